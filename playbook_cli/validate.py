@@ -1,0 +1,43 @@
+"""`playbook validate`: check process.yaml and print every error and warning."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+
+EXAMPLE = """example:
+  playbook validate --process process.yaml --strict
+
+prints one line per problem, e.g.
+  process.yaml:41:9: error: unknown key 'milstones' in stage 2; did you mean 'milestones'?
+exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage error"""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the validate command."""
+    parser = commands.add_parser(
+        "validate", help="check process.yaml for errors and warnings", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
+    add_process_option(parser)
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the process file and report."""
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return EXIT_INVALID
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    stages = loaded.process.stages
+    milestones = len(loaded.process.milestones())
+    summary = f"{args.process}: valid: {len(stages)} stages, {milestones} milestones"
+    if loaded.warnings:
+        count = len(loaded.warnings)
+        print(f"{summary}, {count} warning{'s' if count != 1 else ''}.")
+        return EXIT_INVALID if args.strict else EXIT_OK
+    print(f"{summary}.")
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""The core of cvo-playbook: the process model and the pure assessment engine."""

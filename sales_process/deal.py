@@ -1,0 +1,186 @@
+"""A deal's answers to the CVO questions: the input of the assessment engine.
+
+The same shape is read from a deal file, the JSON API and (row by row) the audit.
+Every problem is collected and raised at once; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sales_process.model import Process
+from sales_process.problems import InvalidInput, Loc, Problem
+from sales_process.suggest import did_you_mean
+
+DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
+ANSWER_KEYS = ("met", "evidence", "date")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A rep's answer to one milestone question."""
+
+    met: bool
+    evidence: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A deal as the engine sees it; `answers` maps milestone id to the answer."""
+
+    name: str | None = None
+    claimed_stage: str | None = None
+    amount: float | None = None
+    as_of: dt.date | None = None
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+
+
+def parse_iso_date(value: object) -> dt.date:
+    """Read a YYYY-MM-DD date (or a date YAML already read); raise ValueError with a reason."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
+        raise ValueError(f"{_show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{_show(value)} is not a real calendar date") from None
+
+
+def _show(value: object) -> str:
+    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def parse_deal(data: object, process: Process) -> Deal:
+    """Validate raw deal data against the process; raise InvalidInput listing every problem."""
+    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(DEAL_KEYS)}; got {_type_name(data)}")])
+    for key in data:
+        if key not in DEAL_KEYS:
+            problems.append(Problem((str(key),), f"unknown key '{key}'{did_you_mean(str(key), DEAL_KEYS)} (allowed: {', '.join(DEAL_KEYS)})", at_key=True))
+    name = _optional_text(data, "deal", problems)
+    claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
+    amount = _amount(data.get("amount"), problems)
+    as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
+    answers = _answers(data.get("milestones"), process, problems)
+    if problems:
+        raise InvalidInput(problems)
+    return Deal(name=name, claimed_stage=claimed, amount=amount, as_of=as_of, answers=answers)
+
+
+def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]) -> str | None:
+    value = data.get(key)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    problems.append(Problem((key,), f"'{key}' must be text, got {_type_name(value)}"))
+    return None
+
+
+def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> str | None:
+    if value is None:
+        return None
+    ids = [stage.id for stage in process.stages]
+    if not isinstance(value, str):
+        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage id (one of {', '.join(ids)}), got {_type_name(value)}"))
+        return None
+    if value not in ids:
+        hint = did_you_mean(value, ids + [stage.name for stage in process.stages])
+        problems.append(Problem(("claimed_stage",), f"unknown stage {_show(value)}{hint} (stages: {', '.join(ids)})"))
+        return None
+    return value
+
+
+def _amount(value: object, problems: list[Problem]) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        problems.append(Problem(("amount",), f"'amount' must be a number, got {_type_name(value)} {_show(value)}"))
+        return None
+    if not math.isfinite(value) or value < 0:
+        problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {_show(value)}"))
+        return None
+    return float(value)
+
+
+def _optional_date(value: object, loc: Loc, problems: list[Problem]) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_iso_date(value)
+    except ValueError as error:
+        problems.append(Problem(loc, f"'{loc[-1]}': {error}"))
+        return None
+
+
+def _answers(value: object, process: Process, problems: list[Problem]) -> dict[str, Answer]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        problems.append(Problem(("milestones",), f"'milestones' must be an object mapping milestone ids to answers, got {_type_name(value)}"))
+        return {}
+    known = [milestone.id for _, milestone in process.milestones()]
+    known_set = set(known)
+    answers: dict[str, Answer] = {}
+    for milestone_id, raw in value.items():
+        loc: Loc = ("milestones", str(milestone_id))
+        if milestone_id not in known_set:
+            problems.append(Problem(loc, f"unknown milestone '{milestone_id}'{did_you_mean(str(milestone_id), known)}", at_key=True))
+            continue
+        answer = _answer(raw, loc, problems)
+        if answer is not None:
+            answers[str(milestone_id)] = answer
+    return answers
+
+
+def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return Answer(met=raw)
+    if not isinstance(raw, Mapping):
+        problems.append(Problem(loc, f"the answer to '{loc[-1]}' must be true, false or an object {{met, evidence, date}}, got {_type_name(raw)}"))
+        return None
+    before = len(problems)
+    for key in raw:
+        if key not in ANSWER_KEYS:
+            problems.append(Problem((*loc, str(key)), f"unknown key '{key}'{did_you_mean(str(key), ANSWER_KEYS)} (allowed: met, evidence, date)", at_key=True))
+    met = raw.get("met")
+    if "met" not in raw:
+        problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
+    elif not isinstance(met, bool):
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {_type_name(met)} {_show(met)}"))
+    evidence = raw.get("evidence")
+    if evidence is not None and not isinstance(evidence, str):
+        problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {_type_name(evidence)}"))
+    date = _optional_date(raw.get("date"), (*loc, "date"), problems)
+    if len(problems) > before:
+        return None
+    return Answer(met=bool(met), evidence=evidence if isinstance(evidence, str) else None, date=date)

@@ -1,0 +1,115 @@
+"""Pydantic's validation errors, rewritten for people who edit process.yaml by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sales_process.model import SLUG_PATTERN, Milestone, Process, Stage
+from sales_process.problems import Loc, Problem
+from sales_process.suggest import did_you_mean
+
+
+def model_at(loc: Loc) -> type[BaseModel]:
+    """The model that owns the mapping at `loc` (the top level, a stage or a milestone)."""
+    if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones":
+        return Milestone
+    if len(loc) >= 2 and loc[0] == "stages":
+        return Stage
+    return Process
+
+
+def describe(loc: Loc) -> str:
+    """Name the place of a path for a message: 'stage 2', 'milestone 1 of stage 3'."""
+    if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
+        return f"milestone {loc[3] + 1} of stage {loc[1] + 1}"
+    if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
+        return f"stage {loc[1] + 1}"
+    return "the process"
+
+
+def _field_name(loc: Loc) -> str:
+    """'name' for a key; "item 3 of 'pitfalls'" for a list entry."""
+    if not loc:
+        return ""
+    if isinstance(loc[-1], int):
+        return f"item {loc[-1] + 1} of '{loc[-2]}'" if len(loc) > 1 else f"item {loc[-1] + 1}"
+    return f"'{loc[-1]}'"
+
+
+def _slug_hint(value: object) -> str:
+    if not isinstance(value, str):
+        return ""
+    slug = "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in value.lower()).split())
+    return f", e.g. '{slug}'" if slug else ""
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else "true" if value is True else "false" if value is False else "null" if value is None else str(value)
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (an empty value)"
+    return type(value).__name__
+
+
+def explain_error(error: Any) -> Problem:
+    """Turn one pydantic error into a Problem whose message says what to do."""
+    loc: Loc = tuple(part for part in error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    key = str(loc[-1]) if loc else ""
+    field = _field_name(loc)
+    owner = model_at(loc[:-1]) if loc else Process
+    where = describe(loc[:-1]) if loc else "the process"
+    if kind == "missing":
+        return Problem(loc, f"{where} is missing the required key '{key}'")
+    if kind == "extra_forbidden":
+        allowed = list(owner.model_fields)
+        hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+        return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
+    if kind == "string_type":
+        fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
+        if isinstance(value, dict):
+            fix = "; a ': ' inside text starts a key in YAML, so put the whole text in quotes"
+        return Problem(loc, f"{field} must be text, got {_kind(value)}{fix}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return Problem(loc, f"{field} must be a whole number, got {_kind(value)} {_shown(value)}")
+    if kind == "bool_type":
+        return Problem(loc, f"{field} must be true or false, got {_kind(value)} {_shown(value)}")
+    if kind == "list_type":
+        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {_kind(value)}")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        what = model_at(loc).__name__.lower()
+        expected = ", ".join(list(model_at(loc).model_fields)[:3])
+        return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {_kind(value)}")
+    if kind == "string_pattern_mismatch":
+        return Problem(loc, f"{field} {_shown(value)} is not a valid id: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+    if kind == "string_too_short":
+        return Problem(loc, f"{field} must not be empty")
+    if kind == "too_short":
+        minimum = error.get("ctx", {}).get("min_length")
+        return Problem(loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}")
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return Problem(loc, f"{field} must be between 0 and 100, got {_shown(value)}")
+    if kind == "greater_than":
+        return Problem(loc, f"{field} must be a positive whole number of days, got {_shown(value)}")
+    return Problem(loc, f"{field}: {error['msg']}" if key else error["msg"])
+
+
+def explain(error: ValidationError) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a Problem."""
+    return [explain_error(item) for item in error.errors(include_url=False)]

@@ -1,0 +1,73 @@
+"""Warnings for outcomes that validate but are not really customer-verifiable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sales_process.model import Process
+from sales_process.problems import Problem
+
+MAX_MILESTONES = 7
+MAX_PROBABILITY_JUMP = 40
+
+_REP_QUESTION = re.compile(
+    r"^\s*((did|have|has|were|was|will)\s+(you|we|i|the rep|our team|sales)\b|(we|i|you|the rep|our team)\s)",
+    re.IGNORECASE,
+)
+_REP_VERBS = (
+    "send", "sent", "call", "email", "schedule", "present", "deliver", "prepare", "write",
+    "draft", "follow up", "demo", "book", "ask", "pitch", "update the crm", "log",
+)
+_REP_ACTION = re.compile(
+    r"^\s*((we|i|you|the rep|rep|our team|sales)\b|(" + "|".join(_REP_VERBS) + r")\b)",
+    re.IGNORECASE,
+)
+# Words that name something a manager could open and look at.
+ARTIFACT_WORDS = (
+    "email", "e-mail", "mail", "letter", "document", "doc", "contract", "agreement", "signed",
+    "signature", "invite", "invitation", "calendar", "meeting", "notes", "minutes", "recording",
+    "record", "transcript", "purchase order", "po", "order", "proposal", "quote", "quotation",
+    "sow", "statement of work", "nda", "form", "file", "report", "spreadsheet", "deck", "slide",
+    "attachment", "screenshot", "message", "chat", "slack", "teams", "ticket", "log", "crm",
+    "plan", "list", "scorecard", "checklist", "approval", "memo", "rfp", "rfi", "questionnaire",
+    "redline", "mark-up", "markup", "comment", "link", "invoice", "receipt", "budget", "sheet",
+)
+_ARTIFACT = re.compile(r"\b(" + "|".join(re.escape(w) for w in ARTIFACT_WORDS) + r")s?\b", re.IGNORECASE)
+
+
+def _warn(loc: tuple[str | int, ...], message: str) -> Problem:
+    return Problem(loc, message, severity="warning")
+
+
+def _milestone_warnings(process: Process) -> Iterator[Problem]:
+    seen_questions: dict[str, str] = {}
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            loc = ("stages", i, "milestones", j)
+            if _REP_QUESTION.search(milestone.question):
+                yield _warn((*loc, "question"), f"milestone '{milestone.id}': the question asks what the rep did, which proves nothing about the deal; ask what the customer did (e.g. 'Has the buyer confirmed …?')")
+            if _REP_ACTION.search(milestone.customer_action):
+                yield _warn((*loc, "customer_action"), f"milestone '{milestone.id}': the customer action describes the rep's work; describe what the customer does or says (e.g. 'The CFO replies that …')")
+            if not _ARTIFACT.search(milestone.evidence):
+                yield _warn((*loc, "evidence"), f"milestone '{milestone.id}': the evidence names no record a manager could open; name the artifact (an email, signed document, calendar invitation, call notes …)")
+            key = " ".join(milestone.question.lower().split())
+            if key in seen_questions:
+                yield _warn((*loc, "question"), f"milestone '{milestone.id}' asks the same question as '{seen_questions[key]}'; a rep cannot tell them apart, so merge them or make each ask for a different outcome")
+            else:
+                seen_questions[key] = milestone.id
+
+
+def _stage_warnings(process: Process) -> Iterator[Problem]:
+    for i, stage in enumerate(process.stages):
+        if len(stage.milestones) > MAX_MILESTONES:
+            yield _warn(("stages", i, "milestones"), f"stage '{stage.id}' has {len(stage.milestones)} milestones; more than {MAX_MILESTONES} makes reps skim the list, so keep the few outcomes that really gate the stage")
+        if i > 0:
+            jump = stage.probability - process.stages[i - 1].probability
+            if jump > MAX_PROBABILITY_JUMP:
+                yield _warn(("stages", i, "probability"), f"probability jumps by {jump} points from '{process.stages[i - 1].id}' to '{stage.id}'; a jump over {MAX_PROBABILITY_JUMP} means one gate carries most of the forecast, so add a stage in between or revise the numbers")
+
+
+def lint(process: Process) -> list[Problem]:
+    """Every warning for a valid process, in file order of stages and milestones."""
+    return [*_stage_warnings(process), *_milestone_warnings(process)]

@@ -1,0 +1,79 @@
+"""Load process.yaml: read, validate, check rules, lint; report every problem at once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from sales_process.explain import explain
+from sales_process.lint import lint
+from sales_process.model import Process
+from sales_process.problems import Diagnostic, InvalidFile, Problem
+from sales_process.rules import check_rules
+from sales_process.yaml_source import read_located_yaml
+
+DEFAULT_PROCESS = "process.yaml"
+PROCESS_ENV = "PLAYBOOK_PROCESS"
+
+
+@dataclass(frozen=True)
+class LoadedProcess:
+    """A valid process with where it came from (for tracing printed pages and results)."""
+
+    process: Process
+    path: str
+    sha256: str
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def short_sha(self) -> str:
+        """The first 12 characters of the file's sha256."""
+        return self.sha256[:12]
+
+
+def decode_text(raw: bytes, filename: str) -> str:
+    """Decode UTF-8 (a BOM is allowed); raise InvalidFile at the offending line otherwise."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise InvalidFile([Diagnostic(filename, line, column, "error", "the file is not UTF-8 text; save it as UTF-8")]) from None
+
+
+def parse_process(raw: bytes, filename: str) -> LoadedProcess:
+    """Validate the bytes of a process file; raise InvalidFile with every error."""
+    text = decode_text(raw, filename)
+    located = read_located_yaml(text, filename, empty_hint="; a process needs at least 'name' and 'stages'")
+    if located.data is None and located.errors:
+        raise InvalidFile(located.errors)
+    problems: list[Problem] = []
+    process: Process | None = None
+    if not isinstance(located.data, dict):
+        problems.append(Problem((), "the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')"))
+    else:
+        try:
+            process = Process.model_validate(located.data)
+        except ValidationError as error:
+            problems.extend(explain(error))
+        problems.extend(check_rules(located.data))
+    errors = located.errors + located.locate(problems, filename)
+    if errors or process is None:
+        raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))
+    warnings = located.locate(lint(process), filename)
+    return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings)
+
+
+def load_process(path: str | Path) -> LoadedProcess:
+    """Read and validate a process file; raise InvalidFile (also when it cannot be read)."""
+    filename = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InvalidFile([Diagnostic(filename, None, None, "error", "no such file; pass --process PATH or set PLAYBOOK_PROCESS")]) from None
+    except OSError as error:
+        raise InvalidFile([Diagnostic(filename, None, None, "error", f"cannot read the file: {error.strerror}")]) from None
+    return parse_process(raw, filename)

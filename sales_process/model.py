@@ -1,0 +1,111 @@
+"""The process.yaml format: one pydantic definition for validation, JSON Schema and docs.
+
+Structure and value rules live on the fields (so they reach the JSON Schema);
+rules that span several stages or milestones live in :mod:`sales_process.rules`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def _number_as_text(value: object) -> object:
+    """Keep `version: 2.1` as the text "2.1" instead of refusing it."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
+NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Milestone(_Strict):
+    """A Customer Verifiable Outcome: something the customer did, that can be documented."""
+
+    id: Slug = Field(
+        description="Unique id of the milestone across the whole file, a slug such as "
+        "`pricing-agreeable`. Used in links, the form and CSV columns."
+    )
+    question: NonEmptyText = Field(
+        description="What the rep is asked, e.g. \"Has the buyer accepted the price range in principle?\""
+    )
+    customer_action: NonEmptyText = Field(
+        description="What the customer does or says that proves the outcome."
+    )
+    evidence: NonEmptyText = Field(
+        description="The document or record that proves it: an email, a signed document, "
+        "an accepted calendar invitation, call notes…"
+    )
+    evidence_required: StrictBool = Field(
+        default=True,
+        description="Whether a \"yes\" counts only when the rep names the evidence.",
+    )
+    max_age_days: StrictInt | None = Field(
+        default=None,
+        gt=0,
+        description="If set, the outcome must be dated and no older than this many days.",
+    )
+    guidance: StrictStr | None = Field(
+        default=None, description="Markdown: how a rep gets the customer to this outcome."
+    )
+
+
+class Stage(_Strict):
+    """One stage of the pipeline, left only when all of its milestones are verified."""
+
+    id: Slug = Field(description="Unique id of the stage, a slug such as `demonstrating`.")
+    name: NonEmptyText = Field(description="The stage's name as reps and the CRM know it.")
+    probability: StrictInt = Field(
+        ge=0,
+        le=100,
+        description="Win probability in percent (0–100) of a deal verified in this stage; "
+        "never lower than the previous stage's.",
+    )
+    summary: StrictStr | None = Field(default=None, description="One line: what this stage is.")
+    description: StrictStr | None = Field(default=None, description="Markdown: the stage in detail.")
+    rep_activities: list[NonEmptyText] = Field(
+        default_factory=list, description="What the rep does in this stage."
+    )
+    pitfalls: list[NonEmptyText] = Field(
+        default_factory=list, description="The \"happy ears\" traps of this stage."
+    )
+    milestones: list[Milestone] = Field(
+        default_factory=list,
+        description="The outcomes that must ALL be verified for a deal to leave this stage. "
+        "Required (at least one) on every stage but the last; the last stage has none.",
+    )
+
+
+class Process(_Strict):
+    """A sales process: ordered stages, each gated by customer verifiable outcomes."""
+
+    name: NonEmptyText = Field(description="The process's name; also the playbook's title.")
+    version: Annotated[StrictStr | None, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float | None)] = Field(
+        default=None, description="Your version label, e.g. `2027.1`; numbers are kept as text."
+    )
+    description: StrictStr | None = Field(
+        default=None, description="Markdown: what this process is for, shown on the playbook's home page."
+    )
+    stages: list[Stage] = Field(
+        min_length=2, description="The stages in pipeline order (at least two)."
+    )
+
+    def stage_index(self, stage_id: str) -> int | None:
+        """Return the position of the stage with this id, or None."""
+        for index, stage in enumerate(self.stages):
+            if stage.id == stage_id:
+                return index
+        return None
+
+    def milestones(self) -> list[tuple[Stage, Milestone]]:
+        """Every milestone with its stage, in file order."""
+        return [(stage, milestone) for stage in self.stages for milestone in stage.milestones]

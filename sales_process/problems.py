@@ -1,0 +1,58 @@
+"""Problems found in user input, before and after they are located in a file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Loc = tuple[str | int, ...]
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, at a path inside the data (e.g. stages/2/id)."""
+
+    loc: Loc
+    message: str
+    severity: Severity = "error"
+    at_key: bool = False  # point at the key itself (unknown or duplicated keys), not its value
+
+    def loc_text(self) -> str:
+        """The path as dotted text, e.g. ``stages.2.milestones.0.id`` ("" for the top level)."""
+        return ".".join(str(part) for part in self.loc)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem placed in a file: `FILE:LINE:COL: error: message` (1-based)."""
+
+    file: str
+    line: int | None
+    column: int | None
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class InvalidInput(Exception):
+    """Raised with every problem of an input at once (never just the first)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+class InvalidFile(Exception):
+    """Raised with every located problem of a file at once."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        super().__init__("\n".join(str(d) for d in diagnostics))
+        self.diagnostics = diagnostics

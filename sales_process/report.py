@@ -1,0 +1,104 @@
+"""An assessment as the JSON of `playbook assess --json` and the API, or as plain text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sales_process.engine import Assessment
+from sales_process.loader import LoadedProcess
+from sales_process.model import Stage
+
+
+def _stage_json(assessment: Assessment, stage: Stage | None) -> dict[str, Any] | None:
+    if stage is None:
+        return None
+    index = assessment.process.stages.index(stage)
+    return {"id": stage.id, "name": stage.name, "index": index, "probability": stage.probability}
+
+
+def process_json(loaded: LoadedProcess) -> dict[str, Any]:
+    """Which process an answer came from: name, version and the file's sha256."""
+    return {"name": loaded.process.name, "version": loaded.process.version, "sha256": loaded.sha256}
+
+
+def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, Any]:
+    """The assessment as the documented JSON object (key order is part of the contract)."""
+    weighted = None
+    if assessment.deal.amount is not None:
+        weighted = {
+            "claimed": assessment.weighted(assessment.claimed_stage),
+            "verified": assessment.weighted(assessment.verified_stage),
+        }
+    return {
+        "process": process_json(loaded),
+        "deal": assessment.deal.name,
+        "as_of": assessment.as_of.isoformat(),
+        "verified_stage": _stage_json(assessment, assessment.verified_stage),
+        "claimed_stage": _stage_json(assessment, assessment.claimed_stage),
+        "stages_ahead": assessment.stages_ahead,
+        "milestones": [
+            {
+                "id": r.milestone.id,
+                "stage": r.stage.id,
+                "question": r.milestone.question,
+                "status": r.status.value,
+                "reason": r.reason,
+            }
+            for r in assessment.milestones
+        ],
+        "next": [r.milestone.id for r in assessment.next],
+        "out_of_order": [r.milestone.id for r in assessment.out_of_order],
+        "weighted_amount": weighted,
+    }
+
+
+def gap_sentence(assessment: Assessment) -> str:
+    """One sentence comparing the CRM's stage with the verified one."""
+    verified = assessment.verified_stage
+    supported = f"the evidence supports {verified.name} ({verified.probability}%)"
+    claimed = assessment.claimed_stage
+    if claimed is None:
+        return supported[0].upper() + supported[1:] + "."
+    ahead = assessment.stages_ahead or 0
+    sentence = f"Your CRM says {claimed.name} ({claimed.probability}%); {supported}"
+    if ahead > 0:
+        sentence += f": {ahead} stage{'s' if ahead != 1 else ''} ahead of the evidence"
+    elif ahead < 0:
+        sentence += f": the CRM is {-ahead} stage{'s' if ahead != -1 else ''} behind the evidence"
+    else:
+        sentence += ": the claim matches the evidence"
+    return sentence + "."
+
+
+def _money(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
+    """A short report for a person: verified stage, gap, next steps, backfill."""
+    verified = assessment.verified_stage
+    lines = [
+        f"Deal: {assessment.deal.name or '(unnamed)'}  (as of {assessment.as_of.isoformat()})",
+        f"Verified stage: {verified.name} ({verified.probability}%)",
+        gap_sentence(assessment),
+    ]
+    claimed_value = assessment.weighted(assessment.claimed_stage)
+    verified_value = assessment.weighted(verified)
+    if verified_value is not None:
+        weighted = f"Weighted amount: {_money(verified_value)} verified"
+        if claimed_value is not None:
+            weighted += f", {_money(claimed_value)} claimed ({_money(claimed_value - verified_value)} difference)"
+        lines.append(weighted)
+    if assessment.next:
+        lines += ["", "Next: what the customer must do"]
+        for result in assessment.next:
+            lines.append(f"  - {result.milestone.customer_action} [{result.milestone.id}: {result.status.value}]")
+            lines.append(f"    {result.reason}")
+            lines.append(f"    Evidence: {result.milestone.evidence}")
+    else:
+        lines += ["", "Every milestone is verified."]
+    if assessment.out_of_order:
+        lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
+        lines += [f"  - {r.milestone.id}: {r.milestone.question}" for r in assessment.out_of_order]
+    lines += ["", f"Process: {loaded.process.name} {loaded.process.version or ''} ({loaded.short_sha})".replace("  ", " ")]
+    return "\n".join(lines)

@@ -1,0 +1,183 @@
+"""Read YAML while keeping where every key and value came from.
+
+PyYAML's loaders throw the nodes away; we compose the node graph and build plain
+data ourselves, so that any problem found later (by pydantic or by our rules) can
+be reported at its line and column. Building it ourselves also lets us refuse
+duplicate keys (PyYAML silently keeps the last), unsafe tags (never constructed)
+and alias bombs (bounded by a node budget).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from sales_process.problems import Diagnostic, InvalidFile, Loc, Problem
+
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+_SAFE_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based position in the file."""
+
+    line: int
+    column: int
+
+
+@dataclass
+class LocatedData:
+    """Plain data read from YAML, with the position of each value and key."""
+
+    data: object
+    value_marks: dict[Loc, Mark] = field(default_factory=dict)
+    key_marks: dict[Loc, Mark] = field(default_factory=dict)
+    errors: list[Diagnostic] = field(default_factory=list)  # found while reading, e.g. duplicate keys
+
+    def mark_for(self, problem: Problem) -> Mark | None:
+        """The position to report a problem at: its own, else its nearest ancestor's."""
+        if problem.at_key and problem.loc in self.key_marks:
+            return self.key_marks[problem.loc]
+        loc = problem.loc
+        while True:
+            if loc in self.value_marks:
+                return self.value_marks[loc]
+            if not loc:
+                return None
+            loc = loc[:-1]
+
+    def locate(self, problems: list[Problem], filename: str) -> list[Diagnostic]:
+        """Turn path-addressed problems into FILE:LINE:COL diagnostics, in file order."""
+        located = []
+        for problem in problems:
+            mark = self.mark_for(problem)
+            located.append(
+                Diagnostic(filename, mark.line if mark else None, mark.column if mark else None, problem.severity, problem.message)
+            )
+        return sorted(located, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def _mark(node_mark: yaml.Mark) -> Mark:
+    return Mark(node_mark.line + 1, node_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.constructor = SafeConstructor()
+        self.result = LocatedData(None)
+        self.errors: list[Diagnostic] = []
+        self.values = 0
+
+    def error(self, mark: yaml.Mark, message: str) -> None:
+        position = _mark(mark)
+        self.errors.append(Diagnostic(self.filename, position.line, position.column, "error", message))
+
+    def build(self, node: Node, loc: Loc, depth: int) -> object:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooBig(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        self.result.value_marks.setdefault(loc, _mark(node.start_mark))
+        if isinstance(node, MappingNode):
+            return self.mapping(node, loc, depth)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ_TAG:
+                self.error(node.start_mark, f"the tag '{node.tag}' is not allowed here; remove it")
+            return [self.build(item, (*loc, index), depth + 1) for index, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node: Node) -> object:
+        if node.tag not in _SAFE_SCALAR_TAGS:
+            self.error(node.start_mark, f"the tag '{node.tag}' is not allowed; write plain text, numbers or true/false (quote text that starts with '!')")
+            return None
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, OverflowError) as error:
+            self.error(node.start_mark, f"cannot read this value: {error}; quote it to make it text")
+            return None
+
+    def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[object, object]:
+        if node.tag != _MAP_TAG:
+            self.error(node.start_mark, f"the tag '{node.tag}' is not allowed here; remove it")
+        result: dict[object, object] = {}
+        first_seen: dict[object, Mark] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.error(key_node.start_mark, "merge keys ('<<') are not supported; write the keys out in full")
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node.start_mark, "a key must be plain text, not a list or mapping")
+                continue
+            key = self.scalar(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                self.error(key_node.start_mark, "a key must be plain text")
+                continue
+            hashable_key = key if isinstance(key, str) else str(key)
+            if hashable_key in first_seen:
+                first = first_seen[hashable_key]
+                self.error(key_node.start_mark, f"duplicate key '{hashable_key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one")
+                continue
+            first_seen[hashable_key] = _mark(key_node.start_mark)
+            child: Loc = (*loc, hashable_key)
+            self.result.key_marks[child] = _mark(key_node.start_mark)
+            result[hashable_key] = self.build(value_node, child, depth + 1)
+        return result
+
+
+class _TooBig(Exception):
+    def __init__(self, node: Node) -> None:
+        self.node = node
+
+
+class _TooDeep(_TooBig):
+    pass
+
+
+def _syntax_error(error: yaml.YAMLError, filename: str) -> Diagnostic:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    message = f"invalid YAML: {problem}"
+    if "\\t" in problem or "\t" in problem or "tab" in problem:
+        message += "; indent with spaces, not tabs"
+    elif getattr(error, "context", None):
+        message += f" ({error.context})"  # type: ignore[attr-defined]
+    line = mark.line + 1 if mark is not None else None
+    column = mark.column + 1 if mark is not None else None
+    return Diagnostic(filename, line, column, "error", message)
+
+
+def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> LocatedData:
+    """Parse one YAML document into plain data with marks.
+
+    Syntax errors raise InvalidFile; problems with readable YAML (duplicate keys,
+    unsafe tags) are collected in the result's `errors` so that later checks can
+    still report everything else in the same run.
+    """
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        raise InvalidFile([_syntax_error(error, filename)]) from None
+    except RecursionError:
+        raise InvalidFile([Diagnostic(filename, 1, 1, "error", "the YAML is nested too deeply to read")]) from None
+    if root is None:
+        raise InvalidFile([Diagnostic(filename, 1, 1, "error", f"the file is empty{empty_hint}")])
+    builder = _Builder(filename)
+    try:
+        builder.result.data = builder.build(root, (), 0)
+    except _TooDeep as too_deep:
+        builder.error(too_deep.node.start_mark, f"values are nested more than {MAX_DEPTH} levels deep (a recursive alias?); flatten the file")
+    except _TooBig as too_big:
+        builder.error(too_big.node.start_mark, f"the file expands to more than {MAX_VALUES:,} values (aliases repeating aliases?); write the values out instead of using aliases")
+    builder.result.errors = builder.errors
+    return builder.result

@@ -1,0 +1,22 @@
+# Shared set-up for scripts/serve and scripts/test: a project virtualenv that is
+# (re)installed whenever pyproject.toml changes. Sourced, not run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+EXTRAS="${1:-server}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "scripts: creating $VENV" >&2
+  "$PYTHON" -m venv "$VENV"
+fi
+STAMP="$VENV/.installed-$EXTRAS"
+WANT="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  echo "scripts: installing cvo-playbook[$EXTRAS] into $VENV" >&2
+  "$VENV/bin/python" -m pip install --quiet --upgrade pip
+  "$VENV/bin/python" -m pip install --quiet -e ".[$EXTRAS]"
+  echo "$WANT" > "$STAMP"
+fi
+export PATH="$VENV/bin:$PATH"
+export NO_MKDOCS_2_WARNING=1
