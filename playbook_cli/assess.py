@@ -8,7 +8,15 @@ import json
 import sys
 from pathlib import Path
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report, report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    HelpFormatter,
+    add_process_option,
+    iso_date,
+    load_or_report,
+    report,
+)
 from sales_process.deal_file import parse_deal_file
 from sales_process.engine import assess
 from sales_process.problems import Diagnostic, InvalidFile

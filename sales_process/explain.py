@@ -87,7 +87,8 @@ def explain_error(error: Any) -> Problem:
             fix = "; a ': ' inside text starts a key in YAML, so put the whole text in quotes"
         return Problem(loc, f"{field} must be text, got {_kind(value)}{fix}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return Problem(loc, f"{field} must be a whole number, got {_kind(value)} {_shown(value)}")
+        fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        return Problem(loc, f"{field} must be a whole number, got {_kind(value)} {_shown(value)}{fix}")
     if kind == "bool_type":
         return Problem(loc, f"{field} must be true or false, got {_kind(value)} {_shown(value)}")
     if kind == "list_type":
@@ -97,7 +98,7 @@ def explain_error(error: Any) -> Problem:
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {_kind(value)}")
     if kind == "string_pattern_mismatch":
-        return Problem(loc, f"{field} {_shown(value)} is not a valid id: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+        return Problem(loc, f"{_shown(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":

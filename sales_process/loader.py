@@ -55,6 +55,8 @@ def parse_process(raw: bytes, filename: str) -> LoadedProcess:
     if not isinstance(located.data, dict):
         problems.append(Problem((), "the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')"))
     else:
+        if ("version",) in located.number_text:
+            located.data["version"] = located.number_text[("version",)]
         try:
             process = Process.model_validate(located.data)
         except ValidationError as error:

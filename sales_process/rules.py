@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sales_process.problems import Problem
+from sales_process.suggest import closest
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -56,6 +57,12 @@ def _probabilities(data: object) -> Iterator[Problem]:
         previous = (i, probability)
 
 
+def _misspelt_milestones(stage: dict[str, object]) -> bool:
+    return "milestones" not in stage and any(
+        isinstance(key, str) and closest(key, ["milestones"]) == "milestones" for key in stage
+    )
+
+
 def _gates(data: object) -> Iterator[Problem]:
     stages = _stages(data)
     if not isinstance(data, dict) or not isinstance(data.get("stages"), list) or not stages:
@@ -66,6 +73,8 @@ def _gates(data: object) -> Iterator[Problem]:
         if i == last:
             if isinstance(milestones, list) and milestones:
                 yield Problem(("stages", i, "milestones"), "the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage", at_key=True)
+        elif _misspelt_milestones(stage):
+            continue  # the unknown-key error already says what to fix
         elif milestones is None or (isinstance(milestones, list) and not milestones):
             name = stage.get("id") if isinstance(stage.get("id"), str) else f"stage {i + 1}"
             yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"stage '{name}' needs at least one milestone: the customer outcomes that let a deal leave it")

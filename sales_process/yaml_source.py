@@ -22,6 +22,7 @@ MAX_DEPTH = 64
 _SAFE_SCALAR_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
 }
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -42,6 +43,12 @@ class LocatedData:
     value_marks: dict[Loc, Mark] = field(default_factory=dict)
     key_marks: dict[Loc, Mark] = field(default_factory=dict)
     errors: list[Diagnostic] = field(default_factory=list)  # found while reading, e.g. duplicate keys
+    unreadable: set[Loc] = field(default_factory=set)  # values already reported; later checks skip them
+    number_text: dict[Loc, str] = field(default_factory=dict)  # numbers as written (`2027.10`, not 2027.1)
+
+    def already_reported(self, problem: Problem) -> bool:
+        """True when the problem is about a value that could not be read at all."""
+        return any(problem.loc[: len(loc)] == loc for loc in self.unreadable)
 
     def mark_for(self, problem: Problem) -> Mark | None:
         """The position to report a problem at: its own, else its nearest ancestor's."""
@@ -59,11 +66,17 @@ class LocatedData:
         """Turn path-addressed problems into FILE:LINE:COL diagnostics, in file order."""
         located = []
         for problem in problems:
+            if self.already_reported(problem):
+                continue
             mark = self.mark_for(problem)
             located.append(
                 Diagnostic(filename, mark.line if mark else None, mark.column if mark else None, problem.severity, problem.message)
             )
         return sorted(located, key=lambda d: (d.line or 0, d.column or 0))
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _mark(node_mark: yaml.Mark) -> Mark:
@@ -78,7 +91,9 @@ class _Builder:
         self.errors: list[Diagnostic] = []
         self.values = 0
 
-    def error(self, mark: yaml.Mark, message: str) -> None:
+    def error(self, mark: yaml.Mark, message: str, loc: Loc | None = None) -> None:
+        if loc is not None:
+            self.result.unreadable.add(loc)
         position = _mark(mark)
         self.errors.append(Diagnostic(self.filename, position.line, position.column, "error", message))
 
@@ -93,23 +108,25 @@ class _Builder:
             return self.mapping(node, loc, depth)
         if isinstance(node, SequenceNode):
             if node.tag != _SEQ_TAG:
-                self.error(node.start_mark, f"the tag '{node.tag}' is not allowed here; remove it")
+                self.error(node.start_mark, f"the tag '{_short_tag(node.tag)}' is not allowed here; remove it", loc)
             return [self.build(item, (*loc, index), depth + 1) for index, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, loc)
 
-    def scalar(self, node: Node) -> object:
+    def scalar(self, node: Node, loc: Loc) -> object:
         if node.tag not in _SAFE_SCALAR_TAGS:
-            self.error(node.start_mark, f"the tag '{node.tag}' is not allowed; write plain text, numbers or true/false (quote text that starts with '!')")
+            self.error(node.start_mark, f"the tag '{_short_tag(node.tag)}' is not allowed; write plain text, numbers or true/false (quote text that starts with '!')", loc)
             return None
+        if node.tag in _NUMBER_TAGS:
+            self.result.number_text[loc] = str(node.value)
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
-            self.error(node.start_mark, f"cannot read this value: {error}; quote it to make it text")
+            self.error(node.start_mark, f"cannot read this value ({error}); quote it to make it text", loc)
             return None
 
     def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[object, object]:
         if node.tag != _MAP_TAG:
-            self.error(node.start_mark, f"the tag '{node.tag}' is not allowed here; remove it")
+            self.error(node.start_mark, f"the tag '{_short_tag(node.tag)}' is not allowed here; remove it", loc)
         result: dict[object, object] = {}
         first_seen: dict[object, Mark] = {}
         for key_node, value_node in node.value:
@@ -119,7 +136,7 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 self.error(key_node.start_mark, "a key must be plain text, not a list or mapping")
                 continue
-            key = self.scalar(key_node)
+            key = self.scalar(key_node, (*loc, "<key>"))
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 self.error(key_node.start_mark, "a key must be plain text")
                 continue
@@ -151,7 +168,9 @@ def _syntax_error(error: yaml.YAMLError, filename: str) -> Diagnostic:
     if "\\t" in problem or "\t" in problem or "tab" in problem:
         message += "; indent with spaces, not tabs"
     elif getattr(error, "context", None):
-        message += f" ({error.context})"  # type: ignore[attr-defined]
+        context_mark = getattr(error, "context_mark", None)
+        started = f" that started at line {context_mark.line + 1}" if context_mark is not None and mark is not None and context_mark.line != mark.line else ""
+        message += f" ({error.context}{started})"  # type: ignore[attr-defined]
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     return Diagnostic(filename, line, column, "error", message)
