@@ -36,8 +36,8 @@ ARTIFACT_WORDS = (
 _ARTIFACT = re.compile(r"\b(" + "|".join(re.escape(w) for w in ARTIFACT_WORDS) + r")s?\b", re.IGNORECASE)
 
 
-def _warn(loc: tuple[str | int, ...], message: str) -> Problem:
-    return Problem(loc, message, severity="warning")
+def _warn(loc: tuple[str | int, ...], message: str, at_key: bool = False) -> Problem:
+    return Problem(loc, message, severity="warning", at_key=at_key)
 
 
 def _milestone_warnings(process: Process) -> Iterator[Problem]:
@@ -61,7 +61,7 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
 def _stage_warnings(process: Process) -> Iterator[Problem]:
     for i, stage in enumerate(process.stages):
         if len(stage.milestones) > MAX_MILESTONES:
-            yield _warn(("stages", i, "milestones"), f"stage '{stage.id}' has {len(stage.milestones)} milestones; more than {MAX_MILESTONES} makes reps skim the list, so keep the few outcomes that really gate the stage")
+            yield _warn(("stages", i, "milestones"), f"stage '{stage.id}' has {len(stage.milestones)} milestones; more than {MAX_MILESTONES} makes reps skim the list, so keep the few outcomes that really gate the stage", at_key=True)
         if i > 0:
             jump = stage.probability - process.stages[i - 1].probability
             if jump > MAX_PROBABILITY_JUMP:

@@ -1,0 +1,58 @@
+"""The `playbook` command line: help with examples, usage errors exit 2, --process defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from playbook_cli.main import main
+from tests.foundation.processes import VALID
+
+
+def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "examples:\n  playbook validate" in out
+
+
+@pytest.mark.parametrize("command", ["validate", "schema", "assess"])
+def test_each_command_help_shows_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([command, "--help"]) == 0
+    assert f"example:\n  playbook {command}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "usage: playbook"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["validate", "--stritc"], "unrecognized arguments: --stritc"),
+        (["assess"], "the following arguments are required: DEAL_FILE"),
+        (["assess", "d.json", "--as-of", "2027-02-30"], "'2027-02-30' is not a real calendar date"),
+    ],
+)
+def test_usage_errors_exit_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err + captured.out
+
+
+def test_process_defaults_to_the_environment_variable(
+    write_file: Callable[[str, str], Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("elsewhere.yaml", VALID)
+    monkeypatch.setenv("PLAYBOOK_PROCESS", str(path))
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestones.\n"
+
+
+def test_process_defaults_to_process_yaml_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "process.yaml").write_text(VALID, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out == "process.yaml: valid: 2 stages, 1 milestones.\n"

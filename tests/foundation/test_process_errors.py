@@ -1,0 +1,175 @@
+"""Every bad process file gets every error at FILE:LINE:COL, with a fix, and exit 1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from playbook_cli.main import main
+from tests.foundation.processes import VALID, with_stage_keys
+
+BAD_FILES = [
+    pytest.param(
+        VALID.replace("    milestones:\n", "    milstones:\n"),
+        ["7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?"],
+        id="misspelt-key",
+    ),
+    pytest.param(
+        VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
+        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, stages"],
+        id="unknown-top-level-key",
+    ),
+    pytest.param(
+        VALID.replace("probability: 60\n", "probability: 120\n"),
+        ["6:18: error: 'probability' must be between 0 and 100, got 120"],
+        id="probability-out-of-range",
+    ),
+    pytest.param(
+        VALID.replace("probability: 60\n", 'probability: "60"\n'),
+        ["6:18: error: 'probability' must be a whole number, got text '60'; remove the quotes"],
+        id="probability-quoted",
+    ),
+    pytest.param(
+        VALID.replace("probability: 100", "probability: 5"),
+        ["14:18: error: probability 5 is lower than the previous stage's 60; probabilities must not decrease along the pipeline"],
+        id="decreasing-probability",
+    ),
+    pytest.param(
+        VALID.replace("id: won", "id: talking"),
+        ["12:9: error: duplicate stage id 'talking' (already used by stage 1); every stage needs its own id"],
+        id="duplicate-stage-id",
+    ),
+    pytest.param(
+        VALID.replace("id: talking", "id: Talking Stage"),
+        ["4:9: error: 'Talking Stage' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'talking-stage' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"],
+        id="id-not-a-slug",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", ""),
+        ["4:5: error: stage 1 is missing the required key 'name'"],
+        id="missing-stage-name",
+    ),
+    pytest.param(
+        VALID.replace("        evidence: The customer's reply email.\n", ""),
+        ["8:9: error: milestone 1 of stage 1 is missing the required key 'evidence'"],
+        id="missing-evidence",
+    ),
+    pytest.param(
+        VALID.replace("name: Won", "name: 2027"),
+        ["13:11: error: 'name' must be text, got a number; put it in quotes"],
+        id="name-is-a-number",
+    ),
+    pytest.param(
+        with_stage_keys("    pitfalls:\n      - Note: this breaks\n"),
+        ["8:9: error: item 1 of 'pitfalls' must be text, got a mapping; a ': ' inside text starts a key in YAML, so put the whole text in quotes"],
+        id="colon-in-list-text",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won\n    name: Won\n    probability: 100\n", ""),
+        ["4:3: error: 'stages' needs at least 2 items, got 1",
+         "7:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage"],
+        id="one-stage",
+    ),
+    pytest.param(
+        VALID + "    milestones:\n      - id: signed\n        question: Has the customer signed?\n        customer_action: The customer signs.\n        evidence: The signed contract.\n",
+        ["15:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage"],
+        id="milestones-on-last-stage",
+    ),
+    pytest.param(
+        VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", ""),
+        ["4:5: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
+        id="stage-without-milestones",
+    ),
+    pytest.param(
+        with_stage_keys("    milestones: []\n").replace("    milestones:\n      - id: pain", "    extra_milestones:\n      - id: pain"),
+        ["7:17: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it",
+         "8:5: error: unknown key 'extra_milestones' in stage 1; did you mean 'milestones'?"],
+        id="empty-milestones-and-unknown-key",
+    ),
+    pytest.param(
+        VALID.replace("        evidence: The customer's reply email.\n", "        evidence: The customer's reply email.\n        max_age_days: 0\n        evidence_required: maybe\n"),
+        ["12:23: error: 'max_age_days' must be a positive whole number of days, got 0",
+         "13:28: error: 'evidence_required' must be true or false, got text 'maybe'"],
+        id="milestone-value-types",
+    ),
+    pytest.param(
+        VALID.replace("name: Tiny process\n", "name: Tiny process\nname: Other\n"),
+        ["2:1: error: duplicate key 'name' (first at line 1); YAML would silently keep only the last one, so merge or remove one"],
+        id="duplicate-key",
+    ),
+    pytest.param(
+        VALID.replace("stages:\n", "stages: \n").replace("  - id: won", "\t- id: won"),
+        ["12:1: error: invalid YAML: found character '\\t' that cannot start any token; indent with spaces, not tabs"],
+        id="tab-indentation",
+    ),
+    pytest.param(
+        VALID.replace('version: "1"', 'version: "1'),
+        ["15:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar that started at line 2)"],
+        id="unclosed-quote",
+    ),
+    pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
+    pytest.param("# nothing yet\n", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="only-comment"),
+    pytest.param(
+        "- Discovery\n- Won\n",
+        ["1:1: error: the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')"],
+        id="top-level-list",
+    ),
+    pytest.param(
+        "name: x\nstages: Discovery\n",
+        ["2:9: error: 'stages' must be a list (one '- ' item per line), got text"],
+        id="stages-not-a-list",
+    ),
+    pytest.param(
+        "name: !!python/object/apply:os.system [echo pwned]\nstages: []\n",
+        ["1:7: error: the tag '!!python/object/apply:os.system' is not allowed here; remove it",
+         "2:9: error: 'stages' needs at least 2 items, got 0"],
+        id="python-tag-never-executed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BAD_FILES)
+def test_bad_process_reports_every_error_at_its_line(
+    text: str, expected: list[str], write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("process.yaml", text)
+    status = main(["validate", "--process", str(path)])
+    out, err = capsys.readouterr()
+    count = len(expected)
+    assert (status, out) == (1, "")
+    assert err == "".join(f"{path}:{line}\n" for line in expected) + f"{count} error{'s' if count != 1 else ''} found.\n"
+
+
+def test_many_errors_are_all_reported_in_one_run(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    text = VALID.replace("probability: 60\n", "probability: 120\n").replace("name: Won", "name: [Won]").replace("    milestones:", "    milstones:")
+    path = write_file("process.yaml", text)
+    assert main(["validate", "--process", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120",
+        f"{path}:7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?",
+        f"{path}:13:11: error: 'name' must be text, got a list",
+        "3 errors found.",
+    ]
+
+
+def test_missing_file_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert main(["validate", "--process", str(missing)]) == 1
+    assert capsys.readouterr().err == f"{missing}: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"
+
+
+def test_not_utf8_points_at_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_bytes(b"name: Caf\xe9\nstages: []\n")
+    assert main(["validate", "--process", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == f"{path}:1:10: error: the file is not UTF-8 text; save it as UTF-8"
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_bytes("\ufeff".encode() + VALID.encode())
+    assert main(["validate", "--process", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestones.\n"
