@@ -161,18 +161,28 @@ class _TooDeep(_TooBig):
     pass
 
 
-def _syntax_error(error: yaml.YAMLError, filename: str) -> Diagnostic:
+def _reader_error(error: yaml.reader.ReaderError, text: str, filename: str) -> Diagnostic:
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character)
+    message = f"the file contains the control character U+{ord(character):04X}, which YAML does not allow; delete it"
+    return Diagnostic(filename, line, column, "error", message)
+
+
+def _syntax_error(error: yaml.YAMLError, text: str, filename: str) -> Diagnostic:
+    if isinstance(error, yaml.reader.ReaderError):
+        return _reader_error(error, text, filename)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     message = f"invalid YAML: {problem}"
-    if "\\t" in problem or "\t" in problem or "tab" in problem:
+    if "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
     elif getattr(error, "context", None):
         context_mark = getattr(error, "context_mark", None)
         started = f" that started at line {context_mark.line + 1}" if context_mark is not None and mark is not None and context_mark.line != mark.line else ""
         message += f" ({error.context}{started})"  # type: ignore[attr-defined]
-    line = mark.line + 1 if mark is not None else None
-    column = mark.column + 1 if mark is not None else None
+    line = mark.line + 1 if mark is not None else 1
+    column = mark.column + 1 if mark is not None else 1
     return Diagnostic(filename, line, column, "error", message)
 
 
@@ -186,7 +196,7 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
-        raise InvalidFile([_syntax_error(error, filename)]) from None
+        raise InvalidFile([_syntax_error(error, text, filename)]) from None
     except RecursionError:
         raise InvalidFile([Diagnostic(filename, 1, 1, "error", "the YAML is nested too deeply to read")]) from None
     if root is None:
