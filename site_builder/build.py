@@ -1,0 +1,109 @@
+"""Build the whole static playbook into a folder, atomically, with MkDocs in-process."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from sales_process.loader import LoadedProcess, load_process
+from sales_process.problems import Diagnostic, InvalidFile
+from site_builder.source import rendering
+
+CONFIG_NAME = "mkdocs.yml"
+_REPO_CONFIG = Path(__file__).resolve().parent.parent / CONFIG_NAME
+# MkDocs counts warnings on one global logger, so two builds in one process take turns.
+_BUILD_LOCK = threading.Lock()
+_RENAME_EXCHANGE = 2
+
+
+class SiteBuildError(Exception):
+    """MkDocs refused to build (broken hand-written page or mkdocs.yml); the old site is kept."""
+
+
+def default_config_file() -> Path:
+    """The repository's mkdocs.yml beside the package (editable install), else ./mkdocs.yml."""
+    return _REPO_CONFIG if _REPO_CONFIG.is_file() else Path.cwd() / CONFIG_NAME
+
+
+def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None = None) -> LoadedProcess:
+    """Validate the process, build the whole static site into site_dir atomically; return the loaded process.
+
+    Raises InvalidFile (before touching site_dir) when the process is invalid, SiteBuildError when
+    MkDocs fails. Safe to call from a background thread while another thread serves the old site_dir:
+    the site is built in a sibling folder and swapped in, so readers see the old or the new site, whole.
+    """
+    loaded = load_process(process_path)
+    config = (config_file or default_config_file()).resolve()
+    if not config.is_file():
+        raise InvalidFile([Diagnostic(str(config), None, None, "error", "no MkDocs configuration here; pass config_file")])
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    try:
+        _build_into(loaded, config, staging)
+        _swap_in(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return loaded
+
+
+def _build_into(loaded: LoadedProcess, config_file: Path, site_dir: Path) -> None:
+    with _BUILD_LOCK, rendering(loaded), _mkdocs_warnings() as warnings:
+        try:
+            config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
+            build(config)
+        except MkDocsException as error:
+            raise SiteBuildError("\n".join([*warnings, str(error)])) from None
+
+
+@contextmanager
+def _mkdocs_warnings() -> Iterator[list[str]]:
+    """Collect MkDocs' warnings so that a failed strict build says why."""
+    messages: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: messages.append(f"{record.levelname}: {record.getMessage()}")  # type: ignore[method-assign]
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the new site at target; the old one ends at `new` (removed by the caller)."""
+    if target.exists() and _exchange(new, target):
+        return
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.replace(target, retired / "site")
+        os.replace(new, target)
+        os.replace(retired / "site", new)
+        retired.rmdir()
+    else:
+        os.replace(new, target)
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
+    libc_name = ctypes.util.find_library("c")
+    if libc_name is None:
+        return False
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd = -100
+    result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(result == 0)

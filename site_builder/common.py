@@ -1,0 +1,51 @@
+"""What every generated page shares: where pages live, links to the form, the source note."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from urllib.parse import urlencode
+
+from sales_process.loader import LoadedProcess
+from site_builder.markdown_text import inline
+
+HOME_PAGE = "index.md"
+CVO_PAGE = "cvo.md"
+PIPELINE_PAGE = "pipeline.md"
+CHECKLIST_PAGE = "checklist.md"
+REFERENCE_PAGE = "reference.md"
+# Absolute on purpose: `playbook serve` serves the site at / and the form at /check.
+CHECK_URL = "/check"
+
+
+def stage_page(stage_id: str) -> str:
+    """The source path of a stage's page; MkDocs publishes it at ``stages/<id>/``."""
+    return f"stages/{stage_id}.md"
+
+
+def link_from(page: str, target: str, anchor: str = "") -> str:
+    """A relative link from one generated page to another (MkDocs checks it)."""
+    start = PurePosixPath(page).parent
+    depth = len(start.parts)
+    relative = "../" * depth + target
+    return f"{relative}#{anchor}" if anchor else relative
+
+
+def check_url(claimed_stage: str | None = None) -> str:
+    """The self-check form, optionally with the CRM's claimed stage filled in."""
+    return f"{CHECK_URL}?{urlencode({'claimed_stage': claimed_stage})}" if claimed_stage else CHECK_URL
+
+
+def source_note(loaded: LoadedProcess) -> str:
+    """The line that lets a printed page be traced to the exact process file."""
+    process = loaded.process
+    version = f", version {inline(process.version)}" if process.version else ""
+    filename = inline(PurePosixPath(loaded.path.replace("\\", "/")).name)
+    return (
+        f'<p class="playbook-source" markdown>Generated from the process **{inline(process.name)}**{version} '
+        f"({filename}, sha256 `{loaded.short_sha}`).</p>"
+    )
+
+
+def page(title: str, body: list[str], loaded: LoadedProcess) -> str:
+    """A whole page: the title, the body's blocks separated by blank lines, the source note."""
+    return "\n\n".join([f"# {title}", *body, source_note(loaded)]) + "\n"

@@ -1,0 +1,61 @@
+"""The home page: names the process, explains the playbook, leads to the self-check form."""
+
+from __future__ import annotations
+
+from sales_process.loader import LoadedProcess
+from site_builder.common import (
+    CHECKLIST_PAGE,
+    CVO_PAGE,
+    HOME_PAGE,
+    PIPELINE_PAGE,
+    REFERENCE_PAGE,
+    check_url,
+    link_from,
+    page,
+)
+from site_builder.markdown_text import block, inline
+
+_HOW_TO_USE = """## How to use this playbook
+
+1. Read [Customer Verifiable Outcomes]({cvo}) once: it explains why a deal's stage is decided by what the
+   customer did, not by how the last call felt.
+2. Look at the [pipeline overview]({pipeline}) to see every stage, its probability and what gates it.
+3. Before you update a deal in the CRM, open its stage's page and read **To move on, the customer must…**.
+4. Use **Check a deal** to answer the questions for one deal: it tells you the stage the evidence supports,
+   the gap to the stage in the CRM, and what the customer must do next.
+5. Print the [checklist]({checklist}) for deal reviews.
+
+Sales enablement edits the process itself: see the [process.yaml reference]({reference})."""
+
+
+def _check_a_deal() -> str:
+    return (
+        '!!! abstract "Check a deal"\n\n'
+        "    Answer the questions for one of your deals and see the stage it verifiably belongs in.\n\n"
+        f"    [Check a deal]({check_url()}){{ .md-button .md-button--primary }}\n\n"
+        "    The form is part of `playbook serve`; a plain `mkdocs serve` preview has no form."
+    )
+
+
+def home_markdown(loaded: LoadedProcess) -> str:
+    """The home page of the playbook."""
+    process = loaded.process
+    what = (
+        f"This playbook explains how we sell with the **{inline(process.name)}** process: its stages, "
+        "what a rep does in each, and the customer verifiable outcomes that move a deal from one stage to the next."
+    )
+    body = [what]
+    if process.description:
+        body.append(block(process.description))
+    body.append(_check_a_deal())
+    links = {
+        name: link_from(HOME_PAGE, target)
+        for name, target in {
+            "cvo": CVO_PAGE,
+            "pipeline": PIPELINE_PAGE,
+            "checklist": CHECKLIST_PAGE,
+            "reference": REFERENCE_PAGE,
+        }.items()
+    }
+    body.append(_HOW_TO_USE.format(**links))
+    return page(inline(process.name), body, loaded)

@@ -1,0 +1,44 @@
+"""The pipeline overview: every stage in order, and a Mermaid diagram of the pipeline."""
+
+from __future__ import annotations
+
+from sales_process.loader import LoadedProcess
+from sales_process.model import Process
+from site_builder.common import PIPELINE_PAGE, link_from, page, stage_page
+from site_builder.markdown_text import inline, mermaid_label, percent, plural
+
+
+def pipeline_diagram(process: Process) -> str:
+    """A left-to-right Mermaid flowchart; each arrow says how many milestones gate it."""
+    lines = ["```mermaid", "flowchart LR"]
+    for number, stage in enumerate(process.stages):
+        lines.append(f'  s{number}["{mermaid_label(stage.name)}<br/>{percent(stage.probability)}"]')
+    for number, stage in enumerate(process.stages[:-1]):
+        gate = plural(len(stage.milestones), "milestone")
+        lines.append(f'  s{number} -->|"{gate}"| s{number + 1}')
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def stage_table(process: Process, from_page: str) -> str:
+    """A table of the stages in order with probability, summary and milestone count."""
+    rows = ["| # | Stage | Probability | What it is | Milestones to leave it |", "|---|---|---|---|---|"]
+    for number, stage in enumerate(process.stages, start=1):
+        link = f"[{inline(stage.name)}]({link_from(from_page, stage_page(stage.id))})"
+        summary = inline(stage.summary) if stage.summary else "—"
+        gate = str(len(stage.milestones)) if stage.milestones else "— (last stage)"
+        rows.append(f"| {number} | {link} | {percent(stage.probability)} | {summary} | {gate} |")
+    return "\n".join(rows)
+
+
+def overview_markdown(loaded: LoadedProcess) -> str:
+    """The pipeline overview page."""
+    process = loaded.process
+    milestones = len(process.milestones())
+    intro = (
+        f"{inline(process.name)} has {plural(len(process.stages), 'stage')} and "
+        f"{plural(milestones, 'milestone')}. A deal moves right only when the customer has verifiably done "
+        "everything that gates its current stage; the probability is what a deal verified in that stage is worth."
+    )
+    body = [intro, pipeline_diagram(process), "## The stages", stage_table(process, PIPELINE_PAGE)]
+    return page("Pipeline overview", body, loaded)

@@ -1,0 +1,42 @@
+"""The engine-neutral generator: a process in, Markdown pages out (a pure function)."""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from sales_process.loader import LoadedProcess
+from site_builder.checklist import checklist_markdown
+from site_builder.common import CHECKLIST_PAGE, CVO_PAGE, HOME_PAGE, PIPELINE_PAGE, REFERENCE_PAGE, stage_page
+from site_builder.home import home_markdown
+from site_builder.markdown_text import percent
+from site_builder.overview import overview_markdown
+from site_builder.reference import reference_markdown
+from site_builder.stage_page import stage_markdown
+
+NavEntry: TypeAlias = "str | dict[str, str | list[NavEntry]]"
+
+
+def generate_pages(loaded: LoadedProcess) -> dict[str, str]:
+    """Every generated page: path relative to the docs folder -> Markdown text."""
+    pages = {
+        HOME_PAGE: home_markdown(loaded),
+        PIPELINE_PAGE: overview_markdown(loaded),
+        CHECKLIST_PAGE: checklist_markdown(loaded),
+        REFERENCE_PAGE: reference_markdown(loaded),
+    }
+    for index, stage in enumerate(loaded.process.stages):
+        pages[stage_page(stage.id)] = stage_markdown(loaded, index)
+    return pages
+
+
+def navigation(loaded: LoadedProcess) -> list[NavEntry]:
+    """The site's navigation in MkDocs `nav` form: the stages in pipeline order, not alphabetical."""
+    stages: list[NavEntry] = [{"Overview": PIPELINE_PAGE}]
+    stages += [{f"{stage.name} ({percent(stage.probability)})": stage_page(stage.id)} for stage in loaded.process.stages]
+    return [
+        {"Home": HOME_PAGE},
+        {"Customer Verifiable Outcomes": CVO_PAGE},
+        {"Pipeline": stages},
+        {"Deal checklist": CHECKLIST_PAGE},
+        {"Editing process.yaml": REFERENCE_PAGE},
+    ]

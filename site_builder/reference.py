@@ -1,0 +1,82 @@
+"""The process.yaml reference for sales enablement, generated from the model that validates it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sales_process.loader import LoadedProcess
+from sales_process.model import SLUG_PATTERN, Process
+from site_builder.common import page
+from site_builder.markdown_text import inline
+from site_builder.reference_text import EDITING, EXAMPLE, PREVIEWING, VALIDATING
+
+_OBJECTS = {"Process": "the file itself (top level)", "Stage": "each entry of `stages`", "Milestone": "each entry of a stage's `milestones`"}
+_REF_NAMES = {"Stage": "stages", "Milestone": "milestones"}
+
+
+def _type_text(schema: dict[str, Any]) -> str:
+    """A field's JSON Schema in words a sales enablement manager reads."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return f"a {name.lower()}"
+    if "anyOf" in schema:
+        kinds = [_type_text(option) for option in schema["anyOf"] if option.get("type") != "null"]
+        return " or ".join(dict.fromkeys(kinds))
+    kind = schema.get("type")
+    if kind == "array":
+        item = schema["items"]
+        noun = _REF_NAMES.get(item.get("$ref", "").rsplit("/", 1)[-1], "texts")
+        least = f", at least {schema['minItems']}" if "minItems" in schema else ""
+        return f"list of {noun}{least}"
+    if kind == "string":
+        if schema.get("pattern") == SLUG_PATTERN:
+            return "slug: lowercase letters, digits and single hyphens"
+        return "text (not empty)" if schema.get("minLength") else "text"
+    if kind == "integer":
+        return _number_range(schema)
+    return {"number": "number", "boolean": "`true` or `false`"}.get(str(kind), str(kind))
+
+
+def _number_range(schema: dict[str, Any]) -> str:
+    if "minimum" in schema and "maximum" in schema:
+        return f"whole number {schema['minimum']}–{schema['maximum']}"
+    if "exclusiveMinimum" in schema:
+        return f"whole number above {schema['exclusiveMinimum']}"
+    return "whole number"
+
+
+def _default_text(name: str, schema: dict[str, Any], required: list[str]) -> str:
+    if name in required:
+        return "**required**"
+    if "default" not in schema:
+        return "empty list" if schema.get("type") == "array" else "—"
+    default = schema["default"]
+    return "none" if default is None else f"`{json.dumps(default)}`"
+
+
+def field_table(definition: dict[str, Any]) -> str:
+    """One row per field: name, type, default and meaning, straight from the JSON Schema."""
+    rows = ["| Field | Type | Default | Meaning |", "|---|---|---|---|"]
+    required = definition.get("required", [])
+    for name, schema in definition["properties"].items():
+        meaning = schema.get("description", "").replace("|", "\\|").replace("\n", " ")
+        rows.append(f"| `{name}` | {_type_text(schema)} | {_default_text(name, schema, required)} | {meaning} |")
+    return "\n".join(rows)
+
+
+def _field_sections() -> list[str]:
+    schema = Process.model_json_schema()
+    definitions = {"Process": schema, **schema["$defs"]}
+    sections = []
+    for name, where in _OBJECTS.items():
+        definition = definitions[name]
+        about = inline(definition.get("description", ""))
+        sections.append(f"### {name}\n\n{about} It is {where}.\n\n{field_table(definition)}")
+    return sections
+
+
+def reference_markdown(loaded: LoadedProcess) -> str:
+    """The reference page: how to edit, every field, how to validate and preview."""
+    body = [EDITING, EXAMPLE, "## Every field", *_field_sections(), VALIDATING, PREVIEWING]
+    return page("Editing process.yaml", body, loaded)

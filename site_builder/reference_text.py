@@ -1,0 +1,77 @@
+"""The fixed prose of the process.yaml reference (the field tables are generated)."""
+
+EDITING = """This page is for sales enablement: the people who change the sales process. The playbook you
+are reading and the deal self-check form are both generated from one file, `process.yaml`. Change the
+file, and the stage pages, the checklist and the form's questions change with it.
+
+## How to edit
+
+- Keep the stages in pipeline order, from the first conversation to the signed contract.
+- Give every stage but the last at least one milestone. A milestone is something the **customer** does,
+  documented by evidence a manager can check, never something the rep does.
+- Probabilities never go down from one stage to the next.
+- Ids (`id`) are slugs and must be unique across the file: they appear in links
+  (`/stages/<stage-id>/#<milestone-id>`), in the form and in the columns of a CRM export. Renaming an id breaks
+  links people have saved, so change the `name` or `question` instead when you can.
+- Fields marked *Markdown* accept formatting such as `**bold**`, lists and links; raw HTML is shown as text.
+- Editors that understand the YAML language server complete and check fields as you type, through the
+  first line of the file: `# yaml-language-server: $schema=process.schema.json`."""
+
+EXAMPLE = """## A stage, as written in the file
+
+```yaml
+stages:
+  - id: demonstrating
+    name: Demonstrating
+    probability: 40
+    summary: We show how our solution solves the confirmed problem, and talk price.
+    rep_activities:
+      - Run a demonstration built on the customer's own process and data.
+    pitfalls:
+      - Hearing "looks great" as agreement to buy.
+    milestones:
+      - id: pricing-agreeable
+        question: Has the customer said the pricing is agreeable?
+        customer_action: The budget owner says the price range fits their budget.
+        evidence: The customer's email, or call notes quoting their words on the price.
+        max_age_days: 60
+```
+
+The tables below are generated from the same model that validates the file, so they cannot drift from
+what `playbook validate` accepts."""
+
+VALIDATING = """## How to validate
+
+Run the validator after every change; it prints every problem at once, each with its place in the file:
+
+```console
+$ playbook validate --strict
+process.yaml:41:9: error: unknown key 'milstones' in stage 2; did you mean 'milestones'?
+1 error found.
+```
+
+The exit status is 0 when the file is valid, 1 when it has errors (or warnings, with `--strict`).
+`playbook build` refuses an invalid file and keeps the previous site."""
+
+PREVIEWING = """## How to preview changes live
+
+Start a preview server, open it in a browser, and save `process.yaml`: the affected pages are rebuilt and the
+browser reloads within about a second. When the file has an error, the server prints it as `FILE:LINE:COL`
+and keeps showing the last good version until you fix it; nothing you typed is touched.
+
+=== "Playbook and form"
+
+    ```console
+    $ playbook serve
+    ```
+
+    Serves the playbook and the **Check a deal** form together on <http://127.0.0.1:8000>.
+
+=== "Playbook only"
+
+    ```console
+    $ mkdocs serve
+    ```
+
+    Serves the playbook alone on <http://127.0.0.1:8000>; the **Check a deal** links have no form behind them.
+    Set `PLAYBOOK_PROCESS=path/to/other.yaml` to preview another process file."""

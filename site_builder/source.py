@@ -1,0 +1,38 @@
+"""Which process a MkDocs build renders: the one `build_site` passes, else the configured file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess
+
+# Per thread of control, so a background rebuild never sees another thread's process.
+_ACTIVE: ContextVar[LoadedProcess | None] = ContextVar("playbook_process", default=None)
+
+
+@contextmanager
+def rendering(loaded: LoadedProcess) -> Iterator[None]:
+    """Make the MkDocs hooks render this already validated process (no second read of the file)."""
+    token = _ACTIVE.set(loaded)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_process() -> LoadedProcess | None:
+    """The process passed by `rendering`, if a build is running inside it."""
+    return _ACTIVE.get()
+
+
+def configured_process_path(config_file: str | None) -> Path:
+    """$PLAYBOOK_PROCESS, else process.yaml beside mkdocs.yml (plain `mkdocs build` and `mkdocs serve`)."""
+    from_env = os.environ.get(PROCESS_ENV)
+    if from_env:
+        return Path(from_env)
+    base = Path(config_file).parent if config_file else Path.cwd()
+    return base / DEFAULT_PROCESS

@@ -1,0 +1,93 @@
+"""One page per stage: where the deal is, what the rep does, what the customer must do next."""
+
+from __future__ import annotations
+
+from sales_process.loader import LoadedProcess
+from sales_process.model import Milestone, Stage
+from site_builder.common import check_url, link_from, page, stage_page
+from site_builder.markdown_text import block, indent, inline, percent, plural
+
+
+def _heading_block(stage: Stage) -> str:
+    lines = [f'<p class="playbook-probability" markdown>**Win probability: {percent(stage.probability)}**</p>']
+    if stage.summary:
+        lines.append(f"*{inline(stage.summary)}*")
+    if stage.description:
+        lines.append(block(stage.description))
+    return "\n\n".join(lines)
+
+
+def _you_are_here(stage: Stage, previous: Stage | None) -> str:
+    heading = "## You are here when"
+    if previous is None:
+        return f"{heading}\n\nThis is the first stage: a deal is here as soon as it enters the pipeline."
+    own_page = stage_page(stage.id)
+    target = stage_page(previous.id)
+    items = "\n".join(
+        f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)})" for milestone in previous.milestones
+    )
+    intro = f"The customer has verifiably done everything that gates [{inline(previous.name)}]({link_from(own_page, target)}):"
+    return f"{heading}\n\n{intro}\n\n{items}"
+
+
+def _bullets(heading: str, items: list[str], empty: str) -> str:
+    if not items:
+        return f"{heading}\n\n{empty}"
+    return heading + "\n\n" + "\n".join(f"- {inline(item)}" for item in items)
+
+
+def _max_age(milestone: Milestone) -> str:
+    if milestone.max_age_days is None:
+        return "no limit"
+    return f"{plural(milestone.max_age_days, 'day')} (the outcome must be dated)"
+
+
+def milestone_block(milestone: Milestone) -> str:
+    """A milestone as a block whose HTML id is the milestone id, so links land on it."""
+    required = "yes: a “yes” counts only with the evidence named" if milestone.evidence_required else "no"
+    parts = [
+        f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
+        f"### {inline(milestone.question)}",
+        f"- **The customer:** {inline(milestone.customer_action)}\n"
+        f"- **Evidence that proves it:** {inline(milestone.evidence)}\n"
+        f"- **Evidence required:** {required}\n"
+        f"- **Maximum age:** {_max_age(milestone)}\n"
+        f"- **Milestone id:** `{milestone.id}`",
+    ]
+    if milestone.guidance:
+        parts.append('!!! tip "How to get there"\n\n' + indent(block(milestone.guidance)))
+    parts.append("</div>")
+    return "\n\n".join(parts)
+
+
+def _move_on(stage: Stage) -> str:
+    heading = "## To move on, the customer must…"
+    if not stage.milestones:
+        return f"{heading}\n\nNothing: this is the last stage of the pipeline."
+    count = plural(len(stage.milestones), "milestone")
+    intro = f"A deal leaves {inline(stage.name)} only when all {count} below are verified by evidence."
+    return "\n\n".join([heading, intro, *(milestone_block(milestone) for milestone in stage.milestones)])
+
+
+def _pitfalls(stage: Stage) -> str:
+    if not stage.pitfalls:
+        return "## Pitfalls\n\nNo pitfalls are listed for this stage."
+    items = "\n".join(f"- {inline(pitfall)}" for pitfall in stage.pitfalls)
+    return '## Pitfalls\n\n!!! warning "Happy ears"\n\n' + indent(items)
+
+
+def stage_markdown(loaded: LoadedProcess, index: int) -> str:
+    """The Markdown page of the stage at this position in the pipeline."""
+    stages = loaded.process.stages
+    stage = stages[index]
+    previous = stages[index - 1] if index > 0 else None
+    check = f"[Check a deal at this stage]({check_url(stage.id)}){{ .md-button .md-button--primary }}"
+    body = [
+        _heading_block(stage),
+        _you_are_here(stage, previous),
+        _bullets("## What the rep does", stage.rep_activities, "No rep activities are listed for this stage."),
+        _move_on(stage),
+        _pitfalls(stage),
+        check,
+    ]
+    return page(inline(stage.name), body, loaded)
