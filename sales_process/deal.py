@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
-from sales_process.suggest import did_you_mean
+from sales_process.suggest import closest, did_you_mean
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 ANSWER_KEYS = ("met", "evidence", "date")
@@ -96,11 +96,22 @@ def parse_deal(data: object, process: Process) -> Deal:
 
 def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]) -> str | None:
     value = data.get(key)
-    if value is None or isinstance(value, str):
+    if isinstance(value, str):
+        return _unicode_text(value, (key,), problems)
+    if value is None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     problems.append(Problem((key,), f"'{key}' must be text, got {_type_name(value)}"))
+    return None
+
+
+def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
+    """The text, or None and a problem when it holds a lone surrogate (JSON allows "\\ud83d"); no output can encode one."""
+    surrogate = next((char for char in value if "\ud800" <= char <= "\udfff"), None)
+    if surrogate is None:
+        return value
+    problems.append(Problem(loc, f"'{loc[-1]}' contains an unpaired surrogate escape (\\u{ord(surrogate):04x}); write the character itself"))
     return None
 
 
@@ -112,7 +123,10 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage id (one of {', '.join(ids)}), got {_type_name(value)}"))
         return None
     if value not in ids:
-        hint = did_you_mean(value, ids + [stage.name for stage in process.stages])
+        # Reps often type the stage's name; suggest the id it stands for, never the name itself.
+        labels = {stage.name: stage.id for stage in process.stages} | {stage_id: stage_id for stage_id in ids}
+        match = closest(value, labels)
+        hint = f"; did you mean '{labels[match]}'?" if match else ""
         problems.append(Problem(("claimed_stage",), f"unknown stage {_show(value)}{hint} (stages: {', '.join(ids)})"))
         return None
     return value
@@ -124,10 +138,15 @@ def _amount(value: object, problems: list[Problem]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         problems.append(Problem(("amount",), f"'amount' must be a number, got {_type_name(value)} {_show(value)}"))
         return None
-    if not math.isfinite(value) or value < 0:
+    try:
+        number = float(value)
+    except OverflowError:
+        problems.append(Problem(("amount",), "'amount' is too large to be an amount of money"))
+        return None
+    if not math.isfinite(number) or number < 0:
         problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {_show(value)}"))
         return None
-    return float(value)
+    return number
 
 
 def _optional_date(value: object, loc: Loc, problems: list[Problem]) -> dt.date | None:
@@ -178,7 +197,9 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     elif not isinstance(met, bool):
         problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {_type_name(met)} {_show(met)}"))
     evidence = raw.get("evidence")
-    if evidence is not None and not isinstance(evidence, str):
+    if isinstance(evidence, str):
+        _unicode_text(evidence, (*loc, "evidence"), problems)
+    elif evidence is not None:
         problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {_type_name(evidence)}"))
     date = _optional_date(raw.get("date"), (*loc, "date"), problems)
     if len(problems) > before:
