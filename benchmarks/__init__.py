@@ -1,0 +1,1 @@
+"""Benchmarks: run them directly, never as timed tests."""
