@@ -1,0 +1,47 @@
+"""The deal self-check form, the JSON API and the built playbook, served by one Flask app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from assess_app.config import load_store, settings
+from assess_app.current import STORE_KEY, current_process
+from assess_app.errors import init_errors
+from assess_app.security import init_security
+from assess_app.store import ProcessStore
+from sales_process.loader import LoadedProcess
+
+
+def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessStore | None = None) -> Flask:
+    """Build the app: `/` the playbook, `/check` the form, `/api/` the JSON API.
+
+    Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
+    PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY). The process is loaded once, here, unless a
+    `store` is given (`playbook serve` passes one it swaps after each rebuild).
+    """
+    app = Flask(__name__)
+    app.config.from_mapping(settings(test_config))
+    app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
+    app.json.sort_keys = False  # type: ignore[attr-defined]  # key order is part of the JSON contract
+    csrf = CSRFProtect(app)
+
+    from assess_app.api import bp as api_bp
+    from assess_app.check import bp as check_bp
+    from assess_app.playbook_site import bp as site_bp
+
+    csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
+    app.register_blueprint(check_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(site_bp)
+    init_security(app)
+    init_errors(app)
+
+    @app.context_processor
+    def current() -> dict[str, LoadedProcess]:
+        return {"current": current_process()}
+
+    return app

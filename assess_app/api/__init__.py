@@ -1,0 +1,9 @@
+"""The JSON API: assess a deal, read the process, and the OpenAPI description."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+from assess_app.api import views  # noqa: E402,F401  (registers the routes on bp)

@@ -1,0 +1,140 @@
+"""The OpenAPI 3.1 description of the API, with the served process's stage and milestone ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sales_process.loader import LoadedProcess
+
+_DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
+_ANSWER = {
+    "oneOf": [
+        {"type": "boolean", "description": "Shorthand for {\"met\": true|false}."},
+        {
+            "type": "object",
+            "required": ["met"],
+            "additionalProperties": False,
+            "properties": {
+                "met": {"type": "boolean", "description": "Whether the customer did it."},
+                "evidence": {"type": "string", "description": "The record that proves it."},
+                "date": {**_DATE, "description": "When it happened."},
+            },
+        },
+    ]
+}
+_STAGE = {
+    "type": ["object", "null"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "index": {"type": "integer"},
+        "probability": {"type": "integer"},
+    },
+}
+_ASSESSMENT = {
+    "type": "object",
+    "properties": {
+        "process": {
+            "type": "object",
+            "properties": {"name": {"type": "string"}, "version": {"type": ["string", "null"]}, "sha256": {"type": "string"}},
+        },
+        "deal": {"type": ["string", "null"]},
+        "as_of": _DATE,
+        "verified_stage": _STAGE,
+        "claimed_stage": _STAGE,
+        "stages_ahead": {"type": ["integer", "null"], "description": "Claimed minus verified stage index."},
+        "milestones": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string"},
+                    "stage": {"type": "string"},
+                    "question": {"type": "string"},
+                    "status": {"enum": ["unanswered", "not_met", "no_evidence", "future_date", "undated", "stale", "verified"]},
+                    "reason": {"type": "string"},
+                },
+            },
+        },
+        "next": {"type": "array", "items": {"type": "string"}, "description": "Milestone ids the customer must do next."},
+        "out_of_order": {"type": "array", "items": {"type": "string"}},
+        "weighted_amount": {
+            "type": ["object", "null"],
+            "properties": {"claimed": {"type": ["number", "null"]}, "verified": {"type": ["number", "null"]}},
+        },
+    },
+}
+_ERRORS = {
+    "type": "object",
+    "required": ["errors"],
+    "properties": {
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "string", "description": "Dotted path of the problem, e.g. milestones.demo-attended.date; empty for the whole body."},
+                    "message": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+
+
+def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
+    """The request body of POST /api/assess for this process."""
+    process = loaded.process
+    milestones = {milestone.id: {**_ANSWER, "description": milestone.question} for _, milestone in process.milestones()}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "deal": {"type": "string", "description": "The deal's name."},
+            "claimed_stage": {"enum": [stage.id for stage in process.stages], "description": "The stage in the CRM today."},
+            "amount": {"type": "number", "minimum": 0},
+            "as_of": {**_DATE, "description": "Assess as of this date (default: today)."},
+            "milestones": {"type": "object", "additionalProperties": False, "properties": milestones},
+        },
+    }
+
+
+def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
+    """The whole OpenAPI 3.1 document."""
+    json_body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": f"{loaded.process.name} deal self-check API",
+            "version": loaded.process.version or loaded.short_sha,
+            "description": "Assess a deal against the Customer Verifiable Outcomes of the process.",
+        },
+        "paths": {
+            "/api/assess": {
+                "post": {
+                    "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
+                    "requestBody": json_body,
+                    "responses": {
+                        "200": {"description": "The assessment.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}}},
+                        "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
+                        "413": _error("The body is larger than 1 MB."),
+                        "415": _error("The body is not sent as application/json."),
+                    },
+                }
+            },
+            "/api/process": {
+                "get": {
+                    "summary": "The process being served, with the sha256 of its file.",
+                    "responses": {"200": {"description": "The process definition.", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            },
+            "/api/openapi.json": {
+                "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
+            },
+        },
+        "components": {"schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS}},
+    }

@@ -1,0 +1,53 @@
+"""Routes of the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, jsonify, request
+
+from assess_app.api import bp
+from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.openapi import openapi_document
+from assess_app.current import current_process
+from assess_app.errors import api_errors
+from sales_process.deal import parse_deal
+from sales_process.engine import assess
+from sales_process.problems import InvalidInput
+from sales_process.report import assessment_json
+
+BAD_REQUEST = 400
+UNSUPPORTED_MEDIA_TYPE = 415
+
+
+@bp.post("/assess")
+def assess_deal() -> Response | tuple[Response, int]:
+    """Assess the deal in the body; answer exactly what `playbook assess --json` prints."""
+    if not request.is_json:
+        got = request.mimetype or "no Content-Type"
+        message = f"send the deal as JSON with Content-Type: application/json (got {got})"
+        return api_errors(UNSUPPORTED_MEDIA_TYPE, [{"loc": "", "message": message}])
+    try:
+        data = read_json(request.get_data(cache=False))
+    except BadBody as bad:
+        return api_errors(BAD_REQUEST, [{"loc": "", "message": bad.message}])
+    loaded = current_process()
+    try:
+        deal = parse_deal(data, loaded.process)
+    except InvalidInput as invalid:
+        return api_errors(BAD_REQUEST, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
+    assessment = assess(loaded.process, deal, deal.as_of or dt.date.today())
+    return Response(dump_json(assessment_json(loaded, assessment)), mimetype="application/json")
+
+
+@bp.get("/process")
+def process_definition() -> Response:
+    """The process being served, as JSON, with the sha256 of its file."""
+    loaded = current_process()
+    return jsonify({"sha256": loaded.sha256, **loaded.process.model_dump(mode="json")})
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API for the process being served."""
+    return jsonify(openapi_document(current_process()))

@@ -1,0 +1,145 @@
+"""The self-check form, generated from the process: one fieldset per stage, three fields per milestone."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, Form, SelectField, StringField
+from wtforms.validators import Length, ValidationError
+
+from sales_process.deal import Deal, parse_deal
+from sales_process.loader import LoadedProcess
+from sales_process.model import Process
+from sales_process.problems import InvalidInput, Problem
+
+MAX_NAME = 200
+MAX_EVIDENCE = 2000
+MAX_SHORT = 40
+_YES = ("yes", "y", "true", "on", "1")
+_NO = ("", "no", "n", "false", "off", "0")
+_THOUSANDS = re.compile(r"^\d{1,3}([,\s]\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+
+
+class MetField(BooleanField):  # type: ignore[misc]
+    """A milestone's "met" checkbox; a link may say yes or no, anything else is an error."""
+
+    false_values = _NO
+
+    def pre_validate(self, form: Form) -> None:
+        """Refuse values that are neither yes nor no instead of guessing."""
+        if self.raw_data and self.raw_data[0].strip().lower() not in _YES + _NO:
+            raise ValidationError(f"'{self.raw_data[0][:40]}' is neither yes nor no; tick the box or leave it empty")
+
+
+def _milestone_fields(process: Process) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for _, milestone in process.milestones():
+        fields[f"{milestone.id}.met"] = MetField(milestone.question)
+        fields[f"{milestone.id}.evidence"] = StringField(
+            "Evidence", description=milestone.evidence, validators=[Length(max=MAX_EVIDENCE)]
+        )
+        fields[f"{milestone.id}.date"] = StringField("Date it happened", validators=[Length(max=MAX_SHORT)])
+    return fields
+
+
+def build_form_class(process: Process) -> type[FlaskForm]:
+    """A form class for this process (field names: deal, amount, claimed_stage, <id>.met/.evidence/.date)."""
+    choices = [("", "Not set")] + [(stage.id, f"{stage.name} ({stage.probability}%)") for stage in process.stages]
+    attributes: dict[str, Any] = {
+        # CSRFProtect checks every POST for the whole app; the template renders the token.
+        "Meta": type("Meta", (), {"csrf": False}),
+        "deal": StringField("Deal name", validators=[Length(max=MAX_NAME)]),
+        "amount": StringField("Amount (optional)", validators=[Length(max=MAX_SHORT)]),
+        "claimed_stage": SelectField("Stage in the CRM today", choices=choices, validate_choice=False),
+        **_milestone_fields(process),
+    }
+    return type("CheckForm", (FlaskForm,), attributes)
+
+
+_form_classes: dict[str, type[FlaskForm]] = {}
+
+
+def make_form(loaded: LoadedProcess, formdata: Mapping[str, Any] | None) -> FlaskForm:
+    """A form for the current process, filled from `formdata` (a query string or a POST)."""
+    form_class = _form_classes.get(loaded.sha256)
+    if form_class is None:
+        form_class = build_form_class(loaded.process)
+        # Only the process being served matters; an old version's class is dropped.
+        _form_classes.clear()
+        _form_classes[loaded.sha256] = form_class
+    return form_class(formdata=formdata)
+
+
+def _text(field: Field) -> str:
+    return str(field.data or "").strip()
+
+
+def amount_value(text: str) -> float | str:
+    """Read "120000", "120,000" or "120 000.50" as a number; keep anything else as typed."""
+    if _NUMBER.match(text) or _THOUSANDS.match(text):
+        return float(re.sub(r"[,\s]", "", text))
+    return text
+
+
+def deal_data(form: FlaskForm, process: Process) -> dict[str, Any]:
+    """The form's answers as deal data, the same shape as the API's request body."""
+    data: dict[str, Any] = {}
+    if _text(form["deal"]):
+        data["deal"] = _text(form["deal"])
+    if _text(form["amount"]):
+        data["amount"] = amount_value(_text(form["amount"]))
+    if _text(form["claimed_stage"]):
+        data["claimed_stage"] = _text(form["claimed_stage"])
+    milestones: dict[str, Any] = {}
+    for _, milestone in process.milestones():
+        # An unticked box is the rep's answer "no": the rep was asked every question.
+        answer: dict[str, Any] = {"met": bool(form[f"{milestone.id}.met"].data)}
+        for key in ("evidence", "date"):
+            if _text(form[f"{milestone.id}.{key}"]):
+                answer[key] = _text(form[f"{milestone.id}.{key}"])
+        milestones[milestone.id] = answer
+    data["milestones"] = milestones
+    return data
+
+
+def field_name(problem: Problem) -> str | None:
+    """The form field a problem of the deal data belongs to (None: the whole form)."""
+    loc = problem.loc
+    if len(loc) == 1 and loc[0] in ("deal", "amount", "claimed_stage"):
+        return str(loc[0])
+    if len(loc) >= 2 and loc[0] == "milestones":
+        return f"{loc[1]}.{loc[2] if len(loc) > 2 else 'met'}"
+    return None
+
+
+def validated_deal(form: FlaskForm, process: Process) -> tuple[Deal | None, list[str]]:
+    """Check every field and the deal as the engine sees it; errors land on their fields.
+
+    Returns the deal (None when anything is wrong) and the errors that belong to no field.
+    """
+    valid = form.validate()
+    try:
+        deal = parse_deal(deal_data(form, process), process)
+    except InvalidInput as invalid:
+        return None, _attach(form, invalid.problems)
+    return (deal if valid else None), []
+
+
+def _attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
+    general: list[str] = []
+    for problem in problems:
+        name = field_name(problem)
+        if name is not None and name in form:
+            form[name].errors = [*form[name].errors, problem.message]
+        else:
+            general.append(problem.message)
+    return general
+
+
+def unknown_keys(form: FlaskForm, submitted: Mapping[str, Any]) -> list[str]:
+    """Names sent to the form that it has no field for (reported, never silently dropped)."""
+    return [key for key in submitted if key not in form and key != "csrf_token"]

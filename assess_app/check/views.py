@@ -1,0 +1,78 @@
+"""Routes of the self-check: show the form (pre-filled from a link), assess what was sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template, request
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+
+from assess_app.check import bp
+from assess_app.check.form import make_form, unknown_keys, validated_deal
+from assess_app.check.result import STATUS_LABELS, by_stage, money, playbook_link, prefill_query, summary_text, weighted
+from assess_app.current import current_process
+from sales_process.engine import assess
+from sales_process.loader import LoadedProcess
+from sales_process.report import gap_sentence
+
+UNPROCESSABLE = 422
+
+
+def _form_page(loaded: LoadedProcess, form: FlaskForm, general: list[str], status: int = 200, **notes: object) -> tuple[str, int]:
+    page = render_template(
+        "check/form.html",
+        process=loaded.process,
+        form=form,
+        general_errors=general,
+        unknown=unknown_keys(form, request.values),
+        **notes,
+    )
+    return page, status
+
+
+@bp.get("/check")
+def show_form() -> tuple[str, int]:
+    """The empty form, or the form filled in from the query string with its problems shown."""
+    loaded = current_process()
+    if not request.args:
+        return _form_page(loaded, make_form(loaded, None), [])
+    form = make_form(loaded, request.args)
+    _, general = validated_deal(form, loaded.process)
+    return _form_page(loaded, form, general)
+
+
+@bp.post("/check")
+def assess_deal() -> tuple[str, int]:
+    """Assess the deal, or give the form back with every answer kept and each error at its field."""
+    loaded = current_process()
+    form = make_form(loaded, request.form)
+    deal, general = validated_deal(form, loaded.process)
+    if deal is None:
+        return _form_page(loaded, form, general, UNPROCESSABLE)
+    assessment = assess(loaded.process, deal, dt.date.today())
+    query = prefill_query(form)
+    link = f"{request.url_root}check?{query}"
+    page = render_template(
+        "check/result.html",
+        process=loaded.process,
+        assessment=assessment,
+        gap=gap_sentence(assessment),
+        weighted=weighted(assessment),
+        stages=by_stage(assessment),
+        labels=STATUS_LABELS,
+        money=money,
+        playbook_link=playbook_link,
+        summary=summary_text(loaded, assessment, link),
+        edit_link=f"/check?{query}",
+        unknown=unknown_keys(form, request.form),
+    )
+    return page, 200
+
+
+@bp.errorhandler(CSRFError)
+def refuse_without_token(error: CSRFError) -> tuple[str, int]:
+    """Refuse a POST without a valid token with 400, giving back what was typed to send again."""
+    loaded = current_process()
+    form = make_form(loaded, request.form)
+    return _form_page(loaded, form, [], 400, csrf_problem=error.description)

@@ -1,0 +1,53 @@
+"""Configuration from arguments and environment variables, and the process loaded at start."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from assess_app.store import ProcessStore
+from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, load_process
+from sales_process.problems import InvalidFile
+
+SITE_ENV = "PLAYBOOK_SITE_DIR"
+SECRET_ENV = "PLAYBOOK_SECRET_KEY"
+MAX_BODY_BYTES = 1024 * 1024
+EXIT_INVALID_PROCESS = 1
+
+log = logging.getLogger("assess_app")
+
+
+def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The app's configuration: defaults, then environment variables, then `test_config`."""
+    config: dict[str, Any] = {
+        "PROCESS_PATH": os.environ.get(PROCESS_ENV) or DEFAULT_PROCESS,
+        "SITE_DIR": os.environ.get(SITE_ENV) or "site",
+        "SECRET_KEY": os.environ.get(SECRET_ENV),
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        # The CSRF token lives as long as the browser session: a rep may take an hour on a deal.
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    config.update(test_config or {})
+    if not config["SECRET_KEY"]:
+        # Sessions only carry the CSRF token, so a key that changes on restart costs
+        # nothing but an expired form; several workers must share one key though.
+        config["SECRET_KEY"] = secrets.token_hex(32)
+        log.info("no %s set: using a random secret key for this process", SECRET_ENV)
+    return config
+
+
+def load_store(process_path: str) -> ProcessStore:
+    """Load the process at start; print its errors and exit 1 when it is invalid."""
+    try:
+        return ProcessStore(load_process(process_path))
+    except InvalidFile as error:
+        for diagnostic in error.diagnostics:
+            print(diagnostic, file=sys.stderr)
+        print(f"assess_app: cannot start, {process_path} is not a valid process (see above)", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID_PROCESS) from None

@@ -1,0 +1,42 @@
+"""Error responses: JSON under /api/, a page in the playbook's style everywhere else."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+_HINTS = {
+    400: "The request could not be understood.",
+    404: "There is no page at this address.",
+    405: "This address does not accept that kind of request.",
+    413: "What was sent is larger than the limit of 1 MB.",
+    415: "Send the deal as JSON with the header Content-Type: application/json.",
+}
+
+
+def api_errors(status: int, errors: list[dict[str, str]]) -> tuple[Response, int]:
+    """The API's error body: every problem with where it is ("" for the whole request)."""
+    return jsonify({"errors": errors}), status
+
+
+def _describe(error: HTTPException) -> str:
+    return _HINTS.get(error.code or 500, error.description or error.name)
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+    """Answer an HTTP error in the format the client asked for."""
+    code = error.code or 500
+    if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
+        response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
+        if code == 405 and error.get_response().headers.get("Allow"):
+            response.headers["Allow"] = error.get_response().headers["Allow"]
+        return response, status
+    page = render_template("error.html", code=code, title=error.name, message=_describe(error))
+    return page, code
+
+
+def init_errors(app: Flask) -> None:
+    """Register the handler for every HTTP error."""
+    app.register_error_handler(HTTPException, handle_http_error)

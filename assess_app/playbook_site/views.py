@@ -1,0 +1,58 @@
+"""Serve the built site: safe paths, directory URLs, MIME types, validators for caching."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response, current_app, redirect, render_template, request, send_file
+from flask.typing import ResponseReturnValue
+from werkzeug.security import safe_join
+
+from assess_app.playbook_site import bp
+from assess_app.playbook_site.inline_scripts import page_policy
+
+NOT_FOUND = 404
+ASSET_MAX_AGE = 300
+
+
+def site_root() -> Path:
+    """The folder the playbook was built into."""
+    return Path(current_app.config["SITE_DIR"]).resolve()
+
+
+def _send(path: Path, status: int = 200) -> Response:
+    html = path.suffix == ".html"
+    response = send_file(path, conditional=status == 200, etag=True, max_age=None if html else ASSET_MAX_AGE)
+    if html:
+        # Pages change with every rebuild: always revalidate (cheap with the ETag).
+        response.headers["Cache-Control"] = "no-cache"
+        response.headers["Content-Security-Policy"] = page_policy(path)
+    response.status_code = status if status != 200 else response.status_code
+    return response
+
+
+def _not_found(root: Path) -> ResponseReturnValue:
+    page = root / "404.html"
+    if page.is_file():
+        return _send(page, NOT_FOUND)
+    built = (root / "index.html").is_file()
+    return render_template("playbook_site/missing.html", built=built, site_dir=str(root)), NOT_FOUND
+
+
+@bp.get("/", defaults={"path": ""})
+@bp.get("/<site_path:path>")
+def page(path: str) -> ResponseReturnValue:
+    """A file of the built site; `/x/` serves x/index.html and `/x` redirects there."""
+    root = site_root()
+    joined = safe_join(str(root), path) if path else str(root)
+    if joined is None:
+        return _not_found(root)
+    target = Path(joined)
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            query = request.query_string.decode("latin-1")
+            return redirect(f"{request.path}/" + (f"?{query}" if query else ""), code=308)
+        target = target / "index.html"
+    if not target.is_file():
+        return _not_found(root)
+    return _send(target)
