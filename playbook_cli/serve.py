@@ -1,0 +1,106 @@
+"""`playbook serve`: the playbook, the self-check form and the API at one address."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from assess_app import create_app
+from assess_app.config import SITE_ENV
+from assess_app.store import ProcessStore
+from assess_app.watch import FileWatcher
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, report
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidFile
+from site_builder.build import SiteBuildError, build_site
+
+EXAMPLE = """example:
+  playbook serve --process process.yaml --port 8000
+
+then open http://127.0.0.1:8000/ (the playbook), /check (the deal self-check form)
+and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook;
+an invalid edit is reported here and the last good version stays online."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the serve command."""
+    parser = commands.add_parser(
+        "serve", help="serve the playbook, the self-check form and the API", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
+    add_process_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--site-dir",
+        metavar="DIR",
+        default=os.environ.get(SITE_ENV) or "site",
+        help=f"where the playbook is built (default: ${SITE_ENV}, else ./site)",
+    )
+    parser.set_defaults(run=run)
+
+
+def build(process: Path, site_dir: Path) -> LoadedProcess | None:
+    """Validate the process and build the playbook; print the errors and return None on failure."""
+    try:
+        return build_site(process, site_dir)
+    except InvalidFile as error:
+        report(error)
+    except SiteBuildError as error:
+        print(f"playbook serve: the playbook did not build:\n{error}", file=sys.stderr)
+    return None
+
+
+def rebuild(process: Path, site_dir: Path, store: ProcessStore) -> None:
+    """After an edit: serve the new process and playbook, or keep the last good ones."""
+    loaded = build(process, site_dir)
+    if loaded is None:
+        print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
+        return
+    store.replace(loaded)
+    print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
+
+
+def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path) -> BaseWSGIServer | None:
+    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir)}, store=store)
+    try:
+        return make_server(host, port, app, threaded=True)
+    except (OSError, SystemExit) as error:
+        reason = getattr(error, "strerror", None) or "the port is in use or the address is not available"
+        print(f"playbook serve: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
+        return None
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build, serve, and rebuild on every change of the process file until Ctrl-C."""
+    process, site_dir = Path(args.process), Path(args.site_dir)
+    loaded = build(process, site_dir)
+    if loaded is None:
+        return EXIT_INVALID
+    store = ProcessStore(loaded)
+    server = _listen(args.host, args.port, store, process, site_dir)
+    if server is None:
+        return EXIT_INVALID
+    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store))
+    watcher.start()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    print(f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, API: /api/; Ctrl-C stops)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("playbook serve: stopped", file=sys.stderr)
+    finally:
+        watcher.stop()
+        server.server_close()
+    return EXIT_OK
