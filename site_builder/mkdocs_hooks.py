@@ -6,12 +6,12 @@ below belongs to one build.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -48,7 +48,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     _build["loaded"] = loaded
     for warning in loaded.warnings:
         log.info(str(warning))
-    config.site_name = html.escape(loaded.process.name)
+    # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
+    config.site_name = Markup.escape(loaded.process.name)
     config.nav = [_escaped(entry) for entry in navigation(loaded)]
     return config
 
@@ -56,7 +57,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def _escaped(entry: Any) -> Any:
     """Nav titles reach the theme's HTML unescaped, and stage names are user text."""
     if isinstance(entry, dict):
-        return {html.escape(title): _escaped(value) for title, value in entry.items()}
+        return {Markup.escape(title): _escaped(value) for title, value in entry.items()}
     if isinstance(entry, list):
         return [_escaped(item) for item in entry]
     return entry

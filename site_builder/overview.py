@@ -9,8 +9,8 @@ from site_builder.markdown_text import inline, mermaid_label, percent, plural
 
 
 def pipeline_diagram(process: Process) -> str:
-    """A left-to-right Mermaid flowchart; each arrow says how many milestones gate it."""
-    lines = ["```mermaid", "flowchart LR"]
+    """A top-down Mermaid flowchart (readable on a phone too); each arrow says how many milestones gate it."""
+    lines = ["```mermaid", "flowchart TD"]
     for number, stage in enumerate(process.stages):
         lines.append(f'  s{number}["{mermaid_label(stage.name)}<br/>{percent(stage.probability)}"]')
     for number, stage in enumerate(process.stages[:-1]):
