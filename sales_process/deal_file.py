@@ -10,28 +10,42 @@ from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile, InvalidInput
 from sales_process.yaml_source import LocatedData, read_located_yaml
 
+_NOT_JSON = object()
+
+
+def _json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
 
 def _read(text: str, filename: str) -> LocatedData:
     try:
-        return read_located_yaml(text, filename, empty_hint="; a deal is an object such as {\"milestones\": {}}")
+        located = read_located_yaml(text, filename, empty_hint="; a deal is an object such as {\"milestones\": {}}")
     except InvalidFile:
         # Valid JSON that YAML cannot read (tabs used as indentation): take it, without positions.
-        try:
-            return LocatedData(json.loads(text))
-        except ValueError:
-            pass
-        raise
+        data = _json(text)
+        if data is _NOT_JSON:
+            raise
+        return LocatedData(data)
+    # YAML 1.1 reads JSON's 1.2e5 as text and "\ud83d\ude00" as two halves: read JSON as JSON, keep YAML's positions.
+    data = _json(text) if located.data is not None else _NOT_JSON
+    if data is not _NOT_JSON:
+        located.data = data
+    return located
 
 
 def parse_deal_file(raw: bytes, filename: str, process: Process) -> Deal:
     """Parse and validate a deal file's bytes; raise InvalidFile with every problem."""
     located = _read(decode_text(raw, filename), filename)
-    if located.errors:
+    if located.data is None and located.errors:
         raise InvalidFile(located.errors)
+    problems: list[Diagnostic] = []
     try:
-        return parse_deal(located.data, process)
+        deal = parse_deal(located.data, process)
     except InvalidInput as invalid:
-        diagnostics = located.locate(invalid.problems, filename)
-        raise InvalidFile(
-            [d if d.line is not None else Diagnostic(d.file, None, None, d.severity, d.message) for d in diagnostics]
-        ) from None
+        problems = located.locate(invalid.problems, filename)
+    if located.errors or problems:
+        raise InvalidFile(sorted(located.errors + problems, key=lambda d: (d.line or 0, d.column or 0)))
+    return deal
