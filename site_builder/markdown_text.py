@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import re
 
-# Every character Python-Markdown (with its tables extension) lets a backslash escape.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that start emphasis, code, links, attribute lists or table cells anywhere in a line...
+_INLINE_MARKUP = re.compile(r"([\\`*_{}\[\]|])")
+# ...and those that start a heading or a list only at the start of a line (e.g. "1. Foo" in a list item).
+_BLOCK_START = re.compile(r"^([#+-]|\d+(?=\.))")
 _WHITESPACE = re.compile(r"\s+")
 # Code stays verbatim: fenced blocks first, then inline code spans.
 _CODE = re.compile(r"(^[ \t]*(?P<fence>```+|~~~+)[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$|(?P<ticks>`+).+?(?P=ticks))", re.M | re.S)
@@ -22,7 +24,13 @@ _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*>)")
 def inline(text: str) -> str:
     """Plain text as inline Markdown that renders exactly as typed, on one line."""
     one_line = _WHITESPACE.sub(" ", text).strip()
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(one_line, quote=False))
+    escaped = _INLINE_MARKUP.sub(r"\\\1", html.escape(one_line, quote=False))
+    return _BLOCK_START.sub(_escape_block_start, escaped, count=1)
+
+
+def _escape_block_start(match: re.Match[str]) -> str:
+    marker = match.group(1)
+    return marker + "\\" if marker[0].isdigit() else "\\" + marker
 
 
 def block(text: str) -> str:

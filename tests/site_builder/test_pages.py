@@ -1,0 +1,141 @@
+"""The engine-neutral generator: golden pages, escaping of user text, traceability, navigation."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from sales_process.loader import LoadedProcess, parse_process
+from site_builder.markdown_text import block, inline, mermaid_label
+from site_builder.pages import generate_pages, navigation
+from site_builder.reference import field_table
+from tests.site_builder.golden_pages import assert_golden_pages
+
+EXTENSIONS = ["tables", "attr_list", "md_in_html"]
+
+
+def render(text: str) -> str:
+    """Python-Markdown with the extensions of mkdocs.yml that matter for escaping."""
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+def test_pages_of_the_odd_process_match_the_golden_files(odd_process: LoadedProcess) -> None:
+    assert_golden_pages("odd", generate_pages(odd_process))
+
+
+def test_generation_is_pure(odd_process: LoadedProcess) -> None:
+    assert generate_pages(odd_process) == generate_pages(odd_process)
+
+
+def test_every_stage_has_a_page_and_every_page_names_its_source(default_process: LoadedProcess) -> None:
+    pages = generate_pages(default_process)
+    for stage in default_process.process.stages:
+        assert f"stages/{stage.id}.md" in pages
+    for path, text in pages.items():
+        assert default_process.short_sha in text, path
+        assert "B2B New Business" in text and f"version {inline('2027.1')} " in text, path
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ('<script>alert("x")</script>', '&lt;script&gt;alert("x")&lt;/script&gt;'),
+        ("*stars* and _underscores_", "*stars* and _underscores_"),
+        ("a | b", "a | b"),
+        ("[link](http://x)", "[link](http://x)"),
+        ("`code`", "`code`"),
+        ("# not a heading", "# not a heading"),
+        ("1. not a list", "1. not a list"),
+        ("Tom & Jerry", "Tom &amp; Jerry"),
+        ("two\nlines", "two lines"),
+        ("{: .class}", "{: .class}"),
+        ("back\\slash", "back\\slash"),
+        ("- not an item", "- not an item"),
+        ("+ not an item", "+ not an item"),
+        ("2027. not a list either", "2027. not a list either"),
+        ("![image](x.png)", "![image](x.png)"),
+    ],
+)
+def test_plain_text_renders_exactly_as_typed(typed: str, shown: str) -> None:
+    assert render(inline(typed)) == f"<p>{shown}</p>"
+    assert render(f"- {inline(typed)}") == f"<ul>\n<li>{shown}</li>\n</ul>"
+
+
+def test_plain_text_in_a_table_cell_keeps_the_table_whole() -> None:
+    html = render(f"| a | b |\n|---|---|\n| {inline('x | y')} | {inline('*z*')} |")
+    assert "<td>x | y</td>" in html and "<td>*z*</td>" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("**bold**", "<strong>bold</strong>"),
+        ("<script>x</script>", "&lt;script&gt;x&lt;/script&gt;"),
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("<!-- comment -->", "&lt;!-- comment --&gt;"),
+        ("<https://example.com>", '<a href="https://example.com">https://example.com</a>'),
+        ("`<b>` in code", "<code>&lt;b&gt;</code> in code"),
+        ("```\n<b>fenced</b>\n```", "&lt;b&gt;fenced&lt;/b&gt;"),
+        ("1 < 2", "1 &lt; 2"),
+    ],
+)
+def test_markdown_fields_keep_formatting_but_show_html_as_text(typed: str, expected: str) -> None:
+    assert expected in markdown.markdown(block(typed), extensions=["fenced_code"])
+
+
+def test_mermaid_labels_cannot_close_their_quotes() -> None:
+    assert mermaid_label('Say "yes" <b>#1</b>') == "Say #quot;yes#quot; #lt;b#gt;#35;1#lt;/b#gt;"
+
+
+def test_a_stage_without_summary_description_or_lists_still_gets_a_full_page() -> None:
+    loaded = parse_process(
+        b"name: P\nstages:\n- id: a\n  name: A\n  probability: 10\n  milestones:\n"
+        b"  - {id: m, question: 'Q?', customer_action: C, evidence: The email}\n- id: b\n  name: B\n  probability: 90\n",
+        "p.yaml",
+    )
+    page = generate_pages(loaded)["stages/b.md"]
+    assert "## You are here when" in page and "(../stages/a.md#m)" in page
+    assert "Nothing: this is the last stage of the pipeline." in page
+    assert "No rep activities are listed" in page and "No pitfalls are listed" in page
+    assert "(/check?claimed_stage=b)" in page
+
+
+def test_navigation_lists_the_stages_in_pipeline_order(odd_process: LoadedProcess) -> None:
+    pipeline = navigation(odd_process)[2]
+    assert isinstance(pipeline, dict)
+    entries = pipeline["Pipeline"]
+    assert isinstance(entries, list)
+    assert [next(iter(entry.values())) for entry in entries if isinstance(entry, dict)] == [
+        "pipeline.md",
+        "stages/stage-1.md",
+        "stages/stage-2b.md",
+        "stages/z.md",
+    ]
+
+
+def test_the_reference_documents_every_field_of_the_model() -> None:
+    from sales_process.model import Milestone, Process, Stage
+
+    for model in (Process, Stage, Milestone):
+        table = field_table(model.model_json_schema(ref_template="#/$defs/{model}"))
+        for name, field in model.model_fields.items():
+            assert f"| `{name}` |" in table
+            assert (field.description or "") in table.replace("\\|", "|")
+
+
+@pytest.mark.parametrize(
+    ("field", "type_text", "default"),
+    [
+        ("probability", "whole number 0–100", "**required**"),
+        ("max_age_days", "whole number above 0", "none"),
+        ("evidence_required", "`true` or `false`", "`true`"),
+        ("milestones", "list of milestones", "empty list"),
+        ("id", "slug: lowercase letters, digits and single hyphens", "**required**"),
+    ],
+)
+def test_reference_types_and_defaults_come_from_the_schema(
+    default_process: LoadedProcess, field: str, type_text: str, default: str
+) -> None:
+    reference = generate_pages(default_process)["reference.md"]
+    row = next(line for line in reference.splitlines() if line.startswith(f"| `{field}` |"))
+    assert type_text in row and f"| {default} |" in row
