@@ -1,0 +1,171 @@
+"""Real MkDocs builds into temporary folders: pages, anchors, search, determinism, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from playbook_cli.main import main
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidFile
+from site_builder.build import SiteBuildError, build_site
+from tests.site_builder.conftest import ODD_PROCESS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _search_index(site: Path) -> str:
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    return "\n".join(f"{doc['title']}\n{doc['text']}" for doc in docs)
+
+
+def _as_html(text: str) -> str:
+    """Plain text as the site shows it (escaped by Markdown, whitespace collapsed)."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@pytest.mark.parametrize("site_name", ["odd_site", "default_site"])
+def test_every_stage_page_shows_its_milestones_under_their_ids(
+    site_name: str, request: pytest.FixtureRequest, odd_process: LoadedProcess, default_process: LoadedProcess
+) -> None:
+    site: Path = request.getfixturevalue(site_name)
+    loaded = odd_process if site_name == "odd_site" else default_process
+    search = _search_index(site)
+    for stage in loaded.process.stages:
+        html = (site / "stages" / stage.id / "index.html").read_text(encoding="utf-8")
+        assert _as_html(stage.name) in html and f"{stage.probability}%" in html
+        assert f'href="/check?claimed_stage={stage.id}"' in html
+        assert loaded.short_sha in html
+        for milestone in stage.milestones:
+            block = html.split(f'id="{milestone.id}"', 1)[1].split("</div>", 1)[0]
+            for text in (milestone.question, milestone.customer_action, milestone.evidence):
+                assert _as_html(text) in block
+            assert _as_html(milestone.question) in search
+
+
+def test_ids_are_unique_and_milestone_ids_win_over_headings(odd_site: Path) -> None:
+    html = (odd_site / "stages" / "stage-1" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert '<div class="playbook-milestone" id="budget-ok">' in html
+    assert '<h2 id="budget-ok_1">' in html
+
+
+def test_user_html_never_reaches_the_page_as_markup(odd_site: Path) -> None:
+    for page in odd_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+        assert "&amp;lt;" not in html, f"{page}: text escaped twice"
+
+
+def test_the_site_is_titled_with_the_process_name_and_links_the_form(default_site: Path) -> None:
+    home = (default_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>B2B New Business</title>" in home
+    assert 'href="/check"' in home
+
+
+def test_the_site_makes_no_external_requests(default_site: Path) -> None:
+    for page in default_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        loads = re.findall(r'src="(?:https?:)?//[^"]*"|<link[^>]*href="(?:https?:)?//[^"]*"', html)
+        assert loads == [], page
+    assert "fonts.googleapis" not in (default_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path, odd_site: Path) -> None:
+    again = tmp_path / "again"
+    build_site(ODD_PROCESS, again)
+    first = {p.relative_to(odd_site): p.read_bytes() for p in odd_site.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_a_second_build_replaces_the_site_and_leaves_no_temporary_folder(tmp_path: Path, default_process: LoadedProcess) -> None:
+    site = tmp_path / "site"
+    build_site(ODD_PROCESS, site)
+    build_site(ROOT / "process.yaml", site)
+    assert (site / "stages" / "discovery" / "index.html").is_file()
+    assert not (site / "stages" / "stage-1").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_an_invalid_process_leaves_the_old_site_untouched(tmp_path: Path, write_file: Callable[[str, str], Path]) -> None:
+    site = tmp_path / "site"
+    build_site(ODD_PROCESS, site)
+    before = (site / "index.html").read_bytes()
+    bad = write_file("bad.yaml", "name: Broken\nstages:\n  - id: Not A Slug\n")
+    with pytest.raises(InvalidFile) as error:
+        build_site(bad, site)
+    assert str(error.value.diagnostics[0]).startswith(f"{bad}:3:")
+    assert (site / "index.html").read_bytes() == before
+
+
+def test_a_failed_mkdocs_build_keeps_the_old_site(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build_site(ODD_PROCESS, site)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "extra.md").write_text("# Extra\n\n[broken](missing.md)\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: playbook", f"docs_dir: {docs}")
+        .replace("hooks:\n  - site_builder/", f"hooks:\n  - {ROOT}/site_builder/"),
+        encoding="utf-8",
+    )
+    with pytest.raises(SiteBuildError, match=r"missing\.md"):
+        build_site(ODD_PROCESS, site, config_file=config)
+    assert (site / "stages" / "stage-1" / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]
+
+
+def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "checklist.md").write_text("# Mine\n", encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: x\ndocs_dir: {docs}\nhooks:\n  - {ROOT}/site_builder/mkdocs_hooks.py\n", encoding="utf-8")
+    with pytest.raises(SiteBuildError, match=r"checklist\.md is generated from the process"):
+        build_site(ODD_PROCESS, tmp_path / "site", config_file=config)
+
+
+def test_playbook_build_reports_success_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = tmp_path / "out"
+    assert main(["build", "--process", str(ODD_PROCESS), "--site-dir", str(site)]) == 0
+    assert "3 stages" in capsys.readouterr().out
+    assert (site / "stages" / "stage-2b" / "index.html").is_file()
+    missing = tmp_path / "missing.yaml"
+    assert main(["build", "--process", str(missing), "--site-dir", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert f"{missing}: error: no such file" in err and "not changed" in err
+
+
+def test_mkdocs_build_strict_works_at_the_repository_root(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("PLAYBOOK_PROCESS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert (tmp_path / "site" / "stages" / "closed-won" / "index.html").is_file()
+
+
+def test_mkdocs_build_reports_an_invalid_process_by_line(tmp_path: Path, write_file: Callable[[str, str], Path]) -> None:
+    bad = write_file("bad.yaml", "name: Broken\nstages: 3\n")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_PROCESS": str(bad)}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert f"{bad}:2:9: error:" in result.stderr
+    assert "Traceback" not in result.stderr
