@@ -55,12 +55,12 @@ def _answer(rng: random.Random, milestone: Milestone, proven: bool) -> list[str]
     if not proven:
         return ["no", "", ""] if rng.random() < 0.3 else ["", "", ""]
     limit = milestone.max_age_days or 120
-    age = rng.randint(1, limit - 1) if rng.random() < 0.92 else limit + rng.randint(5, 60)
+    age = rng.randint(1, limit - 1) if rng.random() < 0.98 else limit + rng.randint(5, 60)
     day = (AS_OF - dt.timedelta(days=age)).isoformat()
     evidence = rng.choice(_EVIDENCE).format(who=rng.choice(_WHO), day=day)
-    if rng.random() < 0.05:
+    if rng.random() < 0.02:
         evidence = rng.choice(_WEAK_EVIDENCE)
-    date = "" if milestone.max_age_days and rng.random() < 0.03 else day
+    date = "" if milestone.max_age_days and rng.random() < 0.01 else day
     return [rng.choice(("yes", "Yes", "y", "x")), evidence, date]
 
 

@@ -44,6 +44,7 @@ class RowReader:
         self.plan = plan
         self.day_first = day_first
         self._stage_names = [stage.name for stage in process.stages] + [stage.id for stage in process.stages]
+        self._stage_list = ", ".join(stage.name for stage in process.stages)
         self._stages = {stage.id.lower(): stage.id for stage in process.stages}
         self._stages.update({stage.name.lower(): stage.id for stage in process.stages})
         self._dates: dict[str, dt.date] = {}  # exports repeat the same few thousand dates
@@ -93,7 +94,7 @@ class RowReader:
             return None
         stage_id = self._stages.get(typed.lower())
         if stage_id is None:
-            problems.append(f"unknown stage {show(typed)}{did_you_mean(typed, self._stage_names)}")
+            problems.append(f"unknown stage {show(typed)}{did_you_mean(typed, self._stage_names)} (stages: {self._stage_list})")
         return stage_id
 
     def _amount(self, cells: Sequence[str], problems: list[str]) -> float | None:

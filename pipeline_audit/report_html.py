@@ -1,0 +1,55 @@
+"""report.html: one self-contained page (inline CSS and SVG, no requests) a leader can email."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from pipeline_audit.audit import AuditResult
+from pipeline_audit.chart import stage_chart
+from pipeline_audit.summary import money, process_line, share
+from pipeline_audit.totals import TOP_AHEAD
+from sales_process.engine import Status
+from sales_process.loader import LoadedProcess
+
+STATUS_LABELS = {
+    Status.UNANSWERED: "not answered", Status.NOT_MET: "not done yet", Status.NO_EVIDENCE: "no evidence named",
+    Status.FUTURE_DATE: "dated in the future", Status.UNDATED: "no date", Status.STALE: "too old",
+}
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("pipeline_audit", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_ENVIRONMENT.filters["money"] = money
+
+
+def render_report(result: AuditResult, loaded: LoadedProcess) -> str:
+    """The report's HTML."""
+    totals = result.totals
+    questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
+    return _ENVIRONMENT.get_template("report.html").render(
+        result=result,
+        totals=totals,
+        process=loaded.process,
+        process_line=process_line(loaded),
+        sha256=loaded.sha256,
+        source=result.source.name,
+        chart=stage_chart(totals),
+        stages=list(zip(loaded.process.stages, totals.stages, strict=True)),
+        ahead=totals.top_ahead(),
+        top_ahead=TOP_AHEAD,
+        owners=totals.owners_by_inflation(),
+        blocking=totals.most_blocking(),
+        questions=questions,
+        share=share,
+        status_labels=STATUS_LABELS,
+    )
+
+
+def write_report(result: AuditResult, loaded: LoadedProcess, path: Path) -> None:
+    """Write report.html."""
+    path.write_text(render_report(result, loaded), encoding="utf-8")

@@ -1,0 +1,84 @@
+"""`playbook audit` end to end, in-process: exit statuses, encodings, every row accounted for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.audit.helpers import audit
+
+HEAD = "deal,stage,amount,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+Write = Callable[[str, str], Path]
+
+
+def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    source = write_file("p.csv", HEAD + "Contoso,Qualifying,\"$10,000\",Ana,yes,recap reply from CFO,2027-02-01\n"
+                                         "Fabrikam,Negociating,5000,Ben,,,\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert run.status == 0, run.err
+    assert "Deals read: 2\nDeals assessed: 1\nDeals not assessed: 1\n  line 3: unknown stage 'Negociating'; did you mean 'Negotiating'?" in run.out
+    assert run.rows()[0] == {
+        "line": "2", "deal": "Contoso", "owner": "Ana", "claimed_stage": "Qualifying", "verified_stage": "Discovery",
+        "stages_ahead": "1", "amount": "10000.00", "claimed_weighted": "2000.00", "verified_weighted": "1000.00",
+        "next_milestones": "next-meeting-accepted", "not_assessed": "",
+    }
+    assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
+
+
+def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    text = HEAD.replace(",", ";") + 'A;discovery;1;x;y;"two\nlines of evidence";2027-02-01\nB;nowhere;;;;;\n'
+    source.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert run.status == 0, run.err
+    assert [row["line"] for row in run.rows()] == ["2", "4"]  # the second row starts after the two-line cell
+    assert "  line 4: unknown stage 'nowhere'" in run.out
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (HEAD.replace("pain-confirmed,", "pain-confrmed,"), "p.csv:1: error: column 5: unknown column 'pain-confrmed'; did you mean 'pain-confirmed'?"),
+        ("", "p.csv:1: error: the file is empty"),
+        (HEAD + 'A,discovery,1,x,y,"unclosed,2027-01-01\n', "p.csv:2: error: not a readable CSV file"),
+    ],
+)
+def test_unreadable_files_exit_1(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, content: str, message: str) -> None:
+    run = audit(capsys, tmp_path / "out", str(write_file("p.csv", content)), "--as-of", "2027-03-01")
+    assert (run.status, run.out) == (1, "")
+    assert message in run.err
+    assert not (tmp_path / "out" / "audit.csv").exists() and not list((tmp_path / "out").glob("*.partial"))
+
+
+def test_a_file_that_is_not_utf8_is_located(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "p.csv"
+    source.write_bytes(HEAD.encode() + b"Caf\xe9,discovery,,,,,\n")
+    run = audit(capsys, tmp_path / "out", str(source))
+    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8" in run.err
+
+
+def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = audit(capsys, tmp_path / "out", str(tmp_path / "nope.csv"))
+    assert run.status == 1 and "nope.csv: error: no such file" in run.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as-of", "01/03/2027"], "argument --as-of: '01/03/2027' is not a date"),
+        (["--ignore-column", "amount"], "--ignore-column 'amount' names a column the audit reads"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, args: list[str], message: str) -> None:
+    run = audit(capsys, tmp_path / "out", str(write_file("p.csv", HEAD)), *args)
+    assert run.status == 2 and message in run.err
+
+
+def test_ignored_columns_and_day_first_dates(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    source = write_file("p.csv", HEAD.strip() + ",Region\nA,discovery,100,x,yes,recap reply,01/02/2027,EMEA\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--day-first", "--ignore-column", "region")
+    assert run.status == 0, run.err
+    assert run.rows()[0]["not_assessed"] == "" and run.rows()[0]["next_milestones"] == "next-meeting-accepted"

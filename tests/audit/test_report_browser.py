@@ -1,0 +1,41 @@
+"""The report in a real browser: self-contained, accessible, the chart described."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.audit.helpers import ROOT, audit
+from tests.browser import PHONE, axe_violations
+
+
+@pytest.fixture
+def report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
+    run = audit(capsys, tmp_path / "out", str(ROOT / "examples" / "pipeline.csv"), "--as-of", "2027-03-01")
+    assert run.status == 0, run.err
+    return run.folder / "report.html"
+
+
+@pytest.mark.browser
+def test_the_report_is_self_contained_and_accessible(page: Any, report: Path) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(report.as_uri())
+    assert [url for url in requests if not url.startswith("file://")] == []
+    chart = page.locator("svg[role=img]")
+    assert chart.locator("title").text_content() == "Claimed versus verified weighted pipeline by stage"
+    assert page.locator("#stages tbody tr").count() == 6
+    assert page.locator("#problems tbody tr").count() == 4
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(report.as_uri())
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe_violations(page) == []
+    context.close()
