@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, Form, SelectField, StringField
+from wtforms import BooleanField, Field, Form, StringField
 from wtforms.validators import Length, ValidationError
 
 from sales_process.deal import Deal, parse_deal
@@ -20,8 +20,8 @@ MAX_EVIDENCE = 2000
 MAX_SHORT = 40
 _YES = ("yes", "y", "true", "on", "1")
 _NO = ("", "no", "n", "false", "off", "0")
-_THOUSANDS = re.compile(r"^\d{1,3}([,\s]\d{3})+(\.\d+)?$")
-_NUMBER = re.compile(r"^\d+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^-?\d{1,3}([,\s]\d{3})+(\.\d+)?$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 class MetField(BooleanField):  # type: ignore[misc]
@@ -48,13 +48,14 @@ def _milestone_fields(process: Process) -> dict[str, Any]:
 
 def build_form_class(process: Process) -> type[FlaskForm]:
     """A form class for this process (field names: deal, amount, claimed_stage, <id>.met/.evidence/.date)."""
-    choices = [("", "Not set")] + [(stage.id, f"{stage.name} ({stage.probability}%)") for stage in process.stages]
     attributes: dict[str, Any] = {
         # CSRFProtect checks every POST for the whole app; the template renders the token.
         "Meta": type("Meta", (), {"csrf": False}),
         "deal": StringField("Deal name", validators=[Length(max=MAX_NAME)]),
         "amount": StringField("Amount (optional)", validators=[Length(max=MAX_SHORT)]),
-        "claimed_stage": SelectField("Stage in the CRM today", choices=choices, validate_choice=False),
+        # A text field rendered as a select: the core checks the stage id (with a suggestion),
+        # and an unknown id from a link is shown as typed instead of dropped.
+        "claimed_stage": StringField("Stage in the CRM today", validators=[Length(max=MAX_SHORT)]),
         **_milestone_fields(process),
     }
     return type("CheckForm", (FlaskForm,), attributes)

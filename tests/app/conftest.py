@@ -1,0 +1,58 @@
+"""Fixtures for the self-check app: a built playbook, the app on it, and a test client."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from assess_app import create_app
+from site_builder.build import build_site
+from tests.conftest import DEFAULT_PROCESS
+
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The playbook of the repository's process.yaml, built once."""
+    site = tmp_path_factory.mktemp("playbook") / "site"
+    build_site(DEFAULT_PROCESS, site)
+    return site
+
+
+@pytest.fixture
+def app(site_dir: Path) -> Flask:
+    """The app on the default process and its built playbook."""
+    return create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"})
+
+
+class BufferedClient(FlaskClient):
+    """A test client that reads every response whole and closes it (files served are closed)."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client of the app."""
+    app.test_client_class = BufferedClient
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient) -> str:
+    """Open the form as a browser would and return its CSRF token."""
+    match = _TOKEN.search(client.get("/check").get_data(as_text=True))
+    assert match, "the form has no csrf_token field"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, answers: dict[str, Any]) -> Any:
+    """Submit the form with a valid token."""
+    return client.post("/check", data={"csrf_token": csrf_token(client), **answers})

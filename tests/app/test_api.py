@@ -1,0 +1,166 @@
+"""The JSON API: the same answer as `playbook assess --json`, and a clear 4xx for anything else."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from playbook_cli.main import main
+from tests.conftest import DEFAULT_PROCESS
+
+DEALS = [
+    {},
+    {"deal": "Contoso", "claimed_stage": "proposing", "amount": 120000, "as_of": "2027-03-01"},
+    {
+        "deal": "Fabrikam",
+        "claimed_stage": "discovery",
+        "amount": 5000.5,
+        "as_of": "2027-03-01",
+        "milestones": {
+            "pain-confirmed": {"met": True, "evidence": "Reply to recap", "date": "2027-02-20"},
+            "next-meeting-accepted": {"met": True, "evidence": "Accepted invite", "date": "2027-01-01"},
+            "contract-signed": {"met": True, "evidence": "Signed order form"},
+        },
+    },
+    {"as_of": "2027-03-01", "milestones": {"pain-confirmed": True, "next-meeting-accepted": False, "demo-attended": {"met": True, "evidence": "tbd"}}},
+    {"deal": "Ünïcode ✓", "as_of": "2027-03-01", "milestones": {"pain-confirmed": {"met": True, "evidence": "Mail", "date": "2027-04-01"}}},
+]
+
+
+@pytest.mark.parametrize("deal", DEALS, ids=[f"deal-{i}" for i in range(len(DEALS))])
+def test_the_api_answers_exactly_like_playbook_assess_json(
+    client: FlaskClient, deal: dict[str, Any], write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("deal.json", json.dumps(deal))
+    assert main(["assess", str(path), "--json", "--process", str(DEFAULT_PROCESS)]) == 0
+    expected = capsys.readouterr().out.rstrip("\n")
+    response = client.post("/api/assess", json=deal)
+    assert response.status_code == 200
+    assert response.content_type == "application/json"
+    assert response.get_data(as_text=True) == expected
+
+
+BAD_DEALS = [
+    ({"milestones": {"pain-confirmd": True}}, "milestones.pain-confirmd", "did you mean 'pain-confirmed'?"),
+    ({"claimed_stage": "negociating"}, "claimed_stage", "unknown stage"),
+    ({"amount": "lots"}, "amount", "must be a number"),
+    ({"amount": -1}, "amount", "non-negative"),
+    ({"as_of": "2027-02-30"}, "as_of", "not a real calendar date"),
+    ({"milestones": {"demo-attended": {"met": "yes"}}}, "milestones.demo-attended.met", "true or false"),
+    ({"milestones": {"demo-attended": {"met": True, "date": "yesterday"}}}, "milestones.demo-attended.date", "YYYY-MM-DD"),
+    ({"milestones": []}, "milestones", "must be an object"),
+    ({"stage": "x"}, "stage", "unknown key"),
+    ([1, 2], "", "a deal must be an object"),
+]
+
+
+@pytest.mark.parametrize(("body", "loc", "message"), BAD_DEALS, ids=[loc or "top" for _, loc, _ in BAD_DEALS])
+def test_an_invalid_deal_gets_400_with_where_and_what(client: FlaskClient, body: object, loc: str, message: str) -> None:
+    response = client.post("/api/assess", json=body)
+    assert response.status_code == 400
+    errors = response.get_json()["errors"]
+    assert any(e["loc"] == loc and message in e["message"] for e in errors), errors
+
+
+def test_every_problem_is_listed_at_once(client: FlaskClient) -> None:
+    body = {"claimed_stage": "x", "amount": -1, "milestones": {"nope": True}}
+    locs = {e["loc"] for e in client.post("/api/assess", json=body).get_json()["errors"]}
+    assert locs == {"claimed_stage", "amount", "milestones.nope"}
+
+
+UNREADABLE = [
+    ("{", "application/json", 400, "malformed JSON at line 1, column 2"),
+    ('{"amount": NaN}', "application/json", 400, "NaN is not a JSON number"),
+    ("", "application/json", 400, "the body is empty"),
+    (b"\xff\xfe{}", "application/json", 400, "not UTF-8"),
+    ("[" * 100_000, "application/json", 400, "nested too deeply"),
+    ("{}", "text/plain", 415, "Content-Type: application/json"),
+    ("deal=x", "application/x-www-form-urlencoded", 415, "application/json"),
+    ("{}", None, 415, "no Content-Type"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type", "status", "message"), UNREADABLE, ids=[m for *_, m in UNREADABLE])
+def test_an_unreadable_body_gets_a_clear_error(client: FlaskClient, body: str | bytes, content_type: str | None, status: int, message: str) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = client.post("/api/assess", data=body, headers=headers)
+    assert response.status_code == status
+    assert message in response.get_json()["errors"][0]["message"]
+
+
+def test_a_body_over_one_megabyte_gets_413_as_json(client: FlaskClient) -> None:
+    body = json.dumps({"deal": "x" * (3 * 1024 * 1024)})
+    response = client.post("/api/assess", data=body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["errors"][0]["loc"] == ""
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [("get", "/api/assess", "POST"), ("post", "/api/process", "GET"), ("delete", "/api/openapi.json", "GET")])
+def test_a_wrong_method_gets_405_as_json(client: FlaskClient, method: str, path: str, allowed: str) -> None:
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert allowed in response.headers["Allow"]
+    assert "errors" in response.get_json()
+
+
+def test_an_unknown_api_address_gets_404_as_json(client: FlaskClient) -> None:
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["errors"][0]["message"].startswith("Not Found")
+
+
+def test_the_process_as_json(client: FlaskClient, default_process: Any) -> None:
+    body = client.get("/api/process").get_json()
+    assert body["sha256"] == default_process.sha256
+    assert body["name"] == default_process.process.name
+    assert [stage["id"] for stage in body["stages"]] == [stage.id for stage in default_process.process.stages]
+
+
+def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskClient, default_process: Any) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    assert set(document["paths"]) == {"/api/assess", "/api/process", "/api/openapi.json"}
+    deal = document["components"]["schemas"]["Deal"]
+    assert deal["properties"]["claimed_stage"]["enum"] == [stage.id for stage in default_process.process.stages]
+    assert set(deal["properties"]["milestones"]["properties"]) == {m.id for _, m in default_process.process.milestones()}
+    assert set(document["paths"]["/api/assess"]["post"]["responses"]) == {"200", "400", "413", "415"}
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=12,
+)
+DEAL_LIKE = st.fixed_dictionaries(
+    {},
+    optional={
+        "deal": JSON_VALUES,
+        "claimed_stage": st.sampled_from(["proposing", "x"]) | JSON_VALUES,
+        "amount": JSON_VALUES,
+        "as_of": st.sampled_from(["2027-03-01", "2027-02-30"]) | JSON_VALUES,
+        "milestones": st.dictionaries(st.sampled_from(["pain-confirmed", "demo-attended", "nope"]), JSON_VALUES, max_size=3) | JSON_VALUES,
+    },
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=DEAL_LIKE | JSON_VALUES)
+def test_no_json_body_gets_a_server_error(client: FlaskClient, body: object) -> None:
+    text = json.dumps(body).replace("NaN", "0").replace("Infinity", "1")
+    response = client.post("/api/assess", data=text, content_type="application/json")
+    assert response.status_code in (200, 400)
+    assert response.get_json() is not None
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=200))
+def test_no_bytes_get_a_server_error(client: FlaskClient, raw: bytes) -> None:
+    response = client.post("/api/assess", data=raw, content_type="application/json")
+    assert response.status_code in (200, 400)

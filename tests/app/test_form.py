@@ -1,0 +1,128 @@
+"""GET /check: the form generated from the process, pre-filled from links, protected by a token."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from flask.testing import FlaskClient
+
+from sales_process.loader import LoadedProcess
+from tests.app.conftest import post_form
+from tests.app.html_parts import Page
+
+
+def test_the_form_asks_every_question_of_the_process(client: FlaskClient, default_process: LoadedProcess) -> None:
+    page = Page(client.get("/check").get_data(as_text=True))
+    for _, milestone in default_process.process.milestones():
+        met = page.controls[f"{milestone.id}.met"]
+        assert (met["type"], met["value"]) == ("checkbox", "yes")
+        assert page.labels[str(met["id"])].strip() == milestone.question
+        for key in ("evidence", "date"):
+            control = page.controls[f"{milestone.id}.{key}"]
+            assert page.labels[str(control["id"])], f"{milestone.id}.{key} has no label"
+        hint = page.ids[f"{milestone.id}.evidence-hint"]
+        assert hint is not None and f"{milestone.id}.evidence-hint" in str(page.controls[f"{milestone.id}.evidence"]["aria-describedby"])
+    assert {"deal", "amount", "claimed_stage", "csrf_token"} <= set(page.controls)
+    assert page.labels["claimed_stage"] == "Stage in the CRM today"
+
+
+def test_each_stage_is_a_fieldset_with_its_name_and_probability(client: FlaskClient, default_process: LoadedProcess) -> None:
+    html = client.get("/check").get_data(as_text=True)
+    for stage in default_process.process.stages:
+        if stage.milestones:
+            assert f'<legend>{stage.name} <span class="probability">{stage.probability}%</span></legend>' in html
+
+
+def test_dates_of_milestones_that_expire_are_marked_required(client: FlaskClient, default_process: LoadedProcess) -> None:
+    html = client.get("/check").get_data(as_text=True)
+    for _, milestone in default_process.process.milestones():
+        if milestone.max_age_days:
+            assert f"Required: it counts for {milestone.max_age_days} days" in html
+
+
+def test_a_link_opens_the_form_filled_in(client: FlaskClient) -> None:
+    query = "claimed_stage=negotiating&pricing-discussed.met=yes&pricing-discussed.evidence=CFO+call+notes&pricing-discussed.date=2027-02-03&deal=Contoso"
+    page = Page(client.get(f"/check?{query}").get_data(as_text=True))
+    assert page.selected["claimed_stage"] == "negotiating"
+    assert "checked" in page.controls["pricing-discussed.met"]
+    assert "checked" not in page.controls["pricing-agreeable.met"]
+    assert page.controls["pricing-discussed.evidence"]["value"] == "CFO call notes"
+    assert page.controls["pricing-discussed.date"]["value"] == "2027-02-03"
+    assert page.controls["deal"]["value"] == "Contoso"
+
+
+def test_a_link_with_mistakes_shows_them_and_keeps_the_values(client: FlaskClient) -> None:
+    html = client.get("/check?claimed_stage=negociating&demo-attended.date=2027-02-30&no-such.met=yes").get_data(as_text=True)
+    page = Page(html)
+    assert "did you mean &#39;negotiating&#39;?" in html
+    assert page.selected["claimed_stage"] == "negociating"
+    assert page.controls["demo-attended.date"]["value"] == "2027-02-30"
+    assert page.controls["demo-attended.date"]["aria-invalid"] == "true"
+    assert "left out: no-such.met" in html
+
+
+@pytest.mark.parametrize("value", ["yes", "on", "true", "1"])
+def test_a_link_may_say_yes_in_several_ways(client: FlaskClient, value: str) -> None:
+    page = Page(client.get(f"/check?demo-attended.met={value}").get_data(as_text=True))
+    assert "checked" in page.controls["demo-attended.met"]
+
+
+def test_what_a_link_carries_is_escaped(client: FlaskClient) -> None:
+    html = client.get('/check?deal=<script>alert(1)</script>&demo-attended.evidence="><img src=x onerror=alert(1)>').get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "token",
+    [None, "", "not-a-token"],
+    ids=["missing", "empty", "forged"],
+)
+def test_a_post_without_a_valid_token_is_refused_and_keeps_the_answers(client: FlaskClient, token: str | None) -> None:
+    data = {"deal": "Contoso", "demo-attended.met": "yes", "demo-attended.evidence": "Attendee list"}
+    if token is not None:
+        data["csrf_token"] = token
+    response = client.post("/check", data=data)
+    assert response.status_code == 400
+    page = Page(response.get_data(as_text=True))
+    assert "The answers were not checked" in response.get_data(as_text=True)
+    assert page.controls["deal"]["value"] == "Contoso"
+    assert "checked" in page.controls["demo-attended.met"]
+    assert page.controls["demo-attended.evidence"]["value"] == "Attendee list"
+    assert page.controls["csrf_token"]["value"], "a fresh token to send the answers again"
+
+
+INVALID_ANSWERS = [
+    ("amount", {"amount": "-5"}, "'amount' must be a non-negative number"),
+    ("amount", {"amount": "12k"}, "'amount' must be a number, got text '12k'"),
+    ("claimed_stage", {"claimed_stage": "Negotiating"}, "did you mean 'negotiating'?"),
+    ("demo-attended.date", {"demo-attended.met": "yes", "demo-attended.date": "2027-02-30"}, "is not a real calendar date"),
+    ("demo-attended.date", {"demo-attended.date": "03/01/2027"}, "write it as YYYY-MM-DD"),
+    ("demo-attended.evidence", {"demo-attended.evidence": "x" * 2001}, "Field cannot be longer than 2000 characters"),
+    ("deal", {"deal": "x" * 201}, "Field cannot be longer than 200 characters"),
+    ("demo-attended.met", {"demo-attended.met": "maybe"}, "is neither yes nor no"),
+]
+
+
+@pytest.mark.parametrize(("field", "answers", "message"), INVALID_ANSWERS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(INVALID_ANSWERS)])
+def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
+    client: FlaskClient, field: str, answers: dict[str, str], message: str
+) -> None:
+    typed = {"deal": "Contoso", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply to the recap", "pain-confirmed.date": "2027-01-05"}
+    response = post_form(client, {**typed, **answers})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    page = Page(html)
+    control = page.controls[field]
+    assert control["aria-invalid"] == "true"
+    assert f"{field}-error" in str(control["aria-describedby"])
+    assert message in unescape(html.split(f'id="{field}-error"')[1].split("</p>")[0])
+    assert f'href="#{field}"' in html, "the error summary links to the field"
+    for name, value in {**typed, **answers}.items():
+        if name.endswith(".met"):
+            assert "checked" in page.controls[name]
+        elif name == "claimed_stage":
+            assert page.selected[name] == value
+        elif name != "deal" or field != "deal":
+            assert page.controls[name]["value"] == value

@@ -1,0 +1,94 @@
+"""POST /check: the assessment of the same engine as `playbook assess`, for a rep to read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import unescape
+from urllib.parse import parse_qsl, urlsplit
+
+from flask.testing import FlaskClient
+
+from tests.app.conftest import post_form
+from tests.app.html_parts import Page
+
+TODAY = dt.date.today()
+RECENT = (TODAY - dt.timedelta(days=3)).isoformat()
+DISCOVERY_DONE = {
+    "pain-confirmed.met": "yes",
+    "pain-confirmed.evidence": "Reply to the recap email of 3 March",
+    "pain-confirmed.date": RECENT,
+    "next-meeting-accepted.met": "yes",
+    "next-meeting-accepted.evidence": "Accepted invitation: Ann, Bo",
+    "next-meeting-accepted.date": RECENT,
+}
+
+
+def _result(client: FlaskClient, answers: dict[str, str]) -> str:
+    response = post_form(client, answers)
+    assert response.status_code == 200, response.get_data(as_text=True)[:2000]
+    return unescape(response.get_data(as_text=True))
+
+
+def test_the_result_names_the_verified_and_claimed_stage_and_the_gap(client: FlaskClient) -> None:
+    html = _result(client, {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120,000", **DISCOVERY_DONE})
+    assert '<span class="verdict__stage">Qualifying</span>' in html
+    assert "Your CRM says Proposing (60%); the evidence supports Qualifying (20%): 2 stages ahead of the evidence." in html
+    assert "<dd>24,000</dd>" in html and "<dd>72,000</dd>" in html and "<dd>48,000</dd>" in html
+
+
+def test_next_links_to_the_playbook_section_of_each_missing_milestone(client: FlaskClient) -> None:
+    page = Page(_result(client, DISCOVERY_DONE))
+    for milestone in ("decision-maker-identified", "budget-confirmed", "timeline-agreed"):
+        assert f"/stages/qualifying/#{milestone}" in page.links
+
+
+def test_every_milestone_has_its_status_and_reason(client: FlaskClient) -> None:
+    html = _result(client, {**DISCOVERY_DONE, "budget-confirmed.met": "yes", "budget-confirmed.evidence": "tbd"})
+    assert "Verified by: Reply to the recap email of 3 March" in html
+    assert "\u201ctbd\u201d is not evidence" in html
+    assert html.count('class="status status--') >= 16
+
+
+def test_outcomes_verified_in_later_stages_are_listed(client: FlaskClient) -> None:
+    html = _result(client, {"contract-signed.met": "yes", "contract-signed.evidence": "Signed order form in DocuSign"})
+    assert "Already verified in later stages" in html
+    assert 'href="/stages/negotiating/#contract-signed"' in html
+
+
+def test_what_the_rep_typed_is_escaped(client: FlaskClient) -> None:
+    response = post_form(client, {"deal": "<script>alert(1)</script>", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "<img src=x onerror=alert(1)>"})
+    html = response.get_data(as_text=True)
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_summary_is_plain_text_for_the_crm(client: FlaskClient) -> None:
+    html = _result(client, {"deal": "Contoso", "claimed_stage": "qualifying", **DISCOVERY_DONE})
+    summary = html.split('<textarea id="summary" readonly rows="12">')[1].split("</textarea>")[0]
+    assert summary.startswith(f"Deal: Contoso  (as of {TODAY.isoformat()})")
+    assert "Verified stage: Qualifying (20%)" in summary
+    assert "Self-check: http://localhost/check?" in summary
+
+
+def test_the_link_reproduces_the_form_as_submitted(client: FlaskClient) -> None:
+    answers = {"deal": "Contoso & Co", "claimed_stage": "proposing", "amount": "120000", **DISCOVERY_DONE}
+    page = Page(_result(client, answers))
+    link = next(href for href in page.links if href.startswith("/check?"))
+    assert dict(parse_qsl(urlsplit(link).query)) == answers
+    form = Page(client.get(link).get_data(as_text=True))
+    assert form.selected["claimed_stage"] == "proposing"
+    assert "checked" in form.controls["pain-confirmed.met"]
+    assert form.controls["deal"]["value"] == "Contoso & Co"
+
+
+def test_the_form_and_the_api_agree(client: FlaskClient) -> None:
+    html = _result(client, {"claimed_stage": "proposing", **DISCOVERY_DONE})
+    deal = {
+        "claimed_stage": "proposing",
+        "milestones": {
+            "pain-confirmed": {"met": True, "evidence": DISCOVERY_DONE["pain-confirmed.evidence"], "date": RECENT},
+            "next-meeting-accepted": {"met": True, "evidence": DISCOVERY_DONE["next-meeting-accepted.evidence"], "date": RECENT},
+        },
+    }
+    verified = client.post("/api/assess", json=deal).get_json()["verified_stage"]["name"]
+    assert f'<span class="verdict__stage">{verified}</span>' in html

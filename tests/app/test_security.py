@@ -1,0 +1,68 @@
+"""Security headers on every response, and the configuration the app starts with."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from assess_app import create_app
+from assess_app.store import ProcessStore
+from sales_process.loader import load_process
+from tests.conftest import DEFAULT_PROCESS
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/"), ("get", "/stages/discovery/"), ("get", "/check"), ("post", "/check"), ("get", "/api/process"),
+     ("post", "/api/assess"), ("get", "/nowhere"), ("get", "/check/static/check.css")],
+)
+def test_every_response_carries_the_security_headers(client: FlaskClient, method: str, path: str) -> None:
+    headers = getattr(client, method)(path).headers
+    policy = headers["Content-Security-Policy"]
+    script_src = next(d for d in policy.split("; ") if d.startswith("script-src"))
+    assert "unsafe-inline" not in script_src
+    assert "frame-ancestors 'none'" in policy
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_the_form_pages_allow_no_inline_style_either(client: FlaskClient) -> None:
+    assert "style-src 'self';" in client.get("/check").headers["Content-Security-Policy"]
+
+
+def test_configuration_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PLAYBOOK_PROCESS", str(DEFAULT_PROCESS))
+    monkeypatch.setenv("PLAYBOOK_SITE_DIR", str(tmp_path))
+    monkeypatch.setenv("PLAYBOOK_SECRET_KEY", "from-the-environment")
+    app = create_app()
+    assert (app.config["SITE_DIR"], app.config["SECRET_KEY"]) == (str(tmp_path), "from-the-environment")
+    assert app.config["MAX_CONTENT_LENGTH"] == 1024 * 1024
+
+
+def test_without_a_secret_key_each_app_gets_a_fresh_random_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PLAYBOOK_SECRET_KEY", raising=False)
+    keys = {create_app({"PROCESS_PATH": str(DEFAULT_PROCESS)}).config["SECRET_KEY"] for _ in range(2)}
+    assert len(keys) == 2 and all(len(key) == 64 for key in keys)
+
+
+def test_an_invalid_process_at_start_is_a_clean_error(write_file: object, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text("name: X\nstages:\n  - id: Bad Id\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_:
+        create_app({"PROCESS_PATH": str(path)})
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert f"{path}:3:" in err and "is not a valid process" in err
+
+
+def test_requests_use_the_process_in_the_store(tmp_path: Path) -> None:
+    store = ProcessStore(load_process(DEFAULT_PROCESS))
+    client = create_app({"TESTING": True, "SITE_DIR": str(tmp_path)}, store=store).test_client()
+    changed = tmp_path / "process.yaml"
+    changed.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8").replace("name: B2B New Business", "name: Renewals"), encoding="utf-8")
+    store.replace(load_process(changed))
+    assert client.get("/api/process").get_json()["name"] == "Renewals"
+    assert b"Renewals" in client.get("/check").data
