@@ -19,33 +19,51 @@ from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
+from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation
-from site_builder.source import active_process, configured_process_path
+from site_builder.source import active_process, configured_process_path, last_good, remember_good
 
 log = logging.getLogger("mkdocs.plugins.playbook")
-_build: dict[str, LoadedProcess] = {}
+_build: dict[str, Any] = {}
 # A sitemap's <lastmod> is the build date, which would make every build differ; nobody crawls a playbook.
 _SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
-def _load(config: MkDocsConfig) -> LoadedProcess:
+def _load(config: MkDocsConfig) -> tuple[LoadedProcess, list[str]]:
+    """The process to render, and the errors of the saved file when it is the last good version instead."""
     active = active_process()
     if active is not None:
-        return active
+        return active, []
     path = configured_process_path(config.config_file_path)
     try:
-        return load_process(path)
+        loaded = load_process(path)
     except InvalidFile as error:
-        for diagnostic in error.diagnostics:
-            log.error(str(diagnostic))
-        # `mkdocs serve` prints a SystemExit's message without a traceback and keeps serving the last good build.
-        raise SystemExit(f"{path}: invalid process, the playbook was not rebuilt; fix the errors above and save again") from None
+        errors = [str(diagnostic) for diagnostic in error.diagnostics]
+        for line in errors:
+            log.error(line)
+        previous = last_good(path)
+        if previous is None:
+            raise SystemExit(f"{path}: invalid process, the playbook was not built; fix the errors above") from None
+        log.error(f"{path}: invalid process; the preview keeps the last good version until you fix the errors above")
+        return previous, errors
+    remember_good(path, loaded)
+    return loaded, []
+
+
+def _stale_banner(errors: list[str]) -> str:
+    """Shown on every generated page while the preview shows the last good version."""
+    lines = "\n".join(f"    - {inline(line)}" for line in errors)
+    return (
+        '!!! failure "process.yaml has errors: this page shows the last good version"\n\n'
+        f"    Fix these and save again; nothing you typed is lost.\n\n{lines}\n\n"
+    )
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load the process; its name becomes the site's title; the stages drive the navigation."""
-    loaded = _load(config)
+    loaded, errors = _load(config)
     _build["loaded"] = loaded
+    _build["banner"] = _stale_banner(errors) if errors else ""
     for warning in loaded.warnings:
         log.info(str(warning))
     # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
@@ -68,7 +86,8 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     for src_uri, markdown in generate_pages(_build["loaded"]).items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(f"{config.docs_dir}/{src_uri} is generated from the process; rename or delete the hand-written file")
-        files.append(File.generated(config, src_uri, content=markdown))
+        title, body = markdown.split("\n\n", 1)
+        files.append(File.generated(config, src_uri, content=f"{title}\n\n{_build['banner']}{body}"))
     return files
 
 

@@ -12,6 +12,8 @@ from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess
 
 # Per thread of control, so a background rebuild never sees another thread's process.
 _ACTIVE: ContextVar[LoadedProcess | None] = ContextVar("playbook_process", default=None)
+# The last valid version of each file read during this run, for a live preview that meets a broken save.
+_LAST_GOOD: dict[Path, LoadedProcess] = {}
 
 
 @contextmanager
@@ -36,3 +38,13 @@ def configured_process_path(config_file: str | None) -> Path:
         return Path(from_env)
     base = Path(config_file).parent if config_file else Path.cwd()
     return base / DEFAULT_PROCESS
+
+
+def remember_good(path: Path, loaded: LoadedProcess) -> None:
+    """Keep this valid version of the file for `last_good`."""
+    _LAST_GOOD[path.resolve()] = loaded
+
+
+def last_good(path: Path) -> LoadedProcess | None:
+    """The last valid version of the file read in this run, if any."""
+    return _LAST_GOOD.get(path.resolve())
