@@ -1,0 +1,126 @@
+"""`playbook serve`: build, serve at one address, rebuild on edits, keep the last good version."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assess_app.store import ProcessStore
+from assess_app.watch import FileWatcher
+from playbook_cli.main import main
+from playbook_cli.serve import rebuild
+from sales_process.loader import load_process
+from tests.conftest import DEFAULT_PROCESS
+
+
+def _fetch(url: str, data: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _until(check: object, timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if callable(check) and check():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_the_watcher_calls_back_once_the_file_holds_still(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text("one", encoding="utf-8")
+    changed = threading.Event()
+    watcher = FileWatcher(path, changed.set, interval=0.05)
+    watcher.start()
+    try:
+        assert not changed.wait(0.3)
+        path.write_text("two, longer", encoding="utf-8")
+        assert changed.wait(5)
+    finally:
+        watcher.stop()
+
+
+def test_an_invalid_edit_keeps_the_last_good_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    process = tmp_path / "process.yaml"
+    shutil.copy(DEFAULT_PROCESS, process)
+    store = ProcessStore(load_process(process))
+    good = store.current.sha256
+    process.write_text("name: Broken\nstages:\n  - id: Not A Slug\n", encoding="utf-8")
+    rebuild(process, tmp_path / "site", store)
+    err = capsys.readouterr().err
+    assert re.search(rf"{re.escape(str(process))}:3:\d+: error:", err)
+    assert "still serving the last good version" in err
+    assert store.current.sha256 == good
+    assert not (tmp_path / "site").exists(), "an invalid process never reaches the site folder"
+
+
+def test_a_port_in_use_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        status = main(["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", str(port)])
+    assert status == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    """`playbook serve` on a copy of the process outside the repository, on a free port."""
+    process = tmp_path / "elsewhere" / "sales.yaml"
+    process.parent.mkdir()
+    shutil.copy(DEFAULT_PROCESS, process)
+    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment) as server:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        try:
+            assert match, f"no URL printed: {line!r}"
+            yield match.group(0), process, server
+        finally:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+                server.wait(timeout=20)
+
+
+def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
+    url, process, server = served
+    for stage in load_process(process).process.stages:
+        assert _fetch(f"{url}stages/{stage.id}/")[0] == 200
+    assert _fetch(url)[0] == 200 and _fetch(f"{url}check")[0] == 200
+    status, body = _fetch(f"{url}api/assess", json.dumps({"claimed_stage": "proposing"}).encode())
+    assert status == 200 and json.loads(body)["claimed_stage"]["id"] == "proposing"
+
+    process.write_text(process.read_text(encoding="utf-8").replace("name: Discovery", "name: Exploring"), encoding="utf-8")
+    assert _until(lambda: b"Exploring" in _fetch(f"{url}stages/discovery/")[1]), "the playbook was not rebuilt"
+    # The site is swapped in a moment before the form's process: both follow.
+    assert _until(lambda: b"Exploring" in _fetch(f"{url}check")[1]), "the form did not follow the edit"
+
+    process.write_text("name: Broken\nstages: 3\n", encoding="utf-8")
+    time.sleep(2)
+    assert b"Exploring" in _fetch(f"{url}stages/discovery/")[1], "the last good version stays online"
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=20) == 0
+    assert server.stderr is not None
+    assert f"{process}:2:" in server.stderr.read()
