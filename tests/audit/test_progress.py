@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
+import time
 
 import pytest
 
-from pipeline_audit import progress
 from pipeline_audit.progress import ProgressBar
 
 
 def test_the_bar_redraws_in_place_and_is_rate_limited(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = iter([10.0, 10.05, 10.2])
-    monkeypatch.setattr(progress.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(time, "monotonic", lambda: next(clock))
     stream = io.StringIO()
     bar = ProgressBar(stream, "auditing")
     bar(50, 100)
