@@ -93,3 +93,14 @@ def test_totals_agree_on_stdout_in_the_csv_and_in_the_report(run: Run) -> None:
     html = dict(re.findall(r'<dd data-total="(\w+)">([^<]*)</dd>', run.html()))
     assert (html["rows"], html["not_assessed"], html["ahead"]) == (str(len(rows)), str(not_assessed), str(ahead))
     assert not_assessed == 4
+
+
+def test_the_report_lists_the_biggest_inflation_first(run: Run) -> None:
+    inflations = sorted(
+        (Decimal(r["claimed_weighted"]) - Decimal(r["verified_weighted"]) for r in run.rows()
+         if r["stages_ahead"] and int(r["stages_ahead"]) > 0 and r["claimed_weighted"]),
+        reverse=True,
+    )
+    table = run.html().split('<table id="ahead">')[1].split("</table>")[0]
+    listed = [Decimal(cell.replace(",", "")) for cell in re.findall(r'<td class="num">([\d,]+\.\d\d)</td>', table)]
+    assert len(inflations) > 100 and listed == inflations[:100]

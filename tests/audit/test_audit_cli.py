@@ -82,3 +82,13 @@ def test_ignored_columns_and_day_first_dates(capsys: pytest.CaptureFixture[str],
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--day-first", "--ignore-column", "region")
     assert run.status == 0, run.err
     assert run.rows()[0]["not_assessed"] == "" and run.rows()[0]["next_milestones"] == "next-meeting-accepted"
+
+
+def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    source = write_file("p.csv", HEAD + "".join(f"D{n},nowhere,,,,,\n" for n in range(25)) + "Ok,discovery,,,,,\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert run.status == 0
+    assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 20
+    assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
+    assert sum(1 for row in run.rows() if row["not_assessed"]) == 25
+    assert run.html().count("unknown stage &#39;nowhere&#39;") == 25
