@@ -20,14 +20,27 @@ def _json(text: str) -> object:
         return _NOT_JSON
 
 
+def _json_syntax_error(text: str, filename: str) -> InvalidFile | None:
+    """For a file meant as JSON, JSON's own message and position beat YAML's."""
+    if not text.strip() or not (filename.lower().endswith(".json") or text.lstrip().startswith(("{", "["))):
+        return None
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        return InvalidFile([Diagnostic(filename, error.lineno, error.colno, "error", f"invalid JSON: {error.msg}")])
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
 def _read(text: str, filename: str) -> LocatedData:
     try:
         located = read_located_yaml(text, filename, empty_hint="; a deal is an object such as {\"milestones\": {}}")
-    except InvalidFile:
+    except InvalidFile as yaml_error:
         # Valid JSON that YAML cannot read (tabs used as indentation): take it, without positions.
         data = _json(text)
         if data is _NOT_JSON:
-            raise
+            raise _json_syntax_error(text, filename) or yaml_error from None
         return LocatedData(data)
     # YAML 1.1 reads JSON's 1.2e5 as text and "\ud83d\ude00" as two halves: read JSON as JSON, keep YAML's positions.
     data = _json(text) if located.data is not None else _NOT_JSON

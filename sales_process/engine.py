@@ -98,7 +98,9 @@ def milestone_status(milestone: Milestone, answer: Answer | None, as_of: dt.date
         age = (as_of - answer.date).days
         if age > milestone.max_age_days:
             return Status.STALE, f"Dated {answer.date.isoformat()}, {age} days ago; it only counts for {milestone.max_age_days} days. Confirm it again with the customer."
-    return Status.VERIFIED, "Verified." if not answer.evidence else f"Verified by: {answer.evidence.strip()[:120]}"
+    if not evidence_counts(answer.evidence):
+        return Status.VERIFIED, "Verified (no evidence is required for this outcome)."
+    return Status.VERIFIED, f"Verified by: {(answer.evidence or '').strip()[:120]}"
 
 
 def assess(process: Process, deal: Deal, as_of: dt.date) -> Assessment:

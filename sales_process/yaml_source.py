@@ -121,6 +121,9 @@ class _Builder:
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
+            if node.tag == "tag:yaml.org,2002:timestamp":
+                self.error(node.start_mark, f"'{node.value}' is not a real calendar date; write it as YYYY-MM-DD", loc)
+                return None
             self.error(node.start_mark, f"cannot read this value ({error}); quote it to make it text", loc)
             return None
 

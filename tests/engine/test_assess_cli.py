@@ -126,7 +126,7 @@ def test_a_process_and_a_yaml_deal_from_outside_the_repository(tmp_path: Path, c
             {"id": "usage-reviewed", "stage": "engaged", "question": questions["usage-reviewed"], "status": "verified",
              "reason": "Verified by: Notes of the review"},
             {"id": "renewal-owner-named", "stage": "engaged", "question": questions["renewal-owner-named"],
-             "status": "verified", "reason": "Verified."},
+             "status": "verified", "reason": "Verified (no evidence is required for this outcome)."},
             {"id": "quote-accepted", "stage": "quoted", "question": questions["quote-accepted"], "status": "no_evidence",
              "reason": "\u201ctbd\u201d is not evidence; name the record: The signed quote."},
         ],
@@ -219,7 +219,7 @@ milestones:
             "deal.yaml:2:16: error: unknown stage 'Proposing'; did you mean 'proposing'? (stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)\n"
             "deal.yaml:4:3: error: unknown milestone 'pain-confirmd'; did you mean 'pain-confirmed'?\n"
             "deal.yaml:5:27: error: 'met' must be true or false, got text 'yes'\n"
-            "deal.yaml:5:40: error: cannot read this value (day is out of range for month); quote it to make it text\n"
+            "deal.yaml:5:40: error: '2027-02-30' is not a real calendar date; write it as YYYY-MM-DD\n"
             "deal.yaml:8:11: error: 'date': '03/01/2027' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01\n"
             "5 errors found.\n",
             id="every-problem-of-a-yaml-deal",
@@ -237,7 +237,7 @@ milestones:
         ),
         pytest.param(
             "deal.json", '{\n  "deal": "Contoso"\n  "amount": 5\n}\n',
-            "deal.json:3:3: error: invalid YAML: expected ',' or '}', but got '<scalar>' (while parsing a flow mapping that started at line 1)\n1 error found.\n",
+            "deal.json:3:3: error: invalid JSON: Expecting ',' delimiter\n1 error found.\n",
             id="json-syntax-error",
         ),
         pytest.param(

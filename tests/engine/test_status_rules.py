@@ -190,7 +190,7 @@ def test_evidence_length_and_characters(text: str, expected: Status) -> None:
             id="stale",
         ),
         pytest.param(DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF), f"Verified by: {EVIDENCE}", id="verified"),
-        pytest.param(OPTIONAL, Answer(met=True), "Verified.", id="verified-without-evidence"),
+        pytest.param(OPTIONAL, Answer(met=True), "Verified (no evidence is required for this outcome).", id="verified-without-evidence"),
     ],
 )
 def test_each_status_has_a_sentence_for_the_rep(rule: Milestone, answer: Answer | None, reason: str) -> None:
