@@ -1,0 +1,111 @@
+"""A rep in a real browser: fill in a deal by clicking and typing, read the result, follow Next."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser import axe_violations, live_wsgi
+
+pytestmark = pytest.mark.browser
+RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+
+
+@pytest.fixture
+def base_url(app: Flask) -> Iterator[str]:
+    """The app with the built playbook on a free port of 127.0.0.1."""
+    with live_wsgi(app) as url:
+        yield url
+
+
+def _answer(page: Any, milestone: str, question: str, evidence: str) -> None:
+    page.get_by_role("checkbox", name=question).check()
+    page.locator(f'[name="{milestone}.evidence"]').fill(evidence)
+    page.locator(f'[name="{milestone}.date"]').fill(RECENT)
+
+
+def _fill_discovery(page: Any) -> None:
+    page.get_by_label("Deal name").fill("Contoso <b>rollout</b>")
+    page.get_by_label("Stage in the CRM today").select_option("proposing")
+    _answer(page, "pain-confirmed", "Has the prospect confirmed, in writing, the business problem they want to solve?", "Reply to the recap of 2 March")
+    _answer(page, "next-meeting-accepted", "Has the prospect accepted a calendar invitation for a second, deeper meeting?", "Accepted invite: Ann, Bo")
+
+
+def test_a_rep_checks_a_deal_and_follows_the_next_step_into_the_playbook(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/check")
+    assert page.locator('[name="pain-confirmed.evidence"]').is_hidden(), "JavaScript hides the details of unticked milestones"
+    _fill_discovery(page)
+    page.get_by_role("button", name="Check the deal").click()
+    page.wait_for_url(f"{base_url}/check")
+    assert page.locator(".verdict__stage").inner_text() == "Qualifying"
+    assert "Your CRM says Proposing (60%); the evidence supports Qualifying (20%)" in page.locator(".gap").inner_text()
+    assert "Contoso <b>rollout</b>" in page.locator(".eyebrow").inner_text()
+    page.locator(".next a").first.click()
+    page.wait_for_url(f"{base_url}/stages/qualifying/#decision-maker-identified")
+    assert page.locator("#decision-maker-identified").is_visible()
+
+
+def test_a_validation_error_loses_nothing_typed(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/check")
+    _fill_discovery(page)
+    page.get_by_label("Amount (optional)").fill("120k")
+    page.get_by_role("button", name="Check the deal").click()
+    error = page.locator("#amount-error")
+    assert "'amount' must be a number" in error.inner_text()
+    assert page.get_by_label("Amount (optional)").get_attribute("aria-invalid") == "true"
+    assert page.get_by_label("Amount (optional)").input_value() == "120k"
+    assert page.get_by_label("Deal name").input_value() == "Contoso <b>rollout</b>"
+    assert page.get_by_label("Stage in the CRM today").input_value() == "proposing"
+    assert page.locator('[name="pain-confirmed.met"]').is_checked()
+    assert page.locator('[name="next-meeting-accepted.evidence"]').input_value() == "Accepted invite: Ann, Bo"
+    assert page.locator('[name="pain-confirmed.date"]').input_value() == RECENT
+    page.get_by_label("Amount (optional)").fill("120000")
+    page.get_by_role("button", name="Check the deal").click()
+    assert page.locator(".verdict__stage").inner_text() == "Qualifying"
+
+
+def test_the_form_works_with_javascript_off(browser: Any, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/check?claimed_stage=discovery")
+        _fill_discovery(page)
+        page.get_by_role("button", name="Check the deal").click()
+        assert page.locator(".verdict__stage").inner_text() == "Qualifying"
+        assert page.locator("textarea#summary").input_value().startswith("Deal: Contoso <b>rollout</b>")
+    finally:
+        context.close()
+
+
+def test_form_error_and_result_pages_have_no_accessibility_violations(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/check")
+    assert axe_violations(page) == []
+    page.get_by_label("Amount (optional)").fill("-1")
+    page.get_by_role("button", name="Check the deal").click()
+    assert page.locator("#amount-error").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Amount (optional)").fill("50000")
+    _fill_discovery(page)
+    page.get_by_role("button", name="Check the deal").click()
+    assert page.locator(".verdict__stage").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_the_playbook_works_under_the_content_security_policy(page: Any, base_url: str) -> None:
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: messages.append(f"pageerror: {error}"))
+    page.goto(f"{base_url}/")
+    page.locator("input.md-search__input").click()
+    page.keyboard.type("budget")
+    page.locator(".md-search-result__item").first.wait_for()
+    page.keyboard.press("Escape")
+    scheme = page.locator("body").get_attribute("data-md-color-scheme")
+    page.locator("[data-md-component='palette'] label:visible").first.click()
+    assert page.locator("body").get_attribute("data-md-color-scheme") != scheme
+    page.goto(f"{base_url}/stages/discovery/")
+    assert [m for m in messages if "Content Security Policy" in m or m.startswith(("error", "pageerror"))] == []
