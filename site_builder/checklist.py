@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import html
+
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
-from site_builder.common import CHECKLIST_PAGE, link_from, page, stage_page
+from site_builder.common import page
 from site_builder.markdown_text import inline, percent
 
 _INTRO = (
     "Tick a question only when you can name the evidence. A deal belongs in the first stage whose questions "
     "are not all ticked. Print this page for deal reviews: the navigation is left off the paper."
 )
+# Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.
+_STAGES_URL = "../stages/"
 _DEAL_LINE = '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span></p>'
 
 
 def _stage_checklist(stage: Stage) -> str:
+    """Real labelled checkboxes (raw HTML): a rep can tick them on screen, and they print as boxes."""
     heading = f"## {inline(stage.name)} ({percent(stage.probability)})"
     items = []
     for milestone in stage.milestones:
-        link = link_from(CHECKLIST_PAGE, stage_page(stage.id), milestone.id)
+        # Underscores never occur in slugs or heading ids, so these ids cannot collide.
+        box = f"check_{milestone.id}"
         items.append(
-            f"- [ ] [{inline(milestone.question)}]({link})  \n"
-            f"    <small>Evidence: {inline(milestone.evidence)}</small>"
+            f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label> '
+            f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">details</a><br>'
+            f"<small>Evidence: {html.escape(milestone.evidence)}</small></li>"
         )
-    return heading + "\n\n" + "\n".join(items)
+    return heading + '\n\n<ul class="playbook-checklist">\n' + "\n".join(items) + "\n</ul>"
 
 
 def checklist_markdown(loaded: LoadedProcess) -> str:

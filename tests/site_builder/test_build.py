@@ -117,7 +117,7 @@ def test_a_failed_mkdocs_build_keeps_the_old_site(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
     config.write_text(
         (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: playbook", f"docs_dir: {docs}")
-        .replace("hooks:\n  - site_builder/", f"hooks:\n  - {ROOT}/site_builder/"),
+        .replace(" site_builder/", f" {ROOT}/site_builder/"),
         encoding="utf-8",
     )
     with pytest.raises(SiteBuildError, match=r"missing\.md"):

@@ -1,0 +1,75 @@
+"""The thin browser layer: navigate the built playbook, render Mermaid offline, pass axe-core."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import PHONE, axe_violations, live_directory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site_url(default_site: Path) -> Iterator[str]:
+    """The default playbook served as static files."""
+    with live_directory(default_site) as url:
+        yield url
+
+
+def test_a_rep_goes_from_home_to_a_stage_and_follows_a_milestone_link(page: Any, site_url: str) -> None:
+    page.goto(site_url + "/")
+    assert page.locator("h1").inner_text().startswith("B2B New Business")
+    assert page.get_by_role("link", name="Check a deal", exact=True).get_attribute("href") == "/check"
+    page.locator(".md-sidebar--primary").get_by_role("link", name="Qualifying (20%)").click()
+    page.wait_for_url("**/stages/qualifying/")
+    page.get_by_role("link", name="Has the prospect accepted a calendar invitation for a second, deeper meeting?").click()
+    page.wait_for_url("**/stages/discovery/#next-meeting-accepted")
+    target = page.locator("#next-meeting-accepted")
+    assert target.is_visible()
+    assert "The accepted calendar invitation" in target.inner_text()
+
+
+def test_the_pipeline_diagram_renders_without_the_network(page: Any, site_url: str) -> None:
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(site_url) else None)
+    page.goto(site_url + "/pipeline/")
+    # Material draws the diagram into a closed shadow root: check its size, not its text.
+    diagram = page.locator("div.mermaid")
+    diagram.wait_for(timeout=15000)
+    page.wait_for_function("document.querySelector('div.mermaid').getBoundingClientRect().height > 300")
+    assert outside == []
+
+
+def test_search_finds_a_customer_action(page: Any, site_url: str) -> None:
+    page.goto(site_url + "/")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("e-signature envelope")
+    result = page.locator(".md-search-result__item").first
+    result.wait_for(timeout=10000)
+    assert "Has the signer confirmed when they will sign?" in result.inner_text()
+
+
+@pytest.mark.parametrize("path", ["/", "/stages/demonstrating/", "/checklist/"])
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_pages_have_no_accessibility_violations(browser: Any, site_url: str, path: str, viewport: str) -> None:
+    context = browser.new_context(viewport=PHONE) if viewport == "phone" else browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(site_url + path)
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_the_printed_checklist_has_no_navigation(page: Any, site_url: str) -> None:
+    page.goto(site_url + "/checklist/")
+    page.emulate_media(media="print")
+    assert not page.locator(".md-header").is_visible()
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert page.locator(".playbook-checklist input[type=checkbox]").count() == 16
+    assert page.get_by_label("Has the customer said the pricing is agreeable?").is_visible()
+    assert page.locator(".playbook-source").is_visible()
