@@ -109,3 +109,20 @@ def test_the_playbook_works_under_the_content_security_policy(page: Any, base_ur
     assert page.locator("body").get_attribute("data-md-color-scheme") != scheme
     page.goto(f"{base_url}/stages/discovery/")
     assert [m for m in messages if "Content Security Policy" in m or m.startswith(("error", "pageerror"))] == []
+
+
+def test_the_form_is_usable_by_keyboard_alone(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/check")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "decision-maker-identified.met":
+            break
+    else:
+        pytest.fail("Tab never reached the first Qualifying milestone")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "decision-maker-identified.evidence"
+    page.keyboard.type("Email from Ann naming the CFO as signer")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".verdict__stage")
+    assert "Has the customer named the person who will sign" in page.locator("#later-title + p + ul").inner_text()
