@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sales_process.deal import Answer, Deal
 from sales_process.evidence import evidence_counts
@@ -23,14 +24,19 @@ class Status(enum.StrEnum):
     VERIFIED = "verified"
 
 
-@dataclass(frozen=True)
-class MilestoneResult:
-    """One milestone's status and the sentence that explains it to the rep."""
+class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
+    """One milestone's status; `reason` explains it to the rep (worded only when read)."""
 
     stage: Stage
     milestone: Milestone
     status: Status
-    reason: str
+    answer: Answer | None
+    as_of: dt.date
+
+    @property
+    def reason(self) -> str:
+        """One sentence for the rep: why this status, and what would change it."""
+        return status_reason(self.status, self.milestone, self.answer, self.as_of)
 
 
 @dataclass(frozen=True)
@@ -80,37 +86,66 @@ class Assessment:
         return self.deal.amount * stage.probability / 100
 
 
+def status_of(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> Status:
+    """Apply the status rules to one answer: the first status that applies wins."""
+    if answer is None:
+        return Status.UNANSWERED
+    if not answer.met:
+        return Status.NOT_MET
+    if milestone.evidence_required and not evidence_counts(answer.evidence):
+        return Status.NO_EVIDENCE
+    date = answer.date
+    if date is not None and date > as_of:
+        return Status.FUTURE_DATE
+    max_age = milestone.max_age_days
+    if max_age is not None:
+        if date is None:
+            return Status.UNDATED
+        if (as_of - date).days > max_age:
+            return Status.STALE
+    return Status.VERIFIED
+
+
+def status_reason(status: Status, milestone: Milestone, answer: Answer | None, as_of: dt.date) -> str:
+    """The sentence that explains a status to the rep."""
+    evidence = (answer.evidence or "").strip() if answer else ""
+    date = answer.date if answer else None
+    if status is Status.UNANSWERED:
+        return "Not answered yet."
+    if status is Status.NOT_MET:
+        return "The customer has not done this yet."
+    if status is Status.NO_EVIDENCE:
+        if evidence:
+            return f"\u201c{evidence[:60]}\u201d is not evidence; name the record: {milestone.evidence}"
+        return f"Marked as met but no evidence was named; name the record: {milestone.evidence}"
+    if status is Status.FUTURE_DATE and date is not None:
+        return f"Dated {date.isoformat()}, after {as_of.isoformat()}: an outcome must already have happened."
+    if status is Status.UNDATED:
+        return f"Needs the date it happened: it only counts for {milestone.max_age_days} days."
+    if status is Status.STALE and date is not None:
+        age = (as_of - date).days
+        return f"Dated {date.isoformat()}, {age} days ago; it only counts for {milestone.max_age_days} days. Confirm it again with the customer."
+    if not evidence_counts(evidence):
+        return "Verified (no evidence is required for this outcome)."
+    return f"Verified by: {evidence[:120]}"
+
+
 def milestone_status(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> tuple[Status, str]:
     """Apply the status rules to one answer; return the status and its reason."""
-    if answer is None:
-        return Status.UNANSWERED, "Not answered yet."
-    if not answer.met:
-        return Status.NOT_MET, "The customer has not done this yet."
-    if milestone.evidence_required and not evidence_counts(answer.evidence):
-        if answer.evidence and answer.evidence.strip():
-            return Status.NO_EVIDENCE, f"\u201c{answer.evidence.strip()[:60]}\u201d is not evidence; name the record: {milestone.evidence}"
-        return Status.NO_EVIDENCE, f"Marked as met but no evidence was named; name the record: {milestone.evidence}"
-    if answer.date is not None and answer.date > as_of:
-        return Status.FUTURE_DATE, f"Dated {answer.date.isoformat()}, after {as_of.isoformat()}: an outcome must already have happened."
-    if milestone.max_age_days is not None:
-        if answer.date is None:
-            return Status.UNDATED, f"Needs the date it happened: it only counts for {milestone.max_age_days} days."
-        age = (as_of - answer.date).days
-        if age > milestone.max_age_days:
-            return Status.STALE, f"Dated {answer.date.isoformat()}, {age} days ago; it only counts for {milestone.max_age_days} days. Confirm it again with the customer."
-    if not evidence_counts(answer.evidence):
-        return Status.VERIFIED, "Verified (no evidence is required for this outcome)."
-    return Status.VERIFIED, f"Verified by: {(answer.evidence or '').strip()[:120]}"
+    status = status_of(milestone, answer, as_of)
+    return status, status_reason(status, milestone, answer, as_of)
 
 
 def assess(process: Process, deal: Deal, as_of: dt.date) -> Assessment:
     """Assess a deal on a date: every milestone's status and the verified stage."""
     results: list[MilestoneResult] = []
+    answers = deal.answers
     verified_index: int | None = None
     for index, stage in enumerate(process.stages):
         for milestone in stage.milestones:
-            status, reason = milestone_status(milestone, deal.answers.get(milestone.id), as_of)
-            results.append(MilestoneResult(stage, milestone, status, reason))
+            answer = answers.get(milestone.id)
+            status = status_of(milestone, answer, as_of)
+            results.append(MilestoneResult(stage, milestone, status, answer, as_of))
             if status is not Status.VERIFIED and verified_index is None:
                 verified_index = index
     if verified_index is None:

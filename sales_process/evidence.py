@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Text reps type into required fields to get past them; none of it proves anything.
@@ -25,5 +26,10 @@ def evidence_counts(text: str | None) -> bool:
     """True when `text` names real evidence: 4+ characters and not a placeholder."""
     if not text:
         return False
+    return _counts(text)
+
+
+@functools.lru_cache(maxsize=8192)  # reps paste the same evidence into many deals
+def _counts(text: str) -> bool:
     normalised = normalise_evidence(text)
     return len(normalised) >= MIN_LENGTH and normalised not in PLACEHOLDERS
