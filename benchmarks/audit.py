@@ -61,27 +61,31 @@ def _peak_memory(source: Path, loaded: LoadedProcess, out: Path) -> int:
     return peak
 
 
-def run(repeats: int = 5) -> dict[str, Any]:
-    """Time the read and the audit `repeats` times each (alternating); measure peak memory."""
+def run(repeats: int = 5, deals: int = DEALS, memory: bool = True) -> dict[str, Any]:
+    """Time the read and the audit of `deals` rows `repeats` times each (alternating); measure peak memory.
+
+    `python -m benchmarks --quick` passes fewer deals and `memory=False` (tracing memory is slow).
+    """
     loaded = load_process(ROOT / "process.yaml")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        sources = {deals: work / f"pipeline-{deals}.csv" for deals in MEMORY_DEALS}
-        for deals, path in sources.items():
-            write_pipeline(path, loaded.process, deals)
-        source = sources[DEALS]
+        sizes = (*MEMORY_DEALS, deals) if memory else (deals,)
+        sources = {size: work / f"pipeline-{size}.csv" for size in sizes}
+        for size, path in sources.items():
+            write_pipeline(path, loaded.process, size)
+        source = sources[deals]
         reads, audits = [], []
         for _ in range(repeats):
             reads.append(_seconds(lambda: read_only(source)))
             audits.append(_seconds(lambda: full_audit(source, loaded, work)))
-        memory = {str(deals): _peak_memory(path, loaded, work) for deals, path in sources.items()}
+        peaks = {str(size): _peak_memory(sources[size], loaded, work) for size in MEMORY_DEALS} if memory else {}
         size = source.stat().st_size
     ratio = statistics.median(audits) / statistics.median(reads)
     return {
-        "benchmark": "audit", "deals": DEALS, "file_bytes": size, "repeats": repeats,
+        "benchmark": "audit", "deals": deals, "file_bytes": size, "repeats": repeats,
         "csv_read_seconds": _spread(reads), "audit_seconds": _spread(audits),
         "ratio": ratio, "goal_ratio": GOAL, "goal_met": ratio < GOAL,
-        "peak_traced_bytes": memory,
+        "peak_traced_bytes": peaks,
     }
 
 

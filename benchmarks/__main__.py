@@ -1,0 +1,71 @@
+"""`python -m benchmarks`: every figure of the issue, each against its baseline, in one table.
+
+Writes benchmarks/results.json. `--quick` is a smoke run (one short run each); the numbers
+to publish come from the default run (5 repeats of everything, 3 of the HTTP load).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from benchmarks import build, engine, http_load, reload, scale
+from benchmarks.common import Row, machine
+from benchmarks.table import render
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+MIN_REPEATS = 1
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="one short run of each figure (a smoke test, not for the README)")
+    parser.add_argument("--repeats", type=int, default=5, metavar="N", help="runs per figure (default 5; HTTP: at most 3)")
+    parser.add_argument("--output", type=Path, default=RESULTS, metavar="PATH", help=f"the JSON results (default {RESULTS.name})")
+    args = parser.parse_args(argv)
+    if args.repeats < MIN_REPEATS:
+        parser.error(f"--repeats must be at least {MIN_REPEATS}, got {args.repeats}")
+    return args
+
+
+def _plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Row]]]]:
+    repeats = 1 if args.quick else args.repeats
+    http_repeats, http_seconds = (1, 2.0) if args.quick else (min(repeats, 3), 5.0)
+    audit_repeats, audit_deals = (1, 10_000) if args.quick else (repeats, 100_000)
+    return [
+        ("build overhead", lambda: build.run(repeats)),
+        ("scale", lambda: scale.run(repeats)),
+        ("live reload", lambda: reload.run(repeats)),
+        ("form and API", lambda: http_load.run(http_repeats, http_seconds)),
+        ("engine and audit", lambda: engine.run(repeats, audit_repeats, audit_deals)),
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run every benchmark, print the table, write the JSON."""
+    args = _arguments(argv)
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    host = machine()
+    rows: list[Row] = []
+    for label, benchmark in _plan(args):
+        print(f"benchmarks: {label}...", file=sys.stderr, flush=True)
+        rows += benchmark()
+    print(render(rows, host))
+    result = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": host,
+        "rows": [row.as_json() for row in rows],
+    }
+    args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.output}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
