@@ -25,11 +25,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_process_option(parser)
     parser.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"), help="where to write the site (default: site)")
+    add_config_file_option(parser)
+    parser.set_defaults(run=run)
+
+
+def add_config_file_option(parser: argparse.ArgumentParser) -> None:
+    """Add --config-file PATH, the MkDocs configuration (also used by `playbook export`)."""
     parser.add_argument(
         "--config-file", metavar="PATH", type=Path, default=None,
         help="the MkDocs configuration (default: the repository's mkdocs.yml, else ./mkdocs.yml)",
     )
-    parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:

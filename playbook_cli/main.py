@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from playbook_cli import assess, audit, build, schema, serve, validate
+from playbook_cli import assess, audit, build, export, schema, serve, validate
 from playbook_cli.common import EXIT_USAGE, HelpFormatter
 
 # Each command module has register(subparsers) and sets `run` on its parser.
-COMMANDS = (validate, schema, assess, build, serve, audit)
+COMMANDS = (validate, schema, assess, build, serve, audit, export)
 
 EXAMPLE = """examples:
   playbook validate                      check ./process.yaml

@@ -46,6 +46,11 @@ def source_note(loaded: LoadedProcess) -> str:
     )
 
 
+def hidden_by_hand_written(path: str) -> str:
+    """The error when a hand-written page sits where a generated one goes."""
+    return f"{path} is generated from the process; rename or delete the hand-written file"
+
+
 def page(title: str, body: list[str], loaded: LoadedProcess) -> str:
     """A whole page: the title, the body's blocks separated by blank lines, the source note."""
     return "\n\n".join([f"# {title}", *body, source_note(loaded)]) + "\n"

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
+from site_builder.common import hidden_by_hand_written
 from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation
 from site_builder.source import active_process, configured_process_path, last_good, remember_good
@@ -68,24 +69,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info(str(warning))
     # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
     config.site_name = Markup.escape(loaded.process.name)
-    config.nav = [_escaped(entry) for entry in navigation(loaded)]
+    config.nav = navigation(loaded, Markup.escape)
     return config
-
-
-def _escaped(entry: Any) -> Any:
-    """Nav titles reach the theme's HTML unescaped, and stage names are user text."""
-    if isinstance(entry, dict):
-        return {Markup.escape(title): _escaped(value) for title, value in entry.items()}
-    if isinstance(entry, list):
-        return [_escaped(item) for item in entry]
-    return entry
 
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the generated pages as virtual files; a hand-written page may not take their place."""
     for src_uri, markdown in generate_pages(_build["loaded"]).items():
         if files.get_file_from_path(src_uri) is not None:
-            raise PluginError(f"{config.docs_dir}/{src_uri} is generated from the process; rename or delete the hand-written file")
+            raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))
         title, body = markdown.split("\n\n", 1)
         files.append(File.generated(config, src_uri, content=f"{title}\n\n{_build['banner']}{body}"))
     return files

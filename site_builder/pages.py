@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeAlias
 
 from sales_process.loader import LoadedProcess
@@ -29,10 +30,17 @@ def generate_pages(loaded: LoadedProcess) -> dict[str, str]:
     return pages
 
 
-def navigation(loaded: LoadedProcess) -> list[NavEntry]:
-    """The site's navigation in MkDocs `nav` form: the stages in pipeline order, not alphabetical."""
+def _as_is(title: str) -> str:
+    return title
+
+
+def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> list[NavEntry]:
+    """The site's navigation in MkDocs `nav` form: the stages in pipeline order, not alphabetical.
+
+    Themes print nav titles as HTML, so pass an HTML escape for the stage names.
+    """
     stages: list[NavEntry] = [{"Overview": PIPELINE_PAGE}]
-    stages += [{f"{stage.name} ({percent(stage.probability)})": stage_page(stage.id)} for stage in loaded.process.stages]
+    stages += [{escape(f"{stage.name} ({percent(stage.probability)})"): stage_page(stage.id)} for stage in loaded.process.stages]
     return [
         {"Home": HOME_PAGE},
         {"Customer Verifiable Outcomes": CVO_PAGE},
