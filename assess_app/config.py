@@ -16,7 +16,8 @@ from sales_process.problems import InvalidFile
 SITE_ENV = "PLAYBOOK_SITE_DIR"
 SECRET_ENV = "PLAYBOOK_SECRET_KEY"
 MAX_BODY_BYTES = 1024 * 1024
-EXIT_INVALID_PROCESS = 1
+# gunicorn stops (instead of restarting the worker forever) when a worker exits with 3.
+EXIT_INVALID_PROCESS = 3
 
 log = logging.getLogger("assess_app")
 
@@ -43,7 +44,7 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 def load_store(process_path: str) -> ProcessStore:
-    """Load the process at start; print its errors and exit 1 when it is invalid."""
+    """Load the process at start; print its errors and exit when it is invalid."""
     try:
         return ProcessStore(load_process(process_path))
     except InvalidFile as error:

@@ -53,7 +53,7 @@ def test_an_invalid_process_at_start_is_a_clean_error(write_file: object, capsys
     path.write_text("name: X\nstages:\n  - id: Bad Id\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_:
         create_app({"PROCESS_PATH": str(path)})
-    assert exit_.value.code == 1
+    assert exit_.value.code == 3, "gunicorn's code for a worker that cannot boot"
     err = capsys.readouterr().err
     assert f"{path}:3:" in err and "is not a valid process" in err
 
