@@ -68,10 +68,8 @@ class Assessment:
     @property
     def next(self) -> tuple[MilestoneResult, ...]:
         """The verified stage's milestones that are not verified yet, in file order."""
-        return tuple(
-            r for r in self.milestones
-            if r.stage.id == self.verified_stage.id and r.status is not Status.VERIFIED
-        )
+        verified_id = self.verified_stage.id
+        return tuple(r for r in self.milestones if r.stage.id == verified_id and r.status is not Status.VERIFIED)
 
     @property
     def out_of_order(self) -> tuple[MilestoneResult, ...]:
