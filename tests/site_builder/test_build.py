@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -47,7 +48,8 @@ def test_every_stage_page_shows_its_milestones_under_their_ids(
             block = html.split(f'id="{milestone.id}"', 1)[1].split("</div>", 1)[0]
             for text in (milestone.question, milestone.customer_action, milestone.evidence):
                 assert _as_html(text) in block
-            assert _as_html(milestone.question) in search
+            for text in (milestone.question, milestone.customer_action, milestone.evidence):
+                assert _as_html(text) in search, text
 
 
 def test_ids_are_unique_and_milestone_ids_win_over_headings(odd_site: Path) -> None:
@@ -95,6 +97,26 @@ def test_a_second_build_replaces_the_site_and_leaves_no_temporary_folder(tmp_pat
     assert (site / "stages" / "discovery" / "index.html").is_file()
     assert not (site / "stages" / "stage-1").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_builds_in_two_threads_at_once_each_render_their_own_process(tmp_path: Path) -> None:
+    sites = {ODD_PROCESS: tmp_path / "odd", ROOT / "process.yaml": tmp_path / "default"}
+    errors: list[BaseException] = []
+
+    def build(process: Path, site: Path) -> None:
+        try:
+            build_site(process, site)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=build, args=item) for item in sites.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(p.name for p in (tmp_path / "odd" / "stages").iterdir()) == ["stage-1", "stage-2b", "z"]
+    assert (tmp_path / "default" / "stages" / "closed-won" / "index.html").is_file()
 
 
 def test_an_invalid_process_leaves_the_old_site_untouched(tmp_path: Path, write_file: Callable[[str, str], Path]) -> None:
