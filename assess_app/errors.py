@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
@@ -25,16 +25,22 @@ def _describe(error: HTTPException) -> str:
     return _HINTS.get(error.code or 500, error.description or error.name)
 
 
-def handle_http_error(error: HTTPException) -> tuple[Response | str, int]:
+def _with_allow(error: HTTPException, response: Response) -> Response:
+    """A 405 names the methods the address accepts: HTTP requires the Allow header."""
+    allowed = error.get_response().headers.get("Allow")
+    if error.code == 405 and allowed:
+        response.headers["Allow"] = allowed
+    return response
+
+
+def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Answer an HTTP error in the format the client asked for."""
     code = error.code or 500
     if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
-        if code == 405 and error.get_response().headers.get("Allow"):
-            response.headers["Allow"] = error.get_response().headers["Allow"]
-        return response, status
+        return _with_allow(error, response), status
     page = render_template("error.html", code=code, title=error.name, message=_describe(error))
-    return page, code
+    return _with_allow(error, make_response(page)), code
 
 
 def init_errors(app: Flask) -> None:
