@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field, Form, StringField
 from wtforms.validators import Length, ValidationError
 
@@ -139,6 +140,17 @@ def _attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
         else:
             general.append(problem.message)
     return general
+
+
+def mark_repeated(form: FlaskForm, submitted: MultiDict[str, str]) -> bool:
+    """Put an error on each field sent more than once (only one value would count); True if any."""
+    repeated = False
+    for name, values in submitted.lists():
+        if len(values) > 1 and name in form:
+            shown = ", ".join(repr(value[:MAX_SHORT]) for value in values[:3])
+            form[name].errors = [*form[name].errors, f"sent {len(values)} times ({shown}); send one value"]
+            repeated = True
+    return repeated
 
 
 def unknown_keys(form: FlaskForm, submitted: Mapping[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
 from assess_app.check import bp
-from assess_app.check.form import make_form, unknown_keys, validated_deal
+from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
 from assess_app.check.result import STATUS_LABELS, by_stage, money, playbook_link, prefill_query, summary_text, weighted
 from assess_app.current import current_process
 from sales_process.engine import assess
@@ -39,6 +39,7 @@ def show_form() -> tuple[str, int]:
         return _form_page(loaded, make_form(loaded, None), [])
     form = make_form(loaded, request.args)
     _, general = validated_deal(form, loaded.process)
+    mark_repeated(form, request.args)
     return _form_page(loaded, form, general)
 
 
@@ -48,7 +49,7 @@ def assess_deal() -> tuple[str, int]:
     loaded = current_process()
     form = make_form(loaded, request.form)
     deal, general = validated_deal(form, loaded.process)
-    if deal is None:
+    if mark_repeated(form, request.form) or deal is None:
         return _form_page(loaded, form, general, UNPROCESSABLE)
     assessment = assess(loaded.process, deal, dt.date.today())
     query = prefill_query(form)
