@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -38,14 +39,17 @@ def gunicorn(app: str, environment: Mapping[str, str], probe: str = "/") -> Iter
         "--log-level", "warning", app,
     ]
     env = {**QUIET_ENV, **environment, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as server:
+    # A file, not a pipe: a pipe nobody reads would block gunicorn once it fills up.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log, subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
+    ) as server:
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + START_TIMEOUT
             while not _answers(base + probe):
                 if server.poll() is not None or time.monotonic() > deadline:
-                    errors = server.stderr.read() if server.stderr else ""
-                    raise RuntimeError(f"gunicorn {app} did not start:\n{errors[-2000:]}")
+                    log.seek(0)
+                    raise RuntimeError(f"gunicorn {app} did not start:\n{log.read()[-2000:]}")
                 time.sleep(0.1)
             yield base
         finally:
