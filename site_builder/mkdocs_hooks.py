@@ -9,12 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
@@ -23,6 +22,9 @@ from site_builder.common import hidden_by_hand_written
 from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation
 from site_builder.source import active_process, configured_process_path, last_good, remember_good
+
+if TYPE_CHECKING:  # importing the live-reload server costs a one-shot build ~10 ms
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("mkdocs.plugins.playbook")
 _build: dict[str, Any] = {}
