@@ -6,14 +6,21 @@ import difflib
 from collections.abc import Iterable
 
 
+def _similarity(typed: str, candidate: str) -> float:
+    """difflib's ratio, nudged towards candidates that start the same way (people misspell endings)."""
+    ratio = difflib.SequenceMatcher(None, typed, candidate).ratio()
+    return ratio + (0.15 if len(typed) >= 3 and typed[:3] == candidate[:3] else 0.0)
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """Return the candidate closest to `word`, or None when nothing is close."""
-    options = list(candidates)
-    lowered = {option.lower(): option for option in options}
-    if word.lower() in lowered:
-        return lowered[word.lower()]
-    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """Return the candidate closest to `word` (ignoring case), or None when nothing is close."""
+    typed = word.lower()
+    best: tuple[float, str] | None = None
+    for candidate in candidates:
+        score = 2.0 if candidate.lower() == typed else _similarity(typed, candidate.lower())
+        if score >= 0.6 and (best is None or score > best[0]):
+            best = (score, candidate)
+    return best[1] if best else None
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
