@@ -37,7 +37,7 @@ def overview_markdown(loaded: LoadedProcess) -> str:
     milestones = len(process.milestones())
     intro = (
         f"{inline(process.name)} has {plural(len(process.stages), 'stage')} and "
-        f"{plural(milestones, 'milestone')}. A deal moves right only when the customer has verifiably done "
+        f"{plural(milestones, 'milestone')}. A deal moves to the next stage only when the customer has verifiably done "
         "everything that gates its current stage; the probability is what a deal verified in that stage is worth."
     )
     body = [intro, pipeline_diagram(process), "## The stages", stage_table(process, PIPELINE_PAGE)]
