@@ -1,50 +1,24 @@
 """Generator overhead: `playbook build` against a bare `mkdocs build --strict` of the same pages.
 
 Both run cold in a subprocess, so both pay for the interpreter and MkDocs start-up alike.
-The bare side builds a plain docs folder: the hand-written pages plus the generated Markdown
-written out as files, with the repository's mkdocs.yml minus the hooks (site name and
+The bare side builds what `playbook export` writes: the hand-written pages plus the generated
+Markdown as plain files, with the repository's mkdocs.yml minus the hooks (site name and
 navigation written in, as the hooks would set them).
 """
 
 from __future__ import annotations
 
-import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import yaml
-
-from benchmarks.common import DEFAULT_PROCESS, QUIET_ENV, ROOT, Row, ratio_row, seconds
-from sales_process.loader import LoadedProcess, load_process
-from site_builder.pages import generate_pages, navigation
+from benchmarks.common import DEFAULT_PROCESS, QUIET_ENV, Row, ratio_row, seconds
+from sales_process.loader import load_process
+from site_builder.build import default_config_file
+from site_builder.export import export_project
 
 GOAL = 1.2
-_HOOKS = re.compile(r"^hooks:\n(?:[ \t]+-.*\n)+", re.MULTILINE)
-_SITE_NAME = re.compile(r"^site_name:.*$", re.MULTILINE)
-_CUSTOM_DIR = re.compile(r"^(\s+custom_dir:\s*)(\S+)", re.MULTILINE)
-
-
-def export_plain(loaded: LoadedProcess, folder: Path) -> Path:
-    """Write a plain MkDocs project of this process into `folder`; return its mkdocs.yml."""
-    config_text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    docs = folder / "playbook"
-    shutil.copytree(ROOT / "playbook", docs)
-    for name, markdown in generate_pages(loaded).items():
-        page = docs / name
-        page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(markdown, encoding="utf-8")
-    config_text = _HOOKS.sub("", config_text)
-    # The theme's overrides stay where they are; only the docs folder moves.
-    config_text = _CUSTOM_DIR.sub(lambda match: f"{match[1]}{ROOT / match[2]}", config_text)
-    name = yaml.safe_dump(loaded.process.name, default_flow_style=True).removesuffix("\n...\n").strip()
-    config_text = _SITE_NAME.sub(lambda _: f"site_name: {name}", config_text, count=1)
-    config_text += "\n" + yaml.safe_dump({"nav": navigation(loaded)}, allow_unicode=True, sort_keys=False)
-    config = folder / "mkdocs.yml"
-    config.write_text(config_text, encoding="utf-8")
-    return config
 
 
 def _run(command: list[str]) -> None:
@@ -68,7 +42,7 @@ def run(repeats: int, process: Path = DEFAULT_PROCESS) -> list[Row]:
     loaded = load_process(process)
     with tempfile.TemporaryDirectory(prefix="bench-build-") as folder:
         work = Path(folder)
-        config = export_plain(loaded, work / "plain")
+        config = export_project(loaded, default_config_file(), work / "plain")[0]
         ours, bare = playbook_build(process, work / "site-a"), mkdocs_build(config, work / "site-b")
         _run(ours)
         _run(bare)
