@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
-import os
 import shutil
 import tempfile
 import threading
@@ -19,17 +16,17 @@ from mkdocs.exceptions import MkDocsException
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import Diagnostic, InvalidFile
+from site_builder.site_dir import site_dir_problem, swap_in
 from site_builder.source import rendering
 
 CONFIG_NAME = "mkdocs.yml"
 _REPO_CONFIG = Path(__file__).resolve().parent.parent / CONFIG_NAME
 # MkDocs counts warnings on one global logger, so two builds in one process take turns.
 _BUILD_LOCK = threading.Lock()
-_RENAME_EXCHANGE = 2
 
 
 class SiteBuildError(Exception):
-    """MkDocs refused to build (broken hand-written page or mkdocs.yml); the old site is kept."""
+    """The site could not be built (MkDocs failed, or the output folder is unusable); the old site is kept."""
 
 
 def default_config_file() -> Path:
@@ -49,11 +46,17 @@ def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None =
     if not config.is_file():
         raise InvalidFile([Diagnostic(str(config), None, None, "error", "no MkDocs configuration here; pass config_file")])
     site_dir = site_dir.resolve()
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    problem = site_dir_problem(site_dir, [Path.cwd(), config.parent, Path(process_path).resolve()])
+    if problem:
+        raise SiteBuildError(problem)
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+    except OSError as error:
+        raise SiteBuildError(f"{site_dir}: cannot write there: {error.strerror}") from None
     try:
         _build_into(loaded, config, staging)
-        _swap_in(staging, site_dir)
+        swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return loaded
@@ -80,30 +83,3 @@ def _mkdocs_warnings() -> Iterator[list[str]]:
         yield messages
     finally:
         logger.removeHandler(handler)
-
-
-def _swap_in(new: Path, target: Path) -> None:
-    """Put the new site at target; the old one ends at `new` (removed by the caller)."""
-    if target.exists() and _exchange(new, target):
-        return
-    if target.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.replace(target, retired / "site")
-        os.replace(new, target)
-        os.replace(retired / "site", new)
-        retired.rmdir()
-    else:
-        os.replace(new, target)
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one step (Linux renameat2); False where the system cannot."""
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return False
-    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_cwd = -100
-    result = renameat2(at_cwd, os.fsencode(first), at_cwd, os.fsencode(second), _RENAME_EXCHANGE)
-    return bool(result == 0)

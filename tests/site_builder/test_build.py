@@ -191,3 +191,32 @@ def test_mkdocs_build_reports_an_invalid_process_by_line(tmp_path: Path, write_f
     assert result.returncode == 1
     assert f"{bad}:2:9: error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make_site_dir", "message"),
+    [
+        (lambda tmp: tmp.joinpath("file.txt"), "is a file, not a folder"),
+        (lambda tmp: ROOT, "which a build would delete"),
+        (lambda tmp: ROOT.parent, "which a build would delete"),
+        (lambda tmp: tmp.joinpath("process-folder"), "which a build would delete"),
+        (lambda tmp: tmp.joinpath("notes"), "holds no built site (no index.html)"),
+        (lambda tmp: Path("/proc/playbook-site"), "cannot write there"),
+    ],
+    ids=["file", "repository", "above-the-repository", "holds-the-process", "foreign-folder", "unwritable"],
+)
+def test_a_site_dir_that_is_not_ours_to_replace_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make_site_dir: Callable[[Path], Path], message: str
+) -> None:
+    (tmp_path / "file.txt").write_text("keep me", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "todo.md").write_text("keep me", encoding="utf-8")
+    (tmp_path / "process-folder").mkdir()
+    process = tmp_path / "process-folder" / "process.yaml"
+    process.write_bytes(ODD_PROCESS.read_bytes())
+    site_dir = make_site_dir(tmp_path)
+    assert main(["build", "--process", str(process), "--site-dir", str(site_dir)]) == 1
+    assert message in capsys.readouterr().err
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "keep me"
+    assert (tmp_path / "notes" / "todo.md").read_text(encoding="utf-8") == "keep me"
+    assert process.is_file() and (ROOT / "mkdocs.yml").is_file()
