@@ -15,7 +15,7 @@ EXAMPLE = """example:
   playbook export --out build/playbook
   zensical build -f build/playbook/mkdocs.yml     (or: mkdocs build -f build/playbook/mkdocs.yml)
 
-writes OUT/mkdocs.yml, OUT/docs/ (hand-written and generated pages) and OUT/theme/;
+writes OUT/mkdocs.yml and OUT/docs/ (hand-written and generated pages);
 re-run it after every change to process.yaml: the exported files are replaced, never edited by hand."""
 
 

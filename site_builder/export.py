@@ -55,8 +55,8 @@ def exported_config(config: dict[str, Any], loaded: LoadedProcess) -> dict[str, 
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = navigation(loaded, html.escape)
-    if "custom_dir" in config["theme"]:
-        config["theme"]["custom_dir"] = "theme"
+    # The override patches one Material partial; Zensical's templates differ (and name their search dialog).
+    config["theme"].pop("custom_dir", None)
     return config
 
 
@@ -70,10 +70,6 @@ def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> l
     docs = out_dir / "docs"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(source_docs, docs)
-    custom_dir = config.get("theme", {}).get("custom_dir")
-    if custom_dir:
-        shutil.rmtree(out_dir / "theme", ignore_errors=True)
-        shutil.copytree(config_file.parent / custom_dir, out_dir / "theme")
     written = []
     for src_uri, markdown in generate_pages(loaded).items():
         target = docs / src_uri
