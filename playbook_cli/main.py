@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import sys
 from collections.abc import Sequence
+from types import ModuleType
 
-from playbook_cli import assess, audit, build, export, schema, serve, validate
 from playbook_cli.common import EXIT_USAGE, HelpFormatter
 
-# Each command module has register(subparsers) and sets `run` on its parser.
-COMMANDS = (validate, schema, assess, build, serve, audit, export)
+# Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`.
+COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export")
 
 EXAMPLE = """examples:
   playbook validate                      check ./process.yaml
@@ -19,8 +21,18 @@ EXAMPLE = """examples:
 run 'playbook COMMAND --help' for a command's options and an example."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command."""
+def command_modules(argv: Sequence[str]) -> list[ModuleType]:
+    """The modules to register: only the command being run, else all (for help and errors).
+
+    Importing one command instead of all keeps Flask out of `playbook build` and
+    MkDocs out of `playbook assess`: start-up time is most of a small command's time.
+    """
+    names = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
+    return [importlib.import_module(f"playbook_cli.{name}") for name in names]
+
+
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The argument parser with the commands `argv` needs (every command by default)."""
     parser = argparse.ArgumentParser(
         prog="playbook",
         description="A sales playbook and deal self-check generated from process.yaml "
@@ -29,14 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=HelpFormatter,
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for command in COMMANDS:
+    for command in command_modules(argv):
         command.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 ok, 1 invalid input, 2 usage)."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
