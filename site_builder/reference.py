@@ -76,6 +76,11 @@ def _field_sections() -> list[str]:
     return sections
 
 
+def field_reference() -> str:
+    """Every field of process.yaml as Markdown tables (also embedded in the README)."""
+    return "\n\n".join(_field_sections())
+
+
 def reference_markdown(loaded: LoadedProcess) -> str:
     """The reference page: how to edit, every field, how to validate and preview."""
     body = [EDITING, EXAMPLE, "## Every field", *_field_sections(), VALIDATING, PREVIEWING]
