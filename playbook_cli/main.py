@@ -14,8 +14,11 @@ from playbook_cli.common import EXIT_USAGE, HelpFormatter
 COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export")
 
 EXAMPLE = """examples:
-  playbook validate                      check ./process.yaml
+  playbook validate --strict             check ./process.yaml
+  playbook serve                         the playbook and the self-check form on http://127.0.0.1:8000
   playbook assess deal.json --json       the stage one deal verifiably belongs in
+  playbook audit pipeline.csv            the verified forecast of a CRM export
+  playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
 
 run 'playbook COMMAND --help' for a command's options and an example."""
