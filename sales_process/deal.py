@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import closest, did_you_mean
+from sales_process.wording import kind_of, show
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 ANSWER_KEYS = ("met", "evidence", "date")
@@ -48,39 +49,18 @@ def parse_iso_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"{_show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
+        raise ValueError(f"{show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{_show(value)} is not a real calendar date") from None
-
-
-def _show(value: object) -> str:
-    text = repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _type_name(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
+        raise ValueError(f"{show(value)} is not a real calendar date") from None
 
 
 def parse_deal(data: object, process: Process) -> Deal:
     """Validate raw deal data against the process; raise InvalidInput listing every problem."""
     problems: list[Problem] = []
     if not isinstance(data, Mapping):
-        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(DEAL_KEYS)}; got {_type_name(data)}")])
+        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(DEAL_KEYS)}; got {kind_of(data)}")])
     for key in data:
         if key not in DEAL_KEYS:
             problems.append(Problem((str(key),), f"unknown key '{key}'{did_you_mean(str(key), DEAL_KEYS)} (allowed: {', '.join(DEAL_KEYS)})", at_key=True))
@@ -102,7 +82,7 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
-    problems.append(Problem((key,), f"'{key}' must be text, got {_type_name(value)}"))
+    problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
     return None
 
 
@@ -120,14 +100,14 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         return None
     ids = [stage.id for stage in process.stages]
     if not isinstance(value, str):
-        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage id (one of {', '.join(ids)}), got {_type_name(value)}"))
+        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage id (one of {', '.join(ids)}), got {kind_of(value)}"))
         return None
     if value not in ids:
         # Reps often type the stage's name; suggest the id it stands for, never the name itself.
         labels = {stage.name: stage.id for stage in process.stages} | {stage_id: stage_id for stage_id in ids}
         match = closest(value, labels)
         hint = f"; did you mean '{labels[match]}'?" if match else ""
-        problems.append(Problem(("claimed_stage",), f"unknown stage {_show(value)}{hint} (stages: {', '.join(ids)})"))
+        problems.append(Problem(("claimed_stage",), f"unknown stage {show(value)}{hint} (stages: {', '.join(ids)})"))
         return None
     return value
 
@@ -136,7 +116,7 @@ def _amount(value: object, problems: list[Problem]) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(Problem(("amount",), f"'amount' must be a number, got {_type_name(value)} {_show(value)}"))
+        problems.append(Problem(("amount",), f"'amount' must be a number, got {kind_of(value)} {show(value)}"))
         return None
     try:
         number = float(value)
@@ -144,7 +124,7 @@ def _amount(value: object, problems: list[Problem]) -> float | None:
         problems.append(Problem(("amount",), "'amount' is too large to be an amount of money"))
         return None
     if not math.isfinite(number) or number < 0:
-        problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {_show(value)}"))
+        problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {show(value)}"))
         return None
     return number
 
@@ -163,7 +143,7 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(Problem(("milestones",), f"'milestones' must be an object mapping milestone ids to answers, got {_type_name(value)}"))
+        problems.append(Problem(("milestones",), f"'milestones' must be an object mapping milestone ids to answers, got {kind_of(value)}"))
         return {}
     known = [milestone.id for _, milestone in process.milestones()]
     known_set = set(known)
@@ -185,7 +165,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     if isinstance(raw, bool):
         return Answer(met=raw)
     if not isinstance(raw, Mapping):
-        problems.append(Problem(loc, f"the answer to '{loc[-1]}' must be true, false or an object {{met, evidence, date}}, got {_type_name(raw)}"))
+        problems.append(Problem(loc, f"the answer to '{loc[-1]}' must be true, false or an object {{met, evidence, date}}, got {kind_of(raw)}"))
         return None
     before = len(problems)
     for key in raw:
@@ -195,12 +175,12 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     if "met" not in raw:
         problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
     elif not isinstance(met, bool):
-        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {_type_name(met)} {_show(met)}"))
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {kind_of(met)} {show(met)}"))
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
         _unicode_text(evidence, (*loc, "evidence"), problems)
     elif evidence is not None:
-        problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {_type_name(evidence)}"))
+        problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {kind_of(evidence)}"))
     date = _optional_date(raw.get("date"), (*loc, "date"), problems)
     if len(problems) > before:
         return None

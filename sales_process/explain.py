@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 from sales_process.model import SLUG_PATTERN, Milestone, Process, Stage
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import did_you_mean
+from sales_process.wording import kind_of, show
 
 
 def model_at(loc: Loc) -> type[BaseModel]:
@@ -45,27 +46,6 @@ def _slug_hint(value: object) -> str:
     return f", e.g. '{slug}'" if slug else ""
 
 
-def _shown(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else "true" if value is True else "false" if value is False else "null" if value is None else str(value)
-    return text if len(text) <= 50 else text[:47] + "..."
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing (an empty value)"
-    return type(value).__name__
-
-
 def explain_error(error: Any) -> Problem:
     """Turn one pydantic error into a Problem whose message says what to do."""
     loc: Loc = tuple(part for part in error["loc"])
@@ -85,29 +65,29 @@ def explain_error(error: Any) -> Problem:
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
         if isinstance(value, dict):
             fix = "; a ': ' inside text starts a key in YAML, so put the whole text in quotes"
-        return Problem(loc, f"{field} must be text, got {_kind(value)}{fix}")
+        return Problem(loc, f"{field} must be text, got {kind_of(value, yaml=True)}{fix}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
-        return Problem(loc, f"{field} must be a whole number, got {_kind(value)} {_shown(value)}{fix}")
+        return Problem(loc, f"{field} must be a whole number, got {kind_of(value, yaml=True)} {show(value)}{fix}")
     if kind == "bool_type":
-        return Problem(loc, f"{field} must be true or false, got {_kind(value)} {_shown(value)}")
+        return Problem(loc, f"{field} must be true or false, got {kind_of(value, yaml=True)} {show(value)}")
     if kind == "list_type":
-        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {_kind(value)}")
+        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         what = model_at(loc).__name__.lower()
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
-        return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {_kind(value)}")
+        return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch":
-        return Problem(loc, f"{_shown(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+        return Problem(loc, f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length")
         return Problem(loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}")
     if kind in ("greater_than_equal", "less_than_equal"):
-        return Problem(loc, f"{field} must be between 0 and 100, got {_shown(value)}")
+        return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
     if kind == "greater_than":
-        return Problem(loc, f"{field} must be a positive whole number of days, got {_shown(value)}")
+        return Problem(loc, f"{field} must be a positive whole number of days, got {show(value)}")
     return Problem(loc, f"{field}: {error['msg']}" if key else error["msg"])
 
 

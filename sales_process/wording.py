@@ -1,0 +1,32 @@
+"""How error messages name a value and its type, for deal files (JSON words) and process files (YAML words)."""
+
+from __future__ import annotations
+
+_JSON_WORDS = {type(None): "null", bool: "a boolean", dict: "an object"}
+_YAML_WORDS = {type(None): "nothing (an empty value)", bool: "true/false", dict: "a mapping"}
+_COMMON_WORDS = {int: "a number", float: "a number", str: "text", list: "a list"}
+
+
+def kind_of(value: object, *, yaml: bool = False) -> str:
+    """'text', 'a number', 'a list', … in the words of the file format the user wrote."""
+    words = {**_COMMON_WORDS, **(_YAML_WORDS if yaml else _JSON_WORDS)}
+    for kind, word in words.items():
+        if type(value) is kind:
+            return word
+    for kind, word in words.items():
+        if isinstance(value, kind):
+            return word
+    return type(value).__name__
+
+
+def show(value: object, limit: int = 60) -> str:
+    """The value as the user typed it (quoted text, true/false, null), cut to `limit` characters."""
+    if isinstance(value, str):
+        text = repr(value)
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
