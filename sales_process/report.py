@@ -6,13 +6,12 @@ from typing import Any
 
 from sales_process.engine import Assessment
 from sales_process.loader import LoadedProcess
-from sales_process.model import Stage
 
 
-def _stage_json(assessment: Assessment, stage: Stage | None) -> dict[str, Any] | None:
-    if stage is None:
+def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | None:
+    if index is None:
         return None
-    index = assessment.process.stages.index(stage)
+    stage = assessment.process.stages[index]
     return {"id": stage.id, "name": stage.name, "index": index, "probability": stage.probability}
 
 
@@ -33,8 +32,8 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         "process": process_json(loaded),
         "deal": assessment.deal.name,
         "as_of": assessment.as_of.isoformat(),
-        "verified_stage": _stage_json(assessment, assessment.verified_stage),
-        "claimed_stage": _stage_json(assessment, assessment.claimed_stage),
+        "verified_stage": _stage_json(assessment, assessment.verified_index),
+        "claimed_stage": _stage_json(assessment, assessment.claimed_index),
         "stages_ahead": assessment.stages_ahead,
         "milestones": [
             {
