@@ -89,6 +89,11 @@ BAD_FILES = [
         id="empty-milestones-and-unknown-key",
     ),
     pytest.param(
+        VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", "    milestones:\n"),
+        ["7:16: error: 'milestones' must be a list (one '- ' item per line), got nothing (an empty value)"],
+        id="empty-milestones-value-reported-once",
+    ),
+    pytest.param(
         VALID.replace("        evidence: The customer's reply email.\n", "        evidence: The customer's reply email.\n        max_age_days: 0\n        evidence_required: maybe\n"),
         ["12:23: error: 'max_age_days' must be a positive whole number of days, got 0",
          "13:28: error: 'evidence_required' must be true or false, got text 'maybe'"],
