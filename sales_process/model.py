@@ -6,7 +6,7 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
@@ -18,6 +18,16 @@ def _number_as_text(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+def _empty_as_none_given(value: object) -> object:
+    """An empty `pitfalls:` in YAML is null: read it as the empty list it means."""
+    return [] if value is None else value
+
+
+def _optional_list(item: Any) -> BeforeValidator:
+    """A list that may also be left empty (null); the schema still describes its items."""
+    return BeforeValidator(_empty_as_none_given, json_schema_input_type=list[item] | None)
 
 
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
@@ -72,13 +82,13 @@ class Stage(_Strict):
     )
     summary: StrictStr | None = Field(default=None, description="One line: what this stage is.")
     description: StrictStr | None = Field(default=None, description="Markdown: the stage in detail.")
-    rep_activities: list[NonEmptyText] = Field(
+    rep_activities: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
         default_factory=list, description="What the rep does in this stage."
     )
-    pitfalls: list[NonEmptyText] = Field(
+    pitfalls: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
         default_factory=list, description="The \"happy ears\" traps of this stage."
     )
-    milestones: list[Milestone] = Field(
+    milestones: Annotated[list[Milestone], _optional_list(Milestone)] = Field(
         default_factory=list,
         description="The outcomes that must ALL be verified for a deal to leave this stage. "
         "Required (at least one) on every stage but the last; the last stage has none.",

@@ -75,8 +75,7 @@ def _gates(data: object) -> Iterator[Problem]:
                 yield Problem(("stages", i, "milestones"), "the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage", at_key=True)
         elif _misspelt_milestones(stage):
             continue  # the unknown-key error already says what to fix
-        # A present but non-list value (e.g. an empty 'milestones:') is reported as a type error.
-        elif "milestones" not in stage or (isinstance(milestones, list) and not milestones):
+        elif milestones is None or (isinstance(milestones, list) and not milestones):
             name = stage.get("id") if isinstance(stage.get("id"), str) else f"stage {i + 1}"
             yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"stage '{name}' needs at least one milestone: the customer outcomes that let a deal leave it")
 

@@ -46,11 +46,15 @@ def _number_range(schema: dict[str, Any]) -> str:
     return "whole number"
 
 
+def _is_list(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "array" or any(option.get("type") == "array" for option in schema.get("anyOf", []))
+
+
 def _default_text(name: str, schema: dict[str, Any], required: list[str]) -> str:
     if name in required:
         return "**required**"
     if "default" not in schema:
-        return "empty list" if schema.get("type") == "array" else "—"
+        return "empty list" if _is_list(schema) else "—"
     default = schema["default"]
     return "none" if default is None else f"`{json.dumps(default)}`"
 

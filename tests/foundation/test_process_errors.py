@@ -90,8 +90,8 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", "    milestones:\n"),
-        ["7:16: error: 'milestones' must be a list (one '- ' item per line), got nothing (an empty value)"],
-        id="empty-milestones-value-reported-once",
+        ["7:16: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
+        id="empty-milestones-value",
     ),
     pytest.param(
         VALID.replace("        evidence: The customer's reply email.\n", "        evidence: The customer's reply email.\n        max_age_days: 0\n        evidence_required: maybe\n"),

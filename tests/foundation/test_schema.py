@@ -63,3 +63,10 @@ def test_schema_and_loader_accept_numeric_versions(version: str) -> None:
     text = VALID.replace('version: "1"', f"version: {version}")
     assert parse_process(text.encode(), "p.yaml").process.version == version
     jsonschema.validate(yaml.safe_load(text), json.loads(process_json_schema_text()))
+
+
+def test_empty_optional_lists_mean_empty_in_the_loader_and_the_schema() -> None:
+    text = VALID.replace("    milestones:\n", "    pitfalls:\n    rep_activities:\n    milestones:\n") + "    milestones:\n"
+    loaded = parse_process(text.encode(), "p.yaml")
+    assert (loaded.process.stages[0].pitfalls, loaded.process.stages[1].milestones) == ([], [])
+    jsonschema.validate(yaml.safe_load(text), json.loads(process_json_schema_text()))
