@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 AUDIT_COLUMNS = (
     "line", "deal", "owner", "claimed_stage", "verified_stage", "stages_ahead",
     "amount", "claimed_weighted", "verified_weighted", "next_milestones", "not_assessed",
+    # Stages by id too, for programs joining the audit with `playbook assess --json` or the API.
+    "claimed_stage_id", "verified_stage_id",
 )
 PROGRESS_EVERY = 1024  # rows between progress callbacks
 
@@ -110,7 +112,7 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
             deal = rows.deal(cells)
         except RowProblem as problem:
             totals.add_problem(start, text.deal, problem.reason)
-            writer.writerow((start, text.deal, text.owner, text.stage, "", "", text.amount, "", "", "", problem.reason))
+            writer.writerow((start, text.deal, text.owner, text.stage, "", "", text.amount, "", "", "", problem.reason, "", ""))
             continue
         assessment = assess(process, deal, as_of)
         claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
@@ -125,5 +127,6 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
             "" if assessment.stages_ahead is None else assessment.stages_ahead,
             "" if amount is None else money_text(amount), claimed, verified,
             " ".join(r.milestone.id for r in blocking), "",
+            claimed_stage.id if claimed_stage else "", verified_stage.id,
         ))
     tick()

@@ -23,8 +23,10 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
         "line": "2", "deal": "Contoso", "owner": "Ana", "claimed_stage": "Qualifying", "verified_stage": "Discovery",
         "stages_ahead": "1", "amount": "10000.00", "claimed_weighted": "2000.00", "verified_weighted": "1000.00",
         "next_milestones": "next-meeting-accepted", "not_assessed": "",
+        "claimed_stage_id": "qualifying", "verified_stage_id": "discovery",
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
+    assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
 
 
 def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
