@@ -180,10 +180,10 @@ def _syntax_error(error: yaml.YAMLError, text: str, filename: str) -> Diagnostic
     message = f"invalid YAML: {problem}"
     if "'\\t'" in problem:
         message += "; indent with spaces, not tabs"
-    elif getattr(error, "context", None):
+    elif context := getattr(error, "context", None):
         context_mark = getattr(error, "context_mark", None)
         started = f" that started at line {context_mark.line + 1}" if context_mark is not None and mark is not None and context_mark.line != mark.line else ""
-        message += f" ({error.context}{started})"  # type: ignore[attr-defined]
+        message += f" ({context}{started})"
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
     return Diagnostic(filename, line, column, "error", message)

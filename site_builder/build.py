@@ -71,12 +71,22 @@ def _build_into(loaded: LoadedProcess, config_file: Path, site_dir: Path) -> Non
             raise SiteBuildError("\n".join([*warnings, str(error)])) from None
 
 
+class _Collector(logging.Handler):
+    """Keeps each warning as 'LEVEL: message'."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname}: {record.getMessage()}")
+
+
 @contextmanager
 def _mkdocs_warnings() -> Iterator[list[str]]:
     """Collect MkDocs' warnings so that a failed strict build says why."""
-    messages: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: messages.append(f"{record.levelname}: {record.getMessage()}")  # type: ignore[method-assign]
+    handler = _Collector()
+    messages = handler.messages
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
