@@ -12,6 +12,7 @@ import pytest
 
 from sales_process.loader import LoadedProcess, load_process
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROCESS = ROOT / "process.yaml"
@@ -54,3 +55,18 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A real PostgreSQL server (Debian's), started once for the session and stopped after it."""
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """The SQLAlchemy URL of a new, empty PostgreSQL database."""
+    return postgres_server.database()

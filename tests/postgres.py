@@ -1,0 +1,98 @@
+"""A real PostgreSQL server for the tests: Debian's binaries, a throwaway cluster in a temp dir.
+
+PostgreSQL refuses to run as root, so when the tests run as root (CI does) the cluster
+is created and started as the `postgres` user that Debian's package adds. Nothing is
+mocked: the server listens on 127.0.0.1 on a free port, trusts local connections and
+is stopped (and its folder removed) when the test session ends.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+SERVER_USER = "postgres"
+
+
+class PostgresUnavailable(RuntimeError):
+    """PostgreSQL's server programs are missing or the cluster could not start."""
+
+
+def server_bin_dir() -> Path:
+    """The folder of Debian's newest installed PostgreSQL server programs."""
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: int(path.parent.parent.name) if path.parent.parent.name.isdigit() else 0,
+    )
+    if not candidates:
+        raise PostgresUnavailable("PostgreSQL is not installed: run ./scripts/test, which installs Debian's postgresql")
+    return candidates[-1].parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class PostgresServer:
+    """One throwaway PostgreSQL cluster; `database()` gives a fresh, empty database URL."""
+
+    def __init__(self) -> None:
+        self.bin_dir = server_bin_dir()
+        self.as_root = os.geteuid() == 0
+        self.base = Path(tempfile.mkdtemp(prefix="playbook-pg-"))
+        self.data = self.base / "data"
+        self.port = _free_port()
+        if self.as_root:
+            shutil.chown(self.base, SERVER_USER, SERVER_USER)
+
+    def _run(self, program: str, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
+        command = [str(self.bin_dir / program), *args]
+        if self.as_root:
+            command = ["runuser", "-u", SERVER_USER, "--", *command]
+        return subprocess.run(command, capture_output=True, text=True, check=False, cwd=self.base)
+
+    def _must(self, program: str, args: Sequence[str]) -> None:
+        done = self._run(program, args)
+        if done.returncode != 0:
+            raise PostgresUnavailable(f"{program} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+
+    def start(self) -> None:
+        """Create the cluster and start the server; wait until it accepts connections."""
+        self._must("initdb", ["-D", str(self.data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.base} -c fsync=off -c max_connections=100"
+        self._must("pg_ctl", ["-D", str(self.data), "-l", str(self.base / "server.log"), "-o", options, "-w", "-t", "60", "start"])
+
+    def stop(self) -> None:
+        """Stop the server at once and remove its folder."""
+        self._run("pg_ctl", ["-D", str(self.data), "-m", "immediate", "-w", "stop"])
+        shutil.rmtree(self.base, ignore_errors=True)
+
+    def url(self, database: str = "postgres", driver: str = "postgresql+psycopg") -> str:
+        """The SQLAlchemy URL of a database on this server."""
+        return f"{driver}://{SERVER_USER}@127.0.0.1:{self.port}/{database}"
+
+    def database(self) -> str:
+        """Create a new empty database and return its SQLAlchemy URL."""
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        self._must("psql" if (self.bin_dir / "psql").exists() else "createdb", self._create_args(name))
+        return self.url(name)
+
+    def _create_args(self, name: str) -> list[str]:
+        connect = ["-h", "127.0.0.1", "-p", str(self.port), "-U", SERVER_USER]
+        if (self.bin_dir / "psql").exists():
+            return [*connect, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"']
+        return [*connect, name]
+
+    def log(self) -> str:
+        """The server's log so far (shown when a test fails)."""
+        path = self.base / "server.log"
+        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
