@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 
-from sales_process.deal import parse_iso_date
+from sales_process.deal import MAX_AMOUNT, parse_iso_date
 
 YES = frozenset({"yes", "y", "true", "1", "x"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -49,8 +49,8 @@ def parse_amount(text: str) -> float | None:
     if not _AMOUNT.match(number):
         raise ValueError(f"{show(text)} is not an amount; write it like 120000, 120,000.50 or $120,000")
     value = float(number.replace(",", ""))
-    if not math.isfinite(value):
-        raise ValueError(f"{show(text)} is too large to be an amount")
+    if not math.isfinite(value) or value > MAX_AMOUNT:
+        raise ValueError(f"{show(text)} is too large to be an amount (at most {MAX_AMOUNT:,.0f})")
     return value
 
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import closest, did_you_mean
-from sales_process.wording import kind_of, show
+from sales_process.wording import described, kind_of, show
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 ANSWER_KEYS = ("met", "evidence", "date")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Far above any deal, and small enough that weighting and summing stay finite numbers.
+MAX_AMOUNT = 1e15
 
 
 @dataclass(frozen=True)
@@ -116,15 +118,17 @@ def _amount(value: object, problems: list[Problem]) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        problems.append(Problem(("amount",), f"'amount' must be a number, got {kind_of(value)} {show(value)}"))
+        problems.append(Problem(("amount",), f"'amount' must be a number, got {described(value)}"))
         return None
     try:
         number = float(value)
     except OverflowError:
-        problems.append(Problem(("amount",), "'amount' is too large to be an amount of money"))
-        return None
-    if not math.isfinite(number) or number < 0:
+        number = math.inf
+    if math.isnan(number) or number < 0:
         problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {show(value)}"))
+        return None
+    if number > MAX_AMOUNT:
+        problems.append(Problem(("amount",), f"'amount' is too large to be an amount of money (at most {MAX_AMOUNT:,.0f}), got {show(value, 24)}"))
         return None
     return number
 
@@ -175,7 +179,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     if "met" not in raw:
         problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
     elif not isinstance(met, bool):
-        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {kind_of(met)} {show(met)}"))
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {described(met)}"))
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
         _unicode_text(evidence, (*loc, "evidence"), problems)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from sales_process.model import SLUG_PATTERN, Milestone, Process, Stage
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import did_you_mean
-from sales_process.wording import kind_of, show
+from sales_process.wording import described, kind_of, show
 
 
 def model_at(loc: Loc) -> type[BaseModel]:
@@ -68,9 +68,9 @@ def explain_error(error: Any) -> Problem:
         return Problem(loc, f"{field} must be text, got {kind_of(value, yaml=True)}{fix}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
-        return Problem(loc, f"{field} must be a whole number, got {kind_of(value, yaml=True)} {show(value)}{fix}")
+        return Problem(loc, f"{field} must be a whole number, got {described(value, yaml=True)}{fix}")
     if kind == "bool_type":
-        return Problem(loc, f"{field} must be true or false, got {kind_of(value, yaml=True)} {show(value)}")
+        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}")
     if kind == "list_type":
         return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from sales_process.deal import MAX_AMOUNT
 from sales_process.loader import LoadedProcess
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
+# In a deal, null is the same as leaving the key out (the answer is "not given"), so every optional value may be null.
+_OPTIONAL_DATE = {**_DATE, "type": ["string", "null"]}
 _ANSWER = {
     "oneOf": [
         {"type": "boolean", "description": "Shorthand for {\"met\": true|false}."},
+        {"type": "null", "description": "Not answered (the same as leaving the milestone out)."},
         {
             "type": "object",
             "required": ["met"],
             "additionalProperties": False,
             "properties": {
                 "met": {"type": "boolean", "description": "Whether the customer did it."},
-                "evidence": {"type": "string", "description": "The record that proves it."},
-                "date": {**_DATE, "description": "When it happened."},
+                "evidence": {"type": ["string", "null"], "description": "The record that proves it."},
+                "date": {**_OPTIONAL_DATE, "description": "When it happened."},
             },
         },
     ]
@@ -94,11 +98,11 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "deal": {"type": "string", "description": "The deal's name."},
-            "claimed_stage": {"enum": [stage.id for stage in process.stages], "description": "The stage in the CRM today."},
-            "amount": {"type": "number", "minimum": 0},
-            "as_of": {**_DATE, "description": "Assess as of this date (default: today)."},
-            "milestones": {"type": "object", "additionalProperties": False, "properties": milestones},
+            "deal": {"type": ["string", "number", "null"], "description": "The deal's name (a number is read as its text)."},
+            "claimed_stage": {"enum": [*(stage.id for stage in process.stages), None], "description": "The stage in the CRM today."},
+            "amount": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_AMOUNT, "description": "The deal's value, in any currency."},
+            "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
+            "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },
     }
 

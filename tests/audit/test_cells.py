@@ -40,7 +40,9 @@ def test_amount_formats(text: str, expected: float | None) -> None:
      ("1,20,000", "is not an amount"),
      ("-500", "is negative; an amount must be zero or more"),
      ("1e5", "is not an amount"),
-     ("nan", "is not an amount")],
+     ("nan", "is not an amount"),
+     # Weighted and summed, amounts this large overflowed to infinity.
+     ("4" + "0" * 307, "is too large to be an amount \\(at most 1,000,000,000,000,000\\)")],
 )
 def test_amount_errors(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason):

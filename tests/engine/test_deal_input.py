@@ -13,6 +13,7 @@ from sales_process.problems import InvalidInput
 
 STAGES = "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)"
 KEYS = "deal, claimed_stage, amount, as_of, milestones"
+TOO_LARGE = "'amount' is too large to be an amount of money (at most 1,000,000,000,000,000)"
 
 
 def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
@@ -49,6 +50,7 @@ def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
         pytest.param({"milestones": {"pain-confirmed": {"met": True}}}, Deal(answers={"pain-confirmed": Answer(True)}), id="met-only"),
         pytest.param({"amount": 0}, Deal(amount=0.0), id="zero-amount"),
         pytest.param({"amount": 99.95}, Deal(amount=99.95), id="fractional-amount"),
+        pytest.param({"amount": 1e15}, Deal(amount=1e15), id="largest-amount"),
         pytest.param({"as_of": dt.date(2027, 3, 1)}, Deal(as_of=dt.date(2027, 3, 1)), id="date-read-by-yaml"),
         pytest.param({"as_of": " 2027-03-01 "}, Deal(as_of=dt.date(2027, 3, 1)), id="date-with-spaces"),
         pytest.param({"deal": "Größe 😀 GmbH"}, Deal(name="Größe 😀 GmbH"), id="unicode-name"),
@@ -149,11 +151,15 @@ INVALID = [
     pytest.param({"amount": "120000"}, [("amount", "'amount' must be a number, got text '120000'")], id="amount-as-text"),
     pytest.param({"amount": True}, [("amount", "'amount' must be a number, got a boolean true")], id="amount-as-boolean"),
     pytest.param({"amount": float("nan")}, [("amount", "'amount' must be a non-negative number, got nan")], id="nan-amount"),
-    pytest.param({"amount": float("inf")}, [("amount", "'amount' must be a non-negative number, got inf")], id="infinite-amount"),
+    pytest.param({"amount": float("inf")}, [("amount", f"{TOO_LARGE}, got inf")], id="infinite-amount"),
+    pytest.param({"amount": 10**400}, [("amount", f"{TOO_LARGE}, got 100000000000000000000...")], id="amount-beyond-floating-point"),
+    # 4e307 is a finite float, but weighting it by a probability overflowed to Infinity.
+    pytest.param({"amount": 4e307}, [("amount", f"{TOO_LARGE}, got 4e+307")], id="amount-whose-weighting-overflows"),
+    pytest.param({"amount": 1e15 + 1}, [("amount", f"{TOO_LARGE}, got 1000000000000001.0")], id="amount-just-above-the-limit"),
     pytest.param(
-        {"amount": 10**400},
-        [("amount", "'amount' is too large to be an amount of money")],
-        id="amount-beyond-floating-point",
+        {"milestones": {"pain-confirmed": {"met": None}}},
+        [("milestones.pain-confirmed.met", "'met' must be true or false, got null")],
+        id="met-null",
     ),
     pytest.param(
         [], [("", f"a deal must be an object with keys {KEYS}; got a list")], id="top-level-list",
@@ -244,9 +250,9 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
     ("text", "message"),
     [
         pytest.param('{"amount": NaN}', "'amount' must be a non-negative number, got nan", id="NaN"),
-        pytest.param('{"amount": Infinity}', "'amount' must be a non-negative number, got inf", id="Infinity"),
+        pytest.param('{"amount": Infinity}', f"{TOO_LARGE}, got inf", id="Infinity"),
         pytest.param('{"amount": -Infinity}', "'amount' must be a non-negative number, got -inf", id="minus-Infinity"),
-        pytest.param('{"amount": 1e400}', "'amount' must be a non-negative number, got inf", id="overflowing-exponent"),
+        pytest.param('{"amount": 1e400}', f"{TOO_LARGE}, got inf", id="overflowing-exponent"),
     ],
 )
 def test_non_finite_numbers_from_json_are_refused(text: str, message: str, default_process: LoadedProcess) -> None:

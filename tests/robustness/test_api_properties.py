@@ -50,6 +50,10 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
+    if isinstance(kind, list):
+        return st.one_of([from_schema({**schema, "type": one}, document) for one in kind])
+    if kind == "null":
+        return st.none()
     if kind == "object":
         properties = {name: from_schema(sub, document) for name, sub in schema.get("properties", {}).items()}
         required = set(schema.get("required", []))
@@ -60,7 +64,7 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
     if kind == "string" and schema.get("format") == "date":
         return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
     if kind == "number":
-        return st.floats(min_value=schema.get("minimum", -1e12), max_value=1e12)
+        return st.floats(min_value=schema.get("minimum", -1e12), max_value=schema.get("maximum", 1e12))
     simple: dict[str, st.SearchStrategy[Any]] = {"string": st.text(max_size=40), "boolean": st.booleans()}
     return simple[str(kind)]
 
