@@ -34,6 +34,14 @@ def content_security_policy(script_hashes: Iterable[str] = (), *, inline_styles:
 
 
 DEFAULT_POLICY = content_security_policy()
+# The playbook and the form use none of the browser's powerful features: switch them all off.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "fullscreen", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+    )
+)
 
 
 def add_security_headers(response: Response) -> Response:
@@ -43,9 +51,16 @@ def add_security_headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
     return response
 
 
 def init_security(app: Flask) -> None:
     """Register the headers on the app."""
     app.after_request(add_security_headers)
+
+
+def no_store(response: Response) -> Response:
+    """Keep a response out of every cache: it holds a deal's answers."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -27,6 +27,16 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, method
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [("get", "/check?deal=Contoso", None), ("post", "/check", {"deal": "Contoso"}), ("post", "/api/assess", None)],
+)
+def test_answers_that_hold_deal_data_are_never_stored_by_a_cache(client: FlaskClient, method: str, path: str, data: object) -> None:
+    kwargs = {"json": {"deal": "Contoso"}} if path.startswith("/api/") else {"data": data}
+    assert getattr(client, method)(path, **kwargs).headers["Cache-Control"] == "no-store"
 
 
 def test_the_form_pages_allow_no_inline_style_either(client: FlaskClient) -> None:
