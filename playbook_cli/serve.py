@@ -25,8 +25,9 @@ EXAMPLE = """example:
   playbook serve --process process.yaml --port 8000
 
 then open http://127.0.0.1:8000/ (the playbook), /check (the deal self-check form)
-and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook;
-an invalid edit is reported here and the last good version stays online."""
+and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook and
+open pages reload; an invalid edit is reported here and at the top of every page,
+above the last good version."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,17 +59,24 @@ def build(process: Path, site_dir: Path) -> LoadedProcess | None:
 
 
 def rebuild(process: Path, site_dir: Path, store: ProcessStore) -> None:
-    """After an edit: serve the new process and playbook, or keep the last good ones."""
-    loaded = build(process, site_dir)
-    if loaded is None:
-        print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
+    """After an edit: serve the new process and playbook, or keep the last good ones and show why."""
+    try:
+        loaded = build_site(process, site_dir)
+    except InvalidFile as error:
+        report(error)
+        store.keep_last_good([str(diagnostic) for diagnostic in error.diagnostics])
+    except SiteBuildError as error:
+        print(f"playbook serve: the playbook did not build:\n{error}", file=sys.stderr)
+        store.keep_last_good(["the playbook did not build:", *str(error).splitlines()])
+    else:
+        store.replace(loaded)
+        print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
         return
-    store.replace(loaded)
-    print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
+    print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
 
 
 def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path) -> BaseWSGIServer | None:
-    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir)}, store=store)
+    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True}, store=store)
     try:
         return make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as error:
