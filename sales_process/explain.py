@@ -7,8 +7,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import SLUG_PATTERN, Milestone, Process, Stage
+from sales_process.places import describe
 from sales_process.problems import Loc, Problem
-from sales_process.suggest import did_you_mean
+from sales_process.suggest import closest, did_you_mean
 from sales_process.wording import described, kind_of, show
 
 
@@ -19,15 +20,6 @@ def model_at(loc: Loc) -> type[BaseModel]:
     if len(loc) >= 2 and loc[0] == "stages":
         return Stage
     return Process
-
-
-def describe(loc: Loc) -> str:
-    """Name the place of a path for a message: 'stage 2', 'milestone 1 of stage 3'."""
-    if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
-        return f"milestone {loc[3] + 1} of stage {loc[1] + 1}"
-    if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
-        return f"stage {loc[1] + 1}"
-    return "the process"
 
 
 def _field_name(loc: Loc) -> str:
@@ -46,15 +38,15 @@ def _slug_hint(value: object) -> str:
     return f", e.g. '{slug}'" if slug else ""
 
 
-def explain_error(error: Any) -> Problem:
-    """Turn one pydantic error into a Problem whose message says what to do."""
+def explain_error(error: Any, data: object = None) -> Problem:
+    """Turn one pydantic error into a Problem whose message says what to do (`data`: the file's data, to name places)."""
     loc: Loc = tuple(part for part in error["loc"])
     kind = error["type"]
     value = error.get("input")
     key = str(loc[-1]) if loc else ""
     field = _field_name(loc)
     owner = model_at(loc[:-1]) if loc else Process
-    where = describe(loc[:-1]) if loc else "the process"
+    where = describe(loc[:-1], data) if loc else "the process"
     if kind == "missing":
         return Problem(loc, f"{where} is missing the required key '{key}'")
     if kind == "extra_forbidden":
@@ -91,6 +83,27 @@ def explain_error(error: Any) -> Problem:
     return Problem(loc, f"{field}: {error['msg']}" if key else error["msg"])
 
 
-def explain(error: ValidationError) -> list[Problem]:
-    """Every error of a pydantic ValidationError as a Problem."""
-    return [explain_error(item) for item in error.errors(include_url=False)]
+def _misspelt(errors: list[Any]) -> set[tuple[Loc, str]]:
+    """(where, key) of each required key that an unknown key nearby looks like a misspelling of."""
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden" and error["loc"]:
+            owner: Loc = tuple(error["loc"][:-1])
+            meant = closest(str(error["loc"][-1]), list(model_at(owner).model_fields))
+            if meant is not None:
+                found.add((owner, meant))
+    return found
+
+
+def explain(error: ValidationError, data: object = None) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a Problem; one mistake gives one problem.
+
+    A misspelt key is both unknown and, when required, missing: only the did-you-mean is kept.
+    """
+    errors = error.errors(include_url=False)
+    misspelt = _misspelt(errors)
+    return [
+        explain_error(item, data)
+        for item in errors
+        if not (item["type"] == "missing" and item["loc"] and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelt)
+    ]

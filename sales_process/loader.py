@@ -60,7 +60,7 @@ def parse_process(raw: bytes, filename: str) -> LoadedProcess:
         try:
             process = Process.model_validate(located.data)
         except ValidationError as error:
-            problems.extend(explain(error))
+            problems.extend(explain(error, located.data))
         problems.extend(check_rules(located.data))
     errors = located.errors + located.locate(problems, filename)
     if errors or process is None:
