@@ -16,10 +16,11 @@ from assess_app import create_app
 from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, report
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site
+from site_builder.common import DEFAULT_LINKS, SiteLinks
 
 EXAMPLE = """example:
   playbook serve --process process.yaml --port 8000
@@ -47,10 +48,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def build(process: Path, site_dir: Path) -> LoadedProcess | None:
+def build(process: Path, site_dir: Path, links: SiteLinks = DEFAULT_LINKS) -> LoadedProcess | None:
     """Validate the process and build the playbook; print the errors and return None on failure."""
     try:
-        return build_site(process, site_dir)
+        return build_site(process, site_dir, links=links)
     except InvalidFile as error:
         report(error)
     except SiteBuildError as error:
@@ -58,10 +59,10 @@ def build(process: Path, site_dir: Path) -> LoadedProcess | None:
     return None
 
 
-def rebuild(process: Path, site_dir: Path, store: ProcessStore) -> None:
+def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks = DEFAULT_LINKS) -> None:
     """After an edit: serve the new process and playbook, or keep the last good ones and show why."""
     try:
-        loaded = build_site(process, site_dir)
+        loaded = build_site(process, site_dir, links=links)
     except InvalidFile as error:
         report(error)
         store.keep_last_good([str(diagnostic) for diagnostic in error.diagnostics])
@@ -92,14 +93,21 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, serve, and rebuild on every change of the process file until Ctrl-C."""
     process, site_dir = Path(args.process), Path(args.site_dir)
-    loaded = build(process, site_dir)
-    if loaded is None:
+    checked = load_or_report(str(process))
+    if checked is None:
         return EXIT_INVALID
-    store = ProcessStore(loaded)
+    store = ProcessStore(checked)
     server = _listen(args.host, args.port, store, process, site_dir)
     if server is None:
         return EXIT_INVALID
-    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store))
+    # Listening first tells the pages the address they are served on (the port may be picked at random).
+    links = SiteLinks(served_at=f"http://{args.host}:{server.server_port}/")
+    loaded = build(process, site_dir, links)
+    if loaded is None:
+        server.server_close()
+        return EXIT_INVALID
+    store.replace(loaded)
+    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links))
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)

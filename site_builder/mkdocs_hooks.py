@@ -18,10 +18,10 @@ from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
-from site_builder.common import hidden_by_hand_written
+from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
 from site_builder.markdown_text import inline
-from site_builder.pages import generate_pages, navigation
-from site_builder.source import active_process, configured_process_path, last_good, remember_good
+from site_builder.pages import generate_pages, navigation, site_description
+from site_builder.source import active_links, active_process, configured_process_path, last_good, remember_good
 
 if TYPE_CHECKING:  # importing the live-reload server costs a one-shot build ~10 ms
     from mkdocs.livereload import LiveReloadServer
@@ -67,6 +67,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     loaded, errors = _load(config)
     _build["loaded"] = loaded
     _build["banner"] = _stale_banner(errors) if errors else ""
+    _build["links"] = active_links() or SiteLinks(form_url=str(config.extra.get("form_url") or CHECK_URL))
+    if not config.site_description:
+        config.site_description = site_description(loaded)
     for warning in loaded.warnings:
         log.info(str(warning))
     # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
@@ -77,7 +80,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the generated pages as virtual files; a hand-written page may not take their place."""
-    for src_uri, markdown in generate_pages(_build["loaded"]).items():
+    for src_uri, markdown in generate_pages(_build["loaded"], _build["links"]).items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))
         title, body = markdown.split("\n\n", 1)
