@@ -9,6 +9,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
+from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
@@ -47,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
         app.register_blueprint(live_bp)
         app.jinja_env.globals.update(live_banner=banner, live_script=lambda: reload_script(current_store().version))
     init_security(app)
+    init_compression(app)
     init_errors(app)
 
     @app.context_processor
