@@ -149,12 +149,11 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
     if not isinstance(value, Mapping):
         problems.append(Problem(("milestones",), f"'milestones' must be an object mapping milestone ids to answers, got {kind_of(value)}"))
         return {}
-    known = [milestone.id for _, milestone in process.milestones()]
-    known_set = set(known)
+    known = process.milestone_ids
     answers: dict[str, Answer] = {}
     for milestone_id, raw in value.items():
         loc: Loc = ("milestones", str(milestone_id))
-        if milestone_id not in known_set:
+        if milestone_id not in known:
             problems.append(Problem(loc, f"unknown milestone '{milestone_id}'{did_you_mean(str(milestone_id), known)}", at_key=True))
             continue
         answer = _answer(raw, loc, problems)

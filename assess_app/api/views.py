@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, after_this_request, jsonify, request
+from flask import Response, jsonify, make_response, request
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
@@ -23,8 +23,11 @@ UNSUPPORTED_MEDIA_TYPE = 415
 
 @bp.post("/assess")
 def assess_deal() -> Response | tuple[Response, int]:
-    """Assess the deal in the body; answer exactly what `playbook assess --json` prints."""
-    after_this_request(no_store)
+    """Assess the deal in the body; answer exactly what `playbook assess --json` prints (never cached: it holds deal data)."""
+    return no_store(make_response(_assessment()))
+
+
+def _assessment() -> Response | tuple[Response, int]:
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         message = f"send the deal as JSON with Content-Type: application/json (got {got})"

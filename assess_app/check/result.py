@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
-from flask_wtf import FlaskForm
+from markupsafe import Markup
 
+from assess_app.check.form import is_yes
 from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
@@ -44,21 +46,60 @@ class Weighted:
         return None if self.claimed is None else self.claimed - self.verified
 
 
-def prefill_query(form: FlaskForm) -> str:
-    """The query string that opens the form filled in exactly as submitted."""
-    pairs: list[tuple[str, str]] = []
-    for field in form:
-        if field.name.endswith(".met"):
-            if field.data:
-                pairs.append((field.name, "yes"))
-        elif str(field.data or "").strip():
-            pairs.append((field.name, str(field.data).strip()))
-    return urlencode(pairs)
+def prefill_query(answers: Mapping[str, str]) -> str:
+    """The query string that opens the form filled in exactly as submitted (a ticked box as "yes")."""
+    pairs: list[str] = []
+    for name, value in answers.items():
+        # Field names are slugs and dots (deal, amount, <milestone-id>.date): nothing to quote in them.
+        if name.endswith(".met"):
+            if is_yes(value):
+                pairs.append(f"{name}=yes")
+        elif value.strip():
+            pairs.append(f"{name}={quote_plus(value.strip())}")
+    return "&".join(pairs)
+
+
+def milestone_link(stage_id: str, milestone_id: str) -> str:
+    """Where the playbook explains a milestone."""
+    return f"/stages/{stage_id}/#{milestone_id}"
 
 
 def playbook_link(result: MilestoneResult) -> str:
-    """Where the playbook explains this milestone."""
-    return f"/stages/{result.stage.id}/#{result.milestone.id}"
+    """Where the playbook explains this result's milestone."""
+    return milestone_link(result.stage.id, result.milestone.id)
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """The parts of the result page that depend only on a milestone and its status, escaped once per process version.
+
+    A result lists every milestone; rendering these few thousand bytes afresh for each deal was
+    most of the page's cost. What the deal adds (the reasons) is still escaped per request.
+    """
+
+    row: dict[tuple[str, Status], Markup]  # "Every milestone": the status and the question, linked
+    next: dict[tuple[str, Status], Markup]  # "Next": the customer action, linked, and the status
+
+
+_ROW = Markup('<span class="status status--{status}">{label}</span>\n        <a href="{link}">{question}</a>')
+_NEXT = Markup('<a href="{link}">{action}</a>\n        <span class="status status--{status}">{label}</span>')
+_fragments: dict[str, Fragments] = {}
+
+
+def fragments(loaded: LoadedProcess) -> Fragments:
+    """The result page's fixed parts for this process version (built at its first result)."""
+    found = _fragments.get(loaded.sha256)
+    if found is None:
+        row, next_ = {}, {}
+        for stage, milestone in loaded.process.milestones():
+            link = milestone_link(stage.id, milestone.id)
+            for status, label in STATUS_LABELS.items():
+                row[milestone.id, status] = _ROW.format(status=status.value, label=label, link=link, question=milestone.question)
+                next_[milestone.id, status] = _NEXT.format(status=status.value, label=label, link=link, action=milestone.customer_action)
+        found = Fragments(row, next_)
+        _fragments.clear()  # only the version being served matters
+        _fragments[loaded.sha256] = found
+    return found
 
 
 def by_stage(assessment: Assessment) -> list[StageResults]:
