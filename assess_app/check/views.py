@@ -70,14 +70,15 @@ def assess_deal() -> tuple[str, int]:
         answers = form_answers(form)
     assessment = assess(loaded.process, deal, dt.date.today())
     query = prefill_query(answers)
+    parts = fragments(loaded)
     page = render_template(
         "check/result.html",
         process=loaded.process,
         assessment=assessment,
         gap=gap_sentence(assessment),
         weighted=weighted(assessment),
-        stages=by_stage(assessment),
-        fragments=fragments(loaded),
+        stages=by_stage(assessment, parts),
+        fragments=parts,
         money=money,
         playbook_link=playbook_link,
         summary=summary_text(loaded, assessment, f"{request.url_root}check?{query}"),
