@@ -44,14 +44,25 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+_FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+_FIXED_NAMES = frozenset(name.lower() for name, _ in _FIXED_HEADERS)
+
+
 def add_security_headers(response: Response) -> Response:
     """Set the headers every response carries (a view may set its own policy first)."""
-    response.headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
+    if any(name.lower() in _FIXED_NAMES for name, _ in headers.items()):
+        for name, value in _FIXED_HEADERS:
+            headers[name] = value
+    else:
+        headers.extend(_FIXED_HEADERS)  # appending is cheaper than replacing one by one, and nothing is there to replace
     return response
 
 

@@ -76,3 +76,13 @@ def test_requests_use_the_process_in_the_store(tmp_path: Path) -> None:
     store.replace(load_process(changed))
     assert client.get("/api/process").get_json()["name"] == "Renewals"
     assert b"Renewals" in client.get("/check").data
+
+
+def test_a_header_a_view_set_is_replaced_not_repeated() -> None:
+    from flask import Response
+
+    from assess_app.security import add_security_headers
+
+    response = add_security_headers(Response("x", headers={"X-Frame-Options": "SAMEORIGIN"}))
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert len(response.headers.getlist("Permissions-Policy")) == 1
