@@ -17,6 +17,7 @@ from sales_process.model import Process
 from sales_process.vocabulary import (
     NO_WORDS,
     YES_WORDS,
+    AmbiguousAmountError,
     AmbiguousDateError,
     DateOrder,
     DecimalCommaError,
@@ -123,6 +124,10 @@ class RowReader:
             return None
         try:
             money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma)
+        except AmbiguousAmountError as error:
+            flag = "without --decimal-comma (and crm.decimal_comma)" if self.mapping.decimal_comma else "with --decimal-comma"
+            problems.append(f"{AMOUNT}: {error}, or run the audit {flag} if that is how the file writes thousands")
+            return None
         except DecimalCommaError:
             problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} looks like a decimal comma; pass --decimal-comma (or set crm.decimal_comma)")
             return None

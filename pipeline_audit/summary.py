@@ -62,4 +62,6 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
                      f"{totals.without_claim} without a claimed stage.")
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
+    if result.footer_lines:
+        lines.append(f"Footer lines after the data skipped (one cell each, after a blank row): {result.footer_lines}")
     return "\n".join(lines)

@@ -125,6 +125,10 @@ class DecimalCommaError(ValueError):
     """An amount that can only be read with a decimal comma (74.000,00), read without one."""
 
 
+class AmbiguousAmountError(ValueError):
+    """An amount such as 15.000 or 15,000 whose one separator could group thousands or mark decimals."""
+
+
 @dataclass(frozen=True)
 class Money:
     """An amount and the currency written with it (an ISO code such as EUR, or None)."""
@@ -172,7 +176,15 @@ def parse_amount(value: object, decimal_comma: bool = False) -> float | None:
     return None if money_value is None else money_value.value
 
 
+_ONE_GROUP = re.compile(r"^\d{1,3}[.,]\d{3}$")
+
+
 def _number(number: str, typed: str, decimal_comma: bool) -> float:
+    if _ONE_GROUP.match(number) and number[-4] == ("," if decimal_comma else "."):
+        # Money has two decimals: 15.000 (or 15,000 with a decimal comma) most likely means
+        # fifteen thousand written the other way; refuse rather than be wrong by 1000x.
+        whole, part = number[:-4], number[-3:]
+        raise AmbiguousAmountError(f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}")
     if decimal_comma:
         if not _COMMA_DECIMAL.match(number):
             raise ValueError(f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €")
@@ -226,8 +238,9 @@ DATE_HINT = "write it as YYYY-MM-DD, e.g. 2027-03-01"
 def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
     """Read a date: ISO (YYYY-MM-DD, a time may follow), or day/month/year as CRMs export it.
 
-    23/02/2027 and 23.02.2027 can only be day-first and are read so; 03/04/2027 is refused
-    unless `order` says which comes first; 2/23/2027 (month first) needs DateOrder.MONTH_FIRST.
+    23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
+    German way); 03/04/2027 is refused unless `order` says which comes first; 2/23/2027
+    (month first) needs DateOrder.MONTH_FIRST.
     """
     if value is None:
         return None
@@ -249,7 +262,8 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     first, second, year = int(numeric[1]), int(numeric[3]), int(numeric[4])
     if order is DateOrder.MONTH_FIRST:
         return _calendar_date(text, year, first, second)
-    if order is DateOrder.DAY_FIRST or (first > 12 >= second):
+    # Dots (23.02.2027) are written day first wherever they are used; slashes are read day first only when nothing else fits.
+    if order is DateOrder.DAY_FIRST or (first > 12 >= second) or numeric[2] == ".":
         return _calendar_date(text, year, second, first)
     if second > 12 >= first:
         raise MonthFirstDateError(f"{shown(text)} is written month first; {DATE_HINT}")

@@ -48,7 +48,7 @@ def _type_text(schema: dict[str, Any]) -> str:
 
 def _mapping_text(schema: dict[str, Any]) -> str:
     """A mapping's keys and values in words: 'mapping of text to slug'."""
-    values = schema.get("additionalProperties") or next(iter(schema.get("patternProperties", {}).values()), {})
+    values: dict[str, Any] = schema.get("additionalProperties") or next(iter(schema.get("patternProperties", {}).values()), {})
     keys = "milestone id" if "patternProperties" in schema else "text"
     if values.get("pattern") == SLUG_PATTERN:
         return f"mapping of {keys} to id"
