@@ -137,7 +137,7 @@ def _crm(data: object) -> Iterator[Problem]:
     if isinstance(milestones, dict):
         for milestone_id in milestones:
             if milestone_id not in milestone_ids:
-                yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}'{did_you_mean(str(milestone_id), milestone_ids)}; map the CRM fields of a milestone defined under stages", at_key=True)
+                yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}", at_key=True)
     seen: dict[str, Loc] = {}
     for loc, column in _crm_columns(crm):
         key = column.strip().casefold()
