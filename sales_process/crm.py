@@ -27,7 +27,7 @@ MET = "met"
 
 # What CRMs call the audit's fields, for suggestions only (a mapping is never guessed).
 _SYNONYMS = {
-    "deal": ("deal", "deal name", "opportunity name", "opportunity", "name", "account name"),
+    "deal": ("deal", "deal name", "opportunity name", "opportunity", "name"),
     "crm_id": ("crm id", "opportunity id", "deal id", "record id", "id"),
     "stage": ("stage", "deal stage", "opportunity stage", "stage name", "sales stage", "pipeline stage"),
     "amount": ("amount", "deal amount", "opportunity amount", "value", "deal value", "total amount", "amount (converted)"),
@@ -155,6 +155,22 @@ def resolve_mapping(
     return CrmMapping(crm.name if crm else None, resolved, names, stages, frozenset(ignored), comma, order, frozenset(mapped))
 
 
+def _same_word(a: str, b: str) -> bool:
+    """'agreed' and 'agreeable', 'confirmed' and 'confirmation': the same word for a suggestion."""
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _milestone_by_words(words: list[str], milestone_ids: list[str]) -> str | None:
+    """The one milestone whose id is made of these words (or they of its), else None."""
+    def fits(milestone_id: str) -> bool:
+        parts = milestone_id.split("-")
+        inside = all(any(_same_word(w, p) for p in parts) for w in words)
+        covers = all(any(_same_word(w, p) for w in words) for p in parts)
+        return inside or covers
+    matches = [m for m in milestone_ids if fits(m)]
+    return matches[0] if len(matches) == 1 else None
+
+
 def suggest_target(column: str, process: Process) -> Target | None:
     """The field a CRM column most likely holds (for the unknown-column error), or None."""
     key = name_key(column)
@@ -162,23 +178,18 @@ def suggest_target(column: str, process: Process) -> Target | None:
         if key in synonyms:
             return Target(audit_field)
     standard = standard_targets(process)
-    typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
-    if typed is not None:
-        return standard[typed]
+    if "-" in key or "." in key:  # written like a standard name: most likely a typo of one
+        typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+        if typed is not None:
+            return standard[typed]
     milestone_ids = [milestone.id for _, milestone in process.milestones()]
     words: list[str] = re.findall(r"[a-z0-9]+", key)
     part = MET
     if len(words) > 1 and words[-1] in _PART_WORDS:
         part = _PART_WORDS[words[-1]]
         words = words[:-1]
-    slug = "-".join(words)
-    match = closest(slug, milestone_ids) if slug else None
-    if match is None and slug:
-        match = next((m for m in milestone_ids if m.split("-")[0] == words[0]), None)
+    match = _milestone_by_words(words, milestone_ids) if words else None
     if match is not None:
         return Target(match, part)
-    last = words[-1] if words else ""
-    for audit_field, synonyms in _SYNONYMS.items():
-        if last and last in synonyms:
-            return Target(audit_field)
-    return None
+    typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+    return standard[typed] if typed is not None else None
