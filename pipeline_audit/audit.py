@@ -19,7 +19,7 @@ from pipeline_audit.reading import decoding_error, file_error, open_pipeline, re
 from pipeline_audit.rows import RowProblem, RowReader, RowText
 from pipeline_audit.totals import Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.engine import Assessment, assess
+from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.vocabulary import plain_cents, to_cents
@@ -153,9 +153,9 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
             writer.writerow(_unassessed_row(start, text, problem.reason))
             continue
         assessment = assess(process, deal, as_of)
-        claimed, verified = _cents(assessment, True), _cents(assessment, False)
-        totals.add(start, text.owner, assessment, assessment.next, claimed, verified)
-        writer.writerow(_assessed_row(start, text, assessment, claimed, verified))
+        claimed, verified, blocking = _cents(assessment, True), _cents(assessment, False), assessment.next
+        totals.add(start, text.owner, assessment, blocking, claimed, verified)
+        writer.writerow(_assessed_row(start, text, assessment, blocking, claimed, verified))
     tick()
 
 
@@ -172,8 +172,9 @@ def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
     return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "")
 
 
-def _assessed_row(line: int, text: RowText, assessment: Assessment, claimed: int | None, verified: int | None) -> AuditRow:
-    claimed_stage, verified_stage, blocking = assessment.claimed_stage, assessment.verified_stage, assessment.next
+def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
+                  claimed: int | None, verified: int | None) -> AuditRow:
+    claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
     amount = assessment.deal.amount
     return AuditRow(
         line=line, deal=text.deal, crm_id=text.crm_id, owner=text.owner,
