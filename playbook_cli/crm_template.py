@@ -30,6 +30,7 @@ class CrmStyle:
     checkbox: str
     text: str
     date: str
+    stages: tuple[str, ...]  # the CRM's default stage names, for the admin to map
 
 
 STYLES = {
@@ -38,12 +39,16 @@ STYLES = {
         {"deal": "Opportunity Name", "crm_id": "Opportunity ID", "stage": "Stage", "amount": "Amount",
          "currency": "Opportunity Currency", "owner": "Opportunity Owner"},
         "Checkbox", "Text Area (255)", "Date",
+        ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+         "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won"),
     ),
     "hubspot": CrmStyle(
         "HubSpot",
         {"deal": "Deal Name", "crm_id": "Record ID", "stage": "Deal Stage", "amount": "Amount",
          "currency": "Currency", "owner": "Deal owner"},
         "Single checkbox", "Multi-line text", "Date picker",
+        ("Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In",
+         "Contract Sent", "Closed Won"),
     ),
 }
 
@@ -108,7 +113,9 @@ def crm_block(process: Process, style: CrmStyle) -> str:
     columns, milestones = _names(process, style)
     lines = ["crm:", f"  name: {_yaml_text(style.name)}", "  columns:"]
     lines += [f"    {key}: {_yaml_text(columns[key])}" for key in AUDIT_FIELDS]
-    lines.append("  stage_names: {}  # add each CRM stage name that differs from a stage's name, e.g. \"Proposal/Price Quote: proposing\"")
+    lines.append(f"  stage_names:  # {style.name}'s default stage names: remove the # of each and write its stage id")
+    known = {stage.name.casefold() for stage in process.stages}
+    lines += [f"    # {_yaml_text(name)}: STAGE-ID" for name in style.stages if name.casefold() not in known]
     lines.append("  milestones:")
     for milestone_id, parts in milestones.items():
         fields = ", ".join(f"{part}: {_yaml_text(name)}" for part, name in parts.items())

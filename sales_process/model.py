@@ -95,6 +95,11 @@ class Stage(_Strict):
     )
 
 
+def _empty_mapping_given(value: object) -> object:
+    """A `stage_names:` with only comments under it is null in YAML: read it as the empty mapping it means."""
+    return {} if value is None else value
+
+
 def _column_only(value: object) -> object:
     """`pricing-agreeable: Pricing Agreeable` is short for `{met: Pricing Agreeable}`."""
     return {"met": value} if isinstance(value, str) else value
@@ -128,12 +133,15 @@ class Crm(_Strict):
 
     name: NonEmptyText | None = Field(default=None, description="The CRM's name, e.g. `Salesforce`; shown in messages and the audit report.")
     columns: CrmColumns = Field(default_factory=CrmColumns, description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).")
-    stage_names: dict[NonEmptyText, Slug] = Field(
+    stage_names: Annotated[dict[NonEmptyText, Slug], BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[NonEmptyText, Slug] | None)] = Field(
         default_factory=dict,
         description="The CRM's stage names that differ from the stages' own names, each mapped to a stage id, "
         "e.g. `Proposal/Price Quote: proposing`.",
     )
-    milestones: dict[Slug, Annotated[CrmMilestone, BeforeValidator(_column_only, json_schema_input_type=str | CrmMilestone)]] = Field(
+    milestones: Annotated[
+        dict[Slug, Annotated[CrmMilestone, BeforeValidator(_column_only, json_schema_input_type=str | CrmMilestone)]],
+        BeforeValidator(_empty_mapping_given),
+    ] = Field(
         default_factory=dict,
         description="Milestone id → the CRM fields that hold it: `{met: …, evidence: …, date: …}`, "
         "or just the yes/no field's name.",
