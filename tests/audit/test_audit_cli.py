@@ -98,3 +98,11 @@ def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(capsys: pytest.Ca
     assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
     assert sum(1 for row in run.rows() if row["not_assessed"]) == 25
     assert run.html().count("unknown stage &#39;nowhere&#39;") == 25
+
+
+def test_user_errors_share_one_prefix(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    blocker = write_file("file", "")
+    run = audit(capsys, blocker / "out", str(write_file("p.csv", HEAD)))
+    assert (run.status, run.out) == (1, "")
+    assert run.err.startswith(f"playbook audit: error: cannot create the output folder '{blocker / 'out'}': ")
+    assert run.err.endswith("; choose another with --out\n")

@@ -57,6 +57,12 @@ def test_a_crm_export_is_audited_as_written_after_adding_a_crm_block(
     name = "Salesforce" if crm == "salesforce" else "HubSpot"
     assert f"({name} export)" in run.out and f"({name} export)" in run.html()
     assert "milestones missing from the export, counted as unanswered on every deal: success-criteria-agreed" in run.out
+    html = run.html()
+    assert 'id="missing-milestones"' in html
+    # The next customer action in words (report and audit.csv); the ids stay in their own column.
+    assert "<li>The customer approves a short list of criteria that will decide the evaluation.</li>" in html
+    assert rows[1]["next_customer_actions"] == "The prospect accepts a meeting invitation with the people who own the problem."
+    assert rows[1]["next_milestone_ids"] == "next-meeting-accepted"
 
 
 def test_the_salesforce_footer_is_skipped_and_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
