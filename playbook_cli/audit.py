@@ -28,7 +28,7 @@ from sales_process.crm import CrmMapping, Target, parse_target, resolve_mapping,
 from sales_process.deal import stage_lookup
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
-from sales_process.vocabulary import DateOrder, plural
+from sales_process.vocabulary import DateOrder, name_key, plural
 
 EXAMPLE = """examples:
   playbook audit examples/pipeline.csv --as-of 2027-03-01 --out audit-out
@@ -81,20 +81,21 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
     columns: list[tuple[str, Target]] = []
     for text in args.column:
         try:
-            name, field = split_assignment(text, "--column")
+            name, field = split_assignment(text, "Opportunity Name=deal")
             columns.append((name, parse_target(field, loaded.process)))
         except ValueError as error:
-            problems.append(f"--column {text!r}: {error}" if not str(error).startswith("--column") else str(error))
+            problems.append(f"--column {text!r}: {error}")
+    problems += _repeated(columns)
     stages: list[tuple[str, str]] = []
     lookup = stage_lookup(loaded.process)
     for text in args.stage_name:
         try:
-            name, stage = split_assignment(text, "--stage-name")
+            name, stage = split_assignment(text, "Proposal/Price Quote=proposing")
             stage_id = lookup.find(stage)
             assert stage_id is not None  # split_assignment refuses a blank stage
             stages.append((name, stage_id))
         except ValueError as error:
-            problems.append(f"--stage-name {text!r}: {error}" if not str(error).startswith("--stage-name") else str(error))
+            problems.append(f"--stage-name {text!r}: {error}")
     if problems:
         raise UserError(*problems, status=EXIT_USAGE)
     mapping = resolve_mapping(loaded.process, columns, stages, args.ignore_column, args.decimal_comma, args.date_order)
@@ -102,6 +103,21 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
     if misuse:
         raise UserError(*misuse, status=EXIT_USAGE)
     return mapping
+
+
+def _repeated(columns: list[tuple[str, Target]]) -> list[str]:
+    """A field given two columns, or a column given two fields, on one command line: say so, keep neither guessed."""
+    problems: list[str] = []
+    by_target: dict[Target, str] = {}
+    by_name: dict[str, Target] = {}
+    for name, target in columns:
+        if target in by_target:
+            problems.append(f"--column: {target} is mapped to both {by_target[target]!r} and {name!r}; keep one")
+        if name_key(name) in by_name and by_name[name_key(name)] != target:
+            problems.append(f"--column: {name!r} is mapped to both {by_name[name_key(name)]} and {target}; a column holds one field")
+        by_target.setdefault(target, name)
+        by_name.setdefault(name_key(name), target)
+    return problems
 
 
 def _out_dir(name: str) -> Path:

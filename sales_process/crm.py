@@ -104,11 +104,11 @@ def parse_target(text: str, process: Process) -> Target:
     return target
 
 
-def split_assignment(text: str, option: str) -> tuple[str, str]:
+def split_assignment(text: str, example: str) -> tuple[str, str]:
     """'CRM Name=value' -> ('CRM Name', 'value'); the last '=' separates, so names may hold one."""
     name, equals, value = text.rpartition("=")
     if not equals or not name.strip() or not value.strip():
-        raise ValueError(f"{option} {text!r} must be written \"CRM NAME=VALUE\", e.g. {option} \"Opportunity Name=deal\"")
+        raise ValueError(f"write it as \"CRM NAME=VALUE\", e.g. \"{example}\"")
     return name.strip(), value.strip()
 
 

@@ -145,11 +145,16 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(capsys: pyte
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--column", "Opportunity Name"], "playbook audit: error: --column 'Opportunity Name' must be written \"CRM NAME=VALUE\""),
+        (["--column", "Opportunity Name"], "playbook audit: error: --column 'Opportunity Name': write it as \"CRM NAME=VALUE\", "
+         "e.g. \"Opportunity Name=deal\""),
         (["--column", "Opportunity Name=dael"], "playbook audit: error: --column 'Opportunity Name=dael': 'dael' is neither an audit field "
          "nor a milestone id; did you mean 'deal'?"),
         (["--stage-name", "Proposal=propsing"], "playbook audit: error: --stage-name 'Proposal=propsing': unknown stage 'propsing'; "
          "did you mean 'Proposing'?"),
+        (["--column", "Deal Name=deal", "--column", "Opportunity=deal"],
+         "playbook audit: error: --column: deal is mapped to both 'Deal Name' and 'Opportunity'; keep one"),
+        (["--column", "Owner=owner", "--column", "owner =deal"],
+         "playbook audit: error: --column: 'owner' is mapped to both owner and deal; a column holds one field"),
         (["--day-first", "--month-first"], "argument --month-first: not allowed with argument --day-first"),
     ],
 )
