@@ -161,3 +161,26 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(capsys: pyte
 def test_bad_mapping_options_are_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], message: str) -> None:
     run = run_audit(capsys, tmp_path, ROOT / "process.yaml", EXPORTS / "european.csv", *options)
     assert run.status == 2 and message in run.err, run.err
+
+
+def test_the_crm_block_can_say_decimal_comma_and_day_first(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    process = process_with(tmp_path, "crm:\n  name: Excel (DE)\n  decimal_comma: true\n  dates: day-first\n")
+    export = tmp_path / "export.csv"
+    export.write_text("deal;amount;pain-confirmed;pain-confirmed.evidence;pain-confirmed.date\nA;15.000;x;Antwort;03/02/2027\n", encoding="utf-8")
+    run = run_audit(capsys, tmp_path, process, export)
+    assert (run.status, run.err) == (0, "")
+    assert run.rows()[0]["amount"] == "15000.00" and "(Excel (DE) export)" in run.out
+    assert run.rows()[0]["next_milestone_ids"] == "next-meeting-accepted"  # 3 February: pain confirmed
+    override = run_audit(capsys, tmp_path, process, export, "--month-first")
+    # The option wins for this run: 03/02/2027 is 2 March, after the as-of date, so it does not count yet.
+    assert override.rows()[0]["next_milestone_ids"] == "pain-confirmed next-meeting-accepted"
+
+
+def test_a_currency_column_names_each_amounts_currency(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text("deal,amount,Opportunity Currency,pain-confirmed\nA,100,EUR,yes\nB,200,usd,no\nC,300,EUR,no\n", encoding="utf-8")
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", export, "--column", "Opportunity Currency=currency")
+    assert run.status == 0
+    assert [row["not_assessed"] for row in run.rows()] == [
+        "", "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so convert it or audit each currency separately", ""]
+    assert "Weighted pipeline (EUR)" in run.out
