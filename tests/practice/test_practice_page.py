@@ -1,0 +1,37 @@
+"""The Practice page's Markdown: golden for the default process, links that MkDocs can check."""
+
+from __future__ import annotations
+
+import re
+
+from sales_process.loader import LoadedProcess
+from site_builder.pages import generate_pages, navigation
+from site_builder.practice_page import SCRIPT, STYLESHEET, practice_assets, practice_markdown
+from tests.site_builder.golden_pages import assert_golden_pages
+
+
+def test_the_practice_page_of_the_default_process_matches_its_golden_file(default_process: LoadedProcess) -> None:
+    assert_golden_pages("practice-default", {"practice.md": practice_markdown(default_process)})
+
+
+def test_the_page_is_generated_with_the_others_and_listed_in_the_navigation(default_process: LoadedProcess) -> None:
+    assert "practice.md" in generate_pages(default_process)
+    assert {"Practice": "practice.md"} in navigation(default_process)
+
+
+def test_every_answer_links_to_the_milestone_that_holds_its_rule(default_process: LoadedProcess) -> None:
+    markdown = practice_markdown(default_process)
+    milestones = {(stage.id, m.id) for stage, m in default_process.process.milestones()}
+    links = set(re.findall(r"\]\(stages/([a-z0-9-]+)\.md#([a-z0-9-]+)\)", markdown))
+    assert links and links <= milestones
+    assert markdown.count('??? success "Show the answer"') == markdown.count("<form ")
+
+
+def test_the_script_and_stylesheet_are_files_not_inline(default_process: LoadedProcess) -> None:
+    markdown = practice_markdown(default_process)
+    assert f'<script src="../{SCRIPT}" defer></script>' in markdown
+    assert markdown.count("<script") == 1
+    assert not re.search(r"<[^>]+\son[a-z]+=", markdown), "inline event handlers break the CSP"
+    assets = practice_assets()
+    assert set(assets) == {SCRIPT, STYLESHEET}
+    assert "sessionStorage" in assets[SCRIPT]
