@@ -12,7 +12,6 @@ import pytest
 from assess_app import create_app
 from sales_process.loader import load_process
 from sales_process.practice import SolvedScenario, practice_scenarios
-from site_builder.build import build_site
 from tests.browser import PHONE, axe_violations, live_directory, live_wsgi
 
 pytestmark = pytest.mark.browser
@@ -22,17 +21,9 @@ DEFAULT_PROCESS = ROOT / "process.yaml"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default playbook, built."""
-    site_dir = tmp_path_factory.mktemp("practice") / "site"
-    build_site(DEFAULT_PROCESS, site_dir)
-    return site_dir
-
-
-@pytest.fixture(scope="module")
-def app_url(site: Path) -> Iterator[str]:
+def app_url(default_site: Path) -> Iterator[str]:
     """`playbook serve`'s app, which sends every page with its Content-Security-Policy."""
-    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site), "SECRET_KEY": "test"})
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(default_site), "SECRET_KEY": "test"})
     with live_wsgi(app) as url:
         yield url
 
@@ -178,11 +169,11 @@ def test_start_again_clears_the_score(page: Any, app_url: str, solved: list[Solv
     assert _focused(page) == f"{form}-{_values(page, form)[0]}"
 
 
-def test_without_javascript_every_answer_is_behind_show_the_answer(browser: Any, site: Path, solved: list[SolvedScenario]) -> None:
+def test_without_javascript_every_answer_is_behind_show_the_answer(browser: Any, default_site: Path, solved: list[SolvedScenario]) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
-        with live_directory(site) as url:
+        with live_directory(default_site) as url:
             page.goto(url + "/practice/")
             assert not page.locator(".playbook-practice-check").first.is_visible()
             assert not page.locator(".playbook-practice-score").is_visible()
