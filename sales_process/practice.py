@@ -29,6 +29,7 @@ _COMPANIES = (
     "Humongous Insurance", "Wingtip Toys", "Southridge Video", "Graphic Design Institute", "Margie's Travel",
 )
 PLACEHOLDER_EVIDENCE = ("TBD", "see CRM")
+MIN_SCENARIOS = 12  # a practice session: "answers a dozen scenarios"
 
 
 class Kind:
@@ -379,7 +380,8 @@ def generate_scenarios(process: Process) -> list[Scenario]:
 
     Two per stage boundary (one deal just short of the gate, one through it), so every stage is
     a correct answer once; then, where the process allows them, one each of the flaws not yet
-    shown, an out-of-order outcome, a deal claimed several stages ahead and a cautious deal.
+    shown, an out-of-order outcome, a deal claimed several stages ahead and a cautious deal;
+    then, for a short pipeline, other flaws at its gates until there are a dozen (where possible).
     """
     writer = _Writer(process)
     stages = process.stages
@@ -398,7 +400,23 @@ def generate_scenarios(process: Process) -> list[Scenario]:
             covered.add(flaw)
             writer.short(where, flaw, salt=where + 1)
     _ahead_out_of_order_behind(writer)
+    _fill_up(writer, gates)
     return writer.scenarios
+
+
+def _fill_up(writer: _Writer, gates: range) -> None:
+    """A short pipeline gives few scenarios: add other flaws at each gate until a session has a dozen."""
+    used = {scenario.id for scenario in writer.scenarios}
+    for turn in range(len(_FLAWS)):
+        for gate in gates:
+            if len(writer.scenarios) >= MIN_SCENARIOS:
+                return
+            stage = writer.stages[gate]
+            possible = _possible_flaws(stage)
+            flaw = possible[(gate + turn) % len(possible)]
+            if f"{flaw}-in-{stage.id}" not in used:
+                used.add(f"{flaw}-in-{stage.id}")
+                writer.short(gate, flaw, salt=gate + turn + 2)
 
 
 def _through(writer: _Writer, gate: int) -> None:

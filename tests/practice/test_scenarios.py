@@ -78,6 +78,8 @@ def test_every_stage_is_an_answer_and_every_boundary_has_two_scenarios(name: str
         beyond = [s for s, a in zip(scenarios, answers, strict=True) if a == boundary + 1 and Kind.THROUGH in s["kinds"]]
         assert near and beyond, f"boundary {boundary}: {len(near)} short of it, {len(beyond)} through it"
     assert len({s["id"] for s in scenarios}) == len(scenarios)
+    if len(process.stages) >= 3:
+        assert len(scenarios) >= 12, "a session has a dozen deals"
     links = [s["answer"]["why"]["link"] for s in scenarios]
     milestone_links = {f"/stages/{stage.id}/#{m.id}" for stage, m in process.milestones()}
     assert set(links) <= milestone_links
