@@ -122,7 +122,8 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
     if not solved.next_milestones:
         return None
     correct = [milestone.id for milestone in solved.next_milestones]
-    answer = "; ".join(milestone.customer_action for milestone in solved.next_milestones)
+    # The script ends the sentence: "Not quite: the answer is A; B."
+    answer = "; ".join(milestone.customer_action.rstrip(". ") for milestone in solved.next_milestones)
     form = _question(
         f"q-{solved.scenario.id}-next",
         "What must the customer do next? (select every one that applies)",

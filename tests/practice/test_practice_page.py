@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from sales_process.loader import LoadedProcess
+from site_builder.build import build_site
 from site_builder.pages import generate_pages, navigation
 from site_builder.practice_page import SCRIPT, STYLESHEET, practice_assets, practice_markdown
+from tests.conftest import DEFAULT_PROCESS
 from tests.site_builder.golden_pages import assert_golden_pages
 
 
@@ -35,3 +38,20 @@ def test_the_script_and_stylesheet_are_files_not_inline(default_process: LoadedP
     assets = practice_assets()
     assert set(assets) == {SCRIPT, STYLESHEET}
     assert "sessionStorage" in assets[SCRIPT]
+
+
+def test_changing_a_milestone_changes_the_practice_page_on_the_next_build(tmp_path: Path) -> None:
+    process = tmp_path / "process.yaml"
+    original = DEFAULT_PROCESS.read_text(encoding="utf-8")
+    process.write_text(original, encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(process, site)
+    before = (site / "practice" / "index.html").read_text(encoding="utf-8")
+    # Three of Demonstrating's outcomes no longer expire: its stale scenario moves to the fourth.
+    process.write_text(original.replace("        max_age_days: 60\n", ""), encoding="utf-8")
+    build_site(process, site)
+    after = (site / "practice" / "index.html").read_text(encoding="utf-8")
+    assert "it only counts for 60 days" in before and "it only counts for 60 days" not in after
+    assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="pricing-agreeable"' in before
+    assert 'id="q-stale-outcome-in-demonstrating-stage" data-correct="demonstrating"' in after
+    assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="proposal-agreed-next-step"' in after
