@@ -11,7 +11,7 @@ import html
 from importlib.resources import files
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import Stage
+from sales_process.model import Milestone, Stage
 from sales_process.practice import (
     SolvedScenario,
     Verdict,
@@ -25,6 +25,10 @@ from site_builder.markdown_text import block, indent, inline, percent, plural
 SCRIPT = "assets/javascripts/practice.js"
 STYLESHEET = "assets/stylesheets/practice.css"
 _ASSET_FILES = {SCRIPT: "practice.js", STYLESHEET: "practice.css"}
+# A long pipeline would make every scenario long (and the page quadratic): show a window of it.
+MAX_STAGE_CHOICES = 8
+MAX_LISTED_OUTCOMES = 12
+MAX_DISTRACTORS = 3
 
 _INTRO = (
     "Place each deal below by its evidence, the way a manager would, before you place a real one. "
@@ -94,14 +98,26 @@ def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: li
     return '??? success "Show the answer"\n\n' + indent("\n\n".join(parts))
 
 
+def _stage_choices(solved: SolvedScenario) -> list[Stage]:
+    """Every stage; in a long pipeline, the stages around the answer and the claimed one (the page stays linear)."""
+    assessment = solved.assessment
+    stages = assessment.process.stages
+    if len(stages) <= MAX_STAGE_CHOICES:
+        return list(stages)
+    low = max(0, min(assessment.verified_index - MAX_STAGE_CHOICES // 2, len(stages) - MAX_STAGE_CHOICES))
+    shown = set(range(low, low + MAX_STAGE_CHOICES))
+    if assessment.claimed_index is not None:
+        shown.add(assessment.claimed_index)
+    return [stage for index, stage in enumerate(stages) if index in shown]
+
+
 def _stage_question(number: int, solved: SolvedScenario) -> str:
-    stages = solved.assessment.process.stages
     answer = _stage_label(solved.verified_stage)
     form = _question(
         f"q-{solved.scenario.id}-stage",
         "Which stage is this deal verifiably in?",
         "radio",
-        [(stage.id, _stage_label(stage)) for stage in stages],
+        [(stage.id, _stage_label(stage)) for stage in _stage_choices(solved)],
         [solved.verified_stage.id],
         answer,
     )
@@ -109,13 +125,11 @@ def _stage_question(number: int, solved: SolvedScenario) -> str:
 
 
 def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
-    """The verified stage's milestones, with the claimed and the following stage's as distractors."""
+    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors."""
     assessment = solved.assessment
-    shown = {assessment.verified_index, assessment.verified_index + 1}
-    if assessment.claimed_index is not None:
-        shown.add(assessment.claimed_index)
     stages = assessment.process.stages
-    return [(m.id, m.customer_action) for index, stage in enumerate(stages) if index in shown for m in stage.milestones]
+    following = stages[assessment.verified_index + 1].milestones[:MAX_DISTRACTORS] if assessment.verified_index + 1 < len(stages) else []
+    return [(m.id, m.customer_action) for m in [*solved.verified_stage.milestones, *following]]
 
 
 def _next_question(number: int, solved: SolvedScenario) -> str | None:
@@ -149,11 +163,32 @@ def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
     return form + "\n\n" + _disclosure("", verdict, solved)
 
 
+def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Milestone, str]]) -> list[Stage]:
+    """The earliest stages to sum up in one line when the list would be long (all their outcomes are verified)."""
+    assessment = solved.assessment
+    summed: list[Stage] = []
+    count = len(recorded)
+    for stage in assessment.process.stages[: assessment.verified_index]:
+        if count <= MAX_LISTED_OUTCOMES:
+            break
+        summed.append(stage)
+        count -= len(stage.milestones)
+    return summed
+
+
 def _recorded(solved: SolvedScenario) -> str:
     as_of = solved.assessment.as_of.isoformat()
-    lines = [f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}" for stage, m, answer in recorded_outcomes(solved)]
-    if not lines:
+    recorded = recorded_outcomes(solved)
+    if not recorded:
         return f"Nothing is recorded as of {as_of}."
+    summed = _summarised_stages(solved, recorded)
+    lines = []
+    if summed:
+        names = ", ".join(inline(stage.name) for stage in summed)
+        outcomes = plural(sum(len(stage.milestones) for stage in summed), "outcome")
+        lines.append(f"- **{names}:** all {outcomes} recorded as met, each with its evidence and a recent date")
+    skipped = {stage.id for stage in summed}
+    lines += [f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}" for stage, m, answer in recorded if stage.id not in skipped]
     return f"What the rep recorded, as of {as_of}:\n\n" + "\n".join(lines)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from benchmarks.synthetic_process import process_document
 from sales_process.loader import LoadedProcess
+from sales_process.model import Process
+from sales_process.practice import practice_scenarios
 from site_builder.build import build_site
 from site_builder.pages import generate_pages, navigation
 from site_builder.practice_page import SCRIPT, STYLESHEET, practice_assets, practice_markdown
@@ -55,3 +58,18 @@ def test_changing_a_milestone_changes_the_practice_page_on_the_next_build(tmp_pa
     assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="pricing-agreeable"' in before
     assert 'id="q-stale-outcome-in-demonstrating-stage" data-correct="demonstrating"' in after
     assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="proposal-agreed-next-step"' in after
+
+
+def test_a_long_pipeline_keeps_every_scenario_short() -> None:
+    process = Process.model_validate(process_document(30, 9))
+    loaded = LoadedProcess(process, "long.yaml", "0" * 64)
+    markdown = practice_markdown(loaded)
+    solved = practice_scenarios(process)
+    for item in solved:
+        section = markdown.split(f"{{#scenario-{item.scenario.id}}}")[1].split("\n## ")[0]
+        stage_form = section.split(f'id="q-{item.scenario.id}-stage"')[1].split("</form>")[0]
+        assert stage_form.count('type="radio"') <= 9
+        assert f'value="{item.verified_stage.id}"' in stage_form
+        recorded = section.split("What the rep recorded")[1].split("<form")[0]
+        assert recorded.count("\n- ") <= 2 * 9 + 1  # at most two stages listed outcome by outcome
+    assert len(markdown) < 900_000
