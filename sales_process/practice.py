@@ -190,17 +190,20 @@ def practice_scenarios(process: Process) -> list[SolvedScenario]:
     practice = process.practice
     scenarios = generate_scenarios(process) if practice is None or practice.generated else []
     if practice is not None:
-        scenarios += [hand_written(scenario) for scenario in practice.scenarios]
+        scenarios += [hand_written(process, scenario) for scenario in practice.scenarios]
     return [solve(process, scenario) for scenario in scenarios]
 
 
-def hand_written(scenario: PracticeScenario) -> Scenario:
+def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
     """A `practice:` scenario of process.yaml as a Scenario (its deal dumped to the assess format)."""
     deal = scenario.deal.model_dump(mode="json", exclude_none=True)
     deal["milestones"] = {
         milestone_id: answer.model_dump(mode="json", exclude_none=True) for milestone_id, answer in scenario.deal.milestones.items()
     }
-    title = f"{scenario.deal.deal or scenario.id}"
+    title = scenario.deal.deal or scenario.id
+    claimed = process.stage_index(scenario.deal.claimed_stage) if scenario.deal.claimed_stage else None
+    if claimed is not None:
+        title += f", in the CRM as {process.stages[claimed].name}"
     return Scenario(scenario.id, title, scenario.story, deal, (Kind.HAND_WRITTEN,), hand_written=True)
 
 
@@ -227,7 +230,7 @@ def check_practice(process: Process) -> list[Problem]:
 
 def _check_scenario(process: Process, written: PracticeScenario, loc: tuple[str | int, ...]) -> Iterator[Problem]:
     try:
-        solved = solve(process, hand_written(written))
+        solved = solve(process, hand_written(process, written))
     except InvalidInput as invalid:
         for problem in invalid.problems:
             yield Problem((*loc, "deal", *problem.loc), problem.message, problem.severity, problem.at_key)
@@ -338,7 +341,7 @@ class _Writer:
         opening = f"{company} is in the CRM as {claimed_stage.name}. "
         self.scenarios.append(Scenario(id_, f"{company}, in the CRM as {claimed_stage.name}", opening + story, deal, kinds, **extra))
 
-    def short(self, gate: int, flaw: str, salt: int, claimed: int | None = None, kinds: tuple[str, ...] = ()) -> None:
+    def short(self, gate: int, flaw: str, salt: int) -> None:
         """Everything before stage `gate` is verified, and all of it but one flawed outcome."""
         stage = self.stages[gate]
         fitting = [m for m in stage.milestones if _fits(flaw, stage, m)]
@@ -357,8 +360,8 @@ class _Writer:
             story = f"The rep's latest note says: \u201c{activity}\u201d The rep counts that as progress."
         elif flawed is not None and flawed["met"]:
             extra["evidence_question"] = milestone.id
-        target = min(gate + 1, len(self.stages) - 1) if claimed is None else claimed
-        self.add(f"{flaw}-in-{stage.id}", target, answers, story, (Kind.SHORT, flaw, *kinds), **extra)
+        # The rep claims the next stage: the happy-ears move the scenario is about.
+        self.add(f"{flaw}-in-{stage.id}", gate + 1, answers, story, (Kind.SHORT, flaw), **extra)
 
 
 def _flaw_story(flaw: str) -> str:

@@ -74,7 +74,7 @@ def test_generated_false_keeps_only_the_hand_written_scenarios(write_file: Calla
     assert main(["practice", "--answer-key", "--process", str(path)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[2:] == [
-        " 1. Contoso  [happy-ears]",
+        " 1. Contoso, in the CRM as Won  [happy-ears]",
         "    Stage: Talking (60%)  -> /stages/talking/#pain-confirmed",
         "    Next:  pain-confirmed",
     ]
