@@ -36,6 +36,10 @@ _INTRO = (
     "Choose your answers and press **Check answer**; each verdict gives the rule in one sentence and links to it. "
     "Your score is kept only in this browser tab."
 )
+_NONE = (
+    "There are no practice deals: `generated: false` under `practice:` in process.yaml turns the generated "
+    "ones off, and no scenarios are written under `scenarios:`."
+)
 _NO_SCRIPT = (
     '<div class="playbook-practice-noscript"><link rel="stylesheet" href="{stylesheet}">'
     "<p>Without JavaScript nothing is checked or counted: choose your answer, then open "
@@ -215,6 +219,8 @@ def _score(loaded: LoadedProcess, questions: int) -> str:
 def practice_markdown(loaded: LoadedProcess) -> str:
     """The Practice page of the playbook."""
     solved = practice_scenarios(loaded.process)
+    if not solved:
+        return page("Practice", [_NONE], loaded)
     scenarios = [scenario_markdown(number, item) for number, item in enumerate(solved, 1)]
     questions = sum(1 + bool(item.next_milestones) + (item.evidence_counts is not None) for item in solved)
     head = [

@@ -6,13 +6,14 @@ import re
 from pathlib import Path
 
 from benchmarks.synthetic_process import process_document
-from sales_process.loader import LoadedProcess
+from sales_process.loader import LoadedProcess, parse_process
 from sales_process.model import Process
 from sales_process.practice import practice_scenarios
 from site_builder.build import build_site
 from site_builder.pages import generate_pages, navigation
 from site_builder.practice_page import SCRIPT, STYLESHEET, practice_assets, practice_markdown
 from tests.conftest import DEFAULT_PROCESS
+from tests.foundation.processes import VALID
 from tests.site_builder.golden_pages import assert_golden_pages
 
 
@@ -73,3 +74,28 @@ def test_a_long_pipeline_keeps_every_scenario_short() -> None:
         recorded = section.split("What the rep recorded")[1].split("<form")[0]
         assert recorded.count("\n- ") <= 2 * 9 + 1  # at most two stages listed outcome by outcome
     assert len(markdown) < 900_000
+
+
+def test_a_hand_written_story_keeps_its_markdown_but_never_its_html() -> None:
+    text = VALID + """\
+practice:
+  generated: false
+  scenarios:
+    - id: happy-ears
+      story: The customer *loved* the demo <script>alert(1)</script>.
+      deal: {deal: Contoso, claimed_stage: won, as_of: 2027-03-01, milestones: {pain-confirmed: true}}
+      answer: {verified_stage: talking, next_milestones: [pain-confirmed]}
+"""
+    loaded = parse_process(text.encode(), "process.yaml")
+    markdown = practice_markdown(loaded)
+    assert "## 1. Contoso, in the CRM as Won {#scenario-happy-ears}" in markdown
+    assert "The customer *loved* the demo &lt;script>alert(1)&lt;/script>." in markdown
+    assert "- **Has the customer confirmed the problem in writing?** (Talking): yes, no evidence named, no date" in markdown
+    assert "1 deal, 2 questions." in markdown
+
+
+def test_no_scenarios_at_all_says_why() -> None:
+    loaded = parse_process((VALID + "practice:\n  generated: false\n").encode(), "process.yaml")
+    markdown = practice_markdown(loaded)
+    assert "There are no practice deals: `generated: false`" in markdown
+    assert "<form" not in markdown and "<script" not in markdown
