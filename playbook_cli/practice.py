@@ -60,7 +60,8 @@ def scenario_text(number: int, solved: SolvedScenario) -> str:
     question = evidence_question_text(solved)
     evidence = solved.evidence_verdict
     if question is not None and evidence is not None:
-        lines += [f"   {question}", f"     {evidence.rule}", f"     Rule: {evidence.link}"]
+        counts = "Yes" if solved.evidence_counts else "No"
+        lines += [f"   {question}", f"     {counts}: {evidence.rule}", f"     Rule: {evidence.link}"]
     return "\n".join(lines)
 
 

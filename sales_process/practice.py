@@ -174,8 +174,8 @@ def _next_verdict(result: MilestoneResult) -> Verdict:
 
 def _evidence_sentence(result: MilestoneResult) -> str:
     if result.status is Status.VERIFIED:
-        return f"Yes: it names the record the milestone asks for ({result.milestone.evidence}) and its date is within the rules."
-    return f"No: {_why(result)}"
+        return f"It names the record the milestone asks for ({result.milestone.evidence}) and its date is within the rules."
+    return _why(result)[:1].upper() + _why(result)[1:]
 
 
 def solve(process: Process, scenario: Scenario) -> SolvedScenario:

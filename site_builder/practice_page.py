@@ -162,9 +162,10 @@ def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
     verdict = solved.evidence_verdict
     if question is None or verdict is None:
         return None
+    options = {"yes": "Yes, it counts", "no": "No, it does not count"}
     answer = "yes" if solved.evidence_counts else "no"
-    form = _question(f"q-{solved.scenario.id}-evidence", question, "radio", [("yes", "Yes, it counts"), ("no", "No, it does not count")], [answer], answer.capitalize())
-    return form + "\n\n" + _disclosure("", verdict, solved)
+    form = _question(f"q-{solved.scenario.id}-evidence", question, "radio", list(options.items()), [answer], options[answer].lower())
+    return form + "\n\n" + _disclosure(f"{options[answer]}.", verdict, solved)
 
 
 def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Milestone, str]]) -> list[Stage]:
