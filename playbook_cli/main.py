@@ -12,12 +12,13 @@ from playbook_cli.common import EXIT_USAGE, HelpFormatter, UserError, error_line
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
-COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "crm-template", "export")
+COMMANDS = ("validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export")
 
 EXAMPLE = """examples:
   playbook validate --strict             check ./process.yaml
   playbook serve                         the playbook and the self-check form on http://127.0.0.1:8000
   playbook assess deal.json --json       the stage one deal verifiably belongs in
+  playbook practice --answer-key         practice scenarios and their answers, for trainers
   playbook audit pipeline.csv            the verified forecast of a CRM export
   playbook crm-template --crm salesforce the CRM fields to create for the milestones
   playbook build --site-dir site         the static playbook site

@@ -6,9 +6,10 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -23,6 +24,11 @@ def _number_as_text(value: object) -> object:
 def _empty_as_none_given(value: object) -> object:
     """An empty `pitfalls:` in YAML is null: read it as the empty list it means."""
     return [] if value is None else value
+
+
+def _empty_mapping_given(value: object) -> object:
+    """An empty mapping in YAML (`milestones:` in a practice deal, `stage_names:` with only comments) is null: read it as empty."""
+    return {} if value is None else value
 
 
 def _optional_list(item: Any) -> BeforeValidator:
@@ -95,11 +101,6 @@ class Stage(_Strict):
     )
 
 
-def _empty_mapping_given(value: object) -> object:
-    """A `stage_names:` with only comments under it is null in YAML: read it as the empty mapping it means."""
-    return {} if value is None else value
-
-
 def _column_only(value: object) -> object:
     """`pricing-agreeable: Pricing Agreeable` is short for `{met: Pricing Agreeable}`."""
     return {"met": value} if isinstance(value, str) else value
@@ -159,6 +160,79 @@ class Crm(_Strict):
     )
 
 
+def _date_as_written(value: object) -> object:
+    """A date YAML read, or YYYY-MM-DD text; never a number (pydantic would read it as a timestamp)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("write the date as YYYY-MM-DD, e.g. 2027-03-01")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written, json_schema_input_type=dt.date)]
+
+
+class RecordedAnswer(_Strict):
+    """What the rep recorded for one milestone of a practice deal (as in a `playbook assess` file)."""
+
+    met: StrictBool = Field(description="Whether the rep says the customer did it.")
+    evidence: StrictStr | None = Field(default=None, description="The evidence the rep named, as typed.")
+    date: IsoDate | None = Field(default=None, description="When it happened, YYYY-MM-DD.")
+
+
+def _answer_shorthand(value: object) -> object:
+    """`pain-confirmed: true` is short for `{met: true}`, as in a `playbook assess` file."""
+    return {"met": value} if isinstance(value, bool) else value
+
+
+AnswerOrShorthand = Annotated[RecordedAnswer, BeforeValidator(_answer_shorthand, json_schema_input_type=RecordedAnswer | bool)]
+
+
+class PracticeDeal(_Strict):
+    """A practice deal, in the format of a `playbook assess` deal file; `as_of` is required."""
+
+    deal: StrictStr | None = Field(default=None, description="The deal's name, e.g. `Contoso`.")
+    claimed_stage: Slug | None = Field(default=None, description="The stage id the CRM claims.")
+    amount: Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)] | None = Field(default=None, description="The deal's amount.")
+    as_of: IsoDate = Field(
+        description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
+    )
+    milestones: Annotated[
+        dict[Slug, AnswerOrShorthand],
+        BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[Slug, AnswerOrShorthand] | None),
+    ] = Field(
+        default_factory=dict,
+        description="Milestone id -> what the rep recorded: `{met, evidence, date}`, or just `true`/`false`.",
+    )
+
+
+class StatedAnswer(_Strict):
+    """The answer the scenario's author expects; `playbook validate` checks it against the engine."""
+
+    verified_stage: Slug = Field(description="The stage id the deal is verifiably in.")
+    next_milestones: list[Slug] | None = Field(
+        default=None, description="If given: the milestone ids the customer must still achieve in that stage."
+    )
+
+
+class PracticeScenario(_Strict):
+    """A hand-written practice scenario: a story, its deal, and the answer its author expects."""
+
+    id: Slug = Field(description="Unique id of the scenario, a slug such as `demo-without-price`.")
+    story: NonEmptyText = Field(description="Markdown: what happened with the customer, as the rep tells it.")
+    deal: PracticeDeal = Field(description="The deal, in the format of a `playbook assess` file (with `as_of`).")
+    answer: StatedAnswer = Field(description="The answer you expect; an error when the engine disagrees.")
+
+
+class Practice(_Strict):
+    """The Practice section of the playbook: generated scenarios plus your own."""
+
+    generated: StrictBool = Field(
+        default=True, description="Include the scenarios generated from the stages and milestones."
+    )
+    scenarios: Annotated[list[PracticeScenario], _optional_list(PracticeScenario)] = Field(
+        default_factory=list, description="Hand-written scenarios, shown after the generated ones."
+    )
+
+
 class Process(_Strict):
     """A sales process: ordered stages, each gated by customer verifiable outcomes."""
 
@@ -171,6 +245,9 @@ class Process(_Strict):
     )
     stages: list[Stage] = Field(
         min_length=2, description="The stages in pipeline order (at least two)."
+    )
+    practice: Practice | None = Field(
+        default=None, description="Optional: the Practice section's own scenarios and settings."
     )
     crm: Crm | None = Field(
         default=None,

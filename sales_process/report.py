@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sales_process.engine import Assessment
-from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money, plural
+
+if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
+    from sales_process.loader import LoadedProcess
 
 
 def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | None:

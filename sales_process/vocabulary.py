@@ -291,6 +291,9 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
 
 # --- stages ----------------------------------------------------------------------------------
 
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
 def name_key(name: str) -> str:
     """How names are compared: ignoring case and surrounding spaces."""
     return name.strip().casefold()
@@ -319,6 +322,10 @@ class StageLookup:
             return None
         stage_id = self._index.get(name_key(value))
         if stage_id is None:
-            hint = did_you_mean(value.strip(), self._names + self._ids + self._extra)
-            raise ValueError(f"unknown stage {shown(value.strip())}{hint} (stages: {', '.join(self._names)})")
+            typed = value.strip()
+            # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
+            if _SLUG.match(typed):
+                raise ValueError(f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})")
+            hint = did_you_mean(typed, self._names + self._extra + self._ids)
+            raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._names)})")
         return stage_id

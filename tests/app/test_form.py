@@ -55,7 +55,7 @@ def test_a_link_opens_the_form_filled_in(client: FlaskClient) -> None:
 def test_a_link_with_mistakes_shows_them_and_keeps_the_values(client: FlaskClient) -> None:
     html = client.get("/check?claimed_stage=negociating&demo-attended.date=2027-02-30&no-such.met=yes").get_data(as_text=True)
     page = Page(html)
-    assert "did you mean &#39;Negotiating&#39;?" in html
+    assert "did you mean &#39;negotiating&#39;?" in html  # typed like an id: answered with ids
     assert page.selected["claimed_stage"] == "negociating"
     assert page.controls["demo-attended.date"]["value"] == "2027-02-30"
     assert page.controls["demo-attended.date"]["aria-invalid"] == "true"

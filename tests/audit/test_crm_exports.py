@@ -150,7 +150,7 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(capsys: pyte
         (["--column", "Opportunity Name=dael"], "playbook audit: error: --column 'Opportunity Name=dael': 'dael' is neither an audit field "
          "nor a milestone id; did you mean 'deal'?"),
         (["--stage-name", "Proposal=propsing"], "playbook audit: error: --stage-name 'Proposal=propsing': unknown stage 'propsing'; "
-         "did you mean 'Proposing'?"),
+         "did you mean 'proposing'?"),
         (["--column", "Deal Name=deal", "--column", "Opportunity=deal"],
          "playbook audit: error: --column: deal is mapped to both 'Deal Name' and 'Opportunity'; keep one"),
         (["--column", "Owner=owner", "--column", "owner =deal"],

@@ -175,8 +175,8 @@ def test_dash_reads_the_deal_from_standard_input(monkeypatch: pytest.MonkeyPatch
 def test_problems_on_standard_input_are_reported_as_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"claimed_stage: proposin\n")))
     assert _assess(["-", "--process", str(DEFAULT_PROCESS)], capsys) == (1, "", (
-        "<stdin>:1:16: error: unknown stage 'proposin'; did you mean 'Proposing'? "
-        "(stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)\n1 error found.\n"
+        "<stdin>:1:16: error: unknown stage 'proposin'; did you mean 'proposing'? "
+        "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)\n1 error found.\n"
     ))
 
 

@@ -12,6 +12,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 
 STAGES = "(stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)"
+IDS = "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)"
 KEYS = "deal, claimed_stage, amount, as_of, milestones"
 
 
@@ -77,7 +78,7 @@ INVALID = [
     ),
     pytest.param(
         {"claimed_stage": "proposin"},
-        [("claimed_stage", f"unknown stage 'proposin'; did you mean 'Proposing'? {STAGES}")],
+        [("claimed_stage", f"unknown stage 'proposin'; did you mean 'proposing'? {IDS}")],  # typed like an id
         id="unknown-stage",
     ),
     pytest.param(
@@ -224,7 +225,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
     }
     assert _problems(data, default_process) == [
         ("stage", f"unknown key 'stage' (allowed: {KEYS})"),
-        ("claimed_stage", f"unknown stage 'negociating'; did you mean 'Negotiating'? {STAGES}"),
+        ("claimed_stage", f"unknown stage 'negociating'; did you mean 'negotiating'? {IDS}"),
         ("amount", "'amount': -5 is negative; an amount must be zero or more"),
         ("as_of", "'as_of': 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"),
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
