@@ -8,6 +8,9 @@ from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
     SLUG_PATTERN,
+    Crm,
+    CrmColumns,
+    CrmMilestone,
     Milestone,
     Practice,
     PracticeDeal,
@@ -43,9 +46,15 @@ def _practice_model_at(loc: Loc) -> type[BaseModel]:
 
 
 def model_at(loc: Loc) -> type[BaseModel]:
-    """The model that owns the mapping at `loc` (the top level, a stage, a milestone, a practice part)."""
+    """The model that owns the mapping at `loc` (the top level, a stage, a milestone, a practice part, the crm block)."""
     if loc and loc[0] == "practice":
         return _practice_model_at(loc)
+    if loc[:1] == ("crm",):
+        if len(loc) >= 3 and loc[1] == "milestones":
+            return CrmMilestone
+        if len(loc) >= 2 and loc[1] == "columns":
+            return CrmColumns
+        return Crm
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones":
         return Milestone
     if len(loc) >= 2 and loc[0] == "stages":
@@ -55,6 +64,8 @@ def model_at(loc: Loc) -> type[BaseModel]:
 
 def describe(loc: Loc) -> str:
     """Name the place of a path for a message: 'stage 2', 'milestone 1 of stage 3'."""
+    if loc[:1] == ("crm",):
+        return ".".join(str(part) for part in loc)
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
         return f"milestone {loc[3] + 1} of stage {loc[1] + 1}"
     if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
@@ -120,6 +131,9 @@ def explain_error(error: Any) -> Problem:
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch":
         return Problem(loc, f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return Problem(loc, f"{field} must be one of {expected}, got {show(value)}")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":

@@ -7,7 +7,7 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
@@ -27,7 +27,7 @@ def _empty_as_none_given(value: object) -> object:
 
 
 def _empty_mapping_given(value: object) -> object:
-    """An empty `milestones:` in a practice deal is null: read it as no answers."""
+    """An empty mapping in YAML (`milestones:` in a practice deal, `stage_names:` with only comments) is null: read it as empty."""
     return {} if value is None else value
 
 
@@ -98,6 +98,65 @@ class Stage(_Strict):
         default_factory=list,
         description="The outcomes that must ALL be verified for a deal to leave this stage. "
         "Required (at least one) on every stage but the last; the last stage has none.",
+    )
+
+
+def _column_only(value: object) -> object:
+    """`pricing-agreeable: Pricing Agreeable` is short for `{met: Pricing Agreeable}`."""
+    return {"met": value} if isinstance(value, str) else value
+
+
+class CrmColumns(_Strict):
+    """The CRM's column name for each deal field the audit reads."""
+
+    deal: NonEmptyText | None = Field(default=None, description="The deal's name, e.g. `Opportunity Name` or `Deal Name`.")
+    crm_id: NonEmptyText | None = Field(
+        default=None, description="The CRM's record id, e.g. `Opportunity ID`; copied to audit.csv to find the deal again."
+    )
+    stage: NonEmptyText | None = Field(default=None, description="The stage the CRM claims, e.g. `Stage` or `Deal Stage`.")
+    amount: NonEmptyText | None = Field(default=None, description="The deal's amount, e.g. `Amount`.")
+    currency: NonEmptyText | None = Field(
+        default=None, description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart."
+    )
+    owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
+
+
+class CrmMilestone(_Strict):
+    """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence and date."""
+
+    met: NonEmptyText = Field(description="The yes/no (checkbox) field: has the customer done it?")
+    evidence: NonEmptyText | None = Field(default=None, description="The text field naming the evidence.")
+    date: NonEmptyText | None = Field(default=None, description="The date field: when the customer did it.")
+
+
+class Crm(_Strict):
+    """How your CRM's export names deals, stages and milestones, so the pipeline audit reads it without renaming a column."""
+
+    name: NonEmptyText | None = Field(default=None, description="The CRM's name, e.g. `Salesforce`; shown in messages and the audit report.")
+    columns: CrmColumns = Field(default_factory=CrmColumns, description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).")
+    stage_names: Annotated[dict[NonEmptyText, Slug], BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[NonEmptyText, Slug] | None)] = Field(
+        default_factory=dict,
+        description="The CRM's stage names that differ from the stages' own names, each mapped to a stage id, "
+        "e.g. `Proposal/Price Quote: proposing`.",
+    )
+    milestones: Annotated[
+        dict[Slug, Annotated[CrmMilestone, BeforeValidator(_column_only, json_schema_input_type=str | CrmMilestone)]],
+        BeforeValidator(_empty_mapping_given),
+    ] = Field(
+        default_factory=dict,
+        description="Milestone id → the CRM fields that hold it: `{met: …, evidence: …, date: …}`, "
+        "or just the yes/no field's name.",
+    )
+    ignore_columns: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
+        default_factory=list, description="CRM columns the audit leaves out (e.g. `Close Date`, `Next Step`)."
+    )
+    dates: Literal["day-first", "month-first"] | None = Field(
+        default=None,
+        description="How the export writes dates such as 03/04/2027: `day-first` or `month-first` "
+        "(Salesforce in the US). ISO dates and unambiguous ones such as 23/02/2027 are always read.",
+    )
+    decimal_comma: StrictBool = Field(
+        default=False, description="Whether amounts are written with a decimal comma, e.g. `74.000,00`."
     )
 
 
@@ -189,6 +248,10 @@ class Process(_Strict):
     )
     practice: Practice | None = Field(
         default=None, description="Optional: the Practice section's own scenarios and settings."
+    )
+    crm: Crm | None = Field(
+        default=None,
+        description="Optional: how your CRM's export names deals, stages and milestones, for `playbook audit`.",
     )
 
     def stage_index(self, stage_id: str) -> int | None:

@@ -21,20 +21,28 @@ _OBJECTS = {
     "PracticeDeal": "a practice scenario's `deal`",
     "RecordedAnswer": "each value of a practice deal's `milestones`",
     "StatedAnswer": "a practice scenario's `answer`",
+    "Crm": "the optional `crm` block",
+    "CrmColumns": "`crm.columns`",
+    "CrmMilestone": "each entry of `crm.milestones`",
 }
 _REF_NAMES = {"Stage": "stages", "Milestone": "milestones", "PracticeScenario": "scenarios"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_REF_WORDS = {"Crm": "the crm block (below)", "CrmColumns": "mapping of fields (see CrmColumns)", "CrmMilestone": "its fields (see CrmMilestone)"}
 
 
 def _type_text(schema: dict[str, Any]) -> str:
     """A field's JSON Schema in words a sales enablement manager reads."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
-        return f"a {_CAMEL.sub(' ', name).lower()}"
+        return _REF_WORDS.get(name, f"a {_CAMEL.sub(' ', name).lower()}")
     if "anyOf" in schema:
         kinds = [_type_text(option) for option in schema["anyOf"] if option.get("type") != "null"]
         return " or ".join(dict.fromkeys(kinds))
     kind = schema.get("type")
+    if "enum" in schema:
+        return " or ".join(f"`{value}`" for value in schema["enum"])
+    if kind == "object":
+        return _mapping_text(schema)
     if kind == "array":
         item = schema["items"]
         noun = _REF_NAMES.get(item.get("$ref", "").rsplit("/", 1)[-1], "texts")
@@ -48,9 +56,16 @@ def _type_text(schema: dict[str, Any]) -> str:
         return "text (not empty)" if schema.get("minLength") else "text"
     if kind == "integer":
         return _number_range(schema)
-    if kind == "object":
-        return "mapping of milestone ids to answers"
     return {"number": "number", "boolean": "`true` or `false`"}.get(str(kind), str(kind))
+
+
+def _mapping_text(schema: dict[str, Any]) -> str:
+    """A mapping's keys and values in words: 'mapping of text to slug'."""
+    values: dict[str, Any] = schema.get("additionalProperties") or next(iter(schema.get("patternProperties", {}).values()), {})
+    keys = "milestone id" if "patternProperties" in schema else "text"
+    if values.get("pattern") == SLUG_PATTERN:
+        return f"mapping of {keys} to id"
+    return f"mapping of {keys} to {_type_text(values)}" if values else "mapping"
 
 
 def _number_range(schema: dict[str, Any]) -> str:
