@@ -33,7 +33,16 @@ def milestone_place(data: object, stage: int, index: int) -> str:
 
 
 def describe(loc: Loc, data: object = None) -> str:
-    """The stage or milestone a path is in, by name ("the process" at the top level)."""
+    """The stage, milestone, CRM setting or practice scenario a path is in, by name ("the process" at the top level)."""
+    if loc[:1] == ("crm",):
+        return ".".join(str(part) for part in loc)
+    if len(loc) >= 3 and loc[:2] == ("practice", "scenarios") and isinstance(loc[2], int):
+        scenario = f"practice scenario {loc[2] + 1}"
+        if len(loc) >= 6 and loc[3:5] == ("deal", "milestones"):
+            return f"the answer to '{loc[5]}' in the deal of {scenario}"
+        return f"the {loc[3]} of {scenario}" if len(loc) >= 4 else scenario
+    if loc[:1] == ("practice",):
+        return "'practice'"
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
         return milestone_place(data, loc[1], loc[3])
     if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):

@@ -12,6 +12,7 @@ import yaml
 from sales_process.loader import LoadedProcess
 from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
 from site_builder.pages import generate_pages, navigation, site_description
+from site_builder.practice_page import practice_assets
 
 _PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 MERMAID_SCRIPT = "assets/javascripts/mermaid.min.js"
@@ -76,7 +77,7 @@ def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> l
     shutil.copytree(source_docs, docs)
     written = []
     links = SiteLinks(form_url=str((config.get("extra") or {}).get("form_url") or CHECK_URL))
-    for src_uri, markdown in generate_pages(loaded, links).items():
+    for src_uri, markdown in {**generate_pages(loaded, links), **practice_assets()}.items():
         target = docs / src_uri
         if target.exists():
             raise FileExistsError(hidden_by_hand_written(str(source_docs / src_uri)))

@@ -13,6 +13,7 @@ from site_builder.common import (
     DEFAULT_LINKS,
     HOME_PAGE,
     PIPELINE_PAGE,
+    PRACTICE_PAGE,
     REFERENCE_PAGE,
     SiteLinks,
     stage_page,
@@ -20,6 +21,7 @@ from site_builder.common import (
 from site_builder.home import home_markdown
 from site_builder.markdown_text import percent
 from site_builder.overview import overview_markdown
+from site_builder.practice_page import practice_markdown
 from site_builder.reference import reference_markdown
 from site_builder.stage_page import stage_markdown
 
@@ -33,6 +35,7 @@ def generate_pages(loaded: LoadedProcess, links: SiteLinks = DEFAULT_LINKS) -> d
         PIPELINE_PAGE: overview_markdown(loaded),
         CHECKLIST_PAGE: checklist_markdown(loaded),
         REFERENCE_PAGE: reference_markdown(loaded, links),
+        PRACTICE_PAGE: practice_markdown(loaded),
     }
     for index, stage in enumerate(loaded.process.stages):
         pages[stage_page(stage.id)] = stage_markdown(loaded, index, links)
@@ -63,5 +66,6 @@ def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> 
         {"Customer Verifiable Outcomes": CVO_PAGE},
         {"Pipeline": stages},
         {"Deal checklist": CHECKLIST_PAGE},
+        {"Practice": PRACTICE_PAGE},
         {"Editing process.yaml": REFERENCE_PAGE},
     ]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sales_process.deal import MAX_AMOUNT
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
 # In a deal, null is the same as leaving the key out (the answer is "not given"), so every optional value may be null.
-_OPTIONAL_DATE = {**_DATE, "type": ["string", "null"]}
+# A blank date is no date, as in a form or a CRM export.
+_OPTIONAL_DATE = {"anyOf": [_DATE, {"type": "string", "pattern": r"^\s*$"}, {"type": "null"}]}
+# Up to 15 digits (below MAX_AMOUNT) and cents: text that is always an amount; "" is no amount.
+_AMOUNT_TEXT = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$"
 _ANSWER = {
     "oneOf": [
         {"type": "boolean", "description": "Shorthand for {\"met\": true|false}."},
@@ -19,7 +22,10 @@ _ANSWER = {
             "required": ["met"],
             "additionalProperties": False,
             "properties": {
-                "met": {"type": "boolean", "description": "Whether the customer did it."},
+                "met": {
+                    "anyOf": [{"type": "boolean"}, {"enum": sorted(YES_WORDS | NO_WORDS)}],
+                    "description": "Whether the customer did it: true or false (yes/no words as a form or a CRM writes them are read too).",
+                },
                 "evidence": {"type": ["string", "null"], "description": "The record that proves it."},
                 "date": {**_OPTIONAL_DATE, "description": "When it happened."},
             },
@@ -55,7 +61,7 @@ _ASSESSMENT = {
                     "id": {"type": "string"},
                     "stage": {"type": "string"},
                     "question": {"type": "string"},
-                    "status": {"enum": ["unanswered", "not_met", "no_evidence", "future_date", "undated", "stale", "verified"]},
+                    "status": {"enum": [status.value for status in Status], "description": "The status code; the words people read are in `reason`."},
                     "reason": {"type": "string"},
                 },
             },
@@ -99,8 +105,18 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "deal": {"type": ["string", "number", "null"], "description": "The deal's name (a number is read as its text)."},
-            "claimed_stage": {"enum": [*(stage.id for stage in process.stages), None], "description": "The stage in the CRM today."},
-            "amount": {"type": ["number", "null"], "minimum": 0, "maximum": MAX_AMOUNT, "description": "The deal's value, in any currency."},
+            "claimed_stage": {
+                "enum": [*dict.fromkeys([*(stage.id for stage in process.stages), *(stage.name for stage in process.stages)]), None],
+                "description": "The stage in the CRM today, by id or by name.",
+            },
+            "amount": {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
+                    {"type": "string", "pattern": _AMOUNT_TEXT, "description": "Digits as text; the API also reads amounts as CRMs write them (\"$120,000\", \"USD 120 000\"), like the form and the audit."},
+                    {"type": "null"},
+                ],
+                "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
+            },
             "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
             "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,39 +16,40 @@ from sales_process.deal import Deal, parse_deal
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
+from sales_process.vocabulary import NO_WORDS, YES_WORDS, shown
 
 MAX_NAME = 200
 MAX_EVIDENCE = 2000
 MAX_SHORT = 40
-_YES = ("yes", "y", "true", "on", "1")
-_NO = ("", "no", "n", "false", "off", "0")
-_THOUSANDS = re.compile(r"^-?\d{1,3}([,\s]\d{3})+(\.\d+)?$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+_FALSE = frozenset({"", *NO_WORDS})
 
 
 def is_yes_or_no(text: str) -> bool:
-    """Whether a "met" value is one the form understands (a ticked box sends "yes")."""
-    return text.strip().lower() in _YES + _NO
+    """Whether a "met" value is one the form understands: the vocabulary's yes/no words, or blank."""
+    return text.strip().lower() in YES_WORDS | _FALSE
 
 
 def is_yes(text: str | None) -> bool:
-    """Whether a "met" value ticks the box: anything but a "no" ("No", " n ", "", …); other text is refused by the checks."""
-    return text is not None and text.strip().lower() not in _NO
+    """Whether a "met" value ticks the box, as MetField reads it: anything but blank or a "no" word."""
+    return text is not None and text.strip().lower() not in _FALSE
 
 
 class MetField(BooleanField):  # type: ignore[misc]
     """A milestone's "met" checkbox; a link may say yes or no, anything else is an error."""
 
-    false_values = _NO
+    # The vocabulary's yes/no words, so a link says yes or no as a CRM export would.
+    false_values = ("", *NO_WORDS)
 
     def process_formdata(self, valuelist: list[str]) -> None:
-        """Read "No" and " no " as no, as the check below does (WTForms compares the exact text)."""
-        self.data = bool(valuelist) and is_yes(valuelist[0])
+        """Read the box as the vocabulary does, in any case ("TRUE", "Checked")."""
+        super().process_formdata([value.strip().lower() for value in valuelist])
 
     def pre_validate(self, form: Form) -> None:
         """Refuse values that are neither yes nor no instead of guessing."""
         if self.raw_data and not is_yes_or_no(self.raw_data[0]):
-            raise ValidationError(f"'{self.raw_data[0][:40]}' is neither yes nor no; tick the box or leave it empty")
+            raise ValidationError(f"{shown(self.raw_data[0])} is not yes or no; tick the box or leave it empty")
 
 
 def _milestone_fields(process: Process) -> dict[str, Any]:
@@ -147,13 +147,6 @@ def form_answers(form: FlaskForm) -> dict[str, str]:
     return {field.name: ("yes" if field.data else "") if isinstance(field, MetField) else str(field.data or "") for field in form}
 
 
-def amount_value(text: str) -> float | str:
-    """Read "120000", "120,000" or "120 000.50" as a number; keep anything else as typed."""
-    if _NUMBER.match(text) or _THOUSANDS.match(text):
-        return float(re.sub(r"[,\s]", "", text))
-    return text
-
-
 def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
     """The form's answers as deal data, the same shape as the API's request body."""
     data: dict[str, Any] = {}
@@ -161,7 +154,7 @@ def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
     if text["deal"]:
         data["deal"] = text["deal"]
     if text["amount"]:
-        data["amount"] = amount_value(text["amount"])
+        data["amount"] = text["amount"]  # read by the deal vocabulary, like every entry point
     if text["claimed_stage"]:
         data["claimed_stage"] = text["claimed_stage"]
     milestones: dict[str, Any] = {}

@@ -9,20 +9,15 @@ from urllib.parse import quote_plus
 from markupsafe import Markup, escape
 
 from assess_app.check.form import is_yes
-from sales_process.engine import Assessment, MilestoneResult, Status
+from sales_process.engine import Assessment, MilestoneResult
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
 from sales_process.report import assessment_text
+from sales_process.vocabulary import money
 
-STATUS_LABELS = {
-    Status.UNANSWERED: "Not answered",
-    Status.NOT_MET: "Not met",
-    Status.NO_EVIDENCE: "No evidence",
-    Status.FUTURE_DATE: "Date in the future",
-    Status.UNDATED: "Needs a date",
-    Status.STALE: "Too old",
-    Status.VERIFIED: "Verified",
-}
+__all__ = [
+    "StageResults", "Weighted", "by_stage", "fragments", "money", "playbook_link", "prefill_query", "status_badge", "summary_text", "weighted",
+]
 
 
 @dataclass(frozen=True)
@@ -72,18 +67,16 @@ def playbook_link(result: MilestoneResult) -> str:
 
 @dataclass(frozen=True)
 class Fragments:
-    """The parts of the result page that depend only on a milestone and its status, escaped once per process version.
+    """The parts of the result page that depend only on a milestone, escaped once per process version.
 
     A result lists every milestone; rendering these few thousand bytes afresh for each deal was
-    most of the page's cost. What the deal adds (the reasons) is still escaped per request.
+    most of the page's cost. What the deal adds (statuses and reasons) is still escaped per request.
     """
 
-    row: dict[tuple[str, Status], Markup]  # "Every milestone": the status and the question, linked
-    next: dict[tuple[str, Status], Markup]  # "Next": the customer action, linked, and the status
+    row: dict[str, Markup]  # "Every milestone": the question, linked to the playbook
+    next: dict[str, Markup]  # "Next": the customer action, linked to the playbook
 
 
-_ROW = Markup('<span class="status status--{status}">{label}</span>\n        <a href="{link}">{question}</a>')
-_NEXT = Markup('<a href="{link}">{action}</a>\n        <span class="status status--{status}">{label}</span>')
 _fragments: dict[str, Fragments] = {}
 
 
@@ -93,16 +86,18 @@ def fragments(loaded: LoadedProcess) -> Fragments:
     if found is None:
         row, next_ = {}, {}
         for stage, milestone in loaded.process.milestones():
-            link = milestone_link(stage.id, milestone.id)
-            for status, label in STATUS_LABELS.items():
-                row[milestone.id, status] = _ROW.format(status=status.value, label=label, link=link, question=milestone.question)
-                next_[milestone.id, status] = _NEXT.format(status=status.value, label=label, link=link, action=milestone.customer_action)
+            link = escape(milestone_link(stage.id, milestone.id))
+            row[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.question)}</a>')
+            next_[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.customer_action)}</a>')
         found = Fragments(row, next_)
         _fragments.clear()  # only the version being served matters
         _fragments[loaded.sha256] = found
     return found
 
 
+def status_badge(result: MilestoneResult) -> Markup:
+    """The milestone's status in words, in its coloured badge."""
+    return Markup(f'<span class="status status--{result.status.value}">{escape(result.label.capitalize())}</span>')
 
 
 def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
@@ -112,7 +107,10 @@ def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
         if stage.milestones:
             results = tuple(r for r in assessment.milestones if r.stage.id == stage.id)
             # Plain string building: Markup.format goes through string.Formatter, many times slower.
-            items = Markup("".join(f"<li>\n        {parts.row[r.milestone.id, r.status]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      " for r in results))
+            items = Markup("".join(
+                f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "
+                for r in results
+            ))
             groups.append(StageResults(stage, results, items))
     return groups
 
@@ -125,12 +123,7 @@ def weighted(assessment: Assessment) -> Weighted | None:
     return Weighted(verified, assessment.weighted(assessment.claimed_stage))
 
 
-def money(value: float) -> str:
-    """An amount for reading: thousands separated, cents only when there are any."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-
-
-def summary_text(loaded: LoadedProcess, assessment: Assessment, link: str) -> str:
-    """The plain-text summary for the CRM's notes, ending with the link to these answers."""
-    return f"{assessment_text(loaded, assessment)}\nSelf-check: {link}"
+def summary_text(loaded: LoadedProcess, assessment: Assessment) -> str:
+    """The plain-text summary for the CRM's notes (the link to these answers is shown beside it)."""
+    return assessment_text(loaded, assessment)
 

@@ -81,7 +81,7 @@ def assess_deal() -> tuple[str, int]:
         fragments=parts,
         money=money,
         playbook_link=playbook_link,
-        summary=summary_text(loaded, assessment, f"{request.url_root}check?{query}"),
+        summary=summary_text(loaded, assessment),
         edit_link=f"/check?{query}",
         unknown=unknown_keys(version.limits, request.form),
     )

@@ -45,8 +45,8 @@ def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]
 def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchStrategy[Any]:
     """Values the schema accepts (for the keywords the API's schema uses)."""
     schema = _resolve(schema, document)
-    if "oneOf" in schema:
-        return st.one_of([from_schema(option, document) for option in schema["oneOf"]])
+    if "oneOf" in schema or "anyOf" in schema:
+        return st.one_of([from_schema(option, document) for option in schema.get("oneOf", schema.get("anyOf"))])
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
@@ -61,6 +61,8 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
             {name: value for name, value in properties.items() if name in required},
             optional={name: value for name, value in properties.items() if name not in required},
         )
+    if kind == "string" and "pattern" in schema:
+        return st.from_regex(schema["pattern"], fullmatch=True)
     if kind == "string" and schema.get("format") == "date":
         return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
     if kind == "number":
