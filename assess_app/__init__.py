@@ -9,8 +9,9 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
+from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
-from assess_app.current import STORE_KEY, current_process
+from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
 from assess_app.security import init_security
 from assess_app.store import ProcessStore
@@ -22,7 +23,8 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY). The process is loaded once, here, unless a
-    `store` is given (`playbook serve` passes one it swaps after each rebuild).
+    `store` is given (`playbook serve` passes one it swaps after each rebuild, and sets
+    LIVE_RELOAD so that open pages reload and show the saved file's errors).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -39,7 +41,14 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     app.register_blueprint(check_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(site_bp)
+    if app.config.get("LIVE_RELOAD"):
+        from assess_app.live import bp as live_bp
+        from assess_app.live.views import banner, reload_script
+
+        app.register_blueprint(live_bp)
+        app.jinja_env.globals.update(live_banner=banner, live_script=lambda: reload_script(current_store().version))
     init_security(app)
+    init_compression(app)
     init_errors(app)
 
     @app.context_processor

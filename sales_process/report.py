@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sales_process.engine import Assessment
+from sales_process.engine import Assessment, Status
 from sales_process.vocabulary import money, plural
 
 if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
     from sales_process.loader import LoadedProcess
+
+_STATUS_TEXT = {status: status.value for status in Status}  # an Enum's .value is a property: slow in a loop
 
 
 def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | None:
@@ -39,13 +41,7 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         "claimed_stage": _stage_json(assessment, assessment.claimed_index),
         "stages_ahead": assessment.stages_ahead,
         "milestones": [
-            {
-                "id": r.milestone.id,
-                "stage": r.stage.id,
-                "question": r.milestone.question,
-                "status": r.status.value,
-                "reason": r.reason,
-            }
+            {"id": r.milestone.id, "stage": r.stage.id, "question": r.milestone.question, "status": _STATUS_TEXT[r.status], "reason": r.reason}
             for r in assessment.milestones
         ],
         "next": [r.milestone.id for r in assessment.next],
