@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
 from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_audit.totals import Totals, money_text
+from pipeline_audit.totals import Totals, money_text, weighted_texts
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import Diagnostic, InvalidFile
@@ -117,9 +117,7 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
         assessment = assess(process, deal, as_of)
         claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
         amount = deal.amount
-        claimed_value, verified_value = assessment.weighted(claimed_stage), assessment.weighted(verified_stage)
-        claimed = "" if claimed_value is None else money_text(claimed_value)
-        verified = "" if verified_value is None else money_text(verified_value)
+        claimed, verified = weighted_texts(assessment)
         blocking = assessment.next
         totals.add(start, text.owner, assessment, blocking, claimed, verified)
         writer.writerow((

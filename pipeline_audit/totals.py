@@ -23,6 +23,13 @@ def money_text(value: float) -> str:
     return f"{value:.2f}"
 
 
+def weighted_texts(assessment: Assessment) -> tuple[str, str]:
+    """The claimed and verified weighted amounts as written to audit.csv ("" when unknown)."""
+    claimed = assessment.weighted(assessment.claimed_stage)
+    verified = assessment.weighted(assessment.verified_stage)
+    return ("" if claimed is None else money_text(claimed)), ("" if verified is None else money_text(verified))
+
+
 def cents(text: str) -> int:
     """Whole cents of a money_text value."""
     return int(text.replace(".", ""))

@@ -11,7 +11,9 @@ from types import ModuleType
 from playbook_cli.common import EXIT_USAGE, HelpFormatter
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`.
-COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export")
+COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export", "users", "tokens", "db", "import", "deals")
+# `import` is a keyword: its module has another name.
+MODULES = {"import": "import_deals"}
 
 EXAMPLE = """examples:
   playbook validate --strict             check ./process.yaml
@@ -20,6 +22,10 @@ EXAMPLE = """examples:
   playbook audit pipeline.csv            the verified forecast of a CRM export
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
+  playbook users add ana@example.com --role rep     a rep who signs in to save checks
+  playbook tokens create ana@example.com            an API token
+  playbook import pipeline.csv --owner ana@example.com   a CRM export into saved deals
+  playbook db upgrade                    migrate the deal records (PostgreSQL)
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 
@@ -31,7 +37,7 @@ def command_modules(argv: Sequence[str]) -> list[ModuleType]:
     MkDocs out of `playbook assess`: start-up time is most of a small command's time.
     """
     names = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
-    return [importlib.import_module(f"playbook_cli.{name}") for name in names]
+    return [importlib.import_module(f"playbook_cli.{MODULES.get(name, name)}") for name in names]
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:

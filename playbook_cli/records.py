@@ -1,0 +1,101 @@
+"""The --database option and opening the deal records for the commands that use them."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import (
+    DATABASE_ENV,
+    DEFAULT_DATABASE,
+    BadDatabaseUrl,
+    database_url,
+    is_sqlite,
+    make_engine,
+    safe_url,
+    session_factory,
+)
+from deal_records.schema import SchemaBehind, require_current, upgrade
+from playbook_cli.common import EXIT_INVALID
+
+
+class CommandError(Exception):
+    """A user mistake a command reports as one clean line (exit 1)."""
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """Add --database URL (default: $PLAYBOOK_DATABASE_URL, else ./playbook.db)."""
+    parser.add_argument(
+        "--database", metavar="URL", default=None,
+        help=f"the deal records (default: ${DATABASE_ENV}, else {DEFAULT_DATABASE}; "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname)",
+    )
+
+
+def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
+    """The database of --database; SQLite is created and migrated, PostgreSQL must be up to date."""
+    try:
+        engine = make_engine(database_url(given))
+        if is_sqlite(engine) and migrate_sqlite:
+            upgrade(engine)
+        elif not is_sqlite(engine):
+            require_current(engine)
+    except (BadDatabaseUrl, SchemaBehind) as error:
+        raise CommandError(str(error)) from None
+    except SQLAlchemyError as error:
+        raise CommandError(f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}") from None
+    return engine
+
+
+def open_sessions(given: str | None) -> sessionmaker[Session]:
+    """Sessions on the database of --database."""
+    return session_factory(open_engine(given))
+
+
+def database_problem(error: SQLAlchemyError) -> str:
+    """What the driver said, in one line."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
+
+
+def read_password(stdin: TextIO | None = None, prompt: str = "Password: ") -> str:
+    """The new password: asked twice without echo on a terminal, else the first line of standard input."""
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Again: ") != first:
+            raise CommandError("the two passwords differ; nothing was changed")
+        return first
+    line = stream.readline()
+    if not line:
+        raise CommandError("no password on standard input; type it, or pipe it: printf '%s\\n' \"$PASSWORD\" | playbook users ...")
+    return line.rstrip("\r\n")
+
+
+def environment_note() -> str:
+    """Where the default database is, for help texts."""
+    return os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE
+
+
+def guarded(command: str, run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a records command, printing its user errors as one line and returning 1."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        from deal_records.people import PeopleError
+
+        try:
+            return run(args)
+        except (CommandError, PeopleError) as error:
+            print(f"playbook {command}: error: {error}", file=sys.stderr)
+            return EXIT_INVALID
+
+    return wrapped
