@@ -14,7 +14,16 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.config import EXIT_INVALID_PROCESS
-from deal_records.database import BadDatabaseUrl, is_sqlite, make_engine, reading, safe_url, session_factory, writing
+from deal_records.database import (
+    BUSY_TIMEOUT_MS,
+    BadDatabaseUrl,
+    is_sqlite,
+    make_engine,
+    reading,
+    safe_url,
+    session_factory,
+    writing,
+)
 from deal_records.pipeline import VerdictMemo
 from deal_records.schema import SchemaBehind, require_current, upgrade
 
@@ -44,12 +53,12 @@ class Records:
             yield session
 
 
-def open_records(url: str) -> Records:
+def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
     """Open the database; SQLite is created and migrated here, PostgreSQL must be migrated already.
 
     Raises BadDatabaseUrl, SchemaBehind, or SQLAlchemyError when it cannot be reached.
     """
-    engine = make_engine(url)
+    engine = make_engine(url, busy_timeout_ms)
     if is_sqlite(engine):
         upgrade(engine)
     else:
@@ -63,7 +72,7 @@ def init_records(app: Flask) -> None:
     """Open the app's database at start, or explain why it cannot start and exit."""
     url = app.config["DATABASE_URL"]
     try:
-        app.extensions[RECORDS_KEY] = open_records(url)
+        app.extensions[RECORDS_KEY] = open_records(url, app.config.get("DATABASE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
     except (BadDatabaseUrl, SchemaBehind) as error:
         print(f"assess_app: cannot start: {error}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None

@@ -32,7 +32,10 @@ _cache: dict[tuple[object, ...], Totals] = {}
 def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None) -> Totals:
     """The totals of every saved deal as of a date (remembered until a deal or check is added)."""
     with store.reading() as db:
-        version = db.execute(select(func.max(Check.id), func.max(Deal.id), func.count(Deal.id))).one()
+        version = db.execute(select(
+            select(func.max(Check.id)).scalar_subquery(), select(func.max(Deal.id)).scalar_subquery(),
+            select(func.count(Deal.id)).scalar_subquery(),
+        )).one()
         key = (store.url, loaded.sha256, as_of, owner, *version)
         with _cache_lock:
             cached = _cache.get(key)
