@@ -61,7 +61,11 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
         response, status = api_errors(SERVICE_UNAVAILABLE, [{"loc": "", "message": f"Service Unavailable: {message}"}])
         response.headers["Retry-After"] = "5"
         return response, status
-    return render_template("error.html", code=SERVICE_UNAVAILABLE, title="Service Unavailable", message=message), SERVICE_UNAVAILABLE
+    # A form sent while the database was down: give everything typed back, ready to send again.
+    kept = list(request.form.items(multi=True)) if request.method == "POST" else []
+    page = render_template("error.html", code=SERVICE_UNAVAILABLE, title="Service Unavailable", message=message,
+                           kept=kept, resend=request.path)
+    return page, SERVICE_UNAVAILABLE
 
 
 def init_errors(app: Flask) -> None:

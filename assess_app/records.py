@@ -59,10 +59,14 @@ def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
     Raises BadDatabaseUrl, SchemaBehind, or SQLAlchemyError when it cannot be reached.
     """
     engine = make_engine(url, busy_timeout_ms)
-    if is_sqlite(engine):
-        upgrade(engine)
-    else:
-        require_current(engine)
+    try:
+        if is_sqlite(engine):
+            upgrade(engine)
+        else:
+            require_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     # gunicorn forks the workers after this: they must not share the connections opened here.
     engine.dispose()
     return Records(url, engine, session_factory(engine))

@@ -44,7 +44,7 @@ def check_url(url: str) -> None:
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        raise BadDatabaseUrl(f"use the psycopg driver: postgresql+psycopg://{url.split('://', 1)[-1]}")
+        raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): postgresql+psycopg://{url.split('://', 1)[-1]}")
 
 
 def is_sqlite(engine: Engine) -> bool:

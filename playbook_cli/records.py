@@ -42,6 +42,7 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
 
 def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
     """The database of --database; SQLite is created and migrated, PostgreSQL must be up to date."""
+    engine: Engine | None = None
     try:
         engine = make_engine(database_url(given))
         if is_sqlite(engine) and migrate_sqlite:
@@ -49,8 +50,12 @@ def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
         elif not is_sqlite(engine):
             require_current(engine)
     except (BadDatabaseUrl, SchemaBehind) as error:
+        if engine is not None:
+            engine.dispose()
         raise CommandError(str(error)) from None
     except SQLAlchemyError as error:
+        if engine is not None:
+            engine.dispose()
         raise CommandError(f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}") from None
     return engine
 
