@@ -39,7 +39,11 @@ def run_upgrade(args: argparse.Namespace) -> int:
 
     try:
         url = database_url(args.database)
-        before, after = upgrade(make_engine(url))
+        engine = make_engine(url)
+        try:
+            before, after = upgrade(engine)
+        finally:
+            engine.dispose()
     except BadDatabaseUrl as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
@@ -62,7 +66,11 @@ def run_status(args: argparse.Namespace) -> int:
 
     try:
         url = database_url(args.database)
-        current = current_revision(make_engine(url))
+        engine = make_engine(url)
+        try:
+            current = current_revision(engine)
+        finally:
+            engine.dispose()
     except (BadDatabaseUrl, CommandError) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID

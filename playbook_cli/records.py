@@ -60,9 +60,14 @@ def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
     return engine
 
 
+_opened: list[Engine] = []
+
+
 def open_sessions(given: str | None) -> sessionmaker[Session]:
-    """Sessions on the database of --database."""
-    return session_factory(open_engine(given))
+    """Sessions on the database of --database (closed when the command ends, see `guarded`)."""
+    engine = open_engine(given)
+    _opened.append(engine)
+    return session_factory(engine)
 
 
 def database_problem(error: SQLAlchemyError) -> str:
@@ -102,5 +107,8 @@ def guarded(command: str, run: Callable[[argparse.Namespace], int]) -> Callable[
         except (CommandError, PeopleError) as error:
             print(f"playbook {command}: error: {error}", file=sys.stderr)
             return EXIT_INVALID
+        finally:
+            while _opened:
+                _opened.pop().dispose()
 
     return wrapped
