@@ -82,9 +82,14 @@ def verdict_window(process: Process, answers: Mapping[str, Answer], as_of: dt.da
     return start, end
 
 
-def blocking_pairs(assessment: Assessment) -> list[list[str]]:
-    """What holds the deal at its verified stage, as stored: [[milestone id, status], ...]."""
-    return [[result.milestone.id, result.status.value] for result in assessment.next]
+def blocking_text(assessment: Assessment) -> str:
+    """What holds the deal at its verified stage, as stored: "milestone-id:status ..." in order."""
+    return " ".join(f"{result.milestone.id}:{result.status.value}" for result in assessment.next)
+
+
+def read_blocking(text: str) -> tuple[tuple[str, str], ...]:
+    """The (milestone id, status) pairs of a stored blocking text."""
+    return tuple((pair[0], pair[2]) for pair in (item.partition(":") for item in text.split()))
 
 
 def expiring(assessment: Assessment, within_days: int) -> list[tuple[str, dt.date]]:

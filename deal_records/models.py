@@ -147,7 +147,9 @@ class Check(Base):
     answers: Mapped[dict[str, object]] = mapped_column(JSON)
     verified_stage: Mapped[str] = mapped_column(String(100))
     verified_index: Mapped[int] = mapped_column(Integer)
-    blocking: Mapped[list[list[str]]] = mapped_column(JSON)  # [[milestone id, status], ...] held at the verified stage
+    # What holds the deal at its verified stage, "milestone-id:status milestone-id:status": plain text,
+    # so a pipeline of many deals reads it without decoding JSON (most deals share a few values).
+    blocking: Mapped[str] = mapped_column(Text)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
 

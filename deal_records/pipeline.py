@@ -1,5 +1,5 @@
 """Every saved deal's verdict as of a date, cheaply: the one stored with its latest check when
-it still holds, else assessed again (and remembered per check, process and date window).
+it still holds (decided by the database), else assessed again and remembered per check.
 """
 
 from __future__ import annotations
@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, literal, or_, select
 from sqlalchemy.orm import Session
 
-from deal_records.answers import assess_saved, blocking_pairs, read_answers, verdict_window
+from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking, verdict_window
 from deal_records.models import Check, Deal, User
 from sales_process.loader import LoadedProcess
 
@@ -21,8 +21,7 @@ MEMO_LIMIT = 1_000_000
 BATCH = 2_000
 
 
-@dataclass(frozen=True)
-class SavedVerdict:
+class SavedVerdict(NamedTuple):
     """One deal's verdict as of the date asked: what the pipeline totals need."""
 
     deal_id: int
@@ -34,17 +33,16 @@ class SavedVerdict:
     blocking: Blocking
 
 
-@dataclass(frozen=True)
-class _Remembered:
+class _Remembered(NamedTuple):
     sha256: str
     valid_from: dt.date | None
     valid_until: dt.date | None
     verified_index: int
     blocking: Blocking
 
-
-def _holds(sha: str, start: dt.date | None, end: dt.date | None, current_sha: str, as_of: dt.date) -> bool:
-    return sha == current_sha and (start is None or start <= as_of) and (end is None or as_of < end)
+    def holds(self, sha: str, as_of: dt.date) -> bool:
+        return self.sha256 == sha and (self.valid_from is None or self.valid_from <= as_of) and (
+            self.valid_until is None or as_of < self.valid_until)
 
 
 class VerdictMemo:
@@ -57,9 +55,7 @@ class VerdictMemo:
     def get(self, check_id: int, sha: str, as_of: dt.date) -> _Remembered | None:
         """The remembered verdict of a check if it holds for this process and date."""
         found = self._memo.get(check_id)
-        if found is None or not _holds(found.sha256, found.valid_from, found.valid_until, sha, as_of):
-            return None
-        return found
+        return found if found is not None and found.holds(sha, as_of) else None
 
     def put(self, check_id: int, verdict: _Remembered) -> None:
         """Remember a verdict (the memo is emptied when it grows past MEMO_LIMIT)."""
@@ -79,8 +75,7 @@ def _reassess(session: Session, loaded: LoadedProcess, check_ids: Sequence[int],
             saved = read_answers(stored, process)
             assessment = assess_saved(process, "", None, None, saved, as_of)
             window = verdict_window(process, saved.answers, as_of)
-            verdict = _Remembered(loaded.sha256, *window, assessment.verified_index,
-                                  tuple((item[0], item[1]) for item in blocking_pairs(assessment)))
+            verdict = _Remembered(loaded.sha256, *window, assessment.verified_index, read_blocking(blocking_text(assessment)))
             memo.put(check_id, verdict)
             found[check_id] = verdict
     return found
@@ -89,9 +84,15 @@ def _reassess(session: Session, loaded: LoadedProcess, check_ids: Sequence[int],
 def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo: VerdictMemo,
                    owner: str | None = None) -> Iterator[SavedVerdict]:
     """Every saved deal (or one owner's) with its verdict as of `as_of`, by deal id."""
+    # The database says which stored verdicts still hold: no date is converted in Python.
+    holds = case((and_(
+        Check.process_sha256 == loaded.sha256,
+        or_(Check.valid_from.is_(None), Check.valid_from <= as_of),
+        or_(Check.valid_until.is_(None), Check.valid_until > as_of),
+    ), literal(True)), else_=literal(False))
     query = (
-        select(Deal.id, Deal.name, User.email, Deal.claimed_stage, Deal.amount, Check.id, Check.process_sha256,
-               Check.verified_index, Check.blocking, Check.valid_from, Check.valid_until)
+        select(Deal.id, Deal.name, User.email, Deal.claimed_stage, Deal.amount, Check.id, holds,
+               Check.verified_index, Check.blocking)
         .join(User, User.id == Deal.owner_id)
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .order_by(Deal.id)
@@ -101,15 +102,16 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
     rows = session.execute(query).all()
     sha = loaded.sha256
     unchecked = assess_saved(loaded.process, "", None, None, read_answers({}, loaded.process), as_of)
-    unchecked_verdict = (unchecked.verified_index, tuple((a, b) for a, b in blocking_pairs(unchecked)))
-    again = [row[5] for row in rows if row[5] is not None and not _holds(row[6], row[9], row[10], sha, as_of)
-             and memo.get(row[5], sha, as_of) is None]
+    unchecked_verdict = (unchecked.verified_index, read_blocking(blocking_text(unchecked)))
+    again = [row[5] for row in rows if row[5] is not None and not row[6] and memo.get(row[5], sha, as_of) is None]
     reassessed = _reassess(session, loaded, again, as_of, memo) if again else {}
-    for deal_id, name, email, claimed, amount, check_id, check_sha, index, blocking, start, end in rows:
+    parsed: dict[str, Blocking] = {}  # most deals share a few blocking texts: read each once
+    for deal_id, name, email, claimed, amount, check_id, stored_holds, index, stored_blocking in rows:
         if check_id is None:
             verified_index, held = unchecked_verdict
-        elif _holds(check_sha, start, end, sha, as_of):
-            verified_index, held = index, tuple((item[0], item[1]) for item in blocking)
+        elif stored_holds:
+            verified_index = index
+            held = parsed.get(stored_blocking) or parsed.setdefault(stored_blocking, read_blocking(stored_blocking))
         else:
             remembered = reassessed.get(check_id) or memo.get(check_id, sha, as_of)
             assert remembered is not None

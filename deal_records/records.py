@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from deal_records.answers import answers_json, blocking_pairs, verdict_window
+from deal_records.answers import answers_json, blocking_text, verdict_window
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.people import find_user, normal_email
 from sales_process.deal import Deal as DealInput
@@ -183,7 +183,7 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
         note=note, process_version=loaded.process.version, process_sha256=loaded.sha256,
         claimed_stage=answers.claimed_stage, amount=answers.amount, answers=answers_json(answers.answers),
         verified_stage=assessment.verified_stage.id, verified_index=assessment.verified_index,
-        blocking=blocking_pairs(assessment), valid_from=valid_from, valid_until=valid_until,
+        blocking=blocking_text(assessment), valid_from=valid_from, valid_until=valid_until,
     )
     session.add(check)
     session.flush()

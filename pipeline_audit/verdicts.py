@@ -6,7 +6,6 @@ The report and the summary then read the same Totals as an audit of a CRM export
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from pipeline_audit.totals import Totals, weighted_texts
 from sales_process.deal import Deal
@@ -24,16 +23,24 @@ class VerdictTotals:
         self._stage_index = {stage.id: index for index, stage in enumerate(process.stages)}
         self._milestones = {milestone.id: (stage, milestone) for stage, milestone in process.milestones()}
         self._statuses = {status.value: status for status in Status}
+        # Pipelines repeat the same amounts and stages: each weighted amount is worded once.
+        self._weighted: dict[tuple[float | None, int | None, int], tuple[str, str]] = {}
+        self._held: dict[tuple[tuple[str, str], ...], tuple[MilestoneResult, ...]] = {}
 
     def add(self, line: int, owner: str, name: str, claimed_stage: str | None, amount: float | None,
-            verified_index: int, blocking: Sequence[tuple[str, str]]) -> None:
+            verified_index: int, blocking: tuple[tuple[str, str], ...]) -> None:
         """Count a deal whose verdict is known: `blocking` is [(milestone id, status)] at its verified stage."""
         claimed_index = self._stage_index.get(claimed_stage) if claimed_stage else None
         deal = Deal(name=name, claimed_stage=claimed_stage if claimed_index is not None else None, amount=amount)
         assessment = Assessment(self.process, deal, self.as_of, verified_index, claimed_index, ())
-        held = tuple(
-            MilestoneResult(*self._milestones[milestone_id], self._statuses[status], None, self.as_of)
-            for milestone_id, status in blocking
-        )
-        claimed, verified = weighted_texts(assessment)
-        self.totals.add(line, owner, assessment, held, claimed, verified)
+        held = self._held.get(blocking)
+        if held is None:
+            held = self._held[blocking] = tuple(
+                MilestoneResult(*self._milestones[milestone_id], self._statuses[status], None, self.as_of)
+                for milestone_id, status in blocking
+            )
+        key = (amount, claimed_index, verified_index)
+        texts = self._weighted.get(key)
+        if texts is None:
+            texts = self._weighted[key] = weighted_texts(assessment)
+        self.totals.add(line, owner, assessment, held, *texts)

@@ -89,7 +89,7 @@ def upgrade() -> None:
     sa.Column("answers", sa.JSON(), nullable=False),
     sa.Column("verified_stage", sa.String(length=100), nullable=False),
     sa.Column("verified_index", sa.Integer(), nullable=False),
-    sa.Column("blocking", sa.JSON(), nullable=False),
+    sa.Column("blocking", sa.Text(), nullable=False),
     sa.Column("valid_from", sa.Date(), nullable=True),
     sa.Column("valid_until", sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(["checked_by_id"], ["users.id"], ),
