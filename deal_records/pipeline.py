@@ -99,7 +99,7 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
     )
     if owner:
         query = query.where(User.email == owner)
-    rows = session.execute(query).all()
+    rows = session.connection().execute(query).all()  # Core rows: no ORM loading for 100,000 of them
     sha = loaded.sha256
     unchecked = assess_saved(loaded.process, "", None, None, read_answers({}, loaded.process), as_of)
     unchecked_verdict = (unchecked.verified_index, read_blocking(blocking_text(unchecked)))
