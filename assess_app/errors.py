@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
@@ -47,8 +48,16 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
         return _with_allow(error, response), status
-    page = render_template("error.html", code=code, title=error.name, message=_describe(error))
+    page = render_template("error.html", code=code, title=error.name, message=_describe(error),
+                           kept=kept_fields() if isinstance(error, CSRFError) else [], resend=request.path)
     return _with_allow(error, make_response(page)), code
+
+
+def kept_fields() -> list[tuple[str, str]]:
+    """What a refused form sent, to give back ready to send again (never a password or the old token)."""
+    if request.method != "POST":
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True) if name not in ("csrf_token", "password")]
 
 
 def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tuple[str, int]:
@@ -62,9 +71,8 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
         response.headers["Retry-After"] = "5"
         return response, status
     # A form sent while the database was down: give everything typed back, ready to send again.
-    kept = list(request.form.items(multi=True)) if request.method == "POST" else []
     page = render_template("error.html", code=SERVICE_UNAVAILABLE, title="Service Unavailable", message=message,
-                           kept=kept, resend=request.path)
+                           kept=kept_fields(), resend=request.path)
     return page, SERVICE_UNAVAILABLE
 
 

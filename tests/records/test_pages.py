@@ -19,6 +19,13 @@ TODAY = dt.date.today()
 DAY = (TODAY - dt.timedelta(days=3)).isoformat()
 
 
+def page_token_of(page: str) -> str:
+    """The CSRF token in a page's text."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
 def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int:
     """Create a deal through the form; return its id."""
     data = {"csrf_token": page_token(client, "/deals/new"), "name": name, "amount": "120000", "claimed_stage": "proposing", **fields}
@@ -116,6 +123,13 @@ def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(signed_
                        ("/login", {"email": "ana@example.com", "password": "rep-password-1"})):
         assert rep.post(path, data=data).status_code == 400, path
     assert rep.get("/deals").status_code == 200  # the refused sign-out signed nobody out
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": "forged"})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert 'name="pain-confirmed.evidence" value="Reply email from the CFO"' in page  # given back to send again
+    assert "forged" not in page
+    resent = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": page_token_of(page)})
+    assert resent.status_code == 303
 
 
 def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
