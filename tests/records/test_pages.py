@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -13,7 +14,8 @@ from flask.testing import FlaskClient
 
 from deal_records.database import make_engine, session_factory
 from deal_records.records import count_checks
-from tests.records.conftest import page_token
+from tests.conftest import DEFAULT_PROCESS
+from tests.records.conftest import page_token, sign_in
 
 TODAY = dt.date.today()
 DAY = (TODAY - dt.timedelta(days=3)).isoformat()
@@ -169,3 +171,22 @@ def test_a_new_deal_with_mistakes_is_refused_with_the_entries_kept(signed_in: Ca
     assert 'value="CRM-1"' in page and 'value="12k"' in page
     other = rep.post("/deals/new", data={"csrf_token": token, "name": "Mine", "owner": "manager@example.com"})
     assert other.status_code == 422 and "a rep creates deals they own" in html.unescape(other.get_data(as_text=True))
+
+
+def test_answers_keep_their_meaning_when_the_process_changes(
+    signed_in: Callable[[str], FlaskClient], make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert check(rep, deal_id, SECOND).status_code == 303
+    renamed = tmp_path / "process.yaml"
+    renamed.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8").replace("pain-confirmed", "pain-in-writing"), encoding="utf-8")
+    later = make_app(PROCESS_PATH=str(renamed)).test_client()
+    assert sign_in(later, "ana@example.com").status_code == 303
+    page = html.unescape(later.get(f"/deals/{deal_id}").get_data(as_text=True))
+    assert "no longer in the process" in page and "<code>pain-confirmed</code>" in page
+    assert 'class="verdict__stage">Discovery<' in page  # the renamed milestone is unanswered now
+    assert "No longer in the process: <code>pain-confirmed</code>" in page  # in the timeline too
+    api = later.get(f"/api/deals/{deal_id}").get_json()
+    assert api["checks"][0]["milestones"]["pain-confirmed"]["met"] is True  # the record itself is unchanged
+    assert api["verdict"]["process"]["sha256"] != api["checks"][0]["process_sha256"]
