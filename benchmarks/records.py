@@ -23,6 +23,7 @@ from assess_app import create_app
 from assess_app.pipeline import views as pipeline_views
 from benchmarks.common import DEFAULT_PROCESS, Row, Spread
 from benchmarks.engine import sample_deals
+from benchmarks.synthetic_pipeline import AS_OF
 from deal_records.answers import answers_json, blocking_text, verdict_window
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.models import Check, Deal, utc_now
@@ -46,7 +47,9 @@ def seed(url: str, count: int) -> None:
     """`count` deals, one check each, owned by 10 reps; and a manager."""
     loaded = load_process(DEFAULT_PROCESS)
     process = loaded.process
-    today = dt.date.today()
+    # The synthetic answers are dated around AS_OF: the checks are stored as made on that day,
+    # and the pipeline is asked as of that day (as `playbook audit --as-of` is in the audit figure).
+    today = AS_OF
     engine = make_engine(url)
     upgrade(engine)
     sessions = session_factory(engine)
@@ -101,14 +104,14 @@ def _time(client: Any, path: str) -> float:
 def measure(url: str, site: Path, repeats: int) -> dict[str, list[float]]:
     """Seconds per request: a page of /deals (first and middle), /pipeline cold and re-assessed."""
     times: dict[str, list[float]] = {"deals": [], "deals_middle": [], "pipeline": [], "pipeline_cached": [], "pipeline_reassessed": []}
-    later = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    later = (AS_OF + dt.timedelta(days=400)).isoformat()
     for _ in range(repeats):
         app, client = _manager_client(url, site)
-        times["deals"].append(_time(client, "/deals"))
+        times["deals"].append(_time(client, "/deals"))  # as of today: every row assessed again
         times["deals_middle"].append(_time(client, "/deals?page=100"))
         pipeline_views._cache.clear()
-        times["pipeline"].append(_time(client, "/pipeline"))
-        times["pipeline_cached"].append(_time(client, "/pipeline"))
+        times["pipeline"].append(_time(client, f"/pipeline?as_of={AS_OF.isoformat()}"))
+        times["pipeline_cached"].append(_time(client, f"/pipeline?as_of={AS_OF.isoformat()}"))
         pipeline_views._cache.clear()
         times["pipeline_reassessed"].append(_time(client, f"/pipeline?as_of={later}"))
         app.extensions["deal_records"].engine.dispose()

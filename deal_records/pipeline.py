@@ -90,15 +90,15 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
         or_(Check.valid_from.is_(None), Check.valid_from <= as_of),
         or_(Check.valid_until.is_(None), Check.valid_until > as_of),
     ), literal(True)), else_=literal(False))
+    emails = dict(session.connection().execute(select(User.id, User.email)).all())
     query = (
-        select(Deal.id, Deal.name, User.email, Deal.claimed_stage, Deal.amount, Check.id, holds,
+        select(Deal.id, Deal.name, Deal.owner_id, Deal.claimed_stage, Deal.amount, Check.id, holds,
                Check.verified_index, Check.blocking)
-        .join(User, User.id == Deal.owner_id)
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .order_by(Deal.id)
     )
     if owner:
-        query = query.where(User.email == owner)
+        query = query.where(Deal.owner_id.in_([user_id for user_id, email in emails.items() if email == owner]))
     rows = session.connection().execute(query).all()  # Core rows: no ORM loading for 100,000 of them
     sha = loaded.sha256
     unchecked = assess_saved(loaded.process, "", None, None, read_answers({}, loaded.process), as_of)
@@ -106,7 +106,7 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
     again = [row[5] for row in rows if row[5] is not None and not row[6] and memo.get(row[5], sha, as_of) is None]
     reassessed = _reassess(session, loaded, again, as_of, memo) if again else {}
     parsed: dict[str, Blocking] = {}  # most deals share a few blocking texts: read each once
-    for deal_id, name, email, claimed, amount, check_id, stored_holds, index, stored_blocking in rows:
+    for deal_id, name, owner_id, claimed, amount, check_id, stored_holds, index, stored_blocking in rows:
         if check_id is None:
             verified_index, held = unchecked_verdict
         elif stored_holds:
@@ -116,4 +116,4 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
             remembered = reassessed.get(check_id) or memo.get(check_id, sha, as_of)
             assert remembered is not None
             verified_index, held = remembered.verified_index, remembered.blocking
-        yield SavedVerdict(deal_id, name, email, claimed, amount, verified_index, held)
+        yield SavedVerdict(deal_id, name, emails[owner_id], claimed, amount, verified_index, held)
