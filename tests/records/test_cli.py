@@ -143,3 +143,9 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     verified = audits["original"].split("verified:")[1].split()[0]
     assert f'data-total="claimed">{claimed}<' in report and f'data-total="verified">{verified}<' in report
     assert 'data-total="assessed">296<' in report and 'data-total="ahead">' in report
+
+
+def test_serve_refuses_a_postgresql_database_that_is_behind(postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", "0", "--database", postgres_url])
+    assert status == 1
+    assert "playbook serve: error: the database is empty; run `playbook db upgrade`" in capsys.readouterr().err
