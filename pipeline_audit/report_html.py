@@ -23,13 +23,17 @@ _ENVIRONMENT = jinja2.Environment(
 _ENVIRONMENT.filters["money"] = money
 
 
-def render_report(result: AuditResult, loaded: LoadedProcess) -> str:
-    """The report's HTML."""
+def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = "Pipeline audit",
+                  line_label: str = "Line", generator: str = "playbook audit") -> str:
+    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file."""
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
     return _ENVIRONMENT.get_template("report.html").render(
         result=result,
         totals=totals,
+        heading=heading,
+        line_label=line_label,
+        generator=generator,
         process=loaded.process,
         process_line=process_line(loaded),
         sha256=loaded.sha256,
