@@ -111,8 +111,14 @@ def visible(query: Select[Deal], user: User) -> Select[Deal]:
     return query if user.role == Role.MANAGER else query.where(Deal.owner_id == user.id)
 
 
+# The largest id a database integer holds (SQLite and PostgreSQL's BIGINT): any other number names no deal.
+MAX_DEAL_ID = 2**63 - 1
+
+
 def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
     """The deal if the user may see it, else None (the caller answers 404 either way)."""
+    if not 0 < deal_id <= MAX_DEAL_ID:
+        return None  # the driver would refuse to send it: such a URL names no deal
     query = visible(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).where(Deal.id == deal_id), user)
     return session.scalar(query)
 

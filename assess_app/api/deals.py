@@ -159,12 +159,27 @@ def create() -> ApiAnswer:
     except InvalidInput as invalid:
         return _invalid(invalid)
     except RecordError as error:
-        status = 403 if error.loc == "owner" and not user.is_manager else 400
-        return api_errors(status, [{"loc": error.loc, "message": error.message}])
+        return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
     log.info("deal %s created by user %s through the API", deal.id, user.id)
     response = _json(body, 201)
     response.headers["Location"] = f"/api/deals/{deal.id}"
     return response
+
+
+def _as_of(text: str | None) -> dt.date:
+    """?as_of=: a YYYY-MM-DD date exactly as documented (no spaces around it); left out, today."""
+    if text is None:
+        return dt.date.today()
+    if text != text.strip():
+        raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
+    return parse_iso_date(text)
+
+
+def _refusal_status(error: RecordError, is_manager: bool) -> int:
+    """403 for a rep naming another owner, 409 for a CRM id already saved, else 400."""
+    if error.loc == "owner" and not is_manager:
+        return 403
+    return 409 if error.loc == "crm_id" else 400
 
 
 @bp.get("/deals/<int:deal_id>")
@@ -174,7 +189,7 @@ def show(deal_id: int) -> ApiAnswer:
     user = signed_in_user()
     loaded = current_process()
     try:
-        as_of = parse_iso_date(request.args["as_of"]) if request.args.get("as_of") else dt.date.today()
+        as_of = _as_of(request.args.get("as_of"))
     except ValueError as error:
         return api_errors(400, [{"loc": "as_of", "message": f"as_of: {error}"}])
     with records().reading() as db:

@@ -126,7 +126,7 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
 
 def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
-    deals = deal_components()
+    deals = deal_components(deal_schema(loaded))
     json_body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}}
     return {
         "openapi": "3.1.0",
@@ -158,7 +158,7 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "/api/openapi.json": {
                 "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
             },
-            **deal_paths(),
+            **deal_paths([stage.id for stage in loaded.process.stages]),
         },
         "components": {
             "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},

@@ -105,7 +105,7 @@ def test_a_duplicate_crm_id_is_refused(records_app: Flask, tokens: dict[str, dic
     client = records_app.test_client()
     assert client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"}).status_code == 201
     again = client.post("/api/deals", headers=tokens["ana"], json={"name": "Y", "crm_id": "7"})
-    assert again.status_code == 400 and again.get_json()["errors"][0]["loc"] == "crm_id"
+    assert again.status_code == 409 and again.get_json()["errors"][0]["loc"] == "crm_id"
 
 
 def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
@@ -128,3 +128,10 @@ def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -
     assert "post" in paths["/api/deals/{deal_id}/checks"]
     assert "bearerAuth" in document["components"]["securitySchemes"]
     assert set(paths["/api/deals/{deal_id}"]["get"]["responses"]) >= {"200", "401", "404"}
+
+
+@pytest.mark.parametrize("deal_id", ["0", "9223372036854775808", "202654897481283498357555200"])
+def test_a_deal_id_no_database_integer_holds_is_404(records_app: Flask, tokens: dict[str, dict[str, str]], deal_id: str) -> None:
+    client = records_app.test_client()
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).status_code == 404
+    assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={}).status_code == 404
