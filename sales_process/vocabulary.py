@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -295,8 +296,12 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def name_key(name: str) -> str:
-    """How names are compared: ignoring case and surrounding spaces."""
-    return name.strip().casefold()
+    """How names are compared: ignoring case, surrounding spaces, doubled inner spaces and Unicode form.
+
+    Exports double a space, write a no-break one, or spell É as E plus a combining accent (macOS);
+    to the reader each is the same name, so each finds the same stage or column.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class StageLookup:

@@ -40,6 +40,15 @@ BAD_FILES = [
         id="crm-block",
     ),
     pytest.param(
+        VALID + "crm:\n  columns: {deal: Opportunity Name, owner: \"opportunity\u00a0 name\"}\n"
+        "  stage_names: {Closed Won: won, closed  won: talking}\n",
+        [
+            "16:44: error: the CRM column 'opportunity\u00a0 name' is mapped twice (also at crm.columns.deal); a column holds one field, so keep one",
+            "17:34: error: the CRM stage name 'closed  won' is mapped twice (also as 'Closed Won'; names are compared ignoring case and spaces); keep one",
+        ],
+        id="crm-names-differing-in-inner-spacing",
+    ),
+    pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
         ["7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?"],
         id="misspelt-key",
