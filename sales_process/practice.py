@@ -357,7 +357,9 @@ class _Writer:
         if flaw == Kind.REP_ACTIVITY:
             activity = stage.rep_activities[salt % len(stage.rep_activities)]
             extra["rep_activity"] = activity
-            story = f"The rep's latest note says: \u201c{activity}\u201d The rep counts that as progress."
+            # Activities are often listed as fragments; quote them as the sentence the rep wrote.
+            note = activity.strip() if activity.strip().endswith((".", "!", "?")) else f"{activity.strip()}."
+            story = f"The rep's latest note says: \u201c{note}\u201d The rep counts that as progress."
         elif flawed is not None and flawed["met"]:
             extra["evidence_question"] = milestone.id
         # The rep claims the next stage: the happy-ears move the scenario is about.
