@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sales_process.deal import parse_deal
+from sales_process.deal import parse_deal, stage_lookup
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, PracticeScenario, Process, Stage
@@ -201,7 +201,11 @@ def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
         milestone_id: answer.model_dump(mode="json", exclude_none=True) for milestone_id, answer in scenario.deal.milestones.items()
     }
     title = scenario.deal.deal or scenario.id
-    claimed = process.stage_index(scenario.deal.claimed_stage) if scenario.deal.claimed_stage else None
+    try:
+        claimed_id = stage_lookup(process).find(scenario.deal.claimed_stage)
+    except ValueError:
+        claimed_id = None  # check_practice reports it, at its line
+    claimed = process.stage_index(claimed_id) if claimed_id else None
     if claimed is not None:
         title += f", in the CRM as {process.stages[claimed].name}"
     return Scenario(scenario.id, title, scenario.story, deal, (Kind.HAND_WRITTEN,), hand_written=True)
