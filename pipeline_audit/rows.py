@@ -23,6 +23,7 @@ from sales_process.vocabulary import (
     DecimalCommaError,
     MonthFirstDateError,
     StageLookup,
+    currency_code,
     parse_date,
     parse_money,
     parse_yes_no,
@@ -138,7 +139,11 @@ class RowReader:
             return None
         currency = money.currency
         if self.plan.currency is not None and cells[self.plan.currency].strip():
-            currency = cells[self.plan.currency].strip().upper()
+            currency = currency_code(cells[self.plan.currency])
+            if money.currency is not None and money.currency != currency:
+                problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
+                                f"but its currency column says {currency}; correct one of them")
+                return None
         if currency is not None:
             if self.currency is None:
                 self.currency = currency

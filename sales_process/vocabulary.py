@@ -170,7 +170,13 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     if number.startswith("-"):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     currency = match["before"] or match["after"]
-    return Money(_checked_amount(_number(number, value, decimal_comma), value), CURRENCY_SYMBOLS.get(currency or "", currency))
+    return Money(_checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None)
+
+
+def currency_code(text: str) -> str:
+    """A currency as its ISO code: a symbol ($, €, £ …) or a code in any case (eur) -> EUR."""
+    code = text.strip()
+    return CURRENCY_SYMBOLS.get(code, code.upper())
 
 
 def parse_amount(value: object, decimal_comma: bool = False) -> float | None:

@@ -184,3 +184,15 @@ def test_a_currency_column_names_each_amounts_currency(capsys: pytest.CaptureFix
     assert [row["not_assessed"] for row in run.rows()] == [
         "", "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so convert it or audit each currency separately", ""]
     assert "Weighted pipeline (EUR)" in run.out
+
+
+def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_another_currency(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # "€" and "eur" are the file's EUR; "USD 300" in a row whose currency column says EUR is never summed as euros.
+    export = tmp_path / "export.csv"
+    export.write_text("deal,amount,Currency,pain-confirmed\nA,100,EUR,yes\nB,200,\u20ac,no\nC,USD 300,EUR,no\nD,\u20ac400,eur,no\n", encoding="utf-8")
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", export, "--column", "Currency=currency")
+    assert [row["not_assessed"] for row in run.rows()] == [
+        "", "", "amount: 'USD 300' is written in USD, but its currency column says EUR; correct one of them", ""]
+    assert [row["amount"] for row in run.rows()] == ["100.00", "200.00", "USD 300", "400.00"]
