@@ -310,6 +310,19 @@ def name_key(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+def stage_name_taken(crm_name: str, stage_id: str, stages: Iterable[tuple[str, str]]) -> str | None:
+    """Why a CRM stage name may not map to `stage_id`, or None: it is another stage's own id or name.
+
+    A stage's id and name always find that stage (deal files, the form, the API); a CRM name must not take them over.
+    """
+    key = name_key(crm_name)
+    for own_id, own_name in stages:
+        if own_id != stage_id and key in (name_key(own_id), name_key(own_name)):
+            what = "id" if crm_name.strip() == own_id or key != name_key(own_name) else "name"
+            return f"{crm_name.strip()!r} is already the {what} of stage '{own_id}'; map a CRM name that differs from the stages' own ids and names"
+    return None
+
+
 class StageLookup:
     """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces)."""
 

@@ -156,6 +156,10 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(capsys: pyte
         (["--column", "Owner=owner", "--column", "owner =deal"],
          "playbook audit: error: --column: 'owner' is mapped to both owner and deal; a column holds one field"),
         (["--day-first", "--month-first"], "argument --month-first: not allowed with argument --day-first"),
+        (["--stage-name", "Negotiating=proposing"], "playbook audit: error: --stage-name 'Negotiating=proposing': 'Negotiating' "
+         "is already the name of stage 'negotiating'; map a CRM name that differs from the stages' own ids and names"),
+        (["--stage-name", "discovery=qualifying"], "playbook audit: error: --stage-name 'discovery=qualifying': 'discovery' "
+         "is already the id of stage 'discovery'"),
     ],
 )
 def test_bad_mapping_options_are_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], message: str) -> None:

@@ -49,6 +49,11 @@ BAD_FILES = [
         id="crm-names-differing-in-inner-spacing",
     ),
     pytest.param(
+        VALID.replace("    name: Won\n", "    name: Closed Won\n") + "crm:\n  stage_names: {Signed: won, won: talking}\n",
+        ["16:30: error: 'won' is already the id of stage 'won'; map a CRM name that differs from the stages' own ids and names"],
+        id="crm-stage-name-that-is-another-stages-id",
+    ),
+    pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
         ["7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?"],
         id="misspelt-key",
