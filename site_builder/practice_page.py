@@ -129,11 +129,17 @@ def _stage_question(number: int, solved: SolvedScenario) -> str:
 
 
 def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
-    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors."""
+    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors.
+
+    Before the last stage (which has no milestones) the earlier stage's outcomes, already done,
+    are the distractors instead, so a one-milestone gate is still a choice and not a giveaway.
+    """
     assessment = solved.assessment
     stages = assessment.process.stages
-    following = stages[assessment.verified_index + 1].milestones[:MAX_DISTRACTORS] if assessment.verified_index + 1 < len(stages) else []
-    return [(m.id, m.customer_action) for m in [*solved.verified_stage.milestones, *following]]
+    index = assessment.verified_index
+    following = stages[index + 1].milestones[:MAX_DISTRACTORS] if index + 1 < len(stages) else []
+    earlier = stages[index - 1].milestones[-MAX_DISTRACTORS:] if not following and index > 0 else []
+    return [(m.id, m.customer_action) for m in [*earlier, *solved.verified_stage.milestones, *following]]
 
 
 def _next_question(number: int, solved: SolvedScenario) -> str | None:
