@@ -69,7 +69,9 @@ def test_a_file_that_is_not_utf8_is_located(capsys: pytest.CaptureFixture[str], 
     source = tmp_path / "p.csv"
     source.write_bytes(HEAD.encode() + b"Caf\xe9,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source))
-    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8" in run.err
+    # A Salesforce report exported in its default ISO-8859-1, or Excel's plain "CSV": say how to export UTF-8 there.
+    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8 (in Salesforce's export, " \
+        "Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)" in run.err
 
 
 def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
