@@ -27,6 +27,7 @@ from sales_process.vocabulary import (
     parse_date,
     parse_money,
     parse_yes_no,
+    plural,
     shown,
 )
 
@@ -83,7 +84,7 @@ class RowReader:
         """Build the Deal of a row; raise RowProblem listing everything wrong with it."""
         plan = self.plan
         if len(cells) != plan.width:
-            raise RowProblem([f"the row has {len(cells)} cells but the header has {plan.width} columns; check for a stray delimiter or quote"])
+            raise RowProblem([f"the row has {plural(len(cells), 'cell')} but the header has {plural(plan.width, 'column')}; check for a stray delimiter or quote"])
         problems: list[str] = []
         for index in plan.unnamed:
             if cells[index].strip():
