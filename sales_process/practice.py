@@ -137,14 +137,15 @@ class SolvedScenario:
 # --- the answers -------------------------------------------------------------------------------
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """`text` to continue a sentence: its first letter in lower case, unless it starts an acronym (CFO, EUR)."""
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
-    return _lower_first(result.reason)
+    return lower_first(result.reason)
 
 
 def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:

@@ -16,6 +16,7 @@ from sales_process.practice import (
     SolvedScenario,
     Verdict,
     evidence_question_text,
+    lower_first,
     practice_scenarios,
     recorded_outcomes,
 )
@@ -147,7 +148,7 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
         return None
     correct = [milestone.id for milestone in solved.next_milestones]
     # The script ends the sentence: "Not quite: the answer is A; B."
-    answer = "; ".join(milestone.customer_action.rstrip(". ") for milestone in solved.next_milestones)
+    answer = "; ".join(lower_first(milestone.customer_action.rstrip(". ")) for milestone in solved.next_milestones)
     form = _question(
         f"q-{solved.scenario.id}-next",
         "What must the customer do next? (select every one that applies)",

@@ -113,3 +113,10 @@ def test_the_last_gate_with_one_milestone_still_offers_a_choice_of_next_steps() 
     markdown = practice_markdown(LoadedProcess(process, "three.yaml", "0" * 64))
     for question in re.findall(r'<form class="playbook-practice-question" id="q-[a-z0-9-]+-next".*?</form>', markdown, re.S):
         assert question.count('type="checkbox"') >= 2, question
+
+
+def test_a_wrong_next_step_is_answered_in_one_sentence(default_process: LoadedProcess) -> None:
+    # The script writes "Not quite: the answer is " + data-answer: the customer's action continues the sentence.
+    answers = re.findall(r'id="q-[a-z0-9-]+-next" data-correct="[^"]*" data-answer="([^"]*)"', practice_markdown(default_process))
+    assert answers and all(answer[0].islower() for answer in answers), answers
+    assert "the prospect accepts a meeting invitation with the people who own the problem" in answers
