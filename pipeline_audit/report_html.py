@@ -11,7 +11,7 @@ from pipeline_audit.chart import stage_chart
 from pipeline_audit.summary import missing_text, money, process_line, share
 from pipeline_audit.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import STATUS_LABELS
+from sales_process.vocabulary import STATUS_LABELS, plural
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline_audit", "templates"),
@@ -21,6 +21,7 @@ _ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENVIRONMENT.filters["money"] = money
+_ENVIRONMENT.filters["plural"] = plural
 
 
 def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = "Pipeline audit",

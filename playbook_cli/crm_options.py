@@ -9,7 +9,7 @@ from playbook_cli.common import EXIT_USAGE, UserError
 from sales_process.crm import CrmMapping, Target, parse_target, resolve_mapping, split_assignment
 from sales_process.deal import stage_lookup
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import DateOrder, name_key
+from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
 
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +48,9 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
             name, stage = split_assignment(text, "Proposal/Price Quote=proposing")
             stage_id = lookup.find(stage)
             assert stage_id is not None  # split_assignment refuses a blank stage
+            taken = stage_name_taken(name, stage_id, [(own.id, own.name) for own in loaded.process.stages])
+            if taken:
+                raise ValueError(taken)
             stages.append((name, stage_id))
         except ValueError as error:
             problems.append(f"--stage-name {text!r}: {error}")
