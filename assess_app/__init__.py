@@ -13,19 +13,22 @@ from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
+from assess_app.records import init_records
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
+from assess_app.signed_in import user_for_page
 from assess_app.store import ProcessStore
-from sales_process.loader import LoadedProcess
 
 
 def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessStore | None = None) -> Flask:
-    """Build the app: `/` the playbook, `/check` the form, `/api/` the JSON API.
+    """Build the app: `/` the playbook, `/check` the form, `/deals` and `/pipeline`, `/api/` the JSON API.
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
-    PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY). The process is loaded once, here, unless a
-    `store` is given (`playbook serve` passes one it swaps after each rebuild, and sets
-    LIVE_RELOAD so that open pages reload and show the saved file's errors).
+    PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES).
+    The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
+    The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
+    swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
+    saved file's errors).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -36,11 +39,18 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     csrf = CSRFProtect(app)
 
     from assess_app.api import bp as api_bp
+    from assess_app.auth import bp as auth_bp
     from assess_app.check import bp as check_bp
+    from assess_app.deals import bp as deals_bp
+    from assess_app.pipeline import bp as pipeline_bp
     from assess_app.playbook_site import bp as site_bp
 
     csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
+    init_records(app)
     app.register_blueprint(check_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(deals_bp)
+    app.register_blueprint(pipeline_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(site_bp)
     if app.config.get("LIVE_RELOAD"):
@@ -54,7 +64,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     init_errors(app)
 
     @app.context_processor
-    def current() -> dict[str, LoadedProcess]:
-        return {"current": current_process()}
+    def current() -> dict[str, object]:
+        return {"current": current_process(), "signed_in": user_for_page}
 
     return app

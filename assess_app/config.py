@@ -10,11 +10,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from assess_app.store import ProcessStore
+from deal_records.database import DATABASE_ENV, DEFAULT_DATABASE
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, load_process
 from sales_process.problems import InvalidFile
 
 SITE_ENV = "PLAYBOOK_SITE_DIR"
 SECRET_ENV = "PLAYBOOK_SECRET_KEY"
+SECURE_COOKIES_ENV = "PLAYBOOK_SECURE_COOKIES"
 MAX_BODY_BYTES = 1024 * 1024
 # gunicorn stops (instead of restarting the worker forever) when a worker exits with 3.
 EXIT_INVALID_PROCESS = 3
@@ -31,13 +33,16 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
+        # Behind HTTPS, cookies must never travel in clear: PLAYBOOK_SECURE_COOKIES=1.
+        "SESSION_COOKIE_SECURE": os.environ.get(SECURE_COOKIES_ENV, "") in ("1", "true", "yes"),
+        "DATABASE_URL": os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE,
         # The CSRF token lives as long as the browser session: a rep may take an hour on a deal.
         "WTF_CSRF_TIME_LIMIT": None,
     }
     config.update(test_config or {})
     if not config["SECRET_KEY"]:
-        # Sessions only carry the CSRF token, so a key that changes on restart costs
-        # nothing but an expired form; several workers must share one key though.
+        # A key that changes on restart signs everyone out and expires open forms;
+        # several workers must share one key (gunicorn.conf.py preloads the app).
         config["SECRET_KEY"] = secrets.token_hex(32)
         log.info("no %s set: using a random secret key for this process", SECRET_ENV)
     return config

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from assess_app.records import is_unavailable, unavailable_reason
+
 API_PREFIX = "/api/"
+SERVICE_UNAVAILABLE = 503
+log = logging.getLogger("assess_app")
 
 _HINTS = {
     400: "The request could not be understood.",
+    401: "Sign in first.",
     404: "There is no page at this address.",
     405: "This address does not accept that kind of request.",
     413: "What was sent is larger than the limit of 1 MB.",
@@ -39,10 +48,35 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
         return _with_allow(error, response), status
-    page = render_template("error.html", code=code, title=error.name, message=_describe(error))
+    page = render_template("error.html", code=code, title=error.name, message=_describe(error),
+                           kept=kept_fields() if isinstance(error, CSRFError) else [], resend=request.path)
     return _with_allow(error, make_response(page)), code
 
 
+def kept_fields() -> list[tuple[str, str]]:
+    """What a refused form sent, to give back ready to send again (never a password or the old token)."""
+    if request.method != "POST":
+        return []
+    return [(name, value) for name, value in request.form.items(multi=True) if name not in ("csrf_token", "password")]
+
+
+def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tuple[str, int]:
+    """A database that cannot be reached or is locked: 503 and a log line, never a traceback."""
+    if not is_unavailable(error):
+        raise error
+    log.error("database unavailable (%s %s): %s", request.method, request.path, unavailable_reason(error))
+    message = "The deal records cannot be reached right now. Nothing was changed; try again in a moment."
+    if request.path.startswith(API_PREFIX):
+        response, status = api_errors(SERVICE_UNAVAILABLE, [{"loc": "", "message": f"Service Unavailable: {message}"}])
+        response.headers["Retry-After"] = "5"
+        return response, status
+    # A form sent while the database was down: give everything typed back, ready to send again.
+    page = render_template("error.html", code=SERVICE_UNAVAILABLE, title="Service Unavailable", message=message,
+                           kept=kept_fields(), resend=request.path)
+    return page, SERVICE_UNAVAILABLE
+
+
 def init_errors(app: Flask) -> None:
-    """Register the handler for every HTTP error."""
+    """Register the handlers for every HTTP error and for a database that is down."""
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(SQLAlchemyError, handle_database_error)

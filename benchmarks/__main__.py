@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import build, engine, http_load, reload, scale
+from benchmarks import build, engine, http_load, records, reload, scale
 from benchmarks.common import Row, machine
 from benchmarks.table import render
 
@@ -43,6 +43,7 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Row]]]]
         ("live reload", lambda: reload.run(repeats)),
         ("form and API", lambda: http_load.run(http_repeats, http_seconds)),
         ("engine and audit", lambda: engine.run(repeats, audit_repeats, audit_deals)),
+        ("deal records", lambda: records.run(1, (1_000, 10_000)) if args.quick else records.run(min(repeats, 3))),
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -56,5 +57,9 @@ def decoding_error(path: Path) -> InvalidFile:
     try:
         decode_text(path.read_bytes(), str(path))
     except InvalidFile as error:
-        return error
-    return file_error(path, "the file is not UTF-8 text; save it as UTF-8")
+        return InvalidFile([replace(d, message=d.message + EXPORT_AS_UTF8) for d in error.diagnostics])
+    return file_error(path, "the file is not UTF-8 text; save it as UTF-8" + EXPORT_AS_UTF8)
+
+
+# CRMs and spreadsheets often default to a Western encoding; name the setting that fixes it.
+EXPORT_AS_UTF8 = " (in Salesforce's export, Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)"

@@ -11,7 +11,7 @@ from pipeline_audit.chart import stage_chart
 from pipeline_audit.summary import missing_text, money, process_line, share
 from pipeline_audit.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import STATUS_LABELS
+from sales_process.vocabulary import STATUS_LABELS, plural
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline_audit", "templates"),
@@ -21,15 +21,20 @@ _ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENVIRONMENT.filters["money"] = money
+_ENVIRONMENT.filters["plural"] = plural
 
 
-def render_report(result: AuditResult, loaded: LoadedProcess) -> str:
-    """The report's HTML."""
+def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = "Pipeline audit",
+                  line_label: str = "Line", generator: str = "playbook audit") -> str:
+    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file."""
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
     return _ENVIRONMENT.get_template("report.html").render(
         result=result,
         totals=totals,
+        heading=heading,
+        line_label=line_label,
+        generator=generator,
         process=loaded.process,
         process_line=process_line(loaded),
         sha256=loaded.sha256,

@@ -23,9 +23,11 @@ from sales_process.vocabulary import (
     DecimalCommaError,
     MonthFirstDateError,
     StageLookup,
+    currency_code,
     parse_date,
     parse_money,
     parse_yes_no,
+    plural,
     shown,
 )
 
@@ -82,7 +84,7 @@ class RowReader:
         """Build the Deal of a row; raise RowProblem listing everything wrong with it."""
         plan = self.plan
         if len(cells) != plan.width:
-            raise RowProblem([f"the row has {len(cells)} cells but the header has {plan.width} columns; check for a stray delimiter or quote"])
+            raise RowProblem([f"the row has {plural(len(cells), 'cell')} but the header has {plural(plan.width, 'column')}; check for a stray delimiter or quote"])
         problems: list[str] = []
         for index in plan.unnamed:
             if cells[index].strip():
@@ -138,7 +140,11 @@ class RowReader:
             return None
         currency = money.currency
         if self.plan.currency is not None and cells[self.plan.currency].strip():
-            currency = cells[self.plan.currency].strip().upper()
+            currency = currency_code(cells[self.plan.currency])
+            if money.currency is not None and money.currency != currency:
+                problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
+                                f"but its currency column says {currency}; correct one of them")
+                return None
         if currency is not None:
             if self.currency is None:
                 self.currency = currency

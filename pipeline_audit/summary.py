@@ -58,7 +58,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
     if totals.without_amount or totals.without_claim:
-        lines.append(f"Not in the weighted totals: {totals.without_amount} deals without an amount, "
+        lines.append(f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
                      f"{totals.without_claim} without a claimed stage.")
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")

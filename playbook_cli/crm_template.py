@@ -136,7 +136,8 @@ def fields_text(process: Process, style: CrmStyle | None) -> str:
         for milestone in stage.milestones:
             names = milestones[milestone.id]
             counts = f"; it counts for {milestone.max_age_days} days" if milestone.max_age_days else ""
-            helps = (milestone.question, f"Name the evidence: {milestone.evidence}", f"The date the customer did it{counts}.")
+            evidence = "Name the evidence" if milestone.evidence_required else "Optional: name the evidence, if any"
+            helps = (milestone.question, f"{evidence}: {milestone.evidence}", f"The date the customer did it{counts}.")
             for name, kind, help_text in zip(names.values(), kinds, helps, strict=True):
                 lines.append(f"  {name}  [{kind}]")
                 lines.append(f"      help text: {help_text}")

@@ -13,7 +13,12 @@ from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserErr
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
-COMMANDS = ("validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export")
+COMMANDS = (
+    "validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export",
+    "users", "tokens", "db", "import", "deals",
+)
+# `import` is a keyword: its module has another name.
+MODULES = {"import": "import_deals"}
 
 EXAMPLE = """examples:
   playbook validate --strict             check ./process.yaml
@@ -24,6 +29,10 @@ EXAMPLE = """examples:
   playbook crm-template --crm salesforce the CRM fields to create for the milestones
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
+  playbook users add ana@example.com --role rep     a rep who signs in to save checks
+  playbook tokens create ana@example.com            an API token
+  playbook import pipeline.csv --owner ana@example.com   a CRM export into saved deals
+  playbook db upgrade                    migrate the deal records (PostgreSQL)
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 
@@ -35,7 +44,7 @@ def command_modules(argv: Sequence[str]) -> list[ModuleType]:
     MkDocs out of `playbook assess`: start-up time is most of a small command's time.
     """
     names = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
-    return [importlib.import_module(f"playbook_cli.{name.replace('-', '_')}") for name in names]
+    return [importlib.import_module(f"playbook_cli.{MODULES.get(name, name.replace('-', '_'))}") for name in names]
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:

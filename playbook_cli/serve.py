@@ -16,19 +16,23 @@ from assess_app import create_app
 from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
+from deal_records.database import BadDatabaseUrl, database_url, safe_url
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
+from playbook_cli.records import CommandError, add_database_option, open_engine
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site
 from site_builder.common import DEFAULT_LINKS, SiteLinks
 
-EXAMPLE = """example:
+EXAMPLE = """examples:
   playbook serve --process process.yaml --port 8000
+  playbook serve --database postgresql+psycopg://playbook@db.internal/playbook
 
 then open http://127.0.0.1:8000/ (the playbook), /check (the deal self-check form)
-and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook and
-open pages reload; an invalid edit is reported here and at the top of every page,
-above the last good version."""
+/deals (saved deals: sign in first, see `playbook users add`) and /api/openapi.json
+(the JSON API). The deal records are in ./playbook.db unless --database says otherwise.
+Saving process.yaml rebuilds the playbook and open pages reload; an invalid edit is
+reported here and at the top of every page, above the last good version."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,6 +49,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=os.environ.get(SITE_ENV) or "site",
         help=f"where the playbook is built (default: ${SITE_ENV}, else ./site)",
     )
+    add_database_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -76,8 +81,8 @@ def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks
     print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
 
 
-def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path) -> BaseWSGIServer | None:
-    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True}, store=store)
+def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path, database: str) -> BaseWSGIServer | None:
+    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True, "DATABASE_URL": database}, store=store)
     try:
         return make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as error:
@@ -93,11 +98,17 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, serve, and rebuild on every change of the process file until Ctrl-C."""
     process, site_dir = Path(args.process), Path(args.site_dir)
+    try:
+        database = database_url(args.database)
+        open_engine(database).dispose()  # SQLite: created and migrated; PostgreSQL: must be migrated
+    except (BadDatabaseUrl, CommandError) as error:
+        print(f"playbook serve: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
     checked = load_or_report(str(process))
     if checked is None:
         return EXIT_INVALID
     store = ProcessStore(checked)
-    server = _listen(args.host, args.port, store, process, site_dir)
+    server = _listen(args.host, args.port, store, process, site_dir, database)
     if server is None:
         return EXIT_INVALID
     # Listening first tells the pages the address they are served on (the port may be picked at random).
@@ -111,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    print(f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, API: /api/; Ctrl-C stops)", flush=True)
+    print(f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, deals: /deals, API: /api/; Ctrl-C stops)", flush=True)
+    print(f"playbook serve: deal records in {safe_url(database)}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

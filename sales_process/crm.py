@@ -6,7 +6,7 @@ an export through it; anything else that reads or writes CRM data (an import, SQ
 can use the same object: `target(column)` says what a column holds,
 `stage_names` maps the CRM's stage names to stage ids.
 
-Every name is compared ignoring case and surrounding spaces (see vocabulary.name_key).
+Every name is compared ignoring case, spacing and Unicode form (see vocabulary.name_key).
 The standard names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence,
 <milestone-id>.date) are always understood, so a hand-made CSV needs no mapping.
 """

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
+from sales_process.vocabulary import parse_money
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
@@ -187,12 +189,24 @@ def _answer_shorthand(value: object) -> object:
 AnswerOrShorthand = Annotated[RecordedAnswer, BeforeValidator(_answer_shorthand, json_schema_input_type=RecordedAnswer | bool)]
 
 
+def _amount_as_written(value: object) -> object:
+    """An amount as a deal file takes it (120000, "$120,000"), refused in the deal vocabulary's words."""
+    parse_money(value)
+    return value
+
+
+Amount = Annotated[StrictFloat | StrictStr, BeforeValidator(_amount_as_written, json_schema_input_type=Annotated[float, Field(ge=0)] | str)]
+
+
 class PracticeDeal(_Strict):
     """A practice deal, in the format of a `playbook assess` deal file; `as_of` is required."""
 
     deal: StrictStr | None = Field(default=None, description="The deal's name, e.g. `Contoso`.")
-    claimed_stage: Slug | None = Field(default=None, description="The stage id the CRM claims.")
-    amount: Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)] | None = Field(default=None, description="The deal's amount.")
+    # As a deal file: a stage's id or name (checked against the stages by the deal parser), an amount as CRMs write it.
+    claimed_stage: NonEmptyText | None = Field(default=None, description="The stage the CRM claims: its id or its name.")
+    amount: Amount | None = Field(
+        default=None, description="The deal's amount: a number, or text as CRMs write it, e.g. `$120,000` or `USD 120,000`."
+    )
     as_of: IsoDate = Field(
         description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sales_process.deal import parse_deal
+from sales_process.deal import parse_deal, stage_lookup
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, PracticeScenario, Process, Stage
@@ -137,14 +137,15 @@ class SolvedScenario:
 # --- the answers -------------------------------------------------------------------------------
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """`text` to continue a sentence: its first letter in lower case, unless it starts an acronym (CFO, EUR)."""
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
-    return _lower_first(result.reason)
+    return lower_first(result.reason)
 
 
 def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
@@ -201,7 +202,11 @@ def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
         milestone_id: answer.model_dump(mode="json", exclude_none=True) for milestone_id, answer in scenario.deal.milestones.items()
     }
     title = scenario.deal.deal or scenario.id
-    claimed = process.stage_index(scenario.deal.claimed_stage) if scenario.deal.claimed_stage else None
+    try:
+        claimed_id = stage_lookup(process).find(scenario.deal.claimed_stage)
+    except ValueError:
+        claimed_id = None  # check_practice reports it, at its line
+    claimed = process.stage_index(claimed_id) if claimed_id else None
     if claimed is not None:
         title += f", in the CRM as {process.stages[claimed].name}"
     return Scenario(scenario.id, title, scenario.story, deal, (Kind.HAND_WRITTEN,), hand_written=True)
@@ -357,7 +362,9 @@ class _Writer:
         if flaw == Kind.REP_ACTIVITY:
             activity = stage.rep_activities[salt % len(stage.rep_activities)]
             extra["rep_activity"] = activity
-            story = f"The rep's latest note says: \u201c{activity}\u201d The rep counts that as progress."
+            # Activities are often listed as fragments; quote them as the sentence the rep wrote.
+            note = activity.strip() if activity.strip().endswith((".", "!", "?")) else f"{activity.strip()}."
+            story = f"The rep's latest note says: \u201c{note}\u201d The rep counts that as progress."
         elif flawed is not None and flawed["met"]:
             extra["evidence_question"] = milestone.id
         # The rep claims the next stage: the happy-ears move the scenario is about.

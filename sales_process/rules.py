@@ -12,6 +12,7 @@ from sales_process.model import CrmColumns, CrmMilestone
 from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
+from sales_process.vocabulary import name_key, stage_name_taken
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -118,19 +119,19 @@ def _crm(data: object) -> Iterator[Problem]:
         return
     stages = _stages(data)
     stage_ids = [str(stage["id"]) for _, stage in stages if isinstance(stage.get("id"), str)]
-    stage_names = {str(stage["name"]).strip().casefold(): stage.get("id") for _, stage in stages if isinstance(stage.get("name"), str)}
+    own_stages = [(str(stage["id"]), str(stage["name"])) for _, stage in stages if isinstance(stage.get("id"), str) and isinstance(stage.get("name"), str)]
     milestone_ids = [str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if isinstance(m.get("id"), str)]
     names = crm.get("stage_names")
     if isinstance(names, dict):
         seen_names: dict[str, str] = {}
         for crm_name, stage_id in names.items():
-            key = str(crm_name).strip().casefold()
+            key = name_key(str(crm_name))
             if isinstance(stage_id, str) and stage_id not in stage_ids:
                 yield Problem(("crm", "stage_names", crm_name), f"unknown stage id '{stage_id}'{did_you_mean(stage_id, stage_ids)} (stage ids: {', '.join(stage_ids)})")
             elif key in seen_names:
                 yield Problem(("crm", "stage_names", crm_name), f"the CRM stage name '{crm_name}' is mapped twice (also as '{seen_names[key]}'; names are compared ignoring case and spaces); keep one", at_key=True)
-            elif key in stage_names and stage_names[key] != stage_id:
-                yield Problem(("crm", "stage_names", crm_name), f"'{crm_name}' is already the name of stage '{stage_names[key]}'; map a CRM name that differs from the stages' own names", at_key=True)
+            elif taken := stage_name_taken(str(crm_name), str(stage_id), own_stages):
+                yield Problem(("crm", "stage_names", crm_name), taken, at_key=True)
             seen_names.setdefault(key, str(crm_name))
     milestones = crm.get("milestones")
     if isinstance(milestones, dict):
@@ -139,7 +140,7 @@ def _crm(data: object) -> Iterator[Problem]:
                 yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}", at_key=True)
     seen: dict[str, Loc] = {}
     for loc, column in _crm_columns(crm):
-        key = column.strip().casefold()
+        key = name_key(column)
         if key in seen:
             yield Problem(loc, f"the CRM column '{column.strip()}' is mapped twice (also at {_where(seen[key])}); a column holds one field, so keep one")
         else:

@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -169,7 +170,13 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     if number.startswith("-"):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     currency = match["before"] or match["after"]
-    return Money(_checked_amount(_number(number, value, decimal_comma), value), CURRENCY_SYMBOLS.get(currency or "", currency))
+    return Money(_checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None)
+
+
+def currency_code(text: str) -> str:
+    """A currency as its ISO code: a symbol ($, €, £ …) or a code in any case (eur) -> EUR."""
+    code = text.strip()
+    return CURRENCY_SYMBOLS.get(code, code.upper())
 
 
 def parse_amount(value: object, decimal_comma: bool = False) -> float | None:
@@ -301,8 +308,25 @@ _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def name_key(name: str) -> str:
-    """How names are compared: ignoring case and surrounding spaces."""
-    return name.strip().casefold()
+    """How names are compared: ignoring case, surrounding spaces, doubled inner spaces and Unicode form.
+
+    Exports double a space, write a no-break one, or spell É as E plus a combining accent (macOS);
+    to the reader each is the same name, so each finds the same stage or column.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def stage_name_taken(crm_name: str, stage_id: str, stages: Iterable[tuple[str, str]]) -> str | None:
+    """Why a CRM stage name may not map to `stage_id`, or None: it is another stage's own id or name.
+
+    A stage's id and name always find that stage (deal files, the form, the API); a CRM name must not take them over.
+    """
+    key = name_key(crm_name)
+    for own_id, own_name in stages:
+        if own_id != stage_id and key in (name_key(own_id), name_key(own_name)):
+            what = "id" if crm_name.strip() == own_id or key != name_key(own_name) else "name"
+            return f"{crm_name.strip()!r} is already the {what} of stage '{own_id}'; map a CRM name that differs from the stages' own ids and names"
+    return None
 
 
 class StageLookup:

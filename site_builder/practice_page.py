@@ -16,6 +16,7 @@ from sales_process.practice import (
     SolvedScenario,
     Verdict,
     evidence_question_text,
+    lower_first,
     practice_scenarios,
     recorded_outcomes,
 )
@@ -129,11 +130,17 @@ def _stage_question(number: int, solved: SolvedScenario) -> str:
 
 
 def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
-    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors."""
+    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors.
+
+    Before the last stage (which has no milestones) the earlier stage's outcomes, already done,
+    are the distractors instead, so a one-milestone gate is still a choice and not a giveaway.
+    """
     assessment = solved.assessment
     stages = assessment.process.stages
-    following = stages[assessment.verified_index + 1].milestones[:MAX_DISTRACTORS] if assessment.verified_index + 1 < len(stages) else []
-    return [(m.id, m.customer_action) for m in [*solved.verified_stage.milestones, *following]]
+    index = assessment.verified_index
+    following = stages[index + 1].milestones[:MAX_DISTRACTORS] if index + 1 < len(stages) else []
+    earlier = stages[index - 1].milestones[-MAX_DISTRACTORS:] if not following and index > 0 else []
+    return [(m.id, m.customer_action) for m in [*earlier, *solved.verified_stage.milestones, *following]]
 
 
 def _next_question(number: int, solved: SolvedScenario) -> str | None:
@@ -141,7 +148,7 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
         return None
     correct = [milestone.id for milestone in solved.next_milestones]
     # The script ends the sentence: "Not quite: the answer is A; B."
-    answer = "; ".join(milestone.customer_action.rstrip(". ") for milestone in solved.next_milestones)
+    answer = "; ".join(lower_first(milestone.customer_action.rstrip(". ")) for milestone in solved.next_milestones)
     form = _question(
         f"q-{solved.scenario.id}-next",
         "What must the customer do next? (select every one that applies)",

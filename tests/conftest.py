@@ -10,12 +10,27 @@ from typing import Any
 
 import pytest
 
+from deal_records.database import DATABASE_ENV
 from sales_process.loader import LoadedProcess, load_process
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROCESS = ROOT / "process.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Apps made without a database URL (and the servers the tests start) use a throwaway SQLite file,
+    never ./playbook.db."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('records') / 'playbook.db'}"
+    previous = os.environ.get(DATABASE_ENV)
+    os.environ[DATABASE_ENV] = url
+    yield url
+    if previous is None:
+        os.environ.pop(DATABASE_ENV, None)
+    else:
+        os.environ[DATABASE_ENV] = previous
 
 
 @pytest.fixture(scope="session")

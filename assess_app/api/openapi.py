@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assess_app.api.openapi_deals import deal_components, deal_paths
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
@@ -125,13 +126,15 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
 
 def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
+    deals = deal_components(deal_schema(loaded))
     json_body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": f"{loaded.process.name} deal self-check API",
             "version": loaded.process.version or loaded.short_sha,
-            "description": "Assess a deal against the Customer Verifiable Outcomes of the process.",
+            "description": "Assess a deal against the Customer Verifiable Outcomes of the process, "
+            "and keep saved deals with the history of their checks (those endpoints need a token).",
         },
         "paths": {
             "/api/assess": {
@@ -155,6 +158,10 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "/api/openapi.json": {
                 "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
             },
+            **deal_paths([stage.id for stage in loaded.process.stages]),
         },
-        "components": {"schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS}},
+        "components": {
+            "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},
+            "securitySchemes": deals["securitySchemes"],
+        },
     }

@@ -43,6 +43,7 @@ TABLE = [
     pytest.param({"stage": "proposing"}, None, id="stage-id"),
     pytest.param({"stage": " PROPOSING "}, None, id="stage-name-any-case"),
     pytest.param({"stage": "Closed Won"}, None, id="stage-name-with-space"),
+    pytest.param({"stage": "closed\u00a0 WON"}, None, id="stage-name-inner-spacing"),
     pytest.param({"stage": "Propsing"}, "unknown stage 'Propsing'; did you mean 'Proposing'?", id="stage-misspelt"),
     pytest.param({"met": "checked"}, None, id="met-checked"),
     pytest.param({"met": "TRUE"}, None, id="met-crm-true"),

@@ -30,6 +30,16 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
 
 
+def test_deals_left_out_of_the_totals_are_counted_in_words(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    source = write_file("p.csv", HEAD + "Contoso,Qualifying,,Ana,yes,recap reply from CFO,2027-02-01\n"
+                                         "Fabrikam,,5000,Ben,yes,recap reply from CFO,2027-02-01\n,,,,,,\n"
+                                         "Litware,,7000,Ben,yes,recap reply from CFO,2027-02-01\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert "Not in the weighted totals: 1 deal without an amount, 2 without a claimed stage." in run.out
+    assert "not included: 1 deal without an amount, 2 without a claimed stage." in run.html()
+    assert "1 blank row was skipped." in run.html()
+
+
 def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "p.csv"
     text = HEAD.replace(",", ";") + 'A;discovery;1;x;y;"two\nlines of evidence";2027-02-01\nB;nowhere;;;;;\n'
@@ -59,7 +69,9 @@ def test_a_file_that_is_not_utf8_is_located(capsys: pytest.CaptureFixture[str], 
     source = tmp_path / "p.csv"
     source.write_bytes(HEAD.encode() + b"Caf\xe9,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source))
-    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8" in run.err
+    # A Salesforce report exported in its default ISO-8859-1, or Excel's plain "CSV": say how to export UTF-8 there.
+    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8 (in Salesforce's export, " \
+        "Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)" in run.err
 
 
 def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -156,6 +156,10 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(capsys: pyte
         (["--column", "Owner=owner", "--column", "owner =deal"],
          "playbook audit: error: --column: 'owner' is mapped to both owner and deal; a column holds one field"),
         (["--day-first", "--month-first"], "argument --month-first: not allowed with argument --day-first"),
+        (["--stage-name", "Negotiating=proposing"], "playbook audit: error: --stage-name 'Negotiating=proposing': 'Negotiating' "
+         "is already the name of stage 'negotiating'; map a CRM name that differs from the stages' own ids and names"),
+        (["--stage-name", "discovery=qualifying"], "playbook audit: error: --stage-name 'discovery=qualifying': 'discovery' "
+         "is already the id of stage 'discovery'"),
     ],
 )
 def test_bad_mapping_options_are_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], message: str) -> None:
@@ -184,3 +188,15 @@ def test_a_currency_column_names_each_amounts_currency(capsys: pytest.CaptureFix
     assert [row["not_assessed"] for row in run.rows()] == [
         "", "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so convert it or audit each currency separately", ""]
     assert "Weighted pipeline (EUR)" in run.out
+
+
+def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_another_currency(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # "€" and "eur" are the file's EUR; "USD 300" in a row whose currency column says EUR is never summed as euros.
+    export = tmp_path / "export.csv"
+    export.write_text("deal,amount,Currency,pain-confirmed\nA,100,EUR,yes\nB,200,\u20ac,no\nC,USD 300,EUR,no\nD,\u20ac400,eur,no\n", encoding="utf-8")
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", export, "--column", "Currency=currency")
+    assert [row["not_assessed"] for row in run.rows()] == [
+        "", "", "amount: 'USD 300' is written in USD, but its currency column says EUR; correct one of them", ""]
+    assert [row["amount"] for row in run.rows()] == ["100.00", "200.00", "USD 300", "400.00"]

@@ -61,3 +61,14 @@ def test_without_crm_the_process_block_names_the_columns(capsys: pytest.CaptureF
                        "  milestones:\n    pain-confirmed: Pain?\n", encoding="utf-8")
     assert main(["crm-template", "--process", str(process), "--header-only"]) == 0
     assert capsys.readouterr().out.startswith("Opportunity Name,crm_id,stage,amount,currency,owner,Pain?,pain-confirmed.evidence,")
+
+
+def test_an_evidence_field_the_process_does_not_require_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS.read_text(encoding="utf-8").replace(
+        "        evidence: The accepted calendar invitation, with the attendees' names.\n",
+        "        evidence: The accepted calendar invitation, with the attendees' names.\n        evidence_required: false\n"), encoding="utf-8")
+    assert main(["crm-template", "--process", str(process)]) == 0
+    out = capsys.readouterr().out
+    assert ("help text: Optional: name the evidence, if any: The accepted calendar invitation, with the attendees' names.\n") in out
+    assert "help text: Name the evidence: The prospect's reply to the recap email, linked in the CRM.\n" in out

@@ -17,6 +17,7 @@ from sales_process.vocabulary import (
     Status,
     money,
     money_cents,
+    name_key,
     parse_date,
     parse_money,
     parse_yes_no,
@@ -116,6 +117,14 @@ def test_stages_are_found_by_id_name_or_crm_name() -> None:
         "proposing", "closed-won", "proposing", None, None]
     with pytest.raises(ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"):
         stages.find("Proposal")
+
+
+def test_names_are_compared_ignoring_case_inner_spacing_and_unicode_form() -> None:
+    # Exports double a space or write "É" as E + combining accent (macOS, some CRMs); the name is the same.
+    stages = StageLookup([("eval", "\u00c9valuation technique")], {"Appointment Scheduled": "eval"})
+    assert [stages.find(text) for text in ("E\u0301valuation  technique", "\u00e9valuation\u00a0technique",
+                                           "appointment  scheduled", "APPOINTMENT\tSCHEDULED")] == ["eval"] * 4
+    assert name_key(" Opportunity\u00a0 Name ") == name_key("opportunity name")
 
 
 def test_words_and_money_for_people() -> None:

@@ -40,6 +40,20 @@ BAD_FILES = [
         id="crm-block",
     ),
     pytest.param(
+        VALID + "crm:\n  columns: {deal: Opportunity Name, owner: \"opportunity\u00a0 name\"}\n"
+        "  stage_names: {Closed Won: won, closed  won: talking}\n",
+        [
+            "16:44: error: the CRM column 'opportunity\u00a0 name' is mapped twice (also at crm.columns.deal); a column holds one field, so keep one",
+            "17:34: error: the CRM stage name 'closed  won' is mapped twice (also as 'Closed Won'; names are compared ignoring case and spaces); keep one",
+        ],
+        id="crm-names-differing-in-inner-spacing",
+    ),
+    pytest.param(
+        VALID.replace("    name: Won\n", "    name: Closed Won\n") + "crm:\n  stage_names: {Signed: won, won: talking}\n",
+        ["16:30: error: 'won' is already the id of stage 'won'; map a CRM name that differs from the stages' own ids and names"],
+        id="crm-stage-name-that-is-another-stages-id",
+    ),
+    pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
         ["7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?"],
         id="misspelt-key",

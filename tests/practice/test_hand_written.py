@@ -68,6 +68,21 @@ def test_the_corrected_scenario_is_valid_and_listed_after_the_generated_ones(wri
     assert mine["answer"]["next_milestones"] == ["pain-confirmed"]
 
 
+def test_a_deal_is_written_as_in_a_deal_file_stage_by_name_and_amount_as_the_crm_shows_it(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The same values `playbook assess` reads: a stage's name, "$120,000"; the same errors for what it refuses.
+    text = VALID + HAPPY_EARS.replace("claimed_stage: won", "claimed_stage: Won\n        amount: \"$120,000\"").replace(
+        "verified_stage: won", "verified_stage: talking").replace("next_milestones: []", "next_milestones: [pain-confirmed]")
+    path = write_file("process.yaml", text)
+    assert main(["validate", "--process", str(path)]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    assert main(["practice", "--answer-key", "--process", str(path)]) == 0
+    assert " 6. Contoso, in the CRM as Won  [happy-ears]" in capsys.readouterr().out.splitlines()
+    status, _, err = _validate(write_file, capsys, text.replace("$120,000", "74.000,00"))
+    assert (status, err.splitlines()[0]) == (1, "process.yaml:22:17: error: 'amount': '74.000,00' looks like an amount with a decimal comma; write it like 74000.50")
+
+
 def test_generated_false_keeps_only_the_hand_written_scenarios(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
     text = VALID + HAPPY_EARS.replace("practice:\n", "practice:\n  generated: false\n").replace("verified_stage: won", "verified_stage: talking").replace("    next_milestones: []\n", "")
     path = write_file("process.yaml", text)
@@ -106,7 +121,7 @@ practice:
         "process.yaml:18:14: error: 'story' must not be empty",
         "process.yaml:20:9: error: unknown key 'claimed' in the deal of practice scenario 1; did you mean 'claimed_stage'?",
         "process.yaml:21:16: error: 'as_of': write the date as YYYY-MM-DD, e.g. 2027-03-01",
-        "process.yaml:22:17: error: 'amount' must be at least 0, got -5",
+        "process.yaml:22:17: error: 'amount': -5 is negative; an amount must be zero or more",
         "process.yaml:23:21: error: 'milestones' must be a mapping of milestone ids to answers (met, evidence, date), got a list",
         "process.yaml:24:15: error: each stated answer must be a mapping of keys (verified_stage, next_milestones, …), got text",
         "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'",

@@ -99,3 +99,24 @@ def test_no_scenarios_at_all_says_why() -> None:
     markdown = practice_markdown(loaded)
     assert "There are no practice deals: `generated: false`" in markdown
     assert "<form" not in markdown and "<script" not in markdown
+
+
+def test_the_last_gate_with_one_milestone_still_offers_a_choice_of_next_steps() -> None:
+    # Before the last stage there is no following stage to borrow distractors from: the earlier stage's outcomes serve.
+    def stage(id_: str, probability: int, milestone: str | None) -> dict[str, object]:
+        milestones = [{"id": milestone, "question": f"{milestone}?", "customer_action": f"The customer does {milestone}.",
+                       "evidence": "The customer's email."}] if milestone else []
+        return {"id": id_, "name": id_.title(), "probability": probability, "milestones": milestones}
+
+    process = Process.model_validate({"name": "Three", "stages": [stage("talking", 10, "replied"), stage("signing", 50, "signed"),
+                                                                  stage("won", 100, None)]})
+    markdown = practice_markdown(LoadedProcess(process, "three.yaml", "0" * 64))
+    for question in re.findall(r'<form class="playbook-practice-question" id="q-[a-z0-9-]+-next".*?</form>', markdown, re.S):
+        assert question.count('type="checkbox"') >= 2, question
+
+
+def test_a_wrong_next_step_is_answered_in_one_sentence(default_process: LoadedProcess) -> None:
+    # The script writes "Not quite: the answer is " + data-answer: the customer's action continues the sentence.
+    answers = re.findall(r'id="q-[a-z0-9-]+-next" data-correct="[^"]*" data-answer="([^"]*)"', practice_markdown(default_process))
+    assert answers and all(answer[0].islower() for answer in answers), answers
+    assert "the prospect accepts a meeting invitation with the people who own the problem" in answers

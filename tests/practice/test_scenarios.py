@@ -132,3 +132,11 @@ def test_changing_a_milestone_changes_the_affected_scenarios_and_their_answers(t
     assert any(before.get(i) != after[i] for i in mentions)
     unaffected = [i for i in before if i in after and "budget-confirmed" not in json.dumps(before[i])]
     assert unaffected and all(before[i] == after[i] for i in unaffected)
+
+
+def test_a_rep_activity_written_without_a_full_stop_is_quoted_as_a_sentence(tmp_path: Path) -> None:
+    # Enablement often lists activities as fragments ("Call the prospect"); the story still reads as sentences.
+    path = tmp_path / "process.yaml"
+    path.write_text(VALID.replace("    probability: 60\n", "    probability: 60\n    rep_activities: [Call the prospect]\n"), encoding="utf-8")
+    rep = next(s for s in practice_scenarios(load_process(path).process) if Kind.REP_ACTIVITY in s.scenario.kinds)
+    assert rep.scenario.story.endswith("The rep's latest note says: \u201cCall the prospect.\u201d The rep counts that as progress.")

@@ -1,0 +1,232 @@
+"""The deal records API: list and create deals, read one with its verdict and history, add a check.
+
+Every route needs a token (Authorization: Bearer) or a signed-in session; a deal the
+caller may not see is 404, exactly like a deal that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from flask import Response, request
+
+from assess_app.api import bp
+from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.current import current_process
+from assess_app.deals.verdicts import deal_verdict
+from assess_app.errors import api_errors
+from assess_app.records import records
+from assess_app.signed_in import current_user, signed_in_user
+from deal_records.models import Check, Deal, User
+from deal_records.records import (
+    RecordError,
+    create_deal,
+    deal_checks,
+    deal_page,
+    find_deal,
+    may_check,
+    parse_new_deal,
+    record_check,
+)
+from sales_process.deal import parse_deal, parse_iso_date
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidInput
+from sales_process.report import assessment_json
+
+P = ParamSpec("P")
+R = TypeVar("R")
+ApiAnswer = Response | tuple[Response, int]
+MAX_PER_PAGE = 500
+log = logging.getLogger("assess_app")
+
+
+def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
+    """401 with the errors body unless a valid token or session comes with the request."""
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
+        if current_user() is None:
+            response, status = api_errors(401, [{"loc": "", "message": "sign in, or send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`)"}])
+            response.headers["WWW-Authenticate"] = 'Bearer realm="playbook"'
+            return response, status
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _json(data: object, status: int = 200) -> Response:
+    return Response(dump_json(data), status=status, mimetype="application/json")
+
+
+def _body() -> tuple[object, ApiAnswer | None]:
+    if not request.is_json:
+        got = request.mimetype or "no Content-Type"
+        return None, api_errors(415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}])
+    try:
+        return read_json(request.get_data(cache=False)), None
+    except BadBody as bad:
+        return None, api_errors(400, [{"loc": "", "message": bad.message}])
+
+
+def _invalid(invalid: InvalidInput) -> ApiAnswer:
+    return api_errors(400, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
+
+
+def _not_found() -> ApiAnswer:
+    return api_errors(404, [{"loc": "", "message": "Not Found: there is no deal with this id that you may see."}])
+
+
+def _time(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def deal_json(deal: Deal) -> dict[str, Any]:
+    """A deal's own fields."""
+    return {
+        "id": deal.id, "name": deal.name, "crm_id": deal.crm_id, "owner": deal.owner.email,
+        "amount": deal.amount, "claimed_stage": deal.claimed_stage,
+        "created_at": _time(deal.created_at), "last_checked_at": _time(deal.last_checked_at),
+    }
+
+
+def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
+    """One check of the history."""
+    return {
+        "id": check.id, "checked_at": _time(check.checked_at),
+        "checked_by": checked_by.email if checked_by else None, "source": check.source,
+        "process_version": check.process_version, "process_sha256": check.process_sha256,
+        "claimed_stage": check.claimed_stage, "amount": check.amount,
+        "verified_stage": check.verified_stage, "milestones": check.answers,
+    }
+
+
+def _verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> dict[str, Any]:
+    return assessment_json(loaded, deal_verdict(loaded, deal, as_of).assessment)
+
+
+@bp.get("/deals")
+@api_login_required
+def list_deals() -> ApiAnswer:
+    """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
+    user = signed_in_user()
+    loaded = current_process()
+    try:
+        page = int(request.args.get("page", "1"))
+        per_page = int(request.args.get("per_page", "50"))
+    except ValueError:
+        return api_errors(400, [{"loc": "page", "message": "page and per_page must be whole numbers"}])
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        return api_errors(400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}])
+    stage = request.args.get("stage") or None
+    if stage is not None and loaded.process.stage_index(stage) is None:
+        stages = ", ".join(s.id for s in loaded.process.stages)
+        return api_errors(400, [{"loc": "stage", "message": f"unknown stage {stage!r} (stages: {stages})"}])
+    owner = request.args.get("owner") or None
+    if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
+        return _json({"deals": [], "page": page, "per_page": per_page, "total": 0})
+    today = dt.date.today()
+    with records().reading() as db:
+        found = deal_page(db, user, page, per_page, owner, stage)
+        deals = [{**deal_json(deal), "verdict": _summary(loaded, deal, today)} for deal in found.deals]
+    return _json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
+
+
+def _summary(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]:
+    full = _verdict(loaded, deal, today)
+    return {key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")}
+
+
+@bp.post("/deals")
+@api_login_required
+def create() -> ApiAnswer:
+    """Create a deal {name, crm_id?, amount?, claimed_stage?, owner?}: 201 with the deal."""
+    user = signed_in_user()
+    loaded = current_process()
+    data, refused = _body()
+    if refused is not None:
+        return refused
+    try:
+        new = parse_new_deal(data, loaded)
+        with records().writing() as db:
+            caller = db.get(User, user.id)
+            assert caller is not None
+            deal = create_deal(db, caller, new)
+            body = deal_json(deal)
+    except InvalidInput as invalid:
+        return _invalid(invalid)
+    except RecordError as error:
+        return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+    log.info("deal %s created by user %s through the API", deal.id, user.id)
+    response = _json(body, 201)
+    response.headers["Location"] = f"/api/deals/{deal.id}"
+    return response
+
+
+def _as_of(text: str | None) -> dt.date:
+    """?as_of=: a YYYY-MM-DD date exactly as documented (no spaces around it); left out, today."""
+    if text is None:
+        return dt.date.today()
+    if text != text.strip():
+        raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
+    return parse_iso_date(text)
+
+
+def _refusal_status(error: RecordError, is_manager: bool) -> int:
+    """403 for a rep naming another owner, 409 for a CRM id already saved, else 400."""
+    if error.loc == "owner" and not is_manager:
+        return 403
+    return 409 if error.loc == "crm_id" else 400
+
+
+@bp.get("/deals/<int:deal_id>")
+@api_login_required
+def show(deal_id: int) -> ApiAnswer:
+    """The deal, its verdict (as of today or ?as_of=) and its checks, oldest first."""
+    user = signed_in_user()
+    loaded = current_process()
+    try:
+        as_of = _as_of(request.args.get("as_of"))
+    except ValueError as error:
+        return api_errors(400, [{"loc": "as_of", "message": f"as_of: {error}"}])
+    with records().reading() as db:
+        deal = find_deal(db, user, deal_id)
+        if deal is None:
+            return _not_found()
+        checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
+        body = {**deal_json(deal), "verdict": _verdict(loaded, deal, as_of), "checks": checks}
+    return _json(body)
+
+
+@bp.post("/deals/<int:deal_id>/checks")
+@api_login_required
+def add_check(deal_id: int) -> ApiAnswer:
+    """Record a check with the body of POST /api/assess: 201 with the check and the verdict."""
+    user = signed_in_user()
+    loaded = current_process()
+    with records().reading() as db:
+        deal = find_deal(db, user, deal_id)
+    if deal is None:
+        return _not_found()
+    if not may_check(user, deal):
+        return api_errors(403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}])
+    data, refused = _body()
+    if refused is not None:
+        return refused
+    try:
+        given = parse_deal(data, loaded.process)
+    except InvalidInput as invalid:
+        return _invalid(invalid)
+    with records().writing() as db:
+        stored = db.get(Deal, deal_id)
+        caller = db.get(User, user.id)
+        assert stored is not None
+        check = record_check(db, stored, loaded, given, "api", caller)
+        body = {"check": check_json(check, caller), "verdict": _verdict(loaded, stored, dt.date.today())}
+    log.info("check %s of deal %s saved by user %s through the API", check.id, deal_id, user.id)
+    response = _json(body, 201)
+    response.headers["Location"] = f"/api/deals/{deal_id}"
+    return response

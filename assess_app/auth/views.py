@@ -1,0 +1,60 @@
+"""Routes of sign-in and sign-out."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import redirect, render_template, request
+from werkzeug.wrappers import Response as BaseResponse
+
+from assess_app.auth import bp
+from assess_app.records import records
+from assess_app.signed_in import current_user, end_session, safe_next, start_session
+from deal_records.people import FAILURE_WINDOW, MAX_FAILURES, sign_in
+
+TOO_MANY = 429
+UNAUTHORIZED = 401
+MAX_FIELD = 1000
+log = logging.getLogger("assess_app")
+WRONG = "The email or the password is wrong."
+LOCKED = (f"Too many failed sign-ins for this account: after {MAX_FAILURES} within "
+          f"{FAILURE_WINDOW.seconds // 60} minutes, signing in is paused for 15 minutes. Try again later.")
+
+
+def _page(status: int = 200, error: str | None = None, email: str = "") -> tuple[str, int]:
+    return render_template("auth/login.html", error=error, email=email, next=safe_next(request.values.get("next"))), status
+
+
+@bp.get("/login")
+def login_form() -> tuple[str, int] | BaseResponse:
+    """The sign-in form (a signed-in user goes straight on)."""
+    if current_user() is not None:
+        return redirect(safe_next(request.args.get("next")))
+    return _page()
+
+
+@bp.post("/login")
+def login() -> tuple[str, int] | BaseResponse:
+    """Check the email and password; the answer never says whether the account exists."""
+    email = request.form.get("email", "")[:MAX_FIELD].strip()
+    password = request.form.get("password", "")[:MAX_FIELD]
+    if not email or not password:
+        return _page(400, "Enter your email and your password.", email)
+    with records().writing() as db:
+        outcome = sign_in(db, email, password)
+    if outcome.locked:
+        log.warning("sign-in refused: too many failures for one account")
+        return _page(TOO_MANY, LOCKED, email)
+    if outcome.user is None:
+        log.info("sign-in failed")
+        return _page(UNAUTHORIZED, WRONG, email)
+    start_session(outcome.user)
+    log.info("signed in: user %s", outcome.user.id)
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+@bp.post("/logout")
+def logout() -> BaseResponse:
+    """Sign out (POST only, with the CSRF token: a link cannot sign anyone out)."""
+    end_session()
+    return redirect("/login", 303)

@@ -1,0 +1,9 @@
+"""Saved deals: the list (/deals), a new deal, a deal's verdict, check form and timeline."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("deals", __name__, template_folder="templates")
+
+from assess_app.deals import views  # noqa: E402,F401  (registers the routes on bp)

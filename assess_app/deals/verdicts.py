@@ -1,0 +1,95 @@
+"""What the deal pages show: a deal's verdict today, its warnings, and its timeline of checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale
+from deal_records.models import Check, Deal
+from sales_process.engine import Assessment, Status
+from sales_process.loader import LoadedProcess
+
+WARN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A saved deal re-assessed on a date, with what is about to expire or has."""
+
+    assessment: Assessment
+    saved: SavedAnswers
+    expiring: list[tuple[str, dt.date]]
+    stale: list[str]
+
+
+def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
+    """The deal's latest answers assessed as of `as_of` (a deal never checked has none)."""
+    stored = deal.latest_check.answers if deal.latest_check is not None else {}
+    saved = read_answers(stored, loaded.process)
+    assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
+    return Verdict(assessment, saved, expiring(assessment, WARN_DAYS), stale(assessment))
+
+
+def warning_text(verdict: Verdict) -> str | None:
+    """One line for the deals list: evidence gone stale, or going stale within WARN_DAYS."""
+    parts = [f"{milestone_id} is stale" for milestone_id in verdict.stale]
+    parts += [f"{milestone_id} expires on {day.isoformat()}" for milestone_id, day in verdict.expiring]
+    return "; ".join(parts) or None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One check in the timeline and what changed since the one before."""
+
+    check: Check
+    assessment: Assessment
+    gained: list[str]
+    lost: list[str]
+    went_stale: list[str]
+    gone: list[str]
+
+
+def _statuses(assessment: Assessment) -> dict[str, Status]:
+    return {result.milestone.id: result.status for result in assessment.milestones}
+
+
+def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[TimelineEntry]:
+    """Each check assessed on its own day (under the process served now), compared with the previous one."""
+    entries: list[TimelineEntry] = []
+    before: dict[str, Status] = {}
+    for check in checks:
+        saved = read_answers(check.answers, loaded.process)
+        assessment = assess_saved(loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date())
+        now = _statuses(assessment)
+        was_verified = {key for key, status in before.items() if status is Status.VERIFIED}
+        entries.append(TimelineEntry(
+            check, assessment,
+            gained=[key for key, status in now.items() if status is Status.VERIFIED and key not in was_verified],
+            lost=[key for key in was_verified if now.get(key) not in (Status.VERIFIED, Status.STALE)],
+            went_stale=[key for key in was_verified if now.get(key) is Status.STALE],
+            gone=sorted(saved.gone),
+        ))
+        before = now
+    return entries
+
+
+def prefill(deal: Deal) -> MultiDict[str, str]:
+    """The check form filled with the deal's latest answers, CRM stage and amount."""
+    pairs: list[tuple[str, str]] = []
+    if deal.amount is not None:
+        pairs.append(("amount", str(int(deal.amount)) if deal.amount.is_integer() else str(deal.amount)))
+    if deal.claimed_stage:
+        pairs.append(("claimed_stage", deal.claimed_stage))
+    stored = deal.latest_check.answers if deal.latest_check is not None else {}
+    for milestone_id, item in stored.items():
+        if not isinstance(item, dict):
+            continue
+        if item.get("met"):
+            pairs.append((f"{milestone_id}.met", "yes"))
+        for key in ("evidence", "date"):
+            if isinstance(item.get(key), str):
+                pairs.append((f"{milestone_id}.{key}", item[key]))
+    return MultiDict(pairs)

@@ -1,0 +1,180 @@
+"""Routes of the saved deals: list, create, show with the check form and timeline, record a check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from flask import abort, redirect, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.wrappers import Response as BaseResponse
+
+from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
+from assess_app.check.result import fragments, money, playbook_link, weighted
+from assess_app.current import current_process
+from assess_app.deals import bp
+from assess_app.deals.verdicts import deal_verdict, prefill, timeline, warning_text
+from assess_app.records import is_unavailable, records, unavailable_reason
+from assess_app.signed_in import login_required, signed_in_user
+from deal_records.models import Deal, User
+from deal_records.records import (
+    NewDeal,
+    RecordError,
+    create_deal,
+    deal_checks,
+    deal_page,
+    find_deal,
+    may_check,
+    parse_new_deal,
+    record_check,
+)
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidInput
+from sales_process.report import gap_sentence
+
+PER_PAGE = 50
+UNPROCESSABLE = 422
+UNAVAILABLE = 503
+log = logging.getLogger("assess_app")
+
+
+def _page_number(text: str | None) -> int:
+    try:
+        return max(1, min(int(text or 1), 1_000_000))
+    except ValueError:
+        return 1
+
+
+@bp.get("/deals")
+@login_required
+def list_deals() -> str:
+    """My deals; a manager's: everyone's, filtered by owner and CRM stage."""
+    user = signed_in_user()
+    loaded = current_process()
+    owner = request.args.get("owner", "").strip() if user.is_manager else ""
+    stage = request.args.get("stage", "").strip()
+    today = dt.date.today()
+    with records().reading() as db:
+        page = deal_page(db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None)
+        owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
+    rows = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
+    return render_template(
+        "deals/list.html", page=page, rows=rows, owners=owners, owner=owner, stage=stage, today=today,
+        process=loaded.process, money=money, weighted=weighted, warning_text=warning_text, user=user,
+    )
+
+
+def _new_form(loaded: LoadedProcess, user: User, values: dict[str, str], errors: dict[str, list[str]],
+              status: int = 200) -> tuple[str, int]:
+    owners: list[User] = []
+    if user.is_manager:
+        with records().reading() as db:
+            owners = list(db.scalars(select(User).where(User.active).order_by(User.email)))
+    page = render_template("deals/new.html", process=loaded.process, values=values, errors=errors, owners=owners, user=user)
+    return page, status
+
+
+@bp.get("/deals/new")
+@login_required
+def new_deal_form() -> tuple[str, int]:
+    """The form for a new deal."""
+    return _new_form(current_process(), signed_in_user(), {}, {})
+
+
+def _new_deal_data(form: Any) -> dict[str, Any]:
+    # The amount stays text: the deal vocabulary reads it as every entry point does ("$120,000").
+    data: dict[str, Any] = {key: form.get(key, "").strip() for key in ("name", "crm_id", "amount", "claimed_stage", "owner")}
+    return {key: value for key, value in data.items() if value != ""}
+
+
+@bp.post("/deals/new")
+@login_required
+def create() -> tuple[str, int] | BaseResponse:
+    """Create the deal and open it to record its first check."""
+    user = signed_in_user()
+    loaded = current_process()
+    values = {key: request.form.get(key, "") for key in ("name", "crm_id", "amount", "claimed_stage", "owner")}
+    try:
+        new: NewDeal = parse_new_deal(_new_deal_data(request.form), loaded)
+        with records().writing() as db:
+            caller = db.get(User, user.id)
+            assert caller is not None
+            deal = create_deal(db, caller, new)
+    except InvalidInput as invalid:
+        errors: dict[str, list[str]] = {}
+        for problem in invalid.problems:
+            errors.setdefault(problem.loc_text() or "name", []).append(problem.message)
+        return _new_form(loaded, user, values, errors, UNPROCESSABLE)
+    except RecordError as error:
+        return _new_form(loaded, user, values, {error.loc: [error.message]}, UNPROCESSABLE)
+    except SQLAlchemyError as error:
+        if not is_unavailable(error):
+            raise
+        log.error("database unavailable, deal not created: %s", unavailable_reason(error))
+        return _new_form(loaded, user, values, {"": ["The deal was not saved: the database is not available right now. "
+                                                      "Your entries are kept below; try again in a moment."]}, UNAVAILABLE)
+    log.info("deal %s created by user %s", deal.id, user.id)
+    return redirect(f"/deals/{deal.id}", 303)
+
+
+def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any], form: FlaskForm,
+               general: list[str], status: int = 200, save_error: str | None = None) -> tuple[str, int]:
+    today = dt.date.today()
+    verdict = deal_verdict(loaded, deal, today)
+    page = render_template(
+        "deals/show.html", deal=deal, verdict=verdict, assessment=verdict.assessment, gap=gap_sentence(verdict.assessment),
+        weighted=weighted(verdict.assessment), entries=list(reversed(timeline(loaded, deal, checks))), form=form,
+        general_errors=general, unknown=unknown_keys(form, request.form) if request.method == "POST" else [],
+        process=loaded.process, next_links=fragments(loaded).next, money=money, playbook_link=playbook_link,
+        can_check=may_check(user, deal), save_error=save_error, today=today, user=user,
+    )
+    return page, status
+
+
+def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any]]:
+    with records().reading() as db:
+        deal = find_deal(db, user, deal_id)
+        if deal is None:
+            abort(404)
+        return deal, deal_checks(db, deal)
+
+
+@bp.get("/deals/<int:deal_id>")
+@login_required
+def show(deal_id: int) -> tuple[str, int]:
+    """The deal's verdict today, the form pre-filled with its latest answers, and its timeline."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks = _visible_deal(user, deal_id)
+    return _deal_page(loaded, user, deal, checks, make_form(loaded, prefill(deal)), [])
+
+
+@bp.post("/deals/<int:deal_id>/checks")
+@login_required
+def check(deal_id: int) -> tuple[str, int] | BaseResponse:
+    """Record a check of the deal; on any problem the page comes back with the answers as typed."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks = _visible_deal(user, deal_id)
+    if not may_check(user, deal):
+        abort(403, "Only the deal's owner records its checks; a manager reads them.")
+    form = make_form(loaded, request.form)
+    given, general = validated_deal(form, loaded.process)
+    if mark_repeated(form, request.form) or given is None:
+        return _deal_page(loaded, user, deal, checks, form, general, UNPROCESSABLE)
+    try:
+        with records().writing() as db:
+            stored = db.get(Deal, deal.id)
+            assert stored is not None
+            saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
+    except SQLAlchemyError as error:
+        if not is_unavailable(error):
+            raise
+        log.error("database unavailable, check of deal %s not saved: %s", deal.id, unavailable_reason(error))
+        message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
+        return _deal_page(loaded, user, deal, checks, form, [], UNAVAILABLE, save_error=message)
+    log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
+    return redirect(f"/deals/{deal.id}?saved={saved.id}#timeline", 303)

@@ -1,0 +1,71 @@
+"""Route of the team pipeline: the saved deals' verdicts fed to the audit's totals and report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+
+from flask import Response, abort, make_response, request
+from sqlalchemy import func, select
+
+from assess_app.current import current_process
+from assess_app.pipeline import bp
+from assess_app.records import Records, records
+from assess_app.security import content_security_policy
+from assess_app.signed_in import login_required, signed_in_user
+from deal_records.models import Check, Deal
+from deal_records.pipeline import saved_verdicts
+from pipeline_audit.audit import AuditResult
+from pipeline_audit.report_html import render_report
+from pipeline_audit.totals import Totals
+from pipeline_audit.verdicts import VerdictTotals
+from sales_process.deal import parse_iso_date
+from sales_process.loader import LoadedProcess
+
+# The report is one self-contained page: its styles are inline.
+REPORT_POLICY = content_security_policy(inline_styles=True)
+_cache_lock = threading.Lock()
+_cache: dict[tuple[object, ...], Totals] = {}
+
+
+def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None) -> Totals:
+    """The totals of every saved deal as of a date (remembered until a deal or check is added)."""
+    with store.reading() as db:
+        version = db.execute(select(
+            select(func.max(Check.id)).scalar_subquery(), select(func.max(Deal.id)).scalar_subquery(),
+            select(func.count(Deal.id)).scalar_subquery(),
+        )).one()
+        key = (store.url, loaded.sha256, as_of, owner, *version)
+        with _cache_lock:
+            cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        feeder = VerdictTotals(loaded.process, as_of)
+        for verdict in saved_verdicts(db, loaded, as_of, store.memo, owner):
+            feeder.add(verdict.deal_id, verdict.owner, verdict.name, verdict.claimed_stage, verdict.amount,
+                       verdict.verified_index, verdict.blocking)
+    with _cache_lock:
+        _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
+        _cache[key] = feeder.totals
+    return feeder.totals
+
+
+@bp.get("/pipeline")
+@login_required
+def pipeline() -> Response:
+    """The team's verified forecast (managers only), as of today or ?as_of=YYYY-MM-DD."""
+    user = signed_in_user()
+    if not user.is_manager:
+        abort(403, "The team pipeline is for managers; your deals are on /deals.")
+    try:
+        as_of = parse_iso_date(request.args["as_of"]) if request.args.get("as_of") else dt.date.today()
+    except ValueError as error:
+        abort(400, f"as_of: {error}")
+    loaded = current_process()
+    totals = pipeline_totals(records(), loaded, as_of)
+    result = AuditResult(totals, Path("saved deals"), as_of)
+    page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
+    response = make_response(page)
+    response.headers["Content-Security-Policy"] = REPORT_POLICY
+    return response

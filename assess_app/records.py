@@ -1,0 +1,102 @@
+"""The app's deal records: the database opened at start, sessions per request, 503 when it is down."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess_app.config import EXIT_INVALID_PROCESS
+from deal_records.database import (
+    BUSY_TIMEOUT_MS,
+    BadDatabaseUrl,
+    is_sqlite,
+    make_engine,
+    reading,
+    safe_url,
+    session_factory,
+    writing,
+)
+from deal_records.pipeline import VerdictMemo
+from deal_records.schema import SchemaBehind, require_current, upgrade
+
+RECORDS_KEY = "deal_records"
+log = logging.getLogger("assess_app")
+
+
+@dataclass
+class Records:
+    """The database of one app: its engine, sessions and the memo of re-assessed verdicts."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    memo: VerdictMemo = field(default_factory=VerdictMemo)
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session to read with."""
+        with reading(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose changes are committed together, or not at all."""
+        with writing(self.sessions) as session:
+            yield session
+
+
+def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
+    """Open the database; SQLite is created and migrated here, PostgreSQL must be migrated already.
+
+    Raises BadDatabaseUrl, SchemaBehind, or SQLAlchemyError when it cannot be reached.
+    """
+    engine = make_engine(url, busy_timeout_ms)
+    try:
+        if is_sqlite(engine):
+            upgrade(engine)
+        else:
+            require_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    # gunicorn forks the workers after this: they must not share the connections opened here.
+    engine.dispose()
+    return Records(url, engine, session_factory(engine))
+
+
+def init_records(app: Flask) -> None:
+    """Open the app's database at start, or explain why it cannot start and exit."""
+    url = app.config["DATABASE_URL"]
+    try:
+        app.extensions[RECORDS_KEY] = open_records(url, app.config.get("DATABASE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
+    except (BadDatabaseUrl, SchemaBehind) as error:
+        print(f"assess_app: cannot start: {error}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID_PROCESS) from None
+    except SQLAlchemyError as error:
+        print(f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {unavailable_reason(error)}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID_PROCESS) from None
+
+
+def records() -> Records:
+    """The current app's records."""
+    found: Records = current_app.extensions[RECORDS_KEY]
+    return found
+
+
+def unavailable_reason(error: SQLAlchemyError) -> str:
+    """One line saying what the driver reported (no SQL, no parameters)."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether the database could not be reached or was locked (as opposed to a bug)."""
+    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)

@@ -1,0 +1,116 @@
+"""Saved answers: stored as the API's JSON, read back against whichever process is served now.
+
+An answer to a milestone the process no longer has is kept in the record, shown as
+"no longer in the process" and left out of the verdict; a new milestone is unanswered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sales_process.deal import Answer, Deal
+from sales_process.engine import Assessment, Status, assess
+from sales_process.model import Process
+
+
+def answers_json(answers: Mapping[str, Answer]) -> dict[str, object]:
+    """The answers as stored (the `milestones` object of the API's body)."""
+    stored: dict[str, object] = {}
+    for milestone_id, answer in answers.items():
+        item: dict[str, object] = {"met": answer.met}
+        if answer.evidence is not None:
+            item["evidence"] = answer.evidence
+        if answer.date is not None:
+            item["date"] = answer.date.isoformat()
+        stored[milestone_id] = item
+    return stored
+
+
+@dataclass(frozen=True)
+class SavedAnswers:
+    """Stored answers read against a process: those it asks, and those it no longer does."""
+
+    answers: dict[str, Answer]
+    gone: dict[str, Answer]
+
+
+def _answer(item: object) -> Answer:
+    if isinstance(item, bool):
+        return Answer(met=item)
+    data = item if isinstance(item, Mapping) else {}
+    date = data.get("date")
+    evidence = data.get("evidence")
+    return Answer(
+        met=bool(data.get("met")),
+        evidence=evidence if isinstance(evidence, str) else None,
+        date=dt.date.fromisoformat(date) if isinstance(date, str) else None,
+    )
+
+
+def read_answers(stored: Mapping[str, object], process: Process) -> SavedAnswers:
+    """Split stored answers into the process's milestones and those it no longer has."""
+    known = {milestone.id for _, milestone in process.milestones()}
+    answers: dict[str, Answer] = {}
+    gone: dict[str, Answer] = {}
+    for milestone_id, item in stored.items():
+        (answers if milestone_id in known else gone)[milestone_id] = _answer(item)
+    return SavedAnswers(answers, gone)
+
+
+def verdict_window(process: Process, answers: Mapping[str, Answer], as_of: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """The as-of dates [from, until) over which every milestone's status stays what it is on `as_of`.
+
+    A status changes with the date only when a dated outcome stops being in the future
+    (on its date) or goes stale (the day after max_age_days): those days bound the window.
+    """
+    start: dt.date | None = None
+    end: dt.date | None = None
+    for _, milestone in process.milestones():
+        answer = answers.get(milestone.id)
+        if answer is None or not answer.met or answer.date is None:
+            continue
+        changes = [answer.date]
+        if milestone.max_age_days is not None:
+            changes.append(answer.date + dt.timedelta(days=milestone.max_age_days + 1))
+        for day in changes:
+            if day <= as_of:
+                start = day if start is None or day > start else start
+            elif end is None or day < end:
+                end = day
+    return start, end
+
+
+def blocking_text(assessment: Assessment) -> str:
+    """What holds the deal at its verified stage, as stored: "milestone-id:status ..." in order."""
+    return " ".join(f"{result.milestone.id}:{result.status.value}" for result in assessment.next)
+
+
+def read_blocking(text: str) -> tuple[tuple[str, str], ...]:
+    """The (milestone id, status) pairs of a stored blocking text."""
+    return tuple((pair[0], pair[2]) for pair in (item.partition(":") for item in text.split()))
+
+
+def expiring(assessment: Assessment, within_days: int) -> list[tuple[str, dt.date]]:
+    """Verified outcomes that go stale within `within_days` of the as-of date: (milestone id, last valid day)."""
+    soon: list[tuple[str, dt.date]] = []
+    for result in assessment.milestones:
+        max_age = result.milestone.max_age_days
+        if result.status is Status.VERIFIED and max_age is not None and result.answer and result.answer.date:
+            last_day = result.answer.date + dt.timedelta(days=max_age)
+            if (last_day - assessment.as_of).days <= within_days:
+                soon.append((result.milestone.id, last_day))
+    return sorted(soon, key=lambda item: item[1])
+
+
+def stale(assessment: Assessment) -> list[str]:
+    """Milestones whose outcome has gone stale."""
+    return [result.milestone.id for result in assessment.milestones if result.status is Status.STALE]
+
+
+def assess_saved(process: Process, name: str, claimed_stage: str | None, amount: float | None,
+                 saved: SavedAnswers, as_of: dt.date) -> Assessment:
+    """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset."""
+    claimed = claimed_stage if claimed_stage and process.stage_index(claimed_stage) is not None else None
+    return assess(process, Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers), as_of)

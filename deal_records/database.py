@@ -1,0 +1,110 @@
+"""Opening the database: the URL, SQLite's WAL mode and busy timeout, and write transactions.
+
+SQLite (the default, `playbook.db` in the working directory) suits one machine;
+PostgreSQL (`postgresql+psycopg://...`) lets several app servers share the records.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import Session, sessionmaker
+
+DATABASE_ENV = "PLAYBOOK_DATABASE_URL"
+DEFAULT_DATABASE = "sqlite:///playbook.db"
+BUSY_TIMEOUT_MS = 15_000
+_IMMEDIATE = "playbook_immediate"
+
+
+class BadDatabaseUrl(ValueError):
+    """The database URL cannot be used; the message says how to write one."""
+
+
+def database_url(given: str | None = None) -> str:
+    """The URL to use: `given`, else $PLAYBOOK_DATABASE_URL, else ./playbook.db."""
+    url = given or os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE
+    check_url(url)
+    return url
+
+
+def check_url(url: str) -> None:
+    """Refuse URLs the app does not support, with an example of one it does."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BadDatabaseUrl(
+            f"{url!r} is not a database URL; write sqlite:///playbook.db or postgresql+psycopg://user:password@host/dbname"
+        ) from None
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
+    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
+        raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): postgresql+psycopg://{url.split('://', 1)[-1]}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    """Whether the engine is SQLite (migrated automatically, never shared by servers)."""
+    return engine.dialect.name == "sqlite"
+
+
+def safe_url(url: str) -> str:
+    """The URL with its password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+    """An engine for the URL; SQLite connections get WAL mode, a busy timeout and foreign keys."""
+    check_url(url)
+    if make_url(url).get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: object) -> None:
+        # Let SQLAlchemy, not the driver, begin transactions, so writes can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # A write takes the lock when it starts: a deferred transaction that reads first and
+        # then writes cannot wait for the lock in WAL mode and would fail as "locked".
+        immediate = connection.get_execution_options().get(_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the engine; objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session whose transaction writes: committed at the end, rolled back on error."""
+    with sessions() as session:
+        session.connection(execution_options={_IMMEDIATE: True})
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that only reads."""
+    with sessions() as session:
+        yield session

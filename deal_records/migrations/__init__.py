@@ -1,0 +1,1 @@
+"""Alembic migrations of the deal records, shipped inside the package."""

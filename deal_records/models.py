@@ -1,0 +1,157 @@
+"""The tables: users and their API tokens, sign-in failures, deals and their checks.
+
+Checks are append-only: the app inserts them and never updates or deletes one. A deal
+points at its latest check (`latest_check_id`, kept in the same transaction as the
+insert) so the team pipeline reads one check per deal without scanning the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored without zone (SQLite has none) and always read back as UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        """Store UTC, naive."""
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
+        """Read back as an aware UTC time."""
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def utc_now() -> dt.datetime:
+    """The current time in UTC (the only clock the records use)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """The declarative base of every table."""
+
+
+class Role(enum.StrEnum):
+    """What a user may do: a rep checks their own deals; a manager sees every deal and the pipeline."""
+
+    REP = "rep"
+    MANAGER = "manager"
+
+
+class User(Base):
+    """A person who signs in; the email is stored lower-case and is unique."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    @property
+    def is_manager(self) -> bool:
+        """Whether the user sees every deal and the team pipeline."""
+        return self.role == Role.MANAGER
+
+    @property
+    def label(self) -> str:
+        """The name to show, else the email."""
+        return self.name or self.email
+
+
+class ApiToken(Base):
+    """An API token: only its sha256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(Base):
+    """A failed sign-in for an email (known or not), kept in the database so every worker sees it."""
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+
+class Deal(Base):
+    """A deal a rep owns; its CRM stage and amount are those of its latest check (or creation)."""
+
+    __tablename__ = "deals"
+    __table_args__ = (Index("ix_deals_owner_id_id", "owner_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    crm_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    amount: Mapped[float | None] = mapped_column()
+    claimed_stage: Mapped[str | None] = mapped_column(String(100), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Denormalized: the newest check, so a pipeline reads one check per deal.
+    latest_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", use_alter=True, name="fk_deals_latest_check_id"))
+    last_checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    latest_check: Mapped[Check | None] = relationship(foreign_keys=[latest_check_id], post_update=True)
+
+
+class Check(Base):
+    """One self-check of a deal: the answers, who gave them, under which process, and the verdict then.
+
+    `checked_by_id` is the user who saved it; a later feature may record a buyer instead
+    (`buyer_name`/`buyer_email`, with `source` "buyer"). The verdict columns are the
+    assessment on the day of the check, valid for as-of dates in [valid_from, valid_until)
+    under `process_sha256`: the pipeline reuses them instead of assessing again.
+    """
+
+    __tablename__ = "checks"
+    __table_args__ = (Index("ix_checks_deal_id_id", "deal_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    source: Mapped[str] = mapped_column(String(20))  # form, api, import (later: buyer)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    buyer_name: Mapped[str | None] = mapped_column(String(200))
+    buyer_email: Mapped[str | None] = mapped_column(String(254))
+    note: Mapped[str | None] = mapped_column(Text)
+    process_version: Mapped[str | None] = mapped_column(String(100))
+    process_sha256: Mapped[str] = mapped_column(String(64))
+    claimed_stage: Mapped[str | None] = mapped_column(String(100))
+    amount: Mapped[float | None] = mapped_column()
+    answers: Mapped[dict[str, object]] = mapped_column(JSON)
+    verified_stage: Mapped[str] = mapped_column(String(100))
+    verified_index: Mapped[int] = mapped_column(Integer)
+    # What holds the deal at its verified stage, "milestone-id:status milestone-id:status": plain text,
+    # so a pipeline of many deals reads it without decoding JSON (most deals share a few values).
+    blocking: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+
+    checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+

@@ -1,0 +1,209 @@
+"""Deals and their checks: create, find what a user may see, record a check, list a page.
+
+A rep sees only their own deals; a manager sees all of them. Anything a user may not
+see is reported as not found, never as forbidden, so ids reveal nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from deal_records.answers import answers_json, blocking_text, verdict_window
+from deal_records.models import Check, Deal, Role, User, utc_now
+from deal_records.people import find_user, normal_email
+from sales_process.deal import Deal as DealInput
+from sales_process.deal import parse_deal
+from sales_process.engine import assess
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidInput, Problem
+from sales_process.wording import kind_of
+
+MAX_NAME = 200
+NEW_DEAL_KEYS = ("name", "crm_id", "amount", "claimed_stage", "owner")
+
+
+@dataclass(frozen=True)
+class NewDeal:
+    """A validated request to create a deal."""
+
+    name: str
+    crm_id: str | None
+    amount: float | None
+    claimed_stage: str | None
+    owner: str | None  # an email; None: the caller
+
+
+def _text(data: Mapping[str, object], key: str, problems: list[Problem], required: bool = False) -> str | None:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.append(Problem((key,), f"'{key}' is required: name the deal"))
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
+        return None
+    if len(value.strip()) > MAX_NAME:
+        problems.append(Problem((key,), f"'{key}' is {len(value.strip())} characters long; at most {MAX_NAME}"))
+        return None
+    return value.strip()
+
+
+def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
+    """Validate a new deal ({name, crm_id?, amount?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(NEW_DEAL_KEYS)}; got {kind_of(data)}")])
+    problems = [
+        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(NEW_DEAL_KEYS)})", at_key=True)
+        for key in data if key not in NEW_DEAL_KEYS
+    ]
+    name = _text(data, "name", problems, required=True)
+    crm_id = _text(data, "crm_id", problems)
+    owner = _text(data, "owner", problems)
+    amount: float | None = None
+    claimed: str | None = None
+    try:
+        parsed = parse_deal({key: data[key] for key in ("amount", "claimed_stage") if key in data}, process.process)
+        amount, claimed = parsed.amount, parsed.claimed_stage
+    except InvalidInput as invalid:
+        problems += invalid.problems
+    if problems:
+        raise InvalidInput(problems)
+    assert name is not None
+    return NewDeal(name, crm_id, amount, claimed, owner)
+
+
+class RecordError(ValueError):
+    """A request about deals that cannot be done; `loc` names the field at fault."""
+
+    def __init__(self, loc: str, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
+def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
+    """Create a deal: a rep for themselves, a manager for any active user."""
+    owner = caller
+    if new.owner is not None and normal_email(new.owner) != caller.email:
+        if not caller.is_manager:
+            raise RecordError("owner", "a rep creates deals they own; leave 'owner' out or give your own email")
+        found = find_user(session, new.owner)
+        if found is None or not found.active:
+            raise RecordError("owner", f"no active user {normal_email(new.owner)!r}; a deal's owner must be able to sign in")
+        owner = found
+    if new.crm_id is not None and session.scalar(select(Deal.id).where(Deal.crm_id == new.crm_id)) is not None:
+        raise RecordError("crm_id", f"a deal with crm_id {new.crm_id!r} exists already; check that one instead")
+    deal = Deal(owner_id=owner.id, owner=owner, name=new.name, crm_id=new.crm_id, amount=new.amount,
+                claimed_stage=new.claimed_stage, created_by_id=caller.id)
+    session.add(deal)
+    session.flush()
+    return deal
+
+
+def visible(query: Select[Deal], user: User) -> Select[Deal]:
+    """Restrict a query of deals to those the user may see."""
+    return query if user.role == Role.MANAGER else query.where(Deal.owner_id == user.id)
+
+
+# The largest id a database integer holds (SQLite and PostgreSQL's BIGINT): any other number names no deal.
+MAX_DEAL_ID = 2**63 - 1
+
+
+def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
+    """The deal if the user may see it, else None (the caller answers 404 either way)."""
+    if not 0 < deal_id <= MAX_DEAL_ID:
+        return None  # the driver would refuse to send it: such a URL names no deal
+    query = visible(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).where(Deal.id == deal_id), user)
+    return session.scalar(query)
+
+
+def may_check(user: User, deal: Deal) -> bool:
+    """Only a deal's owner records checks: a manager reads, and never changes a rep's answers."""
+    return deal.owner_id == user.id
+
+
+@dataclass(frozen=True)
+class DealPage:
+    """One page of deals and how many there are in all."""
+
+    deals: list[Deal]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """How many pages there are (at least one)."""
+        return max(1, -(-self.total // self.per_page))
+
+
+def deal_page(session: Session, user: User, page: int = 1, per_page: int = 50,
+              owner: str | None = None, stage: str | None = None) -> DealPage:
+    """The user's deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first."""
+    query = visible(select(Deal), user)
+    if owner:
+        query = query.join(User, Deal.owner_id == User.id).where(User.email == normal_email(owner))
+    if stage:
+        query = query.where(Deal.claimed_stage == stage)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.options(joinedload(Deal.owner), joinedload(Deal.latest_check))
+        .order_by(Deal.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    )
+    return DealPage(list(rows), total, page, per_page)
+
+
+def deal_checks(session: Session, deal: Deal) -> list[Check]:
+    """The deal's history, oldest first."""
+    query = select(Check).options(joinedload(Check.checked_by)).where(Check.deal_id == deal.id).order_by(Check.id)
+    return list(session.scalars(query))
+
+
+def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: DealInput, source: str,
+                 checked_by: User | None, today: dt.date | None = None, note: str | None = None) -> Check:
+    """Append a check: the answers, who gave them, the process, and the verdict on the day.
+
+    A CRM stage or amount left out of the check keeps the deal's current one.
+    """
+    now = utc_now()
+    today = today or now.date()
+    answers = dataclasses.replace(
+        given,
+        name=deal.name,
+        claimed_stage=given.claimed_stage if given.claimed_stage is not None else deal.claimed_stage,
+        amount=given.amount if given.amount is not None else deal.amount,
+        as_of=None,
+    )
+    if answers.claimed_stage is not None and loaded.process.stage_index(answers.claimed_stage) is None:
+        answers = dataclasses.replace(answers, claimed_stage=None)  # the process dropped that stage
+    assessment = assess(loaded.process, answers, today)
+    valid_from, valid_until = verdict_window(loaded.process, answers.answers, today)
+    check = Check(
+        deal_id=deal.id, checked_at=now, source=source, checked_by_id=checked_by.id if checked_by else None,
+        note=note, process_version=loaded.process.version, process_sha256=loaded.sha256,
+        claimed_stage=answers.claimed_stage, amount=answers.amount, answers=answers_json(answers.answers),
+        verified_stage=assessment.verified_stage.id, verified_index=assessment.verified_index,
+        blocking=blocking_text(assessment), valid_from=valid_from, valid_until=valid_until,
+    )
+    session.add(check)
+    session.flush()
+    # Two checks of one deal saved at once: the deal points at the newer, whichever commits last.
+    session.execute(
+        update(Deal)
+        .where(Deal.id == deal.id, or_(Deal.latest_check_id.is_(None), Deal.latest_check_id < check.id))
+        .values(latest_check_id=check.id, last_checked_at=now, amount=answers.amount, claimed_stage=answers.claimed_stage)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(deal)
+    return check
+
+
+def count_checks(session: Session) -> int:
+    """How many checks are stored."""
+    return session.scalar(select(func.count(Check.id))) or 0

@@ -1,0 +1,57 @@
+"""The database schema's version: migrate with Alembic, or refuse a database that is behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+UPGRADE_COMMAND = "playbook db upgrade"
+
+
+class SchemaBehind(RuntimeError):
+    """The database is not at the newest schema; the message names the command to run."""
+
+
+def alembic_config() -> Config:
+    """Alembic's configuration, pointing at the migrations inside this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of the app."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "deal_records ships at least one migration"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None for an empty database)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Migrate the database to the newest schema; return the revisions before and after."""
+    before = current_revision(engine)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    return before, head_revision()
+
+
+def require_current(engine: Engine) -> None:
+    """Raise SchemaBehind unless the database is at the newest schema."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    where = "is empty" if current is None else f"is at schema {current}, this version needs {head}"
+    raise SchemaBehind(f"the database {where}; run `{UPGRADE_COMMAND}` (with the same PLAYBOOK_DATABASE_URL) first")

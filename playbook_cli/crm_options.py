@@ -1,0 +1,78 @@
+"""The options that say how to read a CRM export, shared by `playbook audit` and `playbook import`."""
+
+from __future__ import annotations
+
+import argparse
+
+from pipeline_audit.columns import check_ignored
+from playbook_cli.common import EXIT_USAGE, UserError
+from sales_process.crm import CrmMapping, Target, parse_target, resolve_mapping, split_assignment
+from sales_process.deal import stage_lookup
+from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
+
+
+def add_mapping_options(parser: argparse.ArgumentParser) -> None:
+    """Add --column, --stage-name, --ignore-column, --decimal-comma and --day-first/--month-first."""
+    parser.add_argument("--column", metavar="'CRM NAME=FIELD'", action="append", default=[],
+                        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner) "
+                        "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)")
+    parser.add_argument("--stage-name", metavar="'CRM STAGE=STAGE'", action="append", default=[],
+                        help="read a CRM stage name as a stage (id or name); overrides crm.stage_names (repeatable)")
+    parser.add_argument("--ignore-column", metavar="NAME", action="append", default=[],
+                        help="a CRM column to leave out of the audit (repeatable)")
+    parser.add_argument("--decimal-comma", action="store_true", default=None,
+                        help="amounts are written with a decimal comma: 74.000,00 or 74 000,00")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--day-first", dest="date_order", action="store_const", const=DateOrder.DAY_FIRST,
+                       help="read dates such as 03/04/2027 day first (3 April)")
+    order.add_argument("--month-first", dest="date_order", action="store_const", const=DateOrder.MONTH_FIRST,
+                       help="read dates such as 03/04/2027 month first (March 4), as Salesforce writes them in the US")
+
+
+def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> CrmMapping:
+    """The process's crm block with --column, --stage-name and the other options applied; UserError when one is wrong."""
+    problems: list[str] = []
+    columns: list[tuple[str, Target]] = []
+    for text in args.column:
+        try:
+            name, field = split_assignment(text, "Opportunity Name=deal")
+            columns.append((name, parse_target(field, loaded.process)))
+        except ValueError as error:
+            problems.append(f"--column {text!r}: {error}")
+    problems += _repeated(columns)
+    stages: list[tuple[str, str]] = []
+    lookup = stage_lookup(loaded.process)
+    for text in args.stage_name:
+        try:
+            name, stage = split_assignment(text, "Proposal/Price Quote=proposing")
+            stage_id = lookup.find(stage)
+            assert stage_id is not None  # split_assignment refuses a blank stage
+            taken = stage_name_taken(name, stage_id, [(own.id, own.name) for own in loaded.process.stages])
+            if taken:
+                raise ValueError(taken)
+            stages.append((name, stage_id))
+        except ValueError as error:
+            problems.append(f"--stage-name {text!r}: {error}")
+    if problems:
+        raise UserError(*problems, status=EXIT_USAGE)
+    mapping = resolve_mapping(loaded.process, columns, stages, args.ignore_column, args.decimal_comma, args.date_order)
+    misuse = check_ignored(args.ignore_column, mapping)
+    if misuse:
+        raise UserError(*misuse, status=EXIT_USAGE)
+    return mapping
+
+
+def _repeated(columns: list[tuple[str, Target]]) -> list[str]:
+    """A field given two columns, or a column given two fields, on one command line: say so, keep neither guessed."""
+    problems: list[str] = []
+    by_target: dict[Target, str] = {}
+    by_name: dict[str, Target] = {}
+    for name, target in columns:
+        if target in by_target:
+            problems.append(f"--column: {target} is mapped to both {by_target[target]!r} and {name!r}; keep one")
+        if name_key(name) in by_name and by_name[name_key(name)] != target:
+            problems.append(f"--column: {name!r} is mapped to both {by_name[name_key(name)]} and {target}; a column holds one field")
+        by_target.setdefault(target, name)
+        by_name.setdefault(name_key(name), target)
+    return problems

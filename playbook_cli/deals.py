@@ -1,0 +1,78 @@
+"""`playbook deals export`: the saved deals in the audit's CSV format (latest answers of each)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from typing import TextIO
+
+from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from playbook_cli.records import add_database_option, guarded, open_sessions
+
+EXAMPLE = """examples:
+  playbook deals export > pipeline.csv
+  playbook deals export --output pipeline.csv && playbook audit pipeline.csv
+
+the columns are those `playbook audit` and `playbook import` read: deal, stage (id),
+amount, owner (email), one column per milestone with .evidence and .date, and crm_id
+when any deal has one (`playbook audit` reads it as is)."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the deals command."""
+    parser = commands.add_parser("deals", help="export the saved deals as CSV", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="every saved deal with its latest answers, as CSV")
+    add_process_option(export)
+    add_database_option(export)
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    export.set_defaults(run=guarded(run_export))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the CSV."""
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return 1
+    if args.output:
+        with open(args.output, "w", encoding="utf-8", newline="") as out:
+            count = _export(args, loaded, out)
+        print(f"wrote {count} deal{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
+    else:
+        _export(args, loaded, sys.stdout)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    from deal_records.database import reading
+    from deal_records.models import Deal
+    from sales_process.loader import LoadedProcess
+    from sales_process.vocabulary import plain_cents, to_cents
+
+    assert isinstance(loaded, LoadedProcess)
+    milestones = [milestone.id for _, milestone in loaded.process.milestones()]
+    with reading(open_sessions(args.database)) as db:
+        deals = list(db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)))
+    with_crm = any(deal.crm_id for deal in deals)
+    writer = csv.writer(out)
+    header = ["deal", "stage", "amount", "owner", *(["crm_id"] if with_crm else [])]
+    for milestone_id in milestones:
+        header += [milestone_id, f"{milestone_id}.evidence", f"{milestone_id}.date"]
+    writer.writerow(header)
+    for deal in deals:
+        answers = deal.latest_check.answers if deal.latest_check else {}
+        row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount)), deal.owner.email]
+        if with_crm:
+            row.append(deal.crm_id or "")
+        for milestone_id in milestones:
+            item = answers.get(milestone_id)
+            if not isinstance(item, dict):
+                row += ["", "", ""]
+                continue
+            row += ["yes" if item.get("met") else "no", str(item.get("evidence") or ""), str(item.get("date") or "")]
+        writer.writerow(row)
+    return len(deals)

@@ -1,0 +1,113 @@
+"""The --database option and opening the deal records for the commands that use them."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import (
+    DATABASE_ENV,
+    DEFAULT_DATABASE,
+    BadDatabaseUrl,
+    database_url,
+    is_sqlite,
+    make_engine,
+    safe_url,
+    session_factory,
+)
+from deal_records.schema import SchemaBehind, require_current, upgrade
+from playbook_cli.common import UserError
+
+
+class CommandError(UserError):
+    """A user mistake of a deal-records command, reported by main's one error handler (exit 1)."""
+
+
+def add_database_option(parser: argparse.ArgumentParser) -> None:
+    """Add --database URL (default: $PLAYBOOK_DATABASE_URL, else ./playbook.db)."""
+    parser.add_argument(
+        "--database", metavar="URL", default=None,
+        help=f"the deal records (default: ${DATABASE_ENV}, else {DEFAULT_DATABASE}; "
+        "PostgreSQL: postgresql+psycopg://user:password@host/dbname)",
+    )
+
+
+def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
+    """The database of --database; SQLite is created and migrated, PostgreSQL must be up to date."""
+    engine: Engine | None = None
+    try:
+        engine = make_engine(database_url(given))
+        if is_sqlite(engine) and migrate_sqlite:
+            upgrade(engine)
+        elif not is_sqlite(engine):
+            require_current(engine)
+    except (BadDatabaseUrl, SchemaBehind) as error:
+        if engine is not None:
+            engine.dispose()
+        raise CommandError(str(error)) from None
+    except SQLAlchemyError as error:
+        if engine is not None:
+            engine.dispose()
+        raise CommandError(f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}") from None
+    return engine
+
+
+_opened: list[Engine] = []
+
+
+def open_sessions(given: str | None) -> sessionmaker[Session]:
+    """Sessions on the database of --database (closed when the command ends, see `guarded`)."""
+    engine = open_engine(given)
+    _opened.append(engine)
+    return session_factory(engine)
+
+
+def database_problem(error: SQLAlchemyError) -> str:
+    """What the driver said, in one line."""
+    original = getattr(error, "orig", None) or error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
+
+
+def read_password(stdin: TextIO | None = None, prompt: str = "Password: ") -> str:
+    """The new password: asked twice without echo on a terminal, else the first line of standard input."""
+    stream = stdin or sys.stdin
+    if stream.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("Again: ") != first:
+            raise CommandError("the two passwords differ; nothing was changed")
+        return first
+    line = stream.readline()
+    if not line:
+        raise CommandError("no password on standard input; type it, or pipe it: printf '%s\\n' \"$PASSWORD\" | playbook users ...")
+    return line.rstrip("\r\n")
+
+
+def environment_note() -> str:
+    """Where the default database is, for help texts."""
+    return os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE
+
+
+def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Run a records command: its people errors become user errors, and its databases are closed."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        from deal_records.people import PeopleError
+
+        try:
+            return run(args)
+        except PeopleError as error:
+            raise CommandError(str(error)) from None
+        finally:
+            while _opened:
+                _opened.pop().dispose()
+
+    return wrapped

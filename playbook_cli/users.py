@@ -1,0 +1,93 @@
+"""`playbook users`: add, list and disable the people who sign in, and set their passwords."""
+
+from __future__ import annotations
+
+import argparse
+
+from playbook_cli.common import EXIT_OK, HelpFormatter
+from playbook_cli.records import add_database_option, guarded, open_sessions, read_password
+
+EXAMPLE = """examples:
+  playbook users add ana@example.com --role rep --name "Ana Lopez"     asks for the password
+  printf '%s\\n' "$PASSWORD" | playbook users add lee@example.com --role manager
+  playbook users list
+  playbook users password ana@example.com                             a new password
+  playbook users disable ana@example.com                              no more sign-in or API
+
+roles: a rep sees and checks their own deals; a manager sees every deal and /pipeline,
+and does not change a rep's answers. Passwords: at least 8 characters, stored as scrypt hashes."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the users command."""
+    parser = commands.add_parser("users", help="manage who can sign in (reps and managers)", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="add a user; the password is read from standard input")
+    add.add_argument("email")
+    add.add_argument("--role", required=True, choices=("rep", "manager"), help="rep or manager")
+    add.add_argument("--name", help="the name shown on pages (default: the email)")
+    listing = actions.add_parser("list", help="every user with role and state")
+    disable = actions.add_parser("disable", help="stop a user from signing in and using tokens")
+    disable.add_argument("email")
+    password = actions.add_parser("password", help="set a new password (read from standard input)")
+    password.add_argument("email")
+    for action, run in ((add, run_add), (listing, run_list), (disable, run_disable), (password, run_password)):
+        add_database_option(action)
+        action.set_defaults(run=guarded(run))
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """Add a user."""
+    from deal_records.database import writing
+    from deal_records.people import add_user, check_password
+
+    sessions = open_sessions(args.database)
+    password = read_password()
+    check_password(password)
+    with writing(sessions) as db:
+        user = add_user(db, args.email, args.role, password, args.name)
+        print(f"added {user.email} ({user.role}{', ' + user.name if user.name else ''})")
+    return EXIT_OK
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List the users."""
+    from deal_records.database import reading
+    from deal_records.people import list_users
+
+    with reading(open_sessions(args.database)) as db:
+        users = list_users(db)
+    if not users:
+        print("no users yet; add one with: playbook users add EMAIL --role rep|manager")
+        return EXIT_OK
+    for user in users:
+        state = "" if user.active else "  (disabled)"
+        print(f"{user.email}\t{user.role}\t{user.name or ''}{state}")
+    return EXIT_OK
+
+
+def run_disable(args: argparse.Namespace) -> int:
+    """Disable a user."""
+    from deal_records.database import writing
+    from deal_records.people import disable_user
+
+    with writing(open_sessions(args.database)) as db:
+        user = disable_user(db, args.email)
+        print(f"disabled {user.email}: they can no longer sign in or use their tokens")
+    return EXIT_OK
+
+
+def run_password(args: argparse.Namespace) -> int:
+    """Set a user's password."""
+    from deal_records.database import writing
+    from deal_records.people import check_password, require_user, set_password
+
+    sessions = open_sessions(args.database)
+    with writing(sessions) as db:
+        require_user(db, args.email)
+    password = read_password(prompt="New password: ")
+    check_password(password)
+    with writing(sessions) as db:
+        user = set_password(db, args.email, password)
+        print(f"password changed for {user.email}; their open sessions end")
+    return EXIT_OK

@@ -1,0 +1,125 @@
+"""Fixtures of the deal records: a database of each kind, an app on it, signed-in clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess_app import create_app
+from deal_records.database import make_engine, session_factory, writing
+from deal_records.people import add_user, create_token
+from deal_records.schema import upgrade
+from tests.app.conftest import BufferedClient, site_dir
+from tests.conftest import DEFAULT_PROCESS
+
+__all__ = ["site_dir"]
+PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database, migrated: a SQLite file, then a real PostgreSQL database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'records.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]]:
+    """Make apps on that database (each one is what a gunicorn worker is); closed after the test."""
+    apps: list[Flask] = []
+
+    def make(**config: Any) -> Flask:
+        app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir),
+                          "SECRET_KEY": "records-test", "DATABASE_URL": database_url, **config})
+        app.test_client_class = BufferedClient
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["deal_records"].engine.dispose()
+
+
+@pytest.fixture
+def records_app(make_app: Callable[..., Flask]) -> Flask:
+    """The app on that database."""
+    return make_app()
+
+
+@pytest.fixture
+def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+    """Sessions on that database, for a test to look at or change the records directly."""
+    engine = make_engine(database_url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def add_person(database_url: str) -> Iterator[Callable[..., str]]:
+    """Add a user (rep by default); return their email."""
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
+
+    def add(email: str, role: str = "rep", name: str | None = None) -> str:
+        with writing(sessions) as db:
+            add_user(db, email, role, PASSWORDS[role], name)
+        return email
+
+    yield add
+    engine.dispose()
+
+
+@pytest.fixture
+def token_for(database_url: str) -> Iterator[Callable[[str], dict[str, str]]]:
+    """A new API token's Authorization header for a user."""
+    engine = make_engine(database_url)
+    sessions = session_factory(engine)
+
+    def make(email: str) -> dict[str, str]:
+        with writing(sessions) as db:
+            _, token = create_token(db, email)
+        return {"Authorization": f"Bearer {token}"}
+
+    yield make
+    engine.dispose()
+
+
+def page_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on a page."""
+    match = _TOKEN.search(client.get(path).get_data(as_text=True))
+    assert match, f"{path} has no csrf_token field"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str | None = None) -> Any:
+    """Sign in through the form as a browser does."""
+    role_password = password or (PASSWORDS["manager"] if email.startswith("manager") else PASSWORDS["rep"])
+    return client.post("/login", data={"csrf_token": page_token(client, "/login"), "email": email, "password": role_password})
+
+
+@pytest.fixture
+def signed_in(records_app: Flask, add_person: Callable[..., str]) -> Callable[[str], FlaskClient]:
+    """A client signed in as the given user (added first: manager@... is a manager, anything else a rep)."""
+
+    def client_for(email: str) -> FlaskClient:
+        add_person(email, "manager" if email.startswith("manager") else "rep")
+        client = records_app.test_client()
+        response = sign_in(client, email)
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return client
+
+    return client_for

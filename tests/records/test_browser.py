@@ -1,0 +1,85 @@
+"""A rep and a manager in a real browser: sign in, create and check a deal twice, read the timeline
+and the pipeline; every page without accessibility violations, on a desktop and a phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser import axe_violations, live_wsgi
+from tests.records.conftest import PASSWORDS
+
+pytestmark = pytest.mark.browser
+RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+    """The browser tests need one database kind: the storage tests cover both."""
+    from deal_records.database import make_engine
+    from deal_records.schema import upgrade
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def base_url(records_app: Flask, add_person: Callable[..., str]) -> Iterator[str]:
+    """The app on a free port, with a rep and a manager."""
+    add_person("ana@example.com", name="Ana Lopez")
+    add_person("lee@example.com", "manager", name="Lee Chen")
+    with live_wsgi(records_app) as url:
+        yield url
+
+
+def _sign_in(page: Any, base_url: str, email: str, role: str) -> None:
+    page.goto(f"{base_url}/deals")
+    page.wait_for_url(f"{base_url}/login?next=%2Fdeals")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORDS[role])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/deals")
+
+
+def _answer(page: Any, milestone: str, evidence: str) -> None:
+    page.locator(f'[name="{milestone}.met"]').check()
+    page.locator(f'[name="{milestone}.evidence"]').fill(evidence)
+    page.locator(f'[name="{milestone}.date"]').fill(RECENT)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="New deal").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Deal name").fill("Northwind")
+    page.get_by_label("Amount (optional)").fill("120000")
+    page.get_by_label("Stage in the CRM today").select_option("proposing")
+    page.get_by_role("button", name="Create the deal").click()
+    _answer(page, "pain-confirmed", "Reply email from the CFO")
+    page.get_by_role("button", name="Save this check").click()
+    _answer(page, "next-meeting-accepted", "Accepted calendar invite")
+    page.get_by_role("button", name="Save this check").click()
+    assert page.locator(".verdict__stage").inner_text() == "Qualifying"
+    assert page.locator(".timeline > li").count() == 2
+    assert "Newly verified: next-meeting-accepted" in page.locator(".timeline > li").first.inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Sign out Ana Lopez").click()
+    page.wait_for_url(f"{base_url}/login")
+    _sign_in(page, base_url, "lee@example.com", "manager")
+    assert "Northwind" in page.locator("#deals").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="Pipeline").click()
+    assert page.locator('[data-total="assessed"]').inner_text() == "1"
+    assert axe_violations(page) == []
+    context.close()

@@ -1,0 +1,192 @@
+"""The saved deals in the browser's pages: create, check twice, timeline; who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from deal_records.database import make_engine, session_factory
+from deal_records.records import count_checks
+from tests.conftest import DEFAULT_PROCESS
+from tests.records.conftest import page_token, sign_in
+
+TODAY = dt.date.today()
+DAY = (TODAY - dt.timedelta(days=3)).isoformat()
+
+
+def page_token_of(page: str) -> str:
+    """The CSRF token in a page's text."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int:
+    """Create a deal through the form; return its id."""
+    data = {"csrf_token": page_token(client, "/deals/new"), "name": name, "amount": "120000", "claimed_stage": "proposing", **fields}
+    response = client.post("/deals/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    match = re.search(r"/deals/(\d+)$", response.headers["Location"])
+    assert match
+    return int(match.group(1))
+
+
+def check(client: FlaskClient, deal_id: int, answers: dict[str, str]) -> Any:
+    """Post a check of the deal through its page's form."""
+    data = {"csrf_token": page_token(client, f"/deals/{deal_id}"), "amount": "120000", "claimed_stage": "proposing", **answers}
+    return client.post(f"/deals/{deal_id}/checks", data=data)
+
+
+FIRST = {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply email from the CFO", "pain-confirmed.date": DAY}
+SECOND = {**FIRST, "next-meeting-accepted.met": "yes", "next-meeting-accepted.evidence": "Calendar invite accepted",
+          "next-meeting-accepted.date": DAY}
+
+
+def stored_checks(url: str) -> int:
+    """How many checks the database holds."""
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as db:
+            return count_checks(db)
+    finally:
+        engine.dispose()
+
+
+def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(signed_in: Callable[[str], FlaskClient], database_url: str) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert check(rep, deal_id, FIRST).status_code == 303
+    response = check(rep, deal_id, SECOND)
+    assert response.status_code == 303
+    page = rep.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check saved." in page
+    timeline = page[page.index('id="timeline"'):]
+    assert timeline.count('<li id="check-') == 2
+    assert "Newly verified: <code>next-meeting-accepted</code>" in timeline
+    assert "Newly verified: <code>pain-confirmed</code>" in timeline
+    assert 'class="verdict__stage">Qualifying<' in page
+    # The form is pre-filled with the latest answers.
+    assert 'name="next-meeting-accepted.evidence" value="Calendar invite accepted"' in page
+    assert stored_checks(database_url) == 2
+
+
+def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep, "Contoso renewal")
+    check(rep, deal_id, SECOND)
+    manager = signed_in("manager@example.com")
+    listing = manager.get("/deals").get_data(as_text=True)
+    assert "Contoso renewal" in listing and "ana@example.com" in listing
+    assert manager.get("/deals?owner=ana@example.com&stage=proposing").get_data(as_text=True).count("Contoso renewal") == 1
+    assert "Contoso renewal" not in manager.get("/deals?stage=negotiating").get_data(as_text=True)
+    pipeline = manager.get("/pipeline")
+    assert pipeline.status_code == 200
+    text = pipeline.get_data(as_text=True)
+    assert 'data-total="assessed">1<' in text and "Team pipeline" in text
+    assert "'unsafe-inline'" in pipeline.headers["Content-Security-Policy"]
+    assert 'data-total="claimed">72,000.00<' in text  # 120,000 at Proposing's 60%
+    refused = check(manager, deal_id, FIRST)
+    assert refused.status_code == 403
+
+
+def test_another_rep_gets_404_for_the_deal_on_every_page(signed_in: Callable[[str], FlaskClient]) -> None:
+    owner = signed_in("ana@example.com")
+    deal_id = new_deal(owner)
+    other = signed_in("bo@example.com")
+    assert other.get(f"/deals/{deal_id}").status_code == 404
+    token = page_token(other, "/deals/new")
+    assert other.post(f"/deals/{deal_id}/checks", data={"csrf_token": token, **FIRST}).status_code == 404
+    assert "Northwind" not in other.get("/deals").get_data(as_text=True)
+    assert other.get("/deals/999999").status_code == 404
+
+
+def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient]) -> None:
+    assert signed_in("ana@example.com").get("/pipeline").status_code == 403
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(records_app: Flask) -> None:
+    client = records_app.test_client()
+    for path in ("/deals", "/deals/new", "/deals/1", "/pipeline"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), path
+
+
+def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    for path, data in (("/deals/new", {"name": "X"}), (f"/deals/{deal_id}/checks", FIRST), ("/logout", {}),
+                       ("/login", {"email": "ana@example.com", "password": "rep-password-1"})):
+        assert rep.post(path, data=data).status_code == 400, path
+    assert rep.get("/deals").status_code == 200  # the refused sign-out signed nobody out
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": "forged"})
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert 'name="pain-confirmed.evidence" value="Reply email from the CFO"' in page  # given back to send again
+    assert "forged" not in page
+    resent = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": page_token_of(page)})
+    assert resent.status_code == 303
+
+
+def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    assert rep.get("/logout").status_code in (404, 405)  # a link cannot sign anyone out
+    assert rep.get("/deals").status_code == 200
+    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
+    assert rep.get("/deals").status_code == 302
+
+
+def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(signed_in: Callable[[str], FlaskClient], database_url: str) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    response = check(rep, deal_id, {**FIRST, "pain-confirmed.date": "2027-02-30"})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "not a real calendar date" in page
+    assert 'value="Reply email from the CFO"' in page and 'value="2027-02-30"' in page
+    assert stored_checks(database_url) == 0
+
+
+def test_the_anonymous_self_check_stores_nothing(records_app: Flask, database_url: str) -> None:
+    client = records_app.test_client()
+    token = page_token(client, "/check")
+    response = client.post("/check", data={"csrf_token": token, "deal": "Anon", **FIRST})
+    assert response.status_code == 200
+    assert stored_checks(database_url) == 0
+
+
+def test_a_new_deal_with_mistakes_is_refused_with_the_entries_kept(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    token = page_token(rep, "/deals/new")
+    response = rep.post("/deals/new", data={"csrf_token": token, "name": "", "amount": "12k", "claimed_stage": "closing", "crm_id": "CRM-1"})
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "'name' is required" in page and "'12k' is not an amount" in page and "unknown stage 'closing'" in page
+    assert 'value="CRM-1"' in page and 'value="12k"' in page
+    other = rep.post("/deals/new", data={"csrf_token": token, "name": "Mine", "owner": "manager@example.com"})
+    assert other.status_code == 422 and "a rep creates deals they own" in html.unescape(other.get_data(as_text=True))
+
+
+def test_answers_keep_their_meaning_when_the_process_changes(
+    signed_in: Callable[[str], FlaskClient], make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert check(rep, deal_id, SECOND).status_code == 303
+    renamed = tmp_path / "process.yaml"
+    renamed.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8").replace("pain-confirmed", "pain-in-writing"), encoding="utf-8")
+    later = make_app(PROCESS_PATH=str(renamed)).test_client()
+    assert sign_in(later, "ana@example.com").status_code == 303
+    page = html.unescape(later.get(f"/deals/{deal_id}").get_data(as_text=True))
+    assert "no longer in the process" in page and "<code>pain-confirmed</code>" in page
+    assert 'class="verdict__stage">Discovery<' in page  # the renamed milestone is unanswered now
+    assert "No longer in the process: <code>pain-confirmed</code>" in page  # in the timeline too
+    api = later.get(f"/api/deals/{deal_id}").get_json()
+    assert api["checks"][0]["milestones"]["pain-confirmed"]["met"] is True  # the record itself is unchanged
+    assert api["verdict"]["process"]["sha256"] != api["checks"][0]["process_sha256"]

@@ -1,0 +1,74 @@
+"""The schema: the models and the migrations agree; SQLite is migrated by itself, PostgreSQL must be."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from assess_app import create_app
+from deal_records.database import make_engine
+from deal_records.models import Base
+from deal_records.schema import MIGRATIONS, current_revision, head_revision, upgrade
+from tests.conftest import DEFAULT_PROCESS
+
+
+def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+    engine.dispose()
+    assert differences == [], "the models changed without a migration: write one (see README, Deal records)"
+
+
+def test_upgrading_twice_changes_nothing(database_url: str) -> None:
+    engine = make_engine(database_url)
+    assert upgrade(engine) == (head_revision(), head_revision())
+    engine.dispose()
+
+
+def test_the_migrations_ship_inside_the_package() -> None:
+    assert (MIGRATIONS / "env.py").is_file() and list((MIGRATIONS / "versions").glob("0001_*.py"))
+    assert MIGRATIONS.parent.name == "deal_records"
+
+
+def test_a_new_sqlite_database_is_created_in_wal_mode_with_a_busy_timeout(tmp_path: Path, site_dir: Path) -> None:
+    path = tmp_path / "fresh.db"
+    app = create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": f"sqlite:///{path}"})
+    engine = app.extensions["deal_records"].engine
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+    engine.dispose()
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    raw.close()
+
+
+def test_an_app_on_a_postgresql_database_that_is_behind_refuses_to_start(
+    postgres_url: str, site_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": postgres_url})
+    assert stopped.value.code == 3  # gunicorn stops instead of restarting the worker forever
+    assert "run `playbook db upgrade`" in capsys.readouterr().err
+    engine = make_engine(postgres_url)
+    upgrade(engine)
+    engine.dispose()
+    app = create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": postgres_url})
+    app.extensions["deal_records"].engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [("mysql://x/y", "'mysql' databases are not supported"), ("not a url", "is not a database URL"),
+     ("postgresql+psycopg2://u@h/db", "use the psycopg driver (psycopg 3): postgresql+psycopg://u@h/db")],
+)
+def test_unsupported_database_urls_are_refused_at_start(url: str, message: str, site_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": url})
+    assert message in capsys.readouterr().err

@@ -1,0 +1,130 @@
+"""Sign-in, its per-account limit shared by every worker, passwords, tokens and sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.models import ApiToken, User
+from deal_records.people import disable_user, revoke_tokens, set_password
+from tests.records.conftest import sign_in
+
+LOCKED = "Too many failed sign-ins for this account"
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    wrong_password = sign_in(records_app.test_client(), "ana@example.com", "not-the-password")
+    no_account = sign_in(records_app.test_client(), "nobody@example.com", "not-the-password")
+    assert wrong_password.status_code == no_account.status_code == 401
+    assert "The email or the password is wrong." in wrong_password.get_data(as_text=True)
+    assert "The email or the password is wrong." in no_account.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", ["ana@example.com", "nobody@example.com"])
+def test_five_failures_lock_the_account_for_every_worker(
+    records_app: Flask, add_person: Callable[..., str], make_app: Callable[..., Flask], email: str
+) -> None:
+    add_person("ana@example.com")
+    first, second = records_app.test_client(), make_app().test_client()  # two workers, one database
+    for attempt in range(5):
+        worker = first if attempt % 2 else second
+        assert sign_in(worker, email, f"wrong-{attempt}").status_code == 401
+    for worker in (first, second):
+        locked = sign_in(worker, email, "rep-password-1")  # even the right password
+        assert locked.status_code == 429
+        assert LOCKED in locked.get_data(as_text=True)
+    assert sign_in(records_app.test_client(), "bo@example.com", "wrong").status_code == 401  # other accounts are not locked
+
+
+def test_a_success_clears_the_failures(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    client = records_app.test_client()
+    for attempt in range(4):
+        sign_in(client, "ana@example.com", f"wrong-{attempt}")
+    assert sign_in(client, "ana@example.com").status_code == 303
+    for attempt in range(4):
+        assert sign_in(records_app.test_client(), "ana@example.com", f"wrong-{attempt}").status_code == 401
+
+
+def test_the_session_cookie_is_httponly_and_lax(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    response = sign_in(records_app.test_client(), "ana@example.com")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_secure_cookies_by_environment(monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., Flask]) -> None:
+    monkeypatch.setenv("PLAYBOOK_SECURE_COOKIES", "1")
+    assert make_app().config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    client = records_app.test_client()
+    token = client.get("/login").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    response = client.post("/login", data={"csrf_token": token, "email": "ana@example.com", "password": "rep-password-1",
+                                           "next": "//evil.example/steal"})
+    assert response.headers["Location"] == "/deals"
+
+
+def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
+    sessions: sessionmaker[Session], add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    add_person("ana@example.com")
+    header = token_for("ana@example.com")
+    token = header["Authorization"].removeprefix("Bearer ")
+    with sessions() as db:
+        user = db.scalars(select(User)).one()
+        stored = db.scalars(select(ApiToken)).one()
+    assert user.password_hash.startswith("scrypt:") and "rep-password-1" not in user.password_hash
+    assert stored.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_revoked_tokens_and_disabled_users_are_refused(
+    records_app: Flask, sessions: sessionmaker[Session], add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    add_person("ana@example.com")
+    add_person("bo@example.com")
+    ana, bo = token_for("ana@example.com"), token_for("bo@example.com")
+    client = records_app.test_client()
+    assert client.get("/api/deals", headers=ana).status_code == 200
+    with writing(sessions) as db:
+        revoke_tokens(db, "ana@example.com")
+        disable_user(db, "bo@example.com")
+    assert client.get("/api/deals", headers=ana).status_code == 401
+    assert client.get("/api/deals", headers=bo).status_code == 401
+    assert client.get("/api/deals", headers={"Authorization": "Bearer not-a-token"}).status_code == 401
+    assert sign_in(client, "bo@example.com").status_code == 401
+
+
+def test_changing_the_password_ends_open_sessions(signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]) -> None:
+    rep = signed_in("ana@example.com")
+    assert rep.get("/deals").status_code == 200
+    with writing(sessions) as db:
+        set_password(db, "ana@example.com", "a-new-password")
+    assert rep.get("/deals").status_code == 302
+
+
+def test_no_password_or_token_reaches_the_log(
+    records_app: Flask, add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    add_person("ana@example.com")
+    header = token_for("ana@example.com")
+    client = records_app.test_client()
+    with caplog.at_level(logging.DEBUG):
+        sign_in(client, "ana@example.com", "wrong-password-typed")
+        sign_in(client, "ana@example.com")
+        client.post("/api/deals", headers=header, json={"name": "Logged"})
+    text = caplog.text
+    assert "signed in" in text and "sign-in failed" in text
+    for secret in ("wrong-password-typed", "rep-password-1", header["Authorization"].removeprefix("Bearer ")):
+        assert secret not in text

@@ -1,0 +1,100 @@
+"""A database that is locked or cannot be reached: a 503 page and a log line; the rep's answers are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from deal_records.database import make_engine
+from tests.records.conftest import page_token, sign_in
+
+DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+ANSWERS = {"amount": "99000", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "Typed by the rep just now", "pain-confirmed.date": DAY}
+
+
+@contextmanager
+def locked(database_url: str) -> Iterator[None]:
+    """Another program holds SQLite's write lock, or PostgreSQL refuses every new connection."""
+    if database_url.startswith("sqlite"):
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    admin = make_engine(database_url.rsplit("/", 1)[0] + "/postgres")
+    name = database_url.rsplit("/", 1)[1]
+    with admin.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+        try:
+            yield
+        finally:
+            connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+    admin.dispose()
+
+
+@pytest.fixture
+def impatient_app(make_app: Callable[..., Flask]) -> Flask:
+    """The app with a short SQLite busy timeout, so a lock shows in a second rather than fifteen."""
+    return make_app(DATABASE_BUSY_TIMEOUT_MS=300)
+
+
+def test_a_failed_save_is_reported_and_the_answers_stay_in_the_form(
+    impatient_app: Flask, add_person: Callable[..., str], database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_person("ana@example.com")
+    rep: FlaskClient = impatient_app.test_client()
+    assert sign_in(rep, "ana@example.com").status_code == 303
+    deal = rep.post("/api/deals", json={"name": "Northwind"})
+    assert deal.status_code == 201
+    deal_id = deal.get_json()["id"]
+    token = page_token(rep, f"/deals/{deal_id}")
+    rep.get(f"/deals/{deal_id}")  # the page was read; the save is what fails
+    with caplog.at_level(logging.ERROR, logger="assess_app"), locked(database_url):
+        response = rep.post(f"/deals/{deal_id}/checks", data={"csrf_token": token, **ANSWERS})
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Traceback" not in page
+    assert "not saved" in page  # SQLite: the deal page with the form; PostgreSQL down: the answers to send again
+    assert 'value="Typed by the rep just now"' in page and 'value="99000"' in page and f'value="{DAY}"' in page
+    assert "database unavailable" in caplog.text
+    resent = rep.post(f"/deals/{deal_id}/checks", data={"csrf_token": token, **ANSWERS})
+    assert resent.status_code == 303  # back up: the same answers are saved
+
+
+def test_a_page_that_needs_the_database_gives_503_and_a_log_line(
+    impatient_app: Flask, add_person: Callable[..., str], database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    add_person("ana@example.com")
+    rep = impatient_app.test_client()
+    sign_in(rep, "ana@example.com")
+    rep.get("/deals")
+    with caplog.at_level(logging.ERROR, logger="assess_app"), locked(database_url):
+        page = rep.post("/api/deals", json={"name": "X"})
+        if database_url.startswith("postgresql"):
+            listing = rep.get("/deals")
+            assert listing.status_code == 503 and "cannot be reached right now" in listing.get_data(as_text=True)
+    assert page.status_code == 503
+    assert page.get_json()["errors"][0]["message"].startswith("Service Unavailable")
+    assert "database unavailable" in caplog.text
+    assert rep.get("/check").status_code == 200  # the self-check needs no database
+
+
+def test_the_self_check_works_while_the_database_is_down(impatient_app: Flask, database_url: str) -> None:
+    client = impatient_app.test_client()
+    with locked(database_url):
+        assert client.get("/check").status_code == 200
+
+
