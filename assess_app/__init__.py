@@ -15,6 +15,7 @@ from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
 from assess_app.records import init_records
 from assess_app.security import init_security
+from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
 from assess_app.store import ProcessStore
 
@@ -31,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
+    app.session_interface = SessionCookie()
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract

@@ -7,6 +7,7 @@ Every problem is collected and raised at once; nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -72,11 +73,15 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
     return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
     """The text, or None and a problem when it holds a lone surrogate (JSON allows "\\ud83d"); no output can encode one."""
-    surrogate = next((char for char in value if "\ud800" <= char <= "\udfff"), None)
-    if surrogate is None:
+    found = _SURROGATE.search(value)
+    if found is None:
         return value
+    surrogate = found[0]
     problems.append(Problem(loc, f"'{loc[-1]}' contains an unpaired surrogate escape (\\u{ord(surrogate):04x}); write the character itself"))
     return None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from sales_process.deal import Answer, Deal
@@ -62,13 +63,14 @@ class Assessment:
         """Claimed index minus verified index (negative when the rep is cautious)."""
         return None if self.claimed_index is None else self.claimed_index - self.verified_index
 
-    @property
+    # Worked out once: a result page and its text summary each read these more than once.
+    @cached_property
     def next(self) -> tuple[MilestoneResult, ...]:
         """The verified stage's milestones that are not verified yet, in file order."""
         verified_id = self.verified_stage.id
         return tuple(r for r in self.milestones if r.stage.id == verified_id and r.status is not Status.VERIFIED)
 
-    @property
+    @cached_property
     def out_of_order(self) -> tuple[MilestoneResult, ...]:
         """Verified milestones of stages after the verified stage (to backfill)."""
         later = {stage.id for stage in self.process.stages[self.verified_index + 1 :]}

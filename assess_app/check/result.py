@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import quote_plus
 
 from markupsafe import Markup, escape
 
 from assess_app.check.form import is_yes
-from sales_process.engine import Assessment, MilestoneResult
+from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
 from sales_process.report import assessment_text
@@ -42,6 +42,19 @@ class Weighted:
         return None if self.claimed is None else self.claimed - self.verified
 
 
+# What urllib.parse.quote_plus leaves as it is (letters, digits, "_.-~"; a space becomes "+").
+_UNQUOTED = re.compile(r"[^A-Za-z0-9_.~ -]+")
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match[0].encode("utf-8"))
+
+
+def quote_value(value: str) -> str:
+    """`urllib.parse.quote_plus(value)`, exactly, in a few C-speed passes instead of a Python step per byte."""
+    return _UNQUOTED.sub(_percent_encoded, value).replace(" ", "+")
+
+
 def prefill_query(answers: Mapping[str, str]) -> str:
     """The query string that opens the form filled in exactly as submitted (a ticked box as "yes")."""
     pairs: list[str] = []
@@ -51,7 +64,7 @@ def prefill_query(answers: Mapping[str, str]) -> str:
             if is_yes(value):
                 pairs.append(f"{name}=yes")
         elif value.strip():
-            pairs.append(f"{name}={quote_plus(value.strip())}")
+            pairs.append(f"{name}={quote_value(value.strip())}")
     return "&".join(pairs)
 
 
@@ -95,17 +108,29 @@ def fragments(loaded: LoadedProcess) -> Fragments:
     return found
 
 
+_badges: dict[tuple[Status, str], Markup] = {}  # a result page shows a handful of distinct badges
+
+
 def status_badge(result: MilestoneResult) -> Markup:
     """The milestone's status in words, in its coloured badge."""
-    return Markup(f'<span class="status status--{result.status.value}">{escape(result.label.capitalize())}</span>')
+    key = (result.status, result.label)
+    badge = _badges.get(key)
+    if badge is None:
+        if len(_badges) >= 512:  # labels carry ages in days: keep the cache small
+            _badges.clear()
+        badge = _badges[key] = Markup(f'<span class="status status--{key[0].value}">{escape(key[1].capitalize())}</span>')
+    return badge
 
 
 def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
     """The milestone results of each stage that has milestones, in process order."""
+    by_id: dict[str, list[MilestoneResult]] = {}
+    for result in assessment.milestones:
+        by_id.setdefault(result.stage.id, []).append(result)
     groups = []
     for stage in assessment.process.stages:
         if stage.milestones:
-            results = tuple(r for r in assessment.milestones if r.stage.id == stage.id)
+            results = tuple(by_id.get(stage.id, ()))
             # Plain string building: Markup.format goes through string.Formatter, many times slower.
             items = Markup("".join(
                 f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from html import unescape
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote_plus, urlsplit
 
 from flask.testing import FlaskClient
+from hypothesis import given
+from hypothesis import strategies as st
 
+from assess_app.check.result import quote_value
 from tests.app.conftest import post_form
 from tests.app.html_parts import Page
 
@@ -109,3 +112,8 @@ def test_the_result_is_the_same_whatever_the_order_of_the_fields(client: FlaskCl
     first = _result(client, answers)
     second = _result(client, dict(reversed(list(answers.items()))))
     assert first == second
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=["Cs"])))
+def test_the_edit_links_quoting_is_exactly_quote_plus(value: str) -> None:
+    assert quote_value(value) == quote_plus(value)

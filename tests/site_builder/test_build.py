@@ -232,3 +232,35 @@ def test_rebuilds_reuse_the_compiled_theme_templates(tmp_path: Path) -> None:
     assert TEMPLATES._store == compiled, "the second build compiled templates again"
     for page in (tmp_path / "one").rglob("*.html"):
         assert page.read_bytes() == (tmp_path / "two" / page.relative_to(tmp_path / "one")).read_bytes()
+
+
+def test_the_kept_theme_listing_finds_the_files_mkdocs_finds(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+    from mkdocs.theme import Theme
+
+    from site_builder.theme_env import theme_env
+
+    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    theirs, ours, again = Files([]), Files([]), Files([])
+    theirs.add_files_from_theme(Theme.get_env(config.theme), config)
+    ours.add_files_from_theme(theme_env(config.theme), config)
+    again.add_files_from_theme(theme_env(config.theme), config)  # from the kept listing and verdicts
+    expected = sorted(file.abs_src_path or "" for file in theirs)
+    assert expected, "the theme has no static files"
+    assert sorted(file.abs_src_path or "" for file in ours) == expected
+    assert sorted(file.abs_src_path or "" for file in again) == expected
+
+
+def test_the_projects_theme_folder_is_listed_afresh_on_each_build(tmp_path: Path) -> None:
+    from mkdocs.theme import Theme
+
+    from site_builder.theme_env import theme_env
+
+    custom = tmp_path / "theme"
+    custom.mkdir()
+    (custom / "extra.css").write_text("p {}", encoding="utf-8")
+    theme = Theme("material", custom_dir=str(custom))
+    assert "extra.css" in theme_env(theme).list_templates()
+    (custom / "added.js").write_text("", encoding="utf-8")
+    assert "added.js" in theme_env(theme).list_templates()
