@@ -10,14 +10,15 @@ import datetime as dt
 import math
 import re
 
+from sales_process.crm_words import CURRENCY_SYMBOLS as _CURRENCY
+from sales_process.crm_words import NO_WORDS as NO
+from sales_process.crm_words import YES_WORDS as YES
 from sales_process.deal import parse_iso_date
 
-YES = frozenset({"yes", "y", "true", "1", "x"})
-NO = frozenset({"no", "n", "false", "0"})
+__all__ = ["NO", "YES", "parse_amount", "parse_date", "parse_yes_no", "show"]
 _YES_NO_HINT = "write yes, no, y, n, true, false, 1, 0 or x, or leave it blank"
 # Thousands separators must come in groups of three, so "120,5" (a decimal comma) is refused, not read as 1205.
 _AMOUNT = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$")
-_CURRENCY = "$€£"
 _DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 

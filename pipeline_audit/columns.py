@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sales_process.crm_words import AMOUNT as AMOUNT
+from sales_process.crm_words import DATE_SUFFIX as DATE_SUFFIX
+from sales_process.crm_words import DEAL as DEAL
+from sales_process.crm_words import EVIDENCE_SUFFIX as EVIDENCE_SUFFIX
+from sales_process.crm_words import OWNER as OWNER
+from sales_process.crm_words import STAGE as STAGE
 from sales_process.model import Process
 from sales_process.suggest import did_you_mean
 
-DEAL, STAGE, AMOUNT, OWNER = "deal", "stage", "amount", "owner"
 DEAL_COLUMNS = (DEAL, STAGE, AMOUNT, OWNER)
-EVIDENCE_SUFFIX, DATE_SUFFIX = ".evidence", ".date"
 
 
 class ColumnError(Exception):

@@ -45,8 +45,7 @@ class RowReader:
         self.day_first = day_first
         self._stage_names = [stage.name for stage in process.stages] + [stage.id for stage in process.stages]
         self._stage_list = ", ".join(stage.name for stage in process.stages)
-        self._stages = {stage.id.lower(): stage.id for stage in process.stages}
-        self._stages.update({stage.name.lower(): stage.id for stage in process.stages})
+        self._stages = process.stage_ids_by_label()
         self._dates: dict[str, dt.date] = {}  # exports repeat the same few thousand dates
 
     def text(self, cells: Sequence[str]) -> RowText:

@@ -42,6 +42,13 @@ def report(error: InvalidFile) -> None:
     print(f"{errors} error{'s' if errors != 1 else ''} found.", file=sys.stderr)
 
 
+def report_errors(command: str, problems: list[str]) -> bool:
+    """Print each problem as `playbook COMMAND: error: ...` on standard error; True when there were any."""
+    for problem in problems:
+        print(f"playbook {command}: error: {problem}", file=sys.stderr)
+    return bool(problems)
+
+
 def load_or_report(path: str) -> LoadedProcess | None:
     """Load the process, or print its errors and return None."""
     try:

@@ -11,13 +11,14 @@ from types import ModuleType
 from playbook_cli.common import EXIT_USAGE, HelpFormatter
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`.
-COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export")
+COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export", "sql")
 
 EXAMPLE = """examples:
   playbook validate --strict             check ./process.yaml
   playbook serve                         the playbook and the self-check form on http://127.0.0.1:8000
   playbook assess deal.json --json       the stage one deal verifiably belongs in
   playbook audit pipeline.csv            the verified forecast of a CRM export
+  playbook sql --dialect postgres        the same verdict as SQL for a warehouse
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
 

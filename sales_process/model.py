@@ -116,6 +116,12 @@ class Process(_Strict):
                 return index
         return None
 
+    def stage_ids_by_label(self) -> dict[str, str]:
+        """Stage ids by lower-cased id or name, as a CRM may write the stage (a name wins over an id)."""
+        labels = {stage.id.lower(): stage.id for stage in self.stages}
+        labels.update({stage.name.lower(): stage.id for stage in self.stages})
+        return labels
+
     def milestones(self) -> list[tuple[Stage, Milestone]]:
         """Every milestone with its stage, in file order."""
         return [(stage, milestone) for stage in self.stages for milestone in stage.milestones]

@@ -1,0 +1,185 @@
+"""`playbook sql` on DuckDB (in-process) and a real PostgreSQL gives the Python engine's verdict on every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sales_process.crm_words import DATE_SUFFIX, EVIDENCE_SUFFIX, NO_WORDS, YES_WORDS
+from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.model import Milestone, Process, Stage
+from tests.postgres import PostgresServer
+from tests.sql.tables import Column, Value, create_table, input_columns, python_verdicts, sql_columns
+from verdict_sql.dialects import DIALECTS
+from verdict_sql.generate import verdict_sql
+
+AS_OF = dt.date(2027, 3, 1)
+AGREEMENT = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+STAGE_NAMES = ("Discovery", "qualifying", "Négociation", "İlk Görüşme", "Demo & Trial", "Closed \"Won\"", "s1", "Ärger ß")
+WORDS = sorted(YES_WORDS | NO_WORDS)
+# Text a rep may type as evidence: real records, placeholders dressed up, white space of every kind, unicode.
+EVIDENCE_SAMPLES = (
+    "Email from the CFO, 3 Feb", "PO 4711", "abc", "abcd", " ab c ", "İİİ", "\u212aKK", "ñññ", "日本語の議事録",
+    "e\u0301e\u0301", "\u00a0\u3000\t\n", "(TBD)", "n/a.", "See\u00a0CRM", " see   notes ", "Unknown!", "'done'", "_-_",
+    "x\u2028y\u2029z", "[in crm]", "\u212aNOWN", "UN\u212aNOWN", "true.", "a\u0085b",
+)
+SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=8)
+
+
+def _whitespace() -> st.SearchStrategy[str]:
+    return st.text(st.sampled_from(WHITESPACE), max_size=2)
+
+
+@st.composite
+def processes(draw: st.DrawFn) -> Process:
+    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry and optional evidence."""
+    count = draw(st.integers(2, 6))
+    names = draw(st.lists(st.sampled_from(STAGE_NAMES), min_size=count, max_size=count, unique=True))
+    probabilities = sorted(draw(st.lists(st.integers(0, 100), min_size=count, max_size=count)))
+    stages, number = [], 0
+    for index, (name, probability) in enumerate(zip(names, probabilities, strict=True)):
+        milestones = []
+        for _ in range(0 if index == count - 1 else draw(st.integers(1, 4))):
+            number += 1
+            milestones.append(Milestone(
+                id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}", question="Done?", customer_action="It.",
+                evidence="A record.", evidence_required=draw(st.booleans()),
+                max_age_days=draw(st.none() | st.integers(1, 45)),
+            ))
+        stages.append(Stage(id=f"s{index}", name=name, probability=probability, milestones=milestones))
+    return Process(name="Generated", stages=stages)
+
+
+def _mixed_case(draw: st.DrawFn, text: str) -> str:
+    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+
+
+def _claim(draw: st.DrawFn, process: Process) -> str | None:
+    stage = draw(st.sampled_from(process.stages))
+    spellings = [stage.id, stage.name, stage.name.upper(), stage.name.lower(), _mixed_case(draw, stage.id)]
+    # A name whose upper case reads back differently (ß to SS) is not the same name to the audit either.
+    typed = draw(st.sampled_from([text for text in spellings if text.lower() == stage.name.lower() or text.lower() == stage.id]))
+    return draw(st.sampled_from([None, "", typed, f"{draw(_whitespace())}{typed}{draw(_whitespace())}"]))
+
+
+def _evidence(draw: st.DrawFn) -> str | None:
+    placeholder = _mixed_case(draw, draw(st.sampled_from(sorted(PLACEHOLDERS))))
+    dressed = f"{draw(st.text(st.sampled_from(SURROUNDING), max_size=2))}{placeholder}{draw(st.text(st.sampled_from(SURROUNDING + WHITESPACE), max_size=2))}"
+    return draw(st.sampled_from([None, "", dressed, *EVIDENCE_SAMPLES]) | SAFE_TEXT)
+
+
+def _date(draw: st.DrawFn, milestone: Milestone) -> dt.date | None:
+    age = milestone.max_age_days or 30
+    offset = draw(st.sampled_from([-age - 1, -age, -age + 1, 0, 1, 2, -1]) | st.integers(-400, 30))
+    return draw(st.none() | st.just(AS_OF + dt.timedelta(days=offset)))
+
+
+@dataclass(frozen=True)
+class Case:
+    """A process and a table of its deals."""
+
+    process: Process
+    columns: tuple[Column, ...]
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """A process, and 1-10 deals in a table whose columns may be missing, typed or text."""
+    process = draw(processes())
+    rows = draw(st.integers(1, 10))
+    columns = [Column("deal", "text", tuple(f"deal {n}" for n in range(rows)))]
+    if draw(st.booleans()):
+        columns.append(Column("stage", "text", tuple(_claim(draw, process) for _ in range(rows))))
+    if draw(st.booleans()):
+        numeric = draw(st.booleans())
+        amounts = [draw(st.none() | st.integers(0, 10**11)) for _ in range(rows)]
+        cells: tuple[Value, ...] = tuple(
+            None if cents is None else (Decimal(cents) / 100 if numeric else f"{draw(st.sampled_from(['', '$', '€ ', ' £']))}{cents / 100:,.2f}")
+            for cents in amounts
+        )
+        columns.append(Column("amount", "numeric" if numeric else "text", cells))
+    for _, milestone in process.milestones():
+        if draw(st.integers(0, 5)) == 0:
+            continue  # a milestone without any column: unanswered on every row
+        columns += _milestone_columns(draw, milestone, rows)
+    return Case(process, tuple(columns))
+
+
+def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list[Column]:
+    boolean, typed_dates = draw(st.booleans()), draw(st.booleans())
+    with_evidence, with_date = draw(st.booleans()), draw(st.booleans())
+    answers: list[Value] = []
+    evidence: list[Value] = []
+    dates: list[Value] = []
+    for _ in range(rows):
+        word = draw(st.sampled_from(WORDS))
+        typed = f"{draw(_whitespace())}{_mixed_case(draw, word)}{draw(_whitespace())}"
+        answer: Value = draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
+        blank = answer is None or (isinstance(answer, str) and not answer.strip())
+        # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
+        evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
+        date = None if blank else _date(draw, milestone)
+        dates.append(date if typed_dates or date is None else f"{draw(_whitespace())}{date.isoformat()}")
+        answers.append(answer)
+    columns = [Column(milestone.id, "boolean" if boolean else "text", tuple(answers))]
+    if with_evidence:
+        columns.append(Column(milestone.id + EVIDENCE_SUFFIX, "text", tuple(evidence)))
+    if with_date:
+        columns.append(Column(milestone.id + DATE_SUFFIX, "date" if typed_dates else "text", tuple(dates)))
+    return columns
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
+    """One connection to a fresh database on the session's PostgreSQL server."""
+    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as connection:
+        yield connection
+
+
+def _statement(case: Case, dialect: str) -> str:
+    return verdict_sql(case.process, DIALECTS[dialect], "deals", input_columns(case.columns), AS_OF)
+
+
+def _by_deal(rows: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    return {row[0]: tuple(row) for row in rows}
+
+
+def duckdb_verdicts(case: Case) -> dict[str, tuple[Any, ...]]:
+    """Load the table into DuckDB (in-process) and run the duckdb statement."""
+    create, insert, rows = create_table("duckdb", "deals", case.columns)
+    with duckdb.connect() as connection:
+        connection.execute(create)
+        connection.executemany(insert, rows)
+        result = connection.execute(_statement(case, "duckdb"))
+        assert [d[0] for d in result.description] == sql_columns(case.process)
+        return _by_deal(result.fetchall())
+
+
+def postgres_verdicts(connection: psycopg.Connection[Any], case: Case) -> dict[str, tuple[Any, ...]]:
+    """Load the table into PostgreSQL and run the postgres statement."""
+    create, insert, rows = create_table("postgres", "deals", case.columns)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(_statement(case, "postgres").encode())
+        assert [d.name for d in cursor.description or ()] == sql_columns(case.process)
+        return _by_deal(cursor.fetchall())
+
+
+@AGREEMENT
+@given(cases())
+def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(postgres: psycopg.Connection[Any], case: Case) -> None:
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected

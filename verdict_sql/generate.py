@@ -1,0 +1,260 @@
+"""The verdict of the assessment engine as one SQL statement: one row out per deal in.
+
+The statement is built from the process model and the engine's own rule data
+(placeholders, minimum evidence length, white space, answer words), so a change to
+the process or to a rule changes the SQL with it. It reads in steps, one CTE each:
+`rules` (the assessment date), `cells` (each cell trimmed, dates as DATE),
+`readings` (answers as booleans, evidence normalised), `statuses` (each milestone's status) and
+`stages` (verified and claimed stage); the final SELECT names the output columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sales_process.crm_words import CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS
+from sales_process.engine import Status
+from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.model import Milestone, Process, Stage
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.dialects import Dialect
+
+OUTPUT_COLUMNS = (
+    "deal", "claimed_stage_id", "verified_stage_id", "verified_stage", "stages_ahead",
+    "amount", "claimed_weighted", "verified_weighted", "next_milestones",
+)
+STATUS_SUFFIX = "__status"
+INDENT = "    "
+
+
+def status_column(milestone_id: str) -> str:
+    """The output column holding a milestone's status."""
+    return milestone_id + STATUS_SUFFIX
+
+
+class _Writer:
+    """Spells the expressions of one statement in one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.q = dialect.quote
+        self.s = dialect.string
+
+    def text(self, column: str | None, relation: str = "d") -> str:
+        """A column as text (NULL when the relation has no such column)."""
+        if column is None:
+            return f"CAST(NULL AS {self.dialect.text_type})"
+        return f"CAST({self.q(relation)}.{self.dialect.identifier(column)} AS {self.dialect.text_type})"
+
+    def spaced(self, expression: str) -> str:
+        """Every white space character of the engine as a plain space."""
+        return f"TRANSLATE({expression}, {self.q('white_space')}, {self.q('spaces')})"
+
+    def trimmed(self, column: str | None) -> str:
+        """A cell as the engine reads it: text without white space around it (inside, it stays as typed)."""
+        return f"{self.dialect.trim_function}({self.text(column)}, {self.q('r')}.{self.q('white_space')})"
+
+    def lower(self, expression: str) -> str:
+        """Python's lower(): first the characters whose lower case is not one character, then LOWER."""
+        for character, lowered in sorted(LOWER_CASE_EXCEPTIONS.items()):
+            expression = f"REPLACE({expression}, {self.chars(character)}, {self.chars(lowered)})"
+        return f"LOWER({expression})"
+
+    def chars(self, text: str) -> str:
+        """A string literal, spelled by code point when it holds anything but printable ASCII."""
+        if text.isascii() and text.isprintable():
+            return self.s(text)
+        return self.dialect.characters(ord(character) for character in text)
+
+    def words(self, words: Iterable[str]) -> str:
+        """A parenthesised, sorted list of string literals for IN."""
+        return "(" + ", ".join(self.s(word) for word in sorted(words)) + ")"
+
+
+def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,
+                as_of: dt.date | None, *, view: str | None = None, header: Sequence[str] = ()) -> str:
+    """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
+
+    `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
+    `header` lines are written first as SQL comments.
+    """
+    w = _Writer(dialect)
+    milestones = process.milestones()
+    parts = [
+        *(comment(line) for line in header),
+        "WITH",
+        _cte(w, "rules", "The assessment date, and the white space the engine reads as one space.", _rules(w, as_of)) + ",",
+        _cte(w, "cells", "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
+             _cells(w, process, relation, columns)) + ",",
+        _cte(w, "readings", "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
+             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones)) + ",",
+        _cte(w, "statuses", "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
+             _statuses(w, milestones)) + ",",
+        _cte(w, "stages", "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
+             _stages(w, process)),
+        _final(w, process),
+    ]
+    statement = "\n".join(parts)
+    if view is not None:
+        statement = f"CREATE OR REPLACE VIEW {w.q(view)} AS\n{statement}"
+    return statement + ";\n"
+
+
+def comment(text: str) -> str:
+    """A -- comment of one line: a line break in a name from process.yaml must not end it and turn text into SQL."""
+    return "-- " + "".join(character if character.isprintable() else " " for character in text)
+
+
+def _cte(w: _Writer, name: str, text: str, body: str) -> str:
+    return f"{w.q(name)} AS (\n{INDENT}{comment(text)}\n{body}\n)"
+
+
+def _select(items: Sequence[str], tail: str, star: bool = False) -> str:
+    lines = [f"{INDENT}SELECT"]
+    entries = (["*"] if star else []) + list(items)
+    for index, item in enumerate(entries):
+        comma = "," if index < len(entries) - 1 else ""
+        # A comment line belongs to the item after it; the comma goes on the item's last line.
+        *comments, last = item.split("\n")
+        lines += [f"{INDENT * 2}{line}" for line in comments] + [f"{INDENT * 2}{last}{comma}"]
+    if tail:
+        lines.append(f"{INDENT}{tail}")
+    return "\n".join(lines)
+
+
+def _rules(w: _Writer, as_of: dt.date | None) -> str:
+    spaces = " " * len(WHITESPACE)
+    return _select([
+        f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
+        f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
+        f"{w.s(spaces)} AS {w.q('spaces')}",
+    ], "")
+
+
+def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
+    rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
+    if milestone.max_age_days is not None:
+        rules.append(f"counts for {milestone.max_age_days} days")
+    return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
+
+
+def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns) -> str:
+    amount = w.trimmed(columns.amount)
+    # A leading $, € or £ (then white space), as the audit reads amounts.
+    amount = f"LTRIM({amount}, {w.s(CURRENCY_SYMBOLS)})"
+    items = [
+        f"{w.text(columns.deal)} AS {w.q('deal')}",
+        f"{w.lower(w.trimmed(columns.stage))} AS {w.q('claimed_label')}",
+        f"CAST(NULLIF(REPLACE({w.dialect.trim_function}({amount}, {w.q('r')}.{w.q('white_space')}), ',', ''), '') "
+        f"AS {w.dialect.double_type}) AS {w.q('amount')}",
+        *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
+    ]
+    for stage, milestone in process.milestones():
+        found = columns.milestones.get(milestone.id, MilestoneColumns(None))
+        items += [
+            f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer)}) AS {w.q(milestone.id + '__answer')}",
+            f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
+            f"CAST(NULLIF({w.trimmed(found.date)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
+        ]
+    return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
+
+
+def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
+    items = []
+    for stage, milestone in milestones:
+        answer = w.q(milestone.id + "__answer")
+        items.append(f"{_milestone_comment(stage, milestone)}\n"
+                     f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
+                     f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}")
+        typed = w.spaced(w.q(milestone.id + "__evidence"))
+        collapsed = w.dialect.collapse_spaces.format(typed)
+        normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
+        items.append(f"{normalised} AS {w.q(milestone.id + '__normalised')}")
+    return _select(items, f"FROM {w.q('cells')}", star=True)
+
+
+def _status(w: _Writer, milestone: Milestone) -> str:
+    met, date = w.q(milestone.id + "__met"), w.q(milestone.id + "__date")
+    normalised, as_of = w.q(milestone.id + "__normalised"), w.q("as_of")
+    cases = [
+        f"WHEN {met} IS NULL THEN {w.s(Status.UNANSWERED)}",
+        f"WHEN NOT {met} THEN {w.s(Status.NOT_MET)}",
+    ]
+    if milestone.evidence_required:
+        cases.append(f"WHEN {normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} "
+                     f"OR {normalised} IN {w.words(PLACEHOLDERS)} THEN {w.s(Status.NO_EVIDENCE)}")
+    cases.append(f"WHEN {date} > {as_of} THEN {w.s(Status.FUTURE_DATE)}")
+    if milestone.max_age_days is not None:
+        days = w.dialect.days_between.format(as_of, date)
+        cases += [
+            f"WHEN {date} IS NULL THEN {w.s(Status.UNDATED)}",
+            f"WHEN {days} > {milestone.max_age_days} THEN {w.s(Status.STALE)}",
+        ]
+    body = "\n".join(f"{INDENT}{case}" for case in cases)
+    return f"CASE\n{body}\n{INDENT}ELSE {w.s(Status.VERIFIED)}\nEND AS {w.q(status_column(milestone.id))}"
+
+
+def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
+    items = [f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone)}" for stage, milestone in milestones]
+    return _select(items, f"FROM {w.q('readings')}", star=True)
+
+
+def _stages(w: _Writer, process: Process) -> str:
+    verified = w.s(Status.VERIFIED)
+    gates = []
+    for index, stage in enumerate(process.stages[:-1]):
+        passed = " AND ".join(f"{w.q(status_column(m.id))} = {verified}" for m in stage.milestones)
+        ids = ", ".join(m.id for m in stage.milestones)
+        gates.append(f"{INDENT}{comment(f'{stage.name}: left only when all of {ids} are verified')}\n"
+                     f"{INDENT}WHEN NOT ({passed}) THEN {index}")
+    verified_index = "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
+    positions = {stage.id: index for index, stage in enumerate(process.stages)}
+    labels = process.stage_ids_by_label()
+    claims = "\n".join(f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items())
+    claimed_index = f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}"
+    return _select([verified_index, "-- the claimed stage, by id or by name, in any case\n" + claimed_index],
+                   f"FROM {w.q('statuses')}", star=True)
+
+
+def _by_stage(w: _Writer, process: Process, index_column: str, values: Sequence[str], output: str) -> str:
+    cases = " ".join(f"WHEN {index} THEN {value}" for index, value in enumerate(values))
+    return f"CASE {w.q(index_column)} {cases} END AS {w.q(output)}"
+
+
+def _next_milestones(w: _Writer, process: Process) -> str:
+    cases = []
+    verified = w.s(Status.VERIFIED)
+    for index, stage in enumerate(process.stages):
+        if not stage.milestones:
+            continue
+        pieces = " || ".join(
+            f"CASE WHEN {w.q(status_column(m.id))} <> {verified} THEN {w.s(m.id + ',')} ELSE '' END" for m in stage.milestones
+        )
+        cases.append(f"{INDENT}WHEN {index} THEN RTRIM({pieces}, ',')")
+    return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
+
+
+def _final(w: _Writer, process: Process) -> str:
+    ids = [w.s(stage.id) for stage in process.stages]
+    names = [w.chars(stage.name) for stage in process.stages]
+    double = w.dialect.double_type
+
+    def weighted(index_column: str, output: str) -> str:
+        probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
+        return f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) AS {w.q(output)}"
+
+    items = [
+        w.q("deal"),
+        _by_stage(w, process, "claimed_index", ids, "claimed_stage_id"),
+        _by_stage(w, process, "verified_index", ids, "verified_stage_id"),
+        _by_stage(w, process, "verified_index", names, "verified_stage"),
+        f"{w.q('claimed_index')} - {w.q('verified_index')} AS {w.q('stages_ahead')}",
+        w.q("amount"),
+        weighted("claimed_index", "claimed_weighted"),
+        weighted("verified_index", "verified_weighted"),
+        "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
+    ]
+    items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
+    body = _select(items, f"FROM {w.q('stages')}")
+    return "\n".join(line[len(INDENT):] for line in body.split("\n"))
