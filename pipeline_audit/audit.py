@@ -9,17 +9,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
-from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_audit.totals import Totals, money_text
+from pipeline_audit.rows import RowProblem, RowReader, RowText
+from pipeline_audit.totals import Totals, Verdict, money_text
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
+from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     try:
         with open_pipeline(source) as handle:
             header, reader = read_header(handle, source)
-            plan = _plan(header, loaded, options, source)
+            plan = plan_header(header, loaded, options, source)
             result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings))
             total_bytes = os.fstat(handle.fileno()).st_size
             with partial.open("w", encoding="utf-8", newline="") as out:
@@ -87,7 +88,8 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     return result
 
 
-def _plan(header: list[str], loaded: LoadedProcess, options: AuditOptions, source: Path) -> ColumnPlan:
+def plan_header(header: list[str], loaded: LoadedProcess, options: AuditOptions, source: Path) -> ColumnPlan:
+    """The column plan of the header; raise InvalidFile listing every bad column."""
     try:
         return plan_columns(header, loaded.process, options.ignored)
     except ColumnError as error:
@@ -107,26 +109,36 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
         count += 1
         if count % PROGRESS_EVERY == 0:
             tick()
-        text = rows.text(cells)
-        try:
-            deal = rows.deal(cells)
-        except RowProblem as problem:
-            totals.add_problem(start, text.deal, problem.reason)
-            writer.writerow((start, text.deal, text.owner, text.stage, "", "", text.amount, "", "", "", problem.reason, "", ""))
-            continue
-        assessment = assess(process, deal, as_of)
-        claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
-        amount = deal.amount
-        claimed_value, verified_value = assessment.weighted(claimed_stage), assessment.weighted(verified_stage)
-        claimed = "" if claimed_value is None else money_text(claimed_value)
-        verified = "" if verified_value is None else money_text(verified_value)
-        blocking = assessment.next
-        totals.add(start, text.owner, assessment, blocking, claimed, verified)
-        writer.writerow((
-            start, text.deal, text.owner, claimed_stage.name if claimed_stage else "", verified_stage.name,
-            "" if assessment.stages_ahead is None else assessment.stages_ahead,
-            "" if amount is None else money_text(amount), claimed, verified,
-            " ".join(r.milestone.id for r in blocking), "",
-            claimed_stage.id if claimed_stage else "", verified_stage.id,
-        ))
+        audit_row(rows, process, as_of, writer, totals, start, cells)
     tick()
+
+
+def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals,
+              line: int, cells: Sequence[str]) -> None:
+    """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
+    text = rows.text(cells)
+    try:
+        deal = rows.deal(cells)
+    except RowProblem as problem:
+        totals.add_problem(line, text.deal, problem.reason)
+        writer.writerow((line, text.deal, text.owner, text.stage, "", "", text.amount, "", "", "", problem.reason, "", ""))
+        return
+    record(writer, totals, line, text, Verdict.of(assess(process, deal, as_of)))
+
+
+def record(writer: Writer, totals: Totals, line: int, text: RowText, verdict: Verdict) -> None:
+    """Write an assessed row to audit.csv and count it (both engines write through here)."""
+    stages = totals.process.stages
+    claimed_stage = None if verdict.claimed_index is None else stages[verdict.claimed_index]
+    verified_stage = stages[verdict.verified_index]
+    amount, claimed_value, verified_value = verdict.amount, verdict.claimed_weighted, verdict.verified_weighted
+    claimed = "" if claimed_value is None else money_text(claimed_value)
+    verified = "" if verified_value is None else money_text(verified_value)
+    totals.add(line, text.owner, verdict, claimed, verified)
+    writer.writerow((
+        line, text.deal, text.owner, claimed_stage.name if claimed_stage else "", verified_stage.name,
+        "" if verdict.stages_ahead is None else verdict.stages_ahead,
+        "" if amount is None else money_text(amount), claimed, verified,
+        " ".join(milestone_id for milestone_id, _ in verdict.blocking), "",
+        claimed_stage.id if claimed_stage else "", verified_stage.id,
+    ))

@@ -9,8 +9,9 @@ from __future__ import annotations
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from sales_process.engine import Assessment, MilestoneResult
+from sales_process.engine import Assessment
 from sales_process.model import Process
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
@@ -26,6 +27,32 @@ def money_text(value: float) -> str:
 def cents(text: str) -> int:
     """Whole cents of a money_text value."""
     return int(text.replace(".", ""))
+
+
+class Verdict(NamedTuple):
+    """One assessed row as audit.csv and the totals need it, from either engine (Python or SQL)."""
+
+    deal: str
+    claimed_index: int | None
+    verified_index: int
+    amount: float | None
+    claimed_weighted: float | None
+    verified_weighted: float | None
+    blocking: tuple[tuple[str, str], ...]  # (milestone id, status) of the verified stage's unverified milestones
+
+    @classmethod
+    def of(cls, assessment: Assessment) -> Verdict:
+        """The verdict of the Python engine's assessment."""
+        return cls(
+            assessment.deal.name or "", assessment.claimed_index, assessment.verified_index, assessment.deal.amount,
+            assessment.weighted(assessment.claimed_stage), assessment.weighted(assessment.verified_stage),
+            tuple((r.milestone.id, r.status.value) for r in assessment.next),
+        )
+
+    @property
+    def stages_ahead(self) -> int | None:
+        """Claimed index minus verified index (None without a claim)."""
+        return None if self.claimed_index is None else self.claimed_index - self.verified_index
 
 
 @dataclass(frozen=True)
@@ -112,43 +139,43 @@ class Totals:
         if len(self.problems) < LISTED_PROBLEMS:
             self.problems.append(NotAssessed(line, deal, reason))
 
-    def add(self, line: int, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-            claimed: str, verified: str) -> None:
-        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts as written."""
+    def add(self, line: int, owner: str, verdict: Verdict, claimed: str, verified: str) -> None:
+        """Count an assessed row: `claimed`/`verified` are its weighted amounts as written."""
         self.rows += 1
         self.assessed += 1
         owner_totals = self.owners.get(owner or NO_OWNER)
         if owner_totals is None:
             owner_totals = self.owners[owner or NO_OWNER] = OwnerTotals()
         owner_totals.deals += 1
-        for result in blocking:
-            self.blocking[result.milestone.id][result.status.value] += 1
-        if assessment.claimed_index is None:
+        for milestone_id, status in verdict.blocking:
+            self.blocking[milestone_id][status] += 1
+        if verdict.claimed_index is None:
             self.without_claim += 1
         if not verified:
             self.without_amount += 1
         if claimed and verified:
-            self._add_weighted(assessment, owner_totals, cents(claimed), cents(verified))
-        ahead = assessment.stages_ahead
+            self._add_weighted(verdict, owner_totals, cents(claimed), cents(verified))
+        ahead = verdict.stages_ahead
         if ahead is not None and ahead > 0:
             self.ahead += 1
             owner_totals.ahead += 1
             inflation = cents(claimed) - cents(verified) if claimed and verified else None
+            stages = self.process.stages
             self._keep_top(AheadDeal(
-                line, assessment.deal.name or "", owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
-                assessment.verified_stage.name, ahead, inflation, tuple(r.milestone.id for r in blocking),
+                line, verdict.deal, owner, stages[verdict.claimed_index or 0].name,
+                stages[verdict.verified_index].name, ahead, inflation, tuple(milestone_id for milestone_id, _ in verdict.blocking),
             ))
 
-    def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, claimed: int, verified: int) -> None:
+    def _add_weighted(self, verdict: Verdict, owner: OwnerTotals, claimed: int, verified: int) -> None:
         self.compared += 1
         self.claimed_cents += claimed
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
-        claimed_stage = self.stages[assessment.claimed_index or 0]
+        claimed_stage = self.stages[verdict.claimed_index or 0]
         claimed_stage.claimed_deals += 1
         claimed_stage.claimed_cents += claimed
-        verified_stage = self.stages[assessment.verified_index]
+        verified_stage = self.stages[verdict.verified_index]
         verified_stage.verified_deals += 1
         verified_stage.verified_cents += verified
 

@@ -7,8 +7,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from pipeline_audit.audit import AuditOptions, audit_pipeline
+from pipeline_audit.audit import AuditOptions
 from pipeline_audit.columns import check_ignored
+from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_audit.report_html import write_report
 from pipeline_audit.summary import summary_text
@@ -48,6 +49,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--day-first", action="store_true", help="also read dates written DD/MM/YYYY")
     parser.add_argument("--ignore-column", metavar="NAME", action="append", default=[],
                         help="a CRM column that is not a milestone, left out of the audit (repeatable)")
+    parser.add_argument("--engine", choices=ENGINES, default="auto",
+                        help=f"python, duckdb (same files, faster on large exports) or auto: DuckDB from "
+                        f"{AUTO_DUCKDB_BYTES // 1_000_000} MB on (default: auto)")
     parser.set_defaults(run=run)
 
 
@@ -77,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
     options = AuditOptions(as_of=args.as_of or dt.date.today(), day_first=args.day_first, ignored=tuple(args.ignore_column))
     bar = ProgressBar(sys.stderr, "auditing") if sys.stderr.isatty() else None
     try:
-        result = audit_pipeline(Path(args.pipeline), loaded, options, out / "audit.csv", bar)
+        result = run_audit(args.engine, Path(args.pipeline), loaded, options, out / "audit.csv", bar)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID

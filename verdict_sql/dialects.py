@@ -52,6 +52,9 @@ class Dialect:
     trim_function: str  # TRIM(x, characters) in most; PostgreSQL calls it BTRIM
     collapse_spaces: str  # a format of one argument: every run of spaces as one space
     days_between: str  # a format of (later, earlier): the whole days from earlier to later
+    # How typed text becomes a DATE or a number: CAST fails on a bad value (a warehouse should say so);
+    # the audit's DuckDB engine uses TRY_CAST and sends the rows it leaves NULL to the Python parsers.
+    cast: str = "CAST"
 
     def quote(self, name: str) -> str:
         """A quoted identifier; a dotted relation (schema.table) is quoted part by part."""

@@ -73,11 +73,12 @@ class _Writer:
 
 
 def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,
-                as_of: dt.date | None, *, view: str | None = None, header: Sequence[str] = ()) -> str:
+                as_of: dt.date | None, *, view: str | None = None, header: Sequence[str] = (),
+                keep: Sequence[str] = ()) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
     `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
-    `header` lines are written first as SQL comments.
+    `header` lines are written first as SQL comments; `keep` names input columns passed through, last.
     """
     w = _Writer(dialect)
     milestones = process.milestones()
@@ -86,14 +87,14 @@ def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: Inpu
         "WITH",
         _cte(w, "rules", "The assessment date, and the white space the engine reads as one space.", _rules(w, as_of)) + ",",
         _cte(w, "cells", "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
-             _cells(w, process, relation, columns)) + ",",
+             _cells(w, process, relation, columns, keep)) + ",",
         _cte(w, "readings", "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
              "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones)) + ",",
         _cte(w, "statuses", "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
              _statuses(w, milestones)) + ",",
         _cte(w, "stages", "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
              _stages(w, process)),
-        _final(w, process),
+        _final(w, process, keep),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -139,14 +140,14 @@ def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
     return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
 
 
-def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns) -> str:
+def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str]) -> str:
     amount = w.trimmed(columns.amount)
     # A leading $, € or £ (then white space), as the audit reads amounts.
     amount = f"LTRIM({amount}, {w.s(CURRENCY_SYMBOLS)})"
     items = [
         f"{w.text(columns.deal)} AS {w.q('deal')}",
         f"{w.lower(w.trimmed(columns.stage))} AS {w.q('claimed_label')}",
-        f"CAST(NULLIF(REPLACE({w.dialect.trim_function}({amount}, {w.q('r')}.{w.q('white_space')}), ',', ''), '') "
+        f"{w.dialect.cast}(NULLIF(REPLACE({w.dialect.trim_function}({amount}, {w.q('r')}.{w.q('white_space')}), ',', ''), '') "
         f"AS {w.dialect.double_type}) AS {w.q('amount')}",
         *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
     ]
@@ -155,8 +156,9 @@ def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns) -
         items += [
             f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer)}) AS {w.q(milestone.id + '__answer')}",
             f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
-            f"CAST(NULLIF({w.trimmed(found.date)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
+            f"{w.dialect.cast}(NULLIF({w.trimmed(found.date)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
         ]
+    items += [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
     return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
 
 
@@ -235,7 +237,7 @@ def _next_milestones(w: _Writer, process: Process) -> str:
     return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
 
 
-def _final(w: _Writer, process: Process) -> str:
+def _final(w: _Writer, process: Process, keep: Sequence[str]) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
@@ -256,5 +258,6 @@ def _final(w: _Writer, process: Process) -> str:
         "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
     ]
     items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
+    items += [w.dialect.identifier(name) for name in keep]
     body = _select(items, f"FROM {w.q('stages')}")
     return "\n".join(line[len(INDENT):] for line in body.split("\n"))

@@ -1,0 +1,223 @@
+"""The audit on DuckDB: the CSV read and assessed by the SQL of `playbook sql`, in-process.
+
+DuckDB reads the file and runs the generated statement; Python only writes each row
+and adds it to the totals, through the same functions as the Python engine, so the
+files written are the same. A row goes through the Python parsers instead when the
+SQL cannot vouch for it: any cell the audit would refuse or could read differently
+(an unknown stage or answer word, a date or amount that is not plainly written, a
+blank deal, a filled unnamed column). Those rows get the Python engine's verdict or
+its reasons, with their line numbers.
+
+Line numbers are the row's position plus one, which holds only when every row is one
+line; a file with blank lines or quoted line breaks is left to the Python engine
+(NotForDuckDB), as is any file DuckDB's CSV reader refuses.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from pipeline_audit.audit import (
+    AUDIT_COLUMNS,
+    AuditOptions,
+    AuditResult,
+    Progress,
+    audit_pipeline,
+    audit_row,
+    plan_header,
+    record,
+)
+from pipeline_audit.columns import ColumnPlan
+from pipeline_audit.reading import open_pipeline, read_header
+from pipeline_audit.rows import RowReader, RowText
+from pipeline_audit.totals import Totals, Verdict
+from sales_process.crm_words import CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS
+from sales_process.evidence import WHITESPACE
+from sales_process.loader import LoadedProcess
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.dialects import DIALECTS
+from verdict_sql.generate import status_column, verdict_sql
+
+if TYPE_CHECKING:
+    from _csv import Writer
+
+ENGINES = ("auto", "python", "duckdb")
+# `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
+# (see the audit benchmark in the README).
+AUTO_DUCKDB_BYTES = 4_000_000
+BATCH = 10_000
+DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+# What parse_amount reads without doubt: currency symbols, spaces, then digits with or without thousands groups.
+_PLAIN_AMOUNT = f"[{CURRENCY_SYMBOLS}]*[ ]*(\\d+|\\d{{1,3}}(,\\d{{3}})+)(\\.\\d+)?"
+_MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
+
+
+class NotForDuckDB(Exception):
+    """The file needs the Python engine; the message says why."""
+
+
+def run_audit(engine: str, source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
+              progress: Progress | None = None) -> AuditResult:
+    """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more)."""
+    if engine == "auto":
+        try:
+            large = source.stat().st_size >= AUTO_DUCKDB_BYTES
+        except OSError:
+            large = False  # the Python engine words the error
+        engine = "duckdb" if large else "python"
+    if engine == "duckdb":
+        try:
+            return audit_with_duckdb(source, loaded, options, csv_out, progress)
+        except NotForDuckDB as reason:
+            result = audit_pipeline(source, loaded, options, csv_out, progress)
+            result.warnings.append(f"audited with the Python engine: {reason}")
+            return result
+    return audit_pipeline(source, loaded, options, csv_out, progress)
+
+
+def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
+                      progress: Progress | None = None) -> AuditResult:
+    """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
+    with open_pipeline(source) as handle:
+        header, reader = read_header(handle, source)
+        delimiter = reader.dialect.delimiter
+    plan = plan_header(header, loaded, options, source)
+    result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings))
+    lines = _physical_lines(source)
+    partial = csv_out.with_name(csv_out.name + ".partial")
+    try:
+        with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(AUDIT_COLUMNS)
+            cursor = connection.execute(_query(source, delimiter, plan, loaded, options))
+            rows = _write_rows(cursor, plan, loaded, options, writer, result, (lines, source.stat().st_size, progress))
+        if rows + 1 != lines:
+            raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+    except duckdb.Error as error:
+        partial.unlink(missing_ok=True)
+        raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({str(error).splitlines()[0]})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(csv_out)
+    return result
+
+
+def _physical_lines(source: Path) -> int:
+    """Lines in the file, counting a last line without a line break."""
+    count, last = 0, b"\n"
+    with source.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _name(index: int) -> str:
+    return f"c{index}"
+
+
+def _input_columns(plan: ColumnPlan) -> InputColumns:
+    def at(index: int | None) -> str | None:
+        return None if index is None else _name(index)
+
+    return InputColumns(
+        deal=_name(plan.deal), stage=at(plan.stage), amount=at(plan.amount),
+        milestones={m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date)) for m in plan.milestones},
+    )
+
+
+def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions) -> str:
+    q, s = DUCKDB.quote, DUCKDB.string
+    names = [_name(index) for index in range(plan.width)]
+    types = "{" + ", ".join(f"{s(name)}: 'VARCHAR'" for name in names) + "}"
+    relation = (f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
+                f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)")
+    statement = verdict_sql(loaded.process, DUCKDB, "pipeline", _input_columns(plan), options.as_of, keep=names)
+    process = loaded.process
+    blocking = "CASE " + q("verified_stage_id") + " " + " ".join(
+        f"WHEN {s(stage.id)} THEN CONCAT_WS(',', "
+        + ", ".join(f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones) + ")"
+        for stage in process.stages if stage.milestones
+    ) + " ELSE '' END"
+    simple = _simple(plan)
+    deal_owner = [q(_name(plan.deal)), q(_name(plan.owner)) if plan.owner is not None else "NULL"]
+    return (
+        f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
+        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
+        f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
+        f"{', '.join(deal_owner)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
+        f"{q('claimed_weighted')}, {q('verified_weighted')}, {q('next_milestones')}, {blocking}, "
+        f"CASE WHEN {simple} THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
+        f"FROM {q('verdicts')}"
+    )
+
+
+def _simple(plan: ColumnPlan) -> str:
+    """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them)."""
+    q, s = DUCKDB.quote, DUCKDB.string
+    white = DUCKDB.characters(ord(character) for character in WHITESPACE)
+
+    def cell(index: int) -> str:
+        return f"COALESCE({q(_name(index))}, '')"
+
+    def blank(index: int | None) -> str:
+        return "TRUE" if index is None else f"TRIM({cell(index)}, {white}) = ''"
+
+    words = "(" + ", ".join(s(word) for word in sorted(YES_WORDS | NO_WORDS)) + ")"
+    conditions = [f"NOT {blank(plan.deal)}", *(blank(index) for index in plan.unnamed)]
+    if plan.stage is not None:
+        conditions.append(f"({blank(plan.stage)} OR {q('claimed_stage_id')} IS NOT NULL)")
+    if plan.amount is not None:
+        amount = f"TRIM({cell(plan.amount)}, {white})"
+        conditions.append(f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} "
+                          f"AND REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)})))")
+    for columns in plan.milestones:
+        unanswered = " AND ".join(blank(index) for index in (columns.answer, columns.evidence, columns.date))
+        answered = f"LOWER(TRIM({cell(columns.answer)}, {white})) IN {words}"
+        if columns.date is not None:
+            date = cell(columns.date)
+            answered += (f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
+                         f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))")
+        conditions.append(f"(({unanswered}) OR ({answered}))")
+    return "(" + " AND ".join(conditions) + ")"
+
+
+def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions,
+                writer: Writer, result: AuditResult,
+                tracking: tuple[int, int, Progress | None]) -> int:
+    """Write and count every row in file order; return how many rows DuckDB read."""
+    process, totals = loaded.process, result.totals
+    positions = {stage.id: index for index, stage in enumerate(process.stages)}
+    reader = RowReader(plan, process, options.day_first)
+    lines, size, progress = tracking
+    count = 0
+    while batch := cursor.fetchmany(BATCH):
+        for blank, simple, deal, owner, claimed, verified, amount, claimed_value, verified_value, next_ids, statuses, cells in batch:
+            count += 1
+            line = count + 1
+            if blank:
+                result.blank_rows += 1
+            elif simple:
+                blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
+                text = RowText((deal or "").strip(), (owner or "").strip(), "", "")
+                verdict = Verdict(text.deal, None if claimed is None else positions[claimed], positions[verified],
+                                  amount, claimed_value, verified_value, blocking)
+                record(writer, totals, line, text, verdict)
+            else:
+                audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
+        if progress is not None:
+            progress(min(size, size * count // max(lines, 1)), size)
+    return count
+
+
+def _texts(cells: Sequence[str | None]) -> list[str]:
+    return ["" if cell is None else cell for cell in cells]
+

@@ -1,0 +1,142 @@
+"""`playbook audit --engine duckdb` writes the same files and summary as the Python engine, on any input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic_pipeline import write_pipeline
+from pipeline_audit.audit import AuditOptions
+from pipeline_audit.duckdb_engine import audit_with_duckdb
+from sales_process.loader import load_process
+from tests.audit.helpers import ROOT, Run, audit
+
+AS_OF = dt.date(2027, 3, 1)
+PROCESS = load_process(ROOT / "process.yaml")
+SAME_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# Around every expiry of the default process: the last day it counts, the first it does not.
+AGES = sorted({m.max_age_days for _, m in PROCESS.process.milestones() if m.max_age_days})
+BOUNDARY_DATES = [(AS_OF - dt.timedelta(days=age + shift)).isoformat() for age in AGES for shift in (-1, 0, 1)]
+CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, placeholders, dates around expiry
+    "deal": ["Acme", " Acme ", "Ünïcode GmbH", "North, Inc.", 'The "Best" Co'],
+    "owner": ["", "Ana Ruiz", " Ben "],
+    "stage": ["", "discovery", "Qualifying", " NEGOTIATING ", "Closed Won", "closed-won", "\u00a0Proposing"],
+    "amount": ["", "120000", "120,000.50", "$59,500", "€ 1,000", " 42 ", "0"],
+    "answer": ["", "yes", "Y", " no ", "TRUE", "x", "1", "0", "\u3000yes", "Yes ", "n", "False"],
+    "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
+    "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES],
+}
+BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
+    "deal": ["", "  "],
+    "owner": ["\u2028"],
+    "stage": ["Negociating", "Closed"],
+    "amount": ["12k", "-5", "120,5", "9" * 400, "١٢٣"],
+    "answer": ["maybe", "ja", "\u00a0"],
+    "evidence": ["\u3000"],
+    "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
+}
+
+
+def columns_of(milestone_id: str, part: str) -> str:
+    """The audit's name of a milestone's answer, evidence or date column."""
+    return milestone_id if part == "answer" else f"{milestone_id}.{part}"
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> list[list[str]]:
+    """A CRM export of the default process: some optional columns left out, tricky cells, now and then a blank row."""
+    header = ["deal", *(name for name in ("owner", "stage", "amount") if draw(st.booleans()))]
+    parts: list[tuple[str, str]] = []
+    for _, milestone in PROCESS.process.milestones():
+        if draw(st.integers(0, 4)) == 0:
+            continue
+        parts += [(milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())]
+    header += [columns_of(milestone_id, part) for milestone_id, part in parts]
+    kinds = [name if name in CELLS else "" for name in header[: len(header) - len(parts)]] + [part for _, part in parts]
+    rows = [header]
+    for _ in range(draw(st.integers(1, 25))):
+        if draw(st.integers(0, 12)) == 0:
+            rows.append([""] * len(header))
+            continue
+        # Mostly clean rows, so that most go through the SQL; a bad cell now and then.
+        rows.append([draw(st.sampled_from(BAD_CELLS[kind] if draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds])
+    return rows
+
+
+def both_engines(capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str) -> tuple[Run, Run]:
+    """Audit `source` with each engine into its own folder."""
+    runs = []
+    for engine in ("python", "duckdb"):
+        runs.append(audit(capsys, folder / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine, *args))
+    return runs[0], runs[1]
+
+
+def assert_same_outputs(python: Run, duckdb: Run) -> None:
+    """The same exit status, summary, audit.csv and report.html."""
+    assert duckdb.status == python.status == 0
+    assert duckdb.out.replace(str(duckdb.folder), "OUT") == python.out.replace(str(python.folder), "OUT")
+    for name in ("audit.csv", "report.html"):
+        assert (duckdb.folder / name).read_bytes() == (python.folder / name).read_bytes(), name
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write rows as a CRM would export them."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@SAME_FILES
+@given(exports())
+def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], rows: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "pipeline.csv"
+        write_rows(source, rows)
+        audit_with_duckdb(source, PROCESS, AuditOptions(as_of=AS_OF), Path(folder) / "direct.csv")  # never falls back here
+        python, duckdb = both_engines(capsys, source, Path(folder))
+        assert_same_outputs(python, duckdb)
+        assert duckdb.err == python.err
+
+
+def test_the_same_files_for_the_synthetic_pipeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 3000, bad_rows=True)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals not assessed: 0" not in python.out  # the synthetic export has rows that cannot be assessed
+
+
+def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    source.write_bytes("\ufeffdeal;stage;amount;pain-confirmed;pain-confirmed.evidence\r\nAcme;Discovery;1.000,50;yes;Email\r\n"
+                       "Beta;discovery;1000;y;Signed PDF of the NDA\r\n".encode())
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+
+
+def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, [["deal", "pain-confirmed", "pain-confirmed.evidence"], ["Acme", "yes", "Email\nfrom the CFO"], ["Beta", "no", ""]])
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert duckdb.err == ("playbook audit: warning: audited with the Python engine: "
+                          "some rows span several lines, or the file has blank lines\n")
+
+
+@pytest.mark.parametrize("content", ["deal,stage\nAcme,discovery,extra\n", "deal,stage\n\nAcme,discovery\n", "deal,stage\n\"Acme,discovery\n"])
+def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str) -> None:
+    source = tmp_path / "pipeline.csv"
+    source.write_text(content, encoding="utf-8")
+    runs = [audit(capsys, tmp_path / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine) for engine in ("python", "duckdb")]
+    assert runs[1].status == runs[0].status
+    assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
+    if runs[0].status == 0:
+        assert (runs[1].folder / "audit.csv").read_bytes() == (runs[0].folder / "audit.csv").read_bytes()
+        assert "audited with the Python engine" in runs[1].err
+
+
