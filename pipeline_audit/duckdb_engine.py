@@ -57,6 +57,8 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 # What parse_amount reads without doubt: currency symbols, spaces, then digits with or without thousands groups.
 _PLAIN_AMOUNT = f"[{CURRENCY_SYMBOLS}]*[ ]*(\\d+|\\d{{1,3}}(,\\d{{3}})+)(\\.\\d+)?"
 _MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
+# The answers as most exports type them: yes, Yes, YES (the Python engine's fast path too).
+_EXACT_WORDS = {case(word) for word in YES_WORDS | NO_WORDS for case in (str.lower, str.capitalize, str.upper)}
 
 
 class NotForDuckDB(Exception):
@@ -161,27 +163,29 @@ def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess
 
 
 def _simple(plan: ColumnPlan) -> str:
-    """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them)."""
+    """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them).
+
+    Cheap tests of the cells as typed, like the Python engine's own fast path: anything unusual
+    (white space around an answer, a date not written YYYY-MM-DD) is left to the Python parsers.
+    """
     q, s = DUCKDB.quote, DUCKDB.string
-    white = DUCKDB.characters(ord(character) for character in WHITESPACE)
 
     def cell(index: int) -> str:
         return f"COALESCE({q(_name(index))}, '')"
 
-    def blank(index: int | None) -> str:
-        return "TRUE" if index is None else f"TRIM({cell(index)}, {white}) = ''"
-
-    words = "(" + ", ".join(s(word) for word in sorted(YES_WORDS | NO_WORDS)) + ")"
-    conditions = [f"NOT {blank(plan.deal)}", *(blank(index) for index in plan.unnamed)]
+    words = "(" + ", ".join(s(word) for word in sorted(_EXACT_WORDS)) + ")"
+    white = DUCKDB.characters(ord(character) for character in WHITESPACE)
+    conditions = [f"TRIM({cell(plan.deal)}, {white}) <> ''", *(f"{cell(index)} = ''" for index in plan.unnamed)]
     if plan.stage is not None:
-        conditions.append(f"({blank(plan.stage)} OR {q('claimed_stage_id')} IS NOT NULL)")
+        conditions.append(f"({cell(plan.stage)} = '' OR {q('claimed_stage_id')} IS NOT NULL)")
     if plan.amount is not None:
-        amount = f"TRIM({cell(plan.amount)}, {white})"
+        amount = cell(plan.amount)
         conditions.append(f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} "
                           f"AND REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)})))")
     for columns in plan.milestones:
-        unanswered = " AND ".join(blank(index) for index in (columns.answer, columns.evidence, columns.date))
-        answered = f"LOWER(TRIM({cell(columns.answer)}, {white})) IN {words}"
+        parts = [cell(index) for index in (columns.answer, columns.evidence, columns.date) if index is not None]
+        unanswered = " AND ".join(f"{part} = ''" for part in parts)
+        answered = f"{cell(columns.answer)} IN {words}"
         if columns.date is not None:
             date = cell(columns.date)
             answered += (f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "

@@ -52,6 +52,7 @@ class Dialect:
     trim_function: str  # TRIM(x, characters) in most; PostgreSQL calls it BTRIM
     collapse_spaces: str  # a format of one argument: every run of spaces as one space
     days_between: str  # a format of (later, earlier): the whole days from earlier to later
+    matches: str  # a format of (text, pattern literal): true when the regular expression matches
     # How typed text becomes a DATE or a number: CAST fails on a bad value (a warehouse should say so);
     # the audit's DuckDB engine uses TRY_CAST and sends the rows it leaves NULL to the Python parsers.
     cast: str = "CAST"
@@ -69,12 +70,12 @@ DIALECTS = {
     dialect.name: dialect
     for dialect in (
         Dialect("duckdb", _double_quoted, _standard_string, _chr_concat, "VARCHAR", "DOUBLE", "TRIM",
-                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})"),
+                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})", "REGEXP_MATCHES({0}, {1})"),
         Dialect("postgres", _double_quoted, _standard_string, _chr_concat, "TEXT", "DOUBLE PRECISION", "BTRIM",
-                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})"),
+                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})", "({0} ~ {1})"),
         Dialect("snowflake", _double_quoted, _backslash_string, _chr_concat, "VARCHAR", "DOUBLE", "TRIM",
-                "REGEXP_REPLACE({}, ' +', ' ')", "DATEDIFF(DAY, {1}, {0})"),
+                "REGEXP_REPLACE({}, ' +', ' ')", "DATEDIFF(DAY, {1}, {0})", "REGEXP_LIKE({0}, {1})"),
         Dialect("bigquery", _backquoted, _bigquery_string, _code_points_to_string, "STRING", "FLOAT64", "TRIM",
-                "REGEXP_REPLACE({}, ' +', ' ')", "DATE_DIFF({0}, {1}, DAY)"),
+                "REGEXP_REPLACE({}, ' +', ' ')", "DATE_DIFF({0}, {1}, DAY)", "REGEXP_CONTAINS({0}, {1})"),
     )
 }

@@ -25,6 +25,9 @@ OUTPUT_COLUMNS = (
     "amount", "claimed_weighted", "verified_weighted", "next_milestones",
 )
 STATUS_SUFFIX = "__status"
+PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
+# Ten characters with the dashes of YYYY-MM-DD: trimming cannot turn anything else into a date the engine reads.
+ISO_SHAPE = "{0} LIKE '____-__-__' OR {0} = ''"
 INDENT = "    "
 
 
@@ -51,9 +54,17 @@ class _Writer:
         """Every white space character of the engine as a plain space."""
         return f"TRANSLATE({expression}, {self.q('white_space')}, {self.q('spaces')})"
 
-    def trimmed(self, column: str | None) -> str:
-        """A cell as the engine reads it: text without white space around it (inside, it stays as typed)."""
-        return f"{self.dialect.trim_function}({self.text(column)}, {self.q('r')}.{self.q('white_space')})"
+    def trimmed(self, column: str | None, *, plain: str | None = None) -> str:
+        """A cell as the engine reads it: text without white space around it (inside, it stays as typed).
+
+        `plain` is a condition on the text (as {}) under which trimming changes nothing: it spares
+        the trim (the costly part on millions of rows) for the cells most exports hold.
+        """
+        text = self.text(column)
+        trimmed = f"{self.dialect.trim_function}({text}, {self.q('r')}.{self.q('white_space')})"
+        if plain is None or column is None:
+            return trimmed
+        return f"CASE WHEN {plain.format(text)} THEN {text} ELSE {trimmed} END"
 
     def lower(self, expression: str) -> str:
         """Python's lower(): first the characters whose lower case is not one character, then LOWER."""
@@ -151,12 +162,15 @@ def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, k
         f"AS {w.dialect.double_type}) AS {w.q('amount')}",
         *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
     ]
+    # The answer words as exports write them (yes, Yes, YES): nothing to trim.
+    answer_as_typed = "{0} IN " + w.words({case(word) for word in YES_WORDS | NO_WORDS for case in (str.lower, str.capitalize, str.upper)})
     for stage, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))
         items += [
-            f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer)}) AS {w.q(milestone.id + '__answer')}",
+            f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
+            f"AS {w.q(milestone.id + '__answer')}",
             f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
-            f"{w.dialect.cast}(NULLIF({w.trimmed(found.date)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
+            f"{w.dialect.cast}(NULLIF({w.trimmed(found.date, plain=ISO_SHAPE)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
         ]
     items += [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
     return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
@@ -169,10 +183,12 @@ def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
         items.append(f"{_milestone_comment(stage, milestone)}\n"
                      f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
                      f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}")
-        typed = w.spaced(w.q(milestone.id + "__evidence"))
-        collapsed = w.dialect.collapse_spaces.format(typed)
+        evidence = w.q(milestone.id + "__evidence")
+        collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
         normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
-        items.append(f"{normalised} AS {w.q(milestone.id + '__normalised')}")
+        # Printable ASCII between a letter or digit at each end, no double space: only LOWER changes it.
+        plain = f"{evidence} NOT LIKE '%  %' AND {w.dialect.matches.format(evidence, w.s(PLAIN_EVIDENCE))}"
+        items.append(f"CASE WHEN {plain} THEN LOWER({evidence}) ELSE {normalised} END AS {w.q(milestone.id + '__normalised')}")
     return _select(items, f"FROM {w.q('cells')}", star=True)
 
 

@@ -19,69 +19,69 @@ WITH
         "r"."white_space" AS "white_space",
         "r"."spaces" AS "spaces",
         -- Discovery (discovery): milestone pain-confirmed (evidence required, counts for 90 days)
-        LOWER(BTRIM(CAST("d"."pain-confirmed" AS TEXT), "r"."white_space")) AS "pain-confirmed__answer",
+        LOWER(CASE WHEN CAST("d"."pain-confirmed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."pain-confirmed" AS TEXT) ELSE BTRIM(CAST("d"."pain-confirmed" AS TEXT), "r"."white_space") END) AS "pain-confirmed__answer",
         CAST("d"."pain-confirmed.evidence" AS TEXT) AS "pain-confirmed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."pain-confirmed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "pain-confirmed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."pain-confirmed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."pain-confirmed.date" AS TEXT) = '' THEN CAST("d"."pain-confirmed.date" AS TEXT) ELSE BTRIM(CAST("d"."pain-confirmed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "pain-confirmed__date",
         -- Discovery (discovery): milestone next-meeting-accepted (evidence required, counts for 30 days)
-        LOWER(BTRIM(CAST("d"."next-meeting-accepted" AS TEXT), "r"."white_space")) AS "next-meeting-accepted__answer",
+        LOWER(CASE WHEN CAST("d"."next-meeting-accepted" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."next-meeting-accepted" AS TEXT) ELSE BTRIM(CAST("d"."next-meeting-accepted" AS TEXT), "r"."white_space") END) AS "next-meeting-accepted__answer",
         CAST("d"."next-meeting-accepted.evidence" AS TEXT) AS "next-meeting-accepted__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."next-meeting-accepted.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "next-meeting-accepted__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."next-meeting-accepted.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."next-meeting-accepted.date" AS TEXT) = '' THEN CAST("d"."next-meeting-accepted.date" AS TEXT) ELSE BTRIM(CAST("d"."next-meeting-accepted.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "next-meeting-accepted__date",
         -- Qualifying (qualifying): milestone decision-maker-identified (evidence required)
-        LOWER(BTRIM(CAST("d"."decision-maker-identified" AS TEXT), "r"."white_space")) AS "decision-maker-identified__answer",
+        LOWER(CASE WHEN CAST("d"."decision-maker-identified" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."decision-maker-identified" AS TEXT) ELSE BTRIM(CAST("d"."decision-maker-identified" AS TEXT), "r"."white_space") END) AS "decision-maker-identified__answer",
         CAST("d"."decision-maker-identified.evidence" AS TEXT) AS "decision-maker-identified__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."decision-maker-identified.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "decision-maker-identified__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."decision-maker-identified.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."decision-maker-identified.date" AS TEXT) = '' THEN CAST("d"."decision-maker-identified.date" AS TEXT) ELSE BTRIM(CAST("d"."decision-maker-identified.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "decision-maker-identified__date",
         -- Qualifying (qualifying): milestone budget-confirmed (evidence required, counts for 120 days)
-        LOWER(BTRIM(CAST("d"."budget-confirmed" AS TEXT), "r"."white_space")) AS "budget-confirmed__answer",
+        LOWER(CASE WHEN CAST("d"."budget-confirmed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."budget-confirmed" AS TEXT) ELSE BTRIM(CAST("d"."budget-confirmed" AS TEXT), "r"."white_space") END) AS "budget-confirmed__answer",
         CAST("d"."budget-confirmed.evidence" AS TEXT) AS "budget-confirmed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."budget-confirmed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "budget-confirmed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."budget-confirmed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."budget-confirmed.date" AS TEXT) = '' THEN CAST("d"."budget-confirmed.date" AS TEXT) ELSE BTRIM(CAST("d"."budget-confirmed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "budget-confirmed__date",
         -- Qualifying (qualifying): milestone timeline-agreed (evidence required, counts for 90 days)
-        LOWER(BTRIM(CAST("d"."timeline-agreed" AS TEXT), "r"."white_space")) AS "timeline-agreed__answer",
+        LOWER(CASE WHEN CAST("d"."timeline-agreed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."timeline-agreed" AS TEXT) ELSE BTRIM(CAST("d"."timeline-agreed" AS TEXT), "r"."white_space") END) AS "timeline-agreed__answer",
         CAST("d"."timeline-agreed.evidence" AS TEXT) AS "timeline-agreed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."timeline-agreed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "timeline-agreed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."timeline-agreed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."timeline-agreed.date" AS TEXT) = '' THEN CAST("d"."timeline-agreed.date" AS TEXT) ELSE BTRIM(CAST("d"."timeline-agreed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "timeline-agreed__date",
         -- Demonstrating (demonstrating): milestone success-criteria-agreed (evidence required)
-        LOWER(BTRIM(CAST("d"."success-criteria-agreed" AS TEXT), "r"."white_space")) AS "success-criteria-agreed__answer",
+        LOWER(CASE WHEN CAST("d"."success-criteria-agreed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."success-criteria-agreed" AS TEXT) ELSE BTRIM(CAST("d"."success-criteria-agreed" AS TEXT), "r"."white_space") END) AS "success-criteria-agreed__answer",
         CAST("d"."success-criteria-agreed.evidence" AS TEXT) AS "success-criteria-agreed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."success-criteria-agreed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "success-criteria-agreed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."success-criteria-agreed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."success-criteria-agreed.date" AS TEXT) = '' THEN CAST("d"."success-criteria-agreed.date" AS TEXT) ELSE BTRIM(CAST("d"."success-criteria-agreed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "success-criteria-agreed__date",
         -- Demonstrating (demonstrating): milestone demo-attended (evidence required, counts for 60 days)
-        LOWER(BTRIM(CAST("d"."demo-attended" AS TEXT), "r"."white_space")) AS "demo-attended__answer",
+        LOWER(CASE WHEN CAST("d"."demo-attended" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."demo-attended" AS TEXT) ELSE BTRIM(CAST("d"."demo-attended" AS TEXT), "r"."white_space") END) AS "demo-attended__answer",
         CAST("d"."demo-attended.evidence" AS TEXT) AS "demo-attended__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."demo-attended.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "demo-attended__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."demo-attended.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."demo-attended.date" AS TEXT) = '' THEN CAST("d"."demo-attended.date" AS TEXT) ELSE BTRIM(CAST("d"."demo-attended.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "demo-attended__date",
         -- Demonstrating (demonstrating): milestone pricing-discussed (evidence required, counts for 60 days)
-        LOWER(BTRIM(CAST("d"."pricing-discussed" AS TEXT), "r"."white_space")) AS "pricing-discussed__answer",
+        LOWER(CASE WHEN CAST("d"."pricing-discussed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."pricing-discussed" AS TEXT) ELSE BTRIM(CAST("d"."pricing-discussed" AS TEXT), "r"."white_space") END) AS "pricing-discussed__answer",
         CAST("d"."pricing-discussed.evidence" AS TEXT) AS "pricing-discussed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."pricing-discussed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "pricing-discussed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."pricing-discussed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."pricing-discussed.date" AS TEXT) = '' THEN CAST("d"."pricing-discussed.date" AS TEXT) ELSE BTRIM(CAST("d"."pricing-discussed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "pricing-discussed__date",
         -- Demonstrating (demonstrating): milestone pricing-agreeable (evidence required, counts for 60 days)
-        LOWER(BTRIM(CAST("d"."pricing-agreeable" AS TEXT), "r"."white_space")) AS "pricing-agreeable__answer",
+        LOWER(CASE WHEN CAST("d"."pricing-agreeable" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."pricing-agreeable" AS TEXT) ELSE BTRIM(CAST("d"."pricing-agreeable" AS TEXT), "r"."white_space") END) AS "pricing-agreeable__answer",
         CAST("d"."pricing-agreeable.evidence" AS TEXT) AS "pricing-agreeable__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."pricing-agreeable.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "pricing-agreeable__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."pricing-agreeable.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."pricing-agreeable.date" AS TEXT) = '' THEN CAST("d"."pricing-agreeable.date" AS TEXT) ELSE BTRIM(CAST("d"."pricing-agreeable.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "pricing-agreeable__date",
         -- Demonstrating (demonstrating): milestone proposal-agreed-next-step (evidence required, counts for 30 days)
-        LOWER(BTRIM(CAST("d"."proposal-agreed-next-step" AS TEXT), "r"."white_space")) AS "proposal-agreed-next-step__answer",
+        LOWER(CASE WHEN CAST("d"."proposal-agreed-next-step" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."proposal-agreed-next-step" AS TEXT) ELSE BTRIM(CAST("d"."proposal-agreed-next-step" AS TEXT), "r"."white_space") END) AS "proposal-agreed-next-step__answer",
         CAST("d"."proposal-agreed-next-step.evidence" AS TEXT) AS "proposal-agreed-next-step__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."proposal-agreed-next-step.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "proposal-agreed-next-step__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."proposal-agreed-next-step.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."proposal-agreed-next-step.date" AS TEXT) = '' THEN CAST("d"."proposal-agreed-next-step.date" AS TEXT) ELSE BTRIM(CAST("d"."proposal-agreed-next-step.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "proposal-agreed-next-step__date",
         -- Proposing (proposing): milestone proposal-reviewed (evidence required, counts for 45 days)
-        LOWER(BTRIM(CAST("d"."proposal-reviewed" AS TEXT), "r"."white_space")) AS "proposal-reviewed__answer",
+        LOWER(CASE WHEN CAST("d"."proposal-reviewed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."proposal-reviewed" AS TEXT) ELSE BTRIM(CAST("d"."proposal-reviewed" AS TEXT), "r"."white_space") END) AS "proposal-reviewed__answer",
         CAST("d"."proposal-reviewed.evidence" AS TEXT) AS "proposal-reviewed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."proposal-reviewed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "proposal-reviewed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."proposal-reviewed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."proposal-reviewed.date" AS TEXT) = '' THEN CAST("d"."proposal-reviewed.date" AS TEXT) ELSE BTRIM(CAST("d"."proposal-reviewed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "proposal-reviewed__date",
         -- Proposing (proposing): milestone vendor-of-choice (evidence required, counts for 45 days)
-        LOWER(BTRIM(CAST("d"."vendor-of-choice" AS TEXT), "r"."white_space")) AS "vendor-of-choice__answer",
+        LOWER(CASE WHEN CAST("d"."vendor-of-choice" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."vendor-of-choice" AS TEXT) ELSE BTRIM(CAST("d"."vendor-of-choice" AS TEXT), "r"."white_space") END) AS "vendor-of-choice__answer",
         CAST("d"."vendor-of-choice.evidence" AS TEXT) AS "vendor-of-choice__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."vendor-of-choice.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "vendor-of-choice__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."vendor-of-choice.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."vendor-of-choice.date" AS TEXT) = '' THEN CAST("d"."vendor-of-choice.date" AS TEXT) ELSE BTRIM(CAST("d"."vendor-of-choice.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "vendor-of-choice__date",
         -- Proposing (proposing): milestone contract-process-started (evidence required)
-        LOWER(BTRIM(CAST("d"."contract-process-started" AS TEXT), "r"."white_space")) AS "contract-process-started__answer",
+        LOWER(CASE WHEN CAST("d"."contract-process-started" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."contract-process-started" AS TEXT) ELSE BTRIM(CAST("d"."contract-process-started" AS TEXT), "r"."white_space") END) AS "contract-process-started__answer",
         CAST("d"."contract-process-started.evidence" AS TEXT) AS "contract-process-started__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."contract-process-started.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "contract-process-started__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."contract-process-started.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."contract-process-started.date" AS TEXT) = '' THEN CAST("d"."contract-process-started.date" AS TEXT) ELSE BTRIM(CAST("d"."contract-process-started.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "contract-process-started__date",
         -- Negotiating (negotiating): milestone terms-agreed (evidence required, counts for 30 days)
-        LOWER(BTRIM(CAST("d"."terms-agreed" AS TEXT), "r"."white_space")) AS "terms-agreed__answer",
+        LOWER(CASE WHEN CAST("d"."terms-agreed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."terms-agreed" AS TEXT) ELSE BTRIM(CAST("d"."terms-agreed" AS TEXT), "r"."white_space") END) AS "terms-agreed__answer",
         CAST("d"."terms-agreed.evidence" AS TEXT) AS "terms-agreed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."terms-agreed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "terms-agreed__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."terms-agreed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."terms-agreed.date" AS TEXT) = '' THEN CAST("d"."terms-agreed.date" AS TEXT) ELSE BTRIM(CAST("d"."terms-agreed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "terms-agreed__date",
         -- Negotiating (negotiating): milestone signature-scheduled (evidence required, counts for 14 days)
-        LOWER(BTRIM(CAST("d"."signature-scheduled" AS TEXT), "r"."white_space")) AS "signature-scheduled__answer",
+        LOWER(CASE WHEN CAST("d"."signature-scheduled" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."signature-scheduled" AS TEXT) ELSE BTRIM(CAST("d"."signature-scheduled" AS TEXT), "r"."white_space") END) AS "signature-scheduled__answer",
         CAST("d"."signature-scheduled.evidence" AS TEXT) AS "signature-scheduled__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."signature-scheduled.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "signature-scheduled__date",
+        CAST(NULLIF(CASE WHEN CAST("d"."signature-scheduled.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."signature-scheduled.date" AS TEXT) = '' THEN CAST("d"."signature-scheduled.date" AS TEXT) ELSE BTRIM(CAST("d"."signature-scheduled.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "signature-scheduled__date",
         -- Negotiating (negotiating): milestone contract-signed (evidence required)
-        LOWER(BTRIM(CAST("d"."contract-signed" AS TEXT), "r"."white_space")) AS "contract-signed__answer",
+        LOWER(CASE WHEN CAST("d"."contract-signed" AS TEXT) IN ('0', '1', 'FALSE', 'False', 'N', 'NO', 'No', 'TRUE', 'True', 'X', 'Y', 'YES', 'Yes', 'false', 'n', 'no', 'true', 'x', 'y', 'yes') THEN CAST("d"."contract-signed" AS TEXT) ELSE BTRIM(CAST("d"."contract-signed" AS TEXT), "r"."white_space") END) AS "contract-signed__answer",
         CAST("d"."contract-signed.evidence" AS TEXT) AS "contract-signed__evidence",
-        CAST(NULLIF(BTRIM(CAST("d"."contract-signed.date" AS TEXT), "r"."white_space"), '') AS DATE) AS "contract-signed__date"
+        CAST(NULLIF(CASE WHEN CAST("d"."contract-signed.date" AS TEXT) LIKE '____-__-__' OR CAST("d"."contract-signed.date" AS TEXT) = '' THEN CAST("d"."contract-signed.date" AS TEXT) ELSE BTRIM(CAST("d"."contract-signed.date" AS TEXT), "r"."white_space") END, '') AS DATE) AS "contract-signed__date"
     FROM "deals" AS "d" CROSS JOIN "rules" AS "r"
 ),
 "readings" AS (
@@ -90,52 +90,52 @@ WITH
         *,
         -- Discovery (discovery): milestone pain-confirmed (evidence required, counts for 90 days)
         CASE WHEN "pain-confirmed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "pain-confirmed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "pain-confirmed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pain-confirmed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "pain-confirmed__normalised",
+        CASE WHEN "pain-confirmed__evidence" NOT LIKE '%  %' AND ("pain-confirmed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("pain-confirmed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pain-confirmed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "pain-confirmed__normalised",
         -- Discovery (discovery): milestone next-meeting-accepted (evidence required, counts for 30 days)
         CASE WHEN "next-meeting-accepted__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "next-meeting-accepted__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "next-meeting-accepted__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("next-meeting-accepted__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "next-meeting-accepted__normalised",
+        CASE WHEN "next-meeting-accepted__evidence" NOT LIKE '%  %' AND ("next-meeting-accepted__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("next-meeting-accepted__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("next-meeting-accepted__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "next-meeting-accepted__normalised",
         -- Qualifying (qualifying): milestone decision-maker-identified (evidence required)
         CASE WHEN "decision-maker-identified__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "decision-maker-identified__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "decision-maker-identified__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("decision-maker-identified__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "decision-maker-identified__normalised",
+        CASE WHEN "decision-maker-identified__evidence" NOT LIKE '%  %' AND ("decision-maker-identified__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("decision-maker-identified__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("decision-maker-identified__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "decision-maker-identified__normalised",
         -- Qualifying (qualifying): milestone budget-confirmed (evidence required, counts for 120 days)
         CASE WHEN "budget-confirmed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "budget-confirmed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "budget-confirmed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("budget-confirmed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "budget-confirmed__normalised",
+        CASE WHEN "budget-confirmed__evidence" NOT LIKE '%  %' AND ("budget-confirmed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("budget-confirmed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("budget-confirmed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "budget-confirmed__normalised",
         -- Qualifying (qualifying): milestone timeline-agreed (evidence required, counts for 90 days)
         CASE WHEN "timeline-agreed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "timeline-agreed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "timeline-agreed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("timeline-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "timeline-agreed__normalised",
+        CASE WHEN "timeline-agreed__evidence" NOT LIKE '%  %' AND ("timeline-agreed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("timeline-agreed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("timeline-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "timeline-agreed__normalised",
         -- Demonstrating (demonstrating): milestone success-criteria-agreed (evidence required)
         CASE WHEN "success-criteria-agreed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "success-criteria-agreed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "success-criteria-agreed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("success-criteria-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "success-criteria-agreed__normalised",
+        CASE WHEN "success-criteria-agreed__evidence" NOT LIKE '%  %' AND ("success-criteria-agreed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("success-criteria-agreed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("success-criteria-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "success-criteria-agreed__normalised",
         -- Demonstrating (demonstrating): milestone demo-attended (evidence required, counts for 60 days)
         CASE WHEN "demo-attended__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "demo-attended__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "demo-attended__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("demo-attended__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "demo-attended__normalised",
+        CASE WHEN "demo-attended__evidence" NOT LIKE '%  %' AND ("demo-attended__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("demo-attended__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("demo-attended__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "demo-attended__normalised",
         -- Demonstrating (demonstrating): milestone pricing-discussed (evidence required, counts for 60 days)
         CASE WHEN "pricing-discussed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "pricing-discussed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "pricing-discussed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pricing-discussed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "pricing-discussed__normalised",
+        CASE WHEN "pricing-discussed__evidence" NOT LIKE '%  %' AND ("pricing-discussed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("pricing-discussed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pricing-discussed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "pricing-discussed__normalised",
         -- Demonstrating (demonstrating): milestone pricing-agreeable (evidence required, counts for 60 days)
         CASE WHEN "pricing-agreeable__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "pricing-agreeable__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "pricing-agreeable__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pricing-agreeable__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "pricing-agreeable__normalised",
+        CASE WHEN "pricing-agreeable__evidence" NOT LIKE '%  %' AND ("pricing-agreeable__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("pricing-agreeable__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pricing-agreeable__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "pricing-agreeable__normalised",
         -- Demonstrating (demonstrating): milestone proposal-agreed-next-step (evidence required, counts for 30 days)
         CASE WHEN "proposal-agreed-next-step__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "proposal-agreed-next-step__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "proposal-agreed-next-step__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("proposal-agreed-next-step__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "proposal-agreed-next-step__normalised",
+        CASE WHEN "proposal-agreed-next-step__evidence" NOT LIKE '%  %' AND ("proposal-agreed-next-step__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("proposal-agreed-next-step__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("proposal-agreed-next-step__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "proposal-agreed-next-step__normalised",
         -- Proposing (proposing): milestone proposal-reviewed (evidence required, counts for 45 days)
         CASE WHEN "proposal-reviewed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "proposal-reviewed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "proposal-reviewed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("proposal-reviewed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "proposal-reviewed__normalised",
+        CASE WHEN "proposal-reviewed__evidence" NOT LIKE '%  %' AND ("proposal-reviewed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("proposal-reviewed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("proposal-reviewed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "proposal-reviewed__normalised",
         -- Proposing (proposing): milestone vendor-of-choice (evidence required, counts for 45 days)
         CASE WHEN "vendor-of-choice__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "vendor-of-choice__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "vendor-of-choice__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("vendor-of-choice__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "vendor-of-choice__normalised",
+        CASE WHEN "vendor-of-choice__evidence" NOT LIKE '%  %' AND ("vendor-of-choice__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("vendor-of-choice__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("vendor-of-choice__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "vendor-of-choice__normalised",
         -- Proposing (proposing): milestone contract-process-started (evidence required)
         CASE WHEN "contract-process-started__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "contract-process-started__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "contract-process-started__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("contract-process-started__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "contract-process-started__normalised",
+        CASE WHEN "contract-process-started__evidence" NOT LIKE '%  %' AND ("contract-process-started__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("contract-process-started__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("contract-process-started__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "contract-process-started__normalised",
         -- Negotiating (negotiating): milestone terms-agreed (evidence required, counts for 30 days)
         CASE WHEN "terms-agreed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "terms-agreed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "terms-agreed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("terms-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "terms-agreed__normalised",
+        CASE WHEN "terms-agreed__evidence" NOT LIKE '%  %' AND ("terms-agreed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("terms-agreed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("terms-agreed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "terms-agreed__normalised",
         -- Negotiating (negotiating): milestone signature-scheduled (evidence required, counts for 14 days)
         CASE WHEN "signature-scheduled__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "signature-scheduled__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "signature-scheduled__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("signature-scheduled__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "signature-scheduled__normalised",
+        CASE WHEN "signature-scheduled__evidence" NOT LIKE '%  %' AND ("signature-scheduled__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("signature-scheduled__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("signature-scheduled__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "signature-scheduled__normalised",
         -- Negotiating (negotiating): milestone contract-signed (evidence required)
         CASE WHEN "contract-signed__answer" IN ('1', 'true', 'x', 'y', 'yes') THEN TRUE WHEN "contract-signed__answer" IN ('0', 'false', 'n', 'no') THEN FALSE END AS "contract-signed__met",
-        BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("contract-signed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') AS "contract-signed__normalised"
+        CASE WHEN "contract-signed__evidence" NOT LIKE '%  %' AND ("contract-signed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("contract-signed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("contract-signed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), CHR(304), CHR(105) || CHR(775)), CHR(8490), 'k')), '.,;:!?-_*''"()[] ') END AS "contract-signed__normalised"
     FROM "cells"
 ),
 "statuses" AS (
