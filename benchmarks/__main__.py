@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import build, engine, http_load, reload, scale
+from benchmarks import audit_engines, build, engine, http_load, reload, scale
 from benchmarks.common import Row, machine
 from benchmarks.table import render
 
@@ -43,6 +43,8 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Row]]]]
         ("live reload", lambda: reload.run(repeats)),
         ("form and API", lambda: http_load.run(http_repeats, http_seconds)),
         ("engine and audit", lambda: engine.run(repeats, audit_repeats, audit_deals)),
+        ("audit engines", lambda: audit_engines.rows(
+            audit_engines.run(1, 20_000, memory=False) if args.quick else audit_engines.run(min(repeats, 3)))),
     ]
 
 

@@ -88,7 +88,10 @@ def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions
                       progress: Progress | None = None) -> AuditResult:
     """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
     with open_pipeline(source) as handle:
-        header, reader = read_header(handle, source)
+        try:
+            header, reader = read_header(handle, source)
+        except (UnicodeDecodeError, csv.Error):
+            raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
         delimiter = reader.dialect.delimiter
     plan = plan_header(header, loaded, options, source)
     result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings))

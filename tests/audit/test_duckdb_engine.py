@@ -128,15 +128,17 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
                           "some rows span several lines, or the file has blank lines\n")
 
 
-@pytest.mark.parametrize("content", ["deal,stage\nAcme,discovery,extra\n", "deal,stage\n\nAcme,discovery\n", "deal,stage\n\"Acme,discovery\n"])
-def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str) -> None:
+@pytest.mark.parametrize("content", [b"deal,stage\nAcme,discovery,extra\n", b"deal,stage\n\nAcme,discovery\n", b"deal,stage\n\"Acme,discovery\n",
+                                     b"deal,st\xe9ge\nAcme,discovery\n", b"deal,stage\nAcme,discov\xe9ry\n", b"deal,stage\n", b""])
+def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes) -> None:
     source = tmp_path / "pipeline.csv"
-    source.write_text(content, encoding="utf-8")
+    source.write_bytes(content)
     runs = [audit(capsys, tmp_path / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine) for engine in ("python", "duckdb")]
     assert runs[1].status == runs[0].status
     assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
     if runs[0].status == 0:
         assert (runs[1].folder / "audit.csv").read_bytes() == (runs[0].folder / "audit.csv").read_bytes()
-        assert "audited with the Python engine" in runs[1].err
+    else:
+        assert runs[1].err == runs[0].err
 
 
