@@ -3,8 +3,8 @@
 Run `python -m benchmarks.audit_engines [DEALS]` (or it runs inside `python -m benchmarks`).
 Each engine writes audit.csv and report.html as `playbook audit` does. "SQL only" is DuckDB
 running the statement of `playbook sql` over the same CSV, rows counted, nothing written.
-Peak memory is each engine's peak resident set (DuckDB's native memory included), measured
-in a fresh process per size.
+Peak memory is each engine's peak resident set (VmHWM, DuckDB's native memory included),
+measured in a fresh process per size.
 """
 
 from __future__ import annotations
@@ -31,12 +31,13 @@ GOAL = 1.0  # the issue's goal: the audit in at most the time of a plain csv rea
 FLAT = 1.2  # peak memory at 10x the deals: at most this much more
 ENGINES = ("python", "duckdb")
 _PEAK = """
-import resource, sys
+import sys
 from pathlib import Path
 from benchmarks.audit_engines import audit
 from sales_process.loader import load_process
 audit(sys.argv[1], Path(sys.argv[2]), load_process(sys.argv[3]), Path(sys.argv[4]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+# VmHWM: this process's own peak (ru_maxrss would include the parent's, inherited at fork).
+print(next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 ENGINES = ("auto", "python", "duckdb")
 # `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
 # (see the audit benchmark in the README).
-AUTO_DUCKDB_BYTES = 4_000_000
+AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
 BATCH = 10_000
 DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
