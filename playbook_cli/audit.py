@@ -31,7 +31,8 @@ EXAMPLE = """example:
 input: a CSV export (UTF-8, comma or semicolon) with a header row; columns
   deal (required), stage (id or name), amount, owner, and per milestone:
   <id> (yes/no/y/n/true/false/1/0/x or blank), <id>.evidence, <id>.date (YYYY-MM-DD)
-writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained)
+writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
+  --engine duckdb writes the same files, faster on large exports
 exit status: 0 audit done (even with rows not assessed), 1 unreadable file or
   unknown columns, 2 usage error"""
 

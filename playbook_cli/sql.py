@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import textwrap
 
 from playbook_cli.common import (
     EXIT_INVALID,
@@ -14,6 +15,7 @@ from playbook_cli.common import (
     load_or_report,
     report_errors,
 )
+from sales_process.engine import Status
 from verdict_sql.columns import audit_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import OUTPUT_COLUMNS, STATUS_SUFFIX, verdict_sql
@@ -26,8 +28,9 @@ EXAMPLE = """examples:
 input: a table or view (default: deals) with the columns `playbook audit` reads:
   deal, stage (id or name), amount, and per milestone <id> (a boolean or yes/no,
   y/n, true/false, 1/0, x), <id>.evidence (text) and <id>.date (DATE or YYYY-MM-DD)
-output: one row per input row: """ + ", ".join(OUTPUT_COLUMNS) + f""",
-  and <milestone id>{STATUS_SUFFIX} per milestone
+""" + textwrap.fill(f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
+                    f"per milestone ({', '.join(Status)})",
+                    width=80, subsequent_indent="  ", break_on_hyphens=False) + """
 --as-of today (the default) assesses on the warehouse's CURRENT_DATE each time it runs"""
 
 

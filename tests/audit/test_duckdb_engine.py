@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic_pipeline import write_pipeline
+from pipeline_audit import duckdb_engine
 from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import audit_with_duckdb
 from sales_process.loader import load_process
@@ -142,3 +143,16 @@ def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pyte
         assert runs[1].err == runs[0].err
 
 
+
+
+@pytest.mark.parametrize(("threshold", "engine"), [(10**12, "python"), (1, "duckdb")])
+def test_auto_picks_duckdb_from_the_measured_size(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int, engine: str) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 50)
+    used = []
+    monkeypatch.setattr(duckdb_engine, "AUTO_DUCKDB_BYTES", threshold)
+    for name in ("audit_with_duckdb", "audit_pipeline"):
+        original = getattr(duckdb_engine, name)
+        monkeypatch.setattr(duckdb_engine, name, lambda *args, original=original, name=name: used.append(name) or original(*args))
+    duckdb_engine.run_audit("auto", source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
+    assert used == ["audit_with_duckdb" if engine == "duckdb" else "audit_pipeline"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -14,9 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from playbook_cli.main import main
 from sales_process.crm_words import DATE_SUFFIX, EVIDENCE_SUFFIX, NO_WORDS, YES_WORDS
 from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.loader import load_process
 from sales_process.model import Milestone, Process, Stage
+from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import PostgresServer
 from tests.sql.tables import Column, Value, create_table, input_columns, python_verdicts, sql_columns
 from verdict_sql.dialects import DIALECTS
@@ -183,3 +188,38 @@ def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(postgres: psy
     expected = python_verdicts(case.process, case.columns, AS_OF)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.fixture(scope="module")
+def synthetic_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Path]:
+    """300 synthetic deals of the default process, as text columns and as a CSV file."""
+    from benchmarks.synthetic_pipeline import header, rows
+
+    loaded = load_process(DEFAULT_PROCESS)
+    table = [header(loaded.process), *rows(loaded.process, 300)]
+    columns = tuple(Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0]))
+    path = tmp_path_factory.mktemp("export") / "deals.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    return Case(loaded.process, columns), path
+
+
+def _cli_statement(dialect: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["sql", "--process", str(DEFAULT_PROCESS), "--dialect", dialect, "--as-of", AS_OF.isoformat()]) == 0
+    return capsys.readouterr().out
+
+
+def test_the_commands_statement_gives_the_audits_verdicts_in_duckdb_and_postgres(
+        postgres: psycopg.Connection[Any], synthetic_export: tuple[Case, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    case, path = synthetic_export
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{path}', all_varchar = true)")
+        assert _by_deal(connection.execute(_cli_statement("duckdb", capsys)).fetchall()) == expected
+    create, insert, rows = create_table("postgres", "deals", case.columns)
+    with postgres.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(_cli_statement("postgres", capsys).encode())
+        assert _by_deal(cursor.fetchall()) == expected
