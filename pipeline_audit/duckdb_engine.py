@@ -42,7 +42,7 @@ from pipeline_audit.verdicts import VerdictTotals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.evidence import WHITESPACE
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import ANSWERS_AS_TYPED, MAX_AMOUNT
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
@@ -59,11 +59,13 @@ DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 # Amounts parse_money reads as the SQL does, without doubt: digits, thousands in groups of three with
 # commas, a decimal point; not one group after a dot (15.000: parse_money refuses it as ambiguous).
-# With a decimal comma, only plain digits. Anything with a currency goes to Python: it checks that
-# every amount of the file is in one currency.
-_PLAIN_AMOUNT = r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
-_AMBIGUOUS_AMOUNT = r"\d{1,3}\.\d{3}"
-_DIGITS = r"\d+"
+# With a decimal comma, only plain digits. A currency symbol may come first: Python then checks that
+# the file's amounts are in one currency (a row in another goes to the Python parsers, which word it).
+_SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
+_SYMBOL = f"([{_SYMBOLS}] ?)?"
+_PLAIN_AMOUNT = _SYMBOL + r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
+_AMBIGUOUS_AMOUNT = _SYMBOL + r"\d{1,3}\.\d{3}"
+_DIGITS = _SYMBOL + r"\d+"
 _MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
 
 
@@ -163,13 +165,17 @@ def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess
     ) + " ELSE '' END"
     simple = _simple(plan, mapping)
     texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
+    symbol = "''"
+    if plan.amount is not None:
+        amount = q(_name(plan.amount))
+        symbol = f"CASE WHEN REGEXP_MATCHES({amount}, {s('^[' + _SYMBOLS + ']')}) THEN LEFT({amount}, 1) ELSE '' END"
     return (
         f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
         f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
         f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
         f"{', '.join(texts)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
-        f"{q('next_milestones')}, {blocking}, "
-        f"CASE WHEN {simple} THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
+        f"{q('next_milestones')}, {blocking}, {symbol} AS {q('symbol')}, "
+        f"CASE WHEN {simple} AND {q('symbol')} = '' THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
         f"FROM {q('verdicts')}"
     )
 
@@ -222,12 +228,12 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
     lines, size, progress = tracking
     count = 0
     while batch := cursor.fetchmany(BATCH):
-        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, cells in batch:
+        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, symbol, cells in batch:
             count += 1
             line = count + 1
             if blank:
                 result.blank_rows += 1
-            elif simple:
+            elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
                 text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
                 record(writer, totals, line, text, *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
@@ -238,6 +244,13 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
             progress(min(size, size * count // max(lines, 1)), size)
     result.currency = reader.currency
     return count
+
+
+def _same_currency(reader: RowReader, currency: str) -> bool:
+    """Whether an amount in `currency` fits the file's, as the Python parser checks (the first one named sets it)."""
+    if reader.currency is None:
+        reader.currency = currency
+    return reader.currency == currency
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:
