@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from benchmarks import build, engine, http_load, records, reload, scale
+from benchmarks import audit_engines, build, engine, http_load, records, reload, scale
 from benchmarks.common import Row, machine
 from benchmarks.table import render
 
@@ -44,6 +44,8 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Row]]]]
         ("form and API", lambda: http_load.run(http_repeats, http_seconds)),
         ("engine and audit", lambda: engine.run(repeats, audit_repeats, audit_deals)),
         ("deal records", lambda: records.run(1, (1_000, 10_000)) if args.quick else records.run(min(repeats, 3))),
+        ("audit engines", lambda: audit_engines.rows(
+            audit_engines.run(1, 20_000, memory=False) if args.quick else audit_engines.run(min(repeats, 3)))),
     ]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -21,6 +21,7 @@ from pipeline_audit.totals import Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
+from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.vocabulary import plain_cents, to_cents
 
@@ -93,9 +94,8 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
         with open_pipeline(source) as handle:
             header, reader = read_header(handle, source)
             mapping = options.mapping or resolve_mapping(loaded.process)
-            plan = _plan(header, loaded, mapping, source)
-            result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
-                                 missing_milestones=plan.missing, crm_name=mapping.crm_name)
+            plan = plan_header(header, loaded, mapping, source)
+            result = new_result(plan, loaded, options, mapping, source)
             total_bytes = os.fstat(handle.fileno()).st_size
             with partial.open("w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
@@ -120,7 +120,15 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     return result
 
 
-def _plan(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
+def new_result(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping,
+               source: Path) -> AuditResult:
+    """The empty result of an audit of `source` laid out by `plan` (both engines start from it)."""
+    return AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
+                       missing_milestones=plan.missing, crm_name=mapping.crm_name)
+
+
+def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
+    """The column plan of the header; raise InvalidFile listing every bad column."""
     try:
         return plan_columns(header, loaded.process, mapping)
     except ColumnError as error:
@@ -145,18 +153,33 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
         count += 1
         if count % PROGRESS_EVERY == 0:
             tick()
-        text = rows.text(cells)
-        try:
-            deal = rows.deal(cells)
-        except RowProblem as problem:
-            totals.add_problem(start, text.deal, problem.short)
-            writer.writerow(_unassessed_row(start, text, problem.reason))
-            continue
-        assessment = assess(process, deal, as_of)
-        claimed, verified, blocking = _cents(assessment, True), _cents(assessment, False), assessment.next
-        totals.add(start, text.owner, assessment, blocking, claimed, verified)
-        writer.writerow(_assessed_row(start, text, assessment, blocking, claimed, verified))
+        audit_row(rows, process, as_of, writer, totals, start, cells)
     tick()
+
+
+def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals,
+              line: int, cells: Sequence[str]) -> None:
+    """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
+    text = rows.text(cells)
+    try:
+        deal = rows.deal(cells)
+    except RowProblem as problem:
+        totals.add_problem(line, text.deal, problem.short)
+        writer.writerow(_unassessed_row(line, text, problem.reason))
+        return
+    assessment = assess(process, deal, as_of)
+    record(writer, totals, line, text, assessment, assessment.next, _cents(assessment, True), _cents(assessment, False),
+           deal.amount)
+
+
+def record(writer: Writer, totals: Totals, line: int, text: RowText, assessment: Assessment,
+           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None) -> None:
+    """Write an assessed row to audit.csv and count it (both engines write through here).
+
+    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents.
+    """
+    totals.add(line, text.owner, assessment, blocking, claimed, verified)
+    writer.writerow(_assessed_row(line, text, assessment, blocking, claimed, verified, amount))
 
 
 def _cents(assessment: Assessment, claimed: bool) -> int | None:
@@ -173,9 +196,8 @@ def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
 
 
 def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-                  claimed: int | None, verified: int | None) -> AuditRow:
+                  claimed: int | None, verified: int | None, amount: float | None) -> AuditRow:
     claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
-    amount = assessment.deal.amount
     return AuditRow(
         line=line, deal=text.deal, crm_id=text.crm_id, owner=text.owner,
         claimed_stage=claimed_stage.name if claimed_stage else "", verified_stage=verified_stage.name,

@@ -15,8 +15,7 @@ from sales_process.crm import CrmMapping
 from sales_process.deal import Answer, Deal
 from sales_process.model import Process
 from sales_process.vocabulary import (
-    NO_WORDS,
-    YES_WORDS,
+    ANSWERS_AS_TYPED,
     AmbiguousAmountError,
     AmbiguousDateError,
     DateOrder,
@@ -32,10 +31,6 @@ from sales_process.vocabulary import (
 )
 
 DATE_CACHE_SIZE = 50_000
-# The spellings most exports use, looked up as typed; anything else goes through parse_yes_no.
-_EXACT_WORDS = {word: value for words, value in ((YES_WORDS, True), (NO_WORDS, False)) for word in words}
-_EXACT_WORDS.update({word.capitalize(): value for word, value in list(_EXACT_WORDS.items())})
-_EXACT_WORDS.update({word.upper(): value for word, value in list(_EXACT_WORDS.items())})
 
 
 class RowProblem(Exception):
@@ -101,7 +96,7 @@ class RowReader:
             date_text = cells[columns.date] if columns.date is not None else ""
             if not (answer_text or evidence or date_text):
                 continue  # unanswered: the common case, kept cheap
-            met = _EXACT_WORDS.get(answer_text)
+            met = ANSWERS_AS_TYPED.get(answer_text)
             if met is not None and (not date_text or date_text in self._dates):
                 answers[columns.milestone_id] = Answer(met, evidence or None, self._dates.get(date_text))
                 continue

@@ -1,4 +1,4 @@
-"""Totals fed with verdicts assessed elsewhere (the saved deals' pipeline), not with CSV rows.
+"""Totals fed with verdicts assessed elsewhere (the saved deals' pipeline, the audit's SQL), not by assess().
 
 The report and the summary then read the same Totals as an audit of a CRM export. Built
 for 100,000 deals a request: what deals share (their stages, what holds them back) is
@@ -21,8 +21,8 @@ Blocking = tuple[tuple[str, str], ...]
 class VerdictTotals:
     """Adds one deal's verdict (verified stage and what holds it there) to a Totals."""
 
-    def __init__(self, process: Process, as_of: dt.date) -> None:
-        self.totals = Totals(process)
+    def __init__(self, process: Process, as_of: dt.date, totals: Totals | None = None) -> None:
+        self.totals = totals if totals is not None else Totals(process)
         self.process = process
         self.as_of = as_of
         self._stage_index = {stage.id: index for index, stage in enumerate(process.stages)}
@@ -46,6 +46,11 @@ class VerdictTotals:
     def add(self, line: int, owner: str, name: str, claimed_stage: str | None, amount: float | None,
             verified_index: int, blocking: Blocking) -> None:
         """Count a deal whose verdict is known: `blocking` is [(milestone id, status)] at its verified stage."""
+        self.totals.add(line, owner, *self.verdict(name, claimed_stage, amount, verified_index, blocking))
+
+    def verdict(self, name: str, claimed_stage: str | None, amount: float | None, verified_index: int,
+                blocking: Blocking) -> tuple[Assessment, tuple[MilestoneResult, ...], int | None, int | None]:
+        """What Totals.add takes for a known verdict: the assessment, what holds it, claimed and verified cents."""
         claimed_index = self._stage_index.get(claimed_stage) if claimed_stage else None
         held = self._held.get(blocking)
         if held is None:
@@ -59,4 +64,4 @@ class VerdictTotals:
             verified = to_cents(amount * self._probability[verified_index] / 100)
             if claimed_index is not None:
                 claimed = to_cents(amount * self._probability[claimed_index] / 100)
-        self.totals.add(line, owner, self._assessment(name, claimed_index, verified_index, amount), held, claimed, verified)
+        return self._assessment(name, claimed_index, verified_index, amount), held, claimed, verified

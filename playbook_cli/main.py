@@ -15,7 +15,7 @@ from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserErr
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
 COMMANDS = (
     "validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export",
-    "users", "tokens", "db", "import", "deals",
+    "users", "tokens", "db", "import", "deals", "sql",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
@@ -27,6 +27,7 @@ EXAMPLE = """examples:
   playbook practice --answer-key         practice scenarios and their answers, for trainers
   playbook audit pipeline.csv            the verified forecast of a CRM export
   playbook crm-template --crm salesforce the CRM fields to create for the milestones
+  playbook sql --dialect postgres        the same verdict as SQL for a warehouse
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
   playbook users add ana@example.com --role rep     a rep who signs in to save checks

@@ -71,6 +71,11 @@ class CrmMapping:
         """What the column holds, or None when the mapping does not know it."""
         return self.columns.get(name_key(column))
 
+    def column_name(self, target: Target) -> str:
+        """The column that holds `target`: the name mapped to it, else its standard name."""
+        mapped = [self.column_names[key] for key in self.mapped if self.columns[key] == target]
+        return mapped[0] if mapped else str(target)
+
     def is_ignored(self, column: str) -> bool:
         """Whether the column is to be left out of the audit."""
         return name_key(column) in self.ignored

@@ -15,7 +15,7 @@ import enum
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sales_process.suggest import did_you_mean
@@ -99,6 +99,11 @@ def to_cents(value: float) -> int:
 
 YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "on", "checked"})
 NO_WORDS = frozenset({"no", "n", "false", "0", "off", "unchecked"})
+# The answers as most exports type them (yes, Yes, YES), looked up as typed, without trimming:
+# the fast paths of the audit's row reader and of the SQL read these, anything else goes through parse_yes_no.
+ANSWERS_AS_TYPED: Mapping[str, bool] = {
+    case(word): words is YES_WORDS for words in (YES_WORDS, NO_WORDS) for word in words for case in (str.lower, str.capitalize, str.upper)
+}
 YES_NO_HINT = "write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank"
 
 
@@ -341,6 +346,15 @@ class StageLookup:
         self._index = {name_key(stage_id): stage_id for stage_id in self._ids}
         self._index.update({name_key(name): stage_id for stage_id, name in stage_list})
         self._index.update({name_key(name): stage_id for name, stage_id in (crm_names or {}).items()})
+        self._spellings = [*((stage_id, stage_id) for stage_id in self._ids), *((name, stage_id) for stage_id, name in stage_list),
+                           *(crm_names or {}).items()]
+
+    def labels(self, key: Callable[[str], str] = name_key) -> dict[str, str]:
+        """Stage ids by every spelling this lookup knows (ids, names, CRM names) compared by `key`.
+
+        With the default key these are exactly what `find` matches; a later spelling wins, as in `find`.
+        """
+        return {key(text): stage_id for text, stage_id in self._spellings}
 
     def find(self, value: object) -> str | None:
         """The stage id `value` names; None when blank; ValueError (with a suggestion) otherwise."""

@@ -1,0 +1,257 @@
+"""The audit on DuckDB: the CSV read and assessed by the SQL of `playbook sql`, in-process.
+
+DuckDB reads the file and runs the generated statement; Python only writes each row
+and adds it to the totals, through the same functions as the Python engine, so the
+files written are the same. A row goes through the Python parsers instead when the
+SQL cannot vouch for it: any cell the audit would refuse or could read differently
+(an unknown stage or answer word, a date not written YYYY-MM-DD, an amount with a
+currency, a decimal comma or a separator that could mean either, a blank deal, a filled
+unnamed column). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
+its reasons, with their line numbers.
+
+Line numbers are the row's position plus one, which holds only when every row is one
+line; a file with blank lines or quoted line breaks is left to the Python engine
+(NotForDuckDB), as is any file DuckDB's CSV reader refuses.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from pipeline_audit.audit import (
+    AUDIT_COLUMNS,
+    AuditOptions,
+    AuditResult,
+    Progress,
+    audit_pipeline,
+    audit_row,
+    new_result,
+    plan_header,
+    record,
+)
+from pipeline_audit.columns import ColumnPlan
+from pipeline_audit.reading import open_pipeline, read_header
+from pipeline_audit.rows import RowReader, RowText
+from pipeline_audit.verdicts import VerdictTotals
+from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.evidence import WHITESPACE
+from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.dialects import DIALECTS
+from verdict_sql.generate import status_column, verdict_sql
+
+if TYPE_CHECKING:
+    from _csv import Writer
+
+ENGINES = ("auto", "python", "duckdb")
+# `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
+# (see the audit benchmark in the README).
+AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
+BATCH = 10_000
+DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+# Amounts parse_money reads as the SQL does, without doubt: digits, thousands in groups of three with
+# commas, a decimal point; not one group after a dot (15.000: parse_money refuses it as ambiguous).
+# With a decimal comma, only plain digits. A currency symbol may come first: Python then checks that
+# the file's amounts are in one currency (a row in another goes to the Python parsers, which word it).
+_SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
+_SYMBOL = f"([{_SYMBOLS}] ?)?"
+_PLAIN_AMOUNT = _SYMBOL + r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
+_AMBIGUOUS_AMOUNT = _SYMBOL + r"\d{1,3}\.\d{3}"
+_DIGITS = _SYMBOL + r"\d+"
+_MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
+
+
+class NotForDuckDB(Exception):
+    """The file needs the Python engine; the message says why."""
+
+
+def run_audit(engine: str, source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
+              progress: Progress | None = None) -> AuditResult:
+    """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more)."""
+    if engine == "auto":
+        try:
+            large = source.stat().st_size >= AUTO_DUCKDB_BYTES
+        except OSError:
+            large = False  # the Python engine words the error
+        engine = "duckdb" if large else "python"
+    if engine == "duckdb":
+        try:
+            return audit_with_duckdb(source, loaded, options, csv_out, progress)
+        except NotForDuckDB as reason:
+            result = audit_pipeline(source, loaded, options, csv_out, progress)
+            result.warnings.append(f"audited with the Python engine: {reason}")
+            return result
+    return audit_pipeline(source, loaded, options, csv_out, progress)
+
+
+def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
+                      progress: Progress | None = None) -> AuditResult:
+    """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
+    with open_pipeline(source) as handle:
+        try:
+            header, reader = read_header(handle, source)
+        except (UnicodeDecodeError, csv.Error):
+            raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
+        delimiter = reader.dialect.delimiter
+    mapping = options.mapping or resolve_mapping(loaded.process)
+    plan = plan_header(header, loaded, mapping, source)
+    result = new_result(plan, loaded, options, mapping, source)
+    lines = _physical_lines(source)
+    partial = csv_out.with_name(csv_out.name + ".partial")
+    try:
+        with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(AUDIT_COLUMNS)
+            cursor = connection.execute(_query(source, delimiter, plan, loaded, options, mapping))
+            rows = _write_rows(cursor, plan, loaded, options, mapping, writer, result,
+                               (lines, source.stat().st_size, progress))
+        if rows + 1 != lines:
+            raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+    except duckdb.Error as error:
+        partial.unlink(missing_ok=True)
+        raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({str(error).splitlines()[0]})") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(csv_out)
+    return result
+
+
+def _physical_lines(source: Path) -> int:
+    """Lines in the file, counting a last line without a line break."""
+    count, last = 0, b"\n"
+    with source.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
+def _name(index: int) -> str:
+    return f"c{index}"
+
+
+def _input_columns(plan: ColumnPlan) -> InputColumns:
+    def at(index: int | None) -> str | None:
+        return None if index is None else _name(index)
+
+    return InputColumns(
+        deal=_name(plan.deal), stage=at(plan.stage), amount=at(plan.amount),
+        milestones={m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date)) for m in plan.milestones},
+    )
+
+
+def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions,
+           mapping: CrmMapping) -> str:
+    q, s = DUCKDB.quote, DUCKDB.string
+    names = [_name(index) for index in range(plan.width)]
+    types = "{" + ", ".join(f"{s(name)}: 'VARCHAR'" for name in names) + "}"
+    relation = (f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
+                f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)")
+    statement = verdict_sql(loaded.process, DUCKDB, "pipeline", _input_columns(plan), options.as_of, keep=names, mapping=mapping)
+    process = loaded.process
+    blocking = "CASE " + q("verified_stage_id") + " " + " ".join(
+        f"WHEN {s(stage.id)} THEN CONCAT_WS(',', "
+        + ", ".join(f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones) + ")"
+        for stage in process.stages if stage.milestones
+    ) + " ELSE '' END"
+    simple = _simple(plan, mapping)
+    texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
+    symbol = "''"
+    if plan.amount is not None:
+        amount = q(_name(plan.amount))
+        symbol = f"CASE WHEN REGEXP_MATCHES({amount}, {s('^[' + _SYMBOLS + ']')}) THEN LEFT({amount}, 1) ELSE '' END"
+    return (
+        f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
+        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
+        f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
+        f"{', '.join(texts)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
+        f"{q('next_milestones')}, {blocking}, {symbol} AS {q('symbol')}, "
+        f"CASE WHEN {simple} AND {q('symbol')} = '' THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
+        f"FROM {q('verdicts')}"
+    )
+
+
+def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
+    """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them).
+
+    Cheap tests of the cells as typed, like the Python engine's own fast path: anything unusual
+    (white space around an answer, a date not written YYYY-MM-DD, an amount in a currency) is left
+    to the Python parsers.
+    """
+    q, s = DUCKDB.quote, DUCKDB.string
+
+    def cell(index: int) -> str:
+        return f"COALESCE({q(_name(index))}, '')"
+
+    words = "(" + ", ".join(s(word) for word in sorted(ANSWERS_AS_TYPED)) + ")"
+    white = DUCKDB.characters(ord(character) for character in WHITESPACE)
+    conditions = [f"TRIM({cell(plan.deal)}, {white}) <> ''", *(f"{cell(index)} = ''" for index in plan.unnamed)]
+    if plan.stage is not None:
+        conditions.append(f"({cell(plan.stage)} = '' OR {q('claimed_stage_id')} IS NOT NULL)")
+    if plan.currency is not None:
+        conditions.append(f"{cell(plan.currency)} = ''")
+    if plan.amount is not None:
+        amount = cell(plan.amount)
+        plain = (f"REGEXP_FULL_MATCH({amount}, {s(_DIGITS)})" if mapping.decimal_comma else
+                 f"REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)}) AND NOT REGEXP_FULL_MATCH({amount}, {s(_AMBIGUOUS_AMOUNT)})")
+        conditions.append(f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} AND {plain} "
+                          f"AND {q('amount')} <= {MAX_AMOUNT!r}))")
+    for columns in plan.milestones:
+        parts = [cell(index) for index in (columns.answer, columns.evidence, columns.date) if index is not None]
+        unanswered = " AND ".join(f"{part} = ''" for part in parts)
+        answered = f"{cell(columns.answer)} IN {words}"
+        if columns.date is not None:
+            date = cell(columns.date)
+            answered += (f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
+                         f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))")
+        conditions.append(f"(({unanswered}) OR ({answered}))")
+    return "(" + " AND ".join(conditions) + ")"
+
+
+def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions,
+                mapping: CrmMapping, writer: Writer, result: AuditResult,
+                tracking: tuple[int, int, Progress | None]) -> int:
+    """Write and count every row in file order; return how many rows DuckDB read."""
+    process, totals = loaded.process, result.totals
+    verdicts = VerdictTotals(process, options.as_of, totals)
+    positions = {stage.id: index for index, stage in enumerate(process.stages)}
+    reader = RowReader(plan, process, mapping)
+    lines, size, progress = tracking
+    count = 0
+    while batch := cursor.fetchmany(BATCH):
+        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, symbol, cells in batch:
+            count += 1
+            line = count + 1
+            if blank:
+                result.blank_rows += 1
+            elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
+                blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
+                text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
+                record(writer, totals, line, text, *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
+                       amount)
+            else:
+                audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
+        if progress is not None:
+            progress(min(size, size * count // max(lines, 1)), size)
+    result.currency = reader.currency
+    return count
+
+
+def _same_currency(reader: RowReader, currency: str) -> bool:
+    """Whether an amount in `currency` fits the file's, as the Python parser checks (the first one named sets it)."""
+    if reader.currency is None:
+        reader.currency = currency
+    return reader.currency == currency
+
+
+def _texts(cells: Sequence[str | None]) -> list[str]:
+    return ["" if cell is None else cell for cell in cells]

@@ -1,0 +1,233 @@
+"""`playbook audit --engine duckdb` writes the same files and summary as the Python engine, on any input."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.synthetic_pipeline import write_pipeline
+from pipeline_audit import duckdb_engine
+from pipeline_audit.audit import AuditOptions
+from pipeline_audit.duckdb_engine import audit_with_duckdb
+from playbook_cli.main import main
+from sales_process.crm import resolve_mapping
+from sales_process.loader import load_process
+from sales_process.vocabulary import DateOrder
+from tests.audit.helpers import ROOT, Run, audit
+
+AS_OF = dt.date(2027, 3, 1)
+EXPORTS = Path(__file__).parent / "crm_exports"
+HUBSPOT_OPTIONS = (
+    "--column", "Record ID=crm_id", "--column", "Deal Name=deal", "--column", "Deal Stage=stage", "--column", "Amount=amount",
+    "--column", "Deal owner=owner", "--column", "Pain confirmed=pain-confirmed",
+    "--column", "Pain confirmed evidence=pain-confirmed.evidence", "--column", "Pain confirmed date=pain-confirmed.date",
+    "--stage-name", "Qualified To Buy=qualifying", "--stage-name", "Decision Maker Bought-In=proposing",
+    "--stage-name", "Appointment Scheduled=discovery", "--stage-name", "Contract Sent=negotiating",
+    "--ignore-column", "Close Date", "--ignore-column", "Pipeline", "--ignore-column", "Create Date",
+    "--ignore-column", "Associated Company", "--ignore-column", "Next meeting accepted", "--ignore-column", "Next meeting evidence",
+    "--ignore-column", "Next meeting date", "--ignore-column", "Decision maker identified",
+    "--ignore-column", "Decision maker evidence", "--ignore-column", "Budget confirmed", "--ignore-column", "Budget evidence",
+    "--ignore-column", "Budget confirmed date", "--ignore-column", "Timeline agreed", "--ignore-column", "Timeline evidence",
+    "--ignore-column", "Timeline agreed date",
+)
+PROCESS = load_process(ROOT / "process.yaml")
+SAME_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# Around every expiry of the default process: the last day it counts, the first it does not.
+AGES = sorted({m.max_age_days for _, m in PROCESS.process.milestones() if m.max_age_days})
+BOUNDARY_DATES = [(AS_OF - dt.timedelta(days=age + shift)).isoformat() for age in AGES for shift in (-1, 0, 1)]
+CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, placeholders, dates around expiry
+    "deal": ["Acme", " Acme ", "Ünïcode GmbH", "North, Inc.", 'The "Best" Co'],
+    "owner": ["", "Ana Ruiz", " Ben "],
+    "crm_id": ["", "0065g00000HrbP01", " 18392048311 "],
+    "stage": ["", "discovery", "Qualifying", " NEGOTIATING ", "Closed Won", "closed-won", "\u00a0Proposing", "qualified to buy",
+              "CONTRACT SENT", "STRASSE", "straße"],
+    "amount": ["", "120000", "120,000.50", "$59,500", "€ 1,000", " 42 ", "0", "1,000", "USD 120 000", "74.000,00 €",
+               "120 000,50", "1.250.000,00", "15.000", "15,000", "0042", "1000.5"],
+    "answer": ["", "yes", "Y", " no ", "TRUE", "x", "1", "0", "\u3000yes", "Yes ", "n", "False", "checked", "Unchecked",
+               "ON", "off"],
+    "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
+    "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES, "23.02.2027", "23/02/2027", "03/02/2027",
+             "2/23/2027", "2027-02-03 10:15", "2027-02-03T10:15:00Z"],
+}
+BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
+    "deal": ["", "  "],
+    "owner": ["\u2028"],
+    "crm_id": ["\u00a0"],
+    "stage": ["Negociating", "Closed"],
+    "amount": ["12k", "-5", "120,5", "9" * 400, "١٢٣"],
+    "answer": ["maybe", "ja", "\u00a0"],
+    "evidence": ["\u3000"],
+    "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
+}
+
+
+def columns_of(milestone_id: str, part: str) -> str:
+    """The audit's name of a milestone's answer, evidence or date column."""
+    return milestone_id if part == "answer" else f"{milestone_id}.{part}"
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> list[list[str]]:
+    """A CRM export of the default process: some optional columns left out, tricky cells, now and then a blank row."""
+    header = ["deal", *(name for name in ("owner", "crm_id", "stage", "amount") if draw(st.booleans()))]
+    parts: list[tuple[str, str]] = []
+    for index, (_, milestone) in enumerate(PROCESS.process.milestones()):
+        if index and draw(st.integers(0, 4)) == 0:
+            continue  # the audit refuses an export with no milestone column: the first always has one
+        parts += [(milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())]
+    header += [columns_of(milestone_id, part) for milestone_id, part in parts]
+    kinds = [name if name in CELLS else "" for name in header[: len(header) - len(parts)]] + [part for _, part in parts]
+    rows = [header]
+    for _ in range(draw(st.integers(1, 25))):
+        if draw(st.integers(0, 12)) == 0:
+            rows.append([""] * len(header))
+            continue
+        # Mostly clean rows, so that most go through the SQL; a bad cell now and then.
+        rows.append([draw(st.sampled_from(BAD_CELLS[kind] if draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds])
+    return rows
+
+
+def both_engines(capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str,
+                 process: Path = ROOT / "process.yaml") -> tuple[Run, Run]:
+    """Audit `source` with each engine into its own folder."""
+    runs = []
+    for engine in ("python", "duckdb"):
+        status = main(["audit", str(source), "--as-of", AS_OF.isoformat(), "--engine", engine, *args,
+                       "--process", str(process), "--out", str(folder / engine)])
+        captured = capsys.readouterr()
+        runs.append(Run(status, captured.out, captured.err, folder / engine))
+    return runs[0], runs[1]
+
+
+def assert_same_outputs(python: Run, duckdb: Run) -> None:
+    """The same exit status, summary, audit.csv and report.html."""
+    assert duckdb.status == python.status  # 1 when most rows are not assessed: the files are written all the same
+    assert duckdb.out.replace(str(duckdb.folder), "OUT") == python.out.replace(str(python.folder), "OUT")
+    for name in ("audit.csv", "report.html"):
+        assert (duckdb.folder / name).read_bytes() == (python.folder / name).read_bytes(), name
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write rows as a CRM would export them."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+# A CRM's names for the columns and stages, under crm: in process.yaml: the SQL reads the same columns as the audit.
+CRM_BLOCK = """crm:
+  name: HubSpot
+  columns: {deal: Deal Name, crm_id: Record ID, stage: Deal Stage, amount: Amount, owner: Deal owner}
+  stage_names: {Qualified To Buy: qualifying, Contract Sent: negotiating, Straße: proposing}
+  milestones:
+    pain-confirmed: {met: Pain confirmed, evidence: Pain confirmed evidence, date: Pain confirmed date}
+    budget-confirmed: Budget confirmed
+"""
+CRM_NAMES = {"deal": "Deal Name", "crm_id": "Record ID", "stage": "Deal Stage", "amount": "Amount", "owner": "Deal owner",
+             "pain-confirmed": "Pain confirmed", "pain-confirmed.evidence": "Pain confirmed evidence",
+             "pain-confirmed.date": "Pain confirmed date", "budget-confirmed": "Budget confirmed"}
+
+
+# How the export writes amounts and dates, as the options say it (the vocabulary's rules, in both engines).
+READINGS = st.sampled_from([(), ("--decimal-comma",), ("--day-first",), ("--month-first",), ("--decimal-comma", "--day-first")])
+
+
+@SAME_FILES
+@given(exports(), READINGS, st.booleans())
+def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], rows: list[list[str]], options: tuple[str, ...],
+                                       crm: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source, process, process_path = Path(folder) / "pipeline.csv", PROCESS, ROOT / "process.yaml"
+        if crm:  # the CRM's names in the header, read through the crm: block
+            rows = [[CRM_NAMES.get(name, name) for name in rows[0]], *rows[1:]]
+            path = Path(folder) / "process.yaml"
+            path.write_text((ROOT / "process.yaml").read_text(encoding="utf-8") + "\n" + CRM_BLOCK, encoding="utf-8")
+            process, process_path = load_process(path), path
+        write_rows(source, rows)
+        mapping = resolve_mapping(process.process, decimal_comma="--decimal-comma" in options,
+                                  date_order=DateOrder.DAY_FIRST if "--day-first" in options
+                                  else DateOrder.MONTH_FIRST if "--month-first" in options else None)
+        audit_with_duckdb(source, process, AuditOptions(as_of=AS_OF, mapping=mapping), Path(folder) / "direct.csv")  # never falls back here
+        python, duckdb = both_engines(capsys, source, Path(folder), *options, process=process_path)
+        assert_same_outputs(python, duckdb)
+        assert duckdb.err == python.err
+
+
+def test_the_same_files_for_the_synthetic_pipeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 3000, bad_rows=True)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals not assessed: 0" not in python.out  # the synthetic export has rows that cannot be assessed
+
+
+def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    source.write_bytes("\ufeffdeal;stage;amount;pain-confirmed;pain-confirmed.evidence\r\nAcme;Discovery;1.000,50;yes;Email\r\n"
+                       "Beta;discovery;1000;y;Signed PDF of the NDA\r\n".encode())
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+
+
+def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, [["deal", "pain-confirmed", "pain-confirmed.evidence"], ["Acme", "yes", "Email\nfrom the CFO"], ["Beta", "no", ""]])
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert duckdb.err == ("playbook audit: warning: audited with the Python engine: "
+                          "some rows span several lines, or the file has blank lines\n")
+
+
+@pytest.mark.parametrize("content", [b"deal,stage\nAcme,discovery,extra\n", b"deal,stage\n\nAcme,discovery\n", b"deal,stage\n\"Acme,discovery\n",
+                                     b"deal,st\xe9ge\nAcme,discovery\n", b"deal,stage\nAcme,discov\xe9ry\n", b"deal,stage\n", b""])
+def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes) -> None:
+    source = tmp_path / "pipeline.csv"
+    source.write_bytes(content)
+    runs = [audit(capsys, tmp_path / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine) for engine in ("python", "duckdb")]
+    assert runs[1].status == runs[0].status
+    assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
+    if runs[0].status == 0:
+        assert (runs[1].folder / "audit.csv").read_bytes() == (runs[0].folder / "audit.csv").read_bytes()
+    else:
+        assert runs[1].err == runs[0].err
+
+
+
+
+@pytest.mark.parametrize(("crm_block", "export", "options"), [
+    ("salesforce.yaml", "salesforce.csv", ()),  # quoted cells, USD amounts, month-first dates, a footer
+    ("hubspot.yaml", "hubspot.csv", ()),  # CRM column and stage names, true/false, ISO date-times
+    (None, "hubspot.csv", HUBSPOT_OPTIONS),  # the same mapping on the command line
+    (None, "european.csv", ("--decimal-comma",)),  # semicolons, 74.000,00 €, 23.02.2027
+    (None, "european.csv", ()),  # refused row by row, with the same reasons
+])
+def test_the_same_files_for_the_crm_exports(capsys: pytest.CaptureFixture[str], tmp_path: Path, crm_block: str | None,
+                                           export: str, options: tuple[str, ...]) -> None:
+    process = ROOT / "process.yaml"
+    if crm_block is not None:
+        process = tmp_path / "process.yaml"
+        process.write_text((ROOT / "process.yaml").read_text(encoding="utf-8") + "\n" + (EXPORTS / crm_block).read_text(encoding="utf-8"),
+                           encoding="utf-8")
+    runs = both_engines(capsys, EXPORTS / export, tmp_path, *options, process=process)
+    assert runs[1].status == runs[0].status
+    assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
+    for name in ("audit.csv", "report.html"):
+        assert (runs[1].folder / name).read_bytes() == (runs[0].folder / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("threshold", "engine"), [(10**12, "python"), (1, "duckdb")])
+def test_auto_picks_duckdb_from_the_measured_size(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int, engine: str) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 50)
+    used = []
+    monkeypatch.setattr(duckdb_engine, "AUTO_DUCKDB_BYTES", threshold)
+    for name in ("audit_with_duckdb", "audit_pipeline"):
+        original = getattr(duckdb_engine, name)
+        monkeypatch.setattr(duckdb_engine, name, lambda *args, original=original, name=name: used.append(name) or original(*args))
+    duckdb_engine.run_audit("auto", source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
+    assert used == ["audit_with_duckdb" if engine == "duckdb" else "audit_pipeline"]

@@ -1,0 +1,97 @@
+"""Generated deal tables for the SQL tests: typed columns for DuckDB and PostgreSQL, text cells for the audit.
+
+A table is what a warehouse holds: some columns may be missing, answers may be
+BOOLEAN or yes/no words, dates DATE or ISO text, amounts NUMERIC or text. The same
+rows as CSV text cells go through the audit's own parser, the reference.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pipeline_audit.columns import plan_columns
+from pipeline_audit.rows import RowReader
+from sales_process.crm import resolve_mapping
+from sales_process.engine import assess
+from sales_process.model import Process
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.generate import OUTPUT_COLUMNS, status_column
+
+Value = str | bool | dt.date | Decimal | None
+EVIDENCE_SUFFIX, DATE_SUFFIX = ".evidence", ".date"  # the audit's own names of a milestone's columns
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the table: its name, its SQL type ("text", "boolean", "date" or "numeric") and cells."""
+
+    name: str
+    kind: str
+    cells: tuple[Value, ...]
+
+
+SQL_TYPES = {
+    "duckdb": {"text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "numeric": "DECIMAL(14, 2)"},
+    "postgres": {"text": "TEXT", "boolean": "BOOLEAN", "date": "DATE", "numeric": "NUMERIC(14, 2)"},
+}
+
+
+def as_text(value: Value) -> str:
+    """The cell as a CSV export writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def input_columns(process: Process, columns: Sequence[Column]) -> InputColumns:
+    """Where the generator finds each field: each column as the audit reads its name (the crm: block's or
+    its own), None for the missing ones."""
+    mapping = resolve_mapping(process)
+    found = {str(target): column.name for column in columns if (target := mapping.target(column.name)) is not None}
+    milestones = {
+        milestone.id: MilestoneColumns(found.get(milestone.id), found.get(milestone.id + EVIDENCE_SUFFIX),
+                                       found.get(milestone.id + DATE_SUFFIX))
+        for _, milestone in process.milestones() if milestone.id in found
+    }
+    return InputColumns(deal=found["deal"], stage=found.get("stage"), amount=found.get("amount"), milestones=milestones)
+
+
+def create_table(dialect: str, relation: str, columns: Sequence[Column]) -> tuple[str, str, list[tuple[Value, ...]]]:
+    """The CREATE TABLE and INSERT statements (with %s or ? parameters) and the rows."""
+    quoted = ", ".join(f'"{c.name}" {SQL_TYPES[dialect][c.kind]}' for c in columns)
+    marker = "%s" if dialect == "postgres" else "?"
+    values = ", ".join(f"CAST({marker} AS {SQL_TYPES[dialect][c.kind]})" for c in columns)
+    insert = f'INSERT INTO "{relation}" VALUES ({values})'
+    rows = list(zip(*(column.cells for column in columns), strict=True))
+    return f'CREATE TABLE "{relation}" ({quoted})', insert, rows
+
+
+def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date) -> dict[str, tuple[object, ...]]:
+    """The engine's verdict on every row, read by the audit's parser from the text cells, by deal."""
+    header = [column.name for column in columns]
+    mapping = resolve_mapping(process)
+    reader = RowReader(plan_columns(header, process, mapping), process, mapping)
+    verdicts = {}
+    for cells in zip(*(column.cells for column in columns), strict=True):
+        deal = reader.deal([as_text(cell) for cell in cells])
+        result = assess(process, deal, as_of)
+        claimed = result.claimed_stage
+        name = str(cells[reader.plan.deal])
+        verdicts[name] = (
+            name, claimed.id if claimed else None, result.verified_stage.id, result.verified_stage.name,
+            result.stages_ahead, deal.amount, result.weighted(claimed), result.weighted(result.verified_stage),
+            ",".join(r.milestone.id for r in result.next), *(r.status.value for r in result.milestones),
+        )
+    return verdicts
+
+
+def sql_columns(process: Process) -> list[str]:
+    """Every output column of the statement, in order."""
+    return [*OUTPUT_COLUMNS, *(status_column(milestone.id) for _, milestone in process.milestones())]

@@ -1,0 +1,309 @@
+"""`playbook sql` on DuckDB (in-process) and a real PostgreSQL gives the Python engine's verdict on every row."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from playbook_cli.main import main
+from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.loader import load_process
+from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
+from sales_process.vocabulary import NO_WORDS, YES_WORDS
+from tests.conftest import DEFAULT_PROCESS
+from tests.postgres import PostgresServer
+from tests.sql.tables import (
+    DATE_SUFFIX,
+    EVIDENCE_SUFFIX,
+    Column,
+    Value,
+    create_table,
+    input_columns,
+    python_verdicts,
+    sql_columns,
+)
+from verdict_sql.dialects import DIALECTS
+from verdict_sql.generate import verdict_sql
+
+AS_OF = dt.date(2027, 3, 1)
+AGREEMENT = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+CRM_STAGE_NAMES = ("Proposal/Price Quote", "Closed Won", "Qualified To Buy", "Négociation", "Straße")
+STAGE_NAMES = ("Discovery", "qualifying", "Négociation", "İlk Görüşme", "Demo & Trial", "Closed \"Won\"", "s1", "Ärger ß")
+WORDS = sorted(YES_WORDS | NO_WORDS)
+# Text a rep may type as evidence: real records, placeholders dressed up, white space of every kind, unicode.
+EVIDENCE_SAMPLES = (
+    "Email from the CFO, 3 Feb", "PO 4711", "abc", "abcd", " ab c ", "İİİ", "\u212aKK", "ñññ", "日本語の議事録",
+    "e\u0301e\u0301", "\u00a0\u3000\t\n", "(TBD)", "n/a.", "See\u00a0CRM", " see   notes ", "Unknown!", "'done'", "_-_",
+    "x\u2028y\u2029z", "[in crm]", "\u212aNOWN", "UN\u212aNOWN", "true.", "a\u0085b",
+)
+SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=8)
+
+
+def _whitespace() -> st.SearchStrategy[str]:
+    return st.text(st.sampled_from(WHITESPACE), max_size=2)
+
+
+@st.composite
+def processes(draw: st.DrawFn) -> Process:
+    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry and optional evidence."""
+    count = draw(st.integers(2, 6))
+    names = draw(st.lists(st.sampled_from(STAGE_NAMES), min_size=count, max_size=count, unique=True))
+    probabilities = sorted(draw(st.lists(st.integers(0, 100), min_size=count, max_size=count)))
+    stages, number = [], 0
+    for index, (name, probability) in enumerate(zip(names, probabilities, strict=True)):
+        milestones = []
+        for _ in range(0 if index == count - 1 else draw(st.integers(1, 4))):
+            number += 1
+            milestones.append(Milestone(
+                id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}", question="Done?", customer_action="It.",
+                evidence="A record.", evidence_required=draw(st.booleans()),
+                max_age_days=draw(st.none() | st.integers(1, 45)),
+            ))
+        stages.append(Stage(id=f"s{index}", name=name, probability=probability, milestones=milestones))
+    return Process(name="Generated", stages=stages)
+
+
+def _mixed_case(draw: st.DrawFn, text: str) -> str:
+    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+
+
+def _claim(draw: st.DrawFn, process: Process) -> str | None:
+    stage = draw(st.sampled_from(process.stages))
+    spellings = [stage.id, stage.name, stage.name.upper(), stage.name.lower(), _mixed_case(draw, stage.id)]
+    crm_names = list(process.crm.stage_names) if process.crm else []
+    if crm_names and draw(st.booleans()):  # a CRM stage name, in any case
+        name = draw(st.sampled_from(crm_names))
+        return draw(st.sampled_from([name, name.upper(), f" {_mixed_case(draw, name)} "]))
+    # A name whose upper case reads back differently (ß to SS) is not the same name to the audit either.
+    typed = draw(st.sampled_from([text for text in spellings if text.lower() == stage.name.lower() or text.lower() == stage.id]))
+    return draw(st.sampled_from([None, "", typed, f"{draw(_whitespace())}{typed}{draw(_whitespace())}"]))
+
+
+def _evidence(draw: st.DrawFn) -> str | None:
+    placeholder = _mixed_case(draw, draw(st.sampled_from(sorted(PLACEHOLDERS))))
+    dressed = f"{draw(st.text(st.sampled_from(SURROUNDING), max_size=2))}{placeholder}{draw(st.text(st.sampled_from(SURROUNDING + WHITESPACE), max_size=2))}"
+    return draw(st.sampled_from([None, "", dressed, *EVIDENCE_SAMPLES]) | SAFE_TEXT)
+
+
+def _date(draw: st.DrawFn, milestone: Milestone) -> dt.date | None:
+    age = milestone.max_age_days or 30
+    offset = draw(st.sampled_from([-age - 1, -age, -age + 1, 0, 1, 2, -1]) | st.integers(-400, 30))
+    return draw(st.none() | st.just(AS_OF + dt.timedelta(days=offset)))
+
+
+@dataclass(frozen=True)
+class Case:
+    """A process and a table of its deals."""
+
+    process: Process
+    columns: tuple[Column, ...]
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    """A process, and 1-10 deals in a table whose columns may be missing, typed or text."""
+    process = draw(processes())
+    crm = draw(st.none() | crm_blocks(process))
+    if crm is not None:
+        process = process.model_copy(update={"crm": crm})
+    decimal_comma = crm is not None and crm.decimal_comma
+    rows = draw(st.integers(1, 10))
+    columns = [Column("deal", "text", tuple(f"deal {n}" for n in range(rows)))]
+    if draw(st.booleans()):
+        columns.append(Column("stage", "text", tuple(_claim(draw, process) for _ in range(rows))))
+    if draw(st.booleans()):
+        # A NUMERIC column is a number whatever the export's text would be: read as text by the reference.
+        numeric = not decimal_comma and draw(st.booleans())
+        amounts = [draw(st.none() | st.integers(0, 10**11)) for _ in range(rows)]
+        # One currency per export: the audit refuses a file whose amounts mix currencies.
+        before, after = draw(st.sampled_from([("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")]))
+        cells: tuple[Value, ...] = tuple(
+            None if cents is None else (Decimal(cents) / 100 if numeric else _amount_text(draw, cents, decimal_comma, before, after))
+            for cents in amounts
+        )
+        columns.append(Column("amount", "numeric" if numeric else "text", cells))
+    for index, (_, milestone) in enumerate(process.milestones()):
+        if index and draw(st.integers(0, 5)) == 0:
+            continue  # a milestone without any column: unanswered on every row (the audit wants one column at least)
+        columns += _milestone_columns(draw, milestone, rows)
+    if crm is not None:  # the CRM's names for the columns the block maps
+        names = _crm_names(crm)
+        columns = [Column(names.get(column.name, column.name), column.kind, column.cells) for column in columns]
+    return Case(process, tuple(columns))
+
+
+def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, after: str) -> str:
+    """An amount as an export writes it: thousands grouped by commas (dots, or spaces, with a decimal comma)."""
+    text = f"{cents / 100:,.2f}"
+    if decimal_comma:
+        group = draw(st.sampled_from([".", " ", "\u00a0", ""]))
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", group)
+    blank = draw(st.booleans())
+    return text if blank else f"{before}{text}{after}"
+
+
+@st.composite
+def crm_blocks(draw: st.DrawFn, process: Process) -> Crm:
+    """A crm: block: the CRM's names for the deal fields and some milestones, its stage names, maybe a decimal comma."""
+    milestones = {milestone.id: CrmMilestone(met=f"{milestone.id.title()} Checkbox", evidence=f"{milestone.id.title()} Evidence",
+                                             date=f"{milestone.id.title()} Date")
+                  for _, milestone in process.milestones() if draw(st.booleans())}
+    stage_names = {name: draw(st.sampled_from(process.stages)).id for name in draw(st.lists(st.sampled_from(CRM_STAGE_NAMES), unique=True))}
+    return Crm(name="Salesforce", columns=CrmColumns(deal="Opportunity Name", stage="Stage", amount="Amount"),
+               stage_names=stage_names, milestones=milestones, decimal_comma=draw(st.booleans()))
+
+
+def _crm_names(crm: Crm) -> dict[str, str]:
+    """The audit's column names -> the CRM's, as the block maps them."""
+    names = {"deal": "Opportunity Name", "stage": "Stage", "amount": "Amount"}
+    for milestone_id, fields in crm.milestones.items():
+        names[milestone_id] = fields.met
+        names[milestone_id + EVIDENCE_SUFFIX] = fields.evidence or ""
+        names[milestone_id + DATE_SUFFIX] = fields.date or ""
+    return names
+
+
+def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list[Column]:
+    boolean, typed_dates = draw(st.booleans()), draw(st.booleans())
+    with_evidence, with_date = draw(st.booleans()), draw(st.booleans())
+    answers: list[Value] = []
+    evidence: list[Value] = []
+    dates: list[Value] = []
+    for _ in range(rows):
+        word = draw(st.sampled_from(WORDS))
+        typed = f"{draw(_whitespace())}{_mixed_case(draw, word)}{draw(_whitespace())}"
+        answer: Value = draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
+        blank = answer is None or (isinstance(answer, str) and not answer.strip())
+        # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
+        evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
+        date = None if blank else _date(draw, milestone)
+        dates.append(date if typed_dates or date is None else f"{draw(_whitespace())}{date.isoformat()}")
+        answers.append(answer)
+    columns = [Column(milestone.id, "boolean" if boolean else "text", tuple(answers))]
+    if with_evidence:
+        columns.append(Column(milestone.id + EVIDENCE_SUFFIX, "text", tuple(evidence)))
+    if with_date:
+        columns.append(Column(milestone.id + DATE_SUFFIX, "date" if typed_dates else "text", tuple(dates)))
+    return columns
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
+    """One connection to a fresh database on the session's PostgreSQL server."""
+    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as connection:
+        yield connection
+
+
+def _statement(case: Case, dialect: str) -> str:
+    return verdict_sql(case.process, DIALECTS[dialect], "deals", input_columns(case.process, case.columns), AS_OF)
+
+
+def _by_deal(rows: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
+    return {row[0]: tuple(row) for row in rows}
+
+
+def duckdb_verdicts(case: Case) -> dict[str, tuple[Any, ...]]:
+    """Load the table into DuckDB (in-process) and run the duckdb statement."""
+    create, insert, rows = create_table("duckdb", "deals", case.columns)
+    with duckdb.connect() as connection:
+        connection.execute(create)
+        connection.executemany(insert, rows)
+        result = connection.execute(_statement(case, "duckdb"))
+        assert [d[0] for d in result.description] == sql_columns(case.process)
+        return _by_deal(result.fetchall())
+
+
+def postgres_verdicts(connection: psycopg.Connection[Any], case: Case) -> dict[str, tuple[Any, ...]]:
+    """Load the table into PostgreSQL and run the postgres statement."""
+    create, insert, rows = create_table("postgres", "deals", case.columns)
+    with connection.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(_statement(case, "postgres").encode())
+        assert [d.name for d in cursor.description or ()] == sql_columns(case.process)
+        return _by_deal(cursor.fetchall())
+
+
+@AGREEMENT
+@given(cases())
+def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(postgres: psycopg.Connection[Any], case: Case) -> None:
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.fixture(scope="module")
+def synthetic_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Path]:
+    """300 synthetic deals of the default process, as text columns and as a CSV file."""
+    from benchmarks.synthetic_pipeline import header, rows
+
+    loaded = load_process(DEFAULT_PROCESS)
+    table = [header(loaded.process), *rows(loaded.process, 300)]
+    columns = tuple(Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0]))
+    path = tmp_path_factory.mktemp("export") / "deals.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(table)
+    return Case(loaded.process, columns), path
+
+
+def _cli_statement(dialect: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["sql", "--process", str(DEFAULT_PROCESS), "--dialect", dialect, "--as-of", AS_OF.isoformat()]) == 0
+    return capsys.readouterr().out
+
+
+def test_the_commands_statement_gives_the_audits_verdicts_in_duckdb_and_postgres(
+        postgres: psycopg.Connection[Any], synthetic_export: tuple[Case, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    case, path = synthetic_export
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{path}', all_varchar = true)")
+        assert _by_deal(connection.execute(_cli_statement("duckdb", capsys)).fetchall()) == expected
+    create, insert, rows = create_table("postgres", "deals", case.columns)
+    with postgres.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(_cli_statement("postgres", capsys).encode())
+        assert _by_deal(cursor.fetchall()) == expected
+
+
+def test_the_statement_reads_a_crm_table_through_the_crm_block(
+        postgres: psycopg.Connection[Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """HubSpot's deals, replicated as they are: the CRM's column and stage names, true/false, date-times."""
+    exports = Path(__file__).parents[1] / "audit" / "crm_exports"
+    process_path = tmp_path / "process.yaml"
+    process_path.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8") + "\n" + (exports / "hubspot.yaml").read_text(encoding="utf-8"),
+                            encoding="utf-8")
+    process = load_process(process_path).process
+    with (exports / "hubspot.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    columns = tuple(Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0]))
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [row[2] for row in expected.values()] == ["qualifying", "discovery", "discovery", "demonstrating", "discovery"]
+    assert main(["sql", "--process", str(process_path), "--dialect", "duckdb", "--as-of", AS_OF.isoformat()]) == 0
+    statement = capsys.readouterr().out
+    assert "-- No column under crm.milestones, so unanswered on every row: success-criteria-agreed," in statement
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{exports / 'hubspot.csv'}', all_varchar = true)")
+        assert _by_deal(connection.execute(statement).fetchall()) == expected
+    create, insert, rows = create_table("postgres", "deals", columns)
+    assert main(["sql", "--process", str(process_path), "--dialect", "postgres", "--as-of", AS_OF.isoformat()]) == 0
+    with postgres.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(capsys.readouterr().out.encode())
+        assert _by_deal(cursor.fetchall()) == expected

@@ -1,0 +1,102 @@
+"""`playbook sql`: the statement per dialect (golden files, parsed by sqlglot in that dialect) and its errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from playbook_cli.main import main
+from tests.conftest import DEFAULT_PROCESS
+from tests.engine.golden import assert_golden
+
+GOLDEN = Path(__file__).parent / "golden"
+DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "snowflake": "snowflake", "bigquery": "bigquery"}
+ODD_PROCESS = """\
+name: "Odd names"
+stages:
+  - id: first
+    name: "O'Brien's \\"stage\\" \\\\ back\\nslash"
+    probability: 10
+    milestones:
+      - id: only
+        question: "Done?"
+        customer_action: "It."
+        evidence: "A record."
+        max_age_days: 7
+  - id: last
+    name: "Último"
+    probability: 100
+"""
+
+
+def run_sql(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run `playbook sql` in-process; return the exit status, stdout and stderr."""
+    status = main(["sql", *args])
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_the_default_process_as_sql_in_each_dialect(capsys: pytest.CaptureFixture[str], dialect: str) -> None:
+    status, out, err = run_sql(capsys, "--process", str(DEFAULT_PROCESS), "--dialect", dialect, "--as-of", "2027-03-01")
+    assert (status, err) == (0, "")
+    assert_golden(f"default-{dialect}.sql", out.replace(str(DEFAULT_PROCESS), "process.yaml"), GOLDEN)
+    statements = sqlglot.parse(out, read=DIALECTS[dialect])
+    assert len(statements) == 1 and isinstance(statements[0], exp.Select)
+
+
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_view_of_odd_names_parses_in_each_dialect(capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path],
+                                                   dialect: str) -> None:
+    path = write_file("process.yaml", ODD_PROCESS)
+    status, out, err = run_sql(capsys, "--process", str(path), "--dialect", dialect, "--from", "crm.deals", "--view", "crm.verified")
+    assert (status, err) == (0, "")
+    statement = sqlglot.parse_one(out, read=DIALECTS[dialect])
+    assert isinstance(statement, exp.Create) and statement.kind == "VIEW"
+    assert "CURRENT_DATE" in out
+    # The line break in the stage's name stays inside its comment: every line of SQL still parses as SQL.
+    assert all(line.strip().startswith("--") or "slash" not in line for line in out.splitlines())
+
+
+def test_odd_names_reach_duckdb_intact(capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path]) -> None:
+    path = write_file("process.yaml", ODD_PROCESS)
+    status, out, _ = run_sql(capsys, "--process", str(path), "--dialect", "duckdb", "--as-of", "2027-03-01")
+    assert status == 0
+    with duckdb.connect() as connection:
+        connection.execute('CREATE TABLE deals ("deal" VARCHAR, "stage" VARCHAR, "amount" DOUBLE, "only" BOOLEAN, '
+                           '"only.evidence" VARCHAR, "only.date" DATE)')
+        connection.execute("INSERT INTO deals VALUES ('a', 'O''BRIEN''S \"STAGE\" \\ BACK\nSLASH', 100, TRUE, 'Signed PDF', '2027-02-22'),"
+                           " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')")
+        rows = connection.execute(out).fetchall()
+    assert rows == [
+        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "verified"),
+        ("b", "last", "first", "O'Brien's \"stage\" \\ back\nslash", 1, 50.0, 50.0, 5.0, "only", "stale"),
+    ]
+
+
+def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run_sql(capsys, "--help")
+    assert status == 0
+    assert "playbook sql --dialect duckdb --from deals --as-of 2027-03-01 > verdict.sql" in out
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--from", "crm..deals"], "playbook sql: error: --from 'crm..deals' has an empty part; write NAME or SCHEMA.NAME\n"),
+    (["--view", "a\tb"], "playbook sql: error: --view 'a\\tb' contains a control character; write the name as the warehouse shows it\n"),
+    (["--process", "missing.yaml"], "missing.yaml: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"),
+])
+def test_user_errors_are_one_clean_message(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
+    process = [] if "--process" in args else ["--process", str(DEFAULT_PROCESS)]
+    assert run_sql(capsys, "--dialect", "postgres", *process, *args) == (1, "", message)
+
+
+@pytest.mark.parametrize("args", [["--dialect", "oracle"], ["--dialect", "duckdb", "--as-of", "2027-02-30"], []])
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    status, out, err = run_sql(capsys, *args)
+    assert (status, out) == (2, "")
+    assert "usage: playbook sql" in err

@@ -1,0 +1,62 @@
+"""Which input column holds what: the audit's own column names, or the CRM's names mapped under `crm:`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from sales_process.crm import MET, CrmMapping, Target, resolve_mapping
+from sales_process.model import Process
+
+
+@dataclass(frozen=True)
+class MilestoneColumns:
+    """The columns of one milestone's answer, evidence and date (None: the relation has no such column)."""
+
+    answer: str | None
+    evidence: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class InputColumns:
+    """Column names of the input relation, by the audit field or milestone part they hold."""
+
+    deal: str
+    stage: str | None = None
+    amount: str | None = None
+    milestones: Mapping[str, MilestoneColumns] = field(default_factory=dict)
+
+
+def audit_columns(process: Process, mapping: CrmMapping | None = None) -> InputColumns:
+    """The columns `playbook audit` reads, by the names the mapping gives them (default: the process's crm: block).
+
+    A deal field the mapping leaves alone keeps the audit's own name (deal, stage, amount). So do the
+    milestones, <id>, <id>.evidence and <id>.date, unless the mapping names milestone columns: then it
+    describes the CRM's table, and a milestone or part it does not name has no column (unanswered,
+    as the audit counts a milestone missing from an export).
+    """
+    mapping = mapping or resolve_mapping(process)
+    name = mapping.column_name
+    mapped = {mapping.columns[key] for key in mapping.mapped}
+    crm_milestones = any(target.milestone_id is not None for target in mapped)
+
+    def column(target: Target) -> str | None:
+        return name(target) if target in mapped or not crm_milestones else None
+
+    return InputColumns(
+        deal=name(Target("deal")),
+        stage=name(Target("stage")),
+        amount=name(Target("amount")),
+        milestones={
+            milestone.id: MilestoneColumns(column(Target(milestone.id, MET)), column(Target(milestone.id, "evidence")),
+                                           column(Target(milestone.id, "date")))
+            for _, milestone in process.milestones()
+        },
+    )
+
+
+def missing_milestones(process: Process, columns: InputColumns) -> list[str]:
+    """The milestones with no yes/no column: unanswered on every row."""
+    return [milestone.id for _, milestone in process.milestones()
+            if columns.milestones.get(milestone.id, MilestoneColumns(None)).answer is None]

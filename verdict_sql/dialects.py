@@ -1,0 +1,81 @@
+"""What differs between the SQL dialects `playbook sql` writes: quoting, types, dates and a few functions.
+
+Everything else in the generated statement is standard SQL that all four accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+
+def _double_quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _backquoted(name: str) -> str:
+    return "`" + name.replace("\\", "\\\\").replace("`", "\\`") + "`"
+
+
+def _standard_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _backslash_string(text: str) -> str:
+    # Snowflake reads backslash escapes inside '…' too; doubling both quote styles is valid there.
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _bigquery_string(text: str) -> str:
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _chr_concat(code_points: Iterable[int]) -> str:
+    return " || ".join(f"CHR({point})" for point in code_points)
+
+
+def _code_points_to_string(code_points: Iterable[int]) -> str:
+    return f"CODE_POINTS_TO_STRING([{', '.join(str(point) for point in code_points)}])"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """One warehouse's spelling of the few things standard SQL leaves open."""
+
+    name: str
+    identifier: Callable[[str], str]
+    string: Callable[[str], str]
+    characters: Callable[[Iterable[int]], str]
+    text_type: str
+    double_type: str
+    trim_function: str  # TRIM(x, characters) in most; PostgreSQL calls it BTRIM
+    collapse_spaces: str  # a format of one argument: every run of spaces as one space
+    days_between: str  # a format of (later, earlier): the whole days from earlier to later
+    matches: str  # a format of (text, pattern literal): true when the regular expression matches
+    # How typed text becomes a DATE or a number: CAST fails on a bad value (a warehouse should say so);
+    # the audit's DuckDB engine uses TRY_CAST and sends the rows it leaves NULL to the Python parsers.
+    cast: str = "CAST"
+
+    def quote(self, name: str) -> str:
+        """A quoted identifier; a dotted relation (schema.table) is quoted part by part."""
+        return ".".join(self.identifier(part) for part in name.split("."))
+
+    def date(self, as_of: dt.date | None) -> str:
+        """The assessment date: a DATE literal, or the warehouse's current date when None."""
+        return "CURRENT_DATE" if as_of is None else f"DATE '{as_of.isoformat()}'"
+
+
+DIALECTS = {
+    dialect.name: dialect
+    for dialect in (
+        Dialect("duckdb", _double_quoted, _standard_string, _chr_concat, "VARCHAR", "DOUBLE", "TRIM",
+                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})", "REGEXP_MATCHES({0}, {1})"),
+        Dialect("postgres", _double_quoted, _standard_string, _chr_concat, "TEXT", "DOUBLE PRECISION", "BTRIM",
+                "REGEXP_REPLACE({}, ' +', ' ', 'g')", "({0} - {1})", "({0} ~ {1})"),
+        Dialect("snowflake", _double_quoted, _backslash_string, _chr_concat, "VARCHAR", "DOUBLE", "TRIM",
+                "REGEXP_REPLACE({}, ' +', ' ')", "DATEDIFF(DAY, {1}, {0})", "REGEXP_LIKE({0}, {1})"),
+        Dialect("bigquery", _backquoted, _bigquery_string, _code_points_to_string, "STRING", "FLOAT64", "TRIM",
+                "REGEXP_REPLACE({}, ' +', ' ')", "DATE_DIFF({0}, {1}, DAY)", "REGEXP_CONTAINS({0}, {1})"),
+    )
+}

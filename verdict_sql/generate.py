@@ -1,0 +1,318 @@
+"""The verdict of the assessment engine as one SQL statement: one row out per deal in.
+
+The statement is built from the process model and the engine's own rule data
+(placeholders, minimum evidence length, white space, answer words), so a change to
+the process or to a rule changes the SQL with it. It reads in steps, one CTE each:
+`rules` (the assessment date), `cells` (each cell trimmed, dates as DATE),
+`readings` (answers as booleans, evidence normalised), `statuses` (each milestone's status) and
+`stages` (verified and claimed stage); the final SELECT names the output columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.engine import Status
+from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.model import Milestone, Process, Stage
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, StageLookup
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.dialects import Dialect
+
+OUTPUT_COLUMNS = (
+    "deal", "claimed_stage_id", "verified_stage_id", "verified_stage", "stages_ahead",
+    "amount", "claimed_weighted", "verified_weighted", "next_milestones",
+)
+STATUS_SUFFIX = "__status"
+PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
+# Ten characters with the dashes of YYYY-MM-DD: trimming cannot turn anything else into a date the engine reads.
+ISO_SHAPE = "{0} LIKE '____-__-__' OR {0} = ''"
+INDENT = "    "
+# The one-character currency symbols parse_money reads before or after an amount (codes such as EUR are not read here).
+CURRENCY_CHARACTERS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
+THOUSANDS_DOTS = "^[0-9]{1,3}([.][0-9]{3})+$"
+GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
+
+
+def status_column(milestone_id: str) -> str:
+    """The output column holding a milestone's status."""
+    return milestone_id + STATUS_SUFFIX
+
+
+class _Writer:
+    """Spells the expressions of one statement in one dialect."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.q = dialect.quote
+        self.s = dialect.string
+
+    def text(self, column: str | None, relation: str = "d") -> str:
+        """A column as text (NULL when the relation has no such column)."""
+        if column is None:
+            return f"CAST(NULL AS {self.dialect.text_type})"
+        return f"CAST({self.q(relation)}.{self.dialect.identifier(column)} AS {self.dialect.text_type})"
+
+    def spaced(self, expression: str) -> str:
+        """Every white space character of the engine as a plain space."""
+        return f"TRANSLATE({expression}, {self.q('white_space')}, {self.q('spaces')})"
+
+    def trimmed(self, column: str | None, *, plain: str | None = None) -> str:
+        """A cell as the engine reads it: text without white space around it (inside, it stays as typed).
+
+        `plain` is a condition on the text (as {}) under which trimming changes nothing: it spares
+        the trim (the costly part on millions of rows) for the cells most exports hold.
+        """
+        text = self.text(column)
+        trimmed = f"{self.dialect.trim_function}({text}, {self.q('r')}.{self.q('white_space')})"
+        if plain is None or column is None:
+            return trimmed
+        return f"CASE WHEN {plain.format(text)} THEN {text} ELSE {trimmed} END"
+
+    def lower(self, expression: str) -> str:
+        """Python's lower(): first the characters whose lower case is not one character, then LOWER."""
+        for character, lowered in sorted(LOWER_CASE_EXCEPTIONS.items()):
+            expression = f"REPLACE({expression}, {self.chars(character)}, {self.chars(lowered)})"
+        return f"LOWER({expression})"
+
+    def chars(self, text: str) -> str:
+        """A string literal, spelled by code point when it holds anything but printable ASCII."""
+        if text.isascii() and text.isprintable():
+            return self.s(text)
+        return self.dialect.characters(ord(character) for character in text)
+
+    def words(self, words: Iterable[str]) -> str:
+        """A parenthesised, sorted list of string literals for IN."""
+        return "(" + ", ".join(self.s(word) for word in sorted(words)) + ")"
+
+
+def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,
+                as_of: dt.date | None, *, view: str | None = None, header: Sequence[str] = (),
+                keep: Sequence[str] = (), mapping: CrmMapping | None = None) -> str:
+    """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
+
+    `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
+    `header` lines are written first as SQL comments; `keep` names input columns passed through, last.
+    `mapping` (default: the process's crm: block) gives the CRM's stage names and whether amounts
+    have a decimal comma.
+    """
+    w = _Writer(dialect)
+    mapping = mapping or resolve_mapping(process)
+    milestones = process.milestones()
+    parts = [
+        *(comment(line) for line in header),
+        "WITH",
+        _cte(w, "rules", "The assessment date, the white space the engine reads as one space, and how amounts are written.", _rules(w, as_of, mapping.decimal_comma)) + ",",
+        _cte(w, "cells", "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
+             _cells(w, process, relation, columns, keep, mapping.decimal_comma)) + ",",
+        _cte(w, "readings", "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
+             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones)) + ",",
+        _cte(w, "statuses", "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
+             _statuses(w, milestones)) + ",",
+        _cte(w, "stages", "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
+             _stages(w, process, mapping)),
+        _final(w, process, keep),
+    ]
+    statement = "\n".join(parts)
+    if view is not None:
+        statement = f"CREATE OR REPLACE VIEW {w.q(view)} AS\n{statement}"
+    return statement + ";\n"
+
+
+def comment(text: str) -> str:
+    """A -- comment of one line: a line break in a name from process.yaml must not end it and turn text into SQL."""
+    return "-- " + "".join(character if character.isprintable() else " " for character in text)
+
+
+def _cte(w: _Writer, name: str, text: str, body: str) -> str:
+    return f"{w.q(name)} AS (\n{INDENT}{comment(text)}\n{body}\n)"
+
+
+def _select(items: Sequence[str], tail: str, star: bool = False) -> str:
+    lines = [f"{INDENT}SELECT"]
+    entries = (["*"] if star else []) + list(items)
+    for index, item in enumerate(entries):
+        comma = "," if index < len(entries) - 1 else ""
+        # A comment line belongs to the item after it; the comma goes on the item's last line.
+        *comments, last = item.split("\n")
+        lines += [f"{INDENT * 2}{line}" for line in comments] + [f"{INDENT * 2}{last}{comma}"]
+    if tail:
+        lines.append(f"{INDENT}{tail}")
+    return "\n".join(lines)
+
+
+def _rules(w: _Writer, as_of: dt.date | None, decimal_comma: bool) -> str:
+    # Thousands separators are dropped; the decimal mark (listed first) becomes a dot.
+    separators = ",." if decimal_comma else ".,"
+    # With a decimal comma, a number without a comma is read as written (a NUMERIC column as text:
+    # 1234.56), unless its dots group thousands (1.250.000).
+    dotted = "."
+    spaces = " " * len(WHITESPACE)
+    return _select([
+        f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
+        f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
+        f"{w.s(spaces)} AS {w.q('spaces')}",
+        f"{w.chars(CURRENCY_CHARACTERS)} AS {w.q('currency_symbols')}",
+        f"{w.chars(separators + GROUP_SPACES)} AS {w.q('amount_separators')}",
+        *([f"{w.chars(dotted + GROUP_SPACES)} AS {w.q('separators_without_comma')}"] if decimal_comma else []),
+    ], "")
+
+
+def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
+    rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
+    if milestone.max_age_days is not None:
+        rules.append(f"counts for {milestone.max_age_days} days")
+    return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
+
+
+def _amount(w: _Writer, column: str | None, decimal_comma: bool) -> str:
+    """The amount as the audit reads it: a currency symbol before or after, thousands grouped by
+    commas or spaces (dots or spaces with a decimal comma), which are dropped, and the decimal mark made a dot."""
+    r = w.q("r")
+    symbols = f"TRIM({w.trimmed(column)}, {r}.{w.q('currency_symbols')})"
+    trimmed = f"{w.dialect.trim_function}({symbols}, {r}.{w.q('white_space')})"
+    separators = f"{r}.{w.q('amount_separators')}"
+    if decimal_comma:
+        separators = (f"CASE WHEN {trimmed} LIKE '%,%' OR {w.dialect.matches.format(trimmed, w.s(THOUSANDS_DOTS))} "
+                      f"THEN {separators} ELSE {r}.{w.q('separators_without_comma')} END")
+    number = f"TRANSLATE({trimmed}, {separators}, '.')"
+    return f"{w.dialect.cast}(NULLIF({number}, '') AS {w.dialect.double_type}) AS {w.q('amount')}"
+
+
+def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str],
+           decimal_comma: bool) -> str:
+    items = [
+        f"{w.text(columns.deal)} AS {w.q('deal')}",
+        f"{w.lower(w.trimmed(columns.stage))} AS {w.q('claimed_label')}",
+        _amount(w, columns.amount, decimal_comma),
+        *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
+    ]
+    # The answer words as exports write them (yes, Yes, YES): nothing to trim.
+    answer_as_typed = "{0} IN " + w.words(ANSWERS_AS_TYPED)
+    for stage, milestone in process.milestones():
+        found = columns.milestones.get(milestone.id, MilestoneColumns(None))
+        items += [
+            f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
+            f"AS {w.q(milestone.id + '__answer')}",
+            f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
+            f"{w.dialect.cast}(NULLIF({w.trimmed(found.date, plain=ISO_SHAPE)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
+        ]
+    items += [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
+    return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
+
+
+def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
+    items = []
+    for stage, milestone in milestones:
+        answer = w.q(milestone.id + "__answer")
+        items.append(f"{_milestone_comment(stage, milestone)}\n"
+                     f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
+                     f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}")
+        evidence = w.q(milestone.id + "__evidence")
+        collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
+        normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
+        # Printable ASCII between a letter or digit at each end, no double space: only LOWER changes it.
+        plain = f"{evidence} NOT LIKE '%  %' AND {w.dialect.matches.format(evidence, w.s(PLAIN_EVIDENCE))}"
+        items.append(f"CASE WHEN {plain} THEN LOWER({evidence}) ELSE {normalised} END AS {w.q(milestone.id + '__normalised')}")
+    return _select(items, f"FROM {w.q('cells')}", star=True)
+
+
+def _status(w: _Writer, milestone: Milestone) -> str:
+    met, date = w.q(milestone.id + "__met"), w.q(milestone.id + "__date")
+    normalised, as_of = w.q(milestone.id + "__normalised"), w.q("as_of")
+    cases = [
+        f"WHEN {met} IS NULL THEN {w.s(Status.UNANSWERED)}",
+        f"WHEN NOT {met} THEN {w.s(Status.NOT_MET)}",
+    ]
+    if milestone.evidence_required:
+        cases.append(f"WHEN {normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} "
+                     f"OR {normalised} IN {w.words(PLACEHOLDERS)} THEN {w.s(Status.NO_EVIDENCE)}")
+    cases.append(f"WHEN {date} > {as_of} THEN {w.s(Status.FUTURE_DATE)}")
+    if milestone.max_age_days is not None:
+        days = w.dialect.days_between.format(as_of, date)
+        cases += [
+            f"WHEN {date} IS NULL THEN {w.s(Status.UNDATED)}",
+            f"WHEN {days} > {milestone.max_age_days} THEN {w.s(Status.STALE)}",
+        ]
+    body = "\n".join(f"{INDENT}{case}" for case in cases)
+    return f"CASE\n{body}\n{INDENT}ELSE {w.s(Status.VERIFIED)}\nEND AS {w.q(status_column(milestone.id))}"
+
+
+def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
+    items = [f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone)}" for stage, milestone in milestones]
+    return _select(items, f"FROM {w.q('readings')}", star=True)
+
+
+def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
+    """Stage ids by the trimmed, lower-cased text that names them, as the vocabulary's StageLookup finds them.
+
+    The SQL lower-cases (Python's lower) where the lookup case-folds: both spellings are listed.
+    """
+    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    labels = lookup.labels(lambda text: text.strip().lower())
+    for label, stage_id in lookup.labels().items():
+        labels.setdefault(label, stage_id)
+    return labels
+
+
+def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
+    verified = w.s(Status.VERIFIED)
+    gates = []
+    for index, stage in enumerate(process.stages[:-1]):
+        passed = " AND ".join(f"{w.q(status_column(m.id))} = {verified}" for m in stage.milestones)
+        ids = ", ".join(m.id for m in stage.milestones)
+        gates.append(f"{INDENT}{comment(f'{stage.name}: left only when all of {ids} are verified')}\n"
+                     f"{INDENT}WHEN NOT ({passed}) THEN {index}")
+    verified_index = "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
+    positions = {stage.id: index for index, stage in enumerate(process.stages)}
+    labels = _stage_labels(process, mapping)
+    claims = "\n".join(f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items())
+    claimed_index = f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}"
+    return _select([verified_index, "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index],
+                   f"FROM {w.q('statuses')}", star=True)
+
+
+def _by_stage(w: _Writer, process: Process, index_column: str, values: Sequence[str], output: str) -> str:
+    cases = " ".join(f"WHEN {index} THEN {value}" for index, value in enumerate(values))
+    return f"CASE {w.q(index_column)} {cases} END AS {w.q(output)}"
+
+
+def _next_milestones(w: _Writer, process: Process) -> str:
+    cases = []
+    verified = w.s(Status.VERIFIED)
+    for index, stage in enumerate(process.stages):
+        if not stage.milestones:
+            continue
+        pieces = " || ".join(
+            f"CASE WHEN {w.q(status_column(m.id))} <> {verified} THEN {w.s(m.id + ',')} ELSE '' END" for m in stage.milestones
+        )
+        cases.append(f"{INDENT}WHEN {index} THEN RTRIM({pieces}, ',')")
+    return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
+
+
+def _final(w: _Writer, process: Process, keep: Sequence[str]) -> str:
+    ids = [w.s(stage.id) for stage in process.stages]
+    names = [w.chars(stage.name) for stage in process.stages]
+    double = w.dialect.double_type
+
+    def weighted(index_column: str, output: str) -> str:
+        probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
+        return f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) AS {w.q(output)}"
+
+    items = [
+        w.q("deal"),
+        _by_stage(w, process, "claimed_index", ids, "claimed_stage_id"),
+        _by_stage(w, process, "verified_index", ids, "verified_stage_id"),
+        _by_stage(w, process, "verified_index", names, "verified_stage"),
+        f"{w.q('claimed_index')} - {w.q('verified_index')} AS {w.q('stages_ahead')}",
+        w.q("amount"),
+        weighted("claimed_index", "claimed_weighted"),
+        weighted("verified_index", "verified_weighted"),
+        "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
+    ]
+    items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
+    items += [w.dialect.identifier(name) for name in keep]
+    body = _select(items, f"FROM {w.q('stages')}")
+    return "\n".join(line[len(INDENT):] for line in body.split("\n"))
