@@ -15,6 +15,7 @@ from sales_process.loader import LoadedProcess
 
 STATUS_LABELS = {
     Status.UNANSWERED: "not answered", Status.NOT_MET: "not done yet", Status.NO_EVIDENCE: "no evidence named",
+    Status.AWAITING_BUYER: "awaiting the buyer",
     Status.FUTURE_DATE: "dated in the future", Status.UNDATED: "no date", Status.STALE: "too old",
 }
 _ENVIRONMENT = jinja2.Environment(

@@ -77,6 +77,11 @@ def explain_error(error: Any) -> Problem:
         what = model_at(loc).__name__.lower()
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [choice.strip(" '") for choice in expected.replace(" or ", ", ").split(",")]
+        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
+        return Problem(loc, f"{field} must be {expected}, got {kind_of(value, yaml=True)} {show(value)}{hint}")
     if kind == "string_pattern_mismatch":
         return Problem(loc, f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
     if kind == "string_too_short":

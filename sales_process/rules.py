@@ -80,6 +80,14 @@ def _gates(data: object) -> Iterator[Problem]:
             yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"stage '{name}' needs at least one milestone: the customer outcomes that let a deal leave it")
 
 
+def _confirmations(data: object) -> Iterator[Problem]:
+    for i, stage in _stages(data):
+        for j, milestone in _milestones(stage):
+            if milestone.get("confirmation") == "required" and milestone.get("buyer_statement") is None:
+                name = milestone.get("id") if isinstance(milestone.get("id"), str) else f"milestone {j + 1} of stage {i + 1}"
+                yield Problem(("stages", i, "milestones", j, "confirmation"), f"milestone '{name}' requires the buyer's confirmation but has no 'buyer_statement' for the buyer to confirm; add one in the first person (e.g. 'buyer_statement: We have agreed that …') or set 'confirmation: optional'")
+
+
 def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
-    return [*_unique_ids(data), *_probabilities(data), *_gates(data)]
+    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_confirmations(data)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
@@ -51,8 +52,20 @@ _ASSESSMENT = {
                     "id": {"type": "string"},
                     "stage": {"type": "string"},
                     "question": {"type": "string"},
-                    "status": {"enum": ["unanswered", "not_met", "no_evidence", "future_date", "undated", "stale", "verified"]},
+                    "status": {"enum": [status.value for status in Status]},
                     "reason": {"type": "string"},
+                    "buyer": {
+                        "type": "object",
+                        "description": "Present only when the buyer answered this outcome through a confirmation link "
+                        "(a deal sent in the request body cannot claim it).",
+                        "properties": {
+                            "answer": {"enum": ["confirmed", "declined"]},
+                            "name": {"type": "string"},
+                            "email": {"type": "string"},
+                            "date": {**_DATE, "description": "The day the buyer answered (UTC)."},
+                            "comment": {"type": ["string", "null"]},
+                        },
+                    },
                 },
             },
         },

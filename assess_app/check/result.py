@@ -16,6 +16,7 @@ STATUS_LABELS = {
     Status.UNANSWERED: "Not answered",
     Status.NOT_MET: "Not met",
     Status.NO_EVIDENCE: "No evidence",
+    Status.AWAITING_BUYER: "Awaiting the buyer",
     Status.FUTURE_DATE: "Date in the future",
     Status.UNDATED: "Needs a date",
     Status.STALE: "Too old",
