@@ -10,37 +10,52 @@ from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from assess_app.config import load_store, settings
-from assess_app.current import STORE_KEY, current_process
+from assess_app.confirm.limits import WindowLimiter
+from assess_app.confirm.logs import redact_request_logs
+from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY, current_process
 from assess_app.errors import init_errors
 from assess_app.security import init_security
 from assess_app.store import ProcessStore
+from sales_process.confirmation import ConfirmationStore
 from sales_process.loader import LoadedProcess
 
 
-def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessStore | None = None) -> Flask:
-    """Build the app: `/` the playbook, `/check` the form, `/api/` the JSON API.
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    store: ProcessStore | None = None,
+    confirmations: ConfirmationStore | None = None,
+) -> Flask:
+    """Build the app: `/` the playbook, `/check` the form, `/api/` the JSON API, `/confirm/` the buyer's page.
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY). The process is loaded once, here, unless a
-    `store` is given (`playbook serve` passes one it swaps after each rebuild).
+    `store` is given (`playbook serve` passes one it swaps after each rebuild). Buyer
+    confirmation links are looked up in `confirmations`; without it every link is unknown (404).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract
+    app.extensions[CONFIRMATIONS_KEY] = confirmations
+    app.extensions[CONFIRM_LIMITER_KEY] = WindowLimiter(*app.config["CONFIRM_RATE_LIMIT"])
     csrf = CSRFProtect(app)
 
     from assess_app.api import bp as api_bp
     from assess_app.check import bp as check_bp
+    from assess_app.confirm import bp as confirm_bp
     from assess_app.playbook_site import bp as site_bp
 
     csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
+    csrf.exempt(confirm_bp)  # the buyer has no session: the form carries its own signed key
     app.register_blueprint(check_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(confirm_bp)
     app.register_blueprint(site_bp)
     init_security(app)
     init_errors(app)
+    redact_request_logs()
 
     @app.context_processor
     def current() -> dict[str, LoadedProcess]:

@@ -40,7 +40,7 @@ def add_security_headers(response: Response) -> Response:
     """Set the headers every response carries (a view may set its own policy first)."""
     response.headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers.setdefault("Referrer-Policy", "same-origin")  # the buyer's page sets no-referrer
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     return response
