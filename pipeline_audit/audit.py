@@ -12,25 +12,46 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
-from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_audit.totals import Totals, money_text
-from sales_process.engine import assess
+from pipeline_audit.rows import RowProblem, RowReader, RowText
+from pipeline_audit.totals import Totals
+from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import Diagnostic, InvalidFile
+from sales_process.vocabulary import plain_cents, to_cents
 
 if TYPE_CHECKING:
     from _csv import Reader, Writer
 
-AUDIT_COLUMNS = (
-    "line", "deal", "owner", "claimed_stage", "verified_stage", "stages_ahead",
-    "amount", "claimed_weighted", "verified_weighted", "next_milestones", "not_assessed",
-    # Stages by id too, for programs joining the audit with `playbook assess --json` or the API.
-    "claimed_stage_id", "verified_stage_id",
-)
+NEXT_SEPARATOR = " | "  # between next customer actions: they are sentences, often with commas
+
+
+class AuditRow(NamedTuple):
+    """One row of audit.csv; the field names are its header, in this order."""
+
+    line: int
+    deal: str
+    crm_id: str
+    owner: str
+    claimed_stage: str
+    verified_stage: str
+    stages_ahead: int | str
+    amount: str
+    claimed_weighted: str
+    verified_weighted: str
+    next_customer_actions: str  # what the customer must do next, in words
+    not_assessed: str  # every reason the row was not assessed
+    # Ids too, for programs joining the audit with `playbook assess --json` or the API.
+    claimed_stage_id: str
+    verified_stage_id: str
+    next_milestone_ids: str
+
+
+AUDIT_COLUMNS = AuditRow._fields
 PROGRESS_EVERY = 1024  # rows between progress callbacks
 
 Progress = Callable[[int, int], None]
@@ -41,8 +62,7 @@ class AuditOptions:
     """How to read the file and the date to assess on."""
 
     as_of: dt.date
-    day_first: bool = False
-    ignored: tuple[str, ...] = ()
+    mapping: CrmMapping | None = None  # None: the process's crm block as it is
 
 
 @dataclass
@@ -53,7 +73,16 @@ class AuditResult:
     source: Path
     as_of: dt.date
     blank_rows: int = 0
+    footer_lines: int = 0  # one-cell lines after a blank row: a report's footer
     warnings: list[str] = field(default_factory=list)
+    missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
+    currency: str | None = None  # the currency the amounts are in, when the export says
+    crm_name: str | None = None
+
+    @property
+    def mostly_unassessed(self) -> bool:
+        """True when more than half of the rows could not be assessed: the audit proves little."""
+        return self.totals.not_assessed * 2 > self.totals.rows
 
 
 def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
@@ -63,8 +92,10 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     try:
         with open_pipeline(source) as handle:
             header, reader = read_header(handle, source)
-            plan = _plan(header, loaded, options, source)
-            result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings))
+            mapping = options.mapping or resolve_mapping(loaded.process)
+            plan = _plan(header, loaded, mapping, source)
+            result = AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
+                                 missing_milestones=plan.missing, crm_name=mapping.crm_name)
             total_bytes = os.fstat(handle.fileno()).st_size
             with partial.open("w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
@@ -73,7 +104,9 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
                     if progress is not None:
                         progress(handle.buffer.tell(), total_bytes)
 
-                _audit_rows(reader, RowReader(plan, loaded.process, options.day_first), loaded, options, writer, result, tick)
+                rows = RowReader(plan, loaded.process, mapping)
+                _audit_rows(reader, rows, loaded, options, writer, result, tick)
+                result.currency = rows.currency
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
         raise decoding_error(source) from None
@@ -87,9 +120,9 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     return result
 
 
-def _plan(header: list[str], loaded: LoadedProcess, options: AuditOptions, source: Path) -> ColumnPlan:
+def _plan(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
     try:
-        return plan_columns(header, loaded.process, options.ignored)
+        return plan_columns(header, loaded.process, mapping)
     except ColumnError as error:
         raise InvalidFile([Diagnostic(str(source), 1, None, "error", problem) for problem in error.problems]) from None
 
@@ -104,6 +137,11 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
         if not any(cells):
             result.blank_rows += 1
             continue
+        if result.blank_rows and len(cells) == 1 and rows.plan.width > 1:
+            # Salesforce ends a report export with a blank row and one-cell lines
+            # (copyright, "Generated By: ..."): a footer, not deals; counted and reported.
+            result.footer_lines += 1
+            continue
         count += 1
         if count % PROGRESS_EVERY == 0:
             tick()
@@ -111,22 +149,41 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
         try:
             deal = rows.deal(cells)
         except RowProblem as problem:
-            totals.add_problem(start, text.deal, problem.reason)
-            writer.writerow((start, text.deal, text.owner, text.stage, "", "", text.amount, "", "", "", problem.reason, "", ""))
+            totals.add_problem(start, text.deal, problem.short)
+            writer.writerow(_unassessed_row(start, text, problem.reason))
             continue
         assessment = assess(process, deal, as_of)
-        claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
-        amount = deal.amount
-        claimed_value, verified_value = assessment.weighted(claimed_stage), assessment.weighted(verified_stage)
-        claimed = "" if claimed_value is None else money_text(claimed_value)
-        verified = "" if verified_value is None else money_text(verified_value)
-        blocking = assessment.next
+        claimed, verified, blocking = _cents(assessment, True), _cents(assessment, False), assessment.next
         totals.add(start, text.owner, assessment, blocking, claimed, verified)
-        writer.writerow((
-            start, text.deal, text.owner, claimed_stage.name if claimed_stage else "", verified_stage.name,
-            "" if assessment.stages_ahead is None else assessment.stages_ahead,
-            "" if amount is None else money_text(amount), claimed, verified,
-            " ".join(r.milestone.id for r in blocking), "",
-            claimed_stage.id if claimed_stage else "", verified_stage.id,
-        ))
+        writer.writerow(_assessed_row(start, text, assessment, blocking, claimed, verified))
     tick()
+
+
+def _cents(assessment: Assessment, claimed: bool) -> int | None:
+    value = assessment.weighted(assessment.claimed_stage if claimed else assessment.verified_stage)
+    return None if value is None else to_cents(value)
+
+
+def _money(cents: int | None) -> str:
+    return "" if cents is None else plain_cents(cents)
+
+
+def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
+    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "")
+
+
+def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
+                  claimed: int | None, verified: int | None) -> AuditRow:
+    claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
+    amount = assessment.deal.amount
+    return AuditRow(
+        line=line, deal=text.deal, crm_id=text.crm_id, owner=text.owner,
+        claimed_stage=claimed_stage.name if claimed_stage else "", verified_stage=verified_stage.name,
+        stages_ahead="" if assessment.stages_ahead is None else assessment.stages_ahead,
+        amount="" if amount is None else plain_cents(to_cents(amount)),
+        claimed_weighted=_money(claimed), verified_weighted=_money(verified),
+        next_customer_actions=NEXT_SEPARATOR.join(r.milestone.customer_action for r in blocking),
+        not_assessed="",
+        claimed_stage_id=claimed_stage.id if claimed_stage else "", verified_stage_id=verified_stage.id,
+        next_milestone_ids=" ".join(r.milestone.id for r in blocking),
+    )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline_audit.summary import money
 from pipeline_audit.totals import Totals
+from sales_process.vocabulary import money_cents as money
 
 WIDTH = 640
 LABEL_WIDTH = 130

@@ -1,21 +1,28 @@
 """The header of a pipeline CSV, turned once into a plan of which column holds what.
 
-Column names are matched case-insensitively. A column the audit does not know is an
-error (a misspelt milestone column would otherwise count as unanswered on every
-row) unless the user names it with --ignore-column.
+Columns are read through a CrmMapping (the `crm:` block of process.yaml and the
+command line's --column), which also understands the standard names (deal, stage,
+amount, owner, <milestone-id>, <milestone-id>.evidence, <milestone-id>.date).
+A column the audit does not know is an error (a misspelt milestone column would
+otherwise count as unanswered on every row) unless it is ignored; an export with
+no milestone column at all is refused (every deal would look unverified).
 """
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from sales_process.crm import AUDIT_FIELDS, MET, CrmMapping, Target, suggest_target
 from sales_process.model import Process
-from sales_process.suggest import did_you_mean
+from sales_process.vocabulary import name_key
 
 DEAL, STAGE, AMOUNT, OWNER = "deal", "stage", "amount", "owner"
-DEAL_COLUMNS = (DEAL, STAGE, AMOUNT, OWNER)
-EVIDENCE_SUFFIX, DATE_SUFFIX = ".evidence", ".date"
+NO_MILESTONE_COLUMNS = (
+    "this export has no milestone columns, so every deal would count as unverified; "
+    "add the CRM fields from `playbook crm-template`, or map them under crm.milestones"
+)
 
 
 class ColumnError(Exception):
@@ -48,87 +55,110 @@ class ColumnPlan:
     milestones: tuple[MilestoneColumns, ...]
     unnamed: tuple[int, ...] = ()
     warnings: list[str] = field(default_factory=list)
+    crm_id: int | None = None
+    currency: int | None = None
+    missing: tuple[str, ...] = ()  # milestone ids with no column: every deal counts them unanswered
 
 
-def valid_columns(process: Process) -> list[str]:
-    """Every column name the audit reads, in a helpful order."""
-    names = list(DEAL_COLUMNS)
-    for _, milestone in process.milestones():
-        names += [milestone.id, milestone.id + EVIDENCE_SUFFIX, milestone.id + DATE_SUFFIX]
-    return names
-
-
-def check_ignored(ignored: Iterable[str], process: Process) -> list[str]:
+def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
     """Problems with --ignore-column values: an audited column cannot be ignored."""
-    valid = {name.lower() for name in valid_columns(process)}
     return [
         f"--ignore-column {name!r} names a column the audit reads; remove the option"
         for name in ignored
-        if name.strip().lower() in valid
+        if mapping.target(name) is not None
     ]
 
 
-def plan_columns(header: Sequence[str], process: Process, ignored: Iterable[str] = ()) -> ColumnPlan:
+def plan_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -> ColumnPlan:
     """Map the header to a ColumnPlan; raise ColumnError listing every bad column."""
-    valid = valid_columns(process)
-    valid_set = set(valid)
-    ignore = {name.strip().lower() for name in ignored}
-    positions: dict[str, int] = {}
+    positions: dict[Target, int] = {}
+    seen: dict[str, int] = {}
     problems: list[str] = []
     unnamed: list[int] = []
     for index, raw in enumerate(header):
-        name = raw.strip().lower()
-        where = f"column {index + 1}"
-        if not name:
+        name, key = raw.strip(), name_key(raw)
+        target = mapping.target(name)
+        if not key:
             unnamed.append(index)
-        elif name in positions:
-            problems.append(f"{where} {raw.strip()!r} repeats column {positions[name] + 1}; keep one of them")
-        elif name in valid_set:
-            positions[name] = index
-        elif name not in ignore:
-            problems.append(
-                f"{where}: unknown column {raw.strip()!r}{did_you_mean(name, valid)}; "
-                f"rename it, or pass --ignore-column {_shell_word(raw.strip())} to keep it out of the audit"
-            )
-        else:
-            positions[name] = index
-    milestones = _milestone_columns(process, positions, problems)
-    if DEAL not in positions:
-        problems.insert(0, f"the header has no {DEAL!r} column; add one naming each deal (columns: {', '.join(DEAL_COLUMNS)} and one per milestone)")
+        elif key in seen:
+            problems.append(f"column {index + 1} {name!r} repeats column {seen[key] + 1}; keep one of them")
+        elif target is not None and target in positions:
+            other = positions[target]
+            problems.append(f"column {index + 1} {name!r} and column {other + 1} {header[other].strip()!r} both hold {target}; "
+                            f"keep one, or leave one out with --ignore-column {_shell(name)}")
+        elif target is not None:
+            positions[target] = index
+        elif not mapping.is_ignored(name):
+            problems.append(_unknown_column(index, name, process, mapping))
+        seen.setdefault(key, index)
+    milestones = _milestone_columns(process, positions, header, problems)
+    if Target(DEAL) not in positions:
+        problems.insert(0, _no_deal_column(mapping))
+    if not milestones and process.milestones():
+        problems.append(NO_MILESTONE_COLUMNS)
     if problems:
         raise ColumnError(problems)
-    found = {name.strip().lower() for name in header}
-    warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(ignore - found)]
+    found = {name_key(name) for name in header}
+    warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
+    present = {columns.milestone_id for columns in milestones}
     return ColumnPlan(
         width=len(header),
-        deal=positions[DEAL],
-        stage=positions.get(STAGE),
-        amount=positions.get(AMOUNT),
-        owner=positions.get(OWNER),
+        deal=positions[Target(DEAL)],
+        stage=positions.get(Target(STAGE)),
+        amount=positions.get(Target(AMOUNT)),
+        owner=positions.get(Target(OWNER)),
         milestones=milestones,
         unnamed=tuple(unnamed),
         warnings=warnings,
+        crm_id=positions.get(Target("crm_id")),
+        currency=positions.get(Target("currency")),
+        missing=tuple(m.id for _, m in process.milestones() if m.id not in present),
     )
 
 
-def _milestone_columns(process: Process, positions: dict[str, int], problems: list[str]) -> tuple[MilestoneColumns, ...]:
+def _no_deal_column(mapping: CrmMapping) -> str:
+    mapped = next((name for key, name in mapping.column_names.items() if mapping.columns[key] == Target(DEAL)), None)
+    if mapped:
+        return f"{mapping.source} has no column {mapped!r} (crm.columns.deal), which names each deal; map the column that does"
+    return (f"the header has no {DEAL!r} column, which names each deal; map the export's column with "
+            f"--column \"NAME=deal\" or crm.columns.deal in process.yaml (columns read: {', '.join(AUDIT_FIELDS)} and one per milestone)")
+
+
+def _unknown_column(index: int, name: str, process: Process, mapping: CrmMapping) -> str:
+    """Name the column, and the mapping that would read it (or how to leave it out)."""
+    target = suggest_target(name, process)
+    leave_out = f"or leave it out with --ignore-column {_shell(name)} (crm.ignore_columns)"
+    if target is None:
+        return (f"column {index + 1}: unknown column {name!r}; map it with --column {_shell(name + '=FIELD')} "
+                f"(FIELD: {', '.join(AUDIT_FIELDS)} or a milestone id) or under crm: in process.yaml, {leave_out}")
+    where = "crm.columns" if target.milestone_id is None else f"crm.milestones.{target.field}"
+    return (f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
+            f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml, {leave_out}")
+
+
+def _milestone_columns(process: Process, positions: dict[Target, int], header: Sequence[str],
+                       problems: list[str]) -> tuple[MilestoneColumns, ...]:
     plans: list[MilestoneColumns] = []
     for _, milestone in process.milestones():
         key = milestone.id
-        evidence = positions.get(key + EVIDENCE_SUFFIX)
-        date = positions.get(key + DATE_SUFFIX)
-        answer = positions.get(key)
+        answer = positions.get(Target(key, MET))
+        evidence = positions.get(Target(key, "evidence"))
+        date = positions.get(Target(key, "date"))
         if answer is None:
-            for extra, position in ((EVIDENCE_SUFFIX, evidence), (DATE_SUFFIX, date)):
+            for position in (evidence, date):
                 if position is not None:
                     problems.append(
-                        f"column {position + 1} {key + extra!r} has no answer column {key!r}; "
-                        f"add a {key!r} column with yes or no"
+                        f"column {position + 1} {header[position].strip()!r} holds {key}'s "
+                        f"{'evidence' if position == evidence else 'date'} but no column holds its yes/no answer; "
+                        f"add a {key!r} column with yes or no, or map the CRM's with --column \"NAME={key}\""
                     )
             continue
         plans.append(MilestoneColumns(key, answer, evidence, date))
     return tuple(plans)
 
 
-def _shell_word(name: str) -> str:
-    return name if name.replace("-", "").replace("_", "").replace(".", "").isalnum() else repr(name)
+def _shell(text: str) -> str:
+    """Quote for a shell command line, with double quotes as people type them."""
+    if shlex.quote(text) == text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`") + '"'

@@ -8,16 +8,11 @@ import jinja2
 
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.chart import stage_chart
-from pipeline_audit.summary import money, process_line, share
+from pipeline_audit.summary import missing_text, money, process_line, share
 from pipeline_audit.totals import TOP_AHEAD
-from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import STATUS_LABELS
 
-STATUS_LABELS = {
-    Status.UNANSWERED: "not answered", Status.NOT_MET: "not done yet", Status.NO_EVIDENCE: "no evidence named",
-    Status.AWAITING_BUYER: "awaiting the buyer",
-    Status.FUTURE_DATE: "dated in the future", Status.UNDATED: "no date", Status.STALE: "too old",
-}
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline_audit", "templates"),
     autoescape=True,
@@ -48,6 +43,8 @@ def render_report(result: AuditResult, loaded: LoadedProcess) -> str:
         questions=questions,
         share=share,
         status_labels=STATUS_LABELS,
+        missing=missing_text(result),
+        actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
     )
 
 

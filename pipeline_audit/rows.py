@@ -1,4 +1,8 @@
-"""One CSV row to the engine's Deal, or the reasons it cannot be assessed."""
+"""One CSV row to the engine's Deal, or the reasons it cannot be assessed.
+
+Cells are read with the core's deal vocabulary (sales_process.vocabulary), the same
+parsers the form, the API and deal files use; only the hints name the audit's options.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +10,45 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline_audit.cells import NO, YES, parse_amount, parse_date, parse_yes_no, show
-from pipeline_audit.columns import AMOUNT, DATE_SUFFIX, EVIDENCE_SUFFIX, ColumnPlan, MilestoneColumns
+from pipeline_audit.columns import AMOUNT, ColumnPlan, MilestoneColumns
+from sales_process.crm import CrmMapping
 from sales_process.deal import Answer, Deal
 from sales_process.model import Process
-from sales_process.suggest import did_you_mean
+from sales_process.vocabulary import (
+    NO_WORDS,
+    YES_WORDS,
+    AmbiguousAmountError,
+    AmbiguousDateError,
+    DateOrder,
+    DecimalCommaError,
+    MonthFirstDateError,
+    StageLookup,
+    parse_date,
+    parse_money,
+    parse_yes_no,
+    shown,
+)
 
 DATE_CACHE_SIZE = 50_000
 # The spellings most exports use, looked up as typed; anything else goes through parse_yes_no.
-_EXACT_WORDS = {word: value for words, value in ((YES, True), (NO, False)) for word in words}
+_EXACT_WORDS = {word: value for words, value in ((YES_WORDS, True), (NO_WORDS, False)) for word in words}
 _EXACT_WORDS.update({word.capitalize(): value for word, value in list(_EXACT_WORDS.items())})
 _EXACT_WORDS.update({word.upper(): value for word, value in list(_EXACT_WORDS.items())})
 
 
 class RowProblem(Exception):
-    """A row that cannot be assessed; `reason` names every problem in it."""
+    """A row that cannot be assessed: `reason` names every problem, `short` the first one."""
 
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
+        self.problems = problems
         self.reason = "; ".join(problems)
+
+    @property
+    def short(self) -> str:
+        """One short line: the first problem, and how many more (all of them are in audit.csv)."""
+        more = len(self.problems) - 1
+        return self.problems[0] + (f" (and {more} more)" if more else "")
 
 
 @dataclass(frozen=True)
@@ -35,24 +59,24 @@ class RowText:
     owner: str
     stage: str
     amount: str
+    crm_id: str = ""
 
 
 class RowReader:
     """Reads rows laid out by one ColumnPlan; built once per file for speed."""
 
-    def __init__(self, plan: ColumnPlan, process: Process, day_first: bool = False) -> None:
+    def __init__(self, plan: ColumnPlan, process: Process, mapping: CrmMapping) -> None:
         self.plan = plan
-        self.day_first = day_first
-        self._stage_names = [stage.name for stage in process.stages] + [stage.id for stage in process.stages]
-        self._stage_list = ", ".join(stage.name for stage in process.stages)
-        self._stages = {stage.id.lower(): stage.id for stage in process.stages}
-        self._stages.update({stage.name.lower(): stage.id for stage in process.stages})
+        self.mapping = mapping
+        self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+        self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self._dates: dict[str, dt.date] = {}  # exports repeat the same few thousand dates
 
     def text(self, cells: Sequence[str]) -> RowText:
-        """The deal, owner, stage and amount cells as typed ("" when absent)."""
+        """The deal, owner, stage, amount and CRM id cells as typed ("" when absent)."""
         plan = self.plan
-        return RowText(_cell(cells, plan.deal), _cell(cells, plan.owner), _cell(cells, plan.stage), _cell(cells, plan.amount))
+        return RowText(_cell(cells, plan.deal), _cell(cells, plan.owner), _cell(cells, plan.stage),
+                       _cell(cells, plan.amount), _cell(cells, plan.crm_id))
 
     def deal(self, cells: Sequence[str]) -> Deal:
         """Build the Deal of a row; raise RowProblem listing everything wrong with it."""
@@ -62,7 +86,7 @@ class RowReader:
         problems: list[str] = []
         for index in plan.unnamed:
             if cells[index].strip():
-                problems.append(f"column {index + 1} has no name in the header but holds {show(cells[index])}; name the column or empty it")
+                problems.append(f"column {index + 1} has no name in the header but holds {shown(cells[index])}; name the column or empty it")
         name = cells[plan.deal].strip()
         if not name:
             problems.append("the deal cell is blank; name the deal")
@@ -89,22 +113,40 @@ class RowReader:
     def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
         if self.plan.stage is None:
             return None
-        typed = cells[self.plan.stage].strip()
-        if not typed:
+        try:
+            return self.stages.find(cells[self.plan.stage])
+        except ValueError as error:
+            problems.append(f"{error}; map the CRM's stage names under crm.stage_names or with --stage-name \"NAME=stage-id\"")
             return None
-        stage_id = self._stages.get(typed.lower())
-        if stage_id is None:
-            problems.append(f"unknown stage {show(typed)}{did_you_mean(typed, self._stage_names)} (stages: {self._stage_list})")
-        return stage_id
 
     def _amount(self, cells: Sequence[str], problems: list[str]) -> float | None:
         if self.plan.amount is None:
             return None
         try:
-            return parse_amount(cells[self.plan.amount])
+            money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma)
+        except AmbiguousAmountError as error:
+            flag = "without --decimal-comma (and crm.decimal_comma)" if self.mapping.decimal_comma else "with --decimal-comma"
+            problems.append(f"{AMOUNT}: {error}, or run the audit {flag} if that is how the file writes thousands")
+            return None
+        except DecimalCommaError:
+            problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} looks like a decimal comma; pass --decimal-comma (or set crm.decimal_comma)")
+            return None
         except ValueError as error:
             problems.append(f"{AMOUNT}: {error}")
             return None
+        if money is None:
+            return None
+        currency = money.currency
+        if self.plan.currency is not None and cells[self.plan.currency].strip():
+            currency = cells[self.plan.currency].strip().upper()
+        if currency is not None:
+            if self.currency is None:
+                self.currency = currency
+            elif currency != self.currency:
+                problems.append(f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
+                                "an audit sums one currency, so convert it or audit each currency separately")
+                return None
+        return money.value
 
     def _answer(self, cells: Sequence[str], columns: MilestoneColumns, problems: list[str]) -> Answer | None:
         key = columns.milestone_id
@@ -119,25 +161,35 @@ class RowReader:
         try:
             date = self._date(date_text) if date_text else None
         except ValueError as error:
-            problems.append(f"{key}{DATE_SUFFIX}: {error}")
+            problems.append(f"{key}.date: {error}{_date_hint(error)}")
             date = None
         if met is None:
             if len(problems) == before:
-                for suffix, typed in ((EVIDENCE_SUFFIX, evidence), (DATE_SUFFIX, date_text)):
+                for part, typed in (("evidence", evidence), ("date", date_text)):
                     if typed.strip():
-                        problems.append(f"{key}{suffix} is filled in but {key} is blank; answer yes or no")
+                        problems.append(f"{key}.{part} is filled in but {key} is blank; answer yes or no")
             return None
         return Answer(met=met, evidence=evidence or None, date=date)
 
     def _date(self, text: str) -> dt.date | None:
         date = self._dates.get(text)
         if date is None:
-            date = parse_date(text, self.day_first)
+            date = parse_date(text, self.mapping.date_order)
             if date is not None and len(self._dates) < DATE_CACHE_SIZE:
                 self._dates[text] = date
         return date
 
 
+def _date_hint(error: ValueError) -> str:
+    if isinstance(error, AmbiguousDateError):
+        return "; or pass --day-first or --month-first (crm.dates) if every date in the file is written so"
+    if isinstance(error, MonthFirstDateError):
+        return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
+    return ""
+
+
 def _cell(cells: Sequence[str], index: int | None) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
+
+__all__ = ["DateOrder", "RowProblem", "RowReader", "RowText"]

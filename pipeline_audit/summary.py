@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pipeline_audit.audit import AuditResult
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import money_cents as money
+from sales_process.vocabulary import plural
+
+__all__ = ["missing_text", "money", "process_line", "share", "summary_text"]
 
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
-
-
-def money(cents: int) -> str:
-    """Cents as 1,234,567.89 (with a minus sign when negative)."""
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}.{part:02d}"
 
 
 def share(part: int, whole: int) -> str:
@@ -26,12 +23,26 @@ def process_line(loaded: LoadedProcess) -> str:
     return f"{loaded.process.name}{version} (sha256 {loaded.sha256})"
 
 
+def missing_text(result: AuditResult) -> str | None:
+    """Which milestones the export has no column for (they count as unanswered), or None."""
+    if not result.missing_milestones:
+        return None
+    return (f"{plural(len(result.missing_milestones), 'milestone')} missing from the export, counted as unanswered "
+            f"on every deal: {', '.join(result.missing_milestones)}")
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
+    crm = f" ({result.crm_name} export)" if result.crm_name else ""
     lines = [
-        f"Pipeline audit of {result.source} as of {result.as_of.isoformat()}",
+        f"Pipeline audit of {result.source}{crm} as of {result.as_of.isoformat()}",
         f"Process: {process_line(loaded)}",
+    ]
+    missing = missing_text(result)
+    if missing:
+        lines.append(f"Warning: {missing}")
+    lines += [
         f"Deals read: {totals.rows}",
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
@@ -41,7 +52,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(f"  ... and {totals.not_assessed - LISTED_ON_SCREEN} more: see the not_assessed column of audit.csv")
     lines += [
         f"Deals ahead of their evidence: {totals.ahead} ({share(totals.ahead, totals.assessed)} of the deals assessed)",
-        f"Weighted pipeline of the {totals.compared} deals with an amount and a claimed stage:",
+        f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'deal')} with an amount and a claimed stage:",
         f"  claimed:    {money(totals.claimed_cents)}",
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
@@ -51,4 +62,6 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
                      f"{totals.without_claim} without a claimed stage.")
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
+    if result.footer_lines:
+        lines.append(f"Footer lines after the data skipped (one cell each, after a blank row): {result.footer_lines}")
     return "\n".join(lines)

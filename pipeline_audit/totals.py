@@ -1,7 +1,7 @@
 """Streaming aggregation of an audit: only what the summary and the report need.
 
-Money is summed in whole cents taken from the exact text written to audit.csv, so
-the totals printed, written and reported are the sums of the CSV's own column.
+Money is summed in whole cents, rounded once per deal (vocabulary.to_cents); audit.csv
+writes the same cents, so the totals printed and reported are the sums of its columns.
 """
 
 from __future__ import annotations
@@ -18,16 +18,6 @@ LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are i
 NO_OWNER = "(no owner)"
 
 
-def money_text(value: float) -> str:
-    """An amount as written to audit.csv: two decimals, no separators."""
-    return f"{value:.2f}"
-
-
-def cents(text: str) -> int:
-    """Whole cents of a money_text value."""
-    return int(text.replace(".", ""))
-
-
 @dataclass(frozen=True)
 class AheadDeal:
     """A deal whose CRM stage is ahead of its evidence."""
@@ -39,7 +29,7 @@ class AheadDeal:
     verified_stage: str
     stages_ahead: int
     inflation_cents: int | None
-    next_milestones: tuple[str, ...]
+    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words
 
 
 @dataclass(frozen=True)
@@ -113,8 +103,8 @@ class Totals:
             self.problems.append(NotAssessed(line, deal, reason))
 
     def add(self, line: int, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-            claimed: str, verified: str) -> None:
-        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts as written."""
+            claimed: int | None, verified: int | None) -> None:
+        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts in cents."""
         self.rows += 1
         self.assessed += 1
         owner_totals = self.owners.get(owner or NO_OWNER)
@@ -125,18 +115,18 @@ class Totals:
             self.blocking[result.milestone.id][result.status.value] += 1
         if assessment.claimed_index is None:
             self.without_claim += 1
-        if not verified:
+        if verified is None:
             self.without_amount += 1
-        if claimed and verified:
-            self._add_weighted(assessment, owner_totals, cents(claimed), cents(verified))
+        if claimed is not None and verified is not None:
+            self._add_weighted(assessment, owner_totals, claimed, verified)
         ahead = assessment.stages_ahead
         if ahead is not None and ahead > 0:
             self.ahead += 1
             owner_totals.ahead += 1
-            inflation = cents(claimed) - cents(verified) if claimed and verified else None
+            inflation = claimed - verified if claimed is not None and verified is not None else None
             self._keep_top(AheadDeal(
                 line, assessment.deal.name or "", owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
-                assessment.verified_stage.name, ahead, inflation, tuple(r.milestone.id for r in blocking),
+                assessment.verified_stage.name, ahead, inflation, tuple(r.milestone.customer_action for r in blocking),
             ))
 
     def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, claimed: int, verified: int) -> None:

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, report
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, report
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site
 
@@ -47,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.site_dir}: not changed.", file=sys.stderr)
         return EXIT_INVALID
     except SiteBuildError as error:
-        print(f"error: the site could not be built:\n{error}\n{args.site_dir}: not changed.", file=sys.stderr)
-        return EXIT_INVALID
+        raise UserError(f"the site could not be built:\n{error}\n{args.site_dir}: not changed.") from None
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
     stages = len(loaded.process.stages)

@@ -7,13 +7,35 @@ import datetime as dt
 import os
 import sys
 
-from sales_process.deal import parse_iso_date
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import parse_iso_date
 
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix: main() prints `playbook COMMAND: error: MESSAGE` and exits.
+
+    Raise it with every message at once; `status` is EXIT_INVALID (bad input) or EXIT_USAGE (bad options).
+    """
+
+    def __init__(self, *messages: str, status: int = EXIT_INVALID) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+        self.status = status
+
+
+def error_lines(command: str, error: UserError) -> list[str]:
+    """The lines the one error handler prints for a user error: one per message, one prefix style."""
+    return [f"playbook {command}: error: {message}" for message in error.messages]
+
+
+def warn(command: str, message: str) -> None:
+    """Print a warning in the same style as errors: `playbook COMMAND: warning: MESSAGE`."""
+    print(f"playbook {command}: warning: {message}", file=sys.stderr)
 
 
 def add_process_option(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from playbook_cli.build import add_config_file_option
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, load_or_report
 from site_builder.build import default_config_file
 from site_builder.export import export_project
 
@@ -42,7 +42,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         written = export_project(loaded, config_file.resolve(), args.out)
     except FileExistsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_INVALID
+        raise UserError(str(error)) from None
     print(f"{args.out}: wrote {len(written)} files; build with: zensical build -f {args.out / 'mkdocs.yml'}")
     return EXIT_OK

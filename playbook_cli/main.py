@@ -8,16 +8,19 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from playbook_cli.common import EXIT_USAGE, HelpFormatter
+from playbook_cli.common import EXIT_USAGE, HelpFormatter, UserError, error_lines
 
-# Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`.
-COMMANDS = ("validate", "schema", "assess", "build", "serve", "audit", "export")
+# Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
+# (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
+COMMANDS = ("validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export")
 
 EXAMPLE = """examples:
   playbook validate --strict             check ./process.yaml
   playbook serve                         the playbook and the self-check form on http://127.0.0.1:8000
   playbook assess deal.json --json       the stage one deal verifiably belongs in
+  playbook practice --answer-key         practice scenarios and their answers, for trainers
   playbook audit pipeline.csv            the verified forecast of a CRM export
+  playbook crm-template --crm salesforce the CRM fields to create for the milestones
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
 
@@ -31,7 +34,7 @@ def command_modules(argv: Sequence[str]) -> list[ModuleType]:
     MkDocs out of `playbook assess`: start-up time is most of a small command's time.
     """
     names = [argv[0]] if argv and argv[0] in COMMANDS else list(COMMANDS)
-    return [importlib.import_module(f"playbook_cli.{name}") for name in names]
+    return [importlib.import_module(f"playbook_cli.{name.replace('-', '_')}") for name in names]
 
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
@@ -60,5 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_usage()
         return EXIT_USAGE
-    status: int = args.run(args)
+    try:
+        status: int = args.run(args)
+    except UserError as error:
+        command = argv[0] if argv and argv[0] in COMMANDS else "playbook"
+        for line in error_lines(command, error):
+            print(line, file=sys.stderr)
+        return error.status
     return status

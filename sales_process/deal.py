@@ -7,21 +7,21 @@ Every problem is collected and raised at once; nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
-from sales_process.suggest import closest, did_you_mean
+from sales_process.suggest import did_you_mean
+from sales_process.vocabulary import StageLookup, parse_date, parse_iso_date, parse_money, parse_yes_no
 from sales_process.wording import kind_of, show
+
+__all__ = ["ANSWER_KEYS", "BUYER_KEYS", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 ANSWER_KEYS = ("met", "evidence", "date")
 # Keys a rep might type to claim the buyer's confirmation: only the link can record it.
 BUYER_KEYS = ("buyer", "confirmed_by", "confirmed", "buyer_confirmed", "confirmation", "confirmed_by_buyer")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -76,20 +76,6 @@ class Deal:
     answers: Mapping[str, Answer] = field(default_factory=dict)
 
 
-def parse_iso_date(value: object) -> dt.date:
-    """Read a YYYY-MM-DD date (or a date YAML already read); raise ValueError with a reason."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.match(value.strip()):
-        raise ValueError(f"{show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"{show(value)} is not a real calendar date") from None
-
-
 def parse_deal(data: object, process: Process) -> Deal:
     """Validate raw deal data against the process; raise InvalidInput listing every problem."""
     problems: list[Problem] = []
@@ -129,45 +115,51 @@ def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
     return None
 
 
+_lookups: dict[int, tuple[Process, StageLookup]] = {}
+
+
+def stage_lookup(process: Process) -> StageLookup:
+    """Find the process's stages by id, name or the CRM's name for them (crm.stage_names)."""
+    cached = _lookups.get(id(process))
+    if cached is not None and cached[0] is process:
+        return cached[1]
+    crm_names = dict(process.crm.stage_names) if process.crm else {}
+    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), crm_names)
+    if len(_lookups) > 8:  # only the process being served matters; keep the cache small
+        _lookups.clear()
+    _lookups[id(process)] = (process, lookup)
+    return lookup
+
+
 def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> str | None:
-    if value is None:
+    if value is not None and not isinstance(value, str):
+        ids = ", ".join(stage.id for stage in process.stages)
+        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage's id or name (one of {ids}), got {kind_of(value)}"))
         return None
-    ids = [stage.id for stage in process.stages]
-    if not isinstance(value, str):
-        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage id (one of {', '.join(ids)}), got {kind_of(value)}"))
+    try:
+        return stage_lookup(process).find(value)
+    except ValueError as error:
+        problems.append(Problem(("claimed_stage",), str(error)))
         return None
-    if value not in ids:
-        # Reps often type the stage's name; suggest the id it stands for, never the name itself.
-        labels = {stage.name: stage.id for stage in process.stages} | {stage_id: stage_id for stage_id in ids}
-        match = closest(value, labels)
-        hint = f"; did you mean '{labels[match]}'?" if match else ""
-        problems.append(Problem(("claimed_stage",), f"unknown stage {show(value)}{hint} (stages: {', '.join(ids)})"))
-        return None
-    return value
 
 
 def _amount(value: object, problems: list[Problem]) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, type(None))):
         problems.append(Problem(("amount",), f"'amount' must be a number, got {kind_of(value)} {show(value)}"))
         return None
     try:
-        number = float(value)
-    except OverflowError:
-        problems.append(Problem(("amount",), "'amount' is too large to be an amount of money"))
+        money = parse_money(value)
+    except ValueError as error:
+        problems.append(Problem(("amount",), f"'amount': {error}"))
         return None
-    if not math.isfinite(number) or number < 0:
-        problems.append(Problem(("amount",), f"'amount' must be a non-negative number, got {show(value)}"))
-        return None
-    return number
+    return None if money is None else money.value
 
 
 def _optional_date(value: object, loc: Loc, problems: list[Problem]) -> dt.date | None:
     if value is None:
         return None
     try:
-        return parse_iso_date(value)
+        return parse_date(value)
     except ValueError as error:
         problems.append(Problem(loc, f"'{loc[-1]}': {error}"))
         return None
@@ -207,11 +199,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
             problems.append(Problem((*loc, str(key)), f"'{key}' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'", at_key=True))
         elif key not in ANSWER_KEYS:
             problems.append(Problem((*loc, str(key)), f"unknown key '{key}'{did_you_mean(str(key), ANSWER_KEYS)} (allowed: met, evidence, date)", at_key=True))
-    met = raw.get("met")
-    if "met" not in raw:
-        problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
-    elif not isinstance(met, bool):
-        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {kind_of(met)} {show(met)}"))
+    met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
         _unicode_text(evidence, (*loc, "evidence"), problems)
@@ -221,3 +209,19 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     if len(problems) > before:
         return None
     return Answer(met=bool(met), evidence=evidence if isinstance(evidence, str) else None, date=date)
+
+
+def _met(raw: Mapping[str, object], loc: Loc, problems: list[Problem]) -> bool | None:
+    """The answer's 'met': true/false, or a yes/no word as a form or a CRM writes it."""
+    if "met" not in raw:
+        problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
+        return None
+    value = raw["met"]
+    try:
+        met = parse_yes_no(value) if isinstance(value, (bool, str)) else None
+    except ValueError as error:
+        problems.append(Problem((*loc, "met"), f"'met': {error}"))
+        return None
+    if met is None:
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {kind_of(value)} {show(value)}"))
+    return met

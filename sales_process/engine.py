@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
+from sales_process.vocabulary import Status, status_label
 
-
-class Status(enum.StrEnum):
-    """A milestone's status; the first that applies wins, in this order."""
-
-    UNANSWERED = "unanswered"
-    NOT_MET = "not_met"
-    NO_EVIDENCE = "no_evidence"
-    AWAITING_BUYER = "awaiting_buyer"  # `confirmation: required` and the buyer has not confirmed yet
-    FUTURE_DATE = "future_date"
-    UNDATED = "undated"
-    STALE = "stale"
-    VERIFIED = "verified"
+__all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
 
 
 class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
@@ -33,6 +22,13 @@ class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
     status: Status
     answer: Answer | None
     as_of: dt.date
+
+    @property
+    def label(self) -> str:
+        """The status in words for people, with its numbers: "too old (680 days; counts for 90)"."""
+        date = self.answer.date if self.answer else None
+        age = (self.as_of - date).days if date is not None else None
+        return status_label(self.status, age, self.milestone.max_age_days)
 
     @property
     def reason(self) -> str:

@@ -6,14 +6,55 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sales_process.model import SLUG_PATTERN, Milestone, Process, Stage
+from sales_process.model import (
+    SLUG_PATTERN,
+    Crm,
+    CrmColumns,
+    CrmMilestone,
+    Milestone,
+    Practice,
+    PracticeDeal,
+    PracticeScenario,
+    Process,
+    RecordedAnswer,
+    Stage,
+    StatedAnswer,
+)
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import did_you_mean
 from sales_process.wording import kind_of, show
 
+_READABLE: dict[type[BaseModel], str] = {
+    Practice: "'practice' block",
+    PracticeScenario: "practice scenario",
+    PracticeDeal: "practice deal",
+    RecordedAnswer: "recorded answer",
+    StatedAnswer: "stated answer",
+}
+
+
+def _practice_model_at(loc: Loc) -> type[BaseModel]:
+    """The model of a mapping inside `practice:` (loc starts with 'practice')."""
+    inner = loc[3:] if len(loc) >= 3 and loc[1] == "scenarios" else ()
+    if not inner:
+        return PracticeScenario if len(loc) >= 3 else Practice
+    if inner[0] == "answer":
+        return StatedAnswer
+    if inner[0] == "deal":
+        return RecordedAnswer if len(inner) >= 3 and inner[1] == "milestones" else PracticeDeal
+    return PracticeScenario
+
 
 def model_at(loc: Loc) -> type[BaseModel]:
-    """The model that owns the mapping at `loc` (the top level, a stage or a milestone)."""
+    """The model that owns the mapping at `loc` (the top level, a stage, a milestone, a practice part, the crm block)."""
+    if loc and loc[0] == "practice":
+        return _practice_model_at(loc)
+    if loc[:1] == ("crm",):
+        if len(loc) >= 3 and loc[1] == "milestones":
+            return CrmMilestone
+        if len(loc) >= 2 and loc[1] == "columns":
+            return CrmColumns
+        return Crm
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones":
         return Milestone
     if len(loc) >= 2 and loc[0] == "stages":
@@ -23,10 +64,19 @@ def model_at(loc: Loc) -> type[BaseModel]:
 
 def describe(loc: Loc) -> str:
     """Name the place of a path for a message: 'stage 2', 'milestone 1 of stage 3'."""
+    if loc[:1] == ("crm",):
+        return ".".join(str(part) for part in loc)
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
         return f"milestone {loc[3] + 1} of stage {loc[1] + 1}"
     if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
         return f"stage {loc[1] + 1}"
+    if len(loc) >= 3 and loc[:2] == ("practice", "scenarios") and isinstance(loc[2], int):
+        scenario = f"practice scenario {loc[2] + 1}"
+        if len(loc) >= 6 and loc[3:5] == ("deal", "milestones"):
+            return f"the answer to '{loc[5]}' in the deal of {scenario}"
+        return f"the {loc[3]} of {scenario}" if len(loc) >= 4 else scenario
+    if loc[:1] == ("practice",):
+        return "'practice'"
     return "the process"
 
 
@@ -73,22 +123,28 @@ def explain_error(error: Any) -> Problem:
         return Problem(loc, f"{field} must be true or false, got {kind_of(value, yaml=True)} {show(value)}")
     if kind == "list_type":
         return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        what = model_at(loc).__name__.lower()
+    if kind == "dict_type":
+        return Problem(loc, f"{field} must be a mapping of milestone ids to answers (met, evidence, date), got {kind_of(value, yaml=True)}")
+    if kind in ("model_type", "model_attributes_type"):
+        what = _READABLE.get(model_at(loc), model_at(loc).__name__.lower())
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
-    if kind == "literal_error":
-        expected = error.get("ctx", {}).get("expected", "")
-        choices = [choice.strip(" '") for choice in expected.replace(" or ", ", ").split(",")]
-        hint = did_you_mean(value, choices) if isinstance(value, str) else ""
-        return Problem(loc, f"{field} must be {expected}, got {kind_of(value, yaml=True)} {show(value)}{hint}")
     if kind == "string_pattern_mismatch":
         return Problem(loc, f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return Problem(loc, f"{field} must be one of {expected}, got {show(value)}")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length")
         return Problem(loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}")
+    if kind == "greater_than_equal" and key != "probability":
+        return Problem(loc, f"{field} must be at least {error.get('ctx', {}).get('ge', 0):g}, got {show(value)}")
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
+        return Problem(loc, f"{field}: {show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
+    if kind == "value_error":
+        return Problem(loc, f"{field}: {error['ctx']['error']}")
     if kind in ("greater_than_equal", "less_than_equal"):
         return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
     if kind == "greater_than":

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sales_process.explain import explain
 from sales_process.lint import lint
 from sales_process.model import Process
+from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
 from sales_process.rules import check_rules
 from sales_process.yaml_source import read_located_yaml
@@ -62,6 +63,9 @@ def parse_process(raw: bytes, filename: str) -> LoadedProcess:
         except ValidationError as error:
             problems.extend(explain(error))
         problems.extend(check_rules(located.data))
+        if process is not None and not problems:
+            # Scenarios are assessed against the stages: only once the stages themselves are sound.
+            problems.extend(check_practice(process))
     errors = located.errors + located.locate(problems, filename)
     if errors or process is None:
         raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))

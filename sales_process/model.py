@@ -6,9 +6,10 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -23,6 +24,11 @@ def _number_as_text(value: object) -> object:
 def _empty_as_none_given(value: object) -> object:
     """An empty `pitfalls:` in YAML is null: read it as the empty list it means."""
     return [] if value is None else value
+
+
+def _empty_mapping_given(value: object) -> object:
+    """An empty mapping in YAML (`milestones:` in a practice deal, `stage_names:` with only comments) is null: read it as empty."""
+    return {} if value is None else value
 
 
 def _optional_list(item: Any) -> BeforeValidator:
@@ -121,6 +127,138 @@ class Stage(_Strict):
     )
 
 
+def _column_only(value: object) -> object:
+    """`pricing-agreeable: Pricing Agreeable` is short for `{met: Pricing Agreeable}`."""
+    return {"met": value} if isinstance(value, str) else value
+
+
+class CrmColumns(_Strict):
+    """The CRM's column name for each deal field the audit reads."""
+
+    deal: NonEmptyText | None = Field(default=None, description="The deal's name, e.g. `Opportunity Name` or `Deal Name`.")
+    crm_id: NonEmptyText | None = Field(
+        default=None, description="The CRM's record id, e.g. `Opportunity ID`; copied to audit.csv to find the deal again."
+    )
+    stage: NonEmptyText | None = Field(default=None, description="The stage the CRM claims, e.g. `Stage` or `Deal Stage`.")
+    amount: NonEmptyText | None = Field(default=None, description="The deal's amount, e.g. `Amount`.")
+    currency: NonEmptyText | None = Field(
+        default=None, description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart."
+    )
+    owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
+
+
+class CrmMilestone(_Strict):
+    """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence and date."""
+
+    met: NonEmptyText = Field(description="The yes/no (checkbox) field: has the customer done it?")
+    evidence: NonEmptyText | None = Field(default=None, description="The text field naming the evidence.")
+    date: NonEmptyText | None = Field(default=None, description="The date field: when the customer did it.")
+
+
+class Crm(_Strict):
+    """How your CRM's export names deals, stages and milestones, so the pipeline audit reads it without renaming a column."""
+
+    name: NonEmptyText | None = Field(default=None, description="The CRM's name, e.g. `Salesforce`; shown in messages and the audit report.")
+    columns: CrmColumns = Field(default_factory=CrmColumns, description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).")
+    stage_names: Annotated[dict[NonEmptyText, Slug], BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[NonEmptyText, Slug] | None)] = Field(
+        default_factory=dict,
+        description="The CRM's stage names that differ from the stages' own names, each mapped to a stage id, "
+        "e.g. `Proposal/Price Quote: proposing`.",
+    )
+    milestones: Annotated[
+        dict[Slug, Annotated[CrmMilestone, BeforeValidator(_column_only, json_schema_input_type=str | CrmMilestone)]],
+        BeforeValidator(_empty_mapping_given),
+    ] = Field(
+        default_factory=dict,
+        description="Milestone id → the CRM fields that hold it: `{met: …, evidence: …, date: …}`, "
+        "or just the yes/no field's name.",
+    )
+    ignore_columns: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
+        default_factory=list, description="CRM columns the audit leaves out (e.g. `Close Date`, `Next Step`)."
+    )
+    dates: Literal["day-first", "month-first"] | None = Field(
+        default=None,
+        description="How the export writes dates such as 03/04/2027: `day-first` or `month-first` "
+        "(Salesforce in the US). ISO dates and unambiguous ones such as 23/02/2027 are always read.",
+    )
+    decimal_comma: StrictBool = Field(
+        default=False, description="Whether amounts are written with a decimal comma, e.g. `74.000,00`."
+    )
+
+
+def _date_as_written(value: object) -> object:
+    """A date YAML read, or YYYY-MM-DD text; never a number (pydantic would read it as a timestamp)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("write the date as YYYY-MM-DD, e.g. 2027-03-01")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written, json_schema_input_type=dt.date)]
+
+
+class RecordedAnswer(_Strict):
+    """What the rep recorded for one milestone of a practice deal (as in a `playbook assess` file)."""
+
+    met: StrictBool = Field(description="Whether the rep says the customer did it.")
+    evidence: StrictStr | None = Field(default=None, description="The evidence the rep named, as typed.")
+    date: IsoDate | None = Field(default=None, description="When it happened, YYYY-MM-DD.")
+
+
+def _answer_shorthand(value: object) -> object:
+    """`pain-confirmed: true` is short for `{met: true}`, as in a `playbook assess` file."""
+    return {"met": value} if isinstance(value, bool) else value
+
+
+AnswerOrShorthand = Annotated[RecordedAnswer, BeforeValidator(_answer_shorthand, json_schema_input_type=RecordedAnswer | bool)]
+
+
+class PracticeDeal(_Strict):
+    """A practice deal, in the format of a `playbook assess` deal file; `as_of` is required."""
+
+    deal: StrictStr | None = Field(default=None, description="The deal's name, e.g. `Contoso`.")
+    claimed_stage: Slug | None = Field(default=None, description="The stage id the CRM claims.")
+    amount: Annotated[StrictFloat, Field(ge=0, allow_inf_nan=False)] | None = Field(default=None, description="The deal's amount.")
+    as_of: IsoDate = Field(
+        description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
+    )
+    milestones: Annotated[
+        dict[Slug, AnswerOrShorthand],
+        BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[Slug, AnswerOrShorthand] | None),
+    ] = Field(
+        default_factory=dict,
+        description="Milestone id -> what the rep recorded: `{met, evidence, date}`, or just `true`/`false`.",
+    )
+
+
+class StatedAnswer(_Strict):
+    """The answer the scenario's author expects; `playbook validate` checks it against the engine."""
+
+    verified_stage: Slug = Field(description="The stage id the deal is verifiably in.")
+    next_milestones: list[Slug] | None = Field(
+        default=None, description="If given: the milestone ids the customer must still achieve in that stage."
+    )
+
+
+class PracticeScenario(_Strict):
+    """A hand-written practice scenario: a story, its deal, and the answer its author expects."""
+
+    id: Slug = Field(description="Unique id of the scenario, a slug such as `demo-without-price`.")
+    story: NonEmptyText = Field(description="Markdown: what happened with the customer, as the rep tells it.")
+    deal: PracticeDeal = Field(description="The deal, in the format of a `playbook assess` file (with `as_of`).")
+    answer: StatedAnswer = Field(description="The answer you expect; an error when the engine disagrees.")
+
+
+class Practice(_Strict):
+    """The Practice section of the playbook: generated scenarios plus your own."""
+
+    generated: StrictBool = Field(
+        default=True, description="Include the scenarios generated from the stages and milestones."
+    )
+    scenarios: Annotated[list[PracticeScenario], _optional_list(PracticeScenario)] = Field(
+        default_factory=list, description="Hand-written scenarios, shown after the generated ones."
+    )
+
+
 class Process(_Strict):
     """A sales process: ordered stages, each gated by customer verifiable outcomes."""
 
@@ -133,6 +271,13 @@ class Process(_Strict):
     )
     stages: list[Stage] = Field(
         min_length=2, description="The stages in pipeline order (at least two)."
+    )
+    practice: Practice | None = Field(
+        default=None, description="Optional: the Practice section's own scenarios and settings."
+    )
+    crm: Crm | None = Field(
+        default=None,
+        description="Optional: how your CRM's export names deals, stages and milestones, for `playbook audit`.",
     )
 
     def stage_index(self, stage_id: str) -> int | None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sales_process.deal import BuyerAnswer
 from sales_process.engine import Assessment, MilestoneResult
-from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import money, plural
+
+if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
+    from sales_process.loader import LoadedProcess
 
 
 def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | None:
@@ -79,16 +82,12 @@ def gap_sentence(assessment: Assessment) -> str:
     ahead = assessment.stages_ahead or 0
     sentence = f"Your CRM says {claimed.name} ({claimed.probability}%); {supported}"
     if ahead > 0:
-        sentence += f": {ahead} stage{'s' if ahead != 1 else ''} ahead of the evidence"
+        sentence += f": {plural(ahead, 'stage')} ahead of the evidence"
     elif ahead < 0:
-        sentence += f": the CRM is {-ahead} stage{'s' if ahead != -1 else ''} behind the evidence"
+        sentence += f": the CRM is {plural(-ahead, 'stage')} behind the evidence"
     else:
         sentence += ": the claim matches the evidence"
     return sentence + "."
-
-
-def _money(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
@@ -102,20 +101,21 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     claimed_value = assessment.weighted(assessment.claimed_stage)
     verified_value = assessment.weighted(verified)
     if verified_value is not None:
-        weighted = f"Weighted amount: {_money(verified_value)} verified"
+        weighted = f"Weighted amount: {money(verified_value)} verified"
         if claimed_value is not None:
-            weighted += f", {_money(claimed_value)} claimed ({_money(claimed_value - verified_value)} difference)"
+            weighted += f", {money(claimed_value)} claimed ({money(claimed_value - verified_value)} difference)"
         lines.append(weighted)
     if assessment.next:
         lines += ["", "Next: what the customer must do"]
         for result in assessment.next:
-            lines.append(f"  - {result.milestone.customer_action} [{result.milestone.id}: {result.status.value}]")
-            lines.append(f"    {result.reason}")
+            # Words, not status codes; the rep's own evidence text is not repeated back.
+            lines.append(f"  - {result.milestone.customer_action}")
+            lines.append(f"    Status: {result.label}")
             lines.append(f"    Evidence: {result.milestone.evidence}")
     else:
         lines += ["", "Every milestone is verified."]
     if assessment.out_of_order:
         lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
-        lines += [f"  - {r.milestone.id}: {r.milestone.question}" for r in assessment.out_of_order]
+        lines += [f"  - {r.milestone.customer_action}" for r in assessment.out_of_order]
     lines += ["", f"Process: {loaded.process.name} {loaded.process.version or ''} ({loaded.short_sha})".replace("  ", " ")]
     return "\n".join(lines)

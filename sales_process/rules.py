@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sales_process.problems import Problem
-from sales_process.suggest import closest
+from sales_process.model import CrmColumns, CrmMilestone
+from sales_process.problems import Loc, Problem
+from sales_process.suggest import closest, did_you_mean
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -80,6 +81,72 @@ def _gates(data: object) -> Iterator[Problem]:
             yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"stage '{name}' needs at least one milestone: the customer outcomes that let a deal leave it")
 
 
+CRM_FIELDS = tuple(CrmColumns.model_fields)
+MILESTONE_PARTS = tuple(CrmMilestone.model_fields)
+
+
+def _crm_block(data: object) -> dict[str, object]:
+    crm = data.get("crm") if isinstance(data, dict) else None
+    return crm if isinstance(crm, dict) else {}
+
+
+def _crm_columns(crm: dict[str, object]) -> Iterator[tuple[Loc, str]]:
+    """Every CRM column name the block maps or ignores, with its place in the file."""
+    columns = crm.get("columns")
+    if isinstance(columns, dict):
+        yield from ((("crm", "columns", key), name) for key, name in columns.items() if key in CRM_FIELDS and isinstance(name, str))
+    milestones = crm.get("milestones")
+    if isinstance(milestones, dict):
+        for key, value in milestones.items():
+            if isinstance(value, str):
+                yield ("crm", "milestones", key), value
+            elif isinstance(value, dict):
+                yield from ((("crm", "milestones", key, part), name) for part, name in value.items() if part in MILESTONE_PARTS and isinstance(name, str))
+    ignored = crm.get("ignore_columns")
+    if isinstance(ignored, list):
+        yield from ((("crm", "ignore_columns", i), name) for i, name in enumerate(ignored) if isinstance(name, str))
+
+
+def _where(loc: Loc) -> str:
+    if loc[1] == "ignore_columns":
+        return "crm.ignore_columns"
+    return ".".join(str(part) for part in loc)
+
+
+def _crm(data: object) -> Iterator[Problem]:
+    crm = _crm_block(data)
+    if not crm:
+        return
+    stages = _stages(data)
+    stage_ids = [str(stage["id"]) for _, stage in stages if isinstance(stage.get("id"), str)]
+    stage_names = {str(stage["name"]).strip().casefold(): stage.get("id") for _, stage in stages if isinstance(stage.get("name"), str)}
+    milestone_ids = [str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if isinstance(m.get("id"), str)]
+    names = crm.get("stage_names")
+    if isinstance(names, dict):
+        seen_names: dict[str, str] = {}
+        for crm_name, stage_id in names.items():
+            key = str(crm_name).strip().casefold()
+            if isinstance(stage_id, str) and stage_id not in stage_ids:
+                yield Problem(("crm", "stage_names", crm_name), f"unknown stage id '{stage_id}'{did_you_mean(stage_id, stage_ids)} (stage ids: {', '.join(stage_ids)})")
+            elif key in seen_names:
+                yield Problem(("crm", "stage_names", crm_name), f"the CRM stage name '{crm_name}' is mapped twice (also as '{seen_names[key]}'; names are compared ignoring case and spaces); keep one", at_key=True)
+            elif key in stage_names and stage_names[key] != stage_id:
+                yield Problem(("crm", "stage_names", crm_name), f"'{crm_name}' is already the name of stage '{stage_names[key]}'; map a CRM name that differs from the stages' own names", at_key=True)
+            seen_names.setdefault(key, str(crm_name))
+    milestones = crm.get("milestones")
+    if isinstance(milestones, dict):
+        for milestone_id in milestones:
+            if milestone_id not in milestone_ids:
+                yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}", at_key=True)
+    seen: dict[str, Loc] = {}
+    for loc, column in _crm_columns(crm):
+        key = column.strip().casefold()
+        if key in seen:
+            yield Problem(loc, f"the CRM column '{column.strip()}' is mapped twice (also at {_where(seen[key])}); a column holds one field, so keep one")
+        else:
+            seen[key] = loc
+
+
 def _confirmations(data: object) -> Iterator[Problem]:
     for i, stage in _stages(data):
         for j, milestone in _milestones(stage):
@@ -90,4 +157,4 @@ def _confirmations(data: object) -> Iterator[Problem]:
 
 def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
-    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_confirmations(data)]
+    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_crm(data), *_confirmations(data)]

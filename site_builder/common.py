@@ -13,6 +13,7 @@ CVO_PAGE = "cvo.md"
 PIPELINE_PAGE = "pipeline.md"
 CHECKLIST_PAGE = "checklist.md"
 REFERENCE_PAGE = "reference.md"
+PRACTICE_PAGE = "practice.md"
 # Absolute on purpose: `playbook serve` serves the site at / and the form at /check.
 CHECK_URL = "/check"
 

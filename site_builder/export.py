@@ -12,6 +12,7 @@ import yaml
 from sales_process.loader import LoadedProcess
 from site_builder.common import hidden_by_hand_written
 from site_builder.pages import generate_pages, navigation
+from site_builder.practice_page import practice_assets
 
 _PYTHON_NAME = "tag:yaml.org,2002:python/name:"
 
@@ -71,7 +72,7 @@ def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> l
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(source_docs, docs)
     written = []
-    for src_uri, markdown in generate_pages(loaded).items():
+    for src_uri, markdown in {**generate_pages(loaded), **practice_assets()}.items():
         target = docs / src_uri
         if target.exists():
             raise FileExistsError(hidden_by_hand_written(str(source_docs / src_uri)))

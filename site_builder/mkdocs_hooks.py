@@ -21,6 +21,7 @@ from sales_process.problems import InvalidFile
 from site_builder.common import hidden_by_hand_written
 from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation
+from site_builder.practice_page import practice_assets
 from site_builder.source import active_process, configured_process_path, last_good, remember_good
 
 if TYPE_CHECKING:  # importing the live-reload server costs a one-shot build ~10 ms
@@ -75,13 +76,18 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+def _with_banner(markdown: str) -> str:
+    title, body = markdown.split("\n\n", 1)
+    return f"{title}\n\n{_build['banner']}{body}"
+
+
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
-    """Add the generated pages as virtual files; a hand-written page may not take their place."""
-    for src_uri, markdown in generate_pages(_build["loaded"]).items():
+    """Add the generated pages and their assets as virtual files; a hand-written file may not take their place."""
+    pages = {src_uri: _with_banner(markdown) for src_uri, markdown in generate_pages(_build["loaded"]).items()}
+    for src_uri, content in {**pages, **practice_assets()}.items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))
-        title, body = markdown.split("\n\n", 1)
-        files.append(File.generated(config, src_uri, content=f"{title}\n\n{_build['banner']}{body}"))
+        files.append(File.generated(config, src_uri, content=content))
     return files
 
 

@@ -7,10 +7,19 @@ from typing import TypeAlias
 
 from sales_process.loader import LoadedProcess
 from site_builder.checklist import checklist_markdown
-from site_builder.common import CHECKLIST_PAGE, CVO_PAGE, HOME_PAGE, PIPELINE_PAGE, REFERENCE_PAGE, stage_page
+from site_builder.common import (
+    CHECKLIST_PAGE,
+    CVO_PAGE,
+    HOME_PAGE,
+    PIPELINE_PAGE,
+    PRACTICE_PAGE,
+    REFERENCE_PAGE,
+    stage_page,
+)
 from site_builder.home import home_markdown
 from site_builder.markdown_text import percent
 from site_builder.overview import overview_markdown
+from site_builder.practice_page import practice_markdown
 from site_builder.reference import reference_markdown
 from site_builder.stage_page import stage_markdown
 
@@ -24,6 +33,7 @@ def generate_pages(loaded: LoadedProcess) -> dict[str, str]:
         PIPELINE_PAGE: overview_markdown(loaded),
         CHECKLIST_PAGE: checklist_markdown(loaded),
         REFERENCE_PAGE: reference_markdown(loaded),
+        PRACTICE_PAGE: practice_markdown(loaded),
     }
     for index, stage in enumerate(loaded.process.stages):
         pages[stage_page(stage.id)] = stage_markdown(loaded, index)
@@ -46,5 +56,6 @@ def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> 
         {"Customer Verifiable Outcomes": CVO_PAGE},
         {"Pipeline": stages},
         {"Deal checklist": CHECKLIST_PAGE},
+        {"Practice": PRACTICE_PAGE},
         {"Editing process.yaml": REFERENCE_PAGE},
     ]

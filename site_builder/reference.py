@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from sales_process.loader import LoadedProcess
@@ -11,26 +12,46 @@ from site_builder.common import page
 from site_builder.markdown_text import inline
 from site_builder.reference_text import EDITING, EXAMPLE, PREVIEWING, VALIDATING
 
-_OBJECTS = {"Process": "the file itself (top level)", "Stage": "each entry of `stages`", "Milestone": "each entry of a stage's `milestones`"}
-_REF_NAMES = {"Stage": "stages", "Milestone": "milestones"}
+_OBJECTS = {
+    "Process": "the file itself (top level)",
+    "Stage": "each entry of `stages`",
+    "Milestone": "each entry of a stage's `milestones`",
+    "Practice": "the optional top-level `practice` block",
+    "PracticeScenario": "each entry of `practice.scenarios`",
+    "PracticeDeal": "a practice scenario's `deal`",
+    "RecordedAnswer": "each value of a practice deal's `milestones`",
+    "StatedAnswer": "a practice scenario's `answer`",
+    "Crm": "the optional `crm` block",
+    "CrmColumns": "`crm.columns`",
+    "CrmMilestone": "each entry of `crm.milestones`",
+}
+_REF_NAMES = {"Stage": "stages", "Milestone": "milestones", "PracticeScenario": "scenarios"}
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_REF_WORDS = {"Crm": "the crm block (below)", "CrmColumns": "mapping of fields (see CrmColumns)", "CrmMilestone": "its fields (see CrmMilestone)"}
 
 
 def _type_text(schema: dict[str, Any]) -> str:
     """A field's JSON Schema in words a sales enablement manager reads."""
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
-        return f"a {name.lower()}"
+        return _REF_WORDS.get(name, f"a {_CAMEL.sub(' ', name).lower()}")
     if "anyOf" in schema:
         kinds = [_type_text(option) for option in schema["anyOf"] if option.get("type") != "null"]
         return " or ".join(dict.fromkeys(kinds))
     if "enum" in schema:
         return " or ".join(f"`{choice}`" for choice in schema["enum"])
     kind = schema.get("type")
+    if "enum" in schema:
+        return " or ".join(f"`{value}`" for value in schema["enum"])
+    if kind == "object":
+        return _mapping_text(schema)
     if kind == "array":
         item = schema["items"]
         noun = _REF_NAMES.get(item.get("$ref", "").rsplit("/", 1)[-1], "texts")
         least = f", at least {schema['minItems']}" if "minItems" in schema else ""
         return f"list of {noun}{least}"
+    if schema.get("format") == "date":
+        return "date (YYYY-MM-DD)"
     if kind == "string":
         if schema.get("pattern") == SLUG_PATTERN:
             return "slug: lowercase letters, digits and single hyphens"
@@ -38,6 +59,15 @@ def _type_text(schema: dict[str, Any]) -> str:
     if kind == "integer":
         return _number_range(schema)
     return {"number": "number", "boolean": "`true` or `false`"}.get(str(kind), str(kind))
+
+
+def _mapping_text(schema: dict[str, Any]) -> str:
+    """A mapping's keys and values in words: 'mapping of text to slug'."""
+    values: dict[str, Any] = schema.get("additionalProperties") or next(iter(schema.get("patternProperties", {}).values()), {})
+    keys = "milestone id" if "patternProperties" in schema else "text"
+    if values.get("pattern") == SLUG_PATTERN:
+        return f"mapping of {keys} to id"
+    return f"mapping of {keys} to {_type_text(values)}" if values else "mapping"
 
 
 def _number_range(schema: dict[str, Any]) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import Status
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
 _ANSWER = {
@@ -52,7 +52,7 @@ _ASSESSMENT = {
                     "id": {"type": "string"},
                     "stage": {"type": "string"},
                     "question": {"type": "string"},
-                    "status": {"enum": [status.value for status in Status]},
+                    "status": {"enum": [status.value for status in Status], "description": "The status code; the words people read are in `reason`."},
                     "reason": {"type": "string"},
                     "buyer": {
                         "type": "object",
@@ -109,7 +109,7 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "properties": {
             "deal": {"type": "string", "description": "The deal's name."},
             "claimed_stage": {"enum": [stage.id for stage in process.stages], "description": "The stage in the CRM today."},
-            "amount": {"type": "number", "minimum": 0},
+            "amount": {"type": "number", "minimum": 0, "description": "The deal's amount; text as a CRM writes it (\"$120,000\", \"USD 120 000\") is read too, like the form and the audit read it."},
             "as_of": {**_DATE, "description": "Assess as of this date (default: today)."},
             "milestones": {"type": "object", "additionalProperties": False, "properties": milestones},
         },

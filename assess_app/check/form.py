@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,25 +14,27 @@ from sales_process.deal import Deal, parse_deal
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
+from sales_process.vocabulary import NO_WORDS, YES_WORDS, shown
 
 MAX_NAME = 200
 MAX_EVIDENCE = 2000
 MAX_SHORT = 40
-_YES = ("yes", "y", "true", "on", "1")
-_NO = ("", "no", "n", "false", "off", "0")
-_THOUSANDS = re.compile(r"^-?\d{1,3}([,\s]\d{3})+(\.\d+)?$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 class MetField(BooleanField):  # type: ignore[misc]
     """A milestone's "met" checkbox; a link may say yes or no, anything else is an error."""
 
-    false_values = _NO
+    # The vocabulary's yes/no words, so a link says yes or no as a CRM export would.
+    false_values = ("", *NO_WORDS)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        """Read the box as the vocabulary does, in any case ("TRUE", "Checked")."""
+        super().process_formdata([value.strip().lower() for value in valuelist])
 
     def pre_validate(self, form: Form) -> None:
         """Refuse values that are neither yes nor no instead of guessing."""
-        if self.raw_data and self.raw_data[0].strip().lower() not in _YES + _NO:
-            raise ValidationError(f"'{self.raw_data[0][:40]}' is neither yes nor no; tick the box or leave it empty")
+        if self.raw_data and self.raw_data[0].strip().lower() not in YES_WORDS | NO_WORDS | {""}:
+            raise ValidationError(f"{shown(self.raw_data[0])} is not yes or no; tick the box or leave it empty")
 
 
 def _milestone_fields(process: Process) -> dict[str, Any]:
@@ -80,20 +81,13 @@ def _text(field: Field) -> str:
     return str(field.data or "").strip()
 
 
-def amount_value(text: str) -> float | str:
-    """Read "120000", "120,000" or "120 000.50" as a number; keep anything else as typed."""
-    if _NUMBER.match(text) or _THOUSANDS.match(text):
-        return float(re.sub(r"[,\s]", "", text))
-    return text
-
-
 def deal_data(form: FlaskForm, process: Process) -> dict[str, Any]:
     """The form's answers as deal data, the same shape as the API's request body."""
     data: dict[str, Any] = {}
     if _text(form["deal"]):
         data["deal"] = _text(form["deal"])
     if _text(form["amount"]):
-        data["amount"] = amount_value(_text(form["amount"]))
+        data["amount"] = _text(form["amount"])  # read by the deal vocabulary, like every entry point
     if _text(form["claimed_stage"]):
         data["claimed_stage"] = _text(form["claimed_stage"])
     milestones: dict[str, Any] = {}

@@ -7,22 +7,13 @@ from urllib.parse import urlencode
 
 from flask_wtf import FlaskForm
 
-from sales_process.engine import Assessment, MilestoneResult, Status
+from sales_process.engine import Assessment, MilestoneResult
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
 from sales_process.report import assessment_text
+from sales_process.vocabulary import money
 
-STATUS_LABELS = {
-    Status.UNANSWERED: "Not answered",
-    Status.NOT_MET: "Not met",
-    Status.NO_EVIDENCE: "No evidence",
-    Status.AWAITING_BUYER: "Awaiting the buyer",
-    Status.FUTURE_DATE: "Date in the future",
-    Status.UNDATED: "Needs a date",
-    Status.STALE: "Too old",
-    Status.VERIFIED: "Verified",
-}
-
+__all__ = ["StageResults", "Weighted", "by_stage", "money", "playbook_link", "prefill_query", "summary_text", "weighted"]
 
 @dataclass(frozen=True)
 class StageResults:
@@ -79,12 +70,7 @@ def weighted(assessment: Assessment) -> Weighted | None:
     return Weighted(verified, assessment.weighted(assessment.claimed_stage))
 
 
-def money(value: float) -> str:
-    """An amount for reading: thousands separated, cents only when there are any."""
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
-
-
-def summary_text(loaded: LoadedProcess, assessment: Assessment, link: str) -> str:
-    """The plain-text summary for the CRM's notes, ending with the link to these answers."""
-    return f"{assessment_text(loaded, assessment)}\nSelf-check: {link}"
+def summary_text(loaded: LoadedProcess, assessment: Assessment) -> str:
+    """The plain-text summary for the CRM's notes (the link to these answers is shown beside it)."""
+    return assessment_text(loaded, assessment)
 

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from assess_app.check import bp
 from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
-from assess_app.check.result import STATUS_LABELS, by_stage, money, playbook_link, prefill_query, summary_text, weighted
+from assess_app.check.result import by_stage, money, playbook_link, prefill_query, summary_text, weighted
 from assess_app.current import current_process
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
@@ -53,7 +53,6 @@ def assess_deal() -> tuple[str, int]:
         return _form_page(loaded, form, general, UNPROCESSABLE)
     assessment = assess(loaded.process, deal, dt.date.today())
     query = prefill_query(form)
-    link = f"{request.url_root}check?{query}"
     page = render_template(
         "check/result.html",
         process=loaded.process,
@@ -61,10 +60,9 @@ def assess_deal() -> tuple[str, int]:
         gap=gap_sentence(assessment),
         weighted=weighted(assessment),
         stages=by_stage(assessment),
-        labels=STATUS_LABELS,
         money=money,
         playbook_link=playbook_link,
-        summary=summary_text(loaded, assessment, link),
+        summary=summary_text(loaded, assessment),
         edit_link=f"/check?{query}",
         unknown=unknown_keys(form, request.form),
     )

@@ -50,10 +50,10 @@ def test_the_api_answers_exactly_like_playbook_assess_json(
 BAD_DEALS = [
     ({"milestones": {"pain-confirmd": True}}, "milestones.pain-confirmd", "did you mean 'pain-confirmed'?"),
     ({"claimed_stage": "negociating"}, "claimed_stage", "unknown stage"),
-    ({"amount": "lots"}, "amount", "must be a number"),
-    ({"amount": -1}, "amount", "non-negative"),
+    ({"amount": "lots"}, "amount", "'lots' is not an amount"),
+    ({"amount": -1}, "amount", "is negative"),
     ({"as_of": "2027-02-30"}, "as_of", "not a real calendar date"),
-    ({"milestones": {"demo-attended": {"met": "yes"}}}, "milestones.demo-attended.met", "true or false"),
+    ({"milestones": {"demo-attended": {"met": "maybe"}}}, "milestones.demo-attended.met", "is not yes or no"),
     ({"milestones": {"demo-attended": {"met": True, "date": "yesterday"}}}, "milestones.demo-attended.date", "YYYY-MM-DD"),
     ({"milestones": []}, "milestones", "must be an object"),
     ({"stage": "x"}, "stage", "unknown key"),

@@ -55,7 +55,7 @@ def test_a_link_opens_the_form_filled_in(client: FlaskClient) -> None:
 def test_a_link_with_mistakes_shows_them_and_keeps_the_values(client: FlaskClient) -> None:
     html = client.get("/check?claimed_stage=negociating&demo-attended.date=2027-02-30&no-such.met=yes").get_data(as_text=True)
     page = Page(html)
-    assert "did you mean &#39;negotiating&#39;?" in html
+    assert "did you mean &#39;negotiating&#39;?" in html  # typed like an id: answered with ids
     assert page.selected["claimed_stage"] == "negociating"
     assert page.controls["demo-attended.date"]["value"] == "2027-02-30"
     assert page.controls["demo-attended.date"]["aria-invalid"] == "true"
@@ -94,14 +94,14 @@ def test_a_post_without_a_valid_token_is_refused_and_keeps_the_answers(client: F
 
 
 INVALID_ANSWERS = [
-    ("amount", {"amount": "-5"}, "'amount' must be a non-negative number"),
-    ("amount", {"amount": "12k"}, "'amount' must be a number, got text '12k'"),
-    ("claimed_stage", {"claimed_stage": "Negotiating"}, "did you mean 'negotiating'?"),
+    ("amount", {"amount": "-5"}, "'amount': '-5' is negative; an amount must be zero or more"),
+    ("amount", {"amount": "12k"}, "'amount': '12k' is not an amount"),
+    ("claimed_stage", {"claimed_stage": "Negotiatin"}, "did you mean 'Negotiating'?"),
     ("demo-attended.date", {"demo-attended.met": "yes", "demo-attended.date": "2027-02-30"}, "is not a real calendar date"),
     ("demo-attended.date", {"demo-attended.date": "03/01/2027"}, "write it as YYYY-MM-DD"),
     ("demo-attended.evidence", {"demo-attended.evidence": "x" * 2001}, "Field cannot be longer than 2000 characters"),
     ("deal", {"deal": "x" * 201}, "Field cannot be longer than 200 characters"),
-    ("demo-attended.met", {"demo-attended.met": "maybe"}, "is neither yes nor no"),
+    ("demo-attended.met", {"demo-attended.met": "maybe"}, "is not yes or no; tick the box or leave it empty"),
 ]
 
 

@@ -67,7 +67,9 @@ def test_the_summary_is_plain_text_for_the_crm(client: FlaskClient) -> None:
     summary = html.split('<textarea id="summary" readonly rows="12">')[1].split("</textarea>")[0]
     assert summary.startswith(f"Deal: Contoso  (as of {TODAY.isoformat()})")
     assert "Verified stage: Qualifying (20%)" in summary
-    assert "Self-check: http://localhost/check?" in summary
+    # Words for reps, not status codes; the link to these answers is beside the summary, not in it.
+    assert "Status: not done yet" in summary and "not_met" not in summary and "http" not in summary
+    assert 'data-edit-link' in html.split("</textarea>")[1]
 
 
 def test_the_link_reproduces_the_form_as_submitted(client: FlaskClient) -> None:

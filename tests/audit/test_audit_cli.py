@@ -20,10 +20,11 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
     assert run.status == 0, run.err
     assert "Deals read: 2\nDeals assessed: 1\nDeals not assessed: 1\n  line 3: unknown stage 'Negociating'; did you mean 'Negotiating'?" in run.out
     assert run.rows()[0] == {
-        "line": "2", "deal": "Contoso", "owner": "Ana", "claimed_stage": "Qualifying", "verified_stage": "Discovery",
+        "line": "2", "deal": "Contoso", "crm_id": "", "owner": "Ana", "claimed_stage": "Qualifying", "verified_stage": "Discovery",
         "stages_ahead": "1", "amount": "10000.00", "claimed_weighted": "2000.00", "verified_weighted": "1000.00",
-        "next_milestones": "next-meeting-accepted", "not_assessed": "",
-        "claimed_stage_id": "qualifying", "verified_stage_id": "discovery",
+        "next_customer_actions": "The prospect accepts a meeting invitation with the people who own the problem.",
+        "not_assessed": "", "claimed_stage_id": "qualifying", "verified_stage_id": "discovery",
+        "next_milestone_ids": "next-meeting-accepted",
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
@@ -83,14 +84,25 @@ def test_ignored_columns_and_day_first_dates(capsys: pytest.CaptureFixture[str],
     source = write_file("p.csv", HEAD.strip() + ",Region\nA,discovery,100,x,yes,recap reply,01/02/2027,EMEA\n")
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--day-first", "--ignore-column", "region")
     assert run.status == 0, run.err
-    assert run.rows()[0]["not_assessed"] == "" and run.rows()[0]["next_milestones"] == "next-meeting-accepted"
+    assert run.rows()[0]["not_assessed"] == "" and run.rows()[0]["next_milestone_ids"] == "next-meeting-accepted"
 
 
 def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
     source = write_file("p.csv", HEAD + "".join(f"D{n},nowhere,,,,,\n" for n in range(25)) + "Ok,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
-    assert run.status == 0
+    assert run.status == 1  # more than half not assessed: the outputs are written, the exit status says it failed
+    assert run.err.splitlines()[-1] == (
+        "playbook audit: error: 25 of 26 deals could not be assessed (more than half), so this audit proves little; "
+        "fix the rows listed above (every reason is in the not_assessed column of audit.csv)")
     assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 20
     assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
     assert sum(1 for row in run.rows() if row["not_assessed"]) == 25
     assert run.html().count("unknown stage &#39;nowhere&#39;") == 25
+
+
+def test_user_errors_share_one_prefix(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+    blocker = write_file("file", "")
+    run = audit(capsys, blocker / "out", str(write_file("p.csv", HEAD)))
+    assert (run.status, run.out) == (1, "")
+    assert run.err.startswith(f"playbook audit: error: cannot create the output folder '{blocker / 'out'}': ")
+    assert run.err.endswith("; choose another with --out\n")

@@ -2,50 +2,90 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
-from pipeline_audit.columns import ColumnError, check_ignored, plan_columns
+from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, ColumnPlan, check_ignored, plan_columns
+from sales_process.crm import Target, resolve_mapping
 from sales_process.loader import LoadedProcess
 
 
+def plan(header: Sequence[str], process: LoadedProcess, ignore: Sequence[str] = (),
+         columns: Sequence[tuple[str, Target]] = ()) -> ColumnPlan:
+    return plan_columns(header, process.process, resolve_mapping(process.process, columns, ignore=ignore))
+
+
 def test_columns_are_matched_case_insensitively(default_process: LoadedProcess) -> None:
-    plan = plan_columns(["Deal", " STAGE ", "Amount", "owner", "Pain-Confirmed", "pain-confirmed.EVIDENCE"], default_process.process)
-    assert (plan.deal, plan.stage, plan.amount, plan.owner) == (0, 1, 2, 3)
-    assert [(m.milestone_id, m.answer, m.evidence, m.date) for m in plan.milestones] == [("pain-confirmed", 4, 5, None)]
+    columns = plan(["Deal", " STAGE ", "Amount", "owner", "Pain-Confirmed", "pain-confirmed.EVIDENCE"], default_process)
+    assert (columns.deal, columns.stage, columns.amount, columns.owner) == (0, 1, 2, 3)
+    assert [(m.milestone_id, m.answer, m.evidence, m.date) for m in columns.milestones] == [("pain-confirmed", 4, 5, None)]
+
+
+def test_milestones_missing_from_the_export_are_listed(default_process: LoadedProcess) -> None:
+    columns = plan(["deal", "pain-confirmed"], default_process)
+    assert columns.missing[0] == "next-meeting-accepted" and "pain-confirmed" not in columns.missing
+    assert len(columns.missing) == len(default_process.process.milestones()) - 1
 
 
 def test_ignored_columns_are_left_out_and_unused_ignores_are_warned(default_process: LoadedProcess) -> None:
-    plan = plan_columns(["deal", "Close Date", "region"], default_process.process, ["close date", "Region", "Probability"])
-    assert plan.milestones == ()
-    assert plan.warnings == ["--ignore-column 'probability': no such column in the file"]
+    columns = plan(["deal", "Close Date", "region", "pain-confirmed"], default_process, ["close date", "Region", "Probability"])
+    assert columns.warnings == ["--ignore-column 'probability': no such column in the file"]
+
+
+def test_a_mapped_column_is_read_under_its_crm_name(default_process: LoadedProcess) -> None:
+    columns = plan(["Opportunity Name", "Pain?"], default_process,
+                   columns=[("opportunity name", Target("deal")), ("PAIN?", Target("pain-confirmed", "met"))])
+    assert (columns.deal, [m.answer for m in columns.milestones]) == (0, [1])
 
 
 @pytest.mark.parametrize(
     ("header", "problem"),
     [
-        (["deal", "pricing-discused"], "column 2: unknown column 'pricing-discused'; did you mean 'pricing-discussed'?; "
-         "rename it, or pass --ignore-column pricing-discused to keep it out of the audit"),
+        (["deal", "pricing-discused"], "column 2: unknown column 'pricing-discused'; did you mean 'pricing-discussed'? "
+         "map it with --column pricing-discused=pricing-discussed or under crm.milestones.pricing-discussed in process.yaml, "
+         "or leave it out with --ignore-column pricing-discused (crm.ignore_columns)"),
         (["deal", "budget-confirmed.evidnce"], "did you mean 'budget-confirmed.evidence'?"),
-        (["deal", "Close Date"], "pass --ignore-column 'Close Date'"),
+        (["Opportunity Name", "pain-confirmed"], "column 1: unknown column 'Opportunity Name'; did you mean 'deal'? "
+         "map it with --column \"Opportunity Name=deal\" or under crm.columns in process.yaml"),
+        (["deal", "pain-confirmed", "Close Date"], "column 3: unknown column 'Close Date'; map it with --column \"Close Date=FIELD\" "
+         "(FIELD: deal, crm_id, stage, amount, currency, owner or a milestone id) or under crm: in process.yaml, "
+         "or leave it out with --ignore-column \"Close Date\" (crm.ignore_columns)"),
         (["deal", "stage", "Stage"], "column 3 'Stage' repeats column 2; keep one of them"),
-        (["stage", "amount"], "the header has no 'deal' column; add one naming each deal"),
-        (["deal", "demo-attended.date"], "column 2 'demo-attended.date' has no answer column 'demo-attended'; add a 'demo-attended' column with yes or no"),
+        (["stage", "amount"], "the header has no 'deal' column, which names each deal"),
+        (["deal", "demo-attended.date"], "column 2 'demo-attended.date' holds demo-attended's date but no column holds its yes/no answer"),
+        (["deal", "stage", "amount"], NO_MILESTONE_COLUMNS),
     ],
 )
 def test_header_errors(default_process: LoadedProcess, header: list[str], problem: str) -> None:
     with pytest.raises(ColumnError) as raised:
-        plan_columns(header, default_process.process)
+        plan(header, default_process)
     assert any(problem in message for message in raised.value.problems), raised.value.problems
+
+
+def test_two_columns_for_one_field_are_refused(default_process: LoadedProcess) -> None:
+    with pytest.raises(ColumnError) as raised:
+        plan(["deal", "Opportunity Name", "pain-confirmed"], default_process, columns=[("Opportunity Name", Target("deal"))])
+    assert raised.value.problems == [
+        "column 2 'Opportunity Name' and column 1 'deal' both hold deal; keep one, or leave one out with --ignore-column \"Opportunity Name\""
+    ]
+
+
+def test_no_milestone_columns_is_refused_in_the_issues_words(default_process: LoadedProcess) -> None:
+    assert NO_MILESTONE_COLUMNS == (
+        "this export has no milestone columns, so every deal would count as unverified; "
+        "add the CRM fields from `playbook crm-template`, or map them under crm.milestones"
+    )
 
 
 def test_every_header_error_is_reported_at_once(default_process: LoadedProcess) -> None:
     with pytest.raises(ColumnError) as raised:
-        plan_columns(["stge", "amount", "amount", "xyz"], default_process.process)
-    assert len(raised.value.problems) == 4
+        plan(["stge", "amount", "amount", "xyz"], default_process)
+    assert len(raised.value.problems) == 5  # no deal, stge, repeated amount, xyz, no milestone column
 
 
 def test_an_audited_column_cannot_be_ignored(default_process: LoadedProcess) -> None:
-    assert check_ignored(["Amount", "region", "pain-confirmed.date"], default_process.process) == [
+    assert check_ignored(["Amount", "region", "pain-confirmed.date"], resolve_mapping(default_process.process)) == [
         "--ignore-column 'Amount' names a column the audit reads; remove the option",
         "--ignore-column 'pain-confirmed.date' names a column the audit reads; remove the option",
     ]

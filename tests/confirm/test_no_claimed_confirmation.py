@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from assess_app.check.result import STATUS_LABELS
 from playbook_cli.main import main
 from sales_process.engine import Status
+from sales_process.vocabulary import STATUS_LABELS
 from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 
 
@@ -32,9 +32,9 @@ def test_the_openapi_document_lists_awaiting_buyer(client: FlaskClient) -> None:
     assert milestone["buyer"]["properties"]["answer"] == {"enum": ["confirmed", "declined"]}
 
 
-def test_the_result_page_has_a_label_for_every_status() -> None:
+def test_awaiting_buyer_has_its_words() -> None:
     assert set(STATUS_LABELS) == set(Status)
-    assert STATUS_LABELS[Status.AWAITING_BUYER] == "Awaiting the buyer"
+    assert STATUS_LABELS[Status.AWAITING_BUYER] == "awaiting the buyer"
 
 
 def test_a_crm_export_cannot_confirm_for_the_buyer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,5 +51,5 @@ def test_a_crm_export_cannot_confirm_for_the_buyer(tmp_path: Path, capsys: pytes
     capsys.readouterr()
     with (out / "audit.csv").open(encoding="utf-8") as rows:
         [row] = list(csv.DictReader(rows))
-    assert (row["verified_stage_id"], row["next_milestones"]) == ("qualifying", "next-step")
+    assert (row["verified_stage_id"], row["next_milestone_ids"]) == ("qualifying", "next-step")
     assert "awaiting the buyer: 1" in (out / "report.html").read_text(encoding="utf-8")

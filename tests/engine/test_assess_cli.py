@@ -201,10 +201,10 @@ def test_json_is_read_as_json_and_yaml_as_yaml(
 
 BAD_YAML_DEAL = """\
 deal: Contoso
-claimed_stage: Proposing
+claimed_stage: Proposin
 milestones:
   pain-confirmd: true
-  budget-confirmed: {met: "yes", date: 2027-02-30}
+  budget-confirmed: {met: "maybe", date: 2027-02-30}
   demo-attended:
     met: true
     date: "03/01/2027"
@@ -216,17 +216,17 @@ milestones:
     [
         pytest.param(
             "deal.yaml", BAD_YAML_DEAL,
-            "deal.yaml:2:16: error: unknown stage 'Proposing'; did you mean 'proposing'? (stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)\n"
+            "deal.yaml:2:16: error: unknown stage 'Proposin'; did you mean 'Proposing'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)\n"
             "deal.yaml:4:3: error: unknown milestone 'pain-confirmd'; did you mean 'pain-confirmed'?\n"
-            "deal.yaml:5:27: error: 'met' must be true or false, got text 'yes'\n"
-            "deal.yaml:5:40: error: '2027-02-30' is not a real calendar date; write it as YYYY-MM-DD\n"
-            "deal.yaml:8:11: error: 'date': '03/01/2027' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01\n"
+            "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank\n"
+            "deal.yaml:5:42: error: '2027-02-30' is not a real calendar date; write it as YYYY-MM-DD\n"
+            "deal.yaml:8:11: error: 'date': '03/01/2027' is ambiguous (day or month first?); write it as YYYY-MM-DD, e.g. 2027-03-01\n"
             "5 errors found.\n",
             id="every-problem-of-a-yaml-deal",
         ),
         pytest.param(
-            "deal.json", '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "true"}\n  }\n}\n',
-            "deal.json:4:31: error: 'met' must be true or false, got text 'true'\n1 error found.\n",
+            "deal.json", '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "sure"}\n  }\n}\n',
+            "deal.json:4:31: error: 'met': 'sure' is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank\n1 error found.\n",
             id="json-deal-at-its-line",
         ),
         pytest.param(
@@ -242,7 +242,7 @@ milestones:
         ),
         pytest.param(
             "deal.json", '{\n\t"amount": -1,\n\t"milestones": {"nope": true}\n}',
-            "deal.json: error: 'amount' must be a non-negative number, got -1\n"
+            "deal.json: error: 'amount': -1 is negative; an amount must be zero or more\n"
             "deal.json: error: unknown milestone 'nope'\n2 errors found.\n",
             id="tab-indented-json-without-lines",
         ),
@@ -333,4 +333,4 @@ def test_the_installed_command_runs_end_to_end(command: list[str], tmp_path: Pat
                              capture_output=True, text=True, check=False, timeout=60)
     assert (ok.returncode, ok.stderr, json.loads(ok.stdout)["verified_stage"]["id"]) == (0, "", "demonstrating")
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert refused.stderr == f"{bad}:1:12: error: 'amount' must be a non-negative number, got -1\n1 error found.\n"
+    assert refused.stderr == f"{bad}:1:12: error: 'amount': -1 is negative; an amount must be zero or more\n1 error found.\n"

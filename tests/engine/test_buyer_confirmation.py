@@ -212,7 +212,7 @@ def test_playbook_assess_shows_awaiting_buyer(tmp_path: Path, capsys: pytest.Cap
     assert [(m["id"], m["status"]) for m in result["milestones"]] == [("next-step", "awaiting_buyer"), ("budget", "unanswered")]
     assert result["verified_stage"]["id"] == "qualifying"
     assert main(["assess", str(deal), "--process", str(process_file)]) == 0
-    assert "[next-step: awaiting_buyer]\n    Waiting for the buyer: this outcome counts only once the buyer confirms" in capsys.readouterr().out
+    assert "  - The buyer agrees that a proposal is the next step.\n    Status: awaiting the buyer\n" in capsys.readouterr().out
 
 
 def test_a_deal_file_claiming_the_buyers_confirmation_is_refused_at_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -56,12 +56,12 @@ def test_a_required_confirmation_with_a_statement_is_valid(write_file: Callable[
         ),
         pytest.param(
             "        confirmation: requried\n",
-            "12:23: error: 'confirmation' must be 'required' or 'optional', got text 'requried'; did you mean 'required'?",
+            "12:23: error: 'confirmation' must be one of 'required' or 'optional', got 'requried'",
             id="misspelt-value",
         ),
         pytest.param(
             "        confirmation: true\n",
-            "12:23: error: 'confirmation' must be 'required' or 'optional', got true/false true",
+            "12:23: error: 'confirmation' must be one of 'required' or 'optional', got true",
             id="boolean-value",
         ),
         pytest.param(

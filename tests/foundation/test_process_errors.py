@@ -10,7 +10,35 @@ import pytest
 from playbook_cli.main import main
 from tests.foundation.processes import VALID, with_stage_keys
 
+CRM = """\
+crm:
+  name: Salesforce
+  columns:
+    deal: Opportunity Name
+    owner: opportunity name
+  stage_names:
+    Proposal/Price Quote: talkng
+    Closed Won: talking
+  milestones:
+    pain-confirmd: {met: Pain Confirmed}
+    pain-confirmed: {met: Pain Confirmed, evidnce: Pain Evidence}
+  ignore_columns: [Close Date]
+  dates: day first
+"""
+
 BAD_FILES = [
+    pytest.param(
+        VALID + CRM,
+        [
+            "19:12: error: the CRM column 'opportunity name' is mapped twice (also at crm.columns.deal); a column holds one field, so keep one",
+            "21:27: error: unknown stage id 'talkng'; did you mean 'talking'? (stage ids: talking, won)",
+            "24:5: error: unknown milestone id 'pain-confirmd': crm.milestones maps the milestones defined under stages; did you mean 'pain-confirmed'?",
+            "25:27: error: the CRM column 'Pain Confirmed' is mapped twice (also at crm.milestones.pain-confirmd.met); a column holds one field, so keep one",
+            "25:43: error: unknown key 'evidnce' in crm.milestones.pain-confirmed; did you mean 'evidence'?",
+            "27:10: error: 'dates' must be one of 'day-first' or 'month-first', got 'day first'",
+        ],
+        id="crm-block",
+    ),
     pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
         ["7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?"],
@@ -18,7 +46,7 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
-        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, stages"],
+        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, stages, practice, crm"],
         id="unknown-top-level-key",
     ),
     pytest.param(

@@ -27,6 +27,9 @@ def test_the_export_has_the_generated_and_hand_written_pages(exported: Path) -> 
     for page in ("index.md", "cvo.md", "pipeline.md", "checklist.md", "reference.md", "stages/stage-2b.md"):
         assert (docs / page).is_file(), page
     assert (docs / "assets" / "javascripts" / "mermaid.min.js").is_file()
+    assert (docs / "practice.md").is_file()
+    assert (docs / "assets" / "javascripts" / "practice.js").is_file()
+    assert (docs / "assets" / "stylesheets" / "practice.css").is_file()
 
 
 def test_the_exported_config_has_no_hooks_and_escaped_titles(exported: Path) -> None:

@@ -1,0 +1,163 @@
+"""`playbook crm-template`: the CRM fields to create for the process, the crm: block and a CSV header."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+from dataclasses import dataclass
+
+import yaml
+
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from sales_process.crm import AUDIT_FIELDS
+from sales_process.model import Milestone, Process
+
+EXAMPLE = """examples:
+  playbook crm-template --crm salesforce            fields, crm: block and CSV header for Salesforce
+  playbook crm-template --crm hubspot --header-only > empty-export.csv
+
+Without --crm the names come from the crm: block of process.yaml, else the standard
+column names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence, ...)."""
+
+
+@dataclass(frozen=True)
+class CrmStyle:
+    """How one CRM names its standard columns and the field types to create."""
+
+    name: str
+    columns: dict[str, str]
+    checkbox: str
+    text: str
+    date: str
+    stages: tuple[str, ...]  # the CRM's default stage names, for the admin to map
+
+
+STYLES = {
+    "salesforce": CrmStyle(
+        "Salesforce",
+        {"deal": "Opportunity Name", "crm_id": "Opportunity ID", "stage": "Stage", "amount": "Amount",
+         "currency": "Opportunity Currency", "owner": "Opportunity Owner"},
+        "Checkbox", "Text Area (255)", "Date",
+        ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+         "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won"),
+    ),
+    "hubspot": CrmStyle(
+        "HubSpot",
+        {"deal": "Deal Name", "crm_id": "Record ID", "stage": "Deal Stage", "amount": "Amount",
+         "currency": "Currency", "owner": "Deal owner"},
+        "Single checkbox", "Multi-line text", "Date picker",
+        ("Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In",
+         "Contract Sent", "Closed Won"),
+    ),
+}
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the crm-template command."""
+    parser = commands.add_parser(
+        "crm-template", help="the CRM fields to create per milestone, and a CSV header the audit reads",
+        epilog=EXAMPLE, formatter_class=HelpFormatter,
+    )
+    add_process_option(parser)
+    parser.add_argument("--crm", choices=sorted(STYLES), help="name the fields as this CRM does (default: process.yaml's crm: block)")
+    parser.add_argument("--header-only", action="store_true", help="print only the CSV header row")
+    parser.set_defaults(run=run)
+
+
+def field_label(milestone: Milestone, part: str) -> str:
+    """A CRM field label for a milestone's part: 'Pricing Agreeable', '... Evidence', '... Date'."""
+    words = milestone.id.replace("-", " ").title()
+    return words if part == "met" else f"{words} {part.title()}"
+
+
+def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The CRM column of each audit field and of each milestone part."""
+    crm = process.crm
+    if style is None and crm is not None:
+        columns = {key: value for key, value in crm.columns.model_dump().items() if value}
+        columns = {key: columns.get(key, key) for key in AUDIT_FIELDS}
+        milestones = {m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()}
+        for milestone_id, fields in crm.milestones.items():
+            mapped = fields.model_dump()
+            milestones[milestone_id] = {part: mapped[part] or default for part, default in milestones[milestone_id].items()}
+        return columns, milestones
+    if style is None:
+        return ({key: key for key in AUDIT_FIELDS},
+                {m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()})
+    return (dict(style.columns),
+            {m.id: {part: field_label(m, part) for part in ("met", "evidence", "date")} for _, m in process.milestones()})
+
+
+def csv_header(process: Process, style: CrmStyle | None) -> str:
+    """One CSV header row holding every column the audit reads."""
+    columns, milestones = _names(process, style)
+    names = [columns[key] for key in AUDIT_FIELDS] + [name for parts in milestones.values() for name in parts.values()]
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(names)
+    return out.getvalue().rstrip("\n")
+
+
+def _yaml_text(text: str) -> str:
+    """Plain when YAML reads it back unchanged, else double-quoted."""
+    try:
+        if yaml.safe_load(f"k: {text}") == {"k": text}:
+            return text
+    except yaml.YAMLError:
+        pass
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def crm_block(process: Process, style: CrmStyle) -> str:
+    """The crm: block of process.yaml that reads an export named in this CRM's style."""
+    columns, milestones = _names(process, style)
+    lines = ["crm:", f"  name: {_yaml_text(style.name)}", "  columns:"]
+    lines += [f"    {key}: {_yaml_text(columns[key])}" for key in AUDIT_FIELDS]
+    lines.append(f"  stage_names:  # {style.name}'s default stage names: remove the # of each and write its stage id")
+    known = {stage.name.casefold() for stage in process.stages}
+    lines += [f"    # {_yaml_text(name)}: STAGE-ID" for name in style.stages if name.casefold() not in known]
+    lines.append("  milestones:")
+    for milestone_id, parts in milestones.items():
+        fields = ", ".join(f"{part}: {_yaml_text(name)}" for part, name in parts.items())
+        lines.append(f"    {milestone_id}: {{{fields}}}")
+    return "\n".join(lines)
+
+
+def fields_text(process: Process, style: CrmStyle | None) -> str:
+    """The fields to create, stage by stage: label, type and help text (the milestone's question)."""
+    _, milestones = _names(process, style)
+    kinds = (style.checkbox, style.text, style.date) if style else ("yes/no", "text", "date (YYYY-MM-DD)")
+    crm = style.name if style else "your CRM"
+    lines = [f"Fields to create in {crm} for {process.name}: one yes/no, one text and one date field per milestone."]
+    for stage in process.stages:
+        if not stage.milestones:
+            continue
+        lines += ["", f"Stage: {stage.name}"]
+        for milestone in stage.milestones:
+            names = milestones[milestone.id]
+            counts = f"; it counts for {milestone.max_age_days} days" if milestone.max_age_days else ""
+            helps = (milestone.question, f"Name the evidence: {milestone.evidence}", f"The date the customer did it{counts}.")
+            for name, kind, help_text in zip(names.values(), kinds, helps, strict=True):
+                lines.append(f"  {name}  [{kind}]")
+                lines.append(f"      help text: {help_text}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the fields, the crm: block (for a named CRM) and the CSV header."""
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return EXIT_INVALID
+    process = loaded.process
+    style = STYLES[args.crm] if args.crm else None
+    header = csv_header(process, style)
+    if args.header_only:
+        print(header)
+        return EXIT_OK
+    print(fields_text(process, style))
+    if style is not None:
+        print(f"\nAdd this block to {args.process} so `playbook audit` reads the {style.name} export without renaming:\n")
+        print(crm_block(process, style))
+    print("\nA CSV header the audit reads" + (" (with that block)" if style else "") + ":\n")
+    print(header)
+    return EXIT_OK

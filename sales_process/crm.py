@@ -1,0 +1,195 @@
+"""A CRM export's names, resolved: which column holds which field, which CRM stage is which stage.
+
+The `crm:` block of process.yaml (and the command line's --column and --stage-name,
+which override it for one run) are resolved once into a CrmMapping. The audit reads
+an export through it; anything else that reads or writes CRM data (an import, SQL)
+can use the same object: `target(column)` says what a column holds,
+`stage_names` maps the CRM's stage names to stage ids.
+
+Every name is compared ignoring case and surrounding spaces (see vocabulary.name_key).
+The standard names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence,
+<milestone-id>.date) are always understood, so a hand-made CSV needs no mapping.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sales_process.model import CrmColumns, CrmMilestone, Process
+from sales_process.suggest import closest, did_you_mean
+from sales_process.vocabulary import DateOrder, name_key
+
+AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, currency, owner
+MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date
+MET = "met"
+
+# What CRMs call the audit's fields, for suggestions only (a mapping is never guessed).
+_SYNONYMS = {
+    "deal": ("deal", "deal name", "opportunity name", "opportunity", "name"),
+    "crm_id": ("crm id", "opportunity id", "deal id", "record id", "id"),
+    "stage": ("stage", "deal stage", "opportunity stage", "stage name", "sales stage", "pipeline stage"),
+    "amount": ("amount", "deal amount", "opportunity amount", "value", "deal value", "total amount", "amount (converted)"),
+    "currency": ("currency", "opportunity currency", "deal currency", "currency code", "currency iso code"),
+    "owner": ("owner", "deal owner", "opportunity owner", "account owner", "sales rep", "rep", "owner name"),
+}
+_PART_WORDS = {"evidence": "evidence", "proof": "evidence", "notes": "evidence", "date": "date", "on": "date", "when": "date"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a CRM column holds: an audit field, or one part (met, evidence, date) of a milestone."""
+
+    field: str
+    part: str | None = None
+
+    @property
+    def milestone_id(self) -> str | None:
+        """The milestone this column belongs to (None for a deal field)."""
+        return None if self.part is None else self.field
+
+    def __str__(self) -> str:
+        """As written on the command line: deal, pricing-agreeable, pricing-agreeable.evidence."""
+        return self.field if self.part in (None, MET) else f"{self.field}.{self.part}"
+
+
+@dataclass(frozen=True)
+class CrmMapping:
+    """A CRM export's column and stage names resolved against one process."""
+
+    crm_name: str | None
+    columns: Mapping[str, Target]  # name_key(CRM column) -> what it holds (standard names included)
+    column_names: Mapping[str, str]  # name_key(CRM column) -> the column's name as mapped, for messages
+    stage_names: Mapping[str, str]  # the CRM's stage name as written -> stage id
+    ignored: frozenset[str] = frozenset()  # name_key of each column left out of the audit
+    decimal_comma: bool = False
+    date_order: DateOrder = DateOrder.AUTO
+    mapped: frozenset[str] = field(default_factory=frozenset)  # name_key of the columns mapped by the user
+
+    def target(self, column: str) -> Target | None:
+        """What the column holds, or None when the mapping does not know it."""
+        return self.columns.get(name_key(column))
+
+    def is_ignored(self, column: str) -> bool:
+        """Whether the column is to be left out of the audit."""
+        return name_key(column) in self.ignored
+
+    @property
+    def source(self) -> str:
+        """How messages name the export: 'the Salesforce export' or 'the export'."""
+        return f"the {self.crm_name} export" if self.crm_name else "the export"
+
+
+def standard_targets(process: Process) -> dict[str, Target]:
+    """The column names understood without a mapping: the field names and the milestone ids."""
+    targets = {name: Target(name) for name in AUDIT_FIELDS}
+    for _, milestone in process.milestones():
+        targets[milestone.id] = Target(milestone.id, MET)
+        targets[f"{milestone.id}.{MET}"] = Target(milestone.id, MET)
+        targets[f"{milestone.id}.evidence"] = Target(milestone.id, "evidence")
+        targets[f"{milestone.id}.date"] = Target(milestone.id, "date")
+    return targets
+
+
+def parse_target(text: str, process: Process) -> Target:
+    """Read the field part of --column NAME=FIELD; raise ValueError with a suggestion."""
+    targets = standard_targets(process)
+    target = targets.get(text.strip().lower())
+    if target is None:
+        raise ValueError(
+            f"{text.strip()!r} is neither an audit field nor a milestone id{did_you_mean(text.strip(), list(targets))}; "
+            f"use one of {', '.join(AUDIT_FIELDS)}, a milestone id (its yes/no column) or <milestone-id>.evidence / .date"
+        )
+    return target
+
+
+def split_assignment(text: str, example: str) -> tuple[str, str]:
+    """'CRM Name=value' -> ('CRM Name', 'value'); the last '=' separates, so names may hold one."""
+    name, equals, value = text.rpartition("=")
+    if not equals or not name.strip() or not value.strip():
+        raise ValueError(f"write it as \"CRM NAME=VALUE\", e.g. \"{example}\"")
+    return name.strip(), value.strip()
+
+
+def _file_columns(process: Process) -> list[tuple[str, Target]]:
+    crm = process.crm
+    if crm is None:
+        return []
+    pairs = [(name, Target(key)) for key, name in crm.columns.model_dump().items() if name]
+    for milestone_id, fields in crm.milestones.items():
+        pairs += [(name, Target(milestone_id, part)) for part, name in fields.model_dump().items() if name]
+    return pairs
+
+
+def resolve_mapping(
+    process: Process,
+    columns: Sequence[tuple[str, Target]] = (),
+    stage_names: Sequence[tuple[str, str]] = (),
+    ignore: Iterable[str] = (),
+    decimal_comma: bool | None = None,
+    date_order: DateOrder | None = None,
+) -> CrmMapping:
+    """The process's crm block with the command line's overrides applied (they win for this run).
+
+    `columns` are (CRM column, target) pairs; `stage_names` (CRM stage name, stage id) pairs,
+    both already checked (see parse_target and StageLookup).
+    """
+    crm = process.crm
+    by_target: dict[Target, str] = {}
+    for name, target in [*_file_columns(process), *columns]:
+        # A field is read from one column: a command-line mapping replaces the file's for it,
+        # and a column mapped again on the command line holds only the new field.
+        for old_target, old_name in list(by_target.items()):
+            if name_key(old_name) == name_key(name):
+                del by_target[old_target]
+        by_target[target] = name
+    mapped = {name_key(name): target for target, name in by_target.items()}
+    resolved = {**standard_targets(process), **mapped}
+    names = {name_key(name): name for name in by_target.values()}
+    stages = dict(crm.stage_names) if crm else {}
+    stages.update(dict(stage_names))
+    ignored = {name_key(name) for name in [*(crm.ignore_columns if crm else []), *ignore]}
+    order = date_order or (DateOrder(crm.dates) if crm and crm.dates else DateOrder.AUTO)
+    comma = decimal_comma if decimal_comma is not None else bool(crm and crm.decimal_comma)
+    return CrmMapping(crm.name if crm else None, resolved, names, stages, frozenset(ignored), comma, order, frozenset(mapped))
+
+
+def _same_word(a: str, b: str) -> bool:
+    """'agreed' and 'agreeable', 'confirmed' and 'confirmation': the same word for a suggestion."""
+    return a == b or (len(a) >= 5 and len(b) >= 5 and a[:5] == b[:5])
+
+
+def _milestone_by_words(words: list[str], milestone_ids: list[str]) -> str | None:
+    """The one milestone whose id is made of these words (or they of its), else None."""
+    def fits(milestone_id: str) -> bool:
+        parts = milestone_id.split("-")
+        inside = all(any(_same_word(w, p) for p in parts) for w in words)
+        covers = all(any(_same_word(w, p) for w in words) for p in parts)
+        return inside or covers
+    matches = [m for m in milestone_ids if fits(m)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def suggest_target(column: str, process: Process) -> Target | None:
+    """The field a CRM column most likely holds (for the unknown-column error), or None."""
+    key = name_key(column)
+    for audit_field, synonyms in _SYNONYMS.items():
+        if key in synonyms:
+            return Target(audit_field)
+    standard = standard_targets(process)
+    if "-" in key or "." in key:  # written like a standard name: most likely a typo of one
+        typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+        if typed is not None:
+            return standard[typed]
+    milestone_ids = [milestone.id for _, milestone in process.milestones()]
+    words: list[str] = re.findall(r"[a-z0-9]+", key)
+    part = MET
+    if len(words) > 1 and words[-1] in _PART_WORDS:
+        part = _PART_WORDS[words[-1]]
+        words = words[:-1]
+    match = _milestone_by_words(words, milestone_ids) if words else None
+    if match is not None:
+        return Target(match, part)
+    typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+    return standard[typed] if typed is not None else None

@@ -1,0 +1,522 @@
+"""Practice scenarios: deals generated from the process, each answered by the assessment engine.
+
+The generator only writes deals (in the `playbook assess` input format, with `as_of`);
+every answer a rep is graded against comes from :func:`sales_process.engine.assess`,
+so the training can never disagree with the self-check form. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sales_process.deal import parse_deal
+from sales_process.engine import Assessment, MilestoneResult, Status, assess
+from sales_process.evidence import evidence_counts
+from sales_process.model import Milestone, PracticeScenario, Process, Stage
+from sales_process.problems import InvalidInput, Problem
+from sales_process.report import gap_sentence
+from sales_process.suggest import did_you_mean
+
+# Fixed, so the same process always gives the same scenarios (and answers).
+PRACTICE_AS_OF = dt.date(2027, 3, 1)
+_COMPANIES = (
+    "Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Adventure Works", "Litware",
+    "Proseware", "Woodgrove Bank", "Alpine Ski House", "Coho Winery", "Fourth Coffee",
+    "Lucerne Publishing", "Trey Research", "Wide World Importers", "Blue Yonder Airlines",
+    "Humongous Insurance", "Wingtip Toys", "Southridge Video", "Graphic Design Institute", "Margie's Travel",
+)
+PLACEHOLDER_EVIDENCE = ("TBD", "see CRM")
+MIN_SCENARIOS = 12  # a practice session: "answers a dozen scenarios"
+
+
+class Kind:
+    """What a scenario trains; the names appear in `playbook practice --json`."""
+
+    SHORT = "short-of-the-gate"  # one outcome of the stage is missing: the deal stays
+    THROUGH = "through-the-gate"  # every outcome of the stage is verified: the deal moves on
+    REP_ACTIVITY = "rep-activity"
+    PLACEHOLDER = "placeholder-evidence"
+    STALE = "stale-outcome"
+    UNDATED = "undated-outcome"
+    NOT_MET = "not-met"
+    FUTURE = "future-date"
+    OUT_OF_ORDER = "out-of-order"
+    AHEAD = "claimed-several-stages-ahead"
+    BEHIND = "claimed-behind"
+    HAND_WRITTEN = "hand-written"
+
+
+# The flaws a "short of the gate" deal can have, in the order the generator tries to cover them.
+_FLAWS = (Kind.REP_ACTIVITY, Kind.PLACEHOLDER, Kind.STALE, Kind.UNDATED, Kind.NOT_MET, Kind.FUTURE)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A practice deal and its story; `deal` is exactly a `playbook assess` input (with `as_of`)."""
+
+    id: str
+    title: str
+    story: str
+    deal: dict[str, Any]
+    kinds: tuple[str, ...] = ()
+    evidence_question: str | None = None  # a milestone id: "does this count as evidence?"
+    rep_activity: str | None = None  # what the rep did in place of the customer
+    hand_written: bool = False
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why an answer is right: the rule in one sentence, the milestone section that holds it, and notes."""
+
+    rule: str
+    stage_id: str
+    milestone_id: str
+    notes: tuple[str, ...] = ()
+
+    @property
+    def link(self) -> str:
+        """The published URL of the rule: /stages/<stage-id>/#<milestone-id>."""
+        return f"/stages/{self.stage_id}/#{self.milestone_id}"
+
+    @property
+    def text(self) -> str:
+        """The rule and its notes as one paragraph."""
+        return " ".join([self.rule, *self.notes])
+
+
+@dataclass(frozen=True)
+class SolvedScenario:
+    """A scenario with the engine's assessment of its deal: the correct answers."""
+
+    scenario: Scenario
+    assessment: Assessment
+    stage_verdict: Verdict = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "stage_verdict", _stage_verdict(self.assessment, self.scenario.rep_activity))
+
+    @property
+    def verified_stage(self) -> Stage:
+        """The stage the evidence supports: answer to "Which stage is this deal verifiably in?"."""
+        return self.assessment.verified_stage
+
+    @property
+    def next_milestones(self) -> tuple[Milestone, ...]:
+        """Answer to "What must the customer do next?" (empty at the last stage)."""
+        return tuple(result.milestone for result in self.assessment.next)
+
+    @property
+    def next_verdicts(self) -> tuple[Verdict, ...]:
+        """One explained verdict per next milestone."""
+        return tuple(_next_verdict(result) for result in self.assessment.next)
+
+    @property
+    def evidence_result(self) -> MilestoneResult | None:
+        """The answer asked about in "Does this count as evidence?", if the scenario asks."""
+        wanted = self.scenario.evidence_question
+        return next((r for r in self.assessment.milestones if r.milestone.id == wanted), None)
+
+    @property
+    def evidence_verdict(self) -> Verdict | None:
+        """Whether the evidence question's answer counts, and why."""
+        result = self.evidence_result
+        if result is None:
+            return None
+        return Verdict(_evidence_sentence(result), result.stage.id, result.milestone.id)
+
+    @property
+    def evidence_counts(self) -> bool | None:
+        """The answer to "Does this count as evidence?" (None when not asked)."""
+        result = self.evidence_result
+        return None if result is None else result.status is Status.VERIFIED
+
+
+# --- the answers -------------------------------------------------------------------------------
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _why(result: MilestoneResult) -> str:
+    if result.status is Status.UNANSWERED:
+        return "nothing is recorded for it."
+    return _lower_first(result.reason)
+
+
+def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
+    stages = assessment.process.stages
+    stage = assessment.verified_stage
+    gap = gap_sentence(assessment)
+    if not assessment.next:
+        gate = stages[-2]
+        rule = f"A deal reaches {stage.name} only when every milestone of every stage before it is verified, and this one's are."
+        return Verdict(rule, gate.id, gate.milestones[-1].id, (gap,))
+    first = assessment.next[0]
+    rule = f"A deal leaves {stage.name} only when all its milestones are verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
+    notes = []
+    if rep_activity is not None:
+        notes.append(f"\u201c{rep_activity}\u201d is what the rep did; the milestone needs the customer's action: {first.milestone.customer_action}")
+    if assessment.out_of_order:
+        later = ", ".join(f"\u201c{r.milestone.question}\u201d" for r in assessment.out_of_order)
+        notes.append(f"Outcomes already verified in later stages ({later}) count only once the gates before them are verified.")
+    notes.append(gap)
+    return Verdict(rule, first.stage.id, first.milestone.id, tuple(notes))
+
+
+def _next_verdict(result: MilestoneResult) -> Verdict:
+    rule = f"{result.milestone.customer_action} Evidence: {result.milestone.evidence}"
+    return Verdict(rule, result.stage.id, result.milestone.id, (f"Now: {_why(result)}",))
+
+
+def _evidence_sentence(result: MilestoneResult) -> str:
+    if result.status is Status.VERIFIED:
+        return f"It names the record the milestone asks for ({result.milestone.evidence}) and its date is within the rules."
+    return _why(result)[:1].upper() + _why(result)[1:]
+
+
+def solve(process: Process, scenario: Scenario) -> SolvedScenario:
+    """Assess the scenario's deal exactly as `playbook assess` would; raise InvalidInput for a bad deal."""
+    deal = parse_deal(scenario.deal, process)
+    as_of = deal.as_of or PRACTICE_AS_OF
+    return SolvedScenario(scenario, assess(process, deal, as_of))
+
+
+def practice_scenarios(process: Process) -> list[SolvedScenario]:
+    """Every scenario of the Practice section (generated, then hand-written), each with its answers."""
+    practice = process.practice
+    scenarios = generate_scenarios(process) if practice is None or practice.generated else []
+    if practice is not None:
+        scenarios += [hand_written(process, scenario) for scenario in practice.scenarios]
+    return [solve(process, scenario) for scenario in scenarios]
+
+
+def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
+    """A `practice:` scenario of process.yaml as a Scenario (its deal dumped to the assess format)."""
+    deal = scenario.deal.model_dump(mode="json", exclude_none=True)
+    deal["milestones"] = {
+        milestone_id: answer.model_dump(mode="json", exclude_none=True) for milestone_id, answer in scenario.deal.milestones.items()
+    }
+    title = scenario.deal.deal or scenario.id
+    claimed = process.stage_index(scenario.deal.claimed_stage) if scenario.deal.claimed_stage else None
+    if claimed is not None:
+        title += f", in the CRM as {process.stages[claimed].name}"
+    return Scenario(scenario.id, title, scenario.story, deal, (Kind.HAND_WRITTEN,), hand_written=True)
+
+
+# --- checking hand-written scenarios -----------------------------------------------------------
+
+
+def check_practice(process: Process) -> list[Problem]:
+    """Every problem of the `practice:` block: bad deals, duplicate ids, stated answers the engine disagrees with."""
+    if process.practice is None:
+        return []
+    problems: list[Problem] = []
+    generated = {scenario.id for scenario in generate_scenarios(process)} if process.practice.generated else set()
+    seen: dict[str, int] = {}
+    for index, written in enumerate(process.practice.scenarios):
+        loc = ("practice", "scenarios", index)
+        if written.id in seen:
+            problems.append(Problem((*loc, "id"), f"duplicate scenario id '{written.id}' (already used by scenario {seen[written.id] + 1}); give each scenario its own id"))
+        elif written.id in generated:
+            problems.append(Problem((*loc, "id"), f"scenario id '{written.id}' is already used by a generated scenario; choose another id"))
+        seen.setdefault(written.id, index)
+        problems.extend(_check_scenario(process, written, loc))
+    return problems
+
+
+def _check_scenario(process: Process, written: PracticeScenario, loc: tuple[str | int, ...]) -> Iterator[Problem]:
+    try:
+        solved = solve(process, hand_written(process, written))
+    except InvalidInput as invalid:
+        for problem in invalid.problems:
+            yield Problem((*loc, "deal", *problem.loc), problem.message, problem.severity, problem.at_key)
+        return
+    yield from _check_answer(process, written, solved, (*loc, "answer"))
+
+
+def _check_answer(process: Process, written: PracticeScenario, solved: SolvedScenario, loc: tuple[str | int, ...]) -> Iterator[Problem]:
+    stated = written.answer
+    stage_ids = [stage.id for stage in process.stages]
+    engine_stage = solved.verified_stage.id
+    if stated.verified_stage not in stage_ids:
+        yield Problem((*loc, "verified_stage"), f"unknown stage '{stated.verified_stage}'{did_you_mean(stated.verified_stage, stage_ids)} (stages: {', '.join(stage_ids)})")
+    elif stated.verified_stage != engine_stage:
+        yield Problem(
+            (*loc, "verified_stage"),
+            f"scenario '{written.id}' states verified stage '{stated.verified_stage}', but the engine places its deal in '{engine_stage}': "
+            f"{solved.stage_verdict.rule} Correct the answer or the deal.",
+        )
+    if stated.next_milestones is None:
+        return
+    known = [milestone.id for _, milestone in process.milestones()]
+    for position, milestone_id in enumerate(stated.next_milestones):
+        if milestone_id not in known:
+            yield Problem((*loc, "next_milestones", position), f"unknown milestone '{milestone_id}'{did_you_mean(milestone_id, known)}")
+    engine_next = [milestone.id for milestone in solved.next_milestones]
+    if set(stated.next_milestones) <= set(known) and sorted(stated.next_milestones) != sorted(engine_next):
+        expected = ", ".join(engine_next) or "none (every milestone is verified)"
+        yield Problem((*loc, "next_milestones"), f"scenario '{written.id}' states next milestones [{', '.join(stated.next_milestones)}], but the engine says the customer must next achieve: {expected}. Correct the answer or the deal.")
+
+
+# --- generating scenarios ----------------------------------------------------------------------
+
+
+def _days_ago(days: int) -> str:
+    return (PRACTICE_AS_OF - dt.timedelta(days=days)).isoformat()
+
+
+def _recent_days(milestone: Milestone, salt: int) -> int:
+    """A date inside the milestone's maximum age, varied so that dates do not all look alike."""
+    days = 2 + (salt * 5) % 20
+    return min(days, milestone.max_age_days) if milestone.max_age_days else days
+
+
+def _real_evidence(milestone: Milestone) -> str:
+    """What a careful rep records: the record the milestone names."""
+    text = milestone.evidence.strip()
+    return text if evidence_counts(text) else f"Record: {text}"
+
+
+def _verified(milestone: Milestone, salt: int) -> dict[str, Any]:
+    return {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(_recent_days(milestone, salt))}
+
+
+def _flawed(kind: str, milestone: Milestone, salt: int) -> dict[str, Any] | None:
+    """The rep's answer with this flaw; None means nothing is recorded."""
+    recent = _days_ago(_recent_days(milestone, salt))
+    if kind == Kind.PLACEHOLDER:
+        return {"met": True, "evidence": PLACEHOLDER_EVIDENCE[salt % len(PLACEHOLDER_EVIDENCE)], "date": recent}
+    if kind == Kind.STALE and milestone.max_age_days:
+        return {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(milestone.max_age_days + 1 + salt % 30)}
+    if kind == Kind.UNDATED:
+        return {"met": True, "evidence": _real_evidence(milestone)}
+    if kind == Kind.FUTURE:
+        return {"met": True, "evidence": _real_evidence(milestone), "date": (PRACTICE_AS_OF + dt.timedelta(days=7 + salt % 14)).isoformat()}
+    if kind == Kind.NOT_MET:
+        return {"met": False}
+    return None
+
+
+def _fits(kind: str, stage: Stage, milestone: Milestone) -> bool:
+    """Whether this milestone can show the flaw (a stale outcome needs a maximum age, …)."""
+    if kind == Kind.REP_ACTIVITY:
+        return bool(stage.rep_activities)
+    if kind == Kind.PLACEHOLDER:
+        return milestone.evidence_required
+    if kind in (Kind.STALE, Kind.UNDATED):
+        return milestone.max_age_days is not None
+    return True
+
+
+@dataclass
+class _Writer:
+    """Builds the scenarios one by one, numbering them and naming their deals."""
+
+    process: Process
+    scenarios: list[Scenario] = field(default_factory=list)
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.process.stages
+
+    def verified_through(self, last: int, salt: int) -> dict[str, Any]:
+        """Real evidence for every milestone of the stages up to `last` (inclusive)."""
+        answers: dict[str, Any] = {}
+        for index, stage in enumerate(self.stages[: last + 1]):
+            for number, milestone in enumerate(stage.milestones):
+                answers[milestone.id] = _verified(milestone, salt + index + number)
+        return answers
+
+    def add(self, id_: str, claimed: int, answers: dict[str, Any], story: str, kinds: tuple[str, ...], **extra: Any) -> None:
+        number = len(self.scenarios)
+        company = _COMPANIES[number % len(_COMPANIES)]
+        if number >= len(_COMPANIES):
+            company += f" {number // len(_COMPANIES) + 1}"
+        claimed_stage = self.stages[claimed]
+        deal = {"deal": company, "claimed_stage": claimed_stage.id, "as_of": PRACTICE_AS_OF.isoformat(), "milestones": answers}
+        opening = f"{company} is in the CRM as {claimed_stage.name}. "
+        self.scenarios.append(Scenario(id_, f"{company}, in the CRM as {claimed_stage.name}", opening + story, deal, kinds, **extra))
+
+    def short(self, gate: int, flaw: str, salt: int) -> None:
+        """Everything before stage `gate` is verified, and all of it but one flawed outcome."""
+        stage = self.stages[gate]
+        fitting = [m for m in stage.milestones if _fits(flaw, stage, m)]
+        milestone = fitting[salt % len(fitting)]
+        answers = self.verified_through(gate, salt)
+        flawed = _flawed(flaw, milestone, salt)
+        if flawed is None:
+            del answers[milestone.id]
+        else:
+            answers[milestone.id] = flawed
+        extra: dict[str, Any] = {}
+        story = f"The rep has recorded the outcomes below and wants to move it on. {_flaw_story(flaw)}"
+        if flaw == Kind.REP_ACTIVITY:
+            activity = stage.rep_activities[salt % len(stage.rep_activities)]
+            extra["rep_activity"] = activity
+            story = f"The rep's latest note says: \u201c{activity}\u201d The rep counts that as progress."
+        elif flawed is not None and flawed["met"]:
+            extra["evidence_question"] = milestone.id
+        # The rep claims the next stage: the happy-ears move the scenario is about.
+        self.add(f"{flaw}-in-{stage.id}", gate + 1, answers, story, (Kind.SHORT, flaw), **extra)
+
+
+def _flaw_story(flaw: str) -> str:
+    return {
+        Kind.PLACEHOLDER: "One answer was typed in a hurry.",
+        Kind.STALE: "Some of the outcomes happened a while ago.",
+        Kind.UNDATED: "Not every outcome has a date.",
+        Kind.NOT_MET: "The rep answered every question honestly.",
+        Kind.FUTURE: "One outcome is booked for next week.",
+    }.get(flaw, "")
+
+
+def _possible_flaws(stage: Stage) -> list[str]:
+    return [flaw for flaw in _FLAWS if any(_fits(flaw, stage, m) for m in stage.milestones)]
+
+
+def generate_scenarios(process: Process) -> list[Scenario]:
+    """The generated scenarios, deterministic for a process.
+
+    Two per stage boundary (one deal just short of the gate, one through it), so every stage is
+    a correct answer once; then, where the process allows them, one each of the flaws not yet
+    shown, an out-of-order outcome, a deal claimed several stages ahead and a cautious deal;
+    then, for a short pipeline, other flaws at its gates until there are a dozen (where possible).
+    """
+    writer = _Writer(process)
+    stages = process.stages
+    gates = range(len(stages) - 1)
+    covered: set[str] = set()
+    for gate in gates:
+        possible = _possible_flaws(stages[gate])
+        fresh = [flaw for flaw in possible if flaw not in covered]
+        flaw = fresh[0] if fresh else possible[gate % len(possible)]
+        covered.add(flaw)
+        writer.short(gate, flaw, salt=gate)
+        _through(writer, gate)
+    for flaw in _FLAWS:
+        where = next((g for g in gates if flaw in _possible_flaws(stages[g])), None)
+        if flaw not in covered and where is not None:
+            covered.add(flaw)
+            writer.short(where, flaw, salt=where + 1)
+    _ahead_out_of_order_behind(writer)
+    _fill_up(writer, gates)
+    return writer.scenarios
+
+
+def _fill_up(writer: _Writer, gates: range) -> None:
+    """A short pipeline gives few scenarios: add other flaws at each gate until a session has a dozen."""
+    used = {scenario.id for scenario in writer.scenarios}
+    for turn in range(len(_FLAWS)):
+        for gate in gates:
+            if len(writer.scenarios) >= MIN_SCENARIOS:
+                return
+            stage = writer.stages[gate]
+            possible = _possible_flaws(stage)
+            flaw = possible[(gate + turn) % len(possible)]
+            if f"{flaw}-in-{stage.id}" not in used:
+                used.add(f"{flaw}-in-{stage.id}")
+                writer.short(gate, flaw, salt=gate + turn + 2)
+
+
+def _through(writer: _Writer, gate: int) -> None:
+    """Every outcome of stages up to `gate` verified: the deal is in the next stage."""
+    stages = writer.stages
+    # Half of them the CRM is right, half the rep is cautious: neither answer is a pattern to learn.
+    claimed = gate + 1 if gate % 2 == 0 else gate
+    kinds: tuple[str, ...] = (Kind.THROUGH,) if claimed == gate + 1 else (Kind.THROUGH, Kind.BEHIND)
+    story = "The rep has recorded these outcomes, each with its evidence and date."
+    last_of_gate = stages[gate].milestones[-1]
+    asked = last_of_gate.id if gate % 2 == 0 else None
+    writer.add(f"through-{stages[gate].id}", claimed, writer.verified_through(gate, gate + 2), story, kinds, evidence_question=asked)
+
+
+def _ahead_out_of_order_behind(writer: _Writer) -> None:
+    stages = writer.stages
+    last = len(stages) - 1
+    if last >= 2:
+        # Out of order: the first gate is missing an outcome, the next stage's outcomes are all verified.
+        answers = writer.verified_through(1, 7)
+        missing = stages[0].milestones[-1]
+        answers[missing.id] = {"met": False}
+        story = "The customer moved fast on the later outcomes; the rep skipped one early question."
+        writer.add("out-of-order", 2, answers, story, (Kind.OUT_OF_ORDER, Kind.AHEAD))
+        # Several stages ahead: the very first outcome is missing, the CRM claims a late stage.
+        answers = writer.verified_through(0, 11)
+        answers[stages[0].milestones[0].id] = {"met": False}
+        story = "The customer was enthusiastic on every call, so the rep moved the deal far ahead."
+        writer.add("several-stages-ahead", min(last, 3), answers, story, (Kind.AHEAD,))
+    # Cautious: the evidence supports a late stage, the CRM still shows the first one.
+    verified = max(1, last - 1)
+    answers = writer.verified_through(verified - 1, 13)
+    story = "The rep has not touched the CRM stage since the first meeting, but kept recording outcomes."
+    writer.add("cautious-rep", 0, answers, story, (Kind.BEHIND,))
+
+
+
+# --- presenting scenarios ----------------------------------------------------------------------
+
+
+def recorded_outcomes(solved: SolvedScenario) -> list[tuple[Stage, Milestone, str]]:
+    """What the rep recorded, in process order: (stage, milestone, "yes, evidence “…”, dated …")."""
+    recorded = solved.scenario.deal.get("milestones") or {}
+    return [
+        (result.stage, result.milestone, describe_answer(recorded[result.milestone.id]))
+        for result in solved.assessment.milestones
+        if recorded.get(result.milestone.id) is not None
+    ]
+
+
+def describe_answer(answer: object) -> str:
+    """One recorded answer in words, exactly as the rep typed its evidence."""
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    if not isinstance(answer, dict) or not answer.get("met"):
+        return "no: not done yet"
+    evidence = answer.get("evidence")
+    parts = ["yes", f"evidence \u201c{evidence}\u201d" if evidence else "no evidence named"]
+    date = answer.get("date")
+    parts.append(f"dated {date}" if date else "no date")
+    return ", ".join(parts)
+
+
+def evidence_question_text(solved: SolvedScenario) -> str | None:
+    """'Does this count as evidence?' about one recorded answer, or None when the scenario does not ask."""
+    result = solved.evidence_result
+    if result is None:
+        return None
+    answer = describe_answer(solved.scenario.deal["milestones"][result.milestone.id])
+    return f"For \u201c{result.milestone.question}\u201d the rep recorded: {answer}. Does this count as evidence?"
+
+
+def _verdict_json(verdict: Verdict) -> dict[str, Any]:
+    return {"rule": verdict.rule, "notes": list(verdict.notes), "link": verdict.link}
+
+
+def scenario_json(solved: SolvedScenario) -> dict[str, Any]:
+    """A scenario as `playbook practice --json` prints it: id, story, deal (assess input) and answer."""
+    scenario = solved.scenario
+    assessment = solved.assessment
+    evidence = solved.evidence_verdict
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "source": "process.yaml" if scenario.hand_written else "generated",
+        "kinds": list(scenario.kinds),
+        "story": scenario.story,
+        "deal": scenario.deal,
+        "answer": {
+            "verified_stage": solved.verified_stage.id,
+            "next_milestones": [milestone.id for milestone in solved.next_milestones],
+            "claimed_stage": None if assessment.claimed_stage is None else assessment.claimed_stage.id,
+            "stages_ahead": assessment.stages_ahead,
+            "out_of_order": [result.milestone.id for result in assessment.out_of_order],
+            "why": _verdict_json(solved.stage_verdict),
+            "evidence_question": None
+            if evidence is None
+            else {"milestone": evidence.milestone_id, "question": evidence_question_text(solved), "counts": solved.evidence_counts, **_verdict_json(evidence)},
+        },
+    }

@@ -1,0 +1,333 @@
+"""The deal vocabulary: how every entry point reads a deal's values and words its statuses.
+
+The self-check form, the JSON API, deal files and the pipeline audit read amounts,
+yes/no answers, dates and stages through these functions, and show statuses and
+money through the labels and formatters below, so they agree by construction.
+
+Parsers return None for a blank value and raise ValueError with a reason (what is
+wrong and how to write it) for anything they cannot read without guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sales_process.suggest import did_you_mean
+from sales_process.wording import kind_of, show
+
+
+class Status(enum.StrEnum):
+    """A milestone's status; the first that applies wins, in this order."""
+
+    UNANSWERED = "unanswered"
+    NOT_MET = "not_met"
+    NO_EVIDENCE = "no_evidence"
+    AWAITING_BUYER = "awaiting_buyer"  # `confirmation: required` and the buyer has not confirmed yet
+    FUTURE_DATE = "future_date"
+    UNDATED = "undated"
+    STALE = "stale"
+    VERIFIED = "verified"
+
+
+# The one wording of each status for people: the form, the result page, the summary, the
+# audit report and `playbook assess` all show these (the codes are for programs only).
+STATUS_LABELS: Mapping[Status, str] = {
+    Status.UNANSWERED: "not answered",
+    Status.NOT_MET: "not done yet",
+    Status.NO_EVIDENCE: "no evidence named",
+    Status.AWAITING_BUYER: "awaiting the buyer",
+    Status.FUTURE_DATE: "dated in the future",
+    Status.UNDATED: "no date",
+    Status.STALE: "too old",
+    Status.VERIFIED: "verified",
+}
+
+
+def status_label(status: Status, age_days: int | None = None, max_age_days: int | None = None) -> str:
+    """The status in words, with the numbers that explain it: "too old (680 days; counts for 90)"."""
+    label = STATUS_LABELS[status]
+    if status is Status.STALE and age_days is not None and max_age_days is not None:
+        return f"{label} ({age_days} days; counts for {max_age_days})"
+    if status is Status.UNDATED and max_age_days is not None:
+        return f"{label} (counts for {max_age_days} days from it)"
+    return label
+
+
+# --- short text ------------------------------------------------------------------------------
+
+def shown(value: object, limit: int = 40) -> str:
+    """A typed value for a message (text quoted, numbers as they are), shortened when long."""
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[: limit - 3] + "...")
+    return show(value, limit + 2)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 deal', '3 deals' (or the irregular plural given)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
+def money(value: float) -> str:
+    """An amount for reading: thousands separated, cents only when there are any."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def money_cents(cents: int) -> str:
+    """Whole cents for reading: 1,234,567.89 (with a minus sign when negative)."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole:,}.{part:02d}"
+
+
+def plain_cents(cents: int) -> str:
+    """Whole cents as a machine-readable amount, 1234567.89: what audit.csv holds."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def to_cents(value: float) -> int:
+    """An amount in whole cents, rounded half to even: every total is summed from these."""
+    return round(value * 100)
+
+
+# --- yes / no --------------------------------------------------------------------------------
+
+YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "on", "checked"})
+NO_WORDS = frozenset({"no", "n", "false", "0", "off", "unchecked"})
+YES_NO_HINT = "write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank"
+
+
+def parse_yes_no(value: object) -> bool | None:
+    """A milestone answer: True, False, or None when blank (unanswered)."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {YES_NO_HINT}")
+    word = value.strip().lower()
+    if not word:
+        return None
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise ValueError(f"{shown(value)} is not yes or no; {YES_NO_HINT}")
+
+
+# --- amounts ---------------------------------------------------------------------------------
+
+class DecimalCommaError(ValueError):
+    """An amount that can only be read with a decimal comma (74.000,00), read without one."""
+
+
+class AmbiguousAmountError(ValueError):
+    """An amount such as 15.000 or 15,000 whose one separator could group thousands or mark decimals."""
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount and the currency written with it (an ISO code such as EUR, or None)."""
+
+    value: float
+    currency: str | None = None
+
+
+CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+_SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
+_CURRENCY = re.compile(r"^(?P<before>[A-Z]{3}|[$€£¥₹])?\s*(?P<number>[^A-Za-z$€£¥₹]*?)\s*(?P<after>[A-Z]{3}|[$€£¥₹])?$")
+# Thousands separators come in groups of three, so "120,5" is never read as 1205.
+_DOT_DECIMAL = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?$")
+_COMMA_DECIMAL = re.compile(r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,\d+)?$")
+AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
+
+
+def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
+    """Read an amount as a number or as CRMs write it: 120,000.50, $120,000, USD 120 000, 74.000,00 €.
+
+    With `decimal_comma` the comma is the decimal mark and dots or spaces group thousands.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"an amount must be a number, got {kind_of(value)} {shown(value)}")
+    if not isinstance(value, str):
+        return Money(_checked_amount(value, value))
+    text = value.strip()
+    if not text:
+        return None
+    if text.isascii() and text.isdigit():  # the common case in exports, kept fast
+        return Money(_checked_amount(int(text), value))
+    match = _CURRENCY.match(text)
+    if match is None or (match["before"] and match["after"]):
+        raise ValueError(f"{shown(value)} is not an amount; {AMOUNT_HINT}")
+    number = match["number"]
+    if number.startswith("-"):
+        raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
+    currency = match["before"] or match["after"]
+    return Money(_checked_amount(_number(number, value, decimal_comma), value), CURRENCY_SYMBOLS.get(currency or "", currency))
+
+
+def parse_amount(value: object, decimal_comma: bool = False) -> float | None:
+    """The value of parse_money, without its currency."""
+    money_value = parse_money(value, decimal_comma)
+    return None if money_value is None else money_value.value
+
+
+_ONE_GROUP = re.compile(r"^\d{1,3}[.,]\d{3}$")
+
+
+def _number(number: str, typed: str, decimal_comma: bool) -> float:
+    if _ONE_GROUP.match(number) and number[-4] == ("," if decimal_comma else "."):
+        # Money has two decimals: 15.000 (or 15,000 with a decimal comma) most likely means
+        # fifteen thousand written the other way; refuse rather than be wrong by 1000x.
+        whole, part = number[:-4], number[-3:]
+        raise AmbiguousAmountError(f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}")
+    if decimal_comma:
+        if not _COMMA_DECIMAL.match(number):
+            raise ValueError(f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €")
+        return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in _SPACES}))
+    if not _DOT_DECIMAL.match(number):
+        if _COMMA_DECIMAL.match(number):
+            raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like 74000.50")
+        raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
+    return float(number.replace(",", "").translate({ord(c): None for c in _SPACES}))
+
+
+def _checked_amount(number: float | int, typed: object) -> float:
+    """The one place that bounds an amount: a finite number, not negative."""
+    try:
+        result = float(number)
+    except OverflowError:
+        result = math.inf
+    if math.isnan(result):
+        raise ValueError(f"{shown(typed) if isinstance(typed, str) else 'NaN'} is not a number; an amount must be a number")
+    if result < 0:
+        raise ValueError(f"{shown(typed)} is negative; an amount must be zero or more")
+    if not math.isfinite(result):
+        raise ValueError(f"{shown(typed) if isinstance(typed, str) else 'the number'} is too large to be an amount of money")
+    return result
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+class DateOrder(enum.StrEnum):
+    """How to read a date such as 03/04/2027: only unambiguous day-first dates (auto), or always."""
+
+    AUTO = "auto"
+    DAY_FIRST = "day-first"
+    MONTH_FIRST = "month-first"
+
+
+class AmbiguousDateError(ValueError):
+    """A date such as 03/04/2027 that could be day first or month first."""
+
+
+class MonthFirstDateError(ValueError):
+    """A date such as 2/23/2027 that can only be month first (never assumed: only read when told)."""
+
+
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+DATE_HINT = "write it as YYYY-MM-DD, e.g. 2027-03-01"
+
+
+def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
+    """Read a date: ISO (YYYY-MM-DD, a time may follow), or day/month/year as CRMs export it.
+
+    23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
+    German way); 03/04/2027 is refused unless `order` says which comes first; 2/23/2027
+    (month first) needs DateOrder.MONTH_FIRST.
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+    text = value.strip()
+    if not text:
+        return None
+    iso = _ISO.match(text)
+    if iso:
+        return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
+    numeric = _NUMERIC.match(text)
+    if numeric is None:
+        raise ValueError(f"{shown(text)} is not a date; {DATE_HINT}")
+    first, second, year = int(numeric[1]), int(numeric[3]), int(numeric[4])
+    if order is DateOrder.MONTH_FIRST:
+        return _calendar_date(text, year, first, second)
+    # Dots (23.02.2027) are written day first wherever they are used; slashes are read day first only when nothing else fits.
+    if order is DateOrder.DAY_FIRST or (first > 12 >= second) or numeric[2] == ".":
+        return _calendar_date(text, year, second, first)
+    if second > 12 >= first:
+        raise MonthFirstDateError(f"{shown(text)} is written month first; {DATE_HINT}")
+    raise AmbiguousDateError(f"{shown(text)} is ambiguous (day or month first?); {DATE_HINT}")
+
+
+def parse_iso_date(value: object) -> dt.date:
+    """A YYYY-MM-DD date only (for options such as --as-of); raise ValueError with a reason."""
+    if isinstance(value, str) and _ISO.match(value.strip()) and len(value.strip()) == 10:
+        date = parse_date(value)
+        assert date is not None
+        return date
+    if isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+
+
+def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"{shown(text)} is not a real calendar date (read as year {year}, month {month}, day {day})") from None
+
+
+# --- stages ----------------------------------------------------------------------------------
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def name_key(name: str) -> str:
+    """How names are compared: ignoring case and surrounding spaces."""
+    return name.strip().casefold()
+
+
+class StageLookup:
+    """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces)."""
+
+    def __init__(self, stages: Iterable[tuple[str, str]], crm_names: Mapping[str, str] | None = None) -> None:
+        """`stages` are (id, name) pairs in pipeline order; `crm_names` map CRM stage names to ids."""
+        stage_list = list(stages)
+        self._ids = [stage_id for stage_id, _ in stage_list]
+        self._names = [name for _, name in stage_list]
+        self._extra = list((crm_names or {}).keys())
+        self._index = {name_key(stage_id): stage_id for stage_id in self._ids}
+        self._index.update({name_key(name): stage_id for stage_id, name in stage_list})
+        self._index.update({name_key(name): stage_id for name, stage_id in (crm_names or {}).items()})
+
+    def find(self, value: object) -> str | None:
+        """The stage id `value` names; None when blank; ValueError (with a suggestion) otherwise."""
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise ValueError(f"a stage must be a stage's id or name (one of {', '.join(self._ids)}), got {kind_of(value)}")
+        if not value.strip():
+            return None
+        stage_id = self._index.get(name_key(value))
+        if stage_id is None:
+            typed = value.strip()
+            # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
+            if _SLUG.match(typed):
+                raise ValueError(f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})")
+            hint = did_you_mean(typed, self._names + self._extra + self._ids)
+            raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._names)})")
+        return stage_id

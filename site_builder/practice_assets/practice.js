@@ -1,0 +1,123 @@
+/* The Practice page: check answers in the browser and keep the session's score in this tab only.
+   Loaded from a file (no inline script), so the site's Content-Security-Policy needs no exception.
+   Without this script the page still works: every answer is behind "Show the answer". */
+(function () {
+  "use strict";
+
+  var forms = Array.prototype.slice.call(document.querySelectorAll("form.playbook-practice-question"));
+  var scoreBox = document.querySelector(".playbook-practice-score");
+  if (!forms.length || !scoreBox) {
+    return;
+  }
+  var total = forms.length;
+  var storageKey = "playbook-practice:" + location.pathname + ":" + scoreBox.getAttribute("data-process");
+  var scoreText = scoreBox.querySelector(".playbook-practice-total");
+  var results = load();
+
+  function load() {
+    try {
+      var stored = JSON.parse(window.sessionStorage.getItem(storageKey) || "{}");
+      return stored && typeof stored === "object" ? stored : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function save() {
+    try {
+      window.sessionStorage.setItem(storageKey, JSON.stringify(results));
+    } catch (error) {
+      /* Storage refused (private mode): the score still counts until the page is left. */
+    }
+  }
+
+  function sorted(values) {
+    return values.filter(Boolean).sort().join(" ");
+  }
+
+  function chosen(form) {
+    var inputs = form.querySelectorAll("input:checked");
+    return sorted(Array.prototype.map.call(inputs, function (input) { return input.value; }));
+  }
+
+  function disclosureAfter(form) {
+    var next = form.nextElementSibling;
+    while (next && next.tagName !== "DETAILS" && next.tagName !== "FORM") {
+      next = next.nextElementSibling;
+    }
+    return next && next.tagName === "DETAILS" ? next : null;
+  }
+
+  function showScore() {
+    var answered = 0;
+    var right = 0;
+    Object.keys(results).forEach(function (id) {
+      answered += 1;
+      right += results[id] ? 1 : 0;
+    });
+    if (answered === 0) {
+      scoreText.textContent = "No answers checked yet: " + total + " questions to go.";
+    } else if (answered < total) {
+      scoreText.textContent = "Score: " + right + " of " + answered + " answered right; " + (total - answered) + " questions to go.";
+    } else {
+      scoreText.textContent = "Done: " + right + " of " + total + " right at the first try.";
+    }
+  }
+
+  function check(event) {
+    event.preventDefault();
+    var form = event.currentTarget;
+    var verdict = form.querySelector(".playbook-practice-verdict");
+    var answer = chosen(form);
+    verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
+    if (!answer) {
+      verdict.textContent = "Choose an answer first.";
+      return;
+    }
+    var right = answer === sorted(form.getAttribute("data-correct").split(" "));
+    verdict.classList.add(right ? "playbook-practice-verdict--right" : "playbook-practice-verdict--wrong");
+    verdict.textContent = right
+      ? "Right. The rule is explained below."
+      : "Not quite: the answer is " + form.getAttribute("data-answer") + ". The rule is explained below.";
+    var details = disclosureAfter(form);
+    if (details) {
+      details.open = true;
+    }
+    if (!Object.prototype.hasOwnProperty.call(results, form.id)) {
+      results[form.id] = right; /* the first try counts */
+      save();
+      showScore();
+    }
+  }
+
+  function reset() {
+    results = {};
+    save();
+    forms.forEach(function (form) {
+      form.reset();
+      var verdict = form.querySelector(".playbook-practice-verdict");
+      verdict.textContent = "";
+      verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
+      var details = disclosureAfter(form);
+      if (details) {
+        details.open = false;
+      }
+    });
+    showScore();
+    var first = forms[0].querySelector("input");
+    if (first) {
+      first.focus();
+    }
+  }
+
+  forms.forEach(function (form) {
+    form.addEventListener("submit", check);
+    form.querySelector(".playbook-practice-check").hidden = false;
+  });
+  Array.prototype.forEach.call(document.querySelectorAll(".playbook-practice-noscript"), function (note) {
+    note.hidden = true;
+  });
+  scoreBox.querySelector(".playbook-practice-reset").addEventListener("click", reset);
+  scoreBox.hidden = false;
+  showScore();
+})();

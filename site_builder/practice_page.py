@@ -1,0 +1,233 @@
+"""The Practice page: generated deals to place by their evidence, each answered by the engine.
+
+The questions are plain HTML forms; a small script loaded from a file (CSP-safe, no inline
+script) checks them and keeps the session's score in the browser. Without JavaScript every
+answer is behind a "Show the answer" disclosure, so the page works as a printed quiz too.
+"""
+
+from __future__ import annotations
+
+import html
+from importlib.resources import files
+
+from sales_process.loader import LoadedProcess
+from sales_process.model import Milestone, Stage
+from sales_process.practice import (
+    SolvedScenario,
+    Verdict,
+    evidence_question_text,
+    practice_scenarios,
+    recorded_outcomes,
+)
+from site_builder.common import PRACTICE_PAGE, link_from, page, stage_page
+from site_builder.markdown_text import block, indent, inline, percent, plural
+
+SCRIPT = "assets/javascripts/practice.js"
+STYLESHEET = "assets/stylesheets/practice.css"
+_ASSET_FILES = {SCRIPT: "practice.js", STYLESHEET: "practice.css"}
+# A long pipeline would make every scenario long (and the page quadratic): show a window of it.
+MAX_STAGE_CHOICES = 8
+MAX_LISTED_OUTCOMES = 12
+MAX_DISTRACTORS = 3
+
+_INTRO = (
+    "Place each deal below by its evidence, the way a manager would, before you place a real one. "
+    "Every answer is computed by the same rules as **Check a deal**, so the practice never disagrees with the form. "
+    "Choose your answers and press **Check answer**; each verdict gives the rule in one sentence and links to it. "
+    "Your score is kept only in this browser tab."
+)
+_NONE = (
+    "There are no practice deals: `generated: false` under `practice:` in process.yaml turns the generated "
+    "ones off, and no scenarios are written under `scenarios:`."
+)
+_NO_SCRIPT = (
+    '<div class="playbook-practice-noscript"><link rel="stylesheet" href="{stylesheet}">'
+    "<p>Without JavaScript nothing is checked or counted: choose your answer, then open "
+    "<strong>Show the answer</strong>.</p></div>"
+)
+
+
+def practice_assets() -> dict[str, str]:
+    """The script and stylesheet the page loads: path in the site -> file content."""
+    folder = files("site_builder") / "practice_assets"
+    return {path: (folder / name).read_text(encoding="utf-8") for path, name in _ASSET_FILES.items()}
+
+
+def _asset_url(path: str) -> str:
+    # Raw HTML is not rewritten by MkDocs: this is the published URL of `path` from practice/.
+    return "../" + path
+
+
+def _stage_label(stage: Stage) -> str:
+    return f"{stage.name} ({percent(stage.probability)})"
+
+
+def _choices(name: str, kind: str, options: list[tuple[str, str]]) -> str:
+    """One labelled input per option; ids are `<name>-<value>`."""
+    items = []
+    for value, label in options:
+        box = f"{name}-{value}"
+        items.append(
+            f'<div class="playbook-practice-choice"><input type="{kind}" name="{name}" id="{box}" value="{html.escape(value)}">'
+            f' <label for="{box}">{html.escape(label)}</label></div>'
+        )
+    return "\n".join(items)
+
+
+def _question(name: str, legend: str, kind: str, options: list[tuple[str, str]], correct: list[str], answer_text: str) -> str:
+    """A form the script checks; without the script its button stays hidden."""
+    return "\n".join(
+        [
+            f'<form class="playbook-practice-question" id="{name}" data-correct="{html.escape(" ".join(correct))}" '
+            f'data-answer="{html.escape(answer_text)}">',
+            f"<fieldset><legend>{html.escape(legend)}</legend>",
+            _choices(name, kind, options),
+            "</fieldset>",
+            '<button type="submit" class="md-button playbook-practice-check" hidden>Check answer</button>',
+            '<p class="playbook-practice-verdict" role="status"></p>',
+            "</form>",
+        ]
+    )
+
+
+def _rule_link(verdict: Verdict, solved: SolvedScenario) -> str:
+    milestone = next(m for _, m in solved.assessment.process.milestones() if m.id == verdict.milestone_id)
+    target = link_from(PRACTICE_PAGE, stage_page(verdict.stage_id), verdict.milestone_id)
+    return f"[The rule: {inline(milestone.question)}]({target})"
+
+
+def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: list[str] | None = None) -> str:
+    """The answer, its rule and a link, in a collapsed admonition (a <details> element)."""
+    parts = [f"**{answer}** {inline(verdict.rule)}", *(inline(note) for note in verdict.notes), *(extra or []), _rule_link(verdict, solved)]
+    return '??? success "Show the answer"\n\n' + indent("\n\n".join(parts))
+
+
+def _stage_choices(solved: SolvedScenario) -> list[Stage]:
+    """Every stage; in a long pipeline, the stages around the answer and the claimed one (the page stays linear)."""
+    assessment = solved.assessment
+    stages = assessment.process.stages
+    if len(stages) <= MAX_STAGE_CHOICES:
+        return list(stages)
+    low = max(0, min(assessment.verified_index - MAX_STAGE_CHOICES // 2, len(stages) - MAX_STAGE_CHOICES))
+    shown = set(range(low, low + MAX_STAGE_CHOICES))
+    if assessment.claimed_index is not None:
+        shown.add(assessment.claimed_index)
+    return [stage for index, stage in enumerate(stages) if index in shown]
+
+
+def _stage_question(number: int, solved: SolvedScenario) -> str:
+    answer = _stage_label(solved.verified_stage)
+    form = _question(
+        f"q-{solved.scenario.id}-stage",
+        "Which stage is this deal verifiably in?",
+        "radio",
+        [(stage.id, _stage_label(stage)) for stage in _stage_choices(solved)],
+        [solved.verified_stage.id],
+        answer,
+    )
+    return form + "\n\n" + _disclosure(f"{inline(answer)}.", solved.stage_verdict, solved)
+
+
+def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
+    """The verified stage's milestones, and a few of the following stage's as the happy-ears distractors."""
+    assessment = solved.assessment
+    stages = assessment.process.stages
+    following = stages[assessment.verified_index + 1].milestones[:MAX_DISTRACTORS] if assessment.verified_index + 1 < len(stages) else []
+    return [(m.id, m.customer_action) for m in [*solved.verified_stage.milestones, *following]]
+
+
+def _next_question(number: int, solved: SolvedScenario) -> str | None:
+    if not solved.next_milestones:
+        return None
+    correct = [milestone.id for milestone in solved.next_milestones]
+    # The script ends the sentence: "Not quite: the answer is A; B."
+    answer = "; ".join(milestone.customer_action.rstrip(". ") for milestone in solved.next_milestones)
+    form = _question(
+        f"q-{solved.scenario.id}-next",
+        "What must the customer do next? (select every one that applies)",
+        "checkbox",
+        _next_options(solved),
+        correct,
+        answer,
+    )
+    verdicts = solved.next_verdicts
+    others = [f"{inline(v.rule)} ({_rule_link(v, solved)})" for v in verdicts[1:]]
+    first = verdicts[0]
+    intro = "The customer must next:" if len(verdicts) == 1 else f"The customer must still achieve {plural(len(verdicts), 'outcome')}:"
+    return form + "\n\n" + _disclosure(intro, first, solved, others)
+
+
+def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
+    question = evidence_question_text(solved)
+    verdict = solved.evidence_verdict
+    if question is None or verdict is None:
+        return None
+    options = {"yes": "Yes, it counts", "no": "No, it does not count"}
+    answer = "yes" if solved.evidence_counts else "no"
+    form = _question(f"q-{solved.scenario.id}-evidence", question, "radio", list(options.items()), [answer], options[answer].lower())
+    return form + "\n\n" + _disclosure(f"{options[answer]}.", verdict, solved)
+
+
+def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Milestone, str]]) -> list[Stage]:
+    """The earliest stages to sum up in one line when the list would be long (all their outcomes are verified)."""
+    assessment = solved.assessment
+    summed: list[Stage] = []
+    count = len(recorded)
+    for stage in assessment.process.stages[: assessment.verified_index]:
+        if count <= MAX_LISTED_OUTCOMES:
+            break
+        summed.append(stage)
+        count -= len(stage.milestones)
+    return summed
+
+
+def _recorded(solved: SolvedScenario) -> str:
+    as_of = solved.assessment.as_of.isoformat()
+    recorded = recorded_outcomes(solved)
+    if not recorded:
+        return f"Nothing is recorded as of {as_of}."
+    summed = _summarised_stages(solved, recorded)
+    lines = []
+    if summed:
+        names = ", ".join(inline(stage.name) for stage in summed)
+        outcomes = plural(sum(len(stage.milestones) for stage in summed), "outcome")
+        lines.append(f"- **{names}:** all {outcomes} recorded as met, each with its evidence and a recent date")
+    skipped = {stage.id for stage in summed}
+    lines += [f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}" for stage, m, answer in recorded if stage.id not in skipped]
+    return f"What the rep recorded, as of {as_of}:\n\n" + "\n".join(lines)
+
+
+def scenario_markdown(number: int, solved: SolvedScenario) -> str:
+    """One scenario: its story, what the rep recorded, and two or three questions."""
+    scenario = solved.scenario
+    story = block(scenario.story) if scenario.hand_written else inline(scenario.story)
+    parts = [f"## {number}. {inline(scenario.title)} {{#scenario-{scenario.id}}}", story, _recorded(solved)]
+    parts += [q for q in (_stage_question(number, solved), _next_question(number, solved), _evidence_question(number, solved)) if q]
+    return "\n\n".join(parts)
+
+
+def _score(loaded: LoadedProcess, questions: int) -> str:
+    return "\n".join(
+        [
+            f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}" hidden>',
+            f'<p class="playbook-practice-total" role="status">No answers checked yet: {questions} questions to go.</p>',
+            '<button type="button" class="md-button playbook-practice-reset">Start again</button>',
+            "</div>",
+        ]
+    )
+
+
+def practice_markdown(loaded: LoadedProcess) -> str:
+    """The Practice page of the playbook."""
+    solved = practice_scenarios(loaded.process)
+    if not solved:
+        return page("Practice", [_NONE], loaded)
+    scenarios = [scenario_markdown(number, item) for number, item in enumerate(solved, 1)]
+    questions = sum(1 + bool(item.next_milestones) + (item.evidence_counts is not None) for item in solved)
+    head = [
+        _INTRO,
+        f"{plural(len(solved), 'deal')}, {plural(questions, 'question')}.",
+        _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET)),
+    ]
+    tail = ["## Your score", _score(loaded, questions), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
+    return page("Practice", [*head, *scenarios, *tail], loaded)

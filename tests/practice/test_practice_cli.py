@@ -1,0 +1,73 @@
+"""`playbook practice`: the readable list, the answer key, usage errors; the README's example is real output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from playbook_cli.main import main
+from tests.foundation.processes import VALID
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_answer_key_in_the_readme_is_the_real_output(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_file("process.yaml", VALID)
+    status, out, _ = _run(["practice", "--answer-key", "--process", str(path)], capsys)
+    assert status == 0
+    readme = README.read_text(encoding="utf-8")
+    start = readme.index("```text\nAnswer key: Tiny process") + len("```text\n")
+    shown = readme[start : readme.index("\n...\n```", start)]
+    assert out.startswith(shown + "\n")
+    assert out.endswith(
+        " 5. Adventure Works, in the CRM as Talking  [cautious-rep]\n"
+        "    Stage: Won (100%)  -> /stages/talking/#pain-confirmed\n"
+        "    Next:  nothing\n"
+    )
+
+
+def test_the_readable_list_shows_story_records_questions_and_answers(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_file("process.yaml", VALID)
+    status, out, err = _run(["practice", "--process", str(path)], capsys)
+    assert (status, err) == (0, "")
+    first = out.split("\n\n")[0]
+    assert first == (
+        "1. Contoso, in the CRM as Won  [placeholder-evidence-in-talking]\n"
+        "   Contoso is in the CRM as Won. The rep has recorded the outcomes below and wants to move it on. One answer was typed in a hurry.\n"
+        "   Recorded as of 2027-03-01:\n"
+        "     - pain-confirmed (Talking): yes, evidence \u201cTBD\u201d, dated 2027-02-27\n"
+        "   Which stage is this deal verifiably in?\n"
+        "     Talking (60%)\n"
+        "     A deal leaves Talking only when all its milestones are verified, and \u201cHas the customer confirmed the problem in writing?\u201d "
+        "is not: \u201cTBD\u201d is not evidence; name the record: The customer's reply email. "
+        "Your CRM says Won (100%); the evidence supports Talking (60%): 1 stage ahead of the evidence.\n"
+        "     Rule: /stages/talking/#pain-confirmed\n"
+        "   What must the customer do next?\n"
+        "     - The customer replies to our recap and confirms the problem. [pain-confirmed]\n"
+        "   For \u201cHas the customer confirmed the problem in writing?\u201d the rep recorded: yes, evidence \u201cTBD\u201d, dated 2027-02-27. "
+        "Does this count as evidence?\n"
+        "     No: \u201cTBD\u201d is not evidence; name the record: The customer's reply email.\n"
+        "     Rule: /stages/talking/#pain-confirmed"
+    )
+    assert out.count("Which stage is this deal verifiably in?") == 5
+
+
+def test_an_invalid_process_is_reported_not_practised(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_file("process.yaml", VALID.replace("probability: 60", "probability: 160"))
+    status, out, err = _run(["practice", "--process", str(path)], capsys)
+    assert (status, out) == (1, "")
+    assert err == f"{path}:6:18: error: 'probability' must be between 0 and 100, got 160\n1 error found.\n"
+
+
+def test_json_and_answer_key_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(["practice", "--json", "--answer-key"], capsys)
+    assert (status, out) == (2, "")
+    assert "argument --answer-key: not allowed with argument --json" in err

@@ -1,0 +1,134 @@
+"""Generated practice scenarios: every stated answer is what `playbook assess` says about its deal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from benchmarks.synthetic_process import process_document
+from playbook_cli.main import main
+from sales_process.loader import load_process
+from sales_process.practice import Kind, practice_scenarios, scenario_json
+from tests.foundation.processes import VALID
+
+ROOT = Path(__file__).resolve().parents[2]
+ODD_PROCESS = ROOT / "tests" / "site_builder" / "odd_process.yaml"
+
+
+def _process_files(tmp: Path) -> dict[str, Path]:
+    files = {"default": ROOT / "process.yaml", "odd": ODD_PROCESS}
+    (tmp / "tiny.yaml").write_text(VALID, encoding="utf-8")
+    files["tiny"] = tmp / "tiny.yaml"
+    for stages, milestones in ((3, 1), (4, 2), (7, 3), (12, 5)):
+        path = tmp / f"synthetic-{stages}x{milestones}.yaml"
+        path.write_text(yaml.safe_dump(process_document(stages, milestones), sort_keys=False), encoding="utf-8")
+        files[path.stem] = path
+    return files
+
+
+@pytest.fixture(scope="module")
+def process_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The repository's processes and generated ones of several shapes."""
+    return _process_files(tmp_path_factory.mktemp("processes"))
+
+
+NAMES = ["default", "odd", "tiny", "synthetic-3x1", "synthetic-4x2", "synthetic-7x3", "synthetic-12x5"]
+
+
+def _practice_json(process: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    assert main(["practice", "--json", "--process", str(process)]) == 0
+    scenarios: list[dict[str, Any]] = json.loads(capsys.readouterr().out)
+    return scenarios
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_listed_deal_assesses_to_its_stated_answer(name: str, process_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    process = process_files[name]
+    scenarios = _practice_json(process, capsys)
+    assert scenarios
+    for scenario in scenarios:
+        deal_file = tmp_path / f"{scenario['id']}.json"
+        deal_file.write_text(json.dumps(scenario["deal"]), encoding="utf-8")
+        # No --as-of: the deal's own as_of must make the answer independent of today's date.
+        assert main(["assess", str(deal_file), "--process", str(process), "--json"]) == 0
+        assessed = json.loads(capsys.readouterr().out)
+        assert assessed["verified_stage"]["id"] == scenario["answer"]["verified_stage"], scenario["id"]
+        assert assessed["next"] == scenario["answer"]["next_milestones"], scenario["id"]
+        assert assessed["as_of"] == scenario["deal"]["as_of"]
+        assert assessed["stages_ahead"] == scenario["answer"]["stages_ahead"]
+        assert assessed["out_of_order"] == scenario["answer"]["out_of_order"]
+        question = scenario["answer"]["evidence_question"]
+        if question is not None:
+            status = next(m["status"] for m in assessed["milestones"] if m["id"] == question["milestone"])
+            assert question["counts"] == (status == "verified")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_stage_is_an_answer_and_every_boundary_has_two_scenarios(name: str, process_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    process = load_process(process_files[name]).process
+    scenarios = _practice_json(process_files[name], capsys)
+    answers = [process.stage_index(s["answer"]["verified_stage"]) for s in scenarios]
+    assert set(answers) == set(range(len(process.stages)))
+    for boundary in range(len(process.stages) - 1):
+        near = [s for s, a in zip(scenarios, answers, strict=True) if a == boundary and Kind.SHORT in s["kinds"]]
+        beyond = [s for s, a in zip(scenarios, answers, strict=True) if a == boundary + 1 and Kind.THROUGH in s["kinds"]]
+        assert near and beyond, f"boundary {boundary}: {len(near)} short of it, {len(beyond)} through it"
+    assert len({s["id"] for s in scenarios}) == len(scenarios)
+    if len(process.stages) >= 3:
+        assert len(scenarios) >= 12, "a session has a dozen deals"
+    links = [s["answer"]["why"]["link"] for s in scenarios]
+    milestone_links = {f"/stages/{stage.id}/#{m.id}" for stage, m in process.milestones()}
+    assert set(links) <= milestone_links
+
+
+def test_the_default_process_covers_every_kind_of_mistake(capsys: pytest.CaptureFixture[str]) -> None:
+    scenarios = _practice_json(ROOT / "process.yaml", capsys)
+    kinds = {kind for s in scenarios for kind in s["kinds"]}
+    assert kinds >= {
+        Kind.REP_ACTIVITY, Kind.PLACEHOLDER, Kind.STALE, Kind.UNDATED, Kind.NOT_MET,
+        Kind.FUTURE, Kind.OUT_OF_ORDER, Kind.AHEAD, Kind.BEHIND, Kind.SHORT, Kind.THROUGH,
+    }
+    by_id = {s["id"]: s for s in scenarios}
+    placeholder = next(s for s in scenarios if Kind.PLACEHOLDER in s["kinds"])
+    recorded = placeholder["deal"]["milestones"][placeholder["answer"]["evidence_question"]["milestone"]]
+    assert recorded["evidence"] in ("TBD", "see CRM")
+    assert placeholder["answer"]["evidence_question"]["counts"] is False
+    stale = next(s for s in scenarios if Kind.STALE in s["kinds"])
+    assert "only counts for" in stale["answer"]["why"]["rule"]
+    assert any(s["answer"]["evidence_question"] and s["answer"]["evidence_question"]["counts"] for s in scenarios)
+    assert by_id["several-stages-ahead"]["answer"]["stages_ahead"] >= 2
+    assert by_id["cautious-rep"]["answer"]["stages_ahead"] < 0
+    assert by_id["out-of-order"]["answer"]["out_of_order"]
+    rep = next(s for s in scenarios if Kind.REP_ACTIVITY in s["kinds"])
+    assert "is what the rep did" in " ".join(rep["answer"]["why"]["notes"])
+    assert len(scenarios) >= 12
+
+
+def test_the_same_process_gives_the_same_scenarios() -> None:
+    process = load_process(ROOT / "process.yaml").process
+    first = [scenario_json(s) for s in practice_scenarios(process)]
+    again = [scenario_json(s) for s in practice_scenarios(load_process(ROOT / "process.yaml").process)]
+    assert first == again
+
+
+def test_changing_a_milestone_changes_the_affected_scenarios_and_their_answers(tmp_path: Path) -> None:
+    original = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    before = {s.scenario.id: scenario_json(s) for s in practice_scenarios(load_process(ROOT / "process.yaml").process)}
+    # Budget confirmation no longer expires, and gets a new id.
+    changed = original.replace("      - id: budget-confirmed", "      - id: budget-approved").replace(
+        "        evidence: An email or call notes from the budget owner stating the range or the funding process.\n        max_age_days: 120\n",
+        "        evidence: An email or call notes from the budget owner stating the range or the funding process.\n",
+    )
+    assert changed.count("budget-approved") == 1 and "max_age_days: 120" not in changed
+    path = tmp_path / "process.yaml"
+    path.write_text(changed, encoding="utf-8")
+    after = {s.scenario.id: scenario_json(s) for s in practice_scenarios(load_process(path).process)}
+    mentions = [i for i, s in after.items() if "budget-approved" in json.dumps(s)]
+    assert mentions and not any("budget-confirmed" in json.dumps(s) for s in after.values())
+    assert any(before.get(i) != after[i] for i in mentions)
+    unaffected = [i for i in before if i in after and "budget-confirmed" not in json.dumps(before[i])]
+    assert unaffected and all(before[i] == after[i] for i in unaffected)

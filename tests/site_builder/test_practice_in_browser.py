@@ -1,0 +1,206 @@
+"""A new rep practises with the keyboard alone, in Chromium, under the real Content-Security-Policy."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assess_app import create_app
+from sales_process.loader import load_process
+from sales_process.practice import SolvedScenario, practice_scenarios
+from tests.browser import PHONE, axe_violations, live_directory, live_wsgi
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PROCESS = ROOT / "process.yaml"
+
+
+@pytest.fixture(scope="module")
+def app_url(default_site: Path) -> Iterator[str]:
+    """`playbook serve`'s app, which sends every page with its Content-Security-Policy."""
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(default_site), "SECRET_KEY": "test"})
+    with live_wsgi(app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def solved() -> list[SolvedScenario]:
+    """The engine's answers, to answer with (right or deliberately wrong)."""
+    return practice_scenarios(load_process(DEFAULT_PROCESS).process)
+
+
+def _focused(page: Any) -> str:
+    return str(page.evaluate("document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : ''"))
+
+
+def _tab_to(page: Any, element_id: str, limit: int = 80) -> None:
+    """Press Tab until the element with this id has the focus (only key presses, no clicks)."""
+    seen = []
+    for _ in range(limit):
+        seen.append(_focused(page))
+        if seen[-1] == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached #{element_id}; focus went {seen}")
+
+
+def _tab_to_button_of(page: Any, form_id: str) -> None:
+    for _ in range(40):
+        if page.evaluate(f"document.activeElement.closest && document.activeElement.closest('form') && document.activeElement.closest('form').id === '{form_id}' && document.activeElement.tagName === 'BUTTON'"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached the button of #{form_id}")
+
+
+def _choose_radio(page: Any, form_id: str, values: list[str], wanted: str) -> None:
+    """Tab into the group (focus lands on its first radio), then arrows pick the wanted one."""
+    _tab_to(page, f"{form_id}-{values[0]}")
+    index = values.index(wanted)
+    page.keyboard.press("Space" if index == 0 else "ArrowDown")
+    for _ in range(index - 1):
+        page.keyboard.press("ArrowDown")
+    assert page.locator(f"#{form_id}-{wanted}").is_checked()
+
+
+def _answer(page: Any, form_id: str, kind: str, values: list[str], wanted: list[str]) -> str:
+    if kind == "radio":
+        _choose_radio(page, form_id, values, wanted[0])
+    else:
+        for value in values:
+            _tab_to(page, f"{form_id}-{value}")
+            if value in wanted:
+                page.keyboard.press("Space")
+    _tab_to_button_of(page, form_id)
+    page.keyboard.press("Enter")
+    verdict = page.locator(f"#{form_id} .playbook-practice-verdict")
+    return str(verdict.inner_text())
+
+
+def _values(page: Any, form_id: str) -> list[str]:
+    return list(page.locator(f"#{form_id} input").evaluate_all("inputs => inputs.map(i => i.value)"))
+
+
+def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, app_url: str, solved: list[SolvedScenario], tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        page.goto(app_url + "/practice/")
+        assert "script-src 'self'" in page.evaluate("fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+        score = page.locator(".playbook-practice-total")
+        assert score.inner_text() == f"No answers checked yet: {page.locator('form.playbook-practice-question').count()} questions to go."
+        right = answered = 0
+        for number, item in enumerate(solved[:12]):
+            scenario_id = item.scenario.id
+            wrong_on_purpose = number % 4 == 3
+            stage_form = f"q-{scenario_id}-stage"
+            values = _values(page, stage_form)
+            wanted = item.verified_stage.id
+            if wrong_on_purpose:
+                wanted = next(v for v in values if v != wanted)
+            verdict = _answer(page, stage_form, "radio", values, [wanted])
+            answered += 1
+            if wrong_on_purpose:
+                assert verdict == f"Not quite: the answer is {item.verified_stage.name} ({item.verified_stage.probability}%). The rule is explained below."
+            else:
+                right += 1
+                assert verdict == "Right. The rule is explained below."
+            # The verdict opened the explanation; its link to the rule is the next stop of the Tab key.
+            details = page.locator(f"#{stage_form} + details")
+            assert details.get_attribute("open") is not None
+            rule = item.stage_verdict
+            link = details.locator("a")
+            assert link.get_attribute("href") == f"../stages/{rule.stage_id}/#{rule.milestone_id}"
+            assert rule.rule.split(":")[0] in details.inner_text()
+            if item.next_milestones:
+                next_form = f"q-{scenario_id}-next"
+                verdict = _answer(page, next_form, "checkbox", _values(page, next_form), [m.id for m in item.next_milestones])
+                answered += 1
+                right += 1
+                assert verdict == "Right. The rule is explained below."
+            if item.evidence_counts is not None:
+                evidence_form = f"q-{scenario_id}-evidence"
+                verdict = _answer(page, evidence_form, "radio", ["yes", "no"], ["yes" if item.evidence_counts else "no"])
+                answered += 1
+                right += 1
+                assert verdict.startswith("Right.")
+            if number == 0:
+                page.screenshot(path=str(tmp_path / "practice-1280.png"))
+        total = page.locator("form.playbook-practice-question").count()
+        assert score.inner_text() == f"Score: {right} of {answered} answered right; {total - answered} questions to go."
+        page.reload()
+        assert score.inner_text().startswith(f"Score: {right} of {answered} "), "the score lasts for the browser session"
+        # A second try does not change the score: the first answer counts.
+        first = solved[0]
+        form = f"q-{first.scenario.id}-stage"
+        assert _answer(page, form, "radio", _values(page, form), [first.verified_stage.id]).startswith("Right.")
+        assert score.inner_text().startswith(f"Score: {right} of {answered} ")
+        # Follow the verdict's link to the rule: Tab to the disclosure it opened, into its link, Enter.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+        page.keyboard.press("Tab")
+        rule = first.stage_verdict
+        assert page.evaluate("document.activeElement.getAttribute('href')") == f"../stages/{rule.stage_id}/#{rule.milestone_id}"
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/stages/{rule.stage_id}/#{rule.milestone_id}")
+        assert page.locator(f"#{rule.milestone_id}").is_visible()
+        assert problems == []
+    finally:
+        context.close()
+
+
+def test_start_again_clears_the_score(page: Any, app_url: str, solved: list[SolvedScenario]) -> None:
+    page.goto(app_url + "/practice/")
+    item = solved[0]
+    form = f"q-{item.scenario.id}-stage"
+    _answer(page, form, "radio", _values(page, form), [item.verified_stage.id])
+    assert page.locator(".playbook-practice-total").inner_text().startswith("Score: 1 of 1 ")
+    page.locator(".playbook-practice-reset").focus()
+    page.keyboard.press("Enter")
+    assert page.locator(".playbook-practice-total").inner_text().startswith("No answers checked yet")
+    assert page.locator(f"#{form} .playbook-practice-verdict").inner_text() == ""
+    assert _focused(page) == f"{form}-{_values(page, form)[0]}"
+
+
+def test_without_javascript_every_answer_is_behind_show_the_answer(browser: Any, default_site: Path, solved: list[SolvedScenario]) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        with live_directory(default_site) as url:
+            page.goto(url + "/practice/")
+            assert not page.locator(".playbook-practice-check").first.is_visible()
+            assert not page.locator(".playbook-practice-score").is_visible()
+            assert page.locator(".playbook-practice-noscript").is_visible()
+            summary = page.locator("details summary").first
+            assert summary.inner_text() == "Show the answer"
+            summary.focus()
+            page.keyboard.press("Enter")
+            shown = page.locator("details").first.inner_text()
+            assert f"{solved[0].verified_stage.name} ({solved[0].verified_stage.probability}%)." in shown
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_the_practice_page_has_no_accessibility_violations(browser: Any, app_url: str, solved: list[SolvedScenario], viewport: str, tmp_path: Path) -> None:
+    context = browser.new_context(viewport=PHONE) if viewport == "phone" else browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/practice/")
+        item = solved[2]
+        form = f"q-{item.scenario.id}-stage"
+        wrong = next(v for v in _values(page, form) if v != item.verified_stage.id)
+        _answer(page, form, "radio", _values(page, form), [wrong])  # a wrong verdict is on screen too
+        assert re.match(r"Not quite", page.locator(f"#{form} .playbook-practice-verdict").inner_text())
+        page.locator(f"#{form}").scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"practice-{viewport}.png"))
+        assert axe_violations(page) == []
+    finally:
+        context.close()
