@@ -9,10 +9,11 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
+from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
 from assess_app.confirm.limits import WindowLimiter
 from assess_app.confirm.logs import redact_request_logs
-from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY, current_process
+from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
 from assess_app.security import init_security
 from assess_app.store import ProcessStore
@@ -30,8 +31,9 @@ def create_app(
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY). The process is loaded once, here, unless a
-    `store` is given (`playbook serve` passes one it swaps after each rebuild). Buyer
-    confirmation links are looked up in `confirmations`; without it every link is unknown (404).
+    `store` is given (`playbook serve` passes one it swaps after each rebuild, and sets
+    LIVE_RELOAD so that open pages reload and show the saved file's errors).
+    Buyer confirmation links are looked up in `confirmations`; without it every link is unknown (404).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -53,7 +55,14 @@ def create_app(
     app.register_blueprint(api_bp)
     app.register_blueprint(confirm_bp)
     app.register_blueprint(site_bp)
+    if app.config.get("LIVE_RELOAD"):
+        from assess_app.live import bp as live_bp
+        from assess_app.live.views import banner, reload_script
+
+        app.register_blueprint(live_bp)
+        app.jinja_env.globals.update(live_banner=banner, live_script=lambda: reload_script(current_store().version))
     init_security(app)
+    init_compression(app)
     init_errors(app)
     redact_request_logs()
 

@@ -16,10 +16,15 @@ if TYPE_CHECKING:  # the confirm package imports this module
 STORE_KEY = "playbook_store"
 
 
+def current_store() -> ProcessStore:
+    """The store of the app handling this request."""
+    store: ProcessStore = current_app.extensions[STORE_KEY]
+    return store
+
+
 def current_process() -> LoadedProcess:
     """The process being served now (one read per request keeps a request consistent)."""
-    store: ProcessStore = current_app.extensions[STORE_KEY]
-    return store.current
+    return current_store().current
 
 
 CONFIRMATIONS_KEY = "playbook_confirmations"

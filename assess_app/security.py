@@ -34,18 +34,47 @@ def content_security_policy(script_hashes: Iterable[str] = (), *, inline_styles:
 
 
 DEFAULT_POLICY = content_security_policy()
+# The playbook and the form use none of the browser's powerful features: switch them all off.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer", "autoplay", "camera", "display-capture", "fullscreen", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+    )
+)
+
+
+_FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+)
+_FIXED_NAMES = frozenset(name.lower() for name, _ in _FIXED_HEADERS)
 
 
 def add_security_headers(response: Response) -> Response:
     """Set the headers every response carries (a view may set its own policy first)."""
-    response.headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers.setdefault("Referrer-Policy", "same-origin")  # the buyer's page sets no-referrer
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
+    if any(name.lower() in _FIXED_NAMES for name, _ in headers.items()):
+        for name, value in _FIXED_HEADERS:
+            if name == "Referrer-Policy":
+                headers.setdefault(name, value)  # the buyer's page sets no-referrer
+            else:
+                headers[name] = value
+    else:
+        headers.extend(_FIXED_HEADERS)  # appending is cheaper than replacing one by one, and nothing is there to replace
     return response
 
 
 def init_security(app: Flask) -> None:
     """Register the headers on the app."""
     app.after_request(add_security_headers)
+
+
+def no_store(response: Response) -> Response:
+    """Keep a response out of every cache: it holds a deal's answers."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

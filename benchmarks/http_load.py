@@ -25,7 +25,7 @@ from sales_process.loader import load_process
 from sales_process.model import Process
 from site_builder.build import build_site
 
-GOALS = {"form": 0.6, "api": 0.7}
+GOALS = {"form": 0.35, "api": 0.7}
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

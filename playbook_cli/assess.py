@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or deal.as_of or dt.date.today()
     assessment = assess(loaded.process, deal, as_of)
     if args.json:
-        print(json.dumps(assessment_json(loaded, assessment), ensure_ascii=False))
+        print(json.dumps(assessment_json(loaded, assessment), ensure_ascii=False, allow_nan=False))
     else:
         print(assessment_text(loaded, assessment))
     return EXIT_OK

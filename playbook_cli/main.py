@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from playbook_cli.common import EXIT_USAGE, HelpFormatter, UserError, error_lines
+from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserError, error_lines
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
@@ -61,13 +62,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if not hasattr(args, "run"):
-        parser.print_usage()
+        parser.print_help()  # `playbook` alone: what it can do, with examples
         return EXIT_USAGE
     try:
         status: int = args.run(args)
+    except BrokenPipeError:
+        return _output_closed()
     except UserError as error:
         command = argv[0] if argv and argv[0] in COMMANDS else "playbook"
         for line in error_lines(command, error):
             print(line, file=sys.stderr)
         return error.status
     return status
+
+
+def _output_closed() -> int:
+    """The reader of our output went away (`playbook audit ... | head`): stop quietly.
+
+    Later writes, including the interpreter's final flush, go to /dev/null instead of
+    raising BrokenPipeError again (the recipe of Python's signal module documentation).
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return EXIT_INVALID

@@ -16,17 +16,19 @@ from assess_app import create_app
 from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, report
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site
+from site_builder.common import DEFAULT_LINKS, SiteLinks
 
 EXAMPLE = """example:
   playbook serve --process process.yaml --port 8000
 
 then open http://127.0.0.1:8000/ (the playbook), /check (the deal self-check form)
-and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook;
-an invalid edit is reported here and the last good version stays online."""
+and /api/openapi.json (the JSON API). Saving process.yaml rebuilds the playbook and
+open pages reload; an invalid edit is reported here and at the top of every page,
+above the last good version."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,10 +48,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def build(process: Path, site_dir: Path) -> LoadedProcess | None:
+def build(process: Path, site_dir: Path, links: SiteLinks = DEFAULT_LINKS) -> LoadedProcess | None:
     """Validate the process and build the playbook; print the errors and return None on failure."""
     try:
-        return build_site(process, site_dir)
+        return build_site(process, site_dir, links=links)
     except InvalidFile as error:
         report(error)
     except SiteBuildError as error:
@@ -57,18 +59,25 @@ def build(process: Path, site_dir: Path) -> LoadedProcess | None:
     return None
 
 
-def rebuild(process: Path, site_dir: Path, store: ProcessStore) -> None:
-    """After an edit: serve the new process and playbook, or keep the last good ones."""
-    loaded = build(process, site_dir)
-    if loaded is None:
-        print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
+def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks = DEFAULT_LINKS) -> None:
+    """After an edit: serve the new process and playbook, or keep the last good ones and show why."""
+    try:
+        loaded = build_site(process, site_dir, links=links)
+    except InvalidFile as error:
+        report(error)
+        store.keep_last_good([str(diagnostic) for diagnostic in error.diagnostics])
+    except SiteBuildError as error:
+        print(f"playbook serve: the playbook did not build:\n{error}", file=sys.stderr)
+        store.keep_last_good(["the playbook did not build:", *str(error).splitlines()])
+    else:
+        store.replace(loaded)
+        print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
         return
-    store.replace(loaded)
-    print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
+    print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
 
 
 def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path) -> BaseWSGIServer | None:
-    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir)}, store=store)
+    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True}, store=store)
     try:
         return make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as error:
@@ -84,14 +93,21 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, serve, and rebuild on every change of the process file until Ctrl-C."""
     process, site_dir = Path(args.process), Path(args.site_dir)
-    loaded = build(process, site_dir)
-    if loaded is None:
+    checked = load_or_report(str(process))
+    if checked is None:
         return EXIT_INVALID
-    store = ProcessStore(loaded)
+    store = ProcessStore(checked)
     server = _listen(args.host, args.port, store, process, site_dir)
     if server is None:
         return EXIT_INVALID
-    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store))
+    # Listening first tells the pages the address they are served on (the port may be picked at random).
+    links = SiteLinks(served_at=f"http://{args.host}:{server.server_port}/")
+    loaded = build(process, site_dir, links)
+    if loaded is None:
+        server.server_close()
+        return EXIT_INVALID
+    store.replace(loaded)
+    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links))
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)

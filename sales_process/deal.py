@@ -14,7 +14,7 @@ from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import StageLookup, parse_date, parse_iso_date, parse_money, parse_yes_no
-from sales_process.wording import kind_of, show
+from sales_process.wording import described, kind_of
 
 __all__ = ["ANSWER_KEYS", "BUYER_KEYS", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
 
@@ -145,7 +145,7 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
 
 def _amount(value: object, problems: list[Problem]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, type(None))):
-        problems.append(Problem(("amount",), f"'amount' must be a number, got {kind_of(value)} {show(value)}"))
+        problems.append(Problem(("amount",), f"'amount' must be a number, got {described(value)}"))
         return None
     try:
         money = parse_money(value)
@@ -223,5 +223,5 @@ def _met(raw: Mapping[str, object], loc: Loc, problems: list[Problem]) -> bool |
         problems.append(Problem((*loc, "met"), f"'met': {error}"))
         return None
     if met is None:
-        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {kind_of(value)} {show(value)}"))
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {described(value)}"))
     return met

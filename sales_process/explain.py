@@ -20,9 +20,10 @@ from sales_process.model import (
     Stage,
     StatedAnswer,
 )
+from sales_process.places import describe
 from sales_process.problems import Loc, Problem
-from sales_process.suggest import did_you_mean
-from sales_process.wording import kind_of, show
+from sales_process.suggest import closest, did_you_mean
+from sales_process.wording import described, kind_of, show
 
 _READABLE: dict[type[BaseModel], str] = {
     Practice: "'practice' block",
@@ -62,24 +63,6 @@ def model_at(loc: Loc) -> type[BaseModel]:
     return Process
 
 
-def describe(loc: Loc) -> str:
-    """Name the place of a path for a message: 'stage 2', 'milestone 1 of stage 3'."""
-    if loc[:1] == ("crm",):
-        return ".".join(str(part) for part in loc)
-    if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
-        return f"milestone {loc[3] + 1} of stage {loc[1] + 1}"
-    if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
-        return f"stage {loc[1] + 1}"
-    if len(loc) >= 3 and loc[:2] == ("practice", "scenarios") and isinstance(loc[2], int):
-        scenario = f"practice scenario {loc[2] + 1}"
-        if len(loc) >= 6 and loc[3:5] == ("deal", "milestones"):
-            return f"the answer to '{loc[5]}' in the deal of {scenario}"
-        return f"the {loc[3]} of {scenario}" if len(loc) >= 4 else scenario
-    if loc[:1] == ("practice",):
-        return "'practice'"
-    return "the process"
-
-
 def _field_name(loc: Loc) -> str:
     """'name' for a key; "item 3 of 'pitfalls'" for a list entry."""
     if not loc:
@@ -96,15 +79,15 @@ def _slug_hint(value: object) -> str:
     return f", e.g. '{slug}'" if slug else ""
 
 
-def explain_error(error: Any) -> Problem:
-    """Turn one pydantic error into a Problem whose message says what to do."""
+def explain_error(error: Any, data: object = None) -> Problem:
+    """Turn one pydantic error into a Problem whose message says what to do (`data`: the file's data, to name places)."""
     loc: Loc = tuple(part for part in error["loc"])
     kind = error["type"]
     value = error.get("input")
     key = str(loc[-1]) if loc else ""
     field = _field_name(loc)
     owner = model_at(loc[:-1]) if loc else Process
-    where = describe(loc[:-1]) if loc else "the process"
+    where = describe(loc[:-1], data) if loc else "the process"
     if kind == "missing":
         return Problem(loc, f"{where} is missing the required key '{key}'")
     if kind == "extra_forbidden":
@@ -118,9 +101,9 @@ def explain_error(error: Any) -> Problem:
         return Problem(loc, f"{field} must be text, got {kind_of(value, yaml=True)}{fix}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
         fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
-        return Problem(loc, f"{field} must be a whole number, got {kind_of(value, yaml=True)} {show(value)}{fix}")
+        return Problem(loc, f"{field} must be a whole number, got {described(value, yaml=True)}{fix}")
     if kind == "bool_type":
-        return Problem(loc, f"{field} must be true or false, got {kind_of(value, yaml=True)} {show(value)}")
+        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}")
     if kind == "list_type":
         return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
     if kind == "dict_type":
@@ -152,6 +135,27 @@ def explain_error(error: Any) -> Problem:
     return Problem(loc, f"{field}: {error['msg']}" if key else error["msg"])
 
 
-def explain(error: ValidationError) -> list[Problem]:
-    """Every error of a pydantic ValidationError as a Problem."""
-    return [explain_error(item) for item in error.errors(include_url=False)]
+def _misspelt(errors: list[Any]) -> set[tuple[Loc, str]]:
+    """(where, key) of each required key that an unknown key nearby looks like a misspelling of."""
+    found = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden" and error["loc"]:
+            owner: Loc = tuple(error["loc"][:-1])
+            meant = closest(str(error["loc"][-1]), list(model_at(owner).model_fields))
+            if meant is not None:
+                found.add((owner, meant))
+    return found
+
+
+def explain(error: ValidationError, data: object = None) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a Problem; one mistake gives one problem.
+
+    A misspelt key is both unknown and, when required, missing: only the did-you-mean is kept.
+    """
+    errors = error.errors(include_url=False)
+    misspelt = _misspelt(errors)
+    return [
+        explain_error(item, data)
+        for item in errors
+        if not (item["type"] == "missing" and item["loc"] and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelt)
+    ]

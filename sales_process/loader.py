@@ -61,7 +61,7 @@ def parse_process(raw: bytes, filename: str) -> LoadedProcess:
         try:
             process = Process.model_validate(located.data)
         except ValidationError as error:
-            problems.extend(explain(error))
+            problems.extend(explain(error, located.data))
         problems.extend(check_rules(located.data))
         if process is not None and not problems:
             # Scenarios are assessed against the stages: only once the stages themselves are sound.

@@ -7,6 +7,7 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
@@ -290,3 +291,8 @@ class Process(_Strict):
     def milestones(self) -> list[tuple[Stage, Milestone]]:
         """Every milestone with its stage, in file order."""
         return [(stage, milestone) for stage in self.stages for milestone in stage.milestones]
+
+    @cached_property
+    def milestone_ids(self) -> dict[str, None]:
+        """Every milestone id in file order (a dict: ordered, and a fast membership test); computed once."""
+        return dict.fromkeys(milestone.id for _, milestone in self.milestones())

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sales_process.deal import BuyerAnswer
-from sales_process.engine import Assessment, MilestoneResult
+from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.vocabulary import money, plural
 
 if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
     from sales_process.loader import LoadedProcess
+
+_STATUS_TEXT = {status: status.value for status in Status}  # an Enum's .value is a property: slow in a loop
 
 
 def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | None:
@@ -36,7 +38,7 @@ def milestone_json(result: MilestoneResult) -> dict[str, Any]:
         "id": result.milestone.id,
         "stage": result.stage.id,
         "question": result.milestone.question,
-        "status": result.status.value,
+        "status": _STATUS_TEXT[result.status],
         "reason": result.reason,
     }
     buyer = result.answer.buyer if result.answer else None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from sales_process.model import CrmColumns, CrmMilestone
+from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 
@@ -33,18 +34,17 @@ def _unique_ids(data: object) -> Iterator[Problem]:
         stage_id = stage.get("id")
         if isinstance(stage_id, str):
             if stage_id in stage_ids:
-                yield Problem(("stages", i, "id"), f"duplicate stage id '{stage_id}' (already used by stage {stage_ids[stage_id] + 1}); every stage needs its own id")
+                yield Problem(("stages", i, "id"), f"duplicate stage id '{stage_id}' (already used by {stage_place(data, stage_ids[stage_id])}); every stage needs its own id")
             else:
                 stage_ids[stage_id] = i
         for j, milestone in _milestones(stage):
             milestone_id = milestone.get("id")
             if not isinstance(milestone_id, str):
                 continue
-            here = f"milestone {j + 1} of stage {i + 1}"
             if milestone_id in milestone_ids:
-                yield Problem(("stages", i, "milestones", j, "id"), f"duplicate milestone id '{milestone_id}' (already used by {milestone_ids[milestone_id]}); milestone ids must be unique in the whole file")
+                yield Problem(("stages", i, "milestones", j, "id"), f"duplicate milestone id '{milestone_id}' (already used in {milestone_ids[milestone_id]}); milestone ids must be unique in the whole file")
             else:
-                milestone_ids[milestone_id] = here
+                milestone_ids[milestone_id] = stage_place(data, i)
 
 
 def _probabilities(data: object) -> Iterator[Problem]:
@@ -77,8 +77,7 @@ def _gates(data: object) -> Iterator[Problem]:
         elif _misspelt_milestones(stage):
             continue  # the unknown-key error already says what to fix
         elif milestones is None or (isinstance(milestones, list) and not milestones):
-            name = stage.get("id") if isinstance(stage.get("id"), str) else f"stage {i + 1}"
-            yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"stage '{name}' needs at least one milestone: the customer outcomes that let a deal leave it")
+            yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"{stage_place(data, i)} needs at least one milestone: the customer outcomes that let a deal leave it")
 
 
 CRM_FIELDS = tuple(CrmColumns.model_fields)

@@ -200,8 +200,13 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
     return float(number.replace(",", "").translate({ord(c): None for c in _SPACES}))
 
 
+# Far above any deal, and small enough that weighting and summing stay finite numbers
+# (4e307 weighted by a probability overflowed to Infinity, which is not JSON).
+MAX_AMOUNT = 1e15
+
+
 def _checked_amount(number: float | int, typed: object) -> float:
-    """The one place that bounds an amount: a finite number, not negative."""
+    """The one place that bounds an amount: a finite number, not negative, at most MAX_AMOUNT."""
     try:
         result = float(number)
     except OverflowError:
@@ -210,8 +215,9 @@ def _checked_amount(number: float | int, typed: object) -> float:
         raise ValueError(f"{shown(typed) if isinstance(typed, str) else 'NaN'} is not a number; an amount must be a number")
     if result < 0:
         raise ValueError(f"{shown(typed)} is negative; an amount must be zero or more")
-    if not math.isfinite(result):
-        raise ValueError(f"{shown(typed) if isinstance(typed, str) else 'the number'} is too large to be an amount of money")
+    if not math.isfinite(result) or result > MAX_AMOUNT:
+        what = shown(typed) if isinstance(typed, str) else shown(number) if math.isfinite(result) else "the number"
+        raise ValueError(f"{what} is too large to be an amount of money (at most {MAX_AMOUNT:,.0f})")
     return result
 
 

@@ -30,3 +30,11 @@ def show(value: object, limit: int = 60) -> str:
     else:
         text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def described(value: object, *, yaml: bool = False) -> str:
+    """The value's kind and the value ("text 'abc'", "a number 5"); only the kind for null, which says it all."""
+    kind = kind_of(value, yaml=yaml)
+    if value is None:
+        return kind
+    return f"{kind} {show(value)}"

@@ -16,6 +16,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sales_process.problems import Diagnostic, InvalidFile, Loc, Problem
+from sales_process.yaml_mistakes import explain_syntax_error
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
@@ -175,6 +176,8 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, filename: str) -> D
 def _syntax_error(error: yaml.YAMLError, text: str, filename: str) -> Diagnostic:
     if isinstance(error, yaml.reader.ReaderError):
         return _reader_error(error, text, filename)
+    if isinstance(error, yaml.MarkedYAMLError) and (mistake := explain_syntax_error(error, text)):
+        return Diagnostic(filename, mistake.line, mistake.column, "error", mistake.message)
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error)
     message = f"invalid YAML: {problem}"

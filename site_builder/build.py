@@ -16,6 +16,7 @@ from mkdocs.exceptions import MkDocsException
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import Diagnostic, InvalidFile
+from site_builder.common import SiteLinks
 from site_builder.site_dir import site_dir_problem, swap_in
 from site_builder.source import rendering
 
@@ -34,8 +35,10 @@ def default_config_file() -> Path:
     return _REPO_CONFIG if _REPO_CONFIG.is_file() else Path.cwd() / CONFIG_NAME
 
 
-def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None = None) -> LoadedProcess:
+def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None = None, links: SiteLinks | None = None) -> LoadedProcess:
     """Validate the process, build the whole static site into site_dir atomically; return the loaded process.
+
+    `links` overrides where the pages point (the form's address; mkdocs.yml's `extra.form_url` by default).
 
     Raises InvalidFile (before touching site_dir) when the process is invalid, SiteBuildError when
     MkDocs fails. Safe to call from a background thread while another thread serves the old site_dir:
@@ -55,15 +58,15 @@ def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None =
     except OSError as error:
         raise SiteBuildError(f"{site_dir}: cannot write there: {error.strerror}") from None
     try:
-        _build_into(loaded, config, staging)
+        _build_into(loaded, config, staging, links)
         swap_in(staging, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return loaded
 
 
-def _build_into(loaded: LoadedProcess, config_file: Path, site_dir: Path) -> None:
-    with _BUILD_LOCK, rendering(loaded), _mkdocs_warnings() as warnings:
+def _build_into(loaded: LoadedProcess, config_file: Path, site_dir: Path, links: SiteLinks | None) -> None:
+    with _BUILD_LOCK, rendering(loaded, links), _mkdocs_warnings() as warnings:
         try:
             config = load_config(str(config_file), site_dir=str(site_dir), strict=True)
             build(config)

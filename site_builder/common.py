@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
@@ -18,6 +19,22 @@ PRACTICE_PAGE = "practice.md"
 CHECK_URL = "/check"
 
 
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where the pages point outside the playbook.
+
+    `form_url`: the self-check form (`/check` under `playbook serve`, else mkdocs.yml's
+    `extra.form_url`, so a playbook published on its own can point at a form hosted elsewhere).
+    `served_at`: the preview server's address, when the site is built for one.
+    """
+
+    form_url: str = CHECK_URL
+    served_at: str | None = None
+
+
+DEFAULT_LINKS = SiteLinks()
+
+
 def stage_page(stage_id: str) -> str:
     """The source path of a stage's page; MkDocs publishes it at ``stages/<id>/``."""
     return f"stages/{stage_id}.md"
@@ -31,9 +48,12 @@ def link_from(page: str, target: str, anchor: str = "") -> str:
     return f"{relative}#{anchor}" if anchor else relative
 
 
-def check_url(claimed_stage: str | None = None) -> str:
+def check_url(links: SiteLinks, claimed_stage: str | None = None) -> str:
     """The self-check form, optionally with the CRM's claimed stage filled in."""
-    return f"{CHECK_URL}?{urlencode({'claimed_stage': claimed_stage})}" if claimed_stage else CHECK_URL
+    if not claimed_stage:
+        return links.form_url
+    separator = "&" if "?" in links.form_url else "?"
+    return f"{links.form_url}{separator}{urlencode({'claimed_stage': claimed_stage})}"
 
 
 def source_note(loaded: LoadedProcess) -> str:

@@ -10,11 +10,12 @@ from typing import Any
 import yaml
 
 from sales_process.loader import LoadedProcess
-from site_builder.common import hidden_by_hand_written
-from site_builder.pages import generate_pages, navigation
+from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
+from site_builder.pages import generate_pages, navigation, site_description
 from site_builder.practice_page import practice_assets
 
 _PYTHON_NAME = "tag:yaml.org,2002:python/name:"
+MERMAID_SCRIPT = "assets/javascripts/mermaid.min.js"
 
 
 class _PythonName(str):
@@ -56,8 +57,11 @@ def exported_config(config: dict[str, Any], loaded: LoadedProcess) -> dict[str, 
     config["docs_dir"] = "docs"
     config["site_dir"] = "site"
     config["nav"] = navigation(loaded, html.escape)
+    config.setdefault("site_description", site_description(loaded))
     # The override patches one Material partial; Zensical's templates differ (and name their search dialog).
     config["theme"].pop("custom_dir", None)
+    # Without the override, which loads Mermaid only where a diagram is, every page loads it.
+    config["extra_javascript"] = [*config.get("extra_javascript", []), MERMAID_SCRIPT]
     return config
 
 
@@ -72,7 +76,8 @@ def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> l
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(source_docs, docs)
     written = []
-    for src_uri, markdown in {**generate_pages(loaded), **practice_assets()}.items():
+    links = SiteLinks(form_url=str((config.get("extra") or {}).get("form_url") or CHECK_URL))
+    for src_uri, markdown in {**generate_pages(loaded, links), **practice_assets()}.items():
         target = docs / src_uri
         if target.exists():
             raise FileExistsError(hidden_by_hand_written(str(source_docs / src_uri)))

@@ -9,6 +9,7 @@ from site_builder.common import (
     HOME_PAGE,
     PIPELINE_PAGE,
     REFERENCE_PAGE,
+    SiteLinks,
     check_url,
     link_from,
     page,
@@ -28,16 +29,16 @@ _HOW_TO_USE = """## How to use this playbook
 Sales enablement edits the process itself: see the [process.yaml reference]({reference})."""
 
 
-def _check_a_deal() -> str:
+def _check_a_deal(links: SiteLinks) -> str:
     return (
         '!!! abstract "Check a deal"\n\n'
-        "    Answer the questions for one of your deals and see the stage it verifiably belongs in.\n\n"
-        f"    [Check a deal]({check_url()}){{ .md-button .md-button--primary }}\n\n"
-        "    The form is part of `playbook serve`; a plain `mkdocs serve` preview has no form."
+        "    Answer the questions for one of your deals and see the stage it verifiably belongs in, "
+        "the gap to the stage in the CRM, and what the customer must do next.\n\n"
+        f"    [Check a deal]({check_url(links)}){{ .md-button .md-button--primary }}"
     )
 
 
-def home_markdown(loaded: LoadedProcess) -> str:
+def home_markdown(loaded: LoadedProcess, links: SiteLinks) -> str:
     """The home page of the playbook."""
     process = loaded.process
     what = (
@@ -47,8 +48,8 @@ def home_markdown(loaded: LoadedProcess) -> str:
     body = [what]
     if process.description:
         body.append(block(process.description))
-    body.append(_check_a_deal())
-    links = {
+    body.append(_check_a_deal(links))
+    pages = {
         name: link_from(HOME_PAGE, target)
         for name, target in {
             "cvo": CVO_PAGE,
@@ -57,5 +58,5 @@ def home_markdown(loaded: LoadedProcess) -> str:
             "reference": REFERENCE_PAGE,
         }.items()
     }
-    body.append(_HOW_TO_USE.format(**links))
+    body.append(_HOW_TO_USE.format(**pages))
     return page(inline(process.name), body, loaded)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -18,11 +19,12 @@ from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
-from site_builder.common import hidden_by_hand_written
+from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
 from site_builder.markdown_text import inline
-from site_builder.pages import generate_pages, navigation
+from site_builder.pages import generate_pages, navigation, site_description
 from site_builder.practice_page import practice_assets
-from site_builder.source import active_process, configured_process_path, last_good, remember_good
+from site_builder.source import active_links, active_process, configured_process_path, last_good, remember_good
+from site_builder.template_cache import TEMPLATES
 
 if TYPE_CHECKING:  # importing the live-reload server costs a one-shot build ~10 ms
     from mkdocs.livereload import LiveReloadServer
@@ -68,6 +70,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     loaded, errors = _load(config)
     _build["loaded"] = loaded
     _build["banner"] = _stale_banner(errors) if errors else ""
+    _build["links"] = active_links() or SiteLinks(form_url=str(config.extra.get("form_url") or CHECK_URL))
+    if not config.site_description:
+        config.site_description = site_description(loaded)
     for warning in loaded.warnings:
         log.info(str(warning))
     # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
@@ -83,12 +88,18 @@ def _with_banner(markdown: str) -> str:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the generated pages and their assets as virtual files; a hand-written file may not take their place."""
-    pages = {src_uri: _with_banner(markdown) for src_uri, markdown in generate_pages(_build["loaded"]).items()}
+    pages = {src_uri: _with_banner(markdown) for src_uri, markdown in generate_pages(_build["loaded"], _build["links"]).items()}
     for src_uri, content in {**pages, **practice_assets()}.items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+def on_env(env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+    """Reuse the theme's compiled templates from earlier builds in this process (a rebuild is then a third faster)."""
+    env.bytecode_cache = TEMPLATES
+    return env
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:

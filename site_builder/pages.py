@@ -10,10 +10,12 @@ from site_builder.checklist import checklist_markdown
 from site_builder.common import (
     CHECKLIST_PAGE,
     CVO_PAGE,
+    DEFAULT_LINKS,
     HOME_PAGE,
     PIPELINE_PAGE,
     PRACTICE_PAGE,
     REFERENCE_PAGE,
+    SiteLinks,
     stage_page,
 )
 from site_builder.home import home_markdown
@@ -26,18 +28,26 @@ from site_builder.stage_page import stage_markdown
 NavEntry: TypeAlias = "str | dict[str, str | list[NavEntry]]"
 
 
-def generate_pages(loaded: LoadedProcess) -> dict[str, str]:
+def generate_pages(loaded: LoadedProcess, links: SiteLinks = DEFAULT_LINKS) -> dict[str, str]:
     """Every generated page: path relative to the docs folder -> Markdown text."""
     pages = {
-        HOME_PAGE: home_markdown(loaded),
+        HOME_PAGE: home_markdown(loaded, links),
         PIPELINE_PAGE: overview_markdown(loaded),
         CHECKLIST_PAGE: checklist_markdown(loaded),
-        REFERENCE_PAGE: reference_markdown(loaded),
+        REFERENCE_PAGE: reference_markdown(loaded, links),
         PRACTICE_PAGE: practice_markdown(loaded),
     }
     for index, stage in enumerate(loaded.process.stages):
-        pages[stage_page(stage.id)] = stage_markdown(loaded, index)
+        pages[stage_page(stage.id)] = stage_markdown(loaded, index, links)
     return pages
+
+
+def site_description(loaded: LoadedProcess) -> str:
+    """The site's meta description (search results, link previews)."""
+    return (
+        f"The {loaded.process.name} sales playbook: every stage of the pipeline, what the customer must do "
+        "to move a deal on, and a self-check of the stage a deal's evidence supports."
+    )
 
 
 def _as_is(title: str) -> str:

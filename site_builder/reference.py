@@ -8,9 +8,9 @@ from typing import Any
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import SLUG_PATTERN, Process
-from site_builder.common import page
+from site_builder.common import DEFAULT_LINKS, SiteLinks, page
 from site_builder.markdown_text import inline
-from site_builder.reference_text import EDITING, EXAMPLE, PREVIEWING, VALIDATING
+from site_builder.reference_text import EDITING, EXAMPLE, VALIDATING, previewing
 
 _OBJECTS = {
     "Process": "the file itself (top level)",
@@ -117,7 +117,7 @@ def field_reference() -> str:
     return "\n\n".join(_field_sections())
 
 
-def reference_markdown(loaded: LoadedProcess) -> str:
+def reference_markdown(loaded: LoadedProcess, links: SiteLinks = DEFAULT_LINKS) -> str:
     """The reference page: how to edit, every field, how to validate and preview."""
-    body = [EDITING, EXAMPLE, "## Every field", *_field_sections(), VALIDATING, PREVIEWING]
+    body = [EDITING, EXAMPLE, "## Every field", *_field_sections(), VALIDATING, previewing(links.served_at)]
     return page("Editing process.yaml", body, loaded)

@@ -46,18 +46,21 @@ Run the validator after every change; it prints every problem at once, each with
 
 ```console
 $ playbook validate --strict
-process.yaml:68:5: error: unknown key 'milstones' in stage 2; did you mean 'milestones'?
+process.yaml:68:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
 1 error found.
 ```
 
 The exit status is 0 when the file is valid, 1 when it has errors (or warnings, with `--strict`).
 `playbook build` refuses an invalid file and keeps the previous site."""
 
-PREVIEWING = """## How to preview changes live
+DEFAULT_ADDRESS = "http://127.0.0.1:8000/"
 
-Start a preview server, open it in a browser, and save `process.yaml`: the affected pages are rebuilt and the
-browser reloads within about a second. When the file has an error, the server prints it as `FILE:LINE:COL`
-and keeps showing the last good version until you fix it; nothing you typed is touched.
+_PREVIEWING = """## How to preview changes live
+
+Start a preview server, open it in a browser, and save `process.yaml`: the pages are rebuilt and the
+browser reloads within a second. When the file has an error, the server prints it as `FILE:LINE:COL`
+and every page shows it at the top, above the last good version, until you fix it; nothing you typed is
+touched.
 
 === "Playbook and form"
 
@@ -65,7 +68,7 @@ and keeps showing the last good version until you fix it; nothing you typed is t
     $ playbook serve
     ```
 
-    Serves the playbook and the **Check a deal** form together on <http://127.0.0.1:8000>.
+    {serve}
 
 === "Playbook only"
 
@@ -73,5 +76,14 @@ and keeps showing the last good version until you fix it; nothing you typed is t
     $ mkdocs serve
     ```
 
-    Serves the playbook alone on <http://127.0.0.1:8000>; the **Check a deal** links have no form behind them.
-    Set `PLAYBOOK_PROCESS=path/to/other.yaml` to preview another process file."""
+    Serves the playbook alone on <{default}> (the address it prints); the **Check a deal** links have no
+    form behind them. Set `PLAYBOOK_PROCESS=path/to/other.yaml` to preview another process file."""
+
+
+def previewing(served_at: str | None) -> str:
+    """How to preview; under a preview server, with the address this page is served from."""
+    if served_at:
+        serve = f"Serves the playbook and the **Check a deal** form together: this preview is served on <{served_at}>."
+    else:
+        serve = f"Serves the playbook and the **Check a deal** form together on <{DEFAULT_ADDRESS}> (the address it prints)."
+    return _PREVIEWING.format(serve=serve, default=DEFAULT_ADDRESS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
-from site_builder.common import check_url, link_from, page, stage_page
+from site_builder.common import SiteLinks, check_url, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline, percent, plural
 
 
@@ -87,12 +87,12 @@ def _pitfalls(stage: Stage) -> str:
     return '## Pitfalls\n\n!!! warning "Happy ears"\n\n' + indent(items)
 
 
-def stage_markdown(loaded: LoadedProcess, index: int) -> str:
+def stage_markdown(loaded: LoadedProcess, index: int, links: SiteLinks) -> str:
     """The Markdown page of the stage at this position in the pipeline."""
     stages = loaded.process.stages
     stage = stages[index]
     previous = stages[index - 1] if index > 0 else None
-    check = f"[Check a deal at this stage]({check_url(stage.id)}){{ .md-button .md-button--primary }}"
+    check = f"[Check a deal at this stage]({check_url(links, stage.id)}){{ .md-button .md-button--primary }}"
     body = [
         _heading_block(stage),
         _you_are_here(stage, previous),

@@ -43,9 +43,10 @@ def read_json(raw: bytes) -> object:
 
 def dump_json(data: object) -> str:
     """JSON exactly as `playbook assess --json` prints it (text a client sent may hold lone surrogates)."""
-    text = json.dumps(data, ensure_ascii=False)
+    # allow_nan=False: Infinity and NaN are not JSON; failing loudly beats answering what clients cannot parse.
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return json.dumps(data)
+        return json.dumps(data, allow_nan=False)
     return text

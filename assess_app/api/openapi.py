@@ -5,20 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import Status
+from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
+# In a deal, null is the same as leaving the key out (the answer is "not given"), so every optional value may be null.
+# A blank date is no date, as in a form or a CRM export.
+_OPTIONAL_DATE = {"anyOf": [_DATE, {"type": "string", "pattern": r"^\s*$"}, {"type": "null"}]}
+# Up to 15 digits (below MAX_AMOUNT) and cents: text that is always an amount; "" is no amount.
+_AMOUNT_TEXT = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$"
 _ANSWER = {
     "oneOf": [
         {"type": "boolean", "description": "Shorthand for {\"met\": true|false}."},
+        {"type": "null", "description": "Not answered (the same as leaving the milestone out)."},
         {
             "type": "object",
             "required": ["met"],
             "additionalProperties": False,
             "properties": {
-                "met": {"type": "boolean", "description": "Whether the customer did it."},
-                "evidence": {"type": "string", "description": "The record that proves it."},
-                "date": {**_DATE, "description": "When it happened."},
+                "met": {
+                    "anyOf": [{"type": "boolean"}, {"enum": sorted(YES_WORDS | NO_WORDS)}],
+                    "description": "Whether the customer did it: true or false (yes/no words as a form or a CRM writes them are read too).",
+                },
+                "evidence": {"type": ["string", "null"], "description": "The record that proves it."},
+                "date": {**_OPTIONAL_DATE, "description": "When it happened."},
             },
         },
     ]
@@ -107,11 +116,21 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "deal": {"type": "string", "description": "The deal's name."},
-            "claimed_stage": {"enum": [stage.id for stage in process.stages], "description": "The stage in the CRM today."},
-            "amount": {"type": "number", "minimum": 0, "description": "The deal's amount; text as a CRM writes it (\"$120,000\", \"USD 120 000\") is read too, like the form and the audit read it."},
-            "as_of": {**_DATE, "description": "Assess as of this date (default: today)."},
-            "milestones": {"type": "object", "additionalProperties": False, "properties": milestones},
+            "deal": {"type": ["string", "number", "null"], "description": "The deal's name (a number is read as its text)."},
+            "claimed_stage": {
+                "enum": [*dict.fromkeys([*(stage.id for stage in process.stages), *(stage.name for stage in process.stages)]), None],
+                "description": "The stage in the CRM today, by id or by name.",
+            },
+            "amount": {
+                "anyOf": [
+                    {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
+                    {"type": "string", "pattern": _AMOUNT_TEXT, "description": "Digits as text; the API also reads amounts as CRMs write them (\"$120,000\", \"USD 120 000\"), like the form and the audit."},
+                    {"type": "null"},
+                ],
+                "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
+            },
+            "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
+            "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },
     }
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify, make_response, request
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
 from assess_app.api.openapi import openapi_document
 from assess_app.current import current_process
 from assess_app.errors import api_errors
+from assess_app.security import no_store
 from sales_process.deal import parse_deal
 from sales_process.engine import assess
 from sales_process.problems import InvalidInput
@@ -22,7 +23,11 @@ UNSUPPORTED_MEDIA_TYPE = 415
 
 @bp.post("/assess")
 def assess_deal() -> Response | tuple[Response, int]:
-    """Assess the deal in the body; answer exactly what `playbook assess --json` prints."""
+    """Assess the deal in the body; answer exactly what `playbook assess --json` prints (never cached: it holds deal data)."""
+    return no_store(make_response(_assessment()))
+
+
+def _assessment() -> Response | tuple[Response, int]:
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         message = f"send the deal as JSON with Content-Type: application/json (got {got})"

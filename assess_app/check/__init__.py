@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, request
+
+from assess_app.security import no_store
 
 bp = Blueprint("check", __name__, template_folder="templates", static_folder="static", static_url_path="/check/static")
+
+
+@bp.after_request
+def _keep_out_of_caches(response: Response) -> Response:
+    """The form's pages hold a deal's answers (and the form its CSRF token); static files may be cached."""
+    if request.endpoint != "check.static":
+        no_store(response)
+    return response
+
 
 from assess_app.check import views  # noqa: E402,F401  (registers the routes on bp)

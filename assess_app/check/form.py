@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, Field, Form, StringField
+from wtforms import BooleanField, Form, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
 
 from sales_process.deal import Deal, parse_deal
@@ -19,6 +21,19 @@ from sales_process.vocabulary import NO_WORDS, YES_WORDS, shown
 MAX_NAME = 200
 MAX_EVIDENCE = 2000
 MAX_SHORT = 40
+
+
+_FALSE = frozenset({"", *NO_WORDS})
+
+
+def is_yes_or_no(text: str) -> bool:
+    """Whether a "met" value is one the form understands: the vocabulary's yes/no words, or blank."""
+    return text.strip().lower() in YES_WORDS | _FALSE
+
+
+def is_yes(text: str | None) -> bool:
+    """Whether a "met" value ticks the box, as MetField reads it: anything but blank or a "no" word."""
+    return text is not None and text.strip().lower() not in _FALSE
 
 
 class MetField(BooleanField):  # type: ignore[misc]
@@ -33,7 +48,7 @@ class MetField(BooleanField):  # type: ignore[misc]
 
     def pre_validate(self, form: Form) -> None:
         """Refuse values that are neither yes nor no instead of guessing."""
-        if self.raw_data and self.raw_data[0].strip().lower() not in YES_WORDS | NO_WORDS | {""}:
+        if self.raw_data and not is_yes_or_no(self.raw_data[0]):
             raise ValidationError(f"{shown(self.raw_data[0])} is not yes or no; tick the box or leave it empty")
 
 
@@ -48,9 +63,32 @@ def _milestone_fields(process: Process) -> dict[str, Any]:
     return fields
 
 
-def build_form_class(process: Process) -> type[FlaskForm]:
-    """A form class for this process (field names: deal, amount, claimed_stage, <id>.met/.evidence/.date)."""
-    attributes: dict[str, Any] = {
+@dataclass(frozen=True)
+class FormVersion:
+    """What the form needs per process version, built once: the WTForms class and its field limits."""
+
+    form_class: type[FlaskForm]
+    limits: dict[str, int]  # every field, in form order -> its maximum length (0: a yes/no box)
+
+    @property
+    def names(self) -> list[str]:
+        """The field names in form order."""
+        return list(self.limits)
+
+
+def _limits(attributes: Mapping[str, Any]) -> dict[str, int]:
+    limits = {}
+    for name, unbound in attributes.items():
+        if not isinstance(unbound, UnboundField):
+            continue
+        lengths = [v.max for v in unbound.kwargs.get("validators", []) if isinstance(v, Length)]
+        limits[name] = 0 if unbound.field_class is MetField else min(lengths)
+    return limits
+
+
+def _form_attributes(process: Process) -> dict[str, Any]:
+    """The form's fields (names: deal, amount, claimed_stage, <id>.met/.evidence/.date) and its Meta."""
+    return {
         # CSRFProtect checks every POST for the whole app; the template renders the token.
         "Meta": type("Meta", (), {"csrf": False}),
         "deal": StringField("Deal name", validators=[Length(max=MAX_NAME)]),
@@ -60,43 +98,72 @@ def build_form_class(process: Process) -> type[FlaskForm]:
         "claimed_stage": StringField("Stage in the CRM today", validators=[Length(max=MAX_SHORT)]),
         **_milestone_fields(process),
     }
-    return type("CheckForm", (FlaskForm,), attributes)
 
 
-_form_classes: dict[str, type[FlaskForm]] = {}
+def _build_version(process: Process) -> FormVersion:
+    attributes = _form_attributes(process)
+    return FormVersion(type("CheckForm", (FlaskForm,), attributes), _limits(attributes))
+
+
+_versions: dict[str, FormVersion] = {}
+
+
+def form_version(loaded: LoadedProcess) -> FormVersion:
+    """The form of this process version (built at its first request, then reused)."""
+    version = _versions.get(loaded.sha256)
+    if version is None:
+        version = _build_version(loaded.process)
+        # Only the process being served matters; an old version's form is dropped.
+        _versions.clear()
+        _versions[loaded.sha256] = version
+    return version
 
 
 def make_form(loaded: LoadedProcess, formdata: Mapping[str, Any] | None) -> FlaskForm:
     """A form for the current process, filled from `formdata` (a query string or a POST)."""
-    form_class = _form_classes.get(loaded.sha256)
-    if form_class is None:
-        form_class = build_form_class(loaded.process)
-        # Only the process being served matters; an old version's class is dropped.
-        _form_classes.clear()
-        _form_classes[loaded.sha256] = form_class
-    return form_class(formdata=formdata)
+    return form_version(loaded).form_class(formdata=formdata)
 
 
-def _text(field: Field) -> str:
-    return str(field.data or "").strip()
+def plain_answers(version: FormVersion, submitted: MultiDict[str, str]) -> dict[str, str] | None:
+    """The answers as typed, when each field passes the form's own checks; None when the form must say why.
+
+    Most posts are valid: reading them straight from the request spares binding and validating
+    every field of the WTForms form, which is only built to give a form back with its errors.
+    """
+    answers: dict[str, str] = {}
+    for name, values in submitted.lists():
+        limit = version.limits.get(name)
+        if limit is None:
+            continue  # the CSRF token, or a field of no question (listed as left out)
+        value = values[0]
+        if len(values) > 1 or (limit == 0 and not is_yes_or_no(value)) or (limit and len(value) > limit):
+            return None
+        answers[name] = value
+    return {name: answers.get(name, "") for name in version.names}
 
 
-def deal_data(form: FlaskForm, process: Process) -> dict[str, Any]:
+def form_answers(form: FlaskForm) -> dict[str, str]:
+    """The answers of a filled-in form, in the shape of `plain_answers` ("yes" or "" for a box)."""
+    return {field.name: ("yes" if field.data else "") if isinstance(field, MetField) else str(field.data or "") for field in form}
+
+
+def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
     """The form's answers as deal data, the same shape as the API's request body."""
     data: dict[str, Any] = {}
-    if _text(form["deal"]):
-        data["deal"] = _text(form["deal"])
-    if _text(form["amount"]):
-        data["amount"] = _text(form["amount"])  # read by the deal vocabulary, like every entry point
-    if _text(form["claimed_stage"]):
-        data["claimed_stage"] = _text(form["claimed_stage"])
+    text = {name: value.strip() for name, value in answers.items()}
+    if text["deal"]:
+        data["deal"] = text["deal"]
+    if text["amount"]:
+        data["amount"] = text["amount"]  # read by the deal vocabulary, like every entry point
+    if text["claimed_stage"]:
+        data["claimed_stage"] = text["claimed_stage"]
     milestones: dict[str, Any] = {}
     for _, milestone in process.milestones():
         # An unticked box is the rep's answer "no": the rep was asked every question.
-        answer: dict[str, Any] = {"met": bool(form[f"{milestone.id}.met"].data)}
+        answer: dict[str, Any] = {"met": is_yes(answers[f"{milestone.id}.met"])}
         for key in ("evidence", "date"):
-            if _text(form[f"{milestone.id}.{key}"]):
-                answer[key] = _text(form[f"{milestone.id}.{key}"])
+            if text[f"{milestone.id}.{key}"]:
+                answer[key] = text[f"{milestone.id}.{key}"]
         milestones[milestone.id] = answer
     data["milestones"] = milestones
     return data
@@ -119,7 +186,7 @@ def validated_deal(form: FlaskForm, process: Process) -> tuple[Deal | None, list
     """
     valid = form.validate()
     try:
-        deal = parse_deal(deal_data(form, process), process)
+        deal = parse_deal(deal_data(form_answers(form), process), process)
     except InvalidInput as invalid:
         return None, _attach(form, invalid.problems)
     return (deal if valid else None), []
@@ -147,6 +214,6 @@ def mark_repeated(form: FlaskForm, submitted: MultiDict[str, str]) -> bool:
     return repeated
 
 
-def unknown_keys(form: FlaskForm, submitted: Mapping[str, Any]) -> list[str]:
+def unknown_keys(fields: Container[str], submitted: Mapping[str, Any]) -> list[str]:
     """Names sent to the form that it has no field for (reported, never silently dropped)."""
-    return [key for key in submitted if key not in form and key != "csrf_token"]
+    return [key for key in submitted if key not in fields and key != "csrf_token"]

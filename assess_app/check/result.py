@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
-from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 
+from assess_app.check.form import is_yes
 from sales_process.engine import Assessment, MilestoneResult
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
 from sales_process.report import assessment_text
 from sales_process.vocabulary import money
 
-__all__ = ["StageResults", "Weighted", "by_stage", "money", "playbook_link", "prefill_query", "summary_text", "weighted"]
+__all__ = [
+    "StageResults", "Weighted", "by_stage", "fragments", "money", "playbook_link", "prefill_query", "status_badge", "summary_text", "weighted",
+]
+
 
 @dataclass(frozen=True)
 class StageResults:
-    """One stage with its milestones' results, for the result page's list."""
+    """One stage with its milestones' results, for the result page's list, and their list items."""
 
     stage: Stage
     results: tuple[MilestoneResult, ...]
+    items: Markup  # one <li> per result: the fixed fragment and the reason, escaped
 
 
 @dataclass(frozen=True)
@@ -36,30 +42,77 @@ class Weighted:
         return None if self.claimed is None else self.claimed - self.verified
 
 
-def prefill_query(form: FlaskForm) -> str:
-    """The query string that opens the form filled in exactly as submitted."""
-    pairs: list[tuple[str, str]] = []
-    for field in form:
-        if field.name.endswith(".met"):
-            if field.data:
-                pairs.append((field.name, "yes"))
-        elif str(field.data or "").strip():
-            pairs.append((field.name, str(field.data).strip()))
-    return urlencode(pairs)
+def prefill_query(answers: Mapping[str, str]) -> str:
+    """The query string that opens the form filled in exactly as submitted (a ticked box as "yes")."""
+    pairs: list[str] = []
+    for name, value in answers.items():
+        # Field names are slugs and dots (deal, amount, <milestone-id>.date): nothing to quote in them.
+        if name.endswith(".met"):
+            if is_yes(value):
+                pairs.append(f"{name}=yes")
+        elif value.strip():
+            pairs.append(f"{name}={quote_plus(value.strip())}")
+    return "&".join(pairs)
+
+
+def milestone_link(stage_id: str, milestone_id: str) -> str:
+    """Where the playbook explains a milestone."""
+    return f"/stages/{stage_id}/#{milestone_id}"
 
 
 def playbook_link(result: MilestoneResult) -> str:
-    """Where the playbook explains this milestone."""
-    return f"/stages/{result.stage.id}/#{result.milestone.id}"
+    """Where the playbook explains this result's milestone."""
+    return milestone_link(result.stage.id, result.milestone.id)
 
 
-def by_stage(assessment: Assessment) -> list[StageResults]:
+@dataclass(frozen=True)
+class Fragments:
+    """The parts of the result page that depend only on a milestone, escaped once per process version.
+
+    A result lists every milestone; rendering these few thousand bytes afresh for each deal was
+    most of the page's cost. What the deal adds (statuses and reasons) is still escaped per request.
+    """
+
+    row: dict[str, Markup]  # "Every milestone": the question, linked to the playbook
+    next: dict[str, Markup]  # "Next": the customer action, linked to the playbook
+
+
+_fragments: dict[str, Fragments] = {}
+
+
+def fragments(loaded: LoadedProcess) -> Fragments:
+    """The result page's fixed parts for this process version (built at its first result)."""
+    found = _fragments.get(loaded.sha256)
+    if found is None:
+        row, next_ = {}, {}
+        for stage, milestone in loaded.process.milestones():
+            link = escape(milestone_link(stage.id, milestone.id))
+            row[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.question)}</a>')
+            next_[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.customer_action)}</a>')
+        found = Fragments(row, next_)
+        _fragments.clear()  # only the version being served matters
+        _fragments[loaded.sha256] = found
+    return found
+
+
+def status_badge(result: MilestoneResult) -> Markup:
+    """The milestone's status in words, in its coloured badge."""
+    return Markup(f'<span class="status status--{result.status.value}">{escape(result.label.capitalize())}</span>')
+
+
+def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
     """The milestone results of each stage that has milestones, in process order."""
-    return [
-        StageResults(stage, tuple(r for r in assessment.milestones if r.stage.id == stage.id))
-        for stage in assessment.process.stages
-        if stage.milestones
-    ]
+    groups = []
+    for stage in assessment.process.stages:
+        if stage.milestones:
+            results = tuple(r for r in assessment.milestones if r.stage.id == stage.id)
+            # Plain string building: Markup.format goes through string.Formatter, many times slower.
+            items = Markup("".join(
+                f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "
+                for r in results
+            ))
+            groups.append(StageResults(stage, results, items))
+    return groups
 
 
 def weighted(assessment: Assessment) -> Weighted | None:

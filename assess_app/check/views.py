@@ -9,11 +9,22 @@ from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
 from assess_app.check import bp
-from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
-from assess_app.check.result import by_stage, money, playbook_link, prefill_query, summary_text, weighted
+from assess_app.check.form import (
+    deal_data,
+    form_answers,
+    form_version,
+    make_form,
+    mark_repeated,
+    plain_answers,
+    unknown_keys,
+    validated_deal,
+)
+from assess_app.check.result import by_stage, fragments, money, playbook_link, prefill_query, summary_text, weighted
 from assess_app.current import current_process
+from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
 
 UNPROCESSABLE = 422
@@ -47,26 +58,43 @@ def show_form() -> tuple[str, int]:
 def assess_deal() -> tuple[str, int]:
     """Assess the deal, or give the form back with every answer kept and each error at its field."""
     loaded = current_process()
-    form = make_form(loaded, request.form)
-    deal, general = validated_deal(form, loaded.process)
-    if mark_repeated(form, request.form) or deal is None:
-        return _form_page(loaded, form, general, UNPROCESSABLE)
+    version = form_version(loaded)
+    answers = plain_answers(version, request.form)
+    deal = _plain_deal(answers, loaded)
+    if answers is None or deal is None:
+        # Something needs fixing: the WTForms form puts every error at its field.
+        form = make_form(loaded, request.form)
+        deal, general = validated_deal(form, loaded.process)
+        if mark_repeated(form, request.form) or deal is None:
+            return _form_page(loaded, form, general, UNPROCESSABLE)
+        answers = form_answers(form)
     assessment = assess(loaded.process, deal, dt.date.today())
-    query = prefill_query(form)
+    query = prefill_query(answers)
+    parts = fragments(loaded)
     page = render_template(
         "check/result.html",
         process=loaded.process,
         assessment=assessment,
         gap=gap_sentence(assessment),
         weighted=weighted(assessment),
-        stages=by_stage(assessment),
+        stages=by_stage(assessment, parts),
+        fragments=parts,
         money=money,
         playbook_link=playbook_link,
         summary=summary_text(loaded, assessment),
         edit_link=f"/check?{query}",
-        unknown=unknown_keys(form, request.form),
+        unknown=unknown_keys(version.limits, request.form),
     )
     return page, 200
+
+
+def _plain_deal(answers: dict[str, str] | None, loaded: LoadedProcess) -> Deal | None:
+    if answers is None:
+        return None
+    try:
+        return parse_deal(deal_data(answers, loaded.process), loaded.process)
+    except InvalidInput:
+        return None
 
 
 @bp.errorhandler(CSRFError)

@@ -8,8 +8,10 @@ from flask import Response, current_app, make_response, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from werkzeug.security import safe_join
 
+from assess_app.live.views import enabled, live_page
 from assess_app.playbook_site import bp
 from assess_app.playbook_site.inline_scripts import page_policy
+from assess_app.security import no_store
 
 NOT_FOUND = 404
 ASSET_MAX_AGE = 300
@@ -22,6 +24,8 @@ def site_root() -> Path:
 
 def _send(path: Path, status: int = 200) -> Response:
     html = path.suffix == ".html"
+    if html and enabled():
+        return _send_live(path, status)
     response = send_file(path, conditional=status == 200, etag=True, max_age=None if html else ASSET_MAX_AGE)
     if html:
         # Pages change with every rebuild: always revalidate (cheap with the ETag).
@@ -29,6 +33,13 @@ def _send(path: Path, status: int = 200) -> Response:
         response.headers["Content-Security-Policy"] = page_policy(path)
     response.status_code = status if status != 200 else response.status_code
     return response
+
+
+def _send_live(path: Path, status: int) -> Response:
+    """A page of the live preview: the errors banner and the reload script added, never cached."""
+    response = Response(live_page(path.read_text(encoding="utf-8")), status=status, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = page_policy(path)
+    return no_store(response)
 
 
 def _not_found(root: Path) -> ResponseReturnValue:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +62,24 @@ def csrf_token(client: FlaskClient) -> str:
 def post_form(client: FlaskClient, answers: dict[str, Any]) -> Any:
     """Submit the form with a valid token."""
     return client.post("/check", data={"csrf_token": csrf_token(client), **answers})
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+    """`playbook serve` on a copy of the process outside the repository, on a free port."""
+    process = tmp_path / "elsewhere" / "sales.yaml"
+    process.parent.mkdir()
+    shutil.copy(DEFAULT_PROCESS, process)
+    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment) as server:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        try:
+            assert match, f"no URL printed: {line!r}"
+            yield match.group(0), process, server
+        finally:
+            if server.poll() is None:
+                server.send_signal(signal.SIGINT)
+                server.wait(timeout=20)

@@ -53,6 +53,8 @@ BAD_DEALS = [
     ({"amount": "lots"}, "amount", "'lots' is not an amount"),
     ({"amount": -1}, "amount", "is negative"),
     ({"as_of": "2027-02-30"}, "as_of", "not a real calendar date"),
+    # Weighted by a probability, 4e307 overflowed to Infinity, which is not JSON.
+    ({"amount": 4e307, "claimed_stage": "proposing"}, "amount", "too large to be an amount of money (at most 1,000,000,000,000,000)"),
     ({"milestones": {"demo-attended": {"met": "maybe"}}}, "milestones.demo-attended.met", "is not yes or no"),
     ({"milestones": {"demo-attended": {"met": True, "date": "yesterday"}}}, "milestones.demo-attended.date", "YYYY-MM-DD"),
     ({"milestones": []}, "milestones", "must be an object"),
@@ -128,7 +130,8 @@ def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskCl
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {"/api/assess", "/api/process", "/api/openapi.json"}
     deal = document["components"]["schemas"]["Deal"]
-    assert deal["properties"]["claimed_stage"]["enum"] == [stage.id for stage in default_process.process.stages]
+    stages = default_process.process.stages
+    assert deal["properties"]["claimed_stage"]["enum"] == [*(stage.id for stage in stages), *(stage.name for stage in stages), None]
     assert set(deal["properties"]["milestones"]["properties"]) == {m.id for _, m in default_process.process.milestones()}
     assert set(document["paths"]["/api/assess"]["post"]["responses"]) == {"200", "400", "413", "415"}
 
@@ -164,3 +167,37 @@ def test_no_json_body_gets_a_server_error(client: FlaskClient, body: object) -> 
 def test_no_bytes_get_a_server_error(client: FlaskClient, raw: bytes) -> None:
     response = client.post("/api/assess", data=raw, content_type="application/json")
     assert response.status_code in (200, 400)
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    return None in schema.get("enum", ()) or kinds == "null" or (isinstance(kinds, list) and "null" in kinds) or any(
+        _allows_null(option) for option in [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    )
+
+
+NULLS = [
+    ({"deal": None}, ("deal",)),
+    ({"claimed_stage": None}, ("claimed_stage",)),
+    ({"amount": None}, ("amount",)),
+    ({"as_of": None}, ("as_of",)),
+    ({"milestones": None}, ("milestones",)),
+    ({"milestones": {"pain-confirmed": None}}, ("milestones", "pain-confirmed")),
+    ({"milestones": {"pain-confirmed": {"met": True, "evidence": None}}}, ("milestones", "pain-confirmed", "evidence")),
+    ({"milestones": {"pain-confirmed": {"met": True, "date": None}}}, ("milestones", "pain-confirmed", "date")),
+    ({"milestones": {"pain-confirmed": {"met": None}}}, ("milestones", "pain-confirmed", "met")),
+]
+
+
+@pytest.mark.parametrize(("body", "path"), NULLS, ids=[".".join(path) for _, path in NULLS])
+def test_null_is_accepted_exactly_where_the_openapi_schema_allows_it(client: FlaskClient, body: dict[str, Any], path: tuple[str, ...]) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    schema = document["components"]["schemas"]["Deal"]
+    for part in path:
+        schema = schema["properties"][part]
+        if "oneOf" in schema and part != path[-1]:
+            schema = next(option for option in schema["oneOf"] if option.get("type") == "object")
+    response = client.post("/api/assess", json=body)
+    assert response.status_code == (200 if _allows_null(schema) else 400), response.get_json()
+    if response.status_code == 400:
+        assert response.get_json()["errors"][0]["message"] == "'met' must be true or false, got null"

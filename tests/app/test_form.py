@@ -126,3 +126,25 @@ def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
             assert page.selected[name] == value
         elif name != "deal" or field != "deal":
             assert page.controls[name]["value"] == value
+
+
+def test_date_inputs_carry_no_placeholder_which_html_does_not_allow_on_them(client: FlaskClient, default_process: LoadedProcess) -> None:
+    page = Page(client.get("/check").get_data(as_text=True))
+    for _, milestone in default_process.process.milestones():
+        control = page.controls[f"{milestone.id}.date"]
+        assert control["type"] == "date" and "placeholder" not in control
+
+
+def test_a_date_given_back_as_text_shows_its_format(client: FlaskClient) -> None:
+    page = Page(client.get("/check?pain-confirmed.met=yes&pain-confirmed.date=yesterday").get_data(as_text=True))
+    control = page.controls["pain-confirmed.date"]
+    assert (control["type"], control["placeholder"]) == ("text", "YYYY-MM-DD")
+
+
+@pytest.mark.parametrize("method", ["get", "put"])  # the form, and an error page (405)
+def test_the_form_pages_have_a_favicon_and_a_description(client: FlaskClient, method: str) -> None:
+    html = getattr(client, method)("/check").get_data(as_text=True)
+    assert '<meta name="description" content="Check a deal against the customer verifiable outcomes of' in html
+    icon = html.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
+    response = client.get(icon)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"

@@ -94,3 +94,18 @@ def test_the_form_and_the_api_agree(client: FlaskClient) -> None:
     }
     verified = client.post("/api/assess", json=deal).get_json()["verified_stage"]["name"]
     assert f'<span class="verdict__stage">{verified}</span>' in html
+
+
+def test_a_capitalised_no_from_a_link_or_a_crm_means_no(client: FlaskClient) -> None:
+    html = _result(client, {**DISCOVERY_DONE, "pain-confirmed.met": " No ", "next-meeting-accepted.met": "YES"})
+    assert '<span class="verdict__stage">Discovery</span>' in html
+    link = next(href for href in Page(html).links if href.startswith("/check?"))
+    assert ("pain-confirmed.met", "yes") not in parse_qsl(urlsplit(link).query)
+    assert ("next-meeting-accepted.met", "yes") in parse_qsl(urlsplit(link).query)
+
+
+def test_the_result_is_the_same_whatever_the_order_of_the_fields(client: FlaskClient) -> None:
+    answers = {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120000", **DISCOVERY_DONE}
+    first = _result(client, answers)
+    second = _result(client, dict(reversed(list(answers.items()))))
+    assert first == second

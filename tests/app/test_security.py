@@ -27,6 +27,16 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, method
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
+    assert "camera=()" in headers["Permissions-Policy"] and "geolocation=()" in headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [("get", "/check?deal=Contoso", None), ("post", "/check", {"deal": "Contoso"}), ("post", "/api/assess", None)],
+)
+def test_answers_that_hold_deal_data_are_never_stored_by_a_cache(client: FlaskClient, method: str, path: str, data: object) -> None:
+    kwargs = {"json": {"deal": "Contoso"}} if path.startswith("/api/") else {"data": data}
+    assert getattr(client, method)(path, **kwargs).headers["Cache-Control"] == "no-store"
 
 
 def test_the_form_pages_allow_no_inline_style_either(client: FlaskClient) -> None:
@@ -66,3 +76,13 @@ def test_requests_use_the_process_in_the_store(tmp_path: Path) -> None:
     store.replace(load_process(changed))
     assert client.get("/api/process").get_json()["name"] == "Renewals"
     assert b"Renewals" in client.get("/check").data
+
+
+def test_a_header_a_view_set_is_replaced_not_repeated() -> None:
+    from flask import Response
+
+    from assess_app.security import add_security_headers
+
+    response = add_security_headers(Response("x", headers={"X-Frame-Options": "SAMEORIGIN"}))
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert len(response.headers.getlist("Permissions-Policy")) == 1

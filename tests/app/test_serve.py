@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -81,27 +78,6 @@ def test_a_port_in_use_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFi
         status = main(["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", str(port)])
     assert status == 1
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
-    """`playbook serve` on a copy of the process outside the repository, on a free port."""
-    process = tmp_path / "elsewhere" / "sales.yaml"
-    process.parent.mkdir()
-    shutil.copy(DEFAULT_PROCESS, process)
-    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment) as server:
-        assert server.stdout is not None
-        line = server.stdout.readline()
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        try:
-            assert match, f"no URL printed: {line!r}"
-            yield match.group(0), process, server
-        finally:
-            if server.poll() is None:
-                server.send_signal(signal.SIGINT)
-                server.wait(timeout=20)
 
 
 def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(served: tuple[str, Path, subprocess.Popen[str]]) -> None:

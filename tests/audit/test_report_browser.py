@@ -37,5 +37,14 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
     page = context.new_page()
     page.goto(report.as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # The chart scales to the screen instead of hiding its right part in a scroll box.
+    chart = page.locator("svg").first
+    box = page.evaluate("e => [e.getBoundingClientRect().width, e.parentElement.clientWidth]", chart.element_handle())
+    assert box[0] <= box[1], box
+    # Wide tables scroll inside a box that shows it: a border, and a shadow at the edge with more to see.
+    for table in page.locator(".scroll table").all():
+        scroller = table.element_handle().evaluate_handle("e => e.parentElement")
+        style = page.evaluate("e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).backgroundImage, e.scrollWidth > e.clientWidth]", scroller)
+        assert style[0] == "solid" and "radial-gradient" in style[1], style
     assert axe_violations(page) == []
     context.close()

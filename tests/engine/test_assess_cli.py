@@ -246,6 +246,11 @@ milestones:
             "deal.json: error: unknown milestone 'nope'\n2 errors found.\n",
             id="tab-indented-json-without-lines",
         ),
+        pytest.param(
+            "deal.json", '{"amount": 4e307, "claimed_stage": "proposing"}',
+            "deal.json:1:12: error: 'amount': 4e+307 is too large to be an amount of money (at most 1,000,000,000,000,000)\n1 error found.\n",
+            id="amount-too-large-to-weight",
+        ),
         pytest.param("deal.json", "", 'deal.json:1:1: error: the file is empty; a deal is an object such as {"milestones": {}}\n1 error found.\n', id="empty"),
         pytest.param(
             "deal.json", '["pain-confirmed"]',

@@ -14,6 +14,7 @@ from sales_process.problems import InvalidInput
 STAGES = "(stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)"
 IDS = "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)"
 KEYS = "deal, claimed_stage, amount, as_of, milestones"
+TOO_LARGE = "is too large to be an amount of money (at most 1,000,000,000,000,000)"
 
 
 def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
@@ -50,6 +51,7 @@ def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
         pytest.param({"milestones": {"pain-confirmed": {"met": True}}}, Deal(answers={"pain-confirmed": Answer(True)}), id="met-only"),
         pytest.param({"amount": 0}, Deal(amount=0.0), id="zero-amount"),
         pytest.param({"amount": 99.95}, Deal(amount=99.95), id="fractional-amount"),
+        pytest.param({"amount": 1e15}, Deal(amount=1e15), id="largest-amount"),
         pytest.param({"as_of": dt.date(2027, 3, 1)}, Deal(as_of=dt.date(2027, 3, 1)), id="date-read-by-yaml"),
         pytest.param({"as_of": " 2027-03-01 "}, Deal(as_of=dt.date(2027, 3, 1)), id="date-with-spaces"),
         pytest.param({"deal": "Größe 😀 GmbH"}, Deal(name="Größe 😀 GmbH"), id="unicode-name"),
@@ -145,11 +147,16 @@ INVALID = [
     pytest.param({"amount": "12k"}, [("amount", "'amount': '12k' is not an amount; write it like 120000, 120,000.50, $120,000 or 120000 EUR")], id="amount-as-other-text"),
     pytest.param({"amount": True}, [("amount", "'amount' must be a number, got a boolean true")], id="amount-as-boolean"),
     pytest.param({"amount": float("nan")}, [("amount", "'amount': NaN is not a number; an amount must be a number")], id="nan-amount"),
-    pytest.param({"amount": float("inf")}, [("amount", "'amount': the number is too large to be an amount of money")], id="infinite-amount"),
+    pytest.param({"amount": float("inf")}, [("amount", f"'amount': the number {TOO_LARGE}")], id="infinite-amount"),
+    pytest.param({"amount": 10**400}, [("amount", f"'amount': the number {TOO_LARGE}")], id="amount-beyond-floating-point"),
+    # 4e307 is a finite float, but weighting it by a probability overflowed to Infinity.
+    pytest.param({"amount": 4e307}, [("amount", f"'amount': 4e+307 {TOO_LARGE}")], id="amount-whose-weighting-overflows"),
+    pytest.param({"amount": 1e15 + 1}, [("amount", f"'amount': 1000000000000001.0 {TOO_LARGE}")], id="amount-just-above-the-limit"),
+    pytest.param({"amount": "1000000000000001"}, [("amount", f"'amount': '1000000000000001' {TOO_LARGE}")], id="amount-as-text-above-the-limit"),
     pytest.param(
-        {"amount": 10**400},
-        [("amount", "'amount': the number is too large to be an amount of money")],
-        id="amount-beyond-floating-point",
+        {"milestones": {"pain-confirmed": {"met": None}}},
+        [("milestones.pain-confirmed.met", "'met' must be true or false, got null")],
+        id="met-null",
     ),
     pytest.param(
         [], [("", f"a deal must be an object with keys {KEYS}; got a list")], id="top-level-list",
@@ -240,9 +247,9 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
     ("text", "message"),
     [
         pytest.param('{"amount": NaN}', "'amount': NaN is not a number; an amount must be a number", id="NaN"),
-        pytest.param('{"amount": Infinity}', "'amount': the number is too large to be an amount of money", id="Infinity"),
+        pytest.param('{"amount": Infinity}', f"'amount': the number {TOO_LARGE}", id="Infinity"),
         pytest.param('{"amount": -Infinity}', "'amount': -inf is negative; an amount must be zero or more", id="minus-Infinity"),
-        pytest.param('{"amount": 1e400}', "'amount': the number is too large to be an amount of money", id="overflowing-exponent"),
+        pytest.param('{"amount": 1e400}', f"'amount': the number {TOO_LARGE}", id="overflowing-exponent"),
     ],
 )
 def test_non_finite_numbers_from_json_are_refused(text: str, message: str, default_process: LoadedProcess) -> None:

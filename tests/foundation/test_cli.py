@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,8 @@ import pytest
 
 from playbook_cli.main import main
 from tests.foundation.processes import VALID
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
@@ -26,7 +30,6 @@ def test_each_command_help_shows_an_example(command: str, capsys: pytest.Capture
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        ([], "usage: playbook"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["validate", "--stritc"], "unrecognized arguments: --stritc"),
         (["assess"], "the following arguments are required: DEAL_FILE"),
@@ -56,3 +59,31 @@ def test_process_defaults_to_process_yaml_in_the_current_folder(
     monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
     assert main(["validate"]) == 0
     assert capsys.readouterr().out == "process.yaml: valid: 2 stages, 1 milestones.\n"
+
+
+def test_playbook_alone_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert out.startswith("usage: playbook")
+    for command in ("validate", "schema", "assess", "build", "serve", "audit", "export"):
+        assert f"\n    {command} " in out, command
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["schema"],
+        ["validate"],
+        ["assess", str(ROOT / "tests/engine/golden/contoso-deal.json")],
+        ["audit", str(ROOT / "examples/pipeline.csv"), "--as-of", "2027-03-01", "--out", "{tmp}/audit"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_closed_output_pipe_ends_a_command_quietly(argv: list[str], tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "playbook_cli", *(part.format(tmp=tmp_path) for part in argv)]
+    with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # like `| head` that has read its lines, before the command writes
+        errors = process.stderr.read().decode()
+    assert "Traceback" not in errors and "BrokenPipeError" not in errors, errors
+    assert process.returncode == 1

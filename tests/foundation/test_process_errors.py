@@ -41,7 +41,7 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
-        ["7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?"],
+        ["7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?"],
         id="misspelt-key",
     ),
     pytest.param(
@@ -66,7 +66,7 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("id: won", "id: talking"),
-        ["12:9: error: duplicate stage id 'talking' (already used by stage 1); every stage needs its own id"],
+        ["12:9: error: duplicate stage id 'talking' (already used by stage 'Talking'); every stage needs its own id"],
         id="duplicate-stage-id",
     ),
     pytest.param(
@@ -76,12 +76,12 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    name: Talking\n", ""),
-        ["4:5: error: stage 1 is missing the required key 'name'"],
+        ["4:5: error: stage 'talking' is missing the required key 'name'"],
         id="missing-stage-name",
     ),
     pytest.param(
         VALID.replace("        evidence: The customer's reply email.\n", ""),
-        ["8:9: error: milestone 1 of stage 1 is missing the required key 'evidence'"],
+        ["8:9: error: stage 'Talking', milestone 'pain-confirmed' is missing the required key 'evidence'"],
         id="missing-evidence",
     ),
     pytest.param(
@@ -107,18 +107,18 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", ""),
-        ["4:5: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
+        ["4:5: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
         id="stage-without-milestones",
     ),
     pytest.param(
         with_stage_keys("    milestones: []\n").replace("    milestones:\n      - id: pain", "    extra_milestones:\n      - id: pain"),
-        ["7:17: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it",
-         "8:5: error: unknown key 'extra_milestones' in stage 1; did you mean 'milestones'?"],
+        ["7:17: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it",
+         "8:5: error: unknown key 'extra_milestones' in stage 'Talking'; did you mean 'milestones'?"],
         id="empty-milestones-and-unknown-key",
     ),
     pytest.param(
         VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", "    milestones:\n"),
-        ["7:16: error: stage 'talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
+        ["7:16: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
         id="empty-milestones-value",
     ),
     pytest.param(
@@ -134,13 +134,48 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("stages:\n", "stages: \n").replace("  - id: won", "\t- id: won"),
-        ["12:1: error: invalid YAML: found character '\\t' that cannot start any token; indent with spaces, not tabs"],
+        ["12:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
         id="tab-indentation",
     ),
     pytest.param(
         VALID.replace('version: "1"', 'version: "1'),
-        ["15:1: error: invalid YAML: found unexpected end of stream (while scanning a quoted scalar that started at line 2)"],
+        ["2:10: error: the quote \" opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with \" (or remove the opening \")"],
         id="unclosed-quote",
+    ),
+    pytest.param(
+        VALID.replace("        evidence: The customer's reply email.\n", "        evidence: Email: the customer's reply.\n"),
+        ["11:24: error: this text contains ': ', which YAML reads as a new key; put the whole text in quotes (YAML: mapping values are not allowed here)"],
+        id="colon-inside-unquoted-text",
+    ),
+    pytest.param(
+        VALID.replace("        question: Has the customer confirmed the problem in writing?\n", '        question: "Has the customer confirmed the problem in writing?\n'),
+        ["9:19: error: the quote \" opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with \" (or remove the opening \")"],
+        id="unclosed-quote-in-the-middle",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "      probability: 60\n"),
+        ["6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"],
+        id="indented-too-far",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "   probability: 60\n"),
+        ["6:4: error: this line is indented by 3 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: expected <block end>, but found '<block mapping start>')"],
+        id="indented-too-little",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: 60\n    - Ask who decides\n"),
+        ["7:5: error: a list item ('- ') among the keys of a mapping; remove the '- ', or put the item under a key that holds a list (a line 'key:' with the items indented below it) (YAML: expected <block end>, but found '-')"],
+        id="list-item-among-keys",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "\tprobability: 60\n"),
+        ["6:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
+        id="tab-before-a-key",
+    ),
+    pytest.param(
+        VALID.replace("        question:", "        qestion:"),
+        ["9:9: error: unknown key 'qestion' in stage 'Talking', milestone 'pain-confirmed'; did you mean 'question'?"],
+        id="misspelt-required-key-is-one-error",
     ),
     pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
     pytest.param("# nothing yet\n", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="only-comment"),
@@ -182,7 +217,7 @@ def test_many_errors_are_all_reported_in_one_run(write_file: Callable[[str, str]
     err = capsys.readouterr().err
     assert err.splitlines() == [
         f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120",
-        f"{path}:7:5: error: unknown key 'milstones' in stage 1; did you mean 'milestones'?",
+        f"{path}:7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?",
         f"{path}:13:11: error: 'name' must be text, got a list",
         "3 errors found.",
     ]

@@ -45,11 +45,15 @@ def _resolve(schema: dict[str, Any], document: dict[str, Any]) -> dict[str, Any]
 def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchStrategy[Any]:
     """Values the schema accepts (for the keywords the API's schema uses)."""
     schema = _resolve(schema, document)
-    if "oneOf" in schema:
-        return st.one_of([from_schema(option, document) for option in schema["oneOf"]])
+    if "oneOf" in schema or "anyOf" in schema:
+        return st.one_of([from_schema(option, document) for option in schema.get("oneOf", schema.get("anyOf"))])
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
+    if isinstance(kind, list):
+        return st.one_of([from_schema({**schema, "type": one}, document) for one in kind])
+    if kind == "null":
+        return st.none()
     if kind == "object":
         properties = {name: from_schema(sub, document) for name, sub in schema.get("properties", {}).items()}
         required = set(schema.get("required", []))
@@ -57,10 +61,12 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
             {name: value for name, value in properties.items() if name in required},
             optional={name: value for name, value in properties.items() if name not in required},
         )
+    if kind == "string" and "pattern" in schema:
+        return st.from_regex(schema["pattern"], fullmatch=True)
     if kind == "string" and schema.get("format") == "date":
         return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
     if kind == "number":
-        return st.floats(min_value=schema.get("minimum", -1e12), max_value=1e12)
+        return st.floats(min_value=schema.get("minimum", -1e12), max_value=schema.get("maximum", 1e12))
     simple: dict[str, st.SearchStrategy[Any]] = {"string": st.text(max_size=40), "boolean": st.booleans()}
     return simple[str(kind)]
 

@@ -220,3 +220,15 @@ def test_a_site_dir_that_is_not_ours_to_replace_is_refused_untouched(
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "keep me"
     assert (tmp_path / "notes" / "todo.md").read_text(encoding="utf-8") == "keep me"
     assert process.is_file() and (ROOT / "mkdocs.yml").is_file()
+
+
+def test_rebuilds_reuse_the_compiled_theme_templates(tmp_path: Path) -> None:
+    from site_builder.template_cache import TEMPLATES
+
+    build_site(ODD_PROCESS, tmp_path / "one")
+    compiled = dict(TEMPLATES._store)
+    assert any(key for key in compiled), "the build compiled no template into the cache"
+    build_site(ODD_PROCESS, tmp_path / "two")
+    assert TEMPLATES._store == compiled, "the second build compiled templates again"
+    for page in (tmp_path / "one").rglob("*.html"):
+        assert page.read_bytes() == (tmp_path / "two" / page.relative_to(tmp_path / "one")).read_bytes()

@@ -73,3 +73,14 @@ def test_the_printed_checklist_has_no_navigation(page: Any, site_url: str) -> No
     assert page.locator(".playbook-checklist input[type=checkbox]").count() == 16
     assert page.get_by_label("Has the customer said the pricing is agreeable?").is_visible()
     assert page.locator(".playbook-source").is_visible()
+
+
+def test_the_reference_never_breaks_a_field_name_on_a_phone(browser: Any, site_url: str) -> None:
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "/reference/")
+    names = page.locator("td:first-child > code")
+    assert names.count() > 10
+    broken = page.evaluate("[...document.querySelectorAll('td:first-child > code')].filter(c => c.getClientRects().length > 1).map(c => c.textContent)")
+    assert broken == []
+    context.close()

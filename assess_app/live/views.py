@@ -1,0 +1,54 @@
+"""The long-poll endpoint, and what a served page gets: the reload script and the errors banner."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Response, current_app, jsonify, render_template, request, url_for
+
+from assess_app.current import current_store
+from assess_app.live import bp
+from assess_app.security import no_store
+
+# Long enough to keep requests rare, short enough for proxies and browsers not to give up.
+WAIT_SECONDS = 25.0
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">')
+_BODY_END = re.compile(r"</body\s*>", re.IGNORECASE)
+
+
+def enabled() -> bool:
+    """Whether this app serves a live preview (only `playbook serve` turns it on)."""
+    return bool(current_app.config.get("LIVE_RELOAD"))
+
+
+@bp.get("/changes")
+def changes() -> Response:
+    """Answer once the version differs from `since` (at once if it already does), else after WAIT_SECONDS."""
+    since = request.args.get("since", type=int)
+    store = current_store()
+    version = store.version if since is None else store.wait_for_change(since, WAIT_SECONDS)
+    return no_store(jsonify({"version": version, "errors": list(store.errors)}))
+
+
+def reload_script(version: int) -> str:
+    """The tag that loads the reload script for a page rendered at `version`."""
+    src = url_for("live.static", filename="live.js")
+    return f'<script src="{src}" data-live-version="{version}" defer></script>'
+
+
+def banner() -> str:
+    """The errors of the saved file, above the last good content ("" when the file is valid)."""
+    errors = current_store().errors
+    return render_template("live/banner.html", errors=errors) if errors else ""
+
+
+def live_page(html: str) -> str:
+    """A built playbook page as the live preview serves it: errors banner on top, reload script at the end."""
+    version = current_store().version
+    top = banner()
+    if top:
+        found = _ARTICLE.search(html)
+        html = html[: found.end()] + top + html[found.end() :] if found else html.replace("<body", top + "<body", 1)
+    end = _BODY_END.search(html)
+    script = reload_script(version)
+    return html[: end.start()] + script + html[end.start() :] if end else html + script

@@ -1,0 +1,205 @@
+"""The YAML mistakes people make by hand, told in plain words at the line where they are.
+
+PyYAML reports where it got stuck, which is often lines after the mistake ("expected <block
+end>, but found '<scalar>'" for a quote opened ten lines earlier). These rules look at the
+error and the text around it, name the commonest mistakes with their fix, and keep the
+parser's own words as a detail. Anything they do not recognise falls back to the parser's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import yaml
+
+_KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*'):(?:\s|$)")
+_VALUE_AFTER_KEY = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<value>[^\s'\"|>&*!].*)$")
+_OPENS_BLOCK = re.compile(r":\s*(?:[|>][-+0-9]*)?\s*(?:#.*)?$")
+_LOOKS_LIKE_YAML = re.compile(r"^\s*(?:- |[\w-]+:(?:\s|$))")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A syntax mistake: where it is (1-based) and what to do about it."""
+
+    line: int
+    column: int
+    message: str
+
+
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
+
+
+def _is_content(line: str) -> bool:
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _previous_content(lines: list[str], index: int) -> int | None:
+    """The index of the nearest line above `index` that holds YAML (not blank, not a comment)."""
+    for candidate in range(index - 1, -1, -1):
+        if _is_content(lines[candidate]):
+            return candidate
+    return None
+
+
+def _key_column(line: str) -> int:
+    """Where the line's key (or value) starts: its indentation plus any '- ' in front."""
+    match = _KEY_LINE.match(line)
+    if match:
+        return len(match.group("indent")) + len(match.group("dash"))
+    stripped = line.lstrip(" ")
+    column = len(line) - len(stripped)
+    while stripped.startswith("- "):
+        rest = stripped[2:].lstrip(" ")
+        column += len(stripped) - len(rest)
+        stripped = rest
+    return column
+
+
+def _spaces(count: int) -> str:
+    return f"{count} space{'s' if count != 1 else ''}"
+
+
+def _detail(error: yaml.MarkedYAMLError) -> str:
+    return f" (YAML: {error.problem})" if error.problem else ""
+
+
+def _tab(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    mark = error.problem_mark
+    if mark is None or "'\\t'" not in (error.problem or ""):
+        return None
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    where = "is indented with a tab" if not line[: mark.column].strip(" ") else "has a tab"
+    return Mistake(mark.line + 1, mark.column + 1, f"this line {where}; YAML allows only spaces: replace the tab with spaces")
+
+
+def _unclosed_quote(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
+    """A quote opened and never closed on its line: report the line where it opened."""
+    if error.context == "while scanning a quoted scalar" and error.context_mark is not None:
+        opened = error.context_mark
+        return _quote_mistake(opened.line, opened.column, text[opened.index])
+    mark = error.problem_mark
+    if mark is None:
+        return None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > mark.line:
+                break
+            if _runs_into_yaml(token, text):
+                return _quote_mistake(token.start_mark.line, token.start_mark.column, str(getattr(token, "style", '"')))
+    except yaml.YAMLError:
+        return None
+    return None
+
+
+def _runs_into_yaml(token: yaml.Token, text: str) -> bool:
+    """A quoted text that runs over several lines, and over lines that look like keys or list items."""
+    if not isinstance(token, yaml.ScalarToken) or getattr(token, "style", None) not in ('"', "'"):
+        return False
+    if token.start_mark.line == token.end_mark.line:
+        return False
+    continuation = text[token.start_mark.index : token.end_mark.index].split("\n")[1:]
+    return any(_LOOKS_LIKE_YAML.match(line) for line in continuation)
+
+
+def _quote_mistake(line: int, column: int, quote: str) -> Mistake:
+    message = (
+        f"the quote {quote} opened here is not closed on this line, so YAML reads the lines below as part of the text; "
+        f"end the text with {quote} (or remove the opening {quote})"
+    )
+    return Mistake(line + 1, column + 1, message)
+
+
+def _colon_in_text(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """'key: text: more' — the second ': ' starts a key in YAML."""
+    mark = error.problem_mark
+    if mark is None or error.problem != "mapping values are not allowed here" or mark.line >= len(lines):
+        return None
+    before = lines[mark.line][: mark.column]
+    if not _VALUE_AFTER_KEY.match(before):
+        return None
+    message = "this text contains ': ', which YAML reads as a new key; put the whole text in quotes" + _detail(error)
+    return Mistake(mark.line + 1, mark.column + 1, message)
+
+
+def _indentation(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """A key indented more or less than the keys around it."""
+    mark = error.problem_mark
+    found = error.problem or ""
+    over = found == "mapping values are not allowed here"
+    under = found.endswith("but found '<block mapping start>'") or found.endswith("but found '?'")
+    if mark is None or not (over or under) or mark.line >= len(lines):
+        return None
+    previous = _previous_content(lines, mark.line)
+    if previous is None:
+        return None
+    line, above = lines[mark.line], lines[previous]
+    column = _key_column(line)
+    siblings = _key_column(above)
+    if over and _OPENS_BLOCK.search(above):
+        return None  # a nested block may be indented deeper
+    if column == siblings:
+        return None
+    message = (
+        f"this line is indented by {_spaces(column)}, but the keys around it (line {previous + 1}) use {_spaces(siblings)}; "
+        f"line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it)"
+    )
+    return Mistake(mark.line + 1, column + 1, message + _detail(error))
+
+
+def _list_item_among_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """'- item' between 'key: value' lines of a mapping."""
+    mark = error.problem_mark
+    if mark is None or not (error.problem or "").endswith("but found '-'"):
+        return None
+    message = (
+        "a list item ('- ') among the keys of a mapping; remove the '- ', or put the item under a key that holds a list "
+        "(a line 'key:' with the items indented below it)"
+    )
+    return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
+
+
+def _key_among_list_items(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """'key: value' lined up with the '- ' items of a list."""
+    mark = error.problem_mark
+    if mark is None or error.context != "while parsing a block collection" or mark.line >= len(lines):
+        return None
+    previous = _previous_content(lines, mark.line)
+    line = lines[mark.line]
+    key = _KEY_LINE.match(line)
+    if previous is None or key is None or key.group("dash"):
+        return None
+    items = [index for index in range(previous, -1, -1) if lines[index].lstrip(" ").startswith("- ")]
+    if not items or len(lines[items[0]]) - len(lines[items[0]].lstrip(" ")) != len(key.group("indent")):
+        return None
+    message = (
+        f"the key '{key.group('key').strip()}' is among the '- ' items of a list; make it an item (start it with '- ') "
+        "or move it out of the list, lined up with the key that holds the list"
+    )
+    return Mistake(mark.line + 1, len(key.group("indent")) + 1, message + _detail(error))
+
+
+def _missing_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """A key written without its ':'."""
+    mark = error.context_mark
+    if mark is None or error.problem != "could not find expected ':'":
+        return None
+    message = "this line has no ':' after its key; write it as 'key: value' (a space after the colon)"
+    return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
+
+
+def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
+    """The mistake behind a YAML syntax error, in plain words at its line; None when not recognised."""
+    lines = _lines(text)
+    return (
+        _tab(error, lines)
+        or _unclosed_quote(error, text)
+        or _colon_in_text(error, lines)
+        or _list_item_among_keys(error, lines)
+        or _key_among_list_items(error, lines)
+        or _indentation(error, lines)
+        or _missing_colon(error, lines)
+    )
