@@ -11,24 +11,33 @@ from flask_wtf.csrf import CSRFProtect
 
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
-from assess_app.current import STORE_KEY, current_process, current_store
+from assess_app.confirm.limits import WindowLimiter
+from assess_app.confirm.logs import redact_request_logs
+from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
 from assess_app.records import init_records
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
 from assess_app.store import ProcessStore
+from sales_process.confirmation import ConfirmationStore
 
 
-def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessStore | None = None) -> Flask:
-    """Build the app: `/` the playbook, `/check` the form, `/deals` and `/pipeline`, `/api/` the JSON API.
+def create_app(
+    test_config: Mapping[str, Any] | None = None,
+    *,
+    store: ProcessStore | None = None,
+    confirmations: ConfirmationStore | None = None,
+) -> Flask:
+    """Build the app: `/` the playbook, `/check` the form, `/deals` and `/pipeline`, `/api/` the JSON API, `/confirm/` the buyer's page.
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES).
     The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
-    saved file's errors).
+    saved file's errors). Buyer confirmation links are looked up in `confirmations`; without
+    it every link is unknown (404).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -36,22 +45,27 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract
+    app.extensions[CONFIRMATIONS_KEY] = confirmations
+    app.extensions[CONFIRM_LIMITER_KEY] = WindowLimiter(*app.config["CONFIRM_RATE_LIMIT"])
     csrf = CSRFProtect(app)
 
     from assess_app.api import bp as api_bp
     from assess_app.auth import bp as auth_bp
     from assess_app.check import bp as check_bp
+    from assess_app.confirm import bp as confirm_bp
     from assess_app.deals import bp as deals_bp
     from assess_app.pipeline import bp as pipeline_bp
     from assess_app.playbook_site import bp as site_bp
 
     csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
+    csrf.exempt(confirm_bp)  # the buyer has no session: the form carries its own signed key
     init_records(app)
     app.register_blueprint(check_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(deals_bp)
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(confirm_bp)
     app.register_blueprint(site_bp)
     if app.config.get("LIVE_RELOAD"):
         from assess_app.live import bp as live_bp
@@ -62,6 +76,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, store: ProcessSt
     init_security(app)
     init_compression(app)
     init_errors(app)
+    redact_request_logs()
 
     @app.context_processor
     def current() -> dict[str, object]:

@@ -38,6 +38,8 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "DATABASE_URL": os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE,
         # The CSRF token lives as long as the browser session: a rep may take an hour on a deal.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Requests to /confirm/ per client address in a sliding window of seconds (per worker process).
+        "CONFIRM_RATE_LIMIT": (30, 600),
     }
     config.update(test_config or {})
     if not config["SECRET_KEY"]:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import current_app
 
 from assess_app.store import ProcessStore
+from sales_process.confirmation import ConfirmationStore
 from sales_process.loader import LoadedProcess
+
+if TYPE_CHECKING:  # the confirm package imports this module
+    from assess_app.confirm.limits import RateLimiter
 
 STORE_KEY = "playbook_store"
 
@@ -19,3 +25,19 @@ def current_store() -> ProcessStore:
 def current_process() -> LoadedProcess:
     """The process being served now (one read per request keeps a request consistent)."""
     return current_store().current
+
+
+CONFIRMATIONS_KEY = "playbook_confirmations"
+CONFIRM_LIMITER_KEY = "playbook_confirm_limiter"
+
+
+def current_confirmations() -> ConfirmationStore | None:
+    """Where buyer confirmation requests are stored (None: no link is known)."""
+    confirmations: ConfirmationStore | None = current_app.extensions.get(CONFIRMATIONS_KEY)
+    return confirmations
+
+
+def confirm_limiter() -> RateLimiter:
+    """The rate limit on /confirm/ per client address."""
+    limiter: RateLimiter = current_app.extensions[CONFIRM_LIMITER_KEY]
+    return limiter

@@ -60,7 +60,10 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("Content-Security-Policy", DEFAULT_POLICY)
     if any(name.lower() in _FIXED_NAMES for name, _ in headers.items()):
         for name, value in _FIXED_HEADERS:
-            headers[name] = value
+            if name == "Referrer-Policy":
+                headers.setdefault(name, value)  # the buyer's page sets no-referrer
+            else:
+                headers[name] = value
     else:
         headers.extend(_FIXED_HEADERS)  # appending is cheaper than replacing one by one, and nothing is there to replace
     return response

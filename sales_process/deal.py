@@ -17,19 +17,53 @@ from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import StageLookup, parse_date, parse_iso_date, parse_money, parse_yes_no
 from sales_process.wording import described, kind_of
 
-__all__ = ["ANSWER_KEYS", "DEAL_KEYS", "Answer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
+__all__ = ["ANSWER_KEYS", "BUYER_KEYS", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 ANSWER_KEYS = ("met", "evidence", "date")
+# Keys a rep might type to claim the buyer's confirmation: only the link can record it.
+BUYER_KEYS = ("buyer", "confirmed_by", "confirmed", "buyer_confirmed", "confirmation", "confirmed_by_buyer")
+
+
+@dataclass(frozen=True)
+class BuyerAnswer:
+    """What the buyer answered through a confirmation link; only a stored confirmation makes one.
+
+    Deal files, the form and the API cannot express it: a rep must not be able to type
+    "the buyer confirmed".
+    """
+
+    name: str
+    email: str
+    date: dt.date  # the day the buyer answered (UTC): `max_age_days` counts from it
+    agreed: bool  # "Yes, this is right" (True) or "Not quite" (False)
+    comment: str | None = None
+
+    @property
+    def evidence(self) -> str:
+        """The evidence a "yes" stands for, as the verdict shows it."""
+        return f"Confirmed by {self.name} ({self.email}) on {self.date.isoformat()} through a confirmation link"
+
+    def as_answer(self) -> Answer:
+        """The milestone's answer on the deal: met and dated by a "yes", not met by a "not quite"."""
+        if self.agreed:
+            return Answer(met=True, evidence=self.evidence, date=self.date, buyer=self)
+        return Answer(met=False, evidence=self.comment, date=self.date, buyer=self)
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A rep's answer to one milestone question."""
+    """A rep's answer to one milestone question, or the buyer's (then `buyer` is set)."""
 
     met: bool
     evidence: str | None = None
     date: dt.date | None = None
+    buyer: BuyerAnswer | None = None
+
+    @property
+    def buyer_confirmed(self) -> bool:
+        """Whether the buyer confirmed this outcome through a confirmation link."""
+        return self.buyer is not None and self.buyer.agreed
 
 
 @dataclass(frozen=True)
@@ -166,7 +200,9 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
         return None
     before = len(problems)
     for key in raw:
-        if key not in ANSWER_KEYS:
+        if key in BUYER_KEYS:
+            problems.append(Problem((*loc, str(key)), f"'{key}' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'", at_key=True))
+        elif key not in ANSWER_KEYS:
             problems.append(Problem((*loc, str(key)), f"unknown key '{key}'{did_you_mean(str(key), ANSWER_KEYS)} (allowed: met, evidence, date)", at_key=True))
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from sales_process.deal import Answer, Deal
+from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
 from sales_process.vocabulary import Status, status_label
@@ -87,11 +87,17 @@ def status_of(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> St
     """Apply the status rules to one answer: the first status that applies wins."""
     if answer is None:
         return Status.UNANSWERED
-    if not answer.met:
-        return Status.NOT_MET
-    if milestone.evidence_required and not evidence_counts(answer.evidence):
-        return Status.NO_EVIDENCE
-    date = answer.date
+    buyer = answer.buyer
+    if not answer.met or (buyer is not None and not buyer.agreed):
+        return Status.NOT_MET  # the buyer's "not quite" outweighs the rep's "yes"
+    if buyer is None:
+        if milestone.evidence_required and not evidence_counts(answer.evidence):
+            return Status.NO_EVIDENCE
+        if milestone.confirmation == "required":
+            return Status.AWAITING_BUYER
+        date = answer.date
+    else:
+        date = buyer.date  # the buyer's confirmation is the evidence, dated the day they gave it
     if date is not None and date > as_of:
         return Status.FUTURE_DATE
     max_age = milestone.max_age_days
@@ -105,12 +111,18 @@ def status_of(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> St
 
 def status_reason(status: Status, milestone: Milestone, answer: Answer | None, as_of: dt.date) -> str:
     """The sentence that explains a status to the rep."""
+    buyer = answer.buyer if answer else None
+    if buyer is not None:
+        return _buyer_reason(status, milestone, buyer, as_of)
     evidence = (answer.evidence or "").strip() if answer else ""
     date = answer.date if answer else None
     if status is Status.UNANSWERED:
         return "Not answered yet."
     if status is Status.NOT_MET:
         return "The customer has not done this yet."
+    if status is Status.AWAITING_BUYER:
+        statement = f" \u201c{milestone.buyer_statement}\u201d" if milestone.buyer_statement else ""
+        return f"Waiting for the buyer: this outcome counts only once the buyer confirms{statement} through a confirmation link."
     if status is Status.NO_EVIDENCE:
         if evidence:
             return f"\u201c{evidence[:60]}\u201d is not evidence; name the record: {milestone.evidence}"
@@ -125,6 +137,21 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
     if not evidence_counts(evidence):
         return "Verified (no evidence is required for this outcome)."
     return f"Verified by: {evidence[:120]}"
+
+
+def _buyer_reason(status: Status, milestone: Milestone, buyer: BuyerAnswer, as_of: dt.date) -> str:
+    """The reason for an outcome the buyer answered through a confirmation link."""
+    when = buyer.date.isoformat()
+    if status is Status.NOT_MET:
+        comment = (buyer.comment or "").strip()
+        said = f": \u201c{comment}\u201d" if comment else "; ask them what is missing."
+        return f"{buyer.name} ({buyer.email}) answered \u201cNot quite\u201d on {when}{said}"
+    if status is Status.FUTURE_DATE:
+        return f"Confirmed by the buyer on {when}, after {as_of.isoformat()}: an outcome must already have happened."
+    if status is Status.STALE:
+        age = (as_of - buyer.date).days
+        return f"Confirmed by the buyer on {when}, {age} days ago; it only counts for {milestone.max_age_days} days. Ask the buyer to confirm it again."
+    return f"Confirmed by the buyer: {buyer.name} ({buyer.email}) on {when} through a confirmation link."
 
 
 def milestone_status(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> tuple[Status, str]:

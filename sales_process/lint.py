@@ -33,6 +33,37 @@ ARTIFACT_WORDS = (
     "plan", "list", "scorecard", "checklist", "approval", "memo", "rfp", "rfi", "questionnaire",
     "redline", "mark-up", "markup", "comment", "link", "invoice", "receipt", "budget", "sheet",
 )
+# A buyer statement is the buyer's own words. "We" alone says nothing (the buyer says "we have
+# agreed" too); the seller's side shows in what "we" did (sent, presented: work the seller does
+# for the buyer), in "our" things only a seller has (our demo, our proposal), and in talking
+# about the buyer in the third person (the customer agreed, they signed).
+_SELLER_VERBS = (
+    "sent", "send", "presented", "present", "demoed", "demonstrated", "showed", "pitched", "delivered",
+    "emailed", "followed up", "quoted", "walked them", "gave them", "told them", "convinced",
+)
+_SELLER_THINGS = (
+    "demo", "demonstration", "pitch", "presentation", "proposal", "quote", "offer", "solution",
+    "product", "platform", "pricing", "price list", "sales team", "account executive", "rep",
+)
+_SELLER_STATEMENT = re.compile(
+    r"\b(we|i)\s+(have\s+|had\s+|just\s+|already\s+)*(" + "|".join(_SELLER_VERBS) + r")\b(?!\s+(you|your|back)\b)"
+    r"|\bour\s+(" + "|".join(_SELLER_THINGS) + r")s?\b"
+    r"|\bthe\s+(customer|buyer|client|prospect)s?\b|^\s*(they|them|their)\b",
+    re.IGNORECASE,
+)
+_FIRST_PERSON = re.compile(r"\b(we|i|us|our|ours|me|my|mine|we've|i've|we're|i'm|i'd|we'd)\b", re.IGNORECASE)
+
+
+def buyer_statement_problem(statement: str) -> str | None:
+    """Why a buyer statement does not read as the buyer's own words (None when it does)."""
+    seller = _SELLER_STATEMENT.search(statement)
+    if seller:
+        return f"reads as the seller's side (\u201c{seller.group(0).strip()}\u201d)"
+    if not _FIRST_PERSON.search(statement):
+        return "is not in the first person"
+    return None
+
+
 _ARTIFACT = re.compile(r"\b(" + "|".join(re.escape(w) for w in ARTIFACT_WORDS) + r")s?\b", re.IGNORECASE)
 
 
@@ -51,6 +82,9 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
                 yield _warn((*loc, "customer_action"), f"milestone '{milestone.id}': the customer action describes the rep's work; describe what the customer does or says (e.g. 'The CFO replies that …')")
             if not _ARTIFACT.search(milestone.evidence):
                 yield _warn((*loc, "evidence"), f"milestone '{milestone.id}': the evidence names no record a manager could open; name the artifact (an email, signed document, calendar invitation, call notes …)")
+            statement_problem = buyer_statement_problem(milestone.buyer_statement) if milestone.buyer_statement else None
+            if statement_problem:
+                yield _warn((*loc, "buyer_statement"), f"milestone '{milestone.id}': the buyer statement {statement_problem}; the buyer confirms it as their own words, so write what they would say (e.g. 'We have agreed that a proposal is the next step.')")
             key = " ".join(milestone.question.lower().split())
             if key in seen_questions:
                 yield _warn((*loc, "question"), f"milestone '{milestone.id}' asks the same question as '{seen_questions[key]}'; a rep cannot tell them apart, so merge them or make each ask for a different outcome")

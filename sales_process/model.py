@@ -41,6 +41,8 @@ def _optional_list(item: Any) -> BeforeValidator:
 
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
+Confirmation = Literal["required", "optional"]
+CONFIRMATIONS: tuple[Confirmation, ...] = ("required", "optional")
 
 
 class _Strict(BaseModel):
@@ -49,6 +51,14 @@ class _Strict(BaseModel):
 
 class Milestone(_Strict):
     """A Customer Verifiable Outcome: something the customer did, that can be documented."""
+
+    # Editors that read the schema flag a required confirmation without a statement too.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {"properties": {"confirmation": {"const": "required"}}, "required": ["confirmation"]},
+            "then": {"required": ["buyer_statement"]},
+        }
+    )
 
     id: Slug = Field(
         description="Unique id of the milestone across the whole file, a slug such as "
@@ -76,6 +86,22 @@ class Milestone(_Strict):
     guidance: StrictStr | None = Field(
         default=None, description="Markdown: how a rep gets the customer to this outcome."
     )
+    buyer_statement: NonEmptyText | None = Field(
+        default=None,
+        description="The outcome as the buyer confirms it, in the first person: \"We have agreed that "
+        "a proposal is the next step.\" The rep can send it to the buyer through a confirmation link.",
+    )
+    confirmation: Confirmation = Field(
+        default="optional",
+        description="`required`: the milestone counts as verified only once the buyer has confirmed "
+        "`buyer_statement` through a confirmation link (until then its status is `awaiting_buyer`); "
+        "`optional`: the rep's answer with its evidence is enough.",
+    )
+
+    @property
+    def buyer_confirms(self) -> bool:
+        """Whether the milestone counts only once the buyer has confirmed it."""
+        return self.confirmation == "required"
 
 
 class Stage(_Strict):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sales_process.engine import Assessment, Status
+from sales_process.deal import BuyerAnswer
+from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.vocabulary import money, plural
 
 if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
@@ -18,6 +19,32 @@ def _stage_json(assessment: Assessment, index: int | None) -> dict[str, Any] | N
         return None
     stage = assessment.process.stages[index]
     return {"id": stage.id, "name": stage.name, "index": index, "probability": stage.probability}
+
+
+def buyer_json(buyer: BuyerAnswer) -> dict[str, Any]:
+    """What the buyer answered through a confirmation link."""
+    return {
+        "answer": "confirmed" if buyer.agreed else "declined",
+        "name": buyer.name,
+        "email": buyer.email,
+        "date": buyer.date.isoformat(),
+        "comment": buyer.comment,
+    }
+
+
+def milestone_json(result: MilestoneResult) -> dict[str, Any]:
+    """One milestone's verdict; `buyer` is there only when the buyer answered it through a link."""
+    item: dict[str, Any] = {
+        "id": result.milestone.id,
+        "stage": result.stage.id,
+        "question": result.milestone.question,
+        "status": _STATUS_TEXT[result.status],
+        "reason": result.reason,
+    }
+    buyer = result.answer.buyer if result.answer else None
+    if buyer is not None:
+        item["buyer"] = buyer_json(buyer)
+    return item
 
 
 def process_json(loaded: LoadedProcess) -> dict[str, Any]:
@@ -40,10 +67,7 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         "verified_stage": _stage_json(assessment, assessment.verified_index),
         "claimed_stage": _stage_json(assessment, assessment.claimed_index),
         "stages_ahead": assessment.stages_ahead,
-        "milestones": [
-            {"id": r.milestone.id, "stage": r.stage.id, "question": r.milestone.question, "status": _STATUS_TEXT[r.status], "reason": r.reason}
-            for r in assessment.milestones
-        ],
+        "milestones": [milestone_json(r) for r in assessment.milestones],
         "next": [r.milestone.id for r in assessment.next],
         "out_of_order": [r.milestone.id for r in assessment.out_of_order],
         "weighted_amount": weighted,

@@ -147,6 +147,14 @@ def _crm(data: object) -> Iterator[Problem]:
             seen[key] = loc
 
 
+def _confirmations(data: object) -> Iterator[Problem]:
+    for i, stage in _stages(data):
+        for j, milestone in _milestones(stage):
+            if milestone.get("confirmation") == "required" and milestone.get("buyer_statement") is None:
+                name = milestone.get("id") if isinstance(milestone.get("id"), str) else f"milestone {j + 1} of stage {i + 1}"
+                yield Problem(("stages", i, "milestones", j, "confirmation"), f"milestone '{name}' requires the buyer's confirmation but has no 'buyer_statement' for the buyer to confirm; add one in the first person (e.g. 'buyer_statement: We have agreed that …') or set 'confirmation: optional'")
+
+
 def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
-    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_crm(data)]
+    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_crm(data), *_confirmations(data)]

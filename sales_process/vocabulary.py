@@ -28,6 +28,7 @@ class Status(enum.StrEnum):
     UNANSWERED = "unanswered"
     NOT_MET = "not_met"
     NO_EVIDENCE = "no_evidence"
+    AWAITING_BUYER = "awaiting_buyer"  # `confirmation: required` and the buyer has not confirmed yet
     FUTURE_DATE = "future_date"
     UNDATED = "undated"
     STALE = "stale"
@@ -40,6 +41,7 @@ STATUS_LABELS: Mapping[Status, str] = {
     Status.UNANSWERED: "not answered",
     Status.NOT_MET: "not done yet",
     Status.NO_EVIDENCE: "no evidence named",
+    Status.AWAITING_BUYER: "awaiting the buyer",
     Status.FUTURE_DATE: "dated in the future",
     Status.UNDATED: "no date",
     Status.STALE: "too old",

@@ -38,6 +38,8 @@ def _type_text(schema: dict[str, Any]) -> str:
     if "anyOf" in schema:
         kinds = [_type_text(option) for option in schema["anyOf"] if option.get("type") != "null"]
         return " or ".join(dict.fromkeys(kinds))
+    if "enum" in schema:
+        return " or ".join(f"`{choice}`" for choice in schema["enum"])
     kind = schema.get("type")
     if "enum" in schema:
         return " or ".join(f"`{value}`" for value in schema["enum"])

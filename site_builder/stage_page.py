@@ -42,6 +42,17 @@ def _max_age(milestone: Milestone) -> str:
     return f"{plural(milestone.max_age_days, 'day')} (the outcome must be dated)"
 
 
+def _buyer_statement(milestone: Milestone) -> str:
+    """The statement the buyer confirms, and whether the milestone waits for it."""
+    if not milestone.buyer_statement:
+        return ""
+    if milestone.buyer_confirms:
+        when = "**required**: the outcome counts only once the buyer has confirmed it through a confirmation link"
+    else:
+        when = "optional: the rep may ask the buyer to confirm it through a confirmation link"
+    return f"\n- **The buyer confirms this:** “{inline(milestone.buyer_statement)}” ({when})"
+
+
 def milestone_block(milestone: Milestone) -> str:
     """A milestone as a block whose HTML id is the milestone id, so links land on it."""
     required = "yes: a “yes” counts only with the evidence named" if milestone.evidence_required else "no"
@@ -49,7 +60,7 @@ def milestone_block(milestone: Milestone) -> str:
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
         f"### {inline(milestone.question)}",
         f"- **The customer:** {inline(milestone.customer_action)}\n"
-        f"- **Evidence that proves it:** {inline(milestone.evidence)}\n"
+        f"- **Evidence that proves it:** {inline(milestone.evidence)}{_buyer_statement(milestone)}\n"
         f"- **Evidence required:** {required}\n"
         f"- **Maximum age:** {_max_age(milestone)}\n"
         f"- **Milestone id:** `{milestone.id}`",

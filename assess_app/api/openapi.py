@@ -64,6 +64,18 @@ _ASSESSMENT = {
                     "question": {"type": "string"},
                     "status": {"enum": [status.value for status in Status], "description": "The status code; the words people read are in `reason`."},
                     "reason": {"type": "string"},
+                    "buyer": {
+                        "type": "object",
+                        "description": "Present only when the buyer answered this outcome through a confirmation link "
+                        "(a deal sent in the request body cannot claim it).",
+                        "properties": {
+                            "answer": {"enum": ["confirmed", "declined"]},
+                            "name": {"type": "string"},
+                            "email": {"type": "string"},
+                            "date": {**_DATE, "description": "The day the buyer answered (UTC)."},
+                            "comment": {"type": ["string", "null"]},
+                        },
+                    },
                 },
             },
         },

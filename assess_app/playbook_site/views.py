@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, redirect, render_template, request, send_file
+from flask import Response, current_app, make_response, redirect, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.security import safe_join
 
@@ -48,6 +48,11 @@ def _not_found(root: Path) -> ResponseReturnValue:
         return _send(page, NOT_FOUND)
     built = (root / "index.html").is_file()
     return render_template("playbook_site/missing.html", built=built, site_dir=str(root)), NOT_FOUND
+
+
+def not_found() -> Response:
+    """The site's own 404 page, as for any address that does not exist."""
+    return make_response(_not_found(site_root()))
 
 
 @bp.get("/", defaults={"path": ""})

@@ -1,0 +1,154 @@
+"""Routes of the buyer's confirmation page: show the statements, record the answers once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask import Response, abort, current_app, make_response, render_template, request
+
+from assess_app.confirm import bp
+from assess_app.confirm.form import (
+    NO,
+    YES,
+    ReplyForm,
+    answer_field,
+    comment_field,
+    form_key,
+    form_key_problem,
+    read_reply,
+    reply_of,
+)
+from assess_app.current import confirm_limiter, current_confirmations
+from assess_app.playbook_site.views import not_found
+from sales_process.confirmation import (
+    BuyerReply,
+    ConfirmationRequest,
+    RequestState,
+    looks_like_token,
+    same_hash,
+    token_hash,
+)
+
+UNPROCESSABLE = 422
+GONE = 410
+
+_GONE_REASONS = {
+    RequestState.CONFIRMED: "It has already been answered: thank you.",
+    RequestState.DECLINED: "It has already been answered: thank you.",
+    RequestState.REVOKED: "The sender has withdrawn it.",
+    RequestState.EXPIRED: "It has expired.",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _message(title: str, message: str, status: int) -> Response:
+    return make_response(render_template("confirm/message.html", title=title, message=message), status)
+
+
+@bp.before_request
+def limit_per_address() -> Response | None:
+    """Refuse a client address that sent too many requests (guessing tokens, or a stuck script)."""
+    if request.endpoint == "confirm.static":
+        return None
+    wait = confirm_limiter().hit(request.remote_addr or "unknown")
+    if wait is None:
+        return None
+    response = _message("Too many requests", "Too many requests came from your address. Please wait a few minutes and open the link again.", 429)
+    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    return response
+
+
+@bp.after_request
+def keep_the_link_private(response: Response) -> Response:
+    """The link must not reach other sites (Referer), caches or search engines."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _find(token: str) -> tuple[ConfirmationRequest, str]:
+    """The request of this token and the token's hash; 404, the same as any unknown page, otherwise."""
+    store = current_confirmations()
+    if store is None or not looks_like_token(token):
+        abort(not_found())
+    hashed = token_hash(token)
+    found = store.find(hashed)
+    if found is None or not same_hash(found.token_hash, hashed):
+        abort(not_found())
+    return found, hashed
+
+
+def _gone(state: RequestState) -> Response:
+    return _message("This link can no longer be used", _GONE_REASONS.get(state, "It can no longer be used."), GONE)
+
+
+def _page(found: ConfirmationRequest, form: ReplyForm, status: int = 200, key_problem: str | None = None) -> Response:
+    page = render_template(
+        "confirm/page.html",
+        request_=found,
+        form=form,
+        key=form_key(current_app.config["SECRET_KEY"], found.token_hash),
+        key_problem=key_problem,
+        answer_field=answer_field,
+        comment_field=comment_field,
+        yes=YES,
+        no=NO,
+    )
+    return make_response(page, status)
+
+
+def _cross_site() -> bool:
+    """Whether the browser says the form was sent from another site.
+
+    The page's `Referrer-Policy: no-referrer` makes browsers send `Origin: null` even for our own
+    form, so "null" is no sign of another site; Sec-Fetch-Site says it reliably where sent.
+    """
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    return origin not in (None, "null", request.host_url.rstrip("/"))
+
+
+@bp.get("/confirm/<token>")
+def show(token: str) -> Response:
+    """The statements to confirm, or a page saying the link is used, withdrawn or expired."""
+    found, _ = _find(token)
+    state = found.state_at(_now())
+    if state is not RequestState.PENDING:
+        return _gone(state)
+    return _page(found, ReplyForm())
+
+
+@bp.post("/confirm/<token>")
+def answer(token: str) -> Response:
+    """Record the buyer's answers once; give the form back with every answer kept when something is missing."""
+    found, hashed = _find(token)
+    if _cross_site():
+        abort(403)
+    now = _now()
+    state = found.state_at(now)
+    if state is not RequestState.PENDING:
+        return _gone(state)
+    form = read_reply(found, request.form)
+    problem = form_key_problem(current_app.config["SECRET_KEY"], found.token_hash, request.form.get("form_key"))
+    if problem:
+        return _page(found, form, 400, key_problem=problem)
+    if form.errors:
+        return _page(found, form, UNPROCESSABLE)
+    reply = reply_of(found, form, now)
+    store = current_confirmations()
+    if store is None or not store.record(hashed, reply):
+        latest = store.find(hashed) if store else None
+        return _gone(latest.state_at(now) if latest else RequestState.EXPIRED)
+    return _thanks(found, reply)
+
+
+def _thanks(found: ConfirmationRequest, reply: BuyerReply) -> Response:
+    texts = {statement.milestone_id: statement.text for statement in found.statements}
+    page = render_template("confirm/thanks.html", request_=found, reply=reply, texts=texts)
+    return make_response(page, 200)

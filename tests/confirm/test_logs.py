@@ -1,0 +1,41 @@
+"""Request logs never hold a confirmation token: werkzeug's lines and gunicorn's access lines."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from flask import Flask
+
+from assess_app.confirm.logs import redact
+from sales_process.confirmation import new_token
+
+TOKEN = new_token()[0]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (f'"GET /confirm/{TOKEN} HTTP/1.1" 200 -', '"GET /confirm/… HTTP/1.1" 200 -'),
+        (f'"POST /confirm/{TOKEN}?x=1 HTTP/1.1" 410', '"POST /confirm/…?x=1 HTTP/1.1" 410'),
+        ('"GET /confirm/tampered.token HTTP/1.1" 404', '"GET /confirm/… HTTP/1.1" 404'),
+        ('"GET /confirm-static/confirm.css HTTP/1.1" 200', '"GET /confirm-static/confirm.css HTTP/1.1" 200'),
+        ('"GET /check HTTP/1.1" 200', '"GET /check HTTP/1.1" 200'),
+    ],
+)
+def test_redact(line: str, expected: str) -> None:
+    assert redact(line) == expected
+
+
+def test_gunicorns_access_line_is_redacted(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "gunicorn.access")
+    # gunicorn logs its access format with a dict of "atoms" as the arguments.
+    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s', {"h": "192.0.2.1", "r": f"GET /confirm/{TOKEN} HTTP/1.1", "s": "200"})
+    assert caplog.messages == ['192.0.2.1 "GET /confirm/… HTTP/1.1" 200']
+    assert TOKEN not in caplog.text
+
+
+def test_werkzeugs_request_line_is_redacted(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "werkzeug")
+    logging.getLogger("werkzeug").info('%s - - "%s" %s -', "127.0.0.1", f"GET /confirm/{TOKEN} HTTP/1.1", "200")
+    assert caplog.messages == ['127.0.0.1 - - "GET /confirm/… HTTP/1.1" 200 -']

@@ -1,0 +1,214 @@
+"""The confirmation email: its text, the mailto: link, and sending it through a real SMTP server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from assess_app.mail import (
+    MailError,
+    MailSettingsError,
+    MailText,
+    Outbox,
+    SmtpSettings,
+    confirmation_mail,
+    mailto_link,
+    outbox_from_env,
+    parse_smtp_url,
+)
+from tests.mail_server import MailServer, self_signed_certificate
+
+PASSWORD = "s3cr:t@pass/word"
+ENCODED = "s3cr%3At%40pass%2Fword"
+LINK = "https://playbook.example/confirm/Q2xlYXJseU5vdEFSZWFsVG9rZW5CdXRUaGVSaWdodExlbmd0aA"
+EXPIRES = dt.datetime(2027, 3, 15, 9, 30, tzinfo=dt.UTC)
+TEXT = confirmation_mail(
+    company="Contoso",
+    deal_name="Fabrikam renewal",
+    buyer_name="Dana Buyer",
+    statements=["We have agreed that a proposal is the next step.", "Our budget for this project is approved."],
+    link=LINK,
+    expires_at=EXPIRES,
+    sender_name="Riley Rep",
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp://mail.example:587", SmtpSettings("mail.example", 587)),
+        ("smtp://mail.example", SmtpSettings("mail.example", 25)),
+        (f"smtp://rep%40contoso.example:{ENCODED}@mail.example:2525", SmtpSettings("mail.example", 2525, "rep@contoso.example", PASSWORD)),
+        ("  smtp://user:@127.0.0.1:25/ ", SmtpSettings("127.0.0.1", 25, "user", "")),
+    ],
+)
+def test_a_good_url(url: str, expected: SmtpSettings) -> None:
+    assert parse_smtp_url(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("smtps://u:p@mail.example:465", "PLAYBOOK_SMTP_URL must start with smtp:// (it has 'smtps')"),
+        ("mail.example:25", "PLAYBOOK_SMTP_URL must start with smtp:// (it has 'mail.example')"),
+        ("", "PLAYBOOK_SMTP_URL must start with smtp:// (it has no scheme)"),
+        (f"smtp://u:{ENCODED}@:25", "PLAYBOOK_SMTP_URL names no server"),
+        (f"smtp://u:{ENCODED}@mail.example:abc", "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)"),
+        (f"smtp://u:{ENCODED}@mail.example:70000", "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)"),
+        (f"smtp://:{ENCODED}@mail.example:25", "PLAYBOOK_SMTP_URL has a password but no user name"),
+        ("smtp://mail.example:25/inbox?x=1", "PLAYBOOK_SMTP_URL must end after the port (found '/inbox?x=1')"),
+    ],
+)
+def test_a_bad_url_says_what_is_wrong_and_never_shows_the_password(url: str, message: str) -> None:
+    with pytest.raises(MailSettingsError) as raised:
+        parse_smtp_url(url)
+    assert str(raised.value) == f"{message}; write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
+    assert PASSWORD not in str(raised.value) and ENCODED not in str(raised.value)
+
+
+def test_the_settings_never_show_the_password() -> None:
+    settings = parse_smtp_url(f"smtp://rep:{ENCODED}@mail.example:587")
+    assert str(settings) == "smtp://rep@mail.example:587"
+    assert PASSWORD not in repr(settings)
+
+
+def test_only_a_loopback_server_counts_as_local() -> None:
+    assert [SmtpSettings(host).on_loopback for host in ("127.0.0.1", "::1", "localhost", "mail.example", "10.0.0.1")] == [True, True, True, False, False]
+
+
+def test_the_email_text() -> None:
+    assert TEXT.subject == "Please confirm where we stand: Fabrikam renewal"
+    assert TEXT.body == (
+        "Hello Dana Buyer,\n\n"
+        "To make sure we at Contoso understand where Fabrikam renewal stands, could you confirm these points in your own words?\n\n"
+        "  - We have agreed that a proposal is the next step.\n"
+        "  - Our budget for this project is approved.\n\n"
+        "Please open this link and answer each point with \u201cYes, this is right\u201d or \u201cNot quite\u201d (a comment is welcome):\n"
+        f"{LINK}\n\n"
+        "You need no account. The link works once and expires on 15 March 2027, 09:30 UTC. "
+        "It is meant for you alone, so please do not forward it.\n\n"
+        "Thank you,\nRiley Rep\n"
+    )
+
+
+def test_one_statement_is_one_point() -> None:
+    one = confirmation_mail(company="Contoso", deal_name="D", buyer_name="B", statements=["We agree."], link=LINK, expires_at=EXPIRES)
+    assert "could you confirm this point in your own words?" in one.body
+    assert "answer it with" in one.body
+    assert one.body.endswith("Thank you,\nContoso\n")
+
+
+def test_the_mailto_link_opens_the_same_email() -> None:
+    link = mailto_link("dana+deals@fabrikam.example", TEXT)
+    parts = urlsplit(link)
+    assert (parts.scheme, parts.path) == ("mailto", "dana%2Bdeals@fabrikam.example")
+    query = parse_qs(parts.query)
+    assert (query["subject"], query["body"]) == ([TEXT.subject], [TEXT.body])
+    assert " " not in link and "\n" not in link
+
+
+@pytest.fixture
+def plain_server() -> Iterator[MailServer]:
+    server = MailServer(logins={"rep@contoso.example": PASSWORD}).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[MailServer]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(*certificate)
+    server = MailServer(tls=context, require_starttls=True, logins={"rep@contoso.example": PASSWORD}).start()
+    yield server
+    server.stop()
+
+
+def _outbox(server: MailServer, user: str | None = None, password: str = PASSWORD) -> Outbox:
+    login = f"{user.replace('@', '%40')}:{password.replace(':', '%3A').replace('@', '%40').replace('/', '%2F')}@" if user else ""
+    outbox = outbox_from_env({"PLAYBOOK_SMTP_URL": f"smtp://{login}127.0.0.1:{server.port}", "PLAYBOOK_MAIL_FROM": "Contoso Sales <sales@contoso.example>"})
+    assert outbox is not None
+    return outbox
+
+
+def _send(outbox: Outbox, tls: ssl.SSLContext | None = None) -> None:
+    outbox.send(TEXT, to="dana@fabrikam.example", to_name="Dana Buyer", reply_to="riley@contoso.example", tls=tls)
+
+
+def test_the_email_goes_out_through_a_plain_server(plain_server: MailServer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, "assess_app.mail")
+    _send(_outbox(plain_server))
+    [received] = plain_server.received
+    assert (received.sender, received.recipients, received.login) == ("sales@contoso.example", ["dana@fabrikam.example"], None)
+    message = received.message
+    assert (message["Subject"], message["From"], message["To"], message["Reply-To"]) == (
+        TEXT.subject, "Contoso Sales <sales@contoso.example>", "Dana Buyer <dana@fabrikam.example>", "riley@contoso.example",
+    )
+    assert message.get_content().replace("\r\n", "\n") == TEXT.body
+    assert caplog.messages == [f"sent '{TEXT.subject}' to Dana Buyer <dana@fabrikam.example> through smtp://127.0.0.1:{plain_server.port} (unencrypted)"]
+
+
+def test_a_login_to_a_loopback_server_without_tls(plain_server: MailServer) -> None:
+    _send(_outbox(plain_server, "rep@contoso.example"))
+    assert [r.login for r in plain_server.received] == ["rep@contoso.example"]
+
+
+def test_a_wrong_password_is_a_clear_error_without_the_password(plain_server: MailServer) -> None:
+    with pytest.raises(MailError) as raised:
+        _send(_outbox(plain_server, "rep@contoso.example", "wrong-password"))
+    assert str(raised.value) == f"smtp://rep@contoso.example@127.0.0.1:{plain_server.port} refused the user name or password of 'rep@contoso.example'"
+    assert plain_server.received == []
+
+
+def test_starttls_with_the_servers_certificate_trusted(tls_server: MailServer, certificate: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    trusted = ssl.create_default_context(cafile=str(certificate[0]))
+    _send(_outbox(tls_server, "rep@contoso.example"), tls=trusted)
+    [received] = tls_server.received
+    assert (received.login, received.message.get_content().replace("\r\n", "\n")) == ("rep@contoso.example", TEXT.body)
+    assert f"through smtp://rep@contoso.example@127.0.0.1:{tls_server.port} (STARTTLS)" in caplog.text
+    assert PASSWORD not in caplog.text and LINK not in caplog.text
+
+
+def test_an_untrusted_certificate_stops_the_email(tls_server: MailServer) -> None:
+    with pytest.raises(MailError, match=r"could not send the email through smtp://rep@contoso.example@127.0.0.1:\d+: .*CERTIFICATE_VERIFY_FAILED"):
+        _send(_outbox(tls_server, "rep@contoso.example"))
+    assert tls_server.received == []
+
+
+def test_no_server_listening() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    outbox = Outbox(SmtpSettings("127.0.0.1", port), "sales@contoso.example")
+    with pytest.raises(MailError, match=rf"^could not send the email through smtp://127.0.0.1:{port}: .*[Cc]onnection refused"):
+        outbox.send(MailText("s", "b"), to="dana@fabrikam.example")
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PLAYBOOK_SMTP_URL": "smtp://mail.example"}, "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
+        ({"PLAYBOOK_SMTP_URL": "smtp://u:p@mail.example", "PLAYBOOK_MAIL_FROM": "sales"}, "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
+    ],
+)
+def test_the_sender_must_be_an_address(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(MailSettingsError, match=message):
+        outbox_from_env(environ)
+
+
+def test_without_a_url_there_is_no_outbox_and_a_login_address_is_the_sender() -> None:
+    assert outbox_from_env({}) is None
+    outbox = outbox_from_env({"PLAYBOOK_SMTP_URL": "smtp://sales%40contoso.example:pw@mail.example:587"})
+    assert outbox is not None and outbox.sender == "sales@contoso.example"
