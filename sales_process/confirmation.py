@@ -13,10 +13,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from sales_process.deal import BuyerAnswer
+from sales_process.deal import Answer, BuyerAnswer
+from sales_process.model import Process
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
 DEFAULT_EXPIRY_DAYS = 14
@@ -125,3 +127,22 @@ class ConfirmationStore(Protocol):
         """Store the reply and set the request's state, atomically and only while it is pending
         and not expired at `reply.answered_at`; False when it no longer is (used, revoked, expired)."""
         ...
+
+
+def buyer_confirmed_ids(answers: Mapping[str, Answer]) -> frozenset[str]:
+    """The milestones whose standing answer is the buyer's "Yes, this is right"."""
+    return frozenset(milestone_id for milestone_id, answer in answers.items() if answer.buyer_confirmed)
+
+
+def gate_confirmed_by_buyer(process: Process, verified_index: int, confirmed: Collection[str]) -> bool:
+    """Whether the buyer confirmed the outcomes that put a deal at its verified stage.
+
+    Those are the milestones of the stage the deal last left (the stage before its verified
+    one) that a buyer can confirm (they have a `buyer_statement`): every one of them must be
+    among `confirmed`, and there must be at least one. A deal still in the first stage has
+    left none, so nothing of its verified stage rests on the buyer's word.
+    """
+    if verified_index <= 0:
+        return False
+    gate = [milestone.id for milestone in process.stages[verified_index - 1].milestones if milestone.buyer_statement]
+    return bool(gate) and all(milestone_id in confirmed for milestone_id in gate)
