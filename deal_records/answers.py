@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sales_process.deal import Answer, Deal
+from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.engine import Assessment, Status, assess
 from sales_process.model import Process
 
@@ -24,8 +24,26 @@ def answers_json(answers: Mapping[str, Answer]) -> dict[str, object]:
             item["evidence"] = answer.evidence
         if answer.date is not None:
             item["date"] = answer.date.isoformat()
+        if answer.buyer is not None:
+            item["buyer"] = buyer_json(answer.buyer)
         stored[milestone_id] = item
     return stored
+
+
+def buyer_json(buyer: BuyerAnswer) -> dict[str, object]:
+    """The buyer's answer as stored inside the milestone's answer (only a confirmation link writes one)."""
+    return {"name": buyer.name, "email": buyer.email, "date": buyer.date.isoformat(), "agreed": buyer.agreed,
+            "comment": buyer.comment}
+
+
+def _buyer(item: object) -> BuyerAnswer | None:
+    if not isinstance(item, Mapping):
+        return None
+    comment = item.get("comment")
+    return BuyerAnswer(
+        name=str(item.get("name", "")), email=str(item.get("email", "")), date=dt.date.fromisoformat(str(item["date"])),
+        agreed=item.get("agreed") is True, comment=comment if isinstance(comment, str) else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,9 @@ def _answer(item: object) -> Answer:
     if isinstance(item, bool):
         return Answer(met=item)
     data = item if isinstance(item, Mapping) else {}
+    buyer = _buyer(data.get("buyer"))
+    if buyer is not None:
+        return buyer.as_answer()
     date = data.get("date")
     evidence = data.get("evidence")
     return Answer(

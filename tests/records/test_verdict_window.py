@@ -4,13 +4,15 @@ so the pipeline may reuse the verdict stored with a check instead of assessing i
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from deal_records.answers import answers_json, read_answers, verdict_window
-from sales_process.deal import Answer, Deal
+from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.engine import assess
+from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from tests.engine.factory import AS_OF
 from tests.engine.test_properties import PROPERTIES, answers, processes
@@ -53,3 +55,13 @@ def test_answers_to_milestones_the_process_dropped_are_kept_apart(default_proces
     assert isinstance(default_process, LoadedProcess)
     saved = read_answers({"pain-confirmed": {"met": True}, "retired-milestone": {"met": True, "evidence": "x"}}, default_process.process)
     assert list(saved.answers) == ["pain-confirmed"] and list(saved.gone) == ["retired-milestone"]
+
+
+def test_a_buyers_answer_is_stored_and_read_back_as_the_buyers(default_process: LoadedProcess) -> None:
+    yes = BuyerAnswer("Dana Buyer", "dana@fabrikam.example", dt.date(2026, 3, 2), agreed=True)
+    no = BuyerAnswer("Dana Buyer", "dana@fabrikam.example", dt.date(2026, 3, 2), agreed=False, comment="Legal has not seen it")
+    given = {"pain-confirmed": yes.as_answer(), "next-meeting-accepted": no.as_answer()}
+    stored = json.loads(json.dumps(answers_json(given)))
+    assert stored["pain-confirmed"]["buyer"] == {"name": "Dana Buyer", "email": "dana@fabrikam.example", "date": "2026-03-02",
+                                                 "agreed": True, "comment": None}
+    assert read_answers(stored, default_process.process).answers == given
