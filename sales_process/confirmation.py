@@ -234,8 +234,10 @@ def _buyer_text(data: Mapping[str, object], key: str, limit: int, problems: list
 def _expiry(value: object, problems: list[Problem]) -> int:
     if value is None or value == "":
         return DEFAULT_EXPIRY_DAYS
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # "²".isdigit(), but int() refuses it
         value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 14.0 is 14
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         problems.append(Problem(("expires_in_days",), f"'expires_in_days' must be a whole number of days, got {kind_of(value)}"))
         return DEFAULT_EXPIRY_DAYS

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
-from assess_app.api import deals, views  # noqa: E402,F401  (registers the routes on bp)
+from assess_app.api import confirmations, deals, views  # noqa: E402,F401  (registers the routes on bp)

@@ -1,4 +1,4 @@
-"""The deal records API: list and create deals, read one with its verdict and history, add a check.
+"""The deal records API: list and create deals, read one with its verdict, history and confirmation requests, add a check.
 
 Every route needs a token (Authorization: Bearer) or a signed-in session; a deal the
 caller may not see is 404, exactly like a deal that does not exist.
@@ -13,14 +13,17 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Response, request
+from sqlalchemy.orm import Session
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.asking import request_summary
 from assess_app.current import current_process
-from assess_app.deals.verdicts import deal_verdict
+from assess_app.deals.verdicts import Verdict, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
+from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, User
 from deal_records.records import (
     RecordError,
@@ -31,8 +34,10 @@ from deal_records.records import (
     may_check,
     parse_new_deal,
     record_check,
+    standing_buyer_answers,
 )
-from sales_process.deal import parse_deal, parse_iso_date
+from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
+from sales_process.deal import BuyerAnswer, parse_deal, parse_iso_date
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import assessment_json
@@ -58,11 +63,13 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     return wrapped
 
 
-def _json(data: object, status: int = 200) -> Response:
+def api_json(data: object, status: int = 200) -> Response:
+    """A JSON answer, written as `playbook assess --json` writes it."""
     return Response(dump_json(data), status=status, mimetype="application/json")
 
 
-def _body() -> tuple[object, ApiAnswer | None]:
+def read_body() -> tuple[object, ApiAnswer | None]:
+    """The request's JSON body, or the 415/400 answer that refuses it."""
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         return None, api_errors(415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}])
@@ -72,11 +79,13 @@ def _body() -> tuple[object, ApiAnswer | None]:
         return None, api_errors(400, [{"loc": "", "message": bad.message}])
 
 
-def _invalid(invalid: InvalidInput) -> ApiAnswer:
+def invalid_body(invalid: InvalidInput) -> ApiAnswer:
+    """400 listing every problem of the body, each with its location."""
     return api_errors(400, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
 
 
-def _not_found() -> ApiAnswer:
+def not_found() -> ApiAnswer:
+    """404 for a deal that does not exist or that the caller may not see (the same answer)."""
     return api_errors(404, [{"loc": "", "message": "Not Found: there is no deal with this id that you may see."}])
 
 
@@ -101,11 +110,29 @@ def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
         "process_version": check.process_version, "process_sha256": check.process_sha256,
         "claimed_stage": check.claimed_stage, "amount": check.amount,
         "verified_stage": check.verified_stage, "milestones": check.answers,
+        "buyer": {"name": check.buyer_name, "email": check.buyer_email} if check.source == BUYER_SOURCE else None,
+        "note": check.note,
     }
 
 
-def _verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> dict[str, Any]:
-    return assessment_json(loaded, deal_verdict(loaded, deal, as_of).assessment)
+def _verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The verdict's JSON (as POST /api/assess) and the deal-level marks of what the buyer confirmed."""
+    verdict = deal_verdict(loaded, deal, as_of)
+    return assessment_json(loaded, verdict.assessment), buyer_marks(loaded, verdict)
+
+
+def buyer_marks(loaded: LoadedProcess, verdict: Verdict) -> dict[str, Any]:
+    """Whether the buyer confirmed the outcomes that put the deal at its verified stage, and which outcomes they confirmed."""
+    confirmed = buyer_confirmed_ids(verdict.saved.answers)
+    return {
+        "buyer_confirmed": gate_confirmed_by_buyer(loaded.process, verdict.assessment.verified_index, confirmed),
+        "buyer_confirmed_milestones": [milestone.id for _, milestone in loaded.process.milestones() if milestone.id in confirmed],
+    }
+
+
+def confirmations_json(db: Session, deal: Deal) -> list[dict[str, object]]:
+    """The deal's confirmation requests as the API shows them (never a token), newest first."""
+    return [request_summary(row) for row in deal_requests(db, deal)]
 
 
 @bp.get("/deals")
@@ -127,17 +154,18 @@ def list_deals() -> ApiAnswer:
         return api_errors(400, [{"loc": "stage", "message": f"unknown stage {stage!r} (stages: {stages})"}])
     owner = request.args.get("owner") or None
     if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
-        return _json({"deals": [], "page": page, "per_page": per_page, "total": 0})
+        return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
     today = dt.date.today()
     with records().reading() as db:
         found = deal_page(db, user, page, per_page, owner, stage)
-        deals = [{**deal_json(deal), "verdict": _summary(loaded, deal, today)} for deal in found.deals]
-    return _json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
+        deals = [_listed(loaded, deal, today) for deal in found.deals]
+    return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 
 
-def _summary(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]:
-    full = _verdict(loaded, deal, today)
-    return {key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")}
+def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]:
+    full, marks = _verdict(loaded, deal, today)
+    summary = {key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")}
+    return {**deal_json(deal), "verdict": summary, **marks}
 
 
 @bp.post("/deals")
@@ -146,7 +174,7 @@ def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
-    data, refused = _body()
+    data, refused = read_body()
     if refused is not None:
         return refused
     try:
@@ -157,11 +185,11 @@ def create() -> ApiAnswer:
             deal = create_deal(db, caller, new)
             body = deal_json(deal)
     except InvalidInput as invalid:
-        return _invalid(invalid)
+        return invalid_body(invalid)
     except RecordError as error:
         return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
     log.info("deal %s created by user %s through the API", deal.id, user.id)
-    response = _json(body, 201)
+    response = api_json(body, 201)
     response.headers["Location"] = f"/api/deals/{deal.id}"
     return response
 
@@ -185,7 +213,7 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
 @bp.get("/deals/<int:deal_id>")
 @api_login_required
 def show(deal_id: int) -> ApiAnswer:
-    """The deal, its verdict (as of today or ?as_of=) and its checks, oldest first."""
+    """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest first)."""
     user = signed_in_user()
     loaded = current_process()
     try:
@@ -195,10 +223,11 @@ def show(deal_id: int) -> ApiAnswer:
     with records().reading() as db:
         deal = find_deal(db, user, deal_id)
         if deal is None:
-            return _not_found()
+            return not_found()
         checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
-        body = {**deal_json(deal), "verdict": _verdict(loaded, deal, as_of), "checks": checks}
-    return _json(body)
+        verdict, marks = _verdict(loaded, deal, as_of)
+        body = {**deal_json(deal), "verdict": verdict, **marks, "checks": checks, "confirmations": confirmations_json(db, deal)}
+    return api_json(body)
 
 
 @bp.post("/deals/<int:deal_id>/checks")
@@ -210,23 +239,38 @@ def add_check(deal_id: int) -> ApiAnswer:
     with records().reading() as db:
         deal = find_deal(db, user, deal_id)
     if deal is None:
-        return _not_found()
+        return not_found()
     if not may_check(user, deal):
         return api_errors(403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}])
-    data, refused = _body()
+    data, refused = read_body()
     if refused is not None:
         return refused
     try:
         given = parse_deal(data, loaded.process)
     except InvalidInput as invalid:
-        return _invalid(invalid)
+        return invalid_body(invalid)
     with records().writing() as db:
         stored = db.get(Deal, deal_id)
         caller = db.get(User, user.id)
         assert stored is not None
+        answered = {m: standing for m, standing in standing_buyer_answers(db, stored).items() if m in given.answers}
+        if answered:
+            return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
         check = record_check(db, stored, loaded, given, "api", caller)
-        body = {"check": check_json(check, caller), "verdict": _verdict(loaded, stored, dt.date.today())}
+        verdict, marks = _verdict(loaded, stored, dt.date.today())
+        body = {"check": check_json(check, caller), "verdict": verdict, **marks}
     log.info("check %s of deal %s saved by user %s through the API", check.id, deal_id, user.id)
-    response = _json(body, 201)
+    response = api_json(body, 201)
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
+
+
+def _buyer_answered(deal_id: int, milestone_id: str, buyer: BuyerAnswer) -> dict[str, str]:
+    """Why a check may not answer a milestone the buyer answered, and what to do instead."""
+    said = "confirmed it" if buyer.agreed else "answered \"Not quite\"" + (f" ({buyer.comment})" if buyer.comment else "")
+    return {
+        "loc": f"milestones.{milestone_id}",
+        "message": f"'{milestone_id}' was answered by the buyer, {buyer.name} ({buyer.email}), who {said} on {buyer.date.isoformat()} "
+                   f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
+                   f"(POST /api/deals/{deal_id}/confirmations)",
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.openapi_deals import deal_components, deal_paths
+from sales_process.confirmation import confirmable
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
@@ -138,7 +139,7 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
 
 def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
-    deals = deal_components(deal_schema(loaded))
+    deals = deal_components(deal_schema(loaded), [milestone_id for milestone_id, _ in confirmable(loaded.process)])
     json_body = {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}}
     return {
         "openapi": "3.1.0",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from deal_records.records import MAX_DEAL_ID
+from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -39,13 +40,62 @@ CHECK = {
     "properties": {
         "id": {"type": "integer"}, "checked_at": _TIME,
         "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
-        "source": {"enum": ["form", "api", "import"]},
+        "source": {"enum": ["form", "api", "import", "buyer"], "description": "buyer: the buyer's reply through a confirmation link."},
         "process_version": {"type": ["string", "null"]}, "process_sha256": {"type": "string"},
         "claimed_stage": {"type": ["string", "null"]}, "amount": {"type": ["number", "null"]},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
         "milestones": {"type": "object", "description": "The answers, as sent."},
+        "buyer": {"type": ["object", "null"], "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
+                  "properties": {"name": {"type": "string"}, "email": {"type": "string"}}},
+        "note": {"type": ["string", "null"], "description": "What the check was, e.g. \"answered confirmation link #3: 1 of 2 confirmed\"."},
     },
 }
+# Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_EMAIL_PART = f"[^@{_SPACE}<>(),;:\"\\[\\]]"
+_EMAIL = f"^[{_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^@{_SPACE}<>(),;:\"\\[\\].]{{2,}}[{_SPACE}]*$"
+_DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
+_BUYER_MARKS = {
+    "buyer_confirmed": {"type": "boolean", "description": "Whether the buyer confirmed, through a confirmation link, every outcome "
+                        "with a buyer statement of the stage the deal last left (the gate to its verified stage)."},
+    "buyer_confirmed_milestones": {"type": "array", "items": {"type": "string"},
+                                   "description": "The milestones whose standing answer is the buyer's \"Yes, this is right\", in process order."},
+}
+CONFIRMATION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "state": {"enum": ["pending", "confirmed", "declined", "expired", "revoked"],
+                  "description": "confirmed: the buyer said yes to every statement; declined: \"Not quite\" to at least one."},
+        "buyer_name": {"type": "string"}, "buyer_email": {"type": "string"},
+        "created_at": _TIME, "expires_at": _TIME, "revoked_at": _TIME, "answered_at": _TIME,
+        "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
+        "statements": {"type": "array", "items": {"type": "object", "properties": {
+            "milestone_id": {"type": "string"}, "text": {"type": "string", "description": "The buyer statement asked."},
+            "answer": {"enum": ["confirmed", "declined", None]}, "comment": {"type": ["string", "null"]},
+        }}},
+        "pending": {"type": "boolean", "description": "Whether the link still works."},
+    },
+}
+
+
+def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
+    """The body of POST /api/deals/{deal_id}/confirmations (`confirmable`: the milestones that have a buyer statement)."""
+    milestone: dict[str, Any] = {"enum": confirmable} if confirmable else {"not": {}}
+    return {
+        "type": "object",
+        "required": ["milestones", "buyer_name", "buyer_email"],
+        "additionalProperties": False,
+        "properties": {
+            "milestones": {"anyOf": [{"type": "array", "minItems": 1, "uniqueItems": True, "items": milestone}, milestone],
+                           "description": "The milestones (with a buyer statement) the buyer is asked to confirm; one id may be given as text."},
+            "buyer_name": {"type": "string", "maxLength": MAX_BUYER_NAME, "pattern": f"[^{_SPACE}]", "description": "The buyer's name, as you would greet them."},
+            "buyer_email": {"type": "string", "maxLength": MAX_EMAIL, "pattern": _EMAIL, "description": "One address, no display name."},
+            "expires_in_days": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_EXPIRY_DAYS},
+                                          {"type": "string", "pattern": _DAYS}, {"type": "null"}],
+                                "description": f"Days the link works, 1 to {MAX_EXPIRY_DAYS}; default {DEFAULT_EXPIRY_DAYS} (null or \"\")."},
+        },
+    }
 
 
 def _errors(description: str) -> dict[str, Any]:
@@ -62,13 +112,23 @@ _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
 _NOT_JSON = _errors("The body is not sent as application/json.")
+_REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID}}
+_NO_REQUEST = _errors("No deal with this id that the caller may see, or the deal has no confirmation request with this id.")
+_NOT_OWNER = _errors("The caller is not the deal's owner (a manager reads, only the owner asks and withdraws).")
+_CONFIRMATIONS = {"type": "array", "items": {"$ref": "#/components/schemas/ConfirmationRequest"}, "description": "Newest first."}
 
 
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
     """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
     with_verdict = {"allOf": [{"$ref": "#/components/schemas/SavedDeal"}, {"type": "object", "properties": {
         "verdict": {"$ref": "#/components/schemas/Assessment"},
+        **_BUYER_MARKS,
         "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}, "description": "Oldest first."},
+        "confirmations": _CONFIRMATIONS,
+    }}]}
+    listed = {"allOf": [{"$ref": "#/components/schemas/SavedDeal"}, {"type": "object", "properties": {
+        "verdict": {"type": "object", "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict."},
+        **_BUYER_MARKS,
     }}]}
     return {
         "/api/deals": {
@@ -83,7 +143,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": _json("A page of deals.", {"type": "object", "properties": {
-                        "deals": {"type": "array", "items": {"$ref": "#/components/schemas/SavedDeal"}},
+                        "deals": {"type": "array", "items": listed},
                         "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
                     }}),
                     "400": _errors("A bad page number or an unknown stage."),
@@ -124,22 +184,84 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}},
                 "responses": {
                     "201": _json("The check and the deal's verdict now.", {"type": "object", "properties": {
-                        "check": {"$ref": "#/components/schemas/Check"}, "verdict": {"$ref": "#/components/schemas/Assessment"},
+                        "check": {"$ref": "#/components/schemas/Check"}, "verdict": {"$ref": "#/components/schemas/Assessment"}, **_BUYER_MARKS,
                     }}),
                     "400": _errors("Malformed JSON or invalid answers; every problem is listed."),
                     "401": _UNAUTHORIZED, "403": _errors("The caller is not the deal's owner."), "404": _NOT_FOUND,
+                    "409": _errors("The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
+                                   "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "503": _UNAVAILABLE,
                 },
             },
         },
+        **confirmation_paths(),
     }
 
 
-def deal_components(assess_body: dict[str, Any]) -> dict[str, Any]:
-    """Schemas and the security scheme the deal paths refer to (`assess_body`: the schema of POST /api/assess)."""
+def confirmation_paths() -> dict[str, Any]:
+    """The paths of buyer confirmation requests."""
+    created = {"allOf": [{"$ref": "#/components/schemas/ConfirmationRequest"}, {"type": "object", "properties": {
+        "url": {"type": "string", "format": "uri", "description": "The link for the buyer; shown only in this answer (only its hash is stored)."},
+        "email": {"type": "object", "properties": {
+            "to": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string", "description": "Plain text, with the link."},
+            "mailto": {"type": "string", "description": "A mailto: link with the subject and body, for the rep's own mail program."},
+            "sent": {"type": "boolean", "description": "Whether the app sent the email itself (PLAYBOOK_SMTP_URL set and the server took it)."},
+            "not_sent_because": {"type": ["string", "null"], "description": "Why the app did not send it (null when it did)."},
+        }},
+    }}]}
     return {
-        "schemas": {"NewDeal": new_deal_schema(assess_body), "SavedDeal": SAVED_DEAL, "Check": CHECK},
+        "/api/deals/{deal_id}/confirmations": {
+            "get": {
+                "summary": "The deal's confirmation requests with their state now, newest first (the owner and managers).",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID],
+                "responses": {"200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
+                              "401": _UNAUTHORIZED, "404": _NOT_FOUND, "503": _UNAVAILABLE},
+            },
+            "post": {
+                "summary": "Ask the deal's buyer to confirm outcomes: a link (and the email, sent when the app has a mail server). Only the owner may.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewConfirmation"}}}},
+                "responses": {
+                    "201": {**_json("The request, its link and the email.", created),
+                            "headers": {"Location": {"schema": {"type": "string"}, "description": "/api/deals/{deal_id}/confirmations/{id}"}}},
+                    "400": _errors("Malformed JSON or an invalid request; every problem is listed."),
+                    "401": _UNAUTHORIZED, "403": _NOT_OWNER, "404": _NOT_FOUND,
+                    "409": _errors("The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know."),
+                    "413": _TOO_LARGE, "415": _NOT_JSON, "503": _UNAVAILABLE,
+                },
+            },
+        },
+        "/api/deals/{deal_id}/confirmations/{request_id}": {
+            "get": {
+                "summary": "One confirmation request of the deal.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID, _REQUEST_ID],
+                "responses": {"200": _json("The request.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                              "401": _UNAUTHORIZED, "404": _NO_REQUEST, "503": _UNAVAILABLE},
+            },
+        },
+        "/api/deals/{deal_id}/confirmations/{request_id}/revoke": {
+            "post": {
+                "summary": "Withdraw a pending link (the owner only); the buyer's page then says it was withdrawn (410). No body.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID, _REQUEST_ID],
+                "responses": {"200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                              "401": _UNAUTHORIZED, "403": _NOT_OWNER, "404": _NO_REQUEST,
+                              "409": _errors("The link is not pending (answered, expired or withdrawn already)."), "503": _UNAVAILABLE},
+            },
+        },
+    }
+
+
+def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict[str, Any]:
+    """Schemas and the security scheme the deal paths refer to (`assess_body`: the schema of POST /api/assess;
+    `confirmable`: the milestones a buyer can confirm)."""
+    return {
+        "schemas": {"NewDeal": new_deal_schema(assess_body), "SavedDeal": SAVED_DEAL, "Check": CHECK,
+                    "NewConfirmation": new_confirmation_schema(confirmable), "ConfirmationRequest": CONFIRMATION},
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "A token from `playbook tokens create EMAIL`."}},
     }

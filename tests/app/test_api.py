@@ -128,7 +128,9 @@ def test_the_process_as_json(client: FlaskClient, default_process: Any) -> None:
 def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskClient, default_process: Any) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/assess", "/api/process", "/api/openapi.json", "/api/deals", "/api/deals/{deal_id}", "/api/deals/{deal_id}/checks"}
+    assert set(document["paths"]) == {"/api/assess", "/api/process", "/api/openapi.json", "/api/deals", "/api/deals/{deal_id}", "/api/deals/{deal_id}/checks",
+                                       "/api/deals/{deal_id}/confirmations", "/api/deals/{deal_id}/confirmations/{request_id}",
+                                       "/api/deals/{deal_id}/confirmations/{request_id}/revoke"}
     deal = document["components"]["schemas"]["Deal"]
     stages = default_process.process.stages
     assert deal["properties"]["claimed_stage"]["enum"] == [*(stage.id for stage in stages), *(stage.name for stage in stages), None]

@@ -98,6 +98,15 @@ def token_for(database_url: str) -> Iterator[Callable[[str], dict[str, str]]]:
     engine.dispose()
 
 
+@pytest.fixture
+def tokens(add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]) -> dict[str, dict[str, str]]:
+    """API tokens' Authorization headers of a rep (ana, named Ana Lopez), another rep (bo) and a manager (lee)."""
+    add_person("ana@example.com", name="Ana Lopez")
+    add_person("bo@example.com")
+    add_person("lee@example.com", "manager")
+    return {name: token_for(f"{name}@example.com") for name in ("ana", "bo", "lee")}
+
+
 def page_token(client: FlaskClient, path: str) -> str:
     """The CSRF token of the form on a page."""
     match = _TOKEN.search(client.get(path).get_data(as_text=True))

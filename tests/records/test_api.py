@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -11,15 +10,6 @@ from flask import Flask
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
 BOTH = {**PAIN, "next-meeting-accepted": {"met": True, "evidence": "Calendar invite accepted", "date": DAY}}
-
-
-@pytest.fixture
-def tokens(add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]) -> dict[str, dict[str, str]]:
-    """Authorization headers of a rep, another rep and a manager."""
-    add_person("ana@example.com", name="Ana Lopez")
-    add_person("bo@example.com")
-    add_person("lee@example.com", "manager")
-    return {name: token_for(f"{name}@example.com") for name in ("ana", "bo", "lee")}
 
 
 def test_a_rep_creates_a_deal_checks_it_twice_and_reads_its_history(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:

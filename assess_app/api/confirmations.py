@@ -1,0 +1,149 @@
+"""The buyer confirmation API: ask a deal's buyer to confirm outcomes, list the requests, withdraw one.
+
+Only the deal's owner asks and withdraws (a manager reads: 403); a deal the caller may not see
+is 404, like everywhere in the deals API. The link's token is in the 201 answer only: it is
+never logged, and the list shows requests without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from assess_app.api import bp
+from assess_app.api.deals import (
+    ApiAnswer,
+    api_json,
+    api_login_required,
+    confirmations_json,
+    invalid_body,
+    not_found,
+    read_body,
+)
+from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
+from assess_app.current import current_process
+from assess_app.errors import api_errors
+from assess_app.records import records
+from assess_app.signed_in import signed_in_user
+from deal_records.confirmations import revoke_request
+from deal_records.models import ConfirmationRequest as RequestRow
+from deal_records.models import Deal, User
+from deal_records.records import MAX_DEAL_ID, RecordError, find_deal, may_check
+from sales_process.confirmation import parse_new_request
+from sales_process.problems import InvalidInput
+
+NOT_THE_OWNER = "only the deal's owner asks its buyer to confirm outcomes or withdraws a link; a manager reads them"
+NO_MAIL_SERVER = "the app sends no mail (PLAYBOOK_SMTP_URL is not set): send this email from your own mail program, or open `mailto`"
+
+
+def _request_not_found() -> ApiAnswer:
+    return api_errors(404, [{"loc": "", "message": "Not Found: this deal has no confirmation request with this id."}])
+
+
+def _refused(error: RecordError) -> ApiAnswer:
+    """403 for a caller who is not the owner, 409 for a process without a company or a link no longer pending."""
+    return api_errors(403 if error.loc == "deal" else 409, [{"loc": error.loc, "message": error.message}])
+
+
+def _email_json(asked: Asked) -> dict[str, Any]:
+    if asked.sent:
+        reason = None
+    elif asked.send_error is None:
+        reason = NO_MAIL_SERVER
+    else:
+        reason = f"the mail server did not take it ({asked.send_error}): send this email from your own mail program, or open `mailto`"
+    return {"to": asked.buyer_email, "subject": asked.mail.subject, "body": asked.mail.body, "mailto": asked.mailto,
+            "sent": asked.sent, "not_sent_because": reason}
+
+
+def _location(deal_id: int, request_id: int) -> str:
+    return f"/api/deals/{deal_id}/confirmations/{request_id}"
+
+
+@bp.post("/deals/<int:deal_id>/confirmations")
+@api_login_required
+def ask(deal_id: int) -> ApiAnswer:
+    """Ask the buyer {milestones, buyer_name, buyer_email, expires_in_days?}: 201 with the link and the email."""
+    user = signed_in_user()
+    with records().reading() as db:
+        deal = find_deal(db, user, deal_id)
+    if deal is None:
+        return not_found()
+    if not may_check(user, deal):
+        return _refused(RecordError("deal", NOT_THE_OWNER))
+    data, refused = read_body()
+    if refused is not None:
+        return refused
+    try:
+        if not isinstance(data, Mapping):
+            parse_new_request(data, current_process().process)  # raises, saying what a request is
+        assert isinstance(data, Mapping)
+        asked = ask_buyer(user, deal_id, data)
+    except InvalidInput as invalid:
+        return invalid_body(invalid)
+    except DealNotFound:
+        return not_found()
+    except RecordError as error:
+        return _refused(error)
+    with records().reading() as db:
+        row = db.get(RequestRow, asked.request_id)
+        assert row is not None
+        body = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
+    response = api_json(body, 201)
+    response.headers["Location"] = _location(deal_id, asked.request_id)
+    return response
+
+
+@bp.get("/deals/<int:deal_id>/confirmations")
+@api_login_required
+def list_requests(deal_id: int) -> ApiAnswer:
+    """The deal's confirmation requests, newest first, each with its state now."""
+    with records().reading() as db:
+        deal = find_deal(db, signed_in_user(), deal_id)
+        if deal is None:
+            return not_found()
+        return api_json({"confirmations": confirmations_json(db, deal)})
+
+
+@bp.get("/deals/<int:deal_id>/confirmations/<int:request_id>")
+@api_login_required
+def show_request(deal_id: int, request_id: int) -> ApiAnswer:
+    """One confirmation request of the deal."""
+    with records().reading() as db:
+        deal = find_deal(db, signed_in_user(), deal_id)
+        if deal is None:
+            return not_found()
+        row = _request_of(db, deal, request_id)
+        if row is None:
+            return _request_not_found()
+        return api_json(request_summary(row))
+
+
+def _request_of(db: Session, deal: Deal, request_id: int) -> RequestRow | None:
+    if not 0 < request_id <= MAX_DEAL_ID:  # no database integer holds it
+        return None
+    row = db.get(RequestRow, request_id)
+    return row if row is not None and row.deal_id == deal.id else None
+
+
+@bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
+@api_login_required
+def revoke(deal_id: int, request_id: int) -> ApiAnswer:
+    """Withdraw a pending link: 200 with the request, now revoked; the buyer's page then says so (410)."""
+    user = signed_in_user()
+    with records().writing() as db:
+        caller = db.get(User, user.id)
+        deal = find_deal(db, caller, deal_id) if caller is not None else None
+        if caller is None or deal is None:
+            return not_found()
+        if _request_of(db, deal, request_id) is None:
+            return _request_not_found()
+        try:
+            row = revoke_request(db, caller, deal, request_id)
+        except RecordError as error:
+            return _refused(error)
+        assert row is not None
+        body = request_summary(row)
+    return api_json(body)
