@@ -241,3 +241,38 @@ def test_a_mail_server_that_refuses_leaves_the_link_to_send_by_hand(
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "The email could not be sent (could not send the email through" in page
     assert _link(response)
+
+
+DEMONSTRATING = ("success-criteria-agreed", "demo-attended", "pricing-discussed", PRICE, PROPOSAL)
+
+
+def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_confirms(
+    make_app: Callable[..., Flask], add_person: Callable[..., str], tmp_path: Path
+) -> None:
+    text = Path("process.yaml").read_text(encoding="utf-8")
+    statement = "        buyer_statement: We have agreed that a proposal is the next step.\n"
+    assert text.count(statement) == 1
+    required = tmp_path / "process.yaml"
+    required.write_text(text.replace(statement, statement + "        confirmation: required\n"), encoding="utf-8")
+    app = make_app(PROCESS_PATH=str(required))
+    add_person("rep@example.com")
+    rep = app.test_client()
+    sign_in(rep, "rep@example.com")
+    deal_id = _new_deal(rep)
+    today = dt.date.today().isoformat()
+    answers = {f"{m}.{part}": value for m in DEMONSTRATING for part, value in (("met", "yes"), ("evidence", "Customer email of today"), ("date", today))}
+    rep_answers = {key: today if key.endswith(".date") else value for key, value in REP_ANSWERS.items()}
+    response = rep.post(f"/deals/{deal_id}/checks", data={**rep_answers, **answers, "csrf_token": page_token(rep, f"/deals/{deal_id}")})
+    assert response.status_code == 303
+    held = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert '<span class="verdict__stage">Demonstrating</span>' in held
+    assert "Waiting for the buyer: this outcome counts only once the buyer confirms" in held
+    link = _link(_ask(rep, deal_id, (PROPOSAL,)))
+    assert _answer(app.test_client(), link, {PROPOSAL: "yes"}).status_code == 200
+    moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert '<span class="verdict__stage">Proposing</span>' in moved
+    assert "Buyer-confirmed stage" not in moved  # two more outcomes of that gate are the buyer's to confirm
+    link = _link(_ask(rep, deal_id, ("success-criteria-agreed", PRICE)))
+    assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
+    moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "Buyer-confirmed stage</span> The buyer confirmed the outcomes that put this deal at its verified stage." in moved
