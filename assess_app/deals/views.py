@@ -65,7 +65,8 @@ def list_deals() -> str:
     with records().reading() as db:
         page = deal_page(db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None)
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
-    rows = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
+    verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
+    rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
     return render_template(
         "deals/list.html", page=page, rows=rows, owners=owners, owner=owner, stage=stage, today=today,
         process=loaded.process, money=money, weighted=weighted, warning_text=warning_text, user=user,

@@ -276,3 +276,11 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "Buyer-confirmed stage</span> The buyer confirmed the outcomes that put this deal at its verified stage." in moved
+
+
+def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: FlaskClient) -> None:
+    deal_id = _new_deal(rep)
+    _check(rep, deal_id)
+    _answer(buyer, _link(_ask(rep, deal_id, (PRICE, PROPOSAL))), {PRICE: "yes", PROPOSAL: "Not before the board meets."})
+    listed = rep.get("/deals").get_data(as_text=True)
+    assert f"The buyer said “Not quite” to <code>{PROPOSAL}</code>" in listed
