@@ -143,7 +143,7 @@ def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any],
     page = render_template(
         "deals/show.html", deal=deal, verdict=verdict, assessment=verdict.assessment, gap=gap_sentence(verdict.assessment),
         weighted=weighted(verdict.assessment), entries=list(reversed(timeline(loaded, deal, checks))), form=form,
-        general_errors=general, unknown=unknown_keys(form, request.form) if request.method == "POST" else [],
+        general_errors=general, unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
         process=loaded.process, next_links=fragments(loaded).next, money=money, playbook_link=playbook_link,
         can_check=can_check, save_error=save_error, today=today, user=user,
         buyer=buyer_view(loaded, verdict), requests=requests, asking=asking or Asking(),
