@@ -37,7 +37,8 @@ input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are r
   their standard names (deal, crm_id, stage, amount, currency, owner, and per milestone
   <id>, <id>.evidence, <id>.date) or through the crm: block of process.yaml, which
   --column and --stage-name override for one run; `playbook crm-template` lists them.
-  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank; dates: YYYY-MM-DD,
+  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
+  Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
   or 23/02/2027 (day first when it can only be), others with --day-first/--month-first;
   amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);

@@ -99,14 +99,27 @@ def to_cents(value: float) -> int:
 
 # --- yes / no --------------------------------------------------------------------------------
 
-YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "on", "checked"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "off", "unchecked"})
+# The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
+# booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
+ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "English": (frozenset({"yes", "y", "true", "1", "x", "on", "checked"}), frozenset({"no", "n", "false", "0", "off", "unchecked"})),
+    "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
+    "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
+    "Spanish": (frozenset({"sí", "si", "verdadero"}), frozenset({"no", "falso"})),
+    "Italian": (frozenset({"sì", "si", "vero"}), frozenset({"no", "falso"})),
+    "Portuguese": (frozenset({"sim", "verdadeiro"}), frozenset({"não", "nao", "falso"})),
+    "Dutch": (frozenset({"ja", "waar"}), frozenset({"nee", "onwaar"})),
+}
+YES_WORDS = frozenset().union(*(yes for yes, _ in ANSWERS_BY_LANGUAGE.values()))
+NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values()))
 # The answers as most exports type them (yes, Yes, YES), looked up as typed, without trimming:
 # the fast paths of the audit's row reader and of the SQL read these, anything else goes through parse_yes_no.
 ANSWERS_AS_TYPED: Mapping[str, bool] = {
     case(word): words is YES_WORDS for words in (YES_WORDS, NO_WORDS) for word in words for case in (str.lower, str.capitalize, str.upper)
 }
-YES_NO_HINT = "write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank"
+YES_NO_HINT = ("write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, "
+               f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
+               "e.g. ja/nein, oui/non, WAHR/FALSCH)")
 
 
 def parse_yes_no(value: object) -> bool | None:

@@ -85,7 +85,7 @@ class _Writer:
 
     def words(self, words: Iterable[str]) -> str:
         """A parenthesised, sorted list of string literals for IN."""
-        return "(" + ", ".join(self.s(word) for word in sorted(words)) + ")"
+        return "(" + ", ".join(self.chars(word) for word in sorted(words)) + ")"
 
 
 def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,

@@ -50,7 +50,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
     "amount": ["", "120000", "120,000.50", "$59,500", "€ 1,000", " 42 ", "0", "1,000", "USD 120 000", "74.000,00 €",
                "120 000,50", "1.250.000,00", "15.000", "15,000", "0042", "1000.5"],
     "answer": ["", "yes", "Y", " no ", "TRUE", "x", "1", "0", "\u3000yes", "Yes ", "n", "False", "checked", "Unchecked",
-               "ON", "off"],
+               "ON", "off", "WAHR", "falsch", "Oui", "NON", "sí", "SÍ", "Sì", "não", "nee", " ja"],
     "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
     "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES, "23.02.2027", "23/02/2027", "03/02/2027",
              "2/23/2027", "2027-02-03 10:15", "2027-02-03T10:15:00Z"],
@@ -61,7 +61,7 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
     "crm_id": ["\u00a0"],
     "stage": ["Negociating", "Closed"],
     "amount": ["12k", "-5", "120,5", "9" * 400, "١٢٣"],
-    "answer": ["maybe", "ja", "\u00a0"],
+    "answer": ["maybe", "jein", "oui!", "\u00a0"],
     "evidence": ["\u3000"],
     "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
 }

@@ -7,6 +7,8 @@ import datetime as dt
 import pytest
 
 from sales_process.vocabulary import (
+    NO_WORDS,
+    YES_WORDS,
     AmbiguousAmountError,
     AmbiguousDateError,
     DateOrder,
@@ -39,9 +41,30 @@ def test_yes_no_reads_every_spelling(text: object, expected: bool | None) -> Non
     assert parse_yes_no(text) is expected
 
 
-@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui", "-", 1])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("WAHR", True), ("Falsch", False), ("ja", True), ("NEIN", False),  # German Excel's booleans, German yes/no
+     ("VRAI", True), ("faux", False), ("Oui", True), ("non", False),  # French
+     ("VERDADERO", True), ("FALSO", False), ("sí", True), ("SÍ", True), ("si", True), ("No", False),  # Spanish
+     ("VERO", True), ("sì", True),  # Italian
+     ("VERDADEIRO", True), ("sim", True), ("não", False), ("NÃO", False), ("nao", False),  # Portuguese
+     ("WAAR", True), ("ONWAAR", False), ("Nee", False),  # Dutch (ja as in German)
+     (" Oui ", True), ("\u00a0NEIN", False)],
+)
+def test_yes_no_reads_the_words_of_other_languages(text: str, expected: bool) -> None:
+    assert parse_yes_no(text) is expected
+
+
+def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
+    assert not YES_WORDS & NO_WORDS
+    assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
+
+
+@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1])
 def test_yes_no_refuses_anything_else(text: object) -> None:
-    with pytest.raises(ValueError, match=r"is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x"):
+    with pytest.raises(ValueError, match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, "
+                       r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
+                       r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$"):
         parse_yes_no(text)
 
 
