@@ -12,6 +12,7 @@ from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import plural
 
 EXAMPLE = """example:
   playbook import pipeline.csv --owner ana@example.com
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was imported.", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')} found; nothing was imported.", file=sys.stderr)
         return EXIT_INVALID
     created = updated = 0
     with writing(sessions) as db:
@@ -134,6 +135,6 @@ def run(args: argparse.Namespace) -> int:
                 deal.owner_id, deal.name = row.owner_id, row.deal.name or deal.name
                 updated += 1
             record_check(db, deal, loaded, row.deal, "import", None, note=f"imported from {path.name}, line {row.line}")
-    print(f"imported {len(rows)} row{'s' if len(rows) != 1 else ''} from {path}: {created} new deal{'s' if created != 1 else ''}, "
-          f"{updated} check{'s' if updated != 1 else ''} of deals already saved (matched by crm_id)")
+    print(f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
+          f"{plural(updated, 'check')} of deals already saved (matched by crm_id)")
     return EXIT_OK

@@ -53,9 +53,9 @@ def status_label(status: Status, age_days: int | None = None, max_age_days: int 
     """The status in words, with the numbers that explain it: "too old (680 days; counts for 90)"."""
     label = STATUS_LABELS[status]
     if status is Status.STALE and age_days is not None and max_age_days is not None:
-        return f"{label} ({age_days} days; counts for {max_age_days})"
+        return f"{label} ({plural(age_days, 'day')}; counts for {max_age_days})"
     if status is Status.UNDATED and max_age_days is not None:
-        return f"{label} (counts for {max_age_days} days from it)"
+        return f"{label} (counts for {plural(max_age_days, 'day')} from it)"
     return label
 
 

@@ -72,3 +72,12 @@ def test_an_evidence_field_the_process_does_not_require_says_so(capsys: pytest.C
     out = capsys.readouterr().out
     assert ("help text: Optional: name the evidence, if any: The accepted calendar invitation, with the attendees' names.\n") in out
     assert "help text: Name the evidence: The prospect's reply to the recap email, linked in the CRM.\n" in out
+
+
+def test_a_milestone_that_counts_for_one_day_says_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS.read_text(encoding="utf-8").replace("max_age_days: 30", "max_age_days: 1", 1), encoding="utf-8")
+    status = main(["crm-template", "--process", str(process), "--crm", "salesforce"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n" in out
