@@ -43,8 +43,9 @@ input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are r
   amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
   --engine duckdb writes the same files, faster on large exports
-exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns,
-  or more than half of the rows not assessed (outputs still written), 2 usage error"""
+exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns, a
+  header but no deals, or more than half of the rows not assessed (outputs still written),
+  2 usage error"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -50,6 +50,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
     import csv
 
     from pipeline_audit.columns import ColumnError, plan_columns
+    from pipeline_audit.data_rows import DataRows
     from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
     from pipeline_audit.rows import RowProblem, RowReader
     from sales_process.loader import LoadedProcess
@@ -66,11 +67,8 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
             except ColumnError as error:
                 return [], [f"{path}:1: {problem}" for problem in error.problems]
             reader_of_rows = RowReader(plan, loaded.process, mapping)
-            line = reader.line_num
-            for cells in reader:
-                start, line = line + 1, reader.line_num
-                if not any(cells):
-                    continue
+            data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
+            for start, cells in data:
                 try:
                     deal = reader_of_rows.deal(cells)
                 except RowProblem as problem:
@@ -85,6 +83,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                         if owner_text else "the owner cell is blank; fill it in or pass --owner EMAIL"))
                     continue
                 rows.append(Row(start, deal, owner_id, text.crm_id.strip() or None))
+            data.refuse_if_empty(path)
     except UnicodeDecodeError:
         raise decoding_error(path) from None
     except csv.Error as error:

@@ -51,8 +51,11 @@ def test_without_a_crm_the_standard_names_are_a_header_the_audit_reads(capsys: p
     assert status == 0 and header.startswith("deal,crm_id,stage,amount,currency,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date,")
     export = tmp_path / "empty.csv"
     export.write_text(header)
-    assert main(["audit", str(export), "--process", str(PROCESS), "--out", str(tmp_path / "out")]) == 0
-    assert "Deals read: 0" in capsys.readouterr().out
+    # Every column is read (no unknown-column error): only the missing deals are refused.
+    assert main(["audit", str(export), "--process", str(PROCESS), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == (f"{export}: error: the file has a header but no deals (nothing follows the header); check the "
+                                       "report's filters in the CRM (a report that matches no deal exports only its header) and "
+                                       "export it again\n1 error found.\n")
 
 
 def test_without_crm_the_process_block_names_the_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
