@@ -79,6 +79,7 @@ class AuditResult:
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
     currency: str | None = None  # the currency the amounts are in, when the export says
+    lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
     crm_name: str | None = None
 
     @property
@@ -107,7 +108,7 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
 
                 rows = RowReader(plan, loaded.process, mapping)
                 _audit_rows(reader, rows, loaded, options, writer, result, tick)
-                result.currency = rows.currency
+                result.currency, result.lost_deals = rows.currency, rows.lost_deals
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
         raise decoding_error(source) from None

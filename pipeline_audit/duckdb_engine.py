@@ -246,7 +246,7 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
                 audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
         if progress is not None:
             progress(min(size, size * count // max(lines, 1)), size)
-    result.currency = reader.currency
+    result.currency, result.lost_deals = reader.currency, reader.lost_deals
     return count
 
 

@@ -7,8 +7,9 @@ from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 
-__all__ = ["missing_text", "money", "process_line", "share", "summary_text"]
+__all__ = ["LOST_DEALS_FIX", "missing_text", "money", "process_line", "share", "summary_text"]
 
+LOST_DEALS_FIX = "filter lost deals out of the CRM report, or map their stage"
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
 
 
@@ -50,6 +51,8 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     lines += [f"  line {p.line}: {p.reason}" for p in totals.problems[:LISTED_ON_SCREEN]]
     if totals.not_assessed > LISTED_ON_SCREEN:
         lines.append(f"  ... and {totals.not_assessed - LISTED_ON_SCREEN} more: see the not_assessed column of audit.csv")
+    if result.lost_deals:
+        lines.append(f"Lost deals among the deals not assessed: {result.lost_deals} (the process has no lost stage: {LOST_DEALS_FIX})")
     lines += [
         f"Deals ahead of their evidence: {totals.ahead} ({share(totals.ahead, totals.assessed)} of the deals assessed)",
         f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'deal')} with an amount and a claimed stage:",

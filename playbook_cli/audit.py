@@ -11,7 +11,7 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_audit.report_html import write_report
-from pipeline_audit.summary import summary_text
+from pipeline_audit.summary import LOST_DEALS_FIX, summary_text
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -98,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {out / 'audit.csv'} and {out / 'report.html'}")
     if result.mostly_unassessed:
         totals = result.totals
+        lost = f"; {result.lost_deals} of them {'is a lost deal' if result.lost_deals == 1 else 'are lost deals'}: {LOST_DEALS_FIX}"
         raise UserError(
             f"{totals.not_assessed} of {plural(totals.rows, 'deal')} could not be assessed (more than half), so this audit "
             "proves little; fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
+            + (lost if result.lost_deals else "")
         )
     return EXIT_OK

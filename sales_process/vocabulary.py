@@ -349,6 +349,19 @@ def stage_name_taken(crm_name: str, stage_id: str, stages: Iterable[tuple[str, s
     return None
 
 
+class LostStageError(ValueError):
+    """A stage name that marks a lost deal ("Closed Lost", "Verloren"), in a process without such a stage."""
+
+
+# The words CRMs name a lost deal's stage with (Salesforce "Closed Lost", HubSpot "closedlost", in other languages too).
+LOST_WORDS = frozenset({"lost", "closedlost", "verloren", "perdu", "perdue", "perdido", "perdida", "perso", "persa"})
+
+
+def looks_lost(name: str) -> bool:
+    """Whether a stage's name marks a lost deal: one of its words is LOST_WORDS'."""
+    return any(word in LOST_WORDS for word in re.split(r"[\W_]+", name_key(name)))
+
+
 class StageLookup:
     """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces)."""
 
@@ -382,6 +395,8 @@ class StageLookup:
         stage_id = self._index.get(name_key(value))
         if stage_id is None:
             typed = value.strip()
+            if looks_lost(typed):
+                raise LostStageError(f"stage {shown(typed)} marks a lost deal, and the process has no lost stage (stages: {', '.join(self._names)})")
             # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
             if _SLUG.match(typed):
                 raise ValueError(f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})")

@@ -13,6 +13,7 @@ from sales_process.vocabulary import (
     AmbiguousDateError,
     DateOrder,
     DecimalCommaError,
+    LostStageError,
     Money,
     MonthFirstDateError,
     StageLookup,
@@ -140,6 +141,31 @@ def test_stages_are_found_by_id_name_or_crm_name() -> None:
         "proposing", "closed-won", "proposing", None, None]
     with pytest.raises(ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"):
         stages.find("Proposal")
+
+
+OPEN_STAGES = StageLookup([("proposing", "Proposing"), ("closed-won", "Closed Won")])
+
+
+@pytest.mark.parametrize("text", ["Closed Lost", "closed_lost", "closedlost", "LOST", "Lost deal", "Closed - Lost", " Verloren ",
+                                  "Geschlossen verloren", "Fermé perdu", "Perdue", "Cerrada perdida", "Perdido", "Chiuso perso",
+                                  "closed-lost"])
+def test_a_lost_stage_is_named_as_one(text: str) -> None:
+    with pytest.raises(LostStageError) as raised:
+        OPEN_STAGES.find(text)
+    assert str(raised.value) == (f"stage {text.strip()!r} marks a lost deal, and the process has no lost stage "
+                                 "(stages: Proposing, Closed Won)")
+
+
+@pytest.mark.parametrize("text", ["Closed", "Lostock Ltd", "Clost Won", "slot"])
+def test_other_unknown_stages_are_not_lost(text: str) -> None:
+    with pytest.raises(ValueError, match=f"^unknown stage {text!r}") as raised:
+        OPEN_STAGES.find(text)
+    assert not isinstance(raised.value, LostStageError)
+
+
+def test_a_process_with_a_lost_stage_finds_it() -> None:
+    assert StageLookup([("open", "Open"), ("lost", "Closed Lost")]).find("closed lost") == "lost"
+    assert StageLookup([("open", "Open")], {"Closed Lost": "open"}).find("CLOSED LOST") == "open"
 
 
 def test_names_are_compared_ignoring_case_inner_spacing_and_unicode_form() -> None:
