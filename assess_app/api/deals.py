@@ -19,7 +19,7 @@ from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
 from assess_app.asking import request_summary
 from assess_app.current import current_process
-from assess_app.deals.verdicts import Verdict, deal_verdict
+from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
@@ -36,7 +36,6 @@ from deal_records.records import (
     record_check,
     standing_buyer_answers,
 )
-from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.deal import BuyerAnswer, parse_deal, parse_iso_date
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
@@ -123,9 +122,10 @@ def _verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> tuple[dict[st
 
 def buyer_marks(loaded: LoadedProcess, verdict: Verdict) -> dict[str, Any]:
     """Whether the buyer confirmed the outcomes that put the deal at its verified stage, and which outcomes they confirmed."""
-    confirmed = buyer_confirmed_ids(verdict.saved.answers)
+    view = buyer_view(loaded, verdict)  # what the deal page shows of the buyer's word
+    confirmed = {word.milestone_id for word in view.confirmed}
     return {
-        "buyer_confirmed": gate_confirmed_by_buyer(loaded.process, verdict.assessment.verified_index, confirmed),
+        "buyer_confirmed": view.gate_confirmed,
         "buyer_confirmed_milestones": [milestone.id for _, milestone in loaded.process.milestones() if milestone.id in confirmed],
     }
 

@@ -29,8 +29,8 @@ def with_milestone_keys(extra: str, company: str = COMPANY_LINE) -> str:
 
 def test_validate_warns_when_buyers_would_not_know_who_asks(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
     text = with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n", company="")
-    status, _out, err, path = _validate(text, write_file, capsys)
-    assert status == 0
+    status, out, err, path = _validate(text, write_file, capsys)
+    assert status == 0 and out.startswith(f"{path}: valid: 2 stages")
     assert err == (
         f"{path}:12:26: warning: milestone 'pain-confirmed' has a buyer statement but the process names no 'company'; "
         "a buyer is only asked to confirm by a company they know, so add 'company: Your Company' at the top of the file "
