@@ -18,6 +18,7 @@ from deal_records.people import add_user, create_token
 from deal_records.schema import upgrade
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
+from tests.mail_server import MailServer
 
 __all__ = ["site_dir"]
 PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
@@ -105,6 +106,14 @@ def tokens(add_person: Callable[..., str], token_for: Callable[[str], dict[str, 
     add_person("bo@example.com")
     add_person("lee@example.com", "manager")
     return {name: token_for(f"{name}@example.com") for name in ("ana", "bo", "lee")}
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; what it receives is in `.received`."""
+    server = MailServer().start()
+    yield server
+    server.stop()
 
 
 def page_token(client: FlaskClient, path: str) -> str:

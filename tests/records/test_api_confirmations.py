@@ -7,7 +7,7 @@ import json
 import logging
 import re
 import shlex
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -319,14 +319,6 @@ def test_a_check_may_not_answer_what_the_buyer_answered(records_app: Flask, toke
     body = kept.get_json()
     assert (body["buyer_confirmed"], body["buyer_confirmed_milestones"]) == (True, ["pain-confirmed"])
     assert body["check"]["milestones"]["pain-confirmed"]["buyer"]["agreed"] is True  # the buyer's word stands
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    """A real SMTP server on 127.0.0.1."""
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 def test_the_email_goes_out_through_a_real_mail_server_and_its_link_works(
