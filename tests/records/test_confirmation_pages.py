@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -198,13 +198,6 @@ def test_a_withdrawn_or_expired_link_is_gone(rep: FlaskClient, buyer: FlaskClien
     assert _answer_again(buyer, first) == 410
     listed = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "state--expired" in listed and "state--revoked" in listed
-
-
-@pytest.fixture
-def mail_server() -> Iterator[MailServer]:
-    server = MailServer().start()
-    yield server
-    server.stop()
 
 
 def test_the_app_sends_the_email_through_the_mail_server(
