@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -18,6 +18,7 @@ from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
 from pipeline_audit.rows import RowProblem, RowReader, RowText
 from pipeline_audit.totals import Totals
+from sales_process.confirmation import buyer_confirmed_ids
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
@@ -50,6 +51,10 @@ class AuditRow(NamedTuple):
     claimed_stage_id: str
     verified_stage_id: str
     next_milestone_ids: str
+    # The buyer's word: "yes" when the buyer confirmed every outcome that put the deal at its verified
+    # stage (sales_process.confirmation.gate_confirmed_by_buyer), and the milestones they said "yes" to.
+    verified_stage_confirmed_by_buyer: str
+    buyer_confirmed_milestone_ids: str
 
 
 AUDIT_COLUMNS = AuditRow._fields
@@ -169,17 +174,22 @@ def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer,
         return
     assessment = assess(process, deal, as_of)
     record(writer, totals, line, text, assessment, assessment.next, _cents(assessment, True), _cents(assessment, False),
-           deal.amount)
+           deal.amount, buyer_confirmed_ids(deal.answers))
 
 
 def record(writer: Writer, totals: Totals, line: int, text: RowText, assessment: Assessment,
-           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None) -> None:
+           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None,
+           buyer_confirmed: Collection[str] = frozenset()) -> None:
     """Write an assessed row to audit.csv and count it (both engines write through here).
 
-    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents.
+    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents,
+    `buyer_confirmed` the milestones the buyer said "yes" to.
     """
-    totals.add(line, text.owner, assessment, blocking, claimed, verified)
-    writer.writerow(_assessed_row(line, text, assessment, blocking, claimed, verified, amount))
+    by_buyer = totals.add(line, text.owner, assessment, blocking, claimed, verified, buyer_confirmed=buyer_confirmed)
+    confirmed_ids = " ".join(m.id for _, m in assessment.process.milestones() if m.id in buyer_confirmed) if buyer_confirmed else ""
+    row = _assessed_row(line, text, assessment, blocking, claimed, verified, amount)
+    writer.writerow(row._replace(verified_stage_confirmed_by_buyer="yes" if by_buyer else "no",
+                                 buyer_confirmed_milestone_ids=confirmed_ids))
 
 
 def _cents(assessment: Assessment, claimed: bool) -> int | None:
@@ -192,7 +202,7 @@ def _money(cents: int | None) -> str:
 
 
 def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
-    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "")
+    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "", "", "")
 
 
 def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
@@ -208,4 +218,5 @@ def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tu
         not_assessed="",
         claimed_stage_id=claimed_stage.id if claimed_stage else "", verified_stage_id=verified_stage.id,
         next_milestone_ids=" ".join(r.milestone.id for r in blocking),
+        verified_stage_confirmed_by_buyer="", buyer_confirmed_milestone_ids="",
     )

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sales_process.crm import MET, CrmMapping, Target, resolve_mapping
+from sales_process.crm import CONFIRMED_BY, MET, CrmMapping, Target, resolve_mapping
 from sales_process.model import Process
 
 
 @dataclass(frozen=True)
 class MilestoneColumns:
-    """The columns of one milestone's answer, evidence and date (None: the relation has no such column)."""
+    """The columns of one milestone's answer, evidence, date and buyer (None: the relation has no such column)."""
 
     answer: str | None
     evidence: str | None = None
     date: str | None = None
+    confirmed_by: str | None = None  # `Name <email>` of the buyer who answered through a confirmation link
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,10 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None) -> InputC
     """The columns `playbook audit` reads, by the names the mapping gives them (default: the process's crm: block).
 
     A deal field the mapping leaves alone keeps the audit's own name (deal, stage, amount). So do the
-    milestones, <id>, <id>.evidence and <id>.date, unless the mapping names milestone columns: then it
-    describes the CRM's table, and a milestone or part it does not name has no column (unanswered,
-    as the audit counts a milestone missing from an export).
+    milestones, <id>, <id>.evidence and <id>.date (and <id>.confirmed_by for a milestone with a
+    buyer_statement, as `playbook deals export` writes it), unless the mapping names milestone columns:
+    then it describes the CRM's table, and a milestone or part it does not name has no column
+    (unanswered, as the audit counts a milestone missing from an export).
     """
     mapping = mapping or resolve_mapping(process)
     name = mapping.column_name
@@ -50,7 +52,8 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None) -> InputC
         amount=name(Target("amount")),
         milestones={
             milestone.id: MilestoneColumns(column(Target(milestone.id, MET)), column(Target(milestone.id, "evidence")),
-                                           column(Target(milestone.id, "date")))
+                                           column(Target(milestone.id, "date")),
+                                           column(Target(milestone.id, CONFIRMED_BY)) if milestone.buyer_statement else None)
             for _, milestone in process.milestones()
         },
     )

@@ -24,6 +24,7 @@ from sales_process.vocabulary import NO_WORDS, YES_WORDS
 from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import PostgresServer
 from tests.sql.tables import (
+    CONFIRMED_BY_SUFFIX,
     DATE_SUFFIX,
     EVIDENCE_SUFFIX,
     Column,
@@ -47,6 +48,9 @@ EVIDENCE_SAMPLES = (
     "e\u0301e\u0301", "\u00a0\u3000\t\n", "(TBD)", "n/a.", "See\u00a0CRM", " see   notes ", "Unknown!", "'done'", "_-_",
     "x\u2028y\u2029z", "[in crm]", "\u212aNOWN", "UN\u212aNOWN", "true.", "a\u0085b",
 )
+# Buyers as `playbook deals export` writes them (`Name <email>`), names in any script, spaced in any white space.
+BUYER_NAMES = ("Dana Buyer", "Zoë O'Neil", "José\u00a0García", "李 华", "d", "Anne-Marie (CFO)", "x@y")
+BUYER_EMAILS = ("dana@customer.example", "z.o+deals@b.co", "李@例子.中国")
 SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=8)
 
 
@@ -56,7 +60,8 @@ def _whitespace() -> st.SearchStrategy[str]:
 
 @st.composite
 def processes(draw: st.DrawFn) -> Process:
-    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry and optional evidence."""
+    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry, optional evidence,
+    buyer statements and required confirmation."""
     count = draw(st.integers(2, 6))
     names = draw(st.lists(st.sampled_from(STAGE_NAMES), min_size=count, max_size=count, unique=True))
     probabilities = sorted(draw(st.lists(st.integers(0, 100), min_size=count, max_size=count)))
@@ -65,7 +70,10 @@ def processes(draw: st.DrawFn) -> Process:
         milestones = []
         for _ in range(0 if index == count - 1 else draw(st.integers(1, 4))):
             number += 1
+            statement = draw(st.sampled_from([None, None, "We agreed to it."]))
             milestones.append(Milestone(
+                buyer_statement=statement,
+                confirmation="required" if statement and draw(st.booleans()) else "optional",
                 id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}", question="Done?", customer_action="It.",
                 evidence="A record.", evidence_required=draw(st.booleans()),
                 max_age_days=draw(st.none() | st.integers(1, 45)),
@@ -157,7 +165,8 @@ def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, 
 def crm_blocks(draw: st.DrawFn, process: Process) -> Crm:
     """A crm: block: the CRM's names for the deal fields and some milestones, its stage names, maybe a decimal comma."""
     milestones = {milestone.id: CrmMilestone(met=f"{milestone.id.title()} Checkbox", evidence=f"{milestone.id.title()} Evidence",
-                                             date=f"{milestone.id.title()} Date")
+                                             date=f"{milestone.id.title()} Date",
+                                             confirmed_by=f"{milestone.id.title()} Buyer" if milestone.buyer_statement else None)
                   for _, milestone in process.milestones() if draw(st.booleans())}
     stage_names = {name: draw(st.sampled_from(process.stages)).id for name in draw(st.lists(st.sampled_from(CRM_STAGE_NAMES), unique=True))}
     return Crm(name="Salesforce", columns=CrmColumns(deal="Opportunity Name", stage="Stage", amount="Amount"),
@@ -171,15 +180,24 @@ def _crm_names(crm: Crm) -> dict[str, str]:
         names[milestone_id] = fields.met
         names[milestone_id + EVIDENCE_SUFFIX] = fields.evidence or ""
         names[milestone_id + DATE_SUFFIX] = fields.date or ""
+        names[milestone_id + CONFIRMED_BY_SUFFIX] = fields.confirmed_by or ""
     return names
+
+
+def _buyer(draw: st.DrawFn) -> str:
+    """A `.confirmed_by` cell: Name <email>, with any white space around and between."""
+    name, email = draw(st.sampled_from(BUYER_NAMES)), draw(st.sampled_from(BUYER_EMAILS))
+    return f"{draw(_whitespace())}{name}{draw(_whitespace())}<{email}>{draw(_whitespace())}"
 
 
 def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list[Column]:
     boolean, typed_dates = draw(st.booleans()), draw(st.booleans())
     with_evidence, with_date = draw(st.booleans()), draw(st.booleans())
+    with_buyer = bool(milestone.buyer_statement) and draw(st.integers(0, 3)) > 0
     answers: list[Value] = []
     evidence: list[Value] = []
     dates: list[Value] = []
+    buyers: list[Value] = []
     for _ in range(rows):
         word = draw(st.sampled_from(WORDS))
         typed = f"{draw(_whitespace())}{_mixed_case(draw, word)}{draw(_whitespace())}"
@@ -190,11 +208,16 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         date = None if blank else _date(draw, milestone)
         dates.append(date if typed_dates or date is None else f"{draw(_whitespace())}{date.isoformat()}")
         answers.append(answer)
+        # The audit refuses a buyer without a dated answer; the SQL reads that as unanswered too (see the test below).
+        dated = not blank and date is not None and with_date
+        buyers.append(_buyer(draw) if dated and draw(st.integers(0, 3)) else draw(st.sampled_from([None, "", " "])))
     columns = [Column(milestone.id, "boolean" if boolean else "text", tuple(answers))]
     if with_evidence:
         columns.append(Column(milestone.id + EVIDENCE_SUFFIX, "text", tuple(evidence)))
     if with_date:
         columns.append(Column(milestone.id + DATE_SUFFIX, "date" if typed_dates else "text", tuple(dates)))
+    if with_buyer:
+        columns.append(Column(milestone.id + CONFIRMED_BY_SUFFIX, "text", tuple(buyers)))
     return columns
 
 

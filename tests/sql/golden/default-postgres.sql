@@ -345,6 +345,10 @@ SELECT
         WHEN 4 THEN RTRIM(CASE WHEN "terms-agreed__status" <> 'verified' THEN 'terms-agreed,' ELSE '' END || CASE WHEN "signature-scheduled__status" <> 'verified' THEN 'signature-scheduled,' ELSE '' END || CASE WHEN "contract-signed__status" <> 'verified' THEN 'contract-signed,' ELSE '' END, ',')
         ELSE ''
     END AS "next_milestones",
+    -- the milestones the buyer confirmed ("Yes, this is right") through a confirmation link
+    '' AS "buyer_confirmed_milestones",
+    -- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage
+    FALSE AS "verified_stage_confirmed_by_buyer",
     "pain-confirmed__status",
     "next-meeting-accepted__status",
     "decision-maker-identified__status",
