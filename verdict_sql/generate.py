@@ -171,6 +171,8 @@ def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
     rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
     if milestone.max_age_days is not None:
         rules.append(f"counts for {milestone.max_age_days} days")
+    if milestone.buyer_confirms:
+        rules.append("counts once the buyer confirms it")
     return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
 
 

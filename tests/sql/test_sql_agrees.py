@@ -330,3 +330,39 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
         cursor.executemany(insert.encode(), rows)
         cursor.execute(capsys.readouterr().out.encode())
         assert _by_deal(cursor.fetchall()) == expected
+
+
+def _buyer_case(rows: list[list[str | None]]) -> Case:
+    from tests.audit.test_buyer_columns import BUYER, HEADER
+
+    return Case(BUYER.process, tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(HEADER)))
+
+
+def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any]) -> None:
+    """Deals at their stage on the buyers' word, on the rep's (awaiting the buyer), and a buyer's "not quite"."""
+    from tests.audit.test_buyer_columns import EXPORT
+
+    table = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
+    case = _buyer_case(table)
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    assert [(row[0], row[2], row[9], row[10], row[11:]) for row in expected.values()] == [
+        ("Contoso", "won", "next-step,budget", True, ("verified", "verified")),
+        ("Fabrikam", "qualifying", "", False, ("awaiting_buyer", "verified")),
+        ("Litware", "qualifying", "next-step", False, ("verified", "not_met")),
+        ("Northwind", "won", "next-step", False, ("verified", "verified")),
+    ]
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.mark.parametrize("buyer", ["Dana", "Dana <dana>", "<d@x.example>", "Dana <d@x.example> CFO"])
+def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(postgres: psycopg.Connection[Any], buyer: str) -> None:
+    """The audit refuses the row (see tests/audit/test_buyer_columns.py); a warehouse has no such row problem."""
+    undated = ["Undated", "won", "1000", "yes", "", None, "Dana <d@x.example>", "yes", "Budget email", "2027-02-21", None]
+    unreadable = ["Unreadable", "won", "1000", "yes", "Dana's email", "2027-02-20", buyer, "yes", "Budget email", "2027-02-21", None]
+    case = _buyer_case([undated, unreadable])
+    for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
+        assert {deal: (row[2], row[9], row[11:]) for deal, row in verdicts.items()} == {
+            "Undated": ("qualifying", "", ("unanswered", "verified")),
+            "Unreadable": ("qualifying", "", ("unanswered", "verified")),
+        }
