@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,23 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.models import Check, Deal, User
 from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS, ROOT
-from tests.records.conftest import sign_in
+from tests.records.conftest import Run, sign_in
 
 EXAMPLE = ROOT / "examples" / "pipeline.csv"
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
-    """Run `playbook ARGS --database URL` with `stdin`; return the status, stdout and stderr."""
-
-    def invoke(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        status = main([*args, "--database", database_url])
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return invoke
 
 
 def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> None:
