@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from sales_process.deal import Answer, BuyerAnswer
 from sales_process.loader import LoadedProcess, parse_process
 from tests.audit.helpers import ROOT, Run
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
+from tests.browser import PHONE, axe_violations
 from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 
 AS_OF = dt.date(2027, 3, 1)
@@ -197,3 +199,22 @@ def test_saved_deals_pass_the_buyers_yes_to_the_totals() -> None:
                             buyer_confirmed={"next-step"})
     totals = verdicts.totals
     assert (totals.buyer_confirmed, totals.buyer_confirmed_cents, totals.verified_cents) == (1, 100_000, 156_000)
+
+
+@pytest.mark.browser
+def test_the_share_is_accessible_on_a_desktop_and_a_phone(browser: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS_TEXT, encoding="utf-8")
+    source = tmp_path / "pipeline.csv"
+    source.write_text(EXPORT, encoding="utf-8")
+    assert main(["audit", str(source), "--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path / "out")]) == 0
+    capsys.readouterr()
+    for viewport in ({"width": 1280, "height": 900}, PHONE):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto((tmp_path / "out" / "report.html").as_uri())
+        assert page.locator("[data-total=buyer_confirmed]").text_content() == "100,000.00"
+        assert page.locator("#buyer-confirmed").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert axe_violations(page) == []
+        context.close()
