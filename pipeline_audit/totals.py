@@ -118,7 +118,8 @@ class Totals:
         `buyer_confirmed` are the milestones the buyer said "yes" to; return whether the deal's verified
         stage rests on the buyer's word (sales_process.confirmation.gate_confirmed_by_buyer).
         """
-        confirmed = gate_confirmed_by_buyer(self.process, assessment.verified_index, buyer_confirmed)
+        # Most deals have no buyer's answer: spare them the look-up (the gate needs at least one).
+        confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(self.process, assessment.verified_index, buyer_confirmed)
         if confirmed:
             self.buyer_confirmed += 1
         self.rows += 1
