@@ -9,13 +9,13 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
+from assess_app.asking import init_outbox
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings
-from assess_app.confirm.limits import WindowLimiter
 from assess_app.confirm.logs import redact_request_logs
-from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY, current_process, current_store
+from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
-from assess_app.records import init_records
+from assess_app.records import init_confirmations, init_records
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
@@ -32,12 +32,13 @@ def create_app(
     """Build the app: `/` the playbook, `/check` the form, `/deals` and `/pipeline`, `/api/` the JSON API, `/confirm/` the buyer's page.
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
-    PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES).
+    PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES,
+    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM).
     The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
-    saved file's errors). Buyer confirmation links are looked up in `confirmations`; without
-    it every link is unknown (404).
+    saved file's errors). Buyer confirmation links are kept with the deal records unless a
+    `confirmations` store is given (the confirmation page's own tests use one in memory).
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -45,8 +46,6 @@ def create_app(
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract
-    app.extensions[CONFIRMATIONS_KEY] = confirmations
-    app.extensions[CONFIRM_LIMITER_KEY] = WindowLimiter(*app.config["CONFIRM_RATE_LIMIT"])
     csrf = CSRFProtect(app)
 
     from assess_app.api import bp as api_bp
@@ -60,6 +59,8 @@ def create_app(
     csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
     csrf.exempt(confirm_bp)  # the buyer has no session: the form carries its own signed key
     init_records(app)
+    init_confirmations(app, confirmations)
+    init_outbox(app)
     app.register_blueprint(check_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(deals_bp)

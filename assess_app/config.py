@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from assess_app.mail import MAIL_FROM_ENV, SMTP_ENV
 from assess_app.store import ProcessStore
 from deal_records.database import DATABASE_ENV, DEFAULT_DATABASE
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, load_process
@@ -38,8 +39,11 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "DATABASE_URL": os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE,
         # The CSRF token lives as long as the browser session: a rep may take an hour on a deal.
         "WTF_CSRF_TIME_LIMIT": None,
-        # Requests to /confirm/ per client address in a sliding window of seconds (per worker process).
+        # Requests to /confirm/ per client address in a sliding window of seconds (counted in the database).
         "CONFIRM_RATE_LIMIT": (30, 600),
+        # The mail server that sends confirmation emails; unset, the rep sends them.
+        "SMTP_URL": os.environ.get(SMTP_ENV, ""),
+        "MAIL_FROM": os.environ.get(MAIL_FROM_ENV, ""),
     }
     config.update(test_config or {})
     if not config["SECRET_KEY"]:

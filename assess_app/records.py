@@ -14,6 +14,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.config import EXIT_INVALID_PROCESS
+from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY
+from deal_records.confirmations import DatabaseConfirmations
 from deal_records.database import (
     BUSY_TIMEOUT_MS,
     BadDatabaseUrl,
@@ -24,8 +26,10 @@ from deal_records.database import (
     session_factory,
     writing,
 )
+from deal_records.limits import DatabaseLimiter
 from deal_records.pipeline import VerdictMemo
 from deal_records.schema import SchemaBehind, require_current, upgrade
+from sales_process.confirmation import ConfirmationStore
 
 RECORDS_KEY = "deal_records"
 log = logging.getLogger("assess_app")
@@ -83,6 +87,15 @@ def init_records(app: Flask) -> None:
     except SQLAlchemyError as error:
         print(f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {unavailable_reason(error)}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None
+
+
+def init_confirmations(app: Flask, confirmations: ConfirmationStore | None = None) -> None:
+    """Keep confirmation links with the deal records, and count /confirm/ requests there (one count for every worker)."""
+    opened: Records = app.extensions[RECORDS_KEY]
+    store = app.extensions[STORE_KEY]
+    app.extensions[CONFIRMATIONS_KEY] = confirmations or DatabaseConfirmations(opened.sessions, lambda: store.current)
+    limit, window = app.config["CONFIRM_RATE_LIMIT"]
+    app.extensions[CONFIRM_LIMITER_KEY] = DatabaseLimiter(opened.sessions, "confirm", limit, window)
 
 
 def records() -> Records:

@@ -70,6 +70,11 @@ def _answer(item: object) -> Answer:
     )
 
 
+def read_stored(stored: Mapping[str, object]) -> dict[str, Answer]:
+    """Every stored answer, whether or not the process still asks it."""
+    return {milestone_id: _answer(item) for milestone_id, item in stored.items()}
+
+
 def read_answers(stored: Mapping[str, object], process: Process) -> SavedAnswers:
     """Split stored answers into the process's milestones and those it no longer has."""
     known = {milestone.id for _, milestone in process.milestones()}

@@ -1,4 +1,5 @@
-"""The tables: users and their API tokens, sign-in failures, deals and their checks.
+"""The tables: users and their API tokens, sign-in failures, deals and their checks, the
+buyer confirmation requests, and the requests per address that the confirmation page limits.
 
 Checks are append-only: the app inserts them and never updates or deletes one. A deal
 points at its latest check (`latest_check_id`, kept in the same transaction as the
@@ -123,8 +124,8 @@ class Deal(Base):
 class Check(Base):
     """One self-check of a deal: the answers, who gave them, under which process, and the verdict then.
 
-    `checked_by_id` is the user who saved it; a later feature may record a buyer instead
-    (`buyer_name`/`buyer_email`, with `source` "buyer"). The verdict columns are the
+    `checked_by_id` is the user who saved it; a check the buyer made through a confirmation
+    link has `source` "buyer", no user, and `buyer_name`/`buyer_email`. The verdict columns are the
     assessment on the day of the check, valid for as-of dates in [valid_from, valid_until)
     under `process_sha256`: the pipeline reuses them instead of assessing again.
     """
@@ -135,7 +136,7 @@ class Check(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
     checked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    source: Mapped[str] = mapped_column(String(20))  # form, api, import (later: buyer)
+    source: Mapped[str] = mapped_column(String(20))  # form, api, import, buyer
     checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     buyer_name: Mapped[str | None] = mapped_column(String(200))
     buyer_email: Mapped[str | None] = mapped_column(String(254))
@@ -152,6 +153,53 @@ class Check(Base):
     blocking: Mapped[str] = mapped_column(Text)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    # The milestones whose standing answer is the buyer's "yes", "id id ...": the pipeline's
+    # buyer-confirmed share reads it without decoding the answers.
+    buyer_confirmed: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
+
+
+class ConfirmationRequest(Base):
+    """A link a rep sent a buyer to confirm some outcomes of a deal: only the token's sha256 is kept.
+
+    What the buyer is shown (the selling company and each statement) is kept as it was sent,
+    so a later edit of the process never changes what the buyer was asked. `state` is
+    pending, confirmed, declined or revoked; a pending request past `expires_at` is expired.
+    """
+
+    __tablename__ = "confirmation_requests"
+    __table_args__ = (Index("ix_confirmation_requests_deal_id_id", "deal_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    company: Mapped[str] = mapped_column(String(200))
+    statements: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # [{"milestone_id", "text"}] as sent
+    buyer_name: Mapped[str] = mapped_column(String(200))  # as the rep typed it
+    buyer_email: Mapped[str] = mapped_column(String(254))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(20), default="pending")
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    answered_by: Mapped[str | None] = mapped_column(String(200))  # the name the buyer typed
+    # [{"milestone_id", "agreed", "comment"}] as the buyer answered
+    reply: Mapped[list[dict[str, object]] | None] = mapped_column(JSON)
+    check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id"))  # the check the reply made
+
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+
+
+class RequestHit(Base):
+    """One request a rate limit counted, by the sha256 of its key (a client address is not kept)."""
+
+    __tablename__ = "request_hits"
+    __table_args__ = (Index("ix_request_hits_scope_key_at", "scope", "key_sha256", "hit_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40))
+    key_sha256: Mapped[str] = mapped_column(String(64))
+    hit_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -31,6 +31,7 @@ class SavedVerdict(NamedTuple):
     amount: float | None
     verified_index: int
     blocking: Blocking
+    buyer_confirmed: frozenset[str]  # milestones whose standing answer is the buyer's "yes"
 
 
 class _Remembered(NamedTuple):
@@ -93,7 +94,7 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
     emails = dict(session.connection().execute(select(User.id, User.email)).all())
     query = (
         select(Deal.id, Deal.name, Deal.owner_id, Deal.claimed_stage, Deal.amount, Check.id, holds,
-               Check.verified_index, Check.blocking)
+               Check.verified_index, Check.blocking, Check.buyer_confirmed)
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .order_by(Deal.id)
     )
@@ -106,7 +107,8 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
     again = [row[5] for row in rows if row[5] is not None and not row[6] and memo.get(row[5], sha, as_of) is None]
     reassessed = _reassess(session, loaded, again, as_of, memo) if again else {}
     parsed: dict[str, Blocking] = {}  # most deals share a few blocking texts: read each once
-    for deal_id, name, owner_id, claimed, amount, check_id, stored_holds, index, stored_blocking in rows:
+    confirmed_sets: dict[str | None, frozenset[str]] = {None: frozenset()}
+    for deal_id, name, owner_id, claimed, amount, check_id, stored_holds, index, stored_blocking, confirmed in rows:
         if check_id is None:
             verified_index, held = unchecked_verdict
         elif stored_holds:
@@ -116,4 +118,7 @@ def saved_verdicts(session: Session, loaded: LoadedProcess, as_of: dt.date, memo
             remembered = reassessed.get(check_id) or memo.get(check_id, sha, as_of)
             assert remembered is not None
             verified_index, held = remembered.verified_index, remembered.blocking
-        yield SavedVerdict(deal_id, name, emails[owner_id], claimed, amount, verified_index, held)
+        by_buyer = confirmed_sets.get(confirmed)
+        if by_buyer is None:
+            by_buyer = confirmed_sets.setdefault(confirmed, frozenset(confirmed.split()))
+        yield SavedVerdict(deal_id, name, emails[owner_id], claimed, amount, verified_index, held, by_buyer)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from deal_records.answers import answers_json, blocking_text, verdict_window
+from deal_records.answers import answers_json, blocking_text, read_answers, read_stored, verdict_window
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.people import find_user, normal_email
+from sales_process.confirmation import buyer_confirmed_ids
+from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.deal import Deal as DealInput
-from sales_process.deal import parse_deal
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput, Problem
@@ -165,20 +166,41 @@ def deal_checks(session: Session, deal: Deal) -> list[Check]:
     return list(session.scalars(query))
 
 
+def standing_buyer_answers(session: Session, deal: Deal) -> dict[str, BuyerAnswer]:
+    """The buyer's answers on the deal's latest check: they stand until the buyer answers again."""
+    if deal.latest_check_id is None:
+        return {}
+    stored = session.scalar(select(Check.answers).where(Check.id == deal.latest_check_id)) or {}
+    return {milestone_id: answer.buyer for milestone_id, answer in read_stored(stored).items() if answer.buyer is not None}
+
+
 def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: DealInput, source: str,
-                 checked_by: User | None, today: dt.date | None = None, note: str | None = None) -> Check:
+                 checked_by: User | None, today: dt.date | None = None, note: str | None = None,
+                 buyer: tuple[str, str] | None = None) -> Check:
     """Append a check: the answers, who gave them, the process, and the verdict on the day.
 
-    A CRM stage or amount left out of the check keeps the deal's current one.
+    A CRM stage or amount left out of the check keeps the deal's current one. The buyer's
+    answers on the latest check stand whatever a rep sends (only the buyer changes them, through
+    a new link); `buyer` is (name, email) when the buyer made the check.
     """
     now = utc_now()
     today = today or now.date()
+    # Lock the deal first (a no-op on SQLite, whose writers already go one at a time): two checks
+    # saved at once must not both start from the same latest answers and lose one's buyer answers.
+    latest_id = session.scalar(select(Deal.latest_check_id).where(Deal.id == deal.id).with_for_update())
+    previous = session.scalar(select(Check.answers).where(Check.id == latest_id)) if latest_id else None
+    stored = answers_json(given.answers)
+    for milestone_id, item in (previous or {}).items():
+        new = given.answers.get(milestone_id)
+        if isinstance(item, Mapping) and "buyer" in item and (new is None or new.buyer is None):
+            stored[milestone_id] = item
     answers = dataclasses.replace(
         given,
         name=deal.name,
         claimed_stage=given.claimed_stage if given.claimed_stage is not None else deal.claimed_stage,
         amount=given.amount if given.amount is not None else deal.amount,
         as_of=None,
+        answers=read_answers(stored, loaded.process).answers,
     )
     if answers.claimed_stage is not None and loaded.process.stage_index(answers.claimed_stage) is None:
         answers = dataclasses.replace(answers, claimed_stage=None)  # the process dropped that stage
@@ -186,10 +208,12 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
     valid_from, valid_until = verdict_window(loaded.process, answers.answers, today)
     check = Check(
         deal_id=deal.id, checked_at=now, source=source, checked_by_id=checked_by.id if checked_by else None,
+        buyer_name=buyer[0] if buyer else None, buyer_email=buyer[1] if buyer else None,
         note=note, process_version=loaded.process.version, process_sha256=loaded.sha256,
-        claimed_stage=answers.claimed_stage, amount=answers.amount, answers=answers_json(answers.answers),
+        claimed_stage=answers.claimed_stage, amount=answers.amount, answers=stored,
         verified_stage=assessment.verified_stage.id, verified_index=assessment.verified_index,
         blocking=blocking_text(assessment), valid_from=valid_from, valid_until=valid_until,
+        buyer_confirmed=" ".join(sorted(buyer_confirmed_ids(answers.answers))),
     )
     session.add(check)
     session.flush()

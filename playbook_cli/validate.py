@@ -11,7 +11,7 @@ EXAMPLE = """example:
   playbook validate --process process.yaml --strict
 
 prints one line per problem, e.g.
-  process.yaml:68:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
+  process.yaml:71:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
 exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage error"""
 
 

@@ -19,6 +19,8 @@ from typing import Protocol
 
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
+from sales_process.problems import InvalidInput, Problem
+from sales_process.wording import kind_of
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
 DEFAULT_EXPIRY_DAYS = 14
@@ -146,3 +148,118 @@ def gate_confirmed_by_buyer(process: Process, verified_index: int, confirmed: Co
         return False
     gate = [milestone.id for milestone in process.stages[verified_index - 1].milestones if milestone.buyer_statement]
     return bool(gate) and all(milestone_id in confirmed for milestone_id in gate)
+
+
+NEW_REQUEST_KEYS = ("milestones", "buyer_name", "buyer_email", "expires_in_days")
+MAX_EXPIRY_DAYS = 90
+MAX_BUYER_NAME = 200
+MAX_EMAIL = 254
+# One address, no display name: "name@example.com". The mail server is the judge of the rest.
+_EMAIL_SHAPE = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\].]{2,}$")
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """A validated request to ask the buyer to confirm some outcomes of a deal."""
+
+    milestone_ids: tuple[str, ...]
+    buyer_name: str
+    buyer_email: str
+    expires_in_days: int = DEFAULT_EXPIRY_DAYS
+
+
+def email_problem(text: str) -> str | None:
+    """Why the text is not one email address (None when it is)."""
+    if len(text) > MAX_EMAIL:
+        return f"is {len(text)} characters long; an email address has at most {MAX_EMAIL}"
+    if not _EMAIL_SHAPE.match(text):
+        return f"{text!r} is not an email address; type one address like dana@fabrikam.com"
+    return None
+
+
+def confirmable(process: Process) -> list[tuple[str, str]]:
+    """The milestones a buyer can confirm (they have a buyer statement): (id, statement), in process order."""
+    return [(milestone.id, milestone.buyer_statement) for _, milestone in process.milestones() if milestone.buyer_statement]
+
+
+def _milestone_ids(value: object, process: Process, problems: list[Problem]) -> tuple[str, ...]:
+    if value is None or value == [] or value == "":
+        problems.append(Problem(("milestones",), "'milestones' is required: choose at least one outcome for the buyer to confirm"))
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        problems.append(Problem(("milestones",), f"'milestones' must be a list of milestone ids, got {kind_of(value)}"))
+        return ()
+    statements = dict(confirmable(process))
+    known = {milestone.id for _, milestone in process.milestones()}
+    chosen: list[str] = []
+    for index, item in enumerate(value):
+        loc: tuple[str | int, ...] = ("milestones", index)
+        if not isinstance(item, str):
+            problems.append(Problem(loc, f"a milestone id must be text, got {kind_of(item)}"))
+        elif item in chosen:
+            problems.append(Problem(loc, f"'{item}' is listed twice; list each milestone once"))
+        elif item not in known:
+            problems.append(Problem(loc, f"'{item}' is not a milestone of the process; {_choices(statements)}"))
+        elif item not in statements:
+            problems.append(Problem(loc, f"milestone '{item}' has no buyer statement, so a buyer cannot confirm it; {_choices(statements)}"))
+        else:
+            chosen.append(item)
+    order = list(statements)
+    return tuple(sorted(chosen, key=order.index))
+
+
+def _choices(statements: Mapping[str, str]) -> str:
+    if not statements:
+        return "no milestone of this process has a buyer statement yet (add 'buyer_statement' to milestones in process.yaml)"
+    return f"a buyer can confirm: {', '.join(statements)}"
+
+
+def _buyer_text(data: Mapping[str, object], key: str, limit: int, problems: list[Problem]) -> str:
+    value = data.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        what = "the buyer's name, as you would greet them" if key == "buyer_name" else "the buyer's email address"
+        problems.append(Problem((key,), f"'{key}' is required: type {what}"))
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
+        return ""
+    text = " ".join(value.split())
+    if len(text) > limit:
+        problems.append(Problem((key,), f"'{key}' is {len(text)} characters long; at most {limit}"))
+    return text
+
+
+def _expiry(value: object, problems: list[Problem]) -> int:
+    if value is None or value == "":
+        return DEFAULT_EXPIRY_DAYS
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append(Problem(("expires_in_days",), f"'expires_in_days' must be a whole number of days, got {kind_of(value)}"))
+        return DEFAULT_EXPIRY_DAYS
+    if not 1 <= value <= MAX_EXPIRY_DAYS:
+        problems.append(Problem(("expires_in_days",), f"'expires_in_days' is {value}; give 1 to {MAX_EXPIRY_DAYS} days (default {DEFAULT_EXPIRY_DAYS})"))
+    return value
+
+
+def parse_new_request(data: object, process: Process) -> NewRequest:
+    """Validate {milestones, buyer_name, buyer_email, expires_in_days?}; raise InvalidInput with every problem."""
+    if not isinstance(data, Mapping):
+        raise InvalidInput([Problem((), f"a confirmation request must be an object with keys {', '.join(NEW_REQUEST_KEYS)}; got {kind_of(data)}")])
+    problems = [
+        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(NEW_REQUEST_KEYS)})", at_key=True)
+        for key in data if key not in NEW_REQUEST_KEYS
+    ]
+    milestone_ids = _milestone_ids(data.get("milestones"), process, problems)
+    name = _buyer_text(data, "buyer_name", MAX_BUYER_NAME, problems)
+    email = _buyer_text(data, "buyer_email", MAX_EMAIL, problems)
+    if email:
+        problem = email_problem(email)
+        if problem:
+            problems.append(Problem(("buyer_email",), f"'buyer_email' {problem}"))
+    days = _expiry(data.get("expires_in_days"), problems)
+    if problems:
+        raise InvalidInput(problems)
+    return NewRequest(milestone_ids, name, email, days)

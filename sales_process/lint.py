@@ -102,6 +102,16 @@ def _stage_warnings(process: Process) -> Iterator[Problem]:
                 yield _warn(("stages", i, "probability"), f"probability jumps by {jump} points from '{process.stages[i - 1].id}' to '{stage.id}'; a jump over {MAX_PROBABILITY_JUMP} means one gate carries most of the forecast, so add a stage in between or revise the numbers")
 
 
+def _company_warning(process: Process) -> Iterator[Problem]:
+    if process.company is not None:
+        return
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            if milestone.buyer_statement:
+                yield _warn(("stages", i, "milestones", j, "buyer_statement"), f"milestone '{milestone.id}' has a buyer statement but the process names no 'company'; a buyer is only asked to confirm by a company they know, so add 'company: Your Company' at the top of the file (reps cannot send confirmation links until then)")
+                return
+
+
 def lint(process: Process) -> list[Problem]:
     """Every warning for a valid process, in file order of stages and milestones."""
-    return [*_stage_warnings(process), *_milestone_warnings(process)]
+    return [*_company_warning(process), *_stage_warnings(process), *_milestone_warnings(process)]

@@ -289,6 +289,10 @@ class Process(_Strict):
     description: StrictStr | None = Field(
         default=None, description="Markdown: what this process is for, shown on the playbook's home page."
     )
+    company: NonEmptyText | None = Field(
+        default=None,
+        description="Your company's name as buyers know it, e.g. `Contoso`: a buyer asked to confirm an outcome sees it on the confirmation page and in the email.",
+    )
     stages: list[Stage] = Field(
         min_length=2, description="The stages in pipeline order (at least two)."
     )

@@ -46,7 +46,7 @@ Run the validator after every change; it prints every problem at once, each with
 
 ```console
 $ playbook validate --strict
-process.yaml:68:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
+process.yaml:71:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
 1 error found.
 ```
 

@@ -9,8 +9,11 @@ from werkzeug.datastructures import MultiDict
 
 from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale
 from deal_records.models import Check, Deal
+from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
+from sales_process.deal import BuyerAnswer
 from sales_process.engine import Assessment, Status
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import status_label
 
 WARN_DAYS = 14
 
@@ -93,3 +96,60 @@ def prefill(deal: Deal) -> MultiDict[str, str]:
             if isinstance(item.get(key), str):
                 pairs.append((f"{milestone_id}.{key}", item[key]))
     return MultiDict(pairs)
+
+
+@dataclass(frozen=True)
+class BuyerWord:
+    """A milestone's standing answer from the buyer, with the statement they answered and its status now."""
+
+    milestone_id: str
+    statement: str
+    buyer: BuyerAnswer
+    status: str
+    status_label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Confirmable:
+    """A milestone the rep may ask the buyer to confirm."""
+
+    id: str
+    statement: str
+    stage: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class BuyerView:
+    """What the deal page shows of the buyer's word and of asking for it."""
+
+    declined: list[BuyerWord]
+    confirmed: list[BuyerWord]
+    held: dict[str, BuyerAnswer]
+    gate_confirmed: bool
+    confirmable: list[Confirmable]
+
+
+def buyer_view(loaded: LoadedProcess, verdict: Verdict) -> BuyerView:
+    """The buyer's standing answers on the deal (declined ones first to show), and what may be asked."""
+    results = {result.milestone.id: result for result in verdict.assessment.milestones}
+    words: list[BuyerWord] = []
+    for milestone_id, answer in verdict.saved.answers.items():
+        result = results.get(milestone_id)
+        if answer.buyer is None or result is None:
+            continue
+        statement = result.milestone.buyer_statement or result.milestone.question
+        words.append(BuyerWord(milestone_id, statement, answer.buyer, result.status.value, status_label(result.status), result.reason))
+    confirmable = [
+        Confirmable(milestone.id, milestone.buyer_statement, stage.name, status_label(results[milestone.id].status))
+        for stage, milestone in loaded.process.milestones() if milestone.buyer_statement
+    ]
+    confirmed_ids = buyer_confirmed_ids(verdict.saved.answers)
+    return BuyerView(
+        declined=[word for word in words if not word.buyer.agreed],
+        confirmed=[word for word in words if word.buyer.agreed],
+        held={word.milestone_id: word.buyer for word in words},
+        gate_confirmed=gate_confirmed_by_buyer(loaded.process, verdict.assessment.verified_index, confirmed_ids),
+        confirmable=confirmable,
+    )

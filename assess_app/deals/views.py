@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import abort, redirect, render_template, request
@@ -12,13 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
+from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
 from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
 from assess_app.check.result import fragments, money, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
-from assess_app.deals.verdicts import deal_verdict, prefill, timeline, warning_text
+from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
+from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.models import Deal, User
 from deal_records.records import (
     NewDeal,
@@ -31,6 +34,7 @@ from deal_records.records import (
     parse_new_deal,
     record_check,
 )
+from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
@@ -38,6 +42,7 @@ from sales_process.report import gap_sentence
 PER_PAGE = 50
 UNPROCESSABLE = 422
 UNAVAILABLE = 503
+CONFLICT = 409
 log = logging.getLogger("assess_app")
 
 
@@ -60,7 +65,8 @@ def list_deals() -> str:
     with records().reading() as db:
         page = deal_page(db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None)
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
-    rows = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
+    verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
+    rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
     return render_template(
         "deals/list.html", page=page, rows=rows, owners=owners, owner=owner, stage=stage, today=today,
         process=loaded.process, money=money, weighted=weighted, warning_text=warning_text, user=user,
@@ -120,36 +126,102 @@ def create() -> tuple[str, int] | BaseResponse:
     return redirect(f"/deals/{deal.id}", 303)
 
 
-def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any], form: FlaskForm,
-               general: list[str], status: int = 200, save_error: str | None = None) -> tuple[str, int]:
+@dataclass(frozen=True)
+class Asking:
+    """The ask-the-buyer form as sent back (values and errors), or the link just made."""
+
+    values: dict[str, Any] = field(default_factory=lambda: {"milestones": [], "buyer_name": "", "buyer_email": "", "expires_in_days": DEFAULT_EXPIRY_DAYS})
+    errors: dict[str, str] = field(default_factory=dict)
+    asked: Asked | None = None
+
+
+def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any], requests: list[dict[str, Any]], form: FlaskForm,
+               general: list[str], status: int = 200, save_error: str | None = None, asking: Asking | None = None) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
+    can_check = may_check(user, deal)
     page = render_template(
         "deals/show.html", deal=deal, verdict=verdict, assessment=verdict.assessment, gap=gap_sentence(verdict.assessment),
         weighted=weighted(verdict.assessment), entries=list(reversed(timeline(loaded, deal, checks))), form=form,
-        general_errors=general, unknown=unknown_keys(form, request.form) if request.method == "POST" else [],
+        general_errors=general, unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
         process=loaded.process, next_links=fragments(loaded).next, money=money, playbook_link=playbook_link,
-        can_check=may_check(user, deal), save_error=save_error, today=today, user=user,
+        can_check=can_check, save_error=save_error, today=today, user=user,
+        buyer=buyer_view(loaded, verdict), requests=requests, asking=asking or Asking(),
+        can_ask=can_check and loaded.process.company is not None,
     )
     return page, status
 
 
-def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any]]:
+def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any], list[dict[str, Any]]]:
     with records().reading() as db:
         deal = find_deal(db, user, deal_id)
         if deal is None:
             abort(404)
-        return deal, deal_checks(db, deal)
+        return deal, deal_checks(db, deal), [request_summary(row) for row in deal_requests(db, deal)]
 
 
 @bp.get("/deals/<int:deal_id>")
 @login_required
 def show(deal_id: int) -> tuple[str, int]:
-    """The deal's verdict today, the form pre-filled with its latest answers, and its timeline."""
+    """The deal's verdict today, the buyer's word, the form pre-filled with its latest answers, and its timeline."""
     user = signed_in_user()
     loaded = current_process()
-    deal, checks = _visible_deal(user, deal_id)
-    return _deal_page(loaded, user, deal, checks, make_form(loaded, prefill(deal)), [])
+    deal, checks, requests = _visible_deal(user, deal_id)
+    return _deal_page(loaded, user, deal, checks, requests, make_form(loaded, prefill(deal)), [])
+
+
+@bp.post("/deals/<int:deal_id>/confirmations")
+@login_required
+def ask(deal_id: int) -> tuple[str, int]:
+    """Make a confirmation link (and send its email when mail is set up); the link is shown on this answer only."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks, requests = _visible_deal(user, deal_id)
+    if not may_check(user, deal):
+        abort(403, "Only the deal's owner asks its buyer to confirm outcomes; a manager reads them.")
+    values: dict[str, Any] = {key: request.form.get(key, "") for key in ("buyer_name", "buyer_email", "expires_in_days")}
+    values["milestones"] = request.form.getlist("milestones")
+    form = make_form(loaded, prefill(deal))
+    try:
+        asked = ask_buyer(user, deal_id, {key: value for key, value in values.items() if value not in ("", [])})
+    except InvalidInput as invalid:
+        errors: dict[str, str] = {}
+        for problem in invalid.problems:
+            key = str(problem.loc[0]) if problem.loc else "milestones"
+            errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
+        return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, asking=Asking(values, errors))
+    except RecordError as error:
+        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, asking=Asking(values, {"milestones": error.message}))
+    except DealNotFound:
+        abort(404)
+    with records().reading() as db:
+        stored = db.get(Deal, deal_id)
+        assert stored is not None
+        requests = [request_summary(row) for row in deal_requests(db, stored)]
+    return _deal_page(loaded, user, deal, checks, requests, form, [], asking=Asking(asked=asked))
+
+
+@bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
+@login_required
+def revoke(deal_id: int, request_id: int) -> tuple[str, int] | BaseResponse:
+    """Withdraw a pending link: the buyer's page then says it was withdrawn."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks, requests = _visible_deal(user, deal_id)
+    try:
+        with records().writing() as db:
+            stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
+            assert stored is not None and caller is not None
+            withdrawn = revoke_request(db, caller, stored, request_id)
+    except RecordError as error:
+        if error.loc == "deal":
+            abort(403, error.message[0].upper() + error.message[1:] + ".")
+        form = make_form(loaded, prefill(deal))
+        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=f"The link was not withdrawn: {error.message}.")
+    if withdrawn is None:
+        abort(404)
+    log.info("confirmation request %s of deal %s withdrawn by user %s", request_id, deal_id, user.id)
+    return redirect(f"/deals/{deal_id}?withdrawn={request_id}#confirmations", 303)
 
 
 @bp.post("/deals/<int:deal_id>/checks")
@@ -158,13 +230,13 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     """Record a check of the deal; on any problem the page comes back with the answers as typed."""
     user = signed_in_user()
     loaded = current_process()
-    deal, checks = _visible_deal(user, deal_id)
+    deal, checks, requests = _visible_deal(user, deal_id)
     if not may_check(user, deal):
         abort(403, "Only the deal's owner records its checks; a manager reads them.")
     form = make_form(loaded, request.form)
     given, general = validated_deal(form, loaded.process)
     if mark_repeated(form, request.form) or given is None:
-        return _deal_page(loaded, user, deal, checks, form, general, UNPROCESSABLE)
+        return _deal_page(loaded, user, deal, checks, requests, form, general, UNPROCESSABLE)
     try:
         with records().writing() as db:
             stored = db.get(Deal, deal.id)
@@ -175,6 +247,6 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             raise
         log.error("database unavailable, check of deal %s not saved: %s", deal.id, unavailable_reason(error))
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
-        return _deal_page(loaded, user, deal, checks, form, [], UNAVAILABLE, save_error=message)
+        return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(f"/deals/{deal.id}?saved={saved.id}#timeline", 303)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,10 +58,13 @@ def confirmations() -> MemoryConfirmations:
 
 
 @pytest.fixture
-def app(confirmations: MemoryConfirmations, tmp_path: Path) -> Flask:
-    """The app with the confirmation store; the playbook site is not needed here."""
-    config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path / "site"), "SECRET_KEY": "test"}
-    return create_app(config, confirmations=confirmations)
+def app(confirmations: MemoryConfirmations, tmp_path: Path) -> Iterator[Flask]:
+    """The app with the confirmation store, on its own database (the rate limit counts there)."""
+    config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path / "site"), "SECRET_KEY": "test",
+              "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}"}
+    app = create_app(config, confirmations=confirmations)
+    yield app
+    app.extensions["deal_records"].engine.dispose()
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from assess_app import create_app
-from assess_app.confirm.limits import WindowLimiter
 from assess_app.current import CONFIRM_LIMITER_KEY
+from deal_records.limits import DatabaseLimiter
 from sales_process.confirmation import RequestState, StatementAnswer, token_hash
 from tests.confirm.conftest import STATEMENTS, MemoryConfirmations
 
@@ -246,9 +246,9 @@ def test_a_reply_that_loses_the_race_is_gone(client: FlaskClient, confirmations:
     assert response.status_code == 410
 
 
-def _limited(app: Flask, limit: int) -> list[float]:
-    clock = [1000.0]
-    app.extensions[CONFIRM_LIMITER_KEY] = WindowLimiter(limit, 600, clock=lambda: clock[0])
+def _limited(app: Flask, limit: int) -> list[dt.datetime]:
+    clock = [dt.datetime(2027, 3, 1, tzinfo=dt.UTC)]
+    app.extensions[CONFIRM_LIMITER_KEY] = DatabaseLimiter(app.extensions["deal_records"].sessions, "confirm", limit, 600, clock=lambda: clock[0])
     return clock
 
 
@@ -262,28 +262,13 @@ def test_too_many_requests_from_one_address_are_refused(app: Flask, client: Flas
     assert "Fabrikam" not in refused.get_data(as_text=True)
     other = client.get(f"/confirm/{token}", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert other.status_code == 200
-    clock[0] += 601
+    clock[0] += dt.timedelta(seconds=601)
     assert client.get(f"/confirm/{token}").status_code == 200
 
 
 def test_the_rest_of_the_app_is_not_limited(app: Flask, client: FlaskClient) -> None:
     _limited(app, 1)
     assert [client.get("/check").status_code for _ in range(3)] == [200, 200, 200]
-
-
-def test_the_window_slides() -> None:
-    now = [0.0]
-    limiter = WindowLimiter(2, 10, clock=lambda: now[0], max_keys=1)
-    assert [limiter.hit("a"), limiter.hit("a"), limiter.hit("a")] == [None, None, 10.0]
-    now[0] = 4
-    assert limiter.hit("a") == 6.0
-    now[0] = 10.5
-    assert limiter.hit("a") is None
-    assert limiter.hit("b") is None  # over max_keys: idle keys are dropped, busy ones kept
-    assert [limiter.hit("a"), limiter.hit("a")] == [None, 10.0]
-    now[0] = 100
-    assert limiter.hit("c") is None
-    assert len(limiter._hits) == 1  # a and b were idle for a whole window
 
 
 def test_one_statement_needs_no_number(client: FlaskClient, confirmations: MemoryConfirmations) -> None:

@@ -18,10 +18,24 @@ from tests.foundation.processes import VALID
 EVIDENCE_LINE = "        evidence: The customer's reply email.\n"
 
 
-def with_milestone_keys(extra: str) -> str:
-    """VALID with extra keys on its one milestone (after its evidence, line 11)."""
+COMPANY_LINE = "company: Fabrikam\n"  # last, so the lines above keep their numbers
+
+
+def with_milestone_keys(extra: str, company: str = COMPANY_LINE) -> str:
+    """VALID with extra keys on its one milestone (after its evidence, line 11), and a company at the end."""
     assert EVIDENCE_LINE in VALID
-    return VALID.replace(EVIDENCE_LINE, EVIDENCE_LINE + extra)
+    return VALID.replace(EVIDENCE_LINE, EVIDENCE_LINE + extra) + company
+
+
+def test_validate_warns_when_buyers_would_not_know_who_asks(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+    text = with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n", company="")
+    status, out, err, path = _validate(text, write_file, capsys)
+    assert status == 0 and out.startswith(f"{path}: valid: 2 stages")
+    assert err == (
+        f"{path}:12:26: warning: milestone 'pain-confirmed' has a buyer statement but the process names no 'company'; "
+        "a buyer is only asked to confirm by a company they know, so add 'company: Your Company' at the top of the file "
+        "(reps cannot send confirmation links until then)\n"
+    )
 
 
 def _validate(text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str, Path]:

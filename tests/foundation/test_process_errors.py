@@ -66,7 +66,7 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
-        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, stages, practice, crm"],
+        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"],
         id="unknown-top-level-key",
     ),
     pytest.param(

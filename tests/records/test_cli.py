@@ -57,15 +57,15 @@ def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
 
 def test_db_status_and_upgrade(run: Run) -> None:
     status, out, _ = run("db", "status")
-    assert status == 0 and out.endswith(": schema 0001 (current)\n")
-    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0001)\n")
+    assert status == 0 and out.endswith(": schema 0002 (current)\n")
+    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0002)\n")
 
 
 def test_db_upgrade_migrates_an_empty_postgresql_database(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["db", "status", "--database", postgres_url]) == 1
     assert "run `playbook db upgrade`" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database", postgres_url]) == 0
-    assert "migrated from schema (empty) to 0001" in capsys.readouterr().out
+    assert "migrated from schema (empty) to 0002" in capsys.readouterr().out
     assert main(["users", "list", "--database", postgres_url]) == 0
 
 

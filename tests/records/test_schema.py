@@ -72,3 +72,27 @@ def test_unsupported_database_urls_are_refused_at_start(url: str, message: str, 
     with pytest.raises(SystemExit):
         create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": url})
     assert message in capsys.readouterr().err
+
+
+def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path: Path) -> None:
+    from alembic import command
+
+    from deal_records.schema import alembic_config
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
+                                "VALUES (1, 'rep@example.com', 'rep', 'x', 1, '2026-11-01 09:00:00')"))
+        connection.execute(text("INSERT INTO deals (id, owner_id, name, created_at) VALUES (1, 1, 'Old deal', '2026-11-01 09:00:00')"))
+        connection.execute(text(
+            "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking) "
+            "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '')"))
+    assert upgrade(engine) == ("0001", head_revision())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, buyer_confirmed FROM checks")).all() == [(1, "")]
+        assert connection.execute(text("SELECT count(*) FROM confirmation_requests")).scalar() == 0
+    engine.dispose()

@@ -1,0 +1,50 @@
+"""A rate limit kept in the database, so every worker process counts the same requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.models import RequestHit, utc_now
+
+
+def key_digest(scope: str, key: str) -> str:
+    """The stored form of a key (a client address is not kept as such)."""
+    return hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()
+
+
+class DatabaseLimiter:
+    """At most `limit` requests per key in any `window` seconds, counted in the `request_hits` table."""
+
+    def __init__(self, sessions: sessionmaker[Session], scope: str, limit: int, window: float,
+                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.limit = limit
+        self.window = dt.timedelta(seconds=window)
+        self._sessions = sessions
+        self._scope = scope
+        self._clock = clock
+
+    def hit(self, key: str) -> float | None:
+        """Count one request for `key`; None when allowed, else the seconds until one would be (refused ones are not counted)."""
+        now = self._clock()
+        digest = key_digest(self._scope, key)
+        since = now - self.window
+        with writing(self._sessions) as session:
+            # Every key's old hits go, so the table holds one window of requests at most.
+            session.execute(delete(RequestHit).where(RequestHit.scope == self._scope, RequestHit.hit_at <= since))
+            count, oldest = session.execute(
+                select(func.count(RequestHit.id), func.min(RequestHit.hit_at))
+                .where(RequestHit.scope == self._scope, RequestHit.key_sha256 == digest)
+            ).one()
+            if count >= self.limit:
+                oldest_at = oldest if isinstance(oldest, dt.datetime) else now
+                if oldest_at.tzinfo is None:
+                    oldest_at = oldest_at.replace(tzinfo=dt.UTC)
+                return max(0.0, (oldest_at + self.window - now).total_seconds())
+            session.add(RequestHit(scope=self._scope, key_sha256=digest, hit_at=now))
+        return None

@@ -1,0 +1,127 @@
+"""The whole confirmation in real browsers: a rep asks on a desktop, the buyer answers on a phone,
+and the deal, its timeline and the team pipeline change; every page without accessibility violations."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.browser import axe_violations, live_wsgi
+from tests.records.test_browser import _sign_in
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+PRICE = "The price range we discussed fits our budget."
+PROPOSAL = "We have agreed that a proposal is the next step."
+SHOTS = os.environ.get("PLAYBOOK_SCREENSHOTS")  # a folder: save screenshots there to look at them
+
+
+@pytest.fixture(params=["sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One database kind is enough here: the storage tests run on both."""
+    from deal_records.database import make_engine
+    from deal_records.schema import upgrade
+
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def base_url(records_app: Flask, add_person: Callable[..., str]) -> Iterator[str]:
+    """The app on a free port, with a rep and a manager."""
+    add_person("ana@example.com", name="Ana Lopez")
+    add_person("lee@example.com", "manager", name="Lee Chen")
+    with live_wsgi(records_app) as url:
+        yield url
+
+
+def _shoot(page: Any, name: str) -> None:
+    if SHOTS:
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
+
+
+def _rep_asks(page: Any, base_url: str) -> str:
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    page.get_by_role("link", name="New deal").click()
+    page.get_by_label("Deal name").fill("Northwind expansion")
+    page.get_by_label("Amount (optional)").fill("200000")
+    page.get_by_label("Stage in the CRM today").select_option("proposing")
+    page.get_by_role("button", name="Create the deal").click()
+    form = page.locator("form.ask-form")
+    form.get_by_label(PRICE).check()
+    form.get_by_label(PROPOSAL).check()
+    form.get_by_label("The buyer's name").fill("Dana Whitfield")
+    form.get_by_label("The buyer's email").fill("dana@northwind.example")
+    form.get_by_role("button", name="Create the confirmation link").click()
+    link: str = page.get_by_role("textbox", name="Confirmation link").input_value()
+    assert re.fullmatch(re.escape(base_url) + r"/confirm/[A-Za-z0-9_-]{43}", link)
+    assert page.get_by_role("link", name="Open the email in your mail program").get_attribute("href", timeout=2000).startswith("mailto:dana@northwind.example?")
+    assert page.get_by_role("button", name="Copy link").is_visible()
+    assert axe_violations(page) == []
+    _shoot(page, "rep-asked-1280")
+    return link
+
+
+def _buyer_answers(browser: Any, link: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(link)
+        assert page.locator("h1").inner_text() == "Where Northwind expansion stands"
+        body = page.locator("main").inner_text()
+        assert "Contoso" in page.content() and "200,000" not in body and "Proposing" not in body  # nothing else about the deal
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing sticks out sideways"
+        _shoot(page, "buyer-phone")
+        page.get_by_role("group", name=PRICE).get_by_label("Yes, this is right", exact=True).check()
+        declined = page.get_by_role("group", name=PROPOSAL)
+        declined.get_by_label("Not quite", exact=True).check()
+        declined.get_by_label("Comment").fill("We want legal to read the terms first.")
+        page.get_by_label("Your name").fill("Dana Whitfield")
+        page.get_by_role("button", name="Send my answers").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Thank you, Dana Whitfield"
+        _shoot(page, "buyer-thanks-phone")
+        page.goto(link)
+        assert page.locator("h1").inner_text() == "This link can no longer be used"
+    finally:
+        context.close()
+
+
+def test_a_rep_asks_the_buyer_answers_on_a_phone_and_the_deal_changes(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        link = _rep_asks(page, base_url)
+        deal_url = page.url.split("#")[0].split("?")[0].replace("/confirmations", "")
+        _buyer_answers(browser, link)
+        page.goto(deal_url)
+        alert = page.get_by_role("alert")
+        assert "The buyer answered “Not quite”" in alert.inner_text()
+        assert "We want legal to read the terms first." in alert.inner_text()
+        confirmed = page.locator("#buyer-word-title").locator("xpath=..").inner_text()
+        assert PRICE in confirmed and "Dana Whitfield (dana@northwind.example)" in confirmed
+        assert "the buyer Dana Whitfield (dana@northwind.example), answered confirmation link" in page.locator(".timeline > li").first.inner_text()
+        assert "declined" in page.locator("table.requests").inner_text()
+        assert axe_violations(page) == []
+        _shoot(page, "rep-deal-after-1280")
+        page.set_viewport_size(PHONE)
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing sticks out sideways"
+        _shoot(page, "rep-deal-after-phone")
+        page.get_by_role("button", name="Sign out Ana Lopez").click()
+        _sign_in(page, base_url, "lee@example.com", "manager")
+        page.goto(deal_url)
+        assert "The buyer answered “Not quite”" in page.get_by_role("alert").inner_text()
+    finally:
+        context.close()
+
