@@ -84,6 +84,8 @@ class AuditResult:
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
     currency: str | None = None  # the currency the amounts are in, when the export says
     crm_name: str | None = None
+    # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
+    buyer_columns: bool = True
 
     @property
     def mostly_unassessed(self) -> bool:
@@ -129,7 +131,8 @@ def new_result(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, m
                source: Path) -> AuditResult:
     """The empty result of an audit of `source` laid out by `plan` (both engines start from it)."""
     return AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
-                       missing_milestones=plan.missing, crm_name=mapping.crm_name)
+                       missing_milestones=plan.missing, crm_name=mapping.crm_name,
+                       buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones))
 
 
 def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:

@@ -49,7 +49,7 @@ def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = 
         share=share,
         status_labels=STATUS_LABELS,
         missing=missing_text(result),
-        buyer_confirmed=buyer_confirmed_text(totals),
+        buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
     )
 

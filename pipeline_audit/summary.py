@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pipeline_audit.audit import AuditResult
-from pipeline_audit.totals import Totals
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
@@ -32,10 +31,12 @@ def missing_text(result: AuditResult) -> str | None:
             f"on every deal: {', '.join(result.missing_milestones)}")
 
 
-def buyer_confirmed_text(totals: Totals) -> str | None:
-    """How much of the verified weighted pipeline the buyers confirmed, in words; None when the process
-    has no buyer_statement (no buyer can confirm anything, so the line would only be noise)."""
-    if not totals.buyers_can_confirm:
+def buyer_confirmed_text(result: AuditResult) -> str | None:
+    """How much of the verified weighted pipeline the buyers confirmed, in words. None when the process has no
+    buyer_statement (no buyer can confirm anything) or the export has no buyer column (it cannot tell):
+    the line would only be noise."""
+    totals = result.totals
+    if not totals.buyers_can_confirm or not result.buyer_columns:
         return None
     deals = totals.buyer_confirmed
     whose = "whose buyer" if deals == 1 else "whose buyers"
@@ -70,7 +71,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
-    confirmed = buyer_confirmed_text(totals)
+    confirmed = buyer_confirmed_text(result)
     if confirmed:
         lines.append(confirmed)
     if totals.without_amount or totals.without_claim:

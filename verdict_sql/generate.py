@@ -337,7 +337,7 @@ def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list
     gates = []
     for index, left in enumerate(process.stages[:-1]):
         gate = [m.id for m in left.milestones if m.buyer_statement]
-        if gate:
+        if gate and all(m in buyers for m in gate):  # a buyer without a column never confirmed: the ELSE
             gates.append(f"{INDENT}WHEN {index + 1} THEN " + " AND ".join(_buyer_confirmed(w, m, buyers) for m in gate))
     gate_sql = (f"CASE {w.q('verified_index')}\n" + "\n".join(gates) + f"\n{INDENT}ELSE FALSE\nEND") if gates else "FALSE"
     return [

@@ -19,6 +19,7 @@ from tests.audit.helpers import ROOT, Run
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 from tests.browser import PHONE, axe_violations
 from tests.engine.test_buyer_confirmation import PROCESS_TEXT
+from tests.foundation.processes import VALID
 
 AS_OF = dt.date(2027, 3, 1)
 BUYER = parse_process(PROCESS_TEXT.encode(), "buyer.yaml")
@@ -104,12 +105,13 @@ def test_every_bad_buyer_of_a_row_is_listed() -> None:
 
 
 @pytest.mark.parametrize(("header", "problem"), [
-    (["deal", "pain-confirmed", "pain-confirmed.confirmed_by"],
-     "column 3 'pain-confirmed.confirmed_by' names the buyer who confirmed pain-confirmed, but pain-confirmed has no "
-     "buyer_statement, so no buyer can confirm it; remove the column, or give pain-confirmed a buyer_statement in process.yaml"),
-    (["deal", "pain-confirmed", "next-meeting-accepted.confirmed_by"],
+    (["deal", "next-meeting-accepted", "next-meeting-accepted.confirmed_by"],
      "column 3 'next-meeting-accepted.confirmed_by' names the buyer who confirmed next-meeting-accepted, but next-meeting-accepted "
      "has no buyer_statement, so no buyer can confirm it; remove the column, or give next-meeting-accepted a buyer_statement in process.yaml"),
+    (["deal", "pain-confirmed", "decision-maker-identified.confirmed_by"],
+     "column 3 'decision-maker-identified.confirmed_by' names the buyer who confirmed decision-maker-identified, but "
+     "decision-maker-identified has no buyer_statement, so no buyer can confirm it; remove the column, or give "
+     "decision-maker-identified a buyer_statement in process.yaml"),
 ])
 def test_a_buyer_column_needs_a_buyer_statement(default_process: LoadedProcess, header: list[str], problem: str) -> None:
     with pytest.raises(ColumnError) as raised:
@@ -182,13 +184,30 @@ Wrote TMP/python/audit.csv and TMP/python/report.html
 
 
 def test_without_buyer_statements_the_share_is_not_shown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(VALID, encoding="utf-8")  # no milestone has a buyer_statement: no buyer can confirm anything
     source = tmp_path / "pipeline.csv"
-    source.write_text("deal,stage,amount,pain-confirmed,pain-confirmed.evidence\nContoso,discovery,1000,yes,CFO email\n", encoding="utf-8")
-    python, duckdb = both_engines(capsys, source, tmp_path, process=ROOT / "process.yaml")
+    source.write_text("deal,stage,amount,pain-confirmed,pain-confirmed.evidence\nContoso,won,1000,yes,CFO email\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path, process=process)
     assert_same_outputs(python, duckdb)
     assert "Confirmed by buyers" not in python.out
     assert "Confirmed by buyers" not in python.html()
     assert python.rows()[0]["verified_stage_confirmed_by_buyer"] == "no"
+
+
+@pytest.mark.parametrize(("header", "shown"), [
+    ("deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.confirmed_by", True),
+    ("deal,stage,amount,pain-confirmed,pain-confirmed.evidence", False),  # a CRM's own export cannot tell
+])
+def test_the_share_needs_a_buyer_column(tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, shown: bool) -> None:
+    source = tmp_path / "pipeline.csv"
+    source.write_text(f"{header}\nContoso,qualifying,1000,yes,CFO email{',' if shown else ''}\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path, process=ROOT / "process.yaml")
+    assert_same_outputs(python, duckdb)
+    share = ("Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 100.00), 0 deals whose buyers confirmed "
+             "every outcome that put them at their verified stage\n")
+    assert (share in python.out) is shown
+    assert ('data-total="buyer_confirmed"' in python.html()) is shown
 
 
 def test_saved_deals_pass_the_buyers_yes_to_the_totals() -> None:

@@ -37,23 +37,19 @@ HUBSPOT_OPTIONS = (
     "--ignore-column", "Timeline agreed date",
 )
 PROCESS = load_process(ROOT / "process.yaml")
-# The default process with outcomes a buyer confirms: one the rep's word may verify, two that wait for the buyer.
-BUYER_STATEMENTS = {
-    "pain-confirmed": ("We have told them what the problem costs us.", False),
-    "next-meeting-accepted": ("We accepted a meeting with the people who own the problem.", True),
-    "decision-maker-identified": ("Our decision maker is named.", True),
-}
+# The default process's outcomes a buyer confirms (those with a buyer_statement); two of them wait for the buyer.
+BUYERS = tuple(milestone.id for _, milestone in PROCESS.process.milestones() if milestone.buyer_statement)
+REQUIRED = ("timeline-agreed", "pricing-agreeable")
 
 
-def with_buyer_statements(text: str) -> str:
-    """process.yaml with BUYER_STATEMENTS added to its milestones."""
-    for milestone_id, (statement, required) in BUYER_STATEMENTS.items():
-        extra = f"        buyer_statement: {statement}\n" + ("        confirmation: required\n" if required else "")
-        text = text.replace(f"      - id: {milestone_id}\n", f"      - id: {milestone_id}\n{extra}", 1)
+def with_required_confirmation(text: str) -> str:
+    """process.yaml with `confirmation: required` on the REQUIRED milestones."""
+    for milestone_id in REQUIRED:
+        text = text.replace(f"      - id: {milestone_id}\n", f"      - id: {milestone_id}\n        confirmation: required\n", 1)
     return text
 
 
-BUYER_PROCESS = parse_process(with_buyer_statements((ROOT / "process.yaml").read_text(encoding="utf-8")).encode(), "buyer.yaml")
+BUYER_PROCESS = parse_process(with_required_confirmation((ROOT / "process.yaml").read_text(encoding="utf-8")).encode(), "buyer.yaml")
 SAME_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 # Around every expiry of the default process: the last day it counts, the first it does not.
 AGES = sorted({m.max_age_days for _, m in PROCESS.process.milestones() if m.max_age_days})
@@ -96,14 +92,14 @@ def columns_of(milestone_id: str, part: str) -> str:
 def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
     """A CRM export of the default process: some optional columns left out, tricky cells, now and then a blank row.
 
-    With `buyers`, of BUYER_PROCESS, with `.confirmed_by` columns for its buyer statements.
+    With `buyers`, with `.confirmed_by` columns for the buyer statements (read with BUYER_PROCESS).
     """
     header = ["deal", *(name for name in ("owner", "crm_id", "stage", "amount") if draw(st.booleans()))]
     parts: list[tuple[str, str]] = []
     for index, (_, milestone) in enumerate(PROCESS.process.milestones()):
         if index and draw(st.integers(0, 4)) == 0:
             continue  # the audit refuses an export with no milestone column: the first always has one
-        if buyers and milestone.id in BUYER_STATEMENTS and draw(st.integers(0, 3)):  # as `playbook deals export` writes them
+        if buyers and milestone.id in BUYERS and draw(st.integers(0, 3)):  # as `playbook deals export` writes them
             parts += [(milestone.id, part) for part in ("answer", "evidence", "date", "confirmed_by")]
             continue
         parts += [(milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())]
@@ -123,14 +119,17 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
 
 
 def _buyers_answered(draw: st.DrawFn, header: list[str], row: list[str]) -> None:
-    """The buyers' answers as `playbook deals export` writes them: yes or no, dated, Name <email>."""
-    for milestone_id in BUYER_STATEMENTS:
-        if f"{milestone_id}.confirmed_by" not in header:
+    """A deal as `playbook deals export` writes it: mostly yes, dated within the expiries, and buyers as Name <email>."""
+    dates = ["2027-02-20", "2027-02-25", "2027-03-01", "2027-02-27", "2027-03-01", "2027-03-02", "2026-10-01"]
+    for _, milestone in PROCESS.process.milestones():
+        if milestone.id not in header:
             continue
-        row[header.index(f"{milestone_id}.confirmed_by")] = draw(st.sampled_from([cell for cell in CELLS["confirmed_by"] if cell]))
-        row[header.index(milestone_id)] = draw(st.sampled_from(["yes", "yes", "Y", "x", "no"]))
-        if f"{milestone_id}.date" in header:  # mostly within every expiry; now and then in the future, or too old
-            row[header.index(f"{milestone_id}.date")] = draw(st.sampled_from(["2027-02-20", "2027-02-25", "2027-03-01", "2027-03-02", "2026-10-01"]))
+        row[header.index(milestone.id)] = draw(st.sampled_from(["yes", "yes", "yes", "Y", "x", "no"]))
+        for part, cells in (("evidence", ["Email from the CFO", "signed PDF, 2027-02-03"]), ("date", dates)):
+            if f"{milestone.id}.{part}" in header:
+                row[header.index(f"{milestone.id}.{part}")] = draw(st.sampled_from(cells))
+        if f"{milestone.id}.confirmed_by" in header:
+            row[header.index(f"{milestone.id}.confirmed_by")] = draw(st.sampled_from(CELLS["confirmed_by"][1:]))
 
 
 def both_engines(capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str,
@@ -185,8 +184,8 @@ def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], expor
     with tempfile.TemporaryDirectory() as folder:
         source, process, process_path = Path(folder) / "pipeline.csv", PROCESS, ROOT / "process.yaml"
         text = (ROOT / "process.yaml").read_text(encoding="utf-8")
-        if buyers:  # buyer statements, two of them required, and the buyers' columns
-            text = with_buyer_statements(text)
+        if buyers:  # two outcomes wait for the buyer, and the export has the buyers' columns
+            text = with_required_confirmation(text)
         if crm:  # the CRM's names in the header, read through the crm: block
             names = {**CRM_NAMES, "pain-confirmed.confirmed_by": "Pain confirmed buyer"} if buyers else CRM_NAMES
             rows = [[names.get(name, name) for name in rows[0]], *rows[1:]]

@@ -366,3 +366,31 @@ def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(postgr
             "Undated": ("qualifying", "", ("unanswered", "verified")),
             "Unreadable": ("qualifying", "", ("unanswered", "verified")),
         }
+
+
+def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CRM's table rarely holds the buyers; an export of the saved deals does (--buyer-columns)."""
+    from tests.audit.test_buyer_columns import EXPORT
+    from tests.engine.test_buyer_confirmation import PROCESS_TEXT
+
+    process, export = tmp_path / "process.yaml", tmp_path / "deals.csv"
+    process.write_text(PROCESS_TEXT, encoding="utf-8")
+    export.write_text(EXPORT, encoding="utf-8")
+    statements = {}
+    for flag in ((), ("--buyer-columns",)):
+        assert main(["sql", "--process", str(process), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), *flag]) == 0
+        statements[flag] = capsys.readouterr().out
+    assert ("-- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: next-step, budget.\n"
+            in statements[()])
+    assert "No buyer column" not in statements[("--buyer-columns",)]
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
+        with_buyers = _by_deal(connection.execute(statements[("--buyer-columns",)]).fetchall())
+        reps_only = _by_deal(connection.execute(statements[()]).fetchall())
+    case = _buyer_case([[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]])
+    assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
+    # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
+    assert {deal: (row[2], row[11]) for deal, row in reps_only.items()} == {
+        "Contoso": ("qualifying", "no_evidence"), "Fabrikam": ("qualifying", "awaiting_buyer"),
+        "Litware": ("qualifying", "no_evidence"), "Northwind": ("qualifying", "no_evidence"),
+    }
