@@ -106,7 +106,7 @@ def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) ->
     return [
         f"column {header[columns.confirmed_by].strip()!r} names the buyer {shown(cells[columns.confirmed_by].strip())} who "
         f"confirmed {columns.milestone_id}, but only the buyer's own answer to a confirmation link records that; "
-        "empty the column to import the rep's answers, then send the buyer a confirmation link from the saved deal"
+        "empty the column to import the rep's answers (a buyer's answer already saved on the deal stays)"
         for columns in plan.milestones
         if columns.confirmed_by is not None and columns.confirmed_by < len(cells) and cells[columns.confirmed_by].strip()
     ]

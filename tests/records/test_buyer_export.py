@@ -97,8 +97,8 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
     claimed.write_text(header + "Contoso,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
                        "Fabrikam,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
                        encoding="utf-8")
-    refusal = ("only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers, "
-               "then send the buyer a confirmation link from the saved deal")
+    refusal = ("only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers "
+               "(a buyer's answer already saved on the deal stays)")
     assert run("import", str(claimed), "--process", str(buyer_process)) == (1, "", (
         f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
         f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
@@ -114,3 +114,29 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         check = db.scalars(select(Check)).one()
         assert check.answers["next-step"] == {"met": True, "evidence": "Dana's email of 20 Feb", "date": "2027-02-20"}
         assert (check.verified_stage, check.blocking) == ("qualifying", "next-step:awaiting_buyer budget:no_evidence")
+
+
+def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_stand(
+        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    _save_deals(sessions, buyer_process)
+    with writing(sessions) as db:
+        for deal in db.scalars(select(Deal)):
+            deal.crm_id = f"CRM-{deal.name}"
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported))[0] == 0
+    with exported.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert run("import", str(exported), "--process", str(buyer_process))[0] == 1  # the buyers' columns are filled
+    blanked = tmp_path / "blanked.csv"
+    with blanked.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows)
+    assert run("import", str(blanked), "--process", str(buyer_process)) == (
+        0, f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n", "")
+    with sessions() as db:
+        assert {check.source for check in db.scalars(select(Check))} == {"buyer", "import"}
+    again = tmp_path / "again.csv"
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(again))[0] == 0
+    assert again.read_bytes() == exported.read_bytes()  # the same answers, the buyers' included
