@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from deal_records.answers import answers_json, read_answers
+from deal_records.answers import answers_json, read_stored
 from deal_records.database import writing
 from deal_records.models import Check, Deal, User, utc_now
 from deal_records.models import ConfirmationRequest as RequestRow
@@ -124,7 +124,9 @@ def buyer_check(session: Session, row: RequestRow, loaded: LoadedProcess, reply:
     latest = session.get(Check, deal.latest_check_id) if deal.latest_check_id else None
     stored: dict[str, object] = dict(latest.answers) if latest else {}
     stored.update(answers_json({m: buyer.as_answer() for m, buyer in reply.buyer_answers(row.buyer_email).items()}))
-    given = DealInput(name=deal.name, claimed_stage=None, amount=None, answers=read_answers(stored, loaded.process).answers)
+    # Every stored answer goes on, even to a milestone the process dropped since the link was sent:
+    # the buyer's reply is kept in the record either way, and the verdict counts only what the process asks.
+    given = DealInput(name=deal.name, claimed_stage=None, amount=None, answers=read_stored(stored))
     note = _reply_note(row, reply)
     return record_check(session, deal, loaded, given, BUYER_SOURCE, None, today=reply.answered_at.date(), note=note,
                         buyer=(reply.buyer_name, row.buyer_email))

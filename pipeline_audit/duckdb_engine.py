@@ -36,6 +36,7 @@ from pipeline_audit.audit import (
     record,
 )
 from pipeline_audit.columns import ColumnPlan
+from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
 from pipeline_audit.reading import open_pipeline, read_header
 from pipeline_audit.rows import RowReader, RowText
 from pipeline_audit.verdicts import VerdictTotals
@@ -106,6 +107,8 @@ def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions
         delimiter = reader.dialect.delimiter
     mapping = options.mapping or resolve_mapping(loaded.process)
     plan = plan_header(header, loaded, mapping, source)
+    if ends_with_footer(source, delimiter, plan):
+        raise NotForDuckDB("the file ends with a report footer")
     result = new_result(plan, loaded, options, mapping, source)
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
@@ -118,6 +121,7 @@ def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions
                                (lines, source.stat().st_size, progress))
         if rows + 1 != lines:
             raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+        refuse_if_empty(source, result.totals.rows, result.blank_rows)
     except duckdb.Error as error:
         partial.unlink(missing_ok=True)
         raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({str(error).splitlines()[0]})") from None
@@ -250,7 +254,7 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
                 audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
         if progress is not None:
             progress(min(size, size * count // max(lines, 1)), size)
-    result.currency = reader.currency
+    result.currency, result.lost_deals = reader.currency, reader.lost_deals
     return count
 
 

@@ -20,6 +20,7 @@ from sales_process.vocabulary import (
     AmbiguousDateError,
     DateOrder,
     DecimalCommaError,
+    LostStageError,
     MonthFirstDateError,
     StageLookup,
     currency_code,
@@ -67,6 +68,7 @@ class RowReader:
         self.mapping = mapping
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
+        self.lost_deals = 0  # rows whose stage marks a lost deal (not assessed: the process has no lost stage)
         self._dates: dict[str, dt.date] = {}  # exports repeat the same few thousand dates
 
     def text(self, cells: Sequence[str]) -> RowText:
@@ -113,6 +115,13 @@ class RowReader:
             return None
         try:
             return self.stages.find(cells[self.plan.stage])
+        except LostStageError as error:
+            # Exports usually hold lost deals too: say what they are and the two ways out, and count them.
+            self.lost_deals += 1
+            typed = cells[self.plan.stage].strip()
+            problems.append(f"{error}; only open deals can be checked: filter lost deals out of the CRM report, "
+                            f"or map the stage under crm.stage_names or with --stage-name \"{typed}=stage-id\"")
+            return None
         except ValueError as error:
             problems.append(f"{error}; map the CRM's stage names under crm.stage_names or with --stage-name \"NAME=stage-id\"")
             return None

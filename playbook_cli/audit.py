@@ -11,7 +11,7 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_audit.report_html import write_report
-from pipeline_audit.summary import summary_text
+from pipeline_audit.summary import LOST_DEALS_FIX, summary_text
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -38,13 +38,15 @@ input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are r
   <id>, <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as
   `playbook deals export` writes it) or through the crm: block of process.yaml, which
   --column and --stage-name override for one run; `playbook crm-template` lists them.
-  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank; dates: YYYY-MM-DD,
+  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
+  Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
   or 23/02/2027 (day first when it can only be), others with --day-first/--month-first;
   amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
   --engine duckdb writes the same files, faster on large exports
-exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns,
-  or more than half of the rows not assessed (outputs still written), 2 usage error"""
+exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns, a
+  header but no deals, or more than half of the rows not assessed (outputs still written),
+  2 usage error"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -97,8 +99,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {out / 'audit.csv'} and {out / 'report.html'}")
     if result.mostly_unassessed:
         totals = result.totals
+        lost = f"; {result.lost_deals} of them {'is a lost deal' if result.lost_deals == 1 else 'are lost deals'}: {LOST_DEALS_FIX}"
         raise UserError(
             f"{totals.not_assessed} of {plural(totals.rows, 'deal')} could not be assessed (more than half), so this audit "
             "proves little; fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
+            + (lost if result.lost_deals else "")
         )
     return EXIT_OK

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, report
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import plural
 from site_builder.build import SiteBuildError, build_site
 
 EXAMPLE = """example:
@@ -52,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     stages = len(loaded.process.stages)
     seconds = time.perf_counter() - started
-    print(f"{args.site_dir}: built the playbook of {loaded.process.name} ({stages} stages, sha256 {loaded.short_sha}) in {seconds:.1f}s.")
+    print(f"{args.site_dir}: built the playbook of {loaded.process.name} ({plural(stages, 'stage')}, sha256 {loaded.short_sha}) in {seconds:.1f}s.")
     return EXIT_OK

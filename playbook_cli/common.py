@@ -9,7 +9,7 @@ import sys
 
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
-from sales_process.vocabulary import parse_iso_date
+from sales_process.vocabulary import parse_iso_date, plural
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -61,7 +61,7 @@ def report(error: InvalidFile) -> None:
     for diagnostic in error.diagnostics:
         print(diagnostic, file=sys.stderr)
     errors = sum(1 for d in error.diagnostics if d.severity == "error")
-    print(f"{errors} error{'s' if errors != 1 else ''} found.", file=sys.stderr)
+    print(f"{plural(errors, 'error')} found.", file=sys.stderr)
 
 
 def load_or_report(path: str) -> LoadedProcess | None:

@@ -12,6 +12,7 @@ import yaml
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
 from sales_process.crm import AUDIT_FIELDS
 from sales_process.model import Milestone, Process
+from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
   playbook crm-template --crm salesforce            fields, crm: block and CSV header for Salesforce
@@ -135,7 +136,7 @@ def fields_text(process: Process, style: CrmStyle | None) -> str:
         lines += ["", f"Stage: {stage.name}"]
         for milestone in stage.milestones:
             names = milestones[milestone.id]
-            counts = f"; it counts for {milestone.max_age_days} days" if milestone.max_age_days else ""
+            counts = f"; it counts for {plural(milestone.max_age_days, 'day')}" if milestone.max_age_days else ""
             evidence = "Name the evidence" if milestone.evidence_required else "Optional: name the evidence, if any"
             helps = (milestone.question, f"{evidence}: {milestone.evidence}", f"The date the customer did it{counts}.")
             for name, kind, help_text in zip(names.values(), kinds, helps, strict=True):

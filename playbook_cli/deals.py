@@ -9,6 +9,7 @@ from typing import TextIO
 
 from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, load_or_report
 from playbook_cli.records import add_database_option, guarded, open_sessions
+from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
   playbook deals export > pipeline.csv
@@ -39,7 +40,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8", newline="") as out:
             count = _export(args, loaded, out)
-        print(f"wrote {count} deal{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
+        print(f"wrote {plural(count, 'deal')} to {args.output}", file=sys.stderr)
     else:
         _export(args, loaded, sys.stdout)
     return EXIT_OK

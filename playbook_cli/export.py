@@ -8,6 +8,7 @@ from pathlib import Path
 
 from playbook_cli.build import add_config_file_option
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, load_or_report
+from sales_process.vocabulary import plural
 from site_builder.build import default_config_file
 from site_builder.export import export_project
 
@@ -43,5 +44,5 @@ def run(args: argparse.Namespace) -> int:
         written = export_project(loaded, config_file.resolve(), args.out)
     except FileExistsError as error:
         raise UserError(str(error)) from None
-    print(f"{args.out}: wrote {len(written)} files; build with: zensical build -f {args.out / 'mkdocs.yml'}")
+    print(f"{args.out}: wrote {plural(len(written), 'file')}; build with: zensical build -f {args.out / 'mkdocs.yml'}")
     return EXIT_OK

@@ -12,6 +12,7 @@ from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import plural
 
 EXAMPLE = """example:
   playbook import pipeline.csv --owner ana@example.com
@@ -51,6 +52,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
     import csv
 
     from pipeline_audit.columns import ColumnError, plan_columns
+    from pipeline_audit.data_rows import DataRows
     from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
     from pipeline_audit.rows import RowProblem, RowReader
     from sales_process.loader import LoadedProcess
@@ -67,11 +69,8 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
             except ColumnError as error:
                 return [], [f"{path}:1: {problem}" for problem in error.problems]
             reader_of_rows = RowReader(plan, loaded.process, mapping)
-            line = reader.line_num
-            for cells in reader:
-                start, line = line + 1, reader.line_num
-                if not any(cells):
-                    continue
+            data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
+            for start, cells in data:
                 claimed = _claimed_confirmations(header, plan, cells)
                 if claimed:
                     problems += [f"{path}:{start}: {problem}" for problem in claimed]
@@ -90,6 +89,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                         if owner_text else "the owner cell is blank; fill it in or pass --owner EMAIL"))
                     continue
                 rows.append(Row(start, deal, owner_id, text.crm_id.strip() or None))
+            data.refuse_if_empty(path)
     except UnicodeDecodeError:
         raise decoding_error(path) from None
     except csv.Error as error:
@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found; nothing was imported.", file=sys.stderr)
+        print(f"{plural(len(problems), 'problem')} found; nothing was imported.", file=sys.stderr)
         return EXIT_INVALID
     created = updated = 0
     with writing(sessions) as db:
@@ -155,6 +155,6 @@ def run(args: argparse.Namespace) -> int:
                 deal.owner_id, deal.name = row.owner_id, row.deal.name or deal.name
                 updated += 1
             record_check(db, deal, loaded, row.deal, "import", None, note=f"imported from {path.name}, line {row.line}")
-    print(f"imported {len(rows)} row{'s' if len(rows) != 1 else ''} from {path}: {created} new deal{'s' if created != 1 else ''}, "
-          f"{updated} check{'s' if updated != 1 else ''} of deals already saved (matched by crm_id)")
+    print(f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
+          f"{plural(updated, 'check')} of deals already saved (matched by crm_id)")
     return EXIT_OK

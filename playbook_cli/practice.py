@@ -14,6 +14,7 @@ from sales_process.practice import (
     recorded_outcomes,
     scenario_json,
 )
+from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
   playbook practice                   every scenario: story, recorded outcomes, answers
@@ -69,7 +70,7 @@ def answer_key(loaded: LoadedProcess, solved: list[SolvedScenario]) -> str:
     """A compact key: one block of three or four lines per scenario."""
     process = loaded.process
     version = f" {process.version}" if process.version else ""
-    lines = [f"Answer key: {process.name}{version} ({loaded.short_sha}), {len(solved)} scenarios", ""]
+    lines = [f"Answer key: {process.name}{version} ({loaded.short_sha}), {plural(len(solved), 'scenario')}", ""]
     for number, item in enumerate(solved, 1):
         lines.append(f"{number:>2}. {item.scenario.title}  [{item.scenario.id}]")
         lines.append(f"    Stage: {_stage_name(item)}  -> {item.stage_verdict.link}")

@@ -7,6 +7,7 @@ import sys
 
 from playbook_cli.common import EXIT_OK, HelpFormatter
 from playbook_cli.records import add_database_option, guarded, open_sessions
+from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
   playbook tokens create ana@example.com       prints a new token once: keep it secret
@@ -67,5 +68,5 @@ def run_revoke(args: argparse.Namespace) -> int:
 
     with writing(open_sessions(args.database)) as db:
         count = revoke_tokens(db, args.email, args.id)
-    print(f"revoked {count} token{'s' if count != 1 else ''} of {args.email.strip().lower()}")
+    print(f"revoked {plural(count, 'token')} of {args.email.strip().lower()}")
     return EXIT_OK

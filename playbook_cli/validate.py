@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from sales_process.vocabulary import plural
 
 EXAMPLE = """example:
   playbook validate --process process.yaml --strict
@@ -34,10 +35,10 @@ def run(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     stages = loaded.process.stages
     milestones = len(loaded.process.milestones())
-    summary = f"{args.process}: valid: {len(stages)} stages, {milestones} milestones"
+    summary = f"{args.process}: valid: {plural(len(stages), 'stage')}, {plural(milestones, 'milestone')}"
     if loaded.warnings:
         count = len(loaded.warnings)
-        print(f"{summary}, {count} warning{'s' if count != 1 else ''}.")
+        print(f"{summary}, {plural(count, 'warning')}.")
         return EXIT_INVALID if args.strict else EXIT_OK
     print(f"{summary}.")
     return EXIT_OK

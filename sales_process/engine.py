@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
-from sales_process.vocabulary import Status, status_label
+from sales_process.vocabulary import Status, plural, status_label
 
 __all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
 
@@ -130,10 +130,10 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
     if status is Status.FUTURE_DATE and date is not None:
         return f"Dated {date.isoformat()}, after {as_of.isoformat()}: an outcome must already have happened."
     if status is Status.UNDATED:
-        return f"Needs the date it happened: it only counts for {milestone.max_age_days} days."
+        return f"Needs the date it happened: it only counts for {plural(milestone.max_age_days or 0, 'day')}."
     if status is Status.STALE and date is not None:
         age = (as_of - date).days
-        return f"Dated {date.isoformat()}, {age} days ago; it only counts for {milestone.max_age_days} days. Confirm it again with the customer."
+        return f"Dated {date.isoformat()}, {plural(age, 'day')} ago; it only counts for {plural(milestone.max_age_days or 0, 'day')}. Confirm it again with the customer."
     if not evidence_counts(evidence):
         return "Verified (no evidence is required for this outcome)."
     return f"Verified by: {evidence[:120]}"
@@ -150,7 +150,7 @@ def _buyer_reason(status: Status, milestone: Milestone, buyer: BuyerAnswer, as_o
         return f"Confirmed by the buyer on {when}, after {as_of.isoformat()}: an outcome must already have happened."
     if status is Status.STALE:
         age = (as_of - buyer.date).days
-        return f"Confirmed by the buyer on {when}, {age} days ago; it only counts for {milestone.max_age_days} days. Ask the buyer to confirm it again."
+        return f"Confirmed by the buyer on {when}, {plural(age, 'day')} ago; it only counts for {plural(milestone.max_age_days or 0, 'day')}. Ask the buyer to confirm it again."
     return f"Confirmed by the buyer: {buyer.name} ({buyer.email}) on {when} through a confirmation link."
 
 

@@ -53,9 +53,9 @@ def status_label(status: Status, age_days: int | None = None, max_age_days: int 
     """The status in words, with the numbers that explain it: "too old (680 days; counts for 90)"."""
     label = STATUS_LABELS[status]
     if status is Status.STALE and age_days is not None and max_age_days is not None:
-        return f"{label} ({age_days} days; counts for {max_age_days})"
+        return f"{label} ({plural(age_days, 'day')}; counts for {max_age_days})"
     if status is Status.UNDATED and max_age_days is not None:
-        return f"{label} (counts for {max_age_days} days from it)"
+        return f"{label} (counts for {plural(max_age_days, 'day')} from it)"
     return label
 
 
@@ -99,14 +99,27 @@ def to_cents(value: float) -> int:
 
 # --- yes / no --------------------------------------------------------------------------------
 
-YES_WORDS = frozenset({"yes", "y", "true", "1", "x", "on", "checked"})
-NO_WORDS = frozenset({"no", "n", "false", "0", "off", "unchecked"})
+# The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
+# booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
+ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    "English": (frozenset({"yes", "y", "true", "1", "x", "on", "checked"}), frozenset({"no", "n", "false", "0", "off", "unchecked"})),
+    "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
+    "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
+    "Spanish": (frozenset({"sí", "si", "verdadero"}), frozenset({"no", "falso"})),
+    "Italian": (frozenset({"sì", "si", "vero"}), frozenset({"no", "falso"})),
+    "Portuguese": (frozenset({"sim", "verdadeiro"}), frozenset({"não", "nao", "falso"})),
+    "Dutch": (frozenset({"ja", "waar"}), frozenset({"nee", "onwaar"})),
+}
+YES_WORDS = frozenset().union(*(yes for yes, _ in ANSWERS_BY_LANGUAGE.values()))
+NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values()))
 # The answers as most exports type them (yes, Yes, YES), looked up as typed, without trimming:
 # the fast paths of the audit's row reader and of the SQL read these, anything else goes through parse_yes_no.
 ANSWERS_AS_TYPED: Mapping[str, bool] = {
     case(word): words is YES_WORDS for words in (YES_WORDS, NO_WORDS) for word in words for case in (str.lower, str.capitalize, str.upper)
 }
-YES_NO_HINT = "write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank"
+YES_NO_HINT = ("write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, "
+               f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
+               "e.g. ja/nein, oui/non, WAHR/FALSCH)")
 
 
 def parse_yes_no(value: object) -> bool | None:
@@ -336,6 +349,19 @@ def stage_name_taken(crm_name: str, stage_id: str, stages: Iterable[tuple[str, s
     return None
 
 
+class LostStageError(ValueError):
+    """A stage name that marks a lost deal ("Closed Lost", "Verloren"), in a process without such a stage."""
+
+
+# The words CRMs name a lost deal's stage with (Salesforce "Closed Lost", HubSpot "closedlost", in other languages too).
+LOST_WORDS = frozenset({"lost", "closedlost", "verloren", "perdu", "perdue", "perdido", "perdida", "perso", "persa"})
+
+
+def looks_lost(name: str) -> bool:
+    """Whether a stage's name marks a lost deal: one of its words is LOST_WORDS'."""
+    return any(word in LOST_WORDS for word in re.split(r"[\W_]+", name_key(name)))
+
+
 class StageLookup:
     """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces)."""
 
@@ -369,6 +395,8 @@ class StageLookup:
         stage_id = self._index.get(name_key(value))
         if stage_id is None:
             typed = value.strip()
+            if looks_lost(typed):
+                raise LostStageError(f"stage {shown(typed)} marks a lost deal, and the process has no lost stage (stages: {', '.join(self._names)})")
             # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
             if _SLUG.match(typed):
                 raise ValueError(f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})")

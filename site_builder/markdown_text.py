@@ -59,8 +59,3 @@ def mermaid_label(text: str) -> str:
 def percent(probability: int) -> str:
     """A probability as readers see it, e.g. ``40%``."""
     return f"{probability}%"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 milestone``, ``2 milestones``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
+from sales_process.vocabulary import plural
 from site_builder.common import PIPELINE_PAGE, link_from, page, stage_page
-from site_builder.markdown_text import inline, mermaid_label, percent, plural
+from site_builder.markdown_text import inline, mermaid_label, percent
 
 
 def pipeline_diagram(process: Process) -> str:

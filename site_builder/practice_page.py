@@ -20,8 +20,9 @@ from sales_process.practice import (
     practice_scenarios,
     recorded_outcomes,
 )
+from sales_process.vocabulary import plural
 from site_builder.common import PRACTICE_PAGE, link_from, page, stage_page
-from site_builder.markdown_text import block, indent, inline, percent, plural
+from site_builder.markdown_text import block, indent, inline, percent
 
 SCRIPT = "assets/javascripts/practice.js"
 STYLESHEET = "assets/stylesheets/practice.css"
@@ -217,7 +218,7 @@ def _score(loaded: LoadedProcess, questions: int) -> str:
     return "\n".join(
         [
             f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}" hidden>',
-            f'<p class="playbook-practice-total" role="status">No answers checked yet: {questions} questions to go.</p>',
+            f'<p class="playbook-practice-total" role="status">No answers checked yet: {plural(questions, "question")} to go.</p>',
             '<button type="button" class="md-button playbook-practice-reset">Start again</button>',
             "</div>",
         ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
+from sales_process.vocabulary import plural
 from site_builder.common import SiteLinks, check_url, link_from, page, stage_page
-from site_builder.markdown_text import block, indent, inline, percent, plural
+from site_builder.markdown_text import block, indent, inline, percent
 
 
 def _heading_block(stage: Stage) -> str:

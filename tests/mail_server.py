@@ -77,13 +77,24 @@ class MailServer:
         return self
 
     def stop(self) -> None:
-        """Close the server and its loop."""
-        if self._server is not None:
-            self._server.close()
-            asyncio.run_coroutine_threadsafe(self._server.wait_closed(), self._loop).result(timeout=10)
+        """Close the server, finish every session still running (so none is torn down with the loop), and the loop."""
+        asyncio.run_coroutine_threadsafe(self._shut_down(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+    async def _shut_down(self) -> None:
+        if self._server is not None:
+            self._server.close()
+        # A session whose client has just said QUIT may still be running: a task destroyed with the
+        # loop would raise in the next test's garbage collection instead of here.
+        sessions = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in sessions:
+            task.cancel()
+        await asyncio.gather(*sessions, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+        await self._loop.shutdown_asyncgens()
 
 
 def self_signed_certificate(folder: Path) -> tuple[Path, Path]:

@@ -22,7 +22,7 @@ from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.model import Milestone, Process, Stage
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, StageLookup
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, StageLookup, plural
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import Dialect
 
@@ -91,7 +91,7 @@ class _Writer:
 
     def words(self, words: Iterable[str]) -> str:
         """A parenthesised, sorted list of string literals for IN."""
-        return "(" + ", ".join(self.s(word) for word in sorted(words)) + ")"
+        return "(" + ", ".join(self.chars(word) for word in sorted(words)) + ")"
 
 
 def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,
@@ -170,7 +170,7 @@ def _rules(w: _Writer, as_of: dt.date | None, decimal_comma: bool) -> str:
 def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
     rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
     if milestone.max_age_days is not None:
-        rules.append(f"counts for {milestone.max_age_days} days")
+        rules.append(f"counts for {plural(milestone.max_age_days, 'day')}")
     if milestone.buyer_confirms:
         rules.append("counts once the buyer confirms it")
     return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")

@@ -48,6 +48,10 @@
     return next && next.tagName === "DETAILS" ? next : null;
   }
 
+  function questionsToGo(count) {
+    return count + (count === 1 ? " question" : " questions") + " to go.";
+  }
+
   function showScore() {
     var answered = 0;
     var right = 0;
@@ -56,9 +60,9 @@
       right += results[id] ? 1 : 0;
     });
     if (answered === 0) {
-      scoreText.textContent = "No answers checked yet: " + total + " questions to go.";
+      scoreText.textContent = "No answers checked yet: " + questionsToGo(total);
     } else if (answered < total) {
-      scoreText.textContent = "Score: " + right + " of " + answered + " answered right; " + (total - answered) + " questions to go.";
+      scoreText.textContent = "Score: " + right + " of " + answered + " answered right; " + questionsToGo(total - answered);
     } else {
       scoreText.textContent = "Done: " + right + " of " + total + " right at the first try.";
     }

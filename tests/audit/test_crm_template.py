@@ -51,8 +51,11 @@ def test_without_a_crm_the_standard_names_are_a_header_the_audit_reads(capsys: p
     assert status == 0 and header.startswith("deal,crm_id,stage,amount,currency,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date,")
     export = tmp_path / "empty.csv"
     export.write_text(header)
-    assert main(["audit", str(export), "--process", str(PROCESS), "--out", str(tmp_path / "out")]) == 0
-    assert "Deals read: 0" in capsys.readouterr().out
+    # Every column is read (no unknown-column error): only the missing deals are refused.
+    assert main(["audit", str(export), "--process", str(PROCESS), "--out", str(tmp_path / "out")]) == 1
+    assert capsys.readouterr().err == (f"{export}: error: the file has a header but no deals (nothing follows the header); check the "
+                                       "report's filters in the CRM (a report that matches no deal exports only its header) and "
+                                       "export it again\n1 error found.\n")
 
 
 def test_without_crm_the_process_block_names_the_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -72,3 +75,12 @@ def test_an_evidence_field_the_process_does_not_require_says_so(capsys: pytest.C
     out = capsys.readouterr().out
     assert ("help text: Optional: name the evidence, if any: The accepted calendar invitation, with the attendees' names.\n") in out
     assert "help text: Name the evidence: The prospect's reply to the recap email, linked in the CRM.\n" in out
+
+
+def test_a_milestone_that_counts_for_one_day_says_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS.read_text(encoding="utf-8").replace("max_age_days: 30", "max_age_days: 1", 1), encoding="utf-8")
+    status = main(["crm-template", "--process", str(process), "--crm", "salesforce"])
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n" in out

@@ -63,7 +63,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
     "amount": ["", "120000", "120,000.50", "$59,500", "€ 1,000", " 42 ", "0", "1,000", "USD 120 000", "74.000,00 €",
                "120 000,50", "1.250.000,00", "15.000", "15,000", "0042", "1000.5"],
     "answer": ["", "yes", "Y", " no ", "TRUE", "x", "1", "0", "\u3000yes", "Yes ", "n", "False", "checked", "Unchecked",
-               "ON", "off"],
+               "ON", "off", "WAHR", "falsch", "Oui", "NON", "sí", "SÍ", "Sì", "não", "nee", " ja"],
     "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
     "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES, "23.02.2027", "23/02/2027", "03/02/2027",
              "2/23/2027", "2027-02-03 10:15", "2027-02-03T10:15:00Z"],
@@ -76,7 +76,7 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
     "crm_id": ["\u00a0"],
     "stage": ["Negociating", "Closed"],
     "amount": ["12k", "-5", "120,5", "9" * 400, "١٢٣"],
-    "answer": ["maybe", "ja", "\u00a0"],
+    "answer": ["maybe", "jein", "oui!", "\u00a0"],
     "evidence": ["\u3000"],
     "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
     "confirmed_by": ["Dana", "<d@x.example>", "Dana <d>", "Dana <d@x.example> CFO", "Dana <d @x.example>", "Dana <<d@x.example>>"],
@@ -107,11 +107,12 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
     kinds = [name if name in CELLS else "" for name in header[: len(header) - len(parts)]] + [part for _, part in parts]
     rows = [header]
     for _ in range(draw(st.integers(1, 25))):
-        if draw(st.integers(0, 12)) == 0:
+        first = len(rows) == 1  # a deal first: an export with a header but no deals is refused
+        if not first and draw(st.integers(0, 12)) == 0:
             rows.append([""] * len(header))
             continue
         # Mostly clean rows, so that most go through the SQL; a bad cell now and then.
-        row = [draw(st.sampled_from(BAD_CELLS[kind] if draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds]
+        row = [draw(st.sampled_from(BAD_CELLS[kind] if not first and draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds]
         if buyers and draw(st.booleans()):
             _buyers_answered(draw, header, row)
         rows.append(row)

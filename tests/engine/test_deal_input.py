@@ -95,7 +95,7 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": "maybe"}}},
-        [("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank")],
+        [("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)")],
         id="met-as-other-text",
     ),
     pytest.param(
@@ -236,7 +236,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("amount", "'amount': -5 is negative; an amount must be zero or more"),
         ("as_of", "'as_of': 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"),
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
-        ("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x, or leave it blank"),
+        ("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)"),
         ("milestones.pain-confirmed.date", "'date': '2027-02-29' is not a real calendar date (read as year 2027, month 2, day 29)"),
         ("milestones.demo-atended", "unknown milestone 'demo-atended'; did you mean 'demo-attended'?"),
         ("milestones.timeline-agreed", "the answer to 'timeline-agreed' must be true, false or an object {met, evidence, date}, got a number"),

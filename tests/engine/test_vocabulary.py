@@ -7,10 +7,13 @@ import datetime as dt
 import pytest
 
 from sales_process.vocabulary import (
+    NO_WORDS,
+    YES_WORDS,
     AmbiguousAmountError,
     AmbiguousDateError,
     DateOrder,
     DecimalCommaError,
+    LostStageError,
     Money,
     MonthFirstDateError,
     StageLookup,
@@ -39,9 +42,30 @@ def test_yes_no_reads_every_spelling(text: object, expected: bool | None) -> Non
     assert parse_yes_no(text) is expected
 
 
-@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui", "-", 1])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("WAHR", True), ("Falsch", False), ("ja", True), ("NEIN", False),  # German Excel's booleans, German yes/no
+     ("VRAI", True), ("faux", False), ("Oui", True), ("non", False),  # French
+     ("VERDADERO", True), ("FALSO", False), ("sí", True), ("SÍ", True), ("si", True), ("No", False),  # Spanish
+     ("VERO", True), ("sì", True),  # Italian
+     ("VERDADEIRO", True), ("sim", True), ("não", False), ("NÃO", False), ("nao", False),  # Portuguese
+     ("WAAR", True), ("ONWAAR", False), ("Nee", False),  # Dutch (ja as in German)
+     (" Oui ", True), ("\u00a0NEIN", False)],
+)
+def test_yes_no_reads_the_words_of_other_languages(text: str, expected: bool) -> None:
+    assert parse_yes_no(text) is expected
+
+
+def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
+    assert not YES_WORDS & NO_WORDS
+    assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
+
+
+@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1])
 def test_yes_no_refuses_anything_else(text: object) -> None:
-    with pytest.raises(ValueError, match=r"is not yes or no; write yes, no, true, false, checked, unchecked, 1, 0 or x"):
+    with pytest.raises(ValueError, match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, "
+                       r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
+                       r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$"):
         parse_yes_no(text)
 
 
@@ -117,6 +141,31 @@ def test_stages_are_found_by_id_name_or_crm_name() -> None:
         "proposing", "closed-won", "proposing", None, None]
     with pytest.raises(ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"):
         stages.find("Proposal")
+
+
+OPEN_STAGES = StageLookup([("proposing", "Proposing"), ("closed-won", "Closed Won")])
+
+
+@pytest.mark.parametrize("text", ["Closed Lost", "closed_lost", "closedlost", "LOST", "Lost deal", "Closed - Lost", " Verloren ",
+                                  "Geschlossen verloren", "Fermé perdu", "Perdue", "Cerrada perdida", "Perdido", "Chiuso perso",
+                                  "closed-lost"])
+def test_a_lost_stage_is_named_as_one(text: str) -> None:
+    with pytest.raises(LostStageError) as raised:
+        OPEN_STAGES.find(text)
+    assert str(raised.value) == (f"stage {text.strip()!r} marks a lost deal, and the process has no lost stage "
+                                 "(stages: Proposing, Closed Won)")
+
+
+@pytest.mark.parametrize("text", ["Closed", "Lostock Ltd", "Clost Won", "slot"])
+def test_other_unknown_stages_are_not_lost(text: str) -> None:
+    with pytest.raises(ValueError, match=f"^unknown stage {text!r}") as raised:
+        OPEN_STAGES.find(text)
+    assert not isinstance(raised.value, LostStageError)
+
+
+def test_a_process_with_a_lost_stage_finds_it() -> None:
+    assert StageLookup([("open", "Open"), ("lost", "Closed Lost")]).find("closed lost") == "lost"
+    assert StageLookup([("open", "Open")], {"Closed Lost": "open"}).find("CLOSED LOST") == "open"
 
 
 def test_names_are_compared_ignoring_case_inner_spacing_and_unicode_form() -> None:

@@ -48,7 +48,7 @@ def test_process_defaults_to_the_environment_variable(
     path = write_file("elsewhere.yaml", VALID)
     monkeypatch.setenv("PLAYBOOK_PROCESS", str(path))
     assert main(["validate"]) == 0
-    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestones.\n"
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone.\n"
 
 
 def test_process_defaults_to_process_yaml_in_the_current_folder(
@@ -58,7 +58,7 @@ def test_process_defaults_to_process_yaml_in_the_current_folder(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
     assert main(["validate"]) == 0
-    assert capsys.readouterr().out == "process.yaml: valid: 2 stages, 1 milestones.\n"
+    assert capsys.readouterr().out == "process.yaml: valid: 2 stages, 1 milestone.\n"
 
 
 def test_playbook_alone_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:

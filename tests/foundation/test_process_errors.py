@@ -260,4 +260,4 @@ def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     path = tmp_path / "process.yaml"
     path.write_bytes("\ufeff".encode() + VALID.encode())
     assert main(["validate", "--process", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestones.\n"
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone.\n"

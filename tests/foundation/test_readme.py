@@ -12,6 +12,7 @@ from playbook_cli import assess, validate
 from playbook_cli.main import main
 from sales_process.deal import parse_deal
 from sales_process.loader import load_process
+from sales_process.vocabulary import ANSWERS_BY_LANGUAGE
 from site_builder.reference import field_reference
 from site_builder.reference_text import VALIDATING
 from tests.foundation.readme_examples import ROOT, broken_process, misspelt_process
@@ -83,3 +84,13 @@ def test_the_deal_examples_in_the_readme_and_help_are_valid_deals() -> None:
     shown.append(help_text[help_text.index("{"):help_text.rindex("}") + 1])
     for text in shown:
         assert parse_deal(json.loads(text), process).answers  # parses, and answers something
+
+
+def test_the_readme_lists_every_yes_and_no_word_of_every_language() -> None:
+    readme = README.read_text(encoding="utf-8")
+    section = readme[readme.index("- yes/no: `yes`/`no`"):readme.index("- amounts: `120000`")]
+    for language, (yes_words, no_words) in ANSWERS_BY_LANGUAGE.items():
+        if language != "English":
+            assert language in section
+        for word in yes_words | no_words:
+            assert f"`{word}`" in section or f"`{word.upper()}`" in section, word

@@ -52,7 +52,7 @@ def test_the_corrected_scenario_is_valid_and_listed_after_the_generated_ones(wri
     fixed = HAPPY_EARS.replace("verified_stage: won", "verified_stage: talking").replace("next_milestones: []", "next_milestones: [pain-confirmed]")
     path = write_file("process.yaml", VALID + fixed)
     assert main(["validate", "--process", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestones.\n"
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone.\n"
     assert main(["practice", "--json", "--process", str(path)]) == 0
     scenarios = json.loads(capsys.readouterr().out)
     mine = scenarios[-1]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.database import writing
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import utc_now
+from tests.html_checker import nu_errors
 from tests.mail_server import MailServer
 from tests.records.conftest import page_token, sign_in
 
@@ -289,3 +290,23 @@ def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: Flask
 def test_asking_does_not_report_its_fields_as_unknown_check_answers(rep: FlaskClient) -> None:
     page = _ask(rep, _new_deal(rep)).get_data(as_text=True)
     assert "not questions of this process" not in page
+
+
+def test_the_nu_html_checker_finds_no_error_in_the_buyer_pages(rep: FlaskClient, buyer: FlaskClient, tmp_path: Path,
+                                                                signed_in: Callable[[str], FlaskClient]) -> None:
+    deal_id = _new_deal(rep)
+    _check(rep, deal_id)
+    asked = _ask(rep, deal_id)
+    link = _link(asked)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    pages = {
+        "asked": asked.get_data(as_text=True),
+        "ask-with-errors": _ask(rep, deal_id, (), buyer_email="nope").get_data(as_text=True),
+        "buyer-page": buyer.get(path).get_data(as_text=True),
+        "buyer-thanks": _answer(buyer, link, {PRICE: "yes", PROPOSAL: "Legal first."}).get_data(as_text=True),
+        "buyer-gone": buyer.get(path).get_data(as_text=True),
+        "deal-after": rep.get(f"/deals/{deal_id}").get_data(as_text=True),
+        "deals-list": rep.get("/deals").get_data(as_text=True),
+        "deal-as-manager": signed_in("manager@example.com").get(f"/deals/{deal_id}").get_data(as_text=True),
+    }
+    assert nu_errors(pages, tmp_path / "pages") == []

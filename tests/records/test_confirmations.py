@@ -229,3 +229,23 @@ def test_the_rate_limit_is_shared_by_every_worker(sessions: sessionmaker[Session
         keys = db.scalars(select(RequestHit.key_sha256)).all()
         assert db.scalar(select(func.count(RequestHit.id))) == 1  # hits older than the window are gone
     assert "203.0.113.7" not in repr(keys)
+
+
+def test_a_reply_to_a_milestone_the_process_dropped_is_kept_in_the_record(
+    sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess
+) -> None:
+    deal_id = _deal(sessions, people["rep"], default_process, REP_ANSWERS)
+    token = _ask(sessions, people["rep"], default_process, deal_id)
+    stages = [stage.model_copy(update={"milestones": [m for m in stage.milestones if m.id != PROPOSAL_ID]})
+              for stage in default_process.process.stages]
+    edited = dataclasses.replace(default_process, process=default_process.process.model_copy(update={"stages": stages}), sha256="edited")
+    assert DatabaseConfirmations(sessions, lambda: edited).record(token_hash(token), _reply(True, False)) is True
+    with sessions() as db:
+        deal = db.get(Deal, deal_id)
+        assert deal is not None
+        saved = deal_checks(db, deal)[-1].answers
+    assert saved[PROPOSAL_ID]["buyer"]["agreed"] is False  # type: ignore[index]
+    assert set(saved) == {*REP_ANSWERS, *ASKED}
+
+
+PROPOSAL_ID = "proposal-agreed-next-step"
