@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,6 +19,7 @@ from pipeline_audit.data_rows import DataRows
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
 from pipeline_audit.rows import RowProblem, RowReader, RowText
 from pipeline_audit.totals import Totals
+from sales_process.confirmation import buyer_confirmed_ids
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
@@ -51,6 +52,10 @@ class AuditRow(NamedTuple):
     claimed_stage_id: str
     verified_stage_id: str
     next_milestone_ids: str
+    # The buyer's word: "yes" when the buyer confirmed every outcome that put the deal at its verified
+    # stage (sales_process.confirmation.gate_confirmed_by_buyer), and the milestones they said "yes" to.
+    verified_stage_confirmed_by_buyer: str
+    buyer_confirmed_milestone_ids: str
 
 
 AUDIT_COLUMNS = AuditRow._fields
@@ -81,6 +86,8 @@ class AuditResult:
     currency: str | None = None  # the currency the amounts are in, when the export says
     lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
     crm_name: str | None = None
+    # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
+    buyer_columns: bool = True
 
     @property
     def mostly_unassessed(self) -> bool:
@@ -126,7 +133,8 @@ def new_result(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, m
                source: Path) -> AuditResult:
     """The empty result of an audit of `source` laid out by `plan` (both engines start from it)."""
     return AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
-                       missing_milestones=plan.missing, crm_name=mapping.crm_name)
+                       missing_milestones=plan.missing, crm_name=mapping.crm_name,
+                       buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones))
 
 
 def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
@@ -162,17 +170,22 @@ def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer,
         return
     assessment = assess(process, deal, as_of)
     record(writer, totals, line, text, assessment, assessment.next, _cents(assessment, True), _cents(assessment, False),
-           deal.amount)
+           deal.amount, buyer_confirmed_ids(deal.answers))
 
 
 def record(writer: Writer, totals: Totals, line: int, text: RowText, assessment: Assessment,
-           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None) -> None:
+           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None,
+           buyer_confirmed: Collection[str] = frozenset()) -> None:
     """Write an assessed row to audit.csv and count it (both engines write through here).
 
-    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents.
+    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents,
+    `buyer_confirmed` the milestones the buyer said "yes" to.
     """
-    totals.add(line, text.owner, assessment, blocking, claimed, verified)
-    writer.writerow(_assessed_row(line, text, assessment, blocking, claimed, verified, amount))
+    by_buyer = totals.add(line, text.owner, assessment, blocking, claimed, verified, buyer_confirmed=buyer_confirmed)
+    confirmed_ids = " ".join(m.id for _, m in assessment.process.milestones() if m.id in buyer_confirmed) if buyer_confirmed else ""
+    row = _assessed_row(line, text, assessment, blocking, claimed, verified, amount)
+    writer.writerow(row._replace(verified_stage_confirmed_by_buyer="yes" if by_buyer else "no",
+                                 buyer_confirmed_milestone_ids=confirmed_ids))
 
 
 def _cents(assessment: Assessment, claimed: bool) -> int | None:
@@ -185,7 +198,7 @@ def _money(cents: int | None) -> str:
 
 
 def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
-    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "")
+    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "", "", "")
 
 
 def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
@@ -201,4 +214,5 @@ def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tu
         not_assessed="",
         claimed_stage_id=claimed_stage.id if claimed_stage else "", verified_stage_id=verified_stage.id,
         next_milestone_ids=" ".join(r.milestone.id for r in blocking),
+        verified_stage_confirmed_by_buyer="", buyer_confirmed_milestone_ids="",
     )

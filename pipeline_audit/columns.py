@@ -2,7 +2,8 @@
 
 Columns are read through a CrmMapping (the `crm:` block of process.yaml and the
 command line's --column), which also understands the standard names (deal, stage,
-amount, owner, <milestone-id>, <milestone-id>.evidence, <milestone-id>.date).
+amount, owner, <milestone-id>, <milestone-id>.evidence, <milestone-id>.date,
+<milestone-id>.confirmed_by).
 A column the audit does not know is an error (a misspelt milestone column would
 otherwise count as unanswered on every row) unless it is ignored; an export with
 no milestone column at all is refused (every deal would look unverified).
@@ -14,7 +15,7 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sales_process.crm import AUDIT_FIELDS, MET, CrmMapping, Target, suggest_target
+from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
 
@@ -35,12 +36,13 @@ class ColumnError(Exception):
 
 @dataclass(frozen=True)
 class MilestoneColumns:
-    """Where one milestone's answer, evidence and date are (None when absent)."""
+    """Where one milestone's answer, evidence, date and buyer (`.confirmed_by`) are (None when absent)."""
 
     milestone_id: str
     answer: int
     evidence: int | None
     date: int | None
+    confirmed_by: int | None = None
 
 
 @dataclass(frozen=True)
@@ -142,18 +144,23 @@ def _milestone_columns(process: Process, positions: dict[Target, int], header: S
     for _, milestone in process.milestones():
         key = milestone.id
         answer = positions.get(Target(key, MET))
-        evidence = positions.get(Target(key, "evidence"))
-        date = positions.get(Target(key, "date"))
+        parts = {part: positions.get(Target(key, part)) for part in ("evidence", "date", CONFIRMED_BY)}
+        buyer = parts[CONFIRMED_BY]
+        if buyer is not None and not milestone.buyer_statement:
+            problems.append(
+                f"column {buyer + 1} {header[buyer].strip()!r} names the buyer who confirmed {key}, but {key} has no "
+                f"buyer_statement, so no buyer can confirm it; remove the column, or give {key} a buyer_statement in process.yaml"
+            )
         if answer is None:
-            for position in (evidence, date):
+            for part, position in parts.items():
                 if position is not None:
                     problems.append(
                         f"column {position + 1} {header[position].strip()!r} holds {key}'s "
-                        f"{'evidence' if position == evidence else 'date'} but no column holds its yes/no answer; "
+                        f"{'buyer' if part == CONFIRMED_BY else part} but no column holds its yes/no answer; "
                         f"add a {key!r} column with yes or no, or map the CRM's with --column \"NAME={key}\""
                     )
             continue
-        plans.append(MilestoneColumns(key, answer, evidence, date))
+        plans.append(MilestoneColumns(key, answer, parts["evidence"], parts["date"], buyer))
     return tuple(plans)
 
 

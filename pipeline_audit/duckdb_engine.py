@@ -68,6 +68,9 @@ _PLAIN_AMOUNT = _SYMBOL + r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
 _AMBIGUOUS_AMOUNT = _SYMBOL + r"\d{1,3}\.\d{3}"
 _DIGITS = _SYMBOL + r"\d+"
 _MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
+# A buyer as `playbook deals export` writes it, in printable ASCII: `Name <email>` reads so in Python and SQL alike
+# (crm.CONFIRMED_BY_PATTERN); anything else goes to the Python parsers.
+_PLAIN_BUYER = r"[!-;=?-~]([ -;=?-~]*[!-;=?-~])? ?<[!-;=?A-~]+@[!-;=?A-~]+>"
 
 
 class NotForDuckDB(Exception):
@@ -149,7 +152,8 @@ def _input_columns(plan: ColumnPlan) -> InputColumns:
 
     return InputColumns(
         deal=_name(plan.deal), stage=at(plan.stage), amount=at(plan.amount),
-        milestones={m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date)) for m in plan.milestones},
+        milestones={m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by))
+                    for m in plan.milestones},
     )
 
 
@@ -178,7 +182,7 @@ def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess
         f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
         f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
         f"{', '.join(texts)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
-        f"{q('next_milestones')}, {blocking}, {symbol} AS {q('symbol')}, "
+        f"{q('next_milestones')}, {blocking}, {symbol} AS {q('symbol')}, {q('buyer_confirmed_milestones')}, "
         f"CASE WHEN {simple} AND {q('symbol')} = '' THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
         f"FROM {q('verdicts')}"
     )
@@ -210,13 +214,17 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
         conditions.append(f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} AND {plain} "
                           f"AND {q('amount')} <= {MAX_AMOUNT!r}))")
     for columns in plan.milestones:
-        parts = [cell(index) for index in (columns.answer, columns.evidence, columns.date) if index is not None]
+        parts = [cell(index) for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by) if index is not None]
         unanswered = " AND ".join(f"{part} = ''" for part in parts)
         answered = f"{cell(columns.answer)} IN {words}"
         if columns.date is not None:
             date = cell(columns.date)
             answered += (f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
                          f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))")
+        if columns.confirmed_by is not None:
+            buyer = cell(columns.confirmed_by)
+            dated = f" AND {cell(columns.date)} <> ''" if columns.date is not None else " AND FALSE"
+            answered += f" AND ({buyer} = '' OR (REGEXP_FULL_MATCH({buyer}, {s(_PLAIN_BUYER)}){dated}))"
         conditions.append(f"(({unanswered}) OR ({answered}))")
     return "(" + " AND ".join(conditions) + ")"
 
@@ -232,7 +240,7 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
     lines, size, progress = tracking
     count = 0
     while batch := cursor.fetchmany(BATCH):
-        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, symbol, cells in batch:
+        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, symbol, confirmed, cells in batch:
             count += 1
             line = count + 1
             if blank:
@@ -241,7 +249,7 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
                 text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
                 record(writer, totals, line, text, *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
-                       amount)
+                       amount, frozenset(confirmed.split(",")) if confirmed else frozenset())
             else:
                 audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
         if progress is not None:

@@ -8,7 +8,7 @@ import jinja2
 
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.chart import stage_chart
-from pipeline_audit.summary import missing_text, money, process_line, share
+from pipeline_audit.summary import buyer_confirmed_text, missing_text, money, process_line, share
 from pipeline_audit.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import STATUS_LABELS, plural
@@ -49,6 +49,7 @@ def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = 
         share=share,
         status_labels=STATUS_LABELS,
         missing=missing_text(result),
+        buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
     )
 

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline_audit.columns import AMOUNT, ColumnPlan, MilestoneColumns
-from sales_process.crm import CrmMapping
-from sales_process.deal import Answer, Deal
+from sales_process.crm import CrmMapping, parse_confirmed_by
+from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.model import Process
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
@@ -96,10 +96,11 @@ class RowReader:
             answer_text = cells[columns.answer]
             evidence = cells[columns.evidence] if columns.evidence is not None else ""
             date_text = cells[columns.date] if columns.date is not None else ""
-            if not (answer_text or evidence or date_text):
+            buyer = cells[columns.confirmed_by] if columns.confirmed_by is not None else ""
+            if not (answer_text or evidence or date_text or buyer):
                 continue  # unanswered: the common case, kept cheap
             met = ANSWERS_AS_TYPED.get(answer_text)
-            if met is not None and (not date_text or date_text in self._dates):
+            if met is not None and not buyer and (not date_text or date_text in self._dates):
                 answers[columns.milestone_id] = Answer(met, evidence or None, self._dates.get(date_text))
                 continue
             answer = self._answer(cells, columns, problems)
@@ -173,12 +174,15 @@ class RowReader:
         except ValueError as error:
             problems.append(f"{key}.date: {error}{_date_hint(error)}")
             date = None
+        buyer = cells[columns.confirmed_by].strip() if columns.confirmed_by is not None else ""
         if met is None:
             if len(problems) == before:
-                for part, typed in (("evidence", evidence), ("date", date_text)):
+                for part, typed in (("evidence", evidence), ("date", date_text), ("confirmed_by", buyer)):
                     if typed.strip():
                         problems.append(f"{key}.{part} is filled in but {key} is blank; answer yes or no")
             return None
+        if buyer:
+            return _buyer_answer(key, buyer, met, evidence, date, date_text, problems)
         return Answer(met=met, evidence=evidence or None, date=date)
 
     def _date(self, text: str) -> dt.date | None:
@@ -188,6 +192,23 @@ class RowReader:
             if date is not None and len(self._dates) < DATE_CACHE_SIZE:
                 self._dates[text] = date
         return date
+
+
+def _buyer_answer(key: str, cell: str, met: bool, evidence: str, date: dt.date | None, date_text: str,
+                  problems: list[str]) -> Answer | None:
+    """The buyer's answer a `.confirmed_by` cell stands for (as `playbook deals export` writes it), or None and a problem."""
+    try:
+        name, email = parse_confirmed_by(cell)
+    except ValueError as error:
+        problems.append(f"{key}.confirmed_by: {error}; write the buyer as `playbook deals export` does, or empty the cell")
+        return None
+    if date is None:
+        if not date_text.strip():
+            problems.append(f"{key}.confirmed_by names the buyer {shown(cell)}, but {key}.date is blank; a buyer's answer "
+                            f"counts from the day they gave it: fill in {key}.date (YYYY-MM-DD) or empty {key}.confirmed_by")
+        return None
+    # A "yes" is its own evidence; a "not quite" keeps the buyer's comment in the evidence column.
+    return BuyerAnswer(name, email, date, met, None if met else (evidence.strip() or None)).as_answer()
 
 
 def _date_hint(error: ValueError) -> str:

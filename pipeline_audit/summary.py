@@ -7,7 +7,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 
-__all__ = ["LOST_DEALS_FIX", "missing_text", "money", "process_line", "share", "summary_text"]
+__all__ = ["LOST_DEALS_FIX", "buyer_confirmed_text", "missing_text", "money", "process_line", "share", "summary_text"]
 
 LOST_DEALS_FIX = "filter lost deals out of the CRM report, or map their stage"
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
@@ -30,6 +30,20 @@ def missing_text(result: AuditResult) -> str | None:
         return None
     return (f"{plural(len(result.missing_milestones), 'milestone')} missing from the export, counted as unanswered "
             f"on every deal: {', '.join(result.missing_milestones)}")
+
+
+def buyer_confirmed_text(result: AuditResult) -> str | None:
+    """How much of the verified weighted pipeline the buyers confirmed, in words. None when the process has no
+    buyer_statement (no buyer can confirm anything) or the export has no buyer column (it cannot tell):
+    the line would only be noise."""
+    totals = result.totals
+    if not totals.buyers_can_confirm or not result.buyer_columns:
+        return None
+    deals = totals.buyer_confirmed
+    whose = "whose buyer" if deals == 1 else "whose buyers"
+    return (f"Confirmed by buyers: {share(totals.buyer_confirmed_cents, totals.verified_cents)} of the verified weighted pipeline "
+            f"({money(totals.buyer_confirmed_cents)} of {money(totals.verified_cents)}), {plural(deals, 'deal')} {whose} confirmed "
+            f"every outcome that put {'it' if deals == 1 else 'them'} at {'its' if deals == 1 else 'their'} verified stage")
 
 
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
@@ -60,6 +74,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
+    confirmed = buyer_confirmed_text(result)
+    if confirmed:
+        lines.append(confirmed)
     if totals.without_amount or totals.without_claim:
         lines.append(f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
                      f"{totals.without_claim} without a claimed stage.")

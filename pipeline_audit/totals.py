@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
+from sales_process.confirmation import gate_confirmed_by_buyer
 from sales_process.engine import Assessment, MilestoneResult
 from sales_process.model import Process
 
@@ -80,6 +82,8 @@ class Totals:
     without_claim: int = 0
     claimed_cents: int = 0
     verified_cents: int = 0
+    buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
+    buyer_confirmed_cents: int = 0  # their part of verified_cents
     problems: list[NotAssessed] = field(default_factory=list)
     stages: list[StageTotals] = field(default_factory=list)
     owners: dict[str, OwnerTotals] = field(default_factory=dict)
@@ -95,6 +99,11 @@ class Totals:
         """Claimed minus verified weighted pipeline, in cents."""
         return self.claimed_cents - self.verified_cents
 
+    @property
+    def buyers_can_confirm(self) -> bool:
+        """Whether any milestone has a buyer_statement: without one, no deal can rest on the buyer's word."""
+        return any(milestone.buyer_statement for _, milestone in self.process.milestones())
+
     def add_problem(self, line: int, deal: str, reason: str) -> None:
         """Count a row that cannot be assessed (listed up to LISTED_PROBLEMS)."""
         self.rows += 1
@@ -103,8 +112,16 @@ class Totals:
             self.problems.append(NotAssessed(line, deal, reason))
 
     def add(self, line: int, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-            claimed: int | None, verified: int | None) -> None:
-        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts in cents."""
+            claimed: int | None, verified: int | None, *, buyer_confirmed: Collection[str] = frozenset()) -> bool:
+        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts in cents.
+
+        `buyer_confirmed` are the milestones the buyer said "yes" to; return whether the deal's verified
+        stage rests on the buyer's word (sales_process.confirmation.gate_confirmed_by_buyer).
+        """
+        # Most deals have no buyer's answer: spare them the look-up (the gate needs at least one).
+        confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(self.process, assessment.verified_index, buyer_confirmed)
+        if confirmed:
+            self.buyer_confirmed += 1
         self.rows += 1
         self.assessed += 1
         owner_totals = self.owners.get(owner or NO_OWNER)
@@ -119,6 +136,8 @@ class Totals:
             self.without_amount += 1
         if claimed is not None and verified is not None:
             self._add_weighted(assessment, owner_totals, claimed, verified)
+            if confirmed:
+                self.buyer_confirmed_cents += verified
         ahead = assessment.stages_ahead
         if ahead is not None and ahead > 0:
             self.ahead += 1
@@ -128,6 +147,7 @@ class Totals:
                 line, assessment.deal.name or "", owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
                 assessment.verified_stage.name, ahead, inflation, tuple(r.milestone.customer_action for r in blocking),
             ))
+        return confirmed
 
     def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, claimed: int, verified: int) -> None:
         self.compared += 1

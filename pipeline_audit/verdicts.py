@@ -8,6 +8,7 @@ made once; only a deal ahead of its evidence, which the report may list, gets it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from pipeline_audit.totals import Totals
 from sales_process.deal import Deal
@@ -44,9 +45,14 @@ class VerdictTotals:
         return shared
 
     def add(self, line: int, owner: str, name: str, claimed_stage: str | None, amount: float | None,
-            verified_index: int, blocking: Blocking) -> None:
-        """Count a deal whose verdict is known: `blocking` is [(milestone id, status)] at its verified stage."""
-        self.totals.add(line, owner, *self.verdict(name, claimed_stage, amount, verified_index, blocking))
+            verified_index: int, blocking: Blocking, *, buyer_confirmed: Collection[str] = frozenset()) -> bool:
+        """Count a deal whose verdict is known: `blocking` is [(milestone id, status)] at its verified stage.
+
+        `buyer_confirmed` are the milestones with the buyer's standing "yes"
+        (sales_process.confirmation.buyer_confirmed_ids); return whether its verified stage rests on them.
+        """
+        return self.totals.add(line, owner, *self.verdict(name, claimed_stage, amount, verified_index, blocking),
+                               buyer_confirmed=buyer_confirmed)
 
     def verdict(self, name: str, claimed_stage: str | None, amount: float | None, verified_index: int,
                 blocking: Blocking) -> tuple[Assessment, tuple[MilestoneResult, ...], int | None, int | None]:

@@ -35,7 +35,8 @@ EXAMPLE = """examples:
 
 input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are read by
   their standard names (deal, crm_id, stage, amount, currency, owner, and per milestone
-  <id>, <id>.evidence, <id>.date) or through the crm: block of process.yaml, which
+  <id>, <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as
+  `playbook deals export` writes it) or through the crm: block of process.yaml, which
   --column and --stage-name override for one run; `playbook crm-template` lists them.
   yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
   Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,

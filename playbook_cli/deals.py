@@ -16,8 +16,9 @@ EXAMPLE = """examples:
   playbook deals export --output pipeline.csv && playbook audit pipeline.csv
 
 the columns are those `playbook audit` and `playbook import` read: deal, stage (id),
-amount, owner (email), one column per milestone with .evidence and .date, and crm_id
-when any deal has one (`playbook audit` reads it as is)."""
+amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
+(the buyer, as Name <email>) for a milestone with a buyer_statement, and crm_id when any
+deal has one (`playbook audit` reads it as is)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,31 +50,35 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
+    from deal_records.answers import read_answers
     from deal_records.database import reading
     from deal_records.models import Deal
+    from sales_process.crm import CONFIRMED_BY, confirmed_by_cell
     from sales_process.loader import LoadedProcess
     from sales_process.vocabulary import plain_cents, to_cents
 
     assert isinstance(loaded, LoadedProcess)
-    milestones = [milestone.id for _, milestone in loaded.process.milestones()]
+    milestones = [(milestone.id, bool(milestone.buyer_statement)) for _, milestone in loaded.process.milestones()]
     with reading(open_sessions(args.database)) as db:
         deals = list(db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)))
     with_crm = any(deal.crm_id for deal in deals)
     writer = csv.writer(out)
     header = ["deal", "stage", "amount", "owner", *(["crm_id"] if with_crm else [])]
-    for milestone_id in milestones:
-        header += [milestone_id, f"{milestone_id}.evidence", f"{milestone_id}.date"]
+    for milestone_id, buyer in milestones:
+        header += [milestone_id, f"{milestone_id}.evidence", f"{milestone_id}.date", *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else [])]
     writer.writerow(header)
     for deal in deals:
-        answers = deal.latest_check.answers if deal.latest_check else {}
+        answers = read_answers(deal.latest_check.answers, loaded.process).answers if deal.latest_check else {}
         row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount)), deal.owner.email]
         if with_crm:
             row.append(deal.crm_id or "")
-        for milestone_id in milestones:
-            item = answers.get(milestone_id)
-            if not isinstance(item, dict):
-                row += ["", "", ""]
+        for milestone_id, buyer in milestones:
+            answer = answers.get(milestone_id)
+            if answer is None:
+                row += [""] * (4 if buyer else 3)
                 continue
-            row += ["yes" if item.get("met") else "no", str(item.get("evidence") or ""), str(item.get("date") or "")]
+            row += ["yes" if answer.met else "no", answer.evidence or "", answer.date.isoformat() if answer.date else ""]
+            if buyer:  # the buyer's answer reads back as theirs: `playbook audit` trusts this column
+                row.append(confirmed_by_cell(answer.buyer.name, answer.buyer.email) if answer.buyer else "")
         writer.writerow(row)
     return len(deals)

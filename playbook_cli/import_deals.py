@@ -22,7 +22,9 @@ input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, owner, one c
   of process.yaml and the same --column/--stage-name options as the audit). Each row
   becomes one check: of the deal with the same crm_id when there is one, else of a
   new deal. The owner column names a user by email or name; --owner is used for rows
-  without one. Nothing is imported when any row has a problem: every problem is listed."""
+  without one. Nothing is imported when any row has a problem: every problem is listed.
+  A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank:
+  only a confirmation link records the buyer's word."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,6 +71,10 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
             reader_of_rows = RowReader(plan, loaded.process, mapping)
             data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
+                claimed = _claimed_confirmations(header, plan, cells)
+                if claimed:
+                    problems += [f"{path}:{start}: {problem}" for problem in claimed]
+                    continue
                 try:
                     deal = reader_of_rows.deal(cells)
                 except RowProblem as problem:
@@ -89,6 +95,21 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
     except csv.Error as error:
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num) from None
     return rows, problems
+
+
+def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) -> list[str]:
+    """A problem for each filled `.confirmed_by` cell: an import cannot say the buyer confirmed."""
+    from pipeline_audit.columns import ColumnPlan
+    from sales_process.vocabulary import shown
+
+    assert isinstance(plan, ColumnPlan)
+    return [
+        f"column {header[columns.confirmed_by].strip()!r} names the buyer {shown(cells[columns.confirmed_by].strip())} who "
+        f"confirmed {columns.milestone_id}, but only the buyer's own answer to a confirmation link records that; "
+        "empty the column to import the rep's answers (a buyer's answer already saved on the deal stays)"
+        for columns in plan.milestones
+        if columns.confirmed_by is not None and columns.confirmed_by < len(cells) and cells[columns.confirmed_by].strip()
+    ]
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from playbook_cli.common import (
 )
 from sales_process.crm import resolve_mapping
 from sales_process.engine import Status
-from verdict_sql.columns import audit_columns, missing_milestones
+from verdict_sql.columns import audit_columns, buyer_columns_left_out, missing_milestones
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import OUTPUT_COLUMNS, STATUS_SUFFIX, verdict_sql
 
@@ -30,7 +30,9 @@ input: a table or view (default: deals) with the columns `playbook audit` reads,
   the names under crm: in process.yaml or the audit's own: deal, stage (id, name or
   crm.stage_names), amount, and per milestone <id> (a boolean or yes/no, true/false,
   checked/unchecked, 1/0, x, also ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
-  (text), <id>.date (DATE or YYYY-MM-DD)
+  (text), <id>.date (DATE or YYYY-MM-DD), and with --buyer-columns <id>.confirmed_by
+  (the buyer, Name <email>, as `playbook deals export` writes it) for each milestone
+  with a buyer_statement
 """ + textwrap.fill(f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
                     f"per milestone ({', '.join(Status)})",
                     width=80, subsequent_indent="  ", break_on_hyphens=False) + """
@@ -55,6 +57,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--as-of", type=as_of_date, metavar="DATE|today", default=None,
                         help="assess as of this date, YYYY-MM-DD, or today: the date the SQL runs (default: today)")
     parser.add_argument("--view", metavar="NAME", help="wrap the SELECT in CREATE OR REPLACE VIEW NAME")
+    parser.add_argument("--buyer-columns", action="store_true",
+                        help="read <id>.confirmed_by (the buyer, as `playbook deals export` writes it) for each milestone "
+                        "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's")
     parser.set_defaults(run=run)
 
 
@@ -85,10 +90,14 @@ def run(args: argparse.Namespace) -> int:
         f"Assessed as of {when}. Regenerate it whenever the process file changes.",
     ]
     mapping = resolve_mapping(process)
-    columns = audit_columns(process, mapping)
+    columns = audit_columns(process, mapping, buyers=args.buyer_columns)
     missing = missing_milestones(process, columns)
     if missing:
         header.append(f"No column under crm.milestones, so unanswered on every row: {', '.join(missing)}.")
+    no_buyer = [m for m in buyer_columns_left_out(process, columns) if m not in missing]
+    if no_buyer:
+        how = "map crm.milestones.<id>.confirmed_by" if process.crm and process.crm.milestones else "pass --buyer-columns"
+        header.append(f"No buyer column ({how} to read them), so every answer is the rep's: {', '.join(no_buyer)}.")
     print(verdict_sql(process, DIALECTS[args.dialect], args.relation, columns, args.as_of,
                       view=args.view, header=header, mapping=mapping), end="")
     return EXIT_OK

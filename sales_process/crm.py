@@ -8,7 +8,12 @@ can use the same object: `target(column)` says what a column holds,
 
 Every name is compared ignoring case, spacing and Unicode form (see vocabulary.name_key).
 The standard names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence,
-<milestone-id>.date) are always understood, so a hand-made CSV needs no mapping.
+<milestone-id>.date, <milestone-id>.confirmed_by) are always understood, so a hand-made CSV
+needs no mapping.
+
+A `.confirmed_by` cell names the buyer who answered a milestone through a confirmation
+link, as `Name <email>`: `playbook deals export` writes it (confirmed_by_cell) and the
+audit reads it back (parse_confirmed_by); the SQL verdict matches CONFIRMED_BY_PATTERN.
 """
 
 from __future__ import annotations
@@ -22,8 +27,15 @@ from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import DateOrder, name_key
 
 AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, currency, owner
-MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date
+MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date, confirmed_by
 MET = "met"
+CONFIRMED_BY = "confirmed_by"
+CONFIRMED_BY_EXAMPLE = "Dana Buyer <dana@customer.example>"
+# `Name <email>` once every white space character is a plain space and the ends are trimmed: a name
+# without angle brackets, then the address in them (no space, one @ with text on both sides).
+# Plain character classes only, so that every SQL dialect's regular expressions read it alike.
+CONFIRMED_BY_PATTERN = "^([^<>]*[^<> ]) *<([^<>@ ]+@[^<>@ ]+)>$"
+_CONFIRMED_BY = re.compile(CONFIRMED_BY_PATTERN)
 
 # What CRMs call the audit's fields, for suggestions only (a mapping is never guessed).
 _SYNONYMS = {
@@ -39,7 +51,7 @@ _PART_WORDS = {"evidence": "evidence", "proof": "evidence", "notes": "evidence",
 
 @dataclass(frozen=True)
 class Target:
-    """What a CRM column holds: an audit field, or one part (met, evidence, date) of a milestone."""
+    """What a CRM column holds: an audit field, or one part (met, evidence, date, confirmed_by) of a milestone."""
 
     field: str
     part: str | None = None
@@ -94,7 +106,22 @@ def standard_targets(process: Process) -> dict[str, Target]:
         targets[f"{milestone.id}.{MET}"] = Target(milestone.id, MET)
         targets[f"{milestone.id}.evidence"] = Target(milestone.id, "evidence")
         targets[f"{milestone.id}.date"] = Target(milestone.id, "date")
+        targets[f"{milestone.id}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
     return targets
+
+
+def confirmed_by_cell(name: str, email: str) -> str:
+    """The `.confirmed_by` cell of a buyer's answer: `Name <email>`."""
+    return f"{name} <{email}>"
+
+
+def parse_confirmed_by(text: str) -> tuple[str, str]:
+    """The buyer's name and email from a `.confirmed_by` cell; raise ValueError saying what is wrong."""
+    spaced = "".join(" " if character.isspace() else character for character in text).strip(" ")
+    found = _CONFIRMED_BY.match(spaced)
+    if found is None:
+        raise ValueError(f"{text.strip()!r} is not a buyer written as \"Name <email>\", e.g. {CONFIRMED_BY_EXAMPLE!r}")
+    return found[1], found[2]
 
 
 def parse_target(text: str, process: Process) -> Target:
@@ -104,7 +131,7 @@ def parse_target(text: str, process: Process) -> Target:
     if target is None:
         raise ValueError(
             f"{text.strip()!r} is neither an audit field nor a milestone id{did_you_mean(text.strip(), list(targets))}; "
-            f"use one of {', '.join(AUDIT_FIELDS)}, a milestone id (its yes/no column) or <milestone-id>.evidence / .date"
+            f"use one of {', '.join(AUDIT_FIELDS)}, a milestone id (its yes/no column) or <milestone-id>.evidence / .date / .confirmed_by"
         )
     return target
 

@@ -151,11 +151,16 @@ class CrmColumns(_Strict):
 
 
 class CrmMilestone(_Strict):
-    """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence and date."""
+    """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence, its date and the buyer who confirmed it."""
 
     met: NonEmptyText = Field(description="The yes/no (checkbox) field: has the customer done it?")
     evidence: NonEmptyText | None = Field(default=None, description="The text field naming the evidence.")
     date: NonEmptyText | None = Field(default=None, description="The date field: when the customer did it.")
+    confirmed_by: NonEmptyText | None = Field(
+        default=None,
+        description="The field naming the buyer who confirmed the outcome through a confirmation link, as "
+        "`Name <email>` (`playbook deals export` writes it; only for a milestone with a `buyer_statement`).",
+    )
 
 
 class Crm(_Strict):

@@ -135,9 +135,12 @@ def _crm(data: object) -> Iterator[Problem]:
             seen_names.setdefault(key, str(crm_name))
     milestones = crm.get("milestones")
     if isinstance(milestones, dict):
-        for milestone_id in milestones:
+        with_statement = {str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if m.get("buyer_statement") is not None}
+        for milestone_id, fields in milestones.items():
             if milestone_id not in milestone_ids:
                 yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}", at_key=True)
+            elif isinstance(fields, dict) and "confirmed_by" in fields and milestone_id not in with_statement:
+                yield Problem(("crm", "milestones", milestone_id, "confirmed_by"), f"milestone '{milestone_id}' has no buyer_statement, so no buyer can confirm it; remove 'confirmed_by' or give '{milestone_id}' a buyer_statement", at_key=True)
     seen: dict[str, Loc] = {}
     for loc, column in _crm_columns(crm):
         key = name_key(column)

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from sales_process.crm import MET, CrmMapping, Target, resolve_mapping
+from sales_process.crm import CONFIRMED_BY, MET, CrmMapping, Target, resolve_mapping
 from sales_process.model import Process
 
 
 @dataclass(frozen=True)
 class MilestoneColumns:
-    """The columns of one milestone's answer, evidence and date (None: the relation has no such column)."""
+    """The columns of one milestone's answer, evidence, date and buyer (None: the relation has no such column)."""
 
     answer: str | None
     evidence: str | None = None
     date: str | None = None
+    confirmed_by: str | None = None  # `Name <email>` of the buyer who answered through a confirmation link
 
 
 @dataclass(frozen=True)
@@ -28,13 +29,16 @@ class InputColumns:
     milestones: Mapping[str, MilestoneColumns] = field(default_factory=dict)
 
 
-def audit_columns(process: Process, mapping: CrmMapping | None = None) -> InputColumns:
+def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:
     """The columns `playbook audit` reads, by the names the mapping gives them (default: the process's crm: block).
 
     A deal field the mapping leaves alone keeps the audit's own name (deal, stage, amount). So do the
-    milestones, <id>, <id>.evidence and <id>.date, unless the mapping names milestone columns: then it
-    describes the CRM's table, and a milestone or part it does not name has no column (unanswered,
-    as the audit counts a milestone missing from an export).
+    milestones, <id>, <id>.evidence and <id>.date, unless the mapping names milestone columns:
+    then it describes the CRM's table, and a milestone or part it does not name has no column
+    (unanswered, as the audit counts a milestone missing from an export).
+
+    A CRM's table rarely holds the buyers: <id>.confirmed_by (for a milestone with a buyer_statement,
+    as `playbook deals export` writes it) is read only with `buyers`, or when the mapping names it.
     """
     mapping = mapping or resolve_mapping(process)
     name = mapping.column_name
@@ -50,10 +54,23 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None) -> InputC
         amount=name(Target("amount")),
         milestones={
             milestone.id: MilestoneColumns(column(Target(milestone.id, MET)), column(Target(milestone.id, "evidence")),
-                                           column(Target(milestone.id, "date")))
+                                           column(Target(milestone.id, "date")),
+                                           _buyer_column(milestone.id, milestone.buyer_statement, buyers, mapped, column))
             for _, milestone in process.milestones()
         },
     )
+
+
+def _buyer_column(milestone_id: str, statement: str | None, buyers: bool, mapped: set[Target],
+                  column: Callable[[Target], str | None]) -> str | None:
+    target = Target(milestone_id, CONFIRMED_BY)
+    return column(target) if statement and (buyers or target in mapped) else None
+
+
+def buyer_columns_left_out(process: Process, columns: InputColumns) -> list[str]:
+    """The milestones a buyer can confirm whose buyer has no column: every answer to them is the rep's."""
+    return [milestone.id for _, milestone in process.milestones() if milestone.buyer_statement
+            and columns.milestones.get(milestone.id, MilestoneColumns(None)).confirmed_by is None]
 
 
 def missing_milestones(process: Process, columns: InputColumns) -> list[str]:

@@ -4,8 +4,13 @@ The statement is built from the process model and the engine's own rule data
 (placeholders, minimum evidence length, white space, answer words), so a change to
 the process or to a rule changes the SQL with it. It reads in steps, one CTE each:
 `rules` (the assessment date), `cells` (each cell trimmed, dates as DATE),
-`readings` (answers as booleans, evidence normalised), `statuses` (each milestone's status) and
-`stages` (verified and claimed stage); the final SELECT names the output columns.
+`readings` (answers as booleans, evidence normalised, whether a buyer answered), `statuses` (each
+milestone's status) and `stages` (verified and claimed stage); the final SELECT names the output columns.
+
+A milestone's `.confirmed_by` cell (`Name <email>`, as `playbook deals export` writes it) makes
+its answer the buyer's, as the audit reads it: the buyer's "yes" is its own evidence and passes
+`confirmation: required`; a cell that is not `Name <email>`, or has no date, leaves the
+milestone unanswered (the audit refuses such a row).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.model import Milestone, Process, Stage
@@ -24,6 +29,7 @@ from verdict_sql.dialects import Dialect
 OUTPUT_COLUMNS = (
     "deal", "claimed_stage_id", "verified_stage_id", "verified_stage", "stages_ahead",
     "amount", "claimed_weighted", "verified_weighted", "next_milestones",
+    "buyer_confirmed_milestones", "verified_stage_confirmed_by_buyer",
 )
 STATUS_SUFFIX = "__status"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
@@ -101,6 +107,7 @@ def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: Inpu
     w = _Writer(dialect)
     mapping = mapping or resolve_mapping(process)
     milestones = process.milestones()
+    buyers = _buyers(process, columns)
     parts = [
         *(comment(line) for line in header),
         "WITH",
@@ -108,12 +115,12 @@ def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: Inpu
         _cte(w, "cells", "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
              _cells(w, process, relation, columns, keep, mapping.decimal_comma)) + ",",
         _cte(w, "readings", "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
-             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones)) + ",",
+             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones, buyers)) + ",",
         _cte(w, "statuses", "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
-             _statuses(w, milestones)) + ",",
+             _statuses(w, milestones, buyers)) + ",",
         _cte(w, "stages", "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
              _stages(w, process, mapping)),
-        _final(w, process, keep),
+        _final(w, process, keep, buyers),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -164,6 +171,8 @@ def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
     rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
     if milestone.max_age_days is not None:
         rules.append(f"counts for {plural(milestone.max_age_days, 'day')}")
+    if milestone.buyer_confirms:
+        rules.append("counts once the buyer confirms it")
     return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
 
 
@@ -179,6 +188,11 @@ def _amount(w: _Writer, column: str | None, decimal_comma: bool) -> str:
                       f"THEN {separators} ELSE {r}.{w.q('separators_without_comma')} END")
     number = f"TRANSLATE({trimmed}, {separators}, '.')"
     return f"{w.dialect.cast}(NULLIF({number}, '') AS {w.dialect.double_type}) AS {w.q('amount')}"
+
+
+def _buyers(process: Process, columns: InputColumns) -> frozenset[str]:
+    """The milestones whose buyer (`.confirmed_by`) has a column."""
+    return frozenset(milestone_id for milestone_id, found in columns.milestones.items() if found.confirmed_by is not None)
 
 
 def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str],
@@ -199,13 +213,21 @@ def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, k
             f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
             f"{w.dialect.cast}(NULLIF({w.trimmed(found.date, plain=ISO_SHAPE)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
         ]
+        if found.confirmed_by is not None:
+            items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {w.q(milestone.id + '__buyer')}")
     items += [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
     return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
 
 
-def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
+def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str]) -> str:
     items = []
     for stage, milestone in milestones:
+        if milestone.id in buyers:
+            buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + "__date")
+            readable = w.dialect.matches.format(f"{w.dialect.trim_function}({w.spaced(buyer)}, ' ')", w.s(CONFIRMED_BY_PATTERN))
+            items.append(f"-- {milestone.id}: true when a buyer answered (Name <email>, and dated), false when the cell cannot be read\n"
+                         f"CASE WHEN {buyer} IS NULL THEN NULL WHEN {readable} AND {date} IS NOT NULL THEN TRUE ELSE FALSE END "
+                         f"AS {w.q(milestone.id + '__by_buyer')}")
         answer = w.q(milestone.id + "__answer")
         items.append(f"{_milestone_comment(stage, milestone)}\n"
                      f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
@@ -219,16 +241,23 @@ def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
     return _select(items, f"FROM {w.q('cells')}", star=True)
 
 
-def _status(w: _Writer, milestone: Milestone) -> str:
+def _status(w: _Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
     met, date = w.q(milestone.id + "__met"), w.q(milestone.id + "__date")
     normalised, as_of = w.q(milestone.id + "__normalised"), w.q("as_of")
+    by_buyer = w.q(milestone.id + "__by_buyer")
+    with_buyer = milestone.id in buyers
+    # The rep's answer needs evidence, and the buyer's word where confirmation is required; the buyer's "yes" is both.
+    rep = f"{by_buyer} IS NULL AND " if with_buyer else ""
     cases = [
-        f"WHEN {met} IS NULL THEN {w.s(Status.UNANSWERED)}",
+        f"WHEN {met} IS NULL{f' OR NOT {by_buyer}' if with_buyer else ''} THEN {w.s(Status.UNANSWERED)}",
         f"WHEN NOT {met} THEN {w.s(Status.NOT_MET)}",
     ]
     if milestone.evidence_required:
-        cases.append(f"WHEN {normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} "
-                     f"OR {normalised} IN {w.words(PLACEHOLDERS)} THEN {w.s(Status.NO_EVIDENCE)}")
+        lacking = f"{normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} OR {normalised} IN {w.words(PLACEHOLDERS)}"
+        cases.append(f"WHEN {f'{rep}({lacking})' if rep else lacking} THEN {w.s(Status.NO_EVIDENCE)}")
+    if milestone.buyer_confirms:
+        awaiting = f"{by_buyer} IS NULL" if with_buyer else "TRUE"  # without a buyer column, every "yes" is the rep's
+        cases.append(f"WHEN {awaiting} THEN {w.s(Status.AWAITING_BUYER)}")
     cases.append(f"WHEN {date} > {as_of} THEN {w.s(Status.FUTURE_DATE)}")
     if milestone.max_age_days is not None:
         days = w.dialect.days_between.format(as_of, date)
@@ -240,8 +269,8 @@ def _status(w: _Writer, milestone: Milestone) -> str:
     return f"CASE\n{body}\n{INDENT}ELSE {w.s(Status.VERIFIED)}\nEND AS {w.q(status_column(milestone.id))}"
 
 
-def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]]) -> str:
-    items = [f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone)}" for stage, milestone in milestones]
+def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str]) -> str:
+    items = [f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone, buyers)}" for stage, milestone in milestones]
     return _select(items, f"FROM {w.q('readings')}", star=True)
 
 
@@ -292,7 +321,34 @@ def _next_milestones(w: _Writer, process: Process) -> str:
     return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
 
 
-def _final(w: _Writer, process: Process, keep: Sequence[str]) -> str:
+def _buyer_confirmed(w: _Writer, milestone_id: str, buyers: frozenset[str]) -> str:
+    """True when the buyer said "yes" to the milestone (never NULL)."""
+    if milestone_id not in buyers:
+        return "FALSE"
+    return f"COALESCE({w.q(milestone_id + '__by_buyer')} AND {w.q(milestone_id + '__met')}, FALSE)"
+
+
+def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list[str]:
+    """The milestones the buyer said "yes" to, and whether they are the gate the deal last passed
+    (sales_process.confirmation.gate_confirmed_by_buyer, spelled in SQL)."""
+    ids = [milestone.id for _, milestone in process.milestones() if milestone.id in buyers]
+    pieces = " || ".join(f"CASE WHEN {_buyer_confirmed(w, m, buyers)} THEN {w.s(m + ',')} ELSE '' END" for m in ids)
+    confirmed = f"RTRIM({pieces}, ',')" if ids else "''"
+    gates = []
+    for index, left in enumerate(process.stages[:-1]):
+        gate = [m.id for m in left.milestones if m.buyer_statement]
+        if gate and all(m in buyers for m in gate):  # a buyer without a column never confirmed: the ELSE
+            gates.append(f"{INDENT}WHEN {index + 1} THEN " + " AND ".join(_buyer_confirmed(w, m, buyers) for m in gate))
+    gate_sql = (f"CASE {w.q('verified_index')}\n" + "\n".join(gates) + f"\n{INDENT}ELSE FALSE\nEND") if gates else "FALSE"
+    return [
+        f"-- the milestones the buyer confirmed (\"Yes, this is right\") through a confirmation link\n{confirmed} "
+        f"AS {w.q('buyer_confirmed_milestones')}",
+        "-- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage\n"
+        f"{gate_sql} AS {w.q('verified_stage_confirmed_by_buyer')}",
+    ]
+
+
+def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[str]) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
@@ -311,6 +367,7 @@ def _final(w: _Writer, process: Process, keep: Sequence[str]) -> str:
         weighted("claimed_index", "claimed_weighted"),
         weighted("verified_index", "verified_weighted"),
         "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
+        *_buyer_columns(w, process, buyers),
     ]
     items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
     items += [w.dialect.identifier(name) for name in keep]

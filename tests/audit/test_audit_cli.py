@@ -24,7 +24,7 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
         "stages_ahead": "1", "amount": "10000.00", "claimed_weighted": "2000.00", "verified_weighted": "1000.00",
         "next_customer_actions": "The prospect accepts a meeting invitation with the people who own the problem.",
         "not_assessed": "", "claimed_stage_id": "qualifying", "verified_stage_id": "discovery",
-        "next_milestone_ids": "next-meeting-accepted",
+        "next_milestone_ids": "next-meeting-accepted", "verified_stage_confirmed_by_buyer": "no", "buyer_confirmed_milestone_ids": "",
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")

@@ -17,7 +17,7 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import audit_with_duckdb
 from playbook_cli.main import main
 from sales_process.crm import resolve_mapping
-from sales_process.loader import load_process
+from sales_process.loader import load_process, parse_process
 from sales_process.vocabulary import DateOrder
 from tests.audit.helpers import ROOT, Run, audit
 
@@ -37,6 +37,19 @@ HUBSPOT_OPTIONS = (
     "--ignore-column", "Timeline agreed date",
 )
 PROCESS = load_process(ROOT / "process.yaml")
+# The default process's outcomes a buyer confirms (those with a buyer_statement); two of them wait for the buyer.
+BUYERS = tuple(milestone.id for _, milestone in PROCESS.process.milestones() if milestone.buyer_statement)
+REQUIRED = ("timeline-agreed", "pricing-agreeable")
+
+
+def with_required_confirmation(text: str) -> str:
+    """process.yaml with `confirmation: required` on the REQUIRED milestones."""
+    for milestone_id in REQUIRED:
+        text = text.replace(f"      - id: {milestone_id}\n", f"      - id: {milestone_id}\n        confirmation: required\n", 1)
+    return text
+
+
+BUYER_PROCESS = parse_process(with_required_confirmation((ROOT / "process.yaml").read_text(encoding="utf-8")).encode(), "buyer.yaml")
 SAME_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 # Around every expiry of the default process: the last day it counts, the first it does not.
 AGES = sorted({m.max_age_days for _, m in PROCESS.process.milestones() if m.max_age_days})
@@ -54,6 +67,8 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
     "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
     "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES, "23.02.2027", "23/02/2027", "03/02/2027",
              "2/23/2027", "2027-02-03 10:15", "2027-02-03T10:15:00Z"],
+    "confirmed_by": ["", "", "Dana Buyer <dana@fabrikam.example>", " Dana Buyer <dana@fabrikam.example> ", "José García<jg@b.co>",
+                     "李 华\u00a0<li@例子.中国>", "Anne-Marie (CFO) <am@x.example>", "x@y <x@y.example>"],
 }
 BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
     "deal": ["", "  "],
@@ -64,22 +79,29 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
     "answer": ["maybe", "jein", "oui!", "\u00a0"],
     "evidence": ["\u3000"],
     "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
+    "confirmed_by": ["Dana", "<d@x.example>", "Dana <d>", "Dana <d@x.example> CFO", "Dana <d @x.example>", "Dana <<d@x.example>>"],
 }
 
 
 def columns_of(milestone_id: str, part: str) -> str:
-    """The audit's name of a milestone's answer, evidence or date column."""
+    """The audit's name of a milestone's answer, evidence, date or buyer column."""
     return milestone_id if part == "answer" else f"{milestone_id}.{part}"
 
 
 @st.composite
-def exports(draw: st.DrawFn) -> list[list[str]]:
-    """A CRM export of the default process: some optional columns left out, tricky cells, now and then a blank row."""
+def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
+    """A CRM export of the default process: some optional columns left out, tricky cells, now and then a blank row.
+
+    With `buyers`, with `.confirmed_by` columns for the buyer statements (read with BUYER_PROCESS).
+    """
     header = ["deal", *(name for name in ("owner", "crm_id", "stage", "amount") if draw(st.booleans()))]
     parts: list[tuple[str, str]] = []
     for index, (_, milestone) in enumerate(PROCESS.process.milestones()):
         if index and draw(st.integers(0, 4)) == 0:
             continue  # the audit refuses an export with no milestone column: the first always has one
+        if buyers and milestone.id in BUYERS and draw(st.integers(0, 3)):  # as `playbook deals export` writes them
+            parts += [(milestone.id, part) for part in ("answer", "evidence", "date", "confirmed_by")]
+            continue
         parts += [(milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())]
     header += [columns_of(milestone_id, part) for milestone_id, part in parts]
     kinds = [name if name in CELLS else "" for name in header[: len(header) - len(parts)]] + [part for _, part in parts]
@@ -90,9 +112,25 @@ def exports(draw: st.DrawFn) -> list[list[str]]:
             rows.append([""] * len(header))
             continue
         # Mostly clean rows, so that most go through the SQL; a bad cell now and then.
-        rows.append([draw(st.sampled_from(BAD_CELLS[kind] if not first and draw(st.integers(0, 40)) == 0 else CELLS[kind]))
-                     for kind in kinds])
+        row = [draw(st.sampled_from(BAD_CELLS[kind] if not first and draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds]
+        if buyers and draw(st.booleans()):
+            _buyers_answered(draw, header, row)
+        rows.append(row)
     return rows
+
+
+def _buyers_answered(draw: st.DrawFn, header: list[str], row: list[str]) -> None:
+    """A deal as `playbook deals export` writes it: mostly yes, dated within the expiries, and buyers as Name <email>."""
+    dates = ["2027-02-20", "2027-02-25", "2027-03-01", "2027-02-27", "2027-03-01", "2027-03-02", "2026-10-01"]
+    for _, milestone in PROCESS.process.milestones():
+        if milestone.id not in header:
+            continue
+        row[header.index(milestone.id)] = draw(st.sampled_from(["yes", "yes", "yes", "Y", "x", "no"]))
+        for part, cells in (("evidence", ["Email from the CFO", "signed PDF, 2027-02-03"]), ("date", dates)):
+            if f"{milestone.id}.{part}" in header:
+                row[header.index(f"{milestone.id}.{part}")] = draw(st.sampled_from(cells))
+        if f"{milestone.id}.confirmed_by" in header:
+            row[header.index(f"{milestone.id}.confirmed_by")] = draw(st.sampled_from(CELLS["confirmed_by"][1:]))
 
 
 def both_engines(capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str,
@@ -140,15 +178,23 @@ READINGS = st.sampled_from([(), ("--decimal-comma",), ("--day-first",), ("--mont
 
 
 @SAME_FILES
-@given(exports(), READINGS, st.booleans())
-def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], rows: list[list[str]], options: tuple[str, ...],
-                                       crm: bool) -> None:
+@given(st.booleans().flatmap(lambda buyers: st.tuples(st.just(buyers), exports(buyers))), READINGS, st.booleans())
+def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], export: tuple[bool, list[list[str]]],
+                                       options: tuple[str, ...], crm: bool) -> None:
+    buyers, rows = export
     with tempfile.TemporaryDirectory() as folder:
         source, process, process_path = Path(folder) / "pipeline.csv", PROCESS, ROOT / "process.yaml"
+        text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+        if buyers:  # two outcomes wait for the buyer, and the export has the buyers' columns
+            text = with_required_confirmation(text)
         if crm:  # the CRM's names in the header, read through the crm: block
-            rows = [[CRM_NAMES.get(name, name) for name in rows[0]], *rows[1:]]
+            names = {**CRM_NAMES, "pain-confirmed.confirmed_by": "Pain confirmed buyer"} if buyers else CRM_NAMES
+            rows = [[names.get(name, name) for name in rows[0]], *rows[1:]]
+            text += "\n" + (CRM_BLOCK.replace("date: Pain confirmed date}", "date: Pain confirmed date, confirmed_by: Pain confirmed buyer}")
+                            if buyers else CRM_BLOCK)
+        if buyers or crm:
             path = Path(folder) / "process.yaml"
-            path.write_text((ROOT / "process.yaml").read_text(encoding="utf-8") + "\n" + CRM_BLOCK, encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
             process, process_path = load_process(path), path
         write_rows(source, rows)
         mapping = resolve_mapping(process.process, decimal_comma="--decimal-comma" in options,

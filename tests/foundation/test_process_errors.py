@@ -54,6 +54,12 @@ BAD_FILES = [
         id="crm-stage-name-that-is-another-stages-id",
     ),
     pytest.param(
+        VALID + "crm:\n  milestones:\n    pain-confirmed: {met: Pain Confirmed, confirmed_by: Pain Buyer}\n",
+        ["17:43: error: milestone 'pain-confirmed' has no buyer_statement, so no buyer can confirm it; "
+         "remove 'confirmed_by' or give 'pain-confirmed' a buyer_statement"],
+        id="crm-buyer-of-a-milestone-without-statement",
+    ),
+    pytest.param(
         VALID.replace("    milestones:\n", "    milstones:\n"),
         ["7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?"],
         id="misspelt-key",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,11 +17,13 @@ from assess_app import create_app
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user, create_token
 from deal_records.schema import upgrade
+from playbook_cli.main import main
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
 
 __all__ = ["site_dir"]
+Run = Callable[..., tuple[int, str, str]]
 PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -141,3 +144,16 @@ def signed_in(records_app: Flask, add_person: Callable[..., str]) -> Callable[[s
         return client
 
     return client_for
+
+
+@pytest.fixture
+def run(database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run `playbook ARGS --database URL` with `stdin`; return the status, stdout and stderr."""
+
+    def invoke(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        status = main([*args, "--database", database_url])
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    return invoke

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from pipeline_audit.columns import plan_columns
 from pipeline_audit.rows import RowReader
+from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.crm import resolve_mapping
 from sales_process.engine import assess
 from sales_process.model import Process
@@ -21,7 +22,8 @@ from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
 
 Value = str | bool | dt.date | Decimal | None
-EVIDENCE_SUFFIX, DATE_SUFFIX = ".evidence", ".date"  # the audit's own names of a milestone's columns
+# The audit's own names of a milestone's columns.
+EVIDENCE_SUFFIX, DATE_SUFFIX, CONFIRMED_BY_SUFFIX = ".evidence", ".date", ".confirmed_by"
 
 
 @dataclass(frozen=True)
@@ -57,7 +59,7 @@ def input_columns(process: Process, columns: Sequence[Column]) -> InputColumns:
     found = {str(target): column.name for column in columns if (target := mapping.target(column.name)) is not None}
     milestones = {
         milestone.id: MilestoneColumns(found.get(milestone.id), found.get(milestone.id + EVIDENCE_SUFFIX),
-                                       found.get(milestone.id + DATE_SUFFIX))
+                                       found.get(milestone.id + DATE_SUFFIX), found.get(milestone.id + CONFIRMED_BY_SUFFIX))
         for _, milestone in process.milestones() if milestone.id in found
     }
     return InputColumns(deal=found["deal"], stage=found.get("stage"), amount=found.get("amount"), milestones=milestones)
@@ -84,10 +86,14 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         result = assess(process, deal, as_of)
         claimed = result.claimed_stage
         name = str(cells[reader.plan.deal])
+        confirmed = buyer_confirmed_ids(deal.answers)
         verdicts[name] = (
             name, claimed.id if claimed else None, result.verified_stage.id, result.verified_stage.name,
             result.stages_ahead, deal.amount, result.weighted(claimed), result.weighted(result.verified_stage),
-            ",".join(r.milestone.id for r in result.next), *(r.status.value for r in result.milestones),
+            ",".join(r.milestone.id for r in result.next),
+            ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
+            gate_confirmed_by_buyer(process, result.verified_index, confirmed),
+            *(r.status.value for r in result.milestones),
         )
     return verdicts
 

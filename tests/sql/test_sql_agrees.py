@@ -24,6 +24,7 @@ from sales_process.vocabulary import NO_WORDS, YES_WORDS
 from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import PostgresServer
 from tests.sql.tables import (
+    CONFIRMED_BY_SUFFIX,
     DATE_SUFFIX,
     EVIDENCE_SUFFIX,
     Column,
@@ -47,6 +48,9 @@ EVIDENCE_SAMPLES = (
     "e\u0301e\u0301", "\u00a0\u3000\t\n", "(TBD)", "n/a.", "See\u00a0CRM", " see   notes ", "Unknown!", "'done'", "_-_",
     "x\u2028y\u2029z", "[in crm]", "\u212aNOWN", "UN\u212aNOWN", "true.", "a\u0085b",
 )
+# Buyers as `playbook deals export` writes them (`Name <email>`), names in any script, spaced in any white space.
+BUYER_NAMES = ("Dana Buyer", "Zoë O'Neil", "José\u00a0García", "李 华", "d", "Anne-Marie (CFO)", "x@y")
+BUYER_EMAILS = ("dana@customer.example", "z.o+deals@b.co", "李@例子.中国")
 SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=8)
 
 
@@ -56,7 +60,8 @@ def _whitespace() -> st.SearchStrategy[str]:
 
 @st.composite
 def processes(draw: st.DrawFn) -> Process:
-    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry and optional evidence."""
+    """2-6 stages with names in any script; 1-4 milestones on all but the last; expiry, optional evidence,
+    buyer statements and required confirmation."""
     count = draw(st.integers(2, 6))
     names = draw(st.lists(st.sampled_from(STAGE_NAMES), min_size=count, max_size=count, unique=True))
     probabilities = sorted(draw(st.lists(st.integers(0, 100), min_size=count, max_size=count)))
@@ -65,7 +70,10 @@ def processes(draw: st.DrawFn) -> Process:
         milestones = []
         for _ in range(0 if index == count - 1 else draw(st.integers(1, 4))):
             number += 1
+            statement = draw(st.sampled_from([None, None, "We agreed to it."]))
             milestones.append(Milestone(
+                buyer_statement=statement,
+                confirmation="required" if statement and draw(st.booleans()) else "optional",
                 id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}", question="Done?", customer_action="It.",
                 evidence="A record.", evidence_required=draw(st.booleans()),
                 max_age_days=draw(st.none() | st.integers(1, 45)),
@@ -157,7 +165,8 @@ def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, 
 def crm_blocks(draw: st.DrawFn, process: Process) -> Crm:
     """A crm: block: the CRM's names for the deal fields and some milestones, its stage names, maybe a decimal comma."""
     milestones = {milestone.id: CrmMilestone(met=f"{milestone.id.title()} Checkbox", evidence=f"{milestone.id.title()} Evidence",
-                                             date=f"{milestone.id.title()} Date")
+                                             date=f"{milestone.id.title()} Date",
+                                             confirmed_by=f"{milestone.id.title()} Buyer" if milestone.buyer_statement else None)
                   for _, milestone in process.milestones() if draw(st.booleans())}
     stage_names = {name: draw(st.sampled_from(process.stages)).id for name in draw(st.lists(st.sampled_from(CRM_STAGE_NAMES), unique=True))}
     return Crm(name="Salesforce", columns=CrmColumns(deal="Opportunity Name", stage="Stage", amount="Amount"),
@@ -171,15 +180,24 @@ def _crm_names(crm: Crm) -> dict[str, str]:
         names[milestone_id] = fields.met
         names[milestone_id + EVIDENCE_SUFFIX] = fields.evidence or ""
         names[milestone_id + DATE_SUFFIX] = fields.date or ""
+        names[milestone_id + CONFIRMED_BY_SUFFIX] = fields.confirmed_by or ""
     return names
+
+
+def _buyer(draw: st.DrawFn) -> str:
+    """A `.confirmed_by` cell: Name <email>, with any white space around and between."""
+    name, email = draw(st.sampled_from(BUYER_NAMES)), draw(st.sampled_from(BUYER_EMAILS))
+    return f"{draw(_whitespace())}{name}{draw(_whitespace())}<{email}>{draw(_whitespace())}"
 
 
 def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list[Column]:
     boolean, typed_dates = draw(st.booleans()), draw(st.booleans())
     with_evidence, with_date = draw(st.booleans()), draw(st.booleans())
+    with_buyer = bool(milestone.buyer_statement) and draw(st.integers(0, 3)) > 0
     answers: list[Value] = []
     evidence: list[Value] = []
     dates: list[Value] = []
+    buyers: list[Value] = []
     for _ in range(rows):
         word = draw(st.sampled_from(WORDS))
         typed = f"{draw(_whitespace())}{_mixed_case(draw, word)}{draw(_whitespace())}"
@@ -190,11 +208,16 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         date = None if blank else _date(draw, milestone)
         dates.append(date if typed_dates or date is None else f"{draw(_whitespace())}{date.isoformat()}")
         answers.append(answer)
+        # The audit refuses a buyer without a dated answer; the SQL reads that as unanswered too (see the test below).
+        dated = not blank and date is not None and with_date
+        buyers.append(_buyer(draw) if dated and draw(st.integers(0, 3)) else draw(st.sampled_from([None, "", " "])))
     columns = [Column(milestone.id, "boolean" if boolean else "text", tuple(answers))]
     if with_evidence:
         columns.append(Column(milestone.id + EVIDENCE_SUFFIX, "text", tuple(evidence)))
     if with_date:
         columns.append(Column(milestone.id + DATE_SUFFIX, "date" if typed_dates else "text", tuple(dates)))
+    if with_buyer:
+        columns.append(Column(milestone.id + CONFIRMED_BY_SUFFIX, "text", tuple(buyers)))
     return columns
 
 
@@ -307,3 +330,67 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
         cursor.executemany(insert.encode(), rows)
         cursor.execute(capsys.readouterr().out.encode())
         assert _by_deal(cursor.fetchall()) == expected
+
+
+def _buyer_case(rows: list[list[str | None]]) -> Case:
+    from tests.audit.test_buyer_columns import BUYER, HEADER
+
+    return Case(BUYER.process, tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(HEADER)))
+
+
+def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any]) -> None:
+    """Deals at their stage on the buyers' word, on the rep's (awaiting the buyer), and a buyer's "not quite"."""
+    from tests.audit.test_buyer_columns import EXPORT
+
+    table = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
+    case = _buyer_case(table)
+    expected = python_verdicts(case.process, case.columns, AS_OF)
+    assert [(row[0], row[2], row[9], row[10], row[11:]) for row in expected.values()] == [
+        ("Contoso", "won", "next-step,budget", True, ("verified", "verified")),
+        ("Fabrikam", "qualifying", "", False, ("awaiting_buyer", "verified")),
+        ("Litware", "qualifying", "next-step", False, ("verified", "not_met")),
+        ("Northwind", "won", "next-step", False, ("verified", "verified")),
+    ]
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.mark.parametrize("buyer", ["Dana", "Dana <dana>", "<d@x.example>", "Dana <d@x.example> CFO"])
+def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(postgres: psycopg.Connection[Any], buyer: str) -> None:
+    """The audit refuses the row (see tests/audit/test_buyer_columns.py); a warehouse has no such row problem."""
+    undated = ["Undated", "won", "1000", "yes", "", None, "Dana <d@x.example>", "yes", "Budget email", "2027-02-21", None]
+    unreadable = ["Unreadable", "won", "1000", "yes", "Dana's email", "2027-02-20", buyer, "yes", "Budget email", "2027-02-21", None]
+    case = _buyer_case([undated, unreadable])
+    for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
+        assert {deal: (row[2], row[9], row[11:]) for deal, row in verdicts.items()} == {
+            "Undated": ("qualifying", "", ("unanswered", "verified")),
+            "Unreadable": ("qualifying", "", ("unanswered", "verified")),
+        }
+
+
+def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CRM's table rarely holds the buyers; an export of the saved deals does (--buyer-columns)."""
+    from tests.audit.test_buyer_columns import EXPORT
+    from tests.engine.test_buyer_confirmation import PROCESS_TEXT
+
+    process, export = tmp_path / "process.yaml", tmp_path / "deals.csv"
+    process.write_text(PROCESS_TEXT, encoding="utf-8")
+    export.write_text(EXPORT, encoding="utf-8")
+    statements = {}
+    for flag in ((), ("--buyer-columns",)):
+        assert main(["sql", "--process", str(process), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), *flag]) == 0
+        statements[flag] = capsys.readouterr().out
+    assert ("-- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: next-step, budget.\n"
+            in statements[()])
+    assert "No buyer column" not in statements[("--buyer-columns",)]
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
+        with_buyers = _by_deal(connection.execute(statements[("--buyer-columns",)]).fetchall())
+        reps_only = _by_deal(connection.execute(statements[()]).fetchall())
+    case = _buyer_case([[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]])
+    assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
+    # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
+    assert {deal: (row[2], row[11]) for deal, row in reps_only.items()} == {
+        "Contoso": ("qualifying", "no_evidence"), "Fabrikam": ("qualifying", "awaiting_buyer"),
+        "Litware": ("qualifying", "no_evidence"), "Northwind": ("qualifying", "no_evidence"),
+    }

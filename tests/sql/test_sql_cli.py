@@ -74,8 +74,8 @@ def test_odd_names_reach_duckdb_intact(capsys: pytest.CaptureFixture[str], write
                            " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')")
         rows = connection.execute(out).fetchall()
     assert rows == [
-        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "verified"),
-        ("b", "last", "first", "O'Brien's \"stage\" \\ back\nslash", 1, 50.0, 50.0, 5.0, "only", "stale"),
+        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "verified"),
+        ("b", "last", "first", "O'Brien's \"stage\" \\ back\nslash", 1, 50.0, 50.0, 5.0, "only", "", False, "stale"),
     ]
 
 

@@ -1,0 +1,142 @@
+"""`playbook deals export` writes the buyer's word; `playbook audit` reads it back; `playbook import` cannot claim it."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.models import Check, Deal, User
+from deal_records.records import record_check
+from playbook_cli.main import main
+from sales_process.deal import Answer, BuyerAnswer
+from sales_process.deal import Deal as DealInput
+from sales_process.loader import load_process
+from tests.engine.test_buyer_confirmation import PROCESS_TEXT
+from tests.records.conftest import Run
+
+AS_OF = dt.date(2027, 3, 1)
+DANA = ("Dana Buyer", "dana@contoso.example")
+LEE = ("Lee Wu", "lee@litware.example")
+
+
+def _yes(buyer: tuple[str, str], day: int) -> Answer:
+    return BuyerAnswer(*buyer, dt.date(2027, 2, day), True).as_answer()
+
+
+# Deals at their stage on the buyers' word, on the rep's (waiting for the buyer), and after a buyer's "not quite".
+DEALS = {
+    "Contoso": ("won", 100000.0, {"next-step": _yes(DANA, 20), "budget": _yes(DANA, 21)}),
+    "Fabrikam": ("won", 50000.0, {"next-step": Answer(True, "Dana's email of 20 Feb", dt.date(2027, 2, 20)),
+                                  "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21))}),
+    "Litware": ("qualifying", 20000.0, {"next-step": _yes(LEE, 20), "budget": BuyerAnswer(
+        *LEE, dt.date(2027, 2, 22), False, "We still need legal's view.").as_answer()}),
+    "Northwind": ("won", 10000.0, {"next-step": _yes(LEE, 20), "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21))}),
+}
+EXPORTED = """\
+deal,stage,amount,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.evidence,budget.date,budget.confirmed_by
+Contoso,won,100000.00,ana@example.com,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-20 through a confirmation link,2027-02-20,Dana Buyer <dana@contoso.example>,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-21 through a confirmation link,2027-02-21,Dana Buyer <dana@contoso.example>
+Fabrikam,won,50000.00,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,
+Litware,qualifying,20000.00,ana@example.com,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>
+Northwind,won,10000.00,ana@example.com,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,yes,Budget email from the CFO,2027-02-21,
+"""
+
+
+@pytest.fixture
+def buyer_process(tmp_path: Path) -> Path:
+    path = tmp_path / "process.yaml"
+    path.write_text(PROCESS_TEXT, encoding="utf-8")
+    return path
+
+
+def _save_deals(sessions: sessionmaker[Session], process: Path) -> dict[str, str]:
+    """Save DEALS with their checks as of AS_OF; return each deal's saved verified stage."""
+    loaded = load_process(process)
+    with writing(sessions) as db:
+        owner = db.scalars(select(User)).one()
+        for name, (stage, amount, answers) in DEALS.items():
+            deal = Deal(owner_id=owner.id, name=name, amount=amount, claimed_stage=stage)
+            db.add(deal)
+            db.flush()
+            record_check(db, deal, loaded, DealInput(answers=answers), "buyer", None, today=AS_OF)
+    with sessions() as db:
+        return {deal.name: deal.latest_check.verified_stage for deal in db.scalars(select(Deal)) if deal.latest_check}
+
+
+def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
+        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    saved = _save_deals(sessions, buyer_process)
+    assert saved == {"Contoso": "won", "Fabrikam": "qualifying", "Litware": "qualifying", "Northwind": "won"}
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported)) == (0, "", f"wrote 4 deals to {exported}\n")
+    assert exported.read_text(encoding="utf-8").replace("\r\n", "\n") == EXPORTED
+    for engine in ("python", "duckdb"):
+        status = main(["audit", str(exported), "--process", str(buyer_process), "--as-of", AS_OF.isoformat(), "--engine", engine,
+                       "--out", str(tmp_path / engine)])
+        assert status == 0
+        out = capsys.readouterr().out
+        assert "Confirmed by buyers: 80.6% of the verified weighted pipeline (100,000.00 of 124,000.00), 1 deal" in out
+        with (tmp_path / engine / "audit.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        assert {row["deal"]: row["verified_stage_id"] for row in rows} == saved
+        assert [(row["verified_stage_confirmed_by_buyer"], row["buyer_confirmed_milestone_ids"]) for row in rows] == [
+            ("yes", "next-step budget"), ("no", ""), ("no", "next-step"), ("no", "next-step")]
+
+
+def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
+        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    header = "deal,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.confirmed_by\n"
+    claimed = tmp_path / "claimed.csv"
+    claimed.write_text(header + "Contoso,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
+                       "Fabrikam,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
+                       encoding="utf-8")
+    refusal = ("only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers "
+               "(a buyer's answer already saved on the deal stays)")
+    assert run("import", str(claimed), "--process", str(buyer_process)) == (1, "", (
+        f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
+        f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
+        f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
+        "3 problems found; nothing was imported.\n"))
+    with sessions() as db:
+        assert db.scalars(select(Deal)).first() is None
+    blank = tmp_path / "blank.csv"
+    blank.write_text(header + "Contoso,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20, ,yes,\n", encoding="utf-8")
+    assert run("import", str(blank), "--process", str(buyer_process)) == (
+        0, f"imported 1 row from {blank}: 1 new deal, 0 checks of deals already saved (matched by crm_id)\n", "")
+    with sessions() as db:
+        check = db.scalars(select(Check)).one()
+        assert check.answers["next-step"] == {"met": True, "evidence": "Dana's email of 20 Feb", "date": "2027-02-20"}
+        assert (check.verified_stage, check.blocking) == ("qualifying", "next-step:awaiting_buyer budget:no_evidence")
+
+
+def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_stand(
+        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    _save_deals(sessions, buyer_process)
+    with writing(sessions) as db:
+        for deal in db.scalars(select(Deal)):
+            deal.crm_id = f"CRM-{deal.name}"
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported))[0] == 0
+    with exported.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert run("import", str(exported), "--process", str(buyer_process))[0] == 1  # the buyers' columns are filled
+    blanked = tmp_path / "blanked.csv"
+    with blanked.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows)
+    assert run("import", str(blanked), "--process", str(buyer_process)) == (
+        0, f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n", "")
+    with sessions() as db:
+        assert {check.source for check in db.scalars(select(Check))} == {"buyer", "import"}
+    again = tmp_path / "again.csv"
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(again))[0] == 0
+    assert again.read_bytes() == exported.read_bytes()  # the same answers, the buyers' included
