@@ -44,7 +44,7 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         feeder = VerdictTotals(loaded.process, as_of)
         for verdict in saved_verdicts(db, loaded, as_of, store.memo, owner):
             feeder.add(verdict.deal_id, verdict.owner, verdict.name, verdict.claimed_stage, verdict.amount,
-                       verdict.verified_index, verdict.blocking)
+                       verdict.verified_index, verdict.blocking, buyer_confirmed=verdict.buyer_confirmed)
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = feeder.totals

@@ -266,10 +266,16 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert '<span class="verdict__stage">Proposing</span>' in moved
     assert "Buyer-confirmed stage" not in moved  # two more outcomes of that gate are the buyer's to confirm
+    add_person("manager@example.com", "manager")
+    manager = app.test_client()
+    sign_in(manager, "manager@example.com")
+    assert "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 72,000.00), 0 deals" in manager.get("/pipeline").get_data(as_text=True)
     link = _link(_ask(rep, deal_id, ("success-criteria-agreed", PRICE)))
     assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "Buyer-confirmed stage</span> The buyer confirmed the outcomes that put this deal at its verified stage." in moved
+    pipeline = manager.get("/pipeline").get_data(as_text=True)
+    assert "Confirmed by buyers: 100.0% of the verified weighted pipeline (72,000.00 of 72,000.00), 1 deal whose buyer confirmed" in pipeline
 
 
 def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: FlaskClient) -> None:
