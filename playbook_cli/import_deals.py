@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
 
     from deal_records.database import reading, writing
     from deal_records.models import Deal, User
-    from deal_records.records import record_check
+    from deal_records.records import record_check, standing_buyer_answers
 
     loaded = load_or_report(args.process)
     if loaded is None:
@@ -142,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{plural(len(problems), 'problem')} found; nothing was imported.", file=sys.stderr)
         return EXIT_INVALID
     created = updated = 0
+    kept: list[tuple[int, str]] = []  # (line, milestone) whose answer stays the buyer's
     with writing(sessions) as db:
         for row in rows:
             deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
@@ -154,7 +155,12 @@ def run(args: argparse.Namespace) -> int:
             else:
                 deal.owner_id, deal.name = row.owner_id, row.deal.name or deal.name
                 updated += 1
+                kept += [(row.line, milestone_id) for milestone_id in standing_buyer_answers(db, deal) if milestone_id in row.deal.answers]
             record_check(db, deal, loaded, row.deal, "import", None, note=f"imported from {path.name}, line {row.line}")
     print(f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
           f"{plural(updated, 'check')} of deals already saved (matched by crm_id)")
+    if kept:
+        where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in kept)
+        print(f"kept the buyer's own answer over the file's for {plural(len(kept), 'milestone')} ({where}); "
+              "only the buyer changes it, through a new confirmation link")
     return EXIT_OK

@@ -134,7 +134,9 @@ def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_s
         writer.writeheader()
         writer.writerows({key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows)
     assert run("import", str(blanked), "--process", str(buyer_process)) == (
-        0, f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n", "")
+        0, f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n"
+           "kept the buyer's own answer over the file's for 5 milestones (line 2: next-step, line 2: budget, line 4: next-step, "
+           "line 4: budget, line 5: next-step); only the buyer changes it, through a new confirmation link\n", "")
     with sessions() as db:
         assert {check.source for check in db.scalars(select(Check))} == {"buyer", "import"}
     again = tmp_path / "again.csv"
