@@ -23,7 +23,7 @@ from sales_process.deal import Deal as DealInput
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput, Problem
-from sales_process.wording import kind_of
+from sales_process.wording import kind_of, object_with_keys
 
 MAX_NAME = 200
 NEW_DEAL_KEYS = ("name", "crm_id", "amount", "claimed_stage", "owner")
@@ -57,12 +57,7 @@ def _text(data: Mapping[str, object], key: str, problems: list[Problem], require
 
 def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
     """Validate a new deal ({name, crm_id?, amount?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(NEW_DEAL_KEYS)}; got {kind_of(data)}")])
-    problems = [
-        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(NEW_DEAL_KEYS)})", at_key=True)
-        for key in data if key not in NEW_DEAL_KEYS
-    ]
+    data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS)
     name = _text(data, "name", problems, required=True)
     crm_id = _text(data, "crm_id", problems)
     owner = _text(data, "owner", problems)

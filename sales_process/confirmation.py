@@ -20,7 +20,7 @@ from typing import Protocol
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
-from sales_process.wording import kind_of
+from sales_process.wording import kind_of, object_with_keys
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
 DEFAULT_EXPIRY_DAYS = 14
@@ -248,12 +248,7 @@ def _expiry(value: object, problems: list[Problem]) -> int:
 
 def parse_new_request(data: object, process: Process) -> NewRequest:
     """Validate {milestones, buyer_name, buyer_email, expires_in_days?}; raise InvalidInput with every problem."""
-    if not isinstance(data, Mapping):
-        raise InvalidInput([Problem((), f"a confirmation request must be an object with keys {', '.join(NEW_REQUEST_KEYS)}; got {kind_of(data)}")])
-    problems = [
-        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(NEW_REQUEST_KEYS)})", at_key=True)
-        for key in data if key not in NEW_REQUEST_KEYS
-    ]
+    data, problems = object_with_keys(data, "a confirmation request", NEW_REQUEST_KEYS)
     milestone_ids = _milestone_ids(data.get("milestones"), process, problems)
     name = _buyer_text(data, "buyer_name", MAX_BUYER_NAME, problems)
     email = _buyer_text(data, "buyer_email", MAX_EMAIL, problems)

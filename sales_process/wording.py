@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from sales_process.problems import InvalidInput, Problem
+
 _JSON_WORDS = {type(None): "null", bool: "a boolean", dict: "an object"}
 _YAML_WORDS = {type(None): "nothing (an empty value)", bool: "true/false", dict: "a mapping"}
 _COMMON_WORDS = {int: "a number", float: "a number", str: "text", list: "a list"}
@@ -38,3 +42,17 @@ def described(value: object, *, yaml: bool = False) -> str:
     if value is None:
         return kind
     return f"{kind} {show(value)}"
+
+
+def object_with_keys(data: object, what: str, keys: Sequence[str]) -> tuple[Mapping[str, object], list[Problem]]:
+    """`data` as an object of a request body, and a problem for each key it may not have.
+
+    Raises InvalidInput when it is not an object at all ("a deal must be an object with keys …").
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidInput([Problem((), f"{what} must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
+    problems = [
+        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(keys)})", at_key=True)
+        for key in data if key not in keys
+    ]
+    return data, problems

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
 
-from tests.browser import axe_violations, live_wsgi
-from tests.records.test_browser import _sign_in
+from tests.browser import axe_violations
+from tests.records.test_browser import _sign_in, base_url, database_url
+
+__all__ = ["base_url", "database_url"]  # the same one-database app on a free port as the other browser tests
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -21,28 +21,6 @@ DESKTOP = {"width": 1280, "height": 900}
 PRICE = "The price range we discussed fits our budget."
 PROPOSAL = "We have agreed that a proposal is the next step."
 SHOTS = os.environ.get("PLAYBOOK_SCREENSHOTS")  # a folder: save screenshots there to look at them
-
-
-@pytest.fixture(params=["sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """One database kind is enough here: the storage tests run on both."""
-    from deal_records.database import make_engine
-    from deal_records.schema import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
-
-
-@pytest.fixture
-def base_url(records_app: Flask, add_person: Callable[..., str]) -> Iterator[str]:
-    """The app on a free port, with a rep and a manager."""
-    add_person("ana@example.com", name="Ana Lopez")
-    add_person("lee@example.com", "manager", name="Lee Chen")
-    with live_wsgi(records_app) as url:
-        yield url
 
 
 def _shoot(page: Any, name: str) -> None:
