@@ -150,3 +150,13 @@ def run(repeats: int, sizes: tuple[int, ...] = SIZES) -> list[Row]:
         ))
     return rows
 
+
+
+if __name__ == "__main__":
+    # `python -m benchmarks.records [REPEATS]`: these rows alone (`python -m benchmarks` runs them among the rest).
+    import sys
+
+    from benchmarks.common import machine
+    from benchmarks.table import render
+
+    print(render(run(int(sys.argv[1]) if len(sys.argv) > 1 else 5), machine()))

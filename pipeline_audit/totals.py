@@ -10,6 +10,7 @@ import heapq
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sales_process.confirmation import gate_confirmed_by_buyer
 from sales_process.engine import Assessment, MilestoneResult
@@ -41,6 +42,16 @@ class NotAssessed:
     line: int
     deal: str
     reason: str
+
+
+class Amounts(NamedTuple):
+    """The money of deals counted alike: how many, how many without an amount, and the weighted cents of the compared."""
+
+    deals: int
+    without_amount: int
+    compared: int  # deals with both an amount and a CRM stage: only these are in the weighted totals
+    claimed_cents: int
+    verified_cents: int
 
 
 @dataclass
@@ -118,48 +129,72 @@ class Totals:
         `buyer_confirmed` are the milestones the buyer said "yes" to; return whether the deal's verified
         stage rests on the buyer's word (sales_process.confirmation.gate_confirmed_by_buyer).
         """
+        without_amount = int(verified is None)
+        amounts = Amounts(1, without_amount, 1, claimed, verified) if claimed is not None and verified is not None \
+            else Amounts(1, without_amount, 0, 0, 0)
+        confirmed = self.add_alike(owner, assessment, blocking, amounts, buyer_confirmed=buyer_confirmed)
+        ahead = assessment.stages_ahead
+        if ahead is not None and ahead > 0:
+            inflation = claimed - verified if claimed is not None and verified is not None else None
+            self.offer_ahead(line, assessment.deal.name or "", owner, assessment, blocking, inflation)
+        return confirmed
+
+    def add_alike(self, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...], amounts: Amounts, *,
+                  buyer_confirmed: Collection[str] = frozenset()) -> bool:
+        """Count deals that share an owner, stages, what holds them and the buyer's answers; their money is `amounts`.
+
+        Deals ahead of their evidence are counted, not listed: offer each to `offer_ahead`.
+        Return whether their verified stage rests on the buyer's word.
+        """
         # Most deals have no buyer's answer: spare them the look-up (the gate needs at least one).
         confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(self.process, assessment.verified_index, buyer_confirmed)
+        deals = amounts.deals
         if confirmed:
-            self.buyer_confirmed += 1
-        self.rows += 1
-        self.assessed += 1
+            self.buyer_confirmed += deals
+            self.buyer_confirmed_cents += amounts.verified_cents
+        self.rows += deals
+        self.assessed += deals
         owner_totals = self.owners.get(owner or NO_OWNER)
         if owner_totals is None:
             owner_totals = self.owners[owner or NO_OWNER] = OwnerTotals()
-        owner_totals.deals += 1
+        owner_totals.deals += deals
         for result in blocking:
-            self.blocking[result.milestone.id][result.status.value] += 1
+            self.blocking[result.milestone.id][result.status.value] += deals
         if assessment.claimed_index is None:
-            self.without_claim += 1
-        if verified is None:
-            self.without_amount += 1
-        if claimed is not None and verified is not None:
-            self._add_weighted(assessment, owner_totals, claimed, verified)
-            if confirmed:
-                self.buyer_confirmed_cents += verified
+            self.without_claim += deals
+        self.without_amount += amounts.without_amount
+        if amounts.compared:
+            self._add_weighted(assessment, owner_totals, amounts)
         ahead = assessment.stages_ahead
         if ahead is not None and ahead > 0:
-            self.ahead += 1
-            owner_totals.ahead += 1
-            inflation = claimed - verified if claimed is not None and verified is not None else None
-            self._keep_top(AheadDeal(
-                line, assessment.deal.name or "", owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
-                assessment.verified_stage.name, ahead, inflation, tuple(r.milestone.customer_action for r in blocking),
-            ))
+            self.ahead += deals
+            owner_totals.ahead += deals
         return confirmed
 
-    def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, claimed: int, verified: int) -> None:
-        self.compared += 1
+    def offer_ahead(self, line: int, deal: str, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
+                    inflation: int | None) -> None:
+        """List a deal ahead of its evidence if it is among the TOP_AHEAD with the biggest inflation."""
+        key = (inflation if inflation is not None else -1, -line)
+        if len(self._top) >= TOP_AHEAD and key <= self._top[0][:2]:
+            return  # most deals are not listed: spare them the AheadDeal
+        self._keep_top(AheadDeal(
+            line, deal, owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
+            assessment.verified_stage.name, assessment.stages_ahead or 0, inflation,
+            tuple(r.milestone.customer_action for r in blocking),
+        ))
+
+    def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, amounts: Amounts) -> None:
+        compared, claimed, verified = amounts.compared, amounts.claimed_cents, amounts.verified_cents
+        self.compared += compared
         self.claimed_cents += claimed
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
         claimed_stage = self.stages[assessment.claimed_index or 0]
-        claimed_stage.claimed_deals += 1
+        claimed_stage.claimed_deals += compared
         claimed_stage.claimed_cents += claimed
         verified_stage = self.stages[assessment.verified_index]
-        verified_stage.verified_deals += 1
+        verified_stage.verified_deals += compared
         verified_stage.verified_cents += verified
 
     def _keep_top(self, deal: AheadDeal) -> None:

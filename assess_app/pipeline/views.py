@@ -15,7 +15,7 @@ from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal
-from deal_records.pipeline import saved_verdicts
+from deal_records.pipeline import saved_verdict_groups
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import Totals
@@ -42,9 +42,9 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         if cached is not None:
             return cached
         feeder = VerdictTotals(loaded.process, as_of)
-        for verdict in saved_verdicts(db, loaded, as_of, store.memo, owner):
-            feeder.add(verdict.deal_id, verdict.owner, verdict.name, verdict.claimed_stage, verdict.amount,
-                       verdict.verified_index, verdict.blocking, buyer_confirmed=verdict.buyer_confirmed)
+        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner):
+            feeder.add_alike(group.owner, group.claimed_stage, group.verified_index, group.blocking, group.deals,
+                             buyer_confirmed=group.buyer_confirmed)
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = feeder.totals

@@ -1,0 +1,112 @@
+"""/pipeline counts saved deals group by group: the same report, to the cent, as adding each deal's verdict alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from assess_app.pipeline.views import pipeline_totals
+from assess_app.records import open_records
+from benchmarks.engine import sample_deals
+from benchmarks.synthetic_pipeline import AS_OF
+from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking
+from deal_records.database import writing
+from deal_records.models import Deal
+from deal_records.people import add_user
+from deal_records.records import record_check
+from pipeline_audit.audit import AuditResult
+from pipeline_audit.report_html import render_report
+from pipeline_audit.totals import TOP_AHEAD, Totals
+from pipeline_audit.verdicts import VerdictTotals
+from sales_process.deal import Answer, BuyerAnswer
+from sales_process.deal import Deal as DealInput
+from sales_process.loader import LoadedProcess, load_process
+from sales_process.model import Process
+from tests.conftest import DEFAULT_PROCESS
+
+DEALS = 330  # more deals ahead of their evidence than the report lists
+VERDICTS = 40  # so that many deals share one verdict
+
+
+def _by_buyer(process: Process, answers: Mapping[str, Answer]) -> dict[str, Answer]:
+    """The same answers, with the buyer's "yes" to every met milestone a buyer can confirm."""
+    statements = {milestone.id for _, milestone in process.milestones() if milestone.buyer_statement}
+    return {
+        milestone_id: BuyerAnswer("Dana Buyer", "dana@example.com", answer.date, True).as_answer()
+        if milestone_id in statements and answer.met and answer.date else answer
+        for milestone_id, answer in answers.items()
+    }
+
+
+def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
+    """Deals of three reps sharing a few verdicts; some confirmed by buyers, without an amount,
+    a CRM stage or any check; one in five checked 100 days earlier (its stored verdict may no longer hold)."""
+    process = loaded.process
+    samples = sample_deals(process, VERDICTS)
+    with writing(sessions) as db:
+        owners = [add_user(db, f"rep{n}@example.com", "rep", "rep-password-1") for n in range(3)]
+        for number in range(DEALS):
+            sample = samples[number % len(samples)]
+            answers = _by_buyer(process, sample.answers) if number % 3 == 0 else dict(sample.answers)
+            # Equal amounts (ties in the deals listed) and eighths of a cent (rounded per deal).
+            amount = None if number % 11 == 0 else 1_000.0 * (number % 7) + 0.125 * (number % 5)
+            claimed = None if number % 13 == 0 else process.stages[number % len(process.stages)].id
+            deal = Deal(owner_id=owners[number % 3].id, name=f"{sample.name} #{number}", amount=amount, claimed_stage=claimed)
+            db.add(deal)
+            db.flush()
+            if number % 17:  # every 17th deal was never checked
+                given = DealInput(claimed_stage=claimed, amount=amount, answers=answers)
+                record_check(db, deal, loaded, given, "import", None, today=AS_OF - dt.timedelta(days=100 if number % 5 == 0 else 0))
+
+
+def _deal_by_deal(sessions: sessionmaker[Session], loaded: LoadedProcess, as_of: dt.date) -> Totals:
+    """The totals of assessing each saved deal again and adding it alone, in deal id order."""
+    feeder = VerdictTotals(loaded.process, as_of)
+    with sessions() as db:
+        for deal in db.scalars(select(Deal).order_by(Deal.id)):
+            check = deal.latest_check
+            saved = read_answers(check.answers if check else {}, loaded.process)
+            assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
+            feeder.add(deal.id, deal.owner.email, deal.name, deal.claimed_stage, deal.amount, assessment.verified_index,
+                       read_blocking(blocking_text(assessment)), buyer_confirmed=frozenset(check.buyer_confirmed.split()) if check else ())
+    return feeder.totals
+
+
+def _report(totals: Totals, loaded: LoadedProcess, as_of: dt.date) -> str:
+    return render_report(AuditResult(totals, Path("saved deals"), as_of), loaded, heading="Team pipeline", line_label="Deal id")
+
+
+@pytest.mark.parametrize("days_later", [0, 400], ids=["stored-verdicts-reused", "most-out-of-date"])
+def test_the_grouped_pipeline_is_the_deal_by_deal_one(database_url: str, sessions: sessionmaker[Session], days_later: int) -> None:
+    loaded = load_process(DEFAULT_PROCESS)
+    _save_deals(sessions, loaded)
+    as_of = AS_OF + dt.timedelta(days=days_later)
+    store = open_records(database_url)
+    try:
+        grouped = pipeline_totals(store, loaded, as_of)
+        reassessed = len(store.memo._memo)  # checks whose stored verdict no longer held
+    finally:
+        store.engine.dispose()
+    alone = _deal_by_deal(sessions, loaded, as_of)
+    assert _report(grouped, loaded, as_of) == _report(alone, loaded, as_of)
+    assert grouped.owners == alone.owners
+    # In the same order too: the report lists a milestone's statuses with equal counts in the order first met.
+    assert [list(counts.items()) for counts in grouped.blocking.values()] == [list(counts.items()) for counts in alone.blocking.values()]
+    assert [dataclasses.astuple(stage) for stage in grouped.stages] == [dataclasses.astuple(stage) for stage in alone.stages]
+    # What the comparison covers: deals without an amount, a CRM stage or a check, and stored
+    # verdicts reused (some assessed again) or mostly assessed again.
+    assert grouped.rows == DEALS and len(grouped.owners) == 3
+    assert grouped.without_amount > 0 and grouped.without_claim > 0
+    checks = DEALS - len(range(0, DEALS, 17))
+    if days_later:  # most evidence has gone stale (a verdict resting on none but undated answers still holds)
+        assert checks // 2 < reassessed <= checks
+    else:  # and the deals listed are cut at TOP_AHEAD, and buyers confirmed some
+        assert 0 < reassessed <= checks // 5 + 1
+        assert grouped.ahead > TOP_AHEAD and len(grouped.top_ahead()) == TOP_AHEAD
+        assert 0 < grouped.buyer_confirmed < grouped.assessed
