@@ -21,6 +21,7 @@ from sales_process.vocabulary import (
     DateOrder,
     DecimalCommaError,
     LostStageError,
+    Money,
     MonthFirstDateError,
     StageLookup,
     currency_code,
@@ -108,7 +109,8 @@ class RowReader:
                 answers[columns.milestone_id] = answer
         if problems:
             raise RowProblem(problems)
-        return Deal(name=name, claimed_stage=claimed, amount=amount, answers=answers)
+        return Deal(name=name, claimed_stage=claimed, amount=amount.value if amount else None, answers=answers,
+                    currency=amount.currency if amount else None)
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
         if self.plan.stage is None:
@@ -126,7 +128,7 @@ class RowReader:
             problems.append(f"{error}; map the CRM's stage names under crm.stage_names or with --stage-name \"NAME=stage-id\"")
             return None
 
-    def _amount(self, cells: Sequence[str], problems: list[str]) -> float | None:
+    def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
         if self.plan.amount is None:
             return None
         try:
@@ -157,7 +159,7 @@ class RowReader:
                 problems.append(f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
                                 "an audit sums one currency, so convert it or audit each currency separately")
                 return None
-        return money.value
+        return Money(money.value, currency)
 
     def _answer(self, cells: Sequence[str], columns: MilestoneColumns, problems: list[str]) -> Answer | None:
         key = columns.milestone_id

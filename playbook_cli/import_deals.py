@@ -17,7 +17,7 @@ from sales_process.vocabulary import plural
 EXAMPLE = """example:
   playbook import pipeline.csv --owner ana@example.com
 
-input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, owner, one column
+input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, currency, owner, one column
   per milestone, <id>.evidence, <id>.date, or the CRM's own names through the crm: block
   of process.yaml and the same --column/--stage-name options as the audit). Each row
   becomes one check: of the deal with the same crm_id when there is one, else of a
@@ -148,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
             deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
             if deal is None:
                 deal = Deal(owner_id=row.owner_id, name=row.deal.name or "", crm_id=row.crm_id,
-                            amount=row.deal.amount, claimed_stage=row.deal.claimed_stage)
+                            amount=row.deal.amount, currency=row.deal.currency, claimed_stage=row.deal.claimed_stage)
                 db.add(deal)
                 db.flush()
                 created += 1

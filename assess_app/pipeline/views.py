@@ -16,6 +16,7 @@ from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal
 from deal_records.pipeline import saved_verdicts
+from deal_records.records import deal_currencies, deals_in_other_currencies, pipeline_currency
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import Totals
@@ -42,8 +43,9 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         if cached is not None:
             return cached
         feeder = VerdictTotals(loaded.process, as_of)
+        apart = deals_in_other_currencies(db)  # a total never adds two currencies
         for verdict in saved_verdicts(db, loaded, as_of, store.memo, owner):
-            feeder.add(verdict.deal_id, verdict.owner, verdict.name, verdict.claimed_stage, verdict.amount,
+            feeder.add(verdict.deal_id, verdict.owner, verdict.name, verdict.claimed_stage, None if verdict.deal_id in apart else verdict.amount,
                        verdict.verified_index, verdict.blocking, buyer_confirmed=verdict.buyer_confirmed)
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
@@ -64,7 +66,9 @@ def pipeline() -> Response:
         abort(400, f"as_of: {error}")
     loaded = current_process()
     totals = pipeline_totals(records(), loaded, as_of)
-    result = AuditResult(totals, Path("saved deals"), as_of)
+    with records().reading() as db:
+        currencies = deal_currencies(db)
+    result = AuditResult(totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies)
     page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY

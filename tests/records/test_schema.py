@@ -96,3 +96,27 @@ def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path:
         assert connection.execute(text("SELECT id, buyer_confirmed FROM checks")).all() == [(1, "")]
         assert connection.execute(text("SELECT count(*) FROM confirmation_requests")).scalar() == 0
     engine.dispose()
+
+
+def test_a_database_with_deals_at_schema_0002_is_migrated_keeping_them(database_url: str) -> None:
+    from alembic import command
+
+    from deal_records.schema import alembic_config
+
+    engine = make_engine(database_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")  # the fixture's database is at head: take it back to 0002
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
+                                "VALUES (1, 'rep@example.com', 'rep', 'x', true, '2026-11-01 09:00:00')"))
+        connection.execute(text("INSERT INTO deals (id, owner_id, name, amount, created_at) VALUES (1, 1, 'Old deal', 120000, '2026-11-01 09:00:00')"))
+        connection.execute(text(
+            "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking, buyer_confirmed) "
+            "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '', '')"))
+    assert upgrade(engine) == ("0002", head_revision())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, name, amount, currency FROM deals")).all() == [(1, "Old deal", 120000.0, None)]
+        assert connection.execute(text("SELECT id, amount, currency FROM checks")).all() == [(1, None, None)]
+    engine.dispose()
