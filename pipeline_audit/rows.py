@@ -64,9 +64,11 @@ class RowText:
 class RowReader:
     """Reads rows laid out by one ColumnPlan; built once per file for speed."""
 
-    def __init__(self, plan: ColumnPlan, process: Process, mapping: CrmMapping) -> None:
+    def __init__(self, plan: ColumnPlan, process: Process, mapping: CrmMapping, one_currency: bool = True) -> None:
         self.plan = plan
         self.mapping = mapping
+        # An audit sums one currency; an import saves each deal's own (False: rows may differ).
+        self.one_currency = one_currency
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.lost_deals = 0  # rows whose stage marks a lost deal (not assessed: the process has no lost stage)
@@ -152,7 +154,7 @@ class RowReader:
                 problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
                                 f"but its currency column says {currency}; correct one of them")
                 return None
-        if currency is not None:
+        if currency is not None and self.one_currency:
             if self.currency is None:
                 self.currency = currency
             elif currency != self.currency:

@@ -24,7 +24,8 @@ input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, currency, ow
   new deal. The owner column names a user by email or name; --owner is used for rows
   without one. Nothing is imported when any row has a problem: every problem is listed.
   A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank:
-  only a confirmation link records the buyer's word."""
+  only a confirmation link records the buyer's word. Each deal keeps its amount's
+  currency (USD 1,234.56, or the currency column); rows may differ in currency."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,7 +69,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                 plan = plan_columns(header, loaded.process, mapping)
             except ColumnError as error:
                 return [], [f"{path}:1: {problem}" for problem in error.problems]
-            reader_of_rows = RowReader(plan, loaded.process, mapping)
+            reader_of_rows = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own
             data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
                 claimed = _claimed_confirmations(header, plan, cells)
