@@ -1,4 +1,5 @@
-"""The currency of each deal's and check's amount (an ISO code, or NULL when the amount named none).
+"""The currency of each deal's and check's amount (an ISO code, or NULL when the amount named none),
+and the index the pipeline counts deals per currency with.
 
 Revision ID: 0003
 Revises: 0002
@@ -22,6 +23,7 @@ def upgrade() -> None:
     """Apply this revision."""
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=True))
+        batch_op.create_index("ix_deals_currency_amount", ["currency", "amount"], unique=False)
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("currency", sa.String(length=3), nullable=True))
 
@@ -31,4 +33,5 @@ def downgrade() -> None:
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.drop_column("currency")
     with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.drop_index("ix_deals_currency_amount")
         batch_op.drop_column("currency")
