@@ -100,16 +100,18 @@ class SignInFailure(Base):
 
 
 class Deal(Base):
-    """A deal a rep owns; its CRM stage and amount are those of its latest check (or creation)."""
+    """A deal a rep owns; its CRM stage, amount and currency are those of its latest check (or creation)."""
 
     __tablename__ = "deals"
-    __table_args__ = (Index("ix_deals_owner_id_id", "owner_id", "id"),)
+    # (currency, amount) covers the pipeline's count of deals per currency without reading the table.
+    __table_args__ = (Index("ix_deals_owner_id_id", "owner_id", "id"), Index("ix_deals_currency_amount", "currency", "amount"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(200))
     crm_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     amount: Mapped[float | None] = mapped_column()
+    currency: Mapped[str | None] = mapped_column(String(3))  # the amount's ISO code; None: not said
     claimed_stage: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -145,6 +147,7 @@ class Check(Base):
     process_sha256: Mapped[str] = mapped_column(String(64))
     claimed_stage: Mapped[str | None] = mapped_column(String(100))
     amount: Mapped[float | None] = mapped_column()
+    currency: Mapped[str | None] = mapped_column(String(3))
     answers: Mapped[dict[str, object]] = mapped_column(JSON)
     verified_stage: Mapped[str] = mapped_column(String(100))
     verified_index: Mapped[int] = mapped_column(Integer)

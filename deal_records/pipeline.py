@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -84,11 +84,12 @@ def _reassess(session: Session, loaded: LoadedProcess, check_ids: Sequence[int],
 
 
 def saved_verdict_groups(session: Session, loaded: LoadedProcess, as_of: dt.date, memo: VerdictMemo,
-                         owner: str | None = None) -> list[VerdictGroup]:
+                         owner: str | None = None, amounts_left_out: Collection[int] = ()) -> list[VerdictGroup]:
     """Every saved deal (or one owner's) with its verdict as of `as_of`, grouped by what the totals count alike.
 
     The groups come in the order of their first deal id, and each lists its deals by id, so the
-    totals fed group by group count and list exactly what they would deal by deal.
+    totals fed group by group count and list exactly what they would deal by deal. The deals
+    whose ids are in `amounts_left_out` are listed without their amount.
     """
     emails = dict(session.connection().execute(select(User.id, User.email)).all())
     with _cycles_left_uncollected():
@@ -102,7 +103,7 @@ def saved_verdict_groups(session: Session, loaded: LoadedProcess, as_of: dt.date
             deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed))
             if deals is None:
                 deals = grouped[key] = []
-            deals.append((deal_id, name, amount))
+            deals.append((deal_id, name, None if deal_id in amounts_left_out else amount))
     return [
         VerdictGroup(emails[owner_id], claimed, index, verdicts.blocking(blocking), verdicts.confirmed(confirmed), deals)
         for (owner_id, claimed, index, blocking, confirmed), deals in grouped.items()

@@ -26,7 +26,7 @@ from sales_process.problems import InvalidInput, Problem
 from sales_process.wording import kind_of, object_with_keys
 
 MAX_NAME = 200
-NEW_DEAL_KEYS = ("name", "crm_id", "amount", "claimed_stage", "owner")
+NEW_DEAL_KEYS = ("name", "crm_id", "amount", "currency", "claimed_stage", "owner")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class NewDeal:
     amount: float | None
     claimed_stage: str | None
     owner: str | None  # an email; None: the caller
+    currency: str | None = None  # the amount's ISO code, when given
 
 
 def _text(data: Mapping[str, object], key: str, problems: list[Problem], required: bool = False) -> str | None:
@@ -56,22 +57,24 @@ def _text(data: Mapping[str, object], key: str, problems: list[Problem], require
 
 
 def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
-    """Validate a new deal ({name, crm_id?, amount?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
+    """Validate a new deal ({name, crm_id?, amount?, currency?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
     data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS)
     name = _text(data, "name", problems, required=True)
     crm_id = _text(data, "crm_id", problems)
     owner = _text(data, "owner", problems)
     amount: float | None = None
+    currency: str | None = None
     claimed: str | None = None
     try:
-        parsed = parse_deal({key: data[key] for key in ("amount", "claimed_stage") if key in data}, process.process)
-        amount, claimed = parsed.amount, parsed.claimed_stage
+        given = {key: data[key] for key in ("amount", "currency", "claimed_stage") if key in data}
+        parsed = parse_deal(given, process.process, currency_key=True)
+        amount, currency, claimed = parsed.amount, parsed.currency, parsed.claimed_stage
     except InvalidInput as invalid:
         problems += invalid.problems
     if problems:
         raise InvalidInput(problems)
     assert name is not None
-    return NewDeal(name, crm_id, amount, claimed, owner)
+    return NewDeal(name, crm_id, amount, claimed, owner, currency)
 
 
 class RecordError(ValueError):
@@ -96,7 +99,7 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
     if new.crm_id is not None and session.scalar(select(Deal.id).where(Deal.crm_id == new.crm_id)) is not None:
         raise RecordError("crm_id", f"a deal with crm_id {new.crm_id!r} exists already; check that one instead")
     deal = Deal(owner_id=owner.id, owner=owner, name=new.name, crm_id=new.crm_id, amount=new.amount,
-                claimed_stage=new.claimed_stage, created_by_id=caller.id)
+                currency=new.currency, claimed_stage=new.claimed_stage, created_by_id=caller.id)
     session.add(deal)
     session.flush()
     return deal
@@ -174,7 +177,8 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
                  buyer: tuple[str, str] | None = None) -> Check:
     """Append a check: the answers, who gave them, the process, and the verdict on the day.
 
-    A CRM stage or amount left out of the check keeps the deal's current one. The buyer's
+    A CRM stage, amount or currency left out of the check keeps the deal's current one (an amount
+    given without a currency is in the deal's). The buyer's
     answers on the latest check stand whatever a rep sends (only the buyer changes them, through
     a new link); `buyer` is (name, email) when the buyer made the check.
     """
@@ -194,6 +198,7 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
         name=deal.name,
         claimed_stage=given.claimed_stage if given.claimed_stage is not None else deal.claimed_stage,
         amount=given.amount if given.amount is not None else deal.amount,
+        currency=given.currency if given.currency is not None else deal.currency,
         as_of=None,
         answers=read_answers(stored, loaded.process).answers,
     )
@@ -205,7 +210,7 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
         deal_id=deal.id, checked_at=now, source=source, checked_by_id=checked_by.id if checked_by else None,
         buyer_name=buyer[0] if buyer else None, buyer_email=buyer[1] if buyer else None,
         note=note, process_version=loaded.process.version, process_sha256=loaded.sha256,
-        claimed_stage=answers.claimed_stage, amount=answers.amount, answers=stored,
+        claimed_stage=answers.claimed_stage, amount=answers.amount, currency=answers.currency, answers=stored,
         verified_stage=assessment.verified_stage.id, verified_index=assessment.verified_index,
         blocking=blocking_text(assessment), valid_from=valid_from, valid_until=valid_until,
         buyer_confirmed=" ".join(sorted(buyer_confirmed_ids(answers.answers))),
@@ -216,11 +221,32 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
     session.execute(
         update(Deal)
         .where(Deal.id == deal.id, or_(Deal.latest_check_id.is_(None), Deal.latest_check_id < check.id))
-        .values(latest_check_id=check.id, last_checked_at=now, amount=answers.amount, claimed_stage=answers.claimed_stage)
+        .values(latest_check_id=check.id, last_checked_at=now, amount=answers.amount, currency=answers.currency,
+                claimed_stage=answers.claimed_stage)
         .execution_options(synchronize_session=False)
     )
     session.refresh(deal)
     return check
+
+
+def deal_currencies(session: Session) -> dict[str, int]:
+    """How many saved deals have an amount in each currency (deals whose amount names none are not counted)."""
+    query = select(Deal.currency, func.count(Deal.id)).where(Deal.currency.is_not(None), Deal.amount.is_not(None)).group_by(Deal.currency)
+    return {currency: count for currency, count in session.execute(query) if currency is not None}
+
+
+def pipeline_currency(currencies: Mapping[str, int]) -> str | None:
+    """The currency a pipeline of saved deals is summed in: that of most deals (ties: the first code alphabetically)."""
+    return min(currencies, key=lambda code: (-currencies[code], code)) if currencies else None
+
+
+def deals_in_other_currencies(session: Session) -> set[int]:
+    """The ids of deals whose amount is in another currency than the pipeline's: a total never adds two currencies."""
+    currencies = deal_currencies(session)
+    if len(currencies) < 2:
+        return set()
+    query = select(Deal.id).where(Deal.currency.is_not(None), Deal.currency != pipeline_currency(currencies))
+    return set(session.scalars(query))
 
 
 def count_checks(session: Session) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -84,6 +84,8 @@ class AuditResult:
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
     currency: str | None = None  # the currency the amounts are in, when the export says
+    # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
+    currencies: Mapping[str, int] = field(default_factory=dict)
     lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.

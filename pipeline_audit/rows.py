@@ -21,6 +21,7 @@ from sales_process.vocabulary import (
     DateOrder,
     DecimalCommaError,
     LostStageError,
+    Money,
     MonthFirstDateError,
     StageLookup,
     currency_code,
@@ -63,9 +64,11 @@ class RowText:
 class RowReader:
     """Reads rows laid out by one ColumnPlan; built once per file for speed."""
 
-    def __init__(self, plan: ColumnPlan, process: Process, mapping: CrmMapping) -> None:
+    def __init__(self, plan: ColumnPlan, process: Process, mapping: CrmMapping, one_currency: bool = True) -> None:
         self.plan = plan
         self.mapping = mapping
+        # An audit sums one currency; an import saves each deal's own (False: rows may differ).
+        self.one_currency = one_currency
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.lost_deals = 0  # rows whose stage marks a lost deal (not assessed: the process has no lost stage)
@@ -108,7 +111,8 @@ class RowReader:
                 answers[columns.milestone_id] = answer
         if problems:
             raise RowProblem(problems)
-        return Deal(name=name, claimed_stage=claimed, amount=amount, answers=answers)
+        return Deal(name=name, claimed_stage=claimed, amount=amount.value if amount else None, answers=answers,
+                    currency=amount.currency if amount else None)
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
         if self.plan.stage is None:
@@ -126,7 +130,7 @@ class RowReader:
             problems.append(f"{error}; map the CRM's stage names under crm.stage_names or with --stage-name \"NAME=stage-id\"")
             return None
 
-    def _amount(self, cells: Sequence[str], problems: list[str]) -> float | None:
+    def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
         if self.plan.amount is None:
             return None
         try:
@@ -150,14 +154,14 @@ class RowReader:
                 problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
                                 f"but its currency column says {currency}; correct one of them")
                 return None
-        if currency is not None:
+        if currency is not None and self.one_currency:
             if self.currency is None:
                 self.currency = currency
             elif currency != self.currency:
                 problems.append(f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
                                 "an audit sums one currency, so convert it or audit each currency separately")
                 return None
-        return money.value
+        return Money(money.value, currency)
 
     def _answer(self, cells: Sequence[str], columns: MilestoneColumns, problems: list[str]) -> Answer | None:
         key = columns.milestone_id

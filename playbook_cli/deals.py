@@ -17,8 +17,9 @@ EXAMPLE = """examples:
 
 the columns are those `playbook audit` and `playbook import` read: deal, stage (id),
 amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
-(the buyer, as Name <email>) for a milestone with a buyer_statement, and crm_id when any
-deal has one (`playbook audit` reads it as is)."""
+(the buyer, as Name <email>) for a milestone with a buyer_statement, crm_id when any
+deal has one (`playbook audit` reads it as is) and currency (an ISO code such as USD)
+when any deal's amount has one."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,14 +63,18 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     with reading(open_sessions(args.database)) as db:
         deals = list(db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)))
     with_crm = any(deal.crm_id for deal in deals)
+    with_currency = any(deal.currency for deal in deals)
     writer = csv.writer(out)
-    header = ["deal", "stage", "amount", "owner", *(["crm_id"] if with_crm else [])]
+    header = ["deal", "stage", "amount", *(["currency"] if with_currency else []), "owner", *(["crm_id"] if with_crm else [])]
     for milestone_id, buyer in milestones:
         header += [milestone_id, f"{milestone_id}.evidence", f"{milestone_id}.date", *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else [])]
     writer.writerow(header)
     for deal in deals:
         answers = read_answers(deal.latest_check.answers, loaded.process).answers if deal.latest_check else {}
-        row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount)), deal.owner.email]
+        row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
+        if with_currency:
+            row.append(deal.currency or "")
+        row.append(deal.owner.email)
         if with_crm:
             row.append(deal.crm_id or "")
         for milestone_id, buyer in milestones:

@@ -17,14 +17,15 @@ from sales_process.vocabulary import plural
 EXAMPLE = """example:
   playbook import pipeline.csv --owner ana@example.com
 
-input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, owner, one column
+input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, currency, owner, one column
   per milestone, <id>.evidence, <id>.date, or the CRM's own names through the crm: block
   of process.yaml and the same --column/--stage-name options as the audit). Each row
   becomes one check: of the deal with the same crm_id when there is one, else of a
   new deal. The owner column names a user by email or name; --owner is used for rows
   without one. Nothing is imported when any row has a problem: every problem is listed.
   A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank:
-  only a confirmation link records the buyer's word."""
+  only a confirmation link records the buyer's word. Each deal keeps its amount's
+  currency (USD 1,234.56, or the currency column); rows may differ in currency."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,7 +69,7 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                 plan = plan_columns(header, loaded.process, mapping)
             except ColumnError as error:
                 return [], [f"{path}:1: {problem}" for problem in error.problems]
-            reader_of_rows = RowReader(plan, loaded.process, mapping)
+            reader_of_rows = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own
             data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
                 claimed = _claimed_confirmations(header, plan, cells)
@@ -148,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
             deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
             if deal is None:
                 deal = Deal(owner_id=row.owner_id, name=row.deal.name or "", crm_id=row.crm_id,
-                            amount=row.deal.amount, claimed_stage=row.deal.claimed_stage)
+                            amount=row.deal.amount, currency=row.deal.currency, claimed_stage=row.deal.claimed_stage)
                 db.add(deal)
                 db.flush()
                 created += 1

@@ -14,12 +14,21 @@ from dataclasses import dataclass, field
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import did_you_mean
-from sales_process.vocabulary import StageLookup, parse_date, parse_iso_date, parse_money, parse_yes_no
+from sales_process.vocabulary import (
+    Money,
+    StageLookup,
+    parse_currency,
+    parse_date,
+    parse_iso_date,
+    parse_money,
+    parse_yes_no,
+)
 from sales_process.wording import described, kind_of
 
-__all__ = ["ANSWER_KEYS", "BUYER_KEYS", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
+__all__ = ["ANSWER_KEYS", "BUYER_KEYS", "CURRENCY_KEY", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
+CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
 ANSWER_KEYS = ("met", "evidence", "date")
 # Keys a rep might type to claim the buyer's confirmation: only the link can record it.
 BUYER_KEYS = ("buyer", "confirmed_by", "confirmed", "buyer_confirmed", "confirmation", "confirmed_by_buyer")
@@ -75,24 +84,49 @@ class Deal:
     amount: float | None = None
     as_of: dt.date | None = None
     answers: Mapping[str, Answer] = field(default_factory=dict)
+    currency: str | None = None  # the amount's currency (an ISO code) when it was written with one
 
 
-def parse_deal(data: object, process: Process) -> Deal:
-    """Validate raw deal data against the process; raise InvalidInput listing every problem."""
+def parse_deal(data: object, process: Process, *, currency_key: bool = False) -> Deal:
+    """Validate raw deal data against the process; raise InvalidInput listing every problem.
+
+    The amount's currency is read from its text ("EUR 80,000"); with `currency_key` a
+    `currency` key may give it too (it must agree with the amount's; without an amount it is
+    the currency of the deal's amount).
+    """
     problems: list[Problem] = []
+    keys = (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS
     if not isinstance(data, Mapping):
-        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(DEAL_KEYS)}; got {kind_of(data)}")])
+        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
     for key in data:
-        if key not in DEAL_KEYS:
-            problems.append(Problem((str(key),), f"unknown key '{key}'{did_you_mean(str(key), DEAL_KEYS)} (allowed: {', '.join(DEAL_KEYS)})", at_key=True))
+        if key not in keys:
+            problems.append(Problem((str(key),), f"unknown key '{key}'{did_you_mean(str(key), keys)} (allowed: {', '.join(keys)})", at_key=True))
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     amount = _amount(data.get("amount"), problems)
+    currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
     as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
     answers = _answers(data.get("milestones"), process, problems)
     if problems:
         raise InvalidInput(problems)
-    return Deal(name=name, claimed_stage=claimed, amount=amount, as_of=as_of, answers=answers)
+    return Deal(name=name, claimed_stage=claimed, amount=amount.value if amount else None, as_of=as_of, answers=answers,
+                currency=currency)
+
+
+def amount_currency(data: Mapping[str, object], amount: Money | None, problems: list[Problem]) -> str | None:
+    """The currency of an amount: written with it ("EUR 80,000") or in the `currency` key; they must agree."""
+    try:
+        given = parse_currency(data.get(CURRENCY_KEY))
+    except ValueError as error:
+        problems.append(Problem((CURRENCY_KEY,), f"'{CURRENCY_KEY}': {error}"))
+        return None
+    if given is None:
+        return amount.currency if amount else None
+    if amount is not None and amount.currency is not None and amount.currency != given:
+        problems.append(Problem((CURRENCY_KEY,), f"'{CURRENCY_KEY}' is {given} but 'amount' {data['amount']!r} is written in "
+                                f"{amount.currency}; correct one of them, or leave 'currency' out"))
+        return None
+    return given
 
 
 def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]) -> str | None:
@@ -148,7 +182,7 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         return None
 
 
-def _amount(value: object, problems: list[Problem]) -> float | None:
+def _amount(value: object, problems: list[Problem]) -> Money | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, type(None))):
         problems.append(Problem(("amount",), f"'amount' must be a number, got {described(value)}"))
         return None
@@ -157,7 +191,7 @@ def _amount(value: object, problems: list[Problem]) -> float | None:
     except ValueError as error:
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None
-    return None if money is None else money.value
+    return money
 
 
 def _optional_date(value: object, loc: Loc, problems: list[Problem]) -> dt.date | None:

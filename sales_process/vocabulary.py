@@ -199,6 +199,29 @@ def currency_code(text: str) -> str:
     return CURRENCY_SYMBOLS.get(code, code.upper())
 
 
+_ISO_CODE = re.compile(r"[A-Z]{3}")
+CURRENCY_HINT = f"write a three-letter ISO code such as USD, EUR or GBP, or a symbol ({' '.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)})"
+
+
+def parse_currency(value: object) -> str | None:
+    """A currency typed on its own (a code in any case or a symbol) as its ISO code; None when blank."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(f"a currency must be text, got {kind_of(value)} {shown(value)}; {CURRENCY_HINT}")
+    if not value.strip():
+        return None
+    code = currency_code(value)
+    if not _ISO_CODE.fullmatch(code):
+        raise ValueError(f"{shown(value)} is not a currency; {CURRENCY_HINT}")
+    return code
+
+
+def money_in(value: float, currency: str | None) -> str:
+    """An amount for reading with its currency when known: "USD 120,000", else "120,000"."""
+    return f"{currency} {money(value)}" if currency else money(value)
+
+
 def parse_amount(value: object, decimal_comma: bool = False) -> float | None:
     """The value of parse_money, without its currency."""
     money_value = parse_money(value, decimal_comma)

@@ -96,7 +96,7 @@ def deal_json(deal: Deal) -> dict[str, Any]:
     """A deal's own fields."""
     return {
         "id": deal.id, "name": deal.name, "crm_id": deal.crm_id, "owner": deal.owner.email,
-        "amount": deal.amount, "claimed_stage": deal.claimed_stage,
+        "amount": deal.amount, "currency": deal.currency, "claimed_stage": deal.claimed_stage,
         "created_at": _time(deal.created_at), "last_checked_at": _time(deal.last_checked_at),
     }
 
@@ -107,7 +107,7 @@ def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
         "id": check.id, "checked_at": _time(check.checked_at),
         "checked_by": checked_by.email if checked_by else None, "source": check.source,
         "process_version": check.process_version, "process_sha256": check.process_sha256,
-        "claimed_stage": check.claimed_stage, "amount": check.amount,
+        "claimed_stage": check.claimed_stage, "amount": check.amount, "currency": check.currency,
         "verified_stage": check.verified_stage, "milestones": check.answers,
         "buyer": {"name": check.buyer_name, "email": check.buyer_email} if check.source == BUYER_SOURCE else None,
         "note": check.note,
@@ -171,7 +171,7 @@ def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]
 @bp.post("/deals")
 @api_login_required
 def create() -> ApiAnswer:
-    """Create a deal {name, crm_id?, amount?, claimed_stage?, owner?}: 201 with the deal."""
+    """Create a deal {name, crm_id?, amount?, currency?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
     data, refused = read_body()
@@ -233,7 +233,7 @@ def show(deal_id: int) -> ApiAnswer:
 @bp.post("/deals/<int:deal_id>/checks")
 @api_login_required
 def add_check(deal_id: int) -> ApiAnswer:
-    """Record a check with the body of POST /api/assess: 201 with the check and the verdict."""
+    """Record a check with the body of POST /api/assess and an optional currency: 201 with the check and the verdict."""
     user = signed_in_user()
     loaded = current_process()
     with records().reading() as db:
@@ -246,7 +246,7 @@ def add_check(deal_id: int) -> ApiAnswer:
     if refused is not None:
         return refused
     try:
-        given = parse_deal(data, loaded.process)
+        given = parse_deal(data, loaded.process, currency_key=True)
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:

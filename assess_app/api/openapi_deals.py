@@ -6,9 +6,25 @@ from typing import Any
 
 from deal_records.records import MAX_DEAL_ID
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
+from sales_process.vocabulary import CURRENCY_SYMBOLS
 
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+# Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
+_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+CURRENCY = {
+    "type": ["string", "null"],
+    "pattern": f"^[{_SPACE}]*([A-Za-z]{{3}}|[{''.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)}])?[{_SPACE}]*$",
+    "description": "The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ($ € £ ¥ ₹). "
+                   "An amount written with its currency (\"EUR 80000\") needs no currency key; both given must agree. "
+                   "Left out or null: an amount written without one is in the deal's currency (none for a new deal). "
+                   "Given without an amount: the deal's amount is in this currency.",
+}
+
+
+def check_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
+    """The body of POST /api/deals/{id}/checks: the body of POST /api/assess and the amount's currency."""
+    return {**assess_body, "properties": {**assess_body["properties"], "currency": CURRENCY}}
 
 
 def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
@@ -22,6 +38,7 @@ def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             "name": {"type": "string", "maxLength": 200, "pattern": r"\S", "description": "The deal's name (not blank)."},
             "crm_id": {"type": ["string", "null"], "maxLength": 200, "description": "The deal's id in the CRM (unique); null: none."},
             "amount": properties["amount"],
+            "currency": CURRENCY,
             "claimed_stage": properties["claimed_stage"],
             "owner": {"type": ["string", "null"], "description": "The owner's email; a rep may only give their own (default, or null: the caller)."},
         },
@@ -32,6 +49,7 @@ SAVED_DEAL = {
     "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "crm_id": {"type": ["string", "null"]},
         "owner": {"type": "string", "description": "The owner's email."}, "amount": {"type": ["number", "null"]},
+        "currency": {"type": ["string", "null"], "description": "The amount's ISO 4217 code; null: the amount named none."},
         "claimed_stage": {"type": ["string", "null"]}, "created_at": _TIME, "last_checked_at": _TIME,
     },
 }
@@ -43,6 +61,7 @@ CHECK = {
         "source": {"enum": ["form", "api", "import", "buyer"], "description": "buyer: the buyer's reply through a confirmation link."},
         "process_version": {"type": ["string", "null"]}, "process_sha256": {"type": "string"},
         "claimed_stage": {"type": ["string", "null"]}, "amount": {"type": ["number", "null"]},
+        "currency": {"type": ["string", "null"], "description": "The amount's ISO 4217 code on this check; null: none known."},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
         "milestones": {"type": "object", "description": "The answers, as sent."},
         "buyer": {"type": ["object", "null"], "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
@@ -50,8 +69,6 @@ CHECK = {
         "note": {"type": ["string", "null"], "description": "What the check was, e.g. \"answered confirmation link #3: 1 of 2 confirmed\"."},
     },
 }
-# Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
-_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _EMAIL_PART = f"[^@{_SPACE}<>(),;:\"\\[\\]]"
 _EMAIL = f"^[{_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^@{_SPACE}<>(),;:\"\\[\\].]{{2,}}[{_SPACE}]*$"
 _DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
@@ -178,10 +195,10 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
         },
         "/api/deals/{deal_id}/checks": {
             "post": {
-                "summary": "Record a check: the body of POST /api/assess. Only the deal's owner may.",
+                "summary": "Record a check: the body of POST /api/assess and the amount's currency. Only the deal's owner may.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Deal"}}}},
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}}},
                 "responses": {
                     "201": _json("The check and the deal's verdict now.", {"type": "object", "properties": {
                         "check": {"$ref": "#/components/schemas/Check"}, "verdict": {"$ref": "#/components/schemas/Assessment"}, **_BUYER_MARKS,
@@ -261,7 +278,7 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
     """Schemas and the security scheme the deal paths refer to (`assess_body`: the schema of POST /api/assess;
     `confirmable`: the milestones a buyer can confirm)."""
     return {
-        "schemas": {"NewDeal": new_deal_schema(assess_body), "SavedDeal": SAVED_DEAL, "Check": CHECK,
+        "schemas": {"NewDeal": new_deal_schema(assess_body), "NewCheck": check_schema(assess_body), "SavedDeal": SAVED_DEAL, "Check": CHECK,
                     "NewConfirmation": new_confirmation_schema(confirmable), "ConfirmationRequest": CONFIRMATION},
         "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "A token from `playbook tokens create EMAIL`."}},
     }

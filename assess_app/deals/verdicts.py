@@ -80,10 +80,11 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
 
 
 def prefill(deal: Deal) -> MultiDict[str, str]:
-    """The check form filled with the deal's latest answers, CRM stage and amount."""
+    """The check form filled with the deal's latest answers, CRM stage and amount (with its currency)."""
     pairs: list[tuple[str, str]] = []
     if deal.amount is not None:
-        pairs.append(("amount", str(int(deal.amount)) if deal.amount.is_integer() else str(deal.amount)))
+        number = str(int(deal.amount)) if deal.amount.is_integer() else str(deal.amount)
+        pairs.append(("amount", f"{number} {deal.currency}" if deal.currency else number))
     if deal.claimed_stage:
         pairs.append(("claimed_stage", deal.claimed_stage))
     stored = deal.latest_check.answers if deal.latest_check is not None else {}

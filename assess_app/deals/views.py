@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from flask import abort, redirect, render_template, request
@@ -15,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
 from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
-from assess_app.check.result import fragments, money, playbook_link, weighted
+from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
@@ -38,6 +39,7 @@ from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
+from sales_process.vocabulary import money_in
 
 PER_PAGE = 50
 UNPROCESSABLE = 422
@@ -69,7 +71,7 @@ def list_deals() -> str:
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
     return render_template(
         "deals/list.html", page=page, rows=rows, owners=owners, owner=owner, stage=stage, today=today,
-        process=loaded.process, money=money, weighted=weighted, warning_text=warning_text, user=user,
+        process=loaded.process, money=money_in, weighted=weighted, warning_text=warning_text, user=user,
     )
 
 
@@ -144,7 +146,7 @@ def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any],
         "deals/show.html", deal=deal, verdict=verdict, assessment=verdict.assessment, gap=gap_sentence(verdict.assessment),
         weighted=weighted(verdict.assessment), entries=list(reversed(timeline(loaded, deal, checks))), form=form,
         general_errors=general, unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
-        process=loaded.process, next_links=fragments(loaded).next, money=money, playbook_link=playbook_link,
+        process=loaded.process, next_links=fragments(loaded).next, money=partial(money_in, currency=deal.currency), playbook_link=playbook_link,
         can_check=can_check, save_error=save_error, today=today, user=user,
         buyer=buyer_view(loaded, verdict), requests=requests, asking=asking or Asking(),
         can_ask=can_check and loaded.process.company is not None,

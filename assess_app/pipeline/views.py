@@ -16,6 +16,7 @@ from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal
 from deal_records.pipeline import saved_verdict_groups
+from deal_records.records import deal_currencies, deals_in_other_currencies, pipeline_currency
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import Totals
@@ -42,7 +43,8 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         if cached is not None:
             return cached
         feeder = VerdictTotals(loaded.process, as_of)
-        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner):
+        apart = deals_in_other_currencies(db)  # a total never adds two currencies
+        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, amounts_left_out=apart):
             feeder.add_alike(group.owner, group.claimed_stage, group.verified_index, group.blocking, group.deals,
                              buyer_confirmed=group.buyer_confirmed)
     with _cache_lock:
@@ -64,7 +66,9 @@ def pipeline() -> Response:
         abort(400, f"as_of: {error}")
     loaded = current_process()
     totals = pipeline_totals(records(), loaded, as_of)
-    result = AuditResult(totals, Path("saved deals"), as_of)
+    with records().reading() as db:
+        currencies = deal_currencies(db)
+    result = AuditResult(totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies)
     page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY

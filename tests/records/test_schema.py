@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from assess_app import create_app
 from deal_records.database import make_engine
@@ -74,16 +74,21 @@ def test_unsupported_database_urls_are_refused_at_start(url: str, message: str, 
     assert message in capsys.readouterr().err
 
 
-def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path: Path) -> None:
+def _migrate(engine: Engine, revision: str, down: bool = False) -> None:
+    """Take the database to a revision (up or down) with Alembic's own commands."""
     from alembic import command
 
     from deal_records.schema import alembic_config
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    _migrate(engine, "0001")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
                                 "VALUES (1, 'rep@example.com', 'rep', 'x', 1, '2026-11-01 09:00:00')"))
@@ -95,4 +100,21 @@ def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path:
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id, buyer_confirmed FROM checks")).all() == [(1, "")]
         assert connection.execute(text("SELECT count(*) FROM confirmation_requests")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_database_with_deals_at_schema_0002_is_migrated_keeping_them(database_url: str) -> None:
+    engine = make_engine(database_url)
+    _migrate(engine, "0002", down=True)  # the fixture's database is at head: take it back to 0002
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
+                                "VALUES (1, 'rep@example.com', 'rep', 'x', true, '2026-11-01 09:00:00')"))
+        connection.execute(text("INSERT INTO deals (id, owner_id, name, amount, created_at) VALUES (1, 1, 'Old deal', 120000, '2026-11-01 09:00:00')"))
+        connection.execute(text(
+            "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking, buyer_confirmed) "
+            "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '', '')"))
+    assert upgrade(engine) == ("0002", head_revision())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT id, name, amount, currency FROM deals")).all() == [(1, "Old deal", 120000.0, None)]
+        assert connection.execute(text("SELECT id, amount, currency FROM checks")).all() == [(1, None, None)]
     engine.dispose()
