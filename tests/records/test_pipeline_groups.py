@@ -19,7 +19,7 @@ from deal_records.answers import assess_saved, blocking_text, read_answers, read
 from deal_records.database import writing
 from deal_records.models import Deal
 from deal_records.people import add_user
-from deal_records.records import record_check
+from deal_records.records import deals_in_other_currencies, record_check
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import TOP_AHEAD, Totals
@@ -45,8 +45,8 @@ def _by_buyer(process: Process, answers: Mapping[str, Answer]) -> dict[str, Answ
 
 
 def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
-    """Deals of three reps sharing a few verdicts; some confirmed by buyers, without an amount,
-    a CRM stage or any check; one in five checked 100 days earlier (its stored verdict may no longer hold)."""
+    """Deals of three reps sharing a few verdicts; some confirmed by buyers, in another currency, without an
+    amount, a CRM stage or any check; one in five checked 100 days earlier (its stored verdict may no longer hold)."""
     process = loaded.process
     samples = sample_deals(process, VERDICTS)
     with writing(sessions) as db:
@@ -57,7 +57,9 @@ def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
             # Equal amounts (ties in the deals listed) and eighths of a cent (rounded per deal).
             amount = None if number % 11 == 0 else 1_000.0 * (number % 7) + 0.125 * (number % 5)
             claimed = None if number % 13 == 0 else process.stages[number % len(process.stages)].id
-            deal = Deal(owner_id=owners[number % 3].id, name=f"{sample.name} #{number}", amount=amount, claimed_stage=claimed)
+            currency = "EUR" if number % 19 == 0 else "USD"  # the EUR deals' amounts are left out of the USD totals
+            deal = Deal(owner_id=owners[number % 3].id, name=f"{sample.name} #{number}", amount=amount, currency=currency,
+                        claimed_stage=claimed)
             db.add(deal)
             db.flush()
             if number % 17:  # every 17th deal was never checked
@@ -69,11 +71,14 @@ def _deal_by_deal(sessions: sessionmaker[Session], loaded: LoadedProcess, as_of:
     """The totals of assessing each saved deal again and adding it alone, in deal id order."""
     feeder = VerdictTotals(loaded.process, as_of)
     with sessions() as db:
+        apart = deals_in_other_currencies(db)
+        assert apart
         for deal in db.scalars(select(Deal).order_by(Deal.id)):
             check = deal.latest_check
             saved = read_answers(check.answers if check else {}, loaded.process)
             assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
-            feeder.add(deal.id, deal.owner.email, deal.name, deal.claimed_stage, deal.amount, assessment.verified_index,
+            amount = None if deal.id in apart else deal.amount
+            feeder.add(deal.id, deal.owner.email, deal.name, deal.claimed_stage, amount, assessment.verified_index,
                        read_blocking(blocking_text(assessment)), buyer_confirmed=frozenset(check.buyer_confirmed.split()) if check else ())
     return feeder.totals
 
