@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Update, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.answers import answers_json, read_stored
@@ -92,14 +92,21 @@ def revoke_request(session: Session, caller: User, deal: Deal, request_id: int, 
     state = state_of(row, now)
     if state is not RequestState.PENDING:
         raise RecordError("state", f"this link is {state.value} already; only a pending link can be withdrawn")
-    done = session.execute(
+    done = _changed(session,
         update(RequestRow).where(RequestRow.id == row.id, RequestRow.state == RequestState.PENDING.value)
         .values(state=RequestState.REVOKED.value, revoked_at=now).execution_options(synchronize_session=False)
     )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    if done != 1:
         raise RecordError("state", "the buyer answered this link a moment ago; it can no longer be withdrawn")
     session.refresh(row)
     return row
+
+
+def _changed(session: Session, statement: Update) -> int:
+    """Run an UPDATE; how many rows it changed (what decides a race between two writers)."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _as_request(row: RequestRow) -> ConfirmationRequest:
@@ -154,7 +161,7 @@ class DatabaseConfirmations:
         """Store the reply and its check once, only while the request is pending and unexpired."""
         loaded = self._process()
         with writing(self._sessions) as session:
-            done = session.execute(
+            done = _changed(session,
                 update(RequestRow)
                 .where(RequestRow.token_sha256 == token_hash, RequestRow.state == RequestState.PENDING.value,
                        RequestRow.expires_at > reply.answered_at)
@@ -162,7 +169,7 @@ class DatabaseConfirmations:
                         reply=[dataclasses.asdict(answer) for answer in reply.answers])
                 .execution_options(synchronize_session=False)
             )
-            if done.rowcount != 1:  # type: ignore[attr-defined]
+            if done != 1:
                 return False
             row = session.scalar(select(RequestRow).where(RequestRow.token_sha256 == token_hash))
             assert row is not None
