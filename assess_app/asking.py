@@ -92,11 +92,34 @@ def ask_buyer(user: User, deal_id: int, data: Mapping[str, object]) -> Asked:
         request_id, expires_at, company, deal_name = row.id, row.expires_at, row.company, deal.name
         statements = [item["text"] for item in row.statements]
     url = url_for("confirm.show", token=created.token, _external=True)
-    mail = confirmation_mail(company=company, deal_name=deal_name, buyer_name=new.buyer_name, statements=statements,
-                             link=url, expires_at=expires_at, sender_name=user.label)
+    mail = confirmation_mail(
+        company=company,
+        deal_name=deal_name,
+        buyer_name=new.buyer_name,
+        statements=statements,
+        link=url,
+        expires_at=expires_at,
+        sender_name=user.label,
+    )
     sent, send_error = _send(mail, new.buyer_name, new.buyer_email, user)
-    log.info("confirmation request %s of deal %s created by user %s%s", request_id, deal_id, user.id, " and emailed" if sent else "")
-    return Asked(request_id, url, expires_at, new.buyer_name, new.buyer_email, mail, mailto_link(new.buyer_email, mail), sent, send_error)
+    log.info(
+        "confirmation request %s of deal %s created by user %s%s",
+        request_id,
+        deal_id,
+        user.id,
+        " and emailed" if sent else "",
+    )
+    return Asked(
+        request_id,
+        url,
+        expires_at,
+        new.buyer_name,
+        new.buyer_email,
+        mail,
+        mailto_link(new.buyer_email, mail),
+        sent,
+        send_error,
+    )
 
 
 def _send(mail: MailText, name: str, email: str, user: User) -> tuple[bool, str | None]:

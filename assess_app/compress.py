@@ -11,10 +11,19 @@ import gzip
 
 from flask import Flask, Response, request
 
-COMPRESSIBLE = frozenset({
-    "text/html", "text/css", "text/plain", "text/javascript", "application/javascript",
-    "application/json", "application/xml", "image/svg+xml", "application/manifest+json",
-})
+COMPRESSIBLE = frozenset(
+    {
+        "text/html",
+        "text/css",
+        "text/plain",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/xml",
+        "image/svg+xml",
+        "application/manifest+json",
+    }
+)
 MIN_BYTES = 1024  # below this, the gzip header and a round of work gain nothing
 LEVEL = 6
 

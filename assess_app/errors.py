@@ -48,8 +48,14 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
         return _with_allow(error, response), status
-    page = render_template("error.html", code=code, title=error.name, message=_describe(error),
-                           kept=kept_fields() if isinstance(error, CSRFError) else [], resend=request.path)
+    page = render_template(
+        "error.html",
+        code=code,
+        title=error.name,
+        message=_describe(error),
+        kept=kept_fields() if isinstance(error, CSRFError) else [],
+        resend=request.path,
+    )
     return _with_allow(error, make_response(page)), code
 
 
@@ -71,8 +77,14 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
         response.headers["Retry-After"] = "5"
         return response, status
     # A form sent while the database was down: give everything typed back, ready to send again.
-    page = render_template("error.html", code=SERVICE_UNAVAILABLE, title="Service Unavailable", message=message,
-                           kept=kept_fields(), resend=request.path)
+    page = render_template(
+        "error.html",
+        code=SERVICE_UNAVAILABLE,
+        title="Service Unavailable",
+        message=message,
+        kept=kept_fields(),
+        resend=request.path,
+    )
     return page, SERVICE_UNAVAILABLE
 
 

@@ -75,7 +75,9 @@ def parse_smtp_url(url: str) -> SmtpSettings:
     if not parts.hostname:
         raise MailSettingsError(f"{SMTP_ENV} names no server; {_URL_HELP}")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise MailSettingsError(f"{SMTP_ENV} must end after the port (found '{parts.path}{'?' if parts.query else ''}{parts.query}'); {_URL_HELP}")
+        raise MailSettingsError(
+            f"{SMTP_ENV} must end after the port (found '{parts.path}{'?' if parts.query else ''}{parts.query}'); {_URL_HELP}"
+        )
     username = unquote(parts.username) if parts.username else None
     password = unquote(parts.password) if parts.password is not None else None
     if password is not None and not username:
@@ -137,7 +139,9 @@ def mailto_link(to: str, text: MailText) -> str:
     return f"mailto:{quote(to, safe='@')}?{query}"
 
 
-def build_message(text: MailText, *, sender: str, to: str, to_name: str | None = None, reply_to: str | None = None) -> EmailMessage:
+def build_message(
+    text: MailText, *, sender: str, to: str, to_name: str | None = None, reply_to: str | None = None
+) -> EmailMessage:
     """The email as a message ready to send (plain text, UTF-8)."""
     message = EmailMessage()
     message["Subject"] = text.subject
@@ -168,12 +172,20 @@ def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext |
         raise MailError(f"{settings} refused the recipient {', '.join(error.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"could not send the email through {settings}: {_safe(error, settings)}") from None
-    log.info("sent %r to %s through %s (%s)", message["Subject"], message["To"], settings, "STARTTLS" if encrypted else "unencrypted")
+    log.info(
+        "sent %r to %s through %s (%s)",
+        message["Subject"],
+        message["To"],
+        settings,
+        "STARTTLS" if encrypted else "unencrypted",
+    )
 
 
 def _login(smtp: smtplib.SMTP, settings: SmtpSettings, encrypted: bool) -> None:
     if not encrypted and not settings.on_loopback:
-        raise MailError(f"{settings} does not offer STARTTLS, so the password would cross the network unencrypted; use a server that offers it")
+        raise MailError(
+            f"{settings} does not offer STARTTLS, so the password would cross the network unencrypted; use a server that offers it"
+        )
     if not smtp.has_extn("auth"):
         raise MailError(f"{settings} does not accept a user name and password (no AUTH); remove them from {SMTP_ENV}")
     smtp.login(settings.username or "", settings.password or "")
@@ -191,7 +203,15 @@ class Outbox:
     server: SmtpSettings
     sender: str
 
-    def send(self, text: MailText, *, to: str, to_name: str | None = None, reply_to: str | None = None, tls: ssl.SSLContext | None = None) -> None:
+    def send(
+        self,
+        text: MailText,
+        *,
+        to: str,
+        to_name: str | None = None,
+        reply_to: str | None = None,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         """Send one email; raise MailError."""
         send(self.server, build_message(text, sender=self.sender, to=to, to_name=to_name, reply_to=reply_to), tls=tls)
 
@@ -202,7 +222,11 @@ def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
     if not url:
         return None
     server = parse_smtp_url(url)
-    sender = environ.get(MAIL_FROM_ENV, "").strip() or (server.username if server.username and "@" in server.username else "")
+    sender = environ.get(MAIL_FROM_ENV, "").strip() or (
+        server.username if server.username and "@" in server.username else ""
+    )
     if "@" not in sender:
-        raise MailSettingsError(f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'")
+        raise MailSettingsError(
+            f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'"
+        )
     return Outbox(server, sender)

@@ -85,7 +85,10 @@ def init_records(app: Flask) -> None:
         print(f"assess_app: cannot start: {error}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None
     except SQLAlchemyError as error:
-        print(f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {unavailable_reason(error)}", file=sys.stderr)
+        print(
+            f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {unavailable_reason(error)}",
+            file=sys.stderr,
+        )
         raise SystemExit(EXIT_INVALID_PROCESS) from None
 
 

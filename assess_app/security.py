@@ -38,8 +38,20 @@ DEFAULT_POLICY = content_security_policy()
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
-        "accelerometer", "autoplay", "camera", "display-capture", "fullscreen", "geolocation", "gyroscope",
-        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock", "usb",
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
     )
 )
 
@@ -65,7 +77,9 @@ def add_security_headers(response: Response) -> Response:
             else:
                 headers[name] = value
     else:
-        headers.extend(_FIXED_HEADERS)  # appending is cheaper than replacing one by one, and nothing is there to replace
+        headers.extend(
+            _FIXED_HEADERS
+        )  # appending is cheaper than replacing one by one, and nothing is there to replace
     return response
 
 

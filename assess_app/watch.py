@@ -54,7 +54,10 @@ class _SaveHandler(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in self.kinds:
             return
-        touched = {os.path.normcase(os.fsdecode(event.src_path)), os.path.normcase(os.fsdecode(getattr(event, "dest_path", "") or ""))}
+        touched = {
+            os.path.normcase(os.fsdecode(event.src_path)),
+            os.path.normcase(os.fsdecode(getattr(event, "dest_path", "") or "")),
+        }
         if self.path in touched:
             self.saved.set()
 
@@ -62,7 +65,9 @@ class _SaveHandler(FileSystemEventHandler):
 class FileWatcher:
     """Calls `on_change` in a background thread after each save of the file."""
 
-    def __init__(self, path: Path, on_change: Callable[[], None], interval: float = 0.25, *, use_events: bool = True) -> None:
+    def __init__(
+        self, path: Path, on_change: Callable[[], None], interval: float = 0.25, *, use_events: bool = True
+    ) -> None:
         self.path = path.resolve()
         self.on_change = on_change
         self.interval = interval

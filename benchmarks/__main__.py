@@ -23,10 +23,18 @@ MIN_REPEATS = 1
 
 
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="one short run of each figure (a smoke test, not for the README)")
-    parser.add_argument("--repeats", type=int, default=5, metavar="N", help="runs per figure (default 5; HTTP: at most 3)")
-    parser.add_argument("--output", type=Path, default=RESULTS, metavar="PATH", help=f"the JSON results (default {RESULTS.name})")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0] if __doc__ else None
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="one short run of each figure (a smoke test, not for the README)"
+    )
+    parser.add_argument(
+        "--repeats", type=int, default=5, metavar="N", help="runs per figure (default 5; HTTP: at most 3)"
+    )
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, metavar="PATH", help=f"the JSON results (default {RESULTS.name})"
+    )
     args = parser.parse_args(argv)
     if args.repeats < MIN_REPEATS:
         parser.error(f"--repeats must be at least {MIN_REPEATS}, got {args.repeats}")
@@ -44,8 +52,12 @@ def _plan(args: argparse.Namespace) -> list[tuple[str, Callable[[], list[Row]]]]
         ("form and API", lambda: http_load.run(http_repeats, http_seconds)),
         ("engine and audit", lambda: engine.run(repeats, audit_repeats, audit_deals)),
         ("deal records", lambda: records.run(1, (1_000, 10_000)) if args.quick else records.run(min(repeats, 3))),
-        ("audit engines", lambda: audit_engines.rows(
-            audit_engines.run(1, 20_000, memory=False) if args.quick else audit_engines.run(min(repeats, 3)))),
+        (
+            "audit engines",
+            lambda: audit_engines.rows(
+                audit_engines.run(1, 20_000, memory=False) if args.quick else audit_engines.run(min(repeats, 3))
+            ),
+        ),
     ]
 
 

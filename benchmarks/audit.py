@@ -82,21 +82,31 @@ def run(repeats: int = 5, deals: int = DEALS, memory: bool = True) -> dict[str, 
         size = source.stat().st_size
     ratio = statistics.median(audits) / statistics.median(reads)
     return {
-        "benchmark": "audit", "deals": deals, "file_bytes": size, "repeats": repeats,
-        "csv_read_seconds": _spread(reads), "audit_seconds": _spread(audits),
-        "ratio": ratio, "goal_ratio": GOAL, "goal_met": ratio < GOAL,
+        "benchmark": "audit",
+        "deals": deals,
+        "file_bytes": size,
+        "repeats": repeats,
+        "csv_read_seconds": _spread(reads),
+        "audit_seconds": _spread(audits),
+        "ratio": ratio,
+        "goal_ratio": GOAL,
+        "goal_met": ratio < GOAL,
         "peak_traced_bytes": peaks,
     }
 
 
 def print_table(result: dict[str, Any]) -> None:
     """Print the result for a person."""
-    print(f"audit benchmark: {result['deals']:,} deals, {result['file_bytes'] / 1e6:.1f} MB, {result['repeats']} runs each")
+    print(
+        f"audit benchmark: {result['deals']:,} deals, {result['file_bytes'] / 1e6:.1f} MB, {result['repeats']} runs each"
+    )
     print(f"{'':18}{'median':>9}{'min':>9}{'max':>9}")
     for label, key in (("csv read (s)", "csv_read_seconds"), ("audit (s)", "audit_seconds")):
         spread = result[key]
         print(f"{label:18}{spread['median']:9.3f}{spread['min']:9.3f}{spread['max']:9.3f}")
-    print(f"ratio audit / read: {result['ratio']:.2f} (goal < {result['goal_ratio']:.0f}: {'met' if result['goal_met'] else 'NOT met'})")
+    print(
+        f"ratio audit / read: {result['ratio']:.2f} (goal < {result['goal_ratio']:.0f}: {'met' if result['goal_met'] else 'NOT met'})"
+    )
     for deals, peak in result["peak_traced_bytes"].items():
         print(f"peak traced memory, {int(deals):>7,} deals: {peak / 1e6:.1f} MB")
 

@@ -68,9 +68,13 @@ def sql_only(source: Path, loaded: LoadedProcess) -> None:
     from verdict_sql.columns import audit_columns
     from verdict_sql.generate import verdict_sql
 
-    statement = verdict_sql(loaded.process, dialect, "deals", audit_columns(loaded.process), AS_OF).rstrip().removesuffix(";")
+    statement = (
+        verdict_sql(loaded.process, dialect, "deals", audit_columns(loaded.process), AS_OF).rstrip().removesuffix(";")
+    )
     with duckdb.connect() as connection:
-        connection.execute(f"CREATE VIEW deals AS SELECT * FROM read_csv({dialect.string(str(source))}, all_varchar=true)")
+        connection.execute(
+            f"CREATE VIEW deals AS SELECT * FROM read_csv({dialect.string(str(source))}, all_varchar=true)"
+        )
         connection.execute(f"SELECT count(*), count(verified_stage_id) FROM ({statement})").fetchall()
 
 
@@ -81,8 +85,13 @@ def _seconds(action: Callable[[], None]) -> float:
 
 
 def _peak_bytes(engine: str, source: Path, out: Path) -> int:
-    done = subprocess.run([sys.executable, "-c", _PEAK, engine, str(source), str(DEFAULT_PROCESS), str(out)],
-                          capture_output=True, text=True, check=True, cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, engine, str(source), str(DEFAULT_PROCESS), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
     return int(done.stdout.strip().splitlines()[-1])
 
 
@@ -102,10 +111,23 @@ def run(repeats: int = 3, deals: int = DEALS, memory: bool = True) -> dict[str, 
             for engine in ENGINES:
                 samples[engine].append(_seconds(lambda engine=engine: audit(engine, source, loaded, work)))  # type: ignore[misc]
             samples["sql"].append(_seconds(lambda: sql_only(source, loaded)))
-        peaks = {engine: {str(size): _peak_bytes(engine, sources[size], work) for size in MEMORY_DEALS} for engine in ENGINES} if memory else {}
+        peaks = (
+            {
+                engine: {str(size): _peak_bytes(engine, sources[size], work) for size in MEMORY_DEALS}
+                for engine in ENGINES
+            }
+            if memory
+            else {}
+        )
         size = source.stat().st_size
-    return {"benchmark": "audit engines", "deals": deals, "file_bytes": size, "repeats": repeats,
-            "seconds": {key: Spread.of(values) for key, values in samples.items()}, "peak_rss_bytes": peaks}
+    return {
+        "benchmark": "audit engines",
+        "deals": deals,
+        "file_bytes": size,
+        "repeats": repeats,
+        "seconds": {key: Spread.of(values) for key, values in samples.items()},
+        "peak_rss_bytes": peaks,
+    }
 
 
 def rows(result: dict[str, Any]) -> list[Row]:
@@ -114,29 +136,61 @@ def rows(result: dict[str, Any]) -> list[Row]:
     read = seconds["read"]
     deals = f"{result['deals']:,} deals"
     table = []
-    for key, measured in (("python", f"playbook audit --engine python, {deals}"), ("duckdb", f"playbook audit --engine duckdb, {deals}"),
-                          ("sql", f"playbook sql on DuckDB over the CSV (no files written), {deals}")):
+    for key, measured in (
+        ("python", f"playbook audit --engine python, {deals}"),
+        ("duckdb", f"playbook audit --engine duckdb, {deals}"),
+        ("sql", f"playbook sql on DuckDB over the CSV (no files written), {deals}"),
+    ):
         ratio = seconds[key].median / read.median
         goal_met = ratio <= GOAL if key != "sql" else None
-        table.append(Row("7. audit engines", measured, "csv.reader of the same file", "s", seconds[key], read, ratio,
-                         f"<= {GOAL:g}x" if key != "sql" else "", goal_met))
+        table.append(
+            Row(
+                "7. audit engines",
+                measured,
+                "csv.reader of the same file",
+                "s",
+                seconds[key],
+                read,
+                ratio,
+                f"<= {GOAL:g}x" if key != "sql" else "",
+                goal_met,
+            )
+        )
     small, large = (str(size) for size in MEMORY_DEALS)
     for engine, peaks in result["peak_rss_bytes"].items():
         low, high = Spread.of([peaks[small] / 1e6]), Spread.of([peaks[large] / 1e6])
         ratio = high.median / low.median
-        table.append(Row("7. audit engines memory", f"peak memory, --engine {engine}, {int(large):,} deals",
-                         f"the same, {int(small):,} deals", "MB", high, low, ratio, f"< {FLAT:g}x (flat)", ratio < FLAT))
+        table.append(
+            Row(
+                "7. audit engines memory",
+                f"peak memory, --engine {engine}, {int(large):,} deals",
+                f"the same, {int(small):,} deals",
+                "MB",
+                high,
+                low,
+                ratio,
+                f"< {FLAT:g}x (flat)",
+                ratio < FLAT,
+            )
+        )
     return table
 
 
 def print_table(result: dict[str, Any]) -> None:
     """Print the result for a person."""
-    print(f"audit engines: {result['deals']:,} deals, {result['file_bytes'] / 1e6:.0f} MB, {result['repeats']} runs each")
+    print(
+        f"audit engines: {result['deals']:,} deals, {result['file_bytes'] / 1e6:.0f} MB, {result['repeats']} runs each"
+    )
     read = result["seconds"]["read"].median
     for key, spread in result["seconds"].items():
-        print(f"{key:8} median {spread.median:7.2f} s  (min {spread.low:.2f}, max {spread.high:.2f})  {spread.median / read:5.2f}x the read")
+        print(
+            f"{key:8} median {spread.median:7.2f} s  (min {spread.low:.2f}, max {spread.high:.2f})  {spread.median / read:5.2f}x the read"
+        )
     for engine, peaks in result["peak_rss_bytes"].items():
-        print(f"peak memory, {engine}: " + ", ".join(f"{int(size):,} deals {peak / 1e6:.0f} MB" for size, peak in peaks.items()))
+        print(
+            f"peak memory, {engine}: "
+            + ", ".join(f"{int(size):,} deals {peak / 1e6:.0f} MB" for size, peak in peaks.items())
+        )
 
 
 if __name__ == "__main__":

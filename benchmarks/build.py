@@ -50,4 +50,8 @@ def run(repeats: int, process: Path = DEFAULT_PROCESS) -> list[Row]:
         for _ in range(repeats):
             generated.append(seconds(lambda: _run(ours)))
             plain.append(seconds(lambda: _run(bare)))
-    return [ratio_row("1. build overhead", "playbook build", "mkdocs build --strict (plain .md)", "s", generated, plain, GOAL)]
+    return [
+        ratio_row(
+            "1. build overhead", "playbook build", "mkdocs build --strict (plain .md)", "s", generated, plain, GOAL
+        )
+    ]

@@ -53,8 +53,14 @@ class Row:
 
 
 def ratio_row(
-    figure: str, measured: str, baseline: str, unit: str, value: list[float], base: list[float],
-    goal: float | None, lower_is_better: bool = True,
+    figure: str,
+    measured: str,
+    baseline: str,
+    unit: str,
+    value: list[float],
+    base: list[float],
+    goal: float | None,
+    lower_is_better: bool = True,
 ) -> Row:
     """A row whose ratio is median(value) / median(base); the goal is a bound on that ratio."""
     value_spread, base_spread = Spread.of(value), Spread.of(base)

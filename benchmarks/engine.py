@@ -73,16 +73,32 @@ def run(repeats: int, audit_repeats: int, audit_deals: int) -> list[Row]:
         trivial.append(_rate(_trivial, process, deals))
     value, base = Spread.of(assessed), Spread.of(trivial)
     # Read the ratio as: one assessment costs as much time as this many plain calls.
-    rows_ = [Row(
-        "5. engine", f"assess() per s ({len(deals):,} deals)", "trivial calls per s (ratio: calls/assessment)", "1/s",
-        value, base, base.median / value.median, "", None,
-    )]
+    rows_ = [
+        Row(
+            "5. engine",
+            f"assess() per s ({len(deals):,} deals)",
+            "trivial calls per s (ratio: calls/assessment)",
+            "1/s",
+            value,
+            base,
+            base.median / value.median,
+            "",
+            None,
+        )
+    ]
     result = audit.run(audit_repeats, deals=audit_deals, memory=False)
     audit_s, read_s = result["audit_seconds"], result["csv_read_seconds"]
-    rows_.append(Row(
-        "5. pipeline audit", f"playbook audit, {audit_deals:,} deals", "csv.reader of the same file", "s",
-        Spread(audit_s["median"], audit_s["min"], audit_s["max"], audit_repeats),
-        Spread(read_s["median"], read_s["min"], read_s["max"], audit_repeats),
-        result["ratio"], f"< {audit.GOAL:g}x", result["goal_met"],
-    ))
+    rows_.append(
+        Row(
+            "5. pipeline audit",
+            f"playbook audit, {audit_deals:,} deals",
+            "csv.reader of the same file",
+            "s",
+            Spread(audit_s["median"], audit_s["min"], audit_s["max"], audit_repeats),
+            Spread(read_s["median"], read_s["min"], read_s["max"], audit_repeats),
+            result["ratio"],
+            f"< {audit.GOAL:g}x",
+            result["goal_met"],
+        )
+    )
     return rows_

@@ -35,14 +35,27 @@ def gunicorn(app: str, environment: Mapping[str, str], probe: str = "/") -> Iter
     """Serve `app` ("module:factory()") with gunicorn; yield the base URL once it answers."""
     port = free_port()
     command = [
-        sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
-        "--log-level", "warning", app,
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
     ]
-    env = {**QUIET_ENV, **environment, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **QUIET_ENV,
+        **environment,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     # A file, not a pipe: a pipe nobody reads would block gunicorn once it fills up.
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log, subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True
-    ) as server:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as log,
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, text=True) as server,
+    ):
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + START_TIMEOUT

@@ -36,9 +36,15 @@ def deal_answers(process: Process, today: dt.date) -> dict[str, Any]:
     day = (today - dt.timedelta(days=5)).isoformat()
     milestones = {
         milestone.id: {"met": True, "evidence": f"Reply email from the CFO, {day}", "date": day}
-        for stage in process.stages[:2] for milestone in stage.milestones
+        for stage in process.stages[:2]
+        for milestone in stage.milestones
     }
-    return {"deal": "Northwind Logistics", "amount": 120000, "claimed_stage": process.stages[3].id, "milestones": milestones}
+    return {
+        "deal": "Northwind Logistics",
+        "amount": 120000,
+        "claimed_stage": process.stages[3].id,
+        "milestones": milestones,
+    }
 
 
 def form_fields(deal: dict[str, Any]) -> dict[str, str]:
@@ -69,8 +75,15 @@ def run(repeats: int, duration: float) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         site = Path(folder) / "site"
         build_site(DEFAULT_PROCESS, site)
-        environment = {"PLAYBOOK_PROCESS": str(DEFAULT_PROCESS), "PLAYBOOK_SITE_DIR": str(site), "PLAYBOOK_SECRET_KEY": secrets.token_hex(16)}
-        with gunicorn("assess_app:create_app()", environment, "/check") as app, gunicorn("benchmarks.bare_app:create_app()", {}) as bare:
+        environment = {
+            "PLAYBOOK_PROCESS": str(DEFAULT_PROCESS),
+            "PLAYBOOK_SITE_DIR": str(site),
+            "PLAYBOOK_SECRET_KEY": secrets.token_hex(16),
+        }
+        with (
+            gunicorn("assess_app:create_app()", environment, "/check") as app,
+            gunicorn("benchmarks.bare_app:create_app()", {}) as bare,
+        ):
             cookie, token = form_session(app)
             form_body = urllib.parse.urlencode({"csrf_token": token, **form_fields(deal)})
             targets = {
@@ -82,16 +95,41 @@ def run(repeats: int, duration: float) -> list[Row]:
             for _ in range(repeats):
                 for name, (url, body, headers) in targets.items():
                     loads[name].append(post_load(url, body, headers, duration))
-    return _rows("form", "POST /check", loads["form"], loads["bare-form"]) + _rows("api", "POST /api/assess", loads["api"], loads["bare-api"])
+    return _rows("form", "POST /check", loads["form"], loads["bare-form"]) + _rows(
+        "api", "POST /api/assess", loads["api"], loads["bare-api"]
+    )
 
 
 def _rows(kind: str, label: str, ours: list[Load], bare: list[Load]) -> list[Row]:
     figure = f"4. {label}"
     baseline = "bare Flask page, same body"
     return [
-        ratio_row(figure, f"{label} throughput", baseline, "req/s",
-                  [load.requests_per_second for load in ours], [load.requests_per_second for load in bare],
-                  GOALS[kind], lower_is_better=False),
-        ratio_row(figure, f"{label} p50 latency", baseline, "ms", [load.p50_ms for load in ours], [load.p50_ms for load in bare], None),
-        ratio_row(figure, f"{label} p99 latency", baseline, "ms", [load.p99_ms for load in ours], [load.p99_ms for load in bare], None),
+        ratio_row(
+            figure,
+            f"{label} throughput",
+            baseline,
+            "req/s",
+            [load.requests_per_second for load in ours],
+            [load.requests_per_second for load in bare],
+            GOALS[kind],
+            lower_is_better=False,
+        ),
+        ratio_row(
+            figure,
+            f"{label} p50 latency",
+            baseline,
+            "ms",
+            [load.p50_ms for load in ours],
+            [load.p50_ms for load in bare],
+            None,
+        ),
+        ratio_row(
+            figure,
+            f"{label} p99 latency",
+            baseline,
+            "ms",
+            [load.p99_ms for load in ours],
+            [load.p99_ms for load in bare],
+            None,
+        ),
     ]

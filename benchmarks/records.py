@@ -67,26 +67,57 @@ def seed(url: str, count: int) -> None:
         for start in range(0, count, BATCH):
             numbers = range(start + 1, min(count, start + BATCH) + 1)
             chosen = [samples[number % len(samples)] for number in numbers]
-            connection.execute(insert(Deal), [
-                {"id": number, "owner_id": owners[number % len(owners)], "name": f"{deal.name} #{number}",
-                 "amount": _amount(number), "claimed_stage": deal.claimed_stage, "created_at": now, "last_checked_at": now}
-                for number, (deal, _, _) in zip(numbers, chosen, strict=True)
-            ])
-            connection.execute(insert(Check), [
-                {"id": number, "deal_id": number, "checked_at": now, "source": "import", "process_version": process.version,
-                 "process_sha256": loaded.sha256, "claimed_stage": deal.claimed_stage, "amount": _amount(number),
-                 "answers": answers_json(deal.answers), "verified_stage": assessment.verified_stage.id,
-                 "verified_index": assessment.verified_index, "blocking": blocking_text(assessment),
-                 "valid_from": window[0], "valid_until": window[1]}
-                for number, (deal, assessment, window) in zip(numbers, chosen, strict=True)
-            ])
+            connection.execute(
+                insert(Deal),
+                [
+                    {
+                        "id": number,
+                        "owner_id": owners[number % len(owners)],
+                        "name": f"{deal.name} #{number}",
+                        "amount": _amount(number),
+                        "claimed_stage": deal.claimed_stage,
+                        "created_at": now,
+                        "last_checked_at": now,
+                    }
+                    for number, (deal, _, _) in zip(numbers, chosen, strict=True)
+                ],
+            )
+            connection.execute(
+                insert(Check),
+                [
+                    {
+                        "id": number,
+                        "deal_id": number,
+                        "checked_at": now,
+                        "source": "import",
+                        "process_version": process.version,
+                        "process_sha256": loaded.sha256,
+                        "claimed_stage": deal.claimed_stage,
+                        "amount": _amount(number),
+                        "answers": answers_json(deal.answers),
+                        "verified_stage": assessment.verified_stage.id,
+                        "verified_index": assessment.verified_index,
+                        "blocking": blocking_text(assessment),
+                        "valid_from": window[0],
+                        "valid_until": window[1],
+                    }
+                    for number, (deal, assessment, window) in zip(numbers, chosen, strict=True)
+                ],
+            )
         connection.execute(update(Deal).values(latest_check_id=Deal.id))
     engine.dispose()
 
 
 def _manager_client(url: str, site: Path) -> tuple[Flask, Any]:
-    app = create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site), "SECRET_KEY": "bench", "DATABASE_URL": url,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "PROCESS_PATH": str(DEFAULT_PROCESS),
+            "SITE_DIR": str(site),
+            "SECRET_KEY": "bench",
+            "DATABASE_URL": url,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     client = app.test_client()
     response = client.post("/login", data={"email": "manager@example.com", "password": PASSWORD})
     assert response.status_code == 303, response.status_code
@@ -103,7 +134,13 @@ def _time(client: Any, path: str) -> float:
 
 def measure(url: str, site: Path, repeats: int) -> dict[str, list[float]]:
     """Seconds per request: a page of /deals (first and middle), /pipeline cold and re-assessed."""
-    times: dict[str, list[float]] = {"deals": [], "deals_middle": [], "pipeline": [], "pipeline_cached": [], "pipeline_reassessed": []}
+    times: dict[str, list[float]] = {
+        "deals": [],
+        "deals_middle": [],
+        "pipeline": [],
+        "pipeline_cached": [],
+        "pipeline_reassessed": [],
+    }
     later = (AS_OF + dt.timedelta(days=400)).isoformat()
     for _ in range(repeats):
         app, client = _manager_client(url, site)
@@ -144,12 +181,20 @@ def run(repeats: int, sizes: tuple[int, ...] = SIZES) -> list[Row]:
     for key, label in LABELS.items():
         value, base = Spread.of(results[large][key]), Spread.of(results[small][key])
         goal_met = value.median < GOAL_SECONDS if key != "pipeline_reassessed" else None
-        rows.append(Row(
-            "6. deal records", f"{label}, {large:,} deals", f"the same, {small:,} deals", "s", value, base,
-            value.median / base.median, f"< {GOAL_SECONDS:g} s" if goal_met is not None else "", goal_met,
-        ))
+        rows.append(
+            Row(
+                "6. deal records",
+                f"{label}, {large:,} deals",
+                f"the same, {small:,} deals",
+                "s",
+                value,
+                base,
+                value.median / base.median,
+                f"< {GOAL_SECONDS:g} s" if goal_met is not None else "",
+                goal_met,
+            )
+        )
     return rows
-
 
 
 if __name__ == "__main__":

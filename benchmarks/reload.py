@@ -48,8 +48,21 @@ def poll_until(url: str, text: bytes, started: float) -> float:
 def serving(process: Path, site: Path) -> Iterator[str]:
     """`playbook serve` on `process` in a subprocess; yield its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(site), "--port", str(port)]
-    with subprocess.Popen(command, env=QUIET_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as server:
+    command = [
+        sys.executable,
+        "-m",
+        "playbook_cli",
+        "serve",
+        "--process",
+        str(process),
+        "--site-dir",
+        str(site),
+        "--port",
+        str(port),
+    ]
+    with subprocess.Popen(
+        command, env=QUIET_ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
         assert server.stdout is not None
         line = server.stdout.readline()
         try:
@@ -80,6 +93,8 @@ def run(repeats: int) -> list[Row]:
                 process.write_text(text, encoding="utf-8")
                 reloads.append(poll_until(page, marker.encode(), started))
                 polls.append(poll_until(page, marker.encode(), time.perf_counter()))
-    row = ratio_row("3. live reload", "save -> stage page shows it", "poll of an unchanged page", "s", reloads, polls, None)
+    row = ratio_row(
+        "3. live reload", "save -> stage page shows it", "poll of an unchanged page", "s", reloads, polls, None
+    )
     # The issue's goal is absolute (under 1 s); the ratio shows how little of it is polling.
     return [replace(row, goal=f"< {GOAL_SECONDS:g} s", goal_met=row.value.median < GOAL_SECONDS)]

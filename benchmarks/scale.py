@@ -35,7 +35,9 @@ def run(repeats: int) -> list[Row]:
         work = Path(folder)
         processes = {"default": DEFAULT_PROCESS}
         for stages, milestones in SIZES:
-            processes[f"{stages}x{milestones}"] = write_process(work / f"{stages}x{milestones}.yaml", stages, milestones)
+            processes[f"{stages}x{milestones}"] = write_process(
+                work / f"{stages}x{milestones}.yaml", stages, milestones
+            )
         times = {label: _build_times(path, work / f"site-{label}", repeats) for label, path in processes.items()}
         stage_counts = {label: len(load_process(path).process.stages) for label, path in processes.items()}
     default = Spread.of(times["default"])
@@ -49,8 +51,17 @@ def run(repeats: int) -> list[Row]:
     per_large = Spread.of(_per_page(times[large], stage_counts[large]))
     per_small = Spread.of(_per_page(times[small], stage_counts[small]))
     ratio = per_large.median / per_small.median
-    rows.append(Row(
-        "2. scale per stage page", f"s/stage page, {large}", f"s/stage page, {small}", "s",
-        per_large, per_small, ratio, f"< {GOAL:g}x (flat)", ratio < GOAL,
-    ))
+    rows.append(
+        Row(
+            "2. scale per stage page",
+            f"s/stage page, {large}",
+            f"s/stage page, {small}",
+            "s",
+            per_large,
+            per_small,
+            ratio,
+            f"< {GOAL:g}x (flat)",
+            ratio < GOAL,
+        )
+    )
     return rows

@@ -16,16 +16,46 @@ from sales_process.loader import load_process
 from sales_process.model import Milestone, Process
 
 AS_OF = dt.date(2027, 3, 1)  # the example's documented --as-of
-OWNERS = ("Ana Ruiz", "Ben Okafor", "Chloe Martin", "Dev Patel", "Emma Schulz", "Farid Haddad", "Grace Lee", "Hugo Silva")
-_PREFIXES = ("North", "Blue", "Bright", "Iron", "Silver", "Green", "Summit", "Harbor", "Cedar", "Nova", "Atlas", "Polar")
+OWNERS = (
+    "Ana Ruiz",
+    "Ben Okafor",
+    "Chloe Martin",
+    "Dev Patel",
+    "Emma Schulz",
+    "Farid Haddad",
+    "Grace Lee",
+    "Hugo Silva",
+)
+_PREFIXES = (
+    "North",
+    "Blue",
+    "Bright",
+    "Iron",
+    "Silver",
+    "Green",
+    "Summit",
+    "Harbor",
+    "Cedar",
+    "Nova",
+    "Atlas",
+    "Polar",
+)
 _CORES = ("wind", "field", "stone", "bridge", "point", "gate", "line", "works", "path", "wave", "forge", "leaf")
 _SUFFIXES = ("Logistics", "Health", "Foods", "Energy", "Retail", "Labs", "Insurance", "Manufacturing", "Media", "Bank")
-_EVIDENCE = ("email from {who}, {day}", "call notes {day} in CRM activity", "accepted invite {day}, attendees listed",
-             "signed PDF in CRM files, {day}", "reply to recap email {day}")
+_EVIDENCE = (
+    "email from {who}, {day}",
+    "call notes {day} in CRM activity",
+    "accepted invite {day}, attendees listed",
+    "signed PDF in CRM files, {day}",
+    "reply to recap email {day}",
+)
 _WHO = ("the CFO", "the VP Sales Ops", "IT lead", "procurement", "the COO", "our champion")
 _WEAK_EVIDENCE = ("TBD", "n/a", "see notes", "", "ok")
 _BAD_ROWS = (  # (column, value): the example shows how the audit reports rows it cannot assess
-    ("stage", "Negociating"), ("pain-confirmed.date", "2027-02-30"), ("amount", "12k"), ("stage", "Closing"),
+    ("stage", "Negociating"),
+    ("pain-confirmed.date", "2027-02-30"),
+    ("amount", "12k"),
+    ("stage", "Closing"),
 )
 
 

@@ -27,8 +27,14 @@ def _cells(row: Row) -> list[str]:
     ratio = "" if row.ratio is None else f"{row.ratio:.2f}x"
     verdict = {True: " ✓", False: " ✗", None: ""}[row.goal_met]
     return [
-        row.figure, row.measured, baseline, ratio, f"{row.goal}{verdict}", number(row.value.median, row.unit),
-        _spread(row.value, row.unit), str(row.value.runs),
+        row.figure,
+        row.measured,
+        baseline,
+        ratio,
+        f"{row.goal}{verdict}",
+        number(row.value.median, row.unit),
+        _spread(row.value, row.unit),
+        str(row.value.runs),
     ]
 
 

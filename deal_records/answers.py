@@ -32,8 +32,13 @@ def answers_json(answers: Mapping[str, Answer]) -> dict[str, object]:
 
 def buyer_json(buyer: BuyerAnswer) -> dict[str, object]:
     """The buyer's answer as stored inside the milestone's answer (only a confirmation link writes one)."""
-    return {"name": buyer.name, "email": buyer.email, "date": buyer.date.isoformat(), "agreed": buyer.agreed,
-            "comment": buyer.comment}
+    return {
+        "name": buyer.name,
+        "email": buyer.email,
+        "date": buyer.date.isoformat(),
+        "agreed": buyer.agreed,
+        "comment": buyer.comment,
+    }
 
 
 def _buyer(item: object) -> BuyerAnswer | None:
@@ -41,8 +46,11 @@ def _buyer(item: object) -> BuyerAnswer | None:
         return None
     comment = item.get("comment")
     return BuyerAnswer(
-        name=str(item.get("name", "")), email=str(item.get("email", "")), date=dt.date.fromisoformat(str(item["date"])),
-        agreed=item.get("agreed") is True, comment=comment if isinstance(comment, str) else None,
+        name=str(item.get("name", "")),
+        email=str(item.get("email", "")),
+        date=dt.date.fromisoformat(str(item["date"])),
+        agreed=item.get("agreed") is True,
+        comment=comment if isinstance(comment, str) else None,
     )
 
 
@@ -85,7 +93,9 @@ def read_answers(stored: Mapping[str, object], process: Process) -> SavedAnswers
     return SavedAnswers(answers, gone)
 
 
-def verdict_window(process: Process, answers: Mapping[str, Answer], as_of: dt.date) -> tuple[dt.date | None, dt.date | None]:
+def verdict_window(
+    process: Process, answers: Mapping[str, Answer], as_of: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
     """The as-of dates [from, until) over which every milestone's status stays what it is on `as_of`.
 
     A status changes with the date only when a dated outcome stops being in the future
@@ -135,8 +145,9 @@ def stale(assessment: Assessment) -> list[str]:
     return [result.milestone.id for result in assessment.milestones if result.status is Status.STALE]
 
 
-def assess_saved(process: Process, name: str, claimed_stage: str | None, amount: float | None,
-                 saved: SavedAnswers, as_of: dt.date) -> Assessment:
+def assess_saved(
+    process: Process, name: str, claimed_stage: str | None, amount: float | None, saved: SavedAnswers, as_of: dt.date
+) -> Assessment:
     """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset."""
     claimed = claimed_stage if claimed_stage and process.stage_index(claimed_stage) is not None else None
     return assess(process, Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers), as_of)

@@ -44,23 +44,33 @@ class CreatedRequest:
     token: str
 
 
-def create_request(session: Session, caller: User, deal: Deal, loaded: LoadedProcess, new: NewRequest,
-                   now: dt.datetime | None = None) -> CreatedRequest:
+def create_request(
+    session: Session, caller: User, deal: Deal, loaded: LoadedProcess, new: NewRequest, now: dt.datetime | None = None
+) -> CreatedRequest:
     """Ask the buyer to confirm outcomes of the deal; only its owner may (a manager reads)."""
     if not may_check(caller, deal):
         raise RecordError("deal", "only the deal's owner asks its buyer to confirm outcomes; a manager reads them")
     company = loaded.process.company
     if company is None:
-        raise RecordError("company", "the process names no company, and a buyer is only asked by a company they know; "
-                                     "ask whoever edits process.yaml to add 'company: Your Company' at its top")
+        raise RecordError(
+            "company",
+            "the process names no company, and a buyer is only asked by a company they know; "
+            "ask whoever edits process.yaml to add 'company: Your Company' at its top",
+        )
     statements = {milestone.id: milestone.buyer_statement for _, milestone in loaded.process.milestones()}
     now = now or utc_now()
     token, hashed = new_token()
     row = RequestRow(
-        deal_id=deal.id, token_sha256=hashed, company=company,
+        deal_id=deal.id,
+        token_sha256=hashed,
+        company=company,
         statements=[{"milestone_id": m, "text": statements[m] or ""} for m in new.milestone_ids],
-        buyer_name=new.buyer_name, buyer_email=new.buyer_email, created_by_id=caller.id, created_at=now,
-        expires_at=now + dt.timedelta(days=new.expires_in_days), state=RequestState.PENDING.value,
+        buyer_name=new.buyer_name,
+        buyer_email=new.buyer_email,
+        created_by_id=caller.id,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=new.expires_in_days),
+        state=RequestState.PENDING.value,
     )
     session.add(row)
     session.flush()
@@ -81,7 +91,9 @@ def deal_requests(session: Session, deal: Deal) -> list[RequestRow]:
     return list(session.scalars(query))
 
 
-def revoke_request(session: Session, caller: User, deal: Deal, request_id: int, now: dt.datetime | None = None) -> RequestRow | None:
+def revoke_request(
+    session: Session, caller: User, deal: Deal, request_id: int, now: dt.datetime | None = None
+) -> RequestRow | None:
     """Withdraw a pending link of the deal (the owner only); None when the deal has no such request."""
     row = session.scalar(select(RequestRow).where(RequestRow.id == request_id, RequestRow.deal_id == deal.id))
     if row is None:
@@ -92,9 +104,12 @@ def revoke_request(session: Session, caller: User, deal: Deal, request_id: int, 
     state = state_of(row, now)
     if state is not RequestState.PENDING:
         raise RecordError("state", f"this link is {state.value} already; only a pending link can be withdrawn")
-    done = _changed(session,
-        update(RequestRow).where(RequestRow.id == row.id, RequestRow.state == RequestState.PENDING.value)
-        .values(state=RequestState.REVOKED.value, revoked_at=now).execution_options(synchronize_session=False)
+    done = _changed(
+        session,
+        update(RequestRow)
+        .where(RequestRow.id == row.id, RequestRow.state == RequestState.PENDING.value)
+        .values(state=RequestState.REVOKED.value, revoked_at=now)
+        .execution_options(synchronize_session=False),
     )
     if done != 1:
         raise RecordError("state", "the buyer answered this link a moment ago; it can no longer be withdrawn")
@@ -112,7 +127,9 @@ def _changed(session: Session, statement: Update) -> int:
 def _as_request(row: RequestRow) -> ConfirmationRequest:
     deal_name = row_deal_name(row)
     statements = tuple(Statement(item["milestone_id"], item["text"]) for item in row.statements)
-    return ConfirmationRequest(row.token_sha256, row.company, deal_name, statements, row.expires_at, RequestState(row.state))
+    return ConfirmationRequest(
+        row.token_sha256, row.company, deal_name, statements, row.expires_at, RequestState(row.state)
+    )
 
 
 def row_deal_name(row: RequestRow) -> str:
@@ -135,8 +152,17 @@ def buyer_check(session: Session, row: RequestRow, loaded: LoadedProcess, reply:
     # the buyer's reply is kept in the record either way, and the verdict counts only what the process asks.
     given = DealInput(name=deal.name, claimed_stage=None, amount=None, answers=read_stored(stored))
     note = _reply_note(row, reply)
-    return record_check(session, deal, loaded, given, BUYER_SOURCE, None, today=reply.answered_at.date(), note=note,
-                        buyer=(reply.buyer_name, row.buyer_email))
+    return record_check(
+        session,
+        deal,
+        loaded,
+        given,
+        BUYER_SOURCE,
+        None,
+        today=reply.answered_at.date(),
+        note=note,
+        buyer=(reply.buyer_name, row.buyer_email),
+    )
 
 
 def _reply_note(row: RequestRow, reply: BuyerReply) -> str:
@@ -161,13 +187,21 @@ class DatabaseConfirmations:
         """Store the reply and its check once, only while the request is pending and unexpired."""
         loaded = self._process()
         with writing(self._sessions) as session:
-            done = _changed(session,
+            done = _changed(
+                session,
                 update(RequestRow)
-                .where(RequestRow.token_sha256 == token_hash, RequestRow.state == RequestState.PENDING.value,
-                       RequestRow.expires_at > reply.answered_at)
-                .values(state=reply.state.value, answered_at=reply.answered_at, answered_by=reply.buyer_name,
-                        reply=[dataclasses.asdict(answer) for answer in reply.answers])
-                .execution_options(synchronize_session=False)
+                .where(
+                    RequestRow.token_sha256 == token_hash,
+                    RequestRow.state == RequestState.PENDING.value,
+                    RequestRow.expires_at > reply.answered_at,
+                )
+                .values(
+                    state=reply.state.value,
+                    answered_at=reply.answered_at,
+                    answered_by=reply.buyer_name,
+                    reply=[dataclasses.asdict(answer) for answer in reply.answers],
+                )
+                .execution_options(synchronize_session=False),
             )
             if done != 1:
                 return False

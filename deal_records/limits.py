@@ -21,8 +21,14 @@ def key_digest(scope: str, key: str) -> str:
 class DatabaseLimiter:
     """At most `limit` requests per key in any `window` seconds, counted in the `request_hits` table."""
 
-    def __init__(self, sessions: sessionmaker[Session], scope: str, limit: int, window: float,
-                 clock: Callable[[], dt.datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        scope: str,
+        limit: int,
+        window: float,
+        clock: Callable[[], dt.datetime] = utc_now,
+    ) -> None:
         self.limit = limit
         self.window = dt.timedelta(seconds=window)
         self._sessions = sessions
@@ -38,8 +44,9 @@ class DatabaseLimiter:
             # Every key's old hits go, so the table holds one window of requests at most.
             session.execute(delete(RequestHit).where(RequestHit.scope == self._scope, RequestHit.hit_at <= since))
             count, oldest = session.execute(
-                select(func.count(RequestHit.id), func.min(RequestHit.hit_at))
-                .where(RequestHit.scope == self._scope, RequestHit.key_sha256 == digest)
+                select(func.count(RequestHit.id), func.min(RequestHit.hit_at)).where(
+                    RequestHit.scope == self._scope, RequestHit.key_sha256 == digest
+                )
             ).one()
             if count >= self.limit:
                 oldest_at = oldest if isinstance(oldest, dt.datetime) else now

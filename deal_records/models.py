@@ -104,7 +104,10 @@ class Deal(Base):
 
     __tablename__ = "deals"
     # (currency, amount) covers the pipeline's count of deals per currency without reading the table.
-    __table_args__ = (Index("ix_deals_owner_id_id", "owner_id", "id"), Index("ix_deals_currency_amount", "currency", "amount"))
+    __table_args__ = (
+        Index("ix_deals_owner_id_id", "owner_id", "id"),
+        Index("ix_deals_currency_amount", "currency", "amount"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -116,7 +119,9 @@ class Deal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Denormalized: the newest check, so a pipeline reads one check per deal.
-    latest_check_id: Mapped[int | None] = mapped_column(ForeignKey("checks.id", use_alter=True, name="fk_deals_latest_check_id"))
+    latest_check_id: Mapped[int | None] = mapped_column(
+        ForeignKey("checks.id", use_alter=True, name="fk_deals_latest_check_id")
+    )
     last_checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
@@ -205,4 +210,3 @@ class RequestHit(Base):
     scope: Mapped[str] = mapped_column(String(40))
     key_sha256: Mapped[str] = mapped_column(String(64))
     hit_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-

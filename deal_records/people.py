@@ -109,10 +109,14 @@ class SignIn:
 
 def locked_until(session: Session, email: str, now: dt.datetime) -> dt.datetime | None:
     """When the account's lock ends, if MAX_FAILURES failures came within FAILURE_WINDOW lately."""
-    recent = list(session.scalars(
-        select(SignInFailure.failed_at).where(SignInFailure.email == normal_email(email))
-        .order_by(SignInFailure.failed_at.desc()).limit(MAX_FAILURES)
-    ))
+    recent = list(
+        session.scalars(
+            select(SignInFailure.failed_at)
+            .where(SignInFailure.email == normal_email(email))
+            .order_by(SignInFailure.failed_at.desc())
+            .limit(MAX_FAILURES)
+        )
+    )
     if len(recent) < MAX_FAILURES or recent[0] - recent[-1] > FAILURE_WINDOW:
         return None
     until: dt.datetime = recent[0] + LOCKED_FOR

@@ -43,8 +43,11 @@ class _Remembered(NamedTuple):
     blocking: Blocking
 
     def holds(self, sha: str, as_of: dt.date) -> bool:
-        return self.sha256 == sha and (self.valid_from is None or self.valid_from <= as_of) and (
-            self.valid_until is None or as_of < self.valid_until)
+        return (
+            self.sha256 == sha
+            and (self.valid_from is None or self.valid_from <= as_of)
+            and (self.valid_until is None or as_of < self.valid_until)
+        )
 
 
 class VerdictMemo:
@@ -67,24 +70,33 @@ class VerdictMemo:
             self._memo[check_id] = verdict
 
 
-def _reassess(session: Session, loaded: LoadedProcess, check_ids: Sequence[int], as_of: dt.date,
-              memo: VerdictMemo) -> dict[int, _Remembered]:
+def _reassess(
+    session: Session, loaded: LoadedProcess, check_ids: Sequence[int], as_of: dt.date, memo: VerdictMemo
+) -> dict[int, _Remembered]:
     found: dict[int, _Remembered] = {}
     process = loaded.process
     for start in range(0, len(check_ids), BATCH):
-        batch = check_ids[start:start + BATCH]
+        batch = check_ids[start : start + BATCH]
         for check_id, stored in session.execute(select(Check.id, Check.answers).where(Check.id.in_(batch))):
             saved = read_answers(stored, process)
             assessment = assess_saved(process, "", None, None, saved, as_of)
             window = verdict_window(process, saved.answers, as_of)
-            verdict = _Remembered(loaded.sha256, *window, assessment.verified_index, read_blocking(blocking_text(assessment)))
+            verdict = _Remembered(
+                loaded.sha256, *window, assessment.verified_index, read_blocking(blocking_text(assessment))
+            )
             memo.put(check_id, verdict)
             found[check_id] = verdict
     return found
 
 
-def saved_verdict_groups(session: Session, loaded: LoadedProcess, as_of: dt.date, memo: VerdictMemo,
-                         owner: str | None = None, amounts_left_out: Collection[int] = ()) -> list[VerdictGroup]:
+def saved_verdict_groups(
+    session: Session,
+    loaded: LoadedProcess,
+    as_of: dt.date,
+    memo: VerdictMemo,
+    owner: str | None = None,
+    amounts_left_out: Collection[int] = (),
+) -> list[VerdictGroup]:
     """Every saved deal (or one owner's) with its verdict as of `as_of`, grouped by what the totals count alike.
 
     The groups come in the order of their first deal id, and each lists its deals by id, so the
@@ -93,19 +105,36 @@ def saved_verdict_groups(session: Session, loaded: LoadedProcess, as_of: dt.date
     """
     emails = dict(session.connection().execute(select(User.id, User.email)).all())
     with _cycles_left_uncollected():
-        rows = session.connection().execute(_latest_checks(loaded, as_of, emails, owner)).all()  # Core rows: no ORM objects
+        rows = (
+            session.connection().execute(_latest_checks(loaded, as_of, emails, owner)).all()
+        )  # Core rows: no ORM objects
     verdicts = _Verdicts(session, loaded, as_of, memo, [row[4] for row in rows if row[4] is not None and not row[5]])
     grouped: dict[tuple[int, str | None, int, str | Blocking, str | None], list[tuple[int, str, float | None]]] = {}
     with _cycles_left_uncollected():
-        for deal_id, name, owner_id, claimed, check_id, stored_holds, stored_index, stored_blocking, confirmed, amount in rows:
+        for (
+            deal_id,
+            name,
+            owner_id,
+            claimed,
+            check_id,
+            stored_holds,
+            stored_index,
+            stored_blocking,
+            confirmed,
+            amount,
+        ) in rows:
             # A stored verdict that holds is keyed by its stored text, read once per group below.
-            verdict: tuple[int, str | Blocking] = (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id)
+            verdict: tuple[int, str | Blocking] = (
+                (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id)
+            )
             deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed))
             if deals is None:
                 deals = grouped[key] = []
             deals.append((deal_id, name, None if deal_id in amounts_left_out else amount))
     return [
-        VerdictGroup(emails[owner_id], claimed, index, verdicts.blocking(blocking), verdicts.confirmed(confirmed), deals)
+        VerdictGroup(
+            emails[owner_id], claimed, index, verdicts.blocking(blocking), verdicts.confirmed(confirmed), deals
+        )
         for (owner_id, claimed, index, blocking, confirmed), deals in grouped.items()
     ]
 
@@ -114,14 +143,30 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
     """Each deal with its latest check's stored verdict and whether it still holds, by deal id."""
     # The database says which stored verdicts still hold: no date is converted in Python. It says so
     # as 1 or 0, not as a boolean, which SQLAlchemy would convert row by row (a tenth of the time here).
-    holds = case((and_(
-        Check.process_sha256 == loaded.sha256,
-        or_(Check.valid_from.is_(None), Check.valid_from <= as_of),
-        or_(Check.valid_until.is_(None), Check.valid_until > as_of),
-    ), 1), else_=0)
+    holds = case(
+        (
+            and_(
+                Check.process_sha256 == loaded.sha256,
+                or_(Check.valid_from.is_(None), Check.valid_from <= as_of),
+                or_(Check.valid_until.is_(None), Check.valid_until > as_of),
+            ),
+            1,
+        ),
+        else_=0,
+    )
     query = (
-        select(Deal.id, Deal.name, Deal.owner_id, Deal.claimed_stage, Check.id, holds, Check.verified_index, Check.blocking,
-               Check.buyer_confirmed, Deal.amount)
+        select(
+            Deal.id,
+            Deal.name,
+            Deal.owner_id,
+            Deal.claimed_stage,
+            Check.id,
+            holds,
+            Check.verified_index,
+            Check.blocking,
+            Check.buyer_confirmed,
+            Deal.amount,
+        )
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .order_by(Deal.id)
     )
@@ -149,8 +194,9 @@ def _cycles_left_uncollected() -> Iterator[None]:
 class _Verdicts:
     """The verdicts a stored one cannot give (no check yet, or it no longer holds), and parsed stored texts."""
 
-    def __init__(self, session: Session, loaded: LoadedProcess, as_of: dt.date, memo: VerdictMemo,
-                 stale_check_ids: list[int]) -> None:
+    def __init__(
+        self, session: Session, loaded: LoadedProcess, as_of: dt.date, memo: VerdictMemo, stale_check_ids: list[int]
+    ) -> None:
         self._sha, self._as_of, self._memo = loaded.sha256, as_of, memo
         missing = [check_id for check_id in stale_check_ids if memo.get(check_id, loaded.sha256, as_of) is None]
         self._reassessed = _reassess(session, loaded, missing, as_of, memo) if missing else {}

@@ -94,12 +94,22 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
             raise RecordError("owner", "a rep creates deals they own; leave 'owner' out or give your own email")
         found = find_user(session, new.owner)
         if found is None or not found.active:
-            raise RecordError("owner", f"no active user {normal_email(new.owner)!r}; a deal's owner must be able to sign in")
+            raise RecordError(
+                "owner", f"no active user {normal_email(new.owner)!r}; a deal's owner must be able to sign in"
+            )
         owner = found
     if new.crm_id is not None and session.scalar(select(Deal.id).where(Deal.crm_id == new.crm_id)) is not None:
         raise RecordError("crm_id", f"a deal with crm_id {new.crm_id!r} exists already; check that one instead")
-    deal = Deal(owner_id=owner.id, owner=owner, name=new.name, crm_id=new.crm_id, amount=new.amount,
-                currency=new.currency, claimed_stage=new.claimed_stage, created_by_id=caller.id)
+    deal = Deal(
+        owner_id=owner.id,
+        owner=owner,
+        name=new.name,
+        crm_id=new.crm_id,
+        amount=new.amount,
+        currency=new.currency,
+        claimed_stage=new.claimed_stage,
+        created_by_id=caller.id,
+    )
     session.add(deal)
     session.flush()
     return deal
@@ -118,7 +128,9 @@ def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
     """The deal if the user may see it, else None (the caller answers 404 either way)."""
     if not 0 < deal_id <= MAX_DEAL_ID:
         return None  # the driver would refuse to send it: such a URL names no deal
-    query = visible(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).where(Deal.id == deal_id), user)
+    query = visible(
+        select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).where(Deal.id == deal_id), user
+    )
     return session.scalar(query)
 
 
@@ -142,8 +154,9 @@ class DealPage:
         return max(1, -(-self.total // self.per_page))
 
 
-def deal_page(session: Session, user: User, page: int = 1, per_page: int = 50,
-              owner: str | None = None, stage: str | None = None) -> DealPage:
+def deal_page(
+    session: Session, user: User, page: int = 1, per_page: int = 50, owner: str | None = None, stage: str | None = None
+) -> DealPage:
     """The user's deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first."""
     query = visible(select(Deal), user)
     if owner:
@@ -153,7 +166,9 @@ def deal_page(session: Session, user: User, page: int = 1, per_page: int = 50,
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(joinedload(Deal.owner), joinedload(Deal.latest_check))
-        .order_by(Deal.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        .order_by(Deal.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
     )
     return DealPage(list(rows), total, page, per_page)
 
@@ -169,12 +184,22 @@ def standing_buyer_answers(session: Session, deal: Deal) -> dict[str, BuyerAnswe
     if deal.latest_check_id is None:
         return {}
     stored = session.scalar(select(Check.answers).where(Check.id == deal.latest_check_id)) or {}
-    return {milestone_id: answer.buyer for milestone_id, answer in read_stored(stored).items() if answer.buyer is not None}
+    return {
+        milestone_id: answer.buyer for milestone_id, answer in read_stored(stored).items() if answer.buyer is not None
+    }
 
 
-def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: DealInput, source: str,
-                 checked_by: User | None, today: dt.date | None = None, note: str | None = None,
-                 buyer: tuple[str, str] | None = None) -> Check:
+def record_check(
+    session: Session,
+    deal: Deal,
+    loaded: LoadedProcess,
+    given: DealInput,
+    source: str,
+    checked_by: User | None,
+    today: dt.date | None = None,
+    note: str | None = None,
+    buyer: tuple[str, str] | None = None,
+) -> Check:
     """Append a check: the answers, who gave them, the process, and the verdict on the day.
 
     A CRM stage, amount or currency left out of the check keeps the deal's current one (an amount
@@ -207,12 +232,24 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
     assessment = assess(loaded.process, answers, today)
     valid_from, valid_until = verdict_window(loaded.process, answers.answers, today)
     check = Check(
-        deal_id=deal.id, checked_at=now, source=source, checked_by_id=checked_by.id if checked_by else None,
-        buyer_name=buyer[0] if buyer else None, buyer_email=buyer[1] if buyer else None,
-        note=note, process_version=loaded.process.version, process_sha256=loaded.sha256,
-        claimed_stage=answers.claimed_stage, amount=answers.amount, currency=answers.currency, answers=stored,
-        verified_stage=assessment.verified_stage.id, verified_index=assessment.verified_index,
-        blocking=blocking_text(assessment), valid_from=valid_from, valid_until=valid_until,
+        deal_id=deal.id,
+        checked_at=now,
+        source=source,
+        checked_by_id=checked_by.id if checked_by else None,
+        buyer_name=buyer[0] if buyer else None,
+        buyer_email=buyer[1] if buyer else None,
+        note=note,
+        process_version=loaded.process.version,
+        process_sha256=loaded.sha256,
+        claimed_stage=answers.claimed_stage,
+        amount=answers.amount,
+        currency=answers.currency,
+        answers=stored,
+        verified_stage=assessment.verified_stage.id,
+        verified_index=assessment.verified_index,
+        blocking=blocking_text(assessment),
+        valid_from=valid_from,
+        valid_until=valid_until,
         buyer_confirmed=" ".join(sorted(buyer_confirmed_ids(answers.answers))),
     )
     session.add(check)
@@ -221,8 +258,13 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
     session.execute(
         update(Deal)
         .where(Deal.id == deal.id, or_(Deal.latest_check_id.is_(None), Deal.latest_check_id < check.id))
-        .values(latest_check_id=check.id, last_checked_at=now, amount=answers.amount, currency=answers.currency,
-                claimed_stage=answers.claimed_stage)
+        .values(
+            latest_check_id=check.id,
+            last_checked_at=now,
+            amount=answers.amount,
+            currency=answers.currency,
+            claimed_stage=answers.claimed_stage,
+        )
         .execution_options(synchronize_session=False)
     )
     session.refresh(deal)
@@ -231,7 +273,11 @@ def record_check(session: Session, deal: Deal, loaded: LoadedProcess, given: Dea
 
 def deal_currencies(session: Session) -> dict[str, int]:
     """How many saved deals have an amount in each currency (deals whose amount names none are not counted)."""
-    query = select(Deal.currency, func.count(Deal.id)).where(Deal.currency.is_not(None), Deal.amount.is_not(None)).group_by(Deal.currency)
+    query = (
+        select(Deal.currency, func.count(Deal.id))
+        .where(Deal.currency.is_not(None), Deal.amount.is_not(None))
+        .group_by(Deal.currency)
+    )
     return {currency: count for currency, count in session.execute(query) if currency is not None}
 
 

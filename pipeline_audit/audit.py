@@ -97,8 +97,9 @@ class AuditResult:
         return self.totals.not_assessed * 2 > self.totals.rows
 
 
-def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
-                   progress: Progress | None = None) -> AuditResult:
+def audit_pipeline(
+    source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
+) -> AuditResult:
     """Assess every row of `source` into `csv_out`; raise InvalidFile for an unreadable file."""
     partial = csv_out.with_name(csv_out.name + ".partial")
     try:
@@ -111,6 +112,7 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
             with partial.open("w", encoding="utf-8", newline="") as out:
                 writer = csv.writer(out)
                 writer.writerow(AUDIT_COLUMNS)
+
                 def tick() -> None:
                     if progress is not None:
                         progress(handle.buffer.tell(), total_bytes)
@@ -123,7 +125,9 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
         raise decoding_error(source) from None
     except csv.Error as error:
         partial.unlink(missing_ok=True)
-        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num) from None
+        raise file_error(
+            source, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
+        ) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -131,12 +135,19 @@ def audit_pipeline(source: Path, loaded: LoadedProcess, options: AuditOptions, c
     return result
 
 
-def new_result(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping,
-               source: Path) -> AuditResult:
+def new_result(
+    plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping, source: Path
+) -> AuditResult:
     """The empty result of an audit of `source` laid out by `plan` (both engines start from it)."""
-    return AuditResult(Totals(loaded.process), source, options.as_of, warnings=list(plan.warnings),
-                       missing_milestones=plan.missing, crm_name=mapping.crm_name,
-                       buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones))
+    return AuditResult(
+        Totals(loaded.process),
+        source,
+        options.as_of,
+        warnings=list(plan.warnings),
+        missing_milestones=plan.missing,
+        crm_name=mapping.crm_name,
+        buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones),
+    )
 
 
 def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
@@ -147,8 +158,15 @@ def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, s
         raise InvalidFile([Diagnostic(str(source), 1, None, "error", problem) for problem in error.problems]) from None
 
 
-def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options: AuditOptions,
-                writer: Writer, result: AuditResult, tick: Callable[[], None]) -> None:
+def _audit_rows(
+    reader: Reader,
+    rows: RowReader,
+    loaded: LoadedProcess,
+    options: AuditOptions,
+    writer: Writer,
+    result: AuditResult,
+    tick: Callable[[], None],
+) -> None:
     process, as_of, totals = loaded.process, options.as_of, result.totals
     data = DataRows(reader, rows.plan)
     for start, cells in data:
@@ -160,8 +178,9 @@ def _audit_rows(reader: Reader, rows: RowReader, loaded: LoadedProcess, options:
     data.refuse_if_empty(result.source)
 
 
-def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals,
-              line: int, cells: Sequence[str]) -> None:
+def audit_row(
+    rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals, line: int, cells: Sequence[str]
+) -> None:
     """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
     text = rows.text(cells)
     try:
@@ -171,23 +190,47 @@ def audit_row(rows: RowReader, process: Process, as_of: dt.date, writer: Writer,
         writer.writerow(_unassessed_row(line, text, problem.reason))
         return
     assessment = assess(process, deal, as_of)
-    record(writer, totals, line, text, assessment, assessment.next, _cents(assessment, True), _cents(assessment, False),
-           deal.amount, buyer_confirmed_ids(deal.answers))
+    record(
+        writer,
+        totals,
+        line,
+        text,
+        assessment,
+        assessment.next,
+        _cents(assessment, True),
+        _cents(assessment, False),
+        deal.amount,
+        buyer_confirmed_ids(deal.answers),
+    )
 
 
-def record(writer: Writer, totals: Totals, line: int, text: RowText, assessment: Assessment,
-           blocking: tuple[MilestoneResult, ...], claimed: int | None, verified: int | None, amount: float | None,
-           buyer_confirmed: Collection[str] = frozenset()) -> None:
+def record(
+    writer: Writer,
+    totals: Totals,
+    line: int,
+    text: RowText,
+    assessment: Assessment,
+    blocking: tuple[MilestoneResult, ...],
+    claimed: int | None,
+    verified: int | None,
+    amount: float | None,
+    buyer_confirmed: Collection[str] = frozenset(),
+) -> None:
     """Write an assessed row to audit.csv and count it (both engines write through here).
 
     `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents,
     `buyer_confirmed` the milestones the buyer said "yes" to.
     """
     by_buyer = totals.add(line, text.owner, assessment, blocking, claimed, verified, buyer_confirmed=buyer_confirmed)
-    confirmed_ids = " ".join(m.id for _, m in assessment.process.milestones() if m.id in buyer_confirmed) if buyer_confirmed else ""
+    confirmed_ids = (
+        " ".join(m.id for _, m in assessment.process.milestones() if m.id in buyer_confirmed) if buyer_confirmed else ""
+    )
     row = _assessed_row(line, text, assessment, blocking, claimed, verified, amount)
-    writer.writerow(row._replace(verified_stage_confirmed_by_buyer="yes" if by_buyer else "no",
-                                 buyer_confirmed_milestone_ids=confirmed_ids))
+    writer.writerow(
+        row._replace(
+            verified_stage_confirmed_by_buyer="yes" if by_buyer else "no", buyer_confirmed_milestone_ids=confirmed_ids
+        )
+    )
 
 
 def _cents(assessment: Assessment, claimed: bool) -> int | None:
@@ -200,21 +243,53 @@ def _money(cents: int | None) -> str:
 
 
 def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
-    return AuditRow(line, text.deal, text.crm_id, text.owner, text.stage, "", "", text.amount, "", "", "", reason, "", "", "", "", "")
+    return AuditRow(
+        line,
+        text.deal,
+        text.crm_id,
+        text.owner,
+        text.stage,
+        "",
+        "",
+        text.amount,
+        "",
+        "",
+        "",
+        reason,
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
 
 
-def _assessed_row(line: int, text: RowText, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-                  claimed: int | None, verified: int | None, amount: float | None) -> AuditRow:
+def _assessed_row(
+    line: int,
+    text: RowText,
+    assessment: Assessment,
+    blocking: tuple[MilestoneResult, ...],
+    claimed: int | None,
+    verified: int | None,
+    amount: float | None,
+) -> AuditRow:
     claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
     return AuditRow(
-        line=line, deal=text.deal, crm_id=text.crm_id, owner=text.owner,
-        claimed_stage=claimed_stage.name if claimed_stage else "", verified_stage=verified_stage.name,
+        line=line,
+        deal=text.deal,
+        crm_id=text.crm_id,
+        owner=text.owner,
+        claimed_stage=claimed_stage.name if claimed_stage else "",
+        verified_stage=verified_stage.name,
         stages_ahead="" if assessment.stages_ahead is None else assessment.stages_ahead,
         amount="" if amount is None else plain_cents(to_cents(amount)),
-        claimed_weighted=_money(claimed), verified_weighted=_money(verified),
+        claimed_weighted=_money(claimed),
+        verified_weighted=_money(verified),
         next_customer_actions=NEXT_SEPARATOR.join(r.milestone.customer_action for r in blocking),
         not_assessed="",
-        claimed_stage_id=claimed_stage.id if claimed_stage else "", verified_stage_id=verified_stage.id,
+        claimed_stage_id=claimed_stage.id if claimed_stage else "",
+        verified_stage_id=verified_stage.id,
         next_milestone_ids=" ".join(r.milestone.id for r in blocking),
-        verified_stage_confirmed_by_buyer="", buyer_confirmed_milestone_ids="",
+        verified_stage_confirmed_by_buyer="",
+        buyer_confirmed_milestone_ids="",
     )

@@ -52,9 +52,17 @@ def stage_chart(totals: Totals) -> Chart:
     groups = []
     for index, (stage, sums) in enumerate(zip(totals.process.stages, totals.stages, strict=True)):
         y = TOP + index * GROUP_HEIGHT
-        groups.append(StageGroup(stage.name, y, (
-            Bar("claimed", y, room * sums.claimed_cents / largest, money(sums.claimed_cents)),
-            Bar("verified", y + BAR_HEIGHT + 2, room * sums.verified_cents / largest, money(sums.verified_cents)),
-        )))
+        groups.append(
+            StageGroup(
+                stage.name,
+                y,
+                (
+                    Bar("claimed", y, room * sums.claimed_cents / largest, money(sums.claimed_cents)),
+                    Bar(
+                        "verified", y + BAR_HEIGHT + 2, room * sums.verified_cents / largest, money(sums.verified_cents)
+                    ),
+                ),
+            )
+        )
     height = TOP + len(groups) * GROUP_HEIGHT
     return Chart(WIDTH, height, LABEL_WIDTH, BAR_HEIGHT, tuple(groups))

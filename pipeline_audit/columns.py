@@ -86,8 +86,10 @@ def plan_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -
             problems.append(f"column {index + 1} {name!r} repeats column {seen[key] + 1}; keep one of them")
         elif target is not None and target in positions:
             other = positions[target]
-            problems.append(f"column {index + 1} {name!r} and column {other + 1} {header[other].strip()!r} both hold {target}; "
-                            f"keep one, or leave one out with --ignore-column {_shell(name)}")
+            problems.append(
+                f"column {index + 1} {name!r} and column {other + 1} {header[other].strip()!r} both hold {target}; "
+                f"keep one, or leave one out with --ignore-column {_shell(name)}"
+            )
         elif target is not None:
             positions[target] = index
         elif not mapping.is_ignored(name):
@@ -122,8 +124,10 @@ def _no_deal_column(mapping: CrmMapping) -> str:
     mapped = next((name for key, name in mapping.column_names.items() if mapping.columns[key] == Target(DEAL)), None)
     if mapped:
         return f"{mapping.source} has no column {mapped!r} (crm.columns.deal), which names each deal; map the column that does"
-    return (f"the header has no {DEAL!r} column, which names each deal; map the export's column with "
-            f"--column \"NAME=deal\" or crm.columns.deal in process.yaml (columns read: {', '.join(AUDIT_FIELDS)} and one per milestone)")
+    return (
+        f"the header has no {DEAL!r} column, which names each deal; map the export's column with "
+        f'--column "NAME=deal" or crm.columns.deal in process.yaml (columns read: {", ".join(AUDIT_FIELDS)} and one per milestone)'
+    )
 
 
 def _unknown_column(index: int, name: str, process: Process, mapping: CrmMapping) -> str:
@@ -131,15 +135,20 @@ def _unknown_column(index: int, name: str, process: Process, mapping: CrmMapping
     target = suggest_target(name, process)
     leave_out = f"or leave it out with --ignore-column {_shell(name)} (crm.ignore_columns)"
     if target is None:
-        return (f"column {index + 1}: unknown column {name!r}; map it with --column {_shell(name + '=FIELD')} "
-                f"(FIELD: {', '.join(AUDIT_FIELDS)} or a milestone id) or under crm: in process.yaml, {leave_out}")
+        return (
+            f"column {index + 1}: unknown column {name!r}; map it with --column {_shell(name + '=FIELD')} "
+            f"(FIELD: {', '.join(AUDIT_FIELDS)} or a milestone id) or under crm: in process.yaml, {leave_out}"
+        )
     where = "crm.columns" if target.milestone_id is None else f"crm.milestones.{target.field}"
-    return (f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
-            f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml, {leave_out}")
+    return (
+        f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
+        f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml, {leave_out}"
+    )
 
 
-def _milestone_columns(process: Process, positions: dict[Target, int], header: Sequence[str],
-                       problems: list[str]) -> tuple[MilestoneColumns, ...]:
+def _milestone_columns(
+    process: Process, positions: dict[Target, int], header: Sequence[str], problems: list[str]
+) -> tuple[MilestoneColumns, ...]:
     plans: list[MilestoneColumns] = []
     for _, milestone in process.milestones():
         key = milestone.id
@@ -157,7 +166,7 @@ def _milestone_columns(process: Process, positions: dict[Target, int], header: S
                     problems.append(
                         f"column {position + 1} {header[position].strip()!r} holds {key}'s "
                         f"{'buyer' if part == CONFIRMED_BY else part} but no column holds its yes/no answer; "
-                        f"add a {key!r} column with yes or no, or map the CRM's with --column \"NAME={key}\""
+                        f'add a {key!r} column with yes or no, or map the CRM\'s with --column "NAME={key}"'
                     )
             continue
         plans.append(MilestoneColumns(key, answer, parts["evidence"], parts["date"], buyer))

@@ -41,7 +41,10 @@ class DataRows:
         self._reader = reader
         self._plan = plan
         self._record_cells = [index for index in (plan.stage,) if index is not None] + [
-            index for columns in plan.milestones for index in (columns.answer, columns.evidence, columns.date) if index is not None
+            index
+            for columns in plan.milestones
+            for index in (columns.answer, columns.evidence, columns.date)
+            if index is not None
         ]
         self.rows = 0
         self.blank_rows = 0
@@ -99,10 +102,16 @@ def refuse_if_empty(path: Path, rows: int, skipped: int) -> None:
     """Raise InvalidFile when the file has no deal `rows`, only `skipped` blank or footer lines after its header."""
     if rows:
         return
-    after = ("nothing follows the header" if not skipped else
-             f"the {plural(skipped, 'line')} after the header {'is' if skipped == 1 else 'are'} blank or a report footer")
-    raise file_error(path, f"the file has a header but no deals ({after}); check the report's filters in the CRM "
-                           "(a report that matches no deal exports only its header) and export it again")
+    after = (
+        "nothing follows the header"
+        if not skipped
+        else f"the {plural(skipped, 'line')} after the header {'is' if skipped == 1 else 'are'} blank or a report footer"
+    )
+    raise file_error(
+        path,
+        f"the file has a header but no deals ({after}); check the report's filters in the CRM "
+        "(a report that matches no deal exports only its header) and export it again",
+    )
 
 
 TAIL_BYTES = 1 << 16  # a footer is a few short lines
@@ -116,7 +125,7 @@ def ends_with_footer(path: Path, delimiter: str, plan: ColumnPlan) -> bool:
         tail = handle.read()
     text = tail.decode("utf-8", errors="replace")
     if size > TAIL_BYTES:
-        text = text[text.find("\n") + 1:]  # from the first whole line
+        text = text[text.find("\n") + 1 :]  # from the first whole line
     data = DataRows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), plan)
     for _ in data:
         pass

@@ -77,8 +77,14 @@ class NotForDuckDB(Exception):
     """The file needs the Python engine; the message says why."""
 
 
-def run_audit(engine: str, source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
-              progress: Progress | None = None) -> AuditResult:
+def run_audit(
+    engine: str,
+    source: Path,
+    loaded: LoadedProcess,
+    options: AuditOptions,
+    csv_out: Path,
+    progress: Progress | None = None,
+) -> AuditResult:
     """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more)."""
     if engine == "auto":
         try:
@@ -96,8 +102,9 @@ def run_audit(engine: str, source: Path, loaded: LoadedProcess, options: AuditOp
     return audit_pipeline(source, loaded, options, csv_out, progress)
 
 
-def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path,
-                      progress: Progress | None = None) -> AuditResult:
+def audit_with_duckdb(
+    source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
+) -> AuditResult:
     """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
     with open_pipeline(source) as handle:
         try:
@@ -117,8 +124,9 @@ def audit_with_duckdb(source: Path, loaded: LoadedProcess, options: AuditOptions
             writer = csv.writer(out)
             writer.writerow(AUDIT_COLUMNS)
             cursor = connection.execute(_query(source, delimiter, plan, loaded, options, mapping))
-            rows = _write_rows(cursor, plan, loaded, options, mapping, writer, result,
-                               (lines, source.stat().st_size, progress))
+            rows = _write_rows(
+                cursor, plan, loaded, options, mapping, writer, result, (lines, source.stat().st_size, progress)
+            )
         if rows + 1 != lines:
             raise NotForDuckDB("some rows span several lines, or the file has blank lines")
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
@@ -151,26 +159,43 @@ def _input_columns(plan: ColumnPlan) -> InputColumns:
         return None if index is None else _name(index)
 
     return InputColumns(
-        deal=_name(plan.deal), stage=at(plan.stage), amount=at(plan.amount),
-        milestones={m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by))
-                    for m in plan.milestones},
+        deal=_name(plan.deal),
+        stage=at(plan.stage),
+        amount=at(plan.amount),
+        milestones={
+            m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by))
+            for m in plan.milestones
+        },
     )
 
 
-def _query(source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions,
-           mapping: CrmMapping) -> str:
+def _query(
+    source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping
+) -> str:
     q, s = DUCKDB.quote, DUCKDB.string
     names = [_name(index) for index in range(plan.width)]
     types = "{" + ", ".join(f"{s(name)}: 'VARCHAR'" for name in names) + "}"
-    relation = (f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
-                f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)")
-    statement = verdict_sql(loaded.process, DUCKDB, "pipeline", _input_columns(plan), options.as_of, keep=names, mapping=mapping)
+    relation = (
+        f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
+        f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)"
+    )
+    statement = verdict_sql(
+        loaded.process, DUCKDB, "pipeline", _input_columns(plan), options.as_of, keep=names, mapping=mapping
+    )
     process = loaded.process
-    blocking = "CASE " + q("verified_stage_id") + " " + " ".join(
-        f"WHEN {s(stage.id)} THEN CONCAT_WS(',', "
-        + ", ".join(f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones) + ")"
-        for stage in process.stages if stage.milestones
-    ) + " ELSE '' END"
+    blocking = (
+        "CASE "
+        + q("verified_stage_id")
+        + " "
+        + " ".join(
+            f"WHEN {s(stage.id)} THEN CONCAT_WS(',', "
+            + ", ".join(f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones)
+            + ")"
+            for stage in process.stages
+            if stage.milestones
+        )
+        + " ELSE '' END"
+    )
     simple = _simple(plan, mapping)
     texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
     symbol = "''"
@@ -209,18 +234,29 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
         conditions.append(f"{cell(plan.currency)} = ''")
     if plan.amount is not None:
         amount = cell(plan.amount)
-        plain = (f"REGEXP_FULL_MATCH({amount}, {s(_DIGITS)})" if mapping.decimal_comma else
-                 f"REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)}) AND NOT REGEXP_FULL_MATCH({amount}, {s(_AMBIGUOUS_AMOUNT)})")
-        conditions.append(f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} AND {plain} "
-                          f"AND {q('amount')} <= {MAX_AMOUNT!r}))")
+        plain = (
+            f"REGEXP_FULL_MATCH({amount}, {s(_DIGITS)})"
+            if mapping.decimal_comma
+            else f"REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)}) AND NOT REGEXP_FULL_MATCH({amount}, {s(_AMBIGUOUS_AMOUNT)})"
+        )
+        conditions.append(
+            f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} AND {plain} "
+            f"AND {q('amount')} <= {MAX_AMOUNT!r}))"
+        )
     for columns in plan.milestones:
-        parts = [cell(index) for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by) if index is not None]
+        parts = [
+            cell(index)
+            for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by)
+            if index is not None
+        ]
         unanswered = " AND ".join(f"{part} = ''" for part in parts)
         answered = f"{cell(columns.answer)} IN {words}"
         if columns.date is not None:
             date = cell(columns.date)
-            answered += (f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
-                         f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))")
+            answered += (
+                f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
+                f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))"
+            )
         if columns.confirmed_by is not None:
             buyer = cell(columns.confirmed_by)
             dated = f" AND {cell(columns.date)} <> ''" if columns.date is not None else " AND FALSE"
@@ -229,9 +265,16 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
     return "(" + " AND ".join(conditions) + ")"
 
 
-def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions,
-                mapping: CrmMapping, writer: Writer, result: AuditResult,
-                tracking: tuple[int, int, Progress | None]) -> int:
+def _write_rows(
+    cursor: duckdb.DuckDBPyConnection,
+    plan: ColumnPlan,
+    loaded: LoadedProcess,
+    options: AuditOptions,
+    mapping: CrmMapping,
+    writer: Writer,
+    result: AuditResult,
+    tracking: tuple[int, int, Progress | None],
+) -> int:
     """Write and count every row in file order; return how many rows DuckDB read."""
     process, totals = loaded.process, result.totals
     verdicts = VerdictTotals(process, options.as_of, totals)
@@ -240,7 +283,21 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
     lines, size, progress = tracking
     count = 0
     while batch := cursor.fetchmany(BATCH):
-        for blank, simple, deal, owner, crm_id, claimed, verified, amount, next_ids, statuses, symbol, confirmed, cells in batch:
+        for (
+            blank,
+            simple,
+            deal,
+            owner,
+            crm_id,
+            claimed,
+            verified,
+            amount,
+            next_ids,
+            statuses,
+            symbol,
+            confirmed,
+            cells,
+        ) in batch:
             count += 1
             line = count + 1
             if blank:
@@ -248,8 +305,15 @@ def _write_rows(cursor: duckdb.DuckDBPyConnection, plan: ColumnPlan, loaded: Loa
             elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
                 text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
-                record(writer, totals, line, text, *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
-                       amount, frozenset(confirmed.split(",")) if confirmed else frozenset())
+                record(
+                    writer,
+                    totals,
+                    line,
+                    text,
+                    *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
+                    amount,
+                    frozenset(confirmed.split(",")) if confirmed else frozenset(),
+                )
             else:
                 audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
         if progress is not None:

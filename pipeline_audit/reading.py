@@ -42,7 +42,11 @@ def read_header(handle: TextIO, path: Path) -> tuple[list[str], Reader]:
     """Detect the delimiter and read the header row; return the reader positioned after it."""
     first = handle.readline()
     if not first.strip():
-        raise file_error(path, "the file is empty or starts with a blank line; the first row must be the header (deal, stage, amount, owner, milestones)", 1)
+        raise file_error(
+            path,
+            "the file is empty or starts with a blank line; the first row must be the header (deal, stage, amount, owner, milestones)",
+            1,
+        )
     handle.seek(0)
     reader = csv.reader(handle, delimiter=detect_delimiter(first), strict=True)
     try:

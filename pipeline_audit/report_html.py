@@ -24,8 +24,14 @@ _ENVIRONMENT.filters["money"] = money
 _ENVIRONMENT.filters["plural"] = plural
 
 
-def render_report(result: AuditResult, loaded: LoadedProcess, *, heading: str = "Pipeline audit",
-                  line_label: str = "Line", generator: str = "playbook audit") -> str:
+def render_report(
+    result: AuditResult,
+    loaded: LoadedProcess,
+    *,
+    heading: str = "Pipeline audit",
+    line_label: str = "Line",
+    generator: str = "playbook audit",
+) -> str:
     """The report's HTML; the keywords retitle it for totals that did not come from a CSV file."""
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}

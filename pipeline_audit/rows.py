@@ -77,18 +77,29 @@ class RowReader:
     def text(self, cells: Sequence[str]) -> RowText:
         """The deal, owner, stage, amount and CRM id cells as typed ("" when absent)."""
         plan = self.plan
-        return RowText(_cell(cells, plan.deal), _cell(cells, plan.owner), _cell(cells, plan.stage),
-                       _cell(cells, plan.amount), _cell(cells, plan.crm_id))
+        return RowText(
+            _cell(cells, plan.deal),
+            _cell(cells, plan.owner),
+            _cell(cells, plan.stage),
+            _cell(cells, plan.amount),
+            _cell(cells, plan.crm_id),
+        )
 
     def deal(self, cells: Sequence[str]) -> Deal:
         """Build the Deal of a row; raise RowProblem listing everything wrong with it."""
         plan = self.plan
         if len(cells) != plan.width:
-            raise RowProblem([f"the row has {plural(len(cells), 'cell')} but the header has {plural(plan.width, 'column')}; check for a stray delimiter or quote"])
+            raise RowProblem(
+                [
+                    f"the row has {plural(len(cells), 'cell')} but the header has {plural(plan.width, 'column')}; check for a stray delimiter or quote"
+                ]
+            )
         problems: list[str] = []
         for index in plan.unnamed:
             if cells[index].strip():
-                problems.append(f"column {index + 1} has no name in the header but holds {shown(cells[index])}; name the column or empty it")
+                problems.append(
+                    f"column {index + 1} has no name in the header but holds {shown(cells[index])}; name the column or empty it"
+                )
         name = cells[plan.deal].strip()
         if not name:
             problems.append("the deal cell is blank; name the deal")
@@ -111,8 +122,13 @@ class RowReader:
                 answers[columns.milestone_id] = answer
         if problems:
             raise RowProblem(problems)
-        return Deal(name=name, claimed_stage=claimed, amount=amount.value if amount else None, answers=answers,
-                    currency=amount.currency if amount else None)
+        return Deal(
+            name=name,
+            claimed_stage=claimed,
+            amount=amount.value if amount else None,
+            answers=answers,
+            currency=amount.currency if amount else None,
+        )
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
         if self.plan.stage is None:
@@ -123,11 +139,15 @@ class RowReader:
             # Exports usually hold lost deals too: say what they are and the two ways out, and count them.
             self.lost_deals += 1
             typed = cells[self.plan.stage].strip()
-            problems.append(f"{error}; only open deals can be checked: filter lost deals out of the CRM report, "
-                            f"or map the stage under crm.stage_names or with --stage-name \"{typed}=stage-id\"")
+            problems.append(
+                f"{error}; only open deals can be checked: filter lost deals out of the CRM report, "
+                f'or map the stage under crm.stage_names or with --stage-name "{typed}=stage-id"'
+            )
             return None
         except ValueError as error:
-            problems.append(f"{error}; map the CRM's stage names under crm.stage_names or with --stage-name \"NAME=stage-id\"")
+            problems.append(
+                f'{error}; map the CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id"'
+            )
             return None
 
     def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
@@ -136,11 +156,17 @@ class RowReader:
         try:
             money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma)
         except AmbiguousAmountError as error:
-            flag = "without --decimal-comma (and crm.decimal_comma)" if self.mapping.decimal_comma else "with --decimal-comma"
+            flag = (
+                "without --decimal-comma (and crm.decimal_comma)"
+                if self.mapping.decimal_comma
+                else "with --decimal-comma"
+            )
             problems.append(f"{AMOUNT}: {error}, or run the audit {flag} if that is how the file writes thousands")
             return None
         except DecimalCommaError:
-            problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} looks like a decimal comma; pass --decimal-comma (or set crm.decimal_comma)")
+            problems.append(
+                f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} looks like a decimal comma; pass --decimal-comma (or set crm.decimal_comma)"
+            )
             return None
         except ValueError as error:
             problems.append(f"{AMOUNT}: {error}")
@@ -151,15 +177,19 @@ class RowReader:
         if self.plan.currency is not None and cells[self.plan.currency].strip():
             currency = currency_code(cells[self.plan.currency])
             if money.currency is not None and money.currency != currency:
-                problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
-                                f"but its currency column says {currency}; correct one of them")
+                problems.append(
+                    f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
+                    f"but its currency column says {currency}; correct one of them"
+                )
                 return None
         if currency is not None and self.one_currency:
             if self.currency is None:
                 self.currency = currency
             elif currency != self.currency:
-                problems.append(f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
-                                "an audit sums one currency, so convert it or audit each currency separately")
+                problems.append(
+                    f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
+                    "an audit sums one currency, so convert it or audit each currency separately"
+                )
                 return None
         return Money(money.value, currency)
 
@@ -198,18 +228,23 @@ class RowReader:
         return date
 
 
-def _buyer_answer(key: str, cell: str, met: bool, evidence: str, date: dt.date | None, date_text: str,
-                  problems: list[str]) -> Answer | None:
+def _buyer_answer(
+    key: str, cell: str, met: bool, evidence: str, date: dt.date | None, date_text: str, problems: list[str]
+) -> Answer | None:
     """The buyer's answer a `.confirmed_by` cell stands for (as `playbook deals export` writes it), or None and a problem."""
     try:
         name, email = parse_confirmed_by(cell)
     except ValueError as error:
-        problems.append(f"{key}.confirmed_by: {error}; write the buyer as `playbook deals export` does, or empty the cell")
+        problems.append(
+            f"{key}.confirmed_by: {error}; write the buyer as `playbook deals export` does, or empty the cell"
+        )
         return None
     if date is None:
         if not date_text.strip():
-            problems.append(f"{key}.confirmed_by names the buyer {shown(cell)}, but {key}.date is blank; a buyer's answer "
-                            f"counts from the day they gave it: fill in {key}.date (YYYY-MM-DD) or empty {key}.confirmed_by")
+            problems.append(
+                f"{key}.confirmed_by names the buyer {shown(cell)}, but {key}.date is blank; a buyer's answer "
+                f"counts from the day they gave it: fill in {key}.date (YYYY-MM-DD) or empty {key}.confirmed_by"
+            )
         return None
     # A "yes" is its own evidence; a "not quite" keeps the buyer's comment in the evidence column.
     return BuyerAnswer(name, email, date, met, None if met else (evidence.strip() or None)).as_answer()

@@ -122,16 +122,28 @@ class Totals:
         if len(self.problems) < LISTED_PROBLEMS:
             self.problems.append(NotAssessed(line, deal, reason))
 
-    def add(self, line: int, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-            claimed: int | None, verified: int | None, *, buyer_confirmed: Collection[str] = frozenset()) -> bool:
+    def add(
+        self,
+        line: int,
+        owner: str,
+        assessment: Assessment,
+        blocking: tuple[MilestoneResult, ...],
+        claimed: int | None,
+        verified: int | None,
+        *,
+        buyer_confirmed: Collection[str] = frozenset(),
+    ) -> bool:
         """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts in cents.
 
         `buyer_confirmed` are the milestones the buyer said "yes" to; return whether the deal's verified
         stage rests on the buyer's word (sales_process.confirmation.gate_confirmed_by_buyer).
         """
         without_amount = int(verified is None)
-        amounts = Amounts(1, without_amount, 1, claimed, verified) if claimed is not None and verified is not None \
+        amounts = (
+            Amounts(1, without_amount, 1, claimed, verified)
+            if claimed is not None and verified is not None
             else Amounts(1, without_amount, 0, 0, 0)
+        )
         confirmed = self.add_alike(owner, assessment, blocking, amounts, buyer_confirmed=buyer_confirmed)
         ahead = assessment.stages_ahead
         if ahead is not None and ahead > 0:
@@ -139,15 +151,24 @@ class Totals:
             self.offer_ahead(line, assessment.deal.name or "", owner, assessment, blocking, inflation)
         return confirmed
 
-    def add_alike(self, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...], amounts: Amounts, *,
-                  buyer_confirmed: Collection[str] = frozenset()) -> bool:
+    def add_alike(
+        self,
+        owner: str,
+        assessment: Assessment,
+        blocking: tuple[MilestoneResult, ...],
+        amounts: Amounts,
+        *,
+        buyer_confirmed: Collection[str] = frozenset(),
+    ) -> bool:
         """Count deals that share an owner, stages, what holds them and the buyer's answers; their money is `amounts`.
 
         Deals ahead of their evidence are counted, not listed: offer each to `offer_ahead`.
         Return whether their verified stage rests on the buyer's word.
         """
         # Most deals have no buyer's answer: spare them the look-up (the gate needs at least one).
-        confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(self.process, assessment.verified_index, buyer_confirmed)
+        confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(
+            self.process, assessment.verified_index, buyer_confirmed
+        )
         deals = amounts.deals
         if confirmed:
             self.buyer_confirmed += deals
@@ -171,17 +192,31 @@ class Totals:
             owner_totals.ahead += deals
         return confirmed
 
-    def offer_ahead(self, line: int, deal: str, owner: str, assessment: Assessment, blocking: tuple[MilestoneResult, ...],
-                    inflation: int | None) -> None:
+    def offer_ahead(
+        self,
+        line: int,
+        deal: str,
+        owner: str,
+        assessment: Assessment,
+        blocking: tuple[MilestoneResult, ...],
+        inflation: int | None,
+    ) -> None:
         """List a deal ahead of its evidence if it is among the TOP_AHEAD with the biggest inflation."""
         key = (inflation if inflation is not None else -1, -line)
         if len(self._top) >= TOP_AHEAD and key <= self._top[0][:2]:
             return  # most deals are not listed: spare them the AheadDeal
-        self._keep_top(AheadDeal(
-            line, deal, owner, assessment.claimed_stage.name if assessment.claimed_stage else "",
-            assessment.verified_stage.name, assessment.stages_ahead or 0, inflation,
-            tuple(r.milestone.customer_action for r in blocking),
-        ))
+        self._keep_top(
+            AheadDeal(
+                line,
+                deal,
+                owner,
+                assessment.claimed_stage.name if assessment.claimed_stage else "",
+                assessment.verified_stage.name,
+                assessment.stages_ahead or 0,
+                inflation,
+                tuple(r.milestone.customer_action for r in blocking),
+            )
+        )
 
     def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, amounts: Amounts) -> None:
         compared, claimed, verified = amounts.compared, amounts.claimed_cents, amounts.verified_cents

@@ -38,7 +38,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("deal_file", metavar="DEAL_FILE", help="a JSON or YAML deal file, or - for standard input")
     add_process_option(parser)
-    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="assess as of this date (default: the deal's as_of, else today)")
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="assess as of this date (default: the deal's as_of, else today)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the report")
     parser.set_defaults(run=run)
 

@@ -52,17 +52,27 @@ exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone colu
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the audit command."""
     parser = commands.add_parser(
-        "audit", help="audit a CRM pipeline export: claimed versus verified forecast",
-        epilog=EXAMPLE, formatter_class=HelpFormatter,
+        "audit",
+        help="audit a CRM pipeline export: claimed versus verified forecast",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("pipeline", metavar="PIPELINE.csv", help="the CRM export to audit")
     add_process_option(parser)
-    parser.add_argument("--as-of", type=iso_date, metavar="DATE", help="assess as of this date, YYYY-MM-DD (default: today)")
-    parser.add_argument("--out", metavar="DIR", default="audit-out", help="folder for audit.csv and report.html (default: audit-out)")
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="assess as of this date, YYYY-MM-DD (default: today)"
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", default="audit-out", help="folder for audit.csv and report.html (default: audit-out)"
+    )
     add_mapping_options(parser)
-    parser.add_argument("--engine", choices=ENGINES, default="auto",
-                        help=f"python, duckdb (same files, faster on large exports) or auto: DuckDB from "
-                        f"{AUTO_DUCKDB_BYTES // 1_000_000} MB on (default: auto)")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help=f"python, duckdb (same files, faster on large exports) or auto: DuckDB from "
+        f"{AUTO_DUCKDB_BYTES // 1_000_000} MB on (default: auto)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -71,7 +81,9 @@ def _out_dir(name: str) -> Path:
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise UserError(f"cannot create the output folder {name!r}: {error.strerror}; choose another with --out") from None
+        raise UserError(
+            f"cannot create the output folder {name!r}: {error.strerror}; choose another with --out"
+        ) from None
     return out
 
 

@@ -25,7 +25,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "build", help="build the playbook site (MkDocs Material)", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     add_process_option(parser)
-    parser.add_argument("--site-dir", metavar="DIR", type=Path, default=Path("site"), help="where to write the site (default: site)")
+    parser.add_argument(
+        "--site-dir", metavar="DIR", type=Path, default=Path("site"), help="where to write the site (default: site)"
+    )
     add_config_file_option(parser)
     parser.set_defaults(run=run)
 
@@ -33,7 +35,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def add_config_file_option(parser: argparse.ArgumentParser) -> None:
     """Add --config-file PATH, the MkDocs configuration (also used by `playbook export`)."""
     parser.add_argument(
-        "--config-file", metavar="PATH", type=Path, default=None,
+        "--config-file",
+        metavar="PATH",
+        type=Path,
+        default=None,
         help="the MkDocs configuration (default: the repository's mkdocs.yml, else ./mkdocs.yml)",
     )
 
@@ -53,5 +58,7 @@ def run(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     stages = len(loaded.process.stages)
     seconds = time.perf_counter() - started
-    print(f"{args.site_dir}: built the playbook of {loaded.process.name} ({plural(stages, 'stage')}, sha256 {loaded.short_sha}) in {seconds:.1f}s.")
+    print(
+        f"{args.site_dir}: built the playbook of {loaded.process.name} ({plural(stages, 'stage')}, sha256 {loaded.short_sha}) in {seconds:.1f}s."
+    )
     return EXIT_OK

@@ -14,20 +14,49 @@ from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:
     """Add --column, --stage-name, --ignore-column, --decimal-comma and --day-first/--month-first."""
-    parser.add_argument("--column", metavar="'CRM NAME=FIELD'", action="append", default=[],
-                        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner) "
-                        "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)")
-    parser.add_argument("--stage-name", metavar="'CRM STAGE=STAGE'", action="append", default=[],
-                        help="read a CRM stage name as a stage (id or name); overrides crm.stage_names (repeatable)")
-    parser.add_argument("--ignore-column", metavar="NAME", action="append", default=[],
-                        help="a CRM column to leave out of the audit (repeatable)")
-    parser.add_argument("--decimal-comma", action="store_true", default=None,
-                        help="amounts are written with a decimal comma: 74.000,00 or 74 000,00")
+    parser.add_argument(
+        "--column",
+        metavar="'CRM NAME=FIELD'",
+        action="append",
+        default=[],
+        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner) "
+        "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)",
+    )
+    parser.add_argument(
+        "--stage-name",
+        metavar="'CRM STAGE=STAGE'",
+        action="append",
+        default=[],
+        help="read a CRM stage name as a stage (id or name); overrides crm.stage_names (repeatable)",
+    )
+    parser.add_argument(
+        "--ignore-column",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="a CRM column to leave out of the audit (repeatable)",
+    )
+    parser.add_argument(
+        "--decimal-comma",
+        action="store_true",
+        default=None,
+        help="amounts are written with a decimal comma: 74.000,00 or 74 000,00",
+    )
     order = parser.add_mutually_exclusive_group()
-    order.add_argument("--day-first", dest="date_order", action="store_const", const=DateOrder.DAY_FIRST,
-                       help="read dates such as 03/04/2027 day first (3 April)")
-    order.add_argument("--month-first", dest="date_order", action="store_const", const=DateOrder.MONTH_FIRST,
-                       help="read dates such as 03/04/2027 month first (March 4), as Salesforce writes them in the US")
+    order.add_argument(
+        "--day-first",
+        dest="date_order",
+        action="store_const",
+        const=DateOrder.DAY_FIRST,
+        help="read dates such as 03/04/2027 day first (3 April)",
+    )
+    order.add_argument(
+        "--month-first",
+        dest="date_order",
+        action="store_const",
+        const=DateOrder.MONTH_FIRST,
+        help="read dates such as 03/04/2027 month first (March 4), as Salesforce writes them in the US",
+    )
 
 
 def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> CrmMapping:
@@ -72,7 +101,9 @@ def _repeated(columns: list[tuple[str, Target]]) -> list[str]:
         if target in by_target:
             problems.append(f"--column: {target} is mapped to both {by_target[target]!r} and {name!r}; keep one")
         if name_key(name) in by_name and by_name[name_key(name)] != target:
-            problems.append(f"--column: {name!r} is mapped to both {by_name[name_key(name)]} and {target}; a column holds one field")
+            problems.append(
+                f"--column: {name!r} is mapped to both {by_name[name_key(name)]} and {target}; a column holds one field"
+            )
         by_target.setdefault(target, name)
         by_name.setdefault(name_key(name), target)
     return problems

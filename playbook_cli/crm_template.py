@@ -37,19 +37,50 @@ class CrmStyle:
 STYLES = {
     "salesforce": CrmStyle(
         "Salesforce",
-        {"deal": "Opportunity Name", "crm_id": "Opportunity ID", "stage": "Stage", "amount": "Amount",
-         "currency": "Opportunity Currency", "owner": "Opportunity Owner"},
-        "Checkbox", "Text Area (255)", "Date",
-        ("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-         "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won"),
+        {
+            "deal": "Opportunity Name",
+            "crm_id": "Opportunity ID",
+            "stage": "Stage",
+            "amount": "Amount",
+            "currency": "Opportunity Currency",
+            "owner": "Opportunity Owner",
+        },
+        "Checkbox",
+        "Text Area (255)",
+        "Date",
+        (
+            "Prospecting",
+            "Qualification",
+            "Needs Analysis",
+            "Value Proposition",
+            "Id. Decision Makers",
+            "Perception Analysis",
+            "Proposal/Price Quote",
+            "Negotiation/Review",
+            "Closed Won",
+        ),
     ),
     "hubspot": CrmStyle(
         "HubSpot",
-        {"deal": "Deal Name", "crm_id": "Record ID", "stage": "Deal Stage", "amount": "Amount",
-         "currency": "Currency", "owner": "Deal owner"},
-        "Single checkbox", "Multi-line text", "Date picker",
-        ("Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In",
-         "Contract Sent", "Closed Won"),
+        {
+            "deal": "Deal Name",
+            "crm_id": "Record ID",
+            "stage": "Deal Stage",
+            "amount": "Amount",
+            "currency": "Currency",
+            "owner": "Deal owner",
+        },
+        "Single checkbox",
+        "Multi-line text",
+        "Date picker",
+        (
+            "Appointment Scheduled",
+            "Qualified To Buy",
+            "Presentation Scheduled",
+            "Decision Maker Bought-In",
+            "Contract Sent",
+            "Closed Won",
+        ),
     ),
 }
 
@@ -57,11 +88,15 @@ STYLES = {
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the crm-template command."""
     parser = commands.add_parser(
-        "crm-template", help="the CRM fields to create per milestone, and a CSV header the audit reads",
-        epilog=EXAMPLE, formatter_class=HelpFormatter,
+        "crm-template",
+        help="the CRM fields to create per milestone, and a CSV header the audit reads",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
     )
     add_process_option(parser)
-    parser.add_argument("--crm", choices=sorted(STYLES), help="name the fields as this CRM does (default: process.yaml's crm: block)")
+    parser.add_argument(
+        "--crm", choices=sorted(STYLES), help="name the fields as this CRM does (default: process.yaml's crm: block)"
+    )
     parser.add_argument("--header-only", action="store_true", help="print only the CSV header row")
     parser.set_defaults(run=run)
 
@@ -78,16 +113,27 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
     if style is None and crm is not None:
         columns = {key: value for key, value in crm.columns.model_dump().items() if value}
         columns = {key: columns.get(key, key) for key in AUDIT_FIELDS}
-        milestones = {m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()}
+        milestones = {
+            m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()
+        }
         for milestone_id, fields in crm.milestones.items():
             mapped = fields.model_dump()
-            milestones[milestone_id] = {part: mapped[part] or default for part, default in milestones[milestone_id].items()}
+            milestones[milestone_id] = {
+                part: mapped[part] or default for part, default in milestones[milestone_id].items()
+            }
         return columns, milestones
     if style is None:
-        return ({key: key for key in AUDIT_FIELDS},
-                {m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()})
-    return (dict(style.columns),
-            {m.id: {part: field_label(m, part) for part in ("met", "evidence", "date")} for _, m in process.milestones()})
+        return (
+            {key: key for key in AUDIT_FIELDS},
+            {
+                m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"}
+                for _, m in process.milestones()
+            },
+        )
+    return (
+        dict(style.columns),
+        {m.id: {part: field_label(m, part) for part in ("met", "evidence", "date")} for _, m in process.milestones()},
+    )
 
 
 def csv_header(process: Process, style: CrmStyle | None) -> str:
@@ -158,7 +204,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(fields_text(process, style))
     if style is not None:
-        print(f"\nAdd this block to {args.process} so `playbook audit` reads the {style.name} export without renaming:\n")
+        print(
+            f"\nAdd this block to {args.process} so `playbook audit` reads the {style.name} export without renaming:\n"
+        )
         print(crm_block(process, style))
     print("\nA CSV header the audit reads" + (" (with that block)" if style else "") + ":\n")
     print(header)

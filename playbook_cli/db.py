@@ -20,7 +20,9 @@ on a database that is behind)."""
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the db command."""
-    parser = commands.add_parser("db", help="migrate the deal records' database", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    parser = commands.add_parser(
+        "db", help="migrate the deal records' database", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     upgrade_parser = actions.add_parser("upgrade", help="create the tables or migrate them to this version")
     add_database_option(upgrade_parser)

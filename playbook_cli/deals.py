@@ -24,7 +24,9 @@ when any deal's amount has one."""
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the deals command."""
-    parser = commands.add_parser("deals", help="export the saved deals as CSV", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    parser = commands.add_parser(
+        "deals", help="export the saved deals as CSV", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     export = actions.add_parser("export", help="every saved deal with its latest answers, as CSV")
     add_process_option(export)
@@ -61,13 +63,27 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     assert isinstance(loaded, LoadedProcess)
     milestones = [(milestone.id, bool(milestone.buyer_statement)) for _, milestone in loaded.process.milestones()]
     with reading(open_sessions(args.database)) as db:
-        deals = list(db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)))
+        deals = list(
+            db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id))
+        )
     with_crm = any(deal.crm_id for deal in deals)
     with_currency = any(deal.currency for deal in deals)
     writer = csv.writer(out)
-    header = ["deal", "stage", "amount", *(["currency"] if with_currency else []), "owner", *(["crm_id"] if with_crm else [])]
+    header = [
+        "deal",
+        "stage",
+        "amount",
+        *(["currency"] if with_currency else []),
+        "owner",
+        *(["crm_id"] if with_crm else []),
+    ]
     for milestone_id, buyer in milestones:
-        header += [milestone_id, f"{milestone_id}.evidence", f"{milestone_id}.date", *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else [])]
+        header += [
+            milestone_id,
+            f"{milestone_id}.evidence",
+            f"{milestone_id}.date",
+            *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else []),
+        ]
     writer.writerow(header)
     for deal in deals:
         answers = read_answers(deal.latest_check.answers, loaded.process).answers if deal.latest_check else {}
@@ -82,7 +98,11 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
             if answer is None:
                 row += [""] * (4 if buyer else 3)
                 continue
-            row += ["yes" if answer.met else "no", answer.evidence or "", answer.date.isoformat() if answer.date else ""]
+            row += [
+                "yes" if answer.met else "no",
+                answer.evidence or "",
+                answer.date.isoformat() if answer.date else "",
+            ]
             if buyer:  # the buyer's answer reads back as theirs: `playbook audit` trusts this column
                 row.append(confirmed_by_cell(answer.buyer.name, answer.buyer.email) if answer.buyer else "")
         writer.writerow(row)

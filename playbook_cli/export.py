@@ -26,7 +26,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "export", help="write the playbook as plain files for Zensical", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     add_process_option(parser)
-    parser.add_argument("--out", metavar="DIR", type=Path, default=Path("build/playbook"), help="where to write (default: build/playbook)")
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        type=Path,
+        default=Path("build/playbook"),
+        help="where to write (default: build/playbook)",
+    )
     add_config_file_option(parser)
     parser.set_defaults(run=run)
 

@@ -30,7 +30,9 @@ input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, currency, ow
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the import command."""
-    parser = commands.add_parser("import", help="load a CRM export into saved deals", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    parser = commands.add_parser(
+        "import", help="load a CRM export into saved deals", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
     parser.add_argument("pipeline", metavar="PIPELINE.csv", help="the CRM export")
     add_process_option(parser)
     add_database_option(parser)
@@ -85,16 +87,23 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                 owner_text = text.owner or (args.owner or "")
                 owner_id = owners.get(owner_text.strip().lower())
                 if owner_id is None:
-                    problems.append(f"{path}:{start}: " + (
-                        f"owner {owner_text!r} is not a user; add them with `playbook users add` or fix the cell"
-                        if owner_text else "the owner cell is blank; fill it in or pass --owner EMAIL"))
+                    problems.append(
+                        f"{path}:{start}: "
+                        + (
+                            f"owner {owner_text!r} is not a user; add them with `playbook users add` or fix the cell"
+                            if owner_text
+                            else "the owner cell is blank; fill it in or pass --owner EMAIL"
+                        )
+                    )
                     continue
                 rows.append(Row(start, deal, owner_id, text.crm_id.strip() or None))
             data.refuse_if_empty(path)
     except UnicodeDecodeError:
         raise decoding_error(path) from None
     except csv.Error as error:
-        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num) from None
+        raise file_error(
+            path, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
+        ) from None
     return rows, problems
 
 
@@ -109,7 +118,9 @@ def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) ->
         f"confirmed {columns.milestone_id}, but only the buyer's own answer to a confirmation link records that; "
         "empty the column to import the rep's answers (a buyer's answer already saved on the deal stays)"
         for columns in plan.milestones
-        if columns.confirmed_by is not None and columns.confirmed_by < len(cells) and cells[columns.confirmed_by].strip()
+        if columns.confirmed_by is not None
+        and columns.confirmed_by < len(cells)
+        and cells[columns.confirmed_by].strip()
     ]
 
 
@@ -148,20 +159,34 @@ def run(args: argparse.Namespace) -> int:
         for row in rows:
             deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
             if deal is None:
-                deal = Deal(owner_id=row.owner_id, name=row.deal.name or "", crm_id=row.crm_id,
-                            amount=row.deal.amount, currency=row.deal.currency, claimed_stage=row.deal.claimed_stage)
+                deal = Deal(
+                    owner_id=row.owner_id,
+                    name=row.deal.name or "",
+                    crm_id=row.crm_id,
+                    amount=row.deal.amount,
+                    currency=row.deal.currency,
+                    claimed_stage=row.deal.claimed_stage,
+                )
                 db.add(deal)
                 db.flush()
                 created += 1
             else:
                 deal.owner_id, deal.name = row.owner_id, row.deal.name or deal.name
                 updated += 1
-                kept += [(row.line, milestone_id) for milestone_id in standing_buyer_answers(db, deal) if milestone_id in row.deal.answers]
+                kept += [
+                    (row.line, milestone_id)
+                    for milestone_id in standing_buyer_answers(db, deal)
+                    if milestone_id in row.deal.answers
+                ]
             record_check(db, deal, loaded, row.deal, "import", None, note=f"imported from {path.name}, line {row.line}")
-    print(f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
-          f"{plural(updated, 'check')} of deals already saved (matched by crm_id)")
+    print(
+        f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
+        f"{plural(updated, 'check')} of deals already saved (matched by crm_id)"
+    )
     if kept:
         where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in kept)
-        print(f"kept the buyer's own answer over the file's for {plural(len(kept), 'milestone')} ({where}); "
-              "only the buyer changes it, through a new confirmation link")
+        print(
+            f"kept the buyer's own answer over the file's for {plural(len(kept), 'milestone')} ({where}); "
+            "only the buyer changes it, through a new confirmation link"
+        )
     return EXIT_OK

@@ -14,8 +14,21 @@ from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserErr
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
 COMMANDS = (
-    "validate", "schema", "assess", "practice", "build", "serve", "audit", "crm-template", "export",
-    "users", "tokens", "db", "import", "deals", "sql",
+    "validate",
+    "schema",
+    "assess",
+    "practice",
+    "build",
+    "serve",
+    "audit",
+    "crm-template",
+    "export",
+    "users",
+    "tokens",
+    "db",
+    "import",
+    "deals",
+    "sql",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
@@ -52,8 +65,7 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser with the commands `argv` needs (every command by default)."""
     parser = argparse.ArgumentParser(
         prog="playbook",
-        description="A sales playbook and deal self-check generated from process.yaml "
-        "(Customer Verifiable Outcomes).",
+        description="A sales playbook and deal self-check generated from process.yaml (Customer Verifiable Outcomes).",
         epilog=EXAMPLE,
         formatter_class=HelpFormatter,
     )

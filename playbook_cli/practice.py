@@ -34,7 +34,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_process_option(parser)
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print a JSON list of scenarios (id, story, deal, answer)")
-    output.add_argument("--answer-key", action="store_true", help="print a short answer key to hand out after a session")
+    output.add_argument(
+        "--answer-key", action="store_true", help="print a short answer key to hand out after a session"
+    )
     parser.set_defaults(run=run)
 
 
@@ -53,10 +55,21 @@ def scenario_text(number: int, solved: SolvedScenario) -> str:
     """One scenario for reading: story, what was recorded, the questions and their answers."""
     scenario = solved.scenario
     verdict = solved.stage_verdict
-    lines = [f"{number}. {scenario.title}  [{scenario.id}]", f"   {' '.join(scenario.story.split())}", f"   Recorded as of {solved.assessment.as_of.isoformat()}:"]
+    lines = [
+        f"{number}. {scenario.title}  [{scenario.id}]",
+        f"   {' '.join(scenario.story.split())}",
+        f"   Recorded as of {solved.assessment.as_of.isoformat()}:",
+    ]
     recorded = recorded_outcomes(solved)
-    lines += [f"     - {milestone.id} ({stage.name}): {answer}" for stage, milestone, answer in recorded] or ["     (nothing)"]
-    lines += ["   Which stage is this deal verifiably in?", f"     {_stage_name(solved)}", f"     {verdict.text}", f"     Rule: {verdict.link}"]
+    lines += [f"     - {milestone.id} ({stage.name}): {answer}" for stage, milestone, answer in recorded] or [
+        "     (nothing)"
+    ]
+    lines += [
+        "   Which stage is this deal verifiably in?",
+        f"     {_stage_name(solved)}",
+        f"     {verdict.text}",
+        f"     Rule: {verdict.link}",
+    ]
     lines += ["   What must the customer do next?", *(f"     - {line}" for line in _next_text(solved))]
     question = evidence_question_text(solved)
     evidence = solved.evidence_verdict
@@ -76,7 +89,9 @@ def answer_key(loaded: LoadedProcess, solved: list[SolvedScenario]) -> str:
         lines.append(f"    Stage: {_stage_name(item)}  -> {item.stage_verdict.link}")
         lines.append(f"    Next:  {', '.join(m.id for m in item.next_milestones) or 'nothing'}")
         if item.evidence_counts is not None and item.evidence_verdict is not None:
-            lines.append(f"    Evidence counts? {'yes' if item.evidence_counts else 'no'} ({item.evidence_verdict.milestone_id})")
+            lines.append(
+                f"    Evidence counts? {'yes' if item.evidence_counts else 'no'} ({item.evidence_verdict.milestone_id})"
+            )
     return "\n".join(lines)
 
 

@@ -34,7 +34,9 @@ class CommandError(UserError):
 def add_database_option(parser: argparse.ArgumentParser) -> None:
     """Add --database URL (default: $PLAYBOOK_DATABASE_URL, else ./playbook.db)."""
     parser.add_argument(
-        "--database", metavar="URL", default=None,
+        "--database",
+        metavar="URL",
+        default=None,
         help=f"the deal records (default: ${DATABASE_ENV}, else {DEFAULT_DATABASE}; "
         "PostgreSQL: postgresql+psycopg://user:password@host/dbname)",
     )
@@ -56,7 +58,9 @@ def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
     except SQLAlchemyError as error:
         if engine is not None:
             engine.dispose()
-        raise CommandError(f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}") from None
+        raise CommandError(
+            f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}"
+        ) from None
     return engine
 
 
@@ -87,7 +91,9 @@ def read_password(stdin: TextIO | None = None, prompt: str = "Password: ") -> st
         return first
     line = stream.readline()
     if not line:
-        raise CommandError("no password on standard input; type it, or pipe it: printf '%s\\n' \"$PASSWORD\" | playbook users ...")
+        raise CommandError(
+            "no password on standard input; type it, or pipe it: printf '%s\\n' \"$PASSWORD\" | playbook users ..."
+        )
     return line.rstrip("\r\n")
 
 

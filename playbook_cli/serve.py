@@ -38,7 +38,10 @@ reported here and at the top of every page, above the last good version."""
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the serve command."""
     parser = commands.add_parser(
-        "serve", help="serve the playbook, the self-check form and the API", epilog=EXAMPLE, formatter_class=HelpFormatter
+        "serve",
+        help="serve the playbook, the self-check form and the API",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
     )
     add_process_option(parser)
     parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
@@ -78,11 +81,18 @@ def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks
         store.replace(loaded)
         print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
         return
-    print(f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True)
+    print(
+        f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True
+    )
 
 
-def _listen(host: str, port: int, store: ProcessStore, process: Path, site_dir: Path, database: str) -> BaseWSGIServer | None:
-    app = create_app({"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True, "DATABASE_URL": database}, store=store)
+def _listen(
+    host: str, port: int, store: ProcessStore, process: Path, site_dir: Path, database: str
+) -> BaseWSGIServer | None:
+    app = create_app(
+        {"PROCESS_PATH": str(process), "SITE_DIR": str(site_dir), "LIVE_RELOAD": True, "DATABASE_URL": database},
+        store=store,
+    )
     try:
         return make_server(host, port, app, threaded=True)
     except (OSError, SystemExit) as error:
@@ -122,7 +132,10 @@ def run(args: argparse.Namespace) -> int:
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    print(f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, deals: /deals, API: /api/; Ctrl-C stops)", flush=True)
+    print(
+        f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, deals: /deals, API: /api/; Ctrl-C stops)",
+        flush=True,
+    )
     print(f"playbook serve: deal records in {safe_url(database)}", file=sys.stderr, flush=True)
     try:
         server.serve_forever()

@@ -21,7 +21,8 @@ from verdict_sql.columns import audit_columns, buyer_columns_left_out, missing_m
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import OUTPUT_COLUMNS, STATUS_SUFFIX, verdict_sql
 
-EXAMPLE = """examples:
+EXAMPLE = (
+    """examples:
   playbook sql --dialect duckdb --from deals --as-of 2027-03-01 > verdict.sql
   duckdb crm.duckdb < verdict.sql
   playbook sql --dialect postgres --from crm.deals --view crm.verified_deals | psql "$DATABASE_URL"
@@ -33,10 +34,17 @@ input: a table or view (default: deals) with the columns `playbook audit` reads,
   (text), <id>.date (DATE or YYYY-MM-DD), and with --buyer-columns <id>.confirmed_by
   (the buyer, Name <email>, as `playbook deals export` writes it) for each milestone
   with a buyer_statement
-""" + textwrap.fill(f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
-                    f"per milestone ({', '.join(Status)})",
-                    width=80, subsequent_indent="  ", break_on_hyphens=False) + """
+"""
+    + textwrap.fill(
+        f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
+        f"per milestone ({', '.join(Status)})",
+        width=80,
+        subsequent_indent="  ",
+        break_on_hyphens=False,
+    )
+    + """
 --as-of today (the default) assesses on the warehouse's CURRENT_DATE each time it runs"""
+)
 
 
 def as_of_date(text: str) -> dt.date | None:
@@ -47,19 +55,34 @@ def as_of_date(text: str) -> dt.date | None:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the sql command."""
     parser = commands.add_parser(
-        "sql", help="print the verified-stage verdict as SQL for a warehouse or DuckDB",
-        epilog=EXAMPLE, formatter_class=HelpFormatter,
+        "sql",
+        help="print the verified-stage verdict as SQL for a warehouse or DuckDB",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
     )
     add_process_option(parser)
     parser.add_argument("--dialect", required=True, choices=sorted(DIALECTS), help="the SQL dialect to write")
-    parser.add_argument("--from", dest="relation", metavar="RELATION", default="deals",
-                        help="the table or view of deals, optionally schema.table (default: deals)")
-    parser.add_argument("--as-of", type=as_of_date, metavar="DATE|today", default=None,
-                        help="assess as of this date, YYYY-MM-DD, or today: the date the SQL runs (default: today)")
+    parser.add_argument(
+        "--from",
+        dest="relation",
+        metavar="RELATION",
+        default="deals",
+        help="the table or view of deals, optionally schema.table (default: deals)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE|today",
+        default=None,
+        help="assess as of this date, YYYY-MM-DD, or today: the date the SQL runs (default: today)",
+    )
     parser.add_argument("--view", metavar="NAME", help="wrap the SELECT in CREATE OR REPLACE VIEW NAME")
-    parser.add_argument("--buyer-columns", action="store_true",
-                        help="read <id>.confirmed_by (the buyer, as `playbook deals export` writes it) for each milestone "
-                        "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's")
+    parser.add_argument(
+        "--buyer-columns",
+        action="store_true",
+        help="read <id>.confirmed_by (the buyer, as `playbook deals export` writes it) for each milestone "
+        "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's",
+    )
     parser.set_defaults(run=run)
 
 
@@ -74,8 +97,11 @@ def name_problem(option: str, name: str) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the statement for the process."""
-    problems = [problem for option, name in (("--from", args.relation), ("--view", args.view)) if name is not None
-                and (problem := name_problem(option, name)) is not None]
+    problems = [
+        problem
+        for option, name in (("--from", args.relation), ("--view", args.view))
+        if name is not None and (problem := name_problem(option, name)) is not None
+    ]
     if problems:
         raise UserError(*problems)
     loaded = load_or_report(args.process)
@@ -96,8 +122,21 @@ def run(args: argparse.Namespace) -> int:
         header.append(f"No column under crm.milestones, so unanswered on every row: {', '.join(missing)}.")
     no_buyer = [m for m in buyer_columns_left_out(process, columns) if m not in missing]
     if no_buyer:
-        how = "map crm.milestones.<id>.confirmed_by" if process.crm and process.crm.milestones else "pass --buyer-columns"
+        how = (
+            "map crm.milestones.<id>.confirmed_by" if process.crm and process.crm.milestones else "pass --buyer-columns"
+        )
         header.append(f"No buyer column ({how} to read them), so every answer is the rep's: {', '.join(no_buyer)}.")
-    print(verdict_sql(process, DIALECTS[args.dialect], args.relation, columns, args.as_of,
-                      view=args.view, header=header, mapping=mapping), end="")
+    print(
+        verdict_sql(
+            process,
+            DIALECTS[args.dialect],
+            args.relation,
+            columns,
+            args.as_of,
+            view=args.view,
+            header=header,
+            mapping=mapping,
+        ),
+        end="",
+    )
     return EXIT_OK

@@ -19,7 +19,9 @@ EXAMPLE = """examples:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the tokens command."""
-    parser = commands.add_parser("tokens", help="API tokens: create, list, revoke", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    parser = commands.add_parser(
+        "tokens", help="API tokens: create, list, revoke", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     create = actions.add_parser("create", help="a new token for the user, printed once")
     create.add_argument("email")
@@ -42,7 +44,10 @@ def run_create(args: argparse.Namespace) -> int:
         row, token = create_token(db, args.email)
         token_id = row.id
     print(token)
-    print(f"token {token_id} for {args.email.strip().lower()}: shown only this once; send it as Authorization: Bearer TOKEN", file=sys.stderr)
+    print(
+        f"token {token_id} for {args.email.strip().lower()}: shown only this once; send it as Authorization: Bearer TOKEN",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 

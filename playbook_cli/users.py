@@ -20,7 +20,9 @@ and does not change a rep's answers. Passwords: at least 8 characters, stored as
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the users command."""
-    parser = commands.add_parser("users", help="manage who can sign in (reps and managers)", epilog=EXAMPLE, formatter_class=HelpFormatter)
+    parser = commands.add_parser(
+        "users", help="manage who can sign in (reps and managers)", epilog=EXAMPLE, formatter_class=HelpFormatter
+    )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user; the password is read from standard input")
     add.add_argument("email")

@@ -179,12 +179,16 @@ def email_problem(text: str) -> str | None:
 
 def confirmable(process: Process) -> list[tuple[str, str]]:
     """The milestones a buyer can confirm (they have a buyer statement): (id, statement), in process order."""
-    return [(milestone.id, milestone.buyer_statement) for _, milestone in process.milestones() if milestone.buyer_statement]
+    return [
+        (milestone.id, milestone.buyer_statement) for _, milestone in process.milestones() if milestone.buyer_statement
+    ]
 
 
 def _milestone_ids(value: object, process: Process, problems: list[Problem]) -> tuple[str, ...]:
     if value is None or value == [] or value == "":
-        problems.append(Problem(("milestones",), "'milestones' is required: choose at least one outcome for the buyer to confirm"))
+        problems.append(
+            Problem(("milestones",), "'milestones' is required: choose at least one outcome for the buyer to confirm")
+        )
         return ()
     if isinstance(value, str):
         value = [value]
@@ -203,7 +207,12 @@ def _milestone_ids(value: object, process: Process, problems: list[Problem]) -> 
         elif item not in known:
             problems.append(Problem(loc, f"'{item}' is not a milestone of the process; {_choices(statements)}"))
         elif item not in statements:
-            problems.append(Problem(loc, f"milestone '{item}' has no buyer statement, so a buyer cannot confirm it; {_choices(statements)}"))
+            problems.append(
+                Problem(
+                    loc,
+                    f"milestone '{item}' has no buyer statement, so a buyer cannot confirm it; {_choices(statements)}",
+                )
+            )
         else:
             chosen.append(item)
     order = list(statements)
@@ -234,15 +243,24 @@ def _buyer_text(data: Mapping[str, object], key: str, limit: int, problems: list
 def _expiry(value: object, problems: list[Problem]) -> int:
     if value is None or value == "":
         return DEFAULT_EXPIRY_DAYS
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # "²".isdigit(), but int() refuses it
+    if (
+        isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
+    ):  # "²".isdigit(), but int() refuses it
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 14.0 is 14
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        problems.append(Problem(("expires_in_days",), f"'expires_in_days' must be a whole number of days, got {kind_of(value)}"))
+        problems.append(
+            Problem(("expires_in_days",), f"'expires_in_days' must be a whole number of days, got {kind_of(value)}")
+        )
         return DEFAULT_EXPIRY_DAYS
     if not 1 <= value <= MAX_EXPIRY_DAYS:
-        problems.append(Problem(("expires_in_days",), f"'expires_in_days' is {value}; give 1 to {MAX_EXPIRY_DAYS} days (default {DEFAULT_EXPIRY_DAYS})"))
+        problems.append(
+            Problem(
+                ("expires_in_days",),
+                f"'expires_in_days' is {value}; give 1 to {MAX_EXPIRY_DAYS} days (default {DEFAULT_EXPIRY_DAYS})",
+            )
+        )
     return value
 
 

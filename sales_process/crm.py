@@ -42,11 +42,26 @@ _SYNONYMS = {
     "deal": ("deal", "deal name", "opportunity name", "opportunity", "name"),
     "crm_id": ("crm id", "opportunity id", "deal id", "record id", "id"),
     "stage": ("stage", "deal stage", "opportunity stage", "stage name", "sales stage", "pipeline stage"),
-    "amount": ("amount", "deal amount", "opportunity amount", "value", "deal value", "total amount", "amount (converted)"),
+    "amount": (
+        "amount",
+        "deal amount",
+        "opportunity amount",
+        "value",
+        "deal value",
+        "total amount",
+        "amount (converted)",
+    ),
     "currency": ("currency", "opportunity currency", "deal currency", "currency code", "currency iso code"),
     "owner": ("owner", "deal owner", "opportunity owner", "account owner", "sales rep", "rep", "owner name"),
 }
-_PART_WORDS = {"evidence": "evidence", "proof": "evidence", "notes": "evidence", "date": "date", "on": "date", "when": "date"}
+_PART_WORDS = {
+    "evidence": "evidence",
+    "proof": "evidence",
+    "notes": "evidence",
+    "date": "date",
+    "on": "date",
+    "when": "date",
+}
 
 
 @dataclass(frozen=True)
@@ -120,7 +135,7 @@ def parse_confirmed_by(text: str) -> tuple[str, str]:
     spaced = "".join(" " if character.isspace() else character for character in text).strip(" ")
     found = _CONFIRMED_BY.match(spaced)
     if found is None:
-        raise ValueError(f"{text.strip()!r} is not a buyer written as \"Name <email>\", e.g. {CONFIRMED_BY_EXAMPLE!r}")
+        raise ValueError(f'{text.strip()!r} is not a buyer written as "Name <email>", e.g. {CONFIRMED_BY_EXAMPLE!r}')
     return found[1], found[2]
 
 
@@ -140,7 +155,7 @@ def split_assignment(text: str, example: str) -> tuple[str, str]:
     """'CRM Name=value' -> ('CRM Name', 'value'); the last '=' separates, so names may hold one."""
     name, equals, value = text.rpartition("=")
     if not equals or not name.strip() or not value.strip():
-        raise ValueError(f"write it as \"CRM NAME=VALUE\", e.g. \"{example}\"")
+        raise ValueError(f'write it as "CRM NAME=VALUE", e.g. "{example}"')
     return name.strip(), value.strip()
 
 
@@ -184,7 +199,9 @@ def resolve_mapping(
     ignored = {name_key(name) for name in [*(crm.ignore_columns if crm else []), *ignore]}
     order = date_order or (DateOrder(crm.dates) if crm and crm.dates else DateOrder.AUTO)
     comma = decimal_comma if decimal_comma is not None else bool(crm and crm.decimal_comma)
-    return CrmMapping(crm.name if crm else None, resolved, names, stages, frozenset(ignored), comma, order, frozenset(mapped))
+    return CrmMapping(
+        crm.name if crm else None, resolved, names, stages, frozenset(ignored), comma, order, frozenset(mapped)
+    )
 
 
 def _same_word(a: str, b: str) -> bool:
@@ -194,11 +211,13 @@ def _same_word(a: str, b: str) -> bool:
 
 def _milestone_by_words(words: list[str], milestone_ids: list[str]) -> str | None:
     """The one milestone whose id is made of these words (or they of its), else None."""
+
     def fits(milestone_id: str) -> bool:
         parts = milestone_id.split("-")
         inside = all(any(_same_word(w, p) for p in parts) for w in words)
         covers = all(any(_same_word(w, p) for w in words) for p in parts)
         return inside or covers
+
     matches = [m for m in milestone_ids if fits(m)]
     return matches[0] if len(matches) == 1 else None
 

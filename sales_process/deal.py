@@ -25,7 +25,18 @@ from sales_process.vocabulary import (
 )
 from sales_process.wording import described, kind_of
 
-__all__ = ["ANSWER_KEYS", "BUYER_KEYS", "CURRENCY_KEY", "DEAL_KEYS", "Answer", "BuyerAnswer", "Deal", "parse_deal", "parse_iso_date", "stage_lookup"]
+__all__ = [
+    "ANSWER_KEYS",
+    "BUYER_KEYS",
+    "CURRENCY_KEY",
+    "DEAL_KEYS",
+    "Answer",
+    "BuyerAnswer",
+    "Deal",
+    "parse_deal",
+    "parse_iso_date",
+    "stage_lookup",
+]
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
@@ -100,7 +111,13 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
         raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
     for key in data:
         if key not in keys:
-            problems.append(Problem((str(key),), f"unknown key '{key}'{did_you_mean(str(key), keys)} (allowed: {', '.join(keys)})", at_key=True))
+            problems.append(
+                Problem(
+                    (str(key),),
+                    f"unknown key '{key}'{did_you_mean(str(key), keys)} (allowed: {', '.join(keys)})",
+                    at_key=True,
+                )
+            )
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     amount = _amount(data.get("amount"), problems)
@@ -109,8 +126,14 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     answers = _answers(data.get("milestones"), process, problems)
     if problems:
         raise InvalidInput(problems)
-    return Deal(name=name, claimed_stage=claimed, amount=amount.value if amount else None, as_of=as_of, answers=answers,
-                currency=currency)
+    return Deal(
+        name=name,
+        claimed_stage=claimed,
+        amount=amount.value if amount else None,
+        as_of=as_of,
+        answers=answers,
+        currency=currency,
+    )
 
 
 def amount_currency(data: Mapping[str, object], amount: Money | None, problems: list[Problem]) -> str | None:
@@ -123,8 +146,13 @@ def amount_currency(data: Mapping[str, object], amount: Money | None, problems: 
     if given is None:
         return amount.currency if amount else None
     if amount is not None and amount.currency is not None and amount.currency != given:
-        problems.append(Problem((CURRENCY_KEY,), f"'{CURRENCY_KEY}' is {given} but 'amount' {data['amount']!r} is written in "
-                                f"{amount.currency}; correct one of them, or leave 'currency' out"))
+        problems.append(
+            Problem(
+                (CURRENCY_KEY,),
+                f"'{CURRENCY_KEY}' is {given} but 'amount' {data['amount']!r} is written in "
+                f"{amount.currency}; correct one of them, or leave 'currency' out",
+            )
+        )
         return None
     return given
 
@@ -150,7 +178,12 @@ def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
     if found is None:
         return value
     surrogate = found[0]
-    problems.append(Problem(loc, f"'{loc[-1]}' contains an unpaired surrogate escape (\\u{ord(surrogate):04x}); write the character itself"))
+    problems.append(
+        Problem(
+            loc,
+            f"'{loc[-1]}' contains an unpaired surrogate escape (\\u{ord(surrogate):04x}); write the character itself",
+        )
+    )
     return None
 
 
@@ -173,7 +206,11 @@ def stage_lookup(process: Process) -> StageLookup:
 def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> str | None:
     if value is not None and not isinstance(value, str):
         ids = ", ".join(stage.id for stage in process.stages)
-        problems.append(Problem(("claimed_stage",), f"'claimed_stage' must be a stage's id or name (one of {ids}), got {kind_of(value)}"))
+        problems.append(
+            Problem(
+                ("claimed_stage",), f"'claimed_stage' must be a stage's id or name (one of {ids}), got {kind_of(value)}"
+            )
+        )
         return None
     try:
         return stage_lookup(process).find(value)
@@ -208,7 +245,12 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        problems.append(Problem(("milestones",), f"'milestones' must be an object mapping milestone ids to answers, got {kind_of(value)}"))
+        problems.append(
+            Problem(
+                ("milestones",),
+                f"'milestones' must be an object mapping milestone ids to answers, got {kind_of(value)}",
+            )
+        )
         return {}
     known = [milestone.id for _, milestone in process.milestones()]
     known_set = set(known)
@@ -216,7 +258,9 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
     for milestone_id, raw in value.items():
         loc: Loc = ("milestones", str(milestone_id))
         if milestone_id not in known_set:
-            problems.append(Problem(loc, f"unknown milestone '{milestone_id}'{did_you_mean(str(milestone_id), known)}", at_key=True))
+            problems.append(
+                Problem(loc, f"unknown milestone '{milestone_id}'{did_you_mean(str(milestone_id), known)}", at_key=True)
+            )
             continue
         answer = _answer(raw, loc, problems)
         if answer is not None:
@@ -230,14 +274,31 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     if isinstance(raw, bool):
         return Answer(met=raw)
     if not isinstance(raw, Mapping):
-        problems.append(Problem(loc, f"the answer to '{loc[-1]}' must be true, false or an object {{met, evidence, date}}, got {kind_of(raw)}"))
+        problems.append(
+            Problem(
+                loc,
+                f"the answer to '{loc[-1]}' must be true, false or an object {{met, evidence, date}}, got {kind_of(raw)}",
+            )
+        )
         return None
     before = len(problems)
     for key in raw:
         if key in BUYER_KEYS:
-            problems.append(Problem((*loc, str(key)), f"'{key}' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'", at_key=True))
+            problems.append(
+                Problem(
+                    (*loc, str(key)),
+                    f"'{key}' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'",
+                    at_key=True,
+                )
+            )
         elif key not in ANSWER_KEYS:
-            problems.append(Problem((*loc, str(key)), f"unknown key '{key}'{did_you_mean(str(key), ANSWER_KEYS)} (allowed: met, evidence, date)", at_key=True))
+            problems.append(
+                Problem(
+                    (*loc, str(key)),
+                    f"unknown key '{key}'{did_you_mean(str(key), ANSWER_KEYS)} (allowed: met, evidence, date)",
+                    at_key=True,
+                )
+            )
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):

@@ -35,7 +35,7 @@ def _json_syntax_error(text: str, filename: str) -> InvalidFile | None:
 
 def _read(text: str, filename: str) -> LocatedData:
     try:
-        located = read_located_yaml(text, filename, empty_hint="; a deal is an object such as {\"milestones\": {}}")
+        located = read_located_yaml(text, filename, empty_hint='; a deal is an object such as {"milestones": {}}')
     except InvalidFile as yaml_error:
         # Valid JSON that YAML cannot read (tabs used as indentation): take it, without positions.
         data = _json(text)

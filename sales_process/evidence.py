@@ -12,8 +12,23 @@ import re
 # Text reps type into required fields to get past them; none of it proves anything.
 PLACEHOLDERS = frozenset(
     {
-        "todo", "none", "null", "unknown", "pending", "asdf", "test", "same", "done", "true",
-        "see above", "see below", "see notes", "see crm", "in crm", "n/a", "tbd",
+        "todo",
+        "none",
+        "null",
+        "unknown",
+        "pending",
+        "asdf",
+        "test",
+        "same",
+        "done",
+        "true",
+        "see above",
+        "see below",
+        "see notes",
+        "see crm",
+        "in crm",
+        "n/a",
+        "tbd",
     }
 )
 # Stripped from both ends after lower-casing, so "n/a." and "(TBD)" are placeholders too.

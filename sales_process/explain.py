@@ -107,13 +107,19 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "list_type":
         return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
     if kind == "dict_type":
-        return Problem(loc, f"{field} must be a mapping of milestone ids to answers (met, evidence, date), got {kind_of(value, yaml=True)}")
+        return Problem(
+            loc,
+            f"{field} must be a mapping of milestone ids to answers (met, evidence, date), got {kind_of(value, yaml=True)}",
+        )
     if kind in ("model_type", "model_attributes_type"):
         what = _READABLE.get(model_at(loc), model_at(loc).__name__.lower())
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch":
-        return Problem(loc, f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})")
+        return Problem(
+            loc,
+            f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})",
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return Problem(loc, f"{field} must be one of {expected}, got {show(value)}")
@@ -121,7 +127,9 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length")
-        return Problem(loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}")
+        return Problem(
+            loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}"
+        )
     if kind == "greater_than_equal" and key != "probability":
         return Problem(loc, f"{field} must be at least {error.get('ctx', {}).get('ge', 0):g}, got {show(value)}")
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
@@ -157,5 +165,7 @@ def explain(error: ValidationError, data: object = None) -> list[Problem]:
     return [
         explain_error(item, data)
         for item in errors
-        if not (item["type"] == "missing" and item["loc"] and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelt)
+        if not (
+            item["type"] == "missing" and item["loc"] and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelt
+        )
     ]

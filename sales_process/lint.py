@@ -16,8 +16,23 @@ _REP_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _REP_VERBS = (
-    "send", "sent", "call", "email", "schedule", "present", "deliver", "prepare", "write",
-    "draft", "follow up", "demo", "book", "ask", "pitch", "update the crm", "log",
+    "send",
+    "sent",
+    "call",
+    "email",
+    "schedule",
+    "present",
+    "deliver",
+    "prepare",
+    "write",
+    "draft",
+    "follow up",
+    "demo",
+    "book",
+    "ask",
+    "pitch",
+    "update the crm",
+    "log",
 )
 _REP_ACTION = re.compile(
     r"^\s*((we|i|you|the rep|rep|our team|sales)\b|(" + "|".join(_REP_VERBS) + r")\b)",
@@ -25,25 +40,106 @@ _REP_ACTION = re.compile(
 )
 # Words that name something a manager could open and look at.
 ARTIFACT_WORDS = (
-    "email", "e-mail", "mail", "letter", "document", "doc", "contract", "agreement", "signed",
-    "signature", "invite", "invitation", "calendar", "meeting", "notes", "minutes", "recording",
-    "record", "transcript", "purchase order", "po", "order", "proposal", "quote", "quotation",
-    "sow", "statement of work", "nda", "form", "file", "report", "spreadsheet", "deck", "slide",
-    "attachment", "screenshot", "message", "chat", "slack", "teams", "ticket", "log", "crm",
-    "plan", "list", "scorecard", "checklist", "approval", "memo", "rfp", "rfi", "questionnaire",
-    "redline", "mark-up", "markup", "comment", "link", "invoice", "receipt", "budget", "sheet",
+    "email",
+    "e-mail",
+    "mail",
+    "letter",
+    "document",
+    "doc",
+    "contract",
+    "agreement",
+    "signed",
+    "signature",
+    "invite",
+    "invitation",
+    "calendar",
+    "meeting",
+    "notes",
+    "minutes",
+    "recording",
+    "record",
+    "transcript",
+    "purchase order",
+    "po",
+    "order",
+    "proposal",
+    "quote",
+    "quotation",
+    "sow",
+    "statement of work",
+    "nda",
+    "form",
+    "file",
+    "report",
+    "spreadsheet",
+    "deck",
+    "slide",
+    "attachment",
+    "screenshot",
+    "message",
+    "chat",
+    "slack",
+    "teams",
+    "ticket",
+    "log",
+    "crm",
+    "plan",
+    "list",
+    "scorecard",
+    "checklist",
+    "approval",
+    "memo",
+    "rfp",
+    "rfi",
+    "questionnaire",
+    "redline",
+    "mark-up",
+    "markup",
+    "comment",
+    "link",
+    "invoice",
+    "receipt",
+    "budget",
+    "sheet",
 )
 # A buyer statement is the buyer's own words. "We" alone says nothing (the buyer says "we have
 # agreed" too); the seller's side shows in what "we" did (sent, presented: work the seller does
 # for the buyer), in "our" things only a seller has (our demo, our proposal), and in talking
 # about the buyer in the third person (the customer agreed, they signed).
 _SELLER_VERBS = (
-    "sent", "send", "presented", "present", "demoed", "demonstrated", "showed", "pitched", "delivered",
-    "emailed", "followed up", "quoted", "walked them", "gave them", "told them", "convinced",
+    "sent",
+    "send",
+    "presented",
+    "present",
+    "demoed",
+    "demonstrated",
+    "showed",
+    "pitched",
+    "delivered",
+    "emailed",
+    "followed up",
+    "quoted",
+    "walked them",
+    "gave them",
+    "told them",
+    "convinced",
 )
 _SELLER_THINGS = (
-    "demo", "demonstration", "pitch", "presentation", "proposal", "quote", "offer", "solution",
-    "product", "platform", "pricing", "price list", "sales team", "account executive", "rep",
+    "demo",
+    "demonstration",
+    "pitch",
+    "presentation",
+    "proposal",
+    "quote",
+    "offer",
+    "solution",
+    "product",
+    "platform",
+    "pricing",
+    "price list",
+    "sales team",
+    "account executive",
+    "rep",
 )
 _SELLER_STATEMENT = re.compile(
     r"\b(we|i)\s+(have\s+|had\s+|just\s+|already\s+)*(" + "|".join(_SELLER_VERBS) + r")\b(?!\s+(you|your|back)\b)"
@@ -77,17 +173,34 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
         for j, milestone in enumerate(stage.milestones):
             loc = ("stages", i, "milestones", j)
             if _REP_QUESTION.search(milestone.question):
-                yield _warn((*loc, "question"), f"milestone '{milestone.id}': the question asks what the rep did, which proves nothing about the deal; ask what the customer did (e.g. 'Has the buyer confirmed …?')")
+                yield _warn(
+                    (*loc, "question"),
+                    f"milestone '{milestone.id}': the question asks what the rep did, which proves nothing about the deal; ask what the customer did (e.g. 'Has the buyer confirmed …?')",
+                )
             if _REP_ACTION.search(milestone.customer_action):
-                yield _warn((*loc, "customer_action"), f"milestone '{milestone.id}': the customer action describes the rep's work; describe what the customer does or says (e.g. 'The CFO replies that …')")
+                yield _warn(
+                    (*loc, "customer_action"),
+                    f"milestone '{milestone.id}': the customer action describes the rep's work; describe what the customer does or says (e.g. 'The CFO replies that …')",
+                )
             if not _ARTIFACT.search(milestone.evidence):
-                yield _warn((*loc, "evidence"), f"milestone '{milestone.id}': the evidence names no record a manager could open; name the artifact (an email, signed document, calendar invitation, call notes …)")
-            statement_problem = buyer_statement_problem(milestone.buyer_statement) if milestone.buyer_statement else None
+                yield _warn(
+                    (*loc, "evidence"),
+                    f"milestone '{milestone.id}': the evidence names no record a manager could open; name the artifact (an email, signed document, calendar invitation, call notes …)",
+                )
+            statement_problem = (
+                buyer_statement_problem(milestone.buyer_statement) if milestone.buyer_statement else None
+            )
             if statement_problem:
-                yield _warn((*loc, "buyer_statement"), f"milestone '{milestone.id}': the buyer statement {statement_problem}; the buyer confirms it as their own words, so write what they would say (e.g. 'We have agreed that a proposal is the next step.')")
+                yield _warn(
+                    (*loc, "buyer_statement"),
+                    f"milestone '{milestone.id}': the buyer statement {statement_problem}; the buyer confirms it as their own words, so write what they would say (e.g. 'We have agreed that a proposal is the next step.')",
+                )
             key = " ".join(milestone.question.lower().split())
             if key in seen_questions:
-                yield _warn((*loc, "question"), f"milestone '{milestone.id}' asks the same question as '{seen_questions[key]}'; a rep cannot tell them apart, so merge them or make each ask for a different outcome")
+                yield _warn(
+                    (*loc, "question"),
+                    f"milestone '{milestone.id}' asks the same question as '{seen_questions[key]}'; a rep cannot tell them apart, so merge them or make each ask for a different outcome",
+                )
             else:
                 seen_questions[key] = milestone.id
 
@@ -95,11 +208,18 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
 def _stage_warnings(process: Process) -> Iterator[Problem]:
     for i, stage in enumerate(process.stages):
         if len(stage.milestones) > MAX_MILESTONES:
-            yield _warn(("stages", i, "milestones"), f"stage '{stage.id}' has {len(stage.milestones)} milestones; more than {MAX_MILESTONES} makes reps skim the list, so keep the few outcomes that really gate the stage", at_key=True)
+            yield _warn(
+                ("stages", i, "milestones"),
+                f"stage '{stage.id}' has {len(stage.milestones)} milestones; more than {MAX_MILESTONES} makes reps skim the list, so keep the few outcomes that really gate the stage",
+                at_key=True,
+            )
         if i > 0:
             jump = stage.probability - process.stages[i - 1].probability
             if jump > MAX_PROBABILITY_JUMP:
-                yield _warn(("stages", i, "probability"), f"probability jumps by {jump} points from '{process.stages[i - 1].id}' to '{stage.id}'; a jump over {MAX_PROBABILITY_JUMP} means one gate carries most of the forecast, so add a stage in between or revise the numbers")
+                yield _warn(
+                    ("stages", i, "probability"),
+                    f"probability jumps by {jump} points from '{process.stages[i - 1].id}' to '{stage.id}'; a jump over {MAX_PROBABILITY_JUMP} means one gate carries most of the forecast, so add a stage in between or revise the numbers",
+                )
 
 
 def _company_warning(process: Process) -> Iterator[Problem]:
@@ -108,7 +228,10 @@ def _company_warning(process: Process) -> Iterator[Problem]:
     for i, stage in enumerate(process.stages):
         for j, milestone in enumerate(stage.milestones):
             if milestone.buyer_statement:
-                yield _warn(("stages", i, "milestones", j, "buyer_statement"), f"milestone '{milestone.id}' has a buyer statement but the process names no 'company'; a buyer is only asked to confirm by a company they know, so add 'company: Your Company' at the top of the file (reps cannot send confirmation links until then)")
+                yield _warn(
+                    ("stages", i, "milestones", j, "buyer_statement"),
+                    f"milestone '{milestone.id}' has a buyer statement but the process names no 'company'; a buyer is only asked to confirm by a company they know, so add 'company: Your Company' at the top of the file (reps cannot send confirmation links until then)",
+                )
                 return
 
 

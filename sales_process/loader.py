@@ -42,7 +42,9 @@ def decode_text(raw: bytes, filename: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise InvalidFile([Diagnostic(filename, line, column, "error", "the file is not UTF-8 text; save it as UTF-8")]) from None
+        raise InvalidFile(
+            [Diagnostic(filename, line, column, "error", "the file is not UTF-8 text; save it as UTF-8")]
+        ) from None
 
 
 def parse_process(raw: bytes, filename: str) -> LoadedProcess:
@@ -54,7 +56,9 @@ def parse_process(raw: bytes, filename: str) -> LoadedProcess:
     problems: list[Problem] = []
     process: Process | None = None
     if not isinstance(located.data, dict):
-        problems.append(Problem((), "the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')"))
+        problems.append(
+            Problem((), "the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')")
+        )
     else:
         if ("version",) in located.number_text:
             located.data["version"] = located.number_text[("version",)]
@@ -79,7 +83,11 @@ def load_process(path: str | Path) -> LoadedProcess:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        raise InvalidFile([Diagnostic(filename, None, None, "error", "no such file; pass --process PATH or set PLAYBOOK_PROCESS")]) from None
+        raise InvalidFile(
+            [Diagnostic(filename, None, None, "error", "no such file; pass --process PATH or set PLAYBOOK_PROCESS")]
+        ) from None
     except OSError as error:
-        raise InvalidFile([Diagnostic(filename, None, None, "error", f"cannot read the file: {error.strerror}")]) from None
+        raise InvalidFile(
+            [Diagnostic(filename, None, None, "error", f"cannot read the file: {error.strerror}")]
+        ) from None
     return parse_process(raw, filename)

@@ -65,18 +65,16 @@ class Milestone(_Strict):
         "`pricing-agreeable`. Used in links, the form and CSV columns."
     )
     question: NonEmptyText = Field(
-        description="What the rep is asked, e.g. \"Has the buyer accepted the price range in principle?\""
+        description='What the rep is asked, e.g. "Has the buyer accepted the price range in principle?"'
     )
-    customer_action: NonEmptyText = Field(
-        description="What the customer does or says that proves the outcome."
-    )
+    customer_action: NonEmptyText = Field(description="What the customer does or says that proves the outcome.")
     evidence: NonEmptyText = Field(
         description="The document or record that proves it: an email, a signed document, "
         "an accepted calendar invitation, call notes…"
     )
     evidence_required: StrictBool = Field(
         default=True,
-        description="Whether a \"yes\" counts only when the rep names the evidence.",
+        description='Whether a "yes" counts only when the rep names the evidence.',
     )
     max_age_days: StrictInt | None = Field(
         default=None,
@@ -88,8 +86,8 @@ class Milestone(_Strict):
     )
     buyer_statement: NonEmptyText | None = Field(
         default=None,
-        description="The outcome as the buyer confirms it, in the first person: \"We have agreed that "
-        "a proposal is the next step.\" The rep can send it to the buyer through a confirmation link.",
+        description='The outcome as the buyer confirms it, in the first person: "We have agreed that '
+        'a proposal is the next step." The rep can send it to the buyer through a confirmation link.',
     )
     confirmation: Confirmation = Field(
         default="optional",
@@ -121,7 +119,7 @@ class Stage(_Strict):
         default_factory=list, description="What the rep does in this stage."
     )
     pitfalls: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
-        default_factory=list, description="The \"happy ears\" traps of this stage."
+        default_factory=list, description='The "happy ears" traps of this stage.'
     )
     milestones: Annotated[list[Milestone], _optional_list(Milestone)] = Field(
         default_factory=list,
@@ -138,14 +136,20 @@ def _column_only(value: object) -> object:
 class CrmColumns(_Strict):
     """The CRM's column name for each deal field the audit reads."""
 
-    deal: NonEmptyText | None = Field(default=None, description="The deal's name, e.g. `Opportunity Name` or `Deal Name`.")
-    crm_id: NonEmptyText | None = Field(
-        default=None, description="The CRM's record id, e.g. `Opportunity ID`; copied to audit.csv to find the deal again."
+    deal: NonEmptyText | None = Field(
+        default=None, description="The deal's name, e.g. `Opportunity Name` or `Deal Name`."
     )
-    stage: NonEmptyText | None = Field(default=None, description="The stage the CRM claims, e.g. `Stage` or `Deal Stage`.")
+    crm_id: NonEmptyText | None = Field(
+        default=None,
+        description="The CRM's record id, e.g. `Opportunity ID`; copied to audit.csv to find the deal again.",
+    )
+    stage: NonEmptyText | None = Field(
+        default=None, description="The stage the CRM claims, e.g. `Stage` or `Deal Stage`."
+    )
     amount: NonEmptyText | None = Field(default=None, description="The deal's amount, e.g. `Amount`.")
     currency: NonEmptyText | None = Field(
-        default=None, description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart."
+        default=None,
+        description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart.",
     )
     owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
 
@@ -166,9 +170,17 @@ class CrmMilestone(_Strict):
 class Crm(_Strict):
     """How your CRM's export names deals, stages and milestones, so the pipeline audit reads it without renaming a column."""
 
-    name: NonEmptyText | None = Field(default=None, description="The CRM's name, e.g. `Salesforce`; shown in messages and the audit report.")
-    columns: CrmColumns = Field(default_factory=CrmColumns, description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).")
-    stage_names: Annotated[dict[NonEmptyText, Slug], BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[NonEmptyText, Slug] | None)] = Field(
+    name: NonEmptyText | None = Field(
+        default=None, description="The CRM's name, e.g. `Salesforce`; shown in messages and the audit report."
+    )
+    columns: CrmColumns = Field(
+        default_factory=CrmColumns,
+        description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).",
+    )
+    stage_names: Annotated[
+        dict[NonEmptyText, Slug],
+        BeforeValidator(_empty_mapping_given, json_schema_input_type=dict[NonEmptyText, Slug] | None),
+    ] = Field(
         default_factory=dict,
         description="The CRM's stage names that differ from the stages' own names, each mapped to a stage id, "
         "e.g. `Proposal/Price Quote: proposing`.",
@@ -217,7 +229,9 @@ def _answer_shorthand(value: object) -> object:
     return {"met": value} if isinstance(value, bool) else value
 
 
-AnswerOrShorthand = Annotated[RecordedAnswer, BeforeValidator(_answer_shorthand, json_schema_input_type=RecordedAnswer | bool)]
+AnswerOrShorthand = Annotated[
+    RecordedAnswer, BeforeValidator(_answer_shorthand, json_schema_input_type=RecordedAnswer | bool)
+]
 
 
 def _amount_as_written(value: object) -> object:
@@ -226,7 +240,10 @@ def _amount_as_written(value: object) -> object:
     return value
 
 
-Amount = Annotated[StrictFloat | StrictStr, BeforeValidator(_amount_as_written, json_schema_input_type=Annotated[float, Field(ge=0)] | str)]
+Amount = Annotated[
+    StrictFloat | StrictStr,
+    BeforeValidator(_amount_as_written, json_schema_input_type=Annotated[float, Field(ge=0)] | str),
+]
 
 
 class PracticeDeal(_Strict):
@@ -234,9 +251,12 @@ class PracticeDeal(_Strict):
 
     deal: StrictStr | None = Field(default=None, description="The deal's name, e.g. `Contoso`.")
     # As a deal file: a stage's id or name (checked against the stages by the deal parser), an amount as CRMs write it.
-    claimed_stage: NonEmptyText | None = Field(default=None, description="The stage the CRM claims: its id or its name.")
+    claimed_stage: NonEmptyText | None = Field(
+        default=None, description="The stage the CRM claims: its id or its name."
+    )
     amount: Amount | None = Field(
-        default=None, description="The deal's amount: a number, or text as CRMs write it, e.g. `$120,000` or `USD 120,000`."
+        default=None,
+        description="The deal's amount: a number, or text as CRMs write it, e.g. `$120,000` or `USD 120,000`.",
     )
     as_of: IsoDate = Field(
         description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
@@ -283,9 +303,9 @@ class Process(_Strict):
     """A sales process: ordered stages, each gated by customer verifiable outcomes."""
 
     name: NonEmptyText = Field(description="The process's name; also the playbook's title.")
-    version: Annotated[StrictStr | None, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float | None)] = Field(
-        default=None, description="Your version label, e.g. `2027.1`; numbers are kept as text."
-    )
+    version: Annotated[
+        StrictStr | None, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float | None)
+    ] = Field(default=None, description="Your version label, e.g. `2027.1`; numbers are kept as text.")
     description: StrictStr | None = Field(
         default=None, description="Markdown: what this process is for, shown on the playbook's home page."
     )
@@ -293,9 +313,7 @@ class Process(_Strict):
         default=None,
         description="Your company's name as buyers know it, e.g. `Contoso`: a buyer asked to confirm an outcome sees it on the confirmation page and in the email.",
     )
-    stages: list[Stage] = Field(
-        min_length=2, description="The stages in pipeline order (at least two)."
-    )
+    stages: list[Stage] = Field(min_length=2, description="The stages in pipeline order (at least two).")
     practice: Practice | None = Field(
         default=None, description="Optional: the Practice section's own scenarios and settings."
     )

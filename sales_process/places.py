@@ -7,7 +7,12 @@ from sales_process.problems import Loc
 
 def _entry(data: object, key: str, index: object) -> dict[object, object] | None:
     items = data.get(key) if isinstance(data, dict) else None
-    if isinstance(items, list) and isinstance(index, int) and 0 <= index < len(items) and isinstance(items[index], dict):
+    if (
+        isinstance(items, list)
+        and isinstance(index, int)
+        and 0 <= index < len(items)
+        and isinstance(items[index], dict)
+    ):
         entry: dict[object, object] = items[index]
         return entry
     return None
@@ -19,17 +24,21 @@ def _text(entry: dict[object, object] | None, key: str) -> str | None:
 
 
 def stage_place(data: object, index: int) -> str:
-    """"stage 'Qualifying'" by its name, else its id, else its position ("stage 2")."""
+    """ "stage 'Qualifying'" by its name, else its id, else its position ("stage 2")."""
     stage = _entry(data, "stages", index)
     label = _text(stage, "name") or _text(stage, "id")
     return f"stage '{label}'" if label else f"stage {index + 1}"
 
 
 def milestone_place(data: object, stage: int, index: int) -> str:
-    """"stage 'Qualifying', milestone 'budget-confirmed'" by the milestone's id, else its position."""
+    """ "stage 'Qualifying', milestone 'budget-confirmed'" by the milestone's id, else its position."""
     milestone = _entry(_entry(data, "stages", stage), "milestones", index)
     label = _text(milestone, "id")
-    return f"{stage_place(data, stage)}, milestone '{label}'" if label else f"{stage_place(data, stage)}, milestone {index + 1}"
+    return (
+        f"{stage_place(data, stage)}, milestone '{label}'"
+        if label
+        else f"{stage_place(data, stage)}, milestone {index + 1}"
+    )
 
 
 def describe(loc: Loc, data: object = None) -> str:
@@ -43,7 +52,13 @@ def describe(loc: Loc, data: object = None) -> str:
         return f"the {loc[3]} of {scenario}" if len(loc) >= 4 else scenario
     if loc[:1] == ("practice",):
         return "'practice'"
-    if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones" and isinstance(loc[1], int) and isinstance(loc[3], int):
+    if (
+        len(loc) >= 4
+        and loc[0] == "stages"
+        and loc[2] == "milestones"
+        and isinstance(loc[1], int)
+        and isinstance(loc[3], int)
+    ):
         return milestone_place(data, loc[1], loc[3])
     if len(loc) >= 2 and loc[0] == "stages" and isinstance(loc[1], int):
         return stage_place(data, loc[1])

@@ -23,10 +23,26 @@ from sales_process.suggest import did_you_mean
 # Fixed, so the same process always gives the same scenarios (and answers).
 PRACTICE_AS_OF = dt.date(2027, 3, 1)
 _COMPANIES = (
-    "Contoso", "Fabrikam", "Northwind Traders", "Tailspin Toys", "Adventure Works", "Litware",
-    "Proseware", "Woodgrove Bank", "Alpine Ski House", "Coho Winery", "Fourth Coffee",
-    "Lucerne Publishing", "Trey Research", "Wide World Importers", "Blue Yonder Airlines",
-    "Humongous Insurance", "Wingtip Toys", "Southridge Video", "Graphic Design Institute", "Margie's Travel",
+    "Contoso",
+    "Fabrikam",
+    "Northwind Traders",
+    "Tailspin Toys",
+    "Adventure Works",
+    "Litware",
+    "Proseware",
+    "Woodgrove Bank",
+    "Alpine Ski House",
+    "Coho Winery",
+    "Fourth Coffee",
+    "Lucerne Publishing",
+    "Trey Research",
+    "Wide World Importers",
+    "Blue Yonder Airlines",
+    "Humongous Insurance",
+    "Wingtip Toys",
+    "Southridge Video",
+    "Graphic Design Institute",
+    "Margie's Travel",
 )
 PLACEHOLDER_EVIDENCE = ("TBD", "see CRM")
 MIN_SCENARIOS = 12  # a practice session: "answers a dozen scenarios"
@@ -160,10 +176,14 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
     rule = f"A deal leaves {stage.name} only when all its milestones are verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
     notes = []
     if rep_activity is not None:
-        notes.append(f"\u201c{rep_activity}\u201d is what the rep did; the milestone needs the customer's action: {first.milestone.customer_action}")
+        notes.append(
+            f"\u201c{rep_activity}\u201d is what the rep did; the milestone needs the customer's action: {first.milestone.customer_action}"
+        )
     if assessment.out_of_order:
         later = ", ".join(f"\u201c{r.milestone.question}\u201d" for r in assessment.out_of_order)
-        notes.append(f"Outcomes already verified in later stages ({later}) count only once the gates before them are verified.")
+        notes.append(
+            f"Outcomes already verified in later stages ({later}) count only once the gates before them are verified."
+        )
     notes.append(gap)
     return Verdict(rule, first.stage.id, first.milestone.id, tuple(notes))
 
@@ -199,7 +219,8 @@ def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
     """A `practice:` scenario of process.yaml as a Scenario (its deal dumped to the assess format)."""
     deal = scenario.deal.model_dump(mode="json", exclude_none=True)
     deal["milestones"] = {
-        milestone_id: answer.model_dump(mode="json", exclude_none=True) for milestone_id, answer in scenario.deal.milestones.items()
+        milestone_id: answer.model_dump(mode="json", exclude_none=True)
+        for milestone_id, answer in scenario.deal.milestones.items()
     }
     title = scenario.deal.deal or scenario.id
     try:
@@ -225,9 +246,19 @@ def check_practice(process: Process) -> list[Problem]:
     for index, written in enumerate(process.practice.scenarios):
         loc = ("practice", "scenarios", index)
         if written.id in seen:
-            problems.append(Problem((*loc, "id"), f"duplicate scenario id '{written.id}' (already used by scenario {seen[written.id] + 1}); give each scenario its own id"))
+            problems.append(
+                Problem(
+                    (*loc, "id"),
+                    f"duplicate scenario id '{written.id}' (already used by scenario {seen[written.id] + 1}); give each scenario its own id",
+                )
+            )
         elif written.id in generated:
-            problems.append(Problem((*loc, "id"), f"scenario id '{written.id}' is already used by a generated scenario; choose another id"))
+            problems.append(
+                Problem(
+                    (*loc, "id"),
+                    f"scenario id '{written.id}' is already used by a generated scenario; choose another id",
+                )
+            )
         seen.setdefault(written.id, index)
         problems.extend(_check_scenario(process, written, loc))
     return problems
@@ -243,12 +274,17 @@ def _check_scenario(process: Process, written: PracticeScenario, loc: tuple[str 
     yield from _check_answer(process, written, solved, (*loc, "answer"))
 
 
-def _check_answer(process: Process, written: PracticeScenario, solved: SolvedScenario, loc: tuple[str | int, ...]) -> Iterator[Problem]:
+def _check_answer(
+    process: Process, written: PracticeScenario, solved: SolvedScenario, loc: tuple[str | int, ...]
+) -> Iterator[Problem]:
     stated = written.answer
     stage_ids = [stage.id for stage in process.stages]
     engine_stage = solved.verified_stage.id
     if stated.verified_stage not in stage_ids:
-        yield Problem((*loc, "verified_stage"), f"unknown stage '{stated.verified_stage}'{did_you_mean(stated.verified_stage, stage_ids)} (stages: {', '.join(stage_ids)})")
+        yield Problem(
+            (*loc, "verified_stage"),
+            f"unknown stage '{stated.verified_stage}'{did_you_mean(stated.verified_stage, stage_ids)} (stages: {', '.join(stage_ids)})",
+        )
     elif stated.verified_stage != engine_stage:
         yield Problem(
             (*loc, "verified_stage"),
@@ -260,11 +296,17 @@ def _check_answer(process: Process, written: PracticeScenario, solved: SolvedSce
     known = [milestone.id for _, milestone in process.milestones()]
     for position, milestone_id in enumerate(stated.next_milestones):
         if milestone_id not in known:
-            yield Problem((*loc, "next_milestones", position), f"unknown milestone '{milestone_id}'{did_you_mean(milestone_id, known)}")
+            yield Problem(
+                (*loc, "next_milestones", position),
+                f"unknown milestone '{milestone_id}'{did_you_mean(milestone_id, known)}",
+            )
     engine_next = [milestone.id for milestone in solved.next_milestones]
     if set(stated.next_milestones) <= set(known) and sorted(stated.next_milestones) != sorted(engine_next):
         expected = ", ".join(engine_next) or "none (every milestone is verified)"
-        yield Problem((*loc, "next_milestones"), f"scenario '{written.id}' states next milestones [{', '.join(stated.next_milestones)}], but the engine says the customer must next achieve: {expected}. Correct the answer or the deal.")
+        yield Problem(
+            (*loc, "next_milestones"),
+            f"scenario '{written.id}' states next milestones [{', '.join(stated.next_milestones)}], but the engine says the customer must next achieve: {expected}. Correct the answer or the deal.",
+        )
 
 
 # --- generating scenarios ----------------------------------------------------------------------
@@ -296,11 +338,19 @@ def _flawed(kind: str, milestone: Milestone, salt: int) -> dict[str, Any] | None
     if kind == Kind.PLACEHOLDER:
         return {"met": True, "evidence": PLACEHOLDER_EVIDENCE[salt % len(PLACEHOLDER_EVIDENCE)], "date": recent}
     if kind == Kind.STALE and milestone.max_age_days:
-        return {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(milestone.max_age_days + 1 + salt % 30)}
+        return {
+            "met": True,
+            "evidence": _real_evidence(milestone),
+            "date": _days_ago(milestone.max_age_days + 1 + salt % 30),
+        }
     if kind == Kind.UNDATED:
         return {"met": True, "evidence": _real_evidence(milestone)}
     if kind == Kind.FUTURE:
-        return {"met": True, "evidence": _real_evidence(milestone), "date": (PRACTICE_AS_OF + dt.timedelta(days=7 + salt % 14)).isoformat()}
+        return {
+            "met": True,
+            "evidence": _real_evidence(milestone),
+            "date": (PRACTICE_AS_OF + dt.timedelta(days=7 + salt % 14)).isoformat(),
+        }
     if kind == Kind.NOT_MET:
         return {"met": False}
     return None
@@ -336,15 +386,24 @@ class _Writer:
                 answers[milestone.id] = _verified(milestone, salt + index + number)
         return answers
 
-    def add(self, id_: str, claimed: int, answers: dict[str, Any], story: str, kinds: tuple[str, ...], **extra: Any) -> None:
+    def add(
+        self, id_: str, claimed: int, answers: dict[str, Any], story: str, kinds: tuple[str, ...], **extra: Any
+    ) -> None:
         number = len(self.scenarios)
         company = _COMPANIES[number % len(_COMPANIES)]
         if number >= len(_COMPANIES):
             company += f" {number // len(_COMPANIES) + 1}"
         claimed_stage = self.stages[claimed]
-        deal = {"deal": company, "claimed_stage": claimed_stage.id, "as_of": PRACTICE_AS_OF.isoformat(), "milestones": answers}
+        deal = {
+            "deal": company,
+            "claimed_stage": claimed_stage.id,
+            "as_of": PRACTICE_AS_OF.isoformat(),
+            "milestones": answers,
+        }
         opening = f"{company} is in the CRM as {claimed_stage.name}. "
-        self.scenarios.append(Scenario(id_, f"{company}, in the CRM as {claimed_stage.name}", opening + story, deal, kinds, **extra))
+        self.scenarios.append(
+            Scenario(id_, f"{company}, in the CRM as {claimed_stage.name}", opening + story, deal, kinds, **extra)
+        )
 
     def short(self, gate: int, flaw: str, salt: int) -> None:
         """Everything before stage `gate` is verified, and all of it but one flawed outcome."""
@@ -438,7 +497,14 @@ def _through(writer: _Writer, gate: int) -> None:
     story = "The rep has recorded these outcomes, each with its evidence and date."
     last_of_gate = stages[gate].milestones[-1]
     asked = last_of_gate.id if gate % 2 == 0 else None
-    writer.add(f"through-{stages[gate].id}", claimed, writer.verified_through(gate, gate + 2), story, kinds, evidence_question=asked)
+    writer.add(
+        f"through-{stages[gate].id}",
+        claimed,
+        writer.verified_through(gate, gate + 2),
+        story,
+        kinds,
+        evidence_question=asked,
+    )
 
 
 def _ahead_out_of_order_behind(writer: _Writer) -> None:
@@ -461,7 +527,6 @@ def _ahead_out_of_order_behind(writer: _Writer) -> None:
     answers = writer.verified_through(verified - 1, 13)
     story = "The rep has not touched the CRM stage since the first meeting, but kept recording outcomes."
     writer.add("cautious-rep", 0, answers, story, (Kind.BEHIND,))
-
 
 
 # --- presenting scenarios ----------------------------------------------------------------------
@@ -524,6 +589,11 @@ def scenario_json(solved: SolvedScenario) -> dict[str, Any]:
             "why": _verdict_json(solved.stage_verdict),
             "evidence_question": None
             if evidence is None
-            else {"milestone": evidence.milestone_id, "question": evidence_question_text(solved), "counts": solved.evidence_counts, **_verdict_json(evidence)},
+            else {
+                "milestone": evidence.milestone_id,
+                "question": evidence_question_text(solved),
+                "counts": solved.evidence_counts,
+                **_verdict_json(evidence),
+            },
         },
     }

@@ -119,5 +119,8 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     if assessment.out_of_order:
         lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
         lines += [f"  - {r.milestone.customer_action}" for r in assessment.out_of_order]
-    lines += ["", f"Process: {loaded.process.name} {loaded.process.version or ''} ({loaded.short_sha})".replace("  ", " ")]
+    lines += [
+        "",
+        f"Process: {loaded.process.name} {loaded.process.version or ''} ({loaded.short_sha})".replace("  ", " "),
+    ]
     return "\n".join(lines)

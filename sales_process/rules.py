@@ -35,7 +35,10 @@ def _unique_ids(data: object) -> Iterator[Problem]:
         stage_id = stage.get("id")
         if isinstance(stage_id, str):
             if stage_id in stage_ids:
-                yield Problem(("stages", i, "id"), f"duplicate stage id '{stage_id}' (already used by {stage_place(data, stage_ids[stage_id])}); every stage needs its own id")
+                yield Problem(
+                    ("stages", i, "id"),
+                    f"duplicate stage id '{stage_id}' (already used by {stage_place(data, stage_ids[stage_id])}); every stage needs its own id",
+                )
             else:
                 stage_ids[stage_id] = i
         for j, milestone in _milestones(stage):
@@ -43,7 +46,10 @@ def _unique_ids(data: object) -> Iterator[Problem]:
             if not isinstance(milestone_id, str):
                 continue
             if milestone_id in milestone_ids:
-                yield Problem(("stages", i, "milestones", j, "id"), f"duplicate milestone id '{milestone_id}' (already used in {milestone_ids[milestone_id]}); milestone ids must be unique in the whole file")
+                yield Problem(
+                    ("stages", i, "milestones", j, "id"),
+                    f"duplicate milestone id '{milestone_id}' (already used in {milestone_ids[milestone_id]}); milestone ids must be unique in the whole file",
+                )
             else:
                 milestone_ids[milestone_id] = stage_place(data, i)
 
@@ -55,7 +61,10 @@ def _probabilities(data: object) -> Iterator[Problem]:
         if not isinstance(probability, int) or isinstance(probability, bool) or not 0 <= probability <= 100:
             continue  # reported by the model's checks; comparing with it would only add noise
         if previous is not None and isinstance(previous[1], int) and probability < previous[1]:
-            yield Problem(("stages", i, "probability"), f"probability {probability} is lower than the previous stage's {previous[1]}; probabilities must not decrease along the pipeline")
+            yield Problem(
+                ("stages", i, "probability"),
+                f"probability {probability} is lower than the previous stage's {previous[1]}; probabilities must not decrease along the pipeline",
+            )
         previous = (i, probability)
 
 
@@ -74,11 +83,18 @@ def _gates(data: object) -> Iterator[Problem]:
         milestones = stage.get("milestones")
         if i == last:
             if isinstance(milestones, list) and milestones:
-                yield Problem(("stages", i, "milestones"), "the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage", at_key=True)
+                yield Problem(
+                    ("stages", i, "milestones"),
+                    "the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage",
+                    at_key=True,
+                )
         elif _misspelt_milestones(stage):
             continue  # the unknown-key error already says what to fix
         elif milestones is None or (isinstance(milestones, list) and not milestones):
-            yield Problem(("stages", i, "milestones") if "milestones" in stage else ("stages", i), f"{stage_place(data, i)} needs at least one milestone: the customer outcomes that let a deal leave it")
+            yield Problem(
+                ("stages", i, "milestones") if "milestones" in stage else ("stages", i),
+                f"{stage_place(data, i)} needs at least one milestone: the customer outcomes that let a deal leave it",
+            )
 
 
 CRM_FIELDS = tuple(CrmColumns.model_fields)
@@ -94,14 +110,22 @@ def _crm_columns(crm: dict[str, object]) -> Iterator[tuple[Loc, str]]:
     """Every CRM column name the block maps or ignores, with its place in the file."""
     columns = crm.get("columns")
     if isinstance(columns, dict):
-        yield from ((("crm", "columns", key), name) for key, name in columns.items() if key in CRM_FIELDS and isinstance(name, str))
+        yield from (
+            (("crm", "columns", key), name)
+            for key, name in columns.items()
+            if key in CRM_FIELDS and isinstance(name, str)
+        )
     milestones = crm.get("milestones")
     if isinstance(milestones, dict):
         for key, value in milestones.items():
             if isinstance(value, str):
                 yield ("crm", "milestones", key), value
             elif isinstance(value, dict):
-                yield from ((("crm", "milestones", key, part), name) for part, name in value.items() if part in MILESTONE_PARTS and isinstance(name, str))
+                yield from (
+                    (("crm", "milestones", key, part), name)
+                    for part, name in value.items()
+                    if part in MILESTONE_PARTS and isinstance(name, str)
+                )
     ignored = crm.get("ignore_columns")
     if isinstance(ignored, list):
         yield from ((("crm", "ignore_columns", i), name) for i, name in enumerate(ignored) if isinstance(name, str))
@@ -119,7 +143,11 @@ def _crm(data: object) -> Iterator[Problem]:
         return
     stages = _stages(data)
     stage_ids = [str(stage["id"]) for _, stage in stages if isinstance(stage.get("id"), str)]
-    own_stages = [(str(stage["id"]), str(stage["name"])) for _, stage in stages if isinstance(stage.get("id"), str) and isinstance(stage.get("name"), str)]
+    own_stages = [
+        (str(stage["id"]), str(stage["name"]))
+        for _, stage in stages
+        if isinstance(stage.get("id"), str) and isinstance(stage.get("name"), str)
+    ]
     milestone_ids = [str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if isinstance(m.get("id"), str)]
     names = crm.get("stage_names")
     if isinstance(names, dict):
@@ -127,25 +155,45 @@ def _crm(data: object) -> Iterator[Problem]:
         for crm_name, stage_id in names.items():
             key = name_key(str(crm_name))
             if isinstance(stage_id, str) and stage_id not in stage_ids:
-                yield Problem(("crm", "stage_names", crm_name), f"unknown stage id '{stage_id}'{did_you_mean(stage_id, stage_ids)} (stage ids: {', '.join(stage_ids)})")
+                yield Problem(
+                    ("crm", "stage_names", crm_name),
+                    f"unknown stage id '{stage_id}'{did_you_mean(stage_id, stage_ids)} (stage ids: {', '.join(stage_ids)})",
+                )
             elif key in seen_names:
-                yield Problem(("crm", "stage_names", crm_name), f"the CRM stage name '{crm_name}' is mapped twice (also as '{seen_names[key]}'; names are compared ignoring case and spaces); keep one", at_key=True)
+                yield Problem(
+                    ("crm", "stage_names", crm_name),
+                    f"the CRM stage name '{crm_name}' is mapped twice (also as '{seen_names[key]}'; names are compared ignoring case and spaces); keep one",
+                    at_key=True,
+                )
             elif taken := stage_name_taken(str(crm_name), str(stage_id), own_stages):
                 yield Problem(("crm", "stage_names", crm_name), taken, at_key=True)
             seen_names.setdefault(key, str(crm_name))
     milestones = crm.get("milestones")
     if isinstance(milestones, dict):
-        with_statement = {str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if m.get("buyer_statement") is not None}
+        with_statement = {
+            str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if m.get("buyer_statement") is not None
+        }
         for milestone_id, fields in milestones.items():
             if milestone_id not in milestone_ids:
-                yield Problem(("crm", "milestones", milestone_id), f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}", at_key=True)
+                yield Problem(
+                    ("crm", "milestones", milestone_id),
+                    f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}",
+                    at_key=True,
+                )
             elif isinstance(fields, dict) and "confirmed_by" in fields and milestone_id not in with_statement:
-                yield Problem(("crm", "milestones", milestone_id, "confirmed_by"), f"milestone '{milestone_id}' has no buyer_statement, so no buyer can confirm it; remove 'confirmed_by' or give '{milestone_id}' a buyer_statement", at_key=True)
+                yield Problem(
+                    ("crm", "milestones", milestone_id, "confirmed_by"),
+                    f"milestone '{milestone_id}' has no buyer_statement, so no buyer can confirm it; remove 'confirmed_by' or give '{milestone_id}' a buyer_statement",
+                    at_key=True,
+                )
     seen: dict[str, Loc] = {}
     for loc, column in _crm_columns(crm):
         key = name_key(column)
         if key in seen:
-            yield Problem(loc, f"the CRM column '{column.strip()}' is mapped twice (also at {_where(seen[key])}); a column holds one field, so keep one")
+            yield Problem(
+                loc,
+                f"the CRM column '{column.strip()}' is mapped twice (also at {_where(seen[key])}); a column holds one field, so keep one",
+            )
         else:
             seen[key] = loc
 
@@ -154,8 +202,15 @@ def _confirmations(data: object) -> Iterator[Problem]:
     for i, stage in _stages(data):
         for j, milestone in _milestones(stage):
             if milestone.get("confirmation") == "required" and milestone.get("buyer_statement") is None:
-                name = milestone.get("id") if isinstance(milestone.get("id"), str) else f"milestone {j + 1} of stage {i + 1}"
-                yield Problem(("stages", i, "milestones", j, "confirmation"), f"milestone '{name}' requires the buyer's confirmation but has no 'buyer_statement' for the buyer to confirm; add one in the first person (e.g. 'buyer_statement: We have agreed that …') or set 'confirmation: optional'")
+                name = (
+                    milestone.get("id")
+                    if isinstance(milestone.get("id"), str)
+                    else f"milestone {j + 1} of stage {i + 1}"
+                )
+                yield Problem(
+                    ("stages", i, "milestones", j, "confirmation"),
+                    f"milestone '{name}' requires the buyer's confirmation but has no 'buyer_statement' for the buyer to confirm; add one in the first person (e.g. 'buyer_statement: We have agreed that …') or set 'confirmation: optional'",
+                )
 
 
 def check_rules(data: object) -> list[Problem]:

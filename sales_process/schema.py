@@ -13,7 +13,11 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def process_json_schema() -> dict[str, Any]:
     """The JSON Schema that editors use to autocomplete and underline process.yaml."""
     schema = Process.model_json_schema()
-    return {"$schema": SCHEMA_DIALECT, "title": "cvo-playbook process.yaml", **{k: v for k, v in schema.items() if k != "title"}}
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "title": "cvo-playbook process.yaml",
+        **{k: v for k, v in schema.items() if k != "title"},
+    }
 
 
 def process_json_schema_text() -> str:

@@ -61,6 +61,7 @@ def status_label(status: Status, age_days: int | None = None, max_age_days: int 
 
 # --- short text ------------------------------------------------------------------------------
 
+
 def shown(value: object, limit: int = 40) -> str:
     """A typed value for a message (text quoted, numbers as they are), shortened when long."""
     if isinstance(value, str) and len(value) > limit:
@@ -102,7 +103,10 @@ def to_cents(value: float) -> int:
 # The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
 # booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
-    "English": (frozenset({"yes", "y", "true", "1", "x", "on", "checked"}), frozenset({"no", "n", "false", "0", "off", "unchecked"})),
+    "English": (
+        frozenset({"yes", "y", "true", "1", "x", "on", "checked"}),
+        frozenset({"no", "n", "false", "0", "off", "unchecked"}),
+    ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
     "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
     "Spanish": (frozenset({"sí", "si", "verdadero"}), frozenset({"no", "falso"})),
@@ -115,11 +119,16 @@ NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values()))
 # The answers as most exports type them (yes, Yes, YES), looked up as typed, without trimming:
 # the fast paths of the audit's row reader and of the SQL read these, anything else goes through parse_yes_no.
 ANSWERS_AS_TYPED: Mapping[str, bool] = {
-    case(word): words is YES_WORDS for words in (YES_WORDS, NO_WORDS) for word in words for case in (str.lower, str.capitalize, str.upper)
+    case(word): words is YES_WORDS
+    for words in (YES_WORDS, NO_WORDS)
+    for word in words
+    for case in (str.lower, str.capitalize, str.upper)
 }
-YES_NO_HINT = ("write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, "
-               f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
-               "e.g. ja/nein, oui/non, WAHR/FALSCH)")
+YES_NO_HINT = (
+    "write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, "
+    f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
+    "e.g. ja/nein, oui/non, WAHR/FALSCH)"
+)
 
 
 def parse_yes_no(value: object) -> bool | None:
@@ -141,6 +150,7 @@ def parse_yes_no(value: object) -> bool | None:
 
 
 # --- amounts ---------------------------------------------------------------------------------
+
 
 class DecimalCommaError(ValueError):
     """An amount that can only be read with a decimal comma (74.000,00), read without one."""
@@ -190,7 +200,9 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     if number.startswith("-"):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     currency = match["before"] or match["after"]
-    return Money(_checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None)
+    return Money(
+        _checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None
+    )
 
 
 def currency_code(text: str) -> str:
@@ -236,10 +248,14 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
         # Money has two decimals: 15.000 (or 15,000 with a decimal comma) most likely means
         # fifteen thousand written the other way; refuse rather than be wrong by 1000x.
         whole, part = number[:-4], number[-3:]
-        raise AmbiguousAmountError(f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}")
+        raise AmbiguousAmountError(
+            f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}"
+        )
     if decimal_comma:
         if not _COMMA_DECIMAL.match(number):
-            raise ValueError(f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €")
+            raise ValueError(
+                f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €"
+            )
         return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in _SPACES}))
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):
@@ -260,7 +276,9 @@ def _checked_amount(number: float | int, typed: object) -> float:
     except OverflowError:
         result = math.inf
     if math.isnan(result):
-        raise ValueError(f"{shown(typed) if isinstance(typed, str) else 'NaN'} is not a number; an amount must be a number")
+        raise ValueError(
+            f"{shown(typed) if isinstance(typed, str) else 'NaN'} is not a number; an amount must be a number"
+        )
     if result < 0:
         raise ValueError(f"{shown(typed)} is negative; an amount must be zero or more")
     if not math.isfinite(result) or result > MAX_AMOUNT:
@@ -270,6 +288,7 @@ def _checked_amount(number: float | int, typed: object) -> float:
 
 
 # --- dates -----------------------------------------------------------------------------------
+
 
 class DateOrder(enum.StrEnum):
     """How to read a date such as 03/04/2027: only unambiguous day-first dates (auto), or always."""
@@ -342,7 +361,9 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"{shown(text)} is not a real calendar date (read as year {year}, month {month}, day {day})") from None
+        raise ValueError(
+            f"{shown(text)} is not a real calendar date (read as year {year}, month {month}, day {day})"
+        ) from None
 
 
 # --- stages ----------------------------------------------------------------------------------
@@ -397,8 +418,11 @@ class StageLookup:
         self._index = {name_key(stage_id): stage_id for stage_id in self._ids}
         self._index.update({name_key(name): stage_id for stage_id, name in stage_list})
         self._index.update({name_key(name): stage_id for name, stage_id in (crm_names or {}).items()})
-        self._spellings = [*((stage_id, stage_id) for stage_id in self._ids), *((name, stage_id) for stage_id, name in stage_list),
-                           *(crm_names or {}).items()]
+        self._spellings = [
+            *((stage_id, stage_id) for stage_id in self._ids),
+            *((name, stage_id) for stage_id, name in stage_list),
+            *(crm_names or {}).items(),
+        ]
 
     def labels(self, key: Callable[[str], str] = name_key) -> dict[str, str]:
         """Stage ids by every spelling this lookup knows (ids, names, CRM names) compared by `key`.
@@ -412,17 +436,23 @@ class StageLookup:
         if value is None:
             return None
         if not isinstance(value, str):
-            raise ValueError(f"a stage must be a stage's id or name (one of {', '.join(self._ids)}), got {kind_of(value)}")
+            raise ValueError(
+                f"a stage must be a stage's id or name (one of {', '.join(self._ids)}), got {kind_of(value)}"
+            )
         if not value.strip():
             return None
         stage_id = self._index.get(name_key(value))
         if stage_id is None:
             typed = value.strip()
             if looks_lost(typed):
-                raise LostStageError(f"stage {shown(typed)} marks a lost deal, and the process has no lost stage (stages: {', '.join(self._names)})")
+                raise LostStageError(
+                    f"stage {shown(typed)} marks a lost deal, and the process has no lost stage (stages: {', '.join(self._names)})"
+                )
             # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
             if _SLUG.match(typed):
-                raise ValueError(f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})")
+                raise ValueError(
+                    f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})"
+                )
             hint = did_you_mean(typed, self._names + self._extra + self._ids)
             raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._names)})")
         return stage_id

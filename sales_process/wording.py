@@ -53,6 +53,7 @@ def object_with_keys(data: object, what: str, keys: Sequence[str]) -> tuple[Mapp
         raise InvalidInput([Problem((), f"{what} must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
     problems = [
         Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(keys)})", at_key=True)
-        for key in data if key not in keys
+        for key in data
+        if key not in keys
     ]
     return data, problems

@@ -73,7 +73,9 @@ def _tab(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
         return None
     line = lines[mark.line] if mark.line < len(lines) else ""
     where = "is indented with a tab" if not line[: mark.column].strip(" ") else "has a tab"
-    return Mistake(mark.line + 1, mark.column + 1, f"this line {where}; YAML allows only spaces: replace the tab with spaces")
+    return Mistake(
+        mark.line + 1, mark.column + 1, f"this line {where}; YAML allows only spaces: replace the tab with spaces"
+    )
 
 
 def _unclosed_quote(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:

@@ -20,9 +20,7 @@ from sales_process.yaml_mistakes import explain_syntax_error
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
-_SAFE_SCALAR_TAGS = {
-    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
-}
+_SAFE_SCALAR_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -71,7 +69,13 @@ class LocatedData:
                 continue
             mark = self.mark_for(problem)
             located.append(
-                Diagnostic(filename, mark.line if mark else None, mark.column if mark else None, problem.severity, problem.message)
+                Diagnostic(
+                    filename,
+                    mark.line if mark else None,
+                    mark.column if mark else None,
+                    problem.severity,
+                    problem.message,
+                )
             )
         return sorted(located, key=lambda d: (d.line or 0, d.column or 0))
 
@@ -115,7 +119,11 @@ class _Builder:
 
     def scalar(self, node: Node, loc: Loc) -> object:
         if node.tag not in _SAFE_SCALAR_TAGS:
-            self.error(node.start_mark, f"the tag '{_short_tag(node.tag)}' is not allowed; write plain text, numbers or true/false (quote text that starts with '!')", loc)
+            self.error(
+                node.start_mark,
+                f"the tag '{_short_tag(node.tag)}' is not allowed; write plain text, numbers or true/false (quote text that starts with '!')",
+                loc,
+            )
             return None
         if node.tag in _NUMBER_TAGS:
             self.result.number_text[loc] = str(node.value)
@@ -147,7 +155,10 @@ class _Builder:
             hashable_key = key if isinstance(key, str) else str(key)
             if hashable_key in first_seen:
                 first = first_seen[hashable_key]
-                self.error(key_node.start_mark, f"duplicate key '{hashable_key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one")
+                self.error(
+                    key_node.start_mark,
+                    f"duplicate key '{hashable_key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one",
+                )
                 continue
             first_seen[hashable_key] = _mark(key_node.start_mark)
             child: Loc = (*loc, hashable_key)
@@ -185,7 +196,11 @@ def _syntax_error(error: yaml.YAMLError, text: str, filename: str) -> Diagnostic
         message += "; indent with spaces, not tabs"
     elif context := getattr(error, "context", None):
         context_mark = getattr(error, "context_mark", None)
-        started = f" that started at line {context_mark.line + 1}" if context_mark is not None and mark is not None and context_mark.line != mark.line else ""
+        started = (
+            f" that started at line {context_mark.line + 1}"
+            if context_mark is not None and mark is not None and context_mark.line != mark.line
+            else ""
+        )
         message += f" ({context}{started})"
     line = mark.line + 1 if mark is not None else 1
     column = mark.column + 1 if mark is not None else 1
@@ -211,8 +226,14 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
     try:
         builder.result.data = builder.build(root, (), 0)
     except _TooDeep as too_deep:
-        builder.error(too_deep.node.start_mark, f"values are nested more than {MAX_DEPTH} levels deep (a recursive alias?); flatten the file")
+        builder.error(
+            too_deep.node.start_mark,
+            f"values are nested more than {MAX_DEPTH} levels deep (a recursive alias?); flatten the file",
+        )
     except _TooBig as too_big:
-        builder.error(too_big.node.start_mark, f"the file expands to more than {MAX_VALUES:,} values (aliases repeating aliases?); write the values out instead of using aliases")
+        builder.error(
+            too_big.node.start_mark,
+            f"the file expands to more than {MAX_VALUES:,} values (aliases repeating aliases?); write the values out instead of using aliases",
+        )
     builder.result.errors = builder.errors
     return builder.result

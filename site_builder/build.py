@@ -35,7 +35,9 @@ def default_config_file() -> Path:
     return _REPO_CONFIG if _REPO_CONFIG.is_file() else Path.cwd() / CONFIG_NAME
 
 
-def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None = None, links: SiteLinks | None = None) -> LoadedProcess:
+def build_site(
+    process_path: Path, site_dir: Path, *, config_file: Path | None = None, links: SiteLinks | None = None
+) -> LoadedProcess:
     """Validate the process, build the whole static site into site_dir atomically; return the loaded process.
 
     `links` overrides where the pages point (the form's address; mkdocs.yml's `extra.form_url` by default).
@@ -47,7 +49,9 @@ def build_site(process_path: Path, site_dir: Path, *, config_file: Path | None =
     loaded = load_process(process_path)
     config = (config_file or default_config_file()).resolve()
     if not config.is_file():
-        raise InvalidFile([Diagnostic(str(config), None, None, "error", "no MkDocs configuration here; pass config_file")])
+        raise InvalidFile(
+            [Diagnostic(str(config), None, None, "error", "no MkDocs configuration here; pass config_file")]
+        )
     site_dir = site_dir.resolve()
     problem = site_dir_problem(site_dir, [Path.cwd(), config.parent, Path(process_path).resolve()])
     if problem:

@@ -16,7 +16,9 @@ _INLINE_MARKUP = re.compile(r"([\\`*_{}\[\]|])")
 _BLOCK_START = re.compile(r"^([#+-]|\d+(?=\.))")
 _WHITESPACE = re.compile(r"\s+")
 # Code stays verbatim: fenced blocks first, then inline code spans.
-_CODE = re.compile(r"(^[ \t]*(?P<fence>```+|~~~+)[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$|(?P<ticks>`+).+?(?P=ticks))", re.M | re.S)
+_CODE = re.compile(
+    r"(^[ \t]*(?P<fence>```+|~~~+)[^\n]*\n.*?^[ \t]*(?P=fence)[ \t]*$|(?P<ticks>`+).+?(?P=ticks))", re.M | re.S
+)
 # "<" that would open an HTML tag or comment; autolinks such as <https://...> stay links.
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.\-]*:[^\s>]*>)")
 

@@ -93,7 +93,10 @@ def _with_banner(markdown: str) -> str:
 
 def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     """Add the generated pages and their assets as virtual files; a hand-written file may not take their place."""
-    pages = {src_uri: _with_banner(markdown) for src_uri, markdown in generate_pages(_build["loaded"], _build["links"]).items()}
+    pages = {
+        src_uri: _with_banner(markdown)
+        for src_uri, markdown in generate_pages(_build["loaded"], _build["links"]).items()
+    }
     for src_uri, content in {**pages, **practice_assets()}.items():
         if files.get_file_from_path(src_uri) is not None:
             raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))

@@ -60,7 +60,10 @@ def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> 
     Themes print nav titles as HTML, so pass an HTML escape for the stage names.
     """
     stages: list[NavEntry] = [{"Overview": PIPELINE_PAGE}]
-    stages += [{escape(f"{stage.name} ({percent(stage.probability)})"): stage_page(stage.id)} for stage in loaded.process.stages]
+    stages += [
+        {escape(f"{stage.name} ({percent(stage.probability)})"): stage_page(stage.id)}
+        for stage in loaded.process.stages
+    ]
     return [
         {"Home": HOME_PAGE},
         {"Customer Verifiable Outcomes": CVO_PAGE},

@@ -76,7 +76,9 @@ def _choices(name: str, kind: str, options: list[tuple[str, str]]) -> str:
     return "\n".join(items)
 
 
-def _question(name: str, legend: str, kind: str, options: list[tuple[str, str]], correct: list[str], answer_text: str) -> str:
+def _question(
+    name: str, legend: str, kind: str, options: list[tuple[str, str]], correct: list[str], answer_text: str
+) -> str:
     """A form the script checks; without the script its button stays hidden."""
     return "\n".join(
         [
@@ -100,7 +102,12 @@ def _rule_link(verdict: Verdict, solved: SolvedScenario) -> str:
 
 def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: list[str] | None = None) -> str:
     """The answer, its rule and a link, in a collapsed admonition (a <details> element)."""
-    parts = [f"**{answer}** {inline(verdict.rule)}", *(inline(note) for note in verdict.notes), *(extra or []), _rule_link(verdict, solved)]
+    parts = [
+        f"**{answer}** {inline(verdict.rule)}",
+        *(inline(note) for note in verdict.notes),
+        *(extra or []),
+        _rule_link(verdict, solved),
+    ]
     return '??? success "Show the answer"\n\n' + indent("\n\n".join(parts))
 
 
@@ -161,7 +168,11 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
     verdicts = solved.next_verdicts
     others = [f"{inline(v.rule)} ({_rule_link(v, solved)})" for v in verdicts[1:]]
     first = verdicts[0]
-    intro = "The customer must next:" if len(verdicts) == 1 else f"The customer must still achieve {plural(len(verdicts), 'outcome')}:"
+    intro = (
+        "The customer must next:"
+        if len(verdicts) == 1
+        else f"The customer must still achieve {plural(len(verdicts), 'outcome')}:"
+    )
     return form + "\n\n" + _disclosure(intro, first, solved, others)
 
 
@@ -172,7 +183,9 @@ def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
         return None
     options = {"yes": "Yes, it counts", "no": "No, it does not count"}
     answer = "yes" if solved.evidence_counts else "no"
-    form = _question(f"q-{solved.scenario.id}-evidence", question, "radio", list(options.items()), [answer], options[answer].lower())
+    form = _question(
+        f"q-{solved.scenario.id}-evidence", question, "radio", list(options.items()), [answer], options[answer].lower()
+    )
     return form + "\n\n" + _disclosure(f"{options[answer]}.", verdict, solved)
 
 
@@ -201,7 +214,11 @@ def _recorded(solved: SolvedScenario) -> str:
         outcomes = plural(sum(len(stage.milestones) for stage in summed), "outcome")
         lines.append(f"- **{names}:** all {outcomes} recorded as met, each with its evidence and a recent date")
     skipped = {stage.id for stage in summed}
-    lines += [f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}" for stage, m, answer in recorded if stage.id not in skipped]
+    lines += [
+        f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}"
+        for stage, m, answer in recorded
+        if stage.id not in skipped
+    ]
     return f"What the rep recorded, as of {as_of}:\n\n" + "\n".join(lines)
 
 
@@ -210,7 +227,11 @@ def scenario_markdown(number: int, solved: SolvedScenario) -> str:
     scenario = solved.scenario
     story = block(scenario.story) if scenario.hand_written else inline(scenario.story)
     parts = [f"## {number}. {inline(scenario.title)} {{#scenario-{scenario.id}}}", story, _recorded(solved)]
-    parts += [q for q in (_stage_question(number, solved), _next_question(number, solved), _evidence_question(number, solved)) if q]
+    parts += [
+        q
+        for q in (_stage_question(number, solved), _next_question(number, solved), _evidence_question(number, solved))
+        if q
+    ]
     return "\n\n".join(parts)
 
 

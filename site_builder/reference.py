@@ -27,7 +27,11 @@ _OBJECTS = {
 }
 _REF_NAMES = {"Stage": "stages", "Milestone": "milestones", "PracticeScenario": "scenarios"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_REF_WORDS = {"Crm": "the crm block (below)", "CrmColumns": "mapping of fields (see CrmColumns)", "CrmMilestone": "its fields (see CrmMilestone)"}
+_REF_WORDS = {
+    "Crm": "the crm block (below)",
+    "CrmColumns": "mapping of fields (see CrmColumns)",
+    "CrmMilestone": "its fields (see CrmMilestone)",
+}
 
 
 def _type_text(schema: dict[str, Any]) -> str:
@@ -63,7 +67,9 @@ def _type_text(schema: dict[str, Any]) -> str:
 
 def _mapping_text(schema: dict[str, Any]) -> str:
     """A mapping's keys and values in words: 'mapping of text to slug'."""
-    values: dict[str, Any] = schema.get("additionalProperties") or next(iter(schema.get("patternProperties", {}).values()), {})
+    values: dict[str, Any] = schema.get("additionalProperties") or next(
+        iter(schema.get("patternProperties", {}).values()), {}
+    )
     keys = "milestone id" if "patternProperties" in schema else "text"
     if values.get("pattern") == SLUG_PATTERN:
         return f"mapping of {keys} to id"

@@ -25,7 +25,8 @@ def _you_are_here(stage: Stage, previous: Stage | None) -> str:
     own_page = stage_page(stage.id)
     target = stage_page(previous.id)
     items = "\n".join(
-        f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)})" for milestone in previous.milestones
+        f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)})"
+        for milestone in previous.milestones
     )
     intro = f"The customer has verifiably done everything that gates [{inline(previous.name)}]({link_from(own_page, target)}):"
     return f"{heading}\n\n{intro}\n\n{items}"

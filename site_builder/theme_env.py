@@ -75,8 +75,14 @@ def theme_env(theme: Theme) -> jinja2.Environment:
     env.bytecode_cache = TEMPLATES
     list_templates = env.list_templates
 
-    def theme_files(extensions: Collection[str] | None = None, filter_func: Callable[[str], bool] | None = None) -> list[str]:
-        if extensions is not None or filter_func is None or getattr(filter_func, "__qualname__", "") != _THEME_FILES_FILTER:
+    def theme_files(
+        extensions: Collection[str] | None = None, filter_func: Callable[[str], bool] | None = None
+    ) -> list[str]:
+        if (
+            extensions is not None
+            or filter_func is None
+            or getattr(filter_func, "__qualname__", "") != _THEME_FILES_FILTER
+        ):
             return list_templates(extensions, filter_func)
         with _lock:
             verdicts = _verdicts.setdefault(frozenset(theme.static_templates), {})

@@ -67,7 +67,4 @@ def axe_violations(page: Any) -> list[str]:
 
     results = Axe().run(page)
     violations = results.response.get("violations", [])
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-        for v in violations
-    ]
+    return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]

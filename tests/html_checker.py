@@ -24,9 +24,15 @@ def nu_errors(pages: dict[str, str], folder: Path) -> list[str]:
         (folder / f"{name}.html").write_text(html, encoding="utf-8")
     run = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *sorted(str(p) for p in folder.iterdir())],
-        capture_output=True, text=True, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
-    found = [f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} -> {m.get('extract', '')!r}" for m in messages]
+    found = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m['message']} -> {m.get('extract', '')!r}"
+        for m in messages
+    ]
     assert found or run.returncode == 0, run.stderr[-2000:]
     return found

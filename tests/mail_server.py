@@ -42,7 +42,9 @@ class _Handler:
 class MailServer:
     """An SMTP server with optional STARTTLS (required or offered) and optional AUTH."""
 
-    def __init__(self, *, tls: ssl.SSLContext | None = None, require_starttls: bool = False, logins: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *, tls: ssl.SSLContext | None = None, require_starttls: bool = False, logins: dict[str, str] | None = None
+    ) -> None:
         self.handler = _Handler()
         self._tls = tls
         self._require_starttls = require_starttls
@@ -57,12 +59,22 @@ class MailServer:
         """Every message delivered so far."""
         return self.handler.received
 
-    def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and self._logins is not None and self._logins.get(data.login.decode()) == data.password.decode()
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and self._logins is not None
+            and self._logins.get(data.login.decode()) == data.password.decode()
+        )
         return AuthResult(success=ok, handled=False, auth_data=data)
 
     def _protocol(self) -> SMTP:
-        options: dict[str, Any] = {"hostname": "mail.test", "tls_context": self._tls, "require_starttls": self._require_starttls}
+        options: dict[str, Any] = {
+            "hostname": "mail.test",
+            "tls_context": self._tls,
+            "require_starttls": self._require_starttls,
+        }
         if self._logins is not None:
             # Plain AUTH is allowed only so that a loopback server without TLS can be tested.
             options |= {"authenticator": self._authenticate, "auth_require_tls": self._tls is not None}
@@ -101,8 +113,25 @@ def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1 and localhost, and its key, made with the openssl command."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
     )
     return cert, key

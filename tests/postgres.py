@@ -63,13 +63,20 @@ class PostgresServer:
     def _must(self, program: str, args: Sequence[str]) -> None:
         done = self._run(program, args)
         if done.returncode != 0:
-            raise PostgresUnavailable(f"{program} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+            raise PostgresUnavailable(
+                f"{program} failed ({done.returncode}): {done.stderr.strip() or done.stdout.strip()}"
+            )
 
     def start(self) -> None:
         """Create the cluster and start the server; wait until it accepts connections."""
-        self._must("initdb", ["-D", str(self.data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+        self._must(
+            "initdb", ["-D", str(self.data), "-U", SERVER_USER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]
+        )
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.base} -c fsync=off -c max_connections=100"
-        self._must("pg_ctl", ["-D", str(self.data), "-l", str(self.base / "server.log"), "-o", options, "-w", "-t", "60", "start"])
+        self._must(
+            "pg_ctl",
+            ["-D", str(self.data), "-l", str(self.base / "server.log"), "-o", options, "-w", "-t", "60", "start"],
+        )
 
     def stop(self) -> None:
         """Stop the server at once and remove its folder."""

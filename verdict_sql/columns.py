@@ -53,27 +53,38 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         stage=name(Target("stage")),
         amount=name(Target("amount")),
         milestones={
-            milestone.id: MilestoneColumns(column(Target(milestone.id, MET)), column(Target(milestone.id, "evidence")),
-                                           column(Target(milestone.id, "date")),
-                                           _buyer_column(milestone.id, milestone.buyer_statement, buyers, mapped, column))
+            milestone.id: MilestoneColumns(
+                column(Target(milestone.id, MET)),
+                column(Target(milestone.id, "evidence")),
+                column(Target(milestone.id, "date")),
+                _buyer_column(milestone.id, milestone.buyer_statement, buyers, mapped, column),
+            )
             for _, milestone in process.milestones()
         },
     )
 
 
-def _buyer_column(milestone_id: str, statement: str | None, buyers: bool, mapped: set[Target],
-                  column: Callable[[Target], str | None]) -> str | None:
+def _buyer_column(
+    milestone_id: str, statement: str | None, buyers: bool, mapped: set[Target], column: Callable[[Target], str | None]
+) -> str | None:
     target = Target(milestone_id, CONFIRMED_BY)
     return column(target) if statement and (buyers or target in mapped) else None
 
 
 def buyer_columns_left_out(process: Process, columns: InputColumns) -> list[str]:
     """The milestones a buyer can confirm whose buyer has no column: every answer to them is the rep's."""
-    return [milestone.id for _, milestone in process.milestones() if milestone.buyer_statement
-            and columns.milestones.get(milestone.id, MilestoneColumns(None)).confirmed_by is None]
+    return [
+        milestone.id
+        for _, milestone in process.milestones()
+        if milestone.buyer_statement
+        and columns.milestones.get(milestone.id, MilestoneColumns(None)).confirmed_by is None
+    ]
 
 
 def missing_milestones(process: Process, columns: InputColumns) -> list[str]:
     """The milestones with no yes/no column: unanswered on every row."""
-    return [milestone.id for _, milestone in process.milestones()
-            if columns.milestones.get(milestone.id, MilestoneColumns(None)).answer is None]
+    return [
+        milestone.id
+        for _, milestone in process.milestones()
+        if columns.milestones.get(milestone.id, MilestoneColumns(None)).answer is None
+    ]

@@ -27,9 +27,17 @@ from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import Dialect
 
 OUTPUT_COLUMNS = (
-    "deal", "claimed_stage_id", "verified_stage_id", "verified_stage", "stages_ahead",
-    "amount", "claimed_weighted", "verified_weighted", "next_milestones",
-    "buyer_confirmed_milestones", "verified_stage_confirmed_by_buyer",
+    "deal",
+    "claimed_stage_id",
+    "verified_stage_id",
+    "verified_stage",
+    "stages_ahead",
+    "amount",
+    "claimed_weighted",
+    "verified_weighted",
+    "next_milestones",
+    "buyer_confirmed_milestones",
+    "verified_stage_confirmed_by_buyer",
 )
 STATUS_SUFFIX = "__status"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
@@ -94,9 +102,18 @@ class _Writer:
         return "(" + ", ".join(self.chars(word) for word in sorted(words)) + ")"
 
 
-def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: InputColumns,
-                as_of: dt.date | None, *, view: str | None = None, header: Sequence[str] = (),
-                keep: Sequence[str] = (), mapping: CrmMapping | None = None) -> str:
+def verdict_sql(
+    process: Process,
+    dialect: Dialect,
+    relation: str,
+    columns: InputColumns,
+    as_of: dt.date | None,
+    *,
+    view: str | None = None,
+    header: Sequence[str] = (),
+    keep: Sequence[str] = (),
+    mapping: CrmMapping | None = None,
+) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
     `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
@@ -111,15 +128,41 @@ def verdict_sql(process: Process, dialect: Dialect, relation: str, columns: Inpu
     parts = [
         *(comment(line) for line in header),
         "WITH",
-        _cte(w, "rules", "The assessment date, the white space the engine reads as one space, and how amounts are written.", _rules(w, as_of, mapping.decimal_comma)) + ",",
-        _cte(w, "cells", "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
-             _cells(w, process, relation, columns, keep, mapping.decimal_comma)) + ",",
-        _cte(w, "readings", "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
-             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.", _readings(w, milestones, buyers)) + ",",
-        _cte(w, "statuses", "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
-             _statuses(w, milestones, buyers)) + ",",
-        _cte(w, "stages", "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
-             _stages(w, process, mapping)),
+        _cte(
+            w,
+            "rules",
+            "The assessment date, the white space the engine reads as one space, and how amounts are written.",
+            _rules(w, as_of, mapping.decimal_comma),
+        )
+        + ",",
+        _cte(
+            w,
+            "cells",
+            "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
+            _cells(w, process, relation, columns, keep, mapping.decimal_comma),
+        )
+        + ",",
+        _cte(
+            w,
+            "readings",
+            "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
+            "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.",
+            _readings(w, milestones, buyers),
+        )
+        + ",",
+        _cte(
+            w,
+            "statuses",
+            "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
+            _statuses(w, milestones, buyers),
+        )
+        + ",",
+        _cte(
+            w,
+            "stages",
+            "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
+            _stages(w, process, mapping),
+        ),
         _final(w, process, keep, buyers),
     ]
     statement = "\n".join(parts)
@@ -157,14 +200,17 @@ def _rules(w: _Writer, as_of: dt.date | None, decimal_comma: bool) -> str:
     # 1234.56), unless its dots group thousands (1.250.000).
     dotted = "."
     spaces = " " * len(WHITESPACE)
-    return _select([
-        f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
-        f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
-        f"{w.s(spaces)} AS {w.q('spaces')}",
-        f"{w.chars(CURRENCY_CHARACTERS)} AS {w.q('currency_symbols')}",
-        f"{w.chars(separators + GROUP_SPACES)} AS {w.q('amount_separators')}",
-        *([f"{w.chars(dotted + GROUP_SPACES)} AS {w.q('separators_without_comma')}"] if decimal_comma else []),
-    ], "")
+    return _select(
+        [
+            f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
+            f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
+            f"{w.s(spaces)} AS {w.q('spaces')}",
+            f"{w.chars(CURRENCY_CHARACTERS)} AS {w.q('currency_symbols')}",
+            f"{w.chars(separators + GROUP_SPACES)} AS {w.q('amount_separators')}",
+            *([f"{w.chars(dotted + GROUP_SPACES)} AS {w.q('separators_without_comma')}"] if decimal_comma else []),
+        ],
+        "",
+    )
 
 
 def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
@@ -184,19 +230,24 @@ def _amount(w: _Writer, column: str | None, decimal_comma: bool) -> str:
     trimmed = f"{w.dialect.trim_function}({symbols}, {r}.{w.q('white_space')})"
     separators = f"{r}.{w.q('amount_separators')}"
     if decimal_comma:
-        separators = (f"CASE WHEN {trimmed} LIKE '%,%' OR {w.dialect.matches.format(trimmed, w.s(THOUSANDS_DOTS))} "
-                      f"THEN {separators} ELSE {r}.{w.q('separators_without_comma')} END")
+        separators = (
+            f"CASE WHEN {trimmed} LIKE '%,%' OR {w.dialect.matches.format(trimmed, w.s(THOUSANDS_DOTS))} "
+            f"THEN {separators} ELSE {r}.{w.q('separators_without_comma')} END"
+        )
     number = f"TRANSLATE({trimmed}, {separators}, '.')"
     return f"{w.dialect.cast}(NULLIF({number}, '') AS {w.dialect.double_type}) AS {w.q('amount')}"
 
 
 def _buyers(process: Process, columns: InputColumns) -> frozenset[str]:
     """The milestones whose buyer (`.confirmed_by`) has a column."""
-    return frozenset(milestone_id for milestone_id, found in columns.milestones.items() if found.confirmed_by is not None)
+    return frozenset(
+        milestone_id for milestone_id, found in columns.milestones.items() if found.confirmed_by is not None
+    )
 
 
-def _cells(w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str],
-           decimal_comma: bool) -> str:
+def _cells(
+    w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str], decimal_comma: bool
+) -> str:
     items = [
         f"{w.text(columns.deal)} AS {w.q('deal')}",
         f"{w.lower(w.trimmed(columns.stage))} AS {w.q('claimed_label')}",
@@ -224,20 +275,28 @@ def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers:
     for stage, milestone in milestones:
         if milestone.id in buyers:
             buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + "__date")
-            readable = w.dialect.matches.format(f"{w.dialect.trim_function}({w.spaced(buyer)}, ' ')", w.s(CONFIRMED_BY_PATTERN))
-            items.append(f"-- {milestone.id}: true when a buyer answered (Name <email>, and dated), false when the cell cannot be read\n"
-                         f"CASE WHEN {buyer} IS NULL THEN NULL WHEN {readable} AND {date} IS NOT NULL THEN TRUE ELSE FALSE END "
-                         f"AS {w.q(milestone.id + '__by_buyer')}")
+            readable = w.dialect.matches.format(
+                f"{w.dialect.trim_function}({w.spaced(buyer)}, ' ')", w.s(CONFIRMED_BY_PATTERN)
+            )
+            items.append(
+                f"-- {milestone.id}: true when a buyer answered (Name <email>, and dated), false when the cell cannot be read\n"
+                f"CASE WHEN {buyer} IS NULL THEN NULL WHEN {readable} AND {date} IS NOT NULL THEN TRUE ELSE FALSE END "
+                f"AS {w.q(milestone.id + '__by_buyer')}"
+            )
         answer = w.q(milestone.id + "__answer")
-        items.append(f"{_milestone_comment(stage, milestone)}\n"
-                     f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
-                     f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}")
+        items.append(
+            f"{_milestone_comment(stage, milestone)}\n"
+            f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
+            f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}"
+        )
         evidence = w.q(milestone.id + "__evidence")
         collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
         normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
         # Printable ASCII between a letter or digit at each end, no double space: only LOWER changes it.
         plain = f"{evidence} NOT LIKE '%  %' AND {w.dialect.matches.format(evidence, w.s(PLAIN_EVIDENCE))}"
-        items.append(f"CASE WHEN {plain} THEN LOWER({evidence}) ELSE {normalised} END AS {w.q(milestone.id + '__normalised')}")
+        items.append(
+            f"CASE WHEN {plain} THEN LOWER({evidence}) ELSE {normalised} END AS {w.q(milestone.id + '__normalised')}"
+        )
     return _select(items, f"FROM {w.q('cells')}", star=True)
 
 
@@ -253,7 +312,9 @@ def _status(w: _Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
         f"WHEN NOT {met} THEN {w.s(Status.NOT_MET)}",
     ]
     if milestone.evidence_required:
-        lacking = f"{normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} OR {normalised} IN {w.words(PLACEHOLDERS)}"
+        lacking = (
+            f"{normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} OR {normalised} IN {w.words(PLACEHOLDERS)}"
+        )
         cases.append(f"WHEN {f'{rep}({lacking})' if rep else lacking} THEN {w.s(Status.NO_EVIDENCE)}")
     if milestone.buyer_confirms:
         awaiting = f"{by_buyer} IS NULL" if with_buyer else "TRUE"  # without a buyer column, every "yes" is the rep's
@@ -270,7 +331,9 @@ def _status(w: _Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
 
 
 def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str]) -> str:
-    items = [f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone, buyers)}" for stage, milestone in milestones]
+    items = [
+        f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone, buyers)}" for stage, milestone in milestones
+    ]
     return _select(items, f"FROM {w.q('readings')}", star=True)
 
 
@@ -292,15 +355,24 @@ def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
     for index, stage in enumerate(process.stages[:-1]):
         passed = " AND ".join(f"{w.q(status_column(m.id))} = {verified}" for m in stage.milestones)
         ids = ", ".join(m.id for m in stage.milestones)
-        gates.append(f"{INDENT}{comment(f'{stage.name}: left only when all of {ids} are verified')}\n"
-                     f"{INDENT}WHEN NOT ({passed}) THEN {index}")
-    verified_index = "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
+        gates.append(
+            f"{INDENT}{comment(f'{stage.name}: left only when all of {ids} are verified')}\n"
+            f"{INDENT}WHEN NOT ({passed}) THEN {index}"
+        )
+    verified_index = (
+        "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
+    )
     positions = {stage.id: index for index, stage in enumerate(process.stages)}
     labels = _stage_labels(process, mapping)
-    claims = "\n".join(f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items())
+    claims = "\n".join(
+        f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items()
+    )
     claimed_index = f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}"
-    return _select([verified_index, "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index],
-                   f"FROM {w.q('statuses')}", star=True)
+    return _select(
+        [verified_index, "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index],
+        f"FROM {w.q('statuses')}",
+        star=True,
+    )
 
 
 def _by_stage(w: _Writer, process: Process, index_column: str, values: Sequence[str], output: str) -> str:
@@ -315,7 +387,8 @@ def _next_milestones(w: _Writer, process: Process) -> str:
         if not stage.milestones:
             continue
         pieces = " || ".join(
-            f"CASE WHEN {w.q(status_column(m.id))} <> {verified} THEN {w.s(m.id + ',')} ELSE '' END" for m in stage.milestones
+            f"CASE WHEN {w.q(status_column(m.id))} <> {verified} THEN {w.s(m.id + ',')} ELSE '' END"
+            for m in stage.milestones
         )
         cases.append(f"{INDENT}WHEN {index} THEN RTRIM({pieces}, ',')")
     return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
@@ -339,9 +412,11 @@ def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list
         gate = [m.id for m in left.milestones if m.buyer_statement]
         if gate and all(m in buyers for m in gate):  # a buyer without a column never confirmed: the ELSE
             gates.append(f"{INDENT}WHEN {index + 1} THEN " + " AND ".join(_buyer_confirmed(w, m, buyers) for m in gate))
-    gate_sql = (f"CASE {w.q('verified_index')}\n" + "\n".join(gates) + f"\n{INDENT}ELSE FALSE\nEND") if gates else "FALSE"
+    gate_sql = (
+        (f"CASE {w.q('verified_index')}\n" + "\n".join(gates) + f"\n{INDENT}ELSE FALSE\nEND") if gates else "FALSE"
+    )
     return [
-        f"-- the milestones the buyer confirmed (\"Yes, this is right\") through a confirmation link\n{confirmed} "
+        f'-- the milestones the buyer confirmed ("Yes, this is right") through a confirmation link\n{confirmed} '
         f"AS {w.q('buyer_confirmed_milestones')}",
         "-- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage\n"
         f"{gate_sql} AS {w.q('verified_stage_confirmed_by_buyer')}",
@@ -355,7 +430,9 @@ def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[
 
     def weighted(index_column: str, output: str) -> str:
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
-        return f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) AS {w.q(output)}"
+        return (
+            f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) AS {w.q(output)}"
+        )
 
     items = [
         w.q("deal"),
@@ -372,4 +449,4 @@ def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[
     items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
     items += [w.dialect.identifier(name) for name in keep]
     body = _select(items, f"FROM {w.q('stages')}")
-    return "\n".join(line[len(INDENT):] for line in body.split("\n"))
+    return "\n".join(line[len(INDENT) :] for line in body.split("\n"))

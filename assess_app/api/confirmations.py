@@ -35,7 +35,9 @@ from sales_process.confirmation import parse_new_request
 from sales_process.problems import InvalidInput
 
 NOT_THE_OWNER = "only the deal's owner asks its buyer to confirm outcomes or withdraws a link; a manager reads them"
-NO_MAIL_SERVER = "the app sends no mail (PLAYBOOK_SMTP_URL is not set): send this email from your own mail program, or open `mailto`"
+NO_MAIL_SERVER = (
+    "the app sends no mail (PLAYBOOK_SMTP_URL is not set): send this email from your own mail program, or open `mailto`"
+)
 
 
 def _request_not_found() -> ApiAnswer:
@@ -54,8 +56,14 @@ def _email_json(asked: Asked) -> dict[str, Any]:
         reason = NO_MAIL_SERVER
     else:
         reason = f"the mail server did not take it ({asked.send_error}): send this email from your own mail program, or open `mailto`"
-    return {"to": asked.buyer_email, "subject": asked.mail.subject, "body": asked.mail.body, "mailto": asked.mailto,
-            "sent": asked.sent, "not_sent_because": reason}
+    return {
+        "to": asked.buyer_email,
+        "subject": asked.mail.subject,
+        "body": asked.mail.body,
+        "mailto": asked.mailto,
+        "sent": asked.sent,
+        "not_sent_because": reason,
+    }
 
 
 def _location(deal_id: int, request_id: int) -> str:

@@ -54,7 +54,15 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
         if current_user() is None:
-            response, status = api_errors(401, [{"loc": "", "message": "sign in, or send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`)"}])
+            response, status = api_errors(
+                401,
+                [
+                    {
+                        "loc": "",
+                        "message": "sign in, or send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`)",
+                    }
+                ],
+            )
             response.headers["WWW-Authenticate"] = 'Bearer realm="playbook"'
             return response, status
         return view(*args, **kwargs)
@@ -71,7 +79,9 @@ def read_body() -> tuple[object, ApiAnswer | None]:
     """The request's JSON body, or the 415/400 answer that refuses it."""
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
-        return None, api_errors(415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}])
+        return None, api_errors(
+            415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}]
+        )
     try:
         return read_json(request.get_data(cache=False)), None
     except BadBody as bad:
@@ -95,20 +105,32 @@ def _time(value: dt.datetime | None) -> str | None:
 def deal_json(deal: Deal) -> dict[str, Any]:
     """A deal's own fields."""
     return {
-        "id": deal.id, "name": deal.name, "crm_id": deal.crm_id, "owner": deal.owner.email,
-        "amount": deal.amount, "currency": deal.currency, "claimed_stage": deal.claimed_stage,
-        "created_at": _time(deal.created_at), "last_checked_at": _time(deal.last_checked_at),
+        "id": deal.id,
+        "name": deal.name,
+        "crm_id": deal.crm_id,
+        "owner": deal.owner.email,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "claimed_stage": deal.claimed_stage,
+        "created_at": _time(deal.created_at),
+        "last_checked_at": _time(deal.last_checked_at),
     }
 
 
 def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
     """One check of the history."""
     return {
-        "id": check.id, "checked_at": _time(check.checked_at),
-        "checked_by": checked_by.email if checked_by else None, "source": check.source,
-        "process_version": check.process_version, "process_sha256": check.process_sha256,
-        "claimed_stage": check.claimed_stage, "amount": check.amount, "currency": check.currency,
-        "verified_stage": check.verified_stage, "milestones": check.answers,
+        "id": check.id,
+        "checked_at": _time(check.checked_at),
+        "checked_by": checked_by.email if checked_by else None,
+        "source": check.source,
+        "process_version": check.process_version,
+        "process_sha256": check.process_sha256,
+        "claimed_stage": check.claimed_stage,
+        "amount": check.amount,
+        "currency": check.currency,
+        "verified_stage": check.verified_stage,
+        "milestones": check.answers,
         "buyer": {"name": check.buyer_name, "email": check.buyer_email} if check.source == BUYER_SOURCE else None,
         "note": check.note,
     }
@@ -126,7 +148,9 @@ def buyer_marks(loaded: LoadedProcess, verdict: Verdict) -> dict[str, Any]:
     confirmed = {word.milestone_id for word in view.confirmed}
     return {
         "buyer_confirmed": view.gate_confirmed,
-        "buyer_confirmed_milestones": [milestone.id for _, milestone in loaded.process.milestones() if milestone.id in confirmed],
+        "buyer_confirmed_milestones": [
+            milestone.id for _, milestone in loaded.process.milestones() if milestone.id in confirmed
+        ],
     }
 
 
@@ -147,7 +171,9 @@ def list_deals() -> ApiAnswer:
     except ValueError:
         return api_errors(400, [{"loc": "page", "message": "page and per_page must be whole numbers"}])
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        return api_errors(400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}])
+        return api_errors(
+            400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}]
+        )
     stage = request.args.get("stage") or None
     if stage is not None and loaded.process.stage_index(stage) is None:
         stages = ", ".join(s.id for s in loaded.process.stages)
@@ -164,7 +190,9 @@ def list_deals() -> ApiAnswer:
 
 def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]:
     full, marks = _verdict(loaded, deal, today)
-    summary = {key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")}
+    summary = {
+        key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")
+    }
     return {**deal_json(deal), "verdict": summary, **marks}
 
 
@@ -226,7 +254,13 @@ def show(deal_id: int) -> ApiAnswer:
             return not_found()
         checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
         verdict, marks = _verdict(loaded, deal, as_of)
-        body = {**deal_json(deal), "verdict": verdict, **marks, "checks": checks, "confirmations": confirmations_json(db, deal)}
+        body = {
+            **deal_json(deal),
+            "verdict": verdict,
+            **marks,
+            "checks": checks,
+            "confirmations": confirmations_json(db, deal),
+        }
     return api_json(body)
 
 
@@ -241,7 +275,9 @@ def add_check(deal_id: int) -> ApiAnswer:
     if deal is None:
         return not_found()
     if not may_check(user, deal):
-        return api_errors(403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}])
+        return api_errors(
+            403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}]
+        )
     data, refused = read_body()
     if refused is not None:
         return refused
@@ -267,10 +303,10 @@ def add_check(deal_id: int) -> ApiAnswer:
 
 def _buyer_answered(deal_id: int, milestone_id: str, buyer: BuyerAnswer) -> dict[str, str]:
     """Why a check may not answer a milestone the buyer answered, and what to do instead."""
-    said = "confirmed it" if buyer.agreed else "answered \"Not quite\"" + (f" ({buyer.comment})" if buyer.comment else "")
+    said = "confirmed it" if buyer.agreed else 'answered "Not quite"' + (f" ({buyer.comment})" if buyer.comment else "")
     return {
         "loc": f"milestones.{milestone_id}",
         "message": f"'{milestone_id}' was answered by the buyer, {buyer.name} ({buyer.email}), who {said} on {buyer.date.isoformat()} "
-                   f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
-                   f"(POST /api/deals/{deal_id}/confirmations)",
+        f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
+        f"(POST /api/deals/{deal_id}/confirmations)",
     }

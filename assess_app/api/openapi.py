@@ -17,7 +17,7 @@ _OPTIONAL_DATE = {"anyOf": [_DATE, {"type": "string", "pattern": r"^\s*$"}, {"ty
 _AMOUNT_TEXT = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$"
 _ANSWER = {
     "oneOf": [
-        {"type": "boolean", "description": "Shorthand for {\"met\": true|false}."},
+        {"type": "boolean", "description": 'Shorthand for {"met": true|false}.'},
         {"type": "null", "description": "Not answered (the same as leaving the milestone out)."},
         {
             "type": "object",
@@ -48,7 +48,11 @@ _ASSESSMENT = {
     "properties": {
         "process": {
             "type": "object",
-            "properties": {"name": {"type": "string"}, "version": {"type": ["string", "null"]}, "sha256": {"type": "string"}},
+            "properties": {
+                "name": {"type": "string"},
+                "version": {"type": ["string", "null"]},
+                "sha256": {"type": "string"},
+            },
         },
         "deal": {"type": ["string", "null"]},
         "as_of": _DATE,
@@ -63,7 +67,10 @@ _ASSESSMENT = {
                     "id": {"type": "string"},
                     "stage": {"type": "string"},
                     "question": {"type": "string"},
-                    "status": {"enum": [status.value for status in Status], "description": "The status code; the words people read are in `reason`."},
+                    "status": {
+                        "enum": [status.value for status in Status],
+                        "description": "The status code; the words people read are in `reason`.",
+                    },
                     "reason": {"type": "string"},
                     "buyer": {
                         "type": "object",
@@ -80,7 +87,11 @@ _ASSESSMENT = {
                 },
             },
         },
-        "next": {"type": "array", "items": {"type": "string"}, "description": "Milestone ids the customer must do next."},
+        "next": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Milestone ids the customer must do next.",
+        },
         "out_of_order": {"type": "array", "items": {"type": "string"}},
         "weighted_amount": {
             "type": ["object", "null"],
@@ -97,7 +108,10 @@ _ERRORS = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "loc": {"type": "string", "description": "Dotted path of the problem, e.g. milestones.demo-attended.date; empty for the whole body."},
+                    "loc": {
+                        "type": "string",
+                        "description": "Dotted path of the problem, e.g. milestones.demo-attended.date; empty for the whole body.",
+                    },
                     "message": {"type": "string"},
                 },
             },
@@ -107,7 +121,10 @@ _ERRORS = {
 
 
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+    }
 
 
 def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
@@ -118,15 +135,27 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "properties": {
-            "deal": {"type": ["string", "number", "null"], "description": "The deal's name (a number is read as its text)."},
+            "deal": {
+                "type": ["string", "number", "null"],
+                "description": "The deal's name (a number is read as its text).",
+            },
             "claimed_stage": {
-                "enum": [*dict.fromkeys([*(stage.id for stage in process.stages), *(stage.name for stage in process.stages)]), None],
+                "enum": [
+                    *dict.fromkeys(
+                        [*(stage.id for stage in process.stages), *(stage.name for stage in process.stages)]
+                    ),
+                    None,
+                ],
                 "description": "The stage in the CRM today, by id or by name.",
             },
             "amount": {
                 "anyOf": [
                     {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
-                    {"type": "string", "pattern": _AMOUNT_TEXT, "description": "Digits as text; the API also reads amounts as CRMs write them (\"$120,000\", \"USD 120 000\"), like the form and the audit."},
+                    {
+                        "type": "string",
+                        "pattern": _AMOUNT_TEXT,
+                        "description": 'Digits as text; the API also reads amounts as CRMs write them ("$120,000", "USD 120 000"), like the form and the audit.',
+                    },
                     {"type": "null"},
                 ],
                 "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
@@ -155,7 +184,10 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
                     "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
                     "requestBody": json_body,
                     "responses": {
-                        "200": {"description": "The assessment.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}}},
+                        "200": {
+                            "description": "The assessment.",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}},
+                        },
                         "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
                         "413": _error("The body is larger than 1 MB."),
                         "415": _error("The body is not sent as application/json."),
@@ -165,7 +197,12 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "/api/process": {
                 "get": {
                     "summary": "The process being served, with the sha256 of its file.",
-                    "responses": {"200": {"description": "The process definition.", "content": {"application/json": {"schema": {"type": "object"}}}}},
+                    "responses": {
+                        "200": {
+                            "description": "The process definition.",
+                            "content": {"application/json": {"schema": {"type": "object"}}},
+                        }
+                    },
                 }
             },
             "/api/openapi.json": {

@@ -16,9 +16,9 @@ CURRENCY = {
     "type": ["string", "null"],
     "pattern": f"^[{_SPACE}]*([A-Za-z]{{3}}|[{''.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)}])?[{_SPACE}]*$",
     "description": "The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ($ € £ ¥ ₹). "
-                   "An amount written with its currency (\"EUR 80000\") needs no currency key; both given must agree. "
-                   "Left out or null: an amount written without one is in the deal's currency (none for a new deal). "
-                   "Given without an amount: the deal's amount is in this currency.",
+    'An amount written with its currency ("EUR 80000") needs no currency key; both given must agree. '
+    "Left out or null: an amount written without one is in the deal's currency (none for a new deal). "
+    "Given without an amount: the deal's amount is in this currency.",
 }
 
 
@@ -35,62 +35,118 @@ def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
         "required": ["name"],
         "additionalProperties": False,
         "properties": {
-            "name": {"type": "string", "maxLength": 200, "pattern": r"\S", "description": "The deal's name (not blank)."},
-            "crm_id": {"type": ["string", "null"], "maxLength": 200, "description": "The deal's id in the CRM (unique); null: none."},
+            "name": {
+                "type": "string",
+                "maxLength": 200,
+                "pattern": r"\S",
+                "description": "The deal's name (not blank).",
+            },
+            "crm_id": {
+                "type": ["string", "null"],
+                "maxLength": 200,
+                "description": "The deal's id in the CRM (unique); null: none.",
+            },
             "amount": properties["amount"],
             "currency": CURRENCY,
             "claimed_stage": properties["claimed_stage"],
-            "owner": {"type": ["string", "null"], "description": "The owner's email; a rep may only give their own (default, or null: the caller)."},
+            "owner": {
+                "type": ["string", "null"],
+                "description": "The owner's email; a rep may only give their own (default, or null: the caller).",
+            },
         },
     }
+
 
 SAVED_DEAL = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "name": {"type": "string"}, "crm_id": {"type": ["string", "null"]},
-        "owner": {"type": "string", "description": "The owner's email."}, "amount": {"type": ["number", "null"]},
-        "currency": {"type": ["string", "null"], "description": "The amount's ISO 4217 code; null: the amount named none."},
-        "claimed_stage": {"type": ["string", "null"]}, "created_at": _TIME, "last_checked_at": _TIME,
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "crm_id": {"type": ["string", "null"]},
+        "owner": {"type": "string", "description": "The owner's email."},
+        "amount": {"type": ["number", "null"]},
+        "currency": {
+            "type": ["string", "null"],
+            "description": "The amount's ISO 4217 code; null: the amount named none.",
+        },
+        "claimed_stage": {"type": ["string", "null"]},
+        "created_at": _TIME,
+        "last_checked_at": _TIME,
     },
 }
 CHECK = {
     "type": "object",
     "properties": {
-        "id": {"type": "integer"}, "checked_at": _TIME,
+        "id": {"type": "integer"},
+        "checked_at": _TIME,
         "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
-        "source": {"enum": ["form", "api", "import", "buyer"], "description": "buyer: the buyer's reply through a confirmation link."},
-        "process_version": {"type": ["string", "null"]}, "process_sha256": {"type": "string"},
-        "claimed_stage": {"type": ["string", "null"]}, "amount": {"type": ["number", "null"]},
-        "currency": {"type": ["string", "null"], "description": "The amount's ISO 4217 code on this check; null: none known."},
+        "source": {
+            "enum": ["form", "api", "import", "buyer"],
+            "description": "buyer: the buyer's reply through a confirmation link.",
+        },
+        "process_version": {"type": ["string", "null"]},
+        "process_sha256": {"type": "string"},
+        "claimed_stage": {"type": ["string", "null"]},
+        "amount": {"type": ["number", "null"]},
+        "currency": {
+            "type": ["string", "null"],
+            "description": "The amount's ISO 4217 code on this check; null: none known.",
+        },
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
         "milestones": {"type": "object", "description": "The answers, as sent."},
-        "buyer": {"type": ["object", "null"], "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
-                  "properties": {"name": {"type": "string"}, "email": {"type": "string"}}},
-        "note": {"type": ["string", "null"], "description": "What the check was, e.g. \"answered confirmation link #3: 1 of 2 confirmed\"."},
+        "buyer": {
+            "type": ["object", "null"],
+            "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
+            "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+        },
+        "note": {
+            "type": ["string", "null"],
+            "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
+        },
     },
 }
-_EMAIL_PART = f"[^@{_SPACE}<>(),;:\"\\[\\]]"
-_EMAIL = f"^[{_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^@{_SPACE}<>(),;:\"\\[\\].]{{2,}}[{_SPACE}]*$"
+_EMAIL_PART = f'[^@{_SPACE}<>(),;:"\\[\\]]'
+_EMAIL = f'^[{_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^@{_SPACE}<>(),;:"\\[\\].]{{2,}}[{_SPACE}]*$'
 _DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
 _BUYER_MARKS = {
-    "buyer_confirmed": {"type": "boolean", "description": "Whether the buyer confirmed, through a confirmation link, every outcome "
-                        "with a buyer statement of the stage the deal last left (the gate to its verified stage)."},
-    "buyer_confirmed_milestones": {"type": "array", "items": {"type": "string"},
-                                   "description": "The milestones whose standing answer is the buyer's \"Yes, this is right\", in process order."},
+    "buyer_confirmed": {
+        "type": "boolean",
+        "description": "Whether the buyer confirmed, through a confirmation link, every outcome "
+        "with a buyer statement of the stage the deal last left (the gate to its verified stage).",
+    },
+    "buyer_confirmed_milestones": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": 'The milestones whose standing answer is the buyer\'s "Yes, this is right", in process order.',
+    },
 }
 CONFIRMATION = {
     "type": "object",
     "properties": {
         "id": {"type": "integer"},
-        "state": {"enum": ["pending", "confirmed", "declined", "expired", "revoked"],
-                  "description": "confirmed: the buyer said yes to every statement; declined: \"Not quite\" to at least one."},
-        "buyer_name": {"type": "string"}, "buyer_email": {"type": "string"},
-        "created_at": _TIME, "expires_at": _TIME, "revoked_at": _TIME, "answered_at": _TIME,
+        "state": {
+            "enum": ["pending", "confirmed", "declined", "expired", "revoked"],
+            "description": 'confirmed: the buyer said yes to every statement; declined: "Not quite" to at least one.',
+        },
+        "buyer_name": {"type": "string"},
+        "buyer_email": {"type": "string"},
+        "created_at": _TIME,
+        "expires_at": _TIME,
+        "revoked_at": _TIME,
+        "answered_at": _TIME,
         "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
-        "statements": {"type": "array", "items": {"type": "object", "properties": {
-            "milestone_id": {"type": "string"}, "text": {"type": "string", "description": "The buyer statement asked."},
-            "answer": {"enum": ["confirmed", "declined", None]}, "comment": {"type": ["string", "null"]},
-        }}},
+        "statements": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "milestone_id": {"type": "string"},
+                    "text": {"type": "string", "description": "The buyer statement asked."},
+                    "answer": {"enum": ["confirmed", "declined", None]},
+                    "comment": {"type": ["string", "null"]},
+                },
+            },
+        },
         "pending": {"type": "boolean", "description": "Whether the link still works."},
     },
 }
@@ -104,49 +160,108 @@ def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
         "required": ["milestones", "buyer_name", "buyer_email"],
         "additionalProperties": False,
         "properties": {
-            "milestones": {"anyOf": [{"type": "array", "minItems": 1, "uniqueItems": True, "items": milestone}, milestone],
-                           "description": "The milestones (with a buyer statement) the buyer is asked to confirm; one id may be given as text."},
-            "buyer_name": {"type": "string", "maxLength": MAX_BUYER_NAME, "pattern": f"[^{_SPACE}]", "description": "The buyer's name, as you would greet them."},
-            "buyer_email": {"type": "string", "maxLength": MAX_EMAIL, "pattern": _EMAIL, "description": "One address, no display name."},
-            "expires_in_days": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": MAX_EXPIRY_DAYS},
-                                          {"type": "string", "pattern": _DAYS}, {"type": "null"}],
-                                "description": f"Days the link works, 1 to {MAX_EXPIRY_DAYS}; default {DEFAULT_EXPIRY_DAYS} (null or \"\")."},
+            "milestones": {
+                "anyOf": [{"type": "array", "minItems": 1, "uniqueItems": True, "items": milestone}, milestone],
+                "description": "The milestones (with a buyer statement) the buyer is asked to confirm; one id may be given as text.",
+            },
+            "buyer_name": {
+                "type": "string",
+                "maxLength": MAX_BUYER_NAME,
+                "pattern": f"[^{_SPACE}]",
+                "description": "The buyer's name, as you would greet them.",
+            },
+            "buyer_email": {
+                "type": "string",
+                "maxLength": MAX_EMAIL,
+                "pattern": _EMAIL,
+                "description": "One address, no display name.",
+            },
+            "expires_in_days": {
+                "anyOf": [
+                    {"type": "integer", "minimum": 1, "maximum": MAX_EXPIRY_DAYS},
+                    {"type": "string", "pattern": _DAYS},
+                    {"type": "null"},
+                ],
+                "description": f'Days the link works, 1 to {MAX_EXPIRY_DAYS}; default {DEFAULT_EXPIRY_DAYS} (null or "").',
+            },
         },
     }
 
 
 def _errors(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}}
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+    }
 
 
 def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-_DEAL_ID = {"name": "deal_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID}}
+_DEAL_ID = {
+    "name": "deal_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
+}
 _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN) or session.")
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
 _NOT_JSON = _errors("The body is not sent as application/json.")
-_REQUEST_ID = {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID}}
-_NO_REQUEST = _errors("No deal with this id that the caller may see, or the deal has no confirmation request with this id.")
+_REQUEST_ID = {
+    "name": "request_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
+}
+_NO_REQUEST = _errors(
+    "No deal with this id that the caller may see, or the deal has no confirmation request with this id."
+)
 _NOT_OWNER = _errors("The caller is not the deal's owner (a manager reads, only the owner asks and withdraws).")
-_CONFIRMATIONS = {"type": "array", "items": {"$ref": "#/components/schemas/ConfirmationRequest"}, "description": "Newest first."}
+_CONFIRMATIONS = {
+    "type": "array",
+    "items": {"$ref": "#/components/schemas/ConfirmationRequest"},
+    "description": "Newest first.",
+}
 
 
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
     """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
-    with_verdict = {"allOf": [{"$ref": "#/components/schemas/SavedDeal"}, {"type": "object", "properties": {
-        "verdict": {"$ref": "#/components/schemas/Assessment"},
-        **_BUYER_MARKS,
-        "checks": {"type": "array", "items": {"$ref": "#/components/schemas/Check"}, "description": "Oldest first."},
-        "confirmations": _CONFIRMATIONS,
-    }}]}
-    listed = {"allOf": [{"$ref": "#/components/schemas/SavedDeal"}, {"type": "object", "properties": {
-        "verdict": {"type": "object", "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict."},
-        **_BUYER_MARKS,
-    }}]}
+    with_verdict = {
+        "allOf": [
+            {"$ref": "#/components/schemas/SavedDeal"},
+            {
+                "type": "object",
+                "properties": {
+                    "verdict": {"$ref": "#/components/schemas/Assessment"},
+                    **_BUYER_MARKS,
+                    "checks": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Check"},
+                        "description": "Oldest first.",
+                    },
+                    "confirmations": _CONFIRMATIONS,
+                },
+            },
+        ]
+    }
+    listed = {
+        "allOf": [
+            {"$ref": "#/components/schemas/SavedDeal"},
+            {
+                "type": "object",
+                "properties": {
+                    "verdict": {
+                        "type": "object",
+                        "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict.",
+                    },
+                    **_BUYER_MARKS,
+                },
+            },
+        ]
+    }
     return {
         "/api/deals": {
             "get": {
@@ -154,15 +269,28 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 "security": _SECURITY,
                 "parameters": [
                     {"name": "owner", "in": "query", "schema": {"type": "string"}, "description": "The owner's email."},
-                    {"name": "stage", "in": "query", "schema": {"enum": stage_ids}, "description": "A stage id: deals the CRM has in that stage."},
+                    {
+                        "name": "stage",
+                        "in": "query",
+                        "schema": {"enum": stage_ids},
+                        "description": "A stage id: deals the CRM has in that stage.",
+                    },
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                 ],
                 "responses": {
-                    "200": _json("A page of deals.", {"type": "object", "properties": {
-                        "deals": {"type": "array", "items": listed},
-                        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
-                    }}),
+                    "200": _json(
+                        "A page of deals.",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "deals": {"type": "array", "items": listed},
+                                "page": {"type": "integer"},
+                                "per_page": {"type": "integer"},
+                                "total": {"type": "integer"},
+                            },
+                        },
+                    ),
                     "400": _errors("A bad page number or an unknown stage."),
                     "401": _UNAUTHORIZED,
                     "503": _UNAVAILABLE,
@@ -171,7 +299,10 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
             "post": {
                 "summary": "Create a deal.",
                 "security": _SECURITY,
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDeal"}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDeal"}}},
+                },
                 "responses": {
                     "201": _json("The deal created.", {"$ref": "#/components/schemas/SavedDeal"}),
                     "400": _errors("An invalid deal; every problem is listed."),
@@ -188,9 +319,17 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
             "get": {
                 "summary": "The deal, its verdict (latest answers, as of today or ?as_of=) and its checks.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID, {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}}],
-                "responses": {"200": _json("The deal.", with_verdict), "400": _errors("A bad as_of date."),
-                              "401": _UNAUTHORIZED, "404": _NOT_FOUND, "503": _UNAVAILABLE},
+                "parameters": [
+                    _DEAL_ID,
+                    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}},
+                ],
+                "responses": {
+                    "200": _json("The deal.", with_verdict),
+                    "400": _errors("A bad as_of date."),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                    "503": _UNAVAILABLE,
+                },
             },
         },
         "/api/deals/{deal_id}/checks": {
@@ -198,15 +337,30 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 "summary": "Record a check: the body of POST /api/assess and the amount's currency. Only the deal's owner may.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}},
+                },
                 "responses": {
-                    "201": _json("The check and the deal's verdict now.", {"type": "object", "properties": {
-                        "check": {"$ref": "#/components/schemas/Check"}, "verdict": {"$ref": "#/components/schemas/Assessment"}, **_BUYER_MARKS,
-                    }}),
+                    "201": _json(
+                        "The check and the deal's verdict now.",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "check": {"$ref": "#/components/schemas/Check"},
+                                "verdict": {"$ref": "#/components/schemas/Assessment"},
+                                **_BUYER_MARKS,
+                            },
+                        },
+                    ),
                     "400": _errors("Malformed JSON or invalid answers; every problem is listed."),
-                    "401": _UNAUTHORIZED, "403": _errors("The caller is not the deal's owner."), "404": _NOT_FOUND,
-                    "409": _errors("The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
-                                   "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."),
+                    "401": _UNAUTHORIZED,
+                    "403": _errors("The caller is not the deal's owner."),
+                    "404": _NOT_FOUND,
+                    "409": _errors(
+                        "The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
+                        "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."
+                    ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "503": _UNAVAILABLE,
@@ -219,36 +373,82 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
 
 def confirmation_paths() -> dict[str, Any]:
     """The paths of buyer confirmation requests."""
-    created = {"allOf": [{"$ref": "#/components/schemas/ConfirmationRequest"}, {"type": "object", "properties": {
-        "url": {"type": "string", "format": "uri", "description": "The link for the buyer; shown only in this answer (only its hash is stored)."},
-        "email": {"type": "object", "properties": {
-            "to": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string", "description": "Plain text, with the link."},
-            "mailto": {"type": "string", "description": "A mailto: link with the subject and body, for the rep's own mail program."},
-            "sent": {"type": "boolean", "description": "Whether the app sent the email itself (PLAYBOOK_SMTP_URL set and the server took it)."},
-            "not_sent_because": {"type": ["string", "null"], "description": "Why the app did not send it (null when it did)."},
-        }},
-    }}]}
+    created = {
+        "allOf": [
+            {"$ref": "#/components/schemas/ConfirmationRequest"},
+            {
+                "type": "object",
+                "properties": {
+                    "url": {
+                        "type": "string",
+                        "format": "uri",
+                        "description": "The link for the buyer; shown only in this answer (only its hash is stored).",
+                    },
+                    "email": {
+                        "type": "object",
+                        "properties": {
+                            "to": {"type": "string"},
+                            "subject": {"type": "string"},
+                            "body": {"type": "string", "description": "Plain text, with the link."},
+                            "mailto": {
+                                "type": "string",
+                                "description": "A mailto: link with the subject and body, for the rep's own mail program.",
+                            },
+                            "sent": {
+                                "type": "boolean",
+                                "description": "Whether the app sent the email itself (PLAYBOOK_SMTP_URL set and the server took it).",
+                            },
+                            "not_sent_because": {
+                                "type": ["string", "null"],
+                                "description": "Why the app did not send it (null when it did).",
+                            },
+                        },
+                    },
+                },
+            },
+        ]
+    }
     return {
         "/api/deals/{deal_id}/confirmations": {
             "get": {
                 "summary": "The deal's confirmation requests with their state now, newest first (the owner and managers).",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
-                "responses": {"200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
-                              "401": _UNAUTHORIZED, "404": _NOT_FOUND, "503": _UNAVAILABLE},
+                "responses": {
+                    "200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                    "503": _UNAVAILABLE,
+                },
             },
             "post": {
                 "summary": "Ask the deal's buyer to confirm outcomes: a link (and the email, sent when the app has a mail server). Only the owner may.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewConfirmation"}}}},
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewConfirmation"}}},
+                },
                 "responses": {
-                    "201": {**_json("The request, its link and the email.", created),
-                            "headers": {"Location": {"schema": {"type": "string"}, "description": "/api/deals/{deal_id}/confirmations/{id}"}}},
+                    "201": {
+                        **_json("The request, its link and the email.", created),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "/api/deals/{deal_id}/confirmations/{id}",
+                            }
+                        },
+                    },
                     "400": _errors("Malformed JSON or an invalid request; every problem is listed."),
-                    "401": _UNAUTHORIZED, "403": _NOT_OWNER, "404": _NOT_FOUND,
-                    "409": _errors("The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know."),
-                    "413": _TOO_LARGE, "415": _NOT_JSON, "503": _UNAVAILABLE,
+                    "401": _UNAUTHORIZED,
+                    "403": _NOT_OWNER,
+                    "404": _NOT_FOUND,
+                    "409": _errors(
+                        "The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know."
+                    ),
+                    "413": _TOO_LARGE,
+                    "415": _NOT_JSON,
+                    "503": _UNAVAILABLE,
                 },
             },
         },
@@ -257,8 +457,12 @@ def confirmation_paths() -> dict[str, Any]:
                 "summary": "One confirmation request of the deal.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID, _REQUEST_ID],
-                "responses": {"200": _json("The request.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
-                              "401": _UNAUTHORIZED, "404": _NO_REQUEST, "503": _UNAVAILABLE},
+                "responses": {
+                    "200": _json("The request.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                    "401": _UNAUTHORIZED,
+                    "404": _NO_REQUEST,
+                    "503": _UNAVAILABLE,
+                },
             },
         },
         "/api/deals/{deal_id}/confirmations/{request_id}/revoke": {
@@ -266,9 +470,14 @@ def confirmation_paths() -> dict[str, Any]:
                 "summary": "Withdraw a pending link (the owner only); the buyer's page then says it was withdrawn (410). No body.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID, _REQUEST_ID],
-                "responses": {"200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
-                              "401": _UNAUTHORIZED, "403": _NOT_OWNER, "404": _NO_REQUEST,
-                              "409": _errors("The link is not pending (answered, expired or withdrawn already)."), "503": _UNAVAILABLE},
+                "responses": {
+                    "200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                    "401": _UNAUTHORIZED,
+                    "403": _NOT_OWNER,
+                    "404": _NO_REQUEST,
+                    "409": _errors("The link is not pending (answered, expired or withdrawn already)."),
+                    "503": _UNAVAILABLE,
+                },
             },
         },
     }
@@ -278,7 +487,19 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
     """Schemas and the security scheme the deal paths refer to (`assess_body`: the schema of POST /api/assess;
     `confirmable`: the milestones a buyer can confirm)."""
     return {
-        "schemas": {"NewDeal": new_deal_schema(assess_body), "NewCheck": check_schema(assess_body), "SavedDeal": SAVED_DEAL, "Check": CHECK,
-                    "NewConfirmation": new_confirmation_schema(confirmable), "ConfirmationRequest": CONFIRMATION},
-        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "A token from `playbook tokens create EMAIL`."}},
+        "schemas": {
+            "NewDeal": new_deal_schema(assess_body),
+            "NewCheck": check_schema(assess_body),
+            "SavedDeal": SAVED_DEAL,
+            "Check": CHECK,
+            "NewConfirmation": new_confirmation_schema(confirmable),
+            "ConfirmationRequest": CONFIRMATION,
+        },
+        "securitySchemes": {
+            "bearerAuth": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "A token from `playbook tokens create EMAIL`.",
+            }
+        },
     }

@@ -17,12 +17,16 @@ UNAUTHORIZED = 401
 MAX_FIELD = 1000
 log = logging.getLogger("assess_app")
 WRONG = "The email or the password is wrong."
-LOCKED = (f"Too many failed sign-ins for this account: after {MAX_FAILURES} within "
-          f"{FAILURE_WINDOW.seconds // 60} minutes, signing in is paused for 15 minutes. Try again later.")
+LOCKED = (
+    f"Too many failed sign-ins for this account: after {MAX_FAILURES} within "
+    f"{FAILURE_WINDOW.seconds // 60} minutes, signing in is paused for 15 minutes. Try again later."
+)
 
 
 def _page(status: int = 200, error: str | None = None, email: str = "") -> tuple[str, int]:
-    return render_template("auth/login.html", error=error, email=email, next=safe_next(request.values.get("next"))), status
+    return render_template(
+        "auth/login.html", error=error, email=email, next=safe_next(request.values.get("next"))
+    ), status
 
 
 @bp.get("/login")

@@ -144,7 +144,10 @@ def plain_answers(version: FormVersion, submitted: MultiDict[str, str]) -> dict[
 
 def form_answers(form: FlaskForm) -> dict[str, str]:
     """The answers of a filled-in form, in the shape of `plain_answers` ("yes" or "" for a box)."""
-    return {field.name: ("yes" if field.data else "") if isinstance(field, MetField) else str(field.data or "") for field in form}
+    return {
+        field.name: ("yes" if field.data else "") if isinstance(field, MetField) else str(field.data or "")
+        for field in form
+    }
 
 
 def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:

@@ -16,7 +16,16 @@ from sales_process.report import assessment_text
 from sales_process.vocabulary import money
 
 __all__ = [
-    "StageResults", "Weighted", "by_stage", "fragments", "money", "playbook_link", "prefill_query", "status_badge", "summary_text", "weighted",
+    "StageResults",
+    "Weighted",
+    "by_stage",
+    "fragments",
+    "money",
+    "playbook_link",
+    "prefill_query",
+    "status_badge",
+    "summary_text",
+    "weighted",
 ]
 
 
@@ -118,7 +127,9 @@ def status_badge(result: MilestoneResult) -> Markup:
     if badge is None:
         if len(_badges) >= 512:  # labels carry ages in days: keep the cache small
             _badges.clear()
-        badge = _badges[key] = Markup(f'<span class="status status--{key[0].value}">{escape(key[1].capitalize())}</span>')
+        badge = _badges[key] = Markup(
+            f'<span class="status status--{key[0].value}">{escape(key[1].capitalize())}</span>'
+        )
     return badge
 
 
@@ -132,10 +143,12 @@ def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
         if stage.milestones:
             results = tuple(by_id.get(stage.id, ()))
             # Plain string building: Markup.format goes through string.Formatter, many times slower.
-            items = Markup("".join(
-                f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "
-                for r in results
-            ))
+            items = Markup(
+                "".join(
+                    f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "
+                    for r in results
+                )
+            )
             groups.append(StageResults(stage, results, items))
     return groups
 
@@ -151,4 +164,3 @@ def weighted(assessment: Assessment) -> Weighted | None:
 def summary_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     """The plain-text summary for the CRM's notes (the link to these answers is shown beside it)."""
     return assessment_text(loaded, assessment)
-

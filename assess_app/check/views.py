@@ -30,7 +30,9 @@ from sales_process.report import gap_sentence
 UNPROCESSABLE = 422
 
 
-def _form_page(loaded: LoadedProcess, form: FlaskForm, general: list[str], status: int = 200, **notes: object) -> tuple[str, int]:
+def _form_page(
+    loaded: LoadedProcess, form: FlaskForm, general: list[str], status: int = 200, **notes: object
+) -> tuple[str, int]:
     page = render_template(
         "check/form.html",
         process=loaded.process,

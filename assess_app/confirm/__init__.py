@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-bp = Blueprint("confirm", __name__, template_folder="templates", static_folder="static", static_url_path="/confirm-static")
+bp = Blueprint(
+    "confirm", __name__, template_folder="templates", static_folder="static", static_url_path="/confirm-static"
+)
 
 from assess_app.confirm import views  # noqa: E402,F401  (registers the routes on bp)

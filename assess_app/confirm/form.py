@@ -87,7 +87,9 @@ def read_reply(request: ConfirmationRequest, values: Mapping[str, str]) -> Reply
         else:
             form.errors[name] = _at(where, "Choose \u201cYes, this is right\u201d or \u201cNot quite\u201d.")
         if len(comment) > MAX_COMMENT:
-            form.errors[comment_field(statement.milestone_id)] = _at(where, f"Please keep the comment under {MAX_COMMENT} characters (it has {len(comment)}).")
+            form.errors[comment_field(statement.milestone_id)] = _at(
+                where, f"Please keep the comment under {MAX_COMMENT} characters (it has {len(comment)})."
+            )
     if not form.buyer_name:
         form.errors["buyer_name"] = "Type your name, so that we know who answered."
     elif len(form.buyer_name) > MAX_NAME:

@@ -57,7 +57,11 @@ def limit_per_address() -> Response | None:
     wait = confirm_limiter().hit(request.remote_addr or "unknown")
     if wait is None:
         return None
-    response = _message("Too many requests", "Too many requests came from your address. Please wait a few minutes and open the link again.", 429)
+    response = _message(
+        "Too many requests",
+        "Too many requests came from your address. Please wait a few minutes and open the link again.",
+        429,
+    )
     response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return response
 

@@ -65,16 +65,21 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
     before: dict[str, Status] = {}
     for check in checks:
         saved = read_answers(check.answers, loaded.process)
-        assessment = assess_saved(loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date())
+        assessment = assess_saved(
+            loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date()
+        )
         now = _statuses(assessment)
         was_verified = {key for key, status in before.items() if status is Status.VERIFIED}
-        entries.append(TimelineEntry(
-            check, assessment,
-            gained=[key for key, status in now.items() if status is Status.VERIFIED and key not in was_verified],
-            lost=[key for key in was_verified if now.get(key) not in (Status.VERIFIED, Status.STALE)],
-            went_stale=[key for key in was_verified if now.get(key) is Status.STALE],
-            gone=sorted(saved.gone),
-        ))
+        entries.append(
+            TimelineEntry(
+                check,
+                assessment,
+                gained=[key for key, status in now.items() if status is Status.VERIFIED and key not in was_verified],
+                lost=[key for key in was_verified if now.get(key) not in (Status.VERIFIED, Status.STALE)],
+                went_stale=[key for key in was_verified if now.get(key) is Status.STALE],
+                gone=sorted(saved.gone),
+            )
+        )
         before = now
     return entries
 
@@ -141,10 +146,15 @@ def buyer_view(loaded: LoadedProcess, verdict: Verdict) -> BuyerView:
         if answer.buyer is None or result is None:
             continue
         statement = result.milestone.buyer_statement or result.milestone.question
-        words.append(BuyerWord(milestone_id, statement, answer.buyer, result.status.value, status_label(result.status), result.reason))
+        words.append(
+            BuyerWord(
+                milestone_id, statement, answer.buyer, result.status.value, status_label(result.status), result.reason
+            )
+        )
     confirmable = [
         Confirmable(milestone.id, milestone.buyer_statement, stage.name, status_label(results[milestone.id].status))
-        for stage, milestone in loaded.process.milestones() if milestone.buyer_statement
+        for stage, milestone in loaded.process.milestones()
+        if milestone.buyer_statement
     ]
     confirmed_ids = buyer_confirmed_ids(verdict.saved.answers)
     return BuyerView(

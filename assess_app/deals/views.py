@@ -70,18 +70,31 @@ def list_deals() -> str:
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
     return render_template(
-        "deals/list.html", page=page, rows=rows, owners=owners, owner=owner, stage=stage, today=today,
-        process=loaded.process, money=money_in, weighted=weighted, warning_text=warning_text, user=user,
+        "deals/list.html",
+        page=page,
+        rows=rows,
+        owners=owners,
+        owner=owner,
+        stage=stage,
+        today=today,
+        process=loaded.process,
+        money=money_in,
+        weighted=weighted,
+        warning_text=warning_text,
+        user=user,
     )
 
 
-def _new_form(loaded: LoadedProcess, user: User, values: dict[str, str], errors: dict[str, list[str]],
-              status: int = 200) -> tuple[str, int]:
+def _new_form(
+    loaded: LoadedProcess, user: User, values: dict[str, str], errors: dict[str, list[str]], status: int = 200
+) -> tuple[str, int]:
     owners: list[User] = []
     if user.is_manager:
         with records().reading() as db:
             owners = list(db.scalars(select(User).where(User.active).order_by(User.email)))
-    page = render_template("deals/new.html", process=loaded.process, values=values, errors=errors, owners=owners, user=user)
+    page = render_template(
+        "deals/new.html", process=loaded.process, values=values, errors=errors, owners=owners, user=user
+    )
     return page, status
 
 
@@ -94,7 +107,9 @@ def new_deal_form() -> tuple[str, int]:
 
 def _new_deal_data(form: Any) -> dict[str, Any]:
     # The amount stays text: the deal vocabulary reads it as every entry point does ("$120,000").
-    data: dict[str, Any] = {key: form.get(key, "").strip() for key in ("name", "crm_id", "amount", "claimed_stage", "owner")}
+    data: dict[str, Any] = {
+        key: form.get(key, "").strip() for key in ("name", "crm_id", "amount", "claimed_stage", "owner")
+    }
     return {key: value for key, value in data.items() if value != ""}
 
 
@@ -122,8 +137,18 @@ def create() -> tuple[str, int] | BaseResponse:
         if not is_unavailable(error):
             raise
         log.error("database unavailable, deal not created: %s", unavailable_reason(error))
-        return _new_form(loaded, user, values, {"": ["The deal was not saved: the database is not available right now. "
-                                                      "Your entries are kept below; try again in a moment."]}, UNAVAILABLE)
+        return _new_form(
+            loaded,
+            user,
+            values,
+            {
+                "": [
+                    "The deal was not saved: the database is not available right now. "
+                    "Your entries are kept below; try again in a moment."
+                ]
+            },
+            UNAVAILABLE,
+        )
     log.info("deal %s created by user %s", deal.id, user.id)
     return redirect(f"/deals/{deal.id}", 303)
 
@@ -132,23 +157,55 @@ def create() -> tuple[str, int] | BaseResponse:
 class Asking:
     """The ask-the-buyer form as sent back (values and errors), or the link just made."""
 
-    values: dict[str, Any] = field(default_factory=lambda: {"milestones": [], "buyer_name": "", "buyer_email": "", "expires_in_days": DEFAULT_EXPIRY_DAYS})
+    values: dict[str, Any] = field(
+        default_factory=lambda: {
+            "milestones": [],
+            "buyer_name": "",
+            "buyer_email": "",
+            "expires_in_days": DEFAULT_EXPIRY_DAYS,
+        }
+    )
     errors: dict[str, str] = field(default_factory=dict)
     asked: Asked | None = None
 
 
-def _deal_page(loaded: LoadedProcess, user: User, deal: Deal, checks: list[Any], requests: list[dict[str, Any]], form: FlaskForm,
-               general: list[str], status: int = 200, save_error: str | None = None, asking: Asking | None = None) -> tuple[str, int]:
+def _deal_page(
+    loaded: LoadedProcess,
+    user: User,
+    deal: Deal,
+    checks: list[Any],
+    requests: list[dict[str, Any]],
+    form: FlaskForm,
+    general: list[str],
+    status: int = 200,
+    save_error: str | None = None,
+    asking: Asking | None = None,
+) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
     can_check = may_check(user, deal)
     page = render_template(
-        "deals/show.html", deal=deal, verdict=verdict, assessment=verdict.assessment, gap=gap_sentence(verdict.assessment),
-        weighted=weighted(verdict.assessment), entries=list(reversed(timeline(loaded, deal, checks))), form=form,
-        general_errors=general, unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
-        process=loaded.process, next_links=fragments(loaded).next, money=partial(money_in, currency=deal.currency), playbook_link=playbook_link,
-        can_check=can_check, save_error=save_error, today=today, user=user,
-        buyer=buyer_view(loaded, verdict), requests=requests, asking=asking or Asking(),
+        "deals/show.html",
+        deal=deal,
+        verdict=verdict,
+        assessment=verdict.assessment,
+        gap=gap_sentence(verdict.assessment),
+        weighted=weighted(verdict.assessment),
+        entries=list(reversed(timeline(loaded, deal, checks))),
+        form=form,
+        general_errors=general,
+        unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
+        process=loaded.process,
+        next_links=fragments(loaded).next,
+        money=partial(money_in, currency=deal.currency),
+        playbook_link=playbook_link,
+        can_check=can_check,
+        save_error=save_error,
+        today=today,
+        user=user,
+        buyer=buyer_view(loaded, verdict),
+        requests=requests,
+        asking=asking or Asking(),
         can_ask=can_check and loaded.process.company is not None,
     )
     return page, status
@@ -181,7 +238,9 @@ def ask(deal_id: int) -> tuple[str, int]:
     deal, checks, requests = _visible_deal(user, deal_id)
     if not may_check(user, deal):
         abort(403, "Only the deal's owner asks its buyer to confirm outcomes; a manager reads them.")
-    values: dict[str, Any] = {key: request.form.get(key, "") for key in ("buyer_name", "buyer_email", "expires_in_days")}
+    values: dict[str, Any] = {
+        key: request.form.get(key, "") for key in ("buyer_name", "buyer_email", "expires_in_days")
+    }
     values["milestones"] = request.form.getlist("milestones")
     form = make_form(loaded, prefill(deal))
     try:
@@ -193,7 +252,17 @@ def ask(deal_id: int) -> tuple[str, int]:
             errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, asking=Asking(values, errors))
     except RecordError as error:
-        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, asking=Asking(values, {"milestones": error.message}))
+        return _deal_page(
+            loaded,
+            user,
+            deal,
+            checks,
+            requests,
+            form,
+            [],
+            CONFLICT,
+            asking=Asking(values, {"milestones": error.message}),
+        )
     except DealNotFound:
         abort(404)
     with records().reading() as db:
@@ -219,7 +288,17 @@ def revoke(deal_id: int, request_id: int) -> tuple[str, int] | BaseResponse:
         if error.loc == "deal":
             abort(403, error.message[0].upper() + error.message[1:] + ".")
         form = make_form(loaded, prefill(deal))
-        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=f"The link was not withdrawn: {error.message}.")
+        return _deal_page(
+            loaded,
+            user,
+            deal,
+            checks,
+            requests,
+            form,
+            [],
+            CONFLICT,
+            save_error=f"The link was not withdrawn: {error.message}.",
+        )
     if withdrawn is None:
         abort(404)
     log.info("confirmation request %s of deal %s withdrawn by user %s", request_id, deal_id, user.id)

@@ -33,10 +33,13 @@ _cache: dict[tuple[object, ...], Totals] = {}
 def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None) -> Totals:
     """The totals of every saved deal as of a date (remembered until a deal or check is added)."""
     with store.reading() as db:
-        version = db.execute(select(
-            select(func.max(Check.id)).scalar_subquery(), select(func.max(Deal.id)).scalar_subquery(),
-            select(func.count(Deal.id)).scalar_subquery(),
-        )).one()
+        version = db.execute(
+            select(
+                select(func.max(Check.id)).scalar_subquery(),
+                select(func.max(Deal.id)).scalar_subquery(),
+                select(func.count(Deal.id)).scalar_subquery(),
+            )
+        ).one()
         key = (store.url, loaded.sha256, as_of, owner, *version)
         with _cache_lock:
             cached = _cache.get(key)
@@ -45,8 +48,14 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         feeder = VerdictTotals(loaded.process, as_of)
         apart = deals_in_other_currencies(db)  # a total never adds two currencies
         for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, amounts_left_out=apart):
-            feeder.add_alike(group.owner, group.claimed_stage, group.verified_index, group.blocking, group.deals,
-                             buyer_confirmed=group.buyer_confirmed)
+            feeder.add_alike(
+                group.owner,
+                group.claimed_stage,
+                group.verified_index,
+                group.blocking,
+                group.deals,
+                buyer_confirmed=group.buyer_confirmed,
+            )
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = feeder.totals
@@ -68,7 +77,9 @@ def pipeline() -> Response:
     totals = pipeline_totals(records(), loaded, as_of)
     with records().reading() as db:
         currencies = deal_currencies(db)
-    result = AuditResult(totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies)
+    result = AuditResult(
+        totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies
+    )
     page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY

@@ -34,7 +34,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app(site_dir: Path) -> Flask:
     """The app on the default process and its built playbook."""
-    return create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"})
+    return create_app(
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"}
+    )
 
 
 class BufferedClient(FlaskClient):
@@ -70,9 +72,22 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     process = tmp_path / "elsewhere" / "sales.yaml"
     process.parent.mkdir()
     shutil.copy(DEFAULT_PROCESS, process)
-    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "playbook_cli",
+        "serve",
+        "--process",
+        str(process),
+        "--site-dir",
+        str(tmp_path / "site"),
+        "--port",
+        "0",
+    ]
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment) as server:
+    with subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    ) as server:
         assert server.stdout is not None
         line = server.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)

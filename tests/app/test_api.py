@@ -29,14 +29,28 @@ DEALS = [
             "contract-signed": {"met": True, "evidence": "Signed order form"},
         },
     },
-    {"as_of": "2027-03-01", "milestones": {"pain-confirmed": True, "next-meeting-accepted": False, "demo-attended": {"met": True, "evidence": "tbd"}}},
-    {"deal": "Ünïcode ✓", "as_of": "2027-03-01", "milestones": {"pain-confirmed": {"met": True, "evidence": "Mail", "date": "2027-04-01"}}},
+    {
+        "as_of": "2027-03-01",
+        "milestones": {
+            "pain-confirmed": True,
+            "next-meeting-accepted": False,
+            "demo-attended": {"met": True, "evidence": "tbd"},
+        },
+    },
+    {
+        "deal": "Ünïcode ✓",
+        "as_of": "2027-03-01",
+        "milestones": {"pain-confirmed": {"met": True, "evidence": "Mail", "date": "2027-04-01"}},
+    },
 ]
 
 
 @pytest.mark.parametrize("deal", DEALS, ids=[f"deal-{i}" for i in range(len(DEALS))])
 def test_the_api_answers_exactly_like_playbook_assess_json(
-    client: FlaskClient, deal: dict[str, Any], write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+    client: FlaskClient,
+    deal: dict[str, Any],
+    write_file: Callable[[str, str], Path],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = write_file("deal.json", json.dumps(deal))
     assert main(["assess", str(path), "--json", "--process", str(DEFAULT_PROCESS)]) == 0
@@ -54,9 +68,17 @@ BAD_DEALS = [
     ({"amount": -1}, "amount", "is negative"),
     ({"as_of": "2027-02-30"}, "as_of", "not a real calendar date"),
     # Weighted by a probability, 4e307 overflowed to Infinity, which is not JSON.
-    ({"amount": 4e307, "claimed_stage": "proposing"}, "amount", "too large to be an amount of money (at most 1,000,000,000,000,000)"),
+    (
+        {"amount": 4e307, "claimed_stage": "proposing"},
+        "amount",
+        "too large to be an amount of money (at most 1,000,000,000,000,000)",
+    ),
     ({"milestones": {"demo-attended": {"met": "maybe"}}}, "milestones.demo-attended.met", "is not yes or no"),
-    ({"milestones": {"demo-attended": {"met": True, "date": "yesterday"}}}, "milestones.demo-attended.date", "YYYY-MM-DD"),
+    (
+        {"milestones": {"demo-attended": {"met": True, "date": "yesterday"}}},
+        "milestones.demo-attended.date",
+        "YYYY-MM-DD",
+    ),
     ({"milestones": []}, "milestones", "must be an object"),
     ({"stage": "x"}, "stage", "unknown key"),
     ([1, 2], "", "a deal must be an object"),
@@ -64,7 +86,9 @@ BAD_DEALS = [
 
 
 @pytest.mark.parametrize(("body", "loc", "message"), BAD_DEALS, ids=[loc or "top" for _, loc, _ in BAD_DEALS])
-def test_an_invalid_deal_gets_400_with_where_and_what(client: FlaskClient, body: object, loc: str, message: str) -> None:
+def test_an_invalid_deal_gets_400_with_where_and_what(
+    client: FlaskClient, body: object, loc: str, message: str
+) -> None:
     response = client.post("/api/assess", json=body)
     assert response.status_code == 400
     errors = response.get_json()["errors"]
@@ -90,7 +114,9 @@ UNREADABLE = [
 
 
 @pytest.mark.parametrize(("body", "content_type", "status", "message"), UNREADABLE, ids=[m for *_, m in UNREADABLE])
-def test_an_unreadable_body_gets_a_clear_error(client: FlaskClient, body: str | bytes, content_type: str | None, status: int, message: str) -> None:
+def test_an_unreadable_body_gets_a_clear_error(
+    client: FlaskClient, body: str | bytes, content_type: str | None, status: int, message: str
+) -> None:
     headers = {"Content-Type": content_type} if content_type else {}
     response = client.post("/api/assess", data=body, headers=headers)
     assert response.status_code == status
@@ -104,7 +130,10 @@ def test_a_body_over_one_megabyte_gets_413_as_json(client: FlaskClient) -> None:
     assert response.get_json()["errors"][0]["loc"] == ""
 
 
-@pytest.mark.parametrize(("method", "path", "allowed"), [("get", "/api/assess", "POST"), ("post", "/api/process", "GET"), ("delete", "/api/openapi.json", "GET")])
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("get", "/api/assess", "POST"), ("post", "/api/process", "GET"), ("delete", "/api/openapi.json", "GET")],
+)
 def test_a_wrong_method_gets_405_as_json(client: FlaskClient, method: str, path: str, allowed: str) -> None:
     response = getattr(client, method)(path)
     assert response.status_code == 405
@@ -128,13 +157,27 @@ def test_the_process_as_json(client: FlaskClient, default_process: Any) -> None:
 def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskClient, default_process: Any) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/assess", "/api/process", "/api/openapi.json", "/api/deals", "/api/deals/{deal_id}", "/api/deals/{deal_id}/checks",
-                                       "/api/deals/{deal_id}/confirmations", "/api/deals/{deal_id}/confirmations/{request_id}",
-                                       "/api/deals/{deal_id}/confirmations/{request_id}/revoke"}
+    assert set(document["paths"]) == {
+        "/api/assess",
+        "/api/process",
+        "/api/openapi.json",
+        "/api/deals",
+        "/api/deals/{deal_id}",
+        "/api/deals/{deal_id}/checks",
+        "/api/deals/{deal_id}/confirmations",
+        "/api/deals/{deal_id}/confirmations/{request_id}",
+        "/api/deals/{deal_id}/confirmations/{request_id}/revoke",
+    }
     deal = document["components"]["schemas"]["Deal"]
     stages = default_process.process.stages
-    assert deal["properties"]["claimed_stage"]["enum"] == [*(stage.id for stage in stages), *(stage.name for stage in stages), None]
-    assert set(deal["properties"]["milestones"]["properties"]) == {m.id for _, m in default_process.process.milestones()}
+    assert deal["properties"]["claimed_stage"]["enum"] == [
+        *(stage.id for stage in stages),
+        *(stage.name for stage in stages),
+        None,
+    ]
+    assert set(deal["properties"]["milestones"]["properties"]) == {
+        m.id for _, m in default_process.process.milestones()
+    }
     assert set(document["paths"]["/api/assess"]["post"]["responses"]) == {"200", "400", "413", "415"}
 
 
@@ -150,7 +193,10 @@ DEAL_LIKE = st.fixed_dictionaries(
         "claimed_stage": st.sampled_from(["proposing", "x"]) | JSON_VALUES,
         "amount": JSON_VALUES,
         "as_of": st.sampled_from(["2027-03-01", "2027-02-30"]) | JSON_VALUES,
-        "milestones": st.dictionaries(st.sampled_from(["pain-confirmed", "demo-attended", "nope"]), JSON_VALUES, max_size=3) | JSON_VALUES,
+        "milestones": st.dictionaries(
+            st.sampled_from(["pain-confirmed", "demo-attended", "nope"]), JSON_VALUES, max_size=3
+        )
+        | JSON_VALUES,
     },
 )
 
@@ -173,8 +219,11 @@ def test_no_bytes_get_a_server_error(client: FlaskClient, raw: bytes) -> None:
 
 def _allows_null(schema: dict[str, Any]) -> bool:
     kinds = schema.get("type")
-    return None in schema.get("enum", ()) or kinds == "null" or (isinstance(kinds, list) and "null" in kinds) or any(
-        _allows_null(option) for option in [*schema.get("oneOf", []), *schema.get("anyOf", [])]
+    return (
+        None in schema.get("enum", ())
+        or kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or any(_allows_null(option) for option in [*schema.get("oneOf", []), *schema.get("anyOf", [])])
     )
 
 
@@ -192,7 +241,9 @@ NULLS = [
 
 
 @pytest.mark.parametrize(("body", "path"), NULLS, ids=[".".join(path) for _, path in NULLS])
-def test_null_is_accepted_exactly_where_the_openapi_schema_allows_it(client: FlaskClient, body: dict[str, Any], path: tuple[str, ...]) -> None:
+def test_null_is_accepted_exactly_where_the_openapi_schema_allows_it(
+    client: FlaskClient, body: dict[str, Any], path: tuple[str, ...]
+) -> None:
     document = client.get("/api/openapi.json").get_json()
     schema = document["components"]["schemas"]["Deal"]
     for part in path:

@@ -31,13 +31,25 @@ def _answer(page: Any, milestone: str, question: str, evidence: str) -> None:
 def _fill_discovery(page: Any) -> None:
     page.get_by_label("Deal name").fill("Contoso <b>rollout</b>")
     page.get_by_label("Stage in the CRM today").select_option("proposing")
-    _answer(page, "pain-confirmed", "Has the prospect confirmed, in writing, the business problem they want to solve?", "Reply to the recap of 2 March")
-    _answer(page, "next-meeting-accepted", "Has the prospect accepted a calendar invitation for a second, deeper meeting?", "Accepted invite: Ann, Bo")
+    _answer(
+        page,
+        "pain-confirmed",
+        "Has the prospect confirmed, in writing, the business problem they want to solve?",
+        "Reply to the recap of 2 March",
+    )
+    _answer(
+        page,
+        "next-meeting-accepted",
+        "Has the prospect accepted a calendar invitation for a second, deeper meeting?",
+        "Accepted invite: Ann, Bo",
+    )
 
 
 def test_a_rep_checks_a_deal_and_follows_the_next_step_into_the_playbook(page: Any, base_url: str) -> None:
     page.goto(f"{base_url}/check")
-    assert page.locator('[name="pain-confirmed.evidence"]').is_hidden(), "JavaScript hides the details of unticked milestones"
+    assert page.locator('[name="pain-confirmed.evidence"]').is_hidden(), (
+        "JavaScript hides the details of unticked milestones"
+    )
     _fill_discovery(page)
     page.get_by_role("button", name="Check the deal").click()
     page.wait_for_url(f"{base_url}/check")

@@ -15,7 +15,10 @@ def _bundle(site_dir: Path) -> str:
     return next((site_dir / "assets" / "javascripts").glob("bundle.*.min.js")).relative_to(site_dir).as_posix()
 
 
-@pytest.mark.parametrize("path", ["bundle", "/", "/stages/discovery/", "/assets/stylesheets/playbook.css", "/search/search_index.json", "/check"])
+@pytest.mark.parametrize(
+    "path",
+    ["bundle", "/", "/stages/discovery/", "/assets/stylesheets/playbook.css", "/search/search_index.json", "/check"],
+)
 def test_text_is_compressed_when_the_browser_accepts_gzip(client: FlaskClient, site_dir: Path, path: str) -> None:
     path = f"/{_bundle(site_dir)}" if path == "bundle" else path
     plain = client.get(path)

@@ -45,8 +45,16 @@ TABLE = [
     pytest.param({"stage": "Closed Won"}, None, id="stage-name-with-space"),
     pytest.param({"stage": "closed\u00a0 WON"}, None, id="stage-name-inner-spacing"),
     pytest.param({"stage": "Propsing"}, "unknown stage 'Propsing'; did you mean 'Proposing'?", id="stage-misspelt"),
-    pytest.param({"stage": "Closed Lost"}, "stage 'Closed Lost' marks a lost deal, and the process has no lost stage", id="stage-lost"),
-    pytest.param({"stage": "closed_lost"}, "stage 'closed_lost' marks a lost deal, and the process has no lost stage", id="stage-lost-id"),
+    pytest.param(
+        {"stage": "Closed Lost"},
+        "stage 'Closed Lost' marks a lost deal, and the process has no lost stage",
+        id="stage-lost",
+    ),
+    pytest.param(
+        {"stage": "closed_lost"},
+        "stage 'closed_lost' marks a lost deal, and the process has no lost stage",
+        id="stage-lost-id",
+    ),
     pytest.param({"met": "checked"}, None, id="met-checked"),
     pytest.param({"met": "TRUE"}, None, id="met-crm-true"),
     pytest.param({"met": "x"}, None, id="met-x"),
@@ -59,7 +67,9 @@ TABLE = [
     pytest.param({"met": "Sí"}, None, id="met-spanish-yes"),
     pytest.param({"met": "nee"}, None, id="met-dutch-no"),
     pytest.param({"met": "maybe"}, "'maybe' is not yes or no", id="met-maybe"),
-    pytest.param({"date": f"{DAY_FIRST.day}/{DAY_FIRST.month:02d}/{DAY_FIRST.year}"}, None, id="date-day-first-unambiguous"),
+    pytest.param(
+        {"date": f"{DAY_FIRST.day}/{DAY_FIRST.month:02d}/{DAY_FIRST.year}"}, None, id="date-day-first-unambiguous"
+    ),
     pytest.param({"date": f"{DAY_FIRST.day:02d}.{DAY_FIRST.month:02d}.{DAY_FIRST.year}"}, None, id="date-dotted"),
     pytest.param({"date": f"{RECENT.isoformat()} 10:15"}, None, id="date-with-time"),
     pytest.param({"date": "03/04/2026"}, "'03/04/2026' is ambiguous (day or month first?)", id="date-ambiguous"),
@@ -94,18 +104,30 @@ def through_the_form(client: FlaskClient, values: dict[str, str], process: Loade
     claimed = re.search(r"Your CRM says (.+?) \(\d+%\)", html)
     weighted = re.search(r"<dt>Weighted by the evidence</dt><dd>([^<]+)</dd>", html)
     names = _names(process)
-    return "verdict", (names[claimed.group(1)] if claimed else None, names[verified.group(1)],
-                       float(weighted.group(1).replace(",", "")) if weighted else None)
+    return "verdict", (
+        names[claimed.group(1)] if claimed else None,
+        names[verified.group(1)],
+        float(weighted.group(1).replace(",", "")) if weighted else None,
+    )
 
 
 def _verdict_of(answer: dict[str, Any]) -> Verdict:
     weighted = answer["weighted_amount"]
     claimed = answer["claimed_stage"]
-    return (claimed["id"] if claimed else None, answer["verified_stage"]["id"], weighted["verified"] if weighted else None)
+    return (
+        claimed["id"] if claimed else None,
+        answer["verified_stage"]["id"],
+        weighted["verified"] if weighted else None,
+    )
 
 
 def through_the_api(client: FlaskClient, values: dict[str, str]) -> Outcome:
-    body = {"deal": "Contoso", "claimed_stage": values["stage"], "amount": values["amount"], "milestones": _milestones(values)}
+    body = {
+        "deal": "Contoso",
+        "claimed_stage": values["stage"],
+        "amount": values["amount"],
+        "milestones": _milestones(values),
+    }
     response = client.post("/api/assess", json=body)
     if response.status_code == 400:
         return "errors", [error["message"] for error in response.get_json()["errors"]]
@@ -114,8 +136,17 @@ def through_the_api(client: FlaskClient, values: dict[str, str]) -> Outcome:
 
 def through_a_deal_file(values: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Outcome:
     deal = tmp_path / "deal.json"
-    deal.write_text(json.dumps({"deal": "Contoso", "claimed_stage": values["stage"], "amount": values["amount"],
-                                "milestones": _milestones(values)}), encoding="utf-8")
+    deal.write_text(
+        json.dumps(
+            {
+                "deal": "Contoso",
+                "claimed_stage": values["stage"],
+                "amount": values["amount"],
+                "milestones": _milestones(values),
+            }
+        ),
+        encoding="utf-8",
+    )
     status = main(["assess", str(deal), "--process", str(DEFAULT_PROCESS), "--json"])
     captured = capsys.readouterr()
     if status != 0:
@@ -142,8 +173,14 @@ def through_the_audit(values: dict[str, str], tmp_path: Path, capsys: pytest.Cap
 
 
 @pytest.mark.parametrize(("overrides", "error"), TABLE)
-def test_the_four_entry_points_agree(client: FlaskClient, default_process: LoadedProcess, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str], overrides: dict[str, str], error: str | None) -> None:
+def test_the_four_entry_points_agree(
+    client: FlaskClient,
+    default_process: LoadedProcess,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    overrides: dict[str, str],
+    error: str | None,
+) -> None:
     values = _values(overrides)
     outcomes = {
         "form": through_the_form(client, values, default_process),

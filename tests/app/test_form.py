@@ -22,19 +22,25 @@ def test_the_form_asks_every_question_of_the_process(client: FlaskClient, defaul
             control = page.controls[f"{milestone.id}.{key}"]
             assert page.labels[str(control["id"])], f"{milestone.id}.{key} has no label"
         hint = page.ids[f"{milestone.id}.evidence-hint"]
-        assert hint is not None and f"{milestone.id}.evidence-hint" in str(page.controls[f"{milestone.id}.evidence"]["aria-describedby"])
+        assert hint is not None and f"{milestone.id}.evidence-hint" in str(
+            page.controls[f"{milestone.id}.evidence"]["aria-describedby"]
+        )
     assert {"deal", "amount", "claimed_stage", "csrf_token"} <= set(page.controls)
     assert page.labels["claimed_stage"] == "Stage in the CRM today"
 
 
-def test_each_stage_is_a_fieldset_with_its_name_and_probability(client: FlaskClient, default_process: LoadedProcess) -> None:
+def test_each_stage_is_a_fieldset_with_its_name_and_probability(
+    client: FlaskClient, default_process: LoadedProcess
+) -> None:
     html = client.get("/check").get_data(as_text=True)
     for stage in default_process.process.stages:
         if stage.milestones:
             assert f'<legend>{stage.name} <span class="probability">{stage.probability}%</span></legend>' in html
 
 
-def test_dates_of_milestones_that_expire_are_marked_required(client: FlaskClient, default_process: LoadedProcess) -> None:
+def test_dates_of_milestones_that_expire_are_marked_required(
+    client: FlaskClient, default_process: LoadedProcess
+) -> None:
     html = client.get("/check").get_data(as_text=True)
     for _, milestone in default_process.process.milestones():
         if milestone.max_age_days:
@@ -53,7 +59,9 @@ def test_a_link_opens_the_form_filled_in(client: FlaskClient) -> None:
 
 
 def test_a_link_with_mistakes_shows_them_and_keeps_the_values(client: FlaskClient) -> None:
-    html = client.get("/check?claimed_stage=negociating&demo-attended.date=2027-02-30&no-such.met=yes").get_data(as_text=True)
+    html = client.get("/check?claimed_stage=negociating&demo-attended.date=2027-02-30&no-such.met=yes").get_data(
+        as_text=True
+    )
     page = Page(html)
     assert "did you mean &#39;negotiating&#39;?" in html  # typed like an id: answered with ids
     assert page.selected["claimed_stage"] == "negociating"
@@ -69,7 +77,9 @@ def test_a_link_may_say_yes_in_several_ways(client: FlaskClient, value: str) -> 
 
 
 def test_what_a_link_carries_is_escaped(client: FlaskClient) -> None:
-    html = client.get('/check?deal=<script>alert(1)</script>&demo-attended.evidence="><img src=x onerror=alert(1)>').get_data(as_text=True)
+    html = client.get(
+        '/check?deal=<script>alert(1)</script>&demo-attended.evidence="><img src=x onerror=alert(1)>'
+    ).get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
@@ -97,7 +107,11 @@ INVALID_ANSWERS = [
     ("amount", {"amount": "-5"}, "'amount': '-5' is negative; an amount must be zero or more"),
     ("amount", {"amount": "12k"}, "'amount': '12k' is not an amount"),
     ("claimed_stage", {"claimed_stage": "Negotiatin"}, "did you mean 'Negotiating'?"),
-    ("demo-attended.date", {"demo-attended.met": "yes", "demo-attended.date": "2027-02-30"}, "is not a real calendar date"),
+    (
+        "demo-attended.date",
+        {"demo-attended.met": "yes", "demo-attended.date": "2027-02-30"},
+        "is not a real calendar date",
+    ),
     ("demo-attended.date", {"demo-attended.date": "03/01/2027"}, "write it as YYYY-MM-DD"),
     ("demo-attended.evidence", {"demo-attended.evidence": "x" * 2001}, "Field cannot be longer than 2000 characters"),
     ("deal", {"deal": "x" * 201}, "Field cannot be longer than 200 characters"),
@@ -105,11 +119,18 @@ INVALID_ANSWERS = [
 ]
 
 
-@pytest.mark.parametrize(("field", "answers", "message"), INVALID_ANSWERS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(INVALID_ANSWERS)])
+@pytest.mark.parametrize(
+    ("field", "answers", "message"), INVALID_ANSWERS, ids=[f"{f}-{i}" for i, (f, _, _) in enumerate(INVALID_ANSWERS)]
+)
 def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
     client: FlaskClient, field: str, answers: dict[str, str], message: str
 ) -> None:
-    typed = {"deal": "Contoso", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply to the recap", "pain-confirmed.date": "2027-01-05"}
+    typed = {
+        "deal": "Contoso",
+        "pain-confirmed.met": "yes",
+        "pain-confirmed.evidence": "Reply to the recap",
+        "pain-confirmed.date": "2027-01-05",
+    }
     response = post_form(client, {**typed, **answers})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -128,7 +149,9 @@ def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
             assert page.controls[name]["value"] == value
 
 
-def test_date_inputs_carry_no_placeholder_which_html_does_not_allow_on_them(client: FlaskClient, default_process: LoadedProcess) -> None:
+def test_date_inputs_carry_no_placeholder_which_html_does_not_allow_on_them(
+    client: FlaskClient, default_process: LoadedProcess
+) -> None:
     page = Page(client.get("/check").get_data(as_text=True))
     for _, milestone in default_process.process.milestones():
         control = page.controls[f"{milestone.id}.date"]

@@ -27,18 +27,31 @@ def _client(app: Flask) -> FlaskClient:
 
 
 def _pages(client: FlaskClient, site_dir: Path, tmp_path: Path) -> dict[str, str]:
-    answers = {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120000",
-               "pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply to the recap", "pain-confirmed.date": "2027-01-05"}
+    answers = {
+        "deal": "Contoso",
+        "claimed_stage": "proposing",
+        "amount": "120000",
+        "pain-confirmed.met": "yes",
+        "pain-confirmed.evidence": "Reply to the recap",
+        "pain-confirmed.date": "2027-01-05",
+    }
     config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SECRET_KEY": "t"}
     unbuilt = _client(create_app({**config, "SITE_DIR": str(tmp_path / "not-built")}))
     store = ProcessStore(load_process(DEFAULT_PROCESS))
     store.keep_last_good(["process.yaml:17:18: error: 'probability' must be a whole number, got text 'ten'"])
     live = _client(create_app({**config, "SITE_DIR": str(site_dir), "LIVE_RELOAD": True}, store=store))
-    assert main(["audit", str(ROOT / "examples/pipeline.csv"), "--as-of", "2027-03-01", "--out", str(tmp_path / "audit")]) == 0
+    assert (
+        main(["audit", str(ROOT / "examples/pipeline.csv"), "--as-of", "2027-03-01", "--out", str(tmp_path / "audit")])
+        == 0
+    )
     return {
         "form": client.get("/check").get_data(as_text=True),
-        "form-prefilled": client.get("/check?claimed_stage=nope&pain-confirmed.met=maybe&pain-confirmed.date=yesterday").get_data(as_text=True),
-        "form-with-errors": post_form(client, {"amount": "lots", "pain-confirmed.met": "yes", "pain-confirmed.date": "2027-02-30"}).get_data(as_text=True),
+        "form-prefilled": client.get(
+            "/check?claimed_stage=nope&pain-confirmed.met=maybe&pain-confirmed.date=yesterday"
+        ).get_data(as_text=True),
+        "form-with-errors": post_form(
+            client, {"amount": "lots", "pain-confirmed.met": "yes", "pain-confirmed.date": "2027-02-30"}
+        ).get_data(as_text=True),
         "form-without-token": client.post("/check", data=answers).get_data(as_text=True),
         "result": post_form(client, answers).get_data(as_text=True),
         "error-405": client.put("/check").get_data(as_text=True),
@@ -48,7 +61,9 @@ def _pages(client: FlaskClient, site_dir: Path, tmp_path: Path) -> dict[str, str
     }
 
 
-def test_the_nu_html_checker_finds_no_error(client: FlaskClient, site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_nu_html_checker_finds_no_error(
+    client: FlaskClient, site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pages = _pages(client, site_dir, tmp_path)
     capsys.readouterr()
     assert nu_errors(pages, tmp_path / "pages") == []

@@ -32,7 +32,13 @@ def store() -> ProcessStore:
 @pytest.fixture
 def live_app(site_dir: Path, store: ProcessStore) -> Flask:
     """The app as `playbook serve` runs it."""
-    config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "t", "LIVE_RELOAD": True}
+    config = {
+        "TESTING": True,
+        "PROCESS_PATH": str(DEFAULT_PROCESS),
+        "SITE_DIR": str(site_dir),
+        "SECRET_KEY": "t",
+        "LIVE_RELOAD": True,
+    }
     return create_app(config, store=store)
 
 
@@ -65,7 +71,9 @@ def test_without_a_change_the_wait_ends_after_its_timeout(store: ProcessStore) -
 
 
 @pytest.mark.parametrize("path", ["/", "/stages/discovery/", "/check", "/check?deal=Contoso"])
-def test_pages_that_a_get_can_fetch_again_carry_the_reload_script(live: FlaskClient, store: ProcessStore, path: str) -> None:
+def test_pages_that_a_get_can_fetch_again_carry_the_reload_script(
+    live: FlaskClient, store: ProcessStore, path: str
+) -> None:
     store.keep_last_good([ERROR])
     html = live.get(path).get_data(as_text=True)
     assert '<script src="/_live/static/live.js" data-live-version="1" defer></script>' in html
@@ -85,7 +93,9 @@ def test_the_banner_goes_once_the_file_is_valid_again(live: FlaskClient, store: 
 def test_the_banner_sits_above_the_content_of_a_playbook_page(live: FlaskClient, store: ProcessStore) -> None:
     store.keep_last_good([ERROR])
     html = live.get("/stages/discovery/").get_data(as_text=True)
-    assert html.index('<article class="md-content__inner md-typeset"><div class="admonition failure') < html.index("<h1")
+    assert html.index('<article class="md-content__inner md-typeset"><div class="admonition failure') < html.index(
+        "<h1"
+    )
     assert html.index("live.js") > html.index("</article>")
 
 
@@ -188,7 +198,9 @@ def test_an_editor_sees_open_pages_reload_on_save_and_the_errors_of_a_bad_save(
     for page in (stage, form):
         banner = page.locator("[data-live-errors]")
         banner.wait_for(timeout=5000)
-        assert f"{process}:{line}:18: error: 'probability' must be a whole number, got text 'ten'" in banner.inner_text()
+        assert (
+            f"{process}:{line}:18: error: 'probability' must be a whole number, got text 'ten'" in banner.inner_text()
+        )
         assert "Exploring" in page.content(), "the last good version stays below the banner"
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the banner fits a phone"
     stage.screenshot(path=str(tmp_path / "stage-with-errors.png"))

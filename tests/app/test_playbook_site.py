@@ -92,7 +92,9 @@ def test_a_page_allows_exactly_its_own_inline_scripts(client: FlaskClient) -> No
 
 
 def test_without_a_built_site_the_form_still_works(tmp_path: Path) -> None:
-    client = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path / "none")}).test_client()
+    client = create_app(
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path / "none")}
+    ).test_client()
     home = client.get("/")
     assert home.status_code == 404
     assert b"The playbook is not built yet" in home.data

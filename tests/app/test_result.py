@@ -35,7 +35,9 @@ def _result(client: FlaskClient, answers: dict[str, str]) -> str:
 def test_the_result_names_the_verified_and_claimed_stage_and_the_gap(client: FlaskClient) -> None:
     html = _result(client, {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120,000", **DISCOVERY_DONE})
     assert '<span class="verdict__stage">Qualifying</span>' in html
-    assert "Your CRM says Proposing (60%); the evidence supports Qualifying (20%): 2 stages ahead of the evidence." in html
+    assert (
+        "Your CRM says Proposing (60%); the evidence supports Qualifying (20%): 2 stages ahead of the evidence." in html
+    )
     assert "<dd>24,000</dd>" in html and "<dd>72,000</dd>" in html and "<dd>48,000</dd>" in html
 
 
@@ -59,7 +61,14 @@ def test_outcomes_verified_in_later_stages_are_listed(client: FlaskClient) -> No
 
 
 def test_what_the_rep_typed_is_escaped(client: FlaskClient) -> None:
-    response = post_form(client, {"deal": "<script>alert(1)</script>", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "<img src=x onerror=alert(1)>"})
+    response = post_form(
+        client,
+        {
+            "deal": "<script>alert(1)</script>",
+            "pain-confirmed.met": "yes",
+            "pain-confirmed.evidence": "<img src=x onerror=alert(1)>",
+        },
+    )
     html = response.get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -72,7 +81,7 @@ def test_the_summary_is_plain_text_for_the_crm(client: FlaskClient) -> None:
     assert "Verified stage: Qualifying (20%)" in summary
     # Words for reps, not status codes; the link to these answers is beside the summary, not in it.
     assert "Status: not done yet" in summary and "not_met" not in summary and "http" not in summary
-    assert 'data-edit-link' in html.split("</textarea>")[1]
+    assert "data-edit-link" in html.split("</textarea>")[1]
 
 
 def test_the_link_reproduces_the_form_as_submitted(client: FlaskClient) -> None:
@@ -92,7 +101,11 @@ def test_the_form_and_the_api_agree(client: FlaskClient) -> None:
         "claimed_stage": "proposing",
         "milestones": {
             "pain-confirmed": {"met": True, "evidence": DISCOVERY_DONE["pain-confirmed.evidence"], "date": RECENT},
-            "next-meeting-accepted": {"met": True, "evidence": DISCOVERY_DONE["next-meeting-accepted.evidence"], "date": RECENT},
+            "next-meeting-accepted": {
+                "met": True,
+                "evidence": DISCOVERY_DONE["next-meeting-accepted.evidence"],
+                "date": RECENT,
+            },
         },
     }
     verified = client.post("/api/assess", json=deal).get_json()["verified_stage"]["name"]

@@ -15,8 +15,16 @@ from tests.conftest import DEFAULT_PROCESS
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/"), ("get", "/stages/discovery/"), ("get", "/check"), ("post", "/check"), ("get", "/api/process"),
-     ("post", "/api/assess"), ("get", "/nowhere"), ("get", "/check/static/check.css")],
+    [
+        ("get", "/"),
+        ("get", "/stages/discovery/"),
+        ("get", "/check"),
+        ("post", "/check"),
+        ("get", "/api/process"),
+        ("post", "/api/assess"),
+        ("get", "/nowhere"),
+        ("get", "/check/static/check.css"),
+    ],
 )
 def test_every_response_carries_the_security_headers(client: FlaskClient, method: str, path: str) -> None:
     headers = getattr(client, method)(path).headers
@@ -34,7 +42,9 @@ def test_every_response_carries_the_security_headers(client: FlaskClient, method
     ("method", "path", "data"),
     [("get", "/check?deal=Contoso", None), ("post", "/check", {"deal": "Contoso"}), ("post", "/api/assess", None)],
 )
-def test_answers_that_hold_deal_data_are_never_stored_by_a_cache(client: FlaskClient, method: str, path: str, data: object) -> None:
+def test_answers_that_hold_deal_data_are_never_stored_by_a_cache(
+    client: FlaskClient, method: str, path: str, data: object
+) -> None:
     kwargs = {"json": {"deal": "Contoso"}} if path.startswith("/api/") else {"data": data}
     assert getattr(client, method)(path, **kwargs).headers["Cache-Control"] == "no-store"
 
@@ -58,7 +68,9 @@ def test_without_a_secret_key_each_app_gets_a_fresh_random_one(monkeypatch: pyte
     assert len(keys) == 2 and all(len(key) == 64 for key in keys)
 
 
-def test_an_invalid_process_at_start_is_a_clean_error(write_file: object, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_an_invalid_process_at_start_is_a_clean_error(
+    write_file: object, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     path = tmp_path / "process.yaml"
     path.write_text("name: X\nstages:\n  - id: Bad Id\n", encoding="utf-8")
     with pytest.raises(SystemExit) as exit_:
@@ -72,7 +84,10 @@ def test_requests_use_the_process_in_the_store(tmp_path: Path) -> None:
     store = ProcessStore(load_process(DEFAULT_PROCESS))
     client = create_app({"TESTING": True, "SITE_DIR": str(tmp_path)}, store=store).test_client()
     changed = tmp_path / "process.yaml"
-    changed.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8").replace("name: B2B New Business", "name: Renewals"), encoding="utf-8")
+    changed.write_text(
+        DEFAULT_PROCESS.read_text(encoding="utf-8").replace("name: B2B New Business", "name: Renewals"),
+        encoding="utf-8",
+    )
     store.replace(load_process(changed))
     assert client.get("/api/process").get_json()["name"] == "Renewals"
     assert b"Renewals" in client.get("/check").data

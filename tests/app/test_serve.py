@@ -75,12 +75,16 @@ def test_a_port_in_use_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFi
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        status = main(["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", str(port)])
+        status = main(
+            ["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", str(port)]
+        )
     assert status == 1
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
-def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
+def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(
+    served: tuple[str, Path, subprocess.Popen[str]],
+) -> None:
     url, process, server = served
     for stage in load_process(process).process.stages:
         assert _fetch(f"{url}stages/{stage.id}/")[0] == 200
@@ -88,7 +92,9 @@ def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(served: tupl
     status, body = _fetch(f"{url}api/assess", json.dumps({"claimed_stage": "proposing"}).encode())
     assert status == 200 and json.loads(body)["claimed_stage"]["id"] == "proposing"
 
-    process.write_text(process.read_text(encoding="utf-8").replace("name: Discovery", "name: Exploring"), encoding="utf-8")
+    process.write_text(
+        process.read_text(encoding="utf-8").replace("name: Discovery", "name: Exploring"), encoding="utf-8"
+    )
     assert _until(lambda: b"Exploring" in _fetch(f"{url}stages/discovery/")[1]), "the playbook was not rebuilt"
     # The site is swapped in a moment before the form's process: both follow.
     assert _until(lambda: b"Exploring" in _fetch(f"{url}check")[1]), "the form did not follow the edit"

@@ -43,19 +43,31 @@ def _expected(row: dict[str, str], loaded: LoadedProcess) -> tuple[str, str] | N
     for _, milestone in loaded.process.milestones():
         answer = row[milestone.id]
         if answer:
-            milestones[milestone.id] = {"met": YES[answer], "evidence": row[f"{milestone.id}.evidence"] or None,
-                                        "date": row[f"{milestone.id}.date"] or None}
+            milestones[milestone.id] = {
+                "met": YES[answer],
+                "evidence": row[f"{milestone.id}.evidence"] or None,
+                "date": row[f"{milestone.id}.date"] or None,
+            }
     try:
         amount = float(row["amount"].lstrip("$").replace(",", ""))
-        deal = parse_deal({"deal": row["deal"], "claimed_stage": stages.get(row["stage"], row["stage"]), "amount": amount,
-                           "milestones": milestones}, loaded.process)
+        deal = parse_deal(
+            {
+                "deal": row["deal"],
+                "claimed_stage": stages.get(row["stage"], row["stage"]),
+                "amount": amount,
+                "milestones": milestones,
+            },
+            loaded.process,
+        )
     except (ValueError, InvalidInput):
         return None
     assessment = assess(loaded.process, deal, AS_OF)
     return assessment.verified_stage.name, str(assessment.stages_ahead)
 
 
-def test_every_row_appears_in_input_order_with_the_stage_the_rules_define(run: Run, pipeline: Path, default_process: LoadedProcess) -> None:
+def test_every_row_appears_in_input_order_with_the_stage_the_rules_define(
+    run: Run, pipeline: Path, default_process: LoadedProcess
+) -> None:
     with pipeline.open(encoding="utf-8", newline="") as handle:
         source = list(csv.DictReader(handle))
     written = run.rows()
@@ -66,7 +78,7 @@ def test_every_row_appears_in_input_order_with_the_stage_the_rules_define(run: R
         if expected is None:
             assert got["not_assessed"] and not got["verified_stage"], got
             assert f"  line {got['line']}: {got['not_assessed']}" in run.out
-            assert f"<td class=\"num\">{got['line']}</td>" in run.html()
+            assert f'<td class="num">{got["line"]}</td>' in run.html()
         else:
             assert (got["verified_stage"], got["stages_ahead"], got["not_assessed"]) == (*expected, "")
 
@@ -88,7 +100,10 @@ def test_totals_agree_on_stdout_in_the_csv_and_in_the_report(run: Run) -> None:
     rows = run.rows()
     not_assessed = sum(1 for r in rows if r["not_assessed"])
     ahead = sum(1 for r in rows if r["stages_ahead"] and int(r["stages_ahead"]) > 0)
-    assert f"Deals read: {len(rows)}\nDeals assessed: {len(rows) - not_assessed}\nDeals not assessed: {not_assessed}\n" in run.out
+    assert (
+        f"Deals read: {len(rows)}\nDeals assessed: {len(rows) - not_assessed}\nDeals not assessed: {not_assessed}\n"
+        in run.out
+    )
     assert f"Deals ahead of their evidence: {ahead} (" in run.out
     html = dict(re.findall(r'<dd data-total="(\w+)">([^<]*)</dd>', run.html()))
     assert (html["rows"], html["not_assessed"], html["ahead"]) == (str(len(rows)), str(not_assessed), str(ahead))
@@ -97,8 +112,11 @@ def test_totals_agree_on_stdout_in_the_csv_and_in_the_report(run: Run) -> None:
 
 def test_the_report_lists_the_biggest_inflation_first(run: Run) -> None:
     inflations = sorted(
-        (Decimal(r["claimed_weighted"]) - Decimal(r["verified_weighted"]) for r in run.rows()
-         if r["stages_ahead"] and int(r["stages_ahead"]) > 0 and r["claimed_weighted"]),
+        (
+            Decimal(r["claimed_weighted"]) - Decimal(r["verified_weighted"])
+            for r in run.rows()
+            if r["stages_ahead"] and int(r["stages_ahead"]) > 0 and r["claimed_weighted"]
+        ),
         reverse=True,
     )
     table = run.html().split('<table id="ahead">')[1].split("</table>")[0]

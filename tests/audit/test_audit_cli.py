@@ -14,26 +14,49 @@ Write = Callable[[str, str], Path]
 
 
 def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
-    source = write_file("p.csv", HEAD + "Contoso,Qualifying,\"$10,000\",Ana,yes,recap reply from CFO,2027-02-01\n"
-                                         "Fabrikam,Negociating,5000,Ben,,,\n")
+    source = write_file(
+        "p.csv",
+        HEAD + 'Contoso,Qualifying,"$10,000",Ana,yes,recap reply from CFO,2027-02-01\n'
+        "Fabrikam,Negociating,5000,Ben,,,\n",
+    )
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
     assert run.status == 0, run.err
-    assert "Deals read: 2\nDeals assessed: 1\nDeals not assessed: 1\n  line 3: unknown stage 'Negociating'; did you mean 'Negotiating'?" in run.out
+    assert (
+        "Deals read: 2\nDeals assessed: 1\nDeals not assessed: 1\n  line 3: unknown stage 'Negociating'; did you mean 'Negotiating'?"
+        in run.out
+    )
     assert run.rows()[0] == {
-        "line": "2", "deal": "Contoso", "crm_id": "", "owner": "Ana", "claimed_stage": "Qualifying", "verified_stage": "Discovery",
-        "stages_ahead": "1", "amount": "10000.00", "claimed_weighted": "2000.00", "verified_weighted": "1000.00",
+        "line": "2",
+        "deal": "Contoso",
+        "crm_id": "",
+        "owner": "Ana",
+        "claimed_stage": "Qualifying",
+        "verified_stage": "Discovery",
+        "stages_ahead": "1",
+        "amount": "10000.00",
+        "claimed_weighted": "2000.00",
+        "verified_weighted": "1000.00",
         "next_customer_actions": "The prospect accepts a meeting invitation with the people who own the problem.",
-        "not_assessed": "", "claimed_stage_id": "qualifying", "verified_stage_id": "discovery",
-        "next_milestone_ids": "next-meeting-accepted", "verified_stage_confirmed_by_buyer": "no", "buyer_confirmed_milestone_ids": "",
+        "not_assessed": "",
+        "claimed_stage_id": "qualifying",
+        "verified_stage_id": "discovery",
+        "next_milestone_ids": "next-meeting-accepted",
+        "verified_stage_confirmed_by_buyer": "no",
+        "buyer_confirmed_milestone_ids": "",
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
 
 
-def test_deals_left_out_of_the_totals_are_counted_in_words(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
-    source = write_file("p.csv", HEAD + "Contoso,Qualifying,,Ana,yes,recap reply from CFO,2027-02-01\n"
-                                         "Fabrikam,,5000,Ben,yes,recap reply from CFO,2027-02-01\n,,,,,,\n"
-                                         "Litware,,7000,Ben,yes,recap reply from CFO,2027-02-01\n")
+def test_deals_left_out_of_the_totals_are_counted_in_words(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
+    source = write_file(
+        "p.csv",
+        HEAD + "Contoso,Qualifying,,Ana,yes,recap reply from CFO,2027-02-01\n"
+        "Fabrikam,,5000,Ben,yes,recap reply from CFO,2027-02-01\n,,,,,,\n"
+        "Litware,,7000,Ben,yes,recap reply from CFO,2027-02-01\n",
+    )
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
     assert "Not in the weighted totals: 1 deal without an amount, 2 without a claimed stage." in run.out
     assert "not included: 1 deal without an amount, 2 without a claimed stage." in run.html()
@@ -53,12 +76,17 @@ def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixtur
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (HEAD.replace("pain-confirmed,", "pain-confrmed,"), "p.csv:1: error: column 5: unknown column 'pain-confrmed'; did you mean 'pain-confirmed'?"),
+        (
+            HEAD.replace("pain-confirmed,", "pain-confrmed,"),
+            "p.csv:1: error: column 5: unknown column 'pain-confrmed'; did you mean 'pain-confirmed'?",
+        ),
         ("", "p.csv:1: error: the file is empty"),
         (HEAD + 'A,discovery,1,x,y,"unclosed,2027-01-01\n', "p.csv:2: error: not a readable CSV file"),
     ],
 )
-def test_unreadable_files_exit_1(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, content: str, message: str) -> None:
+def test_unreadable_files_exit_1(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, content: str, message: str
+) -> None:
     run = audit(capsys, tmp_path / "out", str(write_file("p.csv", content)), "--as-of", "2027-03-01")
     assert (run.status, run.out) == (1, "")
     assert message in run.err
@@ -70,8 +98,12 @@ def test_a_file_that_is_not_utf8_is_located(capsys: pytest.CaptureFixture[str], 
     source.write_bytes(HEAD.encode() + b"Caf\xe9,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source))
     # A Salesforce report exported in its default ISO-8859-1, or Excel's plain "CSV": say how to export UTF-8 there.
-    assert run.status == 1 and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8 (in Salesforce's export, " \
-        "Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)" in run.err
+    assert (
+        run.status == 1
+        and "p.csv:2:4: error: the file is not UTF-8 text; save it as UTF-8 (in Salesforce's export, "
+        "Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)"
+        in run.err
+    )
 
 
 def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -87,25 +119,34 @@ def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, args: list[str], message: str) -> None:
+def test_usage_errors_exit_2(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, args: list[str], message: str
+) -> None:
     run = audit(capsys, tmp_path / "out", str(write_file("p.csv", HEAD)), *args)
     assert run.status == 2 and message in run.err
 
 
-def test_ignored_columns_and_day_first_dates(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+def test_ignored_columns_and_day_first_dates(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
     source = write_file("p.csv", HEAD.strip() + ",Region\nA,discovery,100,x,yes,recap reply,01/02/2027,EMEA\n")
-    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--day-first", "--ignore-column", "region")
+    run = audit(
+        capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--day-first", "--ignore-column", "region"
+    )
     assert run.status == 0, run.err
     assert run.rows()[0]["not_assessed"] == "" and run.rows()[0]["next_milestone_ids"] == "next-meeting-accepted"
 
 
-def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
+def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
     source = write_file("p.csv", HEAD + "".join(f"D{n},nowhere,,,,,\n" for n in range(25)) + "Ok,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
     assert run.status == 1  # more than half not assessed: the outputs are written, the exit status says it failed
     assert run.err.splitlines()[-1] == (
         "playbook audit: error: 25 of 26 deals could not be assessed (more than half), so this audit proves little; "
-        "fix the rows listed above (every reason is in the not_assessed column of audit.csv)")
+        "fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
+    )
     assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 20
     assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
     assert sum(1 for row in run.rows() if row["not_assessed"]) == 25

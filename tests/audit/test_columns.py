@@ -11,15 +11,21 @@ from sales_process.crm import Target, resolve_mapping
 from sales_process.loader import LoadedProcess
 
 
-def plan(header: Sequence[str], process: LoadedProcess, ignore: Sequence[str] = (),
-         columns: Sequence[tuple[str, Target]] = ()) -> ColumnPlan:
+def plan(
+    header: Sequence[str],
+    process: LoadedProcess,
+    ignore: Sequence[str] = (),
+    columns: Sequence[tuple[str, Target]] = (),
+) -> ColumnPlan:
     return plan_columns(header, process.process, resolve_mapping(process.process, columns, ignore=ignore))
 
 
 def test_columns_are_matched_case_insensitively(default_process: LoadedProcess) -> None:
     columns = plan(["Deal", " STAGE ", "Amount", "owner", "Pain-Confirmed", "pain-confirmed.EVIDENCE"], default_process)
     assert (columns.deal, columns.stage, columns.amount, columns.owner) == (0, 1, 2, 3)
-    assert [(m.milestone_id, m.answer, m.evidence, m.date) for m in columns.milestones] == [("pain-confirmed", 4, 5, None)]
+    assert [(m.milestone_id, m.answer, m.evidence, m.date) for m in columns.milestones] == [
+        ("pain-confirmed", 4, 5, None)
+    ]
 
 
 def test_milestones_missing_from_the_export_are_listed(default_process: LoadedProcess) -> None:
@@ -29,31 +35,48 @@ def test_milestones_missing_from_the_export_are_listed(default_process: LoadedPr
 
 
 def test_ignored_columns_are_left_out_and_unused_ignores_are_warned(default_process: LoadedProcess) -> None:
-    columns = plan(["deal", "Close Date", "region", "pain-confirmed"], default_process, ["close date", "Region", "Probability"])
+    columns = plan(
+        ["deal", "Close Date", "region", "pain-confirmed"], default_process, ["close date", "Region", "Probability"]
+    )
     assert columns.warnings == ["--ignore-column 'probability': no such column in the file"]
 
 
 def test_a_mapped_column_is_read_under_its_crm_name(default_process: LoadedProcess) -> None:
-    columns = plan(["Opportunity Name", "Pain?"], default_process,
-                   columns=[("opportunity name", Target("deal")), ("PAIN?", Target("pain-confirmed", "met"))])
+    columns = plan(
+        ["Opportunity Name", "Pain?"],
+        default_process,
+        columns=[("opportunity name", Target("deal")), ("PAIN?", Target("pain-confirmed", "met"))],
+    )
     assert (columns.deal, [m.answer for m in columns.milestones]) == (0, [1])
 
 
 @pytest.mark.parametrize(
     ("header", "problem"),
     [
-        (["deal", "pricing-discused"], "column 2: unknown column 'pricing-discused'; did you mean 'pricing-discussed'? "
-         "map it with --column pricing-discused=pricing-discussed or under crm.milestones.pricing-discussed in process.yaml, "
-         "or leave it out with --ignore-column pricing-discused (crm.ignore_columns)"),
+        (
+            ["deal", "pricing-discused"],
+            "column 2: unknown column 'pricing-discused'; did you mean 'pricing-discussed'? "
+            "map it with --column pricing-discused=pricing-discussed or under crm.milestones.pricing-discussed in process.yaml, "
+            "or leave it out with --ignore-column pricing-discused (crm.ignore_columns)",
+        ),
         (["deal", "budget-confirmed.evidnce"], "did you mean 'budget-confirmed.evidence'?"),
-        (["Opportunity Name", "pain-confirmed"], "column 1: unknown column 'Opportunity Name'; did you mean 'deal'? "
-         "map it with --column \"Opportunity Name=deal\" or under crm.columns in process.yaml"),
-        (["deal", "pain-confirmed", "Close Date"], "column 3: unknown column 'Close Date'; map it with --column \"Close Date=FIELD\" "
-         "(FIELD: deal, crm_id, stage, amount, currency, owner or a milestone id) or under crm: in process.yaml, "
-         "or leave it out with --ignore-column \"Close Date\" (crm.ignore_columns)"),
+        (
+            ["Opportunity Name", "pain-confirmed"],
+            "column 1: unknown column 'Opportunity Name'; did you mean 'deal'? "
+            'map it with --column "Opportunity Name=deal" or under crm.columns in process.yaml',
+        ),
+        (
+            ["deal", "pain-confirmed", "Close Date"],
+            "column 3: unknown column 'Close Date'; map it with --column \"Close Date=FIELD\" "
+            "(FIELD: deal, crm_id, stage, amount, currency, owner or a milestone id) or under crm: in process.yaml, "
+            'or leave it out with --ignore-column "Close Date" (crm.ignore_columns)',
+        ),
         (["deal", "stage", "Stage"], "column 3 'Stage' repeats column 2; keep one of them"),
         (["stage", "amount"], "the header has no 'deal' column, which names each deal"),
-        (["deal", "demo-attended.date"], "column 2 'demo-attended.date' holds demo-attended's date but no column holds its yes/no answer"),
+        (
+            ["deal", "demo-attended.date"],
+            "column 2 'demo-attended.date' holds demo-attended's date but no column holds its yes/no answer",
+        ),
         (["deal", "stage", "amount"], NO_MILESTONE_COLUMNS),
     ],
 )
@@ -65,7 +88,11 @@ def test_header_errors(default_process: LoadedProcess, header: list[str], proble
 
 def test_two_columns_for_one_field_are_refused(default_process: LoadedProcess) -> None:
     with pytest.raises(ColumnError) as raised:
-        plan(["deal", "Opportunity Name", "pain-confirmed"], default_process, columns=[("Opportunity Name", Target("deal"))])
+        plan(
+            ["deal", "Opportunity Name", "pain-confirmed"],
+            default_process,
+            columns=[("Opportunity Name", Target("deal"))],
+        )
     assert raised.value.problems == [
         "column 2 'Opportunity Name' and column 1 'deal' both hold deal; keep one, or leave one out with --ignore-column \"Opportunity Name\""
     ]

@@ -21,17 +21,26 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_the_fields_to_create_carry_the_question_as_help_text(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--crm", "salesforce")
     assert (status, err) == (0, "")
-    assert out.startswith("Fields to create in Salesforce for B2B New Business: one yes/no, one text and one date field per milestone.\n")
-    assert ("  Pain Confirmed  [Checkbox]\n"
-            "      help text: Has the prospect confirmed, in writing, the business problem they want to solve?\n"
-            "  Pain Confirmed Evidence  [Text Area (255)]\n") in out
-    assert "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 30 days.\n" in out
+    assert out.startswith(
+        "Fields to create in Salesforce for B2B New Business: one yes/no, one text and one date field per milestone.\n"
+    )
+    assert (
+        "  Pain Confirmed  [Checkbox]\n"
+        "      help text: Has the prospect confirmed, in writing, the business problem they want to solve?\n"
+        "  Pain Confirmed Evidence  [Text Area (255)]\n"
+    ) in out
+    assert (
+        "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 30 days.\n"
+        in out
+    )
 
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
-def test_the_printed_block_and_header_audit_an_export(capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str) -> None:
+def test_the_printed_block_and_header_audit_an_export(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str
+) -> None:
     _, out, _ = run(capsys, "--crm", crm)
-    block = out[out.index("crm:\n"):out.index("\n\nA CSV header")]
+    block = out[out.index("crm:\n") : out.index("\n\nA CSV header")]
     process = tmp_path / "process.yaml"
     process.write_text(PROCESS.read_text(encoding="utf-8") + "\n" + block + "\n", encoding="utf-8")
     assert main(["validate", "--process", str(process)]) == 0
@@ -40,47 +49,79 @@ def test_the_printed_block_and_header_audit_an_export(capsys: pytest.CaptureFixt
     assert header == out.rstrip("\n").rsplit("\n", 1)[1] + "\n"
     width = header.count(",") + 1
     export = tmp_path / "export.csv"
-    export.write_text(header + ",".join(["Contoso", "1", "Closed Won", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)) + "\n")
-    status = main(["audit", str(export), "--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path / "out")])
+    export.write_text(
+        header
+        + ",".join(
+            ["Contoso", "1", "Closed Won", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
+        )
+        + "\n"
+    )
+    status = main(
+        ["audit", str(export), "--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path / "out")]
+    )
     out = capsys.readouterr().out
     assert status == 0 and "Deals assessed: 1" in out and "missing from the export" not in out
 
 
-def test_without_a_crm_the_standard_names_are_a_header_the_audit_reads(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_without_a_crm_the_standard_names_are_a_header_the_audit_reads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     status, header, _ = run(capsys, "--header-only")
-    assert status == 0 and header.startswith("deal,crm_id,stage,amount,currency,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date,")
+    assert status == 0 and header.startswith(
+        "deal,crm_id,stage,amount,currency,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date,"
+    )
     export = tmp_path / "empty.csv"
     export.write_text(header)
     # Every column is read (no unknown-column error): only the missing deals are refused.
     assert main(["audit", str(export), "--process", str(PROCESS), "--out", str(tmp_path / "out")]) == 1
-    assert capsys.readouterr().err == (f"{export}: error: the file has a header but no deals (nothing follows the header); check the "
-                                       "report's filters in the CRM (a report that matches no deal exports only its header) and "
-                                       "export it again\n1 error found.\n")
+    assert capsys.readouterr().err == (
+        f"{export}: error: the file has a header but no deals (nothing follows the header); check the "
+        "report's filters in the CRM (a report that matches no deal exports only its header) and "
+        "export it again\n1 error found.\n"
+    )
 
 
 def test_without_crm_the_process_block_names_the_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     process = tmp_path / "process.yaml"
-    process.write_text(PROCESS.read_text(encoding="utf-8") + "\ncrm:\n  columns: {deal: Opportunity Name}\n"
-                       "  milestones:\n    pain-confirmed: Pain?\n", encoding="utf-8")
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8") + "\ncrm:\n  columns: {deal: Opportunity Name}\n"
+        "  milestones:\n    pain-confirmed: Pain?\n",
+        encoding="utf-8",
+    )
     assert main(["crm-template", "--process", str(process), "--header-only"]) == 0
-    assert capsys.readouterr().out.startswith("Opportunity Name,crm_id,stage,amount,currency,owner,Pain?,pain-confirmed.evidence,")
+    assert capsys.readouterr().out.startswith(
+        "Opportunity Name,crm_id,stage,amount,currency,owner,Pain?,pain-confirmed.evidence,"
+    )
 
 
-def test_an_evidence_field_the_process_does_not_require_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_an_evidence_field_the_process_does_not_require_says_so(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     process = tmp_path / "process.yaml"
-    process.write_text(PROCESS.read_text(encoding="utf-8").replace(
-        "        evidence: The accepted calendar invitation, with the attendees' names.\n",
-        "        evidence: The accepted calendar invitation, with the attendees' names.\n        evidence_required: false\n"), encoding="utf-8")
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8").replace(
+            "        evidence: The accepted calendar invitation, with the attendees' names.\n",
+            "        evidence: The accepted calendar invitation, with the attendees' names.\n        evidence_required: false\n",
+        ),
+        encoding="utf-8",
+    )
     assert main(["crm-template", "--process", str(process)]) == 0
     out = capsys.readouterr().out
-    assert ("help text: Optional: name the evidence, if any: The accepted calendar invitation, with the attendees' names.\n") in out
+    assert (
+        "help text: Optional: name the evidence, if any: The accepted calendar invitation, with the attendees' names.\n"
+    ) in out
     assert "help text: Name the evidence: The prospect's reply to the recap email, linked in the CRM.\n" in out
 
 
 def test_a_milestone_that_counts_for_one_day_says_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     process = tmp_path / "process.yaml"
-    process.write_text(PROCESS.read_text(encoding="utf-8").replace("max_age_days: 30", "max_age_days: 1", 1), encoding="utf-8")
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8").replace("max_age_days: 30", "max_age_days: 1", 1), encoding="utf-8"
+    )
     status = main(["crm-template", "--process", str(process), "--crm", "salesforce"])
     out = capsys.readouterr().out
     assert status == 0
-    assert "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n" in out
+    assert (
+        "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n"
+        in out
+    )

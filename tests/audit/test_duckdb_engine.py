@@ -24,17 +24,60 @@ from tests.audit.helpers import ROOT, Run, audit
 AS_OF = dt.date(2027, 3, 1)
 EXPORTS = Path(__file__).parent / "crm_exports"
 HUBSPOT_OPTIONS = (
-    "--column", "Record ID=crm_id", "--column", "Deal Name=deal", "--column", "Deal Stage=stage", "--column", "Amount=amount",
-    "--column", "Deal owner=owner", "--column", "Pain confirmed=pain-confirmed",
-    "--column", "Pain confirmed evidence=pain-confirmed.evidence", "--column", "Pain confirmed date=pain-confirmed.date",
-    "--stage-name", "Qualified To Buy=qualifying", "--stage-name", "Decision Maker Bought-In=proposing",
-    "--stage-name", "Appointment Scheduled=discovery", "--stage-name", "Contract Sent=negotiating",
-    "--ignore-column", "Close Date", "--ignore-column", "Pipeline", "--ignore-column", "Create Date",
-    "--ignore-column", "Associated Company", "--ignore-column", "Next meeting accepted", "--ignore-column", "Next meeting evidence",
-    "--ignore-column", "Next meeting date", "--ignore-column", "Decision maker identified",
-    "--ignore-column", "Decision maker evidence", "--ignore-column", "Budget confirmed", "--ignore-column", "Budget evidence",
-    "--ignore-column", "Budget confirmed date", "--ignore-column", "Timeline agreed", "--ignore-column", "Timeline evidence",
-    "--ignore-column", "Timeline agreed date",
+    "--column",
+    "Record ID=crm_id",
+    "--column",
+    "Deal Name=deal",
+    "--column",
+    "Deal Stage=stage",
+    "--column",
+    "Amount=amount",
+    "--column",
+    "Deal owner=owner",
+    "--column",
+    "Pain confirmed=pain-confirmed",
+    "--column",
+    "Pain confirmed evidence=pain-confirmed.evidence",
+    "--column",
+    "Pain confirmed date=pain-confirmed.date",
+    "--stage-name",
+    "Qualified To Buy=qualifying",
+    "--stage-name",
+    "Decision Maker Bought-In=proposing",
+    "--stage-name",
+    "Appointment Scheduled=discovery",
+    "--stage-name",
+    "Contract Sent=negotiating",
+    "--ignore-column",
+    "Close Date",
+    "--ignore-column",
+    "Pipeline",
+    "--ignore-column",
+    "Create Date",
+    "--ignore-column",
+    "Associated Company",
+    "--ignore-column",
+    "Next meeting accepted",
+    "--ignore-column",
+    "Next meeting evidence",
+    "--ignore-column",
+    "Next meeting date",
+    "--ignore-column",
+    "Decision maker identified",
+    "--ignore-column",
+    "Decision maker evidence",
+    "--ignore-column",
+    "Budget confirmed",
+    "--ignore-column",
+    "Budget evidence",
+    "--ignore-column",
+    "Budget confirmed date",
+    "--ignore-column",
+    "Timeline agreed",
+    "--ignore-column",
+    "Timeline evidence",
+    "--ignore-column",
+    "Timeline agreed date",
 )
 PROCESS = load_process(ROOT / "process.yaml")
 # The default process's outcomes a buyer confirms (those with a buyer_statement); two of them wait for the buyer.
@@ -45,12 +88,18 @@ REQUIRED = ("timeline-agreed", "pricing-agreeable")
 def with_required_confirmation(text: str) -> str:
     """process.yaml with `confirmation: required` on the REQUIRED milestones."""
     for milestone_id in REQUIRED:
-        text = text.replace(f"      - id: {milestone_id}\n", f"      - id: {milestone_id}\n        confirmation: required\n", 1)
+        text = text.replace(
+            f"      - id: {milestone_id}\n", f"      - id: {milestone_id}\n        confirmation: required\n", 1
+        )
     return text
 
 
-BUYER_PROCESS = parse_process(with_required_confirmation((ROOT / "process.yaml").read_text(encoding="utf-8")).encode(), "buyer.yaml")
-SAME_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+BUYER_PROCESS = parse_process(
+    with_required_confirmation((ROOT / "process.yaml").read_text(encoding="utf-8")).encode(), "buyer.yaml"
+)
+SAME_FILES = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 # Around every expiry of the default process: the last day it counts, the first it does not.
 AGES = sorted({m.max_age_days for _, m in PROCESS.process.milestones() if m.max_age_days})
 BOUNDARY_DATES = [(AS_OF - dt.timedelta(days=age + shift)).isoformat() for age in AGES for shift in (-1, 0, 1)]
@@ -58,17 +107,89 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
     "deal": ["Acme", " Acme ", "Ünïcode GmbH", "North, Inc.", 'The "Best" Co'],
     "owner": ["", "Ana Ruiz", " Ben "],
     "crm_id": ["", "0065g00000HrbP01", " 18392048311 "],
-    "stage": ["", "discovery", "Qualifying", " NEGOTIATING ", "Closed Won", "closed-won", "\u00a0Proposing", "qualified to buy",
-              "CONTRACT SENT", "STRASSE", "straße"],
-    "amount": ["", "120000", "120,000.50", "$59,500", "€ 1,000", " 42 ", "0", "1,000", "USD 120 000", "74.000,00 €",
-               "120 000,50", "1.250.000,00", "15.000", "15,000", "0042", "1000.5"],
-    "answer": ["", "yes", "Y", " no ", "TRUE", "x", "1", "0", "\u3000yes", "Yes ", "n", "False", "checked", "Unchecked",
-               "ON", "off", "WAHR", "falsch", "Oui", "NON", "sí", "SÍ", "Sì", "não", "nee", " ja"],
+    "stage": [
+        "",
+        "discovery",
+        "Qualifying",
+        " NEGOTIATING ",
+        "Closed Won",
+        "closed-won",
+        "\u00a0Proposing",
+        "qualified to buy",
+        "CONTRACT SENT",
+        "STRASSE",
+        "straße",
+    ],
+    "amount": [
+        "",
+        "120000",
+        "120,000.50",
+        "$59,500",
+        "€ 1,000",
+        " 42 ",
+        "0",
+        "1,000",
+        "USD 120 000",
+        "74.000,00 €",
+        "120 000,50",
+        "1.250.000,00",
+        "15.000",
+        "15,000",
+        "0042",
+        "1000.5",
+    ],
+    "answer": [
+        "",
+        "yes",
+        "Y",
+        " no ",
+        "TRUE",
+        "x",
+        "1",
+        "0",
+        "\u3000yes",
+        "Yes ",
+        "n",
+        "False",
+        "checked",
+        "Unchecked",
+        "ON",
+        "off",
+        "WAHR",
+        "falsch",
+        "Oui",
+        "NON",
+        "sí",
+        "SÍ",
+        "Sì",
+        "não",
+        "nee",
+        " ja",
+    ],
     "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
-    "date": ["", "2027-03-01", "2027-03-02", "2026-12-01", *BOUNDARY_DATES, "23.02.2027", "23/02/2027", "03/02/2027",
-             "2/23/2027", "2027-02-03 10:15", "2027-02-03T10:15:00Z"],
-    "confirmed_by": ["", "", "Dana Buyer <dana@fabrikam.example>", " Dana Buyer <dana@fabrikam.example> ", "José García<jg@b.co>",
-                     "李 华\u00a0<li@例子.中国>", "Anne-Marie (CFO) <am@x.example>", "x@y <x@y.example>"],
+    "date": [
+        "",
+        "2027-03-01",
+        "2027-03-02",
+        "2026-12-01",
+        *BOUNDARY_DATES,
+        "23.02.2027",
+        "23/02/2027",
+        "03/02/2027",
+        "2/23/2027",
+        "2027-02-03 10:15",
+        "2027-02-03T10:15:00Z",
+    ],
+    "confirmed_by": [
+        "",
+        "",
+        "Dana Buyer <dana@fabrikam.example>",
+        " Dana Buyer <dana@fabrikam.example> ",
+        "José García<jg@b.co>",
+        "李 华\u00a0<li@例子.中国>",
+        "Anne-Marie (CFO) <am@x.example>",
+        "x@y <x@y.example>",
+    ],
 }
 BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
     "deal": ["", "  "],
@@ -79,7 +200,14 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
     "answer": ["maybe", "jein", "oui!", "\u00a0"],
     "evidence": ["\u3000"],
     "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
-    "confirmed_by": ["Dana", "<d@x.example>", "Dana <d>", "Dana <d@x.example> CFO", "Dana <d @x.example>", "Dana <<d@x.example>>"],
+    "confirmed_by": [
+        "Dana",
+        "<d@x.example>",
+        "Dana <d>",
+        "Dana <d@x.example> CFO",
+        "Dana <d @x.example>",
+        "Dana <<d@x.example>>",
+    ],
 }
 
 
@@ -102,7 +230,9 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
         if buyers and milestone.id in BUYERS and draw(st.integers(0, 3)):  # as `playbook deals export` writes them
             parts += [(milestone.id, part) for part in ("answer", "evidence", "date", "confirmed_by")]
             continue
-        parts += [(milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())]
+        parts += [
+            (milestone.id, part) for part in ("answer", "evidence", "date") if part == "answer" or draw(st.booleans())
+        ]
     header += [columns_of(milestone_id, part) for milestone_id, part in parts]
     kinds = [name if name in CELLS else "" for name in header[: len(header) - len(parts)]] + [part for _, part in parts]
     rows = [header]
@@ -112,7 +242,10 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
             rows.append([""] * len(header))
             continue
         # Mostly clean rows, so that most go through the SQL; a bad cell now and then.
-        row = [draw(st.sampled_from(BAD_CELLS[kind] if not first and draw(st.integers(0, 40)) == 0 else CELLS[kind])) for kind in kinds]
+        row = [
+            draw(st.sampled_from(BAD_CELLS[kind] if not first and draw(st.integers(0, 40)) == 0 else CELLS[kind]))
+            for kind in kinds
+        ]
         if buyers and draw(st.booleans()):
             _buyers_answered(draw, header, row)
         rows.append(row)
@@ -133,13 +266,27 @@ def _buyers_answered(draw: st.DrawFn, header: list[str], row: list[str]) -> None
             row[header.index(f"{milestone.id}.confirmed_by")] = draw(st.sampled_from(CELLS["confirmed_by"][1:]))
 
 
-def both_engines(capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str,
-                 process: Path = ROOT / "process.yaml") -> tuple[Run, Run]:
+def both_engines(
+    capsys: pytest.CaptureFixture[str], source: Path, folder: Path, *args: str, process: Path = ROOT / "process.yaml"
+) -> tuple[Run, Run]:
     """Audit `source` with each engine into its own folder."""
     runs = []
     for engine in ("python", "duckdb"):
-        status = main(["audit", str(source), "--as-of", AS_OF.isoformat(), "--engine", engine, *args,
-                       "--process", str(process), "--out", str(folder / engine)])
+        status = main(
+            [
+                "audit",
+                str(source),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--engine",
+                engine,
+                *args,
+                "--process",
+                str(process),
+                "--out",
+                str(folder / engine),
+            ]
+        )
         captured = capsys.readouterr()
         runs.append(Run(status, captured.out, captured.err, folder / engine))
     return runs[0], runs[1]
@@ -168,19 +315,30 @@ CRM_BLOCK = """crm:
     pain-confirmed: {met: Pain confirmed, evidence: Pain confirmed evidence, date: Pain confirmed date}
     budget-confirmed: Budget confirmed
 """
-CRM_NAMES = {"deal": "Deal Name", "crm_id": "Record ID", "stage": "Deal Stage", "amount": "Amount", "owner": "Deal owner",
-             "pain-confirmed": "Pain confirmed", "pain-confirmed.evidence": "Pain confirmed evidence",
-             "pain-confirmed.date": "Pain confirmed date", "budget-confirmed": "Budget confirmed"}
+CRM_NAMES = {
+    "deal": "Deal Name",
+    "crm_id": "Record ID",
+    "stage": "Deal Stage",
+    "amount": "Amount",
+    "owner": "Deal owner",
+    "pain-confirmed": "Pain confirmed",
+    "pain-confirmed.evidence": "Pain confirmed evidence",
+    "pain-confirmed.date": "Pain confirmed date",
+    "budget-confirmed": "Budget confirmed",
+}
 
 
 # How the export writes amounts and dates, as the options say it (the vocabulary's rules, in both engines).
-READINGS = st.sampled_from([(), ("--decimal-comma",), ("--day-first",), ("--month-first",), ("--decimal-comma", "--day-first")])
+READINGS = st.sampled_from(
+    [(), ("--decimal-comma",), ("--day-first",), ("--month-first",), ("--decimal-comma", "--day-first")]
+)
 
 
 @SAME_FILES
 @given(st.booleans().flatmap(lambda buyers: st.tuples(st.just(buyers), exports(buyers))), READINGS, st.booleans())
-def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], export: tuple[bool, list[list[str]]],
-                                       options: tuple[str, ...], crm: bool) -> None:
+def test_the_same_files_for_any_export(
+    capsys: pytest.CaptureFixture[str], export: tuple[bool, list[list[str]]], options: tuple[str, ...], crm: bool
+) -> None:
     buyers, rows = export
     with tempfile.TemporaryDirectory() as folder:
         source, process, process_path = Path(folder) / "pipeline.csv", PROCESS, ROOT / "process.yaml"
@@ -190,17 +348,30 @@ def test_the_same_files_for_any_export(capsys: pytest.CaptureFixture[str], expor
         if crm:  # the CRM's names in the header, read through the crm: block
             names = {**CRM_NAMES, "pain-confirmed.confirmed_by": "Pain confirmed buyer"} if buyers else CRM_NAMES
             rows = [[names.get(name, name) for name in rows[0]], *rows[1:]]
-            text += "\n" + (CRM_BLOCK.replace("date: Pain confirmed date}", "date: Pain confirmed date, confirmed_by: Pain confirmed buyer}")
-                            if buyers else CRM_BLOCK)
+            text += "\n" + (
+                CRM_BLOCK.replace(
+                    "date: Pain confirmed date}", "date: Pain confirmed date, confirmed_by: Pain confirmed buyer}"
+                )
+                if buyers
+                else CRM_BLOCK
+            )
         if buyers or crm:
             path = Path(folder) / "process.yaml"
             path.write_text(text, encoding="utf-8")
             process, process_path = load_process(path), path
         write_rows(source, rows)
-        mapping = resolve_mapping(process.process, decimal_comma="--decimal-comma" in options,
-                                  date_order=DateOrder.DAY_FIRST if "--day-first" in options
-                                  else DateOrder.MONTH_FIRST if "--month-first" in options else None)
-        audit_with_duckdb(source, process, AuditOptions(as_of=AS_OF, mapping=mapping), Path(folder) / "direct.csv")  # never falls back here
+        mapping = resolve_mapping(
+            process.process,
+            decimal_comma="--decimal-comma" in options,
+            date_order=DateOrder.DAY_FIRST
+            if "--day-first" in options
+            else DateOrder.MONTH_FIRST
+            if "--month-first" in options
+            else None,
+        )
+        audit_with_duckdb(
+            source, process, AuditOptions(as_of=AS_OF, mapping=mapping), Path(folder) / "direct.csv"
+        )  # never falls back here
         python, duckdb = both_engines(capsys, source, Path(folder), *options, process=process_path)
         assert_same_outputs(python, duckdb)
         assert duckdb.err == python.err
@@ -216,27 +387,53 @@ def test_the_same_files_for_the_synthetic_pipeline(capsys: pytest.CaptureFixture
 
 def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "pipeline.csv"
-    source.write_bytes("\ufeffdeal;stage;amount;pain-confirmed;pain-confirmed.evidence\r\nAcme;Discovery;1.000,50;yes;Email\r\n"
-                       "Beta;discovery;1000;y;Signed PDF of the NDA\r\n".encode())
+    source.write_bytes(
+        "\ufeffdeal;stage;amount;pain-confirmed;pain-confirmed.evidence\r\nAcme;Discovery;1.000,50;yes;Email\r\n"
+        "Beta;discovery;1000;y;Signed PDF of the NDA\r\n".encode()
+    )
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
 
 
 def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "pipeline.csv"
-    write_rows(source, [["deal", "pain-confirmed", "pain-confirmed.evidence"], ["Acme", "yes", "Email\nfrom the CFO"], ["Beta", "no", ""]])
+    write_rows(
+        source,
+        [
+            ["deal", "pain-confirmed", "pain-confirmed.evidence"],
+            ["Acme", "yes", "Email\nfrom the CFO"],
+            ["Beta", "no", ""],
+        ],
+    )
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
-    assert duckdb.err == ("playbook audit: warning: audited with the Python engine: "
-                          "some rows span several lines, or the file has blank lines\n")
+    assert duckdb.err == (
+        "playbook audit: warning: audited with the Python engine: "
+        "some rows span several lines, or the file has blank lines\n"
+    )
 
 
-@pytest.mark.parametrize("content", [b"deal,stage\nAcme,discovery,extra\n", b"deal,stage\n\nAcme,discovery\n", b"deal,stage\n\"Acme,discovery\n",
-                                     b"deal,st\xe9ge\nAcme,discovery\n", b"deal,stage\nAcme,discov\xe9ry\n", b"deal,stage\n", b""])
-def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"deal,stage\nAcme,discovery,extra\n",
+        b"deal,stage\n\nAcme,discovery\n",
+        b'deal,stage\n"Acme,discovery\n',
+        b"deal,st\xe9ge\nAcme,discovery\n",
+        b"deal,stage\nAcme,discov\xe9ry\n",
+        b"deal,stage\n",
+        b"",
+    ],
+)
+def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes
+) -> None:
     source = tmp_path / "pipeline.csv"
     source.write_bytes(content)
-    runs = [audit(capsys, tmp_path / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine) for engine in ("python", "duckdb")]
+    runs = [
+        audit(capsys, tmp_path / engine, str(source), "--as-of", AS_OF.isoformat(), "--engine", engine)
+        for engine in ("python", "duckdb")
+    ]
     assert runs[1].status == runs[0].status
     assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
     if runs[0].status == 0:
@@ -245,22 +442,28 @@ def test_files_duckdb_cannot_number_fall_back_with_the_same_outputs(capsys: pyte
         assert runs[1].err == runs[0].err
 
 
-
-
-@pytest.mark.parametrize(("crm_block", "export", "options"), [
-    ("salesforce.yaml", "salesforce.csv", ()),  # quoted cells, USD amounts, month-first dates, a footer
-    ("hubspot.yaml", "hubspot.csv", ()),  # CRM column and stage names, true/false, ISO date-times
-    (None, "hubspot.csv", HUBSPOT_OPTIONS),  # the same mapping on the command line
-    (None, "european.csv", ("--decimal-comma",)),  # semicolons, 74.000,00 €, 23.02.2027
-    (None, "european.csv", ()),  # refused row by row, with the same reasons
-])
-def test_the_same_files_for_the_crm_exports(capsys: pytest.CaptureFixture[str], tmp_path: Path, crm_block: str | None,
-                                           export: str, options: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("crm_block", "export", "options"),
+    [
+        ("salesforce.yaml", "salesforce.csv", ()),  # quoted cells, USD amounts, month-first dates, a footer
+        ("hubspot.yaml", "hubspot.csv", ()),  # CRM column and stage names, true/false, ISO date-times
+        (None, "hubspot.csv", HUBSPOT_OPTIONS),  # the same mapping on the command line
+        (None, "european.csv", ("--decimal-comma",)),  # semicolons, 74.000,00 €, 23.02.2027
+        (None, "european.csv", ()),  # refused row by row, with the same reasons
+    ],
+)
+def test_the_same_files_for_the_crm_exports(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm_block: str | None, export: str, options: tuple[str, ...]
+) -> None:
     process = ROOT / "process.yaml"
     if crm_block is not None:
         process = tmp_path / "process.yaml"
-        process.write_text((ROOT / "process.yaml").read_text(encoding="utf-8") + "\n" + (EXPORTS / crm_block).read_text(encoding="utf-8"),
-                           encoding="utf-8")
+        process.write_text(
+            (ROOT / "process.yaml").read_text(encoding="utf-8")
+            + "\n"
+            + (EXPORTS / crm_block).read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
     runs = both_engines(capsys, EXPORTS / export, tmp_path, *options, process=process)
     assert runs[1].status == runs[0].status
     assert runs[1].out.replace(str(runs[1].folder), "OUT") == runs[0].out.replace(str(runs[0].folder), "OUT")
@@ -269,13 +472,17 @@ def test_the_same_files_for_the_crm_exports(capsys: pytest.CaptureFixture[str], 
 
 
 @pytest.mark.parametrize(("threshold", "engine"), [(10**12, "python"), (1, "duckdb")])
-def test_auto_picks_duckdb_from_the_measured_size(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int, engine: str) -> None:
+def test_auto_picks_duckdb_from_the_measured_size(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threshold: int, engine: str
+) -> None:
     source = tmp_path / "pipeline.csv"
     write_pipeline(source, PROCESS.process, 50)
     used = []
     monkeypatch.setattr(duckdb_engine, "AUTO_DUCKDB_BYTES", threshold)
     for name in ("audit_with_duckdb", "audit_pipeline"):
         original = getattr(duckdb_engine, name)
-        monkeypatch.setattr(duckdb_engine, name, lambda *args, original=original, name=name: used.append(name) or original(*args))
+        monkeypatch.setattr(
+            duckdb_engine, name, lambda *args, original=original, name=name: used.append(name) or original(*args)
+        )
     duckdb_engine.run_audit("auto", source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
     assert used == ["audit_with_duckdb" if engine == "duckdb" else "audit_pipeline"]

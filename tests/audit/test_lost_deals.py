@@ -10,15 +10,19 @@ import pytest
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
 HEADER = "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
-OPEN = ("Acme,Discovery,120000,yes,Reply to the recap email,2027-02-20\n"
-        "Beta,Qualifying,50000,no,,\n"
-        "Gamma,Proposing,80000,yes,Reply to the recap email,2027-02-21\n")
+OPEN = (
+    "Acme,Discovery,120000,yes,Reply to the recap email,2027-02-20\n"
+    "Beta,Qualifying,50000,no,,\n"
+    "Gamma,Proposing,80000,yes,Reply to the recap email,2027-02-21\n"
+)
 STAGES = "stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won"
 
 
 def lost_reason(stage: str) -> str:
-    return (f"stage {stage!r} marks a lost deal, and the process has no lost stage ({STAGES}); only open deals can be checked: "
-            f"filter lost deals out of the CRM report, or map the stage under crm.stage_names or with --stage-name \"{stage}=stage-id\"")
+    return (
+        f"stage {stage!r} marks a lost deal, and the process has no lost stage ({STAGES}); only open deals can be checked: "
+        f'filter lost deals out of the CRM report, or map the stage under crm.stage_names or with --stage-name "{stage}=stage-id"'
+    )
 
 
 def test_lost_deals_are_said_plainly_and_counted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -27,17 +31,30 @@ def test_lost_deals_are_said_plainly_and_counted(capsys: pytest.CaptureFixture[s
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
     assert python.status == 0
-    assert (f"Deals read: 5\nDeals assessed: 3\nDeals not assessed: 2\n  line 5: {lost_reason('Closed Lost')}\n"
-            f"  line 6: {lost_reason('verloren')}\n") in python.out
-    assert ("Lost deals among the deals not assessed: 2 (the process has no lost stage: filter lost deals out of the "
-            "CRM report, or map their stage)") in python.out.splitlines()
-    assert [row["not_assessed"] for row in python.rows()] == ["", "", "", lost_reason("Closed Lost"), lost_reason("verloren")]
+    assert (
+        f"Deals read: 5\nDeals assessed: 3\nDeals not assessed: 2\n  line 5: {lost_reason('Closed Lost')}\n"
+        f"  line 6: {lost_reason('verloren')}\n"
+    ) in python.out
+    assert (
+        "Lost deals among the deals not assessed: 2 (the process has no lost stage: filter lost deals out of the "
+        "CRM report, or map their stage)"
+    ) in python.out.splitlines()
+    assert [row["not_assessed"] for row in python.rows()] == [
+        "",
+        "",
+        "",
+        lost_reason("Closed Lost"),
+        lost_reason("verloren"),
+    ]
 
 
 def test_mostly_lost_deals_fail_with_the_fix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "export.csv"
-    source.write_text(HEADER + "Acme,Discovery,120000,yes,Reply to the recap email,2027-02-20\n"
-                      "Delta,Closed Lost,10000,no,,\nEpsilon,closed_lost,,,,\nZeta,Qualifyng,,,,\n", encoding="utf-8")
+    source.write_text(
+        HEADER + "Acme,Discovery,120000,yes,Reply to the recap email,2027-02-20\n"
+        "Delta,Closed Lost,10000,no,,\nEpsilon,closed_lost,,,,\nZeta,Qualifyng,,,,\n",
+        encoding="utf-8",
+    )
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
     assert python.status == 1
@@ -53,8 +70,10 @@ def test_an_unknown_stage_that_is_not_lost_keeps_its_hint(capsys: pytest.Capture
     source.write_text(HEADER + OPEN + "Zeta,Qualifyng,,,,\n", encoding="utf-8")
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
-    assert (f"  line 5: unknown stage 'Qualifyng'; did you mean 'Qualifying'? ({STAGES}); map the CRM's stage names under "
-            "crm.stage_names or with --stage-name \"NAME=stage-id\"\n") in python.out
+    assert (
+        f"  line 5: unknown stage 'Qualifyng'; did you mean 'Qualifying'? ({STAGES}); map the CRM's stage names under "
+        'crm.stage_names or with --stage-name "NAME=stage-id"\n'
+    ) in python.out
     assert "Lost deals" not in python.out
 
 

@@ -44,7 +44,10 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
     # Wide tables scroll inside a box that shows it: a border, and a shadow at the edge with more to see.
     for table in page.locator(".scroll table").all():
         scroller = table.element_handle().evaluate_handle("e => e.parentElement")
-        style = page.evaluate("e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).backgroundImage, e.scrollWidth > e.clientWidth]", scroller)
+        style = page.evaluate(
+            "e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).backgroundImage, e.scrollWidth > e.clientWidth]",
+            scroller,
+        )
         assert style[0] == "solid" and "radial-gradient" in style[1], style
     assert axe_violations(page) == []
     context.close()

@@ -31,12 +31,19 @@ class MemoryConfirmations:
         self.replies: dict[str, BuyerReply] = {}
         self._lock = threading.Lock()
 
-    def add(self, *, expires_in: dt.timedelta = dt.timedelta(days=14), state: RequestState = RequestState.PENDING,
-            statements: tuple[Statement, ...] = STATEMENTS) -> str:
+    def add(
+        self,
+        *,
+        expires_in: dt.timedelta = dt.timedelta(days=14),
+        state: RequestState = RequestState.PENDING,
+        statements: tuple[Statement, ...] = STATEMENTS,
+    ) -> str:
         """Store a new request; return its token (which is not stored)."""
         token, hashed = new_token()
         expires = dt.datetime.now(dt.UTC) + expires_in
-        self.requests[hashed] = ConfirmationRequest(hashed, "Contoso Ltd", "Fabrikam rollout", statements, expires, state)
+        self.requests[hashed] = ConfirmationRequest(
+            hashed, "Contoso Ltd", "Fabrikam rollout", statements, expires, state
+        )
         return token
 
     def find(self, token_hash: str) -> ConfirmationRequest | None:
@@ -60,8 +67,13 @@ def confirmations() -> MemoryConfirmations:
 @pytest.fixture
 def app(confirmations: MemoryConfirmations, tmp_path: Path) -> Iterator[Flask]:
     """The app with the confirmation store, on its own database (the rate limit counts there)."""
-    config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path / "site"), "SECRET_KEY": "test",
-              "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}"}
+    config = {
+        "TESTING": True,
+        "PROCESS_PATH": str(DEFAULT_PROCESS),
+        "SITE_DIR": str(tmp_path / "site"),
+        "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}",
+    }
     app = create_app(config, confirmations=confirmations)
     yield app
     app.extensions["deal_records"].engine.dispose()

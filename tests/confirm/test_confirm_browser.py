@@ -32,7 +32,11 @@ def _shoot(page: Any, name: str) -> None:
 
 @pytest.mark.parametrize("viewport", [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")])
 def test_a_buyer_confirms_one_statement_and_declines_the_other(
-    browser: Any, base_url: str, confirmations: MemoryConfirmations, viewport: dict[str, int], caplog: pytest.LogCaptureFixture
+    browser: Any,
+    base_url: str,
+    confirmations: MemoryConfirmations,
+    viewport: dict[str, int],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO)
     token = confirmations.add()
@@ -53,7 +57,10 @@ def test_a_buyer_confirms_one_statement_and_declines_the_other(
         assert page.locator("h1").inner_text() == "Thank you, Dana Buyer"
         _shoot(page, f"thanks-{viewport['width']}")
         reply = confirmations.replies[token_hash(token)]
-        assert reply.answers == (StatementAnswer(STATEMENTS[0].milestone_id, True), StatementAnswer(STATEMENTS[1].milestone_id, False, "Only after legal's review."))
+        assert reply.answers == (
+            StatementAnswer(STATEMENTS[0].milestone_id, True),
+            StatementAnswer(STATEMENTS[1].milestone_id, False, "Only after legal's review."),
+        )
         assert confirmations.requests[token_hash(token)].state is RequestState.DECLINED
         page.goto(f"{base_url}/confirm/{token}")
         assert page.locator("h1").inner_text() == "This link can no longer be used"
@@ -64,7 +71,9 @@ def test_a_buyer_confirms_one_statement_and_declines_the_other(
     assert token not in caplog.text
 
 
-def test_the_browser_leaves_an_unfinished_form_to_the_buyer(browser: Any, base_url: str, confirmations: MemoryConfirmations) -> None:
+def test_the_browser_leaves_an_unfinished_form_to_the_buyer(
+    browser: Any, base_url: str, confirmations: MemoryConfirmations
+) -> None:
     token = confirmations.add()
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
@@ -79,7 +88,9 @@ def test_the_browser_leaves_an_unfinished_form_to_the_buyer(browser: Any, base_u
 
 
 @pytest.mark.parametrize("viewport", [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")])
-def test_every_page_the_buyer_can_see_passes_axe(browser: Any, base_url: str, confirmations: MemoryConfirmations, viewport: dict[str, int]) -> None:
+def test_every_page_the_buyer_can_see_passes_axe(
+    browser: Any, base_url: str, confirmations: MemoryConfirmations, viewport: dict[str, int]
+) -> None:
     # axe-core needs JavaScript; the pages themselves have none, so they are the same pages.
     token = confirmations.add()
     context = browser.new_context(viewport=viewport)

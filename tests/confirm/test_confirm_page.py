@@ -28,14 +28,22 @@ def _key(client: FlaskClient, token: str) -> str:
 
 
 def _answers(**extra: str) -> dict[str, str]:
-    return {f"answer-{FIRST}": "yes", f"answer-{SECOND}": "no", f"comment-{SECOND}": "Only after legal's review.", "buyer_name": "Dana Buyer", **extra}
+    return {
+        f"answer-{FIRST}": "yes",
+        f"answer-{SECOND}": "no",
+        f"comment-{SECOND}": "Only after legal's review.",
+        "buyer_name": "Dana Buyer",
+        **extra,
+    }
 
 
 def _post(client: FlaskClient, token: str, data: dict[str, str], **headers: str) -> Any:
     return client.post(f"/confirm/{token}", data={"form_key": _key(client, token), **data}, headers=headers)
 
 
-def test_the_page_shows_the_company_the_deal_and_each_statement(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+def test_the_page_shows_the_company_the_deal_and_each_statement(
+    client: FlaskClient, confirmations: MemoryConfirmations
+) -> None:
     token = confirmations.add()
     response = client.get(f"/confirm/{token}")
     html = response.get_data(as_text=True)
@@ -52,7 +60,11 @@ def test_the_page_shows_the_company_the_deal_and_each_statement(client: FlaskCli
 
 def test_the_page_keeps_the_link_private(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
     token = confirmations.add()
-    for response in (client.get(f"/confirm/{token}"), client.get("/confirm/" + "A" * 43), client.post(f"/confirm/{token}", data={})):
+    for response in (
+        client.get(f"/confirm/{token}"),
+        client.get("/confirm/" + "A" * 43),
+        client.post(f"/confirm/{token}", data={}),
+    ):
         assert response.headers["Referrer-Policy"] == "no-referrer"
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Robots-Tag"] == "noindex, nofollow"
@@ -60,7 +72,9 @@ def test_the_page_keeps_the_link_private(client: FlaskClient, confirmations: Mem
     assert client.get("/check").headers["Referrer-Policy"] == "same-origin"
 
 
-def test_yes_and_not_quite_are_recorded_once_and_shown_back(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+def test_yes_and_not_quite_are_recorded_once_and_shown_back(
+    client: FlaskClient, confirmations: MemoryConfirmations
+) -> None:
     token = confirmations.add()
     before = dt.datetime.now(dt.UTC)
     response = _post(client, token, _answers())
@@ -71,10 +85,17 @@ def test_yes_and_not_quite_are_recorded_once_and_shown_back(client: FlaskClient,
     reply = confirmations.replies[token_hash(token)]
     assert reply.buyer_name == "Dana Buyer"
     assert before <= reply.answered_at <= dt.datetime.now(dt.UTC) and reply.answered_at.tzinfo is dt.UTC
-    assert reply.answers == (StatementAnswer(FIRST, True, None), StatementAnswer(SECOND, False, "Only after legal's review."))
+    assert reply.answers == (
+        StatementAnswer(FIRST, True, None),
+        StatementAnswer(SECOND, False, "Only after legal's review."),
+    )
     assert confirmations.requests[token_hash(token)].state is RequestState.DECLINED
     answers = reply.buyer_answers("dana@fabrikam.example")
-    assert (answers[FIRST].agreed, answers[FIRST].email, answers[FIRST].date) == (True, "dana@fabrikam.example", reply.answered_at.date())
+    assert (answers[FIRST].agreed, answers[FIRST].email, answers[FIRST].date) == (
+        True,
+        "dana@fabrikam.example",
+        reply.answered_at.date(),
+    )
     assert (answers[SECOND].agreed, answers[SECOND].comment) == (False, "Only after legal's review.")
 
 
@@ -105,7 +126,9 @@ def test_a_used_link_is_gone_without_deal_data(client: FlaskClient, confirmation
         pytest.param({"state": RequestState.CONFIRMED}, "It has already been answered", id="confirmed"),
     ],
 )
-def test_an_expired_revoked_or_answered_link_is_410(client: FlaskClient, confirmations: MemoryConfirmations, add: dict[str, Any], reason: str) -> None:
+def test_an_expired_revoked_or_answered_link_is_410(
+    client: FlaskClient, confirmations: MemoryConfirmations, add: dict[str, Any], reason: str
+) -> None:
     token = confirmations.add(**add)
     for response in (client.get(f"/confirm/{token}"), client.post(f"/confirm/{token}", data=_answers())):
         html = response.get_data(as_text=True)
@@ -129,7 +152,9 @@ def _tampered(token: str) -> str:
         pytest.param(lambda token: "not-a-token!", id="garbage"),
     ],
 )
-def test_an_unknown_or_tampered_token_is_the_ordinary_404(client: FlaskClient, confirmations: MemoryConfirmations, make: Any) -> None:
+def test_an_unknown_or_tampered_token_is_the_ordinary_404(
+    client: FlaskClient, confirmations: MemoryConfirmations, make: Any
+) -> None:
     token = confirmations.add()
     ordinary = client.get("/no-such-page")
     for response in (client.get(f"/confirm/{make(token)}"), client.post(f"/confirm/{make(token)}", data=_answers())):
@@ -141,21 +166,36 @@ def test_an_unknown_or_tampered_token_is_the_ordinary_404(client: FlaskClient, c
 def test_without_a_store_every_link_is_unknown(tmp_path: Any) -> None:
     from tests.conftest import DEFAULT_PROCESS
 
-    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path), "SECRET_KEY": "t"})
+    app = create_app(
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(tmp_path), "SECRET_KEY": "t"}
+    )
     assert app.test_client().get("/confirm/" + "A" * 43).status_code == 404
 
 
 @pytest.mark.parametrize(
     ("data", "errors"),
     [
-        pytest.param(_answers(**{f"answer-{FIRST}": ""}), ["Statement 1: choose “Yes, this is right” or “Not quite”."], id="one-unanswered"),
-        pytest.param(_answers(**{f"answer-{FIRST}": "maybe"}), ["Statement 1: choose “Yes, this is right” or “Not quite”."], id="tampered-answer"),
+        pytest.param(
+            _answers(**{f"answer-{FIRST}": ""}),
+            ["Statement 1: choose “Yes, this is right” or “Not quite”."],
+            id="one-unanswered",
+        ),
+        pytest.param(
+            _answers(**{f"answer-{FIRST}": "maybe"}),
+            ["Statement 1: choose “Yes, this is right” or “Not quite”."],
+            id="tampered-answer",
+        ),
         pytest.param(_answers(buyer_name="  \t "), ["Type your name, so that we know who answered."], id="blank-name"),
         pytest.param(_answers(buyer_name="D" * 201), ["Please keep your name under 200 characters."], id="long-name"),
-        pytest.param(_answers(**{f"comment-{SECOND}": "x" * 2001}), ["Statement 2: please keep the comment under 2000 characters (it has 2001)."], id="long-comment"),
+        pytest.param(
+            _answers(**{f"comment-{SECOND}": "x" * 2001}),
+            ["Statement 2: please keep the comment under 2000 characters (it has 2001)."],
+            id="long-comment",
+        ),
         pytest.param(
             {"buyer_name": ""},
-            [f"Statement {n}: choose “Yes, this is right” or “Not quite”." for n in (1, 2)] + ["Type your name, so that we know who answered."],
+            [f"Statement {n}: choose “Yes, this is right” or “Not quite”." for n in (1, 2)]
+            + ["Type your name, so that we know who answered."],
             id="empty",
         ),
     ],
@@ -175,14 +215,25 @@ def test_a_missing_answer_gives_the_form_back_with_everything_kept(
     assert confirmations.replies == {}
 
 
-def test_control_characters_are_dropped_from_what_the_buyer_typed(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+def test_control_characters_are_dropped_from_what_the_buyer_typed(
+    client: FlaskClient, confirmations: MemoryConfirmations
+) -> None:
     token = confirmations.add()
-    assert _post(client, token, _answers(buyer_name=" Dana\x00 Buyer\u202e ", **{f"comment-{SECOND}": "line one\r\nline two\x07"})).status_code == 200
+    assert (
+        _post(
+            client,
+            token,
+            _answers(buyer_name=" Dana\x00 Buyer\u202e ", **{f"comment-{SECOND}": "line one\r\nline two\x07"}),
+        ).status_code
+        == 200
+    )
     reply = confirmations.replies[token_hash(token)]
     assert (reply.buyer_name, reply.answers[1].comment) == ("Dana Buyer", "line one\nline two")
 
 
-def test_a_form_without_its_key_is_refused_and_given_back(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+def test_a_form_without_its_key_is_refused_and_given_back(
+    client: FlaskClient, confirmations: MemoryConfirmations
+) -> None:
     token = confirmations.add()
     response = client.post(f"/confirm/{token}", data=_answers())
     html = response.get_data(as_text=True)
@@ -200,7 +251,9 @@ def test_a_key_from_another_link_is_refused(client: FlaskClient, confirmations: 
     assert confirmations.replies == {}
 
 
-def test_a_key_older_than_a_day_is_refused(client: FlaskClient, confirmations: MemoryConfirmations, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_key_older_than_a_day_is_refused(
+    client: FlaskClient, confirmations: MemoryConfirmations, monkeypatch: pytest.MonkeyPatch
+) -> None:
     token = confirmations.add()
     real = TimestampSigner.get_timestamp
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real(self) - 24 * 3600 - 1)
@@ -219,7 +272,9 @@ def test_a_key_older_than_a_day_is_refused(client: FlaskClient, confirmations: M
         pytest.param({"Origin": "https://attacker.example"}, id="foreign-origin"),
     ],
 )
-def test_a_form_sent_from_another_site_is_refused(client: FlaskClient, confirmations: MemoryConfirmations, headers: dict[str, str]) -> None:
+def test_a_form_sent_from_another_site_is_refused(
+    client: FlaskClient, confirmations: MemoryConfirmations, headers: dict[str, str]
+) -> None:
     token = confirmations.add()
     assert _post(client, token, _answers(), **headers).status_code == 403
     assert confirmations.replies == {}
@@ -233,12 +288,16 @@ def test_a_form_sent_from_another_site_is_refused(client: FlaskClient, confirmat
         pytest.param({}, id="no-headers"),
     ],
 )
-def test_a_form_from_the_page_itself_is_accepted(client: FlaskClient, confirmations: MemoryConfirmations, headers: dict[str, str]) -> None:
+def test_a_form_from_the_page_itself_is_accepted(
+    client: FlaskClient, confirmations: MemoryConfirmations, headers: dict[str, str]
+) -> None:
     token = confirmations.add()
     assert _post(client, token, _answers(), **headers).status_code == 200
 
 
-def test_a_reply_that_loses_the_race_is_gone(client: FlaskClient, confirmations: MemoryConfirmations, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_reply_that_loses_the_race_is_gone(
+    client: FlaskClient, confirmations: MemoryConfirmations, monkeypatch: pytest.MonkeyPatch
+) -> None:
     token = confirmations.add()
     key = _key(client, token)
     monkeypatch.setattr(confirmations, "record", lambda token_hash, reply: False)  # another tab answered first
@@ -248,11 +307,15 @@ def test_a_reply_that_loses_the_race_is_gone(client: FlaskClient, confirmations:
 
 def _limited(app: Flask, limit: int) -> list[dt.datetime]:
     clock = [dt.datetime(2027, 3, 1, tzinfo=dt.UTC)]
-    app.extensions[CONFIRM_LIMITER_KEY] = DatabaseLimiter(app.extensions["deal_records"].sessions, "confirm", limit, 600, clock=lambda: clock[0])
+    app.extensions[CONFIRM_LIMITER_KEY] = DatabaseLimiter(
+        app.extensions["deal_records"].sessions, "confirm", limit, 600, clock=lambda: clock[0]
+    )
     return clock
 
 
-def test_too_many_requests_from_one_address_are_refused(app: Flask, client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+def test_too_many_requests_from_one_address_are_refused(
+    app: Flask, client: FlaskClient, confirmations: MemoryConfirmations
+) -> None:
     clock = _limited(app, 3)
     token = confirmations.add()
     statuses = [client.get(f"/confirm/{token if n % 2 else 'A' * 43}").status_code for n in range(3)]

@@ -30,7 +30,9 @@ def test_redact(line: str, expected: str) -> None:
 def test_gunicorns_access_line_is_redacted(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "gunicorn.access")
     # gunicorn logs its access format with a dict of "atoms" as the arguments.
-    logging.getLogger("gunicorn.access").info('%(h)s "%(r)s" %(s)s', {"h": "192.0.2.1", "r": f"GET /confirm/{TOKEN} HTTP/1.1", "s": "200"})
+    logging.getLogger("gunicorn.access").info(
+        '%(h)s "%(r)s" %(s)s', {"h": "192.0.2.1", "r": f"GET /confirm/{TOKEN} HTTP/1.1", "s": "200"}
+    )
     assert caplog.messages == ['192.0.2.1 "GET /confirm/… HTTP/1.1" 200']
     assert TOKEN not in caplog.text
 

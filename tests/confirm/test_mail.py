@@ -45,7 +45,10 @@ TEXT = confirmation_mail(
     [
         ("smtp://mail.example:587", SmtpSettings("mail.example", 587)),
         ("smtp://mail.example", SmtpSettings("mail.example", 25)),
-        (f"smtp://rep%40contoso.example:{ENCODED}@mail.example:2525", SmtpSettings("mail.example", 2525, "rep@contoso.example", PASSWORD)),
+        (
+            f"smtp://rep%40contoso.example:{ENCODED}@mail.example:2525",
+            SmtpSettings("mail.example", 2525, "rep@contoso.example", PASSWORD),
+        ),
         ("  smtp://user:@127.0.0.1:25/ ", SmtpSettings("127.0.0.1", 25, "user", "")),
     ],
 )
@@ -60,8 +63,14 @@ def test_a_good_url(url: str, expected: SmtpSettings) -> None:
         ("mail.example:25", "PLAYBOOK_SMTP_URL must start with smtp:// (it has 'mail.example')"),
         ("", "PLAYBOOK_SMTP_URL must start with smtp:// (it has no scheme)"),
         (f"smtp://u:{ENCODED}@:25", "PLAYBOOK_SMTP_URL names no server"),
-        (f"smtp://u:{ENCODED}@mail.example:abc", "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)"),
-        (f"smtp://u:{ENCODED}@mail.example:70000", "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)"),
+        (
+            f"smtp://u:{ENCODED}@mail.example:abc",
+            "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)",
+        ),
+        (
+            f"smtp://u:{ENCODED}@mail.example:70000",
+            "PLAYBOOK_SMTP_URL has a bad port or address (the port must be a number from 1 to 65535)",
+        ),
         (f"smtp://:{ENCODED}@mail.example:25", "PLAYBOOK_SMTP_URL has a password but no user name"),
         ("smtp://mail.example:25/inbox?x=1", "PLAYBOOK_SMTP_URL must end after the port (found '/inbox?x=1')"),
     ],
@@ -69,7 +78,10 @@ def test_a_good_url(url: str, expected: SmtpSettings) -> None:
 def test_a_bad_url_says_what_is_wrong_and_never_shows_the_password(url: str, message: str) -> None:
     with pytest.raises(MailSettingsError) as raised:
         parse_smtp_url(url)
-    assert str(raised.value) == f"{message}; write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
+    assert (
+        str(raised.value)
+        == f"{message}; write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
+    )
     assert PASSWORD not in str(raised.value) and ENCODED not in str(raised.value)
 
 
@@ -80,7 +92,9 @@ def test_the_settings_never_show_the_password() -> None:
 
 
 def test_only_a_loopback_server_counts_as_local() -> None:
-    assert [SmtpSettings(host).on_loopback for host in ("127.0.0.1", "::1", "localhost", "mail.example", "10.0.0.1")] == [True, True, True, False, False]
+    assert [
+        SmtpSettings(host).on_loopback for host in ("127.0.0.1", "::1", "localhost", "mail.example", "10.0.0.1")
+    ] == [True, True, True, False, False]
 
 
 def test_the_email_text() -> None:
@@ -99,7 +113,9 @@ def test_the_email_text() -> None:
 
 
 def test_one_statement_is_one_point() -> None:
-    one = confirmation_mail(company="Contoso", deal_name="D", buyer_name="B", statements=["We agree."], link=LINK, expires_at=EXPIRES)
+    one = confirmation_mail(
+        company="Contoso", deal_name="D", buyer_name="B", statements=["We agree."], link=LINK, expires_at=EXPIRES
+    )
     assert "could you confirm this point in your own words?" in one.body
     assert "answer it with" in one.body
     assert one.body.endswith("Thank you,\nContoso\n")
@@ -136,8 +152,17 @@ def tls_server(certificate: tuple[Path, Path]) -> Iterator[MailServer]:
 
 
 def _outbox(server: MailServer, user: str | None = None, password: str = PASSWORD) -> Outbox:
-    login = f"{user.replace('@', '%40')}:{password.replace(':', '%3A').replace('@', '%40').replace('/', '%2F')}@" if user else ""
-    outbox = outbox_from_env({"PLAYBOOK_SMTP_URL": f"smtp://{login}127.0.0.1:{server.port}", "PLAYBOOK_MAIL_FROM": "Contoso Sales <sales@contoso.example>"})
+    login = (
+        f"{user.replace('@', '%40')}:{password.replace(':', '%3A').replace('@', '%40').replace('/', '%2F')}@"
+        if user
+        else ""
+    )
+    outbox = outbox_from_env(
+        {
+            "PLAYBOOK_SMTP_URL": f"smtp://{login}127.0.0.1:{server.port}",
+            "PLAYBOOK_MAIL_FROM": "Contoso Sales <sales@contoso.example>",
+        }
+    )
     assert outbox is not None
     return outbox
 
@@ -150,13 +175,22 @@ def test_the_email_goes_out_through_a_plain_server(plain_server: MailServer, cap
     caplog.set_level(logging.INFO, "assess_app.mail")
     _send(_outbox(plain_server))
     [received] = plain_server.received
-    assert (received.sender, received.recipients, received.login) == ("sales@contoso.example", ["dana@fabrikam.example"], None)
+    assert (received.sender, received.recipients, received.login) == (
+        "sales@contoso.example",
+        ["dana@fabrikam.example"],
+        None,
+    )
     message = received.message
     assert (message["Subject"], message["From"], message["To"], message["Reply-To"]) == (
-        TEXT.subject, "Contoso Sales <sales@contoso.example>", "Dana Buyer <dana@fabrikam.example>", "riley@contoso.example",
+        TEXT.subject,
+        "Contoso Sales <sales@contoso.example>",
+        "Dana Buyer <dana@fabrikam.example>",
+        "riley@contoso.example",
     )
     assert message.get_content().replace("\r\n", "\n") == TEXT.body
-    assert caplog.messages == [f"sent '{TEXT.subject}' to Dana Buyer <dana@fabrikam.example> through smtp://127.0.0.1:{plain_server.port} (unencrypted)"]
+    assert caplog.messages == [
+        f"sent '{TEXT.subject}' to Dana Buyer <dana@fabrikam.example> through smtp://127.0.0.1:{plain_server.port} (unencrypted)"
+    ]
 
 
 def test_a_login_to_a_loopback_server_without_tls(plain_server: MailServer) -> None:
@@ -167,11 +201,16 @@ def test_a_login_to_a_loopback_server_without_tls(plain_server: MailServer) -> N
 def test_a_wrong_password_is_a_clear_error_without_the_password(plain_server: MailServer) -> None:
     with pytest.raises(MailError) as raised:
         _send(_outbox(plain_server, "rep@contoso.example", "wrong-password"))
-    assert str(raised.value) == f"smtp://rep@contoso.example@127.0.0.1:{plain_server.port} refused the user name or password of 'rep@contoso.example'"
+    assert (
+        str(raised.value)
+        == f"smtp://rep@contoso.example@127.0.0.1:{plain_server.port} refused the user name or password of 'rep@contoso.example'"
+    )
     assert plain_server.received == []
 
 
-def test_starttls_with_the_servers_certificate_trusted(tls_server: MailServer, certificate: tuple[Path, Path], caplog: pytest.LogCaptureFixture) -> None:
+def test_starttls_with_the_servers_certificate_trusted(
+    tls_server: MailServer, certificate: tuple[Path, Path], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     trusted = ssl.create_default_context(cafile=str(certificate[0]))
     _send(_outbox(tls_server, "rep@contoso.example"), tls=trusted)
@@ -182,7 +221,10 @@ def test_starttls_with_the_servers_certificate_trusted(tls_server: MailServer, c
 
 
 def test_an_untrusted_certificate_stops_the_email(tls_server: MailServer) -> None:
-    with pytest.raises(MailError, match=r"could not send the email through smtp://rep@contoso.example@127.0.0.1:\d+: .*CERTIFICATE_VERIFY_FAILED"):
+    with pytest.raises(
+        MailError,
+        match=r"could not send the email through smtp://rep@contoso.example@127.0.0.1:\d+: .*CERTIFICATE_VERIFY_FAILED",
+    ):
         _send(_outbox(tls_server, "rep@contoso.example"))
     assert tls_server.received == []
 
@@ -192,7 +234,9 @@ def test_no_server_listening() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     outbox = Outbox(SmtpSettings("127.0.0.1", port), "sales@contoso.example")
-    with pytest.raises(MailError, match=rf"^could not send the email through smtp://127.0.0.1:{port}: .*[Cc]onnection refused"):
+    with pytest.raises(
+        MailError, match=rf"^could not send the email through smtp://127.0.0.1:{port}: .*[Cc]onnection refused"
+    ):
         outbox.send(MailText("s", "b"), to="dana@fabrikam.example")
 
 
@@ -200,7 +244,10 @@ def test_no_server_listening() -> None:
     ("environ", "message"),
     [
         ({"PLAYBOOK_SMTP_URL": "smtp://mail.example"}, "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
-        ({"PLAYBOOK_SMTP_URL": "smtp://u:p@mail.example", "PLAYBOOK_MAIL_FROM": "sales"}, "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
+        (
+            {"PLAYBOOK_SMTP_URL": "smtp://u:p@mail.example", "PLAYBOOK_MAIL_FROM": "sales"},
+            "set PLAYBOOK_MAIL_FROM to the address the emails come from",
+        ),
     ],
 )
 def test_the_sender_must_be_an_address(environ: dict[str, str], message: str) -> None:

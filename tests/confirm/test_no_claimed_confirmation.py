@@ -15,14 +15,26 @@ from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 
 
 def test_the_api_refuses_a_claimed_confirmation(client: FlaskClient) -> None:
-    deal = {"milestones": {"pain-confirmed": {"met": True, "evidence": "Reply to recap", "buyer": {"name": "Dana", "email": "d@x.example"}}}}
+    deal = {
+        "milestones": {
+            "pain-confirmed": {
+                "met": True,
+                "evidence": "Reply to recap",
+                "buyer": {"name": "Dana", "email": "d@x.example"},
+            }
+        }
+    }
     response = client.post("/api/assess", json=deal)
     assert response.status_code == 400
-    assert response.get_json() == {"errors": [{
-        "loc": "milestones.pain-confirmed.buyer",
-        "message": "'buyer' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends "
-        "from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'",
-    }]}
+    assert response.get_json() == {
+        "errors": [
+            {
+                "loc": "milestones.pain-confirmed.buyer",
+                "message": "'buyer' cannot be set here: only the buyer can confirm an outcome, through a confirmation link the rep sends "
+                "from the saved deal; give the rep's answer with 'met', 'evidence' and 'date'",
+            }
+        ]
+    }
 
 
 def test_the_openapi_document_lists_awaiting_buyer(client: FlaskClient) -> None:

@@ -58,7 +58,8 @@ def test_a_reply_becomes_the_buyers_answers_dated_in_utc() -> None:
     reply = BuyerReply("Dana", late_evening, (StatementAnswer("a", True), StatementAnswer("b", False, "Not yet.")))
     answers = reply.buyer_answers("dana@fabrikam.example")
     assert {key: (a.agreed, a.date, a.comment) for key, a in answers.items()} == {
-        "a": (True, dt.date(2027, 3, 2), None), "b": (False, dt.date(2027, 3, 2), "Not yet."),
+        "a": (True, dt.date(2027, 3, 2), None),
+        "b": (False, dt.date(2027, 3, 2), "Not yet."),
     }
     assert reply.state is RequestState.DECLINED
     assert BuyerReply("Dana", NOW, (StatementAnswer("a", True),)).state is RequestState.CONFIRMED

@@ -91,12 +91,27 @@ def test_json_of_a_default_process_deal_matches_the_golden_file(capsys: pytest.C
 def test_the_golden_deal_shows_every_status(capsys: pytest.CaptureFixture[str]) -> None:
     result = _assess_json([str(CONTOSO), "--process", str(DEFAULT_PROCESS)], capsys)
     statuses = {m["id"]: m["status"] for m in result["milestones"]}
-    assert (result["verified_stage"]["id"], result["claimed_stage"]["id"], result["stages_ahead"]) == ("demonstrating", "proposing", 1)
+    assert (result["verified_stage"]["id"], result["claimed_stage"]["id"], result["stages_ahead"]) == (
+        "demonstrating",
+        "proposing",
+        1,
+    )
     assert result["next"] == ["demo-attended", "pricing-agreeable", "proposal-agreed-next-step"]
     assert result["out_of_order"] == ["contract-process-started"]
     assert result["weighted_amount"] == {"claimed": 72000.0, "verified": 48000.0}
-    assert (statuses["budget-confirmed"], statuses["pricing-agreeable"]) == ("verified", "stale")  # 120 of 120, 61 of 60 days
-    assert set(statuses.values()) == {"unanswered", "not_met", "no_evidence", "future_date", "undated", "stale", "verified"}
+    assert (statuses["budget-confirmed"], statuses["pricing-agreeable"]) == (
+        "verified",
+        "stale",
+    )  # 120 of 120, 61 of 60 days
+    assert set(statuses.values()) == {
+        "unanswered",
+        "not_met",
+        "no_evidence",
+        "future_date",
+        "undated",
+        "stale",
+        "verified",
+    }
 
 
 def test_report_of_a_default_process_deal_matches_the_golden_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -105,7 +120,9 @@ def test_report_of_a_default_process_deal_matches_the_golden_file(capsys: pytest
     assert_golden("contoso.txt", out.replace(SHA256[:12], "<short sha>"))
 
 
-def test_a_process_and_a_yaml_deal_from_outside_the_repository(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_process_and_a_yaml_deal_from_outside_the_repository(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     process = tmp_path / "renewals.yaml"
     process.write_text(THREE_STAGES, encoding="utf-8")
     deal = tmp_path / "fabrikam.yaml"
@@ -123,12 +140,27 @@ def test_a_process_and_a_yaml_deal_from_outside_the_repository(tmp_path: Path, c
         "claimed_stage": {"id": "renewed", "name": "Renewed", "index": 2, "probability": 100},
         "stages_ahead": 1,
         "milestones": [
-            {"id": "usage-reviewed", "stage": "engaged", "question": questions["usage-reviewed"], "status": "verified",
-             "reason": "Verified by: Notes of the review"},
-            {"id": "renewal-owner-named", "stage": "engaged", "question": questions["renewal-owner-named"],
-             "status": "verified", "reason": "Verified (no evidence is required for this outcome)."},
-            {"id": "quote-accepted", "stage": "quoted", "question": questions["quote-accepted"], "status": "no_evidence",
-             "reason": "\u201ctbd\u201d is not evidence; name the record: The signed quote."},
+            {
+                "id": "usage-reviewed",
+                "stage": "engaged",
+                "question": questions["usage-reviewed"],
+                "status": "verified",
+                "reason": "Verified by: Notes of the review",
+            },
+            {
+                "id": "renewal-owner-named",
+                "stage": "engaged",
+                "question": questions["renewal-owner-named"],
+                "status": "verified",
+                "reason": "Verified (no evidence is required for this outcome).",
+            },
+            {
+                "id": "quote-accepted",
+                "stage": "quoted",
+                "question": questions["quote-accepted"],
+                "status": "no_evidence",
+                "reason": "\u201ctbd\u201d is not evidence; name the record: The signed quote.",
+            },
         ],
         "next": ["quote-accepted"],
         "out_of_order": [],
@@ -158,7 +190,9 @@ def test_as_of_flag_overrides_the_deal(
 
 def test_as_of_defaults_to_today(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     deal = tmp_path / "deal.json"
-    deal.write_text('{"milestones": {"pain-confirmed": {"met": true, "evidence": "Reply email", "date": "2020-01-01"}}}')
+    deal.write_text(
+        '{"milestones": {"pain-confirmed": {"met": true, "evidence": "Reply email", "date": "2020-01-01"}}}'
+    )
     before = dt.date.today().isoformat()
     result = _assess_json([str(deal), "--process", str(DEFAULT_PROCESS)], capsys)
     assert result["as_of"] in {before, dt.date.today().isoformat()}
@@ -166,25 +200,37 @@ def test_as_of_defaults_to_today(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert (result["claimed_stage"], result["stages_ahead"], result["weighted_amount"]) == (None, None, None)
 
 
-def test_dash_reads_the_deal_from_standard_input(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_dash_reads_the_deal_from_standard_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(CONTOSO.read_bytes())))
     from_stdin = _assess_json(["-", "--process", str(DEFAULT_PROCESS)], capsys)
     assert from_stdin == _assess_json([str(CONTOSO), "--process", str(DEFAULT_PROCESS)], capsys)
 
 
-def test_problems_on_standard_input_are_reported_as_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_problems_on_standard_input_are_reported_as_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"claimed_stage: proposin\n")))
-    assert _assess(["-", "--process", str(DEFAULT_PROCESS)], capsys) == (1, "", (
-        "<stdin>:1:16: error: unknown stage 'proposin'; did you mean 'proposing'? "
-        "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)\n1 error found.\n"
-    ))
+    assert _assess(["-", "--process", str(DEFAULT_PROCESS)], capsys) == (
+        1,
+        "",
+        (
+            "<stdin>:1:16: error: unknown stage 'proposin'; did you mean 'proposing'? "
+            "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)\n1 error found.\n"
+        ),
+    )
 
 
 @pytest.mark.parametrize(
     ("text", "field", "expected"),
     [
-        pytest.param('{"amount": 1.2e5}', "weighted_amount", {"claimed": None, "verified": 12000.0}, id="json-exponent-number"),
-        pytest.param('{"amount": 12E+3}', "weighted_amount", {"claimed": None, "verified": 1200.0}, id="json-signed-exponent"),
+        pytest.param(
+            '{"amount": 1.2e5}', "weighted_amount", {"claimed": None, "verified": 12000.0}, id="json-exponent-number"
+        ),
+        pytest.param(
+            '{"amount": 12E+3}', "weighted_amount", {"claimed": None, "verified": 1200.0}, id="json-signed-exponent"
+        ),
         pytest.param('{"deal": "\\ud83d\\ude00 Contoso"}', "deal", "😀 Contoso", id="json-surrogate-pair"),
         pytest.param('{\n\t"deal": "Tabs"\n}', "deal", "Tabs", id="json-indented-with-tabs"),
         pytest.param("deal: Plain YAML\nas_of: 2027-03-01\n", "as_of", "2027-03-01", id="yaml-unquoted-date"),
@@ -196,7 +242,9 @@ def test_json_is_read_as_json_and_yaml_as_yaml(
 ) -> None:
     deal = tmp_path / "deal.json"
     deal.write_text(text, encoding="utf-8")
-    assert _assess_json([str(deal), "--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01"], capsys)[field] == expected
+    assert (
+        _assess_json([str(deal), "--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01"], capsys)[field] == expected
+    )
 
 
 BAD_YAML_DEAL = """\
@@ -215,7 +263,8 @@ milestones:
     ("name", "content", "stderr"),
     [
         pytest.param(
-            "deal.yaml", BAD_YAML_DEAL,
+            "deal.yaml",
+            BAD_YAML_DEAL,
             "deal.yaml:2:16: error: unknown stage 'Proposin'; did you mean 'Proposing'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)\n"
             "deal.yaml:4:3: error: unknown milestone 'pain-confirmd'; did you mean 'pain-confirmed'?\n"
             "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)\n"
@@ -225,52 +274,70 @@ milestones:
             id="every-problem-of-a-yaml-deal",
         ),
         pytest.param(
-            "deal.json", '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "sure"}\n  }\n}\n',
+            "deal.json",
+            '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "sure"}\n  }\n}\n',
             "deal.json:4:31: error: 'met': 'sure' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)\n1 error found.\n",
             id="json-deal-at-its-line",
         ),
         pytest.param(
-            "deal.json", '{"deal": "A", "deal": "B", "milestones": {"nope": true}}',
+            "deal.json",
+            '{"deal": "A", "deal": "B", "milestones": {"nope": true}}',
             "deal.json:1:15: error: duplicate key 'deal' (first at line 1); YAML would silently keep only the last one, so merge or remove one\n"
             "deal.json:1:43: error: unknown milestone 'nope'\n2 errors found.\n",
             id="duplicate-key-and-other-problems",
         ),
         pytest.param(
-            "deal.json", '{\n  "deal": "Contoso"\n  "amount": 5\n}\n',
+            "deal.json",
+            '{\n  "deal": "Contoso"\n  "amount": 5\n}\n',
             "deal.json:3:3: error: invalid JSON: Expecting ',' delimiter\n1 error found.\n",
             id="json-syntax-error",
         ),
         pytest.param(
-            "deal.json", '{\n\t"amount": -1,\n\t"milestones": {"nope": true}\n}',
+            "deal.json",
+            '{\n\t"amount": -1,\n\t"milestones": {"nope": true}\n}',
             "deal.json: error: 'amount': -1 is negative; an amount must be zero or more\n"
             "deal.json: error: unknown milestone 'nope'\n2 errors found.\n",
             id="tab-indented-json-without-lines",
         ),
         pytest.param(
-            "deal.json", '{"amount": 4e307, "claimed_stage": "proposing"}',
+            "deal.json",
+            '{"amount": 4e307, "claimed_stage": "proposing"}',
             "deal.json:1:12: error: 'amount': 4e+307 is too large to be an amount of money (at most 1,000,000,000,000,000)\n1 error found.\n",
             id="amount-too-large-to-weight",
         ),
-        pytest.param("deal.json", "", 'deal.json:1:1: error: the file is empty; a deal is an object such as {"milestones": {}}\n1 error found.\n', id="empty"),
         pytest.param(
-            "deal.json", '["pain-confirmed"]',
+            "deal.json",
+            "",
+            'deal.json:1:1: error: the file is empty; a deal is an object such as {"milestones": {}}\n1 error found.\n',
+            id="empty",
+        ),
+        pytest.param(
+            "deal.json",
+            '["pain-confirmed"]',
             "deal.json:1:1: error: a deal must be an object with keys deal, claimed_stage, amount, as_of, milestones; got a list\n1 error found.\n",
             id="top-level-list",
         ),
         pytest.param(
-            "deal.json", "[" * 100 + "]" * 100,
+            "deal.json",
+            "[" * 100 + "]" * 100,
             "deal.json:1:66: error: values are nested more than 64 levels deep (a recursive alias?); flatten the file\n1 error found.\n",
             id="deeply-nested",
         ),
         pytest.param(
-            "deal.json", "[" * 100_000 + "]" * 100_000,
+            "deal.json",
+            "[" * 100_000 + "]" * 100_000,
             "deal.json:1:1: error: the YAML is nested too deeply to read\n1 error found.\n",
             id="nested-beyond-recursion",
         ),
     ],
 )
 def test_invalid_deal_files_exit_1_with_every_problem(
-    name: str, content: str, stderr: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    name: str,
+    content: str,
+    stderr: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
     Path(name).write_text(content, encoding="utf-8")
@@ -281,8 +348,14 @@ def test_invalid_deal_files_exit_1_with_every_problem(
     ("argv", "stderr"),
     [
         pytest.param(["missing.json"], "missing.json: error: no such file\n1 error found.\n", id="missing-deal-file"),
-        pytest.param(["."], ".: error: cannot read the file: Is a directory\n1 error found.\n", id="deal-file-is-a-directory"),
-        pytest.param(["latin1.json"], "latin1.json:1:14: error: the file is not UTF-8 text; save it as UTF-8\n1 error found.\n", id="not-utf8"),
+        pytest.param(
+            ["."], ".: error: cannot read the file: Is a directory\n1 error found.\n", id="deal-file-is-a-directory"
+        ),
+        pytest.param(
+            ["latin1.json"],
+            "latin1.json:1:14: error: the file is not UTF-8 text; save it as UTF-8\n1 error found.\n",
+            id="not-utf8",
+        ),
         pytest.param(
             ["ok.json", "--process", "missing.yaml"],
             "missing.yaml: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n",
@@ -309,8 +382,16 @@ def test_unreadable_files_exit_1(
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        pytest.param(["ok.json", "--as-of", "03/01/2027"], "argument --as-of: '03/01/2027' is not a date; write it as YYYY-MM-DD", id="non-iso-as-of"),
-        pytest.param(["ok.json", "--as-of", "2027-02-29"], "argument --as-of: '2027-02-29' is not a real calendar date", id="impossible-as-of"),
+        pytest.param(
+            ["ok.json", "--as-of", "03/01/2027"],
+            "argument --as-of: '03/01/2027' is not a date; write it as YYYY-MM-DD",
+            id="non-iso-as-of",
+        ),
+        pytest.param(
+            ["ok.json", "--as-of", "2027-02-29"],
+            "argument --as-of: '2027-02-29' is not a real calendar date",
+            id="impossible-as-of",
+        ),
         pytest.param([], "the following arguments are required: DEAL_FILE", id="no-deal-file"),
         pytest.param(["ok.json", "--jsn"], "unrecognized arguments: --jsn", id="misspelt-flag"),
     ],
@@ -332,10 +413,23 @@ def test_usage_errors_exit_2(argv: list[str], message: str, capsys: pytest.Captu
 def test_the_installed_command_runs_end_to_end(command: list[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"amount": -1}')
-    ok = subprocess.run([*command, "assess", str(CONTOSO), "--process", str(DEFAULT_PROCESS), "--json"],
-                        capture_output=True, text=True, check=False, timeout=60)
-    refused = subprocess.run([*command, "assess", str(bad), "--process", str(DEFAULT_PROCESS)],
-                             capture_output=True, text=True, check=False, timeout=60)
+    ok = subprocess.run(
+        [*command, "assess", str(CONTOSO), "--process", str(DEFAULT_PROCESS), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    refused = subprocess.run(
+        [*command, "assess", str(bad), "--process", str(DEFAULT_PROCESS)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert (ok.returncode, ok.stderr, json.loads(ok.stdout)["verified_stage"]["id"]) == (0, "", "demonstrating")
     assert (refused.returncode, refused.stdout) == (1, "")
-    assert refused.stderr == f"{bad}:1:12: error: 'amount': -1 is negative; an amount must be zero or more\n1 error found.\n"
+    assert (
+        refused.stderr
+        == f"{bad}:1:12: error: 'amount': -1 is negative; an amount must be zero or more\n1 error found.\n"
+    )

@@ -24,7 +24,11 @@ def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
         "amount": 120000,
         "as_of": "2027-03-01",
         "milestones": {
-            "pricing-discussed": {"met": True, "evidence": "Notes of the 3 Feb call with the CFO", "date": "2027-02-03"},
+            "pricing-discussed": {
+                "met": True,
+                "evidence": "Notes of the 3 Feb call with the CFO",
+                "date": "2027-02-03",
+            },
             "proposal-agreed-next-step": True,
             "budget-confirmed": {"met": False},
         },
@@ -47,8 +51,14 @@ def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
     [
         pytest.param({}, Deal(), id="every-key-is-optional"),
         pytest.param({"milestones": {}}, Deal(), id="no-answers"),
-        pytest.param({"milestones": {"pain-confirmed": False}}, Deal(answers={"pain-confirmed": Answer(False)}), id="bare-false"),
-        pytest.param({"milestones": {"pain-confirmed": {"met": True}}}, Deal(answers={"pain-confirmed": Answer(True)}), id="met-only"),
+        pytest.param(
+            {"milestones": {"pain-confirmed": False}}, Deal(answers={"pain-confirmed": Answer(False)}), id="bare-false"
+        ),
+        pytest.param(
+            {"milestones": {"pain-confirmed": {"met": True}}},
+            Deal(answers={"pain-confirmed": Answer(True)}),
+            id="met-only",
+        ),
         pytest.param({"amount": 0}, Deal(amount=0.0), id="zero-amount"),
         pytest.param({"amount": 99.95}, Deal(amount=99.95), id="fractional-amount"),
         pytest.param({"amount": 1e15}, Deal(amount=1e15), id="largest-amount"),
@@ -90,12 +100,22 @@ INVALID = [
     ),
     pytest.param(
         {"claimed_stage": 3},
-        [("claimed_stage", "'claimed_stage' must be a stage's id or name (one of discovery, qualifying, demonstrating, proposing, negotiating, closed-won), got a number")],
+        [
+            (
+                "claimed_stage",
+                "'claimed_stage' must be a stage's id or name (one of discovery, qualifying, demonstrating, proposing, negotiating, closed-won), got a number",
+            )
+        ],
         id="stage-as-number",
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": "maybe"}}},
-        [("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)")],
+        [
+            (
+                "milestones.pain-confirmed.met",
+                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+            )
+        ],
         id="met-as-other-text",
     ),
     pytest.param(
@@ -110,7 +130,12 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": "yes"}},
-        [("milestones.pain-confirmed", "the answer to 'pain-confirmed' must be true, false or an object {met, evidence, date}, got text")],
+        [
+            (
+                "milestones.pain-confirmed",
+                "the answer to 'pain-confirmed' must be true, false or an object {met, evidence, date}, got text",
+            )
+        ],
         id="answer-as-text",
     ),
     pytest.param(
@@ -125,7 +150,12 @@ INVALID = [
     ),
     pytest.param(
         {"as_of": "03/01/2027"},
-        [("as_of", "'as_of': '03/01/2027' is ambiguous (day or month first?); write it as YYYY-MM-DD, e.g. 2027-03-01")],
+        [
+            (
+                "as_of",
+                "'as_of': '03/01/2027' is ambiguous (day or month first?); write it as YYYY-MM-DD, e.g. 2027-03-01",
+            )
+        ],
         id="ambiguous-date",
     ),
     pytest.param(
@@ -135,7 +165,12 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": True, "date": "2027-13-01"}}},
-        [("milestones.pain-confirmed.date", "'date': '2027-13-01' is not a real calendar date (read as year 2027, month 13, day 1)")],
+        [
+            (
+                "milestones.pain-confirmed.date",
+                "'date': '2027-13-01' is not a real calendar date (read as year 2027, month 13, day 1)",
+            )
+        ],
         id="impossible-answer-date",
     ),
     pytest.param(
@@ -143,32 +178,64 @@ INVALID = [
         [("milestones.pain-confirmed.date", "'date': 20270301 is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")],
         id="date-as-number",
     ),
-    pytest.param({"amount": -1}, [("amount", "'amount': -1 is negative; an amount must be zero or more")], id="negative-amount"),
-    pytest.param({"amount": "12k"}, [("amount", "'amount': '12k' is not an amount; write it like 120000, 120,000.50, $120,000 or 120000 EUR")], id="amount-as-other-text"),
-    pytest.param({"amount": True}, [("amount", "'amount' must be a number, got a boolean true")], id="amount-as-boolean"),
-    pytest.param({"amount": float("nan")}, [("amount", "'amount': NaN is not a number; an amount must be a number")], id="nan-amount"),
+    pytest.param(
+        {"amount": -1}, [("amount", "'amount': -1 is negative; an amount must be zero or more")], id="negative-amount"
+    ),
+    pytest.param(
+        {"amount": "12k"},
+        [("amount", "'amount': '12k' is not an amount; write it like 120000, 120,000.50, $120,000 or 120000 EUR")],
+        id="amount-as-other-text",
+    ),
+    pytest.param(
+        {"amount": True}, [("amount", "'amount' must be a number, got a boolean true")], id="amount-as-boolean"
+    ),
+    pytest.param(
+        {"amount": float("nan")},
+        [("amount", "'amount': NaN is not a number; an amount must be a number")],
+        id="nan-amount",
+    ),
     pytest.param({"amount": float("inf")}, [("amount", f"'amount': the number {TOO_LARGE}")], id="infinite-amount"),
-    pytest.param({"amount": 10**400}, [("amount", f"'amount': the number {TOO_LARGE}")], id="amount-beyond-floating-point"),
+    pytest.param(
+        {"amount": 10**400}, [("amount", f"'amount': the number {TOO_LARGE}")], id="amount-beyond-floating-point"
+    ),
     # 4e307 is a finite float, but weighting it by a probability overflowed to Infinity.
-    pytest.param({"amount": 4e307}, [("amount", f"'amount': 4e+307 {TOO_LARGE}")], id="amount-whose-weighting-overflows"),
-    pytest.param({"amount": 1e15 + 1}, [("amount", f"'amount': 1000000000000001.0 {TOO_LARGE}")], id="amount-just-above-the-limit"),
-    pytest.param({"amount": "1000000000000001"}, [("amount", f"'amount': '1000000000000001' {TOO_LARGE}")], id="amount-as-text-above-the-limit"),
+    pytest.param(
+        {"amount": 4e307}, [("amount", f"'amount': 4e+307 {TOO_LARGE}")], id="amount-whose-weighting-overflows"
+    ),
+    pytest.param(
+        {"amount": 1e15 + 1},
+        [("amount", f"'amount': 1000000000000001.0 {TOO_LARGE}")],
+        id="amount-just-above-the-limit",
+    ),
+    pytest.param(
+        {"amount": "1000000000000001"},
+        [("amount", f"'amount': '1000000000000001' {TOO_LARGE}")],
+        id="amount-as-text-above-the-limit",
+    ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": None}}},
         [("milestones.pain-confirmed.met", "'met' must be true or false, got null")],
         id="met-null",
     ),
     pytest.param(
-        [], [("", f"a deal must be an object with keys {KEYS}; got a list")], id="top-level-list",
+        [],
+        [("", f"a deal must be an object with keys {KEYS}; got a list")],
+        id="top-level-list",
     ),
     pytest.param(
-        "Contoso", [("", f"a deal must be an object with keys {KEYS}; got text")], id="top-level-text",
+        "Contoso",
+        [("", f"a deal must be an object with keys {KEYS}; got text")],
+        id="top-level-text",
     ),
     pytest.param(
-        42, [("", f"a deal must be an object with keys {KEYS}; got a number")], id="top-level-number",
+        42,
+        [("", f"a deal must be an object with keys {KEYS}; got a number")],
+        id="top-level-number",
     ),
     pytest.param(
-        None, [("", f"a deal must be an object with keys {KEYS}; got null")], id="top-level-null",
+        None,
+        [("", f"a deal must be an object with keys {KEYS}; got null")],
+        id="top-level-null",
     ),
     pytest.param(
         {"milestones": ["pain-confirmed"]},
@@ -192,11 +259,18 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": True, "evidense": "Reply email"}}},
-        [("milestones.pain-confirmed.evidense", "unknown key 'evidense'; did you mean 'evidence'? (allowed: met, evidence, date)")],
+        [
+            (
+                "milestones.pain-confirmed.evidense",
+                "unknown key 'evidense'; did you mean 'evidence'? (allowed: met, evidence, date)",
+            )
+        ],
         id="unknown-key-in-answer",
     ),
     pytest.param(
-        {"deal": ["Contoso"]}, [("deal", "'deal' must be text, got a list")], id="deal-name-as-list",
+        {"deal": ["Contoso"]},
+        [("deal", "'deal' must be text, got a list")],
+        id="deal-name-as-list",
     ),
     pytest.param(
         {"deal": "\ud83d"},
@@ -205,14 +279,21 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": True, "evidence": "mail \udc00"}}},
-        [("milestones.pain-confirmed.evidence", "'evidence' contains an unpaired surrogate escape (\\udc00); write the character itself")],
+        [
+            (
+                "milestones.pain-confirmed.evidence",
+                "'evidence' contains an unpaired surrogate escape (\\udc00); write the character itself",
+            )
+        ],
         id="lone-surrogate-in-evidence",
     ),
 ]
 
 
 @pytest.mark.parametrize(("data", "expected"), INVALID)
-def test_invalid_input_is_refused(data: object, expected: list[tuple[str, str]], default_process: LoadedProcess) -> None:
+def test_invalid_input_is_refused(
+    data: object, expected: list[tuple[str, str]], default_process: LoadedProcess
+) -> None:
     assert _problems(data, default_process) == expected
 
 
@@ -236,10 +317,19 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("amount", "'amount': -5 is negative; an amount must be zero or more"),
         ("as_of", "'as_of': 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"),
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
-        ("milestones.pain-confirmed.met", "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)"),
-        ("milestones.pain-confirmed.date", "'date': '2027-02-29' is not a real calendar date (read as year 2027, month 2, day 29)"),
+        (
+            "milestones.pain-confirmed.met",
+            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+        ),
+        (
+            "milestones.pain-confirmed.date",
+            "'date': '2027-02-29' is not a real calendar date (read as year 2027, month 2, day 29)",
+        ),
         ("milestones.demo-atended", "unknown milestone 'demo-atended'; did you mean 'demo-attended'?"),
-        ("milestones.timeline-agreed", "the answer to 'timeline-agreed' must be true, false or an object {met, evidence, date}, got a number"),
+        (
+            "milestones.timeline-agreed",
+            "the answer to 'timeline-agreed' must be true, false or an object {met, evidence, date}, got a number",
+        ),
     ]
 
 
@@ -248,7 +338,9 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
     [
         pytest.param('{"amount": NaN}', "'amount': NaN is not a number; an amount must be a number", id="NaN"),
         pytest.param('{"amount": Infinity}', f"'amount': the number {TOO_LARGE}", id="Infinity"),
-        pytest.param('{"amount": -Infinity}', "'amount': -inf is negative; an amount must be zero or more", id="minus-Infinity"),
+        pytest.param(
+            '{"amount": -Infinity}', "'amount': -inf is negative; an amount must be zero or more", id="minus-Infinity"
+        ),
         pytest.param('{"amount": 1e400}', f"'amount': the number {TOO_LARGE}", id="overflowing-exponent"),
     ],
 )

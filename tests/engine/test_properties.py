@@ -69,7 +69,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     generated = draw(processes())
     claimed = draw(st.none() | st.sampled_from([s.id for s in generated.stages]))
     amount = draw(st.none() | st.floats(0, 1e9, allow_nan=False))
-    return Scenario(generated, Deal(name="Generated", claimed_stage=claimed, amount=amount, answers=_answer_map(draw, generated)))
+    return Scenario(
+        generated, Deal(name="Generated", claimed_stage=claimed, amount=amount, answers=_answer_map(draw, generated))
+    )
 
 
 @PROPERTIES
@@ -86,9 +88,13 @@ def test_the_verified_stage_is_the_first_unverified_gate(scenario: Scenario) -> 
 @given(scenarios())
 def test_exactly_one_status_per_milestone_in_file_order(scenario: Scenario) -> None:
     result = scenario.assess()
-    assert [(r.stage.id, r.milestone.id) for r in result.milestones] == [(s.id, m.id) for s, m in scenario.process.milestones()]
+    assert [(r.stage.id, r.milestone.id) for r in result.milestones] == [
+        (s.id, m.id) for s, m in scenario.process.milestones()
+    ]
     assert all(isinstance(r.status, Status) and r.reason for r in result.milestones)
-    assert all((r.status is Status.UNANSWERED) == (r.milestone.id not in scenario.deal.answers) for r in result.milestones)
+    assert all(
+        (r.status is Status.UNANSWERED) == (r.milestone.id not in scenario.deal.answers) for r in result.milestones
+    )
 
 
 @PROPERTIES
@@ -122,7 +128,9 @@ def test_the_result_does_not_depend_on_the_order_of_answer_keys(scenario: Scenar
     shuffled = list(raw.items())
     rng.shuffle(shuffled)
     results = [
-        assessment_json(loaded, assess(scenario.process, parse_deal({"milestones": dict(items)}, scenario.process), AS_OF))
+        assessment_json(
+            loaded, assess(scenario.process, parse_deal({"milestones": dict(items)}, scenario.process), AS_OF)
+        )
         for items in (list(raw.items()), shuffled, list(reversed(raw.items())))
     ]
     assert results[0] == results[1] == results[2]
@@ -145,7 +153,9 @@ def test_a_claim_ahead_of_the_evidence_is_never_less_probable(scenario: Scenario
 def test_next_is_the_unverified_part_of_the_verified_stage(scenario: Scenario) -> None:
     result = scenario.assess()
     assert all(r.stage is result.verified_stage and r.status is not Status.VERIFIED for r in result.next)
-    assert list(result.next) == [r for r in result.milestones if r.stage is result.verified_stage and r.status is not Status.VERIFIED]
+    assert list(result.next) == [
+        r for r in result.milestones if r.stage is result.verified_stage and r.status is not Status.VERIFIED
+    ]
 
 
 @PROPERTIES
@@ -153,6 +163,10 @@ def test_next_is_the_unverified_part_of_the_verified_stage(scenario: Scenario) -
 def test_out_of_order_are_the_verified_milestones_after_the_verified_stage(scenario: Scenario) -> None:
     result = scenario.assess()
     stages = scenario.process.stages
-    assert all(r.status is Status.VERIFIED and stages.index(r.stage) > result.verified_index for r in result.out_of_order)
-    expected = [r for r in result.milestones if r.status is Status.VERIFIED and stages.index(r.stage) > result.verified_index]
+    assert all(
+        r.status is Status.VERIFIED and stages.index(r.stage) > result.verified_index for r in result.out_of_order
+    )
+    expected = [
+        r for r in result.milestones if r.status is Status.VERIFIED and stages.index(r.stage) > result.verified_index
+    ]
     assert list(result.out_of_order) == expected

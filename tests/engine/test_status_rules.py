@@ -29,12 +29,21 @@ OPTIONAL_DATED = milestone("optional-dated", evidence_required=False, max_age_da
         pytest.param(PLAIN, Answer(met=True, evidence=""), Status.NO_EVIDENCE, id="empty-evidence"),
         pytest.param(PLAIN, Answer(met=True, evidence=" \t\n "), Status.NO_EVIDENCE, id="blank-evidence"),
         pytest.param(PLAIN, Answer(met=True, evidence="TBD"), Status.NO_EVIDENCE, id="placeholder-evidence"),
-        pytest.param(PLAIN, Answer(met=True, evidence=EVIDENCE, date=AS_OF + DAY), Status.FUTURE_DATE, id="future-date"),
+        pytest.param(
+            PLAIN, Answer(met=True, evidence=EVIDENCE, date=AS_OF + DAY), Status.FUTURE_DATE, id="future-date"
+        ),
         pytest.param(DATED, Answer(met=True, evidence=EVIDENCE), Status.UNDATED, id="undated"),
         pytest.param(DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF - 31 * DAY), Status.STALE, id="stale"),
         pytest.param(PLAIN, Answer(met=True, evidence=EVIDENCE), Status.VERIFIED, id="verified-undated"),
-        pytest.param(PLAIN, Answer(met=True, evidence=EVIDENCE, date=AS_OF - 999 * DAY), Status.VERIFIED, id="verified-old-no-max-age"),
-        pytest.param(DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF - 10 * DAY), Status.VERIFIED, id="verified-recent"),
+        pytest.param(
+            PLAIN,
+            Answer(met=True, evidence=EVIDENCE, date=AS_OF - 999 * DAY),
+            Status.VERIFIED,
+            id="verified-old-no-max-age",
+        ),
+        pytest.param(
+            DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF - 10 * DAY), Status.VERIFIED, id="verified-recent"
+        ),
     ],
 )
 def test_each_status(rule: Milestone, answer: Answer | None, expected: Status) -> None:
@@ -63,16 +72,37 @@ def test_date_boundaries(rule: Milestone, date: dt.date, expected: Status) -> No
         pytest.param(PLAIN, Answer(met=False, evidence="TBD"), Status.NOT_MET, id="not-met-beats-placeholder"),
         pytest.param(DATED, Answer(met=False, date=AS_OF + DAY), Status.NOT_MET, id="not-met-beats-future-date"),
         pytest.param(DATED, Answer(met=False, evidence=EVIDENCE), Status.NOT_MET, id="not-met-beats-undated"),
-        pytest.param(PLAIN, Answer(met=True, evidence="n/a", date=AS_OF + DAY), Status.NO_EVIDENCE, id="no-evidence-beats-future-date"),
+        pytest.param(
+            PLAIN,
+            Answer(met=True, evidence="n/a", date=AS_OF + DAY),
+            Status.NO_EVIDENCE,
+            id="no-evidence-beats-future-date",
+        ),
         pytest.param(DATED, Answer(met=True), Status.NO_EVIDENCE, id="no-evidence-beats-undated"),
-        pytest.param(DATED, Answer(met=True, evidence="", date=AS_OF - 99 * DAY), Status.NO_EVIDENCE, id="no-evidence-beats-stale"),
-        pytest.param(DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF + 99 * DAY), Status.FUTURE_DATE, id="future-date-on-max-age-milestone"),
+        pytest.param(
+            DATED,
+            Answer(met=True, evidence="", date=AS_OF - 99 * DAY),
+            Status.NO_EVIDENCE,
+            id="no-evidence-beats-stale",
+        ),
+        pytest.param(
+            DATED,
+            Answer(met=True, evidence=EVIDENCE, date=AS_OF + 99 * DAY),
+            Status.FUTURE_DATE,
+            id="future-date-on-max-age-milestone",
+        ),
         pytest.param(OPTIONAL, Answer(met=True), Status.VERIFIED, id="evidence-optional-and-none-given"),
-        pytest.param(OPTIONAL, Answer(met=True, evidence="tbd"), Status.VERIFIED, id="evidence-optional-placeholder-given"),
+        pytest.param(
+            OPTIONAL, Answer(met=True, evidence="tbd"), Status.VERIFIED, id="evidence-optional-placeholder-given"
+        ),
         pytest.param(OPTIONAL, Answer(met=False), Status.NOT_MET, id="evidence-optional-not-met"),
-        pytest.param(OPTIONAL, Answer(met=True, date=AS_OF + DAY), Status.FUTURE_DATE, id="evidence-optional-future-date"),
+        pytest.param(
+            OPTIONAL, Answer(met=True, date=AS_OF + DAY), Status.FUTURE_DATE, id="evidence-optional-future-date"
+        ),
         pytest.param(OPTIONAL_DATED, Answer(met=True), Status.UNDATED, id="evidence-optional-undated"),
-        pytest.param(OPTIONAL_DATED, Answer(met=True, date=AS_OF - 31 * DAY), Status.STALE, id="evidence-optional-stale"),
+        pytest.param(
+            OPTIONAL_DATED, Answer(met=True, date=AS_OF - 31 * DAY), Status.STALE, id="evidence-optional-stale"
+        ),
     ],
 )
 def test_status_precedence(rule: Milestone, answer: Answer, expected: Status) -> None:
@@ -80,8 +110,23 @@ def test_status_precedence(rule: Milestone, answer: Answer, expected: Status) ->
 
 
 CONTRACT_PLACEHOLDERS = [
-    "todo", "none", "null", "unknown", "pending", "asdf", "test", "same", "done", "true",
-    "see above", "see below", "see notes", "see crm", "in crm", "n/a", "tbd",
+    "todo",
+    "none",
+    "null",
+    "unknown",
+    "pending",
+    "asdf",
+    "test",
+    "same",
+    "done",
+    "true",
+    "see above",
+    "see below",
+    "see notes",
+    "see crm",
+    "in crm",
+    "n/a",
+    "tbd",
 ]
 
 
@@ -190,7 +235,12 @@ def test_evidence_length_and_characters(text: str, expected: Status) -> None:
             id="stale",
         ),
         pytest.param(DATED, Answer(met=True, evidence=EVIDENCE, date=AS_OF), f"Verified by: {EVIDENCE}", id="verified"),
-        pytest.param(OPTIONAL, Answer(met=True), "Verified (no evidence is required for this outcome).", id="verified-without-evidence"),
+        pytest.param(
+            OPTIONAL,
+            Answer(met=True),
+            "Verified (no evidence is required for this outcome).",
+            id="verified-without-evidence",
+        ),
     ],
 )
 def test_each_status_has_a_sentence_for_the_rep(rule: Milestone, answer: Answer | None, reason: str) -> None:

@@ -27,19 +27,30 @@ def _ids(results: tuple[MilestoneResult, ...]) -> list[str]:
         pytest.param({}, "one", ["a", "b"], [], id="nothing-answered"),
         pytest.param({"a": verified()}, "one", ["b"], [], id="half-of-the-first-gate"),
         pytest.param({"a": verified(), "b": verified()}, "two", ["c"], [], id="first-gate-passed"),
-        pytest.param({"a": verified(), "b": verified(), "c": verified()}, "three", ["d", "e"], [], id="two-gates-passed"),
+        pytest.param(
+            {"a": verified(), "b": verified(), "c": verified()}, "three", ["d", "e"], [], id="two-gates-passed"
+        ),
         pytest.param(ALL_VERIFIED, "won", [], [], id="all-verified-is-the-last-stage"),
         pytest.param(
             {"b": verified(), "c": verified(), "d": verified(), "e": verified()},
-            "one", ["a"], ["c", "d", "e"], id="a-missing-first-gate-blocks-everything",
+            "one",
+            ["a"],
+            ["c", "d", "e"],
+            id="a-missing-first-gate-blocks-everything",
         ),
         pytest.param(
             {"a": verified(), "b": verified(), "d": verified(), "e": NOT_MET},
-            "two", ["c"], ["d"], id="later-verified-are-backfill-only-when-verified",
+            "two",
+            ["c"],
+            ["d"],
+            id="later-verified-are-backfill-only-when-verified",
         ),
         pytest.param(
             {"a": NOT_MET, "b": Answer(met=True, evidence="tbd"), "e": verified()},
-            "one", ["a", "b"], ["e"], id="next-lists-every-unverified-status",
+            "one",
+            ["a", "b"],
+            ["e"],
+            id="next-lists-every-unverified-status",
         ),
     ],
 )
@@ -58,7 +69,11 @@ def test_every_milestone_is_reported_once_in_file_order() -> None:
     assert _ids(assessment.milestones) == ["a", "b", "c", "d", "e"]
     assert [r.stage.id for r in assessment.milestones] == ["one", "one", "two", "three", "three"]
     assert [r.status for r in assessment.milestones] == [
-        Status.NOT_MET, Status.UNANSWERED, Status.UNANSWERED, Status.UNANSWERED, Status.VERIFIED,
+        Status.NOT_MET,
+        Status.UNANSWERED,
+        Status.UNANSWERED,
+        Status.UNANSWERED,
+        Status.VERIFIED,
     ]
 
 

@@ -33,10 +33,31 @@ from sales_process.vocabulary import (
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("yes", True), ("YES", True), (" y ", True), ("True", True), ("1", True), ("x", True), ("X", True), ("on", True),
-     ("checked", True), ("Checked", True), ("TRUE", True), (True, True),
-     ("no", False), ("N", False), ("false", False), ("FALSE", False), ("0", False), ("off", False), ("unchecked", False),
-     (False, False), ("", None), ("   ", None), (None, None)],
+    [
+        ("yes", True),
+        ("YES", True),
+        (" y ", True),
+        ("True", True),
+        ("1", True),
+        ("x", True),
+        ("X", True),
+        ("on", True),
+        ("checked", True),
+        ("Checked", True),
+        ("TRUE", True),
+        (True, True),
+        ("no", False),
+        ("N", False),
+        ("false", False),
+        ("FALSE", False),
+        ("0", False),
+        ("off", False),
+        ("unchecked", False),
+        (False, False),
+        ("", None),
+        ("   ", None),
+        (None, None),
+    ],
 )
 def test_yes_no_reads_every_spelling(text: object, expected: bool | None) -> None:
     assert parse_yes_no(text) is expected
@@ -44,13 +65,34 @@ def test_yes_no_reads_every_spelling(text: object, expected: bool | None) -> Non
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("WAHR", True), ("Falsch", False), ("ja", True), ("NEIN", False),  # German Excel's booleans, German yes/no
-     ("VRAI", True), ("faux", False), ("Oui", True), ("non", False),  # French
-     ("VERDADERO", True), ("FALSO", False), ("sí", True), ("SÍ", True), ("si", True), ("No", False),  # Spanish
-     ("VERO", True), ("sì", True),  # Italian
-     ("VERDADEIRO", True), ("sim", True), ("não", False), ("NÃO", False), ("nao", False),  # Portuguese
-     ("WAAR", True), ("ONWAAR", False), ("Nee", False),  # Dutch (ja as in German)
-     (" Oui ", True), ("\u00a0NEIN", False)],
+    [
+        ("WAHR", True),
+        ("Falsch", False),
+        ("ja", True),
+        ("NEIN", False),  # German Excel's booleans, German yes/no
+        ("VRAI", True),
+        ("faux", False),
+        ("Oui", True),
+        ("non", False),  # French
+        ("VERDADERO", True),
+        ("FALSO", False),
+        ("sí", True),
+        ("SÍ", True),
+        ("si", True),
+        ("No", False),  # Spanish
+        ("VERO", True),
+        ("sì", True),  # Italian
+        ("VERDADEIRO", True),
+        ("sim", True),
+        ("não", False),
+        ("NÃO", False),
+        ("nao", False),  # Portuguese
+        ("WAAR", True),
+        ("ONWAAR", False),
+        ("Nee", False),  # Dutch (ja as in German)
+        (" Oui ", True),
+        ("\u00a0NEIN", False),
+    ],
 )
 def test_yes_no_reads_the_words_of_other_languages(text: str, expected: bool) -> None:
     assert parse_yes_no(text) is expected
@@ -63,21 +105,39 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
 
 @pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1])
 def test_yes_no_refuses_anything_else(text: object) -> None:
-    with pytest.raises(ValueError, match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, "
-                       r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
-                       r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$"):
+    with pytest.raises(
+        ValueError,
+        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, "
+        r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
+        r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$",
+    ):
         parse_yes_no(text)
 
 
 @pytest.mark.parametrize(
     ("text", "decimal_comma", "expected"),
-    [("120000", False, Money(120000.0)), ("120,000.50", False, Money(120000.5)), ("$120,000", False, Money(120000.0, "USD")),
-     ("€1,234,567.89", False, Money(1234567.89, "EUR")), ("120 000", False, Money(120000.0)),
-     ("120\u00a0000.5", False, Money(120000.5)), ("USD 120,000", False, Money(120000.0, "USD")),
-     ("120000 EUR", False, Money(120000.0, "EUR")), ("£5", False, Money(5.0, "GBP")), (" 0 ", False, Money(0.0)),
-     ("74.000,00", True, Money(74000.0)), ("74 000,00", True, Money(74000.0)), ("74\u202f000,5", True, Money(74000.5)),
-     ("€74.000", True, Money(74000.0, "EUR")), ("74.000,00 €", True, Money(74000.0, "EUR")), ("1,5", True, Money(1.5)),
-     (72000.5, False, Money(72000.5)), (0, False, Money(0.0)), ("", False, None), (None, False, None)],
+    [
+        ("120000", False, Money(120000.0)),
+        ("120,000.50", False, Money(120000.5)),
+        ("$120,000", False, Money(120000.0, "USD")),
+        ("€1,234,567.89", False, Money(1234567.89, "EUR")),
+        ("120 000", False, Money(120000.0)),
+        ("120\u00a0000.5", False, Money(120000.5)),
+        ("USD 120,000", False, Money(120000.0, "USD")),
+        ("120000 EUR", False, Money(120000.0, "EUR")),
+        ("£5", False, Money(5.0, "GBP")),
+        (" 0 ", False, Money(0.0)),
+        ("74.000,00", True, Money(74000.0)),
+        ("74 000,00", True, Money(74000.0)),
+        ("74\u202f000,5", True, Money(74000.5)),
+        ("€74.000", True, Money(74000.0, "EUR")),
+        ("74.000,00 €", True, Money(74000.0, "EUR")),
+        ("1,5", True, Money(1.5)),
+        (72000.5, False, Money(72000.5)),
+        (0, False, Money(0.0)),
+        ("", False, None),
+        (None, False, None),
+    ],
 )
 def test_amount_formats(text: object, decimal_comma: bool, expected: Money | None) -> None:
     assert parse_money(text, decimal_comma) == expected
@@ -85,21 +145,28 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
 
 @pytest.mark.parametrize(
     ("text", "decimal_comma", "error", "reason"),
-    [("12k", False, ValueError, "'12k' is not an amount; write it like 120000, 120,000.50, \\$120,000 or 120000 EUR"),
-     ("1,20,000", False, ValueError, "is not an amount"),
-     ("-500", False, ValueError, "'-500' is negative; an amount must be zero or more"),
-     ("1e5", False, ValueError, "is not an amount"),
-     ("nan", False, ValueError, "is not an amount"),
-     ("USD 5 EUR", False, ValueError, "is not an amount"),
-     ("120,5", False, DecimalCommaError, "'120,5' looks like an amount with a decimal comma"),
-     ("74.000,00", False, DecimalCommaError, "looks like an amount with a decimal comma"),
-     ("15.000", False, AmbiguousAmountError, "'15.000' is ambiguous \\(15 or 15000\\?\\)"),
-     ("15,000", True, AmbiguousAmountError, "'15,000' is ambiguous"),
-     ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),
-     (float("inf"), False, ValueError, "the number is too large to be an amount of money"),
-     (10**400, False, ValueError, "the number is too large to be an amount of money"),
-     (float("nan"), False, ValueError, "NaN is not a number"),
-     (True, False, ValueError, "an amount must be a number, got a boolean true")],
+    [
+        (
+            "12k",
+            False,
+            ValueError,
+            "'12k' is not an amount; write it like 120000, 120,000.50, \\$120,000 or 120000 EUR",
+        ),
+        ("1,20,000", False, ValueError, "is not an amount"),
+        ("-500", False, ValueError, "'-500' is negative; an amount must be zero or more"),
+        ("1e5", False, ValueError, "is not an amount"),
+        ("nan", False, ValueError, "is not an amount"),
+        ("USD 5 EUR", False, ValueError, "is not an amount"),
+        ("120,5", False, DecimalCommaError, "'120,5' looks like an amount with a decimal comma"),
+        ("74.000,00", False, DecimalCommaError, "looks like an amount with a decimal comma"),
+        ("15.000", False, AmbiguousAmountError, "'15.000' is ambiguous \\(15 or 15000\\?\\)"),
+        ("15,000", True, AmbiguousAmountError, "'15,000' is ambiguous"),
+        ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),
+        (float("inf"), False, ValueError, "the number is too large to be an amount of money"),
+        (10**400, False, ValueError, "the number is too large to be an amount of money"),
+        (float("nan"), False, ValueError, "NaN is not a number"),
+        (True, False, ValueError, "an amount must be a number, got a boolean true"),
+    ],
 )
 def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception], reason: str) -> None:
     with pytest.raises(error, match=reason):
@@ -108,13 +175,22 @@ def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception]
 
 @pytest.mark.parametrize(
     ("text", "order", "expected"),
-    [("2027-03-01", DateOrder.AUTO, dt.date(2027, 3, 1)), (" 2027-03-01 ", DateOrder.AUTO, dt.date(2027, 3, 1)),
-     ("2027-03-01T10:15:00Z", DateOrder.AUTO, dt.date(2027, 3, 1)), ("2027-03-01 10:15", DateOrder.AUTO, dt.date(2027, 3, 1)),
-     ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)), ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
-     ("03.04.2027", DateOrder.AUTO, dt.date(2027, 4, 3)), ("01/03/2027", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
-     ("1/3/2027", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)), ("2/23/2027", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
-     ("03/04/2027", DateOrder.MONTH_FIRST, dt.date(2027, 3, 4)), ("2/23/2027 9:14 AM", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
-     ("", DateOrder.AUTO, None), (dt.date(2027, 1, 2), DateOrder.AUTO, dt.date(2027, 1, 2))],
+    [
+        ("2027-03-01", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        (" 2027-03-01 ", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01T10:15:00Z", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01 10:15", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
+        ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
+        ("03.04.2027", DateOrder.AUTO, dt.date(2027, 4, 3)),
+        ("01/03/2027", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("1/3/2027", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("2/23/2027", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
+        ("03/04/2027", DateOrder.MONTH_FIRST, dt.date(2027, 3, 4)),
+        ("2/23/2027 9:14 AM", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
+        ("", DateOrder.AUTO, None),
+        (dt.date(2027, 1, 2), DateOrder.AUTO, dt.date(2027, 1, 2)),
+    ],
 )
 def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) -> None:
     assert parse_date(text, order) == expected
@@ -122,13 +198,25 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
 
 @pytest.mark.parametrize(
     ("text", "order", "error", "reason"),
-    [("01/03/2027", DateOrder.AUTO, AmbiguousDateError, "'01/03/2027' is ambiguous \\(day or month first\\?\\); write it as YYYY-MM-DD"),
-     ("2/23/2027", DateOrder.AUTO, MonthFirstDateError, "'2/23/2027' is written month first"),
-     ("2/23/2027", DateOrder.DAY_FIRST, ValueError, "is not a real calendar date \\(read as year 2027, month 23, day 2\\)"),
-     ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
-     ("March 1", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
-     ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
-     ("1/3/27", DateOrder.DAY_FIRST, ValueError, "is not a date")],
+    [
+        (
+            "01/03/2027",
+            DateOrder.AUTO,
+            AmbiguousDateError,
+            "'01/03/2027' is ambiguous \\(day or month first\\?\\); write it as YYYY-MM-DD",
+        ),
+        ("2/23/2027", DateOrder.AUTO, MonthFirstDateError, "'2/23/2027' is written month first"),
+        (
+            "2/23/2027",
+            DateOrder.DAY_FIRST,
+            ValueError,
+            "is not a real calendar date \\(read as year 2027, month 23, day 2\\)",
+        ),
+        ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
+        ("March 1", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
+        ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
+        ("1/3/27", DateOrder.DAY_FIRST, ValueError, "is not a date"),
+    ],
 )
 def test_date_errors(text: str, order: DateOrder, error: type[Exception], reason: str) -> None:
     with pytest.raises(error, match=reason):
@@ -136,24 +224,50 @@ def test_date_errors(text: str, order: DateOrder, error: type[Exception], reason
 
 
 def test_stages_are_found_by_id_name_or_crm_name() -> None:
-    stages = StageLookup([("proposing", "Proposing"), ("closed-won", "Closed Won")], {"Proposal/Price Quote": "proposing"})
+    stages = StageLookup(
+        [("proposing", "Proposing"), ("closed-won", "Closed Won")], {"Proposal/Price Quote": "proposing"}
+    )
     assert [stages.find(text) for text in ("proposing", " CLOSED WON ", "proposal/price quote", "", None)] == [
-        "proposing", "closed-won", "proposing", None, None]
-    with pytest.raises(ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"):
+        "proposing",
+        "closed-won",
+        "proposing",
+        None,
+        None,
+    ]
+    with pytest.raises(
+        ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"
+    ):
         stages.find("Proposal")
 
 
 OPEN_STAGES = StageLookup([("proposing", "Proposing"), ("closed-won", "Closed Won")])
 
 
-@pytest.mark.parametrize("text", ["Closed Lost", "closed_lost", "closedlost", "LOST", "Lost deal", "Closed - Lost", " Verloren ",
-                                  "Geschlossen verloren", "Fermé perdu", "Perdue", "Cerrada perdida", "Perdido", "Chiuso perso",
-                                  "closed-lost"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Closed Lost",
+        "closed_lost",
+        "closedlost",
+        "LOST",
+        "Lost deal",
+        "Closed - Lost",
+        " Verloren ",
+        "Geschlossen verloren",
+        "Fermé perdu",
+        "Perdue",
+        "Cerrada perdida",
+        "Perdido",
+        "Chiuso perso",
+        "closed-lost",
+    ],
+)
 def test_a_lost_stage_is_named_as_one(text: str) -> None:
     with pytest.raises(LostStageError) as raised:
         OPEN_STAGES.find(text)
-    assert str(raised.value) == (f"stage {text.strip()!r} marks a lost deal, and the process has no lost stage "
-                                 "(stages: Proposing, Closed Won)")
+    assert str(raised.value) == (
+        f"stage {text.strip()!r} marks a lost deal, and the process has no lost stage (stages: Proposing, Closed Won)"
+    )
 
 
 @pytest.mark.parametrize("text", ["Closed", "Lostock Ltd", "Clost Won", "slot"])
@@ -171,8 +285,15 @@ def test_a_process_with_a_lost_stage_finds_it() -> None:
 def test_names_are_compared_ignoring_case_inner_spacing_and_unicode_form() -> None:
     # Exports double a space or write "É" as E + combining accent (macOS, some CRMs); the name is the same.
     stages = StageLookup([("eval", "\u00c9valuation technique")], {"Appointment Scheduled": "eval"})
-    assert [stages.find(text) for text in ("E\u0301valuation  technique", "\u00e9valuation\u00a0technique",
-                                           "appointment  scheduled", "APPOINTMENT\tSCHEDULED")] == ["eval"] * 4
+    assert [
+        stages.find(text)
+        for text in (
+            "E\u0301valuation  technique",
+            "\u00e9valuation\u00a0technique",
+            "appointment  scheduled",
+            "APPOINTMENT\tSCHEDULED",
+        )
+    ] == ["eval"] * 4
     assert name_key(" Opportunity\u00a0 Name ") == name_key("opportunity name")
 
 
@@ -180,5 +301,10 @@ def test_words_and_money_for_people() -> None:
     assert status_label(Status.STALE, 680, 90) == "too old (680 days; counts for 90)"
     assert status_label(Status.NO_EVIDENCE) == "no evidence named"
     assert (plural(1, "deal"), plural(3, "deal"), plural(2, "milestone")) == ("1 deal", "3 deals", "2 milestones")
-    assert (money(120000), money(1234.5), money_cents(-123456789), plain_cents(1234567)) == ("120,000", "1,234.50", "-1,234,567.89", "12345.67")
+    assert (money(120000), money(1234.5), money_cents(-123456789), plain_cents(1234567)) == (
+        "120,000",
+        "1,234.50",
+        "-1,234,567.89",
+        "12345.67",
+    )
     assert to_cents(0.125 * 100) == 1250 and to_cents(74000.005) == 7400000

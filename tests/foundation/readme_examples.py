@@ -14,7 +14,7 @@ def misspelt_process() -> str:
     """The repository's process.yaml with stage 2's 'milestones' misspelt (the reference page's and --help's example)."""
     text = (ROOT / "process.yaml").read_text(encoding="utf-8")
     second = text.index("    milestones:", text.index("    milestones:") + 1)
-    return text[:second] + "    milstones:" + text[second + len("    milestones:"):]
+    return text[:second] + "    milstones:" + text[second + len("    milestones:") :]
 
 
 def broken_process() -> str:

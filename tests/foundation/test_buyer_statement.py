@@ -27,7 +27,9 @@ def with_milestone_keys(extra: str, company: str = COMPANY_LINE) -> str:
     return VALID.replace(EVIDENCE_LINE, EVIDENCE_LINE + extra) + company
 
 
-def test_validate_warns_when_buyers_would_not_know_who_asks(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_warns_when_buyers_would_not_know_who_asks(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     text = with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n", company="")
     status, out, err, path = _validate(text, write_file, capsys)
     assert status == 0 and out.startswith(f"{path}: valid: 2 stages")
@@ -38,15 +40,21 @@ def test_validate_warns_when_buyers_would_not_know_who_asks(write_file: Callable
     )
 
 
-def _validate(text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str, Path]:
+def _validate(
+    text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str, Path]:
     path = write_file("process.yaml", text)
     status = main(["validate", "--process", str(path)])
     out, err = capsys.readouterr()
     return status, out, err, path
 
 
-def test_a_required_confirmation_with_a_statement_is_valid(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n        confirmation: required\n")
+def test_a_required_confirmation_with_a_statement_is_valid(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = with_milestone_keys(
+        "        buyer_statement: We have confirmed the problem in writing.\n        confirmation: required\n"
+    )
     status, out, err, _ = _validate(text, write_file, capsys)
     assert (status, err) == (0, "")
     assert ": valid: 2 stages" in out
@@ -102,7 +110,9 @@ def test_the_schema_also_refuses_a_required_confirmation_without_a_statement() -
 
 SELLER_SIDE = [
     pytest.param("We sent the proposal to their CFO.", "\u201cWe sent\u201d", id="we-sent"),
-    pytest.param("We have already presented the roadmap.", "\u201cWe have already presented\u201d", id="we-have-presented"),
+    pytest.param(
+        "We have already presented the roadmap.", "\u201cWe have already presented\u201d", id="we-have-presented"
+    ),
     pytest.param("I demoed the reporting module.", "\u201cI demoed\u201d", id="i-demoed"),
     pytest.param("Our demo covered every use case.", "\u201cOur demo\u201d", id="our-demo"),
     pytest.param("The pilot is scoped around our platform.", "\u201cour platform\u201d", id="our-platform"),
@@ -140,8 +150,12 @@ def test_a_statement_not_in_the_first_person_is_named(statement: str) -> None:
     assert buyer_statement_problem(statement) == "is not in the first person"
 
 
-def test_validate_warns_at_the_statement(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, err, path = _validate(with_milestone_keys("        buyer_statement: We sent the recap and our demo.\n"), write_file, capsys)
+def test_validate_warns_at_the_statement(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err, path = _validate(
+        with_milestone_keys("        buyer_statement: We sent the recap and our demo.\n"), write_file, capsys
+    )
     assert status == 0
     assert err == (
         f"{path}:12:26: warning: milestone 'pain-confirmed': the buyer statement reads as the seller's side (\u201cWe sent\u201d); "
@@ -151,6 +165,10 @@ def test_validate_warns_at_the_statement(write_file: Callable[[str, str], Path],
     assert main(["validate", "--strict", "--process", str(path)]) == 1
 
 
-def test_a_buyer_side_statement_gives_no_warning(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err, _ = _validate(with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n"), write_file, capsys)
+def test_a_buyer_side_statement_gives_no_warning(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, err, _ = _validate(
+        with_milestone_keys("        buyer_statement: We have confirmed the problem in writing.\n"), write_file, capsys
+    )
     assert (status, err) == (0, "")

@@ -40,7 +40,7 @@ BAD_FILES = [
         id="crm-block",
     ),
     pytest.param(
-        VALID + "crm:\n  columns: {deal: Opportunity Name, owner: \"opportunity\u00a0 name\"}\n"
+        VALID + 'crm:\n  columns: {deal: Opportunity Name, owner: "opportunity\u00a0 name"}\n'
         "  stage_names: {Closed Won: won, closed  won: talking}\n",
         [
             "16:44: error: the CRM column 'opportunity\u00a0 name' is mapped twice (also at crm.columns.deal); a column holds one field, so keep one",
@@ -49,14 +49,19 @@ BAD_FILES = [
         id="crm-names-differing-in-inner-spacing",
     ),
     pytest.param(
-        VALID.replace("    name: Won\n", "    name: Closed Won\n") + "crm:\n  stage_names: {Signed: won, won: talking}\n",
-        ["16:30: error: 'won' is already the id of stage 'won'; map a CRM name that differs from the stages' own ids and names"],
+        VALID.replace("    name: Won\n", "    name: Closed Won\n")
+        + "crm:\n  stage_names: {Signed: won, won: talking}\n",
+        [
+            "16:30: error: 'won' is already the id of stage 'won'; map a CRM name that differs from the stages' own ids and names"
+        ],
         id="crm-stage-name-that-is-another-stages-id",
     ),
     pytest.param(
         VALID + "crm:\n  milestones:\n    pain-confirmed: {met: Pain Confirmed, confirmed_by: Pain Buyer}\n",
-        ["17:43: error: milestone 'pain-confirmed' has no buyer_statement, so no buyer can confirm it; "
-         "remove 'confirmed_by' or give 'pain-confirmed' a buyer_statement"],
+        [
+            "17:43: error: milestone 'pain-confirmed' has no buyer_statement, so no buyer can confirm it; "
+            "remove 'confirmed_by' or give 'pain-confirmed' a buyer_statement"
+        ],
         id="crm-buyer-of-a-milestone-without-statement",
     ),
     pytest.param(
@@ -66,7 +71,9 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
-        ["2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"],
+        [
+            "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"
+        ],
         id="unknown-top-level-key",
     ),
     pytest.param(
@@ -81,7 +88,9 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("probability: 100", "probability: 5"),
-        ["14:18: error: probability 5 is lower than the previous stage's 60; probabilities must not decrease along the pipeline"],
+        [
+            "14:18: error: probability 5 is lower than the previous stage's 60; probabilities must not decrease along the pipeline"
+        ],
         id="decreasing-probability",
     ),
     pytest.param(
@@ -91,7 +100,9 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("id: talking", "id: Talking Stage"),
-        ["4:9: error: 'Talking Stage' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'talking-stage' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"],
+        [
+            "4:9: error: 'Talking Stage' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'talking-stage' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"
+        ],
         id="id-not-a-slug",
     ),
     pytest.param(
@@ -111,45 +122,69 @@ BAD_FILES = [
     ),
     pytest.param(
         with_stage_keys("    pitfalls:\n      - Note: this breaks\n"),
-        ["8:9: error: item 1 of 'pitfalls' must be text, got a mapping; a ': ' inside text starts a key in YAML, so put the whole text in quotes"],
+        [
+            "8:9: error: item 1 of 'pitfalls' must be text, got a mapping; a ': ' inside text starts a key in YAML, so put the whole text in quotes"
+        ],
         id="colon-in-list-text",
     ),
     pytest.param(
         VALID.replace("  - id: won\n    name: Won\n    probability: 100\n", ""),
-        ["4:3: error: 'stages' needs at least 2 items, got 1",
-         "7:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage"],
+        [
+            "4:3: error: 'stages' needs at least 2 items, got 1",
+            "7:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage",
+        ],
         id="one-stage",
     ),
     pytest.param(
-        VALID + "    milestones:\n      - id: signed\n        question: Has the customer signed?\n        customer_action: The customer signs.\n        evidence: The signed contract.\n",
-        ["15:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage"],
+        VALID
+        + "    milestones:\n      - id: signed\n        question: Has the customer signed?\n        customer_action: The customer signs.\n        evidence: The signed contract.\n",
+        [
+            "15:5: error: the last stage must have no milestones: there is no stage after it to move on to; move them to an earlier stage"
+        ],
         id="milestones-on-last-stage",
     ),
     pytest.param(
-        VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", ""),
+        VALID.replace(
+            "    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n",
+            "",
+        ),
         ["4:5: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
         id="stage-without-milestones",
     ),
     pytest.param(
-        with_stage_keys("    milestones: []\n").replace("    milestones:\n      - id: pain", "    extra_milestones:\n      - id: pain"),
-        ["7:17: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it",
-         "8:5: error: unknown key 'extra_milestones' in stage 'Talking'; did you mean 'milestones'?"],
+        with_stage_keys("    milestones: []\n").replace(
+            "    milestones:\n      - id: pain", "    extra_milestones:\n      - id: pain"
+        ),
+        [
+            "7:17: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it",
+            "8:5: error: unknown key 'extra_milestones' in stage 'Talking'; did you mean 'milestones'?",
+        ],
         id="empty-milestones-and-unknown-key",
     ),
     pytest.param(
-        VALID.replace("    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n", "    milestones:\n"),
+        VALID.replace(
+            "    milestones:\n      - id: pain-confirmed\n        question: Has the customer confirmed the problem in writing?\n        customer_action: The customer replies to our recap and confirms the problem.\n        evidence: The customer's reply email.\n",
+            "    milestones:\n",
+        ),
         ["7:16: error: stage 'Talking' needs at least one milestone: the customer outcomes that let a deal leave it"],
         id="empty-milestones-value",
     ),
     pytest.param(
-        VALID.replace("        evidence: The customer's reply email.\n", "        evidence: The customer's reply email.\n        max_age_days: 0\n        evidence_required: maybe\n"),
-        ["12:23: error: 'max_age_days' must be a positive whole number of days, got 0",
-         "13:28: error: 'evidence_required' must be true or false, got text 'maybe'"],
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 0\n        evidence_required: maybe\n",
+        ),
+        [
+            "12:23: error: 'max_age_days' must be a positive whole number of days, got 0",
+            "13:28: error: 'evidence_required' must be true or false, got text 'maybe'",
+        ],
         id="milestone-value-types",
     ),
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nname: Other\n"),
-        ["2:1: error: duplicate key 'name' (first at line 1); YAML would silently keep only the last one, so merge or remove one"],
+        [
+            "2:1: error: duplicate key 'name' (first at line 1); YAML would silently keep only the last one, so merge or remove one"
+        ],
         id="duplicate-key",
     ),
     pytest.param(
@@ -159,32 +194,49 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace('version: "1"', 'version: "1'),
-        ["2:10: error: the quote \" opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with \" (or remove the opening \")"],
+        [
+            '2:10: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
+        ],
         id="unclosed-quote",
     ),
     pytest.param(
-        VALID.replace("        evidence: The customer's reply email.\n", "        evidence: Email: the customer's reply.\n"),
-        ["11:24: error: this text contains ': ', which YAML reads as a new key; put the whole text in quotes (YAML: mapping values are not allowed here)"],
+        VALID.replace(
+            "        evidence: The customer's reply email.\n", "        evidence: Email: the customer's reply.\n"
+        ),
+        [
+            "11:24: error: this text contains ': ', which YAML reads as a new key; put the whole text in quotes (YAML: mapping values are not allowed here)"
+        ],
         id="colon-inside-unquoted-text",
     ),
     pytest.param(
-        VALID.replace("        question: Has the customer confirmed the problem in writing?\n", '        question: "Has the customer confirmed the problem in writing?\n'),
-        ["9:19: error: the quote \" opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with \" (or remove the opening \")"],
+        VALID.replace(
+            "        question: Has the customer confirmed the problem in writing?\n",
+            '        question: "Has the customer confirmed the problem in writing?\n',
+        ),
+        [
+            '9:19: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
+        ],
         id="unclosed-quote-in-the-middle",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
-        ["6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"],
+        [
+            "6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
+        ],
         id="indented-too-far",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "   probability: 60\n"),
-        ["6:4: error: this line is indented by 3 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: expected <block end>, but found '<block mapping start>')"],
+        [
+            "6:4: error: this line is indented by 3 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: expected <block end>, but found '<block mapping start>')"
+        ],
         id="indented-too-little",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: 60\n    - Ask who decides\n"),
-        ["7:5: error: a list item ('- ') among the keys of a mapping; remove the '- ', or put the item under a key that holds a list (a line 'key:' with the items indented below it) (YAML: expected <block end>, but found '-')"],
+        [
+            "7:5: error: a list item ('- ') among the keys of a mapping; remove the '- ', or put the item under a key that holds a list (a line 'key:' with the items indented below it) (YAML: expected <block end>, but found '-')"
+        ],
         id="list-item-among-keys",
     ),
     pytest.param(
@@ -198,7 +250,11 @@ BAD_FILES = [
         id="misspelt-required-key-is-one-error",
     ),
     pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
-    pytest.param("# nothing yet\n", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="only-comment"),
+    pytest.param(
+        "# nothing yet\n",
+        ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"],
+        id="only-comment",
+    ),
     pytest.param(
         "- Discovery\n- Won\n",
         ["1:1: error: the top level must be a mapping with 'name' and 'stages' (e.g. 'name: My process')"],
@@ -211,8 +267,10 @@ BAD_FILES = [
     ),
     pytest.param(
         "name: !!python/object/apply:os.system [echo pwned]\nstages: []\n",
-        ["1:7: error: the tag '!!python/object/apply:os.system' is not allowed here; remove it",
-         "2:9: error: 'stages' needs at least 2 items, got 0"],
+        [
+            "1:7: error: the tag '!!python/object/apply:os.system' is not allowed here; remove it",
+            "2:9: error: 'stages' needs at least 2 items, got 0",
+        ],
         id="python-tag-never-executed",
     ),
 ]
@@ -227,11 +285,19 @@ def test_bad_process_reports_every_error_at_its_line(
     out, err = capsys.readouterr()
     count = len(expected)
     assert (status, out) == (1, "")
-    assert err == "".join(f"{path}:{line}\n" for line in expected) + f"{count} error{'s' if count != 1 else ''} found.\n"
+    assert (
+        err == "".join(f"{path}:{line}\n" for line in expected) + f"{count} error{'s' if count != 1 else ''} found.\n"
+    )
 
 
-def test_many_errors_are_all_reported_in_one_run(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = VALID.replace("probability: 60\n", "probability: 120\n").replace("name: Won", "name: [Won]").replace("    milestones:", "    milstones:")
+def test_many_errors_are_all_reported_in_one_run(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        VALID.replace("probability: 60\n", "probability: 120\n")
+        .replace("name: Won", "name: [Won]")
+        .replace("    milestones:", "    milstones:")
+    )
     path = write_file("process.yaml", text)
     assert main(["validate", "--process", str(path)]) == 1
     err = capsys.readouterr().err
@@ -246,14 +312,19 @@ def test_many_errors_are_all_reported_in_one_run(write_file: Callable[[str, str]
 def test_missing_file_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "nope.yaml"
     assert main(["validate", "--process", str(missing)]) == 1
-    assert capsys.readouterr().err == f"{missing}: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"
+    assert (
+        capsys.readouterr().err
+        == f"{missing}: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"
+    )
 
 
 def test_not_utf8_points_at_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "process.yaml"
     path.write_bytes(b"name: Caf\xe9\nstages: []\n")
     assert main(["validate", "--process", str(path)]) == 1
-    assert capsys.readouterr().err.splitlines()[0] == f"{path}:1:10: error: the file is not UTF-8 text; save it as UTF-8"
+    assert (
+        capsys.readouterr().err.splitlines()[0] == f"{path}:1:10: error: the file is not UTF-8 text; save it as UTF-8"
+    )
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,10 +39,12 @@ def _validate(text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def _block_after(text: str, marker: str) -> str:
     start = text.index("\n", text.index(marker) + len(marker)) + 1
-    return text[start:text.index("```", start)]
+    return text[start : text.index("```", start)]
 
 
-def test_the_readme_validation_example_is_real_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_validation_example_is_real_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = _block_after(readme, "what to do about it — never a traceback:\n\n```text")
@@ -58,16 +60,35 @@ def test_the_validate_examples_in_the_reference_and_help_are_real_output(
     assert f"prints one line per problem, e.g.\n  {output.splitlines()[0]}\n" in validate.EXAMPLE
 
 
-def test_the_readme_audit_examples_are_real_output(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_readme_audit_examples_are_real_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     exports = ROOT / "tests" / "audit" / "crm_exports"
     monkeypatch.chdir(exports)
     block = _block_after(readme, "$ playbook audit opportunities.csv")
     main(["audit", "opportunities.csv", "--process", str(ROOT / "process.yaml"), "--out", str(tmp_path)])
     assert block == capsys.readouterr().err
-    (tmp_path / "process.yaml").write_text((ROOT / "process.yaml").read_text(encoding="utf-8") + "\n" + (exports / "salesforce.yaml").read_text(encoding="utf-8"))
-    block = _block_after(readme, "$ playbook audit salesforce.csv --as-of 2027-03-01 --out audit-out  # with the crm: block")
-    main(["audit", "salesforce.csv", "--as-of", "2027-03-01", "--process", str(tmp_path / "process.yaml"), "--out", str(tmp_path / "out")])
+    (tmp_path / "process.yaml").write_text(
+        (ROOT / "process.yaml").read_text(encoding="utf-8")
+        + "\n"
+        + (exports / "salesforce.yaml").read_text(encoding="utf-8")
+    )
+    block = _block_after(
+        readme, "$ playbook audit salesforce.csv --as-of 2027-03-01 --out audit-out  # with the crm: block"
+    )
+    main(
+        [
+            "audit",
+            "salesforce.csv",
+            "--as-of",
+            "2027-03-01",
+            "--process",
+            str(tmp_path / "process.yaml"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     out = capsys.readouterr().out
     assert block == out.replace(str(tmp_path / "out"), "audit-out").replace(_sha(tmp_path / "process.yaml"), "…")
 
@@ -81,14 +102,14 @@ def test_the_deal_examples_in_the_readme_and_help_are_valid_deals() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = [_block_after(readme, "a bare `true`/`false`; `null` means not answered):\n\n```json")]
     help_text = assess.EXAMPLE
-    shown.append(help_text[help_text.index("{"):help_text.rindex("}") + 1])
+    shown.append(help_text[help_text.index("{") : help_text.rindex("}") + 1])
     for text in shown:
         assert parse_deal(json.loads(text), process).answers  # parses, and answers something
 
 
 def test_the_readme_lists_every_yes_and_no_word_of_every_language() -> None:
     readme = README.read_text(encoding="utf-8")
-    section = readme[readme.index("- yes/no: `yes`/`no`"):readme.index("- amounts: `120000`")]
+    section = readme[readme.index("- yes/no: `yes`/`no`") : readme.index("- amounts: `120000`")]
     for language, (yes_words, no_words) in ANSWERS_BY_LANGUAGE.items():
         if language != "English":
             assert language in section

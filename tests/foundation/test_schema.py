@@ -43,10 +43,25 @@ TYPE_ERRORS = [
     pytest.param(VALID.replace("id: talking", "id: Talking"), id="id-not-slug"),
     pytest.param(VALID.replace("stages:", "stages: {}\nold_stages:"), id="stages-mapping"),
     pytest.param(VALID.replace("    milestones:", "    colour: blue\n    milestones:"), id="unknown-key"),
-    pytest.param(VALID.replace("        evidence: The customer's reply email.", "        evidence: The customer's reply email.\n        evidence_required: 1"), id="bool-as-number"),
-    pytest.param(VALID.replace("        evidence: The customer's reply email.", "        evidence: The customer's reply email.\n        max_age_days: -3"), id="negative-age"),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.",
+            "        evidence: The customer's reply email.\n        evidence_required: 1",
+        ),
+        id="bool-as-number",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.",
+            "        evidence: The customer's reply email.\n        max_age_days: -3",
+        ),
+        id="negative-age",
+    ),
     pytest.param(VALID.replace("    name: Talking\n", ""), id="missing-name"),
-    pytest.param(VALID.replace("        question: Has the customer confirmed the problem in writing?", "        question: ''"), id="empty-question"),
+    pytest.param(
+        VALID.replace("        question: Has the customer confirmed the problem in writing?", "        question: ''"),
+        id="empty-question",
+    ),
 ]
 
 
@@ -66,7 +81,10 @@ def test_schema_and_loader_accept_numeric_versions(version: str) -> None:
 
 
 def test_empty_optional_lists_mean_empty_in_the_loader_and_the_schema() -> None:
-    text = VALID.replace("    milestones:\n", "    pitfalls:\n    rep_activities:\n    milestones:\n") + "    milestones:\n"
+    text = (
+        VALID.replace("    milestones:\n", "    pitfalls:\n    rep_activities:\n    milestones:\n")
+        + "    milestones:\n"
+    )
     loaded = parse_process(text.encode(), "p.yaml")
     assert (loaded.process.stages[0].pitfalls, loaded.process.stages[1].milestones) == ([], [])
     jsonschema.validate(yaml.safe_load(text), json.loads(process_json_schema_text()))

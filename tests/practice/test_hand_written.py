@@ -28,14 +28,18 @@ practice:
 """
 
 
-def _validate(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str], text: str) -> tuple[int, str, str]:
+def _validate(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str], text: str
+) -> tuple[int, str, str]:
     path = write_file("process.yaml", text)
     status = main(["validate", "--process", str(path)])
     out, err = capsys.readouterr()
     return status, out, err.replace(str(path), "process.yaml")
 
 
-def test_a_stated_answer_the_engine_disagrees_with_is_an_error_at_its_line(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_stated_answer_the_engine_disagrees_with_is_an_error_at_its_line(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     status, out, err = _validate(write_file, capsys, VALID + HAPPY_EARS)
     assert (status, out) == (1, "")
     assert err == (
@@ -48,8 +52,12 @@ def test_a_stated_answer_the_engine_disagrees_with_is_an_error_at_its_line(write
     )
 
 
-def test_the_corrected_scenario_is_valid_and_listed_after_the_generated_ones(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    fixed = HAPPY_EARS.replace("verified_stage: won", "verified_stage: talking").replace("next_milestones: []", "next_milestones: [pain-confirmed]")
+def test_the_corrected_scenario_is_valid_and_listed_after_the_generated_ones(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixed = HAPPY_EARS.replace("verified_stage: won", "verified_stage: talking").replace(
+        "next_milestones: []", "next_milestones: [pain-confirmed]"
+    )
     path = write_file("process.yaml", VALID + fixed)
     assert main(["validate", "--process", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone.\n"
@@ -72,19 +80,27 @@ def test_a_deal_is_written_as_in_a_deal_file_stage_by_name_and_amount_as_the_crm
     write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     # The same values `playbook assess` reads: a stage's name, "$120,000"; the same errors for what it refuses.
-    text = VALID + HAPPY_EARS.replace("claimed_stage: won", "claimed_stage: Won\n        amount: \"$120,000\"").replace(
-        "verified_stage: won", "verified_stage: talking").replace("next_milestones: []", "next_milestones: [pain-confirmed]")
+    text = VALID + HAPPY_EARS.replace("claimed_stage: won", 'claimed_stage: Won\n        amount: "$120,000"').replace(
+        "verified_stage: won", "verified_stage: talking"
+    ).replace("next_milestones: []", "next_milestones: [pain-confirmed]")
     path = write_file("process.yaml", text)
     assert main(["validate", "--process", str(path)]) == 0, capsys.readouterr().err
     capsys.readouterr()
     assert main(["practice", "--answer-key", "--process", str(path)]) == 0
     assert " 6. Contoso, in the CRM as Won  [happy-ears]" in capsys.readouterr().out.splitlines()
     status, _, err = _validate(write_file, capsys, text.replace("$120,000", "74.000,00"))
-    assert (status, err.splitlines()[0]) == (1, "process.yaml:22:17: error: 'amount': '74.000,00' looks like an amount with a decimal comma; write it like 74000.50")
+    assert (status, err.splitlines()[0]) == (
+        1,
+        "process.yaml:22:17: error: 'amount': '74.000,00' looks like an amount with a decimal comma; write it like 74000.50",
+    )
 
 
-def test_generated_false_keeps_only_the_hand_written_scenarios(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = VALID + HAPPY_EARS.replace("practice:\n", "practice:\n  generated: false\n").replace("verified_stage: won", "verified_stage: talking").replace("    next_milestones: []\n", "")
+def test_generated_false_keeps_only_the_hand_written_scenarios(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = VALID + HAPPY_EARS.replace("practice:\n", "practice:\n  generated: false\n").replace(
+        "verified_stage: won", "verified_stage: talking"
+    ).replace("    next_milestones: []\n", "")
     path = write_file("process.yaml", text)
     assert main(["practice", "--answer-key", "--process", str(path)]) == 0
     out = capsys.readouterr().out
@@ -95,8 +111,12 @@ def test_generated_false_keeps_only_the_hand_written_scenarios(write_file: Calla
     ]
 
 
-def test_bad_scenarios_report_every_problem_at_its_line(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = VALID + """\
+def test_bad_scenarios_report_every_problem_at_its_line(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        VALID
+        + """\
 practice:
   scenarios:
     - id: Bad Id
@@ -114,6 +134,7 @@ practice:
       answer:
         verified_stage: talking
 """
+    )
     status, _, err = _validate(write_file, capsys, text)
     assert status == 1
     assert err.splitlines() == [
@@ -131,8 +152,12 @@ practice:
     ]
 
 
-def test_unknown_ids_and_duplicates_are_reported_with_suggestions(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
-    text = VALID + """\
+def test_unknown_ids_and_duplicates_are_reported_with_suggestions(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (
+        VALID
+        + """\
 practice:
   scenarios:
     - id: mine
@@ -154,6 +179,7 @@ practice:
       deal: {as_of: 2027-03-01}
       answer: {verified_stage: talking}
 """
+    )
     status, _, err = _validate(write_file, capsys, text)
     assert status == 1
     assert err.splitlines() == [

@@ -19,7 +19,9 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return status, out, err
 
 
-def test_the_answer_key_in_the_readme_is_the_real_output(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_answer_key_in_the_readme_is_the_real_output(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_file("process.yaml", VALID)
     status, out, _ = _run(["practice", "--answer-key", "--process", str(path)], capsys)
     assert status == 0
@@ -34,7 +36,9 @@ def test_the_answer_key_in_the_readme_is_the_real_output(write_file: Callable[[s
     )
 
 
-def test_the_readable_list_shows_story_records_questions_and_answers(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_readable_list_shows_story_records_questions_and_answers(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_file("process.yaml", VALID)
     status, out, err = _run(["practice", "--process", str(path)], capsys)
     assert (status, err) == (0, "")
@@ -60,7 +64,9 @@ def test_the_readable_list_shows_story_records_questions_and_answers(write_file:
     assert out.count("Which stage is this deal verifiably in?") == 5
 
 
-def test_an_invalid_process_is_reported_not_practised(write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_invalid_process_is_reported_not_practised(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_file("process.yaml", VALID.replace("probability: 60", "probability: 160"))
     status, out, err = _run(["practice", "--process", str(path)], capsys)
     assert (status, out) == (1, "")

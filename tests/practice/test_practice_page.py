@@ -77,7 +77,9 @@ def test_a_long_pipeline_keeps_every_scenario_short() -> None:
 
 
 def test_a_hand_written_story_keeps_its_markdown_but_never_its_html() -> None:
-    text = VALID + """\
+    text = (
+        VALID
+        + """\
 practice:
   generated: false
   scenarios:
@@ -86,11 +88,15 @@ practice:
       deal: {deal: Contoso, claimed_stage: won, as_of: 2027-03-01, milestones: {pain-confirmed: true}}
       answer: {verified_stage: talking, next_milestones: [pain-confirmed]}
 """
+    )
     loaded = parse_process(text.encode(), "process.yaml")
     markdown = practice_markdown(loaded)
     assert "## 1. Contoso, in the CRM as Won {#scenario-happy-ears}" in markdown
     assert "The customer *loved* the demo &lt;script>alert(1)&lt;/script>." in markdown
-    assert "- **Has the customer confirmed the problem in writing?** (Talking): yes, no evidence named, no date" in markdown
+    assert (
+        "- **Has the customer confirmed the problem in writing?** (Talking): yes, no evidence named, no date"
+        in markdown
+    )
     assert "1 deal, 2 questions." in markdown
 
 
@@ -104,19 +110,37 @@ def test_no_scenarios_at_all_says_why() -> None:
 def test_the_last_gate_with_one_milestone_still_offers_a_choice_of_next_steps() -> None:
     # Before the last stage there is no following stage to borrow distractors from: the earlier stage's outcomes serve.
     def stage(id_: str, probability: int, milestone: str | None) -> dict[str, object]:
-        milestones = [{"id": milestone, "question": f"{milestone}?", "customer_action": f"The customer does {milestone}.",
-                       "evidence": "The customer's email."}] if milestone else []
+        milestones = (
+            [
+                {
+                    "id": milestone,
+                    "question": f"{milestone}?",
+                    "customer_action": f"The customer does {milestone}.",
+                    "evidence": "The customer's email.",
+                }
+            ]
+            if milestone
+            else []
+        )
         return {"id": id_, "name": id_.title(), "probability": probability, "milestones": milestones}
 
-    process = Process.model_validate({"name": "Three", "stages": [stage("talking", 10, "replied"), stage("signing", 50, "signed"),
-                                                                  stage("won", 100, None)]})
+    process = Process.model_validate(
+        {
+            "name": "Three",
+            "stages": [stage("talking", 10, "replied"), stage("signing", 50, "signed"), stage("won", 100, None)],
+        }
+    )
     markdown = practice_markdown(LoadedProcess(process, "three.yaml", "0" * 64))
-    for question in re.findall(r'<form class="playbook-practice-question" id="q-[a-z0-9-]+-next".*?</form>', markdown, re.S):
+    for question in re.findall(
+        r'<form class="playbook-practice-question" id="q-[a-z0-9-]+-next".*?</form>', markdown, re.S
+    ):
         assert question.count('type="checkbox"') >= 2, question
 
 
 def test_a_wrong_next_step_is_answered_in_one_sentence(default_process: LoadedProcess) -> None:
     # The script writes "Not quite: the answer is " + data-answer: the customer's action continues the sentence.
-    answers = re.findall(r'id="q-[a-z0-9-]+-next" data-correct="[^"]*" data-answer="([^"]*)"', practice_markdown(default_process))
+    answers = re.findall(
+        r'id="q-[a-z0-9-]+-next" data-correct="[^"]*" data-answer="([^"]*)"', practice_markdown(default_process)
+    )
     assert answers and all(answer[0].islower() for answer in answers), answers
     assert "the prospect accepts a meeting invitation with the people who own the problem" in answers

@@ -46,7 +46,9 @@ def _practice_json(process: Path, capsys: pytest.CaptureFixture[str]) -> list[di
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_listed_deal_assesses_to_its_stated_answer(name: str, process_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_listed_deal_assesses_to_its_stated_answer(
+    name: str, process_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     process = process_files[name]
     scenarios = _practice_json(process, capsys)
     assert scenarios
@@ -68,14 +70,18 @@ def test_every_listed_deal_assesses_to_its_stated_answer(name: str, process_file
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_stage_is_an_answer_and_every_boundary_has_two_scenarios(name: str, process_files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_every_stage_is_an_answer_and_every_boundary_has_two_scenarios(
+    name: str, process_files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     process = load_process(process_files[name]).process
     scenarios = _practice_json(process_files[name], capsys)
     answers = [process.stage_index(s["answer"]["verified_stage"]) for s in scenarios]
     assert set(answers) == set(range(len(process.stages)))
     for boundary in range(len(process.stages) - 1):
         near = [s for s, a in zip(scenarios, answers, strict=True) if a == boundary and Kind.SHORT in s["kinds"]]
-        beyond = [s for s, a in zip(scenarios, answers, strict=True) if a == boundary + 1 and Kind.THROUGH in s["kinds"]]
+        beyond = [
+            s for s, a in zip(scenarios, answers, strict=True) if a == boundary + 1 and Kind.THROUGH in s["kinds"]
+        ]
         assert near and beyond, f"boundary {boundary}: {len(near)} short of it, {len(beyond)} through it"
     assert len({s["id"] for s in scenarios}) == len(scenarios)
     if len(process.stages) >= 3:
@@ -89,8 +95,17 @@ def test_the_default_process_covers_every_kind_of_mistake(capsys: pytest.Capture
     scenarios = _practice_json(ROOT / "process.yaml", capsys)
     kinds = {kind for s in scenarios for kind in s["kinds"]}
     assert kinds >= {
-        Kind.REP_ACTIVITY, Kind.PLACEHOLDER, Kind.STALE, Kind.UNDATED, Kind.NOT_MET,
-        Kind.FUTURE, Kind.OUT_OF_ORDER, Kind.AHEAD, Kind.BEHIND, Kind.SHORT, Kind.THROUGH,
+        Kind.REP_ACTIVITY,
+        Kind.PLACEHOLDER,
+        Kind.STALE,
+        Kind.UNDATED,
+        Kind.NOT_MET,
+        Kind.FUTURE,
+        Kind.OUT_OF_ORDER,
+        Kind.AHEAD,
+        Kind.BEHIND,
+        Kind.SHORT,
+        Kind.THROUGH,
     }
     by_id = {s["id"]: s for s in scenarios}
     placeholder = next(s for s in scenarios if Kind.PLACEHOLDER in s["kinds"])
@@ -137,6 +152,11 @@ def test_changing_a_milestone_changes_the_affected_scenarios_and_their_answers(t
 def test_a_rep_activity_written_without_a_full_stop_is_quoted_as_a_sentence(tmp_path: Path) -> None:
     # Enablement often lists activities as fragments ("Call the prospect"); the story still reads as sentences.
     path = tmp_path / "process.yaml"
-    path.write_text(VALID.replace("    probability: 60\n", "    probability: 60\n    rep_activities: [Call the prospect]\n"), encoding="utf-8")
+    path.write_text(
+        VALID.replace("    probability: 60\n", "    probability: 60\n    rep_activities: [Call the prospect]\n"),
+        encoding="utf-8",
+    )
     rep = next(s for s in practice_scenarios(load_process(path).process) if Kind.REP_ACTIVITY in s.scenario.kinds)
-    assert rep.scenario.story.endswith("The rep's latest note says: \u201cCall the prospect.\u201d The rep counts that as progress.")
+    assert rep.scenario.story.endswith(
+        "The rep's latest note says: \u201cCall the prospect.\u201d The rep counts that as progress."
+    )

@@ -47,8 +47,16 @@ def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]
     apps: list[Flask] = []
 
     def make(**config: Any) -> Flask:
-        app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir),
-                          "SECRET_KEY": "records-test", "DATABASE_URL": database_url, **config})
+        app = create_app(
+            {
+                "TESTING": True,
+                "PROCESS_PATH": str(DEFAULT_PROCESS),
+                "SITE_DIR": str(site_dir),
+                "SECRET_KEY": "records-test",
+                "DATABASE_URL": database_url,
+                **config,
+            }
+        )
         app.test_client_class = BufferedClient
         apps.append(app)
         return app
@@ -129,7 +137,9 @@ def page_token(client: FlaskClient, path: str) -> str:
 def sign_in(client: FlaskClient, email: str, password: str | None = None) -> Any:
     """Sign in through the form as a browser does."""
     role_password = password or (PASSWORDS["manager"] if email.startswith("manager") else PASSWORDS["rep"])
-    return client.post("/login", data={"csrf_token": page_token(client, "/login"), "email": email, "password": role_password})
+    return client.post(
+        "/login", data={"csrf_token": page_token(client, "/login"), "email": email, "password": role_password}
+    )
 
 
 @pytest.fixture

@@ -12,27 +12,45 @@ PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", 
 BOTH = {**PAIN, "next-meeting-accepted": {"met": True, "evidence": "Calendar invite accepted", "date": DAY}}
 
 
-def test_a_rep_creates_a_deal_checks_it_twice_and_reads_its_history(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_a_rep_creates_a_deal_checks_it_twice_and_reads_its_history(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
-    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind", "crm_id": "0061", "amount": 120000, "claimed_stage": "proposing"})
+    created = client.post(
+        "/api/deals",
+        headers=tokens["ana"],
+        json={"name": "Northwind", "crm_id": "0061", "amount": 120000, "claimed_stage": "proposing"},
+    )
     assert created.status_code == 201
     deal = created.get_json()
-    assert deal["owner"] == "ana@example.com" and deal["crm_id"] == "0061" and created.headers["Location"] == f"/api/deals/{deal['id']}"
+    assert (
+        deal["owner"] == "ana@example.com"
+        and deal["crm_id"] == "0061"
+        and created.headers["Location"] == f"/api/deals/{deal['id']}"
+    )
     first = client.post(f"/api/deals/{deal['id']}/checks", headers=tokens["ana"], json={"milestones": PAIN})
     assert first.status_code == 201
     assert first.get_json()["check"]["verified_stage"] == "discovery"
-    second = client.post(f"/api/deals/{deal['id']}/checks", headers=tokens["ana"], json={"milestones": BOTH, "amount": 150000})
+    second = client.post(
+        f"/api/deals/{deal['id']}/checks", headers=tokens["ana"], json={"milestones": BOTH, "amount": 150000}
+    )
     assert second.status_code == 201
     body = second.get_json()
     assert body["verdict"]["verified_stage"]["id"] == "qualifying"
     assert body["verdict"]["weighted_amount"] == {"claimed": 90000.0, "verified": 30000.0}  # the CRM stage is kept
     shown = client.get(f"/api/deals/{deal['id']}", headers=tokens["ana"]).get_json()
     assert [check["verified_stage"] for check in shown["checks"]] == ["discovery", "qualifying"]
-    assert all(check["checked_by"] == "ana@example.com" and check["checked_at"].endswith("Z") for check in shown["checks"])
+    assert all(
+        check["checked_by"] == "ana@example.com" and check["checked_at"].endswith("Z") for check in shown["checks"]
+    )
     assert shown["checks"][0]["process_sha256"] == shown["verdict"]["process"]["sha256"]
     assert set(shown["verdict"]) >= {"process", "verified_stage", "milestones", "next", "weighted_amount"}
-    later = client.get(f"/api/deals/{deal['id']}?as_of={(dt.date.today() + dt.timedelta(days=400)).isoformat()}", headers=tokens["ana"]).get_json()
-    assert later["verdict"]["verified_stage"]["id"] == "discovery"  # the evidence went stale: re-assessed as of that day
+    later = client.get(
+        f"/api/deals/{deal['id']}?as_of={(dt.date.today() + dt.timedelta(days=400)).isoformat()}", headers=tokens["ana"]
+    ).get_json()
+    assert (
+        later["verdict"]["verified_stage"]["id"] == "discovery"
+    )  # the evidence went stale: re-assessed as of that day
 
 
 def test_the_manager_lists_every_deal_and_filters_them(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
@@ -42,20 +60,30 @@ def test_the_manager_lists_every_deal_and_filters_them(records_app: Flask, token
     client.post("/api/deals", headers=tokens["lee"], json={"name": "For Bo", "owner": "bo@example.com"})
     every = client.get("/api/deals", headers=tokens["lee"]).get_json()
     assert every["total"] == 3 and {deal["name"] for deal in every["deals"]} == {"A1", "B1", "For Bo"}
-    assert [d["name"] for d in client.get("/api/deals?owner=ana@example.com", headers=tokens["lee"]).get_json()["deals"]] == ["A1"]
-    assert [d["name"] for d in client.get("/api/deals?stage=discovery", headers=tokens["lee"]).get_json()["deals"]] == ["B1"]
+    assert [
+        d["name"] for d in client.get("/api/deals?owner=ana@example.com", headers=tokens["lee"]).get_json()["deals"]
+    ] == ["A1"]
+    assert [d["name"] for d in client.get("/api/deals?stage=discovery", headers=tokens["lee"]).get_json()["deals"]] == [
+        "B1"
+    ]
     mine = client.get("/api/deals", headers=tokens["bo"]).get_json()
     assert {deal["name"] for deal in mine["deals"]} == {"B1", "For Bo"}
     assert client.get("/api/deals?owner=ana@example.com", headers=tokens["bo"]).get_json()["deals"] == []
 
 
-def test_another_reps_deal_is_404_and_the_manager_cannot_check_it(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_another_reps_deal_is_404_and_the_manager_cannot_check_it(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
     deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind"}).get_json()["id"]
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["bo"]).status_code == 404
-    assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["bo"], json={"milestones": PAIN}).status_code == 404
+    assert (
+        client.post(f"/api/deals/{deal_id}/checks", headers=tokens["bo"], json={"milestones": PAIN}).status_code == 404
+    )
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["lee"]).status_code == 200
-    assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["lee"], json={"milestones": PAIN}).status_code == 403
+    assert (
+        client.post(f"/api/deals/{deal_id}/checks", headers=tokens["lee"], json={"milestones": PAIN}).status_code == 403
+    )
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
 
 
@@ -78,7 +106,9 @@ def test_no_token_is_401(records_app: Flask, path: str) -> None:
         ([], "", "a deal must be an object"),
     ],
 )
-def test_bad_new_deals_are_400_with_every_error(records_app: Flask, tokens: dict[str, dict[str, str]], body: object, loc: str, message: str) -> None:
+def test_bad_new_deals_are_400_with_every_error(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: object, loc: str, message: str
+) -> None:
     response = records_app.test_client().post("/api/deals", headers=tokens["ana"], json=body)
     assert response.status_code == 400
     errors = response.get_json()["errors"]
@@ -86,7 +116,9 @@ def test_bad_new_deals_are_400_with_every_error(records_app: Flask, tokens: dict
 
 
 def test_a_rep_may_only_create_deals_they_own(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
-    response = records_app.test_client().post("/api/deals", headers=tokens["ana"], json={"name": "X", "owner": "bo@example.com"})
+    response = records_app.test_client().post(
+        "/api/deals", headers=tokens["ana"], json={"name": "X", "owner": "bo@example.com"}
+    )
     assert response.status_code == 403
     assert response.get_json()["errors"][0]["loc"] == "owner"
 
@@ -98,14 +130,21 @@ def test_a_duplicate_crm_id_is_refused(records_app: Flask, tokens: dict[str, dic
     assert again.status_code == 409 and again.get_json()["errors"][0]["loc"] == "crm_id"
 
 
-def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
     deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
     body = {"milestones": {"pain-confirmd": True, "next-meeting-accepted": {"met": True, "date": "2027-02-30"}}}
     refused = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json=body)
     assert refused.status_code == 400
     assert refused.get_json() == client.post("/api/assess", json=body).get_json()
-    assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], data="{", content_type="application/json").status_code == 400
+    assert (
+        client.post(
+            f"/api/deals/{deal_id}/checks", headers=tokens["ana"], data="{", content_type="application/json"
+        ).status_code
+        == 400
+    )
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], data="x=1").status_code == 415
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
     assert client.get(f"/api/deals/{deal_id}?as_of=2027-02-30", headers=tokens["ana"]).status_code == 400
@@ -121,7 +160,9 @@ def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -
 
 
 @pytest.mark.parametrize("deal_id", ["0", "9223372036854775808", "202654897481283498357555200"])
-def test_a_deal_id_no_database_integer_holds_is_404(records_app: Flask, tokens: dict[str, dict[str, str]], deal_id: str) -> None:
+def test_a_deal_id_no_database_integer_holds_is_404(
+    records_app: Flask, tokens: dict[str, dict[str, str]], deal_id: str
+) -> None:
     client = records_app.test_client()
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={}).status_code == 404

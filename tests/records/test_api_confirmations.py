@@ -31,17 +31,26 @@ REP_ANSWERS = {
 }
 PAIN = "The problem we want to solve is the one described in your recap."
 TIMELINE = "We are working towards the agreed date because of the business event behind it."
-ASK = {"milestones": ["timeline-agreed", "pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
+ASK = {
+    "milestones": ["timeline-agreed", "pain-confirmed"],
+    "buyer_name": "Dana Buyer",
+    "buyer_email": "dana@fabrikam.example",
+}
 _TOKEN_URL = re.compile(r"^http://localhost/confirm/([A-Za-z0-9_-]{43})$")
 _FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 
 
 def _deal(client: FlaskClient, headers: dict[str, str], answers: dict[str, Any] | None = REP_ANSWERS) -> int:
-    created = client.post("/api/deals", headers=headers, json={"name": "Fabrikam rollout", "amount": 120000, "claimed_stage": "proposing"})
+    created = client.post(
+        "/api/deals", headers=headers, json={"name": "Fabrikam rollout", "amount": 120000, "claimed_stage": "proposing"}
+    )
     assert created.status_code == 201
     deal_id: int = created.get_json()["id"]
     if answers:
-        assert client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": answers}).status_code == 201
+        assert (
+            client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": answers}).status_code
+            == 201
+        )
     return deal_id
 
 
@@ -71,7 +80,9 @@ def _time(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
-def test_asking_answers_201_with_the_link_the_email_and_the_request(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_asking_answers_201_with_the_link_the_email_and_the_request(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"])
     before = dt.datetime.now(dt.UTC)
@@ -126,7 +137,12 @@ def test_expiry_in_days_and_a_single_milestone_as_text(records_app: Flask, token
 
 def _post(client: FlaskClient, path: str, headers: dict[str, str], body: object) -> Any:
     if isinstance(body, str):
-        return client.post(path, headers=headers, data=body, content_type="application/json" if body.startswith("{") else "application/x-www-form-urlencoded")
+        return client.post(
+            path,
+            headers=headers,
+            data=body,
+            content_type="application/json" if body.startswith("{") else "application/x-www-form-urlencoded",
+        )
     return client.post(path, headers=headers, json=body)
 
 
@@ -145,11 +161,39 @@ def _post(client: FlaskClient, path: str, headers: dict[str, str], body: object)
         ("ana", "ana's", {}, 400, "milestones", "'milestones' is required"),
         ("ana", "ana's", {}, 400, "buyer_name", "'buyer_name' is required"),
         ("ana", "ana's", {}, 400, "buyer_email", "'buyer_email' is required"),
-        ("ana", "ana's", {**ASK, "milestones": ["pain-confirmd"]}, 400, "milestones.0", "'pain-confirmd' is not a milestone of the process"),
-        ("ana", "ana's", {**ASK, "milestones": ["next-meeting-accepted"]}, 400, "milestones.0", "has no buyer statement, so a buyer cannot confirm it"),
-        ("ana", "ana's", {**ASK, "milestones": ["pain-confirmed", "pain-confirmed"]}, 400, "milestones.1", "listed twice"),
+        (
+            "ana",
+            "ana's",
+            {**ASK, "milestones": ["pain-confirmd"]},
+            400,
+            "milestones.0",
+            "'pain-confirmd' is not a milestone of the process",
+        ),
+        (
+            "ana",
+            "ana's",
+            {**ASK, "milestones": ["next-meeting-accepted"]},
+            400,
+            "milestones.0",
+            "has no buyer statement, so a buyer cannot confirm it",
+        ),
+        (
+            "ana",
+            "ana's",
+            {**ASK, "milestones": ["pain-confirmed", "pain-confirmed"]},
+            400,
+            "milestones.1",
+            "listed twice",
+        ),
         ("ana", "ana's", {**ASK, "buyer_email": "dana"}, 400, "buyer_email", "'dana' is not an email address"),
-        ("ana", "ana's", {**ASK, "buyer_email": "Dana <dana@fabrikam.example>"}, 400, "buyer_email", "is not an email address"),
+        (
+            "ana",
+            "ana's",
+            {**ASK, "buyer_email": "Dana <dana@fabrikam.example>"},
+            400,
+            "buyer_email",
+            "is not an email address",
+        ),
         ("ana", "ana's", {**ASK, "buyer_name": "  "}, 400, "buyer_name", "'buyer_name' is required"),
         ("ana", "ana's", {**ASK, "expires_in_days": 0}, 400, "expires_in_days", "give 1 to 90 days (default 14)"),
         ("ana", "ana's", {**ASK, "expires_in_days": 91}, 400, "expires_in_days", "'expires_in_days' is 91"),
@@ -159,8 +203,16 @@ def _post(client: FlaskClient, path: str, headers: dict[str, str], body: object)
         ("ana", "ana's", {**ASK, "cc": "boss@fabrikam.example"}, 400, "cc", "unknown key 'cc'"),
     ],
 )
-def test_a_request_that_must_be_refused(records_app: Flask, tokens: dict[str, dict[str, str]], who: str, deal: str, body: object,
-                                        status: int, loc: str, message: str) -> None:
+def test_a_request_that_must_be_refused(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    who: str,
+    deal: str,
+    body: object,
+    status: int,
+    loc: str,
+    message: str,
+) -> None:
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"], answers=None)
     target = {"ana's": str(deal_id), "unknown": str(deal_id + 1000)}.get(deal, deal)
@@ -174,10 +226,18 @@ def test_a_request_that_must_be_refused(records_app: Flask, tokens: dict[str, di
 def test_every_problem_of_a_request_is_listed_at_once(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"], answers=None)
-    response = client.post(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"],
-                           json={"milestones": ["demo-attended"], "buyer_name": 5, "buyer_email": "dana@", "expires_in_days": -1})
+    response = client.post(
+        f"/api/deals/{deal_id}/confirmations",
+        headers=tokens["ana"],
+        json={"milestones": ["demo-attended"], "buyer_name": 5, "buyer_email": "dana@", "expires_in_days": -1},
+    )
     assert response.status_code == 400
-    assert [error["loc"] for error in response.get_json()["errors"]] == ["milestones.0", "buyer_name", "buyer_email", "expires_in_days"]
+    assert [error["loc"] for error in response.get_json()["errors"]] == [
+        "milestones.0",
+        "buyer_name",
+        "buyer_email",
+        "expires_in_days",
+    ]
 
 
 def test_no_token_is_401(records_app: Flask) -> None:
@@ -187,7 +247,9 @@ def test_no_token_is_401(records_app: Flask) -> None:
     assert client.post("/api/deals/1/confirmations/1/revoke").status_code == 401
 
 
-def test_a_process_without_a_company_cannot_ask_a_buyer(make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], tmp_path: Path) -> None:
+def test_a_process_without_a_company_cannot_ask_a_buyer(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
     text = DEFAULT_PROCESS.read_text(encoding="utf-8")
     assert "\ncompany: Contoso\n" in text
     process = tmp_path / "process.yaml"
@@ -196,11 +258,13 @@ def test_a_process_without_a_company_cannot_ask_a_buyer(make_app: Callable[..., 
     deal_id = _deal(client, tokens["ana"], answers=None)
     response = client.post(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json=ASK)
     assert response.status_code == 409
-    assert response.get_json()["errors"] == [{
-        "loc": "company",
-        "message": "the process names no company, and a buyer is only asked by a company they know; "
-                   "ask whoever edits process.yaml to add 'company: Your Company' at its top",
-    }]
+    assert response.get_json()["errors"] == [
+        {
+            "loc": "company",
+            "message": "the process names no company, and a buyer is only asked by a company they know; "
+            "ask whoever edits process.yaml to add 'company: Your Company' at its top",
+        }
+    ]
 
 
 def test_withdrawing_a_link(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
@@ -217,14 +281,21 @@ def test_withdrawing_a_link(records_app: Flask, tokens: dict[str, dict[str, str]
         (client.post(f"/api/deals/{deal_id}/confirmations/{request_id + 1}/revoke", headers=tokens["ana"]), 404),
     ]
     assert [response.status_code for response, _ in refused] == [status for _, status in refused]
-    assert client.get(f"/api/deals/{deal_id}/confirmations/{request_id}", headers=tokens["ana"]).get_json()["state"] == "pending"
+    assert (
+        client.get(f"/api/deals/{deal_id}/confirmations/{request_id}", headers=tokens["ana"]).get_json()["state"]
+        == "pending"
+    )
     revoked = client.post(path, headers=tokens["ana"])
     assert revoked.status_code == 200
     body = revoked.get_json()
-    assert (body["state"], body["pending"], body["id"]) == ("revoked", False, request_id) and body["revoked_at"].endswith("Z")
+    assert (body["state"], body["pending"], body["id"]) == ("revoked", False, request_id) and body[
+        "revoked_at"
+    ].endswith("Z")
     again = client.post(path, headers=tokens["ana"])
     assert again.status_code == 409
-    assert again.get_json()["errors"] == [{"loc": "state", "message": "this link is revoked already; only a pending link can be withdrawn"}]
+    assert again.get_json()["errors"] == [
+        {"loc": "state", "message": "this link is revoked already; only a pending link can be withdrawn"}
+    ]
 
 
 def _reply(client: FlaskClient, url: str, answers: dict[str, str]) -> str:
@@ -250,22 +321,37 @@ def test_the_buyers_reply_shows_in_the_deal_its_verdict_and_its_history(
     expired = _ask(api, tokens["ana"], deal_id, {**ASK, "milestones": ["pain-confirmed"], "expires_in_days": 1})
     revoked = _ask(api, tokens["ana"], deal_id, {**ASK, "milestones": ["pain-confirmed"]})
     pending = _ask(api, tokens["ana"], deal_id, {**ASK, "milestones": ["pricing-agreeable"]})
-    assert api.post(f"/api/deals/{deal_id}/confirmations/{revoked['id']}/revoke", headers=tokens["ana"]).status_code == 200
+    assert (
+        api.post(f"/api/deals/{deal_id}/confirmations/{revoked['id']}/revoke", headers=tokens["ana"]).status_code == 200
+    )
     with writing(sessions) as db:  # a day has passed for that link
-        db.execute(update(RequestRow).where(RequestRow.id == expired["id"]).values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)))
+        db.execute(
+            update(RequestRow)
+            .where(RequestRow.id == expired["id"])
+            .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+        )
 
     buyer = records_app.test_client()  # the buyer has no session and no token
-    thanks = _reply(buyer, answered["url"], {
-        "answer-pain-confirmed": "yes", "answer-timeline-agreed": "no",
-        "comment-timeline-agreed": "The date moved to Q3.", "buyer_name": "Dana B. Buyer",
-    })
+    thanks = _reply(
+        buyer,
+        answered["url"],
+        {
+            "answer-pain-confirmed": "yes",
+            "answer-timeline-agreed": "no",
+            "comment-timeline-agreed": "The date moved to Q3.",
+            "buyer_name": "Dana B. Buyer",
+        },
+    )
     assert "Thank you, Dana B. Buyer" in thanks
     assert buyer.get(urlsplit(answered["url"]).path).status_code == 410  # once only
     today = dt.datetime.now(dt.UTC).date().isoformat()
 
     shown = api.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()
     assert [(c["id"], c["state"]) for c in shown["confirmations"]] == [
-        (pending["id"], "pending"), (revoked["id"], "revoked"), (expired["id"], "expired"), (answered["id"], "declined"),
+        (pending["id"], "pending"),
+        (revoked["id"], "revoked"),
+        (expired["id"], "expired"),
+        (answered["id"], "declined"),
     ]
     reply = shown["confirmations"][-1]
     assert (reply["answered_by"], reply["pending"]) == ("Dana B. Buyer", False) and reply["answered_at"].endswith("Z")
@@ -275,17 +361,29 @@ def test_the_buyers_reply_shows_in_the_deal_its_verdict_and_its_history(
     ]
     milestones = {item["id"]: item for item in shown["verdict"]["milestones"]}
     assert milestones["pain-confirmed"]["status"] == "verified"
-    assert milestones["pain-confirmed"]["buyer"] == {"answer": "confirmed", "name": "Dana B. Buyer", "email": "dana@fabrikam.example", "date": today, "comment": None}
+    assert milestones["pain-confirmed"]["buyer"] == {
+        "answer": "confirmed",
+        "name": "Dana B. Buyer",
+        "email": "dana@fabrikam.example",
+        "date": today,
+        "comment": None,
+    }
     assert milestones["timeline-agreed"]["status"] == "not_met"
     assert milestones["timeline-agreed"]["buyer"]["answer"] == "declined"
     assert "buyer" not in milestones["next-meeting-accepted"]
     assert (shown["buyer_confirmed"], shown["buyer_confirmed_milestones"]) == (True, ["pain-confirmed"])
     assert shown["verdict"]["verified_stage"]["id"] == "qualifying"
     last = shown["checks"][-1]
-    assert (last["source"], last["checked_by"], last["buyer"]) == ("buyer", None, {"name": "Dana B. Buyer", "email": "dana@fabrikam.example"})
+    assert (last["source"], last["checked_by"], last["buyer"]) == (
+        "buyer",
+        None,
+        {"name": "Dana B. Buyer", "email": "dana@fabrikam.example"},
+    )
     assert last["note"] == f"answered confirmation link #{answered['id']}: 1 of 2 confirmed"
     listed = api.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
-    assert [(d["id"], d["buyer_confirmed"], d["buyer_confirmed_milestones"]) for d in listed if d["id"] == deal_id] == [(deal_id, True, ["pain-confirmed"])]
+    assert [(d["id"], d["buyer_confirmed"], d["buyer_confirmed_milestones"]) for d in listed if d["id"] == deal_id] == [
+        (deal_id, True, ["pain-confirmed"])
+    ]
     as_manager = api.get(f"/api/deals/{deal_id}/confirmations", headers=tokens["lee"])
     assert as_manager.status_code == 200 and as_manager.get_json()["confirmations"] == shown["confirmations"]
     assert api.get(f"/api/deals/{deal_id}/confirmations", headers=tokens["bo"]).status_code == 404
@@ -295,26 +393,50 @@ def test_a_check_may_not_answer_what_the_buyer_answered(records_app: Flask, toke
     api = records_app.test_client()
     deal_id = _deal(api, tokens["ana"])
     asked = _ask(api, tokens["ana"], deal_id)
-    _reply(records_app.test_client(), asked["url"], {
-        "answer-pain-confirmed": "yes", "answer-timeline-agreed": "no", "comment-timeline-agreed": "Not before Q3.", "buyer_name": "Dana Buyer",
-    })
+    _reply(
+        records_app.test_client(),
+        asked["url"],
+        {
+            "answer-pain-confirmed": "yes",
+            "answer-timeline-agreed": "no",
+            "comment-timeline-agreed": "Not before Q3.",
+            "buyer_name": "Dana Buyer",
+        },
+    )
     today = dt.datetime.now(dt.UTC).date().isoformat()
     checks = f"/api/deals/{deal_id}/checks"
     overriding = {**REP_ANSWERS, "timeline-agreed": {"met": True, "evidence": "Call with Dana", "date": DAY}}
     refused = api.post(checks, headers=tokens["ana"], json={"milestones": overriding})
     assert refused.status_code == 409
-    fix = (f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
-           f"(POST /api/deals/{deal_id}/confirmations)")
+    fix = (
+        f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
+        f"(POST /api/deals/{deal_id}/confirmations)"
+    )
     assert refused.get_json()["errors"] == [
-        {"loc": "milestones.pain-confirmed",
-         "message": f"'pain-confirmed' was answered by the buyer, Dana Buyer (dana@fabrikam.example), who confirmed it on {today} {fix}"},
-        {"loc": "milestones.timeline-agreed",
-         "message": f"'timeline-agreed' was answered by the buyer, Dana Buyer (dana@fabrikam.example), who answered \"Not quite\" (Not before Q3.) on {today} {fix}"},
+        {
+            "loc": "milestones.pain-confirmed",
+            "message": f"'pain-confirmed' was answered by the buyer, Dana Buyer (dana@fabrikam.example), who confirmed it on {today} {fix}",
+        },
+        {
+            "loc": "milestones.timeline-agreed",
+            "message": f"'timeline-agreed' was answered by the buyer, Dana Buyer (dana@fabrikam.example), who answered \"Not quite\" (Not before Q3.) on {today} {fix}",
+        },
     ]
     history = api.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"]
     assert [check["source"] for check in history] == ["api", "buyer"]  # nothing saved
-    assert api.post(checks, headers=tokens["ana"], json={"milestones": {**overriding, "pain-confirmed": None, "timeline-agreed": None}}).status_code == 201
-    kept = api.post(checks, headers=tokens["ana"], json={"milestones": {"next-meeting-accepted": REP_ANSWERS["next-meeting-accepted"]}})
+    assert (
+        api.post(
+            checks,
+            headers=tokens["ana"],
+            json={"milestones": {**overriding, "pain-confirmed": None, "timeline-agreed": None}},
+        ).status_code
+        == 201
+    )
+    kept = api.post(
+        checks,
+        headers=tokens["ana"],
+        json={"milestones": {"next-meeting-accepted": REP_ANSWERS["next-meeting-accepted"]}},
+    )
     assert kept.status_code == 201
     body = kept.get_json()
     assert (body["buyer_confirmed"], body["buyer_confirmed_milestones"]) == (True, ["pain-confirmed"])
@@ -322,7 +444,10 @@ def test_a_check_may_not_answer_what_the_buyer_answered(records_app: Flask, toke
 
 
 def test_the_email_goes_out_through_a_real_mail_server_and_its_link_works(
-    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer, caplog: pytest.LogCaptureFixture
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    mail_server: MailServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     app = make_app(SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="Contoso Sales <sales@contoso.example>")
@@ -334,7 +459,9 @@ def test_the_email_goes_out_through_a_real_mail_server_and_its_link_works(
     message = received.message
     assert (received.sender, received.recipients) == ("sales@contoso.example", ["dana@fabrikam.example"])
     assert (message["Subject"], message["To"], message["Reply-To"]) == (
-        "Please confirm where we stand: Fabrikam rollout", "Dana Buyer <dana@fabrikam.example>", "ana@example.com",
+        "Please confirm where we stand: Fabrikam rollout",
+        "Dana Buyer <dana@fabrikam.example>",
+        "ana@example.com",
     )
     text = message.get_content().replace("\r\n", "\n")
     assert text == body["email"]["body"]
@@ -343,13 +470,17 @@ def test_the_email_goes_out_through_a_real_mail_server_and_its_link_works(
     assert token and link == body["url"]
     page = client.get(urlsplit(link).path)
     assert page.status_code == 200 and PAIN in page.get_data(as_text=True)
-    app_lines = [record.getMessage() for record in caplog.records if record.name != "mail.log"]  # mail.log: the test's SMTP server
+    app_lines = [
+        record.getMessage() for record in caplog.records if record.name != "mail.log"
+    ]  # mail.log: the test's SMTP server
     assert any("sent 'Please confirm where we stand: Fabrikam rollout'" in line for line in app_lines)
     assert not [line for line in app_lines if token.group(1) in line]
     assert any(f"confirmation request {body['id']} of deal {deal_id} created by user" in line for line in app_lines)
 
 
-def test_a_mail_server_that_is_down_leaves_the_link_and_says_why(make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]]) -> None:
+def test_a_mail_server_that_is_down_leaves_the_link_and_says_why(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]]
+) -> None:
     server = MailServer().start()
     port = server.port
     server.stop()  # nothing listens there now
@@ -357,22 +488,55 @@ def test_a_mail_server_that_is_down_leaves_the_link_and_says_why(make_app: Calla
     deal_id = _deal(client, tokens["ana"])
     body = _ask(client, tokens["ana"], deal_id)
     assert body["email"]["sent"] is False
-    assert body["email"]["not_sent_because"].startswith(f"the mail server did not take it (could not send the email through smtp://127.0.0.1:{port}: ")
+    assert body["email"]["not_sent_because"].startswith(
+        f"the mail server did not take it (could not send the email through smtp://127.0.0.1:{port}: "
+    )
     assert body["state"] == "pending" and _TOKEN_URL.match(body["url"])
 
 
 def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: Flask) -> None:
     document = records_app.test_client().get("/api/openapi.json").get_json()
     paths = document["paths"]
-    assert set(paths["/api/deals/{deal_id}/confirmations"]["post"]["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "415", "503"}
+    assert set(paths["/api/deals/{deal_id}/confirmations"]["post"]["responses"]) == {
+        "201",
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "413",
+        "415",
+        "503",
+    }
     assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "401", "404", "503"}
-    assert set(paths["/api/deals/{deal_id}/confirmations/{request_id}/revoke"]["post"]["responses"]) == {"200", "401", "403", "404", "409", "503"}
+    assert set(paths["/api/deals/{deal_id}/confirmations/{request_id}/revoke"]["post"]["responses"]) == {
+        "200",
+        "401",
+        "403",
+        "404",
+        "409",
+        "503",
+    }
     assert "409" in paths["/api/deals/{deal_id}/checks"]["post"]["responses"]
     schemas = document["components"]["schemas"]
     assert schemas["NewConfirmation"]["properties"]["milestones"]["anyOf"][1] == {
-        "enum": ["pain-confirmed", "timeline-agreed", "success-criteria-agreed", "pricing-agreeable", "proposal-agreed-next-step", "vendor-of-choice", "terms-agreed"],
+        "enum": [
+            "pain-confirmed",
+            "timeline-agreed",
+            "success-criteria-agreed",
+            "pricing-agreeable",
+            "proposal-agreed-next-step",
+            "vendor-of-choice",
+            "terms-agreed",
+        ],
     }
-    assert schemas["ConfirmationRequest"]["properties"]["state"]["enum"] == ["pending", "confirmed", "declined", "expired", "revoked"]
+    assert schemas["ConfirmationRequest"]["properties"]["state"]["enum"] == [
+        "pending",
+        "confirmed",
+        "declined",
+        "expired",
+        "revoked",
+    ]
 
 
 def _readme_curls() -> list[tuple[str, str, object]]:
@@ -394,10 +558,18 @@ def _readme_curls() -> list[tuple[str, str, object]]:
 def test_the_readme_curl_examples_work_as_shown(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     client = records_app.test_client()
     curls = _readme_curls()
-    assert [path for _, path, _ in curls][-3:] == ["/api/deals/1/confirmations", "/api/deals/1/confirmations", "/api/deals/1/confirmations/1/revoke"]
+    assert [path for _, path, _ in curls][-3:] == [
+        "/api/deals/1/confirmations",
+        "/api/deals/1/confirmations",
+        "/api/deals/1/confirmations/1/revoke",
+    ]
     statuses = []
     for method, path, body in curls:
-        response = client.open(path, method=method, headers=tokens["ana"], json=body) if body is not None else client.open(path, method=method, headers=tokens["ana"])
+        response = (
+            client.open(path, method=method, headers=tokens["ana"], json=body)
+            if body is not None
+            else client.open(path, method=method, headers=tokens["ana"])
+        )
         statuses.append(response.status_code)
     assert statuses == [201, 201, 200, 201, 200, 200]
     assert client.get("/api/deals/1/confirmations/1", headers=tokens["ana"]).get_json()["state"] == "revoked"

@@ -32,11 +32,27 @@ def _yes(buyer: tuple[str, str], day: int) -> Answer:
 # Deals at their stage on the buyers' word, on the rep's (waiting for the buyer), and after a buyer's "not quite".
 DEALS = {
     "Contoso": ("won", 100000.0, {"next-step": _yes(DANA, 20), "budget": _yes(DANA, 21)}),
-    "Fabrikam": ("won", 50000.0, {"next-step": Answer(True, "Dana's email of 20 Feb", dt.date(2027, 2, 20)),
-                                  "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21))}),
-    "Litware": ("qualifying", 20000.0, {"next-step": _yes(LEE, 20), "budget": BuyerAnswer(
-        *LEE, dt.date(2027, 2, 22), False, "We still need legal's view.").as_answer()}),
-    "Northwind": ("won", 10000.0, {"next-step": _yes(LEE, 20), "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21))}),
+    "Fabrikam": (
+        "won",
+        50000.0,
+        {
+            "next-step": Answer(True, "Dana's email of 20 Feb", dt.date(2027, 2, 20)),
+            "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21)),
+        },
+    ),
+    "Litware": (
+        "qualifying",
+        20000.0,
+        {
+            "next-step": _yes(LEE, 20),
+            "budget": BuyerAnswer(*LEE, dt.date(2027, 2, 22), False, "We still need legal's view.").as_answer(),
+        },
+    ),
+    "Northwind": (
+        "won",
+        10000.0,
+        {"next-step": _yes(LEE, 20), "budget": Answer(True, "Budget email from the CFO", dt.date(2027, 2, 21))},
+    ),
 }
 EXPORTED = """\
 deal,stage,amount,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.evidence,budget.date,budget.confirmed_by
@@ -69,16 +85,33 @@ def _save_deals(sessions: sessionmaker[Session], process: Path) -> dict[str, str
 
 
 def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
-        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
     saved = _save_deals(sessions, buyer_process)
     assert saved == {"Contoso": "won", "Fabrikam": "qualifying", "Litware": "qualifying", "Northwind": "won"}
     exported = tmp_path / "export.csv"
-    assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported)) == (0, "", f"wrote 4 deals to {exported}\n")
+    assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported)) == (
+        0,
+        "",
+        f"wrote 4 deals to {exported}\n",
+    )
     assert exported.read_text(encoding="utf-8").replace("\r\n", "\n") == EXPORTED
     for engine in ("python", "duckdb"):
-        status = main(["audit", str(exported), "--process", str(buyer_process), "--as-of", AS_OF.isoformat(), "--engine", engine,
-                       "--out", str(tmp_path / engine)])
+        status = main(
+            [
+                "audit",
+                str(exported),
+                "--process",
+                str(buyer_process),
+                "--as-of",
+                AS_OF.isoformat(),
+                "--engine",
+                engine,
+                "--out",
+                str(tmp_path / engine),
+            ]
+        )
         assert status == 0
         out = capsys.readouterr().out
         assert "Confirmed by buyers: 80.6% of the verified weighted pipeline (100,000.00 of 124,000.00), 1 deal" in out
@@ -86,30 +119,51 @@ def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
             rows = list(csv.DictReader(handle))
         assert {row["deal"]: row["verified_stage_id"] for row in rows} == saved
         assert [(row["verified_stage_confirmed_by_buyer"], row["buyer_confirmed_milestone_ids"]) for row in rows] == [
-            ("yes", "next-step budget"), ("no", ""), ("no", "next-step"), ("no", "next-step")]
+            ("yes", "next-step budget"),
+            ("no", ""),
+            ("no", "next-step"),
+            ("no", "next-step"),
+        ]
 
 
 def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
-        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path) -> None:
+    run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path
+) -> None:
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
-    header = "deal,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.confirmed_by\n"
+    header = (
+        "deal,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.confirmed_by\n"
+    )
     claimed = tmp_path / "claimed.csv"
-    claimed.write_text(header + "Contoso,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
-                       "Fabrikam,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
-                       encoding="utf-8")
-    refusal = ("only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers "
-               "(a buyer's answer already saved on the deal stays)")
-    assert run("import", str(claimed), "--process", str(buyer_process)) == (1, "", (
-        f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
-        f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
-        f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
-        "3 problems found; nothing was imported.\n"))
+    claimed.write_text(
+        header + "Contoso,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
+        "Fabrikam,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
+        encoding="utf-8",
+    )
+    refusal = (
+        "only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers "
+        "(a buyer's answer already saved on the deal stays)"
+    )
+    assert run("import", str(claimed), "--process", str(buyer_process)) == (
+        1,
+        "",
+        (
+            f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
+            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
+            f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
+            "3 problems found; nothing was imported.\n"
+        ),
+    )
     with sessions() as db:
         assert db.scalars(select(Deal)).first() is None
     blank = tmp_path / "blank.csv"
-    blank.write_text(header + "Contoso,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20, ,yes,\n", encoding="utf-8")
+    blank.write_text(
+        header + "Contoso,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20, ,yes,\n", encoding="utf-8"
+    )
     assert run("import", str(blank), "--process", str(buyer_process)) == (
-        0, f"imported 1 row from {blank}: 1 new deal, 0 checks of deals already saved (matched by crm_id)\n", "")
+        0,
+        f"imported 1 row from {blank}: 1 new deal, 0 checks of deals already saved (matched by crm_id)\n",
+        "",
+    )
     with sessions() as db:
         check = db.scalars(select(Check)).one()
         assert check.answers["next-step"] == {"met": True, "evidence": "Dana's email of 20 Feb", "date": "2027-02-20"}
@@ -117,7 +171,8 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
 
 
 def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_stand(
-        run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path) -> None:
+    run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path
+) -> None:
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
     _save_deals(sessions, buyer_process)
     with writing(sessions) as db:
@@ -132,11 +187,16 @@ def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_s
     with blanked.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows({key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows)
+        writer.writerows(
+            {key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows
+        )
     assert run("import", str(blanked), "--process", str(buyer_process)) == (
-        0, f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n"
-           "kept the buyer's own answer over the file's for 5 milestones (line 2: next-step, line 2: budget, line 4: next-step, "
-           "line 4: budget, line 5: next-step); only the buyer changes it, through a new confirmation link\n", "")
+        0,
+        f"imported 4 rows from {blanked}: 0 new deals, 4 checks of deals already saved (matched by crm_id)\n"
+        "kept the buyer's own answer over the file's for 5 milestones (line 2: next-step, line 2: budget, line 4: next-step, "
+        "line 4: budget, line 5: next-step); only the buyer changes it, through a new confirmation link\n",
+        "",
+    )
     with sessions() as db:
         assert {check.source for check in db.scalars(select(Check))} == {"buyer", "import"}
     again = tmp_path / "again.csv"

@@ -20,23 +20,41 @@ EXAMPLE = ROOT / "examples" / "pipeline.csv"
 
 def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> None:
     assert run("users", "add", "Ana@Example.com", "--role", "rep", "--name", "Ana Lopez", stdin="rep-password-1\n") == (
-        0, "added ana@example.com (rep, Ana Lopez)\n", "")
+        0,
+        "added ana@example.com (rep, Ana Lopez)\n",
+        "",
+    )
     assert run("users", "add", "lee@example.com", "--role", "manager", stdin="manager-password-1\n")[0] == 0
     assert run("users", "list") == (0, "ana@example.com\trep\tAna Lopez\nlee@example.com\tmanager\t\n", "")
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="another-password\n") == (
-        1, "", "playbook users: error: ana@example.com is already a user; change the password with `playbook users password ana@example.com`\n")
+        1,
+        "",
+        "playbook users: error: ana@example.com is already a user; change the password with `playbook users password ana@example.com`\n",
+    )
     assert run("users", "add", "bo@example.com", "--role", "rep", stdin="short\n") == (
-        1, "", "playbook users: error: the password is 5 characters long; use at least 8\n")
-    assert run("users", "add", "not-an-email", "--role", "rep", stdin="long-enough-1\n")[2].endswith("write it like rep@example.com\n")
+        1,
+        "",
+        "playbook users: error: the password is 5 characters long; use at least 8\n",
+    )
+    assert run("users", "add", "not-an-email", "--role", "rep", stdin="long-enough-1\n")[2].endswith(
+        "write it like rep@example.com\n"
+    )
     assert run("users", "password", "ana@example.com", stdin="a-new-password\n") == (
-        0, "password changed for ana@example.com; their open sessions end\n", "")
+        0,
+        "password changed for ana@example.com; their open sessions end\n",
+        "",
+    )
     client = records_app.test_client()
     assert sign_in(client, "ana@example.com", "rep-password-1").status_code == 401
     assert sign_in(client, "ana@example.com", "a-new-password").status_code == 303
     assert run("users", "disable", "ana@example.com")[0] == 0
     assert run("users", "list")[1].startswith("ana@example.com\trep\tAna Lopez  (disabled)\n")
     assert sign_in(records_app.test_client(), "ana@example.com", "a-new-password").status_code == 401
-    assert run("users", "disable", "nobody@example.com") == (1, "", "playbook users: error: no user 'nobody@example.com'; see `playbook users list`\n")
+    assert run("users", "disable", "nobody@example.com") == (
+        1,
+        "",
+        "playbook users: error: no user 'nobody@example.com'; see `playbook users list`\n",
+    )
 
 
 def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
@@ -50,7 +68,10 @@ def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
     listed = run("tokens", "list", "ana@example.com")[1]
     assert listed.startswith("1\tcreated ") and listed.endswith("\tactive\n") and token not in listed
     assert run("tokens", "revoke", "ana@example.com", "--id", "7") == (
-        1, "", "playbook tokens: error: ana@example.com has no active token 7; see `playbook tokens list ana@example.com`\n")
+        1,
+        "",
+        "playbook tokens: error: ana@example.com has no active token 7; see `playbook tokens list ana@example.com`\n",
+    )
     assert run("tokens", "revoke", "ana@example.com", "--id", "1") == (0, "revoked 1 token of ana@example.com\n", "")
     assert client.get("/api/deals", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
@@ -61,7 +82,9 @@ def test_db_status_and_upgrade(run: Run) -> None:
     assert run("db", "upgrade")[1].endswith(" is up to date (schema 0003)\n")
 
 
-def test_db_upgrade_migrates_an_empty_postgresql_database(postgres_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_db_upgrade_migrates_an_empty_postgresql_database(
+    postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["db", "status", "--database", postgres_url]) == 1
     assert "run `playbook db upgrade`" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database", postgres_url]) == 0
@@ -105,24 +128,45 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     run("users", "add", "manager@example.com", "--role", "manager", stdin="manager-password-1\n")
     clean = _clean_copy(tmp_path)
     assert run("import", str(clean), "--process", str(DEFAULT_PROCESS)) == (
-        0, f"imported 296 rows from {clean}: 296 new deals, 0 checks of deals already saved (matched by crm_id)\n", "")
-    assert run("import", str(clean), "--process", str(DEFAULT_PROCESS))[1].endswith(": 0 new deals, 296 checks of deals already saved (matched by crm_id)\n")
+        0,
+        f"imported 296 rows from {clean}: 296 new deals, 0 checks of deals already saved (matched by crm_id)\n",
+        "",
+    )
+    assert run("import", str(clean), "--process", str(DEFAULT_PROCESS))[1].endswith(
+        ": 0 new deals, 296 checks of deals already saved (matched by crm_id)\n"
+    )
     with sessions() as db:
         assert len(db.scalars(select(Deal)).all()) == 296 and len(db.scalars(select(Check)).all()) == 592
         assert all(check.source == "import" and check.checked_by_id is None for check in db.scalars(select(Check)))
         assert db.scalars(select(User).where(User.name == "Ana Ruiz")).one()
     exported = tmp_path / "export.csv"
-    assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported)) == (0, "", f"wrote 296 deals to {exported}\n")
+    assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported)) == (
+        0,
+        "",
+        f"wrote 296 deals to {exported}\n",
+    )
     audits = {}
     for name, source in (("original", clean), ("exported", exported)):
-        status = main(["audit", str(source), "--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01",
-                       "--out", str(tmp_path / name)])
+        status = main(
+            [
+                "audit",
+                str(source),
+                "--process",
+                str(DEFAULT_PROCESS),
+                "--as-of",
+                "2027-03-01",
+                "--out",
+                str(tmp_path / name),
+            ]
+        )
         assert status == 0
         audits[name] = capsys.readouterr().out.split("\n", 1)[1].rsplit("Wrote ", 1)[0]  # all but the file names
     # Saved deals keep their amounts' currency: both audits say "(USD)". The export has the buyers'
     # columns (all blank: imported answers are the reps'), so its audit can say what buyers confirmed.
-    share = ("Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 4,531,550.00), 0 deals whose buyers "
-             "confirmed every outcome that put them at their verified stage\n")
+    share = (
+        "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 4,531,550.00), 0 deals whose buyers "
+        "confirmed every outcome that put them at their verified stage\n"
+    )
     assert "pipeline (USD) of" in audits["original"]
     assert audits["original"] == audits["exported"].replace(share, "")
     assert share in audits["exported"]
@@ -135,8 +179,22 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     assert 'data-total="assessed">296<' in report and 'data-total="ahead">' in report
 
 
-def test_serve_refuses_a_postgresql_database_that_is_behind(postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = main(["serve", "--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site"), "--port", "0", "--database", postgres_url])
+def test_serve_refuses_a_postgresql_database_that_is_behind(
+    postgres_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        [
+            "serve",
+            "--process",
+            str(DEFAULT_PROCESS),
+            "--site-dir",
+            str(tmp_path / "site"),
+            "--port",
+            "0",
+            "--database",
+            postgres_url,
+        ]
+    )
     assert status == 1
     assert "playbook serve: error: the database is empty; run `playbook db upgrade`" in capsys.readouterr().err
 
@@ -144,26 +202,47 @@ def test_serve_refuses_a_postgresql_database_that_is_behind(postgres_url: str, t
 IMPORT_HEADER = "deal,owner,crm_id,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
 
 
-@pytest.mark.parametrize(("rest", "after"), [
-    pytest.param("", "nothing follows the header", id="header-only"),
-    pytest.param("\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n",
-                 "the 2 lines after the header are blank or a report footer", id="footer-only"),
-])
-def test_import_refuses_a_header_without_deals(run: Run, tmp_path: Path, sessions: sessionmaker[Session], rest: str, after: str) -> None:
+@pytest.mark.parametrize(
+    ("rest", "after"),
+    [
+        pytest.param("", "nothing follows the header", id="header-only"),
+        pytest.param(
+            '\n"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n',
+            "the 2 lines after the header are blank or a report footer",
+            id="footer-only",
+        ),
+    ],
+)
+def test_import_refuses_a_header_without_deals(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session], rest: str, after: str
+) -> None:
     path = tmp_path / "export.csv"
     path.write_text(IMPORT_HEADER + rest, encoding="utf-8")
-    assert run("import", str(path), "--process", str(DEFAULT_PROCESS)) == (1, "", (
-        f"{path}: error: the file has a header but no deals ({after}); check the report's filters in the CRM "
-        "(a report that matches no deal exports only its header) and export it again\n1 error found.\n"))
+    assert run("import", str(path), "--process", str(DEFAULT_PROCESS)) == (
+        1,
+        "",
+        (
+            f"{path}: error: the file has a header but no deals ({after}); check the report's filters in the CRM "
+            "(a report that matches no deal exports only its header) and export it again\n1 error found.\n"
+        ),
+    )
 
 
-def test_import_skips_a_report_footer_as_the_audit_does(run: Run, tmp_path: Path, sessions: sessionmaker[Session]) -> None:
+def test_import_skips_a_report_footer_as_the_audit_does(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
     run("users", "add", "ana@example.com", "--role", "rep", "--name", "Ana Ruiz", stdin="rep-password-1\n")
     path = tmp_path / "export.csv"
-    path.write_text(IMPORT_HEADER + "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email,2027-02-20\n"
-                    '"Grand Totals (1 record)"\n"Confidential Information - Do Not Distribute"\n'
-                    '"Generated By:  Ana Ruiz  3/1/2027 9:14 AM"\n', encoding="utf-8")
+    path.write_text(
+        IMPORT_HEADER + "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email,2027-02-20\n"
+        '"Grand Totals (1 record)"\n"Confidential Information - Do Not Distribute"\n'
+        '"Generated By:  Ana Ruiz  3/1/2027 9:14 AM"\n',
+        encoding="utf-8",
+    )
     assert run("import", str(path), "--process", str(DEFAULT_PROCESS)) == (
-        0, f"imported 1 row from {path}: 1 new deal, 0 checks of deals already saved (matched by crm_id)\n", "")
+        0,
+        f"imported 1 row from {path}: 1 new deal, 0 checks of deals already saved (matched by crm_id)\n",
+        "",
+    )
     with sessions() as db:
         assert [deal.name for deal in db.scalars(select(Deal))] == ["Acme"]

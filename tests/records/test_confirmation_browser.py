@@ -43,7 +43,11 @@ def _rep_asks(page: Any, base_url: str) -> str:
     form.get_by_role("button", name="Create the confirmation link").click()
     link: str = page.get_by_role("textbox", name="Confirmation link").input_value()
     assert re.fullmatch(re.escape(base_url) + r"/confirm/[A-Za-z0-9_-]{43}", link)
-    assert page.get_by_role("link", name="Open the email in your mail program").get_attribute("href", timeout=2000).startswith("mailto:dana@northwind.example?")
+    assert (
+        page.get_by_role("link", name="Open the email in your mail program")
+        .get_attribute("href", timeout=2000)
+        .startswith("mailto:dana@northwind.example?")
+    )
     assert page.get_by_role("button", name="Copy link").is_visible()
     assert axe_violations(page) == []
     _shoot(page, "rep-asked-1280")
@@ -57,7 +61,9 @@ def _buyer_answers(browser: Any, link: str) -> None:
         page.goto(link)
         assert page.locator("h1").inner_text() == "Where Northwind expansion stands"
         body = page.locator("main").inner_text()
-        assert "Contoso" in page.content() and "200,000" not in body and "Proposing" not in body  # nothing else about the deal
+        assert (
+            "Contoso" in page.content() and "200,000" not in body and "Proposing" not in body
+        )  # nothing else about the deal
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing sticks out sideways"
         _shoot(page, "buyer-phone")
         page.get_by_role("group", name=PRICE).get_by_label("Yes, this is right", exact=True).check()
@@ -88,7 +94,10 @@ def test_a_rep_asks_the_buyer_answers_on_a_phone_and_the_deal_changes(browser: A
         assert "We want legal to read the terms first." in alert.inner_text()
         confirmed = page.locator("#buyer-word-title").locator("xpath=..").inner_text()
         assert PRICE in confirmed and "Dana Whitfield (dana@northwind.example)" in confirmed
-        assert "the buyer Dana Whitfield (dana@northwind.example), answered confirmation link" in page.locator(".timeline > li").first.inner_text()
+        assert (
+            "the buyer Dana Whitfield (dana@northwind.example), answered confirmation link"
+            in page.locator(".timeline > li").first.inner_text()
+        )
         assert "declined" in page.locator("table.requests").inner_text()
         assert axe_violations(page) == []
         _shoot(page, "rep-deal-after-1280")
@@ -102,4 +111,3 @@ def test_a_rep_asks_the_buyer_answers_on_a_phone_and_the_deal_changes(browser: A
         assert "The buyer answered “Not quite”" in page.get_by_role("alert").inner_text()
     finally:
         context.close()
-

@@ -28,16 +28,52 @@ PROPOSAL = "proposal-agreed-next-step"
 _LINK = re.compile(r'id="confirm-link" value="([^"]+)"')
 _FORM_KEY = re.compile(r'name="form_key" value="([^"]+)"')
 REP_ANSWERS = {
-    "csrf_token": "", "amount": "120000", "claimed_stage": "proposing",
-    **{f"{m}.met": "yes" for m in ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "budget-confirmed", "timeline-agreed")},
-    **{f"{m}.evidence": "Email from the customer of 2 Feb" for m in ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "budget-confirmed", "timeline-agreed")},
-    **{f"{m}.date": "" for m in ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "budget-confirmed", "timeline-agreed")},
+    "csrf_token": "",
+    "amount": "120000",
+    "claimed_stage": "proposing",
+    **{
+        f"{m}.met": "yes"
+        for m in (
+            "pain-confirmed",
+            "next-meeting-accepted",
+            "decision-maker-identified",
+            "budget-confirmed",
+            "timeline-agreed",
+        )
+    },
+    **{
+        f"{m}.evidence": "Email from the customer of 2 Feb"
+        for m in (
+            "pain-confirmed",
+            "next-meeting-accepted",
+            "decision-maker-identified",
+            "budget-confirmed",
+            "timeline-agreed",
+        )
+    },
+    **{
+        f"{m}.date": ""
+        for m in (
+            "pain-confirmed",
+            "next-meeting-accepted",
+            "decision-maker-identified",
+            "budget-confirmed",
+            "timeline-agreed",
+        )
+    },
 }
 
 
 def _new_deal(client: FlaskClient, name: str = "Fabrikam rollout") -> int:
-    response = client.post("/deals/new", data={"csrf_token": page_token(client, "/deals/new"), "name": name, "amount": "120000",
-                                               "claimed_stage": "proposing"})
+    response = client.post(
+        "/deals/new",
+        data={
+            "csrf_token": page_token(client, "/deals/new"),
+            "name": name,
+            "amount": "120000",
+            "claimed_stage": "proposing",
+        },
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:400]
     return int(response.headers["Location"].rsplit("/", 1)[1])
 
@@ -52,8 +88,13 @@ def _check(client: FlaskClient, deal_id: int) -> None:
 
 
 def _ask(client: FlaskClient, deal_id: int, milestones: tuple[str, ...] = (PRICE, PROPOSAL), **fields: str) -> Any:
-    data: dict[str, Any] = {"csrf_token": page_token(client, f"/deals/{deal_id}"), "milestones": list(milestones),
-                            "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example", **fields}
+    data: dict[str, Any] = {
+        "csrf_token": page_token(client, f"/deals/{deal_id}"),
+        "milestones": list(milestones),
+        "buyer_name": "Dana Buyer",
+        "buyer_email": "dana@fabrikam.example",
+        **fields,
+    }
     return client.post(f"/deals/{deal_id}/confirmations", data=data)
 
 
@@ -95,7 +136,10 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
     assert response.status_code == 200
     link = _link(response)
     assert re.fullmatch(r"http://localhost/confirm/[A-Za-z0-9_-]{43}", link)
-    assert 'href="mailto:dana@fabrikam.example?subject=Please%20confirm%20where%20we%20stand%3A%20Fabrikam%20rollout&amp;body=Hello%20Dana%20Buyer' in page
+    assert (
+        'href="mailto:dana@fabrikam.example?subject=Please%20confirm%20where%20we%20stand%3A%20Fabrikam%20rollout&amp;body=Hello%20Dana%20Buyer'
+        in page
+    )
     assert "Send this link to dana@fabrikam.example yourself; it is shown only now." in page
     assert "To make sure we at Contoso understand where Fabrikam rollout stands" in page
     assert 'data-copy="confirm-link"' in page
@@ -107,11 +151,21 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
     ("milestones", "fields", "errors"),
     [
         ((), {}, ["&#39;milestones&#39; is required: choose at least one outcome for the buyer to confirm"]),
-        ((PRICE,), {"buyer_email": "dana at fabrikam"}, ["&#39;buyer_email&#39; &#39;dana at fabrikam&#39; is not an email address"]),
-        ((PRICE,), {"buyer_name": " ", "expires_in_days": "365"},
-         ["&#39;buyer_name&#39; is required", "&#39;expires_in_days&#39; is 365; give 1 to 90 days (default 14)"]),
-        (("pain-confirmed", "decision-maker-identified"), {},
-         ["milestone &#39;decision-maker-identified&#39; has no buyer statement, so a buyer cannot confirm it"]),
+        (
+            (PRICE,),
+            {"buyer_email": "dana at fabrikam"},
+            ["&#39;buyer_email&#39; &#39;dana at fabrikam&#39; is not an email address"],
+        ),
+        (
+            (PRICE,),
+            {"buyer_name": " ", "expires_in_days": "365"},
+            ["&#39;buyer_name&#39; is required", "&#39;expires_in_days&#39; is 365; give 1 to 90 days (default 14)"],
+        ),
+        (
+            ("pain-confirmed", "decision-maker-identified"),
+            {},
+            ["milestone &#39;decision-maker-identified&#39; has no buyer statement, so a buyer cannot confirm it"],
+        ),
     ],
     ids=["no-milestone", "bad-email", "blank-name-and-long-expiry", "milestone-without-statement"],
 )
@@ -135,18 +189,30 @@ def test_a_bad_request_keeps_what_was_typed_and_says_what_to_fix(
 
 def test_the_form_needs_its_csrf_token(rep: FlaskClient) -> None:
     deal_id = _new_deal(rep)
-    response = rep.post(f"/deals/{deal_id}/confirmations", data={"milestones": PRICE, "buyer_name": "Dana", "buyer_email": "dana@fabrikam.example"})
+    response = rep.post(
+        f"/deals/{deal_id}/confirmations",
+        data={"milestones": PRICE, "buyer_name": "Dana", "buyer_email": "dana@fabrikam.example"},
+    )
     assert response.status_code == 400
 
 
-def test_another_rep_gets_404_and_a_manager_reads_but_cannot_ask(rep: FlaskClient, signed_in: Callable[[str], FlaskClient]) -> None:
+def test_another_rep_gets_404_and_a_manager_reads_but_cannot_ask(
+    rep: FlaskClient, signed_in: Callable[[str], FlaskClient]
+) -> None:
     deal_id = _new_deal(rep)
     request_id_page = _ask(rep, deal_id)
     assert request_id_page.status_code == 200
     other = signed_in("other@example.com")
     assert other.get(f"/deals/{deal_id}").status_code == 404
-    refused = other.post(f"/deals/{deal_id}/confirmations", data={"csrf_token": page_token(other, "/deals"), "milestones": PRICE,
-                                                                 "buyer_name": "X", "buyer_email": "x@example.com"})
+    refused = other.post(
+        f"/deals/{deal_id}/confirmations",
+        data={
+            "csrf_token": page_token(other, "/deals"),
+            "milestones": PRICE,
+            "buyer_name": "X",
+            "buyer_email": "x@example.com",
+        },
+    )
     assert refused.status_code == 404
     manager = signed_in("manager@example.com")
     shown = manager.get(f"/deals/{deal_id}").get_data(as_text=True)
@@ -155,7 +221,9 @@ def test_another_rep_gets_404_and_a_manager_reads_but_cannot_ask(rep: FlaskClien
     assert _ask(manager, deal_id).status_code == 403
 
 
-def test_the_buyer_confirms_one_and_declines_the_other(rep: FlaskClient, buyer: FlaskClient, signed_in: Callable[[str], FlaskClient]) -> None:
+def test_the_buyer_confirms_one_and_declines_the_other(
+    rep: FlaskClient, buyer: FlaskClient, signed_in: Callable[[str], FlaskClient]
+) -> None:
     deal_id = _new_deal(rep)
     _check(rep, deal_id)
     before = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
@@ -166,10 +234,18 @@ def test_the_buyer_confirms_one_and_declines_the_other(rep: FlaskClient, buyer: 
     page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The buyer answered “Not quite”" in page
     assert "Only once legal has read the draft." in page
-    assert "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — Dana B. Buyer (dana@fabrikam.example)" in page
+    assert (
+        "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — Dana B. Buyer (dana@fabrikam.example)"
+        in page
+    )
     assert "confirmed" in page and "declined" in page
-    assert 'class="badge badge--buyer">the buyer</span> Dana B. Buyer (dana@fabrikam.example), answered confirmation link' in page
-    assert f'name="{PRICE}.met"' not in page and f'name="{PROPOSAL}.met"' not in page  # the buyer's answers are not the rep's to edit
+    assert (
+        'class="badge badge--buyer">the buyer</span> Dana B. Buyer (dana@fabrikam.example), answered confirmation link'
+        in page
+    )
+    assert (
+        f'name="{PRICE}.met"' not in page and f'name="{PROPOSAL}.met"' not in page
+    )  # the buyer's answers are not the rep's to edit
     assert "Only the buyer changes this answer, through a new confirmation link." in page
     assert "The buyer answered “Not quite”" not in before
     manager_page = signed_in("manager@example.com").get(f"/deals/{deal_id}").get_data(as_text=True)
@@ -181,7 +257,9 @@ def _answer_again(buyer: FlaskClient, link: str) -> int:
     return buyer.get(f"/{path}").status_code
 
 
-def test_a_withdrawn_or_expired_link_is_gone(rep: FlaskClient, buyer: FlaskClient, sessions: sessionmaker[Session]) -> None:
+def test_a_withdrawn_or_expired_link_is_gone(
+    rep: FlaskClient, buyer: FlaskClient, sessions: sessionmaker[Session]
+) -> None:
     deal_id = _new_deal(rep)
     first = _link(_ask(rep, deal_id, (PRICE,)))
     second = _link(_ask(rep, deal_id, (PROPOSAL,)))
@@ -201,7 +279,10 @@ def test_a_withdrawn_or_expired_link_is_gone(rep: FlaskClient, buyer: FlaskClien
 
 
 def test_the_app_sends_the_email_through_the_mail_server(
-    make_app: Callable[..., Flask], add_person: Callable[..., str], mail_server: MailServer, caplog: pytest.LogCaptureFixture
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    mail_server: MailServer,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     app = make_app(SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="Contoso Sales <sales@contoso.example>")
     add_person("rep@example.com", name="Robin Rep")
@@ -219,7 +300,9 @@ def test_the_app_sends_the_email_through_the_mail_server(
     body = received.message.get_content().replace("\r\n", "\n")
     assert link in body and "Thank you,\nRobin Rep" in body
     token = link.rsplit("/", 1)[1]
-    ours = [record.getMessage() for record in caplog.records if record.name != "mail.log"]  # mail.log: the test's own SMTP server
+    ours = [
+        record.getMessage() for record in caplog.records if record.name != "mail.log"
+    ]  # mail.log: the test's own SMTP server
     assert ours and not any(token in line for line in ours)
     assert app.test_client().get(link.split("localhost", 1)[1]).status_code == 200
 
@@ -254,9 +337,15 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     sign_in(rep, "rep@example.com")
     deal_id = _new_deal(rep)
     today = dt.date.today().isoformat()
-    answers = {f"{m}.{part}": value for m in DEMONSTRATING for part, value in (("met", "yes"), ("evidence", "Customer email of today"), ("date", today))}
+    answers = {
+        f"{m}.{part}": value
+        for m in DEMONSTRATING
+        for part, value in (("met", "yes"), ("evidence", "Customer email of today"), ("date", today))
+    }
     rep_answers = {key: today if key.endswith(".date") else value for key, value in REP_ANSWERS.items()}
-    response = rep.post(f"/deals/{deal_id}/checks", data={**rep_answers, **answers, "csrf_token": page_token(rep, f"/deals/{deal_id}")})
+    response = rep.post(
+        f"/deals/{deal_id}/checks", data={**rep_answers, **answers, "csrf_token": page_token(rep, f"/deals/{deal_id}")}
+    )
     assert response.status_code == 303
     held = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert '<span class="verdict__stage">Demonstrating</span>' in held
@@ -269,19 +358,29 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     add_person("manager@example.com", "manager")
     manager = app.test_client()
     sign_in(manager, "manager@example.com")
-    assert "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 72,000.00), 0 deals" in manager.get("/pipeline").get_data(as_text=True)
+    assert "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 72,000.00), 0 deals" in manager.get(
+        "/pipeline"
+    ).get_data(as_text=True)
     link = _link(_ask(rep, deal_id, ("success-criteria-agreed", PRICE)))
     assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
-    assert "Buyer-confirmed stage</span> The buyer confirmed the outcomes that put this deal at its verified stage." in moved
+    assert (
+        "Buyer-confirmed stage</span> The buyer confirmed the outcomes that put this deal at its verified stage."
+        in moved
+    )
     pipeline = manager.get("/pipeline").get_data(as_text=True)
-    assert "Confirmed by buyers: 100.0% of the verified weighted pipeline (72,000.00 of 72,000.00), 1 deal whose buyer confirmed" in pipeline
+    assert (
+        "Confirmed by buyers: 100.0% of the verified weighted pipeline (72,000.00 of 72,000.00), 1 deal whose buyer confirmed"
+        in pipeline
+    )
 
 
 def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: FlaskClient) -> None:
     deal_id = _new_deal(rep)
     _check(rep, deal_id)
-    _answer(buyer, _link(_ask(rep, deal_id, (PRICE, PROPOSAL))), {PRICE: "yes", PROPOSAL: "Not before the board meets."})
+    _answer(
+        buyer, _link(_ask(rep, deal_id, (PRICE, PROPOSAL))), {PRICE: "yes", PROPOSAL: "Not before the board meets."}
+    )
     listed = rep.get("/deals").get_data(as_text=True)
     assert f"The buyer said “Not quite” to <code>{PROPOSAL}</code>" in listed
 
@@ -291,8 +390,9 @@ def test_asking_does_not_report_its_fields_as_unknown_check_answers(rep: FlaskCl
     assert "not questions of this process" not in page
 
 
-def test_the_nu_html_checker_finds_no_error_in_the_buyer_pages(rep: FlaskClient, buyer: FlaskClient, tmp_path: Path,
-                                                                signed_in: Callable[[str], FlaskClient]) -> None:
+def test_the_nu_html_checker_finds_no_error_in_the_buyer_pages(
+    rep: FlaskClient, buyer: FlaskClient, tmp_path: Path, signed_in: Callable[[str], FlaskClient]
+) -> None:
     deal_id = _new_deal(rep)
     _check(rep, deal_id)
     asked = _ask(rep, deal_id)

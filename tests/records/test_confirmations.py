@@ -53,17 +53,27 @@ def _deal(sessions: sessionmaker[Session], owner: User, loaded: LoadedProcess, a
         return deal.id
 
 
-def _ask(sessions: sessionmaker[Session], owner: User, loaded: LoadedProcess, deal_id: int,
-         milestones: tuple[str, ...] = ASKED, now: dt.datetime = NOW) -> str:
+def _ask(
+    sessions: sessionmaker[Session],
+    owner: User,
+    loaded: LoadedProcess,
+    deal_id: int,
+    milestones: tuple[str, ...] = ASKED,
+    now: dt.datetime = NOW,
+) -> str:
     with writing(sessions) as db:
         caller, deal = db.get(User, owner.id), db.get(Deal, deal_id)
         assert caller is not None and deal is not None
-        return create_request(db, caller, deal, loaded, NewRequest(milestones, "Dana Buyer", "dana@fabrikam.example"), now).token
+        return create_request(
+            db, caller, deal, loaded, NewRequest(milestones, "Dana Buyer", "dana@fabrikam.example"), now
+        ).token
 
 
 def _reply(*agreed: bool, at: dt.datetime = NOW + dt.timedelta(days=1)) -> BuyerReply:
-    answers = tuple(StatementAnswer(milestone, yes, None if yes else "Legal has not seen it yet")
-                    for milestone, yes in zip(ASKED, agreed, strict=True))
+    answers = tuple(
+        StatementAnswer(milestone, yes, None if yes else "Legal has not seen it yet")
+        for milestone, yes in zip(ASKED, agreed, strict=True)
+    )
     return BuyerReply("Dana B. Buyer", at, answers)
 
 
@@ -87,7 +97,11 @@ def test_a_request_keeps_what_the_buyer_is_asked_and_only_the_tokens_hash(
     store = DatabaseConfirmations(sessions, lambda: default_process)
     found = store.find(token_hash(token))
     assert found is not None
-    assert (found.company, found.deal_name, found.expires_at) == ("Contoso", "Fabrikam rollout", NOW + dt.timedelta(days=14))
+    assert (found.company, found.deal_name, found.expires_at) == (
+        "Contoso",
+        "Fabrikam rollout",
+        NOW + dt.timedelta(days=14),
+    )
     assert [(s.milestone_id, s.text) for s in found.statements] == [
         ("pricing-agreeable", "The price range we discussed fits our budget."),
         ("proposal-agreed-next-step", "We have agreed that a proposal is the next step."),
@@ -127,7 +141,9 @@ def test_the_buyers_reply_becomes_a_check_by_the_buyer_on_top_of_the_reps_answer
     assert standing["pricing-agreeable"].date == dt.date(2027, 3, 2)
 
 
-def test_a_link_works_once(sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess) -> None:
+def test_a_link_works_once(
+    sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess
+) -> None:
     token = _ask(sessions, people["rep"], default_process, _deal(sessions, people["rep"], default_process, {}))
     store = DatabaseConfirmations(sessions, lambda: default_process)
     assert store.record(token_hash(token), _reply(True, True)) is True
@@ -138,7 +154,9 @@ def test_a_link_works_once(sessions: sessionmaker[Session], people: dict[str, Us
         assert db.scalar(select(func.count(Check.id)).where(Check.source == "buyer")) == 1
 
 
-def test_two_replies_at_once_record_one(sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess) -> None:
+def test_two_replies_at_once_record_one(
+    sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess
+) -> None:
     token = _ask(sessions, people["rep"], default_process, _deal(sessions, people["rep"], default_process, {}))
     store = DatabaseConfirmations(sessions, lambda: default_process)
     results: list[bool] = []
@@ -182,7 +200,9 @@ def test_an_expired_or_withdrawn_link_records_nothing(
         assert db.scalar(select(func.count(Check.id)).where(Check.source == "buyer")) == 0
 
 
-def test_only_the_owner_asks_or_withdraws(sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess) -> None:
+def test_only_the_owner_asks_or_withdraws(
+    sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess
+) -> None:
     deal_id = _deal(sessions, people["rep"], default_process, {})
     with pytest.raises(RecordError, match="only the deal's owner asks its buyer"):
         _ask(sessions, people["manager"], default_process, deal_id)
@@ -198,7 +218,9 @@ def test_only_the_owner_asks_or_withdraws(sessions: sessionmaker[Session], peopl
 def test_a_process_without_a_company_cannot_ask(
     sessions: sessionmaker[Session], people: dict[str, User], default_process: LoadedProcess
 ) -> None:
-    nameless = dataclasses.replace(default_process, process=default_process.process.model_copy(update={"company": None}))
+    nameless = dataclasses.replace(
+        default_process, process=default_process.process.model_copy(update={"company": None})
+    )
     deal_id = _deal(sessions, people["rep"], default_process, {})
     with pytest.raises(RecordError, match="add 'company: Your Company'"):
         _ask(sessions, people["rep"], nameless, deal_id)
@@ -214,12 +236,17 @@ def test_the_buyers_word_stands_over_a_reps_later_check(
     with writing(sessions) as db:
         deal, rep = db.get(Deal, deal_id), db.get(User, people["rep"].id)
         assert deal is not None and rep is not None
-        later = record_check(db, deal, default_process, DealInput(name="", answers=rep_says), "form", rep, today=dt.date(2027, 3, 4))
+        later = record_check(
+            db, deal, default_process, DealInput(name="", answers=rep_says), "form", rep, today=dt.date(2027, 3, 4)
+        )
         saved = dict(later.answers)
     assert _buyer_said(saved, "proposal-agreed-next-step") is False
     assert later.buyer_confirmed == "pricing-agreeable"
     answers = read_answers(saved, default_process.process).answers
-    statuses = {r.milestone.id: r.status for r in assess(default_process.process, DealInput(name="", answers=answers), dt.date(2027, 3, 4)).milestones}
+    statuses = {
+        r.milestone.id: r.status
+        for r in assess(default_process.process, DealInput(name="", answers=answers), dt.date(2027, 3, 4)).milestones
+    }
     assert (statuses["pricing-agreeable"], statuses["proposal-agreed-next-step"]) == (Status.VERIFIED, Status.NOT_MET)
 
 
@@ -242,9 +269,13 @@ def test_a_reply_to_a_milestone_the_process_dropped_is_kept_in_the_record(
 ) -> None:
     deal_id = _deal(sessions, people["rep"], default_process, REP_ANSWERS)
     token = _ask(sessions, people["rep"], default_process, deal_id)
-    stages = [stage.model_copy(update={"milestones": [m for m in stage.milestones if m.id != PROPOSAL_ID]})
-              for stage in default_process.process.stages]
-    edited = dataclasses.replace(default_process, process=default_process.process.model_copy(update={"stages": stages}), sha256="edited")
+    stages = [
+        stage.model_copy(update={"milestones": [m for m in stage.milestones if m.id != PROPOSAL_ID]})
+        for stage in default_process.process.stages
+    ]
+    edited = dataclasses.replace(
+        default_process, process=default_process.process.model_copy(update={"stages": stages}), sha256="edited"
+    )
     assert DatabaseConfirmations(sessions, lambda: edited).record(token_hash(token), _reply(True, False)) is True
     with sessions() as db:
         deal = db.get(Deal, deal_id)

@@ -26,7 +26,10 @@ PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", 
 Headers = dict[str, dict[str, str]]
 
 
-@pytest.mark.parametrize(("typed", "code"), [("USD", "USD"), (" eur ", "EUR"), ("$", "USD"), ("€", "EUR"), ("chf", "CHF"), ("", None), (None, None)])
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("USD", "USD"), (" eur ", "EUR"), ("$", "USD"), ("€", "EUR"), ("chf", "CHF"), ("", None), (None, None)],
+)
 def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None) -> None:
     assert parse_currency(typed) == code
 
@@ -34,7 +37,10 @@ def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None)
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("EURO", "'EURO' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, or a symbol ($ € £ ¥ ₹)"),
+        (
+            "EURO",
+            "'EURO' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, or a symbol ($ € £ ¥ ₹)",
+        ),
         ("U$", "'U$' is not a currency"),
         (5, "a currency must be text, got a number 5"),
     ],
@@ -46,34 +52,66 @@ def test_a_currency_that_is_not_one_is_refused_with_the_way_to_write_it(typed: o
 
 
 def test_an_amount_is_shown_with_its_currency_when_known() -> None:
-    assert (money_in(120000, "USD"), money_in(80000.5, "EUR"), money_in(7, None)) == ("USD 120,000", "EUR 80,000.50", "7")
+    assert (money_in(120000, "USD"), money_in(80000.5, "EUR"), money_in(7, None)) == (
+        "USD 120,000",
+        "EUR 80,000.50",
+        "7",
+    )
 
 
 def test_the_api_keeps_the_currency_of_a_deal_and_of_each_check(records_app: Flask, tokens: Headers) -> None:
     client = records_app.test_client()
-    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind", "amount": 80000, "currency": "eur", "claimed_stage": "proposing"})
-    assert created.status_code == 201 and (created.get_json()["amount"], created.get_json()["currency"]) == (80000.0, "EUR")
+    created = client.post(
+        "/api/deals",
+        headers=tokens["ana"],
+        json={"name": "Northwind", "amount": 80000, "currency": "eur", "claimed_stage": "proposing"},
+    )
+    assert created.status_code == 201 and (created.get_json()["amount"], created.get_json()["currency"]) == (
+        80000.0,
+        "EUR",
+    )
     deal_id = created.get_json()["id"]
-    kept = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "amount": 90000})
-    assert kept.status_code == 201 and kept.get_json()["check"]["currency"] == "EUR"  # an amount without one stays in the deal's
-    moved = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "amount": "GBP 70,000"})
+    kept = client.post(
+        f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "amount": 90000}
+    )
+    assert (
+        kept.status_code == 201 and kept.get_json()["check"]["currency"] == "EUR"
+    )  # an amount without one stays in the deal's
+    moved = client.post(
+        f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "amount": "GBP 70,000"}
+    )
     assert moved.status_code == 201 and moved.get_json()["check"]["currency"] == "GBP"
-    relabelled = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "currency": "USD"})
+    relabelled = client.post(
+        f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, "currency": "USD"}
+    )
     assert relabelled.status_code == 201
     shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()
     assert (shown["amount"], shown["currency"]) == (70000.0, "USD")
-    assert [(c["amount"], c["currency"]) for c in shown["checks"]] == [(90000.0, "EUR"), (70000.0, "GBP"), (70000.0, "USD")]
+    assert [(c["amount"], c["currency"]) for c in shown["checks"]] == [
+        (90000.0, "EUR"),
+        (70000.0, "GBP"),
+        (70000.0, "USD"),
+    ]
     assert client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"][0]["currency"] == "USD"
     plain = client.post("/api/deals", headers=tokens["ana"], json={"name": "Plain", "amount": 5}).get_json()
     assert plain["currency"] is None
-    symbol = client.post("/api/deals", headers=tokens["ana"], json={"name": "Dollar", "amount": "$120,000", "currency": "usd"}).get_json()
+    symbol = client.post(
+        "/api/deals", headers=tokens["ana"], json={"name": "Dollar", "amount": "$120,000", "currency": "usd"}
+    ).get_json()
     assert (symbol["amount"], symbol["currency"]) == (120000.0, "USD")
 
 
 BAD_CURRENCIES = [
-    ({"amount": "EUR 80,000", "currency": "USD"}, "currency",
-     "'currency' is USD but 'amount' 'EUR 80,000' is written in EUR; correct one of them, or leave 'currency' out"),
-    ({"amount": 80000, "currency": "EURO"}, "currency", "'currency': 'EURO' is not a currency; write a three-letter ISO code"),
+    (
+        {"amount": "EUR 80,000", "currency": "USD"},
+        "currency",
+        "'currency' is USD but 'amount' 'EUR 80,000' is written in EUR; correct one of them, or leave 'currency' out",
+    ),
+    (
+        {"amount": 80000, "currency": "EURO"},
+        "currency",
+        "'currency': 'EURO' is not a currency; write a three-letter ISO code",
+    ),
     ({"amount": 80000, "currency": 978}, "currency", "'currency': a currency must be text, got a number 978"),
     ({"amount": "80,000 EURO"}, "amount", "'amount': '80,000 EURO' is not an amount"),
     ({"amount": "EUR 80.000"}, "amount", "'amount': 'EUR 80.000' is ambiguous (80 or 80000?)"),
@@ -82,7 +120,9 @@ BAD_CURRENCIES = [
 
 
 @pytest.mark.parametrize(("body", "loc", "message"), BAD_CURRENCIES)
-def test_a_bad_currency_of_a_new_deal_is_400_at_its_field(records_app: Flask, tokens: Headers, body: dict[str, object], loc: str, message: str) -> None:
+def test_a_bad_currency_of_a_new_deal_is_400_at_its_field(
+    records_app: Flask, tokens: Headers, body: dict[str, object], loc: str, message: str
+) -> None:
     response = records_app.test_client().post("/api/deals", headers=tokens["ana"], json={"name": "X", **body})
     assert response.status_code == 400
     errors = response.get_json()["errors"]
@@ -94,7 +134,9 @@ def test_a_bad_currency_of_a_check_is_400_at_its_field_and_saves_nothing(
     records_app: Flask, tokens: Headers, body: dict[str, object], loc: str, message: str
 ) -> None:
     client = records_app.test_client()
-    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5, "currency": "EUR"}).get_json()["id"]
+    deal_id = client.post(
+        "/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5, "currency": "EUR"}
+    ).get_json()["id"]
     response = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN, **body})
     assert response.status_code == 400
     errors = response.get_json()["errors"]
@@ -115,12 +157,16 @@ def test_the_openapi_document_describes_the_currency(records_app: Flask) -> None
     assert "currency" not in schemas["Deal"]["properties"]  # POST /api/assess
 
 
-def test_the_pages_show_the_amount_with_its_currency_and_a_check_keeps_it(signed_in: Callable[[str], FlaskClient]) -> None:
+def test_the_pages_show_the_amount_with_its_currency_and_a_check_keeps_it(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep, amount="EUR 80,000")
     page = html.unescape(rep.get(f"/deals/{deal_id}").get_data(as_text=True))
     assert '<span id="deal-amount">EUR 80,000</span>' in page
-    assert 'name="amount" type="text" value="80000 EUR"' in page or 'value="80000 EUR"' in page  # the form keeps the currency
+    assert (
+        'name="amount" type="text" value="80000 EUR"' in page or 'value="80000 EUR"' in page
+    )  # the form keeps the currency
     assert "without one it stays in EUR" in page
     assert check(rep, deal_id, {"amount": "90000"}).status_code == 303  # no currency typed: the deal's
     listing = rep.get("/deals").get_data(as_text=True)
@@ -131,7 +177,9 @@ def test_the_pages_show_the_amount_with_its_currency_and_a_check_keeps_it(signed
 
 def test_a_new_deal_with_a_bad_amount_keeps_the_entry_and_says_why(signed_in: Callable[[str], FlaskClient]) -> None:
     rep = signed_in("ana@example.com")
-    response = rep.post("/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "N", "amount": "80,000 EURO"})
+    response = rep.post(
+        "/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "N", "amount": "80,000 EURO"}
+    )
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert "'80,000 EURO' is not an amount" in page and 'value="80,000 EURO"' in page
@@ -145,10 +193,12 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
     # USD, the currency of most deals: 150,000 at Proposing's 60%, plus D (no currency named) at 60%.
     assert 'data-total="claimed">90,600.00<' in text
-    assert ('<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
-            "USD: 2 deals). A total never adds two currencies: the weighted amounts above add only those in USD, the currency of most "
-            "deals, and leave out 1 deal in EUR (counted above as without an amount). Record their amounts in USD (a new check) "
-            "to include them.</p>") in text
+    assert (
+        '<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
+        "USD: 2 deals). A total never adds two currencies: the weighted amounts above add only those in USD, the currency of most "
+        "deals, and leave out 1 deal in EUR (counted above as without an amount). Record their amounts in USD (a new check) "
+        "to include them.</p>"
+    ) in text
     assert "Amounts are in USD." in text
 
 
@@ -162,18 +212,30 @@ def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Call
 HEADER = "deal,owner,stage,amount,currency,crm_id,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
 
 
-def test_import_stores_each_rows_currency_and_export_writes_it_back(run: Run, tmp_path: Path, sessions: sessionmaker[Session]) -> None:
+def test_import_stores_each_rows_currency_and_export_writes_it_back(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
     run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
     source = tmp_path / "pipeline.csv"
-    source.write_text(HEADER + f"Northwind,ana@example.com,proposing,\"EUR 80,000\",,N-1,yes,Reply email from the CFO,{DAY}\n"
-                      f"Contoso,ana@example.com,discovery,5000,eur,C-1,no,,\n"
-                      "Fabrikam,ana@example.com,discovery,7000,,F-1,,,\n"
-                      "Globex,ana@example.com,discovery,\"$1,000\",,G-1,,,\n", encoding="utf-8")  # deals differ in currency: each keeps its own
+    source.write_text(
+        HEADER + f'Northwind,ana@example.com,proposing,"EUR 80,000",,N-1,yes,Reply email from the CFO,{DAY}\n'
+        f"Contoso,ana@example.com,discovery,5000,eur,C-1,no,,\n"
+        "Fabrikam,ana@example.com,discovery,7000,,F-1,,,\n"
+        'Globex,ana@example.com,discovery,"$1,000",,G-1,,,\n',
+        encoding="utf-8",
+    )  # deals differ in currency: each keeps its own
     assert run("import", str(source), "--process", str(DEFAULT_PROCESS)) == (
-        0, f"imported 4 rows from {source}: 4 new deals, 0 checks of deals already saved (matched by crm_id)\n", "")
+        0,
+        f"imported 4 rows from {source}: 4 new deals, 0 checks of deals already saved (matched by crm_id)\n",
+        "",
+    )
     with sessions() as db:
         assert [(d.name, d.currency) for d in db.scalars(select(Deal).order_by(Deal.id))] == [
-            ("Northwind", "EUR"), ("Contoso", "EUR"), ("Fabrikam", None), ("Globex", "USD")]
+            ("Northwind", "EUR"),
+            ("Contoso", "EUR"),
+            ("Fabrikam", None),
+            ("Globex", "USD"),
+        ]
         assert [c.currency for c in db.scalars(select(Check).order_by(Check.id))] == ["EUR", "EUR", None, "USD"]
     status, out, err = run("deals", "export", "--process", str(DEFAULT_PROCESS))
     assert (status, err) == (0, "")
@@ -196,18 +258,27 @@ def test_import_stores_each_rows_currency_and_export_writes_it_back(run: Run, tm
 def test_export_writes_no_currency_column_when_no_deal_has_one(run: Run, tmp_path: Path) -> None:
     run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
     source = tmp_path / "pipeline.csv"
-    source.write_text(HEADER.replace(",currency", "") + "Fabrikam,ana@example.com,discovery,7000,F-1,,,\n", encoding="utf-8")
+    source.write_text(
+        HEADER.replace(",currency", "") + "Fabrikam,ana@example.com,discovery,7000,F-1,,,\n", encoding="utf-8"
+    )
     assert run("import", str(source), "--process", str(DEFAULT_PROCESS))[0] == 0
     out = run("deals", "export", "--process", str(DEFAULT_PROCESS))[1]
-    assert out.startswith("deal,stage,amount,owner,crm_id,") and out.splitlines()[1].startswith("Fabrikam,discovery,7000.00,ana@example.com,F-1,")
+    assert out.startswith("deal,stage,amount,owner,crm_id,") and out.splitlines()[1].startswith(
+        "Fabrikam,discovery,7000.00,ana@example.com,F-1,"
+    )
 
 
-def test_import_refuses_a_row_whose_amount_and_currency_disagree(run: Run, tmp_path: Path, sessions: sessionmaker[Session]) -> None:
+def test_import_refuses_a_row_whose_amount_and_currency_disagree(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
     run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
     source = tmp_path / "pipeline.csv"
-    source.write_text(HEADER + "Northwind,ana@example.com,proposing,\"EUR 80,000\",USD,N-1,,,\n", encoding="utf-8")
+    source.write_text(HEADER + 'Northwind,ana@example.com,proposing,"EUR 80,000",USD,N-1,,,\n', encoding="utf-8")
     assert run("import", str(source), "--process", str(DEFAULT_PROCESS)) == (
-        1, "", f"{source}:2: amount: 'EUR 80,000' is written in EUR, but its currency column says USD; correct one of them\n"
-               "1 problem found; nothing was imported.\n")
+        1,
+        "",
+        f"{source}:2: amount: 'EUR 80,000' is written in EUR, but its currency column says USD; correct one of them\n"
+        "1 problem found; nothing was imported.\n",
+    )
     with sessions() as db:
         assert db.scalars(select(Deal)).first() is None

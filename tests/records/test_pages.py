@@ -30,7 +30,13 @@ def page_token_of(page: str) -> str:
 
 def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int:
     """Create a deal through the form; return its id."""
-    data = {"csrf_token": page_token(client, "/deals/new"), "name": name, "amount": "120000", "claimed_stage": "proposing", **fields}
+    data = {
+        "csrf_token": page_token(client, "/deals/new"),
+        "name": name,
+        "amount": "120000",
+        "claimed_stage": "proposing",
+        **fields,
+    }
     response = client.post("/deals/new", data=data)
     assert response.status_code == 303, response.get_data(as_text=True)[:800]
     match = re.search(r"/deals/(\d+)$", response.headers["Location"])
@@ -40,13 +46,22 @@ def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int
 
 def check(client: FlaskClient, deal_id: int, answers: dict[str, str]) -> Any:
     """Post a check of the deal through its page's form."""
-    data = {"csrf_token": page_token(client, f"/deals/{deal_id}"), "amount": "120000", "claimed_stage": "proposing", **answers}
+    data = {
+        "csrf_token": page_token(client, f"/deals/{deal_id}"),
+        "amount": "120000",
+        "claimed_stage": "proposing",
+        **answers,
+    }
     return client.post(f"/deals/{deal_id}/checks", data=data)
 
 
 FIRST = {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply email from the CFO", "pain-confirmed.date": DAY}
-SECOND = {**FIRST, "next-meeting-accepted.met": "yes", "next-meeting-accepted.evidence": "Calendar invite accepted",
-          "next-meeting-accepted.date": DAY}
+SECOND = {
+    **FIRST,
+    "next-meeting-accepted.met": "yes",
+    "next-meeting-accepted.evidence": "Calendar invite accepted",
+    "next-meeting-accepted.date": DAY,
+}
 
 
 def stored_checks(url: str) -> int:
@@ -59,7 +74,9 @@ def stored_checks(url: str) -> int:
         engine.dispose()
 
 
-def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(signed_in: Callable[[str], FlaskClient], database_url: str) -> None:
+def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
     assert check(rep, deal_id, FIRST).status_code == 303
@@ -67,7 +84,7 @@ def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(signed_in: 
     assert response.status_code == 303
     page = rep.get(response.headers["Location"]).get_data(as_text=True)
     assert "Check saved." in page
-    timeline = page[page.index('id="timeline"'):]
+    timeline = page[page.index('id="timeline"') :]
     assert timeline.count('<li id="check-') == 2
     assert "Newly verified: <code>next-meeting-accepted</code>" in timeline
     assert "Newly verified: <code>pain-confirmed</code>" in timeline
@@ -77,14 +94,18 @@ def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(signed_in: 
     assert stored_checks(database_url) == 2
 
 
-def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(signed_in: Callable[[str], FlaskClient]) -> None:
+def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep, "Contoso renewal")
     check(rep, deal_id, SECOND)
     manager = signed_in("manager@example.com")
     listing = manager.get("/deals").get_data(as_text=True)
     assert "Contoso renewal" in listing and "ana@example.com" in listing
-    assert manager.get("/deals?owner=ana@example.com&stage=proposing").get_data(as_text=True).count("Contoso renewal") == 1
+    assert (
+        manager.get("/deals?owner=ana@example.com&stage=proposing").get_data(as_text=True).count("Contoso renewal") == 1
+    )
     assert "Contoso renewal" not in manager.get("/deals?stage=negotiating").get_data(as_text=True)
     pipeline = manager.get("/pipeline")
     assert pipeline.status_code == 200
@@ -118,11 +139,17 @@ def test_signed_out_visitors_are_sent_to_sign_in(records_app: Flask) -> None:
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), path
 
 
-def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(signed_in: Callable[[str], FlaskClient]) -> None:
+def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
-    for path, data in (("/deals/new", {"name": "X"}), (f"/deals/{deal_id}/checks", FIRST), ("/logout", {}),
-                       ("/login", {"email": "ana@example.com", "password": "rep-password-1"})):
+    for path, data in (
+        ("/deals/new", {"name": "X"}),
+        (f"/deals/{deal_id}/checks", FIRST),
+        ("/logout", {}),
+        ("/login", {"email": "ana@example.com", "password": "rep-password-1"}),
+    ):
         assert rep.post(path, data=data).status_code == 400, path
     assert rep.get("/deals").status_code == 200  # the refused sign-out signed nobody out
     refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": "forged"})
@@ -142,7 +169,9 @@ def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str]
     assert rep.get("/deals").status_code == 302
 
 
-def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(signed_in: Callable[[str], FlaskClient], database_url: str) -> None:
+def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
     response = check(rep, deal_id, {**FIRST, "pain-confirmed.date": "2027-02-30"})
@@ -164,7 +193,10 @@ def test_the_anonymous_self_check_stores_nothing(records_app: Flask, database_ur
 def test_a_new_deal_with_mistakes_is_refused_with_the_entries_kept(signed_in: Callable[[str], FlaskClient]) -> None:
     rep = signed_in("ana@example.com")
     token = page_token(rep, "/deals/new")
-    response = rep.post("/deals/new", data={"csrf_token": token, "name": "", "amount": "12k", "claimed_stage": "closing", "crm_id": "CRM-1"})
+    response = rep.post(
+        "/deals/new",
+        data={"csrf_token": token, "name": "", "amount": "12k", "claimed_stage": "closing", "crm_id": "CRM-1"},
+    )
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert "'name' is required" in page and "'12k' is not an amount" in page and "unknown stage 'closing'" in page
@@ -180,7 +212,9 @@ def test_answers_keep_their_meaning_when_the_process_changes(
     deal_id = new_deal(rep)
     assert check(rep, deal_id, SECOND).status_code == 303
     renamed = tmp_path / "process.yaml"
-    renamed.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8").replace("pain-confirmed", "pain-in-writing"), encoding="utf-8")
+    renamed.write_text(
+        DEFAULT_PROCESS.read_text(encoding="utf-8").replace("pain-confirmed", "pain-in-writing"), encoding="utf-8"
+    )
     later = make_app(PROCESS_PATH=str(renamed)).test_client()
     assert sign_in(later, "ana@example.com").status_code == 303
     page = html.unescape(later.get(f"/deals/{deal_id}").get_data(as_text=True))

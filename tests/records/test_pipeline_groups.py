@@ -39,7 +39,8 @@ def _by_buyer(process: Process, answers: Mapping[str, Answer]) -> dict[str, Answ
     statements = {milestone.id for _, milestone in process.milestones() if milestone.buyer_statement}
     return {
         milestone_id: BuyerAnswer("Dana Buyer", "dana@example.com", answer.date, True).as_answer()
-        if milestone_id in statements and answer.met and answer.date else answer
+        if milestone_id in statements and answer.met and answer.date
+        else answer
         for milestone_id, answer in answers.items()
     }
 
@@ -58,13 +59,26 @@ def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
             amount = None if number % 11 == 0 else 1_000.0 * (number % 7) + 0.125 * (number % 5)
             claimed = None if number % 13 == 0 else process.stages[number % len(process.stages)].id
             currency = "EUR" if number % 19 == 0 else "USD"  # the EUR deals' amounts are left out of the USD totals
-            deal = Deal(owner_id=owners[number % 3].id, name=f"{sample.name} #{number}", amount=amount, currency=currency,
-                        claimed_stage=claimed)
+            deal = Deal(
+                owner_id=owners[number % 3].id,
+                name=f"{sample.name} #{number}",
+                amount=amount,
+                currency=currency,
+                claimed_stage=claimed,
+            )
             db.add(deal)
             db.flush()
             if number % 17:  # every 17th deal was never checked
                 given = DealInput(claimed_stage=claimed, amount=amount, answers=answers)
-                record_check(db, deal, loaded, given, "import", None, today=AS_OF - dt.timedelta(days=100 if number % 5 == 0 else 0))
+                record_check(
+                    db,
+                    deal,
+                    loaded,
+                    given,
+                    "import",
+                    None,
+                    today=AS_OF - dt.timedelta(days=100 if number % 5 == 0 else 0),
+                )
 
 
 def _deal_by_deal(sessions: sessionmaker[Session], loaded: LoadedProcess, as_of: dt.date) -> Totals:
@@ -78,17 +92,29 @@ def _deal_by_deal(sessions: sessionmaker[Session], loaded: LoadedProcess, as_of:
             saved = read_answers(check.answers if check else {}, loaded.process)
             assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
             amount = None if deal.id in apart else deal.amount
-            feeder.add(deal.id, deal.owner.email, deal.name, deal.claimed_stage, amount, assessment.verified_index,
-                       read_blocking(blocking_text(assessment)), buyer_confirmed=frozenset(check.buyer_confirmed.split()) if check else ())
+            feeder.add(
+                deal.id,
+                deal.owner.email,
+                deal.name,
+                deal.claimed_stage,
+                amount,
+                assessment.verified_index,
+                read_blocking(blocking_text(assessment)),
+                buyer_confirmed=frozenset(check.buyer_confirmed.split()) if check else (),
+            )
     return feeder.totals
 
 
 def _report(totals: Totals, loaded: LoadedProcess, as_of: dt.date) -> str:
-    return render_report(AuditResult(totals, Path("saved deals"), as_of), loaded, heading="Team pipeline", line_label="Deal id")
+    return render_report(
+        AuditResult(totals, Path("saved deals"), as_of), loaded, heading="Team pipeline", line_label="Deal id"
+    )
 
 
 @pytest.mark.parametrize("days_later", [0, 400], ids=["stored-verdicts-reused", "most-out-of-date"])
-def test_the_grouped_pipeline_is_the_deal_by_deal_one(database_url: str, sessions: sessionmaker[Session], days_later: int) -> None:
+def test_the_grouped_pipeline_is_the_deal_by_deal_one(
+    database_url: str, sessions: sessionmaker[Session], days_later: int
+) -> None:
     loaded = load_process(DEFAULT_PROCESS)
     _save_deals(sessions, loaded)
     as_of = AS_OF + dt.timedelta(days=days_later)
@@ -102,8 +128,12 @@ def test_the_grouped_pipeline_is_the_deal_by_deal_one(database_url: str, session
     assert _report(grouped, loaded, as_of) == _report(alone, loaded, as_of)
     assert grouped.owners == alone.owners
     # In the same order too: the report lists a milestone's statuses with equal counts in the order first met.
-    assert [list(counts.items()) for counts in grouped.blocking.values()] == [list(counts.items()) for counts in alone.blocking.values()]
-    assert [dataclasses.astuple(stage) for stage in grouped.stages] == [dataclasses.astuple(stage) for stage in alone.stages]
+    assert [list(counts.items()) for counts in grouped.blocking.values()] == [
+        list(counts.items()) for counts in alone.blocking.values()
+    ]
+    assert [dataclasses.astuple(stage) for stage in grouped.stages] == [
+        dataclasses.astuple(stage) for stage in alone.stages
+    ]
     # What the comparison covers: deals without an amount, a CRM stage or a check, and stored
     # verdicts reused (some assessed again) or mostly assessed again.
     assert grouped.rows == DEALS and len(grouped.owners) == 3

@@ -20,7 +20,9 @@ from tests.conftest import DEFAULT_PROCESS
 def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
     engine = make_engine(database_url)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata)
+        differences = compare_metadata(
+            MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
+        )
     engine.dispose()
     assert differences == [], "the models changed without a migration: write one (see README, Deal records)"
 
@@ -38,7 +40,9 @@ def test_the_migrations_ship_inside_the_package() -> None:
 
 def test_a_new_sqlite_database_is_created_in_wal_mode_with_a_busy_timeout(tmp_path: Path, site_dir: Path) -> None:
     path = tmp_path / "fresh.db"
-    app = create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": f"sqlite:///{path}"})
+    app = create_app(
+        {"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": f"sqlite:///{path}"}
+    )
     engine = app.extensions["deal_records"].engine
     assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
@@ -65,10 +69,15 @@ def test_an_app_on_a_postgresql_database_that_is_behind_refuses_to_start(
 
 @pytest.mark.parametrize(
     ("url", "message"),
-    [("mysql://x/y", "'mysql' databases are not supported"), ("not a url", "is not a database URL"),
-     ("postgresql+psycopg2://u@h/db", "use the psycopg driver (psycopg 3): postgresql+psycopg://u@h/db")],
+    [
+        ("mysql://x/y", "'mysql' databases are not supported"),
+        ("not a url", "is not a database URL"),
+        ("postgresql+psycopg2://u@h/db", "use the psycopg driver (psycopg 3): postgresql+psycopg://u@h/db"),
+    ],
 )
-def test_unsupported_database_urls_are_refused_at_start(url: str, message: str, site_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unsupported_database_urls_are_refused_at_start(
+    url: str, message: str, site_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": url})
     assert message in capsys.readouterr().err
@@ -90,12 +99,21 @@ def test_a_database_with_deals_at_schema_0001_is_migrated_keeping_them(tmp_path:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     _migrate(engine, "0001")
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
-                                "VALUES (1, 'rep@example.com', 'rep', 'x', 1, '2026-11-01 09:00:00')"))
-        connection.execute(text("INSERT INTO deals (id, owner_id, name, created_at) VALUES (1, 1, 'Old deal', '2026-11-01 09:00:00')"))
-        connection.execute(text(
-            "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking) "
-            "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '')"))
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, role, password_hash, active, created_at) "
+                "VALUES (1, 'rep@example.com', 'rep', 'x', 1, '2026-11-01 09:00:00')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO deals (id, owner_id, name, created_at) VALUES (1, 1, 'Old deal', '2026-11-01 09:00:00')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking) "
+                "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '')"
+            )
+        )
     assert upgrade(engine) == ("0001", head_revision())
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id, buyer_confirmed FROM checks")).all() == [(1, "")]
@@ -107,14 +125,27 @@ def test_a_database_with_deals_at_schema_0002_is_migrated_keeping_them(database_
     engine = make_engine(database_url)
     _migrate(engine, "0002", down=True)  # the fixture's database is at head: take it back to 0002
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO users (id, email, role, password_hash, active, created_at) "
-                                "VALUES (1, 'rep@example.com', 'rep', 'x', true, '2026-11-01 09:00:00')"))
-        connection.execute(text("INSERT INTO deals (id, owner_id, name, amount, created_at) VALUES (1, 1, 'Old deal', 120000, '2026-11-01 09:00:00')"))
-        connection.execute(text(
-            "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking, buyer_confirmed) "
-            "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '', '')"))
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, role, password_hash, active, created_at) "
+                "VALUES (1, 'rep@example.com', 'rep', 'x', true, '2026-11-01 09:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO deals (id, owner_id, name, amount, created_at) VALUES (1, 1, 'Old deal', 120000, '2026-11-01 09:00:00')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO checks (id, deal_id, checked_at, source, process_sha256, answers, verified_stage, verified_index, blocking, buyer_confirmed) "
+                "VALUES (1, 1, '2026-11-01 09:00:00', 'form', 'abc', '{}', 'discovery', 0, '', '')"
+            )
+        )
     assert upgrade(engine) == ("0002", head_revision())
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT id, name, amount, currency FROM deals")).all() == [(1, "Old deal", 120000.0, None)]
+        assert connection.execute(text("SELECT id, name, amount, currency FROM deals")).all() == [
+            (1, "Old deal", 120000.0, None)
+        ]
         assert connection.execute(text("SELECT id, amount, currency FROM checks")).all() == [(1, None, None)]
     engine.dispose()

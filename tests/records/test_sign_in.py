@@ -20,7 +20,9 @@ from tests.records.conftest import sign_in
 LOCKED = "Too many failed sign-ins for this account"
 
 
-def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(records_app: Flask, add_person: Callable[..., str]) -> None:
+def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(
+    records_app: Flask, add_person: Callable[..., str]
+) -> None:
     add_person("ana@example.com")
     wrong_password = sign_in(records_app.test_client(), "ana@example.com", "not-the-password")
     no_account = sign_in(records_app.test_client(), "nobody@example.com", "not-the-password")
@@ -42,7 +44,9 @@ def test_five_failures_lock_the_account_for_every_worker(
         locked = sign_in(worker, email, "rep-password-1")  # even the right password
         assert locked.status_code == 429
         assert LOCKED in locked.get_data(as_text=True)
-    assert sign_in(records_app.test_client(), "bo@example.com", "wrong").status_code == 401  # other accounts are not locked
+    assert (
+        sign_in(records_app.test_client(), "bo@example.com", "wrong").status_code == 401
+    )  # other accounts are not locked
 
 
 def test_a_success_clears_the_failures(records_app: Flask, add_person: Callable[..., str]) -> None:
@@ -71,8 +75,15 @@ def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_per
     add_person("ana@example.com")
     client = records_app.test_client()
     token = client.get("/login").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/login", data={"csrf_token": token, "email": "ana@example.com", "password": "rep-password-1",
-                                           "next": "//evil.example/steal"})
+    response = client.post(
+        "/login",
+        data={
+            "csrf_token": token,
+            "email": "ana@example.com",
+            "password": "rep-password-1",
+            "next": "//evil.example/steal",
+        },
+    )
     assert response.headers["Location"] == "/deals"
 
 
@@ -90,7 +101,10 @@ def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
 
 
 def test_revoked_tokens_and_disabled_users_are_refused(
-    records_app: Flask, sessions: sessionmaker[Session], add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]
+    records_app: Flask,
+    sessions: sessionmaker[Session],
+    add_person: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
 ) -> None:
     add_person("ana@example.com")
     add_person("bo@example.com")
@@ -106,7 +120,9 @@ def test_revoked_tokens_and_disabled_users_are_refused(
     assert sign_in(client, "bo@example.com").status_code == 401
 
 
-def test_changing_the_password_ends_open_sessions(signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]) -> None:
+def test_changing_the_password_ends_open_sessions(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
     rep = signed_in("ana@example.com")
     assert rep.get("/deals").status_code == 200
     with writing(sessions) as db:
@@ -115,7 +131,10 @@ def test_changing_the_password_ends_open_sessions(signed_in: Callable[[str], Fla
 
 
 def test_no_password_or_token_reaches_the_log(
-    records_app: Flask, add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]], caplog: pytest.LogCaptureFixture
+    records_app: Flask,
+    add_person: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     add_person("ana@example.com")
     header = token_for("ana@example.com")

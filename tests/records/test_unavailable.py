@@ -17,7 +17,12 @@ from deal_records.database import make_engine
 from tests.records.conftest import page_token, sign_in
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
-ANSWERS = {"amount": "99000", "pain-confirmed.met": "yes", "pain-confirmed.evidence": "Typed by the rep just now", "pain-confirmed.date": DAY}
+ANSWERS = {
+    "amount": "99000",
+    "pain-confirmed.met": "yes",
+    "pain-confirmed.evidence": "Typed by the rep just now",
+    "pain-confirmed.date": DAY,
+}
 
 
 @contextmanager
@@ -37,7 +42,9 @@ def locked(database_url: str) -> Iterator[None]:
     with admin.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
         connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
-        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+        connection.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name}
+        )
         try:
             yield
         finally:
@@ -96,5 +103,3 @@ def test_the_self_check_works_while_the_database_is_down(impatient_app: Flask, d
     client = impatient_app.test_client()
     with locked(database_url):
         assert client.get("/check").status_code == 200
-
-

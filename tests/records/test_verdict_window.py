@@ -53,15 +53,24 @@ def test_answers_to_milestones_the_process_dropped_are_kept_apart(default_proces
     from sales_process.loader import LoadedProcess
 
     assert isinstance(default_process, LoadedProcess)
-    saved = read_answers({"pain-confirmed": {"met": True}, "retired-milestone": {"met": True, "evidence": "x"}}, default_process.process)
+    saved = read_answers(
+        {"pain-confirmed": {"met": True}, "retired-milestone": {"met": True, "evidence": "x"}}, default_process.process
+    )
     assert list(saved.answers) == ["pain-confirmed"] and list(saved.gone) == ["retired-milestone"]
 
 
 def test_a_buyers_answer_is_stored_and_read_back_as_the_buyers(default_process: LoadedProcess) -> None:
     yes = BuyerAnswer("Dana Buyer", "dana@fabrikam.example", dt.date(2026, 3, 2), agreed=True)
-    no = BuyerAnswer("Dana Buyer", "dana@fabrikam.example", dt.date(2026, 3, 2), agreed=False, comment="Legal has not seen it")
+    no = BuyerAnswer(
+        "Dana Buyer", "dana@fabrikam.example", dt.date(2026, 3, 2), agreed=False, comment="Legal has not seen it"
+    )
     given = {"pain-confirmed": yes.as_answer(), "next-meeting-accepted": no.as_answer()}
     stored = json.loads(json.dumps(answers_json(given)))
-    assert stored["pain-confirmed"]["buyer"] == {"name": "Dana Buyer", "email": "dana@fabrikam.example", "date": "2026-03-02",
-                                                 "agreed": True, "comment": None}
+    assert stored["pain-confirmed"]["buyer"] == {
+        "name": "Dana Buyer",
+        "email": "dana@fabrikam.example",
+        "date": "2026-03-02",
+        "agreed": True,
+        "comment": None,
+    }
     assert read_answers(stored, default_process.process).answers == given

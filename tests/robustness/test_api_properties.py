@@ -20,7 +20,9 @@ from jsonschema import Draft202012Validator
 PROPERTIES = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
 ANY_JSON = st.recursive(
-    JSON_SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=20
+    JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
 )
 
 
@@ -30,7 +32,9 @@ def openapi(site_dir: Any) -> dict[str, Any]:
     from assess_app import create_app
     from tests.conftest import DEFAULT_PROCESS
 
-    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "t"})
+    app = create_app(
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "t"}
+    )
     document: dict[str, Any] = app.test_client().get("/api/openapi.json").get_json()
     return document
 
@@ -75,7 +79,11 @@ def bent(valid: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """Valid bodies with one key replaced by arbitrary JSON, or an extra key added."""
 
     def bend(body: dict[str, Any], key: str, value: Any, nested: bool) -> dict[str, Any]:
-        target = body.get("milestones") if nested and isinstance(body.get("milestones"), dict) and body["milestones"] else body
+        target = (
+            body.get("milestones")
+            if nested and isinstance(body.get("milestones"), dict) and body["milestones"]
+            else body
+        )
         assert isinstance(target, dict)
         name = key if key not in target or not target else sorted(target)[len(key) % len(target)]
         target[name] = value

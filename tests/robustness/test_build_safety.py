@@ -61,11 +61,25 @@ def served(tmp_path: Path) -> Iterator[Served]:
     """`playbook serve` on a temporary copy of the default process, on a free port."""
     process = tmp_path / "process.yaml"
     shutil.copy(DEFAULT_PROCESS, process)
-    command = [sys.executable, "-m", "playbook_cli", "serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
+    command = [
+        sys.executable,
+        "-m",
+        "playbook_cli",
+        "serve",
+        "--process",
+        str(process),
+        "--site-dir",
+        str(tmp_path / "site"),
+        "--port",
+        "0",
+    ]
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log, subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=log, text=True, env=environment
-    ) as server:
+    with (
+        tempfile.TemporaryFile("w+", encoding="utf-8") as log,
+        subprocess.Popen(
+            command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=log, text=True, env=environment
+        ) as server,
+    ):
         assert server.stdout is not None
         match = re.search(r"http://127\.0\.0\.1:\d+/", server.stdout.readline())
         try:

@@ -48,8 +48,13 @@ def test_arbitrary_bytes(raw: bytes) -> None:
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(10**30), 10**30), st.floats(allow_nan=True),
-    st.text(max_size=30), st.text(min_size=5000, max_size=6000, alphabet="ab💥"), st.dates(),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**30), 10**30),
+    st.floats(allow_nan=True),
+    st.text(max_size=30),
+    st.text(min_size=5000, max_size=6000, alphabet="ab💥"),
+    st.dates(),
 )
 documents = st.recursive(
     scalars,

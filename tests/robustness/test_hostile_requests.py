@@ -94,7 +94,13 @@ def test_oversized_or_malformed_heads_are_refused(port: int, raw: bytes, statuse
 
 @pytest.mark.parametrize(
     ("method", "target"),
-    [("DELETE", "/check"), ("PUT", "/"), ("POST", "/stages/discovery/"), ("GET", "/api/assess"), ("PATCH", "/api/process")],
+    [
+        ("DELETE", "/check"),
+        ("PUT", "/"),
+        ("POST", "/stages/discovery/"),
+        ("GET", "/api/assess"),
+        ("PATCH", "/api/process"),
+    ],
 )
 def test_wrong_methods_get_405_with_allow(port: int, method: str, target: str) -> None:
     reply = exchange(port, request(method, target))
@@ -129,7 +135,11 @@ def test_a_form_post_without_its_token_is_refused_and_kept(port: int) -> None:
 def _every_text_field(default_process: LoadedProcess, payload: str) -> list[tuple[str, str]]:
     fields = [("deal", payload), ("amount", payload), ("claimed_stage", payload)]
     for _, milestone in default_process.process.milestones():
-        fields += [(f"{milestone.id}.met", "y"), (f"{milestone.id}.evidence", payload), (f"{milestone.id}.date", payload)]
+        fields += [
+            (f"{milestone.id}.met", "y"),
+            (f"{milestone.id}.evidence", payload),
+            (f"{milestone.id}.date", payload),
+        ]
     return fields
 
 
@@ -144,7 +154,9 @@ def test_markup_in_every_form_field_is_shown_as_text(port: int, default_process:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_markup_in_every_api_field_comes_back_as_json(port: int, default_process: LoadedProcess, payload: str) -> None:
-    milestones = {m.id: {"met": True, "evidence": payload, "date": "2027-01-01"} for _, m in default_process.process.milestones()}
+    milestones = {
+        m.id: {"met": True, "evidence": payload, "date": "2027-01-01"} for _, m in default_process.process.milestones()
+    }
     body = json.dumps({"deal": payload, "claimed_stage": "proposing", "milestones": milestones, "as_of": "2027-02-01"})
     reply = exchange(port, request("POST", "/api/assess", body.encode(), {"Content-Type": "application/json"}))
     assert reply.status == 200 and reply.headers["content-type"] == "application/json"

@@ -52,7 +52,11 @@ class Tally:
 @pytest.fixture(scope="module")
 def server(site_dir: Path) -> Iterator[int]:
     """The app under gunicorn, 2 workers, on a free loopback port."""
-    environment = {"PLAYBOOK_PROCESS": str(DEFAULT_PROCESS), "PLAYBOOK_SITE_DIR": str(site_dir), "PLAYBOOK_SECRET_KEY": secrets.token_hex(16)}
+    environment = {
+        "PLAYBOOK_PROCESS": str(DEFAULT_PROCESS),
+        "PLAYBOOK_SITE_DIR": str(site_dir),
+        "PLAYBOOK_SECRET_KEY": secrets.token_hex(16),
+    }
     with gunicorn("assess_app:create_app()", environment, "/check") as base:
         yield int(base.rsplit(":", 1)[1])
 
@@ -109,5 +113,7 @@ def test_twenty_clients_mixing_form_and_api_get_no_errors(
     record_property("requests", len(tally.latencies))
     record_property("p50_ms", round(p50, 1))
     record_property("p99_ms", round(p99, 1))
-    print(f"\nload: {len(tally.latencies)} requests from {CLIENTS} clients in {DURATION:g} s ({rate:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    print(
+        f"\nload: {len(tally.latencies)} requests from {CLIENTS} clients in {DURATION:g} s ({rate:.0f}/s), p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+    )
     assert len(tally.latencies) > CLIENTS * 2, "the clients hardly got any request through"

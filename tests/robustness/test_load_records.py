@@ -85,8 +85,13 @@ def loaded_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
     yield url, reps
 
 
-def _request(connection: http.client.HTTPConnection, method: str, path: str, body: str = "",
-             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+def _request(
+    connection: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: str = "",
+    headers: dict[str, str] | None = None,
+) -> tuple[int, dict[str, str], str]:
     connection.request(method, path, body=body or None, headers=headers or {})
     response = connection.getresponse()
     return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode("utf-8", "replace")
@@ -98,8 +103,13 @@ def _signed_in_form(connection: http.client.HTTPConnection, rep: Rep) -> tuple[s
     match = _TOKEN.search(page)
     assert match
     body = urllib.parse.urlencode({"csrf_token": match.group(1), "email": rep.email, "password": PASSWORD})
-    status, headers, _ = _request(connection, "POST", "/login", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": headers["set-cookie"].split(";", 1)[0]})
+    status, headers, _ = _request(
+        connection,
+        "POST",
+        "/login",
+        body,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": headers["set-cookie"].split(";", 1)[0]},
+    )
     assert status == 303, status
     cookie = headers["set-cookie"].split(";", 1)[0]
     _, headers, page = _request(connection, "GET", f"/deals/{rep.deal_id}", headers={"Cookie": cookie})
@@ -136,14 +146,20 @@ def test_twenty_clients_saving_checks_lose_nothing(
     loaded_database: tuple[str, list[Rep]], site_dir: Path, default_process: LoadedProcess, record_property: Any
 ) -> None:
     url, reps = loaded_database
-    environment = {"PLAYBOOK_PROCESS": str(DEFAULT_PROCESS), "PLAYBOOK_SITE_DIR": str(site_dir),
-                   "PLAYBOOK_SECRET_KEY": secrets.token_hex(16), "PLAYBOOK_DATABASE_URL": url}
+    environment = {
+        "PLAYBOOK_PROCESS": str(DEFAULT_PROCESS),
+        "PLAYBOOK_SITE_DIR": str(site_dir),
+        "PLAYBOOK_SECRET_KEY": secrets.token_hex(16),
+        "PLAYBOOK_DATABASE_URL": url,
+    }
     deal = deal_answers(default_process.process, dt.date.today())
     tally = Tally()
     with gunicorn("assess_app:create_app()", environment, "/check") as base:
         port = int(base.rsplit(":", 1)[1])
         deadline = time.monotonic() + DURATION
-        clients = [threading.Thread(target=_client, args=(port, n, reps[n], deal, deadline, tally)) for n in range(CLIENTS)]
+        clients = [
+            threading.Thread(target=_client, args=(port, n, reps[n], deal, deadline, tally)) for n in range(CLIENTS)
+        ]
         for client in clients:
             client.start()
         for client in clients:
@@ -154,7 +170,9 @@ def test_twenty_clients_saving_checks_lose_nothing(
         stored = count_checks(db)
     engine.dispose()
     record_property("saved", tally.saved)
-    print(f"\nload ({url.split(':')[0]}): {tally.saved} checks saved by {CLIENTS} clients in {DURATION:g} s ({tally.saved / DURATION:.0f}/s)")
+    print(
+        f"\nload ({url.split(':')[0]}): {tally.saved} checks saved by {CLIENTS} clients in {DURATION:g} s ({tally.saved / DURATION:.0f}/s)"
+    )
     assert tally.errors == [], f"{len(tally.errors)} failed saves, first: {tally.errors[:3]}"
     assert stored == tally.saved
     assert tally.saved > CLIENTS, "the clients hardly saved anything"

@@ -35,9 +35,25 @@ def test_schemathesis_finds_nothing_in_the_api(app: Flask, tmp_path: Path, defau
     token = _rep_token(default_database)
     with live_wsgi(app) as url:
         run = subprocess.run(
-            [str(SCHEMATHESIS), "run", f"{url}/api/openapi.json", "--checks", "all", "--max-examples", "60", "--seed", "1", "--no-color",
-             "--header", f"Authorization: Bearer {token}"],
-            capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,  # it keeps a cache folder in its working directory
+            [
+                str(SCHEMATHESIS),
+                "run",
+                f"{url}/api/openapi.json",
+                "--checks",
+                "all",
+                "--max-examples",
+                "60",
+                "--seed",
+                "1",
+                "--no-color",
+                "--header",
+                f"Authorization: Bearer {token}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+            cwd=tmp_path,  # it keeps a cache folder in its working directory
         )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert "No issues found" in run.stdout

@@ -20,4 +20,6 @@ def assert_golden_pages(name: str, pages: dict[str, str]) -> None:
     stored = {path.relative_to(folder).as_posix() for path in folder.rglob("*.md")}
     assert stored == set(pages), f"{folder}: pages added or removed; rerun with UPDATE_GOLDEN=1 and review the diff"
     for path, text in pages.items():
-        assert text == (folder / path).read_text(encoding="utf-8"), f"{folder / path} differs; rerun with UPDATE_GOLDEN=1 and review"
+        assert text == (folder / path).read_text(encoding="utf-8"), (
+            f"{folder / path} differs; rerun with UPDATE_GOLDEN=1 and review"
+        )

@@ -90,7 +90,9 @@ def test_two_builds_are_byte_identical(tmp_path: Path, odd_site: Path) -> None:
     assert [name for name in first if first[name] != second[name]] == []
 
 
-def test_a_second_build_replaces_the_site_and_leaves_no_temporary_folder(tmp_path: Path, default_process: LoadedProcess) -> None:
+def test_a_second_build_replaces_the_site_and_leaves_no_temporary_folder(
+    tmp_path: Path, default_process: LoadedProcess
+) -> None:
     site = tmp_path / "site"
     build_site(ODD_PROCESS, site)
     build_site(ROOT / "process.yaml", site)
@@ -119,7 +121,9 @@ def test_builds_in_two_threads_at_once_each_render_their_own_process(tmp_path: P
     assert (tmp_path / "default" / "stages" / "closed-won" / "index.html").is_file()
 
 
-def test_an_invalid_process_leaves_the_old_site_untouched(tmp_path: Path, write_file: Callable[[str, str], Path]) -> None:
+def test_an_invalid_process_leaves_the_old_site_untouched(
+    tmp_path: Path, write_file: Callable[[str, str], Path]
+) -> None:
     site = tmp_path / "site"
     build_site(ODD_PROCESS, site)
     before = (site / "index.html").read_bytes()
@@ -138,7 +142,9 @@ def test_a_failed_mkdocs_build_keeps_the_old_site(tmp_path: Path) -> None:
     (docs / "extra.md").write_text("# Extra\n\n[broken](missing.md)\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text(
-        (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("docs_dir: playbook", f"docs_dir: {docs}")
+        (ROOT / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("docs_dir: playbook", f"docs_dir: {docs}")
         .replace(" site_builder/", f" {ROOT}/site_builder/"),
         encoding="utf-8",
     )
@@ -153,7 +159,9 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path) -> Non
     docs.mkdir()
     (docs / "checklist.md").write_text("# Mine\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
-    config.write_text(f"site_name: x\ndocs_dir: {docs}\nhooks:\n  - {ROOT}/site_builder/mkdocs_hooks.py\n", encoding="utf-8")
+    config.write_text(
+        f"site_name: x\ndocs_dir: {docs}\nhooks:\n  - {ROOT}/site_builder/mkdocs_hooks.py\n", encoding="utf-8"
+    )
     with pytest.raises(SiteBuildError, match=r"checklist\.md is generated from the process"):
         build_site(ODD_PROCESS, tmp_path / "site", config_file=config)
 
@@ -174,19 +182,29 @@ def test_mkdocs_build_strict_works_at_the_repository_root(tmp_path: Path) -> Non
     env.pop("PLAYBOOK_PROCESS", None)
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr
     assert (tmp_path / "site" / "stages" / "closed-won" / "index.html").is_file()
 
 
-def test_mkdocs_build_reports_an_invalid_process_by_line(tmp_path: Path, write_file: Callable[[str, str], Path]) -> None:
+def test_mkdocs_build_reports_an_invalid_process_by_line(
+    tmp_path: Path, write_file: Callable[[str, str], Path]
+) -> None:
     bad = write_file("bad.yaml", "name: Broken\nstages: 3\n")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_PROCESS": str(bad)}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert f"{bad}:2:9: error:" in result.stderr

@@ -24,7 +24,10 @@ def test_a_required_confirmation_is_marked_required() -> None:
 
 def test_an_optional_confirmation_is_offered_and_the_statement_is_shown_as_text() -> None:
     html = render(milestone_block(BUDGET))
-    assert "<strong>The buyer confirms this:</strong> “Our &lt;b&gt;budget&lt;/b&gt; &amp; *plan* for this project is approved.” " in html.replace("\\*", "*")
+    assert (
+        "<strong>The buyer confirms this:</strong> “Our &lt;b&gt;budget&lt;/b&gt; &amp; *plan* for this project is approved.” "
+        in html.replace("\\*", "*")
+    )
     assert "(optional: the rep may ask the buyer to confirm it through a confirmation link)" in html
     assert "<b>budget" not in html
 

@@ -46,7 +46,10 @@ def test_the_export_builds_with_plain_mkdocs(exported: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(exported / "mkdocs.yml")],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     html = (exported / "site" / "stages" / "stage-1" / "index.html").read_text(encoding="utf-8")
@@ -59,6 +62,8 @@ def test_a_hand_written_page_may_not_hide_a_generated_one(tmp_path: Path, capsys
     (docs / "pipeline.md").write_text("# Mine\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text("site_name: x\ndocs_dir: docs\n", encoding="utf-8")
-    status = main(["export", "--process", str(ODD_PROCESS), "--config-file", str(config), "--out", str(tmp_path / "out")])
+    status = main(
+        ["export", "--process", str(ODD_PROCESS), "--config-file", str(config), "--out", str(tmp_path / "out")]
+    )
     assert status == 1
     assert "pipeline.md is generated from the process" in capsys.readouterr().err

@@ -58,7 +58,10 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     with log.open("w") as log_file:
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}/stages/stage-2b/"
     try:

@@ -23,7 +23,9 @@ DEFAULT_PROCESS = ROOT / "process.yaml"
 @pytest.fixture(scope="module")
 def app_url(default_site: Path) -> Iterator[str]:
     """`playbook serve`'s app, which sends every page with its Content-Security-Policy."""
-    app = create_app({"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(default_site), "SECRET_KEY": "test"})
+    app = create_app(
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(default_site), "SECRET_KEY": "test"}
+    )
     with live_wsgi(app) as url:
         yield url
 
@@ -35,7 +37,9 @@ def solved() -> list[SolvedScenario]:
 
 
 def _focused(page: Any) -> str:
-    return str(page.evaluate("document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : ''"))
+    return str(
+        page.evaluate("document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : ''")
+    )
 
 
 def _tab_to(page: Any, element_id: str, limit: int = 80) -> None:
@@ -51,7 +55,9 @@ def _tab_to(page: Any, element_id: str, limit: int = 80) -> None:
 
 def _tab_to_button_of(page: Any, form_id: str) -> None:
     for _ in range(40):
-        if page.evaluate(f"document.activeElement.closest && document.activeElement.closest('form') && document.activeElement.closest('form').id === '{form_id}' && document.activeElement.tagName === 'BUTTON'"):
+        if page.evaluate(
+            f"document.activeElement.closest && document.activeElement.closest('form') && document.activeElement.closest('form').id === '{form_id}' && document.activeElement.tagName === 'BUTTON'"
+        ):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached the button of #{form_id}")
@@ -85,7 +91,9 @@ def _values(page: Any, form_id: str) -> list[str]:
     return list(page.locator(f"#{form_id} input").evaluate_all("inputs => inputs.map(i => i.value)"))
 
 
-def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, app_url: str, solved: list[SolvedScenario], tmp_path: Path) -> None:
+def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(
+    browser: Any, app_url: str, solved: list[SolvedScenario], tmp_path: Path
+) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -93,9 +101,14 @@ def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, a
     page.on("pageerror", lambda error: problems.append(str(error)))
     try:
         page.goto(app_url + "/practice/")
-        assert "script-src 'self'" in page.evaluate("fetch(location.href).then(r => r.headers.get('content-security-policy'))")
+        assert "script-src 'self'" in page.evaluate(
+            "fetch(location.href).then(r => r.headers.get('content-security-policy'))"
+        )
         score = page.locator(".playbook-practice-total")
-        assert score.inner_text() == f"No answers checked yet: {page.locator('form.playbook-practice-question').count()} questions to go."
+        assert (
+            score.inner_text()
+            == f"No answers checked yet: {page.locator('form.playbook-practice-question').count()} questions to go."
+        )
         right = answered = 0
         for number, item in enumerate(solved[:12]):
             scenario_id = item.scenario.id
@@ -108,7 +121,10 @@ def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, a
             verdict = _answer(page, stage_form, "radio", values, [wanted])
             answered += 1
             if wrong_on_purpose:
-                assert verdict == f"Not quite: the answer is {item.verified_stage.name} ({item.verified_stage.probability}%). The rule is explained below."
+                assert (
+                    verdict
+                    == f"Not quite: the answer is {item.verified_stage.name} ({item.verified_stage.probability}%). The rule is explained below."
+                )
             else:
                 right += 1
                 assert verdict == "Right. The rule is explained below."
@@ -121,13 +137,17 @@ def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, a
             assert rule.rule.split(":")[0] in details.inner_text()
             if item.next_milestones:
                 next_form = f"q-{scenario_id}-next"
-                verdict = _answer(page, next_form, "checkbox", _values(page, next_form), [m.id for m in item.next_milestones])
+                verdict = _answer(
+                    page, next_form, "checkbox", _values(page, next_form), [m.id for m in item.next_milestones]
+                )
                 answered += 1
                 right += 1
                 assert verdict == "Right. The rule is explained below."
             if item.evidence_counts is not None:
                 evidence_form = f"q-{scenario_id}-evidence"
-                verdict = _answer(page, evidence_form, "radio", ["yes", "no"], ["yes" if item.evidence_counts else "no"])
+                verdict = _answer(
+                    page, evidence_form, "radio", ["yes", "no"], ["yes" if item.evidence_counts else "no"]
+                )
                 answered += 1
                 right += 1
                 assert verdict.startswith("Right.")
@@ -136,7 +156,9 @@ def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, a
         total = page.locator("form.playbook-practice-question").count()
         assert score.inner_text() == f"Score: {right} of {answered} answered right; {total - answered} questions to go."
         page.reload()
-        assert score.inner_text().startswith(f"Score: {right} of {answered} "), "the score lasts for the browser session"
+        assert score.inner_text().startswith(f"Score: {right} of {answered} "), (
+            "the score lasts for the browser session"
+        )
         # A second try does not change the score: the first answer counts.
         first = solved[0]
         form = f"q-{first.scenario.id}-stage"
@@ -147,7 +169,10 @@ def test_a_rep_answers_a_dozen_scenarios_with_the_keyboard_alone(browser: Any, a
         assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
         page.keyboard.press("Tab")
         rule = first.stage_verdict
-        assert page.evaluate("document.activeElement.getAttribute('href')") == f"../stages/{rule.stage_id}/#{rule.milestone_id}"
+        assert (
+            page.evaluate("document.activeElement.getAttribute('href')")
+            == f"../stages/{rule.stage_id}/#{rule.milestone_id}"
+        )
         page.keyboard.press("Enter")
         page.wait_for_url(f"**/stages/{rule.stage_id}/#{rule.milestone_id}")
         assert page.locator(f"#{rule.milestone_id}").is_visible()
@@ -169,7 +194,9 @@ def test_start_again_clears_the_score(page: Any, app_url: str, solved: list[Solv
     assert _focused(page) == f"{form}-{_values(page, form)[0]}"
 
 
-def test_without_javascript_every_answer_is_behind_show_the_answer(browser: Any, default_site: Path, solved: list[SolvedScenario]) -> None:
+def test_without_javascript_every_answer_is_behind_show_the_answer(
+    browser: Any, default_site: Path, solved: list[SolvedScenario]
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -189,8 +216,14 @@ def test_without_javascript_every_answer_is_behind_show_the_answer(browser: Any,
 
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-def test_the_practice_page_has_no_accessibility_violations(browser: Any, app_url: str, solved: list[SolvedScenario], viewport: str, tmp_path: Path) -> None:
-    context = browser.new_context(viewport=PHONE) if viewport == "phone" else browser.new_context(viewport={"width": 1280, "height": 900})
+def test_the_practice_page_has_no_accessibility_violations(
+    browser: Any, app_url: str, solved: list[SolvedScenario], viewport: str, tmp_path: Path
+) -> None:
+    context = (
+        browser.new_context(viewport=PHONE)
+        if viewport == "phone"
+        else browser.new_context(viewport={"width": 1280, "height": 900})
+    )
     page = context.new_page()
     try:
         page.goto(app_url + "/practice/")

@@ -26,7 +26,9 @@ def test_a_rep_goes_from_home_to_a_stage_and_follows_a_milestone_link(page: Any,
     assert page.get_by_role("link", name="Check a deal", exact=True).get_attribute("href") == "/check"
     page.locator(".md-sidebar--primary").get_by_role("link", name="Qualifying (20%)").click()
     page.wait_for_url("**/stages/qualifying/")
-    page.get_by_role("link", name="Has the prospect accepted a calendar invitation for a second, deeper meeting?").click()
+    page.get_by_role(
+        "link", name="Has the prospect accepted a calendar invitation for a second, deeper meeting?"
+    ).click()
     page.wait_for_url("**/stages/discovery/#next-meeting-accepted")
     target = page.locator("#next-meeting-accepted")
     assert target.is_visible()
@@ -81,6 +83,8 @@ def test_the_reference_never_breaks_a_field_name_on_a_phone(browser: Any, site_u
     page.goto(site_url + "/reference/")
     names = page.locator("td:first-child > code")
     assert names.count() > 10
-    broken = page.evaluate("[...document.querySelectorAll('td:first-child > code')].filter(c => c.getClientRects().length > 1).map(c => c.textContent)")
+    broken = page.evaluate(
+        "[...document.querySelectorAll('td:first-child > code')].filter(c => c.getClientRects().length > 1).map(c => c.textContent)"
+    )
     assert broken == []
     context.close()

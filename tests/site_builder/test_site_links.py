@@ -29,7 +29,9 @@ def test_mermaid_loads_only_on_pages_with_a_diagram(default_site: Path) -> None:
 
 def test_every_page_has_a_description(default_site: Path) -> None:
     for path, html in _pages(default_site).items():
-        assert '<meta name="description" content="The B2B New Business sales playbook: every stage of the pipeline' in html, path
+        assert (
+            '<meta name="description" content="The B2B New Business sales playbook: every stage of the pipeline' in html
+        ), path
 
 
 def test_the_home_page_speaks_to_reps(default_site: Path) -> None:
@@ -40,10 +42,17 @@ def test_the_home_page_speaks_to_reps(default_site: Path) -> None:
 
 def test_a_playbook_published_on_its_own_links_to_the_configured_form(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
-    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").replace("  form_url: /check", "  form_url: https://forms.example.com/check")
-    config.write_text(text.replace("docs_dir: playbook", f"docs_dir: {ROOT / 'playbook'}").replace(
-        "custom_dir: site_builder/theme", f"custom_dir: {ROOT / 'site_builder/theme'}").replace(
-        "  - site_builder/mkdocs_hooks.py", f"  - {ROOT / 'site_builder/mkdocs_hooks.py'}"), encoding="utf-8")
+    text = (
+        (ROOT / "mkdocs.yml")
+        .read_text(encoding="utf-8")
+        .replace("  form_url: /check", "  form_url: https://forms.example.com/check")
+    )
+    config.write_text(
+        text.replace("docs_dir: playbook", f"docs_dir: {ROOT / 'playbook'}")
+        .replace("custom_dir: site_builder/theme", f"custom_dir: {ROOT / 'site_builder/theme'}")
+        .replace("  - site_builder/mkdocs_hooks.py", f"  - {ROOT / 'site_builder/mkdocs_hooks.py'}"),
+        encoding="utf-8",
+    )
     shutil.copy(ODD_PROCESS, tmp_path / "process.yaml")
     site = tmp_path / "site"
     build_site(tmp_path / "process.yaml", site, config_file=config)

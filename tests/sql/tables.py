@@ -58,9 +58,14 @@ def input_columns(process: Process, columns: Sequence[Column]) -> InputColumns:
     mapping = resolve_mapping(process)
     found = {str(target): column.name for column in columns if (target := mapping.target(column.name)) is not None}
     milestones = {
-        milestone.id: MilestoneColumns(found.get(milestone.id), found.get(milestone.id + EVIDENCE_SUFFIX),
-                                       found.get(milestone.id + DATE_SUFFIX), found.get(milestone.id + CONFIRMED_BY_SUFFIX))
-        for _, milestone in process.milestones() if milestone.id in found
+        milestone.id: MilestoneColumns(
+            found.get(milestone.id),
+            found.get(milestone.id + EVIDENCE_SUFFIX),
+            found.get(milestone.id + DATE_SUFFIX),
+            found.get(milestone.id + CONFIRMED_BY_SUFFIX),
+        )
+        for _, milestone in process.milestones()
+        if milestone.id in found
     }
     return InputColumns(deal=found["deal"], stage=found.get("stage"), amount=found.get("amount"), milestones=milestones)
 
@@ -88,8 +93,14 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         name = str(cells[reader.plan.deal])
         confirmed = buyer_confirmed_ids(deal.answers)
         verdicts[name] = (
-            name, claimed.id if claimed else None, result.verified_stage.id, result.verified_stage.name,
-            result.stages_ahead, deal.amount, result.weighted(claimed), result.weighted(result.verified_stage),
+            name,
+            claimed.id if claimed else None,
+            result.verified_stage.id,
+            result.verified_stage.name,
+            result.stages_ahead,
+            deal.amount,
+            result.weighted(claimed),
+            result.weighted(result.verified_stage),
             ",".join(r.milestone.id for r in result.next),
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),

@@ -38,15 +38,38 @@ from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
 
 AS_OF = dt.date(2027, 3, 1)
-AGREEMENT = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+AGREEMENT = settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 CRM_STAGE_NAMES = ("Proposal/Price Quote", "Closed Won", "Qualified To Buy", "Négociation", "Straße")
-STAGE_NAMES = ("Discovery", "qualifying", "Négociation", "İlk Görüşme", "Demo & Trial", "Closed \"Won\"", "s1", "Ärger ß")
+STAGE_NAMES = ("Discovery", "qualifying", "Négociation", "İlk Görüşme", "Demo & Trial", 'Closed "Won"', "s1", "Ärger ß")
 WORDS = sorted(YES_WORDS | NO_WORDS)
 # Text a rep may type as evidence: real records, placeholders dressed up, white space of every kind, unicode.
 EVIDENCE_SAMPLES = (
-    "Email from the CFO, 3 Feb", "PO 4711", "abc", "abcd", " ab c ", "İİİ", "\u212aKK", "ñññ", "日本語の議事録",
-    "e\u0301e\u0301", "\u00a0\u3000\t\n", "(TBD)", "n/a.", "See\u00a0CRM", " see   notes ", "Unknown!", "'done'", "_-_",
-    "x\u2028y\u2029z", "[in crm]", "\u212aNOWN", "UN\u212aNOWN", "true.", "a\u0085b",
+    "Email from the CFO, 3 Feb",
+    "PO 4711",
+    "abc",
+    "abcd",
+    " ab c ",
+    "İİİ",
+    "\u212aKK",
+    "ñññ",
+    "日本語の議事録",
+    "e\u0301e\u0301",
+    "\u00a0\u3000\t\n",
+    "(TBD)",
+    "n/a.",
+    "See\u00a0CRM",
+    " see   notes ",
+    "Unknown!",
+    "'done'",
+    "_-_",
+    "x\u2028y\u2029z",
+    "[in crm]",
+    "\u212aNOWN",
+    "UN\u212aNOWN",
+    "true.",
+    "a\u0085b",
 )
 # Buyers as `playbook deals export` writes them (`Name <email>`), names in any script, spaced in any white space.
 BUYER_NAMES = ("Dana Buyer", "Zoë O'Neil", "José\u00a0García", "李 华", "d", "Anne-Marie (CFO)", "x@y")
@@ -71,13 +94,18 @@ def processes(draw: st.DrawFn) -> Process:
         for _ in range(0 if index == count - 1 else draw(st.integers(1, 4))):
             number += 1
             statement = draw(st.sampled_from([None, None, "We agreed to it."]))
-            milestones.append(Milestone(
-                buyer_statement=statement,
-                confirmation="required" if statement and draw(st.booleans()) else "optional",
-                id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}", question="Done?", customer_action="It.",
-                evidence="A record.", evidence_required=draw(st.booleans()),
-                max_age_days=draw(st.none() | st.integers(1, 45)),
-            ))
+            milestones.append(
+                Milestone(
+                    buyer_statement=statement,
+                    confirmation="required" if statement and draw(st.booleans()) else "optional",
+                    id=f"m{number}-{draw(st.sampled_from(['pain', 'demo', 'po']))}",
+                    question="Done?",
+                    customer_action="It.",
+                    evidence="A record.",
+                    evidence_required=draw(st.booleans()),
+                    max_age_days=draw(st.none() | st.integers(1, 45)),
+                )
+            )
         stages.append(Stage(id=f"s{index}", name=name, probability=probability, milestones=milestones))
     return Process(name="Generated", stages=stages)
 
@@ -94,7 +122,9 @@ def _claim(draw: st.DrawFn, process: Process) -> str | None:
         name = draw(st.sampled_from(crm_names))
         return draw(st.sampled_from([name, name.upper(), f" {_mixed_case(draw, name)} "]))
     # A name whose upper case reads back differently (ß to SS) is not the same name to the audit either.
-    typed = draw(st.sampled_from([text for text in spellings if text.lower() == stage.name.lower() or text.lower() == stage.id]))
+    typed = draw(
+        st.sampled_from([text for text in spellings if text.lower() == stage.name.lower() or text.lower() == stage.id])
+    )
     return draw(st.sampled_from([None, "", typed, f"{draw(_whitespace())}{typed}{draw(_whitespace())}"]))
 
 
@@ -135,9 +165,13 @@ def cases(draw: st.DrawFn) -> Case:
         numeric = not decimal_comma and draw(st.booleans())
         amounts = [draw(st.none() | st.integers(0, 10**11)) for _ in range(rows)]
         # One currency per export: the audit refuses a file whose amounts mix currencies.
-        before, after = draw(st.sampled_from([("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")]))
+        before, after = draw(
+            st.sampled_from([("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")])
+        )
         cells: tuple[Value, ...] = tuple(
-            None if cents is None else (Decimal(cents) / 100 if numeric else _amount_text(draw, cents, decimal_comma, before, after))
+            None
+            if cents is None
+            else (Decimal(cents) / 100 if numeric else _amount_text(draw, cents, decimal_comma, before, after))
             for cents in amounts
         )
         columns.append(Column("amount", "numeric" if numeric else "text", cells))
@@ -164,13 +198,27 @@ def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, 
 @st.composite
 def crm_blocks(draw: st.DrawFn, process: Process) -> Crm:
     """A crm: block: the CRM's names for the deal fields and some milestones, its stage names, maybe a decimal comma."""
-    milestones = {milestone.id: CrmMilestone(met=f"{milestone.id.title()} Checkbox", evidence=f"{milestone.id.title()} Evidence",
-                                             date=f"{milestone.id.title()} Date",
-                                             confirmed_by=f"{milestone.id.title()} Buyer" if milestone.buyer_statement else None)
-                  for _, milestone in process.milestones() if draw(st.booleans())}
-    stage_names = {name: draw(st.sampled_from(process.stages)).id for name in draw(st.lists(st.sampled_from(CRM_STAGE_NAMES), unique=True))}
-    return Crm(name="Salesforce", columns=CrmColumns(deal="Opportunity Name", stage="Stage", amount="Amount"),
-               stage_names=stage_names, milestones=milestones, decimal_comma=draw(st.booleans()))
+    milestones = {
+        milestone.id: CrmMilestone(
+            met=f"{milestone.id.title()} Checkbox",
+            evidence=f"{milestone.id.title()} Evidence",
+            date=f"{milestone.id.title()} Date",
+            confirmed_by=f"{milestone.id.title()} Buyer" if milestone.buyer_statement else None,
+        )
+        for _, milestone in process.milestones()
+        if draw(st.booleans())
+    }
+    stage_names = {
+        name: draw(st.sampled_from(process.stages)).id
+        for name in draw(st.lists(st.sampled_from(CRM_STAGE_NAMES), unique=True))
+    }
+    return Crm(
+        name="Salesforce",
+        columns=CrmColumns(deal="Opportunity Name", stage="Stage", amount="Amount"),
+        stage_names=stage_names,
+        milestones=milestones,
+        decimal_comma=draw(st.booleans()),
+    )
 
 
 def _crm_names(crm: Crm) -> dict[str, str]:
@@ -201,7 +249,9 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
     for _ in range(rows):
         word = draw(st.sampled_from(WORDS))
         typed = f"{draw(_whitespace())}{_mixed_case(draw, word)}{draw(_whitespace())}"
-        answer: Value = draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
+        answer: Value = (
+            draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
+        )
         blank = answer is None or (isinstance(answer, str) and not answer.strip())
         # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
         evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
@@ -262,7 +312,9 @@ def postgres_verdicts(connection: psycopg.Connection[Any], case: Case) -> dict[s
 
 @AGREEMENT
 @given(cases())
-def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(postgres: psycopg.Connection[Any], case: Case) -> None:
+def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(
+    postgres: psycopg.Connection[Any], case: Case
+) -> None:
     expected = python_verdicts(case.process, case.columns, AS_OF)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
@@ -275,7 +327,9 @@ def synthetic_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Pa
 
     loaded = load_process(DEFAULT_PROCESS)
     table = [header(loaded.process), *rows(loaded.process, 300)]
-    columns = tuple(Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0]))
+    columns = tuple(
+        Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0])
+    )
     path = tmp_path_factory.mktemp("export") / "deals.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(table)
@@ -288,7 +342,8 @@ def _cli_statement(dialect: str, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_the_commands_statement_gives_the_audits_verdicts_in_duckdb_and_postgres(
-        postgres: psycopg.Connection[Any], synthetic_export: tuple[Case, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    postgres: psycopg.Connection[Any], synthetic_export: tuple[Case, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     case, path = synthetic_export
     expected = python_verdicts(case.process, case.columns, AS_OF)
     with duckdb.connect() as connection:
@@ -304,23 +359,36 @@ def test_the_commands_statement_gives_the_audits_verdicts_in_duckdb_and_postgres
 
 
 def test_the_statement_reads_a_crm_table_through_the_crm_block(
-        postgres: psycopg.Connection[Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    postgres: psycopg.Connection[Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """HubSpot's deals, replicated as they are: the CRM's column and stage names, true/false, date-times."""
     exports = Path(__file__).parents[1] / "audit" / "crm_exports"
     process_path = tmp_path / "process.yaml"
-    process_path.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8") + "\n" + (exports / "hubspot.yaml").read_text(encoding="utf-8"),
-                            encoding="utf-8")
+    process_path.write_text(
+        DEFAULT_PROCESS.read_text(encoding="utf-8") + "\n" + (exports / "hubspot.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
     process = load_process(process_path).process
     with (exports / "hubspot.csv").open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
-    columns = tuple(Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0]))
+    columns = tuple(
+        Column(name, "text", tuple(row[index] or None for row in table[1:])) for index, name in enumerate(table[0])
+    )
     expected = python_verdicts(process, columns, AS_OF)
-    assert [row[2] for row in expected.values()] == ["qualifying", "discovery", "discovery", "demonstrating", "discovery"]
+    assert [row[2] for row in expected.values()] == [
+        "qualifying",
+        "discovery",
+        "discovery",
+        "demonstrating",
+        "discovery",
+    ]
     assert main(["sql", "--process", str(process_path), "--dialect", "duckdb", "--as-of", AS_OF.isoformat()]) == 0
     statement = capsys.readouterr().out
     assert "-- No column under crm.milestones, so unanswered on every row: success-criteria-agreed," in statement
     with duckdb.connect() as connection:
-        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{exports / 'hubspot.csv'}', all_varchar = true)")
+        connection.execute(
+            f"CREATE TABLE deals AS SELECT * FROM read_csv('{exports / 'hubspot.csv'}', all_varchar = true)"
+        )
         assert _by_deal(connection.execute(statement).fetchall()) == expected
     create, insert, rows = create_table("postgres", "deals", columns)
     assert main(["sql", "--process", str(process_path), "--dialect", "postgres", "--as-of", AS_OF.isoformat()]) == 0
@@ -335,7 +403,10 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
 def _buyer_case(rows: list[list[str | None]]) -> Case:
     from tests.audit.test_buyer_columns import BUYER, HEADER
 
-    return Case(BUYER.process, tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(HEADER)))
+    return Case(
+        BUYER.process,
+        tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(HEADER)),
+    )
 
 
 def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any]) -> None:
@@ -356,10 +427,36 @@ def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any
 
 
 @pytest.mark.parametrize("buyer", ["Dana", "Dana <dana>", "<d@x.example>", "Dana <d@x.example> CFO"])
-def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(postgres: psycopg.Connection[Any], buyer: str) -> None:
+def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(
+    postgres: psycopg.Connection[Any], buyer: str
+) -> None:
     """The audit refuses the row (see tests/audit/test_buyer_columns.py); a warehouse has no such row problem."""
-    undated = ["Undated", "won", "1000", "yes", "", None, "Dana <d@x.example>", "yes", "Budget email", "2027-02-21", None]
-    unreadable = ["Unreadable", "won", "1000", "yes", "Dana's email", "2027-02-20", buyer, "yes", "Budget email", "2027-02-21", None]
+    undated = [
+        "Undated",
+        "won",
+        "1000",
+        "yes",
+        "",
+        None,
+        "Dana <d@x.example>",
+        "yes",
+        "Budget email",
+        "2027-02-21",
+        None,
+    ]
+    unreadable = [
+        "Unreadable",
+        "won",
+        "1000",
+        "yes",
+        "Dana's email",
+        "2027-02-20",
+        buyer,
+        "yes",
+        "Budget email",
+        "2027-02-21",
+        None,
+    ]
     case = _buyer_case([undated, unreadable])
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
         assert {deal: (row[2], row[9], row[11:]) for deal, row in verdicts.items()} == {
@@ -380,8 +477,10 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
     for flag in ((), ("--buyer-columns",)):
         assert main(["sql", "--process", str(process), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), *flag]) == 0
         statements[flag] = capsys.readouterr().out
-    assert ("-- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: next-step, budget.\n"
-            in statements[()])
+    assert (
+        "-- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: next-step, budget.\n"
+        in statements[()]
+    )
     assert "No buyer column" not in statements[("--buyer-columns",)]
     with duckdb.connect() as connection:
         connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
@@ -391,6 +490,8 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
     assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
     # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
     assert {deal: (row[2], row[11]) for deal, row in reps_only.items()} == {
-        "Contoso": ("qualifying", "no_evidence"), "Fabrikam": ("qualifying", "awaiting_buyer"),
-        "Litware": ("qualifying", "no_evidence"), "Northwind": ("qualifying", "no_evidence"),
+        "Contoso": ("qualifying", "no_evidence"),
+        "Fabrikam": ("qualifying", "awaiting_buyer"),
+        "Litware": ("qualifying", "no_evidence"),
+        "Northwind": ("qualifying", "no_evidence"),
     }

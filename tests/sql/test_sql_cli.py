@@ -51,10 +51,13 @@ def test_the_default_process_as_sql_in_each_dialect(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize("dialect", sorted(DIALECTS))
-def test_a_view_of_odd_names_parses_in_each_dialect(capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path],
-                                                   dialect: str) -> None:
+def test_a_view_of_odd_names_parses_in_each_dialect(
+    capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path], dialect: str
+) -> None:
     path = write_file("process.yaml", ODD_PROCESS)
-    status, out, err = run_sql(capsys, "--process", str(path), "--dialect", dialect, "--from", "crm.deals", "--view", "crm.verified")
+    status, out, err = run_sql(
+        capsys, "--process", str(path), "--dialect", dialect, "--from", "crm.deals", "--view", "crm.verified"
+    )
     assert (status, err) == (0, "")
     statement = sqlglot.parse_one(out, read=DIALECTS[dialect])
     assert isinstance(statement, exp.Create) and statement.kind == "VIEW"
@@ -63,15 +66,21 @@ def test_a_view_of_odd_names_parses_in_each_dialect(capsys: pytest.CaptureFixtur
     assert not any(line.strip().startswith("slash") for line in out.splitlines())
 
 
-def test_odd_names_reach_duckdb_intact(capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path]) -> None:
+def test_odd_names_reach_duckdb_intact(
+    capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path]
+) -> None:
     path = write_file("process.yaml", ODD_PROCESS)
     status, out, _ = run_sql(capsys, "--process", str(path), "--dialect", "duckdb", "--as-of", "2027-03-01")
     assert status == 0
     with duckdb.connect() as connection:
-        connection.execute('CREATE TABLE deals ("deal" VARCHAR, "stage" VARCHAR, "amount" DOUBLE, "only" BOOLEAN, '
-                           '"only.evidence" VARCHAR, "only.date" DATE)')
-        connection.execute("INSERT INTO deals VALUES ('a', 'O''BRIEN''S \"STAGE\" \\ BACK\nSLASH', 100, TRUE, 'Signed PDF', '2027-02-22'),"
-                           " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')")
+        connection.execute(
+            'CREATE TABLE deals ("deal" VARCHAR, "stage" VARCHAR, "amount" DOUBLE, "only" BOOLEAN, '
+            '"only.evidence" VARCHAR, "only.date" DATE)'
+        )
+        connection.execute(
+            "INSERT INTO deals VALUES ('a', 'O''BRIEN''S \"STAGE\" \\ BACK\nSLASH', 100, TRUE, 'Signed PDF', '2027-02-22'),"
+            " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')"
+        )
         rows = connection.execute(out).fetchall()
     assert rows == [
         ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "verified"),
@@ -85,11 +94,23 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert "playbook sql --dialect duckdb --from deals --as-of 2027-03-01 > verdict.sql" in out
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--from", "crm..deals"], "playbook sql: error: --from 'crm..deals' has an empty part; write NAME or SCHEMA.NAME\n"),
-    (["--view", "a\tb"], "playbook sql: error: --view 'a\\tb' contains a control character; write the name as the warehouse shows it\n"),
-    (["--process", "missing.yaml"], "missing.yaml: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--from", "crm..deals"],
+            "playbook sql: error: --from 'crm..deals' has an empty part; write NAME or SCHEMA.NAME\n",
+        ),
+        (
+            ["--view", "a\tb"],
+            "playbook sql: error: --view 'a\\tb' contains a control character; write the name as the warehouse shows it\n",
+        ),
+        (
+            ["--process", "missing.yaml"],
+            "missing.yaml: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n",
+        ),
+    ],
+)
 def test_user_errors_are_one_clean_message(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     process = [] if "--process" in args else ["--process", str(DEFAULT_PROCESS)]
     assert run_sql(capsys, "--dialect", "postgres", *process, *args) == (1, "", message)

@@ -21,45 +21,55 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
-    op.create_table("request_hits",
-    sa.Column("id", sa.Integer(), nullable=False),
-    sa.Column("scope", sa.String(length=40), nullable=False),
-    sa.Column("key_sha256", sa.String(length=64), nullable=False),
-    sa.Column("hit_at", sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint("id")
+    op.create_table(
+        "request_hits",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scope", sa.String(length=40), nullable=False),
+        sa.Column("key_sha256", sa.String(length=64), nullable=False),
+        sa.Column("hit_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("request_hits", schema=None) as batch_op:
         batch_op.create_index("ix_request_hits_scope_key_at", ["scope", "key_sha256", "hit_at"], unique=False)
 
-    op.create_table("confirmation_requests",
-    sa.Column("id", sa.Integer(), nullable=False),
-    sa.Column("deal_id", sa.Integer(), nullable=False),
-    sa.Column("token_sha256", sa.String(length=64), nullable=False),
-    sa.Column("company", sa.String(length=200), nullable=False),
-    sa.Column("statements", sa.JSON(), nullable=False),
-    sa.Column("buyer_name", sa.String(length=200), nullable=False),
-    sa.Column("buyer_email", sa.String(length=254), nullable=False),
-    sa.Column("created_by_id", sa.Integer(), nullable=False),
-    sa.Column("created_at", sa.DateTime(), nullable=False),
-    sa.Column("expires_at", sa.DateTime(), nullable=False),
-    sa.Column("state", sa.String(length=20), nullable=False),
-    sa.Column("revoked_at", sa.DateTime(), nullable=True),
-    sa.Column("answered_at", sa.DateTime(), nullable=True),
-    sa.Column("answered_by", sa.String(length=200), nullable=True),
-    sa.Column("reply", sa.JSON(), nullable=True),
-    sa.Column("check_id", sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(["check_id"], ["checks.id"], ),
-    sa.ForeignKeyConstraint(["created_by_id"], ["users.id"], ),
-    sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], ),
-    sa.PrimaryKeyConstraint("id"),
-    sa.UniqueConstraint("token_sha256")
+    op.create_table(
+        "confirmation_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("deal_id", sa.Integer(), nullable=False),
+        sa.Column("token_sha256", sa.String(length=64), nullable=False),
+        sa.Column("company", sa.String(length=200), nullable=False),
+        sa.Column("statements", sa.JSON(), nullable=False),
+        sa.Column("buyer_name", sa.String(length=200), nullable=False),
+        sa.Column("buyer_email", sa.String(length=254), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("state", sa.String(length=20), nullable=False),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.Column("answered_at", sa.DateTime(), nullable=True),
+        sa.Column("answered_by", sa.String(length=200), nullable=True),
+        sa.Column("reply", sa.JSON(), nullable=True),
+        sa.Column("check_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["check_id"],
+            ["checks.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"],
+            ["users.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["deal_id"],
+            ["deals.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_sha256"),
     )
     with op.batch_alter_table("confirmation_requests", schema=None) as batch_op:
         batch_op.create_index("ix_confirmation_requests_deal_id_id", ["deal_id", "id"], unique=False)
 
     with op.batch_alter_table("checks", schema=None) as batch_op:
         batch_op.add_column(sa.Column("buyer_confirmed", sa.Text(), server_default="", nullable=False))
-
 
 
 def downgrade() -> None:
