@@ -22,6 +22,8 @@ TOKEN = new_token()[0]
         ('"GET /confirm-static/confirm.css HTTP/1.1" 200', '"GET /confirm-static/confirm.css HTTP/1.1" 200'),
         ('"GET /check HTTP/1.1" 200', '"GET /check HTTP/1.1" 200'),
     ],
+    # The token is random: named ids keep the test ids the same in every pytest-xdist worker.
+    ids=["token", "token-with-query", "tampered-token", "confirm-static", "other-path"],
 )
 def test_redact(line: str, expected: str) -> None:
     assert redact(line) == expected
