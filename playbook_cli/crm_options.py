@@ -7,7 +7,6 @@ import argparse
 from pipeline_audit.columns import check_ignored
 from playbook_cli.common import EXIT_USAGE, UserError
 from sales_process.crm import CrmMapping, Target, parse_target, resolve_mapping, split_assignment
-from sales_process.deal import stage_lookup
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
 
@@ -71,7 +70,7 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
             problems.append(f"--column {text!r}: {error}")
     problems += _repeated(columns)
     stages: list[tuple[str, str]] = []
-    lookup = stage_lookup(loaded.process)
+    lookup = loaded.process.stage_lookup
     for text in args.stage_name:
         try:
             name, stage = split_assignment(text, "Proposal/Price Quote=proposing")

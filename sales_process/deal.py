@@ -16,7 +16,6 @@ from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import (
     Money,
-    StageLookup,
     parse_currency,
     parse_date,
     parse_iso_date,
@@ -35,7 +34,6 @@ __all__ = [
     "Deal",
     "parse_deal",
     "parse_iso_date",
-    "stage_lookup",
 ]
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
@@ -187,22 +185,6 @@ def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
     return None
 
 
-_lookups: dict[int, tuple[Process, StageLookup]] = {}
-
-
-def stage_lookup(process: Process) -> StageLookup:
-    """Find the process's stages by id, name or the CRM's name for them (crm.stage_names)."""
-    cached = _lookups.get(id(process))
-    if cached is not None and cached[0] is process:
-        return cached[1]
-    crm_names = dict(process.crm.stage_names) if process.crm else {}
-    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), crm_names)
-    if len(_lookups) > 8:  # only the process being served matters; keep the cache small
-        _lookups.clear()
-    _lookups[id(process)] = (process, lookup)
-    return lookup
-
-
 def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> str | None:
     if value is not None and not isinstance(value, str):
         ids = ", ".join(stage.id for stage in process.stages)
@@ -213,7 +195,7 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         )
         return None
     try:
-        return stage_lookup(process).find(value)
+        return process.stage_lookup.find(value)
     except ValueError as error:
         problems.append(Problem(("claimed_stage",), str(error)))
         return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar, cast
 
 from pydantic import ValidationError
 
@@ -15,6 +17,8 @@ from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
 from sales_process.rules import check_rules
 from sales_process.yaml_source import read_located_yaml
+
+Derived = TypeVar("Derived")
 
 DEFAULT_PROCESS = "process.yaml"
 PROCESS_ENV = "PLAYBOOK_PROCESS"
@@ -28,11 +32,23 @@ class LoadedProcess:
     path: str
     sha256: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    _derived: dict[Callable[..., object], object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def short_sha(self) -> str:
         """The first 12 characters of the file's sha256."""
         return self.sha256[:12]
+
+    def derived(self, build: Callable[[LoadedProcess], Derived]) -> Derived:
+        """What `build` makes of this process version, made at the first call and kept with it.
+
+        The one cache for everything derived from a process version (the form, the result page's
+        fixed parts…): it lives exactly as long as this loaded version, so a saved change of the
+        file (a new LoadedProcess) can never be served something built from the old one.
+        """
+        if build not in self._derived:
+            self._derived[build] = build(self)
+        return cast(Derived, self._derived[build])
 
 
 def decode_text(raw: bytes, filename: str) -> str:

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from sales_process.vocabulary import parse_money
+from sales_process.vocabulary import StageLookup, parse_money
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -331,6 +331,12 @@ class Process(_Strict):
     def milestones(self) -> list[tuple[Stage, Milestone]]:
         """Every milestone with its stage, in file order."""
         return [(stage, milestone) for stage in self.stages for milestone in stage.milestones]
+
+    @cached_property
+    def stage_lookup(self) -> StageLookup:
+        """Find the stages by id, name or the CRM's name for them (crm.stage_names); built once."""
+        crm_names = dict(self.crm.stage_names) if self.crm else {}
+        return StageLookup(((stage.id, stage.name) for stage in self.stages), crm_names)
 
     @cached_property
     def milestone_ids(self) -> dict[str, None]:

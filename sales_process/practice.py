@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sales_process.deal import parse_deal, stage_lookup
+from sales_process.deal import parse_deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, PracticeScenario, Process, Stage
@@ -224,7 +224,7 @@ def hand_written(process: Process, scenario: PracticeScenario) -> Scenario:
     }
     title = scenario.deal.deal or scenario.id
     try:
-        claimed_id = stage_lookup(process).find(scenario.deal.claimed_stage)
+        claimed_id = process.stage_lookup.find(scenario.deal.claimed_stage)
     except ValueError:
         claimed_id = None  # check_practice reports it, at its line
     claimed = process.stage_index(claimed_id) if claimed_id else None

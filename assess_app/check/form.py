@@ -100,23 +100,14 @@ def _form_attributes(process: Process) -> dict[str, Any]:
     }
 
 
-def _build_version(process: Process) -> FormVersion:
-    attributes = _form_attributes(process)
+def _build_version(loaded: LoadedProcess) -> FormVersion:
+    attributes = _form_attributes(loaded.process)
     return FormVersion(type("CheckForm", (FlaskForm,), attributes), _limits(attributes))
 
 
-_versions: dict[str, FormVersion] = {}
-
-
 def form_version(loaded: LoadedProcess) -> FormVersion:
-    """The form of this process version (built at its first request, then reused)."""
-    version = _versions.get(loaded.sha256)
-    if version is None:
-        version = _build_version(loaded.process)
-        # Only the process being served matters; an old version's form is dropped.
-        _versions.clear()
-        _versions[loaded.sha256] = version
-    return version
+    """The form of this process version (built at its first request, then kept with the version)."""
+    return loaded.derived(_build_version)
 
 
 def make_form(loaded: LoadedProcess, formdata: Mapping[str, Any] | None) -> FlaskForm:

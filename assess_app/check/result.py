@@ -99,22 +99,18 @@ class Fragments:
     next: dict[str, Markup]  # "Next": the customer action, linked to the playbook
 
 
-_fragments: dict[str, Fragments] = {}
+def _build_fragments(loaded: LoadedProcess) -> Fragments:
+    row, next_ = {}, {}
+    for stage, milestone in loaded.process.milestones():
+        link = escape(milestone_link(stage.id, milestone.id))
+        row[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.question)}</a>')
+        next_[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.customer_action)}</a>')
+    return Fragments(row, next_)
 
 
 def fragments(loaded: LoadedProcess) -> Fragments:
-    """The result page's fixed parts for this process version (built at its first result)."""
-    found = _fragments.get(loaded.sha256)
-    if found is None:
-        row, next_ = {}, {}
-        for stage, milestone in loaded.process.milestones():
-            link = escape(milestone_link(stage.id, milestone.id))
-            row[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.question)}</a>')
-            next_[milestone.id] = Markup(f'<a href="{link}">{escape(milestone.customer_action)}</a>')
-        found = Fragments(row, next_)
-        _fragments.clear()  # only the version being served matters
-        _fragments[loaded.sha256] = found
-    return found
+    """The result page's fixed parts for this process version (built at its first result, kept with it)."""
+    return loaded.derived(_build_fragments)
 
 
 _badges: dict[tuple[Status, str], Markup] = {}  # a result page shows a handful of distinct badges
