@@ -1,0 +1,39 @@
+"""The manual builds with `mkdocs build --strict`: no broken link or anchor, no page left out of the navigation."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from docs_tools.hooks import FIELD_REFERENCE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_manual_builds_strict_with_every_link_checked(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    site = tmp_path / "manual"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "manual.yml"), "--site-dir", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    fields = (site / "enablement" / "fields" / "index.html").read_text(encoding="utf-8")
+    assert FIELD_REFERENCE not in fields and "<code>customer_action</code>" in fields
+    assert "Changelog" in (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "audit-report.png").is_file()
+
+
+def test_the_readme_is_short_and_points_at_the_manual() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    assert "./scripts/serve" in readme and "./scripts/test" in readme and "docs/" in readme
+    for link in ("docs/getting-started.md", "docs/assets/audit-report.png"):
+        assert link in readme and (ROOT / link).is_file(), link
