@@ -14,11 +14,12 @@ SCHEMA_FILE = "process.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
 
 EXAMPLE = f"""example:
-  mkdir sales && cd sales && playbook init && playbook serve
+  playbook init                 ./{DEFAULT_PROCESS} and ./{SCHEMA_FILE}
+  playbook init sales           the same in the folder sales (created if missing)
+  playbook serve                then: the playbook and the form of the new process
 
-writes ./{DEFAULT_PROCESS} (the default B2B process, to edit) and ./{SCHEMA_FILE}, which its
-first line names so editors with the YAML language server autocomplete it; refuses to overwrite
-either file."""
+{DEFAULT_PROCESS} is the default B2B process, to edit; its first line names {SCHEMA_FILE},
+so editors with the YAML language server autocomplete it. Refuses to overwrite either file."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
