@@ -1,4 +1,4 @@
-"""MkDocs hooks of the manual (manual.yml): the field reference from the model, a navigation that tolerates pages not merged yet.
+"""MkDocs hooks of the manual (manual.yml): the field reference from the model, the changelog, a navigation that tolerates pages not merged yet.
 
 The field reference is written into the page at build time by `field_reference()`, the function
 that writes the playbook's "Editing process.yaml" page, so the manual keeps no copy of it.
@@ -18,6 +18,8 @@ from mkdocs.structure.pages import Page
 from site_builder.reference import field_reference
 
 FIELD_REFERENCE = "<!-- field-reference -->"
+CHANGELOG_PAGE = "changelog.md"
+CHANGELOG = "CHANGELOG.md"  # beside manual.yml: the one changelog, shown as the manual's last page
 log = logging.getLogger("mkdocs.plugins.manual")
 
 
@@ -55,5 +57,7 @@ def with_field_reference(markdown: str, src_uri: str) -> str:
 
 
 def on_page_markdown(markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Write the field reference where a page asks for it."""
+    """Write the field reference where a page asks for it; the changelog page is CHANGELOG.md."""
+    if page.file.src_uri == CHANGELOG_PAGE:
+        return Path(config.config_file_path).parent.joinpath(CHANGELOG).read_text(encoding="utf-8")
     return with_field_reference(markdown, page.file.src_uri)

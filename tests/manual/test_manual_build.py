@@ -28,7 +28,10 @@ def test_the_manual_builds_strict_with_every_link_checked(tmp_path: Path) -> Non
     assert "WARNING" not in result.stderr
     fields = (site / "enablement" / "fields" / "index.html").read_text(encoding="utf-8")
     assert FIELD_REFERENCE not in fields and "<code>customer_action</code>" in fields
-    assert "Changelog" in (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert all(f'<h2 id="{release}">' in changelog for release in ("030", "020", "010")), (
+        "CHANGELOG.md, one entry per release"
+    )
     assert (site / "assets" / "audit-report.png").is_file()
 
 
