@@ -51,3 +51,33 @@ def test_the_readmes_validate_line_is_the_checked_example_of_the_manual() -> Non
     manual = (ROOT / "docs" / "enablement" / "editing-process.md").read_text(encoding="utf-8")
     example = manual.split("what to do about it — never a traceback:\n\n```text\n", 1)[1]
     assert f"   {example.splitlines()[0]}\n" in readme
+
+
+def _tiny_manual(tmp_path: Path, nav: list[str]) -> subprocess.CompletedProcess[str]:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    entries = "".join(f"  - {page}\n" for page in nav)
+    (tmp_path / "manual.yml").write_text(
+        f"site_name: t\nhooks:\n  - {ROOT / 'docs_tools' / 'hooks.py'}\nextra:\n  written_elsewhere:\n"
+        f"    - later.md\nnav:\n  - index.md\n{entries}validation:\n  nav:\n    not_found: warn\n",
+        encoding="utf-8",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "manual.yml")],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_nav_leaves_out_only_the_pages_other_branches_write(tmp_path: Path) -> None:
+    assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
+    assert "later" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8").lower()
+    typo = _tiny_manual(tmp_path, ["later.md", "typo.md"])
+    assert typo.returncode == 1 and "typo.md" in typo.stderr
+    (tmp_path / "docs" / "later.md").write_text("# Later\n", encoding="utf-8")
+    assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
+    assert 'href="later/"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
