@@ -11,7 +11,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -185,8 +185,3 @@ def user_for_token(session: Session, token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
-
-
-def count_users(session: Session) -> int:
-    """How many users there are."""
-    return session.scalar(select(func.count(User.id))) or 0

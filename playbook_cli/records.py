@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -95,11 +94,6 @@ def read_password(stdin: TextIO | None = None, prompt: str = "Password: ") -> st
             "no password on standard input; type it, or pipe it: printf '%s\\n' \"$PASSWORD\" | playbook users ..."
         )
     return line.rstrip("\r\n")
-
-
-def environment_note() -> str:
-    """Where the default database is, for help texts."""
-    return os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE
 
 
 def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:

@@ -42,7 +42,6 @@ def _optional_list(item: Any) -> BeforeValidator:
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
 NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
 Confirmation = Literal["required", "optional"]
-CONFIRMATIONS: tuple[Confirmation, ...] = ("required", "optional")
 
 
 class _Strict(BaseModel):

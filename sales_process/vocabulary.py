@@ -234,12 +234,6 @@ def money_in(value: float, currency: str | None) -> str:
     return f"{currency} {money(value)}" if currency else money(value)
 
 
-def parse_amount(value: object, decimal_comma: bool = False) -> float | None:
-    """The value of parse_money, without its currency."""
-    money_value = parse_money(value, decimal_comma)
-    return None if money_value is None else money_value.value
-
-
 _ONE_GROUP = re.compile(r"^\d{1,3}[.,]\d{3}$")
 
 

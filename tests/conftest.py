@@ -85,3 +85,22 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The SQLAlchemy URL of a new, empty PostgreSQL database."""
     return postgres_server.database()
+
+
+# A test is marked by the real components it needs, read from the fixtures it uses (directly or
+# through other fixtures), so `-m "not postgres"` or `-m "not browser"` never depends on someone
+# remembering a decorator. `slow` is written on the tests themselves.
+_MARKED_BY_FIXTURE = {"browser": "browser", "postgres_server": "postgres"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test `browser` or `postgres` when it uses Chromium or the PostgreSQL server."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        for fixture, marker in _MARKED_BY_FIXTURE.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+        # Storage tests run once per database kind, asking for the server only in the PostgreSQL run.
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker("postgres")

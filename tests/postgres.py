@@ -17,6 +17,8 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+import psycopg
+
 SERVER_USER = "postgres"
 
 
@@ -53,6 +55,7 @@ class PostgresServer:
         self.port = _free_port()
         if self.as_root:
             shutil.chown(self.base, SERVER_USER, SERVER_USER)
+        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
 
     def _run(self, program: str, args: Sequence[str]) -> subprocess.CompletedProcess[str]:
         command = [str(self.bin_dir / program), *args]
@@ -80,6 +83,9 @@ class PostgresServer:
 
     def stop(self) -> None:
         """Stop the server at once and remove its folder."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
         self._run("pg_ctl", ["-D", str(self.data), "-m", "immediate", "-w", "stop"])
         shutil.rmtree(self.base, ignore_errors=True)
 
@@ -87,17 +93,24 @@ class PostgresServer:
         """The SQLAlchemy URL of a database on this server."""
         return f"{driver}://{SERVER_USER}@127.0.0.1:{self.port}/{database}"
 
-    def database(self) -> str:
-        """Create a new empty database and return its SQLAlchemy URL."""
+    def database(self, template: str | None = None) -> str:
+        """Create a new database and return its SQLAlchemy URL: empty, or a copy of the database `template`.
+
+        Copying a migrated template is how the records tests get a fresh, migrated database each
+        without running the migrations again (PostgreSQL copies the template's files).
+        """
         name = f"t_{uuid.uuid4().hex[:16]}"
-        self._must("psql" if (self.bin_dir / "psql").exists() else "createdb", self._create_args(name))
+        copied = f' TEMPLATE "{template}"' if template else ""
+        self._admin().execute(f'CREATE DATABASE "{name}"{copied}'.encode())
         return self.url(name)
 
-    def _create_args(self, name: str) -> list[str]:
-        connect = ["-h", "127.0.0.1", "-p", str(self.port), "-U", SERVER_USER]
-        if (self.bin_dir / "psql").exists():
-            return [*connect, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", f'CREATE DATABASE "{name}"']
-        return [*connect, name]
+    def _admin(self) -> psycopg.Connection[tuple[object, ...]]:
+        """One connection to the server's `postgres` database, kept for the session, to create databases."""
+        if self._connection is None:
+            self._connection = psycopg.connect(
+                host="127.0.0.1", port=self.port, user=SERVER_USER, dbname="postgres", autocommit=True
+            )
+        return self._connection
 
     def log(self) -> str:
         """The server's log so far (shown when a test fails)."""

@@ -43,7 +43,7 @@ _STAGE = {
         "probability": {"type": "integer"},
     },
 }
-_ASSESSMENT = {
+_ASSESSMENT: dict[str, Any] = {
     "type": "object",
     "properties": {
         "process": {

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -477,12 +479,17 @@ def test_auto_picks_duckdb_from_the_measured_size(
 ) -> None:
     source = tmp_path / "pipeline.csv"
     write_pipeline(source, PROCESS.process, 50)
-    used = []
+    used: list[str] = []
     monkeypatch.setattr(duckdb_engine, "AUTO_DUCKDB_BYTES", threshold)
+
+    def recording(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def engine_called(*args: Any) -> Any:
+            used.append(name)
+            return original(*args)
+
+        return engine_called
+
     for name in ("audit_with_duckdb", "audit_pipeline"):
-        original = getattr(duckdb_engine, name)
-        monkeypatch.setattr(
-            duckdb_engine, name, lambda *args, original=original, name=name: used.append(name) or original(*args)
-        )
+        monkeypatch.setattr(duckdb_engine, name, recording(name, getattr(duckdb_engine, name)))
     duckdb_engine.run_audit("auto", source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
     assert used == ["audit_with_duckdb" if engine == "duckdb" else "audit_pipeline"]

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -36,7 +37,7 @@ OPTIONAL = buyer_milestone(confirmation="optional")
 REP_YES = Answer(met=True, evidence=EVIDENCE, date=AS_OF - 2 * DAY)
 
 
-def yes(date: dt.date = AS_OF, **changes: object) -> BuyerAnswer:
+def yes(date: dt.date = AS_OF, **changes: Any) -> BuyerAnswer:
     """The buyer's "Yes, this is right" on `date`."""
     return dataclasses.replace(
         BuyerAnswer(name="Dana Buyer", email="dana@fabrikam.example", date=date, agreed=True), **changes
@@ -231,7 +232,7 @@ stages:
 """
 
 
-def _json_of(answers: dict[str, Answer]) -> dict[str, object]:
+def _json_of(answers: dict[str, Answer]) -> dict[str, Any]:
     loaded = parse_process(PROCESS_TEXT.encode(), "buyer.yaml")
     return assessment_json(loaded, assess(loaded.process, Deal(name="Fabrikam", answers=answers), AS_OF))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from playbook_cli.main import main
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
+from tests.postgres import PostgresServer
 
 __all__ = ["site_dir"]
 Run = Callable[..., tuple[int, str, str]]
@@ -28,17 +30,41 @@ PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database, migrated: a SQLite file, then a real PostgreSQL database."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'records.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
+def _migrated(url: str) -> None:
     engine = make_engine(url)
     upgrade(engine)
     engine.dispose()
-    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once per session (per worker), copied by each test."""
+    path = tmp_path_factory.mktemp("migrated") / "records.db"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: PostgresServer) -> str:
+    """A PostgreSQL database migrated to the head once per session (per worker): the template of each test's."""
+    url = postgres_server.database()
+    _migrated(url)
+    return url.rsplit("/", 1)[1]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of its own, migrated: a SQLite file, then a real PostgreSQL database.
+
+    Each is a copy of a database migrated once per session, so a test never sees another's
+    records and the migrations run once instead of once per test.
+    """
+    if request.param == "sqlite":
+        path = tmp_path / "records.db"
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.database(template=request.getfixturevalue("migrated_postgres"))
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ EXTENSIONS = ["tables", "attr_list", "md_in_html"]
 
 def render(text: str) -> str:
     """Python-Markdown with the extensions of mkdocs.yml that matter for escaping."""
-    return markdown.markdown(text, extensions=EXTENSIONS)
+    html: str = markdown.markdown(text, extensions=EXTENSIONS)
+    return html
 
 
 def test_pages_of_the_odd_process_match_the_golden_files(odd_process: LoadedProcess) -> None:

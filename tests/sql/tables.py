@@ -85,7 +85,7 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
     reader = RowReader(plan_columns(header, process, mapping), process, mapping)
-    verdicts = {}
+    verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
         deal = reader.deal([as_text(cell) for cell in cells])
         result = assess(process, deal, as_of)

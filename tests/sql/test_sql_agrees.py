@@ -111,14 +111,16 @@ def processes(draw: st.DrawFn) -> Process:
 
 
 def _mixed_case(draw: st.DrawFn, text: str) -> str:
-    return "".join(c.upper() if draw(st.booleans()) else c for c in text)
+    flips: list[bool] = [draw(st.booleans()) for _ in text]
+    return "".join(c.upper() if flip else c for c, flip in zip(text, flips, strict=True))
 
 
 def _claim(draw: st.DrawFn, process: Process) -> str | None:
     stage = draw(st.sampled_from(process.stages))
     spellings = [stage.id, stage.name, stage.name.upper(), stage.name.lower(), _mixed_case(draw, stage.id)]
     crm_names = list(process.crm.stage_names) if process.crm else []
-    if crm_names and draw(st.booleans()):  # a CRM stage name, in any case
+    use_crm_name: bool = draw(st.booleans())
+    if crm_names and use_crm_name:  # a CRM stage name, in any case
         name = draw(st.sampled_from(crm_names))
         return draw(st.sampled_from([name, name.upper(), f" {_mixed_case(draw, name)} "]))
     # A name whose upper case reads back differently (ß to SS) is not the same name to the audit either.
