@@ -96,7 +96,14 @@ def run_audit(
             large = source.stat().st_size >= AUTO_DUCKDB_BYTES
         except OSError:
             large = False  # the Python engine words the error
-        engine = "duckdb" if large and installed(DUCKDB_EXTRA) else "python"
+        if large and not installed(DUCKDB_EXTRA):
+            result = audit_pipeline(source, loaded, options, csv_out, progress)
+            result.warnings.append(
+                "audited with the Python engine: DuckDB is not installed; "
+                "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
+            )
+            return result
+        engine = "duckdb" if large else "python"
     if engine == "duckdb":
         require(DUCKDB_EXTRA)
         try:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from deal_records.database import BadDatabaseUrl, check_url
+from pipeline_audit import duckdb_engine
 from playbook_cli.main import main
 from sales_process.loader import load_process
 from sales_process.schema import process_json_schema_text
@@ -63,8 +64,15 @@ def test_the_duckdb_engine_without_duckdb_says_what_to_install(
         "playbook audit: error: the DuckDB audit engine needs the duckdb package, which is not installed; "
         "install it with: pip install 'cvo-playbook[duckdb]'"
     ) in capsys.readouterr().err
-    main([*args, "--engine", "auto"])  # auto falls back to the Python engine
+    main([*args, "--engine", "auto"])  # a small file: the Python engine, as with DuckDB installed
+    assert "DuckDB" not in capsys.readouterr().err
     assert (tmp_path / "out" / "audit.csv").is_file()
+    monkeypatch.setattr(duckdb_engine, "AUTO_DUCKDB_BYTES", 1)  # every file counts as large
+    main([*args, "--engine", "auto"])
+    assert (
+        "playbook audit: warning: audited with the Python engine: DuckDB is not installed; "
+        "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
+    ) in capsys.readouterr().err
 
 
 def test_a_postgresql_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
