@@ -27,7 +27,7 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
         prog="python -m benchmarks", description=__doc__.splitlines()[0] if __doc__ else None
     )
     parser.add_argument(
-        "--quick", action="store_true", help="one short run of each figure (a smoke test, not for the README)"
+        "--quick", action="store_true", help="one short run of each figure (a smoke test, not for the manual)"
     )
     parser.add_argument(
         "--repeats", type=int, default=5, metavar="N", help="runs per figure (default 5; HTTP: at most 3)"

@@ -2,7 +2,7 @@
 
 Both run cold in a subprocess, so both pay for the interpreter and MkDocs start-up alike.
 The bare side builds what `playbook export` writes: the hand-written pages plus the generated
-Markdown as plain files, with the repository's mkdocs.yml minus the hooks (site name and
+Markdown as plain files, with the packaged mkdocs.yml minus the hooks (site name and
 navigation written in, as the hooks would set them).
 """
 

@@ -1,4 +1,4 @@
-"""The benchmark table as Markdown, ready to paste into the README."""
+"""The benchmark table as Markdown (the manual's Benchmarks page is generated from results.json with it)."""
 
 from __future__ import annotations
 

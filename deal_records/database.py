@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from sales_process.extras import POSTGRES, MissingExtra, require
+
 DATABASE_ENV = "PLAYBOOK_DATABASE_URL"
 DEFAULT_DATABASE = "sqlite:///playbook.db"
 BUSY_TIMEOUT_MS = 15_000
@@ -45,6 +47,11 @@ def check_url(url: str) -> None:
         raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): postgresql+psycopg://{url.split('://', 1)[-1]}")
+    if parsed.get_backend_name() == "postgresql":
+        try:
+            require(POSTGRES)
+        except MissingExtra as missing:
+            raise BadDatabaseUrl(str(missing)) from None
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -22,8 +22,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from pipeline_audit.audit import (
     AUDIT_COLUMNS,
     AuditOptions,
@@ -42,6 +40,8 @@ from pipeline_audit.rows import RowReader, RowText
 from pipeline_audit.verdicts import VerdictTotals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.evidence import WHITESPACE
+from sales_process.extras import DUCKDB as DUCKDB_EXTRA
+from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
 from verdict_sql.columns import InputColumns, MilestoneColumns
@@ -51,9 +51,11 @@ from verdict_sql.generate import status_column, verdict_sql
 if TYPE_CHECKING:
     from _csv import Writer
 
+    import duckdb
+
 ENGINES = ("auto", "python", "duckdb")
 # `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
-# (see the audit benchmark in the README).
+# (see the audit engines benchmark in the manual).
 AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
 BATCH = 10_000
 DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
@@ -85,14 +87,25 @@ def run_audit(
     csv_out: Path,
     progress: Progress | None = None,
 ) -> AuditResult:
-    """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more)."""
+    """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more, when installed).
+
+    Raises MissingExtra when "duckdb" is asked for and the duckdb package is not installed.
+    """
     if engine == "auto":
         try:
             large = source.stat().st_size >= AUTO_DUCKDB_BYTES
         except OSError:
             large = False  # the Python engine words the error
+        if large and not installed(DUCKDB_EXTRA):
+            result = audit_pipeline(source, loaded, options, csv_out, progress)
+            result.warnings.append(
+                "audited with the Python engine: DuckDB is not installed; "
+                "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
+            )
+            return result
         engine = "duckdb" if large else "python"
     if engine == "duckdb":
+        require(DUCKDB_EXTRA)
         try:
             return audit_with_duckdb(source, loaded, options, csv_out, progress)
         except NotForDuckDB as reason:
@@ -106,6 +119,8 @@ def audit_with_duckdb(
     source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
+    import duckdb  # an optional dependency (cvo-playbook[duckdb]): run_audit checks that it is installed
+
     with open_pipeline(source) as handle:
         try:
             header, reader = read_header(handle, source)

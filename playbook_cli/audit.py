@@ -24,6 +24,7 @@ from playbook_cli.common import (
     warn,
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
+from sales_process.extras import MissingExtra
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural
 
@@ -101,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
+    except MissingExtra as missing:
+        raise UserError(str(missing)) from None
     finally:
         if bar is not None:
             bar.done()

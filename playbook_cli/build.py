@@ -39,7 +39,7 @@ def add_config_file_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         type=Path,
         default=None,
-        help="the MkDocs configuration (default: the repository's mkdocs.yml, else ./mkdocs.yml)",
+        help="the MkDocs configuration (default: the one shipped with cvo-playbook)",
     )
 
 

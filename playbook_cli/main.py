@@ -14,6 +14,7 @@ from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserErr
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
 COMMANDS = (
+    "init",
     "validate",
     "schema",
     "assess",
@@ -29,11 +30,13 @@ COMMANDS = (
     "import",
     "deals",
     "sql",
+    "docs",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
 
 EXAMPLE = """examples:
+  playbook init                          a starter process.yaml (and its schema) in this folder
   playbook validate --strict             check ./process.yaml
   playbook serve                         the playbook and the self-check form on http://127.0.0.1:8000
   playbook assess deal.json --json       the stage one deal verifiably belongs in
@@ -47,6 +50,7 @@ EXAMPLE = """examples:
   playbook tokens create ana@example.com            an API token
   playbook import pipeline.csv --owner ana@example.com   a CRM export into saved deals
   playbook db upgrade                    migrate the deal records (PostgreSQL)
+  playbook docs                          where the manual is and how to open it
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 

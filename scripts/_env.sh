@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
-EXTRAS="${1:-server}"
+EXTRAS="${1:-all}"
 if [ ! -x "$VENV/bin/python" ]; then
   echo "scripts: creating $VENV" >&2
   "$PYTHON" -m venv "$VENV"

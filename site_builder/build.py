@@ -8,6 +8,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -21,7 +22,6 @@ from site_builder.site_dir import site_dir_problem, swap_in
 from site_builder.source import rendering
 
 CONFIG_NAME = "mkdocs.yml"
-_REPO_CONFIG = Path(__file__).resolve().parent.parent / CONFIG_NAME
 # MkDocs counts warnings on one global logger, so two builds in one process take turns.
 _BUILD_LOCK = threading.Lock()
 
@@ -31,8 +31,14 @@ class SiteBuildError(Exception):
 
 
 def default_config_file() -> Path:
-    """The repository's mkdocs.yml beside the package (editable install), else ./mkdocs.yml."""
-    return _REPO_CONFIG if _REPO_CONFIG.is_file() else Path.cwd() / CONFIG_NAME
+    """The playbook's MkDocs configuration, shipped inside this package (site/mkdocs.yml).
+
+    Its paths (pages, theme override, hooks) are relative to the file itself, so the playbook
+    builds wherever the package is installed, with no checkout.
+    """
+    config = resources.files("site_builder") / "site" / CONFIG_NAME
+    # MkDocs reads configuration and pages from the file system; a wheel installs them as files.
+    return Path(str(config))
 
 
 def build_site(

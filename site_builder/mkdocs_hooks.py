@@ -40,7 +40,7 @@ def _load(config: MkDocsConfig) -> tuple[LoadedProcess, list[str]]:
     active = active_process()
     if active is not None:
         return active, []
-    path = configured_process_path(config.config_file_path)
+    path = configured_process_path()
     try:
         loaded = load_process(path)
     except InvalidFile as error:
@@ -106,7 +106,7 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
     """Rebuild when the process file is saved."""
-    server.watch(str(configured_process_path(config.config_file_path).resolve()))
+    server.watch(str(configured_process_path().resolve()))
     return server
 
 

@@ -119,7 +119,7 @@ def _field_sections() -> list[str]:
 
 
 def field_reference() -> str:
-    """Every field of process.yaml as Markdown tables (also embedded in the README)."""
+    """Every field of process.yaml as Markdown tables (also written into the manual by docs_tools/hooks.py)."""
     return "\n\n".join(_field_sections())
 
 

@@ -42,13 +42,14 @@ def active_links() -> SiteLinks | None:
     return _LINKS.get()
 
 
-def configured_process_path(config_file: str | None) -> Path:
-    """$PLAYBOOK_PROCESS, else process.yaml beside mkdocs.yml (plain `mkdocs build` and `mkdocs serve`)."""
+def configured_process_path() -> Path:
+    """$PLAYBOOK_PROCESS, else ./process.yaml (plain `mkdocs build` and `mkdocs serve`).
+
+    Not beside mkdocs.yml: the playbook's configuration ships inside the package, and the
+    process is the user's file, in the folder they work in.
+    """
     from_env = os.environ.get(PROCESS_ENV)
-    if from_env:
-        return Path(from_env)
-    base = Path(config_file).parent if config_file else Path.cwd()
-    return base / DEFAULT_PROCESS
+    return Path(from_env) if from_env else Path.cwd() / DEFAULT_PROCESS
 
 
 def remember_good(path: Path, loaded: LoadedProcess) -> None:

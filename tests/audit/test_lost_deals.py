@@ -77,6 +77,6 @@ def test_an_unknown_stage_that_is_not_lost_keeps_its_hint(capsys: pytest.Capture
     assert "Lost deals" not in python.out
 
 
-def test_the_readme_shows_the_real_reason(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    assert f"  line 5: {lost_reason('Closed Lost')}\n" in readme
+def test_the_manual_shows_the_real_reason(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "revops" / "crm-mapping.md").read_text(encoding="utf-8")
+    assert f"  line 5: {lost_reason('Closed Lost')}\n" in page

@@ -1,4 +1,4 @@
-"""The inputs behind the example output shown in the README, the reference page and --help.
+"""The inputs behind the example output shown in the manual, the reference page and --help.
 
 The examples are the real output of these inputs (checked by test_readme), so they cannot drift.
 """
@@ -18,7 +18,7 @@ def misspelt_process() -> str:
 
 
 def broken_process() -> str:
-    """The process with the mistakes of the README's validation example (a warning shows only once the errors are fixed)."""
+    """The process with the mistakes of the manual's validation example (a warning shows only once the errors are fixed)."""
     text = misspelt_process()
     text = text.replace("    probability: 60\n", '    probability: "60"\n', 1)
     text = text.replace("      - id: demo-attended\n", "      - id: success-criteria-agreed\n", 1)

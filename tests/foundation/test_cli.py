@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    assert "examples:\n  playbook validate" in out
+    assert "examples:\n  playbook init" in out and "\n  playbook validate --strict" in out
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "assess"])
+@pytest.mark.parametrize("command", ["validate", "schema", "assess", "init", "docs"])
 def test_each_command_help_shows_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([command, "--help"]) == 0
     assert f"example:\n  playbook {command}" in capsys.readouterr().out

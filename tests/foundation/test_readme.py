@@ -1,4 +1,4 @@
-"""What the README, the reference page and --help show is generated or real output, so it cannot drift."""
+"""What the manual, the reference page and --help show is generated or real output, so it cannot drift."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from docs_tools.hooks import FIELD_REFERENCE, with_field_reference
 from playbook_cli import assess, validate
 from playbook_cli.main import main
 from sales_process.deal import parse_deal
@@ -17,17 +18,19 @@ from site_builder.reference import field_reference
 from site_builder.reference_text import VALIDATING
 from tests.foundation.readme_examples import ROOT, broken_process, misspelt_process
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = ROOT / "docs"
 
 
-def test_readme_field_reference_matches_the_model() -> None:
-    text = README.read_text(encoding="utf-8")
-    start = text.index("<!-- field-reference:start -->\n") + len("<!-- field-reference:start -->\n")
-    end = text.index("\n<!-- field-reference:end -->")
-    assert text[start:end] == field_reference(), (
-        "README.md's field reference is out of date: paste the output of\n"
-        "  python -c 'from site_builder.reference import field_reference; print(field_reference())'"
-    )
+def _page(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def test_the_manuals_field_reference_is_the_models() -> None:
+    """The manual keeps no copy: its hook writes field_reference() where the page asks for it."""
+    text = _page("enablement/fields.md")
+    assert text.count(FIELD_REFERENCE) == 1
+    assert "| `name` |" not in text, "the manual's field reference is written by its hook, not by hand"
+    assert field_reference() in with_field_reference(text, "enablement/fields.md")
 
 
 def _validate(text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
@@ -42,12 +45,11 @@ def _block_after(text: str, marker: str) -> str:
     return text[start : text.index("```", start)]
 
 
-def test_the_readme_validation_example_is_real_output(
+def test_the_manuals_validation_example_is_real_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = _block_after(readme, "what to do about it — never a traceback:\n\n```text")
+    shown = _block_after(_page("enablement/editing-process.md"), "what to do about it — never a traceback:\n\n```text")
     assert shown == _validate(broken_process(), tmp_path, capsys)
 
 
@@ -60,10 +62,10 @@ def test_the_validate_examples_in_the_reference_and_help_are_real_output(
     assert f"prints one line per problem, e.g.\n  {output.splitlines()[0]}\n" in validate.EXAMPLE
 
 
-def test_the_readme_audit_examples_are_real_output(
+def test_the_manuals_audit_examples_are_real_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = _page("revops/crm-mapping.md")
     exports = ROOT / "tests" / "audit" / "crm_exports"
     monkeypatch.chdir(exports)
     block = _block_after(readme, "$ playbook audit opportunities.csv")
@@ -97,9 +99,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_the_deal_examples_in_the_readme_and_help_are_valid_deals() -> None:
+def test_the_deal_examples_in_the_manual_and_help_are_valid_deals() -> None:
     process = load_process(ROOT / "process.yaml").process
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = _page("reps/checking-a-deal.md")
     shown = [_block_after(readme, "a bare `true`/`false`; `null` means not answered):\n\n```json")]
     help_text = assess.EXAMPLE
     shown.append(help_text[help_text.index("{") : help_text.rindex("}") + 1])
@@ -107,8 +109,8 @@ def test_the_deal_examples_in_the_readme_and_help_are_valid_deals() -> None:
         assert parse_deal(json.loads(text), process).answers  # parses, and answers something
 
 
-def test_the_readme_lists_every_yes_and_no_word_of_every_language() -> None:
-    readme = README.read_text(encoding="utf-8")
+def test_the_manual_lists_every_yes_and_no_word_of_every_language() -> None:
+    readme = _page("revops/crm-mapping.md")
     section = readme[readme.index("- yes/no: `yes`/`no`") : readme.index("- amounts: `120000`")]
     for language, (yes_words, no_words) in ANSWERS_BY_LANGUAGE.items():
         if language != "English":

@@ -1,4 +1,4 @@
-"""`playbook practice`: the readable list, the answer key, usage errors; the README's example is real output."""
+"""`playbook practice`: the readable list, the answer key, usage errors; the manual's example is real output."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from playbook_cli.main import main
 from tests.foundation.processes import VALID
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+PRACTICE_PAGE = Path(__file__).resolve().parents[2] / "docs" / "enablement" / "practice.md"
 
 
 def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -19,13 +19,13 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
     return status, out, err
 
 
-def test_the_answer_key_in_the_readme_is_the_real_output(
+def test_the_answer_key_in_the_manual_is_the_real_output(
     write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_file("process.yaml", VALID)
     status, out, _ = _run(["practice", "--answer-key", "--process", str(path)], capsys)
     assert status == 0
-    readme = README.read_text(encoding="utf-8")
+    readme = PRACTICE_PAGE.read_text(encoding="utf-8")
     start = readme.index("```text\nAnswer key: Tiny process") + len("```text\n")
     shown = readme[start : readme.index("\n...\n```", start)]
     assert out.startswith(shown + "\n")

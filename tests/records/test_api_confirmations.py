@@ -539,10 +539,10 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
     ]
 
 
-def _readme_curls() -> list[tuple[str, str, object]]:
-    """The curl commands of the README's deals API section, in order: (method, path, JSON body or None)."""
-    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### The deals API", 1)[1].split("\n### ", 1)[0]
+def _manual_curls() -> list[tuple[str, str, object]]:
+    """The curl commands of the manual's deals API section, in order: (method, path, JSON body or None)."""
+    guide = (Path(__file__).parents[2] / "docs" / "reference" / "api-guide.md").read_text(encoding="utf-8")
+    section = guide.split("## The deals API", 1)[1].split("\n## Currencies", 1)[0]
     commands = re.sub(r"\\\n\s*", " ", "\n".join(re.findall(r"```sh\n(.*?)```", section, re.S)))
     found: list[tuple[str, str, object]] = []
     for line in commands.splitlines():
@@ -555,9 +555,9 @@ def _readme_curls() -> list[tuple[str, str, object]]:
     return found
 
 
-def test_the_readme_curl_examples_work_as_shown(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_the_manuals_curl_examples_work_as_shown(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     client = records_app.test_client()
-    curls = _readme_curls()
+    curls = _manual_curls()
     assert [path for _, path, _ in curls][-3:] == [
         "/api/deals/1/confirmations",
         "/api/deals/1/confirmations",

@@ -24,7 +24,7 @@ def test_the_migrations_build_exactly_the_models(database_url: str) -> None:
             MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
         )
     engine.dispose()
-    assert differences == [], "the models changed without a migration: write one (see README, Deal records)"
+    assert differences == [], "the models changed without a migration: write one (see docs/operations/database.md)"
 
 
 def test_upgrading_twice_changes_nothing(database_url: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
-from site_builder.build import SiteBuildError, build_site
+from site_builder.build import SiteBuildError, build_site, default_config_file
 from tests.site_builder.conftest import ODD_PROCESS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -142,10 +142,10 @@ def test_a_failed_mkdocs_build_keeps_the_old_site(tmp_path: Path) -> None:
     (docs / "extra.md").write_text("# Extra\n\n[broken](missing.md)\n", encoding="utf-8")
     config = tmp_path / "mkdocs.yml"
     config.write_text(
-        (ROOT / "mkdocs.yml")
+        default_config_file()
         .read_text(encoding="utf-8")
-        .replace("docs_dir: playbook", f"docs_dir: {docs}")
-        .replace(" site_builder/", f" {ROOT}/site_builder/"),
+        .replace("docs_dir: pages", f"docs_dir: {docs}")
+        .replace(" ../", f" {ROOT}/site_builder/"),
         encoding="utf-8",
     )
     with pytest.raises(SiteBuildError, match=r"missing\.md"):
@@ -177,11 +177,21 @@ def test_playbook_build_reports_success_and_errors(tmp_path: Path, capsys: pytes
     assert f"{missing}: error: no such file" in err and "not changed" in err
 
 
-def test_mkdocs_build_strict_works_at_the_repository_root(tmp_path: Path) -> None:
+def test_mkdocs_build_strict_of_the_packaged_config_reads_the_process_in_the_working_folder(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PLAYBOOK_PROCESS", None)
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(default_config_file()),
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -199,7 +209,17 @@ def test_mkdocs_build_reports_an_invalid_process_by_line(
     bad = write_file("bad.yaml", "name: Broken\nstages: 3\n")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_PROCESS": str(bad)}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(default_config_file()),
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -237,7 +257,7 @@ def test_a_site_dir_that_is_not_ours_to_replace_is_refused_untouched(
     assert message in capsys.readouterr().err
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "keep me"
     assert (tmp_path / "notes" / "todo.md").read_text(encoding="utf-8") == "keep me"
-    assert process.is_file() and (ROOT / "mkdocs.yml").is_file()
+    assert process.is_file() and default_config_file().is_file()
 
 
 def test_rebuilds_reuse_the_compiled_theme_templates(tmp_path: Path) -> None:
@@ -259,7 +279,7 @@ def test_the_kept_theme_listing_finds_the_files_mkdocs_finds(tmp_path: Path) -> 
 
     from site_builder.theme_env import theme_env
 
-    config = load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config = load_config(str(default_config_file()), site_dir=str(tmp_path / "site"))
     theirs, ours, again = Files([]), Files([]), Files([])
     theirs.add_files_from_theme(Theme.get_env(config.theme), config)
     ours.add_files_from_theme(theme_env(config.theme), config)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from site_builder.build import default_config_file
 from tests.site_builder.conftest import ODD_PROCESS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,7 +58,16 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     env = {**os.environ, "PLAYBOOK_PROCESS": str(process), "NO_MKDOCS_2_WARNING": "1"}
     with log.open("w") as log_file:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "serve",
+                "-f",
+                str(default_config_file()),
+                "--dev-addr",
+                f"127.0.0.1:{port}",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log_file,

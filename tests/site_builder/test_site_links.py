@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.build import build_site
+from site_builder.build import build_site, default_config_file
 from site_builder.common import SiteLinks
 from tests.site_builder.conftest import ODD_PROCESS
 
@@ -43,14 +43,14 @@ def test_the_home_page_speaks_to_reps(default_site: Path) -> None:
 def test_a_playbook_published_on_its_own_links_to_the_configured_form(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
     text = (
-        (ROOT / "mkdocs.yml")
+        default_config_file()
         .read_text(encoding="utf-8")
         .replace("  form_url: /check", "  form_url: https://forms.example.com/check")
     )
     config.write_text(
-        text.replace("docs_dir: playbook", f"docs_dir: {ROOT / 'playbook'}")
-        .replace("custom_dir: site_builder/theme", f"custom_dir: {ROOT / 'site_builder/theme'}")
-        .replace("  - site_builder/mkdocs_hooks.py", f"  - {ROOT / 'site_builder/mkdocs_hooks.py'}"),
+        text.replace("docs_dir: pages", f"docs_dir: {default_config_file().parent / 'pages'}")
+        .replace("custom_dir: ../theme", f"custom_dir: {ROOT / 'site_builder/theme'}")
+        .replace("  - ../mkdocs_hooks.py", f"  - {ROOT / 'site_builder/mkdocs_hooks.py'}"),
         encoding="utf-8",
     )
     shutil.copy(ODD_PROCESS, tmp_path / "process.yaml")

@@ -1,0 +1,83 @@
+"""The manual builds with `mkdocs build --strict`: no broken link or anchor, no page left out of the navigation."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from docs_tools.hooks import FIELD_REFERENCE
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_manual_builds_strict_with_every_link_checked(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    site = tmp_path / "manual"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(ROOT / "manual.yml"), "--site-dir", str(site)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    fields = (site / "enablement" / "fields" / "index.html").read_text(encoding="utf-8")
+    assert FIELD_REFERENCE not in fields and "<code>customer_action</code>" in fields
+    changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
+    assert all(f'<h2 id="{release}">' in changelog for release in ("030", "020", "010")), (
+        "CHANGELOG.md, one entry per release"
+    )
+    assert (site / "assets" / "audit-report.png").is_file()
+
+
+def test_the_readme_is_short_and_points_at_the_manual() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 150
+    assert "./scripts/serve" in readme and "./scripts/test" in readme and "playbook docs" in readme
+    links = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", readme)
+    assert "docs/getting-started.md" in links and "docs/assets/audit-report.png" in links
+    for link in links:
+        assert link.startswith("https://") or (ROOT / link).is_file(), link
+
+
+def test_the_readmes_validate_line_is_the_checked_example_of_the_manual() -> None:
+    """The manual's example is real output (tests/foundation/test_readme.py); the README shows its first line."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    manual = (ROOT / "docs" / "enablement" / "editing-process.md").read_text(encoding="utf-8")
+    example = manual.split("what to do about it — never a traceback:\n\n```text\n", 1)[1]
+    assert f"   {example.splitlines()[0]}\n" in readme
+
+
+def _tiny_manual(tmp_path: Path, nav: list[str]) -> subprocess.CompletedProcess[str]:
+    docs = tmp_path / "docs"
+    docs.mkdir(exist_ok=True)
+    (docs / "index.md").write_text("# Home\n", encoding="utf-8")
+    entries = "".join(f"  - {page}\n" for page in nav)
+    (tmp_path / "manual.yml").write_text(
+        f"site_name: t\nhooks:\n  - {ROOT / 'docs_tools' / 'hooks.py'}\nextra:\n  written_elsewhere:\n"
+        f"    - later.md\nnav:\n  - index.md\n{entries}validation:\n  nav:\n    not_found: warn\n",
+        encoding="utf-8",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "manual.yml")],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_nav_leaves_out_only_the_pages_other_branches_write(tmp_path: Path) -> None:
+    assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
+    assert "later" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8").lower()
+    typo = _tiny_manual(tmp_path, ["later.md", "typo.md"])
+    assert typo.returncode == 1 and "typo.md" in typo.stderr
+    (tmp_path / "docs" / "later.md").write_text("# Later\n", encoding="utf-8")
+    assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
+    assert 'href="later/"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
