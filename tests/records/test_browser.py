@@ -83,3 +83,19 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     assert page.locator('[data-total="assessed"]').inner_text() == "1"
     assert axe_violations(page) == []
     context.close()
+
+
+def test_a_long_unbroken_deal_name_wraps_on_a_phone(
+    browser: Any, base_url: str, token_for: Callable[[str], dict[str, str]], tmp_path: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    name = "N" * 200  # one word, no place to break
+    created = context.request.post(f"{base_url}/api/deals", data={"name": name}, headers=token_for("ana@example.com"))
+    assert created.status == 201
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    for path in ("/deals", f"/deals/{created.json()['id']}"):
+        page.goto(f"{base_url}{path}")
+        page.screenshot(path=str(tmp_path / f"long-name{path.replace('/', '-')}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
