@@ -139,6 +139,23 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     )
 
 
+def free_text_problems(deal: Deal) -> list[Problem]:
+    """The free-text rule and the evidence limit applied to a deal built by another reader (a CRM row),
+    so an import refuses what the form and the API refuse."""
+    problems: list[Problem] = []
+    if deal.name is not None:
+        _unicode_text(deal.name, ("deal",), problems)
+    for milestone_id, answer in deal.answers.items():
+        loc = ("milestones", milestone_id, "evidence")
+        if answer.evidence is not None and answer.buyer is None:
+            _unicode_text(answer.evidence, loc, problems, single_line=False)
+            if len(answer.evidence) > MAX_EVIDENCE:
+                problems.append(
+                    Problem(loc, f"'evidence' is {len(answer.evidence)} characters long; at most {MAX_EVIDENCE}")
+                )
+    return problems
+
+
 def amount_currency(data: Mapping[str, object], amount: Money | None, problems: list[Problem]) -> str | None:
     """The currency of an amount: written with it ("EUR 80,000") or in the `currency` key; they must agree."""
     try:

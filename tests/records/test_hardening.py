@@ -4,6 +4,7 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from deal_records.database import writing
 from deal_records.models import ConfirmationRequest, Deal, UserSession
 from deal_records.people import MAX_ADDRESS_FAILURES, MAX_FAILURES
 from sales_process.deal import MAX_EVIDENCE
+from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
 from tests.records.conftest import PASSWORDS, Run, page_token, sign_in
 
@@ -509,3 +511,22 @@ def test_a_deal_owner_must_be_an_existing_user(records_app: Flask, tokens: dict[
     response = client.post("/api/deals", headers=tokens["lee"], json={"name": "X", "owner": "nobody@example.com"})
     assert response.status_code == 404
     assert response.get_json()["errors"][0]["loc"] == "owner"
+
+
+def test_an_import_follows_the_same_rule(run: Run, sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    export = tmp_path / "pipeline.csv"
+    export.write_text(
+        "deal,owner,stage,amount,crm_id,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        f"Fabrikam \u202erollout,ana@example.com,Discovery,1000,OPP-1,yes,Reply to the recap,{DAY}\n"
+        f"Contoso,ana@example.com,Discovery,1000,OPP-2,yes,Reply\x03 to the recap,{DAY}\n"
+        f"Northwind,ana@example.com,Discovery,1000,OPP-3,yes,{'x' * (MAX_EVIDENCE + 1)},{DAY}\n",
+        encoding="utf-8",
+    )
+    status, _, err = run("import", str(export), "--process", str(DEFAULT_PROCESS))
+    assert status == 1
+    assert f"{export}:2: deal: 'deal' contains a text-direction control (right-to-left override) (U+202E)" in err
+    assert f"{export}:3: milestones.pain-confirmed.evidence: 'evidence' contains a control character (U+0003)" in err
+    assert f"{export}:4: milestones.pain-confirmed.evidence: 'evidence' is {MAX_EVIDENCE + 1} characters long" in err
+    with sessions() as db:
+        assert db.scalar(select(func.count(Deal.id))) == 0
