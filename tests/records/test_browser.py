@@ -99,3 +99,15 @@ def test_a_long_unbroken_deal_name_wraps_on_a_phone(
         page.screenshot(path=str(tmp_path / f"long-name{path.replace('/', '-')}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
+
+
+def test_signing_in_with_a_next_that_leaves_the_site_stays_here(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}/login?next=/%09/evil.example")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Password").fill(PASSWORDS["rep"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/deals")
+    page.goto(f"{base_url}/login?next=/%09/evil.example")  # signed in: straight on, to this site
+    assert page.url == f"{base_url}/deals"
+    page.close()
