@@ -47,6 +47,7 @@ def create_app(
     proxies = trusted_proxies(app.config["TRUSTED_PROXIES"])
     if proxies:
         # Only then is X-Forwarded-For believed: the client address (rate limits, sign-in failures) comes from it.
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.session_interface = SessionCookie()
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])

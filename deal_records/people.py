@@ -28,6 +28,8 @@ MAX_ADDRESS_FAILURES = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 LOCKED_FOR = dt.timedelta(minutes=15)
 _ADDRESS_SCOPE = "sign-in"
+# A session lasts this long at most, however it is used: then the user signs in again.
+SESSION_LIFETIME = dt.timedelta(days=30)
 PASSWORD_METHOD = "scrypt"
 # Compared against when the account does not exist, so both cases take as long.
 _UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
@@ -119,17 +121,22 @@ def list_users(session: Session) -> list[User]:
 
 
 def open_session(session: Session, user: User) -> str:
-    """Start a session for the user: the key for the cookie (random; only its sha256 is stored)."""
+    """Start a session for the user: the key for the cookie (random; only its sha256 is stored).
+    The user's sessions older than SESSION_LIFETIME go (browsers closed without signing out)."""
+    now = utc_now()
+    session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < now - SESSION_LIFETIME)
+    )
     key = secrets.token_urlsafe(32)
-    session.add(UserSession(user_id=user.id, key_sha256=token_digest(key)))
+    session.add(UserSession(user_id=user.id, key_sha256=token_digest(key), created_at=now))
     session.flush()
     return key
 
 
 def user_for_session(session: Session, key: str) -> User | None:
-    """The active user of an open session, else None."""
+    """The active user of an open session younger than SESSION_LIFETIME, else None."""
     row = session.scalar(select(UserSession).where(UserSession.key_sha256 == token_digest(key)))
-    if row is None or not row.user.active:
+    if row is None or not row.user.active or row.created_at < utc_now() - SESSION_LIFETIME:
         return None
     return row.user
 

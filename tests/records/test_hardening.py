@@ -3,6 +3,7 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
-from deal_records.models import ConfirmationRequest, Deal, UserSession
-from deal_records.people import MAX_ADDRESS_FAILURES, MAX_FAILURES
+from deal_records.models import ConfirmationRequest, Deal, UserSession, utc_now
+from deal_records.people import MAX_ADDRESS_FAILURES, MAX_FAILURES, SESSION_LIFETIME
 from sales_process.deal import MAX_EVIDENCE
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
@@ -129,6 +130,16 @@ def test_signing_out_deletes_the_session_row(
     rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")})
     with sessions() as db:
         assert db.scalar(select(func.count(UserSession.id))) == 0
+
+
+def test_a_session_older_than_its_lifetime_opens_nothing(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    rep = signed_in("ana@example.com")
+    with writing(sessions) as db:
+        row = db.scalars(select(UserSession)).one()
+        row.created_at = utc_now() - SESSION_LIFETIME - dt.timedelta(minutes=1)
+    assert rep.get("/deals").status_code == 302
 
 
 # 4. Lock-out cannot be used against someone else; one address is slowed across accounts
