@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 
 from assess_app.errors import is_api_path
 
@@ -89,7 +89,7 @@ def add_security_headers(response: Response) -> Response:
 HSTS = "max-age=63072000"
 
 
-def depends_on_who_asks(request: Request) -> bool:
+def depends_on_who_asks() -> bool:
     """Whether the answer may differ per user or carry deal data: a page that looked up who is
     signed in (every page with the header does), or anything under /api/."""
     return "signed_in" in g or is_api_path(request.path)
@@ -97,7 +97,7 @@ def depends_on_who_asks(request: Request) -> bool:
 
 def add_cache_and_transport_headers(response: Response) -> Response:
     """`Cache-Control: no-store` on answers that depend on who asks; HSTS when served over HTTPS only."""
-    if depends_on_who_asks(request):
+    if depends_on_who_asks():
         response.headers["Cache-Control"] = "no-store"
         response.vary.add("Cookie")
     if current_app.config.get("SESSION_COOKIE_SECURE"):

@@ -26,9 +26,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 _UNSET = object()
 DEFAULT_NEXT = "/deals"
-
-
-SESSION_KEY = "session"
+SESSION_KEY = "session"  # the only thing the session cookie holds about who is signed in
 
 
 def start_session(user: User) -> None:
