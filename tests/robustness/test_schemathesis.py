@@ -23,7 +23,7 @@ from tests.records.conftest import database_url
 
 __all__ = ["database_url"]
 SCHEMATHESIS = Path(sys.executable).with_name("st")
-MAX_EXAMPLES = "25"
+MAX_EXAMPLES = "15"
 
 
 def _token(url: str, role: str) -> str:
