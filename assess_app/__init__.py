@@ -8,13 +8,15 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
 from assess_app.compress import init_compression
-from assess_app.config import load_store, settings
+from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
+from assess_app.inputs import init_inputs
 from assess_app.records import init_confirmations, init_records
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
@@ -33,7 +35,7 @@ def create_app(
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES,
-    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM).
+    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM, PLAYBOOK_BASE_URL, PLAYBOOK_TRUSTED_PROXIES).
     The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
@@ -42,11 +44,17 @@ def create_app(
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
+    proxies = trusted_proxies(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Only then is X-Forwarded-For believed: the client address (rate limits, sign-in failures) comes from it.
+        # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.session_interface = SessionCookie()
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract
     csrf = CSRFProtect(app)
+    init_inputs(app)  # before the blueprints: it bounds their <int:...> ids
 
     from assess_app.api import bp as api_bp
     from assess_app.auth import bp as auth_bp

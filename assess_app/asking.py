@@ -12,8 +12,10 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
+from sqlalchemy import delete
 
+from assess_app.base_url import BaseUrlError, require_base_url
 from assess_app.config import EXIT_INVALID_PROCESS
 from assess_app.current import current_process
 from assess_app.mail import (
@@ -35,6 +37,7 @@ from deal_records.records import find_deal
 from sales_process.confirmation import RequestState, parse_new_request
 
 OUTBOX_KEY = "playbook_outbox"
+BASE_URL_KEY = "playbook_base_url"
 log = logging.getLogger("assess_app")
 
 
@@ -58,13 +61,25 @@ class Asked:
 
 
 def init_outbox(app: Flask) -> None:
-    """The mail server from SMTP_URL/MAIL_FROM (PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM); none when unset."""
+    """The mail server from SMTP_URL/MAIL_FROM (PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM), none when unset,
+    and the public base URL links are built from (BASE_URL, PLAYBOOK_BASE_URL; required with mail)."""
     settings = {SMTP_ENV: app.config.get("SMTP_URL") or "", MAIL_FROM_ENV: app.config.get("MAIL_FROM") or ""}
     try:
-        app.extensions[OUTBOX_KEY] = outbox_from_env(settings)
-    except MailSettingsError as error:
+        outbox = outbox_from_env(settings)
+        app.extensions[BASE_URL_KEY] = require_base_url(
+            app.config.get("BASE_URL") or "", mail_configured=outbox is not None
+        )
+    except (MailSettingsError, BaseUrlError) as error:
         print(f"assess_app: cannot start: {error}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None
+    app.extensions[OUTBOX_KEY] = outbox
+
+
+def confirmation_link(token: str) -> str:
+    """The buyer's link: on the configured public base URL, else (no mail set up) where the rep's browser is."""
+    path = url_for("confirm.show", token=token)
+    base: str | None = current_app.extensions.get(BASE_URL_KEY)
+    return (base or request.url_root.rstrip("/")) + path
 
 
 def current_outbox() -> Outbox | None:
@@ -91,17 +106,21 @@ def ask_buyer(user: User, deal_id: int, data: Mapping[str, object]) -> Asked:
         row = created.row
         request_id, expires_at, company, deal_name = row.id, row.expires_at, row.company, deal.name
         statements = [item["text"] for item in row.statements]
-    url = url_for("confirm.show", token=created.token, _external=True)
-    mail = confirmation_mail(
-        company=company,
-        deal_name=deal_name,
-        buyer_name=new.buyer_name,
-        statements=statements,
-        link=url,
-        expires_at=expires_at,
-        sender_name=user.label,
-    )
-    sent, send_error = _send(mail, new.buyer_name, new.buyer_email, user)
+    try:
+        url = confirmation_link(created.token)
+        mail = confirmation_mail(
+            company=company,
+            deal_name=deal_name,
+            buyer_name=new.buyer_name,
+            statements=statements,
+            link=url,
+            expires_at=expires_at,
+            sender_name=user.label,
+        )
+        sent, send_error = _send(mail, new.buyer_name, new.buyer_email, user)
+    except Exception:
+        _forget(request_id)  # the request failed: no link may outlive it
+        raise
     log.info(
         "confirmation request %s of deal %s created by user %s%s",
         request_id,
@@ -120,6 +139,11 @@ def ask_buyer(user: User, deal_id: int, data: Mapping[str, object]) -> Asked:
         sent,
         send_error,
     )
+
+
+def _forget(request_id: int) -> None:
+    with records().writing() as db:
+        db.execute(delete(RequestRow).where(RequestRow.id == request_id))
 
 
 def _send(mail: MailText, name: str, email: str, user: User) -> tuple[bool, str | None]:

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Mapping
 from typing import Any
 
+from assess_app.base_url import BASE_URL_ENV
 from assess_app.mail import MAIL_FROM_ENV, SMTP_ENV
 from assess_app.store import ProcessStore
 from deal_records.database import DATABASE_ENV, DEFAULT_DATABASE
@@ -18,9 +19,11 @@ from sales_process.problems import InvalidFile
 SITE_ENV = "PLAYBOOK_SITE_DIR"
 SECRET_ENV = "PLAYBOOK_SECRET_KEY"
 SECURE_COOKIES_ENV = "PLAYBOOK_SECURE_COOKIES"
+TRUSTED_PROXIES_ENV = "PLAYBOOK_TRUSTED_PROXIES"
 MAX_BODY_BYTES = 1024 * 1024
 # gunicorn stops (instead of restarting the worker forever) when a worker exits with 3.
 EXIT_INVALID_PROCESS = 3
+MAX_PROXIES = 10
 
 log = logging.getLogger("assess_app")
 
@@ -44,6 +47,10 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         # The mail server that sends confirmation emails; unset, the rep sends them.
         "SMTP_URL": os.environ.get(SMTP_ENV, ""),
         "MAIL_FROM": os.environ.get(MAIL_FROM_ENV, ""),
+        # The public address links in emails start with; required with SMTP_URL.
+        "BASE_URL": os.environ.get(BASE_URL_ENV, ""),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto (0: none, the client is the peer).
+        "TRUSTED_PROXIES": os.environ.get(TRUSTED_PROXIES_ENV, "0"),
     }
     config.update(test_config or {})
     if not config["SECRET_KEY"]:
@@ -52,6 +59,19 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         config["SECRET_KEY"] = secrets.token_hex(32)
         log.info("no %s set: using a random secret key for this process", SECRET_ENV)
     return config
+
+
+def trusted_proxies(value: object) -> int:
+    """The number of trusted proxies (PLAYBOOK_TRUSTED_PROXIES); a clean start-up error when it is not 0 to 10."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and int(text) <= MAX_PROXIES):
+        print(
+            f"assess_app: cannot start: {TRUSTED_PROXIES_ENV} is {text!r}; give how many proxies (0 to {MAX_PROXIES}) "
+            f"stand in front of the app and set X-Forwarded-For, e.g. {TRUSTED_PROXIES_ENV}=1 behind one nginx",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INVALID_PROCESS)
+    return int(text)
 
 
 def load_store(process_path: str) -> ProcessStore:

@@ -25,9 +25,21 @@ _HINTS = {
 }
 
 
+def is_api_path(path: str) -> bool:
+    """Whether a path is the JSON API's (answered in JSON, by token only) rather than a page's."""
+    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
+
+
 def api_errors(status: int, errors: list[dict[str, str]]) -> tuple[Response, int]:
     """The API's error body: every problem with where it is ("" for the whole request)."""
     return jsonify({"errors": errors}), status
+
+
+def bad_request(field: str, message: str) -> tuple[Response, int] | tuple[str, int]:
+    """400 naming the field at fault: the API's errors body, or the error page."""
+    if is_api_path(request.path):
+        return api_errors(400, [{"loc": field, "message": message}])
+    return render_template("error.html", code=400, title="Bad Request", message=f"{field}: {message}.", kept=[]), 400
 
 
 def _describe(error: HTTPException) -> str:
@@ -45,7 +57,7 @@ def _with_allow(error: HTTPException, response: Response) -> Response:
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Answer an HTTP error in the format the client asked for."""
     code = error.code or 500
-    if request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/"):
+    if is_api_path(request.path):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
         return _with_allow(error, response), status
     page = render_template(

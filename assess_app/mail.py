@@ -130,7 +130,8 @@ def confirmation_mail(
         "Thank you,",
         sender_name or company,
     ]
-    return MailText(f"Please confirm where we stand: {deal_name}", "\n".join(lines) + "\n")
+    # A header is one line whatever a name saved before the free-text rule holds.
+    return MailText(f"Please confirm where we stand: {' '.join(deal_name.split())}", "\n".join(lines) + "\n")
 
 
 def mailto_link(to: str, text: MailText) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g, request
+
+from assess_app.errors import is_api_path
 
 # Nothing is loaded from elsewhere: no CDN, no inline script or style in our own pages.
 _BASE_POLICY = {
@@ -83,9 +85,30 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+# Two years, as browsers' preload lists ask; only sent when the app is served over HTTPS (secure cookies on).
+HSTS = "max-age=63072000"
+
+
+def depends_on_who_asks() -> bool:
+    """Whether the answer may differ per user or carry deal data: a page that looked up who is
+    signed in (every page with the header does), or anything under /api/."""
+    return "signed_in" in g or is_api_path(request.path)
+
+
+def add_cache_and_transport_headers(response: Response) -> Response:
+    """`Cache-Control: no-store` on answers that depend on who asks; HSTS when served over HTTPS only."""
+    if depends_on_who_asks():
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
 def init_security(app: Flask) -> None:
     """Register the headers on the app."""
     app.after_request(add_security_headers)
+    app.after_request(add_cache_and_transport_headers)
 
 
 def no_store(response: Response) -> Response:

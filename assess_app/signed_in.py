@@ -1,7 +1,9 @@
-"""Who is asking: the signed-in user of the session cookie, or of an API token.
+"""Who is asking: the signed-in user of the session cookie on pages, of an API token under /api/.
 
-The session holds the user id and a fingerprint of the password hash, so changing a
-password or disabling a user ends their sessions on every server at the next request.
+The session cookie holds only a random key of a session kept in the database (no user id, no
+password material): signing out, changing the password or disabling the user deletes it, and
+the cookie then opens nothing, wherever it was copied. The API reads no cookie at all, so a
+page on another site cannot make a signed-in browser call it.
 """
 
 from __future__ import annotations
@@ -9,44 +11,51 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import abort, g, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
+from assess_app.errors import is_api_path
 from assess_app.records import records
 from deal_records.models import User
-from deal_records.people import password_fingerprint, user_for_token
+from deal_records.people import close_session, open_session, user_for_session, user_for_token
 
 P = ParamSpec("P")
 R = TypeVar("R")
 _UNSET = object()
+DEFAULT_NEXT = "/deals"
+SESSION_KEY = "session"  # the only thing the session cookie holds about who is signed in
 
 
 def start_session(user: User) -> None:
     """Sign the user in (a new session: nothing from before sign-in carries over)."""
+    with records().writing() as db:
+        key = open_session(db, user)
     session.clear()
-    session["user_id"] = user.id
-    session["password"] = password_fingerprint(user)
+    session[SESSION_KEY] = key
     g.signed_in = user
 
 
 def end_session() -> None:
-    """Sign out."""
+    """Sign out: the session ends on the server, so a copy of the cookie opens nothing either."""
+    key = session.get(SESSION_KEY)
+    if isinstance(key, str):
+        with records().writing() as db:
+            close_session(db, key)
     session.clear()
     g.signed_in = None
 
 
 def _session_user() -> User | None:
-    user_id = session.get("user_id")
-    if not isinstance(user_id, int):
+    key = session.get(SESSION_KEY)
+    if not isinstance(key, str):
         return None  # anonymous: no database query at all (the self-check stays database-free)
     with records().reading() as db:
-        user = db.get(User, user_id)
-    if user is None or not user.active or session.get("password") != password_fingerprint(user):
+        user = user_for_session(db, key)
+    if user is None:
         session.clear()
-        return None
     return user
 
 
@@ -60,18 +69,31 @@ def _token_user() -> User | None:
 
 
 def current_user() -> User | None:
-    """The user of this request (token first, then session), or None; looked up once per request."""
+    """The user of this request (the API's: by token; a page's: by session), or None; looked up once per request."""
     found = g.get("signed_in", _UNSET)
     if found is _UNSET:
-        found = (_token_user() if "Authorization" in request.headers else None) or _session_user()
+        if is_api_path(request.path):
+            found = _token_user() if "Authorization" in request.headers else None
+        else:
+            found = _session_user()
         g.signed_in = found
     return found if isinstance(found, User) else None
 
 
 def safe_next(target: str | None) -> str:
-    """A path on this site to go back to after signing in (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/deals"
+    """A path on this site to go back to after signing in; anything else goes to /deals.
+
+    Checked as a browser reads a URL: browsers drop tabs and line breaks anywhere in it, trim
+    control characters and spaces, and read a backslash as a slash, so "/%09/evil.example"
+    is "//evil.example", another site. Such a target is refused rather than repaired.
+    """
+    if not target or any(char < " " or char in "\\\x7f" for char in target) or target != target.strip():
+        return DEFAULT_NEXT
+    if not target.startswith("/") or target.startswith("//"):
+        return DEFAULT_NEXT
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return DEFAULT_NEXT
     return target
 
 

@@ -1,4 +1,4 @@
-"""The tables: users and their API tokens, sign-in failures, deals and their checks, the
+"""The tables: users, their sessions and API tokens, sign-in failures, deals and their checks, the
 buyer confirmation requests, and the requests per address that the confirmation page limits.
 
 Checks are append-only: the app inserts them and never updates or deletes one. A deal
@@ -89,13 +89,33 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class UserSession(Base):
+    """A signed-in browser: its cookie holds a random key, only the key's sha256 is kept here.
+
+    Deleting the row ends the session at once on every server: signing out deletes it;
+    a password change or disabling the user deletes all of theirs.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    user: Mapped[User] = relationship()
+
+
 class SignInFailure(Base):
-    """A failed sign-in for an email (known or not), kept in the database so every worker sees it."""
+    """A failed sign-in for an email (known or not) from a client address (its sha256), kept in the
+    database so every worker sees it. Rows from before addresses were counted have an empty one."""
 
     __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_address_failed_at", "address_sha256", "failed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
+    address_sha256: Mapped[str] = mapped_column(String(64), default="", server_default="")
     failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
 
 

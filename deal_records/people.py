@@ -11,16 +11,25 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from deal_records.models import ApiToken, Role, SignInFailure, User, utc_now
+from deal_records.limits import key_digest
+from deal_records.models import ApiToken, Role, SignInFailure, User, UserSession, utc_now
+from sales_process.text import text_problem
 
 MIN_PASSWORD = 8
+# Wrong passwords for one account from one client address before signing in from there pauses;
+# another address is not affected, so nobody can lock someone else out.
 MAX_FAILURES = 5
+# Wrong passwords from one client address, whatever the accounts, before that address pauses.
+MAX_ADDRESS_FAILURES = 20
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 LOCKED_FOR = dt.timedelta(minutes=15)
+_ADDRESS_SCOPE = "sign-in"
+# A session lasts this long at most, however it is used: then the user signs in again.
+SESSION_LIFETIME = dt.timedelta(days=30)
 PASSWORD_METHOD = "scrypt"
 # Compared against when the account does not exist, so both cases take as long.
 _UNKNOWN_USER_HASH = generate_password_hash(secrets.token_urlsafe(16), method=PASSWORD_METHOD)
@@ -63,10 +72,17 @@ def require_user(session: Session, email: str) -> User:
 def add_user(session: Session, email: str, role: str, password: str, name: str | None = None) -> User:
     """Add a user; refuse a malformed or taken email, an unknown role, a short password."""
     address = normal_email(email)
-    if "@" not in address.strip("@") or any(char.isspace() for char in address):
+    if (
+        "@" not in address.strip("@")
+        or any(char.isspace() for char in address)
+        or text_problem(address, single_line=True)
+    ):
         raise PeopleError(f"{email!r} is not an email address; write it like rep@example.com")
     if role not in tuple(Role):
         raise PeopleError(f"unknown role {role!r}; use rep or manager")
+    name_problem = text_problem(name or "", single_line=True)
+    if name_problem is not None:
+        raise PeopleError(f"the name {name_problem}")
     if find_user(session, address) is not None:
         raise PeopleError(f"{address} is already a user; change the password with `playbook users password {address}`")
     user = User(email=address, name=(name or "").strip() or None, role=role, password_hash=hash_password(password))
@@ -75,17 +91,27 @@ def add_user(session: Session, email: str, role: str, password: str, name: str |
     return user
 
 
-def set_password(session: Session, email: str, password: str) -> User:
-    """Replace a user's password (their open sessions end: the session holds a fingerprint of it)."""
+@dataclass(frozen=True)
+class PasswordChanged:
+    """A password replaced: the user, and how many sessions ended and API tokens were revoked with it."""
+
+    user: User
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def set_password(session: Session, email: str, password: str) -> PasswordChanged:
+    """Replace a user's password; their sessions end and their API tokens are revoked (whoever knew the old one is out)."""
     user = require_user(session, email)
     user.password_hash = hash_password(password)
-    return user
+    return PasswordChanged(user, end_sessions(session, user), revoke_tokens(session, user.email))
 
 
 def disable_user(session: Session, email: str) -> User:
-    """Stop a user from signing in or using tokens; their deals and checks stay."""
+    """Stop a user from signing in or using tokens (their sessions end now); their deals and checks stay."""
     user = require_user(session, email)
     user.active = False
+    end_sessions(session, user)
     return user
 
 
@@ -94,9 +120,36 @@ def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.email)))
 
 
-def password_fingerprint(user: User) -> str:
-    """A short digest of the password hash: a session made before a password change stops working."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+def open_session(session: Session, user: User) -> str:
+    """Start a session for the user: the key for the cookie (random; only its sha256 is stored).
+    The user's sessions older than SESSION_LIFETIME go (browsers closed without signing out)."""
+    now = utc_now()
+    session.execute(
+        delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < now - SESSION_LIFETIME)
+    )
+    key = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, key_sha256=token_digest(key), created_at=now))
+    session.flush()
+    return key
+
+
+def user_for_session(session: Session, key: str) -> User | None:
+    """The active user of an open session younger than SESSION_LIFETIME, else None."""
+    row = session.scalar(select(UserSession).where(UserSession.key_sha256 == token_digest(key)))
+    if row is None or not row.user.active or row.created_at < utc_now() - SESSION_LIFETIME:
+        return None
+    return row.user
+
+
+def close_session(session: Session, key: str) -> None:
+    """End one session (signing out): its cookie opens nothing any more, wherever it was copied."""
+    session.execute(delete(UserSession).where(UserSession.key_sha256 == token_digest(key)))
+
+
+def end_sessions(session: Session, user: User) -> int:
+    """End every session of the user; return how many there were."""
+    ended = session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    return int(getattr(ended, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
@@ -107,35 +160,56 @@ class SignIn:
     locked: bool = False
 
 
-def locked_until(session: Session, email: str, now: dt.datetime) -> dt.datetime | None:
-    """When the account's lock ends, if MAX_FAILURES failures came within FAILURE_WINDOW lately."""
+def address_digest(client_address: str) -> str:
+    """How a client address is kept with its failures (its sha256: the address itself is not stored)."""
+    return key_digest(_ADDRESS_SCOPE, client_address)
+
+
+def _paused_until(
+    session: Session, where: list[ColumnElement[bool]], limit: int, now: dt.datetime
+) -> dt.datetime | None:
+    """When the pause ends, if the latest `limit` failures matching `where` came within FAILURE_WINDOW;
+    every further failure moves the end on (the back-off)."""
     recent = list(
         session.scalars(
-            select(SignInFailure.failed_at)
-            .where(SignInFailure.email == normal_email(email))
-            .order_by(SignInFailure.failed_at.desc())
-            .limit(MAX_FAILURES)
+            select(SignInFailure.failed_at).where(*where).order_by(SignInFailure.failed_at.desc()).limit(limit)
         )
     )
-    if len(recent) < MAX_FAILURES or recent[0] - recent[-1] > FAILURE_WINDOW:
+    if len(recent) < limit or recent[0] - recent[-1] > FAILURE_WINDOW:
         return None
     until: dt.datetime = recent[0] + LOCKED_FOR
     return until if now < until else None
 
 
-def sign_in(session: Session, email: str, password: str) -> SignIn:
-    """Check the password; count a failure for the email whether or not the account exists."""
+def locked_until(session: Session, email: str, client_address: str, now: dt.datetime) -> dt.datetime | None:
+    """When signing in to this account from this address may go on: MAX_FAILURES failures for the
+    pair, or MAX_ADDRESS_FAILURES from the address for any accounts, pause it (None: not paused)."""
+    address = address_digest(client_address)
+    pair = [SignInFailure.email == normal_email(email), SignInFailure.address_sha256 == address]
+    ends = [
+        _paused_until(session, pair, MAX_FAILURES, now),
+        _paused_until(session, [SignInFailure.address_sha256 == address], MAX_ADDRESS_FAILURES, now),
+    ]
+    paused = [end for end in ends if end is not None]
+    return max(paused) if paused else None
+
+
+def sign_in(session: Session, email: str, password: str, client_address: str) -> SignIn:
+    """Check the password; count a failure for the (email, client address) whether or not the account exists."""
     now = utc_now()
     address = normal_email(email)[:254]
-    if locked_until(session, address, now) is not None:
+    if locked_until(session, address, client_address, now) is not None:
         return SignIn(None, locked=True)
     user = find_user(session, address)
+    digest = address_digest(client_address)
     if user is None:
         check_password_hash(_UNKNOWN_USER_HASH, password)
     elif check_password_hash(user.password_hash, password) and user.active:
-        session.execute(delete(SignInFailure).where(SignInFailure.email == address))
+        session.execute(
+            delete(SignInFailure).where(SignInFailure.email == address, SignInFailure.address_sha256 == digest)
+        )
         return SignIn(user)
-    session.add(SignInFailure(email=address, failed_at=now))
+    session.add(SignInFailure(email=address, address_sha256=digest, failed_at=now))
     session.execute(delete(SignInFailure).where(SignInFailure.failed_at < now - FAILURE_WINDOW - LOCKED_FOR))
     return SignIn(None)
 

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session, joinedload
 from deal_records.answers import answers_json, blocking_text, read_answers, read_stored, verdict_window
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.people import find_user, normal_email
-from sales_process.confirmation import buyer_confirmed_ids
+from sales_process.confirmation import MAX_EMAIL, buyer_confirmed_ids
 from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.deal import Deal as DealInput
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput, Problem
+from sales_process.text import text_problem
 from sales_process.wording import kind_of, object_with_keys
 
 MAX_NAME = 200
@@ -41,7 +42,9 @@ class NewDeal:
     currency: str | None = None  # the amount's ISO code, when given
 
 
-def _text(data: Mapping[str, object], key: str, problems: list[Problem], required: bool = False) -> str | None:
+def _text(
+    data: Mapping[str, object], key: str, problems: list[Problem], required: bool = False, limit: int = MAX_NAME
+) -> str | None:
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -50,8 +53,12 @@ def _text(data: Mapping[str, object], key: str, problems: list[Problem], require
     if not isinstance(value, str):
         problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
         return None
-    if len(value.strip()) > MAX_NAME:
-        problems.append(Problem((key,), f"'{key}' is {len(value.strip())} characters long; at most {MAX_NAME}"))
+    problem = text_problem(value, single_line=True)
+    if problem is not None:
+        problems.append(Problem((key,), f"'{key}' {problem}"))
+        return None
+    if len(value.strip()) > limit:
+        problems.append(Problem((key,), f"'{key}' is {len(value.strip())} characters long; at most {limit}"))
         return None
     return value.strip()
 
@@ -61,7 +68,7 @@ def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
     data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS)
     name = _text(data, "name", problems, required=True)
     crm_id = _text(data, "crm_id", problems)
-    owner = _text(data, "owner", problems)
+    owner = _text(data, "owner", problems, limit=MAX_EMAIL)
     amount: float | None = None
     currency: str | None = None
     claimed: str | None = None
@@ -120,8 +127,8 @@ def visible(query: Select[Deal], user: User) -> Select[Deal]:
     return query if user.role == Role.MANAGER else query.where(Deal.owner_id == user.id)
 
 
-# The largest id a database integer holds (SQLite and PostgreSQL's BIGINT): any other number names no deal.
-MAX_DEAL_ID = 2**63 - 1
+# The largest id every database holds (PostgreSQL's INTEGER; SQLite's go further): any other number names no record.
+MAX_DEAL_ID = 2**31 - 1
 
 
 def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
@@ -137,6 +144,19 @@ def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
 def may_check(user: User, deal: Deal) -> bool:
     """Only a deal's owner records checks: a manager reads, and never changes a rep's answers."""
     return deal.owner_id == user.id
+
+
+# The last page number anyone may ask for (a million pages of deals is more than any team has).
+MAX_PAGE = 1_000_000
+
+
+def page_problem(text: str | None) -> str | None:
+    """Why a page number (as written in a URL) cannot be used; None for a good one or none given."""
+    if text is None:
+        return None
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
+        return f"{text[:40]!r} is not a page number; give a whole number from 1 to {MAX_PAGE:,}"
+    return None
 
 
 @dataclass(frozen=True)

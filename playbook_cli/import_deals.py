@@ -58,7 +58,9 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
     from pipeline_audit.data_rows import DataRows
     from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
     from pipeline_audit.rows import RowProblem, RowReader
+    from sales_process.deal import free_text_problems
     from sales_process.loader import LoadedProcess
+    from sales_process.text import text_problem
 
     assert isinstance(loaded, LoadedProcess)
     rows: list[Row] = []
@@ -84,6 +86,13 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                     problems.append(f"{path}:{start}: {problem.reason}")
                     continue
                 text = reader_of_rows.text(cells)
+                refused = [f"{problem.loc_text()}: {problem.message}" for problem in free_text_problems(deal)]
+                crm_problem = text_problem(text.crm_id, single_line=True)
+                if crm_problem is not None:
+                    refused.append(f"crm_id: the CRM id {crm_problem}")
+                if refused:
+                    problems += [f"{path}:{start}: {problem}" for problem in refused]
+                    continue
                 owner_text = text.owner or (args.owner or "")
                 owner_id = owners.get(owner_text.strip().lower())
                 if owner_id is None:

@@ -11,7 +11,7 @@ EXAMPLE = """examples:
   playbook users add ana@example.com --role rep --name "Ana Lopez"     asks for the password
   printf '%s\\n' "$PASSWORD" | playbook users add lee@example.com --role manager
   playbook users list
-  playbook users password ana@example.com                             a new password
+  playbook users password ana@example.com                             a new password (ends sessions, revokes tokens)
   playbook users disable ana@example.com                              no more sign-in or API
 
 roles: a rep sees and checks their own deals; a manager sees every deal and /pipeline,
@@ -31,7 +31,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = actions.add_parser("list", help="every user with role and state")
     disable = actions.add_parser("disable", help="stop a user from signing in and using tokens")
     disable.add_argument("email")
-    password = actions.add_parser("password", help="set a new password (read from standard input)")
+    password = actions.add_parser(
+        "password",
+        help="set a new password (read from standard input); their sessions end and their API tokens are revoked",
+    )
     password.add_argument("email")
     for action, run in ((add, run_add), (listing, run_list), (disable, run_disable), (password, run_password)):
         add_database_option(action)
@@ -90,6 +93,10 @@ def run_password(args: argparse.Namespace) -> int:
     password = read_password(prompt="New password: ")
     check_password(password)
     with writing(sessions) as db:
-        user = set_password(db, args.email, password)
-        print(f"password changed for {user.email}; their open sessions end")
+        changed = set_password(db, args.email, password)
+    tokens = "1 API token" if changed.tokens_revoked == 1 else f"{changed.tokens_revoked} API tokens"
+    print(
+        f"password changed for {changed.user.email}; their open sessions ended ({changed.sessions_ended}) "
+        f"and {tokens} revoked (make a new one with `playbook tokens create {changed.user.email}`)"
+    )
     return EXIT_OK

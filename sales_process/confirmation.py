@@ -20,6 +20,7 @@ from typing import Protocol
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
+from sales_process.text import text_problem
 from sales_process.wording import kind_of, object_with_keys
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
@@ -233,6 +234,10 @@ def _buyer_text(data: Mapping[str, object], key: str, limit: int, problems: list
         return ""
     if not isinstance(value, str):
         problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
+        return ""
+    problem = text_problem(value, single_line=True)
+    if problem is not None:
+        problems.append(Problem((key,), f"'{key}' {problem}"))
         return ""
     text = " ".join(value.split())
     if len(text) > limit:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import did_you_mean
+from sales_process.text import text_problem
 from sales_process.vocabulary import (
     Money,
     parse_currency,
@@ -39,6 +40,8 @@ __all__ = [
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
 ANSWER_KEYS = ("met", "evidence", "date")
+# One limit for every door (form, API, import): evidence names a record, it is not the record.
+MAX_EVIDENCE = 2000
 # Keys a rep might type to claim the buyer's confirmation: only the link can record it.
 BUYER_KEYS = ("buyer", "confirmed_by", "confirmed", "buyer_confirmed", "confirmation", "confirmed_by_buyer")
 
@@ -134,6 +137,23 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     )
 
 
+def free_text_problems(deal: Deal) -> list[Problem]:
+    """The free-text rule and the evidence limit applied to a deal built by another reader (a CRM row),
+    so an import refuses what the form and the API refuse."""
+    problems: list[Problem] = []
+    if deal.name is not None:
+        _unicode_text(deal.name, ("deal",), problems)
+    for milestone_id, answer in deal.answers.items():
+        loc = ("milestones", milestone_id, "evidence")
+        if answer.evidence is not None and answer.buyer is None:
+            _unicode_text(answer.evidence, loc, problems, single_line=False)
+            if len(answer.evidence) > MAX_EVIDENCE:
+                problems.append(
+                    Problem(loc, f"'evidence' is {len(answer.evidence)} characters long; at most {MAX_EVIDENCE}")
+                )
+    return problems
+
+
 def amount_currency(data: Mapping[str, object], amount: Money | None, problems: list[Problem]) -> str | None:
     """The currency of an amount: written with it ("EUR 80,000") or in the `currency` key; they must agree."""
     try:
@@ -170,8 +190,13 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
-    """The text, or None and a problem when it holds a lone surrogate (JSON allows "\\ud83d"); no output can encode one."""
+def _unicode_text(value: str, loc: Loc, problems: list[Problem], *, single_line: bool = True) -> str | None:
+    """The text, or None and a problem when it breaks the free-text rule (sales_process.text) or holds
+    a lone surrogate (JSON allows "\\ud83d"; no output can encode one)."""
+    problem = text_problem(value, single_line=single_line)
+    if problem is not None:
+        problems.append(Problem(loc, f"'{loc[-1]}' {problem}"))
+        return None
     found = _SURROGATE.search(value)
     if found is None:
         return value
@@ -284,7 +309,14 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
-        _unicode_text(evidence, (*loc, "evidence"), problems)
+        _unicode_text(evidence, (*loc, "evidence"), problems, single_line=False)
+        if len(evidence) > MAX_EVIDENCE:
+            problems.append(
+                Problem(
+                    (*loc, "evidence"),
+                    f"'evidence' is {len(evidence)} characters long; at most {MAX_EVIDENCE}: link to the record instead of pasting it",
+                )
+            )
     elif evidence is not None:
         problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {kind_of(evidence)}"))
     date = _optional_date(raw.get("date"), (*loc, "date"), problems)

@@ -1,7 +1,8 @@
 """The deal records API: list and create deals, read one with its verdict, history and confirmation requests, add a check.
 
-Every route needs a token (Authorization: Bearer) or a signed-in session; a deal the
-caller may not see is 404, exactly like a deal that does not exist.
+Every route needs a token (Authorization: Bearer; a session cookie is not read here, so a
+page on another site cannot call the API as a signed-in browser); a deal the caller may not
+see is 404, exactly like a deal that does not exist.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from deal_records.records import (
     deal_page,
     find_deal,
     may_check,
+    page_problem,
     parse_new_deal,
     record_check,
     standing_buyer_answers,
@@ -49,7 +51,7 @@ log = logging.getLogger("assess_app")
 
 
 def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
-    """401 with the errors body unless a valid token or session comes with the request."""
+    """401 with the errors body unless a valid token comes with the request."""
 
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
@@ -59,7 +61,7 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
                 [
                     {
                         "loc": "",
-                        "message": "sign in, or send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`)",
+                        "message": "send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`); the API reads no session cookie",
                     }
                 ],
             )
@@ -165,15 +167,16 @@ def list_deals() -> ApiAnswer:
     """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
     user = signed_in_user()
     loaded = current_process()
+    refused = page_problem(request.args.get("page"))
+    if refused is not None:
+        return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
+    page = int(request.args.get("page", "1"))
     try:
-        page = int(request.args.get("page", "1"))
         per_page = int(request.args.get("per_page", "50"))
     except ValueError:
-        return api_errors(400, [{"loc": "page", "message": "page and per_page must be whole numbers"}])
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        return api_errors(
-            400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}]
-        )
+        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
     stage = request.args.get("stage") or None
     if stage is not None and loaded.process.stage_index(stage) is None:
         stages = ", ".join(s.id for s in loaded.process.stages)
@@ -232,9 +235,10 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def _refusal_status(error: RecordError, is_manager: bool) -> int:
-    """403 for a rep naming another owner, 409 for a CRM id already saved, else 400."""
-    if error.loc == "owner" and not is_manager:
-        return 403
+    """403 for a rep naming another owner, 404 for a manager naming nobody who can sign in,
+    409 for a CRM id already saved, else 400."""
+    if error.loc == "owner":
+        return 404 if is_manager else 403
     return 409 if error.loc == "crm_id" else 400
 
 

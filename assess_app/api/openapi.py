@@ -6,7 +6,9 @@ from typing import Any
 
 from assess_app.api.openapi_deals import deal_components, deal_paths
 from sales_process.confirmation import confirmable
+from sales_process.deal import MAX_EVIDENCE
 from sales_process.loader import LoadedProcess
+from sales_process.text import text_pattern
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
 _DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
@@ -28,7 +30,13 @@ _ANSWER = {
                     "anyOf": [{"type": "boolean"}, {"enum": sorted(YES_WORDS | NO_WORDS)}],
                     "description": "Whether the customer did it: true or false (yes/no words as a form or a CRM writes them are read too).",
                 },
-                "evidence": {"type": ["string", "null"], "description": "The record that proves it."},
+                "evidence": {
+                    "type": ["string", "null"],
+                    "maxLength": MAX_EVIDENCE,
+                    "pattern": text_pattern(single_line=False),
+                    "description": f"The record that proves it (at most {MAX_EVIDENCE} characters; line breaks and tabs "
+                    "are kept, other control and text-direction characters are refused).",
+                },
                 "date": {**_OPTIONAL_DATE, "description": "When it happened."},
             },
         },
@@ -137,7 +145,8 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
         "properties": {
             "deal": {
                 "type": ["string", "number", "null"],
-                "description": "The deal's name (a number is read as its text).",
+                "pattern": text_pattern(single_line=True),
+                "description": "The deal's name (a number is read as its text; one line, without control or text-direction characters).",
             },
             "claimed_stage": {
                 "enum": [

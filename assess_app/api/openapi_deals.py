@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from deal_records.records import MAX_DEAL_ID
+from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
+from sales_process.text import END, refused_characters, text_pattern
 from sales_process.vocabulary import CURRENCY_SYMBOLS
 
+ONE_LINE = "one line, without control or text-direction characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
@@ -38,20 +40,24 @@ def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             "name": {
                 "type": "string",
                 "maxLength": 200,
-                "pattern": r"\S",
-                "description": "The deal's name (not blank).",
+                "pattern": text_pattern(single_line=True, required=True),
+                "description": f"The deal's name (not blank; {ONE_LINE}).",
             },
             "crm_id": {
                 "type": ["string", "null"],
                 "maxLength": 200,
-                "description": "The deal's id in the CRM (unique); null: none.",
+                "pattern": text_pattern(single_line=True),
+                "description": f"The deal's id in the CRM (unique; {ONE_LINE}); null: none.",
             },
             "amount": properties["amount"],
             "currency": CURRENCY,
             "claimed_stage": properties["claimed_stage"],
             "owner": {
                 "type": ["string", "null"],
-                "description": "The owner's email; a rep may only give their own (default, or null: the caller).",
+                "maxLength": MAX_EMAIL,
+                "pattern": text_pattern(single_line=True),
+                "description": "The email of the deal's owner, who must be an existing, active user (see `playbook users list`): "
+                "404 names the owner otherwise. A rep may only give their own (default, or null: the caller).",
             },
         },
     }
@@ -105,8 +111,11 @@ CHECK = {
         },
     },
 }
-_EMAIL_PART = f'[^@{_SPACE}<>(),;:"\\[\\]]'
-_EMAIL = f'^[{_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^@{_SPACE}<>(),;:"\\[\\].]{{2,}}[{_SPACE}]*$'
+# One line: white space around the address may not break it (the free-text rule refuses line breaks and controls).
+_LINE_SPACE = r"\t \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_NOT_IN_EMAIL = f'@{_SPACE}<>(),;:"\\[\\]{refused_characters(single_line=True)}'
+_EMAIL_PART = f"[^{_NOT_IN_EMAIL}]"
+_EMAIL = f"^[{_LINE_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^{_NOT_IN_EMAIL}.]{{2,}}[{_LINE_SPACE}]*{END}"
 _DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
@@ -167,8 +176,8 @@ def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
             "buyer_name": {
                 "type": "string",
                 "maxLength": MAX_BUYER_NAME,
-                "pattern": f"[^{_SPACE}]",
-                "description": "The buyer's name, as you would greet them.",
+                "pattern": text_pattern(single_line=True, required=True),
+                "description": f"The buyer's name, as you would greet them ({ONE_LINE}).",
             },
             "buyer_email": {
                 "type": "string",
@@ -205,7 +214,7 @@ _DEAL_ID = {
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
 }
-_UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN) or session.")
+_UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API reads no session cookie.")
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
@@ -268,14 +277,19 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 "summary": "The caller's deals (a manager's: everyone's), newest first, with today's verdict.",
                 "security": _SECURITY,
                 "parameters": [
-                    {"name": "owner", "in": "query", "schema": {"type": "string"}, "description": "The owner's email."},
+                    {
+                        "name": "owner",
+                        "in": "query",
+                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*{END}"},
+                        "description": "The owner's email.",
+                    },
                     {
                         "name": "stage",
                         "in": "query",
                         "schema": {"enum": stage_ids},
                         "description": "A stage id: deals the CRM has in that stage.",
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                 ],
                 "responses": {
@@ -308,6 +322,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "400": _errors("An invalid deal; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "403": _errors("A rep gave another owner."),
+                    "404": _errors("The owner named is not an existing, active user (loc: owner)."),
                     "409": _errors("A deal with this crm_id is saved already: check that one instead."),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

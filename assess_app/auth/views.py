@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from assess_app.auth import bp
 from assess_app.records import records
 from assess_app.signed_in import current_user, end_session, safe_next, start_session
-from deal_records.people import FAILURE_WINDOW, MAX_FAILURES, sign_in
+from deal_records.people import FAILURE_WINDOW, LOCKED_FOR, MAX_FAILURES, sign_in
 
 TOO_MANY = 429
 UNAUTHORIZED = 401
@@ -18,8 +18,9 @@ MAX_FIELD = 1000
 log = logging.getLogger("assess_app")
 WRONG = "The email or the password is wrong."
 LOCKED = (
-    f"Too many failed sign-ins for this account: after {MAX_FAILURES} within "
-    f"{FAILURE_WINDOW.seconds // 60} minutes, signing in is paused for 15 minutes. Try again later."
+    f"Too many failed sign-ins from this network: after {MAX_FAILURES} for one account within "
+    f"{FAILURE_WINDOW.seconds // 60} minutes, signing in from here is paused for {LOCKED_FOR.seconds // 60} "
+    "minutes after the last one. Try again later, or ask your administrator to reset your password."
 )
 
 
@@ -45,9 +46,9 @@ def login() -> tuple[str, int] | BaseResponse:
     if not email or not password:
         return _page(400, "Enter your email and your password.", email)
     with records().writing() as db:
-        outcome = sign_in(db, email, password)
+        outcome = sign_in(db, email, password, request.remote_addr or "unknown")
     if outcome.locked:
-        log.warning("sign-in refused: too many failures for one account")
+        log.warning("sign-in refused: too many failures from one client address")
         return _page(TOO_MANY, LOCKED, email)
     if outcome.user is None:
         log.info("sign-in failed")

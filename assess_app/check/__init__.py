@@ -12,7 +12,7 @@ bp = Blueprint("check", __name__, template_folder="templates", static_folder="st
 @bp.after_request
 def _keep_out_of_caches(response: Response) -> Response:
     """The form's pages hold a deal's answers (and the form its CSRF token); static files may be cached."""
-    if request.endpoint != "check.static":
+    if request.endpoint not in ("check.static", "check.favicon"):
         no_store(response)
     return response
 

@@ -12,14 +12,13 @@ from wtforms import BooleanField, Form, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
 
-from sales_process.deal import Deal, parse_deal
+from sales_process.deal import MAX_EVIDENCE, Deal, parse_deal
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
 from sales_process.vocabulary import NO_WORDS, YES_WORDS, shown
 
 MAX_NAME = 200
-MAX_EVIDENCE = 2000
 MAX_SHORT = 40
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template, request
+from flask import Response, render_template, request, send_from_directory
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 
@@ -28,6 +28,14 @@ from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
 
 UNPROCESSABLE = 422
+ICON_MAX_AGE = 7 * 24 * 3600
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The app's icon where browsers look for it first (the pages link the same SVG)."""
+    assert bp.static_folder is not None
+    return send_from_directory(bp.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=ICON_MAX_AGE)
 
 
 def _form_page(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from sales_process.confirmation import BuyerReply, ConfirmationRequest, StatementAnswer
+from sales_process.text import text_problem
 
 FORM_MAX_AGE_SECONDS = 24 * 3600  # a buyer may leave the page open over lunch, not for days
 MAX_NAME = 200
@@ -62,9 +62,14 @@ def comment_field(milestone_id: str) -> str:
 
 
 def _clean(text: str) -> str:
-    """Text as typed, without control characters other than line breaks, and trimmed."""
-    kept = "".join(char for char in text.replace("\r\n", "\n") if char == "\n" or unicodedata.category(char)[0] != "C")
-    return kept.strip()
+    """Text as typed, with Windows line breaks made plain, and trimmed (the free-text rule is checked after)."""
+    return text.replace("\r\n", "\n").strip()
+
+
+def _refused(text: str, *, single_line: bool) -> str | None:
+    """The free-text rule's complaint, worded for the buyer (None: the text is fine)."""
+    problem = text_problem(text, single_line=single_line)
+    return None if problem is None else f"This text {problem}."
 
 
 def _at(where: str | None, message: str) -> str:
@@ -86,12 +91,18 @@ def read_reply(request: ConfirmationRequest, values: Mapping[str, str]) -> Reply
             form.answers[statement.milestone_id] = answer
         else:
             form.errors[name] = _at(where, "Choose \u201cYes, this is right\u201d or \u201cNot quite\u201d.")
-        if len(comment) > MAX_COMMENT:
+        refused = _refused(comment, single_line=False)
+        if refused is not None:
+            form.errors[comment_field(statement.milestone_id)] = _at(where, refused)
+        elif len(comment) > MAX_COMMENT:
             form.errors[comment_field(statement.milestone_id)] = _at(
                 where, f"Please keep the comment under {MAX_COMMENT} characters (it has {len(comment)})."
             )
+    name_refused = _refused(form.buyer_name, single_line=True)
     if not form.buyer_name:
         form.errors["buyer_name"] = "Type your name, so that we know who answered."
+    elif name_refused is not None:
+        form.errors["buyer_name"] = name_refused
     elif len(form.buyer_name) > MAX_NAME:
         form.errors["buyer_name"] = f"Please keep your name under {MAX_NAME} characters."
     return form

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from flask import abort, redirect, render_template, request
+from flask import Response, abort, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -20,6 +20,7 @@ from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
+from assess_app.errors import bad_request
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
@@ -32,6 +33,7 @@ from deal_records.records import (
     deal_page,
     find_deal,
     may_check,
+    page_problem,
     parse_new_deal,
     record_check,
 )
@@ -48,24 +50,20 @@ CONFLICT = 409
 log = logging.getLogger("assess_app")
 
 
-def _page_number(text: str | None) -> int:
-    try:
-        return max(1, min(int(text or 1), 1_000_000))
-    except ValueError:
-        return 1
-
-
 @bp.get("/deals")
 @login_required
-def list_deals() -> str:
+def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     """My deals; a manager's: everyone's, filtered by owner and CRM stage."""
+    refused = page_problem(request.args.get("page"))
+    if refused is not None:
+        return bad_request("page", refused)
     user = signed_in_user()
     loaded = current_process()
     owner = request.args.get("owner", "").strip() if user.is_manager else ""
     stage = request.args.get("stage", "").strip()
     today = dt.date.today()
     with records().reading() as db:
-        page = deal_page(db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None)
+        page = deal_page(db, user, int(request.args.get("page", "1")), PER_PAGE, owner or None, stage or None)
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]

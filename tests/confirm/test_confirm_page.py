@@ -48,7 +48,7 @@ def test_the_page_shows_the_company_the_deal_and_each_statement(
     response = client.get(f"/confirm/{token}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Contoso Ltd asks you to confirm" in html and "<h1>Where Fabrikam rollout stands</h1>" in html
+    assert "Contoso Ltd asks you to confirm" in html and "<h1>Where <bdi>Fabrikam rollout</bdi> stands</h1>" in html
     for statement in STATEMENTS:
         assert f"“{statement.text}”" in html
         assert f'name="answer-{statement.milestone_id}" value="yes"' in html
@@ -80,8 +80,8 @@ def test_yes_and_not_quite_are_recorded_once_and_shown_back(
     response = _post(client, token, _answers())
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1>Thank you, Dana Buyer</h1>" in html
-    assert "Yes, this is right</span>" in html and "Not quite</span> Only after legal&#39;s review." in html
+    assert "<h1>Thank you, <bdi>Dana Buyer</bdi></h1>" in html
+    assert "Yes, this is right</span>" in html and "Not quite</span> <bdi>Only after legal&#39;s review.</bdi>" in html
     reply = confirmations.replies[token_hash(token)]
     assert reply.buyer_name == "Dana Buyer"
     assert before <= reply.answered_at <= dt.datetime.now(dt.UTC) and reply.answered_at.tzinfo is dt.UTC
@@ -215,20 +215,38 @@ def test_a_missing_answer_gives_the_form_back_with_everything_kept(
     assert confirmations.replies == {}
 
 
-def test_control_characters_are_dropped_from_what_the_buyer_typed(
-    client: FlaskClient, confirmations: MemoryConfirmations
+@pytest.mark.parametrize(
+    ("field", "typed", "said"),
+    [
+        ("buyer_name", "Dana Buyer\u202e", "contains a text-direction control (right-to-left override) (U+202E)"),
+        ("buyer_name", "Dana\nBuyer", "contains a line break (U+000A) at character 5; keep it on one line"),
+        (f"comment-{SECOND}", "line one\r\nline two\x07", "contains a control character (U+0007)"),
+        (f"comment-{SECOND}", "ok \x93quoted\x94", "contains a control character (U+0093)"),
+    ],
+)
+def test_control_and_direction_characters_are_refused_at_their_field(
+    client: FlaskClient, confirmations: MemoryConfirmations, field: str, typed: str, said: str
 ) -> None:
     token = confirmations.add()
-    assert (
-        _post(
-            client,
-            token,
-            _answers(buyer_name=" Dana\x00 Buyer\u202e ", **{f"comment-{SECOND}": "line one\r\nline two\x07"}),
-        ).status_code
-        == 200
-    )
+    response = _post(client, token, _answers(**{field: typed}))
+    assert response.status_code == 422
+    assert said in response.get_data(as_text=True)
+    assert confirmations.replies == {}
+
+
+def test_a_nul_character_is_refused_naming_the_field(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+    token = confirmations.add()
+    response = _post(client, token, _answers(buyer_name="Dana\x00 Buyer"))
+    assert response.status_code == 400
+    assert "buyer_name" in response.get_data(as_text=True)
+    assert confirmations.replies == {}
+
+
+def test_line_breaks_in_a_comment_are_kept(client: FlaskClient, confirmations: MemoryConfirmations) -> None:
+    token = confirmations.add()
+    assert _post(client, token, _answers(**{f"comment-{SECOND}": " line one\r\nline two "})).status_code == 200
     reply = confirmations.replies[token_hash(token)]
-    assert (reply.buyer_name, reply.answers[1].comment) == ("Dana Buyer", "line one\nline two")
+    assert reply.answers[1].comment == "line one\nline two"
 
 
 def test_a_form_without_its_key_is_refused_and_given_back(

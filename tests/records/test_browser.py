@@ -83,3 +83,31 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     assert page.locator('[data-total="assessed"]').inner_text() == "1"
     assert axe_violations(page) == []
     context.close()
+
+
+def test_a_long_unbroken_deal_name_wraps_on_a_phone(
+    browser: Any, base_url: str, token_for: Callable[[str], dict[str, str]], tmp_path: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    name = "N" * 200  # one word, no place to break
+    created = context.request.post(f"{base_url}/api/deals", data={"name": name}, headers=token_for("ana@example.com"))
+    assert created.status == 201
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    for path in ("/deals", f"/deals/{created.json()['id']}"):
+        page.goto(f"{base_url}{path}")
+        page.screenshot(path=str(tmp_path / f"long-name{path.replace('/', '-')}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
+
+
+def test_signing_in_with_a_next_that_leaves_the_site_stays_here(browser: Any, base_url: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{base_url}/login?next=/%09/evil.example")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Password").fill(PASSWORDS["rep"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base_url}/deals")
+    page.goto(f"{base_url}/login?next=/%09/evil.example")  # signed in: straight on, to this site
+    assert page.url == f"{base_url}/deals"
+    page.close()

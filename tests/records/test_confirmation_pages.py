@@ -235,12 +235,12 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     assert "The buyer answered “Not quite”" in page
     assert "Only once legal has read the draft." in page
     assert (
-        "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — Dana B. Buyer (dana@fabrikam.example)"
+        "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — <bdi>Dana B. Buyer</bdi> (<bdi>dana@fabrikam.example</bdi>)"
         in page
     )
     assert "confirmed" in page and "declined" in page
     assert (
-        'class="badge badge--buyer">the buyer</span> Dana B. Buyer (dana@fabrikam.example), answered confirmation link'
+        'class="badge badge--buyer">the buyer</span> <bdi>Dana B. Buyer</bdi> (<bdi>dana@fabrikam.example</bdi>), answered confirmation link'
         in page
     )
     assert (
@@ -284,7 +284,11 @@ def test_the_app_sends_the_email_through_the_mail_server(
     mail_server: MailServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    app = make_app(SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="Contoso Sales <sales@contoso.example>")
+    app = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}",
+        MAIL_FROM="Contoso Sales <sales@contoso.example>",
+        BASE_URL="http://localhost",
+    )
     add_person("rep@example.com", name="Robin Rep")
     client = app.test_client()
     sign_in(client, "rep@example.com")
@@ -310,7 +314,9 @@ def test_the_app_sends_the_email_through_the_mail_server(
 def test_a_mail_server_that_refuses_leaves_the_link_to_send_by_hand(
     make_app: Callable[..., Flask], add_person: Callable[..., str], tmp_path: Path
 ) -> None:
-    app = make_app(SMTP_URL="smtp://127.0.0.1:9", MAIL_FROM="sales@contoso.example")  # nothing listens on port 9
+    app = make_app(
+        SMTP_URL="smtp://127.0.0.1:9", MAIL_FROM="sales@contoso.example", BASE_URL="http://localhost"
+    )  # nothing listens on port 9
     add_person("rep@example.com")
     client = app.test_client()
     sign_in(client, "rep@example.com")

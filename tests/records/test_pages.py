@@ -206,7 +206,10 @@ def test_a_new_deal_with_mistakes_is_refused_with_the_entries_kept(signed_in: Ca
 
 
 def test_answers_keep_their_meaning_when_the_process_changes(
-    signed_in: Callable[[str], FlaskClient], make_app: Callable[..., Flask], tmp_path: Path
+    signed_in: Callable[[str], FlaskClient],
+    make_app: Callable[..., Flask],
+    token_for: Callable[[str], dict[str, str]],
+    tmp_path: Path,
 ) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
@@ -221,6 +224,6 @@ def test_answers_keep_their_meaning_when_the_process_changes(
     assert "no longer in the process" in page and "<code>pain-confirmed</code>" in page
     assert 'class="verdict__stage">Discovery<' in page  # the renamed milestone is unanswered now
     assert "No longer in the process: <code>pain-confirmed</code>" in page  # in the timeline too
-    api = later.get(f"/api/deals/{deal_id}").get_json()
+    api = later.get(f"/api/deals/{deal_id}", headers=token_for("ana@example.com")).get_json()
     assert api["checks"][0]["milestones"]["pain-confirmed"]["met"] is True  # the record itself is unchanged
     assert api["verdict"]["process"]["sha256"] != api["checks"][0]["process_sha256"]

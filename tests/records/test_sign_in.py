@@ -17,7 +17,7 @@ from deal_records.models import ApiToken, User
 from deal_records.people import disable_user, revoke_tokens, set_password
 from tests.records.conftest import sign_in
 
-LOCKED = "Too many failed sign-ins for this account"
+LOCKED = "Too many failed sign-ins from this network"
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(

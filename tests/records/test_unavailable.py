@@ -59,12 +59,17 @@ def impatient_app(make_app: Callable[..., Flask]) -> Flask:
 
 
 def test_a_failed_save_is_reported_and_the_answers_stay_in_the_form(
-    impatient_app: Flask, add_person: Callable[..., str], database_url: str, caplog: pytest.LogCaptureFixture
+    impatient_app: Flask,
+    add_person: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     add_person("ana@example.com")
+    api = token_for("ana@example.com")  # the API takes tokens only
     rep: FlaskClient = impatient_app.test_client()
     assert sign_in(rep, "ana@example.com").status_code == 303
-    deal = rep.post("/api/deals", json={"name": "Northwind"})
+    deal = rep.post("/api/deals", json={"name": "Northwind"}, headers=api)
     assert deal.status_code == 201
     deal_id = deal.get_json()["id"]
     token = page_token(rep, f"/deals/{deal_id}")
@@ -82,14 +87,19 @@ def test_a_failed_save_is_reported_and_the_answers_stay_in_the_form(
 
 
 def test_a_page_that_needs_the_database_gives_503_and_a_log_line(
-    impatient_app: Flask, add_person: Callable[..., str], database_url: str, caplog: pytest.LogCaptureFixture
+    impatient_app: Flask,
+    add_person: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     add_person("ana@example.com")
+    api = token_for("ana@example.com")  # the API takes tokens only
     rep = impatient_app.test_client()
     sign_in(rep, "ana@example.com")
     rep.get("/deals")
     with caplog.at_level(logging.ERROR, logger="assess_app"), locked(database_url):
-        page = rep.post("/api/deals", json={"name": "X"})
+        page = rep.post("/api/deals", json={"name": "X"}, headers=api)
         if database_url.startswith("postgresql"):
             listing = rep.get("/deals")
             assert listing.status_code == 503 and "cannot be reached right now" in listing.get_data(as_text=True)

@@ -1,0 +1,543 @@
+"""The security test's findings (issue 23), each sent again as it was found: refused or answered as expected,
+on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.models import ConfirmationRequest, Deal, UserSession, utc_now
+from deal_records.people import MAX_ADDRESS_FAILURES, MAX_FAILURES, SESSION_LIFETIME
+from sales_process.deal import MAX_EVIDENCE
+from tests.conftest import DEFAULT_PROCESS
+from tests.mail_server import MailServer
+from tests.records.conftest import PASSWORDS, Run, page_token, sign_in
+
+ATTACKER = "203.0.113.9"
+REP_ADDRESS = "198.51.100.7"
+BIG_ID = 2**31
+DAY = "2026-11-20"
+ASK = {"milestones": ["pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
+
+
+def _deal(client: FlaskClient, headers: dict[str, str], name: str = "Fabrikam rollout") -> int:
+    created = client.post("/api/deals", headers=headers, json={"name": name})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    deal_id: int = created.get_json()["id"]
+    return deal_id
+
+
+def _post_login(client: FlaskClient, email: str, password: str, address: str, **extra: str) -> Any:
+    token = page_token(client, "/login")
+    return client.post(
+        "/login",
+        data={"csrf_token": token, "email": email, "password": password, **extra},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+# 2. Open redirect after sign-in
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "\\/evil.example",
+        " //evil.example",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "/\x00/evil.example",
+    ],
+)
+def test_no_redirect_leaves_the_site_after_sign_in(signed_in: Callable[[str], FlaskClient], target: str) -> None:
+    rep = signed_in("ana@example.com")
+    response = rep.get("/login", query_string={"next": target})
+    assert response.status_code in (302, 400)  # a NUL is refused outright
+    assert response.headers.get("Location", "/deals") == "/deals"
+
+
+def test_signing_in_with_a_bad_next_goes_to_the_deals(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    client = records_app.test_client()
+    response = _post_login(client, "ana@example.com", PASSWORDS["rep"], REP_ADDRESS, next="/\t/evil.example")
+    assert (response.status_code, response.headers["Location"]) == (303, "/deals")
+    kept = _post_login(records_app.test_client(), "ana@example.com", PASSWORDS["rep"], REP_ADDRESS, next="/pipeline")
+    assert kept.headers["Location"] == "/pipeline"
+
+
+# 3. Sessions end on the server
+
+
+def test_a_cookie_saved_before_signing_out_opens_nothing(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    saved = rep.get_cookie("session")
+    assert saved is not None
+    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
+    rep.set_cookie("session", saved.value)  # the copy an attacker kept
+    assert rep.get("/deals").status_code == 302
+    assert rep.get("/api/deals").status_code == 401
+
+
+def test_the_cookie_holds_no_user_id_or_password_material(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    client = records_app.test_client()
+    assert sign_in(client, "ana@example.com").status_code == 303
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    interface = records_app.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface)
+    serializer = interface.get_signing_serializer(records_app)
+    assert serializer is not None
+    data = serializer.loads(cookie.value)
+    assert set(data) <= {"session", "csrf_token"}
+    assert "user_id" not in data and "password" not in data
+
+
+@pytest.mark.parametrize("how", ["disable", "password"])
+def test_disabling_a_user_or_changing_the_password_ends_their_sessions_at_once(
+    signed_in: Callable[[str], FlaskClient], run: Run, how: str
+) -> None:
+    rep = signed_in("ana@example.com")
+    assert rep.get("/deals").status_code == 200
+    if how == "disable":
+        assert run("users", "disable", "ana@example.com")[0] == 0
+    else:
+        assert run("users", "password", "ana@example.com", stdin="a-new-password\n")[0] == 0
+    assert rep.get("/deals").status_code == 302
+
+
+def test_signing_out_deletes_the_session_row(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    rep = signed_in("ana@example.com")
+    with sessions() as db:
+        assert db.scalar(select(func.count(UserSession.id))) == 1
+    rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")})
+    with sessions() as db:
+        assert db.scalar(select(func.count(UserSession.id))) == 0
+
+
+def test_a_session_older_than_its_lifetime_opens_nothing(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    rep = signed_in("ana@example.com")
+    with writing(sessions) as db:
+        row = db.scalars(select(UserSession)).one()
+        row.created_at = utc_now() - SESSION_LIFETIME - dt.timedelta(minutes=1)
+    assert rep.get("/deals").status_code == 302
+
+
+# 4. Lock-out cannot be used against someone else; one address is slowed across accounts
+
+
+def test_failures_from_another_address_do_not_lock_the_user_out(
+    records_app: Flask, add_person: Callable[..., str]
+) -> None:
+    add_person("ana@example.com")
+    attacker = records_app.test_client()
+    for attempt in range(MAX_FAILURES + 2):
+        _post_login(attacker, "ana@example.com", f"wrong-{attempt}", ATTACKER)
+    assert _post_login(attacker, "ana@example.com", PASSWORDS["rep"], ATTACKER).status_code == 429
+    real = _post_login(records_app.test_client(), "ana@example.com", PASSWORDS["rep"], REP_ADDRESS)
+    assert real.status_code == 303
+
+
+def test_one_address_trying_many_accounts_is_slowed(records_app: Flask, add_person: Callable[..., str]) -> None:
+    add_person("ana@example.com")
+    attacker = records_app.test_client()
+    token = page_token(attacker, "/login")
+    for number in range(MAX_ADDRESS_FAILURES):
+        answer = attacker.post(
+            "/login",
+            data={"csrf_token": token, "email": f"user{number}@example.com", "password": "Summer2026!"},
+            environ_base={"REMOTE_ADDR": ATTACKER},
+        )
+        assert answer.status_code == 401
+    paused = attacker.post(
+        "/login",
+        data={"csrf_token": token, "email": "ana@example.com", "password": PASSWORDS["rep"]},
+        environ_base={"REMOTE_ADDR": ATTACKER},
+    )
+    assert paused.status_code == 429
+    assert _post_login(records_app.test_client(), "ana@example.com", PASSWORDS["rep"], REP_ADDRESS).status_code == 303
+
+
+# 5. PostgreSQL: NUL characters and ids beyond its integers
+
+
+def test_a_nul_in_the_sign_in_email_is_refused_naming_the_field(records_app: Flask) -> None:
+    response = _post_login(records_app.test_client(), "ana\x00@example.com", "whatever-1", REP_ADDRESS)
+    assert response.status_code == 400
+    assert "email" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"name": "Fabrikam\x00"}, "name"),
+        ({"name": "Fabrikam", "crm_id": "OPP\x00-1"}, "crm_id"),
+        ({"name": "Fabrikam", "owner": "ana\x00@example.com"}, "owner"),
+    ],
+)
+def test_a_nul_in_a_new_deal_is_refused_at_its_field(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, str], loc: str
+) -> None:
+    response = records_app.test_client().post("/api/deals", headers=tokens["ana"], json=body)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["loc"] == loc
+
+
+def test_a_nul_in_a_buyer_name_or_a_filter_is_refused_at_its_field(
+    records_app: Flask, tokens: dict[str, dict[str, str]], signed_in: Callable[[str], FlaskClient]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    asked = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "Dana\x00"}
+    )
+    assert (asked.status_code, asked.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+    listed = client.get("/api/deals", headers=tokens["lee"], query_string={"owner": "a\x00"})
+    assert (listed.status_code, listed.get_json()["errors"][0]["loc"]) == (400, "owner")
+    manager = signed_in("manager@example.com")
+    for query in ({"stage": "\x00"}, {"owner": "\x00"}):
+        page = manager.get("/deals", query_string=query)
+        assert page.status_code == 400 and next(iter(query)) in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/deals/{big}"),
+        ("POST", "/api/deals/{big}/checks"),
+        ("GET", "/api/deals/{big}/confirmations"),
+        ("POST", "/api/deals/{big}/confirmations"),
+        ("GET", "/api/deals/{deal}/confirmations/{big}"),
+        ("POST", "/api/deals/{deal}/confirmations/{big}/revoke"),
+        ("GET", "/api/deals/{big}/confirmations/1"),
+    ],
+)
+def test_ids_beyond_the_database_integers_are_not_found_in_the_api(
+    records_app: Flask, tokens: dict[str, dict[str, str]], method: str, path: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    url = path.format(big=BIG_ID, deal=deal_id)
+    response = client.open(url, method=method, headers=tokens["ana"], json={"milestones": {}})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/deals/{big}"),
+        ("POST", "/deals/{big}/checks"),
+        ("POST", "/deals/{big}/confirmations"),
+        ("POST", "/deals/1/confirmations/{big}/revoke"),
+    ],
+)
+def test_ids_beyond_the_database_integers_are_not_found_on_pages(
+    signed_in: Callable[[str], FlaskClient], method: str, path: str
+) -> None:
+    rep = signed_in("ana@example.com")
+    form = {"csrf_token": page_token(rep, "/deals")} if method == "POST" else None
+    assert rep.open(path.format(big=BIG_ID), method=method, data=form).status_code == 404
+
+
+# 6. Nothing that depends on who is signed in is cached
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/deals",
+        "/deals/{deal}",
+        "/deals/new",
+        "/pipeline",
+        "/api/deals",
+        "/api/deals/{deal}",
+        "/login",
+        "/api/openapi.json",
+    ],
+)
+def test_signed_in_answers_are_never_stored(
+    signed_in: Callable[[str], FlaskClient], token_for: Callable[[str], dict[str, str]], path: str
+) -> None:
+    manager = signed_in("manager@example.com")
+    headers = token_for("manager@example.com")
+    deal_id = _deal(manager, headers)
+    response = manager.get(path.format(deal=deal_id), headers=headers if path.startswith("/api/") else {})
+    assert response.status_code == (302 if path == "/login" else 200)  # signed in: /login goes on
+    assert response.headers["Cache-Control"] == "no-store"
+    signed_out = manager.application.test_client().get(path.format(deal=deal_id))
+    assert signed_out.headers["Cache-Control"] == "no-store"
+
+
+# 7. Rate limits behind a proxy
+
+
+def _confirm_statuses(app: Flask, forwarded_for: list[str]) -> list[int]:
+    client = app.test_client()
+    return [
+        client.get("/confirm/not-a-token", headers={"X-Forwarded-For": address}).status_code
+        for address in forwarded_for
+    ]
+
+
+def test_behind_trusted_proxies_each_buyer_has_their_own_allowance(make_app: Callable[..., Flask]) -> None:
+    behind = make_app(CONFIRM_RATE_LIMIT=(2, 600), TRUSTED_PROXIES="1")
+    assert _confirm_statuses(behind, ["192.0.2.1", "192.0.2.1", "192.0.2.1", "192.0.2.2"]) == [404, 404, 429, 404]
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_not_believed(make_app: Callable[..., Flask]) -> None:
+    direct = make_app(CONFIRM_RATE_LIMIT=(2, 600))
+    assert _confirm_statuses(direct, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [404, 404, 429]
+
+
+@pytest.mark.parametrize("value", ["-1", "one", "11", "1.5"])
+def test_a_bad_number_of_trusted_proxies_stops_the_start(
+    make_app: Callable[..., Flask], capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit):
+        make_app(TRUSTED_PROXIES=value)
+    assert "PLAYBOOK_TRUSTED_PROXIES" in capsys.readouterr().err
+
+
+# 8. Huge page numbers
+
+
+@pytest.mark.parametrize("page", ["9223372036854775807", "1000001", "0", "x"])
+def test_a_page_number_out_of_range_is_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]], signed_in: Callable[[str], FlaskClient], page: str
+) -> None:
+    answer = records_app.test_client().get("/api/deals", headers=tokens["ana"], query_string={"page": page})
+    assert (answer.status_code, answer.get_json()["errors"][0]["loc"]) == (400, "page")
+    assert signed_in("cy@example.com").get("/deals", query_string={"page": page}).status_code == 400
+
+
+# 9, 10. One rule for free text; names isolated on the page
+
+
+@pytest.mark.parametrize(
+    ("body", "loc"),
+    [
+        ({"name": "Fabrikam \u202eevil"}, "name"),
+        ({"name": "Fabrikam\x03"}, "name"),
+        ({"name": "Fabrikam\x93"}, "name"),
+        ({"name": "Fabrikam\nrollout"}, "name"),
+        ({"name": "Fabrikam", "crm_id": "OPP-1\r"}, "crm_id"),
+    ],
+)
+def test_control_direction_and_line_break_characters_are_refused_in_the_api(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, str], loc: str
+) -> None:
+    response = records_app.test_client().post("/api/deals", headers=tokens["ana"], json=body)
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["loc"] == loc
+
+
+def test_the_form_refuses_them_at_the_field(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    token = page_token(rep, "/deals/new")
+    response = rep.post("/deals/new", data={"csrf_token": token, "name": "Fabrikam\u202e rollout"})
+    assert response.status_code == 422
+    assert "contains a text-direction control" in response.get_data(as_text=True)
+
+
+def test_evidence_and_buyer_names_follow_the_same_rule(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    evidence = {"pain-confirmed": {"met": True, "evidence": "Reply\u202e to the recap", "date": DAY}}
+    checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": evidence})
+    assert checked.status_code == 400
+    assert checked.get_json()["errors"][0]["loc"] == "milestones.pain-confirmed.evidence"
+    lines = {"pain-confirmed": {"met": True, "evidence": "Reply to the recap\nlinked in the CRM", "date": DAY}}
+    kept = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": lines})
+    assert kept.status_code == 201  # evidence may span lines
+    asked = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "Dana\nBuyer"}
+    )
+    assert (asked.status_code, asked.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+
+
+def test_names_are_shown_isolated(
+    signed_in: Callable[[str], FlaskClient], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    manager = signed_in("manager@example.com")
+    deal_id = _deal(manager, token_for("manager@example.com"), name="שלום Fabrikam")
+    listing = manager.get("/deals").get_data(as_text=True)
+    assert "<bdi>שלום Fabrikam</bdi>" in listing
+    assert "<bdi>שלום Fabrikam</bdi>" in manager.get(f"/deals/{deal_id}").get_data(as_text=True)
+
+
+def test_a_refused_request_makes_no_link_and_an_old_two_line_name_still_mails(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    mail_server: MailServer,
+) -> None:
+    app = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}",
+        MAIL_FROM="sales@contoso.example",
+        BASE_URL="https://playbook.example.com",
+    )
+    client = app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    refused = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "Dana\r\nBcc: x"}
+    )
+    assert refused.status_code == 400
+    with writing(sessions) as db:  # a name saved before the rule existed
+        deal = db.get(Deal, deal_id)
+        assert deal is not None
+        deal.name = "Fabrikam\nrollout"
+    asked = client.post(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json=ASK)
+    assert asked.status_code == 201
+    [received] = mail_server.received
+    assert received.message["Subject"] == "Please confirm where we stand: Fabrikam rollout"
+    with sessions() as db:
+        assert db.scalar(select(func.count(ConfirmationRequest.id))) == 1  # the refused request left none
+
+
+# 11. Links in emails come from the configured base URL
+
+
+def test_the_emailed_link_ignores_the_host_header(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer
+) -> None:
+    app = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}",
+        MAIL_FROM="sales@contoso.example",
+        BASE_URL="https://playbook.example.com/",
+    )
+    client = app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers={**tokens["ana"], "Host": "evil.example"}, json=ASK
+    ).get_json()
+    assert body["url"].startswith("https://playbook.example.com/confirm/")
+    [received] = mail_server.received
+    text = received.message.get_content()
+    assert body["url"] in text and "evil.example" not in text
+
+
+@pytest.mark.parametrize(
+    ("base_url", "said"),
+    [
+        ("", "PLAYBOOK_BASE_URL must be set when PLAYBOOK_SMTP_URL is"),
+        ("playbook.example.com", "must start with https://"),
+        ("https://playbook.example.com/?x=1", "must not hold a user, a query or a fragment"),
+    ],
+)
+def test_mail_without_a_good_base_url_stops_the_start(
+    make_app: Callable[..., Flask], capsys: pytest.CaptureFixture[str], base_url: str, said: str
+) -> None:
+    with pytest.raises(SystemExit):
+        make_app(SMTP_URL="smtp://127.0.0.1:25", MAIL_FROM="sales@contoso.example", BASE_URL=base_url)
+    assert said in capsys.readouterr().err
+
+
+# 12. One evidence limit
+
+
+def test_one_evidence_limit_for_the_api_and_the_form(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+
+    def check(evidence: str) -> Any:
+        answer = {"pain-confirmed": {"met": True, "evidence": evidence, "date": DAY}}
+        return client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": answer})
+
+    too_long = check("x" * (MAX_EVIDENCE + 1))
+    assert too_long.status_code == 400
+    assert too_long.get_json()["errors"][0]["loc"] == "milestones.pain-confirmed.evidence"
+    assert check("x" * MAX_EVIDENCE).status_code == 201
+    sign_in(client, "ana@example.com")
+    page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert f'maxlength="{MAX_EVIDENCE}"' in page and "x" * MAX_EVIDENCE in page
+
+
+# 14. A new password revokes the API tokens
+
+
+def test_a_new_password_revokes_the_api_tokens(
+    records_app: Flask, run: Run, add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]
+) -> None:
+    add_person("ana@example.com")
+    header = token_for("ana@example.com")
+    client = records_app.test_client()
+    assert client.get("/api/deals", headers=header).status_code == 200
+    status, out, _ = run("users", "password", "ana@example.com", stdin="a-new-password\n")
+    assert status == 0 and "1 API token revoked" in out
+    assert client.get("/api/deals", headers=header).status_code == 401
+
+
+# 15. The API takes tokens only
+
+
+def test_the_api_ignores_a_session_cookie(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    assert rep.get("/deals").status_code == 200
+    forged = rep.post("/api/deals", json={"name": "From elsewhere"}, headers={"Origin": "http://evil.example"})
+    assert forged.status_code == 401
+    assert rep.get("/api/deals").status_code == 401
+
+
+# 16, 17. HSTS over HTTPS; the icon
+
+
+def test_hsts_only_with_secure_cookies(make_app: Callable[..., Flask]) -> None:
+    secure = make_app(SESSION_COOKIE_SECURE=True).test_client().get("/login")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=63072000"
+    assert "Strict-Transport-Security" not in make_app().test_client().get("/login").headers
+
+
+def test_the_icon_is_where_browsers_look(records_app: Flask) -> None:
+    response = records_app.test_client().get("/favicon.ico")
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert response.get_data(as_text=True).startswith("<svg")
+
+
+# 18. The owner must be a user
+
+
+def test_a_deal_owner_must_be_an_existing_user(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    client = records_app.test_client()
+    owner = client.get("/api/openapi.json").get_json()["components"]["schemas"]["NewDeal"]["properties"]["owner"]
+    assert "must be an existing, active user" in owner["description"]
+    response = client.post("/api/deals", headers=tokens["lee"], json={"name": "X", "owner": "nobody@example.com"})
+    assert response.status_code == 404
+    assert response.get_json()["errors"][0]["loc"] == "owner"
+
+
+def test_an_import_follows_the_same_rule(run: Run, sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    export = tmp_path / "pipeline.csv"
+    export.write_text(
+        "deal,owner,stage,amount,crm_id,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        f"Fabrikam \u202erollout,ana@example.com,Discovery,1000,OPP-1,yes,Reply to the recap,{DAY}\n"
+        f"Contoso,ana@example.com,Discovery,1000,OPP-2,yes,Reply\x03 to the recap,{DAY}\n"
+        f"Northwind,ana@example.com,Discovery,1000,OPP-3,yes,{'x' * (MAX_EVIDENCE + 1)},{DAY}\n",
+        encoding="utf-8",
+    )
+    status, _, err = run("import", str(export), "--process", str(DEFAULT_PROCESS))
+    assert status == 1
+    assert f"{export}:2: deal: 'deal' contains a text-direction control (right-to-left override) (U+202E)" in err
+    assert f"{export}:3: milestones.pain-confirmed.evidence: 'evidence' contains a control character (U+0003)" in err
+    assert f"{export}:4: milestones.pain-confirmed.evidence: 'evidence' is {MAX_EVIDENCE + 1} characters long" in err
+    with sessions() as db:
+        assert db.scalar(select(func.count(Deal.id))) == 0
