@@ -21,7 +21,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from benchmarks.synthetic_pipeline import AS_OF, write_pipeline
 from pipeline_audit.audit import AuditOptions, audit_pipeline
-from pipeline_audit.report_html import write_report
+from pipeline_report.report_html import write_report
 from sales_process.loader import LoadedProcess, load_process
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -52,7 +52,7 @@ def audit(engine: str, source: Path, loaded: LoadedProcess, out: Path) -> None:
     """The audit as `playbook audit --engine ENGINE` runs it: audit.csv, then report.html."""
     from pipeline_audit.audit import AuditOptions
     from pipeline_audit.duckdb_engine import run_audit
-    from pipeline_audit.report_html import write_report
+    from pipeline_report.report_html import write_report
 
     result = run_audit(engine, source, loaded, AuditOptions(as_of=AS_OF), out / f"audit-{engine}.csv")
     if result.warnings:

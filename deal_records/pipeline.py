@@ -1,6 +1,6 @@
 """Every saved deal's verdict as of a date, cheaply: the one stored with its latest check when
 it still holds (decided by the database), else assessed again and remembered per check;
-grouped by what the pipeline's totals count alike, so they are added once per group.
+made into DealVerdicts grouped by what the pipeline's totals count alike, so they are added once per group.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -17,22 +17,13 @@ from sqlalchemy.orm import Session
 
 from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking, verdict_window
 from deal_records.models import Check, Deal, User
+from sales_process.deal_verdict import DealVerdict, KnownVerdicts
 from sales_process.loader import LoadedProcess
 
 Blocking = tuple[tuple[str, str], ...]
+Saved = tuple[int, str, str, float | None, str | None]  # a deal's id, CRM id, name, amount and currency
 MEMO_LIMIT = 1_000_000
 BATCH = 2_000
-
-
-class VerdictGroup(NamedTuple):
-    """Saved deals that share a verdict, an owner, a CRM stage and the buyer's answers: what the totals count alike."""
-
-    owner: str
-    claimed_stage: str | None
-    verified_index: int
-    blocking: Blocking
-    buyer_confirmed: frozenset[str]  # milestones whose standing answer is the buyer's "yes"
-    deals: list[tuple[int, str, float | None]]  # (deal id, name, amount) in deal id order
 
 
 class _Remembered(NamedTuple):
@@ -95,25 +86,30 @@ def saved_verdict_groups(
     as_of: dt.date,
     memo: VerdictMemo,
     owner: str | None = None,
-    amounts_left_out: Collection[int] = (),
-) -> list[VerdictGroup]:
-    """Every saved deal (or one owner's) with its verdict as of `as_of`, grouped by what the totals count alike.
+    summed_in: str | None = None,
+) -> list[list[DealVerdict]]:
+    """Every saved deal's verdict (or one owner's) as of `as_of`, in groups the totals count alike.
 
-    The groups come in the order of their first deal id, and each lists its deals by id, so the
-    totals fed group by group count and list exactly what they would deal by deal. The deals
-    whose ids are in `amounts_left_out` are listed without their amount.
+    The deals of a group share an owner, a CRM stage, a verdict and the buyer's answers. The groups
+    come in the order of their first deal id, and each lists its deals by id, so the totals fed
+    group by group count and list exactly what they would deal by deal. Owners are named as people
+    are everywhere in the app (their name, else their email). Amounts in another currency than
+    `summed_in` are not weighted: a total never adds two currencies.
     """
-    emails = dict(session.connection().execute(select(User.id, User.email)).all())
+    users = session.connection().execute(select(User.id, User.email, User.name)).all()
+    emails = {user_id: email for user_id, email, _ in users}
+    labels = {user_id: name or email for user_id, email, name in users}
     with _cycles_left_uncollected():
         rows = (
             session.connection().execute(_latest_checks(loaded, as_of, emails, owner)).all()
         )  # Core rows: no ORM objects
-    verdicts = _Verdicts(session, loaded, as_of, memo, [row[4] for row in rows if row[4] is not None and not row[5]])
-    grouped: dict[tuple[int, str | None, int, str | Blocking, str | None], list[tuple[int, str, float | None]]] = {}
+    verdicts = _Verdicts(session, loaded, as_of, memo, [row[5] for row in rows if row[5] is not None and not row[6]])
+    grouped: dict[tuple[int, str | None, int, str | Blocking, str | None], list[Saved]] = {}
     with _cycles_left_uncollected():
         for (
             deal_id,
             name,
+            crm_id,
             owner_id,
             claimed,
             check_id,
@@ -122,6 +118,7 @@ def saved_verdict_groups(
             stored_blocking,
             confirmed,
             amount,
+            currency,
         ) in rows:
             # A stored verdict that holds is keyed by its stored text, read once per group below.
             verdict: tuple[int, str | Blocking] = (
@@ -130,13 +127,20 @@ def saved_verdict_groups(
             deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed))
             if deals is None:
                 deals = grouped[key] = []
-            deals.append((deal_id, name, None if deal_id in amounts_left_out else amount))
-    return [
-        VerdictGroup(
-            emails[owner_id], claimed, index, verdicts.blocking(blocking), verdicts.confirmed(confirmed), deals
-        )
-        for (owner_id, claimed, index, blocking, confirmed), deals in grouped.items()
-    ]
+            deals.append((deal_id, crm_id or "", name, amount, currency))
+        known = KnownVerdicts(loaded.process)
+        return [
+            known.alike(
+                labels[owner_id],
+                claimed,
+                index,
+                verdicts.blocking(blocking),
+                verdicts.confirmed(confirmed),
+                deals,
+                summed_in,
+            )
+            for (owner_id, claimed, index, blocking, confirmed), deals in grouped.items()
+        ]
 
 
 def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str], owner: str | None) -> Select[Any]:
@@ -158,6 +162,7 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
         select(
             Deal.id,
             Deal.name,
+            Deal.crm_id,
             Deal.owner_id,
             Deal.claimed_stage,
             Check.id,
@@ -166,6 +171,7 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
             Check.blocking,
             Check.buyer_confirmed,
             Deal.amount,
+            Deal.currency,
         )
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .order_by(Deal.id)

@@ -1,7 +1,7 @@
-"""The pipeline audit: every CSV row through the assessment engine, streamed.
+"""The pipeline audit: every CSV row through the assessment engine into a DealVerdict, streamed.
 
 Rows are read, assessed and written to audit.csv one at a time; only the totals
-(and the few deals the report lists) stay in memory.
+(and the few deals the report lists) stay in memory. The report is pipeline_report's.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -18,10 +18,11 @@ from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.data_rows import DataRows
 from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
 from pipeline_audit.rows import RowProblem, RowReader, RowText
-from pipeline_audit.totals import Totals
-from sales_process.confirmation import buyer_confirmed_ids
+from pipeline_report.result import AuditResult
+from pipeline_report.totals import Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.engine import Assessment, MilestoneResult, assess
+from sales_process.deal_verdict import DealVerdict, assessed_verdict, unassessed_verdict
+from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
@@ -72,31 +73,6 @@ class AuditOptions:
     mapping: CrmMapping | None = None  # None: the process's crm block as it is
 
 
-@dataclass
-class AuditResult:
-    """The totals of a finished audit, and warnings about the options."""
-
-    totals: Totals
-    source: Path
-    as_of: dt.date
-    blank_rows: int = 0
-    footer_lines: int = 0  # the lines of a report's footer at the end of the file (pipeline_audit.data_rows)
-    warnings: list[str] = field(default_factory=list)
-    missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
-    currency: str | None = None  # the currency the amounts are in, when the export says
-    # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
-    currencies: Mapping[str, int] = field(default_factory=dict)
-    lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
-    crm_name: str | None = None
-    # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
-    buyer_columns: bool = True
-
-    @property
-    def mostly_unassessed(self) -> bool:
-        """True when more than half of the rows could not be assessed: the audit proves little."""
-        return self.totals.not_assessed * 2 > self.totals.rows
-
-
 def audit_pipeline(
     source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
 ) -> AuditResult:
@@ -109,16 +85,15 @@ def audit_pipeline(
             plan = plan_header(header, loaded, mapping, source)
             result = new_result(plan, loaded, options, mapping, source)
             total_bytes = os.fstat(handle.fileno()).st_size
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow(AUDIT_COLUMNS)
+            with partial.open("w", encoding="utf-8", newline="") as file:
+                out = AuditCsv(csv.writer(file), loaded.process)
 
                 def tick() -> None:
                     if progress is not None:
                         progress(handle.buffer.tell(), total_bytes)
 
                 rows = RowReader(plan, loaded.process, mapping)
-                _audit_rows(reader, rows, loaded, options, writer, result, tick)
+                _audit_rows(reader, rows, loaded, options, out, (source, result), tick)
                 result.currency, result.lost_deals = rows.currency, rows.lost_deals
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
@@ -163,133 +138,107 @@ def _audit_rows(
     rows: RowReader,
     loaded: LoadedProcess,
     options: AuditOptions,
-    writer: Writer,
-    result: AuditResult,
+    out: AuditCsv,
+    into: tuple[Path, AuditResult],
     tick: Callable[[], None],
 ) -> None:
+    source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
     data = DataRows(reader, rows.plan)
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
-        audit_row(rows, process, as_of, writer, totals, start, cells)
+        audit_row(rows, process, as_of, out, totals, start, cells)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
-    data.refuse_if_empty(result.source)
+    data.refuse_if_empty(source)
+
+
+class AuditCsv:
+    """audit.csv, written a row at a time: each row's cells as read, and its verdict (both engines write through here)."""
+
+    def __init__(self, writer: Writer, process: Process) -> None:
+        self.writer = writer
+        self._stages = {stage.id: (index, stage.name) for index, stage in enumerate(process.stages)}
+        self._actions = {milestone.id: milestone.customer_action for _, milestone in process.milestones()}
+        self._order = [milestone.id for _, milestone in process.milestones()]
+        writer.writerow(AUDIT_COLUMNS)
+
+    def unassessed(self, line: int, text: RowText, reason: str) -> None:
+        """Write a row that could not be assessed, with every reason why."""
+        self.writer.writerow(
+            AuditRow(
+                line,
+                text.deal,
+                text.crm_id,
+                text.owner,
+                text.stage,
+                "",
+                "",
+                text.amount,
+                "",
+                "",
+                "",
+                reason,
+                "",
+                "",
+                "",
+                "",
+                "",
+            )
+        )
+
+    def assessed(self, text: RowText, verdict: DealVerdict) -> None:
+        """Write an assessed row's verdict."""
+        verified_index, verified_name = self._stages[verdict.verified_stage_id or ""]
+        claimed = self._stages.get(verdict.claimed_stage_id) if verdict.claimed_stage_id else None
+        confirmed = verdict.buyer_confirmed
+        self.writer.writerow(
+            AuditRow(
+                line=verdict.number,
+                deal=text.deal,
+                crm_id=text.crm_id,
+                owner=text.owner,
+                claimed_stage=claimed[1] if claimed else "",
+                verified_stage=verified_name,
+                stages_ahead="" if claimed is None else claimed[0] - verified_index,
+                amount="" if verdict.amount is None else plain_cents(to_cents(verdict.amount)),
+                claimed_weighted=_money(verdict.claimed_weighted_cents),
+                verified_weighted=_money(verdict.verified_weighted_cents),
+                next_customer_actions=NEXT_SEPARATOR.join(
+                    self._actions[milestone_id] for milestone_id, _ in verdict.blocking
+                ),
+                not_assessed="",
+                claimed_stage_id=verdict.claimed_stage_id or "",
+                verified_stage_id=verdict.verified_stage_id or "",
+                next_milestone_ids=" ".join(milestone_id for milestone_id, _ in verdict.blocking),
+                verified_stage_confirmed_by_buyer="yes" if verdict.verified_by_buyer else "no",
+                buyer_confirmed_milestone_ids=" ".join(m for m in self._order if m in confirmed) if confirmed else "",
+            )
+        )
 
 
 def audit_row(
-    rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals, line: int, cells: Sequence[str]
+    rows: RowReader, process: Process, as_of: dt.date, out: AuditCsv, totals: Totals, line: int, cells: Sequence[str]
 ) -> None:
     """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
     text = rows.text(cells)
     try:
         deal = rows.deal(cells)
     except RowProblem as problem:
-        totals.add_problem(line, text.deal, problem.short)
-        writer.writerow(_unassessed_row(line, text, problem.reason))
+        totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
+        out.unassessed(line, text, problem.reason)
         return
-    assessment = assess(process, deal, as_of)
     record(
-        writer,
-        totals,
-        line,
-        text,
-        assessment,
-        assessment.next,
-        _cents(assessment, True),
-        _cents(assessment, False),
-        deal.amount,
-        buyer_confirmed_ids(deal.answers),
+        out, totals, text, assessed_verdict(assess(process, deal, as_of), line, crm_id=text.crm_id, owner=text.owner)
     )
 
 
-def record(
-    writer: Writer,
-    totals: Totals,
-    line: int,
-    text: RowText,
-    assessment: Assessment,
-    blocking: tuple[MilestoneResult, ...],
-    claimed: int | None,
-    verified: int | None,
-    amount: float | None,
-    buyer_confirmed: Collection[str] = frozenset(),
-) -> None:
-    """Write an assessed row to audit.csv and count it (both engines write through here).
-
-    `blocking` is what holds the deal at its verified stage, `claimed`/`verified` its weighted amounts in cents,
-    `buyer_confirmed` the milestones the buyer said "yes" to.
-    """
-    by_buyer = totals.add(line, text.owner, assessment, blocking, claimed, verified, buyer_confirmed=buyer_confirmed)
-    confirmed_ids = (
-        " ".join(m.id for _, m in assessment.process.milestones() if m.id in buyer_confirmed) if buyer_confirmed else ""
-    )
-    row = _assessed_row(line, text, assessment, blocking, claimed, verified, amount)
-    writer.writerow(
-        row._replace(
-            verified_stage_confirmed_by_buyer="yes" if by_buyer else "no", buyer_confirmed_milestone_ids=confirmed_ids
-        )
-    )
-
-
-def _cents(assessment: Assessment, claimed: bool) -> int | None:
-    value = assessment.weighted(assessment.claimed_stage if claimed else assessment.verified_stage)
-    return None if value is None else to_cents(value)
+def record(out: AuditCsv, totals: Totals, text: RowText, verdict: DealVerdict) -> None:
+    """Count an assessed row's verdict and write it to audit.csv."""
+    totals.add(verdict)
+    out.assessed(text, verdict)
 
 
 def _money(cents: int | None) -> str:
     return "" if cents is None else plain_cents(cents)
-
-
-def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
-    return AuditRow(
-        line,
-        text.deal,
-        text.crm_id,
-        text.owner,
-        text.stage,
-        "",
-        "",
-        text.amount,
-        "",
-        "",
-        "",
-        reason,
-        "",
-        "",
-        "",
-        "",
-        "",
-    )
-
-
-def _assessed_row(
-    line: int,
-    text: RowText,
-    assessment: Assessment,
-    blocking: tuple[MilestoneResult, ...],
-    claimed: int | None,
-    verified: int | None,
-    amount: float | None,
-) -> AuditRow:
-    claimed_stage, verified_stage = assessment.claimed_stage, assessment.verified_stage
-    return AuditRow(
-        line=line,
-        deal=text.deal,
-        crm_id=text.crm_id,
-        owner=text.owner,
-        claimed_stage=claimed_stage.name if claimed_stage else "",
-        verified_stage=verified_stage.name,
-        stages_ahead="" if assessment.stages_ahead is None else assessment.stages_ahead,
-        amount="" if amount is None else plain_cents(to_cents(amount)),
-        claimed_weighted=_money(claimed),
-        verified_weighted=_money(verified),
-        next_customer_actions=NEXT_SEPARATOR.join(r.milestone.customer_action for r in blocking),
-        not_assessed="",
-        claimed_stage_id=claimed_stage.id if claimed_stage else "",
-        verified_stage_id=verified_stage.id,
-        next_milestone_ids=" ".join(r.milestone.id for r in blocking),
-        verified_stage_confirmed_by_buyer="",
-        buyer_confirmed_milestone_ids="",
-    )

@@ -23,9 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline_audit.audit import (
-    AUDIT_COLUMNS,
+    AuditCsv,
     AuditOptions,
-    AuditResult,
     Progress,
     audit_pipeline,
     audit_row,
@@ -37,8 +36,9 @@ from pipeline_audit.columns import ColumnPlan
 from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
 from pipeline_audit.reading import open_pipeline, read_header
 from pipeline_audit.rows import RowReader, RowText
-from pipeline_audit.verdicts import VerdictTotals
+from pipeline_report.result import AuditResult
 from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.deal_verdict import KnownVerdicts
 from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
@@ -49,8 +49,6 @@ from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
 
 if TYPE_CHECKING:
-    from _csv import Writer
-
     import duckdb
 
 ENGINES = ("auto", "python", "duckdb")
@@ -135,12 +133,11 @@ def audit_with_duckdb(
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
     try:
-        with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
-            writer.writerow(AUDIT_COLUMNS)
+        with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as file:
+            out = AuditCsv(csv.writer(file), loaded.process)
             cursor = connection.execute(_query(source, delimiter, plan, loaded, options, mapping))
             rows = _write_rows(
-                cursor, plan, loaded, options, mapping, writer, result, (lines, source.stat().st_size, progress)
+                cursor, plan, loaded, options, mapping, out, result, (lines, source.stat().st_size, progress)
             )
         if rows + 1 != lines:
             raise NotForDuckDB("some rows span several lines, or the file has blank lines")
@@ -286,13 +283,13 @@ def _write_rows(
     loaded: LoadedProcess,
     options: AuditOptions,
     mapping: CrmMapping,
-    writer: Writer,
+    out: AuditCsv,
     result: AuditResult,
     tracking: tuple[int, int, Progress | None],
 ) -> int:
     """Write and count every row in file order; return how many rows DuckDB read."""
     process, totals = loaded.process, result.totals
-    verdicts = VerdictTotals(process, options.as_of, totals)
+    verdicts = KnownVerdicts(process)
     positions = {stage.id: index for index, stage in enumerate(process.stages)}
     reader = RowReader(plan, process, mapping)
     lines, size, progress = tracking
@@ -320,17 +317,20 @@ def _write_rows(
             elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
                 text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
-                record(
-                    writer,
-                    totals,
+                verdict = verdicts.verdict(
                     line,
-                    text,
-                    *verdicts.verdict(text.deal, claimed, amount, positions[verified], blocking),
+                    text.deal,
+                    claimed,
+                    positions[verified],
                     amount,
-                    frozenset(confirmed.split(",")) if confirmed else frozenset(),
+                    blocking,
+                    crm_id=text.crm_id,
+                    owner=text.owner,
+                    buyer_confirmed=frozenset(confirmed.split(",")) if confirmed else frozenset(),
                 )
+                record(out, totals, text, verdict)
             else:
-                audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
+                audit_row(reader, process, options.as_of, out, totals, line, _texts(cells))
         if progress is not None:
             progress(min(size, size * count // max(lines, 1)), size)
     result.currency, result.lost_deals = reader.currency, reader.lost_deals

@@ -10,8 +10,8 @@ from pathlib import Path
 from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
-from pipeline_audit.report_html import write_report
-from pipeline_audit.summary import LOST_DEALS_FIX, summary_text
+from pipeline_report.report_html import write_report
+from pipeline_report.summary import LOST_DEALS_FIX, summary_text
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,

@@ -137,6 +137,11 @@ def buyer_confirmed_ids(answers: Mapping[str, Answer]) -> frozenset[str]:
     return frozenset(milestone_id for milestone_id, answer in answers.items() if answer.buyer_confirmed)
 
 
+def buyer_declined_ids(answers: Mapping[str, Answer]) -> frozenset[str]:
+    """The milestones whose standing answer is the buyer's "Not quite"."""
+    return frozenset(milestone_id for milestone_id, answer in answers.items() if answer.buyer_declined)
+
+
 def gate_confirmed_by_buyer(process: Process, verified_index: int, confirmed: Collection[str]) -> bool:
     """Whether the buyer confirmed the outcomes that put a deal at its verified stage.
 

@@ -86,6 +86,11 @@ class Answer:
         """Whether the buyer confirmed this outcome through a confirmation link."""
         return self.buyer is not None and self.buyer.agreed
 
+    @property
+    def buyer_declined(self) -> bool:
+        """Whether the buyer answered "Not quite" to this outcome through a confirmation link."""
+        return self.buyer is not None and not self.buyer.agreed
+
 
 @dataclass(frozen=True)
 class Deal:

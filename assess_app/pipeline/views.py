@@ -1,10 +1,9 @@
-"""Route of the team pipeline: the saved deals' verdicts fed to the audit's totals and report."""
+"""Route of the team pipeline: the saved deals' verdicts fed to the pipeline report."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 
 from flask import Response, abort, make_response, request
 from sqlalchemy import func, select
@@ -16,11 +15,10 @@ from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal
 from deal_records.pipeline import saved_verdict_groups
-from deal_records.records import deal_currencies, deals_in_other_currencies, pipeline_currency
-from pipeline_audit.audit import AuditResult
-from pipeline_audit.report_html import render_report
-from pipeline_audit.totals import Totals
-from pipeline_audit.verdicts import VerdictTotals
+from deal_records.records import deal_currencies, pipeline_currency
+from pipeline_report.report_html import render_report
+from pipeline_report.result import AuditResult
+from pipeline_report.totals import Totals
 from sales_process.deal import parse_iso_date
 from sales_process.loader import LoadedProcess
 
@@ -45,21 +43,14 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
             cached = _cache.get(key)
         if cached is not None:
             return cached
-        feeder = VerdictTotals(loaded.process, as_of)
-        apart = deals_in_other_currencies(db)  # a total never adds two currencies
-        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, amounts_left_out=apart):
-            feeder.add_alike(
-                group.owner,
-                group.claimed_stage,
-                group.verified_index,
-                group.blocking,
-                group.deals,
-                buyer_confirmed=group.buyer_confirmed,
-            )
+        totals = Totals(loaded.process)
+        summed_in = pipeline_currency(deal_currencies(db))  # a total never adds two currencies
+        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in):
+            totals.add_alike(group)
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
-        _cache[key] = feeder.totals
-    return feeder.totals
+        _cache[key] = totals
+    return totals
 
 
 @bp.get("/pipeline")
@@ -77,9 +68,7 @@ def pipeline() -> Response:
     totals = pipeline_totals(records(), loaded, as_of)
     with records().reading() as db:
         currencies = deal_currencies(db)
-    result = AuditResult(
-        totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies
-    )
+    result = AuditResult(totals, None, as_of, currency=pipeline_currency(currencies), currencies=currencies)
     page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY

@@ -10,10 +10,11 @@ import pytest
 
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_audit.verdicts import VerdictTotals
+from pipeline_report.totals import Totals
 from playbook_cli.main import main
 from sales_process.crm import resolve_mapping
 from sales_process.deal import Answer, BuyerAnswer
+from sales_process.deal_verdict import KnownVerdicts
 from sales_process.loader import LoadedProcess, parse_process
 from tests.audit.helpers import ROOT, Run
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
@@ -315,14 +316,18 @@ def test_the_share_needs_a_buyer_column(
     assert ('data-total="buyer_confirmed"' in python.html()) is shown
 
 
-def test_saved_deals_pass_the_buyers_yes_to_the_totals() -> None:
-    verdicts = VerdictTotals(BUYER.process, AS_OF)
-    assert verdicts.add(1, "ana@example.com", "Contoso", "won", 1000.0, 1, (), buyer_confirmed={"next-step", "budget"})
-    assert not verdicts.add(2, "ana@example.com", "Northwind", "won", 500.0, 1, (), buyer_confirmed={"next-step"})
-    assert not verdicts.add(
-        3, "ana@example.com", "Litware", "qualifying", 300.0, 0, (("budget", "not_met"),), buyer_confirmed={"next-step"}
-    )
-    totals = verdicts.totals
+def test_known_verdicts_pass_the_buyers_yes_to_the_totals() -> None:
+    known, totals = KnownVerdicts(BUYER.process), Totals(BUYER.process)
+    verdicts = [
+        known.verdict(1, "Contoso", "won", 1, 1000.0, (), buyer_confirmed=frozenset({"next-step", "budget"})),
+        known.verdict(2, "Northwind", "won", 1, 500.0, (), buyer_confirmed=frozenset({"next-step"})),
+        known.verdict(
+            3, "Litware", "qualifying", 0, 300.0, (("budget", "not_met"),), buyer_confirmed=frozenset({"next-step"})
+        ),
+    ]
+    assert [verdict.verified_by_buyer for verdict in verdicts] == [True, False, False]
+    for verdict in verdicts:
+        totals.add(verdict)
     assert (totals.buyer_confirmed, totals.buyer_confirmed_cents, totals.verified_cents) == (1, 100_000, 156_000)
 
 

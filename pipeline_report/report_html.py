@@ -6,15 +6,15 @@ from pathlib import Path
 
 import jinja2
 
-from pipeline_audit.audit import AuditResult
-from pipeline_audit.chart import stage_chart
-from pipeline_audit.summary import buyer_confirmed_text, missing_text, money, process_line, share
-from pipeline_audit.totals import TOP_AHEAD
+from pipeline_report.chart import stage_chart
+from pipeline_report.result import AuditResult
+from pipeline_report.summary import buyer_confirmed_text, missing_text, money, process_line, share
+from pipeline_report.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import STATUS_LABELS, plural
 
 _ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.PackageLoader("pipeline_audit", "templates"),
+    loader=jinja2.PackageLoader("pipeline_report", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
@@ -44,7 +44,7 @@ def render_report(
         process=loaded.process,
         process_line=process_line(loaded),
         sha256=loaded.sha256,
-        source=result.source.name,
+        source=result.source_name,
         chart=stage_chart(totals),
         stages=list(zip(loaded.process.stages, totals.stages, strict=True)),
         ahead=totals.top_ahead(),

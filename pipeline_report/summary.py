@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline_audit.audit import AuditResult
+from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
@@ -55,7 +55,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     totals = result.totals
     crm = f" ({result.crm_name} export)" if result.crm_name else ""
     lines = [
-        f"Pipeline audit of {result.source}{crm} as of {result.as_of.isoformat()}",
+        f"Pipeline audit of {result.source_text}{crm} as of {result.as_of.isoformat()}",
         f"Process: {process_line(loaded)}",
     ]
     missing = missing_text(result)

@@ -1,19 +1,18 @@
-"""Streaming aggregation of an audit: only what the summary and the report need.
+"""Streaming aggregation of deals' verdicts: only what the summary and the report need.
 
-Money is summed in whole cents, rounded once per deal (vocabulary.to_cents); audit.csv
-writes the same cents, so the totals printed and reported are the sums of its columns.
+Fed one `DealVerdict` at a time (a CRM export's rows) or a group of alike ones at a time
+(saved deals). Money is summed in whole cents, rounded once per deal (vocabulary.to_cents);
+audit.csv writes the same cents, so the totals printed and reported are the sums of its columns.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-from sales_process.confirmation import gate_confirmed_by_buyer
-from sales_process.engine import Assessment, MilestoneResult
+from sales_process.deal_verdict import DealVerdict
 from sales_process.model import Process
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
@@ -42,16 +41,6 @@ class NotAssessed:
     line: int
     deal: str
     reason: str
-
-
-class Amounts(NamedTuple):
-    """The money of deals counted alike: how many, how many without an amount, and the weighted cents of the compared."""
-
-    deals: int
-    without_amount: int
-    compared: int  # deals with both an amount and a CRM stage: only these are in the weighted totals
-    claimed_cents: int
-    verified_cents: int
 
 
 @dataclass
@@ -104,6 +93,9 @@ class Totals:
     def __post_init__(self) -> None:
         self.stages = [StageTotals() for _ in self.process.stages]
         self.blocking = {milestone.id: Counter() for _, milestone in self.process.milestones()}
+        self._index = {stage.id: index for index, stage in enumerate(self.process.stages)}
+        self._names = {stage.id: stage.name for stage in self.process.stages}
+        self._actions = {milestone.id: milestone.customer_action for _, milestone in self.process.milestones()}
 
     @property
     def inflation_cents(self) -> int:
@@ -115,120 +107,95 @@ class Totals:
         """Whether any milestone has a buyer_statement: without one, no deal can rest on the buyer's word."""
         return any(milestone.buyer_statement for _, milestone in self.process.milestones())
 
+    def add(self, verdict: DealVerdict) -> None:
+        """Count one deal's verdict (a deal not assessed is listed, up to LISTED_PROBLEMS)."""
+        if verdict.assessed:
+            self.add_alike((verdict,))
+        else:
+            self.add_problem(verdict.number, verdict.name, verdict.not_assessed)
+
     def add_problem(self, line: int, deal: str, reason: str) -> None:
-        """Count a row that cannot be assessed (listed up to LISTED_PROBLEMS)."""
+        """Count a deal that cannot be assessed (listed up to LISTED_PROBLEMS)."""
         self.rows += 1
         self.not_assessed += 1
         if len(self.problems) < LISTED_PROBLEMS:
             self.problems.append(NotAssessed(line, deal, reason))
 
-    def add(
-        self,
-        line: int,
-        owner: str,
-        assessment: Assessment,
-        blocking: tuple[MilestoneResult, ...],
-        claimed: int | None,
-        verified: int | None,
-        *,
-        buyer_confirmed: Collection[str] = frozenset(),
-    ) -> bool:
-        """Count an assessed row: `blocking` is its `next`, `claimed`/`verified` its weighted amounts in cents.
+    def add_alike(self, verdicts: Sequence[DealVerdict]) -> None:
+        """Count assessed deals that share an owner, both stages, what holds them back and the buyer's word.
 
-        `buyer_confirmed` are the milestones the buyer said "yes" to; return whether the deal's verified
-        stage rests on the buyer's word (sales_process.confirmation.gate_confirmed_by_buyer).
+        Only their ids, names and money may differ: what they share is counted once (a pipeline of
+        saved deals comes in such groups); their money is summed deal by deal, in cents.
         """
-        without_amount = int(verified is None)
-        amounts = (
-            Amounts(1, without_amount, 1, claimed, verified)
-            if claimed is not None and verified is not None
-            else Amounts(1, without_amount, 0, 0, 0)
-        )
-        confirmed = self.add_alike(owner, assessment, blocking, amounts, buyer_confirmed=buyer_confirmed)
-        ahead = assessment.stages_ahead
-        if ahead is not None and ahead > 0:
-            inflation = claimed - verified if claimed is not None and verified is not None else None
-            self.offer_ahead(line, assessment.deal.name or "", owner, assessment, blocking, inflation)
-        return confirmed
-
-    def add_alike(
-        self,
-        owner: str,
-        assessment: Assessment,
-        blocking: tuple[MilestoneResult, ...],
-        amounts: Amounts,
-        *,
-        buyer_confirmed: Collection[str] = frozenset(),
-    ) -> bool:
-        """Count deals that share an owner, stages, what holds them and the buyer's answers; their money is `amounts`.
-
-        Deals ahead of their evidence are counted, not listed: offer each to `offer_ahead`.
-        Return whether their verified stage rests on the buyer's word.
-        """
-        # Most deals have no buyer's answer: spare them the look-up (the gate needs at least one).
-        confirmed = bool(buyer_confirmed) and gate_confirmed_by_buyer(
-            self.process, assessment.verified_index, buyer_confirmed
-        )
-        deals = amounts.deals
-        if confirmed:
-            self.buyer_confirmed += deals
-            self.buyer_confirmed_cents += amounts.verified_cents
+        first, deals = verdicts[0], len(verdicts)
+        claimed_index = self._index.get(first.claimed_stage_id) if first.claimed_stage_id else None
+        verified_index = self._index[first.verified_stage_id or ""]
         self.rows += deals
         self.assessed += deals
-        owner_totals = self.owners.get(owner or NO_OWNER)
+        owner = first.owner or NO_OWNER
+        owner_totals = self.owners.get(owner)
         if owner_totals is None:
-            owner_totals = self.owners[owner or NO_OWNER] = OwnerTotals()
+            owner_totals = self.owners[owner] = OwnerTotals()
         owner_totals.deals += deals
-        for result in blocking:
-            self.blocking[result.milestone.id][result.status.value] += deals
-        if assessment.claimed_index is None:
+        for milestone_id, status in first.blocking:
+            self.blocking[milestone_id][status] += deals
+        if claimed_index is None:
             self.without_claim += deals
-        self.without_amount += amounts.without_amount
-        if amounts.compared:
-            self._add_weighted(assessment, owner_totals, amounts)
-        ahead = assessment.stages_ahead
-        if ahead is not None and ahead > 0:
+        compared = [
+            (verdict.claimed_weighted_cents, verdict.verified_weighted_cents)
+            for verdict in verdicts
+            if verdict.claimed_weighted_cents is not None and verdict.verified_weighted_cents is not None
+        ]
+        self.without_amount += sum(verdict.verified_weighted_cents is None for verdict in verdicts)
+        claimed = sum(cents for cents, _ in compared)
+        verified = sum(cents for _, cents in compared)
+        if compared and claimed_index is not None:
+            self._add_weighted(claimed_index, verified_index, owner_totals, (len(compared), claimed, verified))
+        if first.verified_by_buyer:
+            self.buyer_confirmed += deals
+            self.buyer_confirmed_cents += verified
+        if claimed_index is not None and claimed_index > verified_index:
             self.ahead += deals
             owner_totals.ahead += deals
-        return confirmed
+            for verdict in verdicts:
+                claimed_cents, verified_cents = verdict.claimed_weighted_cents, verdict.verified_weighted_cents
+                inflation = (
+                    claimed_cents - verified_cents if claimed_cents is not None and verified_cents is not None else None
+                )
+                self.offer_ahead(verdict, claimed_index - verified_index, inflation)
 
-    def offer_ahead(
-        self,
-        line: int,
-        deal: str,
-        owner: str,
-        assessment: Assessment,
-        blocking: tuple[MilestoneResult, ...],
-        inflation: int | None,
-    ) -> None:
+    def offer_ahead(self, verdict: DealVerdict, stages_ahead: int, inflation: int | None) -> None:
         """List a deal ahead of its evidence if it is among the TOP_AHEAD with the biggest inflation."""
-        key = (inflation if inflation is not None else -1, -line)
+        key = (inflation if inflation is not None else -1, -verdict.number)
         if len(self._top) >= TOP_AHEAD and key <= self._top[0][:2]:
             return  # most deals are not listed: spare them the AheadDeal
         self._keep_top(
             AheadDeal(
-                line,
-                deal,
-                owner,
-                assessment.claimed_stage.name if assessment.claimed_stage else "",
-                assessment.verified_stage.name,
-                assessment.stages_ahead or 0,
+                verdict.number,
+                verdict.name,
+                verdict.owner,
+                self._names[verdict.claimed_stage_id or ""],
+                self._names[verdict.verified_stage_id or ""],
+                stages_ahead,
                 inflation,
-                tuple(r.milestone.customer_action for r in blocking),
+                tuple(self._actions[milestone_id] for milestone_id, _ in verdict.blocking),
             )
         )
 
-    def _add_weighted(self, assessment: Assessment, owner: OwnerTotals, amounts: Amounts) -> None:
-        compared, claimed, verified = amounts.compared, amounts.claimed_cents, amounts.verified_cents
+    def _add_weighted(
+        self, claimed_index: int, verified_index: int, owner: OwnerTotals, amounts: tuple[int, int, int]
+    ) -> None:
+        """Add `amounts` (deals compared, their claimed and verified weighted cents) to the stages' and the owner's sums."""
+        compared, claimed, verified = amounts
         self.compared += compared
         self.claimed_cents += claimed
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
-        claimed_stage = self.stages[assessment.claimed_index or 0]
+        claimed_stage = self.stages[claimed_index]
         claimed_stage.claimed_deals += compared
         claimed_stage.claimed_cents += claimed
-        verified_stage = self.stages[assessment.verified_index]
+        verified_stage = self.stages[verified_index]
         verified_stage.verified_deals += compared
         verified_stage.verified_cents += verified
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline_audit.totals import Totals
+from pipeline_report.totals import Totals
 from sales_process.vocabulary import money_cents as money
 
 WIDTH = 640

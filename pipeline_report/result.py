@@ -1,0 +1,47 @@
+"""What a report says about a pipeline besides its totals: where the deals came from, as of when, in what currency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline_report.totals import Totals
+
+SAVED_DEALS = "saved deals"
+
+
+@dataclass
+class AuditResult:
+    """The totals of a pipeline's verdicts, with what the summary and the report say about their source."""
+
+    totals: Totals
+    source: Path | None  # the CRM export read; None for the saved deals
+    as_of: dt.date
+    blank_rows: int = 0
+    footer_lines: int = 0  # the lines of a report's footer at the end of the file (pipeline_audit.data_rows)
+    warnings: list[str] = field(default_factory=list)
+    missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
+    currency: str | None = None  # the currency the amounts are in, when the export says
+    # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
+    currencies: Mapping[str, int] = field(default_factory=dict)
+    lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
+    crm_name: str | None = None
+    # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
+    buyer_columns: bool = True
+
+    @property
+    def mostly_unassessed(self) -> bool:
+        """True when more than half of the rows could not be assessed: the audit proves little."""
+        return self.totals.not_assessed * 2 > self.totals.rows
+
+    @property
+    def source_name(self) -> str:
+        """The export's file name, or "saved deals"."""
+        return SAVED_DEALS if self.source is None else self.source.name
+
+    @property
+    def source_text(self) -> str:
+        """The export's path as given, or "saved deals"."""
+        return SAVED_DEALS if self.source is None else str(self.source)
