@@ -56,23 +56,25 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
 
     from pipeline_audit.columns import ColumnError, plan_columns
     from pipeline_audit.data_rows import DataRows
-    from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
-    from pipeline_audit.rows import RowProblem, RowReader
+    from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export
+    from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
     from sales_process.loader import LoadedProcess
 
     assert isinstance(loaded, LoadedProcess)
     rows: list[Row] = []
     problems: list[str] = []
+    mapping = mapping_from_options(args, loaded)
+    encoding = mapping.encoding or "utf-8"
+    rows_read = None
     try:
-        with open_pipeline(path) as handle:
-            header, reader = read_header(handle, path)
-            mapping = mapping_from_options(args, loaded)
+        with open_export(path, mapping.encoding, mapping.sheet) as export:
+            encoding, header, rows_read = export.encoding, export.header, export.rows
             try:
                 plan = plan_columns(header, loaded.process, mapping)
             except ColumnError as error:
                 return [], [f"{path}:1: {problem}" for problem in error.problems]
             reader_of_rows = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own
-            data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
+            data = DataRows(export.rows, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
                 claimed = _claimed_confirmations(header, plan, cells)
                 if claimed:
@@ -82,6 +84,9 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                     deal = reader_of_rows.deal(cells)
                 except RowProblem as problem:
                     problems.append(f"{path}:{start}: {problem.reason}")
+                    continue
+                if isinstance(deal, ClosedDeal):
+                    problems.append(f"{path}:{start}: the deal is {deal.outcome.value}; only open deals are imported")
                     continue
                 text = reader_of_rows.text(cells)
                 owner_text = text.owner or (args.owner or "")
@@ -99,11 +104,10 @@ def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: 
                 rows.append(Row(start, deal, owner_id, text.crm_id.strip() or None))
             data.refuse_if_empty(path)
     except UnicodeDecodeError:
-        raise decoding_error(path) from None
+        raise decoding_error(path, encoding) from None
     except csv.Error as error:
-        raise file_error(
-            path, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
-        ) from None
+        line = rows_read.line_num if rows_read is not None else 1
+        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     return rows, problems
 
 
