@@ -344,5 +344,5 @@ def test_currency_names_read_as_iso_codes(typed: str, code: str) -> None:
 
 
 def test_an_unknown_currency_name_is_refused_with_the_names_in_the_hint() -> None:
-    with pytest.raises(ValueError, match="is not a currency; .* or a name such as US Dollar, Euro or Pound Sterling"):
+    with pytest.raises(ValueError, match=r"is not a currency; .* or a name such as US Dollar, Euro or Pound Sterling"):
         parse_currency("Galactic Credit")
