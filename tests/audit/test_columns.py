@@ -68,7 +68,7 @@ def test_a_mapped_column_is_read_under_its_crm_name(default_process: LoadedProce
         (
             ["deal", "pain-confirmed", "Close Date"],
             "column 3: unknown column 'Close Date'; map it with --column \"Close Date=FIELD\" "
-            "(FIELD: deal, crm_id, stage, amount, currency, owner or a milestone id) or under crm: in process.yaml, "
+            "(FIELD: deal, crm_id, stage, amount, currency, owner, status, close_date or a milestone id) or under crm: in process.yaml, "
             'or leave it out with --ignore-column "Close Date" (crm.ignore_columns)',
         ),
         (["deal", "stage", "Stage"], "column 3 'Stage' repeats column 2; keep one of them"),

@@ -167,7 +167,7 @@ def test_an_unmapped_crm_export_gets_the_mapping_that_would_read_it(
     assert errors[0] == (
         f"{EXPORTS / 'salesforce.csv'}:1: error: the header has no 'deal' column, which names each deal; map the export's "
         'column with --column "NAME=deal" or crm.columns.deal in process.yaml (columns read: deal, crm_id, stage, '
-        "amount, currency, owner and one per milestone)"
+        "amount, currency, owner, status, close_date and one per milestone)"
     )
     assert any(
         "unknown column 'Opportunity Name'; did you mean 'deal'? map it with --column \"Opportunity Name=deal\" "
