@@ -31,7 +31,9 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
     """What `playbook backtest --json` should print for these deals at these snapshot dates."""
     process = load_process(PROCESS).process
     probability = {stage.id: stage.probability for stage in process.stages}
-    pairs: list[tuple[str, str, bool]] = []  # (claimed, verified, won) per deal-snapshot
+    claimed_stages: list[str] = []  # per deal-snapshot
+    verified_stages: list[str] = []
+    outcomes: list[int] = []  # 1 won, 0 lost
     in_backtest: set[str] = set()
     no_claim = 0
     for day in dates:
@@ -48,14 +50,16 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
                 if when is not None and when <= day
             }
             verified = assess(process, Deal(claimed_stage=claims[-1], answers=answers), day).verified_stage.id
-            pairs.append((claims[-1], verified, deal.won))
+            claimed_stages.append(claims[-1])
+            verified_stages.append(verified)
+            outcomes.append(1 if deal.won else 0)
             in_backtest.add(deal.crm_id)
     result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates]}
-    for basis, pick in (("claimed", 0), ("verified", 1)):
+    for basis, stage_of in (("claimed", claimed_stages), ("verified", verified_stages)):
         stages = []
         for stage in process.stages:
-            outcomes = [won for pair in pairs if pair[pick] == stage.id for won in (pair[2],)]
-            n, won = len(outcomes), sum(outcomes)
+            at_stage = [outcome for at, outcome in zip(stage_of, outcomes, strict=True) if at == stage.id]
+            n, won = len(at_stage), sum(at_stage)
             low, high = wilson_interval(won, n)
             stages.append(
                 {
@@ -68,7 +72,8 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
                     "ci_high": high,
                 }
             )
-        brier = sum((probability[pair[pick]] / 100 - (1 if pair[2] else 0)) ** 2 for pair in pairs) / len(pairs)
+        squares = [(probability[at] / 100 - outcome) ** 2 for at, outcome in zip(stage_of, outcomes, strict=True)]
+        brier = sum(squares) / len(squares)
         result[basis] = {"brier": brier, "stages": stages}
     undated = sum(1 for deal in deals if deal.crm_id in in_backtest for when in deal.answers.values() if when is None)
     result["left_out"] = {"undated_answers": undated, "no_claimed_stage": no_claim}

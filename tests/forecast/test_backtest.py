@@ -49,8 +49,8 @@ def test_the_json_gives_the_win_rates_intervals_and_brier_scores_of_the_definiti
 
 
 def _mean_index(basis: dict[str, Any]) -> float:
-    stages = basis["stages"]
-    return sum(index * stage["n"] for index, stage in enumerate(stages)) / sum(stage["n"] for stage in stages)
+    counts: list[int] = [stage["n"] for stage in basis["stages"]]
+    return sum(index * n for index, n in enumerate(counts)) / sum(counts)
 
 
 def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -109,7 +109,7 @@ def test_option_mistakes_are_told_plainly(
 ) -> None:
     export, history = _files(tmp_path)
     given = [str(export) if arg == "EXPORT" else str(history) if arg == "HISTORY" else arg for arg in args]
-    got, out, err = _run(capsys, *given)
+    got, _, err = _run(capsys, *given)
     assert got == status and message in err, err
     assert "Traceback" not in err
 
