@@ -65,7 +65,7 @@ def calibration_svg(basis: Basis, which: str, chart_id: str) -> Markup:
 
 def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup:
     """The expected won amount per basis and the amount actually won, at each snapshot."""
-    width, height, left, top = 640, 280, 84, 34
+    width, height, left, top = 480, 280, 76, 34
     plot_w, plot_h = width - left - 16, height - top - 44
     largest = max([1.0] + [max(*f.expected.values(), f.actual) for f in forecasts])
     step = plot_w / max(1, len(forecasts) - 1)
@@ -83,17 +83,17 @@ def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{money(largest * fraction)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13">{money(largest * fraction)}</text>'
         )
     for index, forecast in enumerate(forecasts):
-        if len(forecasts) <= 13 or index % 3 == 0:
+        if index % max(1, -(-len(forecasts) // 6)) == 0:  # at most six dates fit a phone's width
             parts.append(
-                f'<text x="{left + index * step:.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="10">'
-                f"{forecast.snapshot.isoformat()[2:7]}</text>"
+                f'<text x="{left + index * step:.1f}" y="{top + plot_h + 16}" text-anchor="middle" font-size="13">'
+                f"{forecast.snapshot.isoformat()[:7]}</text>"
             )
     series = [
-        ("claimed", "forecast on the claimed stage", [f.expected["claimed"] for f in forecasts]),
-        ("verified", "forecast on the verified stage", [f.expected["verified"] for f in forecasts]),
+        ("claimed", "claimed forecast", [f.expected["claimed"] for f in forecasts]),
+        ("verified", "verified forecast", [f.expected["verified"] for f in forecasts]),
         ("actual", "won", [f.actual for f in forecasts]),
     ]
     for number, (key, label, values) in enumerate(series):
@@ -104,10 +104,10 @@ def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup
         for index, value in enumerate(values):
             cx, cy = point(index, value).split(",")
             parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
-        legend_x = left + number * 190
+        legend_x = 8 + number * 160
         parts.append(
             f'<line x1="{legend_x}" y1="14" x2="{legend_x + 22}" y2="14" stroke="{colour}" stroke-width="2.5"{dash}/>'
-            f'<text x="{legend_x + 28}" y="18" font-size="12">{label}</text>'
+            f'<text x="{legend_x + 28}" y="18" font-size="13">{label}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))

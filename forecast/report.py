@@ -110,9 +110,10 @@ def render_html(result: Backtest, heading: str = "Forecast accuracy", generator:
     )
 
 
-def section_context(result: Backtest, prefix: str = "backtest") -> dict[str, object]:
-    """What the forecast-accuracy section shows (the report and /pipeline both render it)."""
+def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) -> dict[str, object]:
+    """What the forecast-accuracy section shows (the report and /pipeline both render it); `level`: its headings' level."""
     return {
+        "level": level,
         "result": result,
         "bases": BASES,
         "calibration": {which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in BASES},
