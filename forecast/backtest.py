@@ -99,7 +99,9 @@ class SnapshotForecast:
 
 @dataclass
 class LeftOut:
-    """What a backtest could not count: undated answers (per deal and milestone) and deal-snapshots without a claimed stage."""
+    """What a backtest could not count: undated answers (per deal and milestone), and deal-snapshots without a
+    claimed stage (a deal the history never names, or whose latest check named no CRM stage), not counting the
+    snapshots before a deal's first stage in the history (it was not in the CRM yet)."""
 
     undated_answers: int = 0
     no_claimed_stage: int = 0
@@ -114,6 +116,12 @@ class Backtest:
     bases: dict[str, Basis]
     forecasts: list[SnapshotForecast]
     left_out: LeftOut = field(default_factory=LeftOut)
+    closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
+
+    @property
+    def deals_in_snapshots(self) -> int:
+        """How many deals are in at least one snapshot."""
+        return len({row.deal for row in self.rows})
 
 
 def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
@@ -146,6 +154,8 @@ def deal_snapshots(
                 continue
             claimed = history.claimed_at(day)
             if claimed is None:
+                if history.claimed and day < history.claimed[0].date:
+                    continue  # not in the CRM yet: nothing is missing
                 left_out.no_claimed_stage += 1
                 continue
             if history.deal not in counted:
@@ -197,6 +207,7 @@ def run_backtest(process: Process, histories: Sequence[DealHistory], dates: Sequ
         {which: basis(process, rows, which) for which in BASES},
         forecasts(process, rows, dates),
         left_out,
+        sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
     )
 
 

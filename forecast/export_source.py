@@ -4,7 +4,9 @@ The export is read as the audit reads it (the same column mapping, row reader an
 rule): each row closed won or lost, with its close date, amount and answers. The history file
 (Salesforce's Opportunity History, HubSpot's deal stage history) has one row per deal and stage
 change; its columns are `deal`, `stage` and `date` unless `crm.history` names others. `deal`
-joins the export's CRM id, or the deal's name when the export has no id column.
+joins the export's CRM id, or the deal's name when the export has no id column. A row that moves
+the deal to a lost stage or to the last stage (won) is its closing, not a claim: the outcome
+comes from the export.
 """
 
 from __future__ import annotations
@@ -134,6 +136,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
         "date": names.date if names else "date",
     }
     stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     with open_pipeline(path) as handle:
@@ -190,6 +193,8 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
                     _error(path, line, f"{wanted['stage']} {shown(stage_text)}: {error}; map it under crm.stage_names")
                 )
                 continue
+            if stage == won_stage:
+                continue  # the deal's closing as won: its outcome comes from the export
             found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(errors)

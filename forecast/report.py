@@ -53,13 +53,12 @@ def suggestions(result: Backtest) -> list[str]:
 
 def summary(result: Backtest) -> str:
     """The terminal summary."""
-    deals = len({row.deal for row in result.rows})
     span = (
         f"{result.snapshots[0].isoformat()} to {result.snapshots[-1].isoformat()}" if result.snapshots else "no dates"
     )
     lines = [
-        f"backtest: {plural(deals, 'closed deal')} at {plural(len(result.snapshots), 'snapshot')} ({span}): "
-        f"{plural(len(result.rows), 'deal-snapshot')}",
+        f"backtest: {plural(result.closed_deals, 'closed deal')}, {result.deals_in_snapshots} of them in one or more of "
+        f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         "",
         f"{'stage':<22} {'prob':>4}  {'claimed stage: win rate':<30} {'verified stage: win rate':<30}",
     ]
@@ -81,7 +80,7 @@ def summary(result: Backtest) -> str:
     lines += [
         "",
         f"left out: {plural(left.undated_answers, 'undated answer')} (never counted in a backtest), "
-        f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage at the snapshot (none in the history yet)",
+        f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
     ]
     return "\n".join(lines) + "\n"
 
@@ -122,7 +121,7 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "brier_text": brier_text,
         "suggestions": suggestions(result),
         "money": money,
-        "deals": len({row.deal for row in result.rows}),
+        "deals": result.closed_deals,
         "too_few": TOO_FEW,
     }
 

@@ -42,8 +42,9 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
                 continue  # closed already: not in this snapshot
             claims = [stage for when, stage in deal.claims if when <= day]
             if not claims:
-                no_claim += 1
-                continue
+                if not deal.claims:
+                    no_claim += 1  # never named by the history
+                continue  # else: not in the CRM yet
             answers = {
                 milestone: Answer(True, EVIDENCE, when)
                 for milestone, when in deal.answers.items()

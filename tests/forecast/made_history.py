@@ -50,6 +50,8 @@ def made_deals(count: int = 60, seed: int = 21) -> list[MadeDeal]:
             answers[MILESTONES[level]] = None  # the rep ticked it without a date: never counted
         claims = [(created, STAGES[min(ahead, 3)])]
         claims += [(created + dt.timedelta(days=STEP * (k + 1)), STAGES[min(k + 1 + ahead, 3)]) for k in range(level)]
+        if number % 13 == 0:
+            claims = []  # the history never names this deal: its claimed stage is never known
         closed_on = created + dt.timedelta(days=STEP * (level + 1) + rng.randrange(10, 40))
         won = level >= 3 or (level == 2 and number % 3 == 0)
         deals.append(
