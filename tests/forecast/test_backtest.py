@@ -58,7 +58,9 @@ def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.Captu
     out_dir = tmp_path / "out"
     status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(out_dir))
     assert status == 0, err
-    assert out.startswith("backtest: 60 closed deals, 56 of them in one or more of 12 snapshots (2025-01-31 to 2025-12-31)")
+    assert out.startswith(
+        "backtest: 60 closed deals, 56 of them in one or more of 12 snapshots (2025-01-31 to 2025-12-31)"
+    )
     assert "too few deals to tell (n=" in out and "Brier score (lower is better): claimed 0." in out
     assert "left out: " in out and f"Wrote {out_dir / 'backtest.csv'} and {out_dir / 'backtest.html'}" in out
     with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
