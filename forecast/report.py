@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from forecast.backtest import BASES, TOO_FEW, Backtest, StageRate
 from forecast.charts import calibration_svg, forecast_svg
@@ -124,6 +125,11 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "deals": result.closed_deals,
         "too_few": TOO_FEW,
     }
+
+
+def render_section(result: Backtest, prefix: str = "accuracy", level: int = 3) -> Markup:
+    """The forecast-accuracy section's HTML, for a page that has its own headings (the team pipeline)."""
+    return Markup(_ENVIRONMENT.get_template("_section.html").render(**section_context(result, prefix, level)))
 
 
 def write_outputs(result: Backtest, directory: Path) -> list[Path]:
