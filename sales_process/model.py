@@ -165,6 +165,18 @@ class CrmColumns(_Strict):
     )
 
 
+class CrmHistory(_Strict):
+    """The column names of the CRM's stage-history report (one row per deal and stage change), for `playbook backtest`."""
+
+    deal: NonEmptyText = Field(
+        default="deal",
+        description="The deal the row is about: the export's CRM id, or its name when the export has no id, "
+        "e.g. `Opportunity ID`.",
+    )
+    stage: NonEmptyText = Field(default="stage", description="The stage the deal moved to, e.g. `To Stage`.")
+    date: NonEmptyText = Field(default="date", description="The day it moved, e.g. `Last Modified`.")
+
+
 class CrmMilestone(_Strict):
     """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence, its date and the buyer who confirmed it."""
 
@@ -284,6 +296,11 @@ class Crm(_Strict):
     encoding: Annotated[NonEmptyText | None, BeforeValidator(_known_encoding)] = Field(
         default=None,
         description="The export's text encoding when it is not UTF-8 or UTF-16 (both detected), e.g. `cp1251` or `windows-1252`.",
+    )
+    history: CrmHistory = Field(
+        default_factory=CrmHistory,
+        description="The stage-history file's columns for `playbook backtest --history`: `{deal: …, stage: …, date: …}` "
+        "(default `deal`, `stage`, `date`).",
     )
     owners: Annotated[
         dict[NonEmptyText, Email],

@@ -78,8 +78,8 @@ def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
 
 def test_db_status_and_upgrade(run: Run) -> None:
     status, out, _ = run("db", "status")
-    assert status == 0 and out.endswith(": schema 0003 (current)\n")
-    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0003)\n")
+    assert status == 0 and out.endswith(": schema 0006_outcomes (current)\n")
+    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0006_outcomes)\n")
 
 
 def test_db_upgrade_migrates_an_empty_postgresql_database(
@@ -88,7 +88,7 @@ def test_db_upgrade_migrates_an_empty_postgresql_database(
     assert main(["db", "status", "--database", postgres_url]) == 1
     assert "run `playbook db upgrade`" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database", postgres_url]) == 0
-    assert "migrated from schema (empty) to 0003" in capsys.readouterr().out
+    assert "migrated from schema (empty) to 0006_outcomes" in capsys.readouterr().out
     assert main(["users", "list", "--database", postgres_url]) == 0
 
 
