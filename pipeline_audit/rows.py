@@ -108,6 +108,15 @@ class RowReader:
 
     def deal(self, cells: list[str]) -> Deal | ClosedDeal:
         """The Deal of an open row, or the ClosedDeal of a closed one; raise RowProblem listing everything wrong."""
+        return self._read(cells, read_outcome=True)
+
+    def open_deal(self, cells: list[str]) -> Deal:
+        """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers)."""
+        deal = self._read(cells, read_outcome=False)
+        assert isinstance(deal, Deal)
+        return deal
+
+    def _read(self, cells: list[str], read_outcome: bool) -> Deal | ClosedDeal:
         plan = self.plan
         cells = restored(cells)
         if len(cells) != plan.width:
@@ -129,7 +138,7 @@ class RowReader:
             )
         stage_problems: list[str] = []
         claimed = self._claimed_stage(cells, stage_problems)
-        outcome = self._outcome(cells, claimed, problems)
+        outcome = self._outcome(cells, claimed, problems) if read_outcome else Outcome.OPEN
         if outcome is not None and outcome.is_closed:
             amount = self._amount(cells, problems)
             close_date = self._close_date(cells, problems)
