@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
-from sales_process.crm_names import FIELD_WORDS, IS_CLOSED, IS_WON, KnownColumn, known_column
+from sales_process.crm_names import FIELD_WORDS, IS_CLOSED, IS_WON, KnownColumn, known_column, most_likely_crm
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
 
@@ -195,7 +195,7 @@ def _known_columns(
             left.append((index, name))
         elif Target(known.field) not in positions:
             candidates.setdefault(known.field, []).append((known.rank, index, name, known))
-    said: list[str] = []
+    read: list[tuple[str, str, KnownColumn]] = []
     for field_name, found in candidates.items():
         best = min(rank for rank, _, _, _ in found)
         top = [(index, name, known) for rank, index, name, known in found if rank == best]
@@ -208,7 +208,9 @@ def _known_columns(
             continue
         index, name, known = top[0]
         positions[Target(field_name)] = index
-        said.append(f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm})")
+        read.append((field_name, name, known))
+    likely = most_likely_crm([known for _, _, known in read])
+    said = [f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm(likely)})" for field_name, name, known in read]
     return said, left
 
 

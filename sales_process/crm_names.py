@@ -57,10 +57,9 @@ class KnownColumn:
     rank: int
     crms: tuple[str, ...]
 
-    @property
-    def crm(self) -> str:
-        """The CRMs that write this name, for a message."""
-        return ", ".join(self.crms)
+    def crm(self, likely: str | None = None) -> str:
+        """The CRM to name for this column: the export's most likely CRM when it writes the name, else the first."""
+        return likely if likely in self.crms else self.crms[0]
 
 
 # field -> ranks -> (name, CRMs that write it)
@@ -186,12 +185,31 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
     ),
 }
 
-KNOWN_COLUMNS: Mapping[str, KnownColumn] = {
-    name_key(name): KnownColumn(field, rank, crms)
-    for field, ranks in _NAMES.items()
-    for rank, names in enumerate(ranks)
-    for name, crms in names
-}
+
+def _known_columns() -> dict[str, KnownColumn]:
+    """Every name by name_key: CloseDate (Salesforce) and closedate (HubSpot) are one name written by both."""
+    known: dict[str, KnownColumn] = {}
+    for field, ranks in _NAMES.items():
+        for rank, names in enumerate(ranks):
+            for name, crms in names:
+                key = name_key(name)
+                before = known.get(key)
+                merged = crms if before is None else before.crms + tuple(c for c in crms if c not in before.crms)
+                known[key] = KnownColumn(field, rank, merged)
+    return known
+
+
+KNOWN_COLUMNS: Mapping[str, KnownColumn] = _known_columns()
+
+
+def most_likely_crm(read: list[KnownColumn]) -> str | None:
+    """The CRM that writes most of the names read: the one to name when a name is written by several."""
+    counts: dict[str, int] = {}
+    for known in read:
+        for crm in known.crms:
+            counts[crm] = counts.get(crm, 0) + 1
+    return max(counts, key=lambda crm: counts[crm]) if counts else None
+
 
 # Words of the fields every CRM adds on its own: dates it stamps, people and records it links, its own
 # forecasting. A column named with one is not a milestone's evidence, so it is never suggested as one.
