@@ -69,15 +69,15 @@ def test_a_status_column_decides_before_the_stage(capsys: pytest.CaptureFixture[
     rows = run.rows()
     assert [(r["deal"], r["outcome"], r["close_date"]) for r in rows] == [
         ("Fleet telematics", "open", ""),
-        ("Core banking", "lost", "2026-12-15"),
-        ("Pilot", "won", "2027-01-20"),
+        ("Core banking", "lost", "2026-05-15"),
+        ("Pilot", "won", "2026-06-20"),
         ("Expansion", "open", ""),
-        ("Grid analytics", "lost", "2027-01-05"),
+        ("Grid analytics", "lost", "2026-07-05"),
     ]
 
 
 def test_closed_deals_are_counted_within_from_and_to(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv", "--from", "2027-01-01", "--to", "2027-02-28")
+    run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv", "--from", "2026-06-01", "--to", "2026-07-31")
     lines = run.out.splitlines()
     assert "  won:                1 deal, 45,000.00" in lines
     assert "  lost:                1 deal, 60,000.00" in lines or "  lost:               1 deal, 60,000.00" in lines
