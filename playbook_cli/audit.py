@@ -33,22 +33,31 @@ EXAMPLE = """examples:
   playbook audit examples/pipeline.csv --as-of 2027-03-01 --out audit-out
   playbook audit opportunities.csv --column "Opportunity Name=deal" --column "Pricing Agreeable=pricing-agreeable" \\
       --stage-name "Proposal/Price Quote=proposing" --month-first
-  playbook audit export-de.csv --decimal-comma
+  playbook audit salesforce-export.csv --no-evidence --from 2027-01-01 --to 2027-03-31
+  playbook audit opportunities.xlsx --sheet Opportunities
+  playbook audit export-ru.csv --encoding cp1251 --decimal-comma
 
-input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are read by
-  their standard names (deal, crm_id, stage, amount, currency, owner, and per milestone
-  <id>, <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as
-  `playbook deals export` writes it) or through the crm: block of process.yaml, which
-  --column and --stage-name override for one run; `playbook crm-template` lists them.
+input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding; comma or
+  semicolon) or an .xlsx workbook, with a header row. Columns are read by their standard names
+  (deal, crm_id, stage, amount, currency, owner, status, close_date, and per milestone <id>,
+  <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as `playbook deals
+  export` writes it), by the standard names of Salesforce, HubSpot, Dynamics 365, Pipedrive and
+  Bitrix24 (StageName, Deal Stage, Est. Revenue, IsClosed/IsWon ...), or through the crm: block
+  of process.yaml, which --column and --stage-name override for one run; `playbook crm-template`
+  lists them. Other columns are ignored and listed once (--strict-columns: errors), except one
+  that looks like a milestone or an audit field: that is an error with a did-you-mean.
+  closed deals (a status column, IsClosed/IsWon, the last stage, crm.lost_stages or a lost or
+  disqualified stage name) are outcomes: counted with their amounts, never assessed nor weighted.
   yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
   Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
-  or 23/02/2027 (day first when it can only be), others with --day-first/--month-first;
+  or 23/02/2027 (day first when it can only be), others with --day-first/--month-first,
+  two-digit years as spreadsheets read them (00-29: 2000s, 30-99: 1900s);
   amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
   --engine duckdb writes the same files, faster on large exports
-exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns, a
-  header but no deals, or more than half of the rows not assessed (outputs still written),
-  2 usage error"""
+exit status: 0 audit done, 1 unreadable file, a column that looks like a milestone, no milestone
+  columns (without --no-evidence), a header but no deals, or more than half of the rows not
+  assessed (outputs still written), 2 usage error"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
