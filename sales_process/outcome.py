@@ -9,9 +9,10 @@ The rule, first that answers wins:
 
 1. the status column's value (`crm.status_values`, else the words CRMs write: Won, Lost, Open …);
 2. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost);
-3. the CRM stage: the stage mapped to the process's last stage is won; `crm.lost_stages` and any
-   stage named with a lost word (LOST_WORDS, in every language the vocabulary knows) are lost;
-   a stage named with a disqualification word (Unqualified, Duplicate …) is disqualified;
+3. the CRM stage: `crm.lost_stages` and any stage named with a lost word (LOST_WORDS, in every
+   language the vocabulary knows) are lost; the stage mapped to the process's last stage, or named
+   with a won word (Won, Deal won, closedwon …), is won; a stage named with a disqualification word
+   (Unqualified, Duplicate …) is disqualified;
 4. otherwise the deal is open.
 
 OutcomeRule holds the rule's data (every name compared by vocabulary.name_key), so the SQL
@@ -86,6 +87,16 @@ def _words(name: str) -> list[str]:
     return re.split(r"[\W_]+", name_key(name))
 
 
+# The words CRMs name a won deal's stage with, when it is not mapped to the last stage: the sample dataset's
+# "Won", Bitrix24's "Deal won", HubSpot's "closedwon", in the vocabulary's languages.
+WON_WORDS = frozenset({"won", "closedwon", "gewonnen", "gagné", "gagne", "ganado", "vinto", "ganho"})
+
+
+def stage_looks_won(name: str) -> bool:
+    """Whether a CRM stage's name marks a won deal: one of its words is WON_WORDS'."""
+    return any(word in WON_WORDS for word in _words(name))
+
+
 def stage_looks_disqualified(name: str) -> bool:
     """Whether a CRM stage's name marks a deal closed without a decision: one of its words is DISQUALIFIED_WORDS'."""
     return any(word in DISQUALIFIED_WORDS for word in _words(name))
@@ -120,10 +131,10 @@ class OutcomeRule:
 
     def stage_outcome(self, stage_name: str, stage_id: str | None) -> Outcome:
         """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""
-        if stage_id == self.won_stage_id:
-            return Outcome.WON
         if name_key(stage_name) in self.lost_stages or stage_looks_lost(stage_name):
             return Outcome.LOST
+        if stage_id == self.won_stage_id or stage_looks_won(stage_name):
+            return Outcome.WON
         if stage_looks_disqualified(stage_name):
             return Outcome.DISQUALIFIED
         return Outcome.OPEN

@@ -33,6 +33,8 @@ RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
         ("", None, None, "closedlost", None, Outcome.LOST),
         ("", None, None, "Verloren", None, Outcome.LOST),
         ("", None, None, "Perdu", None, Outcome.LOST),
+        ("", None, None, "Deal won", None, Outcome.WON),  # Bitrix24; the sample dataset's "Won"
+        ("", None, None, "closedwon", None, Outcome.WON),
         ("", None, None, "Unqualified", None, Outcome.DISQUALIFIED),
         ("", None, None, "Duplicate", None, Outcome.DISQUALIFIED),
         ("", None, None, "Proposing", "proposing", Outcome.OPEN),

@@ -188,3 +188,36 @@ def test_both_engines_agree_on_real_exports(capsys: pytest.CaptureFixture[str], 
     python, duckdb = both_engines(capsys, EXPORTS / export, tmp_path, *options, process=process)
     assert python.status == 0, python.err
     assert_same_outputs(python, duckdb)
+
+
+def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    process = tmp_path / "process.yaml"
+    root_text = process_with_real_crm(tmp_path).read_text(encoding="utf-8")
+    process.write_text(
+        root_text.replace("    Close: negotiating\n", "    Close: negotiating\n    Engaging: qualifying\n"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    status = main(
+        [
+            "audit",
+            str(EXPORTS / "sales-pipeline-sample.csv"),
+            "--process",
+            str(process),
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--no-evidence",
+        ]
+    )
+    run = Run(status, *capsys.readouterr(), out)
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'deal_stage' as the stage (the sample sales-pipeline dataset)" in lines
+    assert "Columns: read 'close_value' as the amount (the sample sales-pipeline dataset)" in lines
+    assert "  won:               2 deals, 5,568.00" in lines  # the stage "Won"
+    assert "  lost:              2 deals, 0.00" in lines
+    assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
