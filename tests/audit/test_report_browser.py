@@ -61,10 +61,9 @@ def honest_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
 
     process = process_with_real_crm(tmp_path)
     out = tmp_path / "honest"
-    status = main(
-        ["audit", str(EXPORTS / "salesforce-api.csv"), "--process", str(process), "--as-of", "2027-03-01"]
-        + ["--out", str(out), "--no-evidence"]
-    )
+    export = EXPORTS / "salesforce-api.csv"
+    options = ["--as-of", "2027-03-01", "--out", str(out), "--no-evidence"]
+    status = main(["audit", str(export), "--process", str(process), *options])
     capsys.readouterr()
     assert status == 0
     return out / "report.html"
