@@ -215,8 +215,10 @@ class RowReader:
             return None
         try:
             return self.stages.find(cells[self.plan.stage])
-        except LostStageError:
-            return None  # a lost deal: its outcome says so
+        except LostStageError as error:
+            # Only an open row gets here with a lost stage: its status (or IsClosed) says open, its stage lost.
+            problems.append(f"{error}, but the row's status says the deal is open; correct the status or the stage")
+            return None
         except ValueError as error:
             problems.append(
                 f'{error}; map the CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id"'

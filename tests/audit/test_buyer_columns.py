@@ -35,10 +35,11 @@ HEADER = [
     "budget.evidence",
     "budget.date",
     "budget.confirmed_by",
-    "status",  # open: the CRM's stage says won, its status says the deal is still open (status wins)
 ]
 EXPORT = (
-    ",".join(HEADER)
+    ",".join(
+        [*HEADER, "status"]
+    )  # open: the CRM's stage says won, its status says the deal is still open (status wins)
     + "\n"
     + (
         "Contoso,won,100000,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>,Open\n"
