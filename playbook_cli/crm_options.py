@@ -121,7 +121,7 @@ def _encoding(text: str) -> str:
     """argparse type for --encoding: a name Python can decode with, or a usage error."""
     try:
         codecs.lookup(text)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a name with a NUL character
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an encoding; use one such as cp1251, windows-1252, latin-1 or utf-16"
         ) from None

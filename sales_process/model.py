@@ -226,7 +226,7 @@ def _known_encoding(value: object) -> object:
     if isinstance(value, str):
         try:
             codecs.lookup(value)
-        except LookupError:
+        except (LookupError, ValueError):  # ValueError: a name with a NUL character
             raise ValueError(
                 f"{value!r} is not an encoding; write one such as utf-8, utf-16, cp1251, windows-1252 or latin-1"
             ) from None

@@ -221,3 +221,27 @@ def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
     assert "  won:               2 deals, 5,568.00" in lines  # the stage "Won"
     assert "  lost:              2 deals, 0.00" in lines
     assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "message"),
+    [
+        (("--encoding", "klingon"), 2, "'klingon' is not an encoding; use one such as cp1251"),
+        (("--from", "2027-02-01", "--to", "2027-01-01"), 2, "--from 2027-02-01 is after --to 2027-01-01"),
+        (
+            ("--sheet", "Opportunities"),
+            1,
+            "--sheet 'Opportunities' reads a sheet of an .xlsx workbook, and this is a CSV file",
+        ),
+    ],
+)
+def test_reading_options_are_checked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: tuple[str, ...], status: int, message: str
+) -> None:
+    try:
+        run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv", *options)
+    except SystemExit as exit_:  # argparse's usage error
+        assert exit_.code == status
+        assert message in capsys.readouterr().err
+        return
+    assert run.status == status and message in run.err, run.err
