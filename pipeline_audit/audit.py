@@ -8,29 +8,27 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
-from pipeline_audit.rows import RowProblem, RowReader, RowText
+from pipeline_audit.pipeline_csv import Rows, SafeWriter, decoding_error, file_error, open_export, safe_writer
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import Totals
+from pipeline_report.totals import Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import DealVerdict, assessed_verdict, unassessed_verdict
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
+from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.vocabulary import plain_cents, to_cents
 
-if TYPE_CHECKING:
-    from _csv import Reader, Writer
-
+ALL_TIME = Period()  # no --from/--to: every closed deal counts
 NEXT_SEPARATOR = " | "  # between next customer actions: they are sentences, often with commas
 
 
@@ -57,6 +55,9 @@ class AuditRow(NamedTuple):
     # stage (sales_process.confirmation.gate_confirmed_by_buyer), and the milestones they said "yes" to.
     verified_stage_confirmed_by_buyer: str
     buyer_confirmed_milestone_ids: str
+    # open (pipeline: assessed), won, lost or disqualified (outcomes: never assessed nor weighted); blank when unreadable.
+    outcome: str = ""
+    close_date: str = ""  # YYYY-MM-DD, read on closed deals
 
 
 AUDIT_COLUMNS = AuditRow._fields
@@ -71,6 +72,9 @@ class AuditOptions:
 
     as_of: dt.date
     mapping: CrmMapping | None = None  # None: the process's crm block as it is
+    # The close dates whose closed deals are counted as outcomes (--from/--to).
+    period: Period = field(default_factory=Period)
+    no_evidence: bool = False  # the export may have no milestone column (--no-evidence)
 
 
 def audit_pipeline(
@@ -78,31 +82,32 @@ def audit_pipeline(
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out`; raise InvalidFile for an unreadable file."""
     partial = csv_out.with_name(csv_out.name + ".partial")
+    mapping = options.mapping or resolve_mapping(loaded.process)
+    encoding = mapping.encoding or "utf-8"
+    rows_read: Rows | None = None
     try:
-        with open_pipeline(source) as handle:
-            header, reader = read_header(handle, source)
-            mapping = options.mapping or resolve_mapping(loaded.process)
-            plan = plan_header(header, loaded, mapping, source)
+        with open_export(source, mapping.encoding, mapping.sheet) as export:
+            encoding, rows_read = export.encoding, export.rows
+            plan = plan_header(export.header, loaded, mapping, source, options.no_evidence)
             result = new_result(plan, loaded, options, mapping, source)
-            total_bytes = os.fstat(handle.fileno()).st_size
             with partial.open("w", encoding="utf-8", newline="") as file:
-                out = AuditCsv(csv.writer(file), loaded.process)
+                out = AuditCsv(safe_writer(file), loaded.process)
 
                 def tick() -> None:
                     if progress is not None:
-                        progress(handle.buffer.tell(), total_bytes)
+                        progress(*export.progress())
 
                 rows = RowReader(plan, loaded.process, mapping)
-                _audit_rows(reader, rows, loaded, options, out, (source, result), tick)
-                result.currency, result.lost_deals = rows.currency, rows.lost_deals
+                _audit_rows(export.rows, rows, loaded, options, out, (source, result), tick)
+                result.currency = rows.currency
+                result.two_digit_years = rows.two_digit_years
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
-        raise decoding_error(source) from None
+        raise decoding_error(source, encoding) from None
     except csv.Error as error:
         partial.unlink(missing_ok=True)
-        raise file_error(
-            source, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
-        ) from None
+        line = rows_read.line_num if rows_read is not None else 1
+        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -122,19 +127,25 @@ def new_result(
         missing_milestones=plan.missing,
         crm_name=mapping.crm_name,
         buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones),
+        read_as=plan.read_as,
+        ignored_columns=plan.ignored,
+        evidence=plan.has_evidence,
+        period=options.period,
     )
 
 
-def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
+def plan_header(
+    header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path, no_evidence: bool = False
+) -> ColumnPlan:
     """The column plan of the header; raise InvalidFile listing every bad column."""
     try:
-        return plan_columns(header, loaded.process, mapping)
+        return plan_columns(header, loaded.process, mapping, no_evidence=no_evidence)
     except ColumnError as error:
         raise InvalidFile([Diagnostic(str(source), 1, None, "error", problem) for problem in error.problems]) from None
 
 
 def _audit_rows(
-    reader: Reader,
+    reader: Rows,
     rows: RowReader,
     loaded: LoadedProcess,
     options: AuditOptions,
@@ -148,7 +159,7 @@ def _audit_rows(
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
-        audit_row(rows, process, as_of, out, totals, start, cells)
+        audit_row(rows, process, as_of, out, totals, start, cells, options.period)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
     data.refuse_if_empty(source)
@@ -157,7 +168,7 @@ def _audit_rows(
 class AuditCsv:
     """audit.csv, written a row at a time: each row's cells as read, and its verdict (both engines write through here)."""
 
-    def __init__(self, writer: Writer, process: Process) -> None:
+    def __init__(self, writer: SafeWriter, process: Process) -> None:
         self.writer = writer
         self._stages = {stage.id: (index, stage.name) for index, stage in enumerate(process.stages)}
         self._actions = {milestone.id: milestone.customer_action for _, milestone in process.milestones()}
@@ -166,25 +177,16 @@ class AuditCsv:
 
     def unassessed(self, line: int, text: RowText, reason: str) -> None:
         """Write a row that could not be assessed, with every reason why."""
+        self.writer.writerow(_unassessed_row(line, text, reason))
+
+    def closed(self, line: int, text: RowText, deal: ClosedDeal, cents: int | None) -> None:
+        """Write a closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount."""
         self.writer.writerow(
-            AuditRow(
-                line,
-                text.deal,
-                text.crm_id,
-                text.owner,
-                text.stage,
-                "",
-                "",
-                text.amount,
-                "",
-                "",
-                "",
-                reason,
-                "",
-                "",
-                "",
-                "",
-                "",
+            _unassessed_row(line, text, "")._replace(
+                amount="" if cents is None else plain_cents(cents),
+                claimed_stage_id=deal.claimed_stage or "",
+                outcome=deal.outcome.value,
+                close_date=deal.close_date.isoformat() if deal.close_date else "",
             )
         )
 
@@ -214,20 +216,33 @@ class AuditCsv:
                 next_milestone_ids=" ".join(milestone_id for milestone_id, _ in verdict.blocking),
                 verified_stage_confirmed_by_buyer="yes" if verdict.verified_by_buyer else "no",
                 buyer_confirmed_milestone_ids=" ".join(m for m in self._order if m in confirmed) if confirmed else "",
+                outcome=Outcome.OPEN.value,
             )
         )
 
 
 def audit_row(
-    rows: RowReader, process: Process, as_of: dt.date, out: AuditCsv, totals: Totals, line: int, cells: Sequence[str]
+    rows: RowReader,
+    process: Process,
+    as_of: dt.date,
+    out: AuditCsv,
+    totals: Totals,
+    line: int,
+    cells: list[str],
+    period: Period = ALL_TIME,
 ) -> None:
-    """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
+    """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read."""
     text = rows.text(cells)
     try:
         deal = rows.deal(cells)
     except RowProblem as problem:
         totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
         out.unassessed(line, text, problem.reason)
+        return
+    if isinstance(deal, ClosedDeal):
+        cents = None if deal.amount is None else to_cents(deal.amount)
+        totals.add_outcome(deal.outcome, cents, deal.close_date, period)
+        out.closed(line, text, deal, cents)
         return
     record(
         out, totals, text, assessed_verdict(assess(process, deal, as_of), line, crm_id=text.crm_id, owner=text.owner)
@@ -238,6 +253,30 @@ def record(out: AuditCsv, totals: Totals, text: RowText, verdict: DealVerdict) -
     """Count an assessed row's verdict and write it to audit.csv."""
     totals.add(verdict)
     out.assessed(text, verdict)
+
+
+def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
+    """A row as read, with why it has no verdict (nothing when it is a closed deal's)."""
+    empty = ""
+    return AuditRow(
+        line,
+        text.deal,
+        text.crm_id,
+        text.owner,
+        text.stage,
+        empty,
+        empty,
+        text.amount,
+        empty,
+        empty,
+        empty,
+        reason,
+        empty,
+        empty,
+        empty,
+        empty,
+        empty,
+    )
 
 
 def _money(cents: int | None) -> str:

@@ -8,7 +8,7 @@ import jinja2
 
 from pipeline_report.chart import stage_chart
 from pipeline_report.result import AuditResult
-from pipeline_report.summary import buyer_confirmed_text, missing_text, money, process_line, share
+from pipeline_report.summary import NO_EVIDENCE_TEXT, buyer_confirmed_text, missing_text, money, process_line, share
 from pipeline_report.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import STATUS_LABELS, plural
@@ -54,7 +54,8 @@ def render_report(
         questions=questions,
         share=share,
         status_labels=STATUS_LABELS,
-        missing=missing_text(result),
+        missing=missing_text(result) if result.evidence else None,
+        no_evidence=NO_EVIDENCE_TEXT,
         buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
     )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline_report.totals import Totals
+from pipeline_report.totals import Period, Totals
 
 SAVED_DEALS = "saved deals"
 
@@ -26,10 +26,14 @@ class AuditResult:
     currency: str | None = None  # the currency the amounts are in, when the export says
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
-    lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True
+    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
+    ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
+    two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
+    evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
+    period: Period = field(default_factory=Period)
 
     @property
     def mostly_unassessed(self) -> bool:

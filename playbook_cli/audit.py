@@ -11,10 +11,12 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_report.report_html import write_report
-from pipeline_report.summary import LOST_DEALS_FIX, summary_text
+from pipeline_report.summary import summary_text
+from pipeline_report.totals import Period
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_USAGE,
     HelpFormatter,
     UserError,
     add_process_option,
@@ -32,22 +34,31 @@ EXAMPLE = """examples:
   playbook audit examples/pipeline.csv --as-of 2027-03-01 --out audit-out
   playbook audit opportunities.csv --column "Opportunity Name=deal" --column "Pricing Agreeable=pricing-agreeable" \\
       --stage-name "Proposal/Price Quote=proposing" --month-first
-  playbook audit export-de.csv --decimal-comma
+  playbook audit salesforce-export.csv --no-evidence --from 2027-01-01 --to 2027-03-31
+  playbook audit opportunities.xlsx --sheet Opportunities
+  playbook audit export-ru.csv --encoding cp1251 --decimal-comma
 
-input: a CSV export (UTF-8, comma or semicolon) with a header row. Columns are read by
-  their standard names (deal, crm_id, stage, amount, currency, owner, and per milestone
-  <id>, <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as
-  `playbook deals export` writes it) or through the crm: block of process.yaml, which
-  --column and --stage-name override for one run; `playbook crm-template` lists them.
+input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding; comma or
+  semicolon) or an .xlsx workbook, with a header row. Columns are read by their standard names
+  (deal, crm_id, stage, amount, currency, owner, status, close_date, and per milestone <id>,
+  <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as `playbook deals
+  export` writes it), by the standard names of Salesforce, HubSpot, Dynamics 365, Pipedrive and
+  Bitrix24 (StageName, Deal Stage, Est. Revenue, IsClosed/IsWon ...), or through the crm: block
+  of process.yaml, which --column and --stage-name override for one run; `playbook crm-template`
+  lists them. Other columns are ignored and listed once (--strict-columns: errors), except one
+  that looks like a milestone or an audit field: that is an error with a did-you-mean.
+  closed deals (a status column, IsClosed/IsWon, the last stage, crm.lost_stages or a lost or
+  disqualified stage name) are outcomes: counted with their amounts, never assessed nor weighted.
   yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
   Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
-  or 23/02/2027 (day first when it can only be), others with --day-first/--month-first;
+  or 23/02/2027 (day first when it can only be), others with --day-first/--month-first,
+  two-digit years as spreadsheets read them (00-29: 2000s, 30-99: 1900s);
   amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
   --engine duckdb writes the same files, faster on large exports
-exit status: 0 audit done, 1 unreadable file, unknown columns, no milestone columns, a
-  header but no deals, or more than half of the rows not assessed (outputs still written),
-  2 usage error"""
+exit status: 0 audit done, 1 unreadable file, a column that looks like a milestone, no milestone
+  columns (without --no-evidence), a header but no deals, or more than half of the rows not
+  assessed (outputs still written), 2 usage error"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,6 +78,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--out", metavar="DIR", default="audit-out", help="folder for audit.csv and report.html (default: audit-out)"
     )
     add_mapping_options(parser)
+    parser.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="audit an export without milestone columns: the open pipeline by claimed stage and the closed "
+        "outcomes, none of it customer-verified",
+    )
+    parser.add_argument(
+        "--from",
+        dest="period_from",
+        type=iso_date,
+        metavar="DATE",
+        help="count closed deals (won, lost, disqualified) closed on or after this date, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="period_to",
+        type=iso_date,
+        metavar="DATE",
+        help="count closed deals closed on or before this date, YYYY-MM-DD",
+    )
     parser.add_argument(
         "--engine",
         choices=ENGINES,
@@ -95,7 +126,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     mapping = mapping_from_options(args, loaded)
     out = _out_dir(args.out)
-    options = AuditOptions(as_of=args.as_of or dt.date.today(), mapping=mapping)
+    if args.period_from and args.period_to and args.period_from > args.period_to:
+        raise UserError(
+            f"--from {args.period_from} is after --to {args.period_to}; give the earlier date to --from",
+            status=EXIT_USAGE,
+        )
+    options = AuditOptions(
+        as_of=args.as_of or dt.date.today(),
+        mapping=mapping,
+        period=Period(args.period_from, args.period_to),
+        no_evidence=args.no_evidence,
+    )
     bar = ProgressBar(sys.stderr, "auditing") if sys.stderr.isatty() else None
     try:
         result = run_audit(args.engine, Path(args.pipeline), loaded, options, out / "audit.csv", bar)
@@ -114,10 +155,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {out / 'audit.csv'} and {out / 'report.html'}")
     if result.mostly_unassessed:
         totals = result.totals
-        lost = f"; {result.lost_deals} of them {'is a lost deal' if result.lost_deals == 1 else 'are lost deals'}: {LOST_DEALS_FIX}"
         raise UserError(
             f"{totals.not_assessed} of {plural(totals.rows, 'deal')} could not be assessed (more than half), so this audit "
             "proves little; fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
-            + (lost if result.lost_deals else "")
         )
     return EXIT_OK

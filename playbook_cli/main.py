@@ -31,6 +31,7 @@ COMMANDS = (
     "deals",
     "sql",
     "docs",
+    "backtest",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
@@ -51,6 +52,7 @@ EXAMPLE = """examples:
   playbook import pipeline.csv --owner ana@example.com   a CRM export into saved deals
   playbook db upgrade                    migrate the deal records (PostgreSQL)
   playbook docs                          where the manual is and how to open it
+  playbook backtest --out backtest-out   each stage's probability against closed deals
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 

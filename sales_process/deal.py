@@ -147,11 +147,11 @@ def free_text_problems(deal: Deal) -> list[Problem]:
     so an import refuses what the form and the API refuse."""
     problems: list[Problem] = []
     if deal.name is not None:
-        _unicode_text(deal.name, ("deal",), problems)
+        unicode_text(deal.name, ("deal",), problems)
     for milestone_id, answer in deal.answers.items():
         loc = ("milestones", milestone_id, "evidence")
         if answer.evidence is not None and answer.buyer is None:
-            _unicode_text(answer.evidence, loc, problems, single_line=False)
+            unicode_text(answer.evidence, loc, problems, single_line=False)
             if len(answer.evidence) > MAX_EVIDENCE:
                 problems.append(
                     Problem(loc, f"'evidence' is {len(answer.evidence)} characters long; at most {MAX_EVIDENCE}")
@@ -183,7 +183,7 @@ def amount_currency(data: Mapping[str, object], amount: Money | None, problems: 
 def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]) -> str | None:
     value = data.get(key)
     if isinstance(value, str):
-        return _unicode_text(value, (key,), problems)
+        return unicode_text(value, (key,), problems)
     if value is None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -195,7 +195,7 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _unicode_text(value: str, loc: Loc, problems: list[Problem], *, single_line: bool = True) -> str | None:
+def unicode_text(value: str, loc: Loc, problems: list[Problem], *, single_line: bool = True) -> str | None:
     """The text, or None and a problem when it breaks the free-text rule (sales_process.text) or holds
     a lone surrogate (JSON allows "\\ud83d"; no output can encode one)."""
     problem = text_problem(value, single_line=single_line)
@@ -314,7 +314,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
-        _unicode_text(evidence, (*loc, "evidence"), problems, single_line=False)
+        unicode_text(evidence, (*loc, "evidence"), problems, single_line=False)
         if len(evidence) > MAX_EVIDENCE:
             problems.append(
                 Problem(

@@ -111,6 +111,45 @@ CHECK = {
         },
     },
 }
+NEW_OUTCOME = {
+    "type": "object",
+    "required": ["outcome"],
+    "additionalProperties": False,
+    "description": "won: date, and amount when the final amount differs from the deal's; lost: date and reason; "
+    "open: reopen a closed deal (reason optional). A field that means nothing for the outcome is refused.",
+    "properties": {
+        "outcome": {"enum": ["won", "lost", "open"]},
+        "date": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "The close date, YYYY-MM-DD, today or earlier.",
+        },
+        "amount": {
+            "type": ["number", "string", "null"],
+            "description": "A won deal's final amount (120000, \"$120,000\"); left out: the deal's amount.",
+        },
+        "currency": CURRENCY,
+        "reason": {
+            "type": ["string", "null"],
+            "maxLength": 1000,
+            "description": "Why the deal was lost (required for lost), or why it is reopened.",
+        },
+    },
+}
+OUTCOME_EVENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
+        "date": {"type": ["string", "null"], "format": "date", "description": "The close date (null for a reopening)."},
+        "amount": {"type": ["number", "null"]},
+        "currency": {"type": ["string", "null"]},
+        "reason": {"type": ["string", "null"]},
+        "source": {"enum": ["form", "api", "import"]},
+        "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
+        "recorded_at": _TIME,
+    },
+}
 # One line: white space around the address may not break it (the free-text rule refuses line breaks and controls).
 _LINE_SPACE = r"\t \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 _NOT_IN_EMAIL = f'@{_SPACE}<>(),;:"\\[\\]{refused_characters(single_line=True)}'
@@ -252,6 +291,15 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "Oldest first.",
                     },
                     "confirmations": _CONFIRMATIONS,
+                    "outcome": {
+                        "enum": ["open", "won", "lost"],
+                        "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
+                    },
+                    "outcome_events": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/OutcomeEvent"},
+                        "description": "Closings and reopenings, oldest first; never changed.",
+                    },
                 },
             },
         ]
@@ -288,6 +336,12 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "in": "query",
                         "schema": {"enum": stage_ids},
                         "description": "A stage id: deals the CRM has in that stage.",
+                    },
+                    {
+                        "name": "closed",
+                        "in": "query",
+                        "schema": {"enum": ["true", "false"]},
+                        "description": "true: the deals closed won or lost instead of the open ones (default false).",
                     },
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
@@ -375,6 +429,31 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "409": _errors(
                         "The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
                         "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."
+                    ),
+                    "413": _TOO_LARGE,
+                    "415": _NOT_JSON,
+                    "503": _UNAVAILABLE,
+                },
+            },
+        },
+        "/api/deals/{deal_id}/outcome": {
+            "post": {
+                "summary": "Close the deal won or lost, or reopen it (outcome open): the owner or a manager. "
+                "Each call appends an event; none is ever changed.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewOutcome"}}},
+                },
+                "responses": {
+                    "201": _json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                    "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                    "409": _errors(
+                        "The deal is closed already (reopen it first) or, to reopen, open already; "
+                        "or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
@@ -509,6 +588,8 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
             "Check": CHECK,
             "NewConfirmation": new_confirmation_schema(confirmable),
             "ConfirmationRequest": CONFIRMATION,
+            "NewOutcome": NEW_OUTCOME,
+            "OutcomeEvent": OUTCOME_EVENT,
         },
         "securitySchemes": {
             "bearerAuth": {

@@ -13,7 +13,7 @@ from assess_app.pipeline import bp
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
-from deal_records.models import Check, Deal
+from deal_records.models import Check, Deal, OutcomeEvent
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, pipeline_currency
 from pipeline_report.report_html import render_report
@@ -36,6 +36,7 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
                 select(func.max(Check.id)).scalar_subquery(),
                 select(func.max(Deal.id)).scalar_subquery(),
                 select(func.count(Deal.id)).scalar_subquery(),
+                select(func.max(OutcomeEvent.id)).scalar_subquery(),  # a deal closed or reopened
             )
         ).one()
         key = (store.url, loaded.sha256, as_of, owner, *version)

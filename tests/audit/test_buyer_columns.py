@@ -38,13 +38,15 @@ HEADER = [
     "budget.confirmed_by",
 ]
 EXPORT = (
-    ",".join(HEADER)
+    ",".join(
+        [*HEADER, "status"]
+    )  # open: the CRM's stage says won, its status says the deal is still open (status wins)
     + "\n"
     + (
-        "Contoso,won,100000,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>\n"
-        "Fabrikam,won,50000,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,\n"
-        "Litware,qualifying,20000,yes,,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>\n"
-        "Northwind,won,10000,yes,,2027-02-20,Ann Ng <ann@northwind.example>,yes,Budget email from the CFO,2027-02-21,\n"
+        "Contoso,won,100000,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>,Open\n"
+        "Fabrikam,won,50000,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,,Open\n"
+        "Litware,qualifying,20000,yes,,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>,Open\n"
+        "Northwind,won,10000,yes,,2027-02-20,Ann Ng <ann@northwind.example>,yes,Budget email from the CFO,2027-02-21,,Open\n"
     )
 )
 
@@ -71,13 +73,13 @@ def cells(**values: str) -> list[str]:
     ],
 )
 def test_a_buyer_makes_the_answer_the_buyers(typed: str, name: str, email: str) -> None:
-    deal = reader().deal(cells(next_step__confirmed_by=typed))
+    deal = reader().open_deal(cells(next_step__confirmed_by=typed))
     assert deal.answers["next-step"] == BuyerAnswer(name, email, dt.date(2027, 2, 20), True).as_answer()
     assert deal.answers["next-step"].buyer_confirmed
 
 
 def test_a_buyers_no_keeps_the_comment_from_the_evidence_column() -> None:
-    deal = reader().deal(
+    deal = reader().open_deal(
         cells(
             next_step="no",
             next_step__evidence="We still need legal's view.",
@@ -90,7 +92,7 @@ def test_a_buyers_no_keeps_the_comment_from_the_evidence_column() -> None:
 
 
 def test_a_blank_buyer_leaves_the_reps_answer() -> None:
-    deal = reader().deal(cells(next_step__evidence="Dana's email", next_step__confirmed_by="  "))
+    deal = reader().open_deal(cells(next_step__evidence="Dana's email", next_step__confirmed_by="  "))
     assert deal.answers["next-step"] == Answer(True, "Dana's email", dt.date(2027, 2, 20))
 
 
@@ -143,14 +145,16 @@ EXAMPLE = (
 )
 def test_a_bad_buyer_is_a_row_problem(values: dict[str, str], problem: str) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader().deal(cells(**values))
+        reader().open_deal(cells(**values))
     assert raised.value.problems[0].startswith(problem), raised.value.problems
     assert len(raised.value.problems) == 1
 
 
 def test_every_bad_buyer_of_a_row_is_listed() -> None:
     with pytest.raises(RowProblem) as raised:
-        reader().deal(cells(next_step__confirmed_by="Dana", budget="yes", budget__confirmed_by="Lee <lee@x.example>"))
+        reader().open_deal(
+            cells(next_step__confirmed_by="Dana", budget="yes", budget__confirmed_by="Lee <lee@x.example>")
+        )
     assert [problem.split(":")[0].split(" ")[0] for problem in raised.value.problems] == [
         "next-step.confirmed_by",
         "budget.confirmed_by",
@@ -199,7 +203,7 @@ def test_the_crm_block_names_the_buyer_column() -> None:
         "crm.yaml",
     )
     header = ["deal", "Next Step", "Next Step Date", "Next Step Confirmed By"]
-    deal = reader(process, header).deal(["Contoso", "yes", "2027-02-20", "Dana <d@x.example>"])
+    deal = reader(process, header).open_deal(["Contoso", "yes", "2027-02-20", "Dana <d@x.example>"])
     assert deal.answers["next-step"] == BuyerAnswer("Dana", "d@x.example", dt.date(2027, 2, 20), True).as_answer()
 
 
@@ -285,7 +289,8 @@ def test_without_buyer_statements_the_share_is_not_shown(tmp_path: Path, capsys:
     process.write_text(VALID, encoding="utf-8")  # no milestone has a buyer_statement: no buyer can confirm anything
     source = tmp_path / "pipeline.csv"
     source.write_text(
-        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\nContoso,won,1000,yes,CFO email\n", encoding="utf-8"
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,status\nContoso,won,1000,yes,CFO email,Open\n",
+        encoding="utf-8",
     )
     python, duckdb = both_engines(capsys, source, tmp_path, process=process)
     assert_same_outputs(python, duckdb)

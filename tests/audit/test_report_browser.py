@@ -51,3 +51,36 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
         assert style[0] == "solid" and "radial-gradient" in style[1], style
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.fixture
+def honest_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
+    """The report of an export with closed deals and no milestone columns (--no-evidence)."""
+    from playbook_cli.main import main
+    from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
+
+    process = process_with_real_crm(tmp_path)
+    out = tmp_path / "honest"
+    export = EXPORTS / "salesforce-api.csv"
+    options = ["--as-of", "2027-03-01", "--out", str(out), "--no-evidence"]
+    status = main(["audit", str(export), "--process", str(process), *options])
+    capsys.readouterr()
+    assert status == 0
+    return out / "report.html"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE])
+def test_the_outcomes_and_the_honest_report_are_accessible_on_a_desktop_and_a_phone(
+    browser: Any, honest_report: Path, viewport: dict[str, int], tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(honest_report.as_uri())
+    assert page.locator("#outcomes tbody tr").count() == 3
+    assert "the CRM records no customer evidence" in page.locator("#no-evidence").text_content()
+    assert page.locator("svg[role=img]").count() == 0  # no verified bars: nothing was verified
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.screenshot(path=str(tmp_path / f"honest-{viewport['width']}.png"), full_page=True)
+    assert axe_violations(page) == []
+    context.close()

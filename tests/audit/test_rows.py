@@ -53,7 +53,7 @@ def row(**cells: str) -> list[str]:
 
 
 def test_a_row_becomes_a_deal(default_process: LoadedProcess) -> None:
-    deal = reader(default_process, day_first=True).deal(
+    deal = reader(default_process, day_first=True).open_deal(
         row(stage="negotiating", amount="$1,500.25", answer="Y", evidence="CFO email", date="03/02/2027")
     )
     assert (deal.name, deal.claimed_stage, deal.amount) == ("Contoso", "negotiating", 1500.25)
@@ -62,16 +62,16 @@ def test_a_row_becomes_a_deal(default_process: LoadedProcess) -> None:
 
 @pytest.mark.parametrize("stage", ["Closed Won", "closed won", "CLOSED-WON", "closed-won"])
 def test_a_stage_is_an_id_or_a_name_in_any_case(default_process: LoadedProcess, stage: str) -> None:
-    assert reader(default_process).deal(row(stage=stage)).claimed_stage == "closed-won"
+    assert reader(default_process).open_deal(row(stage=stage)).claimed_stage == "closed-won"
 
 
 def test_blank_cells_mean_no_claim_no_amount_and_unanswered(default_process: LoadedProcess) -> None:
-    deal = reader(default_process).deal(row(stage=" ", amount=""))
+    deal = reader(default_process).open_deal(row(stage=" ", amount=""))
     assert (deal.claimed_stage, deal.amount, dict(deal.answers)) == (None, None, {})
 
 
 def test_a_no_keeps_its_evidence_and_date(default_process: LoadedProcess) -> None:
-    deal = reader(default_process).deal(row(answer="no", evidence="asked twice", date="2027-01-05"))
+    deal = reader(default_process).open_deal(row(answer="no", evidence="asked twice", date="2027-01-05"))
     assert deal.answers["pain-confirmed"] == Answer(False, "asked twice", dt.date(2027, 1, 5))
 
 
@@ -110,25 +110,25 @@ def test_a_no_keeps_its_evidence_and_date(default_process: LoadedProcess) -> Non
 )
 def test_row_problems(default_process: LoadedProcess, cells: dict[str, str], reason: str) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader(default_process).deal(row(**cells))
+        reader(default_process).open_deal(row(**cells))
     assert reason in raised.value.reason
 
 
 def test_every_problem_of_a_row_is_named(default_process: LoadedProcess) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader(default_process).deal(row(stage="x", amount="-1", answer="?"))
+        reader(default_process).open_deal(row(stage="x", amount="-1", answer="?"))
     assert raised.value.reason.count("; ") >= 2 and "amount: '-1' is negative" in raised.value.reason
 
 
 @pytest.mark.parametrize(("cells", "count"), [(["Contoso"], "1 cell"), ([*row(), "extra"], "10 cells")])
 def test_a_row_of_the_wrong_width_is_a_problem(default_process: LoadedProcess, cells: list[str], count: str) -> None:
     with pytest.raises(RowProblem, match=rf"the row has {count} but the header has 9 columns"):
-        reader(default_process).deal(cells)
+        reader(default_process).open_deal(cells)
 
 
 def test_a_row_with_many_problems_has_a_short_line_and_the_full_list(default_process: LoadedProcess) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader(default_process).deal(row(stage="x", amount="-1", answer="?"))
+        reader(default_process).open_deal(row(stage="x", amount="-1", answer="?"))
     assert raised.value.short.startswith("unknown stage 'x'") and raised.value.short.endswith(" (and 2 more)")
     assert len(raised.value.problems) == 3 and raised.value.reason == "; ".join(raised.value.problems)
 
@@ -144,7 +144,7 @@ def test_a_row_with_many_problems_has_a_short_line_and_the_full_list(default_pro
     ],
 )
 def test_decimal_comma_amounts(default_process: LoadedProcess, amount: str, expected: float) -> None:
-    assert reader(default_process, decimal_comma=True).deal(row(amount=amount)).amount == expected
+    assert reader(default_process, decimal_comma=True).open_deal(row(amount=amount)).amount == expected
 
 
 @pytest.mark.parametrize(
@@ -156,12 +156,12 @@ def test_decimal_comma_amounts(default_process: LoadedProcess, amount: str, expe
     ],
 )
 def test_unambiguous_dates_need_no_option(default_process: LoadedProcess, date: str, expected: dt.date) -> None:
-    assert reader(default_process).deal(row(answer="yes", date=date)).answers["pain-confirmed"].date == expected
+    assert reader(default_process).open_deal(row(answer="yes", date=date)).answers["pain-confirmed"].date == expected
 
 
 @pytest.mark.parametrize("answer", ["checked", "Unchecked", "TRUE", "False", "CHECKED"])
 def test_crm_booleans_are_yes_or_no(default_process: LoadedProcess, answer: str) -> None:
-    met = reader(default_process).deal(row(answer=answer)).answers["pain-confirmed"].met
+    met = reader(default_process).open_deal(row(answer=answer)).answers["pain-confirmed"].met
     assert met is (answer.lower() in ("checked", "true"))
 
 

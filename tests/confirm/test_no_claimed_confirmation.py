@@ -54,8 +54,9 @@ def test_a_crm_export_cannot_confirm_for_the_buyer(tmp_path: Path, capsys: pytes
     process.write_text(PROCESS_TEXT, encoding="utf-8")
     export = tmp_path / "pipeline.csv"
     export.write_text(
-        "deal,stage,amount,next-step,next-step.evidence,next-step.date,budget,budget.evidence\n"
-        "Fabrikam,won,1000,yes,Dana's email of 27 Feb,2027-02-27,yes,Budget email\n",
+        # Open (its status) although the CRM's stage says won: an open deal is assessed.
+        "deal,stage,status,amount,next-step,next-step.evidence,next-step.date,budget,budget.evidence\n"
+        "Fabrikam,won,Open,1000,yes,Dana's email of 27 Feb,2027-02-27,yes,Budget email\n",
         encoding="utf-8",
     )
     out = tmp_path / "out"

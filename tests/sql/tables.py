@@ -87,10 +87,10 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     reader = RowReader(plan_columns(header, process, mapping), process, mapping)
     verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
-        deal = reader.deal([as_text(cell) for cell in cells])
+        deal = reader.open_deal([as_text(cell) for cell in cells])  # the verdict of every row, closed or not
         result = assess(process, deal, as_of)
         claimed = result.claimed_stage
-        name = str(cells[reader.plan.deal])
+        name = "" if reader.plan.deal is None else str(cells[reader.plan.deal])
         confirmed = buyer_confirmed_ids(deal.answers)
         verdicts[name] = (
             name,

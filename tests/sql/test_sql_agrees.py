@@ -182,6 +182,11 @@ def cases(draw: st.DrawFn) -> Case:
             continue  # a milestone without any column: unanswered on every row (the audit wants one column at least)
         columns += _milestone_columns(draw, milestone, rows)
     if crm is not None:  # the CRM's names for the columns the block maps
+        # A deal field mapped to a column the table lacks is an error for the audit: map only those present.
+        present = {column.name for column in columns}
+        fields = {field: name for field, name in (("stage", "Stage"), ("amount", "Amount")) if field in present}
+        crm = crm.model_copy(update={"columns": CrmColumns(deal="Opportunity Name", **fields)})
+        process = process.model_copy(update={"crm": crm})
         names = _crm_names(crm)
         columns = [Column(names.get(column.name, column.name), column.kind, column.cells) for column in columns]
     return Case(process, tuple(columns))

@@ -1,0 +1,247 @@
+"""Exports as CRMs write them, read without renaming a column: a Salesforce API export (IsClosed/IsWon, owner
+ids, no milestone fields), a Dynamics 365 export (Status apart from the stage, Est. Revenue, "US Dollar"), a
+HubSpot all-properties export (146 columns), and the same export as .xlsx, Windows-1251 and UTF-16.
+
+Closed deals are outcomes with their amounts; the open pipeline's totals are those of the open deals alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from playbook_cli.main import main
+from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
+from tests.audit.helpers import Run
+from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
+
+AS_OF = "2027-03-01"
+
+
+def run_audit(capsys: pytest.CaptureFixture[str], tmp_path: Path, export: Path, *options: str) -> Run:
+    out = tmp_path / "out"
+    process = process_with_real_crm(tmp_path)
+    status = main(["audit", str(export), "--process", str(process), "--as-of", AS_OF, "--out", str(out), *options])
+    captured = capsys.readouterr()
+    return Run(status, captured.out, captured.err, out)
+
+
+def test_an_export_without_evidence_gets_the_honest_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    refused = run_audit(capsys, tmp_path, EXPORTS / "salesforce-api.csv")
+    assert refused.status == 1 and "run the audit with --no-evidence" in refused.err
+    run = run_audit(capsys, tmp_path, EXPORTS / "salesforce-api.csv", "--no-evidence")
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'StageName' as the stage (Salesforce)" in lines
+    assert "Columns: read 'IsClosed' as whether the deal is closed (Salesforce)" in lines
+    assert sum("StageName" in line for line in lines) == 1  # said once
+    assert "Deals read: 6 (3 closed, 3 open)" in lines
+    assert "  won:               2 deals, 75,000.00" in lines  # Closed Won, and IsWon at Negotiation/Review
+    assert "  lost:               1 deal, 98,000.00" in lines
+    assert "  total: 3 deals, 91,400.00" in lines  # the open deals alone
+    assert any(
+        line.startswith("None of it is customer-verified, because the CRM records no customer evidence")
+        for line in lines
+    )
+    assert "`playbook crm-template`" in run.out
+    html = run.html()
+    for text in (run.out, html):
+        assert "ahead of" not in text and "inflation" not in text.lower()
+    assert "the CRM records no customer evidence" in html and 'data-outcome="won">2<' in html
+    assert [r["outcome"] for r in run.rows()] == ["open", "open", "won", "lost", "open", "won"]
+    assert [r["claimed_weighted"] for r in run.rows()][2:4] == ["", ""]  # closed deals are never weighted
+
+
+def test_a_status_column_decides_before_the_stage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv")
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'Est. Revenue' as the amount (Dynamics 365)" in lines
+    assert "Columns: read 'Topic' as the deal's name (Dynamics 365)" in lines
+    assert "  lost:              2 deals, 180,000.00" in lines  # Lost while at Qualify and Propose
+    assert "  won:                1 deal, 45,000.00" in lines
+    assert "Weighted pipeline (USD) of the 2 open deals with an amount and a claimed stage:" in lines  # US Dollar
+    assert "  claimed:    54,000.00" in lines  # 74,000 at 20% + 98,000 at 40%: the open deals only
+    rows = run.rows()
+    assert [(r["deal"], r["outcome"], r["close_date"]) for r in rows] == [
+        ("Fleet telematics", "open", ""),
+        ("Core banking", "lost", "2026-05-15"),
+        ("Pilot", "won", "2026-06-20"),
+        ("Expansion", "open", ""),
+        ("Grid analytics", "lost", "2026-07-05"),
+    ]
+
+
+def test_closed_deals_are_counted_within_from_and_to(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv", "--from", "2026-06-01", "--to", "2026-07-31")
+    lines = run.out.splitlines()
+    assert "  won:                1 deal, 45,000.00" in lines
+    assert "  lost:                1 deal, 60,000.00" in lines or "  lost:               1 deal, 60,000.00" in lines
+    assert "  not counted: 1 closed deal closed outside the period (or undated)" in lines
+
+
+def test_146_columns_need_no_ignore_list_and_system_fields_are_never_milestones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = EXPORTS / "hubspot-all-properties.csv"
+    with export.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert len(header) == 146
+    run = run_audit(capsys, tmp_path, export)
+    assert run.status == 0, run.err
+    lines = run.out.splitlines()
+    ignored = [line for line in lines if line.startswith("Columns not read:")]
+    assert ignored == [
+        "Columns not read: 134 ('Pipeline', 'Create Date', 'Last Contacted', 'Contact', 'Price List', 'Next Step', "
+        "'Deal Type', 'Associated Company' and 126 more); --strict-columns makes each an error, --ignore-column silences one"
+    ]
+    assert "  lost:               1 deal, 120,000.00" in lines  # Is Deal Closed? true, Is Closed Won false
+    strict = run_audit(capsys, tmp_path, export, "--strict-columns")
+    assert strict.status == 1
+    assert "unknown column 'Last Contacted'; map it with" in strict.err
+    for system in ("Create Date", "Last Contacted", "Contact", "Price List", "Next Step"):
+        assert f"unknown column '{system}'; did you mean" not in strict.err
+
+
+def _dynamics_rows() -> list[list[str]]:
+    with (EXPORTS / "dynamics.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_an_xlsx_workbook_reads_like_its_csv(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    rows = _dynamics_rows()
+    workbook = Workbook()
+    notes = workbook.active
+    assert notes is not None
+    notes.title = "Read me"
+    notes.append(["Exported from Dynamics 365"])
+    sheet = workbook.create_sheet("Opportunities")
+    sheet.append(rows[0])
+    for row in rows[1:]:
+        cells: list[object] = list(row)
+        month, day, year = (int(part) for part in row[7].split("/"))
+        cells[7] = dt.datetime(year, month, day)  # a date cell, as Excel keeps it
+        cells[8] = float(row[8].lstrip("$").replace(",", ""))  # a number cell
+        sheet.append(cells)
+    path = tmp_path / "opportunities.xlsx"
+    workbook.save(path)
+    from_csv = run_audit(capsys, tmp_path / "csv", EXPORTS / "dynamics.csv")
+    from_xlsx = run_audit(capsys, tmp_path / "xlsx", path, "--sheet", "Opportunities")
+    assert from_xlsx.status == 0, from_xlsx.err
+    assert from_xlsx.rows() == from_csv.rows()
+    wrong = run_audit(capsys, tmp_path / "wrong", path, "--sheet", "Deals")
+    assert "the workbook has no sheet 'Deals'; its sheets: Read me, Opportunities" in wrong.err
+
+
+@pytest.mark.parametrize(("encoding", "options"), [("cp1251", ("--encoding", "cp1251")), ("utf-16", ())])
+def test_other_encodings_read_like_utf8(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, encoding: str, options: tuple[str, ...]
+) -> None:
+    rows = _dynamics_rows()
+    rows[1][3] = "Телематика автопарка"  # a deal named in Russian, as a Windows-1251 export writes it
+    utf8 = tmp_path / "utf8.csv"
+    other = tmp_path / f"{encoding}.csv"
+    for path, name in ((utf8, "utf-8"), (other, encoding)):
+        with path.open("w", encoding=name, newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    expected = run_audit(capsys, tmp_path / "a", utf8)
+    got = run_audit(capsys, tmp_path / "b", other, *options)
+    assert got.status == 0, got.err
+    assert got.rows() == expected.rows() and got.rows()[0]["deal"] == "Телематика автопарка"
+
+
+def test_a_file_that_is_not_utf8_names_the_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("deal,stage,pain-confirmed\nТелематика,Discovery,yes\n".encode("cp1251"))
+    run = run_audit(capsys, tmp_path, path)
+    assert run.status == 1
+    assert "pass --encoding NAME (crm.encoding in process.yaml), e.g. --encoding cp1251" in run.err
+
+
+def test_a_blank_deal_name_falls_back_to_the_crm_id_and_two_digit_years_are_counted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "deal,crm_id,stage,currency,amount,pain-confirmed,pain-confirmed.date\n"
+        ",006A,Discovery,US Dollar,1000,yes,02/12/26\nAcme,006B,Discovery,Euro,2000,yes,2026-12-02\n",
+        encoding="utf-8",
+    )
+    run = run_audit(capsys, tmp_path, path, "--day-first")
+    first = run.rows()[0]
+    assert (first["deal"], first["not_assessed"]) == ("006A", "")
+    assert (
+        "Dates with a two-digit year: 1, read by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
+        in run.out
+    )
+    assert "amount: in EUR, but the file's amounts are in USD" in run.out  # "US Dollar" and "Euro" read as ISO codes
+
+
+@pytest.mark.parametrize("export", ["salesforce-api.csv", "dynamics.csv", "hubspot-all-properties.csv"])
+def test_both_engines_agree_on_real_exports(capsys: pytest.CaptureFixture[str], tmp_path: Path, export: str) -> None:
+    process = process_with_real_crm(tmp_path)
+    options = ("--no-evidence",) if export == "salesforce-api.csv" else ()
+    python, duckdb = both_engines(capsys, EXPORTS / export, tmp_path, *options, process=process)
+    assert python.status == 0, python.err
+    assert_same_outputs(python, duckdb)
+
+
+def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    process = tmp_path / "process.yaml"
+    root_text = process_with_real_crm(tmp_path).read_text(encoding="utf-8")
+    process.write_text(
+        root_text.replace("    Close: negotiating\n", "    Close: negotiating\n    Engaging: qualifying\n"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    status = main(
+        [
+            "audit",
+            str(EXPORTS / "sales-pipeline-sample.csv"),
+            "--process",
+            str(process),
+            "--as-of",
+            AS_OF,
+            "--out",
+            str(out),
+            "--no-evidence",
+        ]
+    )
+    run = Run(status, *capsys.readouterr(), out)
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'deal_stage' as the stage (the sample sales-pipeline dataset)" in lines
+    assert "Columns: read 'close_value' as the amount (the sample sales-pipeline dataset)" in lines
+    assert "  won:               2 deals, 5,568.00" in lines  # the stage "Won"
+    assert "  lost:              2 deals, 0.00" in lines
+    assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
+
+
+@pytest.mark.parametrize(
+    ("options", "status", "message"),
+    [
+        (("--encoding", "klingon"), 2, "'klingon' is not an encoding; use one such as cp1251"),
+        (("--from", "2027-02-01", "--to", "2027-01-01"), 2, "--from 2027-02-01 is after --to 2027-01-01"),
+        (
+            ("--sheet", "Opportunities"),
+            1,
+            "--sheet 'Opportunities' reads a sheet of an .xlsx workbook, and this is a CSV file",
+        ),
+    ],
+)
+def test_reading_options_are_checked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: tuple[str, ...], status: int, message: str
+) -> None:
+    try:
+        run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv", *options)
+    except SystemExit as exit_:  # argparse's usage error
+        assert exit_.code == status
+        assert message in capsys.readouterr().err
+        return
+    assert run.status == status and message in run.err, run.err

@@ -1,0 +1,95 @@
+"""`playbook import` of a real export: owner ids mapped to users, closed deals saved closed through the app's
+outcome service, bad rows written to a rejects CSV with --skip-bad, unknown owners created with --create-users."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.models import Deal, User
+from deal_records.outcomes import current_outcome
+from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
+from tests.records.conftest import Run
+
+SALESFORCE = EXPORTS / "salesforce-api.csv"
+
+
+def _users(run: Run, *emails: str) -> None:
+    for email in emails:
+        assert run("users", "add", email, "--role", "rep", stdin="rep-password-1\n")[0] == 0
+
+
+def test_owner_ids_map_to_users_and_closed_deals_import_closed(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _users(run, "ana@example.com", "grace@example.com")
+    process = process_with_real_crm(tmp_path)  # crm.owners maps the two Salesforce owner ids
+    status, out, err = run("import", str(SALESFORCE), "--process", str(process))
+    assert (status, err) == (0, "")
+    assert out == (
+        f"imported 6 rows from {SALESFORCE}: 6 new deals, 0 checks of deals already saved (matched by crm_id), "
+        "3 closed (lost: 1, won: 2)\n"
+    )
+    with sessions() as db:
+        deals = {deal.crm_id: deal for deal in db.scalars(select(Deal))}
+        assert deals["006Ec00000A1"].owner.email == "ana@example.com"
+        assert deals["006Ec00000A2"].owner.email == "grace@example.com"
+        won = current_outcome(db, deals["006Ec00000A3"].id)
+        lost = current_outcome(db, deals["006Ec00000A4"].id)
+        assert won is not None and (won.outcome, won.closed_on.isoformat() if won.closed_on else "") == (
+            "won",
+            "2026-06-20",
+        )
+        assert lost is not None and lost.outcome == "lost" and lost.reason == "lost in the CRM (imported, line 5)"
+        assert deals["006Ec00000A3"].latest_check is None  # a closed deal is an outcome, never checked
+    again = run("import", str(SALESFORCE), "--process", str(process))
+    assert again[1].endswith(": 0 new deals, 3 checks of deals already saved (matched by crm_id), 3 closed already\n")
+
+
+def test_without_a_mapping_nothing_is_imported_and_skip_bad_writes_the_rejects(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _users(run, "ana@example.com")
+    process = process_with_real_crm(tmp_path)
+    process.write_text(process.read_text(encoding="utf-8").replace("grace@example.com", "nobody@example.com"))
+    status, out, err = run("import", str(SALESFORCE), "--process", str(process))
+    assert (status, out) == (1, "")
+    assert err.splitlines()[-1] == "3 rows with problems of 6 (3 good); nothing was imported."
+    assert "the owner map gives '005Ec000004oBPOIA2' the email 'nobody@example.com', who is not a user" in err
+    with sessions() as db:
+        assert db.scalars(select(Deal)).first() is None
+    rejects = tmp_path / "rejects.csv"
+    status, out, err = run(
+        "import", str(SALESFORCE), "--process", str(process), "--skip-bad", "--rejects", str(rejects)
+    )
+    assert status == 0 and "not imported: 3 rows, each with its reason in" in out
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["line"], row["Id"]) for row in rows] == [
+        ("3", "006Ec00000A2"),
+        ("5", "006Ec00000A4"),
+        ("7", "006Ec00000A6"),
+    ]
+    assert all("who is not a user" in row["reject_reason"] for row in rows)
+    with sessions() as db:
+        assert sorted(deal.crm_id or "" for deal in db.scalars(select(Deal))) == [
+            "006Ec00000A1",
+            "006Ec00000A3",
+            "006Ec00000A5",
+        ]
+
+
+def test_create_users_adds_reps_who_cannot_sign_in_yet(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    process = process_with_real_crm(tmp_path)
+    status, _, err = run("import", str(SALESFORCE), "--process", str(process), "--create-users")
+    assert (status, err) == (0, ""), err
+    with sessions() as db:
+        users = {user.email: user for user in db.scalars(select(User))}
+        assert sorted(users) == ["ana@example.com", "grace@example.com"]
+        assert users["ana@example.com"].name == "005Ec000004oBPNIA2"  # the CRM's own name for the owner
+    assert run("users", "password", "ana@example.com", stdin="rep-password-1\n")[0] == 0  # then they can sign in
