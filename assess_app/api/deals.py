@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.openapi_deals import MAX_PAGE
 from assess_app.asking import request_summary
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
@@ -171,9 +172,15 @@ def list_deals() -> ApiAnswer:
         per_page = int(request.args.get("per_page", "50"))
     except ValueError:
         return api_errors(400, [{"loc": "page", "message": "page and per_page must be whole numbers"}])
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
         return api_errors(
-            400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}]
+            400,
+            [
+                {
+                    "loc": "page",
+                    "message": f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}",
+                }
+            ],
         )
     closed = request.args.get("closed", "false")
     if closed not in ("true", "false"):
@@ -302,7 +309,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     if refused is not None:
         return refused
     try:
-        change = parse_outcome_change(data, dt.date.today())
+        change = parse_outcome_change(data)
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:

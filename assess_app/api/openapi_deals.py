@@ -8,6 +8,7 @@ from deal_records.records import MAX_DEAL_ID
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.vocabulary import CURRENCY_SYMBOLS
 
+MAX_PAGE = 1_000_000  # a page past this is refused (400): its offset would not fit the database's integers
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
@@ -102,31 +103,6 @@ CHECK = {
         "note": {
             "type": ["string", "null"],
             "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
-        },
-    },
-}
-NEW_OUTCOME = {
-    "type": "object",
-    "required": ["outcome"],
-    "additionalProperties": False,
-    "description": "won: date, and amount when the final amount differs from the deal's; lost: date and reason; "
-    "open: reopen a closed deal (reason optional). A field that means nothing for the outcome is refused.",
-    "properties": {
-        "outcome": {"enum": ["won", "lost", "open"]},
-        "date": {
-            "type": ["string", "null"],
-            "format": "date",
-            "description": "The close date, YYYY-MM-DD, today or earlier.",
-        },
-        "amount": {
-            "type": ["number", "string", "null"],
-            "description": "A won deal's final amount (120000, \"$120,000\"); left out: the deal's amount.",
-        },
-        "currency": CURRENCY,
-        "reason": {
-            "type": ["string", "null"],
-            "maxLength": 1000,
-            "description": "Why the deal was lost (required for lost), or why it is reopened.",
         },
     },
 }
@@ -266,6 +242,61 @@ _CONFIRMATIONS = {
 }
 
 
+def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
+    """The body of POST /api/deals/{id}/outcome: won (date, amount?), lost (date, reason) or open (reason?).
+
+    A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
+    """
+    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
+    reason = {"type": ["string", "null"], "maxLength": 1000}
+    date = {"type": "string", "format": "date", "description": "The close date, YYYY-MM-DD (after today: 409)."}
+
+    def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "required": ["outcome", *required],
+            "additionalProperties": False,
+            "properties": {"outcome": {"const": value}, **fields},
+        }
+
+    amount = {**assess_body["properties"]["amount"], "description": "The final amount; left out: the deal's amount."}
+    return {
+        "oneOf": [
+            outcome(
+                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": CURRENCY, "reason": blank}
+            ),
+            outcome(
+                "lost",
+                "Closed lost, and why.",
+                ["date", "reason"],
+                {
+                    "date": date,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {
+                        **reason,
+                        "type": "string",
+                        "pattern": f"[^{_SPACE}]",
+                        "description": "Why it was lost.",
+                    },
+                },
+            ),
+            outcome(
+                "open",
+                "Reopen a closed deal.",
+                [],
+                {
+                    "date": blank,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {**reason, "description": "Why it is reopened."},
+                },
+            ),
+        ]
+    }
+
+
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
     """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
     with_verdict = {
@@ -329,7 +360,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "schema": {"enum": ["true", "false"]},
                         "description": "true: the deals closed won or lost instead of the open ones (default false).",
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                 ],
                 "responses": {
@@ -438,7 +469,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "or won without an amount when the deal has none."
+                        "the close date is after today; or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
@@ -573,7 +604,7 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
             "Check": CHECK,
             "NewConfirmation": new_confirmation_schema(confirmable),
             "ConfirmationRequest": CONFIRMATION,
-            "NewOutcome": NEW_OUTCOME,
+            "NewOutcome": new_outcome_schema(assess_body),
             "OutcomeEvent": OUTCOME_EVENT,
         },
         "securitySchemes": {

@@ -107,7 +107,8 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "closed"}, "outcome", "'outcome' is 'closed'; write one of won, lost, open"),
         ({"outcome": "won"}, "date", "'date' is required"),
         ({"outcome": "won", "date": "31/12/2025"}, "date", "'date': '31/12/2025' is not a date"),
-        ({"outcome": "won", "date": "2999-01-01"}, "date", "'date' 2999-01-01 is after today"),
+        ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
+        ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
         ({"outcome": "won", "date": YESTERDAY, "reason": "Great fit"}, "reason", "'reason' is not used for a won deal"),
         ({"outcome": "lost", "date": YESTERDAY}, "reason", "'reason' is required for a lost deal"),
@@ -140,13 +141,27 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
 
 
-def test_won_without_any_amount_is_a_conflict(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_won_without_any_amount_or_after_today_is_a_conflict(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
     created = client.post("/api/deals", headers=tokens["ana"], json={"name": "No amount"}).get_json()
     refused = client.post(
         f"/api/deals/{created['id']}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": YESTERDAY}
     )
     assert refused.status_code == 409 and refused.get_json()["errors"][0]["loc"] == "amount"
+    later = client.post(
+        f"/api/deals/{created['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": "2999-01-01", "reason": "Too early"},
+    )
+    assert later.status_code == 409
+    assert later.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": f"the close date 2999-01-01 is after today ({TODAY.isoformat()}); a deal closes on a past day or today",
+        }
+    ]
 
 
 def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
