@@ -132,6 +132,19 @@ def render_section(result: Backtest, prefix: str = "accuracy", level: int = 3) -
     return Markup(_ENVIRONMENT.get_template("_section.html").render(**section_context(result, prefix, level)))
 
 
+NO_OUTCOMES = (
+    "No saved deal is closed yet. Close deals won or lost on their page (or with POST /api/deals/ID/outcome): "
+    "each closed deal shows how well its claimed and its verified stage predicted the outcome."
+)
+
+
+def accuracy_section(result: Backtest | None) -> Markup:
+    """The team pipeline's forecast-accuracy section: the backtest of the saved deals, or how to get one."""
+    if result is None:
+        return Markup("<p>{}</p>").format(NO_OUTCOMES)
+    return render_section(result)
+
+
 def write_outputs(result: Backtest, directory: Path) -> list[Path]:
     """Write backtest.csv and backtest.html into the directory (made when missing)."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from flask import Response, abort, make_response, request
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from assess_app.current import current_process
@@ -17,6 +18,8 @@ from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal, OutcomeEvent
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, deals_in_other_currencies, pipeline_currency
+from forecast.report import accuracy_section
+from forecast.saved import saved_backtest
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import Totals
@@ -63,6 +66,12 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
     return feeder.totals
 
 
+def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
+    """The forecast-accuracy section: the saved deals' outcomes through the backtest `playbook backtest` runs."""
+    with store.reading() as db:
+        return accuracy_section(saved_backtest(db, loaded.process))
+
+
 @bp.get("/pipeline")
 @login_required
 def pipeline() -> Response:
@@ -81,7 +90,14 @@ def pipeline() -> Response:
     result = AuditResult(
         totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies
     )
-    page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
+    page = render_report(
+        result,
+        loaded,
+        heading="Team pipeline",
+        line_label="Deal id",
+        generator="/pipeline",
+        forecast_accuracy=forecast_accuracy(records(), loaded),
+    )
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY
     return response
