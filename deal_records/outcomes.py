@@ -90,7 +90,8 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
 def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, problems: list[Problem]) -> None:
     """Refuse fields that mean nothing for this outcome rather than ignoring them."""
     for key in keys:
-        if data.get(key) not in (None, ""):
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
             problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
 
 

@@ -182,6 +182,11 @@ def list_deals() -> ApiAnswer:
                 }
             ],
         )
+    repeated = [
+        name for name in ("owner", "stage", "closed", "page", "per_page") if len(request.args.getlist(name)) > 1
+    ]
+    if repeated:
+        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
     closed = request.args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])

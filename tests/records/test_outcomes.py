@@ -215,3 +215,16 @@ def test_a_closed_deal_leaves_the_open_pipeline(signed_in: Callable[[str], Flask
     assert won.status_code == 303
     assert 'data-total="assessed">1<' in manager.get("/pipeline").get_data(as_text=True)
     assert second
+
+
+def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget", "amount": "", "currency": " \u2006"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    refused = client.get("/api/deals?stage=&stage=proposing", headers=tokens["ana"])
+    assert refused.status_code == 400 and refused.get_json()["errors"] == [
+        {"loc": "stage", "message": "give stage once"}
+    ]
