@@ -21,7 +21,7 @@ from pathlib import Path
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.reading import open_pipeline, read_header
+from pipeline_audit.pipeline_csv import open_pipeline, read_header
 from pipeline_audit.rows import RowProblem, RowReader
 from sales_process.crm import CrmMapping, Target
 from sales_process.model import Process
@@ -97,7 +97,7 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[Close
             if outcome not in (Outcome.WON, Outcome.LOST):
                 continue  # open or disqualified: no outcome to measure a probability against
             try:
-                deal = rows.deal(cells)
+                deal = rows.open_deal(cells)
             except RowProblem as problem:
                 errors.append(_error(path, line, problem.reason))
                 continue
