@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import jinja2
@@ -10,7 +9,7 @@ from markupsafe import Markup
 
 from forecast.backtest import BASES, TOO_FEW, Backtest, StageRate
 from forecast.charts import calibration_svg, forecast_svg
-from sales_process.spreadsheet import neutralise_cell
+from pipeline_audit.pipeline_csv import safe_writer
 from sales_process.vocabulary import money, plural
 
 TOO_FEW_TEXT = "too few deals to tell"
@@ -87,9 +86,9 @@ def summary(result: Backtest) -> str:
 
 
 def write_csv(result: Backtest, path: Path) -> None:
-    """backtest.csv: one row per deal-snapshot; every cell neutralised against formulas."""
+    """backtest.csv: one row per deal-snapshot, written by the project's one CSV writer (formulas made inert)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        writer = safe_writer(out)
         writer.writerow(CSV_COLUMNS)
         for row in result.rows:
             cells = (
@@ -100,7 +99,7 @@ def write_csv(result: Backtest, path: Path) -> None:
                 row.outcome.value,
                 "" if row.amount is None else f"{row.amount:g}",
             )
-            writer.writerow([neutralise_cell(cell) for cell in cells])
+            writer.writerow(cells)
 
 
 def render_html(result: Backtest, heading: str = "Forecast accuracy", generator: str = "playbook backtest") -> str:
