@@ -79,9 +79,7 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
     if money is None:
-        if currency is not None:
-            problems.append(Problem(("currency",), "'currency' goes with 'amount'; give the final amount too"))
-        return None, None
+        return None, currency  # the deal's own amount, in this currency
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
     return money.value, currency or money.currency
@@ -190,7 +188,7 @@ def record_outcome(
         )
     amount, currency = change.amount, change.currency
     if change.outcome is Outcome.WON and amount is None:
-        amount, currency = deal.amount, deal.currency
+        amount, currency = deal.amount, currency or deal.currency
     if change.outcome is Outcome.WON and amount is None:
         raise RecordError("amount", "the deal has no amount; give the final amount it was won for")
     event = OutcomeEvent(

@@ -260,7 +260,10 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             "properties": {"outcome": {"const": value}, **fields},
         }
 
-    amount = {**assess_body["properties"]["amount"], "description": "The final amount; left out: the deal's amount."}
+    amount = {
+        **assess_body["properties"]["amount"],
+        "description": "The final amount; left out: the deal's amount (in `currency` when given).",
+    }
     return {
         "oneOf": [
             outcome(

@@ -89,6 +89,10 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     deal_id = _deal(client, tokens["ana"])
     body = {"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["bo"], json=body).status_code == 404
+    other = _deal(client, tokens["ana"], "Contoso", 5000)
+    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in yen
+    won = client.post(f"/api/deals/{other}/outcome", headers=tokens["ana"], json=in_yen).get_json()
+    assert (won["amount"], won["currency"]) == (5000.0, "JPY")
     assert client.post("/api/deals/999999/outcome", headers=tokens["lee"], json=body).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/outcome", json=body).status_code == 401
     closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["lee"], json=body)
