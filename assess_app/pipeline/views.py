@@ -66,10 +66,32 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
     return feeder.totals
 
 
+_accuracy: dict[tuple[object, ...], Markup] = {}
+
+
 def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
-    """The forecast-accuracy section: the saved deals' outcomes through the backtest `playbook backtest` runs."""
+    """The forecast-accuracy section: the saved deals' outcomes through the backtest `playbook backtest` runs.
+
+    Remembered until a check is saved or a deal closed or reopened: a backtest assesses every closed deal at
+    every snapshot, too much to do again on each visit.
+    """
     with store.reading() as db:
-        return accuracy_section(saved_backtest(db, loaded.process))
+        version = db.execute(
+            select(
+                select(func.max(Check.id)).scalar_subquery(),
+                select(func.max(OutcomeEvent.id)).scalar_subquery(),
+            )
+        ).one()
+        key = (store.url, loaded.sha256, *version)
+        with _cache_lock:
+            cached = _accuracy.get(key)
+        if cached is not None:
+            return cached
+        section = accuracy_section(saved_backtest(db, loaded.process))
+    with _cache_lock:
+        _accuracy.clear()
+        _accuracy[key] = section
+    return section
 
 
 @bp.get("/pipeline")
