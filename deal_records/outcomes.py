@@ -41,24 +41,18 @@ class OutcomeChange:
     reason: str | None = None
 
 
-def _date(data: Mapping[str, object], today: dt.date, problems: list[Problem]) -> dt.date | None:
+def _date(data: Mapping[str, object], problems: list[Problem]) -> dt.date | None:
     if data.get("date") in (None, ""):
         problems.append(Problem(("date",), "'date' is required: the day the deal closed, as YYYY-MM-DD"))
         return None
+    given = data["date"]
     try:
-        closed_on = parse_iso_date(data["date"])
+        if isinstance(given, str) and given != given.strip():
+            raise ValueError(f"{given!r} has spaces around the date; write it as YYYY-MM-DD")
+        return parse_iso_date(given)
     except ValueError as error:
         problems.append(Problem(("date",), f"'date': {error}"))
         return None
-    if closed_on > today:
-        problems.append(
-            Problem(
-                ("date",),
-                f"'date' {closed_on.isoformat()} is after today ({today.isoformat()}); a deal closes on a past day or today",
-            )
-        )
-        return None
-    return closed_on
 
 
 def _reason(data: Mapping[str, object], required: bool, problems: list[Problem]) -> str | None:
@@ -70,11 +64,11 @@ def _reason(data: Mapping[str, object], required: bool, problems: list[Problem])
     if not isinstance(value, str):
         problems.append(Problem(("reason",), f"'reason' must be text, got {kind_of(value)}"))
         return None
-    text = " ".join(value.split())  # one line: a reason is shown in tables and CSV cells
-    if len(text) > MAX_REASON:
-        problems.append(Problem(("reason",), f"'reason' is {len(text)} characters long; at most {MAX_REASON}"))
+    if len(value) > MAX_REASON:
+        problems.append(Problem(("reason",), f"'reason' is {len(value)} characters long; at most {MAX_REASON}"))
         return None
-    return unicode_text(text, ("reason",), problems)
+    # One line: a reason is shown in tables and CSV cells.
+    return unicode_text(" ".join(value.split()), ("reason",), problems)
 
 
 def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float | None, str | None]:
@@ -85,9 +79,7 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
     if money is None:
-        if currency is not None:
-            problems.append(Problem(("currency",), "'currency' goes with 'amount'; give the final amount too"))
-        return None, None
+        return None, currency  # the deal's own amount, in this currency
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
     return money.value, currency or money.currency
@@ -96,33 +88,34 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
 def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, problems: list[Problem]) -> None:
     """Refuse fields that mean nothing for this outcome rather than ignoring them."""
     for key in keys:
-        if data.get(key) not in (None, ""):
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
             problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
 
 
-def parse_outcome_change(data: object, today: dt.date) -> OutcomeChange:
+def parse_outcome_change(data: object) -> OutcomeChange:
     """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
     if given in (None, ""):
         raise InvalidInput([*problems, Problem(("outcome",), f"'outcome' is required: one of {names}")])
-    if not isinstance(given, str) or given.strip().lower() not in CHOICES:
+    if not isinstance(given, str) or given not in CHOICES:
         raise InvalidInput(
             [
                 *problems,
                 Problem(("outcome",), f"'outcome' is {given!r}; write one of {names} (open reopens a closed deal)"),
             ]
         )
-    outcome = Outcome(given.strip().lower())
+    outcome = Outcome(given)
     change = OutcomeChange(outcome)
     if outcome is Outcome.WON:
-        closed_on = _date(data, today, problems)
+        closed_on = _date(data, problems)
         amount, currency = _amount(data, problems)
         _not_for(data, ("reason",), "for a won deal", problems)
         change = OutcomeChange(outcome, closed_on, amount, currency)
     elif outcome is Outcome.LOST:
-        closed_on = _date(data, today, problems)
+        closed_on = _date(data, problems)
         _not_for(data, ("amount", "currency"), "for a lost deal (a lost deal earns nothing)", problems)
         change = OutcomeChange(outcome, closed_on, reason=_reason(data, True, problems))
     else:
@@ -161,15 +154,25 @@ def is_closed(event: OutcomeEvent | None) -> bool:
     return event is not None and Outcome(event.outcome).is_closed
 
 
-def record_outcome(session: Session, caller: User, deal: Deal, change: OutcomeChange, source: str) -> OutcomeEvent:
+def record_outcome(
+    session: Session, caller: User, deal: Deal, change: OutcomeChange, source: str, today: dt.date | None = None
+) -> OutcomeEvent:
     """Close the deal won or lost, or reopen it: append the event; raise RecordError when it cannot be done.
 
     RecordError's `loc` is "deal" when the caller may not (a rep closing another's deal: the
-    caller answers 404, as for a deal they cannot see) and "outcome" when the deal is already
-    so (closing a closed deal, reopening an open one).
+    caller answers 404, as for a deal they cannot see), "outcome" when the deal is already so
+    (closing a closed deal, reopening an open one), "date" for a close date after `today`
+    (default: today in UTC) and "amount" for a win without any amount.
     """
     if not may_close(caller, deal):
         raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
+    today = today or utc_now().date()
+    if change.closed_on is not None and change.closed_on > today:
+        raise RecordError(
+            "date",
+            f"the close date {change.closed_on.isoformat()} is after today ({today.isoformat()}); "
+            "a deal closes on a past day or today",
+        )
     # Lock the deal (a no-op on SQLite, whose writers go one at a time): two closings at once
     # must not both find the deal open.
     session.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
@@ -185,7 +188,7 @@ def record_outcome(session: Session, caller: User, deal: Deal, change: OutcomeCh
         )
     amount, currency = change.amount, change.currency
     if change.outcome is Outcome.WON and amount is None:
-        amount, currency = deal.amount, deal.currency
+        amount, currency = deal.amount, currency or deal.currency
     if change.outcome is Outcome.WON and amount is None:
         raise RecordError("amount", "the deal has no amount; give the final amount it was won for")
     event = OutcomeEvent(

@@ -13,7 +13,7 @@ from forecast.backtest import Basis, SnapshotForecast
 from sales_process.vocabulary import money
 
 SIZE = 300  # the calibration chart's plot is SIZE × SIZE
-MARGIN = 44
+MARGIN = 58
 COLOURS = {"claimed": "#b45309", "verified": "#1d4ed8", "actual": "#15803d"}
 
 
@@ -29,7 +29,7 @@ def calibration_svg(basis: Basis, which: str, chart_id: str) -> Markup:
     """Each stage's probability (x) against its observed win rate (y) with the 95% interval; the diagonal is perfect calibration."""
     colour = COLOURS[which]
     parts = [
-        f'<svg class="chart" viewBox="0 0 {MARGIN + SIZE + 16} {SIZE + 56}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'<svg class="chart" viewBox="0 0 {MARGIN + SIZE + 30} {SIZE + 56}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Calibration of the {which} stage</title>',
         f'<desc id="{chart_id}-desc">Each stage\'s probability from process.yaml against the share of its deal-snapshots '
         f"that were won, with the 95% interval. Points on the dashed diagonal are calibrated; hollow points have fewer than 20 deals.</desc>",

@@ -11,26 +11,22 @@ comes from the export.
 
 from __future__ import annotations
 
-import dataclasses
+import csv
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.pipeline_csv import open_pipeline, read_header
-from pipeline_audit.rows import RowProblem, RowReader
-from sales_process.crm import CrmMapping, Target
+from pipeline_audit.pipeline_csv import Rows, decoding_error, file_error, open_export, open_pipeline, read_header
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+from sales_process.crm import CrmMapping
 from sales_process.model import Process
-from sales_process.outcome import Outcome, process_outcome_rule
+from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.vocabulary import LostStageError, StageLookup, name_key, parse_date, shown
-
-STATUS = Target("status")
-CLOSE_DATE = Target("close_date")
 
 
 @dataclass(frozen=True)
@@ -48,83 +44,62 @@ def _error(path: Path, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(str(path), line, None, "error", message)
 
 
-def _column(header: Sequence[str], mapping: CrmMapping, target: Target) -> int | None:
-    return next((index for index, name in enumerate(header) if mapping.target(name) == target), None)
-
-
 def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[ClosedRow]:
-    """The export's rows closed won or lost; raise InvalidFile listing every row that cannot be read."""
-    rule = process_outcome_rule(process)
-    stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    """The export's rows closed won or lost, read as the audit reads them; raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
-    with open_pipeline(path) as handle:
-        header, reader = read_header(handle, path)
-        try:
-            plan = plan_columns(header, process, mapping)
-        except ColumnError as error:
-            raise InvalidFile([_error(path, 1, problem) for problem in error.problems]) from None
-        status, close_date = _column(header, mapping, STATUS), _column(header, mapping, CLOSE_DATE)
-        if close_date is None:
-            raise InvalidFile(
-                [
-                    _error(
-                        path,
-                        1,
-                        "the export has no close date column; add the CRM's Close Date to the report "
-                        "(named close_date, or mapped under crm.columns.close_date)",
-                    )
-                ]
-            )
-        # The stage is read for the outcome only: a closed deal's stage (Closed Lost) is no stage of the process.
-        rows = RowReader(dataclasses.replace(plan, stage=None), process, mapping, one_currency=False)
-        data = DataRows(reader, plan)
-        for line, cells in data:
-            stage_text = cells[plan.stage].strip() if plan.stage is not None and plan.stage < len(cells) else ""
+    encoding = mapping.encoding or "utf-8"
+    export_rows: Rows | None = None
+    try:
+        with open_export(path, mapping.encoding, mapping.sheet) as export:
+            encoding, export_rows = export.encoding, export.rows
             try:
-                stage_id = stages.find(stage_text) if stage_text else None
-            except (LostStageError, ValueError):
-                stage_id = None
-            try:
-                outcome = rule.outcome(
-                    status=cells[status] if status is not None and status < len(cells) else "",
-                    stage_name=stage_text,
-                    stage_id=stage_id,
+                plan = plan_columns(export.header, process, mapping)
+            except ColumnError as error:
+                raise InvalidFile([_error(path, 1, problem) for problem in error.problems]) from None
+            if plan.close_date is None:
+                raise InvalidFile(
+                    [
+                        _error(
+                            path,
+                            1,
+                            "the export has no close date column; add the CRM's Close Date to the report "
+                            "(named close_date, or mapped under crm.columns.close_date)",
+                        )
+                    ]
                 )
-            except ValueError as error:
-                errors.append(_error(path, line, str(error)))
-                continue
-            if outcome not in (Outcome.WON, Outcome.LOST):
-                continue  # open or disqualified: no outcome to measure a probability against
-            try:
-                deal = rows.open_deal(cells)
-            except RowProblem as problem:
-                errors.append(_error(path, line, problem.reason))
-                continue
-            closed_on = _close_date(cells[close_date] if close_date < len(cells) else "", mapping, path, line, errors)
-            if closed_on is None:
-                continue
-            key = cells[plan.crm_id].strip() if plan.crm_id is not None else ""
-            found.append(
-                ClosedRow(
-                    key or deal.name or "", outcome, closed_on, deal.amount, AnswersSince(dt.date.min, deal.answers)
-                )
-            )
-        data.refuse_if_empty(path)
+            rows = RowReader(plan, process, mapping, one_currency=False)
+            data = DataRows(export.rows, plan)
+            for line, cells in data:
+                row = _closed_row(rows, cells, path, line, errors)
+                if row is not None:
+                    found.append(row)
+            data.refuse_if_empty(path)
+    except UnicodeDecodeError:
+        raise decoding_error(path, encoding) from None
+    except csv.Error as error:
+        line = export_rows.line_num if export_rows is not None else 1
+        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     if errors:
         raise InvalidFile(errors)
     return found
 
 
-def _close_date(text: str, mapping: CrmMapping, path: Path, line: int, errors: list[Diagnostic]) -> dt.date | None:
+def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
+    """The row if it closed won or lost (None for an open or disqualified deal), its answers read as for an open one."""
     try:
-        closed_on = parse_date(text, mapping.date_order)
-    except ValueError as error:
-        errors.append(_error(path, line, f"close date: {error}"))
+        read = rows.deal(cells)
+        if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
+            return None  # open or disqualified: no outcome to measure a probability against
+        if read.close_date is None:
+            errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
+            return None
+        answers = rows.open_deal(cells).answers
+    except RowProblem as problem:
+        errors.append(_error(path, line, problem.reason))
         return None
-    if closed_on is None:
-        errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
-    return closed_on
+    key = rows.text(cells).crm_id or read.name
+    return ClosedRow(key, read.outcome, read.close_date, read.amount, AnswersSince(dt.date.min, answers))
 
 
 def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str, list[ClaimedSince]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import jinja2
@@ -10,7 +9,7 @@ from markupsafe import Markup
 
 from forecast.backtest import BASES, TOO_FEW, Backtest, StageRate
 from forecast.charts import calibration_svg, forecast_svg
-from sales_process.spreadsheet import neutralise_cell
+from pipeline_audit.pipeline_csv import safe_writer
 from sales_process.vocabulary import money, plural
 
 TOO_FEW_TEXT = "too few deals to tell"
@@ -87,9 +86,9 @@ def summary(result: Backtest) -> str:
 
 
 def write_csv(result: Backtest, path: Path) -> None:
-    """backtest.csv: one row per deal-snapshot; every cell neutralised against formulas."""
+    """backtest.csv: one row per deal-snapshot, written by the project's one CSV writer (formulas made inert)."""
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
+        writer = safe_writer(out)
         writer.writerow(CSV_COLUMNS)
         for row in result.rows:
             cells = (
@@ -100,7 +99,7 @@ def write_csv(result: Backtest, path: Path) -> None:
                 row.outcome.value,
                 "" if row.amount is None else f"{row.amount:g}",
             )
-            writer.writerow([neutralise_cell(cell) for cell in cells])
+            writer.writerow(cells)
 
 
 def render_html(result: Backtest, heading: str = "Forecast accuracy", generator: str = "playbook backtest") -> str:
@@ -130,6 +129,19 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
 def render_section(result: Backtest, prefix: str = "accuracy", level: int = 3) -> Markup:
     """The forecast-accuracy section's HTML, for a page that has its own headings (the team pipeline)."""
     return Markup(_ENVIRONMENT.get_template("_section.html").render(**section_context(result, prefix, level)))
+
+
+NO_OUTCOMES = (
+    "No saved deal is closed yet. Close deals won or lost on their page (or with POST /api/deals/ID/outcome): "
+    "each closed deal shows how well its claimed and its verified stage predicted the outcome."
+)
+
+
+def accuracy_section(result: Backtest | None) -> Markup:
+    """The team pipeline's forecast-accuracy section: the backtest of the saved deals, or how to get one."""
+    if result is None:
+        return Markup("<p>{}</p>").format(NO_OUTCOMES)
+    return render_section(result)
 
 
 def write_outputs(result: Backtest, directory: Path) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline_report.chart import stage_chart
 from pipeline_report.result import AuditResult
@@ -31,8 +32,12 @@ def render_report(
     heading: str = "Pipeline audit",
     line_label: str = "Line",
     generator: str = "playbook audit",
+    forecast_accuracy: Markup | None = None,
 ) -> str:
-    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file."""
+    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file.
+
+    `forecast_accuracy` is the forecast-accuracy section's HTML (forecast.report.accuracy_section), for /pipeline.
+    """
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
     return _ENVIRONMENT.get_template("report.html").render(
@@ -58,6 +63,7 @@ def render_report(
         no_evidence=NO_EVIDENCE_TEXT,
         buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
+        forecast_accuracy=forecast_accuracy,
     )
 
 

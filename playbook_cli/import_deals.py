@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as dt
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -245,7 +244,7 @@ def _row(
             )
         else:
             try:
-                change = parse_outcome_change(_outcome_data(deal, line), dt.date.today())
+                change = parse_outcome_change(_outcome_data(deal, line))
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
     try:

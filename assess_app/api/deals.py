@@ -178,6 +178,11 @@ def list_deals() -> ApiAnswer:
         return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
     if not 1 <= per_page <= MAX_PER_PAGE:
         return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
+    repeated = [
+        name for name in ("owner", "stage", "closed", "page", "per_page") if len(request.args.getlist(name)) > 1
+    ]
+    if repeated:
+        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
     closed = request.args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
@@ -306,7 +311,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     if refused is not None:
         return refused
     try:
-        change = parse_outcome_change(data, dt.date.today())
+        change = parse_outcome_change(data)
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:

@@ -111,31 +111,6 @@ CHECK = {
         },
     },
 }
-NEW_OUTCOME = {
-    "type": "object",
-    "required": ["outcome"],
-    "additionalProperties": False,
-    "description": "won: date, and amount when the final amount differs from the deal's; lost: date and reason; "
-    "open: reopen a closed deal (reason optional). A field that means nothing for the outcome is refused.",
-    "properties": {
-        "outcome": {"enum": ["won", "lost", "open"]},
-        "date": {
-            "type": ["string", "null"],
-            "format": "date",
-            "description": "The close date, YYYY-MM-DD, today or earlier.",
-        },
-        "amount": {
-            "type": ["number", "string", "null"],
-            "description": "A won deal's final amount (120000, \"$120,000\"); left out: the deal's amount.",
-        },
-        "currency": CURRENCY,
-        "reason": {
-            "type": ["string", "null"],
-            "maxLength": 1000,
-            "description": "Why the deal was lost (required for lost), or why it is reopened.",
-        },
-    },
-}
 OUTCOME_EVENT = {
     "type": "object",
     "properties": {
@@ -273,6 +248,64 @@ _CONFIRMATIONS = {
     "items": {"$ref": "#/components/schemas/ConfirmationRequest"},
     "description": "Newest first.",
 }
+
+
+def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
+    """The body of POST /api/deals/{id}/outcome: won (date, amount?), lost (date, reason) or open (reason?).
+
+    A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
+    """
+    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
+    reason = {"type": ["string", "null"], "maxLength": 1000}
+    date = {"type": "string", "format": "date", "description": "The close date, YYYY-MM-DD (after today: 409)."}
+
+    def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "required": ["outcome", *required],
+            "additionalProperties": False,
+            "properties": {"outcome": {"const": value}, **fields},
+        }
+
+    amount = {
+        **assess_body["properties"]["amount"],
+        "description": "The final amount; left out: the deal's amount (in `currency` when given).",
+    }
+    return {
+        "oneOf": [
+            outcome(
+                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": CURRENCY, "reason": blank}
+            ),
+            outcome(
+                "lost",
+                "Closed lost, and why.",
+                ["date", "reason"],
+                {
+                    "date": date,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {
+                        **reason,
+                        "type": "string",
+                        "pattern": f"[^{_SPACE}]",
+                        "description": "Why it was lost.",
+                    },
+                },
+            ),
+            outcome(
+                "open",
+                "Reopen a closed deal.",
+                [],
+                {
+                    "date": blank,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {**reason, "description": "Why it is reopened."},
+                },
+            ),
+        ]
+    }
 
 
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
@@ -453,7 +486,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "or won without an amount when the deal has none."
+                        "the close date is after today; or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
@@ -588,7 +621,7 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
             "Check": CHECK,
             "NewConfirmation": new_confirmation_schema(confirmable),
             "ConfirmationRequest": CONFIRMATION,
-            "NewOutcome": NEW_OUTCOME,
+            "NewOutcome": new_outcome_schema(assess_body),
             "OutcomeEvent": OUTCOME_EVENT,
         },
         "securitySchemes": {

@@ -392,7 +392,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
     form = make_form(loaded, prefill(deal))
     errors: dict[str, str] = {}
     try:
-        change = parse_outcome_change({k: v for k, v in values.items() if v}, dt.date.today())
+        change = parse_outcome_change({k: v for k, v in values.items() if v})
         with records().writing() as db:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None

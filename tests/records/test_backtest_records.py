@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
 from deal_records.models import Check
+from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import EVIDENCE, PROCESS, MadeDeal, made_deals
+from tests.records.conftest import PASSWORDS, sign_in
 
 SPAN = ["--from", "2025-01-01", "--to", "2025-12-31", "--every", "month"]
 
@@ -91,3 +93,27 @@ def test_without_closed_deals_the_backtest_says_how_to_get_some(
     status = main(["backtest", "--database", database_url, "--process", str(PROCESS)])
     assert status == 1
     assert "no deal closed won or lost to measure against" in capsys.readouterr().err
+
+
+def test_the_team_pipeline_shows_the_forecast_accuracy_of_the_saved_outcomes(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+) -> None:
+    app = make_app(PROCESS_PATH=str(PROCESS))
+    manager = app.test_client()
+    assert sign_in(manager, "lee@example.com", PASSWORDS["manager"]).status_code == 303
+    page = manager.get("/pipeline").get_data(as_text=True)
+    assert 'id="accuracy-title">Forecast accuracy<' in page and "No saved deal is closed yet." in page
+    deals = made_deals(count=30)
+    client = app.test_client()
+    for deal in deals:
+        save_and_close(client, tokens, sessions, deal)
+    page = manager.get("/pipeline").get_data(as_text=True)
+    dates = snapshot_dates(*default_range(max(deal.closed_on for deal in deals)), Every.MONTH)
+    want = expected_backtest(deals, dates)
+    for basis in ("claimed", "verified"):
+        assert f'data-brier="{basis}">{want[basis]["brier"]:.3f}<' in page
+        assert f'id="calibration-{basis}"' in page
+    assert 'data-total="assessed">0<' in page  # every saved deal is closed: none is open pipeline
+    assert "<script" not in page

@@ -9,8 +9,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.browser import axe_violations, live_wsgi
+from tests.forecast.made_history import PROCESS, made_deals
+from tests.html_checker import nu_errors
+from tests.records.conftest import PASSWORDS
+from tests.records.test_backtest_records import save_and_close
 from tests.records.test_browser import _sign_in
 
 pytestmark = pytest.mark.browser
@@ -69,3 +74,40 @@ def test_a_rep_closes_a_deal_lost_and_reopens_it(browser: Any, base_url: str, wi
     assert page.locator("#outcome-events > li").count() == 2
     assert axe_violations(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_pipelines_forecast_accuracy_in_the_browser(
+    browser: Any,
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    width: int,
+    tmp_path: Path,
+) -> None:
+    app = make_app(PROCESS_PATH=str(PROCESS))
+    client = app.test_client()
+    for deal in made_deals(count=30):
+        save_and_close(client, tokens, sessions, deal)
+    with live_wsgi(app) as url:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/login")
+        page.get_by_label("Email").fill("lee@example.com")
+        page.get_by_label("Password").fill(PASSWORDS["manager"])
+        page.get_by_role("button", name="Sign in").click()
+        page.goto(f"{url}/pipeline")
+        section = page.locator("#forecast-accuracy")
+        assert section.locator("svg[role=img]").count() == 3
+        claimed, verified = (section.locator(f"#calibration-{b} svg").bounding_box() for b in ("claimed", "verified"))
+        if width == 1280:
+            assert abs(claimed["y"] - verified["y"]) < 1  # side by side
+        else:
+            assert verified["y"] >= claimed["y"] + claimed["height"]  # stacked
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        section.screenshot(path=str(tmp_path / f"accuracy-{width}.png"))
+        assert axe_violations(page) == []
+        html = page.content()
+        context.close()
+    if width == 1280:
+        assert nu_errors({"pipeline": html}, tmp_path / "pages") == []

@@ -89,6 +89,10 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     deal_id = _deal(client, tokens["ana"])
     body = {"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["bo"], json=body).status_code == 404
+    other = _deal(client, tokens["ana"], "Contoso", 5000)
+    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in yen
+    won = client.post(f"/api/deals/{other}/outcome", headers=tokens["ana"], json=in_yen).get_json()
+    assert (won["amount"], won["currency"]) == (5000.0, "JPY")
     assert client.post("/api/deals/999999/outcome", headers=tokens["lee"], json=body).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/outcome", json=body).status_code == 401
     closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["lee"], json=body)
@@ -107,7 +111,8 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "closed"}, "outcome", "'outcome' is 'closed'; write one of won, lost, open"),
         ({"outcome": "won"}, "date", "'date' is required"),
         ({"outcome": "won", "date": "31/12/2025"}, "date", "'date': '31/12/2025' is not a date"),
-        ({"outcome": "won", "date": "2999-01-01"}, "date", "'date' 2999-01-01 is after today"),
+        ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
+        ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
         ({"outcome": "won", "date": YESTERDAY, "reason": "Great fit"}, "reason", "'reason' is not used for a won deal"),
         ({"outcome": "lost", "date": YESTERDAY}, "reason", "'reason' is required for a lost deal"),
@@ -140,13 +145,27 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
 
 
-def test_won_without_any_amount_is_a_conflict(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+def test_won_without_any_amount_or_after_today_is_a_conflict(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
     client = records_app.test_client()
     created = client.post("/api/deals", headers=tokens["ana"], json={"name": "No amount"}).get_json()
     refused = client.post(
         f"/api/deals/{created['id']}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": YESTERDAY}
     )
     assert refused.status_code == 409 and refused.get_json()["errors"][0]["loc"] == "amount"
+    later = client.post(
+        f"/api/deals/{created['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": "2999-01-01", "reason": "Too early"},
+    )
+    assert later.status_code == 409
+    assert later.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": f"the close date 2999-01-01 is after today ({TODAY.isoformat()}); a deal closes on a past day or today",
+        }
+    ]
 
 
 def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
@@ -200,3 +219,16 @@ def test_a_closed_deal_leaves_the_open_pipeline(signed_in: Callable[[str], Flask
     assert won.status_code == 303
     assert 'data-total="assessed">1<' in manager.get("/pipeline").get_data(as_text=True)
     assert second
+
+
+def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget", "amount": "", "currency": " \u2006"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    refused = client.get("/api/deals?stage=&stage=proposing", headers=tokens["ana"])
+    assert refused.status_code == 400 and refused.get_json()["errors"] == [
+        {"loc": "stage", "message": "give stage once"}
+    ]
