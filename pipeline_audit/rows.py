@@ -137,7 +137,7 @@ class RowReader:
                 "the deal cell is blank; name the deal" + (" (or give its CRM id)" if plan.crm_id is not None else "")
             )
         stage_problems: list[str] = []
-        claimed = self._claimed_stage(cells, stage_problems)
+        claimed = self._claimed_stage(cells, stage_problems, lost_is_open=read_outcome)
         outcome = self._outcome(cells, claimed, problems) if read_outcome else Outcome.OPEN
         if outcome is not None and outcome.is_closed:
             amount = self._amount(cells, problems)
@@ -210,12 +210,14 @@ class RowReader:
             problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
             return None
 
-    def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
+    def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:
             return None
         try:
             return self.stages.find(cells[self.plan.stage])
         except LostStageError as error:
+            if not lost_is_open:  # a row read for its answers alone (open_deal): its lost stage is no claim
+                return None
             # Only an open row gets here with a lost stage: its status (or IsClosed) says open, its stage lost.
             problems.append(f"{error}, but the row's status says the deal is open; correct the status or the stage")
             return None
