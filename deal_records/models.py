@@ -168,6 +168,30 @@ class Check(Base):
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
 
 
+class OutcomeEvent(Base):
+    """A deal closed (won or lost) or reopened: appended, never changed, so reopening keeps history.
+
+    The deal's current outcome is that of its latest event (highest id); a deal with no event is
+    open. `outcome` is a sales_process.outcome.Outcome value: won, lost, or open for a reopening.
+    """
+
+    __tablename__ = "outcome_events"
+    __table_args__ = (Index("ix_outcome_events_deal_id_id", "deal_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)  # the close date (None for a reopening)
+    amount: Mapped[float | None] = mapped_column()  # the final amount of a won deal
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was lost, or why it was reopened
+    source: Mapped[str] = mapped_column(String(20))  # form, api, import
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
 class ConfirmationRequest(Base):
     """A link a rep sent a buyer to confirm some outcomes of a deal: only the token's sha256 is kept.
 

@@ -1,4 +1,4 @@
-"""Every saved deal's verdict as of a date, cheaply: the one stored with its latest check when
+"""Every open saved deal's verdict as of a date, cheaply: the one stored with its latest check when
 it still holds (decided by the database), else assessed again and remembered per check;
 grouped by what the pipeline's totals count alike, so they are added once per group.
 """
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking, verdict_window
 from deal_records.models import Check, Deal, User
+from deal_records.outcome_query import closed_deal_ids
 from sales_process.loader import LoadedProcess
 
 Blocking = tuple[tuple[str, str], ...]
@@ -168,6 +169,7 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
             Deal.amount,
         )
         .outerjoin(Check, Check.id == Deal.latest_check_id)
+        .where(Deal.id.not_in(closed_deal_ids()))  # a closed deal is an outcome, not pipeline
         .order_by(Deal.id)
     )
     if owner:

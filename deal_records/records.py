@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from deal_records.answers import answers_json, blocking_text, read_answers, read_stored, verdict_window
 from deal_records.models import Check, Deal, Role, User, utc_now
+from deal_records.outcome_query import closed_deal_ids
 from deal_records.people import find_user, normal_email
 from sales_process.confirmation import buyer_confirmed_ids
 from sales_process.deal import BuyerAnswer, parse_deal
@@ -155,10 +156,20 @@ class DealPage:
 
 
 def deal_page(
-    session: Session, user: User, page: int = 1, per_page: int = 50, owner: str | None = None, stage: str | None = None
+    session: Session,
+    user: User,
+    page: int = 1,
+    per_page: int = 50,
+    owner: str | None = None,
+    stage: str | None = None,
+    closed: bool = False,
 ) -> DealPage:
-    """The user's deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first."""
+    """The user's open deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first.
+
+    With `closed`, the deals closed won or lost instead of the open ones.
+    """
     query = visible(select(Deal), user)
+    query = query.where(Deal.id.in_(closed_deal_ids()) if closed else Deal.id.not_in(closed_deal_ids()))
     if owner:
         query = query.join(User, Deal.owner_id == User.id).where(User.email == normal_email(owner))
     if stage:

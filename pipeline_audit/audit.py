@@ -8,28 +8,26 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
-from pipeline_audit.rows import RowProblem, RowReader, RowText
-from pipeline_audit.totals import Totals
+from pipeline_audit.pipeline_csv import Rows, SafeWriter, decoding_error, file_error, open_export, safe_writer
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
+from pipeline_audit.totals import Period, Totals
 from sales_process.confirmation import buyer_confirmed_ids
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Assessment, MilestoneResult, assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
+from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.vocabulary import plain_cents, to_cents
 
-if TYPE_CHECKING:
-    from _csv import Reader, Writer
-
+ALL_TIME = Period()  # no --from/--to: every closed deal counts
 NEXT_SEPARATOR = " | "  # between next customer actions: they are sentences, often with commas
 
 
@@ -56,6 +54,9 @@ class AuditRow(NamedTuple):
     # stage (sales_process.confirmation.gate_confirmed_by_buyer), and the milestones they said "yes" to.
     verified_stage_confirmed_by_buyer: str
     buyer_confirmed_milestone_ids: str
+    # open (pipeline: assessed), won, lost or disqualified (outcomes: never assessed nor weighted); blank when unreadable.
+    outcome: str = ""
+    close_date: str = ""  # YYYY-MM-DD, read on closed deals
 
 
 AUDIT_COLUMNS = AuditRow._fields
@@ -70,6 +71,10 @@ class AuditOptions:
 
     as_of: dt.date
     mapping: CrmMapping | None = None  # None: the process's crm block as it is
+    period: Period = field(
+        default_factory=Period
+    )  # the close dates whose closed deals are counted as outcomes (--from/--to)
+    no_evidence: bool = False  # the export may have no milestone column (--no-evidence)
 
 
 @dataclass
@@ -86,10 +91,14 @@ class AuditResult:
     currency: str | None = None  # the currency the amounts are in, when the export says
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
-    lost_deals: int = 0  # rows not assessed because their stage marks a lost deal
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True
+    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
+    ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
+    two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
+    evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
+    period: Period = field(default_factory=Period)
 
     @property
     def mostly_unassessed(self) -> bool:
@@ -102,32 +111,33 @@ def audit_pipeline(
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out`; raise InvalidFile for an unreadable file."""
     partial = csv_out.with_name(csv_out.name + ".partial")
+    mapping = options.mapping or resolve_mapping(loaded.process)
+    encoding = mapping.encoding or "utf-8"
+    rows_read: Rows | None = None
     try:
-        with open_pipeline(source) as handle:
-            header, reader = read_header(handle, source)
-            mapping = options.mapping or resolve_mapping(loaded.process)
-            plan = plan_header(header, loaded, mapping, source)
+        with open_export(source, mapping.encoding, mapping.sheet) as export:
+            encoding, rows_read = export.encoding, export.rows
+            plan = plan_header(export.header, loaded, mapping, source, options.no_evidence)
             result = new_result(plan, loaded, options, mapping, source)
-            total_bytes = os.fstat(handle.fileno()).st_size
             with partial.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
+                writer = safe_writer(out)
                 writer.writerow(AUDIT_COLUMNS)
 
                 def tick() -> None:
                     if progress is not None:
-                        progress(handle.buffer.tell(), total_bytes)
+                        progress(*export.progress())
 
                 rows = RowReader(plan, loaded.process, mapping)
-                _audit_rows(reader, rows, loaded, options, writer, result, tick)
-                result.currency, result.lost_deals = rows.currency, rows.lost_deals
+                _audit_rows(export.rows, rows, loaded, options, writer, result, tick)
+                result.currency = rows.currency
+                result.two_digit_years = rows.two_digit_years
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
-        raise decoding_error(source) from None
+        raise decoding_error(source, encoding) from None
     except csv.Error as error:
         partial.unlink(missing_ok=True)
-        raise file_error(
-            source, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
-        ) from None
+        line = rows_read.line_num if rows_read is not None else 1
+        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -147,23 +157,29 @@ def new_result(
         missing_milestones=plan.missing,
         crm_name=mapping.crm_name,
         buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones),
+        read_as=plan.read_as,
+        ignored_columns=plan.ignored,
+        evidence=plan.has_evidence,
+        period=options.period,
     )
 
 
-def plan_header(header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path) -> ColumnPlan:
+def plan_header(
+    header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path, no_evidence: bool = False
+) -> ColumnPlan:
     """The column plan of the header; raise InvalidFile listing every bad column."""
     try:
-        return plan_columns(header, loaded.process, mapping)
+        return plan_columns(header, loaded.process, mapping, no_evidence=no_evidence)
     except ColumnError as error:
         raise InvalidFile([Diagnostic(str(source), 1, None, "error", problem) for problem in error.problems]) from None
 
 
 def _audit_rows(
-    reader: Reader,
+    reader: Rows,
     rows: RowReader,
     loaded: LoadedProcess,
     options: AuditOptions,
-    writer: Writer,
+    writer: SafeWriter,
     result: AuditResult,
     tick: Callable[[], None],
 ) -> None:
@@ -172,22 +188,34 @@ def _audit_rows(
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
-        audit_row(rows, process, as_of, writer, totals, start, cells)
+        audit_row(rows, process, as_of, writer, totals, start, cells, options.period)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
     data.refuse_if_empty(result.source)
 
 
 def audit_row(
-    rows: RowReader, process: Process, as_of: dt.date, writer: Writer, totals: Totals, line: int, cells: Sequence[str]
+    rows: RowReader,
+    process: Process,
+    as_of: dt.date,
+    writer: SafeWriter,
+    totals: Totals,
+    line: int,
+    cells: list[str],
+    period: Period = ALL_TIME,
 ) -> None:
-    """Assess one row with the Python engine, or word why it cannot be assessed; write and count it."""
+    """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read."""
     text = rows.text(cells)
     try:
         deal = rows.deal(cells)
     except RowProblem as problem:
         totals.add_problem(line, text.deal, problem.short)
         writer.writerow(_unassessed_row(line, text, problem.reason))
+        return
+    if isinstance(deal, ClosedDeal):
+        cents = None if deal.amount is None else to_cents(deal.amount)
+        totals.add_outcome(deal.outcome, cents, deal.close_date, period)
+        writer.writerow(_closed_row(line, text, deal, cents))
         return
     assessment = assess(process, deal, as_of)
     record(
@@ -205,7 +233,7 @@ def audit_row(
 
 
 def record(
-    writer: Writer,
+    writer: SafeWriter,
     totals: Totals,
     line: int,
     text: RowText,
@@ -228,7 +256,9 @@ def record(
     row = _assessed_row(line, text, assessment, blocking, claimed, verified, amount)
     writer.writerow(
         row._replace(
-            verified_stage_confirmed_by_buyer="yes" if by_buyer else "no", buyer_confirmed_milestone_ids=confirmed_ids
+            verified_stage_confirmed_by_buyer="yes" if by_buyer else "no",
+            buyer_confirmed_milestone_ids=confirmed_ids,
+            outcome=Outcome.OPEN.value,
         )
     )
 
@@ -261,6 +291,16 @@ def _unassessed_row(line: int, text: RowText, reason: str) -> AuditRow:
         "",
         "",
         "",
+    )
+
+
+def _closed_row(line: int, text: RowText, deal: ClosedDeal, cents: int | None) -> AuditRow:
+    """A closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount."""
+    return _unassessed_row(line, text, "")._replace(
+        amount="" if cents is None else plain_cents(cents),
+        claimed_stage_id=deal.claimed_stage or "",
+        outcome=deal.outcome.value,
+        close_date=deal.close_date.isoformat() if deal.close_date else "",
     )
 
 

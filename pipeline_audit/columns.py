@@ -4,9 +4,12 @@ Columns are read through a CrmMapping (the `crm:` block of process.yaml and the
 command line's --column), which also understands the standard names (deal, stage,
 amount, owner, <milestone-id>, <milestone-id>.evidence, <milestone-id>.date,
 <milestone-id>.confirmed_by).
-A column the audit does not know is an error (a misspelt milestone column would
-otherwise count as unanswered on every row) unless it is ignored; an export with
-no milestone column at all is refused (every deal would look unverified).
+The CRMs' standard names for the audit's fields are read too (sales_process.crm_names).
+A column the audit does not know is ignored and listed, unless it plausibly holds a
+milestone or an audit field (a misspelt milestone column would otherwise count as
+unanswered on every row): that is an error with a did-you-mean, as every unknown
+column is with --strict-columns. An export with no milestone column at all is refused
+unless --no-evidence says that is what it is.
 """
 
 from __future__ import annotations
@@ -15,14 +18,16 @@ import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
+from sales_process.crm_names import FIELD_WORDS, IS_CLOSED, IS_WON, KnownColumn, known_column
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
 
-DEAL, STAGE, AMOUNT, OWNER = "deal", "stage", "amount", "owner"
 NO_MILESTONE_COLUMNS = (
     "this export has no milestone columns, so every deal would count as unverified; "
-    "add the CRM fields from `playbook crm-template`, or map them under crm.milestones"
+    "add the CRM fields from `playbook crm-template`, or map them under crm.milestones; "
+    "to see the pipeline and its outcomes as the CRM has them, run the audit with --no-evidence"
 )
 
 
@@ -50,7 +55,7 @@ class ColumnPlan:
     """Column positions for the deal fields and each milestone found in the header."""
 
     width: int
-    deal: int
+    deal: int | None  # None: the export names deals by their CRM id
     stage: int | None
     amount: int | None
     owner: int | None
@@ -60,6 +65,17 @@ class ColumnPlan:
     crm_id: int | None = None
     currency: int | None = None
     missing: tuple[str, ...] = ()  # milestone ids with no column: every deal counts them unanswered
+    status: int | None = None
+    close_date: int | None = None
+    is_closed: int | None = None
+    is_won: int | None = None
+    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
+    ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
+
+    @property
+    def has_evidence(self) -> bool:
+        """Whether the export has any milestone column (else nothing can be verified)."""
+        return bool(self.milestones)
 
 
 def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
@@ -71,12 +87,21 @@ def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
     ]
 
 
-def plan_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -> ColumnPlan:
-    """Map the header to a ColumnPlan; raise ColumnError listing every bad column."""
+def plan_columns(
+    header: Sequence[str], process: Process, mapping: CrmMapping, *, no_evidence: bool = False
+) -> ColumnPlan:
+    """Map the header to a ColumnPlan; raise ColumnError listing every bad column.
+
+    Columns are read by their mapped or standard names, then by the CRMs' standard names (crm_names);
+    any other column is ignored and listed, unless it plausibly holds a milestone or an audit field
+    (an error with a did-you-mean) or mapping.strict_columns makes every one an error.
+    `no_evidence` allows an export without milestone columns (every deal is then unverified).
+    """
     positions: dict[Target, int] = {}
     seen: dict[str, int] = {}
     problems: list[str] = []
     unnamed: list[int] = []
+    unknown: list[tuple[int, str]] = []
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)
@@ -93,12 +118,22 @@ def plan_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -
         elif target is not None:
             positions[target] = index
         elif not mapping.is_ignored(name):
-            problems.append(_unknown_column(index, name, process, mapping))
+            unknown.append((index, name))
         seen.setdefault(key, index)
+    problems += _absent_mapped(header, mapping)
+    read_as, unknown = _known_columns(unknown, positions, header, mapping, problems)
+    ignored: list[str] = []
+    for index, name in unknown:
+        if mapping.strict_columns:
+            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=True))
+        elif suggest_target(name, process, {target.field for target in positions}) is not None:
+            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=False))
+        else:
+            ignored.append(name)
     milestones = _milestone_columns(process, positions, header, problems)
-    if Target(DEAL) not in positions:
+    if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
-    if not milestones and process.milestones():
+    if not milestones and process.milestones() and not no_evidence:
         problems.append(NO_MILESTONE_COLUMNS)
     if problems:
         raise ColumnError(problems)
@@ -107,17 +142,74 @@ def plan_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -
     present = {columns.milestone_id for columns in milestones}
     return ColumnPlan(
         width=len(header),
-        deal=positions[Target(DEAL)],
+        deal=positions.get(Target(DEAL)),
         stage=positions.get(Target(STAGE)),
         amount=positions.get(Target(AMOUNT)),
         owner=positions.get(Target(OWNER)),
         milestones=milestones,
         unnamed=tuple(unnamed),
         warnings=warnings,
-        crm_id=positions.get(Target("crm_id")),
+        crm_id=positions.get(Target(CRM_ID)),
         currency=positions.get(Target("currency")),
         missing=tuple(m.id for _, m in process.milestones() if m.id not in present),
+        status=positions.get(Target(STATUS)),
+        close_date=positions.get(Target(CLOSE_DATE)),
+        is_closed=positions.get(Target(IS_CLOSED)),
+        is_won=positions.get(Target(IS_WON)),
+        read_as=tuple(read_as),
+        ignored=tuple(ignored),
     )
+
+
+def _absent_mapped(header: Sequence[str], mapping: CrmMapping) -> list[str]:
+    """An error for each deal field mapped to a column the export does not have (the deal's own has its message)."""
+    found = {name_key(name) for name in header}
+    problems = []
+    for key in sorted(mapping.mapped - found):
+        target = mapping.columns[key]
+        if target.part is None and target.field != DEAL:
+            name = mapping.column_names[key]
+            problems.append(
+                f"{mapping.source} has no column {name!r}, mapped to {target.field} (crm.columns.{target.field} or --column); "
+                f"map the column that holds {FIELD_WORDS.get(target.field, target.field)}, or remove the mapping"
+            )
+    return problems
+
+
+def _known_columns(
+    unknown: list[tuple[int, str]],
+    positions: dict[Target, int],
+    header: Sequence[str],
+    mapping: CrmMapping,
+    problems: list[str],
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """Read the CRMs' standard names for fields no column holds yet; return what was said and the columns left.
+
+    The best-ranked name present is read; two of the same rank are ambiguous (an error naming both).
+    """
+    candidates: dict[str, list[tuple[int, int, str, KnownColumn]]] = {}
+    left: list[tuple[int, str]] = []
+    for index, name in unknown:
+        known = known_column(name)
+        if known is None:
+            left.append((index, name))
+        elif Target(known.field) not in positions:
+            candidates.setdefault(known.field, []).append((known.rank, index, name, known))
+    said: list[str] = []
+    for field_name, found in candidates.items():
+        best = min(rank for rank, _, _, _ in found)
+        top = [(index, name, known) for rank, index, name, known in found if rank == best]
+        if len(top) > 1:
+            names = " and ".join(repr(name) for _, name, _ in top)
+            problems.append(
+                f"columns {names} could each hold {FIELD_WORDS[field_name]}; say which with "
+                f'--column "{top[0][1]}={field_name}" (or crm.columns.{field_name}), and leave the other out with --ignore-column'
+            )
+            continue
+        index, name, known = top[0]
+        positions[Target(field_name)] = index
+        said.append(f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm})")
+    return said, left
 
 
 def _no_deal_column(mapping: CrmMapping) -> str:
@@ -125,14 +217,16 @@ def _no_deal_column(mapping: CrmMapping) -> str:
     if mapped:
         return f"{mapping.source} has no column {mapped!r} (crm.columns.deal), which names each deal; map the column that does"
     return (
-        f"the header has no {DEAL!r} column, which names each deal; map the export's column with "
+        f"the header has no {DEAL!r} column, which names each deal (nor a {CRM_ID!r} column to name it by); map the export's column with "
         f'--column "NAME=deal" or crm.columns.deal in process.yaml (columns read: {", ".join(AUDIT_FIELDS)} and one per milestone)'
     )
 
 
-def _unknown_column(index: int, name: str, process: Process, mapping: CrmMapping) -> str:
+def _unknown_column(
+    index: int, name: str, process: Process, mapping: CrmMapping, read: set[Target], *, strict: bool
+) -> str:
     """Name the column, and the mapping that would read it (or how to leave it out)."""
-    target = suggest_target(name, process)
+    target = suggest_target(name, process, {target.field for target in read}, strict=strict)
     leave_out = f"or leave it out with --ignore-column {_shell(name)} (crm.ignore_columns)"
     if target is None:
         return (

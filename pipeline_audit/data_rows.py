@@ -15,14 +15,10 @@ import io
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipeline_audit.columns import ColumnPlan
-from pipeline_audit.reading import file_error
+from pipeline_audit.pipeline_csv import Rows, file_error
 from sales_process.vocabulary import plural
-
-if TYPE_CHECKING:
-    from _csv import Reader
 
 # The first cell of a footer line, as Salesforce writes it (matched ignoring case and surrounding spaces).
 FOOTER_TEXT = re.compile(
@@ -36,7 +32,7 @@ Line = tuple[int, list[str]]  # the line a row starts on, and its cells
 class DataRows:
     """Iterate over the deal rows of `reader` (line, cells); count the blank rows and the footer's lines."""
 
-    def __init__(self, reader: Reader, plan: ColumnPlan) -> None:
+    def __init__(self, reader: Rows, plan: ColumnPlan) -> None:
         """`reader` is positioned after the header that `plan` lays out."""
         self._reader = reader
         self._plan = plan

@@ -20,7 +20,6 @@ import csv
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -37,19 +36,18 @@ from pipeline_audit.audit import (
 )
 from pipeline_audit.columns import ColumnPlan
 from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
-from pipeline_audit.reading import open_pipeline, read_header
+from pipeline_audit.pipeline_csv import SafeWriter, is_plain_utf8_csv, open_pipeline, read_header, restored, safe_writer
 from pipeline_audit.rows import RowReader, RowText
 from pipeline_audit.verdicts import VerdictTotals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.evidence import WHITESPACE
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
+from sales_process.model import Process
+from sales_process.outcome import outcome_rule
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT, StageLookup
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
-
-if TYPE_CHECKING:
-    from _csv import Writer
 
 ENGINES = ("auto", "python", "duckdb")
 # `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
@@ -92,6 +90,11 @@ def run_audit(
         except OSError:
             large = False  # the Python engine words the error
         engine = "duckdb" if large else "python"
+    mapping = options.mapping or resolve_mapping(loaded.process)
+    if engine == "duckdb" and not is_plain_utf8_csv(source, mapping.encoding):
+        result = audit_pipeline(source, loaded, options, csv_out, progress)
+        result.warnings.append("audited with the Python engine: DuckDB reads only CSV files in UTF-8")
+        return result
     if engine == "duckdb":
         try:
             return audit_with_duckdb(source, loaded, options, csv_out, progress)
@@ -113,15 +116,18 @@ def audit_with_duckdb(
             raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
         delimiter = reader.dialect.delimiter
     mapping = options.mapping or resolve_mapping(loaded.process)
-    plan = plan_header(header, loaded, mapping, source)
+    plan = plan_header(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):
         raise NotForDuckDB("the file ends with a report footer")
+    if plan.deal is None or not plan.has_evidence:
+        # The generated SQL reads a deal column and milestone columns; without them the Python engine reads the export.
+        raise NotForDuckDB("the export has no deal column or no milestone column")
     result = new_result(plan, loaded, options, mapping, source)
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
     try:
         with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out)
+            writer = safe_writer(out)
             writer.writerow(AUDIT_COLUMNS)
             cursor = connection.execute(_query(source, delimiter, plan, loaded, options, mapping))
             rows = _write_rows(
@@ -158,6 +164,7 @@ def _input_columns(plan: ColumnPlan) -> InputColumns:
     def at(index: int | None) -> str | None:
         return None if index is None else _name(index)
 
+    assert plan.deal is not None  # audit_with_duckdb leaves an export without a deal column to Python
     return InputColumns(
         deal=_name(plan.deal),
         stage=at(plan.stage),
@@ -196,7 +203,7 @@ def _query(
         )
         + " ELSE '' END"
     )
-    simple = _simple(plan, mapping)
+    simple = _simple(plan, mapping, process)
     texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
     symbol = "''"
     if plan.amount is not None:
@@ -213,7 +220,7 @@ def _query(
     )
 
 
-def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
+def _simple(plan: ColumnPlan, mapping: CrmMapping, process: Process) -> str:
     """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them).
 
     Cheap tests of the cells as typed, like the Python engine's own fast path: anything unusual
@@ -227,9 +234,19 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
 
     words = "(" + ", ".join(s(word) for word in sorted(ANSWERS_AS_TYPED)) + ")"
     white = DUCKDB.characters(ord(character) for character in WHITESPACE)
+    assert plan.deal is not None
     conditions = [f"TRIM({cell(plan.deal)}, {white}) <> ''", *(f"{cell(index)} = ''" for index in plan.unnamed)]
+    # A row that may be closed (a status or IsClosed/IsWon cell, a stage that may name an outcome) is
+    # left to the Python parsers, which read its outcome by sales_process.outcome.
+    for index in (plan.status, plan.is_closed, plan.is_won):
+        if index is not None:
+            conditions.append(f"{cell(index)} = ''")
     if plan.stage is not None:
-        conditions.append(f"({cell(plan.stage)} = '' OR {q('claimed_stage_id')} IS NOT NULL)")
+        closing = _closing_stage_ids(process, mapping)
+        outcome_free = (
+            f" AND {q('claimed_stage_id')} NOT IN ({', '.join(s(stage_id) for stage_id in closing)})" if closing else ""
+        )
+        conditions.append(f"({cell(plan.stage)} = '' OR ({q('claimed_stage_id')} IS NOT NULL{outcome_free}))")
     if plan.currency is not None:
         conditions.append(f"{cell(plan.currency)} = ''")
     if plan.amount is not None:
@@ -265,13 +282,23 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping) -> str:
     return "(" + " AND ".join(conditions) + ")"
 
 
+def _closing_stage_ids(process: Process, mapping: CrmMapping) -> list[str]:
+    """The stages a CRM stage name that closes a deal reads as: the last stage (won), and any stage a lost or
+    disqualified name is mapped to (sales_process.outcome reads such a row as closed, so Python reads it)."""
+    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
+    closing = {process.stages[-1].id}
+    closing |= {stage_id for label, stage_id in lookup.labels().items() if rule.stage_outcome(label, None).is_closed}
+    return sorted(closing)
+
+
 def _write_rows(
     cursor: duckdb.DuckDBPyConnection,
     plan: ColumnPlan,
     loaded: LoadedProcess,
     options: AuditOptions,
     mapping: CrmMapping,
-    writer: Writer,
+    writer: SafeWriter,
     result: AuditResult,
     tracking: tuple[int, int, Progress | None],
 ) -> int:
@@ -304,7 +331,8 @@ def _write_rows(
                 result.blank_rows += 1
             elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
-                text = RowText((deal or "").strip(), (owner or "").strip(), "", "", (crm_id or "").strip())
+                deal, owner, crm_id = restored([(deal or "").strip(), (owner or "").strip(), (crm_id or "").strip()])
+                text = RowText(deal, owner, "", "", crm_id)
                 record(
                     writer,
                     totals,
@@ -315,10 +343,11 @@ def _write_rows(
                     frozenset(confirmed.split(",")) if confirmed else frozenset(),
                 )
             else:
-                audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells))
+                audit_row(reader, process, options.as_of, writer, totals, line, _texts(cells), options.period)
         if progress is not None:
             progress(min(size, size * count // max(lines, 1)), size)
-    result.currency, result.lost_deals = reader.currency, reader.lost_deals
+    result.currency = reader.currency
+    result.two_digit_years = reader.two_digit_years
     return count
 
 

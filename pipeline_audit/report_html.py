@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.chart import stage_chart
@@ -31,8 +32,12 @@ def render_report(
     heading: str = "Pipeline audit",
     line_label: str = "Line",
     generator: str = "playbook audit",
+    forecast_accuracy: Markup | None = None,
 ) -> str:
-    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file."""
+    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file.
+
+    `forecast_accuracy` is the forecast-accuracy section's HTML (forecast.report.accuracy_section), for /pipeline.
+    """
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
     return _ENVIRONMENT.get_template("report.html").render(
@@ -57,6 +62,7 @@ def render_report(
         missing=missing_text(result),
         buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
+        forecast_accuracy=forecast_accuracy,
     )
 
 

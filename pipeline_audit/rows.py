@@ -10,10 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline_audit.columns import AMOUNT, ColumnPlan, MilestoneColumns
+from pipeline_audit.columns import ColumnPlan, MilestoneColumns
+from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
 from sales_process.crm import CrmMapping, parse_confirmed_by
+from sales_process.crm_names import IS_CLOSED, IS_WON
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.model import Process
+from sales_process.outcome import Outcome, outcome_rule
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     AmbiguousAmountError,
@@ -24,7 +27,8 @@ from sales_process.vocabulary import (
     Money,
     MonthFirstDateError,
     StageLookup,
-    currency_code,
+    has_two_digit_year,
+    parse_currency,
     parse_date,
     parse_money,
     parse_yes_no,
@@ -51,6 +55,18 @@ class RowProblem(Exception):
 
 
 @dataclass(frozen=True)
+class ClosedDeal:
+    """A row whose deal has closed (won, lost or disqualified): an outcome, never assessed nor weighted."""
+
+    name: str
+    outcome: Outcome
+    amount: float | None
+    currency: str | None
+    close_date: dt.date | None
+    claimed_stage: str | None  # the stage id the CRM names, when it is one of the process's
+
+
+@dataclass(frozen=True)
 class RowText:
     """What the row says about the deal, as typed (kept for rows that are not assessed)."""
 
@@ -71,23 +87,38 @@ class RowReader:
         self.one_currency = one_currency
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
-        self.lost_deals = 0  # rows whose stage marks a lost deal (not assessed: the process has no lost stage)
-        self._dates: dict[str, dt.date] = {}  # exports repeat the same few thousand dates
+        self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
+        self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)
+        self._dates: dict[
+            str, dt.date
+        ] = {}  # exports repeat the same few thousand dates (two-digit years are not kept)
 
-    def text(self, cells: Sequence[str]) -> RowText:
-        """The deal, owner, stage, amount and CRM id cells as typed ("" when absent)."""
+    def text(self, cells: list[str]) -> RowText:
+        """The deal (else the CRM id), owner, stage, amount and CRM id cells as typed ("" when absent)."""
         plan = self.plan
+        cells = restored(cells)
+        crm_id = _cell(cells, plan.crm_id)
         return RowText(
-            _cell(cells, plan.deal),
+            _cell(cells, plan.deal) or crm_id,
             _cell(cells, plan.owner),
             _cell(cells, plan.stage),
             _cell(cells, plan.amount),
-            _cell(cells, plan.crm_id),
+            crm_id,
         )
 
-    def deal(self, cells: Sequence[str]) -> Deal:
-        """Build the Deal of a row; raise RowProblem listing everything wrong with it."""
+    def deal(self, cells: list[str]) -> Deal | ClosedDeal:
+        """The Deal of an open row, or the ClosedDeal of a closed one; raise RowProblem listing everything wrong."""
+        return self._read(cells, read_outcome=True)
+
+    def open_deal(self, cells: list[str]) -> Deal:
+        """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers)."""
+        deal = self._read(cells, read_outcome=False)
+        assert isinstance(deal, Deal)
+        return deal
+
+    def _read(self, cells: list[str], read_outcome: bool) -> Deal | ClosedDeal:
         plan = self.plan
+        cells = restored(cells)
         if len(cells) != plan.width:
             raise RowProblem(
                 [
@@ -100,10 +131,28 @@ class RowReader:
                 problems.append(
                     f"column {index + 1} has no name in the header but holds {shown(cells[index])}; name the column or empty it"
                 )
-        name = cells[plan.deal].strip()
+        name = _cell(cells, plan.deal) or _cell(cells, plan.crm_id)
         if not name:
-            problems.append("the deal cell is blank; name the deal")
-        claimed = self._claimed_stage(cells, problems)
+            problems.append(
+                "the deal cell is blank; name the deal" + (" (or give its CRM id)" if plan.crm_id is not None else "")
+            )
+        stage_problems: list[str] = []
+        claimed = self._claimed_stage(cells, stage_problems)
+        outcome = self._outcome(cells, claimed, problems) if read_outcome else Outcome.OPEN
+        if outcome is not None and outcome.is_closed:
+            amount = self._amount(cells, problems)
+            close_date = self._close_date(cells, problems)
+            if problems:
+                raise RowProblem(problems)
+            return ClosedDeal(
+                name,
+                outcome,
+                amount.value if amount else None,
+                amount.currency if amount else None,
+                close_date,
+                claimed,
+            )
+        problems += stage_problems
         amount = self._amount(cells, problems)
         answers: dict[str, Answer] = {}
         for columns in plan.milestones:
@@ -130,20 +179,44 @@ class RowReader:
             currency=amount.currency if amount else None,
         )
 
+    def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
+        """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
+        plan = self.plan
+        flags: list[bool | None] = []
+        for field, index in ((IS_CLOSED, plan.is_closed), (IS_WON, plan.is_won)):
+            try:
+                flags.append(parse_yes_no(cells[index]) if index is not None else None)
+            except ValueError as error:
+                problems.append(f"{field}: {error}")
+                return None
+        try:
+            return self.outcomes.outcome(
+                status=_cell(cells, plan.status),
+                is_closed=flags[0],
+                is_won=flags[1],
+                stage_name=_cell(cells, plan.stage),
+                stage_id=claimed,
+            )
+        except ValueError as error:
+            problems.append(f"{STATUS}: {error}")
+            return None
+
+    def _close_date(self, cells: Sequence[str], problems: list[str]) -> dt.date | None:
+        if self.plan.close_date is None or not cells[self.plan.close_date].strip():
+            return None
+        try:
+            return self._date(cells[self.plan.close_date])
+        except ValueError as error:
+            problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
+            return None
+
     def _claimed_stage(self, cells: Sequence[str], problems: list[str]) -> str | None:
         if self.plan.stage is None:
             return None
         try:
             return self.stages.find(cells[self.plan.stage])
-        except LostStageError as error:
-            # Exports usually hold lost deals too: say what they are and the two ways out, and count them.
-            self.lost_deals += 1
-            typed = cells[self.plan.stage].strip()
-            problems.append(
-                f"{error}; only open deals can be checked: filter lost deals out of the CRM report, "
-                f'or map the stage under crm.stage_names or with --stage-name "{typed}=stage-id"'
-            )
-            return None
+        except LostStageError:
+            return None  # a lost deal: its outcome says so
         except ValueError as error:
             problems.append(
                 f'{error}; map the CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id"'
@@ -175,7 +248,11 @@ class RowReader:
             return None
         currency = money.currency
         if self.plan.currency is not None and cells[self.plan.currency].strip():
-            currency = currency_code(cells[self.plan.currency])
+            try:
+                currency = parse_currency(cells[self.plan.currency])
+            except ValueError as error:
+                problems.append(f"{CURRENCY}: {error}")
+                return None
             if money.currency is not None and money.currency != currency:
                 problems.append(
                     f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
@@ -223,7 +300,9 @@ class RowReader:
         date = self._dates.get(text)
         if date is None:
             date = parse_date(text, self.mapping.date_order)
-            if date is not None and len(self._dates) < DATE_CACHE_SIZE:
+            if has_two_digit_year(text):
+                self.two_digit_years += 1  # counted on every cell: never cached
+            elif date is not None and len(self._dates) < DATE_CACHE_SIZE:
                 self._dates[text] = date
         return date
 
@@ -262,4 +341,4 @@ def _cell(cells: Sequence[str], index: int | None) -> str:
     return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
-__all__ = ["DateOrder", "RowProblem", "RowReader", "RowText"]
+__all__ = ["ClosedDeal", "DateOrder", "RowProblem", "RowReader", "RowText"]

@@ -7,10 +7,25 @@ from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 
-__all__ = ["LOST_DEALS_FIX", "buyer_confirmed_text", "missing_text", "money", "process_line", "share", "summary_text"]
+__all__ = [
+    "NO_EVIDENCE_TEXT",
+    "buyer_confirmed_text",
+    "columns_text",
+    "missing_text",
+    "money",
+    "outcome_lines",
+    "process_line",
+    "share",
+    "summary_text",
+]
 
-LOST_DEALS_FIX = "filter lost deals out of the CRM report, or map their stage"
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
+IGNORED_NAMED = 8  # the columns not read are counted, and the first few named
+NO_EVIDENCE_TEXT = (
+    "None of it is customer-verified, because the CRM records no customer evidence (the export has no milestone "
+    "columns); create the CRM fields that hold it with `playbook crm-template`, then export again"
+)
+TWO_DIGIT_RULE = "by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
 
 
 def share(part: int, whole: int) -> str:
@@ -50,6 +65,57 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
     )
 
 
+def columns_text(result: AuditResult) -> list[str]:
+    """How the columns were read: once per column read by a CRM's own name, and the columns not read, counted."""
+    lines = [f"Columns: {note}" for note in result.read_as]
+    ignored = result.ignored_columns
+    if ignored:
+        named = ", ".join(repr(name) for name in ignored[:IGNORED_NAMED])
+        more = f" and {len(ignored) - IGNORED_NAMED} more" if len(ignored) > IGNORED_NAMED else ""
+        lines.append(
+            f"Columns not read: {len(ignored)} ({named}{more}); --strict-columns makes each an error, "
+            "--ignore-column silences one"
+        )
+    return lines
+
+
+def outcome_lines(result: AuditResult) -> list[str]:
+    """One line per kind of closed deal (won, lost, disqualified): the count and the amount; none when none closed."""
+    totals = result.totals
+    if not totals.closed:
+        return []
+    period = result.period
+    within = ""
+    if period.given:
+        start = period.start.isoformat() if period.start else "the start"
+        end = period.end.isoformat() if period.end else "today"
+        within = f", closed from {start} to {end}"
+    currency = f" ({result.currency})" if result.currency else ""
+    lines = [f"Closed deals (outcomes, not pipeline: never assessed nor weighted){within}{currency}:"]
+    outside = 0
+    for outcome, kind in totals.outcomes.items():
+        outside += kind.outside_period
+        if kind.deals or kind.outside_period:
+            without = f" ({kind.without_amount} without an amount)" if kind.without_amount else ""
+            lines.append(f"  {outcome.value + ':':<14}{plural(kind.deals, 'deal'):>12}, {money(kind.cents)}{without}")
+    if outside:
+        lines.append(f"  not counted: {plural(outside, 'closed deal')} closed outside the period (or undated)")
+    return lines
+
+
+def _no_evidence_lines(result: AuditResult) -> list[str]:
+    """The open pipeline as the CRM claims it, by stage, and why none of it is verified (--no-evidence)."""
+    totals = result.totals
+    currency = f" ({result.currency})" if result.currency else ""
+    lines = [f"Open pipeline as the CRM claims it{currency}, weighted by each stage's probability:"]
+    for stage, sums in zip(totals.process.stages, totals.stages, strict=True):
+        if sums.claimed_deals:
+            lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {money(sums.claimed_cents)}")
+    lines.append(f"  total: {plural(totals.compared, 'deal')}, {money(totals.claimed_cents)}")
+    lines.append(NO_EVIDENCE_TEXT + ".")
+    return lines
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -58,11 +124,13 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"Pipeline audit of {result.source}{crm} as of {result.as_of.isoformat()}",
         f"Process: {process_line(loaded)}",
     ]
-    missing = missing_text(result)
+    lines += columns_text(result)
+    missing = missing_text(result) if result.evidence else None
     if missing:
         lines.append(f"Warning: {missing}")
     lines += [
-        f"Deals read: {totals.rows}",
+        f"Deals read: {totals.rows}"
+        + (f" ({totals.closed} closed, {totals.rows - totals.closed} open)" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
     ]
@@ -71,13 +139,13 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(
             f"  ... and {totals.not_assessed - LISTED_ON_SCREEN} more: see the not_assessed column of audit.csv"
         )
-    if result.lost_deals:
-        lines.append(
-            f"Lost deals among the deals not assessed: {result.lost_deals} (the process has no lost stage: {LOST_DEALS_FIX})"
-        )
+    lines += outcome_lines(result)
+    if not result.evidence:
+        lines += _no_evidence_lines(result)
+        return "\n".join(lines + _skipped_lines(result))
     lines += [
         f"Deals ahead of their evidence: {totals.ahead} ({share(totals.ahead, totals.assessed)} of the deals assessed)",
-        f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'deal')} with an amount and a claimed stage:",
+        f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'open deal' if totals.closed else 'deal')} with an amount and a claimed stage:",
         f"  claimed:    {money(totals.claimed_cents)}",
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
@@ -90,10 +158,18 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
             f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
             f"{totals.without_claim} without a claimed stage."
         )
+    return "\n".join(lines + _skipped_lines(result))
+
+
+def _skipped_lines(result: AuditResult) -> list[str]:
+    """Rows skipped, and dates read by a rule worth knowing."""
+    lines = []
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
     if result.footer_lines:
         lines.append(
             f'Footer lines skipped at the end of the file (the report\'s totals, notices and "Generated By"): {result.footer_lines}'
         )
-    return "\n".join(lines)
+    if result.two_digit_years:
+        lines.append(f"Dates with a two-digit year: {result.two_digit_years}, read {TWO_DIGIT_RULE}")
+    return lines

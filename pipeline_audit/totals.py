@@ -6,6 +6,7 @@ writes the same cents, so the totals printed and reported are the sums of its co
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 from collections import Counter
 from collections.abc import Collection
@@ -15,6 +16,7 @@ from typing import NamedTuple
 from sales_process.confirmation import gate_confirmed_by_buyer
 from sales_process.engine import Assessment, MilestoneResult
 from sales_process.model import Process
+from sales_process.outcome import CLOSED_OUTCOMES, Outcome
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
@@ -52,6 +54,37 @@ class Amounts(NamedTuple):
     compared: int  # deals with both an amount and a CRM stage: only these are in the weighted totals
     claimed_cents: int
     verified_cents: int
+
+
+@dataclass
+class OutcomeTotals:
+    """Closed deals of one kind (won, lost, disqualified): how many, for how much, and those left out by the period."""
+
+    deals: int = 0
+    cents: int = 0
+    without_amount: int = 0
+    outside_period: int = 0  # closed before --from or after --to (or undated, when a period is given)
+
+
+@dataclass(frozen=True)
+class Period:
+    """The close dates counted as outcomes (--from/--to); None on a side leaves it open."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @property
+    def given(self) -> bool:
+        """Whether the audit was given a period at all."""
+        return self.start is not None or self.end is not None
+
+    def holds(self, date: dt.date | None) -> bool:
+        """Whether a deal closed on `date` counts (an undated deal counts only when no period is given)."""
+        if not self.given:
+            return True
+        if date is None:
+            return False
+        return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
 
 
 @dataclass
@@ -96,12 +129,14 @@ class Totals:
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     problems: list[NotAssessed] = field(default_factory=list)
+    outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
     owners: dict[str, OwnerTotals] = field(default_factory=dict)
     blocking: dict[str, Counter[str]] = field(default_factory=dict)
     _top: list[tuple[int, int, AheadDeal]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.outcomes = {outcome: OutcomeTotals() for outcome in CLOSED_OUTCOMES}
         self.stages = [StageTotals() for _ in self.process.stages]
         self.blocking = {milestone.id: Counter() for _, milestone in self.process.milestones()}
 
@@ -114,6 +149,25 @@ class Totals:
     def buyers_can_confirm(self) -> bool:
         """Whether any milestone has a buyer_statement: without one, no deal can rest on the buyer's word."""
         return any(milestone.buyer_statement for _, milestone in self.process.milestones())
+
+    @property
+    def closed(self) -> int:
+        """Rows of closed deals (won, lost, disqualified), in the period or not."""
+        return sum(totals.deals + totals.outside_period for totals in self.outcomes.values())
+
+    def add_outcome(self, outcome: Outcome, cents: int | None, close_date: dt.date | None, period: Period) -> bool:
+        """Count a closed deal as an outcome (not pipeline); return whether it falls in the period."""
+        self.rows += 1
+        totals = self.outcomes[outcome]
+        if not period.holds(close_date):
+            totals.outside_period += 1
+            return False
+        totals.deals += 1
+        if cents is None:
+            totals.without_amount += 1
+        else:
+            totals.cents += cents
+        return True
 
     def add_problem(self, line: int, deal: str, reason: str) -> None:
         """Count a row that cannot be assessed (listed up to LISTED_PROBLEMS)."""

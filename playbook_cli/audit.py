@@ -11,10 +11,12 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_audit.report_html import write_report
-from pipeline_audit.summary import LOST_DEALS_FIX, summary_text
+from pipeline_audit.summary import summary_text
+from pipeline_audit.totals import Period
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_USAGE,
     HelpFormatter,
     UserError,
     add_process_option,
@@ -67,6 +69,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_mapping_options(parser)
     parser.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="audit an export without milestone columns: the open pipeline by claimed stage and the closed "
+        "outcomes, none of it customer-verified",
+    )
+    parser.add_argument(
+        "--from",
+        dest="period_from",
+        type=iso_date,
+        metavar="DATE",
+        help="count closed deals (won, lost, disqualified) closed on or after this date, YYYY-MM-DD",
+    )
+    parser.add_argument(
+        "--to",
+        dest="period_to",
+        type=iso_date,
+        metavar="DATE",
+        help="count closed deals closed on or before this date, YYYY-MM-DD",
+    )
+    parser.add_argument(
         "--engine",
         choices=ENGINES,
         default="auto",
@@ -94,7 +116,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     mapping = mapping_from_options(args, loaded)
     out = _out_dir(args.out)
-    options = AuditOptions(as_of=args.as_of or dt.date.today(), mapping=mapping)
+    if args.period_from and args.period_to and args.period_from > args.period_to:
+        raise UserError(
+            f"--from {args.period_from} is after --to {args.period_to}; give the earlier date to --from",
+            status=EXIT_USAGE,
+        )
+    options = AuditOptions(
+        as_of=args.as_of or dt.date.today(),
+        mapping=mapping,
+        period=Period(args.period_from, args.period_to),
+        no_evidence=args.no_evidence,
+    )
     bar = ProgressBar(sys.stderr, "auditing") if sys.stderr.isatty() else None
     try:
         result = run_audit(args.engine, Path(args.pipeline), loaded, options, out / "audit.csv", bar)
@@ -111,10 +143,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {out / 'audit.csv'} and {out / 'report.html'}")
     if result.mostly_unassessed:
         totals = result.totals
-        lost = f"; {result.lost_deals} of them {'is a lost deal' if result.lost_deals == 1 else 'are lost deals'}: {LOST_DEALS_FIX}"
         raise UserError(
             f"{totals.not_assessed} of {plural(totals.rows, 'deal')} could not be assessed (more than half), so this audit "
             "proves little; fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
-            + (lost if result.lost_deals else "")
         )
     return EXIT_OK

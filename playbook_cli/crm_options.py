@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 
 from pipeline_audit.columns import check_ignored
 from playbook_cli.common import EXIT_USAGE, UserError
@@ -19,7 +20,8 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         metavar="'CRM NAME=FIELD'",
         action="append",
         default=[],
-        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner) "
+        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner, status, close_date, "
+        "is_closed, is_won) "
         "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)",
     )
     parser.add_argument(
@@ -41,6 +43,19 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         default=None,
         help="amounts are written with a decimal comma: 74.000,00 or 74 000,00",
+    )
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        type=_encoding,
+        help="read a CSV saved in this encoding, e.g. cp1251 or windows-1252 (UTF-8 and UTF-16 with a BOM are "
+        "detected); overrides crm.encoding",
+    )
+    parser.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx workbook to read (default: the first)")
+    parser.add_argument(
+        "--strict-columns",
+        action="store_true",
+        help="make every column the audit does not read an error, instead of ignoring it and listing it once",
     )
     order = parser.add_mutually_exclusive_group()
     order.add_argument(
@@ -85,11 +100,32 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
             problems.append(f"--stage-name {text!r}: {error}")
     if problems:
         raise UserError(*problems, status=EXIT_USAGE)
-    mapping = resolve_mapping(loaded.process, columns, stages, args.ignore_column, args.decimal_comma, args.date_order)
+    mapping = resolve_mapping(
+        loaded.process,
+        columns,
+        stages,
+        args.ignore_column,
+        args.decimal_comma,
+        args.date_order,
+        encoding=args.encoding,
+        sheet=args.sheet,
+        strict_columns=args.strict_columns,
+    )
     misuse = check_ignored(args.ignore_column, mapping)
     if misuse:
         raise UserError(*misuse, status=EXIT_USAGE)
     return mapping
+
+
+def _encoding(text: str) -> str:
+    """argparse type for --encoding: a name Python can decode with, or a usage error."""
+    try:
+        codecs.lookup(text)
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an encoding; use one such as cp1251, windows-1252, latin-1 or utf-16"
+        ) from None
+    return text
 
 
 def _repeated(columns: list[tuple[str, Target]]) -> list[str]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import yaml
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
-from sales_process.crm import AUDIT_FIELDS
 from sales_process.model import Milestone, Process
 from sales_process.vocabulary import plural
 
@@ -20,6 +19,10 @@ EXAMPLE = """examples:
 
 Without --crm the names come from the crm: block of process.yaml, else the standard
 column names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence, ...)."""
+
+
+# The deal fields every export needs a column for; a status and a close date are read when the CRM has them.
+AUDIT_FIELDS = ("deal", "crm_id", "stage", "amount", "currency", "owner")
 
 
 @dataclass(frozen=True)

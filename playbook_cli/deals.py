@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from typing import TextIO
 
@@ -18,8 +17,9 @@ EXAMPLE = """examples:
 the columns are those `playbook audit` and `playbook import` read: deal, stage (id),
 amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
 (the buyer, as Name <email>) for a milestone with a buyer_statement, crm_id when any
-deal has one (`playbook audit` reads it as is) and currency (an ISO code such as USD)
-when any deal's amount has one."""
+deal has one (`playbook audit` reads it as is), currency (an ISO code such as USD)
+when any deal's amount has one, and status (open, won, lost) and close_date. A cell a spreadsheet would run as a formula (=, +, -, @) is written
+with a leading ' and read back without it by `playbook import` and `playbook audit`."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,35 +56,28 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     from deal_records.answers import read_answers
     from deal_records.database import reading
     from deal_records.models import Deal
-    from sales_process.crm import CONFIRMED_BY, confirmed_by_cell
+    from deal_records.outcomes import current_outcomes, is_closed
+    from pipeline_audit.pipeline_csv import pipeline_columns, safe_writer
+    from sales_process.crm import confirmed_by_cell
     from sales_process.loader import LoadedProcess
     from sales_process.vocabulary import plain_cents, to_cents
 
     assert isinstance(loaded, LoadedProcess)
-    milestones = [(milestone.id, bool(milestone.buyer_statement)) for _, milestone in loaded.process.milestones()]
     with reading(open_sessions(args.database)) as db:
         deals = list(
             db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id))
         )
+        outcomes = {
+            deal_id: event
+            for deal_id, event in current_outcomes(db, [deal.id for deal in deals]).items()
+            if is_closed(event)
+        }
     with_crm = any(deal.crm_id for deal in deals)
     with_currency = any(deal.currency for deal in deals)
-    writer = csv.writer(out)
-    header = [
-        "deal",
-        "stage",
-        "amount",
-        *(["currency"] if with_currency else []),
-        "owner",
-        *(["crm_id"] if with_crm else []),
-    ]
-    for milestone_id, buyer in milestones:
-        header += [
-            milestone_id,
-            f"{milestone_id}.evidence",
-            f"{milestone_id}.date",
-            *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else []),
-        ]
-    writer.writerow(header)
+    # Always the status: the records know which deals are open, so a deal open at the last stage is not read as won.
+    columns = pipeline_columns(loaded.process, with_currency=with_currency, with_crm_id=with_crm, with_outcomes=True)
+    writer = safe_writer(out)  # a deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file
+    writer.writerow(columns.header)
     for deal in deals:
         answers = read_answers(deal.latest_check.answers, loaded.process).answers if deal.latest_check else {}
         row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
@@ -93,7 +86,10 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
         row.append(deal.owner.email)
         if with_crm:
             row.append(deal.crm_id or "")
-        for milestone_id, buyer in milestones:
+        event = outcomes.get(deal.id)
+        closed_on = event.closed_on if event is not None else None
+        row += [event.outcome if event is not None else "open", closed_on.isoformat() if closed_on else ""]
+        for milestone_id, buyer in columns.milestones:
             answer = answers.get(milestone_id)
             if answer is None:
                 row += [""] * (4 if buyer else 3)

@@ -1,31 +1,68 @@
-"""`playbook import`: a CRM export (the audit's CSV format) into saved deals, one check per row."""
+"""`playbook import`: a CRM export (the audit's formats) into saved deals: open deals with a check, closed deals closed.
+
+Rows are read as the audit reads them (pipeline_audit: columns, CRM names, xlsx, encodings,
+outcomes); deals are created, checked and closed through the same deal_records functions as
+the app and the API (create_deal, record_check, record_outcome), so every rule applies alike.
+"""
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    HelpFormatter,
+    UserError,
+    add_process_option,
+    load_or_report,
+    report,
+)
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
-from sales_process.problems import InvalidFile
-from sales_process.vocabulary import plural
+from sales_process.problems import InvalidFile, InvalidInput
+from sales_process.vocabulary import name_key, plural
 
-EXAMPLE = """example:
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deal_records.models import Deal, User
+    from deal_records.outcomes import OutcomeChange
+    from pipeline_audit.rows import ClosedDeal
+    from sales_process.crm import CrmMapping
+    from sales_process.loader import LoadedProcess
+
+EXAMPLE = """examples:
   playbook import pipeline.csv --owner ana@example.com
+  playbook import opportunities.xlsx --owner-map owners.csv --skip-bad --rejects rejects.csv
+  playbook import hubspot-deals.csv --create-users
 
-input: the CSV `playbook audit` reads (deal, crm_id, stage, amount, currency, owner, one column
-  per milestone, <id>.evidence, <id>.date, or the CRM's own names through the crm: block
-  of process.yaml and the same --column/--stage-name options as the audit). Each row
-  becomes one check: of the deal with the same crm_id when there is one, else of a
-  new deal. The owner column names a user by email or name; --owner is used for rows
-  without one. Nothing is imported when any row has a problem: every problem is listed.
-  A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank:
-  only a confirmation link records the buyer's word. Each deal keeps its amount's
-  currency (USD 1,234.56, or the currency column); rows may differ in currency."""
+input: what `playbook audit` reads (CSV in UTF-8/UTF-16 or --encoding, or .xlsx; the standard
+  column names, the CRMs' own names, or the crm: block and --column/--stage-name). Each open
+  row becomes one check: of the deal with the same crm_id when there is one, else of a new
+  deal. A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
+  saved closed, with its close date (a lost or disqualified deal's reason says so).
+owners: the owner cell names a user by email or name, or a CRM owner id or name mapped to a
+  user's email under crm.owners in process.yaml or in --owner-map FILE (a CSV: owner,email);
+  --owner EMAIL owns every row whose owner is not a user; --create-users adds each mapped or
+  emailed owner who is not a user as a rep who cannot sign in until given a password
+  (`playbook users password EMAIL`).
+problems: without --skip-bad nothing is imported when any row has a problem, and the first
+  20 are listed with the counts; with --skip-bad the good rows are imported and the others
+  written to a rejects CSV (the row as read, and the reason).
+A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank: only a
+  confirmation link records the buyer's word."""
+
+LISTED = 20  # problems listed on screen; the rest are counted (every one is in the rejects file with --skip-bad)
+REJECT_REASON = "reject_reason"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,78 +70,221 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "import", help="load a CRM export into saved deals", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
-    parser.add_argument("pipeline", metavar="PIPELINE.csv", help="the CRM export")
+    parser.add_argument("pipeline", metavar="EXPORT", help="the CRM export (.csv or .xlsx)")
     add_process_option(parser)
     add_database_option(parser)
-    parser.add_argument("--owner", metavar="EMAIL", help="the owner of rows whose owner cell is blank")
+    parser.add_argument("--owner", metavar="EMAIL", help="the owner of every row whose owner is not a user")
+    parser.add_argument(
+        "--owner-map", metavar="FILE", help="a CSV of CRM owner (id or name) and user email, one owner a row"
+    )
+    parser.add_argument(
+        "--create-users",
+        action="store_true",
+        help="add each mapped or emailed owner who is not a user as a rep who cannot sign in until given a password",
+    )
+    parser.add_argument(
+        "--skip-bad", action="store_true", help="import the good rows; write the others to the rejects CSV"
+    )
+    parser.add_argument(
+        "--rejects", metavar="FILE", help="where --skip-bad writes the rows not imported (default: EXPORT.rejects.csv)"
+    )
     add_mapping_options(parser)
     parser.set_defaults(run=guarded(run))
 
 
 @dataclass(frozen=True)
 class Row:
-    """One row to import: its line, the deal it describes, its owner and CRM id."""
+    """One row to import: its line, the deal it describes (open or closed), its owner and CRM id."""
 
     line: int
-    deal: DealInput
-    owner_id: int
+    deal: DealInput | ClosedDeal
+    owner_email: str
+    crm_owner: str  # the owner as the CRM wrote it, kept in the check's note
     crm_id: str | None
+    change: OutcomeChange | None = None  # a closed row's outcome, validated as the app validates one
 
 
-def _read(path: Path, args: argparse.Namespace, owners: dict[str, int], loaded: object) -> tuple[list[Row], list[str]]:
-    import csv
+@dataclass(frozen=True)
+class Reject:
+    """A row not imported, as read, and why."""
 
+    line: int
+    cells: list[str]
+    reason: str
+
+
+@dataclass
+class Owners:
+    """Who owns a row: a user by email or name, a CRM owner mapped to a user, --owner, or a user to create."""
+
+    users: dict[str, str]  # name_key(email or name) -> email of an active user
+    mapped: dict[str, str]  # name_key(CRM owner id or name) -> email
+    default: str | None
+    create: bool
+    to_create: dict[str, str] = field(default_factory=dict)  # email -> the CRM owner's name
+
+    def email(self, cell: str) -> str:
+        """The email of the user who owns a row whose owner cell is `cell`; ValueError saying how to fix it."""
+        text = cell.strip()
+        mapped = self.mapped.get(name_key(text)) if text else None
+        if mapped is not None:
+            return self._user_or_new(mapped.lower(), text, f"the owner map gives {text!r} the email {mapped!r}")
+        known = self.users.get(name_key(text)) if text else None
+        if known is not None:
+            return known
+        if self.default is not None:
+            return self.default
+        if "@" in text and self.create:
+            return self._user_or_new(text.lower(), text, "")
+        if not text:
+            raise ValueError("the owner cell is blank; fill it in or pass --owner EMAIL")
+        raise ValueError(
+            f"owner {text!r} is not a user; map it to a user's email under crm.owners or with --owner-map FILE "
+            "(add them with --create-users), or pass --owner EMAIL"
+        )
+
+    def _user_or_new(self, email: str, crm_name: str, why: str) -> str:
+        if email in self.users.values():
+            return email
+        if not self.create:
+            raise ValueError(f"{why}, who is not a user; add them with `playbook users add` or pass --create-users")
+        self.to_create.setdefault(email, crm_name if "@" not in crm_name else "")
+        return email
+
+
+def read_owner_map(path: Path) -> dict[str, str]:
+    """The --owner-map CSV: CRM owner, email per row (a header row is allowed); UserError for a bad file."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(
+            f"--owner-map {str(path)!r}: cannot read it as UTF-8 text ({error})", status=EXIT_USAGE
+        ) from None
+    owners: dict[str, str] = {}
+    problems: list[str] = []
+    for number, cells in enumerate(csv.reader(text.splitlines()), start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != 2 or not cells[0].strip():
+            problems.append(f"--owner-map {path}:{number}: write two cells, the CRM owner and the user's email")
+        elif "@" not in cells[1]:
+            if number != 1:  # the first row may be a header
+                problems.append(f"--owner-map {path}:{number}: {cells[1].strip()!r} is not an email")
+        else:
+            owners[name_key(cells[0])] = cells[1].strip()
+    if problems:
+        raise UserError(*problems, status=EXIT_USAGE)
+    return owners
+
+
+def _read(
+    path: Path, loaded: LoadedProcess, mapping: CrmMapping, owners: Owners
+) -> tuple[list[str], list[Row], list[Reject]]:
+    """Every row of the export, read as the audit reads it: the header, the rows to import and those refused."""
     from pipeline_audit.columns import ColumnError, plan_columns
     from pipeline_audit.data_rows import DataRows
-    from pipeline_audit.reading import decoding_error, file_error, open_pipeline, read_header
+    from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
     from pipeline_audit.rows import RowProblem, RowReader
-    from sales_process.loader import LoadedProcess
 
-    assert isinstance(loaded, LoadedProcess)
     rows: list[Row] = []
-    problems: list[str] = []
+    rejects: list[Reject] = []
+    encoding = mapping.encoding or "utf-8"
+    rows_read = None
     try:
-        with open_pipeline(path) as handle:
-            header, reader = read_header(handle, path)
-            mapping = mapping_from_options(args, loaded)
+        with open_export(path, mapping.encoding, mapping.sheet) as export:
+            encoding, header, rows_read = export.encoding, export.header, export.rows
             try:
-                plan = plan_columns(header, loaded.process, mapping)
+                plan = plan_columns(header, loaded.process, mapping, no_evidence=True)
             except ColumnError as error:
-                return [], [f"{path}:1: {problem}" for problem in error.problems]
-            reader_of_rows = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own
-            data = DataRows(reader, plan)  # blank rows and a report's footer are skipped as the audit skips them
+                raise InvalidFile([file_error(path, problem, 1).diagnostics[0] for problem in error.problems]) from None
+            reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
+            data = DataRows(export.rows, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
-                claimed = _claimed_confirmations(header, plan, cells)
-                if claimed:
-                    problems += [f"{path}:{start}: {problem}" for problem in claimed]
-                    continue
                 try:
-                    deal = reader_of_rows.deal(cells)
-                except RowProblem as problem:
-                    problems.append(f"{path}:{start}: {problem.reason}")
-                    continue
-                text = reader_of_rows.text(cells)
-                owner_text = text.owner or (args.owner or "")
-                owner_id = owners.get(owner_text.strip().lower())
-                if owner_id is None:
-                    problems.append(
-                        f"{path}:{start}: "
-                        + (
-                            f"owner {owner_text!r} is not a user; add them with `playbook users add` or fix the cell"
-                            if owner_text
-                            else "the owner cell is blank; fill it in or pass --owner EMAIL"
-                        )
-                    )
-                    continue
-                rows.append(Row(start, deal, owner_id, text.crm_id.strip() or None))
+                    rows.append(_row(start, cells, header, plan, reader, owners, loaded))
+                except (RowProblem, ValueError) as problem:
+                    reason = problem.reason if isinstance(problem, RowProblem) else str(problem)
+                    rejects.append(Reject(start, restored(cells), reason))
             data.refuse_if_empty(path)
     except UnicodeDecodeError:
-        raise decoding_error(path) from None
+        raise decoding_error(path, encoding) from None
     except csv.Error as error:
-        raise file_error(
-            path, f"not a readable CSV file ({error}); check the quotes near this line", reader.line_num
-        ) from None
-    return rows, problems
+        line = rows_read.line_num if rows_read is not None else 1
+        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+    return header, rows, rejects
+
+
+def _row(
+    line: int,
+    cells: list[str],
+    header: list[str],
+    plan: object,
+    reader: object,
+    owners: Owners,
+    loaded: LoadedProcess,
+) -> Row:
+    """One row to import; RowProblem or ValueError saying why it cannot be."""
+    from deal_records.outcomes import parse_outcome_change
+    from deal_records.records import parse_new_deal
+    from pipeline_audit.columns import ColumnPlan
+    from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+
+    assert isinstance(plan, ColumnPlan) and isinstance(reader, RowReader)
+    claimed = _claimed_confirmations(header, plan, cells)
+    if claimed:
+        raise RowProblem(claimed)
+    deal = reader.deal(cells)
+    text = reader.text(cells)
+    problems: list[str] = []
+    change = None
+    if isinstance(deal, ClosedDeal):
+        if deal.close_date is None:
+            problems.append(
+                f"the deal is {deal.outcome.value} but has no close date; map the column that holds it (crm.columns.close_date)"
+            )
+        else:
+            try:
+                change = parse_outcome_change(_outcome_data(deal, line))
+            except InvalidInput as invalid:
+                problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
+    try:
+        parse_new_deal(_new_deal_data(text.deal, text.crm_id, deal), loaded)
+    except InvalidInput as invalid:
+        problems += [problem.message for problem in invalid.problems]
+    try:
+        email = owners.email(text.owner)
+    except ValueError as error:
+        problems.append(str(error))
+        email = ""
+    if problems:
+        raise RowProblem(problems)
+    return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change)
+
+
+def _outcome_data(closed: ClosedDeal, line: int) -> dict[str, object]:
+    """A closed row's outcome as the app's outcome form and API take it (a disqualified deal is lost, and says so)."""
+    assert closed.close_date is not None
+    if closed.outcome.value == "won":
+        data: dict[str, object] = {"outcome": "won", "date": closed.close_date.isoformat(), "amount": closed.amount}
+        if closed.currency:
+            data["currency"] = closed.currency
+        return data
+    return {
+        "outcome": "lost",
+        "date": closed.close_date.isoformat(),
+        "reason": f"{closed.outcome.value} in the CRM (imported, line {line})",
+    }
+
+
+def _new_deal_data(name: str, crm_id: str, deal: DealInput | ClosedDeal) -> dict[str, object]:
+    """The deal as the app's and the API's create request takes it (deal_records.records.parse_new_deal)."""
+    return {
+        "name": name,
+        "crm_id": crm_id.strip() or None,
+        "amount": deal.amount,
+        "currency": deal.currency,
+        "claimed_stage": deal.claimed_stage,
+    }
 
 
 def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) -> list[str]:
@@ -124,69 +304,176 @@ def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) ->
     ]
 
 
-def run(args: argparse.Namespace) -> int:
-    """Read every row, then import all of them in one transaction, or none."""
+def _owners(session: Session, args: argparse.Namespace, mapping_owners: Mapping[str, str]) -> Owners:
     from sqlalchemy import select
 
+    from deal_records.models import User
+    from deal_records.people import find_user, normal_email
+
+    users: dict[str, str] = {}
+    for user in session.scalars(select(User).where(User.active)):
+        users[name_key(user.email)] = user.email
+        if user.name:
+            users.setdefault(name_key(user.name), user.email)
+    default = None
+    if args.owner:
+        found = find_user(session, args.owner)
+        if found is None or not found.active:
+            raise UserError(
+                f"--owner {normal_email(args.owner)!r} is not an active user; add them with `playbook users add`",
+                status=EXIT_USAGE,
+            )
+        default = found.email
+    mapped = {name_key(owner): email for owner, email in mapping_owners.items()}
+    if args.owner_map:
+        mapped.update(read_owner_map(Path(args.owner_map)))
+    return Owners(users, mapped, default, args.create_users)
+
+
+def _summary(path: Path, rejects: list[Reject], rows: int) -> Iterator[str]:
+    """At most LISTED problems, then the counts: never a line per row of a large file."""
+    for reject in rejects[:LISTED]:
+        yield f"{path}:{reject.line}: {reject.reason}"
+    if len(rejects) > LISTED:
+        yield f"... and {len(rejects) - LISTED} more (pass --skip-bad to import the good rows and write every reason to a rejects CSV)"
+    yield (f"{plural(len(rejects), 'row')} with problems of {len(rejects) + rows} ({rows} good); nothing was imported.")
+
+
+def write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
+    """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written)."""
+    from pipeline_audit.pipeline_csv import safe_writer
+
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = safe_writer(out)
+        writer.writerow(["line", *header, REJECT_REASON])
+        for reject in rejects:
+            writer.writerow([reject.line, *reject.cells, reject.reason])
+
+
+@dataclass
+class Counts:
+    """What an import did."""
+
+    created: int = 0
+    checked_again: int = 0
+    closed: dict[str, int] = field(default_factory=dict)
+    already_closed: int = 0
+    kept: list[tuple[int, str]] = field(default_factory=list)  # (line, milestone) whose answer stays the buyer's
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read every row; import all of them in one transaction, or none (or, with --skip-bad, the good ones)."""
     from deal_records.database import reading, writing
-    from deal_records.models import Deal, User
-    from deal_records.records import record_check, standing_buyer_answers
 
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID
+    mapping = mapping_from_options(args, loaded)
     sessions = open_sessions(args.database)
     with reading(sessions) as db:
-        owners: dict[str, int] = {}
-        for user in db.scalars(select(User).where(User.active)):
-            owners[user.email] = user.id
-            if user.name:
-                owners.setdefault(user.name.strip().lower(), user.id)
+        owners = _owners(db, args, loaded.process.crm.owners if loaded.process.crm else {})
     path = Path(args.pipeline)
     try:
-        rows, problems = _read(path, args, owners, loaded)
+        header, rows, rejects = _read(path, loaded, mapping, owners)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{plural(len(problems), 'problem')} found; nothing was imported.", file=sys.stderr)
+    if rejects and not args.skip_bad:
+        for line in _summary(path, rejects, len(rows)):
+            print(line, file=sys.stderr)
         return EXIT_INVALID
-    created = updated = 0
-    kept: list[tuple[int, str]] = []  # (line, milestone) whose answer stays the buyer's
     with writing(sessions) as db:
-        for row in rows:
-            deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
-            if deal is None:
-                deal = Deal(
-                    owner_id=row.owner_id,
-                    name=row.deal.name or "",
-                    crm_id=row.crm_id,
-                    amount=row.deal.amount,
-                    currency=row.deal.currency,
-                    claimed_stage=row.deal.claimed_stage,
-                )
-                db.add(deal)
-                db.flush()
-                created += 1
-            else:
-                deal.owner_id, deal.name = row.owner_id, row.deal.name or deal.name
-                updated += 1
-                kept += [
+        counts = _import(db, loaded, rows, owners, path)
+    _print_counts(path, rows, counts)
+    if rejects:
+        target = Path(args.rejects) if args.rejects else path.with_name(path.name + ".rejects.csv")
+        write_rejects(target, header, rejects)
+        print(f"not imported: {plural(len(rejects), 'row')}, each with its reason in {target}")
+    return EXIT_OK
+
+
+def _import(db: Session, loaded: LoadedProcess, rows: list[Row], owners: Owners, path: Path) -> Counts:
+    """Create the users to create, then each row's deal through the app's own functions."""
+    import secrets
+
+    from deal_records.people import add_user, find_user
+
+    for email, name in owners.to_create.items():
+        # A password nobody knows: the rep signs in once given one (`playbook users password`).
+        add_user(db, email, "rep", secrets.token_urlsafe(32), name or None)
+    counts = Counts()
+    for row in rows:
+        owner = find_user(db, row.owner_email)
+        assert owner is not None  # resolved against the users, or created above
+        _import_row(db, loaded, row, owner, path, counts)
+    return counts
+
+
+def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: User, path: Path, counts: Counts) -> None:
+    from sqlalchemy import select
+
+    from deal_records.models import Deal
+    from deal_records.records import RecordError, create_deal, parse_new_deal, record_check, standing_buyer_answers
+    from pipeline_audit.rows import ClosedDeal
+
+    note = f"imported from {path.name}, line {row.line}" + (f" (CRM owner: {row.crm_owner})" if row.crm_owner else "")
+    deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
+    try:
+        if deal is None:
+            new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
+            deal = create_deal(db, owner, new)
+            counts.created += 1
+        else:
+            deal.owner_id, deal.name = owner.id, _name(row) or deal.name
+            if not isinstance(row.deal, ClosedDeal):
+                counts.checked_again += 1
+                counts.kept += [
                     (row.line, milestone_id)
                     for milestone_id in standing_buyer_answers(db, deal)
                     if milestone_id in row.deal.answers
                 ]
-            record_check(db, deal, loaded, row.deal, "import", None, note=f"imported from {path.name}, line {row.line}")
+        if isinstance(row.deal, ClosedDeal):
+            assert row.change is not None  # _row validated the outcome of every closed row
+            _close(db, owner, deal, row.change, counts)
+        else:
+            record_check(db, deal, loaded, row.deal, "import", None, note=note)
+    except (RecordError, InvalidInput) as error:
+        raise UserError(f"{path}:{row.line}: {error}; nothing was imported") from None
+
+
+def _name(row: Row) -> str:
+    from pipeline_audit.rows import ClosedDeal
+
+    return row.deal.name if isinstance(row.deal, ClosedDeal) else row.deal.name or ""
+
+
+def _close(db: Session, owner: User, deal: Deal, change: OutcomeChange, counts: Counts) -> None:
+    """Save a closed row's outcome through the app's own outcome service (deal_records.outcomes)."""
+    from deal_records.outcomes import current_outcome, is_closed, record_outcome
+
+    current = current_outcome(db, deal.id)
+    if current is not None and is_closed(current) and current.outcome == change.outcome.value:
+        counts.already_closed += 1
+        return
+    record_outcome(db, owner, deal, change, "import")
+    counts.closed[change.outcome.value] = counts.closed.get(change.outcome.value, 0) + 1
+
+
+def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:
+    closed = sum(counts.closed.values())
     print(
-        f"imported {plural(len(rows), 'row')} from {path}: {plural(created, 'new deal')}, "
-        f"{plural(updated, 'check')} of deals already saved (matched by crm_id)"
+        f"imported {plural(len(rows), 'row')} from {path}: {plural(counts.created, 'new deal')}, "
+        f"{plural(counts.checked_again, 'check')} of deals already saved (matched by crm_id)"
+        + (
+            f", {closed} closed ({', '.join(f'{kind}: {count}' for kind, count in sorted(counts.closed.items()))})"
+            if closed
+            else ""
+        )
+        + (f", {counts.already_closed} closed already" if counts.already_closed else "")
     )
-    if kept:
-        where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in kept)
+    if counts.kept:
+        where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in counts.kept)
         print(
-            f"kept the buyer's own answer over the file's for {plural(len(kept), 'milestone')} ({where}); "
+            f"kept the buyer's own answer over the file's for {plural(len(counts.kept), 'milestone')} ({where}); "
             "only the buyer changes it, through a new confirmation link"
         )
-    return EXIT_OK

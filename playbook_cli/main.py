@@ -29,6 +29,7 @@ COMMANDS = (
     "import",
     "deals",
     "sql",
+    "backtest",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
@@ -47,6 +48,7 @@ EXAMPLE = """examples:
   playbook tokens create ana@example.com            an API token
   playbook import pipeline.csv --owner ana@example.com   a CRM export into saved deals
   playbook db upgrade                    migrate the deal records (PostgreSQL)
+  playbook backtest --out backtest-out   each stage's probability against closed deals
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 

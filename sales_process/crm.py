@@ -19,10 +19,12 @@ audit reads it back (parse_confirmed_by); the SQL verdict matches CONFIRMED_BY_P
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sales_process.crm_names import FLAG_FIELDS, KnownColumn, column_words, is_system_field
 from sales_process.model import CrmColumns, CrmMilestone, Process
+from sales_process.outcome import OutcomeRule, process_outcome_rule
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import DateOrder, name_key
 
@@ -93,6 +95,12 @@ class CrmMapping:
     decimal_comma: bool = False
     date_order: DateOrder = DateOrder.AUTO
     mapped: frozenset[str] = field(default_factory=frozenset)  # name_key of the columns mapped by the user
+    encoding: str | None = None  # the export's encoding when it has no BOM and is not UTF-8 (crm.encoding, --encoding)
+    sheet: str | None = None  # the workbook's sheet to read (--sheet); None: the first
+    strict_columns: bool = False  # every column the audit does not read is an error (--strict-columns)
+    outcomes: OutcomeRule | None = None  # how a row's outcome is read (crm.status_values, crm.lost_stages)
+    # Where a known CRM column name was read as an audit field: name_key -> (field, CRM), see crm_names.
+    known: Mapping[str, KnownColumn] = field(default_factory=dict)
 
     def target(self, column: str) -> Target | None:
         """What the column holds, or None when the mapping does not know it."""
@@ -115,7 +123,7 @@ class CrmMapping:
 
 def standard_targets(process: Process) -> dict[str, Target]:
     """The column names understood without a mapping: the field names and the milestone ids."""
-    targets = {name: Target(name) for name in AUDIT_FIELDS}
+    targets = {name: Target(name) for name in (*AUDIT_FIELDS, *FLAG_FIELDS)}
     for _, milestone in process.milestones():
         targets[milestone.id] = Target(milestone.id, MET)
         targets[f"{milestone.id}.{MET}"] = Target(milestone.id, MET)
@@ -176,6 +184,10 @@ def resolve_mapping(
     ignore: Iterable[str] = (),
     decimal_comma: bool | None = None,
     date_order: DateOrder | None = None,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    strict_columns: bool = False,
 ) -> CrmMapping:
     """The process's crm block with the command line's overrides applied (they win for this run).
 
@@ -200,7 +212,18 @@ def resolve_mapping(
     order = date_order or (DateOrder(crm.dates) if crm and crm.dates else DateOrder.AUTO)
     comma = decimal_comma if decimal_comma is not None else bool(crm and crm.decimal_comma)
     return CrmMapping(
-        crm.name if crm else None, resolved, names, stages, frozenset(ignored), comma, order, frozenset(mapped)
+        crm.name if crm else None,
+        resolved,
+        names,
+        stages,
+        frozenset(ignored),
+        comma,
+        order,
+        frozenset(mapped),
+        encoding or (crm.encoding if crm else None),
+        sheet,
+        strict_columns,
+        process_outcome_rule(process),
     )
 
 
@@ -222,19 +245,37 @@ def _milestone_by_words(words: list[str], milestone_ids: list[str]) -> str | Non
     return matches[0] if len(matches) == 1 else None
 
 
-def suggest_target(column: str, process: Process) -> Target | None:
-    """The field a CRM column most likely holds (for the unknown-column error), or None."""
+# The word that gives a column away as one of the audit's fields, when no column holds that field yet.
+_FIELD_WORDS = {"stage": "stage", "amount": "amount", "owner": "owner", "currency": "currency", "rep": "owner"}
+
+
+def suggest_target(column: str, process: Process, read: Collection[str] = (), *, strict: bool = False) -> Target | None:
+    """The field a column plausibly holds (for the unknown-column error), or None: then the column is only ignored.
+
+    A column written like a standard name (with - or .) close to a milestone's, or whose words are a
+    milestone id's, plausibly holds that milestone; a CRM's name for an audit field, or a name with the
+    field's word, plausibly holds that field when no column in `read` does. A CRM system field
+    (created/modified/contacted dates, contact, price list, next step …) never holds a milestone.
+    `strict` (every unknown column is an error) also offers the closest name, for the did-you-mean.
+    """
     key = name_key(column)
     for audit_field, synonyms in _SYNONYMS.items():
         if key in synonyms:
-            return Target(audit_field)
+            return Target(audit_field) if strict or audit_field not in read else None
+    words = column_words(column)
+    for word in words:
+        field_word = _FIELD_WORDS.get(word)
+        if field_word is not None and field_word not in read and not is_system_field(column):
+            return Target(field_word)
+    if is_system_field(column) and key not in {name_key(m.id.replace("-", " ")) for _, m in process.milestones()}:
+        return None
     standard = standard_targets(process)
+    milestone_names = [name for name, target in standard.items() if target.part is not None]
     if "-" in key or "." in key:  # written like a standard name: most likely a typo of one
-        typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+        typed = closest(key, milestone_names)
         if typed is not None:
             return standard[typed]
     milestone_ids = [milestone.id for _, milestone in process.milestones()]
-    words: list[str] = re.findall(r"[a-z0-9]+", key)
     part = MET
     if len(words) > 1 and words[-1] in _PART_WORDS:
         part = _PART_WORDS[words[-1]]
@@ -242,5 +283,7 @@ def suggest_target(column: str, process: Process) -> Target | None:
     match = _milestone_by_words(words, milestone_ids) if words else None
     if match is not None:
         return Target(match, part)
-    typed = closest(key, [name for name in standard if name not in AUDIT_FIELDS])
+    if not strict:
+        return None
+    typed = closest(key, milestone_names)
     return standard[typed] if typed is not None else None

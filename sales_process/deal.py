@@ -160,7 +160,7 @@ def amount_currency(data: Mapping[str, object], amount: Money | None, problems: 
 def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]) -> str | None:
     value = data.get(key)
     if isinstance(value, str):
-        return _unicode_text(value, (key,), problems)
+        return unicode_text(value, (key,), problems)
     if value is None:
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -172,7 +172,7 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
+def unicode_text(value: str, loc: Loc, problems: list[Problem]) -> str | None:
     """The text, or None and a problem when it holds a lone surrogate (JSON allows "\\ud83d"); no output can encode one."""
     found = _SURROGATE.search(value)
     if found is None:
@@ -302,7 +302,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):
-        _unicode_text(evidence, (*loc, "evidence"), problems)
+        unicode_text(evidence, (*loc, "evidence"), problems)
     elif evidence is not None:
         problems.append(Problem((*loc, "evidence"), f"'evidence' must be text, got {kind_of(evidence)}"))
     date = _optional_date(raw.get("date"), (*loc, "date"), problems)

@@ -6,6 +6,7 @@ rules that span several stages or milestones live in :mod:`sales_process.rules`.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from functools import cached_property
 from typing import Annotated, Any, Literal
@@ -152,6 +153,28 @@ class CrmColumns(_Strict):
         description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart.",
     )
     owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
+    status: NonEmptyText | None = Field(
+        default=None,
+        description="The column that says whether the deal is open, won or lost, apart from its stage, "
+        "e.g. Dynamics 365's `Status` (its values: crm.status_values).",
+    )
+    close_date: NonEmptyText | None = Field(
+        default=None,
+        description="The date the deal closed or is expected to close, e.g. `Close Date`; closed deals are "
+        "counted within --from/--to on it.",
+    )
+
+
+class CrmHistory(_Strict):
+    """The column names of the CRM's stage-history report (one row per deal and stage change), for `playbook backtest`."""
+
+    deal: NonEmptyText = Field(
+        default="deal",
+        description="The deal the row is about: the export's CRM id, or its name when the export has no id, "
+        "e.g. `Opportunity ID`.",
+    )
+    stage: NonEmptyText = Field(default="stage", description="The stage the deal moved to, e.g. `To Stage`.")
+    date: NonEmptyText = Field(default="date", description="The day it moved, e.g. `Last Modified`.")
 
 
 class CrmMilestone(_Strict):
@@ -167,6 +190,61 @@ class CrmMilestone(_Strict):
     )
 
 
+def _scalars_as_text(value: object) -> object:
+    """YAML reads `won: [true, 1]` as a boolean and a number; a CRM's cell is text, so keep them as typed."""
+    if isinstance(value, list):
+        return [
+            str(item).lower() if isinstance(item, bool) else str(item) if isinstance(item, (int, float)) else item
+            for item in value
+        ]
+    return value
+
+
+StatusList = Annotated[
+    list[NonEmptyText], BeforeValidator(_scalars_as_text, json_schema_input_type=list[str | bool | int] | None)
+]
+
+
+class StatusValues(_Strict):
+    """The values of the CRM's status column for each outcome; only the values listed are read."""
+
+    won: StatusList = Field(default_factory=list, description='Values that mean won, e.g. `[Won, "true"]`.')
+    lost: StatusList = Field(
+        default_factory=list, description="Values that mean lost, e.g. `[Lost, Canceled, Out-Sold]`."
+    )
+    open: StatusList = Field(
+        default_factory=list, description="Values that mean the deal is still open, e.g. `[Open, In Progress]`."
+    )
+    disqualified: StatusList = Field(
+        default_factory=list,
+        description="Values that mean closed without a decision, e.g. `[Disqualified, Duplicate]`.",
+    )
+
+
+def _known_encoding(value: object) -> object:
+    """An encoding Python can read, e.g. `cp1251`, `windows-1252`, `latin-1`, `utf-16`."""
+    if isinstance(value, str):
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise ValueError(
+                f"{value!r} is not an encoding; write one such as utf-8, utf-16, cp1251, windows-1252 or latin-1"
+            ) from None
+    return value
+
+
+def _owner_ids_as_text(value: object) -> object:
+    """HubSpot's owner ids are numbers, which YAML reads as integers: keep them as the text the export holds."""
+    if isinstance(value, dict):
+        return {
+            str(key) if isinstance(key, int) and not isinstance(key, bool) else key: item for key, item in value.items()
+        }
+    return value if value is not None else {}
+
+
+Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+
 class Crm(_Strict):
     """How your CRM's export names deals, stages and milestones, so the pipeline audit reads it without renaming a column."""
 
@@ -175,7 +253,8 @@ class Crm(_Strict):
     )
     columns: CrmColumns = Field(
         default_factory=CrmColumns,
-        description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`).",
+        description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`, "
+        "`status`, `close_date`); the standard names of Salesforce, HubSpot, Dynamics 365 and Pipedrive are read without it.",
     )
     stage_names: Annotated[
         dict[NonEmptyText, Slug],
@@ -203,6 +282,32 @@ class Crm(_Strict):
     )
     decimal_comma: StrictBool = Field(
         default=False, description="Whether amounts are written with a decimal comma, e.g. `74.000,00`."
+    )
+    status_values: StatusValues | None = Field(
+        default=None,
+        description="The status column's values for each outcome: `{won: [Won], lost: [Lost], open: [Open]}`. "
+        "Without it the usual values are read (Open, Won, Lost, In Progress, Canceled, Out-Sold, Disqualified …).",
+    )
+    lost_stages: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
+        default_factory=list,
+        description="CRM stage names that mean the deal was lost, e.g. `[Closed Lost, Dead Deals]` "
+        "(names with a lost word, such as Closed Lost or Verloren, are read as lost anyway).",
+    )
+    encoding: Annotated[NonEmptyText | None, BeforeValidator(_known_encoding)] = Field(
+        default=None,
+        description="The export's text encoding when it is not UTF-8 or UTF-16 (both detected), e.g. `cp1251` or `windows-1252`.",
+    )
+    history: CrmHistory = Field(
+        default_factory=CrmHistory,
+        description="The stage-history file's columns for `playbook backtest --history`: `{deal: …, stage: …, date: …}` "
+        "(default `deal`, `stage`, `date`).",
+    )
+    owners: Annotated[
+        dict[NonEmptyText, Email],
+        BeforeValidator(_owner_ids_as_text, json_schema_input_type=dict[str, str] | None),
+    ] = Field(
+        default_factory=dict,
+        description="CRM owner id or name → the user's email, for `playbook import`, e.g. `005Ec000004oBPNIA2: ana@example.com`.",
     )
 
 

@@ -4,11 +4,29 @@ Only open deals are pipeline: they are assessed and weighted. Closed deals are o
 apart (how many, for how much) and, in a backtest, the ground truth a stage's probability is
 measured against. How a CRM export's row gets its outcome (a status column, the stage mapped to
 the last stage, the lost stages) is decided here too, so every door reads it alike.
+
+The rule, first that answers wins:
+
+1. the status column's value (`crm.status_values`, else the words CRMs write: Won, Lost, Open …);
+2. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost);
+3. the CRM stage: the stage mapped to the process's last stage is won; `crm.lost_stages` and any
+   stage named with a lost word (LOST_WORDS, in every language the vocabulary knows) are lost;
+   a stage named with a disqualification word (Unqualified, Duplicate …) is disqualified;
+4. otherwise the deal is open.
+
+OutcomeRule holds the rule's data (every name compared by vocabulary.name_key), so the SQL
+verdict can write the same rule from the same sets.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+
+from sales_process.model import Process
+from sales_process.vocabulary import LOST_WORDS, name_key, shown
 
 
 class Outcome(StrEnum):
@@ -23,3 +41,150 @@ class Outcome(StrEnum):
     def is_closed(self) -> bool:
         """Whether the deal is an outcome rather than pipeline."""
         return self is not Outcome.OPEN
+
+
+CLOSED_OUTCOMES: tuple[Outcome, ...] = (Outcome.WON, Outcome.LOST, Outcome.DISQUALIFIED)
+
+# The words a stage or status is named with when the deal closed without a decision
+# (Dynamics' "Disqualified" lead, HubSpot's "Unqualified", Salesforce's "Duplicate" …), in the vocabulary's languages.
+DISQUALIFIED_WORDS = frozenset(
+    {
+        "unqualified",
+        "disqualified",
+        "duplicate",
+        "junk",
+        "spam",
+        "disqualifiziert",
+        "duplikat",
+        "disqualifié",
+        "disqualifiee",
+        "disqualifiée",
+        "doublon",
+        "descalificado",
+        "duplicado",
+        "squalificato",
+        "duplicato",
+        "desqualificado",
+        "gediskwalificeerd",
+    }
+)
+
+# What a status column says when process.yaml does not list its values (crm.status_values):
+# Dynamics 365 (Status and Status Reason), Pipedrive (open/won/lost), Salesforce's Won/Lost labels.
+DEFAULT_STATUS_VALUES: Mapping[str, Outcome] = {
+    **dict.fromkeys(("open", "active", "in progress", "on hold", "pending"), Outcome.OPEN),
+    **dict.fromkeys(("won", "closed won", "closedwon", "win", "gewonnen", "gagné", "ganado", "vinto"), Outcome.WON),
+    **dict.fromkeys(
+        ("lost", "closed lost", "closedlost", "canceled", "cancelled", "out-sold", "outsold", *LOST_WORDS),
+        Outcome.LOST,
+    ),
+    **dict.fromkeys(DISQUALIFIED_WORDS, Outcome.DISQUALIFIED),
+}
+
+
+def _words(name: str) -> list[str]:
+    return re.split(r"[\W_]+", name_key(name))
+
+
+def stage_looks_disqualified(name: str) -> bool:
+    """Whether a CRM stage's name marks a deal closed without a decision: one of its words is DISQUALIFIED_WORDS'."""
+    return any(word in DISQUALIFIED_WORDS for word in _words(name))
+
+
+def stage_looks_lost(name: str) -> bool:
+    """Whether a CRM stage's name marks a lost deal: one of its words is LOST_WORDS' (every language known)."""
+    return any(word in LOST_WORDS for word in _words(name))
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """How one process reads a CRM row's outcome; build it with `outcome_rule`."""
+
+    won_stage_id: str  # the process's last stage: a deal claimed there has been won
+    status_values: Mapping[str, Outcome]  # name_key(status value) -> outcome
+    lost_stages: frozenset[str]  # name_key of each CRM stage name that means lost (crm.lost_stages)
+    listed_status_values: bool = False  # True when process.yaml lists the values: no others are read
+
+    def status_outcome(self, value: str) -> Outcome | None:
+        """The outcome a status cell names; None when blank; ValueError naming the values read otherwise."""
+        if not value.strip():
+            return None
+        outcome = self.status_values.get(name_key(value))
+        if outcome is None:
+            known = ", ".join(sorted({key for key in self.status_values}))
+            raise ValueError(
+                f"status {shown(value.strip())} is not a status the audit knows ({known}); "
+                f"list it under crm.status_values (won, lost, open or disqualified)"
+            )
+        return outcome
+
+    def stage_outcome(self, stage_name: str, stage_id: str | None) -> Outcome:
+        """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""
+        if stage_id == self.won_stage_id:
+            return Outcome.WON
+        if name_key(stage_name) in self.lost_stages or stage_looks_lost(stage_name):
+            return Outcome.LOST
+        if stage_looks_disqualified(stage_name):
+            return Outcome.DISQUALIFIED
+        return Outcome.OPEN
+
+    def outcome(
+        self,
+        *,
+        status: str = "",
+        is_closed: bool | None = None,
+        is_won: bool | None = None,
+        stage_name: str = "",
+        stage_id: str | None = None,
+    ) -> Outcome:
+        """The row's outcome by the rule, first that answers wins: status, IsClosed/IsWon, stage.
+
+        Raise ValueError for a status value that is not known.
+        """
+        by_status = self.status_outcome(status)
+        if by_status is not None:
+            return by_status
+        by_flags = closed_won_outcome(is_closed, is_won)
+        if by_flags is not None:
+            return by_flags
+        return self.stage_outcome(stage_name, stage_id)
+
+
+def closed_won_outcome(is_closed: bool | None, is_won: bool | None) -> Outcome | None:
+    """Salesforce's IsClosed/IsWon pair read as an outcome; None when they do not tell.
+
+    IsClosed false is open; IsClosed true is won or lost by IsWon; IsWon true alone is won
+    (a won deal is closed); IsWon false alone could be open or lost, so the stage decides.
+    """
+    if is_closed is False:
+        return Outcome.OPEN
+    if is_won is True:
+        return Outcome.WON
+    if is_closed is True:
+        return Outcome.LOST if is_won is False else None
+    return None
+
+
+def outcome_rule(
+    last_stage_id: str,
+    status_values: Mapping[str, Iterable[str]] | None = None,
+    lost_stages: Iterable[str] = (),
+) -> OutcomeRule:
+    """The rule for a process whose last stage is `last_stage_id`, with crm.status_values and crm.lost_stages.
+
+    `status_values` maps an outcome's name (won, lost, open, disqualified) to the status column's values
+    for it; when given, only those values are read (a value the CRM writes differently is never guessed).
+    """
+    if status_values:
+        values = {name_key(value): Outcome(outcome) for outcome, listed in status_values.items() for value in listed}
+        listed = True
+    else:
+        values, listed = dict(DEFAULT_STATUS_VALUES), False
+    return OutcomeRule(last_stage_id, values, frozenset(name_key(name) for name in lost_stages), listed)
+
+
+def process_outcome_rule(process: Process) -> OutcomeRule:
+    """The outcome rule of a process and its `crm:` block (crm.status_values, crm.lost_stages)."""
+    crm = process.crm
+    values = crm.status_values.model_dump() if crm and crm.status_values else None
+    return outcome_rule(process.stages[-1].id, values, crm.lost_stages if crm else ())

@@ -205,14 +205,48 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     )
 
 
+# Currencies as CRMs name them in a currency column (Dynamics 365 writes "US Dollar", Salesforce reports "Euro").
+CURRENCY_NAMES: Mapping[str, str] = {
+    "us dollar": "USD",
+    "u.s. dollar": "USD",
+    "united states dollar": "USD",
+    "euro": "EUR",
+    "pound sterling": "GBP",
+    "british pound": "GBP",
+    "british pound sterling": "GBP",
+    "japanese yen": "JPY",
+    "indian rupee": "INR",
+    "swiss franc": "CHF",
+    "canadian dollar": "CAD",
+    "australian dollar": "AUD",
+    "new zealand dollar": "NZD",
+    "singapore dollar": "SGD",
+    "hong kong dollar": "HKD",
+    "chinese yuan": "CNY",
+    "yuan renminbi": "CNY",
+    "swedish krona": "SEK",
+    "norwegian krone": "NOK",
+    "danish krone": "DKK",
+    "polish zloty": "PLN",
+    "russian ruble": "RUB",
+    "russian rouble": "RUB",
+    "brazilian real": "BRL",
+    "mexican peso": "MXN",
+    "south african rand": "ZAR",
+}
+
+
 def currency_code(text: str) -> str:
-    """A currency as its ISO code: a symbol ($, €, £ …) or a code in any case (eur) -> EUR."""
+    """A currency as its ISO code: a symbol ($, €, £ …), a name (US Dollar, Euro) or a code in any case (eur) -> EUR."""
     code = text.strip()
-    return CURRENCY_SYMBOLS.get(code, code.upper())
+    return CURRENCY_SYMBOLS.get(code) or CURRENCY_NAMES.get(name_key(code)) or code.upper()
 
 
 _ISO_CODE = re.compile(r"[A-Z]{3}")
-CURRENCY_HINT = f"write a three-letter ISO code such as USD, EUR or GBP, or a symbol ({' '.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)})"
+CURRENCY_HINT = (
+    "write a three-letter ISO code such as USD, EUR or GBP, a symbol "
+    f"({' '.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)}) or a name such as US Dollar, Euro or Pound Sterling"
+)
 
 
 def parse_currency(value: object) -> str | None:
@@ -307,7 +341,22 @@ class MonthFirstDateError(ValueError):
 
 
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+# Spreadsheets read a two-digit year as 2000-2029 for 00-29 and 1930-1999 for 30-99; so does the audit.
+TWO_DIGIT_YEAR_PIVOT = 30
+
+
+def full_year(two_digits: int) -> int:
+    """A two-digit year by the spreadsheet rule: 00-29 -> 2000s, 30-99 -> 1900s."""
+    return 2000 + two_digits if two_digits < TWO_DIGIT_YEAR_PIVOT else 1900 + two_digits
+
+
+def has_two_digit_year(text: str) -> bool:
+    """Whether a date as typed writes its year with two digits (02/12/24)."""
+    numeric = _NUMERIC.match(text.strip())
+    return numeric is not None and len(numeric[4]) == 2
+
+
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2027-03-01"
 
 
@@ -316,7 +365,8 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
 
     23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
     German way); 03/04/2027 is refused unless `order` says which comes first; 2/23/2027
-    (month first) needs DateOrder.MONTH_FIRST.
+    (month first) needs DateOrder.MONTH_FIRST. A two-digit year (23/02/27) is read by the
+    spreadsheet rule (full_year).
     """
     if value is None:
         return None
@@ -336,6 +386,8 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     if numeric is None:
         raise ValueError(f"{shown(text)} is not a date; {DATE_HINT}")
     first, second, year = int(numeric[1]), int(numeric[3]), int(numeric[4])
+    if len(numeric[4]) == 2:
+        year = full_year(year)
     if order is DateOrder.MONTH_FIRST:
         return _calendar_date(text, year, first, second)
     # Dots (23.02.2027) are written day first wherever they are used; slashes are read day first only when nothing else fits.

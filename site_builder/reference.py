@@ -24,6 +24,7 @@ _OBJECTS = {
     "Crm": "the optional `crm` block",
     "CrmColumns": "`crm.columns`",
     "CrmMilestone": "each entry of `crm.milestones`",
+    "StatusValues": "`crm.status_values`",
 }
 _REF_NAMES = {"Stage": "stages", "Milestone": "milestones", "PracticeScenario": "scenarios"}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -31,6 +32,7 @@ _REF_WORDS = {
     "Crm": "the crm block (below)",
     "CrmColumns": "mapping of fields (see CrmColumns)",
     "CrmMilestone": "its fields (see CrmMilestone)",
+    "StatusValues": "its values per outcome (see StatusValues)",
 }
 
 

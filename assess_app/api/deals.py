@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.openapi_deals import MAX_PAGE
 from assess_app.asking import request_summary
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
@@ -25,7 +26,8 @@ from assess_app.idempotent import idempotent_api, keep
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
-from deal_records.models import Check, Deal, User
+from deal_records.models import Check, Deal, OutcomeEvent, User
+from deal_records.outcomes import current_outcome, outcome_events, parse_outcome_change, record_outcome
 from deal_records.records import (
     RecordError,
     create_deal,
@@ -171,10 +173,24 @@ def list_deals() -> ApiAnswer:
         per_page = int(request.args.get("per_page", "50"))
     except ValueError:
         return api_errors(400, [{"loc": "page", "message": "page and per_page must be whole numbers"}])
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
         return api_errors(
-            400, [{"loc": "page", "message": f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}"}]
+            400,
+            [
+                {
+                    "loc": "page",
+                    "message": f"page must be between 1 and {MAX_PAGE:,} and per_page between 1 and {MAX_PER_PAGE}",
+                }
+            ],
         )
+    repeated = [
+        name for name in ("owner", "stage", "closed", "page", "per_page") if len(request.args.getlist(name)) > 1
+    ]
+    if repeated:
+        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
+    closed = request.args.get("closed", "false")
+    if closed not in ("true", "false"):
+        return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
     stage = request.args.get("stage") or None
     if stage is not None and loaded.process.stage_index(stage) is None:
         stages = ", ".join(s.id for s in loaded.process.stages)
@@ -184,7 +200,7 @@ def list_deals() -> ApiAnswer:
         return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
     today = dt.date.today()
     with records().reading() as db:
-        found = deal_page(db, user, page, per_page, owner, stage)
+        found = deal_page(db, user, page, per_page, owner, stage, closed=closed == "true")
         deals = [_listed(loaded, deal, today) for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 
@@ -263,8 +279,65 @@ def show(deal_id: int) -> ApiAnswer:
             **marks,
             "checks": checks,
             "confirmations": confirmations_json(db, deal),
+            **outcome_json(db, deal),
         }
     return api_json(body)
+
+
+def outcome_event_json(event: OutcomeEvent) -> dict[str, Any]:
+    """One closing or reopening of a deal."""
+    return {
+        "id": event.id,
+        "outcome": event.outcome,
+        "date": event.closed_on.isoformat() if event.closed_on else None,
+        "amount": event.amount,
+        "currency": event.currency,
+        "reason": event.reason,
+        "source": event.source,
+        "recorded_by": event.recorded_by.email if event.recorded_by else None,
+        "recorded_at": _time(event.recorded_at),
+    }
+
+
+def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
+    """The deal's outcome now and its closings and reopenings, oldest first."""
+    current = current_outcome(db, deal.id)
+    return {
+        "outcome": current.outcome if current else "open",
+        "outcome_events": [outcome_event_json(event) for event in outcome_events(db, deal.id)],
+    }
+
+
+@bp.post("/deals/<int:deal_id>/outcome")
+@api_login_required
+def set_outcome(deal_id: int) -> ApiAnswer:
+    """Close the deal won or lost, or reopen it: 201 with the event appended."""
+    user = signed_in_user()
+    data, refused = read_body()
+    if refused is not None:
+        return refused
+    try:
+        change = parse_outcome_change(data)
+    except InvalidInput as invalid:
+        return invalid_body(invalid)
+    with records().writing() as db:
+        caller = db.get(User, user.id)
+        assert caller is not None
+        deal = find_deal(db, caller, deal_id)
+        if deal is None:
+            return not_found()
+        try:
+            event = record_outcome(db, caller, deal, change, "api")
+        except RecordError as error:
+            if error.loc == "deal":
+                return not_found()  # a rep's view of another rep's deal: it does not exist
+            return api_errors(409, [{"loc": error.loc, "message": error.message}])
+        db.refresh(event, ["recorded_by"])
+        body = outcome_event_json(event)
+    log.info("deal %s: outcome %s recorded by user %s through the API", deal_id, change.outcome.value, user.id)
+    response = api_json(body, 201)
+    response.headers["Location"] = f"/api/deals/{deal_id}"
+    return response
 
 
 @bp.post("/deals/<int:deal_id>/checks")

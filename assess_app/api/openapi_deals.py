@@ -8,6 +8,7 @@ from deal_records.records import MAX_DEAL_ID
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.vocabulary import CURRENCY_SYMBOLS
 
+MAX_PAGE = 1_000_000  # a page past this is refused (400): its offset would not fit the database's integers
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
@@ -103,6 +104,20 @@ CHECK = {
             "type": ["string", "null"],
             "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
         },
+    },
+}
+OUTCOME_EVENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
+        "date": {"type": ["string", "null"], "format": "date", "description": "The close date (null for a reopening)."},
+        "amount": {"type": ["number", "null"]},
+        "currency": {"type": ["string", "null"]},
+        "reason": {"type": ["string", "null"]},
+        "source": {"enum": ["form", "api", "import"]},
+        "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
+        "recorded_at": _TIME,
     },
 }
 _EMAIL_PART = f'[^@{_SPACE}<>(),;:"\\[\\]]'
@@ -227,6 +242,64 @@ _CONFIRMATIONS = {
 }
 
 
+def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
+    """The body of POST /api/deals/{id}/outcome: won (date, amount?), lost (date, reason) or open (reason?).
+
+    A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
+    """
+    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
+    reason = {"type": ["string", "null"], "maxLength": 1000}
+    date = {"type": "string", "format": "date", "description": "The close date, YYYY-MM-DD (after today: 409)."}
+
+    def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": description,
+            "required": ["outcome", *required],
+            "additionalProperties": False,
+            "properties": {"outcome": {"const": value}, **fields},
+        }
+
+    amount = {
+        **assess_body["properties"]["amount"],
+        "description": "The final amount; left out: the deal's amount (in `currency` when given).",
+    }
+    return {
+        "oneOf": [
+            outcome(
+                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": CURRENCY, "reason": blank}
+            ),
+            outcome(
+                "lost",
+                "Closed lost, and why.",
+                ["date", "reason"],
+                {
+                    "date": date,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {
+                        **reason,
+                        "type": "string",
+                        "pattern": f"[^{_SPACE}]",
+                        "description": "Why it was lost.",
+                    },
+                },
+            ),
+            outcome(
+                "open",
+                "Reopen a closed deal.",
+                [],
+                {
+                    "date": blank,
+                    "amount": blank,
+                    "currency": blank,
+                    "reason": {**reason, "description": "Why it is reopened."},
+                },
+            ),
+        ]
+    }
+
+
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
     """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
     with_verdict = {
@@ -243,6 +316,15 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "Oldest first.",
                     },
                     "confirmations": _CONFIRMATIONS,
+                    "outcome": {
+                        "enum": ["open", "won", "lost"],
+                        "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
+                    },
+                    "outcome_events": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/OutcomeEvent"},
+                        "description": "Closings and reopenings, oldest first; never changed.",
+                    },
                 },
             },
         ]
@@ -275,7 +357,13 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "schema": {"enum": stage_ids},
                         "description": "A stage id: deals the CRM has in that stage.",
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {
+                        "name": "closed",
+                        "in": "query",
+                        "schema": {"enum": ["true", "false"]},
+                        "description": "true: the deals closed won or lost instead of the open ones (default false).",
+                    },
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
                 ],
                 "responses": {
@@ -360,6 +448,31 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "409": _errors(
                         "The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
                         "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."
+                    ),
+                    "413": _TOO_LARGE,
+                    "415": _NOT_JSON,
+                    "503": _UNAVAILABLE,
+                },
+            },
+        },
+        "/api/deals/{deal_id}/outcome": {
+            "post": {
+                "summary": "Close the deal won or lost, or reopen it (outcome open): the owner or a manager. "
+                "Each call appends an event; none is ever changed.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewOutcome"}}},
+                },
+                "responses": {
+                    "201": _json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                    "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                    "409": _errors(
+                        "The deal is closed already (reopen it first) or, to reopen, open already; "
+                        "the close date is after today; or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
@@ -494,6 +607,8 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
             "Check": CHECK,
             "NewConfirmation": new_confirmation_schema(confirmable),
             "ConfirmationRequest": CONFIRMATION,
+            "NewOutcome": new_outcome_schema(assess_body),
+            "OutcomeEvent": OUTCOME_EVENT,
         },
         "securitySchemes": {
             "bearerAuth": {

@@ -24,7 +24,15 @@ from assess_app.idempotent import form_keyed, form_replay, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
-from deal_records.models import Deal, User
+from deal_records.models import Deal, OutcomeEvent, User
+from deal_records.outcomes import (
+    current_outcomes,
+    is_closed,
+    may_close,
+    outcome_events,
+    parse_outcome_change,
+    record_outcome,
+)
 from deal_records.records import (
     NewDeal,
     RecordError,
@@ -64,9 +72,13 @@ def list_deals() -> str:
     loaded = current_process()
     owner = request.args.get("owner", "").strip() if user.is_manager else ""
     stage = request.args.get("stage", "").strip()
+    closed = request.args.get("closed", "") == "1"
     today = dt.date.today()
     with records().reading() as db:
-        page = deal_page(db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None)
+        page = deal_page(
+            db, user, _page_number(request.args.get("page")), PER_PAGE, owner or None, stage or None, closed
+        )
+        outcomes = current_outcomes(db, [deal.id for deal in page.deals]) if closed else {}
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
@@ -83,6 +95,8 @@ def list_deals() -> str:
         weighted=weighted,
         warning_text=warning_text,
         user=user,
+        closed=closed,
+        outcomes=outcomes,
     )
 
 
@@ -170,6 +184,42 @@ class Asking:
     asked: Asked | None = None
 
 
+@dataclass(frozen=True)
+class Closing:
+    """The outcome part of the deal page: the latest event, every event, and the form as sent back."""
+
+    events: list[OutcomeEvent]
+    may_close: bool
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    recorded: bool = False
+
+    @property
+    def current(self) -> OutcomeEvent | None:
+        """The latest event (None: never closed)."""
+        return self.events[-1] if self.events else None
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether the deal is closed now."""
+        return is_closed(self.current)
+
+
+def _closing(
+    user: User, deal: Deal, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> Closing:
+    with records().reading() as db:
+        events = outcome_events(db, deal.id)
+    fresh = {"date": dt.date.today().isoformat()}
+    return Closing(
+        events,
+        may_close(user, deal),
+        values if values is not None else fresh,
+        errors or {},
+        request.args.get("outcome") is not None,
+    )
+
+
 def _deal_page(
     loaded: LoadedProcess,
     user: User,
@@ -181,6 +231,7 @@ def _deal_page(
     status: int = 200,
     save_error: str | None = None,
     asking: Asking | None = None,
+    closing: Closing | None = None,
 ) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
@@ -208,6 +259,7 @@ def _deal_page(
         requests=requests,
         asking=asking or Asking(),
         can_ask=can_check and loaded.process.company is not None,
+        closing=closing or _closing(user, deal),
     )
     return page, status
 
@@ -343,3 +395,34 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(f"/deals/{deal.id}?saved={saved.id}#timeline", 303)
+
+
+@bp.post("/deals/<int:deal_id>/outcome")
+@login_required
+def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
+    """Close the deal won or lost, or reopen it (the owner or a manager); on a problem the page comes back with the form as typed."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks, requests = _visible_deal(user, deal_id)
+    values = {key: request.form.get(key, "").strip() for key in ("outcome", "date", "amount", "reason")}
+    form = make_form(loaded, prefill(deal))
+    errors: dict[str, str] = {}
+    try:
+        change = parse_outcome_change({k: v for k, v in values.items() if v})
+        with records().writing() as db:
+            stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
+            assert stored is not None and caller is not None
+            record_outcome(db, caller, stored, change, "form")
+    except InvalidInput as invalid:
+        for problem in invalid.problems:
+            key = problem.loc_text() or "outcome"
+            errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
+    except RecordError as error:
+        if error.loc == "deal":
+            abort(404)
+        errors[error.loc] = error.message
+    if errors:
+        closing = _closing(user, deal, values, errors)
+        return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, closing=closing)
+    log.info("deal %s: outcome %s recorded by user %s", deal_id, change.outcome.value, user.id)
+    return redirect(f"/deals/{deal_id}?outcome=recorded#outcome", 303)

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 from flask import Response, abort, make_response, request
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from assess_app.current import current_process
@@ -14,9 +15,11 @@ from assess_app.pipeline import bp
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
-from deal_records.models import Check, Deal
+from deal_records.models import Check, Deal, OutcomeEvent
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, deals_in_other_currencies, pipeline_currency
+from forecast.report import accuracy_section
+from forecast.saved import saved_backtest
 from pipeline_audit.audit import AuditResult
 from pipeline_audit.report_html import render_report
 from pipeline_audit.totals import Totals
@@ -38,6 +41,7 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
                 select(func.max(Check.id)).scalar_subquery(),
                 select(func.max(Deal.id)).scalar_subquery(),
                 select(func.count(Deal.id)).scalar_subquery(),
+                select(func.max(OutcomeEvent.id)).scalar_subquery(),  # a deal closed or reopened
             )
         ).one()
         key = (store.url, loaded.sha256, as_of, owner, *version)
@@ -62,6 +66,34 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
     return feeder.totals
 
 
+_accuracy: dict[tuple[object, ...], Markup] = {}
+
+
+def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
+    """The forecast-accuracy section: the saved deals' outcomes through the backtest `playbook backtest` runs.
+
+    Remembered until a check is saved or a deal closed or reopened: a backtest assesses every closed deal at
+    every snapshot, too much to do again on each visit.
+    """
+    with store.reading() as db:
+        version = db.execute(
+            select(
+                select(func.max(Check.id)).scalar_subquery(),
+                select(func.max(OutcomeEvent.id)).scalar_subquery(),
+            )
+        ).one()
+        key = (store.url, loaded.sha256, *version)
+        with _cache_lock:
+            cached = _accuracy.get(key)
+        if cached is not None:
+            return cached
+        section = accuracy_section(saved_backtest(db, loaded.process))
+    with _cache_lock:
+        _accuracy.clear()
+        _accuracy[key] = section
+    return section
+
+
 @bp.get("/pipeline")
 @login_required
 def pipeline() -> Response:
@@ -80,7 +112,14 @@ def pipeline() -> Response:
     result = AuditResult(
         totals, Path("saved deals"), as_of, currency=pipeline_currency(currencies), currencies=currencies
     )
-    page = render_report(result, loaded, heading="Team pipeline", line_label="Deal id", generator="/pipeline")
+    page = render_report(
+        result,
+        loaded,
+        heading="Team pipeline",
+        line_label="Deal id",
+        generator="/pipeline",
+        forecast_accuracy=forecast_accuracy(records(), loaded),
+    )
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY
     return response

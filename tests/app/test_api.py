@@ -163,6 +163,7 @@ def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskCl
         "/api/openapi.json",
         "/api/deals",
         "/api/deals/{deal_id}",
+        "/api/deals/{deal_id}/outcome",
         "/api/deals/{deal_id}/checks",
         "/api/deals/{deal_id}/confirmations",
         "/api/deals/{deal_id}/confirmations/{request_id}",

@@ -20,6 +20,7 @@ from tests.audit.helpers import Run, audit
 
 AS_OF = dt.date(2027, 3, 1)
 YES = {"yes": True, "Yes": True, "y": True, "x": True, "no": False}
+WON = ("", "won")
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +38,9 @@ def run(capsys: pytest.CaptureFixture[str], tmp_path: Path, pipeline: Path) -> R
 
 
 def _expected(row: dict[str, str], loaded: LoadedProcess) -> tuple[str, str] | None:
-    """The verified stage and stages ahead through the JSON path of the core (parse_deal), or None."""
+    """The verified stage and stages ahead through the JSON path of the core (parse_deal), or None; WON when closed."""
     stages = {s.name: s.id for s in loaded.process.stages} | {s.id: s.id for s in loaded.process.stages}
+    last = loaded.process.stages[-1]
     milestones = {}
     for _, milestone in loaded.process.milestones():
         answer = row[milestone.id]
@@ -50,6 +52,8 @@ def _expected(row: dict[str, str], loaded: LoadedProcess) -> tuple[str, str] | N
             }
     try:
         amount = float(row["amount"].lstrip("$").replace(",", ""))
+        if row["stage"] in (last.id, last.name) and row["deal"].strip():
+            return WON  # a deal the CRM places at the last stage has been won: an outcome, never assessed
         deal = parse_deal(
             {
                 "deal": row["deal"],
@@ -75,7 +79,9 @@ def test_every_row_appears_in_input_order_with_the_stage_the_rules_define(
     assert [int(r["line"]) for r in written] == list(range(2, len(source) + 2))
     for given, got in zip(source, written, strict=True):
         expected = _expected(given, default_process)
-        if expected is None:
+        if expected == WON:
+            assert (got["verified_stage"], got["outcome"], got["claimed_weighted"]) == (*WON, ""), got
+        elif expected is None:
             assert got["not_assessed"] and not got["verified_stage"], got
             assert f"  line {got['line']}: {got['not_assessed']}" in run.out
             assert f'<td class="num">{got["line"]}</td>' in run.html()
@@ -99,10 +105,12 @@ def test_totals_agree_on_stdout_in_the_csv_and_in_the_report(run: Run) -> None:
     assert run.stdout_totals() == _csv_totals(run) == _html_totals(run)
     rows = run.rows()
     not_assessed = sum(1 for r in rows if r["not_assessed"])
+    won = sum(1 for r in rows if r["outcome"] == "won")
     ahead = sum(1 for r in rows if r["stages_ahead"] and int(r["stages_ahead"]) > 0)
+    assert won > 0
     assert (
-        f"Deals read: {len(rows)}\nDeals assessed: {len(rows) - not_assessed}\nDeals not assessed: {not_assessed}\n"
-        in run.out
+        f"Deals read: {len(rows)} ({won} closed, {len(rows) - won} open)\nDeals assessed: {len(rows) - not_assessed - won}\n"
+        f"Deals not assessed: {not_assessed}\n" in run.out
     )
     assert f"Deals ahead of their evidence: {ahead} (" in run.out
     html = dict(re.findall(r'<dd data-total="(\w+)">([^<]*)</dd>', run.html()))

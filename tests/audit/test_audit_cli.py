@@ -43,6 +43,8 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
         "next_milestone_ids": "next-meeting-accepted",
         "verified_stage_confirmed_by_buyer": "no",
         "buyer_confirmed_milestone_ids": "",
+        "outcome": "open",
+        "close_date": "",
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")

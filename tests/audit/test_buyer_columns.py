@@ -35,15 +35,16 @@ HEADER = [
     "budget.evidence",
     "budget.date",
     "budget.confirmed_by",
+    "status",  # open: the CRM's stage says won, its status says the deal is still open (status wins)
 ]
 EXPORT = (
     ",".join(HEADER)
     + "\n"
     + (
-        "Contoso,won,100000,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>\n"
-        "Fabrikam,won,50000,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,\n"
-        "Litware,qualifying,20000,yes,,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>\n"
-        "Northwind,won,10000,yes,,2027-02-20,Ann Ng <ann@northwind.example>,yes,Budget email from the CFO,2027-02-21,\n"
+        "Contoso,won,100000,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>,Open\n"
+        "Fabrikam,won,50000,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,,Open\n"
+        "Litware,qualifying,20000,yes,,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>,Open\n"
+        "Northwind,won,10000,yes,,2027-02-20,Ann Ng <ann@northwind.example>,yes,Budget email from the CFO,2027-02-21,,Open\n"
     )
 )
 
@@ -284,7 +285,8 @@ def test_without_buyer_statements_the_share_is_not_shown(tmp_path: Path, capsys:
     process.write_text(VALID, encoding="utf-8")  # no milestone has a buyer_statement: no buyer can confirm anything
     source = tmp_path / "pipeline.csv"
     source.write_text(
-        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\nContoso,won,1000,yes,CFO email\n", encoding="utf-8"
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,status\nContoso,won,1000,yes,CFO email,Open\n",
+        encoding="utf-8",
     )
     python, duckdb = both_engines(capsys, source, tmp_path, process=process)
     assert_same_outputs(python, duckdb)

@@ -52,7 +52,7 @@ def test_the_printed_block_and_header_audit_an_export(
     export.write_text(
         header
         + ",".join(
-            ["Contoso", "1", "Closed Won", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
+            ["Contoso", "1", "Negotiating", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
         )
         + "\n"
     )

@@ -315,6 +315,8 @@ CRM_BLOCK = """crm:
     pain-confirmed: {met: Pain confirmed, evidence: Pain confirmed evidence, date: Pain confirmed date}
     budget-confirmed: Budget confirmed
 """
+CRM_COLUMNS = "columns: {deal: Deal Name, crm_id: Record ID, stage: Deal Stage, amount: Amount, owner: Deal owner}"
+CRM_FIELDS = ("deal", "crm_id", "stage", "amount", "owner")
 CRM_NAMES = {
     "deal": "Deal Name",
     "crm_id": "Record ID",
@@ -347,13 +349,16 @@ def test_the_same_files_for_any_export(
             text = with_required_confirmation(text)
         if crm:  # the CRM's names in the header, read through the crm: block
             names = {**CRM_NAMES, "pain-confirmed.confirmed_by": "Pain confirmed buyer"} if buyers else CRM_NAMES
+            # A deal field mapped to a column the export lacks is an error: map only the fields present.
+            present = ", ".join(f"{key}: {CRM_NAMES[key]}" for key in CRM_FIELDS if key in rows[0])
             rows = [[names.get(name, name) for name in rows[0]], *rows[1:]]
+            block = CRM_BLOCK.replace(CRM_COLUMNS, f"columns: {{{present}}}")
             text += "\n" + (
-                CRM_BLOCK.replace(
+                block.replace(
                     "date: Pain confirmed date}", "date: Pain confirmed date, confirmed_by: Pain confirmed buyer}"
                 )
                 if buyers
-                else CRM_BLOCK
+                else block
             )
         if buyers or crm:
             path = Path(folder) / "process.yaml"

@@ -18,9 +18,11 @@ from sales_process.vocabulary import (
     MonthFirstDateError,
     StageLookup,
     Status,
+    has_two_digit_year,
     money,
     money_cents,
     name_key,
+    parse_currency,
     parse_date,
     parse_money,
     parse_yes_no,
@@ -215,7 +217,7 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
         ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
         ("March 1", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
         ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
-        ("1/3/27", DateOrder.DAY_FIRST, ValueError, "is not a date"),
+        ("1/3/2027x", DateOrder.DAY_FIRST, ValueError, "is not a date"),
     ],
 )
 def test_date_errors(text: str, order: DateOrder, error: type[Exception], reason: str) -> None:
@@ -308,3 +310,39 @@ def test_words_and_money_for_people() -> None:
         "12345.67",
     )
     assert to_cents(0.125 * 100) == 1250 and to_cents(74000.005) == 7400000
+
+
+@pytest.mark.parametrize(
+    ("typed", "order", "read"),
+    [
+        ("02/12/24", DateOrder.DAY_FIRST, dt.date(2024, 12, 2)),
+        ("02/12/24", DateOrder.MONTH_FIRST, dt.date(2024, 2, 12)),
+        ("31.12.29", DateOrder.AUTO, dt.date(2029, 12, 31)),
+        ("31.12.30", DateOrder.AUTO, dt.date(1930, 12, 31)),
+        ("1/3/99", DateOrder.DAY_FIRST, dt.date(1999, 3, 1)),
+        ("1/3/00", DateOrder.DAY_FIRST, dt.date(2000, 3, 1)),
+    ],
+)
+def test_two_digit_years_follow_the_spreadsheet_rule(typed: str, order: DateOrder, read: dt.date) -> None:
+    assert parse_date(typed, order) == read
+    assert has_two_digit_year(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("US Dollar", "USD"),
+        ("euro", "EUR"),
+        ("Pound Sterling", "GBP"),
+        ("  Swiss  Franc ", "CHF"),
+        ("$", "USD"),
+        ("eur", "EUR"),
+    ],
+)
+def test_currency_names_read_as_iso_codes(typed: str, code: str) -> None:
+    assert parse_currency(typed) == code
+
+
+def test_an_unknown_currency_name_is_refused_with_the_names_in_the_hint() -> None:
+    with pytest.raises(ValueError, match=r"is not a currency; .* or a name such as US Dollar, Euro or Pound Sterling"):
+        parse_currency("Galactic Credit")

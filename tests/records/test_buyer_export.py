@@ -55,11 +55,11 @@ DEALS = {
     ),
 }
 EXPORTED = """\
-deal,stage,amount,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.evidence,budget.date,budget.confirmed_by
-Contoso,won,100000.00,ana@example.com,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-20 through a confirmation link,2027-02-20,Dana Buyer <dana@contoso.example>,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-21 through a confirmation link,2027-02-21,Dana Buyer <dana@contoso.example>
-Fabrikam,won,50000.00,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,
-Litware,qualifying,20000.00,ana@example.com,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>
-Northwind,won,10000.00,ana@example.com,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,yes,Budget email from the CFO,2027-02-21,
+deal,stage,amount,owner,status,close_date,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.evidence,budget.date,budget.confirmed_by
+Contoso,won,100000.00,ana@example.com,open,,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-20 through a confirmation link,2027-02-20,Dana Buyer <dana@contoso.example>,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-21 through a confirmation link,2027-02-21,Dana Buyer <dana@contoso.example>
+Fabrikam,won,50000.00,ana@example.com,open,,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,
+Litware,qualifying,20000.00,ana@example.com,open,,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>
+Northwind,won,10000.00,ana@example.com,open,,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,yes,Budget email from the CFO,2027-02-21,
 """
 
 
@@ -148,9 +148,9 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         "",
         (
             f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
-            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
-            f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
-            "3 problems found; nothing was imported.\n"
+            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}; "
+            f"column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
+            "2 rows with problems of 2 (0 good); nothing was imported.\n"
         ),
     )
     with sessions() as db:

@@ -78,8 +78,8 @@ def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
 
 def test_db_status_and_upgrade(run: Run) -> None:
     status, out, _ = run("db", "status")
-    assert status == 0 and out.endswith(": schema 0003 (current)\n")
-    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0003)\n")
+    assert status == 0 and out.endswith(": schema 0006_outcomes (current)\n")
+    assert run("db", "upgrade")[1].endswith(" is up to date (schema 0006_outcomes)\n")
 
 
 def test_db_upgrade_migrates_an_empty_postgresql_database(
@@ -88,7 +88,7 @@ def test_db_upgrade_migrates_an_empty_postgresql_database(
     assert main(["db", "status", "--database", postgres_url]) == 1
     assert "run `playbook db upgrade`" in capsys.readouterr().out
     assert main(["db", "upgrade", "--database", postgres_url]) == 0
-    assert "migrated from schema (empty) to 0003" in capsys.readouterr().out
+    assert "migrated from schema (empty) to 0006_outcomes" in capsys.readouterr().out
     assert main(["users", "list", "--database", postgres_url]) == 0
 
 
@@ -101,10 +101,13 @@ def _owners(run: Run) -> None:
 
 
 def _clean_copy(tmp_path: Path) -> Path:
-    """The example export without its four rows the audit cannot assess, with a crm_id column."""
+    """The example export without its four rows the audit cannot assess, with a crm_id and a close_date column
+    (a won deal is imported closed, on its close date)."""
     lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
     kept = [line for number, line in enumerate(lines, 1) if number not in (61, 121, 181, 241)]
-    rows = [kept[0] + ",crm_id"] + [f"{line},CRM-{index:04d}" for index, line in enumerate(kept[1:], 1)]
+    rows = [kept[0] + ",crm_id,close_date"] + [
+        f"{line},CRM-{index:04d},2026-11-15" for index, line in enumerate(kept[1:], 1)
+    ]
     path = tmp_path / "clean.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -116,7 +119,9 @@ def test_import_refuses_the_whole_file_when_any_row_has_a_problem(run: Run, sess
     assert status == 1 and out == ""
     assert f"{EXAMPLE}:61: unknown stage 'Negociating'; did you mean 'Negotiating'?" in err
     assert f"{EXAMPLE}:121: pain-confirmed.date: '2027-02-30' is not a real calendar date" in err
-    assert err.endswith("4 problems found; nothing was imported.\n")
+    assert f"{EXAMPLE}:27: the deal is won but has no close date; map the column that holds it" in err
+    assert len(err.splitlines()) == 22  # at most 20 problems, then how many more and the counts: never a line per row
+    assert err.endswith("25 rows with problems of 300 (275 good); nothing was imported.\n")
     with sessions() as db:
         assert db.scalars(select(Deal)).first() is None
 
@@ -129,14 +134,16 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     clean = _clean_copy(tmp_path)
     assert run("import", str(clean), "--process", str(DEFAULT_PROCESS)) == (
         0,
-        f"imported 296 rows from {clean}: 296 new deals, 0 checks of deals already saved (matched by crm_id)\n",
+        f"imported 296 rows from {clean}: 296 new deals, 0 checks of deals already saved (matched by crm_id), "
+        "21 closed (won: 21)\n",
         "",
     )
     assert run("import", str(clean), "--process", str(DEFAULT_PROCESS))[1].endswith(
-        ": 0 new deals, 296 checks of deals already saved (matched by crm_id)\n"
+        ": 0 new deals, 275 checks of deals already saved (matched by crm_id), 21 closed already\n"
     )
     with sessions() as db:
-        assert len(db.scalars(select(Deal)).all()) == 296 and len(db.scalars(select(Check)).all()) == 592
+        # the 21 won deals are closed, never checked: they are outcomes, not pipeline
+        assert len(db.scalars(select(Deal)).all()) == 296 and len(db.scalars(select(Check)).all()) == 550
         assert all(check.source == "import" and check.checked_by_id is None for check in db.scalars(select(Check)))
         assert db.scalars(select(User).where(User.name == "Ana Ruiz")).one()
     exported = tmp_path / "export.csv"
@@ -164,7 +171,7 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     # Saved deals keep their amounts' currency: both audits say "(USD)". The export has the buyers'
     # columns (all blank: imported answers are the reps'), so its audit can say what buyers confirmed.
     share = (
-        "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 4,531,550.00), 0 deals whose buyers "
+        "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 3,771,800.00), 0 deals whose buyers "
         "confirmed every outcome that put them at their verified stage\n"
     )
     assert "pipeline (USD) of" in audits["original"]
@@ -176,7 +183,7 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     claimed = audits["original"].split("claimed:")[1].split()[0]
     verified = audits["original"].split("verified:")[1].split()[0]
     assert f'data-total="claimed">{claimed}<' in report and f'data-total="verified">{verified}<' in report
-    assert 'data-total="assessed">296<' in report and 'data-total="ahead">' in report
+    assert 'data-total="assessed">275<' in report and 'data-total="ahead">' in report
 
 
 def test_serve_refuses_a_postgresql_database_that_is_behind(

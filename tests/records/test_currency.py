@@ -38,8 +38,9 @@ def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None)
     ("typed", "message"),
     [
         (
-            "EURO",
-            "'EURO' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, or a symbol ($ € £ ¥ ₹)",
+            "EUROS",
+            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹) "
+            "or a name such as US Dollar, Euro or Pound Sterling",
         ),
         ("U$", "'U$' is not a currency"),
         (5, "a currency must be text, got a number 5"),
@@ -108,9 +109,9 @@ BAD_CURRENCIES = [
         "'currency' is USD but 'amount' 'EUR 80,000' is written in EUR; correct one of them, or leave 'currency' out",
     ),
     (
-        {"amount": 80000, "currency": "EURO"},
+        {"amount": 80000, "currency": "EUROS"},
         "currency",
-        "'currency': 'EURO' is not a currency; write a three-letter ISO code",
+        "'currency': 'EUROS' is not a currency; write a three-letter ISO code",
     ),
     ({"amount": 80000, "currency": 978}, "currency", "'currency': a currency must be text, got a number 978"),
     ({"amount": "80,000 EURO"}, "amount", "'amount': '80,000 EURO' is not an amount"),
@@ -278,7 +279,7 @@ def test_import_refuses_a_row_whose_amount_and_currency_disagree(
         1,
         "",
         f"{source}:2: amount: 'EUR 80,000' is written in EUR, but its currency column says USD; correct one of them\n"
-        "1 problem found; nothing was imported.\n",
+        "1 row with problems of 1 (0 good); nothing was imported.\n",
     )
     with sessions() as db:
         assert db.scalars(select(Deal)).first() is None

@@ -1,0 +1,239 @@
+"""Deal outcomes: close a saved deal won or lost, or reopen it, by appending an event.
+
+Every door (the deal page, `POST /api/deals/<id>/outcome`, `playbook import` of closed rows)
+validates with `parse_outcome_change` and writes with `record_outcome`. Events are never
+changed or deleted: a reopening is one more event, and the deal's current outcome is that of
+its latest event (a deal without events is open). A closed deal keeps its checks and leaves the
+open pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload
+
+from deal_records.models import Deal, OutcomeEvent, User, utc_now
+from deal_records.outcome_query import latest_events
+from deal_records.records import RecordError
+from sales_process.deal import unicode_text
+from sales_process.outcome import Outcome
+from sales_process.problems import InvalidInput, Problem
+from sales_process.vocabulary import parse_currency, parse_iso_date, parse_money
+from sales_process.wording import kind_of, object_with_keys
+
+OUTCOME_KEYS = ("outcome", "date", "amount", "currency", "reason")
+CHOICES = (Outcome.WON, Outcome.LOST, Outcome.OPEN)  # open: reopen a closed deal
+MAX_REASON = 1000
+
+
+@dataclass(frozen=True)
+class OutcomeChange:
+    """A validated request: close won (date, amount?), close lost (date, reason), or reopen (reason?)."""
+
+    outcome: Outcome
+    closed_on: dt.date | None = None
+    amount: float | None = None  # the final amount of a won deal; None: the deal's own amount
+    currency: str | None = None
+    reason: str | None = None
+
+
+def _date(data: Mapping[str, object], problems: list[Problem]) -> dt.date | None:
+    if data.get("date") in (None, ""):
+        problems.append(Problem(("date",), "'date' is required: the day the deal closed, as YYYY-MM-DD"))
+        return None
+    given = data["date"]
+    try:
+        if isinstance(given, str) and given != given.strip():
+            raise ValueError(f"{given!r} has spaces around the date; write it as YYYY-MM-DD")
+        return parse_iso_date(given)
+    except ValueError as error:
+        problems.append(Problem(("date",), f"'date': {error}"))
+        return None
+
+
+def _reason(data: Mapping[str, object], required: bool, problems: list[Problem]) -> str | None:
+    value = data.get("reason")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            problems.append(Problem(("reason",), "'reason' is required for a lost deal: say why it was lost"))
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(("reason",), f"'reason' must be text, got {kind_of(value)}"))
+        return None
+    if len(value) > MAX_REASON:
+        problems.append(Problem(("reason",), f"'reason' is {len(value)} characters long; at most {MAX_REASON}"))
+        return None
+    # One line: a reason is shown in tables and CSV cells.
+    return unicode_text(" ".join(value.split()), ("reason",), problems)
+
+
+def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float | None, str | None]:
+    try:
+        money = parse_money(data.get("amount"))
+        currency = parse_currency(data.get("currency"))
+    except ValueError as error:
+        problems.append(Problem(("amount",), f"'amount': {error}"))
+        return None, None
+    if money is None:
+        return None, currency  # the deal's own amount, in this currency
+    if currency is not None and money.currency is not None and currency != money.currency:
+        problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
+    return money.value, currency or money.currency
+
+
+def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, problems: list[Problem]) -> None:
+    """Refuse fields that mean nothing for this outcome rather than ignoring them."""
+    for key in keys:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
+
+
+def parse_outcome_change(data: object) -> OutcomeChange:
+    """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem."""
+    data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
+    given = data.get("outcome")
+    names = ", ".join(choice.value for choice in CHOICES)
+    if given in (None, ""):
+        raise InvalidInput([*problems, Problem(("outcome",), f"'outcome' is required: one of {names}")])
+    if not isinstance(given, str) or given not in CHOICES:
+        raise InvalidInput(
+            [
+                *problems,
+                Problem(("outcome",), f"'outcome' is {given!r}; write one of {names} (open reopens a closed deal)"),
+            ]
+        )
+    outcome = Outcome(given)
+    change = OutcomeChange(outcome)
+    if outcome is Outcome.WON:
+        closed_on = _date(data, problems)
+        amount, currency = _amount(data, problems)
+        _not_for(data, ("reason",), "for a won deal", problems)
+        change = OutcomeChange(outcome, closed_on, amount, currency)
+    elif outcome is Outcome.LOST:
+        closed_on = _date(data, problems)
+        _not_for(data, ("amount", "currency"), "for a lost deal (a lost deal earns nothing)", problems)
+        change = OutcomeChange(outcome, closed_on, reason=_reason(data, True, problems))
+    else:
+        _not_for(data, ("date", "amount", "currency"), "to reopen a deal", problems)
+        change = OutcomeChange(outcome, reason=_reason(data, False, problems))
+    if problems:
+        raise InvalidInput(problems)
+    return change
+
+
+def may_close(user: User, deal: Deal) -> bool:
+    """A deal's owner or a manager closes and reopens it."""
+    return deal.owner_id == user.id or user.is_manager
+
+
+def current_outcome(session: Session, deal_id: int) -> OutcomeEvent | None:
+    """The deal's latest outcome event (None: never closed); its `outcome` is open after a reopening."""
+    return session.scalar(
+        select(OutcomeEvent).where(OutcomeEvent.deal_id == deal_id).order_by(OutcomeEvent.id.desc()).limit(1)
+    )
+
+
+def outcome_events(session: Session, deal_id: int) -> list[OutcomeEvent]:
+    """The deal's closings and reopenings, oldest first."""
+    query = (
+        select(OutcomeEvent)
+        .options(joinedload(OutcomeEvent.recorded_by))
+        .where(OutcomeEvent.deal_id == deal_id)
+        .order_by(OutcomeEvent.id)
+    )
+    return list(session.scalars(query))
+
+
+def is_closed(event: OutcomeEvent | None) -> bool:
+    """Whether a deal whose latest event is this one is closed."""
+    return event is not None and Outcome(event.outcome).is_closed
+
+
+def record_outcome(
+    session: Session, caller: User, deal: Deal, change: OutcomeChange, source: str, today: dt.date | None = None
+) -> OutcomeEvent:
+    """Close the deal won or lost, or reopen it: append the event; raise RecordError when it cannot be done.
+
+    RecordError's `loc` is "deal" when the caller may not (a rep closing another's deal: the
+    caller answers 404, as for a deal they cannot see), "outcome" when the deal is already so
+    (closing a closed deal, reopening an open one), "date" for a close date after `today`
+    (default: today in UTC) and "amount" for a win without any amount.
+    """
+    if not may_close(caller, deal):
+        raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
+    today = today or utc_now().date()
+    if change.closed_on is not None and change.closed_on > today:
+        raise RecordError(
+            "date",
+            f"the close date {change.closed_on.isoformat()} is after today ({today.isoformat()}); "
+            "a deal closes on a past day or today",
+        )
+    # Lock the deal (a no-op on SQLite, whose writers go one at a time): two closings at once
+    # must not both find the deal open.
+    session.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+    current = current_outcome(session, deal.id)
+    if change.outcome is Outcome.OPEN and not is_closed(current):
+        raise RecordError("outcome", "the deal is open already; only a closed deal is reopened")
+    if change.outcome is not Outcome.OPEN and current is not None and is_closed(current):
+        assert current.closed_on is not None
+        raise RecordError(
+            "outcome",
+            f"the deal was closed {current.outcome} on {current.closed_on.isoformat()}; "
+            "reopen it first (outcome open) to record another outcome",
+        )
+    amount, currency = change.amount, change.currency
+    if change.outcome is Outcome.WON and amount is None:
+        amount, currency = deal.amount, currency or deal.currency
+    if change.outcome is Outcome.WON and amount is None:
+        raise RecordError("amount", "the deal has no amount; give the final amount it was won for")
+    event = OutcomeEvent(
+        deal_id=deal.id,
+        outcome=change.outcome.value,
+        closed_on=change.closed_on,
+        amount=amount,
+        currency=currency or (deal.currency if amount is not None else None),
+        reason=change.reason,
+        source=source,
+        recorded_by_id=caller.id,
+        recorded_at=utc_now(),
+    )
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ClosedDeal:
+    """A saved deal's current outcome, as a backtest reads it."""
+
+    deal_id: int
+    outcome: Outcome
+    closed_on: dt.date
+    amount: float | None
+
+
+def closed_deals(session: Session) -> list[ClosedDeal]:
+    """Every deal closed now (won or lost), by deal id."""
+    query = (
+        select(OutcomeEvent.deal_id, OutcomeEvent.outcome, OutcomeEvent.closed_on, OutcomeEvent.amount)
+        .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
+        .order_by(OutcomeEvent.deal_id)
+    )
+    found = []
+    for deal_id, outcome, closed_on, amount in session.execute(query):
+        assert closed_on is not None  # a closing always has its date
+        found.append(ClosedDeal(deal_id, Outcome(outcome), closed_on, amount))
+    return found
+
+
+def current_outcomes(session: Session, deal_ids: list[int]) -> dict[int, OutcomeEvent]:
+    """The latest outcome event of each of these deals that has one."""
+    if not deal_ids:
+        return {}
+    query = select(OutcomeEvent).where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.deal_id.in_(deal_ids))
+    return {event.deal_id: event for event in session.scalars(query)}

@@ -1,0 +1,240 @@
+"""The backtest's definitions, computed once for every source and door (CLI, /pipeline).
+
+At each snapshot date D, every deal with a known outcome whose close date is after D and whose
+claimed stage at D is known is one deal-snapshot. Its claimed stage is the CRM's at D; its
+verified stage is the engine's verdict as of D on the answers dated on or before D. Per basis
+(claimed, verified) and per stage: n, won, the win rate and its Wilson 95% interval; per basis:
+the Brier score of the stage probabilities; per snapshot: the expected won amount against the
+actual one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from forecast.history import DealHistory
+from sales_process.deal import Deal
+from sales_process.engine import assess
+from sales_process.model import Process
+from sales_process.outcome import Outcome
+
+Z = 1.96  # 95%
+TOO_FEW = 20  # below this many deal-snapshots, a stage's win rate is "too few deals to tell"
+BASES = ("claimed", "verified")
+
+
+@dataclass(frozen=True)
+class DealSnapshot:
+    """One deal at one snapshot date: what the CRM claimed, what the evidence verified, how it ended."""
+
+    snapshot: dt.date
+    deal: str
+    claimed_stage: str
+    verified_stage: str
+    outcome: Outcome
+    amount: float | None
+
+    @property
+    def won(self) -> bool:
+        """Whether the deal was won."""
+        return self.outcome is Outcome.WON
+
+    def stage(self, which: str) -> str:
+        """The stage on one basis: claimed or verified."""
+        return self.claimed_stage if which == "claimed" else self.verified_stage
+
+
+@dataclass(frozen=True)
+class StageRate:
+    """How often deal-snapshots at one stage were won, against the stage's probability."""
+
+    stage: str
+    name: str
+    probability: int
+    n: int
+    won: int
+
+    @property
+    def win_rate(self) -> float:
+        """won / n (0 when n is 0)."""
+        return self.won / self.n if self.n else 0.0
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The Wilson score interval at 95% (0, 0 when n is 0)."""
+        return wilson(self.won, self.n)
+
+    @property
+    def too_few(self) -> bool:
+        """Whether n is too small to tell."""
+        return self.n < TOO_FEW
+
+    @property
+    def probability_outside(self) -> bool:
+        """Whether the file's probability lies outside the interval (never said with too few deals)."""
+        low, high = self.interval
+        return not self.too_few and not low <= self.probability / 100 <= high
+
+
+@dataclass(frozen=True)
+class Basis:
+    """One basis's results: its stages in process order and its Brier score (None without deal-snapshots)."""
+
+    stages: list[StageRate]
+    brier: float | None
+
+
+@dataclass(frozen=True)
+class SnapshotForecast:
+    """At one snapshot: the expected won amount per basis and the amount actually won, of the same deals."""
+
+    snapshot: dt.date
+    deals: int
+    expected: dict[str, float]
+    actual: float
+
+
+@dataclass
+class LeftOut:
+    """What a backtest could not count: undated answers (per deal and milestone), and deal-snapshots without a
+    claimed stage (a deal the history never names, or whose latest check named no CRM stage), not counting the
+    snapshots before a deal's first stage in the history (it was not in the CRM yet)."""
+
+    undated_answers: int = 0
+    no_claimed_stage: int = 0
+
+
+@dataclass(frozen=True)
+class Backtest:
+    """Everything a backtest found."""
+
+    snapshots: list[dt.date]
+    rows: list[DealSnapshot]
+    bases: dict[str, Basis]
+    forecasts: list[SnapshotForecast]
+    left_out: LeftOut = field(default_factory=LeftOut)
+    closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
+
+    @property
+    def deals_in_snapshots(self) -> int:
+        """How many deals are in at least one snapshot."""
+        return len({row.deal for row in self.rows})
+
+
+def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
+    """The Wilson score interval of won / n."""
+    if n == 0:
+        return 0.0, 0.0
+    rate = won / n
+    denominator = 1 + z * z / n
+    centre = (rate + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(rate * (1 - rate) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> str:
+    """The engine's verified stage as of `day`, on the answers dated on or before it."""
+    deal = Deal(name=history.deal, claimed_stage=claimed, amount=history.amount, answers=history.answers_at(day))
+    return assess(process, deal, day).verified_stage.id
+
+
+def deal_snapshots(
+    process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date]
+) -> tuple[list[DealSnapshot], LeftOut]:
+    """Every deal-snapshot, by date then deal, and what was left out."""
+    rows: list[DealSnapshot] = []
+    left_out = LeftOut()
+    counted: set[str] = set()
+    for day in dates:
+        for history in histories:
+            if history.outcome not in (Outcome.WON, Outcome.LOST) or history.closed_on <= day:
+                continue
+            claimed = history.claimed_at(day)
+            if claimed is None:
+                if history.claimed and day < history.claimed[0].date:
+                    continue  # not in the CRM yet: nothing is missing
+                left_out.no_claimed_stage += 1
+                continue
+            if history.deal not in counted:
+                counted.add(history.deal)
+                left_out.undated_answers += len(history.undated())
+            verified = verified_at(process, history, day, claimed)
+            rows.append(DealSnapshot(day, history.deal, claimed, verified, history.outcome, history.amount))
+    return rows, left_out
+
+
+def _probability(process: Process, stage_id: str) -> int:
+    index = process.stage_index(stage_id)
+    assert index is not None, f"{stage_id!r} is a stage of the process"  # sources map stages first
+    return process.stages[index].probability
+
+
+def basis(process: Process, rows: Sequence[DealSnapshot], which: str) -> Basis:
+    """Per stage n, won and the win rate on the claimed or verified stage, and the Brier score."""
+    counts = {stage.id: [0, 0] for stage in process.stages}
+    squared = 0.0
+    for row in rows:
+        count = counts[row.stage(which)]
+        count[0] += 1
+        count[1] += row.won
+        squared += (_probability(process, row.stage(which)) / 100 - row.won) ** 2
+    stages = [StageRate(stage.id, stage.name, stage.probability, *counts[stage.id]) for stage in process.stages]
+    return Basis(stages, squared / len(rows) if rows else None)
+
+
+def forecasts(process: Process, rows: Sequence[DealSnapshot], dates: Sequence[dt.date]) -> list[SnapshotForecast]:
+    """Per snapshot: Σ probability × amount per basis, and the amount of the same deals that was won."""
+    found = []
+    for day in dates:
+        at = [row for row in rows if row.snapshot == day]
+        expected = {
+            "claimed": sum(_probability(process, row.claimed_stage) / 100 * (row.amount or 0) for row in at),
+            "verified": sum(_probability(process, row.verified_stage) / 100 * (row.amount or 0) for row in at),
+        }
+        found.append(SnapshotForecast(day, len(at), expected, sum(row.amount or 0 for row in at if row.won)))
+    return found
+
+
+def run_backtest(process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date]) -> Backtest:
+    """The backtest of these closed deals at these snapshot dates."""
+    rows, left_out = deal_snapshots(process, histories, dates)
+    return Backtest(
+        list(dates),
+        rows,
+        {which: basis(process, rows, which) for which in BASES},
+        forecasts(process, rows, dates),
+        left_out,
+        sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
+    )
+
+
+def backtest_json(result: Backtest) -> dict[str, object]:
+    """The backtest as `playbook backtest --json` prints it."""
+    return {
+        "snapshots": [day.isoformat() for day in result.snapshots],
+        **{
+            which: {
+                "brier": result.bases[which].brier,
+                "stages": [
+                    {
+                        "stage": rate.stage,
+                        "probability": rate.probability,
+                        "n": rate.n,
+                        "won": rate.won,
+                        "win_rate": rate.win_rate,
+                        "ci_low": rate.interval[0],
+                        "ci_high": rate.interval[1],
+                    }
+                    for rate in result.bases[which].stages
+                ],
+            }
+            for which in BASES
+        },
+        "left_out": {
+            "undated_answers": result.left_out.undated_answers,
+            "no_claimed_stage": result.left_out.no_claimed_stage,
+        },
+    }

@@ -1,0 +1,66 @@
+"""What a backtest knows of one closed deal: its outcome, and its claimed stage and answers over time.
+
+Both sources (a CRM export with a stage-history file, and the deal records) are read into
+these records, so every definition of the backtest is computed once, whatever the source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sales_process.deal import Answer
+from sales_process.outcome import Outcome
+
+
+@dataclass(frozen=True)
+class ClaimedSince:
+    """From `date` on, the CRM had the deal at `stage` (a stage id of the process; None: no stage known)."""
+
+    date: dt.date
+    stage: str | None
+
+
+@dataclass(frozen=True)
+class AnswersSince:
+    """From `date` on, these were the deal's answers (an export's answers hold from the start: date.min)."""
+
+    date: dt.date
+    answers: Mapping[str, Answer]
+
+
+@dataclass(frozen=True)
+class DealHistory:
+    """A closed deal (won or lost) as a backtest reads it; `claimed` and `answers` are sorted by date."""
+
+    deal: str  # the CRM id, else the name
+    outcome: Outcome
+    closed_on: dt.date
+    amount: float | None
+    claimed: Sequence[ClaimedSince]
+    answers: Sequence[AnswersSince]
+
+    def claimed_at(self, day: dt.date) -> str | None:
+        """The stage of the latest claim dated on or before `day` (None: none yet)."""
+        found = None
+        for claim in self.claimed:
+            if claim.date > day:
+                break
+            found = claim.stage
+        return found
+
+    def answers_at(self, day: dt.date) -> Mapping[str, Answer]:
+        """The answers that count on `day`: the latest set made on or before it, only those dated on or before it."""
+        latest: Mapping[str, Answer] = {}
+        for given in self.answers:
+            if given.date > day:
+                break
+            latest = given.answers
+        return {key: answer for key, answer in latest.items() if answer.date is not None and answer.date <= day}
+
+    def undated(self) -> set[str]:
+        """The milestones answered as met without a date in any of its answer sets: never counted."""
+        return {
+            key for given in self.answers for key, answer in given.answers.items() if answer.met and answer.date is None
+        }

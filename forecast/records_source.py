@@ -1,0 +1,52 @@
+"""The deal records as a backtest's source: each closed deal with its checks as its history.
+
+The claimed stage at D is the CRM stage of the latest check made on or before D, and the
+answers at D are that check's (only those dated on or before D count).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from deal_records.answers import read_answers
+from deal_records.models import Check, Deal
+from deal_records.outcomes import closed_deals
+from forecast.history import AnswersSince, ClaimedSince, DealHistory
+from sales_process.model import Process
+from sales_process.outcome import Outcome
+
+
+def saved_histories(session: Session, process: Process) -> list[DealHistory]:
+    """Every saved deal closed won or lost, with its checks, by deal id."""
+    closed = closed_deals(session)
+    ids = [deal.deal_id for deal in closed]
+    names: dict[int, tuple[str, str | None, float | None]] = {}
+    checks: dict[int, list[tuple[Check, dict[str, object]]]] = defaultdict(list)
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        for deal_id, name, crm_id, amount in session.execute(
+            select(Deal.id, Deal.name, Deal.crm_id, Deal.amount).where(Deal.id.in_(batch))
+        ):
+            names[deal_id] = (crm_id or name, crm_id, amount)
+        query = select(Check).where(Check.deal_id.in_(batch)).order_by(Check.checked_at, Check.id)
+        for check in session.scalars(query):
+            checks[check.deal_id].append((check, check.answers))
+    histories = []
+    for deal in closed:
+        label, _, amount = names[deal.deal_id]
+        claimed, answers = [], []
+        for check, stored in checks[deal.deal_id]:
+            day = check.checked_at.date()
+            stage = (
+                check.claimed_stage
+                if check.claimed_stage and process.stage_index(check.claimed_stage) is not None
+                else None
+            )
+            claimed.append(ClaimedSince(day, stage))
+            answers.append(AnswersSince(day, read_answers(stored, process).answers))
+        final = deal.amount if deal.outcome is Outcome.WON and deal.amount is not None else amount
+        histories.append(DealHistory(label, deal.outcome, deal.closed_on, final, claimed, answers))
+    return histories

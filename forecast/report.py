@@ -1,0 +1,153 @@
+"""The backtest written out: a terminal summary, backtest.csv (one row per deal-snapshot) and backtest.html."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from forecast.backtest import BASES, TOO_FEW, Backtest, StageRate
+from forecast.charts import calibration_svg, forecast_svg
+from pipeline_audit.pipeline_csv import safe_writer
+from sales_process.vocabulary import money, plural
+
+TOO_FEW_TEXT = "too few deals to tell"
+CSV_COLUMNS = ("snapshot", "deal", "claimed_stage", "verified_stage", "outcome", "amount")
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("forecast", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def rate_text(rate: StageRate) -> str:
+    """A stage's win rate with its interval, or that there are too few deals to tell."""
+    if rate.too_few:
+        return f"{TOO_FEW_TEXT} (n={rate.n})"
+    low, high = rate.interval
+    return f"{rate.win_rate:.0%} ({low:.0%}–{high:.0%}, n={rate.n})"
+
+
+def brier_text(brier: float | None) -> str:
+    """A Brier score for reading (lower is better)."""
+    return "—" if brier is None else f"{brier:.3f}"
+
+
+def suggestions(result: Backtest) -> list[str]:
+    """Per stage: the verified win rate next to process.yaml's probability, flagged where it lies outside the interval."""
+    lines = []
+    for rate in result.bases["verified"].stages:
+        if rate.too_few:
+            continue
+        low, high = rate.interval
+        said = f"{rate.name}: process.yaml says {rate.probability}%, verified deals won {rate.win_rate:.0%} ({low:.0%}–{high:.0%})"
+        if rate.probability_outside:
+            said += f" — outside the interval: consider {round(rate.win_rate * 100)}%"
+        lines.append(said)
+    return lines
+
+
+def summary(result: Backtest) -> str:
+    """The terminal summary."""
+    span = (
+        f"{result.snapshots[0].isoformat()} to {result.snapshots[-1].isoformat()}" if result.snapshots else "no dates"
+    )
+    lines = [
+        f"backtest: {plural(result.closed_deals, 'closed deal')}, {result.deals_in_snapshots} of them in one or more of "
+        f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
+        "",
+        f"{'stage':<22} {'prob':>4}  {'claimed stage: win rate':<30} {'verified stage: win rate':<30}",
+    ]
+    for claimed, verified in zip(result.bases["claimed"].stages, result.bases["verified"].stages, strict=True):
+        lines.append(
+            f"{claimed.name[:22]:<22} {claimed.probability:>3}%  {rate_text(claimed):<30} {rate_text(verified):<30}"
+        )
+    lines += [
+        "",
+        f"Brier score (lower is better): claimed {brier_text(result.bases['claimed'].brier)}, "
+        f"verified {brier_text(result.bases['verified'].brier)}",
+    ]
+    suggested = suggestions(result)
+    lines += ["", "Suggested probabilities (process.yaml is not changed):"]
+    lines += [f"  {line}" for line in suggested] or [
+        f"  none: every stage has fewer than {TOO_FEW} verified deal-snapshots"
+    ]
+    left = result.left_out
+    lines += [
+        "",
+        f"left out: {plural(left.undated_answers, 'undated answer')} (never counted in a backtest), "
+        f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_csv(result: Backtest, path: Path) -> None:
+    """backtest.csv: one row per deal-snapshot, written by the project's one CSV writer (formulas made inert)."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = safe_writer(out)
+        writer.writerow(CSV_COLUMNS)
+        for row in result.rows:
+            cells = (
+                row.snapshot.isoformat(),
+                row.deal,
+                row.claimed_stage,
+                row.verified_stage,
+                row.outcome.value,
+                "" if row.amount is None else f"{row.amount:g}",
+            )
+            writer.writerow(cells)
+
+
+def render_html(result: Backtest, heading: str = "Forecast accuracy", generator: str = "playbook backtest") -> str:
+    """backtest.html: one self-contained page, its charts inline SVG, no scripts."""
+    return _ENVIRONMENT.get_template("backtest.html").render(
+        heading=heading, generator=generator, **section_context(result)
+    )
+
+
+def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) -> dict[str, object]:
+    """What the forecast-accuracy section shows (the report and /pipeline both render it); `level`: its headings' level."""
+    return {
+        "level": level,
+        "result": result,
+        "bases": BASES,
+        "calibration": {which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in BASES},
+        "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast"),
+        "rate_text": rate_text,
+        "brier_text": brier_text,
+        "suggestions": suggestions(result),
+        "money": money,
+        "deals": result.closed_deals,
+        "too_few": TOO_FEW,
+    }
+
+
+def render_section(result: Backtest, prefix: str = "accuracy", level: int = 3) -> Markup:
+    """The forecast-accuracy section's HTML, for a page that has its own headings (the team pipeline)."""
+    return Markup(_ENVIRONMENT.get_template("_section.html").render(**section_context(result, prefix, level)))
+
+
+NO_OUTCOMES = (
+    "No saved deal is closed yet. Close deals won or lost on their page (or with POST /api/deals/ID/outcome): "
+    "each closed deal shows how well its claimed and its verified stage predicted the outcome."
+)
+
+
+def accuracy_section(result: Backtest | None) -> Markup:
+    """The team pipeline's forecast-accuracy section: the backtest of the saved deals, or how to get one."""
+    if result is None:
+        return Markup("<p>{}</p>").format(NO_OUTCOMES)
+    return render_section(result)
+
+
+def write_outputs(result: Backtest, directory: Path) -> list[Path]:
+    """Write backtest.csv and backtest.html into the directory (made when missing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    csv_path, html_path = directory / "backtest.csv", directory / "backtest.html"
+    write_csv(result, csv_path)
+    html_path.write_text(render_html(result), encoding="utf-8")
+    return [csv_path, html_path]

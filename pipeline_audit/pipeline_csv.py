@@ -1,0 +1,337 @@
+"""The pipeline CSV format in one place: opening an export to read, writing CSV safely, the column names.
+
+Reading: a CSV file in UTF-8 (with or without BOM) or UTF-16 with a BOM, detected; another
+encoding when told (--encoding, crm.encoding); comma or semicolon detected from the header; or an
+.xlsx workbook (first sheet unless --sheet), read streaming, its dates and numbers taken from the
+cells' types. Every export opens as an `Export`: its header and its rows as lists of text.
+
+Writing: every CSV the project writes (audit.csv, `playbook deals export`, the rejects of an import)
+goes through `safe_writer`, which makes cells a spreadsheet would run as formulas inert
+(sales_process.spreadsheet); every reader restores them (`restored`), so what is exported
+imports back byte for byte.
+
+Columns: the standard names of the format (deal, stage, amount, currency, owner, crm_id, the
+milestone columns) are those `playbook deals export` writes and the audit reads without a mapping.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO
+
+from sales_process.crm import CONFIRMED_BY
+from sales_process.loader import decode_text
+from sales_process.model import Process
+from sales_process.problems import Diagnostic, InvalidFile
+from sales_process.spreadsheet import QUOTE, neutralise_cell, restore_cell
+
+if TYPE_CHECKING:
+    from _csv import Reader
+
+# Standard column names: what `playbook deals export` writes, read by the audit and the import without a mapping.
+DEAL, STAGE, AMOUNT, CURRENCY, OWNER, CRM_ID, STATUS, CLOSE_DATE = (
+    "deal",
+    "stage",
+    "amount",
+    "currency",
+    "owner",
+    "crm_id",
+    "status",
+    "close_date",
+)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# CRMs and spreadsheets often default to a Western encoding; name the setting that fixes it.
+EXPORT_AS_UTF8 = " (in Salesforce's export, Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)"
+
+
+def file_error(path: Path, message: str, line: int | None = None) -> InvalidFile:
+    """An InvalidFile with one located error."""
+    return InvalidFile([Diagnostic(str(path), line, None, "error", message)])
+
+
+def detect_delimiter(header_line: str) -> str:
+    """Semicolon when the header has more semicolons than commas, else comma."""
+    return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+class Rows(Protocol):
+    """The rows after the header, as lists of text; `line_num` is the line (or sheet row) last read."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+@dataclass
+class Export:
+    """An export opened for reading: its header, its rows, and how it was read."""
+
+    path: Path
+    header: list[str]
+    rows: Rows
+    encoding: str  # "xlsx" for a workbook
+    delimiter: str  # "" for a workbook
+    _position: IO[bytes] | None = None
+    size: int = 0
+
+    @property
+    def is_workbook(self) -> bool:
+        """Whether the export is an .xlsx workbook."""
+        return self.encoding == "xlsx"
+
+    def progress(self) -> tuple[int, int]:
+        """Bytes read so far and the file's size (for a progress bar; a workbook reports its end only)."""
+        if self._position is None:
+            return self.size, self.size
+        return self._position.tell(), self.size
+
+
+def restored(cells: list[str]) -> list[str]:
+    """The cells as typed before `safe_writer` quoted the ones a spreadsheet would run (the same list when none was)."""
+    for cell in cells:
+        if cell.startswith(QUOTE):
+            return [restore_cell(cell) for cell in cells]
+    return cells
+
+
+class SafeWriter:
+    """A csv writer that quotes every cell a spreadsheet would run as a formula (the OWASP rule)."""
+
+    def __init__(self, out: TextIO, **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> None:
+        """Write one row, each text cell made inert."""
+        self._writer.writerow([neutralise_cell(cell) if isinstance(cell, str) else cell for cell in row])
+
+
+def safe_writer(out: TextIO, **options: Any) -> SafeWriter:
+    """The writer for every CSV the project writes: audit.csv, `playbook deals export`, an import's rejects."""
+    return SafeWriter(out, **options)
+
+
+def encoding_of(head: bytes, told: str | None) -> str:
+    """The encoding to read a CSV with: its BOM's (UTF-8, UTF-16), else the one told, else UTF-8."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    return told or "utf-8"
+
+
+def is_plain_utf8_csv(path: Path, told: str | None) -> bool:
+    """Whether the file is a CSV read as UTF-8 (what DuckDB's CSV reader reads itself)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return True  # the reader words the error
+    if head.startswith((_ZIP, _OLE)) or path.suffix.lower() in XLSX_SUFFIXES:
+        return False
+    return codecs.lookup(encoding_of(head, told)).name in ("utf-8", "utf-8-sig")
+
+
+@contextmanager
+def open_export(path: Path, encoding: str | None = None, sheet: str | None = None) -> Iterator[Export]:
+    """Open a CSV file or an .xlsx workbook for reading; raise InvalidFile when it cannot be read.
+
+    `encoding` reads a CSV without a BOM in that encoding (default UTF-8); `sheet` picks a workbook's sheet.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        reason = "no such file" if isinstance(error, FileNotFoundError) else f"cannot read the file: {error.strerror}"
+        raise file_error(path, reason) from None
+    with handle:
+        head = handle.read(4)
+        handle.seek(0)
+        if head.startswith(_OLE):
+            raise file_error(
+                path, "this is an old Excel .xls workbook; save it as .xlsx (Excel Workbook) or as CSV UTF-8"
+            )
+        if head.startswith(_ZIP) or path.suffix.lower() in XLSX_SUFFIXES:
+            if sheet is None and not head.startswith(_ZIP):
+                raise file_error(path, "the file is named .xlsx but is not a workbook; export it again")
+            with _open_workbook(path, handle, sheet) as export:
+                yield export
+            return
+        if sheet is not None:
+            raise file_error(path, f"--sheet {sheet!r} reads a sheet of an .xlsx workbook, and this is a CSV file")
+        name = encoding_of(head, encoding)
+        text = io.TextIOWrapper(handle, encoding=name, newline="")
+        try:
+            header, reader = read_header(text, path, name)
+        except UnicodeDecodeError:
+            raise decoding_error(path, name) from None
+        yield Export(path, header, reader, name, reader.dialect.delimiter, handle, os.fstat(handle.fileno()).st_size)
+        text.detach()
+
+
+@contextmanager
+def open_pipeline(path: Path) -> Iterator[TextIO]:
+    """Open a UTF-8 CSV file as text (for DuckDB's engine, which reads only those); raise InvalidFile when it cannot."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        reason = "no such file" if isinstance(error, FileNotFoundError) else f"cannot read the file: {error.strerror}"
+        raise file_error(path, reason) from None
+    with handle:
+        yield handle
+
+
+def read_header(handle: TextIO, path: Path, encoding: str = "utf-8") -> tuple[list[str], Reader]:
+    """Detect the delimiter and read the header row; return the reader positioned after it."""
+    first = handle.readline()
+    if first.startswith("\ufeff") and encoding == "utf-16":
+        first = first[1:]
+    if not first.strip():
+        raise file_error(
+            path,
+            "the file is empty or starts with a blank line; the first row must be the header (deal, stage, amount, owner, milestones)",
+            1,
+        )
+    handle.seek(0)
+    reader = csv.reader(handle, delimiter=detect_delimiter(first), strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as error:
+        raise file_error(path, f"the header row is not readable CSV ({error}); check its quotes", 1) from None
+    return header, reader
+
+
+def decoding_error(path: Path, encoding: str = "utf-8") -> InvalidFile:
+    """Say the file is not in `encoding` (locating the first bad byte for UTF-8) and name the option that reads it."""
+    option = (
+        " or pass --encoding NAME (crm.encoding in process.yaml), e.g. --encoding cp1251 or --encoding windows-1252"
+    )
+    if codecs.lookup(encoding).name not in ("utf-8", "utf-8-sig"):
+        return file_error(
+            path,
+            f"the file is not {encoding} text; pass the encoding it was saved in with --encoding NAME (crm.encoding)",
+        )
+    try:
+        decode_text(path.read_bytes(), str(path))
+    except InvalidFile as error:
+        return InvalidFile([replace(d, message=d.message + EXPORT_AS_UTF8 + option) for d in error.diagnostics])
+    return file_error(path, "the file is not UTF-8 text; save it as UTF-8" + EXPORT_AS_UTF8 + option)
+
+
+# --- .xlsx workbooks --------------------------------------------------------------------------
+
+
+def xlsx_cell(value: object) -> str:
+    """A workbook cell as the text a CSV export would hold: dates ISO, whole numbers without .0, booleans true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class SheetRows:
+    """A worksheet's rows after the header as text, `line_num` the sheet's row number (as a CSV's line)."""
+
+    def __init__(self, rows: Iterator[Sequence[object]], width: int) -> None:
+        self._rows = rows
+        self._width = width
+        self.line_num = 1
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return self
+
+    def __next__(self) -> list[str]:
+        values = next(self._rows)
+        self.line_num += 1
+        cells = [xlsx_cell(value) for value in values]
+        while len(cells) > self._width and not cells[-1]:
+            cells.pop()  # a sheet's rows are as wide as its widest: trailing blanks are not cells
+        return cells + [""] * (self._width - len(cells))
+
+
+@contextmanager
+def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator[Export]:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as error:
+        raise file_error(
+            path, f"not a readable .xlsx workbook ({error}); save it again as .xlsx or CSV UTF-8"
+        ) from None
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            raise file_error(path, f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}")
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        rows = worksheet.iter_rows(values_only=True)
+        first = next(rows, None)
+        header = [xlsx_cell(value) for value in first or ()]
+        while header and not header[-1].strip():
+            header.pop()
+        if not header:
+            raise file_error(
+                path,
+                f"sheet {worksheet.title!r} is empty or starts with a blank row; the first row must be the header"
+                + ("; pick another sheet with --sheet NAME" if len(names) > 1 else ""),
+                1,
+            )
+        size = path.stat().st_size
+        yield Export(path, header, SheetRows(rows, len(header)), "xlsx", "", None, size)
+    finally:
+        workbook.close()
+
+
+# --- the columns `playbook deals export` writes --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PipelineColumns:
+    """The header of a pipeline CSV for a process: the deal fields present, then each milestone's columns."""
+
+    header: tuple[str, ...]
+    milestones: tuple[tuple[str, bool], ...]  # (milestone id, with a .confirmed_by column)
+
+
+def pipeline_columns(
+    process: Process, *, with_currency: bool, with_crm_id: bool, with_outcomes: bool = False
+) -> PipelineColumns:
+    """The standard header: deal, stage, amount, [currency], owner, [crm_id], [status, close_date], milestones."""
+    header = [
+        DEAL,
+        STAGE,
+        AMOUNT,
+        *([CURRENCY] if with_currency else []),
+        OWNER,
+        *([CRM_ID] if with_crm_id else []),
+        *([STATUS, CLOSE_DATE] if with_outcomes else []),
+    ]
+    milestones = tuple((milestone.id, bool(milestone.buyer_statement)) for _, milestone in process.milestones())
+    for milestone_id, buyer in milestones:
+        header += [
+            milestone_id,
+            f"{milestone_id}.evidence",
+            f"{milestone_id}.date",
+            *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else []),
+        ]
+    return PipelineColumns(tuple(header), milestones)

@@ -1,0 +1,149 @@
+"""`playbook backtest`: how well the claimed and the verified stage predicted closed deals, at past dates."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from forecast.history import DealHistory
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    HelpFormatter,
+    UserError,
+    add_process_option,
+    iso_date,
+    load_or_report,
+    report,
+)
+from playbook_cli.crm_options import add_mapping_options, mapping_from_options
+from playbook_cli.records import add_database_option, guarded, open_sessions
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidFile
+
+EXAMPLE = """examples:
+  playbook backtest                                   the saved deals' outcomes (./playbook.db)
+  playbook backtest closed.csv --history history.csv  a CRM export and its stage history
+  playbook backtest closed.csv --history history.csv --every quarter --out backtest-out
+  playbook backtest --from 2026-01-01 --to 2026-06-30 --every week --json
+
+At each snapshot date (the last day of each week, month or quarter; default: monthly over the
+12 months before the latest close date) every deal that closed won or lost after it is counted
+at the stage the CRM claimed then and at the stage its evidence verified then (only answers
+dated on or before the snapshot count). The history file has one row per deal and stage
+change, columns deal, stage, date (or as mapped under crm.history in process.yaml)."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the backtest command."""
+    parser = commands.add_parser(
+        "backtest",
+        help="measure each stage's probability against closed deals: claimed versus verified",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument(
+        "export", metavar="EXPORT", nargs="?", help="a CRM export with closed deals (then --history is needed)"
+    )
+    parser.add_argument("--history", metavar="HISTORY.csv", help="the stage history of the export's deals")
+    add_process_option(parser)
+    add_database_option(parser)
+    parser.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day of the snapshots")
+    parser.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day of the snapshots")
+    parser.add_argument(
+        "--every", choices=("week", "month", "quarter"), default="month", help="how often (default: month)"
+    )
+    parser.add_argument("--out", metavar="DIR", help="write backtest.csv and backtest.html into DIR")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the summary")
+    add_mapping_options(parser)
+    parser.set_defaults(run=guarded(run))
+
+
+def _records_default(args: argparse.Namespace) -> bool:
+    """Whether the deal records are the source: --database, $PLAYBOOK_DATABASE_URL, or ./playbook.db exists."""
+    from deal_records.database import DATABASE_ENV
+
+    return bool(args.database or os.environ.get(DATABASE_ENV) or Path("playbook.db").exists())
+
+
+def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHistory]:
+    if args.export is not None:
+        if args.history is None:
+            raise UserError("an export needs its stage history: add --history HISTORY.csv", status=EXIT_USAGE)
+        if args.database:
+            raise UserError("give an export (with --history) or --database, not both", status=EXIT_USAGE)
+        from forecast.export_source import export_histories
+
+        return export_histories(
+            Path(args.export), Path(args.history), loaded.process, mapping_from_options(args, loaded)
+        )
+    if args.history is not None:
+        raise UserError(
+            "--history goes with an export: playbook backtest EXPORT --history HISTORY.csv", status=EXIT_USAGE
+        )
+    if not _records_default(args):
+        raise UserError(
+            "no source: give a CRM export and its stage history (playbook backtest EXPORT --history HISTORY.csv), "
+            "or the deal records with --database URL",
+            status=EXIT_USAGE,
+        )
+    from deal_records.database import reading
+    from forecast.records_source import saved_histories
+
+    with reading(open_sessions(args.database)) as db:
+        return saved_histories(db, loaded.process)
+
+
+def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
+    from forecast.snapshots import Every, default_range, snapshot_dates
+
+    start, end = default_range(latest_close)
+    start, end = args.start or start, args.end or end
+    if start > end:
+        raise UserError(f"--from {start.isoformat()} is after --to {end.isoformat()}; swap them", status=EXIT_USAGE)
+    dates = snapshot_dates(start, end, Every(args.every))
+    if not dates:
+        raise UserError(
+            f"no {args.every} ends between {start.isoformat()} and {end.isoformat()}; widen --from/--to or use a shorter --every",
+            status=EXIT_USAGE,
+        )
+    return dates
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the closed deals, run the backtest, print and write what it found."""
+    from forecast.backtest import backtest_json, run_backtest
+    from forecast.report import summary, write_outputs
+
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return EXIT_INVALID
+    try:
+        histories = _histories(args, loaded)
+    except InvalidFile as error:
+        report(error)
+        return EXIT_INVALID
+    if not histories:
+        raise UserError(
+            "no deal closed won or lost to measure against: close deals on their page or with "
+            "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
+        )
+    result = run_backtest(loaded.process, histories, _dates(args, max(history.closed_on for history in histories)))
+    if args.json:
+        print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))
+    else:
+        sys.stdout.write(summary(result))
+    if args.out:
+        try:
+            written = write_outputs(result, Path(args.out))
+        except OSError as error:
+            raise UserError(
+                f"cannot write into {args.out!r}: {error.strerror}; choose another folder with --out"
+            ) from None
+        print(f"Wrote {' and '.join(str(path) for path in written)}", file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK

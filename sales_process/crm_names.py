@@ -1,0 +1,269 @@
+"""The column names CRMs give the audit's own fields, read without a mapping; and their system fields.
+
+Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
+Pipedrive, Bitrix24 and the widely used sample sales-pipeline dataset name a deal, its id, stage,
+amount, currency, owner, status, close date and Salesforce's IsClosed/IsWon flags in a few
+standard ways. An export whose header holds one of these names is read without a `crm:` block,
+and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
+
+Within a field, names come in ranks: the best-ranked name present is read (an export with both
+`Amount` and `Amount (converted)` is read from `Amount`); two names of the same rank present for
+one field are ambiguous, and neither is read until one is mapped.
+
+SYSTEM_WORDS name the fields every CRM adds (created, modified, contacted dates, contacts, price
+lists, next steps …): a column named with them is never suggested as a milestone, whose evidence
+it is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sales_process.vocabulary import name_key
+
+SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, SAMPLE = (
+    "Salesforce",
+    "HubSpot",
+    "Dynamics 365",
+    "Pipedrive",
+    "Bitrix24",
+    "the sample sales-pipeline dataset",
+)
+IS_CLOSED, IS_WON = "is_closed", "is_won"
+FLAG_FIELDS = (IS_CLOSED, IS_WON)  # Salesforce's IsClosed/IsWon pair: read when present, never needed
+
+# The words messages use for each field ("read 'StageName' as the stage").
+FIELD_WORDS: Mapping[str, str] = {
+    "deal": "the deal's name",
+    "crm_id": "the CRM id",
+    "stage": "the stage",
+    "amount": "the amount",
+    "currency": "the currency",
+    "owner": "the owner",
+    "status": "the status (open, won, lost)",
+    "close_date": "the close date",
+    IS_CLOSED: "whether the deal is closed",
+    IS_WON: "whether the deal was won",
+}
+
+
+@dataclass(frozen=True)
+class KnownColumn:
+    """A CRM's standard name for an audit field: the field, its rank (0 is best) and the CRMs that write it."""
+
+    field: str
+    rank: int
+    crms: tuple[str, ...]
+
+    @property
+    def crm(self) -> str:
+        """The CRMs that write this name, for a message."""
+        return ", ".join(self.crms)
+
+
+# field -> ranks -> (name, CRMs that write it)
+_NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
+    "deal": (
+        (
+            ("Opportunity Name", (SALESFORCE,)),
+            ("Name", (SALESFORCE,)),
+            ("Deal Name", (HUBSPOT, BITRIX)),
+            ("dealname", (HUBSPOT,)),
+            ("Topic", (DYNAMICS,)),
+            ("Deal - Title", (PIPEDRIVE,)),
+            ("Title", (PIPEDRIVE,)),
+            ("Deal title", (PIPEDRIVE,)),
+        ),
+    ),
+    "crm_id": (
+        (
+            ("Opportunity ID", (SALESFORCE,)),
+            ("Id", (SALESFORCE, BITRIX)),
+            ("Record ID", (HUBSPOT,)),
+            ("hs_object_id", (HUBSPOT,)),
+            ("Deal ID", (HUBSPOT, PIPEDRIVE)),
+            ("(Do Not Modify) Opportunity", (DYNAMICS,)),
+            ("opportunityid", (DYNAMICS,)),
+            ("Deal - ID", (PIPEDRIVE,)),
+            ("opportunity_id", (SAMPLE,)),
+        ),
+    ),
+    "stage": (
+        (
+            ("Stage", (SALESFORCE, PIPEDRIVE, BITRIX)),
+            ("StageName", (SALESFORCE,)),
+            ("Deal Stage", (HUBSPOT,)),
+            ("dealstage", (HUBSPOT,)),
+            ("Sales Stage", (DYNAMICS,)),
+            ("Deal - Stage", (PIPEDRIVE,)),
+            ("deal_stage", (SAMPLE,)),
+        ),
+        (("Pipeline Phase", (DYNAMICS,)), ("stepname", (DYNAMICS,))),
+    ),
+    "amount": (
+        (
+            ("Amount", (SALESFORCE, HUBSPOT)),
+            ("Est. Revenue", (DYNAMICS,)),
+            ("Estimated Revenue", (DYNAMICS,)),
+            ("estimatedvalue", (DYNAMICS,)),
+            ("Deal - Value", (PIPEDRIVE,)),
+            ("Value", (PIPEDRIVE,)),
+            ("Income", (BITRIX,)),
+            ("close_value", (SAMPLE,)),
+        ),
+        (
+            ("Amount (converted)", (SALESFORCE,)),
+            ("Amount in company currency", (HUBSPOT,)),
+            ("amount_in_home_currency", (HUBSPOT,)),
+        ),
+    ),
+    "currency": (
+        (
+            ("Opportunity Currency", (SALESFORCE,)),
+            ("Amount Currency", (SALESFORCE,)),
+            ("CurrencyIsoCode", (SALESFORCE,)),
+            ("Currency", (HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX)),
+            ("deal_currency_code", (HUBSPOT,)),
+            ("Deal - Currency", (PIPEDRIVE,)),
+            ("transactioncurrencyid", (DYNAMICS,)),
+        ),
+        (("Amount (converted) Currency", (SALESFORCE,)),),
+    ),
+    "owner": (
+        (
+            ("Opportunity Owner", (SALESFORCE,)),
+            ("Owner.Name", (SALESFORCE,)),
+            ("Deal owner", (HUBSPOT,)),
+            ("Owner", (DYNAMICS, PIPEDRIVE)),
+            ("Deal - Owner", (PIPEDRIVE,)),
+            ("Responsible", (BITRIX,)),
+            ("Responsible person", (BITRIX,)),
+            ("sales_agent", (SAMPLE,)),
+        ),
+        (
+            ("OwnerId", (SALESFORCE,)),
+            ("Opportunity Owner ID", (SALESFORCE,)),
+            ("hubspot_owner_id", (HUBSPOT,)),
+            ("ownerid", (DYNAMICS,)),
+        ),
+    ),
+    "status": (
+        (("Status", (DYNAMICS, PIPEDRIVE)), ("Deal - Status", (PIPEDRIVE,)), ("statecode", (DYNAMICS,))),
+        (("Status Reason", (DYNAMICS,)), ("statuscode", (DYNAMICS,))),
+    ),
+    "close_date": (
+        (
+            ("Close Date", (SALESFORCE, HUBSPOT)),
+            ("CloseDate", (SALESFORCE,)),
+            ("closedate", (HUBSPOT,)),
+            ("Est. Close Date", (DYNAMICS,)),
+            ("Estimated Close Date", (DYNAMICS,)),
+            ("estimatedclosedate", (DYNAMICS,)),
+            ("Deal - Expected close date", (PIPEDRIVE,)),
+            ("Expected close date", (PIPEDRIVE, BITRIX)),
+        ),
+        (("Actual Close Date", (DYNAMICS,)), ("actualclosedate", (DYNAMICS,))),
+    ),
+    IS_CLOSED: (
+        (
+            ("IsClosed", (SALESFORCE,)),
+            ("Closed", (SALESFORCE, BITRIX)),
+            ("hs_is_closed", (HUBSPOT,)),
+            ("Is Deal Closed?", (HUBSPOT,)),
+            ("Is Closed", (HUBSPOT,)),
+        ),
+    ),
+    IS_WON: (
+        (
+            ("IsWon", (SALESFORCE,)),
+            ("Won", (SALESFORCE,)),
+            ("hs_is_closed_won", (HUBSPOT,)),
+            ("Is Closed Won", (HUBSPOT,)),
+            ("Is Won", (HUBSPOT,)),
+        ),
+    ),
+}
+
+KNOWN_COLUMNS: Mapping[str, KnownColumn] = {
+    name_key(name): KnownColumn(field, rank, crms)
+    for field, ranks in _NAMES.items()
+    for rank, names in enumerate(ranks)
+    for name, crms in names
+}
+
+# Words of the fields every CRM adds on its own: dates it stamps, people and records it links, its own
+# forecasting. A column named with one is not a milestone's evidence, so it is never suggested as one.
+SYSTEM_WORDS = frozenset(
+    {
+        "created",
+        "create",
+        "createdate",
+        "createddate",
+        "createdbyid",
+        "modified",
+        "lastmodifieddate",
+        "lastmodifiedbyid",
+        "modstamp",
+        "systemmodstamp",
+        "contacted",
+        "contact",
+        "contacts",
+        "activity",
+        "lastactivitydate",
+        "price",
+        "pricebook",
+        "pricebook2id",
+        "list",
+        "step",
+        "nextstep",
+        "viewed",
+        "referenced",
+        "checksum",
+        "deleted",
+        "isdeleted",
+        "updated",
+        "last",
+        "account",
+        "accountid",
+        "company",
+        "fiscal",
+        "forecast",
+        "forecastcategory",
+        "probability",
+        "campaign",
+        "source",
+        "leadsource",
+        "age",
+        "description",
+        "type",
+        "pipeline",
+        "modify",
+        "rating",
+        "customer",
+        "email",
+        "phone",
+        "quantity",
+        "line",
+        "item",
+        "items",
+        "ownerid",
+    }
+)
+
+
+def column_words(name: str) -> list[str]:
+    """A column name's words, lower case: 'LastModifiedDate' -> ['last', 'modified', 'date']."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
+    return re.findall(r"[a-z0-9]+", name_key(spaced))
+
+
+def is_system_field(name: str) -> bool:
+    """Whether the column is one every CRM adds (created/modified/contacted dates, contact, price list, next step …)."""
+    return any(word in SYSTEM_WORDS for word in column_words(name)) or name_key(name) in SYSTEM_WORDS
+
+
+def known_column(name: str) -> KnownColumn | None:
+    """The audit field a CRM's standard column name holds, or None."""
+    return KNOWN_COLUMNS.get(name_key(name))

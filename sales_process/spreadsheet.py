@@ -1,0 +1,40 @@
+"""Cells a spreadsheet would run as formulas, made inert in every CSV written, and restored on reading.
+
+The OWASP rule for CSV injection: a cell that starts with =, +, -, @, a tab or a carriage return is
+prefixed with a single quote, which spreadsheets show as text. Numbers (-5, +3.2) are left as they
+are: they start with a sign but cannot run anything, and must stay numbers for the reader.
+
+`restore_cell` is the exact inverse of `neutralise_cell`: a cell that already starts with quotes
+before such a character gets one more, so reading what was written gives back what was typed,
+byte for byte (`playbook deals export` then `playbook import` round-trips).
+"""
+
+from __future__ import annotations
+
+import re
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+QUOTE = "'"
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def _runs_as_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+
+
+def _quoted(text: str) -> bool:
+    """Whether neutralise_cell adds a quote to `text`: it would run, or it is quotes before what would."""
+    stripped = text.lstrip(QUOTE)
+    return _runs_as_formula(stripped)
+
+
+def neutralise_cell(text: str) -> str:
+    """The cell as a spreadsheet shows it without running it: `=1+2` -> `'=1+2`; anything else unchanged."""
+    return QUOTE + text if _quoted(text) else text
+
+
+def restore_cell(text: str) -> str:
+    """The cell as it was typed before neutralise_cell: `'=1+2` -> `=1+2`; anything else unchanged."""
+    if text.startswith(QUOTE) and _quoted(text[1:]):
+        return text[1:]
+    return text

@@ -1,0 +1,93 @@
+"""A CRM row's outcome by the one rule (sales_process.outcome), and the crm: block fields it reads."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from sales_process.model import Crm
+from sales_process.outcome import Outcome, closed_won_outcome, outcome_rule
+
+RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
+
+
+@pytest.mark.parametrize(
+    ("status", "is_closed", "is_won", "stage", "stage_id", "expected"),
+    [
+        # the status column wins over everything
+        ("Won", None, None, "Discovery", "discovery", Outcome.WON),
+        ("Lost", True, True, "Closed Won", "closed-won", Outcome.LOST),
+        ("open", None, None, "Closed Lost", None, Outcome.OPEN),
+        ("Out-Sold", None, None, "", None, Outcome.LOST),
+        ("Disqualified", None, None, "", None, Outcome.DISQUALIFIED),
+        # then Salesforce's IsClosed/IsWon
+        ("", False, False, "Closed Won", "closed-won", Outcome.OPEN),
+        ("", True, True, "Negotiation", None, Outcome.WON),
+        ("", True, False, "Negotiation", None, Outcome.LOST),
+        ("", None, True, "", None, Outcome.WON),
+        # then the stage: the last stage is won, lost stages and lost words in any language are lost
+        ("", None, False, "Closed Won", "closed-won", Outcome.WON),
+        ("", None, None, "Dead Deals", None, Outcome.LOST),
+        ("", None, None, "dead   deals", None, Outcome.LOST),
+        ("", None, None, "Closed Lost", None, Outcome.LOST),
+        ("", None, None, "closedlost", None, Outcome.LOST),
+        ("", None, None, "Verloren", None, Outcome.LOST),
+        ("", None, None, "Perdu", None, Outcome.LOST),
+        ("", None, None, "Unqualified", None, Outcome.DISQUALIFIED),
+        ("", None, None, "Duplicate", None, Outcome.DISQUALIFIED),
+        ("", None, None, "Proposing", "proposing", Outcome.OPEN),
+        ("", None, None, "", None, Outcome.OPEN),
+    ],
+)
+def test_the_rule_answers_in_its_order(
+    status: str, is_closed: bool | None, is_won: bool | None, stage: str, stage_id: str | None, expected: Outcome
+) -> None:
+    got = RULE.outcome(status=status, is_closed=is_closed, is_won=is_won, stage_name=stage, stage_id=stage_id)
+    assert got is expected
+    assert got.is_closed is (expected is not Outcome.OPEN)
+
+
+def test_listed_status_values_are_the_only_ones_read() -> None:
+    rule = outcome_rule("closed-won", {"won": ["Gagné", "true"], "lost": ["Perdu"], "open": ["En cours"]})
+    assert rule.outcome(status="gagné") is Outcome.WON
+    assert rule.outcome(status="TRUE") is Outcome.WON
+    assert rule.outcome(status="En cours", stage_name="Closed Won", stage_id="closed-won") is Outcome.OPEN
+    with pytest.raises(
+        ValueError,
+        match=r"status 'Won' is not a status the audit knows \(en cours, gagné, perdu, true\); list it under crm.status_values",
+    ):
+        rule.outcome(status="Won")
+
+
+def test_isclosed_without_iswon_leaves_it_to_the_stage() -> None:
+    assert closed_won_outcome(True, None) is None
+    assert closed_won_outcome(None, False) is None
+    assert closed_won_outcome(None, None) is None
+
+
+def test_the_crm_block_takes_status_values_lost_stages_encoding_and_owners() -> None:
+    crm = Crm.model_validate(
+        {
+            "columns": {"status": "Status", "close_date": "Est. close date"},
+            "status_values": {"won": ["Won", True, 1], "lost": ["Lost"]},
+            "lost_stages": ["Dead Deals"],
+            "encoding": "cp1251",
+            "owners": {"005Ec000004oBPNIA2": "ana@example.com", 12345678: "bo@example.com"},
+        }
+    )
+    assert crm.status_values is not None and crm.status_values.won == ["Won", "true", "1"]
+    assert crm.owners == {"005Ec000004oBPNIA2": "ana@example.com", "12345678": "bo@example.com"}
+    assert crm.columns.status == "Status" and crm.columns.close_date == "Est. close date"
+
+
+@pytest.mark.parametrize(
+    ("block", "message"),
+    [
+        ({"encoding": "klingon"}, "'klingon' is not an encoding; write one such as utf-8"),
+        ({"owners": {"005": "not an email"}}, "String should match pattern"),
+        ({"status_values": {"closed": ["x"]}}, "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_crm_fields_are_refused(block: dict[str, object], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Crm.model_validate(block)

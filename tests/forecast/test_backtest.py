@@ -1,0 +1,143 @@
+"""`playbook backtest EXPORT --history`: the definitions of issue 21, checked against a plain computation."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from playbook_cli.main import main
+from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
+from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
+
+SPAN = ["--from", "2025-01-01", "--to", "2025-12-31", "--every", "month"]
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    deals = made_deals()
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    write_export(deals, export)
+    write_history(deals, history)
+    return export, history
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(["backtest", *args, "--process", str(PROCESS)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_the_json_gives_the_win_rates_intervals_and_brier_scores_of_the_definitions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, history = _files(tmp_path)
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert status == 0, err
+    got: dict[str, Any] = json.loads(out)
+    want = expected_backtest(made_deals(), MONTH_ENDS)
+    assert_same(got, want)
+    # The history is made so that the test means something: many deal-snapshots, reps claiming ahead of their
+    # evidence (the claimed stages sit higher on average), undated answers and deals not yet claimed.
+    assert sum(stage["n"] for stage in got["verified"]["stages"]) > 100
+    assert _mean_index(got["claimed"]) > _mean_index(got["verified"]) + 0.5
+    assert got["left_out"]["undated_answers"] > 0 and got["left_out"]["no_claimed_stage"] > 0
+    assert any(stage["n"] >= 20 for stage in got["verified"]["stages"])
+    assert any(0 < stage["n"] < 20 for stage in got["claimed"]["stages"])
+
+
+def _mean_index(basis: dict[str, Any]) -> float:
+    counts: list[int] = [stage["n"] for stage in basis["stages"]]
+    return sum(index * n for index, n in enumerate(counts)) / sum(counts)
+
+
+def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export, history = _files(tmp_path)
+    out_dir = tmp_path / "out"
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(out_dir))
+    assert status == 0, err
+    assert out.startswith(
+        "backtest: 60 closed deals, 56 of them in one or more of 12 snapshots (2025-01-31 to 2025-12-31)"
+    )
+    assert "too few deals to tell (n=" in out and "Brier score (lower is better): claimed 0." in out
+    assert "left out: " in out and f"Wrote {out_dir / 'backtest.csv'} and {out_dir / 'backtest.html'}" in out
+    with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    want = expected_backtest(made_deals(), MONTH_ENDS)
+    assert len(rows) == sum(stage["n"] for stage in want["claimed"]["stages"])
+    assert list(rows[0]) == ["snapshot", "deal", "claimed_stage", "verified_stage", "outcome", "amount"]
+    assert {row["outcome"] for row in rows} == {"won", "lost"}
+    page = (out_dir / "backtest.html").read_text(encoding="utf-8")
+    assert "<script" not in page
+    assert 'id="calibration-claimed"' in page and 'id="calibration-verified"' in page
+    assert (
+        page.index('id="calibration-claimed"') < page.index('id="calibration-verified"') < page.index('class="rates"')
+    )
+    assert page.count("<svg") == 3 and 'id="forecast-chart"' in page
+
+
+def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export, history = _files(tmp_path)
+    export.write_text(export.read_text(encoding="utf-8").replace(",D001,", ",=HYPERLINK(1),"), encoding="utf-8")
+    history.write_text(history.read_text(encoding="utf-8").replace("D001,", '"=HYPERLINK(1)",'), encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    text = (tmp_path / "out" / "backtest.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in text and ",=HYPERLINK" not in text
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        (["EXPORT"], 2, "an export needs its stage history: add --history HISTORY.csv"),
+        (["--history", "HISTORY"], 2, "--history goes with an export"),
+        (
+            ["EXPORT", "--history", "HISTORY", "--from", "2025-12-01", "--to", "2025-01-01"],
+            2,
+            "--from 2025-12-01 is after --to 2025-01-01; swap them",
+        ),
+        (
+            ["EXPORT", "--history", "HISTORY", "--from", "2025-03-02", "--to", "2025-03-20"],
+            2,
+            "no month ends between 2025-03-02 and 2025-03-20",
+        ),
+        (["EXPORT", "--history", "HISTORY", "--from", "01/02/2025"], 2, "is not a date"),
+    ],
+)
+def test_option_mistakes_are_told_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], status: int, message: str
+) -> None:
+    export, history = _files(tmp_path)
+    given = [str(export) if arg == "EXPORT" else str(history) if arg == "HISTORY" else arg for arg in args]
+    got, _, err = _run(capsys, *given)
+    assert got == status and message in err, err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ("deal,stage\nD001,Discovery\n", "the history has no column for date ('date')"),
+        ("deal,stage,date\nD001,Shopping,2025-02-01\n", "history.csv:2: error: stage 'Shopping'"),
+        ("deal,stage,date\nD001,Discovery,soon\n", "history.csv:2: error: date: 'soon' is not a date"),
+        ("deal,stage,date\n,Discovery,2025-02-01\n", "history.csv:2: error: the deal cell is blank"),
+        ("deal,stage,date\n", "the history has no rows after its header"),
+    ],
+)
+def test_a_bad_history_is_refused_with_the_row_at_fault(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], history: str, message: str
+) -> None:
+    export, _ = _files(tmp_path)
+    bad = tmp_path / "history.csv"
+    bad.write_text(history, encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
+    assert status == 1 and message in err, err
+
+
+def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export, history = _files(tmp_path)
+    export.write_text(export.read_text(encoding="utf-8").replace("close_date", "expected"), encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--ignore-column", "expected")
+    assert status == 1 and "the export has no close date column" in err, err

@@ -1,0 +1,119 @@
+"""`playbook backtest --database`: the same made history saved in the records, closed through the API,
+gives what the plain computation of the definitions gives (and what the export gives)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.models import Check
+from forecast.snapshots import Every, default_range, snapshot_dates
+from playbook_cli.main import main
+from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
+from tests.forecast.made_history import EVIDENCE, PROCESS, MadeDeal, made_deals
+from tests.records.conftest import PASSWORDS, sign_in
+
+SPAN = ["--from", "2025-01-01", "--to", "2025-12-31", "--every", "month"]
+
+
+def _answers(deal: MadeDeal, day: dt.date) -> dict[str, Any]:
+    """The answers a check made on `day` holds: every dated one reached by then, and the undated ones."""
+    answers: dict[str, Any] = {}
+    for milestone, when in deal.answers.items():
+        if when is None:
+            answers[milestone] = {"met": True, "evidence": EVIDENCE}
+        elif when <= day:
+            answers[milestone] = {"met": True, "evidence": EVIDENCE, "date": when.isoformat()}
+    return answers
+
+
+def save_and_close(
+    client: FlaskClient, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session], deal: MadeDeal
+) -> None:
+    """Save the deal, check it on each day its claim or answers changed (dated then), and close it through the API."""
+    rep = tokens["ana"]
+    created = client.post(
+        "/api/deals", headers=rep, json={"name": deal.name, "crm_id": deal.crm_id, "amount": deal.amount}
+    )
+    assert created.status_code == 201, created.get_json()
+    deal_id = created.get_json()["id"]
+    # A deal the history never names was never checked (its claimed stage is never known).
+    days = sorted({day for day, _ in deal.claims} | {day for day in deal.answers.values() if day is not None})
+    days = days if deal.claims else []
+    for day in days:
+        claimed = [stage for when, stage in deal.claims if when <= day][-1]
+        body = {"claimed_stage": claimed, "milestones": _answers(deal, day)}
+        saved = client.post(f"/api/deals/{deal_id}/checks", headers=rep, json=body)
+        assert saved.status_code == 201, saved.get_json()
+        # The check was made on that day: the records keep the time a check is saved, so the test dates it.
+        with writing(sessions) as db:
+            made_at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+            db.execute(update(Check).where(Check.id == saved.get_json()["check"]["id"]).values(checked_at=made_at))
+    closer = tokens["lee"] if deal.amount % 20_000 == 0 else rep  # a manager closes some deals
+    outcome = (
+        {"outcome": "won", "date": deal.closed_on.isoformat(), "amount": deal.amount}
+        if deal.won
+        else {"outcome": "lost", "date": deal.closed_on.isoformat(), "reason": "Chose another vendor"}
+    )
+    closed = client.post(f"/api/deals/{deal_id}/outcome", headers=closer, json=outcome)
+    assert closed.status_code == 201, closed.get_json()
+
+
+def test_saved_deals_closed_through_the_api_give_the_definitions_numbers(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    database_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = make_app(PROCESS_PATH=str(PROCESS)).test_client()
+    deals = made_deals()
+    for deal in deals:
+        save_and_close(client, tokens, sessions, deal)
+    open_deal = client.post("/api/deals", headers=tokens["ana"], json={"name": "Still open", "amount": 5000})
+    assert open_deal.status_code == 201  # an open deal is no outcome: left out
+    status = main(["backtest", "--database", database_url, "--process", str(PROCESS), *SPAN, "--json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert_same(json.loads(out), expected_backtest(deals, MONTH_ENDS))
+
+
+def test_without_closed_deals_the_backtest_says_how_to_get_some(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["backtest", "--database", database_url, "--process", str(PROCESS)])
+    assert status == 1
+    assert "no deal closed won or lost to measure against" in capsys.readouterr().err
+
+
+def test_the_team_pipeline_shows_the_forecast_accuracy_of_the_saved_outcomes(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+) -> None:
+    app = make_app(PROCESS_PATH=str(PROCESS))
+    manager = app.test_client()
+    assert sign_in(manager, "lee@example.com", PASSWORDS["manager"]).status_code == 303
+    page = manager.get("/pipeline").get_data(as_text=True)
+    assert 'id="accuracy-title">Forecast accuracy<' in page and "No saved deal is closed yet." in page
+    deals = made_deals(count=30)
+    client = app.test_client()
+    for deal in deals:
+        save_and_close(client, tokens, sessions, deal)
+    page = manager.get("/pipeline").get_data(as_text=True)
+    dates = snapshot_dates(*default_range(max(deal.closed_on for deal in deals)), Every.MONTH)
+    want = expected_backtest(deals, dates)
+    for basis in ("claimed", "verified"):
+        assert f'data-brier="{basis}">{want[basis]["brier"]:.3f}<' in page
+        assert f'id="calibration-{basis}"' in page
+    assert 'data-total="assessed">0<' in page  # every saved deal is closed: none is open pipeline
+    assert "<script" not in page

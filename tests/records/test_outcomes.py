@@ -1,0 +1,234 @@
+"""Deal outcomes: closed won or lost and reopened through the API and the deal page, as appended events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.models import OutcomeEvent
+from tests.records.conftest import page_token
+from tests.records.test_pages import new_deal
+
+TODAY = dt.date.today()
+YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()
+
+
+def _deal(client: FlaskClient, headers: dict[str, str], name: str = "Northwind", amount: int = 120000) -> int:
+    created = client.post(
+        "/api/deals", headers=headers, json={"name": name, "amount": amount, "claimed_stage": "proposing"}
+    )
+    assert created.status_code == 201
+    deal_id: int = created.get_json()["id"]
+    return deal_id
+
+
+def _listed(client: FlaskClient, headers: dict[str, str], closed: str = "false") -> list[str]:
+    return [deal["name"] for deal in client.get(f"/api/deals?closed={closed}", headers=headers).get_json()["deals"]]
+
+
+def test_a_rep_closes_a_deal_won_reopens_it_and_closes_it_lost_with_every_event_kept(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    _deal(client, tokens["ana"], "Contoso")
+    won = client.post(
+        f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": YESTERDAY}
+    )
+    assert won.status_code == 201, won.get_json()
+    assert won.get_json() | {"id": 0, "recorded_at": ""} == {
+        "id": 0,
+        "outcome": "won",
+        "date": YESTERDAY,
+        "amount": 120000.0,  # the deal's own amount: no final amount given
+        "currency": None,
+        "reason": None,
+        "source": "api",
+        "recorded_by": "ana@example.com",
+        "recorded_at": "",
+    }
+    assert _listed(client, tokens["ana"]) == ["Contoso"] and _listed(client, tokens["ana"], "true") == ["Northwind"]
+    again = client.post(
+        f"/api/deals/{deal_id}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": YESTERDAY, "reason": "x"},
+    )
+    assert again.status_code == 409
+    assert again.get_json()["errors"][0]["message"].startswith(
+        f"the deal was closed won on {YESTERDAY}; reopen it first"
+    )
+    reopened = client.post(
+        f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json={"outcome": "open", "reason": "Signed by mistake"}
+    )
+    assert reopened.status_code == 201 and reopened.get_json()["outcome"] == "open"
+    assert (
+        client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json={"outcome": "open"}).status_code == 409
+    )
+    lost = client.post(
+        f"/api/deals/{deal_id}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": TODAY.isoformat(), "reason": "  Chose a\ncompetitor "},
+    )
+    assert lost.status_code == 201 and lost.get_json()["reason"] == "Chose a competitor"
+    shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()
+    assert shown["outcome"] == "lost"
+    assert [event["outcome"] for event in shown["outcome_events"]] == ["won", "open", "lost"]
+
+
+def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = {"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["bo"], json=body).status_code == 404
+    other = _deal(client, tokens["ana"], "Contoso", 5000)
+    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in yen
+    won = client.post(f"/api/deals/{other}/outcome", headers=tokens["ana"], json=in_yen).get_json()
+    assert (won["amount"], won["currency"]) == (5000.0, "JPY")
+    assert client.post("/api/deals/999999/outcome", headers=tokens["lee"], json=body).status_code == 404
+    assert client.post(f"/api/deals/{deal_id}/outcome", json=body).status_code == 401
+    closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["lee"], json=body)
+    assert closed.status_code == 201
+    assert (closed.get_json()["amount"], closed.get_json()["currency"], closed.get_json()["recorded_by"]) == (
+        99000.0,
+        "EUR",
+        "lee@example.com",
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "message"),
+    [
+        ({}, "outcome", "'outcome' is required: one of won, lost, open"),
+        ({"outcome": "closed"}, "outcome", "'outcome' is 'closed'; write one of won, lost, open"),
+        ({"outcome": "won"}, "date", "'date' is required"),
+        ({"outcome": "won", "date": "31/12/2025"}, "date", "'date': '31/12/2025' is not a date"),
+        ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
+        ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
+        ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
+        ({"outcome": "won", "date": YESTERDAY, "reason": "Great fit"}, "reason", "'reason' is not used for a won deal"),
+        ({"outcome": "lost", "date": YESTERDAY}, "reason", "'reason' is required for a lost deal"),
+        (
+            {"outcome": "lost", "date": YESTERDAY, "reason": "No budget", "amount": 5},
+            "amount",
+            "'amount' is not used for a lost deal",
+        ),
+        ({"outcome": "lost", "date": YESTERDAY, "reason": 7}, "reason", "'reason' must be text, got a number"),
+        ({"outcome": "lost", "date": YESTERDAY, "reason": "x" * 1001}, "reason", "at most 1000"),
+        ({"outcome": "open", "date": YESTERDAY}, "date", "'date' is not used to reopen a deal"),
+        ({"outcome": "won", "date": YESTERDAY, "note": "x"}, "note", "note"),
+    ],
+)
+def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    body: dict[str, Any],
+    loc: str,
+    message: str,
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    refused = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body)
+    assert refused.status_code == 400
+    errors = refused.get_json()["errors"]
+    assert any(error["loc"] == loc and message in error["message"] for error in errors), errors
+    with sessions() as db:
+        assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
+
+
+def test_won_without_any_amount_or_after_today_is_a_conflict(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "No amount"}).get_json()
+    refused = client.post(
+        f"/api/deals/{created['id']}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": YESTERDAY}
+    )
+    assert refused.status_code == 409 and refused.get_json()["errors"][0]["loc"] == "amount"
+    later = client.post(
+        f"/api/deals/{created['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": "2999-01-01", "reason": "Too early"},
+    )
+    assert later.status_code == 409
+    assert later.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": f"the close date 2999-01-01 is after today ({TODAY.isoformat()}); a deal closes on a past day or today",
+        }
+    ]
+
+
+def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    new_deal(rep, "Contoso")
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert 'id="outcome-title"' in page and f'value="{TODAY.isoformat()}"' in page
+    refused = rep.post(f"/deals/{deal_id}/outcome", data={"outcome": "lost", "date": YESTERDAY})
+    assert refused.status_code == 400  # no CSRF token
+    token = page_token(rep, f"/deals/{deal_id}")
+    mistaken = rep.post(f"/deals/{deal_id}/outcome", data={"csrf_token": token, "outcome": "lost", "date": YESTERDAY})
+    assert mistaken.status_code == 422
+    assert "&#39;reason&#39; is required for a lost deal" in mistaken.get_data(as_text=True)
+    closed = rep.post(
+        f"/deals/{deal_id}/outcome",
+        data={"csrf_token": token, "outcome": "lost", "date": YESTERDAY, "reason": "No budget", "amount": ""},
+    )
+    assert closed.status_code == 303 and closed.headers["Location"].endswith("?outcome=recorded#outcome")
+    shown = rep.get(f"/deals/{deal_id}?outcome=recorded").get_data(as_text=True)
+    assert "Outcome recorded." in shown and f"<strong>Closed lost</strong> on {YESTERDAY}: No budget." in shown
+    assert "Northwind" not in rep.get("/deals").get_data(as_text=True)
+    closed_list = rep.get("/deals?closed=1").get_data(as_text=True)
+    assert "Northwind" in closed_list and f"lost on {YESTERDAY}" in closed_list and "Contoso" not in closed_list
+    other = signed_in("bo@example.com")
+    assert (
+        other.post(
+            f"/deals/{deal_id}/outcome", data={"csrf_token": page_token(other, "/deals"), "outcome": "open"}
+        ).status_code
+        == 404
+    )
+    manager = signed_in("manager@example.com")
+    reopened = manager.post(
+        f"/deals/{deal_id}/outcome", data={"csrf_token": page_token(manager, f"/deals/{deal_id}"), "outcome": "open"}
+    )
+    assert reopened.status_code == 303
+    history = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "The deal is open." in history and "reopened" in history and f"closed lost on {YESTERDAY}" in history
+    assert "Northwind" in rep.get("/deals").get_data(as_text=True)
+
+
+def test_a_closed_deal_leaves_the_open_pipeline(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    first, second = new_deal(rep), new_deal(rep, "Contoso")
+    manager = signed_in("manager@example.com")
+    assert 'data-total="assessed">2<' in manager.get("/pipeline").get_data(as_text=True)
+    token = page_token(rep, f"/deals/{first}")
+    won = rep.post(f"/deals/{first}/outcome", data={"csrf_token": token, "outcome": "won", "date": YESTERDAY})
+    assert won.status_code == 303
+    assert 'data-total="assessed">1<' in manager.get("/pipeline").get_data(as_text=True)
+    assert second
+
+
+def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget", "amount": "", "currency": " \u2006"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    refused = client.get("/api/deals?stage=&stage=proposing", headers=tokens["ana"])
+    assert refused.status_code == 400 and refused.get_json()["errors"] == [
+        {"loc": "stage", "message": "give stage once"}
+    ]
