@@ -310,6 +310,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 
 @bp.post("/deals/<int:deal_id>/outcome")
 @api_login_required
+@idempotent_api
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
@@ -333,9 +334,10 @@ def set_outcome(deal_id: int) -> ApiAnswer:
                 return not_found()  # a rep's view of another rep's deal: it does not exist
             return api_errors(409, [{"loc": error.loc, "message": error.message}])
         db.refresh(event, ["recorded_by"])
-        body = outcome_event_json(event)
+        text = dump_json(outcome_event_json(event))
+        keep(db, 201, text, f"/api/deals/{deal_id}")
     log.info("deal %s: outcome %s recorded by user %s through the API", deal_id, change.outcome.value, user.id)
-    response = api_json(body, 201)
+    response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
 from deal_records.idempotency import KeyedRequest, keep_answer
-from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, User
+from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
 from tests.records.conftest import page_token
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
@@ -24,7 +24,9 @@ PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply from the CFO", "date"
 BOTH = {**PAIN, "next-meeting-accepted": {"met": True, "evidence": "Invite accepted", "date": DAY}}
 
 
-def _count(sessions: sessionmaker[Session], table: type[Check] | type[Deal] | type[ConfirmationRequest]) -> int:
+def _count(
+    sessions: sessionmaker[Session], table: type[Check] | type[Deal] | type[ConfirmationRequest] | type[OutcomeEvent]
+) -> int:
     with sessions() as db:
         return db.scalar(select(func.count()).select_from(table)) or 0
 
@@ -110,6 +112,20 @@ def test_a_repeated_confirmation_request_creates_one_and_never_stores_the_link(
     assert _count(sessions, ConfirmationRequest) == 1
     with sessions() as db:
         assert first.get_json()["url"].rsplit("/", 1)[-1] not in "".join(db.scalars(select(IdempotencyKey.body)))
+
+
+def test_a_repeated_outcome_closes_the_deal_once(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "won-1"}
+    won = {"outcome": "won", "date": DAY, "amount": 120000}
+    first = client.post(f"/api/deals/{deal_id}/outcome", headers=headers, json=won)
+    again = client.post(f"/api/deals/{deal_id}/outcome", headers=headers, json=won)
+    assert first.status_code == again.status_code == 201  # without the key, the repeat is 409: already won
+    assert again.get_data() == first.get_data()
+    assert _count(sessions, OutcomeEvent) == 1
 
 
 def test_the_database_refuses_a_key_stored_twice(

@@ -1,7 +1,7 @@
 """Idempotency keys: each write a client named with a key, with the answer it got.
 
 Revision ID: 0005_idempotency
-Revises: 0003
+Revises: 0006_outcomes
 Create Date: 2026-12-03 10:20:00.000000
 """
 
@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_idempotency"
-down_revision: str | None = "0003"
+down_revision: str | None = (
+    "0006_outcomes"  # "0003" as briefed; chained after the merged forecast migration so there is one head (the lead re-chains at merge)
+)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
