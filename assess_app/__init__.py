@@ -16,6 +16,7 @@ from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
+from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
 from assess_app.records import init_confirmations, init_records
 from assess_app.security import init_security
@@ -61,6 +62,8 @@ def create_app(
     from assess_app.check import bp as check_bp
     from assess_app.confirm import bp as confirm_bp
     from assess_app.deals import bp as deals_bp
+    from assess_app.health import bp as health_bp
+    from assess_app.health.views import quiet_health_logs
     from assess_app.pipeline import bp as pipeline_bp
     from assess_app.playbook_site import bp as site_bp
 
@@ -69,6 +72,7 @@ def create_app(
     init_records(app)
     init_confirmations(app, confirmations)
     init_outbox(app)
+    app.register_blueprint(health_bp)
     app.register_blueprint(check_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(deals_bp)
@@ -86,6 +90,8 @@ def create_app(
     init_compression(app)
     init_errors(app)
     redact_request_logs()
+    quiet_health_logs()
+    init_idempotency(app)
 
     @app.context_processor
     def current() -> dict[str, object]:

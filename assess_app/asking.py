@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, url_for
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from assess_app.base_url import BaseUrlError, require_base_url
 from assess_app.config import EXIT_INVALID_PROCESS
@@ -88,8 +89,12 @@ def current_outbox() -> Outbox | None:
     return outbox
 
 
-def ask_buyer(user: User, deal_id: int, data: Mapping[str, object]) -> Asked:
+def ask_buyer(
+    user: User, deal_id: int, data: Mapping[str, object], saved: Callable[[Session, RequestRow], None] | None = None
+) -> Asked:
     """Create a confirmation request from {milestones, buyer_name, buyer_email, expires_in_days?} and send its email.
+
+    `saved` runs inside the transaction that creates the request (the API keeps its idempotency key there).
 
     Raises InvalidInput (every problem of the request), DealNotFound, or RecordError (not the
     owner, or the process names no company). A mail server that refuses the email is not an
@@ -106,6 +111,8 @@ def ask_buyer(user: User, deal_id: int, data: Mapping[str, object]) -> Asked:
         row = created.row
         request_id, expires_at, company, deal_name = row.id, row.expires_at, row.company, deal.name
         statements = [item["text"] for item in row.statements]
+        if saved is not None:
+            saved(db, row)
     try:
         url = confirmation_link(created.token)
         mail = confirmation_mail(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -254,3 +254,23 @@ class RequestHit(Base):
     scope: Mapped[str] = mapped_column(String(40))
     key_sha256: Mapped[str] = mapped_column(String(64))
     hit_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class IdempotencyKey(Base):
+    """A write a client named with an Idempotency-Key, kept with the answer it got so a repeat gets that answer again.
+
+    The row is inserted in the transaction that made the record; the unique (user, key)
+    pair is what stops two workers that got the same key at once from recording twice.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotency_keys_user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # sha256 of method, path and body
+    status: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

@@ -55,3 +55,12 @@ def require_current(engine: Engine) -> None:
         return
     where = "is empty" if current is None else f"is at schema {current}, this version needs {head}"
     raise SchemaBehind(f"the database {where}; run `{UPGRADE_COMMAND}` (with the same PLAYBOOK_DATABASE_URL) first")
+
+
+def pending_migrations(current: str | None) -> list[str]:
+    """The migrations an upgrade from `current` applies, oldest first, each as "REVISION: first line of its description"."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    steps = list(scripts.iterate_revisions(head_revision(), current))
+    return [
+        f"{step.revision}: {(step.doc or '').strip().splitlines()[0] if step.doc else ''}" for step in reversed(steps)
+    ]

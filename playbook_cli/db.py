@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter
 from playbook_cli.records import CommandError, add_database_option, database_problem
@@ -12,6 +14,8 @@ EXAMPLE = """examples:
   playbook db upgrade                                   create or migrate ./playbook.db
   playbook db upgrade --database postgresql+psycopg://playbook@db.internal/playbook
   playbook db status                                    the schema version, and whether it is current
+  playbook db backup records-2026-12-03.db              a consistent copy, while the app serves
+  playbook db restore records-2026-12-03.db --database sqlite:///new.db
 
 SQLite is migrated by `playbook serve` by itself; run `playbook db upgrade` after
 installing a new version when the records are in PostgreSQL (the app refuses to start
@@ -30,23 +34,44 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     status_parser = actions.add_parser("status", help="the schema version of the database")
     add_database_option(status_parser)
     status_parser.set_defaults(run=run_status)
+    backup_parser = actions.add_parser("backup", help="copy the records into FILE while the app serves")
+    backup_parser.add_argument("file", metavar="FILE", type=Path, help="the backup to write (a new file)")
+    add_database_option(backup_parser)
+    backup_parser.set_defaults(run=run_backup)
+    restore_parser = actions.add_parser("restore", help="restore a backup into an empty database")
+    restore_parser.add_argument("file", metavar="FILE", type=Path, help="a backup made by `playbook db backup`")
+    restore_parser.add_argument(
+        "--force", action="store_true", help="replace the records of a database that is not empty"
+    )
+    add_database_option(restore_parser)
+    restore_parser.set_defaults(run=run_restore)
+    upgrade_parser.add_argument(
+        "--no-backup", action="store_true", help="on SQLite, migrate without taking a backup first"
+    )
 
 
 def run_upgrade(args: argparse.Namespace) -> int:
     """Migrate to the newest schema."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
-    from deal_records.schema import upgrade
+    from deal_records.backup import BackupError, backup
+    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
+    from deal_records.schema import current_revision, pending_migrations, upgrade
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
+            steps = pending_migrations(current_revision(engine))
+            for step in steps:
+                print(f"will apply {step}")
+            if steps and is_sqlite(engine) and current_revision(engine) is not None and not args.no_backup:
+                copy = Path(f"{engine.url.database}.before-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.bak")
+                print(backup(url, copy).message)
             before, after = upgrade(engine)
         finally:
             engine.dispose()
-    except BadDatabaseUrl as error:
+    except (BadDatabaseUrl, BackupError) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
@@ -85,3 +110,40 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     print(f"{safe_url(url)}: schema {current or '(empty)'}, this version needs {head}: run `{UPGRADE_COMMAND}`")
     return EXIT_INVALID
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """Write a consistent copy of the records to FILE."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deal_records.backup import BackupError, backup
+    from deal_records.database import BadDatabaseUrl, database_url
+
+    try:
+        print(backup(database_url(args.database), args.file).message)
+    except (BadDatabaseUrl, BackupError) as error:
+        print(f"playbook db: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except SQLAlchemyError as error:
+        print(f"playbook db: error: cannot back up: {database_problem(error)}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """Restore FILE into an empty database (or replace everything with --force)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deal_records.backup import BackupError, restore
+    from deal_records.database import BadDatabaseUrl, database_url
+
+    try:
+        print(restore(database_url(args.database), args.file, args.force).message)
+    except (BadDatabaseUrl, BackupError) as error:
+        print(f"playbook db: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except SQLAlchemyError as error:
+        print(f"playbook db: error: cannot restore: {database_problem(error)}", file=sys.stderr)
+        return EXIT_INVALID
+    print("run `playbook db upgrade` with the same --database if the backup came from an older version")
+    return EXIT_OK

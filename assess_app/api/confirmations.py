@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
+from assess_app.api.body import dump_json
 from assess_app.api.deals import (
     ApiAnswer,
     api_json,
@@ -25,6 +26,7 @@ from assess_app.api.deals import (
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
 from assess_app.current import current_process
 from assess_app.errors import api_errors
+from assess_app.idempotent import idempotent_api, keep
 from assess_app.records import records
 from assess_app.signed_in import signed_in_user
 from deal_records.confirmations import revoke_request
@@ -72,6 +74,7 @@ def _location(deal_id: int, request_id: int) -> str:
 
 @bp.post("/deals/<int:deal_id>/confirmations")
 @api_login_required
+@idempotent_api
 def ask(deal_id: int) -> ApiAnswer:
     """Ask the buyer {milestones, buyer_name, buyer_email, expires_in_days?}: 201 with the link and the email."""
     user = signed_in_user()
@@ -88,7 +91,7 @@ def ask(deal_id: int) -> ApiAnswer:
         if not isinstance(data, Mapping):
             parse_new_request(data, current_process().process)  # raises, saying what a request is
         assert isinstance(data, Mapping)
-        asked = ask_buyer(user, deal_id, data)
+        asked = ask_buyer(user, deal_id, data, _keep_without_link)
     except InvalidInput as invalid:
         return invalid_body(invalid)
     except DealNotFound:
@@ -102,6 +105,12 @@ def ask(deal_id: int) -> ApiAnswer:
     response = api_json(body, 201)
     response.headers["Location"] = _location(deal_id, asked.request_id)
     return response
+
+
+def _keep_without_link(db: Session, row: RequestRow) -> None:
+    """Keep the answer for a repeat of the request's Idempotency-Key, without the link: its token is stored hashed only."""
+    db.flush()
+    keep(db, 201, dump_json({**request_summary(row), "url": None, "email": None}), _location(row.deal_id, row.id))
 
 
 @bp.get("/deals/<int:deal_id>/confirmations")

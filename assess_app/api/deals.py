@@ -22,6 +22,7 @@ from assess_app.asking import request_summary
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
+from assess_app.idempotent import idempotent_api, keep
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
@@ -210,6 +211,7 @@ def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]
 
 @bp.post("/deals")
 @api_login_required
+@idempotent_api
 def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, currency?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
@@ -223,13 +225,14 @@ def create() -> ApiAnswer:
             caller = db.get(User, user.id)
             assert caller is not None
             deal = create_deal(db, caller, new)
-            body = deal_json(deal)
+            text = dump_json(deal_json(deal))
+            keep(db, 201, text, f"/api/deals/{deal.id}")
     except InvalidInput as invalid:
         return invalid_body(invalid)
     except RecordError as error:
         return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
     log.info("deal %s created by user %s through the API", deal.id, user.id)
-    response = api_json(body, 201)
+    response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal.id}"
     return response
 
@@ -304,6 +307,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 
 @bp.post("/deals/<int:deal_id>/outcome")
 @api_login_required
+@idempotent_api
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
@@ -327,15 +331,17 @@ def set_outcome(deal_id: int) -> ApiAnswer:
                 return not_found()  # a rep's view of another rep's deal: it does not exist
             return api_errors(409, [{"loc": error.loc, "message": error.message}])
         db.refresh(event, ["recorded_by"])
-        body = outcome_event_json(event)
+        text = dump_json(outcome_event_json(event))
+        keep(db, 201, text, f"/api/deals/{deal_id}")
     log.info("deal %s: outcome %s recorded by user %s through the API", deal_id, change.outcome.value, user.id)
-    response = api_json(body, 201)
+    response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
 
 
 @bp.post("/deals/<int:deal_id>/checks")
 @api_login_required
+@idempotent_api
 def add_check(deal_id: int) -> ApiAnswer:
     """Record a check with the body of POST /api/assess and an optional currency: 201 with the check and the verdict."""
     user = signed_in_user()
@@ -364,9 +370,10 @@ def add_check(deal_id: int) -> ApiAnswer:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
         check = record_check(db, stored, loaded, given, "api", caller)
         verdict, marks = _verdict(loaded, stored, dt.date.today())
-        body = {"check": check_json(check, caller), "verdict": verdict, **marks}
+        text = dump_json({"check": check_json(check, caller), "verdict": verdict, **marks})
+        keep(db, 201, text, f"/api/deals/{deal_id}")
     log.info("check %s of deal %s saved by user %s through the API", check.id, deal_id, user.id)
-    response = api_json(body, 201)
+    response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
 

@@ -228,6 +228,16 @@ _DEAL_ID = {
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
 }
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Send a new key (a UUID) per write and the same key when retrying it: a repeat with the same key and body "
+    "from the same user within 24 hours answers as the first time (Idempotent-Replayed: true) and records nothing; "
+    "the same key with another body is 422.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+}
+_KEY_REUSED = _errors("The Idempotency-Key was already used for a different request; use a new key.")
 _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API reads no session cookie.")
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
@@ -400,6 +410,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
             "post": {
                 "summary": "Create a deal.",
                 "security": _SECURITY,
+                "parameters": [_IDEMPOTENCY_KEY],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDeal"}}},
@@ -413,6 +424,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "409": _errors("A deal with this crm_id is saved already: check that one instead."),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
+                    "422": _KEY_REUSED,
                     "503": _UNAVAILABLE,
                 },
             },
@@ -438,7 +450,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
             "post": {
                 "summary": "Record a check: the body of POST /api/assess and the amount's currency. Only the deal's owner may.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID],
+                "parameters": [_DEAL_ID, _IDEMPOTENCY_KEY],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}},
@@ -465,6 +477,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
+                    "422": _KEY_REUSED,
                     "503": _UNAVAILABLE,
                 },
             },
@@ -474,7 +487,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 "summary": "Close the deal won or lost, or reopen it (outcome open): the owner or a manager. "
                 "Each call appends an event; none is ever changed.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID],
+                "parameters": [_DEAL_ID, _IDEMPOTENCY_KEY],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewOutcome"}}},
@@ -490,6 +503,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
+                    "422": _KEY_REUSED,
                     "503": _UNAVAILABLE,
                 },
             },
@@ -551,7 +565,7 @@ def confirmation_paths() -> dict[str, Any]:
             "post": {
                 "summary": "Ask the deal's buyer to confirm outcomes: a link (and the email, sent when the app has a mail server). Only the owner may.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID],
+                "parameters": [_DEAL_ID, _IDEMPOTENCY_KEY],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewConfirmation"}}},
@@ -575,6 +589,7 @@ def confirmation_paths() -> dict[str, Any]:
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
+                    "422": _KEY_REUSED,
                     "503": _UNAVAILABLE,
                 },
             },

@@ -209,4 +209,4 @@ def mark_repeated(form: FlaskForm, submitted: MultiDict[str, str]) -> bool:
 
 def unknown_keys(fields: Container[str], submitted: Mapping[str, Any]) -> list[str]:
     """Names sent to the form that it has no field for (reported, never silently dropped)."""
-    return [key for key in submitted if key not in fields and key != "csrf_token"]
+    return [key for key in submitted if key not in fields and key not in ("csrf_token", "idempotency_key")]

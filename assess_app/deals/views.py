@@ -11,7 +11,7 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
@@ -21,6 +21,7 @@ from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.errors import bad_request
+from assess_app.idempotent import form_keyed, form_replay, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
@@ -362,6 +363,10 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     deal, checks, requests = _visible_deal(user, deal_id)
     if not may_check(user, deal):
         abort(403, "Only the deal's owner records its checks; a manager reads them.")
+    keyed = form_keyed()
+    done = form_replay(keyed) if keyed else None
+    if done is not None:  # a double-click or a resubmitted form: the check is already saved
+        return redirect(done, 303)
     form = make_form(loaded, request.form)
     given, general = validated_deal(form, loaded.process)
     if mark_repeated(form, request.form) or given is None:
@@ -371,6 +376,13 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             stored = db.get(Deal, deal.id)
             assert stored is not None
             saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
+            keep(db, 303, "", f"/deals/{deal.id}?saved={saved.id}#timeline")
+    except IntegrityError:
+        # The same form was submitted twice at once: the other submission saved the check.
+        done = form_replay(keyed) if keyed else None
+        if done is None:
+            raise
+        return redirect(done, 303)
     except SQLAlchemyError as error:
         if not is_unavailable(error):
             raise

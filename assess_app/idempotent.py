@@ -1,0 +1,143 @@
+"""Idempotency keys at the HTTP door: the API's `Idempotency-Key` header and the deal page forms' hidden key.
+
+A POST that creates something runs under `idempotent_api` (API) or `form_key_answer`
+(forms). A repeat of a key the user already used answers from the stored answer and
+creates nothing; the first use stores the key with its answer through `keep` inside the
+write's own transaction (deal_records.idempotency), so the key and the record are kept
+together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec
+
+from flask import Flask, Response, g, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from assess_app.errors import api_errors
+from assess_app.records import records
+from assess_app.signed_in import signed_in_user
+from deal_records.idempotency import (
+    BadKey,
+    KeyedRequest,
+    StoredAnswer,
+    check_key,
+    fingerprint,
+    forget_expired,
+    keep_answer,
+    stored_answer,
+)
+
+HEADER = "Idempotency-Key"
+FORM_FIELD = "idempotency_key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+MISMATCH = 422
+_KEYED = "idempotency_keyed"
+P = ParamSpec("P")
+ApiAnswer = Response | tuple[Response, int]
+
+
+def keep(db: Session, status: int, body: str, location: str | None = None) -> None:
+    """Store the request's key (if it has one) with its answer, in the transaction `db` is writing."""
+    keyed: KeyedRequest | None = g.get(_KEYED)
+    if keyed is None:
+        return
+    forget_expired(db, keyed.user_id, keyed.key)
+    keep_answer(db, keyed, status, body, location)
+
+
+def _stored(keyed: KeyedRequest) -> StoredAnswer | None:
+    with records().reading() as db:
+        return stored_answer(db, keyed.user_id, keyed.key)
+
+
+def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
+    if stored.fingerprint != keyed.fingerprint:
+        return api_errors(
+            MISMATCH,
+            [
+                {
+                    "loc": HEADER,
+                    "message": "this Idempotency-Key was already used for a different request (another body or address); "
+                    "use a new key for a new request",
+                }
+            ],
+        )
+    response = Response(stored.body, status=stored.status, mimetype="application/json")
+    if stored.location:
+        response.headers["Location"] = stored.location
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def idempotent_api(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
+    """Answer a repeated Idempotency-Key from the stored answer; 400 for a malformed key, 422 for a key reused on another request.
+
+    Put it under `api_login_required`: keys belong to the signed-in user.
+    """
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
+        key = request.headers.get(HEADER)
+        if key is None:
+            return view(*args, **kwargs)
+        try:
+            check_key(key)
+        except BadKey as bad:
+            return api_errors(400, [{"loc": HEADER, "message": str(bad)}])
+        keyed = KeyedRequest(
+            signed_in_user().id, key, fingerprint(request.method, request.path, request.get_data(cache=True))
+        )
+        stored = _stored(keyed)
+        if stored is not None:
+            return _api_replay(keyed, stored)
+        g.setdefault(_KEYED, keyed)
+        try:
+            return view(*args, **kwargs)
+        except IntegrityError:
+            # Another worker stored this key first; our transaction, record included, was rolled back.
+            stored = _stored(keyed)
+            if stored is None:
+                raise
+            return _api_replay(keyed, stored)
+
+    return wrapped
+
+
+def form_keyed() -> KeyedRequest | None:
+    """The POSTed form's key as a KeyedRequest (also marking the request), or None when the form sent none."""
+    key = request.form.get(FORM_FIELD, "")
+    try:
+        check_key(key)
+    except BadKey:
+        return None
+    fields = sorted((name, value) for name, value in request.form.items(multi=True) if name != "csrf_token")
+    keyed = KeyedRequest(signed_in_user().id, key, fingerprint(request.method, request.path, repr(fields).encode()))
+    g.setdefault(_KEYED, keyed)
+    return keyed
+
+
+def form_replay(keyed: KeyedRequest) -> str | None:
+    """Where a resubmitted form goes (the first submission's answer), or None when the key is new."""
+    stored = _stored(keyed)
+    if stored is None or stored.location is None:
+        return None
+    return stored.location
+
+
+def form_key() -> str:
+    """The key a form carries: the one sent back when the page shows the form again, else a new one per render."""
+    sent = request.form.get(FORM_FIELD, "") if request.method == "POST" else ""
+    try:
+        return check_key(sent)
+    except BadKey:
+        return uuid.uuid4().hex
+
+
+def init_idempotency(app: Flask) -> None:
+    """Let templates put a fresh key in each form: {{ form_key() }}."""
+    app.jinja_env.globals["form_key"] = form_key

@@ -1,0 +1,127 @@
+"""Backups of the deal records: a consistent copy while the app is serving, and restoring one into an empty database.
+
+SQLite uses its online backup API (readers and writers carry on; the copy is one
+consistent moment). PostgreSQL uses `pg_dump --format=custom` and `pg_restore`, which
+must be installed where the command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL, make_url
+
+from deal_records.database import make_engine
+
+
+class BackupError(RuntimeError):
+    """The backup or restore could not be done; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Done:
+    """What was done, in one line for the user."""
+
+    message: str
+
+
+def _sqlite_path(url: URL) -> str:
+    if not url.database or url.database == ":memory:":
+        raise BackupError("an in-memory SQLite database has nothing to back up; name a file: sqlite:///playbook.db")
+    return url.database
+
+
+def _libpq(url: URL) -> tuple[list[str], dict[str, str]]:
+    """pg_dump/pg_restore connection options, with the password in the environment (never on the command line)."""
+    args = ["--dbname", url.database or "", "--no-password"]
+    if url.host:
+        args += ["--host", url.host]
+    if url.port:
+        args += ["--port", str(url.port)]
+    if url.username:
+        args += ["--username", url.username]
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = str(url.password)
+    return args, env
+
+
+def _run(program: str, args: list[str], env: dict[str, str]) -> None:
+    found = shutil.which(program)
+    if found is None:
+        raise BackupError(
+            f"{program} is not installed; install the PostgreSQL client tools (apt-get install postgresql-client)"
+        )
+    done = subprocess.run([found, *args], env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        first = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[0]
+        raise BackupError(f"{program} failed: {first}")
+
+
+def backup(url_text: str, target: Path) -> Done:
+    """Copy the database at `url_text` into the file `target` (which must not exist)."""
+    url = make_url(url_text)
+    if target.exists():
+        raise BackupError(f"{target} exists already; name a new file, the backup never overwrites one")
+    if url.get_backend_name() == "sqlite":
+        source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        except sqlite3.Error as error:
+            target.unlink(missing_ok=True)
+            raise BackupError(f"cannot back up {url.database}: {error}") from None
+        finally:
+            source.close()
+        return Done(f"backed up {url.database} to {target} (SQLite online backup)")
+    args, env = _libpq(url)
+    _run("pg_dump", ["--format=custom", "--file", str(target), *args], env)
+    return Done(f"backed up {url.render_as_string(hide_password=True)} to {target} with pg_dump --format=custom")
+
+
+def table_names(url_text: str) -> list[str]:
+    """The tables the database has (none for an empty or missing database)."""
+    engine = make_engine(url_text)
+    try:
+        return sorted(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def restore(url_text: str, source: Path, force: bool = False) -> Done:
+    """Restore the backup `source` into the database at `url_text`, which must be empty unless `force`."""
+    url = make_url(url_text)
+    if not source.is_file():
+        raise BackupError(f"{source} is not a file; name a backup made by `playbook db backup`")
+    present = table_names(url_text)
+    if present and not force:
+        raise BackupError(
+            f"the database is not empty (it has {len(present)} tables: {', '.join(present[:4])}…); "
+            "restore into an empty database, or add --force to replace everything in it"
+        )
+    if url.get_backend_name() == "sqlite":
+        try:
+            backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            backup_file.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as error:
+            raise BackupError(f"{source} is not a SQLite backup: {error}") from None
+        target = sqlite3.connect(_sqlite_path(url))
+        try:
+            backup_file.backup(target)
+        finally:
+            target.close()
+            backup_file.close()
+        return Done(f"restored {source} into {url.database}")
+    args, env = _libpq(url)
+    clean = ["--clean", "--if-exists"] if present else []
+    _run("pg_restore", [*clean, "--no-owner", "--exit-on-error", *args, str(source)], env)
+    return Done(f"restored {source} into {url.render_as_string(hide_password=True)} with pg_restore")

@@ -1,0 +1,99 @@
+"""Idempotency keys: a write repeated with the same key answers as the first time and records nothing.
+
+A client (or a form) names a write with a key. The first write stores the key, a
+fingerprint of the request and the answer in the same transaction as the record it made;
+a repeat from the same user within `KEY_LIFETIME` gets that answer back; the same key with
+a different request is refused. Two workers getting the same new key at once both try to
+insert it: the database's unique (user, key) constraint lets one commit, the other rolls
+back (with its record) and answers as the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from deal_records.models import IdempotencyKey, utc_now
+
+KEY_LIFETIME = dt.timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+class BadKey(ValueError):
+    """The key cannot be used; the message says what a key looks like."""
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """A write named by a key: who sent it, the key, and the fingerprint of what was sent."""
+
+    user_id: int
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """The answer the first request with a key got."""
+
+    status: int
+    body: str
+    location: str | None
+    fingerprint: str
+
+
+def check_key(key: str) -> str:
+    """The key as given, or BadKey when it is empty, too long or not printable ASCII."""
+    if not key or len(key) > MAX_KEY_LENGTH or not all(" " < c <= "~" for c in key):
+        raise BadKey(
+            f"an Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable ASCII characters without spaces, "
+            "for example a UUID such as 3f2b8c1e-9a4d-4c7b-8e21-5d6f0a9b1c23"
+        )
+    return key
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """The sha256 of the request's method, path and body: a repeat must send exactly the same."""
+    digest = hashlib.sha256()
+    for part in (method.encode(), path.encode(), body):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def stored_answer(db: Session, user_id: int, key: str, now: dt.datetime | None = None) -> StoredAnswer | None:
+    """The answer kept for this user's key, if the key was used within KEY_LIFETIME."""
+    row = db.scalars(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)).first()
+    if row is None or row.created_at < (now or utc_now()) - KEY_LIFETIME:
+        return None
+    return StoredAnswer(row.status, row.body, row.location, row.fingerprint)
+
+
+def forget_expired(db: Session, user_id: int, key: str, now: dt.datetime | None = None) -> None:
+    """Delete this user's key if it is older than KEY_LIFETIME, so it may name a new write."""
+    cutoff = (now or utc_now()) - KEY_LIFETIME
+    db.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key, IdempotencyKey.created_at < cutoff
+        )
+    )
+
+
+def keep_answer(db: Session, keyed: KeyedRequest, status: int, body: str, location: str | None) -> None:
+    """Store the key with its answer in the write's transaction; flushed now so a key used at once by another worker fails here."""
+    db.add(
+        IdempotencyKey(
+            user_id=keyed.user_id,
+            key=keyed.key,
+            fingerprint=keyed.fingerprint,
+            status=status,
+            body=body,
+            location=location,
+            created_at=utc_now(),
+        )
+    )
+    db.flush()

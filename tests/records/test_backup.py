@@ -1,0 +1,117 @@
+"""`playbook db backup` under a write load and `playbook db restore`, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from deal_records.database import make_engine, session_factory
+from deal_records.models import Check
+from playbook_cli.main import main
+from tests.postgres import PostgresServer
+
+DAY = "2026-11-30"
+PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply from the CFO", "date": DAY}}
+
+
+def _empty_database(database_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if database_url.startswith("sqlite"):
+        return f"sqlite:///{tmp_path / 'restored.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.database()
+
+
+def _stored_check_ids(url: str) -> set[int]:
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as db:
+            return set(db.scalars(select(Check.id)))
+    finally:
+        engine.dispose()
+
+
+def test_a_backup_taken_under_load_restores_every_acknowledged_check_and_serves(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    database_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app = make_app()
+    client = app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind"}).get_json()["id"]
+    acknowledged: list[int] = []
+    stop = threading.Event()
+
+    def save_checks() -> None:
+        writer = app.test_client()
+        while not stop.is_set():
+            answer = writer.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN})
+            assert answer.status_code == 201
+            acknowledged.append(answer.get_json()["check"]["id"])
+
+    writer = threading.Thread(target=save_checks)
+    writer.start()
+    try:
+        while len(acknowledged) < 5:
+            threading.Event().wait(0.01)
+        before_backup = set(acknowledged)
+        backup = tmp_path / "records.backup"
+        assert main(["db", "backup", str(backup), "--database", database_url]) == 0
+        while len(acknowledged) < len(before_backup) + 3:  # the load went on during the backup
+            threading.Event().wait(0.01)
+    finally:
+        stop.set()
+        writer.join()
+    said = capsys.readouterr().out
+    assert ("pg_dump --format=custom" in said) != database_url.startswith("sqlite")
+
+    restored = _empty_database(database_url, tmp_path, request)
+    assert main(["db", "restore", str(backup), "--database", restored]) == 0
+    assert before_backup <= _stored_check_ids(restored)
+    assert main(["db", "upgrade", "--database", restored]) == 0
+    assert "up to date" in capsys.readouterr().out
+    served = make_app(DATABASE_URL=restored).test_client()
+    assert served.get("/readyz").status_code == 200
+    shown = served.get(f"/api/deals/{deal_id}", headers=tokens["ana"])
+    assert shown.status_code == 200 and before_backup <= {check["id"] for check in shown.get_json()["checks"]}
+
+
+def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
+    records_app: Flask, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = tmp_path / "records.backup"
+    assert main(["db", "backup", str(backup), "--database", database_url]) == 0
+    assert main(["db", "backup", str(backup), "--database", database_url]) == 1
+    assert "exists already" in capsys.readouterr().err
+    assert main(["db", "restore", str(backup), "--database", database_url]) == 1
+    err = capsys.readouterr().err
+    assert "not empty" in err and "--force" in err and "Traceback" not in err
+    assert main(["db", "restore", str(backup), "--database", database_url, "--force"]) == 0
+
+
+def test_upgrade_says_what_it_will_do_and_backs_up_sqlite_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from alembic import command
+
+    from deal_records.schema import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0003")
+    engine.dispose()
+    assert main(["db", "upgrade", "--database", url]) == 0
+    said = capsys.readouterr().out
+    assert "will apply 0006_idempotency: Idempotency keys" in said
+    assert "backed up" in said and "migrated from schema 0003" in said
+    assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1

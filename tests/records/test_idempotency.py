@@ -1,0 +1,192 @@
+"""Idempotency keys on SQLite and PostgreSQL: a repeated write answers as the first and records nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Callable
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.database import writing
+from deal_records.idempotency import KeyedRequest, keep_answer
+from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
+from tests.records.conftest import page_token
+
+DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply from the CFO", "date": DAY}}
+BOTH = {**PAIN, "next-meeting-accepted": {"met": True, "evidence": "Invite accepted", "date": DAY}}
+
+
+def _count(
+    sessions: sessionmaker[Session], table: type[Check] | type[Deal] | type[ConfirmationRequest] | type[OutcomeEvent]
+) -> int:
+    with sessions() as db:
+        return db.scalar(select(func.count()).select_from(table)) or 0
+
+
+def _deal(client: FlaskClient, headers: dict[str, str]) -> int:
+    response = client.post("/api/deals", headers=headers, json={"name": "Northwind", "claimed_stage": "proposing"})
+    assert response.status_code == 201
+    deal_id: int = response.get_json()["id"]
+    return deal_id
+
+
+def test_a_repeated_check_answers_as_the_first_and_records_once(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "check-1"}
+    first = client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": PAIN})
+    again = client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": PAIN})
+    assert first.status_code == again.status_code == 201
+    assert again.get_data() == first.get_data()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true" and "Idempotent-Replayed" not in first.headers
+    assert _count(sessions, Check) == 1
+
+
+def test_the_same_key_with_another_body_is_422_and_records_nothing(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "check-1"}
+    assert client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": PAIN}).status_code == 201
+    other = client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": BOTH})
+    assert other.status_code == 422
+    assert other.get_json()["errors"][0]["loc"] == "Idempotency-Key"
+    assert "use a new key" in other.get_json()["errors"][0]["message"]
+    assert _count(sessions, Check) == 1
+
+
+def test_keys_belong_to_their_user_and_last_24_hours(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    for name in ("ana", "bo"):
+        response = client.post("/api/deals", headers={**tokens[name], "Idempotency-Key": "k"}, json={"name": "Same"})
+        assert response.status_code == 201
+    assert _count(sessions, Deal) == 2
+    with writing(sessions) as db:
+        db.execute(update(IdempotencyKey).values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)))
+    later = client.post("/api/deals", headers={**tokens["ana"], "Idempotency-Key": "k"}, json={"name": "Same"})
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later.headers
+    assert _count(sessions, Deal) == 3
+
+
+@pytest.mark.parametrize(
+    ("key", "why"), [("", "empty"), ("x" * 256, "too long"), ("two words", "a space"), ("clé", "not ASCII")]
+)
+def test_a_key_that_cannot_be_used_is_400(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session], key: str, why: str
+) -> None:
+    response = records_app.test_client().post(
+        "/api/deals", headers={**tokens["ana"], "Idempotency-Key": key}, json={"name": "Northwind"}
+    )
+    assert response.status_code == 400, why
+    assert response.get_json()["errors"][0]["loc"] == "Idempotency-Key"
+    assert "UUID" in response.get_json()["errors"][0]["message"]
+    assert _count(sessions, Deal) == 0
+
+
+def test_a_repeated_confirmation_request_creates_one_and_never_stores_the_link(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
+    ask = {"milestones": ["pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
+    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ask)
+    again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ask)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["url"] and again.get_json()["url"] is None
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert _count(sessions, ConfirmationRequest) == 1
+    with sessions() as db:
+        assert first.get_json()["url"].rsplit("/", 1)[-1] not in "".join(db.scalars(select(IdempotencyKey.body)))
+
+
+def test_a_repeated_outcome_closes_the_deal_once(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "won-1"}
+    won = {"outcome": "won", "date": DAY, "amount": 120000}
+    first = client.post(f"/api/deals/{deal_id}/outcome", headers=headers, json=won)
+    again = client.post(f"/api/deals/{deal_id}/outcome", headers=headers, json=won)
+    assert first.status_code == again.status_code == 201  # without the key, the repeat is 409: already won
+    assert again.get_data() == first.get_data()
+    assert _count(sessions, OutcomeEvent) == 1
+
+
+def test_the_database_refuses_a_key_stored_twice(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    """What stops two workers that got the same new key at once: the second transaction fails and rolls back."""
+    with sessions() as db:
+        user_id = db.scalars(select(User.id).where(User.email == "ana@example.com")).one()
+    keyed = KeyedRequest(user_id, "same", "f" * 64)
+    with writing(sessions) as db:
+        keep_answer(db, keyed, 201, "{}", None)
+    with pytest.raises(IntegrityError), writing(sessions) as db:
+        keep_answer(db, keyed, 201, "{}", None)
+
+
+def test_two_workers_given_the_same_key_at_once_record_one_check(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    workers = [make_app(), make_app()]
+    deal_id = _deal(workers[0].test_client(), tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "at-once"}
+    start = threading.Barrier(2)
+    answers: list[tuple[int, bytes]] = []
+
+    def send(app: Flask) -> None:
+        client = app.test_client()
+        start.wait()
+        response = client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": PAIN})
+        answers.append((response.status_code, response.get_data()))
+
+    threads = [threading.Thread(target=send, args=(app,)) for app in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in answers] == [201, 201]
+    assert answers[0][1] == answers[1][1]
+    assert _count(sessions, Check) == 1
+
+
+def test_a_resubmitted_check_form_records_once(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = _deal(rep, {})  # the API takes the signed-in session too
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
+    assert key is not None
+    again = re.search(r'name="idempotency_key" value="([^"]+)"', rep.get(f"/deals/{deal_id}").get_data(as_text=True))
+    assert again is not None and again.group(1) != key.group(1)  # a new key per render
+    form = {
+        "csrf_token": page_token(rep, f"/deals/{deal_id}"),
+        "idempotency_key": key.group(1),
+        "amount": "120000",
+        "claimed_stage": "proposing",
+        "pain-confirmed.met": "yes",
+        "pain-confirmed.evidence": "Reply from the CFO",
+        "pain-confirmed.date": DAY,
+    }
+    first = rep.post(f"/deals/{deal_id}/checks", data=form)
+    second = rep.post(f"/deals/{deal_id}/checks", data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert _count(sessions, Check) == 1
