@@ -28,7 +28,7 @@ from playbook_cli.common import (
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
-from sales_process.problems import InvalidFile, InvalidInput
+from sales_process.problems import InvalidFile, InvalidInput, Problem
 from sales_process.vocabulary import name_key, plural
 
 if TYPE_CHECKING:
@@ -228,6 +228,7 @@ def _row(
     from deal_records.records import parse_new_deal
     from pipeline_audit.columns import ColumnPlan
     from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+    from sales_process.deal import evidence_problems
 
     assert isinstance(plan, ColumnPlan) and isinstance(reader, RowReader)
     claimed = _claimed_confirmations(header, plan, cells)
@@ -247,10 +248,12 @@ def _row(
                 change = parse_outcome_change(_outcome_data(deal, line))
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
+    else:
+        problems += [_located(problem) for problem in evidence_problems(deal)]
     try:
         parse_new_deal(_new_deal_data(text.deal, text.crm_id, deal), loaded)
     except InvalidInput as invalid:
-        problems += [problem.message for problem in invalid.problems]
+        problems += [_located(problem) for problem in invalid.problems]
     try:
         email = owners.email(text.owner)
     except ValueError as error:
@@ -259,6 +262,11 @@ def _row(
     if problems:
         raise RowProblem(problems)
     return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change)
+
+
+def _located(problem: Problem) -> str:
+    """A problem of a row's field, named as the API names it (``milestones.pain-confirmed.evidence: …``)."""
+    return f"{problem.loc_text()}: {problem.message}" if problem.loc else problem.message
 
 
 def _outcome_data(closed: ClosedDeal, line: int) -> dict[str, object]:

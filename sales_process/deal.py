@@ -142,12 +142,11 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     )
 
 
-def free_text_problems(deal: Deal) -> list[Problem]:
-    """The free-text rule and the evidence limit applied to a deal built by another reader (a CRM row),
-    so an import refuses what the form and the API refuse."""
+def evidence_problems(deal: Deal) -> list[Problem]:
+    """The free-text rule and the evidence limit applied to the evidence of a deal built by another reader
+    (a CRM row), so an import refuses what the form and the API refuse (its name and CRM id go through
+    the create request's own rule)."""
     problems: list[Problem] = []
-    if deal.name is not None:
-        unicode_text(deal.name, ("deal",), problems)
     for milestone_id, answer in deal.answers.items():
         loc = ("milestones", milestone_id, "evidence")
         if answer.evidence is not None and answer.buyer is None:

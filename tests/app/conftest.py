@@ -96,5 +96,5 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
             yield match.group(0), process, server
         finally:
             if server.poll() is None:
-                server.send_signal(signal.SIGINT)
+                server.send_signal(signal.SIGTERM)  # SIGINT is ignored in children of a background shell
                 server.wait(timeout=20)

@@ -102,7 +102,7 @@ def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(
     process.write_text("name: Broken\nstages: 3\n", encoding="utf-8")
     time.sleep(2)
     assert b"Exploring" in _fetch(f"{url}stages/discovery/")[1], "the last good version stays online"
-    server.send_signal(signal.SIGINT)
+    server.send_signal(signal.SIGTERM)  # SIGINT is ignored in children of a background shell
     assert server.wait(timeout=20) == 0
     assert server.stderr is not None
     assert f"{process}:2:" in server.stderr.read()

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -22,14 +23,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 # What the wheel is built from: the packaging files and the packages (a copy, so no stale build/ folder leaks in).
 SOURCES = ("pyproject.toml", "README.md", "LICENSE", "process.yaml")
-PACKAGES = (
-    "sales_process",
-    "site_builder",
-    "assess_app",
-    "playbook_cli",
-    "pipeline_audit",
-    "deal_records",
-    "verdict_sql",
+# The packages pyproject.toml ships, read from it so a new package cannot be left out of this test.
+PACKAGES = tuple(
+    pattern.rstrip("*")
+    for pattern in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "packages"
+    ]["find"]["include"]
 )
 CSV = (
     "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"

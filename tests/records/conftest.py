@@ -160,6 +160,22 @@ def page_token(client: FlaskClient, path: str) -> str:
     return match.group(1)
 
 
+def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int:
+    """Create a deal through the form; return its id."""
+    data = {
+        "csrf_token": page_token(client, "/deals/new"),
+        "name": name,
+        "amount": "120000",
+        "claimed_stage": "proposing",
+        **fields,
+    }
+    response = client.post("/deals/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    match = re.search(r"/deals/(\d+)$", response.headers["Location"])
+    assert match
+    return int(match.group(1))
+
+
 def sign_in(client: FlaskClient, email: str, password: str | None = None) -> Any:
     """Sign in through the form as a browser does."""
     role_password = password or (PASSWORDS["manager"] if email.startswith("manager") else PASSWORDS["rep"])

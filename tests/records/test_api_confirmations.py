@@ -512,6 +512,7 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
         "409",
         "413",
         "415",
+        "422",  # the Idempotency-Key was used for another request
         "503",
     }
     assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "401", "404", "503"}

@@ -21,7 +21,7 @@ from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import utc_now
 from tests.html_checker import nu_errors
 from tests.mail_server import MailServer
-from tests.records.conftest import page_token, sign_in
+from tests.records.conftest import new_deal, page_token, sign_in
 
 PRICE = "pricing-agreeable"
 PROPOSAL = "proposal-agreed-next-step"
@@ -62,20 +62,6 @@ REP_ANSWERS = {
         )
     },
 }
-
-
-def _new_deal(client: FlaskClient, name: str = "Fabrikam rollout") -> int:
-    response = client.post(
-        "/deals/new",
-        data={
-            "csrf_token": page_token(client, "/deals/new"),
-            "name": name,
-            "amount": "120000",
-            "claimed_stage": "proposing",
-        },
-    )
-    assert response.status_code == 303, response.get_data(as_text=True)[:400]
-    return int(response.headers["Location"].rsplit("/", 1)[1])
 
 
 def _check(client: FlaskClient, deal_id: int) -> None:
@@ -130,7 +116,7 @@ def buyer(records_app: Flask) -> FlaskClient:
 
 
 def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep, "Fabrikam rollout")
     response = _ask(rep, deal_id)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -172,7 +158,7 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
 def test_a_bad_request_keeps_what_was_typed_and_says_what_to_fix(
     rep: FlaskClient, milestones: tuple[str, ...], fields: dict[str, str], errors: list[str]
 ) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     response = _ask(rep, deal_id, milestones, **fields)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -188,7 +174,7 @@ def test_a_bad_request_keeps_what_was_typed_and_says_what_to_fix(
 
 
 def test_the_form_needs_its_csrf_token(rep: FlaskClient) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     response = rep.post(
         f"/deals/{deal_id}/confirmations",
         data={"milestones": PRICE, "buyer_name": "Dana", "buyer_email": "dana@fabrikam.example"},
@@ -199,7 +185,7 @@ def test_the_form_needs_its_csrf_token(rep: FlaskClient) -> None:
 def test_another_rep_gets_404_and_a_manager_reads_but_cannot_ask(
     rep: FlaskClient, signed_in: Callable[[str], FlaskClient]
 ) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     request_id_page = _ask(rep, deal_id)
     assert request_id_page.status_code == 200
     other = signed_in("other@example.com")
@@ -224,7 +210,7 @@ def test_another_rep_gets_404_and_a_manager_reads_but_cannot_ask(
 def test_the_buyer_confirms_one_and_declines_the_other(
     rep: FlaskClient, buyer: FlaskClient, signed_in: Callable[[str], FlaskClient]
 ) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     _check(rep, deal_id)
     before = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     link = _link(_ask(rep, deal_id))
@@ -260,7 +246,7 @@ def _answer_again(buyer: FlaskClient, link: str) -> int:
 def test_a_withdrawn_or_expired_link_is_gone(
     rep: FlaskClient, buyer: FlaskClient, sessions: sessionmaker[Session]
 ) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     first = _link(_ask(rep, deal_id, (PRICE,)))
     second = _link(_ask(rep, deal_id, (PROPOSAL,)))
     page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
@@ -292,7 +278,7 @@ def test_the_app_sends_the_email_through_the_mail_server(
     add_person("rep@example.com", name="Robin Rep")
     client = app.test_client()
     sign_in(client, "rep@example.com")
-    deal_id = _new_deal(client)
+    deal_id = new_deal(client, "Fabrikam rollout")
     with caplog.at_level(logging.DEBUG):
         response = _ask(client, deal_id)
     link = _link(response)
@@ -320,7 +306,7 @@ def test_a_mail_server_that_refuses_leaves_the_link_to_send_by_hand(
     add_person("rep@example.com")
     client = app.test_client()
     sign_in(client, "rep@example.com")
-    response = _ask(client, _new_deal(client))
+    response = _ask(client, new_deal(client, "Fabrikam rollout"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "The email could not be sent (could not send the email through" in page
     assert _link(response)
@@ -341,7 +327,7 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     add_person("rep@example.com")
     rep = app.test_client()
     sign_in(rep, "rep@example.com")
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     today = dt.date.today().isoformat()
     answers = {
         f"{m}.{part}": value
@@ -382,7 +368,7 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
 
 
 def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: FlaskClient) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     _check(rep, deal_id)
     _answer(
         buyer, _link(_ask(rep, deal_id, (PRICE, PROPOSAL))), {PRICE: "yes", PROPOSAL: "Not before the board meets."}
@@ -392,14 +378,14 @@ def test_the_deals_list_marks_what_the_buyer_said(rep: FlaskClient, buyer: Flask
 
 
 def test_asking_does_not_report_its_fields_as_unknown_check_answers(rep: FlaskClient) -> None:
-    page = _ask(rep, _new_deal(rep)).get_data(as_text=True)
+    page = _ask(rep, new_deal(rep)).get_data(as_text=True)
     assert "not questions of this process" not in page
 
 
 def test_the_nu_html_checker_finds_no_error_in_the_buyer_pages(
     rep: FlaskClient, buyer: FlaskClient, tmp_path: Path, signed_in: Callable[[str], FlaskClient]
 ) -> None:
-    deal_id = _new_deal(rep)
+    deal_id = new_deal(rep)
     _check(rep, deal_id)
     asked = _ask(rep, deal_id)
     link = _link(asked)

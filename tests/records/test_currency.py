@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.models import Check, Deal
 from sales_process.vocabulary import money_in, parse_currency
 from tests.conftest import DEFAULT_PROCESS
-from tests.records.conftest import Run, page_token
-from tests.records.test_pages import check, new_deal
+from tests.records.conftest import Run, new_deal, page_token
+from tests.records.test_pages import check
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}

@@ -536,7 +536,7 @@ def test_an_import_follows_the_same_rule(run: Run, sessions: sessionmaker[Sessio
     )
     status, _, err = run("import", str(export), "--process", str(DEFAULT_PROCESS))
     assert status == 1
-    assert f"{export}:2: deal: 'deal' contains a text-direction control (right-to-left override) (U+202E)" in err
+    assert f"{export}:2: name: 'name' contains a text-direction control (right-to-left override) (U+202E)" in err
     assert f"{export}:3: milestones.pain-confirmed.evidence: 'evidence' contains a control character (U+0003)" in err
     assert f"{export}:4: milestones.pain-confirmed.evidence: 'evidence' is {MAX_EVIDENCE + 1} characters long" in err
     with sessions() as db:

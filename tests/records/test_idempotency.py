@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.database import writing
 from deal_records.idempotency import KeyedRequest, keep_answer
 from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
-from tests.records.conftest import page_token
+from tests.records.conftest import new_deal, page_token
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply from the CFO", "date": DAY}}
@@ -170,7 +170,7 @@ def test_a_resubmitted_check_form_records_once(
     signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
 ) -> None:
     rep = signed_in("ana@example.com")
-    deal_id = _deal(rep, {})  # the API takes the signed-in session too
+    deal_id = new_deal(rep)
     page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
     assert key is not None

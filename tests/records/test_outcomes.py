@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.models import OutcomeEvent
-from tests.records.conftest import page_token
-from tests.records.test_pages import new_deal
+from tests.records.conftest import new_deal, page_token
 
 TODAY = dt.date.today()
 YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from deal_records.database import make_engine, session_factory
 from deal_records.records import count_checks
 from tests.conftest import DEFAULT_PROCESS
-from tests.records.conftest import page_token, sign_in
+from tests.records.conftest import new_deal, page_token, sign_in
 
 TODAY = dt.date.today()
 DAY = (TODAY - dt.timedelta(days=3)).isoformat()
@@ -26,22 +26,6 @@ def page_token_of(page: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert match
     return match.group(1)
-
-
-def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int:
-    """Create a deal through the form; return its id."""
-    data = {
-        "csrf_token": page_token(client, "/deals/new"),
-        "name": name,
-        "amount": "120000",
-        "claimed_stage": "proposing",
-        **fields,
-    }
-    response = client.post("/deals/new", data=data)
-    assert response.status_code == 303, response.get_data(as_text=True)[:800]
-    match = re.search(r"/deals/(\d+)$", response.headers["Location"])
-    assert match
-    return int(match.group(1))
 
 
 def check(client: FlaskClient, deal_id: int, answers: dict[str, str]) -> Any:

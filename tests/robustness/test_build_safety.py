@@ -86,7 +86,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
             assert match, "playbook serve printed no address"
             yield Served(match.group(0), process, server, log)
         finally:
-            server.send_signal(signal.SIGINT)
+            server.send_signal(signal.SIGTERM)  # SIGINT is ignored in children of a background shell
             server.wait(timeout=30)
 
 

@@ -19,9 +19,7 @@ from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user, create_token
 from tests.browser import live_wsgi
 from tests.conftest import DEFAULT_PROCESS
-from tests.records.conftest import database_url
 
-__all__ = ["database_url"]
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 MAX_EXAMPLES = "15"
 
