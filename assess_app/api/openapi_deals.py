@@ -266,7 +266,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
     """
     blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
-    reason = {"type": ["string", "null"], "maxLength": 1000}
+    # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
+    reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
     date = {"type": "string", "format": "date", "description": "The close date, YYYY-MM-DD (after today: 409)."}
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -298,7 +299,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
                     "reason": {
                         **reason,
                         "type": "string",
-                        "pattern": f"[^{_SPACE}]",
+                        "pattern": text_pattern(single_line=False, required=True),
                         "description": "Why it was lost.",
                     },
                 },

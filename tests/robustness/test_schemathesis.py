@@ -8,6 +8,7 @@ The number of examples per operation is bounded so that one run stays under a mi
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from assess_app import create_app
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user, create_token
 from tests.browser import live_wsgi
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, ROOT
 
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 MAX_EXAMPLES = "15"
@@ -72,8 +73,13 @@ def test_schemathesis_finds_nothing_in_the_api(database_url: str, site_dir: Path
                 timeout=300,
                 check=False,
                 cwd=tmp_path,  # it keeps a cache folder in its working directory
+                env={
+                    **os.environ,
+                    "SCHEMATHESIS_HOOKS": "tests.robustness.schemathesis_hooks",
+                    "PYTHONPATH": str(ROOT),
+                },
             )
     finally:
         app.extensions["deal_records"].engine.dispose()
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
-    assert "No issues found" in run.stdout
+    assert "No issues found" in run.stdout, run.stdout[-4000:]
