@@ -41,6 +41,12 @@ def milestone_json(result: MilestoneResult) -> dict[str, Any]:
         "status": _STATUS_TEXT[result.status],
         "reason": result.reason,
     }
+    requirement = result.requirement
+    if requirement is not None:
+        item["required"] = result.required
+        item["requirement"] = requirement
+        if result.met_by is not None:
+            item["met_by"] = result.met_by
     buyer = result.answer.buyer if result.answer else None
     if buyer is not None:
         item["buyer"] = buyer_json(buyer)
@@ -63,6 +69,7 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
     return {
         "process": process_json(loaded),
         "deal": assessment.deal.name,
+        "segment": assessment.deal.segment,
         "as_of": assessment.as_of.isoformat(),
         "verified_stage": _stage_json(assessment, assessment.verified_index),
         "claimed_stage": _stage_json(assessment, assessment.claimed_index),
@@ -116,6 +123,10 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
             lines.append(f"    Evidence: {result.milestone.evidence}")
     else:
         lines += ["", "Every milestone is verified."]
+    met = [r for r in assessment.milestones if r.met_by is not None and r.met_by == r.milestone.id]
+    if met:
+        lines += ["", "Alternatives met:"]
+        lines += [f"  - {r.milestone.group} (met by: {r.milestone.id})" for r in met]
     if assessment.out_of_order:
         lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
         lines += [f"  - {r.milestone.customer_action}" for r in assessment.out_of_order]
