@@ -6,7 +6,8 @@ files written are the same. A row goes through the Python parsers instead when t
 SQL cannot vouch for it: any cell the audit would refuse or could read differently
 (an unknown stage or answer word, a date not written YYYY-MM-DD, an amount with a
 currency, a decimal comma or a separator that could mean either, a blank deal, a filled
-unnamed column). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
+unnamed column). A process with milestones not required of every deal (`required: false`,
+`required_when`, `group`) is audited by the Python engine (NotForDuckDB says so in a warning). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
 its reasons, with their line numbers.
 
 Line numbers are the row's position plus one, which holds only when every row is one
@@ -132,6 +133,11 @@ def audit_with_duckdb(
         except (UnicodeDecodeError, csv.Error):
             raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
         delimiter = reader.dialect.delimiter
+    if not all(stage.all_required for stage in loaded.process.stages):
+        # What holds such a deal back (blocking) is worked out per deal by the engine; the SQL gives only its stage.
+        raise NotForDuckDB(
+            "the process has milestones not required of every deal (required: false, required_when or group)"
+        )
     mapping = options.mapping or resolve_mapping(loaded.process)
     plan = plan_header(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):

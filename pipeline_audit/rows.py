@@ -14,9 +14,10 @@ from pipeline_audit.columns import ColumnPlan, MilestoneColumns
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import IS_CLOSED, IS_WON
-from sales_process.deal import Answer, BuyerAnswer, Deal
+from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, outcome_rule
+from sales_process.problems import Problem
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     AmbiguousAmountError,
@@ -169,6 +170,11 @@ class RowReader:
             answer = self._answer(cells, columns, problems)
             if answer is not None:
                 answers[columns.milestone_id] = answer
+        segment = None
+        if plan.segment is not None and cells[plan.segment]:
+            segment_problems: list[Problem] = []
+            segment = parse_segment(cells[plan.segment], segment_problems)
+            problems += [problem.message for problem in segment_problems]
         if problems:
             raise RowProblem(problems)
         return Deal(
@@ -177,6 +183,7 @@ class RowReader:
             amount=amount.value if amount else None,
             answers=answers,
             currency=amount.currency if amount else None,
+            segment=segment,
         )
 
     def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:

@@ -262,6 +262,11 @@ class CrmColumns(_Strict):
         description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart.",
     )
     owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
+    segment: NonEmptyText | None = Field(
+        default=None,
+        description="The deal's segment, e.g. `Segment` or `Sales Segment`: which milestones with "
+        "`required_when.segment` the deal needs (a blank cell: the deal is taken as in every segment).",
+    )
     status: NonEmptyText | None = Field(
         default=None,
         description="The column that says whether the deal is open, won or lost, apart from its stage, "
@@ -363,7 +368,7 @@ class Crm(_Strict):
     columns: CrmColumns = Field(
         default_factory=CrmColumns,
         description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`, "
-        "`status`, `close_date`); the standard names of Salesforce, HubSpot, Dynamics 365 and Pipedrive are read without it.",
+        "`segment`, `status`, `close_date`); the standard names of Salesforce, HubSpot, Dynamics 365 and Pipedrive are read without it.",
     )
     stage_names: Annotated[
         dict[NonEmptyText, Slug],

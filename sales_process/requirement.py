@@ -15,7 +15,9 @@ from sales_process.vocabulary import money
 __all__ = [
     "Requirement",
     "applies_to",
+    "milestone_note",
     "milestone_required",
+    "process_segments",
     "requirement_note",
     "stage_requirements",
 ]
@@ -106,3 +108,26 @@ def requirement_note(milestone: Milestone) -> str | None:
         assert high is not None
         return f"not required for deals of {_amount(high)} or more"
     return f"required only for {applies_to(condition)}"
+
+
+def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
+    """Everything a playbook or the form says about who needs a milestone: "one of: a, b",
+    "not required for deals under 25k", "helps, not required"; None for a milestone every deal needs."""
+    notes = []
+    if milestone.group is not None:
+        members = [m.id for m in stage.milestones if m.group == milestone.group]
+        notes.append("one of: " + ", ".join(members))
+    note = requirement_note(milestone)
+    if note is not None:
+        notes.append(note)
+    return "; ".join(notes) or None
+
+
+def process_segments(milestones: list[tuple[Stage, Milestone]]) -> list[str]:
+    """The segments the milestones name in `required_when.segment`, each once, in file order."""
+    found: dict[str, str] = {}
+    for _, milestone in milestones:
+        condition = milestone.required_when
+        for segment in condition.segment or () if condition is not None else ():
+            found.setdefault(segment.strip().lower(), segment)
+    return list(found.values())

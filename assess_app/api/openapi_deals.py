@@ -100,6 +100,7 @@ CHECK = {
             "type": ["string", "null"],
             "description": "The amount's ISO 4217 code on this check; null: none known.",
         },
+        "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
         "milestones": {"type": "object", "description": "The answers, as sent."},
         "buyer": {

@@ -92,6 +92,8 @@ def prefill(deal: Deal) -> MultiDict[str, str]:
         pairs.append(("amount", f"{number} {deal.currency}" if deal.currency else number))
     if deal.claimed_stage:
         pairs.append(("claimed_stage", deal.claimed_stage))
+    if deal.segment:
+        pairs.append(("segment", deal.segment))
     stored = deal.latest_check.answers if deal.latest_check is not None else {}
     for milestone_id, item in stored.items():
         if not isinstance(item, dict):
