@@ -477,6 +477,9 @@ class PracticeDeal(_Strict):
         default=None,
         description="The deal's amount: a number, or text as CRMs write it, e.g. `$120,000` or `USD 120,000`.",
     )
+    segment: NonEmptyText | None = Field(
+        default=None, description="The deal's segment, e.g. `Enterprise`, for milestones with `required_when.segment`."
+    )
     as_of: IsoDate = Field(
         description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
     )

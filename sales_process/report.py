@@ -66,10 +66,9 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
             "claimed": assessment.weighted(assessment.claimed_stage),
             "verified": assessment.weighted(assessment.verified_stage),
         }
-    return {
+    answer = {
         "process": process_json(loaded),
         "deal": assessment.deal.name,
-        "segment": assessment.deal.segment,
         "as_of": assessment.as_of.isoformat(),
         "verified_stage": _stage_json(assessment, assessment.verified_index),
         "claimed_stage": _stage_json(assessment, assessment.claimed_index),
@@ -79,6 +78,9 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         "out_of_order": [r.milestone.id for r in assessment.out_of_order],
         "weighted_amount": weighted,
     }
+    if assessment.deal.segment is not None:
+        answer["segment"] = assessment.deal.segment
+    return answer
 
 
 def gap_sentence(assessment: Assessment) -> str:
