@@ -63,7 +63,10 @@ _ASSESSMENT: dict[str, Any] = {
             },
         },
         "deal": {"type": ["string", "null"]},
-        "segment": {"type": "string", "description": "Present only when the deal has a segment: the segment, as given."},
+        "segment": {
+            "type": "string",
+            "description": "Present only when the deal has a segment: the segment, as given.",
+        },
         "as_of": _DATE,
         "verified_stage": _STAGE,
         "claimed_stage": _STAGE,
