@@ -100,8 +100,8 @@ class RequiredWhen(_Strict):
     def _one_condition_at_least(self) -> RequiredWhen:
         if self.amount_at_least is None and self.amount_below is None and self.segment is None:
             raise ValueError(
-                "'required_when' needs a condition: amount_at_least, amount_below or segment "
-                "(e.g. 'required_when: {amount_at_least: 25000}'); remove it to require the milestone of every deal"
+                "a condition is needed: amount_at_least, amount_below or segment "
+                "(e.g. 'required_when: {amount_at_least: 25000}'); or remove 'required_when' to require the milestone of every deal"
             )
         if (
             self.amount_at_least is not None
