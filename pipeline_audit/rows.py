@@ -18,6 +18,7 @@ from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, outcome_rule
 from sales_process.problems import Problem
+from sales_process.requirement import process_segments
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     AmbiguousAmountError,
@@ -86,6 +87,8 @@ class RowReader:
         self.mapping = mapping
         # An audit sums one currency; an import saves each deal's own (False: rows may differ).
         self.one_currency = one_currency
+        # The segment column counts only where a milestone is required of some segments alone.
+        self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
@@ -171,9 +174,9 @@ class RowReader:
             if answer is not None:
                 answers[columns.milestone_id] = answer
         segment = None
-        if plan.segment is not None and cells[plan.segment]:
+        if self._segment is not None and cells[self._segment]:
             segment_problems: list[Problem] = []
-            segment = parse_segment(cells[plan.segment], segment_problems)
+            segment = parse_segment(cells[self._segment], segment_problems)
             problems += [problem.message for problem in segment_problems]
         if problems:
             raise RowProblem(problems)

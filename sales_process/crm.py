@@ -55,7 +55,6 @@ _SYNONYMS = {
     ),
     "currency": ("currency", "opportunity currency", "deal currency", "currency code", "currency iso code"),
     "owner": ("owner", "deal owner", "opportunity owner", "account owner", "sales rep", "rep", "owner name"),
-    "segment": ("segment", "sales segment", "customer segment", "market segment", "deal segment"),
 }
 _PART_WORDS = {
     "evidence": "evidence",

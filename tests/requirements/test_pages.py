@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from assess_app import create_app
 from playbook_cli.main import main
 from site_builder.build import build_site
+from tests.app.conftest import BufferedClient
 from tests.requirements.posthog import SMALL_DEAL_ANSWERS, write_process
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -38,7 +39,9 @@ def client(built: tuple[Path, Path], tmp_path: Path) -> FlaskClient:
         "SECRET_KEY": "pages",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}",
     }
-    return create_app(config).test_client()
+    app = create_app(config)
+    app.test_client_class = BufferedClient
+    return app.test_client()
 
 
 def _text(page: str) -> str:

@@ -1,5 +1,5 @@
-"""The segment of each deal and check (Enterprise, SMB …): which milestones with `required_when.segment`
-the deal needs; NULL when none was given (the deal is then taken as in every segment).
+"""Deal segments: each deal's and check's segment (Enterprise, SMB …), which decides the milestones with
+`required_when.segment` it needs; NULL when none was given (the deal is then taken as in every segment).
 
 Revision ID: 0007_segment
 Revises: 0006_idempotency
