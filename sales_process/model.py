@@ -71,13 +71,13 @@ class RequiredWhen(_Strict):
     without a segment as in every segment: the milestone is then required (the conservative reading).
     """
 
-    amount_at_least: Annotated[StrictInt | StrictFloat, Field(ge=0)] | None = Field(
+    amount_at_least: Annotated[StrictFloat, Field(ge=0)] | None = Field(
         default=None,
         description="Required of deals whose amount is at least this, e.g. `25000`; amounts are compared as "
         "numbers, in the currency the deals are written in. A deal whose amount is unknown is treated as "
         "meeting it (the milestone is required).",
     )
-    amount_below: Annotated[StrictInt | StrictFloat, Field(gt=0)] | None = Field(
+    amount_below: Annotated[StrictFloat, Field(gt=0)] | None = Field(
         default=None,
         description="Required of deals whose amount is below this, e.g. `100000`. A deal whose amount is "
         "unknown is treated as meeting it (the milestone is required).",
