@@ -1,21 +1,26 @@
-"""The SQL of `playbook sql`, on DuckDB and PostgreSQL, gives the engine's verdict for processes with conditional,
-optional and alternative milestones, on deals of every amount and segment (known or not)."""
+"""The SQL of `playbook sql`, on DuckDB and PostgreSQL, and the DuckDB audit give the engine's verdict for processes
+with conditional, optional and alternative milestones, on deals of every amount and segment (known or not)."""
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import duckdb
 import psycopg
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sales_process.model import Milestone, Process, RequiredWhen, Stage
+from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 from tests.postgres import PostgresServer
 from tests.sql.tables import Column, Value, create_table, input_columns, python_verdicts, sql_columns
 from verdict_sql.dialects import DIALECTS
@@ -153,3 +158,36 @@ def test_the_sql_gives_the_engines_verdict(
     expected = _comparable(python_verdicts(process, columns, AS_OF))
     assert _comparable(_duckdb(process, columns)) == expected
     assert _comparable(_postgres(postgres, process, columns)) == expected
+
+
+def _yaml(process: Process) -> str:
+    """The process as process.yaml text."""
+    return yaml.safe_dump(process.model_dump(mode="json", exclude_defaults=True), sort_keys=False)
+
+
+def _cell(value: Value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(table=tables())
+def test_both_audit_engines_write_the_same_files(
+    table: tuple[Process, tuple[Column, ...]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    process, columns = table
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / "process.yaml").write_text(_yaml(process), encoding="utf-8")
+    source = folder / "export.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([column.name for column in columns])
+        writer.writerows(zip(*([_cell(cell) for cell in column.cells] for column in columns), strict=True))
+    python, duckdb_run = both_engines(capsys, source, folder, process=folder / "process.yaml")
+    assert "audited with the Python engine" not in duckdb_run.out + duckdb_run.err
+    assert_same_outputs(python, duckdb_run)
