@@ -7,10 +7,11 @@ import datetime as dt
 import pytest
 
 from sales_process.deal import Deal, parse_deal
+from sales_process.deal_file import parse_deal_file
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import Milestone, RequiredWhen
-from sales_process.problems import InvalidInput
+from sales_process.problems import InvalidFile, InvalidInput
 from sales_process.report import assessment_json, assessment_text
 from sales_process.requirement import milestone_note, milestone_required, requirement_note
 from tests.requirements.posthog import SMALL_DEAL_ANSWERS, write_process
@@ -164,3 +165,19 @@ def test_the_playbook_note_names_the_alternatives(loaded: LoadedProcess) -> None
         "demo-attended": "helps, not required",
         "success-criteria-agreed": "not required for deals under 25k",
     }
+
+
+def test_a_deal_files_bad_segment_is_reported_at_its_line(loaded: LoadedProcess) -> None:
+    text = "deal: Contoso\namount: 12000\nsegment: [Enterprise]\n"
+    with pytest.raises(InvalidFile) as raised:
+        parse_deal_file(text.encode(), "deal.yaml", loaded.process)
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "deal.yaml:3:10: error: 'segment' must be text such as \"Enterprise\", got a list"
+    ]
+
+
+def test_a_deal_files_segment_decides_what_the_deal_needs(loaded: LoadedProcess) -> None:
+    deal = parse_deal_file(b"amount: 90000\nsegment: smb\n", "deal.yaml", loaded.process)
+    assessment = assess(loaded.process, deal, AS_OF)
+    by_id = {r.milestone.id: r for r in assessment.milestones}
+    assert (deal.segment, by_id["security-review-passed"].required) == ("smb", False)
