@@ -118,3 +118,12 @@ def test_practice_deals_exercise_each_kind(built: tuple[Path, Path], capsys: pyt
     assert "is not required for this deal (it is required only for deals of 25k or more)" in " ".join(
         scenarios["not-required-in-qualification"]["answer"]["why"]["notes"]
     )
+
+
+def test_the_crm_template_asks_for_the_segment(built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crm-template", "--crm", "salesforce", "--process", str(built[0])]) == 0
+    out = capsys.readouterr().out
+    assert "Deal field: the deal's segment, one of Enterprise, Mid-Market" in out
+    assert "    segment: Segment\n" in out
+    assert main(["crm-template", "--header-only", "--process", str(built[0])]) == 0
+    assert capsys.readouterr().out.startswith("deal,crm_id,stage,amount,currency,owner,segment,pain-confirmed,")
