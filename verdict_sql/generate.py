@@ -481,7 +481,7 @@ def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list
     confirmed = f"RTRIM({pieces}, ',')" if ids else "''"
     gates = []
     for index, left in enumerate(process.stages[:-1]):
-        gate = [m.id for m in left.milestones if m.buyer_statement]
+        gate = [m.id for m in left.milestones if m.buyer_statement and m.required]  # as gate_confirmed_by_buyer
         if gate and all(m in buyers for m in gate):  # a buyer without a column never confirmed: the ELSE
             gates.append(f"{INDENT}WHEN {index + 1} THEN " + " AND ".join(_buyer_confirmed(w, m, buyers) for m in gate))
     gate_sql = (

@@ -64,6 +64,7 @@ def processes(draw: st.DrawFn) -> Process:
                         id=f"m{number}",
                         question="Done?",
                         customer_action="It.",
+                        buyer_statement=draw(st.sampled_from([None, "We did it."])),
                         evidence="A record.",
                         required=not optional,
                         required_when=condition,
@@ -103,6 +104,13 @@ def tables(draw: st.DrawFn) -> tuple[Process, tuple[Column, ...]]:
         columns.append(Column(milestone.id, "boolean", answers))
         evidence = tuple(None if answer is None else "Signed order form" for answer in answers)
         columns.append(Column(f"{milestone.id}.evidence", "text", evidence))
+        if milestone.buyer_statement:  # the buyer's "yes" through a link, dated, as `playbook deals export` writes it
+            buyers = tuple(
+                draw(st.sampled_from([None, "Dana Buyer <dana@customer.example>"])) if a else None for a in answers
+            )
+            dates = tuple(AS_OF - dt.timedelta(days=3) if a else None for a in answers)
+            columns.append(Column(f"{milestone.id}.date", "date", dates))
+            columns.append(Column(f"{milestone.id}.confirmed_by", "text", buyers))
     return process, tuple(columns)
 
 
@@ -191,3 +199,33 @@ def test_both_audit_engines_write_the_same_files(
     python, duckdb_run = both_engines(capsys, source, folder, process=folder / "process.yaml")
     assert "audited with the Python engine" not in duckdb_run.out + duckdb_run.err
     assert_same_outputs(python, duckdb_run)
+
+
+def test_an_optional_outcome_is_not_needed_for_the_buyers_word_on_the_stage() -> None:
+    def milestone(milestone_id: str, required: bool) -> Milestone:
+        return Milestone(
+            id=milestone_id,
+            question="Done?",
+            customer_action="It.",
+            evidence="A record.",
+            buyer_statement="We did it.",
+            required=required,
+        )
+
+    process = Process(
+        name="Buyer",
+        stages=[
+            Stage(id="s0", name="One", probability=10, milestones=[milestone("a", True), milestone("b", False)]),
+            Stage(id="s1", name="Won", probability=100),
+        ],
+    )
+    columns = (
+        Column("deal", "text", ("d",)),
+        Column("a", "boolean", (True,)),
+        Column("a.date", "date", (AS_OF,)),
+        Column("a.confirmed_by", "text", ("Dana Buyer <dana@customer.example>",)),
+        Column("b", "boolean", (None,)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert expected["d"][2] == "s1" and expected["d"][10] is True  # verified stage, confirmed by the buyer
+    assert _duckdb(process, columns) == expected
