@@ -244,8 +244,17 @@ def _groups(data: object) -> Iterator[Problem]:
                     f"the milestones of group '{group}' are required of different deals; give each the same "
                     f"'required_when' as {_milestone_name(first, first_index)}, or none",
                 )
+    last = len(data["stages"]) - 1 if isinstance(data, dict) and isinstance(data.get("stages"), list) else -1
     for i, stage in _stages(data):
-        for j, milestone in _milestones(stage):
+        milestones = _milestones(stage)
+        if i != last and milestones and all(milestone.get("required") is False for _, milestone in milestones):
+            yield Problem(
+                ("stages", i, "milestones"),
+                f"{stage_place(data, i)} has only milestones with 'required: false', so it holds no deal back; "
+                "make at least one of them required (remove its 'required: false')",
+                at_key=True,
+            )
+        for j, milestone in milestones:
             if milestone.get("required") is not False:
                 continue
             for key, why in (

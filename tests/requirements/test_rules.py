@@ -55,7 +55,7 @@ ERRORS = [
     ),
     (
         "optional-and-conditional",
-        _process(_milestone("a", "required: false\nrequired_when: {segment: [SMB]}")),
+        _process(_milestone("a", "required: false\nrequired_when: {segment: [SMB]}") + _milestone("b")),
         "12:9: error: milestone 'a' has 'required: false' and 'required_when': 'required_when' says which deals "
         "need it, but 'required: false' says none do; remove one of them",
     ),
@@ -64,6 +64,12 @@ ERRORS = [
         _process(_milestone("a", "required: false\ngroup: proof") + _milestone("b", "group: proof")),
         "12:9: error: milestone 'a' has 'required: false' and 'group': an alternative of a group is needed when the "
         "others are not verified; remove one of them",
+    ),
+    (
+        "only-optional",
+        _process(_milestone("a", "required: false") + _milestone("b", "required: false")),
+        "6:5: error: stage 'One' has only milestones with 'required: false', so it holds no deal back; make at "
+        "least one of them required (remove its 'required: false')",
     ),
     (
         "no-condition",

@@ -55,7 +55,8 @@ def processes(draw: st.DrawFn) -> Process:
         while left:
             size = min(left, draw(st.sampled_from([1, 1, 2, 3])))
             condition = draw(conditions())
-            optional = size == 1 and condition is None and draw(st.integers(0, 3)) == 0
+            # The first milestone of a stage is required: a stage of optional ones alone holds no deal (an error).
+            optional = bool(milestones) and size == 1 and condition is None and draw(st.integers(0, 3)) == 0
             group = f"g{number}" if size > 1 else None
             for _ in range(size):
                 number += 1
