@@ -6,9 +6,10 @@ every problem in the file; anything malformed is left to the model's checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from sales_process.model import CrmColumns, CrmMilestone
+from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
 from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
@@ -98,6 +99,7 @@ def _gates(data: object) -> Iterator[Problem]:
 
 
 CRM_FIELDS = tuple(CrmColumns.model_fields)
+SLUG = re.compile(SLUG_PATTERN)
 MILESTONE_PARTS = tuple(CrmMilestone.model_fields)
 
 
@@ -216,13 +218,18 @@ def _confirmations(data: object) -> Iterator[Problem]:
 def _groups(data: object) -> Iterator[Problem]:
     """A group is alternatives within one stage: two members at least, all in one stage, all required alike."""
     members: dict[str, list[tuple[int, int, dict[str, object]]]] = {}
+    misspelt = False  # a group that is no slug is worded by the model; its partner would look alone
     for i, stage in _stages(data):
         for j, milestone in _milestones(stage):
             group = milestone.get("group")
-            if isinstance(group, str):
+            if isinstance(group, str) and SLUG.match(group):
                 members.setdefault(group, []).append((i, j, milestone))
+            elif group is not None:
+                misspelt = True
     for group, found in members.items():
         first_stage, first_index, first = found[0]
+        if len(found) == 1 and misspelt:
+            continue
         if len(found) == 1:
             yield Problem(
                 ("stages", first_stage, "milestones", first_index, "group"),

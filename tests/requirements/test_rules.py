@@ -66,6 +66,32 @@ ERRORS = [
         "others are not verified; remove one of them",
     ),
     (
+        "group-not-a-slug",
+        _process(_milestone("a", "group: Product Proof") + _milestone("b", "group: product-proof")),
+        "11:16: error: 'Product Proof' is not a valid group: use lowercase letters, digits and single hyphens, "
+        "e.g. 'product-proof' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)",
+    ),
+    (
+        "amount-as-text",
+        _process(_milestone("a", "required_when: {amount_at_least: 25k}")),
+        "11:42: error: 'amount_at_least' must be a number, got text '25k'; write digits, e.g. 25000",
+    ),
+    (
+        "amount-below-zero",
+        _process(_milestone("a", "required_when: {amount_below: 0}")),
+        "11:39: error: 'amount_below' must be more than 0, got 0",
+    ),
+    (
+        "misspelt-condition",
+        _process(_milestone("a", "required_when: {segmnt: [SMB]}")),
+        "11:25: error: unknown key 'segmnt' in stage 'One', milestone 'a'; did you mean 'segment'?",
+    ),
+    (
+        "no-segment",
+        _process(_milestone("a", "required_when: {segment: []}")),
+        "11:34: error: 'segment' needs at least 1 item, got 0",
+    ),
+    (
         "only-optional",
         _process(_milestone("a", "required: false") + _milestone("b", "required: false")),
         "6:5: error: stage 'One' has only milestones with 'required: false', so it holds no deal back; make at "
