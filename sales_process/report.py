@@ -129,6 +129,10 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     if met:
         lines += ["", "Alternatives met:"]
         lines += [f"  - {r.milestone.group} (met by: {r.milestone.id})" for r in met]
+    spared = [r for r in assessment.milestones if not r.required and r.status is not Status.VERIFIED]
+    if spared:
+        lines += ["", "Not holding this deal back:"]
+        lines += [f"  - {r.milestone.customer_action} ({r.requirement})" for r in spared]
     if assessment.out_of_order:
         lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
         lines += [f"  - {r.milestone.customer_action}" for r in assessment.out_of_order]

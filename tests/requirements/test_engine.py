@@ -134,7 +134,10 @@ def test_the_json_and_the_text_say_how_each_milestone_stands(loaded: LoadedProce
     assert items["decision-maker-named"]["requirement"] == "not required for this deal"
     assert items["trial-completed"]["met_by"] == "actively-using"
     assert items["trial-completed"]["required"] is True
-    assert "product-proof (met by: actively-using)" in assessment_text(loaded, assessment)
+    text = assessment_text(loaded, assessment)
+    assert "Alternatives met:\n  - product-proof (met by: actively-using)\n" in text
+    assert "  - The customer names the person who approves the budget. (not required for this deal)\n" in text
+    assert "  - The customer's team attends a product demo. (helps, not required)\n" in text
 
 
 SEGMENT_ERRORS = [
