@@ -127,3 +127,9 @@ def test_the_crm_template_asks_for_the_segment(built: tuple[Path, Path], capsys:
     assert "    segment: Segment\n" in out
     assert main(["crm-template", "--header-only", "--process", str(built[0])]) == 0
     assert capsys.readouterr().out.startswith("deal,crm_id,stage,amount,currency,owner,segment,pain-confirmed,")
+
+
+def test_the_overview_counts_what_kind_of_milestones_gate_each_stage(built: tuple[Path, Path]) -> None:
+    text = _text((built[1] / "pipeline" / "index.html").read_text(encoding="utf-8"))
+    assert "2 Product Evaluation 25% — 4 (1 helps, not required; 2 alternatives; 1 for some deals) 3" in text
+    assert '-->|"4 milestones (1 helps, not required; 2 alternatives; 1 for some deals)"|' in text
