@@ -146,8 +146,15 @@ def stale(assessment: Assessment) -> list[str]:
 
 
 def assess_saved(
-    process: Process, name: str, claimed_stage: str | None, amount: float | None, saved: SavedAnswers, as_of: dt.date
+    process: Process,
+    name: str,
+    claimed_stage: str | None,
+    amount: float | None,
+    saved: SavedAnswers,
+    as_of: dt.date,
+    segment: str | None = None,
 ) -> Assessment:
     """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset."""
     claimed = claimed_stage if claimed_stage and process.stage_index(claimed_stage) is not None else None
-    return assess(process, Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers), as_of)
+    deal = Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers, segment=segment)
+    return assess(process, deal, as_of)

@@ -135,6 +135,7 @@ class Deal(Base):
     crm_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     amount: Mapped[float | None] = mapped_column()
     currency: Mapped[str | None] = mapped_column(String(3))  # the amount's ISO code; None: not said
+    segment: Mapped[str | None] = mapped_column(String(100))  # which `required_when.segment` milestones it needs
     claimed_stage: Mapped[str | None] = mapped_column(String(100), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -173,6 +174,7 @@ class Check(Base):
     claimed_stage: Mapped[str | None] = mapped_column(String(100))
     amount: Mapped[float | None] = mapped_column()
     currency: Mapped[str | None] = mapped_column(String(3))
+    segment: Mapped[str | None] = mapped_column(String(100))
     answers: Mapped[dict[str, object]] = mapped_column(JSON)
     verified_stage: Mapped[str] = mapped_column(String(100))
     verified_index: Mapped[int] = mapped_column(Integer)

@@ -69,9 +69,11 @@ def _reassess(
     process = loaded.process
     for start in range(0, len(check_ids), BATCH):
         batch = check_ids[start : start + BATCH]
-        for check_id, stored in session.execute(select(Check.id, Check.answers).where(Check.id.in_(batch))):
+        query = select(Check.id, Check.answers, Check.amount, Check.segment).where(Check.id.in_(batch))
+        for check_id, stored, amount, segment in session.execute(query):
             saved = read_answers(stored, process)
-            assessment = assess_saved(process, "", None, None, saved, as_of)
+            # The amount and segment decide which conditional milestones the deal needs: the check's own.
+            assessment = assess_saved(process, "", None, amount, saved, as_of, segment)
             window = verdict_window(process, saved.answers, as_of)
             verdict = _Remembered(
                 loaded.sha256, *window, assessment.verified_index, read_blocking(blocking_text(assessment))
@@ -120,10 +122,11 @@ def saved_verdict_groups(
             confirmed,
             amount,
             currency,
+            segment,
         ) in rows:
             # A stored verdict that holds is keyed by its stored text, read once per group below.
             verdict: tuple[int, str | Blocking] = (
-                (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id)
+                (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id, amount, segment)
             )
             deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed))
             if deals is None:
@@ -173,6 +176,7 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
             Check.buyer_confirmed,
             Deal.amount,
             Deal.currency,
+            Deal.segment,
         )
         .outerjoin(Check, Check.id == Deal.latest_check_id)
         .where(Deal.id.not_in(closed_deal_ids()))  # a closed deal is an outcome, not pipeline
@@ -208,14 +212,28 @@ class _Verdicts:
         self._sha, self._as_of, self._memo = loaded.sha256, as_of, memo
         missing = [check_id for check_id in stale_check_ids if memo.get(check_id, loaded.sha256, as_of) is None]
         self._reassessed = _reassess(session, loaded, missing, as_of, memo) if missing else {}
-        unchecked = assess_saved(loaded.process, "", None, None, read_answers({}, loaded.process), as_of)
-        self._unchecked = (unchecked.verified_index, read_blocking(blocking_text(unchecked)))
+        self._process = loaded.process
+        # A deal never checked has no answers: its verdict depends only on its amount and segment, and
+        # on nothing at all when every milestone is required of every deal (most processes).
+        self._conditional = any(m.required_when is not None for _, m in loaded.process.milestones())
+        self._unchecked: dict[tuple[float | None, str | None], tuple[int, Blocking]] = {}
         self._parsed: dict[str, Blocking] = {}
 
-    def again(self, check_id: int | None) -> tuple[int, Blocking]:
-        """The verdict of a deal never checked, or of a check whose stored verdict no longer holds."""
+    def _never_checked(self, amount: float | None, segment: str | None) -> tuple[int, Blocking]:
+        key = (amount, segment) if self._conditional else (None, None)
+        found = self._unchecked.get(key)
+        if found is None:
+            empty = read_answers({}, self._process)
+            unchecked = assess_saved(self._process, "", None, key[0], empty, self._as_of, key[1])
+            found = self._unchecked[key] = (unchecked.verified_index, read_blocking(blocking_text(unchecked)))
+        return found
+
+    def again(
+        self, check_id: int | None, amount: float | None = None, segment: str | None = None
+    ) -> tuple[int, Blocking]:
+        """The verdict of a deal never checked (of this amount and segment), or of a check whose stored verdict no longer holds."""
         if check_id is None:
-            return self._unchecked
+            return self._never_checked(amount, segment)
         remembered = self._reassessed.get(check_id) or self._memo.get(check_id, self._sha, self._as_of)
         assert remembered is not None
         return remembered.verified_index, remembered.blocking

@@ -28,7 +28,7 @@ from sales_process.text import text_problem
 from sales_process.wording import kind_of, object_with_keys
 
 MAX_NAME = 200
-NEW_DEAL_KEYS = ("name", "crm_id", "amount", "currency", "claimed_stage", "owner")
+NEW_DEAL_KEYS = ("name", "crm_id", "amount", "currency", "segment", "claimed_stage", "owner")
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class NewDeal:
     claimed_stage: str | None
     owner: str | None  # an email; None: the caller
     currency: str | None = None  # the amount's ISO code, when given
+    segment: str | None = None  # which milestones with `required_when.segment` the deal needs
 
 
 def _text(
@@ -65,7 +66,7 @@ def _text(
 
 
 def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
-    """Validate a new deal ({name, crm_id?, amount?, currency?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
+    """Validate a new deal ({name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
     data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS)
     name = _text(data, "name", problems, required=True)
     crm_id = _text(data, "crm_id", problems)
@@ -73,16 +74,17 @@ def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
     amount: float | None = None
     currency: str | None = None
     claimed: str | None = None
+    segment: str | None = None
     try:
-        given = {key: data[key] for key in ("amount", "currency", "claimed_stage") if key in data}
+        given = {key: data[key] for key in ("amount", "currency", "segment", "claimed_stage") if key in data}
         parsed = parse_deal(given, process.process, currency_key=True)
-        amount, currency, claimed = parsed.amount, parsed.currency, parsed.claimed_stage
+        amount, currency, claimed, segment = parsed.amount, parsed.currency, parsed.claimed_stage, parsed.segment
     except InvalidInput as invalid:
         problems += invalid.problems
     if problems:
         raise InvalidInput(problems)
     assert name is not None
-    return NewDeal(name, crm_id, amount, claimed, owner, currency)
+    return NewDeal(name, crm_id, amount, claimed, owner, currency, segment)
 
 
 class RecordError(ValueError):
@@ -115,6 +117,7 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
         crm_id=new.crm_id,
         amount=new.amount,
         currency=new.currency,
+        segment=new.segment,
         claimed_stage=new.claimed_stage,
         created_by_id=caller.id,
     )
@@ -233,7 +236,7 @@ def record_check(
 ) -> Check:
     """Append a check: the answers, who gave them, the process, and the verdict on the day.
 
-    A CRM stage, amount or currency left out of the check keeps the deal's current one (an amount
+    A CRM stage, amount, currency or segment left out of the check keeps the deal's current one (an amount
     given without a currency is in the deal's). The buyer's
     answers on the latest check stand whatever a rep sends (only the buyer changes them, through
     a new link); `buyer` is (name, email) when the buyer made the check.
@@ -255,6 +258,7 @@ def record_check(
         claimed_stage=given.claimed_stage if given.claimed_stage is not None else deal.claimed_stage,
         amount=given.amount if given.amount is not None else deal.amount,
         currency=given.currency if given.currency is not None else deal.currency,
+        segment=given.segment if given.segment is not None else deal.segment,
         as_of=None,
         answers=read_answers(stored, loaded.process).answers,
     )
@@ -275,6 +279,7 @@ def record_check(
         claimed_stage=answers.claimed_stage,
         amount=answers.amount,
         currency=answers.currency,
+        segment=answers.segment,
         answers=stored,
         verified_stage=assessment.verified_stage.id,
         verified_index=assessment.verified_index,
@@ -294,6 +299,7 @@ def record_check(
             last_checked_at=now,
             amount=answers.amount,
             currency=answers.currency,
+            segment=answers.segment,
             claimed_stage=answers.claimed_stage,
         )
         .execution_options(synchronize_session=False)

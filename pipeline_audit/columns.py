@@ -64,6 +64,7 @@ class ColumnPlan:
     warnings: list[str] = field(default_factory=list)
     crm_id: int | None = None
     currency: int | None = None
+    segment: int | None = None
     missing: tuple[str, ...] = ()  # milestone ids with no column: every deal counts them unanswered
     status: int | None = None
     close_date: int | None = None
@@ -151,6 +152,7 @@ def plan_columns(
         warnings=warnings,
         crm_id=positions.get(Target(CRM_ID)),
         currency=positions.get(Target("currency")),
+        segment=positions.get(Target("segment")),
         missing=tuple(m.id for _, m in process.milestones() if m.id not in present),
         status=positions.get(Target(STATUS)),
         close_date=positions.get(Target(CLOSE_DATE)),

@@ -6,7 +6,7 @@ files written are the same. A row goes through the Python parsers instead when t
 SQL cannot vouch for it: any cell the audit would refuse or could read differently
 (an unknown stage or answer word, a date not written YYYY-MM-DD, an amount with a
 currency, a decimal comma or a separator that could mean either, a blank deal, a filled
-unnamed column). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
+unnamed column, a segment that is not plain printable ASCII). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
 its reasons, with their line numbers.
 
 Line numbers are the row's position plus one, which holds only when every row is one
@@ -38,13 +38,15 @@ from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_h
 from pipeline_audit.rows import RowReader, RowText
 from pipeline_report.result import AuditResult
 from sales_process.crm import CrmMapping, resolve_mapping
+from sales_process.deal import MAX_SEGMENT
 from sales_process.deal_verdict import KnownVerdicts
 from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
-from sales_process.model import Process
+from sales_process.model import Process, Stage
 from sales_process.outcome import outcome_rule
+from sales_process.requirement import process_segments
 from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT, StageLookup
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import DIALECTS
@@ -73,6 +75,7 @@ _MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Pytho
 # A buyer as `playbook deals export` writes it, in printable ASCII: `Name <email>` reads so in Python and SQL alike
 # (crm.CONFIRMED_BY_PATTERN); anything else goes to the Python parsers.
 _PLAIN_BUYER = r"[!-;=?-~]([ -;=?-~]*[!-;=?-~])? ?<[!-;=?A-~]+@[!-;=?A-~]+>"
+_PLAIN_SEGMENT = f"[ -~]{{0,{MAX_SEGMENT}}}"  # a segment in printable ASCII is read alike in SQL and Python
 
 
 class NotForDuckDB(Exception):
@@ -185,6 +188,7 @@ def _input_columns(plan: ColumnPlan) -> InputColumns:
         deal=_name(plan.deal),
         stage=at(plan.stage),
         amount=at(plan.amount),
+        segment=at(plan.segment),
         milestones={
             m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by))
             for m in plan.milestones
@@ -211,9 +215,7 @@ def _query(
         + q("verified_stage_id")
         + " "
         + " ".join(
-            f"WHEN {s(stage.id)} THEN CONCAT_WS(',', "
-            + ", ".join(f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones)
-            + ")"
+            f"WHEN {s(stage.id)} THEN CONCAT_WS(',', " + ", ".join(_blocking_statuses(stage)) + ")"
             for stage in process.stages
             if stage.milestones
         )
@@ -234,6 +236,15 @@ def _query(
         f"CASE WHEN {simple} AND {q('symbol')} = '' THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
         f"FROM {q('verdicts')}"
     )
+
+
+def _blocking_statuses(stage: Stage) -> list[str]:
+    """The status of each milestone of the stage that holds a deal there, in file order, as next_milestones lists them."""
+    q, s = DUCKDB.quote, DUCKDB.string
+    if stage.all_required:  # every milestone not verified holds the deal
+        return [f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones]
+    held = f"STRING_SPLIT({q('next_milestones')}, ',')"
+    return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
 
 
 def _simple(plan: ColumnPlan, mapping: CrmMapping, process: Process) -> str:
@@ -265,6 +276,9 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping, process: Process) -> str:
         conditions.append(f"({cell(plan.stage)} = '' OR ({q('claimed_stage_id')} IS NOT NULL{outcome_free}))")
     if plan.currency is not None:
         conditions.append(f"{cell(plan.currency)} = ''")
+    if plan.segment is not None and process_segments(process.milestones()):
+        # Printable ASCII: trimmed and lower-cased alike in SQL and Python, and never refused by the Python parser.
+        conditions.append(f"REGEXP_FULL_MATCH({cell(plan.segment)}, {s(_PLAIN_SEGMENT)})")
     if plan.amount is not None:
         amount = cell(plan.amount)
         plain = (

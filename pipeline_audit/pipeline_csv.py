@@ -314,14 +314,20 @@ class PipelineColumns:
 
 
 def pipeline_columns(
-    process: Process, *, with_currency: bool, with_crm_id: bool, with_outcomes: bool = False
+    process: Process,
+    *,
+    with_currency: bool,
+    with_crm_id: bool,
+    with_outcomes: bool = False,
+    with_segment: bool = False,
 ) -> PipelineColumns:
-    """The standard header: deal, stage, amount, [currency], owner, [crm_id], [status, close_date], milestones."""
+    """The standard header: deal, stage, amount, [currency], [segment], owner, [crm_id], [status, close_date], milestones."""
     header = [
         DEAL,
         STAGE,
         AMOUNT,
         *([CURRENCY] if with_currency else []),
+        *(["segment"] if with_segment else []),
         OWNER,
         *([CRM_ID] if with_crm_id else []),
         *([STATUS, CLOSE_DATE] if with_outcomes else []),

@@ -14,9 +14,11 @@ from pipeline_audit.columns import ColumnPlan, MilestoneColumns
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import IS_CLOSED, IS_WON
-from sales_process.deal import Answer, BuyerAnswer, Deal
+from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, outcome_rule
+from sales_process.problems import Problem
+from sales_process.requirement import process_segments
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     AmbiguousAmountError,
@@ -85,6 +87,8 @@ class RowReader:
         self.mapping = mapping
         # An audit sums one currency; an import saves each deal's own (False: rows may differ).
         self.one_currency = one_currency
+        # The segment column counts only where a milestone is required of some segments alone.
+        self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
@@ -169,6 +173,11 @@ class RowReader:
             answer = self._answer(cells, columns, problems)
             if answer is not None:
                 answers[columns.milestone_id] = answer
+        segment = None
+        if self._segment is not None and cells[self._segment]:
+            segment_problems: list[Problem] = []
+            segment = parse_segment(cells[self._segment], segment_problems)
+            problems += [problem.message for problem in segment_problems]
         if problems:
             raise RowProblem(problems)
         return Deal(
@@ -177,6 +186,7 @@ class RowReader:
             amount=amount.value if amount else None,
             answers=answers,
             currency=amount.currency if amount else None,
+            segment=segment,
         )
 
     def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:

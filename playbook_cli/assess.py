@@ -26,7 +26,7 @@ EXAMPLE = """example:
   playbook assess deal.json --as-of 2027-03-01 --json
 
 deal.json (or .yaml), every key optional:
-  {"deal": "Contoso", "claimed_stage": "proposing", "amount": 120000,
+  {"deal": "Contoso", "claimed_stage": "proposing", "amount": 120000, "segment": "Enterprise",
    "milestones": {"pricing-discussed": {"met": true, "evidence": "CFO call notes", "date": "2027-02-03"}}}
 use - to read the deal from standard input"""
 

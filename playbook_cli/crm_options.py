@@ -19,7 +19,7 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         metavar="'CRM NAME=FIELD'",
         action="append",
         default=[],
-        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner, status, close_date, "
+        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, "
         "is_closed, is_won) "
         "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)",
     )

@@ -11,6 +11,7 @@ import yaml
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
 from sales_process.model import Milestone, Process
+from sales_process.requirement import process_segments
 from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
@@ -104,6 +105,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
+def audit_fields(process: Process) -> tuple[str, ...]:
+    """The deal fields to export: the segment too when some milestone is required of some segments only."""
+    return (*AUDIT_FIELDS, "segment") if process_segments(process.milestones()) else AUDIT_FIELDS
+
+
 def field_label(milestone: Milestone, part: str) -> str:
     """A CRM field label for a milestone's part: 'Pricing Agreeable', '... Evidence', '... Date'."""
     words = milestone.id.replace("-", " ").title()
@@ -115,7 +121,7 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
     crm = process.crm
     if style is None and crm is not None:
         columns = {key: value for key, value in crm.columns.model_dump().items() if value}
-        columns = {key: columns.get(key, key) for key in AUDIT_FIELDS}
+        columns = {key: columns.get(key, key) for key in audit_fields(process)}
         milestones = {
             m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()
         }
@@ -127,14 +133,14 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
         return columns, milestones
     if style is None:
         return (
-            {key: key for key in AUDIT_FIELDS},
+            {key: key for key in audit_fields(process)},
             {
                 m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"}
                 for _, m in process.milestones()
             },
         )
     return (
-        dict(style.columns),
+        {**style.columns, "segment": "Segment"},
         {m.id: {part: field_label(m, part) for part in ("met", "evidence", "date")} for _, m in process.milestones()},
     )
 
@@ -142,7 +148,9 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
 def csv_header(process: Process, style: CrmStyle | None) -> str:
     """One CSV header row holding every column the audit reads."""
     columns, milestones = _names(process, style)
-    names = [columns[key] for key in AUDIT_FIELDS] + [name for parts in milestones.values() for name in parts.values()]
+    names = [columns[key] for key in audit_fields(process)] + [
+        name for parts in milestones.values() for name in parts.values()
+    ]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(names)
     return out.getvalue().rstrip("\n")
@@ -162,7 +170,7 @@ def crm_block(process: Process, style: CrmStyle) -> str:
     """The crm: block of process.yaml that reads an export named in this CRM's style."""
     columns, milestones = _names(process, style)
     lines = ["crm:", f"  name: {_yaml_text(style.name)}", "  columns:"]
-    lines += [f"    {key}: {_yaml_text(columns[key])}" for key in AUDIT_FIELDS]
+    lines += [f"    {key}: {_yaml_text(columns[key])}" for key in audit_fields(process)]
     lines.append(f"  stage_names:  # {style.name}'s default stage names: remove the # of each and write its stage id")
     known = {stage.name.casefold() for stage in process.stages}
     lines += [f"    # {_yaml_text(name)}: STAGE-ID" for name in style.stages if name.casefold() not in known]
@@ -179,6 +187,12 @@ def fields_text(process: Process, style: CrmStyle | None) -> str:
     kinds = (style.checkbox, style.text, style.date) if style else ("yes/no", "text", "date (YYYY-MM-DD)")
     crm = style.name if style else "your CRM"
     lines = [f"Fields to create in {crm} for {process.name}: one yes/no, one text and one date field per milestone."]
+    segments = process_segments(process.milestones())
+    if segments:
+        lines += [
+            "",
+            f"Deal field: the deal's segment, one of {', '.join(segments)} (some milestones are required of them only).",
+        ]
     for stage in process.stages:
         if not stage.milestones:
             continue

@@ -18,7 +18,7 @@ the columns are those `playbook audit` and `playbook import` read: deal, stage (
 amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
 (the buyer, as Name <email>) for a milestone with a buyer_statement, crm_id when any
 deal has one (`playbook audit` reads it as is), currency (an ISO code such as USD)
-when any deal's amount has one, and status (open, won, lost) and close_date. A cell a spreadsheet would run as a formula (=, +, -, @) is written
+when any deal's amount has one, segment when any deal has one, and status (open, won, lost) and close_date. A cell a spreadsheet would run as a formula (=, +, -, @) is written
 with a leading ' and read back without it by `playbook import` and `playbook audit`."""
 
 
@@ -74,8 +74,11 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
         }
     with_crm = any(deal.crm_id for deal in deals)
     with_currency = any(deal.currency for deal in deals)
+    with_segment = any(deal.segment for deal in deals)
     # Always the status: the records know which deals are open, so a deal open at the last stage is not read as won.
-    columns = pipeline_columns(loaded.process, with_currency=with_currency, with_crm_id=with_crm, with_outcomes=True)
+    columns = pipeline_columns(
+        loaded.process, with_currency=with_currency, with_crm_id=with_crm, with_outcomes=True, with_segment=with_segment
+    )
     writer = safe_writer(out)  # a deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file
     writer.writerow(columns.header)
     for deal in deals:
@@ -83,6 +86,8 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
         row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
         if with_currency:
             row.append(deal.currency or "")
+        if with_segment:
+            row.append(deal.segment or "")
         row.append(deal.owner.email)
         if with_crm:
             row.append(deal.crm_id or "")

@@ -291,6 +291,7 @@ def _new_deal_data(name: str, crm_id: str, deal: DealInput | ClosedDeal) -> dict
         "crm_id": crm_id.strip() or None,
         "amount": deal.amount,
         "currency": deal.currency,
+        "segment": deal.segment if isinstance(deal, DealInput) else None,
         "claimed_stage": deal.claimed_stage,
     }
 

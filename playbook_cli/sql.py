@@ -29,8 +29,9 @@ EXAMPLE = (
 
 input: a table or view (default: deals) with the columns `playbook audit` reads, by
   the names under crm: in process.yaml or the audit's own: deal, stage (id, name or
-  crm.stage_names), amount, and per milestone <id> (a boolean or yes/no, true/false,
-  checked/unchecked, 1/0, x, also ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
+  crm.stage_names), amount, segment (when a milestone has required_when.segment), and per
+  milestone <id> (a boolean or yes/no, true/false, checked/unchecked, 1/0, x, also
+  ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
   (text), <id>.date (DATE or YYYY-MM-DD), and with --buyer-columns <id>.confirmed_by
   (the buyer, Name <email>, as `playbook deals export` writes it) for each milestone
   with a buyer_statement

@@ -146,13 +146,15 @@ def gate_confirmed_by_buyer(process: Process, verified_index: int, confirmed: Co
     """Whether the buyer confirmed the outcomes that put a deal at its verified stage.
 
     Those are the milestones of the stage the deal last left (the stage before its verified
-    one) that a buyer can confirm (they have a `buyer_statement`): every one of them must be
-    among `confirmed`, and there must be at least one. A deal still in the first stage has
+    one) that a buyer can confirm (they have a `buyer_statement`), but those that help without
+    being required (`required: false`): every one of them must be among `confirmed`, and there
+    must be at least one. A deal still in the first stage has
     left none, so nothing of its verified stage rests on the buyer's word.
     """
     if verified_index <= 0:
         return False
-    gate = [milestone.id for milestone in process.stages[verified_index - 1].milestones if milestone.buyer_statement]
+    left = process.stages[verified_index - 1].milestones
+    gate = [milestone.id for milestone in left if milestone.buyer_statement and milestone.required]
     return bool(gate) and all(milestone_id in confirmed for milestone_id in gate)
 
 

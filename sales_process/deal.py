@@ -37,7 +37,8 @@ __all__ = [
     "parse_iso_date",
 ]
 
-DEAL_KEYS = ("deal", "claimed_stage", "amount", "as_of", "milestones")
+DEAL_KEYS = ("deal", "claimed_stage", "amount", "segment", "as_of", "milestones")
+MAX_SEGMENT = 100  # a segment names a kind of deal (Enterprise, SMB), as the records keep it
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
 ANSWER_KEYS = ("met", "evidence", "date")
 # One limit for every door (form, API, import): evidence names a record, it is not the record.
@@ -102,6 +103,7 @@ class Deal:
     as_of: dt.date | None = None
     answers: Mapping[str, Answer] = field(default_factory=dict)
     currency: str | None = None  # the amount's currency (an ISO code) when it was written with one
+    segment: str | None = None  # the deal's segment (Enterprise, SMB …): which `required_when.segment` milestones apply
 
 
 def parse_deal(data: object, process: Process, *, currency_key: bool = False) -> Deal:
@@ -128,6 +130,7 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     amount = _amount(data.get("amount"), problems)
     currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
+    segment = parse_segment(data.get("segment"), problems)
     as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
     answers = _answers(data.get("milestones"), process, problems)
     if problems:
@@ -139,7 +142,24 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
         as_of=as_of,
         answers=answers,
         currency=currency,
+        segment=segment,
     )
+
+
+def parse_segment(value: object, problems: list[Problem], loc: Loc = ("segment",)) -> str | None:
+    """A deal's segment: one line of text (blank: none), at most MAX_SEGMENT characters."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        problems.append(Problem(loc, f"'segment' must be text such as \"Enterprise\", got {kind_of(value)}"))
+        return None
+    text = unicode_text(value, loc, problems)
+    if text is None or not text.strip():
+        return None
+    if len(text.strip()) > MAX_SEGMENT:
+        problems.append(Problem(loc, f"'segment' is {len(text.strip())} characters long; at most {MAX_SEGMENT}"))
+        return None
+    return text.strip()
 
 
 def evidence_problems(deal: Deal) -> list[Problem]:

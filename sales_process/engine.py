@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
+from sales_process.requirement import milestone_required, stage_requirements
 from sales_process.vocabulary import Status, plural, status_label
 
 __all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
@@ -23,6 +24,27 @@ class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
     status: Status
     answer: Answer | None
     as_of: dt.date
+    required: bool = True  # whether it gates this deal (sales_process.requirement.milestone_required)
+    met_by: str | None = None  # for a member of a group: the member verified, which meets the group
+
+    @property
+    def holds_back(self) -> bool:
+        """Whether it holds the deal in its stage while not verified: required, and not an alternative already met."""
+        return self.required and self.met_by is None and self.status is not Status.VERIFIED
+
+    @property
+    def requirement(self) -> str | None:
+        """How the milestone stands for this deal when it is not simply required: "not required for this deal",
+        "helps, not required", "one of: a, b (met by: b)"; None otherwise."""
+        milestone = self.milestone
+        if not milestone.required:
+            return "helps, not required"
+        if not self.required:
+            return "not required for this deal"
+        if milestone.group is not None:
+            others = ", ".join(m.id for m in self.stage.milestones if m.group == milestone.group)
+            return f"one of: {others}" + (f" (met by: {self.met_by})" if self.met_by else "")
+        return None
 
     @property
     def label(self) -> str:
@@ -66,9 +88,15 @@ class Assessment:
     # Worked out once: a result page and its text summary each read these more than once.
     @cached_property
     def next(self) -> tuple[MilestoneResult, ...]:
-        """The verified stage's milestones that are not verified yet, in file order."""
+        """The verified stage's milestones that hold the deal there, in file order (not those the deal does
+        not need, nor the other alternatives of a group already met)."""
         verified_id = self.verified_stage.id
-        return tuple(r for r in self.milestones if r.stage.id == verified_id and r.status is not Status.VERIFIED)
+        return tuple(r for r in self.milestones if r.stage.id == verified_id and r.holds_back)
+
+    @cached_property
+    def met_by(self) -> dict[str, str]:
+        """Each group met so far, by name ("<stage id>/<group>"): the member verified that meets it."""
+        return {f"{r.stage.id}/{r.milestone.group}": r.met_by for r in self.milestones if r.met_by is not None}
 
     @cached_property
     def out_of_order(self) -> tuple[MilestoneResult, ...]:
@@ -161,18 +189,42 @@ def milestone_status(milestone: Milestone, answer: Answer | None, as_of: dt.date
 
 
 def assess(process: Process, deal: Deal, as_of: dt.date) -> Assessment:
-    """Assess a deal on a date: every milestone's status and the verified stage."""
+    """Assess a deal on a date: every milestone's status and the verified stage, the first stage whose gate
+    holds the deal (a milestone it needs, or a group none of whose members it has verified)."""
     results: list[MilestoneResult] = []
     answers = deal.answers
     verified_index: int | None = None
     for index, stage in enumerate(process.stages):
-        for milestone in stage.milestones:
-            answer = answers.get(milestone.id)
-            status = status_of(milestone, answer, as_of)
-            results.append(MilestoneResult(stage, milestone, status, answer, as_of))
-            if status is not Status.VERIFIED and verified_index is None:
-                verified_index = index
+        if stage.all_required:  # most stages: every milestone gates every deal
+            for milestone in stage.milestones:
+                answer = answers.get(milestone.id)
+                status = status_of(milestone, answer, as_of)
+                results.append(MilestoneResult(stage, milestone, status, answer, as_of))
+                if status is not Status.VERIFIED and verified_index is None:
+                    verified_index = index
+        elif _stage_results(stage, deal, as_of, results) and verified_index is None:
+            verified_index = index
     if verified_index is None:
         verified_index = len(process.stages) - 1
     claimed = None if deal.claimed_stage is None else process.stage_index(deal.claimed_stage)
     return Assessment(process, deal, as_of, verified_index, claimed, tuple(results))
+
+
+def _stage_results(stage: Stage, deal: Deal, as_of: dt.date, results: list[MilestoneResult]) -> bool:
+    """Add the results of a stage with optional, conditional or alternative milestones; return whether it holds the deal."""
+    answers = deal.answers
+    statuses = {m.id: status_of(m, answers.get(m.id), as_of) for m in stage.milestones}
+    held = False
+    met_by: dict[str, str] = {}
+    for requirement in stage_requirements(stage):
+        verified = [m.id for m in requirement.milestones if statuses[m.id] is Status.VERIFIED]
+        if requirement.group is not None and verified:
+            met_by[requirement.group] = verified[0]
+        held = held or (not verified and requirement.required(deal.amount, deal.segment))
+    for milestone in stage.milestones:
+        required = milestone_required(milestone, deal.amount, deal.segment)
+        met = met_by.get(milestone.group) if milestone.group is not None else None
+        results.append(
+            MilestoneResult(stage, milestone, statuses[milestone.id], answers.get(milestone.id), as_of, required, met)
+        )
+    return held

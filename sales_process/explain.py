@@ -17,12 +17,14 @@ from sales_process.model import (
     PracticeScenario,
     Process,
     RecordedAnswer,
+    RequiredWhen,
     Stage,
     StatedAnswer,
 )
 from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
+from sales_process.vocabulary import plural
 from sales_process.wording import described, kind_of, show
 
 _READABLE: dict[type[BaseModel], str] = {
@@ -56,6 +58,8 @@ def model_at(loc: Loc) -> type[BaseModel]:
         if len(loc) >= 2 and loc[1] == "columns":
             return CrmColumns
         return Crm
+    if len(loc) >= 5 and loc[0] == "stages" and loc[2] == "milestones" and loc[4] == "required_when":
+        return RequiredWhen
     if len(loc) >= 4 and loc[0] == "stages" and loc[2] == "milestones":
         return Milestone
     if len(loc) >= 2 and loc[0] == "stages":
@@ -102,6 +106,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind in ("int_type", "int_parsing", "int_from_float"):
         fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
         return Problem(loc, f"{field} must be a whole number, got {described(value, yaml=True)}{fix}")
+    if kind in ("float_type", "float_parsing"):
+        return Problem(loc, f"{field} must be a number, got {described(value, yaml=True)}; write digits, e.g. 25000")
     if kind == "bool_type":
         return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}")
     if kind == "list_type":
@@ -127,9 +133,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length")
-        return Problem(
-            loc, f"{field} needs at least {minimum} items, got {len(value) if isinstance(value, list) else 0}"
-        )
+        items = plural(minimum, "item") if isinstance(minimum, int) else f"{minimum} items"
+        return Problem(loc, f"{field} needs at least {items}, got {len(value) if isinstance(value, list) else 0}")
     if kind == "greater_than_equal" and key != "probability":
         return Problem(loc, f"{field} must be at least {error.get('ctx', {}).get('ge', 0):g}, got {show(value)}")
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
@@ -138,6 +143,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{field}: {error['ctx']['error']}")
     if kind in ("greater_than_equal", "less_than_equal"):
         return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
+    if kind == "greater_than" and key == "amount_below":
+        return Problem(loc, f"{field} must be more than 0, got {show(value)}")
     if kind == "greater_than":
         return Problem(loc, f"{field} must be a positive whole number of days, got {show(value)}")
     return Problem(loc, f"{field}: {error['msg']}" if key else error["msg"])

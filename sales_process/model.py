@@ -11,7 +11,17 @@ import datetime as dt
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 
 from sales_process.vocabulary import StageLookup, parse_money
 
@@ -47,6 +57,81 @@ Confirmation = Literal["required", "optional"]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _segments_as_text(value: object) -> object:
+    """`segment: Enterprise` is short for `segment: [Enterprise]`."""
+    return [value] if isinstance(value, str) else value
+
+
+class RequiredWhen(_Strict):
+    """The deals a milestone is required of; all of the conditions given must hold.
+
+    A deal whose amount is unknown is treated as meeting the amount conditions, and a deal
+    without a segment as in every segment: the milestone is then required (the conservative reading).
+    """
+
+    amount_at_least: Annotated[StrictFloat, Field(ge=0)] | None = Field(
+        default=None,
+        description="Required of deals whose amount is at least this, e.g. `25000`; amounts are compared as "
+        "numbers, in the currency the deals are written in. A deal whose amount is unknown is treated as "
+        "meeting it (the milestone is required).",
+    )
+    amount_below: Annotated[StrictFloat, Field(gt=0)] | None = Field(
+        default=None,
+        description="Required of deals whose amount is below this, e.g. `100000`. A deal whose amount is "
+        "unknown is treated as meeting it (the milestone is required).",
+    )
+    segment: (
+        Annotated[
+            list[NonEmptyText],
+            Field(min_length=1),
+            BeforeValidator(_segments_as_text, json_schema_input_type=list[NonEmptyText] | NonEmptyText),
+        ]
+        | None
+    ) = Field(
+        default=None,
+        description="Required of deals in one of these segments, e.g. `[Enterprise, Mid-Market]` (compared "
+        "ignoring case and surrounding spaces). A deal without a segment is treated as in every segment "
+        "(the milestone is required).",
+    )
+
+    @model_validator(mode="after")
+    def _one_condition_at_least(self) -> RequiredWhen:
+        if self.amount_at_least is None and self.amount_below is None and self.segment is None:
+            raise ValueError(
+                "a condition is needed: amount_at_least, amount_below or segment "
+                "(e.g. 'required_when: {amount_at_least: 25000}'); or remove 'required_when' to require the milestone of every deal"
+            )
+        if (
+            self.amount_at_least is not None
+            and self.amount_below is not None
+            and self.amount_at_least >= self.amount_below
+        ):
+            raise ValueError(
+                f"no amount is at least {self.amount_at_least:g} and below {self.amount_below:g}; "
+                "make amount_at_least lower than amount_below"
+            )
+        return self
+
+    def holds(self, amount: float | None, segment: str | None) -> bool:
+        """Whether a deal with this amount and segment must meet the milestone (unknown values: it must)."""
+        if amount is not None:
+            if self.amount_at_least is not None and amount < self.amount_at_least:
+                return False
+            if self.amount_below is not None and amount >= self.amount_below:
+                return False
+        return self.segment is None or segment is None or segment_key(segment) in self.segment_keys
+
+    @cached_property
+    def segment_keys(self) -> frozenset[str]:
+        """The segments as compared: trimmed and lower-cased."""
+        return frozenset(segment_key(value) for value in self.segment or ())
+
+
+def segment_key(segment: str) -> str:
+    """A segment as compared with a milestone's `required_when.segment`: trimmed and lower-cased."""
+    return segment.strip().lower()
 
 
 class Milestone(_Strict):
@@ -96,6 +181,25 @@ class Milestone(_Strict):
         "`optional`: the rep's answer with its evidence is enough.",
     )
 
+    required: StrictBool = Field(
+        default=True,
+        description="`false`: the milestone helps, but is not required: it is shown, asked and recorded, and "
+        "never holds a deal in its stage.",
+    )
+    required_when: RequiredWhen | None = Field(
+        default=None,
+        description="Required only of some deals: `{amount_at_least: 25000}`, `{amount_below: 25000}`, "
+        "`{segment: [Enterprise]}` (all the conditions given must hold). For other deals the milestone is "
+        "shown as not required for this deal and never holds them back. A deal whose amount is unknown "
+        "meets the amount conditions, and one without a segment is in every segment: the milestone is required.",
+    )
+    group: Slug | None = Field(
+        default=None,
+        description="Alternatives: milestones of one stage with the same `group` (a slug such as "
+        "`product-proof`) are one requirement, met by any one of them verified; every member of a group "
+        "needs the same `required_when`. Milestones without a group are each required.",
+    )
+
     @property
     def buyer_confirms(self) -> bool:
         """Whether the milestone counts only once the buyer has confirmed it."""
@@ -123,9 +227,15 @@ class Stage(_Strict):
     )
     milestones: Annotated[list[Milestone], _optional_list(Milestone)] = Field(
         default_factory=list,
-        description="The outcomes that must ALL be verified for a deal to leave this stage. "
-        "Required (at least one) on every stage but the last; the last stage has none.",
+        description="The outcomes that must ALL be verified for a deal to leave this stage (except those "
+        "with `required: false`, those whose `required_when` the deal does not meet, and alternatives of one "
+        "`group`, of which one is enough). Required (at least one) on every stage but the last; the last stage has none.",
     )
+
+    @cached_property
+    def all_required(self) -> bool:
+        """Whether every milestone gates every deal alone (no `required: false`, `required_when` or `group`)."""
+        return all(m.required and m.required_when is None and m.group is None for m in self.milestones)
 
 
 def _column_only(value: object) -> object:
@@ -152,6 +262,11 @@ class CrmColumns(_Strict):
         description="The amount's currency code, e.g. `Opportunity Currency`, when the CRM writes it apart.",
     )
     owner: NonEmptyText | None = Field(default=None, description="The rep who owns the deal, e.g. `Opportunity Owner`.")
+    segment: NonEmptyText | None = Field(
+        default=None,
+        description="The deal's segment, e.g. `Segment` or `Sales Segment`: which milestones with "
+        "`required_when.segment` the deal needs (a blank cell: the deal is taken as in every segment).",
+    )
     status: NonEmptyText | None = Field(
         default=None,
         description="The column that says whether the deal is open, won or lost, apart from its stage, "
@@ -253,7 +368,7 @@ class Crm(_Strict):
     columns: CrmColumns = Field(
         default_factory=CrmColumns,
         description="The CRM's column name for each deal field (`deal`, `crm_id`, `stage`, `amount`, `currency`, `owner`, "
-        "`status`, `close_date`); the standard names of Salesforce, HubSpot, Dynamics 365 and Pipedrive are read without it.",
+        "`segment`, `status`, `close_date`); the standard names of Salesforce, HubSpot, Dynamics 365 and Pipedrive are read without it.",
     )
     stage_names: Annotated[
         dict[NonEmptyText, Slug],
@@ -361,6 +476,9 @@ class PracticeDeal(_Strict):
     amount: Amount | None = Field(
         default=None,
         description="The deal's amount: a number, or text as CRMs write it, e.g. `$120,000` or `USD 120,000`.",
+    )
+    segment: NonEmptyText | None = Field(
+        default=None, description="The deal's segment, e.g. `Enterprise`, for milestones with `required_when.segment`."
     )
     as_of: IsoDate = Field(
         description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."

@@ -15,10 +15,12 @@ from typing import Any
 from sales_process.deal import parse_deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
-from sales_process.model import Milestone, PracticeScenario, Process, Stage
+from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage
 from sales_process.problems import InvalidInput, Problem
 from sales_process.report import gap_sentence
+from sales_process.requirement import applies_to
 from sales_process.suggest import did_you_mean
+from sales_process.vocabulary import money
 
 # Fixed, so the same process always gives the same scenarios (and answers).
 PRACTICE_AS_OF = dt.date(2027, 3, 1)
@@ -62,6 +64,11 @@ class Kind:
     OUT_OF_ORDER = "out-of-order"
     AHEAD = "claimed-several-stages-ahead"
     BEHIND = "claimed-behind"
+    NOT_REQUIRED = (
+        "not-required-for-this-deal"  # a milestone `required_when` leaves out for this deal's amount or segment
+    )
+    OPTIONAL = "optional-milestone"  # a `required: false` milestone not done: the deal moves on
+    ALTERNATIVE = "one-alternative"  # one milestone of a `group` verified: the group is met
     HAND_WRITTEN = "hand-written"
 
 
@@ -171,10 +178,13 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
     if not assessment.next:
         gate = stages[-2]
         rule = f"A deal reaches {stage.name} only when every milestone of every stage before it is verified, and this one's are."
-        return Verdict(rule, gate.id, gate.milestones[-1].id, (gap,))
+        if not all(earlier.all_required for earlier in stages[:-1]):
+            rule = f"A deal reaches {stage.name} only when every milestone it needs in every stage before it is verified, and this one's are."
+        return Verdict(rule, gate.id, gate.milestones[-1].id, (gap, *_requirement_notes(assessment)))
     first = assessment.next[0]
-    rule = f"A deal leaves {stage.name} only when all its milestones are verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
-    notes = []
+    needs = "all its milestones are" if stage.all_required else "every milestone it needs of this deal is"
+    rule = f"A deal leaves {stage.name} only when {needs} verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
+    notes = list(_requirement_notes(assessment))
     if rep_activity is not None:
         notes.append(
             f"\u201c{rep_activity}\u201d is what the rep did; the milestone needs the customer's action: {first.milestone.customer_action}"
@@ -186,6 +196,23 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
         )
     notes.append(gap)
     return Verdict(rule, first.stage.id, first.milestone.id, tuple(notes))
+
+
+def _requirement_notes(assessment: Assessment) -> Iterator[str]:
+    """What the deal did not need, up to its verified stage: milestones not required of it, optional ones, alternatives met."""
+    through = {stage.id for stage in assessment.process.stages[: assessment.verified_index + 1]}
+    for result in assessment.milestones:
+        if result.stage.id not in through or result.status is Status.VERIFIED:
+            continue
+        question = f"\u201c{result.milestone.question}\u201d"
+        if not result.milestone.required:
+            yield f"{question} helps, but is not required: it never holds a deal back."
+        elif not result.required:
+            condition = result.milestone.required_when
+            whom = f" (it is required only for {applies_to(condition)})" if condition is not None else ""
+            yield f"{question} is not required for this deal{whom}."
+        elif result.met_by is not None:
+            yield f"{question} is one of several alternatives; the group is met by {result.met_by}."
 
 
 def _next_verdict(result: MilestoneResult) -> Verdict:
@@ -357,7 +384,10 @@ def _flawed(kind: str, milestone: Milestone, salt: int) -> dict[str, Any] | None
 
 
 def _fits(kind: str, stage: Stage, milestone: Milestone) -> bool:
-    """Whether this milestone can show the flaw (a stale outcome needs a maximum age, …)."""
+    """Whether this milestone can show the flaw (a stale outcome needs a maximum age, …); only a milestone that
+    holds every deal alone can keep one short of the gate (a deal without an amount or segment needs a conditional one)."""
+    if not milestone.required or milestone.group is not None:
+        return False
     if kind == Kind.REP_ACTIVITY:
         return bool(stage.rep_activities)
     if kind == Kind.PLACEHOLDER:
@@ -387,7 +417,14 @@ class _Writer:
         return answers
 
     def add(
-        self, id_: str, claimed: int, answers: dict[str, Any], story: str, kinds: tuple[str, ...], **extra: Any
+        self,
+        id_: str,
+        claimed: int,
+        answers: dict[str, Any],
+        story: str,
+        kinds: tuple[str, ...],
+        deal_keys: dict[str, Any] | None = None,
+        **extra: Any,
     ) -> None:
         number = len(self.scenarios)
         company = _COMPANIES[number % len(_COMPANIES)]
@@ -397,6 +434,7 @@ class _Writer:
         deal = {
             "deal": company,
             "claimed_stage": claimed_stage.id,
+            **(deal_keys or {}),
             "as_of": PRACTICE_AS_OF.isoformat(),
             "milestones": answers,
         }
@@ -458,10 +496,11 @@ def generate_scenarios(process: Process) -> list[Scenario]:
     covered: set[str] = set()
     for gate in gates:
         possible = _possible_flaws(stages[gate])
-        fresh = [flaw for flaw in possible if flaw not in covered]
-        flaw = fresh[0] if fresh else possible[gate % len(possible)]
-        covered.add(flaw)
-        writer.short(gate, flaw, salt=gate)
+        if possible:  # a stage of alternatives and optional milestones alone has none
+            fresh = [flaw for flaw in possible if flaw not in covered]
+            flaw = fresh[0] if fresh else possible[gate % len(possible)]
+            covered.add(flaw)
+            writer.short(gate, flaw, salt=gate)
         _through(writer, gate)
     for flaw in _FLAWS:
         where = next((g for g in gates if flaw in _possible_flaws(stages[g])), None)
@@ -469,6 +508,9 @@ def generate_scenarios(process: Process) -> list[Scenario]:
             covered.add(flaw)
             writer.short(where, flaw, salt=where + 1)
     _ahead_out_of_order_behind(writer)
+    _not_required(writer)
+    _optional(writer)
+    _alternative(writer)
     _fill_up(writer, gates)
     return writer.scenarios
 
@@ -482,6 +524,8 @@ def _fill_up(writer: _Writer, gates: range) -> None:
                 return
             stage = writer.stages[gate]
             possible = _possible_flaws(stage)
+            if not possible:
+                continue
             flaw = possible[(gate + turn) % len(possible)]
             if f"{flaw}-in-{stage.id}" not in used:
                 used.add(f"{flaw}-in-{stage.id}")
@@ -513,13 +557,13 @@ def _ahead_out_of_order_behind(writer: _Writer) -> None:
     if last >= 2:
         # Out of order: the first gate is missing an outcome, the next stage's outcomes are all verified.
         answers = writer.verified_through(1, 7)
-        missing = stages[0].milestones[-1]
+        missing = _gating(stages[0])[-1]
         answers[missing.id] = {"met": False}
         story = "The customer moved fast on the later outcomes; the rep skipped one early question."
         writer.add("out-of-order", 2, answers, story, (Kind.OUT_OF_ORDER, Kind.AHEAD))
         # Several stages ahead: the very first outcome is missing, the CRM claims a late stage.
         answers = writer.verified_through(0, 11)
-        answers[stages[0].milestones[0].id] = {"met": False}
+        answers[_gating(stages[0])[0].id] = {"met": False}
         story = "The customer was enthusiastic on every call, so the rep moved the deal far ahead."
         writer.add("several-stages-ahead", min(last, 3), answers, story, (Kind.AHEAD,))
     # Cautious: the evidence supports a late stage, the CRM still shows the first one.
@@ -527,6 +571,80 @@ def _ahead_out_of_order_behind(writer: _Writer) -> None:
     answers = writer.verified_through(verified - 1, 13)
     story = "The rep has not touched the CRM stage since the first meeting, but kept recording outcomes."
     writer.add("cautious-rep", 0, answers, story, (Kind.BEHIND,))
+
+
+def _gating(stage: Stage) -> list[Milestone]:
+    """The stage's milestones that hold every deal alone (else all of them: the engine still answers)."""
+    return [m for m in stage.milestones if m.required and m.group is None and m.required_when is None] or list(
+        stage.milestones
+    )
+
+
+def _outside(condition: RequiredWhen) -> dict[str, Any]:
+    """An amount or segment of a deal the condition leaves out: {"amount": …} or {"segment": …}."""
+    if condition.amount_at_least is not None and condition.amount_at_least > 0:
+        return {"amount": condition.amount_at_least / 2}
+    if condition.amount_below is not None:
+        return {"amount": condition.amount_below * 2}
+    taken = condition.segment_keys
+    return {"segment": next(name for name in ("Other", "Small Business", "Public Sector") if name.lower() not in taken)}
+
+
+def _not_required(writer: _Writer) -> None:
+    """A deal the first conditional milestone is not required of, without it: through that milestone's gate."""
+    for gate, stage in enumerate(writer.stages[:-1]):
+        milestone = next((m for m in stage.milestones if m.required and m.required_when is not None), None)
+        if milestone is None or milestone.required_when is None:
+            continue
+        outside = _outside(milestone.required_when)
+        answers = writer.verified_through(gate, 17)
+        del answers[milestone.id]
+        worth = f"worth {money(outside['amount'])}" if "amount" in outside else f"in the {outside['segment']} segment"
+        story = (
+            f"The deal is {worth}. The rep recorded every outcome of the stages up to {stage.name} "
+            f"but one: \u201c{milestone.question}\u201d"
+        )
+        writer.add(f"not-required-in-{stage.id}", gate + 1, answers, story, (Kind.NOT_REQUIRED,), deal_keys=outside)
+        return
+
+
+def _optional(writer: _Writer) -> None:
+    """A deal through the gate of the first stage with an optional milestone, without it."""
+    for gate, stage in enumerate(writer.stages[:-1]):
+        milestone = next((m for m in stage.milestones if not m.required), None)
+        if milestone is None:
+            continue
+        answers = writer.verified_through(gate, 19)
+        answers[milestone.id] = {"met": False}
+        story = f"The customer did everything the rep asked up to {stage.name}, except this: \u201c{milestone.customer_action}\u201d"
+        writer.add(f"optional-in-{stage.id}", gate + 1, answers, story, (Kind.OPTIONAL,))
+        return
+
+
+def _alternative(writer: _Writer) -> None:
+    """A deal through the gate of the first stage with a group, by its last alternative alone."""
+    for gate, stage in enumerate(writer.stages[:-1]):
+        grouped = [m for m in stage.milestones if m.group is not None and m.required]
+        if not grouped:
+            continue
+        group = grouped[0].group
+        members = [m for m in grouped if m.group == group]
+        answers = writer.verified_through(gate, 23)
+        for member in members[:-1]:
+            del answers[member.id]
+        story = (
+            f"The customer chose one way to prove the point: \u201c{members[-1].customer_action}\u201d "
+            f"The rep recorded nothing for the other ({', '.join(m.id for m in members[:-1])})."
+        )
+        writer.add(
+            f"alternative-in-{stage.id}",
+            gate + 1,
+            answers,
+            story,
+            (Kind.ALTERNATIVE,),
+            evidence_question=members[-1].id,
+        )
+        return
 
 
 # --- presenting scenarios ----------------------------------------------------------------------

@@ -41,6 +41,12 @@ def milestone_json(result: MilestoneResult) -> dict[str, Any]:
         "status": _STATUS_TEXT[result.status],
         "reason": result.reason,
     }
+    requirement = result.requirement
+    if requirement is not None:
+        item["required"] = result.required
+        item["requirement"] = requirement
+        if result.met_by is not None:
+            item["met_by"] = result.met_by
     buyer = result.answer.buyer if result.answer else None
     if buyer is not None:
         item["buyer"] = buyer_json(buyer)
@@ -60,7 +66,7 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
             "claimed": assessment.weighted(assessment.claimed_stage),
             "verified": assessment.weighted(assessment.verified_stage),
         }
-    return {
+    answer = {
         "process": process_json(loaded),
         "deal": assessment.deal.name,
         "as_of": assessment.as_of.isoformat(),
@@ -72,6 +78,9 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         "out_of_order": [r.milestone.id for r in assessment.out_of_order],
         "weighted_amount": weighted,
     }
+    if assessment.deal.segment is not None:
+        answer["segment"] = assessment.deal.segment
+    return answer
 
 
 def gap_sentence(assessment: Assessment) -> str:
@@ -116,6 +125,14 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
             lines.append(f"    Evidence: {result.milestone.evidence}")
     else:
         lines += ["", "Every milestone is verified."]
+    met = [r for r in assessment.milestones if r.met_by is not None and r.met_by == r.milestone.id]
+    if met:
+        lines += ["", "Alternatives met:"]
+        lines += [f"  - {r.milestone.group} (met by: {r.milestone.id})" for r in met]
+    spared = [r for r in assessment.milestones if not r.required and r.status is not Status.VERIFIED]
+    if spared:
+        lines += ["", "Not holding this deal back:"]
+        lines += [f"  - {r.milestone.customer_action} ({r.requirement})" for r in spared]
     if assessment.out_of_order:
         lines += ["", "Already verified in later stages (they count once the gates before them are verified):"]
         lines += [f"  - {r.milestone.customer_action}" for r in assessment.out_of_order]

@@ -6,9 +6,10 @@ every problem in the file; anything malformed is left to the model's checks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from sales_process.model import CrmColumns, CrmMilestone
+from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
 from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
@@ -98,6 +99,7 @@ def _gates(data: object) -> Iterator[Problem]:
 
 
 CRM_FIELDS = tuple(CrmColumns.model_fields)
+SLUG = re.compile(SLUG_PATTERN)
 MILESTONE_PARTS = tuple(CrmMilestone.model_fields)
 
 
@@ -213,6 +215,80 @@ def _confirmations(data: object) -> Iterator[Problem]:
                 )
 
 
+def _groups(data: object) -> Iterator[Problem]:
+    """A group is alternatives within one stage: two members at least, all in one stage, all required alike."""
+    members: dict[str, list[tuple[int, int, dict[str, object]]]] = {}
+    misspelt = False  # a group that is no slug is worded by the model; its partner would look alone
+    for i, stage in _stages(data):
+        for j, milestone in _milestones(stage):
+            group = milestone.get("group")
+            if isinstance(group, str) and SLUG.match(group):
+                members.setdefault(group, []).append((i, j, milestone))
+            elif group is not None:
+                misspelt = True
+    for group, found in members.items():
+        first_stage, first_index, first = found[0]
+        if len(found) == 1 and misspelt:
+            continue
+        if len(found) == 1:
+            yield Problem(
+                ("stages", first_stage, "milestones", first_index, "group"),
+                f"group '{group}' has one milestone: a group is alternatives, one of which is enough; give "
+                f"'group: {group}' to another milestone of {stage_place(data, first_stage)}, or remove it",
+            )
+            continue
+        for i, j, milestone in found[1:]:
+            loc: Loc = ("stages", i, "milestones", j, "group")
+            if i != first_stage:
+                yield Problem(
+                    loc,
+                    f"group '{group}' spans stages ({stage_place(data, first_stage)} and {stage_place(data, i)}): "
+                    f"alternatives gate one stage; move the milestone to {stage_place(data, first_stage)}, or give it another group",
+                )
+            elif milestone.get("required_when") != first.get("required_when"):
+                yield Problem(
+                    loc,
+                    f"the milestones of group '{group}' are required of different deals; give each the same "
+                    f"'required_when' as {_milestone_name(first, first_index)}, or none",
+                )
+    last = len(data["stages"]) - 1 if isinstance(data, dict) and isinstance(data.get("stages"), list) else -1
+    for i, stage in _stages(data):
+        milestones = _milestones(stage)
+        if i != last and milestones and all(milestone.get("required") is False for _, milestone in milestones):
+            yield Problem(
+                ("stages", i, "milestones"),
+                f"{stage_place(data, i)} has only milestones with 'required: false', so it holds no deal back; "
+                "make at least one of them required (remove its 'required: false')",
+                at_key=True,
+            )
+        for j, milestone in milestones:
+            if milestone.get("required") is not False:
+                continue
+            for key, why in (
+                ("required_when", "'required_when' says which deals need it, but 'required: false' says none do"),
+                ("group", "an alternative of a group is needed when the others are not verified"),
+            ):
+                if key in milestone:
+                    yield Problem(
+                        ("stages", i, "milestones", j, key),
+                        f"milestone {_milestone_name(milestone, j)} has 'required: false' and '{key}': {why}; "
+                        f"remove one of them",
+                        at_key=True,
+                    )
+
+
+def _milestone_name(milestone: dict[str, object], index: int) -> str:
+    milestone_id = milestone.get("id")
+    return f"'{milestone_id}'" if isinstance(milestone_id, str) else f"{index + 1}"
+
+
 def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
-    return [*_unique_ids(data), *_probabilities(data), *_gates(data), *_crm(data), *_confirmations(data)]
+    return [
+        *_unique_ids(data),
+        *_probabilities(data),
+        *_gates(data),
+        *_crm(data),
+        *_confirmations(data),
+        *_groups(data),
+    ]

@@ -6,12 +6,19 @@ import html
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
+from sales_process.requirement import milestone_note
 from site_builder.common import page
 from site_builder.markdown_text import inline, percent
 
 _INTRO = (
     "Tick a question only when you can name the evidence. A deal belongs in the first stage whose questions "
     "are not all ticked. Print this page for deal reviews: the navigation is left off the paper."
+)
+_INTRO_REQUIREMENTS = (
+    "Tick a question only when you can name the evidence. A deal belongs in the first stage with a question it needs "
+    "left unticked: of questions marked “one of”, one ticked is enough; a question marked “not required for …” is not "
+    "needed by the deals it names, and one that “helps, not required” never holds a deal back. Print this page for "
+    "deal reviews: the navigation is left off the paper."
 )
 # Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.
 _STAGES_URL = "../stages/"
@@ -25,8 +32,10 @@ def _stage_checklist(stage: Stage) -> str:
     for milestone in stage.milestones:
         # Underscores never occur in slugs or heading ids, so these ids cannot collide.
         box = f"check_{milestone.id}"
+        note = milestone_note(stage, milestone)
+        shown = f" <em>({html.escape(note)})</em>" if note else ""
         items.append(
-            f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label> '
+            f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '
             f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">details</a><br>'
             f"<small>Evidence: {html.escape(milestone.evidence)}</small></li>"
         )
@@ -36,4 +45,5 @@ def _stage_checklist(stage: Stage) -> str:
 def checklist_markdown(loaded: LoadedProcess) -> str:
     """The checklist page; stages without milestones (the last) have nothing to tick."""
     stages = [_stage_checklist(stage) for stage in loaded.process.stages if stage.milestones]
-    return page("Deal checklist", [_INTRO, _DEAL_LINE, *stages], loaded)
+    intro = _INTRO if all(stage.all_required for stage in loaded.process.stages) else _INTRO_REQUIREMENTS
+    return page("Deal checklist", [intro, _DEAL_LINE, *stages], loaded)

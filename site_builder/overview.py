@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import Process
+from sales_process.model import Process, Stage
 from sales_process.vocabulary import plural
 from site_builder.common import PIPELINE_PAGE, link_from, page, stage_page
 from site_builder.markdown_text import inline, mermaid_label, percent
@@ -15,10 +15,23 @@ def pipeline_diagram(process: Process) -> str:
     for number, stage in enumerate(process.stages):
         lines.append(f'  s{number}["{mermaid_label(stage.name)}<br/>{percent(stage.probability)}"]')
     for number, stage in enumerate(process.stages[:-1]):
-        gate = plural(len(stage.milestones), "milestone")
+        gate = plural(len(stage.milestones), "milestone") + _kinds(stage)
         lines.append(f'  s{number} -->|"{gate}"| s{number + 1}')
     lines.append("```")
     return "\n".join(lines)
+
+
+def _kinds(stage: Stage) -> str:
+    """ " (1 helps, not required; 2 alternatives; 1 for some deals)" after a gate that is not all required alike."""
+    if stage.all_required:
+        return ""
+    milestones = stage.milestones
+    parts = [
+        (sum(not m.required for m in milestones), "helps, not required", "help, not required"),
+        (sum(m.group is not None for m in milestones), "alternative", "alternatives"),
+        (sum(m.required_when is not None for m in milestones), "for some deals", "for some deals"),
+    ]
+    return " (" + "; ".join(f"{count} {one if count == 1 else many}" for count, one, many in parts if count) + ")"
 
 
 def stage_table(process: Process, from_page: str) -> str:
@@ -27,7 +40,7 @@ def stage_table(process: Process, from_page: str) -> str:
     for number, stage in enumerate(process.stages, start=1):
         link = f"[{inline(stage.name)}]({link_from(from_page, stage_page(stage.id))})"
         summary = inline(stage.summary) if stage.summary else "—"
-        gate = str(len(stage.milestones)) if stage.milestones else "— (last stage)"
+        gate = f"{len(stage.milestones)}{_kinds(stage)}" if stage.milestones else "— (last stage)"
         rows.append(f"| {number} | {link} | {percent(stage.probability)} | {summary} | {gate} |")
     return "\n".join(rows)
 

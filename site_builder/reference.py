@@ -16,6 +16,7 @@ _OBJECTS = {
     "Process": "the file itself (top level)",
     "Stage": "each entry of `stages`",
     "Milestone": "each entry of a stage's `milestones`",
+    "RequiredWhen": "a milestone's `required_when`",
     "Practice": "the optional top-level `practice` block",
     "PracticeScenario": "each entry of `practice.scenarios`",
     "PracticeDeal": "a practice scenario's `deal`",
@@ -33,6 +34,7 @@ _REF_WORDS = {
     "CrmColumns": "mapping of fields (see CrmColumns)",
     "CrmMilestone": "its fields (see CrmMilestone)",
     "StatusValues": "its values per outcome (see StatusValues)",
+    "RequiredWhen": "its conditions on the deal (see RequiredWhen)",
 }
 
 

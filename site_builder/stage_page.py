@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
+from sales_process.requirement import milestone_note
 from sales_process.vocabulary import plural
 from site_builder.common import SiteLinks, check_url, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline, percent
@@ -25,11 +26,17 @@ def _you_are_here(stage: Stage, previous: Stage | None) -> str:
     own_page = stage_page(stage.id)
     target = stage_page(previous.id)
     items = "\n".join(
-        f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)})"
+        f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)}){_note(previous, milestone)}"
         for milestone in previous.milestones
     )
     intro = f"The customer has verifiably done everything that gates [{inline(previous.name)}]({link_from(own_page, target)}):"
     return f"{heading}\n\n{intro}\n\n{items}"
+
+
+def _note(stage: Stage, milestone: Milestone) -> str:
+    """ " (one of: a, b; not required for deals under 25k)" after a milestone not every deal needs alone."""
+    note = milestone_note(stage, milestone)
+    return f" *({inline(note)})*" if note else ""
 
 
 def _bullets(heading: str, items: list[str], empty: str) -> str:
@@ -55,13 +62,15 @@ def _buyer_statement(milestone: Milestone) -> str:
     return f"\n- **The buyer confirms this:** “{inline(milestone.buyer_statement)}” ({when})"
 
 
-def milestone_block(milestone: Milestone) -> str:
+def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
     """A milestone as a block whose HTML id is the milestone id, so links land on it."""
     required = "yes: a “yes” counts only with the evidence named" if milestone.evidence_required else "no"
+    note = milestone_note(stage, milestone) if stage is not None else None
     parts = [
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
         f"### {inline(milestone.question)}",
-        f"- **The customer:** {inline(milestone.customer_action)}\n"
+        (f"- **Required:** {inline(note)}\n" if note else "")
+        + f"- **The customer:** {inline(milestone.customer_action)}\n"
         f"- **Evidence that proves it:** {inline(milestone.evidence)}{_buyer_statement(milestone)}\n"
         f"- **Evidence required:** {required}\n"
         f"- **Maximum age:** {_max_age(milestone)}\n"
@@ -79,7 +88,13 @@ def _move_on(stage: Stage) -> str:
         return f"{heading}\n\nNothing: this is the last stage of the pipeline."
     count = plural(len(stage.milestones), "milestone")
     intro = f"A deal leaves {inline(stage.name)} only when all {count} below are verified by evidence."
-    return "\n\n".join([heading, intro, *(milestone_block(milestone) for milestone in stage.milestones)])
+    if not stage.all_required:
+        intro = (
+            f"A deal leaves {inline(stage.name)} when every milestone below that it needs is verified by evidence: "
+            "of milestones marked “one of”, one verified is enough; one marked “not required for …” is not needed "
+            "by the deals it names; and one that “helps, not required” never holds a deal back."
+        )
+    return "\n\n".join([heading, intro, *(milestone_block(milestone, stage) for milestone in stage.milestones)])
 
 
 def _pitfalls(stage: Stage) -> str:

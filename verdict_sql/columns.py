@@ -27,6 +27,7 @@ class InputColumns:
     stage: str | None = None
     amount: str | None = None
     milestones: Mapping[str, MilestoneColumns] = field(default_factory=dict)
+    segment: str | None = None  # the deal's segment, read where a milestone is required of some segments only
 
 
 def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:
@@ -52,6 +53,7 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         deal=name(Target("deal")),
         stage=name(Target("stage")),
         amount=name(Target("amount")),
+        segment=name(Target("segment")),
         milestones={
             milestone.id: MilestoneColumns(
                 column(Target(milestone.id, MET)),

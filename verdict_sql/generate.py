@@ -22,6 +22,7 @@ from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.model import Milestone, Process, Stage
+from sales_process.requirement import Requirement, applies_to, stage_requirements
 from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, StageLookup, plural
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import Dialect
@@ -254,6 +255,9 @@ def _cells(
         _amount(w, columns.amount, decimal_comma),
         *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
     ]
+    if _segments_read(process):
+        # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
+        items.append(f"NULLIF({w.lower(w.trimmed(columns.segment))}, '') AS {w.q('segment')}")
     # The answer words as exports write them (yes, Yes, YES): nothing to trim.
     answer_as_typed = "{0} IN " + w.words(ANSWERS_AS_TYPED)
     for stage, milestone in process.milestones():
@@ -349,16 +353,71 @@ def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
     return labels
 
 
-def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
+def _segments_read(process: Process) -> bool:
+    """Whether some milestone is required of some segments only: the statement then reads the segment."""
+    return any(m.required_when is not None and m.required_when.segment for _, m in process.milestones())
+
+
+def _required(w: _Writer, requirement: Requirement) -> str | None:
+    """When the requirement gates a deal, as SQL on `amount` and `segment` (sales_process.requirement's rule:
+    an unknown amount or segment meets the condition); None when it gates every deal."""
+    condition = requirement.gating.required_when
+    if condition is None:
+        return None
+    amount, segment = w.q("amount"), w.q("segment")
+    parts = []
+    if condition.amount_at_least is not None:
+        parts.append(f"({amount} IS NULL OR {amount} >= {float(condition.amount_at_least)!r})")
+    if condition.amount_below is not None:
+        parts.append(f"({amount} IS NULL OR {amount} < {float(condition.amount_below)!r})")
+    if condition.segment:
+        parts.append(f"({segment} IS NULL OR {segment} IN {w.words(condition.segment_keys)})")
+    return " AND ".join(parts)
+
+
+def stage_gate(w: _Writer, stage: Stage) -> str:
+    """The condition under which a deal leaves the stage: per requirement, "verified OR not required for this
+    deal", with OR between the alternatives of a group; a milestone with `required: false` never gates."""
     verified = w.s(Status.VERIFIED)
+    parts = []
+    for requirement in stage_requirements(stage):
+        if not requirement.gating.required:
+            continue
+        met = " OR ".join(f"{w.q(status_column(m.id))} = {verified}" for m in requirement.milestones)
+        required = _required(w, requirement)
+        if required is None and len(requirement.milestones) == 1:
+            parts.append(met)
+        elif required is None:
+            parts.append(f"({met})")
+        else:
+            parts.append(f"({met} OR NOT ({required}))")
+    return " AND ".join(parts) or "TRUE"
+
+
+def _gate_comment(stage: Stage) -> str:
+    """The stage's gate in words, for the statement's reader."""
+    if stage.all_required:
+        return f"{stage.name}: left only when all of {', '.join(m.id for m in stage.milestones)} are verified"
+    words = []
+    for requirement in stage_requirements(stage):
+        milestone = requirement.gating
+        if not milestone.required:
+            continue
+        text = " or ".join(m.id for m in requirement.milestones)
+        if milestone.required_when is not None:
+            text += f" (for {applies_to(milestone.required_when)})"
+        words.append(text)
+    return (
+        f"{stage.name}: left when each of {', '.join(words)} is verified"
+        if words
+        else f"{stage.name}: never holds a deal"
+    )
+
+
+def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
     gates = []
     for index, stage in enumerate(process.stages[:-1]):
-        passed = " AND ".join(f"{w.q(status_column(m.id))} = {verified}" for m in stage.milestones)
-        ids = ", ".join(m.id for m in stage.milestones)
-        gates.append(
-            f"{INDENT}{comment(f'{stage.name}: left only when all of {ids} are verified')}\n"
-            f"{INDENT}WHEN NOT ({passed}) THEN {index}"
-        )
+        gates.append(f"{INDENT}{comment(_gate_comment(stage))}\n{INDENT}WHEN NOT ({stage_gate(w, stage)}) THEN {index}")
     verified_index = (
         "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
     )
@@ -380,15 +439,28 @@ def _by_stage(w: _Writer, process: Process, index_column: str, values: Sequence[
     return f"CASE {w.q(index_column)} {cases} END AS {w.q(output)}"
 
 
+def _holds_back(w: _Writer, requirement: Requirement, milestone: Milestone) -> str:
+    """When the milestone holds a deal in its stage (engine.MilestoneResult.holds_back): not verified, the deal
+    needs it, and no other alternative of its group is verified."""
+    verified = w.s(Status.VERIFIED)
+    condition = " AND ".join(f"{w.q(status_column(m.id))} <> {verified}" for m in requirement.milestones)
+    required = _required(w, requirement)
+    return condition if required is None else f"{condition} AND {required}"
+
+
 def _next_milestones(w: _Writer, process: Process) -> str:
     cases = []
-    verified = w.s(Status.VERIFIED)
     for index, stage in enumerate(process.stages):
         if not stage.milestones:
             continue
-        pieces = " || ".join(
-            f"CASE WHEN {w.q(status_column(m.id))} <> {verified} THEN {w.s(m.id + ',')} ELSE '' END"
-            for m in stage.milestones
+        of = {m.id: requirement for requirement in stage_requirements(stage) for m in requirement.milestones}
+        pieces = (
+            " || ".join(
+                f"CASE WHEN {_holds_back(w, of[m.id], m)} THEN {w.s(m.id + ',')} ELSE '' END"
+                for m in stage.milestones  # in file order, as the engine lists them
+                if m.required
+            )
+            or "''"
         )
         cases.append(f"{INDENT}WHEN {index} THEN RTRIM({pieces}, ',')")
     return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
@@ -409,7 +481,7 @@ def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list
     confirmed = f"RTRIM({pieces}, ',')" if ids else "''"
     gates = []
     for index, left in enumerate(process.stages[:-1]):
-        gate = [m.id for m in left.milestones if m.buyer_statement]
+        gate = [m.id for m in left.milestones if m.buyer_statement and m.required]  # as gate_confirmed_by_buyer
         if gate and all(m in buyers for m in gate):  # a buyer without a column never confirmed: the ELSE
             gates.append(f"{INDENT}WHEN {index + 1} THEN " + " AND ".join(_buyer_confirmed(w, m, buyers) for m in gate))
     gate_sql = (

@@ -115,6 +115,7 @@ def deal_json(deal: Deal) -> dict[str, Any]:
         "owner": deal.owner.email,
         "amount": deal.amount,
         "currency": deal.currency,
+        "segment": deal.segment,
         "claimed_stage": deal.claimed_stage,
         "created_at": _time(deal.created_at),
         "last_checked_at": _time(deal.last_checked_at),
@@ -133,6 +134,7 @@ def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
         "claimed_stage": check.claimed_stage,
         "amount": check.amount,
         "currency": check.currency,
+        "segment": check.segment,
         "verified_stage": check.verified_stage,
         "milestones": check.answers,
         "buyer": {"name": check.buyer_name, "email": check.buyer_email} if check.source == BUYER_SOURCE else None,
@@ -213,7 +215,7 @@ def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]
 @api_login_required
 @idempotent_api
 def create() -> ApiAnswer:
-    """Create a deal {name, crm_id?, amount?, currency?, claimed_stage?, owner?}: 201 with the deal."""
+    """Create a deal {name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
     data, refused = read_body()

@@ -6,7 +6,7 @@ from typing import Any
 
 from assess_app.api.openapi_deals import deal_components, deal_paths
 from sales_process.confirmation import confirmable
-from sales_process.deal import MAX_EVIDENCE
+from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
 from sales_process.loader import LoadedProcess
 from sales_process.text import text_pattern
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
@@ -63,6 +63,10 @@ _ASSESSMENT: dict[str, Any] = {
             },
         },
         "deal": {"type": ["string", "null"]},
+        "segment": {
+            "type": "string",
+            "description": "Present only when the deal has a segment: the segment, as given.",
+        },
         "as_of": _DATE,
         "verified_stage": _STAGE,
         "claimed_stage": _STAGE,
@@ -80,6 +84,20 @@ _ASSESSMENT: dict[str, Any] = {
                         "description": "The status code; the words people read are in `reason`.",
                     },
                     "reason": {"type": "string"},
+                    "required": {
+                        "type": "boolean",
+                        "description": "Present only for a milestone not simply required of every deal (`requirement` "
+                        "says how): whether it holds this deal in its stage.",
+                    },
+                    "requirement": {
+                        "type": "string",
+                        "description": 'Present only then: "helps, not required", "not required for this deal", '
+                        'or "one of: a, b (met by: b)" for alternatives of a group.',
+                    },
+                    "met_by": {
+                        "type": "string",
+                        "description": "Present only for an alternative of a group that is met: the milestone that met it.",
+                    },
                     "buyer": {
                         "type": "object",
                         "description": "Present only when the buyer answered this outcome through a confirmation link "
@@ -128,6 +146,15 @@ _ERRORS = {
 }
 
 
+SEGMENT = {
+    "type": ["string", "null"],
+    "maxLength": MAX_SEGMENT,
+    "pattern": text_pattern(single_line=True),
+    "description": "The deal's segment, e.g. `Enterprise`: which milestones with `required_when.segment` it needs "
+    "(compared ignoring case). Left out or null: the deal is taken as in every segment.",
+}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -169,6 +196,7 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
                 ],
                 "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
             },
+            "segment": SEGMENT,
             "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
             "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },

@@ -51,6 +51,7 @@ def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             },
             "amount": properties["amount"],
             "currency": CURRENCY,
+            "segment": properties["segment"],
             "claimed_stage": properties["claimed_stage"],
             "owner": {
                 "type": ["string", "null"],
@@ -75,6 +76,7 @@ SAVED_DEAL = {
             "type": ["string", "null"],
             "description": "The amount's ISO 4217 code; null: the amount named none.",
         },
+        "segment": {"type": ["string", "null"], "description": "The deal's segment; null: none given."},
         "claimed_stage": {"type": ["string", "null"]},
         "created_at": _TIME,
         "last_checked_at": _TIME,
@@ -98,6 +100,7 @@ CHECK = {
             "type": ["string", "null"],
             "description": "The amount's ISO 4217 code on this check; null: none known.",
         },
+        "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
         "milestones": {"type": "object", "description": "The answers, as sent."},
         "buyer": {

@@ -12,7 +12,7 @@ from wtforms import BooleanField, Form, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
 
-from sales_process.deal import MAX_EVIDENCE, Deal, parse_deal
+from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT, Deal, parse_deal
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
@@ -86,7 +86,7 @@ def _limits(attributes: Mapping[str, Any]) -> dict[str, int]:
 
 
 def _form_attributes(process: Process) -> dict[str, Any]:
-    """The form's fields (names: deal, amount, claimed_stage, <id>.met/.evidence/.date) and its Meta."""
+    """The form's fields (names: deal, amount, claimed_stage, segment, <id>.met/.evidence/.date) and its Meta."""
     return {
         # CSRFProtect checks every POST for the whole app; the template renders the token.
         "Meta": type("Meta", (), {"csrf": False}),
@@ -95,6 +95,7 @@ def _form_attributes(process: Process) -> dict[str, Any]:
         # A text field rendered as a select: the core checks the stage id (with a suggestion),
         # and an unknown id from a link is shown as typed instead of dropped.
         "claimed_stage": StringField("Stage in the CRM today", validators=[Length(max=MAX_SHORT)]),
+        "segment": StringField("Segment (optional)", validators=[Length(max=MAX_SEGMENT)]),
         **_milestone_fields(process),
     }
 
@@ -150,6 +151,8 @@ def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
         data["amount"] = text["amount"]  # read by the deal vocabulary, like every entry point
     if text["claimed_stage"]:
         data["claimed_stage"] = text["claimed_stage"]
+    if text["segment"]:
+        data["segment"] = text["segment"]
     milestones: dict[str, Any] = {}
     for _, milestone in process.milestones():
         # An unticked box is the rep's answer "no": the rep was asked every question.
@@ -165,7 +168,7 @@ def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
 def field_name(problem: Problem) -> str | None:
     """The form field a problem of the deal data belongs to (None: the whole form)."""
     loc = problem.loc
-    if len(loc) == 1 and loc[0] in ("deal", "amount", "claimed_stage"):
+    if len(loc) == 1 and loc[0] in ("deal", "amount", "claimed_stage", "segment"):
         return str(loc[0])
     if len(loc) >= 2 and loc[0] == "milestones":
         return f"{loc[1]}.{loc[2] if len(loc) > 2 else 'met'}"

@@ -141,12 +141,21 @@ def by_stage(assessment: Assessment, parts: Fragments) -> list[StageResults]:
             # Plain string building: Markup.format goes through string.Formatter, many times slower.
             items = Markup(
                 "".join(
-                    f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n      </li>\n      "
+                    f"<li>\n        {status_badge(r)}\n        {parts.row[r.milestone.id]}\n        <p>{escape(r.reason)}</p>\n"
+                    f"{_requirement(r)}      </li>\n      "
                     for r in results
                 )
             )
             groups.append(StageResults(stage, results, items))
     return groups
+
+
+def _requirement(result: MilestoneResult) -> str:
+    """The line saying how a milestone stands for this deal when it is not simply required ("" otherwise)."""
+    requirement = result.requirement
+    if requirement is None:
+        return ""
+    return f'        <p class="requirement">{escape(requirement[0].upper() + requirement[1:])}.</p>\n'
 
 
 def weighted(assessment: Assessment) -> Weighted | None:

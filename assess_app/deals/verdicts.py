@@ -32,7 +32,7 @@ def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
     """The deal's latest answers assessed as of `as_of` (a deal never checked has none)."""
     stored = deal.latest_check.answers if deal.latest_check is not None else {}
     saved = read_answers(stored, loaded.process)
-    assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
+    assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of, deal.segment)
     return Verdict(assessment, saved, expiring(assessment, WARN_DAYS), stale(assessment))
 
 
@@ -66,7 +66,7 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
     for check in checks:
         saved = read_answers(check.answers, loaded.process)
         assessment = assess_saved(
-            loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date()
+            loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date(), check.segment
         )
         now = _statuses(assessment)
         was_verified = {key for key, status in before.items() if status is Status.VERIFIED}
@@ -92,6 +92,8 @@ def prefill(deal: Deal) -> MultiDict[str, str]:
         pairs.append(("amount", f"{number} {deal.currency}" if deal.currency else number))
     if deal.claimed_stage:
         pairs.append(("claimed_stage", deal.claimed_stage))
+    if deal.segment:
+        pairs.append(("segment", deal.segment))
     stored = deal.latest_check.answers if deal.latest_check is not None else {}
     for milestone_id, item in stored.items():
         if not isinstance(item, dict):

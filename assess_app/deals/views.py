@@ -116,11 +116,12 @@ def new_deal_form() -> tuple[str, int]:
     return _new_form(current_process(), signed_in_user(), {}, {})
 
 
+NEW_DEAL_FIELDS = ("name", "crm_id", "amount", "segment", "claimed_stage", "owner")
+
+
 def _new_deal_data(form: Any) -> dict[str, Any]:
     # The amount stays text: the deal vocabulary reads it as every entry point does ("$120,000").
-    data: dict[str, Any] = {
-        key: form.get(key, "").strip() for key in ("name", "crm_id", "amount", "claimed_stage", "owner")
-    }
+    data: dict[str, Any] = {key: form.get(key, "").strip() for key in NEW_DEAL_FIELDS}
     return {key: value for key, value in data.items() if value != ""}
 
 
@@ -130,7 +131,7 @@ def create() -> tuple[str, int] | BaseResponse:
     """Create the deal and open it to record its first check."""
     user = signed_in_user()
     loaded = current_process()
-    values = {key: request.form.get(key, "") for key in ("name", "crm_id", "amount", "claimed_stage", "owner")}
+    values = {key: request.form.get(key, "") for key in NEW_DEAL_FIELDS}
     try:
         new: NewDeal = parse_new_deal(_new_deal_data(request.form), loaded)
         with records().writing() as db:

@@ -314,7 +314,7 @@ milestones:
         pytest.param(
             "deal.json",
             '["pain-confirmed"]',
-            "deal.json:1:1: error: a deal must be an object with keys deal, claimed_stage, amount, as_of, milestones; got a list\n1 error found.\n",
+            "deal.json:1:1: error: a deal must be an object with keys deal, claimed_stage, amount, segment, as_of, milestones; got a list\n1 error found.\n",
             id="top-level-list",
         ),
         pytest.param(

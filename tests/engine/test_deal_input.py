@@ -13,7 +13,7 @@ from sales_process.problems import InvalidInput
 
 STAGES = "(stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)"
 IDS = "(stages: discovery, qualifying, demonstrating, proposing, negotiating, closed-won)"
-KEYS = "deal, claimed_stage, amount, as_of, milestones"
+KEYS = "deal, claimed_stage, amount, segment, as_of, milestones"
 TOO_LARGE = "is too large to be an amount of money (at most 1,000,000,000,000,000)"
 
 

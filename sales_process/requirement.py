@@ -1,0 +1,133 @@
+"""Which milestones hold which deal: the one rule every door applies (engine, SQL, playbook, form).
+
+A milestone gates a deal unless it says `required: false`, or its `required_when` does not
+hold for the deal. Milestones of one stage sharing a `group` are alternatives: one verified
+member is enough, and (members are required alike) the group gates a deal when its members do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sales_process.model import Milestone, RequiredWhen, Stage
+from sales_process.vocabulary import money
+
+__all__ = [
+    "Requirement",
+    "applies_to",
+    "milestone_note",
+    "milestone_required",
+    "process_segments",
+    "requirement_note",
+    "stage_requirements",
+]
+
+
+def milestone_required(milestone: Milestone, amount: float | None, segment: str | None) -> bool:
+    """Whether the milestone gates a deal of this amount and segment: THE rule, used everywhere.
+
+    An unknown amount or segment meets the conditions (see RequiredWhen): the milestone is required.
+    """
+    if not milestone.required:
+        return False
+    condition = milestone.required_when
+    return condition is None or condition.holds(amount, segment)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a stage's gate needs: a milestone alone, or one verified member of a group."""
+
+    group: str | None
+    milestones: tuple[Milestone, ...]
+
+    @property
+    def gating(self) -> Milestone:
+        """The member whose `required` and `required_when` stand for the requirement's (members share them)."""
+        return self.milestones[0]
+
+    def required(self, amount: float | None, segment: str | None) -> bool:
+        """Whether the requirement gates a deal of this amount and segment."""
+        return milestone_required(self.gating, amount, segment)
+
+
+def stage_requirements(stage: Stage) -> tuple[Requirement, ...]:
+    """The stage's requirements in file order: a group where its first member stands."""
+    groups: dict[str, list[Milestone]] = {}
+    order: list[tuple[str | None, Milestone]] = []
+    for milestone in stage.milestones:
+        if milestone.group is None:
+            order.append((None, milestone))
+        elif milestone.group not in groups:
+            groups[milestone.group] = [milestone]
+            order.append((milestone.group, milestone))
+        else:
+            groups[milestone.group].append(milestone)
+    return tuple(
+        Requirement(group, tuple(groups[group]) if group is not None else (milestone,)) for group, milestone in order
+    )
+
+
+def _amount(value: float) -> str:
+    """25000 → "25k", 1500000 → "1.5M": as a playbook says it."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if value >= size and (value / size * 10) == int(value / size * 10):
+            return f"{value / size:g}{suffix}"
+    return money(value)
+
+
+def applies_to(condition: RequiredWhen) -> str:
+    """The deals a condition holds for, in words: "deals of 25k or more in segment Enterprise"."""
+    low, high = condition.amount_at_least, condition.amount_below
+    if low is not None and high is not None:
+        deals = f"deals from {_amount(low)} to under {_amount(high)}"
+    elif low is not None:
+        deals = f"deals of {_amount(low)} or more"
+    elif high is not None:
+        deals = f"deals under {_amount(high)}"
+    else:
+        deals = "deals"
+    if condition.segment:
+        segments = " or ".join(condition.segment)
+        deals += f" in segment {segments}"
+    return deals
+
+
+def requirement_note(milestone: Milestone) -> str | None:
+    """How a playbook words a milestone not required of every deal: "not required for deals under 25k",
+    "helps, not required"; None for a milestone every deal needs."""
+    if not milestone.required:
+        return "helps, not required"
+    condition = milestone.required_when
+    if condition is None:
+        return None
+    low, high = condition.amount_at_least, condition.amount_below
+    if condition.segment is None and (low is None) != (high is None):
+        if low is not None:
+            return f"not required for deals under {_amount(low)}"
+        assert high is not None
+        return f"not required for deals of {_amount(high)} or more"
+    return f"required only for {applies_to(condition)}"
+
+
+def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
+    """Everything a playbook or the form says about who needs a milestone: "one of: a, b",
+    "not required for deals under 25k", "helps, not required"; None for a milestone every deal needs."""
+    notes = []
+    if milestone.group is not None:
+        members = [m.id for m in stage.milestones if m.group == milestone.group]
+        notes.append("one of: " + ", ".join(members))
+    note = requirement_note(milestone)
+    if note is not None:
+        notes.append(note)
+    return "; ".join(notes) or None
+
+
+def process_segments(milestones: list[tuple[Stage, Milestone]]) -> list[str]:
+    """The segments the milestones name in `required_when.segment`, each once, in file order."""
+    found: dict[str, str] = {}
+    for _, milestone in milestones:
+        condition = milestone.required_when
+        for segment in condition.segment or () if condition is not None else ():
+            found.setdefault(segment.strip().lower(), segment)
+    return list(found.values())

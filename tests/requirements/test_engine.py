@@ -1,0 +1,186 @@
+"""The engine's one rule for which milestones gate a deal, and how the verdict words it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sales_process.deal import Deal, parse_deal
+from sales_process.deal_file import parse_deal_file
+from sales_process.engine import assess
+from sales_process.loader import LoadedProcess, load_process
+from sales_process.model import Milestone, RequiredWhen
+from sales_process.problems import InvalidFile, InvalidInput
+from sales_process.report import assessment_json, assessment_text
+from sales_process.requirement import milestone_note, milestone_required, requirement_note
+from tests.requirements.posthog import SMALL_DEAL_ANSWERS, write_process
+
+AS_OF = dt.date(2027, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory: pytest.TempPathFactory) -> LoadedProcess:
+    """The PostHog-like process."""
+    return load_process(write_process(tmp_path_factory.mktemp("posthog")))
+
+
+def _milestone(**keys: object) -> Milestone:
+    return Milestone.model_validate({"id": "m", "question": "Q?", "customer_action": "A.", "evidence": "E.", **keys})
+
+
+REQUIRED = [
+    ("plain", {}, 10.0, None, True),
+    ("optional", {"required": False}, 10.0, None, False),
+    ("at-least-below", {"required_when": {"amount_at_least": 25000}}, 24999.99, None, False),
+    ("at-least-equal", {"required_when": {"amount_at_least": 25000}}, 25000.0, None, True),
+    ("at-least-unknown-amount", {"required_when": {"amount_at_least": 25000}}, None, None, True),
+    ("below-under", {"required_when": {"amount_below": 25000}}, 24999.0, None, True),
+    ("below-equal", {"required_when": {"amount_below": 25000}}, 25000.0, None, False),
+    ("segment-in-any-case", {"required_when": {"segment": ["Enterprise"]}}, None, "  enterprise ", True),
+    ("segment-out", {"required_when": {"segment": ["Enterprise"]}}, None, "SMB", False),
+    ("segment-unknown", {"required_when": {"segment": ["Enterprise"]}}, None, None, True),
+    ("all-conditions", {"required_when": {"amount_at_least": 1000, "segment": ["SMB"]}}, 5000.0, "Enterprise", False),
+]
+
+
+@pytest.mark.parametrize(
+    ("keys", "amount", "segment", "required"),
+    [row[1:] for row in REQUIRED],
+    ids=[row[0] for row in REQUIRED],
+)
+def test_the_one_rule_decides_whether_a_milestone_gates_a_deal(
+    keys: dict[str, object], amount: float | None, segment: str | None, required: bool
+) -> None:
+    assert milestone_required(_milestone(**keys), amount, segment) is required
+
+
+NOTES = [
+    ({"required": False}, "helps, not required"),
+    ({"required_when": {"amount_at_least": 25000}}, "not required for deals under 25k"),
+    ({"required_when": {"amount_below": 1500000}}, "not required for deals of 1.5M or more"),
+    ({"required_when": {"amount_at_least": 2500}}, "not required for deals under 2.5k"),
+    ({"required_when": {"amount_at_least": 1234}}, "not required for deals under 1,234"),
+    (
+        {"required_when": {"segment": ["Enterprise", "Mid-Market"]}},
+        "required only for deals in segment Enterprise or Mid-Market",
+    ),
+    (
+        {"required_when": {"amount_at_least": 25000, "amount_below": 100000}},
+        "required only for deals from 25k to under 100k",
+    ),
+    ({}, None),
+]
+
+
+@pytest.mark.parametrize(("keys", "note"), NOTES, ids=[str(note) for _, note in NOTES])
+def test_a_milestone_not_every_deal_needs_is_worded_for_the_playbook(keys: dict[str, object], note: str | None) -> None:
+    assert requirement_note(_milestone(**keys)) == note
+
+
+def test_a_required_when_is_a_condition_on_the_deal() -> None:
+    assert RequiredWhen(segment=["SMB"]).holds(None, "smb")
+
+
+def test_a_small_deal_needs_only_the_small_deal_criteria(loaded: LoadedProcess) -> None:
+    small = Deal(
+        name="Small", amount=12000, answers=parse_deal({"milestones": SMALL_DEAL_ANSWERS}, loaded.process).answers
+    )
+    assessment = assess(loaded.process, small, AS_OF)
+    assert assessment.verified_stage.id == "contracting"
+    by_id = {r.milestone.id: r for r in assessment.milestones}
+    assert by_id["decision-maker-named"].requirement == "not required for this deal"
+    assert by_id["demo-attended"].requirement == "helps, not required"
+    assert by_id["trial-completed"].requirement == "one of: actively-using, trial-completed (met by: actively-using)"
+    assert assessment.met_by == {"evaluation/product-proof": "actively-using"}
+    assert [r.milestone.id for r in assessment.next] == ["contract-signed"]
+
+
+def test_a_large_deal_with_the_same_answers_is_held_by_what_large_deals_need(loaded: LoadedProcess) -> None:
+    answers = parse_deal({"milestones": SMALL_DEAL_ANSWERS}, loaded.process).answers
+    assessment = assess(loaded.process, Deal(amount=90000, answers=answers), AS_OF)
+    assert assessment.verified_stage.id == "qualification"
+    assert [r.milestone.id for r in assessment.next] == ["decision-maker-named"]
+
+
+def test_an_unmet_group_holds_the_deal_with_each_alternative(loaded: LoadedProcess) -> None:
+    answers = {key: value for key, value in SMALL_DEAL_ANSWERS.items() if key != "actively-using"}
+    deal = parse_deal({"amount": 100, "milestones": answers}, loaded.process)
+    assessment = assess(loaded.process, deal, AS_OF)
+    assert assessment.verified_stage.id == "evaluation"
+    assert [r.milestone.id for r in assessment.next] == ["actively-using", "trial-completed"]
+
+
+def test_a_segment_outside_the_condition_lifts_the_gate(loaded: LoadedProcess) -> None:
+    answers = {
+        **SMALL_DEAL_ANSWERS,
+        "decision-maker-named": {"met": True, "evidence": "Email naming the approver"},
+        "success-criteria-agreed": {"met": True, "evidence": "Reply email agreeing the criteria"},
+    }
+    enterprise = parse_deal({"amount": 90000, "segment": "Enterprise", "milestones": answers}, loaded.process)
+    smb = parse_deal({"amount": 90000, "segment": "SMB", "milestones": answers}, loaded.process)
+    assert assess(loaded.process, enterprise, AS_OF).verified_stage.id == "commercial"
+    assert assess(loaded.process, smb, AS_OF).verified_stage.id == "contracting"
+
+
+def test_the_json_and_the_text_say_how_each_milestone_stands(loaded: LoadedProcess) -> None:
+    deal = parse_deal({"amount": 12000, "segment": "SMB", "milestones": SMALL_DEAL_ANSWERS}, loaded.process)
+    assessment = assess(loaded.process, deal, AS_OF)
+    answer = assessment_json(loaded, assessment)
+    assert answer["segment"] == "SMB"
+    items = {item["id"]: item for item in answer["milestones"]}
+    assert items["pain-confirmed"].keys() == {"id", "stage", "question", "status", "reason"}
+    assert items["decision-maker-named"]["required"] is False
+    assert items["decision-maker-named"]["requirement"] == "not required for this deal"
+    assert items["trial-completed"]["met_by"] == "actively-using"
+    assert items["trial-completed"]["required"] is True
+    text = assessment_text(loaded, assessment)
+    assert "Alternatives met:\n  - product-proof (met by: actively-using)\n" in text
+    assert "  - The customer names the person who approves the budget. (not required for this deal)\n" in text
+    assert "  - The customer's team attends a product demo. (helps, not required)\n" in text
+
+
+SEGMENT_ERRORS = [
+    (42, "'segment' must be text such as \"Enterprise\", got a number"),
+    ("x" * 101, "'segment' is 101 characters long; at most 100"),
+    ("Enter\nprise", "'segment' contains a line break (U+000A) at character 6; keep it on one line"),
+]
+
+
+@pytest.mark.parametrize(("value", "message"), SEGMENT_ERRORS, ids=["number", "too-long", "two-lines"])
+def test_a_bad_segment_is_refused(loaded: LoadedProcess, value: object, message: str) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        parse_deal({"segment": value}, loaded.process)
+    assert [p.loc for p in raised.value.problems] == [("segment",)]
+    assert raised.value.problems[0].message.startswith(message)
+
+
+def test_a_blank_segment_is_none(loaded: LoadedProcess) -> None:
+    assert parse_deal({"segment": "  "}, loaded.process).segment is None
+
+
+def test_the_playbook_note_names_the_alternatives(loaded: LoadedProcess) -> None:
+    stage = loaded.process.stages[1]
+    notes = {m.id: milestone_note(stage, m) for m in stage.milestones}
+    assert notes == {
+        "actively-using": "one of: actively-using, trial-completed",
+        "trial-completed": "one of: actively-using, trial-completed",
+        "demo-attended": "helps, not required",
+        "success-criteria-agreed": "not required for deals under 25k",
+    }
+
+
+def test_a_deal_files_bad_segment_is_reported_at_its_line(loaded: LoadedProcess) -> None:
+    text = "deal: Contoso\namount: 12000\nsegment: [Enterprise]\n"
+    with pytest.raises(InvalidFile) as raised:
+        parse_deal_file(text.encode(), "deal.yaml", loaded.process)
+    assert [str(d) for d in raised.value.diagnostics] == [
+        "deal.yaml:3:10: error: 'segment' must be text such as \"Enterprise\", got a list"
+    ]
+
+
+def test_a_deal_files_segment_decides_what_the_deal_needs(loaded: LoadedProcess) -> None:
+    deal = parse_deal_file(b"amount: 90000\nsegment: smb\n", "deal.yaml", loaded.process)
+    assessment = assess(loaded.process, deal, AS_OF)
+    by_id = {r.milestone.id: r for r in assessment.milestones}
+    assert (deal.segment, by_id["security-review-passed"].required) == ("smb", False)
