@@ -155,3 +155,14 @@ def test_on_a_deal_never_checked_the_check_form_comes_before_asking_the_buyer(
     _check(rep, deal_id, _answer("pain-confirmed", "Reply email from the CFO", DAY))
     page = _text(rep, f"/deals/{deal_id}")
     assert page.index('id="confirmations-title"') < page.index('id="check-title"')
+
+
+def test_the_pipeline_has_the_apps_navigation_names_and_deal_wording(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    new_deal(rep)
+    page = _text(signed_in("manager@example.com"), "/pipeline")
+    assert '<nav class="app-header__nav" aria-label="Site">' in page
+    assert 'href="/deals"' in page and 'href="/pipeline" aria-current="page"' in page
+    assert '<meta name="description"' in page and 'rel="icon"' in page
+    assert "<dt>Saved deals</dt>" in page and "Deals not assessed</h2>" in page and "Every deal was assessed." in page
+    assert "Rows not assessed" not in page and "Deals read" not in page
