@@ -91,6 +91,7 @@ def test_review_pages_are_whole_and_clean(browser: Any, base_url: str, width: in
     ):
         page.goto(f"{base_url}{path}")
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}-top.png"))
         assert axe_violations(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
         sources[f"{name}-{width}"] = page.content()
