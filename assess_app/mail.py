@@ -116,8 +116,8 @@ def confirmation_mail(
     lines = [
         f"Hello {buyer_name},",
         "",
-        f"To make sure we at {company} understand where {deal_name} stands, could you confirm "
-        f"{'these points' if many else 'this point'} in your own words?",
+        f"To make sure we at {company} understand where {deal_name} stands, could you tell us whether "
+        f"{'these points are' if many else 'this point is'} right?",
         "",
         points,
         "",

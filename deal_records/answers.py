@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sales_process.deal import Answer, BuyerAnswer, Deal
-from sales_process.engine import Assessment, Status, assess
+from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.model import Process
 
 
@@ -128,15 +128,22 @@ def read_blocking(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((pair[0], pair[2]) for pair in (item.partition(":") for item in text.split()))
 
 
+def last_valid_day(result: MilestoneResult) -> dt.date | None:
+    """The last day a dated outcome counts (its date plus max_age_days); None when it never expires or has no date."""
+    max_age = result.milestone.max_age_days
+    date = result.answer.date if result.answer is not None else None
+    if max_age is None or date is None:
+        return None
+    return date + dt.timedelta(days=max_age)
+
+
 def expiring(assessment: Assessment, within_days: int) -> list[tuple[str, dt.date]]:
     """Verified outcomes that go stale within `within_days` of the as-of date: (milestone id, last valid day)."""
     soon: list[tuple[str, dt.date]] = []
     for result in assessment.milestones:
-        max_age = result.milestone.max_age_days
-        if result.status is Status.VERIFIED and max_age is not None and result.answer and result.answer.date:
-            last_day = result.answer.date + dt.timedelta(days=max_age)
-            if (last_day - assessment.as_of).days <= within_days:
-                soon.append((result.milestone.id, last_day))
+        last_day = last_valid_day(result) if result.status is Status.VERIFIED else None
+        if last_day is not None and (last_day - assessment.as_of).days <= within_days:
+            soon.append((result.milestone.id, last_day))
     return sorted(soon, key=lambda item: item[1])
 
 

@@ -128,7 +128,13 @@ def _as_request(row: RequestRow) -> ConfirmationRequest:
     deal_name = row_deal_name(row)
     statements = tuple(Statement(item["milestone_id"], item["text"]) for item in row.statements)
     return ConfirmationRequest(
-        row.token_sha256, row.company, deal_name, statements, row.expires_at, RequestState(row.state)
+        row.token_sha256,
+        row.company,
+        deal_name,
+        statements,
+        row.expires_at,
+        RequestState(row.state),
+        row.buyer_name,
     )
 
 

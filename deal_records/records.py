@@ -145,6 +145,10 @@ def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
     return session.scalar(query)
 
 
+# The largest check number a URL may name (beyond it the driver would refuse the LIMIT).
+MAX_CHECK_NUMBER = 2**31 - 1
+
+
 def may_check(user: User, deal: Deal) -> bool:
     """Only a deal's owner records checks: a manager reads, and never changes a rep's answers."""
     return deal.owner_id == user.id
@@ -211,6 +215,21 @@ def deal_checks(session: Session, deal: Deal) -> list[Check]:
     """The deal's history, oldest first."""
     query = select(Check).options(joinedload(Check.checked_by)).where(Check.deal_id == deal.id).order_by(Check.id)
     return list(session.scalars(query))
+
+
+def checks_up_to(session: Session, deal: Deal, number: int) -> list[Check] | None:
+    """The deal's first `number` checks, oldest first (the last is check `number`); None when it has fewer."""
+    if not 0 < number <= MAX_CHECK_NUMBER:
+        return None
+    query = (
+        select(Check)
+        .options(joinedload(Check.checked_by))
+        .where(Check.deal_id == deal.id)
+        .order_by(Check.id)
+        .limit(number)
+    )
+    checks = list(session.scalars(query))
+    return checks if len(checks) == number else None
 
 
 def standing_buyer_answers(session: Session, deal: Deal) -> dict[str, BuyerAnswer]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -13,6 +14,25 @@ from pipeline_report.summary import NO_EVIDENCE_TEXT, buyer_confirmed_text, miss
 from pipeline_report.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import STATUS_LABELS, plural
+
+
+@dataclass(frozen=True)
+class ReportWords:
+    """What the report calls the things it reads: CSV rows for the audit, saved deals for the app."""
+
+    read: str = "Deals read"
+    not_assessed: str = "Rows not assessed"
+    item: str = "row"
+    fix: str = "fix them in the CRM export and run the audit again"
+
+
+CSV_WORDS = ReportWords()
+SAVED_DEAL_WORDS = ReportWords(
+    read="Saved deals",
+    not_assessed="Deals not assessed",
+    item="deal",
+    fix="open each one and record a new check",
+)
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("pipeline_report", "templates"),
@@ -33,10 +53,14 @@ def render_report(
     line_label: str = "Line",
     generator: str = "playbook audit",
     forecast_accuracy: Markup | None = None,
+    words: ReportWords = CSV_WORDS,
+    app_head: Markup | None = None,
+    app_header: Markup | None = None,
 ) -> str:
     """The report's HTML; the keywords retitle it for totals that did not come from a CSV file.
 
-    `forecast_accuracy` is the forecast-accuracy section's HTML (forecast.report.accuracy_section), for /pipeline.
+    `forecast_accuracy` is the forecast-accuracy section's HTML (forecast.report.accuracy_section), for /pipeline;
+    `words` name what was read; `app_head` and `app_header` put the page inside an app (its styles, its navigation).
     """
     totals = result.totals
     questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
@@ -64,6 +88,9 @@ def render_report(
         buyer_confirmed=buyer_confirmed_text(result),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         forecast_accuracy=forecast_accuracy,
+        words=words,
+        app_head=app_head,
+        app_header=app_header,
     )
 
 

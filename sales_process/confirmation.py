@@ -78,6 +78,7 @@ class ConfirmationRequest:
     statements: tuple[Statement, ...]
     expires_at: dt.datetime  # aware, UTC
     state: RequestState = RequestState.PENDING
+    buyer_name: str = ""  # as the rep typed it: the page fills it in, the buyer may correct it
 
     def state_at(self, now: dt.datetime) -> RequestState:
         """The state at `now`: a pending request past its expiry is expired."""

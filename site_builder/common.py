@@ -56,6 +56,19 @@ def check_url(links: SiteLinks, claimed_stage: str | None = None) -> str:
     return f"{links.form_url}{separator}{urlencode({'claimed_stage': claimed_stage})}"
 
 
+DEALS_PATH = "/deals"
+
+
+def deals_url(links: SiteLinks) -> str | None:
+    """Sign-in / My deals of the app that serves the form (the form's address with /deals for /check).
+
+    None when the form is hosted somewhere whose app this playbook cannot know.
+    """
+    if not links.form_url.endswith(CHECK_URL):
+        return None
+    return links.form_url[: -len(CHECK_URL)] + DEALS_PATH
+
+
 def source_note(loaded: LoadedProcess) -> str:
     """The line that lets a printed page be traced to the exact process file."""
     process = loaded.process

@@ -8,9 +8,11 @@ from site_builder.common import (
     CVO_PAGE,
     HOME_PAGE,
     PIPELINE_PAGE,
+    PRACTICE_PAGE,
     REFERENCE_PAGE,
     SiteLinks,
     check_url,
+    deals_url,
     link_from,
     page,
 )
@@ -30,11 +32,20 @@ Sales enablement edits the process itself: see the [process.yaml reference]({ref
 
 
 def _check_a_deal(links: SiteLinks) -> str:
+    deals = deals_url(links)
+    saved = (
+        f" [Sign in: my deals]({deals}){{ .md-button }}\n\n"
+        "    Signed in, your deals and their checks are saved, and your manager reviews them with you."
+        if deals
+        else ""
+    )
+    practice = link_from(HOME_PAGE, PRACTICE_PAGE)
     return (
         '!!! abstract "Check a deal"\n\n'
         "    Answer the questions for one of your deals and see the stage it verifiably belongs in, "
         "the gap to the stage in the CRM, and what the customer must do next.\n\n"
-        f"    [Check a deal]({check_url(links)}){{ .md-button .md-button--primary }}"
+        f"    [Check a deal]({check_url(links)}){{ .md-button .md-button--primary }}{saved}\n\n"
+        f"    New to the process? [Practice]({practice}) on made-up deals first."
     )
 
 

@@ -19,8 +19,7 @@ from assess_app.confirm.form import (
     read_reply,
     reply_of,
 )
-from assess_app.current import confirm_limiter, current_confirmations
-from assess_app.playbook_site.views import not_found
+from assess_app.current import confirm_limiter, current_confirmations, current_process
 from sales_process.confirmation import (
     BuyerReply,
     ConfirmationRequest,
@@ -31,6 +30,7 @@ from sales_process.confirmation import (
 )
 
 UNPROCESSABLE = 422
+NOT_FOUND = 404
 GONE = 410
 
 _GONE_REASONS = {
@@ -45,8 +45,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _company() -> str:
+    """The company the buyer knows, from the process served now: a page for a link that does not open names no deal."""
+    return current_process().process.company or "Confirmation"
+
+
 def _message(title: str, message: str, status: int) -> Response:
-    return make_response(render_template("confirm/message.html", title=title, message=message), status)
+    page = render_template("confirm/message.html", title=title, message=message, company=_company())
+    return make_response(page, status)
+
+
+def _unknown() -> Response:
+    # The same page for a link never made and one changed or cut when copied: it says nothing of which.
+    return _message("This link does not open", "It may have been cut or changed when it was copied.", NOT_FOUND)
 
 
 @bp.before_request
@@ -76,14 +87,14 @@ def keep_the_link_private(response: Response) -> Response:
 
 
 def _find(token: str) -> tuple[ConfirmationRequest, str]:
-    """The request of this token and the token's hash; 404, the same as any unknown page, otherwise."""
+    """The request of this token and the token's hash; otherwise 404 with one plain page for unknown and tampered links."""
     store = current_confirmations()
     if store is None or not looks_like_token(token):
-        abort(not_found())
+        abort(_unknown())
     hashed = token_hash(token)
     found = store.find(hashed)
     if found is None or not same_hash(found.token_hash, hashed):
-        abort(not_found())
+        abort(_unknown())
     return found, hashed
 
 
@@ -125,7 +136,7 @@ def show(token: str) -> Response:
     state = found.state_at(_now())
     if state is not RequestState.PENDING:
         return _gone(state)
-    return _page(found, ReplyForm())
+    return _page(found, ReplyForm(buyer_name=found.buyer_name))  # the name the rep greeted them by
 
 
 @bp.post("/confirm/<token>")

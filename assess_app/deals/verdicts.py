@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
+from assess_app.deals.review import Changes, changes
 from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale
 from deal_records.models import Check, Deal
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
@@ -47,8 +48,10 @@ def warning_text(verdict: Verdict) -> str | None:
 class TimelineEntry:
     """One check in the timeline and what changed since the one before."""
 
+    number: int
     check: Check
     assessment: Assessment
+    changes: Changes
     gained: list[str]
     lost: list[str]
     went_stale: list[str]
@@ -63,7 +66,8 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
     """Each check assessed on its own day (under the process served now), compared with the previous one."""
     entries: list[TimelineEntry] = []
     before: dict[str, Status] = {}
-    for check in checks:
+    previous: Check | None = None
+    for number, check in enumerate(checks, start=1):
         saved = read_answers(check.answers, loaded.process)
         assessment = assess_saved(
             loaded.process, deal.name, check.claimed_stage, check.amount, saved, check.checked_at.date(), check.segment
@@ -72,15 +76,17 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
         was_verified = {key for key, status in before.items() if status is Status.VERIFIED}
         entries.append(
             TimelineEntry(
+                number,
                 check,
                 assessment,
+                changes(loaded, previous, check),
                 gained=[key for key, status in now.items() if status is Status.VERIFIED and key not in was_verified],
                 lost=[key for key in was_verified if now.get(key) not in (Status.VERIFIED, Status.STALE)],
                 went_stale=[key for key in was_verified if now.get(key) is Status.STALE],
                 gone=sorted(saved.gone),
             )
         )
-        before = now
+        before, previous = now, check
     return entries
 
 

@@ -19,6 +19,7 @@ from assess_app.check.form import make_form, mark_repeated, unknown_keys, valida
 from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
+from assess_app.deals.review import answer_rows, assessed_check, changes, questions
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.errors import bad_request
 from assess_app.idempotent import form_keyed, form_replay, keep
@@ -37,6 +38,7 @@ from deal_records.outcomes import (
 from deal_records.records import (
     NewDeal,
     RecordError,
+    checks_up_to,
     create_deal,
     deal_checks,
     deal_page,
@@ -237,6 +239,8 @@ def _deal_page(
         "deals/show.html",
         deal=deal,
         verdict=verdict,
+        rows=answer_rows(verdict.assessment, checks),
+        questions=questions(loaded),
         assessment=verdict.assessment,
         gap=gap_sentence(verdict.assessment),
         weighted=weighted(verdict.assessment),
@@ -377,7 +381,7 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             stored = db.get(Deal, deal.id)
             assert stored is not None
             saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
-            keep(db, 303, "", f"/deals/{deal.id}?saved={saved.id}#timeline")
+            keep(db, 303, "", _saved_url(deal.id, saved.id))
     except IntegrityError:
         # The same form was submitted twice at once: the other submission saved the check.
         done = form_replay(keyed) if keyed else None
@@ -391,7 +395,37 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
-    return redirect(f"/deals/{deal.id}?saved={saved.id}#timeline", 303)
+    return redirect(_saved_url(deal.id, saved.id), 303)
+
+
+def _saved_url(deal_id: int, check_id: int) -> str:
+    # The page opens on the problems of the check just saved (or on "Check saved." when there are none).
+    return f"/deals/{deal_id}?saved={check_id}#problems"
+
+
+@bp.get("/deals/<int:deal_id>/checks/<int:number>")
+@login_required
+def show_check(deal_id: int, number: int) -> str:
+    """One check as recorded: its answers, the verdict on its day, its process version and what it changed."""
+    user = signed_in_user()
+    loaded = current_process()
+    with records().reading() as db:
+        deal = find_deal(db, user, deal_id)
+        checks = checks_up_to(db, deal, number) if deal is not None else None
+    if deal is None or not checks:
+        abort(404)
+    check = checks[-1]
+    assessment = assessed_check(loaded, deal, check, check.checked_at.date())
+    return render_template(
+        "deals/check.html",
+        deal=deal,
+        check=check,
+        number=number,
+        assessment=assessment,
+        rows=answer_rows(assessment, checks),
+        changes=changes(loaded, checks[-2] if number > 1 else None, check),
+        process=loaded.process,
+    )
 
 
 @bp.post("/deals/<int:deal_id>/outcome")

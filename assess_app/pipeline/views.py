@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 
-from flask import Response, abort, make_response, request
+from flask import Response, abort, make_response, render_template, request
 from markupsafe import Markup
 from sqlalchemy import func, select
 
@@ -19,7 +19,7 @@ from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, pipeline_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
-from pipeline_report.report_html import render_report
+from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Totals
 from sales_process.deal import parse_iso_date
@@ -108,6 +108,9 @@ def pipeline() -> Response:
         line_label="Deal id",
         generator="/pipeline",
         forecast_accuracy=forecast_accuracy(records(), loaded),
+        words=SAVED_DEAL_WORDS,
+        app_head=Markup(render_template("app_head.html")),
+        app_header=Markup(render_template("app_header.html")),
     )
     response = make_response(page)
     response.headers["Content-Security-Policy"] = REPORT_POLICY

@@ -42,7 +42,7 @@ class MemoryConfirmations:
         token, hashed = new_token()
         expires = dt.datetime.now(dt.UTC) + expires_in
         self.requests[hashed] = ConfirmationRequest(
-            hashed, "Contoso Ltd", "Fabrikam rollout", statements, expires, state
+            hashed, "Contoso Ltd", "Fabrikam rollout", statements, expires, state, "Dana"
         )
         return token
 

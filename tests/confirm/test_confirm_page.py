@@ -54,7 +54,7 @@ def test_the_page_shows_the_company_the_deal_and_each_statement(
         assert f'name="answer-{statement.milestone_id}" value="yes"' in html
         assert f'name="answer-{statement.milestone_id}" value="no"' in html
     assert html.count("Yes, this is right") == 2 and html.count("Not quite") == 2
-    assert 'id="buyer_name" name="buyer_name" value=""' in html
+    assert 'id="buyer_name" name="buyer_name" value="Dana"' in html  # as the rep greeted them
     assert "<script" not in html and "Back to the playbook" not in html and "self-check" not in html.lower()
 
 
@@ -114,7 +114,8 @@ def test_a_used_link_is_gone_without_deal_data(client: FlaskClient, confirmation
         html = response.get_data(as_text=True)
         assert response.status_code == 410
         assert "This link can no longer be used" in html and "It has already been answered" in html
-        assert "Fabrikam" not in html and "Contoso" not in html and "proposal" not in html
+        assert "Fabrikam" not in html and "proposal" not in html
+        assert "Contoso" in html and "ask the person who sent you this link for a new one" in html
     assert confirmations.replies[token_hash(token)].buyer_name == "Dana Buyer"
 
 
@@ -133,7 +134,7 @@ def test_an_expired_revoked_or_answered_link_is_410(
     for response in (client.get(f"/confirm/{token}"), client.post(f"/confirm/{token}", data=_answers())):
         html = response.get_data(as_text=True)
         assert response.status_code == 410
-        assert reason in html and "Fabrikam" not in html and "Contoso" not in html
+        assert reason in html and "Fabrikam" not in html and "<title>This link can no longer be used · Contoso" in html
     assert confirmations.replies == {}
 
 
@@ -152,14 +153,18 @@ def _tampered(token: str) -> str:
         pytest.param(lambda token: "not-a-token!", id="garbage"),
     ],
 )
-def test_an_unknown_or_tampered_token_is_the_ordinary_404(
+def test_an_unknown_or_tampered_token_gets_one_plain_branded_page(
     client: FlaskClient, confirmations: MemoryConfirmations, make: Any
 ) -> None:
     token = confirmations.add()
-    ordinary = client.get("/no-such-page")
+    unknown = client.get("/confirm/" + "B" * 43)
+    page = unknown.get_data(as_text=True)
+    assert unknown.status_code == 404 and "Contoso" in page
+    assert "ask the person who sent you this link for a new one" in page
+    assert "app-header__nav" not in page and "Editing process.yaml" not in page and '<a href="/' not in page
     for response in (client.get(f"/confirm/{make(token)}"), client.post(f"/confirm/{make(token)}", data=_answers())):
         assert response.status_code == 404
-        assert response.get_data() == ordinary.get_data()
+        assert response.get_data() == unknown.get_data()
     assert confirmations.replies == {}
 
 

@@ -101,7 +101,7 @@ def test_the_email_text() -> None:
     assert TEXT.subject == "Please confirm where we stand: Fabrikam renewal"
     assert TEXT.body == (
         "Hello Dana Buyer,\n\n"
-        "To make sure we at Contoso understand where Fabrikam renewal stands, could you confirm these points in your own words?\n\n"
+        "To make sure we at Contoso understand where Fabrikam renewal stands, could you tell us whether these points are right?\n\n"
         "  - We have agreed that a proposal is the next step.\n"
         "  - Our budget for this project is approved.\n\n"
         "Please open this link and answer each point with \u201cYes, this is right\u201d or \u201cNot quite\u201d (a comment is welcome):\n"
@@ -116,7 +116,7 @@ def test_one_statement_is_one_point() -> None:
     one = confirmation_mail(
         company="Contoso", deal_name="D", buyer_name="B", statements=["We agree."], link=LINK, expires_at=EXPIRES
     )
-    assert "could you confirm this point in your own words?" in one.body
+    assert "could you tell us whether this point is right?" in one.body
     assert "answer it with" in one.body
     assert one.body.endswith("Thank you,\nContoso\n")
 

@@ -65,7 +65,7 @@ def _expected_mail(link: str, expires_at: dt.datetime) -> MailText:
     expires = expires_at.strftime("%d %B %Y, %H:%M UTC").lstrip("0")
     body = (
         "Hello Dana Buyer,\n\n"
-        "To make sure we at Contoso understand where Fabrikam rollout stands, could you confirm these points in your own words?\n\n"
+        "To make sure we at Contoso understand where Fabrikam rollout stands, could you tell us whether these points are right?\n\n"
         f"  - {PAIN}\n  - {TIMELINE}\n\n"
         "Please open this link and answer each point with “Yes, this is right” or “Not quite” (a comment is welcome):\n"
         f"{link}\n\n"

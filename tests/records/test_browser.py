@@ -72,7 +72,10 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     page.get_by_role("button", name="Save this check").click()
     assert page.locator(".verdict__stage").inner_text() == "Qualifying"
     assert page.locator(".timeline > li").count() == 2
-    assert "Newly verified: next-meeting-accepted" in page.locator(".timeline > li").first.inner_text()
+    assert (
+        "Newly verified: Has the prospect accepted a calendar invitation"
+        in page.locator(".timeline > li").first.inner_text()
+    )
     assert axe_violations(page) == []
     page.get_by_role("button", name="Sign out Ana Lopez").click()
     page.wait_for_url(f"{base_url}/login")

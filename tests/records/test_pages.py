@@ -70,8 +70,14 @@ def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(
     assert "Check saved." in page
     timeline = page[page.index('id="timeline"') :]
     assert timeline.count('<li id="check-') == 2
-    assert "Newly verified: <code>next-meeting-accepted</code>" in timeline
-    assert "Newly verified: <code>pain-confirmed</code>" in timeline
+    assert (
+        "Newly verified: <q>Has the prospect accepted a calendar invitation for a second, deeper meeting?</q>"
+        in timeline
+    )
+    assert (
+        "Newly verified: <q>Has the prospect confirmed, in writing, the business problem they want to solve?</q>"
+        in timeline
+    )
     assert 'class="verdict__stage">Qualifying<' in page
     # The form is pre-filled with the latest answers.
     assert 'name="next-meeting-accepted.evidence" value="Calendar invite accepted"' in page

@@ -140,3 +140,24 @@ def test_reference_types_and_defaults_come_from_the_schema(
     reference = generate_pages(default_process)["reference.md"]
     row = next(line for line in reference.splitlines() if line.startswith(f"| `{field}` |"))
     assert type_text in row and f"| {default} |" in row
+
+
+@pytest.mark.parametrize(
+    ("form_url", "deals_link"),
+    [
+        ("/check", "[Sign in: my deals](/deals)"),
+        ("/sales/check", "[Sign in: my deals](/sales/deals)"),  # the app served under a prefix
+        ("https://forms.example/deal", None),  # a form elsewhere: no app to sign in to
+    ],
+)
+def test_the_home_page_leads_to_my_deals_where_the_app_serves_the_form_and_to_practice(
+    form_url: str, deals_link: str | None
+) -> None:
+    from sales_process.loader import load_process
+    from site_builder.common import SiteLinks
+    from site_builder.home import home_markdown
+    from tests.conftest import DEFAULT_PROCESS
+
+    home = home_markdown(load_process(str(DEFAULT_PROCESS)), SiteLinks(form_url=form_url))
+    assert f"[Check a deal]({form_url})" in home and "[Practice](practice.md)" in home
+    assert (deals_link in home) if deals_link else ("my deals" not in home)
