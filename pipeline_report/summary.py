@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipeline_report.result import AuditResult
+from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
@@ -116,6 +117,12 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     return lines
 
 
+def _read_as(totals: Totals) -> str:
+    """How the rows read split, e.g. "4 closed, 2 open, 1 unreadable": a row that cannot be read is neither (its stage may say won)."""
+    unread = f", {totals.not_assessed} unreadable" if totals.not_assessed else ""
+    return f"{totals.closed} closed, {totals.rows - totals.closed - totals.not_assessed} open{unread}"
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -129,8 +136,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     if missing:
         lines.append(f"Warning: {missing}")
     lines += [
-        f"Deals read: {totals.rows}"
-        + (f" ({totals.closed} closed, {totals.rows - totals.closed} open)" if totals.closed else ""),
+        f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
     ]
