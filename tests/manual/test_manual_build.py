@@ -6,9 +6,13 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
+import pytest
+
 from docs_tools.hooks import FIELD_REFERENCE
+from playbook_cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,3 +85,33 @@ def test_the_nav_leaves_out_only_the_pages_other_branches_write(tmp_path: Path) 
     (tmp_path / "docs" / "later.md").write_text("# Later\n", encoding="utf-8")
     assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
     assert 'href="later/"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Run the worked example: every line the manual and the README show is a line it prints."""
+    status = main(
+        [
+            "backtest",
+            str(ROOT / "examples" / "closed-deals.csv"),
+            "--history",
+            str(ROOT / "examples" / "stage-history.csv"),
+            "--every",
+            "week",
+            "--process",
+            str(ROOT / "process.yaml"),
+            "--out",
+            str(tmp_path / "backtest-out"),
+        ]
+    )
+    printed = {line.rstrip() for line in capsys.readouterr().out.splitlines()}
+    assert status == 0
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    manual = (ROOT / "docs" / "revops" / "backtest.md").read_text(encoding="utf-8")
+    shown = textwrap.dedent(readme.split("```console\n", 1)[1].split("```", 1)[0]).splitlines()
+    example = manual.split("## A worked example", 1)[1].split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    for lines in (shown, example):
+        assert lines[0].startswith("$ playbook backtest examples/closed-deals.csv --history examples/stage-history.csv")
+        outputs = [line.rstrip().replace("backtest-out/", f"{tmp_path}/backtest-out/") for line in lines[1:]]
+        assert len(outputs) >= 4 and all(line in printed for line in outputs), sorted(set(outputs) - printed)
