@@ -83,12 +83,23 @@ def read_stored(stored: Mapping[str, object]) -> dict[str, Answer]:
     return {milestone_id: _answer(item) for milestone_id, item in stored.items()}
 
 
+def with_current_ids(stored: Mapping[str, object], process: Process) -> dict[str, object]:
+    """Stored answers keyed by the ids their milestones have now: an answer under an id a milestone was
+    `renamed_from` becomes that milestone's (unless the same check answered the new id, which then stands)."""
+    renamed = process.renamed_milestones
+    if not renamed:
+        return dict(stored)
+    return {
+        renamed[key] if key in renamed and renamed[key] not in stored else key: item for key, item in stored.items()
+    }
+
+
 def read_answers(stored: Mapping[str, object], process: Process) -> SavedAnswers:
-    """Split stored answers into the process's milestones and those it no longer has."""
-    known = {milestone.id for _, milestone in process.milestones()}
+    """Split stored answers into the process's milestones (by their ids now) and those it no longer has."""
+    known = process.milestone_ids
     answers: dict[str, Answer] = {}
     gone: dict[str, Answer] = {}
-    for milestone_id, item in stored.items():
+    for milestone_id, item in with_current_ids(stored, process).items():
         (answers if milestone_id in known else gone)[milestone_id] = _answer(item)
     return SavedAnswers(answers, gone)
 
@@ -161,7 +172,8 @@ def assess_saved(
     as_of: dt.date,
     segment: str | None = None,
 ) -> Assessment:
-    """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset."""
-    claimed = claimed_stage if claimed_stage and process.stage_index(claimed_stage) is not None else None
+    """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset, one it
+    was `renamed_from` as the stage it is now."""
+    claimed = process.current_stage_id(claimed_stage) if claimed_stage else None
     deal = Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers, segment=segment)
     return assess(process, deal, as_of)

@@ -247,7 +247,11 @@ class _Verdicts:
             parsed = self._parsed[blocking] = read_blocking(blocking)
         return parsed
 
-    @staticmethod
-    def confirmed(stored: str | None) -> frozenset[str]:
-        """The milestones with the buyer's standing "yes", from the stored text (none without a check)."""
-        return frozenset(stored.split()) if stored else frozenset()
+    def confirmed(self, stored: str | None) -> frozenset[str]:
+        """The milestones with the buyer's standing "yes", from the stored text (none without a check), by their ids now."""
+        renamed = self._process.renamed_milestones
+        return (
+            frozenset(renamed.get(milestone_id, milestone_id) for milestone_id in stored.split())
+            if stored
+            else frozenset()
+        )

@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from deal_records.answers import answers_json, blocking_text, read_answers, read_stored, verdict_window
+from deal_records.answers import (
+    answers_json,
+    blocking_text,
+    read_answers,
+    read_stored,
+    verdict_window,
+    with_current_ids,
+)
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.people import find_user, normal_email
@@ -188,19 +195,20 @@ def deal_page(
     page: int = 1,
     per_page: int = 50,
     owner: str | None = None,
-    stage: str | None = None,
+    stages: Sequence[str] | None = None,
     closed: bool = False,
 ) -> DealPage:
     """The user's open deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first.
 
-    With `closed`, the deals closed won or lost instead of the open ones.
+    `stages` are the ids one stage may be saved under (see `Process.stage_ids`). With `closed`, the deals
+    closed won or lost instead of the open ones.
     """
     query = visible(select(Deal), user)
     query = query.where(Deal.id.in_(closed_deal_ids()) if closed else Deal.id.not_in(closed_deal_ids()))
     if owner:
         query = query.join(User, Deal.owner_id == User.id).where(User.email == normal_email(owner))
-    if stage:
-        query = query.where(Deal.claimed_stage == stage)
+    if stages:
+        query = query.where(Deal.claimed_stage.in_(stages))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(
         query.options(joinedload(Deal.owner), joinedload(Deal.latest_check))
@@ -267,7 +275,7 @@ def record_check(
     latest_id = session.scalar(select(Deal.latest_check_id).where(Deal.id == deal.id).with_for_update())
     previous = session.scalar(select(Check.answers).where(Check.id == latest_id)) if latest_id else None
     stored = answers_json(given.answers)
-    for milestone_id, item in (previous or {}).items():
+    for milestone_id, item in with_current_ids(previous or {}, loaded.process).items():
         new = given.answers.get(milestone_id)
         if isinstance(item, Mapping) and "buyer" in item and (new is None or new.buyer is None):
             stored[milestone_id] = item
@@ -281,8 +289,8 @@ def record_check(
         as_of=None,
         answers=read_answers(stored, loaded.process).answers,
     )
-    if answers.claimed_stage is not None and loaded.process.stage_index(answers.claimed_stage) is None:
-        answers = dataclasses.replace(answers, claimed_stage=None)  # the process dropped that stage
+    if answers.claimed_stage is not None:  # by its id now; None when the process dropped that stage
+        answers = dataclasses.replace(answers, claimed_stage=loaded.process.current_stage_id(answers.claimed_stage))
     assessment = assess(loaded.process, answers, today)
     valid_from, valid_until = verdict_window(loaded.process, answers.answers, today)
     check = Check(

@@ -26,7 +26,7 @@ from sales_process.crm import CrmMapping
 from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
-from sales_process.vocabulary import LostStageError, StageLookup, name_key, parse_date, shown
+from sales_process.vocabulary import LostStageError, name_key, parse_date, shown
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
         "stage": names.stage if names else "stage",
         "date": names.date if names else "date",
     }
-    stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    stages = mapping.stage_lookup(process)
     won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)

@@ -47,7 +47,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import outcome_rule
 from sales_process.requirement import process_segments
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT, StageLookup
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
@@ -315,7 +315,7 @@ def _simple(plan: ColumnPlan, mapping: CrmMapping, process: Process) -> str:
 def _closing_stage_ids(process: Process, mapping: CrmMapping) -> list[str]:
     """The stages a CRM stage name that closes a deal reads as: the last stage (won), and any stage a lost or
     disqualified name is mapped to (sales_process.outcome reads such a row as closed, so Python reads it)."""
-    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    lookup = mapping.stage_lookup(process)
     rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
     closing = {process.stages[-1].id}
     closing |= {stage_id for label, stage_id in lookup.labels().items() if rule.stage_outcome(label, None).is_closed}

@@ -28,7 +28,6 @@ from sales_process.vocabulary import (
     LostStageError,
     Money,
     MonthFirstDateError,
-    StageLookup,
     has_two_digit_year,
     parse_currency,
     parse_date,
@@ -89,7 +88,7 @@ class RowReader:
         self.one_currency = one_currency
         # The segment column counts only where a milestone is required of some segments alone.
         self._segment = plan.segment if process_segments(process.milestones()) else None
-        self.stages = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+        self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
         self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from playbook_cli.common import (
     report,
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
-from playbook_cli.records import add_database_option, guarded, open_sessions
+from playbook_cli.records import add_database_option, guarded, open_sessions, records_configured
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 
@@ -64,13 +63,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=guarded(run))
 
 
-def _records_default(args: argparse.Namespace) -> bool:
-    """Whether the deal records are the source: --database, $PLAYBOOK_DATABASE_URL, or ./playbook.db exists."""
-    from deal_records.database import DATABASE_ENV
-
-    return bool(args.database or os.environ.get(DATABASE_ENV) or Path("playbook.db").exists())
-
-
 def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHistory]:
     if args.export is not None:
         if args.history is None:
@@ -86,7 +78,7 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHist
         raise UserError(
             "--history goes with an export: playbook backtest EXPORT --history HISTORY.csv", status=EXIT_USAGE
         )
-    if not _records_default(args):
+    if not records_configured(args.database):
         raise UserError(
             "no source: give a CRM export and its stage history (playbook backtest EXPORT --history HISTORY.csv), "
             "or the deal records with --database URL",

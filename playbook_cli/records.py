@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import Engine
@@ -24,6 +26,8 @@ from deal_records.database import (
 )
 from deal_records.schema import SchemaBehind, require_current, upgrade
 from playbook_cli.common import UserError
+from sales_process.loader import LoadedProcess
+from sales_process.problems import Diagnostic
 
 
 class CommandError(UserError):
@@ -39,6 +43,11 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
         help=f"the deal records (default: ${DATABASE_ENV}, else {DEFAULT_DATABASE}; "
         "PostgreSQL: postgresql+psycopg://user:password@host/dbname)",
     )
+
+
+def records_configured(given: str | None) -> bool:
+    """Whether there are deal records to read: --database, $PLAYBOOK_DATABASE_URL, or ./playbook.db exists."""
+    return bool(given or os.environ.get(DATABASE_ENV) or Path(DEFAULT_DATABASE.removeprefix("sqlite:///")).exists())
 
 
 def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
@@ -111,3 +120,40 @@ def guarded(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Name
                 _opened.pop().dispose()
 
     return wrapped
+
+
+def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: str) -> list[Diagnostic]:
+    """Saved deals naming stage or milestone ids the process no longer has, when there are deal records
+    (--database, $PLAYBOOK_DATABASE_URL or ./playbook.db); a database that cannot be read is said, not fatal."""
+    if not records_configured(database):
+        return []
+    from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deal_records.database import reading, session_factory
+    from deal_records.orphans import find_orphans, orphan_lines
+
+    try:
+        url = make_url(database_url(database))
+        if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+            return []  # no records yet (and checking must not create the file)
+        engine = open_engine(database, migrate_sqlite=False)
+    except (BadDatabaseUrl, CommandError) as error:
+        print(f"playbook {command}: the saved deals were not checked: {error}", file=sys.stderr)
+        return []
+    try:
+        if not inspect(engine).has_table("deals"):
+            return []  # a database no deal was ever saved in
+        with reading(session_factory(engine)) as session:
+            orphans = find_orphans(session, loaded.process)
+    except SQLAlchemyError as error:
+        print(
+            f"playbook {command}: the saved deals were not checked: {database_problem(error)}; "
+            "run `playbook db upgrade` if the database is from an older version",
+            file=sys.stderr,
+        )
+        return []
+    finally:
+        engine.dispose()
+    return [Diagnostic(loaded.path, None, None, "warning", line) for line in orphan_lines(orphans)]

@@ -18,7 +18,7 @@ from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
 from deal_records.database import BadDatabaseUrl, database_url, safe_url
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
-from playbook_cli.records import CommandError, add_database_option, open_engine
+from playbook_cli.records import CommandError, add_database_option, open_engine, saved_deal_warnings
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site
@@ -67,8 +67,11 @@ def build(process: Path, site_dir: Path, links: SiteLinks = DEFAULT_LINKS) -> Lo
     return None
 
 
-def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks = DEFAULT_LINKS) -> None:
-    """After an edit: serve the new process and playbook, or keep the last good ones and show why."""
+def rebuild(
+    process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks = DEFAULT_LINKS, database: str | None = None
+) -> None:
+    """After an edit: serve the new process and playbook, or keep the last good ones and show why; warn of saved
+    deals the edit orphans (a stage or milestone id changed without `renamed_from`)."""
     try:
         loaded = build_site(process, site_dir, links=links)
     except InvalidFile as error:
@@ -80,10 +83,16 @@ def rebuild(process: Path, site_dir: Path, store: ProcessStore, links: SiteLinks
     else:
         store.replace(loaded)
         print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
+        _warn_of_orphans(loaded, database)
         return
     print(
         f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True
     )
+
+
+def _warn_of_orphans(loaded: LoadedProcess, database: str | None) -> None:
+    for warning in saved_deal_warnings(loaded, database, "serve"):
+        print(warning, file=sys.stderr, flush=True)
 
 
 def _listen(
@@ -128,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
         server.server_close()
         return EXIT_INVALID
     store.replace(loaded)
-    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links))
+    _warn_of_orphans(loaded, database)
+    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links, database))
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)

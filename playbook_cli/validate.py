@@ -6,10 +6,14 @@ import argparse
 import sys
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from playbook_cli.records import add_database_option, saved_deal_warnings
 from sales_process.vocabulary import plural
 
 EXAMPLE = """example:
   playbook validate --process process.yaml --strict
+
+with deal records (--database, $PLAYBOOK_DATABASE_URL or ./playbook.db), it also warns of saved
+deals whose stage or answers name ids process.yaml no longer has (add renamed_from to keep them).
 
 prints one line per problem, e.g.
   process.yaml:71:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
@@ -23,6 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     add_process_option(parser)
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    add_database_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -31,13 +36,14 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID
-    for warning in loaded.warnings:
+    warnings = [*loaded.warnings, *saved_deal_warnings(loaded, args.database, "validate")]
+    for warning in warnings:
         print(warning, file=sys.stderr)
     stages = loaded.process.stages
     milestones = len(loaded.process.milestones())
     summary = f"{args.process}: valid: {plural(len(stages), 'stage')}, {plural(milestones, 'milestone')}"
-    if loaded.warnings:
-        count = len(loaded.warnings)
+    if warnings:
+        count = len(warnings)
         print(f"{summary}, {plural(count, 'warning')}.")
         return EXIT_INVALID if args.strict else EXIT_OK
     print(f"{summary}.")

@@ -26,7 +26,7 @@ from sales_process.crm_names import FLAG_FIELDS, KnownColumn, column_words, is_s
 from sales_process.model import CrmColumns, CrmMilestone, Process
 from sales_process.outcome import OutcomeRule, process_outcome_rule
 from sales_process.suggest import closest, did_you_mean
-from sales_process.vocabulary import DateOrder, name_key
+from sales_process.vocabulary import DateOrder, StageLookup, name_key
 
 AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, currency, owner
 MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date, confirmed_by
@@ -101,6 +101,10 @@ class CrmMapping:
     outcomes: OutcomeRule | None = None  # how a row's outcome is read (crm.status_values, crm.lost_stages)
     # Where a known CRM column name was read as an audit field: name_key -> (field, CRM), see crm_names.
     known: Mapping[str, KnownColumn] = field(default_factory=dict)
+
+    def stage_lookup(self, process: Process) -> StageLookup:
+        """Find an export's stages by id, name, an id they were `renamed_from`, or the CRM's names for them."""
+        return StageLookup(((stage.id, stage.name) for stage in process.stages), self.stage_names)
 
     def target(self, column: str) -> Target | None:
         """What the column holds, or None when the mapping does not know it."""
@@ -206,7 +210,9 @@ def resolve_mapping(
     mapped = {name_key(name): target for target, name in by_target.items()}
     resolved = {**standard_targets(process), **mapped}
     names = {name_key(name): name for name in by_target.values()}
-    stages = dict(crm.stage_names) if crm else {}
+    # An export may still say an id a stage was renamed from; the crm block and the command line win.
+    stages = {old: stage.id for stage in process.stages for old in stage.renamed_from}
+    stages.update(dict(crm.stage_names) if crm else {})
     stages.update(dict(stage_names))
     ignored = {name_key(name) for name in [*(crm.ignore_columns if crm else []), *ignore]}
     order = date_order or (DateOrder(crm.dates) if crm and crm.dates else DateOrder.AUTO)

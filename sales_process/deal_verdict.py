@@ -99,7 +99,6 @@ class KnownVerdicts:
 
     def __init__(self, process: Process) -> None:
         self.process = process
-        self._index = {stage.id: index for index, stage in enumerate(process.stages)}
         self._gates: dict[tuple[int, frozenset[str]], bool] = {}
 
     def verified_by_buyer(self, verified_index: int, buyer_confirmed: frozenset[str]) -> bool:
@@ -129,14 +128,14 @@ class KnownVerdicts:
     ) -> DealVerdict:
         """One deal's verdict: its verified stage by position, what holds it there, the buyer's marks."""
         stages = self.process.stages
-        claimed_index = self._index.get(claimed_stage_id) if claimed_stage_id else None
+        claimed_index = self.process.stage_index(claimed_stage_id) if claimed_stage_id else None
         verified = stages[verified_index]
         return DealVerdict(
             number,
             crm_id,
             name,
             owner,
-            claimed_stage_id if claimed_index is not None else None,
+            None if claimed_index is None else stages[claimed_index].id,
             verified.id,
             amount,
             currency,
@@ -166,8 +165,8 @@ class KnownVerdicts:
         currencies: with `summed_in`, an amount in another currency is not weighted (it counts as none).
         """
         stages = self.process.stages
-        claimed_index = self._index.get(claimed_stage_id) if claimed_stage_id else None
-        claimed_id = claimed_stage_id if claimed_index is not None else None
+        claimed_index = self.process.stage_index(claimed_stage_id) if claimed_stage_id else None
+        claimed_id = None if claimed_index is None else stages[claimed_index].id
         verified = stages[verified_index]
         by_buyer = self.verified_by_buyer(verified_index, buyer_confirmed)
         verified_share, claimed_share = (

@@ -122,9 +122,10 @@ def explain_error(error: Any, data: object = None) -> Problem:
         expected = ", ".join(list(model_at(loc).model_fields)[:3])
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch":
+        slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
         return Problem(
             loc,
-            f"{show(value)} is not a valid {key}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})",
+            f"{show(value)} is not a valid {slug}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})",
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
@@ -200,6 +201,12 @@ class Milestone(_Strict):
         "needs the same `required_when`. Milestones without a group are each required.",
     )
 
+    renamed_from: Annotated[list[Slug], _optional_list(Slug)] = Field(
+        default_factory=list,
+        description="Ids this milestone had before, e.g. `[pricing-discussed]`: answers saved under an old id "
+        "count as answers to this milestone, so renaming an id never loses a saved deal's evidence.",
+    )
+
     @property
     def buyer_confirms(self) -> bool:
         """Whether the milestone counts only once the buyer has confirmed it."""
@@ -210,6 +217,11 @@ class Stage(_Strict):
     """One stage of the pipeline, left only when all of its milestones are verified."""
 
     id: Slug = Field(description="Unique id of the stage, a slug such as `demonstrating`.")
+    renamed_from: Annotated[list[Slug], _optional_list(Slug)] = Field(
+        default_factory=list,
+        description="Ids this stage had before, e.g. `[demo]`: saved deals and CRM exports that name an old id "
+        "are read as this stage, so renaming an id never orphans a saved deal.",
+    )
     name: NonEmptyText = Field(description="The stage's name as reps and the CRM know it.")
     probability: StrictInt = Field(
         ge=0,
@@ -521,6 +533,15 @@ class Practice(_Strict):
     )
 
 
+def _renamed(items: Sequence[object]) -> dict[str, str]:
+    """Old id -> current id, from the raw `renamed_from` lists of stages or milestones (malformed ones are left out)."""
+    renamed: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("renamed_from"), list):
+            renamed.update({old: item["id"] for old in item["renamed_from"] if isinstance(old, str)})
+    return renamed
+
+
 class Process(_Strict):
     """A sales process: ordered stages, each gated by customer verifiable outcomes."""
 
@@ -544,12 +565,59 @@ class Process(_Strict):
         description="Optional: how your CRM's export names deals, stages and milestones, for `playbook audit`.",
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _crm_names_current_ids(cls, data: object) -> object:
+        """The crm block may still name a stage or milestone by an id it was `renamed_from`: read it as the new id."""
+        if not isinstance(data, dict) or not isinstance(data.get("crm"), dict):
+            return data
+        stages = data.get("stages")
+        stage_list = [stage for stage in stages if isinstance(stage, dict)] if isinstance(stages, list) else []
+        renamed_stages = _renamed(stage_list)
+        renamed_milestones = _renamed(
+            [m for stage in stage_list if isinstance(stage.get("milestones"), list) for m in stage["milestones"]]
+        )
+        if not renamed_stages and not renamed_milestones:
+            return data
+        crm = dict(data["crm"])
+        if isinstance(crm.get("stage_names"), dict):
+            crm["stage_names"] = {
+                name: renamed_stages.get(target, target) if isinstance(target, str) else target
+                for name, target in crm["stage_names"].items()
+            }
+        if isinstance(crm.get("milestones"), dict):
+            fields = crm["milestones"]
+            # An old key whose new id is mapped as well stays as written: the rules report it as mapped twice.
+            crm["milestones"] = {
+                renamed_milestones[key] if renamed_milestones.get(key, key) not in fields else key: value
+                for key, value in fields.items()
+            }
+        return {**data, "crm": crm}
+
     def stage_index(self, stage_id: str) -> int | None:
-        """Return the position of the stage with this id, or None."""
-        for index, stage in enumerate(self.stages):
-            if stage.id == stage_id:
-                return index
-        return None
+        """Return the position of the stage with this id (or with this id in its `renamed_from`), or None."""
+        return self._stage_indexes.get(stage_id)
+
+    @cached_property
+    def _stage_indexes(self) -> dict[str, int]:
+        indexes = {old: index for index, stage in enumerate(self.stages) for old in stage.renamed_from}
+        indexes.update({stage.id: index for index, stage in enumerate(self.stages)})
+        return indexes
+
+    def current_stage_id(self, stage_id: str) -> str | None:
+        """The id a stage has now, given its id or one it was `renamed_from`; None for an id the process never had."""
+        index = self.stage_index(stage_id)
+        return None if index is None else self.stages[index].id
+
+    def stage_ids(self, stage_id: str) -> list[str]:
+        """Every id saved deals may hold for the stage `stage_id` names: its id now and its `renamed_from` ids."""
+        index = self.stage_index(stage_id)
+        return [stage_id] if index is None else [self.stages[index].id, *self.stages[index].renamed_from]
+
+    @cached_property
+    def renamed_milestones(self) -> dict[str, str]:
+        """Each old milestone id (`renamed_from`) with the id the milestone has now; computed once."""
+        return {old: milestone.id for _, milestone in self.milestones() for old in milestone.renamed_from}
 
     def milestones(self) -> list[tuple[Stage, Milestone]]:
         """Every milestone with its stage, in file order."""
@@ -558,7 +626,8 @@ class Process(_Strict):
     @cached_property
     def stage_lookup(self) -> StageLookup:
         """Find the stages by id, name or the CRM's name for them (crm.stage_names); built once."""
-        crm_names = dict(self.crm.stage_names) if self.crm else {}
+        renamed = {old: stage.id for stage in self.stages for old in stage.renamed_from}
+        crm_names = renamed | (dict(self.crm.stage_names) if self.crm else {})  # saved deals may still say an old id
         return StageLookup(((stage.id, stage.name) for stage in self.stages), crm_names)
 
     @cached_property

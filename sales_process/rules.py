@@ -55,6 +55,50 @@ def _unique_ids(data: object) -> Iterator[Problem]:
                 milestone_ids[milestone_id] = stage_place(data, i)
 
 
+def _items(stages: list[tuple[int, dict[str, object]]], kind: str) -> list[tuple[Loc, dict[str, object]]]:
+    """The stages (kind 'stage') or their milestones, each with its place in the file."""
+    if kind == "stage":
+        return [(("stages", i), stage) for i, stage in stages]
+    return [(("stages", i, "milestones", j), m) for i, stage in stages for j, m in _milestones(stage)]
+
+
+def _old_ids(item: dict[str, object]) -> list[tuple[int, str]]:
+    """The ids in a stage's or milestone's `renamed_from`, with their positions (malformed ones left out)."""
+    olds = item.get("renamed_from")
+    return [(k, old) for k, old in enumerate(olds) if isinstance(old, str)] if isinstance(olds, list) else []
+
+
+def _renamed_ids(stages: list[tuple[int, dict[str, object]]], kind: str) -> list[str]:
+    """Every old id (`renamed_from`) of the stages, or of their milestones (kind 'milestone')."""
+    return [old for _, item in _items(stages, kind) for _, old in _old_ids(item)]
+
+
+def _renames(data: object) -> Iterator[Problem]:
+    """An old id (`renamed_from`) names one stage or milestone: never one the process has now, never two."""
+    stages = _stages(data)
+    for kind in ("stage", "milestone"):
+        items = _items(stages, kind)
+        current = {str(item["id"]) for _, item in items if isinstance(item.get("id"), str)}
+        earlier: dict[str, str] = {}
+        for loc, item in items:
+            for k, old in _old_ids(item):
+                place: Loc = (*loc, "renamed_from", k)
+                if old in current:
+                    yield Problem(
+                        place,
+                        f"'{old}' is in renamed_from but is the id of a {kind} of this process; "
+                        f"renamed_from lists only ids the process no longer has: remove '{old}'",
+                    )
+                elif old in earlier:
+                    yield Problem(
+                        place,
+                        f"'{old}' is in the renamed_from of two {kind}s ('{earlier[old]}' too); saved deals can "
+                        f"carry an old id over to one {kind} only: keep it in one",
+                    )
+                else:
+                    earlier[old] = str(item.get("id"))
+
+
 def _probabilities(data: object) -> Iterator[Problem]:
     previous: tuple[int, object] | None = None
     for i, stage in _stages(data):
@@ -151,12 +195,14 @@ def _crm(data: object) -> Iterator[Problem]:
         if isinstance(stage.get("id"), str) and isinstance(stage.get("name"), str)
     ]
     milestone_ids = [str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if isinstance(m.get("id"), str)]
+    # The crm block may still name a stage or milestone by an old id: the model reads it as the new one.
+    old_stage_ids, old_milestone_ids = _renamed_ids(stages, "stage"), _renamed_ids(stages, "milestone")
     names = crm.get("stage_names")
     if isinstance(names, dict):
         seen_names: dict[str, str] = {}
         for crm_name, stage_id in names.items():
             key = name_key(str(crm_name))
-            if isinstance(stage_id, str) and stage_id not in stage_ids:
+            if isinstance(stage_id, str) and stage_id not in stage_ids and stage_id not in old_stage_ids:
                 yield Problem(
                     ("crm", "stage_names", crm_name),
                     f"unknown stage id '{stage_id}'{did_you_mean(stage_id, stage_ids)} (stage ids: {', '.join(stage_ids)})",
@@ -176,7 +222,7 @@ def _crm(data: object) -> Iterator[Problem]:
             str(m["id"]) for _, stage in stages for _, m in _milestones(stage) if m.get("buyer_statement") is not None
         }
         for milestone_id, fields in milestones.items():
-            if milestone_id not in milestone_ids:
+            if milestone_id not in milestone_ids and milestone_id not in old_milestone_ids:
                 yield Problem(
                     ("crm", "milestones", milestone_id),
                     f"unknown milestone id '{milestone_id}': crm.milestones maps the milestones defined under stages{did_you_mean(str(milestone_id), milestone_ids)}",
@@ -286,6 +332,7 @@ def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
     return [
         *_unique_ids(data),
+        *_renames(data),
         *_probabilities(data),
         *_gates(data),
         *_crm(data),

@@ -23,7 +23,7 @@ from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.model import Milestone, Process, Stage
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, StageLookup, plural
+from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, plural
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import Dialect
 
@@ -346,7 +346,7 @@ def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
 
     The SQL lower-cases (Python's lower) where the lookup case-folds: both spellings are listed.
     """
-    lookup = StageLookup(((stage.id, stage.name) for stage in process.stages), mapping.stage_names)
+    lookup = mapping.stage_lookup(process)
     labels = lookup.labels(lambda text: text.strip().lower())
     for label, stage_id in lookup.labels().items():
         labels.setdefault(label, stage_id)

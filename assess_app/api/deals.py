@@ -198,7 +198,9 @@ def list_deals() -> ApiAnswer:
         return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
     today = dt.date.today()
     with records().reading() as db:
-        found = deal_page(db, user, page, per_page, owner, stage, closed=closed == "true")
+        found = deal_page(
+            db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
+        )
         deals = [_listed(loaded, deal, today) for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 

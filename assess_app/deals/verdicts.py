@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from assess_app.deals.review import Changes, changes
-from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale
+from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale, with_current_ids
 from deal_records.models import Check, Deal
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.deal import BuyerAnswer
 from sales_process.engine import Assessment, Status
 from sales_process.loader import LoadedProcess
+from sales_process.model import Process
 from sales_process.vocabulary import status_label
 
 WARN_DAYS = 14
@@ -90,17 +91,18 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
     return entries
 
 
-def prefill(deal: Deal) -> MultiDict[str, str]:
-    """The check form filled with the deal's latest answers, CRM stage and amount (with its currency)."""
+def prefill(deal: Deal, process: Process) -> MultiDict[str, str]:
+    """The check form filled with the deal's latest answers, CRM stage and amount (with its currency),
+    by the ids the process has now (see `renamed_from`)."""
     pairs: list[tuple[str, str]] = []
     if deal.amount is not None:
         number = str(int(deal.amount)) if deal.amount.is_integer() else str(deal.amount)
         pairs.append(("amount", f"{number} {deal.currency}" if deal.currency else number))
     if deal.claimed_stage:
-        pairs.append(("claimed_stage", deal.claimed_stage))
+        pairs.append(("claimed_stage", process.current_stage_id(deal.claimed_stage) or deal.claimed_stage))
     if deal.segment:
         pairs.append(("segment", deal.segment))
-    stored = deal.latest_check.answers if deal.latest_check is not None else {}
+    stored = with_current_ids(deal.latest_check.answers, process) if deal.latest_check is not None else {}
     for milestone_id, item in stored.items():
         if not isinstance(item, dict):
             continue

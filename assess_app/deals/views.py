@@ -27,6 +27,7 @@ from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.models import Deal, OutcomeEvent, User
+from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     current_outcomes,
     is_closed,
@@ -75,7 +76,15 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     closed = request.args.get("closed", "") == "1"
     today = dt.date.today()
     with records().reading() as db:
-        page = deal_page(db, user, int(request.args.get("page") or "1"), PER_PAGE, owner or None, stage or None, closed)
+        page = deal_page(
+            db,
+            user,
+            int(request.args.get("page") or "1"),
+            PER_PAGE,
+            owner or None,
+            loaded.process.stage_ids(stage) if stage else None,
+            closed,
+        )
         outcomes = current_outcomes(db, [deal.id for deal in page.deals]) if closed else {}
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
@@ -243,6 +252,11 @@ def _deal_page(
         questions=questions(loaded),
         assessment=verdict.assessment,
         gap=gap_sentence(verdict.assessment),
+        unknown_stage=(
+            unknown_stage_text(deal.claimed_stage)
+            if deal.claimed_stage and loaded.process.current_stage_id(deal.claimed_stage) is None
+            else None
+        ),
         weighted=weighted(verdict.assessment),
         entries=list(reversed(timeline(loaded, deal, checks))),
         form=form,
@@ -280,7 +294,7 @@ def show(deal_id: int) -> tuple[str, int]:
     user = signed_in_user()
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
-    return _deal_page(loaded, user, deal, checks, requests, make_form(loaded, prefill(deal)), [])
+    return _deal_page(loaded, user, deal, checks, requests, make_form(loaded, prefill(deal, loaded.process)), [])
 
 
 @bp.post("/deals/<int:deal_id>/confirmations")
@@ -296,7 +310,7 @@ def ask(deal_id: int) -> tuple[str, int]:
         key: request.form.get(key, "") for key in ("buyer_name", "buyer_email", "expires_in_days")
     }
     values["milestones"] = request.form.getlist("milestones")
-    form = make_form(loaded, prefill(deal))
+    form = make_form(loaded, prefill(deal, loaded.process))
     try:
         asked = ask_buyer(user, deal_id, {key: value for key, value in values.items() if value not in ("", [])})
     except InvalidInput as invalid:
@@ -341,7 +355,7 @@ def revoke(deal_id: int, request_id: int) -> tuple[str, int] | BaseResponse:
     except RecordError as error:
         if error.loc == "deal":
             abort(403, error.message[0].upper() + error.message[1:] + ".")
-        form = make_form(loaded, prefill(deal))
+        form = make_form(loaded, prefill(deal, loaded.process))
         return _deal_page(
             loaded,
             user,
@@ -436,7 +450,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
     values = {key: request.form.get(key, "").strip() for key in ("outcome", "date", "amount", "reason")}
-    form = make_form(loaded, prefill(deal))
+    form = make_form(loaded, prefill(deal, loaded.process))
     errors: dict[str, str] = {}
     try:
         change = parse_outcome_change({k: v for k, v in values.items() if v})

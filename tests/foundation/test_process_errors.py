@@ -28,6 +28,26 @@ crm:
 
 BAD_FILES = [
     pytest.param(
+        with_stage_keys("    renamed_from: [won, talks]\n").replace(
+            "  - id: won\n", "  - id: won\n    renamed_from: [talks, Old Id]\n"
+        ),
+        [
+            "7:20: error: 'won' is in renamed_from but is the id of a stage of this process; renamed_from lists only ids the process no longer has: remove 'won'",
+            "14:20: error: 'talks' is in the renamed_from of two stages ('talking' too); saved deals can carry an old id over to one stage only: keep it in one",
+            "14:27: error: 'Old Id' is not a valid id (item 2 of 'renamed_from'): use lowercase letters, digits and single hyphens, e.g. 'old-id' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)",
+        ],
+        id="renamed-from-current-or-twice",
+    ),
+    pytest.param(
+        VALID.replace(
+            "      - id: pain-confirmed\n", "      - id: pain-confirmed\n        renamed_from: [pain-confirmed]\n"
+        ),
+        [
+            "9:24: error: 'pain-confirmed' is in renamed_from but is the id of a milestone of this process; renamed_from lists only ids the process no longer has: remove 'pain-confirmed'",
+        ],
+        id="renamed-from-its-own-milestone-id",
+    ),
+    pytest.param(
         VALID + CRM,
         [
             "19:12: error: the CRM column 'opportunity name' is mapped twice (also at crm.columns.deal); a column holds one field, so keep one",

@@ -1,0 +1,71 @@
+"""Saved deals that name ids the process no longer has: a stage or milestone id changed in process.yaml
+without `renamed_from`. `playbook validate` and `playbook serve` report them with the fix; the deal page
+names such a stage instead of hiding it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from deal_records.answers import with_current_ids
+from deal_records.models import Check, Deal
+from sales_process.model import Process
+from sales_process.vocabulary import plural
+
+
+@dataclass(frozen=True)
+class Orphans:
+    """How many saved deals name each unknown stage id (as their CRM stage) and each unknown milestone id
+    (in their latest check's answers)."""
+
+    stages: dict[str, int]
+    milestones: dict[str, int]
+
+    def __bool__(self) -> bool:
+        return bool(self.stages or self.milestones)
+
+
+def find_orphans(session: Session, process: Process) -> Orphans:
+    """Count the saved deals whose CRM stage or latest answers name ids `process` does not have (nor was renamed from)."""
+    stage_rows = session.execute(
+        select(Deal.claimed_stage, func.count()).where(Deal.claimed_stage.is_not(None)).group_by(Deal.claimed_stage)
+    ).all()
+    stages = {
+        stage_id: count for stage_id, count in stage_rows if stage_id and process.current_stage_id(stage_id) is None
+    }
+    milestones: Counter[str] = Counter()
+    known = process.milestone_ids
+    answers = session.scalars(select(Check.answers).join(Deal, Deal.latest_check_id == Check.id))
+    for stored in answers:
+        milestones.update(key for key in with_current_ids(stored or {}, process) if key not in known)
+    return Orphans(dict(sorted(stages.items())), dict(sorted(milestones.items())))
+
+
+def unknown_stage_text(stage_id: str) -> str:
+    """What a deal page says of a CRM stage the process no longer has."""
+    return (
+        f"The CRM stage '{stage_id}' is not a stage of this process: it was removed or renamed in process.yaml. "
+        f"Choose the deal's stage below, or ask whoever edits process.yaml to add 'renamed_from: [{stage_id}]' "
+        "to the stage that replaced it."
+    )
+
+
+def orphan_lines(orphans: Orphans) -> list[str]:
+    """One line per unknown id, with the number of saved deals naming it and the fix."""
+    lines = [
+        f"{plural(count, 'saved deal')} {'is' if count == 1 else 'are'} at stage '{stage_id}', which this process "
+        f"no longer has: their CRM stage counts as unknown and is not weighted. If a stage was renamed, add "
+        f"'renamed_from: [{stage_id}]' to it; otherwise move the deals to a stage of this process"
+        for stage_id, count in orphans.stages.items()
+    ]
+    lines += [
+        f"{plural(count, 'saved deal')} {'has' if count == 1 else 'have'} answers to milestone '{milestone_id}', which "
+        f"this process no longer has: they no longer count. If a milestone was renamed, add "
+        f"'renamed_from: [{milestone_id}]' to it"
+        for milestone_id, count in orphans.milestones.items()
+    ]
+    return lines

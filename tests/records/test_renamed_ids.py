@@ -1,0 +1,140 @@
+"""A stage or milestone id changed in process.yaml: with `renamed_from` saved deals stay whole; without it
+`playbook validate` and the deal pages say which deals it orphans and how to fix it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.models import Check
+from playbook_cli.main import main
+from tests.conftest import DEFAULT_PROCESS
+from tests.records.conftest import new_deal, page_token, sign_in
+
+RECENT = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+ANSWERED = {  # Discovery's two outcomes: the deal is verified at Qualifying only with both
+    "claimed_stage": "proposing",
+    "pain-confirmed.met": "yes",
+    "pain-confirmed.evidence": "Reply email from the CFO naming the problem",
+    "pain-confirmed.date": RECENT,
+    "next-meeting-accepted.met": "yes",
+    "next-meeting-accepted.evidence": "Accepted calendar invitation for the deep dive",
+    "next-meeting-accepted.date": RECENT,
+}
+
+
+def _edited_process(tmp_path: Path, *, renamed_from: bool) -> Path:
+    """The default process with stage `proposing` now `proposal` and milestone `pain-confirmed` now `pain-agreed`."""
+    text = DEFAULT_PROCESS.read_text(encoding="utf-8")
+    stage = "  - id: proposal\n" + ("    renamed_from: [proposing]\n" if renamed_from else "")
+    milestone = "      - id: pain-agreed\n" + ("        renamed_from: [pain-confirmed]\n" if renamed_from else "")
+    edited = text.replace("  - id: proposing\n", stage).replace("      - id: pain-confirmed\n", milestone)
+    assert edited.count("proposal\n") == 1 and "pain-agreed" in edited
+    path = tmp_path / "edited.yaml"
+    path.write_text(edited, encoding="utf-8")
+    return path
+
+
+def _text(client: FlaskClient, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return html.unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+
+
+def _saved_deal(make_app: Callable[..., Flask], add_person: Callable[..., str]) -> tuple[int, str]:
+    """A deal at Proposing with an answer to pain-confirmed, saved under the default process; its page's verdict."""
+    add_person("ana@example.com")
+    rep = make_app().test_client()
+    sign_in(rep, "ana@example.com")
+    deal_id = new_deal(rep)
+    data = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), **ANSWERED}
+    assert rep.post(f"/deals/{deal_id}/checks", data=data).status_code == 303
+    verdict = re.search(r'<span class="verdict__stage">([^<]+)</span>', _text(rep, f"/deals/{deal_id}"))
+    assert verdict
+    return deal_id, verdict.group(1)
+
+
+def _signed_in(app: Flask) -> FlaskClient:
+    client = app.test_client()
+    assert sign_in(client, "ana@example.com").status_code == 303
+    return client
+
+
+def test_renamed_ids_keep_saved_deals_their_stage_answers_and_weight(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    deal_id, verified = _saved_deal(make_app, add_person)
+    assert verified == "Qualifying"
+    edited = _edited_process(tmp_path, renamed_from=True)
+    rep = _signed_in(make_app(PROCESS_PATH=str(edited)))
+    page = _text(rep, f"/deals/{deal_id}")
+    assert f'<span class="verdict__stage">{verified}</span>' in page
+    assert "not a stage of this process" not in page
+    assert "Your CRM says Proposing" in page  # the stage renamed from `proposing`, with its weight
+    assert "Reply email from the CFO naming the problem" in page
+    assert '<option value="proposal" selected>' in page  # the check form keeps the deal's stage
+    assert 'name="pain-agreed.evidence"' in page and "Reply email from the CFO naming the problem" in page
+    listed = _text(rep, "/deals?stage=proposal")
+    assert "Northwind" in listed and "not a stage of this process" not in listed
+    capsys.readouterr()
+    assert main(["validate", "--process", str(edited), "--database", database_url, "--strict"]) == 0
+    assert "saved deal" not in capsys.readouterr().err
+    # a check saved on the edited process keeps the answer under the milestone's new id
+    data = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "note": ""}
+    data |= {key.replace("pain-confirmed", "pain-agreed"): value for key, value in ANSWERED.items()}
+    data["claimed_stage"] = "proposal"
+    assert rep.post(f"/deals/{deal_id}/checks", data=data).status_code == 303
+    with sessions() as db:
+        latest = db.scalars(select(Check).where(Check.deal_id == deal_id).order_by(Check.id.desc())).first()
+        assert latest is not None
+        assert latest.claimed_stage == "proposal" and "pain-agreed" in latest.answers
+    assert f'<span class="verdict__stage">{verified}</span>' in _text(rep, f"/deals/{deal_id}")
+
+
+def test_an_id_changed_without_renamed_from_is_reported_with_its_deals_and_the_fix(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    deal_id, _ = _saved_deal(make_app, add_person)
+    edited = _edited_process(tmp_path, renamed_from=False)
+    capsys.readouterr()
+    assert main(["validate", "--process", str(edited), "--database", database_url]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{edited}: warning: 1 saved deal is at stage 'proposing', which this process no longer has: their CRM "
+        "stage counts as unknown and is not weighted. If a stage was renamed, add 'renamed_from: [proposing]' to it"
+    ) in err
+    assert (
+        "1 saved deal has answers to milestone 'pain-confirmed', which this process no longer has: they no longer "
+        "count. If a milestone was renamed, add 'renamed_from: [pain-confirmed]' to it"
+    ) in err
+    assert main(["validate", "--process", str(edited), "--database", database_url, "--strict"]) == 1
+    rep = _signed_in(make_app(PROCESS_PATH=str(edited)))
+    assert "The CRM stage 'proposing' is not a stage of this process" in _text(rep, f"/deals/{deal_id}")
+    assert "proposing (not a stage of this process)" in _text(rep, "/deals")
+
+
+def test_validate_without_deal_records_neither_checks_nor_creates_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "none.db"
+    assert main(["validate", "--process", str(DEFAULT_PROCESS), "--database", f"sqlite:///{missing}"]) == 0
+    assert not missing.exists()
+    assert "saved deals were not checked" not in capsys.readouterr().err
