@@ -186,6 +186,8 @@ class Check(Base):
     # The milestones whose standing answer is the buyer's "yes", "id id ...": the pipeline's
     # buyer-confirmed share reads it without decoding the answers.
     buyer_confirmed: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The same for the buyer's "Not quite": the pipeline says how many buyer-confirmed deals have one.
+    buyer_declined: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     checked_by: Mapped[User | None] = relationship(foreign_keys=[checked_by_id])
 

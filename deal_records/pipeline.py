@@ -107,7 +107,7 @@ def saved_verdict_groups(
             session.connection().execute(_latest_checks(loaded, as_of, emails, owner)).all()
         )  # Core rows: no ORM objects
     verdicts = _Verdicts(session, loaded, as_of, memo, [row[5] for row in rows if row[5] is not None and not row[6]])
-    grouped: dict[tuple[int, str | None, int, str | Blocking, str | None], list[Saved]] = {}
+    grouped: dict[tuple[int, str | None, int, str | Blocking, str | None, str | None], list[Saved]] = {}
     with _cycles_left_uncollected():
         for (
             deal_id,
@@ -120,6 +120,7 @@ def saved_verdict_groups(
             stored_index,
             stored_blocking,
             confirmed,
+            declined,
             amount,
             currency,
             segment,
@@ -128,7 +129,7 @@ def saved_verdict_groups(
             verdict: tuple[int, str | Blocking] = (
                 (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id, amount, segment)
             )
-            deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed))
+            deals = grouped.get(key := (owner_id, claimed, *verdict, confirmed, declined))
             if deals is None:
                 deals = grouped[key] = []
             deals.append((deal_id, crm_id or "", name, amount, currency))
@@ -142,8 +143,9 @@ def saved_verdict_groups(
                 verdicts.confirmed(confirmed),
                 deals,
                 summed_in,
+                buyer_declined=verdicts.confirmed(declined),
             )
-            for (owner_id, claimed, index, blocking, confirmed), deals in grouped.items()
+            for (owner_id, claimed, index, blocking, confirmed, declined), deals in grouped.items()
         ]
 
 
@@ -174,6 +176,7 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
             Check.verified_index,
             Check.blocking,
             Check.buyer_confirmed,
+            Check.buyer_declined,
             Deal.amount,
             Deal.currency,
             Deal.segment,
@@ -248,7 +251,8 @@ class _Verdicts:
         return parsed
 
     def confirmed(self, stored: str | None) -> frozenset[str]:
-        """The milestones with the buyer's standing "yes", from the stored text (none without a check), by their ids now."""
+        """The milestones of a stored "id id ..." text (the buyer's standing "yes" or "Not quite"; none without a
+        check), by their ids now."""
         renamed = self._process.renamed_milestones
         return (
             frozenset(renamed.get(milestone_id, milestone_id) for milestone_id in stored.split())

@@ -25,7 +25,7 @@ from deal_records.answers import (
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.people import find_user, normal_email
-from sales_process.confirmation import MAX_EMAIL, buyer_confirmed_ids
+from sales_process.confirmation import MAX_EMAIL, buyer_confirmed_ids, buyer_declined_ids
 from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.deal import Deal as DealInput
 from sales_process.engine import assess
@@ -314,6 +314,7 @@ def record_check(
         valid_from=valid_from,
         valid_until=valid_until,
         buyer_confirmed=" ".join(sorted(buyer_confirmed_ids(answers.answers))),
+        buyer_declined=" ".join(sorted(buyer_declined_ids(answers.answers))),
     )
     session.add(check)
     session.flush()

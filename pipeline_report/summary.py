@@ -59,11 +59,16 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
         return None
     deals = totals.buyer_confirmed
     whose = "whose buyer" if deals == 1 else "whose buyers"
-    return (
+    text = (
         f"Confirmed by buyers: {share(totals.buyer_confirmed_cents, totals.verified_cents)} of the verified weighted pipeline "
         f"({money(totals.buyer_confirmed_cents)} of {money(totals.verified_cents)}), {plural(deals, 'deal')} {whose} confirmed "
         f"every outcome that put {'it' if deals == 1 else 'them'} at {'its' if deals == 1 else 'their'} verified stage"
     )
+    declined = totals.buyer_confirmed_declined
+    if declined:  # the buyer's word counts both ways: a confirmed stage is never shown without a "Not quite"
+        of = "that deal's buyer" if deals == 1 else f"the buyers of {declined} of them"
+        text += f"; {of} also declined a later outcome (“Not quite”)"
+    return text
 
 
 def columns_text(result: AuditResult) -> list[str]:

@@ -117,6 +117,7 @@ class Totals:
     verified_cents: int = 0
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
     buyer_confirmed_cents: int = 0  # their part of verified_cents
+    buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
     problems: list[NotAssessed] = field(default_factory=list)
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -208,6 +209,8 @@ class Totals:
         if first.verified_by_buyer:
             self.buyer_confirmed += deals
             self.buyer_confirmed_cents += verified
+            if first.buyer_declined:
+                self.buyer_confirmed_declined += deals
         if claimed_index is not None and claimed_index > verified_index:
             self.ahead += deals
             owner_totals.ahead += deals

@@ -156,6 +156,8 @@ class KnownVerdicts:
         buyer_confirmed: frozenset[str],
         deals: Iterable[tuple[int, str, str, float | None, str | None]],
         summed_in: str | None = None,
+        *,
+        buyer_declined: frozenset[str] = NO_MARKS,
     ) -> list[DealVerdict]:
         """The verdicts of deals sharing all but their ids, names and money: `deals` are (number, CRM id, name,
         amount, currency).
@@ -187,7 +189,7 @@ class KnownVerdicts:
                 weighted_cents(amount, verified_share) if weighed else None,
                 blocking,
                 buyer_confirmed,
-                NO_MARKS,
+                buyer_declined,
                 by_buyer,
             )
             for number, crm_id, name, amount, currency in deals

@@ -33,15 +33,20 @@ DEALS = 330  # more deals ahead of their evidence than the report lists
 VERDICTS = 40  # so that many deals share one verdict
 
 
-def _by_buyer(process: Process, answers: Mapping[str, Answer]) -> dict[str, Answer]:
-    """The same answers, with the buyer's "yes" to every met milestone a buyer can confirm."""
-    statements = {milestone.id for _, milestone in process.milestones() if milestone.buyer_statement}
-    return {
+def _by_buyer(process: Process, answers: Mapping[str, Answer], decline: bool) -> dict[str, Answer]:
+    """The same answers, with the buyer's "yes" to every met milestone a buyer can confirm; with `decline`, the
+    buyer's "Not quite" to the first one not met."""
+    statements = [milestone.id for _, milestone in process.milestones() if milestone.buyer_statement]
+    confirmed = {
         milestone_id: BuyerAnswer("Dana Buyer", "dana@example.com", answer.date, True).as_answer()
         if milestone_id in statements and answer.met and answer.date
         else answer
         for milestone_id, answer in answers.items()
     }
+    unmet = [milestone_id for milestone_id in statements if not confirmed.get(milestone_id, Answer(met=False)).met]
+    if decline and unmet:
+        confirmed[unmet[0]] = BuyerAnswer("Dana Buyer", "dana@example.com", AS_OF, False, "Not yet").as_answer()
+    return confirmed
 
 
 def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
@@ -57,7 +62,7 @@ def _save_deals(sessions: sessionmaker[Session], loaded: LoadedProcess) -> None:
         ]
         for number in range(DEALS):
             sample = samples[number % len(samples)]
-            answers = _by_buyer(process, sample.answers) if number % 3 == 0 else dict(sample.answers)
+            answers = _by_buyer(process, sample.answers, number % 2 == 0) if number % 3 == 0 else dict(sample.answers)
             # Equal amounts (ties in the deals listed) and eighths of a cent (rounded per deal).
             amount = None if number % 11 == 0 else 1_000.0 * (number % 7) + 0.125 * (number % 5)
             claimed = None if number % 13 == 0 else process.stages[number % len(process.stages)].id
@@ -141,3 +146,4 @@ def test_the_grouped_pipeline_is_the_deal_by_deal_one(
         assert 0 < reassessed <= checks // 5 + 1
         assert grouped.ahead > TOP_AHEAD and len(grouped.top_ahead()) == TOP_AHEAD
         assert 0 < grouped.buyer_confirmed < grouped.assessed
+        assert 0 < grouped.buyer_confirmed_declined < grouped.buyer_confirmed
