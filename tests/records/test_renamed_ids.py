@@ -15,8 +15,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess_app.store import ProcessStore
 from deal_records.models import Check
 from playbook_cli.main import main
+from playbook_cli.serve import rebuild
+from sales_process.loader import load_process
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token, sign_in
 
@@ -138,3 +141,22 @@ def test_validate_without_deal_records_neither_checks_nor_creates_them(
     assert main(["validate", "--process", str(DEFAULT_PROCESS), "--database", f"sqlite:///{missing}"]) == 0
     assert not missing.exists()
     assert "saved deals were not checked" not in capsys.readouterr().err
+
+
+def test_serve_warns_after_an_edit_that_orphans_saved_deals(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _saved_deal(make_app, add_person)
+    process = tmp_path / "process.yaml"
+    process.write_text(DEFAULT_PROCESS.read_text(encoding="utf-8"), encoding="utf-8")
+    store = ProcessStore(load_process(process))
+    process.write_text(_edited_process(tmp_path, renamed_from=False).read_text(encoding="utf-8"), encoding="utf-8")
+    capsys.readouterr()
+    rebuild(process, tmp_path / "site", store, database=database_url)
+    err = capsys.readouterr().err
+    assert "playbook serve: rebuilt from" in err
+    assert f"{process}: warning: 1 saved deal is at stage 'proposing'" in err
