@@ -103,9 +103,10 @@ def standings_then(
 ) -> dict[int, Standing]:
     """Each deal's standing at `since` (see the module's rules); deals created after it are absent."""
     existing = {item.deal.id: item.deal for item in deals if item.deal.created_at <= since}
+    # Every deal's latest check by then, as a subquery: no list of ids for the database to take.
     latest = (
         select(func.max(Check.id))
-        .where(Check.deal_id.in_(list(existing)), Check.checked_at <= since)
+        .where(Check.checked_at <= since, Check.deal_id.not_in(closed_deal_ids()))
         .group_by(Check.deal_id)
     )
     checks = {check.deal_id: check for check in session.scalars(select(Check).where(Check.id.in_(latest)))}
