@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.confirmations import DatabaseConfirmations, create_request
 from deal_records.database import writing
 from deal_records.models import Check, Deal, DigestDelivery, User, utc_now
+from deal_records.outcomes import OutcomeChange, record_outcome
 from deal_records.records import NewDeal, create_deal, record_check
 from sales_process.confirmation import BuyerReply, NewRequest, StatementAnswer, token_hash
 from sales_process.deal import Answer
 from sales_process.deal import Deal as DealInput
 from sales_process.loader import LoadedProcess
+from sales_process.outcome import Outcome
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
 from tests.records.conftest import Run
@@ -297,3 +299,19 @@ def test_no_password_or_link_token_appears_when_sending_with_a_login(
     assert [m.login for m in server.received] == ["digest"] * 3
     sent = "".join(m.message.as_string() for m in server.received)
     assert PASSWORD not in sent and not any(token in sent for token in scenario.tokens)
+
+
+def test_a_closed_deal_and_a_disabled_rep_are_left_out(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session]
+) -> None:
+    with writing(sessions) as db:
+        lee = _user(db, "lee@example.com")
+        contoso = db.scalar(select(Deal).where(Deal.name == "Contoso Retail"))
+        assert contoso is not None
+        record_outcome(db, lee, contoso, OutcomeChange(Outcome.WON, closed_on=TODAY), "form")
+    assert run("users", "disable", "bo@example.com")[0] == 0
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    assert list(_emails(out)) == ["To: Ana Lopez <ana@example.com>", "To: Lee Chen <lee@example.com>"]
+    assert "Contoso" not in out  # won: an outcome, not pipeline (then or now)
+    assert "  Claimed by the CRM stages: 82,000 (was 82,000; no change)\n" in out
