@@ -1,102 +1,16 @@
-"""The confirmation email: its text, a `mailto:` link for the rep, and sending it through SMTP.
+"""The confirmation email: its text and a `mailto:` link for the rep.
 
-The app sends the email itself only when PLAYBOOK_SMTP_URL is set
-(`smtp://user:password@host:port`); otherwise the rep sends the same text from their own
-mail program. The password never appears in a log, an error or a repr.
+The app sends it itself (sales_process.mail) only when PLAYBOOK_SMTP_URL is set; otherwise the rep
+sends the same text from their own mail program.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
-import logging
-import smtplib
-import ssl
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formataddr
-from urllib.parse import quote, unquote, urlsplit
+from collections.abc import Sequence
+from urllib.parse import quote
 
-SMTP_ENV = "PLAYBOOK_SMTP_URL"
-MAIL_FROM_ENV = "PLAYBOOK_MAIL_FROM"
-DEFAULT_PORT = 25
-TIMEOUT_SECONDS = 20
-
-log = logging.getLogger("assess_app.mail")
-
-
-class MailSettingsError(ValueError):
-    """PLAYBOOK_SMTP_URL (or the sender address) cannot be used; the message says how to fix it."""
-
-
-class MailError(Exception):
-    """The email could not be sent; the message says why, without the password."""
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    """Where and as whom to send mail."""
-
-    host: str
-    port: int = DEFAULT_PORT
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-
-    def __str__(self) -> str:
-        user = f"{self.username}@" if self.username else ""
-        return f"smtp://{user}{self.host}:{self.port}"
-
-    @property
-    def on_loopback(self) -> bool:
-        """Whether the server is on this machine (the only place a password may go unencrypted)."""
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
-
-
-_URL_HELP = "write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
-
-
-def parse_smtp_url(url: str) -> SmtpSettings:
-    """Read `smtp://user:password@host:port`; raise MailSettingsError saying what is wrong."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as error:
-        raise MailSettingsError(f"{SMTP_ENV} has a bad port or address ({_reason(error)}); {_URL_HELP}") from None
-    if parts.scheme != "smtp":
-        scheme = f"'{parts.scheme}'" if parts.scheme else "no scheme"
-        raise MailSettingsError(f"{SMTP_ENV} must start with smtp:// (it has {scheme}); {_URL_HELP}")
-    if not parts.hostname:
-        raise MailSettingsError(f"{SMTP_ENV} names no server; {_URL_HELP}")
-    if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise MailSettingsError(
-            f"{SMTP_ENV} must end after the port (found '{parts.path}{'?' if parts.query else ''}{parts.query}'); {_URL_HELP}"
-        )
-    username = unquote(parts.username) if parts.username else None
-    password = unquote(parts.password) if parts.password is not None else None
-    if password is not None and not username:
-        raise MailSettingsError(f"{SMTP_ENV} has a password but no user name; {_URL_HELP}")
-    return SmtpSettings(parts.hostname, port or DEFAULT_PORT, username, password)
-
-
-def _reason(error: ValueError) -> str:
-    """ValueError's text without echoing the URL (it may hold the password)."""
-    message = str(error)
-    return "the port must be a number from 1 to 65535" if "port" in message.lower() else "it cannot be read as a URL"
-
-
-@dataclass(frozen=True)
-class MailText:
-    """An email's subject and plain-text body."""
-
-    subject: str
-    body: str
+from sales_process.mail import MailText
 
 
 def confirmation_mail(
@@ -138,96 +52,3 @@ def mailto_link(to: str, text: MailText) -> str:
     """A `mailto:` link that opens the rep's mail program with the email written."""
     query = f"subject={quote(text.subject, safe='')}&body={quote(text.body, safe='')}"
     return f"mailto:{quote(to, safe='@')}?{query}"
-
-
-def build_message(
-    text: MailText, *, sender: str, to: str, to_name: str | None = None, reply_to: str | None = None
-) -> EmailMessage:
-    """The email as a message ready to send (plain text, UTF-8)."""
-    message = EmailMessage()
-    message["Subject"] = text.subject
-    message["From"] = sender
-    message["To"] = formataddr((to_name, to)) if to_name else to
-    if reply_to:
-        message["Reply-To"] = reply_to
-    message.set_content(text.body)
-    return message
-
-
-def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext | None = None) -> None:
-    """Send through the server: STARTTLS when it offers it, plain when not; raise MailError."""
-    context = tls or ssl.create_default_context()
-    try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_SECONDS) as smtp:
-            smtp.ehlo()
-            encrypted = smtp.has_extn("starttls")
-            if encrypted:
-                smtp.starttls(context=context)
-                smtp.ehlo()
-            if settings.username:
-                _login(smtp, settings, encrypted)
-            smtp.send_message(message)
-    except smtplib.SMTPAuthenticationError:
-        raise MailError(f"{settings} refused the user name or password of {settings.username!r}") from None
-    except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"{settings} refused the recipient {', '.join(error.recipients)}") from None
-    except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
-        raise MailError(f"could not send the email through {settings}: {_safe(error, settings)}") from None
-    log.info(
-        "sent %r to %s through %s (%s)",
-        message["Subject"],
-        message["To"],
-        settings,
-        "STARTTLS" if encrypted else "unencrypted",
-    )
-
-
-def _login(smtp: smtplib.SMTP, settings: SmtpSettings, encrypted: bool) -> None:
-    if not encrypted and not settings.on_loopback:
-        raise MailError(
-            f"{settings} does not offer STARTTLS, so the password would cross the network unencrypted; use a server that offers it"
-        )
-    if not smtp.has_extn("auth"):
-        raise MailError(f"{settings} does not accept a user name and password (no AUTH); remove them from {SMTP_ENV}")
-    smtp.login(settings.username or "", settings.password or "")
-
-
-def _safe(error: BaseException, settings: SmtpSettings) -> str:
-    text = str(error) or type(error).__name__
-    return text.replace(settings.password, "***") if settings.password else text
-
-
-@dataclass(frozen=True)
-class Outbox:
-    """The app's way out for mail: the server and the From address."""
-
-    server: SmtpSettings
-    sender: str
-
-    def send(
-        self,
-        text: MailText,
-        *,
-        to: str,
-        to_name: str | None = None,
-        reply_to: str | None = None,
-        tls: ssl.SSLContext | None = None,
-    ) -> None:
-        """Send one email; raise MailError."""
-        send(self.server, build_message(text, sender=self.sender, to=to, to_name=to_name, reply_to=reply_to), tls=tls)
-
-
-def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
-    """The outbox PLAYBOOK_SMTP_URL and PLAYBOOK_MAIL_FROM describe; None when mail is not set up."""
-    url = environ.get(SMTP_ENV, "").strip()
-    if not url:
-        return None
-    server = parse_smtp_url(url)
-    sender = environ.get(MAIL_FROM_ENV, "").strip() or (
-        server.username if server.username and "@" in server.username else ""
-    )
-    if "@" not in sender:
-        raise MailSettingsError(
-            f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'"
-        )
-    return Outbox(server, sender)

@@ -14,6 +14,9 @@ from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.model import Process
 
+# How many days ahead the deal pages and the weekly digest warn that a verified outcome's evidence goes stale.
+WARN_DAYS = 14
+
 
 def answers_json(answers: Mapping[str, Answer]) -> dict[str, object]:
     """The answers as stored (the `milestones` object of the API's body)."""

@@ -1,5 +1,6 @@
 """The tables: users, their sessions and API tokens, sign-in failures, deals and their checks, the
-buyer confirmation requests, and the requests per address that the confirmation page limits.
+buyer confirmation requests, the requests per address that the confirmation page limits, and the
+weekly digests delivered.
 
 Checks are append-only: the app inserts them and never updates or deletes one. A deal
 points at its latest check (`latest_check_id`, kept in the same transaction as the
@@ -278,3 +279,18 @@ class IdempotencyKey(Base):
     body: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class DigestDelivery(Base):
+    """A weekly digest delivered to a user (`playbook digest --send`): the next one reports what changed since `sent_at`.
+
+    `sent_at` is when the digest was made (what it reports ends there), not when the server took it.
+    """
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (Index("ix_digest_deliveries_user_id_sent_at", "user_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    as_of: Mapped[dt.date] = mapped_column(Date)  # the day whose evidence the digest judged

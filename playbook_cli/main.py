@@ -32,6 +32,7 @@ COMMANDS = (
     "sql",
     "docs",
     "backtest",
+    "digest",
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
@@ -53,6 +54,7 @@ EXAMPLE = """examples:
   playbook db upgrade                    migrate the deal records (PostgreSQL)
   playbook docs                          where the manual is and how to open it
   playbook backtest --out backtest-out   each stage's probability against closed deals
+  playbook digest --send                 the weekly email to each rep and manager
 
 run 'playbook COMMAND --help' for a command's options and an example."""
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from werkzeug.datastructures import MultiDict
 
 from assess_app.deals.review import Changes, changes
-from deal_records.answers import SavedAnswers, assess_saved, expiring, read_answers, stale, with_current_ids
+from deal_records.answers import WARN_DAYS, SavedAnswers, assess_saved, expiring, read_answers, stale, with_current_ids
 from deal_records.models import Check, Deal
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.deal import BuyerAnswer
@@ -16,8 +16,6 @@ from sales_process.engine import Assessment, Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.vocabulary import status_label
-
-WARN_DAYS = 14
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,225 @@
+"""The weekly digest's facts: per recipient, what changed in the open deals since their last digest.
+
+Rules (the manual's "Weekly digest" says the same):
+- A digest reports the span from the recipient's last delivered digest (`digest_deliveries`) to the
+  moment it is made; someone who never got one gets the FIRST_DIGEST_DAYS days before --as-of.
+- A deal's standing "now" is its latest check assessed as of --as-of; "then" is the latest check
+  recorded by the start of the span, assessed as of that day, under the process served now (so a
+  process change is not a slide). A deal not checked by then counts with its CRM stage and amount
+  of today and no answers; a deal created since has no "then".
+- A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
+  evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
+- Weighted amounts are added only in the pipeline's currency (that of most deals), as on /pipeline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from deal_records.answers import WARN_DAYS, assess_saved, expiring, read_answers
+from deal_records.models import Check, Deal, DigestDelivery, Role, User
+from deal_records.models import ConfirmationRequest as RequestRow
+from deal_records.outcome_query import closed_deal_ids
+from deal_records.records import deal_currencies, pipeline_currency
+from sales_process.confirmation import RequestState
+from sales_process.deal_verdict import weighted_cents
+from sales_process.engine import Assessment
+from sales_process.loader import LoadedProcess
+from sales_process.model import Process
+
+FIRST_DIGEST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Span:
+    """What a digest reports: from `since` (the last digest, or FIRST_DIGEST_DAYS before --as-of) to `until`."""
+
+    since: dt.datetime
+    until: dt.datetime
+    first: bool  # no digest was delivered to this recipient before
+
+
+def span_for(session: Session, user: User, as_of: dt.date, now: dt.datetime) -> Span:
+    """The recipient's span: since their last delivered digest, else the FIRST_DIGEST_DAYS days before `as_of`."""
+    last = session.scalar(select(func.max(DigestDelivery.sent_at)).where(DigestDelivery.user_id == user.id))
+    if last is not None:
+        return Span(last, now, first=False)
+    start = dt.datetime.combine(as_of - dt.timedelta(days=FIRST_DIGEST_DAYS), dt.time(), dt.UTC)
+    return Span(start, now, first=True)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A deal's stages and amount at one moment: what the pipeline counted it as."""
+
+    verified_index: int
+    claimed_index: int | None
+    amount: float | None
+
+
+@dataclass(frozen=True)
+class OpenDeal:
+    """An open deal now: its owner, its assessment as of --as-of, and its evidence about to go stale."""
+
+    deal: Deal
+    assessment: Assessment
+    expiring: list[tuple[str, dt.date]]
+    weighed: bool  # its amount is in the pipeline's currency (or names none), so it is added to totals
+
+    @property
+    def now(self) -> Standing:
+        """The deal's standing as of --as-of."""
+        return Standing(self.assessment.verified_index, self.assessment.claimed_index, self.deal.amount)
+
+
+def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[OpenDeal]:
+    """Every open deal with its latest check assessed as of `as_of`, by id."""
+    query = (
+        select(Deal)
+        .options(joinedload(Deal.owner), joinedload(Deal.latest_check))
+        .where(Deal.id.not_in(closed_deal_ids()))
+        .order_by(Deal.id)
+    )
+    summed_in = pipeline_currency(deal_currencies(session))
+    found = []
+    for deal in session.scalars(query):
+        stored = deal.latest_check.answers if deal.latest_check is not None else {}
+        saved = read_answers(stored, loaded.process)
+        assessment = assess_saved(
+            loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of, deal.segment
+        )
+        weighed = deal.currency is None or deal.currency == summed_in
+        found.append(OpenDeal(deal, assessment, expiring(assessment, WARN_DAYS), weighed))
+    return found
+
+
+def standings_then(
+    session: Session, process: Process, deals: Sequence[OpenDeal], since: dt.datetime
+) -> dict[int, Standing]:
+    """Each deal's standing at `since` (see the module's rules); deals created after it are absent."""
+    existing = {item.deal.id: item.deal for item in deals if item.deal.created_at <= since}
+    # Every deal's latest check by then, as a subquery: no list of ids for the database to take.
+    latest = (
+        select(func.max(Check.id))
+        .where(Check.checked_at <= since, Check.deal_id.not_in(closed_deal_ids()))
+        .group_by(Check.deal_id)
+    )
+    checks = {check.deal_id: check for check in session.scalars(select(Check).where(Check.id.in_(latest)))}
+    found: dict[int, Standing] = {}
+    for deal_id, deal in existing.items():
+        check = checks.get(deal_id)
+        if check is None:
+            claimed, amount, segment, stored = deal.claimed_stage, deal.amount, deal.segment, {}
+        else:
+            claimed, amount, segment, stored = check.claimed_stage, check.amount, check.segment, check.answers
+        saved = read_answers(stored, process)
+        then = assess_saved(process, deal.name, claimed, amount, saved, since.date(), segment)
+        found[deal_id] = Standing(then.verified_index, then.claimed_index, amount)
+    return found
+
+
+def slid(deals: Iterable[OpenDeal], then: dict[int, Standing]) -> list[tuple[OpenDeal, Standing]]:
+    """The deals whose verified stage fell since `then`, each with its standing then."""
+    return [
+        (item, then[item.deal.id])
+        for item in deals
+        if item.deal.id in then and then[item.deal.id].verified_index > item.assessment.verified_index
+    ]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The weighted pipeline in whole cents: claimed by the CRM stages and verified by the evidence."""
+
+    claimed_cents: int
+    verified_cents: int
+
+    @property
+    def gap_cents(self) -> int:
+        """How much of the claimed pipeline the evidence does not carry."""
+        return self.claimed_cents - self.verified_cents
+
+
+def weighted(process: Process, standing: Standing) -> tuple[int, int]:
+    """A standing's claimed and verified weighted amounts in cents (0 without an amount or a claimed stage)."""
+    stages = process.stages
+    claimed = None if standing.claimed_index is None else stages[standing.claimed_index]
+    claimed_cents = weighted_cents(standing.amount, claimed.probability) if claimed is not None else None
+    verified_cents = weighted_cents(standing.amount, stages[standing.verified_index].probability)
+    return claimed_cents or 0, verified_cents or 0
+
+
+def totals(process: Process, standings: Iterable[Standing]) -> Totals:
+    """The weighted pipeline of these standings."""
+    pairs = [weighted(process, standing) for standing in standings]
+    return Totals(sum(claimed for claimed, _ in pairs), sum(verified for _, verified in pairs))
+
+
+def largest_gaps(process: Process, deals: Iterable[OpenDeal], count: int) -> list[tuple[OpenDeal, int]]:
+    """The `count` deals whose claimed stage is furthest ahead of the evidence, by weighted amount (cents)."""
+    gaps = []
+    for item in deals:
+        ahead = item.assessment.stages_ahead
+        if item.weighed and ahead is not None and ahead > 0:
+            claimed, verified = weighted(process, item.now)
+            gaps.append((item, claimed - verified))
+    return sorted(gaps, key=lambda pair: (-pair[1], pair[0].deal.id))[:count]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A buyer's answer to a confirmation link: the deal, who answered when, and each statement's answer."""
+
+    deal: Deal
+    buyer: str
+    answered_at: dt.datetime
+    agreed: list[str]  # the statements the buyer confirmed, as they were shown
+    declined: list[tuple[str, str | None]]  # the statements answered "Not quite", with the buyer's comment
+
+
+def replies(session: Session, owner: User, span: Span) -> list[Reply]:
+    """The buyers' answers to the owner's deals' confirmation links within the span, oldest first."""
+    query = (
+        select(RequestRow, Deal)
+        .join(Deal, Deal.id == RequestRow.deal_id)
+        .where(
+            Deal.owner_id == owner.id,
+            RequestRow.state.in_([RequestState.CONFIRMED.value, RequestState.DECLINED.value]),
+            RequestRow.answered_at > span.since,
+            RequestRow.answered_at <= span.until,
+        )
+        .order_by(RequestRow.answered_at, RequestRow.id)
+    )
+    return [_reply(row, deal) for row, deal in session.execute(query)]
+
+
+def _reply(row: RequestRow, deal: Deal) -> Reply:
+    """One answered request as a Reply (statements in the words the buyer saw)."""
+    texts = {item["milestone_id"]: item["text"] for item in row.statements}
+    agreed: list[str] = []
+    declined: list[tuple[str, str | None]] = []
+    for answer in row.reply or []:
+        text = texts.get(str(answer.get("milestone_id")), str(answer.get("milestone_id")))
+        comment = answer.get("comment")
+        if answer.get("agreed") is True:
+            agreed.append(text)
+        else:
+            declined.append((text, comment if isinstance(comment, str) and comment.strip() else None))
+    assert row.answered_at is not None
+    return Reply(deal, row.answered_by or row.buyer_name, row.answered_at, agreed, declined)
+
+
+def recipients(session: Session) -> tuple[list[User], list[User]]:
+    """The active reps and the active managers, each by email."""
+    users = list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.email)))
+    return [u for u in users if u.role == Role.REP], [u for u in users if u.role == Role.MANAGER]
+
+
+def record_delivery(session: Session, user_id: int, span: Span, as_of: dt.date) -> None:
+    """Remember that the user got the digest of this span: their next one starts where it ended."""
+    session.add(DigestDelivery(user_id=user_id, sent_at=span.until, as_of=as_of))

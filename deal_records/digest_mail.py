@@ -1,0 +1,184 @@
+"""The weekly digest's emails: a rep's (their deals) and a manager's (the team), as plain text.
+
+`digest_emails` makes every recipient's email from the facts of deal_records.digest; nothing is
+sent or recorded here (`playbook digest` prints or sends them, and records what was sent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from deal_records.answers import WARN_DAYS
+from deal_records.digest import (
+    FIRST_DIGEST_DAYS,
+    OpenDeal,
+    Reply,
+    Span,
+    Standing,
+    largest_gaps,
+    open_deals,
+    recipients,
+    replies,
+    slid,
+    span_for,
+    standings_then,
+    totals,
+)
+from deal_records.models import User
+from deal_records.records import deal_currencies, pipeline_currency
+from sales_process.loader import LoadedProcess
+from sales_process.mail import MailText
+from sales_process.model import Process
+from sales_process.vocabulary import money_in, plural
+
+LARGEST_GAPS = 5
+NONE = "  None."
+
+
+@dataclass(frozen=True)
+class DigestEmail:
+    """One recipient's digest: who gets it, the span it reports, and its text."""
+
+    user: User
+    span: Span
+    text: MailText
+
+
+def digest_emails(session: Session, loaded: LoadedProcess, as_of: dt.date, now: dt.datetime) -> list[DigestEmail]:
+    """Every active rep's digest, then every active manager's, each over the recipient's own span."""
+    deals = open_deals(session, loaded, as_of)
+    currency = pipeline_currency(deal_currencies(session))
+    reps, managers = recipients(session)
+    emails = []
+    for rep in reps:
+        span = span_for(session, rep, as_of, now)
+        emails.append(DigestEmail(rep, span, rep_mail(session, loaded.process, rep, deals, span, as_of)))
+    for manager in managers:
+        span = span_for(session, manager, as_of, now)
+        text = manager_mail(session, loaded.process, manager, deals, span, as_of, currency)
+        emails.append(DigestEmail(manager, span, text))
+    return emails
+
+
+def rep_mail(
+    session: Session, process: Process, rep: User, deals: Sequence[OpenDeal], span: Span, as_of: dt.date
+) -> MailText:
+    """A rep's digest: their evidence expiring within WARN_DAYS, their deals that slid, and buyers' replies."""
+    own = [item for item in deals if item.deal.owner_id == rep.id]
+    expiring = [item for item in own if item.expiring]
+    fell = slid(own, standings_then(session, process, own, span.since))
+    answered = replies(session, rep, span)
+    lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
+    lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
+    lines += [_expiring_line(process, item) for item in expiring] or [NONE]
+    lines += ["", "Deals whose verified stage fell:"]
+    lines += [_slid_line(process, item, then, with_owner=False) for item, then in fell] or [NONE]
+    lines += ["", "Buyers' replies to your confirmation links:"]
+    lines += [line for reply in answered for line in _reply_lines(reply)] or [NONE]
+    counts = [
+        f"{len(expiring)} going stale",
+        f"{len(fell)} slid",
+        plural(len(answered), "buyer reply", "buyer replies"),
+    ]
+    return MailText(f"Your deals: {', '.join(counts)}", "\n".join(lines) + "\n")
+
+
+def manager_mail(
+    session: Session,
+    process: Process,
+    manager: User,
+    deals: Sequence[OpenDeal],
+    span: Span,
+    as_of: dt.date,
+    currency: str | None,
+) -> MailText:
+    """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps."""
+    weighed = [item for item in deals if item.weighed]
+    then = standings_then(session, process, deals, span.since)
+    before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
+    after = totals(process, [item.now for item in weighed])
+    fell = slid(deals, then)
+    gaps = largest_gaps(process, deals, LARGEST_GAPS)
+    lines = [*_opening(manager, f"The team's open deals as of {as_of.isoformat()}", span)]
+    lines += ["", f"Weighted pipeline{f' ({currency})' if currency else ''}, then and now:"]
+    for label, old, new in (
+        ("Claimed by the CRM stages", before.claimed_cents, after.claimed_cents),
+        ("Verified by the evidence", before.verified_cents, after.verified_cents),
+        ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
+    ):
+        lines.append(f"  {label}: {_cents(new)} (was {_cents(old)}; {_change(new - old)})")
+    lines += ["", "Deals that slid (verified stage fell):"]
+    lines += [_slid_line(process, item, stood, with_owner=True) for item, stood in fell] or [NONE]
+    lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
+    lines += [_gap_line(item, cents, currency) for item, cents in gaps] or [NONE]
+    verified_change = _change(after.verified_cents - before.verified_cents)
+    subject = f"Team pipeline: verified {_cents(after.verified_cents)} ({verified_change}), claimed {_cents(after.claimed_cents)}, {len(fell)} slid"
+    return MailText(subject, "\n".join(lines) + "\n")
+
+
+def _opening(user: User, what: str, span: Span) -> list[str]:
+    """The greeting and what the email covers: since the last digest, or the first's FIRST_DIGEST_DAYS days."""
+    since = span.since.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    origin = f"your first digest covers the {FIRST_DIGEST_DAYS} days before" if span.first else "your last digest"
+    return [f"Hello {user.label},", "", f"{what}, and what changed since {since} ({origin})."]
+
+
+def _question(process: Process, milestone_id: str) -> str:
+    """A milestone's question (its id when the process no longer has it)."""
+    for _, milestone in process.milestones():
+        if milestone.id == milestone_id:
+            return milestone.question
+    return milestone_id
+
+
+def _expiring_line(process: Process, item: OpenDeal) -> str:
+    """A deal and each of its outcomes whose evidence goes stale soon, with the last day it counts."""
+    parts = [f"{_question(process, m)} (counts until {day.isoformat()})" for m, day in item.expiring]
+    return f"  - {item.deal.name}: {'; '.join(parts)}"
+
+
+def _slid_line(process: Process, item: OpenDeal, then: Standing, *, with_owner: bool) -> str:
+    """A deal whose verified stage fell: from which stage to which, and what holds it now."""
+    stages = process.stages
+    owner = f" ({item.deal.owner.label})" if with_owner else ""
+    holding = ", ".join(_question(process, r.milestone.id) for r in item.assessment.next)
+    why = f"; now held by: {holding}" if holding else ""
+    return (
+        f"  - {item.deal.name}{owner}: {stages[then.verified_index].name} -> {item.assessment.verified_stage.name}{why}"
+    )
+
+
+def _reply_lines(reply: Reply) -> list[str]:
+    """A buyer's reply: who answered when, each statement confirmed, each "Not quite" with its comment."""
+    day = reply.answered_at.astimezone(dt.UTC).date().isoformat()
+    lines = [f"  - {reply.deal.name}: {reply.buyer} answered on {day}"]
+    lines += [f'      confirmed: "{text}"' for text in reply.agreed]
+    lines += [
+        f'      Not quite: "{text}"' + (f' (comment: "{comment}")' if comment else "")
+        for text, comment in reply.declined
+    ]
+    return lines
+
+
+def _gap_line(item: OpenDeal, cents: int, currency: str | None) -> str:
+    """A deal whose claimed stage is ahead of its verified stage, with the weighted amount between them."""
+    claimed = item.assessment.claimed_stage
+    assert claimed is not None
+    verified = item.assessment.verified_stage.name
+    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {money_in(cents / 100, currency)}"
+
+
+def _cents(cents: int) -> str:
+    """Whole cents as an amount to read."""
+    return money_in(cents / 100, None)
+
+
+def _change(cents: int) -> str:
+    """A change in cents with its sign: +1,200, -300, or "no change"."""
+    if cents == 0:
+        return "no change"
+    return ("+" if cents > 0 else "-") + _cents(abs(cents))

@@ -1,0 +1,116 @@
+"""`playbook digest`: the weekly email to each rep and manager, printed, or sent through PLAYBOOK_SMTP_URL."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
+from playbook_cli.records import CommandError, add_database_option, guarded, open_sessions
+from sales_process.vocabulary import plural
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from deal_records.digest_mail import DigestEmail
+    from sales_process.mail import Outbox
+
+EXAMPLE = """examples:
+  playbook digest                          print every digest (nothing is sent or recorded)
+  playbook digest --as-of 2027-03-01       as it would read on that day
+  playbook digest --send                   send them through $PLAYBOOK_SMTP_URL
+  0 7 * * 1 cd /srv/playbook && playbook digest --send      the cron line: Mondays at 07:00
+
+each rep gets their open deals whose evidence goes stale within 14 days, those whose verified
+stage fell, and their buyers' replies (confirmations and "Not quite"); each manager gets the team's
+claimed and verified weighted pipeline then and now, the deals that slid and the largest gaps.
+"then" is the recipient's last digest sent with --send (the first covers the 7 days before --as-of).
+--send needs PLAYBOOK_SMTP_URL (smtp://user:password@host:port) and PLAYBOOK_MAIL_FROM."""
+SEPARATOR = "-" * 72
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the digest command."""
+    parser = commands.add_parser(
+        "digest",
+        help="the weekly email to each rep and manager: expiring evidence, slid deals, gaps",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
+    )
+    parser.add_argument(
+        "--send", action="store_true", help="send the emails through $PLAYBOOK_SMTP_URL (default: print them)"
+    )
+    parser.add_argument(
+        "--as-of", type=iso_date, metavar="DATE", help="judge the evidence on this date, YYYY-MM-DD (default: today)"
+    )
+    add_process_option(parser)
+    add_database_option(parser)
+    parser.set_defaults(run=guarded(run_digest))
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    """Print the digests, or send them and record each one delivered."""
+    from deal_records.database import reading
+    from deal_records.digest_mail import digest_emails
+    from deal_records.models import utc_now
+
+    outbox = _outbox() if args.send else None
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return 1
+    sessions = open_sessions(args.database)
+    as_of: dt.date = args.as_of or dt.date.today()
+    with reading(sessions) as db:
+        emails = digest_emails(db, loaded, as_of, utc_now())
+    if not emails:
+        print("no active reps or managers to write to; add them with: playbook users add EMAIL --role rep|manager")
+        return EXIT_OK
+    if outbox is None:
+        print(f"\n{SEPARATOR}\n".join(_printed(email) for email in emails), end="")
+        return EXIT_OK
+    _send(sessions, outbox, emails, as_of)
+    return EXIT_OK
+
+
+def _outbox() -> Outbox:
+    """The outbox of PLAYBOOK_SMTP_URL and PLAYBOOK_MAIL_FROM; a clear error when they are missing or wrong."""
+    from sales_process.mail import SMTP_ENV, MailSettingsError, outbox_from_env
+
+    try:
+        outbox = outbox_from_env(os.environ)
+    except MailSettingsError as error:
+        raise CommandError(str(error)) from None
+    if outbox is None:
+        raise CommandError(
+            f"--send needs {SMTP_ENV}, the mail server, e.g. {SMTP_ENV}=smtp://user:password@mail.example.com:587; "
+            "without --send the digests are printed"
+        )
+    return outbox
+
+
+def _printed(email: DigestEmail) -> str:
+    """An email as printed: To, Subject, a blank line and the body."""
+    to = f"{email.user.name} <{email.user.email}>" if email.user.name else email.user.email
+    return f"To: {to}\nSubject: {email.text.subject}\n\n{email.text.body}"
+
+
+def _send(sessions: sessionmaker[Session], outbox: Outbox, emails: Sequence[DigestEmail], as_of: dt.date) -> None:
+    """Send each email and record it at once; stop at the first that fails, saying how many went."""
+    from deal_records.database import writing
+    from deal_records.digest import record_delivery
+    from sales_process.mail import MailError
+
+    for done, email in enumerate(emails):
+        try:
+            outbox.send(email.text, to=email.user.email, to_name=email.user.name)
+        except MailError as error:
+            raise CommandError(
+                f"{error}; {done} of {plural(len(emails), 'digest')} sent (each one sent is recorded); "
+                "run the command again when the server is reachable"
+            ) from None
+        with writing(sessions) as db:
+            record_delivery(db, email.user.id, email.span, as_of)
+    print(f"sent {plural(len(emails), 'digest')} through {outbox.server}")

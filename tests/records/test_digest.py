@@ -1,0 +1,317 @@
+"""`playbook digest`: each rep's and manager's weekly email, printed or sent through a real SMTP server,
+on SQLite and PostgreSQL; a second digest reports only what changed since the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from deal_records.confirmations import DatabaseConfirmations, create_request
+from deal_records.database import writing
+from deal_records.models import Check, Deal, DigestDelivery, User, utc_now
+from deal_records.outcomes import OutcomeChange, record_outcome
+from deal_records.records import NewDeal, create_deal, record_check
+from sales_process.confirmation import BuyerReply, NewRequest, StatementAnswer, token_hash
+from sales_process.deal import Answer
+from sales_process.deal import Deal as DealInput
+from sales_process.loader import LoadedProcess
+from sales_process.outcome import Outcome
+from tests.conftest import DEFAULT_PROCESS
+from tests.mail_server import MailServer
+from tests.records.conftest import Run
+
+TODAY = dt.date.today()
+PAIN = "Has the prospect confirmed, in writing, the business problem they want to solve?"
+PAIN_STATEMENT = "The problem we want to solve is the one described in your recap."
+PASSWORD = "digest-s3cret:pw"
+SEPARATOR = "-" * 72
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The records the digests report on, and the confirmation link tokens (which no output may show)."""
+
+    tokens: list[str]
+
+
+def _user(db: Session, email: str) -> User:
+    user = db.scalar(select(User).where(User.email == email))
+    assert user is not None
+    return user
+
+
+def _check(db: Session, loaded: LoadedProcess, deal: Deal, owner: User, answers: dict[str, Answer]) -> None:
+    record_check(db, deal, loaded, DealInput(name="", answers=answers), "form", owner)
+
+
+def _discovery(pain_age: int) -> dict[str, Answer]:
+    """Both Discovery outcomes met: the problem confirmed `pain_age` days ago, the next meeting 12 days ago."""
+    return {
+        "pain-confirmed": Answer(True, "Reply to the recap email", TODAY - dt.timedelta(days=pain_age)),
+        "next-meeting-accepted": Answer(True, "Invitation accepted", TODAY - dt.timedelta(days=12)),
+    }
+
+
+def _buyer_replies(
+    sessions: sessionmaker[Session], loaded: LoadedProcess, deal_name: str, agreed: bool, comment: str | None
+) -> str:
+    """Ask the deal's buyer to confirm the problem and record their answer now; return the link's token."""
+    with writing(sessions) as db:
+        deal = db.scalar(select(Deal).where(Deal.name == deal_name))
+        assert deal is not None
+        owner = db.get(User, deal.owner_id)
+        assert owner is not None
+        new = NewRequest(("pain-confirmed",), "Dana Buyer", "dana@fabrikam.example")
+        token = create_request(db, owner, deal, loaded, new).token
+    reply = BuyerReply("Dana Buyer", utc_now(), (StatementAnswer("pain-confirmed", agreed, comment),))
+    assert DatabaseConfirmations(sessions, lambda: loaded).record(token_hash(token), reply)
+    return token
+
+
+@pytest.fixture
+def scenario(
+    sessions: sessionmaker[Session], add_person: Callable[..., str], default_process: LoadedProcess
+) -> Scenario:
+    """Ana's Northwind (evidence going stale in 10 days) and Fabrikam (at Qualifying 10 days ago, slid today by
+    the buyer's "Not quite"), Bo's unchecked Contoso claimed at Negotiating, and Lee, their manager."""
+    add_person("ana@example.com", name="Ana Lopez")
+    add_person("bo@example.com")
+    add_person("lee@example.com", "manager", name="Lee Chen")
+    loaded = default_process
+    earlier = utc_now() - dt.timedelta(days=10)  # before the first digest's 7 days
+    with writing(sessions) as db:
+        ana, bo = _user(db, "ana@example.com"), _user(db, "bo@example.com")
+        northwind = create_deal(db, ana, NewDeal("Northwind", None, 120_000.0, "proposing", None, "USD"))
+        _check(db, loaded, northwind, ana, _discovery(pain_age=80))
+        fabrikam = create_deal(db, ana, NewDeal("Fabrikam", None, 50_000.0, "qualifying", None, "USD"))
+        _check(db, loaded, fabrikam, ana, _discovery(pain_age=20))
+        create_deal(db, bo, NewDeal("Contoso Retail", None, 80_000.0, "negotiating", None, "USD"))
+        db.execute(update(Deal).values(created_at=earlier - dt.timedelta(days=5)))
+        db.execute(update(Check).values(checked_at=earlier))
+    token = _buyer_replies(sessions, loaded, "Fabrikam", False, "Another team owns that problem")
+    return Scenario([token])
+
+
+def _emails(out: str) -> dict[str, str]:
+    """The printed emails by their To line."""
+    return {email.split("\n", 1)[0]: email for email in out.split(f"\n{SEPARATOR}\n")}
+
+
+def _since(days: int) -> str:
+    return f"{(TODAY - dt.timedelta(days=days)).isoformat()} 00:00 UTC"
+
+
+def test_the_printed_digest_tells_each_rep_and_manager_what_needs_them(run: Run, scenario: Scenario) -> None:
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    emails = _emails(out)
+    assert list(emails) == ["To: Ana Lopez <ana@example.com>", "To: bo@example.com", "To: Lee Chen <lee@example.com>"]
+    assert emails["To: Ana Lopez <ana@example.com>"] == "\n".join(
+        [
+            "To: Ana Lopez <ana@example.com>",
+            "Subject: Your deals: 1 going stale, 1 slid, 1 buyer reply",
+            "",
+            "Hello Ana Lopez,",
+            "",
+            f"Your open deals as of {TODAY.isoformat()}, and what changed since {_since(7)} "
+            "(your first digest covers the 7 days before).",
+            "",
+            "Evidence that goes stale within 14 days (check the deal again before it does):",
+            f"  - Northwind: {PAIN} (counts until {(TODAY + dt.timedelta(days=10)).isoformat()})",
+            "",
+            "Deals whose verified stage fell:",
+            f"  - Fabrikam: Qualifying -> Discovery; now held by: {PAIN}",
+            "",
+            "Buyers' replies to your confirmation links:",
+            f"  - Fabrikam: Dana Buyer answered on {dt.datetime.now(dt.UTC).date().isoformat()}",
+            f'      Not quite: "{PAIN_STATEMENT}" (comment: "Another team owns that problem")',
+            "",
+        ]
+    )
+    bo = emails["To: bo@example.com"]
+    assert "Subject: Your deals: 0 going stale, 0 slid, 0 buyer replies\n" in bo
+    assert bo.count("  None.\n") == 3
+    lee = emails["To: Lee Chen <lee@example.com>"]
+    # Then: Northwind (Proposing 60% / Qualifying 20% of 120,000), Fabrikam (Qualifying 20% / Qualifying 20% of 50,000)
+    # and Contoso (Negotiating 80% / Discovery 10% of 80,000); now Fabrikam is verified at Discovery (10%).
+    assert "Subject: Team pipeline: verified 37,000 (-5,000), claimed 146,000, 1 slid\n" in lee
+    assert (
+        "Weighted pipeline (USD), then and now:\n"
+        "  Claimed by the CRM stages: 146,000 (was 146,000; no change)\n"
+        "  Verified by the evidence: 37,000 (was 42,000; -5,000)\n"
+        "  Gap (claimed, not verified): 109,000 (was 104,000; +5,000)\n"
+    ) in lee
+    assert (
+        f"Deals that slid (verified stage fell):\n  - Fabrikam (Ana Lopez): Qualifying -> Discovery; now held by: {PAIN}\n"
+        in lee
+    )
+    assert lee.endswith(
+        "Largest gaps (claimed stage ahead of the evidence, by weighted amount; top 5):\n"
+        "  - Contoso Retail (bo@example.com): claims Negotiating, evidence supports Discovery; gap USD 56,000\n"
+        "  - Northwind (Ana Lopez): claims Proposing, evidence supports Qualifying; gap USD 48,000\n"
+        "  - Fabrikam (Ana Lopez): claims Qualifying, evidence supports Discovery; gap USD 5,000\n"
+    )
+    assert not any(token in out for token in scenario.tokens)
+
+
+def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_since(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+    default_process: LoadedProcess,
+) -> None:
+    printed = _emails(run("digest", "--process", str(DEFAULT_PROCESS))[1])
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS)) == (
+        0,
+        f"sent 3 digests through smtp://127.0.0.1:{mail_server.port}\n",
+        "",
+    )
+    assert [(m.recipients, m.message["To"]) for m in mail_server.received] == [
+        (["ana@example.com"], "Ana Lopez <ana@example.com>"),
+        (["bo@example.com"], "bo@example.com"),
+        (["lee@example.com"], "Lee Chen <lee@example.com>"),
+    ]
+    for received, (to, email) in zip(mail_server.received, printed.items(), strict=True):
+        assert received.message["From"] == "Sales <sales@contoso.example>"
+        body = received.message.get_content().replace("\r\n", "\n")
+        assert f"{to}\nSubject: {received.message['Subject']}\n\n{body}" == email
+
+    # Since: the buyer confirms Northwind's problem (its evidence is now the buyer's word of today).
+    _buyer_replies(sessions, default_process, "Northwind", True, None)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    second = {m.recipients[0]: m.message for m in mail_server.received[3:]}
+    ana = second["ana@example.com"].get_content().replace("\r\n", "\n")
+    assert second["ana@example.com"]["Subject"] == "Your deals: 0 going stale, 0 slid, 1 buyer reply"
+    assert "(your last digest)." in ana
+    assert "Fabrikam" not in ana  # its slide and its buyer's "Not quite" were in the first digest
+    assert (
+        f'  - Northwind: Dana Buyer answered on {dt.datetime.now(dt.UTC).date().isoformat()}\n      confirmed: "{PAIN_STATEMENT}"\n'
+        in ana
+    )
+    lee = second["lee@example.com"].get_content().replace("\r\n", "\n")
+    assert "Deals that slid (verified stage fell):\n  None.\n" in lee
+    assert "  Verified by the evidence: 37,000 (was 37,000; no change)\n" in lee
+    with sessions() as db:
+        assert db.scalar(select(func.count(DigestDelivery.id))) == 6
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.mark.parametrize(
+    ("args", "environment", "status", "message"),
+    [
+        pytest.param(
+            ["--as-of", "2026-13-01"],
+            {},
+            2,
+            "playbook digest: error: argument --as-of: '2026-13-01' is not a real calendar date",
+            id="bad-as-of",
+        ),
+        pytest.param(
+            ["--as-of", "next monday"],
+            {},
+            2,
+            "playbook digest: error: argument --as-of:",
+            id="as-of-not-a-date",
+        ),
+        pytest.param(
+            ["--send"],
+            {},
+            1,
+            "playbook digest: error: --send needs PLAYBOOK_SMTP_URL, the mail server",
+            id="no-smtp-url",
+        ),
+        pytest.param(
+            ["--send"],
+            {"PLAYBOOK_SMTP_URL": f"smtps://digest:{PASSWORD}@mail.example:465"},
+            1,
+            "playbook digest: error: PLAYBOOK_SMTP_URL must start with smtp:// (it has 'smtps')",
+            id="bad-smtp-url",
+        ),
+        pytest.param(
+            ["--send"],
+            {"PLAYBOOK_SMTP_URL": "smtp://mail.example:25"},
+            1,
+            "playbook digest: error: set PLAYBOOK_MAIL_FROM to the address the emails come from",
+            id="no-sender",
+        ),
+        pytest.param(
+            ["--send"],
+            {
+                "PLAYBOOK_SMTP_URL": f"smtp://digest:{PASSWORD}@127.0.0.1:CLOSED",
+                "PLAYBOOK_MAIL_FROM": "s@contoso.example",
+            },
+            1,
+            "playbook digest: error: could not send the email through smtp://digest@127.0.0.1:CLOSED: ",
+            id="server-unreachable",
+        ),
+    ],
+)
+def test_a_bad_option_or_mail_setting_is_a_clear_error_and_records_nothing(
+    run: Run,
+    scenario: Scenario,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+    args: list[str],
+    environment: dict[str, str],
+    status: int,
+    message: str,
+) -> None:
+    port = str(_closed_port())
+    monkeypatch.delenv("PLAYBOOK_SMTP_URL", raising=False)
+    monkeypatch.delenv("PLAYBOOK_MAIL_FROM", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value.replace("CLOSED", port))
+    code, out, err = run("digest", *args, "--process", str(DEFAULT_PROCESS))
+    assert (code, out) == (status, "")
+    assert message.replace("CLOSED", port) in err
+    assert "Traceback" not in err and PASSWORD not in err
+    with sessions() as db:
+        assert db.scalar(select(func.count(DigestDelivery.id))) == 0
+
+
+def test_no_password_or_link_token_appears_when_sending_with_a_login(
+    run: Run, scenario: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = MailServer(logins={"digest": PASSWORD}).start()
+    try:
+        monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://digest:{PASSWORD.replace(':', '%3A')}@127.0.0.1:{server.port}")
+        monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "sales@contoso.example")
+        status, out, err = run("digest", "--send", "--process", str(DEFAULT_PROCESS))
+    finally:
+        server.stop()
+    assert (status, out, err) == (0, f"sent 3 digests through smtp://digest@127.0.0.1:{server.port}\n", "")
+    assert [m.login for m in server.received] == ["digest"] * 3
+    sent = "".join(m.message.as_string() for m in server.received)
+    assert PASSWORD not in sent and not any(token in sent for token in scenario.tokens)
+
+
+def test_a_closed_deal_and_a_disabled_rep_are_left_out(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session]
+) -> None:
+    with writing(sessions) as db:
+        lee = _user(db, "lee@example.com")
+        contoso = db.scalar(select(Deal).where(Deal.name == "Contoso Retail"))
+        assert contoso is not None
+        record_outcome(db, lee, contoso, OutcomeChange(Outcome.WON, closed_on=TODAY), "form")
+    assert run("users", "disable", "bo@example.com")[0] == 0
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    assert list(_emails(out)) == ["To: Ana Lopez <ana@example.com>", "To: Lee Chen <lee@example.com>"]
+    assert "Contoso" not in out  # won: an outcome, not pipeline (then or now)
+    assert "  Claimed by the CRM stages: 82,000 (was 82,000; no change)\n" in out
