@@ -53,6 +53,9 @@ class Dialect:
     collapse_spaces: str  # a format of one argument: every run of spaces as one space
     days_between: str  # a format of (later, earlier): the whole days from earlier to later
     matches: str  # a format of (text, pattern literal): true when the regular expression matches
+    # A character that is not part of a word (letters and digits of any script), as a regex class:
+    # sales_process.outcome splits a stage's name into words at such characters.
+    non_word: str = "[^\\pL\\pN]"
     # How typed text becomes a DATE or a number: CAST fails on a bad value (a warehouse should say so);
     # the audit's DuckDB engine uses TRY_CAST and sends the rows it leaves NULL to the Python parsers.
     cast: str = "CAST"
@@ -92,6 +95,7 @@ DIALECTS = {
             "REGEXP_REPLACE({}, ' +', ' ', 'g')",
             "({0} - {1})",
             "({0} ~ {1})",
+            non_word="[^[:alnum:]]",
         ),
         Dialect(
             "snowflake",
@@ -104,6 +108,7 @@ DIALECTS = {
             "REGEXP_REPLACE({}, ' +', ' ')",
             "DATEDIFF(DAY, {1}, {0})",
             "REGEXP_LIKE({0}, {1})",
+            non_word="[^[:alnum:]]",
         ),
         Dialect(
             "bigquery",

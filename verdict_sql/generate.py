@@ -22,8 +22,17 @@ from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.model import Milestone, Process, Stage
+from sales_process.outcome import DISQUALIFIED_WORDS, WON_WORDS, Outcome
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, NO_WORDS, YES_WORDS, plural
+from sales_process.vocabulary import (
+    ANSWERS_AS_TYPED,
+    CURRENCY_SYMBOLS,
+    LOST_WORDS,
+    NO_WORDS,
+    YES_WORDS,
+    name_key,
+    plural,
+)
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.dialects import Dialect
 
@@ -39,6 +48,7 @@ OUTPUT_COLUMNS = (
     "next_milestones",
     "buyer_confirmed_milestones",
     "verified_stage_confirmed_by_buyer",
+    "outcome",
 )
 STATUS_SUFFIX = "__status"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
@@ -428,9 +438,36 @@ def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
     )
     claimed_index = f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}"
     return _select(
-        [verified_index, "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index],
+        [
+            verified_index,
+            "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index,
+            "-- closed deals are outcomes, not pipeline: by the CRM stage, as sales_process.outcome reads it\n"
+            + _outcome(w, process, mapping, labels),
+        ],
         f"FROM {w.q('statuses')}",
         star=True,
+    )
+
+
+def _outcome(w: _Writer, process: Process, mapping: CrmMapping, labels: dict[str, str]) -> str:
+    """The deal's outcome by its CRM stage (OutcomeRule.stage_outcome): lost (crm.lost_stages or a lost word),
+    won (the last stage or a won word), disqualified (a disqualification word), else open."""
+    label = w.q("claimed_label")
+
+    def has_word(words: Iterable[str]) -> str:
+        nw = w.dialect.non_word
+        pattern = f"^(.*{nw})?({'|'.join(sorted(words))})({nw}.*)?$"
+        return w.dialect.matches.format(label, w.s(pattern))
+
+    lost_names = process.crm.lost_stages if process.crm else []
+    lost_labels = sorted({text for name in lost_names for text in (name.strip().lower(), name_key(name))})
+    won_labels = sorted(text for text, stage_id in labels.items() if stage_id == process.stages[-1].id)
+    lost = has_word(LOST_WORDS) + (f" OR {label} IN {w.words(lost_labels)}" if lost_labels else "")
+    return (
+        f"CASE\n{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
+        f"{INDENT}WHEN {label} IN {w.words(won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
+        f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
+        f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {w.q('outcome')}"
     )
 
 
@@ -501,9 +538,11 @@ def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[
     double = w.dialect.double_type
 
     def weighted(index_column: str, output: str) -> str:
+        # A closed deal is an outcome: it weighs nothing in the pipeline.
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
         return (
-            f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) AS {w.q(output)}"
+            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN {w.q('amount')} * CASE {w.q(index_column)} "
+            f"{probabilities} END / CAST(100 AS {double}) END AS {w.q(output)}"
         )
 
     items = [
@@ -517,6 +556,7 @@ def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[
         weighted("verified_index", "verified_weighted"),
         "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
         *_buyer_columns(w, process, buyers),
+        w.q("outcome"),
     ]
     items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
     items += [w.dialect.identifier(name) for name in keep]

@@ -18,6 +18,7 @@ from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_bu
 from sales_process.crm import resolve_mapping
 from sales_process.engine import assess
 from sales_process.model import Process
+from sales_process.outcome import Outcome, process_outcome_rule
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
 
@@ -85,6 +86,7 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
     reader = RowReader(plan_columns(header, process, mapping), process, mapping)
+    rule = process_outcome_rule(process)
     verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
         deal = reader.open_deal([as_text(cell) for cell in cells])  # the verdict of every row, closed or not
@@ -92,6 +94,9 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         claimed = result.claimed_stage
         name = "" if reader.plan.deal is None else str(cells[reader.plan.deal])
         confirmed = buyer_confirmed_ids(deal.answers)
+        stage_text = "" if reader.plan.stage is None else as_text(cells[reader.plan.stage])
+        outcome = rule.stage_outcome(stage_text, claimed.id if claimed else None)
+        is_open = outcome is Outcome.OPEN  # a closed deal is an outcome: no weighted amounts
         verdicts[name] = (
             name,
             claimed.id if claimed else None,
@@ -99,11 +104,12 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
             result.verified_stage.name,
             result.stages_ahead,
             deal.amount,
-            result.weighted(claimed),
-            result.weighted(result.verified_stage),
+            result.weighted(claimed) if is_open else None,
+            result.weighted(result.verified_stage) if is_open else None,
             ",".join(r.milestone.id for r in result.next),
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),
+            outcome.value,
             *(r.status.value for r in result.milestones),
         )
     return verdicts

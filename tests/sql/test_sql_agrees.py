@@ -20,7 +20,8 @@ from playbook_cli.main import main
 from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
-from sales_process.vocabulary import NO_WORDS, YES_WORDS
+from sales_process.outcome import process_outcome_rule
+from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import PostgresServer
 from tests.sql.tables import (
@@ -127,7 +128,10 @@ def _claim(draw: st.DrawFn, process: Process) -> str | None:
     typed = draw(
         st.sampled_from([text for text in spellings if text.lower() == stage.name.lower() or text.lower() == stage.id])
     )
-    return draw(st.sampled_from([None, "", typed, f"{draw(_whitespace())}{typed}{draw(_whitespace())}"]))
+    # Sometimes a stage that loses the deal, by a lost word among others (won: the last stage, drawn above).
+    closing = draw(st.sampled_from(sorted(LOST_WORDS)))
+    closed = draw(st.sampled_from([closing, closing.upper(), f"Closed {closing}", f"deal_{closing} (2027)"]))
+    return draw(st.sampled_from([None, "", typed, f"{draw(_whitespace())}{typed}{draw(_whitespace())}", closed]))
 
 
 def _evidence(draw: st.DrawFn) -> str | None:
@@ -423,7 +427,7 @@ def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any
     table = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
     case = _buyer_case(table)
     expected = python_verdicts(case.process, case.columns, AS_OF)
-    assert [(row[0], row[2], row[9], row[10], row[11:]) for row in expected.values()] == [
+    assert [(row[0], row[2], row[9], row[10], row[12:]) for row in expected.values()] == [
         ("Contoso", "won", "next-step,budget", True, ("verified", "verified")),
         ("Fabrikam", "qualifying", "", False, ("awaiting_buyer", "verified")),
         ("Litware", "qualifying", "next-step", False, ("verified", "not_met")),
@@ -466,7 +470,7 @@ def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(
     ]
     case = _buyer_case([undated, unreadable])
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
-        assert {deal: (row[2], row[9], row[11:]) for deal, row in verdicts.items()} == {
+        assert {deal: (row[2], row[9], row[12:]) for deal, row in verdicts.items()} == {
             "Undated": ("qualifying", "", ("unanswered", "verified")),
             "Unreadable": ("qualifying", "", ("unanswered", "verified")),
         }
@@ -496,9 +500,42 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
     case = _buyer_case([[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]])
     assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
     # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
-    assert {deal: (row[2], row[11]) for deal, row in reps_only.items()} == {
+    assert {deal: (row[2], row[12]) for deal, row in reps_only.items()} == {
         "Contoso": ("qualifying", "no_evidence"),
         "Fabrikam": ("qualifying", "awaiting_buyer"),
         "Litware": ("qualifying", "no_evidence"),
         "Northwind": ("qualifying", "no_evidence"),
     }
+
+
+@pytest.mark.parametrize(
+    ("stage", "outcome"),
+    [
+        ("Closed Won", "won"),  # the last stage's name
+        ("closed-won", "won"),
+        ("Deal won", "won"),  # a won word, not a stage of the process
+        ("CLOSEDWON", "won"),
+        ("gagné", "won"),
+        ("Closed Lost", "lost"),
+        ("Verloren (Preis)", "lost"),
+        ("deal_lost", "lost"),
+        ("Duplicate", "disqualified"),
+        ("Unqualified lead", "disqualified"),
+        ("Lostwax Ltd review", "open"),  # a word that only begins with a lost word
+        ("Proposing", "open"),
+        ("", "open"),
+    ],
+)
+def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
+    postgres: psycopg.Connection[Any], stage: str, outcome: str
+) -> None:
+    """sales_process.outcome's stage rule, in SQL: a closed deal weighs nothing in the pipeline."""
+    process = load_process(DEFAULT_PROCESS).process
+    rule_says = process_outcome_rule(process).stage_outcome(stage, process.stage_lookup.labels().get(name_key(stage)))
+    assert rule_says.value == outcome
+    columns = (Column("deal", "text", ("A",)), Column("stage", "text", (stage,)), Column("amount", "text", ("1000",)))
+    case = Case(process, columns)
+    for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
+        row = verdicts["A"]
+        assert row[11] == outcome
+        assert (row[7] is None) == (outcome != "open")  # the verified weighted amount

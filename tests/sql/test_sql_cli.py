@@ -83,8 +83,23 @@ def test_odd_names_reach_duckdb_intact(
         )
         rows = connection.execute(out).fetchall()
     assert rows == [
-        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "verified"),
-        ("b", "last", "first", "O'Brien's \"stage\" \\ back\nslash", 1, 50.0, 50.0, 5.0, "only", "", False, "stale"),
+        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", "verified"),
+        # claimed at the last stage: won, an outcome that weighs nothing in the pipeline
+        (
+            "b",
+            "last",
+            "first",
+            "O'Brien's \"stage\" \\ back\nslash",
+            1,
+            50.0,
+            None,
+            None,
+            "only",
+            "",
+            False,
+            "won",
+            "stale",
+        ),
     ]
 
 

@@ -325,7 +325,14 @@ WITH
             WHEN 'negotiating' THEN 4
             WHEN 'closed-won' THEN 5
             WHEN 'closed won' THEN 5
-        END AS `claimed_index`
+        END AS `claimed_index`,
+        -- closed deals are outcomes, not pipeline: by the CRM stage, as sales_process.outcome reads it
+        CASE
+            WHEN REGEXP_CONTAINS(`claimed_label`, '^(.*[^\\pL\\pN])?(closedlost|lost|perdida|perdido|perdu|perdue|persa|perso|verloren)([^\\pL\\pN].*)?$') THEN 'lost'
+            WHEN `claimed_label` IN ('closed won', 'closed-won') OR REGEXP_CONTAINS(`claimed_label`, '^(.*[^\\pL\\pN])?(closedwon|gagne|gagné|ganado|ganho|gewonnen|vinto|won)([^\\pL\\pN].*)?$') THEN 'won'
+            WHEN REGEXP_CONTAINS(`claimed_label`, '^(.*[^\\pL\\pN])?(descalificado|desqualificado|disqualified|disqualifiee|disqualifiziert|disqualifié|disqualifiée|doublon|duplicado|duplicate|duplicato|duplikat|gediskwalificeerd|junk|spam|squalificato|unqualified)([^\\pL\\pN].*)?$') THEN 'disqualified'
+            ELSE 'open'
+        END AS `outcome`
     FROM `statuses`
 )
 SELECT
@@ -335,8 +342,8 @@ SELECT
     CASE `verified_index` WHEN 0 THEN 'Discovery' WHEN 1 THEN 'Qualifying' WHEN 2 THEN 'Demonstrating' WHEN 3 THEN 'Proposing' WHEN 4 THEN 'Negotiating' WHEN 5 THEN 'Closed Won' END AS `verified_stage`,
     `claimed_index` - `verified_index` AS `stages_ahead`,
     `amount`,
-    `amount` * CASE `claimed_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) AS `claimed_weighted`,
-    `amount` * CASE `verified_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) AS `verified_weighted`,
+    CASE WHEN `outcome` = 'open' THEN `amount` * CASE `claimed_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) END AS `claimed_weighted`,
+    CASE WHEN `outcome` = 'open' THEN `amount` * CASE `verified_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) END AS `verified_weighted`,
     -- the verified stage's milestones not verified yet, in file order
     CASE `verified_index`
         WHEN 0 THEN RTRIM(CASE WHEN `pain-confirmed__status` <> 'verified' THEN 'pain-confirmed,' ELSE '' END || CASE WHEN `next-meeting-accepted__status` <> 'verified' THEN 'next-meeting-accepted,' ELSE '' END, ',')
@@ -350,6 +357,7 @@ SELECT
     '' AS `buyer_confirmed_milestones`,
     -- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage
     FALSE AS `verified_stage_confirmed_by_buyer`,
+    `outcome`,
     `pain-confirmed__status`,
     `next-meeting-accepted__status`,
     `decision-maker-identified__status`,
