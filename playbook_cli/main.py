@@ -30,6 +30,7 @@ COMMANDS = (
     "import",
     "deals",
     "sql",
+    "dbt",
     "docs",
     "backtest",
     "digest",
@@ -46,6 +47,7 @@ EXAMPLE = """examples:
   playbook audit pipeline.csv            the verified forecast of a CRM export
   playbook crm-template --crm salesforce the CRM fields to create for the milestones
   playbook sql --dialect postgres        the same verdict as SQL for a warehouse
+  playbook dbt --out verdict-dbt --dialect postgres   the verdict as a dbt project
   playbook build --site-dir site         the static playbook site
   playbook schema > process.schema.json  the JSON Schema for editors
   playbook users add ana@example.com --role rep     a rep who signs in to save checks

@@ -1,0 +1,122 @@
+"""`playbook dbt`: the verdict as a dbt project for the warehouse where the CRM's tables already are."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+from pathlib import Path
+
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, load_or_report
+from playbook_cli.sql import as_of_date, name_problem
+from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
+from verdict_sql.dialects import DIALECTS
+
+EXAMPLE = f"""examples:
+  playbook dbt --out verdict-dbt --dialect postgres --from crm.deals
+  cd verdict-dbt && dbt build          (with a profile named {PROJECT} in ~/.dbt/profiles.yml)
+
+  playbook dbt --out try-dbt --dialect duckdb --seed pipeline.csv --as-of 2027-03-01
+  cd try-dbt && dbt build              (the export loaded as a seed, every column as text)
+
+writes dbt_project.yml, models/sources.yml (the CRM table as source '{PROJECT}' of crm, with a
+description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
+and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
+and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
+seeds/TABLE.csv. The files are overwritten on every run: regenerate after editing process.yaml."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the dbt command."""
+    parser = commands.add_parser(
+        "dbt",
+        help="write the verdict as a dbt project (source, model, tests)",
+        epilog=EXAMPLE,
+        formatter_class=HelpFormatter,
+    )
+    add_process_option(parser)
+    parser.add_argument(
+        "--out", metavar="DIR", required=True, help="the folder of the dbt project (created if missing)"
+    )
+    parser.add_argument("--dialect", required=True, choices=sorted(DIALECTS), help="the warehouse's SQL dialect")
+    parser.add_argument(
+        "--from",
+        dest="relation",
+        metavar="RELATION",
+        default="deals",
+        help="the CRM's table of deals, TABLE or SCHEMA.TABLE (default: deals, in the target's schema)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE|today",
+        default=None,
+        help="assess as of this date, YYYY-MM-DD, or today: the day the model runs (default: today)",
+    )
+    parser.add_argument(
+        "--seed",
+        metavar="EXPORT.csv",
+        help="a CRM export (CSV, UTF-8) to load as a dbt seed standing for the table: every column as text",
+    )
+    parser.add_argument(
+        "--buyer-columns",
+        action="store_true",
+        help="read <id>.confirmed_by for each milestone with a buyer_statement, as `playbook sql --buyer-columns`",
+    )
+    parser.set_defaults(run=run)
+
+
+def _seed_header(path: Path) -> list[str]:
+    """The header of the export to seed: a UTF-8 CSV (dbt seeds are), else a UserError with the fix."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), None)
+    except FileNotFoundError:
+        raise UserError(f"--seed {path}: no such file") from None
+    except UnicodeDecodeError:
+        raise UserError(
+            f"--seed {path}: not UTF-8 text; dbt seeds are CSV files in UTF-8: save the export as 'CSV UTF-8'"
+        ) from None
+    except csv.Error as error:
+        raise UserError(f"--seed {path}: not a CSV file ({error})") from None
+    if not header or not any(name.strip() for name in header):
+        raise UserError(f"--seed {path}: the file has no header row; the first line names the columns")
+    return header
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the project's files into --out."""
+    problem = name_problem("--from", args.relation)
+    if problem is not None:
+        raise UserError(problem)
+    loaded = load_or_report(args.process)
+    if loaded is None:
+        return EXIT_INVALID
+    schema, _, table = args.relation.rpartition(".")
+    seed = Path(args.seed) if args.seed else None
+    if seed is not None and schema:
+        raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
+    options = DbtOptions(
+        DIALECTS[args.dialect],
+        table,
+        schema or None,
+        args.as_of,
+        _seed_header(seed) if seed is not None else None,
+        args.buyer_columns,
+    )
+    out = Path(args.out)
+    try:
+        for name, text in dbt_project(loaded, options, f"playbook dbt --dialect {args.dialect}"):
+            path = out / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        if seed is not None:
+            (out / "seeds").mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(seed, out / "seeds" / f"{table}.csv")
+    except OSError as error:
+        raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
+    print(
+        f"wrote a dbt project for {loaded.process.name} into {out}: model {MODEL}, source crm.{table}", file=sys.stderr
+    )
+    return EXIT_OK

@@ -1,0 +1,198 @@
+"""`playbook dbt` writes a dbt project that real dbt builds, on DuckDB and on PostgreSQL, and whose
+model gives the audit's verdict on every deal."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg
+import pytest
+import yaml
+
+from benchmarks.synthetic_pipeline import AS_OF, write_pipeline
+from playbook_cli.main import main
+from sales_process.loader import load_process
+from tests.conftest import DEFAULT_PROCESS
+from tests.postgres import SERVER_USER, PostgresServer
+
+DEALS = 120
+DBT = Path(os.environ.get("PLAYBOOK_DBT") or Path(__file__).resolve().parents[2] / ".venv/dbt/bin/dbt")
+COMPARED = ("claimed_stage_id", "verified_stage_id", "amount", "claimed_weighted", "verified_weighted", "outcome")
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic export of the default process, with closed deals among the open ones."""
+    path = tmp_path_factory.mktemp("export") / "deals.csv"
+    write_pipeline(path, load_process(DEFAULT_PROCESS).process, DEALS)
+    return path
+
+
+def _project(tmp_path: Path, *args: str) -> Path:
+    out = tmp_path / "project"
+    status = main(["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(out), "--as-of", AS_OF.isoformat(), *args])
+    assert status == 0
+    return out
+
+
+def _dbt_build(project: Path, profile: dict[str, Any]) -> str:
+    if not DBT.is_file():
+        pytest.fail(f"dbt is missing ({DBT}): run ./scripts/test, which installs it")
+    profiles = project / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(
+        yaml.safe_dump({"cvo_playbook": {"target": "test", "outputs": {"test": {"threads": 1, **profile}}}})
+    )
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    built = subprocess.run(
+        [str(DBT), "build", "--project-dir", str(project), "--profiles-dir", str(profiles), "--no-use-colors"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert built.returncode == 0, built.stdout[-4000:]
+    return built.stdout
+
+
+def _audit(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, str]]:
+    out = tmp_path / "audit"
+    assert (
+        main(["audit", str(export), "--process", str(DEFAULT_PROCESS), "--as-of", AS_OF.isoformat(), "--out", str(out)])
+        == 0
+    )
+    capsys.readouterr()
+    with (out / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["deal"]: row for row in csv.DictReader(handle)}
+
+
+def _as_audit_text(row: tuple[Any, ...]) -> dict[str, str]:
+    """A model row as audit.csv writes it: blank for NULL, money to the cent."""
+    values = dict(zip(COMPARED, row, strict=True))
+    text = {key: "" if value is None else str(value) for key, value in values.items()}
+    for key in ("amount", "claimed_weighted", "verified_weighted"):
+        if values[key] is not None:
+            text[key] = f"{values[key]:.2f}"
+    return text
+
+
+def _expected(audited: dict[str, str]) -> dict[str, str]:
+    """What the model must say of an audited deal: a closed deal keeps its verdict columns out of audit.csv."""
+    expected = {key: audited[key] for key in COMPARED}
+    if audited["outcome"] != "open":
+        expected.pop("verified_stage_id")  # the audit gives a closed deal no verdict; the model still does
+    return expected
+
+
+def _agree(model: dict[str, tuple[Any, ...]], audited: dict[str, dict[str, str]]) -> None:
+    assert sorted(model) == sorted(audited)
+    closed = [deal for deal, row in audited.items() if row["outcome"] != "open"]
+    assert closed and len(closed) < len(audited)  # both kinds are compared
+    for deal, row in model.items():
+        text = _as_audit_text(row)
+        expected = _expected(audited[deal])
+        assert {key: text[key] for key in expected} == expected, deal
+
+
+def test_the_project_builds_on_duckdb_and_its_model_is_the_audit(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path, "--dialect", "duckdb", "--seed", str(export))
+    database = tmp_path / "warehouse.duckdb"
+    log = _dbt_build(project, {"type": "duckdb", "path": str(database)})
+    assert "ERROR=0" in log and "PASS=" in log
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(f"SELECT deal, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
+    _agree({row[0]: row[1:] for row in rows}, _audit(export, tmp_path, capsys))
+
+
+def test_the_project_builds_on_postgres_from_the_crm_table(
+    export: Path, tmp_path: Path, postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = postgres_server.database()
+    name = url.rsplit("/", 1)[1]
+    with export.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    with psycopg.connect(f"host=127.0.0.1 port={postgres_server.port} user={SERVER_USER} dbname={name}") as db:
+        db.execute("CREATE SCHEMA crm")
+        columns = ", ".join('"' + column + '" TEXT' for column in header)
+        db.execute(f"CREATE TABLE crm.opportunities ({columns})".encode())
+        with db.cursor() as cursor:
+            marks = ", ".join(["%s"] * len(header))
+            cursor.executemany(
+                f"INSERT INTO crm.opportunities VALUES ({marks})".encode(), [[c or None for c in r] for r in rows]
+            )
+    project = _project(tmp_path, "--dialect", "postgres", "--from", "crm.opportunities")
+    profile = {
+        "type": "postgres",
+        "host": "127.0.0.1",
+        "port": postgres_server.port,
+        "user": SERVER_USER,
+        "password": "",
+        "dbname": name,
+        "schema": "analytics",
+    }
+    _dbt_build(project, profile)
+    with psycopg.connect(f"host=127.0.0.1 port={postgres_server.port} user={SERVER_USER} dbname={name}") as db:
+        found = db.execute(f"SELECT deal, {', '.join(COMPARED)} FROM analytics.verified_deals").fetchall()
+    _agree({row[0]: row[1:] for row in found}, _audit(export, tmp_path, capsys))
+
+
+def test_the_schema_describes_and_tests_every_column_from_the_process(tmp_path: Path) -> None:
+    project = _project(tmp_path, "--dialect", "snowflake", "--from", "raw.deals")
+    process = load_process(DEFAULT_PROCESS).process
+    model = yaml.safe_load((project / "models/schema.yml").read_text())["models"][0]
+    columns = {column["name"]: column for column in model["columns"]}
+    pain = columns["pain-confirmed__status"]
+    question = next(m.question for _, m in process.milestones() if m.id == "pain-confirmed")
+    assert question in pain["description"] and pain["quote"] is True
+    statuses = pain["data_tests"][1]["accepted_values"]["arguments"]["values"]
+    assert "verified" in statuses and "awaiting_buyer" in statuses
+    assert columns["deal"]["data_tests"] == ["not_null", "unique"]
+    stage_ids = columns["verified_stage_id"]["data_tests"][1]["accepted_values"]["arguments"]["values"]
+    assert stage_ids == [stage.id for stage in process.stages]
+    outcomes = columns["outcome"]["data_tests"][1]["accepted_values"]["arguments"]["values"]
+    assert outcomes == ["open", "won", "lost", "disqualified"]
+    source = yaml.safe_load((project / "models/sources.yml").read_text())["sources"][0]
+    assert (source["schema"], source["tables"][0]["name"]) == ("raw", "deals")
+    sql = (project / "models/verified_deals.sql").read_text()
+    assert "FROM {{ source('crm', 'deals') }} AS \"d\"" in sql
+    assert "-- Generated by `playbook dbt --dialect snowflake`" in sql
+
+
+@pytest.mark.parametrize(
+    ("make_seed", "args", "message"),
+    [
+        (lambda p: p.write_bytes(b"deal,stage\n\xe9t\xe9,x\n"), (), "not UTF-8 text; dbt seeds are CSV files in UTF-8"),
+        (lambda p: p.write_text(""), (), "the file has no header row"),
+        (lambda p: None, (), "no such file"),
+        (
+            lambda p: p.write_text("deal\nA\n"),
+            ("--from", "raw.deals"),
+            "--seed loads the export into the target's schema",
+        ),
+    ],
+    ids=["not-utf8", "empty", "missing", "seed-with-schema"],
+)
+def test_a_seed_that_cannot_be_used_is_a_clear_error(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_seed: Callable[[Path], object],
+    args: tuple[str, ...],
+    message: str,
+) -> None:
+    seed = tmp_path / "export.csv"
+    make_seed(seed)
+    out = tmp_path / "project"
+    status = main(
+        ["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(out), "--dialect", "duckdb", "--seed", str(seed), *args]
+    )
+    err = capsys.readouterr().err
+    assert status == 1 and message in err and "Traceback" not in err

@@ -1,0 +1,180 @@
+"""The verdict as a dbt project: the CRM table as a source, the verdict as a model written by the same
+SQL generator as `playbook sql`, and tests and descriptions taken from the process.
+
+Files are returned as (relative path, text), so the command decides where they go; nothing here
+imports dbt (the project is plain files that any dbt with the warehouse's adapter runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from sales_process.crm import resolve_mapping
+from sales_process.engine import Status
+from sales_process.loader import LoadedProcess
+from sales_process.model import Process
+from sales_process.outcome import Outcome
+from verdict_sql.columns import InputColumns, MilestoneColumns, audit_columns
+from verdict_sql.dialects import Dialect
+from verdict_sql.generate import statement_header, status_column, verdict_sql
+
+PROJECT = "cvo_playbook"
+MODEL = "verified_deals"
+SOURCE = "crm"
+# The generator quotes this stand-in as a relation; the model replaces the quoted name with dbt's source().
+_STAND_IN = "cvo_playbook_source_relation"
+_JINJA = re.compile(r"\{[{%#]|[}%#]\}")
+
+
+@dataclass(frozen=True)
+class DbtOptions:
+    """What the project reads and how: the CRM table, the dialect, the assessment date, an optional seed."""
+
+    dialect: Dialect
+    table: str = "deals"  # the CRM table's name in the warehouse (the source's identifier)
+    schema: str | None = None  # its schema; None: the target's schema (where a seed is loaded too)
+    as_of: dt.date | None = None  # None: the warehouse's CURRENT_DATE each time the model runs
+    seed_header: Sequence[str] | None = None  # the columns of a CSV seed standing for the table
+    buyers: bool = False  # read <id>.confirmed_by as `playbook sql --buyer-columns` does
+
+
+def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
+    """Every file of the project: dbt_project.yml, the source, the model and its schema (tests, descriptions);
+    `command` is how the model's header says it was generated."""
+    process = loaded.process
+    mapping = resolve_mapping(process)
+    columns = audit_columns(process, mapping, buyers=options.buyers)
+    files = [
+        ("dbt_project.yml", _project_yml(process, options)),
+        ("models/sources.yml", _yaml(_sources(process, columns, options))),
+        (f"models/{MODEL}.sql", _model_sql(loaded, columns, options, command)),
+        ("models/schema.yml", _yaml(_schema(process, options))),
+    ]
+    return files
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _project_yml(process: Process, options: DbtOptions) -> str:
+    project: dict[str, Any] = {
+        "name": PROJECT,
+        "version": "1.0.0",
+        "config-version": 2,
+        "profile": PROJECT,
+        "model-paths": ["models"],
+        "seed-paths": ["seeds"],
+        "models": {PROJECT: {"+materialized": "view"}},
+    }
+    if options.seed_header is not None:
+        # Every column as text, as a CRM exports it: the model reads each cell as the audit does.
+        types = {name: options.dialect.text_type.lower() for name in options.seed_header}
+        project["seeds"] = {PROJECT: {"+quote_columns": True, options.table: {"+column_types": types}}}
+    header = f"# The verdict of {process.name} as a dbt project; see models/schema.yml for what each column means.\n"
+    return header + _yaml(project)
+
+
+def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> dict[str, Any]:
+    table: dict[str, Any] = {
+        "name": options.table,
+        "description": "The CRM's deals, one row per deal, with the columns `playbook audit` reads.",
+        "columns": [
+            {"name": name, "description": text, "quote": True}
+            for name, text in _source_columns(process, columns)
+            if name is not None
+        ],
+    }
+    deal_column = table["columns"][0] if table["columns"] else None
+    if deal_column is not None:
+        deal_column["data_tests"] = ["not_null"]
+    source: dict[str, Any] = {"name": SOURCE, "tables": [table]}
+    source["schema"] = options.schema if options.schema else "{{ target.schema }}"
+    return {"version": 2, "sources": [source]}
+
+
+def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str | None, str]]:
+    described: list[tuple[str | None, str]] = [
+        (columns.deal, "The deal's name."),
+        (columns.stage, "The deal's stage in the CRM: its id, its name or a name under crm.stage_names."),
+        (columns.amount, "The deal's amount, with or without its currency."),
+        (columns.segment, "The deal's segment, for milestones required of some segments only."),
+    ]
+    for _, milestone in process.milestones():
+        found = columns.milestones.get(milestone.id, MilestoneColumns(None))
+        described += [
+            (found.answer, f"Yes or no: {milestone.question}"),
+            (found.evidence, f"The evidence of '{milestone.id}': {milestone.evidence}"),
+            (found.date, f"When the customer did it (YYYY-MM-DD): {milestone.customer_action}"),
+            (found.confirmed_by, f"The buyer who confirmed '{milestone.id}', as Name <email>."),
+        ]
+    return described
+
+
+def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions, command: str) -> str:
+    relation = f"{options.schema}.{options.table}" if options.schema else options.table
+    header = statement_header(loaded, relation, command, columns, options.as_of)
+    statement = verdict_sql(loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header)
+    body = statement.rstrip().removesuffix(";")
+    if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own
+        body = "{% raw %}" + body + "{% endraw %}"
+        relation = "{% endraw %}{{ source('" + SOURCE + "', '" + options.table + "') }}{% raw %}"
+    else:
+        relation = "{{ source('" + SOURCE + "', '" + options.table + "') }}"
+    quoted = options.dialect.quote(_STAND_IN)
+    assert body.count(quoted) == 1, "the generator names the input relation once"
+    return "{{ config(materialized='view') }}\n" + body.replace(quoted, relation) + "\n"
+
+
+def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
+    stage_ids = [stage.id for stage in process.stages]
+    statuses = [status.value for status in Status]
+
+    def accepted(values: list[str]) -> dict[str, Any]:
+        return {"accepted_values": {"arguments": {"values": values}}}
+
+    model_columns: list[dict[str, Any]] = [
+        {"name": "deal", "description": "The deal's name, as in the CRM.", "data_tests": ["not_null", "unique"]},
+        {
+            "name": "claimed_stage_id",
+            "description": "The stage the CRM claims (null when blank or not a stage of the process).",
+            "data_tests": [accepted(stage_ids)],
+        },
+        {
+            "name": "verified_stage_id",
+            "description": "The stage the customer's verified outcomes support.",
+            "data_tests": ["not_null", accepted(stage_ids)],
+        },
+        {"name": "verified_stage", "description": "The verified stage's name."},
+        {"name": "stages_ahead", "description": "How many stages the CRM's claim is ahead of the evidence."},
+        {"name": "amount", "description": "The deal's amount, as a number."},
+        {"name": "claimed_weighted", "description": "The amount weighted by the claimed stage's probability."},
+        {"name": "verified_weighted", "description": "The amount weighted by the verified stage's probability."},
+        {"name": "next_milestones", "description": "The verified stage's milestones not verified yet."},
+        {
+            "name": "outcome",
+            "description": "open, or how a closed deal closed (read from its CRM stage); a closed deal is not weighted.",
+            "data_tests": ["not_null", accepted([outcome.value for outcome in Outcome])],
+        },
+    ]
+    model_columns += [
+        {
+            "name": status_column(milestone.id),
+            "quote": True,  # a milestone id has dashes
+            "description": f"{milestone.question} Evidence: {milestone.evidence}",
+            "data_tests": ["not_null", accepted(statuses)],
+        }
+        for _, milestone in process.milestones()
+    ]
+    model = {
+        "name": MODEL,
+        "description": f"One row per deal of the CRM table: its verified stage by the rules of {process.name}.",
+        "columns": model_columns,
+    }
+    return {"version": 2, "models": [model]}
