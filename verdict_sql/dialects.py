@@ -53,6 +53,10 @@ class Dialect:
     collapse_spaces: str  # a format of one argument: every run of spaces as one space
     days_between: str  # a format of (later, earlier): the whole days from earlier to later
     matches: str  # a format of (text, pattern literal): true when the regular expression matches
+    # A weighted amount to the cent as the audit rounds it (sales_process.vocabulary.to_cents): a format of
+    # one argument, the amount in cents as a DOUBLE, giving whole cents, half to even; and the type of money.
+    round_cents: str = "ROUND_EVEN({}, 0)"
+    money_type: str = "DECIMAL(38, 2)"
     # A character that is not part of a word (letters and digits of any script), as a regex class:
     # sales_process.outcome splits a stage's name into words at such characters.
     non_word: str = "[^\\pL\\pN]"
@@ -96,6 +100,8 @@ DIALECTS = {
             "({0} - {1})",
             "({0} ~ {1})",
             non_word="[^[:alnum:]]",
+            round_cents="ROUND({})",  # double precision: to the nearest integer, ties to even (rint)
+            money_type="NUMERIC(38, 2)",
         ),
         Dialect(
             "snowflake",
@@ -109,6 +115,8 @@ DIALECTS = {
             "DATEDIFF(DAY, {1}, {0})",
             "REGEXP_LIKE({0}, {1})",
             non_word="[^[:alnum:]]",
+            round_cents="ROUND(CAST({} AS NUMBER(38, 6)), 0, 'HALF_TO_EVEN')",  # rounding modes need a NUMBER
+            money_type="NUMBER(38, 2)",
         ),
         Dialect(
             "bigquery",
@@ -121,6 +129,8 @@ DIALECTS = {
             "REGEXP_REPLACE({}, ' +', ' ')",
             "DATE_DIFF({0}, {1}, DAY)",
             "REGEXP_CONTAINS({0}, {1})",
+            round_cents="ROUND(CAST({} AS NUMERIC), 0, 'ROUND_HALF_EVEN')",  # rounding modes need a NUMERIC
+            money_type="NUMERIC(31, 2)",  # BigQuery allows at most 29 digits before the point
         ),
     )
 }

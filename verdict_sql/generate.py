@@ -564,11 +564,15 @@ def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[
     double = w.dialect.double_type
 
     def weighted(index_column: str, output: str) -> str:
-        # A closed deal is an outcome: it weighs nothing in the pipeline.
+        # A closed deal is an outcome: it weighs nothing in the pipeline. An open one is rounded to the
+        # cent once, half to even, by the audit's arithmetic (amount * probability / 100, in cents), so
+        # that SUM() over the rows is the audit's total.
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
+        exact = f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) * 100"
+        cents = w.dialect.round_cents.format(exact)
+        money = w.dialect.money_type
         return (
-            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN {w.q('amount')} * CASE {w.q(index_column)} "
-            f"{probabilities} END / CAST(100 AS {double}) END AS {w.q(output)}"
+            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN CAST({cents} / 100 AS {money}) END AS {w.q(output)}"
         )
 
     items = [

@@ -16,8 +16,9 @@ from pipeline_audit.columns import plan_columns
 from pipeline_audit.rows import RowReader
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.crm import resolve_mapping
+from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import assess
-from sales_process.model import Process
+from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome, process_outcome_rule
 from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
@@ -81,6 +82,12 @@ def create_table(dialect: str, relation: str, columns: Sequence[Column]) -> tupl
     return f'CREATE TABLE "{relation}" ({quoted})', insert, rows
 
 
+def _money(amount: float | None, stage: Stage | None) -> Decimal | None:
+    """A weighted amount as the audit rounds it, to the cent (the SQL's DECIMAL)."""
+    cents = None if stage is None else weighted_cents(amount, stage.probability)
+    return None if cents is None else Decimal(cents) / 100
+
+
 def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date) -> dict[str, tuple[object, ...]]:
     """The engine's verdict on every row, read by the audit's parser from the text cells, by deal."""
     header = [column.name for column in columns]
@@ -104,8 +111,8 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
             result.verified_stage.name,
             result.stages_ahead,
             deal.amount,
-            result.weighted(claimed) if is_open else None,
-            result.weighted(result.verified_stage) if is_open else None,
+            _money(deal.amount, claimed) if is_open else None,
+            _money(deal.amount, result.verified_stage) if is_open else None,
             ",".join(r.milestone.id for r in result.next),
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,9 +70,14 @@ def _audit(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         main(["audit", str(export), "--process", str(DEFAULT_PROCESS), "--as-of", AS_OF.isoformat(), "--out", str(out)])
         == 0
     )
-    capsys.readouterr()
+    printed = capsys.readouterr().out
     with (out / "audit.csv").open(encoding="utf-8", newline="") as handle:
-        return {row["deal"]: row for row in csv.DictReader(handle)}
+        rows = {row["deal"]: row for row in csv.DictReader(handle)}
+    # The summary's totals are the sums of audit.csv's rows, to the cent: the model's sums are compared with them.
+    for column, label in (("claimed_weighted", "claimed"), ("verified_weighted", "verified")):
+        total = sum(Decimal(row[column]) for row in rows.values() if row[column])
+        assert re.search(rf"^  {label}: +{total:,.2f}", printed, re.MULTILINE), (label, total, printed)
+    return rows
 
 
 def _as_audit_text(row: tuple[Any, ...]) -> dict[str, str]:
@@ -93,6 +100,10 @@ def _expected(audited: dict[str, str]) -> dict[str, str]:
 
 def _agree(model: dict[str, tuple[Any, ...]], audited: dict[str, dict[str, str]]) -> None:
     assert sorted(model) == sorted(audited)
+    for index, column in ((3, "claimed_weighted"), (4, "verified_weighted")):  # SUM() is the audit's total
+        assert sum(row[index] or 0 for row in model.values()) == sum(
+            Decimal(row[column]) for row in audited.values() if row[column]
+        )
     closed = [deal for deal, row in audited.items() if row["outcome"] != "open"]
     assert closed and len(closed) < len(audited)  # both kinds are compared
     for deal, row in model.items():

@@ -342,8 +342,8 @@ SELECT
     CASE `verified_index` WHEN 0 THEN 'Discovery' WHEN 1 THEN 'Qualifying' WHEN 2 THEN 'Demonstrating' WHEN 3 THEN 'Proposing' WHEN 4 THEN 'Negotiating' WHEN 5 THEN 'Closed Won' END AS `verified_stage`,
     `claimed_index` - `verified_index` AS `stages_ahead`,
     `amount`,
-    CASE WHEN `outcome` = 'open' THEN `amount` * CASE `claimed_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) END AS `claimed_weighted`,
-    CASE WHEN `outcome` = 'open' THEN `amount` * CASE `verified_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) END AS `verified_weighted`,
+    CASE WHEN `outcome` = 'open' THEN CAST(ROUND(CAST(`amount` * CASE `claimed_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) * 100 AS NUMERIC), 0, 'ROUND_HALF_EVEN') / 100 AS NUMERIC(31, 2)) END AS `claimed_weighted`,
+    CASE WHEN `outcome` = 'open' THEN CAST(ROUND(CAST(`amount` * CASE `verified_index` WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS FLOAT64) * 100 AS NUMERIC), 0, 'ROUND_HALF_EVEN') / 100 AS NUMERIC(31, 2)) END AS `verified_weighted`,
     -- the verified stage's milestones not verified yet, in file order
     CASE `verified_index`
         WHEN 0 THEN RTRIM(CASE WHEN `pain-confirmed__status` <> 'verified' THEN 'pain-confirmed,' ELSE '' END || CASE WHEN `next-meeting-accepted__status` <> 'verified' THEN 'next-meeting-accepted,' ELSE '' END, ',')
