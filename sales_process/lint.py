@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from sales_process.model import Process
 from sales_process.problems import Problem
+from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
 
 MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
@@ -101,6 +102,13 @@ ARTIFACT_WORDS = (
     "receipt",
     "budget",
     "sheet",
+    # records a manager can open in the CRM
+    "contact role",
+    "activity",
+    "activities",
+    "task",
+    "opportunity",
+    "logged call",
 )
 # A buyer statement is the buyer's own words. "We" alone says nothing (the buyer says "we have
 # agreed" too); the seller's side shows in what "we" did (sent, presented: work the seller does
@@ -160,7 +168,58 @@ def buyer_statement_problem(statement: str) -> str | None:
     return None
 
 
+_ARTICLES = frozenset({"a", "an", "the", "some", "any"})
 _ARTIFACT = re.compile(r"\b(" + "|".join(re.escape(w) for w in ARTIFACT_WORDS) + r")s?\b", re.IGNORECASE)
+
+
+_REWRITE = "ask what the customer did (e.g. 'Has the buyer confirmed …?')"
+_REWRITE_ACTION = "describe what the customer does or says (e.g. 'The CFO replies that …')"
+
+
+def _rep_work(text: str, *, question: bool) -> str | None:
+    """Why a question (or a customer action) describes work on the seller's side, with the rewrite; None if it does not."""
+    rewrite = _REWRITE if question else _REWRITE_ACTION
+    what = "the question" if question else "the customer action"
+    generic = _REP_QUESTION if question else _REP_ACTION
+    if generic.search(text):
+        if question:
+            return f"the question asks what the rep did, which proves nothing about the deal; {rewrite}"
+        return f"the customer action describes the rep's work; {rewrite}"
+    title = seller_subject(text)
+    if title:
+        return (
+            f"{what} names {title!r} on the selling side as the one who acts, which proves nothing the customer "
+            f"did; {rewrite}"
+        )
+    approval = internal_approval(text)
+    if approval:
+        return (
+            f"{what} is about an approval inside the selling company ({approval!r}), which no customer can "
+            f"verify; {rewrite}, or move the approval to the rep's activities"
+        )
+    field = crm_field_work(text)
+    if field:
+        return (
+            f"{what} is about filling in the CRM ({field!r}), which the customer never does; ask for the customer "
+            "outcome the field records (e.g. 'Has the customer confirmed the date they will sign?')"
+        )
+    return None
+
+
+def _evidence_problem(evidence: str) -> str | None:
+    """Why the evidence names no particular record a manager could open, with the rewrite; None when it does."""
+    if not _ARTIFACT.search(evidence):
+        return (
+            "the evidence names no record a manager could open; name the artifact (an email, signed document, "
+            "calendar invitation, call notes …)"
+        )
+    words = [word for word in re.findall(r"[\w'-]+", evidence.lower()) if word not in _ARTICLES]
+    if len(words) <= 2 and all(_ARTIFACT.fullmatch(word) for word in words):
+        return (
+            f"the evidence {evidence.strip()!r} names a kind of record, not a particular one; say which, so a "
+            "manager can open it (e.g. 'The CFO's reply email confirming the budget')"
+        )
+    return None
 
 
 def _warn(loc: tuple[str | int, ...], message: str, at_key: bool = False) -> Problem:
@@ -172,21 +231,15 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
     for i, stage in enumerate(process.stages):
         for j, milestone in enumerate(stage.milestones):
             loc = ("stages", i, "milestones", j)
-            if _REP_QUESTION.search(milestone.question):
-                yield _warn(
-                    (*loc, "question"),
-                    f"milestone '{milestone.id}': the question asks what the rep did, which proves nothing about the deal; ask what the customer did (e.g. 'Has the buyer confirmed …?')",
-                )
-            if _REP_ACTION.search(milestone.customer_action):
-                yield _warn(
-                    (*loc, "customer_action"),
-                    f"milestone '{milestone.id}': the customer action describes the rep's work; describe what the customer does or says (e.g. 'The CFO replies that …')",
-                )
-            if not _ARTIFACT.search(milestone.evidence):
-                yield _warn(
-                    (*loc, "evidence"),
-                    f"milestone '{milestone.id}': the evidence names no record a manager could open; name the artifact (an email, signed document, calendar invitation, call notes …)",
-                )
+            question = _rep_work(milestone.question, question=True)
+            if question:
+                yield _warn((*loc, "question"), f"milestone '{milestone.id}': {question}")
+            action = _rep_work(milestone.customer_action, question=False)
+            if action:
+                yield _warn((*loc, "customer_action"), f"milestone '{milestone.id}': {action}")
+            evidence = _evidence_problem(milestone.evidence)
+            if evidence:
+                yield _warn((*loc, "evidence"), f"milestone '{milestone.id}': {evidence}")
             statement_problem = (
                 buyer_statement_problem(milestone.buyer_statement) if milestone.buyer_statement else None
             )

@@ -177,9 +177,11 @@ class Milestone(_Strict):
     )
     confirmation: Confirmation = Field(
         default="optional",
-        description="`required`: the milestone counts as verified only once the buyer has confirmed "
-        "`buyer_statement` through a confirmation link (until then its status is `awaiting_buyer`); "
-        "`optional`: the rep's answer with its evidence is enough.",
+        description="Whether the buyer's own confirmation is needed, not whether the milestone is (for a "
+        "milestone that is not required, see `required: false`). `required`: the milestone counts as verified "
+        "only once the buyer has confirmed `buyer_statement` through a confirmation link (until then its status "
+        "is `awaiting_buyer`); `optional` (the default): the buyer may confirm it, and the rep's answer with its "
+        "evidence is enough.",
     )
 
     required: StrictBool = Field(

@@ -131,7 +131,9 @@ class OutcomeRule:
 
     def stage_outcome(self, stage_name: str, stage_id: str | None) -> Outcome:
         """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""
-        if name_key(stage_name) in self.lost_stages or stage_looks_lost(stage_name):
+        if name_key(stage_name) in self.lost_stages:  # crm.lost_stages: lost, or disqualified by its name
+            return Outcome.DISQUALIFIED if stage_looks_disqualified(stage_name) else Outcome.LOST
+        if stage_looks_lost(stage_name):
             return Outcome.LOST
         if stage_id == self.won_stage_id or stage_looks_won(stage_name):
             return Outcome.WON

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
+from sales_process.outcome import Outcome, stage_looks_disqualified, stage_looks_lost
 from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
@@ -99,9 +100,43 @@ def _renames(data: object) -> Iterator[Problem]:
                     earlier[old] = str(item.get("id"))
 
 
-def _probabilities(data: object) -> Iterator[Problem]:
+def _closed_stages(data: object) -> dict[int, Outcome]:
+    """The stages that look like a closed outcome rather than a pipeline stage: a lost or disqualification
+    word in their name or id (every language the vocabulary knows), or probability 0 after a stage at 100."""
+    closed: dict[int, Outcome] = {}
+    won_before = False
+    for i, stage in _stages(data):
+        words = " ".join(str(stage.get(key)) for key in ("name", "id") if isinstance(stage.get(key), str))
+        probability = stage.get("probability")
+        if stage_looks_lost(words) or (won_before and probability == 0 and not stage_looks_disqualified(words)):
+            closed[i] = Outcome.LOST
+        elif stage_looks_disqualified(words):
+            closed[i] = Outcome.DISQUALIFIED
+        won_before = won_before or probability == 100
+    return closed
+
+
+def _lost_stages(data: object, closed: dict[int, Outcome]) -> Iterator[Problem]:
+    """One error per closed outcome written as a stage, with the crm.lost_stages entry to write instead."""
+    for i, stage in _stages(data):
+        if i not in closed:
+            continue
+        name = stage.get("name") if isinstance(stage.get("name"), str) else stage.get("id")
+        deal = "a lost deal" if closed[i] is Outcome.LOST else "a deal closed without a decision"
+        yield Problem(
+            ("stages", i),
+            f"{stage_place(data, i)} is a {closed[i].value} outcome, not a pipeline stage: {deal} has left the "
+            f"pipeline, so it has no probability and no milestones to verify; remove this stage and name it under "
+            f"the crm block instead, as 'crm: {{lost_stages: [{name}]}}' (exports and saved deals at that CRM stage "
+            f"then count as {closed[i].value})",
+        )
+
+
+def _probabilities(data: object, closed: dict[int, Outcome]) -> Iterator[Problem]:
     previous: tuple[int, object] | None = None
     for i, stage in _stages(data):
+        if i in closed:
+            continue  # reported once, as a closed outcome
         probability = stage.get("probability")
         if not isinstance(probability, int) or isinstance(probability, bool) or not 0 <= probability <= 100:
             continue  # reported by the model's checks; comparing with it would only add noise
@@ -119,11 +154,12 @@ def _misspelt_milestones(stage: dict[str, object]) -> bool:
     )
 
 
-def _gates(data: object) -> Iterator[Problem]:
-    stages = _stages(data)
+def _gates(data: object, closed: dict[int, Outcome]) -> Iterator[Problem]:
+    stages = [(i, stage) for i, stage in _stages(data) if i not in closed]  # a closed outcome is reported once
     if not isinstance(data, dict) or not isinstance(data.get("stages"), list) or not stages:
         return
-    last = len(data["stages"]) - 1
+    open_indexes = [i for i in range(len(data["stages"])) if i not in closed]
+    last = open_indexes[-1] if open_indexes else -1
     for i, stage in stages:
         milestones = stage.get("milestones")
         if i == last:
@@ -330,11 +366,13 @@ def _milestone_name(milestone: dict[str, object], index: int) -> str:
 
 def check_rules(data: object) -> list[Problem]:
     """Every cross-stage rule violation in the raw process data."""
+    closed = _closed_stages(data)
     return [
         *_unique_ids(data),
         *_renames(data),
-        *_probabilities(data),
-        *_gates(data),
+        *_lost_stages(data, closed),
+        *_probabilities(data, closed),
+        *_gates(data, closed),
         *_crm(data),
         *_confirmations(data),
         *_groups(data),

@@ -23,7 +23,7 @@ from sales_process.engine import Status
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Process, Stage
-from sales_process.outcome import DISQUALIFIED_WORDS, WON_WORDS, Outcome
+from sales_process.outcome import DISQUALIFIED_WORDS, WON_WORDS, Outcome, stage_looks_disqualified
 from sales_process.requirement import Requirement, applies_to, stage_requirements
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
@@ -485,12 +485,23 @@ def _outcome(w: _Writer, process: Process, mapping: CrmMapping, labels: dict[str
         pattern = f"^(.*{nw})?({'|'.join(sorted(words))})({nw}.*)?$"
         return w.dialect.matches.format(label, w.s(pattern))
 
-    lost_names = process.crm.lost_stages if process.crm else []
-    lost_labels = sorted({text for name in lost_names for text in (name.strip().lower(), name_key(name))})
+    listed = process.crm.lost_stages if process.crm else []
+
+    def labels_of(names: Iterable[str]) -> list[str]:
+        return sorted({text for name in names for text in (name.strip().lower(), name_key(name))})
+
+    # crm.lost_stages: a name with a disqualification word is disqualified, any other lost.
+    disqualified_labels = labels_of(name for name in listed if stage_looks_disqualified(name))
+    lost_labels = labels_of(name for name in listed if not stage_looks_disqualified(name))
     won_labels = sorted(text for text, stage_id in labels.items() if stage_id == process.stages[-1].id)
-    lost = has_word(LOST_WORDS) + (f" OR {label} IN {w.words(lost_labels)}" if lost_labels else "")
+    listed_disqualified = (
+        f"{INDENT}WHEN {label} IN {w.words(disqualified_labels)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
+        if disqualified_labels
+        else ""
+    )
+    lost = (f"{label} IN {w.words(lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
     return (
-        f"CASE\n{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
+        f"CASE\n{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
         f"{INDENT}WHEN {label} IN {w.words(won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
         f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {w.q('outcome')}"

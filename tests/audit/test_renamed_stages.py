@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
+from sales_process.loader import load_process
 from tests.audit.helpers import ROOT
+
+PARTS = ("", ".evidence", ".date")
 
 
 def test_an_old_stage_id_in_the_export_or_the_crm_block_is_the_renamed_stage(
@@ -33,3 +36,34 @@ def test_an_old_stage_id_in_the_export_or_the_crm_block_is_the_renamed_stage(
         ("proposal", "1200.00"),
         ("proposal", "1800.00"),
     ]
+
+
+def test_a_disqualification_listed_under_lost_stages_is_its_own_outcome_in_the_audit_and_the_sql(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import duckdb
+
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        (ROOT / "process.yaml").read_text(encoding="utf-8")
+        + "crm:\n  lost_stages: [Closed Lost (price), Unqualified lead, Dup]\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount\nA,Closed Lost (price),1000\nB,Unqualified lead,2000\nC,Proposing,3000\nD,Duplicate,4000\n"
+    )
+    out = tmp_path / "out"
+    assert main(["audit", str(export), "--process", str(process), "--no-evidence", "--out", str(out)]) == 0
+    with (out / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        audited = {row["deal"]: row["outcome"] for row in csv.DictReader(handle)}
+    assert audited == {"A": "lost", "B": "disqualified", "C": "open", "D": "disqualified"}
+    capsys.readouterr()
+    assert main(["sql", "--process", str(process), "--dialect", "duckdb"]) == 0
+    statement = capsys.readouterr().out
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
+        for column in [f"{m.id}{part}" for _, m in load_process(process).process.milestones() for part in PARTS]:
+            connection.execute(f'ALTER TABLE deals ADD COLUMN "{column}" VARCHAR')  # no milestone answered
+        rows = connection.execute(f"SELECT deal, outcome FROM ({statement.rstrip().removesuffix(';')})").fetchall()
+    assert dict(rows) == audited

@@ -74,3 +74,83 @@ def test_default_process_is_clean_even_in_strict_mode(capsys: pytest.CaptureFixt
     out, err = capsys.readouterr()
     assert err == ""
     assert out.endswith(": valid: 6 stages, 16 milestones.\n")
+
+
+# Work on the selling side, written with a sales title, an internal approval or a CRM field (GitLab's
+# opportunity stages copied literally have each): each warns, with the rewrite.
+SELLER_WORK = [
+    "SA/SE has conducted a technical discovery call",
+    "Opportunity has a Close Date entered",
+    "The AE has identified the Economic Buyer",
+    "Deal Desk approval obtained",
+    "SDR booked the first meeting",
+    "Is the Close Date entered?",
+    "Is the Amount field populated?",
+    "Has the opportunity been submitted for Finance approval?",
+    "Has the account executive sent the proposal?",
+    "Our SDR booked a meeting",
+    "Has the BDR qualified the lead?",
+    "Has the sales engineer run the demo?",
+    "Is the opportunity updated in Salesforce?",
+    "Has the CSM introduced the onboarding team?",
+    "Has our Legal team reviewed the contract?",
+    "Has the solutions consultant completed the technical validation?",
+]
+# The buyer's side doing the same kinds of thing: no warning.
+CUSTOMER_WORK = [
+    "Has the customer confirmed the problem in writing?",
+    "Has the customer's Legal team signed the NDA?",
+    "Has their Finance team approved the budget?",
+    "Has the customer submitted the PO for approval?",
+    "Has the economic buyer agreed to the timeline?",
+    "Has the customer named the date they will sign?",
+    "Has the champion shared the success criteria?",
+]
+
+
+def _validate(text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]) -> str:
+    path = write_file("process.yaml", text)
+    main(["validate", "--process", str(path)])
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("question", SELLER_WORK)
+def test_seller_work_in_a_question_or_customer_action_warns_with_the_rewrite(
+    question: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = _validate(VALID.replace("Has the customer confirmed the problem in writing?", question), write_file, capsys)
+    assert "9:19: warning: milestone 'pain-confirmed': the question" in asked
+    assert "ask what the customer did" in asked or "ask for the customer outcome the field records" in asked
+    acted = _validate(
+        VALID.replace("The customer replies to our recap and confirms the problem.", question), write_file, capsys
+    )
+    assert "10:26: warning: milestone 'pain-confirmed': the customer action" in acted
+
+
+@pytest.mark.parametrize("question", CUSTOMER_WORK)
+def test_the_customers_own_roles_and_approvals_do_not_warn(
+    question: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (
+        _validate(VALID.replace("Has the customer confirmed the problem in writing?", question), write_file, capsys)
+        == ""
+    )
+
+
+@pytest.mark.parametrize(
+    ("evidence", "warns"),
+    [
+        ("Salesforce contact role", False),  # a record a manager opens in the CRM
+        ("Logged call in the opportunity's activity history", False),
+        ("The customer's reply email.", False),
+        ("Email.", True),  # a kind of record, not a particular one
+        ("Spreadsheet.", True),
+        ("A document", True),
+        ("The customer is happy.", True),
+    ],
+)
+def test_evidence_names_a_particular_record(
+    evidence: str, warns: bool, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = _validate(VALID.replace("The customer's reply email.", evidence), write_file, capsys)
+    assert ("11:19: warning: milestone 'pain-confirmed': the evidence" in err) is warns

@@ -28,6 +28,27 @@ crm:
 
 BAD_FILES = [
     pytest.param(
+        VALID + "  - id: closed-lost\n    name: Closed Lost\n    probability: 0\n",
+        [
+            "15:5: error: stage 'Closed Lost' is a lost outcome, not a pipeline stage: a lost deal has left the pipeline, so it has no probability and no milestones to verify; remove this stage and name it under the crm block instead, as 'crm: {lost_stages: [Closed Lost]}' (exports and saved deals at that CRM stage then count as lost)",
+        ],
+        id="closed-lost-stage",
+    ),
+    pytest.param(
+        VALID + "  - id: abgesagt\n    name: Verloren\n    probability: 5\n",
+        [
+            "15:5: error: stage 'Verloren' is a lost outcome, not a pipeline stage: a lost deal has left the pipeline, so it has no probability and no milestones to verify; remove this stage and name it under the crm block instead, as 'crm: {lost_stages: [Verloren]}' (exports and saved deals at that CRM stage then count as lost)",
+        ],
+        id="lost-word-in-german",
+    ),
+    pytest.param(
+        VALID + "  - id: duplicate\n    name: Duplicate\n    probability: 0\n",
+        [
+            "15:5: error: stage 'Duplicate' is a disqualified outcome, not a pipeline stage: a deal closed without a decision has left the pipeline, so it has no probability and no milestones to verify; remove this stage and name it under the crm block instead, as 'crm: {lost_stages: [Duplicate]}' (exports and saved deals at that CRM stage then count as disqualified)",
+        ],
+        id="disqualified-stage",
+    ),
+    pytest.param(
         with_stage_keys("    renamed_from: [won, talks]\n").replace(
             "  - id: won\n", "  - id: won\n    renamed_from: [talks, Old Id]\n"
         ),
