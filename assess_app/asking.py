@@ -22,11 +22,11 @@ from assess_app.current import current_process
 from assess_app.mail import confirmation_mail, mailto_link
 from assess_app.records import records
 from deal_records.confirmations import create_request, state_of
+from deal_records.mail import MAIL_FROM_ENV, SMTP_ENV, MailError, MailSettingsError, MailText, Outbox, outbox_from_env
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import User, utc_now
 from deal_records.records import find_deal
 from sales_process.confirmation import RequestState, parse_new_request
-from sales_process.mail import MAIL_FROM_ENV, SMTP_ENV, MailError, MailSettingsError, MailText, Outbox, outbox_from_env
 
 OUTBOX_KEY = "playbook_outbox"
 BASE_URL_KEY = "playbook_base_url"

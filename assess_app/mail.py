@@ -1,6 +1,6 @@
 """The confirmation email: its text and a `mailto:` link for the rep.
 
-The app sends it itself (sales_process.mail) only when PLAYBOOK_SMTP_URL is set; otherwise the rep
+The app sends it itself (deal_records.mail) only when PLAYBOOK_SMTP_URL is set; otherwise the rep
 sends the same text from their own mail program.
 """
 
@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from sales_process.mail import MailText
+from deal_records.mail import MailText
 
 
 def confirmation_mail(

@@ -28,10 +28,10 @@ from deal_records.digest import (
     standings_then,
     totals,
 )
+from deal_records.mail import MailText
 from deal_records.models import User
 from deal_records.records import deal_currencies, pipeline_currency
 from sales_process.loader import LoadedProcess
-from sales_process.mail import MailText
 from sales_process.model import Process
 from sales_process.vocabulary import money_in, plural
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from deal_records.digest_mail import DigestEmail
-    from sales_process.mail import Outbox
+    from deal_records.mail import Outbox
 
 EXAMPLE = """examples:
   playbook digest                          print every digest (nothing is sent or recorded)
@@ -77,7 +77,7 @@ def run_digest(args: argparse.Namespace) -> int:
 
 def _outbox() -> Outbox:
     """The outbox of PLAYBOOK_SMTP_URL and PLAYBOOK_MAIL_FROM; a clear error when they are missing or wrong."""
-    from sales_process.mail import SMTP_ENV, MailSettingsError, outbox_from_env
+    from deal_records.mail import SMTP_ENV, MailSettingsError, outbox_from_env
 
     try:
         outbox = outbox_from_env(os.environ)
@@ -101,7 +101,7 @@ def _send(sessions: sessionmaker[Session], outbox: Outbox, emails: Sequence[Dige
     """Send each email and record it at once; stop at the first that fails, saying how many went."""
     from deal_records.database import writing
     from deal_records.digest import record_delivery
-    from sales_process.mail import MailError
+    from deal_records.mail import MailError
 
     for done, email in enumerate(emails):
         try:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from assess_app.mail import confirmation_mail, mailto_link
-from sales_process.mail import (
+from deal_records.mail import (
     MailError,
     MailSettingsError,
     MailText,
@@ -171,7 +171,7 @@ def _send(outbox: Outbox, tls: ssl.SSLContext | None = None) -> None:
 
 
 def test_the_email_goes_out_through_a_plain_server(plain_server: MailServer, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, "sales_process.mail")
+    caplog.set_level(logging.INFO, "deal_records.mail")
     _send(_outbox(plain_server))
     [received] = plain_server.received
     assert (received.sender, received.recipients, received.login) == (

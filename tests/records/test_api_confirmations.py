@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.mail import mailto_link
 from deal_records.database import writing
+from deal_records.mail import MailText
 from deal_records.models import ConfirmationRequest as RequestRow
-from sales_process.mail import MailText
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
 

@@ -22,7 +22,7 @@ MAIL_FROM_ENV = "PLAYBOOK_MAIL_FROM"
 DEFAULT_PORT = 25
 TIMEOUT_SECONDS = 20
 
-log = logging.getLogger("sales_process.mail")
+log = logging.getLogger("deal_records.mail")
 
 
 class MailSettingsError(ValueError):
