@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sales_process.model import Process
-from sales_process.vocabulary import LOST_WORDS, name_key, shown
+from sales_process.vocabulary import LOST_WORDS, looks_lost, name_key, shown
 
 
 class Outcome(StrEnum):
@@ -102,11 +102,6 @@ def stage_looks_disqualified(name: str) -> bool:
     return any(word in DISQUALIFIED_WORDS for word in _words(name))
 
 
-def stage_looks_lost(name: str) -> bool:
-    """Whether a CRM stage's name marks a lost deal: one of its words is LOST_WORDS' (every language known)."""
-    return any(word in LOST_WORDS for word in _words(name))
-
-
 @dataclass(frozen=True)
 class OutcomeRule:
     """How one process reads a CRM row's outcome; build it with `outcome_rule`."""
@@ -133,7 +128,7 @@ class OutcomeRule:
         """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""
         if name_key(stage_name) in self.lost_stages:  # crm.lost_stages: lost, or disqualified by its name
             return Outcome.DISQUALIFIED if stage_looks_disqualified(stage_name) else Outcome.LOST
-        if stage_looks_lost(stage_name):
+        if looks_lost(stage_name):
             return Outcome.LOST
         if stage_id == self.won_stage_id or stage_looks_won(stage_name):
             return Outcome.WON

@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 
 from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
-from sales_process.outcome import Outcome, stage_looks_disqualified, stage_looks_lost
+from sales_process.outcome import Outcome, stage_looks_disqualified
 from sales_process.places import stage_place
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
-from sales_process.vocabulary import name_key, stage_name_taken
+from sales_process.vocabulary import looks_lost, name_key, stage_name_taken
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -108,7 +108,7 @@ def _closed_stages(data: object) -> dict[int, Outcome]:
     for i, stage in _stages(data):
         words = " ".join(str(stage.get(key)) for key in ("name", "id") if isinstance(stage.get(key), str))
         probability = stage.get("probability")
-        if stage_looks_lost(words) or (won_before and probability == 0 and not stage_looks_disqualified(words)):
+        if looks_lost(words) or (won_before and probability == 0 and not stage_looks_disqualified(words)):
             closed[i] = Outcome.LOST
         elif stage_looks_disqualified(words):
             closed[i] = Outcome.DISQUALIFIED
