@@ -15,7 +15,7 @@ unless --no-evidence says that is what it is.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER, STAGE, STATUS
@@ -23,6 +23,7 @@ from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Targe
 from sales_process.crm_names import FIELD_WORDS, IS_CLOSED, IS_WON, KnownColumn, known_column, most_likely_crm
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
+from verdict_sql import columns as verdict_columns
 
 NO_MILESTONE_COLUMNS = (
     "this export has no milestone columns, so every deal would count as unverified; "
@@ -276,3 +277,33 @@ def _shell(text: str) -> str:
     if shlex.quote(text) == text:
         return text
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$").replace("`", "\\`") + '"'
+
+
+def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns.InputColumns:
+    """Where the SQL verdict finds each field the plan found, by the column name `name` gives a position:
+    the export's own header for `playbook sql --columns-from`, or the DuckDB engine's names for its columns.
+
+    A field, milestone or part the export lacks has no column, and is read as the audit reads it: blank.
+    """
+
+    def at(index: int | None) -> str | None:
+        return None if index is None else name(index)
+
+    return verdict_columns.InputColumns(
+        deal=at(plan.deal),
+        stage=at(plan.stage),
+        amount=at(plan.amount),
+        segment=at(plan.segment),
+        crm_id=at(plan.crm_id),
+        currency=at(plan.currency),
+        status=at(plan.status),
+        close_date=at(plan.close_date),
+        is_closed=at(plan.is_closed),
+        is_won=at(plan.is_won),
+        milestones={
+            m.milestone_id: verdict_columns.MilestoneColumns(
+                name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by)
+            )
+            for m in plan.milestones
+        },
+    )

@@ -1,13 +1,13 @@
 """The audit on DuckDB: the CSV read and assessed by the SQL of `playbook sql`, in-process.
 
-DuckDB reads the file and runs the generated statement; Python only writes each row
-and adds it to the totals, through the same functions as the Python engine, so the
-files written are the same. A row goes through the Python parsers instead when the
-SQL cannot vouch for it: any cell the audit would refuse or could read differently
-(an unknown stage or answer word, a date not written YYYY-MM-DD, an amount with a
-currency, a decimal comma or a separator that could mean either, a blank deal, a filled
-unnamed column, a segment that is not plain printable ASCII). The CRM's column and stage names are read through the same CrmMapping. Those rows get the Python engine's verdict or
-its reasons, with their line numbers.
+DuckDB reads the file and runs the generated statement, which reads every cell as the
+audit's parsers do; Python only writes each row and adds it to the totals, through the
+same functions as the Python engine, so the files written are the same. Python reads a
+row itself only where it has more to say than the SQL: a row the SQL does not assess
+(its `not_assessed` names the cells; Python words the reasons), a closed deal (an
+outcome, counted with its close date), and a row with a filled unnamed column. The
+file's one currency is checked in Python, in file order. The CRM's column and stage names
+are read through the same CrmMapping.
 
 Line numbers are the row's position plus one, which holds only when every row is one
 line; a file with blank lines or quoted line breaks is left to the Python engine
@@ -17,7 +17,6 @@ line; a file with blank lines or quoted line breaks is left to the Python engine
 from __future__ import annotations
 
 import csv
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,23 +31,17 @@ from pipeline_audit.audit import (
     plan_header,
     record,
 )
-from pipeline_audit.columns import ColumnPlan
+from pipeline_audit.columns import ColumnPlan, sql_columns
 from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
 from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, restored, safe_writer
 from pipeline_audit.rows import RowReader, RowText
 from pipeline_report.result import AuditResult
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal import MAX_SEGMENT
 from sales_process.deal_verdict import KnownVerdicts
-from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
-from sales_process.model import Process, Stage
-from sales_process.outcome import outcome_rule
-from sales_process.requirement import process_segments
-from sales_process.vocabulary import ANSWERS_AS_TYPED, CURRENCY_SYMBOLS, MAX_AMOUNT
-from verdict_sql.columns import InputColumns, MilestoneColumns
+from sales_process.model import Stage
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
 
@@ -60,22 +53,7 @@ ENGINES = ("auto", "python", "duckdb")
 # (see the audit engines benchmark in the manual).
 AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
 BATCH = 10_000
-DUCKDB = dataclasses.replace(DIALECTS["duckdb"], cast="TRY_CAST")
-_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-# Amounts parse_money reads as the SQL does, without doubt: digits, thousands in groups of three with
-# commas, a decimal point; not one group after a dot (15.000: parse_money refuses it as ambiguous).
-# With a decimal comma, only plain digits. A currency symbol may come first: Python then checks that
-# the file's amounts are in one currency (a row in another goes to the Python parsers, which word it).
-_SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
-_SYMBOL = f"([{_SYMBOLS}] ?)?"
-_PLAIN_AMOUNT = _SYMBOL + r"(\d+|\d{1,3}(,\d{3})+)(\.\d+)?"
-_AMBIGUOUS_AMOUNT = _SYMBOL + r"\d{1,3}\.\d{3}"
-_DIGITS = _SYMBOL + r"\d+"
-_MAX_AMOUNT_LENGTH = 300  # longer digit strings may overflow a float: the Python parser words that
-# A buyer as `playbook deals export` writes it, in printable ASCII: `Name <email>` reads so in Python and SQL alike
-# (crm.CONFIRMED_BY_PATTERN); anything else goes to the Python parsers.
-_PLAIN_BUYER = r"[!-;=?-~]([ -;=?-~]*[!-;=?-~])? ?<[!-;=?A-~]+@[!-;=?A-~]+>"
-_PLAIN_SEGMENT = f"[ -~]{{0,{MAX_SEGMENT}}}"  # a segment in printable ASCII is read alike in SQL and Python
+DUCKDB = DIALECTS["duckdb"]
 
 
 class NotForDuckDB(Exception):
@@ -139,9 +117,6 @@ def audit_with_duckdb(
     plan = plan_header(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):
         raise NotForDuckDB("the file ends with a report footer")
-    if plan.deal is None or not plan.has_evidence:
-        # The generated SQL reads a deal column and milestone columns; without them the Python engine reads the export.
-        raise NotForDuckDB("the export has no deal column or no milestone column")
     result = new_result(plan, loaded, options, mapping, source)
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
@@ -179,23 +154,6 @@ def _name(index: int) -> str:
     return f"c{index}"
 
 
-def _input_columns(plan: ColumnPlan) -> InputColumns:
-    def at(index: int | None) -> str | None:
-        return None if index is None else _name(index)
-
-    assert plan.deal is not None  # audit_with_duckdb leaves an export without a deal column to Python
-    return InputColumns(
-        deal=_name(plan.deal),
-        stage=at(plan.stage),
-        amount=at(plan.amount),
-        segment=at(plan.segment),
-        milestones={
-            m.milestone_id: MilestoneColumns(_name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by))
-            for m in plan.milestones
-        },
-    )
-
-
 def _query(
     source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping
 ) -> str:
@@ -207,7 +165,7 @@ def _query(
         f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)"
     )
     statement = verdict_sql(
-        loaded.process, DUCKDB, "pipeline", _input_columns(plan), options.as_of, keep=names, mapping=mapping
+        loaded.process, DUCKDB, "pipeline", sql_columns(plan, _name), options.as_of, keep=names, mapping=mapping
     )
     process = loaded.process
     blocking = (
@@ -221,19 +179,23 @@ def _query(
         )
         + " ELSE '' END"
     )
-    simple = _simple(plan, mapping, process)
+    # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
+    # assess, and reads closed deals and rows with a filled unnamed column.
+    simple = " AND ".join(
+        [
+            f"{q('not_assessed')} = ''",
+            f"{q('outcome')} = 'open'",
+            *(f"COALESCE({q(_name(i))}, '') = ''" for i in plan.unnamed),
+        ]
+    )
     texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
-    symbol = "''"
-    if plan.amount is not None:
-        amount = q(_name(plan.amount))
-        symbol = f"CASE WHEN REGEXP_MATCHES({amount}, {s('^[' + _SYMBOLS + ']')}) THEN LEFT({amount}, 1) ELSE '' END"
     return (
         f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
         f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
         f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
         f"{', '.join(texts)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
-        f"{q('next_milestones')}, {blocking}, {symbol} AS {q('symbol')}, {q('buyer_confirmed_milestones')}, "
-        f"CASE WHEN {simple} AND {q('symbol')} = '' THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
+        f"{q('next_milestones')}, {blocking}, {q('currency')}, {q('buyer_confirmed_milestones')}, "
+        f"CASE WHEN {simple} AND {q('currency')} IS NULL THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
         f"FROM {q('verdicts')}"
     )
 
@@ -245,81 +207,6 @@ def _blocking_statuses(stage: Stage) -> list[str]:
         return [f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones]
     held = f"STRING_SPLIT({q('next_milestones')}, ',')"
     return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
-
-
-def _simple(plan: ColumnPlan, mapping: CrmMapping, process: Process) -> str:
-    """True when the SQL's reading of the row is certainly the Python parsers' (else the row goes to them).
-
-    Cheap tests of the cells as typed, like the Python engine's own fast path: anything unusual
-    (white space around an answer, a date not written YYYY-MM-DD, an amount in a currency) is left
-    to the Python parsers.
-    """
-    q, s = DUCKDB.quote, DUCKDB.string
-
-    def cell(index: int) -> str:
-        return f"COALESCE({q(_name(index))}, '')"
-
-    words = "(" + ", ".join(s(word) for word in sorted(ANSWERS_AS_TYPED)) + ")"
-    white = DUCKDB.characters(ord(character) for character in WHITESPACE)
-    assert plan.deal is not None
-    conditions = [f"TRIM({cell(plan.deal)}, {white}) <> ''", *(f"{cell(index)} = ''" for index in plan.unnamed)]
-    # A row that may be closed (a status or IsClosed/IsWon cell, a stage that may name an outcome) is
-    # left to the Python parsers, which read its outcome by sales_process.outcome.
-    for index in (plan.status, plan.is_closed, plan.is_won):
-        if index is not None:
-            conditions.append(f"{cell(index)} = ''")
-    if plan.stage is not None:
-        closing = _closing_stage_ids(process, mapping)
-        outcome_free = (
-            f" AND {q('claimed_stage_id')} NOT IN ({', '.join(s(stage_id) for stage_id in closing)})" if closing else ""
-        )
-        conditions.append(f"({cell(plan.stage)} = '' OR ({q('claimed_stage_id')} IS NOT NULL{outcome_free}))")
-    if plan.currency is not None:
-        conditions.append(f"{cell(plan.currency)} = ''")
-    if plan.segment is not None and process_segments(process.milestones()):
-        # Printable ASCII: trimmed and lower-cased alike in SQL and Python, and never refused by the Python parser.
-        conditions.append(f"REGEXP_FULL_MATCH({cell(plan.segment)}, {s(_PLAIN_SEGMENT)})")
-    if plan.amount is not None:
-        amount = cell(plan.amount)
-        plain = (
-            f"REGEXP_FULL_MATCH({amount}, {s(_DIGITS)})"
-            if mapping.decimal_comma
-            else f"REGEXP_FULL_MATCH({amount}, {s(_PLAIN_AMOUNT)}) AND NOT REGEXP_FULL_MATCH({amount}, {s(_AMBIGUOUS_AMOUNT)})"
-        )
-        conditions.append(
-            f"({amount} = '' OR (LENGTH({amount}) < {_MAX_AMOUNT_LENGTH} AND {plain} "
-            f"AND {q('amount')} <= {MAX_AMOUNT!r}))"
-        )
-    for columns in plan.milestones:
-        parts = [
-            cell(index)
-            for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by)
-            if index is not None
-        ]
-        unanswered = " AND ".join(f"{part} = ''" for part in parts)
-        answered = f"{cell(columns.answer)} IN {words}"
-        if columns.date is not None:
-            date = cell(columns.date)
-            answered += (
-                f" AND ({date} = '' OR (REGEXP_FULL_MATCH({date}, {s(_ISO_DATE)}) "
-                f"AND {date} >= '0001-01-01' AND TRY_CAST({date} AS DATE) IS NOT NULL))"
-            )
-        if columns.confirmed_by is not None:
-            buyer = cell(columns.confirmed_by)
-            dated = f" AND {cell(columns.date)} <> ''" if columns.date is not None else " AND FALSE"
-            answered += f" AND ({buyer} = '' OR (REGEXP_FULL_MATCH({buyer}, {s(_PLAIN_BUYER)}){dated}))"
-        conditions.append(f"(({unanswered}) OR ({answered}))")
-    return "(" + " AND ".join(conditions) + ")"
-
-
-def _closing_stage_ids(process: Process, mapping: CrmMapping) -> list[str]:
-    """The stages a CRM stage name that closes a deal reads as: the last stage (won), and any stage a lost or
-    disqualified name is mapped to (sales_process.outcome reads such a row as closed, so Python reads it)."""
-    lookup = mapping.stage_lookup(process)
-    rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
-    closing = {process.stages[-1].id}
-    closing |= {stage_id for label, stage_id in lookup.labels().items() if rule.stage_outcome(label, None).is_closed}
-    return sorted(closing)
 
 
 def _write_rows(
@@ -351,7 +238,7 @@ def _write_rows(
             amount,
             next_ids,
             statuses,
-            symbol,
+            currency,
             confirmed,
             cells,
         ) in batch:
@@ -359,10 +246,10 @@ def _write_rows(
             line = count + 1
             if blank:
                 result.blank_rows += 1
-            elif simple and (not symbol or _same_currency(reader, CURRENCY_SYMBOLS[symbol])):
+            elif simple and (currency is None or _same_currency(reader, currency)):
                 blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
                 deal, owner, crm_id = restored([(deal or "").strip(), (owner or "").strip(), (crm_id or "").strip()])
-                text = RowText(deal, owner, "", "", crm_id)
+                text = RowText(deal or crm_id, owner, "", "", crm_id)
                 verdict = verdicts.verdict(
                     line,
                     text.deal,

@@ -26,6 +26,8 @@ BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # every break str.splitlines() sees
 _CONTROLS = "".join(chr(code) for code in (*range(0x20), *range(0x7F, 0xA0)))
 _SINGLE_LINE_BAD = "".join(char for char in _CONTROLS if char != "\t") + "\u2028\u2029" + BIDI_CONTROLS
+# The characters the rule refuses in one line of text, as characters (the SQL verdict spells its own class).
+SINGLE_LINE_REFUSED = _SINGLE_LINE_BAD
 _MULTI_LINE_BAD = "".join(char for char in _CONTROLS if char not in "\t\n\r") + BIDI_CONTROLS
 
 

@@ -172,8 +172,10 @@ CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "
 _SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
 _CURRENCY = re.compile(r"^(?P<before>[A-Z]{3}|[$€£¥₹])?\s*(?P<number>[^A-Za-z$€£¥₹]*?)\s*(?P<after>[A-Z]{3}|[$€£¥₹])?$")
 # Thousands separators come in groups of three, so "120,5" is never read as 1205.
-_DOT_DECIMAL = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:\.\d+)?$")
-_COMMA_DECIMAL = re.compile(r"^(?:\d+|\d{1,3}(?:\.\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+)(?:,\d+)?$")
+_DOT_DECIMAL = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:\.[0-9]+)?$")
+_COMMA_DECIMAL = re.compile(
+    r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?$"
+)
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
 
 
@@ -239,7 +241,10 @@ CURRENCY_NAMES: Mapping[str, str] = {
 def currency_code(text: str) -> str:
     """A currency as its ISO code: a symbol ($, €, £ …), a name (US Dollar, Euro) or a code in any case (eur) -> EUR."""
     code = text.strip()
-    return CURRENCY_SYMBOLS.get(code) or CURRENCY_NAMES.get(name_key(code)) or code.upper()
+    # Only ASCII is upper-cased: "ßa".upper() is "SSA", which no one typed as a currency.
+    return (
+        CURRENCY_SYMBOLS.get(code) or CURRENCY_NAMES.get(name_key(code)) or (code.upper() if code.isascii() else code)
+    )
 
 
 _ISO_CODE = re.compile(r"[A-Z]{3}")
@@ -268,7 +273,7 @@ def money_in(value: float, currency: str | None) -> str:
     return f"{currency} {money(value)}" if currency else money(value)
 
 
-_ONE_GROUP = re.compile(r"^\d{1,3}[.,]\d{3}$")
+_ONE_GROUP = re.compile(r"^[0-9]{1,3}[.,][0-9]{3}$")
 
 
 def _number(number: str, typed: str, decimal_comma: bool) -> float:
@@ -334,8 +339,12 @@ class MonthFirstDateError(ValueError):
     """A date such as 2/23/2027 that can only be month first (never assumed: only read when told)."""
 
 
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_NUMERIC = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:,?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp][Mm])?)?$")
+_ISO = re.compile(
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+)
+_NUMERIC = re.compile(
+    r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
+)
 # Spreadsheets read a two-digit year as 2000-2029 for 00-29 and 1930-1999 for 30-99; so does the audit.
 TWO_DIGIT_YEAR_PIVOT = 30
 

@@ -23,11 +23,18 @@ class MilestoneColumns:
 class InputColumns:
     """Column names of the input relation, by the audit field or milestone part they hold."""
 
-    deal: str
+    deal: str | None  # None: the deal is named by its CRM id alone
     stage: str | None = None
     amount: str | None = None
     milestones: Mapping[str, MilestoneColumns] = field(default_factory=dict)
     segment: str | None = None  # the deal's segment, read where a milestone is required of some segments only
+    # Read when the table has them (mapped under crm:, or found in its header), as the audit reads them.
+    crm_id: str | None = None
+    currency: str | None = None
+    status: str | None = None
+    close_date: str | None = None
+    is_closed: str | None = None
+    is_won: str | None = None
 
 
 def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:
@@ -49,11 +56,22 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
     def column(target: Target) -> str | None:
         return name(target) if target in mapped or not crm_milestones else None
 
+    def if_mapped(field_name: str) -> str | None:
+        # The optional fields have no column unless the crm: block names one: most tables have none.
+        target = Target(field_name)
+        return name(target) if target in mapped else None
+
     return InputColumns(
         deal=name(Target("deal")),
         stage=name(Target("stage")),
         amount=name(Target("amount")),
         segment=name(Target("segment")),
+        crm_id=if_mapped("crm_id"),
+        currency=if_mapped("currency"),
+        status=if_mapped("status"),
+        close_date=if_mapped("close_date"),
+        is_closed=if_mapped("is_closed"),
+        is_won=if_mapped("is_won"),
         milestones={
             milestone.id: MilestoneColumns(
                 column(Target(milestone.id, MET)),

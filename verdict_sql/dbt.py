@@ -42,6 +42,7 @@ class DbtOptions:
     as_of: dt.date | None = None  # None: the warehouse's CURRENT_DATE each time the model runs
     seed_header: Sequence[str] | None = None  # the columns of a CSV seed standing for the table
     buyers: bool = False  # read <id>.confirmed_by as `playbook sql --buyer-columns` does
+    columns: InputColumns | None = None  # the table's columns as an export's header gives them (default: audit_columns)
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
@@ -49,7 +50,7 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
     `command` is how the model's header says it was generated."""
     process = loaded.process
     mapping = resolve_mapping(process)
-    columns = audit_columns(process, mapping, buyers=options.buyers)
+    columns = options.columns or audit_columns(process, mapping, buyers=options.buyers)
     files = [
         ("dbt_project.yml", _project_yml(process, options)),
         ("models/sources.yml", _yaml(_sources(process, columns, options))),

@@ -60,9 +60,16 @@ class Dialect:
     # A character that is not part of a word (letters and digits of any script), as a regex class:
     # sales_process.outcome splits a stage's name into words at such characters.
     non_word: str = "[^\\pL\\pN]"
-    # How typed text becomes a DATE or a number: CAST fails on a bad value (a warehouse should say so);
-    # the audit's DuckDB engine uses TRY_CAST and sends the rows it leaves NULL to the Python parsers.
-    cast: str = "CAST"
+    # The text of a regular expression's one capturing group: a format of (text, pattern literal); used only
+    # on text the pattern matches (where it does not, DuckDB gives '' and the others NULL).
+    extract: str = "REGEXP_EXTRACT({0}, {1}, 1)"
+    # A DATE from whole numbers (year, month, day) already checked to be a calendar date.
+    make_date: str = "MAKE_DATE({0}, {1}, {2})"
+    int_type: str = "INTEGER"
+    # Written before the steps that the rest of the statement reads many times (the dates, the verdict):
+    # PostgreSQL otherwise inlines each step into the next, copying an expression for every mention of its
+    # column, and a statement of 16 milestones grew to gigabytes while being planned.
+    materialized: str = ""
 
     def quote(self, name: str) -> str:
         """A quoted identifier; a dotted relation (schema.table) is quoted part by part."""
@@ -100,6 +107,8 @@ DIALECTS = {
             "({0} - {1})",
             "({0} ~ {1})",
             non_word="[^[:alnum:]]",
+            extract="SUBSTRING({0} FROM {1})",  # the first parenthesised group's text
+            materialized="MATERIALIZED ",
             round_cents="ROUND({})",  # double precision: to the nearest integer, ties to even (rint)
             money_type="NUMERIC(38, 2)",
         ),
@@ -115,6 +124,8 @@ DIALECTS = {
             "DATEDIFF(DAY, {1}, {0})",
             "REGEXP_LIKE({0}, {1})",
             non_word="[^[:alnum:]]",
+            extract="REGEXP_SUBSTR({0}, {1}, 1, 1, 'e', 1)",
+            make_date="DATE_FROM_PARTS({0}, {1}, {2})",
             round_cents="ROUND(CAST({} AS NUMBER(38, 6)), 0, 'HALF_TO_EVEN')",  # rounding modes need a NUMBER
             money_type="NUMBER(38, 2)",
         ),
@@ -129,6 +140,9 @@ DIALECTS = {
             "REGEXP_REPLACE({}, ' +', ' ')",
             "DATE_DIFF({0}, {1}, DAY)",
             "REGEXP_CONTAINS({0}, {1})",
+            extract="REGEXP_EXTRACT({0}, {1})",  # the pattern's one capturing group
+            make_date="DATE({0}, {1}, {2})",
+            int_type="INT64",
             round_cents="ROUND(CAST({} AS NUMERIC), 0, 'ROUND_HALF_EVEN')",  # rounding modes need a NUMERIC
             money_type="NUMERIC(31, 2)",  # BigQuery allows at most 29 digits before the point
         ),

@@ -3,14 +3,17 @@
 The statement is built from the process model and the engine's own rule data
 (placeholders, minimum evidence length, white space, answer words), so a change to
 the process or to a rule changes the SQL with it. It reads in steps, one CTE each:
-`rules` (the assessment date), `cells` (each cell trimmed, dates as DATE),
-`readings` (answers as booleans, evidence normalised, whether a buyer answered), `statuses` (each
-milestone's status) and `stages` (verified and claimed stage); the final SELECT names the output columns.
+`rules` (the assessment date), `cells` (each cell trimmed), `parts` and `values` (amounts,
+currencies and dates as the audit's parsers read them, verdict_sql.cells), `readings` (answers as
+booleans, evidence normalised, whether a buyer answered), `statuses` (each milestone's status, the
+claimed stage and the outcome) and `stages` (the verified stage and the cells the audit refuses);
+the final SELECT names the output columns. No value makes it fail: a cell the audit refuses is
+named in `not_assessed`, and such a row has no verdict.
 
 A milestone's `.confirmed_by` cell (`Name <email>`, as `playbook deals export` writes it) makes
 its answer the buyer's, as the audit reads it: the buyer's "yes" is its own evidence and passes
-`confirmation: required`; a cell that is not `Name <email>`, or has no date, leaves the
-milestone unanswered (the audit refuses such a row).
+`confirmation: required`; a cell that is not `Name <email>`, or has no date, is refused as the
+audit refuses it.
 """
 
 from __future__ import annotations
@@ -20,22 +23,33 @@ from collections.abc import Iterable, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
-from sales_process.evidence import LOWER_CASE_EXCEPTIONS, MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.evidence import MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Process, Stage
-from sales_process.outcome import DISQUALIFIED_WORDS, WON_WORDS, Outcome, stage_looks_disqualified
-from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import (
-    ANSWERS_AS_TYPED,
-    CURRENCY_SYMBOLS,
-    LOST_WORDS,
-    NO_WORDS,
-    YES_WORDS,
-    name_key,
-    plural,
+from sales_process.outcome import (
+    DISQUALIFIED_WORDS,
+    WON_WORDS,
+    Outcome,
+    OutcomeRule,
+    outcome_rule,
+    stage_looks_disqualified,
 )
-from verdict_sql.columns import InputColumns, MilestoneColumns, buyer_columns_left_out, missing_milestones
+from sales_process.requirement import Requirement, applies_to, stage_requirements
+from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
+from verdict_sql.cells import (
+    amount_item,
+    cell_items,
+    comment,
+    milestone_comment,
+    milestone_dates,
+    part_items,
+    problem_list,
+    reading_items,
+    value_items,
+)
+from verdict_sql.columns import InputColumns, buyer_columns_left_out, missing_milestones
 from verdict_sql.dialects import Dialect
+from verdict_sql.writer import Writer
 
 OUTPUT_COLUMNS = (
     "deal",
@@ -50,68 +64,20 @@ OUTPUT_COLUMNS = (
     "buyer_confirmed_milestones",
     "verified_stage_confirmed_by_buyer",
     "outcome",
+    "not_assessed",
+    "currency",
 )
 STATUS_SUFFIX = "__status"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
-# Ten characters with the dashes of YYYY-MM-DD: trimming cannot turn anything else into a date the engine reads.
-ISO_SHAPE = "{0} LIKE '____-__-__' OR {0} = ''"
 INDENT = "    "
-# The one-character currency symbols parse_money reads before or after an amount (codes such as EUR are not read here).
-CURRENCY_CHARACTERS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
-THOUSANDS_DOTS = "^[0-9]{1,3}([.][0-9]{3})+$"
-GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
+# The steps whose columns later steps name many times: each date (in `values`), the verified stage and
+# the cells refused (in `stages`); where the dialect can, they are computed once (Dialect.materialized).
+MATERIALIZED_STEPS = frozenset({"values", "stages"})
 
 
 def status_column(milestone_id: str) -> str:
     """The output column holding a milestone's status."""
     return milestone_id + STATUS_SUFFIX
-
-
-class _Writer:
-    """Spells the expressions of one statement in one dialect."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.dialect = dialect
-        self.q = dialect.quote
-        self.s = dialect.string
-
-    def text(self, column: str | None, relation: str = "d") -> str:
-        """A column as text (NULL when the relation has no such column)."""
-        if column is None:
-            return f"CAST(NULL AS {self.dialect.text_type})"
-        return f"CAST({self.q(relation)}.{self.dialect.identifier(column)} AS {self.dialect.text_type})"
-
-    def spaced(self, expression: str) -> str:
-        """Every white space character of the engine as a plain space."""
-        return f"TRANSLATE({expression}, {self.q('white_space')}, {self.q('spaces')})"
-
-    def trimmed(self, column: str | None, *, plain: str | None = None) -> str:
-        """A cell as the engine reads it: text without white space around it (inside, it stays as typed).
-
-        `plain` is a condition on the text (as {}) under which trimming changes nothing: it spares
-        the trim (the costly part on millions of rows) for the cells most exports hold.
-        """
-        text = self.text(column)
-        trimmed = f"{self.dialect.trim_function}({text}, {self.q('r')}.{self.q('white_space')})"
-        if plain is None or column is None:
-            return trimmed
-        return f"CASE WHEN {plain.format(text)} THEN {text} ELSE {trimmed} END"
-
-    def lower(self, expression: str) -> str:
-        """Python's lower(): first the characters whose lower case is not one character, then LOWER."""
-        for character, lowered in sorted(LOWER_CASE_EXCEPTIONS.items()):
-            expression = f"REPLACE({expression}, {self.chars(character)}, {self.chars(lowered)})"
-        return f"LOWER({expression})"
-
-    def chars(self, text: str) -> str:
-        """A string literal, spelled by code point when it holds anything but printable ASCII."""
-        if text.isascii() and text.isprintable():
-            return self.s(text)
-        return self.dialect.characters(ord(character) for character in text)
-
-    def words(self, words: Iterable[str]) -> str:
-        """A parenthesised, sorted list of string literals for IN."""
-        return "(" + ", ".join(self.chars(word) for word in sorted(words)) + ")"
 
 
 def verdict_sql(
@@ -133,48 +99,65 @@ def verdict_sql(
     `mapping` (default: the process's crm: block) gives the CRM's stage names and whether amounts
     have a decimal comma.
     """
-    w = _Writer(dialect)
+    w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
     milestones = process.milestones()
     buyers = _buyers(process, columns)
+    segments = _segments_read(process)
+    dates = milestone_dates(process, columns)
+    rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
+    steps = [
+        (
+            "rules",
+            "The assessment date, and the white space the engine reads as one space.",
+            _rules(w, as_of),
+        ),
+        (
+            "cells",
+            "Step 1: each cell as the engine reads it: text without surrounding white space.",
+            _select(
+                [*cell_items(w, process, columns, segments), *_kept(w, keep)],
+                f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}",
+            ),
+        ),
+        (
+            "parts",
+            "Step 2: the amount without a currency before it; each date's year, month and day as the audit "
+            "reads them (NULL: not a date).",
+            _select(part_items(w, dates, mapping.date_order), f"FROM {w.q('cells')}", star=True),
+        ),
+        (
+            "values",
+            "Step 3: the amount's number and currency, the currency column's ISO code, dates as DATE "
+            "(NULL: not a calendar date).",
+            _select(value_items(w, dates), f"FROM {w.q('parts')}", star=True),
+        ),
+        (
+            "readings",
+            "Step 4: answers as true/false (blank: unanswered; other words: refused); evidence as the "
+            "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.",
+            _readings(w, milestones, buyers, reading_items(w, mapping.decimal_comma, _status_values(rule))),
+        ),
+        (
+            "statuses",
+            "Step 5: each milestone's status, the first that applies wins, in the engine's order; the amount; "
+            "the claimed stage by position; the outcome.",
+            _statuses(w, process, mapping, buyers, rule),
+        ),
+        (
+            "stages",
+            "Step 6: the verified stage is the first with a milestone not verified; the cells the audit refuses.",
+            _select(
+                [_verified_index(w, process), problem_list(w, process, columns, buyers, segments)],
+                f"FROM {w.q('statuses')}",
+                star=True,
+            ),
+        ),
+    ]
     parts = [
         *(comment(line) for line in header),
         "WITH",
-        _cte(
-            w,
-            "rules",
-            "The assessment date, the white space the engine reads as one space, and how amounts are written.",
-            _rules(w, as_of, mapping.decimal_comma),
-        )
-        + ",",
-        _cte(
-            w,
-            "cells",
-            "Step 1: each cell as the engine reads it: text without surrounding white space, dates as DATE.",
-            _cells(w, process, relation, columns, keep, mapping.decimal_comma),
-        )
-        + ",",
-        _cte(
-            w,
-            "readings",
-            "Step 2: answers as true/false (blank or other words: unanswered); evidence as the "
-            "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.",
-            _readings(w, milestones, buyers),
-        )
-        + ",",
-        _cte(
-            w,
-            "statuses",
-            "Step 3: each milestone's status; the first that applies wins, in the engine's order.",
-            _statuses(w, milestones, buyers),
-        )
-        + ",",
-        _cte(
-            w,
-            "stages",
-            "Step 4: the verified stage is the first with a milestone not verified; the claimed stage by position.",
-            _stages(w, process, mapping),
-        ),
+        ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
         _final(w, process, keep, buyers),
     ]
     statement = "\n".join(parts)
@@ -208,13 +191,9 @@ def statement_header(
     return header
 
 
-def comment(text: str) -> str:
-    """A -- comment of one line: a line break in a name from process.yaml must not end it and turn text into SQL."""
-    return "-- " + "".join(character if character.isprintable() else " " for character in text)
-
-
-def _cte(w: _Writer, name: str, text: str, body: str) -> str:
-    return f"{w.q(name)} AS (\n{INDENT}{comment(text)}\n{body}\n)"
+def _cte(w: Writer, name: str, text: str, body: str) -> str:
+    materialized = w.dialect.materialized if name in MATERIALIZED_STEPS else ""
+    return f"{w.q(name)} AS {materialized}(\n{INDENT}{comment(text)}\n{body}\n)"
 
 
 def _select(items: Sequence[str], tail: str, star: bool = False) -> str:
@@ -230,49 +209,30 @@ def _select(items: Sequence[str], tail: str, star: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _rules(w: _Writer, as_of: dt.date | None, decimal_comma: bool) -> str:
-    # Thousands separators are dropped; the decimal mark (listed first) becomes a dot.
-    separators = ",." if decimal_comma else ".,"
-    # With a decimal comma, a number without a comma is read as written (a NUMERIC column as text:
-    # 1234.56), unless its dots group thousands (1.250.000).
-    dotted = "."
+def _rules(w: Writer, as_of: dt.date | None) -> str:
     spaces = " " * len(WHITESPACE)
     return _select(
         [
             f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
             f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
             f"{w.s(spaces)} AS {w.q('spaces')}",
-            f"{w.chars(CURRENCY_CHARACTERS)} AS {w.q('currency_symbols')}",
-            f"{w.chars(separators + GROUP_SPACES)} AS {w.q('amount_separators')}",
-            *([f"{w.chars(dotted + GROUP_SPACES)} AS {w.q('separators_without_comma')}"] if decimal_comma else []),
         ],
         "",
     )
 
 
-def _milestone_comment(stage: Stage, milestone: Milestone) -> str:
-    rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
-    if milestone.max_age_days is not None:
-        rules.append(f"counts for {plural(milestone.max_age_days, 'day')}")
-    if milestone.buyer_confirms:
-        rules.append("counts once the buyer confirms it")
-    return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
+def _kept(w: Writer, keep: Sequence[str]) -> list[str]:
+    """The rules' row carried along, and the input columns passed through to the output."""
+    carried = [f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")]
+    return carried + [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
 
 
-def _amount(w: _Writer, column: str | None, decimal_comma: bool) -> str:
-    """The amount as the audit reads it: a currency symbol before or after, thousands grouped by
-    commas or spaces (dots or spaces with a decimal comma), which are dropped, and the decimal mark made a dot."""
-    r = w.q("r")
-    symbols = f"TRIM({w.trimmed(column)}, {r}.{w.q('currency_symbols')})"
-    trimmed = f"{w.dialect.trim_function}({symbols}, {r}.{w.q('white_space')})"
-    separators = f"{r}.{w.q('amount_separators')}"
-    if decimal_comma:
-        separators = (
-            f"CASE WHEN {trimmed} LIKE '%,%' OR {w.dialect.matches.format(trimmed, w.s(THOUSANDS_DOTS))} "
-            f"THEN {separators} ELSE {r}.{w.q('separators_without_comma')} END"
-        )
-    number = f"TRANSLATE({trimmed}, {separators}, '.')"
-    return f"{w.dialect.cast}(NULLIF({number}, '') AS {w.dialect.double_type}) AS {w.q('amount')}"
+def _status_values(rule: OutcomeRule) -> dict[str, str]:
+    """The status column's values by the label the SQL compares (lower case, spaces collapsed), as outcomes."""
+    values: dict[str, str] = {}
+    for value, outcome in rule.status_values.items():
+        values[" ".join(value.lower().split())] = outcome.value
+    return values
 
 
 def _buyers(process: Process, columns: InputColumns) -> frozenset[str]:
@@ -282,36 +242,10 @@ def _buyers(process: Process, columns: InputColumns) -> frozenset[str]:
     )
 
 
-def _cells(
-    w: _Writer, process: Process, relation: str, columns: InputColumns, keep: Sequence[str], decimal_comma: bool
+def _readings(
+    w: Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str], deal_items: list[str]
 ) -> str:
-    items = [
-        f"{w.text(columns.deal)} AS {w.q('deal')}",
-        f"{w.lower(w.trimmed(columns.stage))} AS {w.q('claimed_label')}",
-        _amount(w, columns.amount, decimal_comma),
-        *(f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")),
-    ]
-    if _segments_read(process):
-        # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
-        items.append(f"NULLIF({w.lower(w.trimmed(columns.segment))}, '') AS {w.q('segment')}")
-    # The answer words as exports write them (yes, Yes, YES): nothing to trim.
-    answer_as_typed = "{0} IN " + w.words(ANSWERS_AS_TYPED)
-    for stage, milestone in process.milestones():
-        found = columns.milestones.get(milestone.id, MilestoneColumns(None))
-        items += [
-            f"{_milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
-            f"AS {w.q(milestone.id + '__answer')}",
-            f"{w.text(found.evidence)} AS {w.q(milestone.id + '__evidence')}",
-            f"{w.dialect.cast}(NULLIF({w.trimmed(found.date, plain=ISO_SHAPE)}, '') AS DATE) AS {w.q(milestone.id + '__date')}",
-        ]
-        if found.confirmed_by is not None:
-            items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {w.q(milestone.id + '__buyer')}")
-    items += [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
-    return _select(items, f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}")
-
-
-def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str]) -> str:
-    items = []
+    items = list(deal_items)
     for stage, milestone in milestones:
         if milestone.id in buyers:
             buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + "__date")
@@ -325,7 +259,7 @@ def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers:
             )
         answer = w.q(milestone.id + "__answer")
         items.append(
-            f"{_milestone_comment(stage, milestone)}\n"
+            f"{milestone_comment(stage, milestone)}\n"
             f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
             f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}"
         )
@@ -337,10 +271,10 @@ def _readings(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers:
         items.append(
             f"CASE WHEN {plain} THEN LOWER({evidence}) ELSE {normalised} END AS {w.q(milestone.id + '__normalised')}"
         )
-    return _select(items, f"FROM {w.q('cells')}", star=True)
+    return _select(items, f"FROM {w.q('values')}", star=True)
 
 
-def _status(w: _Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
+def _status(w: Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
     met, date = w.q(milestone.id + "__met"), w.q(milestone.id + "__date")
     normalised, as_of = w.q(milestone.id + "__normalised"), w.q("as_of")
     by_buyer = w.q(milestone.id + "__by_buyer")
@@ -370,9 +304,22 @@ def _status(w: _Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
     return f"CASE\n{body}\n{INDENT}ELSE {w.s(Status.VERIFIED)}\nEND AS {w.q(status_column(milestone.id))}"
 
 
-def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str]) -> str:
+def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozenset[str], rule: OutcomeRule) -> str:
     items = [
-        f"{_milestone_comment(stage, milestone)}\n{_status(w, milestone, buyers)}" for stage, milestone in milestones
+        f"{milestone_comment(stage, milestone)}\n{_status(w, milestone, buyers)}"
+        for stage, milestone in process.milestones()
+    ]
+    positions = {stage.id: index for index, stage in enumerate(process.stages)}
+    labels = _stage_labels(process, mapping)
+    claims = "\n".join(
+        f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items()
+    )
+    items += [
+        amount_item(w, mapping.decimal_comma),
+        f"-- the claimed stage, by id, name or CRM stage name, in any case\n"
+        f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}",
+        "-- closed deals are outcomes, not pipeline: by the status, IsClosed/IsWon, else the CRM stage, as "
+        "sales_process.outcome reads it\n" + _outcome(w, process, labels, rule),
     ]
     return _select(items, f"FROM {w.q('readings')}", star=True)
 
@@ -380,10 +327,11 @@ def _statuses(w: _Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers:
 def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
     """Stage ids by the trimmed, lower-cased text that names them, as the vocabulary's StageLookup finds them.
 
-    The SQL lower-cases (Python's lower) where the lookup case-folds: both spellings are listed.
+    The SQL lower-cases (Python's lower) and collapses white space where the lookup case-folds and
+    normalises: both spellings are listed.
     """
     lookup = mapping.stage_lookup(process)
-    labels = lookup.labels(lambda text: text.strip().lower())
+    labels = lookup.labels(lambda text: " ".join(text.lower().split()))
     for label, stage_id in lookup.labels().items():
         labels.setdefault(label, stage_id)
     return labels
@@ -394,7 +342,7 @@ def _segments_read(process: Process) -> bool:
     return any(m.required_when is not None and m.required_when.segment for _, m in process.milestones())
 
 
-def _required(w: _Writer, requirement: Requirement) -> str | None:
+def _required(w: Writer, requirement: Requirement) -> str | None:
     """When the requirement gates a deal, as SQL on `amount` and `segment` (sales_process.requirement's rule:
     an unknown amount or segment meets the condition); None when it gates every deal."""
     condition = requirement.gating.required_when
@@ -411,7 +359,7 @@ def _required(w: _Writer, requirement: Requirement) -> str | None:
     return " AND ".join(parts)
 
 
-def stage_gate(w: _Writer, stage: Stage) -> str:
+def stage_gate(w: Writer, stage: Stage) -> str:
     """The condition under which a deal leaves the stage: per requirement, "verified OR not required for this
     deal", with OR between the alternatives of a group; a milestone with `required: false` never gates."""
     verified = w.s(Status.VERIFIED)
@@ -450,49 +398,30 @@ def _gate_comment(stage: Stage) -> str:
     )
 
 
-def _stages(w: _Writer, process: Process, mapping: CrmMapping) -> str:
+def _verified_index(w: Writer, process: Process) -> str:
     gates = []
     for index, stage in enumerate(process.stages[:-1]):
         gates.append(f"{INDENT}{comment(_gate_comment(stage))}\n{INDENT}WHEN NOT ({stage_gate(w, stage)}) THEN {index}")
-    verified_index = (
-        "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
-    )
-    positions = {stage.id: index for index, stage in enumerate(process.stages)}
-    labels = _stage_labels(process, mapping)
-    claims = "\n".join(
-        f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items()
-    )
-    claimed_index = f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}"
-    return _select(
-        [
-            verified_index,
-            "-- the claimed stage, by id, name or CRM stage name, in any case\n" + claimed_index,
-            "-- closed deals are outcomes, not pipeline: by the CRM stage, as sales_process.outcome reads it\n"
-            + _outcome(w, process, mapping, labels),
-        ],
-        f"FROM {w.q('statuses')}",
-        star=True,
-    )
+    return "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
 
 
-def _outcome(w: _Writer, process: Process, mapping: CrmMapping, labels: dict[str, str]) -> str:
-    """The deal's outcome by its CRM stage (OutcomeRule.stage_outcome): lost (crm.lost_stages or a lost word),
-    won (the last stage or a won word), disqualified (a disqualification word), else open."""
-    label = w.q("claimed_label")
+def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeRule) -> str:
+    """The deal's outcome by OutcomeRule.outcome: the status column, else IsClosed/IsWon, else the CRM stage
+    (lost: crm.lost_stages or a lost word; won: the last stage or a won word; disqualified: a disqualification
+    word); open otherwise. NULL when the status or a flag cannot be read (the row is not assessed)."""
+    q, label = w.q, w.q("claimed_label")
 
     def has_word(words: Iterable[str]) -> str:
         nw = w.dialect.non_word
         pattern = f"^(.*{nw})?({'|'.join(sorted(words))})({nw}.*)?$"
         return w.dialect.matches.format(label, w.s(pattern))
 
-    listed = process.crm.lost_stages if process.crm else []
-
     def labels_of(names: Iterable[str]) -> list[str]:
-        return sorted({text for name in names for text in (name.strip().lower(), name_key(name))})
+        return sorted({text for name in names for text in (" ".join(name.lower().split()), name_key(name))})
 
     # crm.lost_stages: a name with a disqualification word is disqualified, any other lost.
-    disqualified_labels = labels_of(name for name in listed if stage_looks_disqualified(name))
-    lost_labels = labels_of(name for name in listed if not stage_looks_disqualified(name))
+    disqualified_labels = labels_of(name for name in rule.lost_stages if stage_looks_disqualified(name))
+    lost_labels = labels_of(name for name in rule.lost_stages if not stage_looks_disqualified(name))
     won_labels = sorted(text for text, stage_id in labels.items() if stage_id == process.stages[-1].id)
     listed_disqualified = (
         f"{INDENT}WHEN {label} IN {w.words(disqualified_labels)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
@@ -500,20 +429,34 @@ def _outcome(w: _Writer, process: Process, mapping: CrmMapping, labels: dict[str
         else ""
     )
     lost = (f"{label} IN {w.words(lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
+    unread = " OR ".join(
+        f"({q(word)} <> '' AND {q(value)} IS NULL)"
+        for word, value in (
+            ("is_closed_word", "is_closed_flag"),
+            ("is_won_word", "is_won_flag"),
+            ("status_label", "status_outcome"),
+        )
+    )
+    closed, won = q("is_closed_flag"), q("is_won_flag")
     return (
-        f"CASE\n{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
+        f"CASE\n{INDENT}WHEN {unread} THEN NULL\n"
+        f"{INDENT}WHEN {q('status_outcome')} IS NOT NULL THEN {q('status_outcome')}\n"
+        f"{INDENT}WHEN NOT {closed} THEN {w.s(Outcome.OPEN)}\n"
+        f"{INDENT}WHEN {won} THEN {w.s(Outcome.WON)}\n"
+        f"{INDENT}WHEN {closed} AND NOT {won} THEN {w.s(Outcome.LOST)}\n"
+        f"{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
         f"{INDENT}WHEN {label} IN {w.words(won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
-        f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {w.q('outcome')}"
+        f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {q('outcome')}"
     )
 
 
-def _by_stage(w: _Writer, process: Process, index_column: str, values: Sequence[str], output: str) -> str:
+def _by_stage(w: Writer, index_column: str, values: Sequence[str]) -> str:
     cases = " ".join(f"WHEN {index} THEN {value}" for index, value in enumerate(values))
-    return f"CASE {w.q(index_column)} {cases} END AS {w.q(output)}"
+    return f"CASE {w.q(index_column)} {cases} END"
 
 
-def _holds_back(w: _Writer, requirement: Requirement, milestone: Milestone) -> str:
+def _holds_back(w: Writer, requirement: Requirement, milestone: Milestone) -> str:
     """When the milestone holds a deal in its stage (engine.MilestoneResult.holds_back): not verified, the deal
     needs it, and no other alternative of its group is verified."""
     verified = w.s(Status.VERIFIED)
@@ -522,7 +465,7 @@ def _holds_back(w: _Writer, requirement: Requirement, milestone: Milestone) -> s
     return condition if required is None else f"{condition} AND {required}"
 
 
-def _next_milestones(w: _Writer, process: Process) -> str:
+def _next_milestones(w: Writer, process: Process) -> str:
     cases = []
     for index, stage in enumerate(process.stages):
         if not stage.milestones:
@@ -537,17 +480,17 @@ def _next_milestones(w: _Writer, process: Process) -> str:
             or "''"
         )
         cases.append(f"{INDENT}WHEN {index} THEN RTRIM({pieces}, ',')")
-    return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND AS {w.q('next_milestones')}"
+    return f"CASE {w.q('verified_index')}\n" + "\n".join(cases) + f"\n{INDENT}ELSE ''\nEND"
 
 
-def _buyer_confirmed(w: _Writer, milestone_id: str, buyers: frozenset[str]) -> str:
+def _buyer_confirmed(w: Writer, milestone_id: str, buyers: frozenset[str]) -> str:
     """True when the buyer said "yes" to the milestone (never NULL)."""
     if milestone_id not in buyers:
         return "FALSE"
     return f"COALESCE({w.q(milestone_id + '__by_buyer')} AND {w.q(milestone_id + '__met')}, FALSE)"
 
 
-def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list[str]:
+def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[tuple[str, str, str]]:
     """The milestones the buyer said "yes" to, and whether they are the gate the deal last passed
     (sales_process.confirmation.gate_confirmed_by_buyer, spelled in SQL)."""
     ids = [milestone.id for _, milestone in process.milestones() if milestone.id in buyers]
@@ -562,44 +505,67 @@ def _buyer_columns(w: _Writer, process: Process, buyers: frozenset[str]) -> list
         (f"CASE {w.q('verified_index')}\n" + "\n".join(gates) + f"\n{INDENT}ELSE FALSE\nEND") if gates else "FALSE"
     )
     return [
-        f'-- the milestones the buyer confirmed ("Yes, this is right") through a confirmation link\n{confirmed} '
-        f"AS {w.q('buyer_confirmed_milestones')}",
-        "-- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage\n"
-        f"{gate_sql} AS {w.q('verified_stage_confirmed_by_buyer')}",
+        (
+            'the milestones the buyer confirmed ("Yes, this is right") through a confirmation link',
+            confirmed,
+            "buyer_confirmed_milestones",
+        ),
+        (
+            "whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage",
+            gate_sql,
+            "verified_stage_confirmed_by_buyer",
+        ),
     ]
 
 
-def _final(w: _Writer, process: Process, keep: Sequence[str], buyers: frozenset[str]) -> str:
+def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[str]) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
+    read = f"{w.q('not_assessed')} = ''"
 
-    def weighted(index_column: str, output: str) -> str:
+    def weighted(index_column: str) -> str:
         # A closed deal is an outcome: it weighs nothing in the pipeline. An open one is rounded to the
         # cent once, half to even, by the audit's arithmetic (amount * probability / 100, in cents), so
         # that SUM() over the rows is the audit's total.
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
         exact = f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) * 100"
         cents = w.dialect.round_cents.format(exact)
-        money = w.dialect.money_type
         return (
-            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN CAST({cents} / 100 AS {money}) END AS {w.q(output)}"
+            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN CAST({cents} / 100 AS {w.dialect.money_type}) END"
         )
 
-    items = [
-        w.q("deal"),
-        _by_stage(w, process, "claimed_index", ids, "claimed_stage_id"),
-        _by_stage(w, process, "verified_index", ids, "verified_stage_id"),
-        _by_stage(w, process, "verified_index", names, "verified_stage"),
-        f"{w.q('claimed_index')} - {w.q('verified_index')} AS {w.q('stages_ahead')}",
-        w.q("amount"),
-        weighted("claimed_index", "claimed_weighted"),
-        weighted("verified_index", "verified_weighted"),
-        "-- the verified stage's milestones not verified yet, in file order\n" + _next_milestones(w, process),
+    # (comment, expression, output column): a verdict, so NULL on a row the audit does not assess.
+    verdict = [
+        ("", _by_stage(w, "claimed_index", ids), "claimed_stage_id"),
+        ("", _by_stage(w, "verified_index", ids), "verified_stage_id"),
+        ("", _by_stage(w, "verified_index", names), "verified_stage"),
+        ("", f"{w.q('claimed_index')} - {w.q('verified_index')}", "stages_ahead"),
+        ("", w.q("amount"), "amount"),
+        ("", weighted("claimed_index"), "claimed_weighted"),
+        ("", weighted("verified_index"), "verified_weighted"),
+        (
+            "the verified stage's milestones not verified yet, in file order",
+            _next_milestones(w, process),
+            "next_milestones",
+        ),
         *_buyer_columns(w, process, buyers),
-        w.q("outcome"),
+        ("", w.q("outcome"), "outcome"),
     ]
-    items += [w.q(status_column(milestone.id)) for _, milestone in process.milestones()]
+    items = [f"{w.q('deal')}"]
+    for text, expression, output in verdict:
+        note = f"{comment(text)}\n" if text else ""
+        items.append(f"{note}CASE WHEN {read} THEN {expression} END AS {w.q(output)}")
+    items += [
+        "-- the cells the audit refuses, as its reasons name them ('' when it reads every one)\n" + w.q("not_assessed"),
+        f"-- the amount's currency (an ISO code), written with it or in the currency column\n"
+        f"CASE WHEN {read} AND {w.q('amount')} IS NOT NULL "
+        f"THEN COALESCE({w.q('currency_code')}, {w.q('amount_written_currency')}) END AS {w.q('currency')}",
+    ]
+    items += [
+        f"CASE WHEN {read} THEN {w.q(status_column(m.id))} END AS {w.q(status_column(m.id))}"
+        for _, m in process.milestones()
+    ]
     items += [w.dialect.identifier(name) for name in keep]
     body = _select(items, f"FROM {w.q('stages')}")
     return "\n".join(line[len(INDENT) :] for line in body.split("\n"))

@@ -8,12 +8,13 @@ rows as CSV text cells go through the audit's own parser, the reference.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pipeline_audit.columns import plan_columns
-from pipeline_audit.rows import RowReader
+from pipeline_audit.rows import RowProblem, RowReader
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.crm import resolve_mapping
 from sales_process.deal_verdict import weighted_cents
@@ -88,18 +89,45 @@ def _money(amount: float | None, stage: Stage | None) -> Decimal | None:
     return None if cents is None else Decimal(cents) / 100
 
 
+def cell_named(problem: str) -> str:
+    """The cell an audit reason names, as the SQL's `not_assessed` names it: its first word (amount,
+    pain.date …), or the deal, stage or segment."""
+    if problem.startswith("the deal cell is blank"):
+        return "deal"
+    if problem.startswith(("unknown stage", "stage ")):
+        return "stage"
+    if problem.startswith("'segment'"):
+        return "segment"
+    return re.split(r"[: ]", problem, maxsplit=1)[0]
+
+
+def refused_cells(problem: RowProblem) -> str:
+    """The cells of a row the audit refuses, in its order, each once, as `not_assessed` lists them."""
+    return ", ".join(dict.fromkeys(cell_named(text) for text in problem.problems))
+
+
 def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date) -> dict[str, tuple[object, ...]]:
-    """The engine's verdict on every row, read by the audit's parser from the text cells, by deal."""
+    """The engine's verdict on every row, read by the audit's parser from the text cells, by deal.
+
+    A row the audit refuses has no verdict, only the cells it names; a closed deal keeps its verdict
+    (the SQL gives it) but weighs nothing.
+    """
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
     reader = RowReader(plan_columns(header, process, mapping), process, mapping)
     rule = process_outcome_rule(process)
     verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
-        deal = reader.open_deal([as_text(cell) for cell in cells])  # the verdict of every row, closed or not
+        texts = [as_text(cell) for cell in cells]
+        name = "" if reader.plan.deal is None else str(cells[reader.plan.deal])
+        try:
+            read = reader.deal(texts)
+        except RowProblem as problem:
+            verdicts[name] = (name, *[None] * 11, refused_cells(problem), None, *[None] * len(process.milestones()))
+            continue
+        deal = reader.open_deal(texts)  # the verdict of every row, closed or not
         result = assess(process, deal, as_of)
         claimed = result.claimed_stage
-        name = "" if reader.plan.deal is None else str(cells[reader.plan.deal])
         confirmed = buyer_confirmed_ids(deal.answers)
         stage_text = "" if reader.plan.stage is None else as_text(cells[reader.plan.stage])
         outcome = rule.stage_outcome(stage_text, claimed.id if claimed else None)
@@ -117,6 +145,8 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),
             outcome.value,
+            "",
+            read.currency if read.amount is not None else None,
             *(r.status.value for r in result.milestones),
         )
     return verdicts

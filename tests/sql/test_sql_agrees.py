@@ -427,7 +427,7 @@ def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any
     table = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
     case = _buyer_case(table)
     expected = python_verdicts(case.process, case.columns, AS_OF)
-    assert [(row[0], row[2], row[9], row[10], row[12:]) for row in expected.values()] == [
+    assert [(row[0], row[2], row[9], row[10], row[14:]) for row in expected.values()] == [
         ("Contoso", "won", "next-step,budget", True, ("verified", "verified")),
         ("Fabrikam", "qualifying", "", False, ("awaiting_buyer", "verified")),
         ("Litware", "qualifying", "next-step", False, ("verified", "not_met")),
@@ -438,13 +438,12 @@ def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any
 
 
 @pytest.mark.parametrize("buyer", ["Dana", "Dana <dana>", "<d@x.example>", "Dana <d@x.example> CFO"])
-def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(
-    postgres: psycopg.Connection[Any], buyer: str
-) -> None:
-    """The audit refuses the row (see tests/audit/test_buyer_columns.py); a warehouse has no such row problem."""
+def test_a_buyer_the_audit_refuses_is_refused_in_sql_too(postgres: psycopg.Connection[Any], buyer: str) -> None:
+    """The audit refuses the row (see tests/audit/test_buyer_columns.py): the SQL gives it no verdict and names
+    the buyer's cell."""
     undated = [
         "Undated",
-        "won",
+        "qualifying",
         "1000",
         "yes",
         "",
@@ -457,7 +456,7 @@ def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(
     ]
     unreadable = [
         "Unreadable",
-        "won",
+        "qualifying",
         "1000",
         "yes",
         "Dana's email",
@@ -469,10 +468,12 @@ def test_a_buyer_the_audit_refuses_leaves_the_milestone_unanswered_in_sql(
         None,
     ]
     case = _buyer_case([undated, unreadable])
+    expected = python_verdicts(case.process, case.columns, AS_OF)
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
-        assert {deal: (row[2], row[9], row[12:]) for deal, row in verdicts.items()} == {
-            "Undated": ("qualifying", "", ("unanswered", "verified")),
-            "Unreadable": ("qualifying", "", ("unanswered", "verified")),
+        assert verdicts == expected
+        assert {deal: (row[2], row[12], row[14:]) for deal, row in verdicts.items()} == {
+            "Undated": (None, "next-step.confirmed_by", (None, None)),
+            "Unreadable": (None, "next-step.confirmed_by", (None, None)),
         }
 
 
@@ -500,7 +501,7 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
     case = _buyer_case([[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]])
     assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
     # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
-    assert {deal: (row[2], row[12]) for deal, row in reps_only.items()} == {
+    assert {deal: (row[2], row[14]) for deal, row in reps_only.items()} == {
         "Contoso": ("qualifying", "no_evidence"),
         "Fabrikam": ("qualifying", "awaiting_buyer"),
         "Litware": ("qualifying", "no_evidence"),
@@ -509,25 +510,25 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
 
 
 @pytest.mark.parametrize(
-    ("stage", "outcome"),
+    ("stage", "outcome", "refused"),
     [
-        ("Closed Won", "won"),  # the last stage's name
-        ("closed-won", "won"),
-        ("Deal won", "won"),  # a won word, not a stage of the process
-        ("CLOSEDWON", "won"),
-        ("gagné", "won"),
-        ("Closed Lost", "lost"),
-        ("Verloren (Preis)", "lost"),
-        ("deal_lost", "lost"),
-        ("Duplicate", "disqualified"),
-        ("Unqualified lead", "disqualified"),
-        ("Lostwax Ltd review", "open"),  # a word that only begins with a lost word
-        ("Proposing", "open"),
-        ("", "open"),
+        ("Closed Won", "won", ""),  # the last stage's name
+        ("closed-won", "won", ""),
+        ("Deal won", "won", ""),  # a won word, not a stage of the process
+        ("CLOSEDWON", "won", ""),
+        ("gagné", "won", ""),
+        ("Closed Lost", "lost", ""),
+        ("Verloren (Preis)", "lost", ""),
+        ("deal_lost", "lost", ""),
+        ("Duplicate", "disqualified", ""),
+        ("Unqualified lead", "disqualified", ""),
+        ("Lostwax Ltd review", "open", "stage"),  # a word that only begins with a lost word: an unknown stage
+        ("Proposing", "open", ""),
+        ("", "open", ""),
     ],
 )
 def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
-    postgres: psycopg.Connection[Any], stage: str, outcome: str
+    postgres: psycopg.Connection[Any], stage: str, outcome: str, refused: str
 ) -> None:
     """sales_process.outcome's stage rule, in SQL: a closed deal weighs nothing in the pipeline."""
     process = load_process(DEFAULT_PROCESS).process
@@ -537,5 +538,5 @@ def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
     case = Case(process, columns)
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
         row = verdicts["A"]
-        assert row[11] == outcome
-        assert (row[7] is None) == (outcome != "open")  # the verified weighted amount
+        assert (row[11], row[12]) == ((None, refused) if refused else (outcome, ""))
+        assert (row[7] is None) == (outcome != "open" or bool(refused))  # the verified weighted amount

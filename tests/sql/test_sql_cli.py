@@ -83,7 +83,7 @@ def test_odd_names_reach_duckdb_intact(
         )
         rows = connection.execute(out).fetchall()
     assert rows == [
-        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", "verified"),
+        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", "", None, "verified"),
         # claimed at the last stage: won, an outcome that weighs nothing in the pipeline
         (
             "b",
@@ -98,6 +98,8 @@ def test_odd_names_reach_duckdb_intact(
             "",
             False,
             "won",
+            "",
+            None,
             "stale",
         ),
     ]

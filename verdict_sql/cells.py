@@ -1,0 +1,402 @@
+"""How the SQL reads a cell the way the audit's parsers do (sales_process.vocabulary), and knows when they refuse it.
+
+Each reader gives the cell's value and a condition true when the audit refuses the cell, so
+that no value makes the statement fail: text becomes a number or a DATE only after a pattern
+has vouched for it. The patterns are written without backreferences, lookarounds or
+non-capturing groups, which every dialect's regular expressions read alike; a test checks each
+against the Python parser it stands for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from sales_process.crm import CONFIRMED_BY_PATTERN
+from sales_process.deal import MAX_SEGMENT
+from sales_process.model import Milestone, Process, Stage
+from sales_process.outcome import CLOSED_OUTCOMES
+from sales_process.text import SINGLE_LINE_REFUSED
+from sales_process.vocabulary import (
+    ANSWERS_AS_TYPED,
+    CURRENCY_NAMES,
+    CURRENCY_SYMBOLS,
+    MAX_AMOUNT,
+    NO_WORDS,
+    TWO_DIGIT_YEAR_PIVOT,
+    YES_WORDS,
+    DateOrder,
+    plural,
+)
+from verdict_sql.columns import InputColumns, MilestoneColumns
+from verdict_sql.writer import Writer
+
+CLOSE_DATE = "close_date"
+
+SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
+GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
+# vocabulary._CURRENCY: a three-letter code or a symbol before or after the number.
+CURRENCY_FIRST = f"^([A-Z][A-Z][A-Z]|[{SYMBOLS}])"
+CURRENCY_LAST = f"([A-Z][A-Z][A-Z]|[{SYMBOLS}])$"
+# vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
+DOT_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)([.][0-9]+)?$"
+COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
+ONE_GROUP_DOT = "^[0-9]{1,3}[.][0-9]{3}$"
+ONE_GROUP_COMMA = "^[0-9]{1,3},[0-9]{3}$"
+MAX_DIGITS = 300  # longer digit strings overflow a DOUBLE: parse_money finds them too large as well
+# vocabulary._ISO, on the trimmed text: YYYY-MM-DD, a time may follow.
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
+# vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
+# the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.
+_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
+NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){_TIME}"
+FIRST_NUMBER = "^([0-9]+)"
+SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
+YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
+DOTTED = "^[0-9]+[.]"
+
+
+class Cells:
+    """Spells the cell readers in one dialect, in a step after `cells` (which brings the white space along)."""
+
+    def __init__(self, w: Writer) -> None:
+        self.d = w.dialect
+        self.chars = w.chars
+        self.trim = w.trim
+        self.spaced = w.spaced
+
+    def matches(self, text: str, pattern: str) -> str:
+        """True when `text` matches the pattern (NULL when text is NULL)."""
+        return self.d.matches.format(text, self.chars(pattern))
+
+    def extract(self, text: str, pattern: str) -> str:
+        """The pattern's one group, on text it matches."""
+        return self.d.extract.format(text, self.chars(pattern))
+
+    def integer(self, digits: str) -> str:
+        """Digits (vouched for by a pattern) as a whole number."""
+        return f"CAST({digits} AS {self.d.int_type})"
+
+    # --- amounts -----------------------------------------------------------------------------
+
+    def currency_length(self, text: str, pattern: str) -> str:
+        """How many characters of the text a currency takes at the pattern's end (0, 1 or 3)."""
+        return f"CASE WHEN {self.matches(text, pattern)} THEN LENGTH({self.extract(text, pattern)}) ELSE 0 END"
+
+    def after_first_currency(self, text: str) -> str:
+        """The amount's text without a currency code or symbol before it (vocabulary._CURRENCY's `before`)."""
+        return self.trim(f"SUBSTR({text}, {self.currency_length(text, CURRENCY_FIRST)} + 1)")
+
+    def number(self, rest: str) -> str:
+        """The number of the amount: `rest` (after_first_currency) without a currency after it."""
+        return self.trim(f"SUBSTR({rest}, 1, LENGTH({rest}) - ({self.currency_length(rest, CURRENCY_LAST)}))")
+
+    def currency_code(self, code: str) -> str:
+        """A currency symbol or code, as an ISO code (vocabulary.currency_code); NULL stays NULL."""
+        symbols = " ".join(
+            f"WHEN {self.chars(symbol)} THEN {self.chars(iso)}" for symbol, iso in CURRENCY_SYMBOLS.items()
+        )
+        return f"CASE {code} {symbols} ELSE {code} END"
+
+    def written_currency(self, text: str, rest: str) -> str:
+        """The currency written with the amount: before it, else after it (NULL when none)."""
+        before = f"CASE WHEN {self.matches(text, CURRENCY_FIRST)} THEN {self.extract(text, CURRENCY_FIRST)} END"
+        after = f"CASE WHEN {self.matches(rest, CURRENCY_LAST)} THEN {self.extract(rest, CURRENCY_LAST)} END"
+        return self.currency_code(f"COALESCE({before}, {after})")
+
+    def two_currencies(self, text: str, rest: str) -> str:
+        """True when a currency is written both before and after the number (parse_money refuses it)."""
+        return f"({self.matches(text, CURRENCY_FIRST)} AND {self.matches(rest, CURRENCY_LAST)})"
+
+    def number_readable(self, number: str, decimal_comma: bool) -> str:
+        """True when parse_money reads the number (thousands grouped by threes, no ambiguous single group)."""
+        if decimal_comma:
+            return f"({self.matches(number, COMMA_DECIMAL)} AND NOT {self.matches(number, ONE_GROUP_COMMA)})"
+        return f"({self.matches(number, DOT_DECIMAL)} AND NOT {self.matches(number, ONE_GROUP_DOT)})"
+
+    def number_digits(self, number: str, decimal_comma: bool) -> str:
+        """The number with its thousands separators dropped and a decimal point (readable numbers only)."""
+        spaces = self.chars(GROUP_SPACES)
+        if decimal_comma:
+            return f"TRANSLATE(TRANSLATE({number}, '.' || {spaces}, ''), ',', '.')"
+        return f"TRANSLATE({number}, ',' || {spaces}, '')"
+
+    def amount_value(self, readable: str, digits: str) -> str:
+        """The digits of a readable number as a DOUBLE, when not too many to be a number at all."""
+        return (
+            f"CASE WHEN {readable} THEN CASE WHEN LENGTH({digits}) <= {MAX_DIGITS} "
+            f"THEN CAST({digits} AS {self.d.double_type}) END END"
+        )
+
+    def too_large(self, value: str) -> str:
+        """True when parse_money refuses the amount as too large (NULL value: too many digits)."""
+        return f"({value} IS NULL OR {value} > {MAX_AMOUNT!r})"
+
+    def currency_column(self, text: str) -> str:
+        """A currency column's cell as an ISO code (vocabulary.parse_currency): a symbol, a name or a code in any
+        case; NULL when blank or not a currency."""
+        key = f"LOWER({self.spaced(text)})"
+        names = " ".join(f"WHEN {self.chars(name)} THEN {self.chars(iso)}" for name, iso in CURRENCY_NAMES.items())
+        symbols = " ".join(
+            f"WHEN {self.chars(symbol)} THEN {self.chars(iso)}" for symbol, iso in CURRENCY_SYMBOLS.items()
+        )
+        by_name = f"CASE {self.d.collapse_spaces.format(key)} {names} END"
+        code = f"CASE WHEN {self.matches(text, '^[A-Za-z][A-Za-z][A-Za-z]$')} THEN UPPER({text}) END"
+        return f"COALESCE(CASE {text} {symbols} END, {by_name}, {code})"
+
+    # --- dates -------------------------------------------------------------------------------
+
+    def date_parts(self, text: str, order: DateOrder) -> tuple[str, str, str]:
+        """The year, month and day a date cell (trimmed) is read as by vocabulary.parse_date; NULL when it
+        is not a date as the audit reads one (its calendar is checked by `date`).
+
+        Every CAST sits inside a CASE whose condition vouches for its digits: SQL does not promise to
+        stop at the first false operand of AND.
+        """
+        spaced = self.spaced(text)
+        iso = self.matches(text, ISO_DATE)
+        numeric = self.matches(spaced, NUMERIC_DATE)
+
+        def number(pattern: str) -> str:
+            return f"CASE WHEN {numeric} THEN {self.integer(self.extract(spaced, pattern))} END"
+
+        first, second, year_number = number(FIRST_NUMBER), number(SECOND_NUMBER), number(YEAR_NUMBER)
+        two_digits = f"LENGTH({self.extract(spaced, YEAR_NUMBER)}) = 2"
+        century = f"CASE WHEN {year_number} < {TWO_DIGIT_YEAR_PIVOT} THEN 2000 ELSE 1900 END"
+        year = f"CASE WHEN {two_digits} THEN {century} + {year_number} ELSE {year_number} END"
+        if order is DateOrder.MONTH_FIRST:
+            month, day, readable = first, second, numeric
+        elif order is DateOrder.DAY_FIRST:
+            month, day, readable = second, first, numeric
+        else:  # dotted dates are day first; slashes only when nothing else fits (NULL, not a date, otherwise)
+            month, day = second, first
+            readable = f"{numeric} AND ({self.matches(spaced, DOTTED)} OR ({first} > 12 AND {second} <= 12))"
+
+        def part(iso_part: str, numeric_part: str) -> str:
+            return f"CASE WHEN {iso} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} END"
+
+        return (
+            part(f"SUBSTR({text}, 1, 4)", year),
+            part(f"SUBSTR({text}, 6, 2)", month),
+            part(f"SUBSTR({text}, 9, 2)", day),
+        )
+
+    def calendar_date(self, year: str, month: str, day: str) -> str:
+        """True when year, month and day are a date of the Gregorian calendar (datetime.date's years 1-9999)."""
+        leap = f"(MOD({year}, 4) = 0 AND MOD({year}, 100) <> 0 OR MOD({year}, 400) = 0)"
+        days = (
+            f"CASE WHEN {month} IN (4, 6, 9, 11) THEN 30 WHEN {month} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+            "ELSE 31 END"
+        )
+        return f"({year} BETWEEN 1 AND 9999 AND {month} BETWEEN 1 AND 12 AND {day} BETWEEN 1 AND {days})"
+
+    def date(self, year: str, month: str, day: str) -> str:
+        """The DATE of checked parts, NULL when they are not a calendar date."""
+        return f"CASE WHEN {self.calendar_date(year, month, day)} THEN {self.d.make_date.format(year, month, day)} END"
+
+
+# --- the steps of the statement that read cells ---------------------------------------------------
+
+
+def comment(text: str) -> str:
+    """A -- comment of one line: a line break in a name from process.yaml must not end it and turn text into SQL."""
+    return "-- " + "".join(character if character.isprintable() else " " for character in text)
+
+
+def milestone_comment(stage: Stage, milestone: Milestone) -> str:
+    """What a milestone's columns are for: its stage and the rules its status follows."""
+    rules = ["evidence required" if milestone.evidence_required else "evidence optional"]
+    if milestone.max_age_days is not None:
+        rules.append(f"counts for {plural(milestone.max_age_days, 'day')}")
+    if milestone.buyer_confirms:
+        rules.append("counts once the buyer confirms it")
+    return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
+
+
+def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
+    """The prefix of each date the statement reads: every milestone's (<id>), and the close date when read."""
+    dates = [milestone.id for _, milestone in process.milestones()]
+    return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
+
+
+def cell_items(w: Writer, process: Process, columns: InputColumns, segments: bool) -> list[str]:
+    """Step 1 (`cells`): each deal cell as text without the engine's white space around it."""
+    q = w.q
+
+    def label(column: str | None) -> str:
+        # As vocabulary.name_key compares names: lower case, each run of white space one space.
+        return w.dialect.collapse_spaces.format(w.spaced(w.lower(w.trimmed(column))))
+
+    def text(expression: str) -> str:
+        # A missing column or a NULL cell is blank text, as the audit reads an empty cell.
+        return f"COALESCE({expression}, '')"
+
+    items = [
+        f"{w.text(columns.deal if columns.deal is not None else columns.crm_id)} AS {q('deal')}",
+        f"{text(w.trimmed(columns.deal))} = '' AND {text(w.trimmed(columns.crm_id))} = '' AS {q('deal_blank')}",
+        f"{text(label(columns.stage))} AS {q('claimed_label')}",
+        f"{text(label(columns.status))} AS {q('status_label')}",
+        f"{text(w.lower(w.trimmed(columns.is_closed)))} AS {q('is_closed_word')}",
+        f"{text(w.lower(w.trimmed(columns.is_won)))} AS {q('is_won_word')}",
+        f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
+        f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
+        f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + '__date_text')}",
+    ]
+    if segments:
+        # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
+        refused = "[" + "".join(c for c in SINGLE_LINE_REFUSED if c != "\x00") + "]"
+        segment = w.trimmed(columns.segment)
+        items += [
+            f"NULLIF({w.lower(segment)}, '') AS {q('segment')}",
+            f"COALESCE({w.dialect.matches.format(w.text(columns.segment), w.chars(refused))} "
+            f"OR LENGTH({segment}) > {MAX_SEGMENT}, FALSE) AS {q('segment_refused')}",
+        ]
+    # The answer words as exports write them (yes, Yes, YES): nothing to trim.
+    answer_as_typed = "{0} IN " + w.words(ANSWERS_AS_TYPED)
+    for stage, milestone in process.milestones():
+        found = columns.milestones.get(milestone.id, MilestoneColumns(None))
+        items += [
+            f"{milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
+            f"AS {q(milestone.id + '__answer')}",
+            f"{w.text(found.evidence)} AS {q(milestone.id + '__evidence')}",
+            f"{text(w.trimmed(found.date))} AS {q(milestone.id + '__date_text')}",
+        ]
+        if found.confirmed_by is not None:
+            items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {q(milestone.id + '__buyer')}")
+    return items
+
+
+def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
+    """Step 2 (`parts`): the amount without a currency before it; each date's year, month and day."""
+    c, q = Cells(w), w.q
+    items = [f"{c.after_first_currency(q('amount_text'))} AS {q('amount_rest')}"]
+    for prefix in dates:
+        year, month, day = c.date_parts(q(prefix + "__date_text"), order)
+        items += [f"{year} AS {q(prefix + '__y')}", f"{month} AS {q(prefix + '__m')}", f"{day} AS {q(prefix + '__d')}"]
+    return items
+
+
+def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
+    """Step 3 (`values`): the amount's number and currency, the currency column's code, dates as DATE."""
+    c, q = Cells(w), w.q
+    text, rest = q("amount_text"), q("amount_rest")
+    items = [
+        f"{c.number(rest)} AS {q('amount_number')}",
+        f"{c.written_currency(text, rest)} AS {q('amount_written_currency')}",
+        f"{c.two_currencies(text, rest)} AS {q('amount_two_currencies')}",
+        f"{c.currency_column(q('currency_text'))} AS {q('currency_code')}",
+    ]
+    for prefix in dates:
+        items.append(f"{c.date(q(prefix + '__y'), q(prefix + '__m'), q(prefix + '__d'))} AS {q(prefix + '__date')}")
+    return items
+
+
+def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, str]) -> list[str]:
+    """Step 4 (`readings`, with the answers): whether the amount is a number, the closed/won flags and the
+    status as outcomes (NULL when blank or not read)."""
+    c, q = Cells(w), w.q
+
+    def flag(word: str) -> str:
+        return f"CASE WHEN {q(word)} IN {w.words(YES_WORDS)} THEN TRUE WHEN {q(word)} IN {w.words(NO_WORDS)} THEN FALSE END"
+
+    statuses = " ".join(
+        f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())
+    )
+    return [
+        f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",
+        f"{flag('is_closed_word')} AS {q('is_closed_flag')}",
+        f"{flag('is_won_word')} AS {q('is_won_flag')}",
+        f"CASE {q('status_label')} {statuses} END AS {q('status_outcome')}",
+    ]
+
+
+def amount_item(w: Writer, decimal_comma: bool) -> str:
+    """Step 5: the amount as a number (NULL when blank or not read), in `statuses`."""
+    c, q = Cells(w), w.q
+    digits = c.number_digits(q("amount_number"), decimal_comma)
+    readable = f"{q('amount_readable')} AND NOT {q('amount_two_currencies')}"
+    return f"{c.amount_value(readable, digits)} AS {q('amount')}"
+
+
+def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: frozenset[str], segments: bool) -> str:
+    """Step 6 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
+    currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
+    when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit."""
+    q = w.q
+    # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
+    closed = f"COALESCE({q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
+    is_closed_bad = f"{q('is_closed_word')} <> '' AND {q('is_closed_flag')} IS NULL"
+    is_won_bad = f"{q('is_won_word')} <> '' AND {q('is_won_flag')} IS NULL AND NOT ({is_closed_bad})"
+    amount_text = f"{q('amount_text')} <> ''"
+    amount_bad = (
+        f"{amount_text} AND ({q('amount_two_currencies')} OR NOT {q('amount_readable')} "
+        f"OR {Cells(w).too_large(q('amount'))})"
+    )
+    currency_bad = (
+        f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_text')} <> '' AND {q('currency_code')} IS NULL"
+    )
+    mismatch = f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_code')} <> {q('amount_written_currency')}"
+    # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
+    # open deal, the amount, then a closed deal's close date or an open deal's answers and segment.
+    first: list[tuple[str, str]] = [
+        ("deal", q("deal_blank")),
+        ("is_closed", is_closed_bad),
+        ("is_won", is_won_bad),
+        (
+            "status",
+            f"{q('status_label')} <> '' AND {q('status_outcome')} IS NULL "
+            f"AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
+        ),
+    ]
+    stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]
+    amount = [("amount", f"{amount_bad} OR {mismatch}"), ("currency", currency_bad)]
+    closed_only: list[tuple[str, str]] = []
+    if columns.close_date is not None:
+        close = CLOSE_DATE
+        closed_only.append((close, f"{q(close + '__date_text')} <> '' AND {q(close + '__date')} IS NULL"))
+    open_only: list[tuple[str, str]] = []
+    for _, milestone in process.milestones():
+        open_only += _answer_problems(w, milestone.id, buyers)
+    if segments:
+        open_only.append(("segment", q("segment_refused")))
+
+    def listed(problems: list[tuple[str, str]]) -> str:
+        pieces = [
+            f"CASE WHEN COALESCE(({condition}), FALSE) THEN {w.s(cell + ', ')} ELSE '' END"
+            for cell, condition in problems
+        ]
+        return " || ".join(pieces) or "''"
+
+    # `outcome` is named twice, not once per cell: each mention of a column of an earlier step may be
+    # planned as a copy of its expression (DuckDB's optimizer took 27 s on a statement naming it 70 times).
+    return (
+        f"RTRIM({listed(first)} || CASE WHEN {closed} THEN '' ELSE {listed(stage)} END || {listed(amount)} || "
+        f"CASE WHEN {closed} THEN {listed(closed_only)} ELSE {listed(open_only)} END, ', ') AS {q('not_assessed')}"
+    )
+
+
+def _answer_problems(w: Writer, milestone_id: str, buyers: frozenset[str]) -> list[tuple[str, str]]:
+    """The cells of one milestone the audit refuses (pipeline_audit.rows.RowReader._answer's order of checks)."""
+    q = w.q
+    answer, met = q(milestone_id + "__answer"), q(milestone_id + "__met")
+    date_text, date = q(milestone_id + "__date_text"), q(milestone_id + "__date")
+    blank = f"COALESCE({answer}, '') = ''"
+    date_bad = f"{date_text} <> '' AND {date} IS NULL"
+    filled = f"{blank} AND NOT ({date_bad})"  # an answer left blank, with the rest of the milestone filled in
+    problems = [
+        (milestone_id, f"{answer} <> '' AND {met} IS NULL"),
+        (milestone_id + ".date", f"{date_bad} OR ({filled} AND {date_text} <> '')"),
+        (milestone_id + ".evidence", f"{filled} AND {w.trim(q(milestone_id + '__evidence'))} <> ''"),
+    ]
+    if milestone_id in buyers:
+        buyer = q(milestone_id + "__buyer")
+        readable = w.dialect.matches.format(
+            f"{w.dialect.trim_function}({w.spaced(buyer)}, ' ')", w.s(CONFIRMED_BY_PATTERN)
+        )
+        unread = f"NOT {readable} OR COALESCE({date_text}, '') = ''"
+        problems.append(
+            (
+                milestone_id + ".confirmed_by",
+                f"({filled} AND {buyer} IS NOT NULL) OR ({met} IS NOT NULL AND {buyer} IS NOT NULL AND ({unread}))",
+            )
+        )
+    return problems
