@@ -9,6 +9,7 @@ from pathlib import Path
 from docs_tools.api_reference import api_reference
 from docs_tools.benchmark_table import benchmark_table
 from docs_tools.cli_reference import cli_reference
+from docs_tools.sql_example import sql_example
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -35,6 +36,7 @@ GENERATED = (
     Generated(DOCS / "reference" / "cli.md", cli_reference),
     Generated(DOCS / "reference" / "api.md", api_reference),
     Generated(DOCS / "benchmarks.md", benchmark_table, "benchmark-table"),
+    Generated(DOCS / "revops" / "sql-reference.md", sql_example, "sql-example"),
 )
 
 

@@ -8,8 +8,18 @@ import shutil
 import sys
 from pathlib import Path
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, load_or_report
-from playbook_cli.sql import as_of_date, name_problem
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    HelpFormatter,
+    UserError,
+    add_process_option,
+    load_or_report,
+    report,
+)
+from playbook_cli.sql import add_columns_from, as_of_date, name_problem, table_columns
+from sales_process.crm import resolve_mapping
+from sales_process.problems import InvalidFile
 from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
 from verdict_sql.dialects import DIALECTS
 
@@ -64,6 +74,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="read <id>.confirmed_by for each milestone with a buyer_statement, as `playbook sql --buyer-columns`",
     )
+    add_columns_from(parser)
     parser.set_defaults(run=run)
 
 
@@ -97,13 +108,16 @@ def run(args: argparse.Namespace) -> int:
     seed = Path(args.seed) if args.seed else None
     if seed is not None and schema:
         raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
+    seed_header = _seed_header(seed) if seed is not None else None
+    if seed is not None and args.columns_from is None:
+        args.columns_from = str(seed)  # the seed stands for the table: its header is the table's
+    try:
+        columns = table_columns(args, loaded, resolve_mapping(loaded.process))
+    except InvalidFile as error:
+        report(error)
+        return EXIT_INVALID
     options = DbtOptions(
-        DIALECTS[args.dialect],
-        table,
-        schema or None,
-        args.as_of,
-        _seed_header(seed) if seed is not None else None,
-        args.buyer_columns,
+        DIALECTS[args.dialect], table, schema or None, args.as_of, seed_header, args.buyer_columns, columns
     )
     out = Path(args.out)
     try:

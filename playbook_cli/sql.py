@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import textwrap
+from pathlib import Path
 
+from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -14,10 +16,13 @@ from playbook_cli.common import (
     add_process_option,
     iso_date,
     load_or_report,
+    report,
 )
-from sales_process.crm import resolve_mapping
+from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Status
-from verdict_sql.columns import audit_columns
+from sales_process.loader import LoadedProcess
+from sales_process.problems import InvalidFile
+from verdict_sql.columns import InputColumns, audit_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import OUTPUT_COLUMNS, STATUS_SUFFIX, statement_header, verdict_sql
 
@@ -26,15 +31,19 @@ EXAMPLE = (
   playbook sql --dialect duckdb --from deals --as-of 2027-03-01 > verdict.sql
   duckdb crm.duckdb < verdict.sql
   playbook sql --dialect postgres --from crm.deals --view crm.verified_deals | psql "$DATABASE_URL"
+  playbook sql --dialect snowflake --from CRM.OPPORTUNITY --columns-from opportunities.csv > verdict.sql
 
 input: a table or view (default: deals) with the columns `playbook audit` reads, by
   the names under crm: in process.yaml or the audit's own: deal, stage (id, name or
   crm.stage_names), amount, segment (when a milestone has required_when.segment), and per
   milestone <id> (a boolean or yes/no, true/false, checked/unchecked, 1/0, x, also
   ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
-  (text), <id>.date (DATE or YYYY-MM-DD), and with --buyer-columns <id>.confirmed_by
+  (text), <id>.date (a DATE, or text as the audit reads dates: YYYY-MM-DD, or
+  day/month/year under crm.dates), and with --buyer-columns <id>.confirmed_by
   (the buyer, Name <email>, as `playbook deals export` writes it) for each milestone
-  with a buyer_statement
+  with a buyer_statement. With --columns-from, the columns of that export's header, found
+  as `playbook audit` finds them (also the CRM id, currency, status, close date, IsClosed
+  and IsWon); a field or milestone part it lacks is read as blank
 """
     + textwrap.fill(
         f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
@@ -44,6 +53,8 @@ input: a table or view (default: deals) with the columns `playbook audit` reads,
         break_on_hyphens=False,
     )
     + """
+no value makes the statement fail: a row the audit refuses (an amount such as 12k, an unknown
+  stage, a date that is not one) has no verdict, and not_assessed names its cells
 --as-of today (the default) assesses on the warehouse's CURRENT_DATE each time it runs"""
 )
 
@@ -84,7 +95,26 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="read <id>.confirmed_by (the buyer, as `playbook deals export` writes it) for each milestone "
         "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's",
     )
+    add_columns_from(parser)
     parser.set_defaults(run=run)
+
+
+def add_columns_from(parser: argparse.ArgumentParser) -> None:
+    """The --columns-from option: read the table's columns from an export's header."""
+    parser.add_argument(
+        "--columns-from",
+        metavar="EXPORT",
+        help="a CRM export (CSV or .xlsx) whose header the table shares: its columns are found as the audit "
+        "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
+        "it lacks is read as blank instead of failing in the warehouse",
+    )
+
+
+def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns | None:
+    """The columns of --columns-from's export, None without it; InvalidFile when its header cannot be read."""
+    if args.columns_from is None:
+        return None
+    return export_columns(Path(args.columns_from), loaded, mapping)
 
 
 def name_problem(option: str, name: str) -> str | None:
@@ -110,7 +140,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     process = loaded.process
     mapping = resolve_mapping(process)
-    columns = audit_columns(process, mapping, buyers=args.buyer_columns)
+    try:
+        columns = table_columns(args, loaded, mapping) or audit_columns(process, mapping, buyers=args.buyer_columns)
+    except InvalidFile as error:
+        report(error)
+        return EXIT_INVALID
     header = statement_header(loaded, args.relation, f"playbook sql --dialect {args.dialect}", columns, args.as_of)
     print(
         verdict_sql(

@@ -1,0 +1,27 @@
+"""The columns the SQL verdict reads from a table shaped like a CRM export: its header, read as the audit reads it.
+
+`playbook sql --columns-from` and `playbook dbt --seed` / `--columns-from` use it, so that a table
+holding what the export holds is read through the same column plan as the audit (the crm: block,
+the CRM's standard names such as Salesforce's `StageName` or `IsClosed`); a field or milestone part
+the export lacks has no column and is read as blank, never a missing-column error in the warehouse.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline_audit.audit import plan_header
+from pipeline_audit.columns import sql_columns
+from pipeline_audit.pipeline_csv import open_export
+from sales_process.crm import CrmMapping
+from sales_process.loader import LoadedProcess
+from verdict_sql.columns import InputColumns
+
+
+def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns:
+    """The columns of the export at `path` (CSV or .xlsx), by its header's names; InvalidFile when the
+    header cannot be read or the audit would refuse it (every problem listed)."""
+    with open_export(path, mapping.encoding, mapping.sheet) as export:
+        header = list(export.header)
+    plan = plan_header(header, loaded, mapping, path)
+    return sql_columns(plan, header.__getitem__)
