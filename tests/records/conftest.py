@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app import create_app
 from deal_records.database import make_engine, session_factory, writing
-from deal_records.people import add_user, create_token
+from deal_records.people import add_user_with_hash, create_token, hash_password
 from deal_records.schema import upgrade
 from playbook_cli.main import main
 from tests.app.conftest import BufferedClient, site_dir
@@ -106,15 +106,22 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def password_hashes() -> dict[str, str]:
+    """The scrypt hash of each role's test password, made once per session (per worker): the users
+    the tests add share it, and signing in still checks the password against it with scrypt."""
+    return {role: hash_password(password) for role, password in PASSWORDS.items()}
+
+
 @pytest.fixture
-def add_person(database_url: str) -> Iterator[Callable[..., str]]:
-    """Add a user (rep by default); return their email."""
+def add_person(database_url: str, password_hashes: dict[str, str]) -> Iterator[Callable[..., str]]:
+    """Add a user (rep by default) with their role's password; return their email."""
     engine = make_engine(database_url)
     sessions = session_factory(engine)
 
     def add(email: str, role: str = "rep", name: str | None = None) -> str:
         with writing(sessions) as db:
-            add_user(db, email, role, PASSWORDS[role], name)
+            add_user_with_hash(db, email, role, password_hashes[role], name)
         return email
 
     yield add
