@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app import create_app
+from assess_app.store import ProcessStore
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user_with_hash, create_token, hash_password
 from deal_records.schema import upgrade
 from playbook_cli.main import main
+from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
@@ -68,8 +70,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]]:
-    """Make apps on that database (each one is what a gunicorn worker is); closed after the test."""
+def make_app(database_url: str, site_dir: Path, default_process: LoadedProcess) -> Iterator[Callable[..., Flask]]:
+    """Make apps on that database (each one is what a gunicorn worker is); closed after the test.
+
+    An app on the default process serves the session's loaded copy of it (reading and validating
+    process.yaml took a tenth of a second an app); one given another PROCESS_PATH loads that file.
+    """
     apps: list[Flask] = []
 
     def make(**config: Any) -> Flask:
@@ -81,7 +87,8 @@ def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]
                 "SECRET_KEY": "records-test",
                 "DATABASE_URL": database_url,
                 **config,
-            }
+            },
+            store=None if "PROCESS_PATH" in config else ProcessStore(default_process),
         )
         app.test_client_class = BufferedClient
         apps.append(app)
