@@ -71,6 +71,24 @@ def require_user(session: Session, email: str) -> User:
 
 def add_user(session: Session, email: str, role: str, password: str, name: str | None = None) -> User:
     """Add a user; refuse a malformed or taken email, an unknown role, a short password."""
+    address, shown_name = _new_user(session, email, role, name)
+    return _added(session, User(email=address, name=shown_name, role=role, password_hash=hash_password(password)))
+
+
+def add_user_with_hash(session: Session, email: str, role: str, password_hash: str, name: str | None = None) -> User:
+    """Add a user whose password `hash_password` hashed already; the same checks as add_user but the password's.
+
+    The tests add their many users with a few known passwords, each hashed once: the scrypt of
+    every new user was a tenth of a second each.
+    """
+    if not password_hash.startswith(f"{PASSWORD_METHOD}:"):
+        raise PeopleError(f"the password hash is not a {PASSWORD_METHOD} hash made by hash_password")
+    address, shown_name = _new_user(session, email, role, name)
+    return _added(session, User(email=address, name=shown_name, role=role, password_hash=password_hash))
+
+
+def _new_user(session: Session, email: str, role: str, name: str | None) -> tuple[str, str | None]:
+    """A new user's normalised email and name; PeopleError for a malformed or taken email, an unknown role, a bad name."""
     address = normal_email(email)
     if (
         "@" not in address.strip("@")
@@ -85,7 +103,10 @@ def add_user(session: Session, email: str, role: str, password: str, name: str |
         raise PeopleError(f"the name {name_problem}")
     if find_user(session, address) is not None:
         raise PeopleError(f"{address} is already a user; change the password with `playbook users password {address}`")
-    user = User(email=address, name=(name or "").strip() or None, role=role, password_hash=hash_password(password))
+    return address, (name or "").strip() or None
+
+
+def _added(session: Session, user: User) -> User:
     session.add(user)
     session.flush()
     return user

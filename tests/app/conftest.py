@@ -17,6 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assess_app import create_app
+from assess_app.store import ProcessStore
+from sales_process.loader import LoadedProcess
 from site_builder.build import build_site
 from tests.conftest import DEFAULT_PROCESS
 
@@ -32,10 +34,11 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(site_dir: Path) -> Flask:
-    """The app on the default process and its built playbook."""
+def app(site_dir: Path, default_process: LoadedProcess) -> Flask:
+    """The app on the default process (the session's loaded copy) and its built playbook."""
     return create_app(
-        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"}
+        {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"},
+        store=ProcessStore(default_process),
     )
 
 

@@ -15,10 +15,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app import create_app
+from assess_app.store import ProcessStore
 from deal_records.database import make_engine, session_factory, writing
-from deal_records.people import add_user, create_token
+from deal_records.people import add_user_with_hash, create_token, hash_password
 from deal_records.schema import upgrade
 from playbook_cli.main import main
+from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
@@ -68,8 +70,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]]:
-    """Make apps on that database (each one is what a gunicorn worker is); closed after the test."""
+def make_app(database_url: str, site_dir: Path, default_process: LoadedProcess) -> Iterator[Callable[..., Flask]]:
+    """Make apps on that database (each one is what a gunicorn worker is); closed after the test.
+
+    An app on the default process serves the session's loaded copy of it (reading and validating
+    process.yaml took a tenth of a second an app); one given another PROCESS_PATH loads that file.
+    """
     apps: list[Flask] = []
 
     def make(**config: Any) -> Flask:
@@ -81,7 +87,8 @@ def make_app(database_url: str, site_dir: Path) -> Iterator[Callable[..., Flask]
                 "SECRET_KEY": "records-test",
                 "DATABASE_URL": database_url,
                 **config,
-            }
+            },
+            store=None if "PROCESS_PATH" in config else ProcessStore(default_process),
         )
         app.test_client_class = BufferedClient
         apps.append(app)
@@ -106,15 +113,22 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def password_hashes() -> dict[str, str]:
+    """The scrypt hash of each role's test password, made once per session (per worker): the users
+    the tests add share it, and signing in still checks the password against it with scrypt."""
+    return {role: hash_password(password) for role, password in PASSWORDS.items()}
+
+
 @pytest.fixture
-def add_person(database_url: str) -> Iterator[Callable[..., str]]:
-    """Add a user (rep by default); return their email."""
+def add_person(database_url: str, password_hashes: dict[str, str]) -> Iterator[Callable[..., str]]:
+    """Add a user (rep by default) with their role's password; return their email."""
     engine = make_engine(database_url)
     sessions = session_factory(engine)
 
     def add(email: str, role: str = "rep", name: str | None = None) -> str:
         with writing(sessions) as db:
-            add_user(db, email, role, PASSWORDS[role], name)
+            add_user_with_hash(db, email, role, password_hashes[role], name)
         return email
 
     yield add

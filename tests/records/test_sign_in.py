@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
 from deal_records.models import ApiToken, User
-from deal_records.people import disable_user, revoke_tokens, set_password
+from deal_records.people import (
+    PeopleError,
+    add_user,
+    add_user_with_hash,
+    disable_user,
+    hash_password,
+    revoke_tokens,
+    set_password,
+)
 from tests.records.conftest import sign_in
 
 LOCKED = "Too many failed sign-ins from this network"
@@ -88,9 +96,11 @@ def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_per
 
 
 def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
-    sessions: sessionmaker[Session], add_person: Callable[..., str], token_for: Callable[[str], dict[str, str]]
+    sessions: sessionmaker[Session], token_for: Callable[[str], dict[str, str]]
 ) -> None:
-    add_person("ana@example.com")
+    # Through add_user itself: the add_person fixture shares one hash of each role's password.
+    with writing(sessions) as db:
+        add_user(db, "ana@example.com", "rep", "rep-password-1")
     header = token_for("ana@example.com")
     token = header["Authorization"].removeprefix("Bearer ")
     with sessions() as db:
@@ -98,6 +108,17 @@ def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
         stored = db.scalars(select(ApiToken)).one()
     assert user.password_hash.startswith("scrypt:") and "rep-password-1" not in user.password_hash
     assert stored.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
+
+
+def test_a_user_added_with_a_hash_needs_a_scrypt_hash_and_signs_in_with_its_password(
+    records_app: Flask, sessions: sessionmaker[Session]
+) -> None:
+    with writing(sessions) as db:
+        with pytest.raises(PeopleError, match="not a scrypt hash"):
+            add_user_with_hash(db, "bo@example.com", "rep", "rep-password-1")
+        add_user_with_hash(db, "ana@example.com", "rep", hash_password("ana-password-1"))
+    assert sign_in(records_app.test_client(), "ana@example.com", "wrong-password-1").status_code == 401
+    assert sign_in(records_app.test_client(), "ana@example.com", "ana-password-1").status_code == 303
 
 
 def test_revoked_tokens_and_disabled_users_are_refused(

@@ -26,7 +26,7 @@ from benchmarks.gunicorn import gunicorn
 from benchmarks.http_load import deal_answers, form_fields
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.models import Deal
-from deal_records.people import add_user, create_token
+from deal_records.people import add_user_with_hash, create_token, hash_password
 from deal_records.records import count_checks
 from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess
@@ -68,14 +68,15 @@ class Rep:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def loaded_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, list[Rep]]]:
-    """A migrated database with one rep, token and deal per client."""
+    """A migrated database with one rep, token and deal per client (the reps share one scrypt of the password)."""
     url = f"sqlite:///{tmp_path / 'load.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     engine = make_engine(url)
     upgrade(engine)
     reps = []
+    password_hash = hash_password(PASSWORD)
     with writing(session_factory(engine)) as db:
         for number in range(CLIENTS):
-            user = add_user(db, f"rep{number}@example.com", "rep", PASSWORD)
+            user = add_user_with_hash(db, f"rep{number}@example.com", "rep", password_hash)
             _, token = create_token(db, user.email)
             deal = Deal(owner_id=user.id, name=f"Deal {number}")
             db.add(deal)
