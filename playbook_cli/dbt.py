@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -17,7 +18,7 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
-from playbook_cli.sql import add_columns_from, as_of_date, name_problem, table_columns
+from playbook_cli.sql import add_columns_from, as_of_date, name_problem
 from sales_process.crm import resolve_mapping
 from sales_process.problems import InvalidFile
 from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
@@ -109,10 +110,10 @@ def run(args: argparse.Namespace) -> int:
     if seed is not None and schema:
         raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
     seed_header = _seed_header(seed) if seed is not None else None
-    if seed is not None and args.columns_from is None:
-        args.columns_from = str(seed)  # the seed stands for the table: its header is the table's
+    # The seed stands for the table: its header is the table's, unless --columns-from names another export.
+    shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
-        columns = table_columns(args, loaded, resolve_mapping(loaded.process))
+        columns = export_columns(shaped_like, loaded, resolve_mapping(loaded.process)) if shaped_like else None
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID

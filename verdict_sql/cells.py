@@ -92,10 +92,14 @@ class Cells:
 
     def currency_code(self, code: str) -> str:
         """A currency symbol or code, as an ISO code (vocabulary.currency_code); NULL stays NULL."""
+        return self._symbols(code, otherwise=code)
+
+    def _symbols(self, text: str, otherwise: str | None = None) -> str:
+        """The ISO code of a currency symbol (CURRENCY_SYMBOLS), else `otherwise` (NULL when None)."""
         symbols = " ".join(
             f"WHEN {self.chars(symbol)} THEN {self.chars(iso)}" for symbol, iso in CURRENCY_SYMBOLS.items()
         )
-        return f"CASE {code} {symbols} ELSE {code} END"
+        return f"CASE {text} {symbols}{f' ELSE {otherwise}' if otherwise else ''} END"
 
     def written_currency(self, text: str, rest: str) -> str:
         """The currency written with the amount: before it, else after it (NULL when none)."""
@@ -136,12 +140,9 @@ class Cells:
         case; NULL when blank or not a currency."""
         key = f"LOWER({self.spaced(text)})"
         names = " ".join(f"WHEN {self.chars(name)} THEN {self.chars(iso)}" for name, iso in CURRENCY_NAMES.items())
-        symbols = " ".join(
-            f"WHEN {self.chars(symbol)} THEN {self.chars(iso)}" for symbol, iso in CURRENCY_SYMBOLS.items()
-        )
         by_name = f"CASE {self.d.collapse_spaces.format(key)} {names} END"
         code = f"CASE WHEN {self.matches(text, '^[A-Za-z][A-Za-z][A-Za-z]$')} THEN UPPER({text}) END"
-        return f"COALESCE(CASE {text} {symbols} END, {by_name}, {code})"
+        return f"COALESCE({self._symbols(text)}, {by_name}, {code})"
 
     # --- dates -------------------------------------------------------------------------------
 
@@ -216,6 +217,12 @@ def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
     """The prefix of each date the statement reads: every milestone's (<id>), and the close date when read."""
     dates = [milestone.id for _, milestone in process.milestones()]
     return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
+
+
+def label_key(text: str) -> str:
+    """A name as the statement's labels compare it (cell_items' `label`): lower case, white space runs as one
+    space, trimmed; the Python side of the stage, status and lost-stage lists it matches against."""
+    return " ".join(text.lower().split())
 
 
 def cell_items(w: Writer, process: Process, columns: InputColumns, segments: bool) -> list[str]:

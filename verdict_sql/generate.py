@@ -40,6 +40,7 @@ from verdict_sql.cells import (
     amount_item,
     cell_items,
     comment,
+    label_key,
     milestone_comment,
     milestone_dates,
     part_items,
@@ -231,7 +232,7 @@ def _status_values(rule: OutcomeRule) -> dict[str, str]:
     """The status column's values by the label the SQL compares (lower case, spaces collapsed), as outcomes."""
     values: dict[str, str] = {}
     for value, outcome in rule.status_values.items():
-        values[" ".join(value.lower().split())] = outcome.value
+        values[label_key(value)] = outcome.value
     return values
 
 
@@ -331,7 +332,7 @@ def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
     normalises: both spellings are listed.
     """
     lookup = mapping.stage_lookup(process)
-    labels = lookup.labels(lambda text: " ".join(text.lower().split()))
+    labels = lookup.labels(label_key)
     for label, stage_id in lookup.labels().items():
         labels.setdefault(label, stage_id)
     return labels
@@ -417,7 +418,7 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         return w.dialect.matches.format(label, w.s(pattern))
 
     def labels_of(names: Iterable[str]) -> list[str]:
-        return sorted({text for name in names for text in (" ".join(name.lower().split()), name_key(name))})
+        return sorted({text for name in names for text in (label_key(name), name_key(name))})
 
     # crm.lost_stages: a name with a disqualification word is disqualified, any other lost.
     disqualified_labels = labels_of(name for name in rule.lost_stages if stage_looks_disqualified(name))
