@@ -180,12 +180,14 @@ def _query(
         + " ELSE '' END"
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
-    # assess, and reads closed deals and rows with a filled unnamed column.
+    # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
+    # totals count a buyer's "Not quite", which the statement's output does not carry).
+    buyers = [m.confirmed_by for m in plan.milestones if m.confirmed_by is not None]
     simple = " AND ".join(
         [
             f"{q('not_assessed')} = ''",
             f"{q('outcome')} = 'open'",
-            *(f"COALESCE({q(_name(i))}, '') = ''" for i in plan.unnamed),
+            *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
         ]
     )
     texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
