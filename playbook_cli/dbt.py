@@ -18,7 +18,7 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
-from playbook_cli.sql import add_columns_from, as_of_date, name_problem
+from playbook_cli.sql import add_columns_from, as_of_date, buyer_columns_problem, name_problem
 from sales_process.crm import resolve_mapping
 from sales_process.problems import InvalidFile
 from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
@@ -73,7 +73,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--buyer-columns",
         action="store_true",
-        help="read <id>.confirmed_by for each milestone with a buyer_statement, as `playbook sql --buyer-columns`",
+        help="read <id>.confirmed_by for each milestone with a buyer_statement, as `playbook sql --buyer-columns` "
+        "(not with --seed or --columns-from: the export's header decides)",
     )
     add_columns_from(parser)
     parser.set_defaults(run=run)
@@ -99,9 +100,14 @@ def _seed_header(path: Path) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     """Write the project's files into --out."""
-    problem = name_problem("--from", args.relation)
-    if problem is not None:
-        raise UserError(problem)
+    export_option = "--columns-from" if args.columns_from is not None else ("--seed" if args.seed else None)
+    problems = [
+        problem
+        for problem in (name_problem("--from", args.relation), buyer_columns_problem(args.buyer_columns, export_option))
+        if problem is not None
+    ]
+    if problems:
+        raise UserError(*problems)
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID

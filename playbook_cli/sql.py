@@ -93,7 +93,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--buyer-columns",
         action="store_true",
         help="read <id>.confirmed_by (the buyer, as `playbook deals export` writes it) for each milestone "
-        "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's",
+        "with a buyer_statement; without it (and crm.milestones.<id>.confirmed_by) every answer is the rep's; "
+        "with --columns-from the export's header decides instead",
     )
     add_columns_from(parser)
     parser.set_defaults(run=run)
@@ -108,6 +109,16 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
         "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
         "it lacks is read as blank instead of failing in the warehouse",
     )
+
+
+def buyer_columns_problem(buyer_columns: bool, export_option: str | None) -> str | None:
+    """Why --buyer-columns cannot be given with an export's header (`export_option` names the option), or None."""
+    if buyer_columns and export_option is not None:
+        return (
+            f"--buyer-columns does nothing with {export_option}: the export's header decides, and its "
+            "<id>.confirmed_by columns are read when it has them; drop --buyer-columns"
+        )
+    return None
 
 
 def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns | None:
@@ -133,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         for option, name in (("--from", args.relation), ("--view", args.view))
         if name is not None and (problem := name_problem(option, name)) is not None
     ]
+    if (problem := buyer_columns_problem(args.buyer_columns, args.columns_from and "--columns-from")) is not None:
+        problems.append(problem)
     if problems:
         raise UserError(*problems)
     loaded = load_or_report(args.process)
@@ -145,7 +158,8 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    header = statement_header(loaded, args.relation, f"playbook sql --dialect {args.dialect}", columns, args.as_of)
+    command = f"playbook sql --dialect {args.dialect}"
+    header = statement_header(loaded, args.relation, command, columns, args.as_of, args.columns_from is not None)
     print(
         verdict_sql(
             process,

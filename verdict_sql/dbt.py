@@ -120,7 +120,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
 
 def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions, command: str) -> str:
     relation = f"{options.schema}.{options.table}" if options.schema else options.table
-    header = statement_header(loaded, relation, command, columns, options.as_of)
+    header = statement_header(loaded, relation, command, columns, options.as_of, options.columns is not None)
     statement = verdict_sql(loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header)
     body = statement.rstrip().removesuffix(";")
     if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own
@@ -136,10 +136,17 @@ def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions
 def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
     stage_ids = [stage.id for stage in process.stages]
     statuses = [status.value for status in Status]
+    q = options.dialect.quote
 
     def accepted(values: list[str]) -> dict[str, Any]:
         return {"accepted_values": {"arguments": {"values": values}}}
 
+    def not_null(where: str) -> dict[str, Any]:
+        return {"not_null": {"config": {"where": where}}}
+
+    # A row the audit does not assess has no outcome; a closed deal (an outcome) has no verdict.
+    of_assessed_rows = not_null(f"{q('not_assessed')} = ''")
+    of_open_deals = not_null(f"{q('outcome')} = {options.dialect.string(Outcome.OPEN.value)}")
     model_columns: list[dict[str, Any]] = [
         {"name": "deal", "description": "The deal's name, as in the CRM.", "data_tests": ["not_null", "unique"]},
         {
@@ -149,8 +156,9 @@ def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
         },
         {
             "name": "verified_stage_id",
-            "description": "The stage the customer's verified outcomes support.",
-            "data_tests": ["not_null", accepted(stage_ids)],
+            "description": "The stage the customer's verified outcomes support (null for a closed deal, "
+            "or a row not assessed).",
+            "data_tests": [of_open_deals, accepted(stage_ids)],
         },
         {"name": "verified_stage", "description": "The verified stage's name."},
         {"name": "stages_ahead", "description": "How many stages the CRM's claim is ahead of the evidence."},
@@ -160,16 +168,24 @@ def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
         {"name": "next_milestones", "description": "The verified stage's milestones not verified yet."},
         {
             "name": "outcome",
-            "description": "open, or how a closed deal closed (read from its CRM stage); a closed deal is not weighted.",
-            "data_tests": ["not_null", accepted([outcome.value for outcome in Outcome])],
+            "description": "open, or how a closed deal closed (by its status, IsClosed/IsWon, else its CRM "
+            "stage); a closed deal is not weighted. Null for a row not assessed.",
+            "data_tests": [of_assessed_rows, accepted([outcome.value for outcome in Outcome])],
         },
+        {
+            "name": "not_assessed",
+            "description": "Empty, or the cells the audit refuses (such a row has no verdict); "
+            "`playbook audit` gives each reason in words.",
+            "data_tests": ["not_null"],
+        },
+        {"name": "currency", "description": "The amount's ISO currency code, when the export names one."},
     ]
     model_columns += [
         {
             "name": status_column(milestone.id),
             "quote": True,  # a milestone id has dashes
             "description": f"{milestone.question} Evidence: {milestone.evidence}",
-            "data_tests": ["not_null", accepted(statuses)],
+            "data_tests": [of_open_deals, accepted(statuses)],
         }
         for _, milestone in process.milestones()
     ]

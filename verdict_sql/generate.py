@@ -168,10 +168,16 @@ def verdict_sql(
 
 
 def statement_header(
-    loaded: LoadedProcess, relation: str, command: str, columns: InputColumns, as_of: dt.date | None
+    loaded: LoadedProcess,
+    relation: str,
+    command: str,
+    columns: InputColumns,
+    as_of: dt.date | None,
+    from_export: bool = False,
 ) -> list[str]:
     """The lines a generated statement starts with: what it computes, from which file, as of when, and the
-    milestones it cannot read (no column, or no buyer column)."""
+    milestones it cannot read (no column, or no buyer column). `from_export`: the columns were found in an
+    export's header (--columns-from, a dbt seed), so a missing one is the export's to add."""
     process = loaded.process
     version = f" {process.version}" if process.version else ""
     when = as_of.isoformat() if as_of else "the day it runs (CURRENT_DATE)"
@@ -182,12 +188,16 @@ def statement_header(
     ]
     missing = missing_milestones(process, columns)
     if missing:
-        header.append(f"No column under crm.milestones, so unanswered on every row: {', '.join(missing)}.")
+        where = "in the export's header" if from_export else "under crm.milestones"
+        header.append(f"No column {where}, so unanswered on every row: {', '.join(missing)}.")
     no_buyer = [m for m in buyer_columns_left_out(process, columns) if m not in missing]
     if no_buyer:
-        how = (
-            "map crm.milestones.<id>.confirmed_by" if process.crm and process.crm.milestones else "pass --buyer-columns"
-        )
+        if from_export:
+            how = "add <id>.confirmed_by to the export"
+        elif process.crm and process.crm.milestones:
+            how = "map crm.milestones.<id>.confirmed_by"
+        else:
+            how = "pass --buyer-columns"
         header.append(f"No buyer column ({how} to read them), so every answer is the rep's: {', '.join(no_buyer)}.")
     return header
 
@@ -536,27 +546,34 @@ def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[s
             f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN CAST({cents} / 100 AS {w.dialect.money_type}) END"
         )
 
-    # (comment, expression, output column): a verdict, so NULL on a row the audit does not assess.
-    verdict = [
+    # (comment, expression, output column): NULL on a row the audit does not assess.
+    read_as_written = [
         ("", _by_stage(w, "claimed_index", ids), "claimed_stage_id"),
-        ("", _by_stage(w, "verified_index", ids), "verified_stage_id"),
-        ("", _by_stage(w, "verified_index", names), "verified_stage"),
-        ("", f"{w.q('claimed_index')} - {w.q('verified_index')}", "stages_ahead"),
         ("", w.q("amount"), "amount"),
         ("", weighted("claimed_index"), "claimed_weighted"),
         ("", weighted("verified_index"), "verified_weighted"),
+        ("", w.q("outcome"), "outcome"),
+    ]
+    # A verdict, so NULL on a closed deal too: it is an outcome, and audit.csv gives it no verified stage.
+    verdict = [
+        ("", _by_stage(w, "verified_index", ids), "verified_stage_id"),
+        ("", _by_stage(w, "verified_index", names), "verified_stage"),
+        ("", f"{w.q('claimed_index')} - {w.q('verified_index')}", "stages_ahead"),
         (
             "the verified stage's milestones not verified yet, in file order",
             _next_milestones(w, process),
             "next_milestones",
         ),
         *_buyer_columns(w, process, buyers),
-        ("", w.q("outcome"), "outcome"),
     ]
+    assessed = f"{read} AND {w.q('outcome')} = {w.s(Outcome.OPEN)}"
+    columns = {output: (text, expression, read) for text, expression, output in read_as_written}
+    columns |= {output: (text, expression, assessed) for text, expression, output in verdict}
     items = [f"{w.q('deal')}"]
-    for text, expression, output in verdict:
+    for output in OUTPUT_COLUMNS[1 : OUTPUT_COLUMNS.index("outcome") + 1]:
+        text, expression, condition = columns[output]
         note = f"{comment(text)}\n" if text else ""
-        items.append(f"{note}CASE WHEN {read} THEN {expression} END AS {w.q(output)}")
+        items.append(f"{note}CASE WHEN {condition} THEN {expression} END AS {w.q(output)}")
     items += [
         "-- the cells the audit refuses, as its reasons name them ('' when it reads every one)\n" + w.q("not_assessed"),
         f"-- the amount's currency (an ISO code), written with it or in the currency column\n"
@@ -564,7 +581,7 @@ def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[s
         f"THEN COALESCE({w.q('currency_code')}, {w.q('amount_written_currency')}) END AS {w.q('currency')}",
     ]
     items += [
-        f"CASE WHEN {read} THEN {w.q(status_column(m.id))} END AS {w.q(status_column(m.id))}"
+        f"CASE WHEN {assessed} THEN {w.q(status_column(m.id))} END AS {w.q(status_column(m.id))}"
         for _, m in process.milestones()
     ]
     items += [w.dialect.identifier(name) for name in keep]

@@ -13,15 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pipeline_audit import columns as audit_columns
 from pipeline_audit.columns import plan_columns
-from pipeline_audit.rows import RowProblem, RowReader
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.crm import resolve_mapping
 from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import assess
 from sales_process.model import Process, Stage
-from sales_process.outcome import Outcome, process_outcome_rule
-from verdict_sql.columns import InputColumns, MilestoneColumns
+from sales_process.outcome import Outcome
+from verdict_sql.columns import InputColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
 
 Value = str | bool | dt.date | Decimal | None
@@ -58,19 +59,10 @@ def as_text(value: Value) -> str:
 def input_columns(process: Process, columns: Sequence[Column]) -> InputColumns:
     """Where the generator finds each field: each column as the audit reads its name (the crm: block's or
     its own), None for the missing ones."""
-    mapping = resolve_mapping(process)
-    found = {str(target): column.name for column in columns if (target := mapping.target(column.name)) is not None}
-    milestones = {
-        milestone.id: MilestoneColumns(
-            found.get(milestone.id),
-            found.get(milestone.id + EVIDENCE_SUFFIX),
-            found.get(milestone.id + DATE_SUFFIX),
-            found.get(milestone.id + CONFIRMED_BY_SUFFIX),
-        )
-        for _, milestone in process.milestones()
-        if milestone.id in found
-    }
-    return InputColumns(deal=found["deal"], stage=found.get("stage"), amount=found.get("amount"), milestones=milestones)
+    header = [column.name for column in columns]
+    return audit_columns.sql_columns(
+        plan_columns(header, process, resolve_mapping(process), no_evidence=True), header.__getitem__
+    )
 
 
 def create_table(dialect: str, relation: str, columns: Sequence[Column]) -> tuple[str, str, list[tuple[Value, ...]]]:
@@ -109,13 +101,12 @@ def refused_cells(problem: RowProblem) -> str:
 def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date) -> dict[str, tuple[object, ...]]:
     """The engine's verdict on every row, read by the audit's parser from the text cells, by deal.
 
-    A row the audit refuses has no verdict, only the cells it names; a closed deal keeps its verdict
-    (the SQL gives it) but weighs nothing.
+    A row the audit refuses has no verdict, only the cells it names; a closed deal is an outcome: its
+    claimed stage, amount and currency, no verdict and no weighted amounts.
     """
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
     reader = RowReader(plan_columns(header, process, mapping), process, mapping)
-    rule = process_outcome_rule(process)
     verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
         texts = [as_text(cell) for cell in cells]
@@ -125,13 +116,15 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         except RowProblem as problem:
             verdicts[name] = (name, *[None] * 11, refused_cells(problem), None, *[None] * len(process.milestones()))
             continue
-        deal = reader.open_deal(texts)  # the verdict of every row, closed or not
+        currency = read.currency if read.amount is not None else None
+        if isinstance(read, ClosedDeal):  # by the status, IsClosed/IsWon or the stage, as the audit reads it
+            verdicts[name] = (name, read.claimed_stage, *[None] * 3, read.amount, *[None] * 5)
+            verdicts[name] += (read.outcome.value, "", currency, *[None] * len(process.milestones()))
+            continue
+        deal = read
         result = assess(process, deal, as_of)
         claimed = result.claimed_stage
         confirmed = buyer_confirmed_ids(deal.answers)
-        stage_text = "" if reader.plan.stage is None else as_text(cells[reader.plan.stage])
-        outcome = rule.stage_outcome(stage_text, claimed.id if claimed else None)
-        is_open = outcome is Outcome.OPEN  # a closed deal is an outcome: no weighted amounts
         verdicts[name] = (
             name,
             claimed.id if claimed else None,
@@ -139,14 +132,14 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
             result.verified_stage.name,
             result.stages_ahead,
             deal.amount,
-            _money(deal.amount, claimed) if is_open else None,
-            _money(deal.amount, result.verified_stage) if is_open else None,
+            _money(deal.amount, claimed),
+            _money(deal.amount, result.verified_stage),
             ",".join(r.milestone.id for r in result.next),
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),
-            outcome.value,
+            Outcome.OPEN.value,
             "",
-            read.currency if read.amount is not None else None,
+            currency,
             *(r.status.value for r in result.milestones),
         )
     return verdicts

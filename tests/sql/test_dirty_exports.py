@@ -451,11 +451,11 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
         assert row["not_assessed"] == "", where
         assert row["outcome"] == audit_row["outcome"], where
         assert (row["claimed_stage_id"] or "") == audit_row["claimed_stage_id"], where
+        assert (row["verified_stage_id"] or "") == audit_row["verified_stage_id"], where
         if audit_row["outcome"] != "open":
             assert (row["claimed_weighted"], row["verified_weighted"]) == (None, None), where
             continue
         assessed += 1
-        assert row["verified_stage_id"] == audit_row["verified_stage_id"], where
         for column in ("claimed_weighted", "verified_weighted"):
             expected = Decimal(audit_row[column]) if audit_row[column] else None
             assert row[column] == expected, f"{where}: {column}"

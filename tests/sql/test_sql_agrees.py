@@ -412,11 +412,13 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
 
 
 def _buyer_case(rows: list[list[str | None]]) -> Case:
+    """The buyers' process over `rows`, with the export's status column when the rows have one."""
     from tests.audit.test_buyer_columns import BUYER, HEADER
 
+    header = [*HEADER, "status"][: len(rows[0])]
     return Case(
         BUYER.process,
-        tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(HEADER)),
+        tuple(Column(name, "text", tuple(row[index] for row in rows)) for index, name in enumerate(header)),
     )
 
 
@@ -478,30 +480,42 @@ def test_a_buyer_the_audit_refuses_is_refused_in_sql_too(postgres: psycopg.Conne
 
 
 def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A CRM's table rarely holds the buyers; an export of the saved deals does (--buyer-columns)."""
+    """A CRM's table rarely holds the buyers; an export of the saved deals does (--buyer-columns, or an
+    export's header that has them)."""
     from tests.audit.test_buyer_columns import EXPORT
     from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 
-    process, export = tmp_path / "process.yaml", tmp_path / "deals.csv"
+    process, export, reps = tmp_path / "process.yaml", tmp_path / "deals.csv", tmp_path / "reps.csv"
     process.write_text(PROCESS_TEXT, encoding="utf-8")
     export.write_text(EXPORT, encoding="utf-8")
+    table = [line.split(",") for line in EXPORT.splitlines()]
+    kept = [index for index, name in enumerate(table[0]) if not name.endswith(".confirmed_by")]
+    reps.write_text("".join(",".join(row[i] for i in kept) + "\n" for row in table), encoding="utf-8")
     statements = {}
-    for flag in ((), ("--buyer-columns",)):
-        assert main(["sql", "--process", str(process), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), *flag]) == 0
-        statements[flag] = capsys.readouterr().out
-    assert (
-        "-- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: next-step, budget.\n"
-        in statements[()]
-    )
-    assert "No buyer column" not in statements[("--buyer-columns",)]
+    for name, flags in (
+        ("default", ()),
+        ("buyers", ("--buyer-columns",)),
+        ("export", ("--columns-from", str(export))),  # its status and its buyers, as the audit finds them
+        ("reps", ("--columns-from", str(reps))),  # its status, and no buyer
+    ):
+        assert (
+            main(["sql", "--process", str(process), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), *flags]) == 0
+        )
+        statements[name] = capsys.readouterr().out
+    no_buyer = "so every answer is the rep's: next-step, budget.\n"
+    assert f"-- No buyer column (pass --buyer-columns to read them), {no_buyer}" in statements["default"]
+    assert f"-- No buyer column (add <id>.confirmed_by to the export to read them), {no_buyer}" in statements["reps"]
+    assert "No buyer column" not in statements["buyers"] + statements["export"]
     with duckdb.connect() as connection:
         connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
-        with_buyers = _by_deal(connection.execute(statements[("--buyer-columns",)]).fetchall())
-        reps_only = _by_deal(connection.execute(statements[()]).fetchall())
-    case = _buyer_case([[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]])
-    assert with_buyers == python_verdicts(case.process, case.columns, AS_OF)
+        verdicts = {name: _by_deal(connection.execute(text).fetchall()) for name, text in statements.items()}
+    rows = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
+    with_status = _buyer_case(rows)
+    assert verdicts["export"] == python_verdicts(with_status.process, with_status.columns, AS_OF)
+    without_status = _buyer_case([row[: len(row) - 1] for row in rows])  # won by its stage: no verdict
+    assert verdicts["buyers"] == python_verdicts(without_status.process, without_status.columns, AS_OF)
     # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
-    assert {deal: (row[2], row[14]) for deal, row in reps_only.items()} == {
+    assert {deal: (row[2], row[14]) for deal, row in verdicts["reps"].items()} == {
         "Contoso": ("qualifying", "no_evidence"),
         "Fabrikam": ("qualifying", "awaiting_buyer"),
         "Litware": ("qualifying", "no_evidence"),

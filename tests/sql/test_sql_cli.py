@@ -79,29 +79,32 @@ def test_odd_names_reach_duckdb_intact(
         )
         connection.execute(
             "INSERT INTO deals VALUES ('a', 'O''BRIEN''S \"STAGE\" \\ BACK\nSLASH', 100, TRUE, 'Signed PDF', '2027-02-22'),"
-            " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')"
+            " ('b', 'o''brien''s \"stage\" \\ back\nslash', 50, TRUE, 'Signed PDF', '2027-02-21'),"
+            " ('c', 'último', 50, TRUE, 'Signed PDF', '2027-02-21')"
         )
         rows = connection.execute(out).fetchall()
     assert rows == [
         ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", "", None, "verified"),
-        # claimed at the last stage: won, an outcome that weighs nothing in the pipeline
+        # the stage named in another case, held there by a stale outcome
         (
             "b",
-            "last",
+            "first",
             "first",
             "O'Brien's \"stage\" \\ back\nslash",
-            1,
+            0,
             50.0,
-            None,
-            None,
+            5.0,
+            5.0,
             "only",
             "",
             False,
-            "won",
+            "open",
             "",
             None,
             "stale",
         ),
+        # claimed at the last stage: won, an outcome that weighs nothing in the pipeline and has no verdict
+        ("c", "last", None, None, None, 50.0, None, None, None, None, None, "won", "", None, None),
     ]
 
 
@@ -121,6 +124,11 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         (
             ["--view", "a\tb"],
             "playbook sql: error: --view 'a\\tb' contains a control character; write the name as the warehouse shows it\n",
+        ),
+        (
+            ["--buyer-columns", "--columns-from", "export.csv"],
+            "playbook sql: error: --buyer-columns does nothing with --columns-from: the export's header decides, "
+            "and its <id>.confirmed_by columns are read when it has them; drop --buyer-columns\n",
         ),
         (
             ["--process", "missing.yaml"],

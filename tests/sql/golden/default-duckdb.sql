@@ -434,14 +434,14 @@ WITH
 SELECT
     "deal",
     CASE WHEN "not_assessed" = '' THEN CASE "claimed_index" WHEN 0 THEN 'discovery' WHEN 1 THEN 'qualifying' WHEN 2 THEN 'demonstrating' WHEN 3 THEN 'proposing' WHEN 4 THEN 'negotiating' WHEN 5 THEN 'closed-won' END END AS "claimed_stage_id",
-    CASE WHEN "not_assessed" = '' THEN CASE "verified_index" WHEN 0 THEN 'discovery' WHEN 1 THEN 'qualifying' WHEN 2 THEN 'demonstrating' WHEN 3 THEN 'proposing' WHEN 4 THEN 'negotiating' WHEN 5 THEN 'closed-won' END END AS "verified_stage_id",
-    CASE WHEN "not_assessed" = '' THEN CASE "verified_index" WHEN 0 THEN 'Discovery' WHEN 1 THEN 'Qualifying' WHEN 2 THEN 'Demonstrating' WHEN 3 THEN 'Proposing' WHEN 4 THEN 'Negotiating' WHEN 5 THEN 'Closed Won' END END AS "verified_stage",
-    CASE WHEN "not_assessed" = '' THEN "claimed_index" - "verified_index" END AS "stages_ahead",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN CASE "verified_index" WHEN 0 THEN 'discovery' WHEN 1 THEN 'qualifying' WHEN 2 THEN 'demonstrating' WHEN 3 THEN 'proposing' WHEN 4 THEN 'negotiating' WHEN 5 THEN 'closed-won' END END AS "verified_stage_id",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN CASE "verified_index" WHEN 0 THEN 'Discovery' WHEN 1 THEN 'Qualifying' WHEN 2 THEN 'Demonstrating' WHEN 3 THEN 'Proposing' WHEN 4 THEN 'Negotiating' WHEN 5 THEN 'Closed Won' END END AS "verified_stage",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "claimed_index" - "verified_index" END AS "stages_ahead",
     CASE WHEN "not_assessed" = '' THEN "amount" END AS "amount",
     CASE WHEN "not_assessed" = '' THEN CASE WHEN "outcome" = 'open' THEN CAST(ROUND_EVEN("amount" * CASE "claimed_index" WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS DOUBLE) * 100, 0) / 100 AS DECIMAL(38, 2)) END END AS "claimed_weighted",
     CASE WHEN "not_assessed" = '' THEN CASE WHEN "outcome" = 'open' THEN CAST(ROUND_EVEN("amount" * CASE "verified_index" WHEN 0 THEN 10 WHEN 1 THEN 20 WHEN 2 THEN 40 WHEN 3 THEN 60 WHEN 4 THEN 80 WHEN 5 THEN 100 END / CAST(100 AS DOUBLE) * 100, 0) / 100 AS DECIMAL(38, 2)) END END AS "verified_weighted",
     -- the verified stage's milestones not verified yet, in file order
-    CASE WHEN "not_assessed" = '' THEN CASE "verified_index"
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN CASE "verified_index"
         WHEN 0 THEN RTRIM(CASE WHEN "pain-confirmed__status" <> 'verified' THEN 'pain-confirmed,' ELSE '' END || CASE WHEN "next-meeting-accepted__status" <> 'verified' THEN 'next-meeting-accepted,' ELSE '' END, ',')
         WHEN 1 THEN RTRIM(CASE WHEN "decision-maker-identified__status" <> 'verified' THEN 'decision-maker-identified,' ELSE '' END || CASE WHEN "budget-confirmed__status" <> 'verified' THEN 'budget-confirmed,' ELSE '' END || CASE WHEN "timeline-agreed__status" <> 'verified' THEN 'timeline-agreed,' ELSE '' END, ',')
         WHEN 2 THEN RTRIM(CASE WHEN "success-criteria-agreed__status" <> 'verified' THEN 'success-criteria-agreed,' ELSE '' END || CASE WHEN "demo-attended__status" <> 'verified' THEN 'demo-attended,' ELSE '' END || CASE WHEN "pricing-discussed__status" <> 'verified' THEN 'pricing-discussed,' ELSE '' END || CASE WHEN "pricing-agreeable__status" <> 'verified' THEN 'pricing-agreeable,' ELSE '' END || CASE WHEN "proposal-agreed-next-step__status" <> 'verified' THEN 'proposal-agreed-next-step,' ELSE '' END, ',')
@@ -450,28 +450,28 @@ SELECT
         ELSE ''
     END END AS "next_milestones",
     -- the milestones the buyer confirmed ("Yes, this is right") through a confirmation link
-    CASE WHEN "not_assessed" = '' THEN '' END AS "buyer_confirmed_milestones",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN '' END AS "buyer_confirmed_milestones",
     -- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage
-    CASE WHEN "not_assessed" = '' THEN FALSE END AS "verified_stage_confirmed_by_buyer",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN FALSE END AS "verified_stage_confirmed_by_buyer",
     CASE WHEN "not_assessed" = '' THEN "outcome" END AS "outcome",
     -- the cells the audit refuses, as its reasons name them ('' when it reads every one)
     "not_assessed",
     -- the amount's currency (an ISO code), written with it or in the currency column
     CASE WHEN "not_assessed" = '' AND "amount" IS NOT NULL THEN COALESCE("currency_code", "amount_written_currency") END AS "currency",
-    CASE WHEN "not_assessed" = '' THEN "pain-confirmed__status" END AS "pain-confirmed__status",
-    CASE WHEN "not_assessed" = '' THEN "next-meeting-accepted__status" END AS "next-meeting-accepted__status",
-    CASE WHEN "not_assessed" = '' THEN "decision-maker-identified__status" END AS "decision-maker-identified__status",
-    CASE WHEN "not_assessed" = '' THEN "budget-confirmed__status" END AS "budget-confirmed__status",
-    CASE WHEN "not_assessed" = '' THEN "timeline-agreed__status" END AS "timeline-agreed__status",
-    CASE WHEN "not_assessed" = '' THEN "success-criteria-agreed__status" END AS "success-criteria-agreed__status",
-    CASE WHEN "not_assessed" = '' THEN "demo-attended__status" END AS "demo-attended__status",
-    CASE WHEN "not_assessed" = '' THEN "pricing-discussed__status" END AS "pricing-discussed__status",
-    CASE WHEN "not_assessed" = '' THEN "pricing-agreeable__status" END AS "pricing-agreeable__status",
-    CASE WHEN "not_assessed" = '' THEN "proposal-agreed-next-step__status" END AS "proposal-agreed-next-step__status",
-    CASE WHEN "not_assessed" = '' THEN "proposal-reviewed__status" END AS "proposal-reviewed__status",
-    CASE WHEN "not_assessed" = '' THEN "vendor-of-choice__status" END AS "vendor-of-choice__status",
-    CASE WHEN "not_assessed" = '' THEN "contract-process-started__status" END AS "contract-process-started__status",
-    CASE WHEN "not_assessed" = '' THEN "terms-agreed__status" END AS "terms-agreed__status",
-    CASE WHEN "not_assessed" = '' THEN "signature-scheduled__status" END AS "signature-scheduled__status",
-    CASE WHEN "not_assessed" = '' THEN "contract-signed__status" END AS "contract-signed__status"
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "pain-confirmed__status" END AS "pain-confirmed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "next-meeting-accepted__status" END AS "next-meeting-accepted__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "decision-maker-identified__status" END AS "decision-maker-identified__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "budget-confirmed__status" END AS "budget-confirmed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "timeline-agreed__status" END AS "timeline-agreed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "success-criteria-agreed__status" END AS "success-criteria-agreed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "demo-attended__status" END AS "demo-attended__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "pricing-discussed__status" END AS "pricing-discussed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "pricing-agreeable__status" END AS "pricing-agreeable__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "proposal-agreed-next-step__status" END AS "proposal-agreed-next-step__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "proposal-reviewed__status" END AS "proposal-reviewed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "vendor-of-choice__status" END AS "vendor-of-choice__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "contract-process-started__status" END AS "contract-process-started__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "terms-agreed__status" END AS "terms-agreed__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "signature-scheduled__status" END AS "signature-scheduled__status",
+    CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN "contract-signed__status" END AS "contract-signed__status"
 FROM "stages";
