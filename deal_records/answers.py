@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.model import Process
-from sales_process.status_rules import status_changes
+from sales_process.status_rules import status_changes, turning_day
 
 # How many days ahead the deal pages and the weekly digest warn that a verified outcome's evidence goes stale.
 WARN_DAYS = 14
@@ -139,12 +139,10 @@ def read_blocking(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def last_valid_day(result: MilestoneResult) -> dt.date | None:
-    """The last day a dated outcome counts (its date plus max_age_days); None when it never expires or has no date."""
-    max_age = result.milestone.max_age_days
-    date = result.answer.date if result.answer is not None else None
-    if max_age is None or date is None:
-        return None
-    return date + dt.timedelta(days=max_age)
+    """The last day a dated outcome counts (its date plus max_age_days: the day before it goes stale); None
+    when it never expires or has no date."""
+    stale_from = turning_day(Status.STALE, result.milestone, result.answer)
+    return None if stale_from is None else stale_from - dt.timedelta(days=1)
 
 
 def expiring(assessment: Assessment, within_days: int) -> list[tuple[str, dt.date]]:

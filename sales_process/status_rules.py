@@ -248,3 +248,13 @@ def status_changes(milestone: Milestone, answer: Answer | None, as_of: dt.date) 
         elif rule.holds_for(milestone, answer, as_of):
             break
     return days
+
+
+def turning_day(status: Status, milestone: Milestone, answer: Answer | None) -> dt.date | None:
+    """The as-of day on which the rule of `status` turns for this answer; None when the rule is not the
+    milestone's, does not depend on the date, or the outcome has no date."""
+    date = answered_on(answer)
+    for rule in rules_for(milestone):
+        if rule.status is status and rule.turns_on is not None and date is not None:
+            return rule.turns_on(milestone, date)
+    return None
