@@ -129,7 +129,7 @@ _PROLOGUE = (
     "buyer = None if answer is None else answer.buyer",
     "date = None if answer is None else answer.date if buyer is None else buyer.date",
 )
-_GLOBALS = {"evidence_counts": evidence_counts}
+_GLOBALS = {"__name__": __name__, "evidence_counts": evidence_counts}  # __name__: the functions' module
 StatusFunction = Callable[[Milestone, Answer | None, dt.date], Status]
 
 
