@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.model import Process
+from sales_process.status_rules import status_changes, turning_day
 
 # How many days ahead the deal pages and the weekly digest warn that a verified outcome's evidence goes stale.
 WARN_DAYS = 14
@@ -112,19 +113,14 @@ def verdict_window(
 ) -> tuple[dt.date | None, dt.date | None]:
     """The as-of dates [from, until) over which every milestone's status stays what it is on `as_of`.
 
-    A status changes with the date only when a dated outcome stops being in the future
-    (on its date) or goes stale (the day after max_age_days): those days bound the window.
+    A status changes with the date only on the day a status rule that depends on it starts or
+    stops holding (sales_process.status_rules: a dated outcome stops being in the future on its
+    date, and goes stale the day after max_age_days): those days bound the window.
     """
     start: dt.date | None = None
     end: dt.date | None = None
     for _, milestone in process.milestones():
-        answer = answers.get(milestone.id)
-        if answer is None or not answer.met or answer.date is None:
-            continue
-        changes = [answer.date]
-        if milestone.max_age_days is not None:
-            changes.append(answer.date + dt.timedelta(days=milestone.max_age_days + 1))
-        for day in changes:
+        for day in status_changes(milestone, answers.get(milestone.id), as_of):
             if day <= as_of:
                 start = day if start is None or day > start else start
             elif end is None or day < end:
@@ -143,12 +139,10 @@ def read_blocking(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def last_valid_day(result: MilestoneResult) -> dt.date | None:
-    """The last day a dated outcome counts (its date plus max_age_days); None when it never expires or has no date."""
-    max_age = result.milestone.max_age_days
-    date = result.answer.date if result.answer is not None else None
-    if max_age is None or date is None:
-        return None
-    return date + dt.timedelta(days=max_age)
+    """The last day a dated outcome counts (its date plus max_age_days: the day before it goes stale); None
+    when it never expires or has no date."""
+    stale_from = turning_day(Status.STALE, result.milestone, result.answer)
+    return None if stale_from is None else stale_from - dt.timedelta(days=1)
 
 
 def expiring(assessment: Assessment, within_days: int) -> list[tuple[str, dt.date]]:

@@ -11,6 +11,7 @@ from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
 from sales_process.requirement import milestone_required, stage_requirements
+from sales_process.status_rules import status_of
 from sales_process.vocabulary import Status, plural, status_label
 
 __all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
@@ -109,32 +110,6 @@ class Assessment:
         if self.deal.amount is None or stage is None:
             return None
         return self.deal.amount * stage.probability / 100
-
-
-def status_of(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> Status:
-    """Apply the status rules to one answer: the first status that applies wins."""
-    if answer is None:
-        return Status.UNANSWERED
-    buyer = answer.buyer
-    if not answer.met or (buyer is not None and not buyer.agreed):
-        return Status.NOT_MET  # the buyer's "not quite" outweighs the rep's "yes"
-    if buyer is None:
-        if milestone.evidence_required and not evidence_counts(answer.evidence):
-            return Status.NO_EVIDENCE
-        if milestone.confirmation == "required":
-            return Status.AWAITING_BUYER
-        date = answer.date
-    else:
-        date = buyer.date  # the buyer's confirmation is the evidence, dated the day they gave it
-    if date is not None and date > as_of:
-        return Status.FUTURE_DATE
-    max_age = milestone.max_age_days
-    if max_age is not None:
-        if date is None:
-            return Status.UNDATED
-        if (as_of - date).days > max_age:
-            return Status.STALE
-    return Status.VERIFIED
 
 
 def status_reason(status: Status, milestone: Milestone, answer: Answer | None, as_of: dt.date) -> str:

@@ -23,7 +23,7 @@ from sales_process.wording import kind_of, show
 
 
 class Status(enum.StrEnum):
-    """A milestone's status; the first that applies wins, in this order."""
+    """A milestone's status; the first that applies wins, in this order (sales_process.status_rules)."""
 
     UNANSWERED = "unanswered"
     NOT_MET = "not_met"

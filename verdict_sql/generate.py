@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
-from sales_process.evidence import MIN_LENGTH, PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.evidence import SURROUNDING, WHITESPACE
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import (
@@ -50,6 +50,7 @@ from verdict_sql.cells import (
 )
 from verdict_sql.columns import InputColumns, buyer_columns_left_out, missing_milestones
 from verdict_sql.dialects import Dialect
+from verdict_sql.status_case import status_cases
 from verdict_sql.writer import Writer
 
 OUTPUT_COLUMNS = (
@@ -286,33 +287,8 @@ def _readings(
 
 
 def _status(w: Writer, milestone: Milestone, buyers: frozenset[str]) -> str:
-    met, date = w.q(milestone.id + "__met"), w.q(milestone.id + "__date")
-    normalised, as_of = w.q(milestone.id + "__normalised"), w.q("as_of")
-    by_buyer = w.q(milestone.id + "__by_buyer")
-    with_buyer = milestone.id in buyers
-    # The rep's answer needs evidence, and the buyer's word where confirmation is required; the buyer's "yes" is both.
-    rep = f"{by_buyer} IS NULL AND " if with_buyer else ""
-    cases = [
-        f"WHEN {met} IS NULL{f' OR NOT {by_buyer}' if with_buyer else ''} THEN {w.s(Status.UNANSWERED)}",
-        f"WHEN NOT {met} THEN {w.s(Status.NOT_MET)}",
-    ]
-    if milestone.evidence_required:
-        lacking = (
-            f"{normalised} IS NULL OR LENGTH({normalised}) < {MIN_LENGTH} OR {normalised} IN {w.words(PLACEHOLDERS)}"
-        )
-        cases.append(f"WHEN {f'{rep}({lacking})' if rep else lacking} THEN {w.s(Status.NO_EVIDENCE)}")
-    if milestone.buyer_confirms:
-        awaiting = f"{by_buyer} IS NULL" if with_buyer else "TRUE"  # without a buyer column, every "yes" is the rep's
-        cases.append(f"WHEN {awaiting} THEN {w.s(Status.AWAITING_BUYER)}")
-    cases.append(f"WHEN {date} > {as_of} THEN {w.s(Status.FUTURE_DATE)}")
-    if milestone.max_age_days is not None:
-        days = w.dialect.days_between.format(as_of, date)
-        cases += [
-            f"WHEN {date} IS NULL THEN {w.s(Status.UNDATED)}",
-            f"WHEN {days} > {milestone.max_age_days} THEN {w.s(Status.STALE)}",
-        ]
-    body = "\n".join(f"{INDENT}{case}" for case in cases)
-    return f"CASE\n{body}\n{INDENT}ELSE {w.s(Status.VERIFIED)}\nEND AS {w.q(status_column(milestone.id))}"
+    body = "\n".join(f"{INDENT}{case}" for case in status_cases(w, milestone, milestone.id in buyers))
+    return f"CASE\n{body}\nEND AS {w.q(status_column(milestone.id))}"
 
 
 def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozenset[str], rule: OutcomeRule) -> str:
