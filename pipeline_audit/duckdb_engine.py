@@ -170,13 +170,16 @@ def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
 
 
 def _physical_lines(source: Path) -> int:
-    """Lines in the file, counting a last line without a line break."""
+    """Lines in the file as Python's csv reader numbers them (a line ends at "\n", "\r\n" or a lone "\r"),
+    counting a last line without a line break."""
     count, last = 0, b"\n"
     with source.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
+            count += chunk.count(b"\n") - (last == b"\r" and chunk[:1] == b"\n")  # a "\r\n" across chunks
+            if b"\r" in chunk:
+                count += chunk.count(b"\r") - chunk.count(b"\r\n")
             last = chunk[-1:]
-    return count + (last != b"\n")
+    return count + (last not in (b"\n", b"\r"))
 
 
 def _name(index: int) -> str:
@@ -334,14 +337,16 @@ class PythonRows:
             "UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND currency IS NOT NULL AND currency <> ?",
             [self.reader.currency],
         ).fetchone()
-        if moved is not None and moved[0]:  # their cells were not kept: read them again
-            connection.execute(
-                f"UPDATE audit SET cells = again.cells FROM (SELECT row_number() OVER () - 1 AS row, {cells} AS cells "
-                f"FROM {relation}) AS again WHERE audit.kind = 'python' AND audit.cells IS NULL AND audit.rowid = again.row"
-            )
+        cells_of = "audit.cells"
+        if moved is not None and moved[0]:
+            # Their cells were not kept: read again, into a table whose rowid is the row's position as audit's
+            # is (an UPDATE of audit's list of cells would move the row to its end, and change its rowid).
+            connection.execute(f"CREATE TEMP TABLE again AS SELECT {cells} AS cells FROM {relation}")
+            cells_of = "COALESCE(audit.cells, (SELECT again.cells FROM again WHERE again.rowid = audit.rowid))"
         self._rows(
             connection.execute(
-                "SELECT rowid, cells FROM audit WHERE kind = 'python' AND rowid >= ? ORDER BY rowid", [at]
+                f"SELECT audit.rowid, {cells_of} FROM audit WHERE kind = 'python' AND audit.rowid >= ? ORDER BY audit.rowid",
+                [at],
             )
         )
 
