@@ -72,7 +72,13 @@ def typed_text(cell: str) -> str:
     raw = f"COALESCE({cell}, '')"
     rest = f"SUBSTR({raw}, 2)"
     restored = f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
-    return f"TRIM({restored}, {_chars(_python_white_space())})"
+    # TRIM builds its set of 29 characters on every row: a pattern spares it for the cells it would not change.
+    ends = "[^" + "".join(f"\\x{{{ord(character):x}}}" for character in _python_white_space()) + "]"
+    plain = DUCKDB.string(f"(?s)^{ends}(.*{ends})?$")
+    return (
+        f"CASE WHEN REGEXP_MATCHES({restored}, {plain}) THEN {restored} "
+        f"ELSE TRIM({restored}, {_chars(_python_white_space())}) END"
+    )
 
 
 def written(text: str) -> str:
