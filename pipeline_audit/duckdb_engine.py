@@ -1,17 +1,19 @@
-"""The audit on DuckDB: the CSV read and assessed by the SQL of `playbook sql`, in-process.
+"""The audit on DuckDB: the CSV read, assessed, written and summed by DuckDB, in-process.
 
-DuckDB reads the file and runs the generated statement, which reads every cell as the
-audit's parsers do; Python only writes each row and adds it to the totals, through the
-same functions as the Python engine, so the files written are the same. Python reads a
-row itself only where it has more to say than the SQL: a row the SQL does not assess
-(its `not_assessed` names the cells; Python words the reasons), a closed deal (an
-outcome, counted with its close date), and a row with a filled unnamed column. The
-file's one currency is checked in Python, in file order. The CRM's column and stage names
-are read through the same CrmMapping.
+DuckDB reads the file and runs the generated statement of `playbook sql`, which reads every cell as
+the audit's parsers do, into a table of the file's rows in order (preserve_insertion_order; beyond
+MEMORY_LIMIT the table goes to a temporary directory). Each row it assesses has its audit.csv line
+spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the rows it has more to
+say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
+names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
+a row with a filled unnamed column or a buyer's cell, and a row in another currency than the file's
+first. Their lines take their rows' places, DuckDB writes audit.csv (COPY), and its GROUP BY sums and
+the deals most ahead are added to the same Totals, from which Python renders the report. The CRM's
+column and stage names are read through the same CrmMapping.
 
-Line numbers are the row's position plus one, which holds only when every row is one
-line; a file with blank lines or quoted line breaks is left to the Python engine
-(NotForDuckDB), as is any file DuckDB's CSV reader refuses.
+Line numbers are the row's position plus one, which holds only when every row is one line; a file
+with blank lines or quoted line breaks is left to the Python engine (NotForDuckDB), as is any file
+DuckDB's CSV reader refuses.
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
 BATCH = 10_000  # the Python rows fetched at a time
 DUCKDB = DIALECTS["duckdb"]
 # DuckDB's memory_limit: its table of the file's rows goes to a temporary directory beyond it, so that the
-# audit's memory stays flat from a hundred thousand deals to millions.
+# audit's memory stays bounded from a hundred thousand deals to millions. 128MB is too little for the CSV
+# reader's buffers and the table's row groups of a million deals of the default process.
 MEMORY_LIMIT = "256MB"
 
 
@@ -149,7 +152,12 @@ def audit_with_duckdb(
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
     except duckdb.Error as error:
         partial.unlink(missing_ok=True)
-        raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({str(error).splitlines()[0]})") from None
+        what = (
+            "DuckDB ran out of memory"
+            if isinstance(error, duckdb.OutOfMemoryException)
+            else "DuckDB cannot read the file as CSV"
+        )
+        raise NotForDuckDB(f"{what} ({str(error).splitlines()[0]})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
