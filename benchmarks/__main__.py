@@ -86,23 +86,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"benchmarks: {label}...", file=sys.stderr, flush=True)
         rows += benchmark()
     print(render(rows, host))
-    result = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    result: dict[str, Any] = {
+        "when": now,
         "quick": args.quick,
         "machine": host,
-        "rows": _kept_rows(args.output, [row.as_json() for row in rows])
-        if args.only
-        else [row.as_json() for row in rows],
+        "rows": [row.as_json() for row in rows],
     }
+    if args.only:  # the other rows are the last full run's, of its day
+        last = json.loads(args.output.read_text(encoding="utf-8")) if args.output.is_file() else {}
+        result["when"] = last.get("when", now)
+        result["refreshed"] = {**last.get("refreshed", {}), **dict.fromkeys(args.only, now)}
+        result["rows"] = _kept_rows(last.get("rows", []), result["rows"])
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output}", file=sys.stderr)
     return 0
 
 
-def _kept_rows(output: Path, fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _kept_rows(old: list[dict[str, Any]], fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of the last results with those of the figures just measured replaced, in their place."""
     figures = {row["figure"] for row in fresh}
-    old = json.loads(output.read_text(encoding="utf-8"))["rows"] if output.is_file() else []
     kept: list[dict[str, Any]] = []
     for row in old:
         if row["figure"] not in figures:
