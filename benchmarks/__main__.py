@@ -13,6 +13,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks import audit_engines, build, engine, http_load, records, reload, scale
 from benchmarks.common import Row, machine
@@ -34,6 +35,13 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--output", type=Path, default=RESULTS, metavar="PATH", help=f"the JSON results (default {RESULTS.name})"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="run only this benchmark (e.g. 'audit engines'; repeatable): its rows replace theirs in the output, "
+        "the others are kept",
     )
     args = parser.parse_args(argv)
     if args.repeats < MIN_REPEATS:
@@ -67,19 +75,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     host = machine()
     rows: list[Row] = []
-    for label, benchmark in _plan(args):
+    plan = _plan(args)
+    unknown = set(args.only or ()) - {label for label, _ in plan}
+    if unknown:
+        print(f"benchmarks: no benchmark named {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    for label, benchmark in plan:
+        if args.only and label not in args.only:
+            continue
         print(f"benchmarks: {label}...", file=sys.stderr, flush=True)
         rows += benchmark()
     print(render(rows, host))
-    result = {
-        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    result: dict[str, Any] = {
+        "when": now,
         "quick": args.quick,
         "machine": host,
         "rows": [row.as_json() for row in rows],
     }
+    if args.only:  # the other rows are the last full run's, of its day
+        last = json.loads(args.output.read_text(encoding="utf-8")) if args.output.is_file() else {}
+        result["when"] = last.get("when", now)
+        result["refreshed"] = {**last.get("refreshed", {}), **dict.fromkeys(args.only, now)}
+        result["rows"] = _kept_rows(last.get("rows", []), result["rows"])
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output}", file=sys.stderr)
     return 0
+
+
+def _kept_rows(old: list[dict[str, Any]], fresh: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the last results with those of the figures just measured replaced, in their place."""
+    figures = {row["figure"] for row in fresh}
+    kept: list[dict[str, Any]] = []
+    for row in old:
+        if row["figure"] not in figures:
+            kept.append(row)
+        elif fresh:
+            kept += fresh
+            fresh = []
+    return kept + fresh
 
 
 if __name__ == "__main__":

@@ -32,4 +32,5 @@ def benchmark_table(results: Path = RESULTS) -> str:
     """The table (headed by the machine and the day of the run) of the results file."""
     data = json.loads(results.read_text(encoding="utf-8"))
     rows = [row_from_json(row) for row in data["rows"]]
-    return f"Run of {data['when'][:10]}. " + render(rows, data["machine"])
+    refreshed = "".join(f" {name}: run of {when[:10]}." for name, when in data.get("refreshed", {}).items())
+    return f"Run of {data['when'][:10]}.{refreshed} " + render(rows, data["machine"])

@@ -1,26 +1,31 @@
-"""The audit on DuckDB: the CSV read and assessed by the SQL of `playbook sql`, in-process.
+"""The audit on DuckDB: the CSV read, assessed, written and summed by DuckDB, in-process.
 
-DuckDB reads the file and runs the generated statement, which reads every cell as the
-audit's parsers do; Python only writes each row and adds it to the totals, through the
-same functions as the Python engine, so the files written are the same. Python reads a
-row itself only where it has more to say than the SQL: a row the SQL does not assess
-(its `not_assessed` names the cells; Python words the reasons), a closed deal (an
-outcome, counted with its close date), and a row with a filled unnamed column. The
-file's one currency is checked in Python, in file order. The CRM's column and stage names
-are read through the same CrmMapping.
+DuckDB reads the file and runs the generated statement of `playbook sql`, which reads every cell as
+the audit's parsers do, into a table of the file's rows in order (preserve_insertion_order; beyond
+MEMORY_LIMIT the table goes to a temporary directory). Each row it assesses has its audit.csv line
+spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the rows it has more to
+say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
+names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
+a row with a filled unnamed column or a buyer's cell, and a row in another currency than the file's
+first. Their lines take their rows' places, DuckDB writes audit.csv (COPY), and its GROUP BY sums and
+the deals most ahead are added to the same Totals, from which Python renders the report. The CRM's
+column and stage names are read through the same CrmMapping.
 
-Line numbers are the row's position plus one, which holds only when every row is one
-line; a file with blank lines or quoted line breaks is left to the Python engine
-(NotForDuckDB), as is any file DuckDB's CSV reader refuses.
+Line numbers are the row's position plus one, which holds only when every row is one line; a file
+with blank lines or quoted line breaks is left to the Python engine (NotForDuckDB), as is any file
+DuckDB's CSV reader refuses.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline_audit import sql_lines
 from pipeline_audit.audit import (
     AuditCsv,
     AuditOptions,
@@ -29,19 +34,19 @@ from pipeline_audit.audit import (
     audit_row,
     new_result,
     plan_header,
-    record,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
 from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
-from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, restored, safe_writer
-from pipeline_audit.rows import RowReader, RowText
+from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
+from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
+from pipeline_report.totals import TOP_AHEAD, DealGroup, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal_verdict import KnownVerdicts
+from sales_process.deal_verdict import Blocking, KnownVerdicts
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
-from sales_process.model import Stage
+from sales_process.model import Process, Stage
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import status_column, verdict_sql
 
@@ -52,8 +57,12 @@ ENGINES = ("auto", "python", "duckdb")
 # `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
 # (see the audit engines benchmark in the manual).
 AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
-BATCH = 10_000
+BATCH = 10_000  # the Python rows fetched at a time
 DUCKDB = DIALECTS["duckdb"]
+# DuckDB's memory_limit: its table of the file's rows goes to a temporary directory beyond it, so that the
+# audit's memory stays bounded from a hundred thousand deals to millions. 128MB is too little for the CSV
+# reader's buffers and the table's row groups of a million deals of the default process.
+MEMORY_LIMIT = "256MB"
 
 
 class NotForDuckDB(Exception):
@@ -120,19 +129,35 @@ def audit_with_duckdb(
     result = new_result(plan, loaded, options, mapping, source)
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
+    size = source.stat().st_size
     try:
-        with duckdb.connect() as connection, partial.open("w", encoding="utf-8", newline="") as file:
-            out = AuditCsv(safe_writer(file), loaded.process)
-            cursor = connection.execute(_query(source, delimiter, plan, loaded, options, mapping))
-            rows = _write_rows(
-                cursor, plan, loaded, options, mapping, out, result, (lines, source.stat().st_size, progress)
-            )
-        if rows + 1 != lines:
-            raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+        with (
+            tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as spill,
+            duckdb.connect(config=_settings(Path(spill))) as connection,
+        ):
+            relation = _relation(source, delimiter, plan)
+            connection.execute(f"CREATE TEMP TABLE audit AS {_query(relation, plan, loaded, options, mapping)}")
+            rows, result.blank_rows = _counted(connection)
+            if rows + 1 != lines:
+                raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+            if progress is not None:
+                progress(size // 2, size)
+            audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
+            audit.read(connection, relation, _cells(plan))
+            result.currency, result.two_digit_years = audit.reader.currency, audit.reader.two_digit_years
+            _write(connection, audit.lines, partial)
+            _add_totals(connection, loaded, result.totals)
+        if progress is not None:
+            progress(size, size)
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
     except duckdb.Error as error:
         partial.unlink(missing_ok=True)
-        raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({str(error).splitlines()[0]})") from None
+        what = (
+            "DuckDB ran out of memory"
+            if isinstance(error, duckdb.OutOfMemoryException)
+            else "DuckDB cannot read the file as CSV"
+        )
+        raise NotForDuckDB(f"{what} ({str(error).splitlines()[0]})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -140,44 +165,58 @@ def audit_with_duckdb(
     return result
 
 
+def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's settings: memory bounded whatever the file's size, the table beyond it spilled to `spill`.
+
+    preserve_insertion_order keeps the table's rows, and so audit.csv's lines, in the file's order.
+    """
+    return {
+        "memory_limit": MEMORY_LIMIT,
+        "temp_directory": str(spill),
+        "preserve_insertion_order": True,
+    }
+
+
 def _physical_lines(source: Path) -> int:
-    """Lines in the file, counting a last line without a line break."""
+    """Lines in the file as Python's csv reader numbers them (a line ends at "\n", "\r\n" or a lone "\r"),
+    counting a last line without a line break."""
     count, last = 0, b"\n"
     with source.open("rb") as handle:
         while chunk := handle.read(1 << 20):
-            count += chunk.count(b"\n")
+            count += chunk.count(b"\n") - (last == b"\r" and chunk[:1] == b"\n")  # a "\r\n" across chunks
+            if b"\r" in chunk:
+                count += chunk.count(b"\r") - chunk.count(b"\r\n")
             last = chunk[-1:]
-    return count + (last != b"\n")
+    return count + (last not in (b"\n", b"\r"))
 
 
 def _name(index: int) -> str:
     return f"c{index}"
 
 
-def _query(
-    source: Path, delimiter: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping
-) -> str:
-    q, s = DUCKDB.quote, DUCKDB.string
-    names = [_name(index) for index in range(plan.width)]
-    types = "{" + ", ".join(f"{s(name)}: 'VARCHAR'" for name in names) + "}"
-    relation = (
+def _cells(plan: ColumnPlan) -> str:
+    """A row's cells as a list."""
+    return "[" + ", ".join(DUCKDB.quote(_name(index)) for index in range(plan.width)) + "]"
+
+
+def _relation(source: Path, delimiter: str, plan: ColumnPlan) -> str:
+    """The CSV's rows after the header, every cell as text (NULL when empty), in columns c0, c1…"""
+    s = DUCKDB.string
+    types = "{" + ", ".join(f"{s(_name(index))}: 'VARCHAR'" for index in range(plan.width)) + "}"
+    return (
         f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
         f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)"
     )
-    statement = verdict_sql(
-        loaded.process, DUCKDB, "pipeline", sql_columns(plan, _name), options.as_of, keep=names, mapping=mapping
-    )
+
+
+def _query(relation: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping) -> str:
+    """One row per row of the file, in its order: its kind (blank, sql: assessed here, python: Python reads it),
+    the cells of a Python row, and an assessed row's audit.csv line and what the totals sum."""
+    q = DUCKDB.quote
     process = loaded.process
-    blocking = (
-        "CASE "
-        + q("verified_stage_id")
-        + " "
-        + " ".join(
-            f"WHEN {s(stage.id)} THEN CONCAT_WS(',', " + ", ".join(_blocking_statuses(stage)) + ")"
-            for stage in process.stages
-            if stage.milestones
-        )
-        + " ELSE '' END"
+    names = [_name(index) for index in range(plan.width)]
+    statement = verdict_sql(
+        process, DUCKDB, "pipeline", sql_columns(plan, _name), options.as_of, keep=names, mapping=mapping
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
     # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
@@ -190,15 +229,68 @@ def _query(
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
         ]
     )
-    texts = [q(_name(index)) if index is not None else "NULL" for index in (plan.deal, plan.owner, plan.crm_id)]
+    texts = {
+        field: sql_lines.typed_text(q(_name(index)) if index is not None else "NULL")
+        for field, index in (("deal", plan.deal), ("owner", plan.owner), ("crm_id", plan.crm_id))
+    }
+    read = {
+        "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
+        f"WHEN {simple} THEN 'sql' ELSE 'python' END",
+        "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
+        "currency": q("currency"),
+        "crm_id": texts["crm_id"],
+        "owner": texts["owner"],
+        "deal_typed": texts["deal"],
+        "claimed_stage_id": q("claimed_stage_id"),
+        "verified_stage_id": q("verified_stage_id"),
+        "stages_ahead": q("stages_ahead"),
+        "amount": q("amount"),
+        "amount_cents": f"CAST(ROUND_EVEN({q('amount')} * 100, 0) AS BIGINT)",
+        "claimed_cents": f"CAST({q('claimed_weighted')} * 100 AS BIGINT)",
+        "verified_cents": f"CAST({q('verified_weighted')} * 100 AS BIGINT)",
+        "next_milestones": q("next_milestones"),
+        "statuses": _blocking(process),
+    }
+    line = sql_lines.assessed_line(
+        process,
+        {
+            "deal": q("deal"),
+            "crm_id": q("crm_id"),
+            "owner": q("owner"),
+            "claimed_stage_id": q("claimed_stage_id"),
+            "verified_stage_id": q("verified_stage_id"),
+            "stages_ahead": q("stages_ahead"),
+            "amount": q("amount_cents"),
+            "claimed_weighted": q("claimed_cents"),
+            "verified_weighted": q("verified_cents"),
+            "next_milestones": q("next_milestones"),
+        },
+    )
     return (
         f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
-        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')})\n"
-        f"SELECT COALESCE({', '.join(q(n) for n in names)}) IS NULL AS {q('blank')}, {simple} AS {q('simple')}, "
-        f"{', '.join(texts)}, {q('claimed_stage_id')}, {q('verified_stage_id')}, {q('amount')}, "
-        f"{q('next_milestones')}, {blocking}, {q('currency')}, {q('buyer_confirmed_milestones')}, "
-        f"CASE WHEN {simple} AND {q('currency')} IS NULL THEN NULL ELSE [{', '.join(q(n) for n in names)}] END\n"
-        f"FROM {q('verdicts')}"
+        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')}),\n"
+        f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
+        f"FROM {q('verdicts')}),\n"
+        f"{q('typed')} AS (SELECT * EXCLUDE ({q('deal_typed')}), "
+        f"CASE WHEN {q('deal_typed')} = '' THEN {q('crm_id')} ELSE {q('deal_typed')} END AS {q('deal')} "
+        f"FROM {q('read')})\n"
+        f"SELECT *, CASE WHEN {q('kind')} = 'sql' THEN {line} END AS {q('line')} FROM {q('typed')}"
+    )
+
+
+def _blocking(process: Process) -> str:
+    """The status of each milestone in next_milestones, comma between, in its order."""
+    q, s = DUCKDB.quote, DUCKDB.string
+    return (
+        "CASE "
+        + q("verified_stage_id")
+        + " "
+        + " ".join(
+            f"WHEN {s(stage.id)} THEN CONCAT_WS(',', " + ", ".join(_blocking_statuses(stage)) + ")"
+            for stage in process.stages
+            if stage.milestones
+        )
+        + " ELSE '' END"
     )
 
 
@@ -211,74 +303,161 @@ def _blocking_statuses(stage: Stage) -> list[str]:
     return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
 
 
-def _write_rows(
-    cursor: duckdb.DuckDBPyConnection,
-    plan: ColumnPlan,
-    loaded: LoadedProcess,
-    options: AuditOptions,
-    mapping: CrmMapping,
-    out: AuditCsv,
-    result: AuditResult,
-    tracking: tuple[int, int, Progress | None],
-) -> int:
-    """Write and count every row in file order; return how many rows DuckDB read."""
-    process, totals = loaded.process, result.totals
-    verdicts = KnownVerdicts(process)
-    positions = {stage.id: index for index, stage in enumerate(process.stages)}
-    reader = RowReader(plan, process, mapping)
-    lines, size, progress = tracking
-    count = 0
-    while batch := cursor.fetchmany(BATCH):
-        for (
-            blank,
-            simple,
-            deal,
-            owner,
-            crm_id,
-            claimed,
-            verified,
-            amount,
-            next_ids,
-            statuses,
-            currency,
-            confirmed,
-            cells,
-        ) in batch:
-            count += 1
-            line = count + 1
-            if blank:
-                result.blank_rows += 1
-            elif simple and (currency is None or _same_currency(reader, currency)):
-                blocking = tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()
-                deal, owner, crm_id = restored([(deal or "").strip(), (owner or "").strip(), (crm_id or "").strip()])
-                text = RowText(deal or crm_id, owner, "", "", crm_id)
-                verdict = verdicts.verdict(
-                    line,
-                    text.deal,
-                    claimed,
-                    positions[verified],
-                    amount,
-                    blocking,
-                    crm_id=text.crm_id,
-                    owner=text.owner,
-                    buyer_confirmed=frozenset(confirmed.split(",")) if confirmed else frozenset(),
+def _counted(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """The rows DuckDB read, and how many of them are blank."""
+    counted = connection.execute("SELECT count(*), count(*) FILTER (kind = 'blank') FROM audit").fetchone()
+    assert counted is not None
+    return int(counted[0]), int(counted[1])
+
+
+class PythonRows:
+    """The rows Python reads itself, in file order, through the Python engine's audit_row: their lines and counts.
+
+    The file's one currency is the first named (RowReader.currency): the rows assessed in SQL name theirs
+    in `currency`, so Python reads the rows before the first of them, then takes its currency if none was
+    named yet, and reads every later row of its own and every row in another currency than the file's.
+    """
+
+    def __init__(self, reader: RowReader, loaded: LoadedProcess, options: AuditOptions, totals: Totals) -> None:
+        self.reader, self.loaded, self.options, self.totals = reader, loaded, options, totals
+        self._written = _Lines()
+        self._out = AuditCsv(safe_writer(self._written), loaded.process)
+        self._written.taken()  # the header: the engine writes it
+        self.lines: list[tuple[int, str]] = []  # (row, its line of audit.csv)
+
+    def read(self, connection: duckdb.DuckDBPyConnection, relation: str, cells: str) -> None:
+        """Read and count the Python rows, and mark the rows SQL assessed in another currency as Python's."""
+        first = connection.execute(
+            "SELECT rowid, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY rowid LIMIT 1"
+        ).fetchone()
+        if first is None:
+            self._rows(connection.execute("SELECT rowid, cells FROM audit WHERE kind = 'python' ORDER BY rowid"))
+            return
+        at, currency = first
+        self._rows(
+            connection.execute(
+                "SELECT rowid, cells FROM audit WHERE kind = 'python' AND rowid < ? ORDER BY rowid", [at]
+            )
+        )
+        if self.reader.currency is None:
+            self.reader.currency = currency
+        moved = connection.execute(
+            "UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND currency IS NOT NULL AND currency <> ?",
+            [self.reader.currency],
+        ).fetchone()
+        cells_of = "audit.cells"
+        if moved is not None and moved[0]:
+            # Their cells were not kept: read again, into a table whose rowid is the row's position as audit's
+            # is (an UPDATE of audit's list of cells would move the row to its end, and change its rowid).
+            connection.execute(f"CREATE TEMP TABLE again AS SELECT {cells} AS cells FROM {relation}")
+            cells_of = "COALESCE(audit.cells, (SELECT again.cells FROM again WHERE again.rowid = audit.rowid))"
+        self._rows(
+            connection.execute(
+                f"SELECT audit.rowid, {cells_of} FROM audit WHERE kind = 'python' AND audit.rowid >= ? ORDER BY audit.rowid",
+                [at],
+            )
+        )
+
+    def _rows(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        process, options = self.loaded.process, self.options
+        while batch := cursor.fetchmany(BATCH):
+            for row, cells in batch:
+                line = row + 2
+                audit_row(
+                    self.reader, process, options.as_of, self._out, self.totals, line, _texts(cells), options.period
                 )
-                record(out, totals, text, verdict)
-            else:
-                audit_row(reader, process, options.as_of, out, totals, line, _texts(cells), options.period)
-        if progress is not None:
-            progress(min(size, size * count // max(lines, 1)), size)
-    result.currency = reader.currency
-    result.two_digit_years = reader.two_digit_years
-    return count
-
-
-def _same_currency(reader: RowReader, currency: str) -> bool:
-    """Whether an amount in `currency` fits the file's, as the Python parser checks (the first one named sets it)."""
-    if reader.currency is None:
-        reader.currency = currency
-    return reader.currency == currency
+                self.lines.append((row, self._written.taken()))
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:
     return ["" if cell is None else cell for cell in cells]
+
+
+class _Lines(io.StringIO):
+    """A text file for csv's writer that hands back what was written since it was last asked."""
+
+    def taken(self) -> str:
+        """What was written since the last call."""
+        text = self.getvalue()
+        self.seek(0)
+        self.truncate()
+        return text
+
+
+def _write(connection: duckdb.DuckDBPyConnection, python: list[tuple[int, str]], partial: Path) -> None:
+    """Write audit.csv from the table, in the file's order: the header, each row's line (Python's where Python read it)."""
+    s = DUCKDB.string
+    connection.execute("CREATE TEMP TABLE python_lines (row BIGINT, line VARCHAR)")
+    if python:
+        # COPY ends each line with "\n": csv's "\r\n" loses its last character.
+        connection.execute(
+            "INSERT INTO python_lines SELECT UNNEST(?), UNNEST(?)",
+            [[row for row, _ in python], [line.removesuffix("\n") for _, line in python]],
+        )
+        connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.rowid = p.row")
+    first = connection.execute("SELECT min(rowid) FROM audit WHERE kind <> 'blank'").fetchone()
+    header = s(sql_lines.header_line())
+    connection.execute(
+        f"COPY (SELECT CASE WHEN rowid = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
+        "|| CASE WHEN kind = 'sql' THEN CAST(rowid + 2 AS VARCHAR) || line ELSE line END "
+        f"FROM audit WHERE kind <> 'blank') TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
+    )
+
+
+def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, totals: Totals) -> None:
+    """Add the rows assessed in SQL to the totals: summed by GROUP BY, the deals most ahead by ORDER BY."""
+    groups = connection.execute(
+        "SELECT owner, claimed_stage_id, verified_stage_id, next_milestones, statuses, count(*), "
+        "count(*) FILTER (verified_cents IS NULL), count(*) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), "
+        "COALESCE(sum(claimed_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
+        "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0) "
+        "FROM audit WHERE kind = 'sql' GROUP BY ALL"
+    ).fetchall()
+    for (
+        owner,
+        claimed,
+        verified,
+        next_ids,
+        statuses,
+        deals,
+        without_amount,
+        compared,
+        claimed_cents,
+        verified_cents,
+    ) in groups:
+        totals.add_group(
+            DealGroup(
+                owner,
+                claimed,
+                verified,
+                _blocking_of(next_ids, statuses),
+                deals,
+                without_amount,
+                (compared, int(claimed_cents), int(verified_cents)),
+            )
+        )
+    verdicts = KnownVerdicts(loaded.process)
+    positions = {stage.id: index for index, stage in enumerate(loaded.process.stages)}
+    ahead = connection.execute(
+        "SELECT rowid + 2, deal, crm_id, owner, claimed_stage_id, verified_stage_id, amount, next_milestones, statuses "
+        "FROM audit WHERE kind = 'sql' AND stages_ahead > 0 "
+        f"ORDER BY COALESCE(claimed_cents - verified_cents, -1) DESC, rowid LIMIT {TOP_AHEAD}"
+    ).fetchall()
+    for line, deal, crm_id, owner, claimed, verified, amount, next_ids, statuses in ahead:
+        totals.offer_ahead(
+            verdicts.verdict(
+                line,
+                deal,
+                claimed,
+                positions[verified],
+                amount,
+                _blocking_of(next_ids, statuses),
+                crm_id=crm_id,
+                owner=owner,
+            )
+        )
+
+
+def _blocking_of(next_ids: str, statuses: str) -> Blocking:
+    """The (milestone, status) pairs of the milestones holding a deal back."""
+    return tuple(zip(next_ids.split(","), statuses.split(","), strict=True)) if next_ids else ()

@@ -13,9 +13,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sales_process.deal_verdict import DealVerdict
+from sales_process.deal_verdict import Blocking, DealVerdict
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
+from sales_process.vocabulary import Status
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
@@ -101,6 +102,21 @@ class OwnerTotals:
         return self.claimed_cents - self.verified_cents
 
 
+@dataclass(frozen=True)
+class DealGroup:
+    """Assessed deals counted at once: they share an owner, both stages, what holds them back and the buyer's word."""
+
+    owner: str  # as written ("" when none)
+    claimed_stage_id: str | None
+    verified_stage_id: str
+    blocking: Blocking
+    deals: int
+    without_amount: int  # deals without an amount: never weighted
+    compared: tuple[int, int, int]  # deals with both weighted amounts, and their claimed and verified weighted cents
+    verified_by_buyer: bool = False
+    buyer_declined: bool = False  # the buyer said "Not quite" to another outcome
+
+
 @dataclass
 class Totals:
     """Everything the summary and the report say, accumulated one row at a time."""
@@ -182,47 +198,67 @@ class Totals:
         Only their ids, names and money may differ: what they share is counted once (a pipeline of
         saved deals comes in such groups); their money is summed deal by deal, in cents.
         """
-        first, deals = verdicts[0], len(verdicts)
-        claimed_index = self._index.get(first.claimed_stage_id) if first.claimed_stage_id else None
-        verified_index = self._index[first.verified_stage_id or ""]
-        self.rows += deals
-        self.assessed += deals
-        owner = first.owner or NO_OWNER
-        owner_totals = self.owners.get(owner)
-        if owner_totals is None:
-            owner_totals = self.owners[owner] = OwnerTotals()
-        owner_totals.deals += deals
-        for milestone_id, status in first.blocking:
-            self.blocking[milestone_id][status] += deals
-        if claimed_index is None:
-            self.without_claim += deals
+        first = verdicts[0]
         compared = [
             (verdict.claimed_weighted_cents, verdict.verified_weighted_cents)
             for verdict in verdicts
             if verdict.claimed_weighted_cents is not None and verdict.verified_weighted_cents is not None
         ]
-        self.without_amount += sum(verdict.verified_weighted_cents is None for verdict in verdicts)
-        claimed = sum(cents for cents, _ in compared)
-        verified = sum(cents for _, cents in compared)
+        claimed_index, verified_index = self.add_group(
+            DealGroup(
+                first.owner,
+                first.claimed_stage_id,
+                first.verified_stage_id or "",
+                first.blocking,
+                len(verdicts),
+                sum(verdict.verified_weighted_cents is None for verdict in verdicts),
+                (len(compared), sum(cents for cents, _ in compared), sum(cents for _, cents in compared)),
+                first.verified_by_buyer,
+                bool(first.buyer_declined),
+            )
+        )
+        if claimed_index is not None and claimed_index > verified_index:
+            for verdict in verdicts:
+                self.offer_ahead(verdict)
+
+    def add_group(self, group: DealGroup) -> tuple[int | None, int]:
+        """Count a group of assessed deals summed elsewhere (add_alike, or the SQL of the DuckDB engine).
+
+        Return the positions of their claimed (None: not given) and verified stages; the deals ahead
+        of their evidence are listed by offering each to `offer_ahead`.
+        """
+        deals = group.deals
+        claimed_index = self._index.get(group.claimed_stage_id) if group.claimed_stage_id else None
+        verified_index = self._index[group.verified_stage_id]
+        self.rows += deals
+        self.assessed += deals
+        owner = group.owner or NO_OWNER
+        owner_totals = self.owners.get(owner)
+        if owner_totals is None:
+            owner_totals = self.owners[owner] = OwnerTotals()
+        owner_totals.deals += deals
+        for milestone_id, status in group.blocking:
+            self.blocking[milestone_id][status] += deals
+        if claimed_index is None:
+            self.without_claim += deals
+        self.without_amount += group.without_amount
+        compared, _, verified = group.compared
         if compared and claimed_index is not None:
-            self._add_weighted(claimed_index, verified_index, owner_totals, (len(compared), claimed, verified))
-        if first.verified_by_buyer:
+            self._add_weighted(claimed_index, verified_index, owner_totals, group.compared)
+        if group.verified_by_buyer:
             self.buyer_confirmed += deals
             self.buyer_confirmed_cents += verified
-            if first.buyer_declined:
+            if group.buyer_declined:
                 self.buyer_confirmed_declined += deals
         if claimed_index is not None and claimed_index > verified_index:
             self.ahead += deals
             owner_totals.ahead += deals
-            for verdict in verdicts:
-                claimed_cents, verified_cents = verdict.claimed_weighted_cents, verdict.verified_weighted_cents
-                inflation = (
-                    claimed_cents - verified_cents if claimed_cents is not None and verified_cents is not None else None
-                )
-                self.offer_ahead(verdict, claimed_index - verified_index, inflation)
+        return claimed_index, verified_index
 
-    def offer_ahead(self, verdict: DealVerdict, stages_ahead: int, inflation: int | None) -> None:
-        """List a deal ahead of its evidence if it is among the TOP_AHEAD with the biggest inflation."""
+    def offer_ahead(self, verdict: DealVerdict) -> None:
+        """List a deal ahead of its evidence (counted already) if it is among the TOP_AHEAD with the biggest inflation."""
+        claimed_cents, verified_cents = verdict.claimed_weighted_cents, verdict.verified_weighted_cents
+        inflation = claimed_cents - verified_cents if claimed_cents is not None and verified_cents is not None else None
         key = (inflation if inflation is not None else -1, -verdict.number)
         if len(self._top) >= TOP_AHEAD and key <= self._top[0][:2]:
             return  # most deals are not listed: spare them the AheadDeal
@@ -233,7 +269,7 @@ class Totals:
                 verdict.owner,
                 self._names[verdict.claimed_stage_id or ""],
                 self._names[verdict.verified_stage_id or ""],
-                stages_ahead,
+                self._index[verdict.claimed_stage_id or ""] - self._index[verdict.verified_stage_id or ""],
                 inflation,
                 tuple(self._actions[milestone_id] for milestone_id, _ in verdict.blocking),
             )
@@ -273,5 +309,12 @@ class Totals:
 
     def most_blocking(self) -> list[tuple[str, Counter[str]]]:
         """Milestones that most often hold a deal at its verified stage, most first."""
-        counted = [(key, counts) for key, counts in self.blocking.items() if counts]
+        counted = [(key, _by_count(counts)) for key, counts in self.blocking.items() if counts]
         return sorted(counted, key=lambda item: -item[1].total())
+
+
+def _by_count(counts: Counter[str]) -> Counter[str]:
+    """The statuses most counted first, ties in the engine's order of statuses: the same whatever order the
+    deals were counted in (the DuckDB engine adds its sums after the rows Python reads)."""
+    order = {status.value: index for index, status in enumerate(Status)}
+    return Counter(dict(sorted(counts.items(), key=lambda item: (-item[1], order.get(item[0], len(order))))))

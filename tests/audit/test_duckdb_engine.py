@@ -413,6 +413,7 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
         b"deal,stage\nAcme,discovery,extra\n",
         b"deal,stage\n\nAcme,discovery\n",
         b'deal,stage\n"Acme,discovery\n',
+        b'deal,stage\n"Ac\rme",discovery\nBeta,discovery\n',  # csv numbers a lone carriage return as a line
         b"deal,st\xe9ge\nAcme,discovery\n",
         b"deal,stage\nAcme,discov\xe9ry\n",
         b"deal,stage\n",

@@ -1,0 +1,160 @@
+"""audit.csv's lines as DuckDB's SQL writes them: the bytes `AuditCsv.assessed` and `safe_writer` write.
+
+A row the DuckDB engine assesses in SQL is written by DuckDB itself (COPY, quoting off), so each
+line is spelled here cell by cell: the deal, CRM id and owner as `RowReader.text` reads them (the
+quote `safe_writer` adds taken off, then Python's `strip`), each text cell made inert as
+`neutralise_cell` makes it and quoted as Python's csv writer quotes (QUOTE_MINIMAL: a cell with a
+comma, a double quote or a line break, its quotes doubled), and the line ended with "\\r\\n".
+The stage names and ids come from the process: Python's own writer spells them once per statement.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Sequence
+from functools import cache
+
+from pipeline_audit.audit import AUDIT_COLUMNS, NEXT_SEPARATOR, AuditRow
+from pipeline_audit.pipeline_csv import safe_writer
+from sales_process.model import Process
+from sales_process.outcome import Outcome
+from sales_process.spreadsheet import FORMULA_STARTS, QUOTE
+from verdict_sql.dialects import DIALECTS
+
+DUCKDB = DIALECTS["duckdb"]
+LINE_END = "\r"  # DuckDB's COPY ends each line with "\n": csv's "\r\n" in all
+QUOTED = '[,"\\r\\n]'  # what Python's csv writer quotes a cell for (QUOTE_MINIMAL, delimiter ",", "\r\n")
+
+
+@cache
+def _python_white_space() -> str:
+    """Every character Python's str.strip() takes off."""
+    return "".join(character for character in map(chr, range(sys.maxunicode + 1)) if character.isspace())
+
+
+@cache
+def _number_pattern() -> str:
+    """sales_process.spreadsheet's _NUMBER for RE2: Python's \\d is every decimal digit of Unicode, RE2's only 0-9."""
+    digits = [code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
+    ranges, start = [], digits[0]
+    for previous, code in zip(digits, [*digits[1:], -1], strict=True):
+        if code != previous + 1:
+            ranges.append(_code(start) if start == previous else f"{_code(start)}-{_code(previous)}")
+            start = code
+    digit = "[" + "".join(ranges) + "]"
+    return f"^[+-]?({digit}+([.,]{digit}+)*|[.,]{digit}+)([eE][+-]?{digit}+)?$"
+
+
+def _code(code: int) -> str:
+    return chr(code) if chr(code).isascii() and chr(code).isalnum() else f"\\x{{{code:x}}}"
+
+
+def _chars(text: str) -> str:
+    if text.isascii() and text.isprintable():
+        return DUCKDB.string(text)
+    return "(" + DUCKDB.characters(ord(character) for character in text) + ")"
+
+
+def _runs_as_formula(text: str) -> str:
+    """spreadsheet._runs_as_formula: starts with a formula's character and is not a number (the regex only then)."""
+    starts = ", ".join(_chars(start) for start in FORMULA_STARTS)
+    return f"(LEFT({text}, 1) IN ({starts}) AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
+
+
+def _quoted(text: str) -> str:
+    """spreadsheet._quoted: the text would run as a formula once its leading quotes are taken off."""
+    return _runs_as_formula(f"LTRIM({text}, {DUCKDB.string(QUOTE)})")
+
+
+def typed_text(cell: str) -> str:
+    """A raw cell as `RowReader.text` reads it: `restore_cell`, then Python's strip ('' for NULL)."""
+    raw = f"COALESCE({cell}, '')"
+    rest = f"SUBSTR({raw}, 2)"
+    restored = f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
+    # TRIM builds its set of 29 characters on every row: a pattern spares it for the cells it would not change.
+    ends = "[^" + "".join(f"\\x{{{ord(character):x}}}" for character in _python_white_space()) + "]"
+    plain = DUCKDB.string(f"(?s)^{ends}(.*{ends})?$")
+    return (
+        f"CASE WHEN REGEXP_MATCHES({restored}, {plain}) THEN {restored} "
+        f"ELSE TRIM({restored}, {_chars(_python_white_space())}) END"
+    )
+
+
+def written(text: str) -> str:
+    """A text cell as `safe_writer` writes it: made inert (`neutralise_cell`), then quoted as csv quotes."""
+    quote = DUCKDB.string(QUOTE)
+    inert = f"CASE WHEN LEFT({text}, 1) IN ({quote}, {', '.join(_chars(s) for s in FORMULA_STARTS)}) AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+    return (
+        f"CASE WHEN REGEXP_MATCHES({inert}, {DUCKDB.string(QUOTED)}) "
+        f"THEN '\"' || REPLACE({inert}, '\"', '\"\"') || '\"' ELSE {inert} END"
+    )
+
+
+def written_constant(text: str) -> str:
+    """A literal of a cell as `safe_writer` writes it (for the process's names: Python's own writer spells them)."""
+    out = io.StringIO()
+    safe_writer(out).writerow([text, ""])  # not alone: csv quotes a row of one empty cell
+    return _chars(out.getvalue().removesuffix(",\r\n"))
+
+
+def header_line() -> str:
+    """audit.csv's header line, as `AuditCsv` writes it."""
+    out = io.StringIO()
+    safe_writer(out).writerow(AUDIT_COLUMNS)
+    return out.getvalue()
+
+
+def plain_cents(cents: str) -> str:
+    """vocabulary.plain_cents of whole cents (a BIGINT), '' for NULL: 1234567.89."""
+    whole = f"CAST(ABS({cents}) // 100 AS VARCHAR)"
+    part = f"LPAD(CAST(ABS({cents}) % 100 AS VARCHAR), 2, '0')"
+    return f"COALESCE(CASE WHEN {cents} < 0 THEN '-' ELSE '' END || {whole} || '.' || {part}, '')"
+
+
+def by_stage(stage_id: str, values: Sequence[str], process: Process) -> str:
+    """A CASE on a stage's id: `values` are SQL, one per stage; '' when the id is NULL."""
+    cases = " ".join(
+        f"WHEN {DUCKDB.string(stage.id)} THEN {value}" for stage, value in zip(process.stages, values, strict=True)
+    )
+    return f"COALESCE(CASE {stage_id} {cases} END, '')"
+
+
+def assessed_line(process: Process, cells: dict[str, str]) -> str:
+    """The SQL of an assessed row's line without its line number (it starts with the comma after it).
+
+    `cells` names the SQL of: deal, crm_id and owner (typed text), claimed_stage_id and verified_stage_id,
+    stages_ahead, amount, claimed_weighted and verified_weighted (whole cents), next_milestones (ids, comma
+    between).
+    """
+    names = [written_constant(stage.name) for stage in process.stages]
+    ids = [written_constant(stage.id) for stage in process.stages]
+    held = f"STRING_SPLIT({cells['next_milestones']}, ',')"
+    actions = ", ".join(
+        f"CASE WHEN LIST_CONTAINS({held}, {DUCKDB.string(milestone.id)}) THEN {_chars(milestone.customer_action)} END"
+        for _, milestone in process.milestones()
+    )
+    claimed, verified = cells["claimed_stage_id"], cells["verified_stage_id"]
+    row = AuditRow(
+        line=0,  # written by the engine before this text
+        deal=written(cells["deal"]),
+        crm_id=written(cells["crm_id"]),
+        owner=written(cells["owner"]),
+        claimed_stage=by_stage(claimed, names, process),
+        verified_stage=by_stage(verified, names, process),
+        stages_ahead=f"COALESCE(CAST({cells['stages_ahead']} AS VARCHAR), '')",
+        amount=plain_cents(cells["amount"]),
+        claimed_weighted=plain_cents(cells["claimed_weighted"]),
+        verified_weighted=plain_cents(cells["verified_weighted"]),
+        next_customer_actions=written(f"CONCAT_WS({DUCKDB.string(NEXT_SEPARATOR)}, {actions})"),
+        not_assessed="''",
+        claimed_stage_id=by_stage(claimed, ids, process),
+        verified_stage_id=by_stage(verified, ids, process),
+        # Milestone ids are slugs (process.schema.json): nothing to make inert or quote.
+        next_milestone_ids=f"REPLACE({cells['next_milestones']}, ',', ' ')",
+        verified_stage_confirmed_by_buyer="'no'",  # rows with a buyer's cell are Python's
+        buyer_confirmed_milestone_ids="''",
+        outcome=DUCKDB.string(Outcome.OPEN.value),
+        close_date="''",
+    )
+    return " || ',' || ".join(["''", *(str(cell) for cell in row[1:])]) + f" || {_chars(LINE_END)}"

@@ -1,0 +1,120 @@
+"""The DuckDB engine writes audit.csv's lines in SQL: the same bytes as safe_writer, and only the few rows Python
+has more to say about cross into Python."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from pipeline_audit import audit, duckdb_engine, sql_lines
+from pipeline_audit.pipeline_csv import restored, safe_writer
+from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
+
+TEXTS = [
+    "",
+    "Acme",
+    " Acme ",
+    "North, Inc.",
+    'The "Best" Co',
+    "=1+2",
+    "'=1+2",
+    "''=1+2",
+    " '=x",
+    "-5",
+    "+3.2",
+    "-1,000.50e3",
+    "-١٢",  # Arabic-Indic digits: Python's \d reads them, so the cell is a number
+    "-x",
+    "@home",
+    "\tTab",
+    "\rreturn",
+    "a\rb",
+    "'",
+    "''",
+    "\u2003Ünïcode\u2003",
+    "\x1cAcme\x1f",
+    "\u00a0",
+    "李 华",
+    "line\u2028break",
+    "x\u0085",
+]
+
+
+def python_cell(text: str) -> str:
+    """A cell as safe_writer writes it (with another cell after it: csv quotes a lone empty cell)."""
+    out = io.StringIO()
+    safe_writer(out).writerow([text, ""])
+    return out.getvalue().removesuffix(",\r\n")
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_cell_is_written_as_safe_writer_writes_it(text: str) -> None:
+    with duckdb.connect() as connection:
+        row = connection.execute(f"SELECT {sql_lines.written('CAST($1 AS VARCHAR)')}", [text]).fetchone()
+    assert row is not None
+    assert row[0] == python_cell(text)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_cell_is_read_as_row_reader_reads_it(text: str) -> None:
+    with duckdb.connect() as connection:
+        row = connection.execute(f"SELECT {sql_lines.typed_text('CAST($1 AS VARCHAR)')}", [text]).fetchone()
+    assert row is not None
+    assert row[0] == restored([text])[0].strip()
+
+
+def dirty_rows() -> list[list[str]]:
+    """An export whose odd rows interleave with plain ones: formulas, quotes, commas, unknown stages, closed deals,
+    a second currency, non-ASCII and Python-only white space (a cell with a line break is the Python engine's:
+    test_duckdb_engine)."""
+    header = ["deal", "owner", "crm_id", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence"]
+    odd = [
+        ['=HYPERLINK("x")', "@owner", "-id", "Discovery", "$1,000", "yes", "Email from the CFO"],
+        ["'=1+2", "  ", " '=x", "Qualifying", "USD 2,000", "no", ""],
+        ['North, "Inc."', "Ana Ruiz", "", "Negociating", "1000", "yes", "Email"],
+        ["Closed deal", "Ben", "", "Closed Won", "$5,000", "", ""],
+        ["Euro deal", "Ben", "", "Discovery", "€ 1,000", "yes", "Signed PDF of the NDA"],
+        ["\u2003Ünïcode GmbH\u2003", "\x1cChloe\x1f", "李华", "Proposing", "", "Y", "Call notes 2027-02-01"],
+        ["", "Dev", "0065g00000HrbP01", "Discovery", "-5", "x", "Email from the CFO"],
+        ["a;b", "-١٢", "+3.2", "Discovery", "74.000,00", "TRUE", "see crm"],
+    ]
+    plain = [[f"Acme #{n}", "Grace Lee", "", "Discovery", "1000", "yes", "Email from the CFO"] for n in range(3)]
+    return [header, *(row for pair in zip(odd, [plain[n % 3] for n in range(len(odd))], strict=True) for row in pair)]
+
+
+def test_the_same_files_for_a_dirty_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, dirty_rows())
+    python, duck = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duck)
+    assert "audited with the Python engine" not in duck.err
+
+
+def test_only_the_rows_python_has_more_to_say_about_reach_python(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    rows = [["deal", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence"]]
+    rows += [[f"Deal {n}", "Discovery", "$1,000", "yes", "Email from the CFO"] for n in range(500)]
+    rows[100] = ["Lost deal", "Closed Lost", "$1,000", "", ""]
+    rows[200] = ["Euro deal", "Discovery", "€ 1,000", "yes", "Email"]  # another currency: refused, in words
+    rows[300] = ["Typo", "Negociating", "$1,000", "yes", "Email"]
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, rows)
+    lines: list[int] = []
+    original = audit.audit_row
+
+    def counted(*args: Any) -> None:
+        lines.append(args[5])
+        original(*args)
+
+    monkeypatch.setattr(duckdb_engine, "audit_row", counted)
+    python, duck = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duck)
+    assert lines == [101, 201, 301]
+    with (duck.folder / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        assert [row["line"] for row in csv.DictReader(handle)] == [str(line) for line in range(2, 502)]
