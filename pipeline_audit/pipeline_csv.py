@@ -101,6 +101,8 @@ class Export:
 
 def restored(cells: list[str]) -> list[str]:
     """The cells as typed before `safe_writer` quoted the ones a spreadsheet would run (the same list when none was)."""
+    if QUOTE not in "".join(cells):  # most rows: one search in C instead of a call per cell
+        return cells
     for cell in cells:
         if cell.startswith(QUOTE):
             return [restore_cell(cell) for cell in cells]
