@@ -1,8 +1,8 @@
 """The audit on DuckDB: the CSV read, assessed, written and summed by DuckDB, in-process.
 
 DuckDB reads the file and runs the generated statement of `playbook sql`, which reads every cell as
-the audit's parsers do, into a table of the file's rows in order (preserve_insertion_order; beyond
-MEMORY_LIMIT the table goes to a temporary directory). Each row it assesses has its audit.csv line
+the audit's parsers do, into a table of the file's rows, each with its position in the file (FILE_ROW;
+beyond MEMORY_LIMIT the tables go to a temporary directory). Each row it assesses has its audit.csv line
 spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the rows it has more to
 say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
 names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
@@ -58,6 +58,7 @@ ENGINES = ("auto", "python", "duckdb")
 # (see the audit engines benchmark in the manual).
 AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
 BATCH = 10_000  # the Python rows fetched at a time
+FILE_ROW = "file_row"  # a row's position in the file, from 0 after the header
 DUCKDB = DIALECTS["duckdb"]
 # DuckDB's memory_limit: its table of the file's rows goes to a temporary directory beyond it, so that the
 # audit's memory stays bounded from a hundred thousand deals to millions. 128MB is too little for the CSV
@@ -135,15 +136,18 @@ def audit_with_duckdb(
             tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as spill,
             duckdb.connect(config=_settings(Path(spill))) as connection,
         ):
-            relation = _relation(source, delimiter, plan)
-            connection.execute(f"CREATE TEMP TABLE audit AS {_query(relation, plan, loaded, options, mapping)}")
+            # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
+            # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
+            # each row carries its position, and audit.csv is written in its order.
+            connection.execute(f"CREATE TEMP TABLE pipeline AS SELECT * FROM {_relation(source, delimiter, plan)}")
+            connection.execute(f"CREATE TEMP TABLE audit AS {_query(plan, loaded, options, mapping)}")
             rows, result.blank_rows = _counted(connection)
             if rows + 1 != lines:
                 raise NotForDuckDB("some rows span several lines, or the file has blank lines")
             if progress is not None:
                 progress(size // 2, size)
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
-            audit.read(connection, relation, _cells(plan))
+            audit.read(connection, _cells(plan))
             result.currency, result.two_digit_years = audit.reader.currency, audit.reader.two_digit_years
             _write(connection, audit.lines, partial)
             _add_totals(connection, loaded, result.totals)
@@ -209,14 +213,14 @@ def _relation(source: Path, delimiter: str, plan: ColumnPlan) -> str:
     )
 
 
-def _query(relation: str, plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping) -> str:
-    """One row per row of the file, in its order: its kind (blank, sql: assessed here, python: Python reads it),
+def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping) -> str:
+    """One row per row of the file (FILE_ROW: its position, in no particular order): its kind (blank, sql: assessed here, python: Python reads it),
     the cells of a Python row, and an assessed row's audit.csv line and what the totals sum."""
     q = DUCKDB.quote
     process = loaded.process
     names = [_name(index) for index in range(plan.width)]
     statement = verdict_sql(
-        process, DUCKDB, "pipeline", sql_columns(plan, _name), options.as_of, keep=names, mapping=mapping
+        process, DUCKDB, "numbered", sql_columns(plan, _name), options.as_of, keep=[*names, FILE_ROW], mapping=mapping
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
     # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
@@ -234,6 +238,7 @@ def _query(relation: str, plan: ColumnPlan, loaded: LoadedProcess, options: Audi
         for field, index in (("deal", plan.deal), ("owner", plan.owner), ("crm_id", plan.crm_id))
     }
     read = {
+        FILE_ROW: q(FILE_ROW),
         "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
         f"WHEN {simple} THEN 'sql' ELSE 'python' END",
         "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
@@ -249,6 +254,7 @@ def _query(relation: str, plan: ColumnPlan, loaded: LoadedProcess, options: Audi
         "claimed_cents": f"CAST({q('claimed_weighted')} * 100 AS BIGINT)",
         "verified_cents": f"CAST({q('verified_weighted')} * 100 AS BIGINT)",
         "next_milestones": q("next_milestones"),
+        "next_actions": sql_lines.next_actions(process, q("next_milestones")),
         "statuses": _blocking(process),
     }
     line = sql_lines.assessed_line(
@@ -264,10 +270,11 @@ def _query(relation: str, plan: ColumnPlan, loaded: LoadedProcess, options: Audi
             "claimed_weighted": q("claimed_cents"),
             "verified_weighted": q("verified_cents"),
             "next_milestones": q("next_milestones"),
+            "next_actions": q("next_actions"),
         },
     )
     return (
-        f"WITH {q('pipeline')} AS (SELECT * FROM {relation}),\n"
+        f"WITH {q('numbered')} AS (SELECT rowid AS {q(FILE_ROW)}, * FROM {q('pipeline')}),\n"
         f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')}),\n"
         f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
         f"FROM {q('verdicts')}),\n"
@@ -325,18 +332,18 @@ class PythonRows:
         self._written.taken()  # the header: the engine writes it
         self.lines: list[tuple[int, str]] = []  # (row, its line of audit.csv)
 
-    def read(self, connection: duckdb.DuckDBPyConnection, relation: str, cells: str) -> None:
+    def read(self, connection: duckdb.DuckDBPyConnection, cells: str) -> None:
         """Read and count the Python rows, and mark the rows SQL assessed in another currency as Python's."""
         first = connection.execute(
-            "SELECT rowid, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY rowid LIMIT 1"
+            "SELECT file_row, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY file_row LIMIT 1"
         ).fetchone()
         if first is None:
-            self._rows(connection.execute("SELECT rowid, cells FROM audit WHERE kind = 'python' ORDER BY rowid"))
+            self._rows(connection.execute("SELECT file_row, cells FROM audit WHERE kind = 'python' ORDER BY file_row"))
             return
         at, currency = first
         self._rows(
             connection.execute(
-                "SELECT rowid, cells FROM audit WHERE kind = 'python' AND rowid < ? ORDER BY rowid", [at]
+                "SELECT file_row, cells FROM audit WHERE kind = 'python' AND file_row < ? ORDER BY file_row", [at]
             )
         )
         if self.reader.currency is None:
@@ -346,14 +353,11 @@ class PythonRows:
             [self.reader.currency],
         ).fetchone()
         cells_of = "audit.cells"
-        if moved is not None and moved[0]:
-            # Their cells were not kept: read again, into a table whose rowid is the row's position as audit's
-            # is (an UPDATE of audit's list of cells would move the row to its end, and change its rowid).
-            connection.execute(f"CREATE TEMP TABLE again AS SELECT {cells} AS cells FROM {relation}")
-            cells_of = "COALESCE(audit.cells, (SELECT again.cells FROM again WHERE again.rowid = audit.rowid))"
+        if moved is not None and moved[0]:  # their cells were not kept: read from the copy of the file
+            cells_of = f"COALESCE(audit.cells, (SELECT {cells} FROM pipeline WHERE pipeline.rowid = audit.file_row))"
         self._rows(
             connection.execute(
-                f"SELECT audit.rowid, {cells_of} FROM audit WHERE kind = 'python' AND audit.rowid >= ? ORDER BY audit.rowid",
+                f"SELECT file_row, {cells_of} FROM audit WHERE kind = 'python' AND file_row >= ? ORDER BY file_row",
                 [at],
             )
         )
@@ -394,13 +398,13 @@ def _write(connection: duckdb.DuckDBPyConnection, python: list[tuple[int, str]],
             "INSERT INTO python_lines SELECT UNNEST(?), UNNEST(?)",
             [[row for row, _ in python], [line.removesuffix("\n") for _, line in python]],
         )
-        connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.rowid = p.row")
-    first = connection.execute("SELECT min(rowid) FROM audit WHERE kind <> 'blank'").fetchone()
+        connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.file_row = p.row")
+    first = connection.execute("SELECT min(file_row) FROM audit WHERE kind <> 'blank'").fetchone()
     header = s(sql_lines.header_line())
     connection.execute(
-        f"COPY (SELECT CASE WHEN rowid = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
-        "|| CASE WHEN kind = 'sql' THEN CAST(rowid + 2 AS VARCHAR) || line ELSE line END "
-        f"FROM audit WHERE kind <> 'blank') TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
+        f"COPY (SELECT CASE WHEN file_row = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
+        "|| CASE WHEN kind = 'sql' THEN CAST(file_row + 2 AS VARCHAR) || line ELSE line END "
+        f"FROM audit WHERE kind <> 'blank' ORDER BY file_row) TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
     )
 
 
@@ -439,9 +443,9 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
     verdicts = KnownVerdicts(loaded.process)
     positions = {stage.id: index for index, stage in enumerate(loaded.process.stages)}
     ahead = connection.execute(
-        "SELECT rowid + 2, deal, crm_id, owner, claimed_stage_id, verified_stage_id, amount, next_milestones, statuses "
+        "SELECT file_row + 2, deal, crm_id, owner, claimed_stage_id, verified_stage_id, amount, next_milestones, statuses "
         "FROM audit WHERE kind = 'sql' AND stages_ahead > 0 "
-        f"ORDER BY COALESCE(claimed_cents - verified_cents, -1) DESC, rowid LIMIT {TOP_AHEAD}"
+        f"ORDER BY COALESCE(claimed_cents - verified_cents, -1) DESC, file_row LIMIT {TOP_AHEAD}"
     ).fetchall()
     for line, deal, crm_id, owner, claimed, verified, amount, next_ids, statuses in ahead:
         totals.offer_ahead(

@@ -58,8 +58,8 @@ def _chars(text: str) -> str:
 
 def _runs_as_formula(text: str) -> str:
     """spreadsheet._runs_as_formula: starts with a formula's character and is not a number (the regex only then)."""
-    starts = ", ".join(_chars(start) for start in FORMULA_STARTS)
-    return f"(LEFT({text}, 1) IN ({starts}) AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
+    starts = [_chars(start) for start in FORMULA_STARTS]
+    return f"({DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
 
 
 def _quoted(text: str) -> str:
@@ -84,7 +84,8 @@ def typed_text(cell: str) -> str:
 def written(text: str) -> str:
     """A text cell as `safe_writer` writes it: made inert (`neutralise_cell`), then quoted as csv quotes."""
     quote = DUCKDB.string(QUOTE)
-    inert = f"CASE WHEN LEFT({text}, 1) IN ({quote}, {', '.join(_chars(s) for s in FORMULA_STARTS)}) AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+    starts = [quote, *(_chars(start) for start in FORMULA_STARTS)]
+    inert = f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
     return (
         f"CASE WHEN REGEXP_MATCHES({inert}, {DUCKDB.string(QUOTED)}) "
         f"THEN '\"' || REPLACE({inert}, '\"', '\"\"') || '\"' ELSE {inert} END"
@@ -120,20 +121,29 @@ def by_stage(stage_id: str, values: Sequence[str], process: Process) -> str:
     return f"COALESCE(CASE {stage_id} {cases} END, '')"
 
 
+def next_actions(process: Process, next_milestones: str) -> str:
+    """The customer actions of the milestones in next_milestones (ids, comma between), as AuditCsv joins them.
+
+    Written as a column of its own: `assessed_line` names it several times, inside CASEs, where DuckDB
+    would compute it again each time.
+    """
+    held = f"STRING_SPLIT({next_milestones}, ',')"
+    actions = ", ".join(
+        f"CASE WHEN LIST_CONTAINS({held}, {DUCKDB.string(milestone.id)}) THEN {_chars(milestone.customer_action)} END"
+        for _, milestone in process.milestones()
+    )
+    return f"CONCAT_WS({DUCKDB.string(NEXT_SEPARATOR)}, {actions})"
+
+
 def assessed_line(process: Process, cells: dict[str, str]) -> str:
     """The SQL of an assessed row's line without its line number (it starts with the comma after it).
 
     `cells` names the SQL of: deal, crm_id and owner (typed text), claimed_stage_id and verified_stage_id,
     stages_ahead, amount, claimed_weighted and verified_weighted (whole cents), next_milestones (ids, comma
-    between).
+    between) and next_actions (`next_actions` of them).
     """
     names = [written_constant(stage.name) for stage in process.stages]
     ids = [written_constant(stage.id) for stage in process.stages]
-    held = f"STRING_SPLIT({cells['next_milestones']}, ',')"
-    actions = ", ".join(
-        f"CASE WHEN LIST_CONTAINS({held}, {DUCKDB.string(milestone.id)}) THEN {_chars(milestone.customer_action)} END"
-        for _, milestone in process.milestones()
-    )
     claimed, verified = cells["claimed_stage_id"], cells["verified_stage_id"]
     row = AuditRow(
         line=0,  # written by the engine before this text
@@ -146,7 +156,7 @@ def assessed_line(process: Process, cells: dict[str, str]) -> str:
         amount=plain_cents(cells["amount"]),
         claimed_weighted=plain_cents(cells["claimed_weighted"]),
         verified_weighted=plain_cents(cells["verified_weighted"]),
-        next_customer_actions=written(f"CONCAT_WS({DUCKDB.string(NEXT_SEPARATOR)}, {actions})"),
+        next_customer_actions=written(cells["next_actions"]),
         not_assessed="''",
         claimed_stage_id=by_stage(claimed, ids, process),
         verified_stage_id=by_stage(verified, ids, process),

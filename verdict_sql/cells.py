@@ -258,7 +258,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
             f"OR LENGTH({segment}) > {MAX_SEGMENT}, FALSE) AS {q('segment_refused')}",
         ]
     # The answer words as exports write them (yes, Yes, YES): nothing to trim.
-    answer_as_typed = "{0} IN " + w.words(ANSWERS_AS_TYPED)
+    answer_as_typed = w.one_of("{0}", ANSWERS_AS_TYPED)
     for stage, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))
         items += [
@@ -303,7 +303,7 @@ def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, st
     c, q = Cells(w), w.q
 
     def flag(word: str) -> str:
-        return f"CASE WHEN {q(word)} IN {w.words(YES_WORDS)} THEN TRUE WHEN {q(word)} IN {w.words(NO_WORDS)} THEN FALSE END"
+        return f"CASE WHEN {w.one_of(q(word), YES_WORDS)} THEN TRUE WHEN {w.one_of(q(word), NO_WORDS)} THEN FALSE END"
 
     statuses = " ".join(
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())

@@ -6,7 +6,7 @@ Everything else in the generated statement is standard SQL that all four accept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -37,6 +37,21 @@ def _chr_concat(code_points: Iterable[int]) -> str:
 
 def _code_points_to_string(code_points: Iterable[int]) -> str:
     return f"CODE_POINTS_TO_STRING([{', '.join(str(point) for point in code_points)}])"
+
+
+def _in_list(text: str, literals: Sequence[str]) -> str:
+    return f"{text} IN ({', '.join(literals)})"
+
+
+def _in_list_without_join(text: str, literals: Sequence[str]) -> str:
+    """IN, or where DuckDB would turn it into a join (six literals or more), the same as a CASE.
+
+    The join made the statement three times slower, and it keeps no row order.
+    """
+    if len(literals) < 6:
+        return _in_list(text, literals)
+    whens = " ".join(f"WHEN {literal} THEN TRUE" for literal in literals)
+    return f"CASE {text} {whens} ELSE CASE WHEN {text} IS NOT NULL THEN FALSE END END"
 
 
 def _re2_character(code_point: int) -> str:
@@ -77,6 +92,8 @@ class Dialect:
     # A character in a regular expression, by its code point, in plain ASCII; None where the dialect's
     # patterns have no such spelling (the statement then trims without a fast path, verdict_sql.writer).
     regex_character: Callable[[int], str] | None = None
+    # True when a text is one of a list of literals (NULL when the text is NULL), from the text and the literals.
+    one_of: Callable[[str, Sequence[str]], str] = _in_list
 
     def quote(self, name: str) -> str:
         """A quoted identifier; a dotted relation (schema.table) is quoted part by part."""
@@ -102,6 +119,7 @@ DIALECTS = {
             "({0} - {1})",
             "REGEXP_MATCHES({0}, {1})",
             regex_character=_re2_character,
+            one_of=_in_list_without_join,
         ),
         Dialect(
             "postgres",

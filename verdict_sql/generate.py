@@ -272,8 +272,8 @@ def _readings(
         answer = w.q(milestone.id + "__answer")
         items.append(
             f"{milestone_comment(stage, milestone)}\n"
-            f"CASE WHEN {answer} IN {w.words(YES_WORDS)} THEN TRUE "
-            f"WHEN {answer} IN {w.words(NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}"
+            f"CASE WHEN {w.one_of(answer, YES_WORDS)} THEN TRUE "
+            f"WHEN {w.one_of(answer, NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}"
         )
         evidence = w.q(milestone.id + "__evidence")
         collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
@@ -342,7 +342,7 @@ def _required(w: Writer, requirement: Requirement) -> str | None:
     if condition.amount_below is not None:
         parts.append(f"({amount} IS NULL OR {amount} < {float(condition.amount_below)!r})")
     if condition.segment:
-        parts.append(f"({segment} IS NULL OR {segment} IN {w.words(condition.segment_keys)})")
+        parts.append(f"({segment} IS NULL OR {w.one_of(segment, condition.segment_keys)})")
     return " AND ".join(parts)
 
 
@@ -411,11 +411,11 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
     lost_labels = labels_of(name for name in rule.lost_stages if not stage_looks_disqualified(name))
     won_labels = sorted(text for text, stage_id in labels.items() if stage_id == process.stages[-1].id)
     listed_disqualified = (
-        f"{INDENT}WHEN {label} IN {w.words(disqualified_labels)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
+        f"{INDENT}WHEN {w.one_of(label, disqualified_labels)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
         if disqualified_labels
         else ""
     )
-    lost = (f"{label} IN {w.words(lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
+    lost = (f"{w.one_of(label, lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
     unread = " OR ".join(
         f"({q(word)} <> '' AND {q(value)} IS NULL)"
         for word, value in (
@@ -432,7 +432,7 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         f"{INDENT}WHEN {won} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {closed} AND NOT {won} THEN {w.s(Outcome.LOST)}\n"
         f"{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
-        f"{INDENT}WHEN {label} IN {w.words(won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
+        f"{INDENT}WHEN {w.one_of(label, won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
         f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {q('outcome')}"
     )

@@ -106,7 +106,10 @@ def _spell(w: Writer, expression: Expression, operands: Mapping[str, str | None]
             return None if first is None or second is None else f"{first} {operator} {second}"
         case In(text, words):
             spelled = _spell(w, text, operands, positive)
-            return None if spelled is None else f"{spelled} IN {w.words(words)}"
+            if spelled is None:
+                return None
+            assert isinstance(spelled, str), "IN's operand is a text, never a known truth value"
+            return w.one_of(spelled, words)
         case Always():
             return True
     raise TypeError(f"not a status rule expression: {expression!r}")

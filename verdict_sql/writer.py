@@ -84,6 +84,6 @@ class Writer:
         # In parentheses: PostgreSQL gives `~` and `||` one precedence, so `x ~ CHR(91) || …` would compare first.
         return "(" + self.dialect.characters(ord(character) for character in text) + ")"
 
-    def words(self, words: Iterable[str]) -> str:
-        """A parenthesised, sorted list of string literals for IN."""
-        return "(" + ", ".join(self.chars(word) for word in sorted(words)) + ")"
+    def one_of(self, expression: str, words: Iterable[str]) -> str:
+        """True when the text is one of the words (NULL when it is NULL), in the dialect's spelling."""
+        return self.dialect.one_of(expression, [self.chars(word) for word in sorted(words)])
