@@ -21,6 +21,7 @@ from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import FORMULA_STARTS, QUOTE
 from verdict_sql.dialects import DIALECTS
+from verdict_sql.writer import character_class
 
 DUCKDB = DIALECTS["duckdb"]
 LINE_END = "\r"  # DuckDB's COPY ends each line with "\n": csv's "\r\n" in all
@@ -36,18 +37,16 @@ def _python_white_space() -> str:
 @cache
 def _number_pattern() -> str:
     """sales_process.spreadsheet's _NUMBER for RE2: Python's \\d is every decimal digit of Unicode, RE2's only 0-9."""
-    digits = [code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
-    ranges, start = [], digits[0]
-    for previous, code in zip(digits, [*digits[1:], -1], strict=True):
-        if code != previous + 1:
-            ranges.append(_code(start) if start == previous else f"{_code(start)}-{_code(previous)}")
-            start = code
-    digit = "[" + "".join(ranges) + "]"
+    digit = character_class((code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()), _code)
     return f"^[+-]?({digit}+([.,]{digit}+)*|[.,]{digit}+)([eE][+-]?{digit}+)?$"
 
 
+def _re2_code(code: int) -> str:
+    return f"\\x{{{code:x}}}"
+
+
 def _code(code: int) -> str:
-    return chr(code) if chr(code).isascii() and chr(code).isalnum() else f"\\x{{{code:x}}}"
+    return chr(code) if chr(code).isascii() and chr(code).isalnum() else _re2_code(code)
 
 
 def _chars(text: str) -> str:
@@ -73,7 +72,7 @@ def typed_text(cell: str) -> str:
     rest = f"SUBSTR({raw}, 2)"
     restored = f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
     # TRIM builds its set of 29 characters on every row: a pattern spares it for the cells it would not change.
-    ends = "[^" + "".join(f"\\x{{{ord(character):x}}}" for character in _python_white_space()) + "]"
+    ends = character_class(map(ord, _python_white_space()), _re2_code, negated=True)
     plain = DUCKDB.string(f"(?s)^{ends}(.*{ends})?$")
     return (
         f"CASE WHEN REGEXP_MATCHES({restored}, {plain}) THEN {restored} "

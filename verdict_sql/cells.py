@@ -173,7 +173,11 @@ class Cells:
             readable = f"{numeric} AND ({self.matches(spaced, DOTTED)} OR ({first} > 12 AND {second} <= 12))"
 
         def part(iso_part: str, numeric_part: str) -> str:
-            return f"CASE WHEN {iso} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} END"
+            # Most date cells are blank (a milestone not answered): one comparison spares them every pattern.
+            return (
+                f"CASE WHEN {text} = '' THEN NULL WHEN {iso} THEN {self.integer(iso_part)} "
+                f"WHEN {readable} THEN {numeric_part} END"
+            )
 
         return (
             part(f"SUBSTR({text}, 1, 4)", year),

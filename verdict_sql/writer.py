@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, WHITESPACE
 from verdict_sql.dialects import Dialect
@@ -13,10 +13,28 @@ from verdict_sql.dialects import Dialect
 # Both patterns are anchored at each end, as Snowflake's REGEXP_LIKE reads every pattern.
 
 
+def character_class(code_points: Iterable[int], spell: Callable[[int], str], negated: bool = False) -> str:
+    """A regex class of the code points, each run of three or more consecutive ones as a range (a shorter
+    statement: DuckDB parses and binds its every character), each spelled by `spell`."""
+    ranges: list[str] = []
+    points = sorted(set(code_points))
+    start = 0
+    for end in range(len(points)):
+        if end + 1 < len(points) and points[end + 1] == points[end] + 1:
+            continue
+        first, last = points[start], points[end]
+        if last - first >= 2:
+            ranges.append(f"{spell(first)}-{spell(last)}")
+        else:
+            ranges.extend(spell(point) for point in points[start : end + 1])
+        start = end + 1
+    return ("[^" if negated else "[") + "".join(ranges) + "]"
+
+
 def _white_space_class(dialect: Dialect, but: str = "") -> str:
     """A regex class of every character but the engine's white space (and `but`)."""
     assert dialect.regex_character is not None
-    return "[^" + "".join(dialect.regex_character(ord(c)) for c in WHITESPACE if c not in but) + "]"
+    return character_class((ord(c) for c in WHITESPACE if c not in but), dialect.regex_character, negated=True)
 
 
 class Writer:

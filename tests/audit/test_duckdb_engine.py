@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.synthetic_pipeline import write_pipeline
 from pipeline_audit import duckdb_engine
 from pipeline_audit.audit import AuditOptions
 from playbook_cli.main import main
 from sales_process.loader import load_process, parse_process
 from tests.audit.helpers import ROOT, Run, audit
+from tests.support.synthetic_pipeline import write_pipeline
 
 AS_OF = dt.date(2027, 3, 1)
 EXPORTS = Path(__file__).parent / "crm_exports"
@@ -380,6 +380,20 @@ def test_the_same_files_for_the_synthetic_pipeline(capsys: pytest.CaptureFixture
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
     assert "Deals not assessed: 0" not in python.out  # the synthetic export has rows that cannot be assessed
+
+
+def test_rows_out_of_the_files_order_are_audited_by_python_never_misnumbered(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As a statement with a join would (DuckDB keeps the order of a query of one table only).
+    query = duckdb_engine._query
+    monkeypatch.setattr(duckdb_engine, "_query", lambda *args: f"SELECT * FROM ({query(*args)}) ORDER BY file_row DESC")
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 40, bad_rows=True)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert "audited with the Python engine: DuckDB did not keep the rows in the file's order" in duckdb.err
+    for name in ("audit.csv", "report.html"):
+        assert (duckdb.folder / name).read_bytes() == (python.folder / name).read_bytes(), name
 
 
 def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
