@@ -19,10 +19,10 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic_pipeline import AS_OF, write_pipeline
 from pipeline_audit.audit import AuditOptions, audit_pipeline
 from pipeline_report.report_html import write_report
 from sales_process.loader import LoadedProcess, load_process
+from tests.support.synthetic_pipeline import AS_OF, write_pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 DEALS = 100_000

@@ -22,8 +22,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import DEFAULT_PROCESS, ROOT, Row, Spread
-from benchmarks.synthetic_pipeline import AS_OF, write_pipeline
 from sales_process.loader import LoadedProcess, load_process
+from tests.support.synthetic_pipeline import AS_OF, write_pipeline
 
 DEALS = 1_000_000
 MEMORY_DEALS = (100_000, 1_000_000)

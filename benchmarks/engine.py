@@ -14,11 +14,11 @@ from typing import Any
 
 from benchmarks import audit
 from benchmarks.common import DEFAULT_PROCESS, Row, Spread
-from benchmarks.synthetic_pipeline import AS_OF, header, rows
 from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess
 from sales_process.loader import load_process
 from sales_process.model import Process
+from tests.support.synthetic_pipeline import AS_OF, header, rows
 
 DEALS = 2_000
 PASSES = 10  # each sample lasts long enough (~0.4 s) for the clock and the scheduler

@@ -14,9 +14,9 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import DEFAULT_PROCESS, Row, Spread, seconds
-from benchmarks.synthetic_process import write_process
 from sales_process.loader import load_process
 from site_builder.build import build_site
+from tests.support.synthetic_process import write_process
 
 SIZES = ((12, 8), (40, 8), (40, 15))
 GOAL = 1.2  # per stage page (12x8 to 40x8) and per milestone (12x8 to 40x15)

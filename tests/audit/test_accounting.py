@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic_pipeline import write_pipeline
 from sales_process.deal import parse_deal
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from tests.audit.helpers import Run, audit
+from tests.support.synthetic_pipeline import write_pipeline
 
 AS_OF = dt.date(2027, 3, 1)
 YES = {"yes": True, "Yes": True, "y": True, "x": True, "no": False}

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from benchmarks.synthetic_process import process_document
 from sales_process.loader import LoadedProcess, parse_process
 from sales_process.model import Process
 from sales_process.practice import practice_scenarios
@@ -15,6 +14,7 @@ from site_builder.practice_page import SCRIPT, STYLESHEET, practice_assets, prac
 from tests.conftest import DEFAULT_PROCESS
 from tests.foundation.processes import VALID
 from tests.site_builder.golden_pages import assert_golden_pages
+from tests.support.synthetic_process import process_document
 
 
 def test_the_practice_page_of_the_default_process_matches_its_golden_file(default_process: LoadedProcess) -> None:

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 import yaml
 
-from benchmarks.synthetic_process import process_document
 from playbook_cli.main import main
 from sales_process.loader import load_process
 from sales_process.practice import Kind, practice_scenarios, scenario_json
 from tests.foundation.processes import VALID
+from tests.support.synthetic_process import process_document
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD_PROCESS = ROOT / "tests" / "site_builder" / "odd_process.yaml"

@@ -17,11 +17,11 @@ import psycopg
 import pytest
 import yaml
 
-from benchmarks.synthetic_pipeline import AS_OF, write_pipeline
 from playbook_cli.main import main
 from sales_process.loader import load_process
 from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import SERVER_USER, PostgresServer
+from tests.support.synthetic_pipeline import AS_OF, write_pipeline
 
 DEALS = 120
 DBT = Path(os.environ.get("PLAYBOOK_DBT") or Path(__file__).resolve().parents[2] / ".venv/dbt/bin/dbt")

@@ -334,7 +334,7 @@ def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(
 @pytest.fixture(scope="module")
 def synthetic_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Path]:
     """300 synthetic deals of the default process, as text columns and as a CSV file."""
-    from benchmarks.synthetic_pipeline import header, rows
+    from tests.support.synthetic_pipeline import header, rows
 
     loaded = load_process(DEFAULT_PROCESS)
     table = [header(loaded.process), *rows(loaded.process, 300)]

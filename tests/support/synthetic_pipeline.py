@@ -1,6 +1,6 @@
 """Deterministic synthetic CRM exports for a process: the example pipeline and the benchmark's input.
 
-Run `python -m benchmarks.synthetic_pipeline examples/pipeline.csv` to regenerate the example.
+Run `python -m tests.support.synthetic_pipeline examples/pipeline.csv` to regenerate the example.
 """
 
 from __future__ import annotations
