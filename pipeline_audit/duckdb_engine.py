@@ -402,7 +402,7 @@ def _write(connection: duckdb.DuckDBPyConnection, python: list[tuple[int, str]],
     # A table's rows are scanned in their order: where that is the file's, no sort is needed (a sort of a
     # million lines runs out of DuckDB's memory limit). A statement with a join would break it.
     out_of_order = connection.execute("SELECT count(*) FROM audit WHERE file_row <> rowid").fetchone()
-    if False:
+    if out_of_order is None or out_of_order[0]:
         raise NotForDuckDB("DuckDB did not keep the rows in the file's order")
     first = connection.execute("SELECT min(file_row) FROM audit WHERE kind <> 'blank'").fetchone()
     header = s(sql_lines.header_line())
