@@ -61,6 +61,7 @@ def _pages(client: FlaskClient, site_dir: Path, tmp_path: Path) -> dict[str, str
     }
 
 
+@pytest.mark.slow
 def test_the_nu_html_checker_finds_no_error(
     client: FlaskClient, site_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

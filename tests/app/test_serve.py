@@ -82,6 +82,7 @@ def test_a_port_in_use_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFi
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(
     served: tuple[str, Path, subprocess.Popen[str]],
 ) -> None:

@@ -335,6 +335,7 @@ READINGS = st.sampled_from(
 )
 
 
+@pytest.mark.slow
 @SAME_FILES
 @given(st.booleans().flatmap(lambda buyers: st.tuples(st.just(buyers), exports(buyers))), READINGS, st.booleans())
 def test_the_same_files_for_any_export(

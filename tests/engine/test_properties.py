@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.report import assessment_json
 from tests.engine.factory import AS_OF, EVIDENCE, milestone, process, stage
+
+pytestmark = pytest.mark.slow  # hundreds of generated deals per property: ./scripts/test --quick leaves it out
 
 PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EVIDENCE_TEXTS = [None, "", "  ", "TBD", "n/a.", "see CRM", "abc", EVIDENCE, "PO 4711"]

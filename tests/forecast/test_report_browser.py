@@ -66,5 +66,6 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
     context.close()
 
 
+@pytest.mark.slow
 def test_the_report_is_valid_html(report: Path, tmp_path: Path) -> None:
     assert nu_errors({"backtest": report.read_text(encoding="utf-8")}, tmp_path / "pages") == []

@@ -17,6 +17,7 @@ from playbook_cli.main import main
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_manual_builds_strict_with_every_link_checked(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
     site = tmp_path / "manual"
@@ -77,6 +78,7 @@ def _tiny_manual(tmp_path: Path, nav: list[str]) -> subprocess.CompletedProcess[
     )
 
 
+@pytest.mark.slow
 def test_the_nav_leaves_out_only_the_pages_other_branches_write(tmp_path: Path) -> None:
     assert _tiny_manual(tmp_path, ["later.md"]).returncode == 0
     assert "later" not in (tmp_path / "site" / "index.html").read_text(encoding="utf-8").lower()

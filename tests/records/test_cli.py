@@ -129,6 +129,7 @@ def test_import_refuses_the_whole_file_when_any_row_has_a_problem(run: Run, sess
         assert db.scalars(select(Deal)).first() is None
 
 
+@pytest.mark.slow
 def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     run: Run, tmp_path: Path, sessions: sessionmaker[Session], records_app: Flask, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -393,6 +393,7 @@ def test_asking_does_not_report_its_fields_as_unknown_check_answers(rep: FlaskCl
     assert "not questions of this process" not in page
 
 
+@pytest.mark.slow
 def test_the_nu_html_checker_finds_no_error_in_the_buyer_pages(
     rep: FlaskClient, buyer: FlaskClient, tmp_path: Path, signed_in: Callable[[str], FlaskClient]
 ) -> None:

@@ -158,6 +158,7 @@ def _comparable(verdicts: dict[str, tuple[Any, ...]]) -> dict[str, tuple[Any, ..
     }
 
 
+@pytest.mark.slow
 @AGREEMENT
 @given(tables())
 def test_the_sql_gives_the_engines_verdict(
@@ -182,6 +183,7 @@ def _cell(value: Value) -> str:
     return str(value)
 
 
+@pytest.mark.slow
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )

@@ -124,6 +124,7 @@ def _until(check: Callable[[], bool]) -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("save", [rename_over, write_in_place], ids=["atomic-rename", "in-place-write"])
 def test_an_invalid_save_keeps_the_last_good_version_and_a_fix_brings_the_new_one(
     served: Served, save: Callable[[Path, str], None]

@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sales_process.loader import LoadedProcess, parse_process
 from sales_process.problems import InvalidFile
+
+pytestmark = pytest.mark.slow  # fuzzing: ./scripts/test --quick leaves it out
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = yaml.safe_load((ROOT / "process.yaml").read_text(encoding="utf-8"))

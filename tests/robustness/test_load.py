@@ -27,6 +27,8 @@ from sales_process.loader import LoadedProcess
 from tests.conftest import DEFAULT_PROCESS
 from tests.robustness.raw_http import form_session
 
+pytestmark = pytest.mark.slow  # twenty clients for seconds: ./scripts/test --quick leaves it out
+
 CLIENTS = 20
 DURATION = 10.0
 HARD_STOP = 60.0

@@ -32,6 +32,8 @@ from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess
 from tests.conftest import DEFAULT_PROCESS
 
+pytestmark = pytest.mark.slow  # twenty clients for seconds: ./scripts/test --quick leaves it out
+
 CLIENTS = 20
 DURATION = 10.0
 HARD_STOP = 90.0

@@ -23,6 +23,8 @@ from deal_records.people import add_user, create_token
 from tests.browser import live_wsgi
 from tests.conftest import DEFAULT_PROCESS, ROOT
 
+pytestmark = pytest.mark.slow  # a fuzzer run of every API operation: ./scripts/test --quick leaves it out
+
 SCHEMATHESIS = Path(sys.executable).with_name("st")
 MAX_EXAMPLES = "15"
 

@@ -82,6 +82,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
         server.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_saving_the_process_rebuilds_the_page_and_a_broken_save_keeps_the_last_good_site(
     served: tuple[Path, str, Path],
 ) -> None:

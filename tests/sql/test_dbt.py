@@ -23,6 +23,8 @@ from tests.conftest import DEFAULT_PROCESS
 from tests.postgres import SERVER_USER, PostgresServer
 from tests.support.synthetic_pipeline import AS_OF, write_pipeline
 
+pytestmark = pytest.mark.slow  # dbt builds a whole project: ./scripts/test --quick leaves it out
+
 DEALS = 120
 DBT = Path(os.environ.get("PLAYBOOK_DBT") or Path(__file__).resolve().parents[2] / ".venv/dbt/bin/dbt")
 COMPARED = ("claimed_stage_id", "verified_stage_id", "amount", "claimed_weighted", "verified_weighted", "outcome")

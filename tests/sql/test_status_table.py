@@ -104,6 +104,7 @@ def sql_status(case: Case, as_of: dt.date) -> Status:
     return Status(found[0])
 
 
+@pytest.mark.slow
 @PROPERTIES
 @given(cases(), st.integers(-100, 100))
 def test_the_python_and_the_sql_give_the_same_status(case: Case, offset: int) -> None:
