@@ -214,8 +214,9 @@ def _relation(source: Path, delimiter: str, plan: ColumnPlan) -> str:
 
 
 def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping) -> str:
-    """One row per row of the file (FILE_ROW: its position, in no particular order): its kind (blank, sql: assessed here, python: Python reads it),
-    the cells of a Python row, and an assessed row's audit.csv line and what the totals sum."""
+    """One row per row of the file, with its position (FILE_ROW): its kind (blank, sql: assessed here,
+    python: Python reads it), the cells of a Python row, and an assessed row's audit.csv line and what the
+    totals sum."""
     q = DUCKDB.quote
     process = loaded.process
     names = [_name(index) for index in range(plan.width)]
