@@ -149,7 +149,7 @@ def audit_with_duckdb(
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan))
             result.currency, result.two_digit_years = audit.reader.currency, audit.reader.two_digit_years
-            _write(connection, audit.lines, partial)
+            _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
         if progress is not None:
             progress(size, size)
@@ -331,22 +331,19 @@ class PythonRows:
         self._written = _Lines()
         self._out = AuditCsv(safe_writer(self._written), loaded.process)
         self._written.taken()  # the header: the engine writes it
-        self.lines: list[tuple[int, str]] = []  # (row, its line of audit.csv)
 
     def read(self, connection: duckdb.DuckDBPyConnection, cells: str) -> None:
-        """Read and count the Python rows, and mark the rows SQL assessed in another currency as Python's."""
+        """Read and count the Python rows into python_lines, and mark the rows SQL assessed in another currency
+        as Python's."""
+        connection.execute("CREATE TEMP TABLE python_lines (row BIGINT, line VARCHAR)")
         first = connection.execute(
             "SELECT file_row, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY file_row LIMIT 1"
         ).fetchone()
         if first is None:
-            self._rows(connection.execute("SELECT file_row, cells FROM audit WHERE kind = 'python' ORDER BY file_row"))
+            self._rows(connection, "audit.cells", -1, None)
             return
         at, currency = first
-        self._rows(
-            connection.execute(
-                "SELECT file_row, cells FROM audit WHERE kind = 'python' AND file_row < ? ORDER BY file_row", [at]
-            )
-        )
+        self._rows(connection, "audit.cells", -1, at)
         if self.reader.currency is None:
             self.reader.currency = currency
         moved = connection.execute(
@@ -356,22 +353,28 @@ class PythonRows:
         cells_of = "audit.cells"
         if moved is not None and moved[0]:  # their cells were not kept: read from the copy of the file
             cells_of = f"COALESCE(audit.cells, (SELECT {cells} FROM pipeline WHERE pipeline.rowid = audit.file_row))"
-        self._rows(
-            connection.execute(
-                f"SELECT file_row, {cells_of} FROM audit WHERE kind = 'python' AND file_row >= ? ORDER BY file_row",
-                [at],
-            )
-        )
+        self._rows(connection, cells_of, at - 1, None)
 
-    def _rows(self, cursor: duckdb.DuckDBPyConnection) -> None:
+    def _rows(self, connection: duckdb.DuckDBPyConnection, cells_of: str, after: int, before: int | None) -> None:
+        """Audit the Python rows after row `after` (and before `before`), BATCH at a time, in file order; their
+        lines go to python_lines batch by batch, so that memory stays flat however many there are."""
         process, options = self.loaded.process, self.options
-        while batch := cursor.fetchmany(BATCH):
+        below = "" if before is None else f" AND file_row < {int(before)}"
+        while batch := connection.execute(
+            f"SELECT file_row, {cells_of} FROM audit WHERE kind = 'python' AND file_row > ?{below} "
+            f"ORDER BY file_row LIMIT {BATCH}",
+            [after],
+        ).fetchall():
+            rows, lines = [], []
             for row, cells in batch:
-                line = row + 2
                 audit_row(
-                    self.reader, process, options.as_of, self._out, self.totals, line, _texts(cells), options.period
+                    self.reader, process, options.as_of, self._out, self.totals, row + 2, _texts(cells), options.period
                 )
-                self.lines.append((row, self._written.taken()))
+                rows.append(row)
+                # COPY ends each line with "\n": csv's "\r\n" loses its last character.
+                lines.append(self._written.taken().removesuffix("\n"))
+            connection.execute("INSERT INTO python_lines SELECT UNNEST(?), UNNEST(?)", [rows, lines])
+            after = batch[-1][0]
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:
@@ -389,17 +392,10 @@ class _Lines(io.StringIO):
         return text
 
 
-def _write(connection: duckdb.DuckDBPyConnection, python: list[tuple[int, str]], partial: Path) -> None:
+def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
     """Write audit.csv from the table, in the file's order: the header, each row's line (Python's where Python read it)."""
     s = DUCKDB.string
-    connection.execute("CREATE TEMP TABLE python_lines (row BIGINT, line VARCHAR)")
-    if python:
-        # COPY ends each line with "\n": csv's "\r\n" loses its last character.
-        connection.execute(
-            "INSERT INTO python_lines SELECT UNNEST(?), UNNEST(?)",
-            [[row for row, _ in python], [line.removesuffix("\n") for _, line in python]],
-        )
-        connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.file_row = p.row")
+    connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.file_row = p.row")
     # A table's rows are scanned in their order: where that is the file's, no sort is needed (a sort of a
     # million lines runs out of DuckDB's memory limit). A statement with a join would break it.
     out_of_order = connection.execute("SELECT count(*) FROM audit WHERE file_row <> rowid").fetchone()

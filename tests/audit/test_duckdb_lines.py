@@ -87,7 +87,11 @@ def dirty_rows() -> list[list[str]]:
     return [header, *(row for pair in zip(odd, [plain[n % 3] for n in range(len(odd))], strict=True) for row in pair)]
 
 
-def test_the_same_files_for_a_dirty_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch", [duckdb_engine.BATCH, 2])  # 2: Python's rows come in many batches
+def test_the_same_files_for_a_dirty_export(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, batch: int
+) -> None:
+    monkeypatch.setattr(duckdb_engine, "BATCH", batch)
     source = tmp_path / "pipeline.csv"
     write_rows(source, dirty_rows())
     python, duck = both_engines(capsys, source, tmp_path)
