@@ -41,12 +41,14 @@ def _number_pattern() -> str:
     return f"^[+-]?({digit}+([.,]{digit}+)*|[.,]{digit}+)([eE][+-]?{digit}+)?$"
 
 
-def _re2_code(code: int) -> str:
-    return f"\\x{{{code:x}}}"
-
-
 def _code(code: int) -> str:
-    return chr(code) if chr(code).isascii() and chr(code).isalnum() else _re2_code(code)
+    return chr(code) if chr(code).isascii() and chr(code).isalnum() else _re2(code)
+
+
+def _re2(code: int) -> str:
+    """A character in DuckDB's regular expressions, by its code point (the dialect's own spelling)."""
+    assert DUCKDB.regex_character is not None
+    return DUCKDB.regex_character(code)
 
 
 def _chars(text: str) -> str:
@@ -72,7 +74,7 @@ def typed_text(cell: str) -> str:
     rest = f"SUBSTR({raw}, 2)"
     restored = f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
     # TRIM builds its set of 29 characters on every row: a pattern spares it for the cells it would not change.
-    ends = character_class(map(ord, _python_white_space()), _re2_code, negated=True)
+    ends = character_class(map(ord, _python_white_space()), _re2, negated=True)
     plain = DUCKDB.string(f"(?s)^{ends}(.*{ends})?$")
     return (
         f"CASE WHEN REGEXP_MATCHES({restored}, {plain}) THEN {restored} "
