@@ -27,10 +27,29 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+def _closed_at_once(app: Any) -> Any:
+    """Wrap a WSGI app so each response body is read whole and its iterable closed at once.
+
+    Werkzeug's development server skips the iterable's ``close()`` when the browser resets
+    the connection while the server drains it. A static file then stays open until the
+    garbage collector finds it, and its ResourceWarning fails whichever later test that is.
+    """
+
+    def app_closing_its_responses(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+
+    return app_closing_its_responses
+
+
 @contextmanager
 def live_wsgi(app: Any) -> Iterator[str]:
     """Serve a WSGI app on 127.0.0.1 with a free port; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_at_once(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -59,6 +78,16 @@ def live_directory(directory: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def follow(page: Any, control: Any) -> None:
+    """Click a link or a submit button, and wait until the page it leads to has loaded.
+
+    A click returns once it is dispatched. Without this wait the next line may read the
+    page the browser is leaving, which often has the same elements.
+    """
+    with page.expect_navigation():
+        control.click()
 
 
 def axe_violations(page: Any) -> list[str]:

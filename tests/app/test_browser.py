@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser import axe_violations, live_wsgi
+from tests.browser import axe_violations, follow, live_wsgi
 
 pytestmark = pytest.mark.browser
 RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
@@ -51,8 +51,7 @@ def test_a_rep_checks_a_deal_and_follows_the_next_step_into_the_playbook(page: A
         "JavaScript hides the details of unticked milestones"
     )
     _fill_discovery(page)
-    page.get_by_role("button", name="Check the deal").click()
-    page.wait_for_url(f"{base_url}/check")
+    follow(page, page.get_by_role("button", name="Check the deal"))
     assert page.locator(".verdict__stage").inner_text() == "Qualifying"
     assert "Your CRM says Proposing (60%); the evidence supports Qualifying (20%)" in page.locator(".gap").inner_text()
     assert "Contoso <b>rollout</b>" in page.locator(".eyebrow").inner_text()
@@ -65,7 +64,7 @@ def test_a_validation_error_loses_nothing_typed(page: Any, base_url: str) -> Non
     page.goto(f"{base_url}/check")
     _fill_discovery(page)
     page.get_by_label("Amount (optional)").fill("120k")
-    page.get_by_role("button", name="Check the deal").click()
+    follow(page, page.get_by_role("button", name="Check the deal"))
     error = page.locator("#amount-error")
     assert "'120k' is not an amount" in error.inner_text()
     assert page.get_by_label("Amount (optional)").get_attribute("aria-invalid") == "true"
@@ -76,7 +75,7 @@ def test_a_validation_error_loses_nothing_typed(page: Any, base_url: str) -> Non
     assert page.locator('[name="next-meeting-accepted.evidence"]').input_value() == "Accepted invite: Ann, Bo"
     assert page.locator('[name="pain-confirmed.date"]').input_value() == RECENT
     page.get_by_label("Amount (optional)").fill("120000")
-    page.get_by_role("button", name="Check the deal").click()
+    follow(page, page.get_by_role("button", name="Check the deal"))
     assert page.locator(".verdict__stage").inner_text() == "Qualifying"
 
 
@@ -86,7 +85,7 @@ def test_the_form_works_with_javascript_off(browser: Any, base_url: str) -> None
         page = context.new_page()
         page.goto(f"{base_url}/check?claimed_stage=discovery")
         _fill_discovery(page)
-        page.get_by_role("button", name="Check the deal").click()
+        follow(page, page.get_by_role("button", name="Check the deal"))
         assert page.locator(".verdict__stage").inner_text() == "Qualifying"
         assert page.locator("textarea#summary").input_value().startswith("Deal: Contoso <b>rollout</b>")
     finally:
@@ -97,12 +96,12 @@ def test_form_error_and_result_pages_have_no_accessibility_violations(page: Any,
     page.goto(f"{base_url}/check")
     assert axe_violations(page) == []
     page.get_by_label("Amount (optional)").fill("-1")
-    page.get_by_role("button", name="Check the deal").click()
+    follow(page, page.get_by_role("button", name="Check the deal"))
     assert page.locator("#amount-error").is_visible()
     assert axe_violations(page) == []
     page.get_by_label("Amount (optional)").fill("50000")
     _fill_discovery(page)
-    page.get_by_role("button", name="Check the deal").click()
+    follow(page, page.get_by_role("button", name="Check the deal"))
     assert page.locator(".verdict__stage").is_visible()
     assert axe_violations(page) == []
 

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from sales_process.confirmation import RequestState, StatementAnswer, token_hash
-from tests.browser import DESKTOP, PHONE, axe_violations, live_wsgi
+from tests.browser import DESKTOP, PHONE, axe_violations, follow, live_wsgi
 from tests.confirm.conftest import STATEMENTS, MemoryConfirmations
 
 pytestmark = pytest.mark.browser
@@ -52,8 +52,7 @@ def test_a_buyer_confirms_one_statement_and_declines_the_other(
         second.get_by_label("Not quite", exact=True).check()
         second.get_by_label("Comment").fill("Only after legal's review.")
         page.get_by_label("Your name").fill("Dana Buyer")
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Send my answers"))
         assert page.locator("h1").inner_text() == "Thank you, Dana Buyer"
         _shoot(page, f"thanks-{viewport['width']}")
         reply = confirmations.replies[token_hash(token)]
@@ -100,16 +99,14 @@ def test_every_page_the_buyer_can_see_passes_axe(
         assert axe_violations(page) == []
         page.get_by_label("Your name").fill("   ")
         page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Send my answers"))
         assert page.locator("#error-summary-title").inner_text() == "Please complete 3 answers"
         assert axe_violations(page) == []
         _shoot(page, f"errors-{viewport['width']}")
         page.get_by_role("group", name=STATEMENTS[0].text).get_by_label("Yes, this is right", exact=True).check()
         page.get_by_role("group", name=STATEMENTS[1].text).get_by_label("Yes, this is right", exact=True).check()
         page.get_by_label("Your name").fill("Dana Buyer")
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Send my answers"))
         assert page.locator("h1").inner_text() == "Thank you, Dana Buyer"
         assert axe_violations(page) == []
         page.goto(f"{base_url}/confirm/{token}")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser import axe_violations, live_wsgi
+from tests.browser import axe_violations, follow, live_wsgi
 from tests.records.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -60,16 +60,16 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     page = context.new_page()
     _sign_in(page, base_url, "ana@example.com", "rep")
     assert axe_violations(page) == []
-    page.get_by_role("link", name="New deal").click()
+    follow(page, page.get_by_role("link", name="New deal"))
     assert axe_violations(page) == []
     page.get_by_label("Deal name").fill("Northwind")
     page.get_by_label("Amount (optional)").fill("120000")
     page.get_by_label("Stage in the CRM today").select_option("proposing")
-    page.get_by_role("button", name="Create the deal").click()
+    follow(page, page.get_by_role("button", name="Create the deal"))
     _answer(page, "pain-confirmed", "Reply email from the CFO")
-    page.get_by_role("button", name="Save this check").click()
+    follow(page, page.get_by_role("button", name="Save this check"))
     _answer(page, "next-meeting-accepted", "Accepted calendar invite")
-    page.get_by_role("button", name="Save this check").click()
+    follow(page, page.get_by_role("button", name="Save this check"))
     assert page.locator(".verdict__stage").inner_text() == "Qualifying"
     assert page.locator(".timeline > li").count() == 2
     assert (
@@ -82,7 +82,7 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     _sign_in(page, base_url, "lee@example.com", "manager")
     assert "Northwind" in page.locator("#deals").inner_text()
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Pipeline").click()
+    follow(page, page.get_by_role("link", name="Pipeline"))
     assert page.locator('[data-total="assessed"]').inner_text() == "1"
     assert axe_violations(page) == []
     context.close()

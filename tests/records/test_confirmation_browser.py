@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import axe_violations
+from tests.browser import axe_violations, follow
 from tests.records.test_browser import _sign_in, base_url, database_url
 
 __all__ = ["base_url", "database_url"]  # the same one-database app on a free port as the other browser tests
@@ -30,17 +30,17 @@ def _shoot(page: Any, name: str) -> None:
 
 def _rep_asks(page: Any, base_url: str) -> str:
     _sign_in(page, base_url, "ana@example.com", "rep")
-    page.get_by_role("link", name="New deal").click()
+    follow(page, page.get_by_role("link", name="New deal"))
     page.get_by_label("Deal name").fill("Northwind expansion")
     page.get_by_label("Amount (optional)").fill("200000")
     page.get_by_label("Stage in the CRM today").select_option("proposing")
-    page.get_by_role("button", name="Create the deal").click()
+    follow(page, page.get_by_role("button", name="Create the deal"))
     form = page.locator("form.ask-form")
     form.get_by_label(PRICE).check()
     form.get_by_label(PROPOSAL).check()
     form.get_by_label("The buyer's name").fill("Dana Whitfield")
     form.get_by_label("The buyer's email").fill("dana@northwind.example")
-    form.get_by_role("button", name="Create the confirmation link").click()
+    follow(page, form.get_by_role("button", name="Create the confirmation link"))
     link: str = page.get_by_role("textbox", name="Confirmation link").input_value()
     assert re.fullmatch(re.escape(base_url) + r"/confirm/[A-Za-z0-9_-]{43}", link)
     assert (
@@ -71,8 +71,7 @@ def _buyer_answers(browser: Any, link: str) -> None:
         declined.get_by_label("Not quite", exact=True).check()
         declined.get_by_label("Comment").fill("We want legal to read the terms first.")
         page.get_by_label("Your name").fill("Dana Whitfield")
-        page.get_by_role("button", name="Send my answers").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Send my answers"))
         assert page.locator("h1").inner_text() == "Thank you, Dana Whitfield"
         _shoot(page, "buyer-thanks-phone")
         page.goto(link)
@@ -105,7 +104,7 @@ def test_a_rep_asks_the_buyer_answers_on_a_phone_and_the_deal_changes(browser: A
         assert axe_violations(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "nothing sticks out sideways"
         _shoot(page, "rep-deal-after-phone")
-        page.get_by_role("button", name="Sign out Ana Lopez").click()
+        follow(page, page.get_by_role("button", name="Sign out Ana Lopez"))
         _sign_in(page, base_url, "lee@example.com", "manager")
         page.goto(deal_url)
         assert "The buyer answered “Not quite”" in page.get_by_role("alert").inner_text()

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.browser import axe_violations, live_wsgi
+from tests.browser import axe_violations, follow, live_wsgi
 from tests.forecast.made_history import PROCESS, made_deals
 from tests.html_checker import nu_errors
 from tests.records.conftest import PASSWORDS
@@ -48,28 +48,28 @@ def test_a_rep_closes_a_deal_lost_and_reopens_it(browser: Any, base_url: str, wi
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     _sign_in(page, base_url, "ana@example.com", "rep")
-    page.get_by_role("link", name="New deal").click()
+    follow(page, page.get_by_role("link", name="New deal"))
     page.get_by_label("Deal name").fill("Northwind")
     page.get_by_label("Amount (optional)").fill("120000")
-    page.get_by_role("button", name="Create the deal").click()
+    follow(page, page.get_by_role("button", name="Create the deal"))
     page.get_by_role("radio", name="Lost").check()
     page.get_by_label("Close date").fill(YESTERDAY)
-    page.get_by_role("button", name="Record the outcome").click()
+    follow(page, page.get_by_role("button", name="Record the outcome"))
     assert "'reason' is required for a lost deal" in page.locator("#outcome [role=alert]").inner_text()
     assert axe_violations(page) == []
     page.get_by_label("Why was it lost?").fill("Chose a competitor")
-    page.get_by_role("button", name="Record the outcome").click()
+    follow(page, page.get_by_role("button", name="Record the outcome"))
     assert page.locator("#outcome-now").inner_text().startswith(f"Closed lost on {YESTERDAY}: Chose a competitor.")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(tmp_path / f"closed-{width}.png"), full_page=True)
     assert axe_violations(page) == []
     page.goto(f"{base_url}/deals")
     assert "Northwind" not in page.content()
-    page.get_by_role("link", name="Closed deals (won and lost)").click()
+    follow(page, page.get_by_role("link", name="Closed deals (won and lost)"))
     assert f"lost on {YESTERDAY}" in page.locator("#deals").inner_text()
     assert axe_violations(page) == []
-    page.get_by_role("link", name="Northwind").click()
-    page.get_by_role("button", name="Reopen the deal").click()
+    follow(page, page.get_by_role("link", name="Northwind"))
+    follow(page, page.get_by_role("button", name="Reopen the deal"))
     assert "The deal is open." in page.locator("#outcome").inner_text()
     assert page.locator("#outcome-events > li").count() == 2
     assert axe_violations(page) == []
@@ -95,7 +95,7 @@ def test_the_pipelines_forecast_accuracy_in_the_browser(
         page.goto(f"{url}/login")
         page.get_by_label("Email").fill("lee@example.com")
         page.get_by_label("Password").fill(PASSWORDS["manager"])
-        page.get_by_role("button", name="Sign in").click()
+        follow(page, page.get_by_role("button", name="Sign in"))
         page.goto(f"{url}/pipeline")
         section = page.locator("#forecast-accuracy")
         assert section.locator("svg[role=img]").count() == 3

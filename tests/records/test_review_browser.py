@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser import axe_violations, live_wsgi
+from tests.browser import axe_violations, follow, live_wsgi
 from tests.html_checker import nu_errors
 from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in
 
@@ -123,7 +123,7 @@ def test_the_check_page_names_the_change_and_the_deal_page_the_problem(browser: 
     page.goto(f"{base_url}/deals/1")
     problems = page.locator("#problems").inner_text()
     assert "1 answer does not count" in problems and "an outcome must already have happened" in problems
-    page.get_by_role("link", name="Check 2: its answers and what changed").click()
+    follow(page, page.get_by_role("link", name="Check 2: its answers and what changed"))
     changed = page.locator(".changes").inner_text()
     assert "Newly met: Has the prospect accepted a calendar invitation" in changed
     assert "Evidence changed: Has the prospect confirmed, in writing" in changed
