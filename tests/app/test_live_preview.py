@@ -198,7 +198,7 @@ def test_an_editor_sees_open_pages_reload_on_save_and_the_errors_of_a_bad_save(
     process.write_text(broken, encoding="utf-8")
     for page in (stage, form):
         banner = page.locator("[data-live-errors]")
-        banner.wait_for(timeout=5000)
+        banner.wait_for(timeout=20000)
         assert (
             f"{process}:{line}:18: error: 'probability' must be a whole number, got text 'ten'" in banner.inner_text()
         )
@@ -208,5 +208,5 @@ def test_an_editor_sees_open_pages_reload_on_save_and_the_errors_of_a_bad_save(
 
     process.write_text(edited, encoding="utf-8")
     for page in (stage, form):
-        page.locator("[data-live-errors]").wait_for(state="detached", timeout=5000)
+        page.locator("[data-live-errors]").wait_for(state="detached", timeout=20000)
     context.close()

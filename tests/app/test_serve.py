@@ -101,7 +101,7 @@ def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(
     assert _until(lambda: b"Exploring" in _fetch(f"{url}check")[1]), "the form did not follow the edit"
 
     process.write_text("name: Broken\nstages: 3\n", encoding="utf-8")
-    time.sleep(2)
+    assert _until(lambda: json.loads(_fetch(f"{url}_live/changes")[1])["errors"]), "the broken save was not read"
     assert b"Exploring" in _fetch(f"{url}stages/discovery/")[1], "the last good version stays online"
     server.send_signal(signal.SIGTERM)  # SIGINT is ignored in children of a background shell
     assert server.wait(timeout=20) == 0
