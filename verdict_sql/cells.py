@@ -9,7 +9,7 @@ against the Python parser it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN
 from sales_process.deal import MAX_SEGMENT
@@ -53,6 +53,15 @@ FIRST_NUMBER = "^([0-9]+)"
 SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
 YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
 DOTTED = "^[0-9]+[.]"
+# The columns each date gets on its way to a DATE, after its prefix (<milestone id>, close_date).
+ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
+FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
+    "__first",
+    "__second",
+    "__year",
+    "__year_digits",
+    "__dotted",
+)
 
 
 class Cells:
@@ -146,37 +155,59 @@ class Cells:
 
     # --- dates -------------------------------------------------------------------------------
 
-    def date_parts(self, text: str, order: DateOrder) -> tuple[str, str, str]:
-        """The year, month and day a date cell (trimmed) is read as by vocabulary.parse_date; NULL when it
-        is not a date as the audit reads one (its calendar is checked by `date`).
+    def date_kinds(self, text: str) -> tuple[str, str, str]:
+        """What a date cell (trimmed) looks like, for `date_numbers` and `date_parts`: whether it is an ISO
+        date, its text with every white space a space, and whether that is a date of numbers alone
+        (day and month in either order). Blank text is neither, without running a pattern: most date
+        cells are blank (a milestone not answered)."""
+        spaced = self.spaced(text)
+        return (
+            f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(text, ISO_DATE)} END",
+            f"CASE WHEN {text} = '' THEN '' ELSE {spaced} END",
+            f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(spaced, NUMERIC_DATE)} END",
+        )
+
+    def date_numbers(self, spaced: str, numeric: str, order: DateOrder) -> list[tuple[str, str]]:
+        """The numbers of a date of numbers alone, by suffix: first, second, and the year as written with
+        how many digits it has (NULL when `numeric` is false); for the order the file does not state,
+        whether it is dotted (dotted dates are day first).
 
         Every CAST sits inside a CASE whose condition vouches for its digits: SQL does not promise to
         stop at the first false operand of AND.
         """
-        spaced = self.spaced(text)
-        iso = self.matches(text, ISO_DATE)
-        numeric = self.matches(spaced, NUMERIC_DATE)
 
         def number(pattern: str) -> str:
             return f"CASE WHEN {numeric} THEN {self.integer(self.extract(spaced, pattern))} END"
 
-        first, second, year_number = number(FIRST_NUMBER), number(SECOND_NUMBER), number(YEAR_NUMBER)
-        two_digits = f"LENGTH({self.extract(spaced, YEAR_NUMBER)}) = 2"
+        numbers = [
+            (FIRST_SUFFIX, number(FIRST_NUMBER)),
+            (SECOND_SUFFIX, number(SECOND_NUMBER)),
+            (YEAR_SUFFIX, number(YEAR_NUMBER)),
+            (YEAR_DIGITS_SUFFIX, f"CASE WHEN {numeric} THEN LENGTH({self.extract(spaced, YEAR_NUMBER)}) END"),
+        ]
+        if order is DateOrder.AUTO:
+            numbers.append((DOTTED_SUFFIX, f"{numeric} AND {self.matches(spaced, DOTTED)}"))
+        return numbers
+
+    def date_parts(self, text: str, column: Callable[[str], str], order: DateOrder) -> tuple[str, str, str]:
+        """The year, month and day a date cell (trimmed) is read as by vocabulary.parse_date; NULL when it
+        is not a date as the audit reads one (its calendar is checked by `date`). `column(suffix)` names
+        the cell's columns of `date_kinds` and `date_numbers`."""
+        first, second, year_number = column(FIRST_SUFFIX), column(SECOND_SUFFIX), column(YEAR_SUFFIX)
+        numeric = f"{first} IS NOT NULL"
         century = f"CASE WHEN {year_number} < {TWO_DIGIT_YEAR_PIVOT} THEN 2000 ELSE 1900 END"
-        year = f"CASE WHEN {two_digits} THEN {century} + {year_number} ELSE {year_number} END"
+        year = f"CASE WHEN {column(YEAR_DIGITS_SUFFIX)} = 2 THEN {century} + {year_number} ELSE {year_number} END"
         if order is DateOrder.MONTH_FIRST:
             month, day, readable = first, second, numeric
         elif order is DateOrder.DAY_FIRST:
             month, day, readable = second, first, numeric
         else:  # dotted dates are day first; slashes only when nothing else fits (NULL, not a date, otherwise)
             month, day = second, first
-            readable = f"{numeric} AND ({self.matches(spaced, DOTTED)} OR ({first} > 12 AND {second} <= 12))"
+            readable = f"({column(DOTTED_SUFFIX)} OR ({first} > 12 AND {second} <= 12))"
 
         def part(iso_part: str, numeric_part: str) -> str:
-            # Most date cells are blank (a milestone not answered): one comparison spares them every pattern.
             return (
-                f"CASE WHEN {text} = '' THEN NULL WHEN {iso} THEN {self.integer(iso_part)} "
-                f"WHEN {readable} THEN {numeric_part} END"
+                f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} END"
             )
 
         return (
@@ -276,18 +307,47 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
     return items
 
 
-def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
-    """Step 2 (`parts`): the amount without a currency before it; each date's year, month and day."""
+def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
+    """Step 2 (`kinds`): the amount without a currency before it; what each date cell looks like."""
     c, q = Cells(w), w.q
     items = [f"{c.after_first_currency(q('amount_text'))} AS {q('amount_rest')}"]
     for prefix in dates:
-        year, month, day = c.date_parts(q(prefix + "__date_text"), order)
+        iso, spaced, numeric = c.date_kinds(q(prefix + "__date_text"))
+        items += [
+            f"{iso} AS {q(prefix + ISO_SUFFIX)}",
+            f"{spaced} AS {q(prefix + SPACED_SUFFIX)}",
+            f"{numeric} AS {q(prefix + NUMERIC_SUFFIX)}",
+        ]
+    return items
+
+
+def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
+    """Step 3 (`numbers`): the numbers of each date written in numbers alone."""
+    c, q = Cells(w), w.q
+    items = []
+    for prefix in dates:
+        numbers = c.date_numbers(q(prefix + SPACED_SUFFIX), q(prefix + NUMERIC_SUFFIX), order)
+        items += [f"{expression} AS {q(prefix + suffix)}" for suffix, expression in numbers]
+    return items
+
+
+def _columns_of(w: Writer, prefix: str) -> Callable[[str], str]:
+    """The quoted name of one of a date's columns, by its suffix."""
+    return lambda suffix: w.q(prefix + suffix)
+
+
+def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
+    """Step 4 (`parts`): each date's year, month and day."""
+    c, q = Cells(w), w.q
+    items = []
+    for prefix in dates:
+        year, month, day = c.date_parts(q(prefix + "__date_text"), _columns_of(w, prefix), order)
         items += [f"{year} AS {q(prefix + '__y')}", f"{month} AS {q(prefix + '__m')}", f"{day} AS {q(prefix + '__d')}"]
     return items
 
 
 def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
-    """Step 3 (`values`): the amount's number and currency, the currency column's code, dates as DATE."""
+    """Step 5 (`values`): the amount's number and currency, the currency column's code, dates as DATE."""
     c, q = Cells(w), w.q
     text, rest = q("amount_text"), q("amount_rest")
     items = [
@@ -302,7 +362,7 @@ def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
 
 
 def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, str]) -> list[str]:
-    """Step 4 (`readings`, with the answers): whether the amount is a number, the closed/won flags and the
+    """Step 6 (`readings`, with the answers): whether the amount is a number, the closed/won flags and the
     status as outcomes (NULL when blank or not read)."""
     c, q = Cells(w), w.q
 
@@ -321,7 +381,7 @@ def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, st
 
 
 def amount_item(w: Writer, decimal_comma: bool) -> str:
-    """Step 5: the amount as a number (NULL when blank or not read), in `statuses`."""
+    """Step 7: the amount as a number (NULL when blank or not read), in `statuses`."""
     c, q = Cells(w), w.q
     digits = c.number_digits(q("amount_number"), decimal_comma)
     readable = f"{q('amount_readable')} AND NOT {q('amount_two_currencies')}"
@@ -329,7 +389,7 @@ def amount_item(w: Writer, decimal_comma: bool) -> str:
 
 
 def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: frozenset[str], segments: bool) -> str:
-    """Step 6 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
+    """Step 8 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
     currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
     when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit."""
     q = w.q

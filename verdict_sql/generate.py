@@ -40,9 +40,11 @@ from verdict_sql.cells import (
     amount_item,
     cell_items,
     comment,
+    kind_items,
     label_key,
     milestone_comment,
     milestone_dates,
+    number_items,
     part_items,
     problem_list,
     reading_items,
@@ -123,32 +125,42 @@ def verdict_sql(
             ),
         ),
         (
+            "kinds",
+            "Step 2: the amount without a currency before it; what each date looks like: ISO, or numbers alone "
+            "(with every white space a space).",
+            _select(kind_items(w, dates), f"FROM {w.q('cells')}", star=True),
+        ),
+        (
+            "numbers",
+            "Step 3: the numbers of each date written in numbers alone (NULL: not such a date).",
+            _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('kinds')}", star=True),
+        ),
+        (
             "parts",
-            "Step 2: the amount without a currency before it; each date's year, month and day as the audit "
-            "reads them (NULL: not a date).",
-            _select(part_items(w, dates, mapping.date_order), f"FROM {w.q('cells')}", star=True),
+            "Step 4: each date's year, month and day as the audit reads them (NULL: not a date).",
+            _select(part_items(w, dates, mapping.date_order), f"FROM {w.q('numbers')}", star=True),
         ),
         (
             "values",
-            "Step 3: the amount's number and currency, the currency column's ISO code, dates as DATE "
+            "Step 5: the amount's number and currency, the currency column's ISO code, dates as DATE "
             "(NULL: not a calendar date).",
             _select(value_items(w, dates), f"FROM {w.q('parts')}", star=True),
         ),
         (
             "readings",
-            "Step 4: answers as true/false (blank: unanswered; other words: refused); evidence as the "
+            "Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the "
             "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.",
             _readings(w, milestones, buyers, reading_items(w, mapping.decimal_comma, _status_values(rule))),
         ),
         (
             "statuses",
-            "Step 5: each milestone's status, the first that applies wins, in the engine's order; the amount; "
+            "Step 7: each milestone's status, the first that applies wins, in the engine's order; the amount; "
             "the claimed stage by position; the outcome.",
             _statuses(w, process, mapping, buyers, rule),
         ),
         (
             "stages",
-            "Step 6: the verified stage is the first with a milestone not verified; the cells the audit refuses.",
+            "Step 8: the verified stage is the first with a milestone not verified; the cells the audit refuses.",
             _select(
                 [_verified_index(w, process), problem_list(w, process, columns, buyers, segments)],
                 f"FROM {w.q('statuses')}",
