@@ -85,9 +85,10 @@ class Dialect:
     # A DATE from whole numbers (year, month, day) already checked to be a calendar date.
     make_date: str = "MAKE_DATE({0}, {1}, {2})"
     int_type: str = "INTEGER"
-    # Written before the steps that the rest of the statement reads many times (the dates, the verdict):
-    # PostgreSQL otherwise inlines each step into the next, copying an expression for every mention of its
-    # column, and a statement of 16 milestones grew to gigabytes while being planned.
+    # Written before every step. PostgreSQL otherwise inlines each step into the next, copying an expression
+    # for every mention of its column, and has no common-subexpression elimination to undo it: with two
+    # steps materialized, the default process on 20,000 deals took 38 s; with every step, 2 s.
+    # DuckDB evaluates repeated expressions once by itself and runs slower with materialized steps.
     materialized: str = ""
     # A character in a regular expression, by its code point, in plain ASCII; None where the dialect's
     # patterns have no such spelling (the statement then trims without a fast path, verdict_sql.writer).

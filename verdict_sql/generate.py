@@ -74,9 +74,6 @@ OUTPUT_COLUMNS = (
 STATUS_SUFFIX = "__status"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
 INDENT = "    "
-# The steps whose columns later steps name many times: each date (in `values`), the verified stage and
-# the cells refused (in `stages`); where the dialect can, they are computed once (Dialect.materialized).
-MATERIALIZED_STEPS = frozenset({"values", "stages"})
 
 
 def status_column(milestone_id: str) -> str:
@@ -216,8 +213,7 @@ def statement_header(
 
 
 def _cte(w: Writer, name: str, text: str, body: str) -> str:
-    materialized = w.dialect.materialized if name in MATERIALIZED_STEPS else ""
-    return f"{w.q(name)} AS {materialized}(\n{INDENT}{comment(text)}\n{body}\n)"
+    return f"{w.q(name)} AS {w.dialect.materialized}(\n{INDENT}{comment(text)}\n{body}\n)"
 
 
 def _select(items: Sequence[str], tail: str, star: bool = False) -> str:

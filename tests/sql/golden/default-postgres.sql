@@ -3,14 +3,14 @@
 -- Assessed as of 2027-03-01. Regenerate it whenever the process file changes.
 -- No buyer column (pass --buyer-columns to read them), so every answer is the rep's: pain-confirmed, timeline-agreed, success-criteria-agreed, pricing-agreeable, proposal-agreed-next-step, vendor-of-choice, terms-agreed.
 WITH
-"rules" AS (
+"rules" AS MATERIALIZED (
     -- The assessment date, and the white space the engine reads as one space.
     SELECT
         DATE '2027-03-01' AS "as_of",
         CHR(9) || CHR(10) || CHR(11) || CHR(12) || CHR(13) || CHR(28) || CHR(29) || CHR(30) || CHR(31) || CHR(32) || CHR(133) || CHR(160) || CHR(5760) || CHR(8192) || CHR(8193) || CHR(8194) || CHR(8195) || CHR(8196) || CHR(8197) || CHR(8198) || CHR(8199) || CHR(8200) || CHR(8201) || CHR(8202) || CHR(8232) || CHR(8233) || CHR(8239) || CHR(8287) || CHR(12288) AS "white_space",
         '                             ' AS "spaces"
 ),
-"cells" AS (
+"cells" AS MATERIALIZED (
     -- Step 1: each cell as the engine reads it: text without surrounding white space.
     SELECT
         CAST("d"."deal" AS TEXT) AS "deal",
@@ -91,7 +91,7 @@ WITH
         "r"."spaces" AS "spaces"
     FROM "deals" AS "d" CROSS JOIN "rules" AS "r"
 ),
-"kinds" AS (
+"kinds" AS MATERIALIZED (
     -- Step 2: the amount without a currency before it; what each date looks like: ISO, or numbers alone (with every white space a space).
     SELECT
         *,
@@ -146,7 +146,7 @@ WITH
         CASE WHEN "contract-signed__date_text" = '' THEN FALSE ELSE (TRANSLATE("contract-signed__date_text", "white_space", "spaces") ~ '^[0-9]{1,2}(/[0-9]{1,2}/|[.][0-9]{1,2}[.]|-[0-9]{1,2}-)([0-9]{4}|[0-9]{2})(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$') END AS "contract-signed__numeric"
     FROM "cells"
 ),
-"numbers" AS (
+"numbers" AS MATERIALIZED (
     -- Step 3: the numbers of each date written in numbers alone (NULL: not such a date).
     SELECT
         *,
@@ -232,7 +232,7 @@ WITH
         "contract-signed__numeric" AND ("contract-signed__spaced" ~ '^[0-9]+[.]') AS "contract-signed__dotted"
     FROM "kinds"
 ),
-"parts" AS (
+"parts" AS MATERIALIZED (
     -- Step 4: each date's year, month and day as the audit reads them (NULL: not a date).
     SELECT
         *,
@@ -312,7 +312,7 @@ WITH
         CASE WHEN ("contract-signed__y" BETWEEN 1 AND 9999 AND "contract-signed__m" BETWEEN 1 AND 12 AND "contract-signed__d" BETWEEN 1 AND CASE WHEN "contract-signed__m" IN (4, 6, 9, 11) THEN 30 WHEN "contract-signed__m" = 2 THEN CASE WHEN (MOD("contract-signed__y", 4) = 0 AND MOD("contract-signed__y", 100) <> 0 OR MOD("contract-signed__y", 400) = 0) THEN 29 ELSE 28 END ELSE 31 END) THEN MAKE_DATE("contract-signed__y", "contract-signed__m", "contract-signed__d") END AS "contract-signed__date"
     FROM "parts"
 ),
-"readings" AS (
+"readings" AS MATERIALIZED (
     -- Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.
     SELECT
         *,
@@ -370,7 +370,7 @@ WITH
         CASE WHEN "contract-signed__evidence" NOT LIKE '%  %' AND ("contract-signed__evidence" ~ '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("contract-signed__evidence") ELSE BTRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("contract-signed__evidence", "white_space", "spaces"), ' +', ' ', 'g'), (CHR(304)), (CHR(105) || CHR(775))), (CHR(8490)), 'k')), '.,;:!?-_*''"()[] ') END AS "contract-signed__normalised"
     FROM "values"
 ),
-"statuses" AS (
+"statuses" AS MATERIALIZED (
     -- Step 7: each milestone's status, the first that applies wins, in the engine's order; the amount; the claimed stage by position; the outcome.
     SELECT
         *,
