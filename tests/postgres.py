@@ -104,15 +104,67 @@ class PostgresServer:
         self._admin().execute(f'CREATE DATABASE "{name}"{copied}'.encode())
         return self.url(name)
 
+    def connect(self, database: str) -> psycopg.Connection[tuple[object, ...]]:
+        """A new connection (autocommit) to a database of this server, for a test's own SQL."""
+        return psycopg.connect(host="127.0.0.1", port=self.port, user=SERVER_USER, dbname=database, autocommit=True)
+
     def _admin(self) -> psycopg.Connection[tuple[object, ...]]:
         """One connection to the server's `postgres` database, kept for the session, to create databases."""
         if self._connection is None:
-            self._connection = psycopg.connect(
-                host="127.0.0.1", port=self.port, user=SERVER_USER, dbname="postgres", autocommit=True
-            )
+            self._connection = self.connect("postgres")
         return self._connection
 
     def log(self) -> str:
         """The server's log so far (shown when a test fails)."""
         path = self.base / "server.log"
         return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+
+
+class ReusedDatabase:
+    """One migrated database that the tests of a session (of a worker) take in turn, emptied for each.
+
+    Emptying the tables takes a few milliseconds where copying the migrated template took 30 and
+    left 12 MB of files per test for the session's end to remove. A database a test left at
+    another revision or with other tables (a migration test that failed half-way) is not
+    reused: the next test gets a new copy of the template.
+    """
+
+    def __init__(self, server: PostgresServer, template: str) -> None:
+        self.server = server
+        self.template = template
+        self.name: str | None = None
+        with server.connect(template) as connection:
+            self.revision = _revision(connection)
+            self.tables = _tables(connection)
+
+    def fresh(self) -> str:
+        """The SQLAlchemy URL of the database with every table empty and every id starting at 1 again."""
+        if self.name is None or not self._emptied(self.name):
+            self.name = self.server.database(template=self.template).rsplit("/", 1)[1]
+        return self.server.url(self.name)
+
+    def _emptied(self, name: str) -> bool:
+        with self.server.connect(name) as connection:
+            # A connection the last test left open could hold a lock that TRUNCATE would wait for.
+            connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if _revision(connection) != self.revision or _tables(connection) != self.tables:
+                return False
+            names = ", ".join(f'"{table}"' for table in self.tables if table != "alembic_version")
+            connection.execute("SET lock_timeout = '10s'")  # a lock still held fails the test instead of hanging it
+            connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE".encode())
+        return True
+
+
+def _revision(connection: psycopg.Connection[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    try:
+        return connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except psycopg.errors.UndefinedTable:
+        return []
+
+
+def _tables(connection: psycopg.Connection[tuple[object, ...]]) -> list[str]:
+    rows = connection.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    return [str(row[0]) for row in rows]

@@ -24,7 +24,7 @@ from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
 from tests.conftest import DEFAULT_PROCESS
 from tests.mail_server import MailServer
-from tests.postgres import PostgresServer
+from tests.postgres import PostgresServer, ReusedDatabase
 
 __all__ = ["site_dir"]
 Run = Callable[..., tuple[int, str, str]]
@@ -54,19 +54,31 @@ def migrated_postgres(postgres_server: PostgresServer) -> str:
     return url.rsplit("/", 1)[1]
 
 
+@pytest.fixture(scope="session")
+def reused_postgres(postgres_server: PostgresServer, migrated_postgres: str) -> ReusedDatabase:
+    """The PostgreSQL database the tests of this session (per worker) take in turn, emptied for each."""
+    return ReusedDatabase(postgres_server, migrated_postgres)
+
+
+def sqlite_copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a test's own copy of the SQLite file migrated once per session."""
+    path = tmp_path / "records.db"
+    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """An empty database of its own, migrated: a SQLite file, then a real PostgreSQL database.
+    """An empty, migrated database: a SQLite file, then a real PostgreSQL database.
 
-    Each is a copy of a database migrated once per session, so a test never sees another's
-    records and the migrations run once instead of once per test.
+    The migrations run once per session: each SQLite test gets a copy of the migrated file, and
+    the PostgreSQL tests share one migrated database, emptied before each test, so a test never
+    sees another's records.
     """
     if request.param == "sqlite":
-        path = tmp_path / "records.db"
-        shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
-        return f"sqlite:///{path}"
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.database(template=request.getfixturevalue("migrated_postgres"))
+        return sqlite_copy(request, tmp_path)
+    reused: ReusedDatabase = request.getfixturevalue("reused_postgres")
+    return reused.fresh()
 
 
 @pytest.fixture

@@ -5,29 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 
 from tests.browser import axe_violations, follow, live_wsgi
-from tests.records.conftest import PASSWORDS
+from tests.records.conftest import PASSWORDS, sqlite_copy
 
 pytestmark = pytest.mark.browser
 RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
 
 
 @pytest.fixture(params=["sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The browser tests need one database kind: the storage tests cover both."""
-    from deal_records.database import make_engine
-    from deal_records.schema import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+    return sqlite_copy(request, tmp_path)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.browser import axe_violations, follow, live_wsgi
 from tests.forecast.made_history import PROCESS, made_deals
 from tests.html_checker import nu_errors
-from tests.records.conftest import PASSWORDS
+from tests.records.conftest import PASSWORDS, sqlite_copy
 from tests.records.test_backtest_records import save_and_close
 from tests.records.test_browser import _sign_in
 
@@ -25,14 +25,7 @@ YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
 @pytest.fixture(params=["sqlite"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The browser tests need one database kind: the storage tests cover both."""
-    from deal_records.database import make_engine
-    from deal_records.schema import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+    return sqlite_copy(request, tmp_path)
 
 
 @pytest.fixture

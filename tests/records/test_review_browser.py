@@ -13,7 +13,7 @@ from flask import Flask
 
 from tests.browser import axe_violations, follow, live_wsgi
 from tests.html_checker import nu_errors
-from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in
+from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in, sqlite_copy
 
 pytestmark = pytest.mark.browser
 DAY = (dt.date.today() - dt.timedelta(days=5)).isoformat()
@@ -34,16 +34,9 @@ COLUMNS = [
 
 
 @pytest.fixture(params=["sqlite"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The browser tests need one database kind: the page tests cover both."""
-    from deal_records.database import make_engine
-    from deal_records.schema import upgrade
-
-    url = f"sqlite:///{tmp_path / 'browser.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-    return url
+    return sqlite_copy(request, tmp_path)
 
 
 @pytest.fixture
