@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from deal_records.database import DATABASE_ENV
 from sales_process.loader import LoadedProcess, load_process
@@ -17,6 +18,11 @@ from tests.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PROCESS = ROOT / "process.yaml"
+
+# No deadline for an example: on a shared two-core machine any example can take a second, and a
+# test would fail on the machine's load rather than on what it checks.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session", autouse=True)
