@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -25,6 +26,7 @@ def alembic_config() -> Config:
     return config
 
 
+@cache  # the migrations are files of the installed package: they do not change while it runs
 def head_revision() -> str:
     """The newest migration shipped with this version of the app."""
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -41,6 +43,8 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate the database to the newest schema; return the revisions before and after."""
     before = current_revision(engine)
+    if before == head_revision():
+        return before, before  # nothing to do; Alembic would still load every migration script to find that out
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

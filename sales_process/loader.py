@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -64,7 +65,20 @@ def decode_text(raw: bytes, filename: str) -> str:
 
 
 def parse_process(raw: bytes, filename: str) -> LoadedProcess:
-    """Validate the bytes of a process file; raise InvalidFile with every error."""
+    """Validate the bytes of a process file; raise InvalidFile with every error.
+
+    The same bytes under the same name give the same LoadedProcess, parsed once (the last
+    PARSED_VERSIONS of them are kept), so its `derived` cache serves every reader of that version:
+    each command, app and reload of an unchanged file. A LoadedProcess is never changed after parsing.
+    """
+    return _parsed(raw, filename)
+
+
+PARSED_VERSIONS = 16
+
+
+@lru_cache(maxsize=PARSED_VERSIONS)
+def _parsed(raw: bytes, filename: str) -> LoadedProcess:
     text = decode_text(raw, filename)
     located = read_located_yaml(text, filename, empty_hint="; a process needs at least 'name' and 'stages'")
     if located.data is None and located.errors:

@@ -106,7 +106,10 @@ def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
     with sessions() as db:
         user = db.scalars(select(User)).one()
         stored = db.scalars(select(ApiToken)).one()
-    assert user.password_hash.startswith("scrypt:") and "rep-password-1" not in user.password_hash
+    # Werkzeug's scrypt at its full work factor (N=2**15, r=8, p=1), with a 16-character salt.
+    method, salt, digest = user.password_hash.split("$")
+    assert method == "scrypt:32768:8:1" and len(salt) == 16 and len(digest) == 128
+    assert "rep-password-1" not in user.password_hash
     assert stored.token_sha256 == hashlib.sha256(token.encode()).hexdigest()
 
 
