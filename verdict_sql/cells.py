@@ -53,8 +53,11 @@ FIRST_NUMBER = "^([0-9]+)"
 SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
 YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
 DOTTED = "^[0-9]+[.]"
-# The columns each date gets on its way to a DATE, after its prefix (<milestone id>, close_date).
+# The columns each date gets on its way to a DATE, after its prefix (<milestone id>, close_date): its
+# trimmed text, what it looks like, its numbers, its year, month and day, and the DATE.
+DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
+YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
 FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
     "__first",
     "__second",
@@ -281,7 +284,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         f"{text(w.lower(w.trimmed(columns.is_won)))} AS {q('is_won_word')}",
         f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
-        f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + '__date_text')}",
+        f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + DATE_TEXT_SUFFIX)}",
     ]
     if segments:
         # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
@@ -300,7 +303,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
             f"{milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
             f"AS {q(milestone.id + '__answer')}",
             f"{w.text(found.evidence)} AS {q(milestone.id + '__evidence')}",
-            f"{text(w.trimmed(found.date))} AS {q(milestone.id + '__date_text')}",
+            f"{text(w.trimmed(found.date))} AS {q(milestone.id + DATE_TEXT_SUFFIX)}",
         ]
         if found.confirmed_by is not None:
             items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {q(milestone.id + '__buyer')}")
@@ -312,7 +315,7 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
     c, q = Cells(w), w.q
     items = [f"{c.after_first_currency(q('amount_text'))} AS {q('amount_rest')}"]
     for prefix in dates:
-        iso, spaced, numeric = c.date_kinds(q(prefix + "__date_text"))
+        iso, spaced, numeric = c.date_kinds(q(prefix + DATE_TEXT_SUFFIX))
         items += [
             f"{iso} AS {q(prefix + ISO_SUFFIX)}",
             f"{spaced} AS {q(prefix + SPACED_SUFFIX)}",
@@ -341,8 +344,9 @@ def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
     c, q = Cells(w), w.q
     items = []
     for prefix in dates:
-        year, month, day = c.date_parts(q(prefix + "__date_text"), _columns_of(w, prefix), order)
-        items += [f"{year} AS {q(prefix + '__y')}", f"{month} AS {q(prefix + '__m')}", f"{day} AS {q(prefix + '__d')}"]
+        parts = c.date_parts(q(prefix + DATE_TEXT_SUFFIX), _columns_of(w, prefix), order)
+        suffixes = (YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX)
+        items += [f"{part} AS {q(prefix + suffix)}" for part, suffix in zip(parts, suffixes, strict=True)]
     return items
 
 
@@ -357,7 +361,9 @@ def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
         f"{c.currency_column(q('currency_text'))} AS {q('currency_code')}",
     ]
     for prefix in dates:
-        items.append(f"{c.date(q(prefix + '__y'), q(prefix + '__m'), q(prefix + '__d'))} AS {q(prefix + '__date')}")
+        column = _columns_of(w, prefix)
+        date = c.date(column(YEAR_PART_SUFFIX), column(MONTH_PART_SUFFIX), column(DAY_PART_SUFFIX))
+        items.append(f"{date} AS {column(DATE_SUFFIX)}")
     return items
 
 
@@ -423,7 +429,7 @@ def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: fro
     closed_only: list[tuple[str, str]] = []
     if columns.close_date is not None:
         close = CLOSE_DATE
-        closed_only.append((close, f"{q(close + '__date_text')} <> '' AND {q(close + '__date')} IS NULL"))
+        closed_only.append((close, f"{q(close + DATE_TEXT_SUFFIX)} <> '' AND {q(close + DATE_SUFFIX)} IS NULL"))
     open_only: list[tuple[str, str]] = []
     for _, milestone in process.milestones():
         open_only += _answer_problems(w, milestone.id, buyers)
@@ -449,7 +455,7 @@ def _answer_problems(w: Writer, milestone_id: str, buyers: frozenset[str]) -> li
     """The cells of one milestone the audit refuses (pipeline_audit.rows.RowReader._answer's order of checks)."""
     q = w.q
     answer, met = q(milestone_id + "__answer"), q(milestone_id + "__met")
-    date_text, date = q(milestone_id + "__date_text"), q(milestone_id + "__date")
+    date_text, date = q(milestone_id + DATE_TEXT_SUFFIX), q(milestone_id + DATE_SUFFIX)
     blank = f"COALESCE({answer}, '') = ''"
     date_bad = f"{date_text} <> '' AND {date} IS NULL"
     filled = f"{blank} AND NOT ({date_bad})"  # an answer left blank, with the rest of the milestone filled in

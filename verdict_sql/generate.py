@@ -37,6 +37,7 @@ from sales_process.outcome import (
 from sales_process.requirement import Requirement, applies_to, stage_requirements
 from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
 from verdict_sql.cells import (
+    DATE_SUFFIX,
     amount_item,
     cell_items,
     comment,
@@ -268,7 +269,7 @@ def _readings(
     items = list(deal_items)
     for stage, milestone in milestones:
         if milestone.id in buyers:
-            buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + "__date")
+            buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + DATE_SUFFIX)
             readable = w.dialect.matches.format(
                 f"{w.dialect.trim_function}({w.spaced(buyer)}, ' ')", w.s(CONFIRMED_BY_PATTERN)
             )
