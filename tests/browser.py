@@ -12,6 +12,11 @@ from typing import Any
 
 from werkzeug.serving import make_server
 
+# Debian's Chromium, in its two shells of one version: the headless shell (the Blink engine without
+# the browser's own windows and extensions: what Playwright itself launches for headless runs) for
+# the browser tests, at 40% of the full browser's CPU per page, and the full browser to check that
+# both lay our pages out alike.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

@@ -13,7 +13,7 @@ from hypothesis import settings
 
 from deal_records.database import DATABASE_ENV
 from sales_process.loader import LoadedProcess, load_process
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, HEADLESS_SHELL
 from tests.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,16 +58,33 @@ def write_file(tmp_path: Path) -> Callable[[str, str], Path]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    if not os.path.exists(CHROMIUM) or shutil.which("chromium") is None:
-        pytest.fail(f"{CHROMIUM} is missing: run ./scripts/test, which installs it")
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, shared by the browsers a worker launches (it allows one per thread)."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+def _launched(driver: Any, executable: str) -> Iterator[Any]:
+    """One of Debian's Chromium shells driven by Playwright (never a downloaded browser)."""
+    if not os.path.exists(executable) or shutil.which(os.path.basename(executable)) is None:
+        pytest.fail(f"{executable} is missing: run ./scripts/test, which installs it")
+    chromium = driver.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """Debian's Chromium headless shell, for every browser test."""
+    yield from _launched(playwright_driver, HEADLESS_SHELL)
+
+
+@pytest.fixture(scope="session")
+def full_browser(playwright_driver: Any) -> Iterator[Any]:
+    """Debian's full Chromium (in its new headless mode), to check it lays pages out as the shell does."""
+    yield from _launched(playwright_driver, CHROMIUM)
 
 
 @pytest.fixture
@@ -96,7 +113,7 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 # A test is marked by the real components it needs, read from the fixtures it uses (directly or
 # through other fixtures), so `-m "not postgres"` or `-m "not browser"` never depends on someone
 # remembering a decorator. `slow` is written on the tests themselves.
-_MARKED_BY_FIXTURE = {"browser": "browser", "postgres_server": "postgres"}
+_MARKED_BY_FIXTURE = {"browser": "browser", "full_browser": "browser", "postgres_server": "postgres"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -67,6 +67,39 @@ def test_pages_have_no_accessibility_violations(browser: Any, site_url: str, pat
         context.close()
 
 
+# Where each heading, paragraph and table is, and how big the page is: what a difference between the two shells would move.
+LAYOUT = """() => ({
+    width: document.documentElement.scrollWidth,
+    height: document.documentElement.scrollHeight,
+    blocks: [...document.querySelectorAll("h1, h2, h3, p, table, .admonition")].map(h => {
+        const box = h.getBoundingClientRect();
+        return [h.textContent.trim().slice(0, 40), Math.round(box.x), Math.round(box.y + window.scrollY), Math.round(box.width)];
+    }),
+})"""
+
+
+@pytest.mark.parametrize("path", ["/", "/stages/demonstrating/"])
+def test_the_full_browser_lays_a_page_out_as_the_headless_shell_does(
+    browser: Any, full_browser: Any, site_url: str, path: str
+) -> None:
+    """The other browser tests run in the headless shell; a rep opens the playbook in the full browser."""
+    layouts, violations = [], []
+    for chromium in (browser, full_browser):
+        context = chromium.new_context(viewport=PHONE)
+        page = context.new_page()
+        try:
+            page.goto(site_url + path)
+            layouts.append(page.evaluate(LAYOUT))
+            violations.append(axe_violations(page))
+        finally:
+            context.close()
+    shell, full = layouts
+    assert full["width"] <= PHONE["width"]
+    assert len(full["blocks"]) >= 5
+    assert full == shell
+    assert violations == [[], []]
+
+
 def test_the_printed_checklist_has_no_navigation(page: Any, site_url: str) -> None:
     page.goto(site_url + "/checklist/")
     page.emulate_media(media="print")
