@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from deal_records.limits import key_digest
@@ -156,7 +156,9 @@ def open_session(session: Session, user: User) -> str:
 
 def user_for_session(session: Session, key: str) -> User | None:
     """The active user of an open session younger than SESSION_LIFETIME, else None."""
-    row = session.scalar(select(UserSession).where(UserSession.key_sha256 == token_digest(key)))
+    row = session.scalar(
+        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.key_sha256 == token_digest(key))
+    )
     if row is None or not row.user.active or row.created_at < utc_now() - SESSION_LIFETIME:
         return None
     return row.user
@@ -275,7 +277,9 @@ def list_tokens(session: Session, email: str) -> list[ApiToken]:
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user an unrevoked token belongs to, else None."""
     row = session.scalar(
-        select(ApiToken).where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None))
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None))
     )
     if row is None or not row.user.active:
         return None
