@@ -7,48 +7,21 @@ so the ratio says how many plain calls one assessment costs.
 
 from __future__ import annotations
 
-import itertools
 import time
 from collections.abc import Callable
 from typing import Any
 
 from benchmarks import audit
 from benchmarks.common import DEFAULT_PROCESS, Row, Spread
-from sales_process.deal import Deal, parse_deal
+from sales_process.deal import Deal
 from sales_process.engine import assess
 from sales_process.loader import load_process
 from sales_process.model import Process
-from tests.support.synthetic_pipeline import AS_OF, header, rows
+from tests.support.deals import sample_deals
+from tests.support.synthetic_pipeline import AS_OF
 
 DEALS = 2_000
 PASSES = 10  # each sample lasts long enough (~0.4 s) for the clock and the scheduler
-_YES = {"yes", "y", "x", "true"}
-
-
-def _deal_data(columns: list[str], row: list[str]) -> dict[str, Any]:
-    cells = dict(zip(columns, row, strict=True))
-    milestones: dict[str, Any] = {}
-    for column in columns[4::3]:
-        answer: dict[str, Any] = {"met": cells[column].strip().lower() in _YES}
-        for key in ("evidence", "date"):
-            if cells[f"{column}.{key}"]:
-                answer[key] = cells[f"{column}.{key}"]
-        milestones[column] = answer
-    return {"deal": cells["deal"], "milestones": milestones}
-
-
-def sample_deals(process: Process, count: int) -> list[Deal]:
-    """`count` parsed deals from the synthetic pipeline (rows the engine accepts)."""
-    columns = header(process)
-    deals = []
-    for row in itertools.islice(rows(process, count * 2), count * 2):
-        try:
-            deals.append(parse_deal(_deal_data(columns, row), process))
-        except ValueError:
-            continue  # a deliberately bad row of the synthetic export
-        if len(deals) == count:
-            break
-    return deals
 
 
 def _trivial(process: Process, deal: Deal, as_of: object) -> None:

@@ -8,62 +8,24 @@ CSRF token: one GET /check gives the session cookie and the token that wrk repla
 from __future__ import annotations
 
 import datetime as dt
-import http.cookiejar
 import json
-import re
 import secrets
 import tempfile
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 from benchmarks.common import DEFAULT_PROCESS, Row, ratio_row
-from benchmarks.gunicorn import gunicorn
 from benchmarks.wrk import Load, post_load
 from sales_process.loader import load_process
-from sales_process.model import Process
 from site_builder.build import build_site
+from tests.robustness.raw_http import form_session
+from tests.support.deals import deal_answers, form_fields
+from tests.support.servers import gunicorn
 
 GOALS = {"form": 0.35, "api": 0.7}
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def deal_answers(process: Process, today: dt.date) -> dict[str, Any]:
-    """A realistic deal: the first two stages proven with evidence, claimed two stages ahead."""
-    day = (today - dt.timedelta(days=5)).isoformat()
-    milestones = {
-        milestone.id: {"met": True, "evidence": f"Reply email from the CFO, {day}", "date": day}
-        for stage in process.stages[:2]
-        for milestone in stage.milestones
-    }
-    return {
-        "deal": "Northwind Logistics",
-        "amount": 120000,
-        "claimed_stage": process.stages[3].id,
-        "milestones": milestones,
-    }
-
-
-def form_fields(deal: dict[str, Any]) -> dict[str, str]:
-    """The same deal as the self-check form posts it."""
-    fields = {"deal": deal["deal"], "amount": str(deal["amount"]), "claimed_stage": deal["claimed_stage"]}
-    for ident, answer in deal["milestones"].items():
-        fields |= {f"{ident}.met": "y", f"{ident}.evidence": answer["evidence"], f"{ident}.date": answer["date"]}
-    return fields
-
-
-def form_session(base: str) -> tuple[str, str]:
-    """Open the form as a browser would: the Cookie header and the CSRF token."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(f"{base}/check", timeout=10) as response:
-        match = _TOKEN.search(response.read().decode("utf-8"))
-    if match is None:
-        raise RuntimeError("GET /check gave no csrf_token")
-    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar), match.group(1)
 
 
 def run(repeats: int, duration: float) -> list[Row]:
@@ -84,7 +46,7 @@ def run(repeats: int, duration: float) -> list[Row]:
             gunicorn("assess_app:create_app()", environment, "/check") as app,
             gunicorn("benchmarks.bare_app:create_app()", {}) as bare,
         ):
-            cookie, token = form_session(app)
+            cookie, token = form_session(urllib.parse.urlsplit(app).port or 80)
             form_body = urllib.parse.urlencode({"csrf_token": token, **form_fields(deal)})
             targets = {
                 "bare-form": (f"{bare}/", form_body, {"Content-Type": FORM}),

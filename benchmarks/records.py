@@ -22,7 +22,6 @@ from sqlalchemy import insert, update
 from assess_app import create_app
 from assess_app.pipeline import views as pipeline_views
 from benchmarks.common import DEFAULT_PROCESS, Row, Spread
-from benchmarks.engine import sample_deals
 from deal_records.answers import answers_json, blocking_text, verdict_window
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.models import Check, Deal, utc_now
@@ -30,6 +29,7 @@ from deal_records.people import add_user
 from deal_records.schema import upgrade
 from sales_process.engine import assess
 from sales_process.loader import load_process
+from tests.support.deals import sample_deals
 from tests.support.synthetic_pipeline import AS_OF
 
 SIZES = (10_000, 100_000)

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.common import DEFAULT_PROCESS, QUIET_ENV, Row, free_port, ratio_row
+from benchmarks.common import DEFAULT_PROCESS, QUIET_ENV, Row, ratio_row
 from sales_process.loader import load_process
+from tests.support.servers import free_port
 
 GOAL_SECONDS = 1.0
 TIMEOUT = 30.0

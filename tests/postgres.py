@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -18,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import psycopg
+
+from tests.support.servers import free_port
 
 SERVER_USER = "postgres"
 
@@ -37,13 +38,6 @@ def server_bin_dir() -> Path:
     return candidates[-1].parent
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class PostgresServer:
     """One throwaway PostgreSQL cluster; `database()` gives a fresh, empty database URL."""
 
@@ -52,7 +46,7 @@ class PostgresServer:
         self.as_root = os.geteuid() == 0
         self.base = Path(tempfile.mkdtemp(prefix="playbook-pg-"))
         self.data = self.base / "data"
-        self.port = _free_port()
+        self.port = free_port()
         if self.as_root:
             shutil.chown(self.base, SERVER_USER, SERVER_USER)
         self._connection: psycopg.Connection[tuple[object, ...]] | None = None

@@ -24,7 +24,7 @@ BELOW: dict[str, frozenset[str]] = {
         {"sales_process", "deal_records", "site_builder", "pipeline_report", "verdict_sql", "forecast"}
     ),
 }
-PACKAGES = frozenset({*BELOW, "playbook_cli", "benchmarks", "docs_tools"})
+PACKAGES = frozenset({*BELOW, "playbook_cli", "benchmarks", "docs_tools", "tests"})
 
 
 def _imported(package: str) -> dict[str, list[str]]:
@@ -49,3 +49,9 @@ def _imported(package: str) -> dict[str, list[str]]:
 def test_a_package_imports_only_the_layers_below_it(package: str) -> None:
     upward = {top: paths for top, paths in _imported(package).items() if top not in BELOW[package]}
     assert upward == {}, f"{package} imports {sorted(upward)} from {upward}"
+
+
+def test_the_tests_take_their_data_and_servers_from_tests_support_never_from_the_benchmarks() -> None:
+    # The benchmarks import tests.support, not the other way round: a benchmark can change its
+    # figures without changing what a test checks.
+    assert "benchmarks" not in _imported("tests"), _imported("tests")["benchmarks"]

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.pipeline.views import pipeline_totals
 from assess_app.records import open_records
-from benchmarks.engine import sample_deals
 from deal_records.answers import assess_saved, read_answers
 from deal_records.database import writing
 from deal_records.models import Deal
@@ -27,6 +26,7 @@ from sales_process.deal_verdict import assessed_verdict
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import Process
 from tests.conftest import DEFAULT_PROCESS
+from tests.support.deals import sample_deals
 from tests.support.synthetic_pipeline import AS_OF
 
 DEALS = 330  # more deals ahead of their evidence than the report lists

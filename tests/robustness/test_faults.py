@@ -20,11 +20,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from benchmarks.gunicorn import gunicorn
 from deal_records.database import make_engine, session_factory
 from deal_records.models import Check, IdempotencyKey
 from tests.conftest import DEFAULT_PROCESS
 from tests.robustness.test_load_records import Rep, loaded_database  # noqa: F401  (the fixture, shared)
+from tests.support.servers import gunicorn
 
 DURATION = 8.0
 HARD_STOP = 50.0

@@ -21,11 +21,11 @@ from typing import Any
 
 import pytest
 
-from benchmarks.gunicorn import gunicorn
-from benchmarks.http_load import deal_answers, form_fields
 from sales_process.loader import LoadedProcess
 from tests.conftest import DEFAULT_PROCESS
 from tests.robustness.raw_http import form_session
+from tests.support.deals import deal_answers, form_fields
+from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.slow  # twenty clients for seconds: ./scripts/test --quick leaves it out
 

@@ -22,8 +22,6 @@ from typing import Any
 
 import pytest
 
-from benchmarks.gunicorn import gunicorn
-from benchmarks.http_load import deal_answers, form_fields
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.models import Deal
 from deal_records.people import add_user_with_hash, create_token, hash_password
@@ -31,6 +29,8 @@ from deal_records.records import count_checks
 from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess
 from tests.conftest import DEFAULT_PROCESS
+from tests.support.deals import deal_answers, form_fields
+from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.slow  # twenty clients for seconds: ./scripts/test --quick leaves it out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,11 @@ import pytest
 
 from site_builder.build import default_config_file
 from tests.site_builder.conftest import ODD_PROCESS
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_QUESTION = "Has the customer done 2b?"
 NEW_QUESTION = "Has the customer signed off 2b?"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _get(url: str) -> str:
@@ -54,7 +47,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str, Path]]:
     process = tmp_path / "process.yaml"
     shutil.copy(ODD_PROCESS, process)
     log = tmp_path / "serve.log"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PLAYBOOK_PROCESS": str(process), "NO_MKDOCS_2_WARNING": "1"}
     with log.open("w") as log_file:
         server = subprocess.Popen(

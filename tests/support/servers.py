@@ -1,9 +1,10 @@
-"""Start an app under gunicorn (2 workers, loopback, a free port) for the HTTP figures."""
+"""Servers the tests and the benchmarks start for real: a free loopback port, and the app under gunicorn."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -12,11 +13,19 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 
-from benchmarks.common import QUIET_ENV, ROOT, free_port
-
+ROOT = Path(__file__).resolve().parents[2]
 WORKERS = 2
 START_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def _answers(url: str) -> bool:
@@ -32,7 +41,8 @@ def _answers(url: str) -> bool:
 
 @contextmanager
 def gunicorn(app: str, environment: Mapping[str, str], probe: str = "/") -> Iterator[str]:
-    """Serve `app` ("module:factory()") with gunicorn; yield the base URL once it answers."""
+    """Serve `app` ("module:factory()") with gunicorn (2 workers, loopback, a free port); yield the base URL
+    once it answers."""
     port = free_port()
     command = [
         sys.executable,
@@ -47,7 +57,8 @@ def gunicorn(app: str, environment: Mapping[str, str], probe: str = "/") -> Iter
         app,
     ]
     env = {
-        **QUIET_ENV,
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",  # mkdocs-material's end-of-life banner is noise in a log or a timing
         **environment,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
