@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from deal_records.database import make_engine, session_factory
 from deal_records.models import Check, IdempotencyKey
 from tests.conftest import DEFAULT_PROCESS
-from tests.robustness.test_load_records import Rep, loaded_database  # noqa: F401  (the fixture, shared)
+from tests.robustness.conftest import Rep
 from tests.support.servers import gunicorn
 
 DURATION = 8.0
@@ -78,7 +78,7 @@ def _save(
 
 @pytest.mark.slow
 def test_retried_keys_store_one_check_each_while_workers_are_killed(
-    loaded_database: tuple[str, list[Rep]],  # noqa: F811  (the imported fixture)
+    loaded_database: tuple[str, list[Rep]],
     site_dir: Path,
     record_property: Any,
 ) -> None:

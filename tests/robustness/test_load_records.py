@@ -15,30 +15,25 @@ import secrets
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from deal_records.database import make_engine, session_factory, writing
-from deal_records.models import Deal
-from deal_records.people import add_user_with_hash, create_token, hash_password
+from deal_records.database import make_engine, session_factory
 from deal_records.records import count_checks
-from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess
 from tests.conftest import DEFAULT_PROCESS
+from tests.robustness.conftest import CLIENTS, PASSWORD, Rep
 from tests.support.deals import deal_answers, form_fields
 from tests.support.servers import gunicorn
 
 pytestmark = pytest.mark.slow  # twenty clients for seconds: ./scripts/test --quick leaves it out
 
-CLIENTS = 20
 DURATION = 10.0
 HARD_STOP = 90.0
 TIMEOUT = 30
-PASSWORD = "load-password-1"
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -57,35 +52,6 @@ class Tally:
                 self.errors.append(error)
             else:
                 self.saved += 1
-
-
-@dataclass(frozen=True)
-class Rep:
-    """A client's user: email, API token and deal."""
-
-    email: str
-    token: str
-    deal_id: int
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def loaded_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, list[Rep]]]:
-    """A migrated database with one rep, token and deal per client (the reps share one scrypt of the password)."""
-    url = f"sqlite:///{tmp_path / 'load.db'}" if request.param == "sqlite" else request.getfixturevalue("postgres_url")
-    engine = make_engine(url)
-    upgrade(engine)
-    reps = []
-    password_hash = hash_password(PASSWORD)
-    with writing(session_factory(engine)) as db:
-        for number in range(CLIENTS):
-            user = add_user_with_hash(db, f"rep{number}@example.com", "rep", password_hash)
-            _, token = create_token(db, user.email)
-            deal = Deal(owner_id=user.id, name=f"Deal {number}")
-            db.add(deal)
-            db.flush()
-            reps.append(Rep(user.email, token, deal.id))
-    engine.dispose()
-    yield url, reps
 
 
 def _request(
