@@ -90,17 +90,17 @@ class Cells:
 
     # --- amounts -----------------------------------------------------------------------------
 
-    def currency_length(self, text: str, pattern: str) -> str:
-        """How many characters of the text a currency takes at the pattern's end (0, 1 or 3)."""
-        return f"CASE WHEN {self.matches(text, pattern)} THEN LENGTH({self.extract(text, pattern)}) ELSE 0 END"
+    def currency(self, text: str, pattern: str) -> str:
+        """The currency code or symbol the pattern finds at one end of the text (NULL when none)."""
+        return f"CASE WHEN {self.matches(text, pattern)} THEN {self.extract(text, pattern)} END"
 
-    def after_first_currency(self, text: str) -> str:
-        """The amount's text without a currency code or symbol before it (vocabulary._CURRENCY's `before`)."""
-        return self.trim(f"SUBSTR({text}, {self.currency_length(text, CURRENCY_FIRST)} + 1)")
+    def after_first_currency(self, text: str, first: str) -> str:
+        """The amount's text without the currency `first` before it (vocabulary._CURRENCY's `before`)."""
+        return self.trim(f"SUBSTR({text}, COALESCE(LENGTH({first}), 0) + 1)")
 
-    def number(self, rest: str) -> str:
-        """The number of the amount: `rest` (after_first_currency) without a currency after it."""
-        return self.trim(f"SUBSTR({rest}, 1, LENGTH({rest}) - ({self.currency_length(rest, CURRENCY_LAST)}))")
+    def number(self, rest: str, last: str) -> str:
+        """The number of the amount: `rest` (after_first_currency) without the currency `last` after it."""
+        return self.trim(f"SUBSTR({rest}, 1, LENGTH({rest}) - COALESCE(LENGTH({last}), 0))")
 
     def currency_code(self, code: str) -> str:
         """A currency symbol or code, as an ISO code (vocabulary.currency_code); NULL stays NULL."""
@@ -113,15 +113,9 @@ class Cells:
         )
         return f"CASE {text} {symbols}{f' ELSE {otherwise}' if otherwise else ''} END"
 
-    def written_currency(self, text: str, rest: str) -> str:
+    def written_currency(self, first: str, last: str) -> str:
         """The currency written with the amount: before it, else after it (NULL when none)."""
-        before = f"CASE WHEN {self.matches(text, CURRENCY_FIRST)} THEN {self.extract(text, CURRENCY_FIRST)} END"
-        after = f"CASE WHEN {self.matches(rest, CURRENCY_LAST)} THEN {self.extract(rest, CURRENCY_LAST)} END"
-        return self.currency_code(f"COALESCE({before}, {after})")
-
-    def two_currencies(self, text: str, rest: str) -> str:
-        """True when a currency is written both before and after the number (parse_money refuses it)."""
-        return f"({self.matches(text, CURRENCY_FIRST)} AND {self.matches(rest, CURRENCY_LAST)})"
+        return self.currency_code(f"COALESCE({first}, {last})")
 
     def number_readable(self, number: str, decimal_comma: bool) -> str:
         """True when parse_money reads the number (thousands grouped by threes, no ambiguous single group)."""
@@ -311,9 +305,9 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
 
 
 def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
-    """Step 2 (`kinds`): the amount without a currency before it; what each date cell looks like."""
+    """Step 2 (`kinds`): the currency before the amount; what each date cell looks like."""
     c, q = Cells(w), w.q
-    items = [f"{c.after_first_currency(q('amount_text'))} AS {q('amount_rest')}"]
+    items = [f"{c.currency(q('amount_text'), CURRENCY_FIRST)} AS {q('amount_first_currency')}"]
     for prefix in dates:
         iso, spaced, numeric = c.date_kinds(q(prefix + DATE_TEXT_SUFFIX))
         items += [
@@ -325,9 +319,10 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
 
 
 def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
-    """Step 3 (`numbers`): the numbers of each date written in numbers alone."""
+    """Step 3 (`numbers`): the amount without the currency before it; the numbers of each date written in
+    numbers alone."""
     c, q = Cells(w), w.q
-    items = []
+    items = [f"{c.after_first_currency(q('amount_text'), q('amount_first_currency'))} AS {q('amount_rest')}"]
     for prefix in dates:
         numbers = c.date_numbers(q(prefix + SPACED_SUFFIX), q(prefix + NUMERIC_SUFFIX), order)
         items += [f"{expression} AS {q(prefix + suffix)}" for suffix, expression in numbers]
@@ -340,9 +335,9 @@ def _columns_of(w: Writer, prefix: str) -> Callable[[str], str]:
 
 
 def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
-    """Step 4 (`parts`): each date's year, month and day."""
+    """Step 4 (`parts`): the currency after the amount; each date's year, month and day."""
     c, q = Cells(w), w.q
-    items = []
+    items = [f"{c.currency(q('amount_rest'), CURRENCY_LAST)} AS {q('amount_last_currency')}"]
     for prefix in dates:
         parts = c.date_parts(q(prefix + DATE_TEXT_SUFFIX), _columns_of(w, prefix), order)
         suffixes = (YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX)
@@ -353,11 +348,12 @@ def part_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
 def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
     """Step 5 (`values`): the amount's number and currency, the currency column's code, dates as DATE."""
     c, q = Cells(w), w.q
-    text, rest = q("amount_text"), q("amount_rest")
+    first, last = q("amount_first_currency"), q("amount_last_currency")
     items = [
-        f"{c.number(rest)} AS {q('amount_number')}",
-        f"{c.written_currency(text, rest)} AS {q('amount_written_currency')}",
-        f"{c.two_currencies(text, rest)} AS {q('amount_two_currencies')}",
+        f"{c.number(q('amount_rest'), last)} AS {q('amount_number')}",
+        f"{c.written_currency(first, last)} AS {q('amount_written_currency')}",
+        # parse_money refuses a currency both before and after the number
+        f"({first} IS NOT NULL AND {last} IS NOT NULL) AS {q('amount_two_currencies')}",
         f"{c.currency_column(q('currency_text'))} AS {q('currency_code')}",
     ]
     for prefix in dates:

@@ -124,18 +124,20 @@ def verdict_sql(
         ),
         (
             "kinds",
-            "Step 2: the amount without a currency before it; what each date looks like: ISO, or numbers alone "
+            "Step 2: the currency before the amount; what each date looks like: ISO, or numbers alone "
             "(with every white space a space).",
             _select(kind_items(w, dates), f"FROM {w.q('cells')}", star=True),
         ),
         (
             "numbers",
-            "Step 3: the numbers of each date written in numbers alone (NULL: not such a date).",
+            "Step 3: the amount without the currency before it; the numbers of each date written in numbers "
+            "alone (NULL: not such a date).",
             _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('kinds')}", star=True),
         ),
         (
             "parts",
-            "Step 4: each date's year, month and day as the audit reads them (NULL: not a date).",
+            "Step 4: the currency after the amount; each date's year, month and day as the audit reads them "
+            "(NULL: not a date).",
             _select(part_items(w, dates, mapping.date_order), f"FROM {w.q('numbers')}", star=True),
         ),
         (

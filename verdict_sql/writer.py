@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 
 from sales_process.evidence import LOWER_CASE_EXCEPTIONS, WHITESPACE
@@ -96,12 +97,25 @@ class Writer:
         return f"LOWER({expression})"
 
     def chars(self, text: str) -> str:
-        """A string literal, spelled by code point when it holds anything but printable ASCII."""
+        """A string literal in plain ASCII: runs of printable ASCII quoted, every other character spelled by
+        its code point, the pieces joined with ||."""
         if text.isascii() and text.isprintable():
             return self.s(text)
+        pieces = [
+            self.s(run) if plain else self.dialect.characters(ord(character) for character in run)
+            for plain, run in _runs(text)
+        ]
         # In parentheses: PostgreSQL gives `~` and `||` one precedence, so `x ~ CHR(91) || …` would compare first.
-        return "(" + self.dialect.characters(ord(character) for character in text) + ")"
+        return "(" + " || ".join(pieces) + ")"
 
     def one_of(self, expression: str, words: Iterable[str]) -> str:
         """True when the text is one of the words (NULL when it is NULL), in the dialect's spelling."""
         return self.dialect.one_of(expression, [self.chars(word) for word in sorted(words)])
+
+
+def _runs(text: str) -> list[tuple[bool, str]]:
+    """The text cut where it changes between printable ASCII and anything else: (printable, run) pairs."""
+    return [
+        (plain, "".join(characters))
+        for plain, characters in itertools.groupby(text, key=lambda c: c.isascii() and c.isprintable())
+    ]

@@ -37,6 +37,7 @@ from tests.sql.tables import (
 )
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
+from verdict_sql.writer import Writer
 
 AS_OF = dt.date(2027, 3, 1)
 AGREEMENT = settings(
@@ -558,3 +559,16 @@ def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
         row = verdicts["A"]
         assert (row[11], row[12]) == ((None, refused) if refused else (outcome, ""))
         assert (row[7] is None) == (outcome != "open" or bool(refused))  # the verified weighted amount
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12))
+def test_a_text_the_statement_spells_reads_back_as_itself(postgres: psycopg.Connection[Any], text: str) -> None:
+    """Writer.chars: printable ASCII quoted, every other character by its code point, in DuckDB and PostgreSQL."""
+    duck = duckdb.connect()
+    try:
+        row = duck.execute(f"SELECT {Writer(DIALECTS['duckdb']).chars(text)}").fetchone()
+    finally:
+        duck.close()
+    assert row == (text,)
+    assert postgres.execute(f"SELECT {Writer(DIALECTS['postgres']).chars(text)}").fetchone() == (text,)
