@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from hypothesis import settings
 
@@ -108,6 +109,15 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The SQLAlchemy URL of a new, empty PostgreSQL database."""
     return postgres_server.database()
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
+    """One connection (autocommit) to a fresh database on the session's PostgreSQL, shared by a module's tests:
+    each test drops the tables it creates, or creates them only if missing."""
+    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as connection:
+        yield connection
 
 
 # A test is marked by the real components it needs, read from the fixtures it uses (directly or

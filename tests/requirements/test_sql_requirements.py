@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,6 @@ from hypothesis import strategies as st
 
 from sales_process.model import Milestone, Process, RequiredWhen, Stage
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
-from tests.postgres import PostgresServer
 from tests.sql.tables import Column, Value, create_table, input_columns, python_verdicts, sql_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
@@ -118,14 +116,6 @@ def tables(draw: st.DrawFn) -> tuple[Process, tuple[Column, ...]]:
 def _statement(process: Process, columns: tuple[Column, ...], dialect: str) -> str:
     found = dataclasses.replace(input_columns(process, columns), segment="segment")
     return verdict_sql(process, DIALECTS[dialect], "deals", found, AS_OF)
-
-
-@pytest.fixture(scope="module")
-def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
-    """One connection to a fresh database on the session's PostgreSQL server."""
-    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url, autocommit=True) as connection:
-        yield connection
 
 
 def _duckdb(process: Process, columns: tuple[Column, ...]) -> dict[str, tuple[Any, ...]]:

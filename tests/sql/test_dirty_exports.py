@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +31,6 @@ from pipeline_audit.columns import plan_columns, sql_columns
 from pipeline_audit.rows import RowProblem, RowReader
 from sales_process.crm import resolve_mapping
 from sales_process.loader import LoadedProcess, load_process
-from tests.postgres import PostgresServer
 from tests.sql.tables import cell_named
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
@@ -489,16 +488,9 @@ def _with_lines(corpus: Corpus) -> Path:
     return path
 
 
-@pytest.fixture
-def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
-    """A connection to a new database of the test suite's PostgreSQL."""
-    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url, autocommit=True) as connection:
-        yield connection
-
-
 def test_postgres_agrees_with_the_audit(corpus: Corpus, postgres: psycopg.Connection[Any]) -> None:
     quoted = [DIALECTS["postgres"].identifier(name) for name in [LINE, *corpus.header]]
+    postgres.execute("DROP TABLE IF EXISTS deals")
     postgres.execute(f"CREATE TABLE deals ({', '.join(name + ' TEXT' for name in quoted)})")
     with postgres.cursor() as cursor:
         with cursor.copy(f"COPY deals ({', '.join(quoted)}) FROM STDIN") as copy:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,6 @@ from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Proces
 from sales_process.outcome import process_outcome_rule
 from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
-from tests.postgres import PostgresServer
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
     DATE_SUFFIX,
@@ -285,14 +283,6 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
     if with_buyer:
         columns.append(Column(milestone.id + CONFIRMED_BY_SUFFIX, "text", tuple(buyers)))
     return columns
-
-
-@pytest.fixture(scope="module")
-def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any]]:
-    """One connection to a fresh database on the session's PostgreSQL server."""
-    url = postgres_server.database().replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(url, autocommit=True) as connection:
-        yield connection
 
 
 def _statement(case: Case, dialect: str) -> str:
