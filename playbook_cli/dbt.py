@@ -18,7 +18,14 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
-from playbook_cli.sql import add_columns_from, as_of_date, buyer_columns_problem, name_problem
+from playbook_cli.sql import (
+    add_columns_from,
+    add_row_order,
+    as_of_date,
+    buyer_columns_problem,
+    name_problem,
+    row_order_problem,
+)
 from sales_process.crm import resolve_mapping
 from sales_process.problems import InvalidFile
 from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
@@ -77,6 +84,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "(not with --seed or --columns-from: the export's header decides)",
     )
     add_columns_from(parser)
+    add_row_order(parser)
     parser.set_defaults(run=run)
 
 
@@ -103,7 +111,11 @@ def run(args: argparse.Namespace) -> int:
     export_option = "--columns-from" if args.columns_from is not None else ("--seed" if args.seed else None)
     problems = [
         problem
-        for problem in (name_problem("--from", args.relation), buyer_columns_problem(args.buyer_columns, export_option))
+        for problem in (
+            name_problem("--from", args.relation),
+            buyer_columns_problem(args.buyer_columns, export_option),
+            row_order_problem(args.row_order),
+        )
         if problem is not None
     ]
     if problems:
@@ -124,7 +136,14 @@ def run(args: argparse.Namespace) -> int:
         report(error)
         return EXIT_INVALID
     options = DbtOptions(
-        DIALECTS[args.dialect], table, schema or None, args.as_of, seed_header, args.buyer_columns, columns
+        DIALECTS[args.dialect],
+        table,
+        schema or None,
+        args.as_of,
+        seed_header,
+        args.buyer_columns,
+        columns,
+        args.row_order,
     )
     out = Path(args.out)
     try:

@@ -97,7 +97,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "with --columns-from the export's header decides instead",
     )
     add_columns_from(parser)
+    add_row_order(parser)
     parser.set_defaults(run=run)
+
+
+def add_row_order(parser: argparse.ArgumentParser) -> None:
+    """The --row-order option: the column giving the rows' order, for the audit's one-currency rule."""
+    parser.add_argument(
+        "--row-order",
+        metavar="COLUMN",
+        help="a column of whole numbers giving each row's place in the export (its line, say): the first amount "
+        "by it sets the currency, and an amount in another is not assessed, as `playbook audit` refuses it; "
+        "without it each amount keeps its own currency (group sums by the currency column)",
+    )
 
 
 def add_columns_from(parser: argparse.ArgumentParser) -> None:
@@ -128,6 +140,17 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     return export_columns(Path(args.columns_from), loaded, mapping)
 
 
+def row_order_problem(column: str | None) -> str | None:
+    """Why --row-order's column name cannot be used, or None."""
+    if column is None:
+        return None
+    if not column.strip():
+        return "--row-order is blank; name the column giving each row's place in the export, e.g. --row-order line"
+    if any(not character.isprintable() for character in column):
+        return f"--row-order {column!r} contains a control character; write the column's name as the table has it"
+    return None
+
+
 def name_problem(option: str, name: str) -> str | None:
     """Why a relation or view name cannot be used, or None."""
     if any(not part.strip() for part in name.split(".")):
@@ -144,8 +167,12 @@ def run(args: argparse.Namespace) -> int:
         for option, name in (("--from", args.relation), ("--view", args.view))
         if name is not None and (problem := name_problem(option, name)) is not None
     ]
-    if (problem := buyer_columns_problem(args.buyer_columns, args.columns_from and "--columns-from")) is not None:
-        problems.append(problem)
+    for problem in (
+        buyer_columns_problem(args.buyer_columns, args.columns_from and "--columns-from"),
+        row_order_problem(args.row_order),
+    ):
+        if problem is not None:
+            problems.append(problem)
     if problems:
         raise UserError(*problems)
     loaded = load_or_report(args.process)
@@ -170,6 +197,7 @@ def run(args: argparse.Namespace) -> int:
             view=args.view,
             header=header,
             mapping=mapping,
+            row_order=args.row_order,
         ),
         end="",
     )

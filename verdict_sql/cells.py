@@ -31,6 +31,7 @@ from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.writer import Writer
 
 CLOSE_DATE = "close_date"
+AMOUNT_CURRENCY = "amount_currency"
 
 SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
@@ -390,15 +391,10 @@ def amount_item(w: Writer, decimal_comma: bool) -> str:
     return f"{c.amount_value(readable, digits)} AS {q('amount')}"
 
 
-def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: frozenset[str], segments: bool) -> str:
-    """Step 8 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
-    currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
-    when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit."""
+def _amount_refusals(w: Writer) -> tuple[str, str, str]:
+    """When the audit refuses an amount (not a number it reads, or too large), its currency cell, or the two
+    together (written in one currency, the column saying another), as SQL on the `statuses` step's columns."""
     q = w.q
-    # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
-    closed = f"COALESCE({q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
-    is_closed_bad = f"{q('is_closed_word')} <> '' AND {q('is_closed_flag')} IS NULL"
-    is_won_bad = f"{q('is_won_word')} <> '' AND {q('is_won_flag')} IS NULL AND NOT ({is_closed_bad})"
     amount_text = f"{q('amount_text')} <> ''"
     amount_bad = (
         f"{amount_text} AND ({q('amount_two_currencies')} OR NOT {q('amount_readable')} "
@@ -408,6 +404,39 @@ def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: fro
         f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_text')} <> '' AND {q('currency_code')} IS NULL"
     )
     mismatch = f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_code')} <> {q('amount_written_currency')}"
+    return amount_bad, currency_bad, mismatch
+
+
+def amount_currency_item(w: Writer) -> str:
+    """The currency of an amount the audit reads (NULL when blank or refused): the first one by row order
+    sets the file's currency (pipeline_audit.rows.RowReader._amount), in the `currencies` step."""
+    q = w.q
+    refused = " OR ".join(f"COALESCE(({condition}), FALSE)" for condition in _amount_refusals(w))
+    return (
+        f"CASE WHEN {q('amount_text')} <> '' AND NOT ({refused}) "
+        f"THEN COALESCE({q('currency_code')}, {q('amount_written_currency')}) END AS {q(AMOUNT_CURRENCY)}"
+    )
+
+
+def problem_list(
+    w: Writer,
+    process: Process,
+    columns: InputColumns,
+    buyers: frozenset[str],
+    segments: bool,
+    file_currency: str | None = None,
+) -> str:
+    """Step 8 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
+    currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
+    when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit.
+    `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
+    q = w.q
+    # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
+    closed = f"COALESCE({q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
+    is_closed_bad = f"{q('is_closed_word')} <> '' AND {q('is_closed_flag')} IS NULL"
+    is_won_bad = f"{q('is_won_word')} <> '' AND {q('is_won_flag')} IS NULL AND NOT ({is_closed_bad})"
+    amount_bad, currency_bad, mismatch = _amount_refusals(w)
+    other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
     # open deal, the amount, then a closed deal's close date or an open deal's answers and segment.
     first: list[tuple[str, str]] = [
@@ -421,7 +450,7 @@ def problem_list(w: Writer, process: Process, columns: InputColumns, buyers: fro
         ),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]
-    amount = [("amount", f"{amount_bad} OR {mismatch}"), ("currency", currency_bad)]
+    amount = [("amount", f"{amount_bad} OR {mismatch}{other_currency}"), ("currency", currency_bad)]
     closed_only: list[tuple[str, str]] = []
     if columns.close_date is not None:
         close = CLOSE_DATE

@@ -43,6 +43,7 @@ class DbtOptions:
     seed_header: Sequence[str] | None = None  # the columns of a CSV seed standing for the table
     buyers: bool = False  # read <id>.confirmed_by as `playbook sql --buyer-columns` does
     columns: InputColumns | None = None  # the table's columns as an export's header gives them (default: audit_columns)
+    row_order: str | None = None  # a column of the rows' order: amounts in one currency, the first's (verdict_sql)
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
@@ -121,7 +122,9 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
 def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions, command: str) -> str:
     relation = f"{options.schema}.{options.table}" if options.schema else options.table
     header = statement_header(loaded, relation, command, columns, options.as_of, options.columns is not None)
-    statement = verdict_sql(loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header)
+    statement = verdict_sql(
+        loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header, row_order=options.row_order
+    )
     body = statement.rstrip().removesuffix(";")
     if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own
         body = "{% raw %}" + body + "{% endraw %}"

@@ -37,7 +37,9 @@ from sales_process.outcome import (
 from sales_process.requirement import Requirement, applies_to, stage_requirements
 from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
 from verdict_sql.cells import (
+    AMOUNT_CURRENCY,
     DATE_SUFFIX,
+    amount_currency_item,
     amount_item,
     cell_items,
     comment,
@@ -93,16 +95,21 @@ def verdict_sql(
     header: Sequence[str] = (),
     keep: Sequence[str] = (),
     mapping: CrmMapping | None = None,
+    row_order: str | None = None,
 ) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
     `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
     `header` lines are written first as SQL comments; `keep` names input columns passed through, last.
     `mapping` (default: the process's crm: block) gives the CRM's stage names and whether amounts
-    have a decimal comma.
+    have a decimal comma. `row_order` names an input column of whole numbers giving the rows' order in
+    the export (passed through, last): the first amount by it sets the file's currency, and an amount in
+    another is refused, as the audit refuses it; without it every amount keeps its own currency.
     """
     w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
+    if row_order is not None and row_order not in keep:
+        keep = [*keep, row_order]
     milestones = process.milestones()
     buyers = _buyers(process, columns)
     segments = _segments_read(process)
@@ -158,12 +165,17 @@ def verdict_sql(
             "the claimed stage by position; the outcome.",
             _statuses(w, process, mapping, buyers, rule),
         ),
+        *_currency_steps(w, row_order),
         (
             "stages",
-            "Step 8: the verified stage is the first with a milestone not verified; the cells the audit refuses.",
+            f"Step {8 if row_order is None else 9}: the verified stage is the first with a milestone not verified; "
+            "the cells the audit refuses.",
             _select(
-                [_verified_index(w, process), problem_list(w, process, columns, buyers, segments)],
-                f"FROM {w.q('statuses')}",
+                [
+                    _verified_index(w, process),
+                    problem_list(w, process, columns, buyers, segments, _file_currency(w, row_order)),
+                ],
+                f"FROM {w.q('statuses' if row_order is None else 'currencies')}",
                 star=True,
             ),
         ),
@@ -242,6 +254,23 @@ def _rules(w: Writer, as_of: dt.date | None) -> str:
         ],
         "",
     )
+
+
+def _currency_steps(w: Writer, row_order: str | None) -> list[tuple[str, str, str]]:
+    """With a row order, the step giving each amount's currency as the audit reads it; none without."""
+    if row_order is None:
+        return []
+    text = "Step 8: the currency of each amount the audit reads, for the file's currency: the first by row order."
+    return [("currencies", text, _select([amount_currency_item(w)], f"FROM {w.q('statuses')}", star=True))]
+
+
+def _file_currency(w: Writer, row_order: str | None) -> str | None:
+    """The file's currency: the first amount's by row order (None without a row order)."""
+    if row_order is None:
+        return None
+    currency = w.q(AMOUNT_CURRENCY)
+    order = f"CAST({w.dialect.identifier(row_order)} AS {w.dialect.int_type})"
+    return f"(SELECT {currency} FROM {w.q('currencies')} WHERE {currency} IS NOT NULL ORDER BY {order} LIMIT 1)"
 
 
 def _kept(w: Writer, keep: Sequence[str]) -> list[str]:

@@ -209,3 +209,11 @@ def test_a_seed_that_cannot_be_used_is_a_clear_error(
     )
     err = capsys.readouterr().err
     assert status == 1 and message in err and "Traceback" not in err
+
+
+def test_a_row_order_gives_the_model_the_audits_one_currency_rule(tmp_path: Path) -> None:
+    project = _project(tmp_path, "--dialect", "postgres", "--row-order", "line")
+    sql = (project / "models/verified_deals.sql").read_text()
+    assert sql.count("{{ source('crm', 'deals') }}") == 1
+    assert '"currencies" AS MATERIALIZED (' in sql
+    assert 'ORDER BY CAST("line" AS INTEGER) LIMIT 1)' in sql

@@ -2,7 +2,8 @@
 
 Each file of the corpus is shaped like one CRM's export (Salesforce, Dynamics 365, a European
 spreadsheet, the audit's own columns) and filled with the cells real exports hold: amounts the
-audit refuses (12k, 15.000, two currencies), currency names, unknown, lost, won and disqualified
+audit refuses (12k, 15.000, two currencies, another currency than the file's first), currency names,
+unknown, lost, won and disqualified
 stages, statuses and IsClosed/IsWon flags, dates month-first, day-first, dotted and with two-digit
 years under `crm.dates`, impossible dates, answers in other languages or none at all, buyers that
 are not `Name <email>`, over-long segments, and a mapped milestone column the file lacks. The
@@ -209,8 +210,10 @@ SHAPES = (
                 "1" + "0" * 20,
                 "$5",
                 "USD 5 USD",
+                "EUR 7,000",
+                "\u20ac5",
             ),
-            "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?"),
+            "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro"),
             "is_closed": ("false", "false", "", "true", "1", "maybe"),
             "is_won": ("false", "", "true", "0", "vielleicht"),
             "date": MONTH_FIRST,
@@ -423,7 +426,8 @@ def _statement(corpus: Corpus, dialect: str) -> str:
     process = corpus.loaded.process
     plan = plan_columns(corpus.header, process, resolve_mapping(process))
     columns = sql_columns(plan, corpus.header.__getitem__)
-    return verdict_sql(process, DIALECTS[dialect], "deals", columns, AS_OF, keep=[LINE])
+    # The line is the row order too: an amount in another currency than the file's first is refused.
+    return verdict_sql(process, DIALECTS[dialect], "deals", columns, AS_OF, keep=[LINE], row_order=LINE)
 
 
 def _rows(corpus: Corpus) -> list[list[str]]:

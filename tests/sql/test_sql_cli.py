@@ -66,6 +66,21 @@ def test_a_view_of_odd_names_parses_in_each_dialect(
     assert not any(line.strip().startswith("slash") for line in out.splitlines())
 
 
+@pytest.mark.parametrize("dialect", sorted(DIALECTS))
+def test_a_row_order_adds_the_currency_step_and_parses_in_each_dialect(
+    capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    status, out, err = run_sql(
+        capsys, "--process", str(DEFAULT_PROCESS), "--dialect", dialect, "--row-order", "line no"
+    )
+    assert (status, err) == (0, "")
+    statement = sqlglot.parse_one(out, read=DIALECTS[dialect])
+    assert isinstance(statement, exp.Select)
+    assert [cte.alias for cte in statement.ctes][-2:] == ["currencies", "stages"]
+    # the order column is passed through, last, to pair each row with the export's
+    assert statement.selects[-1].alias_or_name == "line no"
+
+
 def test_odd_names_reach_duckdb_intact(
     capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path]
 ) -> None:
@@ -129,6 +144,16 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
             ["--buyer-columns", "--columns-from", "export.csv"],
             "playbook sql: error: --buyer-columns does nothing with --columns-from: the export's header decides, "
             "and its <id>.confirmed_by columns are read when it has them; drop --buyer-columns\n",
+        ),
+        (
+            ["--row-order", " "],
+            "playbook sql: error: --row-order is blank; name the column giving each row's place in the export, "
+            "e.g. --row-order line\n",
+        ),
+        (
+            ["--row-order", "line\n"],
+            "playbook sql: error: --row-order 'line\\n' contains a control character; write the column's name as "
+            "the table has it\n",
         ),
         (
             ["--process", "missing.yaml"],
