@@ -426,7 +426,7 @@ def problem_list(
     segments: bool,
     file_currency: str | None = None,
 ) -> str:
-    """Step 8 (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
+    """The last step (`stages`): the cells the audit refuses, named as its reasons start (deal, status, stage, amount,
     currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
     when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit.
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
