@@ -21,9 +21,10 @@ from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import FORMULA_STARTS, QUOTE
 from verdict_sql.dialects import DIALECTS
-from verdict_sql.writer import character_class
+from verdict_sql.writer import Writer, character_class
 
 DUCKDB = DIALECTS["duckdb"]
+_chars = Writer(DUCKDB).chars  # a text literal: printable ASCII quoted, other characters by code point
 LINE_END = "\r"  # DuckDB's COPY ends each line with "\n": csv's "\r\n" in all
 QUOTED = '[,"\\r\\n]'  # what Python's csv writer quotes a cell for (QUOTE_MINIMAL, delimiter ",", "\r\n")
 
@@ -49,12 +50,6 @@ def _re2(code: int) -> str:
     """A character in DuckDB's regular expressions, by its code point (the dialect's own spelling)."""
     assert DUCKDB.regex_character is not None
     return DUCKDB.regex_character(code)
-
-
-def _chars(text: str) -> str:
-    if text.isascii() and text.isprintable():
-        return DUCKDB.string(text)
-    return "(" + DUCKDB.characters(ord(character) for character in text) + ")"
 
 
 def _runs_as_formula(text: str) -> str:
