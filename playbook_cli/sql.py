@@ -186,7 +186,9 @@ def run(args: argparse.Namespace) -> int:
         report(error)
         return EXIT_INVALID
     command = f"playbook sql --dialect {args.dialect}"
-    header = statement_header(loaded, args.relation, command, columns, args.as_of, args.columns_from is not None)
+    header = statement_header(
+        loaded, args.relation, command, columns, args.as_of, args.columns_from is not None, args.row_order
+    )
     print(
         verdict_sql(
             process,

@@ -121,7 +121,9 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
 
 def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions, command: str) -> str:
     relation = f"{options.schema}.{options.table}" if options.schema else options.table
-    header = statement_header(loaded, relation, command, columns, options.as_of, options.columns is not None)
+    header = statement_header(
+        loaded, relation, command, columns, options.as_of, options.columns is not None, options.row_order
+    )
     statement = verdict_sql(
         loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header, row_order=options.row_order
     )

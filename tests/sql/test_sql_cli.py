@@ -79,6 +79,7 @@ def test_a_row_order_adds_the_currency_step_and_parses_in_each_dialect(
     assert [cte.alias for cte in statement.ctes][-2:] == ["currencies", "stages"]
     # the order column is passed through, last, to pair each row with the export's
     assert statement.selects[-1].alias_or_name == "line no"
+    assert "-- Amounts in one currency, as the audit sums them: the first by line no sets it" in out
 
 
 def test_odd_names_reach_duckdb_intact(
