@@ -126,8 +126,11 @@ def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any
 _MARKED_BY_FIXTURE = {"browser": "browser", "full_browser": "browser", "postgres_server": "postgres"}
 
 
+_RUN_FIRST = "tests/robustness/test_schemathesis.py::"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test `browser` or `postgres` when it uses Chromium or the PostgreSQL server."""
+    """Mark each test `browser` or `postgres` when it uses Chromium or the PostgreSQL server; the longest first."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         for fixture, marker in _MARKED_BY_FIXTURE.items():
@@ -137,3 +140,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "postgresql" in callspec.params.values():
             item.add_marker("postgres")
+    # The fuzzer's runs are the longest tests (20-30 s each, one core): sent to the workers first, they
+    # end while short tests still fill the other worker, instead of running alone at the end.
+    items.sort(key=lambda item: not item.nodeid.startswith(_RUN_FIRST))
