@@ -126,7 +126,13 @@ def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any
 _MARKED_BY_FIXTURE = {"browser": "browser", "full_browser": "browser", "postgres_server": "postgres"}
 
 
-_RUN_FIRST = "tests/robustness/test_schemathesis.py::"
+# The longest tests, by file: the fuzzer's four runs (20-30 s each, one core) and the two property tests
+# of the SQL against the engine (20-30 s each).
+_RUN_FIRST = (
+    "tests/robustness/test_schemathesis.py::",
+    "tests/sql/test_sql_agrees.py::",
+    "tests/audit/test_duckdb_engine.py::",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -140,6 +146,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "postgresql" in callspec.params.values():
             item.add_marker("postgres")
-    # The fuzzer's runs are the longest tests (20-30 s each, one core): sent to the workers first, they
-    # end while short tests still fill the other worker, instead of running alone at the end.
+    # Sent to the workers first, the longest tests end while short ones still fill the other worker,
+    # instead of running alone at the end. (xdist hands each worker a first chunk of an eighth of the
+    # suite: these together stay well under that worker's half.)
     items.sort(key=lambda item: not item.nodeid.startswith(_RUN_FIRST))
