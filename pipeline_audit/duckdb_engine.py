@@ -2,7 +2,7 @@
 
 DuckDB reads the file and runs the generated statement of `playbook sql`, which reads every cell as
 the audit's parsers do, into a table of the file's rows, each with its position in the file (FILE_ROW;
-beyond MEMORY_LIMIT the tables go to a temporary directory). Each row it assesses has its audit.csv line
+beyond its memory limit the tables go to a temporary directory). Each row it assesses has its audit.csv line
 spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the rows it has more to
 say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
 names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
@@ -57,13 +57,22 @@ ENGINES = ("auto", "python", "duckdb")
 # `auto` picks DuckDB from this file size on: below it, starting DuckDB costs more than it saves
 # (see the audit engines benchmark in the manual).
 AUTO_DUCKDB_BYTES = 10_000_000  # about 30,000 deals of the default process
-BATCH = 10_000  # the Python rows fetched at a time
+BATCH = 1_000  # the Python rows fetched at a time (~6 KB of Python objects each: their cells as text)
 FILE_ROW = "file_row"  # a row's position in the file, from 0 after the header
 DUCKDB = DIALECTS["duckdb"]
-# DuckDB's memory_limit: its table of the file's rows goes to a temporary directory beyond it, so that the
-# audit's memory stays bounded from a hundred thousand deals to millions. 128MB is too little for the CSV
-# reader's buffers and the table's row groups of a million deals of the default process.
-MEMORY_LIMIT = "256MB"
+# DuckDB's memory_limit (memory_limit()): its tables of the file's rows go to a temporary directory beyond
+# it, so that the audit takes as much memory for a hundred thousand deals as for millions. What DuckDB
+# cannot spill grows with the file's width and its threads: each thread fills a block (256 KiB) per column
+# of the copy of the file. Measured on two threads, 52 columns (the default process) audit a million
+# deals within 96 MB, and 232 columns within 168 MB but not 144 MB; the base and two blocks per column and
+# thread leave room above both.
+MEMORY_BASE_MB = 64
+BLOCK_KB = 256
+
+
+def memory_limit(width: int, threads: int) -> str:
+    """DuckDB's memory_limit for the audit of a file `width` columns wide on `threads` threads."""
+    return f"{MEMORY_BASE_MB + width * threads * 2 * BLOCK_KB // 1024}MB"
 
 
 class NotForDuckDB(Exception):
@@ -136,6 +145,7 @@ def audit_with_duckdb(
             tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as spill,
             duckdb.connect(config=_settings(Path(spill))) as connection,
         ):
+            _limit_memory(connection, plan.width)
             # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
             # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
             # each row carries its position, and audit.csv is written in its order.
@@ -170,15 +180,18 @@ def audit_with_duckdb(
 
 
 def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
-    """DuckDB's settings: memory bounded whatever the file's size, the table beyond it spilled to `spill`.
+    """DuckDB's settings: the tables spilled to `spill` beyond the memory limit (_limit_memory).
 
     preserve_insertion_order keeps the table's rows, and so audit.csv's lines, in the file's order.
     """
-    return {
-        "memory_limit": MEMORY_LIMIT,
-        "temp_directory": str(spill),
-        "preserve_insertion_order": True,
-    }
+    return {"temp_directory": str(spill), "preserve_insertion_order": True}
+
+
+def _limit_memory(connection: duckdb.DuckDBPyConnection, width: int) -> None:
+    """Set DuckDB's memory_limit for a file `width` columns wide on as many threads as DuckDB runs."""
+    threads = connection.execute("SELECT current_setting('threads')").fetchone()
+    assert threads is not None
+    connection.execute(f"SET memory_limit = {DUCKDB.string(memory_limit(width, int(threads[0])))}")
 
 
 def _physical_lines(source: Path) -> int:
@@ -403,11 +416,15 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
         raise NotForDuckDB("DuckDB did not keep the rows in the file's order")
     first = connection.execute("SELECT min(file_row) FROM audit WHERE kind <> 'blank'").fetchone()
     header = s(sql_lines.header_line())
+    # On one thread: on several, DuckDB holds the lines that come ahead of their turn to keep the file's
+    # order, and below 192 MB a million of them ran out of memory; one thread also writes them 2.7x faster.
+    connection.execute("SET threads = 1")
     connection.execute(
         f"COPY (SELECT CASE WHEN file_row = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
         "|| CASE WHEN kind = 'sql' THEN CAST(file_row + 2 AS VARCHAR) || line ELSE line END "
         f"FROM audit WHERE kind <> 'blank') TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
     )
+    connection.execute("RESET threads")
 
 
 def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, totals: Totals) -> None:
