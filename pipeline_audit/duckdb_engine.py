@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,13 +67,30 @@ DUCKDB = DIALECTS["duckdb"]
 # of the copy of the file. Measured on two threads, 52 columns (the default process) audit a million
 # deals within 96 MB, and 232 columns within 168 MB but not 144 MB; the base and two blocks per column and
 # thread leave room above both.
+# More (--memory-limit) lets DuckDB copy and assess the rows on every thread: within a limit this low it
+# inserts on one thread only, so that a million deals took 34 s with 116 MB and 18 s with 1 GB (1.1 GB peak).
 MEMORY_BASE_MB = 64
 BLOCK_KB = 256
+LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a narrow file
+_SIZE = re.compile(r"(?P<number>[0-9]+(?:[.][0-9]+)?) ?(?P<unit>[KMGT]i?B)", re.IGNORECASE)
 
 
 def memory_limit(width: int, threads: int) -> str:
     """DuckDB's memory_limit for the audit of a file `width` columns wide on `threads` threads."""
     return f"{MEMORY_BASE_MB + width * threads * 2 * BLOCK_KB // 1024}MB"
+
+
+def memory_size(text: str) -> str:
+    """A memory limit as DuckDB reads it (e.g. 512MB, 2GB, 1.5GiB); raise ValueError, saying why, for another text."""
+    size = _SIZE.fullmatch(text.strip())
+    if size is None:
+        raise ValueError(f"{text!r} is not a size: write a number and a unit (KB, MB, GB, TB), e.g. 512MB or 2GB")
+    unit = size["unit"].upper().replace("IB", "iB")
+    power = "KMGT".index(unit[0]) + 1
+    megabytes = float(size["number"]) * (1024 if "i" in unit else 1000) ** power / 1000**2
+    if megabytes < LEAST_MEMORY_MB:
+        raise ValueError(f"{text} is too little for DuckDB to audit a file: give it at least {LEAST_MEMORY_MB}MB")
+    return f"{size['number']}{unit}"
 
 
 class NotForDuckDB(Exception):
@@ -86,9 +104,11 @@ def run_audit(
     options: AuditOptions,
     csv_out: Path,
     progress: Progress | None = None,
+    memory: str | None = None,
 ) -> AuditResult:
     """Audit with the chosen engine ("auto": DuckDB for files of AUTO_DUCKDB_BYTES or more, when installed).
 
+    `memory` is DuckDB's memory limit (memory_size; None: memory_limit() from the file's width).
     Raises MissingExtra when "duckdb" is asked for and the duckdb package is not installed.
     """
     if engine == "auto":
@@ -112,7 +132,7 @@ def run_audit(
     if engine == "duckdb":
         require(DUCKDB_EXTRA)
         try:
-            return audit_with_duckdb(source, loaded, options, csv_out, progress)
+            return audit_with_duckdb(source, loaded, options, csv_out, progress, memory)
         except NotForDuckDB as reason:
             result = audit_pipeline(source, loaded, options, csv_out, progress)
             result.warnings.append(f"audited with the Python engine: {reason}")
@@ -121,7 +141,12 @@ def run_audit(
 
 
 def audit_with_duckdb(
-    source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
+    source: Path,
+    loaded: LoadedProcess,
+    options: AuditOptions,
+    csv_out: Path,
+    progress: Progress | None = None,
+    memory: str | None = None,
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out` on DuckDB; raise NotForDuckDB when the Python engine must."""
     import duckdb  # an optional dependency (cvo-playbook[duckdb]): run_audit checks that it is installed
@@ -145,7 +170,7 @@ def audit_with_duckdb(
             tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as spill,
             duckdb.connect(config=_settings(Path(spill))) as connection,
         ):
-            _limit_memory(connection, plan.width)
+            _limit_memory(connection, memory or memory_limit(plan.width, _threads(connection)))
             # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
             # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
             # each row carries its position, and audit.csv is written in its order.
@@ -166,12 +191,10 @@ def audit_with_duckdb(
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
     except duckdb.Error as error:
         partial.unlink(missing_ok=True)
-        what = (
-            "DuckDB ran out of memory"
-            if isinstance(error, duckdb.OutOfMemoryException)
-            else "DuckDB cannot read the file as CSV"
-        )
-        raise NotForDuckDB(f"{what} ({str(error).splitlines()[0]})") from None
+        detail = str(error).splitlines()[0]
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise NotForDuckDB(f"DuckDB ran out of memory ({detail}); give it more with --memory-limit") from None
+        raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({detail})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -187,11 +210,16 @@ def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
     return {"temp_directory": str(spill), "preserve_insertion_order": True}
 
 
-def _limit_memory(connection: duckdb.DuckDBPyConnection, width: int) -> None:
-    """Set DuckDB's memory_limit for a file `width` columns wide on as many threads as DuckDB runs."""
+def _threads(connection: duckdb.DuckDBPyConnection) -> int:
+    """The threads DuckDB runs queries on."""
     threads = connection.execute("SELECT current_setting('threads')").fetchone()
     assert threads is not None
-    connection.execute(f"SET memory_limit = {DUCKDB.string(memory_limit(width, int(threads[0])))}")
+    return int(threads[0])
+
+
+def _limit_memory(connection: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Set DuckDB's memory_limit."""
+    connection.execute(f"SET memory_limit = {DUCKDB.string(limit)}")
 
 
 def _physical_lines(source: Path) -> int:

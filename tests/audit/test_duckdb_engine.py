@@ -19,6 +19,7 @@ from playbook_cli.main import main
 from sales_process.loader import load_process, parse_process
 from tests.audit.helpers import ROOT, Run, audit
 from tests.support.synthetic_pipeline import write_pipeline
+from tests.support.synthetic_process import write_process
 
 AS_OF = dt.date(2027, 3, 1)
 EXPORTS = Path(__file__).parent / "crm_exports"
@@ -423,6 +424,25 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
         "playbook audit: warning: audited with the Python engine: "
         "some rows span several lines, or the file has blank lines\n"
     )
+
+
+def test_a_wide_file_audits_on_duckdb_and_memory_limit_sets_duckdbs_limit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # 232 columns: DuckDB needs a block (256 KiB) per column and thread, more than 32 MB on any number of threads
+    process = write_process(tmp_path / "process.yaml", 20, 4)
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, load_process(process).process, 2_000)
+    python, duck = both_engines(capsys, source, tmp_path, process=process)
+    assert_same_outputs(python, duck)
+    assert "audited with the Python engine" not in duck.err
+    limited = tmp_path / "limited"
+    arguments = ["audit", str(source), "--as-of", AS_OF.isoformat(), "--process", str(process), "--out", str(limited)]
+    assert main([*arguments, "--engine", "duckdb", "--memory-limit", "32MB"]) == 0
+    err = capsys.readouterr().err
+    assert "audited with the Python engine: DuckDB ran out of memory (" in err
+    assert err.rstrip().endswith("; give it more with --memory-limit"), err
+    assert (limited / "audit.csv").read_bytes() == (python.folder / "audit.csv").read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -228,6 +228,13 @@ def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
     [
         (("--encoding", "klingon"), 2, "'klingon' is not an encoding; use one such as cp1251"),
         (("--from", "2027-02-01", "--to", "2027-01-01"), 2, "--from 2027-02-01 is after --to 2027-01-01"),
+        (("--memory-limit", "2"), 2, "'2' is not a size: write a number and a unit (KB, MB, GB, TB), e.g. 512MB"),
+        (("--memory-limit", "16MB"), 2, "16MB is too little for DuckDB to audit a file: give it at least 32MB"),
+        (
+            ("--memory-limit", "1GB", "--engine", "python"),
+            2,
+            "--memory-limit sets DuckDB's memory, which --engine python does not use",
+        ),
         (
             ("--sheet", "Opportunities"),
             1,
