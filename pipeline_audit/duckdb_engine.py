@@ -111,33 +111,36 @@ def run_audit(
     `memory` is DuckDB's memory limit (memory_size; None: memory_limit() from the file's width).
     Raises MissingExtra when "duckdb" is asked for and the duckdb package is not installed.
     """
+    why = None  # why the Python engine audits a file DuckDB might have: a warning
     if engine == "auto":
         try:
             large = source.stat().st_size >= AUTO_DUCKDB_BYTES
         except OSError:
             large = False  # the Python engine words the error
         if large and not installed(DUCKDB_EXTRA):
-            result = audit_pipeline(source, loaded, options, csv_out, progress)
-            result.warnings.append(
+            why = (
                 "audited with the Python engine: DuckDB is not installed; "
                 "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
             )
-            return result
-        engine = "duckdb" if large else "python"
+        elif not large and memory is not None:
+            why = (
+                f"--memory-limit was not used: the file is under {AUTO_DUCKDB_BYTES // 1_000_000} MB, so the "
+                "Python engine audited it; --engine duckdb audits it on DuckDB"
+            )
+        engine = "duckdb" if large and why is None else "python"
     mapping = options.mapping or resolve_mapping(loaded.process)
     if engine == "duckdb" and not is_plain_utf8_csv(source, mapping.encoding):
-        result = audit_pipeline(source, loaded, options, csv_out, progress)
-        result.warnings.append("audited with the Python engine: DuckDB reads only CSV files in UTF-8")
-        return result
+        engine, why = "python", "audited with the Python engine: DuckDB reads only CSV files in UTF-8"
     if engine == "duckdb":
         require(DUCKDB_EXTRA)
         try:
             return audit_with_duckdb(source, loaded, options, csv_out, progress, memory)
         except NotForDuckDB as reason:
-            result = audit_pipeline(source, loaded, options, csv_out, progress)
-            result.warnings.append(f"audited with the Python engine: {reason}")
-            return result
-    return audit_pipeline(source, loaded, options, csv_out, progress)
+            why = f"audited with the Python engine: {reason}"
+    result = audit_pipeline(source, loaded, options, csv_out, progress)
+    if why is not None:
+        result.warnings.append(why)
+    return result
 
 
 def audit_with_duckdb(

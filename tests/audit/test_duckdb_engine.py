@@ -445,6 +445,15 @@ def test_a_wide_file_audits_on_duckdb_and_memory_limit_sets_duckdbs_limit(
     assert (limited / "audit.csv").read_bytes() == (python.folder / "audit.csv").read_bytes()
 
 
+def test_a_memory_limit_auto_leaves_unused_is_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    run = audit(capsys, tmp_path, str(ROOT / "examples" / "pipeline.csv"), "--memory-limit", "1GB")
+    assert run.status == 0
+    assert run.err == (
+        "playbook audit: warning: --memory-limit was not used: the file is under 10 MB, so the Python engine "
+        "audited it; --engine duckdb audits it on DuckDB\n"
+    )
+
+
 @pytest.mark.parametrize(
     "content",
     [
