@@ -4,7 +4,8 @@ Run `python -m benchmarks.audit_engines [DEALS]` (or it runs inside `python -m b
 Each engine writes audit.csv and report.html as `playbook audit` does. "SQL only" is DuckDB
 running the statement of `playbook sql` over the same CSV, rows counted, nothing written.
 Peak memory is each engine's peak resident set (VmHWM, DuckDB's native memory included),
-measured in a fresh process per size.
+measured in a fresh process per size. DuckDB also runs with MORE_MEMORY (`--memory-limit`), which
+lets it work on every core: its time, and its peak against the default limit's.
 """
 
 from __future__ import annotations
@@ -30,12 +31,13 @@ MEMORY_DEALS = (100_000, 1_000_000)
 GOAL = 1.0  # the issue's goal: the audit in at most the time of a plain csv read
 FLAT = 1.2  # peak memory at 10x the deals: at most this much more
 ENGINES = ("python", "duckdb")
+MORE_MEMORY = "1GB"
 _PEAK = """
 import sys
 from pathlib import Path
 from benchmarks.audit_engines import audit
 from sales_process.loader import load_process
-audit(sys.argv[1], Path(sys.argv[2]), load_process(sys.argv[3]), Path(sys.argv[4]))
+audit(sys.argv[1], Path(sys.argv[2]), load_process(sys.argv[3]), Path(sys.argv[4]), sys.argv[5] or None)
 # VmHWM: this process's own peak (ru_maxrss would include the parent's, inherited at fork).
 print(next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
@@ -48,13 +50,13 @@ def read_only(source: Path) -> None:
             pass
 
 
-def audit(engine: str, source: Path, loaded: LoadedProcess, out: Path) -> None:
-    """The audit as `playbook audit --engine ENGINE` runs it: audit.csv, then report.html."""
+def audit(engine: str, source: Path, loaded: LoadedProcess, out: Path, memory: str | None = None) -> None:
+    """The audit as `playbook audit --engine ENGINE [--memory-limit MEMORY]` runs it: audit.csv, then report.html."""
     from pipeline_audit.audit import AuditOptions
     from pipeline_audit.duckdb_engine import run_audit
     from pipeline_report.report_html import write_report
 
-    result = run_audit(engine, source, loaded, AuditOptions(as_of=AS_OF), out / f"audit-{engine}.csv")
+    result = run_audit(engine, source, loaded, AuditOptions(as_of=AS_OF), out / f"audit-{engine}.csv", None, memory)
     if result.warnings:
         raise RuntimeError(f"the {engine} engine did not audit the file itself: {result.warnings}")
     write_report(result, loaded, out / f"report-{engine}.html")
@@ -84,9 +86,9 @@ def _seconds(action: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def _peak_bytes(engine: str, source: Path, out: Path) -> int:
+def _peak_bytes(engine: str, source: Path, out: Path, memory: str = "") -> int:
     done = subprocess.run(
-        [sys.executable, "-c", _PEAK, engine, str(source), str(DEFAULT_PROCESS), str(out)],
+        [sys.executable, "-c", _PEAK, engine, str(source), str(DEFAULT_PROCESS), str(out), memory],
         capture_output=True,
         text=True,
         check=True,
@@ -105,11 +107,12 @@ def run(repeats: int = 3, deals: int = DEALS, memory: bool = True) -> dict[str, 
         for size, path in sources.items():
             write_pipeline(path, loaded.process, size, bad_rows=True)
         source = sources[deals]
-        samples: dict[str, list[float]] = {"read": [], "sql": [], **{engine: [] for engine in ENGINES}}
+        samples: dict[str, list[float]] = {"read": [], "sql": [], "more": [], **{engine: [] for engine in ENGINES}}
         for _ in range(repeats):  # alternating, so that the machine's load falls on every side alike
             samples["read"].append(_seconds(lambda: read_only(source)))
             for engine in ENGINES:
                 samples[engine].append(_seconds(lambda engine=engine: audit(engine, source, loaded, work)))  # type: ignore[misc]
+            samples["more"].append(_seconds(lambda: audit("duckdb", source, loaded, work, MORE_MEMORY)))
             samples["sql"].append(_seconds(lambda: sql_only(source, loaded)))
         peaks = (
             {
@@ -119,6 +122,7 @@ def run(repeats: int = 3, deals: int = DEALS, memory: bool = True) -> dict[str, 
             if memory
             else {}
         )
+        more_peak = _peak_bytes("duckdb", sources[MEMORY_DEALS[-1]], work, MORE_MEMORY) if memory else None
         size = source.stat().st_size
     return {
         "benchmark": "audit engines",
@@ -127,6 +131,8 @@ def run(repeats: int = 3, deals: int = DEALS, memory: bool = True) -> dict[str, 
         "repeats": repeats,
         "seconds": {key: Spread.of(values) for key, values in samples.items()},
         "peak_rss_bytes": peaks,
+        "more_memory": MORE_MEMORY,
+        "more_memory_peak_bytes": more_peak,
     }
 
 
@@ -139,6 +145,7 @@ def rows(result: dict[str, Any]) -> list[Row]:
     for key, measured in (
         ("python", f"playbook audit --engine python, {deals}"),
         ("duckdb", f"playbook audit --engine duckdb, {deals}"),
+        ("more", f"playbook audit --engine duckdb --memory-limit {result['more_memory']}, {deals}"),
         ("sql", f"playbook sql on DuckDB over the CSV (no files written), {deals}"),
     ):
         ratio = seconds[key].median / read.median
@@ -173,6 +180,22 @@ def rows(result: dict[str, Any]) -> list[Row]:
                 ratio < FLAT,
             )
         )
+    if result["more_memory_peak_bytes"] is not None:
+        default = Spread.of([result["peak_rss_bytes"]["duckdb"][large] / 1e6])
+        more = Spread.of([result["more_memory_peak_bytes"] / 1e6])
+        table.append(
+            Row(
+                "7. audit engines memory",
+                f"peak memory, --engine duckdb --memory-limit {result['more_memory']}, {int(large):,} deals",
+                "the default limit, the same deals",
+                "MB",
+                more,
+                default,
+                more.median / default.median,
+                "",
+                None,
+            )
+        )
     return table
 
 
@@ -190,6 +213,10 @@ def print_table(result: dict[str, Any]) -> None:
         print(
             f"peak memory, {engine}: "
             + ", ".join(f"{int(size):,} deals {peak / 1e6:.0f} MB" for size, peak in peaks.items())
+        )
+    if result["more_memory_peak_bytes"] is not None:
+        print(
+            f"peak memory, duckdb --memory-limit {result['more_memory']}: {result['more_memory_peak_bytes'] / 1e6:.0f} MB"
         )
 
 

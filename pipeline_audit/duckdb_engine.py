@@ -68,7 +68,7 @@ DUCKDB = DIALECTS["duckdb"]
 # deals within 96 MB, and 232 columns within 168 MB but not 144 MB; the base and two blocks per column and
 # thread leave room above both.
 # More (--memory-limit) lets DuckDB copy and assess the rows on every thread: within a limit this low it
-# inserts on one thread only, so that a million deals took 34 s with 116 MB and 18 s with 1 GB (1.1 GB peak).
+# inserts on one thread only, so that a million deals took 30.8 s with 116 MB and 16.9 s with 1 GB (1.2 GB peak).
 MEMORY_BASE_MB = 64
 BLOCK_KB = 256
 LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a narrow file
