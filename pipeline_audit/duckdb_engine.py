@@ -7,7 +7,7 @@ spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the
 say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
 names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
 a row with a filled unnamed column or a buyer's cell, and a row in another currency than the file's
-first. Their lines take their rows' places, DuckDB writes audit.csv (COPY), and its GROUP BY sums and
+first. Their lines take their rows' places, DuckDB writes audit.csv sorted by position (COPY), its GROUP BY sums and
 the deals most ahead are added to the same Totals, from which Python renders the report. The CRM's
 column and stage names are read through the same CrmMapping.
 
@@ -67,10 +67,10 @@ DUCKDB = DIALECTS["duckdb"]
 # of the copy of the file. Measured on two threads, 52 columns (the default process) audit a million
 # deals within 96 MB, and 232 columns within 168 MB but not 144 MB; the base and two blocks per column and
 # thread leave room above both.
-# More (--memory-limit) lets DuckDB copy and assess the rows on every thread: within a limit this low it
-# inserts on one thread only, so that a million deals took 30.8 s with 116 MB and 16.9 s with 1 GB (1.2 GB peak).
+# More (--memory-limit) is faster: DuckDB then copies the file on every thread too (see the manual's benchmarks).
 MEMORY_BASE_MB = 64
 BLOCK_KB = 256
+COPY_ROW_GROUP = 16_384  # rows per row group of the copy of the file (_copy_of_the_file)
 LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a narrow file
 _SIZE = re.compile(r"(?P<number>[0-9]+(?:[.][0-9]+)?) ?(?P<unit>[KMGT]i?B)", re.IGNORECASE)
 
@@ -176,8 +176,8 @@ def audit_with_duckdb(
             _limit_memory(connection, memory or memory_limit(plan.width, _threads(connection)))
             # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
             # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
-            # each row carries its position, and audit.csv is written in its order.
-            connection.execute(f"CREATE TEMP TABLE pipeline AS SELECT * FROM {_relation(source, delimiter, plan)}")
+            # each row carries its position, and audit.csv is written sorted by it.
+            _copy_of_the_file(connection, Path(spill), _relation(source, delimiter, plan))
             connection.execute(f"CREATE TEMP TABLE audit AS {_query(plan, loaded, options, mapping)}")
             rows, result.blank_rows = _counted(connection)
             if rows + 1 != lines:
@@ -211,6 +211,21 @@ def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
     preserve_insertion_order keeps the table's rows, and so audit.csv's lines, in the file's order.
     """
     return {"temp_directory": str(spill), "preserve_insertion_order": True}
+
+
+def _copy_of_the_file(connection: duckdb.DuckDBPyConnection, spill: Path, relation: str) -> None:
+    """Copy the file's rows into the table `pipeline`, in the file's order, in row groups of COPY_ROW_GROUP rows.
+
+    DuckDB gives each thread whole row groups of the table it reads: in smaller ones than its default
+    (122,880 rows), a file of a hundred thousand deals is assessed on every thread too, and so with the
+    same memory as a million. The audit's rows may then come in any order (preserve_insertion_order off),
+    which lets DuckDB assess them on every thread within the memory limit.
+    """
+    s = DUCKDB.string
+    connection.execute(f"ATTACH {s(str(spill / 'copy.duckdb'))} AS copy (ROW_GROUP_SIZE {COPY_ROW_GROUP})")
+    connection.execute("USE copy")
+    connection.execute(f"CREATE TABLE pipeline AS SELECT * FROM {relation}")
+    connection.execute("SET preserve_insertion_order = false")
 
 
 def _threads(connection: duckdb.DuckDBPyConnection) -> int:
@@ -440,20 +455,15 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
     """Write audit.csv from the table, in the file's order: the header, each row's line (Python's where Python read it)."""
     s = DUCKDB.string
     connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.file_row = p.row")
-    # A table's rows are scanned in their order: where that is the file's, no sort is needed (a sort of a
-    # million lines runs out of DuckDB's memory limit). A statement with a join would break it.
-    out_of_order = connection.execute("SELECT count(*) FROM audit WHERE file_row <> rowid").fetchone()
-    if out_of_order is None or out_of_order[0]:
-        raise NotForDuckDB("DuckDB did not keep the rows in the file's order")
     first = connection.execute("SELECT min(file_row) FROM audit WHERE kind <> 'blank'").fetchone()
     header = s(sql_lines.header_line())
-    # On one thread: on several, DuckDB holds the lines that come ahead of their turn to keep the file's
-    # order, and below 192 MB a million of them ran out of memory; one thread also writes them 2.7x faster.
+    # On one thread: on several, DuckDB held the lines that came ahead of their turn to keep the order,
+    # and below 192 MB a million of them ran out of memory.
     connection.execute("SET threads = 1")
     connection.execute(
         f"COPY (SELECT CASE WHEN file_row = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
         "|| CASE WHEN kind = 'sql' THEN CAST(file_row + 2 AS VARCHAR) || line ELSE line END "
-        f"FROM audit WHERE kind <> 'blank') TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
+        f"FROM audit WHERE kind <> 'blank' ORDER BY file_row) TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
     )
     connection.execute("RESET threads")
 

@@ -110,8 +110,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_memory_size,
         metavar="SIZE",
         help="DuckDB's memory limit, e.g. 2GB (default: 64MB and half a megabyte per column of the file and "
-        "thread, 116MB for the default process on two cores): beyond it DuckDB spills to a temporary folder "
-        "and works on one thread; more memory is faster on large exports",
+        "thread, 116MB for the default process on two cores): beyond it DuckDB spills to a temporary folder; "
+        "more memory is faster on large exports",
     )
     parser.set_defaults(run=run)
 
