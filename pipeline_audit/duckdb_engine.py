@@ -65,8 +65,8 @@ DUCKDB = DIALECTS["duckdb"]
 # it, so that the audit takes as much memory for a hundred thousand deals as for millions. What DuckDB
 # cannot spill grows with the file's width and its threads: each thread fills a block (256 KiB) per column
 # of the copy of the file. Measured on two threads, 52 columns (the default process) audit a million
-# deals within 96 MB, and 232 columns within 168 MB but not 144 MB; the base and two blocks per column and
-# thread leave room above both.
+# deals within 96 MB, and 232 columns 300,000 deals within 112 MB but not 64 MB; the base and two blocks
+# per column and thread (116 MB and 296 MB) leave room above both.
 # More (--memory-limit) is faster: DuckDB then copies the file on every thread too (see the manual's benchmarks).
 MEMORY_BASE_MB = 64
 BLOCK_KB = 256
