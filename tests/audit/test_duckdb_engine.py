@@ -448,7 +448,7 @@ def test_a_memory_limit_auto_leaves_unused_is_said(capsys: pytest.CaptureFixture
     run = audit(capsys, tmp_path, str(ROOT / "examples" / "pipeline.csv"), "--memory-limit", "1GB")
     assert run.status == 0
     assert run.err == (
-        "playbook audit: warning: --memory-limit was not used: the file is under 10 MB, so the Python engine "
+        "playbook audit: warning: --memory-limit was not used: the file is under 4 MB, so the Python engine "
         "audited it; --engine duckdb audits it on DuckDB\n"
     )
 
