@@ -4,8 +4,8 @@ Run `python -m benchmarks.audit_engines [DEALS]` (or it runs inside `python -m b
 Each engine writes audit.csv and report.html as `playbook audit` does. "SQL only" is DuckDB
 running the statement of `playbook sql` over the same CSV, rows counted, nothing written.
 Peak memory is each engine's peak resident set (VmHWM, DuckDB's native memory included),
-measured in a fresh process per size. DuckDB also runs with MORE_MEMORY (`--memory-limit`), which
-lets it work on every core: its time, and its peak against the default limit's.
+measured in a fresh process per size. DuckDB also runs with MORE_MEMORY (`--memory-limit`), the
+trade of memory for speed: its time, and its peak against the default limit's.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def audit(engine: str, source: Path, loaded: LoadedProcess, out: Path, memory: s
     from pipeline_audit.duckdb_engine import run_audit
     from pipeline_report.report_html import write_report
 
-    result = run_audit(engine, source, loaded, AuditOptions(as_of=AS_OF), out / f"audit-{engine}.csv", None, memory)
+    result = run_audit(engine, source, loaded, AuditOptions(as_of=AS_OF), out / f"audit-{engine}.csv", memory=memory)
     if result.warnings:
         raise RuntimeError(f"the {engine} engine did not audit the file itself: {result.warnings}")
     write_report(result, loaded, out / f"report-{engine}.html")

@@ -174,7 +174,8 @@ def audit_with_duckdb(
             tempfile.TemporaryDirectory(prefix="playbook-duckdb-") as spill,
             duckdb.connect(config=_settings(Path(spill))) as connection,
         ):
-            _limit_memory(connection, memory or memory_limit(plan.width, _threads(connection)))
+            limit = memory or memory_limit(plan.width, _threads(connection))
+            connection.execute(f"SET memory_limit = {DUCKDB.string(limit)}")
             # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
             # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
             # each row carries its position, and audit.csv is written sorted by it.
@@ -207,7 +208,7 @@ def audit_with_duckdb(
 
 
 def _settings(spill: Path) -> dict[str, str | bool | int | float | list[str]]:
-    """DuckDB's settings: the tables spilled to `spill` beyond the memory limit (_limit_memory).
+    """DuckDB's settings: the tables spilled to `spill` beyond the memory limit (memory_limit()).
 
     preserve_insertion_order keeps the table's rows, and so audit.csv's lines, in the file's order.
     """
@@ -234,11 +235,6 @@ def _threads(connection: duckdb.DuckDBPyConnection) -> int:
     threads = connection.execute("SELECT current_setting('threads')").fetchone()
     assert threads is not None
     return int(threads[0])
-
-
-def _limit_memory(connection: duckdb.DuckDBPyConnection, limit: str) -> None:
-    """Set DuckDB's memory_limit."""
-    connection.execute(f"SET memory_limit = {DUCKDB.string(limit)}")
 
 
 def _physical_lines(source: Path) -> int:
