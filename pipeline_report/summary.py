@@ -117,9 +117,21 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     for stage, sums in zip(totals.process.stages, totals.stages, strict=True):
         if sums.claimed_deals:
             lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {money(sums.claimed_cents)}")
-    lines.append(f"  total: {plural(totals.compared, 'deal')}, {money(totals.claimed_cents)}")
+    claimed = totals.assessed - totals.without_claim
+    lines.append(f"  total: {plural(claimed, 'deal')}, {money(totals.claimed_cents)}")
+    lines += _not_weighted_lines(totals)
     lines.append(NO_EVIDENCE_TEXT + ".")
     return lines
+
+
+def _not_weighted_lines(totals: Totals) -> list[str]:
+    """The assessed deals left out of the weighted amounts, and why (none: no line)."""
+    if not (totals.without_amount or totals.without_claim):
+        return []
+    return [
+        f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
+        f"{totals.without_claim} without a claimed stage."
+    ]
 
 
 def _read_as(totals: Totals) -> str:
@@ -164,11 +176,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     confirmed = buyer_confirmed_text(result)
     if confirmed:
         lines.append(confirmed)
-    if totals.without_amount or totals.without_claim:
-        lines.append(
-            f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
-            f"{totals.without_claim} without a claimed stage."
-        )
+    lines += _not_weighted_lines(totals)
     return "\n".join(lines + _skipped_lines(result))
 
 

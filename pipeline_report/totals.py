@@ -79,7 +79,8 @@ class Period:
 
 @dataclass
 class StageTotals:
-    """Deals and weighted cents claimed in, and verified in, one stage."""
+    """Deals claimed in, and verified in, one stage (every assessed deal with a claimed stage, with an amount or
+    not), and their weighted cents (those with an amount)."""
 
     claimed_deals: int = 0
     claimed_cents: int = 0
@@ -241,6 +242,9 @@ class Totals:
             self.blocking[milestone_id][status] += deals
         if claimed_index is None:
             self.without_claim += deals
+        else:
+            self.stages[claimed_index].claimed_deals += deals
+            self.stages[verified_index].verified_deals += deals
         self.without_amount += group.without_amount
         compared, _, verified = group.compared
         if compared and claimed_index is not None:
@@ -285,12 +289,8 @@ class Totals:
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
-        claimed_stage = self.stages[claimed_index]
-        claimed_stage.claimed_deals += compared
-        claimed_stage.claimed_cents += claimed
-        verified_stage = self.stages[verified_index]
-        verified_stage.verified_deals += compared
-        verified_stage.verified_cents += verified
+        self.stages[claimed_index].claimed_cents += claimed
+        self.stages[verified_index].verified_cents += verified
 
     def _keep_top(self, deal: AheadDeal) -> None:
         key = (deal.inflation_cents if deal.inflation_cents is not None else -1, -deal.line, deal)

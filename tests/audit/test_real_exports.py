@@ -221,6 +221,38 @@ def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
     assert "  won:               2 deals, 5,568.00" in lines  # the stage "Won"
     assert "  lost:              2 deals, 0.00" in lines
     assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
+    # Its open deals have no amount (close_value is filled at the close): counted in their stages, never weighted.
+    assert lines[lines.index("  total: 2 deals, 0.00") - 2 :][:4] == [
+        "  Discovery: 1 deal, 0.00",
+        "  Qualifying: 1 deal, 0.00",
+        "  total: 2 deals, 0.00",
+        "Not in the weighted totals: 2 deals without an amount, 0 without a claimed stage.",
+    ]
+    assert '<th scope="row">Qualifying</th><td class="num">20%</td><td class="num">1</td>' in run.html()
+
+
+def test_deals_without_an_amount_are_counted_in_their_stages_by_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        "Acme,Qualifying,,yes,reply to recap,2027-02-01\nBeta,Qualifying,1000,no,,\nGamma,,500,no,,\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    lines = python.out.splitlines()
+    assert "Weighted pipeline of the 1 deal with an amount and a claimed stage:" in lines
+    assert "Not in the weighted totals: 1 deal without an amount, 1 without a claimed stage." in lines
+    html = python.html()
+    # Acme and Beta claim Qualifying and are verified at Discovery: both counted, Beta's amount alone weighted.
+    assert (
+        '<th scope="row">Qualifying</th><td class="num">20%</td><td class="num">2</td><td class="num">200.00</td>'
+        in html
+    )
+    assert '<th scope="row">Discovery</th><td class="num">10%</td><td class="num">0</td>' in html
+    assert '<td class="num">0.00</td><td class="num">2</td><td class="num">100.00</td></tr>' in html
 
 
 @pytest.mark.parametrize(
