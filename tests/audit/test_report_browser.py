@@ -49,6 +49,10 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
             scroller,
         )
         assert style[0] == "solid" and "radial-gradient" in style[1], style
+    # What the stage table shows is said in full on the screen, not in a caption as wide as the table.
+    note = page.locator("#stages-note")
+    assert note.evaluate("e => e.getBoundingClientRect().right") <= PHONE["width"]
+    assert "counted, not weighted" in note.text_content()
     assert axe_violations(page) == []
     context.close()
 

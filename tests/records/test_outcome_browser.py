@@ -98,6 +98,9 @@ def test_the_pipelines_forecast_accuracy_in_the_browser(
         else:
             assert verified["y"] >= claimed["y"] + claimed["height"]  # stacked
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        # The notes on the tables are read in full on the screen, not in captions as wide as their tables.
+        for note in ("#rates-note", "#stages-note"):
+            assert page.locator(note).evaluate("e => e.getBoundingClientRect().right") <= width, note
         section.screenshot(path=str(tmp_path / f"accuracy-{width}.png"))
         assert axe_violations(page) == []
         html = page.content()
