@@ -128,6 +128,6 @@ def test_the_report_lists_the_biggest_inflation_first(run: Run) -> None:
         ),
         reverse=True,
     )
-    table = run.html().split('<table id="ahead">')[1].split("</table>")[0]
-    listed = [Decimal(cell.replace(",", "")) for cell in re.findall(r'<td class="num">([\d,]+\.\d\d)</td>', table)]
+    table = run.html().split('<table id="ahead"')[1].split("</table>")[0]
+    listed = [Decimal(cell.replace(",", "")) for cell in re.findall(r'<td class="num"[^>]*>([\d,]+\.\d\d)</td>', table)]
     assert len(inflations) > 100 and listed == inflations[:100]

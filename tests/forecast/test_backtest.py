@@ -72,9 +72,7 @@ def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.Captu
     page = (out_dir / "backtest.html").read_text(encoding="utf-8")
     assert "<script" not in page
     assert 'id="calibration-claimed"' in page and 'id="calibration-verified"' in page
-    assert (
-        page.index('id="calibration-claimed"') < page.index('id="calibration-verified"') < page.index('class="rates"')
-    )
+    assert page.index('id="calibration-claimed"') < page.index('id="calibration-verified"') < page.index('class="rates')
     assert page.count("<svg") == 3 and 'id="forecast-chart"' in page
 
 
