@@ -64,7 +64,7 @@ def run(repeats: int, audit_repeats: int, audit_deals: int) -> list[Row]:
     rows_.append(
         Row(
             "5. pipeline audit",
-            f"playbook audit, {audit_deals:,} deals",
+            f"playbook audit --engine python, {audit_deals:,} deals",
             "csv.reader of the same file",
             "s",
             Spread(audit_s["median"], audit_s["min"], audit_s["max"], audit_repeats),

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sales_process.model import Process
@@ -102,6 +102,9 @@ def stage_looks_disqualified(name: str) -> bool:
     return any(word in DISQUALIFIED_WORDS for word in _words(name))
 
 
+STAGES_KEPT = 1024  # stage names whose outcome is remembered; a file of garbage stage names stays bounded
+
+
 @dataclass(frozen=True)
 class OutcomeRule:
     """How one process reads a CRM row's outcome; build it with `outcome_rule`."""
@@ -110,6 +113,8 @@ class OutcomeRule:
     status_values: Mapping[str, Outcome]  # name_key(status value) -> outcome
     lost_stages: frozenset[str]  # name_key of each CRM stage name that means lost (crm.lost_stages)
     listed_status_values: bool = False  # True when process.yaml lists the values: no others are read
+    # An export names a handful of stages on thousands of rows: each is read by its words once.
+    _by_stage: dict[tuple[str, str | None], Outcome] = field(default_factory=dict, compare=False, repr=False)
 
     def status_outcome(self, value: str) -> Outcome | None:
         """The outcome a status cell names; None when blank; ValueError naming the values read otherwise."""
@@ -126,6 +131,15 @@ class OutcomeRule:
 
     def stage_outcome(self, stage_name: str, stage_id: str | None) -> Outcome:
         """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""
+        key = (stage_name, stage_id)
+        outcome = self._by_stage.get(key)
+        if outcome is None:
+            outcome = self._read_stage(stage_name, stage_id)
+            if len(self._by_stage) < STAGES_KEPT:
+                self._by_stage[key] = outcome
+        return outcome
+
+    def _read_stage(self, stage_name: str, stage_id: str | None) -> Outcome:
         if name_key(stage_name) in self.lost_stages:  # crm.lost_stages: lost, or disqualified by its name
             return Outcome.DISQUALIFIED if stage_looks_disqualified(stage_name) else Outcome.LOST
         if looks_lost(stage_name):

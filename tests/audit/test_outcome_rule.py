@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from sales_process.model import Crm
-from sales_process.outcome import Outcome, closed_won_outcome, outcome_rule
+from sales_process.outcome import STAGES_KEPT, Outcome, closed_won_outcome, outcome_rule
 
 RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
 
@@ -93,3 +93,15 @@ def test_the_crm_block_takes_status_values_lost_stages_encoding_and_owners() -> 
 def test_bad_crm_fields_are_refused(block: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         Crm.model_validate(block)
+
+
+def test_a_stage_read_again_gives_the_same_outcome_and_the_stages_remembered_are_bounded() -> None:
+    rule = outcome_rule("closed-won", lost_stages=["Dead Deals"])
+    names = [f"Stage {number}" for number in range(STAGES_KEPT + 500)]
+    assert {rule.stage_outcome(name, None) for name in names} == {Outcome.OPEN}
+    assert len(rule._by_stage) == STAGES_KEPT  # a file of distinct stage names cannot grow it further
+    for _ in range(2):  # read the first time, then remembered: the same answer
+        assert rule.stage_outcome("Dead Deals", None) is Outcome.LOST
+        assert rule.stage_outcome("Closed Lost", None) is Outcome.LOST
+        assert rule.stage_outcome("Signed", "closed-won") is Outcome.WON
+        assert rule.stage_outcome("Signed", None) is Outcome.OPEN  # the same name at no stage of the process
