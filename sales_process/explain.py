@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -76,6 +77,25 @@ def _field_name(loc: Loc) -> str:
     return f"'{loc[-1]}'"
 
 
+_NUMBER_AND_UNIT = re.compile(r"([0-9]+) *(%|[A-Za-z]+)?")
+_PERCENT = {"%": "the % sign", "percent": "'percent'"}  # a probability is a percentage
+_DAYS = {"day": "'day'", "days": "'days'"}  # a key ending in _days counts days
+
+
+def _whole_number_fix(value: object, key: str) -> str:
+    """How to write a whole number typed as text: without its quotes, or without the unit the key already says
+    (a probability's percent sign, a number of days' 'days')."""
+    found = _NUMBER_AND_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return ""
+    number, unit = found.groups()
+    if unit is None:
+        return "; remove the quotes"
+    units = _PERCENT if key == "probability" else _DAYS if key.endswith("_days") else {}
+    said = units.get(unit.lower())
+    return f"; write {number}, without {said}" if said else ""
+
+
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
@@ -104,7 +124,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
             fix = "; a ': ' inside text starts a key in YAML, so put the whole text in quotes"
         return Problem(loc, f"{field} must be text, got {kind_of(value, yaml=True)}{fix}")
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        fix = "; remove the quotes" if isinstance(value, str) and value.strip().isdigit() else ""
+        fix = _whole_number_fix(value, key)
         return Problem(loc, f"{field} must be a whole number, got {described(value, yaml=True)}{fix}")
     if kind in ("float_type", "float_parsing"):
         return Problem(loc, f"{field} must be a number, got {described(value, yaml=True)}; write digits, e.g. 25000")

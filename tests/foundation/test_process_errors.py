@@ -128,6 +128,16 @@ BAD_FILES = [
         id="probability-quoted",
     ),
     pytest.param(
+        VALID.replace("probability: 60\n", "probability: 60%\n"),
+        ["6:18: error: 'probability' must be a whole number, got text '60%'; write 60, without the % sign"],
+        id="probability-with-a-percent-sign",
+    ),
+    pytest.param(
+        VALID.replace("probability: 60\n", "probability: 60 days\n"),
+        ["6:18: error: 'probability' must be a whole number, got text '60 days'"],
+        id="probability-with-a-unit-it-does-not-take",
+    ),
+    pytest.param(
         VALID.replace("probability: 100", "probability: 5"),
         [
             "14:18: error: probability 5 is lower than the previous stage's 60; probabilities must not decrease along the pipeline"
@@ -220,6 +230,14 @@ BAD_FILES = [
             "13:28: error: 'evidence_required' must be true or false, got text 'maybe'",
         ],
         id="milestone-value-types",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 90 days\n",
+        ),
+        ["12:23: error: 'max_age_days' must be a whole number, got text '90 days'; write 90, without 'days'"],
+        id="days-with-their-unit",
     ),
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nname: Other\n"),
