@@ -361,6 +361,25 @@ def has_two_digit_year(text: str) -> bool:
 
 
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2027-03-01"
+# A spreadsheet stores a date as its number of days since 1899-12-30; a column not formatted as dates
+# exports that number. Those of 1950 to 2099 are worth naming as dates in an error.
+_SPREADSHEET_EPOCH = dt.date(1899, 12, 30)
+_SPREADSHEET_DAYS = re.compile(r"([0-9]{5})(?:\.0+)?")
+_SPREADSHEET_YEARS = range(1950, 2100)
+
+
+def _not_a_date(value: object) -> str:
+    """Why `value` is not a date, with the fix; a spreadsheet's day number is named as the date it stands for."""
+    text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    days = _SPREADSHEET_DAYS.fullmatch(text)
+    if days is not None:
+        date = _SPREADSHEET_EPOCH + dt.timedelta(days=int(days[1]))
+        if date.year in _SPREADSHEET_YEARS:
+            return (
+                f"{shown(value)} is not a date but a spreadsheet's day number (it stands for {date.isoformat()}); "
+                f"format the column as dates in the spreadsheet before exporting, or {DATE_HINT}"
+            )
+    return f"{shown(value)} is not a date; {DATE_HINT}"
 
 
 def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
@@ -378,7 +397,7 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+        raise ValueError(_not_a_date(value))
     text = value.strip()
     if not text:
         return None
@@ -387,7 +406,7 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
         return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
     numeric = _NUMERIC.match(text)
     if numeric is None:
-        raise ValueError(f"{shown(text)} is not a date; {DATE_HINT}")
+        raise ValueError(_not_a_date(text))
     first, second, year = int(numeric[1]), int(numeric[3]), int(numeric[4])
     if len(numeric[4]) == 2:
         year = full_year(year)

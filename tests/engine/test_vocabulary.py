@@ -218,6 +218,16 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
         ("March 1", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
         ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
         ("1/3/2027x", DateOrder.DAY_FIRST, ValueError, "is not a date"),
+        # A column of dates not formatted as dates in a spreadsheet exports their day numbers.
+        (
+            "45631",
+            DateOrder.AUTO,
+            ValueError,
+            "^'45631' is not a date but a spreadsheet's day number \\(it stands for 2024-12-05\\); format the column "
+            "as dates in the spreadsheet before exporting, or write it as YYYY-MM-DD",
+        ),
+        (" 46082.0 ", DateOrder.AUTO, ValueError, "stands for 2026-03-01"),
+        ("12345", DateOrder.AUTO, ValueError, "^'12345' is not a date; write it as YYYY-MM-DD"),  # 1933: no
     ],
 )
 def test_date_errors(text: str, order: DateOrder, error: type[Exception], reason: str) -> None:
