@@ -199,7 +199,7 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     if match is None or (match["before"] and match["after"]):
         raise ValueError(f"{shown(value)} is not an amount; {AMOUNT_HINT}")
     number = match["number"]
-    if number.startswith("-"):
+    if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     currency = match["before"] or match["after"]
     return Money(

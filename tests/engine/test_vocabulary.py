@@ -156,6 +156,9 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ),
         ("1,20,000", False, ValueError, "is not an amount"),
         ("-500", False, ValueError, "'-500' is negative; an amount must be zero or more"),
+        ("$ -1,000", False, ValueError, "is negative"),
+        ("-", False, ValueError, "^'-' is not an amount; write it like"),  # a dash for "none", not a negative
+        ("USD -", False, ValueError, "^'USD -' is not an amount"),
         ("1e5", False, ValueError, "is not an amount"),
         ("nan", False, ValueError, "is not an amount"),
         ("USD 5 EUR", False, ValueError, "is not an amount"),
