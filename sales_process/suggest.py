@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+TYPO = 0.8  # difflib's ratio of a word with a letter or two wrong ('Negociating', 'Closed Wonn')
+
 
 def _similarity(typed: str, candidate: str) -> float:
     """difflib's ratio, nudged towards candidates that start the same way (people misspell endings)."""
@@ -21,6 +23,11 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         if score >= 0.6 and (best is None or score > best[0]):
             best = (score, candidate)
     return best[1] if best else None
+
+
+def is_typo_of(word: str, candidate: str) -> bool:
+    """Whether `word` is `candidate` mistyped (a letter or two), not merely alike (ignoring case)."""
+    return difflib.SequenceMatcher(None, word.lower(), candidate.lower()).ratio() >= TYPO
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sales_process.suggest import did_you_mean
+from sales_process.suggest import closest, is_typo_of
 from sales_process.wording import kind_of, show
 
 
@@ -525,8 +525,19 @@ class StageLookup:
             # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
             if _SLUG.match(typed):
                 raise ValueError(
-                    f"unknown stage {shown(typed)}{did_you_mean(typed, self._ids)} (stages: {', '.join(self._ids)})"
+                    f"unknown stage {shown(typed)}{self._suggestion(typed, self._ids)} (stages: {', '.join(self._ids)})"
                 )
-            hint = did_you_mean(typed, self._names + self._extra + self._ids)
+            hint = self._suggestion(typed, self._names + self._extra + self._ids)
             raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._names)})")
         return stage_id
+
+    def _suggestion(self, typed: str, spellings: list[str]) -> str:
+        """ "; did you mean 'x'?" for the closest spelling, or "".
+
+        The last stage is the won one: a deal mapped there counts as won. It is offered only for a typo of
+        its spelling ('Closed Wonn'), never for a stage merely alike ('Closing'), which is still open.
+        """
+        won = self._ids[-1] if self._ids else None
+        offered = [text for text in spellings if self._index.get(name_key(text)) != won or is_typo_of(typed, text)]
+        match = closest(typed, offered)
+        return f"; did you mean '{match}'?" if match else ""

@@ -255,6 +255,25 @@ def test_stages_are_found_by_id_name_or_crm_name() -> None:
         stages.find("Proposal")
 
 
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("Closed Wonn", "; did you mean 'Closed Won'?"),  # a typo of the won stage is still named
+        ("closed-wonn", "; did you mean 'closed-won'?"),
+        ("Closing", ""),  # an open stage merely like the won one is not: mapped there, its deals would count as won
+        ("closed-wo", "; did you mean 'closed-won'?"),
+        ("Closed", ""),
+    ],
+)
+def test_the_won_stage_is_suggested_only_for_a_typo_of_it(typed: str, hint: str) -> None:
+    stages = StageLookup(
+        [("negotiating", "Negotiating"), ("closed-won", "Closed Won")], {"Contract Sent": "negotiating"}
+    )
+    with pytest.raises(ValueError) as raised:
+        stages.find(typed)
+    assert str(raised.value).split(" (stages:")[0] == f"unknown stage '{typed}'{hint}"
+
+
 OPEN_STAGES = StageLookup([("proposing", "Proposing"), ("closed-won", "Closed Won")])
 
 
