@@ -6,6 +6,7 @@ import difflib
 from collections.abc import Iterable
 
 TYPO = 0.8  # difflib's ratio of a word with a letter or two wrong ('Negociating', 'Closed Wonn')
+STEM = 5  # letters two words of one meaning start with ('Qualified' and 'Qualifying')
 
 
 def _similarity(typed: str, candidate: str) -> float:
@@ -28,6 +29,13 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 def is_typo_of(word: str, candidate: str) -> bool:
     """Whether `word` is `candidate` mistyped (a letter or two), not merely alike (ignoring case)."""
     return difflib.SequenceMatcher(None, word.lower(), candidate.lower()).ratio() >= TYPO
+
+
+def shares_stem(word: str, candidate: str) -> bool:
+    """Whether `word` and `candidate` start with the same STEM letters (all of `word` when shorter), ignoring case:
+    'Proposal' and 'Proposing', 'Demo' and 'Demonstrating'; not 'Prospecting' and 'Proposing'."""
+    letters = min(STEM, len(word))
+    return letters > 0 and word[:letters].lower() == candidate[:letters].lower()
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sales_process.suggest import closest, is_typo_of
+from sales_process.suggest import closest, is_typo_of, shares_stem
 from sales_process.wording import kind_of, show
 
 
@@ -534,10 +534,16 @@ class StageLookup:
     def _suggestion(self, typed: str, spellings: list[str]) -> str:
         """ "; did you mean 'x'?" for the closest spelling, or "".
 
-        The last stage is the won one: a deal mapped there counts as won. It is offered only for a typo of
-        its spelling ('Closed Wonn'), never for a stage merely alike ('Closing'), which is still open.
+        A CRM's stage names are mostly other words, not typos: a spelling is offered for a typo of it or a
+        name of its stem ('Proposal', 'Qualified'), never for one merely alike in letters ('Engaging' is
+        not 'Negotiating'), which a trusting mapping would move by whole stages. The last stage is the won
+        one, where a deal counts as won: it is offered only for a typo of it ('Closed Wonn', not 'Closed').
         """
         won = self._ids[-1] if self._ids else None
-        offered = [text for text in spellings if self._index.get(name_key(text)) != won or is_typo_of(typed, text)]
+        offered = [
+            text
+            for text in spellings
+            if is_typo_of(typed, text) or (shares_stem(typed, text) and self._index.get(name_key(text)) != won)
+        ]
         match = closest(typed, offered)
         return f"; did you mean '{match}'?" if match else ""

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from sales_process.loader import load_process
 from sales_process.vocabulary import (
     NO_WORDS,
     YES_WORDS,
@@ -31,6 +32,7 @@ from sales_process.vocabulary import (
     status_label,
     to_cents,
 )
+from tests.conftest import DEFAULT_PROCESS
 
 
 @pytest.mark.parametrize(
@@ -271,6 +273,31 @@ def test_the_won_stage_is_suggested_only_for_a_typo_of_it(typed: str, hint: str)
     )
     with pytest.raises(ValueError) as raised:
         stages.find(typed)
+    assert str(raised.value).split(" (stages:")[0] == f"unknown stage '{typed}'{hint}"
+
+
+# Stage names of real CRMs (Pipedrive's defaults, HubSpot's internal ids, the Maven sample's) against the default
+# process: a suggestion for a typo or a name of the same stem, none for a name merely alike in letters.
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("Qualified", "Qualifying"),
+        ("qualifiedtobuy", "qualifying"),
+        ("Proposal Made", "Proposing"),
+        ("Negotiations Started", "Negotiating"),
+        ("Demo", "Demonstrating"),
+        ("Negociating", "Negotiating"),
+        ("Engaging", None),  # not Negotiating: 0.63 alike in letters, two stages apart
+        ("Prospecting", None),  # not Proposing
+        ("Closing", None),  # not Proposing, and never Closed Won
+        ("Contact Made", None),
+        ("decisionmakerboughtin", None),
+    ],
+)
+def test_crm_stage_names_are_offered_a_stage_of_their_stem_or_typo_only(typed: str, suggested: str | None) -> None:
+    with pytest.raises(ValueError) as raised:
+        load_process(DEFAULT_PROCESS).process.stage_lookup.find(typed)
+    hint = f"; did you mean '{suggested}'?" if suggested else ""
     assert str(raised.value).split(" (stages:")[0] == f"unknown stage '{typed}'{hint}"
 
 
