@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sales_process.suggest import closest, is_typo_of, shares_stem
+from sales_process.suggest import did_you_mean, is_typo_of, shares_stem
 from sales_process.wording import kind_of, show
 
 
@@ -545,5 +545,4 @@ class StageLookup:
             for text in spellings
             if is_typo_of(typed, text) or (shares_stem(typed, text) and self._index.get(name_key(text)) != won)
         ]
-        match = closest(typed, offered)
-        return f"; did you mean '{match}'?" if match else ""
+        return did_you_mean(typed, offered)
