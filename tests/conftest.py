@@ -40,6 +40,20 @@ def default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ[DATABASE_ENV] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def template_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds (and the commands the tests run) keep compiled templates in a folder of this run,
+    never in the user's cache folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("PLAYBOOK_CACHE_DIR")
+    os.environ["PLAYBOOK_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("PLAYBOOK_CACHE_DIR", None)
+    else:
+        os.environ["PLAYBOOK_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def default_process() -> LoadedProcess:
     """The repository's process.yaml, loaded."""
