@@ -83,8 +83,10 @@ _DAYS = {"day": "'day'", "days": "'days'"}  # a key ending in _days counts days
 
 
 def _whole_number_fix(value: object, key: str) -> str:
-    """How to write a whole number typed as text: without its quotes, or without the unit the key already says
-    (a probability's percent sign, a number of days' 'days')."""
+    """How to write a whole number typed otherwise: without its quotes, without the unit the key already says
+    (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
+    if key == "probability" and isinstance(value, float) and 0 < value < 1:
+        return f"; a probability is a percentage: write {round(value * 100):g} for {value:g}"
     found = _NUMBER_AND_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
     if found is None:
         return ""
@@ -94,6 +96,40 @@ def _whole_number_fix(value: object, key: str) -> str:
     units = _PERCENT if key == "probability" else _DAYS if key.endswith("_days") else {}
     said = units.get(unit.lower())
     return f"; write {number}, without {said}" if said else ""
+
+
+# Keys that people write for a key the format names otherwise (other sales tools' words, plain
+# English), with the key to write instead: unlike a typo, no spelling would lead to it.
+_OPTIONAL = "to make a milestone optional, write 'required: false'"
+_CONDITION = "to require it of some deals only, write 'required_when:' (e.g. 'required_when: {amount_at_least: 25000}')"
+_ALTERNATIVES = "for alternatives, give each of them the same 'group:' (e.g. 'group: product-proof')"
+_MAX_AGE = "to say how long its evidence stays current, write 'max_age_days:' (e.g. 'max_age_days: 90')"
+_OUTCOMES = "a stage's customer outcomes are its 'milestones:'"
+_KEY_MEANINGS: dict[type[BaseModel], dict[str, str]] = {
+    Milestone: {
+        **dict.fromkeys(("optional", "is_optional", "not_required", "nice_to_have"), _OPTIONAL),
+        **dict.fromkeys(("when", "if", "only_if", "only_when", "condition", "required_if", "applies_when"), _CONDITION),
+        **dict.fromkeys(("alternatives", "alternative", "one_of", "any_of", "or", "either"), _ALTERNATIVES),
+        **dict.fromkeys(("expires", "expiry", "expires_after", "valid_for", "valid_days", "freshness"), _MAX_AGE),
+        **dict.fromkeys(("description", "details", "notes", "how_to"), "a milestone's explanation goes in 'guidance:'"),
+        **dict.fromkeys(("name", "title", "label"), "a milestone is named by its 'question:'"),
+    },
+    Stage: {
+        **dict.fromkeys(
+            ("win_probability", "probability_percent", "likelihood", "percent", "weight"), "write 'probability:'"
+        ),
+        **dict.fromkeys(("exit_criteria", "criteria", "gates", "cvos", "outcomes", "requirements"), _OUTCOMES),
+        **dict.fromkeys(("activities", "rep_actions", "tasks", "actions"), "the rep's work goes in 'rep_activities:'"),
+        **dict.fromkeys(("title", "label"), "write 'name:'"),
+        **dict.fromkeys(("mistakes", "traps", "red_flags", "watch_out"), "write 'pitfalls:'"),
+    },
+}
+
+
+def _meant_key(owner: type[BaseModel], key: str) -> str:
+    """The key the format uses for what `key` says in other words, as a hint ('' when none)."""
+    meant = _KEY_MEANINGS.get(owner, {}).get(re.sub(r"[\s-]+", "_", key.strip().lower()))
+    return f"; {meant}" if meant else ""
 
 
 def _slug_hint(value: object) -> str:
@@ -116,7 +152,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{where} is missing the required key '{key}'")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
-        hint = did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+        hint = did_you_mean(key, allowed) or _meant_key(owner, key) or f"; allowed keys: {', '.join(allowed)}"
         return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "string_type":
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""

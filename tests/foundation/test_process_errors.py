@@ -133,6 +133,35 @@ BAD_FILES = [
         id="probability-with-a-percent-sign",
     ),
     pytest.param(
+        VALID.replace("probability: 60\n", "probability: 0.6\n"),
+        [
+            "6:18: error: 'probability' must be a whole number, got a number 0.6; a probability is a percentage: write 60 for 0.6"
+        ],
+        id="probability-as-a-fraction",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        optional: yes\n        Only If: {amount_at_least: 1}\n"
+            "        one_of: [other]\n        expires_after: 90\n",
+        ),
+        [
+            "12:9: error: unknown key 'optional' in stage 'Talking', milestone 'pain-confirmed'; to make a milestone optional, write 'required: false'",
+            "13:9: error: unknown key 'Only If' in stage 'Talking', milestone 'pain-confirmed'; to require it of some deals only, write 'required_when:' (e.g. 'required_when: {amount_at_least: 25000}')",
+            "14:9: error: unknown key 'one_of' in stage 'Talking', milestone 'pain-confirmed'; for alternatives, give each of them the same 'group:' (e.g. 'group: product-proof')",
+            "15:9: error: unknown key 'expires_after' in stage 'Talking', milestone 'pain-confirmed'; to say how long its evidence stays current, write 'max_age_days:' (e.g. 'max_age_days: 90')",
+        ],
+        id="milestone-keys-in-other-words",
+    ),
+    pytest.param(
+        with_stage_keys("    exit_criteria: []\n    tasks: [Call]\n"),
+        [
+            "7:5: error: unknown key 'exit_criteria' in stage 'Talking'; a stage's customer outcomes are its 'milestones:'",
+            "8:5: error: unknown key 'tasks' in stage 'Talking'; the rep's work goes in 'rep_activities:'",
+        ],
+        id="stage-keys-in-other-words",
+    ),
+    pytest.param(
         VALID.replace("probability: 60\n", "probability: 60 days\n"),
         ["6:18: error: 'probability' must be a whole number, got text '60 days'"],
         id="probability-with-a-unit-it-does-not-take",
