@@ -138,6 +138,11 @@ class Owners:
             return self._user_or_new(text.lower(), text, "")
         if not text:
             raise ValueError("the owner cell is blank; fill it in or pass --owner EMAIL")
+        if self.create:
+            raise ValueError(
+                f"owner {text!r} is a name, not an email, so --create-users cannot make a user of it; map it to "
+                "an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL"
+            )
         raise ValueError(
             f"owner {text!r} is not a user; map it to a user's email under crm.owners or with --owner-map FILE "
             "(add them with --create-users), or pass --owner EMAIL"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserError, error_lines
+from sales_process.suggest import did_you_mean
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
 # (a command with a hyphen lives in the module with an underscore: crm-template, crm_template).
@@ -90,7 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(argv)
     try:
-        args = parser.parse_args(argv)
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:
+            _refuse_unknown(parser, argv, unknown)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if not hasattr(args, "run"):
@@ -106,6 +109,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return error.status
     return status
+
+
+def chosen_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:
+    """The parser of the (sub)command `argv` runs: `playbook users add`'s for ['users', 'add', ...]."""
+    current = parser
+    for word in argv:
+        commands = [action for action in current._actions if isinstance(action, argparse._SubParsersAction)]
+        if not commands:
+            break
+        current = commands[0].choices.get(word, current)
+    return current
+
+
+def _refuse_unknown(parser: argparse.ArgumentParser, argv: Sequence[str], unknown: Sequence[str]) -> None:
+    """Exit with the usage of the command given arguments it does not take (argparse would show
+    `playbook`'s), naming the option an unknown one is a typo of."""
+    command = chosen_parser(parser, argv)
+    options = [option for action in command._actions for option in action.option_strings]
+    hints = [did_you_mean(word.split("=", 1)[0], options) for word in unknown if word.startswith("--")]
+    command.error(f"unrecognized arguments: {' '.join(unknown)}{''.join(hint for hint in hints if hint)}")
 
 
 def _output_closed() -> int:

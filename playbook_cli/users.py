@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="add a user; the password is read from standard input")
-    add.add_argument("email")
+    add.add_argument("email", help="the email they sign in with")
     add.add_argument("--role", required=True, choices=("rep", "manager"), help="rep or manager")
     add.add_argument("--name", help="the name shown on pages (default: the email)")
     listing = actions.add_parser("list", help="every user with role and state")

@@ -31,7 +31,20 @@ def test_each_command_help_shows_an_example(command: str, capsys: pytest.Capture
     ("argv", "message"),
     [
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["validate", "--stritc"], "unrecognized arguments: --stritc"),
+        (
+            ["validate", "--stritc"],
+            "playbook validate: error: unrecognized arguments: --stritc; did you mean '--strict'?",
+        ),
+        (
+            ["audit", "p.csv", "--month-frist"],
+            "playbook audit: error: unrecognized arguments: --month-frist; did you mean",
+        ),
+        (["audit", "a.csv", "b.csv"], "usage: playbook audit [-h]"),
+        (["users", "add", "a@example.com", "--role", "rep", "--password=x"], "usage: playbook users add [-h]"),
+        (
+            ["users", "add", "a@example.com", "--role", "rep", "--zzz"],
+            "playbook users add: error: unrecognized arguments: --zzz\n",
+        ),
         (["assess"], "the following arguments are required: DEAL_FILE"),
         (["assess", "d.json", "--as-of", "2027-02-30"], "'2027-02-30' is not a real calendar date"),
     ],

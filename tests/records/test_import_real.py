@@ -93,3 +93,14 @@ def test_create_users_adds_reps_who_cannot_sign_in_yet(
         assert sorted(users) == ["ana@example.com", "grace@example.com"]
         assert users["ana@example.com"].name == "005Ec000004oBPNIA2"  # the CRM's own name for the owner
     assert run("users", "password", "ana@example.com", stdin="rep-password-1\n")[0] == 0  # then they can sign in
+
+
+def test_create_users_says_a_name_needs_an_email(run: Run, tmp_path: Path) -> None:
+    export = tmp_path / "owners-by-name.csv"
+    export.write_text("deal,stage,amount,owner\nGlobex,Discovery,1000,Grace Hopper\n", encoding="utf-8")
+    status, out, err = run("import", str(export), "--create-users")
+    assert (status, out) == (1, "")
+    assert err.splitlines()[0] == (
+        f"{export}:2: owner 'Grace Hopper' is a name, not an email, so --create-users cannot make a user of it; "
+        "map it to an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL"
+    )
