@@ -36,6 +36,13 @@ from sales_process.wording import kind_of, object_with_keys
 
 MAX_NAME = 200
 NEW_DEAL_KEYS = ("name", "crm_id", "amount", "currency", "segment", "claimed_stage", "owner")
+_AS_A_CHECK = 'answers are saved as a check of the deal once it exists: POST /api/deals/<id>/checks {"milestones": …}'
+# Keys a new deal does not take, that belong to the requests that follow its creation.
+CHECK_KEYS = {
+    "milestones": _AS_A_CHECK,
+    "answers": _AS_A_CHECK,
+    "outcome": "a deal is closed won or lost once it exists: POST /api/deals/<id>/outcome",
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def _text(
 
 def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
     """Validate a new deal ({name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
-    data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS)
+    data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS, CHECK_KEYS)
     name = _text(data, "name", problems, required=True)
     crm_id = _text(data, "crm_id", problems)
     owner = _text(data, "owner", problems, limit=MAX_EMAIL)

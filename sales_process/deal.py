@@ -23,7 +23,7 @@ from sales_process.vocabulary import (
     parse_money,
     parse_yes_no,
 )
-from sales_process.wording import described, kind_of
+from sales_process.wording import described, kind_of, object_with_keys
 
 __all__ = [
     "ANSWER_KEYS",
@@ -113,19 +113,7 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     `currency` key may give it too (it must agree with the amount's; without an amount it is
     the currency of the deal's amount).
     """
-    problems: list[Problem] = []
-    keys = (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS
-    if not isinstance(data, Mapping):
-        raise InvalidInput([Problem((), f"a deal must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
-    for key in data:
-        if key not in keys:
-            problems.append(
-                Problem(
-                    (str(key),),
-                    f"unknown key '{key}'{did_you_mean(str(key), keys)} (allowed: {', '.join(keys)})",
-                    at_key=True,
-                )
-            )
+    data, problems = object_with_keys(data, "a deal", (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS)
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     amount = _amount(data.get("amount"), problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sales_process.problems import InvalidInput, Problem
+from sales_process.suggest import did_you_mean
 
 _JSON_WORDS = {type(None): "null", bool: "a boolean", dict: "an object"}
 _YAML_WORDS = {type(None): "nothing (an empty value)", bool: "true/false", dict: "a mapping"}
@@ -44,16 +45,21 @@ def described(value: object, *, yaml: bool = False) -> str:
     return f"{kind} {show(value)}"
 
 
-def object_with_keys(data: object, what: str, keys: Sequence[str]) -> tuple[Mapping[str, object], list[Problem]]:
-    """`data` as an object of a request body, and a problem for each key it may not have.
+def object_with_keys(
+    data: object, what: str, keys: Sequence[str], elsewhere: Mapping[str, str] | None = None
+) -> tuple[Mapping[str, object], list[Problem]]:
+    """`data` as an object of a request body, and a problem for each key it may not have: with the key
+    it is a typo of, or where a key that belongs to another request goes (`elsewhere`: key -> where).
 
     Raises InvalidInput when it is not an object at all ("a deal must be an object with keys …").
     """
     if not isinstance(data, Mapping):
         raise InvalidInput([Problem((), f"{what} must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
-    problems = [
-        Problem((str(key),), f"unknown key '{key}' (allowed: {', '.join(keys)})", at_key=True)
-        for key in data
-        if key not in keys
-    ]
+    problems = []
+    for key in data:
+        if key not in keys:
+            hint = f"; {elsewhere[key]}" if elsewhere and key in elsewhere else did_you_mean(str(key), keys)
+            problems.append(
+                Problem((str(key),), f"unknown key '{key}'{hint} (allowed: {', '.join(keys)})", at_key=True)
+            )
     return data, problems

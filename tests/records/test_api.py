@@ -102,6 +102,14 @@ def test_no_token_is_401(records_app: Flask, path: str) -> None:
         ({"name": "X", "amount": "12k"}, "amount", "'12k' is not an amount"),
         ({"name": "X", "claimed_stage": "proposng"}, "claimed_stage", "did you mean 'proposing'?"),
         ({"name": "X", "color": "red"}, "color", "unknown key 'color'"),
+        ({"name": "X", "crm": "0061"}, "crm", "unknown key 'crm'; did you mean 'crm_id'?"),
+        (
+            {"name": "X", "milestones": {}},
+            "milestones",
+            "unknown key 'milestones'; answers are saved as a check of the deal once it exists: "
+            'POST /api/deals/<id>/checks {"milestones": …}',
+        ),
+        ({"name": "X", "outcome": "won"}, "outcome", "a deal is closed won or lost once it exists: POST /api/deals/"),
         ({"name": 5}, "name", "'name' must be text"),
         ([], "", "a deal must be an object"),
     ],
