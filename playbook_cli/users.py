@@ -30,12 +30,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--name", help="the name shown on pages (default: the email)")
     listing = actions.add_parser("list", help="every user with role and state")
     disable = actions.add_parser("disable", help="stop a user from signing in and using tokens")
-    disable.add_argument("email")
+    disable.add_argument("email", help="the user to disable")
     password = actions.add_parser(
         "password",
         help="set a new password (read from standard input); their sessions end and their API tokens are revoked",
     )
-    password.add_argument("email")
+    password.add_argument("email", help="the user whose password to set")
     for action, run in ((add, run_add), (listing, run_list), (disable, run_disable), (password, run_password)):
         add_database_option(action)
         action.set_defaults(run=guarded(run))
