@@ -88,8 +88,9 @@ def audit_pipeline(
     try:
         with open_export(source, mapping.encoding, mapping.sheet) as export:
             encoding, rows_read = export.encoding, export.rows
-            plan = plan_header(export.header, loaded, mapping, source, options.no_evidence)
+            plan = plan_header(export.header, loaded, mapping, source, options.no_evidence, export.header_line)
             result = new_result(plan, loaded, options, mapping, source)
+            result.title_lines = export.title_lines
             with partial.open("w", encoding="utf-8", newline="") as file:
                 out = AuditCsv(safe_writer(file), loaded.process)
 
@@ -135,13 +136,20 @@ def new_result(
 
 
 def plan_header(
-    header: list[str], loaded: LoadedProcess, mapping: CrmMapping, source: Path, no_evidence: bool = False
+    header: list[str],
+    loaded: LoadedProcess,
+    mapping: CrmMapping,
+    source: Path,
+    no_evidence: bool = False,
+    line: int = 1,
 ) -> ColumnPlan:
-    """The column plan of the header; raise InvalidFile listing every bad column."""
+    """The column plan of the header (on `line` of `source`); raise InvalidFile listing every bad column."""
     try:
         return plan_columns(header, loaded.process, mapping, no_evidence=no_evidence)
     except ColumnError as error:
-        raise InvalidFile([Diagnostic(str(source), 1, None, "error", problem) for problem in error.problems]) from None
+        raise InvalidFile(
+            [Diagnostic(str(source), line, None, "error", problem) for problem in error.problems]
+        ) from None
 
 
 def _audit_rows(

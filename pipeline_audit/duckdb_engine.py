@@ -161,6 +161,8 @@ def audit_with_duckdb(
         except (UnicodeDecodeError, csv.Error):
             raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
         delimiter = reader.dialect.delimiter
+        if reader.line_num > 1:
+            raise NotForDuckDB("the file has title lines above its header")
     mapping = options.mapping or resolve_mapping(loaded.process)
     plan = plan_header(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):

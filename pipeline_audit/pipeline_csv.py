@@ -3,7 +3,8 @@
 Reading: a CSV file in UTF-8 (with or without BOM) or UTF-16 with a BOM, detected; another
 encoding when told (--encoding, crm.encoding); comma or semicolon detected from the header; or an
 .xlsx workbook (first sheet unless --sheet), read streaming, its dates and numbers taken from the
-cells' types. Every export opens as an `Export`: its header and its rows as lists of text.
+cells' types. A formatted report's title lines above the header (its name, filters, blank lines)
+are skipped. Every export opens as an `Export`: its header and its rows as lists of text.
 
 Writing: every CSV the project writes (audit.csv, `playbook deals export`, the rejects of an import)
 goes through `safe_writer`, which makes cells a spreadsheet would run as formulas inert
@@ -20,6 +21,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -65,6 +67,27 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+MAX_TITLE_LINES = 20  # a report's name, filters and "as of" lines above its table: a handful
+
+
+def title_lines(first_rows: Sequence[Sequence[str]]) -> int:
+    """How many of the first rows are a report's title above its header, as a formatted report writes
+    them ("Opportunity Pipeline", "Filtered By: …", blank lines): rows of at most one cell before the
+    first row of two cells or more. 0 when there is no such row (a file of one column)."""
+    for index, cells in enumerate(first_rows[: MAX_TITLE_LINES + 1]):
+        if sum(1 for cell in cells if cell.strip()) >= 2:
+            return index
+    return 0
+
+
+def _line_cells(line: str) -> list[str]:
+    """The cells of one line of CSV text, read alone (for telling title lines from the header)."""
+    try:
+        return next(csv.reader([line], delimiter=detect_delimiter(line)), [])
+    except csv.Error:
+        return [line]
+
+
 class Rows(Protocol):
     """The rows after the header, as lists of text; `line_num` is the line (or sheet row) last read."""
 
@@ -86,6 +109,12 @@ class Export:
     delimiter: str  # "" for a workbook
     _position: IO[bytes] | None = None
     size: int = 0
+    title_lines: int = 0  # a report's title lines above the header (see title_lines)
+
+    @property
+    def header_line(self) -> int:
+        """The line (or sheet row) the header is on."""
+        return self.title_lines + 1
 
     @property
     def is_workbook(self) -> bool:
@@ -177,7 +206,8 @@ def open_export(path: Path, encoding: str | None = None, sheet: str | None = Non
             header, reader = read_header(text, path, name)
         except UnicodeDecodeError:
             raise decoding_error(path, name) from None
-        yield Export(path, header, reader, name, reader.dialect.delimiter, handle, os.fstat(handle.fileno()).st_size)
+        size = os.fstat(handle.fileno()).st_size
+        yield Export(path, header, reader, name, reader.dialect.delimiter, handle, size, reader.line_num - 1)
         text.detach()
 
 
@@ -194,22 +224,28 @@ def open_pipeline(path: Path) -> Iterator[TextIO]:
 
 
 def read_header(handle: TextIO, path: Path, encoding: str = "utf-8") -> tuple[list[str], Reader]:
-    """Detect the delimiter and read the header row; return the reader positioned after it."""
-    first = handle.readline()
-    if first.startswith("\ufeff") and encoding == "utf-16":
-        first = first[1:]
-    if not first.strip():
+    """Detect the delimiter and read the header row, after a report's title lines; return the reader
+    positioned after it (its `line_num` is the header's line)."""
+    first_lines = [handle.readline() for _ in range(MAX_TITLE_LINES + 1)]
+    if first_lines[0].startswith("\ufeff") and encoding == "utf-16":
+        first_lines[0] = first_lines[0][1:]
+    skip = title_lines([_line_cells(line) for line in first_lines if line])
+    if not first_lines[skip].strip():
         raise file_error(
             path,
             "the file is empty or starts with a blank line; the first row must be the header (deal, stage, amount, owner, milestones)",
             1,
         )
     handle.seek(0)
-    reader = csv.reader(handle, delimiter=detect_delimiter(first), strict=True)
+    reader = csv.reader(handle, delimiter=detect_delimiter(first_lines[skip]), strict=True)
     try:
+        for _ in range(skip):
+            next(reader)
         header = next(reader)
     except csv.Error as error:
-        raise file_error(path, f"the header row is not readable CSV ({error}); check its quotes", 1) from None
+        raise file_error(
+            path, f"the header row is not readable CSV ({error}); check its quotes", reader.line_num or 1
+        ) from None
     return header, reader
 
 
@@ -251,10 +287,10 @@ def xlsx_cell(value: object) -> str:
 class SheetRows:
     """A worksheet's rows after the header as text, `line_num` the sheet's row number (as a CSV's line)."""
 
-    def __init__(self, rows: Iterator[Sequence[object]], width: int) -> None:
+    def __init__(self, rows: Iterator[Sequence[object]], width: int, header_line: int = 1) -> None:
         self._rows = rows
         self._width = width
-        self.line_num = 1
+        self.line_num = header_line
 
     def __iter__(self) -> Iterator[list[str]]:
         return self
@@ -287,8 +323,9 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
             raise file_error(path, f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         rows = worksheet.iter_rows(values_only=True)
-        first = next(rows, None)
-        header = [xlsx_cell(value) for value in first or ()]
+        first_rows = [[xlsx_cell(value) for value in row] for row in itertools.islice(rows, MAX_TITLE_LINES + 1)]
+        skip = title_lines(first_rows)
+        header = first_rows[skip] if first_rows else []
         while header and not header[-1].strip():
             header.pop()
         if not header:
@@ -299,7 +336,8 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
                 1,
             )
         size = path.stat().st_size
-        yield Export(path, header, SheetRows(rows, len(header)), "xlsx", "", None, size)
+        after = itertools.chain(first_rows[skip + 1 :], rows)
+        yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip)
     finally:
         workbook.close()
 

@@ -21,6 +21,7 @@ class AuditResult:
     as_of: dt.date
     blank_rows: int = 0
     footer_lines: int = 0  # the lines of a report's footer at the end of the file (pipeline_audit.data_rows)
+    title_lines: int = 0  # a report's title lines above the header (pipeline_audit.pipeline_csv.title_lines)
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
     currency: str | None = None  # the currency the amounts are in, when the export says

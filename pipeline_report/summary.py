@@ -183,6 +183,10 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
 def _skipped_lines(result: AuditResult) -> list[str]:
     """Rows skipped, and dates read by a rule worth knowing."""
     lines = []
+    if result.title_lines:
+        lines.append(
+            f"Title lines skipped above the header (the report's name, filters and blank lines): {result.title_lines}"
+        )
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
     if result.footer_lines:

@@ -186,7 +186,7 @@ def _read(
     path: Path, loaded: LoadedProcess, mapping: CrmMapping, owners: Owners
 ) -> tuple[list[str], list[Row], list[Reject]]:
     """Every row of the export, read as the audit reads it: the header, the rows to import and those refused."""
-    from pipeline_audit.columns import ColumnError, plan_columns
+    from pipeline_audit.audit import plan_header
     from pipeline_audit.data_rows import DataRows
     from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
     from pipeline_audit.rows import RowProblem, RowReader
@@ -198,10 +198,7 @@ def _read(
     try:
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             encoding, header, rows_read = export.encoding, export.header, export.rows
-            try:
-                plan = plan_columns(header, loaded.process, mapping, no_evidence=True)
-            except ColumnError as error:
-                raise InvalidFile([file_error(path, problem, 1).diagnostics[0] for problem in error.problems]) from None
+            plan = plan_header(header, loaded, mapping, path, no_evidence=True, line=export.header_line)
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
             data = DataRows(export.rows, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:

@@ -1,12 +1,16 @@
-"""A report's footer at the end of an export is skipped and said, with or without a blank row before it;
-an export with a header but no deals is refused. Both engines give the same outputs."""
+"""A report's footer at the end of an export is skipped and said, with or without a blank row before it, and
+so are a formatted report's title lines above its header; an export with a header but no deals is refused.
+Both engines give the same outputs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
+from pipeline_audit.pipeline_csv import title_lines
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
 HEADER = '"deal","stage","amount","pain-confirmed","pain-confirmed.evidence","pain-confirmed.date"\n'
@@ -124,3 +128,80 @@ def test_a_header_without_deals_is_refused(
             "(a report that matches no deal exports only its header) and export it again\n1 error found.\n"
         )
         assert not (run.folder / "audit.csv").exists()
+
+
+TITLE_LINE = "Title lines skipped above the header (the report's name, filters and blank lines): {}"
+SALESFORCE_TITLE = (
+    '"Opportunity Pipeline"\n"Filtered By: Close Date equals THIS FISCAL YEAR, Stage not equal to Closed Lost"\n\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        pytest.param(SALESFORCE_TITLE, 3, id="salesforce-formatted-report"),
+        pytest.param('"Pipeline; as of 2027-03-01"\n', 1, id="one-line-with-a-semicolon"),
+        pytest.param("\n\n", 2, id="blank-lines-only"),
+        pytest.param('Deals,,,,,\n"Report run by Ana Ruiz",,,,,\n', 2, id="title-cells-padded-to-the-width"),
+    ],
+)
+def test_title_lines_above_the_header_are_skipped_and_said(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, title: str, lines: int
+) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text(title + HEADER + DEALS, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert python.status == duckdb.status == 0
+    assert TITLE_LINE.format(lines) in python.out.splitlines()
+    assert [(row["line"], row["deal"]) for row in python.rows()] == [(str(lines + 2), "Acme"), (str(lines + 3), "Beta")]
+    assert "audited with the Python engine: the file has title lines above its header" in duckdb.err
+    assert duckdb.out.replace(str(duckdb.folder), "OUT") == python.out.replace(str(python.folder), "OUT")
+    assert (duckdb.folder / "audit.csv").read_bytes() == (python.folder / "audit.csv").read_bytes()
+
+
+def test_a_workbooks_title_rows_are_skipped_and_its_rows_keep_their_numbers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (
+        ["Opportunity Pipeline"],
+        [],
+        ["deal", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence", "pain-confirmed.date"],
+        ["Acme", "Discovery", 120000, "yes", "Reply to the recap email", dt.datetime(2027, 2, 20)],
+        ["Beta", "Qualifying", 50000, "no", None, None],
+        ["Grand Totals (2 records)", None, 170000],
+    ):
+        sheet.append(row)
+    source = tmp_path / "export.xlsx"
+    workbook.save(source)
+    python, _ = both_engines(capsys, source, tmp_path)
+    assert python.status == 0
+    assert TITLE_LINE.format(2) in python.out.splitlines()
+    assert SUMMARY_LINE.format(1) in python.out.splitlines()
+    assert [(row["line"], row["deal"]) for row in python.rows()] == [("4", "Acme"), ("5", "Beta")]
+
+
+def test_a_header_problem_is_located_at_the_headers_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text(SALESFORCE_TITLE + HEADER.replace('"deal"', '"Deal Nmae"') + DEALS, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    for run in (python, duckdb):
+        assert run.status == 1
+        assert run.err.startswith(f"{source}:4: error: the header has no 'deal' column"), run.err
+
+
+@pytest.mark.parametrize(
+    ("rows", "skipped"),
+    [
+        pytest.param([["deal", "stage"], ["Acme", "Discovery"]], 0, id="header-first"),
+        pytest.param([["deal"], ["Acme"], ["Beta"]], 0, id="one-column-file"),
+        pytest.param([["Report"], [""], ["deal", "stage"]], 2, id="title-and-blank"),
+        pytest.param([["Report", ""], ["", "by Ana"], ["deal", "stage"]], 2, id="one-cell-each-in-any-column"),
+        pytest.param([["Report"]] * 21 + [["deal", "stage"]], 0, id="more-than-twenty-lines-is-no-title"),
+        pytest.param([], 0, id="empty"),
+    ],
+)
+def test_title_lines_are_rows_of_one_cell_before_the_first_of_two(rows: list[list[str]], skipped: int) -> None:
+    assert title_lines(rows) == skipped

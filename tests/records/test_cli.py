@@ -257,3 +257,23 @@ def test_import_skips_a_report_footer_as_the_audit_does(
     )
     with sessions() as db:
         assert [deal.name for deal in db.scalars(select(Deal))] == ["Acme"]
+
+
+def test_import_skips_a_reports_title_lines_and_names_the_header_line(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    run("users", "add", "ana@example.com", "--role", "rep", "--name", "Ana Ruiz", stdin="rep-password-1\n")
+    path = tmp_path / "export.csv"
+    title = '"Opportunity Pipeline"\n"Filtered By: Stage not equal to Closed Lost"\n\n'
+    deal = "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email,2027-02-20\n"
+    path.write_text(title + IMPORT_HEADER + deal + "Beta,Nobody,CRM-2,Discovery,1000,no,,\n", encoding="utf-8")
+    status, out, err = run("import", str(path), "--process", str(DEFAULT_PROCESS))
+    assert (status, out) == (1, "")
+    assert err.startswith(f"{path}:6: owner 'Nobody' is not a user"), err
+    path.write_text(title + IMPORT_HEADER + deal, encoding="utf-8")
+    assert run("import", str(path), "--process", str(DEFAULT_PROCESS))[0] == 0
+    with sessions() as db:
+        assert [deal.name for deal in db.scalars(select(Deal))] == ["Acme"]
+    path.write_text(title + IMPORT_HEADER.replace(",stage,", ",amount,", 1) + deal, encoding="utf-8")
+    status, _, err = run("import", str(path), "--process", str(DEFAULT_PROCESS))
+    assert status == 1 and err.startswith(f"{path}:4: error: "), err
