@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import shutil
 import sys
 from pathlib import Path
 
+from pipeline_audit.pipeline_csv import MAX_TITLE_LINES, title_lines
 from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
@@ -88,11 +90,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _seed_header(path: Path) -> list[str]:
-    """The header of the export to seed: a UTF-8 CSV (dbt seeds are), else a UserError with the fix."""
+def _seed_header(path: Path) -> tuple[list[str], int]:
+    """The header of the export to seed and the report's title lines above it: a UTF-8 CSV (dbt seeds
+    are), else a UserError with the fix."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+            first_rows = list(itertools.islice(csv.reader(handle), MAX_TITLE_LINES + 1))
+            skip = title_lines(first_rows)
+            header = first_rows[skip] if first_rows else None
     except FileNotFoundError:
         raise UserError(f"--seed {path}: no such file") from None
     except UnicodeDecodeError:
@@ -103,7 +108,18 @@ def _seed_header(path: Path) -> list[str]:
         raise UserError(f"--seed {path}: not a CSV file ({error})") from None
     if not header or not any(name.strip() for name in header):
         raise UserError(f"--seed {path}: the file has no header row; the first line names the columns")
-    return header
+    return header, skip
+
+
+def _write_seed(export: Path, seed: Path, title: int) -> None:
+    """Copy the export as the seed, without the report's `title` lines above its header (a seed starts with it)."""
+    if not title:
+        shutil.copyfile(export, seed)
+        return
+    with export.open(encoding="utf-8-sig", newline="") as source, seed.open("w", encoding="utf-8", newline="") as out:
+        for _ in range(title):
+            source.readline()
+        shutil.copyfileobj(source, out)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -127,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     seed = Path(args.seed) if args.seed else None
     if seed is not None and schema:
         raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
-    seed_header = _seed_header(seed) if seed is not None else None
+    seed_header, title = _seed_header(seed) if seed is not None else (None, 0)
     # The seed stands for the table: its header is the table's, unless --columns-from names another export.
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
@@ -153,7 +169,7 @@ def run(args: argparse.Namespace) -> int:
             path.write_text(text, encoding="utf-8")
         if seed is not None:
             (out / "seeds").mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(seed, out / "seeds" / f"{table}.csv")
+            _write_seed(seed, out / "seeds" / f"{table}.csv", title)
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     print(

@@ -217,3 +217,14 @@ def test_a_row_order_gives_the_model_the_audits_one_currency_rule(tmp_path: Path
     assert sql.count("{{ source('crm', 'deals') }}") == 1
     assert '"currencies" AS MATERIALIZED (' in sql
     assert 'ORDER BY CAST("line" AS INTEGER) LIMIT 1)' in sql
+
+
+def test_a_seed_starts_at_the_exports_header_without_the_reports_title_lines(export: Path, tmp_path: Path) -> None:
+    titled = tmp_path / "titled.csv"
+    titled.write_bytes(b'"Opportunity Pipeline"\r\n"Filtered By: all deals"\r\n\r\n' + export.read_bytes())
+    project = _project(tmp_path, "--dialect", "duckdb", "--seed", str(titled))
+    assert (project / "seeds" / "deals.csv").read_bytes() == export.read_bytes()
+    settings = yaml.safe_load((project / "dbt_project.yml").read_text(encoding="utf-8"))
+    with export.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle))
+    assert list(settings["seeds"]["cvo_playbook"]["deals"]["+column_types"]) == header
