@@ -18,15 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
-from pipeline_audit.columns import ColumnError, plan_columns
+from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
 from pipeline_audit.pipeline_csv import Rows, decoding_error, file_error, open_export, open_pipeline, read_header
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.crm import CrmMapping
 from sales_process.model import Process
-from sales_process.outcome import Outcome
-from sales_process.problems import Diagnostic, InvalidFile
-from sales_process.vocabulary import LostStageError, name_key, parse_date, shown
+from sales_process.outcome import Outcome, process_outcome_rule
+from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
+from sales_process.vocabulary import name_key, parse_date, shown
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,17 @@ def _error(path: Path, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(str(path), line, None, "error", message)
 
 
+def _for_a_backtest(problem: str) -> str:
+    """A header problem as a backtest words it: the audit's way round a missing evidence is not one here."""
+    if problem != NO_MILESTONE_COLUMNS:
+        return problem
+    return (
+        "this export has no milestone columns, so no deal would ever be verified beyond the first stage; a backtest "
+        "measures the verified stage against the outcomes, so add the CRM fields from `playbook crm-template` "
+        "(or map them under crm.milestones) and export the closed deals with them"
+    )
+
+
 def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[ClosedRow]:
     """The export's rows closed won or lost, read as the audit reads them; raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
@@ -56,13 +67,14 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[Close
             try:
                 plan = plan_columns(export.header, process, mapping)
             except ColumnError as error:
-                raise InvalidFile([_error(path, 1, problem) for problem in error.problems]) from None
+                problems = [_for_a_backtest(problem) for problem in error.problems]
+                raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
             if plan.close_date is None:
                 raise InvalidFile(
                     [
                         _error(
                             path,
-                            1,
+                            export.header_line,
                             "the export has no close date column; add the CRM's Close Date to the report "
                             "(named close_date, or mapped under crm.columns.close_date)",
                         )
@@ -81,7 +93,7 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[Close
         line = export_rows.line_num if export_rows is not None else 1
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     if errors:
-        raise InvalidFile(errors)
+        raise InvalidFile(grouped_by_message(errors))
     return found
 
 
@@ -112,6 +124,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
     }
     stages = mapping.stage_lookup(process)
     won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
+    closings = process_outcome_rule(process)
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     with open_pipeline(path) as handle:
@@ -126,7 +139,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
                 [
                     _error(
                         path,
-                        1,
+                        reader.line_num,
                         f"the history has no column for {', '.join(missing)}; its header is {', '.join(map(repr, header))}. "
                         "Name the columns deal, stage and date, or map them under crm.history: {deal: …, stage: …, date: …}",
                     )
@@ -159,10 +172,10 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
             if day is None:
                 errors.append(_error(path, line, f"the {wanted['date']} cell is blank; every stage change has a date"))
                 continue
+            if closings.stage_outcome(stage_text, None).is_closed:
+                continue  # the deal's closing (won, lost), read as the audit reads it: its outcome comes from the export
             try:
                 stage = stages.find(stage_text)
-            except LostStageError:
-                continue  # the deal's closing as lost: its outcome comes from the export
             except ValueError as error:
                 errors.append(
                     _error(path, line, f"{wanted['stage']} {shown(stage_text)}: {error}; map it under crm.stage_names")
@@ -172,7 +185,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
                 continue  # the deal's closing as won: its outcome comes from the export
             found[deal].append(ClaimedSince(day, stage))
     if errors:
-        raise InvalidFile(errors)
+        raise InvalidFile(grouped_by_message(errors))
     if rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
     return {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}

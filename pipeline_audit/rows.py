@@ -155,6 +155,12 @@ class RowReader:
                 close_date,
                 claimed,
             )
+        if (
+            stage_problems
+            and not read_outcome
+            and self.outcomes.stage_outcome(_cell(cells, plan.stage), None).is_closed
+        ):
+            stage_problems = []  # a row read for its answers alone (open_deal): its closing stage ('Won') is no claim
         problems += stage_problems
         amount = self._amount(cells, problems)
         answers: dict[str, Answer] = {}

@@ -66,7 +66,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHistory]:
     if args.export is not None:
         if args.history is None:
-            raise UserError("an export needs its stage history: add --history HISTORY.csv", status=EXIT_USAGE)
+            raise UserError(
+                "an export needs its stage history: add --history HISTORY.csv, one row per deal and stage change "
+                "(deal, stage, date), such as Salesforce's Opportunity History report or HubSpot's deal stage history",
+                status=EXIT_USAGE,
+            )
         if args.database:
             raise UserError("give an export (with --history) or --database, not both", status=EXIT_USAGE)
         from forecast.export_source import export_histories

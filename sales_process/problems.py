@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 Loc = tuple[str | int, ...]
@@ -40,6 +41,27 @@ class Diagnostic:
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: {self.severity}: {self.message}"
+
+
+def grouped_by_message(diagnostics: Sequence[Diagnostic], lines_named: int = 5) -> list[Diagnostic]:
+    """One diagnostic per distinct problem of a data file, at its first line, naming the other lines that have it.
+
+    A history or an export repeats one cause on thousands of rows (a stage name the process does
+    not know): listed row by row it would hide every other problem.
+    """
+    groups: dict[tuple[str, str, Severity], list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        groups.setdefault((diagnostic.file, diagnostic.message, diagnostic.severity), []).append(diagnostic)
+    result = []
+    for same in groups.values():
+        others = [str(d.line) for d in same[1:] if d.line is not None]
+        if not others:
+            result.append(same[0])
+            continue
+        named = ", ".join(others[:lines_named])
+        more = f" and {len(others) - lines_named:,} more" if len(others) > lines_named else ""
+        result.append(replace(same[0], message=f"{same[0].message} (also on lines {named}{more})"))
+    return result
 
 
 class InvalidInput(Exception):

@@ -139,3 +139,42 @@ def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest
     export.write_text(export.read_text(encoding="utf-8").replace("close_date", "expected"), encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--ignore-column", "expected")
     assert status == 1 and "the export has no close date column" in err, err
+
+
+def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    for path in (export, history):  # the sample dataset's words: 'Won' and 'Lost', no status column needed
+        text = path.read_text(encoding="utf-8").replace("Closed won", "Won").replace("Closed Lost", "Lost")
+        path.write_text(text, encoding="utf-8")
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--json") == expected
+
+
+def test_a_problem_on_many_history_rows_is_told_once_with_its_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    export, _ = _files(tmp_path)
+    bad = tmp_path / "history.csv"
+    rows = "".join(f"D{index:03},Shopping,2025-02-01\n" for index in range(1, 10))
+    bad.write_text("deal,stage,date\n" + rows + "D010,Discovery,soon\n", encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
+    lines = err.splitlines()
+    assert status == 1 and len(lines) == 3, err
+    assert lines[0].startswith(f"{bad}:2: error: stage 'Shopping': unknown stage 'Shopping'")
+    assert lines[0].endswith("(also on lines 3, 4, 5, 6, 7 and 3 more)")
+    assert lines[1].startswith(f"{bad}:11: error: date: 'soon' is not a date")
+    assert lines[2] == "2 errors found."
+
+
+def test_an_export_without_milestone_columns_is_refused_with_what_a_backtest_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, history = _files(tmp_path)
+    export = tmp_path / "plain.csv"
+    export.write_text("deal,stage,amount,status,close_date\nD001,Closed won,100,Won,2025-03-01\n", encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN)
+    assert status == 1, err
+    assert "a backtest measures the verified stage against the outcomes" in err and "--no-evidence" not in err
