@@ -113,8 +113,13 @@ def load_process(path: str | Path) -> LoadedProcess:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
+        start = "run `playbook init` to write a starter one here, or " if filename == DEFAULT_PROCESS else ""
         raise InvalidFile(
-            [Diagnostic(filename, None, None, "error", "no such file; pass --process PATH or set PLAYBOOK_PROCESS")]
+            [
+                Diagnostic(
+                    filename, None, None, "error", f"no such file; {start}pass --process PATH or set PLAYBOOK_PROCESS"
+                )
+            ]
         ) from None
     except OSError as error:
         raise InvalidFile(

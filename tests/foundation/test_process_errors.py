@@ -406,6 +406,18 @@ def test_missing_file_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFix
     )
 
 
+def test_no_process_in_the_working_folder_points_to_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().err == (
+        "process.yaml: error: no such file; run `playbook init` to write a starter one here, "
+        "or pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n"
+    )
+
+
 def test_not_utf8_points_at_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "process.yaml"
     path.write_bytes(b"name: Caf\xe9\nstages: []\n")
