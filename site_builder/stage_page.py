@@ -69,7 +69,7 @@ def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
     parts = [
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
         f"### {inline(milestone.question)}",
-        (f"- **Required:** {inline(note)}\n" if note else "")
+        (f"- **Requirement:** {inline(note)}\n" if note else "")
         + f"- **The customer:** {inline(milestone.customer_action)}\n"
         f"- **Evidence that proves it:** {inline(milestone.evidence)}{_buyer_statement(milestone)}\n"
         f"- **Evidence required:** {required}\n"

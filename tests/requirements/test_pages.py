@@ -51,9 +51,9 @@ def _text(page: str) -> str:
 
 def test_the_stage_page_says_one_of_helps_and_not_required(built: tuple[Path, Path]) -> None:
     text = _text((built[1] / "stages" / "evaluation" / "index.html").read_text(encoding="utf-8"))
-    assert "Required: one of: actively-using, trial-completed" in text
-    assert "Required: helps, not required" in text
-    assert "Required: not required for deals under 25k" in text
+    assert "Requirement: one of: actively-using, trial-completed" in text
+    assert "Requirement: helps, not required" in text
+    assert "Requirement: not required for deals under 25k" in text
     assert "of milestones marked “one of”, one verified is enough" in text
 
 
