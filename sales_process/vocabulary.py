@@ -480,8 +480,22 @@ def looks_lost(name: str) -> bool:
     return any(word in LOST_WORDS for word in re.split(r"[\W_]+", name_key(name)))
 
 
+# A CRM that numbers its stages ("1-Discovery", "01 - Qualification", "2. Scoping", "3) Proposal"): when the
+# whole name names no stage, the name after the number is read. Matched on the name lower-cased with its
+# white space runs as one space, in plain ASCII, so that the SQL statement reads it with the same pattern.
+NUMBERED_STAGE = "^[0-9]+ ?[-.:)] ?(.+)$"
+_NUMBERED_STAGE = re.compile(NUMBERED_STAGE)
+
+
+def numbered_stage_name(name: str) -> str | None:
+    """The name after a CRM's stage number ("discovery" for "1-Discovery"), lower case; None when not numbered."""
+    found = _NUMBERED_STAGE.match(" ".join(name.lower().split()))
+    return found.group(1) if found else None
+
+
 class StageLookup:
-    """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces)."""
+    """Find a stage by its id, its name or a CRM's name for it (ignoring case and spaces, and a CRM's
+    stage number before the name)."""
 
     def __init__(self, stages: Iterable[tuple[str, str]], crm_names: Mapping[str, str] | None = None) -> None:
         """`stages` are (id, name) pairs in pipeline order; `crm_names` map CRM stage names to ids."""
@@ -516,6 +530,9 @@ class StageLookup:
         if not value.strip():
             return None
         stage_id = self._index.get(name_key(value))
+        if stage_id is None:
+            numbered = numbered_stage_name(value)
+            stage_id = self._index.get(name_key(numbered)) if numbered is not None else None
         if stage_id is None:
             typed = value.strip()
             if looks_lost(typed):

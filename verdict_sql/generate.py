@@ -35,7 +35,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
+from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_WORDS, name_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     DATE_SUFFIX,
@@ -156,8 +156,17 @@ def verdict_sql(
         (
             "readings",
             "Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the "
-            "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.",
-            _readings(w, milestones, buyers, reading_items(w, mapping.decimal_comma, _status_values(rule))),
+            "engine compares it: white space runs as one space, lower case, surrounding punctuation stripped; "
+            "the claimed stage's label as the engine looks it up.",
+            _readings(
+                w,
+                milestones,
+                buyers,
+                [
+                    *reading_items(w, mapping.decimal_comma, _status_values(rule)),
+                    _stage_label(w, _stage_labels(process, mapping)),
+                ],
+            ),
         ),
         (
             "statuses",
@@ -348,14 +357,28 @@ def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozense
     claims = "\n".join(
         f"{INDENT}WHEN {w.chars(label)} THEN {positions[stage_id]}" for label, stage_id in labels.items()
     )
+    stage = w.q("stage_label")
     items += [
         amount_item(w, mapping.decimal_comma),
-        f"-- the claimed stage, by id, name or CRM stage name, in any case\n"
-        f"CASE {w.q('claimed_label')}\n{claims}\nEND AS {w.q('claimed_index')}",
+        f"-- the claimed stage, by id, name or CRM stage name, in any case, with or without the CRM's number\n"
+        f"CASE {stage}\n{claims}\nEND AS {w.q('claimed_index')}",
         "-- closed deals are outcomes, not pipeline: by the status, IsClosed/IsWon, else the CRM stage, as "
-        "sales_process.outcome reads it\n" + _outcome(w, process, labels, rule),
+        "sales_process.outcome reads it\n" + _outcome(w, process, labels, rule, stage),
     ]
     return _select(items, f"FROM {w.q('readings')}", star=True)
+
+
+def _stage_label(w: Writer, labels: dict[str, str]) -> str:
+    """`stage_label`: the claimed stage's label as StageLookup.find reads it: the whole label when it names a
+    stage, else the name after a CRM's stage number ('1-discovery') when that does (vocabulary.NUMBERED_STAGE)."""
+    label, pattern = w.q("claimed_label"), w.s(NUMBERED_STAGE)
+    after = w.dialect.extract.format(label, pattern)
+    return (
+        "-- the claimed stage's label, or the name after the CRM's stage number ('1-Discovery')\n"
+        f"CASE\n{INDENT}WHEN {w.one_of(label, labels)} THEN {label}\n"
+        f"{INDENT}WHEN {w.dialect.matches.format(label, pattern)} AND {w.one_of(after, labels)} THEN {after}\n"
+        f"{INDENT}ELSE {label}\nEND AS {w.q('stage_label')}"
+    )
 
 
 def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
@@ -439,10 +462,11 @@ def _verified_index(w: Writer, process: Process) -> str:
     return "CASE\n" + "\n".join(gates) + f"\n{INDENT}ELSE {len(process.stages) - 1}\nEND AS {w.q('verified_index')}"
 
 
-def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeRule) -> str:
+def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeRule, stage: str) -> str:
     """The deal's outcome by OutcomeRule.outcome: the status column, else IsClosed/IsWon, else the CRM stage
     (lost: crm.lost_stages or a lost word; won: the last stage or a won word; disqualified: a disqualification
-    word); open otherwise. NULL when the status or a flag cannot be read (the row is not assessed)."""
+    word); open otherwise. NULL when the status or a flag cannot be read (the row is not assessed).
+    Words are read in the label as typed; the last stage is found by `stage`, the label as the lookup reads it."""
     q, label = w.q, w.q("claimed_label")
 
     def has_word(words: Iterable[str]) -> str:
@@ -479,7 +503,7 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         f"{INDENT}WHEN {won} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {closed} AND NOT {won} THEN {w.s(Outcome.LOST)}\n"
         f"{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
-        f"{INDENT}WHEN {w.one_of(label, won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
+        f"{INDENT}WHEN {w.one_of(stage, won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
         f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {q('outcome')}"
     )

@@ -119,6 +119,12 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "CONTRACT SENT",
         "STRASSE",
         "straße",
+        "1-Discovery",  # a CRM's numbered stages (GitLab's '3-Technical Evaluation')
+        "03 - Proposing",
+        "6-Closed Won",
+        "8-Closed Lost",
+        "2. Qualifying2",  # numbered, but no stage after the number
+        "１-Discovery",  # a full-width digit is no stage number
     ],
     "amount": [
         "",

@@ -281,3 +281,33 @@ def test_reading_options_are_checked(
         assert message in capsys.readouterr().err
         return
     assert run.status == status and message in run.err, run.err
+
+
+def test_numbered_crm_stages_are_read_as_the_stages_they_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """GitLab's Salesforce numbers its stages: 1-Discovery … 7-Closing, Closed Won, 8-Closed Lost, 9-Unqualified."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        "Acme,1-Discovery,1000,yes,reply to recap,2027-02-01\n"
+        "Beta,02 - Qualifying,2000,no,,\n"
+        "Gamma,5-Negotiating,3000,no,,\n"
+        "Delta,6-Closed Won,4000,no,,\n"
+        "Eps,8-Closed Lost,5000,no,,\n"
+        "Zeta,9-Unqualified,6000,no,,\n"
+        "Eta,0-Pending Acceptance,7000,no,,\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    rows = {row["deal"]: row for row in python.rows()}
+    assert {deal: (row["claimed_stage_id"], row["outcome"]) for deal, row in rows.items() if deal != "Eta"} == {
+        "Acme": ("discovery", "open"),
+        "Beta": ("qualifying", "open"),
+        "Gamma": ("negotiating", "open"),
+        "Delta": ("closed-won", "won"),
+        "Eps": ("", "lost"),
+        "Zeta": ("", "disqualified"),
+    }
+    assert rows["Eta"]["not_assessed"].startswith("unknown stage '0-Pending Acceptance' (stages: Discovery,")

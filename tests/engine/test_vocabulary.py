@@ -23,6 +23,7 @@ from sales_process.vocabulary import (
     money,
     money_cents,
     name_key,
+    numbered_stage_name,
     parse_currency,
     parse_date,
     parse_money,
@@ -255,6 +256,34 @@ def test_stages_are_found_by_id_name_or_crm_name() -> None:
         ValueError, match="unknown stage 'Proposal'; did you mean 'Proposing'\\? \\(stages: Proposing, Closed Won\\)"
     ):
         stages.find("Proposal")
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("1-Discovery", "discovery"),  # GitLab's stages
+        ("3-Technical Evaluation", "technical-evaluation"),
+        ("01 - Discovery", "discovery"),
+        ("2. Technical  evaluation", "technical-evaluation"),
+        ("4) Closed Won", "closed-won"),
+        ("12:discovery", "discovery"),
+        ("1-Discovery Call", None),  # the name after the number is no stage either
+        ("Stage 1 - Discovery", None),
+        ("１-Discovery", None),  # a full-width digit: as the SQL reads it, no stage number
+        ("1 Discovery", None),  # a number and a space alone may be part of a name
+    ],
+)
+def test_a_crms_stage_number_before_the_name_is_read_past(typed: str, found: str | None) -> None:
+    stages = StageLookup(
+        [("discovery", "Discovery"), ("technical-evaluation", "Technical Evaluation"), ("closed-won", "Closed Won")]
+    )
+    if found is None:
+        with pytest.raises(ValueError, match="unknown stage"):
+            stages.find(typed)
+    else:
+        assert stages.find(typed) == found
+    assert numbered_stage_name("01 - Technical Evaluation") == "technical evaluation"
+    assert numbered_stage_name("Discovery") is None
 
 
 @pytest.mark.parametrize(

@@ -134,7 +134,9 @@ def _claim(draw: st.DrawFn, process: Process) -> str | None:
     # Sometimes a stage that loses the deal, by a lost word among others (won: the last stage, drawn above).
     closing = draw(LOST)
     closed = draw(st.sampled_from([closing, closing.upper(), f"Closed {closing}", f"deal_{closing} (2027)"]))
-    return draw(st.sampled_from([None, "", typed, f"{draw(SPACING)}{typed}{draw(SPACING)}", closed]))
+    # Sometimes numbered as CRMs number their stages ('1-Discovery', '03 - Proposing', '2) Demo').
+    numbered = f"{draw(st.integers(0, 12)):0{draw(st.integers(1, 2))}}{draw(st.sampled_from(['-', ' - ', '. ', ')', ':']))}{typed}"
+    return draw(st.sampled_from([None, "", typed, f"{draw(SPACING)}{typed}{draw(SPACING)}", closed, numbered]))
 
 
 def _evidence(draw: st.DrawFn) -> str | None:

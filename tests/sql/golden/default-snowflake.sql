@@ -316,13 +316,19 @@ WITH
     FROM "parts"
 ),
 "readings" AS (
-    -- Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the engine compares it: white space runs as one space, lower case, surrounding punctuation stripped.
+    -- Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the engine compares it: white space runs as one space, lower case, surrounding punctuation stripped; the claimed stage's label as the engine looks it up.
     SELECT
         *,
         (REGEXP_LIKE("amount_number", ('^([0-9]+|[0-9]{1,3}(,[0-9]{3})+|[0-9]{1,3}([ ' || CHR(160) || CHR(8239) || '][0-9]{3})+)([.][0-9]+)?$')) AND NOT REGEXP_LIKE("amount_number", '^[0-9]{1,3}[.][0-9]{3}$')) AS "amount_readable",
         CASE WHEN "is_closed_word" IN ('1', 'checked', 'ja', 'on', 'oui', 'si', 'sim', ('s' || CHR(236)), ('s' || CHR(237)), 'true', 'verdadeiro', 'verdadero', 'vero', 'vrai', 'waar', 'wahr', 'x', 'y', 'yes') THEN TRUE WHEN "is_closed_word" IN ('0', 'falsch', 'false', 'falso', 'faux', 'n', 'nao', 'nee', 'nein', 'no', 'non', ('n' || CHR(227) || 'o'), 'off', 'onwaar', 'unchecked') THEN FALSE END AS "is_closed_flag",
         CASE WHEN "is_won_word" IN ('1', 'checked', 'ja', 'on', 'oui', 'si', 'sim', ('s' || CHR(236)), ('s' || CHR(237)), 'true', 'verdadeiro', 'verdadero', 'vero', 'vrai', 'waar', 'wahr', 'x', 'y', 'yes') THEN TRUE WHEN "is_won_word" IN ('0', 'falsch', 'false', 'falso', 'faux', 'n', 'nao', 'nee', 'nein', 'no', 'non', ('n' || CHR(227) || 'o'), 'off', 'onwaar', 'unchecked') THEN FALSE END AS "is_won_flag",
         CASE "status_label" WHEN 'active' THEN 'open' WHEN 'canceled' THEN 'lost' WHEN 'cancelled' THEN 'lost' WHEN 'closed lost' THEN 'lost' WHEN 'closed won' THEN 'won' WHEN 'closedlost' THEN 'lost' WHEN 'closedwon' THEN 'won' WHEN 'descalificado' THEN 'disqualified' WHEN 'desqualificado' THEN 'disqualified' WHEN 'disqualified' THEN 'disqualified' WHEN 'disqualifiee' THEN 'disqualified' WHEN 'disqualifiziert' THEN 'disqualified' WHEN ('disqualifi' || CHR(233)) THEN 'disqualified' WHEN ('disqualifi' || CHR(233) || 'e') THEN 'disqualified' WHEN 'doublon' THEN 'disqualified' WHEN 'duplicado' THEN 'disqualified' WHEN 'duplicate' THEN 'disqualified' WHEN 'duplicato' THEN 'disqualified' WHEN 'duplikat' THEN 'disqualified' WHEN ('gagn' || CHR(233)) THEN 'won' WHEN 'ganado' THEN 'won' WHEN 'gediskwalificeerd' THEN 'disqualified' WHEN 'gewonnen' THEN 'won' WHEN 'in progress' THEN 'open' WHEN 'junk' THEN 'disqualified' WHEN 'lost' THEN 'lost' WHEN 'on hold' THEN 'open' WHEN 'open' THEN 'open' WHEN 'out-sold' THEN 'lost' WHEN 'outsold' THEN 'lost' WHEN 'pending' THEN 'open' WHEN 'perdida' THEN 'lost' WHEN 'perdido' THEN 'lost' WHEN 'perdu' THEN 'lost' WHEN 'perdue' THEN 'lost' WHEN 'persa' THEN 'lost' WHEN 'perso' THEN 'lost' WHEN 'spam' THEN 'disqualified' WHEN 'squalificato' THEN 'disqualified' WHEN 'unqualified' THEN 'disqualified' WHEN 'verloren' THEN 'lost' WHEN 'vinto' THEN 'won' WHEN 'win' THEN 'won' WHEN 'won' THEN 'won' END AS "status_outcome",
+        -- the claimed stage's label, or the name after the CRM's stage number ('1-Discovery')
+        CASE
+            WHEN "claimed_label" IN ('closed won', 'closed-won', 'demonstrating', 'discovery', 'negotiating', 'proposing', 'qualifying') THEN "claimed_label"
+            WHEN REGEXP_LIKE("claimed_label", '^[0-9]+ ?[-.:)] ?(.+)$') AND REGEXP_SUBSTR("claimed_label", '^[0-9]+ ?[-.:)] ?(.+)$', 1, 1, 'e', 1) IN ('closed won', 'closed-won', 'demonstrating', 'discovery', 'negotiating', 'proposing', 'qualifying') THEN REGEXP_SUBSTR("claimed_label", '^[0-9]+ ?[-.:)] ?(.+)$', 1, 1, 'e', 1)
+            ELSE "claimed_label"
+        END AS "stage_label",
         -- Discovery (discovery): milestone pain-confirmed (evidence required, counts for 90 days)
         CASE WHEN "pain-confirmed__answer" IN ('1', 'checked', 'ja', 'on', 'oui', 'si', 'sim', ('s' || CHR(236)), ('s' || CHR(237)), 'true', 'verdadeiro', 'verdadero', 'vero', 'vrai', 'waar', 'wahr', 'x', 'y', 'yes') THEN TRUE WHEN "pain-confirmed__answer" IN ('0', 'falsch', 'false', 'falso', 'faux', 'n', 'nao', 'nee', 'nein', 'no', 'non', ('n' || CHR(227) || 'o'), 'off', 'onwaar', 'unchecked') THEN FALSE END AS "pain-confirmed__met",
         CASE WHEN "pain-confirmed__evidence" NOT LIKE '%  %' AND REGEXP_LIKE("pain-confirmed__evidence", '^[A-Za-z0-9][ -~]*[A-Za-z0-9]$') THEN LOWER("pain-confirmed__evidence") ELSE TRIM(LOWER(REPLACE(REPLACE(REGEXP_REPLACE(TRANSLATE("pain-confirmed__evidence", "white_space", "spaces"), ' +', ' '), (CHR(304)), ('i' || CHR(775))), (CHR(8490)), 'k')), '.,;:!?-_*''"()[] ') END AS "pain-confirmed__normalised",
@@ -530,8 +536,8 @@ WITH
             ELSE 'verified'
         END AS "contract-signed__status",
         CASE WHEN "amount_readable" AND NOT "amount_two_currencies" THEN CASE WHEN LENGTH(TRANSLATE("amount_number", ',' || (' ' || CHR(160) || CHR(8239)), '')) <= 300 THEN CAST(TRANSLATE("amount_number", ',' || (' ' || CHR(160) || CHR(8239)), '') AS DOUBLE) END END AS "amount",
-        -- the claimed stage, by id, name or CRM stage name, in any case
-        CASE "claimed_label"
+        -- the claimed stage, by id, name or CRM stage name, in any case, with or without the CRM's number
+        CASE "stage_label"
             WHEN 'discovery' THEN 0
             WHEN 'qualifying' THEN 1
             WHEN 'demonstrating' THEN 2
@@ -548,7 +554,7 @@ WITH
             WHEN "is_won_flag" THEN 'won'
             WHEN "is_closed_flag" AND NOT "is_won_flag" THEN 'lost'
             WHEN REGEXP_LIKE("claimed_label", '^(.*[^[:alnum:]])?(closedlost|lost|perdida|perdido|perdu|perdue|persa|perso|verloren)([^[:alnum:]].*)?$') THEN 'lost'
-            WHEN "claimed_label" IN ('closed won', 'closed-won') OR REGEXP_LIKE("claimed_label", '^(.*[^[:alnum:]])?(closedwon|gagne|gagné|ganado|ganho|gewonnen|vinto|won)([^[:alnum:]].*)?$') THEN 'won'
+            WHEN "stage_label" IN ('closed won', 'closed-won') OR REGEXP_LIKE("claimed_label", '^(.*[^[:alnum:]])?(closedwon|gagne|gagné|ganado|ganho|gewonnen|vinto|won)([^[:alnum:]].*)?$') THEN 'won'
             WHEN REGEXP_LIKE("claimed_label", '^(.*[^[:alnum:]])?(descalificado|desqualificado|disqualified|disqualifiee|disqualifiziert|disqualifié|disqualifiée|doublon|duplicado|duplicate|duplicato|duplikat|gediskwalificeerd|junk|spam|squalificato|unqualified)([^[:alnum:]].*)?$') THEN 'disqualified'
             ELSE 'open'
         END AS "outcome"
