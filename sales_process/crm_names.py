@@ -1,7 +1,7 @@
 """The column names CRMs give the audit's own fields, read without a mapping; and their system fields.
 
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
-Pipedrive, Bitrix24 and the widely used sample sales-pipeline dataset name a deal, its id, stage,
+Pipedrive, Bitrix24, Zoho CRM (labels and API names) and the widely used sample sales-pipeline dataset name a deal, its id, stage,
 amount, currency, owner, status, close date and Salesforce's IsClosed/IsWon flags in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
@@ -23,12 +23,13 @@ from dataclasses import dataclass
 
 from sales_process.vocabulary import name_key
 
-SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, SAMPLE = (
+SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, SAMPLE = (
     "Salesforce",
     "HubSpot",
     "Dynamics 365",
     "Pipedrive",
     "Bitrix24",
+    "Zoho CRM",
     "the sample sales-pipeline dataset",
 )
 IS_CLOSED, IS_WON = "is_closed", "is_won"
@@ -68,7 +69,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             ("Opportunity Name", (SALESFORCE,)),
             ("Name", (SALESFORCE,)),
-            ("Deal Name", (HUBSPOT, BITRIX)),
+            ("Deal Name", (HUBSPOT, BITRIX, ZOHO)),
+            ("Deal_Name", (ZOHO,)),
             ("dealname", (HUBSPOT,)),
             ("Topic", (DYNAMICS,)),
             ("Deal - Title", (PIPEDRIVE,)),
@@ -134,7 +136,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             ("Opportunity Owner", (SALESFORCE,)),
             ("Owner.Name", (SALESFORCE,)),
-            ("Deal owner", (HUBSPOT,)),
+            ("Deal owner", (HUBSPOT, ZOHO)),
             ("Owner", (DYNAMICS, PIPEDRIVE)),
             ("Deal - Owner", (PIPEDRIVE,)),
             ("Responsible", (BITRIX,)),
@@ -162,6 +164,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("estimatedclosedate", (DYNAMICS,)),
             ("Deal - Expected close date", (PIPEDRIVE,)),
             ("Expected close date", (PIPEDRIVE, BITRIX)),
+            ("Closing Date", (ZOHO,)),
+            ("Closing_Date", (ZOHO,)),
         ),
         (("Actual Close Date", (DYNAMICS,)), ("actualclosedate", (DYNAMICS,))),
     ),

@@ -368,9 +368,72 @@ _SPREADSHEET_DAYS = re.compile(r"([0-9]{5})(?:\.0+)?")
 _SPREADSHEET_YEARS = range(1950, 2100)
 
 
+# A month written as a word ("05-Dec-2026", "Dec 5, 2026", "5. Dezember 2026", "12 janv. 2027").
+_MONTH_WORDS = frozenset(
+    [
+        "jan",
+        "january",
+        "feb",
+        "february",
+        "mar",
+        "march",
+        "apr",
+        "april",
+        "may",
+        "jun",
+        "june",
+        "jul",
+        "july",
+        "aug",
+        "august",
+        "sep",
+        "sept",
+        "september",
+        "oct",
+        "october",
+        "nov",
+        "november",
+        "dec",
+        "december",
+        "januar",
+        "februar",
+        "märz",
+        "mai",
+        "juni",
+        "juli",
+        "oktober",
+        "dezember",
+        "janv",
+        "janvier",
+        "févr",
+        "fév",
+        "février",
+        "mars",
+        "avr",
+        "avril",
+        "juin",
+        "juil",
+        "juillet",
+        "août",
+        "aout",
+        "septembre",
+        "octobre",
+        "novembre",
+        "déc",
+        "décembre",
+    ]
+)
+
+
 def _not_a_date(value: object) -> str:
-    """Why `value` is not a date, with the fix; a spreadsheet's day number is named as the date it stands for."""
+    """Why `value` is not a date, with the fix; a spreadsheet's day number is named as the date it stands for,
+    and a month written as a word is said to be one."""
     text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    if any(c.isdigit() for c in text) and any(word in _MONTH_WORDS for word in re.findall(r"[^\W\d_]+", text.lower())):
+        return (
+            f"{shown(value)} is not a date in numbers: its month is written as a word, which is not read; {DATE_HINT} "
+            "(in the CRM's or the spreadsheet's date settings, pick a format in numbers)"
+        )
     days = _SPREADSHEET_DAYS.fullmatch(text)
     if days is not None:
         date = _SPREADSHEET_EPOCH + dt.timedelta(days=int(days[1]))

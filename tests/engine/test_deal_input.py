@@ -160,7 +160,14 @@ INVALID = [
     ),
     pytest.param(
         {"as_of": "March 1"},
-        [("as_of", "'as_of': 'March 1' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")],
+        [
+            (
+                "as_of",
+                "'as_of': 'March 1' is not a date in numbers: its month is written as a word, which is not read; "
+                "write it as YYYY-MM-DD, e.g. 2027-03-01 (in the CRM's or the spreadsheet's date settings, pick a "
+                "format in numbers)",
+            )
+        ],
         id="date-in-words",
     ),
     pytest.param(

@@ -221,7 +221,18 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
             "is not a real calendar date \\(read as year 2027, month 23, day 2\\)",
         ),
         ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
-        ("March 1", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
+        ("Next week", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
+        ("Decision 2027", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
+        # A month written as a word (an Excel or CRM date format) is told apart, with where to change it.
+        *(
+            (
+                text,
+                DateOrder.AUTO,
+                ValueError,
+                "is not a date in numbers: its month is written as a word, which is not read",
+            )
+            for text in ("March 1", "05-Dec-2026", "Dec 05, 2026", "5. Dezember 2026", "12 janv. 2027")
+        ),
         ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
         ("1/3/2027x", DateOrder.DAY_FIRST, ValueError, "is not a date"),
         # A column of dates not formatted as dates in a spreadsheet exports their day numbers.
