@@ -50,10 +50,10 @@ def run(args: argparse.Namespace) -> int:
         loaded = build_site(Path(args.process), args.site_dir, config_file=args.config_file)
     except InvalidFile as error:
         report(error)
-        print(f"{args.site_dir}: not changed.", file=sys.stderr)
+        print(_kept(args.site_dir), file=sys.stderr)
         return EXIT_INVALID
     except SiteBuildError as error:
-        raise UserError(f"the site could not be built:\n{error}\n{args.site_dir}: not changed.") from None
+        raise UserError(f"the site could not be built:\n{error}\n{_kept(args.site_dir)}") from None
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
     stages = len(loaded.process.stages)
@@ -62,3 +62,10 @@ def run(args: argparse.Namespace) -> int:
         f"{args.site_dir}: built the playbook of {loaded.process.name} ({plural(stages, 'stage')}, sha256 {loaded.short_sha}) in {seconds:.1f}s."
     )
     return EXIT_OK
+
+
+def _kept(site_dir: Path) -> str:
+    """What a failed build left: the previous site, unchanged, or none."""
+    if Path(site_dir).is_dir():
+        return f"{site_dir}: not changed (the previous build is kept)."
+    return f"{site_dir}: not built."

@@ -174,7 +174,9 @@ def test_playbook_build_reports_success_and_errors(tmp_path: Path, capsys: pytes
     missing = tmp_path / "missing.yaml"
     assert main(["build", "--process", str(missing), "--site-dir", str(site)]) == 1
     err = capsys.readouterr().err
-    assert f"{missing}: error: no such file" in err and "not changed" in err
+    assert f"{missing}: error: no such file" in err and f"{site}: not changed (the previous build is kept)." in err
+    assert main(["build", "--process", str(missing), "--site-dir", str(tmp_path / "never")]) == 1
+    assert capsys.readouterr().err.endswith(f"{tmp_path / 'never'}: not built.\n")
 
 
 def test_mkdocs_build_strict_of_the_packaged_config_reads_the_process_in_the_working_folder(tmp_path: Path) -> None:
