@@ -82,7 +82,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             ("Opportunity ID", (SALESFORCE,)),
             ("Id", (SALESFORCE, BITRIX)),
-            ("Record ID", (HUBSPOT,)),
+            ("Record ID", (HUBSPOT, ZOHO)),
             ("hs_object_id", (HUBSPOT,)),
             ("Deal ID", (HUBSPOT, PIPEDRIVE)),
             ("(Do Not Modify) Opportunity", (DYNAMICS,)),
@@ -93,7 +93,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
     ),
     "stage": (
         (
-            ("Stage", (SALESFORCE, PIPEDRIVE, BITRIX)),
+            ("Stage", (SALESFORCE, PIPEDRIVE, BITRIX, ZOHO)),
             ("StageName", (SALESFORCE,)),
             ("Deal Stage", (HUBSPOT,)),
             ("dealstage", (HUBSPOT,)),
@@ -105,7 +105,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
     ),
     "amount": (
         (
-            ("Amount", (SALESFORCE, HUBSPOT)),
+            ("Amount", (SALESFORCE, HUBSPOT, ZOHO)),
             ("Est. Revenue", (DYNAMICS,)),
             ("Estimated Revenue", (DYNAMICS,)),
             ("estimatedvalue", (DYNAMICS,)),

@@ -311,3 +311,22 @@ def test_numbered_crm_stages_are_read_as_the_stages_they_name(
         "Zeta": ("", "disqualified"),
     }
     assert rows["Eta"]["not_assessed"].startswith("unknown stage '0-Pending Acceptance' (stages: Discovery,")
+
+
+def test_zoho_crms_column_names_are_read_without_a_mapping(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    export = tmp_path / "zoho-deals.csv"
+    export.write_text(
+        "Record Id,Deal Name,Deal Owner,Stage,Amount,Closing Date,Account Name,Probability (%)\n"
+        "zcrm_1001,Acme rollout,Ana Ruiz,Closed Won,7000,2026-11-30,Acme,100\n"
+        "zcrm_1002,Beta pilot,Ana Ruiz,Closed Lost,5000,2026-11-02,Beta,0\n",
+        encoding="utf-8",
+    )
+    run = run_audit(capsys, tmp_path, export, "--no-evidence")
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'Closing Date' as the close date (Zoho CRM)" in lines
+    assert "Columns: read 'Deal Name' as the deal's name (Zoho CRM)" in lines
+    assert [(r["crm_id"], r["outcome"], r["close_date"]) for r in run.rows()] == [
+        ("zcrm_1001", "won", "2026-11-30"),
+        ("zcrm_1002", "lost", "2026-11-02"),
+    ]
