@@ -165,10 +165,16 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+def ended(text: str) -> str:
+    """`text` as a whole sentence: with a full stop unless it ends with one (process texts are often fragments)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?", "\u201d", '"')) else f"{text}."
+
+
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
-    return lower_first(result.reason)
+    return ended(lower_first(result.reason))
 
 
 def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
@@ -216,13 +222,13 @@ def _requirement_notes(assessment: Assessment) -> Iterator[str]:
 
 
 def _next_verdict(result: MilestoneResult) -> Verdict:
-    rule = f"{result.milestone.customer_action} Evidence: {result.milestone.evidence}"
+    rule = f"{ended(result.milestone.customer_action)} Evidence: {ended(result.milestone.evidence)}"
     return Verdict(rule, result.stage.id, result.milestone.id, (f"Now: {_why(result)}",))
 
 
 def _evidence_sentence(result: MilestoneResult) -> str:
     if result.status is Status.VERIFIED:
-        return f"It names the record the milestone asks for ({result.milestone.evidence}) and its date is within the rules."
+        return f"It names the record the milestone asks for ({result.milestone.evidence.strip().rstrip('.')}) and its date is within the rules."
     return _why(result)[:1].upper() + _why(result)[1:]
 
 
@@ -460,7 +466,7 @@ class _Writer:
             activity = stage.rep_activities[salt % len(stage.rep_activities)]
             extra["rep_activity"] = activity
             # Activities are often listed as fragments; quote them as the sentence the rep wrote.
-            note = activity.strip() if activity.strip().endswith((".", "!", "?")) else f"{activity.strip()}."
+            note = ended(activity)
             story = f"The rep's latest note says: \u201c{note}\u201d The rep counts that as progress."
         elif flawed is not None and flawed["met"]:
             extra["evidence_question"] = milestone.id

@@ -64,6 +64,17 @@ def test_the_readable_list_shows_story_records_questions_and_answers(
     assert out.count("Which stage is this deal verifiably in?") == 5
 
 
+def test_texts_written_as_fragments_still_end_each_sentence(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fragments = VALID.replace("The customer replies to our recap and confirms the problem.", "Customer replies to recap")
+    path = write_file("process.yaml", fragments.replace("The customer's reply email.", "Reply email"))
+    status, out, err = _run(["practice", "--process", str(path)], capsys)
+    assert (status, err) == (0, "")
+    assert "name the record: Reply email. Your CRM says Won (100%)" in out  # before: "Reply email Your CRM says"
+    assert "No: \u201cTBD\u201d is not evidence; name the record: Reply email.\n" in out
+
+
 def test_an_invalid_process_is_reported_not_practised(
     write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
