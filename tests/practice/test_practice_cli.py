@@ -67,7 +67,9 @@ def test_the_readable_list_shows_story_records_questions_and_answers(
 def test_texts_written_as_fragments_still_end_each_sentence(
     write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fragments = VALID.replace("The customer replies to our recap and confirms the problem.", "Customer replies to recap")
+    fragments = VALID.replace(
+        "The customer replies to our recap and confirms the problem.", "Customer replies to recap"
+    )
     path = write_file("process.yaml", fragments.replace("The customer's reply email.", "Reply email"))
     status, out, err = _run(["practice", "--process", str(path)], capsys)
     assert (status, err) == (0, "")
