@@ -37,11 +37,16 @@ from sales_process.wording import kind_of, object_with_keys
 MAX_NAME = 200
 NEW_DEAL_KEYS = ("name", "crm_id", "amount", "currency", "segment", "claimed_stage", "owner")
 _AS_A_CHECK = 'answers are saved as a check of the deal once it exists: POST /api/deals/<id>/checks {"milestones": …}'
-# Keys a new deal does not take, that belong to the requests that follow its creation.
+# Keys a new deal does not take: those of the requests that follow its creation, and its keys in other words.
 CHECK_KEYS = {
     "milestones": _AS_A_CHECK,
     "answers": _AS_A_CHECK,
     "outcome": "a deal is closed won or lost once it exists: POST /api/deals/<id>/outcome",
+    **dict.fromkeys(("deal", "deal_name", "title"), "a new deal's name goes in 'name'"),
+    **dict.fromkeys(
+        ("stage", "crm_stage", "current_stage"), "the stage the CRM gives the deal goes in 'claimed_stage'"
+    ),
+    **dict.fromkeys(("value", "deal_value"), "the deal's value goes in 'amount'"),
 }
 
 

@@ -39,6 +39,18 @@ __all__ = [
 
 DEAL_KEYS = ("deal", "claimed_stage", "amount", "segment", "as_of", "milestones")
 MAX_SEGMENT = 100  # a segment names a kind of deal (Enterprise, SMB), as the records keep it
+# Keys people write for a deal's keys in other words (a CRM's, plain English), with the key to write.
+_STAGE_KEY = "the stage the CRM gives the deal goes in 'claimed_stage'"
+DEAL_KEY_WORDS = {
+    **dict.fromkeys(("name", "deal_name", "title"), "the deal's name goes in 'deal'"),
+    **dict.fromkeys(("stage", "crm_stage", "current_stage", "stage_id"), _STAGE_KEY),
+    **dict.fromkeys(
+        ("answers", "cvos", "outcomes", "evidence"),
+        "the answers go in 'milestones': {milestone id: {met, evidence, date}}",
+    ),
+    **dict.fromkeys(("date", "today", "assessed_on", "as_at"), "the day to assess the deal on goes in 'as_of'"),
+    **dict.fromkeys(("value", "deal_value", "size"), "the deal's value goes in 'amount'"),
+}
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
 ANSWER_KEYS = ("met", "evidence", "date")
 # One limit for every door (form, API, import): evidence names a record, it is not the record.
@@ -113,7 +125,8 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     `currency` key may give it too (it must agree with the amount's; without an amount it is
     the currency of the deal's amount).
     """
-    data, problems = object_with_keys(data, "a deal", (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS)
+    keys = (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS
+    data, problems = object_with_keys(data, "a deal", keys, DEAL_KEY_WORDS)
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     amount = _amount(data.get("amount"), problems)

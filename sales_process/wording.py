@@ -46,10 +46,11 @@ def described(value: object, *, yaml: bool = False) -> str:
 
 
 def object_with_keys(
-    data: object, what: str, keys: Sequence[str], elsewhere: Mapping[str, str] | None = None
+    data: object, what: str, keys: Sequence[str], meant: Mapping[str, str] | None = None
 ) -> tuple[Mapping[str, object], list[Problem]]:
-    """`data` as an object of a request body, and a problem for each key it may not have: with the key
-    it is a typo of, or where a key that belongs to another request goes (`elsewhere`: key -> where).
+    """`data` as an object of a request body, and a problem for each key it may not have: with what a key
+    written in other words or belonging to another request means (`meant`: key -> hint), else the key it
+    is a typo of.
 
     Raises InvalidInput when it is not an object at all ("a deal must be an object with keys …").
     """
@@ -58,7 +59,7 @@ def object_with_keys(
     problems = []
     for key in data:
         if key not in keys:
-            hint = f"; {elsewhere[key]}" if elsewhere and key in elsewhere else did_you_mean(str(key), keys)
+            hint = f"; {meant[key]}" if meant and key in meant else did_you_mean(str(key), keys)
             problems.append(
                 Problem((str(key),), f"unknown key '{key}'{hint} (allowed: {', '.join(keys)})", at_key=True)
             )

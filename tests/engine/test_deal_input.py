@@ -255,9 +255,25 @@ INVALID = [
         id="milestones-as-boolean",
     ),
     pytest.param(
-        {"stage": "proposing"},
-        [("stage", f"unknown key 'stage' (allowed: {KEYS})")],
+        {"colour": "red"},
+        [("colour", f"unknown key 'colour' (allowed: {KEYS})")],
         id="unknown-top-level-key",
+    ),
+    pytest.param(
+        {"stage": "proposing", "name": "Acme", "answers": {}},
+        [
+            (
+                "stage",
+                f"unknown key 'stage'; the stage the CRM gives the deal goes in 'claimed_stage' (allowed: {KEYS})",
+            ),
+            ("name", f"unknown key 'name'; the deal's name goes in 'deal' (allowed: {KEYS})"),
+            (
+                "answers",
+                "unknown key 'answers'; the answers go in 'milestones': {milestone id: {met, evidence, date}} "
+                f"(allowed: {KEYS})",
+            ),
+        ],
+        id="keys-in-other-words",
     ),
     pytest.param(
         {"asof": "2027-03-01"},
@@ -319,7 +335,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         },
     }
     assert _problems(data, default_process) == [
-        ("stage", f"unknown key 'stage' (allowed: {KEYS})"),
+        ("stage", f"unknown key 'stage'; the stage the CRM gives the deal goes in 'claimed_stage' (allowed: {KEYS})"),
         ("claimed_stage", f"unknown stage 'negociating'; did you mean 'negotiating'? {IDS}"),
         ("amount", "'amount': -5 is negative; an amount must be zero or more"),
         ("as_of", "'as_of': 'tomorrow' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"),

@@ -110,6 +110,8 @@ def test_no_token_is_401(records_app: Flask, path: str) -> None:
             'POST /api/deals/<id>/checks {"milestones": …}',
         ),
         ({"name": "X", "outcome": "won"}, "outcome", "a deal is closed won or lost once it exists: POST /api/deals/"),
+        ({"deal": "X"}, "deal", "unknown key 'deal'; a new deal's name goes in 'name'"),
+        ({"name": "X", "stage": "proposing"}, "stage", "the stage the CRM gives the deal goes in 'claimed_stage'"),
         ({"name": 5}, "name", "'name' must be text"),
         ([], "", "a deal must be an object"),
     ],
