@@ -3,7 +3,7 @@
 At each snapshot date D, every deal with a known outcome whose close date is after D and whose
 claimed stage at D is known is one deal-snapshot. Its claimed stage is the CRM's at D; its
 verified stage is the engine's verdict as of D on the answers dated on or before D. Per basis
-(claimed, verified) and per stage: n, won, the win rate and its Wilson 95% interval; per basis:
+(claimed, verified; the claimed alone for an export without evidence) and per stage: n, won, the win rate and its Wilson 95% interval; per basis:
 the Brier score of the stage probabilities; per snapshot: the expected won amount against the
 actual one.
 """
@@ -119,6 +119,16 @@ class Backtest:
     closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
 
     @property
+    def evidence(self) -> bool:
+        """Whether the verified stage was measured (not for an export without evidence: --no-evidence)."""
+        return "verified" in self.bases
+
+    @property
+    def judged(self) -> str:
+        """The basis whose win rates suggest probabilities: the verified stage, else the claimed one."""
+        return "verified" if self.evidence else "claimed"
+
+    @property
     def deals_in_snapshots(self) -> int:
         """How many deals are in at least one snapshot."""
         return len({row.deal for row in self.rows})
@@ -185,27 +195,32 @@ def basis(process: Process, rows: Sequence[DealSnapshot], which: str) -> Basis:
     return Basis(stages, squared / len(rows) if rows else None)
 
 
-def forecasts(process: Process, rows: Sequence[DealSnapshot], dates: Sequence[dt.date]) -> list[SnapshotForecast]:
+def forecasts(
+    process: Process, rows: Sequence[DealSnapshot], dates: Sequence[dt.date], bases: Sequence[str] = BASES
+) -> list[SnapshotForecast]:
     """Per snapshot: Σ probability × amount per basis, and the amount of the same deals that was won."""
     found = []
     for day in dates:
         at = [row for row in rows if row.snapshot == day]
         expected = {
-            "claimed": sum(_probability(process, row.claimed_stage) / 100 * (row.amount or 0) for row in at),
-            "verified": sum(_probability(process, row.verified_stage) / 100 * (row.amount or 0) for row in at),
+            which: sum(_probability(process, row.stage(which)) / 100 * (row.amount or 0) for row in at)
+            for which in bases
         }
         found.append(SnapshotForecast(day, len(at), expected, sum(row.amount or 0 for row in at if row.won)))
     return found
 
 
-def run_backtest(process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date]) -> Backtest:
-    """The backtest of these closed deals at these snapshot dates."""
+def run_backtest(
+    process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date], evidence: bool = True
+) -> Backtest:
+    """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone."""
     rows, left_out = deal_snapshots(process, histories, dates)
+    bases = BASES if evidence else ("claimed",)
     return Backtest(
         list(dates),
         rows,
-        {which: basis(process, rows, which) for which in BASES},
-        forecasts(process, rows, dates),
+        {which: basis(process, rows, which) for which in bases},
+        forecasts(process, rows, dates, bases),
         left_out,
         sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
     )
@@ -231,7 +246,7 @@ def backtest_json(result: Backtest) -> dict[str, object]:
                     for rate in result.bases[which].stages
                 ],
             }
-            for which in BASES
+            for which in result.bases
         },
         "left_out": {
             "undated_answers": result.left_out.undated_answers,

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from forecast.backtest import Basis, SnapshotForecast
-from sales_process.vocabulary import money
 
 SIZE = 300  # the calibration chart's plot is SIZE × SIZE
 MARGIN = 58
@@ -63,7 +62,18 @@ def calibration_svg(basis: Basis, which: str, chart_id: str) -> Markup:
     return Markup("".join(parts))
 
 
-def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup:
+def axis_amount(value: float) -> str:
+    """An amount on the chart's axis, short enough for its margin at any size: 940, 94k, 1.9M, 190M."""
+    for size, suffix in ((1_000_000_000, "B"), (1_000_000, "M"), (1_000, "k")):
+        if value >= size:
+            scaled = value / size
+            return f"{scaled:.1f}{suffix}" if scaled < 10 else f"{scaled:.0f}{suffix}"
+    return f"{value:.0f}"
+
+
+def forecast_svg(
+    forecasts: Sequence[SnapshotForecast], chart_id: str, bases: Sequence[str] = ("claimed", "verified")
+) -> Markup:
     """The expected won amount per basis and the amount actually won, at each snapshot."""
     width, height, left, top = 480, 280, 76, 34
     plot_w, plot_h = width - left - 16, height - top - 44
@@ -76,14 +86,14 @@ def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Forecast against what happened</title>',
-        f'<desc id="{chart_id}-desc">At each snapshot, the won amount the claimed stages and the verified stages '
+        f'<desc id="{chart_id}-desc">At each snapshot, the won amount the {" and the ".join(f"{which} stages" for which in bases)} '
         "forecast (probability × amount) against the amount the same deals were won for.</desc>",
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#f8fafc" stroke="#94a3b8"/>',
     ]
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
         parts.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13">{money(largest * fraction)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="13">{axis_amount(largest * fraction)}</text>'
         )
     for index, forecast in enumerate(forecasts):
         if index % max(1, -(-len(forecasts) // 6)) == 0:  # at most six dates fit a phone's width
@@ -92,8 +102,7 @@ def forecast_svg(forecasts: Sequence[SnapshotForecast], chart_id: str) -> Markup
                 f"{forecast.snapshot.isoformat()[:7]}</text>"
             )
     series = [
-        ("claimed", "claimed forecast", [f.expected["claimed"] for f in forecasts]),
-        ("verified", "verified forecast", [f.expected["verified"] for f in forecasts]),
+        *((which, f"{which} forecast", [f.expected[which] for f in forecasts]) for which in bases),
         ("actual", "won", [f.actual for f in forecasts]),
     ]
     for number, (key, label, values) in enumerate(series):

@@ -51,12 +51,14 @@ def _for_a_backtest(problem: str) -> str:
     return (
         "this export has no milestone columns, so no deal would ever be verified beyond the first stage; a backtest "
         "measures the verified stage against the outcomes, so add the CRM fields from `playbook crm-template` "
-        "(or map them under crm.milestones) and export the closed deals with them"
+        "(or map them under crm.milestones) and export the closed deals with them; to measure the stages the CRM "
+        "claimed alone, run the backtest with --no-evidence"
     )
 
 
-def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[ClosedRow]:
-    """The export's rows closed won or lost, read as the audit reads them; raise InvalidFile listing every bad row."""
+def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False) -> list[ClosedRow]:
+    """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
+    column); raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -65,7 +67,7 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping) -> list[Close
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             encoding, export_rows = export.encoding, export.rows
             try:
-                plan = plan_columns(export.header, process, mapping)
+                plan = plan_columns(export.header, process, mapping, no_evidence=no_evidence)
             except ColumnError as error:
                 problems = [_for_a_backtest(problem) for problem in error.problems]
                 raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
@@ -191,10 +193,12 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
     return {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
 
 
-def export_histories(export: Path, history: Path, process: Process, mapping: CrmMapping) -> list[DealHistory]:
+def export_histories(
+    export: Path, history: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False
+) -> list[DealHistory]:
     """Each deal the export has closed won or lost, with its stage changes from the history file."""
     changes = stage_history(history, process, mapping)
     return [
         DealHistory(row.key, row.outcome, row.closed_on, row.amount, changes.get(row.key, []), [row.answers])
-        for row in closed_rows(export, process, mapping)
+        for row in closed_rows(export, process, mapping, no_evidence)
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from forecast.backtest import BASES, TOO_FEW, Backtest, StageRate
+from forecast.backtest import TOO_FEW, Backtest, StageRate
 from forecast.charts import calibration_svg, forecast_svg
 from pipeline_audit.pipeline_csv import safe_writer
 from sales_process.vocabulary import money, plural
@@ -37,14 +37,24 @@ def brier_text(brier: float | None) -> str:
     return "—" if brier is None else f"{brier:.3f}"
 
 
+NO_EVIDENCE = (
+    "With --no-evidence only the stages the CRM claimed are measured, and no evidence is read. To measure the "
+    "verified stage next to them, export the milestone fields (see playbook crm-template) and run without it."
+)
+
+
 def suggestions(result: Backtest) -> list[str]:
-    """Per stage: the verified win rate next to process.yaml's probability, flagged where it lies outside the interval."""
+    """Per stage: the verified win rate (the claimed one, without evidence) next to process.yaml's probability,
+    flagged where it lies outside the interval."""
     lines = []
-    for rate in result.bases["verified"].stages:
+    for rate in result.bases[result.judged].stages:
         if rate.too_few:
             continue
         low, high = rate.interval
-        said = f"{rate.name}: process.yaml says {rate.probability}%, verified deals won {rate.win_rate:.0%} ({low:.0%}–{high:.0%})"
+        said = (
+            f"{rate.name}: process.yaml says {rate.probability}%, {result.judged} deals won {rate.win_rate:.0%} "
+            f"({low:.0%}–{high:.0%})"
+        )
         if rate.probability_outside:
             said += f" — outside the interval: consider {round(rate.win_rate * 100)}%"
         lines.append(said)
@@ -56,25 +66,23 @@ def summary(result: Backtest) -> str:
     span = (
         f"{result.snapshots[0].isoformat()} to {result.snapshots[-1].isoformat()}" if result.snapshots else "no dates"
     )
+    bases = list(result.bases)
     lines = [
         f"backtest: {plural(result.closed_deals, 'closed deal')}, {result.deals_in_snapshots} of them in one or more of "
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
+        *([] if result.evidence else [NO_EVIDENCE]),
         "",
-        f"{'stage':<22} {'prob':>4}  {'claimed stage: win rate':<30} {'verified stage: win rate':<30}",
+        f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
-    for claimed, verified in zip(result.bases["claimed"].stages, result.bases["verified"].stages, strict=True):
-        lines.append(
-            f"{claimed.name[:22]:<22} {claimed.probability:>3}%  {rate_text(claimed):<30} {rate_text(verified):<30}"
-        )
-    lines += [
-        "",
-        f"Brier score (lower is better): claimed {brier_text(result.bases['claimed'].brier)}, "
-        f"verified {brier_text(result.bases['verified'].brier)}",
-    ]
+    for index, stage in enumerate(result.bases["claimed"].stages):
+        rates = " ".join(f"{rate_text(result.bases[which].stages[index]):<30}" for which in bases)
+        lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates}")
+    briers = ", ".join(f"{which} {brier_text(result.bases[which].brier)}" for which in bases)
+    lines += ["", f"Brier score (lower is better): {briers}"]
     suggested = suggestions(result)
     lines += ["", "Suggested probabilities (process.yaml is not changed):"]
     lines += [f"  {line}" for line in suggested] or [
-        f"  none: every stage has fewer than {TOO_FEW} verified deal-snapshots"
+        f"  none: every stage has fewer than {TOO_FEW} {result.judged} deal-snapshots"
     ]
     left = result.left_out
     lines += [
@@ -95,7 +103,7 @@ def write_csv(result: Backtest, path: Path) -> None:
                 row.snapshot.isoformat(),
                 row.deal,
                 row.claimed_stage,
-                row.verified_stage,
+                row.verified_stage if result.evidence else "",
                 row.outcome.value,
                 "" if row.amount is None else f"{row.amount:g}",
             )
@@ -114,9 +122,12 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
     return {
         "level": level,
         "result": result,
-        "bases": BASES,
-        "calibration": {which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in BASES},
-        "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast"),
+        "bases": list(result.bases),
+        "no_evidence": NO_EVIDENCE,
+        "calibration": {
+            which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in result.bases
+        },
+        "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast", list(result.bases)),
         "rate_text": rate_text,
         "brier_text": brier_text,
         "suggestions": suggestions(result),

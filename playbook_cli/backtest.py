@@ -30,6 +30,7 @@ EXAMPLE = """examples:
   playbook backtest closed.csv --history history.csv  a CRM export and its stage history
   playbook backtest closed.csv --history history.csv --every quarter --out backtest-out
   playbook backtest --from 2026-01-01 --to 2026-06-30 --every week --json
+  playbook backtest closed.csv --history history.csv --no-evidence   the CRM's stages alone, before its evidence fields
 
 At each snapshot date (the last day of each week, month or quarter; default: monthly over the
 12 months before the latest close date) every deal that closed won or lost after it is counted
@@ -59,6 +60,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--out", metavar="DIR", help="write backtest.csv and backtest.html into DIR")
     parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the summary")
+    parser.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="measure the stages the CRM claimed alone, for an export without milestone columns",
+    )
     add_mapping_options(parser)
     parser.set_defaults(run=guarded(run))
 
@@ -76,7 +82,7 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHist
         from forecast.export_source import export_histories
 
         return export_histories(
-            Path(args.export), Path(args.history), loaded.process, mapping_from_options(args, loaded)
+            Path(args.export), Path(args.history), loaded.process, mapping_from_options(args, loaded), args.no_evidence
         )
     if args.history is not None:
         raise UserError(
@@ -129,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
             "no deal closed won or lost to measure against: close deals on their page or with "
             "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
         )
-    result = run_backtest(loaded.process, histories, _dates(args, max(history.closed_on for history in histories)))
+    dates = _dates(args, max(history.closed_on for history in histories))
+    result = run_backtest(loaded.process, histories, dates, evidence=not args.no_evidence)
     if args.json:
         print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))
     else:

@@ -177,4 +177,25 @@ def test_an_export_without_milestone_columns_is_refused_with_what_a_backtest_nee
     export.write_text("deal,stage,amount,status,close_date\nD001,Closed won,100,Won,2025-03-01\n", encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN)
     assert status == 1, err
-    assert "a backtest measures the verified stage against the outcomes" in err and "--no-evidence" not in err
+    assert "a backtest measures the verified stage against the outcomes" in err
+    assert "to measure the stages the CRM claimed alone, run the backtest with --no-evidence" in err
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--no-evidence")[0] == 0
+
+
+def test_no_evidence_measures_the_claimed_stage_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export, history = _files(tmp_path)
+    both = json.loads(_run(capsys, str(export), "--history", str(history), *SPAN, "--json")[1])
+    status, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN, "--json", "--no-evidence")
+    claimed = json.loads(out)
+    assert status == 0 and "verified" not in claimed
+    assert claimed["claimed"] == both["claimed"]  # the same numbers: the evidence only adds the other basis
+    folder = tmp_path / "out"
+    status, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN, "--no-evidence", "--out", str(folder))
+    assert status == 0
+    assert "With --no-evidence only the stages the CRM claimed are measured, and no evidence is read." in out
+    assert "verified stage: win rate" not in out and "Brier score (lower is better): claimed " in out
+    assert "verified" not in out.split("Brier score (lower is better):")[1].splitlines()[0]
+    with (folder / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        assert {row["verified_stage"] for row in csv.DictReader(handle)} == {""}
+    page = (folder / "backtest.html").read_text(encoding="utf-8")
+    assert 'id="no-evidence"' in page and "Verified stage" not in page and "Claimed stage</th>" in page

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from forecast.charts import axis_amount
 from playbook_cli.main import main
 from tests.browser import DESKTOP, PHONE, axe_violations
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
@@ -69,3 +70,33 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
 @pytest.mark.slow
 def test_the_report_is_valid_html(report: Path, tmp_path: Path) -> None:
     assert nu_errors({"backtest": report.read_text(encoding="utf-8")}, tmp_path / "pages") == []
+
+
+@pytest.mark.browser
+def test_the_claimed_stage_alone_is_a_whole_clean_page(browser: Any, report: Path, tmp_path: Path) -> None:
+    folder = report.parent.parent
+    args = ["backtest", str(folder / "closed.csv"), "--history", str(folder / "history.csv"), "--process", str(PROCESS)]
+    out = tmp_path / "claimed"
+    assert main([*args, "--from", "2025-01-01", "--to", "2025-12-31", "--out", str(out), "--no-evidence"]) == 0
+    html = (out / "backtest.html").read_text(encoding="utf-8")
+    assert nu_errors({"backtest": html}, tmp_path / "pages") == []
+    for viewport in (DESKTOP, PHONE):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto((out / "backtest.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert page.locator("svg[role=img] > title").all_text_contents() == [
+            "Calibration of the claimed stage",
+            "Forecast against what happened",
+        ]
+        assert axe_violations(page) == []
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("amount", "label"),
+    [(0, "0"), (940, "940"), (93_500, "94k"), (936_355.5, "936k"), (1_872_711, "1.9M"), (190_000_000, "190M")],
+)
+def test_the_forecast_charts_amounts_fit_its_margin(amount: float, label: str) -> None:
+    # Before, the axis wrote 936,355.50 in full, and the chart's left margin cut it off.
+    assert axis_amount(amount) == label
