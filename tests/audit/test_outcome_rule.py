@@ -20,6 +20,7 @@ RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
         ("open", None, None, "Closed Lost", None, Outcome.OPEN),
         ("Out-Sold", None, None, "", None, Outcome.LOST),
         ("Disqualified", None, None, "", None, Outcome.DISQUALIFIED),
+        ("deleted", None, None, "Contact Made", None, Outcome.DISQUALIFIED),  # Pipedrive: out without a decision
         # then Salesforce's IsClosed/IsWon
         ("", False, False, "Closed Won", "closed-won", Outcome.OPEN),
         ("", True, True, "Negotiation", None, Outcome.WON),
