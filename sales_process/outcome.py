@@ -124,12 +124,18 @@ class OutcomeRule:
             return None
         outcome = self.status_values.get(name_key(value))
         if outcome is None:
-            known = ", ".join(sorted({key for key in self.status_values}))
             raise ValueError(
-                f"status {shown(value.strip())} is not a status the audit knows ({known}); "
+                f"status {shown(value.strip())} is not a status the audit knows ({self._known_values()}); "
                 f"list it under crm.status_values (won, lost, open or disqualified)"
             )
         return outcome
+
+    def _known_values(self) -> str:
+        """The status values read, by the outcome each means: "won: gagné, true; lost: perdu; open: en cours"."""
+        by_outcome: dict[Outcome, list[str]] = {}
+        for value, outcome in sorted(self.status_values.items()):
+            by_outcome.setdefault(outcome, []).append(value)
+        return "; ".join(f"{outcome}: {', '.join(by_outcome[outcome])}" for outcome in Outcome if outcome in by_outcome)
 
     def stage_outcome(self, stage_name: str, stage_id: str | None) -> Outcome:
         """The outcome a CRM stage says: won at the last stage, lost or disqualified by its name, else open."""

@@ -57,7 +57,7 @@ def test_listed_status_values_are_the_only_ones_read() -> None:
     assert rule.outcome(status="En cours", stage_name="Closed Won", stage_id="closed-won") is Outcome.OPEN
     with pytest.raises(
         ValueError,
-        match=r"status 'Won' is not a status the audit knows \(en cours, gagné, perdu, true\); list it under crm.status_values",
+        match=r"status 'Won' is not a status the audit knows \(open: en cours; won: gagné, true; lost: perdu\); list it under crm.status_values",
     ):
         rule.outcome(status="Won")
 
