@@ -155,6 +155,11 @@ def test_title_lines_above_the_header_are_skipped_and_said(
     assert TITLE_LINE.format(lines) in python.out.splitlines()
     assert [(row["line"], row["deal"]) for row in python.rows()] == [(str(lines + 2), "Acme"), (str(lines + 3), "Beta")]
     assert "audited with the Python engine: the file has title lines above its header" in duckdb.err
+    report = (python.folder / "report.html").read_text(encoding="utf-8")
+    assert (
+        f"{lines} title line{'' if lines == 1 else 's'} above the header {'was' if lines == 1 else 'were'} skipped."
+        in report
+    )
     assert duckdb.out.replace(str(duckdb.folder), "OUT") == python.out.replace(str(python.folder), "OUT")
     assert (duckdb.folder / "audit.csv").read_bytes() == (python.folder / "audit.csv").read_bytes()
 
