@@ -100,8 +100,7 @@ def audit_pipeline(
 
                 rows = RowReader(plan, loaded.process, mapping)
                 _audit_rows(export.rows, rows, loaded, options, out, (source, result), tick)
-                result.currency = rows.currency
-                result.two_digit_years = rows.two_digit_years
+                keep_what_the_rows_said(result, rows)
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
         raise decoding_error(source, encoding) from None
@@ -114,6 +113,14 @@ def audit_pipeline(
         raise
     partial.replace(csv_out)
     return result
+
+
+def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
+    """What reading the rows found, into the result (both engines): the file's currency, the dates with a
+    two-digit year, and the open deals' stage names the process does not know, most deals first."""
+    result.currency = rows.currency
+    result.two_digit_years = rows.two_digit_years
+    result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
 
 
 def new_result(

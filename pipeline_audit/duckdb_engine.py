@@ -33,6 +33,7 @@ from pipeline_audit.audit import (
     Progress,
     audit_pipeline,
     audit_row,
+    keep_what_the_rows_said,
     new_result,
     plan_header,
 )
@@ -190,7 +191,7 @@ def audit_with_duckdb(
                 progress(size // 2, size)
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan))
-            result.currency, result.two_digit_years = audit.reader.currency, audit.reader.two_digit_years
+            keep_what_the_rows_said(result, audit.reader)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
         if progress is not None:

@@ -29,6 +29,8 @@ from sales_process.vocabulary import (
     Money,
     MonthFirstDateError,
     has_two_digit_year,
+    looks_lost,
+    name_key,
     parse_currency,
     parse_date,
     parse_money,
@@ -91,6 +93,9 @@ class RowReader:
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
+        # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
+        # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
+        self.unknown_stages: dict[str, tuple[str, int]] = {}
         self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)
         self._dates: dict[
             str, dt.date
@@ -161,6 +166,8 @@ class RowReader:
             and self.outcomes.stage_outcome(_cell(cells, plan.stage), None).is_closed
         ):
             stage_problems = []  # a row read for its answers alone (open_deal): its closing stage ('Won') is no claim
+        if stage_problems and read_outcome and plan.stage is not None and not looks_lost(cells[plan.stage]):
+            self._count_unknown(cells[plan.stage])
         problems += stage_problems
         amount = self._amount(cells, problems)
         answers: dict[str, Answer] = {}
@@ -224,6 +231,12 @@ class RowReader:
         except ValueError as error:
             problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
             return None
+
+    def _count_unknown(self, name: str) -> None:
+        """Count an open row whose stage name the process does not know (for the mapping the summary offers)."""
+        typed = " ".join(name.split())
+        spelling, rows = self.unknown_stages.get(name_key(name), (typed, 0))
+        self.unknown_stages[name_key(name)] = (min(spelling, typed), rows + 1)
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:

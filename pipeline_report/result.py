@@ -33,6 +33,8 @@ class AuditResult:
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
     ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
+    # Open deals' CRM stage names the process does not know: (the name, deals), most deals first.
+    unknown_stages: list[tuple[str, int]] = field(default_factory=list)
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
     period: Period = field(default_factory=Period)
 

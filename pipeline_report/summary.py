@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
@@ -140,6 +142,31 @@ def _read_as(totals: Totals) -> str:
     return f"{totals.closed} closed, {totals.rows - totals.closed - totals.not_assessed} open{unread}"
 
 
+UNKNOWN_STAGES_LISTED = 20
+
+
+def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]:
+    """The open deals' CRM stage names the process does not know, as the crm.stage_names block that reads them,
+    each with a placeholder where the stage id goes: a mapping is the editor's choice, never guessed."""
+    if not result.unknown_stages:
+        return []
+    deals = sum(rows for _, rows in result.unknown_stages)
+    lines = [
+        f"Stage names the process does not know, on {plural(deals, 'open deal')}: to read them, give each its stage "
+        'in process.yaml (or pass --stage-name "NAME=stage-id" for one run):',
+        "  crm:",
+        "    stage_names:",
+    ]
+    listed = result.unknown_stages[:UNKNOWN_STAGES_LISTED]
+    lines += [
+        f"      {json.dumps(name, ensure_ascii=False)}: STAGE-ID  # {plural(rows, 'deal')}" for name, rows in listed
+    ]
+    if len(result.unknown_stages) > len(listed):
+        lines.append(f"      # ... and {plural(len(result.unknown_stages) - len(listed), 'more name')} (see audit.csv)")
+    lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
+    return lines
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -162,6 +189,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(
             f"  ... and {totals.not_assessed - LISTED_ON_SCREEN} more: see the not_assessed column of audit.csv"
         )
+    lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)
     if not result.evidence:
         lines += _no_evidence_lines(result)

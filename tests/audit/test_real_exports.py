@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from openpyxl import Workbook
 
 from playbook_cli.main import main
@@ -330,3 +331,36 @@ def test_zoho_crms_column_names_are_read_without_a_mapping(capsys: pytest.Captur
         ("zcrm_1001", "won", "2026-11-30"),
         ("zcrm_1002", "lost", "2026-11-02"),
     ]
+
+
+def test_unknown_stage_names_are_offered_as_the_mapping_that_reads_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(
+        "Record ID,Deal Name,Deal Stage,Amount\n"
+        "1001,Acme,Appointment Scheduled,12000\n"
+        "1002,Beta,appointment  scheduled,5000\n"
+        '1003,Gamma,"Yes: qualified",7000\n'
+        "1004,Delta,Closed Lost,3000\n"  # lost: an outcome, nothing to map
+        "1005,Eps,Qualifying,1000\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    lines = python.out.splitlines()
+    start = lines.index(
+        "Stage names the process does not know, on 3 open deals: to read them, give each its stage in process.yaml "
+        '(or pass --stage-name "NAME=stage-id" for one run):'
+    )
+    assert lines[start + 1 : start + 6] == [
+        "  crm:",
+        "    stage_names:",
+        '      "Appointment Scheduled": STAGE-ID  # 2 deals',  # one name, however it is spelt
+        '      "Yes: qualified": STAGE-ID  # 1 deal',  # quoted: pasted into process.yaml it stays one key
+        "  stage ids: discovery, qualifying, demonstrating, proposing, negotiating, closed-won",
+    ]
+    block = "\n".join(line[2:] for line in lines[start + 1 : start + 5]).replace("STAGE-ID", "qualifying")
+    assert yaml.safe_load(block) == {
+        "crm": {"stage_names": {"Appointment Scheduled": "qualifying", "Yes: qualified": "qualifying"}}
+    }
