@@ -121,6 +121,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     result.currency = rows.currency
     result.two_digit_years = rows.two_digit_years
     result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
+    result.other_unknown_stages = rows.other_unknown_stages
 
 
 def new_result(

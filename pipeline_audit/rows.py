@@ -80,6 +80,9 @@ class RowText:
     crm_id: str = ""
 
 
+UNKNOWN_STAGES_KEPT = 1000  # distinct unknown stage names counted one by one
+
+
 class RowReader:
     """Reads rows laid out by one ColumnPlan; built once per file for speed."""
 
@@ -96,6 +99,7 @@ class RowReader:
         # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
         self.unknown_stages: dict[str, tuple[str, int]] = {}
+        self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)
         self._dates: dict[
             str, dt.date
@@ -234,9 +238,12 @@ class RowReader:
 
     def _count_unknown(self, name: str) -> None:
         """Count an open row whose stage name the process does not know (for the mapping the summary offers)."""
-        typed = " ".join(name.split())
-        spelling, rows = self.unknown_stages.get(name_key(name), (typed, 0))
-        self.unknown_stages[name_key(name)] = (min(spelling, typed), rows + 1)
+        key, typed = name_key(name), " ".join(name.split())
+        if key not in self.unknown_stages and len(self.unknown_stages) >= UNKNOWN_STAGES_KEPT:
+            self.other_unknown_stages += 1  # a file of garbage stage names keeps the audit's memory bounded
+            return
+        spelling, rows = self.unknown_stages.get(key, (typed, 0))
+        self.unknown_stages[key] = (min(spelling, typed), rows + 1)
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:

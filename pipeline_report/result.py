@@ -35,6 +35,7 @@ class AuditResult:
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
     # Open deals' CRM stage names the process does not know: (the name, deals), most deals first.
     unknown_stages: list[tuple[str, int]] = field(default_factory=list)
+    other_unknown_stages: int = 0  # open deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
     period: Period = field(default_factory=Period)
 

@@ -150,7 +150,7 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
     each with a placeholder where the stage id goes: a mapping is the editor's choice, never guessed."""
     if not result.unknown_stages:
         return []
-    deals = sum(rows for _, rows in result.unknown_stages)
+    deals = sum(rows for _, rows in result.unknown_stages) + result.other_unknown_stages
     lines = [
         f"Stage names the process does not know, on {plural(deals, 'open deal')}: to read them, give each its stage "
         'in process.yaml (or pass --stage-name "NAME=stage-id" for one run):',
@@ -161,8 +161,9 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
     lines += [
         f"      {json.dumps(name, ensure_ascii=False)}: STAGE-ID  # {plural(rows, 'deal')}" for name, rows in listed
     ]
-    if len(result.unknown_stages) > len(listed):
-        lines.append(f"      # ... and {plural(len(result.unknown_stages) - len(listed), 'more name')} (see audit.csv)")
+    unlisted = sum(rows for _, rows in result.unknown_stages[len(listed) :]) + result.other_unknown_stages
+    if unlisted:
+        lines.append(f"      # ... and more names, on {plural(unlisted, 'deal')} (see audit.csv)")
     lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
     return lines
 

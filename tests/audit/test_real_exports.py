@@ -364,3 +364,23 @@ def test_unknown_stage_names_are_offered_as_the_mapping_that_reads_them(
     assert yaml.safe_load(block) == {
         "crm": {"stage_names": {"Appointment Scheduled": "qualifying", "Yes: qualified": "qualifying"}}
     }
+
+
+def test_a_file_of_many_unknown_stage_names_keeps_a_bounded_count(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pipeline_audit.rows.UNKNOWN_STAGES_KEPT", 3)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount\n" + "".join(f"Deal {n},Stage {n},100\n" for n in range(1, 6)), encoding="utf-8"
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    lines = python.out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Stage names the process does not know, on 5"))
+    assert lines[start + 3 : start + 7] == [
+        '      "Stage 1": STAGE-ID  # 1 deal',
+        '      "Stage 2": STAGE-ID  # 1 deal',
+        '      "Stage 3": STAGE-ID  # 1 deal',
+        "      # ... and more names, on 2 deals (see audit.csv)",
+    ]
