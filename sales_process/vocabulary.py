@@ -544,15 +544,21 @@ def looks_lost(name: str) -> bool:
 
 
 # A CRM that numbers its stages ("1-Discovery", "01 - Qualification", "2. Scoping", "3) Proposal"): when the
-# whole name names no stage, the name after the number is read. Matched on the name lower-cased with its
-# white space runs as one space, in plain ASCII, so that the SQL statement reads it with the same pattern.
+# whole name names no stage, the name after the number is read. Matched on the name as label_key writes it,
+# in plain ASCII, so that the SQL statement reads its label with the same pattern.
 NUMBERED_STAGE = "^[0-9]+ ?[-.:)] ?(.+)$"
 _NUMBERED_STAGE = re.compile(NUMBERED_STAGE)
 
 
+def label_key(text: str) -> str:
+    """A name as the SQL statement's labels compare it (verdict_sql.cells' `label`): lower case, white space runs
+    as one space, trimmed; the Python side of the stage, status and lost-stage lists it matches against."""
+    return " ".join(text.lower().split())
+
+
 def numbered_stage_name(name: str) -> str | None:
     """The name after a CRM's stage number ("discovery" for "1-Discovery"), lower case; None when not numbered."""
-    found = _NUMBERED_STAGE.match(" ".join(name.lower().split()))
+    found = _NUMBERED_STAGE.match(label_key(name))
     return found.group(1) if found else None
 
 

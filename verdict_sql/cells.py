@@ -252,12 +252,6 @@ def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
     return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
 
 
-def label_key(text: str) -> str:
-    """A name as the statement's labels compare it (cell_items' `label`): lower case, white space runs as one
-    space, trimmed; the Python side of the stage, status and lost-stage lists it matches against."""
-    return " ".join(text.lower().split())
-
-
 def cell_items(w: Writer, process: Process, columns: InputColumns, segments: bool) -> list[str]:
     """Step 1 (`cells`): each deal cell as text without the engine's white space around it."""
     q = w.q

@@ -35,7 +35,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_WORDS, name_key
+from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_WORDS, label_key, name_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     DATE_SUFFIX,
@@ -44,7 +44,6 @@ from verdict_sql.cells import (
     cell_items,
     comment,
     kind_items,
-    label_key,
     milestone_comment,
     milestone_dates,
     number_items,
