@@ -50,7 +50,7 @@ from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from verdict_sql.dialects import DIALECTS
-from verdict_sql.generate import status_column, verdict_sql
+from verdict_sql.generate import TWO_DIGIT_YEARS, status_column, verdict_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -192,6 +192,7 @@ def audit_with_duckdb(
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan))
             keep_what_the_rows_said(result, audit.reader)
+            result.two_digit_years += _two_digit_years(connection)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
         if progress is not None:
@@ -280,7 +281,14 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     process = loaded.process
     names = [_name(index) for index in range(plan.width)]
     statement = verdict_sql(
-        process, DUCKDB, "numbered", sql_columns(plan, _name), options.as_of, keep=[*names, FILE_ROW], mapping=mapping
+        process,
+        DUCKDB,
+        "numbered",
+        sql_columns(plan, _name),
+        options.as_of,
+        keep=[*names, FILE_ROW],
+        mapping=mapping,
+        count_two_digit_years=True,
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
     # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
@@ -316,6 +324,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         "next_milestones": q("next_milestones"),
         "next_actions": sql_lines.next_actions(process, q("next_milestones")),
         "statuses": _blocking(process),
+        TWO_DIGIT_YEARS: q(TWO_DIGIT_YEARS),
     }
     line = sql_lines.assessed_line(
         process,
@@ -466,6 +475,13 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
         f"FROM audit WHERE kind <> 'blank' ORDER BY file_row) TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
     )
     connection.execute("RESET threads")
+
+
+def _two_digit_years(connection: duckdb.DuckDBPyConnection) -> int:
+    """The dates with a two-digit year in the rows assessed in SQL (Python counted those of its own rows)."""
+    counted = connection.execute(f"SELECT COALESCE(sum({TWO_DIGIT_YEARS}), 0) FROM audit WHERE kind = 'sql'").fetchone()
+    assert counted is not None
+    return int(counted[0])
 
 
 def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, totals: Totals) -> None:

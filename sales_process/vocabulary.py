@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from sales_process.evidence import WHITESPACE
 from sales_process.suggest import did_you_mean, is_typo_of, shares_stem
 from sales_process.wording import kind_of, show
 
@@ -355,9 +356,12 @@ def full_year(two_digits: int) -> int:
 
 
 def has_two_digit_year(text: str) -> bool:
-    """Whether a date as typed writes its year with two digits (02/12/24)."""
+    """Whether a date as typed writes its year with two digits (02/12/24, 5-Dec-26)."""
     numeric = _NUMERIC.match(text.strip())
-    return numeric is not None and len(numeric[4]) == 2
+    if numeric is not None:
+        return len(numeric[4]) == 2
+    worded = _worded_date(text.strip())
+    return worded is not None and len(worded[2]) == 2
 
 
 DATE_HINT = "write it as YYYY-MM-DD, e.g. 2027-03-01"
@@ -368,71 +372,89 @@ _SPREADSHEET_DAYS = re.compile(r"([0-9]{5})(?:\.0+)?")
 _SPREADSHEET_YEARS = range(1950, 2100)
 
 
-# A month written as a word ("05-Dec-2026", "Dec 5, 2026", "5. Dezember 2026", "12 janv. 2027").
-_MONTH_WORDS = frozenset(
-    [
-        "jan",
-        "january",
-        "feb",
-        "february",
-        "mar",
-        "march",
-        "apr",
-        "april",
-        "may",
-        "jun",
-        "june",
-        "jul",
-        "july",
-        "aug",
-        "august",
-        "sep",
-        "sept",
-        "september",
-        "oct",
-        "october",
-        "nov",
-        "november",
-        "dec",
-        "december",
-        "januar",
-        "februar",
-        "märz",
-        "mai",
-        "juni",
-        "juli",
-        "oktober",
-        "dezember",
-        "janv",
-        "janvier",
-        "févr",
-        "fév",
-        "février",
-        "mars",
-        "avr",
-        "avril",
-        "juin",
-        "juil",
-        "juillet",
-        "août",
-        "aout",
-        "septembre",
-        "octobre",
-        "novembre",
-        "déc",
-        "décembre",
-    ]
+# The months as words, in the languages the yes/no words come from (ANSWERS_BY_LANGUAGE), in full and
+# abbreviated as their spreadsheets and CRMs write them (05-Dec-2026, Dec 5, 2026, 5. Dezember 2026).
+# No word names two months in two languages.
+_MONTHS_BY_NUMBER: Mapping[int, str] = {
+    1: "january jan januar jänner jän janvier janv enero ene gennaio gen janeiro januari",
+    2: "february feb februar février févr fév fevrier fevr febrero febbraio fevereiro fev februari",
+    3: "march mar märz mär mrz mars marzo março maart mrt",
+    4: "april apr avril avr abril abr aprile",
+    5: "may mai mayo maggio mag maio mei",
+    6: "june jun juni juin junio giugno giu junho",
+    7: "july jul juli juillet juil julio luglio lug julho",
+    8: "august aug août aout agosto ago augustus",
+    9: "september sep sept septembre septiembre setiembre settembre set setembro",
+    10: "october oct oktober okt octobre octubre ottobre ott outubro out",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez décembre déc decembre diciembre dic dicembre dezembro",
+}
+MONTH_NUMBERS: Mapping[str, int] = {
+    word: number for number, words in _MONTHS_BY_NUMBER.items() for word in words.split()
+}
+# The month's word in a date that matched one of WORDED_DATES (lower case): its first run of the letters
+# month words are made of. The date is one only when that word is one of MONTH_NUMBERS.
+MONTH_WORD = "([a-z" + "".join(sorted({c for word in MONTH_NUMBERS for c in word if not c.isascii()})) + "]+)"
+# A time after a date (", 10:30 AM"), on the text with every white space a space. Like every pattern the SQL
+# shares, written without backreferences, lookarounds or non-capturing groups, which all dialects read alike.
+DATE_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
+_YEAR = "([0-9]{4}|[0-9]{2})"
+
+
+@dataclass(frozen=True)
+class WordedDate:
+    """A way to write a date with its month as a word, on its lower-case text with every white space a space:
+    the whole `pattern` (a word of MONTH_WORD's letters where the month is), and the patterns whose one
+    group is the day and the year (on text the whole matches)."""
+
+    pattern: str
+    day: str
+    year: str
+
+
+WORDED_DATES = (
+    # 05-Dec-2026, 5 Dec 26, 5. Dezember 2026, 12 janv. 2027, 05DEC2026
+    WordedDate(
+        f"^[0-9]{{1,2}}[.]?[ /-]?{MONTH_WORD}[.]?[ /-]?{_YEAR}{DATE_TIME}",
+        "^([0-9]+)",
+        "^[0-9]+[^0-9]+([0-9]+)",
+    ),
+    # Dec 5, 2026, December 05 2026, Dec-05-2026, Dec. 5, 2026 10:30 AM
+    WordedDate(
+        f"^{MONTH_WORD}[.]?[ /-]?[0-9]{{1,2}}(, ?| |/|-){_YEAR}{DATE_TIME}",
+        "^[^0-9]+([0-9]+)",
+        "^[^0-9]+[0-9]+[^0-9]+([0-9]+)",
+    ),
 )
+_WORDED = [(re.compile(form.pattern), re.compile(form.day), re.compile(form.year)) for form in WORDED_DATES]
+_MONTH_WORD = re.compile(MONTH_WORD)
+_SPACED = {ord(character): " " for character in WHITESPACE}
+
+
+def _worded_date(text: str) -> tuple[int, int, str] | None:
+    """The day, the month's number and the year as written of a date whose month is a word; None when it is not one."""
+    folded = text.translate(_SPACED).lower()
+    for pattern, day, year in _WORDED:
+        if pattern.match(folded):
+            month = MONTH_NUMBERS.get(_found(_MONTH_WORD, folded))
+            return None if month is None else (int(_found(day, folded)), month, _found(year, folded))
+    return None
+
+
+def _found(pattern: re.Pattern[str], text: str) -> str:
+    found = pattern.search(text)
+    assert found is not None, "the whole pattern matched"
+    return found[1]
 
 
 def _not_a_date(value: object) -> str:
     """Why `value` is not a date, with the fix; a spreadsheet's day number is named as the date it stands for,
     and a month written as a word is said to be one."""
     text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-    if any(c.isdigit() for c in text) and any(word in _MONTH_WORDS for word in re.findall(r"[^\W\d_]+", text.lower())):
+    if any(c.isdigit() for c in text) and any(word in MONTH_NUMBERS for word in re.findall(r"[^\W\d_]+", text.lower())):
         return (
-            f"{shown(value)} is not a date in numbers: its month is written as a word, which is not read; {DATE_HINT} "
-            "(in the CRM's or the spreadsheet's date settings, pick a format in numbers)"
+            f"{shown(value)} is not a date: with its month written as a word, write the day, the month and the year, "
+            f"e.g. 5 Dec 2027, 05-Dec-2027 or Dec 5, 2027; or {DATE_HINT}"
         )
     days = _SPREADSHEET_DAYS.fullmatch(text)
     if days is not None:
@@ -446,7 +468,8 @@ def _not_a_date(value: object) -> str:
 
 
 def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
-    """Read a date: ISO (YYYY-MM-DD, a time may follow), or day/month/year as CRMs export it.
+    """Read a date: ISO (YYYY-MM-DD, a time may follow), day/month/year as CRMs export it, or with the
+    month as a word (05-Dec-2026, Dec 5, 2026, 5. Dezember 2026: WORDED_DATES, in any order the word makes plain).
 
     23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
     German way); 03/04/2027 is refused unless `order` says which comes first; 2/23/2027
@@ -469,7 +492,12 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
         return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
     numeric = _NUMERIC.match(text)
     if numeric is None:
-        raise ValueError(_not_a_date(text))
+        worded = _worded_date(text)
+        if worded is None:
+            raise ValueError(_not_a_date(text))
+        day, month, year_text = worded
+        year = full_year(int(year_text)) if len(year_text) == 2 else int(year_text)
+        return _calendar_date(text, year, month, day)
     first, second, year = int(numeric[1]), int(numeric[3]), int(numeric[4])
     if len(numeric[4]) == 2:
         year = full_year(year)

@@ -20,11 +20,16 @@ from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     CURRENCY_NAMES,
     CURRENCY_SYMBOLS,
+    DATE_TIME,
     MAX_AMOUNT,
+    MONTH_NUMBERS,
+    MONTH_WORD,
     NO_WORDS,
     TWO_DIGIT_YEAR_PIVOT,
+    WORDED_DATES,
     YES_WORDS,
     DateOrder,
+    WordedDate,
     plural,
 )
 from verdict_sql.columns import InputColumns, MilestoneColumns
@@ -48,8 +53,7 @@ MAX_DIGITS = 300  # longer digit strings overflow a DOUBLE: parse_money finds th
 ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$"
 # vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
 # the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.
-_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
-NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){_TIME}"
+NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){DATE_TIME}"
 FIRST_NUMBER = "^([0-9]+)"
 SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
 YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
@@ -58,6 +62,9 @@ DOTTED = "^[0-9]+[.]"
 # trimmed text, what it looks like, its numbers, its year, month and day, and the DATE.
 DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
+WORDED_SUFFIX, WORDED_FORM_SUFFIX = "__worded", "__worded_form"
+# Each month word and its month's number, for the lookup of worded_parts.
+MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in MONTH_NUMBERS.items()) + "|"
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
 FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
     "__first",
@@ -76,6 +83,7 @@ class Cells:
         self.chars = w.chars
         self.trim = w.trim
         self.spaced = w.spaced
+        self.lower = w.lower
 
     def matches(self, text: str, pattern: str) -> str:
         """True when `text` matches the pattern (NULL when text is NULL)."""
@@ -187,14 +195,57 @@ class Cells:
             numbers.append((DOTTED_SUFFIX, f"{numeric} AND {self.matches(spaced, DOTTED)}"))
         return numbers
 
+    def worded_kinds(self, iso: str, spaced: str, numeric: str) -> tuple[str, str]:
+        """A date cell's spaced text in lower case when it may have its month as a word (neither blank, nor
+        ISO, nor in numbers alone), else NULL; and which of WORDED_DATES it is, by its position from 1 (NULL:
+        none). `worded_parts` reads both."""
+        folded = self.lower(spaced)
+        forms = " ".join(
+            f"WHEN {self.matches(folded, form.pattern)} THEN {number}" for number, form in enumerate(WORDED_DATES, 1)
+        )
+        maybe = f"{iso} OR {numeric} OR {spaced} = ''"
+        return f"CASE WHEN {maybe} THEN NULL ELSE {folded} END", f"CASE WHEN {maybe} THEN NULL {forms} END"
+
+    def worded_parts(self, worded: str, form: str) -> tuple[str, str, str, str]:
+        """The year, month and day of a date with its month as a word, and whether its year has two digits,
+        from its `worded_kinds`; NULL when it is not such a date."""
+
+        def by_form(number: Callable[[WordedDate], str]) -> str:
+            return f"CASE {form} {' '.join(f'WHEN {n} THEN {number(f)}' for n, f in enumerate(WORDED_DATES, 1))} END"
+
+        def year(digits: str) -> str:
+            number = self.integer(digits)
+            return f"CASE WHEN LENGTH({digits}) = 2 THEN {self._century(number)} + {number} ELSE {number} END"
+
+        # The month's number follows its word in MONTH_LIST ('|jan=01|…'): a lookup of one short expression,
+        # where a CASE of every word, for every date, made DuckDB take most of a second to plan the statement.
+        word = self.extract(worded, MONTH_WORD)
+        months = self.chars(MONTH_LIST)
+        at = self.d.position.format(months, f"'|' || {word} || '='")
+        # A word of month letters that is no month's (at = 0) leaves the month NULL: not a date.
+        number = self.integer(f"SUBSTR({months}, {at} + LENGTH({word}) + 2, 2)")
+        month = f"CASE WHEN {form} IS NOT NULL THEN CASE WHEN {at} > 0 THEN {number} END END"
+        return (
+            by_form(lambda f: year(self.extract(worded, f.year))),
+            month,
+            by_form(lambda f: self.integer(self.extract(worded, f.day))),
+            by_form(lambda f: f"LENGTH({self.extract(worded, f.year)}) = 2"),
+        )
+
+    def _century(self, two_digits: str) -> str:
+        """2000 or 1900 for a two-digit year, by the spreadsheet rule (vocabulary.full_year)."""
+        return f"CASE WHEN {two_digits} < {TWO_DIGIT_YEAR_PIVOT} THEN 2000 ELSE 1900 END"
+
     def date_parts(self, text: str, column: Callable[[str], str], order: DateOrder) -> tuple[str, str, str]:
         """The year, month and day a date cell (trimmed) is read as by vocabulary.parse_date; NULL when it
         is not a date as the audit reads one (its calendar is checked by `date`). `column(suffix)` names
-        the cell's columns of `date_kinds` and `date_numbers`."""
+        the cell's columns of `date_kinds`, `date_numbers` and `worded_kinds`."""
         first, second, year_number = column(FIRST_SUFFIX), column(SECOND_SUFFIX), column(YEAR_SUFFIX)
         numeric = f"{first} IS NOT NULL"
-        century = f"CASE WHEN {year_number} < {TWO_DIGIT_YEAR_PIVOT} THEN 2000 ELSE 1900 END"
-        year = f"CASE WHEN {column(YEAR_DIGITS_SUFFIX)} = 2 THEN {century} + {year_number} ELSE {year_number} END"
+        year = (
+            f"CASE WHEN {column(YEAR_DIGITS_SUFFIX)} = 2 THEN {self._century(year_number)} + {year_number} "
+            f"ELSE {year_number} END"
+        )
         if order is DateOrder.MONTH_FIRST:
             month, day, readable = first, second, numeric
         elif order is DateOrder.DAY_FIRST:
@@ -202,17 +253,26 @@ class Cells:
         else:  # dotted dates are day first; slashes only when nothing else fits (NULL, not a date, otherwise)
             month, day = second, first
             readable = f"({column(DOTTED_SUFFIX)} OR ({first} > 12 AND {second} <= 12))"
+        form = column(WORDED_FORM_SUFFIX)
 
-        def part(iso_part: str, numeric_part: str) -> str:
+        def part(iso_part: str, numeric_part: str, worded_part: str) -> str:
             return (
-                f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} END"
+                f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} "
+                f"WHEN {form} IS NOT NULL THEN {worded_part} END"
             )
 
+        worded_year, worded_month, worded_day, _ = self.worded_parts(column(WORDED_SUFFIX), form)
         return (
-            part(f"SUBSTR({text}, 1, 4)", year),
-            part(f"SUBSTR({text}, 6, 2)", month),
-            part(f"SUBSTR({text}, 9, 2)", day),
+            part(f"SUBSTR({text}, 1, 4)", year, worded_year),
+            part(f"SUBSTR({text}, 6, 2)", month, worded_month),
+            part(f"SUBSTR({text}, 9, 2)", day, worded_day),
         )
+
+    def two_digit_year(self, column: Callable[[str], str]) -> str:
+        """True when a date was read (its DATE is not NULL) from a year of two digits (vocabulary.has_two_digit_year),
+        in a step after `values`."""
+        two_digits = f"{column(YEAR_DIGITS_SUFFIX)} = 2 OR {self.worded_parts(column(WORDED_SUFFIX), column(WORDED_FORM_SUFFIX))[3]}"
+        return f"{column(DATE_SUFFIX)} IS NOT NULL AND COALESCE({two_digits}, FALSE)"
 
     def calendar_date(self, year: str, month: str, day: str) -> str:
         """True when year, month and day are a date of the Gregorian calendar (datetime.date's years 1-9999)."""
@@ -315,12 +375,15 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
 
 def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
     """Step 3 (`numbers`): the amount without the currency before it; the numbers of each date written in
-    numbers alone."""
+    numbers alone, and the text of a date that may have its month as a word."""
     c, q = Cells(w), w.q
     items = [f"{c.after_first_currency(q('amount_text'), q('amount_first_currency'))} AS {q('amount_rest')}"]
     for prefix in dates:
-        numbers = c.date_numbers(q(prefix + SPACED_SUFFIX), q(prefix + NUMERIC_SUFFIX), order)
+        spaced, numeric = q(prefix + SPACED_SUFFIX), q(prefix + NUMERIC_SUFFIX)
+        numbers = c.date_numbers(spaced, numeric, order)
         items += [f"{expression} AS {q(prefix + suffix)}" for suffix, expression in numbers]
+        worded, form = c.worded_kinds(q(prefix + ISO_SUFFIX), spaced, numeric)
+        items += [f"{worded} AS {q(prefix + WORDED_SUFFIX)}", f"{form} AS {q(prefix + WORDED_FORM_SUFFIX)}"]
     return items
 
 
@@ -496,3 +559,11 @@ def _answer_problems(w: Writer, milestone_id: str, buyers: frozenset[str]) -> li
             )
         )
     return problems
+
+
+def two_digit_years(w: Writer, prefixes: Sequence[str]) -> str:
+    """How many dates of `prefixes` the row holds read from a two-digit year, in a step after `values` (the
+    audit's summary counts them)."""
+    c = Cells(w)
+    counted = [f"CASE WHEN {c.two_digit_year(_columns_of(w, prefix))} THEN 1 ELSE 0 END" for prefix in prefixes]
+    return " + ".join(counted) or "0"

@@ -82,6 +82,8 @@ class Dialect:
     # The text of a regular expression's one capturing group: a format of (text, pattern literal); used only
     # on text the pattern matches (where it does not, DuckDB gives '' and the others NULL).
     extract: str = "REGEXP_EXTRACT({0}, {1}, 1)"
+    # The position (from 1, in characters; 0: absent) of a text in another: a format of (text, sought).
+    position: str = "STRPOS({0}, {1})"
     # A DATE from whole numbers (year, month, day) already checked to be a calendar date.
     make_date: str = "MAKE_DATE({0}, {1}, {2})"
     int_type: str = "INTEGER"
@@ -152,6 +154,7 @@ DIALECTS = {
             "REGEXP_LIKE({0}, {1})",
             non_word="[^[:alnum:]]",
             extract="REGEXP_SUBSTR({0}, {1}, 1, 1, 'e', 1)",
+            position="POSITION({1} IN {0})",
             make_date="DATE_FROM_PARTS({0}, {1}, {2})",
             round_cents="ROUND(CAST({} AS NUMBER(38, 6)), 0, 'HALF_TO_EVEN')",  # rounding modes need a NUMBER
             money_type="NUMBER(38, 2)",

@@ -50,6 +50,7 @@ from verdict_sql.cells import (
     part_items,
     problem_list,
     reading_items,
+    two_digit_years,
     value_items,
 )
 from verdict_sql.columns import InputColumns, buyer_columns_left_out, missing_milestones
@@ -57,6 +58,7 @@ from verdict_sql.dialects import Dialect
 from verdict_sql.status_case import status_cases
 from verdict_sql.writer import Writer
 
+TWO_DIGIT_YEARS = "two_digit_years"
 OUTPUT_COLUMNS = (
     "deal",
     "claimed_stage_id",
@@ -95,6 +97,7 @@ def verdict_sql(
     keep: Sequence[str] = (),
     mapping: CrmMapping | None = None,
     row_order: str | None = None,
+    count_two_digit_years: bool = False,
 ) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
@@ -104,6 +107,8 @@ def verdict_sql(
     have a decimal comma. `row_order` names an input column of whole numbers giving the rows' order in
     the export (passed through, last): the first amount by it sets the file's currency, and an amount in
     another is refused, as the audit refuses it; without it every amount keeps its own currency.
+    `count_two_digit_years` adds TWO_DIGIT_YEARS (before the kept columns): how many milestone dates each row
+    holds read from a two-digit year, which the audit engine on DuckDB adds to its summary.
     """
     w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
@@ -137,7 +142,7 @@ def verdict_sql(
         (
             "numbers",
             "Step 3: the amount without the currency before it; the numbers of each date written in numbers "
-            "alone (NULL: not such a date).",
+            "alone (NULL: not such a date); a date that may have its month as a word, in lower case, and its form.",
             _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('kinds')}", star=True),
         ),
         (
@@ -192,7 +197,7 @@ def verdict_sql(
         *(comment(line) for line in header),
         "WITH",
         ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
-        _final(w, process, keep, buyers),
+        _final(w, process, keep, buyers, _counted_years(w, process) if count_two_digit_years else []),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -575,7 +580,12 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
     ]
 
 
-def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[str]) -> str:
+def _counted_years(w: Writer, process: Process) -> list[str]:
+    prefixes = [milestone.id for _, milestone in process.milestones()]
+    return [f"{two_digit_years(w, prefixes)} AS {w.q(TWO_DIGIT_YEARS)}"]
+
+
+def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[str], extra: Sequence[str]) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
@@ -630,6 +640,6 @@ def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[s
         f"CASE WHEN {assessed} THEN {w.q(status_column(m.id))} END AS {w.q(status_column(m.id))}"
         for _, m in process.milestones()
     ]
-    items += [w.dialect.identifier(name) for name in keep]
+    items += [*extra, *(w.dialect.identifier(name) for name in keep)]
     body = _select(items, f"FROM {w.q('stages')}")
     return "\n".join(line[len(INDENT) :] for line in body.split("\n"))

@@ -185,6 +185,15 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "2/23/2027",
         "2027-02-03 10:15",
         "2027-02-03T10:15:00Z",
+        "23/02/27",  # a two-digit year: the summary counts it, whichever engine reads the row
+        # The month as a word, as spreadsheets and CRMs format dates (a two-digit year counted too)
+        "05-Dec-2026",
+        "5-Dec-26",
+        "Feb 3, 2027",
+        "FEB. 3, 2027 10:15 AM",
+        "3. März 2027",
+        "12 janv. 2027",
+        "1 MRZ\u00a027",
     ],
     "confirmed_by": [
         "",
@@ -205,7 +214,16 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
     "amount": ["12k", "-5", "120,5", "9" * 400, "١٢٣"],
     "answer": ["maybe", "jein", "oui!", "\u00a0"],
     "evidence": ["\u3000"],
-    "date": ["2027-02-30", "01/02/2027", " 2027-01-01", "0000-01-01", "2027-1-1"],
+    "date": [
+        "2027-02-30",
+        "01/02/2027",
+        " 2027-01-01",
+        "0000-01-01",
+        "2027-1-1",
+        "31-Feb-2027",
+        "March 1",
+        "Feb 32027",
+    ],
     "confirmed_by": [
         "Dana",
         "<d@x.example>",

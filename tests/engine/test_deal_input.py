@@ -163,9 +163,8 @@ INVALID = [
         [
             (
                 "as_of",
-                "'as_of': 'March 1' is not a date in numbers: its month is written as a word, which is not read; "
-                "write it as YYYY-MM-DD, e.g. 2027-03-01 (in the CRM's or the spreadsheet's date settings, pick a "
-                "format in numbers)",
+                "'as_of': 'March 1' is not a date: with its month written as a word, write the day, the month and "
+                "the year, e.g. 5 Dec 2027, 05-Dec-2027 or Dec 5, 2027; or write it as YYYY-MM-DD, e.g. 2027-03-01",
             )
         ],
         id="date-in-words",

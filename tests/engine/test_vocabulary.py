@@ -8,6 +8,8 @@ import pytest
 
 from sales_process.loader import load_process
 from sales_process.vocabulary import (
+    _MONTHS_BY_NUMBER,
+    MONTH_NUMBERS,
     NO_WORDS,
     YES_WORDS,
     AmbiguousAmountError,
@@ -196,6 +198,23 @@ def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception]
         ("2/23/2027", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
         ("03/04/2027", DateOrder.MONTH_FIRST, dt.date(2027, 3, 4)),
         ("2/23/2027 9:14 AM", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
+        # The month as a word: the word says which number is the day, whatever the order the file is read in.
+        ("05-Dec-2026", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("05-DEC-2026", DateOrder.MONTH_FIRST, dt.date(2026, 12, 5)),
+        ("05DEC2026", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("5 Dec 26", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("Dec 5, 2026", DateOrder.DAY_FIRST, dt.date(2026, 12, 5)),
+        ("December 05 2026", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("Dec. 5, 2026 10:30 AM", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("Sept\u00a030,\u20032026", DateOrder.AUTO, dt.date(2026, 9, 30)),
+        ("5. Dezember 2026", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("1 MÄRZ 27", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("12 janv. 2027", DateOrder.AUTO, dt.date(2027, 1, 12)),
+        ("1 août 2026", DateOrder.AUTO, dt.date(2026, 8, 1)),
+        ("15 enero 2027", DateOrder.AUTO, dt.date(2027, 1, 15)),
+        ("3 março 2027", DateOrder.AUTO, dt.date(2027, 3, 3)),
+        ("7 mrt 2027", DateOrder.AUTO, dt.date(2027, 3, 7)),
+        ("Out 5, 2026", DateOrder.AUTO, dt.date(2026, 10, 5)),
         ("", DateOrder.AUTO, None),
         (dt.date(2027, 1, 2), DateOrder.AUTO, dt.date(2027, 1, 2)),
     ],
@@ -223,15 +242,22 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
         ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
         ("Next week", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
         ("Decision 2027", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
-        # A month written as a word (an Excel or CRM date format) is told apart, with where to change it.
+        # A month written as a word without a day or a year is told apart, with the ways that are read.
         *(
             (
                 text,
                 DateOrder.AUTO,
                 ValueError,
-                "is not a date in numbers: its month is written as a word, which is not read",
+                "is not a date: with its month written as a word, write the day, the month and the year, "
+                "e.g. 5 Dec 2027, 05-Dec-2027 or Dec 5, 2027; or write it as YYYY-MM-DD",
             )
-            for text in ("March 1", "05-Dec-2026", "Dec 05, 2026", "5. Dezember 2026", "12 janv. 2027")
+            for text in ("March 1", "Dec 2026", "Dec 52026", "5 de diciembre de 2026", "1st March 2027")
+        ),
+        (
+            "31-Feb-2027",
+            DateOrder.AUTO,
+            ValueError,
+            "is not a real calendar date \\(read as year 2027, month 2, day 31\\)",
         ),
         ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
         ("1/3/2027x", DateOrder.DAY_FIRST, ValueError, "is not a date"),
@@ -420,11 +446,21 @@ def test_words_and_money_for_people() -> None:
         ("31.12.30", DateOrder.AUTO, dt.date(1930, 12, 31)),
         ("1/3/99", DateOrder.DAY_FIRST, dt.date(1999, 3, 1)),
         ("1/3/00", DateOrder.DAY_FIRST, dt.date(2000, 3, 1)),
+        ("5-Dec-26", DateOrder.AUTO, dt.date(2026, 12, 5)),
+        ("Dec 5, 99", DateOrder.AUTO, dt.date(1999, 12, 5)),
     ],
 )
 def test_two_digit_years_follow_the_spreadsheet_rule(typed: str, order: DateOrder, read: dt.date) -> None:
     assert parse_date(typed, order) == read
     assert has_two_digit_year(typed)
+
+
+def test_no_month_word_names_two_months() -> None:
+    words = [word for spelled in _MONTHS_BY_NUMBER.values() for word in spelled.split()]
+    assert len(words) == len(MONTH_NUMBERS) == len(set(words))
+    for number, spelled in _MONTHS_BY_NUMBER.items():
+        first = spelled.split()[0]
+        assert parse_date(f"1 {first} 2027") == parse_date(f"{first.title()} 1, 2027") == dt.date(2027, number, 1)
 
 
 @pytest.mark.parametrize(

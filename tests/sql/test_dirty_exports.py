@@ -4,8 +4,8 @@ Each file of the corpus is shaped like one CRM's export (Salesforce, Dynamics 36
 spreadsheet, the audit's own columns) and filled with the cells real exports hold: amounts the
 audit refuses (12k, 15.000, two currencies, another currency than the file's first), currency names,
 unknown, lost, won and disqualified
-stages, statuses and IsClosed/IsWon flags, dates month-first, day-first, dotted and with two-digit
-years under `crm.dates`, impossible dates, answers in other languages or none at all, buyers that
+stages, statuses and IsClosed/IsWon flags, dates month-first, day-first, dotted, with two-digit
+years under `crm.dates` and with the month as a word, impossible dates, answers in other languages or none at all, buyers that
 are not `Name <email>`, over-long segments, and a mapped milestone column the file lacks. The
 statement runs on every file without an error; each row has the audit's outcome, claimed and
 verified stage and weighted amounts, or, when the audit refuses it, no verdict and the cells the
@@ -131,8 +131,24 @@ MONTH_FIRST = (
     "",
     "3/4/27 10:30 AM",
     "yesterday",
+    "Feb 23, 2027",
+    "Dec-01-26",
+    "Feb 30, 2027",
 )
-DAY_FIRST = ("23.02.2027", "23/02/27", "01-02-2027", "31/04/2027", "2027-02-03", "", "", "1/1/0000", "29/02/2024")
+DAY_FIRST = (
+    "23.02.2027",
+    "23/02/27",
+    "01-02-2027",
+    "31/04/2027",
+    "2027-02-03",
+    "",
+    "",
+    "1/1/0000",
+    "29/02/2024",
+    "23. Februar 2027",
+    "1 févr. 27",
+    "29-Feb-2025",
+)
 AUTO_DATES = (
     "2027-02-03",
     "2027-01-15",
@@ -144,6 +160,9 @@ AUTO_DATES = (
     "2027-02-03T10:00:00Z",
     "",
     "",
+    "03-Feb-2027",
+    "Jan 15, 27",
+    "15 enero 2027",
 )
 
 SHAPES = (

@@ -20,7 +20,7 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import LOST_WORDS, NO_WORDS, YES_WORDS, name_key
+from sales_process.vocabulary import LOST_WORDS, MONTH_NUMBERS, NO_WORDS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -151,6 +151,24 @@ def _date(draw: st.DrawFn, milestone: Milestone) -> dt.date | None:
     return draw(st.none() | st.just(AS_OF + dt.timedelta(days=offset)))
 
 
+def _date_text(draw: st.DrawFn, date: dt.date) -> str:
+    """A date as an export writes it: ISO, or with the month as a word in any of the vocabulary's spellings."""
+    word = _mixed_case(draw, draw(st.sampled_from([w for w, n in MONTH_NUMBERS.items() if n == date.month])))
+    year = draw(st.sampled_from([str(date.year), f"{date.year % 100:02d}"]))
+    day = draw(st.sampled_from([str(date.day), f"{date.day:02d}"]))
+    return draw(
+        st.sampled_from(
+            [
+                date.isoformat(),
+                f"{day}-{word}-{year}",
+                f"{day}. {word} {year}",
+                f"{word}. {day}, {year}",
+                f"{word} {day} {year} 10:30 AM",
+            ]
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Case:
     """A process and a table of its deals."""
@@ -272,7 +290,7 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
         evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
         date = None if blank else _date(draw, milestone)
-        dates.append(date if typed_dates or date is None else f"{draw(SPACING)}{date.isoformat()}")
+        dates.append(date if typed_dates or date is None else f"{draw(SPACING)}{_date_text(draw, date)}")
         answers.append(answer)
         # The audit refuses a buyer without a dated answer; the SQL reads that as unanswered too (see the test below).
         dated = not blank and date is not None and with_date
