@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
-from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, plan_columns
+from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
 from pipeline_audit.pipeline_csv import Rows, decoding_error, file_error, open_export, open_pipeline, read_header
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
@@ -44,16 +44,13 @@ def _error(path: Path, line: int | None, message: str) -> Diagnostic:
     return Diagnostic(str(path), line, None, "error", message)
 
 
-def _for_a_backtest(problem: str) -> str:
-    """A header problem as a backtest words it: the audit's way round a missing evidence is not one here."""
-    if problem != NO_MILESTONE_COLUMNS:
-        return problem
-    return (
-        "this export has no milestone columns, so no deal would ever be verified beyond the first stage; a backtest "
-        "measures the verified stage against the outcomes, so add the CRM fields from `playbook crm-template` "
-        "(or map them under crm.milestones) and export the closed deals with them; to measure the stages the CRM "
-        "claimed alone, run the backtest with --no-evidence"
-    )
+# An export without milestone columns, as a backtest words it: the audit's way round it is not one here.
+NO_MILESTONE_COLUMNS = (
+    "this export has no milestone columns, so no deal would ever be verified beyond the first stage; a backtest "
+    "measures the verified stage against the outcomes, so add the CRM fields from `playbook crm-template` "
+    "(or map them under crm.milestones) and export the closed deals with them; to measure the stages the CRM "
+    "claimed alone, run the backtest with --no-evidence"
+)
 
 
 def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False) -> list[ClosedRow]:
@@ -67,10 +64,11 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             encoding, export_rows = export.encoding, export.rows
             try:
-                plan = plan_columns(export.header, process, mapping, no_evidence=no_evidence)
+                plan = plan_columns(
+                    export.header, process, mapping, no_evidence=no_evidence, no_milestones=NO_MILESTONE_COLUMNS
+                )
             except ColumnError as error:
-                problems = [_for_a_backtest(problem) for problem in error.problems]
-                raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
+                raise InvalidFile([_error(path, export.header_line, problem) for problem in error.problems]) from None
             if plan.close_date is None:
                 raise InvalidFile(
                     [

@@ -90,14 +90,20 @@ def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
 
 
 def plan_columns(
-    header: Sequence[str], process: Process, mapping: CrmMapping, *, no_evidence: bool = False
+    header: Sequence[str],
+    process: Process,
+    mapping: CrmMapping,
+    *,
+    no_evidence: bool = False,
+    no_milestones: str = NO_MILESTONE_COLUMNS,
 ) -> ColumnPlan:
     """Map the header to a ColumnPlan; raise ColumnError listing every bad column.
 
     Columns are read by their mapped or standard names, then by the CRMs' standard names (crm_names);
     any other column is ignored and listed, unless it plausibly holds a milestone or an audit field
     (an error with a did-you-mean) or mapping.strict_columns makes every one an error.
-    `no_evidence` allows an export without milestone columns (every deal is then unverified).
+    `no_evidence` allows an export without milestone columns (every deal is then unverified); without it,
+    `no_milestones` is the problem such an export is, in the words of the command that reads it.
     """
     positions: dict[Target, int] = {}
     seen: dict[str, int] = {}
@@ -136,7 +142,7 @@ def plan_columns(
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
     if not milestones and process.milestones() and not no_evidence:
-        problems.append(NO_MILESTONE_COLUMNS)
+        problems.append(no_milestones)
     if problems:
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
