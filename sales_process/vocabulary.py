@@ -346,6 +346,11 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
 )
+# Year first with one or two digits for the month and the day: 2027/3/1 (as Japanese, Chinese and Korean
+# settings write dates), 2027.03.01, 2027-3-1; never ambiguous.
+_YEAR_FIRST = re.compile(
+    r"^([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
+)
 # Spreadsheets read a two-digit year as 2000-2029 for 00-29 and 1930-1999 for 30-99; so does the audit.
 TWO_DIGIT_YEAR_PIVOT = 30
 
@@ -468,7 +473,7 @@ def _not_a_date(value: object) -> str:
 
 
 def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
-    """Read a date: ISO (YYYY-MM-DD, a time may follow), day/month/year as CRMs export it, or with the
+    """Read a date: ISO (YYYY-MM-DD, a time may follow; also 2027/3/1), day/month/year as CRMs export it, or with the
     month as a word (05-Dec-2026, Dec 5, 2026, 5. Dezember 2026: WORDED_DATES, in any order the word makes plain).
 
     23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
@@ -490,6 +495,9 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     iso = _ISO.match(text)
     if iso:
         return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
+    year_first = _YEAR_FIRST.match(text)
+    if year_first:
+        return _calendar_date(text, int(year_first[1]), int(year_first[3]), int(year_first[4]))
     numeric = _NUMERIC.match(text)
     if numeric is None:
         worded = _worded_date(text)

@@ -54,6 +54,8 @@ ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-
 # vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
 # the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.
 NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){DATE_TIME}"
+# vocabulary._YEAR_FIRST: 2027/3/1, 2027.03.01, 2027-3-1 (the year, the month, the day, in that order).
+YEAR_FIRST_DATE = f"^[0-9]{{4}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)[0-9]{{1,2}}{DATE_TIME}"
 FIRST_NUMBER = "^([0-9]+)"
 SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
 YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
@@ -62,7 +64,7 @@ DOTTED = "^[0-9]+[.]"
 # trimmed text, what it looks like, its numbers, its year, month and day, and the DATE.
 DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
-WORDED_SUFFIX, WORDED_FORM_SUFFIX = "__worded", "__worded_form"
+WORDED_SUFFIX, WORDED_FORM_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__worded_form", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
 MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in MONTH_NUMBERS.items()) + "|"
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
@@ -195,6 +197,12 @@ class Cells:
             numbers.append((DOTTED_SUFFIX, f"{numeric} AND {self.matches(spaced, DOTTED)}"))
         return numbers
 
+    def year_first(self, iso: str, spaced: str, numeric: str) -> str:
+        """True when a date cell is year first but not ISO (2027/3/1, 2027.03.01, 2027-3-1)."""
+        return (
+            f"CASE WHEN {iso} OR {numeric} OR {spaced} = '' THEN FALSE ELSE {self.matches(spaced, YEAR_FIRST_DATE)} END"
+        )
+
     def worded_kinds(self, iso: str, spaced: str, numeric: str) -> tuple[str, str]:
         """A date cell's spaced text in lower case when it may have its month as a word (neither blank, nor
         ISO, nor in numbers alone), else NULL; and which of WORDED_DATES it is, by its position from 1 (NULL:
@@ -255,17 +263,20 @@ class Cells:
             readable = f"({column(DOTTED_SUFFIX)} OR ({first} > 12 AND {second} <= 12))"
         form = column(WORDED_FORM_SUFFIX)
 
-        def part(iso_part: str, numeric_part: str, worded_part: str) -> str:
+        spaced = column(SPACED_SUFFIX)
+
+        def part(iso_part: str, year_first_part: str, numeric_part: str, worded_part: str) -> str:
             return (
-                f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} WHEN {readable} THEN {numeric_part} "
-                f"WHEN {form} IS NOT NULL THEN {worded_part} END"
+                f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} "
+                f"WHEN {column(YEAR_FIRST_SUFFIX)} THEN {self.integer(self.extract(spaced, year_first_part))} "
+                f"WHEN {readable} THEN {numeric_part} WHEN {form} IS NOT NULL THEN {worded_part} END"
             )
 
         worded_year, worded_month, worded_day, _ = self.worded_parts(column(WORDED_SUFFIX), form)
         return (
-            part(f"SUBSTR({text}, 1, 4)", year, worded_year),
-            part(f"SUBSTR({text}, 6, 2)", month, worded_month),
-            part(f"SUBSTR({text}, 9, 2)", day, worded_day),
+            part(f"SUBSTR({text}, 1, 4)", FIRST_NUMBER, year, worded_year),
+            part(f"SUBSTR({text}, 6, 2)", SECOND_NUMBER, month, worded_month),
+            part(f"SUBSTR({text}, 9, 2)", YEAR_NUMBER, day, worded_day),
         )
 
     def two_digit_year(self, column: Callable[[str], str]) -> str:
@@ -382,8 +393,13 @@ def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]
         spaced, numeric = q(prefix + SPACED_SUFFIX), q(prefix + NUMERIC_SUFFIX)
         numbers = c.date_numbers(spaced, numeric, order)
         items += [f"{expression} AS {q(prefix + suffix)}" for suffix, expression in numbers]
-        worded, form = c.worded_kinds(q(prefix + ISO_SUFFIX), spaced, numeric)
-        items += [f"{worded} AS {q(prefix + WORDED_SUFFIX)}", f"{form} AS {q(prefix + WORDED_FORM_SUFFIX)}"]
+        iso = q(prefix + ISO_SUFFIX)
+        worded, form = c.worded_kinds(iso, spaced, numeric)
+        items += [
+            f"{c.year_first(iso, spaced, numeric)} AS {q(prefix + YEAR_FIRST_SUFFIX)}",
+            f"{worded} AS {q(prefix + WORDED_SUFFIX)}",
+            f"{form} AS {q(prefix + WORDED_FORM_SUFFIX)}",
+        ]
     return items
 
 

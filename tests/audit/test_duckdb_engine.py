@@ -194,6 +194,10 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "3. März 2027",
         "12 janv. 2027",
         "1 MRZ\u00a027",
+        # Year first, not ISO (Japanese, Chinese and Korean settings)
+        "2027/2/3",
+        "2027.02.03",
+        "2027-2-3",
     ],
     "confirmed_by": [
         "",
@@ -219,7 +223,7 @@ BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers)
         "01/02/2027",
         " 2027-01-01",
         "0000-01-01",
-        "2027-1-1",
+        "2027/2/30",
         "31-Feb-2027",
         "March 1",
         "Feb 32027",

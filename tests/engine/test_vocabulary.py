@@ -199,6 +199,11 @@ def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception]
         ("03/04/2027", DateOrder.MONTH_FIRST, dt.date(2027, 3, 4)),
         ("2/23/2027 9:14 AM", DateOrder.MONTH_FIRST, dt.date(2027, 2, 23)),
         # The month as a word: the word says which number is the day, whatever the order the file is read in.
+        # Year first, as Japanese, Chinese and Korean settings write it: never ambiguous.
+        ("2027/3/1", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("2027.03.01", DateOrder.MONTH_FIRST, dt.date(2027, 3, 1)),
+        ("2027-3-1", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027/3/1 10:30", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("05-Dec-2026", DateOrder.AUTO, dt.date(2026, 12, 5)),
         ("05-DEC-2026", DateOrder.MONTH_FIRST, dt.date(2026, 12, 5)),
         ("05DEC2026", DateOrder.AUTO, dt.date(2026, 12, 5)),

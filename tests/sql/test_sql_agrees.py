@@ -152,7 +152,8 @@ def _date(draw: st.DrawFn, milestone: Milestone) -> dt.date | None:
 
 
 def _date_text(draw: st.DrawFn, date: dt.date) -> str:
-    """A date as an export writes it: ISO, or with the month as a word in any of the vocabulary's spellings."""
+    """A date as an export writes it: ISO, year first in other ways, or with the month as a word in any of the
+    vocabulary's spellings."""
     word = _mixed_case(draw, draw(st.sampled_from([w for w, n in MONTH_NUMBERS.items() if n == date.month])))
     year = draw(st.sampled_from([str(date.year), f"{date.year % 100:02d}"]))
     day = draw(st.sampled_from([str(date.day), f"{date.day:02d}"]))
@@ -160,6 +161,8 @@ def _date_text(draw: st.DrawFn, date: dt.date) -> str:
         st.sampled_from(
             [
                 date.isoformat(),
+                f"{date.year}/{date.month}/{day}",
+                f"{date.year}.{date.month:02d}.{day}",
                 f"{day}-{word}-{year}",
                 f"{day}. {word} {year}",
                 f"{word}. {day}, {year}",
