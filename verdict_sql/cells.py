@@ -261,9 +261,7 @@ class Cells:
         else:  # dotted dates are day first; slashes only when nothing else fits (NULL, not a date, otherwise)
             month, day = second, first
             readable = f"({column(DOTTED_SUFFIX)} OR ({first} > 12 AND {second} <= 12))"
-        form = column(WORDED_FORM_SUFFIX)
-
-        spaced = column(SPACED_SUFFIX)
+        form, spaced = column(WORDED_FORM_SUFFIX), column(SPACED_SUFFIX)
 
         def part(iso_part: str, year_first_part: str, numeric_part: str, worded_part: str) -> str:
             return (
@@ -386,7 +384,8 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
 
 def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
     """Step 3 (`numbers`): the amount without the currency before it; the numbers of each date written in
-    numbers alone, and the text of a date that may have its month as a word."""
+    numbers alone; whether it is year first (not ISO); the text and form of a date that may have its month as
+    a word."""
     c, q = Cells(w), w.q
     items = [f"{c.after_first_currency(q('amount_text'), q('amount_first_currency'))} AS {q('amount_rest')}"]
     for prefix in dates:

@@ -148,7 +148,7 @@ WITH
     FROM "cells"
 ),
 "numbers" AS (
-    -- Step 3: the amount without the currency before it; the numbers of each date written in numbers alone (NULL: not such a date); a date that may have its month as a word, in lower case, and its form.
+    -- Step 3: the amount without the currency before it; the numbers of each date written in numbers alone (NULL: not such a date); whether it is year first without being ISO; a date that may have its month as a word, in lower case, and its form.
     SELECT
         *,
         CASE WHEN REGEXP_MATCHES(SUBSTR("amount_text", COALESCE(LENGTH("amount_first_currency"), 0) + 1), '(?s)^[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}](.*[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}])?$') THEN SUBSTR("amount_text", COALESCE(LENGTH("amount_first_currency"), 0) + 1) ELSE TRIM(SUBSTR("amount_text", COALESCE(LENGTH("amount_first_currency"), 0) + 1), "white_space") END AS "amount_rest",

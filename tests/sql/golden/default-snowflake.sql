@@ -148,7 +148,7 @@ WITH
     FROM "cells"
 ),
 "numbers" AS (
-    -- Step 3: the amount without the currency before it; the numbers of each date written in numbers alone (NULL: not such a date); a date that may have its month as a word, in lower case, and its form.
+    -- Step 3: the amount without the currency before it; the numbers of each date written in numbers alone (NULL: not such a date); whether it is year first without being ISO; a date that may have its month as a word, in lower case, and its form.
     SELECT
         *,
         TRIM(SUBSTR("amount_text", COALESCE(LENGTH("amount_first_currency"), 0) + 1), "white_space") AS "amount_rest",
