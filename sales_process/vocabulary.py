@@ -397,9 +397,16 @@ _MONTHS_BY_NUMBER: Mapping[int, str] = {
 MONTH_NUMBERS: Mapping[str, int] = {
     word: number for number, words in _MONTHS_BY_NUMBER.items() for word in words.split()
 }
-# The month's word in a date that matched one of WORDED_DATES (lower case): its first run of the letters
-# month words are made of. The date is one only when that word is one of MONTH_NUMBERS.
-MONTH_WORD = "([a-z" + "".join(sorted({c for word in MONTH_NUMBERS for c in word if not c.isascii()})) + "]+)"
+# A date with its month as a word is read in lower case with the accents of month words dropped (août as
+# aout), so that its patterns and the SQL's lookup of the month are plain ASCII.
+MONTH_ACCENTS = "".join(sorted({c for word in MONTH_NUMBERS for c in word if not c.isascii()}))
+MONTH_ACCENTS_DROPPED = "".join(unicodedata.normalize("NFD", c)[0] for c in MONTH_ACCENTS)
+_DROP_ACCENTS = str.maketrans(MONTH_ACCENTS, MONTH_ACCENTS_DROPPED)
+# Each month word without its accents, and its month's number: what the date's word is looked up in.
+FOLDED_MONTHS: Mapping[str, int] = {word.translate(_DROP_ACCENTS): number for word, number in MONTH_NUMBERS.items()}
+# The month's word in a date that matched one of WORDED_DATES: its first run of letters. The date is one
+# only when that word is one of FOLDED_MONTHS.
+MONTH_WORD = "([a-z]+)"
 # A time after a date (", 10:30 AM"), on the text with every white space a space. Like every pattern the SQL
 # shares, written without backreferences, lookarounds or non-capturing groups, which all dialects read alike.
 DATE_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
@@ -408,9 +415,9 @@ _YEAR = "([0-9]{4}|[0-9]{2})"
 
 @dataclass(frozen=True)
 class WordedDate:
-    """A way to write a date with its month as a word, on its lower-case text with every white space a space:
-    the whole `pattern` (a word of MONTH_WORD's letters where the month is), and the patterns whose one
-    group is the day and the year (on text the whole matches)."""
+    """A way to write a date with its month as a word, on its folded text (fold_worded_date): the whole `pattern`
+    (a word of MONTH_WORD where the month is), and the patterns whose one group is the day and the year (on
+    text the whole matches)."""
 
     pattern: str
     day: str
@@ -436,12 +443,17 @@ _MONTH_WORD = re.compile(MONTH_WORD)
 _SPACED = {ord(character): " " for character in WHITESPACE}
 
 
+def fold_worded_date(text: str) -> str:
+    """A date's text as WORDED_DATES read it: every white space a space, lower case, month words' accents dropped."""
+    return text.translate(_SPACED).lower().translate(_DROP_ACCENTS)
+
+
 def _worded_date(text: str) -> tuple[int, int, str] | None:
     """The day, the month's number and the year as written of a date whose month is a word; None when it is not one."""
-    folded = text.translate(_SPACED).lower()
+    folded = fold_worded_date(text)
     for pattern, day, year in _WORDED:
         if pattern.match(folded):
-            month = MONTH_NUMBERS.get(_found(_MONTH_WORD, folded))
+            month = FOLDED_MONTHS.get(_found(_MONTH_WORD, folded))
             return None if month is None else (int(_found(day, folded)), month, _found(year, folded))
     return None
 

@@ -21,8 +21,10 @@ from sales_process.vocabulary import (
     CURRENCY_NAMES,
     CURRENCY_SYMBOLS,
     DATE_TIME,
+    FOLDED_MONTHS,
     MAX_AMOUNT,
-    MONTH_NUMBERS,
+    MONTH_ACCENTS,
+    MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
     NO_WORDS,
     TWO_DIGIT_YEAR_PIVOT,
@@ -66,7 +68,7 @@ DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
 WORDED_SUFFIX, WORDED_FORM_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__worded_form", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
-MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in MONTH_NUMBERS.items()) + "|"
+MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in FOLDED_MONTHS.items()) + "|"
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
 FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
     "__first",
@@ -204,10 +206,11 @@ class Cells:
         )
 
     def worded_kinds(self, iso: str, spaced: str, numeric: str) -> tuple[str, str]:
-        """A date cell's spaced text in lower case when it may have its month as a word (neither blank, nor
+        """A date cell's folded text (fold_worded_date) when it may have its month as a word (neither blank, nor
         ISO, nor in numbers alone), else NULL; and which of WORDED_DATES it is, by its position from 1 (NULL:
         none). `worded_parts` reads both."""
-        folded = self.lower(spaced)
+        # vocabulary.fold_worded_date (`spaced` has every white space a space already)
+        folded = f"TRANSLATE({self.lower(spaced)}, {self.chars(MONTH_ACCENTS)}, {self.chars(MONTH_ACCENTS_DROPPED)})"
         forms = " ".join(
             f"WHEN {self.matches(folded, form.pattern)} THEN {number}" for number, form in enumerate(WORDED_DATES, 1)
         )
