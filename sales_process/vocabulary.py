@@ -404,7 +404,7 @@ MONTH_ACCENTS_DROPPED = "".join(unicodedata.normalize("NFD", c)[0] for c in MONT
 _DROP_ACCENTS = str.maketrans(MONTH_ACCENTS, MONTH_ACCENTS_DROPPED)
 # Each month word without its accents, and its month's number: what the date's word is looked up in.
 FOLDED_MONTHS: Mapping[str, int] = {word.translate(_DROP_ACCENTS): number for word, number in MONTH_NUMBERS.items()}
-# The month's word in a date that matched one of WORDED_DATES: its first run of letters. The date is one
+# The month's word in a date that matched WORDED_DATE: its first run of letters. The date is one
 # only when that word is one of FOLDED_MONTHS.
 MONTH_WORD = "([a-z]+)"
 # A time after a date (", 10:30 AM"), on the text with every white space a space. Like every pattern the SQL
@@ -413,49 +413,31 @@ DATE_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
 _YEAR = "([0-9]{4}|[0-9]{2})"
 
 
-@dataclass(frozen=True)
-class WordedDate:
-    """A way to write a date with its month as a word, on its folded text (fold_worded_date): the whole `pattern`
-    (a word of MONTH_WORD where the month is), and the patterns whose one group is the day and the year (on
-    text the whole matches)."""
-
-    pattern: str
-    day: str
-    year: str
-
-
-WORDED_DATES = (
-    # 05-Dec-2026, 5 Dec 26, 5. Dezember 2026, 12 janv. 2027, 05DEC2026
-    WordedDate(
-        f"^[0-9]{{1,2}}[.]?[ /-]?{MONTH_WORD}[.]?[ /-]?{_YEAR}{DATE_TIME}",
-        "^([0-9]+)",
-        "^[0-9]+[^0-9]+([0-9]+)",
-    ),
-    # Dec 5, 2026, December 05 2026, Dec-05-2026, Dec. 5, 2026 10:30 AM
-    WordedDate(
-        f"^{MONTH_WORD}[.]?[ /-]?[0-9]{{1,2}}(, ?| |/|-){_YEAR}{DATE_TIME}",
-        "^[^0-9]+([0-9]+)",
-        "^[^0-9]+[0-9]+[^0-9]+([0-9]+)",
-    ),
+# A date with its month as a word, on its folded text (fold_worded_date), the day before the month or after it:
+# 05-Dec-2026, 5 Dec 26, 5. Dezember 2026, 12 janv. 2027, 05DEC2026; Dec 5, 2026, Dec-05-2026,
+# Dec. 5, 2026 10:30 AM. In either order the day is its first number and the year its second.
+WORDED_DATE = (
+    f"^([0-9]{{1,2}}[.]?[ /-]?{MONTH_WORD}[.]?[ /-]?|{MONTH_WORD}[.]?[ /-]?[0-9]{{1,2}}(, ?| |/|-)){_YEAR}{DATE_TIME}"
 )
-_WORDED = [(re.compile(form.pattern), re.compile(form.day), re.compile(form.year)) for form in WORDED_DATES]
+WORDED_DAY = "([0-9]+)"
+WORDED_YEAR = "^[^0-9]*[0-9]+[^0-9]+([0-9]+)"
+_WORDED_DATE, _WORDED_DAY, _WORDED_YEAR = (re.compile(pattern) for pattern in (WORDED_DATE, WORDED_DAY, WORDED_YEAR))
 _MONTH_WORD = re.compile(MONTH_WORD)
 _SPACED = {ord(character): " " for character in WHITESPACE}
 
 
 def fold_worded_date(text: str) -> str:
-    """A date's text as WORDED_DATES read it: every white space a space, lower case, month words' accents dropped."""
+    """A date's text as WORDED_DATE reads it: every white space a space, lower case, month words' accents dropped."""
     return text.translate(_SPACED).lower().translate(_DROP_ACCENTS)
 
 
 def _worded_date(text: str) -> tuple[int, int, str] | None:
     """The day, the month's number and the year as written of a date whose month is a word; None when it is not one."""
     folded = fold_worded_date(text)
-    for pattern, day, year in _WORDED:
-        if pattern.match(folded):
-            month = FOLDED_MONTHS.get(_found(_MONTH_WORD, folded))
-            return None if month is None else (int(_found(day, folded)), month, _found(year, folded))
-    return None
+    if not _WORDED_DATE.match(folded):
+        return None
+    month = FOLDED_MONTHS.get(_found(_MONTH_WORD, folded))
+    return None if month is None else (int(_found(_WORDED_DAY, folded)), month, _found(_WORDED_YEAR, folded))
 
 
 def _found(pattern: re.Pattern[str], text: str) -> str:
@@ -486,7 +468,7 @@ def _not_a_date(value: object) -> str:
 
 def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | None:
     """Read a date: ISO (YYYY-MM-DD, a time may follow; also 2027/3/1), day/month/year as CRMs export it, or with the
-    month as a word (05-Dec-2026, Dec 5, 2026, 5. Dezember 2026: WORDED_DATES, in any order the word makes plain).
+    month as a word (05-Dec-2026, Dec 5, 2026, 5. Dezember 2026: WORDED_DATE, in either order: the word makes it plain).
 
     23/02/2027 can only be day-first and is read so, as are dotted dates (03.04.2027, the
     German way); 03/04/2027 is refused unless `order` says which comes first; 2/23/2027

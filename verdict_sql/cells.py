@@ -28,10 +28,11 @@ from sales_process.vocabulary import (
     MONTH_WORD,
     NO_WORDS,
     TWO_DIGIT_YEAR_PIVOT,
-    WORDED_DATES,
+    WORDED_DATE,
+    WORDED_DAY,
+    WORDED_YEAR,
     YES_WORDS,
     DateOrder,
-    WordedDate,
     plural,
 )
 from verdict_sql.columns import InputColumns, MilestoneColumns
@@ -66,7 +67,7 @@ DOTTED = "^[0-9]+[.]"
 # trimmed text, what it looks like, its numbers, its year, month and day, and the DATE.
 DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
-WORDED_SUFFIX, WORDED_FORM_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__worded_form", "__year_first"
+WORDED_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
 MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in FOLDED_MONTHS.items()) + "|"
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
@@ -205,42 +206,32 @@ class Cells:
             f"CASE WHEN {iso} OR {numeric} OR {spaced} = '' THEN FALSE ELSE {self.matches(spaced, YEAR_FIRST_DATE)} END"
         )
 
-    def worded_kinds(self, iso: str, spaced: str, numeric: str) -> tuple[str, str]:
-        """A date cell's folded text (fold_worded_date) when it may have its month as a word (neither blank, nor
-        ISO, nor in numbers alone), else NULL; and which of WORDED_DATES it is, by its position from 1 (NULL:
-        none). `worded_parts` reads both."""
-        # vocabulary.fold_worded_date (`spaced` has every white space a space already)
+    def worded(self, iso: str, spaced: str, numeric: str) -> str:
+        """A date cell's folded text (vocabulary.fold_worded_date) when it is written as WORDED_DATE (with
+        a month word or not: `worded_parts` looks the word up), else NULL."""
+        # `spaced` has every white space a space already
         folded = f"TRANSLATE({self.lower(spaced)}, {self.chars(MONTH_ACCENTS)}, {self.chars(MONTH_ACCENTS_DROPPED)})"
-        forms = " ".join(
-            f"WHEN {self.matches(folded, form.pattern)} THEN {number}" for number, form in enumerate(WORDED_DATES, 1)
+        return (
+            f"CASE WHEN {iso} OR {numeric} OR {spaced} = '' THEN NULL "
+            f"WHEN {self.matches(folded, WORDED_DATE)} THEN {folded} END"
         )
-        maybe = f"{iso} OR {numeric} OR {spaced} = ''"
-        return f"CASE WHEN {maybe} THEN NULL ELSE {folded} END", f"CASE WHEN {maybe} THEN NULL {forms} END"
 
-    def worded_parts(self, worded: str, form: str) -> tuple[str, str, str, str]:
+    def worded_parts(self, worded: str) -> tuple[str, str, str, str]:
         """The year, month and day of a date with its month as a word, and whether its year has two digits,
-        from its `worded_kinds`; NULL when it is not such a date."""
-
-        def by_form(number: Callable[[WordedDate], str]) -> str:
-            return f"CASE {form} {' '.join(f'WHEN {n} THEN {number(f)}' for n, f in enumerate(WORDED_DATES, 1))} END"
-
-        def year(digits: str) -> str:
-            number = self.integer(digits)
-            return f"CASE WHEN LENGTH({digits}) = 2 THEN {self._century(number)} + {number} ELSE {number} END"
-
+        from its `worded` text; NULL when it is not such a date (a word of no month: no month)."""
+        digits = self.extract(worded, WORDED_YEAR)
+        year = self.integer(digits)
         # The month's number follows its word in MONTH_LIST ('|jan=01|…'): a lookup of one short expression,
         # where a CASE of every word, for every date, made DuckDB take most of a second to plan the statement.
         word = self.extract(worded, MONTH_WORD)
         months = self.chars(MONTH_LIST)
         at = self.d.position.format(months, f"'|' || {word} || '='")
-        # A word of month letters that is no month's (at = 0) leaves the month NULL: not a date.
-        number = self.integer(f"SUBSTR({months}, {at} + LENGTH({word}) + 2, 2)")
-        month = f"CASE WHEN {form} IS NOT NULL THEN CASE WHEN {at} > 0 THEN {number} END END"
+        month = self.integer(f"SUBSTR({months}, {at} + LENGTH({word}) + 2, 2)")
         return (
-            by_form(lambda f: year(self.extract(worded, f.year))),
-            month,
-            by_form(lambda f: self.integer(self.extract(worded, f.day))),
-            by_form(lambda f: f"LENGTH({self.extract(worded, f.year)}) = 2"),
+            f"CASE WHEN LENGTH({digits}) = 2 THEN {self._century(year)} + {year} ELSE {year} END",
+            f"CASE WHEN {at} > 0 THEN {month} END",
+            self.integer(self.extract(worded, WORDED_DAY)),
+            f"LENGTH({digits}) = 2",
         )
 
     def _century(self, two_digits: str) -> str:
@@ -250,7 +241,7 @@ class Cells:
     def date_parts(self, text: str, column: Callable[[str], str], order: DateOrder) -> tuple[str, str, str]:
         """The year, month and day a date cell (trimmed) is read as by vocabulary.parse_date; NULL when it
         is not a date as the audit reads one (its calendar is checked by `date`). `column(suffix)` names
-        the cell's columns of `date_kinds`, `date_numbers` and `worded_kinds`."""
+        the cell's columns of `date_kinds`, `date_numbers`, `year_first` and `worded`."""
         first, second, year_number = column(FIRST_SUFFIX), column(SECOND_SUFFIX), column(YEAR_SUFFIX)
         numeric = f"{first} IS NOT NULL"
         year = (
@@ -264,16 +255,16 @@ class Cells:
         else:  # dotted dates are day first; slashes only when nothing else fits (NULL, not a date, otherwise)
             month, day = second, first
             readable = f"({column(DOTTED_SUFFIX)} OR ({first} > 12 AND {second} <= 12))"
-        form, spaced = column(WORDED_FORM_SUFFIX), column(SPACED_SUFFIX)
+        worded, spaced = column(WORDED_SUFFIX), column(SPACED_SUFFIX)
 
         def part(iso_part: str, year_first_part: str, numeric_part: str, worded_part: str) -> str:
             return (
                 f"CASE WHEN {column(ISO_SUFFIX)} THEN {self.integer(iso_part)} "
                 f"WHEN {column(YEAR_FIRST_SUFFIX)} THEN {self.integer(self.extract(spaced, year_first_part))} "
-                f"WHEN {readable} THEN {numeric_part} WHEN {form} IS NOT NULL THEN {worded_part} END"
+                f"WHEN {readable} THEN {numeric_part} WHEN {worded} IS NOT NULL THEN {worded_part} END"
             )
 
-        worded_year, worded_month, worded_day, _ = self.worded_parts(column(WORDED_SUFFIX), form)
+        worded_year, worded_month, worded_day, _ = self.worded_parts(worded)
         return (
             part(f"SUBSTR({text}, 1, 4)", FIRST_NUMBER, year, worded_year),
             part(f"SUBSTR({text}, 6, 2)", SECOND_NUMBER, month, worded_month),
@@ -283,7 +274,8 @@ class Cells:
     def two_digit_year(self, column: Callable[[str], str]) -> str:
         """True when a date was read (its DATE is not NULL) from a year of two digits (vocabulary.has_two_digit_year),
         in a step after `values`."""
-        two_digits = f"{column(YEAR_DIGITS_SUFFIX)} = 2 OR {self.worded_parts(column(WORDED_SUFFIX), column(WORDED_FORM_SUFFIX))[3]}"
+        worded = column(WORDED_SUFFIX)
+        two_digits = f"{column(YEAR_DIGITS_SUFFIX)} = 2 OR {worded} IS NOT NULL AND {self.worded_parts(worded)[3]}"
         return f"{column(DATE_SUFFIX)} IS NOT NULL AND COALESCE({two_digits}, FALSE)"
 
     def calendar_date(self, year: str, month: str, day: str) -> str:
@@ -387,8 +379,7 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
 
 def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]:
     """Step 3 (`numbers`): the amount without the currency before it; the numbers of each date written in
-    numbers alone; whether it is year first (not ISO); the text and form of a date that may have its month as
-    a word."""
+    numbers alone; whether it is year first (not ISO); the text of a date written with its month as a word."""
     c, q = Cells(w), w.q
     items = [f"{c.after_first_currency(q('amount_text'), q('amount_first_currency'))} AS {q('amount_rest')}"]
     for prefix in dates:
@@ -396,11 +387,9 @@ def number_items(w: Writer, dates: Sequence[str], order: DateOrder) -> list[str]
         numbers = c.date_numbers(spaced, numeric, order)
         items += [f"{expression} AS {q(prefix + suffix)}" for suffix, expression in numbers]
         iso = q(prefix + ISO_SUFFIX)
-        worded, form = c.worded_kinds(iso, spaced, numeric)
         items += [
             f"{c.year_first(iso, spaced, numeric)} AS {q(prefix + YEAR_FIRST_SUFFIX)}",
-            f"{worded} AS {q(prefix + WORDED_SUFFIX)}",
-            f"{form} AS {q(prefix + WORDED_FORM_SUFFIX)}",
+            f"{c.worded(iso, spaced, numeric)} AS {q(prefix + WORDED_SUFFIX)}",
         ]
     return items
 

@@ -142,8 +142,8 @@ def verdict_sql(
         (
             "numbers",
             "Step 3: the amount without the currency before it; the numbers of each date written in numbers "
-            "alone (NULL: not such a date); whether it is year first without being ISO; a date that may have its month "
-            "as a word, in lower case, and its form.",
+            "alone (NULL: not such a date); whether it is year first without being ISO; the text of a date with its "
+            "month as a word, folded (NULL: not such a date).",
             _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('kinds')}", star=True),
         ),
         (
