@@ -450,7 +450,9 @@ def _not_a_date(value: object) -> str:
     """Why `value` is not a date, with the fix; a spreadsheet's day number is named as the date it stands for,
     and a month written as a word is said to be one."""
     text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
-    if any(c.isdigit() for c in text) and any(word in MONTH_NUMBERS for word in re.findall(r"[^\W\d_]+", text.lower())):
+    if any(c.isdigit() for c in text) and any(
+        word in FOLDED_MONTHS for word in re.findall(r"[^\W\d_]+", fold_worded_date(text))
+    ):
         return (
             f"{shown(value)} is not a date: with its month written as a word, write the day, the month and the year, "
             f"e.g. 5 Dec 2027, 05-Dec-2027 or Dec 5, 2027; or {DATE_HINT}"
