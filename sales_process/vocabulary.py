@@ -346,11 +346,6 @@ _ISO = re.compile(
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
 )
-# Year first with one or two digits for the month and the day: 2027/3/1 (as Japanese, Chinese and Korean
-# settings write dates), 2027.03.01, 2027-3-1; never ambiguous.
-_YEAR_FIRST = re.compile(
-    r"^([0-9]{4})([/.-])([0-9]{1,2})\2([0-9]{1,2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
-)
 # Spreadsheets read a two-digit year as 2000-2029 for 00-29 and 1930-1999 for 30-99; so does the audit.
 TWO_DIGIT_YEAR_PIVOT = 30
 
@@ -411,6 +406,9 @@ MONTH_WORD = "([a-z]+)"
 # shares, written without backreferences, lookarounds or non-capturing groups, which all dialects read alike.
 DATE_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
 _YEAR = "([0-9]{4}|[0-9]{2})"
+# Year first with one or two digits for the month and the day, on the text with every white space a space:
+# 2027/3/1 (as Japanese, Chinese and Korean settings write dates), 2027.03.01, 2027-3-1; never ambiguous.
+YEAR_FIRST_DATE = f"^[0-9]{{4}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)[0-9]{{1,2}}{DATE_TIME}"
 
 
 # A date with its month as a word, on its folded text (fold_worded_date), the day before the month or after it:
@@ -423,6 +421,7 @@ WORDED_DAY = "([0-9]+)"
 WORDED_YEAR = "^[^0-9]*[0-9]+[^0-9]+([0-9]+)"
 _WORDED_DATE, _WORDED_DAY, _WORDED_YEAR = (re.compile(pattern) for pattern in (WORDED_DATE, WORDED_DAY, WORDED_YEAR))
 _MONTH_WORD = re.compile(MONTH_WORD)
+_YEAR_FIRST_DATE = re.compile(YEAR_FIRST_DATE)
 _SPACED = {ord(character): " " for character in WHITESPACE}
 
 
@@ -491,9 +490,9 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     iso = _ISO.match(text)
     if iso:
         return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
-    year_first = _YEAR_FIRST.match(text)
-    if year_first:
-        return _calendar_date(text, int(year_first[1]), int(year_first[3]), int(year_first[4]))
+    if _YEAR_FIRST_DATE.match(text.translate(_SPACED)):
+        year, month, day = (int(number) for number in re.findall("[0-9]+", text)[:3])
+        return _calendar_date(text, year, month, day)
     numeric = _NUMERIC.match(text)
     if numeric is None:
         worded = _worded_date(text)

@@ -31,6 +31,7 @@ from sales_process.vocabulary import (
     WORDED_DATE,
     WORDED_DAY,
     WORDED_YEAR,
+    YEAR_FIRST_DATE,
     YES_WORDS,
     DateOrder,
     plural,
@@ -57,8 +58,6 @@ ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-
 # vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
 # the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.
 NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){DATE_TIME}"
-# vocabulary._YEAR_FIRST: 2027/3/1, 2027.03.01, 2027-3-1 (the year, the month, the day, in that order).
-YEAR_FIRST_DATE = f"^[0-9]{{4}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)[0-9]{{1,2}}{DATE_TIME}"
 FIRST_NUMBER = "^([0-9]+)"
 SECOND_NUMBER = "^[0-9]+[./-]([0-9]+)"
 YEAR_NUMBER = "^[0-9]+[./-][0-9]+[./-]([0-9]+)"
