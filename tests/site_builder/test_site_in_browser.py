@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import PHONE, axe_violations, live_directory
 
@@ -50,9 +51,10 @@ def test_search_finds_a_customer_action(page: Any, site_url: str) -> None:
     page.goto(site_url + "/")
     page.locator(".md-search__input").click()
     page.keyboard.type("e-signature envelope")
-    result = page.locator(".md-search-result__item").first
-    result.wait_for(timeout=10000)
-    assert "Has the signer confirmed when they will sign?" in result.inner_text()
+    # Results follow each typed letter: wait for those of the whole query, not the first shown.
+    expect(page.locator(".md-search-result__item").first).to_contain_text(
+        "Has the signer confirmed when they will sign?", timeout=10000
+    )
 
 
 @pytest.mark.parametrize("path", ["/", "/stages/demonstrating/", "/checklist/"])
