@@ -309,9 +309,20 @@ def milestone_comment(stage: Stage, milestone: Milestone) -> str:
     return comment(f"{stage.name} ({stage.id}): milestone {milestone.id} ({', '.join(rules)})")
 
 
+def dated_milestones(process: Process, columns: InputColumns) -> list[str]:
+    """The milestones whose date the input has a column for. Any other's date is blank in every row, so the
+    statement reads it once, as NULL, instead of spelling out the date rules for a cell that is never there."""
+    return [
+        milestone.id
+        for _, milestone in process.milestones()
+        if columns.milestones.get(milestone.id, MilestoneColumns(None)).date is not None
+    ]
+
+
 def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
-    """The prefix of each date the statement reads: every milestone's (<id>), and the close date when read."""
-    dates = [milestone.id for _, milestone in process.milestones()]
+    """The prefix of each date the statement reads: a milestone's (<id>) when the input has its column
+    (dated_milestones), and the close date when read."""
+    dates = dated_milestones(process, columns)
     return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
 
 
@@ -357,6 +368,8 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
             f"{w.text(found.evidence)} AS {q(milestone.id + '__evidence')}",
             f"{text(w.trimmed(found.date))} AS {q(milestone.id + DATE_TEXT_SUFFIX)}",
         ]
+        if found.date is None:  # no date to read (milestone_dates): the date steps leave it out
+            items.append(f"CAST(NULL AS DATE) AS {q(milestone.id + DATE_SUFFIX)}")
         if found.confirmed_by is not None:
             items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {q(milestone.id + '__buyer')}")
     return items

@@ -43,6 +43,7 @@ from verdict_sql.cells import (
     amount_item,
     cell_items,
     comment,
+    dated_milestones,
     kind_items,
     milestone_comment,
     milestone_dates,
@@ -198,7 +199,7 @@ def verdict_sql(
         *(comment(line) for line in header),
         "WITH",
         ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
-        _final(w, process, keep, buyers, _counted_years(w, process) if count_two_digit_years else []),
+        _final(w, process, keep, buyers, _counted_years(w, process, columns) if count_two_digit_years else []),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -581,8 +582,8 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
     ]
 
 
-def _counted_years(w: Writer, process: Process) -> list[str]:
-    prefixes = [milestone.id for _, milestone in process.milestones()]
+def _counted_years(w: Writer, process: Process, columns: InputColumns) -> list[str]:
+    prefixes = dated_milestones(process, columns)
     return [f"{two_digit_years(w, prefixes)} AS {w.q(TWO_DIGIT_YEARS)}"]
 
 

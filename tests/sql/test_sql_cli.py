@@ -124,6 +124,31 @@ def test_odd_names_reach_duckdb_intact(
     ]
 
 
+def test_only_the_dates_an_export_has_are_read_by_the_date_rules(
+    capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path]
+) -> None:
+    export = write_file("export.csv", "deal,stage,pain-confirmed,pain-confirmed.date,budget-confirmed\n")
+    status, out, _ = run_sql(
+        capsys, "--process", str(DEFAULT_PROCESS), "--dialect", "duckdb", "--columns-from", str(export)
+    )
+    assert status == 0
+    assert '"pain-confirmed__iso"' in out
+    # a date the export has no column for is blank in every row: read once, as NULL, with no rules spelt out
+    assert 'CAST(NULL AS DATE) AS "budget-confirmed__date"' in out
+    assert '"budget-confirmed__iso"' not in out
+    with duckdb.connect() as connection:
+        connection.execute(
+            "CREATE TABLE deals AS SELECT * FROM (VALUES ('a', 'Qualifying', 'yes', '1 March 2027', 'yes'), "
+            "('b', 'Qualifying', 'yes', '1 Marc 2027', 'yes')) "
+            'AS t("deal", "stage", "pain-confirmed", "pain-confirmed.date", "budget-confirmed")'
+        )
+        result = connection.execute(out)
+        names = [column[0] for column in result.description]
+        rows = [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+    assert [(row["deal"], row["not_assessed"]) for row in rows] == [("a", ""), ("b", "pain-confirmed.date")]
+    assert rows[0]["budget-confirmed__status"] == "no_evidence"
+
+
 def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_sql(capsys, "--help")
     assert status == 0
