@@ -69,6 +69,7 @@ ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
 WORDED_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
 MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in FOLDED_MONTHS.items()) + "|"
+MONTHS = "months"  # the rules' column holding MONTH_LIST
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
 FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
     "__first",
@@ -80,10 +81,12 @@ FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
 
 
 class Cells:
-    """Spells the cell readers in one dialect, in a step after `cells` (which brings the white space along)."""
+    """Spells the cell readers in one dialect, in a step after `cells` (which brings the white space and
+    the month words along)."""
 
     def __init__(self, w: Writer) -> None:
         self.d = w.dialect
+        self.q = w.q
         self.chars = w.chars
         self.trim = w.trim
         self.spaced = w.spaced
@@ -222,8 +225,9 @@ class Cells:
         year = self.integer(digits)
         # The month's number follows its word in MONTH_LIST ('|jan=01|…'): a lookup of one short expression,
         # where a CASE of every word, for every date, made DuckDB take most of a second to plan the statement.
+        # The list is a column of the rules' row, spelt once instead of three times a date.
         word = self.extract(worded, MONTH_WORD)
-        months = self.chars(MONTH_LIST)
+        months = self.q(MONTHS)
         at = self.d.position.format(months, f"'|' || {word} || '='")
         month = self.integer(f"SUBSTR({months}, {at} + LENGTH({word}) + 2, 2)")
         return (

@@ -39,6 +39,8 @@ from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_W
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     DATE_SUFFIX,
+    MONTH_LIST,
+    MONTHS,
     amount_currency_item,
     amount_item,
     cell_items,
@@ -123,7 +125,8 @@ def verdict_sql(
     steps = [
         (
             "rules",
-            "The assessment date, and the white space the engine reads as one space.",
+            "The assessment date, the white space the engine reads as one space, and the month words with their "
+            "numbers.",
             _rules(w, as_of),
         ),
         (
@@ -273,6 +276,7 @@ def _rules(w: Writer, as_of: dt.date | None) -> str:
             f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
             f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
             f"{w.s(spaces)} AS {w.q('spaces')}",
+            f"{w.chars(MONTH_LIST)} AS {w.q(MONTHS)}",
         ],
         "",
     )
@@ -297,7 +301,7 @@ def _file_currency(w: Writer, row_order: str | None) -> str | None:
 
 def _kept(w: Writer, keep: Sequence[str]) -> list[str]:
     """The rules' row carried along, and the input columns passed through to the output."""
-    carried = [f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces")]
+    carried = [f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces", MONTHS)]
     return carried + [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
 
 
