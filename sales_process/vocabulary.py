@@ -399,9 +399,10 @@ MONTH_ACCENTS_DROPPED = "".join(unicodedata.normalize("NFD", c)[0] for c in MONT
 _DROP_ACCENTS = str.maketrans(MONTH_ACCENTS, MONTH_ACCENTS_DROPPED)
 # Each month word without its accents, and its month's number: what the date's word is looked up in.
 FOLDED_MONTHS: Mapping[str, int] = {word.translate(_DROP_ACCENTS): number for word, number in MONTH_NUMBERS.items()}
-# The month's word in a date that matched WORDED_DATE: its first run of letters. The date is one
-# only when that word is one of FOLDED_MONTHS.
-MONTH_WORD = "([a-z]+)"
+# The month's word in a date that matched WORDED_DATE: its first run of three letters or more (the
+# words a date may have around it, an ordinal's "th" or Spanish and Portuguese "de", are shorter). The date
+# is one only when that word is one of FOLDED_MONTHS.
+MONTH_WORD = "([a-z][a-z][a-z]+)"
 # A time after a date (", 10:30 AM"), on the text with every white space a space. Like every pattern the SQL
 # shares, written without backreferences, lookarounds or non-capturing groups, which all dialects read alike.
 DATE_TIME = "(,? +[0-9]{1,2}:[0-9]{2}(:[0-9]{2})?( *[AaPp][Mm])?)?$"
@@ -411,11 +412,15 @@ _YEAR = "([0-9]{4}|[0-9]{2})"
 YEAR_FIRST_DATE = f"^[0-9]{{4}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)[0-9]{{1,2}}{DATE_TIME}"
 
 
+_ORDINAL = "(st|nd|rd|th|er)?"  # 1st, 2nd, 3rd, 5th; French 1er
+_OF = "(de )?"  # Spanish and Portuguese long dates: 5 de diciembre de 2026
 # A date with its month as a word, on its folded text (fold_worded_date), the day before the month or after it:
-# 05-Dec-2026, 5 Dec 26, 5. Dezember 2026, 12 janv. 2027, 05DEC2026; Dec 5, 2026, Dec-05-2026,
-# Dec. 5, 2026 10:30 AM. In either order the day is its first number and the year its second.
+# 05-Dec-2026, 5 Dec 26, 5. Dezember 2026, 12 janv. 2027, 05DEC2026, 5th December 2026, 5 de diciembre de 2026;
+# Dec 5, 2026, Dec-05-2026, Dec. 5, 2026 10:30 AM, December 5th, 2026. In either order the day is its first
+# number and the year its second.
 WORDED_DATE = (
-    f"^([0-9]{{1,2}}[.]?[ /-]?{MONTH_WORD}[.]?[ /-]?|{MONTH_WORD}[.]?[ /-]?[0-9]{{1,2}}(, ?| |/|-)){_YEAR}{DATE_TIME}"
+    f"^([0-9]{{1,2}}{_ORDINAL}[.]?[ /-]?{_OF}{MONTH_WORD}[.]?[ /-]?{_OF}"
+    f"|{MONTH_WORD}[.]?[ /-]?[0-9]{{1,2}}{_ORDINAL}(, ?| |/|-)){_YEAR}{DATE_TIME}"
 )
 WORDED_DAY = "([0-9]+)"
 WORDED_YEAR = "^[^0-9]*[0-9]+[^0-9]+([0-9]+)"

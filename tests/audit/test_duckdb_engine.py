@@ -194,6 +194,8 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "3. März 2027",
         "12 janv. 2027",
         "1 MRZ\u00a027",
+        "3 de febrero de 2027",
+        "February 3rd, 2027",
         # Year first, not ISO (Japanese, Chinese and Korean settings)
         "2027/2/3",
         "2027.02.03",

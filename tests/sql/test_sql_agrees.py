@@ -167,6 +167,8 @@ def _date_text(draw: st.DrawFn, date: dt.date) -> str:
                 f"{day}. {word} {year}",
                 f"{word}. {day}, {year}",
                 f"{word} {day} {year} 10:30 AM",
+                f"{day} de {word} de {year}",
+                f"{day}th {word} {year}",
             ]
         )
     )
