@@ -47,7 +47,9 @@ def _not_found(root: Path) -> ResponseReturnValue:
     if page.is_file():
         return _send(page, NOT_FOUND)
     built = (root / "index.html").is_file()
-    return render_template("playbook_site/missing.html", built=built, site_dir=str(root)), NOT_FOUND
+    # Without a built playbook, only its home page is surely one of its pages: any other address may be a typo.
+    home = request.path == "/"
+    return render_template("playbook_site/missing.html", built=built, home=home, site_dir=str(root)), NOT_FOUND
 
 
 def not_found() -> Response:

@@ -99,3 +99,8 @@ def test_without_a_built_site_the_form_still_works(tmp_path: Path) -> None:
     assert home.status_code == 404
     assert b"The playbook is not built yet" in home.data
     assert client.get("/check").status_code == 200
+    # Any other address may be a typo (the sign-in page is /login): it is not found, the missing playbook a maybe.
+    typo = client.get("/sign-in")
+    assert typo.status_code == 404
+    assert b"<h1>Page not found</h1>" in typo.data
+    assert b"If it is a page of the playbook: the playbook is not built yet" in typo.data
