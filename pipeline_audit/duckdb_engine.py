@@ -301,19 +301,18 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
         ]
     )
-    texts = {
-        field: sql_lines.typed_text(q(_name(index)) if index is not None else "NULL")
-        for field, index in (("deal", plan.deal), ("owner", plan.owner), ("crm_id", plan.crm_id))
-    }
+    # The deal, owner and CRM id as RowReader.text reads them, and the texts of the line as safe_writer makes
+    # them inert: each a column of its own step, since the next step names it three times.
+    texts = {"deal": plan.deal, "owner": plan.owner, "crm_id": plan.crm_id}
+    restored = {f"{field}_restored": q(_name(index)) if index is not None else "NULL" for field, index in texts.items()}
+    inert_texts = {f"{field}_inert": field for field in (*texts, "next_actions")}
     read = {
         FILE_ROW: q(FILE_ROW),
         "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
         f"WHEN {simple} THEN 'sql' ELSE 'python' END",
         "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
         "currency": q("currency"),
-        "crm_id": texts["crm_id"],
-        "owner": texts["owner"],
-        "deal_typed": texts["deal"],
+        **{name: sql_lines.restored_text(cell) for name, cell in restored.items()},
         "claimed_stage_id": q("claimed_stage_id"),
         "verified_stage_id": q("verified_stage_id"),
         "stages_ahead": q("stages_ahead"),
@@ -329,9 +328,9 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     line = sql_lines.assessed_line(
         process,
         {
-            "deal": q("deal"),
-            "crm_id": q("crm_id"),
-            "owner": q("owner"),
+            "deal": q("deal_inert"),
+            "crm_id": q("crm_id_inert"),
+            "owner": q("owner_inert"),
             "claimed_stage_id": q("claimed_stage_id"),
             "verified_stage_id": q("verified_stage_id"),
             "stages_ahead": q("stages_ahead"),
@@ -339,18 +338,22 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             "claimed_weighted": q("claimed_cents"),
             "verified_weighted": q("verified_cents"),
             "next_milestones": q("next_milestones"),
-            "next_actions": q("next_actions"),
+            "next_actions": q("next_actions_inert"),
         },
     )
+    typed = ", ".join(f"{sql_lines.stripped(q(name))} AS {q(name.removesuffix('_restored'))}" for name in restored)
+    made_inert = ", ".join(f"{sql_lines.inert(q(field))} AS {q(name)}" for name, field in inert_texts.items())
     return (
         f"WITH {q('numbered')} AS (SELECT rowid AS {q(FILE_ROW)}, * FROM {q('pipeline')}),\n"
         f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')}),\n"
         f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
         f"FROM {q('verdicts')}),\n"
-        f"{q('typed')} AS (SELECT * EXCLUDE ({q('deal_typed')}), "
-        f"CASE WHEN {q('deal_typed')} = '' THEN {q('crm_id')} ELSE {q('deal_typed')} END AS {q('deal')} "
-        f"FROM {q('read')})\n"
-        f"SELECT *, CASE WHEN {q('kind')} = 'sql' THEN {line} END AS {q('line')} FROM {q('typed')}"
+        f"{q('typed')} AS (SELECT * EXCLUDE ({', '.join(map(q, restored))}), {typed} FROM {q('read')}),\n"
+        f"{q('named')} AS (SELECT * REPLACE (CASE WHEN {q('deal')} = '' THEN {q('crm_id')} ELSE {q('deal')} END "
+        f"AS {q('deal')}) FROM {q('typed')}),\n"
+        f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
+        f"SELECT * EXCLUDE ({', '.join(map(q, inert_texts))}), CASE WHEN {q('kind')} = 'sql' THEN {line} END AS {q('line')} "
+        f"FROM {q('inert')}"
     )
 
 

@@ -63,29 +63,53 @@ def _quoted(text: str) -> str:
     return _runs_as_formula(f"LTRIM({text}, {DUCKDB.string(QUOTE)})")
 
 
-def typed_text(cell: str) -> str:
-    """A raw cell as `RowReader.text` reads it: `restore_cell`, then Python's strip ('' for NULL)."""
+def restored_text(cell: str) -> str:
+    """A raw cell as `restore_cell` reads it ('' for NULL): the quote our own writer put before a formula taken off."""
     raw = f"COALESCE({cell}, '')"
     rest = f"SUBSTR({raw}, 2)"
-    restored = f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
+    return f"CASE WHEN {raw} LIKE '''%' AND {_quoted(rest)} THEN {rest} ELSE {raw} END"
+
+
+def stripped(text: str) -> str:
+    """A text as Python's str.strip() leaves it. `text` is named three times: make it a column, not an expression."""
     # TRIM builds its set of 29 characters on every row: a pattern spares it for the cells it would not change.
     ends = character_class(map(ord, _python_white_space()), _re2, negated=True)
     plain = DUCKDB.string(f"(?s)^{ends}(.*{ends})?$")
     return (
-        f"CASE WHEN REGEXP_MATCHES({restored}, {plain}) THEN {restored} "
-        f"ELSE TRIM({restored}, {_chars(_python_white_space())}) END"
+        f"CASE WHEN REGEXP_MATCHES({text}, {plain}) THEN {text} ELSE TRIM({text}, {_chars(_python_white_space())}) END"
+    )
+
+
+def typed_text(cell: str) -> str:
+    """A raw cell as `RowReader.text` reads it: `restore_cell`, then Python's strip ('' for NULL).
+
+    It spells `restored_text` three times: a statement over many rows makes that a column first (as the
+    DuckDB engine does), then strips the column.
+    """
+    return stripped(restored_text(cell))
+
+
+def inert(text: str) -> str:
+    """A text made inert as `neutralise_cell` makes it: a quote before what a spreadsheet would run as a formula."""
+    quote = DUCKDB.string(QUOTE)
+    starts = [quote, *(_chars(start) for start in FORMULA_STARTS)]
+    return f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+
+
+def csv_quoted(text: str) -> str:
+    """A text quoted as Python's csv writer quotes a cell. `text` is named three times: make it a column."""
+    return (
+        f"CASE WHEN REGEXP_MATCHES({text}, {DUCKDB.string(QUOTED)}) "
+        f"THEN '\"' || REPLACE({text}, '\"', '\"\"') || '\"' ELSE {text} END"
     )
 
 
 def written(text: str) -> str:
-    """A text cell as `safe_writer` writes it: made inert (`neutralise_cell`), then quoted as csv quotes."""
-    quote = DUCKDB.string(QUOTE)
-    starts = [quote, *(_chars(start) for start in FORMULA_STARTS)]
-    inert = f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
-    return (
-        f"CASE WHEN REGEXP_MATCHES({inert}, {DUCKDB.string(QUOTED)}) "
-        f"THEN '\"' || REPLACE({inert}, '\"', '\"\"') || '\"' ELSE {inert} END"
-    )
+    """A text cell as `safe_writer` writes it: made inert (`inert`), then quoted as csv quotes (`csv_quoted`).
+
+    It spells `inert` three times: a statement over many rows makes that a column first, then quotes the column.
+    """
+    return csv_quoted(inert(text))
 
 
 def written_constant(text: str) -> str:
@@ -134,25 +158,26 @@ def next_actions(process: Process, next_milestones: str) -> str:
 def assessed_line(process: Process, cells: dict[str, str]) -> str:
     """The SQL of an assessed row's line without its line number (it starts with the comma after it).
 
-    `cells` names the SQL of: deal, crm_id and owner (typed text), claimed_stage_id and verified_stage_id,
-    stages_ahead, amount, claimed_weighted and verified_weighted (whole cents), next_milestones (ids, comma
-    between) and next_actions (`next_actions` of them).
+    `cells` names the SQL of: deal, crm_id and owner (typed text made `inert`), claimed_stage_id and
+    verified_stage_id, stages_ahead, amount, claimed_weighted and verified_weighted (whole cents),
+    next_milestones (ids, comma between) and next_actions (`next_actions` of them, made `inert`). The
+    inert texts are each named three times: columns, not expressions.
     """
     names = [written_constant(stage.name) for stage in process.stages]
     ids = [written_constant(stage.id) for stage in process.stages]
     claimed, verified = cells["claimed_stage_id"], cells["verified_stage_id"]
     row = AuditRow(
         line=0,  # written by the engine before this text
-        deal=written(cells["deal"]),
-        crm_id=written(cells["crm_id"]),
-        owner=written(cells["owner"]),
+        deal=csv_quoted(cells["deal"]),
+        crm_id=csv_quoted(cells["crm_id"]),
+        owner=csv_quoted(cells["owner"]),
         claimed_stage=by_stage(claimed, names, process),
         verified_stage=by_stage(verified, names, process),
         stages_ahead=f"COALESCE(CAST({cells['stages_ahead']} AS VARCHAR), '')",
         amount=plain_cents(cells["amount"]),
         claimed_weighted=plain_cents(cells["claimed_weighted"]),
         verified_weighted=plain_cents(cells["verified_weighted"]),
-        next_customer_actions=written(cells["next_actions"]),
+        next_customer_actions=csv_quoted(cells["next_actions"]),
         not_assessed="''",
         claimed_stage_id=by_stage(claimed, ids, process),
         verified_stage_id=by_stage(verified, ids, process),

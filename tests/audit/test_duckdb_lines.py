@@ -12,8 +12,12 @@ import duckdb
 import pytest
 
 from pipeline_audit import audit, duckdb_engine, sql_lines
-from pipeline_audit.pipeline_csv import restored, safe_writer
+from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
+from sales_process.crm import resolve_mapping
+from sales_process.loader import load_process
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
+from tests.conftest import DEFAULT_PROCESS
+from tests.support.synthetic_pipeline import AS_OF
 
 TEXTS = [
     "",
@@ -122,3 +126,17 @@ def test_only_the_rows_python_has_more_to_say_about_reach_python(
     assert lines == [101, 201, 301]
     with (duck.folder / "audit.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["line"] for row in csv.DictReader(handle)] == [str(line) for line in range(2, 502)]
+
+
+def test_the_statement_spells_each_texts_formula_check_once(tmp_path: Path) -> None:
+    """Reading a cell names the restored text three times, and writing one its inert text: the engine makes
+    each a column first, so the long number pattern is spelt once per text (3 read, 4 written), not three times."""
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, dirty_rows())
+    loaded = load_process(DEFAULT_PROCESS)
+    mapping = resolve_mapping(loaded.process)
+    with open_pipeline(source) as handle:
+        header, _ = read_header(handle, source)
+    plan = audit.plan_header(header, loaded, mapping, source, no_evidence=False)
+    statement = duckdb_engine._query(plan, loaded, audit.AuditOptions(as_of=AS_OF), mapping)
+    assert statement.count(sql_lines.DUCKDB.string(sql_lines._number_pattern())) == 3 + 4
