@@ -3,11 +3,11 @@
 DuckDB reads the file and runs the generated statement of `playbook sql`, which reads every cell as
 the audit's parsers do, into a table of the file's rows, each with its position in the file (FILE_ROW;
 beyond its memory limit the tables go to a temporary directory). Each row it assesses has its audit.csv line
-spelled in SQL (sql_lines) and the figures the totals sum. Python reads only the rows it has more to
-say about, through the Python engine's audit_row: a row the SQL does not assess (its `not_assessed`
-names the cells; Python words the reasons), a closed deal (an outcome, counted with its close date),
-a row with a filled unnamed column or a buyer's cell, and a row in another currency than the file's
-first. Their lines take their rows' places, DuckDB writes audit.csv sorted by position (COPY), its GROUP BY sums and
+spelled in SQL (sql_lines) and the figures the totals sum, and so has each closed deal (an outcome,
+summed with its close date). Python reads only the rows it has more to say about, through the Python
+engine's audit_row: a row the SQL does not assess (its `not_assessed` names the cells; Python words the
+reasons), a row with a filled unnamed column or a buyer's cell, and a row in another currency than the
+file's first. Their lines take their rows' places, DuckDB writes audit.csv sorted by position (COPY), its GROUP BY sums and
 the deals most ahead are added to the same Totals, from which Python renders the report. The CRM's
 column and stage names are read through the same CrmMapping.
 
@@ -42,15 +42,16 @@ from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
 from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import TOP_AHEAD, DealGroup, Totals
+from pipeline_report.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import Blocking, KnownVerdicts
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
+from sales_process.outcome import Outcome
 from verdict_sql.dialects import DIALECTS
-from verdict_sql.generate import TWO_DIGIT_YEARS, status_column, verdict_sql
+from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -195,6 +196,7 @@ def audit_with_duckdb(
             result.two_digit_years += _two_digit_years(connection)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
+            _add_outcomes(connection, options.period, result.totals)
         if progress is not None:
             progress(size, size)
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
@@ -288,7 +290,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         options.as_of,
         keep=[*names, FILE_ROW],
         mapping=mapping,
-        count_two_digit_years=True,
+        for_the_audit=True,
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
     # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
@@ -297,13 +299,12 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     simple = " AND ".join(
         [
             f"{q('not_assessed')} = ''",
-            f"{q('outcome')} = 'open'",
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
         ]
     )
-    # The deal, owner and CRM id as RowReader.text reads them, and the texts of the line as safe_writer makes
+    # The deal, owner, CRM id and stage as RowReader.text reads them, and the texts of the line as safe_writer makes
     # them inert: each a column of its own step, since the next step names it three times.
-    texts = {"deal": plan.deal, "owner": plan.owner, "crm_id": plan.crm_id}
+    texts = {"deal": plan.deal, "owner": plan.owner, "crm_id": plan.crm_id, "stage": plan.stage}
     restored = {f"{field}_restored": q(_name(index)) if index is not None else "NULL" for field, index in texts.items()}
     inert_texts = {f"{field}_inert": field for field in (*texts, "next_actions")}
     read = {
@@ -312,10 +313,14 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         f"WHEN {simple} THEN 'sql' ELSE 'python' END",
         "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
         "currency": q("currency"),
-        **{name: sql_lines.restored_text(cell) for name, cell in restored.items()},
+        **{name: sql_lines.restored_text(cell) for name, cell in restored.items() if name != "stage_restored"},
+        # The stage as typed is written on a closed deal's line only (an open one's names the stage it was read as).
+        "stage_restored": f"CASE WHEN {q('outcome')} <> 'open' THEN {sql_lines.restored_text(restored['stage_restored'])} END",
         "claimed_stage_id": q("claimed_stage_id"),
         "verified_stage_id": q("verified_stage_id"),
         "stages_ahead": q("stages_ahead"),
+        "outcome": q("outcome"),
+        CLOSED_ON: q(CLOSED_ON),
         "amount": q("amount"),
         "amount_cents": f"CAST(ROUND_EVEN({q('amount')} * 100, 0) AS BIGINT)",
         "claimed_cents": f"CAST({q('claimed_weighted')} * 100 AS BIGINT)",
@@ -341,6 +346,19 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             "next_actions": q("next_actions_inert"),
         },
     )
+    closed = sql_lines.closed_line(
+        process,
+        {
+            "deal": q("deal_inert"),
+            "crm_id": q("crm_id_inert"),
+            "owner": q("owner_inert"),
+            "stage": q("stage_inert"),
+            "amount": q("amount_cents"),
+            "claimed_stage_id": q("claimed_stage_id"),
+            "outcome": q("outcome"),
+            "closed_on": q(CLOSED_ON),
+        },
+    )
     typed = ", ".join(f"{sql_lines.stripped(q(name))} AS {q(name.removesuffix('_restored'))}" for name in restored)
     made_inert = ", ".join(f"{sql_lines.inert(q(field))} AS {q(name)}" for name, field in inert_texts.items())
     return (
@@ -352,7 +370,8 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         f"{q('named')} AS (SELECT * REPLACE (CASE WHEN {q('deal')} = '' THEN {q('crm_id')} ELSE {q('deal')} END "
         f"AS {q('deal')}) FROM {q('typed')}),\n"
         f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
-        f"SELECT * EXCLUDE ({', '.join(map(q, inert_texts))}), CASE WHEN {q('kind')} = 'sql' THEN {line} END AS {q('line')} "
+        f"SELECT * EXCLUDE ({', '.join(map(q, inert_texts))}), CASE WHEN {q('kind')} = 'sql' THEN CASE WHEN {q('outcome')} = 'open' THEN {line} ELSE {closed} END "
+        f"END AS {q('line')} "
         f"FROM {q('inert')}"
     )
 
@@ -494,7 +513,7 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         "count(*) FILTER (verified_cents IS NULL), count(*) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), "
         "COALESCE(sum(claimed_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
         "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0) "
-        "FROM audit WHERE kind = 'sql' GROUP BY ALL"
+        "FROM audit WHERE kind = 'sql' AND outcome = 'open' GROUP BY ALL"
     ).fetchall()
     for (
         owner,
@@ -539,6 +558,17 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
                 owner=owner,
             )
         )
+
+
+def _add_outcomes(connection: duckdb.DuckDBPyConnection, period: Period, totals: Totals) -> None:
+    """Add the closed deals read in SQL to the totals, as Totals.add_outcome counts each: by outcome, in the period or not."""
+    held = period.holds_sql(DUCKDB.quote(CLOSED_ON))
+    for outcome, deals, outside, without_amount, cents in connection.execute(
+        f"SELECT outcome, count(*) FILTER ({held}), count(*) FILTER (NOT ({held})), "
+        f"count(*) FILTER (({held}) AND amount_cents IS NULL), COALESCE(sum(amount_cents) FILTER ({held}), 0) "
+        "FROM audit WHERE kind = 'sql' AND outcome <> 'open' GROUP BY outcome"
+    ).fetchall():
+        totals.add_outcomes(Outcome(outcome), OutcomeTotals(deals, int(cents), without_amount, outside))
 
 
 def _blocking_of(next_ids: str, statuses: str) -> Blocking:

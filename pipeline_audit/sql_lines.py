@@ -188,4 +188,42 @@ def assessed_line(process: Process, cells: dict[str, str]) -> str:
         outcome=DUCKDB.string(Outcome.OPEN.value),
         close_date="''",
     )
+    return _line(row)
+
+
+def closed_line(process: Process, cells: dict[str, str]) -> str:
+    """The SQL of a closed deal's line without its line number, as `AuditCsv.closed` writes it: the row as read,
+    its outcome and close date, never a verdict nor a weighted amount.
+
+    `cells` names the SQL of: deal, crm_id, owner and stage (typed text made `inert`, each a column),
+    amount (whole cents), claimed_stage_id, outcome and closed_on (a DATE).
+    """
+    ids = [written_constant(stage.id) for stage in process.stages]
+    empty = "''"
+    row = AuditRow(
+        line=0,  # written by the engine before this text
+        deal=csv_quoted(cells["deal"]),
+        crm_id=csv_quoted(cells["crm_id"]),
+        owner=csv_quoted(cells["owner"]),
+        claimed_stage=csv_quoted(cells["stage"]),
+        verified_stage=empty,
+        stages_ahead=empty,
+        amount=plain_cents(cells["amount"]),
+        claimed_weighted=empty,
+        verified_weighted=empty,
+        next_customer_actions=empty,
+        not_assessed=empty,
+        claimed_stage_id=by_stage(cells["claimed_stage_id"], ids, process),
+        verified_stage_id=empty,
+        next_milestone_ids=empty,
+        verified_stage_confirmed_by_buyer=empty,
+        buyer_confirmed_milestone_ids=empty,
+        outcome=cells["outcome"],  # won, lost or disqualified: nothing to make inert or quote
+        close_date=f"COALESCE(STRFTIME({cells['closed_on']}, '%Y-%m-%d'), '')",
+    )
+    return _line(row)
+
+
+def _line(row: AuditRow) -> str:
+    """The SQL of a row's cells, comma between, from the comma after the line number to the line's end."""
     return " || ',' || ".join(["''", *(str(cell) for cell in row[1:])]) + f" || {_chars(LINE_END)}"

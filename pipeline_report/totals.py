@@ -76,6 +76,17 @@ class Period:
             return False
         return (self.start is None or date >= self.start) and (self.end is None or date <= self.end)
 
+    def holds_sql(self, date: str) -> str:
+        """`holds` as a SQL condition on the DATE column (or expression) `date`."""
+        if not self.given:
+            return "TRUE"
+        bounds = [f"{date} IS NOT NULL"]
+        if self.start is not None:
+            bounds.append(f"{date} >= DATE '{self.start.isoformat()}'")
+        if self.end is not None:
+            bounds.append(f"{date} <= DATE '{self.end.isoformat()}'")
+        return " AND ".join(bounds)
+
 
 @dataclass
 class StageTotals:
@@ -185,6 +196,15 @@ class Totals:
         else:
             totals.cents += cents
         return True
+
+    def add_outcomes(self, outcome: Outcome, counted: OutcomeTotals) -> None:
+        """Count closed deals of one outcome at once, as add_outcome counts each (the DuckDB engine sums them)."""
+        self.rows += counted.deals + counted.outside_period
+        totals = self.outcomes[outcome]
+        totals.deals += counted.deals
+        totals.cents += counted.cents
+        totals.without_amount += counted.without_amount
+        totals.outside_period += counted.outside_period
 
     def add_problem(self, line: int, deal: str, reason: str) -> None:
         """Count a deal that cannot be assessed (listed up to LISTED_PROBLEMS)."""

@@ -498,6 +498,12 @@ def amount_currency_item(w: Writer) -> str:
     )
 
 
+def is_closed(w: Writer) -> str:
+    """Whether the row is a closed deal's (won, lost or disqualified), in a step after `statuses` (its outcome)."""
+    # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
+    return f"COALESCE({w.q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
+
+
 def problem_list(
     w: Writer,
     process: Process,
@@ -511,8 +517,7 @@ def problem_list(
     when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit.
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
     q = w.q
-    # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
-    closed = f"COALESCE({q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
+    closed = is_closed(w)
     is_closed_bad = f"{q('is_closed_word')} <> '' AND {q('is_closed_flag')} IS NULL"
     is_won_bad = f"{q('is_won_word')} <> '' AND {q('is_won_flag')} IS NULL AND NOT ({is_closed_bad})"
     amount_bad, currency_bad, mismatch = _amount_refusals(w)

@@ -38,6 +38,7 @@ from sales_process.requirement import Requirement, applies_to, stage_requirement
 from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_WORDS, label_key, name_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
+    CLOSE_DATE,
     DATE_SUFFIX,
     MONTH_LIST,
     MONTHS,
@@ -46,6 +47,7 @@ from verdict_sql.cells import (
     cell_items,
     comment,
     dated_milestones,
+    is_closed,
     kind_items,
     milestone_comment,
     milestone_dates,
@@ -62,6 +64,7 @@ from verdict_sql.status_case import status_cases
 from verdict_sql.writer import Writer
 
 TWO_DIGIT_YEARS = "two_digit_years"
+CLOSED_ON = "closed_on"  # a closed deal's close date (DATE), for the audit engine on DuckDB (for_the_audit)
 OUTPUT_COLUMNS = (
     "deal",
     "claimed_stage_id",
@@ -100,7 +103,7 @@ def verdict_sql(
     keep: Sequence[str] = (),
     mapping: CrmMapping | None = None,
     row_order: str | None = None,
-    count_two_digit_years: bool = False,
+    for_the_audit: bool = False,
 ) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
@@ -110,8 +113,9 @@ def verdict_sql(
     have a decimal comma. `row_order` names an input column of whole numbers giving the rows' order in
     the export (passed through, last): the first amount by it sets the file's currency, and an amount in
     another is refused, as the audit refuses it; without it every amount keeps its own currency.
-    `count_two_digit_years` adds TWO_DIGIT_YEARS (before the kept columns): how many milestone dates each row
-    holds read from a two-digit year, which the audit engine on DuckDB adds to its summary.
+    `for_the_audit` adds, before the kept columns, what the audit engine on DuckDB reads besides the verdict:
+    TWO_DIGIT_YEARS, how many of the dates the audit reads (a closed deal's close date, an open deal's milestone
+    dates) are written with a two-digit year, which its summary counts; and CLOSED_ON, a closed deal's close date.
     """
     w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
@@ -202,7 +206,7 @@ def verdict_sql(
         *(comment(line) for line in header),
         "WITH",
         ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
-        _final(w, process, keep, buyers, _counted_years(w, process, columns) if count_two_digit_years else []),
+        _final(w, process, keep, buyers, _audit_items(w, process, columns) if for_the_audit else []),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -586,9 +590,20 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
     ]
 
 
-def _counted_years(w: Writer, process: Process, columns: InputColumns) -> list[str]:
-    prefixes = dated_milestones(process, columns)
-    return [f"{two_digit_years(w, prefixes)} AS {w.q(TWO_DIGIT_YEARS)}"]
+def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str]:
+    """TWO_DIGIT_YEARS and CLOSED_ON (verdict_sql's `for_the_audit`): the audit reads a closed deal's close
+    date and an open deal's milestone dates, never the other way round."""
+    closed = is_closed(w)
+    milestones = two_digit_years(w, dated_milestones(process, columns))
+    if columns.close_date is None:
+        return [
+            f"CASE WHEN {closed} THEN 0 ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
+            f"CAST(NULL AS DATE) AS {w.q(CLOSED_ON)}",
+        ]
+    return [
+        f"CASE WHEN {closed} THEN {two_digit_years(w, [CLOSE_DATE])} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
+        f"CASE WHEN {closed} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END AS {w.q(CLOSED_ON)}",
+    ]
 
 
 def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[str], extra: Sequence[str]) -> str:

@@ -123,6 +123,8 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "03 - Proposing",
         "6-Closed Won",
         "8-Closed Lost",
+        "Closed Lost",
+        "Disqualified",
         "2. Qualifying2",  # numbered, but no stage after the number
         "１-Discovery",  # a full-width digit is no stage number
     ],
@@ -201,6 +203,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "2027.02.03",
         "2027-2-3",
     ],
+    "close_date": ["", "2027-01-15", "2026-11-30", "15/01/27", "Jan 15, 2027", "2027-01-15 10:15"],
     "confirmed_by": [
         "",
         "",
@@ -213,6 +216,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
     ],
 }
 BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
+    "close_date": ["2027-02-30", "01/02/2027", "March 1"],
     "deal": ["", "  "],
     "owner": ["\u2028"],
     "crm_id": ["\u00a0"],
@@ -252,7 +256,8 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
 
     With `buyers`, with `.confirmed_by` columns for the buyer statements (read with BUYER_PROCESS).
     """
-    header = ["deal", *(name for name in ("owner", "crm_id", "stage", "amount") if draw(st.booleans()))]
+    fields = ("owner", "crm_id", "stage", "amount", "close_date")
+    header = ["deal", *(name for name in fields if draw(st.booleans()))]
     parts: list[tuple[str, str]] = []
     for index, (_, milestone) in enumerate(PROCESS.process.milestones()):
         if index and draw(st.integers(0, 4)) == 0:
@@ -366,11 +371,23 @@ READINGS = st.sampled_from(
 )
 
 
+# The close dates counted as outcomes (--from, --to): closed deals outside them are counted apart.
+PERIODS = st.sampled_from(
+    [(), ("--from", "2026-12-01"), ("--to", "2027-01-15"), ("--from", "2027-01-01", "--to", "2027-03-01")]
+)
+
+
 @pytest.mark.slow
 @SAME_FILES
-@given(st.booleans().flatmap(lambda buyers: st.tuples(st.just(buyers), exports(buyers))), READINGS, st.booleans())
+@given(
+    st.booleans().flatmap(lambda buyers: st.tuples(st.just(buyers), exports(buyers))), READINGS, PERIODS, st.booleans()
+)
 def test_the_same_files_for_any_export(
-    capsys: pytest.CaptureFixture[str], export: tuple[bool, list[list[str]]], options: tuple[str, ...], crm: bool
+    capsys: pytest.CaptureFixture[str],
+    export: tuple[bool, list[list[str]]],
+    options: tuple[str, ...],
+    period: tuple[str, ...],
+    crm: bool,
 ) -> None:
     buyers, rows = export
     with tempfile.TemporaryDirectory() as folder:
@@ -396,7 +413,7 @@ def test_the_same_files_for_any_export(
             path.write_text(text, encoding="utf-8")
             process_path = path
         write_rows(source, rows)
-        python, duckdb = both_engines(capsys, source, Path(folder), *options, process=process_path)
+        python, duckdb = both_engines(capsys, source, Path(folder), *options, *period, process=process_path)
         assert_same_outputs(python, duckdb)
         # A fall-back to the Python engine says so on stderr: equal stderr means DuckDB audited the file itself.
         assert "audited with the Python engine" not in duckdb.err
