@@ -11,7 +11,6 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
-from assess_app.compiled_templates import COMPILED_TEMPLATES
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
@@ -25,6 +24,7 @@ from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
 from assess_app.store import ProcessStore
 from sales_process.confirmation import ConfirmationStore
+from site_builder.template_cache import TEMPLATES
 
 
 def create_app(
@@ -52,7 +52,9 @@ def create_app(
         # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.session_interface = SessionCookie()
-    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    # Each app has its own Jinja environment: every app of a process (the tests make hundreds) shares the
+    # compiled templates, as every build does.
+    app.jinja_env.bytecode_cache = TEMPLATES
     app.extensions[STORE_KEY] = store or load_store(app.config["PROCESS_PATH"])
     if isinstance(app.json, DefaultJSONProvider):
         app.json.sort_keys = False  # key order is part of the JSON contract

@@ -1,8 +1,9 @@
-"""Compiled theme templates, kept in memory across the builds of one process and on disk between runs.
+"""Compiled templates, kept in memory across the builds and apps of one process and on disk between runs.
 
 MkDocs makes a new Jinja environment for every build, so each build compiles Material's 40-odd
 templates again: a third of a live-preview rebuild, and a fifth of a `playbook build` from the
-command line. Jinja's bytecode is keyed by the template's name and a checksum of its source, and
+command line. Each Flask app has its own environment too: `create_app` gives it this cache, so a
+process making many apps (the test suite makes hundreds) compiles the app's templates once. Jinja's bytecode is keyed by the template's name and a checksum of its source, and
 carries the Python version, so an edited template or another Python compiles afresh.
 
 On disk the compiled templates live in the user's cache folder, as Python keeps its `.pyc` files:

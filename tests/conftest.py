@@ -12,6 +12,7 @@ import psycopg
 import pytest
 from hypothesis import settings
 
+from deal_records import people
 from deal_records.database import DATABASE_ENV
 from sales_process.loader import LoadedProcess, load_process
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, HEADLESS_SHELL
@@ -24,6 +25,16 @@ DEFAULT_PROCESS = ROOT / "process.yaml"
 # test would fail on the machine's load rather than on what it checks.
 settings.register_profile("suite", deadline=None)
 settings.load_profile("suite")
+TEST_PASSWORD_METHOD = "scrypt:1024:8:1"  # see fast_password_hashes
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords hashed at 1/32 of the product's work factor (scrypt N=1024, not 32768) in the tests' own process,
+    as Django advises for tests: a product-strength hash costs ~0.09 s of CPU to make or to check, and the
+    suite adds users and signs in hundreds of times. A test marked `product_passwords` keeps the product's."""
+    if request.node.get_closest_marker("product_passwords") is None:
+        monkeypatch.setattr(people, "PASSWORD_METHOD", TEST_PASSWORD_METHOD)
 
 
 @pytest.fixture(scope="session", autouse=True)

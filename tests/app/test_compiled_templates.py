@@ -1,39 +1,38 @@
-"""Apps made in one process share their templates' compiled code, and an edited template is compiled afresh."""
+"""Every app made in one process shares the compiled templates (site_builder.template_cache), as builds do."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
-from jinja2 import Environment, FileSystemLoader
 
-from assess_app.compiled_templates import SharedBytecode
-
-
-def _environment(folder: Path, cache: SharedBytecode) -> Environment:
-    """A new environment, as each app has its own, on the shared cache."""
-    return Environment(loader=FileSystemLoader(folder), bytecode_cache=cache, autoescape=True)
+from assess_app import create_app
+from assess_app.store import ProcessStore
+from sales_process.loader import LoadedProcess
+from tests.conftest import DEFAULT_PROCESS
 
 
-def test_a_template_is_compiled_once_for_every_environment_until_it_is_edited(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_second_app_compiles_no_template_the_first_compiled(
+    site_dir: Path, default_process: LoadedProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     compiled: list[str | None] = []
-    original = Environment.compile
+    original = jinja2.Environment.compile
 
-    def counted(self: Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
+    def counted(self: jinja2.Environment, source: str, name: str | None = None, *args: Any, **kwargs: Any) -> Any:
         compiled.append(name)
         return original(self, source, name, *args, **kwargs)
 
-    monkeypatch.setattr(Environment, "compile", counted)
-    (tmp_path / "deal.html").write_text("<p>{{ deal }} is at {{ stage }}</p>", encoding="utf-8")
-    cache = SharedBytecode()
-    first = _environment(tmp_path, cache).get_template("deal.html").render(deal="Acme", stage="Qualifying")
-    second = _environment(tmp_path, cache).get_template("deal.html").render(deal="<b>", stage="Proposing")
-    assert (first, second) == ("<p>Acme is at Qualifying</p>", "<p>&lt;b&gt; is at Proposing</p>")
-    assert compiled == ["deal.html"]
-    (tmp_path / "deal.html").write_text("<p>{{ deal }} claims {{ stage }}</p>", encoding="utf-8")
-    edited = _environment(tmp_path, cache).get_template("deal.html").render(deal="Acme", stage="Proposing")
-    assert edited == "<p>Acme claims Proposing</p>"
-    assert compiled == ["deal.html", "deal.html"]
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    pages = []
+    for _ in range(2):
+        app = create_app(
+            {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"},
+            store=ProcessStore(default_process),
+        )
+        page = app.test_client().get("/check")
+        pages.append((page.status_code, "<form" in page.get_data(as_text=True)))
+        compiled.append("-- the next app")
+    assert pages == [(200, True), (200, True)]
+    assert compiled[-1] == "-- the next app" and compiled[-2] == "-- the next app", compiled

@@ -23,14 +23,13 @@ from deal_records.schema import upgrade
 from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, TEST_PASSWORD_METHOD
 from tests.mail_server import MailServer
 from tests.postgres import PostgresServer, ReusedDatabase
 
 __all__ = ["site_dir"]
 Run = Callable[..., tuple[int, str, str]]
 PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
-TEST_PASSWORD_METHOD = "scrypt:1024:8:1"  # see password_hashes
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

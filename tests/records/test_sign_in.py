@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -23,6 +25,7 @@ from deal_records.people import (
     revoke_tokens,
     set_password,
 )
+from tests.conftest import ROOT
 from tests.records.conftest import sign_in
 
 LOCKED = "Too many failed sign-ins from this network"
@@ -95,6 +98,20 @@ def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_per
     assert response.headers["Location"] == "/deals"
 
 
+def test_importing_the_people_module_hashes_no_password() -> None:
+    # Every command and server worker imports it: the unknown account's hash is made on the first sign-in.
+    code = (
+        "import werkzeug.security\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise AssertionError('a password was hashed on import')\n"
+        "werkzeug.security.generate_password_hash = refuse\n"
+        "import deal_records.people\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.product_passwords
 def test_passwords_are_stored_as_scrypt_hashes_and_tokens_as_sha256(
     sessions: sessionmaker[Session], token_for: Callable[[str], dict[str, str]]
 ) -> None:
