@@ -472,6 +472,7 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
     )
 
 
+@pytest.mark.slow  # 232 columns on DuckDB: seconds: ./scripts/test --quick leaves it out
 def test_a_wide_file_audits_on_duckdb_and_memory_limit_sets_duckdbs_limit(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

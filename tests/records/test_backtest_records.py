@@ -68,6 +68,7 @@ def save_and_close(
     assert closed.status_code == 201, closed.get_json()
 
 
+@pytest.mark.slow  # dozens of deals saved and closed: ./scripts/test --quick leaves it out
 def test_saved_deals_closed_through_the_api_give_the_definitions_numbers(
     make_app: Callable[..., Flask],
     tokens: dict[str, dict[str, str]],
@@ -95,6 +96,7 @@ def test_without_closed_deals_the_backtest_says_how_to_get_some(
     assert "no deal closed won or lost to measure against" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # dozens of deals saved and closed: ./scripts/test --quick leaves it out
 def test_the_team_pipeline_shows_the_forecast_accuracy_of_the_saved_outcomes(
     make_app: Callable[..., Flask],
     tokens: dict[str, dict[str, str]],

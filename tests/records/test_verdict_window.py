@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,6 +27,7 @@ def deals(draw: st.DrawFn) -> tuple[Process, dict[str, Answer]]:
     return process, {milestone_id: draw(answers()) for milestone_id in chosen}
 
 
+@pytest.mark.slow  # hundreds of generated deals: ./scripts/test --quick leaves it out
 @PROPERTIES
 @given(deals(), st.integers(-200, 200))
 def test_statuses_hold_on_every_day_of_the_window(case: tuple[Process, dict[str, Answer]], offset: int) -> None:
@@ -41,6 +43,7 @@ def test_statuses_hold_on_every_day_of_the_window(case: tuple[Process, dict[str,
         assert [result.status for result in assess(process, deal, day).milestones] == statuses
 
 
+@pytest.mark.slow  # hundreds of generated deals saved: ./scripts/test --quick leaves it out
 @PROPERTIES
 @given(deals())
 def test_answers_read_back_as_they_were_saved(case: tuple[Process, dict[str, Answer]]) -> None:

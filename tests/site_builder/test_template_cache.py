@@ -114,6 +114,7 @@ def test_the_cache_folder_follows_the_environment(
     assert cache_folder() == expected
 
 
+@pytest.mark.slow  # two whole builds: ./scripts/test --quick leaves it out
 def test_a_second_playbook_build_compiles_no_template(tmp_path: Path) -> None:
     disk = tmp_path / "cache"
     environment = {**os.environ, "PLAYBOOK_CACHE_DIR": str(disk)}
