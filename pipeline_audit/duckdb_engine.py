@@ -276,9 +276,9 @@ def _relation(source: Path, delimiter: str, plan: ColumnPlan) -> str:
 
 
 def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mapping: CrmMapping) -> str:
-    """One row per row of the file, with its position (FILE_ROW): its kind (blank, sql: assessed here,
-    python: Python reads it), the cells of a Python row, and an assessed row's audit.csv line and what the
-    totals sum."""
+    """One row per row of the file, with its position (FILE_ROW): its kind (blank, sql: read here, python:
+    Python reads it), the cells of a Python row, and the audit.csv line of a row read here (an assessed deal's
+    or a closed one's) and what the totals sum."""
     q = DUCKDB.quote
     process = loaded.process
     names = [_name(index) for index in range(plan.width)]
@@ -293,8 +293,8 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         for_the_audit=True,
     )
     # The SQL reads every cell as the Python parsers do; Python words the reasons of a row it does not
-    # assess, and reads closed deals, rows with a filled unnamed column and rows a buyer answered (the
-    # totals count a buyer's "Not quite", which the statement's output does not carry).
+    # assess, and reads rows with a filled unnamed column and rows a buyer answered (the totals count a
+    # buyer's "Not quite", which the statement's output does not carry).
     buyers = [m.confirmed_by for m in plan.milestones if m.confirmed_by is not None]
     simple = " AND ".join(
         [
@@ -302,20 +302,26 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
         ]
     )
-    # The deal, owner, CRM id and stage as RowReader.text reads them, and the texts of the line as safe_writer makes
-    # them inert: each a column of its own step, since the next step names it three times.
-    texts = {"deal": plan.deal, "owner": plan.owner, "crm_id": plan.crm_id, "stage": plan.stage}
-    restored = {f"{field}_restored": q(_name(index)) if index is not None else "NULL" for field, index in texts.items()}
-    inert_texts = {f"{field}_inert": field for field in (*texts, "next_actions")}
+
+    def cell(index: int | None) -> str:
+        return q(_name(index)) if index is not None else "NULL"
+
+    # The deal, owner, CRM id and stage as RowReader.text reads them, then the texts of the line as safe_writer
+    # makes them inert: each a column of its own step, since the next step names it three times.
+    restored = {
+        "deal_restored": sql_lines.restored_text(cell(plan.deal)),
+        "owner_restored": sql_lines.restored_text(cell(plan.owner)),
+        "crm_id_restored": sql_lines.restored_text(cell(plan.crm_id)),
+        # The stage as typed is written on a closed deal's line only (an open one's names the stage it was read as).
+        "stage_restored": f"CASE WHEN {q('outcome')} <> 'open' THEN {sql_lines.restored_text(cell(plan.stage))} END",
+    }
     read = {
         FILE_ROW: q(FILE_ROW),
         "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
         f"WHEN {simple} THEN 'sql' ELSE 'python' END",
         "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
         "currency": q("currency"),
-        **{name: sql_lines.restored_text(cell) for name, cell in restored.items() if name != "stage_restored"},
-        # The stage as typed is written on a closed deal's line only (an open one's names the stage it was read as).
-        "stage_restored": f"CASE WHEN {q('outcome')} <> 'open' THEN {sql_lines.restored_text(restored['stage_restored'])} END",
+        **restored,
         "claimed_stage_id": q("claimed_stage_id"),
         "verified_stage_id": q("verified_stage_id"),
         "stages_ahead": q("stages_ahead"),
@@ -330,12 +336,31 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         "statuses": _blocking(process),
         TWO_DIGIT_YEARS: q(TWO_DIGIT_YEARS),
     }
-    line = sql_lines.assessed_line(
+    typed = ", ".join(f"{sql_lines.stripped(q(name))} AS {q(name.removesuffix('_restored'))}" for name in restored)
+    inert = {f"{field}_inert": field for field in ("deal", "owner", "crm_id", "stage", "next_actions")}
+    made_inert = ", ".join(f"{sql_lines.inert(q(field))} AS {q(name)}" for name, field in inert.items())
+    return (
+        f"WITH {q('numbered')} AS (SELECT rowid AS {q(FILE_ROW)}, * FROM {q('pipeline')}),\n"
+        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')}),\n"
+        f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
+        f"FROM {q('verdicts')}),\n"
+        f"{q('typed')} AS (SELECT * EXCLUDE ({', '.join(map(q, restored))}), {typed} FROM {q('read')}),\n"
+        f"{q('named')} AS (SELECT * REPLACE (CASE WHEN {q('deal')} = '' THEN {q('crm_id')} ELSE {q('deal')} END "
+        f"AS {q('deal')}) FROM {q('typed')}),\n"
+        f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
+        f"SELECT * EXCLUDE ({', '.join(map(q, inert))}), {_line(process)} AS {q('line')} FROM {q('inert')}"
+    )
+
+
+def _line(process: Process) -> str:
+    """A row's audit.csv line, from the comma after its number, when the SQL read it (kind sql): an open deal's
+    verdict (sql_lines.assessed_line) or a closed deal's outcome (sql_lines.closed_line); the texts made inert."""
+    q = DUCKDB.quote
+    texts = {field: q(f"{field}_inert") for field in ("deal", "owner", "crm_id")}
+    assessed = sql_lines.assessed_line(
         process,
         {
-            "deal": q("deal_inert"),
-            "crm_id": q("crm_id_inert"),
-            "owner": q("owner_inert"),
+            **texts,
             "claimed_stage_id": q("claimed_stage_id"),
             "verified_stage_id": q("verified_stage_id"),
             "stages_ahead": q("stages_ahead"),
@@ -349,9 +374,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     closed = sql_lines.closed_line(
         process,
         {
-            "deal": q("deal_inert"),
-            "crm_id": q("crm_id_inert"),
-            "owner": q("owner_inert"),
+            **texts,
             "stage": q("stage_inert"),
             "amount": q("amount_cents"),
             "claimed_stage_id": q("claimed_stage_id"),
@@ -359,21 +382,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             "closed_on": q(CLOSED_ON),
         },
     )
-    typed = ", ".join(f"{sql_lines.stripped(q(name))} AS {q(name.removesuffix('_restored'))}" for name in restored)
-    made_inert = ", ".join(f"{sql_lines.inert(q(field))} AS {q(name)}" for name, field in inert_texts.items())
-    return (
-        f"WITH {q('numbered')} AS (SELECT rowid AS {q(FILE_ROW)}, * FROM {q('pipeline')}),\n"
-        f"{q('verdicts')} AS ({statement.rstrip().removesuffix(';')}),\n"
-        f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
-        f"FROM {q('verdicts')}),\n"
-        f"{q('typed')} AS (SELECT * EXCLUDE ({', '.join(map(q, restored))}), {typed} FROM {q('read')}),\n"
-        f"{q('named')} AS (SELECT * REPLACE (CASE WHEN {q('deal')} = '' THEN {q('crm_id')} ELSE {q('deal')} END "
-        f"AS {q('deal')}) FROM {q('typed')}),\n"
-        f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
-        f"SELECT * EXCLUDE ({', '.join(map(q, inert_texts))}), CASE WHEN {q('kind')} = 'sql' THEN CASE WHEN {q('outcome')} = 'open' THEN {line} ELSE {closed} END "
-        f"END AS {q('line')} "
-        f"FROM {q('inert')}"
-    )
+    return f"CASE WHEN {q('kind')} = 'sql' THEN CASE WHEN {q('outcome')} = 'open' THEN {assessed} ELSE {closed} END END"
 
 
 def _blocking(process: Process) -> str:
