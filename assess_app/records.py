@@ -27,6 +27,7 @@ from deal_records.database import (
     writing,
 )
 from deal_records.limits import DatabaseLimiter
+from deal_records.people import prepare_sign_in
 from deal_records.pipeline import VerdictMemo
 from deal_records.schema import SchemaBehind, require_current, upgrade
 from sales_process.confirmation import ConfirmationStore
@@ -90,6 +91,7 @@ def init_records(app: Flask) -> None:
             file=sys.stderr,
         )
         raise SystemExit(EXIT_INVALID_PROCESS) from None
+    prepare_sign_in()
 
 
 def init_confirmations(app: Flask, confirmations: ConfirmationStore | None = None) -> None:

@@ -99,7 +99,7 @@ def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_per
 
 
 def test_importing_the_people_module_hashes_no_password() -> None:
-    # Every command and server worker imports it: the unknown account's hash is made on the first sign-in.
+    # Every command imports it: the unknown account's hash is made when an app starts (prepare_sign_in).
     code = (
         "import werkzeug.security\n"
         "def refuse(*args, **kwargs):\n"
