@@ -78,7 +78,8 @@ def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
 
 
 def init_records(app: Flask) -> None:
-    """Open the app's database at start, or explain why it cannot start and exit."""
+    """Open the app's database at start (and make what a sign-in with an unknown email is checked against), or
+    explain why it cannot start and exit."""
     url = app.config["DATABASE_URL"]
     try:
         app.extensions[RECORDS_KEY] = open_records(url, app.config.get("DATABASE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
