@@ -15,7 +15,14 @@ WANT="$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "scripts: installing cvo-playbook[$EXTRAS] into $VENV" >&2
   "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet -e ".[$EXTRAS]"
+  # pip compiles every module of every package up front (22 s instead of 12 s here) unless told not to;
+  # Python compiles a module the first time it is imported and keeps it in __pycache__. Where nothing may
+  # be written at import (PYTHONDONTWRITEBYTECODE), pip's compiled copies are the only ones kept.
+  COMPILE="--compile"
+  if [ -z "${PYTHONDONTWRITEBYTECODE:-}" ]; then
+    COMPILE="--no-compile"
+  fi
+  "$VENV/bin/python" -m pip install --quiet "$COMPILE" -e ".[$EXTRAS]"
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
