@@ -22,6 +22,7 @@ from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
+from verdict_sql.cells import CRM_ID
 from verdict_sql.columns import InputColumns, audit_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import OUTPUT_COLUMNS, STATUS_SUFFIX, statement_header, verdict_sql
@@ -47,7 +48,8 @@ input: a table or view (default: deals) with the columns `playbook audit` reads,
 """
     + textwrap.fill(
         f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
-        f"per milestone ({', '.join(Status)})",
+        f"per milestone ({', '.join(Status)}); where the table has the CRM's id (mapped under crm:, or found by "
+        f"--columns-from), {CRM_ID} follows deal: the key to join each verdict to its CRM row",
         width=80,
         subsequent_indent="  ",
         break_on_hyphens=False,

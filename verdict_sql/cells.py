@@ -40,6 +40,7 @@ from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.writer import Writer
 
 CLOSE_DATE = "close_date"
+CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
 
 SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
@@ -345,6 +346,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
     items = [
         f"{w.text(columns.deal if columns.deal is not None else columns.crm_id)} AS {q('deal')}",
         f"{text(w.trimmed(columns.deal))} = '' AND {text(w.trimmed(columns.crm_id))} = '' AS {q('deal_blank')}",
+        *([f"{w.text(columns.crm_id)} AS {q(CRM_ID)}"] if columns.crm_id is not None else []),
         f"{text(label(columns.stage))} AS {q('claimed_label')}",
         f"{text(label(columns.status))} AS {q('status_label')}",
         f"{text(w.lower(w.trimmed(columns.is_closed)))} AS {q('is_closed_word')}",

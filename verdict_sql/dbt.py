@@ -20,6 +20,7 @@ from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
+from verdict_sql.cells import CRM_ID
 from verdict_sql.columns import InputColumns, MilestoneColumns, audit_columns
 from verdict_sql.dialects import Dialect
 from verdict_sql.generate import statement_header, status_column, verdict_sql
@@ -56,7 +57,7 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
         ("dbt_project.yml", _project_yml(process, options)),
         ("models/sources.yml", _yaml(_sources(process, columns, options))),
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, options, command)),
-        ("models/schema.yml", _yaml(_schema(process, options))),
+        ("models/schema.yml", _yaml(_schema(process, options, columns))),
     ]
     return files
 
@@ -89,24 +90,36 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
         "description": "The CRM's deals, one row per deal, with the columns `playbook audit` reads.",
         "columns": [
             {"name": name, "description": text, "quote": True}
-            for name, text in _source_columns(process, columns)
+            for name, text in dict(_source_columns(process, columns)).items()  # a column read as two fields once
             if name is not None
         ],
     }
-    deal_column = table["columns"][0] if table["columns"] else None
-    if deal_column is not None:
-        deal_column["data_tests"] = ["not_null"]
+    for column in table["columns"]:
+        if column["name"] == columns.deal:
+            column["data_tests"] = [_warns("not_null")]
     source: dict[str, Any] = {"name": SOURCE, "tables": [table]}
     source["schema"] = options.schema if options.schema else "{{ target.schema }}"
     return {"version": 2, "sources": [source]}
 
 
+def _warns(test: str) -> dict[str, Any]:
+    """A test of what the CRM's rows hold (blank or repeated deal names and ids), which the audit reads without
+    refusing: dbt reports its failures as warnings, so that no export stops the build (`dbt build` exits 0)."""
+    return {test: {"config": {"severity": "warn"}}}
+
+
 def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str | None, str]]:
     described: list[tuple[str | None, str]] = [
         (columns.deal, "The deal's name."),
+        (columns.crm_id, "The deal's id in the CRM."),
         (columns.stage, "The deal's stage in the CRM: its id, its name or a name under crm.stage_names."),
         (columns.amount, "The deal's amount, with or without its currency."),
         (columns.segment, "The deal's segment, for milestones required of some segments only."),
+        (columns.currency, "The amount's currency (an ISO code or a currency's name)."),
+        (columns.status, "The deal's status (open, won, lost...): a closed deal is an outcome, not pipeline."),
+        (columns.close_date, "The day the deal closed (or is expected to)."),
+        (columns.is_closed, "Yes or no: whether the deal is closed."),
+        (columns.is_won, "Yes or no: whether the deal was won."),
     ]
     for _, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))
@@ -138,7 +151,7 @@ def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions
     return "{{ config(materialized='view') }}\n" + body.replace(quoted, relation) + "\n"
 
 
-def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
+def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dict[str, Any]:
     stage_ids = [stage.id for stage in process.stages]
     statuses = [status.value for status in Status]
     q = options.dialect.quote
@@ -153,7 +166,24 @@ def _schema(process: Process, options: DbtOptions) -> dict[str, Any]:
     of_assessed_rows = not_null(f"{q('not_assessed')} = ''")
     of_open_deals = not_null(f"{q('outcome')} = {options.dialect.string(Outcome.OPEN.value)}")
     model_columns: list[dict[str, Any]] = [
-        {"name": "deal", "description": "The deal's name, as in the CRM.", "data_tests": ["not_null", "unique"]},
+        {
+            "name": "deal",
+            "description": "The deal's name, as in the CRM (its id where the table has no name column). Names can "
+            "repeat or be blank, so these tests warn: join on crm_id where the table has one.",
+            "data_tests": [_warns("not_null"), _warns("unique")],
+        },
+        *(
+            [
+                {
+                    "name": CRM_ID,
+                    "description": "The deal's id in the CRM, as text: the key that joins the verdict to its CRM row. "
+                    "A blank or repeated id warns.",
+                    "data_tests": [_warns("not_null"), _warns("unique")],
+                }
+            ]
+            if columns.crm_id is not None
+            else []
+        ),
         {
             "name": "claimed_stage_id",
             "description": "The stage the CRM claims (null when blank or not a stage of the process).",

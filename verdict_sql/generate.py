@@ -39,6 +39,7 @@ from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_W
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     CLOSE_DATE,
+    CRM_ID,
     DATE_SUFFIX,
     MONTH_LIST,
     MONTHS,
@@ -107,6 +108,8 @@ def verdict_sql(
 ) -> str:
     """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
 
+    When the table has a CRM id column (`columns.crm_id`), CRM_ID follows `deal`: the key that joins a verdict
+    back to the CRM's row, since deal names repeat.
     `as_of` None assesses on the warehouse's CURRENT_DATE; `view` wraps it in CREATE OR REPLACE VIEW;
     `header` lines are written first as SQL comments; `keep` names input columns passed through, last.
     `mapping` (default: the process's crm: block) gives the CRM's stage names and whether amounts
@@ -206,7 +209,7 @@ def verdict_sql(
         *(comment(line) for line in header),
         "WITH",
         ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
-        _final(w, process, keep, buyers, _audit_items(w, process, columns) if for_the_audit else []),
+        _final(w, process, keep, buyers, _audit_items(w, process, columns) if for_the_audit else [], columns.crm_id),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -606,7 +609,14 @@ def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str
     ]
 
 
-def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[str], extra: Sequence[str]) -> str:
+def _final(
+    w: Writer,
+    process: Process,
+    keep: Sequence[str],
+    buyers: frozenset[str],
+    extra: Sequence[str],
+    crm_id: str | None,
+) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
@@ -647,6 +657,8 @@ def _final(w: Writer, process: Process, keep: Sequence[str], buyers: frozenset[s
     columns = {output: (text, expression, read) for text, expression, output in read_as_written}
     columns |= {output: (text, expression, assessed) for text, expression, output in verdict}
     items = [f"{w.q('deal')}"]
+    if crm_id is not None:
+        items.append(f"-- the deal's id in the CRM, as text: the key to its CRM row\n{w.q(CRM_ID)}")
     for output in OUTPUT_COLUMNS[1 : OUTPUT_COLUMNS.index("outcome") + 1]:
         text, expression, condition = columns[output]
         note = f"{comment(text)}\n" if text else ""

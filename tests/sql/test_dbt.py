@@ -33,9 +33,16 @@ COMPARED = ("claimed_stage_id", "verified_stage_id", "amount", "claimed_weighted
 @pytest.fixture(scope="module")
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic export of the default process, with closed deals among the open ones and a few rows the
-    audit refuses (a misspelt stage, an impossible date, `12k`)."""
+    audit refuses (a misspelt stage, an impossible date, `12k`), and as real CRMs export them: each deal's
+    CRM id first, one deal named as another and one without a name (named by its id)."""
     path = tmp_path_factory.mktemp("export") / "deals.csv"
     write_pipeline(path, load_process(DEFAULT_PROCESS).process, DEALS, bad_rows=True)
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rows[3][0] = rows[2][0]
+    rows[5][0] = ""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["crm_id", *header], *([f"006A{n:05d}", *row] for n, row in enumerate(rows))])
     return path
 
 
@@ -75,7 +82,7 @@ def _audit(export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     )
     printed = capsys.readouterr().out
     with (out / "audit.csv").open(encoding="utf-8", newline="") as handle:
-        rows = {row["deal"]: row for row in csv.DictReader(handle)}
+        rows = {row["crm_id"]: row for row in csv.DictReader(handle)}
     # The summary's totals are the sums of audit.csv's rows, to the cent: the model's sums are compared with them.
     for column, label in (("claimed_weighted", "claimed"), ("verified_weighted", "verified")):
         total = sum(Decimal(row[column]) for row in rows.values() if row[column])
@@ -116,8 +123,13 @@ def test_the_project_builds_on_duckdb_and_its_model_is_the_audit(
     database = tmp_path / "warehouse.duckdb"
     log = _dbt_build(project, {"type": "duckdb", "path": str(database)})
     assert "ERROR=0" in log and "PASS=" in log
+    # The repeated and the blank name warn; the CRM ids, all there and distinct, pass.
+    assert re.search(r"WARN 1 unique_verified_deals_deal\b", log) and re.search(
+        r"WARN 1 not_null_verified_deals_deal\b", log
+    )
+    assert re.search(r"PASS unique_verified_deals_crm_id\b", log), log
     with duckdb.connect(str(database), read_only=True) as connection:
-        rows = connection.execute(f"SELECT deal, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
+        rows = connection.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
     _agree({row[0]: row[1:] for row in rows}, _audit(export, tmp_path, capsys))
 
 
@@ -137,7 +149,8 @@ def test_the_project_builds_on_postgres_from_the_crm_table(
             cursor.executemany(
                 f"INSERT INTO crm.opportunities VALUES ({marks})".encode(), [[c or None for c in r] for r in rows]
             )
-    project = _project(tmp_path, "--dialect", "postgres", "--from", "crm.opportunities")
+    # The table is shaped like the export: its header says which column is the CRM id.
+    project = _project(tmp_path, "--dialect", "postgres", "--from", "crm.opportunities", "--columns-from", str(export))
     profile = {
         "type": "postgres",
         "host": "127.0.0.1",
@@ -147,9 +160,9 @@ def test_the_project_builds_on_postgres_from_the_crm_table(
         "dbname": name,
         "schema": "analytics",
     }
-    _dbt_build(project, profile)
+    assert "ERROR=0" in _dbt_build(project, profile)
     with psycopg.connect(f"host=127.0.0.1 port={postgres_server.port} user={SERVER_USER} dbname={name}") as db:
-        found = db.execute(f"SELECT deal, {', '.join(COMPARED)} FROM analytics.verified_deals").fetchall()
+        found = db.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM analytics.verified_deals").fetchall()
     _agree({row[0]: row[1:] for row in found}, _audit(export, tmp_path, capsys))
 
 
@@ -163,7 +176,11 @@ def test_the_schema_describes_and_tests_every_column_from_the_process(tmp_path: 
     assert question in pain["description"] and pain["quote"] is True
     statuses = pain["data_tests"][1]["accepted_values"]["arguments"]["values"]
     assert "verified" in statuses and "awaiting_buyer" in statuses
-    assert columns["deal"]["data_tests"] == ["not_null", "unique"]
+    # What the CRM's rows hold warns (names repeat, or are blank where the id names the deal): no export stops
+    # the build. The CRM id, where the table has one, is the key (the test below).
+    warns = [{"not_null": {"config": {"severity": "warn"}}}, {"unique": {"config": {"severity": "warn"}}}]
+    assert columns["deal"]["data_tests"] == warns
+    assert "crm_id" not in columns  # the default columns have no CRM id
     stage_ids = columns["verified_stage_id"]["data_tests"][1]["accepted_values"]["arguments"]["values"]
     assert stage_ids == [stage.id for stage in process.stages]
     outcomes = columns["outcome"]["data_tests"][1]["accepted_values"]["arguments"]["values"]

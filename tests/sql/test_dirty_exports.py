@@ -462,11 +462,16 @@ def _by_line(cursor_rows: list[tuple[Any, ...]], names: list[str]) -> dict[int, 
 
 def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
     assert len(sql_rows) == ROWS == len(corpus.audit)
+    # Where the export has the CRM's id, every row carries it: the key back to the CRM's row.
+    with_ids = "crm_id" in corpus.shape.header
+    assert all(("crm_id" in row) == with_ids for row in sql_rows.values())
     refused_somewhere = assessed = 0
     for audit_row in corpus.audit:
         line = int(audit_row["line"])
         row = sql_rows[line]
         where = f"{corpus.shape.name} line {line}: {audit_row['not_assessed'] or audit_row['outcome']}"
+        if with_ids:
+            assert (row["crm_id"] or "") == audit_row["crm_id"], where
         if audit_row["not_assessed"]:
             refused_somewhere += 1
             assert set(row["not_assessed"].split(", ")) == corpus.refused[line], where

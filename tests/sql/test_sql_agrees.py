@@ -416,11 +416,13 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
     assert main(["sql", "--process", str(process_path), "--dialect", "duckdb", "--as-of", AS_OF.isoformat()]) == 0
     statement = capsys.readouterr().out
     assert "-- No column under crm.milestones, so unanswered on every row: success-criteria-agreed," in statement
+    # The CRM id follows the deal: the key that joins each verdict back to its HubSpot record.
+    record_ids = {row[1]: row[0] for row in table[1:]}
     with duckdb.connect() as connection:
         connection.execute(
             f"CREATE TABLE deals AS SELECT * FROM read_csv('{exports / 'hubspot.csv'}', all_varchar = true)"
         )
-        assert _by_deal(connection.execute(statement).fetchall()) == expected
+        assert _by_deal(_keyed(connection.execute(statement).fetchall(), record_ids)) == expected
     create, insert, rows = create_table("postgres", "deals", columns)
     assert main(["sql", "--process", str(process_path), "--dialect", "postgres", "--as-of", AS_OF.isoformat()]) == 0
     with postgres.cursor() as cursor:
@@ -428,7 +430,13 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
         cursor.execute(create.encode())
         cursor.executemany(insert.encode(), rows)
         cursor.execute(capsys.readouterr().out.encode())
-        assert _by_deal(cursor.fetchall()) == expected
+        assert _by_deal(_keyed(cursor.fetchall(), record_ids)) == expected
+
+
+def _keyed(rows: list[tuple[Any, ...]], ids: dict[str, str]) -> list[tuple[Any, ...]]:
+    """The rows without their crm_id column (second, after the deal), once it is checked to be each deal's id."""
+    assert [row[1] for row in rows] == [ids[row[0]] for row in rows]
+    return [row[:1] + row[2:] for row in rows]
 
 
 def _buyer_case(rows: list[list[str | None]]) -> Case:
