@@ -68,7 +68,10 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
                     export.header, process, mapping, no_evidence=no_evidence, no_milestones=NO_MILESTONE_COLUMNS
                 )
             except ColumnError as error:
-                raise InvalidFile([_error(path, export.header_line, problem) for problem in error.problems]) from None
+                problems = list(error.problems)
+                if export.sheet_note is not None:
+                    problems[0] = f"{problems[0]} {export.sheet_note}"
+                raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
             if plan.close_date is None:
                 raise InvalidFile(
                     [

@@ -88,7 +88,9 @@ def audit_pipeline(
     try:
         with open_export(source, mapping.encoding, mapping.sheet) as export:
             encoding, rows_read = export.encoding, export.rows
-            plan = plan_header(export.header, loaded, mapping, source, options.no_evidence, export.header_line)
+            plan = plan_header(
+                export.header, loaded, mapping, source, options.no_evidence, export.header_line, export.sheet_note
+            )
             result = new_result(plan, loaded, options, mapping, source)
             result.title_lines = export.title_lines
             with partial.open("w", encoding="utf-8", newline="") as file:
@@ -150,14 +152,17 @@ def plan_header(
     source: Path,
     no_evidence: bool = False,
     line: int = 1,
+    note: str | None = None,
 ) -> ColumnPlan:
-    """The column plan of the header (on `line` of `source`); raise InvalidFile listing every bad column."""
+    """The column plan of the header (on `line` of `source`); raise InvalidFile listing every bad column,
+    the first followed by `note` (Export.sheet_note: the workbook's other sheets)."""
     try:
         return plan_columns(header, loaded.process, mapping, no_evidence=no_evidence)
     except ColumnError as error:
-        raise InvalidFile(
-            [Diagnostic(str(source), line, None, "error", problem) for problem in error.problems]
-        ) from None
+        problems = list(error.problems)
+        if note is not None:
+            problems[0] = f"{problems[0]} {note}"
+        raise InvalidFile([Diagnostic(str(source), line, None, "error", problem) for problem in problems]) from None
 
 
 def _audit_rows(

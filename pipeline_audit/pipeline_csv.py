@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import itertools
 import os
+import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -110,6 +111,18 @@ class Export:
     _position: IO[bytes] | None = None
     size: int = 0
     title_lines: int = 0  # a report's title lines above the header (see title_lines)
+    other_sheets: tuple[str, ...] = ()  # a workbook's other sheets, when its first was read for want of --sheet
+
+    @property
+    def sheet_note(self) -> str | None:
+        """Said with the header's problems when the first of several sheets was read by default: how to read another."""
+        if not self.other_sheets:
+            return None
+        others = ", ".join(repr(name) for name in self.other_sheets)
+        return (
+            f"(this is the workbook's first sheet; its other sheets: {others}: "
+            f"read one with --sheet NAME, e.g. --sheet {shlex.quote(self.other_sheets[0])})"
+        )
 
     @property
     def header_line(self) -> int:
@@ -337,7 +350,8 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
             )
         size = path.stat().st_size
         after = itertools.chain(first_rows[skip + 1 :], rows)
-        yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip)
+        others = tuple(name for name in names if name != worksheet.title) if sheet is None else ()
+        yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip, others)
     finally:
         workbook.close()
 

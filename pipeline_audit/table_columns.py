@@ -22,6 +22,6 @@ def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping) -> In
     """The columns of the export at `path` (CSV or .xlsx), by its header's names; InvalidFile when the
     header cannot be read or the audit would refuse it (every problem listed)."""
     with open_export(path, mapping.encoding, mapping.sheet) as export:
-        header, line = list(export.header), export.header_line
-    plan = plan_header(header, loaded, mapping, path, line=line)
+        header, line, note = list(export.header), export.header_line, export.sheet_note
+    plan = plan_header(header, loaded, mapping, path, line=line, note=note)
     return sql_columns(plan, header.__getitem__)

@@ -198,7 +198,9 @@ def _read(
     try:
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             encoding, header, rows_read = export.encoding, export.header, export.rows
-            plan = plan_header(header, loaded, mapping, path, no_evidence=True, line=export.header_line)
+            plan = plan_header(
+                header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note
+            )
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
             data = DataRows(export.rows, plan)  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:

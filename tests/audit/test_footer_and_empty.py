@@ -42,6 +42,13 @@ SALESFORCE_FOOTER = (
         pytest.param("\n" + SALESFORCE_FOOTER, 4, id="after-a-blank-row-as-before"),
         pytest.param('\n"Any text at all"\n"after the blank row"\n', 2, id="one-cell-lines-after-a-blank-row"),
         pytest.param('"© 2027 Acme Software"\n\n', 1, id="copyright-sign-then-a-blank-row"),
+        # Saved as CSV from a spreadsheet: every line as wide as the header.
+        pytest.param(
+            ',,,,,\n"Total",,"170000",,,\n"Confidential - Internal Use Only",,,,,\n',
+            2,
+            id="spreadsheet-total-and-notice",
+        ),
+        pytest.param('"For internal use only",,,,,\n', 1, id="internal-use-notice"),
     ],
 )
 def test_a_footer_at_the_end_is_skipped_and_said(
@@ -186,6 +193,26 @@ def test_a_workbooks_title_rows_are_skipped_and_its_rows_keep_their_numbers(
     assert TITLE_LINE.format(2) in python.out.splitlines()
     assert SUMMARY_LINE.format(1) in python.out.splitlines()
     assert [(row["line"], row["deal"]) for row in python.rows()] == [("4", "Acme"), ("5", "Beta")]
+
+
+def test_a_workbooks_total_row_and_notice_are_its_footer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A sheet's rows are as wide as the header: a notice alone in its first cell after the totals is a footer."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["deal", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence", "pain-confirmed.date"])
+    sheet.append(["Acme", "Discovery", 120000, "yes", "Reply to the recap email", dt.datetime(2027, 2, 20)])
+    sheet.append(["Beta", "Qualifying", 50000, "no", None, None])
+    sheet.append([])
+    sheet.append(["Total", None, 170000])
+    sheet.append(["Prepared by RevOps, not for distribution"])
+    source = tmp_path / "export.xlsx"
+    workbook.save(source)
+    python, _ = both_engines(capsys, source, tmp_path)
+    assert python.status == 0
+    assert "Deals read: 2\nDeals assessed: 2\nDeals not assessed: 0\n" in python.out
+    assert SUMMARY_LINE.format(2) in python.out.splitlines()
+    assert [row["deal"] for row in python.rows()] == ["Acme", "Beta"]
 
 
 def test_a_header_problem_is_located_at_the_headers_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

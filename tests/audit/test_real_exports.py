@@ -136,6 +136,13 @@ def test_an_xlsx_workbook_reads_like_its_csv(capsys: pytest.CaptureFixture[str],
     assert from_xlsx.rows() == from_csv.rows()
     wrong = run_audit(capsys, tmp_path / "wrong", path, "--sheet", "Deals")
     assert "the workbook has no sheet 'Deals'; its sheets: Read me, Opportunities" in wrong.err
+    # Without --sheet the first sheet is read: its header's error says which other sheets there are.
+    first = run_audit(capsys, tmp_path / "first", path)
+    assert first.status == 1
+    assert first.err.startswith(f"{path}:1: error: the header has no 'deal' column")
+    assert first.err.count("(this is the workbook's first sheet; its other sheets: 'Opportunities': ") == 1
+    assert "read one with --sheet NAME, e.g. --sheet Opportunities)" in first.err
+    assert "first sheet" not in wrong.err + from_xlsx.out
 
 
 @pytest.mark.parametrize(("encoding", "options"), [("cp1251", ("--encoding", "cp1251")), ("utf-16", ())])
