@@ -23,7 +23,8 @@ from pipeline_audit.data_rows import DataRows
 from pipeline_audit.pipeline_csv import Rows, decoding_error, file_error, open_export, open_pipeline, read_header
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.crm import CrmMapping
-from sales_process.model import Process
+from sales_process.crm_names import HISTORY_NAMES
+from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome, process_outcome_rule
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
 from sales_process.vocabulary import name_key, parse_date, shown
@@ -119,11 +120,10 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
 
 def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str, list[ClaimedSince]]:
     """The history file's stage changes per deal, by date; raise InvalidFile listing every bad row."""
-    names = process.crm.history if process.crm else None
-    wanted = {
-        "deal": names.deal if names else "deal",
-        "stage": names.stage if names else "stage",
-        "date": names.date if names else "date",
+    names = process.crm.history if process.crm else CrmHistory()
+    tried = {  # a column crm.history names, else the report's standard names (crm_names.HISTORY_NAMES)
+        field: (getattr(names, field),) if field in names.model_fields_set else HISTORY_NAMES[field]
+        for field in ("deal", "stage", "date")
     }
     stages = mapping.stage_lookup(process)
     won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
@@ -132,11 +132,10 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     with open_pipeline(path) as handle:
         header, reader = read_header(handle, path)
-        keys = [name_key(name) for name in header]
-        where = {
-            field: keys.index(name_key(name)) if name_key(name) in keys else None for field, name in wanted.items()
-        }
-        missing = [f"{field} ({wanted[field]!r})" for field, index in where.items() if index is None]
+        where = {field: _first_column(header, candidates) for field, candidates in tried.items()}
+        missing = [
+            f"{field} ({' or '.join(map(repr, tried[field]))})" for field, index in where.items() if index is None
+        ]
         if missing:
             raise InvalidFile(
                 [
@@ -150,6 +149,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
             )
         deal_at, stage_at, date_at = (where[field] for field in ("deal", "stage", "date"))
         assert deal_at is not None and stage_at is not None and date_at is not None
+        wanted = {"deal": header[deal_at], "stage": header[stage_at], "date": header[date_at]}
         rows = 0
         for cells in reader:
             line = reader.line_num
@@ -181,7 +181,12 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
                 stage = stages.find(stage_text)
             except ValueError as error:
                 errors.append(
-                    _error(path, line, f"{wanted['stage']} {shown(stage_text)}: {error}; map it under crm.stage_names")
+                    _error(
+                        path,
+                        line,
+                        f"{wanted['stage']} {shown(stage_text)}: {error}; map it under crm.stage_names or with "
+                        '--stage-name "NAME=stage-id"',
+                    )
                 )
                 continue
             if stage == won_stage:
@@ -192,6 +197,15 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str
     if rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
     return {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
+
+
+def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
+    """The header's column of the first candidate it has (names compared as name_key compares them)."""
+    keys = [name_key(name) for name in header]
+    for candidate in candidates:
+        if name_key(candidate) in keys:
+            return keys.index(name_key(candidate))
+    return None
 
 
 def export_histories(

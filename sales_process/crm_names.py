@@ -206,6 +206,34 @@ def _known_columns() -> dict[str, KnownColumn]:
 KNOWN_COLUMNS: Mapping[str, KnownColumn] = _known_columns()
 
 
+# The columns of a stage-history report (`playbook backtest --history`, one row per deal and stage change),
+# tried in this order where crm.history does not name them: the audit's own names, then Salesforce's
+# Opportunity History report (labels) and OpportunityHistory object (API names), HubSpot's and Zoho's.
+# The deal is its CRM id before its name, as the export's rows are keyed.
+HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
+    "deal": (
+        "deal",
+        "crm_id",
+        "Opportunity ID",
+        "OpportunityId",
+        "Record ID",
+        "Deal ID",
+        "Opportunity Name",
+        "Deal Name",
+    ),
+    "stage": ("stage", "To Stage", "StageName", "Stage Name", "Deal Stage", "Stage"),
+    "date": (
+        "date",
+        "Last Modified",
+        "Last Modified Date",
+        "LastModifiedDate",
+        "Edit Date",
+        "CreatedDate",
+        "Created Date",
+    ),
+}
+
+
 def most_likely_crm(read: list[KnownColumn]) -> str | None:
     """The CRM that writes most of the names read: the one to name when a name is written by several."""
     counts: dict[str, int] = {}

@@ -428,7 +428,8 @@ class Crm(_Strict):
     history: CrmHistory = Field(
         default_factory=CrmHistory,
         description="The stage-history file's columns for `playbook backtest --history`: `{deal: …, stage: …, date: …}` "
-        "(default `deal`, `stage`, `date`).",
+        "(default `deal`, `stage`, `date`, else a history report's standard names, such as Salesforce's "
+        "`Opportunity ID`, `To Stage` and `Last Modified`).",
     )
     owners: Annotated[
         dict[NonEmptyText, Email],

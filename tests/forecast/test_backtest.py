@@ -117,7 +117,7 @@ def test_option_mistakes_are_told_plainly(
 @pytest.mark.parametrize(
     ("history", "message"),
     [
-        ("deal,stage\nD001,Discovery\n", "the history has no column for date ('date')"),
+        ("deal,stage\nD001,Discovery\n", "the history has no column for date ('date' or 'Last Modified'"),
         ("deal,stage,date\nD001,Shopping,2025-02-01\n", "history.csv:2: error: stage 'Shopping'"),
         ("deal,stage,date\nD001,Discovery,soon\n", "history.csv:2: error: date: 'soon' is not a date"),
         ("deal,stage,date\n,Discovery,2025-02-01\n", "history.csv:2: error: the deal cell is blank"),

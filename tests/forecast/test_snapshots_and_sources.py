@@ -11,7 +11,7 @@ import pytest
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
-from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
+from tests.forecast.made_history import PROCESS, MadeDeal, made_deals, write_export, write_history
 
 D = dt.date
 
@@ -57,13 +57,19 @@ def _backtest(
     return result
 
 
-def test_without_a_crm_id_column_the_history_names_the_deals(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _made_files(tmp_path: Path) -> tuple[list[MadeDeal], Path, Path]:
+    """The made deals, their export of closed deals and their stage history, written into `tmp_path`."""
     deals = made_deals()
     export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
     write_export(deals, export)
     write_history(deals, history)
+    return deals, export, history
+
+
+def test_without_a_crm_id_column_the_history_names_the_deals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals, export, history = _made_files(tmp_path)
     lines = [line.split(",") for line in export.read_text(encoding="utf-8").splitlines()]
     export.write_text("\n".join(",".join(cells[:1] + cells[2:]) for cells in lines) + "\n", encoding="utf-8")
     names = {deal.crm_id: deal.name for deal in deals}
@@ -76,10 +82,7 @@ def test_without_a_crm_id_column_the_history_names_the_deals(
 
 
 def test_the_history_columns_are_mapped_under_crm_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    deals = made_deals()
-    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
-    write_export(deals, export)
-    write_history(deals, history)
+    deals, export, history = _made_files(tmp_path)
     text = history.read_text(encoding="utf-8")
     history.write_text("Opportunity ID,To Stage,Changed On" + text[text.index("\n") :], encoding="utf-8")
     process = tmp_path / "process.yaml"
@@ -90,15 +93,30 @@ def test_the_history_columns_are_mapped_under_crm_history(tmp_path: Path, capsys
     )
     got = _backtest(capsys, export, history, process, "--from", "2025-01-01", "--to", "2025-12-31")
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
+    # Without crm.history, the id and the stage are found by Salesforce's names, but not a date named so.
     assert main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS)]) == 1
-    assert "the history has no column for deal ('deal'), stage ('stage'), date ('date')" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the history has no column for date ('date' or 'Last Modified' or 'Last Modified Date'" in err
+    assert "column for deal" not in err and "stage (" not in err
+
+
+def test_salesforces_opportunity_history_report_is_read_without_a_mapping(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The report as Salesforce exports it: id and name, From Stage and To Stage, amount, Last Modified."""
+    deals, export, history = _made_files(tmp_path)
+    _, *changes = history.read_text(encoding="utf-8").splitlines()
+    rows = ["Opportunity Name,Opportunity ID,From Stage,To Stage,Amount,Last Modified"]
+    for change in changes:
+        deal, stage, day = change.split(",")
+        rows.append(f"Deal {deal},{deal},Somewhere,{stage},1000,{day}")
+    history.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    got = _backtest(capsys, export, history, PROCESS, "--from", "2025-01-01", "--to", "2025-12-31")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
 
 
 def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    deals = made_deals()
-    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
-    write_export(deals, export)
-    write_history(deals, history)
+    deals, export, history = _made_files(tmp_path)
     latest = max(deal.closed_on for deal in deals)
     got = _backtest(capsys, export, history, PROCESS)
     snapshots = snapshot_dates(*default_range(latest), Every.MONTH)
