@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
 from sales_process.problems import InvalidFile, InvalidInput, Problem
-from sales_process.vocabulary import name_key, plural
+from sales_process.vocabulary import name_key, plural, shown
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -122,6 +123,7 @@ class Owners:
     default: str | None
     create: bool
     to_create: dict[str, str] = field(default_factory=dict)  # email -> the CRM owner's name
+    defaulted: Counter[str] = field(default_factory=Counter)  # CRM owners given to --owner, with their rows
 
     def email(self, cell: str) -> str:
         """The email of the user who owns a row whose owner cell is `cell`; ValueError saying how to fix it."""
@@ -133,6 +135,7 @@ class Owners:
         if known is not None:
             return known
         if self.default is not None:
+            self.defaulted[text] += 1
             return self.default
         if "@" in text and self.create:
             return self._user_or_new(text.lower(), text, "")
@@ -303,7 +306,6 @@ def _new_deal_data(name: str, crm_id: str, deal: DealInput | ClosedDeal) -> dict
 def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) -> list[str]:
     """A problem for each filled `.confirmed_by` cell: an import cannot say the buyer confirmed."""
     from pipeline_audit.columns import ColumnPlan
-    from sales_process.vocabulary import shown
 
     assert isinstance(plan, ColumnPlan)
     return [
@@ -398,6 +400,8 @@ def run(args: argparse.Namespace) -> int:
     with writing(sessions) as db:
         counts = _import(db, loaded, rows, owners, path)
     _print_counts(path, rows, counts)
+    if owners.defaulted and owners.default is not None:
+        print(_given_to_default(owners.defaulted, owners.default))
     if rejects:
         target = Path(args.rejects) if args.rejects else path.with_name(path.name + ".rejects.csv")
         write_rejects(target, header, rejects)
@@ -470,6 +474,17 @@ def _close(db: Session, owner: User, deal: Deal, change: OutcomeChange, counts: 
         return
     record_outcome(db, owner, deal, change, "import")
     counts.closed[change.outcome.value] = counts.closed.get(change.outcome.value, 0) + 1
+
+
+def _given_to_default(defaulted: Counter[str], default: str) -> str:
+    """Which CRM owners' rows --owner took, most rows first: said, since no user of theirs was found."""
+    owners = ", ".join(
+        f"{shown(owner) if owner else 'a blank owner'}: {count}" for owner, count in defaulted.most_common()
+    )
+    return (
+        f"owned by {default} (--owner): {plural(defaulted.total(), 'row')} whose owner is not a user ({owners}); "
+        "map them to users under crm.owners or with --owner-map FILE to keep each rep's deals apart"
+    )
 
 
 def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:

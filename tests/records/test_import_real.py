@@ -104,3 +104,31 @@ def test_create_users_says_a_name_needs_an_email(run: Run, tmp_path: Path) -> No
         f"{export}:2: owner 'Grace Hopper' is a name, not an email, so --create-users cannot make a user of it; "
         "map it to an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL"
     )
+
+
+def test_the_rows_owner_takes_are_said_with_their_crm_owners(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """--owner owns the rows whose owner is not a user: the import says whose rows those were, not silently."""
+    _users(run, "ana@example.com", "grace@example.com")
+    export = tmp_path / "owners.csv"
+    export.write_text(
+        "deal,stage,amount,owner\n"
+        "Globex,Discovery,1000,Grace Hopper\nInitech,Discovery,2000,grace@example.com\n"
+        "Umbrella,Discovery,3000,Grace Hopper\nHooli,Discovery,4000,\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("import", str(export), "--owner", "ana@example.com")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[-1] == (
+        "owned by ana@example.com (--owner): 3 rows whose owner is not a user ('Grace Hopper': 2, a blank owner: 1); "
+        "map them to users under crm.owners or with --owner-map FILE to keep each rep's deals apart"
+    )
+    with sessions() as db:
+        owners = {deal.name: deal.owner.email for deal in db.scalars(select(Deal))}
+    assert owners == {
+        "Globex": "ana@example.com",
+        "Initech": "grace@example.com",
+        "Umbrella": "ana@example.com",
+        "Hooli": "ana@example.com",
+    }
