@@ -231,6 +231,40 @@ def closed_deals(session: Session) -> list[ClosedDeal]:
     return found
 
 
+@dataclass(frozen=True)
+class SavedOutcome:
+    """A deal closed now, as the pipeline counts it among the outcomes: its amount is what it was won for,
+    else the deal's own (what a lost deal was worth), with that amount's currency."""
+
+    outcome: Outcome
+    closed_on: dt.date | None
+    amount: float | None
+    currency: str | None
+
+
+def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list[SavedOutcome]:
+    """Every deal closed now (or those of these owners), in deal order."""
+    query = (
+        select(
+            OutcomeEvent.outcome,
+            OutcomeEvent.closed_on,
+            OutcomeEvent.amount,
+            OutcomeEvent.currency,
+            Deal.amount,
+            Deal.currency,
+        )
+        .join(Deal, Deal.id == OutcomeEvent.deal_id)
+        .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
+        .order_by(OutcomeEvent.deal_id)
+    )
+    if owner_ids is not None:
+        query = query.where(Deal.owner_id.in_(owner_ids))
+    return [
+        SavedOutcome(Outcome(outcome), closed_on, *((amount, currency) if amount is not None else (worth, in_)))
+        for outcome, closed_on, amount, currency, worth, in_ in session.execute(query)
+    ]
+
+
 def current_outcomes(session: Session, deal_ids: list[int]) -> dict[int, OutcomeEvent]:
     """The latest outcome event of each of these deals that has one."""
     if not deal_ids:

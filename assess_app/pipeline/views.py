@@ -14,16 +14,18 @@ from assess_app.pipeline import bp
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
-from deal_records.models import Check, Deal, OutcomeEvent
+from deal_records.models import Check, Deal, OutcomeEvent, User
+from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, pipeline_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import Totals
+from pipeline_report.totals import Period, Totals
 from sales_process.deal import parse_iso_date
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import to_cents
 
 # The report is one self-contained page: its styles are inline.
 REPORT_POLICY = content_security_policy(inline_styles=True)
@@ -51,6 +53,11 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
         summed_in = pipeline_currency(deal_currencies(db))  # a total never adds two currencies
         for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in):
             totals.add_alike(group)
+        owners = None if owner is None else list(db.scalars(select(User.id).where(User.email == owner)))
+        for closed in saved_outcomes(db, owners):  # outcomes, not pipeline: counted as the audit counts them
+            in_total = closed.amount is not None and (summed_in is None or closed.currency in (None, summed_in))
+            cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
+            totals.add_outcome(closed.outcome, cents, closed.closed_on, Period())
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = totals

@@ -188,6 +188,11 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     verified = audits["original"].split("verified:")[1].split()[0]
     assert f'data-total="claimed">{claimed}<' in report and f'data-total="verified">{verified}<' in report
     assert 'data-total="assessed">275<' in report and 'data-total="ahead">' in report
+    # The closed deals are outcomes on /pipeline as in the audit: 21 won, for the audit's amount.
+    won = audits["original"].split("won:", 1)[1].split("\n", 1)[0].split()  # ["21", "deals,", "AMOUNT"]
+    assert won[:2] == ["21", "deals,"]
+    assert 'data-total="closed">21<' in report
+    assert f'data-outcome="won">21</td><td class="num" data-label="Amount">{won[2]}</td>' in report
 
 
 def test_serve_refuses_a_postgresql_database_that_is_behind(
