@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from pipeline_audit.pipeline_csv import MAX_TITLE_LINES, title_lines
-from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -25,8 +24,10 @@ from playbook_cli.sql import (
     add_row_order,
     as_of_date,
     buyer_columns_problem,
+    export_columns_of,
     name_problem,
     row_order_problem,
+    sheet_problem,
 )
 from sales_process.crm import resolve_mapping
 from sales_process.problems import InvalidFile
@@ -131,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
             name_problem("--from", args.relation),
             buyer_columns_problem(args.buyer_columns, export_option),
             row_order_problem(args.row_order),
+            sheet_problem(args),
         )
         if problem is not None
     ]
@@ -147,7 +149,8 @@ def run(args: argparse.Namespace) -> int:
     # The seed stands for the table: its header is the table's, unless --columns-from names another export.
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
-        columns = export_columns(shaped_like, loaded, resolve_mapping(loaded.process)) if shaped_like else None
+        mapping = resolve_mapping(loaded.process)
+        columns = export_columns_of(shaped_like, args, loaded, mapping) if shaped_like else None
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import textwrap
 from pathlib import Path
@@ -115,7 +116,7 @@ def add_row_order(parser: argparse.ArgumentParser) -> None:
 
 
 def add_columns_from(parser: argparse.ArgumentParser) -> None:
-    """The --columns-from option: read the table's columns from an export's header."""
+    """The --columns-from option (with --sheet for a workbook): read the table's columns from an export's header."""
     parser.add_argument(
         "--columns-from",
         metavar="EXPORT",
@@ -123,6 +124,21 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
         "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
         "it lacks is read as blank instead of failing in the warehouse",
     )
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of --columns-from's .xlsx workbook to read (default: the first)"
+    )
+
+
+def sheet_problem(args: argparse.Namespace) -> str | None:
+    """Why --sheet cannot be used (it reads --columns-from's workbook), or None."""
+    if args.sheet is not None and args.columns_from is None:
+        return "--sheet reads a sheet of --columns-from's .xlsx workbook: give --columns-from EXPORT.xlsx too"
+    return None
+
+
+def export_columns_of(path: Path, args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns:
+    """The columns of an export's header (its --sheet when a workbook); InvalidFile when it cannot be read."""
+    return export_columns(path, loaded, dataclasses.replace(mapping, sheet=args.sheet))
 
 
 def buyer_columns_problem(buyer_columns: bool, export_option: str | None) -> str | None:
@@ -139,7 +155,7 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     """The columns of --columns-from's export, None without it; InvalidFile when its header cannot be read."""
     if args.columns_from is None:
         return None
-    return export_columns(Path(args.columns_from), loaded, mapping)
+    return export_columns_of(Path(args.columns_from), args, loaded, mapping)
 
 
 def row_order_problem(column: str | None) -> str | None:
@@ -172,6 +188,7 @@ def run(args: argparse.Namespace) -> int:
     for problem in (
         buyer_columns_problem(args.buyer_columns, args.columns_from and "--columns-from"),
         row_order_problem(args.row_order),
+        sheet_problem(args),
     ):
         if problem is not None:
             problems.append(problem)

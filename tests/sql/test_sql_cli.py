@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 import sqlglot
+from openpyxl import Workbook
 from sqlglot import exp
 
 from playbook_cli.main import main
@@ -149,6 +150,25 @@ def test_only_the_dates_an_export_has_are_read_by_the_date_rules(
     assert rows[0]["budget-confirmed__status"] == "no_evidence"
 
 
+def test_columns_from_a_workbook_reads_the_sheet_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An export saved as a workbook whose deals are on its second sheet: --sheet reads them, as the audit's does."""
+    workbook = Workbook()
+    notes = workbook.active
+    assert notes is not None
+    notes.title = "Read me"
+    notes.append(["Exported from the CRM"])
+    workbook.create_sheet("Deals").append(["Opportunity Name", "Stage", "pain-confirmed", "pain-confirmed.date"])
+    export = tmp_path / "export.xlsx"
+    workbook.save(export)
+    base = ["--process", str(DEFAULT_PROCESS), "--dialect", "duckdb", "--columns-from", str(export)]
+    status, out, _ = run_sql(capsys, *base, "--sheet", "Deals")
+    assert status == 0
+    assert 'CAST("d"."Opportunity Name" AS VARCHAR) AS "deal"' in out and '"pain-confirmed__iso"' in out
+    status, out, err = run_sql(capsys, *base)
+    assert (status, out) == (1, "")
+    assert "(this is the workbook's first sheet; its other sheets: 'Deals': read one with --sheet NAME" in err
+
+
 def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_sql(capsys, "--help")
     assert status == 0
@@ -184,6 +204,11 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
         (
             ["--process", "missing.yaml"],
             "missing.yaml: error: no such file; pass --process PATH or set PLAYBOOK_PROCESS\n1 error found.\n",
+        ),
+        (
+            ["--sheet", "Deals"],
+            "playbook sql: error: --sheet reads a sheet of --columns-from's .xlsx workbook: give --columns-from "
+            "EXPORT.xlsx too\n",
         ),
     ],
 )
