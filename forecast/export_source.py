@@ -20,7 +20,15 @@ from pathlib import Path
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.pipeline_csv import Rows, decoding_error, file_error, open_export, open_pipeline, read_header
+from pipeline_audit.pipeline_csv import (
+    Rows,
+    decoding_error,
+    file_error,
+    open_export,
+    open_pipeline,
+    read_header,
+    with_note,
+)
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import HISTORY_NAMES
@@ -69,9 +77,7 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
                     export.header, process, mapping, no_evidence=no_evidence, no_milestones=NO_MILESTONE_COLUMNS
                 )
             except ColumnError as error:
-                problems = list(error.problems)
-                if export.sheet_note is not None:
-                    problems[0] = f"{problems[0]} {export.sheet_note}"
+                problems = with_note(error.problems, export.sheet_note)
                 raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
             if plan.close_date is None:
                 raise InvalidFile(

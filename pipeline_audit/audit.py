@@ -15,7 +15,15 @@ from typing import NamedTuple
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.pipeline_csv import Rows, SafeWriter, decoding_error, file_error, open_export, safe_writer
+from pipeline_audit.pipeline_csv import (
+    Rows,
+    SafeWriter,
+    decoding_error,
+    file_error,
+    open_export,
+    safe_writer,
+    with_note,
+)
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
@@ -159,9 +167,7 @@ def plan_header(
     try:
         return plan_columns(header, loaded.process, mapping, no_evidence=no_evidence)
     except ColumnError as error:
-        problems = list(error.problems)
-        if note is not None:
-            problems[0] = f"{problems[0]} {note}"
+        problems = with_note(error.problems, note)
         raise InvalidFile([Diagnostic(str(source), line, None, "error", problem) for problem in problems]) from None
 
 

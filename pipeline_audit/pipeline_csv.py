@@ -58,6 +58,14 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 EXPORT_AS_UTF8 = " (in Salesforce's export, Encoding: Unicode (UTF-8); in Excel, CSV UTF-8)"
 
 
+def with_note(problems: Sequence[str], note: str | None) -> list[str]:
+    """A header's problems, the first followed by `note` (Export.sheet_note) when there is one."""
+    noted = list(problems)
+    if note is not None and noted:
+        noted[0] = f"{noted[0]} {note}"
+    return noted
+
+
 def file_error(path: Path, message: str, line: int | None = None) -> InvalidFile:
     """An InvalidFile with one located error."""
     return InvalidFile([Diagnostic(str(path), line, None, "error", message)])
