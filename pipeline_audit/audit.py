@@ -24,6 +24,7 @@ from pipeline_audit.pipeline_csv import (
     safe_writer,
     with_note,
 )
+from pipeline_audit.repeated_ids import RepeatedIds
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
@@ -183,12 +184,16 @@ def _audit_rows(
     source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
     data = DataRows(reader, rows.plan)
+    repeated = RepeatedIds() if rows.plan.crm_id is not None else None
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
         audit_row(rows, process, as_of, out, totals, start, cells, options.period)
+        if repeated is not None:
+            repeated.add(rows.text(cells).crm_id, start)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
+    result.repeated_ids = repeated.warning() if repeated is not None else ""
     data.refuse_if_empty(source)
 
 

@@ -40,6 +40,7 @@ from pipeline_audit.audit import (
 from pipeline_audit.columns import ColumnPlan, sql_columns
 from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
 from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
+from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
@@ -194,6 +195,8 @@ def audit_with_duckdb(
             audit.read(connection, _cells(plan))
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
+            if plan.crm_id is not None:
+                result.repeated_ids = _repeated_ids(connection)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
             _add_outcomes(connection, options.period, result.totals)
@@ -506,6 +509,21 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
         f"FROM audit WHERE kind <> 'blank' ORDER BY file_row) TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
     )
     connection.execute("RESET threads")
+
+
+def _repeated_ids(connection: duckdb.DuckDBPyConnection) -> str:
+    """The warning for the CRM ids on more than one row, as RepeatedIds words it for the Python engine."""
+    found = connection.execute(
+        "WITH repeated AS (SELECT crm_id, count(*) AS rows, min(file_row) AS first, "
+        f"list(file_row + 2 ORDER BY file_row)[1:{LISTED_LINES}] AS lines "
+        "FROM audit WHERE kind <> 'blank' AND crm_id <> '' GROUP BY crm_id HAVING count(*) > 1) "
+        "SELECT crm_id, rows, lines, count(*) OVER (), sum(rows - 1) OVER () FROM repeated "
+        f"ORDER BY first LIMIT {LISTED_IDS}"
+    ).fetchall()
+    if not found:
+        return ""
+    listed = [Repeated(crm_id, rows, tuple(lines)) for crm_id, rows, lines, _, _ in found]
+    return repeated_ids_warning(listed, int(found[0][3]), int(found[0][4]))
 
 
 def _two_digit_years(connection: duckdb.DuckDBPyConnection) -> int:

@@ -180,6 +180,8 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     missing = missing_text(result) if result.evidence else None
     if missing:
         lines.append(f"Warning: {missing}")
+    if result.repeated_ids:
+        lines.append(f"Warning: {result.repeated_ids}")
     lines += [
         f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
