@@ -184,16 +184,14 @@ def _audit_rows(
     source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
     data = DataRows(reader, rows.plan)
-    repeated = RepeatedIds() if rows.plan.crm_id is not None else None
+    repeated = RepeatedIds()
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
-        audit_row(rows, process, as_of, out, totals, start, cells, options.period)
-        if repeated is not None:
-            repeated.add(rows.text(cells).crm_id, start)
+        repeated.add(audit_row(rows, process, as_of, out, totals, start, cells, options.period).crm_id, start)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
-    result.repeated_ids = repeated.warning() if repeated is not None else ""
+    result.repeated_ids = repeated.warning()
     data.refuse_if_empty(source)
 
 
@@ -262,23 +260,25 @@ def audit_row(
     line: int,
     cells: list[str],
     period: Period = ALL_TIME,
-) -> None:
-    """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read."""
+) -> RowText:
+    """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read;
+    return the row's text as read (its deal, owner, stage, amount and CRM id)."""
     text = rows.text(cells)
     try:
         deal = rows.deal(cells)
     except RowProblem as problem:
         totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
         out.unassessed(line, text, problem.reason)
-        return
+        return text
     if isinstance(deal, ClosedDeal):
         cents = None if deal.amount is None else to_cents(deal.amount)
         totals.add_outcome(deal.outcome, cents, deal.close_date, period)
         out.closed(line, text, deal, cents)
-        return
+        return text
     record(
         out, totals, text, assessed_verdict(assess(process, deal, as_of), line, crm_id=text.crm_id, owner=text.owner)
     )
+    return text
 
 
 def record(out: AuditCsv, totals: Totals, text: RowText, verdict: DealVerdict) -> None:
