@@ -161,13 +161,15 @@ def totals(process: Process, standings: Iterable[Standing]) -> Totals:
 
 
 def largest_gaps(process: Process, deals: Iterable[OpenDeal], count: int) -> list[tuple[OpenDeal, int]]:
-    """The `count` deals whose claimed stage is furthest ahead of the evidence, by weighted amount (cents)."""
+    """The `count` deals whose claimed stage is furthest ahead of the evidence, by weighted amount (cents);
+    a deal without an amount has no gap in money and is left out."""
     gaps = []
     for item in deals:
         ahead = item.assessment.stages_ahead
         if item.weighed and ahead is not None and ahead > 0:
             claimed, verified = weighted(process, item.now)
-            gaps.append((item, claimed - verified))
+            if claimed > verified:
+                gaps.append((item, claimed - verified))
     return sorted(gaps, key=lambda pair: (-pair[1], pair[0].deal.id))[:count]
 
 

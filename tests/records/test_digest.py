@@ -79,7 +79,8 @@ def scenario(
     sessions: sessionmaker[Session], add_person: Callable[..., str], default_process: LoadedProcess
 ) -> Scenario:
     """Ana's Northwind (evidence going stale in 10 days) and Fabrikam (at Qualifying 10 days ago, slid today by
-    the buyer's "Not quite"), Bo's unchecked Contoso claimed at Negotiating, and Lee, their manager."""
+    the buyer's "Not quite"), Bo's unchecked Contoso claimed at Negotiating and Tailspin (no amount) at Proposing,
+    and Lee, their manager."""
     add_person("ana@example.com", name="Ana Lopez")
     add_person("bo@example.com")
     add_person("lee@example.com", "manager", name="Lee Chen")
@@ -92,6 +93,8 @@ def scenario(
         fabrikam = create_deal(db, ana, NewDeal("Fabrikam", None, 50_000.0, "qualifying", None, "USD"))
         _check(db, loaded, fabrikam, ana, _discovery(pain_age=20))
         create_deal(db, bo, NewDeal("Contoso Retail", None, 80_000.0, "negotiating", None, "USD"))
+        # Ahead of its evidence but without an amount: no gap in money, so not among the largest gaps.
+        create_deal(db, bo, NewDeal("Tailspin", None, None, "proposing", None, None))
         db.execute(update(Deal).values(created_at=earlier - dt.timedelta(days=5)))
         db.execute(update(Check).values(checked_at=earlier))
     token = _buyer_replies(sessions, loaded, "Fabrikam", False, "Another team owns that problem")
