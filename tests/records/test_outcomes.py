@@ -188,9 +188,14 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     assert closed.status_code == 303 and closed.headers["Location"].endswith("?outcome=recorded#outcome")
     shown = rep.get(f"/deals/{deal_id}?outcome=recorded").get_data(as_text=True)
     assert "Outcome recorded." in shown and f"<strong>Closed lost</strong> on {YESTERDAY}: No budget." in shown
+    # A closed deal is an outcome: its page weighs nothing and asks the customer for nothing more.
+    for open_only in ("Weighted by the evidence", "Next: what the customer must do", "stages ahead of the evidence"):
+        assert open_only in page and open_only not in shown, open_only
+    assert "verified stage of its latest check" in shown
     assert "Northwind" not in rep.get("/deals").get_data(as_text=True)
     closed_list = rep.get("/deals?closed=1").get_data(as_text=True)
     assert "Northwind" in closed_list and f"lost on {YESTERDAY}" in closed_list and "Contoso" not in closed_list
+    assert "Weighted (CRM)" not in closed_list and "Stages ahead" not in closed_list
     other = signed_in("bo@example.com")
     assert (
         other.post(
@@ -205,6 +210,7 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     assert reopened.status_code == 303
     history = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The deal is open." in history and "reopened" in history and f"closed lost on {YESTERDAY}" in history
+    assert "Weighted by the evidence" in history and "verified stage today" in history
     assert "Northwind" in rep.get("/deals").get_data(as_text=True)
 
 
