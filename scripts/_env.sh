@@ -6,6 +6,7 @@ cd "$ROOT"
 PYTHON="${PYTHON:-python3}"
 VENV="$ROOT/.venv"
 EXTRAS="${1:-all}"
+source "$ROOT/scripts/_uv.sh"
 if [ ! -x "$VENV/bin/python" ]; then
   echo "scripts: creating $VENV" >&2
   "$PYTHON" -m venv "$VENV"
@@ -14,15 +15,15 @@ STAMP="$VENV/.installed-$EXTRAS"
 WANT="$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   echo "scripts: installing cvo-playbook[$EXTRAS] into $VENV" >&2
-  "$VENV/bin/python" -m pip install --quiet --upgrade pip
-  # pip compiles every module of every package up front (22 s instead of 12 s here) unless told not to;
-  # Python compiles a module the first time it is imported and keeps it in __pycache__. Where nothing may
-  # be written at import (PYTHONDONTWRITEBYTECODE), pip's compiled copies are the only ones kept.
-  COMPILE="--compile"
-  if [ -z "${PYTHONDONTWRITEBYTECODE:-}" ]; then
-    COMPILE="--no-compile"
+  # With uv (scripts/_uv.sh), itself installed from PyPI by pip.
+  "$VENV/bin/python" -m pip install --quiet "$UV_PIN"
+  # Python compiles a module the first time it is imported and keeps it in __pycache__; where nothing may
+  # be written at import (PYTHONDONTWRITEBYTECODE), the copies compiled at install are the only ones kept.
+  COMPILE=()
+  if [ -n "${PYTHONDONTWRITEBYTECODE:-}" ]; then
+    COMPILE=(--compile-bytecode)
   fi
-  "$VENV/bin/python" -m pip install --quiet "$COMPILE" -e ".[$EXTRAS]"
+  "$VENV/bin/uv" pip install --quiet --python "$VENV/bin/python" "${COMPILE[@]}" -e ".[$EXTRAS]"
   echo "$WANT" > "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
