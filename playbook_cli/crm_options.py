@@ -116,6 +116,44 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
     return mapping
 
 
+def mapping_arguments(args: argparse.Namespace) -> list[str]:
+    """The mapping options given, as a command line would repeat them (for the header of a generated file)."""
+    given: list[str] = []
+    for option, values in (
+        ("--column", args.column),
+        ("--stage-name", args.stage_name),
+        ("--ignore-column", args.ignore_column),
+    ):
+        for value in values:
+            given += [option, value]
+    flags = {"--decimal-comma": args.decimal_comma, "--strict-columns": args.strict_columns}
+    given += [flag for flag, on in flags.items() if on]
+    if args.date_order is not None:
+        given.append("--day-first" if args.date_order is DateOrder.DAY_FIRST else "--month-first")
+    for option, value in (("--encoding", args.encoding), ("--sheet", args.sheet)):
+        if value is not None:
+            given += [option, value]
+    return given
+
+
+def export_option_problems(args: argparse.Namespace, seeded: bool | None = None) -> list[str]:
+    """The options reading an export given without one: --sheet and --encoding read --columns-from's file,
+    --ignore-column and --strict-columns its header or a seed's (`seeded`: whether --seed was given; None:
+    the command has no --seed)."""
+    problems = []
+    if args.sheet is not None and args.columns_from is None:
+        problems.append("--sheet reads a sheet of --columns-from's .xlsx workbook: give --columns-from EXPORT.xlsx too")
+    if args.encoding is not None and args.columns_from is None:
+        problems.append(
+            "--encoding reads --columns-from's CSV file: give --columns-from EXPORT.csv too, or drop --encoding"
+        )
+    exports = "--columns-from" if seeded is None else "--columns-from or --seed"
+    for option, used in (("--ignore-column", bool(args.ignore_column)), ("--strict-columns", args.strict_columns)):
+        if used and args.columns_from is None and not seeded:
+            problems.append(f"{option} reads the header of the export that {exports} names: give one, or drop {option}")
+    return problems
+
+
 def _encoding(text: str) -> str:
     """argparse type for --encoding: a name Python can decode with, or a usage error."""
     try:

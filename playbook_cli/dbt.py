@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline_audit.pipeline_csv import MAX_TITLE_LINES, title_lines
+from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -19,17 +20,16 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
+from playbook_cli.crm_options import export_option_problems, mapping_from_options
 from playbook_cli.sql import (
     add_columns_from,
     add_row_order,
     as_of_date,
     buyer_columns_problem,
-    export_columns_of,
+    command_line,
     name_problem,
     row_order_problem,
-    sheet_problem,
 )
-from sales_process.crm import resolve_mapping
 from sales_process.problems import InvalidFile
 from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
 from verdict_sql.dialects import DIALECTS
@@ -132,10 +132,10 @@ def run(args: argparse.Namespace) -> int:
             name_problem("--from", args.relation),
             buyer_columns_problem(args.buyer_columns, export_option),
             row_order_problem(args.row_order),
-            sheet_problem(args),
         )
         if problem is not None
     ]
+    problems += export_option_problems(args, seeded=args.seed is not None)
     if problems:
         raise UserError(*problems)
     loaded = load_or_report(args.process)
@@ -149,8 +149,8 @@ def run(args: argparse.Namespace) -> int:
     # The seed stands for the table: its header is the table's, unless --columns-from names another export.
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
-        mapping = resolve_mapping(loaded.process)
-        columns = export_columns_of(shaped_like, args, loaded, mapping) if shaped_like else None
+        mapping = mapping_from_options(args, loaded)
+        columns = export_columns(shaped_like, loaded, mapping) if shaped_like else None
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
@@ -163,10 +163,11 @@ def run(args: argparse.Namespace) -> int:
         args.buyer_columns,
         columns,
         args.row_order,
+        mapping,
     )
     out = Path(args.out)
     try:
-        for name, text in dbt_project(loaded, options, f"playbook dbt --dialect {args.dialect}"):
+        for name, text in dbt_project(loaded, options, command_line("playbook dbt", args)):
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

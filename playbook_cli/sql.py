@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
+import shlex
 import textwrap
 from pathlib import Path
 
@@ -19,7 +19,13 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
-from sales_process.crm import CrmMapping, resolve_mapping
+from playbook_cli.crm_options import (
+    add_mapping_options,
+    export_option_problems,
+    mapping_arguments,
+    mapping_from_options,
+)
+from sales_process.crm import CrmMapping
 from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
@@ -36,7 +42,7 @@ EXAMPLE = (
   playbook sql --dialect snowflake --from CRM.OPPORTUNITY --columns-from opportunities.csv > verdict.sql
 
 input: a table or view (default: deals) with the columns `playbook audit` reads, by
-  the names under crm: in process.yaml or the audit's own: deal, stage (id, name or
+  the names under crm: in process.yaml (or --column, --stage-name) or the audit's own: deal, stage (id, name or
   crm.stage_names), amount, segment (when a milestone has required_when.segment), and per
   milestone <id> (a boolean or yes/no, true/false, checked/unchecked, 1/0, x, also
   ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
@@ -116,7 +122,7 @@ def add_row_order(parser: argparse.ArgumentParser) -> None:
 
 
 def add_columns_from(parser: argparse.ArgumentParser) -> None:
-    """The --columns-from option (with --sheet for a workbook): read the table's columns from an export's header."""
+    """The --columns-from option: read the table's columns from an export's header (with the mapping options)."""
     parser.add_argument(
         "--columns-from",
         metavar="EXPORT",
@@ -124,21 +130,12 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
         "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
         "it lacks is read as blank instead of failing in the warehouse",
     )
-    parser.add_argument(
-        "--sheet", metavar="NAME", help="the sheet of --columns-from's .xlsx workbook to read (default: the first)"
-    )
+    add_mapping_options(parser)
 
 
-def sheet_problem(args: argparse.Namespace) -> str | None:
-    """Why --sheet cannot be used (it reads --columns-from's workbook), or None."""
-    if args.sheet is not None and args.columns_from is None:
-        return "--sheet reads a sheet of --columns-from's .xlsx workbook: give --columns-from EXPORT.xlsx too"
-    return None
-
-
-def export_columns_of(path: Path, args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns:
-    """The columns of an export's header (its --sheet when a workbook); InvalidFile when it cannot be read."""
-    return export_columns(path, loaded, dataclasses.replace(mapping, sheet=args.sheet))
+def command_line(command: str, args: argparse.Namespace) -> str:
+    """How a generated file's header says it was made: the command, its dialect and the mapping options given."""
+    return shlex.join([*command.split(), "--dialect", args.dialect, *mapping_arguments(args)])
 
 
 def buyer_columns_problem(buyer_columns: bool, export_option: str | None) -> str | None:
@@ -155,7 +152,7 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     """The columns of --columns-from's export, None without it; InvalidFile when its header cannot be read."""
     if args.columns_from is None:
         return None
-    return export_columns_of(Path(args.columns_from), args, loaded, mapping)
+    return export_columns(Path(args.columns_from), loaded, mapping)
 
 
 def row_order_problem(column: str | None) -> str | None:
@@ -188,23 +185,23 @@ def run(args: argparse.Namespace) -> int:
     for problem in (
         buyer_columns_problem(args.buyer_columns, args.columns_from and "--columns-from"),
         row_order_problem(args.row_order),
-        sheet_problem(args),
     ):
         if problem is not None:
             problems.append(problem)
+    problems += export_option_problems(args)
     if problems:
         raise UserError(*problems)
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID
     process = loaded.process
-    mapping = resolve_mapping(process)
+    mapping = mapping_from_options(args, loaded)
     try:
         columns = table_columns(args, loaded, mapping) or audit_columns(process, mapping, buyers=args.buyer_columns)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    command = f"playbook sql --dialect {args.dialect}"
+    command = command_line("playbook sql", args)
     header = statement_header(
         loaded, args.relation, command, columns, args.as_of, args.columns_from is not None, args.row_order
     )

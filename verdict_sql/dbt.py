@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from sales_process.crm import resolve_mapping
+from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -45,18 +45,19 @@ class DbtOptions:
     buyers: bool = False  # read <id>.confirmed_by as `playbook sql --buyer-columns` does
     columns: InputColumns | None = None  # the table's columns as an export's header gives them (default: audit_columns)
     row_order: str | None = None  # a column of the rows' order: amounts in one currency, the first's (verdict_sql)
+    mapping: CrmMapping | None = None  # the crm: block with the command line's options (default: the process's)
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
     """Every file of the project: dbt_project.yml, the source, the model and its schema (tests, descriptions);
     `command` is how the model's header says it was generated."""
     process = loaded.process
-    mapping = resolve_mapping(process)
+    mapping = options.mapping or resolve_mapping(process)
     columns = options.columns or audit_columns(process, mapping, buyers=options.buyers)
     files = [
         ("dbt_project.yml", _project_yml(process, options)),
         ("models/sources.yml", _yaml(_sources(process, columns, options))),
-        (f"models/{MODEL}.sql", _model_sql(loaded, columns, options, command)),
+        (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
         ("models/schema.yml", _yaml(_schema(process, options, columns))),
     ]
     return files
@@ -132,13 +133,22 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
     return described
 
 
-def _model_sql(loaded: LoadedProcess, columns: InputColumns, options: DbtOptions, command: str) -> str:
+def _model_sql(
+    loaded: LoadedProcess, columns: InputColumns, mapping: CrmMapping, options: DbtOptions, command: str
+) -> str:
     relation = f"{options.schema}.{options.table}" if options.schema else options.table
     header = statement_header(
         loaded, relation, command, columns, options.as_of, options.columns is not None, options.row_order
     )
     statement = verdict_sql(
-        loaded.process, options.dialect, _STAND_IN, columns, options.as_of, header=header, row_order=options.row_order
+        loaded.process,
+        options.dialect,
+        _STAND_IN,
+        columns,
+        options.as_of,
+        header=header,
+        mapping=mapping,
+        row_order=options.row_order,
     )
     body = statement.rstrip().removesuffix(";")
     if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own

@@ -26,6 +26,21 @@ from verdict_sql.columns import InputColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
 
 Value = str | bool | dt.date | Decimal | None
+
+# An export whose columns and stage names are the CRM's own, mapped on the command line as `playbook audit` maps them.
+CRM_EXPORT = """\
+Opportunity Title,Phase,Deal Value,Pain found,Pain proof,Pain on
+Acme,Qualifying,"12,000",yes,Email from the CFO,04/11/2026
+Beta,Discovery,5000,no,,
+Gamma,Selling,7000,yes,Call notes,13/11/2026
+Delta,Selling,9000,yes,Call notes,13/10/2025
+"""
+MAPPING = [
+    *("--column", "Opportunity Title=deal", "--column", "Phase=stage", "--column", "Deal Value=amount"),
+    *("--column", "Pain found=pain-confirmed", "--column", "Pain proof=pain-confirmed.evidence"),
+    *("--column", "Pain on=pain-confirmed.date", "--stage-name", "Selling=proposing", "--day-first"),
+]
+
 # The audit's own names of a milestone's columns.
 EVIDENCE_SUFFIX, DATE_SUFFIX, CONFIRMED_BY_SUFFIX = ".evidence", ".date", ".confirmed_by"
 
