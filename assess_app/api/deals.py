@@ -27,7 +27,7 @@ from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, OutcomeEvent, User
-from deal_records.outcomes import current_outcome, outcome_events, parse_outcome_change, record_outcome
+from deal_records.outcomes import current_outcome, is_closed, outcome_events, parse_outcome_change, record_outcome
 from deal_records.records import (
     RecordError,
     create_deal,
@@ -142,10 +142,19 @@ def check_json(check: Check, checked_by: User | None) -> dict[str, Any]:
     }
 
 
-def _verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The verdict's JSON (as POST /api/assess) and the deal-level marks of what the buyer confirmed."""
+def _verdict(
+    loaded: LoadedProcess, deal: Deal, as_of: dt.date, closed: bool = False
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The verdict's JSON (as POST /api/assess) and the deal-level marks of what the buyer confirmed.
+
+    A `closed` deal (won or lost) counts as an outcome, not as pipeline: as in audit.csv and on its page,
+    nothing of it is weighted (`weighted_amount` null) and the customer is asked for nothing more (`next` empty).
+    """
     verdict = deal_verdict(loaded, deal, as_of)
-    return assessment_json(loaded, verdict.assessment), buyer_marks(loaded, verdict)
+    answer = assessment_json(loaded, verdict.assessment)
+    if closed:
+        answer.update(next=[], weighted_amount=None)
+    return answer, buyer_marks(loaded, verdict)
 
 
 def buyer_marks(loaded: LoadedProcess, verdict: Verdict) -> dict[str, Any]:
@@ -201,12 +210,12 @@ def list_deals() -> ApiAnswer:
         found = deal_page(
             db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
         )
-        deals = [_listed(loaded, deal, today) for deal in found.deals]
+        deals = [_listed(loaded, deal, today, closed == "true") for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 
 
-def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date) -> dict[str, Any]:
-    full, marks = _verdict(loaded, deal, today)
+def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, closed: bool) -> dict[str, Any]:
+    full, marks = _verdict(loaded, deal, today, closed)
     summary = {
         key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")
     }
@@ -273,7 +282,7 @@ def show(deal_id: int) -> ApiAnswer:
         if deal is None:
             return not_found()
         checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
-        verdict, marks = _verdict(loaded, deal, as_of)
+        verdict, marks = _verdict(loaded, deal, as_of, is_closed(current_outcome(db, deal.id)))
         body = {
             **deal_json(deal),
             "verdict": verdict,
@@ -373,7 +382,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
         check = record_check(db, stored, loaded, given, "api", caller)
-        verdict, marks = _verdict(loaded, stored, dt.date.today())
+        verdict, marks = _verdict(loaded, stored, dt.date.today(), is_closed(current_outcome(db, deal_id)))
         text = dump_json({"check": check_json(check, caller), "verdict": verdict, **marks})
         keep(db, 201, text, f"/api/deals/{deal_id}")
     log.info("check %s of deal %s saved by user %s through the API", check.id, deal_id, user.id)

@@ -116,11 +116,13 @@ _ASSESSMENT: dict[str, Any] = {
         "next": {
             "type": "array",
             "items": {"type": "string"},
-            "description": "Milestone ids the customer must do next.",
+            "description": "Milestone ids the customer must do next; empty for a saved deal closed won or lost.",
         },
         "out_of_order": {"type": "array", "items": {"type": "string"}},
         "weighted_amount": {
             "type": ["object", "null"],
+            "description": "The amount weighted by the claimed and the verified stage's probability; null for a deal "
+            "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
             "properties": {"claimed": {"type": ["number", "null"]}, "verified": {"type": ["number", "null"]}},
         },
     },

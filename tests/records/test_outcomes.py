@@ -81,6 +81,30 @@ def test_a_rep_closes_a_deal_won_reopens_it_and_closes_it_lost_with_every_event_
     assert [event["outcome"] for event in shown["outcome_events"]] == ["won", "open", "lost"]
 
 
+def test_a_closed_deals_verdict_weighs_nothing_and_asks_for_nothing_until_it_is_reopened(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """A closed deal counts as an outcome, not as pipeline: the API's verdict of it (shown, listed, after a
+    check) has no weighted amount and no next milestones, as audit.csv's closed rows and the deal's page."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    open_verdict = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
+    assert open_verdict["weighted_amount"] == {"claimed": 72000.0, "verified": 12000.0}
+    assert open_verdict["next"][:1] == ["pain-confirmed"]
+    closed = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=closed).status_code == 201
+    shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
+    assert (shown["weighted_amount"], shown["next"]) == (None, [])
+    assert shown["verified_stage"] == open_verdict["verified_stage"]  # what the evidence supported, kept
+    listed = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
+    assert [(deal["name"], deal["verdict"]["weighted_amount"]) for deal in listed] == [("Northwind", None)]
+    checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": {}})
+    assert checked.status_code == 201 and checked.get_json()["verdict"]["weighted_amount"] is None
+    reopen = {"outcome": "open", "reason": "Budget found"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=reopen).status_code == 201
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"] == open_verdict
+
+
 def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
