@@ -20,7 +20,7 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
-from playbook_cli.crm_options import export_option_problems, mapping_from_options
+from playbook_cli.crm_options import add_mapping_options, export_option_problems, mapping_from_options
 from playbook_cli.sql import (
     add_columns_from,
     add_row_order,
@@ -87,6 +87,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "(not with --seed or --columns-from: the export's header decides)",
     )
     add_columns_from(parser)
+    add_mapping_options(parser)
     add_row_order(parser)
     parser.set_defaults(run=run)
 
@@ -167,7 +168,7 @@ def run(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     try:
-        for name, text in dbt_project(loaded, options, command_line("playbook dbt", args)):
+        for name, text in dbt_project(loaded, options, command_line("dbt", args)):
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

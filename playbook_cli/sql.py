@@ -106,6 +106,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "with --columns-from the export's header decides instead",
     )
     add_columns_from(parser)
+    add_mapping_options(parser)
     add_row_order(parser)
     parser.set_defaults(run=run)
 
@@ -122,7 +123,7 @@ def add_row_order(parser: argparse.ArgumentParser) -> None:
 
 
 def add_columns_from(parser: argparse.ArgumentParser) -> None:
-    """The --columns-from option: read the table's columns from an export's header (with the mapping options)."""
+    """The --columns-from option: read the table's columns from an export's header."""
     parser.add_argument(
         "--columns-from",
         metavar="EXPORT",
@@ -130,12 +131,11 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
         "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
         "it lacks is read as blank instead of failing in the warehouse",
     )
-    add_mapping_options(parser)
 
 
 def command_line(command: str, args: argparse.Namespace) -> str:
-    """How a generated file's header says it was made: the command, its dialect and the mapping options given."""
-    return shlex.join([*command.split(), "--dialect", args.dialect, *mapping_arguments(args)])
+    """How a generated file's header says `playbook COMMAND` made it: its dialect and the mapping options given."""
+    return shlex.join(["playbook", command, "--dialect", args.dialect, *mapping_arguments(args)])
 
 
 def buyer_columns_problem(buyer_columns: bool, export_option: str | None) -> str | None:
@@ -201,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    command = command_line("playbook sql", args)
+    command = command_line("sql", args)
     header = statement_header(
         loaded, args.relation, command, columns, args.as_of, args.columns_from is not None, args.row_order
     )
