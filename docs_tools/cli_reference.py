@@ -39,10 +39,13 @@ def _subcommands(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Ar
     return found
 
 
-def _walk(parser: argparse.ArgumentParser, words: list[str]) -> Iterator[tuple[list[str], argparse.ArgumentParser]]:
+def command_parsers(
+    parser: argparse.ArgumentParser, words: list[str]
+) -> Iterator[tuple[list[str], argparse.ArgumentParser]]:
+    """The parser and those of its commands and their actions, each with the words that run it."""
     yield words, parser
     for name, sub in _subcommands(parser):
-        yield from _walk(sub, [*words, name])
+        yield from command_parsers(sub, [*words, name])
 
 
 def _fence(text: str) -> str:
@@ -61,7 +64,7 @@ def cli_reference() -> str:
             " prints them. `playbook` alone lists the commands. Exit status: 0 done, 1 invalid input"
             " (every problem listed), 2 wrong command-line usage.",
         ]
-        for words, command in _walk(parser, ["playbook"]):
+        for words, command in command_parsers(parser, ["playbook"]):
             title = " ".join(words)
             level = "##" if len(words) <= 2 else "###"
             sections.append(f"{level} `{title}`\n\n{_fence(command.format_help())}")

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from typing import Any
 
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
@@ -75,3 +76,35 @@ def load_or_report(path: str) -> LoadedProcess | None:
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keep the examples in the epilog as written."""
+
+
+def add_action(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], command: str, name: str, *, help: str, examples: str
+) -> argparse.ArgumentParser:
+    """An action of a command (`playbook users add`): its own --help shows the lines of the command's
+    `examples` that run it."""
+    own = [line for line in examples.splitlines() if f"playbook {command} {name}" in line]
+    return actions.add_parser(
+        name, help=help, epilog="examples:\n" + "\n".join(own) if own else None, formatter_class=HelpFormatter
+    )
+
+
+class _DescribedCommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+    """Commands whose own --help starts with the sentence their command's list gives them."""
+
+    def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """Add the command, described by its `help` unless it has a description of its own."""
+        summary = kwargs.get("help")
+        if summary and kwargs.get("description") is None:
+            kwargs["description"] = summary[:1].upper() + summary[1:] + "."
+        parser: argparse.ArgumentParser = super().add_parser(name, **kwargs)
+        return parser
+
+
+class CommandParser(argparse.ArgumentParser):
+    """`playbook`'s parser, and so its commands' and their actions': `playbook users add --help` says what
+    it does, in the words `playbook users --help` lists it with."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.register("action", "parsers", _DescribedCommands)

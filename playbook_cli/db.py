@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_action
 from playbook_cli.records import CommandError, add_database_option, database_problem
 
 EXAMPLE = """examples:
@@ -28,17 +28,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "db", help="migrate the deal records' database", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    upgrade_parser = actions.add_parser("upgrade", help="create the tables or migrate them to this version")
+    upgrade_parser = add_action(
+        actions, "db", "upgrade", examples=EXAMPLE, help="create the tables or migrate them to this version"
+    )
     add_database_option(upgrade_parser)
     upgrade_parser.set_defaults(run=run_upgrade)
-    status_parser = actions.add_parser("status", help="the schema version of the database")
+    status_parser = add_action(actions, "db", "status", examples=EXAMPLE, help="the schema version of the database")
     add_database_option(status_parser)
     status_parser.set_defaults(run=run_status)
-    backup_parser = actions.add_parser("backup", help="copy the records into FILE while the app serves")
+    backup_parser = add_action(
+        actions, "db", "backup", examples=EXAMPLE, help="copy the records into FILE while the app serves"
+    )
     backup_parser.add_argument("file", metavar="FILE", type=Path, help="the backup to write (a new file)")
     add_database_option(backup_parser)
     backup_parser.set_defaults(run=run_backup)
-    restore_parser = actions.add_parser("restore", help="restore a backup into an empty database")
+    restore_parser = add_action(
+        actions, "db", "restore", examples=EXAMPLE, help="restore a backup into an empty database"
+    )
     restore_parser.add_argument("file", metavar="FILE", type=Path, help="a backup made by `playbook db backup`")
     restore_parser.add_argument(
         "--force", action="store_true", help="replace the records of a database that is not empty"

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from playbook_cli.common import EXIT_OK, HelpFormatter, add_action, add_process_option, load_or_report
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.vocabulary import plural
 
@@ -28,7 +28,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "deals", help="export the saved deals as CSV", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    export = actions.add_parser("export", help="every saved deal with its latest answers, as CSV")
+    export = add_action(
+        actions, "deals", "export", examples=EXAMPLE, help="every saved deal with its latest answers, as CSV"
+    )
     add_process_option(export)
     add_database_option(export)
     export.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")

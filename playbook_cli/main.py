@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, HelpFormatter, UserError, error_lines
+from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, CommandParser, HelpFormatter, UserError, error_lines
 from sales_process.suggest import did_you_mean
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
@@ -74,7 +74,7 @@ def command_modules(argv: Sequence[str]) -> list[ModuleType]:
 
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser with the commands `argv` needs (every command by default)."""
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="playbook",
         description="A sales playbook and deal self-check generated from process.yaml (Customer Verifiable Outcomes).",
         epilog=EXAMPLE,

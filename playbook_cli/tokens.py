@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from playbook_cli.common import EXIT_OK, HelpFormatter
+from playbook_cli.common import EXIT_OK, HelpFormatter, add_action
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.vocabulary import plural
 
@@ -23,11 +23,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "tokens", help="API tokens: create, list, revoke", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    create = actions.add_parser("create", help="a new token for the user, printed once")
+    create = add_action(actions, "tokens", "create", examples=EXAMPLE, help="a new token for the user, printed once")
     create.add_argument("email", help="the user the token acts as")
-    listing = actions.add_parser("list", help="the user's tokens (ids and dates)")
+    listing = add_action(actions, "tokens", "list", examples=EXAMPLE, help="the user's tokens (ids and dates)")
     listing.add_argument("email", help="the user whose tokens to list")
-    revoke = actions.add_parser("revoke", help="revoke one token (--id) or all of the user's tokens")
+    revoke = add_action(
+        actions, "tokens", "revoke", examples=EXAMPLE, help="revoke one token (--id) or all of the user's tokens"
+    )
     revoke.add_argument("email", help="the user whose token to revoke")
     revoke.add_argument("--id", type=int, metavar="N", help="the token's id (see tokens list)")
     for action, run in ((create, run_create), (listing, run_list), (revoke, run_revoke)):

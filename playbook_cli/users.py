@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from playbook_cli.common import EXIT_OK, HelpFormatter
+from playbook_cli.common import EXIT_OK, HelpFormatter, add_action
 from playbook_cli.records import add_database_option, guarded, open_sessions, read_password
 
 EXAMPLE = """examples:
@@ -24,15 +24,22 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "users", help="manage who can sign in (reps and managers)", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="add a user; the password is read from standard input")
+    add = add_action(
+        actions, "users", "add", examples=EXAMPLE, help="add a user; the password is read from standard input"
+    )
     add.add_argument("email", help="the email they sign in with")
     add.add_argument("--role", required=True, choices=("rep", "manager"), help="rep or manager")
     add.add_argument("--name", help="the name shown on pages (default: the email)")
-    listing = actions.add_parser("list", help="every user with role and state")
-    disable = actions.add_parser("disable", help="stop a user from signing in and using tokens")
+    listing = add_action(actions, "users", "list", examples=EXAMPLE, help="every user with role and state")
+    disable = add_action(
+        actions, "users", "disable", examples=EXAMPLE, help="stop a user from signing in and using tokens"
+    )
     disable.add_argument("email", help="the user to disable")
-    password = actions.add_parser(
+    password = add_action(
+        actions,
+        "users",
         "password",
+        examples=EXAMPLE,
         help="set a new password (read from standard input); their sessions end and their API tokens are revoked",
     )
     password.add_argument("email", help="the user whose password to set")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -9,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from playbook_cli.main import main
+from docs_tools.cli_reference import command_parsers
+from playbook_cli.main import build_parser, main
 from tests.foundation.processes import VALID
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,10 +24,20 @@ def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert "examples:\n  playbook init" in out and "\n  playbook validate --strict" in out
 
 
-@pytest.mark.parametrize("command", ["validate", "schema", "assess", "init", "docs"])
-def test_each_command_help_shows_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([command, "--help"]) == 0
-    assert f"example:\n  playbook {command}" in capsys.readouterr().out
+COMMANDS = [(words[1:], parser) for words, parser in command_parsers(build_parser(), ["playbook"]) if len(words) > 1]
+
+
+@pytest.mark.parametrize(("words", "parser"), COMMANDS, ids=[" ".join(words) for words, _ in COMMANDS])
+def test_each_command_and_action_help_says_what_it_does_and_shows_an_example(
+    words: list[str], parser: argparse.ArgumentParser, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`playbook users add --help` as much as `playbook audit --help`: the sentence `playbook` (or the
+    command) lists it with, and example lines that run it (an action's from its command's examples)."""
+    assert main([*words, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert parser.description and parser.description[:1].isupper() and parser.description.endswith(".")
+    assert f"\n\n{parser.description}\n\n" in out
+    assert re.search(rf"^examples?:\n(.*\n)*?  (.*\| )?playbook {' '.join(words)}\b", out, re.MULTILINE), out
 
 
 @pytest.mark.parametrize(
