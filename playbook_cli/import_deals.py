@@ -123,7 +123,11 @@ class Owners:
     default: str | None
     create: bool
     to_create: dict[str, str] = field(default_factory=dict)  # email -> the CRM owner's name
-    defaulted: Counter[str] = field(default_factory=Counter)  # CRM owners given to --owner, with their rows
+
+    def took(self, cell: str) -> bool:
+        """Whether --owner owns the row whose owner cell is `cell`: no user or owner mapping names it."""
+        text = cell.strip()
+        return self.default is not None and not (text and {name_key(text)} & (self.mapped.keys() | self.users.keys()))
 
     def email(self, cell: str) -> str:
         """The email of the user who owns a row whose owner cell is `cell`; ValueError saying how to fix it."""
@@ -135,7 +139,6 @@ class Owners:
         if known is not None:
             return known
         if self.default is not None:
-            self.defaulted[text] += 1
             return self.default
         if "@" in text and self.create:
             return self._user_or_new(text.lower(), text, "")
@@ -400,8 +403,10 @@ def run(args: argparse.Namespace) -> int:
     with writing(sessions) as db:
         counts = _import(db, loaded, rows, owners, path)
     _print_counts(path, rows, counts)
-    if owners.defaulted and owners.default is not None:
-        print(_given_to_default(owners.defaulted, owners.default))
+    # Counted over the rows imported: a rejected row is owned by nobody.
+    defaulted = Counter(row.crm_owner.strip() for row in rows if owners.took(row.crm_owner))
+    if defaulted and owners.default is not None:
+        print(_given_to_default(defaulted, owners.default))
     if rejects:
         target = Path(args.rejects) if args.rejects else path.with_name(path.name + ".rejects.csv")
         write_rejects(target, header, rejects)

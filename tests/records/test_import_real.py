@@ -132,3 +132,27 @@ def test_the_rows_owner_takes_are_said_with_their_crm_owners(
         "Umbrella": "ana@example.com",
         "Hooli": "ana@example.com",
     }
+
+
+def test_the_rows_owner_takes_are_counted_among_the_rows_imported(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """With --skip-bad, a rejected row is nobody's: --owner's count names only the owners of rows it took."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "owners.csv"
+    export.write_text(
+        "deal,stage,amount,owner\nGlobex,Discovery,1000,Grace Hopper\nInitech,Closed Won,2000,Bob Lee\n"
+        "Umbrella,Nowhere,3000,Grace Hopper\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(
+        "import", str(export), "--owner", "ana@example.com", "--skip-bad", "--rejects", str(tmp_path / "r.csv")
+    )
+    assert (status, err) == (0, "")
+    assert out.splitlines()[1:] == [
+        "owned by ana@example.com (--owner): 1 row whose owner is not a user ('Grace Hopper': 1); "
+        "map them to users under crm.owners or with --owner-map FILE to keep each rep's deals apart",
+        f"not imported: 2 rows, each with its reason in {tmp_path / 'r.csv'}",
+    ]
+    with sessions() as db:
+        assert [deal.name for deal in db.scalars(select(Deal))] == ["Globex"]
