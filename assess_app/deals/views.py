@@ -73,7 +73,11 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     loaded = current_process()
     owner = request.args.get("owner", "").strip() if user.is_manager else ""
     stage = request.args.get("stage", "").strip()
-    closed = request.args.get("closed", "") == "1"
+    # The page's own link says closed=1; the API's filter, closed=true, is understood too.
+    closed_text = request.args.get("closed", "").strip().lower()
+    if closed_text not in ("", "0", "1", "false", "true"):
+        return bad_request("closed", f"{closed_text!r} is neither 1 nor 0; write closed=1 for the closed deals")
+    closed = closed_text in ("1", "true")
     today = dt.date.today()
     with records().reading() as db:
         page = deal_page(
