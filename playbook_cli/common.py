@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
@@ -89,7 +89,13 @@ def add_action(
     )
 
 
-class _DescribedCommands(argparse._SubParsersAction):  # type: ignore[type-arg]
+if TYPE_CHECKING:  # typeshed makes the action generic in its parser; argparse's class is not subscriptable
+    _SubParsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    _SubParsers = argparse._SubParsersAction
+
+
+class _DescribedCommands(_SubParsers):
     """Commands whose own --help starts with the sentence their command's list gives them."""
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser:
