@@ -56,6 +56,34 @@ def _unique_ids(data: object) -> Iterator[Problem]:
                 milestone_ids[milestone_id] = stage_place(data, i)
 
 
+def _unique_stage_names(data: object) -> Iterator[Problem]:
+    """A stage's name may not be another stage's name or id (ignoring case and spaces): a CRM export, a deal
+    file or the API names a stage either way, and the lookup would silently take one of the two."""
+    stages = _stages(data)
+    ids: dict[str, int] = {}  # each id's first stage: a repeated id is _unique_ids' error
+    for i, stage in stages:
+        if isinstance(stage_id := stage.get("id"), str):
+            ids.setdefault(name_key(stage_id), i)
+    names: dict[str, int] = {}
+    for i, stage in stages:
+        name = stage.get("name")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        key = name_key(name)
+        if key in names:
+            what, other = "name", names[key]
+        elif ids.get(key, i) != i:
+            what, other = "id", ids[key]
+        else:
+            names[key] = i
+            continue
+        yield Problem(
+            ("stages", i, "name"),
+            f"stage name {name.strip()!r} is already the {what} of {stage_place(data, other)}; a CRM export, a "
+            "deal file or the API names a stage by its id or its name, so give each stage a name of its own",
+        )
+
+
 def _items(stages: list[tuple[int, dict[str, object]]], kind: str) -> list[tuple[Loc, dict[str, object]]]:
     """The stages (kind 'stage') or their milestones, each with its place in the file."""
     if kind == "stage":
@@ -369,6 +397,7 @@ def check_rules(data: object) -> list[Problem]:
     closed = _closed_stages(data)
     return [
         *_unique_ids(data),
+        *_unique_stage_names(data),
         *_renames(data),
         *_lost_stages(data, closed),
         *_probabilities(data, closed),

@@ -179,6 +179,22 @@ BAD_FILES = [
         id="duplicate-stage-id",
     ),
     pytest.param(
+        VALID.replace("name: Won", "name: ' talking '"),
+        [
+            "13:11: error: stage name 'talking' is already the name of stage 'Talking'; a CRM export, a deal file "
+            "or the API names a stage by its id or its name, so give each stage a name of its own"
+        ],
+        id="stage-name-repeats-a-name",
+    ),
+    pytest.param(
+        VALID.replace("name: Talking", "name: Won"),
+        [
+            "5:11: error: stage name 'Won' is already the id of stage 'Won'; a CRM export, a deal file or the API "
+            "names a stage by its id or its name, so give each stage a name of its own"
+        ],
+        id="stage-name-is-another-stages-id",
+    ),
+    pytest.param(
         VALID.replace("id: talking", "id: Talking Stage"),
         [
             "4:9: error: 'Talking Stage' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'talking-stage' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"
