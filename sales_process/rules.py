@@ -211,6 +211,23 @@ SLUG = re.compile(SLUG_PATTERN)
 MILESTONE_PARTS = tuple(CrmMilestone.model_fields)
 
 
+def _milestone_ids_not_fields(data: object) -> Iterator[Problem]:
+    """A milestone's id may not be a deal field's name: an export's or a deal file's `owner` or `status`
+    column is the deal's (a milestone `status` hid the deal's status, and `playbook deals export` wrote two
+    columns named `status`)."""
+    fields = {field.replace("_", "-"): field for field in CRM_FIELDS}
+    for i, stage in _stages(data):
+        for j, milestone in _milestones(stage):
+            milestone_id = milestone.get("id")
+            if isinstance(milestone_id, str) and milestone_id in fields:
+                yield Problem(
+                    ("stages", i, "milestones", j, "id"),
+                    f"milestone id '{milestone_id}' is the name of the deal's own '{fields[milestone_id]}' column, "
+                    f"which exports and deal files read as the deal's; give the milestone an id of its own, e.g. "
+                    f"'{milestone_id}-confirmed'",
+                )
+
+
 def _crm_block(data: object) -> dict[str, object]:
     crm = data.get("crm") if isinstance(data, dict) else None
     return crm if isinstance(crm, dict) else {}
@@ -398,6 +415,7 @@ def check_rules(data: object) -> list[Problem]:
     return [
         *_unique_ids(data),
         *_unique_stage_names(data),
+        *_milestone_ids_not_fields(data),
         *_renames(data),
         *_lost_stages(data, closed),
         *_probabilities(data, closed),

@@ -195,6 +195,14 @@ BAD_FILES = [
         id="stage-name-is-another-stages-id",
     ),
     pytest.param(
+        VALID.replace("id: pain-confirmed", "id: owner"),
+        [
+            "8:13: error: milestone id 'owner' is the name of the deal's own 'owner' column, which exports and deal "
+            "files read as the deal's; give the milestone an id of its own, e.g. 'owner-confirmed'"
+        ],
+        id="milestone-id-is-a-deal-field",
+    ),
+    pytest.param(
         VALID.replace("id: talking", "id: Talking Stage"),
         [
             "4:9: error: 'Talking Stage' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'talking-stage' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"
