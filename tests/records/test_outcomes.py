@@ -221,13 +221,16 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     assert "Northwind" in closed_list and f"lost on {YESTERDAY}" in closed_list and "Contoso" not in closed_list
     assert rep.get("/deals?closed=true").get_data(as_text=True) == closed_list  # the API's word for it
     assert "Northwind" not in rep.get("/deals?closed=0").get_data(as_text=True)
+    other = signed_in("bo@example.com")
+    empty = other.get("/deals?closed=1").get_data(as_text=True)
+    assert "No closed deals yet. A deal is closed won or lost from the <strong>Outcome</strong> section" in empty
+    assert "Add one" not in empty
     refused = rep.get("/deals?closed=yes-please")
     assert refused.status_code == 400
     assert "closed: &#39;yes-please&#39; is neither 1 nor 0; write closed=1 for the closed deals." in refused.get_data(
         as_text=True
     )
     assert "Weighted (CRM)" not in closed_list and "Stages ahead" not in closed_list
-    other = signed_in("bo@example.com")
     assert (
         other.post(
             f"/deals/{deal_id}/outcome", data={"csrf_token": page_token(other, "/deals"), "outcome": "open"}
