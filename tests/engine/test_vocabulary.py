@@ -191,6 +191,8 @@ def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception]
         ("2027-03-01", DateOrder.AUTO, dt.date(2027, 3, 1)),
         (" 2027-03-01 ", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("2027-03-01T10:15:00Z", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01 00:00:00 UTC", DateOrder.AUTO, dt.date(2027, 3, 1)),  # as BigQuery and Metabase export it
+        ("2027-03-01 10:15 GMT", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("2027-03-01 10:15", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),

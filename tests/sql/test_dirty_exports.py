@@ -158,6 +158,8 @@ AUTO_DATES = (
     "03/04/2027",
     "03.04.2027",
     "2027-02-03T10:00:00Z",
+    "2027-02-03 00:00:00 UTC",
+    "2027-02-03 10:00:00 CET",  # a zone word neither reader takes: refused by both
     "",
     "",
     "03-Feb-2027",
