@@ -340,9 +340,11 @@ class MonthFirstDateError(ValueError):
     """A date such as 2/23/2027 that can only be month first (never assumed: only read when told)."""
 
 
-_ISO = re.compile(
-    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z| ?UTC| ?GMT|[+-][0-9]{2}:?[0-9]{2})?)?$"
-)
+# YYYY-MM-DD, a time may follow, with its zone as warehouses and BI tools write it (Z, +01:00, or a word:
+# 2027-02-03 10:00:00 UTC); the year, month and day are the text's first 4, then 2 and 2 digits. The SQL
+# (verdict_sql.cells) matches the trimmed text with this same pattern and reads the same places.
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}:?[0-9]{2})?)?$"
+_ISO = re.compile(ISO_DATE)
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"
 )
@@ -492,9 +494,8 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     text = value.strip()
     if not text:
         return None
-    iso = _ISO.match(text)
-    if iso:
-        return _calendar_date(text, int(iso[1]), int(iso[2]), int(iso[3]))
+    if _ISO.match(text):
+        return _calendar_date(text, int(text[:4]), int(text[5:7]), int(text[8:10]))
     if _YEAR_FIRST_DATE.match(text.translate(_SPACED)):
         year, month, day = (int(number) for number in re.findall("[0-9]+", text)[:3])
         return _calendar_date(text, year, month, day)

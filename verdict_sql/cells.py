@@ -22,6 +22,7 @@ from sales_process.vocabulary import (
     CURRENCY_SYMBOLS,
     DATE_TIME,
     FOLDED_MONTHS,
+    ISO_DATE,
     MAX_AMOUNT,
     MONTH_ACCENTS,
     MONTH_ACCENTS_DROPPED,
@@ -54,9 +55,6 @@ COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPA
 ONE_GROUP_DOT = "^[0-9]{1,3}[.][0-9]{3}$"
 ONE_GROUP_COMMA = "^[0-9]{1,3},[0-9]{3}$"
 MAX_DIGITS = 300  # longer digit strings overflow a DOUBLE: parse_money finds them too large as well
-# vocabulary._ISO, on the trimmed text: YYYY-MM-DD, a time may follow, with its zone as warehouses and BI
-# tools write it (Z, +01:00, or a word: 2027-02-03 10:00:00 UTC).
-ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}:?[0-9]{2})?)?$"
 # vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
 # the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.
 NUMERIC_DATE = f"^[0-9]{{1,2}}(/[0-9]{{1,2}}/|[.][0-9]{{1,2}}[.]|-[0-9]{{1,2}}-)([0-9]{{4}}|[0-9]{{2}}){DATE_TIME}"
