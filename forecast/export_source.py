@@ -3,7 +3,9 @@
 The export is read as the audit reads it (the same column mapping, row reader and outcome
 rule): each row closed won or lost, with its close date, amount and answers. The history file
 (Salesforce's Opportunity History, HubSpot's deal stage history) has one row per deal and stage
-change; its columns are `deal`, `stage` and `date` unless `crm.history` names others. `deal`
+change; its columns are `deal`, `stage` and `date` unless `crm.history` names others. A field-history
+report (Salesforce's Opportunity Field History) has a row per change of any field: its stage rows are
+read, by its field column, and the others counted in a note. `deal`
 joins the export's CRM id, or the deal's name when the export has no id column. A row that moves
 the deal to a lost stage or to the last stage (won) is its closing, not a claim: the outcome
 comes from the export.
@@ -13,8 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
@@ -25,17 +28,15 @@ from pipeline_audit.pipeline_csv import (
     decoding_error,
     file_error,
     open_export,
-    open_pipeline,
-    read_header,
     with_note,
 )
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.crm import CrmMapping
-from sales_process.crm_names import HISTORY_NAMES
+from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome, process_outcome_rule
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
-from sales_process.vocabulary import name_key, parse_date, shown
+from sales_process.vocabulary import name_key, parse_date, plural, shown
 
 
 @dataclass(frozen=True)
@@ -124,85 +125,182 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     return ClosedRow(key, read.outcome, read.close_date, read.amount, AnswersSince(dt.date.min, answers))
 
 
-def stage_history(path: Path, process: Process, mapping: CrmMapping) -> dict[str, list[ClaimedSince]]:
-    """The history file's stage changes per deal, by date; raise InvalidFile listing every bad row."""
-    names = process.crm.history if process.crm else CrmHistory()
-    tried = {  # a column crm.history names, else the report's standard names (crm_names.HISTORY_NAMES)
-        field: (getattr(names, field),) if field in names.model_fields_set else HISTORY_NAMES[field]
-        for field in ("deal", "stage", "date")
+@dataclass(frozen=True)
+class HistoryColumns:
+    """Where a history file holds each thing a backtest reads (`field`: None unless it is a field-history report)."""
+
+    deal: int
+    stage: int
+    date: int
+    field: int | None
+    stage_fields: tuple[str, ...]  # the field column's names of a stage change
+    header: list[str]
+
+    @cached_property
+    def _stage_field_keys(self) -> frozenset[str]:
+        return frozenset(name_key(name) for name in self.stage_fields)
+
+    def is_stage_change(self, field: str) -> bool:
+        """Whether the field column's name is a stage change's (compared as name_key compares names)."""
+        return name_key(field) in self._stage_field_keys
+
+    def name(self, index: int) -> str:
+        """The header's name of a column."""
+        return self.header[index]
+
+
+@dataclass
+class StageHistory:
+    """The history file's stage changes per deal, by date, and the rows of other fields a field-history report
+    has (by field name), left out."""
+
+    changes: dict[str, list[ClaimedSince]]
+    other_fields: Counter[str]
+
+    def note(self, path: Path) -> str | None:
+        """What was left out of a field-history report, said once; None when nothing was."""
+        if not self.other_fields:
+            return None
+        fields = ", ".join(f"{name} ({count})" for name, count in self.other_fields.most_common())
+        rows = sum(self.other_fields.values())
+        return f"{path}: a field-history report: read its stage changes, left out {plural(rows, 'row')} of other fields: {fields}"
+
+
+def history_columns(header: list[str], names: CrmHistory, path: Path, line: int) -> HistoryColumns:
+    """The history's columns: those crm.history names, else the reports' standard names
+    (crm_names.HISTORY_NAMES); raise InvalidFile naming every one missing."""
+
+    def tried(field: str, also: tuple[str, ...] = ()) -> tuple[str, ...]:
+        named = getattr(names, field)
+        return (named,) if field in names.model_fields_set and named is not None else HISTORY_NAMES[field] + also
+
+    field_at = _first_column(header, tried("field"))
+    candidates = {
+        "deal": tried("deal"),
+        # A field-history report holds the stage a row moved to in its new-value column.
+        "stage": tried("stage", CHANGED_VALUE_NAMES if field_at is not None else ()),
+        "date": tried("date"),
     }
+    where = {field: _first_column(header, names_tried) for field, names_tried in candidates.items()}
+    missing = [
+        f"{field} ({' or '.join(map(repr, candidates[field]))})" for field, index in where.items() if index is None
+    ]
+    if "field" in names.model_fields_set and field_at is None:
+        missing.append(f"field ({names.field!r})")
+    if missing:
+        raise InvalidFile(
+            [
+                _error(
+                    path,
+                    line,
+                    f"the history has no column for {', '.join(missing)}; its header is {', '.join(map(repr, header))}. "
+                    "Name the columns deal, stage and date, or map them under crm.history: {deal: …, stage: …, date: …}",
+                )
+            ]
+        )
+    deal_at, stage_at, date_at = where["deal"], where["stage"], where["date"]
+    assert deal_at is not None and stage_at is not None and date_at is not None
+    stage_fields = (names.stage_field,) if names.stage_field is not None else STAGE_FIELD_NAMES
+    return HistoryColumns(deal_at, stage_at, date_at, field_at, stage_fields, header)
+
+
+def stage_history(path: Path, process: Process, mapping: CrmMapping) -> StageHistory:
+    """The history file's stage changes per deal, by date (a CSV in any encoding the export may have, or an .xlsx
+    workbook's first sheet); raise InvalidFile listing every bad row."""
+    names = process.crm.history if process.crm and process.crm.history else CrmHistory()
+    encoding = mapping.encoding or "utf-8"
+    history_rows: Rows | None = None
+    try:
+        with open_export(path, mapping.encoding) as history:
+            encoding, history_rows = history.encoding, history.rows
+            columns = history_columns(history.header, names, path, history.header_line)
+            return _stage_changes(path, history.rows, columns, process, mapping)
+    except UnicodeDecodeError:
+        raise decoding_error(path, encoding) from None
+    except csv.Error as error:
+        line = history_rows.line_num if history_rows is not None else 1
+        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+
+
+def _stage_changes(
+    path: Path, rows: Rows, columns: HistoryColumns, process: Process, mapping: CrmMapping
+) -> StageHistory:
+    """Read every row of the history: the deal's claims, by date; raise InvalidFile listing every bad row."""
     stages = mapping.stage_lookup(process)
     won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
     closings = process_outcome_rule(process)
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
-    with open_pipeline(path) as handle:
-        header, reader = read_header(handle, path)
-        where = {field: _first_column(header, candidates) for field, candidates in tried.items()}
-        missing = [
-            f"{field} ({' or '.join(map(repr, tried[field]))})" for field, index in where.items() if index is None
-        ]
-        if missing:
-            raise InvalidFile(
-                [
-                    _error(
-                        path,
-                        reader.line_num,
-                        f"the history has no column for {', '.join(missing)}; its header is {', '.join(map(repr, header))}. "
-                        "Name the columns deal, stage and date, or map them under crm.history: {deal: …, stage: …, date: …}",
-                    )
-                ]
+    other_fields: Counter[str] = Counter()
+    read = 0
+    for cells in rows:
+        line = rows.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        read += 1
+        if len(cells) != len(columns.header):
+            errors.append(
+                _error(path, line, f"the row has {len(cells)} cells but the header has {len(columns.header)} columns")
             )
-        deal_at, stage_at, date_at = (where[field] for field in ("deal", "stage", "date"))
-        assert deal_at is not None and stage_at is not None and date_at is not None
-        wanted = {"deal": header[deal_at], "stage": header[stage_at], "date": header[date_at]}
-        rows = 0
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
+            continue
+        if columns.field is not None:
+            changed = cells[columns.field].strip()
+            if not columns.is_stage_change(changed):
+                other_fields[changed or "(blank)"] += 1
                 continue
-            rows += 1
-            if len(cells) != len(header):
-                errors.append(
-                    _error(path, line, f"the row has {len(cells)} cells but the header has {len(header)} columns")
+        deal, stage_text, date_text = (cells[at].strip() for at in (columns.deal, columns.stage, columns.date))
+        if not deal:
+            errors.append(
+                _error(path, line, f"the {columns.name(columns.deal)} cell is blank; name the deal as the export does")
+            )
+            continue
+        try:
+            day = parse_date(date_text, mapping.date_order)
+        except ValueError as error:
+            errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}"))
+            continue
+        if day is None:
+            errors.append(
+                _error(path, line, f"the {columns.name(columns.date)} cell is blank; every stage change has a date")
+            )
+            continue
+        if closings.stage_outcome(stage_text, None).is_closed:
+            continue  # the deal's closing (won, lost), read as the audit reads it: its outcome comes from the export
+        try:
+            stage = stages.find(stage_text)
+        except ValueError as error:
+            errors.append(
+                _error(
+                    path,
+                    line,
+                    f"{columns.name(columns.stage)} {shown(stage_text)}: {error}; map it under crm.stage_names or with "
+                    '--stage-name "NAME=stage-id"',
                 )
-                continue
-            deal, stage_text, date_text = cells[deal_at].strip(), cells[stage_at].strip(), cells[date_at].strip()
-            if not deal:
-                errors.append(
-                    _error(path, line, f"the {wanted['deal']} cell is blank; name the deal as the export does")
-                )
-                continue
-            try:
-                day = parse_date(date_text, mapping.date_order)
-            except ValueError as error:
-                errors.append(_error(path, line, f"{wanted['date']}: {error}"))
-                continue
-            if day is None:
-                errors.append(_error(path, line, f"the {wanted['date']} cell is blank; every stage change has a date"))
-                continue
-            if closings.stage_outcome(stage_text, None).is_closed:
-                continue  # the deal's closing (won, lost), read as the audit reads it: its outcome comes from the export
-            try:
-                stage = stages.find(stage_text)
-            except ValueError as error:
-                errors.append(
-                    _error(
-                        path,
-                        line,
-                        f"{wanted['stage']} {shown(stage_text)}: {error}; map it under crm.stage_names or with "
-                        '--stage-name "NAME=stage-id"',
-                    )
-                )
-                continue
-            if stage == won_stage:
-                continue  # the deal's closing as won: its outcome comes from the export
-            found[deal].append(ClaimedSince(day, stage))
+            )
+            continue
+        if stage == won_stage:
+            continue  # the deal's closing as won: its outcome comes from the export
+        found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(grouped_by_message(errors))
-    if rows == 0:
+    if read == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
-    return {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
+    if columns.field is not None and not found and other_fields:
+        fields = ", ".join(map(repr, other_fields))
+        accepted = ", ".join(map(repr, columns.stage_fields))
+        raise InvalidFile(
+            [
+                _error(
+                    path,
+                    2,
+                    f"the field-history report has no stage change: its {columns.name(columns.field)} column names "
+                    f"{fields}, none of them the stage ({accepted}); name the stage's field under "
+                    "crm.history.stage_field",
+                )
+            ]
+        )
+    changes = {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
+    return StageHistory(changes, other_fields)
 
 
 def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
@@ -216,10 +314,13 @@ def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
 
 def export_histories(
     export: Path, history: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False
-) -> list[DealHistory]:
-    """Each deal the export has closed won or lost, with its stage changes from the history file."""
-    changes = stage_history(history, process, mapping)
-    return [
-        DealHistory(row.key, row.outcome, row.closed_on, row.amount, changes.get(row.key, []), [row.answers])
+) -> tuple[list[DealHistory], list[str]]:
+    """Each deal the export has closed won or lost, with its stage changes from the history file; and the notes
+    to show with the results (what a field-history report had besides stage changes)."""
+    read = stage_history(history, process, mapping)
+    deals = [
+        DealHistory(row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers])
         for row in closed_rows(export, process, mapping, no_evidence)
     ]
+    note = read.note(history)
+    return deals, [] if note is None else [note]

@@ -35,8 +35,9 @@ EXAMPLE = """examples:
 At each snapshot date (the last day of each week, month or quarter; default: monthly over the
 12 months before the latest close date) every deal that closed won or lost after it is counted
 at the stage the CRM claimed then and at the stage its evidence verified then (only answers
-dated on or before the snapshot count). The history file has one row per deal and stage
-change, columns deal, stage, date (or as mapped under crm.history in process.yaml)."""
+dated on or before the snapshot count). The history file (CSV or .xlsx) has one row per deal and
+stage change, columns deal, stage, date (or as mapped under crm.history in process.yaml); of a
+field-history report (Salesforce's Opportunity Field History) the stage changes are read."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -69,7 +70,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=guarded(run))
 
 
-def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHistory]:
+def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[DealHistory], list[str]]:
+    """The closed deals to measure, and notes on how their source was read."""
     if args.export is not None:
         if args.history is None:
             raise UserError(
@@ -98,7 +100,7 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> list[DealHist
     from forecast.records_source import saved_histories
 
     with reading(open_sessions(args.database)) as db:
-        return saved_histories(db, loaded.process)
+        return saved_histories(db, loaded.process), []
 
 
 def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
@@ -126,10 +128,12 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_INVALID
     try:
-        histories = _histories(args, loaded)
+        histories, notes = _histories(args, loaded)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
+    for note in notes:
+        print(note, file=sys.stderr)
     if not histories:
         raise UserError(
             "no deal closed won or lost to measure against: close deals on their page or with "

@@ -222,6 +222,9 @@ HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
         "Deal Name",
     ),
     "stage": ("stage", "To Stage", "StageName", "Stage Name", "Deal Stage", "Stage"),
+    # A field-history report's column naming the field that changed: Salesforce's Opportunity Field History
+    # report (labels) and OpportunityFieldHistory object (API names), or a property-history layout.
+    "field": ("field", "Field / Event", "Field/Event", "Property", "Property Name"),
     "date": (
         "date",
         "Last Modified",
@@ -232,6 +235,12 @@ HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
         "Created Date",
     ),
 }
+
+
+# In a field-history report, the column holding the stage a row moved the deal to, tried after the stage
+# names above, and the names its field column gives a stage change.
+CHANGED_VALUE_NAMES = ("New Value", "NewValue")
+STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstage")
 
 
 def most_likely_crm(read: list[KnownColumn]) -> str | None:

@@ -294,15 +294,31 @@ class CrmColumns(_Strict):
 
 
 class CrmHistory(_Strict):
-    """The column names of the CRM's stage-history report (one row per deal and stage change), for `playbook backtest`."""
+    """The column names of the CRM's stage-history report (one row per deal and stage change, or a field-history
+    report of every field's changes), for `playbook backtest`."""
 
     deal: NonEmptyText = Field(
         default="deal",
         description="The deal the row is about: the export's CRM id, or its name when the export has no id, "
         "e.g. `Opportunity ID`.",
     )
-    stage: NonEmptyText = Field(default="stage", description="The stage the deal moved to, e.g. `To Stage`.")
+    stage: NonEmptyText = Field(
+        default="stage",
+        description="The stage the deal moved to, e.g. `To Stage` (in a field-history report, the new value: "
+        "`New Value`).",
+    )
     date: NonEmptyText = Field(default="date", description="The day it moved, e.g. `Last Modified`.")
+    field: NonEmptyText | None = Field(
+        default=None,
+        description="In a field-history report (one row per change of any field, such as Salesforce's "
+        "Opportunity Field History), the column naming the field that changed, e.g. `Field / Event`: only "
+        "the rows of stage changes are read (default: found by its standard names when the report has one).",
+    )
+    stage_field: NonEmptyText | None = Field(
+        default=None,
+        description="The name the `field` column gives a stage change, e.g. `Stage` (default: `Stage`, "
+        "`Stage Name`, `StageName`, `Deal Stage` or `dealstage`).",
+    )
 
 
 class CrmMilestone(_Strict):

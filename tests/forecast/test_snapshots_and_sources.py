@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
@@ -113,6 +114,90 @@ def test_salesforces_opportunity_history_report_is_read_without_a_mapping(
     history.write_text("\n".join(rows) + "\n", encoding="utf-8")
     got = _backtest(capsys, export, history, PROCESS, "--from", "2025-01-01", "--to", "2025-12-31")
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
+
+
+def _field_history(history: Path, header: list[str], stage_field: str) -> list[list[object]]:
+    """The history as a field-history report: each stage change a row of `stage_field`, between rows of other
+    fields of the same deal (its creation, its amount and close date changing), dates with their time."""
+    _, *changes = history.read_text(encoding="utf-8").splitlines()
+    rows: list[list[object]] = [list(header)]
+    for number, change in enumerate(changes):
+        deal, stage, day = change.split(",")
+        when = dt.datetime.fromisoformat(day).replace(hour=9, minute=30)
+        if number == 0 or changes[number - 1].split(",")[0] != deal:
+            rows.append([deal, "Created.", "", "", when])
+        rows.append([deal, "Amount", "1000", "2000", when])
+        rows.append([deal, stage_field, "", stage, when])
+        rows.append([deal, "Close Date", "", "", when])
+    return rows
+
+
+def test_salesforces_field_history_report_is_read_by_its_stage_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Salesforce's Opportunity Field History report has a row per change of any field: its stage rows are the
+    history, found by the report's own names; the rows of other fields are left out, and counted."""
+    deals, export, history = _made_files(tmp_path)
+    rows = _field_history(history, ["Opportunity ID", "Field / Event", "Old Value", "New Value", "Edit Date"], "Stage")
+    history.write_text(
+        "\n".join(
+            ",".join(f"{cell:%m/%d/%Y %I:%M %p}" if isinstance(cell, dt.datetime) else str(cell) for cell in row)
+            for row in rows
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    got = _backtest(capsys, export, history, PROCESS, "--from", "2025-01-01", "--to", "2025-12-31", "--month-first")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
+    main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--month-first"])
+    err = capsys.readouterr().err
+    others = sum(1 for row in rows[1:] if row[1] != "Stage")
+    assert f"{history}: a field-history report: read its stage changes, left out {others} rows of other fields: " in err
+    assert "Amount (" in err and "Created. (" in err and "Close Date (" in err
+
+
+def test_a_field_history_workbook_with_the_objects_names_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The OpportunityFieldHistory object exported to an .xlsx workbook: API names, StageName, dates as dates."""
+    deals, export, history = _made_files(tmp_path)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in _field_history(history, ["OpportunityId", "Field", "OldValue", "NewValue", "CreatedDate"], "StageName"):
+        sheet.append(row)
+    workbook.save(tmp_path / "history.xlsx")
+    got = _backtest(capsys, export, tmp_path / "history.xlsx", PROCESS, "--from", "2025-01-01", "--to", "2025-12-31")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
+
+
+def test_a_stage_field_named_otherwise_is_named_under_crm_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals, export, history = _made_files(tmp_path)
+    rows = _field_history(history, ["Opportunity ID", "Changed", "Old Value", "Stage Now", "Edit Date"], "Phase")
+    history.write_text(
+        "\n".join(
+            ",".join(f"{cell:%Y-%m-%d}" if isinstance(cell, dt.datetime) else str(cell) for cell in row) for row in rows
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    mapped = "crm:\n  history:\n    stage: Stage Now\n    date: Edit Date\n    field: Changed\n"
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS.read_text(encoding="utf-8") + mapped, encoding="utf-8")
+    assert main(["backtest", str(export), "--history", str(history), "--process", str(process)]) == 1
+    err = capsys.readouterr().err
+    assert f"{history}:2: error: the field-history report has no stage change: its Changed column names " in err
+    assert "'Created.', 'Amount', 'Phase', 'Close Date', none of them the stage ('Stage', " in err
+    assert "name the stage's field under crm.history.stage_field" in err
+    process.write_text(PROCESS.read_text(encoding="utf-8") + mapped + "    stage_field: phase\n", encoding="utf-8")
+    got = _backtest(capsys, export, history, process, "--from", "2025-01-01", "--to", "2025-12-31")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
+    # A field column crm.history names but the file lacks is named with the others missing.
+    process.write_text(PROCESS.read_text(encoding="utf-8") + mapped.replace("Changed", "Field Name"), encoding="utf-8")
+    assert main(["backtest", str(export), "--history", str(history), "--process", str(process)]) == 1
+    assert "the history has no column for field ('Field Name')" in capsys.readouterr().err
 
 
 def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
