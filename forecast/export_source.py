@@ -92,7 +92,7 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
                     ]
                 )
             rows = RowReader(plan, process, mapping, one_currency=False)
-            data = DataRows(export.rows, plan)
+            data = DataRows(export.rows, plan, path)
             for line, cells in data:
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None:

@@ -183,7 +183,7 @@ def _audit_rows(
 ) -> None:
     source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
-    data = DataRows(reader, rows.plan)
+    data = DataRows(reader, rows.plan, source)
     repeated = RepeatedIds()
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:

@@ -7,6 +7,10 @@ deal: a line with only its first cell filled after a blank row or a footer line 
 of a CSV, or a workbook's row, whose cells are as many as the header's), or a line whose first
 cell holds a footer's words and whose stage and milestone cells are empty. Anything else, or the same lines followed by a deal,
 stays a row, so a deal cut short is reported rather than skipped.
+
+A grouped (summary) report has lines between its deals that are not deals: each group's heading and
+subtotal. Its totals are not the pipeline's, and its deals may leave the grouped column to the heading,
+so such a file is refused at the first of those lines, saying how to export the report's details alone.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from pathlib import Path
 
 from pipeline_audit.columns import ColumnPlan
 from pipeline_audit.pipeline_csv import Rows, file_error
-from sales_process.vocabulary import plural
+from sales_process.problems import InvalidFile
+from sales_process.vocabulary import plural, shown
 
 # The first cell of a footer line, as Salesforce writes it (matched ignoring case and surrounding spaces).
 FOOTER_TEXT = re.compile(
@@ -28,16 +33,60 @@ FOOTER_TEXT = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 
+# A grouped (summary) report's lines between its deals: a group's heading, one cell ending with its count of
+# records (Salesforce writes "Prospecting (12)"), and its subtotal, with no deal ("Subtotal", "Sum", "Count" …).
+GROUP_HEADING = re.compile(r".*\S\s*\(\s*[\d,.\s]+(records?)?\s*\)", re.IGNORECASE | re.DOTALL)
+SUBTOTAL_TEXT = re.compile(r"((grand |sub ?)?totals?|sum|count|average|avg)(:.*| \(.*\))?", re.IGNORECASE | re.DOTALL)
+
+# What a line's first filled cell matches when it may be a grouped report's (as RE2 searches it): the DuckDB
+# engine's statement hands such rows to Python, which tells (grouped_report_line). Every first cell either
+# rule matches matches this, or has no ASCII letter or digit: the words above may have any white space (Python
+# strips Unicode's) before them, and anything but a letter or digit after them; a heading ends with ")".
+MAYBE_GROUPED = r"(?i)^[^0-9A-Za-z]*((grand |sub ?)?totals?|sum|count|average|avg)([^0-9A-Za-z]|$)|[)][^0-9A-Za-z]*$"
+
 Line = tuple[int, list[str]]  # the line a row starts on, and its cells
+
+
+def grouped_report_line(cells: Sequence[str], plan: ColumnPlan) -> str | None:
+    """What the line is when it is a grouped report's, not a deal's ("a group's heading", "a subtotal"); else None."""
+    if plan.width < 2 or len(cells) < plan.width:
+        return None  # in a file of one column, a one-cell line is a deal; a CSV line cut short is said so
+    filled = [index for index, cell in enumerate(cells) if cell.strip()]
+    if not filled:
+        return None
+    first = cells[filled[0]].strip()
+    if SUBTOTAL_TEXT.fullmatch(first) and all(_number_like(cells[index]) for index in filled[1:]):
+        return "a subtotal"
+    if len(filled) == 1 and filled[0] != plan.deal and GROUP_HEADING.fullmatch(first):
+        return "a group's heading"
+    return None
+
+
+def _number_like(cell: str) -> bool:
+    """Whether a cell is a figure (an amount, a count, a date), with at most a currency's code: a total's cell."""
+    return any(character.isdigit() for character in cell) and sum(character.isalpha() for character in cell) <= 3
+
+
+def grouped_report_error(path: Path, line: int, cells: Sequence[str], what: str) -> InvalidFile:
+    """The error for a grouped report: its rows are not all deals, and its details alone are what to audit."""
+    text = next(cell.strip() for cell in cells if cell.strip())
+    return file_error(
+        path,
+        f"this is a grouped (summary) report: the line {shown(text)} is {what}, not a deal; export the report's "
+        "details only (in Salesforce: Export, then Details Only; or make it a tabular report) and read that file",
+        line,
+    )
 
 
 class DataRows:
     """Iterate over the deal rows of `reader` (line, cells); count the blank rows and the footer's lines."""
 
-    def __init__(self, reader: Rows, plan: ColumnPlan) -> None:
-        """`reader` is positioned after the header that `plan` lays out."""
+    def __init__(self, reader: Rows, plan: ColumnPlan, path: Path | None) -> None:
+        """`reader` is positioned after the header that `plan` lays out; a grouped report's heading or subtotal
+        among the deals of `path` raises InvalidFile (None: the lines are a part of a file, not refused)."""
         self._reader = reader
         self._plan = plan
+        self._path = path
         self._record_cells = [index for index in (plan.stage,) if index is not None] + [
             index
             for columns in plan.milestones
@@ -64,8 +113,7 @@ class DataRows:
             if blank or self._footer_line(cells, in_footer=False):
                 pending.append((start, cells))
                 continue
-            self.rows += 1
-            yield start, cells
+            yield self._deal(start, cells)
         for _, cells in pending:  # the end of the file: what waited is its footer
             if any(cells):
                 self.footer_lines += 1
@@ -76,10 +124,18 @@ class DataRows:
         """A deal follows: the lines that waited were not a footer; blank ones are skipped, others are rows."""
         for start, cells in pending:
             if any(cells):
-                self.rows += 1
-                yield start, cells
+                yield self._deal(start, cells)
             else:
                 self.blank_rows += 1
+
+    def _deal(self, start: int, cells: list[str]) -> Line:
+        """A deal's row, counted; InvalidFile when it is a grouped report's line instead."""
+        if self._path is not None:
+            what = grouped_report_line(cells, self._plan)
+            if what is not None:
+                raise grouped_report_error(self._path, start, cells, what)
+        self.rows += 1
+        return start, cells
 
     def _footer_line(self, cells: Sequence[str], in_footer: bool) -> bool:
         """Whether the line starts a footer (or, `in_footer`, goes on with one that has started)."""
@@ -124,7 +180,7 @@ def ends_with_footer(path: Path, delimiter: str, plan: ColumnPlan) -> bool:
     text = tail.decode("utf-8", errors="replace")
     if size > TAIL_BYTES:
         text = text[text.find("\n") + 1 :]  # from the first whole line
-    data = DataRows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), plan)
+    data = DataRows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), plan, None)
     for _ in data:
         pass
     return data.footer_lines > 0

@@ -38,7 +38,7 @@ from pipeline_audit.audit import (
     plan_header,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
-from pipeline_audit.data_rows import ends_with_footer, refuse_if_empty
+from pipeline_audit.data_rows import MAYBE_GROUPED, ends_with_footer, grouped_report_line, refuse_if_empty
 from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
@@ -299,10 +299,14 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     # assess, and reads rows with a filled unnamed column and rows a buyer answered (the totals count a
     # buyer's "Not quite", which the statement's output does not carry).
     buyers = [m.confirmed_by for m in plan.milestones if m.confirmed_by is not None]
+    first = f"COALESCE({', '.join(q(n) for n in names)})"  # the first cell that is not empty
     simple = " AND ".join(
         [
             f"{q('not_assessed')} = ''",
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
+            # Perhaps a grouped report's heading or subtotal: Python tells (PythonRows).
+            f"NOT REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED)})",
+            f"REGEXP_MATCHES({first}, '[0-9A-Za-z]')",
         ]
     )
 
@@ -469,6 +473,9 @@ class PythonRows:
         ).fetchall():
             rows, lines = [], []
             for row, cells in batch:
+                if grouped_report_line(_texts(cells), self.reader.plan) is not None:
+                    # The Python engine reads the file through DataRows, which refuses it at that line.
+                    raise NotForDuckDB("the file is a grouped report")
                 audit_row(
                     self.reader, process, options.as_of, self._out, self.totals, row + 2, _texts(cells), options.period
                 )

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline_audit import audit, duckdb_engine, sql_lines
+from pipeline_audit.data_rows import MAYBE_GROUPED, grouped_report_line
 from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
 from sales_process.crm import resolve_mapping
 from sales_process.loader import load_process
@@ -141,3 +146,46 @@ def test_the_statement_spells_each_texts_formula_check_once(tmp_path: Path) -> N
     plan = audit.plan_header(header, loaded, mapping, source, no_evidence=False)
     statement = duckdb_engine._query(plan, loaded, audit.AuditOptions(as_of=AS_OF), mapping)
     assert statement.count(sql_lines.DUCKDB.string(sql_lines._number_pattern())) == 4 + 5
+
+
+GROUPED_FIRST_CELLS = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(["Summit Bank", "Accounting (EMEA)", "Total Recall Inc", "Sum-Up", "avg)", "(1)"]),
+    st.builds(
+        lambda name, count, space: f"{space}{name} ({count}){space}",
+        st.text(max_size=8),
+        st.integers(0, 10**6),
+        st.sampled_from(["", " ", "\u00a0", "\u3000", "\x1c"]),
+    ),
+    st.builds(
+        lambda word, space, tail: f"{space}{word}{tail}{space}",
+        st.sampled_from(["Subtotal", "SUB TOTAL", "Grand Totals", "total", "Sum", "COUNT", "Average", "avg", "ſum"]),
+        st.sampled_from(["", " ", "\u00a0", "\u3000", "\x1c"]),
+        st.sampled_from(["", ":", ": 1,200", " (4 records)"]),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """One DuckDB connection for the module's examples."""
+    with duckdb.connect() as opened:
+        yield opened
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=GROUPED_FIRST_CELLS)
+def test_duckdb_hands_python_every_row_that_may_be_a_grouped_reports(
+    connection: duckdb.DuckDBPyConnection, text: str
+) -> None:
+    """The DuckDB engine's statement reads a row itself only when its first cell cannot start a group's heading or a
+    subtotal (grouped_report_line, which Python applies): the hint, as DuckDB matches it, misses none of them."""
+    plan_width = 3
+    plan = SimpleNamespace(width=plan_width, deal=None)
+    lines = ([text, "", ""], [text, "", "1,200"])  # a heading alone; a subtotal beside its figure
+    grouped = any(grouped_report_line(cells, plan) is not None for cells in lines)  # type: ignore[arg-type]
+    row = connection.execute(
+        "SELECT REGEXP_MATCHES($1, $2) OR NOT REGEXP_MATCHES($1, '[0-9A-Za-z]')", [text, MAYBE_GROUPED]
+    ).fetchone()
+    assert row is not None
+    assert row[0] or not grouped
