@@ -2,10 +2,11 @@
 
 The export is read as the audit reads it (the same column mapping, row reader and outcome
 rule): each row closed won or lost, with its close date, amount and answers. The history file
-(Salesforce's Opportunity History, HubSpot's deal stage history) has one row per deal and stage
+(Salesforce's Opportunity History) has one row per deal and stage
 change; its columns are `deal`, `stage` and `date` unless `crm.history` names others. A field-history
 report (Salesforce's Opportunity Field History) has a row per change of any field: its stage rows are
-read, by its field column, and the others counted in a note. `deal`
+read, by its field column, and the others counted in a note. Without a history file, the export's own
+date-entered columns (HubSpot's, forecast.entered_dates) are the history. `deal`
 joins the export's CRM id, or the deal's name when the export has no id column. A row that moves
 the deal to a lost stage or to the last stage (won) is its closing, not a claim: the outcome
 comes from the export.
@@ -16,10 +17,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
+from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows
@@ -48,6 +50,7 @@ class ClosedRow:
     closed_on: dt.date
     amount: float | None
     answers: AnswersSince
+    claims: tuple[ClaimedSince, ...] = ()  # from the export's date-entered columns, when it is the history
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -63,9 +66,12 @@ NO_MILESTONE_COLUMNS = (
 )
 
 
-def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False) -> list[ClosedRow]:
+def closed_rows(
+    path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
+) -> list[ClosedRow]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
-    column); raise InvalidFile listing every bad row."""
+    column; `entered`: its date-entered columns are the stage history, forecast.entered_dates); raise InvalidFile
+    listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -92,9 +98,14 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
                     ]
                 )
             rows = RowReader(plan, process, mapping, one_currency=False)
+            history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
             data = DataRows(export.rows, plan, path)
             for line, cells in data:
                 row = _closed_row(rows, cells, path, line, errors)
+                if row is not None and history:
+                    claims, problems = entered_claims(cells, history, mapping)
+                    errors.extend(_error(path, line, problem) for problem in problems)
+                    row = replace(row, claims=tuple(claims))
                 if row is not None:
                     found.append(row)
             data.refuse_if_empty(path)
@@ -106,6 +117,23 @@ def closed_rows(path: Path, process: Process, mapping: CrmMapping, no_evidence: 
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     return found
+
+
+NO_HISTORY = (
+    "the export has no stage history: give its history file with --history HISTORY.csv (one row per deal and "
+    "stage change, such as Salesforce's Opportunity History report), or export the deals with the date each entered "
+    'each stage (HubSpot\'s "Date entered" properties, one column per stage)'
+)
+
+
+def _entered_columns(
+    header: list[str], process: Process, mapping: CrmMapping, path: Path, line: int
+) -> list[EnteredColumn]:
+    """The export's date-entered columns; InvalidFile when it has none (then there is no history at all)."""
+    columns = entered_columns(header, process, mapping)
+    if not columns:
+        raise InvalidFile([_error(path, line, NO_HISTORY)])
+    return columns
 
 
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
@@ -313,10 +341,17 @@ def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
 
 
 def export_histories(
-    export: Path, history: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False
+    export: Path, history: Path | None, process: Process, mapping: CrmMapping, no_evidence: bool = False
 ) -> tuple[list[DealHistory], list[str]]:
-    """Each deal the export has closed won or lost, with its stage changes from the history file; and the notes
-    to show with the results (what a field-history report had besides stage changes)."""
+    """Each deal the export has closed won or lost, with its stage changes from the history file (None: from the
+    export's date-entered columns); and the notes to show with the results (what a field-history report had
+    besides stage changes)."""
+    if history is None:
+        rows = closed_rows(export, process, mapping, no_evidence, entered=True)
+        deals = [
+            DealHistory(row.key, row.outcome, row.closed_on, row.amount, row.claims, [row.answers]) for row in rows
+        ]
+        return deals, [f"{export}: the stage history is the date each deal entered each stage, from its columns"]
     read = stage_history(history, process, mapping)
     deals = [
         DealHistory(row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers])

@@ -31,13 +31,15 @@ EXAMPLE = """examples:
   playbook backtest closed.csv --history history.csv --every quarter --out backtest-out
   playbook backtest --from 2026-01-01 --to 2026-06-30 --every week --json
   playbook backtest closed.csv --history history.csv --no-evidence   the CRM's stages alone, before its evidence fields
+  playbook backtest hubspot-deals.csv                 a HubSpot export with its "Date entered <stage>" columns
 
 At each snapshot date (the last day of each week, month or quarter; default: monthly over the
 12 months before the latest close date) every deal that closed won or lost after it is counted
 at the stage the CRM claimed then and at the stage its evidence verified then (only answers
 dated on or before the snapshot count). The history file (CSV or .xlsx) has one row per deal and
 stage change, columns deal, stage, date (or as mapped under crm.history in process.yaml); of a
-field-history report (Salesforce's Opportunity Field History) the stage changes are read."""
+field-history report (Salesforce's Opportunity Field History) the stage changes are read. Without
+--history, the export's own "Date entered <stage>" columns (HubSpot's) are the history."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +51,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=HelpFormatter,
     )
     parser.add_argument(
-        "export", metavar="EXPORT", nargs="?", help="a CRM export with closed deals (then --history is needed)"
+        "export",
+        metavar="EXPORT",
+        nargs="?",
+        help='a CRM export with closed deals, and --history or its own "Date entered <stage>" columns',
     )
     parser.add_argument("--history", metavar="HISTORY.csv", help="the stage history of the export's deals")
     add_process_option(parser)
@@ -73,18 +78,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[DealHistory], list[str]]:
     """The closed deals to measure, and notes on how their source was read."""
     if args.export is not None:
-        if args.history is None:
-            raise UserError(
-                "an export needs its stage history: add --history HISTORY.csv, one row per deal and stage change "
-                "(deal, stage, date), such as Salesforce's Opportunity History report or HubSpot's deal stage history",
-                status=EXIT_USAGE,
-            )
         if args.database:
             raise UserError("give an export (with --history) or --database, not both", status=EXIT_USAGE)
         from forecast.export_source import export_histories
 
+        history = None if args.history is None else Path(args.history)
         return export_histories(
-            Path(args.export), Path(args.history), loaded.process, mapping_from_options(args, loaded), args.no_evidence
+            Path(args.export), history, loaded.process, mapping_from_options(args, loaded), args.no_evidence
         )
     if args.history is not None:
         raise UserError(

@@ -208,7 +208,9 @@ def _read(
                 header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note
             )
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
-            data = DataRows(export.rows, plan, export.path)  # blank rows and a report's footer are skipped as the audit skips them
+            data = DataRows(
+                export.rows, plan, export.path
+            )  # blank rows and a report's footer are skipped as the audit skips them
             for start, cells in data:
                 try:
                     rows.append(_row(start, cells, header, plan, reader, owners, loaded))

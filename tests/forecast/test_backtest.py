@@ -89,7 +89,7 @@ def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsy
 @pytest.mark.parametrize(
     ("args", "status", "message"),
     [
-        (["EXPORT"], 2, "an export needs its stage history: add --history HISTORY.csv"),
+        (["EXPORT"], 1, ":1: error: the export has no stage history: give its history file with --history HISTORY.csv"),
         (["--history", "HISTORY"], 2, "--history goes with an export"),
         (
             ["EXPORT", "--history", "HISTORY", "--from", "2025-12-01", "--to", "2025-01-01"],

@@ -12,7 +12,15 @@ from openpyxl import Workbook
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
-from tests.forecast.made_history import PROCESS, MadeDeal, made_deals, write_export, write_history
+from tests.forecast.made_history import (
+    PROCESS,
+    STAGE_NAMES,
+    STAGES,
+    MadeDeal,
+    made_deals,
+    write_export,
+    write_history,
+)
 
 D = dt.date
 
@@ -49,9 +57,11 @@ def test_by_default_the_snapshots_are_the_twelve_month_ends_before_the_latest_cl
 
 
 def _backtest(
-    capsys: pytest.CaptureFixture[str], export: Path, history: Path, process: Path, *more: str
+    capsys: pytest.CaptureFixture[str], export: Path, history: Path | None, process: Path, *more: str
 ) -> dict[str, object]:
-    status = main(["backtest", str(export), "--history", str(history), "--process", str(process), "--json", *more])
+    """The backtest's --json results (`history` None: the export's date-entered columns are the history)."""
+    given = [] if history is None else ["--history", str(history)]
+    status = main(["backtest", str(export), *given, "--process", str(process), "--json", *more])
     out, err = capsys.readouterr()
     assert status == 0, err
     result: dict[str, object] = json.loads(out)
@@ -198,6 +208,56 @@ def test_a_stage_field_named_otherwise_is_named_under_crm_history(
     process.write_text(PROCESS.read_text(encoding="utf-8") + mapped.replace("Changed", "Field Name"), encoding="utf-8")
     assert main(["backtest", str(export), "--history", str(history), "--process", str(process)]) == 1
     assert "the history has no column for field ('Field Name')" in capsys.readouterr().err
+
+
+def _with_date_entered_columns(deals: list[MadeDeal], export: Path, names: dict[str, str]) -> None:
+    """The export with HubSpot's date-entered columns (the day each deal entered each stage, as HubSpot writes it
+    with its time) and a column of another pipeline's stage, and one of a date exited: no history file."""
+    rows = [line.split(",") for line in export.read_text(encoding="utf-8").splitlines()]
+    stages = [stage for stage in STAGES if stage != STAGES[-1]]
+    rows[0] += [f'Date entered "{names[stage]} (Sales Pipeline)"' for stage in stages]
+    rows[0] += ['Date entered "Closed won (Sales Pipeline)"', 'Date entered "Renewal Due (Renewals)"']
+    rows[0] += ['Date exited "Discovery (Sales Pipeline)"']
+    by_id = {deal.crm_id: deal for deal in deals}
+    for row in rows[1:]:
+        deal = by_id.get(row[1])
+        entered: dict[str, dt.date] = {}
+        for day, stage in deal.claims if deal else ():
+            entered.setdefault(stage, day)  # a stage claimed again is the same stay in it: entered once
+        row += [f"{entered[stage]:%Y-%m-%d} 09:30" if stage in entered else "" for stage in stages]
+        won = deal is not None and deal.won
+        row += [f"{deal.closed_on:%Y-%m-%d} 17:00" if won and deal else "", "", ""]
+    export.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+
+
+def test_hubspots_date_entered_columns_are_the_history_without_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals, export, _ = _made_files(tmp_path)
+    _with_date_entered_columns(deals, export, dict(zip(STAGES, STAGE_NAMES, strict=True)))
+    got = _backtest(capsys, export, None, PROCESS, "--from", "2025-01-01", "--to", "2025-12-31")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
+    main(["backtest", str(export), "--process", str(PROCESS)])
+    assert f"{export}: the stage history is the date each deal entered each stage, from its columns" in (
+        capsys.readouterr().err
+    )
+
+
+def test_a_date_entered_column_of_an_unknown_stage_is_named_once_and_mapped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deals, export, _ = _made_files(tmp_path)
+    names = dict(zip(STAGES, STAGE_NAMES, strict=True)) | {"proposing": "Proposal Sent"}
+    _with_date_entered_columns(deals, export, names)
+    assert main(["backtest", str(export), "--process", str(PROCESS)]) == 1
+    err = capsys.readouterr().err
+    problems = [line for line in err.splitlines() if ": error: " in line]
+    assert len(problems) == 1, err
+    assert "error: Date entered \"Proposal Sent (Sales Pipeline)\": unknown stage 'Proposal Sent'" in problems[0]
+    assert "map the stage under crm.stage_names" in problems[0] and "(also on lines " in problems[0]
+    mapped = ["--stage-name", "Proposal Sent=proposing", "--from", "2025-01-01", "--to", "2025-12-31"]
+    got = _backtest(capsys, export, None, PROCESS, *mapped)
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
 
 
 def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,0 +1,98 @@
+"""A CRM export's own stage history: the date each deal entered each stage, one column per stage.
+
+HubSpot keeps it on every deal as its "Date entered" properties, one per stage of each pipeline (labelled
+`Date entered "Appointment Scheduled (Sales Pipeline)"`, named `hs_date_entered_<stage id>` in its API).
+Exported with the deals, they are the history a backtest needs, without a history file. Each holds the
+latest time the deal entered that stage: a deal that went back to a stage is read as entering it then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from forecast.history import ClaimedSince
+from sales_process.crm import CrmMapping
+from sales_process.model import Process
+from sales_process.outcome import OutcomeRule, process_outcome_rule
+from sales_process.vocabulary import StageLookup, parse_date
+
+# The column's name: the label (any quotes or colon after "Date entered") or the API name.
+_ENTERED = re.compile(r"(?:hs_date_entered_|date entered\b)(?P<stage>.*)", re.IGNORECASE | re.DOTALL)
+_QUOTES = " \t:\"'“”‘’«»"  # the quotes a label may put around the stage's name
+_PIPELINE = re.compile(r"\s*\([^()]*\)$")  # HubSpot names the pipeline after the stage: "Won (Sales Pipeline)"
+
+
+@dataclass(frozen=True)
+class EnteredColumn:
+    """A date-entered column: where it is, its name, and the stage it dates (None: a closing, won or lost, not a claim).
+
+    `unknown` says why its stage is not one of the process's (then `stage` is None): an error only on a row
+    that has a date in it, since an export holds the columns of every pipeline's stages.
+    """
+
+    index: int
+    name: str
+    stage: str | None
+    unknown: str | None = None
+
+
+def entered_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -> list[EnteredColumn]:
+    """The header's date-entered columns, each with the stage it dates, as the audit names stages (crm.stage_names,
+    --stage-name), with or without the pipeline's name after it."""
+    lookup = mapping.stage_lookup(process)
+    closings = process_outcome_rule(process)
+    won = process.stages[-1].id
+    found = []
+    for index, name in enumerate(header):
+        entered = _ENTERED.fullmatch(name.strip())
+        if entered is None:
+            continue
+        stage, unknown = _stage_of(entered["stage"].strip(_QUOTES), lookup, closings)
+        found.append(EnteredColumn(index, name, None if stage == won else stage, unknown))
+    return found
+
+
+def _stage_of(text: str, lookup: StageLookup, closings: OutcomeRule) -> tuple[str | None, str | None]:
+    """The stage a column's name dates: (its id, None); (None, None) for a closing; (None, why) when the process
+    does not know it."""
+    why = None
+    for spelling in dict.fromkeys((text, _PIPELINE.sub("", text))):
+        if closings.stage_outcome(spelling, None).is_closed:
+            return None, None
+        try:
+            return lookup.find(spelling), None
+        except ValueError as error:
+            why = str(error)  # the last spelling's: the stage's name without the pipeline's, when it has one
+    return None, why
+
+
+def entered_claims(
+    cells: Sequence[str], columns: Sequence[EnteredColumn], mapping: CrmMapping
+) -> tuple[list[ClaimedSince], list[str]]:
+    """A row's claims (the stage from each date it entered it, in date order) and its problems (a date that is not
+    one, a date in the column of a stage the process does not know)."""
+    claims, problems = [], []
+    for column in columns:
+        text = cells[column.index].strip() if column.index < len(cells) else ""
+        if not text:
+            continue
+        try:
+            day = parse_date(text, mapping.date_order)
+        except ValueError as error:
+            problems.append(f"{column.name}: {error}")
+            continue
+        if column.unknown is not None:  # said once per column, with the rows it dates (grouped_by_message)
+            problems.append(
+                f"{column.name}: {column.unknown}; map the stage under crm.stage_names or with "
+                '--stage-name "NAME=stage-id"'
+            )
+        elif column.stage is not None and day is not None:
+            claims.append(ClaimedSince(day, column.stage))
+    return sorted(claims, key=_date), problems
+
+
+def _date(claim: ClaimedSince) -> dt.date:
+    return claim.date
