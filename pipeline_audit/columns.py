@@ -110,6 +110,9 @@ def plan_columns(
     problems: list[str] = []
     unnamed: list[int] = []
     unknown: list[tuple[int, str]] = []
+    displaced: dict[
+        int, str
+    ] = {}  # columns a mapped column holding the same field leaves unread: --strict-columns' error
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)
@@ -119,10 +122,22 @@ def plan_columns(
             problems.append(f"column {index + 1} {name!r} repeats column {seen[key] + 1}; keep one of them")
         elif target is not None and target in positions:
             other = positions[target]
-            problems.append(
-                f"column {index + 1} {name!r} and column {other + 1} {header[other].strip()!r} both hold {target}; "
-                f"keep one, or leave one out with --ignore-column {_shell(name)}"
-            )
+            mapped, other_mapped = key in mapping.mapped, name_key(header[other]) in mapping.mapped
+            if mapped != other_mapped:
+                # A column the mapping names beats one that only bears the field's standard name (Salesforce's
+                # `Amount` when `Amount (converted)` is mapped to amount): that one is a column not read.
+                holder, left_out = (index, other) if mapped else (other, index)
+                positions[target] = holder
+                displaced[left_out] = (
+                    f"column {left_out + 1} {header[left_out].strip()!r} is not read: column {holder + 1} "
+                    f"{header[holder].strip()!r} holds {target}, as mapped; leave it out with --ignore-column "
+                    f"{_shell(header[left_out].strip())} (crm.ignore_columns)"
+                )
+            else:
+                problems.append(
+                    f"column {index + 1} {name!r} and column {other + 1} {header[other].strip()!r} both hold "
+                    f"{target}; keep one, or leave one out with --ignore-column {_shell(name)}"
+                )
         elif target is not None:
             positions[target] = index
         elif not mapping.is_ignored(name):
@@ -131,7 +146,13 @@ def plan_columns(
     problems += _absent_mapped(header, mapping)
     read_as, unknown = _known_columns(unknown, positions, header, mapping, problems)
     ignored: list[str] = []
-    for index, name in unknown:
+    for index, name in sorted([*unknown, *((index, header[index].strip()) for index in displaced)]):
+        if index in displaced:
+            if mapping.strict_columns:
+                problems.append(displaced[index])
+            else:
+                ignored.append(name)
+            continue
         if mapping.strict_columns:
             problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=True))
         elif suggest_target(name, process, {target.field for target in positions}) is not None:
@@ -200,9 +221,9 @@ def _known_columns(
     left: list[tuple[int, str]] = []
     for index, name in unknown:
         known = known_column(name)
-        if known is None:
-            left.append((index, name))
-        elif Target(known.field) not in positions:
+        if known is None or Target(known.field) in positions:
+            left.append((index, name))  # a CRM's name for a field another column holds is a column not read
+        else:
             candidates.setdefault(known.field, []).append((known.rank, index, name, known))
     read: list[tuple[str, str, KnownColumn]] = []
     for field_name, found in candidates.items():
@@ -218,9 +239,10 @@ def _known_columns(
         index, name, known = top[0]
         positions[Target(field_name)] = index
         read.append((field_name, name, known))
+        left += [(other, other_name) for _, other, other_name, _ in found if other != index]
     likely = most_likely_crm([known for _, _, known in read])
     said = [f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm(likely)})" for field_name, name, known in read]
-    return said, left
+    return said, sorted(left)
 
 
 def _no_deal_column(mapping: CrmMapping) -> str:

@@ -7,6 +7,7 @@ parsers the form, the API and deal files use; only the hints name the audit's op
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,22 @@ class RowProblem(Exception):
         return self.problems[0] + (f" (and {more} more)" if more else "")
 
 
+# Salesforce's export of a multi-currency org: every amount again in the corporate currency, and that currency.
+CONVERTED_AMOUNT = ("Amount (converted)", "Amount (converted) Currency")
+
+
+def _one_currency_fix(ignored: Sequence[str]) -> str:
+    """How to audit a file whose amounts are in several currencies: its converted amounts when it has them."""
+    names = {name_key(name): name for name in ignored}
+    amount, currency = (names.get(name_key(name)) for name in CONVERTED_AMOUNT)
+    if amount is None or currency is None:
+        return "convert it or audit each currency separately"
+    return (
+        f"read the export's converted amounts instead: --column {shlex.quote(amount + '=amount')} "
+        f"--column {shlex.quote(currency + '=currency')}"
+    )
+
+
 @dataclass(frozen=True)
 class ClosedDeal:
     """A row whose deal has closed (won, lost or disqualified): an outcome, never assessed nor weighted."""
@@ -95,6 +112,7 @@ class RowReader:
         self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
+        self._one_currency_fix = _one_currency_fix(plan.ignored)
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
         # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
@@ -303,8 +321,8 @@ class RowReader:
                 self.currency = currency
             elif currency != self.currency:
                 problems.append(
-                    f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; "
-                    "an audit sums one currency, so convert it or audit each currency separately"
+                    f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; an audit sums one "
+                    f"currency, so {self._one_currency_fix}"
                 )
                 return None
         return Money(money.value, currency)

@@ -75,16 +75,31 @@ def test_header_errors(default_process: LoadedProcess, header: list[str], proble
     assert any(problem in message for message in raised.value.problems), raised.value.problems
 
 
-def test_two_columns_for_one_field_are_refused(default_process: LoadedProcess) -> None:
+@pytest.mark.parametrize(
+    "header", [["deal", "Opportunity Name", "pain-confirmed"], ["Opportunity Name", "deal", "pain-confirmed"]]
+)
+def test_a_mapped_column_beats_one_with_the_fields_standard_name(
+    default_process: LoadedProcess, header: list[str]
+) -> None:
+    """Mapped to deal, 'Opportunity Name' holds it: the column named deal is a column not read, wherever it is."""
+    columns = plan(header, default_process, columns=[("Opportunity Name", Target("deal"))])
+    assert columns.deal == header.index("Opportunity Name")
+    assert columns.ignored == ("deal",)
+    strict = resolve_mapping(default_process.process, [("Opportunity Name", Target("deal"))], strict_columns=True)
     with pytest.raises(ColumnError) as raised:
-        plan(
-            ["deal", "Opportunity Name", "pain-confirmed"],
-            default_process,
-            columns=[("Opportunity Name", Target("deal"))],
-        )
+        plan_columns(header, default_process.process, strict)
+    held = header.index("Opportunity Name") + 1
     assert raised.value.problems == [
-        "column 2 'Opportunity Name' and column 1 'deal' both hold deal; keep one, or leave one out with --ignore-column \"Opportunity Name\""
+        f"column {header.index('deal') + 1} 'deal' is not read: column {held} 'Opportunity Name' holds deal, as "
+        "mapped; leave it out with --ignore-column deal (crm.ignore_columns)"
     ]
+
+
+def test_a_crm_name_for_a_field_another_column_holds_is_a_column_not_read(default_process: LoadedProcess) -> None:
+    """Salesforce's export of a multi-currency org has Amount and Amount (converted): the second is listed, not dropped."""
+    columns = plan(["deal", "Amount", "Amount (converted)", "pain-confirmed"], default_process)
+    assert columns.amount == 1
+    assert columns.ignored == ("Amount (converted)",)
 
 
 def test_no_milestone_columns_is_refused_in_the_issues_words(default_process: LoadedProcess) -> None:

@@ -8,6 +8,7 @@ a European spreadsheet (semicolons, 74.000,00 €, 23.02.2027).
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import pytest
@@ -271,6 +272,31 @@ def test_a_currency_column_names_each_amounts_currency(capsys: pytest.CaptureFix
         "",
     ]
     assert "Weighted pipeline (EUR)" in run.out
+
+
+def test_a_salesforce_export_in_several_currencies_is_told_to_read_its_converted_amounts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A multi-currency org's export has every amount again in the corporate currency: the refusal says how to read
+    those, and with the two mappings it says the audit reads them, the other amount and currency columns not read."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Opportunity Name,Stage,Amount,Opportunity Currency,Amount (converted) Currency,Amount (converted),pain-confirmed\n"
+        "A,Discovery,1000,EUR,USD,1100,yes\nB,Discovery,2000,USD,USD,2000,no\nC,Qualifying,500,GBP,USD,640,no\n",
+        encoding="utf-8",
+    )
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", export)
+    fix = "--column 'Amount (converted)=amount' --column 'Amount (converted) Currency=currency'"
+    assert [row["not_assessed"] for row in run.rows()][1] == (
+        "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so read the export's "
+        f"converted amounts instead: {fix}"
+    )
+    assert "Columns not read: 2 ('Amount (converted) Currency', 'Amount (converted)');" in run.out
+    converted = run_audit(capsys, tmp_path, ROOT / "process.yaml", export, *shlex.split(fix))
+    assert converted.status == 0
+    assert [row["amount"] for row in converted.rows()] == ["1100.00", "2000.00", "640.00"]
+    assert "Columns not read: 2 ('Amount', 'Opportunity Currency');" in converted.out
+    assert "Weighted pipeline (USD)" in converted.out
 
 
 def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_another_currency(
