@@ -38,10 +38,10 @@ FOOTER_TEXT = re.compile(
 GROUP_HEADING = re.compile(r".*\S\s*\(\s*[\d,.\s]+(records?)?\s*\)", re.IGNORECASE | re.DOTALL)
 SUBTOTAL_TEXT = re.compile(r"((grand |sub ?)?totals?|sum|count|average|avg)(:.*| \(.*\))?", re.IGNORECASE | re.DOTALL)
 
-# What a line's first filled cell matches when it may be a grouped report's (as RE2 searches it): the DuckDB
-# engine's statement hands such rows to Python, which tells (grouped_report_line). Every first cell either
-# rule matches matches this, or has no ASCII letter or digit: the words above may have any white space (Python
-# strips Unicode's) before them, and anything but a letter or digit after them; a heading ends with ")".
+# What the first cell that is not empty matches when the line may be a grouped report's (an RE2 search, as DuckDB
+# runs it): the DuckDB engine's statement hands such rows to Python, which tells (grouped_report_line). It
+# matches every first cell either rule matches: the words above, with anything but a letter or digit before (the
+# white space Python strips) and after them, and a heading's closing bracket at the end.
 MAYBE_GROUPED = r"(?i)^[^0-9A-Za-z]*((grand |sub ?)?totals?|sum|count|average|avg)([^0-9A-Za-z]|$)|[)][^0-9A-Za-z]*$"
 
 Line = tuple[int, list[str]]  # the line a row starts on, and its cells

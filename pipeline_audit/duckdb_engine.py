@@ -46,6 +46,7 @@ from pipeline_report.result import AuditResult
 from pipeline_report.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import Blocking, KnownVerdicts
+from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
@@ -53,6 +54,7 @@ from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql
+from verdict_sql.writer import character_class
 
 if TYPE_CHECKING:
     import duckdb
@@ -76,6 +78,17 @@ MEMORY_BASE_MB = 64
 BLOCK_KB = 256
 COPY_ROW_GROUP = 16_384  # rows per row group of the copy of the file (_copy_of_the_file)
 LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a narrow file
+
+
+# A row DuckDB leaves to Python (which tells, grouped_report_line): its first cell that is not empty may start a
+# grouped report's line, or is white space alone, which Python passes over for the next cell.
+def _white_space_alone() -> str:
+    spell = DUCKDB.regex_character
+    assert spell is not None  # DuckDB's regular expressions are RE2's, which spell a character by its code point
+    return f"^{character_class((ord(c) for c in WHITESPACE), spell)}*$"
+
+
+MAYBE_GROUPED_ROW = f"{MAYBE_GROUPED}|{_white_space_alone()}"
 _SIZE = re.compile(r"(?P<number>[0-9]+(?:[.][0-9]+)?) ?(?P<unit>[KMGT]i?B)", re.IGNORECASE)
 
 
@@ -305,8 +318,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             f"{q('not_assessed')} = ''",
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
             # Perhaps a grouped report's heading or subtotal: Python tells (PythonRows).
-            f"NOT REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED)})",
-            f"REGEXP_MATCHES({first}, '[0-9A-Za-z]')",
+            f"NOT REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED_ROW)})",
         ]
     )
 

@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline_audit import audit, duckdb_engine, sql_lines
-from pipeline_audit.data_rows import MAYBE_GROUPED, grouped_report_line
+from pipeline_audit.data_rows import grouped_report_line
+from pipeline_audit.duckdb_engine import MAYBE_GROUPED_ROW
 from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
 from sales_process.crm import resolve_mapping
 from sales_process.loader import load_process
@@ -150,7 +151,8 @@ def test_the_statement_spells_each_texts_formula_check_once(tmp_path: Path) -> N
 
 GROUPED_FIRST_CELLS = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["Summit Bank", "Accounting (EMEA)", "Total Recall Inc", "Sum-Up", "avg)", "(1)"]),
+    st.sampled_from(["Summit Bank", "Accounting (EMEA)", "Total Recall Inc", "Sum-Up", "avg)", "(1)", "株式会社"]),
+    st.text(st.sampled_from(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000")),
     st.builds(
         lambda name, count, space: f"{space}{name} ({count}){space}",
         st.text(max_size=8),
@@ -178,14 +180,16 @@ def connection() -> Iterator[duckdb.DuckDBPyConnection]:
 def test_duckdb_hands_python_every_row_that_may_be_a_grouped_reports(
     connection: duckdb.DuckDBPyConnection, text: str
 ) -> None:
-    """The DuckDB engine's statement reads a row itself only when its first cell cannot start a group's heading or a
-    subtotal (grouped_report_line, which Python applies): the hint, as DuckDB matches it, misses none of them."""
-    plan_width = 3
-    plan = SimpleNamespace(width=plan_width, deal=None)
-    lines = ([text, "", ""], [text, "", "1,200"])  # a heading alone; a subtotal beside its figure
-    grouped = any(grouped_report_line(cells, plan) is not None for cells in lines)  # type: ignore[arg-type]
-    row = connection.execute(
-        "SELECT REGEXP_MATCHES($1, $2) OR NOT REGEXP_MATCHES($1, '[0-9A-Za-z]')", [text, MAYBE_GROUPED]
-    ).fetchone()
-    assert row is not None
-    assert row[0] or not grouped
+    """The DuckDB engine's statement reads a row itself only when its first cell that is not empty (DuckDB reads an
+    empty cell as NULL) cannot start a group's heading or a subtotal, which Python tells (grouped_report_line): the
+    hint, as DuckDB matches it, misses none of them."""
+    plan = SimpleNamespace(width=3, deal=None)
+    # A heading alone; a subtotal beside its figure; a subtotal after a cell Python reads as empty.
+    for cells in ([text, "", ""], [text, "", "1,200"], [text, "Subtotal", "1,200"]):
+        if grouped_report_line(cells, plan) is None:  # type: ignore[arg-type]
+            continue
+        row = connection.execute(
+            "SELECT REGEXP_MATCHES(COALESCE(NULLIF($1, ''), NULLIF($2, ''), NULLIF($3, '')), $4)",
+            [*cells, MAYBE_GROUPED_ROW],
+        ).fetchone()
+        assert row is not None and row[0], cells
