@@ -89,6 +89,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--rejects", metavar="FILE", help="where --skip-bad writes the rows not imported (default: EXPORT.rejects.csv)"
     )
+    parser.add_argument(
+        "--new-deals",
+        action="store_true",
+        help="save a row without a crm_id as a new deal even when a deal of its name is saved (refused by default: "
+        "an export imported twice would save every deal twice)",
+    )
     add_mapping_options(parser)
     parser.set_defaults(run=guarded(run))
 
@@ -103,6 +109,7 @@ class Row:
     crm_owner: str  # the owner as the CRM wrote it, kept in the check's note
     crm_id: str | None
     change: OutcomeChange | None = None  # a closed row's outcome, validated as the app validates one
+    cells: tuple[str, ...] = ()  # as read, for the rejects file
 
 
 @dataclass(frozen=True)
@@ -273,7 +280,7 @@ def _row(
         email = ""
     if problems:
         raise RowProblem(problems)
-    return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change)
+    return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change, tuple(cells))
 
 
 def _located(problem: Problem) -> str:
@@ -398,6 +405,10 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
+    if not args.new_deals:
+        with reading(sessions) as db:
+            rows, again = _saved_again(db, rows)
+        rejects = sorted([*rejects, *again], key=lambda reject: reject.line)
     if rejects and not args.skip_bad:
         for line in _summary(path, rejects, len(rows)):
             print(line, file=sys.stderr)
@@ -414,6 +425,33 @@ def run(args: argparse.Namespace) -> int:
         write_rejects(target, header, rejects)
         print(f"not imported: {plural(len(rejects), 'row')}, each with its reason in {target}")
     return EXIT_OK
+
+
+SAVED_AGAIN = (
+    "the deal {name} is already saved, and the row has no crm_id to match it: imported, it would be saved again as "
+    "a new deal; add the CRM's id column to the export (its check then goes to the saved deal), or pass --new-deals "
+    "to save it as a new deal"
+)
+
+
+def _saved_again(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]:
+    """The rows to import, and those without a crm_id that name a deal already saved (names compared as name_key
+    compares them), refused: without an id, importing an export a second time would save each deal twice."""
+    from sqlalchemy import select
+
+    from deal_records.models import Deal
+    from pipeline_audit.pipeline_csv import restored
+
+    if all(row.crm_id for row in rows):
+        return rows, []
+    saved = {name_key(name) for name in db.scalars(select(Deal.name))}
+    kept, again = [], []
+    for row in rows:
+        if row.crm_id is None and name_key(_name(row)) in saved:
+            again.append(Reject(row.line, restored(list(row.cells)), SAVED_AGAIN.format(name=shown(_name(row)))))
+        else:
+            kept.append(row)
+    return kept, again
 
 
 def _import(db: Session, loaded: LoadedProcess, rows: list[Row], owners: Owners, path: Path) -> Counts:

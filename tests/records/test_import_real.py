@@ -156,3 +156,47 @@ def test_the_rows_owner_takes_are_counted_among_the_rows_imported(
     ]
     with sessions() as db:
         assert [deal.name for deal in db.scalars(select(Deal))] == ["Globex"]
+
+
+def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Without a crm_id a row cannot be matched to its saved deal: a deal of its name already saved refuses it (with
+    --skip-bad, into the rejects), so importing last week's export again saves nothing twice; --new-deals says so."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "weekly.csv"
+    export.write_text(
+        "deal,stage,amount,owner\nGlobex,Discovery,1000,ana@example.com\nInitech,Qualifying,2000,ana@example.com\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(export))[0] == 0
+    export.write_text(export.read_text(encoding="utf-8") + " globex ,Demonstrating,1500,ana@example.com\n")
+    status, out, err = run("import", str(export))
+    assert (status, out) == (1, "")
+    saved_again = (
+        "is already saved, and the row has no crm_id to match it: imported, it would be saved again as a new deal; "
+        "add the CRM's id column to the export (its check then goes to the saved deal), or pass --new-deals to save "
+        "it as a new deal"
+    )
+    assert err.splitlines() == [
+        f"{export}:2: the deal 'Globex' {saved_again}",
+        f"{export}:3: the deal 'Initech' {saved_again}",
+        f"{export}:4: the deal 'globex' {saved_again}",
+        "3 rows with problems of 3 (0 good); nothing was imported.",
+    ]
+    rejects = tmp_path / "rejects.csv"
+    status, out, _ = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
+    assert status == 0 and out.startswith(f"imported 0 rows from {export}: 0 new deals")
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        assert [row["deal"] for row in csv.DictReader(handle)] == ["Globex", "Initech", " globex "]
+    with sessions() as db:
+        assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Initech"]
+    assert run("import", str(export), "--new-deals")[0] == 0
+    with sessions() as db:
+        assert sorted(deal.name for deal in db.scalars(select(Deal))) == [
+            "Globex",
+            "Globex",
+            "Initech",
+            "Initech",
+            "globex",
+        ]
