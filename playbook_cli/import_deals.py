@@ -396,7 +396,7 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_INVALID
     mapping = mapping_from_options(args, loaded)
-    sessions = open_sessions(args.database)
+    sessions = open_sessions(args.database, create=True)
     with reading(sessions) as db:
         owners = _owners(db, args, loaded.process.crm.owners if loaded.process.crm else {})
     path = Path(args.pipeline)

@@ -50,11 +50,14 @@ def records_configured(given: str | None) -> bool:
     return bool(given or os.environ.get(DATABASE_ENV) or Path(DEFAULT_DATABASE.removeprefix("sqlite:///")).exists())
 
 
-def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
-    """The database of --database; SQLite is created and migrated, PostgreSQL must be up to date."""
+def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = True) -> Engine:
+    """The database of --database; SQLite is created (unless not `create`: a command that only reads or changes
+    what is saved refuses a file that does not exist, a mistyped path) and migrated, PostgreSQL must be up to date."""
     engine: Engine | None = None
     try:
         engine = make_engine(database_url(given))
+        if is_sqlite(engine) and not create:
+            _require_sqlite_file(engine, given)
         if is_sqlite(engine) and migrate_sqlite:
             upgrade(engine)
         elif not is_sqlite(engine):
@@ -72,12 +75,25 @@ def open_engine(given: str | None, migrate_sqlite: bool = True) -> Engine:
     return engine
 
 
+def _require_sqlite_file(engine: Engine, given: str | None) -> None:
+    """CommandError when the SQLite database's file does not exist (an in-memory database always does)."""
+    name = engine.url.database
+    if not name or name == ":memory:" or Path(name).exists():
+        return
+    engine.dispose()
+    where = "--database" if given else f"${DATABASE_ENV}" if os.environ.get(DATABASE_ENV) else "the default"
+    raise CommandError(
+        f"no database at {name} ({where}): check the path; `playbook users add` or `playbook serve` creates it"
+    )
+
+
 _opened: list[Engine] = []
 
 
-def open_sessions(given: str | None) -> sessionmaker[Session]:
-    """Sessions on the database of --database (closed when the command ends, see `guarded`)."""
-    engine = open_engine(given)
+def open_sessions(given: str | None, create: bool = False) -> sessionmaker[Session]:
+    """Sessions on the database of --database (closed when the command ends, see `guarded`); `create`: a SQLite
+    file that does not exist yet is made (the commands that add users and deals), else it is an error."""
+    engine = open_engine(given, create=create)
     _opened.append(engine)
     return session_factory(engine)
 

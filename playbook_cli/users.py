@@ -53,7 +53,7 @@ def run_add(args: argparse.Namespace) -> int:
     from deal_records.database import writing
     from deal_records.people import add_user, check_password
 
-    sessions = open_sessions(args.database)
+    sessions = open_sessions(args.database, create=True)
     password = read_password()
     check_password(password)
     with writing(sessions) as db:

@@ -282,3 +282,33 @@ def test_import_skips_a_reports_title_lines_and_names_the_header_line(
     path.write_text(title + IMPORT_HEADER.replace(",stage,", ",amount,", 1) + deal, encoding="utf-8")
     status, _, err = run("import", str(path), "--process", str(DEFAULT_PROCESS))
     assert status == 1 and err.startswith(f"{path}:4: error: "), err
+
+
+PROCESS_OPTION = ["--process", str(DEFAULT_PROCESS)]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["users", "list"],
+        ["users", "disable", "ana@example.com"],
+        ["users", "password", "ana@example.com"],
+        ["tokens", "create", "ana@example.com"],
+        ["tokens", "list", "ana@example.com"],
+        ["tokens", "revoke", "ana@example.com"],
+        ["deals", "export", *PROCESS_OPTION],
+        ["digest", *PROCESS_OPTION],
+        ["backtest", *PROCESS_OPTION],
+    ],
+)
+def test_a_command_that_reads_the_records_refuses_a_database_file_that_does_not_exist(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    """A mistyped --database path is said, not made into a new empty database the command then reads."""
+    typo = tmp_path / "recrods.db"
+    assert main([*command, "--database", f"sqlite:///{typo}"]) == 1
+    assert capsys.readouterr().err == (
+        f"playbook {command[0]}: error: no database at {typo} (--database): check the path; `playbook users add` or "
+        "`playbook serve` creates it\n"
+    )
+    assert not typo.exists()
