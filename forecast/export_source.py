@@ -24,7 +24,7 @@ from pathlib import Path
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
 from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from pipeline_audit.columns import ColumnError, plan_columns
-from pipeline_audit.data_rows import DataRows
+from pipeline_audit.data_rows import DataRows, RowShape
 from pipeline_audit.pipeline_csv import (
     Rows,
     decoding_error,
@@ -260,15 +260,17 @@ def _stage_changes(
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     other_fields: Counter[str] = Counter()
-    read = 0
-    for cells in rows:
-        line = rows.line_num
-        if not any(cell.strip() for cell in cells):
-            continue
-        read += 1
+    # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
+    data = DataRows(rows, RowShape(len(columns.header), columns.deal, (columns.stage, columns.date)), path)
+    for line, cells in data:
         if len(cells) != len(columns.header):
             errors.append(
-                _error(path, line, f"the row has {len(cells)} cells but the header has {len(columns.header)} columns")
+                _error(
+                    path,
+                    line,
+                    f"the row has {plural(len(cells), 'cell')} but the header has "
+                    f"{plural(len(columns.header), 'column')}; check for a stray delimiter or quote",
+                )
             )
             continue
         if columns.field is not None:
@@ -311,7 +313,7 @@ def _stage_changes(
         found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(grouped_by_message(errors))
-    if read == 0:
+    if data.rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
     if columns.field is not None and not found and other_fields:
         fields = ", ".join(map(repr, other_fields))

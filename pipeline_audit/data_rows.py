@@ -19,6 +19,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline_audit.columns import ColumnPlan
@@ -47,7 +48,29 @@ MAYBE_GROUPED = r"(?i)^[^0-9A-Za-z]*((grand |sub ?)?totals?|sum|count|average|av
 Line = tuple[int, list[str]]  # the line a row starts on, and its cells
 
 
-def grouped_report_line(cells: Sequence[str], plan: ColumnPlan) -> str | None:
+@dataclass(frozen=True)
+class RowShape:
+    """What telling deals from other lines takes of a header: its width, the deal's column, and the columns only a
+    deal fills (its stage, its answers and dates: a footer's total leaves them empty)."""
+
+    width: int
+    deal: int | None
+    record_cells: tuple[int, ...]
+
+    @classmethod
+    def of(cls, plan: ColumnPlan) -> RowShape:
+        """The shape of an export's header, as its column plan lays it out."""
+        stage = (plan.stage,) if plan.stage is not None else ()
+        answers = tuple(
+            index
+            for columns in plan.milestones
+            for index in (columns.answer, columns.evidence, columns.date)
+            if index is not None
+        )
+        return cls(plan.width, plan.deal, stage + answers)
+
+
+def grouped_report_line(cells: Sequence[str], plan: ColumnPlan | RowShape) -> str | None:
     """What the line is when it is a grouped report's, not a deal's ("a group's heading", "a subtotal"); else None."""
     if plan.width < 2 or len(cells) < plan.width:
         return None  # in a file of one column, a one-cell line is a deal; a CSV line cut short is said so
@@ -81,18 +104,13 @@ def grouped_report_error(path: Path, line: int, cells: Sequence[str], what: str)
 class DataRows:
     """Iterate over the deal rows of `reader` (line, cells); count the blank rows and the footer's lines."""
 
-    def __init__(self, reader: Rows, plan: ColumnPlan, path: Path | None) -> None:
-        """`reader` is positioned after the header that `plan` lays out; a grouped report's heading or subtotal
-        among the deals of `path` raises InvalidFile (None: the lines are a part of a file, not refused)."""
+    def __init__(self, reader: Rows, plan: ColumnPlan | RowShape, path: Path | None) -> None:
+        """`reader` is positioned after the header that `plan` lays out (or a RowShape of it); a grouped report's
+        heading or subtotal among the deals of `path` raises InvalidFile (None: the lines are a part of a file,
+        not refused)."""
         self._reader = reader
-        self._plan = plan
+        self._shape = plan if isinstance(plan, RowShape) else RowShape.of(plan)
         self._path = path
-        self._record_cells = [index for index in (plan.stage,) if index is not None] + [
-            index
-            for columns in plan.milestones
-            for index in (columns.answer, columns.evidence, columns.date)
-            if index is not None
-        ]
         self.rows = 0
         self.blank_rows = 0
         self.footer_lines = 0
@@ -131,7 +149,7 @@ class DataRows:
     def _deal(self, start: int, cells: list[str]) -> Line:
         """A deal's row, counted; InvalidFile when it is a grouped report's line instead."""
         if self._path is not None:
-            what = grouped_report_line(cells, self._plan)
+            what = grouped_report_line(cells, self._shape)
             if what is not None:
                 raise grouped_report_error(self._path, start, cells, what)
         self.rows += 1
@@ -139,13 +157,13 @@ class DataRows:
 
     def _footer_line(self, cells: Sequence[str], in_footer: bool) -> bool:
         """Whether the line starts a footer (or, `in_footer`, goes on with one that has started)."""
-        if self._plan.width < 2:
+        if self._shape.width < 2:
             return False  # in a file of one column, a one-cell line is a deal
         if in_footer and not any(cell.strip() for cell in cells[1:]):
             return True  # the first cell alone where the header has several is no deal: the footer goes on (any text)
         if not FOOTER_TEXT.fullmatch(cells[0].strip()):
             return False
-        return all(index >= len(cells) or not cells[index].strip() for index in self._record_cells)
+        return all(index >= len(cells) or not cells[index].strip() for index in self._shape.record_cells)
 
     def refuse_if_empty(self, path: Path) -> None:
         """Raise InvalidFile when no deal followed the header: an audit or an import of nothing is a mistake."""

@@ -7,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline_audit import audit, duckdb_engine, sql_lines
-from pipeline_audit.data_rows import grouped_report_line
+from pipeline_audit.data_rows import RowShape, grouped_report_line
 from pipeline_audit.duckdb_engine import MAYBE_GROUPED_ROW
 from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
 from sales_process.crm import resolve_mapping
@@ -183,10 +182,10 @@ def test_duckdb_hands_python_every_row_that_may_be_a_grouped_reports(
     """The DuckDB engine's statement reads a row itself only when its first cell that is not empty (DuckDB reads an
     empty cell as NULL) cannot start a group's heading or a subtotal, which Python tells (grouped_report_line): the
     hint, as DuckDB matches it, misses none of them."""
-    plan = SimpleNamespace(width=3, deal=None)
+    shape = RowShape(width=3, deal=None, record_cells=())
     # A heading alone; a subtotal beside its figure; a subtotal after a cell Python reads as empty.
     for cells in ([text, "", ""], [text, "", "1,200"], [text, "Subtotal", "1,200"]):
-        if grouped_report_line(cells, plan) is None:  # type: ignore[arg-type]
+        if grouped_report_line(cells, shape) is None:
             continue
         row = connection.execute(
             "SELECT REGEXP_MATCHES(COALESCE(NULLIF($1, ''), NULLIF($2, ''), NULLIF($3, '')), $4)",
