@@ -208,7 +208,8 @@ KNOWN_COLUMNS: Mapping[str, KnownColumn] = _known_columns()
 
 # The columns of a stage-history report (`playbook backtest --history`, one row per deal and stage change),
 # tried in this order where crm.history does not name them: the audit's own names, then Salesforce's
-# Opportunity History report (labels) and OpportunityHistory object (API names), HubSpot's and Zoho's.
+# Opportunity History report (labels) and OpportunityHistory object (API names), HubSpot's and Zoho's (its stage
+# history's Modified Time).
 # The deal is its CRM id before its name, as the export's rows are keyed.
 HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
     "deal": (
@@ -233,6 +234,7 @@ HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
         "Edit Date",
         "CreatedDate",
         "Created Date",
+        "Modified Time",
     ),
 }
 
