@@ -1,7 +1,7 @@
 """The pipeline CSV format in one place: opening an export to read, writing CSV safely, the column names.
 
 Reading: a CSV file in UTF-8 (with or without BOM) or UTF-16 with a BOM, detected; another
-encoding when told (--encoding, crm.encoding); comma or semicolon detected from the header; or an
+encoding when told (--encoding, crm.encoding); comma, semicolon or tab detected from the header; or an
 .xlsx workbook (first sheet unless --sheet), read streaming, its dates and numbers taken from the
 cells' types. A formatted report's title lines above the header (its name, filters, blank lines)
 are skipped. Every export opens as an `Export`: its header and its rows as lists of text.
@@ -72,7 +72,10 @@ def file_error(path: Path, message: str, line: int | None = None) -> InvalidFile
 
 
 def detect_delimiter(header_line: str) -> str:
-    """Semicolon when the header has more semicolons than commas, else comma."""
+    """Tab when the header has one (Excel's "Unicode Text", a spreadsheet's copy), else semicolon when it has more
+    semicolons than commas, else comma."""
+    if "\t" in header_line:
+        return "\t"
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 

@@ -162,6 +162,25 @@ def test_other_encodings_read_like_utf8(
     assert got.rows() == expected.rows() and got.rows()[0]["deal"] == "Телематика автопарка"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_tab_delimited_export_reads_like_a_comma_one_on_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, encoding: str
+) -> None:
+    """Excel's "Unicode Text" (UTF-16, tabs) and a spreadsheet's copy saved as text: a comma in a cell stays in it."""
+    rows = _dynamics_rows()
+    rows[1][3] = "Fleet telematics, phase 2"
+    comma, tabbed = tmp_path / "comma.csv", tmp_path / "tabbed.txt"
+    with comma.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    with tabbed.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter="\t").writerows(rows)
+    expected = run_audit(capsys, tmp_path / "a", comma)
+    python, duckdb = both_engines(capsys, tabbed, tmp_path / "b", process=process_with_real_crm(tmp_path))
+    assert python.status == 0, python.err
+    assert python.rows() == expected.rows() and python.rows()[0]["deal"] == "Fleet telematics, phase 2"
+    assert_same_outputs(python, duckdb)
+
+
 def test_a_file_that_is_not_utf8_names_the_option(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes("deal,stage,pain-confirmed\nТелематика,Discovery,yes\n".encode("cp1251"))
