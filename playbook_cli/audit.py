@@ -43,7 +43,7 @@ input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding
   (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, and per milestone <id>,
   <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as `playbook deals
   export` writes it), by the standard names of Salesforce, HubSpot, Dynamics 365, Pipedrive,
-  Bitrix24 and Zoho CRM (StageName, Deal Stage, Est. Revenue, IsClosed/IsWon ...), or through the crm: block
+  Bitrix24, Zoho CRM and Odoo (StageName, Deal Stage, Est. Revenue, IsClosed/IsWon ...), or through the crm: block
   of process.yaml, which --column and --stage-name override for one run; `playbook crm-template`
   lists them. Other columns are ignored and listed once (--strict-columns: errors), except one
   that looks like a milestone or an audit field: that is an error with a did-you-mean.

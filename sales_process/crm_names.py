@@ -1,7 +1,7 @@
 """The column names CRMs give the audit's own fields, read without a mapping; and their system fields.
 
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
-Pipedrive, Bitrix24, Zoho CRM (labels and API names) and the widely used sample sales-pipeline dataset name a deal, its id, stage,
+Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo and the widely used sample sales-pipeline dataset name a deal, its id, stage,
 amount, currency, owner, status, close date and Salesforce's IsClosed/IsWon flags in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
@@ -23,13 +23,14 @@ from dataclasses import dataclass
 
 from sales_process.vocabulary import name_key
 
-SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, SAMPLE = (
+SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, SAMPLE = (
     "Salesforce",
     "HubSpot",
     "Dynamics 365",
     "Pipedrive",
     "Bitrix24",
     "Zoho CRM",
+    "Odoo",
     "the sample sales-pipeline dataset",
 )
 IS_CLOSED, IS_WON = "is_closed", "is_won"
@@ -77,6 +78,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Title", (PIPEDRIVE,)),
             ("Deal title", (PIPEDRIVE,)),
         ),
+        (("Opportunity", (ODOO,)),),  # after Salesforce's Opportunity Name, which some of its reports hold too
     ),
     "crm_id": (
         (
@@ -118,6 +120,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Amount (converted)", (SALESFORCE,)),
             ("Amount in company currency", (HUBSPOT,)),
             ("amount_in_home_currency", (HUBSPOT,)),
+            # Odoo's deal value, read only without an Amount: Zoho CRM's column of that name is the amount
+            # times the probability, beside its Amount.
+            ("Expected Revenue", (ODOO,)),
         ),
     ),
     "currency": (
@@ -142,6 +147,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Responsible", (BITRIX,)),
             ("Responsible person", (BITRIX,)),
             ("sales_agent", (SAMPLE,)),
+            ("Salesperson", (ODOO,)),
         ),
         (
             ("OwnerId", (SALESFORCE,)),
@@ -166,6 +172,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Expected close date", (PIPEDRIVE, BITRIX)),
             ("Closing Date", (ZOHO,)),
             ("Closing_Date", (ZOHO,)),
+            ("Expected Closing", (ODOO,)),
         ),
         (("Actual Close Date", (DYNAMICS,)), ("actualclosedate", (DYNAMICS,))),
     ),

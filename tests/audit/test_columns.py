@@ -122,3 +122,21 @@ def test_an_audited_column_cannot_be_ignored(default_process: LoadedProcess) -> 
         "--ignore-column 'Amount' names a column the audit reads; remove the option",
         "--ignore-column 'pain-confirmed.date' names a column the audit reads; remove the option",
     ]
+
+
+def test_odoos_names_are_read_and_zohos_expected_revenue_is_not_its_amount(default_process: LoadedProcess) -> None:
+    """Odoo's CRM export: Opportunity, Expected Revenue, Salesperson, Expected Closing. Zoho CRM's Expected Revenue
+    is its Amount times the probability: beside an Amount it is a column not read."""
+    odoo = ["Opportunity", "Customer", "Stage", "Expected Revenue", "Salesperson", "Expected Closing", "pain-confirmed"]
+    columns = plan(odoo, default_process)
+    assert (columns.deal, columns.stage, columns.amount, columns.owner, columns.close_date) == (0, 2, 3, 4, 5)
+    assert columns.read_as == (
+        "read 'Opportunity' as the deal's name (Odoo)",
+        "read 'Expected Revenue' as the amount (Odoo)",
+        "read 'Salesperson' as the owner (Odoo)",
+        "read 'Expected Closing' as the close date (Odoo)",
+    )
+    zoho = plan(["Deal Name", "Stage", "Amount", "Expected Revenue", "pain-confirmed"], default_process)
+    assert zoho.amount == 2 and zoho.ignored == ("Expected Revenue",)
+    # Salesforce's Opportunity Name beats Odoo's Opportunity, which some of Salesforce's reports also hold.
+    assert plan(["Opportunity", "Opportunity Name", "pain-confirmed"], default_process).deal == 1
