@@ -315,7 +315,7 @@ def _stage_changes(
         raise InvalidFile(grouped_by_message(errors))
     if data.rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
-    if columns.field is not None and not found and other_fields:
+    if columns.field is not None and data.rows == other_fields.total():
         fields = ", ".join(map(repr, other_fields))
         accepted = ", ".join(map(repr, columns.stage_fields))
         raise InvalidFile(

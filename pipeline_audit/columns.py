@@ -110,9 +110,8 @@ def plan_columns(
     problems: list[str] = []
     unnamed: list[int] = []
     unknown: list[tuple[int, str]] = []
-    displaced: dict[
-        int, str
-    ] = {}  # columns a mapped column holding the same field leaves unread: --strict-columns' error
+    # Columns a mapped column holding the same field leaves unread, with --strict-columns' error for each.
+    displaced: dict[int, str] = {}
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)

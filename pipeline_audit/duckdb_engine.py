@@ -80,14 +80,15 @@ COPY_ROW_GROUP = 16_384  # rows per row group of the copy of the file (_copy_of_
 LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a narrow file
 
 
-# A row DuckDB leaves to Python (which tells, grouped_report_line): its first cell that is not empty may start a
-# grouped report's line, or is white space alone, which Python passes over for the next cell.
 def _white_space_alone() -> str:
+    """An RE2 pattern of a cell of the engine's white space alone."""
     spell = DUCKDB.regex_character
     assert spell is not None  # DuckDB's regular expressions are RE2's, which spell a character by its code point
     return f"^{character_class((ord(c) for c in WHITESPACE), spell)}*$"
 
 
+# A row DuckDB leaves to Python (which tells, grouped_report_line): its first cell that is not empty may start a
+# grouped report's line, or is white space alone, which Python passes over for the next cell.
 MAYBE_GROUPED_ROW = f"{MAYBE_GROUPED}|{_white_space_alone()}"
 _SIZE = re.compile(r"(?P<number>[0-9]+(?:[.][0-9]+)?) ?(?P<unit>[KMGT]i?B)", re.IGNORECASE)
 
