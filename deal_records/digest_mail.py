@@ -36,6 +36,7 @@ from sales_process.model import Process
 from sales_process.vocabulary import money_in, plural
 
 LARGEST_GAPS = 5
+LISTED = 20  # the deals an email lists under one heading; the others are counted (every one is on the deals page)
 NONE = "  None."
 
 
@@ -69,14 +70,15 @@ def rep_mail(
 ) -> MailText:
     """A rep's digest: their evidence expiring within WARN_DAYS, their deals that slid, and buyers' replies."""
     own = [item for item in deals if item.deal.owner_id == rep.id]
-    expiring = [item for item in own if item.expiring]
+    # The evidence that goes stale soonest first: what to check first.
+    expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
     fell = slid(own, standings_then(session, process, own, span.since))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
-    lines += [_expiring_line(process, item) for item in expiring] or [NONE]
+    lines += _listed([_expiring_line(process, item) for item in expiring])
     lines += ["", "Deals whose verified stage fell:"]
-    lines += [_slid_line(process, item, then, with_owner=False) for item, then in fell] or [NONE]
+    lines += _listed([_slid_line(process, item, then, with_owner=False) for item, then in fell])
     lines += ["", "Buyers' replies to your confirmation links:"]
     lines += [line for reply in answered for line in _reply_lines(reply)] or [NONE]
     counts = [
@@ -112,12 +114,22 @@ def manager_mail(
     ):
         lines.append(f"  {label}: {_cents(new)} (was {_cents(old)}; {_change(new - old)})")
     lines += ["", "Deals that slid (verified stage fell):"]
-    lines += [_slid_line(process, item, stood, with_owner=True) for item, stood in fell] or [NONE]
+    lines += _listed([_slid_line(process, item, stood, with_owner=True) for item, stood in fell])
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
     lines += [_gap_line(item, cents, currency) for item, cents in gaps] or [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
     subject = f"Team pipeline: verified {_cents(after.verified_cents)} ({verified_change}), claimed {_cents(after.claimed_cents)}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
+
+
+def _listed(lines: list[str]) -> list[str]:
+    """At most LISTED deals' lines, then how many more there are; NONE for none."""
+    if not lines:
+        return [NONE]
+    more = len(lines) - LISTED
+    return lines[:LISTED] + (
+        [f"  ... and {plural(more, 'more deal')}: every one is on the deals page"] if more > 0 else []
+    )
 
 
 def _opening(user: User, what: str, span: Span) -> list[str]:

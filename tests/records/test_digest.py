@@ -318,3 +318,25 @@ def test_a_closed_deal_and_a_disabled_rep_are_left_out(
     assert list(_emails(out)) == ["To: Ana Lopez <ana@example.com>", "To: Lee Chen <lee@example.com>"]
     assert "Contoso" not in out  # won: an outcome, not pipeline (then or now)
     assert "  Claimed by the CRM stages: 82,000 (was 82,000; no change)\n" in out
+
+
+def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
+    run: Run, sessions: sessionmaker[Session], add_person: Callable[..., str], default_process: LoadedProcess
+) -> None:
+    """A rep whose evidence goes stale on 25 deals reads the 20 going stale soonest, then how many more there are."""
+    add_person("ana@example.com", name="Ana Lopez")
+    with writing(sessions) as db:
+        ana = _user(db, "ana@example.com")
+        for number in range(1, 26):
+            deal = create_deal(db, ana, NewDeal(f"Deal {number:02}", None, 1000.0, "qualifying", None, "USD"))
+            # Deals 24 and 25: the problem statement goes stale first (in 1 day); deal 01 last (in 13 days).
+            _check(db, default_process, deal, ana, _discovery(pain_age=77 + number // 2))
+    status, out, _ = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert status == 0
+    listed = [line for line in out.splitlines() if line.startswith("  - Deal ")]
+    assert len(listed) == 20
+    assert [line.split(":")[0] for line in listed[:2]] == ["  - Deal 24", "  - Deal 25"]
+    days = [line.rsplit("counts until ", 1)[1][:10] for line in listed]
+    assert days == sorted(days)
+    assert "  ... and 5 more deals: every one is on the deals page\n" in out
+    assert "Subject: Your deals: 25 going stale, 0 slid, 0 buyer replies" in out
