@@ -215,9 +215,8 @@ def _read(
                 header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note
             )
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
-            data = DataRows(
-                export.rows, plan, export.path
-            )  # blank rows and a report's footer are skipped as the audit skips them
+            # Blank rows and a report's footer are skipped as the audit skips them; a grouped report is refused.
+            data = DataRows(export.rows, plan, export.path)
             for start, cells in data:
                 try:
                     rows.append(_row(start, cells, header, plan, reader, owners, loaded))

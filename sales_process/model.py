@@ -24,6 +24,7 @@ from pydantic import (
     model_validator,
 )
 
+from sales_process.crm_names import STAGE_FIELD_NAMES
 from sales_process.vocabulary import StageLookup, parse_money
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -316,8 +317,9 @@ class CrmHistory(_Strict):
     )
     stage_field: NonEmptyText | None = Field(
         default=None,
-        description="The name the `field` column gives a stage change, e.g. `Stage` (default: `Stage`, "
-        "`Stage Name`, `StageName`, `Deal Stage` or `dealstage`).",
+        description="The name the `field` column gives a stage change, e.g. `Stage` (default: "
+        + ", ".join(f"`{name}`" for name in STAGE_FIELD_NAMES)
+        + ").",
     )
 
 
