@@ -20,7 +20,15 @@ from dataclasses import dataclass, field
 
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
-from sales_process.crm_names import FIELD_WORDS, IS_CLOSED, IS_WON, KnownColumn, known_column, most_likely_crm
+from sales_process.crm_names import (
+    FIELD_WORDS,
+    IS_CLOSED,
+    IS_WON,
+    PIPELINE_NAMES,
+    KnownColumn,
+    known_column,
+    most_likely_crm,
+)
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
 from verdict_sql import columns as verdict_columns
@@ -73,6 +81,7 @@ class ColumnPlan:
     is_won: int | None = None
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
+    pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
 
     @property
     def has_evidence(self) -> bool:
@@ -187,6 +196,16 @@ def plan_columns(
         is_won=positions.get(Target(IS_WON)),
         read_as=tuple(read_as),
         ignored=tuple(ignored),
+        pipeline=_pipeline_column(header, ignored),
+    )
+
+
+def _pipeline_column(header: Sequence[str], ignored: Sequence[str]) -> int | None:
+    """The column not read that names each deal's pipeline, if the export has one."""
+    pipelines = {name_key(name) for name in PIPELINE_NAMES}
+    not_read = set(ignored)
+    return next(
+        (index for index, name in enumerate(header) if name.strip() in not_read and name_key(name) in pipelines), None
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shlex
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -118,6 +119,7 @@ class RowReader:
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
         self.unknown_stages: dict[str, tuple[str, int]] = {}
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
+        self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
         self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)
         self._dates: dict[
             str, dt.date
@@ -189,7 +191,7 @@ class RowReader:
         ):
             stage_problems = []  # a row read for its answers alone (open_deal): its closing stage ('Won') is no claim
         if stage_problems and read_outcome and plan.stage is not None and not looks_lost(cells[plan.stage]):
-            self._count_unknown(cells[plan.stage])
+            self._count_unknown(cells[plan.stage], _cell(cells, plan.pipeline))
         problems += stage_problems
         amount = self._amount(cells, problems)
         answers: dict[str, Answer] = {}
@@ -254,8 +256,12 @@ class RowReader:
             problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
             return None
 
-    def _count_unknown(self, name: str) -> None:
-        """Count an open row whose stage name the process does not know (for the mapping the summary offers)."""
+    def _count_unknown(self, name: str, pipeline: str) -> None:
+        """Count an open row whose stage name the process does not know (for the mapping the summary offers), and
+        its pipeline when the export names one (said with them: another pipeline's stages are not to be mapped)."""
+        named = " ".join(pipeline.split())
+        if named and (named in self.unknown_stage_pipelines or len(self.unknown_stage_pipelines) < UNKNOWN_STAGES_KEPT):
+            self.unknown_stage_pipelines[named] += 1
         key, typed = name_key(name), " ".join(name.split())
         if key not in self.unknown_stages and len(self.unknown_stages) >= UNKNOWN_STAGES_KEPT:
             self.other_unknown_stages += 1  # a file of garbage stage names keeps the audit's memory bounded

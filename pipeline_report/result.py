@@ -36,6 +36,8 @@ class AuditResult:
     # Open deals' CRM stage names the process does not know: (the name, deals), most deals first.
     unknown_stages: list[tuple[str, int]] = field(default_factory=list)
     other_unknown_stages: int = 0  # open deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
+    # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
+    unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)

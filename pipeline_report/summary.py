@@ -165,6 +165,14 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
     if unlisted:
         lines.append(f"      # ... and more names, on {plural(unlisted, 'deal')} (see audit.csv)")
     lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
+    if result.unknown_stage_pipelines:
+        pipelines = ", ".join(
+            f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
+        )
+        lines.append(
+            f"  their pipelines: {pipelines}; map only this process's stages: audit another pipeline's deals with "
+            "its own process, or leave them out of the export"
+        )
     return lines
 
 

@@ -252,6 +252,11 @@ CHANGED_VALUE_NAMES = ("New Value", "NewValue")
 STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstage")
 
 
+# The column naming a deal's pipeline (HubSpot's Pipeline, Pipedrive's Deal - Pipeline): never an audit field,
+# but the pipeline of the deals whose stage names the process does not know is said with them.
+PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "pipeline_name")
+
+
 def most_likely_crm(read: list[KnownColumn]) -> str | None:
     """The CRM that writes most of the names read: the one to name when a name is written by several."""
     counts: dict[str, int] = {}

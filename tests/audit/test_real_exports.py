@@ -392,6 +392,29 @@ def test_unknown_stage_names_are_offered_as_the_mapping_that_reads_them(
     }
 
 
+def test_the_pipelines_of_the_unknown_stages_are_said_with_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A HubSpot export of two pipelines: the renewals' stages are not this process's to map, and the summary says
+    which pipeline they are in (on both engines)."""
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(
+        "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
+        "1,Acme,Qualifying,1000,Sales Pipeline\n"
+        "2,Beta,Renewal Due,2000,Renewals\n"
+        "3,Gamma,Renewal Due,3000,Renewals\n"
+        "4,Delta,Qualifyng,4000,Sales Pipeline\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert "Columns not read: 1 ('Pipeline');" in python.out
+    assert (
+        '  their pipelines: "Renewals" (2), "Sales Pipeline" (1); map only this process\'s stages: audit another '
+        "pipeline's deals with its own process, or leave them out of the export\n"
+    ) in python.out
+
+
 def test_a_file_of_many_unknown_stage_names_keeps_a_bounded_count(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
