@@ -254,7 +254,7 @@ STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstag
 
 # The column naming a deal's pipeline (HubSpot's Pipeline, Pipedrive's Deal - Pipeline): never an audit field,
 # but the pipeline of the deals whose stage names the process does not know is said with them.
-PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "pipeline_name")
+PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline")
 
 
 def most_likely_crm(read: list[KnownColumn]) -> str | None:
