@@ -33,7 +33,7 @@ from deal_records.models import User
 from deal_records.records import deal_currencies, pipeline_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
-from sales_process.vocabulary import money_in, plural
+from sales_process.vocabulary import money_cents, plural
 
 LARGEST_GAPS = 5
 LISTED = 20  # the deals an email lists under one heading; the others are counted (every one is on the deals page)
@@ -181,12 +181,13 @@ def _gap_line(item: OpenDeal, cents: int, currency: str | None) -> str:
     claimed = item.assessment.claimed_stage
     assert claimed is not None
     verified = item.assessment.verified_stage.name
-    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {money_in(cents / 100, currency)}"
+    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {_cents(cents, currency)}"
 
 
-def _cents(cents: int) -> str:
-    """Whole cents as an amount to read."""
-    return money_in(cents / 100, None)
+def _cents(cents: int, currency: str | None = None) -> str:
+    """Whole cents as an amount to read, with its cents always, as the audit's summary and the pipeline page write
+    totals (a list of "229,800" and "948,499.99" reads unevenly), and its currency when known."""
+    return f"{currency} {money_cents(cents)}" if currency else money_cents(cents)
 
 
 def _change(cents: int) -> str:
