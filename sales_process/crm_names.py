@@ -160,21 +160,27 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (("Status", (DYNAMICS, PIPEDRIVE)), ("Deal - Status", (PIPEDRIVE,)), ("statecode", (DYNAMICS,))),
         (("Status Reason", (DYNAMICS,)), ("statuscode", (DYNAMICS,))),
     ),
+    # The audit reads a close date only on a closed deal: the day it closed comes before the day it was expected to.
     "close_date": (
         (
             ("Close Date", (SALESFORCE, HUBSPOT)),
             ("CloseDate", (SALESFORCE,)),
             ("closedate", (HUBSPOT,)),
+            ("Actual Close Date", (DYNAMICS,)),
+            ("actualclosedate", (DYNAMICS,)),
+            ("Deal - Deal closed on", (PIPEDRIVE,)),
+            ("Deal closed on", (PIPEDRIVE,)),
+            ("Closing Date", (ZOHO,)),
+            ("Closing_Date", (ZOHO,)),
+        ),
+        (
             ("Est. Close Date", (DYNAMICS,)),
             ("Estimated Close Date", (DYNAMICS,)),
             ("estimatedclosedate", (DYNAMICS,)),
             ("Deal - Expected close date", (PIPEDRIVE,)),
             ("Expected close date", (PIPEDRIVE, BITRIX)),
-            ("Closing Date", (ZOHO,)),
-            ("Closing_Date", (ZOHO,)),
             ("Expected Closing", (ODOO,)),
         ),
-        (("Actual Close Date", (DYNAMICS,)), ("actualclosedate", (DYNAMICS,))),
     ),
     IS_CLOSED: (
         (

@@ -140,3 +140,25 @@ def test_odoos_names_are_read_and_zohos_expected_revenue_is_not_its_amount(defau
     assert zoho.amount == 2 and zoho.ignored == ("Expected Revenue",)
     # Salesforce's Opportunity Name beats Odoo's Opportunity, which some of Salesforce's reports also hold.
     assert plan(["Opportunity", "Opportunity Name", "pain-confirmed"], default_process).deal == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "closed_on"),
+    [
+        (["Topic", "Sales Stage", "Est. Close Date", "Actual Close Date", "pain-confirmed"], "Actual Close Date"),
+        (
+            ["Deal - Title", "Deal - Expected close date", "Deal - Deal closed on", "pain-confirmed"],
+            "Deal - Deal closed on",
+        ),
+        (["Deal - Title", "Deal - Expected close date", "pain-confirmed"], "Deal - Expected close date"),
+    ],
+)
+def test_a_closed_deal_is_dated_by_the_day_it_closed_before_the_day_it_was_expected_to(
+    default_process: LoadedProcess, header: list[str], closed_on: str
+) -> None:
+    """Dynamics 365 and Pipedrive export both dates: a closed deal's period is the one it closed in."""
+    columns = plan(header, default_process)
+    assert columns.close_date == header.index(closed_on)
+    assert [name for name in header if "lose" in name and name != closed_on] == list(
+        name for name in columns.ignored if "lose" in name
+    )
