@@ -9,6 +9,7 @@ and how to export one row per deal. Both engines find the same ids: the Python e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -64,11 +65,23 @@ def repeated_ids_warning(listed: Sequence[Repeated], ids: int, extra_rows: int) 
         for found in listed
     )
     more = f" and {plural(ids - len(listed), 'more id')}" if ids > len(listed) else ""
-    return (
+    said = (
         f"{plural(ids, 'CRM id')} {'is' if ids == 1 else 'are'} on more than one row ({named}{more}), so "
-        f"{plural(extra_rows, 'row')} count{'s' if extra_rows == 1 else ''} a deal again in every total; a report "
-        "that joins deals with their products or contacts repeats a deal on each line: export one row per deal"
+        f"{plural(extra_rows, 'row')} count{'s' if extra_rows == 1 else ''} a deal again in every total; "
     )
+    if any(_SCIENTIFIC.fullmatch(found.crm_id) for found in listed):
+        return said + (
+            "the ids are numbers in a spreadsheet's scientific notation (1.23457E+11): the file was opened and "
+            "saved in a spreadsheet, which dropped the ids' last digits; export it again from the CRM and audit "
+            "it as it comes"
+        )
+    return said + (
+        "a report that joins deals with their products or contacts repeats a deal on each line: export one row per deal"
+    )
+
+
+# A long number as a spreadsheet shows it when the column is "General": 1.23457E+11 (its other digits are lost).
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?E\+[0-9]+", re.IGNORECASE)
 
 
 def _lines(lines: Sequence[int]) -> str:

@@ -47,6 +47,14 @@ def _audit(capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: list[tuple[
             "with their products or contacts repeats a deal on each line: export one row per deal",
             id="five-ids-the-first-on-five-rows",
         ),
+        pytest.param(
+            [("1.23457E+11", "Acme"), ("1.23457E+11", "Beta"), ("1.23458E+11", "Gamma")],
+            "Warning: 1 CRM id is on more than one row ('1.23457E+11' on lines 2 and 3), so 1 row counts a deal "
+            "again in every total; the ids are numbers in a spreadsheet's scientific notation (1.23457E+11): the file "
+            "was opened and saved in a spreadsheet, which dropped the ids' last digits; export it again from the CRM "
+            "and audit it as it comes",
+            id="ids-a-spreadsheet-cut-short",
+        ),
     ],
 )
 def test_repeated_crm_ids_are_said_with_their_lines(
