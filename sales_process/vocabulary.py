@@ -169,9 +169,35 @@ class Money:
     currency: str | None = None
 
 
-CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "CHF": "CHF"}
+# The dollars a country letters before the sign (Brazilian exports write R$ 1.234,56) are not the US dollar.
+CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "CHF": "CHF",
+    "US$": "USD",
+    "R$": "BRL",
+    "CA$": "CAD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "NZ$": "NZD",
+    "HK$": "HKD",
+    "S$": "SGD",
+    "MX$": "MXN",
+}
+SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹
+LETTERED_DOLLARS = tuple(
+    symbol.removesuffix("$") for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith("$")
+)
 _SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
-_CURRENCY = re.compile(r"^(?P<before>[A-Z]{3}|[$€£¥₹])?\s*(?P<number>[^A-Za-z$€£¥₹]*?)\s*(?P<after>[A-Z]{3}|[$€£¥₹])?$")
+# A currency written with an amount: a lettered dollar, a three-letter code or a sign (none of them can start
+# another: the same in every regular expression engine the SQL runs on).
+CURRENCY_MARK = "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), "[A-Z]{3}", f"[{SIGNS}]"])
+_CURRENCY = re.compile(
+    rf"^(?P<before>{CURRENCY_MARK})?\s*(?P<number>[^A-Za-z{SIGNS}]*?)\s*(?P<after>{CURRENCY_MARK})?$"
+)
 # Thousands separators come in groups of three, so "120,5" is never read as 1205.
 _DOT_DECIMAL = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:\.[0-9]+)?$")
 _COMMA_DECIMAL = re.compile(
@@ -251,7 +277,7 @@ def currency_code(text: str) -> str:
 _ISO_CODE = re.compile(r"[A-Z]{3}")
 CURRENCY_HINT = (
     "write a three-letter ISO code such as USD, EUR or GBP, a symbol "
-    f"({' '.join(s for s in CURRENCY_SYMBOLS if len(s) == 1)}) or a name such as US Dollar, Euro or Pound Sterling"
+    f"({' '.join(SIGNS)}, or R$, US$ …) or a name such as US Dollar, Euro or Pound Sterling"
 )
 
 

@@ -18,6 +18,7 @@ from sales_process.outcome import CLOSED_OUTCOMES
 from sales_process.text import SINGLE_LINE_REFUSED
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
+    CURRENCY_MARK,
     CURRENCY_NAMES,
     CURRENCY_SYMBOLS,
     DATE_TIME,
@@ -44,11 +45,10 @@ CLOSE_DATE = "close_date"
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
 
-SYMBOLS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
-# vocabulary._CURRENCY: a three-letter code or a symbol before or after the number.
-CURRENCY_FIRST = f"^([A-Z][A-Z][A-Z]|[{SYMBOLS}])"
-CURRENCY_LAST = f"([A-Z][A-Z][A-Z]|[{SYMBOLS}])$"
+# vocabulary._CURRENCY: a lettered dollar, a three-letter code or a sign, before or after the number.
+CURRENCY_FIRST = f"^({CURRENCY_MARK})"
+CURRENCY_LAST = f"({CURRENCY_MARK})$"
 # vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
 DOT_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)([.][0-9]+)?$"
 COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"

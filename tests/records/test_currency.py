@@ -28,7 +28,17 @@ Headers = dict[str, dict[str, str]]
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("USD", "USD"), (" eur ", "EUR"), ("$", "USD"), ("€", "EUR"), ("chf", "CHF"), ("", None), (None, None)],
+    [
+        ("USD", "USD"),
+        (" eur ", "EUR"),
+        ("$", "USD"),
+        ("€", "EUR"),
+        ("chf", "CHF"),
+        ("R$", "BRL"),
+        ("US$", "USD"),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None) -> None:
     assert parse_currency(typed) == code
@@ -39,8 +49,8 @@ def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None)
     [
         (
             "EUROS",
-            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹) "
-            "or a name such as US Dollar, Euro or Pound Sterling",
+            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹, "
+            "or R$, US$ …) or a name such as US Dollar, Euro or Pound Sterling",
         ),
         ("U$", "'U$' is not a currency"),
         (5, "a currency must be text, got a number 5"),

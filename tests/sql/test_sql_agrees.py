@@ -200,7 +200,12 @@ def cases(draw: st.DrawFn) -> Case:
         amounts = [draw(st.none() | st.integers(0, 10**11)) for _ in range(rows)]
         # One currency per export: the audit refuses a file whose amounts mix currencies.
         before, after = draw(
-            st.sampled_from([("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")])
+            st.sampled_from(
+                [
+                    *[("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")],
+                    *[("R$ ", ""), ("US$", ""), ("", " CA$"), ("A$ ", "")],  # dollars lettered by their country
+                ]
+            )
         )
         cells: tuple[Value, ...] = tuple(
             None
