@@ -17,6 +17,8 @@ from sales_process.vocabulary import plural, shown
 
 LISTED_IDS = 3  # the ids named in the warning, in file order
 LISTED_LINES = 3  # the lines named per id
+# A long number as a spreadsheet shows it when the column is "General": 1.23457E+11 (its other digits are lost).
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?E\+[0-9]+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,6 @@ def repeated_ids_warning(listed: Sequence[Repeated], ids: int, extra_rows: int) 
     return said + (
         "a report that joins deals with their products or contacts repeats a deal on each line: export one row per deal"
     )
-
-
-# A long number as a spreadsheet shows it when the column is "General": 1.23457E+11 (its other digits are lost).
-_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?E\+[0-9]+", re.IGNORECASE)
 
 
 def _lines(lines: Sequence[int]) -> str:

@@ -192,9 +192,16 @@ LETTERED_DOLLARS = tuple(
     symbol.removesuffix("$") for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith("$")
 )
 _SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
-# A currency written with an amount: a lettered dollar, a three-letter code or a sign (none of them can start
-# another: the same in every regular expression engine the SQL runs on).
-CURRENCY_MARK = "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), "[A-Z]{3}", f"[{SIGNS}]"])
+
+
+def currency_mark(code: str = "[A-Z]{3}") -> str:
+    """A regular expression of a currency written with an amount: a lettered dollar, a code (`code`: a three-letter
+    ISO code) or a sign. None of them can start another, so every regular expression engine the SQL runs on
+    matches the same one."""
+    return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, f"[{SIGNS}]"])
+
+
+CURRENCY_MARK = currency_mark()
 _CURRENCY = re.compile(
     rf"^(?P<before>{CURRENCY_MARK})?\s*(?P<number>[^A-Za-z{SIGNS}]*?)\s*(?P<after>{CURRENCY_MARK})?$"
 )

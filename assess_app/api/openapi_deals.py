@@ -7,7 +7,7 @@ from typing import Any
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.text import END, refused_characters, text_pattern
-from sales_process.vocabulary import CURRENCY_SYMBOLS, LETTERED_DOLLARS, SIGNS
+from sales_process.vocabulary import CURRENCY_SYMBOLS, SIGNS, currency_mark
 
 ONE_LINE = "one line, without control or text-direction characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
@@ -16,8 +16,7 @@ _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 CURRENCY = {
     "type": ["string", "null"],
-    "pattern": f"^[{_SPACE}]*({'|'.join(f'{letters}[$]' for letters in LETTERED_DOLLARS)}|[A-Za-z]{{3}}|[{SIGNS}])?"
-    f"[{_SPACE}]*$",
+    "pattern": f"^[{_SPACE}]*({currency_mark('[A-Za-z]{3}')})?[{_SPACE}]*$",  # a code in any case
     "description": f"The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ({' '.join(SIGNS)}, "
     f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}). "
     'An amount written with its currency ("EUR 80000") needs no currency key; both given must agree. '
