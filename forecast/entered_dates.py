@@ -8,16 +8,14 @@ latest time the deal entered that stage: a deal that went back to a stage is rea
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from forecast.history import ClaimedSince
+from forecast.history import ClaimedSince, StageNames
 from sales_process.crm import CrmMapping
 from sales_process.model import Process
-from sales_process.outcome import OutcomeRule, process_outcome_rule
-from sales_process.vocabulary import StageLookup, parse_date
+from sales_process.vocabulary import parse_date
 
 # The column's name: the label (any quotes or colon after "Date entered") or the API name.
 _ENTERED = re.compile(r"(?:hs_date_entered_|date entered\b)(?P<stage>.*)", re.IGNORECASE | re.DOTALL)
@@ -42,28 +40,24 @@ class EnteredColumn:
 def entered_columns(header: Sequence[str], process: Process, mapping: CrmMapping) -> list[EnteredColumn]:
     """The header's date-entered columns, each with the stage it dates, as the audit names stages (crm.stage_names,
     --stage-name), with or without the pipeline's name after it."""
-    lookup = mapping.stage_lookup(process)
-    closings = process_outcome_rule(process)
-    won = process.stages[-1].id
+    names = StageNames.of(process, mapping)
     found = []
     for index, name in enumerate(header):
         entered = _ENTERED.fullmatch(name.strip())
         if entered is None:
             continue
-        stage, unknown = _stage_of(entered["stage"].strip(_QUOTES), lookup, closings)
-        found.append(EnteredColumn(index, name, None if stage == won else stage, unknown))
+        stage, unknown = _stage_of(entered["stage"].strip(_QUOTES), names)
+        found.append(EnteredColumn(index, name, stage, unknown))
     return found
 
 
-def _stage_of(text: str, lookup: StageLookup, closings: OutcomeRule) -> tuple[str | None, str | None]:
+def _stage_of(text: str, names: StageNames) -> tuple[str | None, str | None]:
     """The stage a column's name dates: (its id, None); (None, None) for a closing; (None, why) when the process
     does not know it."""
     why = None
     for spelling in dict.fromkeys((text, _PIPELINE.sub("", text))):
-        if closings.stage_outcome(spelling, None).is_closed:
-            return None, None
         try:
-            return lookup.find(spelling), None
+            return names.claim(spelling), None
         except ValueError as error:
             why = str(error)  # the last spelling's: the stage's name without the pipeline's, when it has one
     return None, why
@@ -91,8 +85,4 @@ def entered_claims(
             )
         elif column.stage is not None and day is not None:
             claims.append(ClaimedSince(day, column.stage))
-    return sorted(claims, key=_date), problems
-
-
-def _date(claim: ClaimedSince) -> dt.date:
-    return claim.date
+    return sorted(claims, key=lambda claim: claim.date), problems

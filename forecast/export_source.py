@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
-from forecast.history import AnswersSince, ClaimedSince, DealHistory
+from forecast.history import AnswersSince, ClaimedSince, DealHistory, StageNames
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows, RowShape
 from pipeline_audit.pipeline_csv import (
@@ -36,7 +36,7 @@ from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
 from sales_process.model import CrmHistory, Process
-from sales_process.outcome import Outcome, process_outcome_rule
+from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
 from sales_process.vocabulary import name_key, parse_date, plural, shown
 
@@ -254,9 +254,7 @@ def _stage_changes(
     path: Path, rows: Rows, columns: HistoryColumns, process: Process, mapping: CrmMapping
 ) -> StageHistory:
     """Read every row of the history: the deal's claims, by date; raise InvalidFile listing every bad row."""
-    stages = mapping.stage_lookup(process)
-    won_stage = process.stages[-1].id  # as the outcome rule reads it: the last stage is won
-    closings = process_outcome_rule(process)
+    names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     other_fields: Counter[str] = Counter()
@@ -294,10 +292,8 @@ def _stage_changes(
                 _error(path, line, f"the {columns.name(columns.date)} cell is blank; every stage change has a date")
             )
             continue
-        if closings.stage_outcome(stage_text, None).is_closed:
-            continue  # the deal's closing (won, lost), read as the audit reads it: its outcome comes from the export
         try:
-            stage = stages.find(stage_text)
+            stage = names.claim(stage_text)
         except ValueError as error:
             errors.append(
                 _error(
@@ -308,8 +304,8 @@ def _stage_changes(
                 )
             )
             continue
-        if stage == won_stage:
-            continue  # the deal's closing as won: its outcome comes from the export
+        if stage is None and stage_text:
+            continue  # the deal's closing (won, lost): its outcome comes from the export
         found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(grouped_by_message(errors))

@@ -10,8 +10,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sales_process.crm import CrmMapping
 from sales_process.deal import Answer
-from sales_process.outcome import Outcome
+from sales_process.model import Process
+from sales_process.outcome import Outcome, OutcomeRule, process_outcome_rule
+from sales_process.vocabulary import StageLookup
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,27 @@ class DealHistory:
         return {
             key for given in self.answers for key, answer in given.answers.items() if answer.met and answer.date is None
         }
+
+
+@dataclass(frozen=True)
+class StageNames:
+    """How a history names stages (a history file's rows, an export's date-entered columns), read as the audit
+    reads them: the deal's closing (a lost stage, a won word, the last stage), else a claim of one of the process's
+    stages."""
+
+    lookup: StageLookup
+    closings: OutcomeRule
+    won: str  # the last stage's id: reaching it is the deal's closing as won
+
+    @classmethod
+    def of(cls, process: Process, mapping: CrmMapping) -> StageNames:
+        """The process's stages under the CRM's names for them (crm.stage_names, --stage-name)."""
+        return cls(mapping.stage_lookup(process), process_outcome_rule(process), process.stages[-1].id)
+
+    def claim(self, text: str) -> str | None:
+        """The stage `text` claims; None for a blank, and for the deal's closing (its outcome comes from the export);
+        ValueError, with a suggestion, when the process has no such stage."""
+        if self.closings.stage_outcome(text, None).is_closed:
+            return None
+        stage = self.lookup.find(text)
+        return None if stage == self.won else stage
