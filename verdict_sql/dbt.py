@@ -218,6 +218,11 @@ def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dic
             "data_tests": [of_assessed_rows, accepted([outcome.value for outcome in Outcome])],
         },
         {
+            "name": "close_date",
+            "description": "The day a closed deal closed, as audit.csv gives it, to count outcomes by period "
+            "(null for an open deal, a row not assessed, or a table without a close date column).",
+        },
+        {
             "name": "not_assessed",
             "description": "Empty, or the cells the audit refuses (such a row has no verdict); "
             "`playbook audit` gives each reason in words.",

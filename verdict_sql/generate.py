@@ -65,7 +65,7 @@ from verdict_sql.status_case import status_cases
 from verdict_sql.writer import Writer
 
 TWO_DIGIT_YEARS = "two_digit_years"
-CLOSED_ON = "closed_on"  # a closed deal's close date (DATE), for the audit engine on DuckDB (for_the_audit)
+CLOSED_ON = "close_date"  # a closed deal's close date (DATE; NULL for an open deal), as audit.csv gives it
 OUTPUT_COLUMNS = (
     "deal",
     "claimed_stage_id",
@@ -79,6 +79,7 @@ OUTPUT_COLUMNS = (
     "buyer_confirmed_milestones",
     "verified_stage_confirmed_by_buyer",
     "outcome",
+    "close_date",
     "not_assessed",
     "currency",
 )
@@ -118,7 +119,7 @@ def verdict_sql(
     another is refused, as the audit refuses it; without it every amount keeps its own currency.
     `for_the_audit` adds, before the kept columns, what the audit engine on DuckDB reads besides the verdict:
     TWO_DIGIT_YEARS, how many of the dates the audit reads (a closed deal's close date, an open deal's milestone
-    dates) are written with a two-digit year, which its summary counts; and CLOSED_ON, a closed deal's close date.
+    dates) are written with a two-digit year, which its summary counts.
     """
     w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
@@ -209,7 +210,7 @@ def verdict_sql(
         *(comment(line) for line in header),
         "WITH",
         ",\n".join(_cte(w, name, text, body) for name, text, body in steps),
-        _final(w, process, keep, buyers, _audit_items(w, process, columns) if for_the_audit else [], columns.crm_id),
+        _final(w, process, keep, buyers, _audit_items(w, process, columns) if for_the_audit else [], columns),
     ]
     statement = "\n".join(parts)
     if view is not None:
@@ -594,19 +595,20 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
 
 
 def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str]:
-    """TWO_DIGIT_YEARS and CLOSED_ON (verdict_sql's `for_the_audit`): the audit reads a closed deal's close
-    date and an open deal's milestone dates, never the other way round."""
+    """TWO_DIGIT_YEARS (verdict_sql's `for_the_audit`): the audit reads a closed deal's close date and an open
+    deal's milestone dates, never the other way round."""
     closed = is_closed(w)
     milestones = two_digit_years(w, dated_milestones(process, columns))
+    of_closed = "0" if columns.close_date is None else two_digit_years(w, [CLOSE_DATE])
+    return [f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}"]
+
+
+def _close_date(w: Writer, columns: InputColumns) -> str:
+    """A closed deal's close date, as audit.csv gives it: NULL for an open deal, a row not assessed, or a table
+    without a close date column."""
     if columns.close_date is None:
-        return [
-            f"CASE WHEN {closed} THEN 0 ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
-            f"CAST(NULL AS DATE) AS {w.q(CLOSED_ON)}",
-        ]
-    return [
-        f"CASE WHEN {closed} THEN {two_digit_years(w, [CLOSE_DATE])} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
-        f"CASE WHEN {closed} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END AS {w.q(CLOSED_ON)}",
-    ]
+        return "CAST(NULL AS DATE)"
+    return f"CASE WHEN {w.q('not_assessed')} = '' AND {is_closed(w)} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END"
 
 
 def _final(
@@ -615,7 +617,7 @@ def _final(
     keep: Sequence[str],
     buyers: frozenset[str],
     extra: Sequence[str],
-    crm_id: str | None,
+    columns_read: InputColumns,
 ) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
@@ -657,13 +659,14 @@ def _final(
     columns = {output: (text, expression, read) for text, expression, output in read_as_written}
     columns |= {output: (text, expression, assessed) for text, expression, output in verdict}
     items = [f"{w.q('deal')}"]
-    if crm_id is not None:
+    if columns_read.crm_id is not None:
         items.append(f"-- the deal's id in the CRM, as text: the key to its CRM row\n{w.q(CRM_ID)}")
     for output in OUTPUT_COLUMNS[1 : OUTPUT_COLUMNS.index("outcome") + 1]:
         text, expression, condition = columns[output]
         note = f"{comment(text)}\n" if text else ""
         items.append(f"{note}CASE WHEN {condition} THEN {expression} END AS {w.q(output)}")
     items += [
+        f"-- a closed deal's close date, as audit.csv gives it\n{_close_date(w, columns_read)} AS {w.q(CLOSED_ON)}",
         "-- the cells the audit refuses, as its reasons name them ('' when it reads every one)\n" + w.q("not_assessed"),
         f"-- the amount's currency (an ISO code), written with it or in the currency column\n"
         f"CASE WHEN {read} AND {w.q('amount')} IS NOT NULL "

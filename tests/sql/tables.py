@@ -117,7 +117,7 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     """The engine's verdict on every row, read by the audit's parser from the text cells, by deal.
 
     A row the audit refuses has no verdict, only the cells it names; a closed deal is an outcome: its
-    claimed stage, amount and currency, no verdict and no weighted amounts.
+    claimed stage, amount, currency and close date, no verdict and no weighted amounts.
     """
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
@@ -129,12 +129,12 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         try:
             read = reader.deal(texts)
         except RowProblem as problem:
-            verdicts[name] = (name, *[None] * 11, refused_cells(problem), None, *[None] * len(process.milestones()))
+            verdicts[name] = (name, *[None] * 12, refused_cells(problem), None, *[None] * len(process.milestones()))
             continue
         currency = read.currency if read.amount is not None else None
         if isinstance(read, ClosedDeal):  # by the status, IsClosed/IsWon or the stage, as the audit reads it
             verdicts[name] = (name, read.claimed_stage, *[None] * 3, read.amount, *[None] * 5)
-            verdicts[name] += (read.outcome.value, "", currency, *[None] * len(process.milestones()))
+            verdicts[name] += (read.outcome.value, read.close_date, "", currency, *[None] * len(process.milestones()))
             continue
         deal = read
         result = assess(process, deal, as_of)
@@ -153,6 +153,7 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
             ",".join(m.id for _, m in process.milestones() if m.id in confirmed),
             gate_confirmed_by_buyer(process, result.verified_index, confirmed),
             Outcome.OPEN.value,
+            None,
             "",
             currency,
             *(r.status.value for r in result.milestones),

@@ -469,7 +469,7 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
     # Where the export has the CRM's id, every row carries it: the key back to the CRM's row.
     with_ids = "crm_id" in corpus.shape.header
     assert all(("crm_id" in row) == with_ids for row in sql_rows.values())
-    refused_somewhere = assessed = 0
+    refused_somewhere = assessed = closed_with_a_date = 0
     for audit_row in corpus.audit:
         line = int(audit_row["line"])
         row = sql_rows[line]
@@ -480,12 +480,16 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
             refused_somewhere += 1
             assert set(row["not_assessed"].split(", ")) == corpus.refused[line], where
             assert (row["outcome"], row["verified_stage_id"], row["verified_weighted"]) == (None, None, None), where
+            assert (row["close_date"], audit_row["close_date"]) == (None, ""), where
             continue
         assert row["not_assessed"] == "", where
         assert row["outcome"] == audit_row["outcome"], where
         assert (row["claimed_stage_id"] or "") == audit_row["claimed_stage_id"], where
         assert (row["verified_stage_id"] or "") == audit_row["verified_stage_id"], where
+        close_date = row["close_date"].isoformat() if row["close_date"] is not None else ""
+        assert close_date == audit_row["close_date"], f"{where}: close_date"
         if audit_row["outcome"] != "open":
+            closed_with_a_date += close_date != ""
             assert (row["claimed_weighted"], row["verified_weighted"]) == (None, None), where
             continue
         assessed += 1
@@ -494,6 +498,8 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
             assert row[column] == expected, f"{where}: {column}"
     # The corpus is dirty and real: many rows refused, many assessed.
     assert refused_somewhere > ROWS // 5 and assessed > ROWS // 10, (refused_somewhere, assessed)
+    if "close_date" in corpus.shape.header:
+        assert closed_with_a_date > 0, "no closed deal with a close date: the close_date column was not compared"
     # The report's totals compare deals with a claimed stage and an amount, as the manual's query does.
     compared = [row for row in sql_rows.values() if row["claimed_weighted"] is not None]
     claimed = sum(row["claimed_weighted"] for row in compared)

@@ -462,7 +462,7 @@ def test_the_buyers_word_in_duckdb_and_postgres(postgres: psycopg.Connection[Any
     table = [[cell or None for cell in line.split(",")] for line in EXPORT.splitlines()[1:]]
     case = _buyer_case(table)
     expected = python_verdicts(case.process, case.columns, AS_OF)
-    assert [(row[0], row[2], row[9], row[10], row[14:]) for row in expected.values()] == [
+    assert [(row[0], row[2], row[9], row[10], row[15:]) for row in expected.values()] == [
         ("Contoso", "won", "next-step,budget", True, ("verified", "verified")),
         ("Fabrikam", "qualifying", "", False, ("awaiting_buyer", "verified")),
         ("Litware", "qualifying", "next-step", False, ("verified", "not_met")),
@@ -506,7 +506,7 @@ def test_a_buyer_the_audit_refuses_is_refused_in_sql_too(postgres: psycopg.Conne
     expected = python_verdicts(case.process, case.columns, AS_OF)
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
         assert verdicts == expected
-        assert {deal: (row[2], row[12], row[14:]) for deal, row in verdicts.items()} == {
+        assert {deal: (row[2], row[13], row[15:]) for deal, row in verdicts.items()} == {
             "Undated": (None, "next-step.confirmed_by", (None, None)),
             "Unreadable": (None, "next-step.confirmed_by", (None, None)),
         }
@@ -548,7 +548,7 @@ def test_the_command_reads_the_buyers_only_when_asked(tmp_path: Path, capsys: py
     without_status = _buyer_case([row[: len(row) - 1] for row in rows])  # won by its stage: no verdict
     assert verdicts["buyers"] == python_verdicts(without_status.process, without_status.columns, AS_OF)
     # Read as the rep's: a blank evidence is no evidence, and a "yes" with evidence still waits for the buyer.
-    assert {deal: (row[2], row[14]) for deal, row in verdicts["reps"].items()} == {
+    assert {deal: (row[2], row[15]) for deal, row in verdicts["reps"].items()} == {
         "Contoso": ("qualifying", "no_evidence"),
         "Fabrikam": ("qualifying", "awaiting_buyer"),
         "Litware": ("qualifying", "no_evidence"),
@@ -585,7 +585,7 @@ def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
     case = Case(process, columns)
     for verdicts in (duckdb_verdicts(case), postgres_verdicts(postgres, case)):
         row = verdicts["A"]
-        assert (row[11], row[12]) == ((None, refused) if refused else (outcome, ""))
+        assert (row[11], row[13]) == ((None, refused) if refused else (outcome, ""))
         assert (row[7] is None) == (outcome != "open" or bool(refused))  # the verified weighted amount
 
 

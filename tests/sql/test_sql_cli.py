@@ -104,7 +104,7 @@ def test_odd_names_reach_duckdb_intact(
         )
         rows = connection.execute(out).fetchall()
     assert rows == [
-        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", "", None, "verified"),
+        ("a", "first", "last", "Último", -1, 100.0, 10.0, 100.0, "", "", False, "open", None, "", None, "verified"),
         # the stage named in another case, held there by a stale outcome
         (
             "b",
@@ -119,12 +119,13 @@ def test_odd_names_reach_duckdb_intact(
             "",
             False,
             "open",
+            None,
             "",
             None,
             "stale",
         ),
         # claimed at the last stage: won, an outcome that weighs nothing in the pipeline and has no verdict
-        ("c", "last", None, None, None, 50.0, None, None, None, None, None, "won", "", None, None),
+        ("c", "last", None, None, None, 50.0, None, None, None, None, None, "won", None, "", None, None),
     ]
 
 

@@ -637,6 +637,8 @@ SELECT
     -- whether the buyer confirmed every outcome with a buyer statement that put the deal at its verified stage
     CASE WHEN "not_assessed" = '' AND "outcome" = 'open' THEN FALSE END AS "verified_stage_confirmed_by_buyer",
     CASE WHEN "not_assessed" = '' THEN "outcome" END AS "outcome",
+    -- a closed deal's close date, as audit.csv gives it
+    CAST(NULL AS DATE) AS "close_date",
     -- the cells the audit refuses, as its reasons name them ('' when it reads every one)
     "not_assessed",
     -- the amount's currency (an ISO code), written with it or in the currency column
