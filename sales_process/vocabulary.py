@@ -373,10 +373,12 @@ class MonthFirstDateError(ValueError):
     """A date such as 2/23/2027 that can only be month first (never assumed: only read when told)."""
 
 
-# YYYY-MM-DD, a time may follow, with its zone as warehouses and BI tools write it (Z, +01:00, or a word:
-# 2027-02-03 10:00:00 UTC); the year, month and day are the text's first 4, then 2 and 2 digits. The SQL
-# (verdict_sql.cells) matches the trimmed text with this same pattern and reads the same places.
-ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}:?[0-9]{2})?)?$"
+# YYYY-MM-DD, a time may follow, with its zone as warehouses and BI tools write it (Z, +01:00, +0100, or a word:
+# 2027-02-03 10:00:00 UTC), or as PostgreSQL and DuckDB write a timestamp with time zone as text, its offset in
+# hours alone (2027-02-03 10:00:00+00); the year, month and day are the text's first 4, then 2 and 2 digits,
+# the date as written. The SQL (verdict_sql.cells) matches the trimmed text with this same pattern and reads
+# the same places.
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
 _ISO = re.compile(ISO_DATE)
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"

@@ -200,6 +200,11 @@ def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception]
         ("2027-03-01 00:00:00 UTC", DateOrder.AUTO, dt.date(2027, 3, 1)),  # as BigQuery and Metabase export it
         ("2027-03-01 10:15 GMT", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("2027-03-01 10:15", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        # A timestamp with time zone as PostgreSQL and DuckDB write it as text (psql, COPY), and other offsets.
+        ("2027-03-01 10:15:00+00", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01 23:15:00.123-05", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("2027-03-01T10:15:00+0530", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01T10:15:00.000+01:00", DateOrder.MONTH_FIRST, dt.date(2027, 3, 1)),
         ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("03.04.2027", DateOrder.AUTO, dt.date(2027, 4, 3)),
@@ -281,6 +286,7 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
             "is not a real calendar date \\(read as year 2027, month 2, day 31\\)",
         ),
         ("20270301", DateOrder.AUTO, ValueError, "is not a date"),
+        ("2027-03-01 10:15:00+5", DateOrder.AUTO, ValueError, "is not a date"),  # an offset has two digits
         ("1/3/2027x", DateOrder.DAY_FIRST, ValueError, "is not a date"),
         # A column of dates not formatted as dates in a spreadsheet exports their day numbers.
         (

@@ -159,6 +159,8 @@ AUTO_DATES = (
     "03.04.2027",
     "2027-02-03T10:00:00Z",
     "2027-02-03 00:00:00 UTC",
+    "2027-02-03 10:00:00+00",  # a timestamp with time zone as PostgreSQL writes it as text
+    "2027-02-03T10:00:00.000+0530",
     "2027-02-03 10:00:00 CET",  # a zone word neither reader takes: refused by both
     "",
     "",
