@@ -176,6 +176,15 @@ CURRENCY_SYMBOLS = {
     "£": "GBP",
     "¥": "JPY",
     "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₴": "UAH",
+    "₫": "VND",
+    "฿": "THB",
+    "₦": "NGN",
+    "₱": "PHP",
     "CHF": "CHF",
     "US$": "USD",
     "R$": "BRL",
@@ -187,7 +196,7 @@ CURRENCY_SYMBOLS = {
     "S$": "SGD",
     "MX$": "MXN",
 }
-SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹
+SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱
 LETTERED_DOLLARS = tuple(
     symbol.removesuffix("$") for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith("$")
 )
@@ -229,9 +238,13 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
         return None
     if text.isascii() and text.isdigit():  # the common case in exports, kept fast
         return Money(_checked_amount(int(text), value))
+    if _ACCOUNTING_NEGATIVE.match(text):
+        raise ValueError(
+            f"{shown(value)} is negative (in brackets, as accounting writes it); an amount must be zero or more"
+        )
     match = _CURRENCY.match(text)
     if match is None or (match["before"] and match["after"]):
-        raise ValueError(f"{shown(value)} is not an amount; {AMOUNT_HINT}")
+        raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text)}")
     number = match["number"]
     if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
@@ -239,6 +252,21 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     return Money(
         _checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None
     )
+
+
+# Words that name a currency of several countries, with the codes to write instead.
+_SHARED_CURRENCY_WORDS = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland (SEK, NOK, DKK, ISK)"}
+_WORD = re.compile(r"[^\W\d_]+")
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")
+
+
+def _not_an_amount_hint(text: str) -> str:
+    """How to write an amount the reader refused: the code for a currency word several countries share, else
+    the general hint."""
+    for word in _WORD.findall(text.lower().replace(".", "")):
+        if word in _SHARED_CURRENCY_WORDS:
+            return f"{word} names {_SHARED_CURRENCY_WORDS[word]}: write the code instead, e.g. 500 SEK"
+    return AMOUNT_HINT
 
 
 # Currencies as CRMs name them in a currency column (Dynamics 365 writes "US Dollar", Salesforce reports "Euro").

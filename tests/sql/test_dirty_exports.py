@@ -237,6 +237,9 @@ SHAPES = (
                 "USD 5 USD",
                 "EUR 7,000",
                 "\u20ac5",
+                "\u20a91,200,000",  # won
+                "(1,000)",  # an accounting negative
+                "kr 500",  # the krona of several countries
             ),
             "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro"),
             "is_closed": ("false", "false", "", "true", "1", "maybe"),
