@@ -119,6 +119,8 @@ def closed_rows(
     return found
 
 
+# What a history file's first row names (history_columns reads them by these or the CRM's names).
+HISTORY_HEADER = "deal, stage and date: the deal's id, the stage it moved to, and when"
 NO_HISTORY = (
     "the export has no stage history: give its history file with --history HISTORY.csv (one row per deal and "
     "stage change, such as Salesforce's Opportunity History report), or export the deals with the date each entered "
@@ -239,7 +241,7 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> StageHis
     encoding = mapping.encoding or "utf-8"
     history_rows: Rows | None = None
     try:
-        with open_export(path, mapping.encoding) as history:
+        with open_export(path, mapping.encoding, expected=HISTORY_HEADER) as history:
             encoding, history_rows = history.encoding, history.rows
             columns = history_columns(history.header, names, path, history.header_line)
             return _stage_changes(path, history.rows, columns, process, mapping)

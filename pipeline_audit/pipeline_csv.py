@@ -79,6 +79,7 @@ def detect_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+DEALS_HEADER = "deal, stage, amount, owner, milestones"  # what an export's first row names, for the empty file's error
 MAX_TITLE_LINES = 20  # a report's name, filters and "as of" lines above its table: a handful
 
 
@@ -199,10 +200,13 @@ def is_plain_utf8_csv(path: Path, told: str | None) -> bool:
 
 
 @contextmanager
-def open_export(path: Path, encoding: str | None = None, sheet: str | None = None) -> Iterator[Export]:
+def open_export(
+    path: Path, encoding: str | None = None, sheet: str | None = None, expected: str = DEALS_HEADER
+) -> Iterator[Export]:
     """Open a CSV file or an .xlsx workbook for reading; raise InvalidFile when it cannot be read.
 
-    `encoding` reads a CSV without a BOM in that encoding (default UTF-8); `sheet` picks a workbook's sheet.
+    `encoding` reads a CSV without a BOM in that encoding (default UTF-8); `sheet` picks a workbook's sheet;
+    `expected` says what the first row must name, for the error on an empty file.
     """
     try:
         handle = path.open("rb")
@@ -227,7 +231,7 @@ def open_export(path: Path, encoding: str | None = None, sheet: str | None = Non
         name = encoding_of(head, encoding)
         text = io.TextIOWrapper(handle, encoding=name, newline="")
         try:
-            header, reader = read_header(text, path, name)
+            header, reader = read_header(text, path, name, expected)
         except UnicodeDecodeError:
             raise decoding_error(path, name) from None
         size = os.fstat(handle.fileno()).st_size
@@ -247,9 +251,11 @@ def open_pipeline(path: Path) -> Iterator[TextIO]:
         yield handle
 
 
-def read_header(handle: TextIO, path: Path, encoding: str = "utf-8") -> tuple[list[str], Reader]:
+def read_header(
+    handle: TextIO, path: Path, encoding: str = "utf-8", expected: str = DEALS_HEADER
+) -> tuple[list[str], Reader]:
     """Detect the delimiter and read the header row, after a report's title lines; return the reader
-    positioned after it (its `line_num` is the header's line)."""
+    positioned after it (its `line_num` is the header's line). `expected` says what the first row must name."""
     first_lines = [handle.readline() for _ in range(MAX_TITLE_LINES + 1)]
     if first_lines[0].startswith("\ufeff") and encoding == "utf-16":
         first_lines[0] = first_lines[0][1:]
@@ -257,7 +263,7 @@ def read_header(handle: TextIO, path: Path, encoding: str = "utf-8") -> tuple[li
     if not first_lines[skip].strip():
         raise file_error(
             path,
-            "the file is empty or starts with a blank line; the first row must be the header (deal, stage, amount, owner, milestones)",
+            f"the file is empty or starts with a blank line; the first row must be the header ({expected})",
             1,
         )
     handle.seek(0)

@@ -122,6 +122,12 @@ def test_option_mistakes_are_told_plainly(
         ("deal,stage,date\nD001,Discovery,soon\n", "history.csv:2: error: date: 'soon' is not a date"),
         ("deal,stage,date\n,Discovery,2025-02-01\n", "history.csv:2: error: the deal cell is blank"),
         ("deal,stage,date\n", "the history has no rows after its header"),
+        # An empty history names the history's columns, not an export's (deal, stage, amount, owner, milestones).
+        (
+            "",
+            "history.csv:1: error: the file is empty or starts with a blank line; the first row must be the header "
+            "(deal, stage and date: the deal's id, the stage it moved to, and when)",
+        ),
     ],
 )
 def test_a_bad_history_is_refused_with_the_row_at_fault(
