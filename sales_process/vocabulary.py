@@ -220,6 +220,10 @@ _COMMA_DECIMAL = re.compile(
     r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?$"
 )
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
+# Words that name a currency of several countries, with the codes to write instead.
+_SHARED_CURRENCY_WORDS = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland (SEK, NOK, DKK, ISK)"}
+_WORD = re.compile(r"[^\W\d_]+")
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
 
 
 def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
@@ -252,12 +256,6 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     return Money(
         _checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None
     )
-
-
-# Words that name a currency of several countries, with the codes to write instead.
-_SHARED_CURRENCY_WORDS = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland (SEK, NOK, DKK, ISK)"}
-_WORD = re.compile(r"[^\W\d_]+")
-_ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")
 
 
 def _not_an_amount_hint(text: str) -> str:

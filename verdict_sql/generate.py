@@ -603,12 +603,12 @@ def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str
     return [f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}"]
 
 
-def _close_date(w: Writer, columns: InputColumns) -> str:
-    """A closed deal's close date, as audit.csv gives it: NULL for an open deal, a row not assessed, or a table
-    without a close date column."""
+def _close_date(w: Writer, columns: InputColumns, read: str) -> str:
+    """A closed deal's close date, as audit.csv gives it: NULL for an open deal, a row not assessed (`read`
+    false), or a table without a close date column."""
     if columns.close_date is None:
         return "CAST(NULL AS DATE)"
-    return f"CASE WHEN {w.q('not_assessed')} = '' AND {is_closed(w)} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END"
+    return f"CASE WHEN {read} AND {is_closed(w)} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END"
 
 
 def _final(
@@ -666,7 +666,7 @@ def _final(
         note = f"{comment(text)}\n" if text else ""
         items.append(f"{note}CASE WHEN {condition} THEN {expression} END AS {w.q(output)}")
     items += [
-        f"-- a closed deal's close date, as audit.csv gives it\n{_close_date(w, columns_read)} AS {w.q(CLOSED_ON)}",
+        f"-- a closed deal's close date, as audit.csv gives it\n{_close_date(w, columns_read, read)} AS {w.q(CLOSED_ON)}",
         "-- the cells the audit refuses, as its reasons name them ('' when it reads every one)\n" + w.q("not_assessed"),
         f"-- the amount's currency (an ISO code), written with it or in the currency column\n"
         f"CASE WHEN {read} AND {w.q('amount')} IS NOT NULL "
