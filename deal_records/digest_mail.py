@@ -33,7 +33,7 @@ from deal_records.models import User
 from deal_records.records import deal_currencies, pipeline_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
-from sales_process.vocabulary import money_cents, plural
+from sales_process.vocabulary import money_cents_in, plural
 
 LARGEST_GAPS = 5
 LISTED = 20  # the deals an email lists under one heading; the others are counted (every one is on the deals page)
@@ -112,13 +112,13 @@ def manager_mail(
         ("Verified by the evidence", before.verified_cents, after.verified_cents),
         ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
     ):
-        lines.append(f"  {label}: {_cents(new)} (was {_cents(old)}; {_change(new - old)})")
+        lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
     lines += ["", "Deals that slid (verified stage fell):"]
     lines += _listed([_slid_line(process, item, stood, with_owner=True) for item, stood in fell])
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
     lines += [_gap_line(item, cents, currency) for item, cents in gaps] or [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
-    subject = f"Team pipeline: verified {_cents(after.verified_cents)} ({verified_change}), claimed {_cents(after.claimed_cents)}, {len(fell)} slid"
+    subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
 
 
@@ -181,17 +181,11 @@ def _gap_line(item: OpenDeal, cents: int, currency: str | None) -> str:
     claimed = item.assessment.claimed_stage
     assert claimed is not None
     verified = item.assessment.verified_stage.name
-    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {_cents(cents, currency)}"
-
-
-def _cents(cents: int, currency: str | None = None) -> str:
-    """Whole cents as an amount to read, with its cents always, as the audit's summary and the pipeline page write
-    totals (a list of "229,800" and "948,499.99" reads unevenly), and its currency when known."""
-    return f"{currency} {money_cents(cents)}" if currency else money_cents(cents)
+    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {money_cents_in(cents, currency)}"
 
 
 def _change(cents: int) -> str:
     """A change in cents with its sign: +1,200, -300, or "no change"."""
     if cents == 0:
         return "no change"
-    return ("+" if cents > 0 else "-") + _cents(abs(cents))
+    return ("+" if cents > 0 else "-") + money_cents_in(abs(cents))

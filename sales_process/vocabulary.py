@@ -87,6 +87,12 @@ def money_cents(cents: int) -> str:
     return f"{sign}{whole:,}.{part:02d}"
 
 
+def money_cents_in(cents: int, currency: str | None = None) -> str:
+    """Whole cents to read in a list or beside totals, with its cents always (a column of "229,800" and "948,499.99"
+    reads unevenly) and its currency when known: "USD 229,800.00"."""
+    return f"{currency} {money_cents(cents)}" if currency else money_cents(cents)
+
+
 def plain_cents(cents: int) -> str:
     """Whole cents as a machine-readable amount, 1234567.89: what audit.csv holds."""
     sign = "-" if cents < 0 else ""

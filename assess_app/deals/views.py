@@ -53,9 +53,16 @@ from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
-from sales_process.vocabulary import money_in
+from sales_process.vocabulary import money_cents_in, money_in, to_cents
 
 PER_PAGE = 50
+
+
+def _listed_money(value: float, currency: str | None) -> str:
+    """An amount in the deal list's columns: with its cents always, as the pipeline page's totals beside it."""
+    return money_cents_in(to_cents(value), currency)
+
+
 UNPROCESSABLE = 422
 UNAVAILABLE = 503
 CONFLICT = 409
@@ -102,7 +109,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         stage=stage,
         today=today,
         process=loaded.process,
-        money=money_in,
+        money=_listed_money,
         weighted=weighted,
         warning_text=warning_text,
         user=user,

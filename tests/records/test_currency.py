@@ -181,7 +181,8 @@ def test_the_pages_show_the_amount_with_its_currency_and_a_check_keeps_it(
     assert "without one it stays in EUR" in page
     assert check(rep, deal_id, {"amount": "90000"}).status_code == 303  # no currency typed: the deal's
     listing = rep.get("/deals").get_data(as_text=True)
-    assert ">EUR 90,000<" in listing and ">EUR 54,000<" in listing  # the amount and its weight at Proposing's 60%
+    # the amount and its weight at Proposing's 60%, with their cents as the pipeline's totals beside them
+    assert ">EUR 90,000.00<" in listing and ">EUR 54,000.00<" in listing
     assert check(rep, deal_id, {"amount": "$95,000"}).status_code == 303
     assert '<span id="deal-amount">USD 95,000</span>' in rep.get(f"/deals/{deal_id}").get_data(as_text=True)
 
