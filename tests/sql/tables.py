@@ -47,7 +47,8 @@ EVIDENCE_SUFFIX, DATE_SUFFIX, CONFIRMED_BY_SUFFIX = ".evidence", ".date", ".conf
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the table: its name, its SQL type ("text", "boolean", "date" or "numeric") and cells."""
+    """One column of the table: its name, its SQL type ("text", "boolean", "date", "timestamptz" or "numeric") and
+    cells."""
 
     name: str
     kind: str
@@ -55,8 +56,20 @@ class Column:
 
 
 SQL_TYPES = {
-    "duckdb": {"text": "VARCHAR", "boolean": "BOOLEAN", "date": "DATE", "numeric": "DECIMAL(14, 2)"},
-    "postgres": {"text": "TEXT", "boolean": "BOOLEAN", "date": "DATE", "numeric": "NUMERIC(14, 2)"},
+    "duckdb": {
+        "text": "VARCHAR",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "timestamptz": "TIMESTAMPTZ",
+        "numeric": "DECIMAL(14, 2)",
+    },
+    "postgres": {
+        "text": "TEXT",
+        "boolean": "BOOLEAN",
+        "date": "DATE",
+        "timestamptz": "TIMESTAMPTZ",
+        "numeric": "NUMERIC(14, 2)",
+    },
 }
 
 

@@ -284,6 +284,9 @@ def _buyer(draw: st.DrawFn) -> str:
 
 def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list[Column]:
     boolean, typed_dates = draw(st.booleans()), draw(st.booleans())
+    # A typed date column is a DATE, or a timestamp with time zone (noon UTC, the same day in any session's zone),
+    # which both warehouses write as text with an offset in hours alone (2027-02-03 12:00:00+00).
+    date_kind = draw(st.sampled_from(["date", "timestamptz"])) if typed_dates else "text"
     with_evidence, with_date = draw(st.booleans()), draw(st.booleans())
     with_buyer = bool(milestone.buyer_statement) and draw(st.integers(0, 3)) > 0
     answers: list[Value] = []
@@ -300,7 +303,12 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
         evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
         date = None if blank else _date(draw, milestone)
-        dates.append(date if typed_dates or date is None else f"{draw(SPACING)}{_date_text(draw, date)}")
+        if date is None or date_kind == "date":
+            dates.append(date)
+        elif date_kind == "timestamptz":
+            dates.append(dt.datetime.combine(date, dt.time(12), dt.UTC))
+        else:
+            dates.append(f"{draw(SPACING)}{_date_text(draw, date)}")
         answers.append(answer)
         # The audit refuses a buyer without a dated answer; the SQL reads that as unanswered too (see the test below).
         dated = not blank and date is not None and with_date
@@ -309,7 +317,7 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
     if with_evidence:
         columns.append(Column(milestone.id + EVIDENCE_SUFFIX, "text", tuple(evidence)))
     if with_date:
-        columns.append(Column(milestone.id + DATE_SUFFIX, "date" if typed_dates else "text", tuple(dates)))
+        columns.append(Column(milestone.id + DATE_SUFFIX, date_kind, tuple(dates)))
     if with_buyer:
         columns.append(Column(milestone.id + CONFIRMED_BY_SUFFIX, "text", tuple(buyers)))
     return columns
