@@ -431,6 +431,24 @@ def test_the_same_files_for_the_synthetic_pipeline(capsys: pytest.CaptureFixture
     assert "Deals not assessed: 0" not in python.out  # the synthetic export has rows that cannot be assessed
 
 
+def test_a_small_file_planned_without_the_costliest_optimisers_gives_the_same_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_pipeline(source, PROCESS.process, 1_500, bad_rows=True)
+    assert source.stat().st_size < duckdb_engine.LIGHT_PLAN_BYTES
+    _, light = both_engines(capsys, source, tmp_path / "light")
+    monkeypatch.setattr(duckdb_engine, "LIGHT_PLAN_BYTES", 0)
+    _, full = both_engines(capsys, source, tmp_path / "full")
+    assert "Python engine" not in light.err + full.err
+    assert_same_outputs(full, light)
+    # The light plan is asked for: DuckDB refuses an optimiser it does not know, and the file goes to Python.
+    monkeypatch.setattr(duckdb_engine, "LIGHT_PLAN_BYTES", 1 << 30)
+    monkeypatch.setattr(duckdb_engine, "LIGHT_PLAN_OPTIMIZERS", ("no_such_optimizer",))
+    with pytest.raises(duckdb_engine.NotForDuckDB, match="no_such_optimizer"):
+        duckdb_engine.audit_with_duckdb(source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
+
+
 def test_the_audits_rows_in_any_order_give_the_files_lines_in_the_files_order(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
