@@ -91,6 +91,7 @@ class Cells:
         self.trim = w.trim
         self.spaced = w.spaced
         self.lower = w.lower
+        self.one_of = w.one_of
 
     def matches(self, text: str, pattern: str) -> str:
         """True when `text` matches the pattern (NULL when text is NULL)."""
@@ -103,6 +104,11 @@ class Cells:
     def integer(self, digits: str) -> str:
         """Digits (vouched for by a pattern) as a whole number."""
         return f"CAST({digits} AS {self.d.int_type})"
+
+    def answer(self, word: str) -> str:
+        """TRUE for a yes word, FALSE for a no word (sales_process.vocabulary), NULL for any other text or NULL:
+        an answer, a closed or a won flag, as the engine reads it."""
+        return f"CASE WHEN {self.one_of(word, YES_WORDS)} THEN TRUE WHEN {self.one_of(word, NO_WORDS)} THEN FALSE END"
 
     # --- amounts -----------------------------------------------------------------------------
 
@@ -451,7 +457,7 @@ def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, st
     c, q = Cells(w), w.q
 
     def flag(word: str) -> str:
-        return f"CASE WHEN {w.one_of(q(word), YES_WORDS)} THEN TRUE WHEN {w.one_of(q(word), NO_WORDS)} THEN FALSE END"
+        return c.answer(q(word))
 
     statuses = " ".join(
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())

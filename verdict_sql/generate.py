@@ -35,7 +35,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NO_WORDS, NUMBERED_STAGE, YES_WORDS, label_key, name_key
+from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, label_key, name_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     CLOSE_DATE,
@@ -43,6 +43,7 @@ from verdict_sql.cells import (
     DATE_SUFFIX,
     MONTH_LIST,
     MONTHS,
+    Cells,
     amount_currency_item,
     amount_item,
     cell_items,
@@ -345,9 +346,7 @@ def _readings(
             )
         answer = w.q(milestone.id + "__answer")
         items.append(
-            f"{milestone_comment(stage, milestone)}\n"
-            f"CASE WHEN {w.one_of(answer, YES_WORDS)} THEN TRUE "
-            f"WHEN {w.one_of(answer, NO_WORDS)} THEN FALSE END AS {w.q(milestone.id + '__met')}"
+            f"{milestone_comment(stage, milestone)}\n{Cells(w).answer(answer)} AS {w.q(milestone.id + '__met')}"
         )
         evidence = w.q(milestone.id + "__evidence")
         collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
