@@ -75,7 +75,9 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
         "profile": PROJECT,
         "model-paths": ["models"],
         "seed-paths": ["seeds"],
-        "models": {PROJECT: {"+materialized": "view"}},
+        # A table: `dbt build` runs the statement once, and its tests and every query read the table. A view
+        # would run the whole verdict again for each of them (the 42 tests of the default process's model).
+        "models": {PROJECT: {"+materialized": "table"}},
     }
     if options.seed_header is not None:
         # Every column as text, as a CRM exports it: the model reads each cell as the audit does.
@@ -158,7 +160,7 @@ def _model_sql(
         relation = "{{ source('" + SOURCE + "', '" + options.table + "') }}"
     quoted = options.dialect.quote(_STAND_IN)
     assert body.count(quoted) == 1, "the generator names the input relation once"
-    return "{{ config(materialized='view') }}\n" + body.replace(quoted, relation) + "\n"
+    return "{{ config(materialized='table') }}\n" + body.replace(quoted, relation) + "\n"
 
 
 def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dict[str, Any]:

@@ -124,6 +124,7 @@ def test_the_project_builds_on_duckdb_and_its_model_is_the_audit(
     database = tmp_path / "warehouse.duckdb"
     log = _dbt_build(project, {"type": "duckdb", "path": str(database)})
     assert "ERROR=0" in log and "PASS=" in log
+    assert "created sql table model main.verified_deals" in log  # built once, read by every test
     # The repeated and the blank name warn; the CRM ids, all there and distinct, pass.
     assert re.search(r"WARN 1 unique_verified_deals_deal\b", log) and re.search(
         r"WARN 1 not_null_verified_deals_deal\b", log
