@@ -332,7 +332,7 @@ def _buyers(process: Process, columns: InputColumns) -> frozenset[str]:
 def _readings(
     w: Writer, milestones: Sequence[tuple[Stage, Milestone]], buyers: frozenset[str], deal_items: list[str]
 ) -> str:
-    items = list(deal_items)
+    items, cells = list(deal_items), Cells(w)
     for stage, milestone in milestones:
         if milestone.id in buyers:
             buyer, date = w.q(milestone.id + "__buyer"), w.q(milestone.id + DATE_SUFFIX)
@@ -345,9 +345,7 @@ def _readings(
                 f"AS {w.q(milestone.id + '__by_buyer')}"
             )
         answer = w.q(milestone.id + "__answer")
-        items.append(
-            f"{milestone_comment(stage, milestone)}\n{Cells(w).answer(answer)} AS {w.q(milestone.id + '__met')}"
-        )
+        items.append(f"{milestone_comment(stage, milestone)}\n{cells.answer(answer)} AS {w.q(milestone.id + '__met')}")
         evidence = w.q(milestone.id + "__evidence")
         collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
         normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
