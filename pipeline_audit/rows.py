@@ -228,10 +228,10 @@ class RowReader:
     def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
         """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
         plan = self.plan
-        flags: list[bool | None] = []
+        flags: list[bool | Outcome | None] = []
         for field, index in ((IS_CLOSED, plan.is_closed), (IS_WON, plan.is_won)):
             try:
-                flags.append(parse_yes_no(cells[index]) if index is not None else None)
+                flags.append(self.outcomes.flag_reading(cells[index]) if index is not None else None)
             except ValueError as error:
                 problems.append(f"{field}: {error}")
                 return None

@@ -197,7 +197,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Won", (SALESFORCE,)),
             ("hs_is_closed_won", (HUBSPOT,)),
             ("Is Closed Won", (HUBSPOT,)),
-            ("Is Won", (HUBSPOT,)),
+            ("Is Won", (HUBSPOT, ODOO)),  # Odoo's holds a status (Won, Lost, Pending): OutcomeRule.flag_reading
         ),
     ),
 }

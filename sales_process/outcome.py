@@ -8,12 +8,14 @@ the last stage, the lost stages) is decided here too, so every door reads it ali
 The rule, first that answers wins:
 
 1. the status column's value (`crm.status_values`, else the words CRMs write: Won, Lost, Open …);
-2. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost);
-3. the CRM stage: `crm.lost_stages` and any stage named with a lost word (LOST_WORDS, in every
+2. a closed or won flag holding a status rather than yes or no (Odoo's Is Won: Won, Lost, Pending),
+   read as the status column's value is;
+3. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost);
+4. the CRM stage: `crm.lost_stages` and any stage named with a lost word (LOST_WORDS, in every
    language the vocabulary knows) are lost; the stage mapped to the process's last stage, or named
    with a won word (Won, Deal won, closedwon …), is won; a stage named with a disqualification word
    (Unqualified, Duplicate …) is disqualified;
-4. otherwise the deal is open.
+5. otherwise the deal is open.
 
 OutcomeRule holds the rule's data (every name compared by vocabulary.name_key), so the SQL
 verdict can write the same rule from the same sets.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from sales_process.model import Process
-from sales_process.vocabulary import LOST_WORDS, looks_lost, name_key, shown
+from sales_process.vocabulary import LOST_WORDS, YES_NO_HINT, looks_lost, name_key, parse_yes_no, shown
 
 
 class Outcome(StrEnum):
@@ -130,6 +132,20 @@ class OutcomeRule:
             )
         return outcome
 
+    def flag_reading(self, value: str) -> bool | Outcome | None:
+        """A closed or won flag's cell: yes or no, or a status as Odoo's Is Won holds one (Won, Lost, Pending);
+        None when blank; ValueError saying what is read otherwise."""
+        try:
+            return parse_yes_no(value)
+        except ValueError:
+            outcome = self.status_values.get(name_key(value))
+            if outcome is None:
+                raise ValueError(
+                    f"{shown(value.strip())} is not yes or no, nor a status the audit knows "
+                    f"({self._known_values()}); {YES_NO_HINT}"
+                ) from None
+            return outcome
+
     def _known_values(self) -> str:
         """The status values read, by the outcome each means: "won: gagné, true; lost: perdu; open: en cours"."""
         by_outcome: dict[Outcome, list[str]] = {}
@@ -162,19 +178,25 @@ class OutcomeRule:
         self,
         *,
         status: str = "",
-        is_closed: bool | None = None,
-        is_won: bool | None = None,
+        is_closed: bool | Outcome | None = None,
+        is_won: bool | Outcome | None = None,
         stage_name: str = "",
         stage_id: str | None = None,
     ) -> Outcome:
-        """The row's outcome by the rule, first that answers wins: status, IsClosed/IsWon, stage.
+        """The row's outcome by the rule, first that answers wins: status, a flag holding a status
+        (flag_reading), IsClosed/IsWon, stage.
 
         Raise ValueError for a status value that is not known.
         """
         by_status = self.status_outcome(status)
         if by_status is not None:
             return by_status
-        by_flags = closed_won_outcome(is_closed, is_won)
+        for flag in (is_closed, is_won):
+            if isinstance(flag, Outcome):
+                return flag
+        by_flags = closed_won_outcome(
+            is_closed if isinstance(is_closed, bool) else None, is_won if isinstance(is_won, bool) else None
+        )
         if by_flags is not None:
             return by_flags
         return self.stage_outcome(stage_name, stage_id)

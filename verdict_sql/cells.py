@@ -44,6 +44,12 @@ from verdict_sql.writer import Writer
 CLOSE_DATE = "close_date"
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
+# The cells that may name a status, each with its outcome's column: the status column, and the closed and won
+# flags when they hold a status rather than yes or no (sales_process.outcome.OutcomeRule.flag_reading).
+LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
+FLAG = "_flag"  # a closed or won flag read as yes or no (NULL: blank, or not yes or no), after `readings`
+FLAGS = ("is_closed", "is_won")
+STATUS_CELLS = (("status", "status_outcome"), ("is_closed", "is_closed_status"), ("is_won", "is_won_status"))
 
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
 # vocabulary._CURRENCY: a lettered dollar, a three-letter code or a sign, before or after the number.
@@ -348,6 +354,9 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         # A missing column or a NULL cell is blank text, as the audit reads an empty cell.
         return f"COALESCE({expression}, '')"
 
+    def flag_label(column: str | None) -> str:
+        return text(label(column)) if column is not None else "''"
+
     items = [
         f"{w.text(columns.deal if columns.deal is not None else columns.crm_id)} AS {q('deal')}",
         f"{text(w.trimmed(columns.deal))} = '' AND {text(w.trimmed(columns.crm_id))} = '' AS {q('deal_blank')}",
@@ -356,6 +365,8 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         f"{text(label(columns.status))} AS {q('status_label')}",
         f"{text(w.lower(w.trimmed(columns.is_closed)))} AS {q('is_closed_word')}",
         f"{text(w.lower(w.trimmed(columns.is_won)))} AS {q('is_won_word')}",
+        # A flag may hold a status instead of yes or no (Odoo's Is Won: Won, Lost, Pending).
+        *(f"{flag_label(getattr(columns, flag))} AS {q(flag + LABEL)}" for flag in FLAGS),
         f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
         f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + DATE_TEXT_SUFFIX)}",
@@ -451,9 +462,9 @@ def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
     return items
 
 
-def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, str]) -> list[str]:
-    """Step 6 (`readings`, with the answers): whether the amount is a number, the closed/won flags and the
-    status as outcomes (NULL when blank or not read)."""
+def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_values: Mapping[str, str]) -> list[str]:
+    """Step 6 (`readings`, with the answers): whether the amount is a number, the closed/won flags as yes or no,
+    and the status and the flags holding a status as outcomes (NULL when blank or not read)."""
     c, q = Cells(w), w.q
 
     def flag(word: str) -> str:
@@ -462,11 +473,17 @@ def reading_items(w: Writer, decimal_comma: bool, status_values: Mapping[str, st
     statuses = " ".join(
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())
     )
+
+    def status_of(cell: str) -> str:
+        # A table without the flag's column has no status there: NULL spares the statement a long CASE.
+        if cell != "status" and getattr(columns, cell) is None:
+            return w.text(None)
+        return f"CASE {q(cell + LABEL)} {statuses} END"
+
     return [
         f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",
-        f"{flag('is_closed_word')} AS {q('is_closed_flag')}",
-        f"{flag('is_won_word')} AS {q('is_won_flag')}",
-        f"CASE {q('status_label')} {statuses} END AS {q('status_outcome')}",
+        *(f"{flag(cell + '_word')} AS {q(cell + FLAG)}" for cell in FLAGS),
+        *(f"{status_of(cell)} AS {q(status)}" for cell, status in STATUS_CELLS),
     ]
 
 
@@ -505,6 +522,14 @@ def amount_currency_item(w: Writer) -> str:
     )
 
 
+def unread(w: Writer, cell: str) -> str:
+    """When a status or flag cell (STATUS_CELLS) holds a word the audit refuses, in a step after `readings`."""
+    q = w.q
+    if cell == "status":
+        return f"{q('status_label')} <> '' AND {q('status_outcome')} IS NULL"
+    return f"{q(cell + '_word')} <> '' AND {q(cell + FLAG)} IS NULL AND {q(cell + '_status')} IS NULL"
+
+
 def is_closed(w: Writer) -> str:
     """Whether the row is a closed deal's (won, lost or disqualified), in a step after `statuses` (its outcome)."""
     # An outcome that cannot be read (NULL) is not closed: the audit then reads the row as an open deal's.
@@ -525,8 +550,8 @@ def problem_list(
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
     q = w.q
     closed = is_closed(w)
-    is_closed_bad = f"{q('is_closed_word')} <> '' AND {q('is_closed_flag')} IS NULL"
-    is_won_bad = f"{q('is_won_word')} <> '' AND {q('is_won_flag')} IS NULL AND NOT ({is_closed_bad})"
+    is_closed_bad = unread(w, "is_closed")
+    is_won_bad = f"{unread(w, 'is_won')} AND NOT ({is_closed_bad})"
     amount_bad, currency_bad, mismatch = _amount_refusals(w)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
@@ -537,8 +562,7 @@ def problem_list(
         ("is_won", is_won_bad),
         (
             "status",
-            f"{q('status_label')} <> '' AND {q('status_outcome')} IS NULL "
-            f"AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
+            f"{unread(w, 'status')} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
         ),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]

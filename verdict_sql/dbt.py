@@ -121,8 +121,8 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.currency, "The amount's currency (an ISO code or a currency's name)."),
         (columns.status, "The deal's status (open, won, lost...): a closed deal is an outcome, not pipeline."),
         (columns.close_date, "The day the deal closed (or is expected to)."),
-        (columns.is_closed, "Yes or no: whether the deal is closed."),
-        (columns.is_won, "Yes or no: whether the deal was won."),
+        (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
+        (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
     ]
     for _, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))

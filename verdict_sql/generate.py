@@ -41,8 +41,10 @@ from verdict_sql.cells import (
     CLOSE_DATE,
     CRM_ID,
     DATE_SUFFIX,
+    FLAG,
     MONTH_LIST,
     MONTHS,
+    STATUS_CELLS,
     Cells,
     amount_currency_item,
     amount_item,
@@ -58,6 +60,7 @@ from verdict_sql.cells import (
     problem_list,
     reading_items,
     two_digit_years,
+    unread,
     value_items,
 )
 from verdict_sql.columns import InputColumns, buyer_columns_left_out, missing_milestones
@@ -181,7 +184,7 @@ def verdict_sql(
                 milestones,
                 buyers,
                 [
-                    *reading_items(w, mapping.decimal_comma, _status_values(rule)),
+                    *reading_items(w, columns, mapping.decimal_comma, _status_values(rule)),
                     _stage_label(w, _stage_labels(process, mapping)),
                 ],
             ),
@@ -502,18 +505,17 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         else ""
     )
     lost = (f"{w.one_of(label, lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
-    unread = " OR ".join(
-        f"({q(word)} <> '' AND {q(value)} IS NULL)"
-        for word, value in (
-            ("is_closed_word", "is_closed_flag"),
-            ("is_won_word", "is_won_flag"),
-            ("status_label", "status_outcome"),
-        )
+    unread_cells = " OR ".join(f"({unread(w, cell)})" for cell in ("is_closed", "is_won", "status"))
+    closed, won = q("is_closed" + FLAG), q("is_won" + FLAG)
+    # The status first, then a flag holding a status rather than yes or no (OutcomeRule.outcome)
+    by_status = "".join(
+        f"{INDENT}WHEN {'' if cell == 'status' else f'{q(cell + FLAG)} IS NULL AND '}{q(status)} IS NOT NULL "
+        f"THEN {q(status)}\n"
+        for cell, status in STATUS_CELLS
     )
-    closed, won = q("is_closed_flag"), q("is_won_flag")
     return (
-        f"CASE\n{INDENT}WHEN {unread} THEN NULL\n"
-        f"{INDENT}WHEN {q('status_outcome')} IS NOT NULL THEN {q('status_outcome')}\n"
+        f"CASE\n{INDENT}WHEN {unread_cells} THEN NULL\n"
+        f"{by_status}"
         f"{INDENT}WHEN NOT {closed} THEN {w.s(Outcome.OPEN)}\n"
         f"{INDENT}WHEN {won} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {closed} AND NOT {won} THEN {w.s(Outcome.LOST)}\n"

@@ -316,3 +316,32 @@ def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_anothe
         "",
     ]
     assert [row["amount"] for row in run.rows()] == ["100.00", "200.00", "USD 300", "400.00"]
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str) -> None:
+    """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline."""
+    stages = ("New=discovery", "Qualified=qualifying", "Proposition=proposing")
+    options = [option for stage in stages for option in ("--stage-name", stage)]
+    run = run_audit(
+        capsys,
+        tmp_path,
+        ROOT / "process.yaml",
+        EXPORTS / "odoo.csv",
+        "--no-evidence",
+        "--engine",
+        engine,
+        *options,
+    )
+    assert run.status == 0, run.err
+    assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
+    assert "Deals read: 6 (3 closed, 3 open)" in run.out
+    outcomes = {row["deal"]: (row["outcome"], row["claimed_stage_id"], row["not_assessed"]) for row in run.rows()}
+    assert outcomes == {
+        "Office Design Project": ("open", "qualifying", ""),
+        "Quote for 150 carpets": ("open", "proposing", ""),
+        "Distributor Contract": ("won", "", ""),
+        "Need 20 Desks": ("lost", "proposing", ""),
+        "Modern Open Space": ("open", "discovery", ""),
+        "Customizable Desk": ("lost", "qualifying", ""),
+    }

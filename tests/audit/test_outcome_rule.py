@@ -21,6 +21,11 @@ RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
         ("Out-Sold", None, None, "", None, Outcome.LOST),
         ("Disqualified", None, None, "", None, Outcome.DISQUALIFIED),
         ("deleted", None, None, "Contact Made", None, Outcome.DISQUALIFIED),  # Pipedrive: out without a decision
+        # then a flag holding a status (Odoo's Is Won: Won, Lost, Pending), before a flag's yes or no
+        ("", None, Outcome.LOST, "Proposition", None, Outcome.LOST),
+        ("", True, Outcome.OPEN, "Closed Won", "closed-won", Outcome.OPEN),
+        ("", Outcome.WON, False, "", None, Outcome.WON),
+        ("Lost", None, Outcome.WON, "", None, Outcome.LOST),
         # then Salesforce's IsClosed/IsWon
         ("", False, False, "Closed Won", "closed-won", Outcome.OPEN),
         ("", True, True, "Negotiation", None, Outcome.WON),
@@ -43,7 +48,12 @@ RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
     ],
 )
 def test_the_rule_answers_in_its_order(
-    status: str, is_closed: bool | None, is_won: bool | None, stage: str, stage_id: str | None, expected: Outcome
+    status: str,
+    is_closed: bool | Outcome | None,
+    is_won: bool | Outcome | None,
+    stage: str,
+    stage_id: str | None,
+    expected: Outcome,
 ) -> None:
     got = RULE.outcome(status=status, is_closed=is_closed, is_won=is_won, stage_name=stage, stage_id=stage_id)
     assert got is expected
@@ -60,6 +70,42 @@ def test_listed_status_values_are_the_only_ones_read() -> None:
         match=r"status 'Won' is not a status the audit knows \(open: en cours; won: gagné, true; lost: perdu\); list it under crm.status_values",
     ):
         rule.outcome(status="Won")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("", None),
+        ("  ", None),
+        ("true", True),
+        ("No", False),
+        ("WAHR", True),
+        ("Won", Outcome.WON),  # Odoo's Is Won
+        ("Lost", Outcome.LOST),
+        (" pending ", Outcome.OPEN),
+        ("In  Progress", Outcome.OPEN),
+        ("Disqualified", Outcome.DISQUALIFIED),
+    ],
+)
+def test_a_flag_is_yes_or_no_or_a_status(cell: str, expected: bool | Outcome | None) -> None:
+    assert RULE.flag_reading(cell) == expected
+    assert type(RULE.flag_reading(cell)) is type(expected)
+
+
+def test_a_flag_with_another_word_says_what_is_read() -> None:
+    with pytest.raises(
+        ValueError, match=r"^'Maybe' is not yes or no, nor a status the audit knows \(open: active, "
+    ) as error:
+        RULE.flag_reading(" Maybe ")
+    assert "write yes or no, or leave it blank" in str(error.value)
+
+
+def test_a_yes_listed_as_a_status_value_is_still_a_flags_yes() -> None:
+    rule = outcome_rule("closed-won", {"won": ["Gagné", "yes"], "lost": ["Perdu"]})
+    assert rule.flag_reading("yes") is True
+    assert rule.flag_reading("Perdu") is Outcome.LOST
+    with pytest.raises(ValueError, match="nor a status the audit knows"):
+        rule.flag_reading("Won")  # only the listed values are read
 
 
 def test_isclosed_without_iswon_leaves_it_to_the_stage() -> None:

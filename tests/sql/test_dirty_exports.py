@@ -242,8 +242,9 @@ SHAPES = (
                 "kr 500",  # the krona of several countries
             ),
             "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro"),
-            "is_closed": ("false", "false", "", "true", "1", "maybe"),
-            "is_won": ("false", "", "true", "0", "vielleicht"),
+            # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending)
+            "is_closed": ("false", "false", "", "true", "1", "maybe", "Closed  Lost"),
+            "is_won": ("false", "", "true", "0", "vielleicht", "Won", "Lost", " pending", "Disqualified"),
             "date": MONTH_FIRST,
         },
     ),
