@@ -73,8 +73,8 @@ def _reason(data: Mapping[str, object], required: bool, problems: list[Problem])
 
 def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float | None, str | None]:
     try:
-        money = parse_money(data.get("amount"))
         currency = parse_currency(data.get("currency"))
+        money = parse_money(data.get("amount"), column_currency=currency)
     except ValueError as error:
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None

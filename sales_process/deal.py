@@ -129,7 +129,7 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     data, problems = object_with_keys(data, "a deal", keys, DEAL_KEY_WORDS)
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
-    amount = _amount(data.get("amount"), problems)
+    amount = _amount(data.get("amount"), problems, _given_currency(data) if currency_key else None)
     currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
     segment = parse_segment(data.get("segment"), problems)
     as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
@@ -251,12 +251,21 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         return None
 
 
-def _amount(value: object, problems: list[Problem]) -> Money | None:
+def _given_currency(data: Mapping[str, object]) -> str | None:
+    """The `currency` key's ISO code, for an amount written in kr; None when left out or not a currency
+    (which amount_currency says)."""
+    try:
+        return parse_currency(data.get(CURRENCY_KEY))
+    except ValueError:
+        return None
+
+
+def _amount(value: object, problems: list[Problem], currency: str | None = None) -> Money | None:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, type(None))):
         problems.append(Problem(("amount",), f"'amount' must be a number, got {described(value)}"))
         return None
     try:
-        money = parse_money(value)
+        money = parse_money(value, column_currency=currency)
     except ValueError as error:
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None

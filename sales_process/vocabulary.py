@@ -216,7 +216,13 @@ def currency_mark(code: str = "[A-Z]{3}") -> str:
     return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, f"[{SIGNS}]"])
 
 
-CURRENCY_MARK = currency_mark()
+# Words several countries' currencies share, with the codes a currency column may give them: an amount written
+# "1 200 kr" is read in the krona or krone its currency column names, and refused without one.
+SHARED_CURRENCIES: Mapping[str, tuple[str, ...]] = {"kr": ("SEK", "NOK", "DKK", "ISK")}
+_SHARED_NAMES = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland"}
+SHARED_MARK = "[Kk]r[.]?"  # kr, Kr, kr. as Swedish, Norwegian, Danish and Icelandic amounts are written
+# A currency written with an amount: a currency (currency_mark) or a shared word. Neither starts the other.
+CURRENCY_MARK = f"{currency_mark()}|{SHARED_MARK}"
 _CURRENCY = re.compile(
     rf"^(?P<before>{CURRENCY_MARK})?\s*(?P<number>[^A-Za-z{SIGNS}]*?)\s*(?P<after>{CURRENCY_MARK})?$"
 )
@@ -226,16 +232,16 @@ _COMMA_DECIMAL = re.compile(
     r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?$"
 )
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
-# Words that name a currency of several countries, with the codes to write instead.
-_SHARED_CURRENCY_WORDS = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland (SEK, NOK, DKK, ISK)"}
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
 
 
-def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
+def parse_money(value: object, decimal_comma: bool = False, column_currency: str | None = None) -> Money | None:
     """Read an amount as a number or as CRMs write it: 120,000.50, $120,000, USD 120 000, 74.000,00 €.
 
     With `decimal_comma` the comma is the decimal mark and dots or spaces group thousands.
+    `column_currency` is the ISO code a currency column (or key) gives the amount: it says which currency a
+    word several share stands for (1 200 kr in SEK); without it such an amount is refused.
     """
     if value is None:
         return None
@@ -259,17 +265,37 @@ def parse_money(value: object, decimal_comma: bool = False) -> Money | None:
     if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     currency = match["before"] or match["after"]
-    return Money(
-        _checked_amount(_number(number, value, decimal_comma), value), currency_code(currency) if currency else None
-    )
+    amount = _checked_amount(_number(number, value, decimal_comma), value)
+    if currency and (shared := currency.lower().rstrip(".")) in SHARED_CURRENCIES:
+        return Money(amount, _shared_currency(shared, value, column_currency))
+    return Money(amount, currency_code(currency) if currency else None)
+
+
+def _shared_currency(word: str, value: str, column_currency: str | None) -> str:
+    """The currency an amount written with a shared word (kr) is in: its currency column's, when one of the word's."""
+    codes = SHARED_CURRENCIES[word]
+    if column_currency is None:
+        raise ValueError(
+            f"{shown(value)} is written in {word}, {_SHARED_NAMES[word]} ({', '.join(codes)}): "
+            f"write the code instead, e.g. 500 {codes[0]}, or give the currency (a currency column or key)"
+        )
+    if column_currency not in codes:
+        raise ValueError(
+            f"{shown(value)} is written in {word} ({', '.join(codes)}), but the currency given with it is "
+            f"{column_currency}; correct one of them"
+        )
+    return column_currency
 
 
 def _not_an_amount_hint(text: str) -> str:
     """How to write an amount the reader refused: the code for a currency word several countries share, else
     the general hint."""
     for word in _WORD.findall(text.lower().replace(".", "")):
-        if word in _SHARED_CURRENCY_WORDS:
-            return f"{word} names {_SHARED_CURRENCY_WORDS[word]}: write the code instead, e.g. 500 SEK"
+        if word in SHARED_CURRENCIES:
+            codes = SHARED_CURRENCIES[word]
+            return (
+                f"{word} names {_SHARED_NAMES[word]} ({', '.join(codes)}): write the code instead, e.g. 500 {codes[0]}"
+            )
     return AMOUNT_HINT
 
 

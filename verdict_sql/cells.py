@@ -29,6 +29,8 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
     NO_WORDS,
+    SHARED_CURRENCIES,
+    SHARED_MARK,
     TWO_DIGIT_YEAR_PIVOT,
     WORDED_DATE,
     WORDED_DAY,
@@ -53,6 +55,8 @@ STATUS_CELLS = (("status", "status_outcome"), ("is_closed", "is_closed_status"),
 
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
 # vocabulary._CURRENCY: a lettered dollar, a three-letter code or a sign, before or after the number.
+# The word several currencies share (kr), as `amount_written_currency` holds it: the currency column says which.
+(SHARED,) = SHARED_CURRENCIES
 CURRENCY_FIRST = f"^({CURRENCY_MARK})"
 CURRENCY_LAST = f"({CURRENCY_MARK})$"
 # vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
@@ -142,8 +146,15 @@ class Cells:
         return f"CASE {text} {symbols}{f' ELSE {otherwise}' if otherwise else ''} END"
 
     def written_currency(self, first: str, last: str) -> str:
-        """The currency written with the amount: before it, else after it (NULL when none)."""
-        return self.currency_code(f"COALESCE({first}, {last})")
+        """The currency written with the amount: before it, else after it (NULL when none); SHARED for kr."""
+        written = f"COALESCE({first}, {last})"
+        return f"CASE WHEN {self.matches(written, f'^({SHARED_MARK})$')} THEN {self.chars(SHARED)} ELSE {self.currency_code(written)} END"
+
+    def shared_refused(self, written: str, code: str) -> str:
+        """True when an amount written in kr (`written` is SHARED) has no currency column naming one of its
+        currencies (vocabulary.parse_money's column_currency)."""
+        codes = ", ".join(self.chars(c) for c in SHARED_CURRENCIES[SHARED])
+        return f"(COALESCE({written} = {self.chars(SHARED)}, FALSE) AND NOT COALESCE({code} IN ({codes}), FALSE))"
 
     def number_readable(self, number: str, decimal_comma: bool) -> str:
         """True when parse_money reads the number (thousands grouped by threes, no ambiguous single group)."""
@@ -500,14 +511,15 @@ def _amount_refusals(w: Writer) -> tuple[str, str, str]:
     together (written in one currency, the column saying another), as SQL on the `statuses` step's columns."""
     q = w.q
     amount_text = f"{q('amount_text')} <> ''"
+    written, code = q("amount_written_currency"), q("currency_code")
+    c = Cells(w)
     amount_bad = (
         f"{amount_text} AND ({q('amount_two_currencies')} OR NOT {q('amount_readable')} "
-        f"OR {Cells(w).too_large(q('amount'))})"
+        f"OR {c.too_large(q('amount'))} OR {c.shared_refused(written, code)})"
     )
-    currency_bad = (
-        f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_text')} <> '' AND {q('currency_code')} IS NULL"
-    )
-    mismatch = f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_code')} <> {q('amount_written_currency')}"
+    currency_bad = f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_text')} <> '' AND {code} IS NULL"
+    # kr, when not refused, is in the currency its column names
+    mismatch = f"{amount_text} AND NOT ({amount_bad}) AND {code} <> {written} AND {written} <> {w.chars(SHARED)}"
     return amount_bad, currency_bad, mismatch
 
 

@@ -345,3 +345,23 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
         "Modern Open Space": ("open", "discovery", ""),
         "Customizable Desk": ("lost", "qualifying", ""),
     }
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
+) -> None:
+    """1 200 000 kr with a currency column saying SEK is 1,200,000 SEK; without it, or with another, it is refused."""
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", EXPORTS / "nordic.csv", "--engine", engine)
+    rows = {row["deal"]: row for row in run.rows()}
+    assert [rows[deal]["amount"] for deal in list(rows)[:3]] == ["1200000.00", "450000.00", "75000.00"]
+    assert all(rows[deal]["not_assessed"] == "" for deal in list(rows)[:3])
+    assert rows["Aurora Energy - Grid"]["not_assessed"] == (
+        "amount: '90 000 kr' is written in kr (SEK, NOK, DKK, ISK), but the currency given with it is USD; "
+        "correct one of them"
+    )
+    assert rows["Bergen Retail - Rollout"]["not_assessed"].startswith(
+        "amount: '60 000 kr' is written in kr, the krona or krone of Sweden, Norway, Denmark and Iceland"
+    )
+    assert "Deals assessed: 3" in run.out
+    assert "Weighted pipeline (SEK) of the 3 deals with an amount and a claimed stage:" in run.out

@@ -175,7 +175,7 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("(1,000)", False, ValueError, "^'\\(1,000\\)' is negative \\(in brackets, as accounting writes it\\)"),
         ("($1,000.00)", False, ValueError, "is negative \\(in brackets"),
         ("(n/a)", False, ValueError, "is not an amount; write it like"),
-        ("1 234 kr", False, ValueError, "kr names the krona or krone of Sweden, Norway, Denmark and Iceland"),
+        ("1 234 kr", False, ValueError, "is written in kr, the krona or krone of Sweden, Norway, Denmark and Iceland"),
         ("kr. 500", True, ValueError, "write the code instead, e.g. 500 SEK"),
         ("-", False, ValueError, "^'-' is not an amount; write it like"),  # a dash for "none", not a negative
         ("USD -", False, ValueError, "^'USD -' is not an amount"),
@@ -198,6 +198,35 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
 def test_amount_errors(text: object, decimal_comma: bool, error: type[Exception], reason: str) -> None:
     with pytest.raises(error, match=reason):
         parse_money(text, decimal_comma)
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal_comma", "column", "expected"),
+    [
+        ("1 234 kr", False, "SEK", Money(1234.0, "SEK")),
+        ("kr 500", False, "NOK", Money(500.0, "NOK")),
+        ("Kr. 1.200,50", True, "DKK", Money(1200.5, "DKK")),
+        ("75 000 kr.", False, "ISK", Money(75000.0, "ISK")),
+        ("500 SEK", False, "SEK", Money(500.0, "SEK")),  # a code stays itself: _amount compares the two
+        ("$500", False, "SEK", Money(500.0, "USD")),
+    ],
+)
+def test_kr_is_read_in_the_currency_its_column_names(
+    text: str, decimal_comma: bool, column: str, expected: Money
+) -> None:
+    assert parse_money(text, decimal_comma, column_currency=column) == expected
+
+
+def test_kr_in_another_currency_than_its_columns_is_refused() -> None:
+    with pytest.raises(
+        ValueError,
+        match=r"^'1 234 kr' is written in kr \(SEK, NOK, DKK, ISK\), but the currency given with it is USD; correct",
+    ):
+        parse_money("1 234 kr", column_currency="USD")
+    with pytest.raises(
+        ValueError, match=r"write the code instead, e.g. 500 SEK, or give the currency \(a currency column or key\)$"
+    ):
+        parse_money("1 234 kr")
 
 
 @pytest.mark.parametrize(

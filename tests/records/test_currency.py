@@ -110,6 +110,10 @@ def test_the_api_keeps_the_currency_of_a_deal_and_of_each_check(records_app: Fla
         "/api/deals", headers=tokens["ana"], json={"name": "Dollar", "amount": "$120,000", "currency": "usd"}
     ).get_json()
     assert (symbol["amount"], symbol["currency"]) == (120000.0, "USD")
+    krona = client.post(
+        "/api/deals", headers=tokens["ana"], json={"name": "Krona", "amount": "1 200 kr", "currency": "SEK"}
+    ).get_json()
+    assert (krona["amount"], krona["currency"]) == (1200.0, "SEK")
 
 
 BAD_CURRENCIES = [
@@ -126,6 +130,18 @@ BAD_CURRENCIES = [
     ({"amount": 80000, "currency": 978}, "currency", "'currency': a currency must be text, got a number 978"),
     ({"amount": "80,000 EURO"}, "amount", "'amount': '80,000 EURO' is not an amount"),
     ({"amount": "EUR 80.000"}, "amount", "'amount': 'EUR 80.000' is ambiguous (80 or 80000?)"),
+    (
+        {"amount": "80 000 kr"},
+        "amount",
+        "'amount': '80 000 kr' is written in kr, the krona or krone of Sweden, Norway, Denmark and Iceland (SEK, "
+        "NOK, DKK, ISK): write the code instead, e.g. 500 SEK, or give the currency (a currency column or key)",
+    ),
+    (
+        {"amount": "80 000 kr", "currency": "EUR"},
+        "amount",
+        "'amount': '80 000 kr' is written in kr (SEK, NOK, DKK, ISK), but the currency given with it is EUR; "
+        "correct one of them",
+    ),
     ({"amount": 5, "curency": "EUR"}, "curency", "unknown key 'curency'"),
 ]
 

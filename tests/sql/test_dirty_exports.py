@@ -239,9 +239,11 @@ SHAPES = (
                 "\u20ac5",
                 "\u20a91,200,000",  # won
                 "(1,000)",  # an accounting negative
-                "kr 500",  # the krona of several countries
+                "kr 500",  # the krona of several countries: read in the one its currency column names
+                "1 200 kr",
+                "Kr. 75",
             ),
-            "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro"),
+            "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro", "SEK", "Swedish Krona", "nok"),
             # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending)
             "is_closed": ("false", "false", "", "true", "1", "maybe", "Closed  Lost"),
             "is_won": ("false", "", "true", "0", "vielleicht", "Won", "Lost", " pending", "Disqualified"),
@@ -319,6 +321,7 @@ SHAPES = (
                 "€ 1.000",
                 "EUR 12",
                 "R$ 1.234,56",
+                "1.200,50 kr",  # kr without a currency column: refused
                 "1.000 US$",
                 "",
                 "1,2,3",
