@@ -196,17 +196,15 @@ def plan_columns(
         is_won=positions.get(Target(IS_WON)),
         read_as=tuple(read_as),
         ignored=tuple(ignored),
-        pipeline=_pipeline_column(header, ignored),
+        pipeline=_pipeline_column(header, set(positions.values())),
     )
 
 
-def _pipeline_column(header: Sequence[str], ignored: Sequence[str]) -> int | None:
-    """The column not read that names each deal's pipeline, if the export has one."""
+def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
+    """The column not read that names each deal's pipeline, if the export has one (left out with
+    --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
-    not_read = set(ignored)
-    return next(
-        (index for index, name in enumerate(header) if name.strip() in not_read and name_key(name) in pipelines), None
-    )
+    return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
 
 
 def _absent_mapped(header: Sequence[str], mapping: CrmMapping) -> list[str]:
