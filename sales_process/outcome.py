@@ -15,7 +15,8 @@ The rule, first that answers wins:
    language the vocabulary knows) are lost; the stage mapped to the process's last stage, or named
    with a won word (Won, Deal won, closedwon …), is won; a stage named with a disqualification word
    (Unqualified, Duplicate …) is disqualified;
-5. otherwise the deal is open.
+5. otherwise the deal is open, unless IsClosed says it is closed (without IsWon): then it was lost
+   (Bitrix24's "Analyze failure", a CRM's own name for a lost stage).
 
 OutcomeRule holds the rule's data (every name compared by vocabulary.name_key), so the SQL
 verdict can write the same rule from the same sets.
@@ -199,7 +200,9 @@ class OutcomeRule:
         )
         if by_flags is not None:
             return by_flags
-        return self.stage_outcome(stage_name, stage_id)
+        by_stage = self.stage_outcome(stage_name, stage_id)
+        # Closed at a stage that says neither won nor lost: not pipeline, and not won either.
+        return Outcome.LOST if by_stage is Outcome.OPEN and is_closed is True else by_stage
 
 
 def closed_won_outcome(is_closed: bool | None, is_won: bool | None) -> Outcome | None:

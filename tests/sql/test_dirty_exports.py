@@ -244,8 +244,8 @@ SHAPES = (
                 "Kr. 75",
             ),
             "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro", "SEK", "Swedish Krona", "nok"),
-            # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending)
-            "is_closed": ("false", "false", "", "true", "1", "maybe", "Closed  Lost"),
+            # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending); closed without IsWon at an open stage is lost
+            "is_closed": ("false", "true", "", "false", "1", "maybe", "Closed  Lost"),
             "is_won": ("false", "", "true", "0", "vielleicht", "Won", "Lost", " pending", "Disqualified"),
             "date": MONTH_FIRST,
         },
