@@ -30,6 +30,7 @@ from sales_process.vocabulary import (
     LostStageError,
     Money,
     MonthFirstDateError,
+    given_currency,
     has_two_digit_year,
     looks_lost,
     name_key,
@@ -286,21 +287,13 @@ class RowReader:
             )
             return None
 
-    def _column_currency(self, cells: Sequence[str]) -> str | None:
-        """The currency column's ISO code, for an amount written in kr; None when blank or not a currency
-        (which _amount says after reading the amount)."""
-        if self.plan.currency is None:
-            return None
-        try:
-            return parse_currency(cells[self.plan.currency])
-        except ValueError:
-            return None
-
     def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
         if self.plan.amount is None:
             return None
         try:
-            money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma, self._column_currency(cells))
+            # The currency column says which currency an amount in kr is in; a bad one is said below.
+            column_currency = given_currency(cells[self.plan.currency]) if self.plan.currency is not None else None
+            money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma, column_currency)
         except AmbiguousAmountError as error:
             flag = (
                 "without --decimal-comma (and crm.decimal_comma)"

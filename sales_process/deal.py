@@ -17,6 +17,7 @@ from sales_process.suggest import did_you_mean
 from sales_process.text import text_problem
 from sales_process.vocabulary import (
     Money,
+    given_currency,
     parse_currency,
     parse_date,
     parse_iso_date,
@@ -129,7 +130,8 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     data, problems = object_with_keys(data, "a deal", keys, DEAL_KEY_WORDS)
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
-    amount = _amount(data.get("amount"), problems, _given_currency(data) if currency_key else None)
+    # The currency key says which currency an amount in kr is in; amount_currency words a bad one.
+    amount = _amount(data.get("amount"), problems, given_currency(data.get(CURRENCY_KEY)) if currency_key else None)
     currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
     segment = parse_segment(data.get("segment"), problems)
     as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
@@ -248,15 +250,6 @@ def _claimed_stage(value: object, process: Process, problems: list[Problem]) -> 
         return process.stage_lookup.find(value)
     except ValueError as error:
         problems.append(Problem(("claimed_stage",), str(error)))
-        return None
-
-
-def _given_currency(data: Mapping[str, object]) -> str | None:
-    """The `currency` key's ISO code, for an amount written in kr; None when left out or not a currency
-    (which amount_currency says)."""
-    try:
-        return parse_currency(data.get(CURRENCY_KEY))
-    except ValueError:
         return None
 
 

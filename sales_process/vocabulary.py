@@ -360,6 +360,15 @@ def parse_currency(value: object) -> str | None:
     return code
 
 
+def given_currency(value: object) -> str | None:
+    """A currency column's cell (or key) as parse_money's column_currency: its ISO code, None when blank or not a
+    currency (which the caller says on its own, as parse_currency words it)."""
+    try:
+        return parse_currency(value)
+    except ValueError:
+        return None
+
+
 def money_in(value: float, currency: str | None) -> str:
     """An amount for reading with its currency when known: "USD 120,000", else "120,000"."""
     return f"{currency} {money(value)}" if currency else money(value)

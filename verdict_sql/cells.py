@@ -46,17 +46,17 @@ from verdict_sql.writer import Writer
 CLOSE_DATE = "close_date"
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
-# The cells that may name a status, each with its outcome's column: the status column, and the closed and won
-# flags when they hold a status rather than yes or no (sales_process.outcome.OutcomeRule.flag_reading).
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
 FLAG = "_flag"  # a closed or won flag read as yes or no (NULL: blank, or not yes or no), after `readings`
 FLAGS = ("is_closed", "is_won")
+# The cells that may name a status, each with its outcome's column: the status column, and the closed and won
+# flags when they hold a status rather than yes or no (sales_process.outcome.OutcomeRule.flag_reading).
 STATUS_CELLS = (("status", "status_outcome"), ("is_closed", "is_closed_status"), ("is_won", "is_won_status"))
 
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
-# vocabulary._CURRENCY: a lettered dollar, a three-letter code or a sign, before or after the number.
 # The word several currencies share (kr), as `amount_written_currency` holds it: the currency column says which.
 (SHARED,) = SHARED_CURRENCIES
+# vocabulary._CURRENCY: a lettered dollar, a three-letter code, a sign or kr, before or after the number.
 CURRENCY_FIRST = f"^({CURRENCY_MARK})"
 CURRENCY_LAST = f"({CURRENCY_MARK})$"
 # vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
@@ -148,7 +148,8 @@ class Cells:
     def written_currency(self, first: str, last: str) -> str:
         """The currency written with the amount: before it, else after it (NULL when none); SHARED for kr."""
         written = f"COALESCE({first}, {last})"
-        return f"CASE WHEN {self.matches(written, f'^({SHARED_MARK})$')} THEN {self.chars(SHARED)} ELSE {self.currency_code(written)} END"
+        shared = self.matches(written, f"^({SHARED_MARK})$")
+        return f"CASE WHEN {shared} THEN {self.chars(SHARED)} ELSE {self.currency_code(written)} END"
 
     def shared_refused(self, written: str, code: str) -> str:
         """True when an amount written in kr (`written` is SHARED) has no currency column naming one of its
