@@ -2,8 +2,10 @@
 
 The fixtures under crm_exports/ follow what the CRMs produce: Salesforce's report export
 (every cell quoted, "USD 74,000.00", month-first dates, 1/0 checkboxes, a footer after a
-blank row), HubSpot's deals export (Record ID, "Deal owner", true/false, ISO date-times) and
-a European spreadsheet (semicolons, 74.000,00 €, 23.02.2027).
+blank row), HubSpot's deals export (Record ID, "Deal owner", true/false, ISO date-times),
+a European spreadsheet (semicolons, 74.000,00 €, 23.02.2027), Odoo's opportunities (Is Won:
+Won, Lost, Pending), Bitrix24's deals (Closed Yes/No, "Analyze failure") and a Nordic export
+(amounts in kr beside a currency column).
 """
 
 from __future__ import annotations
@@ -365,3 +367,28 @@ def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     )
     assert "Deals assessed: 3" in run.out
     assert "Weighted pipeline (SEK) of the 3 deals with an amount and a claimed stage:" in run.out
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_bitrix24_deal_closed_at_analyze_failure_is_lost(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
+) -> None:
+    """Bitrix24's export (a BOM, semicolons, day-first dates, Closed Yes/No): a closed deal at its "Analyze failure"
+    stage, which says neither won nor lost, is lost, not pipeline."""
+    stages = ("New=discovery", "Preparing documents=proposing", "In progress=qualifying")
+    options = [option for stage in stages for option in ("--stage-name", stage)]
+    run = run_audit(
+        capsys, tmp_path, ROOT / "process.yaml", EXPORTS / "bitrix24.csv", "--no-evidence", "--engine", engine, *options
+    )
+    assert run.status == 0, run.err
+    assert "Columns: read 'Closed' as whether the deal is closed (Bitrix24)" in run.out
+    outcomes = {row["deal"]: (row["outcome"], row["close_date"]) for row in run.rows()}
+    assert outcomes == {
+        "Website redesign": ("open", ""),
+        "CRM rollout": ("open", ""),
+        "ERP integration": ("won", "2027-02-20"),
+        "Mobile app": ("lost", "2027-02-05"),
+        "Data migration": ("lost", "2027-01-10"),
+        "Support contract": ("open", ""),
+    }
+    assert "total: 3 deals, 30,000.00" in run.out
