@@ -110,7 +110,10 @@ class Writer:
 
     def one_of(self, expression: str, words: Iterable[str]) -> str:
         """True when the text is one of the words (NULL when it is NULL), in the dialect's spelling."""
-        return self.dialect.one_of(expression, [self.chars(word) for word in sorted(words)])
+        literals = [self.chars(word) for word in sorted(words)]
+        if not literals:  # `IN ()` is an error but on DuckDB: e.g. no label left to find the last stage by
+            return f"CASE WHEN {expression} IS NOT NULL THEN FALSE END"
+        return self.dialect.one_of(expression, literals)
 
 
 def _runs(text: str) -> list[tuple[bool, str]]:

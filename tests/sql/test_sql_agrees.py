@@ -364,6 +364,30 @@ def test_duckdb_and_postgres_give_the_engines_verdict_on_every_row(
     assert postgres_verdicts(postgres, case) == expected
 
 
+def test_no_label_left_for_the_last_stage_is_still_sql_on_postgres(postgres: psycopg.Connection[Any]) -> None:
+    """Every label of the last stage names another (its id is the first's name, its name a CRM name of the first:
+    `playbook validate` refuses that process, the strategy draws it): the empty word list is FALSE in SQL too,
+    where PostgreSQL refused `IN ()`."""
+    milestone = Milestone(id="m1-pain", question="Done?", customer_action="It.", evidence="A record.")
+    process = Process(
+        name="Clash",
+        stages=[
+            Stage(id="s0", name="s1", probability=10, milestones=[milestone]),
+            Stage(id="s1", name="Négociation", probability=100),
+        ],
+        crm=Crm(stage_names={"Négociation": "s0"}),
+    )
+    columns = (
+        Column("deal", "text", ("a", "b", "c", "d")),
+        Column("stage", "text", ("s1", "Négociation", "Closed Won", None)),
+        Column("m1-pain", "text", ("yes", None, "no", "yes")),
+    )
+    case = Case(process, columns)
+    expected = python_verdicts(process, columns, AS_OF)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
 @pytest.fixture(scope="module")
 def synthetic_export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Path]:
     """300 synthetic deals of the default process, as text columns and as a CSV file."""
