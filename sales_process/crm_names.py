@@ -172,6 +172,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal closed on", (PIPEDRIVE,)),
             ("Closing Date", (ZOHO,)),
             ("Closing_Date", (ZOHO,)),
+            ("Closed Date", (ODOO,)),  # set when the opportunity is won or lost
         ),
         (
             ("Est. Close Date", (DYNAMICS,)),

@@ -338,14 +338,18 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     assert run.status == 0, run.err
     assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
     assert "Deals read: 6 (3 closed, 3 open)" in run.out
-    outcomes = {row["deal"]: (row["outcome"], row["claimed_stage_id"], row["not_assessed"]) for row in run.rows()}
+    assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
+    outcomes = {
+        row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
+        for row in run.rows()
+    }
     assert outcomes == {
-        "Office Design Project": ("open", "qualifying", ""),
-        "Quote for 150 carpets": ("open", "proposing", ""),
-        "Distributor Contract": ("won", "", ""),
-        "Need 20 Desks": ("lost", "proposing", ""),
-        "Modern Open Space": ("open", "discovery", ""),
-        "Customizable Desk": ("lost", "qualifying", ""),
+        "Office Design Project": ("open", "qualifying", "", ""),
+        "Quote for 150 carpets": ("open", "proposing", "", ""),
+        "Distributor Contract": ("won", "", "2027-01-12", ""),
+        "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
+        "Modern Open Space": ("open", "discovery", "", ""),
+        "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
     }
 
 
