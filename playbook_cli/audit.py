@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from pipeline_audit.audit import AuditOptions
 from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, memory_size, run_audit
 from pipeline_audit.progress import ProgressBar
 from pipeline_report.report_html import write_report
+from pipeline_report.result import AuditResult
 from pipeline_report.summary import summary_text
 from pipeline_report.totals import Period
 from playbook_cli.common import (
@@ -179,6 +181,21 @@ def run(args: argparse.Namespace) -> int:
         totals = result.totals
         raise UserError(
             f"{totals.not_assessed} of {plural(totals.rows, 'deal')} could not be assessed (more than half), so this audit "
-            "proves little; fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
+            f"proves little; {_what_to_fix(result)} (every reason is in the not_assessed column of audit.csv)"
         )
     return EXIT_OK
+
+
+def _what_to_fix(result: AuditResult) -> str:
+    """Where to start on the rows not assessed: the stage names the process does not know, when they are most of
+    them (and the other pipelines they come from), else the rows listed."""
+    unknown = sum(rows for _, rows in result.unknown_stages) + result.other_unknown_stages
+    if unknown * 2 <= result.totals.not_assessed:
+        return "fix the rows listed above"
+    fix = f"{unknown} of them are at stage names the process does not know: map them under crm.stage_names as listed above"
+    if result.unknown_stage_pipelines:
+        pipelines = ", ".join(
+            f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
+        )
+        fix += f", or leave another pipeline's deals out of the export (their pipelines: {pipelines})"
+    return fix

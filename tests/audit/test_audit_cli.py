@@ -147,7 +147,8 @@ def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(
     assert run.status == 1  # more than half not assessed: the outputs are written, the exit status says it failed
     assert run.err.splitlines()[-1] == (
         "playbook audit: error: 25 of 26 deals could not be assessed (more than half), so this audit proves little; "
-        "fix the rows listed above (every reason is in the not_assessed column of audit.csv)"
+        "25 of them are at stage names the process does not know: map them under crm.stage_names as listed above "
+        "(every reason is in the not_assessed column of audit.csv)"
     )
     assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 20
     assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
