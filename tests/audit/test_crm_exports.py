@@ -17,6 +17,7 @@ import pytest
 
 from playbook_cli.main import main
 from tests.audit.helpers import ROOT, Run
+from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
 EXPORTS = Path(__file__).parent / "crm_exports"
 AS_OF = "2027-03-01"
@@ -320,25 +321,16 @@ def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_anothe
     assert [row["amount"] for row in run.rows()] == ["100.00", "200.00", "USD 300", "400.00"]
 
 
-@pytest.mark.parametrize("engine", ["python", "duckdb"])
-def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str) -> None:
-    """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline."""
+def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline (both engines)."""
     stages = ("New=discovery", "Qualified=qualifying", "Proposition=proposing")
     options = [option for stage in stages for option in ("--stage-name", stage)]
-    run = run_audit(
-        capsys,
-        tmp_path,
-        ROOT / "process.yaml",
-        EXPORTS / "odoo.csv",
-        "--no-evidence",
-        "--engine",
-        engine,
-        *options,
-    )
+    run, duckdb = both_engines(capsys, EXPORTS / "odoo.csv", tmp_path, "--no-evidence", *options)
+    assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
     assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
-    assert "Deals read: 6 (3 closed, 3 open)" in run.out
     assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
+    assert "Deals read: 6 (3 closed, 3 open)" in run.out
     outcomes = {
         row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
         for row in run.rows()
@@ -353,12 +345,12 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     }
 
 
-@pytest.mark.parametrize("engine", ["python", "duckdb"])
 def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """1 200 000 kr with a currency column saying SEK is 1,200,000 SEK; without it, or with another, it is refused."""
-    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", EXPORTS / "nordic.csv", "--engine", engine)
+    run, duckdb = both_engines(capsys, EXPORTS / "nordic.csv", tmp_path)
+    assert_same_outputs(run, duckdb)
     rows = {row["deal"]: row for row in run.rows()}
     assert [rows[deal]["amount"] for deal in list(rows)[:3]] == ["1200000.00", "450000.00", "75000.00"]
     assert all(rows[deal]["not_assessed"] == "" for deal in list(rows)[:3])
@@ -373,17 +365,13 @@ def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     assert "Weighted pipeline (SEK) of the 3 deals with an amount and a claimed stage:" in run.out
 
 
-@pytest.mark.parametrize("engine", ["python", "duckdb"])
-def test_a_bitrix24_deal_closed_at_analyze_failure_is_lost(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
-) -> None:
+def test_a_bitrix24_deal_closed_at_analyze_failure_is_lost(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Bitrix24's export (a BOM, semicolons, day-first dates, Closed Yes/No): a closed deal at its "Analyze failure"
-    stage, which says neither won nor lost, is lost, not pipeline."""
+    stage, which says neither won nor lost, is lost, not pipeline (both engines)."""
     stages = ("New=discovery", "Preparing documents=proposing", "In progress=qualifying")
     options = [option for stage in stages for option in ("--stage-name", stage)]
-    run = run_audit(
-        capsys, tmp_path, ROOT / "process.yaml", EXPORTS / "bitrix24.csv", "--no-evidence", "--engine", engine, *options
-    )
+    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", *options)
+    assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
     assert "Columns: read 'Closed' as whether the deal is closed (Bitrix24)" in run.out
     outcomes = {row["deal"]: (row["outcome"], row["close_date"]) for row in run.rows()}
