@@ -15,8 +15,10 @@ The rule, first that answers wins:
    language the vocabulary knows) are lost; the stage mapped to the process's last stage, or named
    with a won word (Won, Deal won, closedwon …), is won; a stage named with a disqualification word
    (Unqualified, Duplicate …) is disqualified;
-5. otherwise the deal is open, unless IsClosed says it is closed (without IsWon): then it was lost
-   (Bitrix24's "Analyze failure", a CRM's own name for a lost stage).
+5. otherwise the deal is open, unless IsClosed says it is closed (without IsWon) at one of the
+   process's stages: a won deal is at the last, so it was lost. At a stage the process does not
+   know it stays open, so the audit asks for the stage (crm.stage_names, crm.lost_stages) rather
+   than guess whether a CRM's own name ("Analyze failure", "Paid") means won or lost.
 
 OutcomeRule holds the rule's data (every name compared by vocabulary.name_key), so the SQL
 verdict can write the same rule from the same sets.
@@ -201,8 +203,8 @@ class OutcomeRule:
         if by_flags is not None:
             return by_flags
         by_stage = self.stage_outcome(stage_name, stage_id)
-        # Closed at a stage that says neither won nor lost: not pipeline, and not won either.
-        return Outcome.LOST if by_stage is Outcome.OPEN and is_closed is True else by_stage
+        # Closed at one of the process's stages but the last: not pipeline, and not won either.
+        return Outcome.LOST if by_stage is Outcome.OPEN and is_closed is True and stage_id is not None else by_stage
 
 
 def closed_won_outcome(is_closed: bool | None, is_won: bool | None) -> Outcome | None:

@@ -522,8 +522,8 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         f"{listed_disqualified}{INDENT}WHEN {lost} THEN {w.s(Outcome.LOST)}\n"
         f"{INDENT}WHEN {w.one_of(stage, won_labels)} OR {has_word(WON_WORDS)} THEN {w.s(Outcome.WON)}\n"
         f"{INDENT}WHEN {has_word(DISQUALIFIED_WORDS)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
-        # closed (IsClosed without IsWon) at a stage that says neither won nor lost
-        f"{INDENT}WHEN {closed} THEN {w.s(Outcome.LOST)}\n"
+        # closed (IsClosed without IsWon) at one of the process's stages, which says neither won nor lost
+        f"{INDENT}WHEN {closed} AND {w.one_of(stage, labels)} THEN {w.s(Outcome.LOST)}\n"
         f"{INDENT}ELSE {w.s(Outcome.OPEN)}\nEND AS {q('outcome')}"
     )
 

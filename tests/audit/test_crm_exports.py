@@ -365,12 +365,19 @@ def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     assert "Weighted pipeline (SEK) of the 3 deals with an amount and a claimed stage:" in run.out
 
 
-def test_a_bitrix24_deal_closed_at_analyze_failure_is_lost(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    """Bitrix24's export (a BOM, semicolons, day-first dates, Closed Yes/No): a closed deal at its "Analyze failure"
-    stage, which says neither won nor lost, is lost, not pipeline (both engines)."""
-    stages = ("New=discovery", "Preparing documents=proposing", "In progress=qualifying")
-    options = [option for stage in stages for option in ("--stage-name", stage)]
-    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", *options)
+def test_a_bitrix24_deal_closed_at_one_of_the_process_stages_is_lost(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Bitrix24's export (a BOM, semicolons, day-first dates, Closed Yes/No, no Won column): a closed deal at one of
+    the process's stages is lost, not pipeline; its own failure stage is lost as crm.lost_stages lists it (both
+    engines)."""
+    process = process_with(
+        tmp_path,
+        "crm:\n"
+        "  stage_names: {New: discovery, Preparing documents: proposing, In progress: qualifying}\n"
+        "  lost_stages: [Analyze failure]\n",
+    )
+    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", process=process)
     assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
     assert "Columns: read 'Closed' as whether the deal is closed (Bitrix24)" in run.out
@@ -379,8 +386,22 @@ def test_a_bitrix24_deal_closed_at_analyze_failure_is_lost(capsys: pytest.Captur
         "Website redesign": ("open", ""),
         "CRM rollout": ("open", ""),
         "ERP integration": ("won", "2027-02-20"),
-        "Mobile app": ("lost", "2027-02-05"),
-        "Data migration": ("lost", "2027-01-10"),
+        "Mobile app": ("lost", "2027-02-05"),  # Analyze failure: crm.lost_stages
+        "Data migration": ("lost", "2027-01-10"),  # Deal lost: a lost word
         "Support contract": ("open", ""),
+        "Website audit": ("lost", "2027-01-20"),  # closed at In progress: not won, so lost
     }
     assert "total: 3 deals, 30,000.00" in run.out
+
+
+def test_a_closed_deal_at_a_stage_the_process_does_not_know_is_asked_about(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Without crm.lost_stages, Bitrix24's "Analyze failure" could mean won or lost: the audit asks for the stage."""
+    process = process_with(
+        tmp_path, "crm:\n  stage_names: {New: discovery, Preparing documents: proposing, In progress: qualifying}\n"
+    )
+    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", process=process)
+    assert_same_outputs(run, duckdb)
+    mobile = next(row for row in run.rows() if row["deal"] == "Mobile app")
+    assert mobile["not_assessed"].startswith("unknown stage 'Analyze failure'")

@@ -44,9 +44,11 @@ RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
         ("", None, None, "Unqualified", None, Outcome.DISQUALIFIED),
         ("", None, None, "Duplicate", None, Outcome.DISQUALIFIED),
         ("", None, None, "Proposing", "proposing", Outcome.OPEN),
-        # closed without IsWon, at a stage that says neither: lost (Bitrix24's "Analyze failure")
-        ("", True, None, "Analyze failure", None, Outcome.LOST),
+        # closed without IsWon at one of the process's stages: lost; at a stage it does not know, left to the
+        # editor (open, so the audit asks for the stage): "Analyze failure" or "Paid" could mean either
         ("", True, None, "Proposing", "proposing", Outcome.LOST),
+        ("", True, None, "Analyze failure", None, Outcome.OPEN),
+        ("", True, None, "", None, Outcome.OPEN),
         ("", True, None, "Deal won", None, Outcome.WON),
         ("", True, None, "Duplicate", None, Outcome.DISQUALIFIED),
         ("", None, None, "", None, Outcome.OPEN),

@@ -596,7 +596,7 @@ WITH
             WHEN REGEXP_MATCHES("claimed_label", '^(.*[^\pL\pN])?(closedlost|lost|perdida|perdido|perdu|perdue|persa|perso|verloren)([^\pL\pN].*)?$') THEN 'lost'
             WHEN "stage_label" IN ('closed won', 'closed-won') OR REGEXP_MATCHES("claimed_label", '^(.*[^\pL\pN])?(closedwon|gagne|gagné|ganado|ganho|gewonnen|vinto|won)([^\pL\pN].*)?$') THEN 'won'
             WHEN REGEXP_MATCHES("claimed_label", '^(.*[^\pL\pN])?(descalificado|desqualificado|disqualified|disqualifiee|disqualifiziert|disqualifié|disqualifiée|doublon|duplicado|duplicate|duplicato|duplikat|gediskwalificeerd|junk|spam|squalificato|unqualified)([^\pL\pN].*)?$') THEN 'disqualified'
-            WHEN "is_closed_flag" THEN 'lost'
+            WHEN "is_closed_flag" AND CASE "stage_label" WHEN 'closed won' THEN TRUE WHEN 'closed-won' THEN TRUE WHEN 'demonstrating' THEN TRUE WHEN 'discovery' THEN TRUE WHEN 'negotiating' THEN TRUE WHEN 'proposing' THEN TRUE WHEN 'qualifying' THEN TRUE ELSE CASE WHEN "stage_label" IS NOT NULL THEN FALSE END END THEN 'lost'
             ELSE 'open'
         END AS "outcome"
     FROM "readings"

@@ -596,7 +596,7 @@ WITH
             WHEN ("claimed_label" ~ '^(.*[^[:alnum:]])?(closedlost|lost|perdida|perdido|perdu|perdue|persa|perso|verloren)([^[:alnum:]].*)?$') THEN 'lost'
             WHEN "stage_label" IN ('closed won', 'closed-won') OR ("claimed_label" ~ '^(.*[^[:alnum:]])?(closedwon|gagne|gagné|ganado|ganho|gewonnen|vinto|won)([^[:alnum:]].*)?$') THEN 'won'
             WHEN ("claimed_label" ~ '^(.*[^[:alnum:]])?(descalificado|desqualificado|disqualified|disqualifiee|disqualifiziert|disqualifié|disqualifiée|doublon|duplicado|duplicate|duplicato|duplikat|gediskwalificeerd|junk|spam|squalificato|unqualified)([^[:alnum:]].*)?$') THEN 'disqualified'
-            WHEN "is_closed_flag" THEN 'lost'
+            WHEN "is_closed_flag" AND "stage_label" IN ('closed won', 'closed-won', 'demonstrating', 'discovery', 'negotiating', 'proposing', 'qualifying') THEN 'lost'
             ELSE 'open'
         END AS "outcome"
     FROM "readings"
