@@ -172,6 +172,12 @@ class RowReader:
         stage_problems: list[str] = []
         claimed = self._claimed_stage(cells, stage_problems, lost_is_open=read_outcome)
         outcome = self._outcome(cells, claimed, problems) if read_outcome else Outcome.OPEN
+        if stage_problems and read_outcome and outcome is Outcome.OPEN and self._closed_by_flag(cells):
+            # Closed at a stage the process does not know (OutcomeRule.outcome): won or lost is the editor's to say.
+            stage_problems[-1] += (
+                "; its closed column says the deal is closed: list a lost stage under crm.lost_stages, "
+                "or map a won one to the last stage"
+            )
         if outcome is not None and outcome.is_closed:
             amount = self._amount(cells, problems)
             close_date = self._close_date(cells, problems)
@@ -269,6 +275,14 @@ class RowReader:
             return
         spelling, rows = self.unknown_stages.get(key, (typed, 0))
         self.unknown_stages[key] = (min(spelling, typed), rows + 1)
+
+    def _closed_by_flag(self, cells: Sequence[str]) -> bool:
+        """Whether the row's closed flag says yes (IsClosed, Bitrix24's Closed)."""
+        index = self.plan.is_closed
+        try:
+            return index is not None and self.outcomes.flag_reading(cells[index]) is True
+        except ValueError:
+            return False  # said by _outcome
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:

@@ -405,3 +405,7 @@ def test_a_closed_deal_at_a_stage_the_process_does_not_know_is_asked_about(
     assert_same_outputs(run, duckdb)
     mobile = next(row for row in run.rows() if row["deal"] == "Mobile app")
     assert mobile["not_assessed"].startswith("unknown stage 'Analyze failure'")
+    assert mobile["not_assessed"].endswith(
+        "; its closed column says the deal is closed: list a lost stage under crm.lost_stages, "
+        "or map a won one to the last stage"
+    )
