@@ -175,6 +175,19 @@ class Money:
     currency: str | None = None
 
 
+# The words Central and Eastern European exports write after an amount (12 000,00 zł), each one currency's.
+CURRENCY_WORDS: Mapping[str, str] = {
+    "zł": "PLN",
+    "Kč": "CZK",
+    "Ft": "HUF",
+    "lei": "RON",
+    "лв.": "BGN",
+    "лв": "BGN",
+    "руб.": "RUB",
+    "руб": "RUB",
+    "грн.": "UAH",
+    "грн": "UAH",
+}
 # The dollars a country letters before the sign (Brazilian exports write R$ 1.234,56) are not the US dollar.
 CURRENCY_SYMBOLS = {
     "$": "USD",
@@ -201,6 +214,7 @@ CURRENCY_SYMBOLS = {
     "HK$": "HKD",
     "S$": "SGD",
     "MX$": "MXN",
+    **CURRENCY_WORDS,
 }
 SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱
 LETTERED_DOLLARS = tuple(
@@ -211,9 +225,11 @@ _SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break sp
 
 def currency_mark(code: str = "[A-Z]{3}") -> str:
     """A regular expression of a currency written with an amount: a lettered dollar, a code (`code`: a three-letter
-    ISO code) or a sign. None of them can start another, so every regular expression engine the SQL runs on
-    matches the same one."""
-    return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, f"[{SIGNS}]"])
+    ISO code), a currency word or a sign. None of them but a word and the same word with a dot can start another,
+    and the words come longest first, so every regular expression engine the SQL runs on matches the same one
+    (RE2 and Python take the first alternative that matches, PostgreSQL the longest)."""
+    words = (re.escape(word) for word in sorted(CURRENCY_WORDS, key=len, reverse=True))
+    return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, *words, f"[{SIGNS}]"])
 
 
 # Words several countries' currencies share, with the codes a currency column may give them: an amount written

@@ -7,7 +7,7 @@ from typing import Any
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.text import END, refused_characters, text_pattern
-from sales_process.vocabulary import CURRENCY_SYMBOLS, SIGNS, currency_mark
+from sales_process.vocabulary import CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
 ONE_LINE = "one line, without control or text-direction characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
@@ -18,7 +18,8 @@ CURRENCY = {
     "type": ["string", "null"],
     "pattern": f"^[{_SPACE}]*({currency_mark('[A-Za-z]{3}')})?[{_SPACE}]*$",  # a code in any case
     "description": f"The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ({' '.join(SIGNS)}, "
-    f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}). "
+    f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}) "
+    f"or word ({', '.join(word for word in CURRENCY_WORDS if not word.endswith('.'))}). "
     'An amount written with its currency ("EUR 80000") needs no currency key; both given must agree. '
     "Left out or null: an amount written without one is in the deal's currency (none for a new deal). "
     "Given without an amount: the deal's amount is in this currency.",

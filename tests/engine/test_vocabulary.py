@@ -149,6 +149,13 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("5 000 ₽", False, Money(5000.0, "RUB")),
         ("1.234,50 ₺", True, Money(1234.5, "TRY")),
         ("฿ 1,000", False, Money(1000.0, "THB")),
+        ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
+        ("1 200 Kč", False, Money(1200.0, "CZK")),
+        ("15 000 Ft", False, Money(15000.0, "HUF")),
+        ("2500 lei", False, Money(2500.0, "RON")),
+        ("1 200 лв.", False, Money(1200.0, "BGN")),
+        ("руб. 500", False, Money(500.0, "RUB")),
+        ("500 грн", False, Money(500.0, "UAH")),
         ("1,5", True, Money(1.5)),
         (72000.5, False, Money(72000.5)),
         (0, False, Money(0.0)),

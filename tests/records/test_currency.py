@@ -36,6 +36,8 @@ Headers = dict[str, dict[str, str]]
         ("chf", "CHF"),
         ("R$", "BRL"),
         ("US$", "USD"),
+        ("zł", "PLN"),
+        (" лв. ", "BGN"),
         ("", None),
         (None, None),
     ],

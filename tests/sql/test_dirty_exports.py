@@ -322,6 +322,9 @@ SHAPES = (
                 "EUR 12",
                 "R$ 1.234,56",
                 "1.200,50 kr",  # kr without a currency column: refused
+                "12.000,00 zł",  # currency words: PLN, BGN, CZK
+                "1 200 лв.",
+                "Kč 500",
                 "1.000 US$",
                 "",
                 "1,2,3",

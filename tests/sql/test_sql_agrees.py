@@ -204,6 +204,7 @@ def cases(draw: st.DrawFn) -> Case:
                 [
                     *[("", ""), ("$", ""), ("€ ", ""), (" £", ""), ("", " €"), ("", "€"), ("¥", "")],
                     *[("R$ ", ""), ("US$", ""), ("", " CA$"), ("A$ ", "")],  # dollars lettered by their country
+                    *[("", " zł"), ("", " лв."), ("Kč ", ""), ("", "Ft")],  # currency words
                 ]
             )
         )
