@@ -242,8 +242,13 @@ CURRENCY_MARK = f"{currency_mark()}|{SHARED_MARK}"
 _CURRENCY = re.compile(
     rf"^(?P<before>{CURRENCY_MARK})?\s*(?P<number>[^A-Za-z{SIGNS}]*?)\s*(?P<after>{CURRENCY_MARK})?$"
 )
-# Thousands separators come in groups of three, so "120,5" is never read as 1205.
-_DOT_DECIMAL = re.compile(r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:\.[0-9]+)?$")
+# Thousands separators come in groups of three, so "120,5" is never read as 1205. Swiss exports group them with an
+# apostrophe (1'200'000.50), typed or typographic.
+APOSTROPHES = "'\u2019"
+_DOT_DECIMAL = re.compile(
+    r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+|[0-9]{1,3}(?:['\u2019][0-9]{3})+)"
+    r"(?:\.[0-9]+)?$"
+)
 _COMMA_DECIMAL = re.compile(
     r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?$"
 )
@@ -411,7 +416,7 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
         if _COMMA_DECIMAL.match(number):
             raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like 74000.50")
         raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
-    return float(number.replace(",", "").translate({ord(c): None for c in _SPACES}))
+    return float(number.replace(",", "").translate({ord(c): None for c in _SPACES + APOSTROPHES}))
 
 
 # Far above any deal, and small enough that weighting and summing stay finite numbers

@@ -18,6 +18,7 @@ from sales_process.outcome import CLOSED_OUTCOMES
 from sales_process.text import SINGLE_LINE_REFUSED
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
+    APOSTROPHES,
     CURRENCY_MARK,
     CURRENCY_NAMES,
     CURRENCY_SYMBOLS,
@@ -60,7 +61,10 @@ GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands sepa
 CURRENCY_FIRST = f"^({CURRENCY_MARK})"
 CURRENCY_LAST = f"({CURRENCY_MARK})$"
 # vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
-DOT_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)([.][0-9]+)?$"
+DOT_DECIMAL = (
+    f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+|[0-9]{{1,3}}([{APOSTROPHES}][0-9]{{3}})+)"
+    "([.][0-9]+)?$"
+)
 COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
 ONE_GROUP_DOT = "^[0-9]{1,3}[.][0-9]{3}$"
 ONE_GROUP_COMMA = "^[0-9]{1,3},[0-9]{3}$"
@@ -168,7 +172,7 @@ class Cells:
         spaces = self.chars(GROUP_SPACES)
         if decimal_comma:
             return f"TRANSLATE(TRANSLATE({number}, '.' || {spaces}, ''), ',', '.')"
-        return f"TRANSLATE({number}, ',' || {spaces}, '')"
+        return f"TRANSLATE({number}, ',' || {spaces} || {self.chars(APOSTROPHES)}, '')"
 
     def amount_value(self, readable: str, digits: str) -> str:
         """The digits of a readable number as a DOUBLE, when not too many to be a number at all."""

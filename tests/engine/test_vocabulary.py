@@ -149,6 +149,8 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("5 000 ₽", False, Money(5000.0, "RUB")),
         ("1.234,50 ₺", True, Money(1234.5, "TRY")),
         ("฿ 1,000", False, Money(1000.0, "THB")),
+        ("CHF 1'200'000.50", False, Money(1200000.5, "CHF")),  # Swiss thousands, typed or typographic
+        ("1\u2019250.00 CHF", False, Money(1250.0, "CHF")),
         ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
         ("1 200 Kč", False, Money(1200.0, "CZK")),
         ("15 000 Ft", False, Money(15000.0, "HUF")),
@@ -177,6 +179,8 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
             "'12k' is not an amount; write it like 120000, 120,000.50, \\$120,000 or 120000 EUR",
         ),
         ("1,20,000", False, ValueError, "is not an amount"),
+        ("1'20", False, ValueError, "is not an amount"),
+        ("1'200,50", False, ValueError, "is not an amount"),
         ("-500", False, ValueError, "'-500' is negative; an amount must be zero or more"),
         ("$ -1,000", False, ValueError, "is negative"),
         ("(1,000)", False, ValueError, "^'\\(1,000\\)' is negative \\(in brackets, as accounting writes it\\)"),

@@ -242,6 +242,7 @@ SHAPES = (
                 "kr 500",  # the krona of several countries: read in the one its currency column names
                 "1 200 kr",
                 "Kr. 75",
+                "USD 1'250.00",  # Swiss thousands
             ),
             "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro", "SEK", "Swedish Krona", "nok"),
             # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending); closed without IsWon at an open stage is lost

@@ -236,6 +236,8 @@ def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, 
     if decimal_comma:
         group = draw(st.sampled_from([".", " ", "\u00a0", ""]))
         text = text.replace(",", "\0").replace(".", ",").replace("\0", group)
+    else:  # Swiss exports group thousands with an apostrophe, typed or typographic
+        text = text.replace(",", draw(st.sampled_from([",", ",", "'", "\u2019"])))
     blank = draw(st.booleans())
     return text if blank else f"{before}{text}{after}"
 
