@@ -204,6 +204,8 @@ CURRENCY_SYMBOLS = {
     "฿": "THB",
     "₦": "NGN",
     "₱": "PHP",
+    "円": "JPY",  # written after the amount, as Japanese and Korean exports do: 1,200,000円, 1,200,000원
+    "원": "KRW",
     "CHF": "CHF",
     "US$": "USD",
     "R$": "BRL",
@@ -216,7 +218,7 @@ CURRENCY_SYMBOLS = {
     "MX$": "MXN",
     **CURRENCY_WORDS,
 }
-SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱
+SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱ 円 원
 LETTERED_DOLLARS = tuple(
     symbol.removesuffix("$") for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith("$")
 )

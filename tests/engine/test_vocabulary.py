@@ -151,6 +151,8 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("฿ 1,000", False, Money(1000.0, "THB")),
         ("CHF 1'200'000.50", False, Money(1200000.5, "CHF")),  # Swiss thousands, typed or typographic
         ("1\u2019250.00 CHF", False, Money(1250.0, "CHF")),
+        ("1,200,000円", False, Money(1200000.0, "JPY")),
+        ("1,200,000 원", False, Money(1200000.0, "KRW")),
         ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
         ("1 200 Kč", False, Money(1200.0, "CZK")),
         ("15 000 Ft", False, Money(15000.0, "HUF")),

@@ -51,7 +51,7 @@ def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None)
     [
         (
             "EUROS",
-            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱, "
+            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱ 円 원, "
             "or R$, US$ …) or a name such as US Dollar, Euro or Pound Sterling",
         ),
         ("U$", "'U$' is not a currency"),
