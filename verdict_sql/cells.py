@@ -50,9 +50,8 @@ AMOUNT_CURRENCY = "amount_currency"
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
 FLAG = "_flag"  # a closed or won flag read as yes or no (NULL: blank, or not yes or no), after `readings`
 FLAGS = ("is_closed", "is_won")
-# The cells that may name a status, each with its outcome's column: the status column, and the closed and won
-# flags when they hold a status rather than yes or no (sales_process.outcome.OutcomeRule.flag_reading).
-STATUS_CELLS = (("status", "status_outcome"), ("is_closed", "is_closed_status"), ("is_won", "is_won_status"))
+# A closed or won flag holding a status rather than yes or no, as an outcome (OutcomeRule.flag_reading).
+AS_STATUS = "_status"
 
 GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
 # The word several currencies share (kr), as `amount_written_currency` holds it: the currency column says which.
@@ -490,16 +489,15 @@ def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())
     )
 
-    def status_of(cell: str) -> str:
+    def status_of(flag: str) -> str:
         # A table without the flag's column has no status there: NULL spares the statement a long CASE.
-        if cell != "status" and getattr(columns, cell) is None:
-            return w.text(None)
-        return f"CASE {q(cell + LABEL)} {statuses} END"
+        return w.text(None) if getattr(columns, flag) is None else f"CASE {q(flag + LABEL)} {statuses} END"
 
     return [
         f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",
         *(f"{flag(cell + '_word')} AS {q(cell + FLAG)}" for cell in FLAGS),
-        *(f"{status_of(cell)} AS {q(status)}" for cell, status in STATUS_CELLS),
+        f"CASE {q('status' + LABEL)} {statuses} END AS {q('status_outcome')}",
+        *(f"{status_of(flag)} AS {q(flag + AS_STATUS)}" for flag in FLAGS),
     ]
 
 
@@ -539,12 +537,15 @@ def amount_currency_item(w: Writer) -> str:
     )
 
 
-def unread(w: Writer, cell: str) -> str:
-    """When a status or flag cell (STATUS_CELLS) holds a word the audit refuses, in a step after `readings`."""
+def unread_flag(w: Writer, flag: str) -> str:
+    """When a closed or won flag holds neither yes or no nor a status, in a step after `readings`."""
     q = w.q
-    if cell == "status":
-        return f"{q('status_label')} <> '' AND {q('status_outcome')} IS NULL"
-    return f"{q(cell + '_word')} <> '' AND {q(cell + FLAG)} IS NULL AND {q(cell + '_status')} IS NULL"
+    return f"{q(flag + '_word')} <> '' AND {q(flag + FLAG)} IS NULL AND {q(flag + AS_STATUS)} IS NULL"
+
+
+def unread_status(w: Writer) -> str:
+    """When the status column holds a value the audit does not read, in a step after `readings`."""
+    return f"{w.q('status' + LABEL)} <> '' AND {w.q('status_outcome')} IS NULL"
 
 
 def is_closed(w: Writer) -> str:
@@ -567,8 +568,8 @@ def problem_list(
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
     q = w.q
     closed = is_closed(w)
-    is_closed_bad = unread(w, "is_closed")
-    is_won_bad = f"{unread(w, 'is_won')} AND NOT ({is_closed_bad})"
+    is_closed_bad = unread_flag(w, "is_closed")
+    is_won_bad = f"{unread_flag(w, 'is_won')} AND NOT ({is_closed_bad})"
     amount_bad, currency_bad, mismatch = _amount_refusals(w)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
@@ -579,7 +580,7 @@ def problem_list(
         ("is_won", is_won_bad),
         (
             "status",
-            f"{unread(w, 'status')} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
+            f"{unread_status(w)} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
         ),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]

@@ -38,13 +38,14 @@ from sales_process.requirement import Requirement, applies_to, stage_requirement
 from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, label_key, name_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
+    AS_STATUS,
     CLOSE_DATE,
     CRM_ID,
     DATE_SUFFIX,
     FLAG,
+    FLAGS,
     MONTH_LIST,
     MONTHS,
-    STATUS_CELLS,
     Cells,
     amount_currency_item,
     amount_item,
@@ -60,7 +61,8 @@ from verdict_sql.cells import (
     problem_list,
     reading_items,
     two_digit_years,
-    unread,
+    unread_flag,
+    unread_status,
     value_items,
 )
 from verdict_sql.columns import InputColumns, buyer_columns_left_out, missing_milestones
@@ -505,13 +507,12 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         else ""
     )
     lost = (f"{w.one_of(label, lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
-    unread_cells = " OR ".join(f"({unread(w, cell)})" for cell in ("is_closed", "is_won", "status"))
+    unread_cells = " OR ".join(f"({unread})" for unread in (*(unread_flag(w, f) for f in FLAGS), unread_status(w)))
     closed, won = q("is_closed" + FLAG), q("is_won" + FLAG)
     # The status first, then a flag holding a status rather than yes or no (OutcomeRule.outcome)
-    by_status = "".join(
-        f"{INDENT}WHEN {'' if cell == 'status' else f'{q(cell + FLAG)} IS NULL AND '}{q(status)} IS NOT NULL "
-        f"THEN {q(status)}\n"
-        for cell, status in STATUS_CELLS
+    by_status = f"{INDENT}WHEN {q('status_outcome')} IS NOT NULL THEN {q('status_outcome')}\n" + "".join(
+        f"{INDENT}WHEN {q(flag + FLAG)} IS NULL AND {q(flag + AS_STATUS)} IS NOT NULL THEN {q(flag + AS_STATUS)}\n"
+        for flag in FLAGS
     )
     return (
         f"CASE\n{INDENT}WHEN {unread_cells} THEN NULL\n"
