@@ -30,7 +30,6 @@ from sales_process.vocabulary import (
     LostStageError,
     Money,
     MonthFirstDateError,
-    given_currency,
     has_two_digit_year,
     looks_lost,
     name_key,
@@ -304,9 +303,13 @@ class RowReader:
     def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
         if self.plan.amount is None:
             return None
+        # The currency column, read once: it says which currency an amount in kr is in; a bad one is said below.
+        currency_cell = cells[self.plan.currency] if self.plan.currency is not None else ""
         try:
-            # The currency column says which currency an amount in kr is in; a bad one is said below.
-            column_currency = given_currency(cells[self.plan.currency]) if self.plan.currency is not None else None
+            column_currency, currency_error = parse_currency(currency_cell), None
+        except ValueError as error:
+            column_currency, currency_error = None, error
+        try:
             money = parse_money(cells[self.plan.amount], self.mapping.decimal_comma, column_currency)
         except AmbiguousAmountError as error:
             flag = (
@@ -327,12 +330,11 @@ class RowReader:
         if money is None:
             return None
         currency = money.currency
-        if self.plan.currency is not None and cells[self.plan.currency].strip():
-            try:
-                currency = parse_currency(cells[self.plan.currency])
-            except ValueError as error:
-                problems.append(f"{CURRENCY}: {error}")
+        if currency_cell.strip():
+            if currency_error is not None:
+                problems.append(f"{CURRENCY}: {currency_error}")
                 return None
+            currency = column_currency
             if money.currency is not None and money.currency != currency:
                 problems.append(
                     f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} is written in {money.currency}, "
