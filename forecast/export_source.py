@@ -23,6 +23,7 @@ from pathlib import Path
 
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
 from forecast.history import AnswersSince, ClaimedSince, DealHistory, StageNames
+from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows, RowShape
 from pipeline_audit.pipeline_csv import (
@@ -33,6 +34,7 @@ from pipeline_audit.pipeline_csv import (
     with_note,
 )
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+from pipeline_report.summary import other_pipelines_text
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
 from sales_process.model import CrmHistory, Process
@@ -68,10 +70,10 @@ NO_MILESTONE_COLUMNS = (
 
 def closed_rows(
     path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
-) -> list[ClosedRow]:
+) -> tuple[list[ClosedRow], str | None]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
-    column; `entered`: its date-entered columns are the stage history, forecast.entered_dates); raise InvalidFile
-    listing every bad row."""
+    column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and what was left out
+    for being in another pipeline (crm.pipelines, --pipeline); raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -101,6 +103,8 @@ def closed_rows(
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
             data = DataRows(export.rows, plan, path)
             for line, cells in data:
+                if rows.in_another_pipeline(cells):
+                    continue
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None and history:
                     claims, problems = entered_claims(cells, history, mapping)
@@ -109,6 +113,7 @@ def closed_rows(
                 if row is not None:
                     found.append(row)
             data.refuse_if_empty(path)
+            refuse_if_nothing_read(path, rows, data.rows)
     except UnicodeDecodeError:
         raise decoding_error(path, encoding) from None
     except csv.Error as error:
@@ -116,7 +121,8 @@ def closed_rows(
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     if errors:
         raise InvalidFile(grouped_by_message(errors))
-    return found
+    left_out = other_pipelines_text(rows.pipelines_left_out(), rows.other_pipeline_rows)
+    return found, None if left_out is None else f"{path}: {left_out}"
 
 
 # What a history file's first row names (history_columns reads them by these or the CRM's names).
@@ -347,15 +353,16 @@ def export_histories(
     export's date-entered columns); and the notes to show with the results (what a field-history report had
     besides stage changes)."""
     if history is None:
-        rows = closed_rows(export, process, mapping, no_evidence, entered=True)
+        rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
             DealHistory(row.key, row.outcome, row.closed_on, row.amount, row.claims, [row.answers]) for row in rows
         ]
-        return deals, [f"{export}: the stage history is the date each deal entered each stage, from its columns"]
+        entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
+        return deals, [entered, *([left_out] if left_out else [])]
     read = stage_history(history, process, mapping)
+    rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
         DealHistory(row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers])
-        for row in closed_rows(export, process, mapping, no_evidence)
+        for row in rows
     ]
-    note = read.note(history)
-    return deals, [] if note is None else [note]
+    return deals, [note for note in (read.note(history), left_out) if note is not None]

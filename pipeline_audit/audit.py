@@ -137,6 +137,8 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     result.unknown_stage_pipelines = sorted(
         rows.unknown_stage_pipelines.items(), key=lambda found: (-found[1], found[0])
     )
+    result.other_pipelines = rows.pipelines_left_out()
+    result.other_pipeline_rows = rows.other_pipeline_rows
 
 
 def new_result(
@@ -192,11 +194,21 @@ def _audit_rows(
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
             tick()
-        repeated.add(audit_row(rows, process, as_of, out, totals, start, cells, options.period).crm_id, start)
+        text = audit_row(rows, process, as_of, out, totals, start, cells, options.period)
+        if text is not None:
+            repeated.add(text.crm_id, start)
     tick()
     result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
     result.repeated_ids = repeated.warning()
     data.refuse_if_empty(source)
+    refuse_if_nothing_read(source, rows, data.rows)
+
+
+def refuse_if_nothing_read(source: Path, rows: RowReader, read: int) -> None:
+    """Raise InvalidFile when every one of the `read` rows is in a pipeline left out (both engines)."""
+    why = rows.nothing_read(read)
+    if why is not None:
+        raise file_error(source, why)
 
 
 class AuditCsv:
@@ -264,9 +276,12 @@ def audit_row(
     line: int,
     cells: list[str],
     period: Period = ALL_TIME,
-) -> RowText:
+) -> RowText | None:
     """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read;
-    return the row's text as read (its deal, owner, stage, amount and CRM id)."""
+    return the row's text as read (its deal, owner, stage, amount and CRM id); None for a row left out for being
+    in another pipeline (RowReader.in_another_pipeline), which is neither written nor counted."""
+    if rows.in_another_pipeline(cells):
+        return None
     text = rows.text(cells)
     try:
         deal = rows.deal(cells)

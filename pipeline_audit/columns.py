@@ -14,6 +14,7 @@ unless --no-evidence says that is what it is.
 
 from __future__ import annotations
 
+import json
 import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -172,6 +173,12 @@ def plan_columns(
         problems.insert(0, _no_deal_column(mapping))
     if not milestones and process.milestones() and not no_evidence:
         problems.append(no_milestones)
+    pipeline = _pipeline_column(header, set(positions.values()))
+    if mapping.pipelines:
+        problems += _no_pipeline_column(mapping) if pipeline is None else []
+        if pipeline is not None:
+            ignored = [name for name in ignored if name != header[pipeline].strip()]
+            read_as.append(f"read {header[pipeline].strip()!r} as the pipeline (only {pipeline_names(mapping)} read)")
     if problems:
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
@@ -196,7 +203,7 @@ def plan_columns(
         is_won=positions.get(Target(IS_WON)),
         read_as=tuple(read_as),
         ignored=tuple(ignored),
-        pipeline=_pipeline_column(header, set(positions.values())),
+        pipeline=pipeline,
     )
 
 
@@ -205,6 +212,20 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def pipeline_names(mapping: CrmMapping) -> str:
+    """The pipelines read, for messages, quoted as the summary quotes a CRM's names: "Sales", "Renewals"."""
+    return ", ".join(json.dumps(name, ensure_ascii=False) for name in mapping.pipelines)
+
+
+def _no_pipeline_column(mapping: CrmMapping) -> list[str]:
+    """The error for pipelines listed (crm.pipelines, --pipeline) in an export with no pipeline column."""
+    known = " or ".join(repr(name) for name in PIPELINE_NAMES)
+    return [
+        f"only the deals of {pipeline_names(mapping)} are to be read (crm.pipelines or --pipeline), but {mapping.source} "
+        f"has no pipeline column ({known}); export it with the deals, or drop crm.pipelines and --pipeline"
+    ]
 
 
 def _absent_mapped(header: Sequence[str], mapping: CrmMapping) -> list[str]:

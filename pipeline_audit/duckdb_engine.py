@@ -36,6 +36,7 @@ from pipeline_audit.audit import (
     keep_what_the_rows_said,
     new_result,
     plan_header,
+    refuse_if_nothing_read,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
 from pipeline_audit.data_rows import MAYBE_GROUPED, ends_with_footer, grouped_report_line, refuse_if_empty
@@ -66,6 +67,7 @@ ENGINES = ("auto", "python", "duckdb")
 AUTO_DUCKDB_BYTES = 4_000_000  # about 12,000 deals of the default process
 BATCH = 1_000  # the Python rows fetched at a time (~6 KB of Python objects each: their cells as text)
 FILE_ROW = "file_row"  # a row's position in the file, from 0 after the header
+LEFT_OUT = "left_out"  # the kind of a row in another pipeline than those listed: not in audit.csv, not counted
 DUCKDB = DIALECTS["duckdb"]
 # DuckDB's memory_limit (memory_limit()): its tables of the file's rows go to a temporary directory beyond
 # it, so that the audit takes as much memory for a hundred thousand deals as for millions. What DuckDB
@@ -224,6 +226,7 @@ def audit_with_duckdb(
             _add_outcomes(connection, options.period, result.totals)
         if progress is not None:
             progress(size, size)
+        refuse_if_nothing_read(source, audit.reader, rows - result.blank_rows)
         refuse_if_empty(source, result.totals.rows, result.blank_rows)
     except duckdb.Error as error:
         partial.unlink(missing_ok=True)
@@ -328,6 +331,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     simple = " AND ".join(
         [
             f"{q('not_assessed')} = ''",
+            *_in_a_pipeline_read(plan, mapping),
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
             # Perhaps a grouped report's heading or subtotal: Python tells (PythonRows).
             f"NOT REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED_ROW)})",
@@ -381,6 +385,15 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
         f"SELECT * EXCLUDE ({', '.join(map(q, inert))}), {_line(process)} AS {q('line')} FROM {q('inert')}"
     )
+
+
+def _in_a_pipeline_read(plan: ColumnPlan, mapping: CrmMapping) -> list[str]:
+    """When pipelines are listed, a row read here names one as listed (or none): Python tells whether another
+    spelling is a pipeline read (RowReader.in_another_pipeline), and leaves out a row of another."""
+    if plan.pipeline is None or not mapping.pipelines:
+        return []
+    listed = ", ".join(DUCKDB.string(name) for name in ("", *mapping.pipelines))
+    return [f"COALESCE(TRIM({DUCKDB.quote(_name(plan.pipeline))}), '') IN ({listed})"]
 
 
 def _line(process: Process) -> str:
@@ -495,18 +508,25 @@ class PythonRows:
             f"ORDER BY file_row LIMIT {BATCH}",
             [after],
         ).fetchall():
-            rows, lines = [], []
+            rows, lines, left_out = [], [], []
             for row, cells in batch:
                 if grouped_report_line(_texts(cells), self.reader.plan) is not None:
                     # The Python engine reads the file through DataRows, which refuses it at that line.
                     raise NotForDuckDB("the file is a grouped report")
-                audit_row(
+                text = audit_row(
                     self.reader, process, options.as_of, self._out, self.totals, row + 2, _texts(cells), options.period
                 )
+                if text is None:  # in another pipeline: neither written nor counted
+                    left_out.append(row)
+                    continue
                 rows.append(row)
                 # COPY ends each line with "\n": csv's "\r\n" loses its last character.
                 lines.append(self._written.taken().removesuffix("\n"))
             connection.execute("INSERT INTO python_lines SELECT UNNEST(?), UNNEST(?)", [rows, lines])
+            if left_out:
+                connection.execute(
+                    f"UPDATE audit SET kind = '{LEFT_OUT}' WHERE file_row IN (SELECT UNNEST(?))", [left_out]
+                )
             after = batch[-1][0]
 
 
@@ -529,7 +549,7 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
     """Write audit.csv from the table, in the file's order: the header, each row's line (Python's where Python read it)."""
     s = DUCKDB.string
     connection.execute("UPDATE audit SET line = p.line FROM python_lines AS p WHERE audit.file_row = p.row")
-    first = connection.execute("SELECT min(file_row) FROM audit WHERE kind <> 'blank'").fetchone()
+    first = connection.execute(f"SELECT min(file_row) FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}')").fetchone()
     header = s(sql_lines.header_line())
     # On one thread: on several, DuckDB held the lines that came ahead of their turn to keep the order,
     # and below 192 MB a million of them ran out of memory.
@@ -537,7 +557,8 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
     connection.execute(
         f"COPY (SELECT CASE WHEN file_row = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
         "|| CASE WHEN kind = 'sql' THEN CAST(file_row + 2 AS VARCHAR) || line ELSE line END "
-        f"FROM audit WHERE kind <> 'blank' ORDER BY file_row) TO {s(str(partial))} (FORMAT csv, HEADER false, QUOTE '')"
+        f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}') ORDER BY file_row) TO {s(str(partial))} "
+        "(FORMAT csv, HEADER false, QUOTE '')"
     )
     connection.execute("RESET threads")
 
@@ -547,7 +568,7 @@ def _repeated_ids(connection: duckdb.DuckDBPyConnection) -> str:
     found = connection.execute(
         "WITH repeated AS (SELECT crm_id, count(*) AS rows, min(file_row) AS first, "
         f"list(file_row + 2 ORDER BY file_row)[1:{LISTED_LINES}] AS lines "
-        "FROM audit WHERE kind <> 'blank' AND crm_id <> '' GROUP BY crm_id HAVING count(*) > 1) "
+        f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}') AND crm_id <> '' GROUP BY crm_id HAVING count(*) > 1) "
         "SELECT crm_id, rows, lines, count(*) OVER (), sum(rows - 1) OVER () FROM repeated "
         f"ORDER BY first LIMIT {LISTED_IDS}"
     ).fetchall()

@@ -7,6 +7,7 @@ parsers the form, the API and deal files use; only the hints name the audit's op
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shlex
 from collections import Counter
 from collections.abc import Sequence
@@ -120,6 +121,9 @@ class RowReader:
         self.unknown_stages: dict[str, tuple[str, int]] = {}
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
+        # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
+        self.other_pipelines: Counter[str] = Counter()
+        self.other_pipeline_rows = 0
         self.outcomes = mapping.outcomes or outcome_rule(process.stages[-1].id)
         self._dates: dict[
             str, dt.date
@@ -136,6 +140,35 @@ class RowReader:
             _cell(cells, plan.stage),
             _cell(cells, plan.amount),
             crm_id,
+        )
+
+    def in_another_pipeline(self, cells: list[str]) -> bool:
+        """Whether the row is in a pipeline the process does not govern (crm.pipelines, --pipeline): it is then
+        left out of every total, and counted by its pipeline."""
+        if self.plan.pipeline is None or not self.mapping.pipelines:
+            return False
+        pipeline = _cell(cells, self.plan.pipeline)
+        if not self.mapping.in_another_pipeline(pipeline):
+            return False
+        self.other_pipeline_rows += 1
+        named = " ".join(pipeline.split())
+        if named in self.other_pipelines or len(self.other_pipelines) < UNKNOWN_STAGES_KEPT:
+            self.other_pipelines[named] += 1  # a file of garbage pipeline names keeps the audit's memory bounded
+        return True
+
+    def pipelines_left_out(self) -> list[tuple[str, int]]:
+        """The pipelines of the rows left out (in_another_pipeline), most rows first."""
+        return sorted(self.other_pipelines.items(), key=lambda found: (-found[1], found[0]))
+
+    def nothing_read(self, rows: int) -> str | None:
+        """Why an export whose `rows` are all in other pipelines has no deal to read, or None."""
+        if not rows or self.other_pipeline_rows < rows:
+            return None
+        found = ", ".join(f"{shown_name(name)} ({count})" for name, count in self.pipelines_left_out()[:5])
+        listed = ", ".join(shown_name(name) for name in self.mapping.pipelines)
+        return (
+            f"none of its {plural(rows, 'deal')} is in {listed} (crm.pipelines or --pipeline): their pipelines are "
+            f"{found}; list the pipeline to read as the export writes it"
         )
 
     def deal(self, cells: list[str]) -> Deal | ClosedDeal:
@@ -417,6 +450,11 @@ def _date_hint(error: ValueError) -> str:
     if isinstance(error, MonthFirstDateError):
         return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
     return ""
+
+
+def shown_name(name: str) -> str:
+    """A CRM name in a message, in double quotes as the summary's YAML-ready lists quote them."""
+    return json.dumps(name, ensure_ascii=False)
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:

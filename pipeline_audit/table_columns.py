@@ -8,6 +8,7 @@ the export lacks has no column and is read as blank, never a missing-column erro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline_audit.audit import plan_header
@@ -24,4 +25,8 @@ def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping) -> In
     with open_export(path, mapping.encoding, mapping.sheet) as export:
         header, line, note = list(export.header), export.header_line, export.sheet_note
     plan = plan_header(header, loaded, mapping, path, line=line, note=note)
-    return sql_columns(plan, header.__getitem__)
+    columns = sql_columns(plan, header.__getitem__)
+    # The pipeline column is read only when pipelines are listed (plan_header refuses an export without one then).
+    if mapping.pipelines and plan.pipeline is not None:
+        return replace(columns, pipeline=header[plan.pipeline])
+    return columns

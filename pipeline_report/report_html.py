@@ -10,7 +10,15 @@ from markupsafe import Markup
 
 from pipeline_report.chart import stage_chart
 from pipeline_report.result import AuditResult
-from pipeline_report.summary import NO_EVIDENCE_TEXT, buyer_confirmed_text, missing_text, money, process_line, share
+from pipeline_report.summary import (
+    NO_EVIDENCE_TEXT,
+    buyer_confirmed_text,
+    missing_text,
+    money,
+    other_pipelines_text,
+    process_line,
+    share,
+)
 from pipeline_report.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import STATUS_LABELS, plural
@@ -86,6 +94,7 @@ def render_report(
         missing=missing_text(result) if result.evidence else None,
         no_evidence=NO_EVIDENCE_TEXT,
         buyer_confirmed=buyer_confirmed_text(result),
+        other_pipelines=other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         forecast_accuracy=forecast_accuracy,
         words=words,

@@ -38,6 +38,9 @@ class AuditResult:
     other_unknown_stages: int = 0  # open deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
+    # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.
+    other_pipelines: list[tuple[str, int]] = field(default_factory=list)
+    other_pipeline_rows: int = 0
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Totals
@@ -170,10 +171,25 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
             f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
         )
         lines.append(
-            f"  their pipelines: {pipelines}; map only this process's stages: audit another pipeline's deals with "
-            "its own process, or leave them out of the export"
+            f"  their pipelines: {pipelines}; map only this process's stages: read only its pipeline with "
+            "--pipeline NAME or crm.pipelines, and audit another pipeline's deals with its own process"
         )
     return lines
+
+
+PIPELINES_LISTED = 5
+
+
+def other_pipelines_text(pipelines: Sequence[tuple[str, int]], rows: int) -> str | None:
+    """The `rows` left out for being in `pipelines` not read (crm.pipelines, --pipeline; the rows of each, most
+    first), e.g. '8 deals in other pipelines were left out: "Renewals" (6), "Partners" (2)'; None for none."""
+    if not rows:
+        return None
+    listed = pipelines[:PIPELINES_LISTED]
+    names = ", ".join(f"{json.dumps(name, ensure_ascii=False)} ({count})" for name, count in listed)
+    more = len(pipelines) - len(listed)
+    names += f" and {plural(more, 'other')}" if more else ""
+    return f"{plural(rows, 'deal')} in other pipelines {'was' if rows == 1 else 'were'} left out: {names}"
 
 
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
@@ -195,6 +211,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
     ]
+    other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
+    if other_pipelines:
+        lines.append(other_pipelines)
     lines += [f"  line {p.line}: {p.reason}" for p in totals.problems[:LISTED_ON_SCREEN]]
     if totals.not_assessed > LISTED_ON_SCREEN:
         lines.append(

@@ -197,5 +197,5 @@ def _what_to_fix(result: AuditResult) -> str:
         pipelines = ", ".join(
             f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
         )
-        fix += f", or leave another pipeline's deals out of the export (their pipelines: {pipelines})"
+        fix += f", or read only this process's pipeline with --pipeline NAME or crm.pipelines (their pipelines: {pipelines})"
     return fix

@@ -13,7 +13,7 @@ from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
 
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:
-    """Add --column, --stage-name, --ignore-column, --decimal-comma and --day-first/--month-first."""
+    """Add --column, --stage-name, --ignore-column, --pipeline, --decimal-comma and --day-first/--month-first."""
     parser.add_argument(
         "--column",
         metavar="'CRM NAME=FIELD'",
@@ -36,6 +36,16 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="a CRM column to leave out of the audit (repeatable)",
+    )
+    parser.add_argument(
+        "--pipeline",
+        dest="pipelines",
+        metavar="NAME",
+        type=_pipeline,
+        action="append",
+        default=[],
+        help="read only the deals of this CRM pipeline, as the export's Pipeline column names it (repeatable); "
+        "the others are left out and counted apart; overrides crm.pipelines",
     )
     parser.add_argument(
         "--decimal-comma",
@@ -109,6 +119,7 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
         encoding=args.encoding,
         sheet=args.sheet,
         strict_columns=args.strict_columns,
+        pipelines=args.pipelines,
     )
     misuse = check_ignored(args.ignore_column, mapping)
     if misuse:
@@ -123,6 +134,7 @@ def mapping_arguments(args: argparse.Namespace) -> list[str]:
         ("--column", args.column),
         ("--stage-name", args.stage_name),
         ("--ignore-column", args.ignore_column),
+        ("--pipeline", args.pipelines),
     ):
         for value in values:
             given += [option, value]
@@ -162,6 +174,15 @@ def _encoding(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an encoding; use one such as cp1251, windows-1252, latin-1 or utf-16"
         ) from None
+    return text
+
+
+def _pipeline(text: str) -> str:
+    """argparse type for --pipeline: a pipeline's name, not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "a blank name reads no pipeline; write the name the export's Pipeline column holds"
+        )
     return text
 
 

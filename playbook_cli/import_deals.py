@@ -197,12 +197,14 @@ def read_owner_map(path: Path) -> dict[str, str]:
 
 def _read(
     path: Path, loaded: LoadedProcess, mapping: CrmMapping, owners: Owners
-) -> tuple[list[str], list[Row], list[Reject]]:
-    """Every row of the export, read as the audit reads it: the header, the rows to import and those refused."""
-    from pipeline_audit.audit import plan_header
+) -> tuple[list[str], list[Row], list[Reject], str | None]:
+    """Every row of the export, read as the audit reads it: the header, the rows to import, those refused, and
+    what was left out for being in another pipeline (crm.pipelines, --pipeline)."""
+    from pipeline_audit.audit import plan_header, refuse_if_nothing_read
     from pipeline_audit.data_rows import DataRows
     from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
     from pipeline_audit.rows import RowProblem, RowReader
+    from pipeline_report.summary import other_pipelines_text
 
     rows: list[Row] = []
     rejects: list[Reject] = []
@@ -218,18 +220,21 @@ def _read(
             # Blank rows and a report's footer are skipped as the audit skips them; a grouped report is refused.
             data = DataRows(export.rows, plan, export.path)
             for start, cells in data:
+                if reader.in_another_pipeline(cells):
+                    continue
                 try:
                     rows.append(_row(start, cells, header, plan, reader, owners, loaded))
                 except (RowProblem, ValueError) as problem:
                     reason = problem.reason if isinstance(problem, RowProblem) else str(problem)
                     rejects.append(Reject(start, restored(cells), reason))
             data.refuse_if_empty(path)
+            refuse_if_nothing_read(path, reader, data.rows)
     except UnicodeDecodeError:
         raise decoding_error(path, encoding) from None
     except csv.Error as error:
         line = rows_read.line_num if rows_read is not None else 1
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
-    return header, rows, rejects
+    return header, rows, rejects, other_pipelines_text(reader.pipelines_left_out(), reader.other_pipeline_rows)
 
 
 def _row(
@@ -400,7 +405,7 @@ def run(args: argparse.Namespace) -> int:
         owners = _owners(db, args, loaded.process.crm.owners if loaded.process.crm else {})
     path = Path(args.pipeline)
     try:
-        header, rows, rejects = _read(path, loaded, mapping, owners)
+        header, rows, rejects, left_out = _read(path, loaded, mapping, owners)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
@@ -408,6 +413,8 @@ def run(args: argparse.Namespace) -> int:
         with reading(sessions) as db:
             rows, again = _saved_again(db, rows)
         rejects = sorted([*rejects, *again], key=lambda reject: reject.line)
+    if left_out:
+        print(f"{path}: {left_out}")
     if rejects and not args.skip_bad:
         for line in _summary(path, rejects, len(rows)):
             print(line, file=sys.stderr)

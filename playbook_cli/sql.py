@@ -203,7 +203,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     command = command_line("sql", args)
     header = statement_header(
-        loaded, args.relation, command, columns, args.as_of, args.columns_from is not None, args.row_order
+        loaded,
+        args.relation,
+        command,
+        columns,
+        args.as_of,
+        args.columns_from is not None,
+        args.row_order,
+        pipelines=mapping.pipelines,
     )
     print(
         verdict_sql(

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sales_process.crm_names import FLAG_FIELDS, KnownColumn, column_words, is_system_field
 from sales_process.model import CrmColumns, CrmMilestone, Process
@@ -101,6 +102,18 @@ class CrmMapping:
     outcomes: OutcomeRule | None = None  # how a row's outcome is read (crm.status_values, crm.lost_stages)
     # Where a known CRM column name was read as an audit field: name_key -> (field, CRM), see crm_names.
     known: Mapping[str, KnownColumn] = field(default_factory=dict)
+    # The pipelines read, as listed (crm.pipelines, --pipeline); empty: every row, whatever its pipeline.
+    pipelines: tuple[str, ...] = ()
+
+    def in_another_pipeline(self, pipeline: str) -> bool:
+        """Whether a row whose pipeline cell says `pipeline` is left out: pipelines are listed, and not this one
+        (a blank cell is read: the row names no other pipeline)."""
+        key = name_key(pipeline)
+        return bool(self.pipelines and key and key not in self._pipeline_keys)
+
+    @cached_property
+    def _pipeline_keys(self) -> frozenset[str]:
+        return frozenset(name_key(name) for name in self.pipelines)
 
     def stage_lookup(self, process: Process) -> StageLookup:
         """Find an export's stages by id, name, an id they were `renamed_from`, or the CRM's names for them."""
@@ -192,6 +205,7 @@ def resolve_mapping(
     encoding: str | None = None,
     sheet: str | None = None,
     strict_columns: bool = False,
+    pipelines: Sequence[str] = (),
 ) -> CrmMapping:
     """The process's crm block with the command line's overrides applied (they win for this run).
 
@@ -230,6 +244,7 @@ def resolve_mapping(
         sheet,
         strict_columns,
         process_outcome_rule(process),
+        pipelines=tuple(pipelines) or tuple(crm.pipelines if crm else ()),
     )
 
 

@@ -439,6 +439,12 @@ class Crm(_Strict):
         description="CRM stage names that mean the deal was lost, e.g. `[Closed Lost, Dead Deals]` "
         "(names with a lost word, such as Closed Lost or Verloren, are read as lost anyway).",
     )
+    pipelines: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
+        default_factory=list,
+        description="The CRM pipelines this process governs, e.g. `[Sales Pipeline]`, when the export holds several "
+        "(its `Pipeline` or `Deal - Pipeline` column): a deal in another is left out of the audit, the SQL, the "
+        "import and the backtest, and counted apart. Without it every row is read.",
+    )
     encoding: Annotated[NonEmptyText | None, BeforeValidator(_known_encoding)] = Field(
         default=None,
         description="The export's text encoding when it is not UTF-8 or UTF-16 (both detected), e.g. `cp1251` or `windows-1252`.",

@@ -9,7 +9,7 @@ against the Python parser it stands for.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN
 from sales_process.deal import MAX_SEGMENT
@@ -39,6 +39,8 @@ from sales_process.vocabulary import (
     YEAR_FIRST_DATE,
     YES_WORDS,
     DateOrder,
+    label_key,
+    name_key,
     plural,
 )
 from verdict_sql.columns import InputColumns, MilestoneColumns
@@ -357,13 +359,33 @@ def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
     return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
 
 
+def label_of(w: Writer, column: str | None) -> str:
+    """A cell as vocabulary.name_key compares names: lower case, each run of white space one space."""
+    return w.dialect.collapse_spaces.format(w.spaced(w.lower(w.trimmed(column))))
+
+
+def labels_of(names: Iterable[str]) -> list[str]:
+    """The labels (`label_of`) that read as one of `names`, lower-cased as the SQL lowers and as name_key folds."""
+    return sorted({text for name in names for text in (label_key(name), name_key(name))})
+
+
+PIPELINE_LABEL = "pipeline_label"  # the pipeline cell as name_key compares it, in `cells` when pipelines are listed
+
+
+def pipeline_filter(w: Writer, columns: InputColumns, pipelines: Sequence[str]) -> str:
+    """The WHERE condition, on `cells`, leaving out a row in another pipeline than those listed
+    (CrmMapping.in_another_pipeline); "" when none is listed or the input has no pipeline column."""
+    if not pipelines or columns.pipeline is None:
+        return ""
+    return f"{w.q(PIPELINE_LABEL)} = '' OR {w.one_of(w.q(PIPELINE_LABEL), labels_of(pipelines))}"
+
+
 def cell_items(w: Writer, process: Process, columns: InputColumns, segments: bool) -> list[str]:
     """Step 1 (`cells`): each deal cell as text without the engine's white space around it."""
     q = w.q
 
     def label(column: str | None) -> str:
-        # As vocabulary.name_key compares names: lower case, each run of white space one space.
-        return w.dialect.collapse_spaces.format(w.spaced(w.lower(w.trimmed(column))))
+        return label_of(w, column)
 
     def text(expression: str) -> str:
         # A missing column or a NULL cell is blank text, as the audit reads an empty cell.
@@ -385,6 +407,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
         f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + DATE_TEXT_SUFFIX)}",
+        *([f"{text(label(columns.pipeline))} AS {q(PIPELINE_LABEL)}"] if columns.pipeline is not None else []),
     ]
     if segments:
         # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from sales_process.crm import CONFIRMED_BY, MET, CrmMapping, Target, resolve_mapping
 from sales_process.model import Process
 
+PIPELINE = "pipeline"  # the column of a table's pipelines, when no export's header names it (--columns-from)
+
 
 @dataclass(frozen=True)
 class MilestoneColumns:
@@ -35,6 +37,8 @@ class InputColumns:
     close_date: str | None = None
     is_closed: str | None = None
     is_won: str | None = None
+    # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
+    pipeline: str | None = None
 
 
 def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:
@@ -72,6 +76,7 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         close_date=if_mapped("close_date"),
         is_closed=if_mapped("is_closed"),
         is_won=if_mapped("is_won"),
+        pipeline=PIPELINE if mapping.pipelines else None,
         milestones={
             milestone.id: MilestoneColumns(
                 column(Target(milestone.id, MET)),

@@ -123,6 +123,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.close_date, "The day the deal closed (or is expected to)."),
         (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
         (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
+        (columns.pipeline, "The deal's pipeline: only the deals of the pipelines listed (crm.pipelines) are read."),
     ]
     for _, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))
@@ -140,7 +141,14 @@ def _model_sql(
 ) -> str:
     relation = f"{options.schema}.{options.table}" if options.schema else options.table
     header = statement_header(
-        loaded, relation, command, columns, options.as_of, options.columns is not None, options.row_order
+        loaded,
+        relation,
+        command,
+        columns,
+        options.as_of,
+        options.columns is not None,
+        options.row_order,
+        pipelines=mapping.pipelines,
     )
     statement = verdict_sql(
         loaded.process,

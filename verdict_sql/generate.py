@@ -19,6 +19,7 @@ audit refuses it.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
@@ -35,7 +36,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, label_key, name_key
+from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, label_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     AS_STATUS,
@@ -54,10 +55,12 @@ from verdict_sql.cells import (
     dated_milestones,
     is_closed,
     kind_items,
+    labels_of,
     milestone_comment,
     milestone_dates,
     number_items,
     part_items,
+    pipeline_filter,
     problem_list,
     reading_items,
     two_digit_years,
@@ -136,6 +139,8 @@ def verdict_sql(
     segments = _segments_read(process)
     dates = milestone_dates(process, columns)
     rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
+    # The DuckDB engine reads every row, and leaves out another pipeline's in Python (RowReader.in_another_pipeline).
+    pipelines = "" if for_the_audit else pipeline_filter(w, columns, mapping.pipelines)
     steps = [
         (
             "rules",
@@ -154,8 +159,12 @@ def verdict_sql(
         (
             "kinds",
             "Step 2: the currency before the amount; what each date looks like: ISO, or numbers alone "
-            "(with every white space a space).",
-            _select(kind_items(w, dates), f"FROM {w.q('cells')}", star=True),
+            "(with every white space a space)" + ("; only the rows of the pipelines read." if pipelines else "."),
+            _select(
+                kind_items(w, dates),
+                f"FROM {w.q('cells')}" + (f"\n{INDENT}WHERE {pipelines}" if pipelines else ""),
+                star=True,
+            ),
         ),
         (
             "numbers",
@@ -232,11 +241,12 @@ def statement_header(
     as_of: dt.date | None,
     from_export: bool = False,
     row_order: str | None = None,
+    pipelines: Sequence[str] = (),
 ) -> list[str]:
     """The lines a generated statement starts with: what it computes, from which file, as of when, how it
-    reads currencies, and the milestones it cannot read (no column, or no buyer column). `from_export`: the
-    columns were found in an export's header (--columns-from, a dbt seed), so a missing one is the export's
-    to add; `row_order` as verdict_sql's."""
+    reads currencies, the pipelines it reads (CrmMapping.pipelines), and the milestones it cannot read (no column,
+    or no buyer column). `from_export`: the columns were found in an export's header (--columns-from, a dbt seed),
+    so a missing one is the export's to add; `row_order` as verdict_sql's."""
     process = loaded.process
     version = f" {process.version}" if process.version else ""
     when = as_of.isoformat() if as_of else "the day it runs (CURRENT_DATE)"
@@ -250,6 +260,11 @@ def statement_header(
         else f"Amounts in one currency, as the audit sums them: the first by {row_order} sets it, and a row in "
         "another is not assessed.",
     ]
+    if pipelines and columns.pipeline is not None:
+        listed = ", ".join(json.dumps(name, ensure_ascii=False) for name in pipelines)
+        header.append(
+            f"Only the deals whose {columns.pipeline} is {listed} (or blank) are read: the others are left out."
+        )
     missing = missing_milestones(process, columns)
     if missing:
         where = "in the export's header" if from_export else "under crm.milestones"
@@ -493,9 +508,6 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
         nw = w.dialect.non_word
         pattern = f"^(.*{nw})?({'|'.join(sorted(words))})({nw}.*)?$"
         return w.dialect.matches.format(label, w.s(pattern))
-
-    def labels_of(names: Iterable[str]) -> list[str]:
-        return sorted({text for name in names for text in (label_key(name), name_key(name))})
 
     # crm.lost_stages: a name with a disqualification word is disqualified, any other lost.
     disqualified_labels = labels_of(name for name in rule.lost_stages if stage_looks_disqualified(name))

@@ -18,6 +18,7 @@ from pipeline_audit import audit, duckdb_engine, sql_lines
 from pipeline_audit.data_rows import RowShape, grouped_report_line
 from pipeline_audit.duckdb_engine import MAYBE_GROUPED_ROW
 from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
+from pipeline_audit.rows import RowText
 from sales_process.crm import resolve_mapping
 from sales_process.loader import load_process
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
@@ -121,9 +122,9 @@ def test_only_the_rows_python_has_more_to_say_about_reach_python(
     lines: list[int] = []
     original = audit.audit_row
 
-    def counted(*args: Any) -> None:
+    def counted(*args: Any) -> RowText | None:
         lines.append(args[5])
-        original(*args)
+        return original(*args)
 
     monkeypatch.setattr(duckdb_engine, "audit_row", counted)
     python, duck = both_engines(capsys, source, tmp_path)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from playbook_cli.main import main
 from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
 from tests.audit.helpers import Run
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
+from tests.conftest import ROOT
 
 AS_OF = "2027-03-01"
 
@@ -411,15 +414,96 @@ def test_the_pipelines_of_the_unknown_stages_are_said_with_them(
         assert_same_outputs(python, duckdb)
         assert ("Columns not read: 1 ('Pipeline');" in python.out) is not bool(options)
         assert (
-            '  their pipelines: "Renewals" (2), "Sales Pipeline" (1); map only this process\'s stages: audit another '
-            "pipeline's deals with its own process, or leave them out of the export\n"
+            '  their pipelines: "Renewals" (2), "Sales Pipeline" (1); map only this process\'s stages: read only its '
+            "pipeline with --pipeline NAME or crm.pipelines, and audit another pipeline's deals with its own process\n"
         ) in python.out
         # 3 of 4 deals not assessed: the error says where to start
         assert python.err.splitlines()[-1].endswith(
             "3 of them are at stage names the process does not know: map them under crm.stage_names as listed above, "
-            'or leave another pipeline\'s deals out of the export (their pipelines: "Renewals" (2), "Sales Pipeline" (1)) '
-            "(every reason is in the not_assessed column of audit.csv)"
+            "or read only this process's pipeline with --pipeline NAME or crm.pipelines (their pipelines: "
+            '"Renewals" (2), "Sales Pipeline" (1)) (every reason is in the not_assessed column of audit.csv)'
         )
+
+
+TWO_PIPELINES = (
+    "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
+    "1,Acme,Qualifying,1000,Sales Pipeline\n"
+    "2,Beta,Renewal Due,2000,Renewals\n"
+    "3,Gamma,Closed Won,3000,Renewals\n"
+    "4,Delta,Discovery,4000, sales  pipeline \n"
+    "5,Epsilon,Proposing,5000,\n"
+    "6,Zeta,Renewal Due,6000,renewals\n"
+    "7,Eta,Qualifying,7000,Partners\n"
+    "1,Acme again,Qualifying,1000,Renewals\n"
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ["--pipeline", "Sales Pipeline"],
+        ["--pipeline", "SALES PIPELINE"],
+        ["--pipeline", "Sales Pipeline", "--ignore-column", "Pipeline"],
+    ],
+)
+def test_pipeline_reads_one_pipeline_and_counts_the_others_apart(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str]
+) -> None:
+    """A HubSpot export of three pipelines audited for one: the others' deals are in no total, no line of audit.csv
+    and no repeated id, and are counted by pipeline (both engines, whatever the spelling; a blank pipeline is read)."""
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(TWO_PIPELINES, encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0, python.err
+    with (python.folder / "audit.csv").open(encoding="utf-8") as audit:
+        lines = list(csv.DictReader(audit))
+    assert [row["deal"] for row in lines] == ["Acme", "Delta", "Epsilon"]
+    assert "Deals read: 3\n" in python.out
+    assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1)\n' in python.out
+    report = html.unescape((python.folder / "report.html").read_text(encoding="utf-8"))
+    assert f"Column: read 'Pipeline' as the pipeline (only {json.dumps(options[1])} read)" in report
+    assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1).' in report
+    assert "more than one row" not in python.out  # Acme's id repeats only in another pipeline
+
+
+def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """crm.pipelines reads as --pipeline does; a pipeline no row is in, or an export without a pipeline column, is an
+    error saying what to do."""
+    process = tmp_path / "process.yaml"
+    data = yaml.safe_load((ROOT / "process.yaml").read_text(encoding="utf-8"))
+    data["crm"] = {"pipelines": ["Renewals", "Partners"]}
+    process.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    export = tmp_path / "deals.csv"
+    export.write_text(TWO_PIPELINES, encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", process=process)
+    assert_same_outputs(python, duckdb)
+    # "renewals" is Renewals, and a blank pipeline is read too
+    assert '2 deals in other pipelines were left out: "Sales Pipeline" (1), "sales pipeline" (1)\n' in python.out
+    export.write_text(TWO_PIPELINES.replace("5,Epsilon,Proposing,5000,\n", ""), encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", "--pipeline", "Renewal", process=process)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 1
+    assert (
+        'none of its 7 deals is in "Renewal" (crm.pipelines or --pipeline): their pipelines are "Renewals" (3), '
+        '"Partners" (1), "Sales Pipeline" (1), "renewals" (1), "sales pipeline" (1); list the pipeline to read as the '
+        "export writes it"
+    ) in python.err
+    without = tmp_path / "no-pipeline.csv"
+    without.write_text("Deal Name,Deal Stage,Amount\nAcme,Qualifying,1000\n", encoding="utf-8")
+    assert main(["audit", str(without), "--no-evidence", "--process", str(process), "--out", str(tmp_path / "o")]) == 1
+    assert (
+        'only the deals of "Renewals", "Partners" are to be read (crm.pipelines or --pipeline), but the export has no '
+        "pipeline column ('Pipeline' or 'Deal - Pipeline'); export it with the deals, or drop crm.pipelines and --pipeline"
+    ) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("blank", ["", "  "])
+def test_a_blank_pipeline_option_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, blank: str) -> None:
+    export = tmp_path / "deals.csv"
+    export.write_text(TWO_PIPELINES, encoding="utf-8")
+    assert main(["audit", str(export), "--no-evidence", "--pipeline", blank, "--out", str(tmp_path / "o")]) == 2
+    assert "a blank name reads no pipeline" in capsys.readouterr().err
 
 
 def test_a_file_of_many_unknown_stage_names_keeps_a_bounded_count(

@@ -92,6 +92,40 @@ def test_without_a_crm_id_column_the_history_names_the_deals(
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
 
 
+def test_pipeline_measures_one_pipelines_closed_deals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export of two pipelines: with --pipeline the other's closed deals are in no figure, and the backtest says
+    how many it left out."""
+    deals, export, history = _made_files(tmp_path)
+    lines = export.read_text(encoding="utf-8").splitlines()
+    width = len(lines[0].split(","))
+    renewals = [f"Renewal {n},R{n},Closed won,9000,Won,2025-0{n}-15" + "," * (width - 6) for n in (3, 5, 7)]
+    rows = [
+        lines[0] + ",Pipeline",
+        *(line + ",Sales Pipeline" for line in lines[1:]),
+        *(r + ",Renewals" for r in renewals),
+    ]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    window = ["--from", "2025-01-01", "--to", "2025-12-31"]
+    got = _backtest(capsys, export, history, PROCESS, *window, "--pipeline", "Sales Pipeline")
+    assert_same(got, expected_backtest(deals, MONTH_ENDS))
+    assert (
+        main(
+            [
+                "backtest",
+                str(export),
+                "--history",
+                str(history),
+                "--process",
+                str(PROCESS),
+                "--pipeline",
+                "sales pipeline",
+            ]
+        )
+        == 0
+    )
+    assert f'{export}: 3 deals in other pipelines were left out: "Renewals" (3)' in capsys.readouterr().err
+
+
 def test_the_history_columns_are_mapped_under_crm_history(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     deals, export, history = _made_files(tmp_path)
     text = history.read_text(encoding="utf-8")

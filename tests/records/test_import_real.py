@@ -200,3 +200,32 @@ def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
             "Initech",
             "globex",
         ]
+
+
+def test_pipeline_imports_one_pipeline_and_says_what_it_left_out(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """--pipeline imports the deals of that pipeline (a blank one too) and names the others it left out; a pipeline
+    no row is in imports nothing and says which pipelines the export has."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "pipelines.csv"
+    export.write_text(
+        "deal,stage,amount,owner,Pipeline\nGlobex,Discovery,1000,ana@example.com,Sales\n"
+        "Initech,Qualifying,2000,ana@example.com,Renewals\nHooli,Qualifying,2500,ana@example.com, sales \n"
+        "Umbrella,Nowhere,3000,ana@example.com,Partners\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("import", str(export), "--pipeline", "Renewal")
+    assert (status, out) == (1, "")
+    assert err == (
+        f'{export}: error: none of its 4 deals is in "Renewal" (crm.pipelines or --pipeline): their pipelines are '
+        '"Partners" (1), "Renewals" (1), "Sales" (1), "sales" (1); list the pipeline to read as the export writes it\n'
+        "1 error found.\n"
+    )
+    export.write_text(export.read_text(encoding="utf-8") + "Vandelay,Discovery,500,ana@example.com,\n")
+    status, out, err = run("import", str(export), "--pipeline", "Sales")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == f'{export}: 2 deals in other pipelines were left out: "Partners" (1), "Renewals" (1)'
+    assert out.splitlines()[1].startswith(f"imported 3 rows from {export}: 3 new deals")
+    with sessions() as db:
+        assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Hooli", "Vandelay"]
