@@ -221,7 +221,8 @@ def pipeline_names(mapping: CrmMapping) -> str:
 
 def _no_pipeline_column(mapping: CrmMapping) -> list[str]:
     """The error for pipelines listed (crm.pipelines, --pipeline) in an export with no pipeline column."""
-    known = " or ".join(repr(name) for name in PIPELINE_NAMES)
+    *others, last = (repr(name) for name in PIPELINE_NAMES)
+    known = f"{', '.join(others)} or {last}"
     return [
         f"only the deals of {pipeline_names(mapping)} are to be read (crm.pipelines or --pipeline), but {mapping.source} "
         f"has no pipeline column ({known}); export it with the deals, or drop crm.pipelines and --pipeline"

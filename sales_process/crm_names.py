@@ -1,7 +1,8 @@
 """The column names CRMs give the audit's own fields, read without a mapping; and their system fields.
 
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
-Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo and the widely used sample sales-pipeline dataset name a deal, its id, stage,
+Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, Insightly and the widely used sample
+sales-pipeline dataset name a deal, its id, stage,
 amount, currency, owner, status, close date and Salesforce's IsClosed/IsWon flags in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from sales_process.vocabulary import name_key
 
-SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, SAMPLE = (
+SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER, INSIGHTLY, SAMPLE = (
     "Salesforce",
     "HubSpot",
     "Dynamics 365",
@@ -31,6 +32,9 @@ SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, SAMPLE = (
     "Bitrix24",
     "Zoho CRM",
     "Odoo",
+    "Freshsales",
+    "Copper",
+    "Insightly",
     "the sample sales-pipeline dataset",
 )
 IS_CLOSED, IS_WON = "is_closed", "is_won"
@@ -68,9 +72,9 @@ class KnownColumn:
 _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
     "deal": (
         (
-            ("Opportunity Name", (SALESFORCE,)),
-            ("Name", (SALESFORCE,)),
-            ("Deal Name", (HUBSPOT, BITRIX, ZOHO)),
+            ("Opportunity Name", (SALESFORCE, INSIGHTLY)),
+            ("Name", (SALESFORCE, COPPER, FRESHSALES)),
+            ("Deal Name", (HUBSPOT, BITRIX, ZOHO, FRESHSALES)),
             ("Deal_Name", (ZOHO,)),
             ("dealname", (HUBSPOT,)),
             ("Topic", (DYNAMICS,)),
@@ -97,8 +101,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             ("Stage", (SALESFORCE, PIPEDRIVE, BITRIX, ZOHO)),
             ("StageName", (SALESFORCE,)),
-            ("Deal Stage", (HUBSPOT,)),
+            ("Deal Stage", (HUBSPOT, FRESHSALES)),
             ("dealstage", (HUBSPOT,)),
+            ("Pipeline Stage", (COPPER, INSIGHTLY)),
             ("Sales Stage", (DYNAMICS,)),
             ("Deal - Stage", (PIPEDRIVE,)),
             ("deal_stage", (SAMPLE,)),
@@ -112,7 +117,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Estimated Revenue", (DYNAMICS,)),
             ("estimatedvalue", (DYNAMICS,)),
             ("Deal - Value", (PIPEDRIVE,)),
-            ("Value", (PIPEDRIVE,)),
+            ("Value", (PIPEDRIVE, COPPER)),
+            ("Deal Value", (FRESHSALES,)),
+            ("Bid Amount", (INSIGHTLY,)),
             ("Income", (BITRIX,)),
             ("close_value", (SAMPLE,)),
         ),
@@ -133,6 +140,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Currency", (HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX)),
             ("deal_currency_code", (HUBSPOT,)),
             ("Deal - Currency", (PIPEDRIVE,)),
+            ("Bid Currency", (INSIGHTLY,)),
             ("transactioncurrencyid", (DYNAMICS,)),
         ),
         (("Amount (converted) Currency", (SALESFORCE,)),),
@@ -148,6 +156,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Responsible person", (BITRIX,)),
             ("sales_agent", (SAMPLE,)),
             ("Salesperson", (ODOO,)),
+            ("Sales owner", (FRESHSALES,)),
+            ("Owned By", (COPPER,)),
+            ("User Responsible", (INSIGHTLY,)),
         ),
         (
             ("OwnerId", (SALESFORCE,)),
@@ -157,29 +168,35 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         ),
     ),
     "status": (
-        (("Status", (DYNAMICS, PIPEDRIVE)), ("Deal - Status", (PIPEDRIVE,)), ("statecode", (DYNAMICS,))),
+        (
+            ("Status", (DYNAMICS, PIPEDRIVE, COPPER)),
+            ("Deal - Status", (PIPEDRIVE,)),
+            ("statecode", (DYNAMICS,)),
+            ("Opportunity State", (INSIGHTLY,)),
+        ),
         (("Status Reason", (DYNAMICS,)), ("statuscode", (DYNAMICS,))),
     ),
     # The audit reads a close date only on a closed deal: the day it closed comes before the day it was expected to.
     "close_date": (
         (
-            ("Close Date", (SALESFORCE, HUBSPOT)),
+            ("Close Date", (SALESFORCE, HUBSPOT, COPPER)),
             ("CloseDate", (SALESFORCE,)),
             ("closedate", (HUBSPOT,)),
-            ("Actual Close Date", (DYNAMICS,)),
+            ("Actual Close Date", (DYNAMICS, INSIGHTLY)),
             ("actualclosedate", (DYNAMICS,)),
             ("Deal - Deal closed on", (PIPEDRIVE,)),
             ("Deal closed on", (PIPEDRIVE,)),
             ("Closing Date", (ZOHO,)),
             ("Closing_Date", (ZOHO,)),
-            ("Closed Date", (ODOO,)),  # set when the opportunity is won or lost
+            ("Closed Date", (ODOO, FRESHSALES)),  # set when the opportunity is won or lost
         ),
         (
             ("Est. Close Date", (DYNAMICS,)),
             ("Estimated Close Date", (DYNAMICS,)),
             ("estimatedclosedate", (DYNAMICS,)),
             ("Deal - Expected close date", (PIPEDRIVE,)),
-            ("Expected close date", (PIPEDRIVE, BITRIX)),
+            ("Expected close date", (PIPEDRIVE, BITRIX, FRESHSALES)),
+            ("Forecast Close Date", (INSIGHTLY,)),
             ("Expected Closing", (ODOO,)),
         ),
     ),
@@ -259,9 +276,10 @@ CHANGED_VALUE_NAMES = ("New Value", "NewValue")
 STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstage")
 
 
-# The column naming a deal's pipeline (HubSpot's Pipeline, Pipedrive's Deal - Pipeline): never an audit field,
-# but the pipeline of the deals whose stage names the process does not know is said with them.
-PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline")
+# The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,
+# Freshsales' Deal pipeline): not an audit field, but read for crm.pipelines (--pipeline), and said with the deals
+# whose stage names the process does not know.
+PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline")
 
 
 def most_likely_crm(read: list[KnownColumn]) -> str | None:

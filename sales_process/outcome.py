@@ -77,10 +77,11 @@ DISQUALIFIED_WORDS = frozenset(
 
 # What a status column says when process.yaml does not list its values (crm.status_values):
 # Dynamics 365 (Status and Status Reason), Pipedrive (open/won/lost, and deleted: a deal taken out of the
-# pipeline without a decision), Salesforce's Won/Lost labels.
+# pipeline without a decision), Copper and Insightly (abandoned: dropped without a decision; Insightly's
+# suspended: on hold), Salesforce's Won/Lost labels.
 DEFAULT_STATUS_VALUES: Mapping[str, Outcome] = {
-    "deleted": Outcome.DISQUALIFIED,
-    **dict.fromkeys(("open", "active", "in progress", "on hold", "pending"), Outcome.OPEN),
+    **dict.fromkeys(("deleted", "abandoned"), Outcome.DISQUALIFIED),
+    **dict.fromkeys(("open", "active", "in progress", "on hold", "pending", "suspended"), Outcome.OPEN),
     **dict.fromkeys(("won", "closed won", "closedwon", "win", "gewonnen", "gagné", "ganado", "vinto"), Outcome.WON),
     **dict.fromkeys(
         ("lost", "closed lost", "closedlost", "canceled", "cancelled", "out-sold", "outsold", *LOST_WORDS),

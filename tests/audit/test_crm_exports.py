@@ -345,6 +345,72 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     }
 
 
+def _outcomes(run: Run) -> dict[str, tuple[str, str, str, str]]:
+    return {
+        row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
+        for row in run.rows()
+    }
+
+
+def test_a_freshsales_export_is_read_for_its_default_pipeline(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Freshsales names its columns Deal value, Deal stage, Sales owner, Closed date and Deal pipeline."""
+    stages = ("New=discovery", "Demo=demonstrating", "Proposal=proposing", "Negotiation=negotiating")
+    options = [option for stage in stages for option in ("--stage-name", stage)]
+    run, duckdb = both_engines(
+        capsys, EXPORTS / "freshsales.csv", tmp_path, "--no-evidence", "--pipeline", "Default Pipeline", *options
+    )
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    for column, field in (("Deal value", "the amount"), ("Deal stage", "the stage"), ("Sales owner", "the owner")):
+        assert f"Columns: read '{column}' as {field} (Freshsales)" in run.out
+    assert "Columns: read 'Closed date' as the close date (Freshsales)" in run.out  # not Expected close date
+    assert "Deals read: 5 (2 closed, 3 open)" in run.out
+    assert '1 deal in other pipelines was left out: "Partner Pipeline" (1)' in run.out
+    assert _outcomes(run) == {
+        "Acme renewal 2027": ("open", "negotiating", "", ""),
+        "Globex platform": ("open", "proposing", "", ""),
+        "Initech pilot": ("won", "", "2027-01-20", ""),
+        "Umbrella expansion": ("lost", "", "2027-02-03", ""),
+        "Hooli data": ("open", "discovery", "", ""),
+    }
+
+
+def test_a_copper_export_says_open_won_lost_or_abandoned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Copper's Status is Open, Won, Lost or Abandoned (a deal dropped without a decision: disqualified); its dates
+    are written month first, as the US writes them."""
+    run, duckdb = both_engines(capsys, EXPORTS / "copper.csv", tmp_path, "--no-evidence", "--month-first")
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    for column, field in (("Value", "the amount"), ("Pipeline Stage", "the stage"), ("Owned By", "the owner")):
+        assert f"Columns: read '{column}' as {field} (Copper)" in run.out
+    assert _outcomes(run) == {
+        "Acme renewal": ("open", "negotiating", "", ""),
+        "Globex platform": ("open", "proposing", "", ""),
+        "Initech pilot": ("won", "negotiating", "2027-01-20", ""),
+        "Umbrella expansion": ("lost", "proposing", "2027-02-03", ""),
+        "Hooli data": ("disqualified", "discovery", "2027-05-30", ""),
+    }
+
+
+def test_an_insightly_export_says_its_state(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Insightly's Opportunity State is OPEN, WON, LOST, ABANDONED (disqualified) or SUSPENDED (on hold: open)."""
+    run, duckdb = both_engines(capsys, EXPORTS / "insightly.csv", tmp_path, "--no-evidence")
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    assert "Columns: read 'Opportunity State' as the status (open, won, lost) (Insightly)" in run.out
+    assert "Columns: read 'Actual Close Date' as the close date (Insightly)" in run.out  # not Forecast Close Date
+    assert _outcomes(run) == {
+        "Acme renewal": ("open", "negotiating", "", ""),
+        "Globex platform": ("open", "proposing", "", ""),
+        "Initech pilot": ("won", "negotiating", "2027-01-20", ""),
+        "Umbrella expansion": ("lost", "proposing", "2027-02-03", ""),
+        "Hooli data": ("disqualified", "discovery", "", ""),
+        "Soylent": ("open", "discovery", "", ""),
+    }
+
+
 def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
