@@ -321,6 +321,14 @@ def test_a_currency_column_reads_symbols_and_refuses_an_amount_written_in_anothe
     assert [row["amount"] for row in run.rows()] == ["100.00", "200.00", "USD 300", "400.00"]
 
 
+def _outcomes(run: Run) -> dict[str, tuple[str, str, str, str]]:
+    """Each row's outcome, claimed stage, close date and reasons not assessed, by deal."""
+    return {
+        row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
+        for row in run.rows()
+    }
+
+
 def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline (both engines)."""
     stages = ("New=discovery", "Qualified=qualifying", "Proposition=proposing")
@@ -331,24 +339,13 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
     assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
     assert "Deals read: 6 (3 closed, 3 open)" in run.out
-    outcomes = {
-        row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
-        for row in run.rows()
-    }
-    assert outcomes == {
+    assert _outcomes(run) == {
         "Office Design Project": ("open", "qualifying", "", ""),
         "Quote for 150 carpets": ("open", "proposing", "", ""),
         "Distributor Contract": ("won", "", "2027-01-12", ""),
         "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
         "Modern Open Space": ("open", "discovery", "", ""),
         "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
-    }
-
-
-def _outcomes(run: Run) -> dict[str, tuple[str, str, str, str]]:
-    return {
-        row["deal"]: (row["outcome"], row["claimed_stage_id"], row["close_date"], row["not_assessed"])
-        for row in run.rows()
     }
 
 
