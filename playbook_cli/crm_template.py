@@ -36,6 +36,7 @@ class CrmStyle:
     text: str
     date: str
     stages: tuple[str, ...]  # the CRM's default stage names, for the admin to map
+    pipeline: str | None = None  # the CRM's default pipeline, when its exports hold every pipeline's deals
 
 
 STYLES = {
@@ -85,6 +86,7 @@ STYLES = {
             "Contract Sent",
             "Closed Won",
         ),
+        "Sales Pipeline",
     ),
 }
 
@@ -174,6 +176,11 @@ def crm_block(process: Process, style: CrmStyle) -> str:
     lines.append(f"  stage_names:  # {style.name}'s default stage names: remove the # of each and write its stage id")
     known = {stage.name.casefold() for stage in process.stages}
     lines += [f"    # {_yaml_text(name)}: STAGE-ID" for name in style.stages if name.casefold() not in known]
+    if style.pipeline is not None:
+        lines.append(
+            f"  # pipelines: [{_yaml_text(style.pipeline)}]  # {style.name} exports every pipeline's deals: remove the # "
+            "to read only this process's (its Pipeline column)"
+        )
     lines.append("  milestones:")
     for milestone_id, parts in milestones.items():
         fields = ", ".join(f"{part}: {_yaml_text(name)}" for part, name in parts.items())

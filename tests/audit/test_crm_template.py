@@ -125,3 +125,27 @@ def test_a_milestone_that_counts_for_one_day_says_day(capsys: pytest.CaptureFixt
         "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n"
         in out
     )
+
+
+def test_the_hubspot_block_offers_its_default_pipeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """HubSpot exports every pipeline's deals: the block offers `pipelines`, commented out; uncommented, the audit
+    reads only the Sales Pipeline's deals."""
+    _, out, _ = run(capsys, "--crm", "hubspot")
+    block = out[out.index("crm:\n") : out.index("\n\nA CSV header")]
+    assert "\n  # pipelines: [Sales Pipeline]  # HubSpot exports every pipeline's deals" in block
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8") + "\n" + block.replace("  # pipelines:", "  pipelines:") + "\n",
+        encoding="utf-8",
+    )
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Record ID,Deal Name,Deal Stage,Amount,Currency,Deal owner,Pipeline\n"
+        "1,Contoso,Contract Sent,1000,USD,Ana,Sales Pipeline\n2,Fabrikam,Renewal Due,2000,USD,Ana,Renewals\n",
+        encoding="utf-8",
+    )
+    options = ["--no-evidence", "--stage-name", "Contract Sent=negotiating", "--as-of", "2027-03-01"]
+    status = main(["audit", str(export), "--process", str(process), *options, "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert (status, err) == (0, ""), err
+    assert "Deals read: 1\n" in out and '1 deal in other pipelines was left out: "Renewals" (1)\n' in out
