@@ -174,11 +174,11 @@ def plan_columns(
     if not milestones and process.milestones() and not no_evidence:
         problems.append(no_milestones)
     pipeline = _pipeline_column(header, set(positions.values()))
-    if mapping.pipelines:
-        problems += _no_pipeline_column(mapping) if pipeline is None else []
-        if pipeline is not None:
-            ignored = [name for name in ignored if name != header[pipeline].strip()]
-            read_as.append(f"read {header[pipeline].strip()!r} as the pipeline (only {pipeline_names(mapping)} read)")
+    if mapping.pipelines and pipeline is None:
+        problems.append(_no_pipeline_column(mapping))
+    elif mapping.pipelines and pipeline is not None:
+        ignored = [name for name in ignored if name != header[pipeline].strip()]
+        read_as.append(f"read {header[pipeline].strip()!r} as the pipeline (only {pipeline_names(mapping)} read)")
     if problems:
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
@@ -219,14 +219,14 @@ def pipeline_names(mapping: CrmMapping) -> str:
     return ", ".join(json.dumps(name, ensure_ascii=False) for name in mapping.pipelines)
 
 
-def _no_pipeline_column(mapping: CrmMapping) -> list[str]:
+def _no_pipeline_column(mapping: CrmMapping) -> str:
     """The error for pipelines listed (crm.pipelines, --pipeline) in an export with no pipeline column."""
     *others, last = (repr(name) for name in PIPELINE_NAMES)
-    known = f"{', '.join(others)} or {last}"
-    return [
+    return (
         f"only the deals of {pipeline_names(mapping)} are to be read (crm.pipelines or --pipeline), but {mapping.source} "
-        f"has no pipeline column ({known}); export it with the deals, or drop crm.pipelines and --pipeline"
-    ]
+        f"has no pipeline column ({', '.join(others)} or {last}); export it with the deals, or drop crm.pipelines "
+        "and --pipeline"
+    )
 
 
 def _absent_mapped(header: Sequence[str], mapping: CrmMapping) -> list[str]:

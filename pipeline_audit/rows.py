@@ -7,14 +7,14 @@ parsers the form, the API and deal files use; only the hints name the audit's op
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shlex
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline_audit.columns import ColumnPlan, MilestoneColumns
+from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
+from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import IS_CLOSED, IS_WON
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
@@ -164,11 +164,10 @@ class RowReader:
         """Why an export whose `rows` are all in other pipelines has no deal to read, or None."""
         if not rows or self.other_pipeline_rows < rows:
             return None
-        found = ", ".join(f"{shown_name(name)} ({count})" for name, count in self.pipelines_left_out()[:5])
-        listed = ", ".join(shown_name(name) for name in self.mapping.pipelines)
         return (
-            f"none of its {plural(rows, 'deal')} is in {listed} (crm.pipelines or --pipeline): their pipelines are "
-            f"{found}; list the pipeline to read as the export writes it"
+            f"none of its {plural(rows, 'deal')} is in {pipeline_names(self.mapping)} (crm.pipelines or --pipeline): "
+            f"their pipelines are {names_counted(self.pipelines_left_out()[:PIPELINES_LISTED])}; list the pipeline to "
+            "read as the export writes it"
         )
 
     def deal(self, cells: list[str]) -> Deal | ClosedDeal:
@@ -450,11 +449,6 @@ def _date_hint(error: ValueError) -> str:
     if isinstance(error, MonthFirstDateError):
         return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
     return ""
-
-
-def shown_name(name: str) -> str:
-    """A CRM name in a message, in double quotes as the summary's YAML-ready lists quote them."""
-    return json.dumps(name, ensure_ascii=False)
 
 
 def _cell(cells: Sequence[str], index: int | None) -> str:

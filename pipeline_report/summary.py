@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Totals
@@ -167,11 +167,8 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
         lines.append(f"      # ... and more names, on {plural(unlisted, 'deal')} (see audit.csv)")
     lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
     if result.unknown_stage_pipelines:
-        pipelines = ", ".join(
-            f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
-        )
         lines.append(
-            f"  their pipelines: {pipelines}; map only this process's stages: read only its pipeline with "
+            f"  their pipelines: {names_counted(result.unknown_stage_pipelines)}; map only this process's stages: read only its pipeline with "
             "--pipeline NAME or crm.pipelines, and audit another pipeline's deals with its own process"
         )
     return lines
@@ -180,13 +177,18 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
 PIPELINES_LISTED = 5
 
 
+def names_counted(counts: Iterable[tuple[str, int]]) -> str:
+    """CRM names with their rows, quoted as YAML reads them: '"Renewals" (2), "Sales Pipeline" (1)'."""
+    return ", ".join(f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in counts)
+
+
 def other_pipelines_text(pipelines: Sequence[tuple[str, int]], rows: int) -> str | None:
     """The `rows` left out for being in `pipelines` not read (crm.pipelines, --pipeline; the rows of each, most
     first), e.g. '8 deals in other pipelines were left out: "Renewals" (6), "Partners" (2)'; None for none."""
     if not rows:
         return None
     listed = pipelines[:PIPELINES_LISTED]
-    names = ", ".join(f"{json.dumps(name, ensure_ascii=False)} ({count})" for name, count in listed)
+    names = names_counted(listed)
     more = len(pipelines) - len(listed)
     names += f" and {plural(more, 'other')}" if more else ""
     return f"{plural(rows, 'deal')} in other pipelines {'was' if rows == 1 else 'were'} left out: {names}"

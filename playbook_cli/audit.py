@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, memory_size
 from pipeline_audit.progress import ProgressBar
 from pipeline_report.report_html import write_report
 from pipeline_report.result import AuditResult
-from pipeline_report.summary import summary_text
+from pipeline_report.summary import names_counted, summary_text
 from pipeline_report.totals import Period
 from playbook_cli.common import (
     EXIT_INVALID,
@@ -194,8 +193,6 @@ def _what_to_fix(result: AuditResult) -> str:
         return "fix the rows listed above"
     fix = f"{unknown} of them are at stage names the process does not know: map them under crm.stage_names as listed above"
     if result.unknown_stage_pipelines:
-        pipelines = ", ".join(
-            f"{json.dumps(name, ensure_ascii=False)} ({rows})" for name, rows in result.unknown_stage_pipelines
-        )
+        pipelines = names_counted(result.unknown_stage_pipelines)
         fix += f", or read only this process's pipeline with --pipeline NAME or crm.pipelines (their pipelines: {pipelines})"
     return fix
