@@ -68,6 +68,8 @@ AUTO_DUCKDB_BYTES = 4_000_000  # about 12,000 deals of the default process
 BATCH = 1_000  # the Python rows fetched at a time (~6 KB of Python objects each: their cells as text)
 FILE_ROW = "file_row"  # a row's position in the file, from 0 after the header
 LEFT_OUT = "left_out"  # the kind of a row in another pipeline than those listed: not in audit.csv, not counted
+OTHER_PIPELINE = "pipeline"  # the kind of a row whose pipeline is not spelled as listed, until _other_pipelines decides
+PIPELINE_CELL = "pipeline_cell"  # that row's pipeline cell
 DUCKDB = DIALECTS["duckdb"]
 # DuckDB's memory_limit (memory_limit()): its tables of the file's rows go to a temporary directory beyond
 # it, so that the audit takes as much memory for a hundred thousand deals as for millions. What DuckDB
@@ -216,7 +218,7 @@ def audit_with_duckdb(
             if progress is not None:
                 progress(size // 2, size)
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
-            audit.read(connection, _cells(plan))
+            audit.read(connection, _cells(plan), from_the_copy=_other_pipelines(connection, audit.reader))
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
             if plan.crm_id is not None:
@@ -328,15 +330,21 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     # buyer's "Not quite", which the statement's output does not carry).
     buyers = [m.confirmed_by for m in plan.milestones if m.confirmed_by is not None]
     first = f"COALESCE({', '.join(q(n) for n in names)})"  # the first cell that is not empty
+    # Perhaps a grouped report's heading or subtotal: Python tells (PythonRows, _other_pipelines).
+    grouped = f"REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED_ROW)})"
+    spelled = _pipeline_spelled_as_listed(plan, mapping)
     simple = " AND ".join(
         [
             f"{q('not_assessed')} = ''",
-            *_in_a_pipeline_read(plan, mapping),
+            *spelled,
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
-            # Perhaps a grouped report's heading or subtotal: Python tells (PythonRows).
-            f"NOT REGEXP_MATCHES({first}, {DUCKDB.string(MAYBE_GROUPED_ROW)})",
+            f"NOT {grouped}",
         ]
     )
+    # A row naming a pipeline not spelled as listed: _other_pipelines decides, spelling by spelling.
+    other, pipeline_cell = "FALSE", "CAST(NULL AS VARCHAR)"
+    if spelled and plan.pipeline is not None:
+        other, pipeline_cell = f"NOT ({spelled[0]})", q(_name(plan.pipeline))
 
     def cell(index: int | None) -> str:
         return q(_name(index)) if index is not None else "NULL"
@@ -353,8 +361,10 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     read = {
         FILE_ROW: q(FILE_ROW),
         "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
-        f"WHEN {simple} THEN 'sql' ELSE 'python' END",
-        "cells": f"CASE WHEN NOT ({simple}) THEN {_cells(plan)} END",
+        f"WHEN {simple} THEN 'sql' WHEN {other} THEN '{OTHER_PIPELINE}' ELSE 'python' END",
+        # Kept for the rows Python reads, and for another pipeline's rows Python must look at (grouped).
+        "cells": f"CASE WHEN NOT ({simple}) AND (NOT ({other}) OR {grouped}) THEN {_cells(plan)} END",
+        PIPELINE_CELL: f"CASE WHEN {other} THEN {pipeline_cell} END",
         "currency": q("currency"),
         **restored,
         "claimed_stage_id": q("claimed_stage_id"),
@@ -387,9 +397,9 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     )
 
 
-def _in_a_pipeline_read(plan: ColumnPlan, mapping: CrmMapping) -> list[str]:
+def _pipeline_spelled_as_listed(plan: ColumnPlan, mapping: CrmMapping) -> list[str]:
     """When pipelines are listed, a row read here names one as listed (or none): Python tells whether another
-    spelling is a pipeline read (RowReader.in_another_pipeline), and leaves out a row of another."""
+    spelling is a pipeline read (_other_pipelines)."""
     if plan.pipeline is None or not mapping.pipelines:
         return []
     listed = ", ".join(DUCKDB.string(name) for name in ("", *mapping.pipelines))
@@ -475,27 +485,28 @@ class PythonRows:
         self._out = AuditCsv(safe_writer(self._written), loaded.process)
         self._written.taken()  # the header: the engine writes it
 
-    def read(self, connection: duckdb.DuckDBPyConnection, cells: str) -> None:
+    def read(self, connection: duckdb.DuckDBPyConnection, cells: str, from_the_copy: bool = False) -> None:
         """Read and count the Python rows into python_lines, and mark the rows SQL assessed in another currency
-        as Python's."""
+        as Python's. `from_the_copy`: some Python rows' cells were not kept (moved by _other_pipelines)."""
         connection.execute("CREATE TEMP TABLE python_lines (row BIGINT, line VARCHAR)")
+        copied = f"COALESCE(audit.cells, (SELECT {cells} FROM pipeline WHERE pipeline.rowid = audit.file_row))"
+        cells_of = copied if from_the_copy else "audit.cells"
         first = connection.execute(
             "SELECT file_row, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY file_row LIMIT 1"
         ).fetchone()
         if first is None:
-            self._rows(connection, "audit.cells", -1, None)
+            self._rows(connection, cells_of, -1, None)
             return
         at, currency = first
-        self._rows(connection, "audit.cells", -1, at)
+        self._rows(connection, cells_of, -1, at)
         if self.reader.currency is None:
             self.reader.currency = currency
         moved = connection.execute(
             "UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND currency IS NOT NULL AND currency <> ?",
             [self.reader.currency],
         ).fetchone()
-        cells_of = "audit.cells"
         if moved is not None and moved[0]:  # their cells were not kept: read from the copy of the file
-            cells_of = f"COALESCE(audit.cells, (SELECT {cells} FROM pipeline WHERE pipeline.rowid = audit.file_row))"
+            cells_of = copied
         self._rows(connection, cells_of, at - 1, None)
 
     def _rows(self, connection: duckdb.DuckDBPyConnection, cells_of: str, after: int, before: int | None) -> None:
@@ -528,6 +539,37 @@ class PythonRows:
                     f"UPDATE audit SET kind = '{LEFT_OUT}' WHERE file_row IN (SELECT UNNEST(?))", [left_out]
                 )
             after = batch[-1][0]
+
+
+def _other_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -> bool:
+    """Decide the rows whose pipeline is not spelled as listed (OTHER_PIPELINE), one spelling at a time, as
+    RowReader.in_another_pipeline decides a row: another pipeline's are counted and left out (LEFT_OUT), and a
+    listed pipeline's spelled otherwise go to Python. Whether any went to Python (their cells were not kept).
+
+    An export of several pipelines is mostly other pipelines' rows: read one by one in Python, half a file
+    of them took longer than DuckDB's whole audit of the other half.
+    """
+    spellings = connection.execute(
+        f"SELECT {PIPELINE_CELL}, count(*) FROM audit WHERE kind = '{OTHER_PIPELINE}' "
+        f"GROUP BY {PIPELINE_CELL} ORDER BY min(file_row)"
+    ).fetchall()
+    read = [cell for cell, _ in spellings if not reader.mapping.in_another_pipeline(cell.strip())]
+    # Another pipeline's row may yet be a grouped report's line, which the Python engine refuses.
+    maybe_grouped = connection.execute(
+        f"SELECT cells FROM audit WHERE kind = '{OTHER_PIPELINE}' AND cells IS NOT NULL "
+        f"AND NOT list_contains(?, {PIPELINE_CELL})",
+        [read],
+    ).fetchall()
+    if any(grouped_report_line(_texts(cells), reader.plan) is not None for (cells,) in maybe_grouped):
+        raise NotForDuckDB("the file is a grouped report")
+    for cell, rows in spellings:  # in the order of their first rows, as the Python engine meets them
+        reader.left_out(cell.strip(), rows)
+    connection.execute(
+        f"UPDATE audit SET kind = CASE WHEN list_contains(?, {PIPELINE_CELL}) THEN 'python' ELSE '{LEFT_OUT}' END "
+        f"WHERE kind = '{OTHER_PIPELINE}'",
+        [read],
+    )
+    return bool(read)
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:

@@ -147,13 +147,18 @@ class RowReader:
         left out of every total, and counted by its pipeline."""
         if self.plan.pipeline is None or not self.mapping.pipelines:
             return False
-        pipeline = _cell(cells, self.plan.pipeline)
+        return self.left_out(_cell(cells, self.plan.pipeline), 1)
+
+    def left_out(self, pipeline: str, rows: int) -> bool:
+        """Whether `rows` rows whose pipeline cell says `pipeline` (stripped) are in another pipeline
+        (CrmMapping.in_another_pipeline); if so, they are counted by it. The DuckDB engine counts the rows of
+        one spelling at once, spellings in the order of their first rows, which keeps the same names."""
         if not self.mapping.in_another_pipeline(pipeline):
             return False
-        self.other_pipeline_rows += 1
+        self.other_pipeline_rows += rows
         named = " ".join(pipeline.split())
         if named in self.other_pipelines or len(self.other_pipelines) < UNKNOWN_STAGES_KEPT:
-            self.other_pipelines[named] += 1  # a file of garbage pipeline names keeps the audit's memory bounded
+            self.other_pipelines[named] += rows  # a file of garbage pipeline names keeps the audit's memory bounded
         return True
 
     def pipelines_left_out(self) -> list[tuple[str, int]]:

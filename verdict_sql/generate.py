@@ -139,7 +139,7 @@ def verdict_sql(
     segments = _segments_read(process)
     dates = milestone_dates(process, columns)
     rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
-    # The DuckDB engine reads every row, and leaves out another pipeline's in Python (RowReader.in_another_pipeline).
+    # The DuckDB engine reads every row: Python decides, spelling by spelling, which pipelines are read (RowReader).
     pipelines = "" if for_the_audit else pipeline_filter(w, columns, mapping.pipelines)
     steps = [
         (

@@ -12,11 +12,14 @@ import datetime as dt
 import html
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from openpyxl import Workbook
 
+from pipeline_audit.audit import audit_row
+from pipeline_audit.rows import RowReader
 from playbook_cli.main import main
 from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
 from tests.audit.helpers import Run
@@ -465,6 +468,44 @@ def test_pipeline_reads_one_pipeline_and_counts_the_others_apart(
     assert f"Column: read 'Pipeline' as the pipeline (only {json.dumps(options[1])} read)" in report
     assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1).' in report
     assert "more than one row" not in python.out  # Acme's id repeats only in another pipeline
+
+
+MANY_PIPELINES = (
+    "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
+    "1,Acme,Qualifying,1000,Sales Pipeline\n"
+    "2,Sum Corp,Qualifying,2000, P1\n"  # perhaps a grouped report's subtotal: Python looks, and leaves it out
+    "3,Beta,Qualifying,3000,P2\n"
+    "4,Gamma,Discovery,4000,sales  PIPELINE\n"  # the listed pipeline spelled otherwise: read
+    "5,Delta,Qualifying,5000,p2\n"
+    "6,Eta,Qualifying,6000,P3\n"  # a fourth name, beyond the three kept: counted in the rows alone
+    "7,Theta,Qualifying,7000,P1\n"
+    "8,Iota,Qualifying,8000,P2\n"
+    "9,Kappa,Qualifying,9000,P3\n"
+)
+
+
+def test_other_pipelines_are_decided_by_spelling_on_duckdb(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DuckDB engine leaves another pipeline's rows out without reading them one by one in Python (half an
+    export of them took longer than its whole audit), and counts them as the Python engine does: by name, the
+    first names met kept, however they are spelled around."""
+    monkeypatch.setattr("pipeline_audit.rows.UNKNOWN_STAGES_KEPT", 3)
+    read_in_python: list[str] = []
+
+    def counted(reader: RowReader, *args: Any) -> Any:
+        read_in_python.append(args[5][1])  # the row's deal
+        return audit_row(reader, *args)
+
+    monkeypatch.setattr("pipeline_audit.duckdb_engine.audit_row", counted)
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(MANY_PIPELINES, encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", "--pipeline", "Sales Pipeline")
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0, python.err
+    assert "Deals read: 2\n" in python.out
+    assert '7 deals in other pipelines were left out: "P1" (2), "P2" (2), "p2" (1)' in python.out
+    assert read_in_python == ["Gamma"]
 
 
 def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
