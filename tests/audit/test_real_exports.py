@@ -508,6 +508,22 @@ def test_other_pipelines_are_decided_by_spelling_on_duckdb(
     assert read_in_python == ["Gamma"]
 
 
+def test_a_subtotal_in_another_pipeline_is_still_a_grouped_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A grouped report's subtotal whose pipeline cell names another pipeline (B2B reads as a figure) is refused
+    by both engines: DuckDB leaves no row out unseen."""
+    export = tmp_path / "grouped.csv"
+    export.write_text(
+        "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n1,Acme,Qualifying,1000,Sales Pipeline\n"
+        "Subtotal,,,5000,B2B\n3,Beta,Qualifying,3000,B2B\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", "--pipeline", "Sales Pipeline")
+    assert (duckdb.status, duckdb.err) == (python.status, python.err) == (1, python.err)
+    assert "the line 'Subtotal' is a subtotal, not a deal" in python.err
+
+
 def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """crm.pipelines reads as --pipeline does; a pipeline no row is in, or an export without a pipeline column, is an
     error saying what to do."""
