@@ -553,7 +553,8 @@ def _other_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -
         f"SELECT {PIPELINE_CELL}, count(*) FROM audit WHERE kind = '{OTHER_PIPELINE}' "
         f"GROUP BY {PIPELINE_CELL} ORDER BY min(file_row)"
     ).fetchall()
-    read = [cell for cell, _ in spellings if not reader.mapping.in_another_pipeline(cell.strip())]
+    # In the order of their first rows, as the Python engine meets them; a cell is read stripped, as RowReader reads it.
+    read = [cell for cell, rows in spellings if not reader.left_out(cell.strip(), rows)]
     # Another pipeline's row may yet be a grouped report's line, which the Python engine refuses.
     maybe_grouped = connection.execute(
         f"SELECT cells FROM audit WHERE kind = '{OTHER_PIPELINE}' AND cells IS NOT NULL "
@@ -562,8 +563,6 @@ def _other_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -
     ).fetchall()
     if any(grouped_report_line(_texts(cells), reader.plan) is not None for (cells,) in maybe_grouped):
         raise NotForDuckDB("the file is a grouped report")
-    for cell, rows in spellings:  # in the order of their first rows, as the Python engine meets them
-        reader.left_out(cell.strip(), rows)
     connection.execute(
         f"UPDATE audit SET kind = CASE WHEN list_contains(?, {PIPELINE_CELL}) THEN 'python' ELSE '{LEFT_OUT}' END "
         f"WHERE kind = '{OTHER_PIPELINE}'",
