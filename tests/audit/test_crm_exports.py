@@ -329,12 +329,28 @@ def _outcomes(run: Run) -> dict[str, tuple[str, str, str, str]]:
     }
 
 
+def _audited_alike(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    export: str,
+    *options: str,
+    process: Path = ROOT / "process.yaml",
+) -> Run:
+    """Audit one of the CRM exports with both engines, which must write the same; the Python engine's run."""
+    run, duckdb = both_engines(capsys, EXPORTS / export, tmp_path, *options, process=process)
+    assert_same_outputs(run, duckdb)
+    return run
+
+
+def _stage_names(*names: str) -> list[str]:
+    """--stage-name options, one per CRM=stage pair."""
+    return [option for name in names for option in ("--stage-name", name)]
+
+
 def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline (both engines)."""
-    stages = ("New=discovery", "Qualified=qualifying", "Proposition=proposing")
-    options = [option for stage in stages for option in ("--stage-name", stage)]
-    run, duckdb = both_engines(capsys, EXPORTS / "odoo.csv", tmp_path, "--no-evidence", *options)
-    assert_same_outputs(run, duckdb)
+    options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
+    run = _audited_alike(capsys, tmp_path, "odoo.csv", "--no-evidence", *options)
     assert run.status == 0, run.err
     assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
     assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
@@ -353,12 +369,10 @@ def test_a_freshsales_export_is_read_for_its_default_pipeline(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """Freshsales names its columns Deal value, Deal stage, Sales owner, Closed date and Deal pipeline."""
-    stages = ("New=discovery", "Demo=demonstrating", "Proposal=proposing", "Negotiation=negotiating")
-    options = [option for stage in stages for option in ("--stage-name", stage)]
-    run, duckdb = both_engines(
-        capsys, EXPORTS / "freshsales.csv", tmp_path, "--no-evidence", "--pipeline", "Default Pipeline", *options
+    options = _stage_names("New=discovery", "Demo=demonstrating", "Proposal=proposing", "Negotiation=negotiating")
+    run = _audited_alike(
+        capsys, tmp_path, "freshsales.csv", "--no-evidence", "--pipeline", "Default Pipeline", *options
     )
-    assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
     for column, field in (("Deal value", "the amount"), ("Deal stage", "the stage"), ("Sales owner", "the owner")):
         assert f"Columns: read '{column}' as {field} (Freshsales)" in run.out
@@ -377,8 +391,7 @@ def test_a_freshsales_export_is_read_for_its_default_pipeline(
 def test_a_copper_export_says_open_won_lost_or_abandoned(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Copper's Status is Open, Won, Lost or Abandoned (a deal dropped without a decision: disqualified); its dates
     are written month first, as the US writes them."""
-    run, duckdb = both_engines(capsys, EXPORTS / "copper.csv", tmp_path, "--no-evidence", "--month-first")
-    assert_same_outputs(run, duckdb)
+    run = _audited_alike(capsys, tmp_path, "copper.csv", "--no-evidence", "--month-first")
     assert run.status == 0, run.err
     for column, field in (("Value", "the amount"), ("Pipeline Stage", "the stage"), ("Owned By", "the owner")):
         assert f"Columns: read '{column}' as {field} (Copper)" in run.out
@@ -393,8 +406,7 @@ def test_a_copper_export_says_open_won_lost_or_abandoned(capsys: pytest.CaptureF
 
 def test_an_insightly_export_says_its_state(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Insightly's Opportunity State is OPEN, WON, LOST, ABANDONED (disqualified) or SUSPENDED (on hold: open)."""
-    run, duckdb = both_engines(capsys, EXPORTS / "insightly.csv", tmp_path, "--no-evidence")
-    assert_same_outputs(run, duckdb)
+    run = _audited_alike(capsys, tmp_path, "insightly.csv", "--no-evidence")
     assert run.status == 0, run.err
     assert "Columns: read 'Opportunity State' as the status (open, won, lost) (Insightly)" in run.out
     assert "Columns: read 'Actual Close Date' as the close date (Insightly)" in run.out  # not Forecast Close Date
@@ -412,8 +424,7 @@ def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """1 200 000 kr with a currency column saying SEK is 1,200,000 SEK; without it, or with another, it is refused."""
-    run, duckdb = both_engines(capsys, EXPORTS / "nordic.csv", tmp_path)
-    assert_same_outputs(run, duckdb)
+    run = _audited_alike(capsys, tmp_path, "nordic.csv")
     rows = {row["deal"]: row for row in run.rows()}
     assert [rows[deal]["amount"] for deal in list(rows)[:3]] == ["1200000.00", "450000.00", "75000.00"]
     assert all(rows[deal]["not_assessed"] == "" for deal in list(rows)[:3])
@@ -440,8 +451,7 @@ def test_a_bitrix24_deal_closed_at_one_of_the_process_stages_is_lost(
         "  stage_names: {New: discovery, Preparing documents: proposing, In progress: qualifying}\n"
         "  lost_stages: [Analyze failure]\n",
     )
-    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", process=process)
-    assert_same_outputs(run, duckdb)
+    run = _audited_alike(capsys, tmp_path, "bitrix24.csv", "--no-evidence", process=process)
     assert run.status == 0, run.err
     assert "Columns: read 'Closed' as whether the deal is closed (Bitrix24)" in run.out
     outcomes = {row["deal"]: (row["outcome"], row["close_date"]) for row in run.rows()}
@@ -464,8 +474,7 @@ def test_a_closed_deal_at_a_stage_the_process_does_not_know_is_asked_about(
     process = process_with(
         tmp_path, "crm:\n  stage_names: {New: discovery, Preparing documents: proposing, In progress: qualifying}\n"
     )
-    run, duckdb = both_engines(capsys, EXPORTS / "bitrix24.csv", tmp_path, "--no-evidence", process=process)
-    assert_same_outputs(run, duckdb)
+    run = _audited_alike(capsys, tmp_path, "bitrix24.csv", "--no-evidence", process=process)
     mobile = next(row for row in run.rows() if row["deal"] == "Mobile app")
     assert mobile["not_assessed"].startswith("unknown stage 'Analyze failure'")
     assert mobile["not_assessed"].endswith(
