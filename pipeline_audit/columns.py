@@ -23,6 +23,7 @@ from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER,
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
 from sales_process.crm_names import (
     FIELD_WORDS,
+    IS_ACTIVE,
     IS_CLOSED,
     IS_WON,
     PIPELINE_NAMES,
@@ -80,6 +81,7 @@ class ColumnPlan:
     close_date: int | None = None
     is_closed: int | None = None
     is_won: int | None = None
+    is_active: int | None = None
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
@@ -201,6 +203,7 @@ def plan_columns(
         close_date=positions.get(Target(CLOSE_DATE)),
         is_closed=positions.get(Target(IS_CLOSED)),
         is_won=positions.get(Target(IS_WON)),
+        is_active=positions.get(Target(IS_ACTIVE)),
         read_as=tuple(read_as),
         ignored=tuple(ignored),
         pipeline=pipeline,
@@ -366,6 +369,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
         close_date=at(plan.close_date),
         is_closed=at(plan.is_closed),
         is_won=at(plan.is_won),
+        is_active=at(plan.is_active),
         milestones={
             m.milestone_id: verdict_columns.MilestoneColumns(
                 name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by)

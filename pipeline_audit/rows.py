@@ -16,10 +16,10 @@ from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
-from sales_process.crm_names import IS_CLOSED, IS_WON
+from sales_process.crm_names import IS_ACTIVE, IS_CLOSED, IS_WON
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
-from sales_process.outcome import Outcome, outcome_rule
+from sales_process.outcome import Outcome, closed_flag, outcome_rule
 from sales_process.problems import Problem
 from sales_process.requirement import process_segments
 from sales_process.vocabulary import (
@@ -208,11 +208,11 @@ class RowReader:
         stage_problems: list[str] = []
         claimed = self._claimed_stage(cells, stage_problems, lost_is_open=read_outcome)
         outcome = self._outcome(cells, claimed, problems) if read_outcome else Outcome.OPEN
-        if stage_problems and read_outcome and outcome is Outcome.OPEN and self._closed_by_flag(cells):
+        closed_by = self._closed_by_flag(cells) if stage_problems and read_outcome and outcome is Outcome.OPEN else None
+        if closed_by is not None:
             # Closed at a stage the process does not know (OutcomeRule.outcome): won or lost is the editor's to say.
             stage_problems[-1] += (
-                "; its closed column says the deal is closed: list a lost stage under crm.lost_stages, "
-                "or map a won one to the last stage"
+                f"; its {closed_by}: list a lost stage under crm.lost_stages, or map a won one to the last stage"
             )
         if outcome is not None and outcome.is_closed:
             amount = self._amount(cells, problems)
@@ -272,9 +272,9 @@ class RowReader:
         """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
         plan = self.plan
         flags: list[bool | Outcome | None] = []
-        for field, index in ((IS_CLOSED, plan.is_closed), (IS_WON, plan.is_won)):
+        for field, index in ((IS_CLOSED, plan.is_closed), (IS_WON, plan.is_won), (IS_ACTIVE, plan.is_active)):
             try:
-                flags.append(self.outcomes.flag_reading(cells[index]) if index is not None else None)
+                flags.append(self._flag(cells, index))
             except ValueError as error:
                 problems.append(f"{field}: {error}")
                 return None
@@ -283,6 +283,7 @@ class RowReader:
                 status=_cell(cells, plan.status),
                 is_closed=flags[0],
                 is_won=flags[1],
+                is_active=flags[2],
                 stage_name=_cell(cells, plan.stage),
                 stage_id=claimed,
             )
@@ -312,13 +313,20 @@ class RowReader:
         spelling, rows = self.unknown_stages.get(key, (typed, 0))
         self.unknown_stages[key] = (min(spelling, typed), rows + 1)
 
-    def _closed_by_flag(self, cells: Sequence[str]) -> bool:
-        """Whether the row's closed flag says yes (IsClosed, Bitrix24's Closed)."""
-        index = self.plan.is_closed
+    def _closed_by_flag(self, cells: Sequence[str]) -> str | None:
+        """How the row's flags say it is closed (IsClosed, Bitrix24's Closed; else Odoo's Active saying no), or None."""
         try:
-            return index is not None and self.outcomes.flag_reading(cells[index]) is True
+            is_closed, is_active = (self._flag(cells, index) for index in (self.plan.is_closed, self.plan.is_active))
         except ValueError:
-            return False  # said by _outcome
+            return None  # said by _outcome
+        if closed_flag(is_closed, is_active) is not True:
+            return None
+        return (
+            "closed column says the deal is closed" if is_closed is True else "active column says the deal is archived"
+        )
+
+    def _flag(self, cells: Sequence[str], index: int | None) -> bool | Outcome | None:
+        return self.outcomes.flag_reading(cells[index]) if index is not None else None
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:

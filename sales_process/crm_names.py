@@ -3,7 +3,7 @@
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
 Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, Insightly and the widely used sample
 sales-pipeline dataset name a deal, its id, stage,
-amount, currency, owner, status, close date and Salesforce's IsClosed/IsWon flags in a few
+amount, currency, owner, status, close date, Salesforce's IsClosed/IsWon flags and Odoo's Active in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
 
@@ -37,8 +37,10 @@ SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER
     "Insightly",
     "the sample sales-pipeline dataset",
 )
-IS_CLOSED, IS_WON = "is_closed", "is_won"
-FLAG_FIELDS = (IS_CLOSED, IS_WON)  # Salesforce's IsClosed/IsWon pair: read when present, never needed
+IS_CLOSED, IS_WON, IS_ACTIVE = "is_closed", "is_won", "is_active"
+# Salesforce's IsClosed/IsWon pair and Odoo's Active (no: archived, as Odoo archives the deals it marks lost):
+# read when present, never needed.
+FLAG_FIELDS = (IS_CLOSED, IS_WON, IS_ACTIVE)
 
 # The words messages use for each field ("read 'StageName' as the stage").
 FIELD_WORDS: Mapping[str, str] = {
@@ -52,6 +54,7 @@ FIELD_WORDS: Mapping[str, str] = {
     "close_date": "the close date",
     IS_CLOSED: "whether the deal is closed",
     IS_WON: "whether the deal was won",
+    IS_ACTIVE: "whether the deal is active, not archived",
 }
 
 
@@ -218,6 +221,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Is Won", (HUBSPOT, ODOO)),  # Odoo's holds a status (Won, Lost, Pending): OutcomeRule.flag_reading
         ),
     ),
+    IS_ACTIVE: ((("Active", (ODOO,)),),),  # Odoo's "Archived" filter exports its lost deals with Active false
 }
 
 

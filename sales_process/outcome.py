@@ -10,7 +10,8 @@ The rule, first that answers wins:
 1. the status column's value (`crm.status_values`, else the words CRMs write: Won, Lost, Open …);
 2. a closed or won flag holding a status rather than yes or no (Odoo's Is Won: Won, Lost, Pending),
    read as the status column's value is;
-3. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost);
+3. Salesforce's IsClosed/IsWon pair (IsClosed false: open; true: IsWon says won or lost); without an
+   IsClosed cell, Odoo's Active false says closed (Odoo archives the deals it marks lost), true says nothing;
 4. the CRM stage: `crm.lost_stages` and any stage named with a lost word (LOST_WORDS, in every
    language the vocabulary knows) are lost; the stage mapped to the process's last stage, or named
    with a won word (Won, Deal won, closedwon …), is won; a stage named with a disqualification word
@@ -186,26 +187,34 @@ class OutcomeRule:
         is_won: bool | Outcome | None = None,
         stage_name: str = "",
         stage_id: str | None = None,
+        is_active: bool | Outcome | None = None,
     ) -> Outcome:
         """The row's outcome by the rule, first that answers wins: status, a flag holding a status
-        (flag_reading), IsClosed/IsWon, stage.
+        (flag_reading), IsClosed (or Active, closed_flag) and IsWon, stage.
 
         Raise ValueError for a status value that is not known.
         """
         by_status = self.status_outcome(status)
         if by_status is not None:
             return by_status
-        for flag in (is_closed, is_won):
+        for flag in (is_closed, is_won, is_active):
             if isinstance(flag, Outcome):
                 return flag
-        by_flags = closed_won_outcome(
-            is_closed if isinstance(is_closed, bool) else None, is_won if isinstance(is_won, bool) else None
-        )
+        closed = closed_flag(is_closed, is_active)
+        by_flags = closed_won_outcome(closed, is_won if isinstance(is_won, bool) else None)
         if by_flags is not None:
             return by_flags
         by_stage = self.stage_outcome(stage_name, stage_id)
         # Closed at one of the process's stages but the last: not pipeline, and not won either.
-        return Outcome.LOST if by_stage is Outcome.OPEN and is_closed is True and stage_id is not None else by_stage
+        return Outcome.LOST if by_stage is Outcome.OPEN and closed is True and stage_id is not None else by_stage
+
+
+def closed_flag(is_closed: bool | Outcome | None, is_active: bool | Outcome | None) -> bool | None:
+    """Whether the flags say the deal is closed: IsClosed's yes or no, else closed when Active says no
+    (an archived deal is out of the pipeline); None when they do not tell."""
+    if isinstance(is_closed, bool):
+        return is_closed
+    return True if is_active is False else None
 
 
 def closed_won_outcome(is_closed: bool | None, is_won: bool | None) -> Outcome | None:

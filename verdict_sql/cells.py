@@ -50,8 +50,8 @@ CLOSE_DATE = "close_date"
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
-FLAG = "_flag"  # a closed or won flag read as yes or no (NULL: blank, or not yes or no), after `readings`
-FLAGS = ("is_closed", "is_won")
+FLAG = "_flag"  # a closed, won or active flag read as yes or no (NULL: blank, or not yes or no), after `readings`
+FLAGS = ("is_closed", "is_won", "is_active")
 # A closed or won flag holding a status rather than yes or no, as an outcome (OutcomeRule.flag_reading).
 AS_STATUS = "_status"
 
@@ -400,8 +400,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         *([f"{w.text(columns.crm_id)} AS {q(CRM_ID)}"] if columns.crm_id is not None else []),
         f"{text(label(columns.stage))} AS {q('claimed_label')}",
         f"{text(label(columns.status))} AS {q('status_label')}",
-        f"{text(w.lower(w.trimmed(columns.is_closed)))} AS {q('is_closed_word')}",
-        f"{text(w.lower(w.trimmed(columns.is_won)))} AS {q('is_won_word')}",
+        *(f"{text(w.lower(w.trimmed(getattr(columns, flag))))} AS {q(flag + '_word')}" for flag in FLAGS),
         # A flag may hold a status instead of yes or no (Odoo's Is Won: Won, Lost, Pending).
         *(f"{flag_label(getattr(columns, flag))} AS {q(flag + LABEL)}" for flag in FLAGS),
         f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
@@ -505,8 +504,9 @@ def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_
     and the status and the flags holding a status as outcomes (NULL when blank or not read)."""
     c, q = Cells(w), w.q
 
-    def flag(word: str) -> str:
-        return c.answer(q(word))
+    def flag(cell: str) -> str:
+        # A table without the flag's column reads no yes or no there: NULL spares the statement the answer's reading.
+        return "CAST(NULL AS BOOLEAN)" if getattr(columns, cell) is None else c.answer(q(cell + "_word"))
 
     statuses = " ".join(
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())
@@ -518,7 +518,7 @@ def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_
 
     return [
         f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",
-        *(f"{flag(cell + '_word')} AS {q(cell + FLAG)}" for cell in FLAGS),
+        *(f"{flag(cell)} AS {q(cell + FLAG)}" for cell in FLAGS),
         f"CASE {q('status' + LABEL)} {statuses} END AS {q('status_outcome')}",
         *(f"{status_of(flag)} AS {q(flag + AS_STATUS)}" for flag in FLAGS),
     ]
@@ -593,6 +593,7 @@ def problem_list(
     closed = is_closed(w)
     is_closed_bad = unread_flag(w, "is_closed")
     is_won_bad = f"{unread_flag(w, 'is_won')} AND NOT ({is_closed_bad})"
+    is_active_bad = f"{unread_flag(w, 'is_active')} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})"
     amount_bad, currency_bad, mismatch = _amount_refusals(w)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
@@ -601,9 +602,10 @@ def problem_list(
         ("deal", q("deal_blank")),
         ("is_closed", is_closed_bad),
         ("is_won", is_won_bad),
+        ("is_active", is_active_bad),
         (
             "status",
-            f"{unread_status(w)} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})",
+            f"{unread_status(w)} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad}) AND NOT ({is_active_bad})",
         ),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]

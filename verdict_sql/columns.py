@@ -37,6 +37,7 @@ class InputColumns:
     close_date: str | None = None
     is_closed: str | None = None
     is_won: str | None = None
+    is_active: str | None = None  # Odoo's Active: no says the deal is archived, so closed (OutcomeRule.outcome)
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
 
@@ -76,6 +77,7 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         close_date=if_mapped("close_date"),
         is_closed=if_mapped("is_closed"),
         is_won=if_mapped("is_won"),
+        is_active=if_mapped("is_active"),
         pipeline=PIPELINE if mapping.pipelines else None,
         milestones={
             milestone.id: MilestoneColumns(

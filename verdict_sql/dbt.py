@@ -123,6 +123,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.close_date, "The day the deal closed (or is expected to)."),
         (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
         (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
+        (columns.is_active, "Yes or no: whether the deal is active; no (Odoo's archived deals) is closed."),
         (columns.pipeline, "The deal's pipeline: only the deals of the pipelines listed (crm.pipelines) are read."),
     ]
     for _, milestone in process.milestones():

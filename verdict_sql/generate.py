@@ -397,7 +397,7 @@ def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozense
         amount_item(w, mapping.decimal_comma),
         f"-- the claimed stage, by id, name or CRM stage name, in any case, with or without the CRM's number\n"
         f"CASE {stage}\n{claims}\nEND AS {w.q('claimed_index')}",
-        "-- closed deals are outcomes, not pipeline: by the status, IsClosed/IsWon, else the CRM stage, as "
+        "-- closed deals are outcomes, not pipeline: by the status, IsClosed (or Active)/IsWon, else the CRM stage, as "
         "sales_process.outcome reads it\n" + _outcome(w, process, labels, rule, stage),
     ]
     return _select(items, f"FROM {w.q('readings')}", star=True)
@@ -498,7 +498,7 @@ def _verified_index(w: Writer, process: Process) -> str:
 
 
 def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeRule, stage: str) -> str:
-    """The deal's outcome by OutcomeRule.outcome: the status column, else IsClosed/IsWon, else the CRM stage
+    """The deal's outcome by OutcomeRule.outcome: the status column, else IsClosed (or Active saying no)/IsWon, else the CRM stage
     (lost: crm.lost_stages or a lost word; won: the last stage or a won word; disqualified: a disqualification
     word); open otherwise. NULL when the status or a flag cannot be read (the row is not assessed).
     Words are read in the label as typed; the last stage is found by `stage`, the label as the lookup reads it."""
@@ -520,7 +520,9 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
     )
     lost = (f"{w.one_of(label, lost_labels)} OR " if lost_labels else "") + has_word(LOST_WORDS)
     unread_cells = " OR ".join(f"({unread})" for unread in (*(unread_flag(w, f) for f in FLAGS), unread_status(w)))
-    closed, won = q("is_closed" + FLAG), q("is_won" + FLAG)
+    won = q("is_won" + FLAG)
+    # IsClosed, else Active saying no (sales_process.outcome.closed_flag); NULL when neither tells.
+    closed = f"COALESCE({q('is_closed' + FLAG)}, CASE WHEN NOT {q('is_active' + FLAG)} THEN TRUE END)"
     # The status first, then a flag holding a status rather than yes or no (OutcomeRule.outcome)
     by_status = f"{INDENT}WHEN {q('status_outcome')} IS NOT NULL THEN {q('status_outcome')}\n" + "".join(
         f"{INDENT}WHEN {q(flag + FLAG)} IS NULL AND {q(flag + AS_STATUS)} IS NOT NULL THEN {q(flag + AS_STATUS)}\n"

@@ -4,7 +4,7 @@ The fixtures under crm_exports/ follow what the CRMs produce: Salesforce's repor
 (every cell quoted, "USD 74,000.00", month-first dates, 1/0 checkboxes, a footer after a
 blank row), HubSpot's deals export (Record ID, "Deal owner", true/false, ISO date-times),
 a European spreadsheet (semicolons, 74.000,00 €, 23.02.2027), Odoo's opportunities (Is Won:
-Won, Lost, Pending), Bitrix24's deals (Closed Yes/No, "Analyze failure") and a Nordic export
+Won, Lost, Pending; or, exported with the archived ones, Active: True, False), Bitrix24's deals (Closed Yes/No, "Analyze failure") and a Nordic export
 (amounts in kr beside a currency column).
 """
 
@@ -361,6 +361,32 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
         "Distributor Contract": ("won", "", "2027-01-12", ""),
         "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
         "Modern Open Space": ("open", "discovery", "", ""),
+        "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
+    }
+
+
+def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Exported with its archived records, Odoo says a lost deal by Active false alone (no Is Won column):
+    closed, so lost at one of the process's stages, and asked about at a stage the process does not know."""
+    options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
+    run = _audited_alike(capsys, tmp_path, "odoo-archived.csv", "--no-evidence", *options)
+    assert run.status == 0, run.err
+    assert "Columns: read 'Active' as whether the deal is active, not archived (Odoo)" in run.out
+    assert "Deals read: 6 (3 closed, 2 open, 1 unreadable)" in run.out
+    assert "lost:              2 deals, 95,000.00" in run.out
+    outcomes = _outcomes(run)
+    outcome, _, _, reason = outcomes.pop("Furniture Refit")
+    assert outcome == ""
+    assert reason.startswith("unknown stage 'Paid'")
+    assert reason.endswith(
+        "; its active column says the deal is archived: list a lost stage under crm.lost_stages, "
+        "or map a won one to the last stage"
+    )
+    assert outcomes == {
+        "Office Design Project": ("open", "qualifying", "", ""),
+        "Quote for 150 carpets": ("open", "proposing", "", ""),
+        "Distributor Contract": ("won", "", "2027-01-12", ""),
+        "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
         "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
     }
 

@@ -115,6 +115,37 @@ def test_a_yes_listed_as_a_status_value_is_still_a_flags_yes() -> None:
         rule.flag_reading("Won")  # only the listed values are read
 
 
+@pytest.mark.parametrize(
+    ("is_closed", "is_won", "is_active", "stage", "stage_id", "expected"),
+    [
+        # Odoo archives the deals it marks lost: Active no is closed, so at a stage of the process, lost
+        (None, None, False, "Proposition", "proposing", Outcome.LOST),
+        (None, None, False, "Won", "closed-won", Outcome.WON),
+        (None, None, False, "Dead Deals", None, Outcome.LOST),
+        (None, None, False, "Paid", None, Outcome.OPEN),  # a stage the process does not know: the audit asks
+        # Active yes says nothing: an active deal at the won stage is won, elsewhere open
+        (None, None, True, "Won", "closed-won", Outcome.WON),
+        (None, None, True, "Proposition", "proposing", Outcome.OPEN),
+        # IsClosed, when it says yes or no, is read before Active; a won flag or a status in either is read first
+        (False, None, False, "Proposition", "proposing", Outcome.OPEN),
+        (True, None, True, "Proposition", "proposing", Outcome.LOST),
+        (None, True, False, "Proposition", "proposing", Outcome.WON),
+        (None, Outcome.OPEN, False, "Proposition", "proposing", Outcome.OPEN),
+        (None, None, Outcome.LOST, "Proposition", "proposing", Outcome.LOST),
+    ],
+)
+def test_an_archived_deal_is_closed(
+    is_closed: bool | Outcome | None,
+    is_won: bool | Outcome | None,
+    is_active: bool | Outcome | None,
+    stage: str,
+    stage_id: str | None,
+    expected: Outcome,
+) -> None:
+    got = RULE.outcome(is_closed=is_closed, is_won=is_won, is_active=is_active, stage_name=stage, stage_id=stage_id)
+    assert got is expected
+
+
 def test_isclosed_without_iswon_leaves_it_to_the_stage() -> None:
     assert closed_won_outcome(True, None) is None
     assert closed_won_outcome(None, False) is None

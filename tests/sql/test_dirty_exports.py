@@ -197,6 +197,7 @@ SHAPES = (
             "close_date": "Close Date",
             "is_closed": "IsClosed",
             "is_won": "IsWon",
+            "is_active": "Active",  # Odoo's name: no is closed where IsClosed does not say
             "segment": "Segment",
             "pain": "Pain Confirmed",
             "pain.evidence": "Pain Evidence",
@@ -249,6 +250,7 @@ SHAPES = (
             # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending); closed without IsWon at an open stage is lost
             "is_closed": ("false", "true", "", "false", "1", "maybe", "Closed  Lost"),
             "is_won": ("false", "", "true", "0", "vielleicht", "Won", "Lost", " pending", "Disqualified"),
+            "is_active": ("True", "False", "", "false", "no", "1", "Lost", "archiviert"),
             "date": MONTH_FIRST,
         },
     ),
