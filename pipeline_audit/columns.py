@@ -25,6 +25,7 @@ from sales_process.crm_names import (
     FIELD_WORDS,
     IS_ACTIVE,
     IS_CLOSED,
+    IS_DELETED,
     IS_WON,
     PIPELINE_NAMES,
     KnownColumn,
@@ -82,6 +83,7 @@ class ColumnPlan:
     is_closed: int | None = None
     is_won: int | None = None
     is_active: int | None = None
+    is_deleted: int | None = None
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
@@ -204,6 +206,7 @@ def plan_columns(
         is_closed=positions.get(Target(IS_CLOSED)),
         is_won=positions.get(Target(IS_WON)),
         is_active=positions.get(Target(IS_ACTIVE)),
+        is_deleted=positions.get(Target(IS_DELETED)),
         read_as=tuple(read_as),
         ignored=tuple(ignored),
         pipeline=pipeline,
@@ -370,6 +373,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
         is_closed=at(plan.is_closed),
         is_won=at(plan.is_won),
         is_active=at(plan.is_active),
+        is_deleted=at(plan.is_deleted),
         milestones={
             m.milestone_id: verdict_columns.MilestoneColumns(
                 name(m.answer), at(m.evidence), at(m.date), at(m.confirmed_by)

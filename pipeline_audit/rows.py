@@ -16,7 +16,7 @@ from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
-from sales_process.crm_names import IS_ACTIVE, IS_CLOSED, IS_WON
+from sales_process.crm_names import FLAG_FIELDS, IS_ACTIVE, IS_CLOSED, IS_DELETED, IS_WON
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, closed_flag, outcome_rule
@@ -271,19 +271,20 @@ class RowReader:
     def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
         """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
         plan = self.plan
-        flags: list[bool | Outcome | None] = []
-        for field, index in ((IS_CLOSED, plan.is_closed), (IS_WON, plan.is_won), (IS_ACTIVE, plan.is_active)):
+        flags: dict[str, bool | Outcome | None] = {}
+        for field in FLAG_FIELDS:
             try:
-                flags.append(self._flag(cells, index))
+                flags[field] = self._flag(cells, getattr(plan, field))
             except ValueError as error:
                 problems.append(f"{field}: {error}")
                 return None
         try:
             return self.outcomes.outcome(
                 status=_cell(cells, plan.status),
-                is_closed=flags[0],
-                is_won=flags[1],
-                is_active=flags[2],
+                is_closed=flags[IS_CLOSED],
+                is_won=flags[IS_WON],
+                is_active=flags[IS_ACTIVE],
+                is_deleted=flags[IS_DELETED],
                 stage_name=_cell(cells, plan.stage),
                 stage_id=claimed,
             )

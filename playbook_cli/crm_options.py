@@ -20,7 +20,7 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, "
-        "is_closed, is_won, is_active) "
+        "is_closed, is_won, is_active, is_deleted) "
         "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)",
     )
     parser.add_argument(

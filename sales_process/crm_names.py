@@ -3,7 +3,7 @@
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
 Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, Insightly and the widely used sample
 sales-pipeline dataset name a deal, its id, stage,
-amount, currency, owner, status, close date, Salesforce's IsClosed/IsWon flags and Odoo's Active in a few
+amount, currency, owner, status, close date, Salesforce's IsClosed/IsWon/IsDeleted flags and Odoo's Active in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
 
@@ -37,10 +37,11 @@ SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER
     "Insightly",
     "the sample sales-pipeline dataset",
 )
-IS_CLOSED, IS_WON, IS_ACTIVE = "is_closed", "is_won", "is_active"
-# Salesforce's IsClosed/IsWon pair and Odoo's Active (no: archived, as Odoo archives the deals it marks lost):
-# read when present, never needed.
-FLAG_FIELDS = (IS_CLOSED, IS_WON, IS_ACTIVE)
+IS_CLOSED, IS_WON, IS_ACTIVE, IS_DELETED = "is_closed", "is_won", "is_active", "is_deleted"
+# Salesforce's IsClosed/IsWon pair, Odoo's Active (no: archived, as Odoo archives the deals it marks lost) and
+# Salesforce's IsDeleted (yes: in the recycle bin, exported by Data Loader's Export All): read when present,
+# never needed, in this order (a row's first flag that cannot be read is the one its reason names).
+FLAG_FIELDS = (IS_CLOSED, IS_WON, IS_ACTIVE, IS_DELETED)
 
 # The words messages use for each field ("read 'StageName' as the stage").
 FIELD_WORDS: Mapping[str, str] = {
@@ -55,6 +56,7 @@ FIELD_WORDS: Mapping[str, str] = {
     IS_CLOSED: "whether the deal is closed",
     IS_WON: "whether the deal was won",
     IS_ACTIVE: "whether the deal is active, not archived",
+    IS_DELETED: "whether the deal was deleted",
 }
 
 
@@ -222,6 +224,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         ),
     ),
     IS_ACTIVE: ((("Active", (ODOO,)),),),  # Odoo's "Archived" filter exports its lost deals with Active false
+    IS_DELETED: ((("IsDeleted", (SALESFORCE,)),),),  # Data Loader's Export All holds the recycle bin's records
 }
 
 

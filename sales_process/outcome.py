@@ -7,6 +7,8 @@ the last stage, the lost stages) is decided here too, so every door reads it ali
 
 The rule, first that answers wins:
 
+0. Salesforce's IsDeleted saying yes: a deleted deal (in the recycle bin, which Data Loader's Export All
+   exports) is out of the pipeline without a decision, disqualified whatever else the row says;
 1. the status column's value (`crm.status_values`, else the words CRMs write: Won, Lost, Open …);
 2. a closed or won flag holding a status rather than yes or no (Odoo's Is Won: Won, Lost, Pending),
    read as the status column's value is;
@@ -188,16 +190,19 @@ class OutcomeRule:
         stage_name: str = "",
         stage_id: str | None = None,
         is_active: bool | Outcome | None = None,
+        is_deleted: bool | Outcome | None = None,
     ) -> Outcome:
-        """The row's outcome by the rule, first that answers wins: status, a flag holding a status
+        """The row's outcome by the rule, first that answers wins: IsDeleted, status, a flag holding a status
         (flag_reading), IsClosed (or Active, closed_flag) and IsWon, stage.
 
         Raise ValueError for a status value that is not known.
         """
         by_status = self.status_outcome(status)
+        if is_deleted is True:
+            return Outcome.DISQUALIFIED
         if by_status is not None:
             return by_status
-        for flag in (is_closed, is_won, is_active):
+        for flag in (is_closed, is_won, is_active, is_deleted):
             if isinstance(flag, Outcome):
                 return flag
         closed = closed_flag(is_closed, is_active)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN
+from sales_process.crm_names import FLAG_FIELDS
 from sales_process.deal import MAX_SEGMENT
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
@@ -51,7 +52,7 @@ CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the tab
 AMOUNT_CURRENCY = "amount_currency"
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
 FLAG = "_flag"  # a closed, won or active flag read as yes or no (NULL: blank, or not yes or no), after `readings`
-FLAGS = ("is_closed", "is_won", "is_active")
+FLAGS = FLAG_FIELDS  # in the order the audit reads them: a row's first that cannot be read is named
 # A closed or won flag holding a status rather than yes or no, as an outcome (OutcomeRule.flag_reading).
 AS_STATUS = "_status"
 
@@ -591,22 +592,20 @@ def problem_list(
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
     q = w.q
     closed = is_closed(w)
-    is_closed_bad = unread_flag(w, "is_closed")
-    is_won_bad = f"{unread_flag(w, 'is_won')} AND NOT ({is_closed_bad})"
-    is_active_bad = f"{unread_flag(w, 'is_active')} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad})"
+    # The audit names the first flag it cannot read, and reads the status only when it reads every flag.
+    unread = [unread_flag(w, flag) for flag in FLAGS]
+    flags_bad = [
+        (flag, " AND ".join([unread[index], *(f"NOT ({before})" for before in unread[:index])]))
+        for index, flag in enumerate(FLAGS)
+    ]
     amount_bad, currency_bad, mismatch = _amount_refusals(w)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
     # open deal, the amount, then a closed deal's close date or an open deal's answers and segment.
     first: list[tuple[str, str]] = [
         ("deal", q("deal_blank")),
-        ("is_closed", is_closed_bad),
-        ("is_won", is_won_bad),
-        ("is_active", is_active_bad),
-        (
-            "status",
-            f"{unread_status(w)} AND NOT ({is_closed_bad}) AND NOT ({is_won_bad}) AND NOT ({is_active_bad})",
-        ),
+        *flags_bad,
+        ("status", " AND ".join([unread_status(w), *(f"NOT ({flag})" for flag in unread)])),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]
     amount = [("amount", f"{amount_bad} OR {mismatch}{other_currency}"), ("currency", currency_bad)]

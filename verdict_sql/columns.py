@@ -38,6 +38,7 @@ class InputColumns:
     is_closed: str | None = None
     is_won: str | None = None
     is_active: str | None = None  # Odoo's Active: no says the deal is archived, so closed (OutcomeRule.outcome)
+    is_deleted: str | None = None  # Salesforce's IsDeleted: yes says the deal is disqualified
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
 
@@ -78,6 +79,7 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         is_closed=if_mapped("is_closed"),
         is_won=if_mapped("is_won"),
         is_active=if_mapped("is_active"),
+        is_deleted=if_mapped("is_deleted"),
         pipeline=PIPELINE if mapping.pipelines else None,
         milestones={
             milestone.id: MilestoneColumns(

@@ -124,6 +124,10 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
         (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
         (columns.is_active, "Yes or no: whether the deal is active; no (Odoo's archived deals) is closed."),
+        (
+            columns.is_deleted,
+            "Yes or no: whether the deal was deleted; yes (Salesforce's recycle bin) is disqualified.",
+        ),
         (columns.pipeline, "The deal's pipeline: only the deals of the pipelines listed (crm.pipelines) are read."),
     ]
     for _, milestone in process.milestones():

@@ -397,7 +397,7 @@ def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozense
         amount_item(w, mapping.decimal_comma),
         f"-- the claimed stage, by id, name or CRM stage name, in any case, with or without the CRM's number\n"
         f"CASE {stage}\n{claims}\nEND AS {w.q('claimed_index')}",
-        "-- closed deals are outcomes, not pipeline: by the status, IsClosed (or Active)/IsWon, else the CRM stage, as "
+        "-- closed deals are outcomes, not pipeline: by IsDeleted, the status, IsClosed (or Active)/IsWon, else the CRM stage, as "
         "sales_process.outcome reads it\n" + _outcome(w, process, labels, rule, stage),
     ]
     return _select(items, f"FROM {w.q('readings')}", star=True)
@@ -498,7 +498,7 @@ def _verified_index(w: Writer, process: Process) -> str:
 
 
 def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeRule, stage: str) -> str:
-    """The deal's outcome by OutcomeRule.outcome: the status column, else IsClosed (or Active saying no)/IsWon, else the CRM stage
+    """The deal's outcome by OutcomeRule.outcome: IsDeleted, the status column, else IsClosed (or Active saying no)/IsWon, else the CRM stage
     (lost: crm.lost_stages or a lost word; won: the last stage or a won word; disqualified: a disqualification
     word); open otherwise. NULL when the status or a flag cannot be read (the row is not assessed).
     Words are read in the label as typed; the last stage is found by `stage`, the label as the lookup reads it."""
@@ -530,6 +530,8 @@ def _outcome(w: Writer, process: Process, labels: dict[str, str], rule: OutcomeR
     )
     return (
         f"CASE\n{INDENT}WHEN {unread_cells} THEN NULL\n"
+        # a deleted deal (Salesforce's recycle bin) is out of the pipeline, whatever else the row says
+        f"{INDENT}WHEN {q('is_deleted' + FLAG)} THEN {w.s(Outcome.DISQUALIFIED)}\n"
         f"{by_status}"
         f"{INDENT}WHEN NOT {closed} THEN {w.s(Outcome.OPEN)}\n"
         f"{INDENT}WHEN {won} THEN {w.s(Outcome.WON)}\n"

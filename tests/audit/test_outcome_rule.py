@@ -146,6 +146,30 @@ def test_an_archived_deal_is_closed(
     assert got is expected
 
 
+@pytest.mark.parametrize(
+    ("status", "is_closed", "is_won", "is_deleted", "expected"),
+    [
+        # Salesforce's recycle bin (Data Loader's Export All): deleted is out of the pipeline, whatever the row says
+        ("", False, False, True, Outcome.DISQUALIFIED),
+        ("", True, True, True, Outcome.DISQUALIFIED),
+        ("Won", None, None, True, Outcome.DISQUALIFIED),
+        # not deleted says nothing
+        ("", False, False, False, Outcome.OPEN),
+        ("", True, True, False, Outcome.WON),
+    ],
+)
+def test_a_deleted_deal_is_disqualified(
+    status: str, is_closed: bool | None, is_won: bool | None, is_deleted: bool, expected: Outcome
+) -> None:
+    got = RULE.outcome(status=status, is_closed=is_closed, is_won=is_won, is_deleted=is_deleted, stage_name="Proposing")
+    assert got is expected
+
+
+def test_a_deleted_deals_unknown_status_is_still_refused() -> None:
+    with pytest.raises(ValueError, match="status 'Maybe' is not a status the audit knows"):
+        RULE.outcome(status="Maybe", is_deleted=True)
+
+
 def test_isclosed_without_iswon_leaves_it_to_the_stage() -> None:
     assert closed_won_outcome(True, None) is None
     assert closed_won_outcome(None, False) is None

@@ -63,6 +63,28 @@ def test_an_export_without_evidence_gets_the_honest_report(capsys: pytest.Captur
     assert [r["claimed_weighted"] for r in run.rows()][2:4] == ["", ""]  # closed deals are never weighted
 
 
+def test_deals_deleted_in_salesforce_are_out_of_the_pipeline(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Data Loader's Export All holds the recycle bin's opportunities, IsDeleted true: disqualified whatever their
+    stage or IsClosed/IsWon say (an open one and a won one here), by both engines."""
+    rows = list(csv.reader((EXPORTS / "salesforce-api.csv").read_text(encoding="utf-8").splitlines()))
+    deleted = rows[0].index("IsDeleted")
+    for row in rows[2], rows[6]:  # Brightline Bank, open at Proposal/Price Quote; Fjord Shipping, won
+        row[deleted] = "true"
+    export = tmp_path / "export-all.csv"
+    with export.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, quoting=csv.QUOTE_ALL).writerows(rows)
+    run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", process=process_with_real_crm(tmp_path))
+    assert_same_outputs(run, duckdb)
+    assert (run.status, run.err) == (0, "")
+    lines = run.out.splitlines()
+    assert "Columns: read 'IsDeleted' as whether the deal was deleted (Salesforce)" in lines
+    assert "Deals read: 6 (4 closed, 2 open)" in lines
+    assert "  disqualified:      2 deals, 150,000.00" in lines  # 120,000 open and 30,000 won, both deleted
+    assert [r["outcome"] for r in run.rows()] == ["open", "disqualified", "won", "lost", "open", "disqualified"]
+
+
 def test_a_status_column_decides_before_the_stage(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv")
     assert (run.status, run.err) == (0, "")

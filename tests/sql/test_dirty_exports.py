@@ -198,6 +198,7 @@ SHAPES = (
             "is_closed": "IsClosed",
             "is_won": "IsWon",
             "is_active": "Active",  # Odoo's name: no is closed where IsClosed does not say
+            "is_deleted": "IsDeleted",  # yes (Data Loader's Export All) is disqualified whatever the row says
             "segment": "Segment",
             "pain": "Pain Confirmed",
             "pain.evidence": "Pain Evidence",
@@ -251,6 +252,7 @@ SHAPES = (
             "is_closed": ("false", "true", "", "false", "1", "maybe", "Closed  Lost"),
             "is_won": ("false", "", "true", "0", "vielleicht", "Won", "Lost", " pending", "Disqualified"),
             "is_active": ("True", "False", "", "false", "no", "1", "Lost", "archiviert"),
+            "is_deleted": ("false", "false", "", "true", "false", "gelöscht", "0", "false", "1"),
             "date": MONTH_FIRST,
         },
     ),
