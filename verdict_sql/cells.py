@@ -51,7 +51,7 @@ CLOSE_DATE = "close_date"
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
-FLAG = "_flag"  # a closed, won or active flag read as yes or no (NULL: blank, or not yes or no), after `readings`
+FLAG = "_flag"  # a closed, won, active or deleted flag as yes or no (NULL: blank, or neither), after `readings`
 FLAGS = FLAG_FIELDS  # in the order the audit reads them: a row's first that cannot be read is named
 # A closed or won flag holding a status rather than yes or no, as an outcome (OutcomeRule.flag_reading).
 AS_STATUS = "_status"
