@@ -29,7 +29,7 @@ from sales_process.outcome import OutcomeRule, process_outcome_rule
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import DateOrder, StageLookup, name_key
 
-AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, currency, owner
+AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, … is_deleted
 MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date, confirmed_by
 MET = "met"
 CONFIRMED_BY = "confirmed_by"

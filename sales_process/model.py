@@ -292,6 +292,26 @@ class CrmColumns(_Strict):
         description="The date the deal closed or is expected to close, e.g. `Close Date`; closed deals are "
         "counted within --from/--to on it.",
     )
+    is_closed: NonEmptyText | None = Field(
+        default=None,
+        description="Yes or no: whether the deal is closed, e.g. Salesforce's `IsClosed` (found by its standard "
+        "names without this); a closed deal at one of the process's stages but the last is lost.",
+    )
+    is_won: NonEmptyText | None = Field(
+        default=None,
+        description="Yes or no: whether the deal was won, e.g. Salesforce's `IsWon`; or a status, as Odoo's "
+        "`Is Won` holds one (Won, Lost, Pending).",
+    )
+    is_active: NonEmptyText | None = Field(
+        default=None,
+        description="Yes or no: whether the deal is active, e.g. Odoo's `Active`; no (archived) is closed "
+        "where no closed column says otherwise.",
+    )
+    is_deleted: NonEmptyText | None = Field(
+        default=None,
+        description="Yes or no: whether the deal was deleted, e.g. Salesforce's `IsDeleted` in Data Loader's "
+        "Export All; yes is disqualified, whatever else the row says.",
+    )
 
 
 class CrmHistory(_Strict):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from sales_process.model import Crm
+from sales_process.crm_names import FLAG_FIELDS
+from sales_process.model import Crm, CrmColumns
 from sales_process.outcome import STAGES_KEPT, Outcome, closed_won_outcome, outcome_rule
 
 RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
@@ -214,3 +215,7 @@ def test_a_stage_read_again_gives_the_same_outcome_and_the_stages_remembered_are
         assert rule.stage_outcome("Closed Lost", None) is Outcome.LOST
         assert rule.stage_outcome("Signed", "closed-won") is Outcome.WON
         assert rule.stage_outcome("Signed", None) is Outcome.OPEN  # the same name at no stage of the process
+
+
+def test_every_flag_can_be_named_under_crm_columns() -> None:
+    assert set(FLAG_FIELDS) <= set(CrmColumns.model_fields)
