@@ -115,6 +115,8 @@ class RowReader:
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self._one_currency_fix = _one_currency_fix(plan.ignored)
+        # The flag columns the export has, in the order they are read (most exports have none): read on every row.
+        self._flags = [(field, index) for field in FLAG_FIELDS if (index := getattr(plan, field)) is not None]
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
         # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
@@ -271,10 +273,10 @@ class RowReader:
     def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
         """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
         plan = self.plan
-        flags: dict[str, bool | Outcome | None] = {}
-        for field in FLAG_FIELDS:
+        flags: dict[str, bool | Outcome | None] = dict.fromkeys(FLAG_FIELDS)
+        for field, index in self._flags:
             try:
-                flags[field] = self._flag(cells, getattr(plan, field))
+                flags[field] = self.outcomes.flag_reading(cells[index])
             except ValueError as error:
                 problems.append(f"{field}: {error}")
                 return None
