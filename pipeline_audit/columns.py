@@ -39,7 +39,7 @@ from verdict_sql import columns as verdict_columns
 NO_MILESTONE_COLUMNS = (
     "this export has no milestone columns, so every deal would count as unverified; "
     "add the CRM fields from `playbook crm-template`, or map them under crm.milestones; "
-    "to see the pipeline and its outcomes as the CRM has them, run the audit with --no-evidence"
+    "to see the pipeline and its outcomes as the CRM has them, run it with --no-evidence"
 )
 
 

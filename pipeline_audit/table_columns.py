@@ -19,12 +19,13 @@ from sales_process.loader import LoadedProcess
 from verdict_sql.columns import InputColumns
 
 
-def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping) -> InputColumns:
+def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool = False) -> InputColumns:
     """The columns of the export at `path` (CSV or .xlsx), by its header's names; InvalidFile when the
-    header cannot be read or the audit would refuse it (every problem listed)."""
+    header cannot be read or the audit would refuse it (every problem listed). `no_evidence` reads a header
+    without milestone columns, as `playbook audit --no-evidence` does."""
     with open_export(path, mapping.encoding, mapping.sheet) as export:
         header, line, note = list(export.header), export.header_line, export.sheet_note
-    plan = plan_header(header, loaded, mapping, path, line=line, note=note)
+    plan = plan_header(header, loaded, mapping, path, no_evidence, line=line, note=note)
     columns = sql_columns(plan, header.__getitem__)
     # The pipeline column is read only when pipelines are listed (plan_header refuses an export without one then).
     if mapping.pipelines and plan.pipeline is not None:

@@ -160,7 +160,12 @@ def export_option_problems(args: argparse.Namespace, seeded: bool | None = None)
             "--encoding reads --columns-from's CSV file: give --columns-from EXPORT.csv too, or drop --encoding"
         )
     exports = "--columns-from" if seeded is None else "--columns-from or --seed"
-    for option, used in (("--ignore-column", bool(args.ignore_column)), ("--strict-columns", args.strict_columns)):
+    header_options = (
+        ("--ignore-column", bool(args.ignore_column)),
+        ("--strict-columns", args.strict_columns),
+        ("--no-evidence", args.no_evidence),
+    )
+    for option, used in header_options:
         if used and args.columns_from is None and not seeded:
             problems.append(f"{option} reads the header of the export that {exports} names: give one, or drop {option}")
     return problems

@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
         mapping = mapping_from_options(args, loaded)
-        columns = export_columns(shaped_like, loaded, mapping) if shaped_like else None
+        columns = export_columns(shaped_like, loaded, mapping, no_evidence=args.no_evidence) if shaped_like else None
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID

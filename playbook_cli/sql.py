@@ -131,6 +131,12 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
         "finds them (the crm: block, Salesforce's or HubSpot's standard names), and a field or milestone part "
         "it lacks is read as blank instead of failing in the warehouse",
     )
+    parser.add_argument(
+        "--no-evidence",
+        action="store_true",
+        help="with --columns-from: an export without milestone columns, as `playbook audit --no-evidence` reads "
+        "it: the outcomes and the pipeline by claimed stage, no deal verified beyond the first stage",
+    )
 
 
 def command_line(command: str, args: argparse.Namespace) -> str:
@@ -152,7 +158,7 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     """The columns of --columns-from's export, None without it; InvalidFile when its header cannot be read."""
     if args.columns_from is None:
         return None
-    return export_columns(Path(args.columns_from), loaded, mapping)
+    return export_columns(Path(args.columns_from), loaded, mapping, no_evidence=args.no_evidence)
 
 
 def row_order_problem(column: str | None) -> str | None:

@@ -106,7 +106,7 @@ def test_no_milestone_columns_is_refused_in_the_issues_words(default_process: Lo
     assert NO_MILESTONE_COLUMNS == (
         "this export has no milestone columns, so every deal would count as unverified; "
         "add the CRM fields from `playbook crm-template`, or map them under crm.milestones; "
-        "to see the pipeline and its outcomes as the CRM has them, run the audit with --no-evidence"
+        "to see the pipeline and its outcomes as the CRM has them, run it with --no-evidence"
     )
 
 

@@ -161,7 +161,7 @@ def test_an_export_with_no_milestone_columns_is_refused(capsys: pytest.CaptureFi
     assert run.err == (
         f"{export}:1: error: this export has no milestone columns, so every deal would count as unverified; "
         "add the CRM fields from `playbook crm-template`, or map them under crm.milestones; "
-        "to see the pipeline and its outcomes as the CRM has them, run the audit with --no-evidence\n1 error found.\n"
+        "to see the pipeline and its outcomes as the CRM has them, run it with --no-evidence\n1 error found.\n"
     )
     assert not (tmp_path / "out" / "audit.csv").exists()
 

@@ -39,7 +39,7 @@ def run_audit(capsys: pytest.CaptureFixture[str], tmp_path: Path, export: Path, 
 
 def test_an_export_without_evidence_gets_the_honest_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     refused = run_audit(capsys, tmp_path, EXPORTS / "salesforce-api.csv")
-    assert refused.status == 1 and "run the audit with --no-evidence" in refused.err
+    assert refused.status == 1 and "run it with --no-evidence" in refused.err
     run = run_audit(capsys, tmp_path, EXPORTS / "salesforce-api.csv", "--no-evidence")
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()

@@ -19,7 +19,7 @@ import yaml
 
 from playbook_cli.main import main
 from sales_process.loader import load_process
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.postgres import SERVER_USER, PostgresServer
 from tests.sql.tables import CRM_EXPORT, MAPPING
 from tests.support.synthetic_pipeline import AS_OF, write_pipeline
@@ -253,12 +253,33 @@ def test_the_audits_mapping_options_reach_the_model_and_its_source(
     assert {"Pain found", "Pain proof", "Pain on"} <= set(described)
 
 
+def test_a_seed_without_milestone_columns_needs_no_evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export without milestone columns is refused as the audit refuses it; with --no-evidence the model is
+    `playbook sql --no-evidence`'s statement over the seed."""
+    seed = ROOT / "tests/audit/crm_exports/odoo-archived.csv"
+    args = ["--dialect", "duckdb", "--seed", str(seed), "--from", "odoo", "--stage-name", "Proposition=proposing"]
+    command = ["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(tmp_path / "refused"), *args]
+    assert main(command) == 1
+    assert "run it with --no-evidence" in capsys.readouterr().err
+    project = _project(tmp_path, *args, "--no-evidence")
+    model = (project / "models/verified_deals.sql").read_text(encoding="utf-8")
+    sql = ["sql", "--process", str(DEFAULT_PROCESS), "--dialect", "duckdb", "--as-of", AS_OF.isoformat(), "--from"]
+    assert (
+        main([*sql, "odoo", "--columns-from", str(seed), "--stage-name", "Proposition=proposing", "--no-evidence"]) == 0
+    )
+    statement = capsys.readouterr().out
+    body = [line for line in model.rstrip().rstrip(";").splitlines() if not line.startswith(("--", "{{ config"))]
+    expected = statement.replace('"odoo"', "{{ source('crm', 'odoo') }}").rstrip().rstrip(";").splitlines()
+    assert body == [line for line in expected if not line.startswith("--")]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--sheet", "Deals"], "--sheet reads a sheet of --columns-from's .xlsx workbook"),
         (["--encoding", "cp1252"], "--encoding reads --columns-from's CSV file"),
         (["--strict-columns"], "--strict-columns reads the header of the export that --columns-from or --seed names"),
+        (["--no-evidence"], "--no-evidence reads the header of the export that --columns-from or --seed names"),
     ],
 )
 def test_an_option_reading_an_export_needs_one(

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from playbook_cli.main import main
 from sales_process.loader import load_process
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.engine.golden import assert_golden
 from tests.sql.tables import CRM_EXPORT, MAPPING
 
@@ -214,6 +214,37 @@ def test_the_audits_mapping_options_map_the_table_as_they_map_the_export(
     assert audited == [(deal, names[claimed], names[verified]) for deal, claimed, verified in verdicts]
 
 
+def test_an_export_without_evidence_gives_the_audits_outcomes_and_claims(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Without milestone columns the SQL is refused, as the audit refuses the export; with --no-evidence both read
+    it: every row's outcome, claimed stage and claimed weighted amount are the audit's."""
+    export = ROOT / "tests/audit/crm_exports/odoo-archived.csv"
+    options = ["--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01", "--columns-from", str(export)]
+    options += ["--stage-name", "New=discovery", "--stage-name", "Qualified=qualifying"]
+    options += ["--stage-name", "Proposition=proposing"]
+    refused = run_sql(capsys, "--dialect", "duckdb", *options)
+    assert refused[0] == 1 and "run it with --no-evidence" in refused[2]
+    status, sql, err = run_sql(capsys, "--dialect", "duckdb", *options, "--no-evidence")
+    assert (status, err) == (0, "")
+    audit = ["audit", str(export), *options[:4], *options[6:], "--no-evidence", "--out", str(tmp_path)]
+    assert main(audit) == 0
+    capsys.readouterr()
+    with (tmp_path / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        audited = [
+            (r["deal"], r["outcome"], r["claimed_stage_id"], r["claimed_weighted"]) for r in csv.DictReader(handle)
+        ]
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
+        query = f"SELECT deal, outcome, claimed_stage_id, claimed_weighted FROM ({sql.rstrip().rstrip(';')})"
+        rows = connection.execute(query).fetchall()
+    assert [
+        (deal, outcome or "", claimed or "", "" if weighted is None else f"{weighted:.2f}")
+        for deal, outcome, claimed, weighted in rows
+    ] == audited
+    assert ("Need 20 Desks", "lost", "proposing", "") in audited
+
+
 def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_sql(capsys, "--help")
     assert status == 0
@@ -265,6 +296,11 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
             "playbook sql: error: --ignore-column reads the header of the export that --columns-from names: give "
             "one, or drop --ignore-column\nplaybook sql: error: --strict-columns reads the header of the export that "
             "--columns-from names: give one, or drop --strict-columns\n",
+        ),
+        (
+            ["--no-evidence"],
+            "playbook sql: error: --no-evidence reads the header of the export that --columns-from names: give "
+            "one, or drop --no-evidence\n",
         ),
     ],
 )
