@@ -141,7 +141,8 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
 
 def command_line(command: str, args: argparse.Namespace) -> str:
     """How a generated file's header says `playbook COMMAND` made it: its dialect and the mapping options given."""
-    return shlex.join(["playbook", command, "--dialect", args.dialect, *mapping_arguments(args)])
+    evidence = ["--no-evidence"] if args.no_evidence else []
+    return shlex.join(["playbook", command, "--dialect", args.dialect, *evidence, *mapping_arguments(args)])
 
 
 def buyer_columns_problem(buyer_columns: bool, export_option: str | None) -> str | None:
