@@ -276,7 +276,7 @@ class RowReader:
         flags: dict[str, bool | Outcome | None] = dict.fromkeys(FLAG_FIELDS)
         for field, index in self._flags:
             try:
-                flags[field] = self.outcomes.flag_reading(cells[index])
+                flags[field] = self.outcomes.flag_reading(cells[index], field)
             except ValueError as error:
                 problems.append(f"{field}: {error}")
                 return None
@@ -319,7 +319,7 @@ class RowReader:
     def _closed_by_flag(self, cells: Sequence[str]) -> str | None:
         """How the row's flags say it is closed (IsClosed, Bitrix24's Closed; else Odoo's Active saying no), or None."""
         try:
-            is_closed, is_active = (self._flag(cells, index) for index in (self.plan.is_closed, self.plan.is_active))
+            is_closed, is_active = (self._flag(cells, field) for field in (IS_CLOSED, IS_ACTIVE))
         except ValueError:
             return None  # said by _outcome
         if closed_flag(is_closed, is_active) is not True:
@@ -328,8 +328,9 @@ class RowReader:
             "closed column says the deal is closed" if is_closed is True else "active column says the deal is archived"
         )
 
-    def _flag(self, cells: Sequence[str], index: int | None) -> bool | Outcome | None:
-        return self.outcomes.flag_reading(cells[index]) if index is not None else None
+    def _flag(self, cells: Sequence[str], field: str) -> bool | Outcome | None:
+        index = getattr(self.plan, field)
+        return self.outcomes.flag_reading(cells[index], field) if index is not None else None
 
     def _claimed_stage(self, cells: Sequence[str], problems: list[str], lost_is_open: bool = True) -> str | None:
         if self.plan.stage is None:

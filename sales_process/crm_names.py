@@ -42,6 +42,11 @@ IS_CLOSED, IS_WON, IS_ACTIVE, IS_DELETED = "is_closed", "is_won", "is_active", "
 # Salesforce's IsDeleted (yes: in the recycle bin, exported by Data Loader's Export All): read when present,
 # never needed, in this order (a row's first flag that cannot be read is the one its reason names).
 FLAG_FIELDS = (IS_CLOSED, IS_WON, IS_ACTIVE, IS_DELETED)
+# The flags that may hold a status instead of yes or no (Odoo's Is Won: Won, Lost, Pending). Active and IsDeleted
+# hold yes or no alone: read as a status, an "Active" cell would make a won deal open.
+STATUS_FLAGS = (IS_CLOSED, IS_WON)
+# The words a flag holds besides yes and no, as vocabulary.name_key spells them.
+FLAG_WORDS: Mapping[str, Mapping[str, bool]] = {IS_ACTIVE: {"active": True, "inactive": False, "archived": False}}
 
 # The words messages use for each field ("read 'StageName' as the stage").
 FIELD_WORDS: Mapping[str, str] = {

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from sales_process.crm_names import FLAG_WORDS, IS_CLOSED, STATUS_FLAGS
 from sales_process.model import Process
 from sales_process.vocabulary import LOST_WORDS, YES_NO_HINT, looks_lost, name_key, parse_yes_no, shown
 
@@ -139,12 +140,21 @@ class OutcomeRule:
             )
         return outcome
 
-    def flag_reading(self, value: str) -> bool | Outcome | None:
-        """A closed or won flag's cell: yes or no, or a status as Odoo's Is Won holds one (Won, Lost, Pending);
-        None when blank; ValueError saying what is read otherwise."""
+    def flag_reading(self, value: str, flag: str = IS_CLOSED) -> bool | Outcome | None:
+        """A flag's cell (crm_names.FLAG_FIELDS): yes or no, or the flag's own words (FLAG_WORDS: Active's
+        active, inactive, archived), or for a closed or won flag a status as Odoo's Is Won holds one (Won, Lost,
+        Pending); None when blank; ValueError saying what is read otherwise."""
         try:
             return parse_yes_no(value)
         except ValueError:
+            word = FLAG_WORDS.get(flag, {}).get(name_key(value))
+            if word is not None:
+                return word
+            if flag not in STATUS_FLAGS:
+                words = ", ".join(FLAG_WORDS.get(flag, {}))
+                raise ValueError(
+                    f"{shown(value.strip())} is not yes or no{f' ({words})' if words else ''}; {YES_NO_HINT}"
+                ) from None
             outcome = self.status_values.get(name_key(value))
             if outcome is None:
                 raise ValueError(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN
-from sales_process.crm_names import FLAG_FIELDS
+from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, STATUS_FLAGS
 from sales_process.deal import MAX_SEGMENT
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
@@ -507,15 +507,27 @@ def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_
 
     def flag(cell: str) -> str:
         # A table without the flag's column reads no yes or no there: NULL spares the statement the answer's reading.
-        return "CAST(NULL AS BOOLEAN)" if getattr(columns, cell) is None else c.answer(q(cell + "_word"))
+        if getattr(columns, cell) is None:
+            return "CAST(NULL AS BOOLEAN)"
+        words = FLAG_WORDS.get(cell, {})
+        cases = " ".join(
+            f"WHEN {w.one_of(q(cell + LABEL), sorted(word for word, read in words.items() if read is value))} "
+            f"THEN {str(value).upper()}"
+            for value in (True, False)
+        )
+        answer = c.answer(q(cell + "_word"))
+        return f"CASE {cases} ELSE {answer} END" if words else answer
 
     statuses = " ".join(
         f"WHEN {w.chars(value)} THEN {w.s(outcome)}" for value, outcome in sorted(status_values.items())
     )
 
     def status_of(flag: str) -> str:
-        # A table without the flag's column has no status there: NULL spares the statement a long CASE.
-        return w.text(None) if getattr(columns, flag) is None else f"CASE {q(flag + LABEL)} {statuses} END"
+        # A table without the flag's column has no status there, nor has a flag holding yes or no alone
+        # (STATUS_FLAGS): NULL spares the statement a long CASE.
+        if getattr(columns, flag) is None or flag not in STATUS_FLAGS:
+            return w.text(None)
+        return f"CASE {q(flag + LABEL)} {statuses} END"
 
     return [
         f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",

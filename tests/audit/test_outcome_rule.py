@@ -132,7 +132,6 @@ def test_a_yes_listed_as_a_status_value_is_still_a_flags_yes() -> None:
         (True, None, True, "Proposition", "proposing", Outcome.LOST),
         (None, True, False, "Proposition", "proposing", Outcome.WON),
         (None, Outcome.OPEN, False, "Proposition", "proposing", Outcome.OPEN),
-        (None, None, Outcome.LOST, "Proposition", "proposing", Outcome.LOST),
     ],
 )
 def test_an_archived_deal_is_closed(
@@ -169,6 +168,36 @@ def test_a_deleted_deal_is_disqualified(
 def test_a_deleted_deals_unknown_status_is_still_refused() -> None:
     with pytest.raises(ValueError, match="status 'Maybe' is not a status the audit knows"):
         RULE.outcome(status="Maybe", is_deleted=True)
+
+
+@pytest.mark.parametrize(
+    ("flag", "cell", "expected"),
+    [
+        ("is_active", "False", False),
+        ("is_active", " Archived ", False),
+        ("is_active", "INACTIVE", False),
+        ("is_active", "Active", True),
+        ("is_active", "", None),
+        ("is_deleted", "true", True),
+        ("is_deleted", "0", False),
+    ],
+)
+def test_active_and_deleted_hold_yes_or_no(flag: str, cell: str, expected: bool | None) -> None:
+    assert RULE.flag_reading(cell, flag) is expected
+
+
+@pytest.mark.parametrize(
+    ("flag", "cell", "message"),
+    [
+        # Read as a status, "Active" would be open and a won deal pipeline: these flags hold no status.
+        ("is_active", "Won", r"^'Won' is not yes or no \(active, inactive, archived\); write yes or no"),
+        ("is_deleted", "Lost", r"^'Lost' is not yes or no; write yes or no"),
+        ("is_deleted", "Active", r"^'Active' is not yes or no; write yes or no"),
+    ],
+)
+def test_active_and_deleted_hold_no_status(flag: str, cell: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RULE.flag_reading(cell, flag)
 
 
 def test_isclosed_without_iswon_leaves_it_to_the_stage() -> None:
