@@ -347,6 +347,16 @@ def _stage_names(*names: str) -> list[str]:
     return [option for name in names for option in ("--stage-name", name)]
 
 
+# The deals both Odoo fixtures hold, read alike whether Is Won or Active says how they closed.
+ODOO_OUTCOMES = {
+    "Office Design Project": ("open", "qualifying", "", ""),
+    "Quote for 150 carpets": ("open", "proposing", "", ""),
+    "Distributor Contract": ("won", "", "2027-01-12", ""),
+    "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
+    "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
+}
+
+
 def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """Odoo's Is Won says Won, Lost or Pending: its lost deals are outcomes, its pending ones pipeline (both engines)."""
     options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
@@ -355,14 +365,7 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
     assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
     assert "Deals read: 6 (3 closed, 3 open)" in run.out
-    assert _outcomes(run) == {
-        "Office Design Project": ("open", "qualifying", "", ""),
-        "Quote for 150 carpets": ("open", "proposing", "", ""),
-        "Distributor Contract": ("won", "", "2027-01-12", ""),
-        "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
-        "Modern Open Space": ("open", "discovery", "", ""),
-        "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
-    }
+    assert _outcomes(run) == {**ODOO_OUTCOMES, "Modern Open Space": ("open", "discovery", "", "")}
 
 
 def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -382,13 +385,7 @@ def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp
         "; its active column says the deal is archived: list a lost stage under crm.lost_stages, "
         "or map a won one to the last stage"
     )
-    assert outcomes == {
-        "Office Design Project": ("open", "qualifying", "", ""),
-        "Quote for 150 carpets": ("open", "proposing", "", ""),
-        "Distributor Contract": ("won", "", "2027-01-12", ""),
-        "Need 20 Desks": ("lost", "proposing", "2027-02-03", ""),
-        "Customizable Desk": ("lost", "qualifying", "2027-01-25", ""),
-    }
+    assert outcomes == ODOO_OUTCOMES
 
 
 def test_the_flags_are_mapped_under_crm_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
