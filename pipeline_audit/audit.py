@@ -128,12 +128,13 @@ def audit_pipeline(
 
 def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     """What reading the rows found, into the result (both engines): the file's currency, the dates with a
-    two-digit year, and the open deals' stage names the process does not know (and their pipelines), most deals
-    first."""
+    two-digit year, and the stage names the process does not know (with their pipelines, and how many of those rows
+    their flags say are closed), most deals first."""
     result.currency = rows.currency
     result.two_digit_years = rows.two_digit_years
     result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
     result.other_unknown_stages = rows.other_unknown_stages
+    result.closed_unknown_stages = rows.closed_unknown_stages
     result.unknown_stage_pipelines = sorted(
         rows.unknown_stage_pipelines.items(), key=lambda found: (-found[1], found[0])
     )

@@ -122,6 +122,7 @@ class RowReader:
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
         self.unknown_stages: dict[str, tuple[str, int]] = {}
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
+        self.closed_unknown_stages = 0  # rows among them that their flags say are closed (archived, IsClosed)
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
         # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
         self.other_pipelines: Counter[str] = Counter()
@@ -236,7 +237,7 @@ class RowReader:
         ):
             stage_problems = []  # a row read for its answers alone (open_deal): its closing stage ('Won') is no claim
         if stage_problems and read_outcome and plan.stage is not None and not looks_lost(cells[plan.stage]):
-            self._count_unknown(cells[plan.stage], _cell(cells, plan.pipeline))
+            self._count_unknown(cells[plan.stage], _cell(cells, plan.pipeline), closed=closed_by is not None)
         problems += stage_problems
         amount = self._amount(cells, problems)
         answers: dict[str, Answer] = {}
@@ -303,9 +304,11 @@ class RowReader:
             problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
             return None
 
-    def _count_unknown(self, name: str, pipeline: str) -> None:
-        """Count an open row whose stage name the process does not know (for the mapping the summary offers), and
-        its pipeline when the export names one (said with them: another pipeline's stages are not to be mapped)."""
+    def _count_unknown(self, name: str, pipeline: str, closed: bool) -> None:
+        """Count a row whose stage name the process does not know (for the mapping the summary offers), whether its
+        flags say it is closed, and its pipeline when the export names one (said with them: another pipeline's
+        stages are not to be mapped)."""
+        self.closed_unknown_stages += closed
         named = " ".join(pipeline.split())
         if named and (named in self.unknown_stage_pipelines or len(self.unknown_stage_pipelines) < UNKNOWN_STAGES_KEPT):
             self.unknown_stage_pipelines[named] += 1

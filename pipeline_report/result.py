@@ -33,9 +33,10 @@ class AuditResult:
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
     ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
-    # Open deals' CRM stage names the process does not know: (the name, deals), most deals first.
+    # CRM stage names the process does not know, on deals not lost: (the name, deals), most deals first.
     unknown_stages: list[tuple[str, int]] = field(default_factory=list)
-    other_unknown_stages: int = 0  # open deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
+    other_unknown_stages: int = 0  # deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
+    closed_unknown_stages: int = 0  # those deals (listed or not) that their flags say are closed
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
     # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.

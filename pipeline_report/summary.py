@@ -147,13 +147,18 @@ UNKNOWN_STAGES_LISTED = 20
 
 
 def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]:
-    """The open deals' CRM stage names the process does not know, as the crm.stage_names block that reads them,
+    """The CRM stage names of deals the process does not know, as the crm.stage_names block that reads them,
     each with a placeholder where the stage id goes: a mapping is the editor's choice, never guessed."""
     if not result.unknown_stages:
         return []
     deals = sum(rows for _, rows in result.unknown_stages) + result.other_unknown_stages
+    closed = result.closed_unknown_stages
+    # A deal its flags say is closed (archived, IsClosed) is no open deal: the count says so.
+    on = plural(deals, "closed deal" if closed == deals else "open deal")
+    if 0 < closed < deals:
+        on = f"{plural(deals, 'deal')} ({deals - closed} open, {closed} closed)"
     lines = [
-        f"Stage names the process does not know, on {plural(deals, 'open deal')}: to read them, give each its stage "
+        f"Stage names the process does not know, on {on}: to read them, give each its stage "
         'in process.yaml (or pass --stage-name "NAME=stage-id" for one run):',
         "  crm:",
         "    stage_names:",

@@ -377,6 +377,7 @@ def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp
     assert "Columns: read 'Active' as whether the deal is active, not archived (Odoo)" in run.out
     assert "Deals read: 6 (3 closed, 2 open, 1 unreadable)" in run.out
     assert "lost:              2 deals, 95,000.00" in run.out
+    assert "Stage names the process does not know, on 1 closed deal: to read them" in run.out
     outcomes = _outcomes(run)
     outcome, _, _, reason = outcomes.pop("Furniture Refit")
     assert outcome == ""
@@ -386,6 +387,23 @@ def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp
         "or map a won one to the last stage"
     )
     assert outcomes == ODOO_OUTCOMES
+
+
+def test_the_unknown_stages_count_says_which_deals_are_closed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The stage names the process does not know are offered with their deals, and an archived one is not
+    counted as open (both engines)."""
+    export = tmp_path / "odoo.csv"
+    text = (EXPORTS / "odoo-archived.csv").read_text(encoding="utf-8")
+    active = "2026-11-20 10:00:00,Annual Service Plan,Gemini Furniture,Marc Demo,9000.0,Paid,2027-01-15,,90.0,,True"
+    export.write_text(text + active + "\n", encoding="utf-8")
+    options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
+    run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options)
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    assert "Stage names the process does not know, on 2 deals (1 open, 1 closed): to read them" in run.out
+    assert '      "Paid": STAGE-ID  # 2 deals' in run.out
 
 
 def test_the_flags_are_mapped_under_crm_columns(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
