@@ -98,7 +98,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             ("Opportunity ID", (SALESFORCE,)),
             ("Id", (SALESFORCE, BITRIX)),
-            ("Record ID", (HUBSPOT, ZOHO)),
+            ("Record ID", (HUBSPOT, ZOHO, INSIGHTLY)),
             ("hs_object_id", (HUBSPOT,)),
             ("Deal ID", (HUBSPOT, PIPEDRIVE)),
             ("(Do Not Modify) Opportunity", (DYNAMICS,)),
@@ -183,6 +183,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal - Status", (PIPEDRIVE,)),
             ("statecode", (DYNAMICS,)),
             ("Opportunity State", (INSIGHTLY,)),
+            ("Current State", (INSIGHTLY,)),  # the label of its opportunity page
         ),
         (("Status Reason", (DYNAMICS,)), ("statuscode", (DYNAMICS,))),
     ),

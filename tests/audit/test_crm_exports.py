@@ -494,6 +494,31 @@ def test_an_insightly_export_says_its_state(capsys: pytest.CaptureFixture[str], 
     }
 
 
+def test_an_insightly_export_with_its_record_ids_and_current_state(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Insightly's export keys its rows by Record ID, and its opportunity page labels the state Current State."""
+    export = tmp_path / "insightly.csv"
+    lines = (EXPORTS / "insightly.csv").read_text(encoding="utf-8").splitlines()
+    header = "Record ID," + lines[0].replace("Opportunity State", "Current State")
+    export.write_text(
+        "\n".join([header, *(f"{4100 + n},{line}" for n, line in enumerate(lines[1:]))]) + "\n", encoding="utf-8"
+    )
+    run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    assert "Columns: read 'Record ID' as the CRM id (Insightly)" in run.out
+    assert "Columns: read 'Current State' as the status (open, won, lost) (Insightly)" in run.out
+    assert [(row["crm_id"], row["outcome"]) for row in run.rows()] == [
+        ("4100", "open"),
+        ("4101", "open"),
+        ("4102", "won"),
+        ("4103", "lost"),
+        ("4104", "disqualified"),
+        ("4105", "open"),
+    ]
+
+
 def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
