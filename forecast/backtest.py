@@ -147,7 +147,13 @@ def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
 
 def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> str:
     """The engine's verified stage as of `day`, on the answers dated on or before it."""
-    deal = Deal(name=history.deal, claimed_stage=claimed, amount=history.amount, answers=history.answers_at(day))
+    deal = Deal(
+        name=history.deal,
+        claimed_stage=claimed,
+        amount=history.amount,
+        answers=history.answers_at(day),
+        segment=history.segment,
+    )
     return assess(process, deal, day).verified_stage.id
 
 

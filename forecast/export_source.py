@@ -53,6 +53,7 @@ class ClosedRow:
     amount: float | None
     answers: AnswersSince
     claims: tuple[ClaimedSince, ...] = ()  # from the export's date-entered columns, when it is the history
+    segment: str | None = None  # the deal's segment, when the process has milestones for some segments
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -153,12 +154,13 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
         if read.close_date is None:
             errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
             return None
-        answers = rows.open_deal(cells).answers
+        deal = rows.open_deal(cells)
     except RowProblem as problem:
         errors.append(_error(path, line, problem.reason))
         return None
     key = rows.text(cells).crm_id or read.name
-    return ClosedRow(key, read.outcome, read.close_date, read.amount, AnswersSince(dt.date.min, answers))
+    since = AnswersSince(dt.date.min, deal.answers)
+    return ClosedRow(key, read.outcome, read.close_date, read.amount, since, segment=deal.segment)
 
 
 @dataclass(frozen=True)
@@ -355,14 +357,17 @@ def export_histories(
     if history is None:
         rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
-            DealHistory(row.key, row.outcome, row.closed_on, row.amount, row.claims, [row.answers]) for row in rows
+            DealHistory(row.key, row.outcome, row.closed_on, row.amount, row.claims, [row.answers], row.segment)
+            for row in rows
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
         return deals, [entered, *([left_out] if left_out else [])]
     read = stage_history(history, process, mapping)
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
-        DealHistory(row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers])
+        DealHistory(
+            row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers], row.segment
+        )
         for row in rows
     ]
     return deals, [note for note in (read.note(history), left_out) if note is not None]

@@ -43,6 +43,7 @@ class DealHistory:
     amount: float | None
     claimed: Sequence[ClaimedSince]
     answers: Sequence[AnswersSince]
+    segment: str | None = None  # the deal's segment: which `required_when.segment` milestones it needs
 
     def claimed_at(self, day: dt.date) -> str | None:
         """The stage of the latest claim dated on or before `day` (None: none yet)."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from playbook_cli.main import main
+from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
 
@@ -205,3 +206,49 @@ def test_no_evidence_measures_the_claimed_stage_alone(tmp_path: Path, capsys: py
         assert {row["verified_stage"] for row in csv.DictReader(handle)} == {""}
     page = (folder / "backtest.html").read_text(encoding="utf-8")
     assert 'id="no-evidence"' in page and "Verified stage" not in page and "Claimed stage</th>" in page
+
+
+def test_a_deals_segment_decides_which_milestones_gate_it_in_the_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A milestone required of Enterprise deals alone does not hold back an SMB deal with the same answers,
+    as in the audit: the backtest reads each deal's segment (here from the export's segment column)."""
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        text.replace(
+            "      - id: budget-confirmed\n",
+            "      - id: budget-confirmed\n        required_when: {segment: [Enterprise]}\n",
+        ),
+        encoding="utf-8",
+    )
+    answered = {
+        "pain-confirmed": "2025-05-10",
+        "next-meeting-accepted": "2025-05-25",
+        "decision-maker-identified": "2025-05-12",
+        "timeline-agreed": "2025-05-15",
+    }
+    columns = [f"{milestone}{part}" for milestone in answered for part in ("", ".evidence", ".date")]
+    cells = [cell for day in answered.values() for cell in ("yes", "The customer's email", day)]
+    header = ["deal", "crm_id", "stage", "amount", "segment", "close_date", *columns]
+    rows = [
+        ["Small one", "D1", "Closed Won", "10000", "SMB", "2025-06-20", *cells],
+        ["Large one", "D2", "Closed Won", "10000", "Enterprise", "2025-06-20", *cells],
+    ]
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    export.write_text("\n".join(",".join(row) for row in [header, *rows]) + "\n", encoding="utf-8")
+    changes = [("qualifying", "2025-05-01"), ("demonstrating", "2025-05-20"), ("closed-won", "2025-06-20")]
+    history.write_text(
+        "deal,stage,date\n" + "".join(f"{deal},{stage},{day}\n" for deal in ("D1", "D2") for stage, day in changes),
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "out"
+    span = ["--from", "2025-05-01", "--to", "2025-05-31", "--every", "month"]
+    status = main(
+        ["backtest", str(export), "--history", str(history), *span, "--process", str(process), "--out", str(out_dir)]
+    )
+    _, err = capsys.readouterr()
+    assert status == 0, err
+    with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        verified = {row["deal"]: (row["claimed_stage"], row["verified_stage"]) for row in csv.DictReader(handle)}
+    assert verified == {"D1": ("demonstrating", "demonstrating"), "D2": ("demonstrating", "qualifying")}

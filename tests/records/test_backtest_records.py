@@ -3,9 +3,11 @@ gives what the plain computation of the definitions gives (and what the export g
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from deal_records.database import writing
 from deal_records.models import Check
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
+from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import EVIDENCE, PROCESS, MadeDeal, made_deals
 from tests.records.conftest import PASSWORDS, sign_in
@@ -119,3 +122,44 @@ def test_the_team_pipeline_shows_the_forecast_accuracy_of_the_saved_outcomes(
         assert f'id="calibration-{basis}"' in page
     assert 'data-total="assessed">0<' in page  # every saved deal is closed: none is open pipeline
     assert "<script" not in page
+
+
+def test_a_saved_deals_segment_decides_which_milestones_gate_it_in_the_backtest(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A milestone required of Enterprise deals alone does not hold back a saved SMB deal with the same answers."""
+    process = tmp_path / "process.yaml"
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    condition = "      - id: budget-confirmed\n        required_when: {segment: [Enterprise]}\n"
+    process.write_text(text.replace("      - id: budget-confirmed\n", condition), encoding="utf-8")
+    client = make_app(PROCESS_PATH=str(process)).test_client()
+    rep = tokens["ana"]
+    answers = {
+        milestone: {"met": True, "evidence": EVIDENCE, "date": "2025-05-12"}
+        for milestone in ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "timeline-agreed")
+    }
+    for name, segment in (("Small one", "SMB"), ("Large one", "Enterprise")):
+        created = client.post("/api/deals", headers=rep, json={"name": name, "amount": 10000, "segment": segment})
+        assert created.status_code == 201, created.get_json()
+        deal_id = created.get_json()["id"]
+        body = {"claimed_stage": "demonstrating", "milestones": answers}
+        saved = client.post(f"/api/deals/{deal_id}/checks", headers=rep, json=body)
+        assert saved.status_code == 201, saved.get_json()
+        with writing(sessions) as db:
+            made_at = dt.datetime(2025, 5, 20, 12, tzinfo=dt.UTC)
+            db.execute(update(Check).where(Check.id == saved.get_json()["check"]["id"]).values(checked_at=made_at))
+        won = {"outcome": "won", "date": "2025-06-20", "amount": 10000}
+        assert client.post(f"/api/deals/{deal_id}/outcome", headers=rep, json=won).status_code == 201
+    span = ["--from", "2025-05-01", "--to", "2025-05-31", "--every", "month"]
+    out_dir = tmp_path / "out"
+    status = main(["backtest", "--database", database_url, "--process", str(process), *span, "--out", str(out_dir)])
+    _, err = capsys.readouterr()
+    assert status == 0, err
+    with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        verified = {row["deal"]: (row["claimed_stage"], row["verified_stage"]) for row in csv.DictReader(handle)}
+    assert verified == {"Small one": ("demonstrating", "demonstrating"), "Large one": ("demonstrating", "qualifying")}
