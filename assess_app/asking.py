@@ -16,11 +16,11 @@ from flask import Flask, current_app, request, url_for
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from assess_app.base_url import BaseUrlError, require_base_url
 from assess_app.config import EXIT_INVALID_PROCESS
 from assess_app.current import current_process
 from assess_app.mail import confirmation_mail, mailto_link
 from assess_app.records import records
+from deal_records.base_url import BaseUrlError, require_base_url
 from deal_records.confirmations import create_request, state_of
 from deal_records.mail import MAIL_FROM_ENV, SMTP_ENV, MailError, MailSettingsError, MailText, Outbox, outbox_from_env
 from deal_records.models import ConfirmationRequest as RequestRow

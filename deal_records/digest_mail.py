@@ -29,7 +29,7 @@ from deal_records.digest import (
     totals,
 )
 from deal_records.mail import MailText
-from deal_records.models import User
+from deal_records.models import Deal, User
 from deal_records.records import deal_currencies, pipeline_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -49,26 +49,52 @@ class DigestEmail:
     text: MailText
 
 
-def digest_emails(session: Session, loaded: LoadedProcess, as_of: dt.date, now: dt.datetime) -> list[DigestEmail]:
-    """Every active rep's digest, then every active manager's, each over the recipient's own span."""
+@dataclass(frozen=True)
+class Links:
+    """The app's pages as the emails link them: from PLAYBOOK_BASE_URL, or none when it is not set."""
+
+    base_url: str | None = None
+
+    def to(self, path: str) -> list[str]:
+        """The line linking the page at `path` (e.g. /deals/12), under the line it belongs to; none without a base URL."""
+        return [f"    {self.base_url}{path}"] if self.base_url else []
+
+    def deal(self, deal: Deal) -> list[str]:
+        """The line linking a deal's page."""
+        return self.to(f"/deals/{deal.id}")
+
+
+def digest_emails(
+    session: Session, loaded: LoadedProcess, as_of: dt.date, now: dt.datetime, links: Links | None = None
+) -> list[DigestEmail]:
+    """Every active rep's digest, then every active manager's, each over the recipient's own span (with a link to
+    each deal's page when `links` has the app's base URL)."""
+    links = links or Links()
     deals = open_deals(session, loaded, as_of)
     currency = pipeline_currency(deal_currencies(session))
     reps, managers = recipients(session)
     emails = []
     for rep in reps:
         span = span_for(session, rep, as_of, now)
-        emails.append(DigestEmail(rep, span, rep_mail(session, loaded.process, rep, deals, span, as_of)))
+        emails.append(DigestEmail(rep, span, rep_mail(session, loaded.process, rep, deals, span, as_of, links)))
     for manager in managers:
         span = span_for(session, manager, as_of, now)
-        text = manager_mail(session, loaded.process, manager, deals, span, as_of, currency)
+        text = manager_mail(session, loaded.process, manager, deals, span, as_of, currency, links)
         emails.append(DigestEmail(manager, span, text))
     return emails
 
 
 def rep_mail(
-    session: Session, process: Process, rep: User, deals: Sequence[OpenDeal], span: Span, as_of: dt.date
+    session: Session,
+    process: Process,
+    rep: User,
+    deals: Sequence[OpenDeal],
+    span: Span,
+    as_of: dt.date,
+    links: Links | None = None,
 ) -> MailText:
     """A rep's digest: their evidence expiring within WARN_DAYS, their deals that slid, and buyers' replies."""
+    links = links or Links()
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
@@ -76,11 +102,12 @@ def rep_mail(
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
-    lines += _listed([_expiring_line(process, item) for item in expiring])
+    lines += _listed([[_expiring_line(process, item), *links.deal(item.deal)] for item in expiring], links)
     lines += ["", "Deals whose verified stage fell:"]
-    lines += _listed([_slid_line(process, item, then, with_owner=False) for item, then in fell])
+    fallen = [[_slid_line(process, item, then, with_owner=False), *links.deal(item.deal)] for item, then in fell]
+    lines += _listed(fallen, links)
     lines += ["", "Buyers' replies to your confirmation links:"]
-    lines += [line for reply in answered for line in _reply_lines(reply)] or [NONE]
+    lines += [line for reply in answered for line in [*_reply_lines(reply), *links.deal(reply.deal)]] or [NONE]
     counts = [
         f"{len(expiring)} going stale",
         f"{len(fell)} slid",
@@ -97,8 +124,10 @@ def manager_mail(
     span: Span,
     as_of: dt.date,
     currency: str | None,
+    links: Links | None = None,
 ) -> MailText:
     """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps."""
+    links = links or Links()
     weighed = [item for item in deals if item.weighed]
     then = standings_then(session, process, deals, span.since)
     before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
@@ -113,23 +142,27 @@ def manager_mail(
         ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
     ):
         lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
+    lines += links.to("/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
-    lines += _listed([_slid_line(process, item, stood, with_owner=True) for item, stood in fell])
+    fallen = [[_slid_line(process, item, stood, with_owner=True), *links.deal(item.deal)] for item, stood in fell]
+    lines += _listed(fallen, links)
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
-    lines += [_gap_line(item, cents, currency) for item, cents in gaps] or [NONE]
+    lines += [line for item, cents in gaps for line in [_gap_line(item, cents, currency), *links.deal(item.deal)]]
+    lines += [] if gaps else [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
     subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
 
 
-def _listed(lines: list[str]) -> list[str]:
-    """At most LISTED deals' lines, then how many more there are; NONE for none."""
-    if not lines:
+def _listed(entries: list[list[str]], links: Links) -> list[str]:
+    """At most LISTED deals' entries (each its lines), then how many more there are; NONE for none."""
+    if not entries:
         return [NONE]
-    more = len(lines) - LISTED
-    return lines[:LISTED] + (
-        [f"  ... and {plural(more, 'more deal')}: every one is on the deals page"] if more > 0 else []
-    )
+    more = len(entries) - LISTED
+    lines = [line for entry in entries[:LISTED] for line in entry]
+    if more > 0:
+        lines += [f"  ... and {plural(more, 'more deal')}: every one is on the deals page", *links.to("/deals")]
+    return lines
 
 
 def _opening(user: User, what: str, span: Span) -> list[str]:

@@ -15,7 +15,7 @@ from sales_process.vocabulary import plural
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from deal_records.digest_mail import DigestEmail
+    from deal_records.digest_mail import DigestEmail, Links
     from deal_records.mail import Outbox
 
 EXAMPLE = """examples:
@@ -28,7 +28,8 @@ each rep gets their open deals whose evidence goes stale within 14 days, those w
 stage fell, and their buyers' replies (confirmations and "Not quite"); each manager gets the team's
 claimed and verified weighted pipeline then and now, the deals that slid and the largest gaps.
 "then" is the recipient's last digest sent with --send (the first covers the 7 days before --as-of).
---send needs PLAYBOOK_SMTP_URL (smtp://user:password@host:port) and PLAYBOOK_MAIL_FROM."""
+--send needs PLAYBOOK_SMTP_URL (smtp://user:password@host:port), PLAYBOOK_MAIL_FROM and, as the app
+does, PLAYBOOK_BASE_URL (https://playbook.example.com): each deal listed links to its page."""
 SEPARATOR = "-" * 72
 
 
@@ -58,13 +59,14 @@ def run_digest(args: argparse.Namespace) -> int:
     from deal_records.models import utc_now
 
     outbox = _outbox() if args.send else None
+    links = _links(mail_configured=outbox is not None)
     loaded = load_or_report(args.process)
     if loaded is None:
         return 1
     sessions = open_sessions(args.database)
     as_of: dt.date = args.as_of or dt.date.today()
     with reading(sessions) as db:
-        emails = digest_emails(db, loaded, as_of, utc_now())
+        emails = digest_emails(db, loaded, as_of, utc_now(), links)
     if not emails:
         print("no active reps or managers to write to; add them with: playbook users add EMAIL --role rep|manager")
         return EXIT_OK
@@ -89,6 +91,17 @@ def _outbox() -> Outbox:
             "without --send the digests are printed"
         )
     return outbox
+
+
+def _links(mail_configured: bool) -> Links:
+    """The deal pages' links from PLAYBOOK_BASE_URL (needed to send, as the app needs it with mail set up)."""
+    from deal_records.base_url import BASE_URL_ENV, BaseUrlError, require_base_url
+    from deal_records.digest_mail import Links
+
+    try:
+        return Links(require_base_url(os.environ.get(BASE_URL_ENV, ""), mail_configured=mail_configured))
+    except BaseUrlError as error:
+        raise CommandError(str(error)) from None
 
 
 def _printed(email: DigestEmail) -> str:

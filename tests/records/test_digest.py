@@ -31,6 +31,7 @@ PAIN = "Has the prospect confirmed, in writing, the business problem they want t
 PAIN_STATEMENT = "The problem we want to solve is the one described in your recap."
 PASSWORD = "digest-s3cret:pw"
 SEPARATOR = "-" * 72
+BASE_URL = "https://playbook.example.com"
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,27 @@ def test_the_printed_digest_tells_each_rep_and_manager_what_needs_them(run: Run,
     assert not any(token in out for token in scenario.tokens)
 
 
+def test_with_the_apps_base_url_each_deal_listed_links_to_its_page(
+    run: Run, scenario: Scenario, monkeypatch: pytest.MonkeyPatch, sessions: sessionmaker[Session]
+) -> None:
+    """PLAYBOOK_BASE_URL (the app's public address) puts each deal's page under its line, and the team's pipeline
+    page under the manager's totals: the reader opens the deal the line is about."""
+    with sessions() as db:
+        ids = {name: deal_id for deal_id, name in db.execute(select(Deal.id, Deal.name))}
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL + "/")  # a trailing slash is not doubled
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    emails = _emails(out)
+    ana, lee = emails["To: Ana Lopez <ana@example.com>"], emails["To: Lee Chen <lee@example.com>"]
+    northwind, fabrikam = f"    {BASE_URL}/deals/{ids['Northwind']}\n", f"    {BASE_URL}/deals/{ids['Fabrikam']}\n"
+    assert f" (counts until {(TODAY + dt.timedelta(days=10)).isoformat()})\n{northwind}" in ana
+    assert f"  - Fabrikam: Qualifying -> Discovery; now held by: {PAIN}\n{fabrikam}" in ana
+    assert f'(comment: "Another team owns that problem")\n{fabrikam}' in ana
+    assert f"  Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)\n    {BASE_URL}/pipeline\n" in lee
+    assert f"gap USD 56,000.00\n    {BASE_URL}/deals/{ids['Contoso Retail']}\n" in lee
+    assert out.count(f"{BASE_URL}/deals/") == 7  # Ana: 3 (stale, slid, reply); Lee: 1 slid and 3 gaps
+
+
 def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_since(
     run: Run,
     scenario: Scenario,
@@ -171,6 +193,7 @@ def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_sin
     sessions: sessionmaker[Session],
     default_process: LoadedProcess,
 ) -> None:
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
     printed = _emails(run("digest", "--process", str(DEFAULT_PROCESS))[1])
     monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
     monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
@@ -260,10 +283,25 @@ def _closed_port() -> int:
             {
                 "PLAYBOOK_SMTP_URL": f"smtp://digest:{PASSWORD}@127.0.0.1:CLOSED",
                 "PLAYBOOK_MAIL_FROM": "s@contoso.example",
+                "PLAYBOOK_BASE_URL": BASE_URL,
             },
             1,
             "playbook digest: error: could not send the email through smtp://digest@127.0.0.1:CLOSED: ",
             id="server-unreachable",
+        ),
+        pytest.param(
+            ["--send"],
+            {"PLAYBOOK_SMTP_URL": "smtp://mail.example:25", "PLAYBOOK_MAIL_FROM": "s@contoso.example"},
+            1,
+            "playbook digest: error: PLAYBOOK_BASE_URL must be set when PLAYBOOK_SMTP_URL is: links in emails are built from it",
+            id="no-base-url",
+        ),
+        pytest.param(
+            [],
+            {"PLAYBOOK_BASE_URL": "playbook.example.com"},
+            1,
+            "playbook digest: error: PLAYBOOK_BASE_URL 'playbook.example.com' must start with https:// (or http://)",
+            id="bad-base-url",
         ),
     ],
 )
@@ -280,6 +318,7 @@ def test_a_bad_option_or_mail_setting_is_a_clear_error_and_records_nothing(
     port = str(_closed_port())
     monkeypatch.delenv("PLAYBOOK_SMTP_URL", raising=False)
     monkeypatch.delenv("PLAYBOOK_MAIL_FROM", raising=False)
+    monkeypatch.delenv("PLAYBOOK_BASE_URL", raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value.replace("CLOSED", port))
     code, out, err = run("digest", *args, "--process", str(DEFAULT_PROCESS))
@@ -297,6 +336,7 @@ def test_no_password_or_link_token_appears_when_sending_with_a_login(
     try:
         monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://digest:{PASSWORD.replace(':', '%3A')}@127.0.0.1:{server.port}")
         monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "sales@contoso.example")
+        monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
         status, out, err = run("digest", "--send", "--process", str(DEFAULT_PROCESS))
     finally:
         server.stop()
@@ -323,7 +363,11 @@ def test_a_closed_deal_and_a_disabled_rep_are_left_out(
 
 
 def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
-    run: Run, sessions: sessionmaker[Session], add_person: Callable[..., str], default_process: LoadedProcess
+    run: Run,
+    sessions: sessionmaker[Session],
+    add_person: Callable[..., str],
+    default_process: LoadedProcess,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A rep whose evidence goes stale on 25 deals reads the 20 going stale soonest, then how many more there are."""
     add_person("ana@example.com", name="Ana Lopez")
@@ -333,6 +377,7 @@ def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
             deal = create_deal(db, ana, NewDeal(f"Deal {number:02}", None, 1000.0, "qualifying", None, "USD"))
             # Deals 24 and 25: the problem statement goes stale first (in 1 day); deal 01 last (in 13 days).
             _check(db, default_process, deal, ana, _discovery(pain_age=77 + number // 2))
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
     status, out, _ = run("digest", "--process", str(DEFAULT_PROCESS))
     assert status == 0
     listed = [line for line in out.splitlines() if line.startswith("  - Deal ")]
@@ -340,5 +385,6 @@ def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
     assert [line.split(":")[0] for line in listed[:2]] == ["  - Deal 24", "  - Deal 25"]
     days = [line.rsplit("counts until ", 1)[1][:10] for line in listed]
     assert days == sorted(days)
-    assert "  ... and 5 more deals: every one is on the deals page\n" in out
+    assert f"  ... and 5 more deals: every one is on the deals page\n    {BASE_URL}/deals\n" in out
+    assert out.count(f"{BASE_URL}/deals/") == 20
     assert "Subject: Your deals: 25 going stale, 0 slid, 0 buyer replies" in out

@@ -1,4 +1,4 @@
-"""The app's public address (PLAYBOOK_BASE_URL): the start of every link the app puts in an email.
+"""The app's public address (PLAYBOOK_BASE_URL): the start of every link the app and the digest put in an email.
 
 A link built from the request's Host header would point wherever the request said: a
 request with `Host: evil.example` made the app email a link to evil.example. With mail
