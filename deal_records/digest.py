@@ -99,9 +99,10 @@ def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[
 
 
 def standings_then(
-    session: Session, process: Process, deals: Sequence[OpenDeal], since: dt.datetime
+    session: Session, process: Process, deals: Sequence[OpenDeal], since: dt.datetime, owner_id: int | None = None
 ) -> dict[int, Standing]:
-    """Each deal's standing at `since` (see the module's rules); deals created after it are absent."""
+    """Each deal's standing at `since` (see the module's rules); deals created after it are absent. `owner_id`:
+    the deals are that rep's alone, so only their checks are read (a digest reads each rep's, then the team's)."""
     existing = {item.deal.id: item.deal for item in deals if item.deal.created_at <= since}
     # Every deal's latest check by then, as a subquery: no list of ids for the database to take.
     latest = (
@@ -109,6 +110,8 @@ def standings_then(
         .where(Check.checked_at <= since, Check.deal_id.not_in(closed_deal_ids()))
         .group_by(Check.deal_id)
     )
+    if owner_id is not None:
+        latest = latest.where(Check.deal_id.in_(select(Deal.id).where(Deal.owner_id == owner_id)))
     checks = {check.deal_id: check for check in session.scalars(select(Check).where(Check.id.in_(latest)))}
     found: dict[int, Standing] = {}
     for deal_id, deal in existing.items():

@@ -98,7 +98,7 @@ def rep_mail(
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
-    fell = slid(own, standings_then(session, process, own, span.since))
+    fell = slid(own, standings_then(session, process, own, span.since, owner_id=rep.id))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
