@@ -69,16 +69,19 @@ class SavedAnswers:
 def _answer(item: object) -> Answer:
     if isinstance(item, bool):
         return Answer(met=item)
-    data = item if isinstance(item, Mapping) else {}
-    buyer = _buyer(data.get("buyer"))
-    if buyer is not None:
-        return buyer.as_answer()
+    # Read for every milestone of every saved deal (/pipeline, the digest, the backtest): a stored answer is a
+    # dict, tested before the slower Mapping (an abstract class).
+    data = item if isinstance(item, (dict, Mapping)) else {}
+    if data.get("buyer") is not None:
+        buyer = _buyer(data["buyer"])
+        if buyer is not None:
+            return buyer.as_answer()
     date = data.get("date")
     evidence = data.get("evidence")
     return Answer(
-        met=bool(data.get("met")),
-        evidence=evidence if isinstance(evidence, str) else None,
-        date=dt.date.fromisoformat(date) if isinstance(date, str) else None,
+        bool(data.get("met")),
+        evidence if isinstance(evidence, str) else None,
+        dt.date.fromisoformat(date) if isinstance(date, str) else None,
     )
 
 
@@ -103,8 +106,11 @@ def read_answers(stored: Mapping[str, object], process: Process) -> SavedAnswers
     known = process.milestone_ids
     answers: dict[str, Answer] = {}
     gone: dict[str, Answer] = {}
-    for milestone_id, item in with_current_ids(stored, process).items():
-        (answers if milestone_id in known else gone)[milestone_id] = _answer(item)
+    for milestone_id, item in (with_current_ids(stored, process) if process.renamed_milestones else stored).items():
+        if milestone_id in known:
+            answers[milestone_id] = _answer(item)
+        else:
+            gone[milestone_id] = _answer(item)
     return SavedAnswers(answers, gone)
 
 
