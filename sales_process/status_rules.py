@@ -236,18 +236,28 @@ def rules_for(milestone: Milestone) -> tuple[StatusRule, ...]:
     return tuple(rule for rule in STATUS_RULES if rule.applies_to(milestone))
 
 
-def status_changes(milestone: Milestone, answer: Answer | None, as_of: dt.date) -> list[dt.date]:
-    """The as-of days on which the milestone's status may change: the turning days of the rules that
-    depend on the date, up to the first rule that holds whatever the date."""
-    date = answered_on(answer)
-    days = []
-    for rule in rules_for(milestone):
+def _changes_function(rules: tuple[StatusRule, ...]) -> Callable[[Milestone, Answer | None, dt.date], list[dt.date]]:
+    """The turning days as one function, compiled from the rules as status_of is: the stored verdict's window
+    asks it of every milestone of every saved deal (/pipeline re-assessed), where picking each milestone's rules
+    with a call per rule took half the time."""
+    body = [*_PROLOGUE, "days = []"]
+    for index, rule in enumerate(rules):
+        body.append(f"if {rule.applies}:")
         if rule.turns_on is not None:
-            if date is not None:
-                days.append(rule.turns_on(milestone, date))
-        elif rule.holds_for(milestone, answer, as_of):
-            break
-    return days
+            body += ["    if date is not None:", f"        days.append(TURNS[{index}](milestone, date))"]
+        else:
+            body += [f"    if {rule.holds}:", "        return days"]
+    body.append("return days")
+    turns = tuple(rule.turns_on for rule in rules)
+    return cast(
+        Callable[[Milestone, Answer | None, dt.date], list[dt.date]],
+        _function("status_changes", ("milestone", "answer", "as_of"), body, TURNS=turns),
+    )
+
+
+status_changes = _changes_function(STATUS_RULES)
+status_changes.__doc__ = """The as-of days on which the milestone's status may change: the turning days of the rules that
+depend on the date, up to the first rule that holds whatever the date."""
 
 
 def turning_day(status: Status, milestone: Milestone, answer: Answer | None) -> dt.date | None:

@@ -125,6 +125,22 @@ def test_the_status_changes_only_on_a_turning_day(case: Case, first: int, second
 
 
 @PROPERTIES
+@given(cases(), st.integers(-100, 100))
+def test_the_compiled_turning_days_walk_the_rule_table(case: Case, offset: int) -> None:
+    """status_changes, compiled into one function, gives what walking the milestone's rules in order gives."""
+    milestone, answer, as_of = case.milestone, case.answer, AS_OF + offset * DAY
+    date = answered_on(answer)
+    days = []
+    for rule in rules_for(milestone):
+        if rule.turns_on is not None:
+            if date is not None:
+                days.append(rule.turns_on(milestone, date))
+        elif rule.holds_for(milestone, answer, as_of):
+            break
+    assert status_changes(milestone, answer, as_of) == days
+
+
+@PROPERTIES
 @given(cases(), st.integers(-100, 100), st.integers(-100, 100))
 def test_each_rule_turns_on_its_day_and_no_other(case: Case, first: int, second: int) -> None:
     milestone, answer = case.milestone, case.answer
