@@ -97,6 +97,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         last = json.loads(args.output.read_text(encoding="utf-8")) if args.output.is_file() else {}
         result["when"] = last.get("when", now)
         result["refreshed"] = {**last.get("refreshed", {}), **dict.fromkeys(args.only, now)}
+        # The machines change from day to day: the header names the last full run's, each refresh its own.
+        result["machine"] = last.get("machine", host)
+        result["refreshed_on"] = {**last.get("refreshed_on", {}), **dict.fromkeys(args.only, host["cpu"])}
         result["rows"] = _kept_rows(last.get("rows", []), result["rows"])
     args.output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {args.output}", file=sys.stderr)

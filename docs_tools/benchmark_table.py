@@ -32,5 +32,9 @@ def benchmark_table(results: Path = RESULTS) -> str:
     """The table (headed by the machine and the day of the run) of the results file."""
     data = json.loads(results.read_text(encoding="utf-8"))
     rows = [row_from_json(row) for row in data["rows"]]
-    refreshed = "".join(f" {name}: run of {when[:10]}." for name, when in data.get("refreshed", {}).items())
+    machines = data.get("refreshed_on", {})
+    refreshed = "".join(
+        f" {name}: run of {when[:10]}" + (f" on {machines[name]}" if name in machines else "") + "."
+        for name, when in data.get("refreshed", {}).items()
+    )
     return f"Run of {data['when'][:10]}.{refreshed} " + render(rows, data["machine"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,16 @@ def test_the_api_page_has_every_endpoint_of_the_openapi_document() -> None:
             assert f"### `{method.upper()} {path}`" in page
     for name in document["components"]["schemas"]:
         assert f"### {name}\n" in page
+
+
+def test_the_benchmark_table_names_the_machine_of_each_refreshed_figure(tmp_path: Path) -> None:
+    """A figure measured again on another day names the machine it ran on: the header's is the full run's."""
+    from docs_tools.benchmark_table import RESULTS, benchmark_table
+
+    data = json.loads(RESULTS.read_text(encoding="utf-8"))
+    data["refreshed"] = {"deal records": "2027-01-04T10:00:00+00:00", "scale": "2027-01-05T10:00:00+00:00"}
+    data["refreshed_on"] = {"deal records": "Some CPU"}
+    results = tmp_path / "results.json"
+    results.write_text(json.dumps(data), encoding="utf-8")
+    header = benchmark_table(results).split(" Machine: ")[0]
+    assert header.endswith("deal records: run of 2027-01-04 on Some CPU. scale: run of 2027-01-05.")
