@@ -64,12 +64,14 @@ class Links:
         return self.to(f"/deals/{deal.id}")
 
 
+NO_LINKS = Links()  # PLAYBOOK_BASE_URL not set: the emails name the deals without links
+
+
 def digest_emails(
-    session: Session, loaded: LoadedProcess, as_of: dt.date, now: dt.datetime, links: Links | None = None
+    session: Session, loaded: LoadedProcess, as_of: dt.date, now: dt.datetime, links: Links = NO_LINKS
 ) -> list[DigestEmail]:
     """Every active rep's digest, then every active manager's, each over the recipient's own span (with a link to
     each deal's page when `links` has the app's base URL)."""
-    links = links or Links()
     deals = open_deals(session, loaded, as_of)
     currency = pipeline_currency(deal_currencies(session))
     reps, managers = recipients(session)
@@ -91,10 +93,9 @@ def rep_mail(
     deals: Sequence[OpenDeal],
     span: Span,
     as_of: dt.date,
-    links: Links | None = None,
+    links: Links = NO_LINKS,
 ) -> MailText:
     """A rep's digest: their evidence expiring within WARN_DAYS, their deals that slid, and buyers' replies."""
-    links = links or Links()
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
@@ -124,10 +125,9 @@ def manager_mail(
     span: Span,
     as_of: dt.date,
     currency: str | None,
-    links: Links | None = None,
+    links: Links = NO_LINKS,
 ) -> MailText:
     """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps."""
-    links = links or Links()
     weighed = [item for item in deals if item.weighed]
     then = standings_then(session, process, deals, span.since)
     before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
@@ -147,8 +147,8 @@ def manager_mail(
     fallen = [[_slid_line(process, item, stood, with_owner=True), *links.deal(item.deal)] for item, stood in fell]
     lines += _listed(fallen, links)
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
-    lines += [line for item, cents in gaps for line in [_gap_line(item, cents, currency), *links.deal(item.deal)]]
-    lines += [] if gaps else [NONE]
+    largest = [line for item, cents in gaps for line in [_gap_line(item, cents, currency), *links.deal(item.deal)]]
+    lines += largest or [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
     subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
