@@ -63,6 +63,10 @@ class Links:
         """The line linking a deal's page."""
         return self.to(f"/deals/{deal.id}")
 
+    def page(self, label: str, path: str) -> list[str]:
+        """A line of its own naming a page and linking it (e.g. "  The team's pipeline: https://…/pipeline")."""
+        return [f"  {label}: {self.base_url}{path}"] if self.base_url else []
+
 
 NO_LINKS = Links()  # PLAYBOOK_BASE_URL not set: the emails name the deals without links
 
@@ -142,7 +146,7 @@ def manager_mail(
         ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
     ):
         lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
-    lines += links.to("/pipeline")
+    lines += links.page("The team's pipeline, deal by deal", "/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
     fallen = [[_slid_line(process, item, stood, with_owner=True), *links.deal(item.deal)] for item, stood in fell]
     lines += _listed(fallen, links)

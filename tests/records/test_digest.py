@@ -180,7 +180,10 @@ def test_with_the_apps_base_url_each_deal_listed_links_to_its_page(
     assert f" (counts until {(TODAY + dt.timedelta(days=10)).isoformat()})\n{northwind}" in ana
     assert f"  - Fabrikam: Qualifying -> Discovery; now held by: {PAIN}\n{fabrikam}" in ana
     assert f'(comment: "Another team owns that problem")\n{fabrikam}' in ana
-    assert f"  Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)\n    {BASE_URL}/pipeline\n" in lee
+    assert (
+        f"  Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)\n"
+        f"  The team's pipeline, deal by deal: {BASE_URL}/pipeline\n"
+    ) in lee
     assert f"gap USD 56,000.00\n    {BASE_URL}/deals/{ids['Contoso Retail']}\n" in lee
     assert out.count(f"{BASE_URL}/deals/") == 7  # Ana: 3 (stale, slid, reply); Lee: 1 slid and 3 gaps
 
