@@ -187,6 +187,8 @@ def plan_columns(
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
+    if Target(STAGE) not in positions:  # a stage column mapped but absent is an error above
+        warnings.append(_no_stage_column(header, set(positions.values())))
     present = {columns.milestone_id for columns in milestones}
     return ColumnPlan(
         width=len(header),
@@ -296,6 +298,28 @@ def _no_deal_column(mapping: CrmMapping) -> str:
     return (
         f"the header has no {DEAL!r} column, which names each deal (nor a {CRM_ID!r} column to name it by); map the export's column with "
         f'--column "NAME=deal" or crm.columns.deal in process.yaml (columns read: {", ".join(AUDIT_FIELDS)} and one per milestone)'
+    )
+
+
+# Words in the names of the columns that may hold the stage when none is known to (a CRM's own "Sales Phase",
+# "Deal status", "Current Step"), said in the warning.
+_STAGE_WORDS = ("stage", "phase", "status", "step")
+
+
+def _no_stage_column(header: Sequence[str], read: set[int]) -> str:
+    """The warning for an export with no stage column (every deal is then without a claimed stage, and the
+    audit has nothing to compare), naming the columns not read that may hold it."""
+    likely = [
+        name.strip()
+        for index, name in enumerate(header)
+        if index not in read and any(word in name_key(name) for word in _STAGE_WORDS)
+    ]
+    example = _shell(f"{likely[0] if likely else 'NAME'}=stage")
+    maybe = f" (perhaps {' or '.join(repr(name) for name in likely[:3])})" if likely else ""
+    return (
+        f"the export has no {STAGE!r} column, which holds the stage the CRM claims for each deal, so every deal is "
+        f"without a claimed stage and none is compared with its verified stage; map the export's column{maybe} with "
+        f"--column {example} or crm.columns.stage in process.yaml"
     )
 
 

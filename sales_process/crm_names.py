@@ -1,8 +1,8 @@
 """The column names CRMs give the audit's own fields, read without a mapping; and their system fields.
 
 Salesforce (report labels and API names), HubSpot (labels and internal names), Dynamics 365,
-Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, Insightly and the widely used sample
-sales-pipeline dataset name a deal, its id, stage,
+Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, Insightly, Close (its
+opportunity export's field names) and the widely used sample sales-pipeline dataset name a deal, its id, stage,
 amount, currency, owner, status, close date, Salesforce's IsClosed/IsWon/IsDeleted flags and Odoo's Active in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
 and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sales_process.vocabulary import name_key
 
-SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER, INSIGHTLY, SAMPLE = (
+SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER, INSIGHTLY, CLOSE, SAMPLE = (
     "Salesforce",
     "HubSpot",
     "Dynamics 365",
@@ -35,6 +35,7 @@ SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER
     "Freshsales",
     "Copper",
     "Insightly",
+    "Close",
     "the sample sales-pipeline dataset",
 )
 IS_CLOSED, IS_WON, IS_ACTIVE, IS_DELETED = "is_closed", "is_won", "is_active", "is_deleted"
@@ -91,13 +92,14 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal - Title", (PIPEDRIVE,)),
             ("Title", (PIPEDRIVE,)),
             ("Deal title", (PIPEDRIVE,)),
+            ("lead_name", (CLOSE,)),  # an opportunity has no name of its own: its lead's (the company) names it
         ),
         (("Opportunity", (ODOO,)),),  # after Salesforce's Opportunity Name, which some of its reports hold too
     ),
     "crm_id": (
         (
             ("Opportunity ID", (SALESFORCE,)),
-            ("Id", (SALESFORCE, BITRIX)),
+            ("Id", (SALESFORCE, BITRIX, CLOSE)),
             ("Record ID", (HUBSPOT, ZOHO, INSIGHTLY)),
             ("hs_object_id", (HUBSPOT,)),
             ("Deal ID", (HUBSPOT, PIPEDRIVE)),
@@ -117,6 +119,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Sales Stage", (DYNAMICS,)),
             ("Deal - Stage", (PIPEDRIVE,)),
             ("deal_stage", (SAMPLE,)),
+            ("status_label", (CLOSE,)),  # Close's opportunity statuses are its stages
         ),
         (("Pipeline Phase", (DYNAMICS,)), ("stepname", (DYNAMICS,))),
     ),
@@ -127,13 +130,16 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Estimated Revenue", (DYNAMICS,)),
             ("estimatedvalue", (DYNAMICS,)),
             ("Deal - Value", (PIPEDRIVE,)),
-            ("Value", (PIPEDRIVE, COPPER)),
             ("Deal Value", (FRESHSALES,)),
             ("Bid Amount", (INSIGHTLY,)),
             ("Income", (BITRIX,)),
             ("close_value", (SAMPLE,)),
+            # Close's value as its app shows it ("$12,500", "$500 monthly"): its `value` column is in cents.
+            ("value_formatted", (CLOSE,)),
         ),
         (
+            # Pipedrive's and Copper's value, read only without a better name: Close's `value` is in cents.
+            ("Value", (PIPEDRIVE, COPPER)),
             ("Amount (converted)", (SALESFORCE,)),
             ("Amount in company currency", (HUBSPOT,)),
             ("amount_in_home_currency", (HUBSPOT,)),
@@ -152,6 +158,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal - Currency", (PIPEDRIVE,)),
             ("Bid Currency", (INSIGHTLY,)),
             ("transactioncurrencyid", (DYNAMICS,)),
+            ("value_currency", (CLOSE,)),
         ),
         (("Amount (converted) Currency", (SALESFORCE,)),),
     ),
@@ -169,6 +176,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Sales owner", (FRESHSALES,)),
             ("Owned By", (COPPER,)),
             ("User Responsible", (INSIGHTLY,)),
+            ("user_name", (CLOSE,)),
         ),
         (
             ("OwnerId", (SALESFORCE,)),
@@ -184,6 +192,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("statecode", (DYNAMICS,)),
             ("Opportunity State", (INSIGHTLY,)),
             ("Current State", (INSIGHTLY,)),  # the label of its opportunity page
+            ("status_type", (CLOSE,)),  # active, won or lost
         ),
         (("Status Reason", (DYNAMICS,)), ("statuscode", (DYNAMICS,))),
     ),
@@ -200,6 +209,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Closing Date", (ZOHO,)),
             ("Closing_Date", (ZOHO,)),
             ("Closed Date", (ODOO, FRESHSALES)),  # set when the opportunity is won or lost
+            ("date_won", (CLOSE,)),
         ),
         (
             ("Est. Close Date", (DYNAMICS,)),
@@ -290,9 +300,9 @@ STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstag
 
 
 # The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,
-# Freshsales' Deal pipeline): not an audit field, but read for crm.pipelines (--pipeline), and said with the deals
+# Freshsales' Deal pipeline, Close's pipeline_name): not an audit field, but read for crm.pipelines (--pipeline), and said with the deals
 # whose stage names the process does not know.
-PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline")
+PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline", "pipeline_name")
 
 
 def most_likely_crm(read: list[KnownColumn]) -> str | None:

@@ -462,7 +462,7 @@ class Crm(_Strict):
     pipelines: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
         default_factory=list,
         description="The CRM pipelines this process governs, e.g. `[Sales Pipeline]`, when the export holds several "
-        "(its `Pipeline`, `Deal - Pipeline` or `Deal Pipeline` column): a deal in another is left out of the audit, the SQL, the "
+        "(its `Pipeline`, `Deal - Pipeline`, `Deal Pipeline` or `pipeline_name` column): a deal in another is left out of the audit, the SQL, the "
         "import and the backtest, and counted apart. Without it every row is read.",
     )
     encoding: Annotated[NonEmptyText | None, BeforeValidator(_known_encoding)] = Field(

@@ -310,15 +310,30 @@ def _shared_currency(word: str, value: str, column_currency: str | None) -> str:
     return column_currency
 
 
+# A value per period, as CRMs write recurring deals ("$500 monthly" in Close): the word, and how many make a year.
+RECURRING_WORDS: Mapping[str, int] = {
+    "weekly": 52,
+    "monthly": 12,
+    "quarterly": 4,
+    "annually": 1,
+    "annual": 1,
+    "yearly": 1,
+}
+
+
 def _not_an_amount_hint(text: str) -> str:
-    """How to write an amount the reader refused: the code for a currency word several countries share, else
-    the general hint."""
+    """How to write an amount the reader refused: the code for a currency word several countries share, the whole
+    value for a value per period, else the general hint."""
     for word in _WORD.findall(text.lower().replace(".", "")):
         if word in SHARED_CURRENCIES:
             codes = SHARED_CURRENCIES[word]
             return (
                 f"{word} names {_SHARED_NAMES[word]} ({', '.join(codes)}): write the code instead, e.g. 500 {codes[0]}"
             )
+        if word in RECURRING_WORDS:
+            per_year = RECURRING_WORDS[word]
+            year = "" if per_year == 1 else f" (a year of it is {per_year} times the {word} value)"
+            return f"it is a value per period ({word}): write the deal's whole value instead{year}"
     return AMOUNT_HINT
 
 

@@ -36,9 +36,33 @@ def test_milestones_missing_from_the_export_are_listed(default_process: LoadedPr
 
 def test_ignored_columns_are_left_out_and_unused_ignores_are_warned(default_process: LoadedProcess) -> None:
     columns = plan(
-        ["deal", "Close Date", "region", "pain-confirmed"], default_process, ["close date", "Region", "Probability"]
+        ["deal", "stage", "Close Date", "region", "pain-confirmed"],
+        default_process,
+        ["close date", "Region", "Probability"],
     )
     assert columns.warnings == ["--ignore-column 'probability': no such column in the file"]
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        (["deal", "amount"], "map the export's column with --column NAME=stage or crm.columns.stage"),
+        (
+            ["lead_name", "Etapa", "Sales Phase", "Current Step"],
+            "map the export's column (perhaps 'Sales Phase' or 'Current Step') with --column \"Sales Phase=stage\" or crm.columns.stage",
+        ),
+    ],
+)
+def test_an_export_without_a_stage_column_is_warned_with_the_columns_that_may_hold_it(
+    default_process: LoadedProcess, header: list[str], hint: str
+) -> None:
+    """Every deal would be without a claimed stage: a warning, not an error (the outcomes and amounts still add up)."""
+    columns = plan_columns(header, default_process.process, resolve_mapping(default_process.process), no_evidence=True)
+    assert columns.stage is None
+    assert columns.warnings == [
+        "the export has no 'stage' column, which holds the stage the CRM claims for each deal, so every deal is "
+        f"without a claimed stage and none is compared with its verified stage; {hint} in process.yaml"
+    ]
 
 
 def test_a_mapped_column_is_read_under_its_crm_name(default_process: LoadedProcess) -> None:

@@ -250,7 +250,7 @@ def test_the_crm_block_can_say_decimal_comma_and_day_first(capsys: pytest.Captur
     process = process_with(tmp_path, "crm:\n  name: Excel (DE)\n  decimal_comma: true\n  dates: day-first\n")
     export = tmp_path / "export.csv"
     export.write_text(
-        "deal;amount;pain-confirmed;pain-confirmed.evidence;pain-confirmed.date\nA;15.000;x;Antwort;03/02/2027\n",
+        "deal;stage;amount;pain-confirmed;pain-confirmed.evidence;pain-confirmed.date\nA;Discovery;15.000;x;Antwort;03/02/2027\n",
         encoding="utf-8",
     )
     run = run_audit(capsys, tmp_path, process, export)
@@ -517,6 +517,45 @@ def test_an_insightly_export_with_its_record_ids_and_current_state(
         ("4104", "disqualified"),
         ("4105", "open"),
     ]
+
+
+def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Close's opportunity export, shaped as its API names the fields: the lead names the deal, status_label is the
+    stage and status_type the status (active, won, lost); `value` is in cents, so the amount is `value_formatted`."""
+    run = _audited_alike(capsys, tmp_path, "close.csv", "--no-evidence")
+    assert run.status == 0, run.err
+    for said in (
+        "Columns: read 'id' as the CRM id (Close)",
+        "Columns: read 'lead_name' as the deal's name (Close)",
+        "Columns: read 'status_label' as the stage (Close)",
+        "Columns: read 'status_type' as the status (open, won, lost) (Close)",
+        "Columns: read 'value_formatted' as the amount (Close)",
+        "Columns: read 'value_currency' as the currency (Close)",
+        "Columns: read 'date_won' as the close date (Close)",
+        "Columns: read 'user_name' as the owner (Close)",
+    ):
+        assert said in run.out
+    assert [(row["deal"], row["outcome"], row["amount"], row["close_date"]) for row in run.rows()] == [
+        ("Wayne Enterprises", "open", "12500.00", ""),
+        ("Bluth Company", "open", "48000.00", ""),
+        ("Wayne Enterprises", "won", "8000.00", "2027-01-20"),
+        ("Umbrella Corporation", "lost", "30000.00", ""),
+        ("Hooli", "", "$500 monthly", ""),  # not assessed: no outcome either
+        ("Soylent", "open", "5000.00", ""),
+    ]
+    assert run.rows()[4]["not_assessed"] == (
+        "amount: '$500 monthly' is not an amount; it is a value per period (monthly): write the deal's whole value "
+        "instead (a year of it is 12 times the monthly value)"
+    )
+    renewals_left_out, duckdb = both_engines(
+        capsys, EXPORTS / "close.csv", tmp_path, "--no-evidence", "--pipeline", "Sales"
+    )
+    assert_same_outputs(renewals_left_out, duckdb)
+    assert "Columns: read 'pipeline_name' as the pipeline (only \"Sales\" read)" in renewals_left_out.out
+    assert '1 deal in other pipelines was left out: "Renewals" (1)' in renewals_left_out.out
+    assert "Soylent" not in [row["deal"] for row in renewals_left_out.rows()]
 
 
 def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(

@@ -478,9 +478,9 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
     write_rows(
         source,
         [
-            ["deal", "pain-confirmed", "pain-confirmed.evidence"],
-            ["Acme", "yes", "Email\nfrom the CFO"],
-            ["Beta", "no", ""],
+            ["deal", "stage", "pain-confirmed", "pain-confirmed.evidence"],
+            ["Acme", "qualifying", "yes", "Email\nfrom the CFO"],
+            ["Beta", "discovery", "no", ""],
         ],
     )
     python, duckdb = both_engines(capsys, source, tmp_path)

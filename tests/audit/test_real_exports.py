@@ -573,7 +573,7 @@ def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.Capture
     assert main(["audit", str(without), "--no-evidence", "--process", str(process), "--out", str(tmp_path / "o")]) == 1
     assert (
         'only the deals of "Renewals", "Partners" are to be read (crm.pipelines or --pipeline), but the export has no '
-        "pipeline column ('Pipeline', 'Deal - Pipeline' or 'Deal Pipeline'); export it with the deals, or drop crm.pipelines and --pipeline"
+        "pipeline column ('Pipeline', 'Deal - Pipeline', 'Deal Pipeline' or 'pipeline_name'); export it with the deals, or drop crm.pipelines and --pipeline"
     ) in capsys.readouterr().err
 
 

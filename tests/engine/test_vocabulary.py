@@ -197,6 +197,14 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("USD 5 EUR", False, ValueError, "is not an amount"),
         ("R$ 5 US$", False, ValueError, "is not an amount"),
         ("USD$5", False, ValueError, "is not an amount"),
+        (
+            "$500 monthly",  # Close's value_formatted of a recurring deal
+            False,
+            ValueError,
+            "^'\\$500 monthly' is not an amount; it is a value per period \\(monthly\\): write the deal's whole value "
+            "instead \\(a year of it is 12 times the monthly value\\)$",
+        ),
+        ("€6,000 annually", False, ValueError, "per period \\(annually\\): write the deal's whole value instead$"),
         ("120,5", False, DecimalCommaError, "'120,5' looks like an amount with a decimal comma"),
         ("74.000,00", False, DecimalCommaError, "looks like an amount with a decimal comma"),
         ("15.000", False, AmbiguousAmountError, "'15.000' is ambiguous \\(15 or 15000\\?\\)"),
