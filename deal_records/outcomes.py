@@ -154,6 +154,14 @@ def is_closed(event: OutcomeEvent | None) -> bool:
     return event is not None and Outcome(event.outcome).is_closed
 
 
+def future_close_date(closed_on: dt.date | None, today: dt.date | None = None) -> str | None:
+    """Why a deal cannot have closed on that day: it is after `today` (default: today in UTC); None when it can."""
+    today = today or utc_now().date()
+    if closed_on is None or closed_on <= today:
+        return None
+    return f"the close date {closed_on.isoformat()} is after today ({today.isoformat()}); a deal closes on a past day or today"
+
+
 def record_outcome(
     session: Session, caller: User, deal: Deal, change: OutcomeChange, source: str, today: dt.date | None = None
 ) -> OutcomeEvent:
@@ -166,13 +174,9 @@ def record_outcome(
     """
     if not may_close(caller, deal):
         raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
-    today = today or utc_now().date()
-    if change.closed_on is not None and change.closed_on > today:
-        raise RecordError(
-            "date",
-            f"the close date {change.closed_on.isoformat()} is after today ({today.isoformat()}); "
-            "a deal closes on a past day or today",
-        )
+    too_late = future_close_date(change.closed_on, today)
+    if too_late is not None:
+        raise RecordError("date", too_late)
     # Lock the deal (a no-op on SQLite, whose writers go one at a time): two closings at once
     # must not both find the deal open.
     session.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())

@@ -247,7 +247,7 @@ def _row(
     loaded: LoadedProcess,
 ) -> Row:
     """One row to import; RowProblem or ValueError saying why it cannot be."""
-    from deal_records.outcomes import parse_outcome_change
+    from deal_records.outcomes import future_close_date, parse_outcome_change
     from deal_records.records import parse_new_deal
     from pipeline_audit.columns import ColumnPlan
     from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
@@ -271,6 +271,9 @@ def _row(
                 change = parse_outcome_change(_outcome_data(deal, line))
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
+            too_late = future_close_date(deal.close_date)
+            if too_late is not None:
+                problems.append(f"{deal.outcome.value}: {too_late}")
     else:
         problems += [_located(problem) for problem in evidence_problems(deal)]
     try:
@@ -391,6 +394,15 @@ class Counts:
     already_closed: int = 0
     kept: list[tuple[int, str]] = field(default_factory=list)  # (line, milestone) whose answer stays the buyer's
 
+    def add(self, other: Counts) -> None:
+        """Count what another row's import did too."""
+        self.created += other.created
+        self.checked_again += other.checked_again
+        for outcome, count in other.closed.items():
+            self.closed[outcome] = self.closed.get(outcome, 0) + count
+        self.already_closed += other.already_closed
+        self.kept += other.kept
+
 
 def run(args: argparse.Namespace) -> int:
     """Read every row; import all of them in one transaction, or none (or, with --skip-bad, the good ones)."""
@@ -420,7 +432,11 @@ def run(args: argparse.Namespace) -> int:
             print(line, file=sys.stderr)
         return EXIT_INVALID
     with writing(sessions) as db:
-        counts = _import(db, loaded, rows, owners, path)
+        counts, refused = _import(db, loaded, rows, owners, path, skip_bad=args.skip_bad)
+    if refused:
+        refused_lines = {reject.line for reject in refused}
+        rows = [row for row in rows if row.line not in refused_lines]
+        rejects = sorted([*rejects, *refused], key=lambda reject: reject.line)
     _print_counts(path, rows, counts)
     # Counted over the rows imported: a rejected row is owned by nobody.
     defaulted = Counter(row.crm_owner.strip() for row in rows if owners.took(row.crm_owner))
@@ -460,53 +476,68 @@ def _saved_again(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]
     return kept, again
 
 
-def _import(db: Session, loaded: LoadedProcess, rows: list[Row], owners: Owners, path: Path) -> Counts:
-    """Create the users to create, then each row's deal through the app's own functions."""
+def _import(
+    db: Session, loaded: LoadedProcess, rows: list[Row], owners: Owners, path: Path, *, skip_bad: bool
+) -> tuple[Counts, list[Reject]]:
+    """Create the users to create, then each row's deal through the app's own functions; return what was done and
+    (with `skip_bad`) the rows the saved deals refused, each undone alone (a savepoint per row), with its reason.
+    Without `skip_bad` the first such row stops the import: nothing is imported."""
     import secrets
 
     from deal_records.people import add_user, find_user
+    from deal_records.records import RecordError
+    from pipeline_audit.pipeline_csv import restored
 
     for email, name in owners.to_create.items():
         # A password nobody knows: the rep signs in once given one (`playbook users password`).
         add_user(db, email, "rep", secrets.token_urlsafe(32), name or None)
     counts = Counts()
+    refused: list[Reject] = []
     for row in rows:
         owner = find_user(db, row.owner_email)
         assert owner is not None  # resolved against the users, or created above
-        _import_row(db, loaded, row, owner, path, counts)
-    return counts
+        done = Counts()
+        try:
+            with db.begin_nested():
+                _import_row(db, loaded, row, owner, path, done)
+        except (RecordError, InvalidInput) as error:
+            if not skip_bad:
+                raise UserError(f"{path}:{row.line}: {error}; nothing was imported") from None
+            refused.append(Reject(row.line, restored(list(row.cells)), str(error)))
+            continue
+        counts.add(done)
+    return counts, refused
 
 
 def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: User, path: Path, counts: Counts) -> None:
+    """Save one row: its deal (new, or the one its crm_id matches), then its check or its outcome; RecordError or
+    InvalidInput when the saved deal refuses it."""
     from sqlalchemy import select
 
     from deal_records.models import Deal
-    from deal_records.records import RecordError, create_deal, parse_new_deal, record_check, standing_buyer_answers
+    from deal_records.records import create_deal, parse_new_deal, record_check, standing_buyer_answers
     from pipeline_audit.rows import ClosedDeal
 
     note = f"imported from {path.name}, line {row.line}" + (f" (CRM owner: {row.crm_owner})" if row.crm_owner else "")
     deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
-    try:
-        if deal is None:
-            new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
-            deal = create_deal(db, owner, new)
-            counts.created += 1
-        else:
-            deal.owner_id, deal.name = owner.id, _name(row) or deal.name
-            if not isinstance(row.deal, ClosedDeal):
-                counts.checked_again += 1
-                counts.kept += [
-                    (row.line, milestone_id)
-                    for milestone_id in standing_buyer_answers(db, deal)
-                    if milestone_id in row.deal.answers
-                ]
-        if isinstance(row.deal, ClosedDeal):
-            assert row.change is not None  # _row validated the outcome of every closed row
-            _close(db, owner, deal, row.change, counts)
-        else:
-            record_check(db, deal, loaded, row.deal, "import", None, note=note)
-    except (RecordError, InvalidInput) as error:
-        raise UserError(f"{path}:{row.line}: {error}; nothing was imported") from None
+    if deal is None:
+        new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
+        deal = create_deal(db, owner, new)
+        counts.created += 1
+    else:
+        deal.owner_id, deal.name = owner.id, _name(row) or deal.name
+        if not isinstance(row.deal, ClosedDeal):
+            counts.checked_again += 1
+            counts.kept += [
+                (row.line, milestone_id)
+                for milestone_id in standing_buyer_answers(db, deal)
+                if milestone_id in row.deal.answers
+            ]
+    if isinstance(row.deal, ClosedDeal):
+        assert row.change is not None  # _row validated the outcome of every closed row
+        _close(db, owner, deal, row.change, counts)
+    else:
+        record_check(db, deal, loaded, row.deal, "import", None, note=note)
 
 
 def _name(row: Row) -> str:

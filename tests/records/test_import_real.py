@@ -4,6 +4,7 @@ outcome service, bad rows written to a rejects CSV with --skip-bad, unknown owne
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import select
@@ -229,3 +230,40 @@ def test_pipeline_imports_one_pipeline_and_says_what_it_left_out(
     assert out.splitlines()[1].startswith(f"imported 3 rows from {export}: 3 new deals")
     with sessions() as db:
         assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Hooli", "Vandelay"]
+
+
+def test_a_row_the_saved_deals_refuse_is_left_out_alone_with_skip_bad(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A close date after today is a row's problem, listed with the others before anything is saved. A win without
+    any amount only the saved deal can tell (a deal matched by crm_id may have one): with --skip-bad that row alone is
+    undone (a savepoint per row) and goes to the rejects; without it the import stops with nothing imported."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "closing.csv"
+    export.write_text(
+        "deal,crm_id,stage,amount,owner,status,close_date\n"
+        "Globex,G1,Discovery,1000,ana@example.com,open,\n"
+        "Acme,A1,Negotiating,8000,ana@example.com,won,2999-01-20\n"
+        "Initech,I1,Negotiating,,ana@example.com,won,2026-11-20\n"
+        "Umbrella,U1,Proposing,4000,ana@example.com,open,\n",
+        encoding="utf-8",
+    )
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    too_late = f"won: the close date 2999-01-20 is after today ({today}); a deal closes on a past day or today"
+    status, out, err = run("import", str(export))
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [f"{export}:3: {too_late}", "1 row with problems of 4 (3 good); nothing was imported."]
+    rejects = tmp_path / "rejects.csv"
+    status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"imported 2 rows from {export}: 2 new deals, 0 checks of deals already saved (matched by crm_id)",
+        f"not imported: 2 rows, each with its reason in {rejects}",
+    ]
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        assert [(row["deal"], row["reject_reason"]) for row in csv.DictReader(handle)] == [
+            ("Acme", too_late),
+            ("Initech", "the deal has no amount; give the final amount it was won for"),
+        ]
+    with sessions() as db:
+        assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Umbrella"]
