@@ -33,7 +33,7 @@ def sql_example() -> str:
     """The example's Markdown: the query, its result in DuckDB, and the audit's totals for the same file."""
     loaded = load_process(ROOT / "process.yaml")
     process = loaded.process
-    columns = export_columns(EXPORT, loaded, resolve_mapping(process))
+    columns, _ = export_columns(EXPORT, loaded, resolve_mapping(process))  # the example file has every column
     statement = verdict_sql(process, DIALECTS["duckdb"], "deals", columns, AS_OF)
     with duckdb.connect() as connection:
         connection.execute("CREATE TABLE deals AS SELECT * FROM read_csv(?, all_varchar = true)", [str(EXPORT)])

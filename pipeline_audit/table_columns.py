@@ -19,8 +19,11 @@ from sales_process.loader import LoadedProcess
 from verdict_sql.columns import InputColumns
 
 
-def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool = False) -> InputColumns:
-    """The columns of the export at `path` (CSV or .xlsx), by its header's names; InvalidFile when the
+def export_columns(
+    path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool = False
+) -> tuple[InputColumns, tuple[str, ...]]:
+    """The columns of the export at `path` (CSV or .xlsx), by its header's names, and the warnings the audit gives
+    its header (no stage column, an --ignore-column naming none) for the command to print; InvalidFile when the
     header cannot be read or the audit would refuse it (every problem listed). `no_evidence` reads a header
     without milestone columns, as `playbook audit --no-evidence` does."""
     with open_export(path, mapping.encoding, mapping.sheet) as export:
@@ -29,5 +32,5 @@ def export_columns(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_ev
     columns = sql_columns(plan, header.__getitem__)
     # The pipeline column is read only when pipelines are listed (plan_header refuses an export without one then).
     if mapping.pipelines and plan.pipeline is not None:
-        return replace(columns, pipeline=header[plan.pipeline])
-    return columns
+        columns = replace(columns, pipeline=header[plan.pipeline])
+    return columns, tuple(plan.warnings)

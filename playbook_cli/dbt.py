@@ -19,6 +19,7 @@ from playbook_cli.common import (
     add_process_option,
     load_or_report,
     report,
+    warn,
 )
 from playbook_cli.crm_options import add_mapping_options, export_option_problems, mapping_from_options
 from playbook_cli.sql import (
@@ -151,7 +152,11 @@ def run(args: argparse.Namespace) -> int:
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
     try:
         mapping = mapping_from_options(args, loaded)
-        columns = export_columns(shaped_like, loaded, mapping, no_evidence=args.no_evidence) if shaped_like else None
+        columns = None
+        if shaped_like:
+            columns, warnings = export_columns(shaped_like, loaded, mapping, no_evidence=args.no_evidence)
+            for warning in warnings:
+                warn("dbt", warning)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID

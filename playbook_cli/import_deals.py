@@ -25,6 +25,7 @@ from playbook_cli.common import (
     add_process_option,
     load_or_report,
     report,
+    warn,
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
@@ -216,6 +217,8 @@ def _read(
             plan = plan_header(
                 header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note
             )
+            for warning in plan.warnings:
+                warn("import", warning)
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
             # Blank rows and a report's footer are skipped as the audit skips them; a grouped report is refused.
             data = DataRows(export.rows, plan, export.path)

@@ -18,6 +18,7 @@ from playbook_cli.common import (
     iso_date,
     load_or_report,
     report,
+    warn,
 )
 from playbook_cli.crm_options import (
     add_mapping_options,
@@ -159,7 +160,10 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     """The columns of --columns-from's export, None without it; InvalidFile when its header cannot be read."""
     if args.columns_from is None:
         return None
-    return export_columns(Path(args.columns_from), loaded, mapping, no_evidence=args.no_evidence)
+    columns, warnings = export_columns(Path(args.columns_from), loaded, mapping, no_evidence=args.no_evidence)
+    for warning in warnings:
+        warn("sql", warning)
+    return columns
 
 
 def row_order_problem(column: str | None) -> str | None:

@@ -267,3 +267,17 @@ def test_a_row_the_saved_deals_refuse_is_left_out_alone_with_skip_bad(
         ]
     with sessions() as db:
         assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Umbrella"]
+
+
+def test_an_export_without_a_stage_column_is_imported_with_the_audits_warning(run: Run, tmp_path: Path) -> None:
+    _users(run, "ana@example.com")
+    export = tmp_path / "phases.csv"
+    export.write_text("deal,amount,owner,Sales Phase\nGlobex,1000,ana@example.com,Discovery\n", encoding="utf-8")
+    status, out, err = run("import", str(export))
+    assert status == 0 and out.startswith(f"imported 1 row from {export}: 1 new deal")
+    assert err == (
+        "playbook import: warning: the export has no 'stage' column, which holds the stage the CRM claims for each "
+        "deal, so every deal is without a claimed stage and none is compared with its verified stage; map the "
+        "export's column (perhaps 'Sales Phase') with --column \"Sales Phase=stage\" or crm.columns.stage in "
+        "process.yaml\n"
+    )

@@ -496,7 +496,7 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 def _statement(corpus: Corpus, dialect: str) -> str:
     process = corpus.loaded.process
     # As `playbook sql --columns-from` reads the export's header (its pipeline column, when pipelines are listed).
-    columns = export_columns(corpus.export, corpus.loaded, resolve_mapping(process))
+    columns, _ = export_columns(corpus.export, corpus.loaded, resolve_mapping(process))
     # The line is the row order too: an amount in another currency than the file's first is refused.
     return verdict_sql(process, DIALECTS[dialect], "deals", columns, AS_OF, keep=[LINE], row_order=LINE)
 

@@ -154,6 +154,25 @@ def test_only_the_dates_an_export_has_are_read_by_the_date_rules(
     assert rows[0]["budget-confirmed__status"] == "no_evidence"
 
 
+@pytest.mark.parametrize("command", ["sql", "dbt"])
+def test_columns_from_an_export_without_a_stage_column_is_warned(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: str
+) -> None:
+    """The SQL reads every stage as blank then, as the audit does, and says so as the audit does."""
+    export = tmp_path / "export.csv"
+    export.write_text("deal,Sales Phase,pain-confirmed\nAcme,Discovery,yes\n", encoding="utf-8")
+    options = ["--out", str(tmp_path / "project")] if command == "dbt" else []
+    status = main(
+        [command, "--process", str(DEFAULT_PROCESS), "--dialect", "duckdb", "--columns-from", str(export), *options]
+    )
+    assert status == 0
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"playbook {command}: warning: the export has no 'stage' column, which holds the stage the CRM claims for each "
+        "deal, so every deal is without a claimed stage and none is compared with its verified stage; map the "
+        "export's column (perhaps 'Sales Phase') with --column \"Sales Phase=stage\" or crm.columns.stage in process.yaml"
+    )
+
+
 def test_columns_from_a_workbook_reads_the_sheet_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """An export saved as a workbook whose deals are on its second sheet: --sheet reads them, as the audit's does."""
     workbook = Workbook()
