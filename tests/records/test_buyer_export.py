@@ -130,13 +130,12 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
     run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path
 ) -> None:
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
-    header = (
-        "deal,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.confirmed_by\n"
-    )
+    header = "deal,stage,owner,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.confirmed_by\n"
     claimed = tmp_path / "claimed.csv"
     claimed.write_text(
-        header + "Contoso,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
-        "Fabrikam,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
+        header
+        + "Contoso,qualifying,ana@example.com,yes,Dana's email,2027-02-20,Dana Buyer <dana@contoso.example>,yes,\n"
+        "Fabrikam,qualifying,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
         encoding="utf-8",
     )
     refusal = (
@@ -157,7 +156,7 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         assert db.scalars(select(Deal)).first() is None
     blank = tmp_path / "blank.csv"
     blank.write_text(
-        header + "Contoso,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20, ,yes,\n", encoding="utf-8"
+        header + "Contoso,qualifying,ana@example.com,yes,Dana's email of 20 Feb,2027-02-20, ,yes,\n", encoding="utf-8"
     )
     assert run("import", str(blank), "--process", str(buyer_process)) == (
         0,
