@@ -86,6 +86,8 @@ LEAST_MEMORY_MB = 32  # below it DuckDB cannot hold a block per column of even a
 # than to run it: it plans it without the three optimisers that cost most on so much SQL, which gain
 # nothing on so few rows. Measured on two cores (median of 7): 3 deals 0.39 s with them, 0.31 s without;
 # 2,000 deals (0.65 MB) 0.63 s and 0.52 s; 6,000 deals (2 MB) 0.68 s and 0.67 s; 20,000 deals 0.94 s and 1.00 s.
+# It runs them on one thread too, whose start-up a second would not repay: median of 3 runs of 7, the 300 deals
+# of examples/pipeline.csv 0.51 s on two threads, 0.45 s on one; 2,500 deals (0.82 MB) 0.68 s and 0.58 s.
 LIGHT_PLAN_BYTES = 1_000_000
 LIGHT_PLAN_OPTIMIZERS = ("expression_rewriter", "common_subexpressions", "statistics_propagation")
 
@@ -207,6 +209,7 @@ def audit_with_duckdb(
             connection.execute(f"SET memory_limit = {DUCKDB.string(limit)}")
             if size < LIGHT_PLAN_BYTES:
                 connection.execute(f"SET disabled_optimizers = {DUCKDB.string(','.join(LIGHT_PLAN_OPTIMIZERS))}")
+                connection.execute("SET threads = 1")
             # DuckDB keeps the file's order through a plain copy of it (its rowid is then the row's position),
             # not through a query of several tables or a join (duckdb.org/docs/stable/sql/dialect/order_preservation):
             # each row carries its position, and audit.csv is written sorted by it.
@@ -594,6 +597,7 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
     header = s(sql_lines.header_line())
     # On one thread: on several, DuckDB held the lines that came ahead of their turn to keep the order,
     # and below 192 MB a million of them ran out of memory.
+    threads = _threads(connection)
     connection.execute("SET threads = 1")
     connection.execute(
         f"COPY (SELECT CASE WHEN file_row = {first[0] if first and first[0] is not None else -1} THEN {header} ELSE '' END "
@@ -601,7 +605,7 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
         f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}') ORDER BY file_row) TO {s(str(partial))} "
         "(FORMAT csv, HEADER false, QUOTE '')"
     )
-    connection.execute("RESET threads")
+    connection.execute(f"SET threads = {threads}")
 
 
 def _repeated_ids(connection: duckdb.DuckDBPyConnection) -> str:
