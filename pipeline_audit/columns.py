@@ -302,8 +302,8 @@ def _no_deal_column(mapping: CrmMapping) -> str:
 
 
 # Words in the names of the columns that may hold the stage when none is known to (a CRM's own "Sales Phase",
-# "Deal status", "Current Step"), said in the warning.
-_STAGE_WORDS = ("stage", "phase", "status", "step")
+# "Deal status", "Current Step"; Capsule calls its stages milestones), said in the warning.
+_STAGE_WORDS = ("stage", "phase", "status", "step", "milestone")
 
 
 def _no_stage_column(header: Sequence[str], read: set[int]) -> str:

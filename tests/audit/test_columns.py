@@ -48,6 +48,10 @@ def test_ignored_columns_are_left_out_and_unused_ignores_are_warned(default_proc
     [
         (["deal", "amount"], "map the export's column with --column NAME=stage or crm.columns.stage"),
         (
+            ["Name", "Milestone", "Value"],  # Capsule's stages are its milestones
+            "map the export's column (perhaps 'Milestone') with --column Milestone=stage or crm.columns.stage",
+        ),
+        (
             ["lead_name", "Etapa", "Sales Phase", "Current Step"],
             "map the export's column (perhaps 'Sales Phase' or 'Current Step') with --column \"Sales Phase=stage\" or crm.columns.stage",
         ),
