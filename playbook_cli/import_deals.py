@@ -12,6 +12,7 @@ import csv
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -501,7 +502,8 @@ def _import(
         assert owner is not None  # resolved against the users, or created above
         done = Counts()
         try:
-            with db.begin_nested():
+            # Without --skip-bad the first refusal ends the whole transaction: a savepoint would only cost a round trip.
+            with db.begin_nested() if skip_bad else nullcontext():
                 _import_row(db, loaded, row, owner, path, done)
         except (RecordError, InvalidInput) as error:
             if not skip_bad:
