@@ -31,7 +31,7 @@ class ReportWords:
     read: str = "Deals read"
     not_assessed: str = "Rows not assessed"
     item: str = "row"
-    fix: str = "fix them in the CRM export and run the audit again"
+    fix: str = "correct the CRM export where the reason says and run the audit again"
 
 
 CSV_WORDS = ReportWords()

@@ -545,10 +545,13 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
         ("Hooli", "", "$500 monthly", ""),  # not assessed: no outcome either
         ("Soylent", "open", "5000.00", ""),
     ]
-    assert run.rows()[4]["not_assessed"] == (
+    recurring = (
         "amount: '$500 monthly' is not an amount; it is a value per period (monthly): write the deal's whole value "
         "instead (a year of it is 12 times the monthly value)"
     )
+    assert run.rows()[4]["not_assessed"] == recurring
+    # The report lists it too, though the export has no evidence to verify with (--no-evidence).
+    assert run.table("problems") == [["6", "Hooli", recurring]]
     renewals_left_out, duckdb = both_engines(
         capsys, EXPORTS / "close.csv", tmp_path, "--no-evidence", "--pipeline", "Sales"
     )
