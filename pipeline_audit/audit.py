@@ -157,6 +157,7 @@ def new_result(
         read_as=plan.read_as,
         ignored_columns=plan.ignored,
         evidence=plan.has_evidence,
+        no_stage=plan.no_stage,
         period=options.period,
     )
 

@@ -87,6 +87,7 @@ class ColumnPlan:
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
+    no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
 
     @property
     def has_evidence(self) -> bool:
@@ -187,8 +188,10 @@ def plan_columns(
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
-    if Target(STAGE) not in positions:  # a stage column mapped but absent is an error above
-        warnings.append(_no_stage_column(header, set(positions.values())))
+    # (A stage column mapped but absent is an error above.)
+    no_stage = "" if Target(STAGE) in positions else _no_stage_column(header, set(positions.values()))
+    if no_stage:
+        warnings.append(no_stage)
     present = {columns.milestone_id for columns in milestones}
     return ColumnPlan(
         width=len(header),
@@ -212,6 +215,7 @@ def plan_columns(
         read_as=tuple(read_as),
         ignored=tuple(ignored),
         pipeline=pipeline,
+        no_stage=no_stage,
     )
 
 

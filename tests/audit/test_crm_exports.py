@@ -561,6 +561,29 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
     assert "Soylent" not in [row["deal"] for row in renewals_left_out.rows()]
 
 
+def test_an_export_without_a_stage_column_is_warned_on_screen_and_in_the_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Capsule calls its stages milestones: the warning names its Milestone column, which the audit does not read."""
+    export = tmp_path / "capsule.csv"
+    export.write_text(
+        "Id,Name,Milestone,Value,Currency,Expected Close Date\n101,Acme renewal,Discovery,12000,GBP,2027-04-01\n",
+        encoding="utf-8",
+    )
+    run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(run, duckdb)
+    warning = (
+        "the export has no 'stage' column, which holds the stage the CRM claims for each deal, so every deal is "
+        "without a claimed stage and none is compared with its verified stage; map the export's column (perhaps "
+        "'Milestone') with --column Milestone=stage or crm.columns.stage in process.yaml"
+    )
+    assert (run.status, run.err) == (0, f"playbook audit: warning: {warning}\n")
+    assert f'<p class="warning" id="no-stage-column"><strong>Warning:</strong> {warning}.</p>' in run.html().replace(
+        "&#39;", "'"
+    )
+    assert [row["claimed_stage"] for row in run.rows()] == [""]
+
+
 def test_kr_amounts_are_read_in_the_krona_their_currency_column_names(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
