@@ -151,17 +151,20 @@ def postgres(postgres_server: PostgresServer) -> Iterator[psycopg.Connection[Any
 _MARKED_BY_FIXTURE = {"browser": "browser", "full_browser": "browser", "postgres_server": "postgres"}
 
 
-# The longest tests, by file: the fuzzer's four runs (20-30 s each, one core) and the two property tests
-# of the SQL against the engine (20-30 s each).
+# The longest tests, by file: the fuzzer's four runs (40-60 s each, one core), the two property tests
+# of the SQL against the engine and the DuckDB engine's (30-45 s each), the SQL of the requirements.
 _RUN_FIRST = (
     "tests/robustness/test_schemathesis.py::",
     "tests/sql/test_sql_agrees.py::",
     "tests/audit/test_duckdb_engine.py::",
+    "tests/requirements/test_sql_requirements.py::",
 )
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test `browser` or `postgres` when it uses Chromium or the PostgreSQL server; the longest first."""
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    """Mark each test `browser` or `postgres` when it uses Chromium or the PostgreSQL server; deal the longest
+    out to the workers first."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         for fixture, marker in _MARKED_BY_FIXTURE.items():
@@ -171,7 +174,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "postgresql" in callspec.params.values():
             item.add_marker("postgres")
-    # Sent to the workers first, the longest tests end while short ones still fill the other worker,
-    # instead of running alone at the end. (xdist hands each worker a first chunk of an eighth of the
-    # suite: these together stay well under that worker's half.)
-    items.sort(key=lambda item: not item.nodeid.startswith(_RUN_FIRST))
+    yield  # the other hooks run: `-m` and `-k` deselect on the marks above
+    items[:] = longest_dealt_first(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+
+
+def longest_dealt_first(items: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The tests in the order that gives each worker an even share of the longest at its start.
+
+    pytest-xdist (pinned: its `load` schedule) first hands each worker a chunk of consecutive tests,
+    a quarter of its share, then one test at a time to whichever is free. Dealt round the chunks,
+    the longest end while short ones still fill the other workers; all in one chunk, they kept one
+    worker busy 45 s after the others had finished (three workers); last, they ran alone at the end.
+    """
+    longest = sorted(
+        (item for item in items if item.nodeid.startswith(_RUN_FIRST)),
+        key=lambda item: next(n for n, file in enumerate(_RUN_FIRST) if item.nodeid.startswith(file)),
+    )
+    rest = [item for item in items if not item.nodeid.startswith(_RUN_FIRST)]
+    chunk = max(len(items) // max(workers, 1) // 4, 2)
+    if workers < 2 or len(items) < 2 * workers or len(longest) > workers * chunk:
+        return longest + rest
+    chunks: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for index, item in enumerate(longest):  # 0, 1, 2, 2, 1, 0, 0, …: the first of each round gets the last
+        turn, place = divmod(index, workers)
+        chunks[place if turn % 2 == 0 else workers - 1 - place].append(item)
+    ordered: list[pytest.Item] = []
+    for dealt in chunks:
+        ordered += dealt + rest[: chunk - len(dealt)]
+        del rest[: chunk - len(dealt)]
+    return ordered + rest
