@@ -89,7 +89,7 @@ def closed_rows(
             except ColumnError as error:
                 problems = with_note(error.problems, export.sheet_note)
                 raise InvalidFile([_error(path, export.header_line, problem) for problem in problems]) from None
-            if plan.close_date is None:
+            if plan.close_date is None and plan.lost_date is None:
                 raise InvalidFile(
                     [
                         _error(

@@ -19,7 +19,7 @@ import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, OWNER, STAGE, STATUS
+from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, LOST_DATE, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
 from sales_process.crm_names import (
     FIELD_WORDS,
@@ -80,6 +80,7 @@ class ColumnPlan:
     missing: tuple[str, ...] = ()  # milestone ids with no column: every deal counts them unanswered
     status: int | None = None
     close_date: int | None = None
+    lost_date: int | None = None  # read where the close date's cell is blank
     is_closed: int | None = None
     is_won: int | None = None
     is_active: int | None = None
@@ -208,6 +209,7 @@ def plan_columns(
         missing=tuple(m.id for _, m in process.milestones() if m.id not in present),
         status=positions.get(Target(STATUS)),
         close_date=positions.get(Target(CLOSE_DATE)),
+        lost_date=positions.get(Target(LOST_DATE)),
         is_closed=positions.get(Target(IS_CLOSED)),
         is_won=positions.get(Target(IS_WON)),
         is_active=positions.get(Target(IS_ACTIVE)),
@@ -398,6 +400,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
         currency=at(plan.currency),
         status=at(plan.status),
         close_date=at(plan.close_date),
+        lost_date=at(plan.lost_date),
         is_closed=at(plan.is_closed),
         is_won=at(plan.is_won),
         is_active=at(plan.is_active),

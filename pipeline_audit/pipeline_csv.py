@@ -50,6 +50,7 @@ DEAL, STAGE, AMOUNT, CURRENCY, OWNER, CRM_ID, STATUS, CLOSE_DATE = (
     "status",
     "close_date",
 )
+LOST_DATE = "lost_date"  # a lost deal's close date, where the CRM keeps it apart (Close's date_lost)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
-from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, STATUS, restored
+from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS, restored
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import FLAG_FIELDS, IS_ACTIVE, IS_CLOSED, IS_DELETED, IS_WON
@@ -296,13 +296,16 @@ class RowReader:
             return None
 
     def _close_date(self, cells: Sequence[str], problems: list[str]) -> dt.date | None:
-        if self.plan.close_date is None or not cells[self.plan.close_date].strip():
-            return None
-        try:
-            return self._date(cells[self.plan.close_date])
-        except ValueError as error:
-            problems.append(f"{CLOSE_DATE}: {error}{_date_hint(error)}")
-            return None
+        """The close date's cell, or where it is blank the lost date's (a CRM that keeps them apart)."""
+        for field_name, index in ((CLOSE_DATE, self.plan.close_date), (LOST_DATE, self.plan.lost_date)):
+            if index is None or not cells[index].strip():
+                continue
+            try:
+                return self._date(cells[index])
+            except ValueError as error:
+                problems.append(f"{field_name}: {error}{_date_hint(error)}")
+                return None
+        return None
 
     def _count_unknown(self, name: str, pipeline: str, closed: bool) -> None:
         """Count a row whose stage name the process does not know (for the mapping the summary offers), whether its

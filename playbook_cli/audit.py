@@ -41,7 +41,7 @@ EXAMPLE = """examples:
 
 input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding; comma,
   semicolon or tab) or an .xlsx workbook, with a header row. Columns are read by their standard names
-  (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, and per milestone <id>,
+  (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, lost_date, and per milestone <id>,
   <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as `playbook deals
   export` writes it), by the standard names of Salesforce, HubSpot, Dynamics 365, Pipedrive,
   Bitrix24, Zoho CRM and Odoo (StageName, Deal Stage, Est. Revenue, IsClosed/IsWon ...), or through the crm: block

@@ -7,7 +7,7 @@ import codecs
 
 from pipeline_audit.columns import check_ignored
 from playbook_cli.common import EXIT_USAGE, UserError
-from sales_process.crm import CrmMapping, Target, parse_target, resolve_mapping, split_assignment
+from sales_process.crm import AUDIT_FIELDS, CrmMapping, Target, parse_target, resolve_mapping, split_assignment
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import DateOrder, name_key, stage_name_taken
 
@@ -19,8 +19,7 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         metavar="'CRM NAME=FIELD'",
         action="append",
         default=[],
-        help="read a CRM column as an audit field (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, "
-        "is_closed, is_won, is_active, is_deleted) "
+        help=f"read a CRM column as an audit field ({', '.join(AUDIT_FIELDS)}) "
         "or a milestone (<id>, <id>.evidence, <id>.date); overrides crm: in process.yaml (repeatable)",
     )
     parser.add_argument(

@@ -59,6 +59,7 @@ FIELD_WORDS: Mapping[str, str] = {
     "owner": "the owner",
     "status": "the status (open, won, lost)",
     "close_date": "the close date",
+    "lost_date": "the lost date (the close date of a lost deal)",
     IS_CLOSED: "whether the deal is closed",
     IS_WON: "whether the deal was won",
     IS_ACTIVE: "whether the deal is active, not archived",
@@ -221,6 +222,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Expected Closing", (ODOO,)),
         ),
     ),
+    # Close keeps the day an opportunity was won and the day one was lost in two columns.
+    "lost_date": ((("date_lost", (CLOSE,)),),),
     IS_CLOSED: (
         (
             ("IsClosed", (SALESFORCE,)),

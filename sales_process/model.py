@@ -292,6 +292,11 @@ class CrmColumns(_Strict):
         description="The date the deal closed or is expected to close, e.g. `Close Date`; closed deals are "
         "counted within --from/--to on it.",
     )
+    lost_date: NonEmptyText | None = Field(
+        default=None,
+        description="The date a lost deal was lost, where the CRM keeps it in a column of its own, e.g. Close's "
+        "`date_lost` beside `date_won`: read as the close date where the close date's cell is blank.",
+    )
     is_closed: NonEmptyText | None = Field(
         default=None,
         description="Yes or no: whether the deal is closed, e.g. Salesforce's `IsClosed` (found by its standard "

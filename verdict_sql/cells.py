@@ -357,7 +357,24 @@ def milestone_dates(process: Process, columns: InputColumns) -> list[str]:
     """The prefix of each date the statement reads: a milestone's (<id>) when the input has its column
     (dated_milestones), and the close date when read."""
     dates = dated_milestones(process, columns)
-    return [*dates, CLOSE_DATE] if columns.close_date is not None else dates
+    return [*dates, CLOSE_DATE] if columns.close_dated else dates
+
+
+FROM_LOST_DATE = "close_date__lost"  # in `cells` with a lost date column: the close date's cell is blank
+
+
+def close_date_items(w: Writer, columns: InputColumns) -> list[str]:
+    """The close date's text in `cells`: the close date column's cell, or where it is blank the lost date
+    column's (pipeline_audit.rows.RowReader._close_date), and which one it came from."""
+    close = f"COALESCE({w.trimmed(columns.close_date)}, '')"
+    as_text = w.q(CLOSE_DATE + DATE_TEXT_SUFFIX)
+    if columns.lost_date is None:
+        return [f"{close} AS {as_text}"]
+    lost = f"COALESCE({w.trimmed(columns.lost_date)}, '')"
+    return [
+        f"CASE WHEN {close} <> '' THEN {close} ELSE {lost} END AS {as_text}",
+        f"{close} = '' AS {w.q(FROM_LOST_DATE)}",
+    ]
 
 
 def label_of(w: Writer, column: str | None) -> str:
@@ -406,7 +423,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         *(f"{flag_label(getattr(columns, flag))} AS {q(flag + LABEL)}" for flag in FLAGS),
         f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
-        f"{text(w.trimmed(columns.close_date))} AS {q(CLOSE_DATE + DATE_TEXT_SUFFIX)}",
+        *close_date_items(w, columns),
         *([f"{text(label(columns.pipeline))} AS {q(PIPELINE_LABEL)}"] if columns.pipeline is not None else []),
     ]
     if segments:
@@ -622,9 +639,16 @@ def problem_list(
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]
     amount = [("amount", f"{amount_bad} OR {mismatch}{other_currency}"), ("currency", currency_bad)]
     closed_only: list[tuple[str, str]] = []
-    if columns.close_date is not None:
+    if columns.close_dated:
         close = CLOSE_DATE
-        closed_only.append((close, f"{q(close + DATE_TEXT_SUFFIX)} <> '' AND {q(close + DATE_SUFFIX)} IS NULL"))
+        bad = f"{q(close + DATE_TEXT_SUFFIX)} <> '' AND {q(close + DATE_SUFFIX)} IS NULL"
+        if columns.lost_date is None:
+            closed_only.append((close, bad))
+        else:  # named as the audit names it: by the column the date came from
+            closed_only += [
+                (close, f"{bad} AND NOT {q(FROM_LOST_DATE)}"),
+                ("lost_date", f"{bad} AND {q(FROM_LOST_DATE)}"),
+            ]
     open_only: list[tuple[str, str]] = []
     for _, milestone in process.milestones():
         open_only += _answer_problems(w, milestone.id, buyers)

@@ -35,12 +35,18 @@ class InputColumns:
     currency: str | None = None
     status: str | None = None
     close_date: str | None = None
+    lost_date: str | None = None  # read where the close date's cell is blank (Close's date_lost)
     is_closed: str | None = None
     is_won: str | None = None
     is_active: str | None = None  # Odoo's Active: no says the deal is archived, so closed (OutcomeRule.outcome)
     is_deleted: str | None = None  # Salesforce's IsDeleted: yes says the deal is disqualified
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
+
+    @property
+    def close_dated(self) -> bool:
+        """Whether a close date is read: from the close date column, or the lost date column where it is blank."""
+        return self.close_date is not None or self.lost_date is not None
 
 
 def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:
@@ -76,6 +82,7 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         currency=if_mapped("currency"),
         status=if_mapped("status"),
         close_date=if_mapped("close_date"),
+        lost_date=if_mapped("lost_date"),
         is_closed=if_mapped("is_closed"),
         is_won=if_mapped("is_won"),
         is_active=if_mapped("is_active"),

@@ -121,6 +121,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.currency, "The amount's currency (an ISO code or a currency's name)."),
         (columns.status, "The deal's status (open, won, lost...): a closed deal is an outcome, not pipeline."),
         (columns.close_date, "The day the deal closed (or is expected to)."),
+        (columns.lost_date, "The day a lost deal was lost: its close date where the close date is blank."),
         (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
         (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
         (columns.is_active, "Yes or no: whether the deal is active; no (Odoo's archived deals) is closed."),

@@ -617,14 +617,14 @@ def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str
     deal's milestone dates, never the other way round."""
     closed = is_closed(w)
     milestones = two_digit_years(w, dated_milestones(process, columns))
-    of_closed = "0" if columns.close_date is None else two_digit_years(w, [CLOSE_DATE])
+    of_closed = two_digit_years(w, [CLOSE_DATE]) if columns.close_dated else "0"
     return [f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}"]
 
 
 def _close_date(w: Writer, columns: InputColumns, read: str) -> str:
     """A closed deal's close date, as audit.csv gives it: NULL for an open deal, a row not assessed (`read`
     false), or a table without a close date column."""
-    if columns.close_date is None:
+    if not columns.close_dated:
         return "CAST(NULL AS DATE)"
     return f"CASE WHEN {read} AND {is_closed(w)} THEN {w.q(CLOSE_DATE + DATE_SUFFIX)} END"
 

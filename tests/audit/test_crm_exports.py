@@ -523,7 +523,8 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """Close's opportunity export, shaped as its API names the fields: the lead names the deal, status_label is the
-    stage and status_type the status (active, won, lost); `value` is in cents, so the amount is `value_formatted`."""
+    stage and status_type the status (active, won, lost); `value` is in cents, so the amount is `value_formatted`;
+    a won deal closed on its date_won, a lost one on its date_lost."""
     run = _audited_alike(capsys, tmp_path, "close.csv", "--no-evidence")
     assert run.status == 0, run.err
     for said in (
@@ -534,6 +535,7 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
         "Columns: read 'value_formatted' as the amount (Close)",
         "Columns: read 'value_currency' as the currency (Close)",
         "Columns: read 'date_won' as the close date (Close)",
+        "Columns: read 'date_lost' as the lost date (the close date of a lost deal) (Close)",
         "Columns: read 'user_name' as the owner (Close)",
     ):
         assert said in run.out
@@ -541,7 +543,7 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
         ("Wayne Enterprises", "open", "12500.00", ""),
         ("Bluth Company", "open", "48000.00", ""),
         ("Wayne Enterprises", "won", "8000.00", "2027-01-20"),
-        ("Umbrella Corporation", "lost", "30000.00", ""),
+        ("Umbrella Corporation", "lost", "30000.00", "2027-02-03"),
         ("Hooli", "", "$500 monthly", ""),  # not assessed: no outcome either
         ("Soylent", "open", "5000.00", ""),
     ]
@@ -559,6 +561,39 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
     assert "Columns: read 'pipeline_name' as the pipeline (only \"Sales\" read)" in renewals_left_out.out
     assert '1 deal in other pipelines was left out: "Renewals" (1)' in renewals_left_out.out
     assert "Soylent" not in [row["deal"] for row in renewals_left_out.rows()]
+
+
+# A CRM keeping the day a deal was lost apart from its close date (Close's date_won and date_lost).
+LOST_DATES = """\
+deal,stage,amount,status,close_date,lost_date
+Lost on its lost date,Proposing,1000,lost,,2027-01-10
+Closed on its close date,Proposing,1000,lost,2027-01-05,2027-01-10
+Lost on no real day,Proposing,1000,lost,,2027-02-30
+Closed on no real day,Proposing,1000,lost,2027-02-30,2027-01-10
+Won,Proposing,1000,won,2027-01-07,
+Open,Proposing,1000,open,,2027-01-10
+"""
+
+
+def test_a_lost_date_column_dates_the_deals_whose_close_date_is_blank(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The lost date is read only where the close date's cell is blank, and a date neither can read is named by the
+    column it is in; an open deal has no close date, whatever the lost date says."""
+    export = tmp_path / "lost-dates.csv"
+    export.write_text(LOST_DATES, encoding="utf-8")
+    run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(run, duckdb)
+    assert run.status == 0, run.err
+    not_a_day = "'2027-02-30' is not a real calendar date (read as year 2027, month 2, day 30)"
+    assert [(row["outcome"], row["close_date"], row["not_assessed"]) for row in run.rows()] == [
+        ("lost", "2027-01-10", ""),
+        ("lost", "2027-01-05", ""),
+        ("", "", f"lost_date: {not_a_day}"),
+        ("", "", f"close_date: {not_a_day}"),
+        ("won", "2027-01-07", ""),
+        ("open", "", ""),
+    ]
 
 
 def test_an_export_without_a_stage_column_is_warned_on_screen_and_in_the_report(

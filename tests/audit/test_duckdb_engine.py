@@ -204,6 +204,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "2027-2-3",
     ],
     "close_date": ["", "2027-01-15", "2026-11-30", "15/01/27", "Jan 15, 2027", "2027-01-15 10:15"],
+    "lost_date": ["", "", "2027-01-10", "10/01/27", "Jan 10, 2027"],
     "confirmed_by": [
         "",
         "",
@@ -217,6 +218,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
 }
 BAD_CELLS = {  # cells the audit refuses (or reads only with the Python parsers): the row keeps its line and reason
     "close_date": ["2027-02-30", "01/02/2027", "March 1"],
+    "lost_date": ["2027-02-30", "March 1"],
     "deal": ["", "  "],
     "owner": ["\u2028"],
     "crm_id": ["\u00a0"],
@@ -256,7 +258,7 @@ def exports(draw: st.DrawFn, buyers: bool = False) -> list[list[str]]:
 
     With `buyers`, with `.confirmed_by` columns for the buyer statements (read with BUYER_PROCESS).
     """
-    fields = ("owner", "crm_id", "stage", "amount", "close_date")
+    fields = ("owner", "crm_id", "stage", "amount", "close_date", "lost_date")
     header = ["deal", *(name for name in fields if draw(st.booleans()))]
     parts: list[tuple[str, str]] = []
     for index, (_, milestone) in enumerate(PROCESS.process.milestones()):

@@ -148,6 +148,31 @@ def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest
     assert status == 1 and "the export has no close date column" in err, err
 
 
+def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Close keeps the day a deal was won (date_won) and the day one was lost (date_lost) in two columns: read as
+    close_date and lost_date, they date every outcome as one close date column does."""
+    export, history = _files(tmp_path)
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at = table[0].index("close_date")
+    table[0][at : at + 1] = ["date_won", "date_lost"]
+    for row in table[1:]:
+        won = row[table[0].index("status")] != "Lost"
+        row[at : at + 1] = [row[at], ""] if won else ["", row[at]]
+    apart = tmp_path / "close.csv"
+    with apart.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, one_column, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert status == 0, err
+    mapped = ["--column", "date_won=close_date", "--column", "date_lost=lost_date"]
+    status, two_columns, err = _run(capsys, str(apart), "--history", str(history), *SPAN, "--json", *mapped)
+    assert status == 0, err
+    assert json.loads(two_columns) == json.loads(one_column)
+    assert sum(stage["n"] for stage in json.loads(two_columns)["verified"]["stages"]) > 100
+
+
 def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import psycopg
 import pytest
 import sqlglot
 from openpyxl import Workbook
@@ -14,9 +16,10 @@ from sqlglot import exp
 
 from playbook_cli.main import main
 from sales_process.loader import load_process
+from tests.audit.test_crm_exports import LOST_DATES
 from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.engine.golden import assert_golden
-from tests.sql.tables import CRM_EXPORT, MAPPING
+from tests.sql.tables import CRM_EXPORT, MAPPING, Column, create_table
 
 GOLDEN = Path(__file__).parent / "golden"
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "snowflake": "snowflake", "bigquery": "bigquery"}
@@ -263,6 +266,45 @@ def test_an_export_without_evidence_gives_the_audits_outcomes_and_claims(
         for deal, outcome, claimed, weighted in rows
     ] == audited
     assert ("Need 20 Desks", "lost", "proposing", "") in audited
+
+
+def test_a_lost_date_column_gives_the_audits_close_dates_on_duckdb_and_postgres(
+    capsys: pytest.CaptureFixture[str], postgres: psycopg.Connection[Any], tmp_path: Path
+) -> None:
+    """The close date, or where it is blank the lost date (Close's date_lost), as the audit reads them: each row's
+    outcome, close date and refused cell are audit.csv's on both engines."""
+    export = tmp_path / "lost-dates.csv"
+    export.write_text(LOST_DATES, encoding="utf-8")
+    options = ["--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01", "--no-evidence"]
+    assert main(["audit", str(export), *options, "--out", str(tmp_path / "audit")]) == 0
+    with (tmp_path / "audit" / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        audited = [(r["outcome"], r["close_date"], r["not_assessed"].split(":")[0]) for r in csv.DictReader(handle)]
+    assert [refused for *_, refused in audited] == ["", "", "lost_date", "close_date", "", ""]
+    capsys.readouterr()
+    query = "SELECT outcome, close_date, not_assessed FROM ({}) AS verdicts"
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    status, sql, err = run_sql(capsys, *options, "--dialect", "duckdb", "--columns-from", str(export))
+    assert (status, err) == (0, "")
+    with duckdb.connect() as connection:
+        connection.execute(f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true)")
+        found["duckdb"] = connection.execute(query.format(sql.rstrip().rstrip(";"))).fetchall()
+    status, sql, err = run_sql(capsys, *options, "--dialect", "postgres", "--columns-from", str(export))
+    assert (status, err) == (0, "")
+    table = list(csv.reader(LOST_DATES.splitlines()))
+    columns = [Column(name, "text", tuple(row[i] or None for row in table[1:])) for i, name in enumerate(table[0])]
+    create, insert, rows = create_table("postgres", "deals", columns)
+    with postgres.cursor() as cursor:
+        cursor.execute('DROP TABLE IF EXISTS "deals"')
+        cursor.execute(create.encode())
+        cursor.executemany(insert.encode(), rows)
+        cursor.execute(query.format(sql.rstrip().rstrip(";")).encode())
+        found["postgres"] = cursor.fetchall()
+        cursor.execute('DROP TABLE "deals"')
+    for rows_found in found.values():
+        assert [
+            (outcome or "", close_date.isoformat() if close_date else "", refused)
+            for outcome, close_date, refused in rows_found
+        ] == audited
 
 
 def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
