@@ -48,6 +48,7 @@ from verdict_sql.columns import InputColumns, MilestoneColumns
 from verdict_sql.writer import Writer
 
 CLOSE_DATE = "close_date"
+LOST_DATE = "lost_date"  # read as the close date where the close date's cell is blank
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
@@ -647,7 +648,7 @@ def problem_list(
         else:  # named as the audit names it: by the column the date came from
             closed_only += [
                 (close, f"{bad} AND NOT {q(FROM_LOST_DATE)}"),
-                ("lost_date", f"{bad} AND {q(FROM_LOST_DATE)}"),
+                (LOST_DATE, f"{bad} AND {q(FROM_LOST_DATE)}"),
             ]
     open_only: list[tuple[str, str]] = []
     for _, milestone in process.milestones():
