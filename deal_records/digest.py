@@ -225,6 +225,16 @@ def recipients(session: Session) -> tuple[list[User], list[User]]:
     return [u for u in users if u.role == Role.REP], [u for u in users if u.role == Role.MANAGER]
 
 
+def team_deals(deals: Iterable[OpenDeal], manager: User, managers: dict[int, User]) -> list[OpenDeal]:
+    """The deals of a manager's digest: those of the reps they manage (`managers`, by rep id:
+    people.managers_of_reps), and those of every owner no active manager has, so that no deal is left out."""
+    return [
+        item
+        for item in deals
+        if (theirs := managers.get(item.deal.owner_id)) is None or not theirs.active or theirs.id == manager.id
+    ]
+
+
 def record_delivery(session: Session, user_id: int, span: Span, as_of: dt.date) -> None:
     """Remember that the user got the digest of this span: their next one starts where it ended."""
     session.add(DigestDelivery(user_id=user_id, sent_at=span.until, as_of=as_of))

@@ -26,10 +26,12 @@ from deal_records.digest import (
     slid,
     span_for,
     standings_then,
+    team_deals,
     totals,
 )
 from deal_records.mail import MailText
 from deal_records.models import Deal, User
+from deal_records.people import managers_of_reps
 from deal_records.records import deal_currencies, pipeline_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -79,13 +81,16 @@ def digest_emails(
     deals = open_deals(session, loaded, as_of)
     currency = pipeline_currency(deal_currencies(session))
     reps, managers = recipients(session)
+    teams = managers_of_reps(session)
     emails = []
     for rep in reps:
         span = span_for(session, rep, as_of, now)
         emails.append(DigestEmail(rep, span, rep_mail(session, loaded.process, rep, deals, span, as_of, links)))
     for manager in managers:
         span = span_for(session, manager, as_of, now)
-        text = manager_mail(session, loaded.process, manager, deals, span, as_of, currency, links)
+        team = team_deals(deals, manager, teams)
+        managing = any(theirs.id == manager.id for theirs in teams.values())
+        text = manager_mail(session, loaded.process, manager, team, span, as_of, currency, links, managing=managing)
         emails.append(DigestEmail(manager, span, text))
     return emails
 
@@ -130,15 +135,25 @@ def manager_mail(
     as_of: dt.date,
     currency: str | None,
     links: Links = NO_LINKS,
+    *,
+    managing: bool = False,
 ) -> MailText:
-    """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps."""
+    """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps.
+
+    `deals` are the team's (digest.team_deals); `managing` says the manager has reps of their own, so the
+    opening says whose deals these are."""
     weighed = [item for item in deals if item.weighed]
     then = standings_then(session, process, deals, span.since)
     before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
     after = totals(process, [item.now for item in weighed])
     fell = slid(deals, then)
     gaps = largest_gaps(process, deals, LARGEST_GAPS)
-    lines = [*_opening(manager, f"The team's open deals as of {as_of.isoformat()}", span)]
+    team = (
+        "Your team's open deals (the reps you manage, and those no manager has)"
+        if managing
+        else "The team's open deals"
+    )
+    lines = [*_opening(manager, f"{team} as of {as_of.isoformat()}", span)]
     lines += ["", f"Weighted pipeline{f' ({currency})' if currency else ''}, then and now:"]
     for label, old, new in (
         ("Claimed by the CRM stages", before.claimed_cents, after.claimed_cents),

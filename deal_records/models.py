@@ -294,3 +294,13 @@ class DigestDelivery(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     as_of: Mapped[dt.date] = mapped_column(Date)  # the day whose evidence the digest judged
+
+
+class TeamMember(Base):
+    """A rep and the manager whose weekly digest covers them. A rep without one (or whose manager is disabled) is in
+    every manager's digest, as every rep was before managers had teams."""
+
+    __tablename__ = "team_members"
+
+    rep_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from deal_records.limits import key_digest
-from deal_records.models import ApiToken, Role, SignInFailure, User, UserSession, utc_now
+from deal_records.models import ApiToken, Role, SignInFailure, TeamMember, User, UserSession, utc_now
 from sales_process.text import text_problem
 
 MIN_PASSWORD = 8
@@ -157,6 +157,38 @@ def disable_user(session: Session, email: str) -> User:
 def list_users(session: Session) -> list[User]:
     """Every user, by email."""
     return list(session.scalars(select(User).order_by(User.email)))
+
+
+def set_manager(session: Session, rep_email: str, manager_email: str | None) -> User | None:
+    """Name the manager whose weekly digest covers the rep (None: no one's, so every manager's); the manager, or None.
+
+    PeopleError for an unknown user, a rep named as the manager, or a manager named as the rep.
+    """
+    rep = require_user(session, rep_email)
+    if rep.role != Role.REP:
+        raise PeopleError(f"{rep.email} is a {rep.role}, not a rep; only a rep has a manager")
+    manager = require_user(session, manager_email) if manager_email is not None else None
+    if manager is not None and manager.role != Role.MANAGER:
+        raise PeopleError(
+            f"{manager.email} is a {manager.role}, not a manager; add a manager with "
+            "`playbook users add EMAIL --role manager`"
+        )
+    member = session.get(TeamMember, rep.id)
+    if manager is None:
+        if member is not None:
+            session.delete(member)
+    elif member is None:
+        session.add(TeamMember(rep_id=rep.id, manager_id=manager.id))
+    else:
+        member.manager_id = manager.id
+    session.flush()
+    return manager
+
+
+def managers_of_reps(session: Session) -> dict[int, User]:
+    """Each rep's manager, by the rep's id (a rep without one is not in it)."""
+    rows = session.execute(select(TeamMember.rep_id, User).join(User, User.id == TeamMember.manager_id))
+    return {rep_id: manager for rep_id, manager in rows}
 
 
 def open_session(session: Session, user: User) -> str:

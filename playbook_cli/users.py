@@ -13,9 +13,13 @@ EXAMPLE = """examples:
   playbook users list
   playbook users password ana@example.com                             a new password (ends sessions, revokes tokens)
   playbook users disable ana@example.com                              no more sign-in or API
+  playbook users manager ana@example.com lee@example.com              Lee's weekly digest covers Ana's deals
+  playbook users manager ana@example.com --none                       every manager's digest covers them again
 
 roles: a rep sees and checks their own deals; a manager sees every deal and /pipeline,
-and does not change a rep's answers. Passwords: at least 8 characters, stored as scrypt hashes."""
+and does not change a rep's answers. A manager's weekly digest covers the reps they manage and
+those no manager has (every rep, until managers are named). Passwords: at least 8 characters,
+stored as scrypt hashes."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +47,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="set a new password (read from standard input); their sessions end and their API tokens are revoked",
     )
     password.add_argument("email", help="the user whose password to set")
-    for action, run in ((add, run_add), (listing, run_list), (disable, run_disable), (password, run_password)):
+    manager = add_action(
+        actions, "users", "manager", examples=EXAMPLE, help="name the manager whose weekly digest covers a rep"
+    )
+    manager.add_argument("rep", metavar="REP_EMAIL", help="the rep")
+    whose = manager.add_mutually_exclusive_group(required=True)
+    whose.add_argument("manager", metavar="MANAGER_EMAIL", nargs="?", help="their manager")
+    whose.add_argument("--none", action="store_true", help="no manager: every manager's digest covers the rep")
+    actions_run = (
+        (add, run_add),
+        (listing, run_list),
+        (disable, run_disable),
+        (password, run_password),
+        (manager, run_manager),
+    )
+    for action, run in actions_run:
         add_database_option(action)
         action.set_defaults(run=guarded(run))
 
@@ -65,16 +83,18 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """List the users."""
     from deal_records.database import reading
-    from deal_records.people import list_users
+    from deal_records.people import list_users, managers_of_reps
 
     with reading(open_sessions(args.database)) as db:
         users = list_users(db)
+        managers = managers_of_reps(db)
     if not users:
         print("no users yet; add one with: playbook users add EMAIL --role rep|manager")
         return EXIT_OK
     for user in users:
         state = "" if user.active else "  (disabled)"
-        print(f"{user.email}\t{user.role}\t{user.name or ''}{state}")
+        manager = f"\tmanager: {managers[user.id].email}" if user.id in managers else ""
+        print(f"{user.email}\t{user.role}\t{user.name or ''}{state}{manager}")
     return EXIT_OK
 
 
@@ -106,4 +126,19 @@ def run_password(args: argparse.Namespace) -> int:
         f"password changed for {changed.user.email}; their open sessions ended ({changed.sessions_ended}) "
         f"and {tokens} revoked (make a new one with `playbook tokens create {changed.user.email}`)"
     )
+    return EXIT_OK
+
+
+def run_manager(args: argparse.Namespace) -> int:
+    """Name a rep's manager, or none."""
+    from deal_records.database import writing
+    from deal_records.people import normal_email, set_manager
+
+    with writing(open_sessions(args.database)) as db:
+        manager = set_manager(db, args.rep, None if args.none else args.manager)
+    rep = normal_email(args.rep)
+    if manager is None:
+        print(f"{rep} has no manager: every manager's weekly digest covers their deals")
+    else:
+        print(f"{rep} is managed by {manager.email}: their weekly digest covers {rep}'s deals, other managers' do not")
     return EXIT_OK

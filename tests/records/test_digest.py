@@ -365,6 +365,65 @@ def test_a_closed_deal_and_a_disabled_rep_are_left_out(
     assert "  Claimed by the CRM stages: 82,000.00 (was 82,000.00; no change)\n" in out
 
 
+def test_each_manager_gets_the_reps_they_manage_and_those_no_manager_has(
+    run: Run, scenario: Scenario, add_person: Callable[..., str]
+) -> None:
+    """Lee manages Ana and Mo manages Bo: each digest covers its own team's deals alone. Once Mo is disabled, Bo has
+    no active manager, and Lee's digest covers Bo's deals again, so that no deal goes unreported."""
+    add_person("mo@example.com", "manager")
+    assert run("users", "manager", "ana@example.com", "lee@example.com")[0] == 0
+    status, out, err = run("users", "manager", "BO@example.com", "mo@example.com")
+    assert (status, err) == (0, "")
+    assert (
+        out
+        == "bo@example.com is managed by mo@example.com: their weekly digest covers bo@example.com's deals, other managers' do not\n"
+    )
+    assert "bo@example.com\trep\t\tmanager: mo@example.com\n" in run("users", "list")[1]
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    emails = _emails(out)
+    lee, mo = emails["To: Lee Chen <lee@example.com>"], emails["To: mo@example.com"]
+    assert f"Your team's open deals (the reps you manage, and those no manager has) as of {TODAY.isoformat()}" in lee
+    # Lee: Northwind (Proposing 60% of 120,000) and Fabrikam (Qualifying 20% of 50,000); Mo: Contoso (80% of 80,000).
+    assert "  Claimed by the CRM stages: 82,000.00 (was 82,000.00; no change)\n" in lee
+    assert "Contoso" not in lee and "Northwind" in lee
+    assert "  Claimed by the CRM stages: 64,000.00 (was 64,000.00; no change)\n" in mo
+    assert "Contoso Retail (bo@example.com)" in mo and "Ana Lopez" not in mo
+    assert run("users", "disable", "mo@example.com")[0] == 0
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    assert (
+        "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"
+        in _emails(out)["To: Lee Chen <lee@example.com>"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["lee@example.com", "ana@example.com"], "lee@example.com is a manager, not a rep; only a rep has a manager"),
+        (["ana@example.com", "bo@example.com"], "bo@example.com is a rep, not a manager; add a manager with"),
+        (["ana@example.com", "nobody@example.com"], "no user 'nobody@example.com'; see `playbook users list`"),
+        (["ana@example.com"], "one of the arguments MANAGER_EMAIL --none is required"),
+        (["ana@example.com", "lee@example.com", "--none"], "argument --none: not allowed with argument MANAGER_EMAIL"),
+    ],
+)
+def test_a_manager_that_cannot_be_is_refused(run: Run, scenario: Scenario, arguments: list[str], message: str) -> None:
+    status, out, err = run("users", "manager", *arguments)
+    assert status != 0 and out == "" and message in err, err
+    assert "manager:" not in run("users", "list")[1]
+
+
+def test_none_puts_a_rep_back_in_every_managers_digest(run: Run, scenario: Scenario) -> None:
+    assert run("users", "manager", "ana@example.com", "lee@example.com")[0] == 0
+    status, out, err = run("users", "manager", "ana@example.com", "--none")
+    assert (status, err) == (0, "")
+    assert out == "ana@example.com has no manager: every manager's weekly digest covers their deals\n"
+    assert "manager:" not in run("users", "list")[1]
+    status, out, _ = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert "The team's open deals as of" in _emails(out)["To: Lee Chen <lee@example.com>"]
+
+
 def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
     run: Run,
     sessions: sessionmaker[Session],
