@@ -162,7 +162,7 @@ def list_users(session: Session) -> list[User]:
 def set_manager(session: Session, rep_email: str, manager_email: str | None) -> User | None:
     """Name the manager whose weekly digest covers the rep (None: no one's, so every manager's); the manager, or None.
 
-    PeopleError for an unknown user, a rep named as the manager, or a manager named as the rep.
+    PeopleError for an unknown user, a rep named as the manager, a disabled manager, or a manager named as the rep.
     """
     rep = require_user(session, rep_email)
     if rep.role != Role.REP:
@@ -173,6 +173,8 @@ def set_manager(session: Session, rep_email: str, manager_email: str | None) -> 
             f"{manager.email} is a {manager.role}, not a manager; add a manager with "
             "`playbook users add EMAIL --role manager`"
         )
+    if manager is not None and not manager.active:
+        raise PeopleError(f"{manager.email} is disabled, so gets no digest; name an active manager")
     member = session.get(TeamMember, rep.id)
     if manager is None:
         if member is not None:

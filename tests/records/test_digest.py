@@ -404,11 +404,16 @@ def test_each_manager_gets_the_reps_they_manage_and_those_no_manager_has(
         (["lee@example.com", "ana@example.com"], "lee@example.com is a manager, not a rep; only a rep has a manager"),
         (["ana@example.com", "bo@example.com"], "bo@example.com is a rep, not a manager; add a manager with"),
         (["ana@example.com", "nobody@example.com"], "no user 'nobody@example.com'; see `playbook users list`"),
+        (["ana@example.com", "gone@example.com"], "gone@example.com is disabled, so gets no digest; name an active"),
         (["ana@example.com"], "one of the arguments MANAGER_EMAIL --none is required"),
         (["ana@example.com", "lee@example.com", "--none"], "argument --none: not allowed with argument MANAGER_EMAIL"),
     ],
 )
-def test_a_manager_that_cannot_be_is_refused(run: Run, scenario: Scenario, arguments: list[str], message: str) -> None:
+def test_a_manager_that_cannot_be_is_refused(
+    run: Run, scenario: Scenario, add_person: Callable[..., str], arguments: list[str], message: str
+) -> None:
+    add_person("gone@example.com", "manager")
+    assert run("users", "disable", "gone@example.com")[0] == 0
     status, out, err = run("users", "manager", *arguments)
     assert status != 0 and out == "" and message in err, err
     assert "manager:" not in run("users", "list")[1]
