@@ -13,7 +13,8 @@ import pytest
 from hypothesis import settings
 
 from deal_records import people
-from deal_records.database import DATABASE_ENV
+from deal_records.database import DATABASE_ENV, make_engine
+from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess, load_process
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, HEADLESS_SHELL
 from tests.postgres import PostgresServer
@@ -49,6 +50,29 @@ def default_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         os.environ.pop(DATABASE_ENV, None)
     else:
         os.environ[DATABASE_ENV] = previous
+
+
+def migrated(url: str) -> None:
+    """Create the deal records' tables in the database at `url` by running every migration."""
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to the head once per session (per worker), copied by each test."""
+    path = tmp_path_factory.mktemp("migrated") / "records.db"
+    migrated(f"sqlite:///{path}")
+    return path
+
+
+def sqlite_copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a test's own copy of the SQLite file migrated once per session: a copy costs ~1 ms
+    where running the migrations on a new file costs ~50."""
+    path = tmp_path / "records.db"
+    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session", autouse=True)

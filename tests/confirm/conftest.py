@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from assess_app import create_app
 from sales_process.confirmation import BuyerReply, ConfirmationRequest, RequestState, Statement, new_token
 from tests.app.conftest import BufferedClient
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, sqlite_copy
 
 STATEMENTS = (
     Statement("proposal-agreed-next-step", "We have agreed that a proposal is the next step."),
@@ -65,14 +65,14 @@ def confirmations() -> MemoryConfirmations:
 
 
 @pytest.fixture
-def app(confirmations: MemoryConfirmations, tmp_path: Path) -> Iterator[Flask]:
+def app(confirmations: MemoryConfirmations, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
     """The app with the confirmation store, on its own database (the rate limit counts there)."""
     config = {
         "TESTING": True,
         "PROCESS_PATH": str(DEFAULT_PROCESS),
         "SITE_DIR": str(tmp_path / "site"),
         "SECRET_KEY": "test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'records.db'}",
+        "DATABASE_URL": sqlite_copy(request, tmp_path),
     }
     app = create_app(config, confirmations=confirmations)
     yield app

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,10 @@ from assess_app import create_app
 from assess_app.store import ProcessStore
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user_with_hash, create_token
-from deal_records.schema import upgrade
 from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
-from tests.conftest import DEFAULT_PROCESS, TEST_PASSWORD_METHOD
+from tests.conftest import DEFAULT_PROCESS, TEST_PASSWORD_METHOD, migrated, sqlite_copy
 from tests.mail_server import MailServer
 from tests.postgres import PostgresServer, ReusedDatabase
 
@@ -33,25 +31,11 @@ PASSWORDS = {"rep": "rep-password-1", "manager": "manager-password-1"}
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-def _migrated(url: str) -> None:
-    engine = make_engine(url)
-    upgrade(engine)
-    engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file migrated to the head once per session (per worker), copied by each test."""
-    path = tmp_path_factory.mktemp("migrated") / "records.db"
-    _migrated(f"sqlite:///{path}")
-    return path
-
-
 @pytest.fixture(scope="session")
 def migrated_postgres(postgres_server: PostgresServer) -> str:
     """A PostgreSQL database migrated to the head once per session (per worker): the template of each test's."""
     url = postgres_server.database()
-    _migrated(url)
+    migrated(url)
     return url.rsplit("/", 1)[1]
 
 
@@ -59,13 +43,6 @@ def migrated_postgres(postgres_server: PostgresServer) -> str:
 def reused_postgres(postgres_server: PostgresServer, migrated_postgres: str) -> ReusedDatabase:
     """The PostgreSQL database the tests of this session (per worker) take in turn, emptied for each."""
     return ReusedDatabase(postgres_server, migrated_postgres)
-
-
-def sqlite_copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of a test's own copy of the SQLite file migrated once per session."""
-    path = tmp_path / "records.db"
-    shutil.copyfile(request.getfixturevalue("migrated_sqlite"), path)
-    return f"sqlite:///{path}"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -12,7 +12,8 @@ import pytest
 from flask import Flask
 
 from tests.browser import axe_violations, follow, live_wsgi
-from tests.records.conftest import PASSWORDS, sqlite_copy
+from tests.conftest import sqlite_copy
+from tests.records.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
 RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()

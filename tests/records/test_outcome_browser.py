@@ -12,9 +12,10 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.browser import axe_violations, follow, live_wsgi
+from tests.conftest import sqlite_copy
 from tests.forecast.made_history import PROCESS, made_deals
 from tests.html_checker import nu_errors
-from tests.records.conftest import PASSWORDS, sqlite_copy
+from tests.records.conftest import PASSWORDS
 from tests.records.test_backtest_records import save_and_close
 from tests.records.test_browser import _sign_in
 

@@ -12,8 +12,9 @@ import pytest
 from flask import Flask
 
 from tests.browser import axe_violations, follow, live_wsgi
+from tests.conftest import sqlite_copy
 from tests.html_checker import nu_errors
-from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in, sqlite_copy
+from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in
 
 pytestmark = pytest.mark.browser
 DAY = (dt.date.today() - dt.timedelta(days=5)).isoformat()

@@ -14,14 +14,13 @@ from deal_records.models import Deal
 from deal_records.people import add_user_with_hash, create_token, hash_password
 from deal_records.schema import upgrade
 from tests.app.conftest import app, client, site_dir
-from tests.records.conftest import database_url, migrated_postgres, migrated_sqlite, reused_postgres
+from tests.records.conftest import database_url, migrated_postgres, reused_postgres
 
 __all__ = [
     "app",
     "client",
     "database_url",
     "migrated_postgres",
-    "migrated_sqlite",
     "reused_postgres",
     "site_dir",
 ]
