@@ -128,8 +128,17 @@ _KEY_MEANINGS: dict[type[BaseModel], dict[str, str]] = {
 
 def _meant_key(owner: type[BaseModel], key: str) -> str:
     """The key the format uses for what `key` says in other words, as a hint ('' when none)."""
-    meant = _KEY_MEANINGS.get(owner, {}).get(re.sub(r"[\s-]+", "_", key.strip().lower()))
+    meant = _meaning(owner, key)
     return f"; {meant}" if meant else ""
+
+
+def _meaning(owner: type[BaseModel], key: str) -> str | None:
+    return _KEY_MEANINGS.get(owner, {}).get(re.sub(r"[\s-]+", "_", key.strip().lower()))
+
+
+def milestones_in_other_words(key: object) -> bool:
+    """Whether a stage's key is its milestones in other words (`exit_criteria:`): the unknown-key error says so."""
+    return isinstance(key, str) and _meaning(Stage, key) == _OUTCOMES
 
 
 def _slug_hint(value: object) -> str:

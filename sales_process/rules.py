@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from sales_process.explain import milestones_in_other_words
 from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
 from sales_process.outcome import Outcome, stage_looks_disqualified
 from sales_process.places import stage_place
@@ -177,8 +178,10 @@ def _probabilities(data: object, closed: dict[int, Outcome]) -> Iterator[Problem
 
 
 def _misspelt_milestones(stage: dict[str, object]) -> bool:
+    """Whether the stage has its milestones under a misspelt key or in other words (`exit_criteria:`)."""
     return "milestones" not in stage and any(
-        isinstance(key, str) and closest(key, ["milestones"]) == "milestones" for key in stage
+        isinstance(key, str) and (closest(key, ["milestones"]) == "milestones" or milestones_in_other_words(key))
+        for key in stage
     )
 
 

@@ -111,6 +111,13 @@ BAD_FILES = [
         id="misspelt-key",
     ),
     pytest.param(
+        VALID.replace("    milestones:\n", "    exit_criteria:\n"),
+        [
+            "7:5: error: unknown key 'exit_criteria' in stage 'Talking'; a stage's customer outcomes are its 'milestones:'"
+        ],
+        id="milestones-in-other-words-is-one-error",
+    ),
+    pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
         [
             "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"
