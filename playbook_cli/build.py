@@ -6,14 +6,17 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, report
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural
 from site_builder.build import SiteBuildError, build_site
+from site_builder.common import SiteLinks
 
-EXAMPLE = """example:
+EXAMPLE = """examples:
   playbook build --process process.yaml --site-dir site
+  playbook build --form-url https://sales-tools.example.com/check   # a playbook published on its own
 
 the same inputs give byte-identical pages; a failed build keeps the previous site.
 exit status: 0 built, 1 invalid process or failed build, 2 usage error"""
@@ -29,7 +32,27 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--site-dir", metavar="DIR", type=Path, default=Path("site"), help="where to write the site (default: site)"
     )
     add_config_file_option(parser)
+    parser.add_argument(
+        "--form-url",
+        metavar="URL",
+        type=form_address,
+        default=None,
+        help='where the pages\' "Check a deal" links point: the form of an app hosted elsewhere '
+        "(default: the MkDocs configuration's extra.form_url, else /check)",
+    )
     parser.set_defaults(run=run)
+
+
+def form_address(text: str) -> str:
+    """A --form-url: an http(s) address with a host, or a path on the playbook's own host (/check)."""
+    parts = urlsplit(text)
+    whole = text.isprintable() and " " not in text
+    if whole and ((parts.scheme in ("http", "https") and parts.netloc) or (not parts.scheme and text.startswith("/"))):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not the form's address; give an http(s) address such as "
+        "https://sales-tools.example.com/check, or a path on the playbook's own host such as /check"
+    )
 
 
 def add_config_file_option(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     """Build the site and say where it is."""
     started = time.perf_counter()
     try:
-        loaded = build_site(Path(args.process), args.site_dir, config_file=args.config_file)
+        links = None if args.form_url is None else SiteLinks(form_url=args.form_url)
+        loaded = build_site(Path(args.process), args.site_dir, config_file=args.config_file, links=links)
     except InvalidFile as error:
         report(error)
         print(_kept(args.site_dir), file=sys.stderr)

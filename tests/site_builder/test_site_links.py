@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from playbook_cli.main import main
 from site_builder.build import build_site, default_config_file
 from site_builder.common import SiteLinks
 from tests.site_builder.conftest import ODD_PROCESS
@@ -73,3 +74,32 @@ def test_the_claimed_stage_joins_the_form_address(form_url: str) -> None:
 
     separator = "&" if "?" in form_url else "?"
     assert check_url(SiteLinks(form_url=form_url), "proposing") == f"{form_url}{separator}claimed_stage=proposing"
+
+
+def test_build_form_url_points_every_page_at_a_form_hosted_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ODD_PROCESS, tmp_path / "process.yaml")
+    site = tmp_path / "site"
+    argv = ["build", "--process", str(tmp_path / "process.yaml"), "--site-dir", str(site)]
+    assert main([*argv, "--form-url", "https://forms.example.com/check"]) == 0
+    assert 'href="https://forms.example.com/check"' in (site / "index.html").read_text(encoding="utf-8")
+    stage = (site / "stages" / "stage-1" / "index.html").read_text(encoding="utf-8")
+    assert 'href="https://forms.example.com/check?claimed_stage=stage-1"' in stage
+    assert main(argv) == 0  # without it, the shipped configuration's /check
+    assert 'href="/check"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "form_url", ["javascript:alert(1)", "check", "https://", "ftp://forms.example.com/check", "/check me", ""]
+)
+def test_build_refuses_a_form_url_that_is_not_an_address(
+    form_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ODD_PROCESS, tmp_path / "process.yaml")
+    site = tmp_path / "site"
+    argv = ["build", "--process", str(tmp_path / "process.yaml"), "--site-dir", str(site), "--form-url", form_url]
+    assert main(argv) == 2
+    error = capsys.readouterr().err
+    assert f"argument --form-url: {form_url!r} is not the form's address; give an http(s) address such as" in error
+    assert not site.exists()
