@@ -161,7 +161,12 @@ GROUPED_FIRST_CELLS = st.one_of(
     ),
     st.builds(
         lambda word, space, tail: f"{space}{word}{tail}{space}",
-        st.sampled_from(["Subtotal", "SUB TOTAL", "Grand Totals", "total", "Sum", "COUNT", "Average", "avg", "ſum"]),
+        st.sampled_from(
+            [
+                *("Subtotal", "SUB TOTAL", "Grand Totals", "total", "Sum", "COUNT", "Average", "avg", "ſum"),
+                *("Summe", "Gesamtergebnis", "Total général", "ИТОГО", "Zwischensumme", "sous-total", "Suma końcowa"),
+            ]
+        ),
         st.sampled_from(["", " ", "\u00a0", "\u3000", "\x1c"]),
         st.sampled_from(["", ":", ": 1,200", " (4 records)"]),
     ),

@@ -62,6 +62,12 @@ def write_workbook(path: Path, rows: Sequence[Sequence[object]]) -> Path:
             id="spreadsheet-total-and-notice",
         ),
         pytest.param('"For internal use only",,,,,\n', 1, id="internal-use-notice"),
+        # A spreadsheet's total row, in the words of its language, or of Excel's pivot tables.
+        pytest.param('"Summe",,"170.000,00",,,\n', 1, id="german-sum"),
+        pytest.param('"Total général",,"170000",,,\n', 1, id="french-grand-total"),
+        pytest.param('"ИТОГО",,"170000",,,\n', 1, id="russian-total"),
+        pytest.param('\n"Grand Total",,"170000",,,\n', 1, id="grand-total-after-a-blank-row"),
+        pytest.param('"Sum",,"170000",,,\n', 1, id="sum"),
     ],
 )
 def test_a_footer_at_the_end_is_skipped_and_said(
@@ -133,7 +139,7 @@ def test_lines_that_may_be_deals_stay_rows(
 
 GROUPED_FIX = (
     "not a deal; export the report's details only (in Salesforce: Export, then Details Only; or make it a tabular "
-    "report) and read that file"
+    "report) and read that file; in a spreadsheet kept by hand, delete that line"
 )
 
 
@@ -160,6 +166,16 @@ GROUPED_FIX = (
             HEADER + DEALS + '"Grand Totals (2 records)",,,,,\n"Gamma","Discovery","1000","no","",""\n',
             "export.csv:4: error: this is a grouped (summary) report: the line 'Grand Totals (2 records)' is a subtotal, ",
             id="totals-as-wide-as-the-header-between-deals",
+        ),
+        pytest.param(
+            HEADER + DEALS + '"Zwischensumme",,"170000",,,\n"Gamma","Discovery","1000","no","",""\n',
+            "export.csv:4: error: this is a grouped (summary) report: the line 'Zwischensumme' is a subtotal, ",
+            id="a-german-subtotal-between-deals",
+        ),
+        pytest.param(
+            HEADER + DEALS + '"Summe",,"170000",,,\n"Gamma","Discovery","1000","no","",""\n',
+            "export.csv:4: error: this is a grouped (summary) report: the line 'Summe' is a subtotal, ",
+            id="a-total-between-deals",
         ),
     ],
 )
