@@ -222,7 +222,7 @@ SIGNS = "".join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) == 1)  # $ 
 LETTERED_DOLLARS = tuple(
     symbol.removesuffix("$") for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith("$")
 )
-_SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
+GROUP_SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
 
 
 def currency_mark(code: str = "[A-Z]{3}") -> str:
@@ -247,13 +247,17 @@ _CURRENCY = re.compile(
 # Thousands separators come in groups of three, so "120,5" is never read as 1205. Swiss exports group them with an
 # apostrophe (1'200'000.50), typed or typographic.
 APOSTROPHES = "'\u2019"
-_DOT_DECIMAL = re.compile(
-    r"^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+"
-    rf"|[0-9]{{1,3}}(?:[{APOSTROPHES}][0-9]{{3}})+)(?:\.[0-9]+)?$"
+# The numbers parse_money reads, as patterns every regular expression engine the SQL runs on reads alike
+# (verdict_sql.cells): thousands grouped by threes with commas, spaces or apostrophes (Swiss exports), or as India
+# writes them (lakhs and crores: 12,34,56,789.50, a group of three, then groups of two); with a decimal comma,
+# grouped by dots or spaces.
+DOT_DECIMAL = (
+    f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,2}}(,[0-9]{{2}})+,[0-9]{{3}}|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+"
+    f"|[0-9]{{1,3}}([{APOSTROPHES}][0-9]{{3}})+)([.][0-9]+)?$"
 )
-_COMMA_DECIMAL = re.compile(
-    r"^(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)(?:,[0-9]+)?$"
-)
+COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
+_DOT_DECIMAL = re.compile(DOT_DECIMAL)
+_COMMA_DECIMAL = re.compile(COMMA_DECIMAL)
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
@@ -428,12 +432,12 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
             raise ValueError(
                 f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €"
             )
-        return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in _SPACES}))
+        return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES}))
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):
             raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like 74000.50")
         raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
-    return float(number.replace(",", "").translate({ord(c): None for c in _SPACES + APOSTROPHES}))
+    return float(number.replace(",", "").translate({ord(c): None for c in GROUP_SPACES + APOSTROPHES}))
 
 
 # Far above any deal, and small enough that weighting and summing stay finite numbers

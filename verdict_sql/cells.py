@@ -20,11 +20,14 @@ from sales_process.text import SINGLE_LINE_REFUSED
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     APOSTROPHES,
+    COMMA_DECIMAL,
     CURRENCY_MARK,
     CURRENCY_NAMES,
     CURRENCY_SYMBOLS,
     DATE_TIME,
+    DOT_DECIMAL,
     FOLDED_MONTHS,
+    GROUP_SPACES,
     ISO_DATE,
     MAX_AMOUNT,
     MONTH_ACCENTS,
@@ -57,18 +60,12 @@ FLAGS = FLAG_FIELDS  # in the order the audit reads them: a row's first that can
 # A closed or won flag holding a status rather than yes or no, as an outcome (OutcomeRule.flag_reading).
 AS_STATUS = "_status"
 
-GROUP_SPACES = " \u00a0\u202f"  # the spaces parse_money reads as thousands separators
 # The word several currencies share (kr), as `amount_written_currency` holds it: the currency column says which.
 (SHARED,) = SHARED_CURRENCIES
 # vocabulary._CURRENCY: a lettered dollar, a three-letter code, a sign or kr, before or after the number.
 CURRENCY_FIRST = f"^({CURRENCY_MARK})"
 CURRENCY_LAST = f"({CURRENCY_MARK})$"
-# vocabulary._DOT_DECIMAL and _COMMA_DECIMAL, and _ONE_GROUP (15.000: thousands or decimals?) for each.
-DOT_DECIMAL = (
-    f"^([0-9]+|[0-9]{{1,3}}(,[0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+|[0-9]{{1,3}}([{APOSTROPHES}][0-9]{{3}})+)"
-    "([.][0-9]+)?$"
-)
-COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
+# vocabulary._ONE_GROUP (15.000: thousands or decimals?) for each decimal mark.
 ONE_GROUP_DOT = "^[0-9]{1,3}[.][0-9]{3}$"
 ONE_GROUP_COMMA = "^[0-9]{1,3},[0-9]{3}$"
 MAX_DIGITS = 300  # longer digit strings overflow a DOUBLE: parse_money finds them too large as well

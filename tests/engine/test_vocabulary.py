@@ -151,6 +151,9 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("฿ 1,000", False, Money(1000.0, "THB")),
         ("CHF 1'200'000.50", False, Money(1200000.5, "CHF")),  # Swiss thousands, typed or typographic
         ("1\u2019250.00 CHF", False, Money(1250.0, "CHF")),
+        ("1,20,000", False, Money(120000.0)),  # India's lakhs and crores: a group of three, then groups of two
+        ("₹14,40,000.00", False, Money(1440000.0, "INR")),
+        ("12,34,56,789.50 INR", False, Money(123456789.5, "INR")),
         ("1,200,000円", False, Money(1200000.0, "JPY")),
         ("1,200,000 원", False, Money(1200000.0, "KRW")),
         ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
@@ -180,7 +183,10 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
             ValueError,
             "'12k' is not an amount; write it like 120000, 120,000.50, \\$120,000 or 120000 EUR",
         ),
-        ("1,20,000", False, ValueError, "is not an amount"),
+        ("1,2,000", False, ValueError, "is not an amount"),
+        ("100,00,000", False, ValueError, "is not an amount"),  # India's first group is of one or two digits
+        ("1,00,00", False, ValueError, "is not an amount"),  # and its last of three
+        ("1,00,000", True, ValueError, "with a decimal comma write it like"),
         ("1'20", False, ValueError, "is not an amount"),
         ("1'200,50", False, ValueError, "is not an amount"),
         ("-500", False, ValueError, "'-500' is negative; an amount must be zero or more"),

@@ -236,6 +236,11 @@ def _amount_text(draw: st.DrawFn, cents: int, decimal_comma: bool, before: str, 
     if decimal_comma:
         group = draw(st.sampled_from([".", " ", "\u00a0", ""]))
         text = text.replace(",", "\0").replace(".", ",").replace("\0", group)
+    elif draw(st.integers(0, 4)) == 0:  # India groups by a three, then twos: 12,34,567.00
+        whole, decimals = text.replace(",", "").split(".")
+        head, last = whole[:-3], whole[-3:]
+        pairs = [head[max(0, end - 2) : end] for end in range(len(head), 0, -2)][::-1]
+        text = ",".join([*pairs, last]) + "." + decimals
     else:  # Swiss exports group thousands with an apostrophe, typed or typographic
         text = text.replace(",", draw(st.sampled_from([",", ",", "'", "\u2019"])))
     blank = draw(st.booleans())
