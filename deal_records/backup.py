@@ -19,6 +19,8 @@ from sqlalchemy.engine import URL, make_url
 
 from deal_records.database import make_engine
 
+VERSION_TABLE = "alembic_version"  # where Alembic keeps the schema's version: every database of the deal records has it
+
 
 class BackupError(RuntimeError):
     """The backup or restore could not be done; the message says why and what to do."""
@@ -69,8 +71,13 @@ def backup(url_text: str, target: Path) -> Done:
     url = make_url(url_text)
     if target.exists():
         raise BackupError(f"{target} exists already; name a new file, the backup never overwrites one")
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} is not a folder; name a backup file in a folder that exists")
     if url.get_backend_name() == "sqlite":
-        source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
+        path = _sqlite_path(url)
+        if not Path(path).is_file():
+            raise BackupError(f"no database at {path}; check --database (or PLAYBOOK_DATABASE_URL)")
+        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             copy = sqlite3.connect(target)
             try:
@@ -88,6 +95,23 @@ def backup(url_text: str, target: Path) -> Done:
     return Done(f"backed up {url.render_as_string(hide_password=True)} to {target} with pg_dump --format=custom")
 
 
+def _check_sqlite_backup(source: Path) -> None:
+    """Raise BackupError unless `source` is a SQLite file holding the deal records (its schema's version table)."""
+    try:
+        backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in backup_file.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            backup_file.close()
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{source} is not a SQLite backup: {error}") from None
+    if VERSION_TABLE not in tables:
+        raise BackupError(
+            f"{source} holds no deal records (it is {'empty' if not tables else 'another database'}); "
+            "name a backup made by `playbook db backup`"
+        )
+
+
 def table_names(url_text: str) -> list[str]:
     """The tables the database has (none for an empty or missing database)."""
     engine = make_engine(url_text)
@@ -102,6 +126,8 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
     url = make_url(url_text)
     if not source.is_file():
         raise BackupError(f"{source} is not a file; name a backup made by `playbook db backup`")
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite_backup(source)
     present = table_names(url_text)
     if present and not force:
         raise BackupError(
@@ -109,11 +135,7 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
             "restore into an empty database, or add --force to replace everything in it"
         )
     if url.get_backend_name() == "sqlite":
-        try:
-            backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-            backup_file.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as error:
-            raise BackupError(f"{source} is not a SQLite backup: {error}") from None
+        backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         target = sqlite3.connect(_sqlite_path(url))
         try:
             backup_file.backup(target)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,23 @@ class UserError(Exception):
         self.status = status
 
 
+# What to do when the file system refuses a path the user gave, by the error's kind.
+_PATH_FIXES: tuple[tuple[type[OSError], str], ...] = (
+    (IsADirectoryError, "it is a folder; give a file's path"),
+    (NotADirectoryError, "a part of the path is a file, not a folder; check the path"),
+    (FileNotFoundError, "no such file or folder; check the path (a file's folder must exist)"),
+    (PermissionError, "permission denied; choose a place you may read or write"),
+    (FileExistsError, "it exists already; choose another name"),
+)
+
+
+def path_error(error: OSError) -> UserError:
+    """A user error for a path the file system refused: the path, and what to do about it."""
+    fix = next((text for kind, text in _PATH_FIXES if isinstance(error, kind)), None)
+    reason = fix or (error.strerror or str(error)).lower()
+    return UserError(f"{error.filename}: {reason}" if error.filename else f"{reason}")
+
+
 def error_lines(command: str, error: UserError) -> list[str]:
     """The lines the one error handler prints for a user error: one per message, one prefix style."""
     return [f"playbook {command}: error: {message}" for message in error.messages]
@@ -49,12 +67,39 @@ def add_process_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The dates an option takes: far enough from the calendar's ends that a period or an age around them is a date too.
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(9998, 12, 31)
+
+
 def iso_date(text: str) -> dt.date:
-    """argparse type for --as-of: a YYYY-MM-DD date, or a usage error."""
+    """argparse type for --as-of: a YYYY-MM-DD date from EARLIEST_DATE to LATEST_DATE, or a usage error."""
     try:
-        return parse_iso_date(text)
+        date = parse_iso_date(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; give a date from {EARLIEST_DATE} to {LATEST_DATE}")
+    return date
+
+
+def port_number(text: str) -> int:
+    """argparse type for --port: a TCP port, 0 to 65535 (0: a free one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a number from 1 to 65535, or 0 for a free one")
+    return port
+
+
+def host_address(text: str) -> str:
+    """argparse type for --host: an address to listen on, not blank (a blank host listens on every interface)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "give an address, such as 127.0.0.1 (this machine only) or 0.0.0.0 (every network interface)"
+        )
+    return text
 
 
 def report(error: InvalidFile) -> None:
@@ -83,7 +128,9 @@ def add_action(
 ) -> argparse.ArgumentParser:
     """An action of a command (`playbook users add`): its own --help shows the lines of the command's
     `examples` that run it."""
-    own = [line for line in examples.splitlines() if f"playbook {command} {name}" in line]
+    # A line running it (alone, or after a pipe), not a sentence naming it.
+    runs = re.compile(rf"(^|\|\s*)playbook {re.escape(command)} {re.escape(name)}(\s|$)")
+    own = [line for line in examples.splitlines() if runs.search(line.strip())]
     return actions.add_parser(
         name, help=help, epilog="examples:\n" + "\n".join(own) if own else None, formatter_class=HelpFormatter
     )

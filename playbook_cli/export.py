@@ -10,7 +10,7 @@ from playbook_cli.build import add_config_file_option
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, load_or_report
 from sales_process.vocabulary import plural
 from site_builder.build import default_config_file
-from site_builder.export import export_project
+from site_builder.export import ExportError, export_project
 
 EXAMPLE = """example:
   playbook export --out build/playbook
@@ -44,11 +44,12 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     config_file = args.config_file or default_config_file()
     if not config_file.is_file():
-        print(f"{config_file}: error: no such file; pass --config-file PATH", file=sys.stderr)
+        what = "a folder, not a file" if config_file.is_dir() else "no such file"
+        print(f"{config_file}: error: {what}; pass --config-file PATH, the playbook's mkdocs.yml", file=sys.stderr)
         return EXIT_INVALID
     try:
         written = export_project(loaded, config_file.resolve(), args.out)
-    except FileExistsError as error:
+    except (FileExistsError, ExportError) as error:
         raise UserError(str(error)) from None
     print(f"{args.out}: wrote {plural(len(written), 'file')}; build with: zensical build -f {args.out / 'mkdocs.yml'}")
     return EXIT_OK

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -60,7 +61,8 @@ owners: the owner cell names a user by email or name, or a CRM owner id or name 
   (`playbook users password EMAIL`).
 problems: without --skip-bad nothing is imported when any row has a problem, and the first
   20 are listed with the counts; with --skip-bad the good rows are imported and the others
-  written to a rejects CSV (the row as read, and the reason).
+  written to a rejects CSV (the row as read, and the reason), checked writable first.
+exit status: 0 imported, 1 a problem (nothing imported; with --skip-bad, no good row), 2 usage error
 A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank: only a
   confirmation link records the buyer's word."""
 
@@ -412,6 +414,8 @@ def run(args: argparse.Namespace) -> int:
     """Read every row; import all of them in one transaction, or none (or, with --skip-bad, the good ones)."""
     from deal_records.database import reading, writing
 
+    path = Path(args.pipeline)
+    target = _rejects_file(args, path)
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID
@@ -419,7 +423,6 @@ def run(args: argparse.Namespace) -> int:
     sessions = open_sessions(args.database, create=True)
     with reading(sessions) as db:
         owners = _owners(db, args, loaded.process.crm.owners if loaded.process.crm else {})
-    path = Path(args.pipeline)
     try:
         header, rows, rejects, left_out = _read(path, loaded, mapping, owners)
     except InvalidFile as error:
@@ -446,11 +449,31 @@ def run(args: argparse.Namespace) -> int:
     defaulted = Counter(row.crm_owner.strip() for row in rows if owners.took(row.crm_owner))
     if defaulted and owners.default is not None:
         print(_given_to_default(defaulted, owners.default))
-    if rejects:
-        target = Path(args.rejects) if args.rejects else path.with_name(path.name + ".rejects.csv")
+    if rejects and target is not None:
         write_rejects(target, header, rejects)
         print(f"not imported: {plural(len(rejects), 'row')}, each with its reason in {target}")
+    if rejects and not rows:
+        print(f"{path}: error: nothing was imported: every row has a problem (see {target})", file=sys.stderr)
+        return EXIT_INVALID
     return EXIT_OK
+
+
+def _rejects_file(args: argparse.Namespace, path: Path) -> Path | None:
+    """Where --skip-bad writes the rows not imported (None without it), checked before anything is imported, so
+    that no row imported goes with its rejected ones unsaid; UserError when it cannot be written."""
+    if not args.skip_bad:
+        if args.rejects:
+            raise UserError(
+                "--rejects names where --skip-bad writes the rows not imported; add --skip-bad, or leave --rejects out",
+                status=EXIT_USAGE,
+            )
+        return None
+    target = Path(args.rejects) if args.rejects else path.with_name(path.name + ".rejects.csv")
+    if target.is_dir():
+        raise UserError(f"{target}: the rejects file is a folder; name a file with --rejects FILE")
+    if not target.parent.is_dir() or not os.access(target.parent, os.W_OK):
+        raise UserError(f"{target}: cannot write the rejects file there; name a file in a folder you may write to")
+    return target
 
 
 SAVED_AGAIN = (

@@ -48,11 +48,10 @@ def run(args: argparse.Namespace) -> int:
     files = {folder / DEFAULT_PROCESS: starter_process(), folder / SCHEMA_FILE: process_json_schema_text()}
     existing = [str(path) for path in files if path.exists()]
     if existing:
+        one = len(existing) == 1
         raise UserError(
-            f"{' and '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
-            "nothing was written (move it away, or run playbook init in another folder)"
-            if len(existing) == 1
-            else "nothing was written (move them away, or run playbook init in another folder)"
+            f"{' and '.join(existing)} already exist{'s' if one else ''}; nothing was written "
+            f"(move {'it' if one else 'them'} away, or run playbook init in another folder)"
         )
     try:
         folder.mkdir(parents=True, exist_ok=True)

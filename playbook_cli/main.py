@@ -9,7 +9,15 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from playbook_cli.common import EXIT_INVALID, EXIT_USAGE, CommandParser, HelpFormatter, UserError, error_lines
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    CommandParser,
+    HelpFormatter,
+    UserError,
+    error_lines,
+    path_error,
+)
 from sales_process.suggest import did_you_mean
 
 # Each command is a module playbook_cli.<name> with register(subparsers), which sets `run`
@@ -104,11 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return _output_closed()
     except UserError as error:
-        command = argv[0] if argv and argv[0] in COMMANDS else "playbook"
-        for line in error_lines(command, error):
-            print(line, file=sys.stderr)
-        return error.status
+        return _said(argv, error)
+    except OSError as error:  # a path the file system refused, which no command checked first
+        return _said(argv, path_error(error))
     return status
+
+
+def _said(argv: Sequence[str], error: UserError) -> int:
+    """Print a user error as the one handler words it; its exit status."""
+    command = argv[0] if argv and argv[0] in COMMANDS else "playbook"
+    for line in error_lines(command, error):
+        print(line, file=sys.stderr)
+    return error.status
 
 
 def chosen_parser(parser: argparse.ArgumentParser, argv: Sequence[str]) -> argparse.ArgumentParser:

@@ -156,20 +156,18 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
             return []  # no records yet (and checking must not create the file)
         engine = open_engine(database, migrate_sqlite=False)
     except (BadDatabaseUrl, CommandError) as error:
-        print(f"playbook {command}: the saved deals were not checked: {error}", file=sys.stderr)
-        return []
+        # A warning like the others: `validate --strict` fails on it, as a check it could not make.
+        return [Diagnostic(f"playbook {command}", None, None, "warning", f"the saved deals were not checked: {error}")]
     try:
         if not inspect(engine).has_table("deals"):
             return []  # a database no deal was ever saved in
         with reading(session_factory(engine)) as session:
             orphans = find_orphans(session, loaded.process)
     except SQLAlchemyError as error:
-        print(
-            f"playbook {command}: the saved deals were not checked: {database_problem(error)}; "
-            "run `playbook db upgrade` if the database is from an older version",
-            file=sys.stderr,
-        )
-        return []
+        problem = f"{database_problem(error)}; run `playbook db upgrade` if the database is from an older version"
+        return [
+            Diagnostic(f"playbook {command}", None, None, "warning", f"the saved deals were not checked: {problem}")
+        ]
     finally:
         engine.dispose()
     return [Diagnostic(loaded.path, None, None, "warning", line) for line in orphan_lines(orphans)]

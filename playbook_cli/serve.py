@@ -17,7 +17,16 @@ from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
 from deal_records.database import BadDatabaseUrl, database_url, safe_url
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report, report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    HelpFormatter,
+    add_process_option,
+    host_address,
+    load_or_report,
+    port_number,
+    report,
+)
 from playbook_cli.records import CommandError, add_database_option, open_engine, saved_deal_warnings
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
@@ -44,8 +53,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         formatter_class=HelpFormatter,
     )
     add_process_option(parser)
-    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
+    parser.add_argument(
+        "--host", type=host_address, default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument("--port", type=port_number, default=8000, help="the port (default: 8000; 0 picks a free one)")
     parser.add_argument(
         "--site-dir",
         metavar="DIR",

@@ -56,7 +56,15 @@ def build_site(
     config = (config_file or default_config_file()).resolve()
     if not config.is_file():
         raise InvalidFile(
-            [Diagnostic(str(config), None, None, "error", "no MkDocs configuration here; pass config_file")]
+            [
+                Diagnostic(
+                    str(config),
+                    None,
+                    None,
+                    "error",
+                    "no MkDocs configuration here; pass --config-file PATH, the playbook's mkdocs.yml",
+                )
+            ]
         )
     site_dir = site_dir.resolve()
     problem = site_dir_problem(site_dir, [Path.cwd(), config.parent, Path(process_path).resolve()])

@@ -15,6 +15,7 @@ from site_builder.pages import generate_pages, navigation, site_description
 from site_builder.practice_page import practice_assets
 
 _PYTHON_NAME = "tag:yaml.org,2002:python/name:"
+HEADER = "# Exported by `playbook export`"  # the first line of the mkdocs.yml an export writes
 MERMAID_SCRIPT = "assets/javascripts/mermaid.min.js"
 
 
@@ -42,10 +43,49 @@ _ConfigLoader.add_multi_constructor(_PYTHON_NAME, _load_python_name)
 _ConfigDumper.add_representer(_PythonName, _dump_python_name)
 
 
+class ExportError(Exception):
+    """A configuration the export cannot read, or a folder it may not write: the message says what to do."""
+
+
 def read_config(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as data, `!!python/name:` values kept as text."""
-    config: dict[str, Any] = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    """mkdocs.yml as data, `!!python/name:` values kept as text; ExportError when it is not a configuration."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+    except UnicodeDecodeError:
+        raise ExportError(f"{config_file}: not a MkDocs configuration: the file is not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise ExportError(f"{config_file}{where}: not a MkDocs configuration: {problem}; correct the YAML") from None
+    if not isinstance(config, dict):
+        raise ExportError(
+            f"{config_file}: not a MkDocs configuration (the file holds no settings); pass the playbook's "
+            "mkdocs.yml, or leave --config-file out for the one shipped with cvo-playbook"
+        )
     return config
+
+
+def export_dir_problem(out_dir: Path) -> str | None:
+    """Why the export may not write to out_dir (None when it may): it replaces out_dir/docs and out_dir/mkdocs.yml,
+    so only a new or empty folder, or one an earlier export wrote, is safe to write."""
+    if out_dir.exists() and not out_dir.is_dir():
+        return f"{out_dir} is a file, not a folder; choose a folder for the exported project, such as build/playbook"
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not _exported_before(out_dir):
+        return (
+            f"{out_dir} is not empty and holds no earlier export (its mkdocs.yml was not written by playbook export), "
+            "and the export replaces its docs/ and mkdocs.yml; choose a new or empty folder, such as build/playbook"
+        )
+    return None
+
+
+def _exported_before(out_dir: Path) -> bool:
+    settings = out_dir / "mkdocs.yml"
+    try:
+        with settings.open(encoding="utf-8") as handle:
+            return handle.readline().startswith(HEADER)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def exported_config(config: dict[str, Any], loaded: LoadedProcess) -> dict[str, Any]:
@@ -68,8 +108,13 @@ def exported_config(config: dict[str, Any], loaded: LoadedProcess) -> dict[str, 
 def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> list[Path]:
     """Write out_dir/mkdocs.yml and out_dir/docs (hand-written pages, assets, generated pages); return the files written.
 
+    Raises ExportError, before writing anything, when out_dir holds other files or the configuration cannot be read.
+
     Build the result with `mkdocs build -f out_dir/mkdocs.yml` or `zensical build -f out_dir/mkdocs.yml`.
     """
+    problem = export_dir_problem(out_dir)
+    if problem is not None:
+        raise ExportError(problem)
     config = read_config(config_file)
     source_docs = config_file.parent / config.get("docs_dir", "docs")
     docs = out_dir / "docs"
@@ -85,7 +130,7 @@ def export_project(loaded: LoadedProcess, config_file: Path, out_dir: Path) -> l
         target.write_text(markdown, encoding="utf-8")
         written.append(target)
     settings = out_dir / "mkdocs.yml"
-    header = f"# Exported by `playbook export` from {config_file.name} and {Path(loaded.path).name}; do not edit.\n"
+    header = f"{HEADER} from {config_file.name} and {Path(loaded.path).name}; do not edit.\n"
     dumped = yaml.dump(exported_config(config, loaded), Dumper=_ConfigDumper, allow_unicode=True, sort_keys=False)
     settings.write_text(header + dumped, encoding="utf-8")
     return [settings, *written]

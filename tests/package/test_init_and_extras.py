@@ -42,6 +42,16 @@ def test_init_refuses_to_overwrite_and_writes_nothing(
     assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
 
 
+def test_init_names_both_files_when_both_exist(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("process.yaml", "process.schema.json"):
+        (tmp_path / name).write_text("mine\n", encoding="utf-8")
+    assert main(["init", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"playbook init: error: {tmp_path / 'process.yaml'} and {tmp_path / 'process.schema.json'} already exist; "
+        "nothing was written (move them away, or run playbook init in another folder)\n"
+    )
+
+
 def test_docs_gives_the_serve_command_in_a_checkout_and_the_address_elsewhere(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -186,8 +186,9 @@ def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
         "3 rows with problems of 3 (0 good); nothing was imported.",
     ]
     rejects = tmp_path / "rejects.csv"
-    status, out, _ = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
-    assert status == 0 and out.startswith(f"imported 0 rows from {export}: 0 new deals")
+    status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
+    assert status == 1 and out.startswith(f"imported 0 rows from {export}: 0 new deals")
+    assert err == f"{export}: error: nothing was imported: every row has a problem (see {rejects})\n"
     with rejects.open(encoding="utf-8", newline="") as handle:
         assert [row["deal"] for row in csv.DictReader(handle)] == ["Globex", "Initech", " globex "]
     with sessions() as db:
