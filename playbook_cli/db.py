@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_action
-from playbook_cli.records import CommandError, add_database_option, database_problem
+from playbook_cli.records import CommandError, add_database_option, database_problem, require_sqlite_file
 
 EXAMPLE = """examples:
   playbook db upgrade                                   create or migrate ./playbook.db
@@ -101,6 +101,7 @@ def run_status(args: argparse.Namespace) -> int:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
+            require_sqlite_file(engine, args.database)  # asking for a version creates no file
             current = current_revision(engine)
         finally:
             engine.dispose()

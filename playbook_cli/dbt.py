@@ -32,7 +32,7 @@ from playbook_cli.sql import (
     row_order_problem,
 )
 from sales_process.problems import InvalidFile
-from verdict_sql.dbt import MODEL, PROJECT, DbtOptions, dbt_project
+from verdict_sql.dbt import MODEL, PROJECT, SOURCE, DbtOptions, dbt_project
 from verdict_sql.dialects import DIALECTS
 
 EXAMPLE = f"""examples:
@@ -42,7 +42,7 @@ EXAMPLE = f"""examples:
   playbook dbt --out try-dbt --dialect duckdb --seed pipeline.csv --as-of 2027-03-01
   cd try-dbt && dbt build              (the export loaded as a seed, every column as text)
 
-writes dbt_project.yml, models/sources.yml (the CRM table as source '{PROJECT}' of crm, with a
+writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
 and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,

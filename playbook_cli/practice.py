@@ -23,7 +23,7 @@ EXAMPLE = """examples:
 
 every deal in the JSON is a `playbook assess` input (with as_of); for example
   jq '.[0].deal' practice.json > deal.json && playbook assess deal.json --json
-gives the scenario's answer.verified_stage and answer.next_milestones"""
+gives the scenario's answer.verified_stage as its verified_stage and answer.next_milestones as its next"""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

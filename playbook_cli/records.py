@@ -57,7 +57,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
     try:
         engine = make_engine(database_url(given))
         if is_sqlite(engine) and not create:
-            _require_sqlite_file(engine, given)
+            require_sqlite_file(engine, given)
         if is_sqlite(engine) and migrate_sqlite:
             upgrade(engine)
         elif not is_sqlite(engine):
@@ -75,10 +75,10 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
     return engine
 
 
-def _require_sqlite_file(engine: Engine, given: str | None) -> None:
+def require_sqlite_file(engine: Engine, given: str | None) -> None:
     """CommandError when the SQLite database's file does not exist (an in-memory database always does)."""
     name = engine.url.database
-    if not name or name == ":memory:" or Path(name).exists():
+    if not is_sqlite(engine) or not name or name == ":memory:" or Path(name).exists():
         return
     engine.dispose()
     where = "--database" if given else f"${DATABASE_ENV}" if os.environ.get(DATABASE_ENV) else "the default"

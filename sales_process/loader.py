@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -113,14 +114,12 @@ def load_process(path: str | Path) -> LoadedProcess:
     try:
         raw = Path(path).read_bytes()
     except FileNotFoundError:
-        start = "run `playbook init` to write a starter one here, or " if filename == DEFAULT_PROCESS else ""
-        raise InvalidFile(
-            [
-                Diagnostic(
-                    filename, None, None, "error", f"no such file; {start}pass --process PATH or set PLAYBOOK_PROCESS"
-                )
-            ]
-        ) from None
+        if os.environ.get(PROCESS_ENV) == filename:
+            fix = f"it is the file {PROCESS_ENV} names: correct {PROCESS_ENV}, or pass --process PATH"
+        else:
+            start = "run `playbook init` to write a starter one here, or " if filename == DEFAULT_PROCESS else ""
+            fix = f"{start}pass --process PATH or set {PROCESS_ENV}"
+        raise InvalidFile([Diagnostic(filename, None, None, "error", f"no such file; {fix}")]) from None
     except OSError as error:
         raise InvalidFile(
             [Diagnostic(filename, None, None, "error", f"cannot read the file: {error.strerror}")]

@@ -99,6 +99,12 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             id="rejects-without-skip-bad",
         ),
         pytest.param(
+            ["db", "status", "--database", "sqlite:///restored.db"],
+            1,
+            "no database at restored.db (--database): check the path",
+            id="status-of-no-database",
+        ),
+        pytest.param(
             ["validate", "--strict", "--database", "nonsense"],
             1,
             "playbook validate: warning: the saved deals were not checked: 'nonsense' is not a database URL",
@@ -151,3 +157,14 @@ def test_import_with_skip_bad_of_nothing_good_fails(
     assert "not imported: 2 rows, each with its reason in bad.csv.rejects.csv" in captured.out
     assert "bad.csv: error: nothing was imported: every row has a problem (see bad.csv.rejects.csv)" in captured.err
     assert (folder / "bad.csv.rejects.csv").read_text(encoding="utf-8").count("unknown stage 'Nowhere'") == 2
+
+
+def test_a_process_file_named_by_the_environment_is_said_so(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLAYBOOK_PROCESS", "nope.yaml")
+    assert main(["validate", "--process", "nope.yaml"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "nope.yaml: error: no such file; it is the file PLAYBOOK_PROCESS names: correct PLAYBOOK_PROCESS, "
+        "or pass --process PATH"
+    )
