@@ -50,7 +50,7 @@ input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding
   that looks like a milestone or an audit field: that is an error with a did-you-mean.
   closed deals (a status column, IsClosed/IsWon, the last stage, crm.lost_stages or a lost or
   disqualified stage name) are outcomes: counted with their amounts, never assessed nor weighted.
-  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x or blank, also in German, French,
+  yes/no: yes/no/y/n/true/false/checked/unchecked/1/0/x/✓/✗ or blank, also in German, French,
   Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
   or 23/02/2027 (day first when it can only be), others with --day-first/--month-first,
   two-digit years as spreadsheets read them (00-29: 2000s, 30-99: 1900s);

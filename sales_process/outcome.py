@@ -86,7 +86,17 @@ DISQUALIFIED_WORDS = frozenset(
 DEFAULT_STATUS_VALUES: Mapping[str, Outcome] = {
     **dict.fromkeys(("deleted", "abandoned"), Outcome.DISQUALIFIED),
     **dict.fromkeys(("open", "active", "in progress", "on hold", "pending", "suspended"), Outcome.OPEN),
-    **dict.fromkeys(("won", "closed won", "closedwon", "win", "gewonnen", "gagné", "ganado", "vinto"), Outcome.WON),
+    # Open in the languages whose won and lost words are read (a Pipedrive export in German: Offen, Gewonnen, Verloren).
+    **dict.fromkeys(
+        (
+            *("offen", "ouvert", "ouverte", "en cours", "abierto", "abierta", "en curso"),
+            *("aperto", "aperta", "in corso", "aberto", "aberta", "em andamento"),
+        ),
+        Outcome.OPEN,
+    ),
+    **dict.fromkeys(
+        ("won", "closed won", "closedwon", "win", "gewonnen", "gagné", "gagne", "ganado", "vinto", "ganho"), Outcome.WON
+    ),
     **dict.fromkeys(
         ("lost", "closed lost", "closedlost", "canceled", "cancelled", "out-sold", "outsold", *LOST_WORDS),
         Outcome.LOST,
@@ -134,9 +144,14 @@ class OutcomeRule:
             return None
         outcome = self.status_values.get(name_key(value))
         if outcome is None:
+            where = (
+                "add it to crm.status_values, which lists every status read (it replaces the built-in words)"
+                if self.listed_status_values
+                else "list it under crm.status_values"
+            )
             raise ValueError(
                 f"status {shown(value.strip())} is not a status the audit knows ({self._known_values()}); "
-                f"list it under crm.status_values (won, lost, open or disqualified)"
+                f"{where} (won, lost, open or disqualified)"
             )
         return outcome
 

@@ -110,9 +110,10 @@ def to_cents(value: float) -> int:
 # The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
 # booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
+    # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark).
     "English": (
-        frozenset({"yes", "y", "true", "1", "x", "on", "checked"}),
-        frozenset({"no", "n", "false", "0", "off", "unchecked"}),
+        frozenset({"yes", "y", "true", "1", "x", "on", "checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅"}),
+        frozenset({"no", "n", "false", "0", "off", "unchecked", "✗", "✘", "☐", "❌"}),
     ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
     "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
@@ -132,7 +133,7 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for case in (str.lower, str.capitalize, str.upper)
 }
 YES_NO_HINT = (
-    "write yes or no, or leave it blank (true/false, 1/0, x, checked/unchecked and on/off are read too, "
+    "write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
     "e.g. ja/nein, oui/non, WAHR/FALSCH)"
 )

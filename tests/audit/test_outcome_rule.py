@@ -75,9 +75,28 @@ def test_listed_status_values_are_the_only_ones_read() -> None:
     assert rule.outcome(status="En cours", stage_name="Closed Won", stage_id="closed-won") is Outcome.OPEN
     with pytest.raises(
         ValueError,
-        match=r"status 'Won' is not a status the audit knows \(open: en cours; won: gagné, true; lost: perdu\); list it under crm.status_values",
+        match=r"status 'Won' is not a status the audit knows \(open: en cours; won: gagné, true; lost: perdu\); "
+        r"add it to crm.status_values, which lists every status read \(it replaces the built-in words\) "
+        r"\(won, lost, open or disqualified\)$",
     ):
         rule.outcome(status="Won")
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("Offen", Outcome.OPEN),
+        ("Gewonnen", Outcome.WON),
+        ("Verloren", Outcome.LOST),
+        ("ouvert", Outcome.OPEN),
+        ("Abierto", Outcome.OPEN),
+        ("In corso", Outcome.OPEN),
+        ("Em andamento", Outcome.OPEN),
+        ("Ganho", Outcome.WON),
+    ],
+)
+def test_a_status_is_read_in_the_languages_of_the_won_and_lost_words(status: str, expected: Outcome) -> None:
+    assert outcome_rule("closed-won").outcome(status=status) is expected
 
 
 @pytest.mark.parametrize(
@@ -102,7 +121,7 @@ def test_a_flag_is_yes_or_no_or_a_status(cell: str, expected: bool | Outcome | N
 
 def test_a_flag_with_another_word_says_what_is_read() -> None:
     with pytest.raises(
-        ValueError, match=r"^'Maybe' is not yes or no, nor a status the audit knows \(open: active, "
+        ValueError, match=r"^'Maybe' is not yes or no, nor a status the audit knows \(open: [^;]*\bactive, "
     ) as error:
         RULE.flag_reading(" Maybe ")
     assert "write yes or no, or leave it blank" in str(error.value)

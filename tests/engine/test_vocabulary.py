@@ -62,6 +62,14 @@ from tests.conftest import DEFAULT_PROCESS
         ("0", False),
         ("off", False),
         ("unchecked", False),
+        ("✓", True),  # a sheet's check marks and crosses
+        (" ✔️ ", True),
+        ("☑", True),
+        ("✅", True),
+        ("✗", False),
+        ("✘", False),
+        ("☐", False),
+        ("❌", False),
         (False, False),
         ("", None),
         ("   ", None),
@@ -112,11 +120,11 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
     assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
 
 
-@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1])
+@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1, "v", "✓✓"])
 def test_yes_no_refuses_anything_else(text: object) -> None:
     with pytest.raises(
         ValueError,
-        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, "
+        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, ✓/✗, "
         r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
         r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$",
     ):
