@@ -154,6 +154,16 @@ def disable_user(session: Session, email: str) -> User:
     return user
 
 
+def enable_user(session: Session, email: str) -> tuple[User, int]:
+    """Let a disabled user sign in again with their password; the API tokens made before stay unusable (revoked
+    now: whoever kept one while they were disabled is not let back in). Returns the user and the tokens revoked."""
+    user = require_user(session, email)
+    if user.active:
+        raise PeopleError(f"{user.email} is not disabled; nothing to do")
+    user.active = True
+    return user, revoke_tokens(session, user.email)
+
+
 def list_users(session: Session) -> list[User]:
     """Every user, by email."""
     return list(session.scalars(select(User).order_by(User.email)))

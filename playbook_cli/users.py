@@ -1,4 +1,4 @@
-"""`playbook users`: add, list and disable the people who sign in, and set their passwords."""
+"""`playbook users`: add, list, disable and enable the people who sign in, and set their passwords."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ EXAMPLE = """examples:
   playbook users list
   playbook users password ana@example.com                             a new password (ends sessions, revokes tokens)
   playbook users disable ana@example.com                              no more sign-in or API
+  playbook users enable ana@example.com                               sign-in again (new API tokens needed)
   playbook users manager ana@example.com lee@example.com              Lee's weekly digest covers Ana's deals
   playbook users manager ana@example.com --none                       every manager's digest covers them again
 
@@ -39,6 +40,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         actions, "users", "disable", examples=EXAMPLE, help="stop a user from signing in and using tokens"
     )
     disable.add_argument("email", help="the user to disable")
+    enable = add_action(
+        actions,
+        "users",
+        "enable",
+        examples=EXAMPLE,
+        help="let a disabled user sign in again; their old tokens stay revoked",
+    )
+    enable.add_argument("email", help="the user to enable")
     password = add_action(
         actions,
         "users",
@@ -58,6 +67,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         (add, run_add),
         (listing, run_list),
         (disable, run_disable),
+        (enable, run_enable),
         (password, run_password),
         (manager, run_manager),
     )
@@ -109,6 +119,20 @@ def run_disable(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_enable(args: argparse.Namespace) -> int:
+    """Enable a disabled user."""
+    from deal_records.database import writing
+    from deal_records.people import enable_user
+
+    with writing(open_sessions(args.database)) as db:
+        user, revoked = enable_user(db, args.email)
+        print(
+            f"enabled {user.email}: they can sign in again with their password; their API tokens from before are "
+            f"revoked ({revoked}): make a new one with `playbook tokens create {user.email}`"
+        )
+    return EXIT_OK
+
+
 def run_password(args: argparse.Namespace) -> int:
     """Set a user's password."""
     from deal_records.database import writing
@@ -122,9 +146,15 @@ def run_password(args: argparse.Namespace) -> int:
     with writing(sessions) as db:
         changed = set_password(db, args.email, password)
     tokens = "1 API token" if changed.tokens_revoked == 1 else f"{changed.tokens_revoked} API tokens"
+    email = changed.user.email
+    then = (
+        f"make a new one with `playbook tokens create {email}`"
+        if changed.user.active
+        else f"they are disabled: `playbook users enable {email}` lets them sign in again"
+    )
     print(
-        f"password changed for {changed.user.email}; their open sessions ended ({changed.sessions_ended}) "
-        f"and {tokens} revoked (make a new one with `playbook tokens create {changed.user.email}`)"
+        f"password changed for {email}; their open sessions ended ({changed.sessions_ended}) "
+        f"and {tokens} revoked ({then})"
     )
     return EXIT_OK
 

@@ -59,6 +59,31 @@ def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> No
     )
 
 
+def test_users_enable_lets_a_disabled_user_back_in_without_their_old_tokens(run: Run, records_app: Flask) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    token = run("tokens", "create", "ana@example.com")[1].strip()
+    assert run("users", "disable", "ana@example.com")[0] == 0
+    assert run("users", "enable", "ana@example.com") == (
+        0,
+        "enabled ana@example.com: they can sign in again with their password; their API tokens from before are "
+        "revoked (1): make a new one with `playbook tokens create ana@example.com`\n",
+        "",
+    )
+    assert run("users", "list")[1] == "ana@example.com\trep\t\n"
+    assert sign_in(records_app.test_client(), "ana@example.com", "rep-password-1").status_code == 303
+    api = records_app.test_client().get("/api/deals", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 401
+    assert run("users", "enable", "ana@example.com") == (
+        1,
+        "",
+        "playbook users: error: ana@example.com is not disabled; nothing to do\n",
+    )
+    assert run("users", "disable", "ana@example.com")[0] == 0
+    assert run("users", "password", "ana@example.com", stdin="a-new-password\n")[1].endswith(
+        "(they are disabled: `playbook users enable ana@example.com` lets them sign in again)\n"
+    )
+
+
 def test_tokens_create_list_revoke(run: Run, records_app: Flask) -> None:
     run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
     status, token, note = run("tokens", "create", "ana@example.com")
