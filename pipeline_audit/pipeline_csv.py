@@ -35,6 +35,7 @@ from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import QUOTE, neutralise_cell, restore_cell
+from sales_process.wording import path_problem
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -212,8 +213,7 @@ def open_export(
     try:
         handle = path.open("rb")
     except OSError as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else f"cannot read the file: {error.strerror}"
-        raise file_error(path, reason) from None
+        raise file_error(path, path_problem(error)) from None
     with handle:
         head = handle.read(4)
         handle.seek(0)
@@ -246,8 +246,7 @@ def open_pipeline(path: Path) -> Iterator[TextIO]:
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else f"cannot read the file: {error.strerror}"
-        raise file_error(path, reason) from None
+        raise file_error(path, path_problem(error)) from None
     with handle:
         yield handle
 

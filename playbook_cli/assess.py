@@ -21,6 +21,7 @@ from sales_process.deal_file import parse_deal_file
 from sales_process.engine import assess
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.report import assessment_json, assessment_text
+from sales_process.wording import path_problem
 
 EXAMPLE = """example:
   playbook assess deal.json --as-of 2027-03-01 --json
@@ -51,8 +52,7 @@ def _read_deal(name: str) -> bytes:
     try:
         return Path(name).read_bytes()
     except OSError as error:
-        reason = "no such file" if isinstance(error, FileNotFoundError) else f"cannot read the file: {error.strerror}"
-        raise InvalidFile([Diagnostic(name, None, None, "error", reason)]) from None
+        raise InvalidFile([Diagnostic(name, None, None, "error", path_problem(error))]) from None
 
 
 def run(args: argparse.Namespace) -> int:

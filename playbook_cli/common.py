@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import parse_iso_date, plural
+from sales_process.wording import path_problem
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -30,21 +31,10 @@ class UserError(Exception):
         self.status = status
 
 
-# What to do when the file system refuses a path the user gave, by the error's kind.
-_PATH_FIXES: tuple[tuple[type[OSError], str], ...] = (
-    (IsADirectoryError, "it is a folder; give a file's path"),
-    (NotADirectoryError, "a part of the path is a file, not a folder; check the path"),
-    (FileNotFoundError, "no such file or folder; check the path (a file's folder must exist)"),
-    (PermissionError, "permission denied; choose a place you may read or write"),
-    (FileExistsError, "it exists already; choose another name"),
-)
-
-
 def path_error(error: OSError) -> UserError:
     """A user error for a path the file system refused: the path, and what to do about it."""
-    fix = next((text for kind, text in _PATH_FIXES if isinstance(error, kind)), None)
-    reason = fix or (error.strerror or str(error)).lower()
-    return UserError(f"{error.filename}: {reason}" if error.filename else f"{reason}")
+    reason = path_problem(error)
+    return UserError(f"{error.filename}: {reason}" if error.filename else reason)
 
 
 def error_lines(command: str, error: UserError) -> list[str]:

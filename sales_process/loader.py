@@ -18,6 +18,7 @@ from sales_process.model import Process
 from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
 from sales_process.rules import check_rules
+from sales_process.wording import path_problem
 from sales_process.yaml_source import read_located_yaml
 
 Derived = TypeVar("Derived")
@@ -121,7 +122,5 @@ def load_process(path: str | Path) -> LoadedProcess:
             fix = f"{start}pass --process PATH or set {PROCESS_ENV}"
         raise InvalidFile([Diagnostic(filename, None, None, "error", f"no such file; {fix}")]) from None
     except OSError as error:
-        raise InvalidFile(
-            [Diagnostic(filename, None, None, "error", f"cannot read the file: {error.strerror}")]
-        ) from None
+        raise InvalidFile([Diagnostic(filename, None, None, "error", path_problem(error))]) from None
     return parse_process(raw, filename)

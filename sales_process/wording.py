@@ -64,3 +64,19 @@ def object_with_keys(
                 Problem((str(key),), f"unknown key '{key}'{hint} (allowed: {', '.join(keys)})", at_key=True)
             )
     return data, problems
+
+
+# What to do when the file system refuses a path the user gave, by the error's kind.
+_PATH_FIXES: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "no such file; check the path (and that its folder exists)"),
+    (IsADirectoryError, "it is a folder; give a file's path"),
+    (NotADirectoryError, "a part of the path is a file, not a folder; check the path"),
+    (PermissionError, "permission denied; choose a file you may read or write"),
+    (FileExistsError, "it exists already; choose another name"),
+)
+
+
+def path_problem(error: OSError) -> str:
+    """Why the file system refused a path the user gave, and what to do: one wording for every command."""
+    fix = next((text for kind, text in _PATH_FIXES if isinstance(error, kind)), None)
+    return fix or f"cannot read or write it: {(error.strerror or str(error)).lower()}"

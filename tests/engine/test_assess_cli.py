@@ -348,9 +348,13 @@ def test_invalid_deal_files_exit_1_with_every_problem(
 @pytest.mark.parametrize(
     ("argv", "stderr"),
     [
-        pytest.param(["missing.json"], "missing.json: error: no such file\n1 error found.\n", id="missing-deal-file"),
         pytest.param(
-            ["."], ".: error: cannot read the file: Is a directory\n1 error found.\n", id="deal-file-is-a-directory"
+            ["missing.json"],
+            "missing.json: error: no such file; check the path (and that its folder exists)\n1 error found.\n",
+            id="missing-deal-file",
+        ),
+        pytest.param(
+            ["."], ".: error: it is a folder; give a file's path\n1 error found.\n", id="deal-file-is-a-directory"
         ),
         pytest.param(
             ["latin1.json"],

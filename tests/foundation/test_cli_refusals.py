@@ -65,7 +65,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         pytest.param(
             ["deals", "export", "--output", "no/such/folder.csv"],
             1,
-            "no/such/folder.csv: no such file or folder; check the path",
+            "no/such/folder.csv: no such file; check the path (and that its folder exists)",
             id="deals-to-no-folder",
         ),
         pytest.param(
