@@ -67,7 +67,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         dest="relation",
         metavar="RELATION",
         default="deals",
-        help="the CRM's table of deals, TABLE or SCHEMA.TABLE (default: deals, in the target's schema)",
+        help="the CRM's table of deals, TABLE, SCHEMA.TABLE or DATABASE.SCHEMA.TABLE (default: deals, in the target's "
+        "schema)",
     )
     parser.add_argument(
         "--as-of",
@@ -143,7 +144,8 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID
-    schema, _, table = args.relation.rpartition(".")
+    database, schema, table = [None, None, *args.relation.split(".")][-3:]
+    assert table is not None  # name_problem refused more parts than three, and an empty one
     seed = Path(args.seed) if args.seed else None
     if seed is not None and schema:
         raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
@@ -163,13 +165,14 @@ def run(args: argparse.Namespace) -> int:
     options = DbtOptions(
         DIALECTS[args.dialect],
         table,
-        schema or None,
+        schema,
         args.as_of,
         seed_header,
         args.buyer_columns,
         columns,
         args.row_order,
         mapping,
+        database,
     )
     out = Path(args.out)
     try:

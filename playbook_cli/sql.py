@@ -89,7 +89,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         dest="relation",
         metavar="RELATION",
         default="deals",
-        help="the table or view of deals, optionally schema.table (default: deals)",
+        help="the table or view of deals, optionally schema.table or database.schema.table (default: deals)",
     )
     parser.add_argument(
         "--as-of",
@@ -179,8 +179,10 @@ def row_order_problem(column: str | None) -> str | None:
 
 def name_problem(option: str, name: str) -> str | None:
     """Why a relation or view name cannot be used, or None."""
-    if any(not part.strip() for part in name.split(".")):
-        return f"{option} {name!r} has an empty part; write NAME or SCHEMA.NAME"
+    parts = name.split(".")
+    if any(not part.strip() for part in parts) or len(parts) > 3:
+        what = "has an empty part" if len(parts) <= 3 else f"has {len(parts)} parts"
+        return f"{option} {name!r} {what}; write NAME, SCHEMA.NAME or DATABASE.SCHEMA.NAME"
     if any(not character.isprintable() for character in name):
         return f"{option} {name!r} contains a control character; write the name as the warehouse shows it"
     return None

@@ -46,6 +46,7 @@ class DbtOptions:
     columns: InputColumns | None = None  # the table's columns as an export's header gives them (default: audit_columns)
     row_order: str | None = None  # a column of the rows' order: amounts in one currency, the first's (verdict_sql)
     mapping: CrmMapping | None = None  # the crm: block with the command line's options (default: the process's)
+    database: str | None = None  # its database (Snowflake) or project (BigQuery); None: the target's
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
@@ -102,6 +103,8 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
             column["data_tests"] = [_warns("not_null")]
     source: dict[str, Any] = {"name": SOURCE, "tables": [table]}
     source["schema"] = options.schema if options.schema else "{{ target.schema }}"
+    if options.database:
+        source["database"] = options.database
     return {"version": 2, "sources": [source]}
 
 
@@ -145,7 +148,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
 def _model_sql(
     loaded: LoadedProcess, columns: InputColumns, mapping: CrmMapping, options: DbtOptions, command: str
 ) -> str:
-    relation = f"{options.schema}.{options.table}" if options.schema else options.table
+    relation = ".".join(part for part in (options.database, options.schema, options.table) if part)
     header = statement_header(
         loaded,
         relation,

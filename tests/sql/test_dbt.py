@@ -23,6 +23,7 @@ from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.postgres import SERVER_USER, PostgresServer
 from tests.sql.tables import CRM_EXPORT, MAPPING
 from tests.support.synthetic_pipeline import AS_OF, write_pipeline
+from verdict_sql.dbt import MODEL
 
 pytestmark = pytest.mark.slow  # dbt builds a whole project: ./scripts/test --quick leaves it out
 
@@ -166,6 +167,26 @@ def test_the_project_builds_on_postgres_from_the_crm_table(
     with psycopg.connect(f"host=127.0.0.1 port={postgres_server.port} user={SERVER_USER} dbname={name}") as db:
         found = db.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM analytics.verified_deals").fetchall()
     _agree({row[0]: row[1:] for row in found}, _audit(export, tmp_path, capsys))
+
+
+@pytest.mark.parametrize(
+    ("relation", "source", "named"),
+    [
+        ("deals", {"schema": "{{ target.schema }}"}, "deals"),
+        ("crm.deals", {"schema": "crm"}, "crm.deals"),
+        ("warehouse.crm.deals", {"schema": "crm", "database": "warehouse"}, "warehouse.crm.deals"),
+    ],
+)
+def test_the_source_has_the_database_and_schema_from_names(
+    tmp_path: Path, relation: str, source: dict[str, str], named: str
+) -> None:
+    project = _project(tmp_path, "--dialect", "snowflake", "--from", relation)
+    written = yaml.safe_load((project / "models" / "sources.yml").read_text(encoding="utf-8"))["sources"][0]
+    assert {key: written[key] for key in ("schema", "database") if key in written} == source
+    assert written["tables"][0]["name"] == "deals"
+    assert f"The verified stage of every deal in {named}," in (project / "models" / f"{MODEL}.sql").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_schema_describes_and_tests_every_column_from_the_process(tmp_path: Path) -> None:

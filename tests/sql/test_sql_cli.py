@@ -318,7 +318,12 @@ def test_the_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (
             ["--from", "crm..deals"],
-            "playbook sql: error: --from 'crm..deals' has an empty part; write NAME or SCHEMA.NAME\n",
+            "playbook sql: error: --from 'crm..deals' has an empty part; write NAME, SCHEMA.NAME or "
+            "DATABASE.SCHEMA.NAME\n",
+        ),
+        (
+            ["--from", "a.b.c.d"],
+            "playbook sql: error: --from 'a.b.c.d' has 4 parts; write NAME, SCHEMA.NAME or DATABASE.SCHEMA.NAME\n",
         ),
         (
             ["--view", "a\tb"],
