@@ -158,9 +158,10 @@ def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: s
 
 
 def deal_snapshots(
-    process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date]
+    process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date], evidence: bool = True
 ) -> tuple[list[DealSnapshot], LeftOut]:
-    """Every deal-snapshot, by date then deal, and what was left out."""
+    """Every deal-snapshot, by date then deal, and what was left out (without `evidence`, no answer is read, so
+    none is left out for want of a date)."""
     rows: list[DealSnapshot] = []
     left_out = LeftOut()
     counted: set[str] = set()
@@ -174,7 +175,7 @@ def deal_snapshots(
                     continue  # not in the CRM yet: nothing is missing
                 left_out.no_claimed_stage += 1
                 continue
-            if history.deal not in counted:
+            if evidence and history.deal not in counted:
                 counted.add(history.deal)
                 left_out.undated_answers += len(history.undated())
             verified = verified_at(process, history, day, claimed)
@@ -220,7 +221,7 @@ def run_backtest(
     process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date], evidence: bool = True
 ) -> Backtest:
     """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone."""
-    rows, left_out = deal_snapshots(process, histories, dates)
+    rows, left_out = deal_snapshots(process, histories, dates, evidence)
     bases = BASES if evidence else ("claimed",)
     return Backtest(
         list(dates),

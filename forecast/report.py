@@ -87,8 +87,13 @@ def summary(result: Backtest) -> str:
     left = result.left_out
     lines += [
         "",
-        f"left out: {plural(left.undated_answers, 'undated answer')} (never counted in a backtest), "
-        f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
+        "left out: "
+        + (
+            f"{plural(left.undated_answers, 'undated answer')} (never counted in a backtest), "
+            if result.evidence
+            else ""
+        )
+        + f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
     ]
     return "\n".join(lines) + "\n"
 

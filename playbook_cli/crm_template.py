@@ -19,7 +19,8 @@ EXAMPLE = """examples:
   playbook crm-template --crm hubspot --header-only > empty-export.csv
 
 Without --crm the names come from the crm: block of process.yaml, else the standard
-column names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence, ...)."""
+column names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence, ...).
+With --crm, the audit reads that header once the crm: block it prints is in process.yaml."""
 
 
 # The deal fields every export needs a column for; a status and a close date are read when the CRM has them.

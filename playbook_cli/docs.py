@@ -44,7 +44,8 @@ def instructions(config: Path | None) -> str:
         f"The manual is {config.parent / 'docs'} (Markdown, readable as it is). To read it as a site:\n"
         f"  mkdocs serve -f {config} --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
         f"or build it into a folder to open offline:\n"
-        f"  mkdocs build --strict -f {config} --site-dir manual-site    then open manual-site/index.html\n"
+        f"  mkdocs build --strict -f {config} --site-dir {config.parent / 'manual-site'}"
+        f"    then open {config.parent / 'manual-site' / 'index.html'}\n"
     )
 
 

@@ -221,11 +221,14 @@ def test_no_evidence_measures_the_claimed_stage_alone(tmp_path: Path, capsys: py
     claimed = json.loads(out)
     assert status == 0 and "verified" not in claimed
     assert claimed["claimed"] == both["claimed"]  # the same numbers: the evidence only adds the other basis
+    # No answer is read, so none is left out for want of a date.
+    assert both["left_out"]["undated_answers"] > 0 and claimed["left_out"]["undated_answers"] == 0
     folder = tmp_path / "out"
     status, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN, "--no-evidence", "--out", str(folder))
     assert status == 0
     assert "With --no-evidence only the stages the CRM claimed are measured, and no evidence is read." in out
     assert "verified stage: win rate" not in out and "Brier score (lower is better): claimed " in out
+    assert "undated answer" not in out
     assert "verified" not in out.split("Brier score (lower is better):")[1].splitlines()[0]
     with (folder / "backtest.csv").open(encoding="utf-8", newline="") as handle:
         assert {row["verified_stage"] for row in csv.DictReader(handle)} == {""}
