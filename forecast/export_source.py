@@ -269,7 +269,9 @@ def _stage_changes(
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
-    data = DataRows(rows, RowShape(len(columns.header), columns.deal, (columns.stage, columns.date)), path)
+    data = DataRows(
+        rows, RowShape(len(columns.header), columns.deal, (columns.stage, columns.date), tuple(columns.header)), path
+    )
     for line, cells in data:
         if len(cells) != len(columns.header):
             errors.append(

@@ -89,6 +89,7 @@ class ColumnPlan:
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
+    header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
 
     @property
     def has_evidence(self) -> bool:
@@ -218,6 +219,7 @@ def plan_columns(
         ignored=tuple(ignored),
         pipeline=pipeline,
         no_stage=no_stage,
+        header=tuple(header),
     )
 
 

@@ -114,6 +114,7 @@ class RowShape:
     width: int
     deal: int | None
     record_cells: tuple[int, ...]
+    header: tuple[str, ...] = ()  # the header's names: a row repeating them is no deal
 
     @classmethod
     def of(cls, plan: ColumnPlan) -> RowShape:
@@ -125,13 +126,19 @@ class RowShape:
             for index in (columns.answer, columns.evidence, columns.date)
             if index is not None
         )
-        return cls(plan.width, plan.deal, stage + answers)
+        return cls(plan.width, plan.deal, stage + answers, plan.header)
+
+
+REPEATED_HEADER = "the header again"
 
 
 def grouped_report_line(cells: Sequence[str], plan: ColumnPlan | RowShape) -> str | None:
-    """What the line is when it is a grouped report's, not a deal's ("a group's heading", "a subtotal"); else None."""
+    """What the line is when it is a grouped report's, not a deal's ("a group's heading", "a subtotal"), or
+    REPEATED_HEADER when it names the header's columns again; else None."""
     if plan.width < 2 or len(cells) < plan.width:
         return None  # in a file of one column, a one-cell line is a deal; a CSV line cut short is said so
+    if _repeats(cells, plan.header):
+        return REPEATED_HEADER
     filled = [index for index, cell in enumerate(cells) if cell.strip()]
     if not filled:
         return None
@@ -143,6 +150,20 @@ def grouped_report_line(cells: Sequence[str], plan: ColumnPlan | RowShape) -> st
     return None
 
 
+def _repeats(cells: Sequence[str], header: Sequence[str]) -> bool:
+    """Whether the row names the header's columns (in any case and spacing); its first cell is compared first, as
+    every row is asked."""
+    return (
+        bool(header)
+        and _folded(cells[0]) == _folded(header[0])
+        and all(_folded(cell) == _folded(name) for cell, name in zip(cells, header, strict=False))
+    )
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _number_like(cell: str) -> bool:
     """Whether a cell is a figure (an amount, a count, a date), with at most a currency's code: a total's cell."""
     return any(character.isdigit() for character in cell) and sum(character.isalpha() for character in cell) <= 3
@@ -151,6 +172,14 @@ def _number_like(cell: str) -> bool:
 def grouped_report_error(path: Path, line: int, cells: Sequence[str], what: str) -> InvalidFile:
     """The error for a grouped report: its rows are not all deals, and its details alone are what to audit."""
     text = next(cell.strip() for cell in cells if cell.strip())
+    if what == REPEATED_HEADER:
+        return file_error(
+            path,
+            "the header repeats at this line: the file holds several tables one after another (a board exported "
+            "group by group, as monday.com exports one, or exports joined together); export it as one table, or "
+            "delete each repeated header (and its group's title line above it, if any)",
+            line,
+        )
     return file_error(
         path,
         f"this is a grouped (summary) report: the line {shown(text)} is {what}, not a deal; export the report's "

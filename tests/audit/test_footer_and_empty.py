@@ -143,6 +143,35 @@ GROUPED_FIX = (
 )
 
 
+REPEATED = (
+    "the header repeats at this line: the file holds several tables one after another (a board exported group by "
+    "group, as monday.com exports one, or exports joined together); export it as one table, or delete each repeated "
+    "header (and its group's title line above it, if any)"
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        pytest.param(HEADER + DEALS + HEADER + DEALS, 4, id="two-exports-joined"),
+        pytest.param(
+            HEADER + DEALS + "\nClosed Won\n" + HEADER.upper().replace('"', "") + DEALS, 6, id="a-board-by-group"
+        ),
+    ],
+)
+def test_a_header_repeated_among_the_deals_refuses_the_file_on_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, line: int
+) -> None:
+    """Read as a deal, a repeated header is a deal named 'deal' at a stage 'stage', and a group's title a deal
+    of its own: the file is several tables, and says so at the second header."""
+    source = tmp_path / "export.csv"
+    source.write_text(content, encoding="utf-8")
+    for run in both_engines(capsys, source, tmp_path):
+        assert run.status == 1
+        assert f"{source}:{line}: error: {REPEATED}" in run.err
+        assert not (run.folder / "audit.csv").exists()
+
+
 @pytest.mark.parametrize(
     ("content", "error"),
     [
