@@ -138,8 +138,9 @@ def _not_weighted_lines(totals: Totals) -> list[str]:
 
 
 def _read_as(totals: Totals) -> str:
-    """How the rows read split, e.g. "4 closed, 2 open, 1 unreadable": a row that cannot be read is neither (its stage may say won)."""
-    unread = f", {totals.not_assessed} unreadable" if totals.not_assessed else ""
+    """How the rows read split, e.g. "4 closed, 2 open, 1 not assessed": a row not assessed (a cell the audit
+    refuses, another currency) is neither (its stage may say won)."""
+    unread = f", {totals.not_assessed} not assessed" if totals.not_assessed else ""
     return f"{totals.closed} closed, {totals.rows - totals.closed - totals.not_assessed} open{unread}"
 
 

@@ -109,7 +109,7 @@ def test_totals_agree_on_stdout_in_the_csv_and_in_the_report(run: Run) -> None:
     ahead = sum(1 for r in rows if r["stages_ahead"] and int(r["stages_ahead"]) > 0)
     assert won > 0
     assert (
-        f"Deals read: {len(rows)} ({won} closed, {len(rows) - won - not_assessed} open, {not_assessed} unreadable)\n"
+        f"Deals read: {len(rows)} ({won} closed, {len(rows) - won - not_assessed} open, {not_assessed} not assessed)\n"
         f"Deals assessed: {len(rows) - not_assessed - won}\n"
         f"Deals not assessed: {not_assessed}\n" in run.out
     )

@@ -375,7 +375,7 @@ def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp
     run = _audited_alike(capsys, tmp_path, "odoo-archived.csv", "--no-evidence", *options)
     assert run.status == 0, run.err
     assert "Columns: read 'Active' as whether the deal is active, not archived (Odoo)" in run.out
-    assert "Deals read: 6 (3 closed, 2 open, 1 unreadable)" in run.out
+    assert "Deals read: 6 (3 closed, 2 open, 1 not assessed)" in run.out
     assert "lost:              2 deals, 95,000.00" in run.out
     assert "Stage names the process does not know, on 1 closed deal: to read them" in run.out
     outcomes = _outcomes(run)
@@ -424,7 +424,7 @@ def test_the_flags_are_mapped_under_crm_columns(capsys: pytest.CaptureFixture[st
     run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", process=process)
     assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
-    assert "Deals read: 6 (3 closed, 2 open, 1 unreadable)" in run.out
+    assert "Deals read: 6 (3 closed, 2 open, 1 not assessed)" in run.out
     outcomes = {deal: outcome for deal, (outcome, *_) in _outcomes(run).items()}
     assert outcomes == {
         "Office Design Project": "open",
