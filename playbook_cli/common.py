@@ -32,9 +32,11 @@ class UserError(Exception):
 
 
 def path_error(error: OSError) -> UserError:
-    """A user error for a path the file system refused: the path, and what to do about it."""
-    reason = path_problem(error)
-    return UserError(f"{error.filename}: {reason}" if error.filename else reason)
+    """A user error for a path the file system refused: the path, and what to do about it (an error of no path,
+    such as a connection refused, in the system's words)."""
+    if not error.filename:
+        return UserError(error.strerror or str(error))
+    return UserError(f"{error.filename}: {path_problem(error)}")
 
 
 def error_lines(command: str, error: UserError) -> list[str]:
