@@ -36,26 +36,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add.add_argument("--role", required=True, choices=("rep", "manager"), help="rep or manager")
     add.add_argument("--name", help="the name shown on pages (default: the email)")
     listing = add_action(actions, "users", "list", examples=EXAMPLE, help="every user with role and state")
-    disable = add_action(
-        actions, "users", "disable", examples=EXAMPLE, help="stop a user from signing in and using tokens"
+    disable = _one_user(actions, "disable", "stop a user from signing in and using tokens", "the user to disable")
+    enable = _one_user(
+        actions, "enable", "let a disabled user sign in again; their old tokens stay revoked", "the user to enable"
     )
-    disable.add_argument("email", help="the user to disable")
-    enable = add_action(
+    password = _one_user(
         actions,
-        "users",
-        "enable",
-        examples=EXAMPLE,
-        help="let a disabled user sign in again; their old tokens stay revoked",
-    )
-    enable.add_argument("email", help="the user to enable")
-    password = add_action(
-        actions,
-        "users",
         "password",
-        examples=EXAMPLE,
-        help="set a new password (read from standard input); their sessions end and their API tokens are revoked",
+        "set a new password (read from standard input); their sessions end and their API tokens are revoked",
+        "the user whose password to set",
     )
-    password.add_argument("email", help="the user whose password to set")
     manager = add_action(
         actions, "users", "manager", examples=EXAMPLE, help="name the manager whose weekly digest covers a rep"
     )
@@ -74,6 +64,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     for action, run in actions_run:
         add_database_option(action)
         action.set_defaults(run=guarded(run))
+
+
+def _one_user(
+    actions: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help: str, email_help: str
+) -> argparse.ArgumentParser:
+    """An action on one user, named by their email."""
+    action = add_action(actions, "users", name, examples=EXAMPLE, help=help)
+    action.add_argument("email", help=email_help)
+    return action
 
 
 def run_add(args: argparse.Namespace) -> int:
