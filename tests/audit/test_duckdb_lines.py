@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from pipeline_audit.duckdb_engine import MAYBE_GROUPED_ROW
 from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
 from pipeline_audit.rows import RowText
 from sales_process.crm import resolve_mapping
+from sales_process.evidence import WHITESPACE
 from sales_process.loader import load_process
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
 from tests.conftest import DEFAULT_PROCESS
@@ -198,3 +200,14 @@ def test_duckdb_hands_python_every_row_that_may_be_a_grouped_reports(
             [*cells, MAYBE_GROUPED_ROW],
         ).fetchone()
         assert row is not None and row[0], cells
+
+
+def test_the_white_space_the_sql_strips_is_every_character_pythons_strip_takes_off() -> None:
+    every_character = map(chr, range(sys.maxunicode + 1))
+    assert "".join(character for character in every_character if character.isspace()) == WHITESPACE
+
+
+def test_the_digits_of_the_number_pattern_are_every_decimal_digit_of_unicode() -> None:
+    expected = [code for code in range(sys.maxunicode + 1) if chr(code).isdecimal()]
+    assert list(sql_lines._decimal_digits()) == expected
+    assert len(expected) > 600  # Arabic-Indic, Devanagari, full-width, mathematical digits …
