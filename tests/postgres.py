@@ -139,17 +139,30 @@ class ReusedDatabase:
 
     def _emptied(self, name: str) -> bool:
         with self.server.connect(name) as connection:
-            # A connection the last test left open could hold a lock that TRUNCATE would wait for.
+            # A connection the last test left open could hold a lock that DELETE would wait for.
             connection.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             if _revision(connection) != self.revision or _tables(connection) != self.tables:
                 return False
-            names = ", ".join(f'"{table}"' for table in self.tables if table != "alembic_version")
-            connection.execute("SET lock_timeout = '10s'")  # a lock still held fails the test instead of hanging it
-            connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE".encode())
+            # DELETE, not TRUNCATE: a test leaves a few rows, and TRUNCATE gives each table and index new
+            # files (38 ms a test against 10). The replica role skips the foreign keys' triggers, so the
+            # order of the tables does not matter; setval restarts each id as RESTART IDENTITY would.
+            with connection.transaction():
+                connection.execute("SET LOCAL lock_timeout = '10s'")  # a lock still held fails the test, not hangs it
+                connection.execute("SET LOCAL session_replication_role = replica")
+                connection.execute(
+                    "; ".join(f'DELETE FROM "{table}"' for table in self.tables if table != "alembic_version").encode()
+                )
+                for (sequence,) in connection.execute(SEQUENCES).fetchall():
+                    connection.execute("SELECT setval(%s::regclass, 1, false)", (sequence,))
         return True
+
+
+SEQUENCES = (
+    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences WHERE schemaname = 'public'"
+)
 
 
 def _revision(connection: psycopg.Connection[tuple[object, ...]]) -> list[tuple[object, ...]]:
