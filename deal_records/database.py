@@ -16,10 +16,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
 from sales_process.extras import POSTGRES, MissingExtra, require
 
-DATABASE_ENV = "PLAYBOOK_DATABASE_URL"
-DEFAULT_DATABASE = "sqlite:///playbook.db"
 BUSY_TIMEOUT_MS = 15_000
 _IMMEDIATE = "playbook_immediate"
 

@@ -8,26 +8,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
-from deal_records.database import (
-    DATABASE_ENV,
-    DEFAULT_DATABASE,
-    BadDatabaseUrl,
-    database_url,
-    is_sqlite,
-    make_engine,
-    safe_url,
-    session_factory,
-)
-from deal_records.schema import SchemaBehind, require_current, upgrade
+from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
 from playbook_cli.common import UserError
 from sales_process.loader import LoadedProcess
 from sales_process.problems import Diagnostic
+
+# SQLAlchemy and Alembic are imported by the functions that open a database: half a second of every
+# command that only might (`playbook validate` with no deal records).
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.orm import Session, sessionmaker
 
 
 class CommandError(UserError):
@@ -53,6 +46,11 @@ def records_configured(given: str | None) -> bool:
 def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = True) -> Engine:
     """The database of --database; SQLite is created (unless not `create`: a command that only reads or changes
     what is saved refuses a file that does not exist, a mistyped path) and migrated, PostgreSQL must be up to date."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
+    from deal_records.schema import SchemaBehind, require_current, upgrade
+
     engine: Engine | None = None
     try:
         engine = make_engine(database_url(given))
@@ -77,6 +75,8 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
 
 def require_sqlite_file(engine: Engine, given: str | None) -> None:
     """CommandError when the SQLite database's file does not exist (an in-memory database always does)."""
+    from deal_records.database import is_sqlite
+
     name = engine.url.database
     if not is_sqlite(engine) or not name or name == ":memory:" or Path(name).exists():
         return
@@ -93,6 +93,8 @@ _opened: list[Engine] = []
 def open_sessions(given: str | None, create: bool = False) -> sessionmaker[Session]:
     """Sessions on the database of --database (closed when the command ends, see `guarded`); `create`: a SQLite
     file that does not exist yet is made (the commands that add users and deals), else it is an error."""
+    from deal_records.database import session_factory
+
     engine = open_engine(given, create=create)
     _opened.append(engine)
     return session_factory(engine)
@@ -147,7 +149,7 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deal_records.database import reading, session_factory
+    from deal_records.database import BadDatabaseUrl, database_url, reading, session_factory
     from deal_records.orphans import find_orphans, orphan_lines
 
     try:
