@@ -11,7 +11,7 @@ from typing import Any
 
 from assess_app.store import ProcessStore
 from deal_records.base_url import BASE_URL_ENV
-from deal_records.database import DATABASE_ENV, DEFAULT_DATABASE
+from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
 from deal_records.mail import MAIL_FROM_ENV, SMTP_ENV
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, load_process
 from sales_process.problems import InvalidFile

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import settings
 
 from deal_records import people
-from deal_records.database import DATABASE_ENV, make_engine
+from deal_records.database import make_engine
+from deal_records.location import DATABASE_ENV
 from deal_records.schema import upgrade
 from sales_process.loader import LoadedProcess, load_process
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, HEADLESS_SHELL
