@@ -7,6 +7,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 from types import ModuleType
 
 from playbook_cli.common import (
@@ -46,6 +47,7 @@ COMMANDS = (
 )
 # `import` is a keyword: its module has another name.
 MODULES = {"import": "import_deals"}
+DISTRIBUTION = "cvo-playbook"
 
 EXAMPLE = """examples:
   playbook init                          a starter process.yaml (and its schema) in this folder
@@ -80,6 +82,14 @@ def command_modules(argv: Sequence[str]) -> list[ModuleType]:
     return [importlib.import_module(f"playbook_cli.{MODULES.get(name, name.replace('-', '_'))}") for name in names]
 
 
+def installed_version() -> str:
+    """The version of the installed package (what a bug report should name)."""
+    try:
+        return metadata.version(DISTRIBUTION)
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed as a package)"
+
+
 def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser with the commands `argv` needs (every command by default)."""
     parser = CommandParser(
@@ -87,6 +97,12 @@ def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
         description="A sales playbook and deal self-check generated from process.yaml (Customer Verifiable Outcomes).",
         epilog=EXAMPLE,
         formatter_class=HelpFormatter,
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {installed_version()}",
+        help="print the installed version and exit",
     )
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for command in command_modules(argv):

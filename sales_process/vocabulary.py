@@ -110,9 +110,10 @@ def to_cents(value: float) -> int:
 # The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
 # booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
-    # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark).
+    # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark),
+    # and the "v" monday.com exports for a ticked checkbox (an unticked one is blank).
     "English": (
-        frozenset({"yes", "y", "true", "1", "x", "on", "checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅"}),
+        frozenset({"yes", "y", "true", "1", "x", "v", "on", "checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅"}),
         frozenset({"no", "n", "false", "0", "off", "unchecked", "✗", "✘", "☐", "❌"}),
     ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
@@ -133,7 +134,7 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for case in (str.lower, str.capitalize, str.upper)
 }
 YES_NO_HINT = (
-    "write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, checked/unchecked and on/off are read too, "
+    "write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
     "e.g. ja/nein, oui/non, WAHR/FALSCH)"
 )
@@ -571,15 +572,46 @@ WORDED_DATE = (
 )
 WORDED_DAY = "([0-9]+)"
 WORDED_YEAR = "^[^0-9]*[0-9]+[^0-9]+([0-9]+)"
+# The weekday a spreadsheet's long date starts with (Friday, November 20, 2026; Freitag, 20. November 2026;
+# viernes, 20 de noviembre de 2026), in the languages of the months, in full (with and without accents) and
+# English's abbreviations. It is taken off before the date is read: the date does not depend on it.
+_WEEKDAYS_BY_LANGUAGE: Mapping[str, str] = {
+    "English": "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun",
+    "German": "montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag",
+    "French": "lundi mardi mercredi jeudi vendredi samedi dimanche",
+    "Spanish": "lunes martes miércoles miercoles jueves viernes sábado sabado domingo",
+    "Italian": "lunedì lunedi martedì martedi mercoledì mercoledi giovedì giovedi venerdì venerdi sabato domenica",
+    "Portuguese": "segunda-feira terça-feira terca-feira quarta-feira quinta-feira sexta-feira "
+    "segunda terça terca quarta quinta sexta sábado sabado domingo",
+    "Dutch": "maandag dinsdag woensdag donderdag vrijdag zaterdag zondag",
+}
+WEEKDAYS = tuple(dict.fromkeys(word for words in _WEEKDAYS_BY_LANGUAGE.values() for word in words.split()))
+# A first word followed by spaces, on the text with every white space a space: a weekday when it is one of
+# WEEKDAYS in lower case (never a '|': the SQL looks it up in WEEKDAY_LIST). FIRST_WORD is what to take off.
+WEEKDAY_WORD = "^([^ .,|]+)[.,]? +"
+FIRST_WORD = "^([^ ]+ +)"
+WEEKDAY_LIST = "|" + "|".join(WEEKDAYS) + "|"
 _WORDED_DATE, _WORDED_DAY, _WORDED_YEAR = (re.compile(pattern) for pattern in (WORDED_DATE, WORDED_DAY, WORDED_YEAR))
 _MONTH_WORD = re.compile(MONTH_WORD)
 _YEAR_FIRST_DATE = re.compile(YEAR_FIRST_DATE)
+_WEEKDAY_WORD, _FIRST_WORD = re.compile(WEEKDAY_WORD), re.compile(FIRST_WORD)
+_WEEKDAYS = frozenset(WEEKDAYS)
 _SPACED = {ord(character): " " for character in WHITESPACE}
 
 
+def dated_text(text: str) -> str:
+    """A date's text as YEAR_FIRST_DATE and WORDED_DATE read it: every white space a space, a leading weekday
+    taken off."""
+    spaced = text.translate(_SPACED)
+    first = _WEEKDAY_WORD.match(spaced)
+    if first is not None and first[1].lower() in _WEEKDAYS:
+        return spaced[len(_found(_FIRST_WORD, spaced)) :]
+    return spaced
+
+
 def fold_worded_date(text: str) -> str:
-    """A date's text as WORDED_DATE reads it: every white space a space, lower case, month words' accents dropped."""
-    return text.translate(_SPACED).lower().translate(_DROP_ACCENTS)
+    """A date's text as WORDED_DATE reads it: `dated_text`, lower case, month words' accents dropped."""
+    return dated_text(text).lower().translate(_DROP_ACCENTS)
 
 
 def _worded_date(text: str) -> tuple[int, int, str] | None:
@@ -641,7 +673,7 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
         return None
     if _ISO.match(text):
         return _calendar_date(text, int(text[:4]), int(text[5:7]), int(text[8:10]))
-    if _YEAR_FIRST_DATE.match(text.translate(_SPACED)):
+    if _YEAR_FIRST_DATE.match(dated_text(text)):
         year, month, day = (int(number) for number in re.findall("[0-9]+", text)[:3])
         return _calendar_date(text, year, month, day)
     numeric = _NUMERIC.match(text)

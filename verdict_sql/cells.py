@@ -26,6 +26,7 @@ from sales_process.vocabulary import (
     CURRENCY_SYMBOLS,
     DATE_TIME,
     DOT_DECIMAL,
+    FIRST_WORD,
     FOLDED_MONTHS,
     GROUP_SPACES,
     ISO_DATE,
@@ -37,6 +38,7 @@ from sales_process.vocabulary import (
     SHARED_CURRENCIES,
     SHARED_MARK,
     TWO_DIGIT_YEAR_PIVOT,
+    WEEKDAY_WORD,
     WORDED_DATE,
     WORDED_DAY,
     WORDED_YEAR,
@@ -84,6 +86,7 @@ WORDED_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
 MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in FOLDED_MONTHS.items()) + "|"
 MONTHS = "months"  # the rules' column holding MONTH_LIST
+WEEKDAYS = "weekdays"  # the rules' column holding WEEKDAY_LIST
 YEAR_PART_SUFFIX, MONTH_PART_SUFFIX, DAY_PART_SUFFIX = "__y", "__m", "__d"
 FIRST_SUFFIX, SECOND_SUFFIX, YEAR_SUFFIX, YEAR_DIGITS_SUFFIX, DOTTED_SUFFIX = (
     "__first",
@@ -198,13 +201,22 @@ class Cells:
 
     def date_kinds(self, text: str) -> tuple[str, str, str]:
         """What a date cell (trimmed) looks like, for `date_numbers` and `date_parts`: whether it is an ISO
-        date, its text with every white space a space, and whether that is a date of numbers alone
-        (day and month in either order). Blank text is neither, without running a pattern: most date
-        cells are blank (a milestone not answered)."""
+        date, its text with every white space a space and a leading weekday taken off (vocabulary.dated_text),
+        and whether the text is a date of numbers alone (day and month in either order). Blank text is
+        neither, without running a pattern: most date cells are blank (a milestone not answered)."""
         spaced = self.spaced(text)
+        # A weekday is looked up in the rules' list of them (WEEKDAY_LIST, '|monday|…'), as a month's word is:
+        # a pattern of every weekday in every date cell made the statement slower to plan.
+        listed = self.d.position.format(
+            self.q(WEEKDAYS), f"'|' || {self.lower(self.extract(spaced, WEEKDAY_WORD))} || '|'"
+        )
+        dated = (
+            f"CASE WHEN {self.matches(spaced, WEEKDAY_WORD)} AND {listed} > 0 "
+            f"THEN SUBSTR({spaced}, LENGTH({self.extract(spaced, FIRST_WORD)}) + 1) ELSE {spaced} END"
+        )
         return (
             f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(text, ISO_DATE)} END",
-            f"CASE WHEN {text} = '' THEN '' ELSE {spaced} END",
+            f"CASE WHEN {text} = '' THEN '' ELSE {dated} END",
             f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(spaced, NUMERIC_DATE)} END",
         )
 

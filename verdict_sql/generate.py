@@ -36,7 +36,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, label_key
+from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, WEEKDAY_LIST, label_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     AS_STATUS,
@@ -47,6 +47,7 @@ from verdict_sql.cells import (
     FLAGS,
     MONTH_LIST,
     MONTHS,
+    WEEKDAYS,
     Cells,
     amount_currency_item,
     amount_item,
@@ -306,6 +307,7 @@ def _rules(w: Writer, as_of: dt.date | None) -> str:
             f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
             f"{w.s(spaces)} AS {w.q('spaces')}",
             f"{w.chars(MONTH_LIST)} AS {w.q(MONTHS)}",
+            f"{w.chars(WEEKDAY_LIST)} AS {w.q(WEEKDAYS)}",
         ],
         "",
     )
@@ -330,7 +332,9 @@ def _file_currency(w: Writer, row_order: str | None) -> str | None:
 
 def _kept(w: Writer, keep: Sequence[str]) -> list[str]:
     """The rules' row carried along, and the input columns passed through to the output."""
-    carried = [f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces", MONTHS)]
+    carried = [
+        f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces", MONTHS, WEEKDAYS)
+    ]
     return carried + [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
 
 

@@ -108,7 +108,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
         pytest.param(
             HEADER + DEALS + '"Acme (2)",,,,,\n"Count","Proposing","170000","maybe","",""\n',
             [
-                "line 5: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, "
+                "line 5: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
                 "Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
             ],
@@ -118,7 +118,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
         pytest.param(
             HEADER + DEALS + '"Total","Proposing","170000","maybe","",""\n',
             [
-                "line 4: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, "
+                "line 4: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
                 "Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)"
             ],

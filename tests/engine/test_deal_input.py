@@ -113,7 +113,7 @@ INVALID = [
         [
             (
                 "milestones.pain-confirmed.met",
-                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
             )
         ],
         id="met-as-other-text",
@@ -341,7 +341,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
         (
             "milestones.pain-confirmed.met",
-            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
         ),
         (
             "milestones.pain-confirmed.date",

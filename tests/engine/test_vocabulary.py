@@ -12,6 +12,7 @@ from sales_process.vocabulary import (
     FOLDED_MONTHS,
     MONTH_NUMBERS,
     NO_WORDS,
+    WEEKDAYS,
     YES_WORDS,
     AmbiguousAmountError,
     AmbiguousDateError,
@@ -49,6 +50,8 @@ from tests.conftest import DEFAULT_PROCESS
         ("True", True),
         ("1", True),
         ("x", True),
+        ("v", True),  # monday.com's ticked checkbox
+        ("V", True),
         ("X", True),
         ("on", True),
         ("checked", True),
@@ -120,11 +123,11 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
     assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
 
 
-@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1, "v", "✓✓"])
+@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1, "vv", "✓✓"])
 def test_yes_no_refuses_anything_else(text: object) -> None:
     with pytest.raises(
         ValueError,
-        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, ✓/✗, "
+        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, v, ✓/✗, "
         r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
         r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$",
     ):
@@ -314,6 +317,20 @@ def test_kr_in_another_currency_than_its_columns_is_refused() -> None:
         ("1st March 2027", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("December 22nd, 2026", DateOrder.AUTO, dt.date(2026, 12, 22)),
         ("1er avril 2027", DateOrder.AUTO, dt.date(2027, 4, 1)),
+        # Spreadsheets' long dates start with the weekday, which is taken off (the date does not depend on it).
+        ("Friday, November 20, 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("Fri, Nov 20, 2026", DateOrder.DAY_FIRST, dt.date(2026, 11, 20)),
+        ("THURS. 3 Dec 2026", DateOrder.AUTO, dt.date(2026, 12, 3)),
+        ("Freitag, 20. November 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("vendredi 20 novembre 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("Sábado, 21 de noviembre de 2026", DateOrder.AUTO, dt.date(2026, 11, 21)),
+        ("miercoles 18 de noviembre de 2026", DateOrder.AUTO, dt.date(2026, 11, 18)),
+        ("venerdì 20 novembre 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("sexta-feira, 20 de novembro de 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("Terça-feira, 17 de novembro de 2026", DateOrder.AUTO, dt.date(2026, 11, 17)),
+        ("vrijdag 20 november 2026", DateOrder.AUTO, dt.date(2026, 11, 20)),
+        ("Mon 2027/3/1", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("Friday,\u00a0November 20, 2026 10:30 AM", DateOrder.AUTO, dt.date(2026, 11, 20)),
         ("", DateOrder.AUTO, None),
         (dt.date(2027, 1, 2), DateOrder.AUTO, dt.date(2027, 1, 2)),
     ],
@@ -350,7 +367,7 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
                 "is not a date: with its month written as a word, write the day, the month and the year, "
                 "e.g. 5 Dec 2027, 05-Dec-2027 or Dec 5, 2027; or write it as YYYY-MM-DD",
             )
-            for text in ("March 1", "Dec 2026", "Dec 52026", "diciembre de 2026", "March 1st")
+            for text in ("March 1", "Dec 2026", "Dec 52026", "diciembre de 2026", "March 1st", "Friday, November 20")
         ),
         (
             "31-Feb-2027",
@@ -563,6 +580,18 @@ def test_no_month_word_names_two_months() -> None:
     for number, spelled in _MONTHS_BY_NUMBER.items():
         first = spelled.split()[0]
         assert parse_date(f"1 {first} 2027") == parse_date(f"{first.title()} 1, 2027") == dt.date(2027, number, 1)
+
+
+def test_no_weekday_is_a_month_and_each_is_one_word() -> None:
+    folded = {fold_worded_date(word) for word in WEEKDAYS}
+    assert not folded & set(FOLDED_MONTHS)
+    assert all(word == word.lower() and " " not in word for word in WEEKDAYS)
+    # A weekday is taken off only when something follows it: "Friday" alone is no date and is named as typed.
+    assert fold_worded_date("Friday") == "friday"
+    assert fold_worded_date("Freitag,  20. Nov 2026") == "20. nov 2026"
+    # Dates of numbers alone are read as before: a weekday before one is not a date.
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date("Friday 20/11/2026", DateOrder.DAY_FIRST)
 
 
 @pytest.mark.parametrize(

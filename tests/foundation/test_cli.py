@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +24,12 @@ def test_help_shows_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "examples:\n  playbook init" in out and "\n  playbook validate --strict" in out
+
+
+def test_version_is_the_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert capsys.readouterr().out == f"playbook {pyproject['project']['version']}\n"
 
 
 COMMANDS = [(words[1:], parser) for words, parser in command_parsers(build_parser(), ["playbook"]) if len(words) > 1]

@@ -20,7 +20,7 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import LOST_WORDS, MONTH_NUMBERS, NO_WORDS, YES_WORDS, name_key
+from sales_process.vocabulary import LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -169,6 +169,10 @@ def _date_text(draw: st.DrawFn, date: dt.date) -> str:
                 f"{word} {day} {year} 10:30 AM",
                 f"{day} de {word} de {year}",
                 f"{day}th {word} {year}",
+                f"{_mixed_case(draw, draw(st.sampled_from(WEEKDAYS)))}, {word} {day}, {year}",
+                f"{_mixed_case(draw, draw(st.sampled_from(WEEKDAYS)))} {day} de {word} de {year}",
+                f"{_mixed_case(draw, draw(st.sampled_from(WEEKDAYS)))}. {date.year}/{date.month}/{day}",
+                f"{_mixed_case(draw, draw(st.sampled_from(WEEKDAYS)))} {day}/{date.month}/{date.year}",
             ]
         )
     )
