@@ -93,6 +93,22 @@ def add_user(session: Session, email: str, role: str, password: str, name: str |
     return _added(session, User(email=address, name=shown_name, role=role, password_hash=hash_password(password)))
 
 
+# The password hash of a user added without a password (`playbook import --create-users` makes the CRM's
+# owners reps): no password matches it, `playbook users list` says so, `playbook users password` gives one.
+NO_PASSWORD = "!"
+
+
+def add_user_without_password(session: Session, email: str, role: str, name: str | None = None) -> User:
+    """Add a user who cannot sign in until given a password; the same checks as add_user but the password's."""
+    address, shown_name = _new_user(session, email, role, name)
+    return _added(session, User(email=address, name=shown_name, role=role, password_hash=NO_PASSWORD))
+
+
+def has_password(user: User) -> bool:
+    """Whether the user was given a password (one added by an import was not)."""
+    return user.password_hash != NO_PASSWORD
+
+
 def add_user_with_hash(session: Session, email: str, role: str, password_hash: str, name: str | None = None) -> User:
     """Add a user whose password `hash_password` hashed already; the same checks as add_user but the password's.
 
@@ -287,7 +303,8 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
         return SignIn(None, locked=True)
     user = find_user(session, address)
     digest = address_digest(client_address)
-    if user is None:
+    if user is None or not has_password(user):
+        # As long as checking a real password: the time of the answer does not tell which emails are users.
         check_password_hash(_unknown_user_hash(PASSWORD_METHOD), password)
     elif check_password_hash(user.password_hash, password) and user.active:
         session.execute(

@@ -445,6 +445,8 @@ def run(args: argparse.Namespace) -> int:
         rows = [row for row in rows if row.line not in refused_lines]
         rejects = sorted([*rejects, *refused], key=lambda reject: reject.line)
     _print_counts(path, rows, counts)
+    if owners.to_create:
+        print(_created(owners.to_create))
     # Counted over the rows imported: a rejected row is owned by nobody.
     defaulted = Counter(row.crm_owner.strip() for row in rows if owners.took(row.crm_owner))
     if defaulted and owners.default is not None:
@@ -509,15 +511,13 @@ def _import(
     """Create the users to create, then each row's deal through the app's own functions; return what was done and
     (with `skip_bad`) the rows the saved deals refused, each undone alone (a savepoint per row), with its reason.
     Without `skip_bad` the first such row stops the import: nothing is imported."""
-    import secrets
-
-    from deal_records.people import add_user, find_user
+    from deal_records.people import add_user_without_password, find_user
     from deal_records.records import RecordError
     from pipeline_audit.pipeline_csv import restored
 
     for email, name in owners.to_create.items():
-        # A password nobody knows: the rep signs in once given one (`playbook users password`).
-        add_user(db, email, "rep", secrets.token_urlsafe(32), name or None)
+        # No password: the rep signs in once given one (`playbook users password`), as the import says.
+        add_user_without_password(db, email, "rep", name or None)
     counts = Counts()
     refused: list[Reject] = []
     for row in rows:
@@ -594,6 +594,15 @@ def _given_to_default(defaulted: Counter[str], default: str) -> str:
     return (
         f"owned by {default} (--owner): {plural(defaulted.total(), 'row')} whose owner is not a user ({owners}); "
         "map them to users under crm.owners or with --owner-map FILE to keep each rep's deals apart"
+    )
+
+
+def _created(users: Mapping[str, str]) -> str:
+    """The users --create-users added, and how each one gets to sign in."""
+    emails = ", ".join(users)
+    return (
+        f"added {plural(len(users), 'rep')} with no password yet ({emails}): each signs in once given one "
+        "with `playbook users password EMAIL`"
     )
 
 

@@ -92,7 +92,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     """List the users."""
     from deal_records.database import reading
-    from deal_records.people import list_users, managers_of_reps
+    from deal_records.people import has_password, list_users, managers_of_reps
 
     with reading(open_sessions(args.database)) as db:
         users = list_users(db)
@@ -102,6 +102,8 @@ def run_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     for user in users:
         state = "" if user.active else "  (disabled)"
+        if not has_password(user):
+            state += f"  (no password yet: playbook users password {user.email})"
         manager = f"\tmanager: {managers[user.id].email}" if user.id in managers else ""
         print(f"{user.email}\t{user.role}\t{user.name or ''}{state}{manager}")
     return EXIT_OK

@@ -10,8 +10,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from deal_records.database import writing
 from deal_records.models import Deal, User
 from deal_records.outcomes import current_outcome
+from deal_records.people import sign_in
 from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
 from tests.records.conftest import Run
 
@@ -87,13 +89,25 @@ def test_create_users_adds_reps_who_cannot_sign_in_yet(
     run: Run, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
     process = process_with_real_crm(tmp_path)
-    status, _, err = run("import", str(SALESFORCE), "--process", str(process), "--create-users")
+    status, out, err = run("import", str(SALESFORCE), "--process", str(process), "--create-users")
     assert (status, err) == (0, ""), err
+    assert out.splitlines()[-1] == (
+        "added 2 reps with no password yet (ana@example.com, grace@example.com): each signs in once given one "
+        "with `playbook users password EMAIL`"
+    )
     with sessions() as db:
         users = {user.email: user for user in db.scalars(select(User))}
         assert sorted(users) == ["ana@example.com", "grace@example.com"]
         assert users["ana@example.com"].name == "005Ec000004oBPNIA2"  # the CRM's own name for the owner
-    assert run("users", "password", "ana@example.com", stdin="rep-password-1\n")[0] == 0  # then they can sign in
+    listed = run("users", "list")[1].splitlines()
+    assert listed[0].endswith("(no password yet: playbook users password ana@example.com)")
+    for password in ("", "!", "rep-password-1"):  # no password opens the account, not even the marker's
+        with writing(sessions) as db:
+            assert sign_in(db, "ana@example.com", password, "127.0.0.1").user is None
+    assert run("users", "password", "ana@example.com", stdin="rep-password-1\n")[0] == 0
+    with writing(sessions) as db:
+        assert sign_in(db, "ana@example.com", "rep-password-1", "127.0.0.1").user is not None
+    assert "no password" not in run("users", "list")[1].splitlines()[0]
 
 
 def test_create_users_says_a_name_needs_an_email(run: Run, tmp_path: Path) -> None:
