@@ -139,14 +139,16 @@ class CrmMapping:
 
 
 def standard_targets(process: Process) -> dict[str, Target]:
-    """The column names understood without a mapping: the field names and the milestone ids."""
+    """The column names understood without a mapping: the field names and the milestone ids (and the ids a
+    milestone was `renamed_from`: an export made before the rename still has columns named by them)."""
     targets = {name: Target(name) for name in (*AUDIT_FIELDS, *FLAG_FIELDS)}
     for _, milestone in process.milestones():
-        targets[milestone.id] = Target(milestone.id, MET)
-        targets[f"{milestone.id}.{MET}"] = Target(milestone.id, MET)
-        targets[f"{milestone.id}.evidence"] = Target(milestone.id, "evidence")
-        targets[f"{milestone.id}.date"] = Target(milestone.id, "date")
-        targets[f"{milestone.id}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
+        for named in (milestone.id, *milestone.renamed_from):
+            targets[named] = Target(milestone.id, MET)
+            targets[f"{named}.{MET}"] = Target(milestone.id, MET)
+            targets[f"{named}.evidence"] = Target(milestone.id, "evidence")
+            targets[f"{named}.date"] = Target(milestone.id, "date")
+            targets[f"{named}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
     return targets
 
 

@@ -286,14 +286,25 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
             )
         )
         return {}
-    known = [milestone.id for _, milestone in process.milestones()]
-    known_set = set(known)
+    known = list(process.milestone_ids)
+    renamed = process.renamed_milestones
     answers: dict[str, Answer] = {}
-    for milestone_id, raw in value.items():
-        loc: Loc = ("milestones", str(milestone_id))
-        if milestone_id not in known_set:
+    for given_id, raw in value.items():
+        loc: Loc = ("milestones", str(given_id))
+        # A deal file or request written before a milestone was renamed names it by its old id (renamed_from).
+        milestone_id = renamed.get(given_id, given_id) if isinstance(given_id, str) else given_id
+        if milestone_id not in process.milestone_ids:
             problems.append(
-                Problem(loc, f"unknown milestone '{milestone_id}'{did_you_mean(str(milestone_id), known)}", at_key=True)
+                Problem(loc, f"unknown milestone '{given_id}'{did_you_mean(str(given_id), known)}", at_key=True)
+            )
+            continue
+        if milestone_id != given_id and milestone_id in value:
+            problems.append(
+                Problem(
+                    loc,
+                    f"'{given_id}' is the old id of milestone '{milestone_id}', which is answered too: keep one of them",
+                    at_key=True,
+                )
             )
             continue
         answer = _answer(raw, loc, problems)

@@ -67,3 +67,39 @@ def test_a_disqualification_listed_under_lost_stages_is_its_own_outcome_in_the_a
             connection.execute(f'ALTER TABLE deals ADD COLUMN "{column}" VARCHAR')  # no milestone answered
         rows = connection.execute(f"SELECT deal, outcome FROM ({statement.rstrip().removesuffix(';')})").fetchall()
     assert dict(rows) == audited
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_an_export_or_a_deal_file_naming_a_milestone_by_its_old_id_is_read_as_the_renamed_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        text.replace(
+            "      - id: pain-confirmed\n", "      - id: pain-agreed\n        renamed_from: [pain-confirmed]\n"
+        ),
+        encoding="utf-8",
+    )
+    evidence = "Reply email from the CFO confirming the problem statement"
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        f"A,qualifying,1000,yes,{evidence},2026-11-20\n"
+    )
+    out = tmp_path / "out"
+    argv = ["audit", str(export), "--process", str(process), "--as-of", "2026-12-01", "--engine", engine]
+    assert main([*argv, "--out", str(out)]) == 0, capsys.readouterr().err
+    with (out / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["verified_stage_id"], row["next_milestone_ids"]) == ("discovery", "next-meeting-accepted")
+    deal = tmp_path / "deal.json"
+    answer = f'{{"met": true, "evidence": "{evidence}", "date": "2026-11-20"}}'
+    deal.write_text(f'{{"claimed_stage": "qualifying", "milestones": {{"pain-confirmed": {answer}}}}}')
+    capsys.readouterr()
+    assert main(["assess", str(deal), "--process", str(process), "--as-of", "2026-12-01", "--json"]) == 0
+    assert '"pain-agreed"' in capsys.readouterr().out
+    # Both ids at once is one answer given twice: an error at the old one.
+    deal.write_text('{"claimed_stage": "qualifying", "milestones": {"pain-confirmed": true, "pain-agreed": true}}')
+    assert main(["assess", str(deal), "--process", str(process)]) == 1
+    assert "'pain-confirmed' is the old id of milestone 'pain-agreed', which is answered too" in capsys.readouterr().err
