@@ -105,7 +105,9 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
     errors = located.errors + located.locate(problems, filename)
     if errors or process is None:
         raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))
-    warnings = located.locate(lint(process), filename)
+    warnings = sorted(
+        located.warnings + located.locate(lint(process), filename), key=lambda d: (d.line or 0, d.column or 0)
+    )
     return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings)
 
 

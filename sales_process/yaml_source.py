@@ -9,6 +9,8 @@ and alias bombs (bounded by a node budget).
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -16,10 +18,12 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sales_process.problems import Diagnostic, InvalidFile, Loc, Problem
+from sales_process.wording import show
 from sales_process.yaml_mistakes import explain_syntax_error
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
+_STR_TAG = "tag:yaml.org,2002:str"
 _SAFE_SCALAR_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -44,6 +48,7 @@ class LocatedData:
     errors: list[Diagnostic] = field(default_factory=list)  # found while reading, e.g. duplicate keys
     unreadable: set[Loc] = field(default_factory=set)  # values already reported; later checks skip them
     number_text: dict[Loc, str] = field(default_factory=dict)  # numbers as written (`2027.10`, not 2027.1)
+    warnings: list[Diagnostic] = field(default_factory=list)  # text a comment cut short (`#2` read as a comment)
 
     def already_reported(self, problem: Problem) -> bool:
         """True when the problem is about a value that could not be read at all."""
@@ -88,9 +93,15 @@ def _mark(node_mark: yaml.Mark) -> Mark:
     return Mark(node_mark.line + 1, node_mark.column + 1)
 
 
+# A comment right after a value's text whose '#' is followed by a letter or digit (`phase #2`, `Ticket #1234`)
+# was meant as text: YAML ends the value before it. A comment like `# why` (a space after '#') is left alone.
+_CUT_BY_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)$")
+
+
 class _Builder:
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, lines: list[str]) -> None:
         self.filename = filename
+        self.lines = lines
         self.constructor = SafeConstructor()
         self.result = LocatedData(None)
         self.errors: list[Diagnostic] = []
@@ -127,6 +138,9 @@ class _Builder:
             return None
         if node.tag in _NUMBER_TAGS:
             self.result.number_text[loc] = str(node.value)
+        # A plain (unquoted) text: PyYAML's style is None, libyaml's ''.
+        if node.tag == _STR_TAG and isinstance(node, ScalarNode) and not node.style:
+            self._cut_by_comment(node)
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
@@ -135,6 +149,27 @@ class _Builder:
                 return None
             self.error(node.start_mark, f"cannot read this value ({error}); quote it to make it text", loc)
             return None
+
+    def _cut_by_comment(self, node: Node) -> None:
+        """Warn when the rest of the line after a plain text value is a comment that reads as its continuation."""
+        end = node.end_mark
+        if end.line >= len(self.lines):
+            return
+        cut = _CUT_BY_COMMENT.match(self.lines[end.line][end.column :])
+        if cut is None:
+            return
+        column = len(self.lines[end.line]) - len(cut[1]) + 1
+        meant = re.split(r"\s+#(?=\s|$)", cut[1])[0]  # without a comment of its own after it (`# why`)
+        self.result.warnings.append(
+            Diagnostic(
+                self.filename,
+                end.line + 1,
+                column,
+                "warning",
+                f"'{meant}' is read as a YAML comment, so the value ends before it: {show(node.value)}; "
+                f"to keep it, put the whole value in quotes: {json.dumps(f'{node.value} {meant}', ensure_ascii=False)}",
+            )
+        )
 
     def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[object, object]:
         if node.tag != _MAP_TAG:
@@ -238,7 +273,7 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
         raise InvalidFile([Diagnostic(filename, 1, 1, "error", "the YAML is nested too deeply to read")]) from None
     if root is None:
         raise InvalidFile([Diagnostic(filename, 1, 1, "error", f"the file is empty{empty_hint}")])
-    builder = _Builder(filename)
+    builder = _Builder(filename, text.splitlines())
     try:
         builder.result.data = builder.build(root, (), 0)
     except _TooDeep as too_deep:

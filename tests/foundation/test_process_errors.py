@@ -463,3 +463,26 @@ def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     path.write_bytes("\ufeff".encode() + VALID.encode())
     assert main(["validate", "--process", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone.\n"
+
+
+def test_text_a_comment_cut_short_is_a_warning_with_the_quoted_fix(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`phase #2` in plain text starts a YAML comment: the question would lose its end without a word."""
+    text = (
+        VALID.replace("in writing?", "in writing for phase #2 of the rollout?")
+        .replace("reply email.", "reply email, ticket #1234  # a comment of its own")
+        .replace("name: Talking", "name: Talking  # a comment, left alone")
+        .replace("probability: 100", "probability: 100 #comment-after-a-number")
+    )
+    path = write_file("process.yaml", text)
+    assert main(["validate", "--process", str(path)]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:9:79: warning: '#2 of the rollout?' is read as a YAML comment, so the value ends before it: "
+        "'Has the customer confirmed the problem in writing for ph...; to keep it, put the whole value in quotes: "
+        '"Has the customer confirmed the problem in writing for phase #2 of the rollout?"',
+        f"{path}:11:54: warning: '#1234' is read as a YAML comment, so the value ends before it: "
+        '"The customer\'s reply email, ticket"; to keep it, put the whole value in quotes: '
+        '"The customer\'s reply email, ticket #1234"',
+    ]
+    assert main(["validate", "--strict", "--process", str(path)]) == 1
