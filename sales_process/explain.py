@@ -114,6 +114,19 @@ _KEY_MEANINGS: dict[type[BaseModel], dict[str, str]] = {
         **dict.fromkeys(("description", "details", "notes", "how_to"), "a milestone's explanation goes in 'guidance:'"),
         **dict.fromkeys(("name", "title", "label"), "a milestone is named by its 'question:'"),
     },
+    RequiredWhen: {
+        **dict.fromkeys(
+            ("amount_above", "amount_over", "amount_from", "amount_min", "min_amount", "minimum_amount", "amount_gte"),
+            "for deals of at least an amount, write 'amount_at_least:' (e.g. 'amount_at_least: 25000')",
+        ),
+        **dict.fromkeys(
+            ("amount_under", "amount_max", "max_amount", "maximum_amount", "amount_less_than", "amount_lt"),
+            "for deals under an amount, write 'amount_below:' (e.g. 'amount_below: 100000')",
+        ),
+        **dict.fromkeys(
+            ("segments", "deal_segment", "tier", "market"), "write 'segment:' (e.g. 'segment: [Enterprise]')"
+        ),
+    },
     Stage: {
         **dict.fromkeys(
             ("win_probability", "probability_percent", "likelihood", "percent", "weight"), "write 'probability:'"
@@ -161,7 +174,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{where} is missing the required key '{key}'")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
-        hint = did_you_mean(key, allowed) or _meant_key(owner, key) or f"; allowed keys: {', '.join(allowed)}"
+        hint = _meant_key(owner, key) or did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
         return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "string_type":
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""

@@ -161,6 +161,20 @@ BAD_FILES = [
         id="milestone-keys-in-other-words",
     ),
     pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n"
+            "        required_when: {amount_above: 25000, max_amount: 90000, segments: [Enterprise]}\n",
+        ),
+        [
+            # amount_above is one letter from amount_below, whose meaning is the opposite: the meaning wins.
+            "12:25: error: unknown key 'amount_above' in stage 'Talking', milestone 'pain-confirmed'; for deals of at least an amount, write 'amount_at_least:' (e.g. 'amount_at_least: 25000')",
+            "12:46: error: unknown key 'max_amount' in stage 'Talking', milestone 'pain-confirmed'; for deals under an amount, write 'amount_below:' (e.g. 'amount_below: 100000')",
+            "12:65: error: unknown key 'segments' in stage 'Talking', milestone 'pain-confirmed'; write 'segment:' (e.g. 'segment: [Enterprise]')",
+        ],
+        id="condition-keys-in-other-words",
+    ),
+    pytest.param(
         with_stage_keys("    exit_criteria: []\n    tasks: [Call]\n"),
         [
             "7:5: error: unknown key 'exit_criteria' in stage 'Talking'; a stage's customer outcomes are its 'milestones:'",
