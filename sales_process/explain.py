@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -80,6 +80,27 @@ def _field_name(loc: Loc) -> str:
 _NUMBER_AND_UNIT = re.compile(r"([0-9]+) *(%|[A-Za-z]+)?")
 _PERCENT = {"%": "the % sign", "percent": "'percent'"}  # a probability is a percentage
 _DAYS = {"day": "'day'", "days": "'days'"}  # a key ending in _days counts days
+
+
+def _bool_fix(value: object) -> str:
+    """How to write true or false typed as text: without the quotes."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return f"; remove the quotes: {value.strip().lower()}"
+    return ""
+
+
+def _text_list(owner: type[BaseModel], key: str) -> bool:
+    """Whether the field is a list of text (renamed_from, pitfalls …), not of stages or milestones."""
+    field = owner.model_fields.get(key)
+    items = get_args(field.annotation) if field is not None and get_origin(field.annotation) is list else ()
+    return bool(items) and (items[0] is str or get_args(items[0])[:1] == (str,))
+
+
+def _list_fix(value: object) -> str:
+    """How to write one item given where a list is wanted: in brackets."""
+    if isinstance(value, str) and value.strip() and "\n" not in value:
+        return f"; for one item write [{value.strip()}]"
+    return ""
 
 
 def _whole_number_fix(value: object, key: str) -> str:
@@ -187,9 +208,13 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind in ("float_type", "float_parsing"):
         return Problem(loc, f"{field} must be a number, got {described(value, yaml=True)}; write digits, e.g. 25000")
     if kind == "bool_type":
-        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}")
+        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}{_bool_fix(value)}")
     if kind == "list_type":
-        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}")
+        return Problem(
+            loc,
+            f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}"
+            f"{_list_fix(value) if _text_list(owner, key) else ''}",
+        )
     if kind == "dict_type":
         return Problem(
             loc,

@@ -56,6 +56,9 @@ class LoadedProcess:
 
 def decode_text(raw: bytes, filename: str) -> str:
     """Decode UTF-8 (a BOM is allowed); raise InvalidFile at the offending line otherwise."""
+    if raw.count(b"\x00") * 4 > len(raw) > 0:
+        # UTF-16 without its byte-order mark decodes as UTF-8 with a NUL between letters.
+        raise InvalidFile([Diagnostic(filename, 1, 1, "error", "the file is UTF-16 text, not UTF-8; save it as UTF-8")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -258,6 +259,32 @@ def _compose(text: str) -> yaml.Node | None:
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
+# Space characters other than the space that text pasted from Word or a web page brings: YAML indents with
+# spaces only and reads any other as the start of text, so a line indented with one moves into the text above.
+_ODD_INDENT = re.compile(r"^ *([\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff])")
+
+
+def _odd_indentation(text: str, filename: str) -> list[Diagnostic]:
+    """An error for each line indented with a space character that is not a plain space."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        odd = _ODD_INDENT.match(line)
+        if odd is not None:
+            character = odd[1]
+            found.append(
+                Diagnostic(
+                    filename,
+                    number,
+                    odd.start(1) + 1,
+                    "error",
+                    f"this line is indented with U+{ord(character):04X} ({unicodedata.name(character, 'a space').lower()}), "
+                    "which YAML does not read as indentation (text pasted from Word or a web page brings it): "
+                    "replace it with a plain space",
+                )
+            )
+    return found
+
+
 def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> LocatedData:
     """Parse one YAML document into plain data with marks.
 
@@ -265,6 +292,9 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
     unsafe tags) are collected in the result's `errors` so that later checks can
     still report everything else in the same run.
     """
+    odd = _odd_indentation(text, filename)
+    if odd:
+        raise InvalidFile(odd)
     try:
         root = _compose(text)
     except yaml.YAMLError as error:

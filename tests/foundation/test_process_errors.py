@@ -175,6 +175,25 @@ BAD_FILES = [
         id="condition-keys-in-other-words",
     ),
     pytest.param(
+        VALID.replace("    probability: 60\n", "\u00a0   probability: 60\n"),
+        [
+            "6:1: error: this line is indented with U+00A0 (no-break space), which YAML does not read as indentation "
+            "(text pasted from Word or a web page brings it): replace it with a plain space"
+        ],
+        id="no-break-space-as-indentation",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required: 'false'\n        renamed_from: pain-agreed\n",
+        ),
+        [
+            "12:19: error: 'required' must be true or false, got text 'false'; remove the quotes: false",
+            "13:23: error: 'renamed_from' must be a list (one '- ' item per line), got text; for one item write [pain-agreed]",
+        ],
+        id="true-false-and-a-list-written-as-text",
+    ),
+    pytest.param(
         with_stage_keys("    exit_criteria: []\n    tasks: [Call]\n"),
         [
             "7:5: error: unknown key 'exit_criteria' in stage 'Talking'; a stage's customer outcomes are its 'milestones:'",
@@ -500,3 +519,14 @@ def test_text_a_comment_cut_short_is_a_warning_with_the_quoted_fix(
         '"The customer\'s reply email, ticket #1234"',
     ]
     assert main(["validate", "--strict", "--process", str(path)]) == 1
+
+
+def test_utf16_without_its_byte_order_mark_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Read as UTF-8 it is a NUL between letters: the error named the first NUL, and deleting it showed thousands more."""
+    path = tmp_path / "process.yaml"
+    path.write_bytes(VALID.encode("utf-16-le"))
+    assert main(["validate", "--process", str(path)]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"{path}:1:1: error: the file is UTF-16 text, not UTF-8; save it as UTF-8\n1 error found.\n"
+    )
