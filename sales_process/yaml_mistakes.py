@@ -16,6 +16,7 @@ import yaml
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*'):(?:\s|$)")
 _VALUE_AFTER_KEY = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<value>[^\s'\"|>&*!].*)$")
 _OPENS_BLOCK = re.compile(r":\s*(?:[|>][-+0-9]*)?\s*(?:#.*)?$")
+_QUOTED_VALUE = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<quote>['\"])")
 _LOOKS_LIKE_YAML = re.compile(r"^\s*(?:- |[\w-]+:(?:\s|$))")
 
 
@@ -115,6 +116,34 @@ def _quote_mistake(line: int, column: int, quote: str) -> Mistake:
     return Mistake(line + 1, column + 1, message)
 
 
+def _text_after_quote(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """`key: 'Customer's budget'` or `key: "Budget" confirmed`: the quote closed before the text ended."""
+    mark = error.problem_mark
+    if mark is None or "found '<scalar>'" not in (error.problem or "") or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    value = _QUOTED_VALUE.match(line)
+    before = line[: mark.column].rstrip()
+    if value is None or not before.endswith(value["quote"]) or len(before) <= value.end("quote"):
+        return None
+    text = line[value.start("quote") :].strip()
+    quote = value["quote"]
+    if quote == "'" and text.endswith("'"):
+        text = text[1:-1]  # an apostrophe inside single quotes: the text meant is within the outer two
+    message = (
+        f"the text in quotes ends at the {quote} just before this, and YAML reads nothing after it on the line; "
+        f"write the whole text in one pair of quotes: {_requoted(text)}" + _detail(error)
+    )
+    return Mistake(mark.line + 1, mark.column + 1, message)
+
+
+def _requoted(text: str) -> str:
+    """The text as one quoted YAML value: in single quotes when it has no apostrophe, else in double quotes."""
+    if "'" not in text:
+        return f"'{text}'"
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _colon_in_text(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'key: text: more' — the second ': ' starts a key in YAML."""
     mark = error.problem_mark
@@ -199,6 +228,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
     return (
         _tab(error, lines)
         or _unclosed_quote(error, text)
+        or _text_after_quote(error, lines)
         or _colon_in_text(error, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)

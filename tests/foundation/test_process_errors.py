@@ -194,6 +194,26 @@ BAD_FILES = [
         id="true-false-and-a-list-written-as-text",
     ),
     pytest.param(
+        VALID.replace(
+            "question: Has the customer confirmed the problem in writing?", "question: 'Customer's problem confirmed?'"
+        ),
+        [
+            "9:29: error: the text in quotes ends at the ' just before this, and YAML reads nothing after it on the line; "
+            'write the whole text in one pair of quotes: "Customer\'s problem confirmed?" '
+            "(YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="an-apostrophe-inside-single-quotes",
+    ),
+    pytest.param(
+        VALID.replace("question: Has the customer confirmed the problem in writing?", 'question: "Problem" confirmed?'),
+        [
+            '9:29: error: the text in quotes ends at the " just before this, and YAML reads nothing after it on the line; '
+            "write the whole text in one pair of quotes: '\"Problem\" confirmed?' "
+            "(YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="text-after-a-quoted-word",
+    ),
+    pytest.param(
         with_stage_keys("    exit_criteria: []\n    tasks: [Call]\n"),
         [
             "7:5: error: unknown key 'exit_criteria' in stage 'Talking'; a stage's customer outcomes are its 'milestones:'",
