@@ -74,11 +74,11 @@ def file_error(path: Path, message: str, line: int | None = None) -> InvalidFile
 
 
 def detect_delimiter(header_line: str) -> str:
-    """Tab when the header has one (Excel's "Unicode Text", a spreadsheet's copy), else semicolon when it has more
-    semicolons than commas, else comma."""
+    """Tab when the header has one (Excel's "Unicode Text", a spreadsheet's copy), else the one of comma, semicolon
+    (European Excel) and vertical bar (database and mainframe exports) the header has most of, comma on a tie."""
     if "\t" in header_line:
         return "\t"
-    return ";" if header_line.count(";") > header_line.count(",") else ","
+    return max(",;|", key=header_line.count)
 
 
 DEALS_HEADER = "deal, stage, amount, owner, milestones"  # what an export's first row names, for the empty file's error

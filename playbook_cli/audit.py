@@ -40,7 +40,7 @@ EXAMPLE = """examples:
   playbook audit export-ru.csv --encoding cp1251 --decimal-comma
 
 input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding; comma,
-  semicolon or tab) or an .xlsx workbook, with a header row. Columns are read by their standard names
+  semicolon, tab or |) or an .xlsx workbook, with a header row. Columns are read by their standard names
   (deal, crm_id, stage, amount, currency, owner, segment, status, close_date, lost_date, and per milestone <id>,
   <id>.evidence, <id>.date, and <id>.confirmed_by: the buyer as Name <email>, as `playbook deals
   export` writes it), by the standard names of Salesforce, HubSpot, Dynamics 365, Pipedrive,

@@ -478,6 +478,19 @@ def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert_same_outputs(python, duckdb)
 
 
+def test_vertical_bars(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A database's or mainframe's export separates its columns with '|': the header was read as one column."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal|stage|amount|pain-confirmed|pain-confirmed.evidence\nAcme, Inc.|Discovery|1,000.50|yes|Email\n"
+        'Beta|discovery|"2|000"|y|Signed PDF of the NDA\n'
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals read: 2\n" in python.out and "Deals not assessed: 1\n" in python.out  # '2|000' is no amount
+    assert "audited with the Python engine" not in duckdb.err
+
+
 def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "pipeline.csv"
     write_rows(
