@@ -31,6 +31,7 @@ from sales_process.vocabulary import (
     LostStageError,
     Money,
     MonthFirstDateError,
+    OtherOrderDateError,
     has_two_digit_year,
     looks_lost,
     name_key,
@@ -471,6 +472,9 @@ def _date_hint(error: ValueError) -> str:
         return "; or pass --day-first or --month-first (crm.dates) if every date in the file is written so"
     if isinstance(error, MonthFirstDateError):
         return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
+    if isinstance(error, OtherOrderDateError):
+        fits = error.fits.value
+        return f"; if the file writes its dates {fits.replace('-', ' ')}, pass --{fits} (crm.dates: {fits}) instead"
     return ""
 
 

@@ -484,6 +484,15 @@ class MonthFirstDateError(ValueError):
     """A date such as 2/23/2027 that can only be month first (never assumed: only read when told)."""
 
 
+class OtherOrderDateError(ValueError):
+    """A date that is no calendar date in the order it was read in, but is one the other way round (15.09.2026
+    read month first): the order given for the file is likely not the file's."""
+
+    def __init__(self, message: str, fits: DateOrder) -> None:
+        super().__init__(message)
+        self.fits = fits
+
+
 # YYYY-MM-DD, a time may follow, with its zone as warehouses and BI tools write it (Z, +01:00, +0100, or a word:
 # 2027-02-03 10:00:00 UTC), or as PostgreSQL and DuckDB write a timestamp with time zone as text, its offset in
 # hours alone (2027-02-03 10:00:00+00); the year, month and day are the text's first 4, then 2 and 2 digits,
@@ -688,9 +697,11 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     if len(numeric[4]) == 2:
         year = full_year(year)
     if order is DateOrder.MONTH_FIRST:
-        return _calendar_date(text, year, first, second)
+        return _in_order(text, year, first, second, DateOrder.DAY_FIRST)
+    if order is DateOrder.DAY_FIRST:
+        return _in_order(text, year, second, first, DateOrder.MONTH_FIRST)
     # Dots (23.02.2027) are written day first wherever they are used; slashes are read day first only when nothing else fits.
-    if order is DateOrder.DAY_FIRST or (first > 12 >= second) or numeric[2] == ".":
+    if (first > 12 >= second) or numeric[2] == ".":
         return _calendar_date(text, year, second, first)
     if second > 12 >= first:
         raise MonthFirstDateError(f"{shown(text)} is written month first; {DATE_HINT}")
@@ -706,6 +717,20 @@ def parse_iso_date(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
     raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+
+
+def _in_order(text: str, year: int, month: int, day: int, other: DateOrder) -> dt.date:
+    """The date in the order the file was said to write it; OtherOrderDateError when only the `other` order fits."""
+    try:
+        return _calendar_date(text, year, month, day)
+    except ValueError as error:
+        try:
+            fits = dt.date(year, day, month)
+        except ValueError:
+            raise error from None
+        raise OtherOrderDateError(
+            f"{error}; read {other.value.replace('-', ' ')} it is {fits.isoformat()}", other
+        ) from None
 
 
 def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:

@@ -75,6 +75,20 @@ def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixtur
     assert "  line 4: unknown stage 'nowhere'" in run.out
 
 
+def test_a_date_that_fits_only_the_other_order_names_the_option_to_change(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A German export read with --month-first: 15.09.2026 is no date month first, and the reason says why."""
+    source = tmp_path / "p.csv"
+    source.write_text(HEAD + "A,discovery,1,x,y,Reply email from the CFO,15.09.2026\n", encoding="utf-8")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--month-first")
+    assert (
+        "  line 2: pain-confirmed.date: '15.09.2026' is not a real calendar date (read as year 2026, month 15, day 9); "
+        "read day first it is 2026-09-15; if the file writes its dates day first, pass --day-first "
+        "(crm.dates: day-first) instead\n"
+    ) in run.out
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -21,6 +21,7 @@ from sales_process.vocabulary import (
     LostStageError,
     Money,
     MonthFirstDateError,
+    OtherOrderDateError,
     StageLookup,
     Status,
     fold_worded_date,
@@ -356,6 +357,20 @@ def test_date_formats(text: object, order: DateOrder, expected: dt.date | None) 
             "is not a real calendar date \\(read as year 2027, month 23, day 2\\)",
         ),
         ("2027-02-30", DateOrder.AUTO, ValueError, "is not a real calendar date"),
+        # Read in the order given for the file, no date; the other way round, one: the order given is likely wrong.
+        (
+            "15.09.2026",
+            DateOrder.MONTH_FIRST,
+            OtherOrderDateError,
+            "^'15.09.2026' is not a real calendar date \\(read as year 2026, month 15, day 9\\); read day first it is 2026-09-15$",
+        ),
+        ("12/30/2027", DateOrder.DAY_FIRST, OtherOrderDateError, "read month first it is 2027-12-30"),
+        (
+            "2/30/2027",
+            DateOrder.DAY_FIRST,
+            ValueError,
+            r"\(read as year 2027, month 30, day 2\)$",
+        ),  # no date either way
         ("Next week", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
         ("Decision 2027", DateOrder.AUTO, ValueError, "is not a date; write it as YYYY-MM-DD"),
         # A month written as a word without a day or a year is told apart, with the ways that are read.
