@@ -70,7 +70,7 @@ def _one_currency_fix(ignored: Sequence[str]) -> str:
     names = {name_key(name): name for name in ignored}
     amount, currency = (names.get(name_key(name)) for name in CONVERTED_AMOUNT)
     if amount is None or currency is None:
-        return "convert it or audit each currency separately"
+        return "convert it, or audit each currency separately (filter the export on its currency, one file each)"
     return (
         f"read the export's converted amounts instead: --column {shlex.quote(amount + '=amount')} "
         f"--column {shlex.quote(currency + '=currency')}"

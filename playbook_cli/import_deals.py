@@ -269,9 +269,13 @@ def _row(
     change = None
     if isinstance(deal, ClosedDeal):
         if deal.close_date is None:
-            problems.append(
-                f"the deal is {deal.outcome.value} but has no close date; map the column that holds it (crm.columns.close_date)"
+            fix = (
+                "fill it in the export"
+                if plan.close_date is not None or plan.lost_date is not None
+                else "the export has no close-date column: add one, or map the column that holds it "
+                "(crm.columns.close_date)"
             )
+            problems.append(f"the deal is {deal.outcome.value} but has no close date; {fix}")
         else:
             try:
                 change = parse_outcome_change(_outcome_data(deal, line))

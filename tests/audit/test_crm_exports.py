@@ -271,7 +271,7 @@ def test_a_currency_column_names_each_amounts_currency(capsys: pytest.CaptureFix
     assert run.status == 0
     assert [row["not_assessed"] for row in run.rows()] == [
         "",
-        "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so convert it or audit each currency separately",
+        "amount: in USD, but the file's amounts are in EUR; an audit sums one currency, so convert it, or audit each currency separately (filter the export on its currency, one file each)",
         "",
     ]
     assert "Weighted pipeline (EUR)" in run.out

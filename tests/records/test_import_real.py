@@ -296,3 +296,23 @@ def test_an_export_without_a_stage_column_is_imported_with_the_audits_warning(ru
         "export's column (perhaps 'Sales Phase') with --column \"Sales Phase=stage\" or crm.columns.stage in "
         "process.yaml\n"
     )
+
+
+def test_a_won_deal_without_its_close_date_names_the_fix_the_export_needs(run: Run, tmp_path: Path) -> None:
+    """With a close-date column the cell is to fill in; without one, the column is to add (or map)."""
+    _users(run, "ana@example.com")
+    with_column = tmp_path / "with.csv"
+    with_column.write_text("deal,stage,amount,status,close_date\nWingtip,negotiating,1000,Won,\n", encoding="utf-8")
+    without = tmp_path / "without.csv"
+    without.write_text("deal,stage,amount,status\nWingtip,negotiating,1000,Won\n", encoding="utf-8")
+    status, _, err = run("import", str(with_column), "--owner", "ana@example.com")
+    assert status == 1 and f"{with_column}:2: the deal is won but has no close date; fill it in the export\n" in err
+    status, _, err = run("import", str(without), "--owner", "ana@example.com")
+    assert (
+        status == 1
+        and (
+            f"{without}:2: the deal is won but has no close date; the export has no close-date column: add one, "
+            "or map the column that holds it (crm.columns.close_date)\n"
+        )
+        in err
+    )
