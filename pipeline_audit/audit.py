@@ -228,9 +228,13 @@ class AuditCsv:
         self.writer.writerow(_unassessed_row(line, text, reason))
 
     def closed(self, line: int, text: RowText, deal: ClosedDeal, cents: int | None) -> None:
-        """Write a closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount."""
+        """Write a closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount.
+        Its claimed stage is named as an open deal's is (the process's name) when the stage is one of the
+        process's, else as the export wrote it (Closed Won)."""
+        stage = self._stages.get(deal.claimed_stage) if deal.claimed_stage else None
         self.writer.writerow(
             _unassessed_row(line, text, "")._replace(
+                claimed_stage=stage[1] if stage else text.stage,
                 amount="" if cents is None else plain_cents(cents),
                 claimed_stage_id=deal.claimed_stage or "",
                 outcome=deal.outcome.value,

@@ -203,13 +203,16 @@ def closed_line(process: Process, cells: dict[str, str]) -> str:
     amount (whole cents), claimed_stage_id, outcome and closed_on (a DATE).
     """
     ids = [written_constant(stage.id) for stage in process.stages]
+    names = [written_constant(stage.name) for stage in process.stages]
     empty = "''"
     row = AuditRow(
         line=0,  # written by the engine before this text
         deal=csv_quoted(cells["deal"]),
         crm_id=csv_quoted(cells["crm_id"]),
         owner=csv_quoted(cells["owner"]),
-        claimed_stage=csv_quoted(cells["stage"]),
+        # The process's name for a stage of the process, as an open deal's; else the stage as the export wrote it.
+        claimed_stage=f"CASE WHEN {cells['claimed_stage_id']} IS NULL THEN {csv_quoted(cells['stage'])} "
+        f"ELSE {by_stage(cells['claimed_stage_id'], names, process)} END",
         verified_stage=empty,
         stages_ahead=empty,
         amount=plain_cents(cells["amount"]),

@@ -491,6 +491,35 @@ def test_vertical_bars(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert "audited with the Python engine" not in duckdb.err
 
 
+def test_a_closed_deal_at_a_stage_of_the_process_is_named_as_an_open_one_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A German CRM's `Abschließen` mapped to negotiating: claimed_stage said 'Negotiating' for an open deal and
+    'Abschließen' for a won one, so a pivot on it split one stage in two."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        (ROOT / "process.yaml").read_text(encoding="utf-8") + "crm:\n  stage_names:\n    Abschließen: negotiating\n",
+        encoding="utf-8",
+    )
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,status,close_date\nA,Abschließen,1000,Open,\nB,Abschließen,2000,Won,2026-11-20\n"
+        "C,Closed Won,3000,Won,2026-11-21\nD,Lost to a rival,500,Lost,2026-11-02\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, "--no-evidence", process=process)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err
+    with (python.folder / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        named = [(row["claimed_stage"], row["claimed_stage_id"], row["outcome"]) for row in csv.DictReader(handle)]
+    assert named == [
+        ("Negotiating", "negotiating", "open"),
+        ("Negotiating", "negotiating", "won"),
+        ("Closed Won", "closed-won", "won"),
+        ("Lost to a rival", "", "lost"),  # no stage of the process: as the export wrote it
+    ]
+
+
 def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "pipeline.csv"
     write_rows(
