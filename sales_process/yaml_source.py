@@ -177,6 +177,7 @@ class _Builder:
             self.error(node.start_mark, f"the tag '{_short_tag(node.tag)}' is not allowed here; remove it", loc)
         result: dict[object, object] = {}
         first_seen: dict[object, Mark] = {}
+        second_item = False
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.error(key_node.start_mark, "merge keys ('<<') are not supported; write the keys out in full")
@@ -190,17 +191,26 @@ class _Builder:
                 continue
             hashable_key = key if isinstance(key, str) else str(key)
             if hashable_key in first_seen:
-                first = first_seen[hashable_key]
-                self.error(
-                    key_node.start_mark,
-                    f"duplicate key '{hashable_key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one",
-                )
+                if not second_item:
+                    self.error(key_node.start_mark, _duplicate(hashable_key, first_seen[hashable_key], loc, value_node))
+                # A second 'id' in a list's item is the next item without its '- ': its other keys repeat too.
+                second_item = second_item or (hashable_key == "id" and bool(loc) and isinstance(loc[-1], int))
                 continue
             first_seen[hashable_key] = _mark(key_node.start_mark)
             child: Loc = (*loc, hashable_key)
             self.result.key_marks[child] = _mark(key_node.start_mark)
             result[hashable_key] = self.build(value_node, child, depth + 1)
         return result
+
+
+def _duplicate(key: str, first: Mark, loc: Loc, value: Node) -> str:
+    """The error for a key given twice in one mapping; a second `id` in a list's item is told as a missing '- '."""
+    if key == "id" and loc and isinstance(loc[-1], int) and isinstance(value, ScalarNode):
+        return (
+            f"a second 'id' in the item that starts at line {first.line}: if '{value.value}' is a new item, "
+            f"start its line with '- ' (write '- id: {value.value}', indented as the item above)"
+        )
+    return f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one"
 
 
 class _TooBig(Exception):

@@ -205,6 +205,17 @@ BAD_FILES = [
         id="an-apostrophe-inside-single-quotes",
     ),
     pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        id: budget-confirmed\n        question: Budget?\n",
+        ),
+        [
+            "12:9: error: a second 'id' in the item that starts at line 8: if 'budget-confirmed' is a new item, "
+            "start its line with '- ' (write '- id: budget-confirmed', indented as the item above)"
+        ],
+        id="a-new-item-without-its-dash",
+    ),
+    pytest.param(
         VALID.replace("question: Has the customer confirmed the problem in writing?", 'question: "Problem" confirmed?'),
         [
             '9:29: error: the text in quotes ends at the " just before this, and YAML reads nothing after it on the line; '
