@@ -80,6 +80,7 @@ def _field_name(loc: Loc) -> str:
 _NUMBER_AND_UNIT = re.compile(r"([0-9]+) *(%|[A-Za-z]+)?")
 _PERCENT = {"%": "the % sign", "percent": "'percent'"}  # a probability is a percentage
 _DAYS = {"day": "'day'", "days": "'days'"}  # a key ending in _days counts days
+_DAYS_IN = {"week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365}
 
 
 def _bool_fix(value: object) -> str:
@@ -116,7 +117,10 @@ def _whole_number_fix(value: object, key: str) -> str:
         return "; remove the quotes"
     units = _PERCENT if key == "probability" else _DAYS if key.endswith("_days") else {}
     said = units.get(unit.lower())
-    return f"; write {number}, without {said}" if said else ""
+    if said:
+        return f"; write {number}, without {said}"
+    days = _DAYS_IN.get(unit.lower()) if key.endswith("_days") else None
+    return f"; count it in days: write {int(number) * days} for {number} {unit}" if days else ""
 
 
 # Keys that people write for a key the format names otherwise (other sales tools' words, plain

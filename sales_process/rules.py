@@ -162,7 +162,7 @@ def _lost_stages(data: object, closed: dict[int, Outcome]) -> Iterator[Problem]:
 
 
 def _probabilities(data: object, closed: dict[int, Outcome]) -> Iterator[Problem]:
-    previous: tuple[int, object] | None = None
+    previous: tuple[int, object, object] | None = None
     for i, stage in _stages(data):
         if i in closed:
             continue  # reported once, as a closed outcome
@@ -170,11 +170,13 @@ def _probabilities(data: object, closed: dict[int, Outcome]) -> Iterator[Problem
         if not isinstance(probability, int) or isinstance(probability, bool) or not 0 <= probability <= 100:
             continue  # reported by the model's checks; comparing with it would only add noise
         if previous is not None and isinstance(previous[1], int) and probability < previous[1]:
+            named = f", '{previous[2]}'" if isinstance(previous[2], str) and previous[2] else ""
             yield Problem(
                 ("stages", i, "probability"),
-                f"probability {probability} is lower than the previous stage's {previous[1]}; probabilities must not decrease along the pipeline",
+                f"probability {probability} is lower than the {previous[1]} of the stage before it{named}; "
+                "probabilities must not decrease along the pipeline: lower that one or raise this one",
             )
-        previous = (i, probability)
+        previous = (i, probability, stage.get("name"))
 
 
 def _misspelt_milestones(stage: dict[str, object]) -> bool:

@@ -240,9 +240,17 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("probability: 100", "probability: 5"),
         [
-            "14:18: error: probability 5 is lower than the previous stage's 60; probabilities must not decrease along the pipeline"
+            "14:18: error: probability 5 is lower than the 60 of the stage before it, 'Talking'; "
+            "probabilities must not decrease along the pipeline: lower that one or raise this one"
         ],
         id="decreasing-probability",
+    ),
+    pytest.param(
+        VALID.replace("reply email.\n", "reply email.\n        max_age_days: 3 months\n"),
+        [
+            "12:23: error: 'max_age_days' must be a whole number, got text '3 months'; count it in days: write 90 for 3 months"
+        ],
+        id="days-written-in-months",
     ),
     pytest.param(
         VALID.replace("id: won", "id: talking"),
