@@ -49,12 +49,17 @@ def warn(command: str, message: str) -> None:
     print(f"playbook {command}: warning: {message}", file=sys.stderr)
 
 
+def default_process() -> str:
+    """The process file when --process is not given: $PLAYBOOK_PROCESS, else ./process.yaml."""
+    return os.environ.get(PROCESS_ENV) or DEFAULT_PROCESS
+
+
 def add_process_option(parser: argparse.ArgumentParser) -> None:
     """Add --process PATH (default: $PLAYBOOK_PROCESS, else ./process.yaml)."""
     parser.add_argument(
         "--process",
         metavar="PATH",
-        default=os.environ.get(PROCESS_ENV) or DEFAULT_PROCESS,
+        default=default_process(),
         help=f"the process file (default: ${PROCESS_ENV}, else ./{DEFAULT_PROCESS})",
     )
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    HelpFormatter,
+    UserError,
+    add_process_option,
+    default_process,
+    load_or_report,
+)
 from playbook_cli.records import add_database_option, saved_deal_warnings
 from sales_process.vocabulary import plural
 
-EXAMPLE = """example:
-  playbook validate --process process.yaml --strict
+EXAMPLE = """examples:
+  playbook validate --strict
+  playbook validate sales/process.yaml
 
 with deal records (--database, $PLAYBOOK_DATABASE_URL or ./playbook.db), it also warns of saved
 deals whose stage or answers name ids process.yaml no longer has (add renamed_from to keep them).
@@ -26,6 +36,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "validate", help="check process.yaml for errors and warnings", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     add_process_option(parser)
+    parser.add_argument(
+        "file", nargs="?", metavar="FILE", help="the process file to check, as --process names it (give one of the two)"
+    )
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     add_database_option(parser)
     parser.set_defaults(run=run)
@@ -33,6 +46,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     """Validate the process file and report."""
+    if args.file is not None:
+        if args.process != default_process():
+            raise UserError(
+                f"give the process file once: as FILE ({args.file}) or as --process ({args.process})", status=EXIT_USAGE
+            )
+        args.process = args.file
     loaded = load_or_report(args.process)
     if loaded is None:
         return EXIT_INVALID

@@ -114,6 +114,17 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
     return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings)
 
 
+def _same_name_other_suffix(path: Path) -> Path | None:
+    """process.yml (or .YAML) beside a missing process.yaml: the file meant, by the other spelling of YAML's suffix."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return None
+    for suffix in (".yml", ".yaml", ".YML", ".YAML"):
+        other = path.with_suffix(suffix)
+        if other != path and other.is_file():
+            return other
+    return None
+
+
 def load_process(path: str | Path) -> LoadedProcess:
     """Read and validate a process file; raise InvalidFile (also when it cannot be read)."""
     filename = str(path)
@@ -122,6 +133,8 @@ def load_process(path: str | Path) -> LoadedProcess:
     except FileNotFoundError:
         if os.environ.get(PROCESS_ENV) == filename:
             fix = f"it is the file {PROCESS_ENV} names: correct {PROCESS_ENV}, or pass --process PATH"
+        elif (near := _same_name_other_suffix(Path(path))) is not None:
+            fix = f"{near} is here: pass --process {near}, or rename it to {Path(path).name}"
         else:
             start = "run `playbook init` to write a starter one here, or " if filename == DEFAULT_PROCESS else ""
             fix = f"{start}pass --process PATH or set {PROCESS_ENV}"

@@ -150,3 +150,20 @@ def test_a_small_command_imports_only_what_it_uses(argv: list[str], left_out: li
     status, *modules = done.stdout.split("\n")[-2].split()
     assert status == "0", done.stdout + done.stderr
     assert not set(left_out) & set(modules)
+
+
+def test_validate_takes_the_file_as_its_argument_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
+    (tmp_path / "process.yml").write_text(VALID, encoding="utf-8")
+    assert main(["validate"]) == 1  # process.yaml is not there, process.yml is: the error names it
+    assert capsys.readouterr().err == (
+        "process.yaml: error: no such file; process.yml is here: pass --process process.yml, "
+        "or rename it to process.yaml\n1 error found.\n"
+    )
+    assert main(["validate", "process.yml"]) == 0
+    assert capsys.readouterr().out == "process.yml: valid: 2 stages, 1 milestone.\n"
+    assert main(["validate", "process.yml", "--process", "other.yaml"]) == 2
+    assert "give the process file once: as FILE (process.yml) or as --process (other.yaml)" in capsys.readouterr().err
