@@ -183,9 +183,14 @@ def plan_columns(
     pipeline = _pipeline_column(header, set(positions.values()))
     if mapping.pipelines and pipeline is None:
         problems.append(_no_pipeline_column(mapping))
-    elif mapping.pipelines and pipeline is not None:
+    elif pipeline is not None:
         ignored = [name for name in ignored if name != header[pipeline].strip()]
-        read_as.append(f"read {header[pipeline].strip()!r} as the pipeline (only {pipeline_names(mapping)} read)")
+        read_as.append(
+            f"read {header[pipeline].strip()!r} as the pipeline (only {pipeline_names(mapping)} read)"
+            if mapping.pipelines
+            else f"read {header[pipeline].strip()!r} as each deal's pipeline (to say where a stage the process "
+            "does not know comes from)"
+        )
     if problems:
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
