@@ -363,10 +363,13 @@ def _groups(data: object) -> Iterator[Problem]:
         if len(found) == 1 and misspelt:
             continue
         if len(found) == 1:
+            # Two groups of one whose names are a letter apart are one group misspelt: say the other's name.
+            others = [name for name, seen in members.items() if name != group and len(seen) == 1]
             yield Problem(
                 ("stages", first_stage, "milestones", first_index, "group"),
                 f"group '{group}' has one milestone: a group is alternatives, one of which is enough; give "
-                f"'group: {group}' to another milestone of {stage_place(data, first_stage)}, or remove it",
+                f"'group: {group}' to another milestone of {stage_place(data, first_stage)}, or remove it"
+                f"{did_you_mean(group, others)}",
             )
             continue
         for i, j, milestone in found[1:]:

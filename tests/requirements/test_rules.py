@@ -121,6 +121,17 @@ def test_each_mistake_is_one_error_at_its_place(text: str, expected: str, tmp_pa
     assert [str(d) for d in raised.value.diagnostics] == [f"{path}:{expected}"]
 
 
+def test_a_group_name_misspelt_in_one_member_names_the_other(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text(_process(_milestone("a", "group: eval-proof") + _milestone("b", "group: eval-prof")))
+    with pytest.raises(InvalidFile) as raised:
+        load_process(path)
+    assert [d.message.rsplit("; ", 1)[-1] for d in raised.value.diagnostics] == [
+        "did you mean 'eval-prof'?",
+        "did you mean 'eval-proof'?",
+    ]
+
+
 def test_the_real_shaped_process_is_valid_without_a_warning(tmp_path: Path) -> None:
     loaded = load_process(write_process(tmp_path))
     assert loaded.warnings == []
