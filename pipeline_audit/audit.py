@@ -297,7 +297,7 @@ def audit_row(
         return text
     if isinstance(deal, ClosedDeal):
         cents = None if deal.amount is None else to_cents(deal.amount)
-        totals.add_outcome(deal.outcome, cents, deal.close_date, period)
+        totals.add_outcome(deal.outcome, cents, deal.close_date, period, as_of)
         out.closed(line, text, deal, cents)
         return text
     record(

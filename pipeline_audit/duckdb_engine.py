@@ -19,6 +19,7 @@ DuckDB's CSV reader refuses.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import tempfile
@@ -228,7 +229,7 @@ def audit_with_duckdb(
                 result.repeated_ids = _repeated_ids(connection)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
-            _add_outcomes(connection, options.period, result.totals)
+            _add_outcomes(connection, options.period, options.as_of, result.totals)
         if progress is not None:
             progress(size, size)
         refuse_if_nothing_read(source, audit.reader, rows - result.blank_rows)
@@ -684,15 +685,18 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         )
 
 
-def _add_outcomes(connection: duckdb.DuckDBPyConnection, period: Period, totals: Totals) -> None:
-    """Add the closed deals read in SQL to the totals, as Totals.add_outcome counts each: by outcome, in the period or not."""
-    held = period.holds_sql(DUCKDB.quote(CLOSED_ON))
-    for outcome, deals, outside, without_amount, cents in connection.execute(
+def _add_outcomes(connection: duckdb.DuckDBPyConnection, period: Period, as_of: dt.date, totals: Totals) -> None:
+    """Add the closed deals read in SQL to the totals, as Totals.add_outcome counts each: by outcome, in the period or
+    not, and those closed after the as-of date."""
+    closed_on = DUCKDB.quote(CLOSED_ON)
+    held = period.holds_sql(closed_on)
+    for outcome, deals, outside, without_amount, cents, after in connection.execute(
         f"SELECT outcome, count(*) FILTER ({held}), count(*) FILTER (NOT ({held})), "
-        f"count(*) FILTER (({held}) AND amount_cents IS NULL), COALESCE(sum(amount_cents) FILTER ({held}), 0) "
+        f"count(*) FILTER (({held}) AND amount_cents IS NULL), COALESCE(sum(amount_cents) FILTER ({held}), 0), "
+        f"count(*) FILTER ({closed_on} > {DUCKDB.date(as_of)}) "
         "FROM audit WHERE kind = 'sql' AND outcome <> 'open' GROUP BY outcome"
     ).fetchall():
-        totals.add_outcomes(Outcome(outcome), OutcomeTotals(deals, int(cents), without_amount, outside))
+        totals.add_outcomes(Outcome(outcome), OutcomeTotals(deals, int(cents), without_amount, outside, after))
 
 
 def _blocking_of(next_ids: str, statuses: str) -> Blocking:

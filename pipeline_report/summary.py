@@ -109,6 +109,12 @@ def outcome_lines(result: AuditResult) -> list[str]:
             lines.append(f"  {outcome.value + ':':<14}{plural(kind.deals, 'deal'):>12}, {money(kind.cents)}{without}")
     if outside:
         lines.append(f"  not counted: {plural(outside, 'closed deal')} closed outside the period (or undated)")
+    after = sum(kind.after_as_of for kind in totals.outcomes.values())
+    if after:
+        lines.append(
+            f"  note: {plural(after, 'deal')} closed after {result.as_of.isoformat()}, the date the audit is as of, "
+            f"{'is' if after == 1 else 'are'} counted closed as the export says (it was made later)"
+        )
     return lines
 
 

@@ -54,6 +54,7 @@ class OutcomeTotals:
     cents: int = 0
     without_amount: int = 0
     outside_period: int = 0  # closed before --from or after --to (or undated, when a period is given)
+    after_as_of: int = 0  # closed after the date the audit is as of: the export's word, from the audit's future
 
 
 @dataclass(frozen=True)
@@ -183,10 +184,20 @@ class Totals:
         """Rows of closed deals (won, lost, disqualified), in the period or not."""
         return sum(totals.deals + totals.outside_period for totals in self.outcomes.values())
 
-    def add_outcome(self, outcome: Outcome, cents: int | None, close_date: dt.date | None, period: Period) -> bool:
-        """Count a closed deal as an outcome (not pipeline); return whether it falls in the period."""
+    def add_outcome(
+        self,
+        outcome: Outcome,
+        cents: int | None,
+        close_date: dt.date | None,
+        period: Period,
+        as_of: dt.date | None = None,
+    ) -> bool:
+        """Count a closed deal as an outcome (not pipeline); return whether it falls in the period. One closed after
+        `as_of` is counted as closed too (the export says so) and counted apart, for the summary to say."""
         self.rows += 1
         totals = self.outcomes[outcome]
+        if as_of is not None and close_date is not None and close_date > as_of:
+            totals.after_as_of += 1
         if not period.holds(close_date):
             totals.outside_period += 1
             return False
@@ -205,6 +216,7 @@ class Totals:
         totals.cents += counted.cents
         totals.without_amount += counted.without_amount
         totals.outside_period += counted.outside_period
+        totals.after_as_of += counted.after_as_of
 
     def add_problem(self, line: int, deal: str, reason: str) -> None:
         """Count a deal that cannot be assessed (listed up to LISTED_PROBLEMS)."""

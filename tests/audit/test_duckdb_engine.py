@@ -520,6 +520,25 @@ def test_a_closed_deal_at_a_stage_of_the_process_is_named_as_an_open_one_is(
     ]
 
 
+def test_deals_closed_after_the_as_of_date_are_counted_closed_and_said_to_be(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An export made after the date the audit is as of: its won and lost deals are the export's word, said so."""
+    source = tmp_path / "pipeline.csv"
+    after = (AS_OF + dt.timedelta(days=1)).isoformat()
+    source.write_text(
+        "deal,stage,amount,status,close_date\nA,negotiating,1000,Open,\n"
+        f"B,negotiating,2000,Won,{after}\nC,negotiating,3000,Lost,{AS_OF.isoformat()}\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err
+    note = f"1 deal closed after {AS_OF.isoformat()}, the date the audit is as of, is counted closed as the export says"
+    assert f"  note: {note} (it was made later)\n" in python.out  # C closed on the day itself: not after it
+    assert note in (python.folder / "report.html").read_text(encoding="utf-8")
+
+
 def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "pipeline.csv"
     write_rows(
