@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -182,7 +183,9 @@ def milestones_in_other_words(key: object) -> bool:
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    slug = "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in value.lower()).split())
+    # Accented letters keep their letter (confirmé: confirme), as the id would be read aloud.
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
+    slug = "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
     return f", e.g. '{slug}'" if slug else ""
 
 

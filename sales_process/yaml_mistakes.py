@@ -13,9 +13,13 @@ from dataclasses import dataclass
 
 import yaml
 
+from sales_process.suggest import closest
+
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*'):(?:\s|$)")
 _VALUE_AFTER_KEY = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<value>[^\s'\"|>&*!].*)$")
 _OPENS_BLOCK = re.compile(r":\s*(?:[|>][-+0-9]*)?\s*(?:#.*)?$")
+_UNDEFINED_ALIAS = re.compile(r"found undefined alias '(.+)'")
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&([^\s\[\]{},]+)")
 _QUOTED_VALUE = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<quote>['\"])")
 _LOOKS_LIKE_YAML = re.compile(r"^\s*(?:- |[\w-]+:(?:\s|$))")
 
@@ -144,6 +148,24 @@ def _requoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _undefined_alias(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
+    """`*name` with no `&name` above it: a typo of an anchor, or an alias copied without its anchor."""
+    found = _UNDEFINED_ALIAS.fullmatch(error.problem or "")
+    mark = error.problem_mark
+    if found is None or mark is None:
+        return None
+    alias = found[1]
+    anchors = _ANCHOR.findall(text[: mark.index])
+    meant = closest(alias, anchors)
+    fix = f"did you mean '*{meant}'?" if meant else f"mark the value to repeat with '&{alias}', or write it out"
+    return Mistake(
+        mark.line + 1,
+        mark.column + 1,
+        f"there is no anchor '&{alias}' above to repeat; {fix} "
+        "(an alias '*name' repeats the value marked '&name' earlier in the file)",
+    )
+
+
 def _colon_in_text(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'key: text: more' — the second ': ' starts a key in YAML."""
     mark = error.problem_mark
@@ -229,6 +251,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         _tab(error, lines)
         or _unclosed_quote(error, text)
         or _text_after_quote(error, lines)
+        or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)

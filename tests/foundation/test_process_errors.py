@@ -289,6 +289,21 @@ BAD_FILES = [
         id="id-not-a-slug",
     ),
     pytest.param(
+        VALID.replace("id: pain-confirmed", "id: pain-confirmé"),
+        [
+            "8:13: error: 'pain-confirmé' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'pain-confirme' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)"
+        ],
+        id="id-with-an-accent",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    name: &talk Talking\n    summary: *tlak\n"),
+        [
+            "6:14: error: there is no anchor '&tlak' above to repeat; did you mean '*talk'? "
+            "(an alias '*name' repeats the value marked '&name' earlier in the file)"
+        ],
+        id="an-undefined-alias",
+    ),
+    pytest.param(
         VALID.replace("    name: Talking\n", ""),
         ["4:5: error: stage 'talking' is missing the required key 'name'"],
         id="missing-stage-name",
