@@ -418,13 +418,17 @@ def money_in(value: float, currency: str | None) -> str:
     return f"{currency} {money(value)}" if currency else money(value)
 
 
-_ONE_GROUP = re.compile(r"^[0-9]{1,3}[.,][0-9]{3}$")
+# One group of three digits after the decimal mark (15.000, or 15,000 with a decimal comma): money has two
+# decimals, so it most likely means fifteen thousand written the other way. A leading 0 (0.125) cannot be
+# a thousands group, so it is read as the fraction it is.
+ONE_GROUP_DOT = "^[1-9][0-9]{0,2}[.][0-9]{3}$"
+ONE_GROUP_COMMA = "^[1-9][0-9]{0,2},[0-9]{3}$"
+_ONE_GROUP = {False: re.compile(ONE_GROUP_DOT), True: re.compile(ONE_GROUP_COMMA)}
 
 
 def _number(number: str, typed: str, decimal_comma: bool) -> float:
-    if _ONE_GROUP.match(number) and number[-4] == ("," if decimal_comma else "."):
-        # Money has two decimals: 15.000 (or 15,000 with a decimal comma) most likely means
-        # fifteen thousand written the other way; refuse rather than be wrong by 1000x.
+    if _ONE_GROUP[decimal_comma].match(number):
+        # Refuse rather than be wrong by 1000x.
         whole, part = number[:-4], number[-3:]
         raise AmbiguousAmountError(
             f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}"

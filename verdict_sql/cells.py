@@ -35,6 +35,8 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
     NO_WORDS,
+    ONE_GROUP_COMMA,
+    ONE_GROUP_DOT,
     SHARED_CURRENCIES,
     SHARED_MARK,
     TWO_DIGIT_YEAR_PIVOT,
@@ -67,9 +69,6 @@ AS_STATUS = "_status"
 # vocabulary._CURRENCY: a lettered dollar, a three-letter code, a sign or kr, before or after the number.
 CURRENCY_FIRST = f"^({CURRENCY_MARK})"
 CURRENCY_LAST = f"({CURRENCY_MARK})$"
-# vocabulary._ONE_GROUP (15.000: thousands or decimals?) for each decimal mark.
-ONE_GROUP_DOT = "^[0-9]{1,3}[.][0-9]{3}$"
-ONE_GROUP_COMMA = "^[0-9]{1,3},[0-9]{3}$"
 MAX_DIGITS = 300  # longer digit strings overflow a DOUBLE: parse_money finds them too large as well
 # vocabulary._NUMERIC, on the text with every white space a space: day and month in either order with
 # the same separator twice (spelled out: backreferences are not portable), a two- or four-digit year.

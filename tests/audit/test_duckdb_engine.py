@@ -145,6 +145,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "15,000",
         "0042",
         "1000.5",
+        "0.125",
         "14,40,000.00",  # India's lakhs
         "₹ 1,00,00,000",
         "1,2,000",

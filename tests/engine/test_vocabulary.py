@@ -148,6 +148,9 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("120000 EUR", False, Money(120000.0, "EUR")),
         ("£5", False, Money(5.0, "GBP")),
         (" 0 ", False, Money(0.0)),
+        ("0.125", False, Money(0.125)),  # a leading 0 is no thousands group: not ambiguous
+        ("0,125", True, Money(0.125)),
+        ("$0.500", False, Money(0.5, "USD")),
         ("74.000,00", True, Money(74000.0)),
         ("74 000,00", True, Money(74000.0)),
         ("74\u202f000,5", True, Money(74000.5)),
