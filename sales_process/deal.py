@@ -7,7 +7,6 @@ Every problem is collected and raised at once; nothing is guessed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -214,26 +213,12 @@ def _optional_text(data: Mapping[str, object], key: str, problems: list[Problem]
     return None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def unicode_text(value: str, loc: Loc, problems: list[Problem], *, single_line: bool = True) -> str | None:
-    """The text, or None and a problem when it breaks the free-text rule (sales_process.text) or holds
-    a lone surrogate (JSON allows "\\ud83d"; no output can encode one)."""
+    """The text, or None and a problem when it breaks the free-text rule (sales_process.text)."""
     problem = text_problem(value, single_line=single_line)
-    if problem is not None:
-        problems.append(Problem(loc, f"'{loc[-1]}' {problem}"))
-        return None
-    found = _SURROGATE.search(value)
-    if found is None:
+    if problem is None:
         return value
-    surrogate = found[0]
-    problems.append(
-        Problem(
-            loc,
-            f"'{loc[-1]}' contains an unpaired surrogate escape (\\u{ord(surrogate):04x}); write the character itself",
-        )
-    )
+    problems.append(Problem(loc, f"'{loc[-1]}' {problem}"))
     return None
 
 
@@ -363,6 +348,13 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
     return Answer(met=bool(met), evidence=evidence if isinstance(evidence, str) else None, date=date)
 
 
+def _one_or_zero(value: object) -> bool | None:
+    """1 or 0 as a number (as a spreadsheet or a script writes a tick) as yes or no; None for any other value."""
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    return None
+
+
 def _met(raw: Mapping[str, object], loc: Loc, problems: list[Problem]) -> bool | None:
     """The answer's 'met': true/false, or a yes/no word as a form or a CRM writes it."""
     if "met" not in raw:
@@ -370,7 +362,7 @@ def _met(raw: Mapping[str, object], loc: Loc, problems: list[Problem]) -> bool |
         return None
     value = raw["met"]
     try:
-        met = parse_yes_no(value) if isinstance(value, (bool, str)) else None
+        met = parse_yes_no(value) if isinstance(value, (bool, str)) else _one_or_zero(value)
     except ValueError as error:
         problems.append(Problem((*loc, "met"), f"'met': {error}"))
         return None

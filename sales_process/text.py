@@ -9,10 +9,14 @@ page alike. Text is refused, never silently changed, when it holds:
 - a bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069): a right-to-left
   override in a deal name turned the rest of the page around it backwards;
 - a line break in a single-line field (a name, an id, an email): it would break a mail header
-  or a CSV row.
+  or a CSV row;
+- a lone surrogate (JSON allows the escape "\\ud83d" alone): no UTF-8 output can encode one, so
+  the page, the database or the CSV file would fail on it.
 
 The same rule is published as a JSON Schema pattern (`text_pattern`), so the API's
-description refuses exactly what the server refuses.
+description refuses what the server refuses; all but the lone surrogates, which a pattern cannot
+name portably (JSON Schema's regular expressions read text as UTF-16 or as code points, by
+implementation, and the fuzzers' refuse the range).
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ def _class(characters: str) -> str:
     return "".join(f"\\u{ord(char):04x}" for char in characters)
 
 
-_SINGLE_LINE = re.compile(f"[{_class(_SINGLE_LINE_BAD)}]")
-_MULTI_LINE = re.compile(f"[{_class(_MULTI_LINE_BAD)}]")
+# The surrogates as a range: a class naming each of the 2,048 would bury the rule in the OpenAPI document.
+_SURROGATES = "\\ud800-\\udfff"
+_SINGLE_LINE = re.compile(f"[{_class(_SINGLE_LINE_BAD)}{_SURROGATES}]")
+_MULTI_LINE = re.compile(f"[{_class(_MULTI_LINE_BAD)}{_SURROGATES}]")
 
 
 def _name(char: str) -> str:
@@ -61,6 +67,8 @@ def text_problem(value: str, *, single_line: bool) -> str | None:
     if found is None:
         return None
     char = found[0]
+    if "\ud800" <= char <= "\udfff":
+        return f"contains an unpaired surrogate escape (\\u{ord(char):04x}) at character {found.start() + 1}; write the character itself"
     fix = "keep it on one line" if single_line and char in LINE_BREAKS else "remove it (paste the text as plain text)"
     return f"contains {_name(char)} (U+{ord(char):04X}) at character {found.start() + 1}; {fix}"
 

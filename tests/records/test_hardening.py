@@ -192,6 +192,9 @@ def test_a_nul_in_the_sign_in_email_is_refused_naming_the_field(records_app: Fla
         ({"name": "Fabrikam\x00"}, "name"),
         ({"name": "Fabrikam", "crm_id": "OPP\x00-1"}, "crm_id"),
         ({"name": "Fabrikam", "owner": "ana\x00@example.com"}, "owner"),
+        # JSON's escape of half a character: no UTF-8 page, row or file can hold it
+        ({"name": "Fabri\ud800kam"}, "name"),
+        ({"name": "Fabrikam", "crm_id": "\udfff"}, "crm_id"),
     ],
 )
 def test_a_nul_in_a_new_deal_is_refused_at_its_field(
@@ -211,6 +214,11 @@ def test_a_nul_in_a_buyer_name_or_a_filter_is_refused_at_its_field(
         f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "Dana\x00"}
     )
     assert (asked.status_code, asked.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+    half = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "D\udfffana"}
+    )
+    assert (half.status_code, half.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+    assert "unpaired surrogate escape (\\udfff) at character 2" in half.get_json()["errors"][0]["message"]
     listed = client.get("/api/deals", headers=tokens["lee"], query_string={"owner": "a\x00"})
     assert (listed.status_code, listed.get_json()["errors"][0]["loc"]) == (400, "owner")
     manager = signed_in("manager@example.com")
@@ -372,6 +380,11 @@ def test_evidence_and_buyer_names_follow_the_same_rule(records_app: Flask, token
         f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "Dana\nBuyer"}
     )
     assert (asked.status_code, asked.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+    half = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_name": "D\udfffana"}
+    )
+    assert (half.status_code, half.get_json()["errors"][0]["loc"]) == (400, "buyer_name")
+    assert "unpaired surrogate escape (\\udfff) at character 2" in half.get_json()["errors"][0]["message"]
 
 
 def test_names_are_shown_isolated(
