@@ -272,13 +272,15 @@ def record_check(
     today: dt.date | None = None,
     note: str | None = None,
     buyer: tuple[str, str] | None = None,
+    keep_left_out: bool = False,
 ) -> Check:
     """Append a check: the answers, who gave them, the process, and the verdict on the day.
 
     A CRM stage, amount, currency or segment left out of the check keeps the deal's current one (an amount
-    given without a currency is in the deal's). The buyer's
-    answers on the latest check stand whatever a rep sends (only the buyer changes them, through
-    a new link); `buyer` is (name, email) when the buyer made the check.
+    given without a currency is in the deal's); with `keep_left_out` (the API, whose body may name one
+    milestone), so does each milestone left out. The form sends every milestone, so there a milestone
+    without an answer is unanswered. The buyer's answers on the latest check stand whatever a rep sends
+    (only the buyer changes them, through a new link); `buyer` is (name, email) when the buyer made the check.
     """
     now = utc_now()
     today = today or now.date()
@@ -289,7 +291,8 @@ def record_check(
     stored = answers_json(given.answers)
     for milestone_id, item in with_current_ids(previous or {}, loaded.process).items():
         new = given.answers.get(milestone_id)
-        if isinstance(item, Mapping) and "buyer" in item and (new is None or new.buyer is None):
+        buyers_stands = isinstance(item, Mapping) and "buyer" in item and (new is None or new.buyer is None)
+        if buyers_stands or (keep_left_out and new is None):
             stored[milestone_id] = item
     answers = dataclasses.replace(
         given,

@@ -381,7 +381,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         answered = {m: standing for m, standing in standing_buyer_answers(db, stored).items() if m in given.answers}
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
-        check = record_check(db, stored, loaded, given, "api", caller)
+        check = record_check(db, stored, loaded, given, "api", caller, keep_left_out=True)
         verdict, marks = _verdict(loaded, stored, dt.date.today(), is_closed(current_outcome(db, deal_id)))
         text = dump_json({"check": check_json(check, caller), "verdict": verdict, **marks})
         keep(db, 201, text, f"/api/deals/{deal_id}")

@@ -27,8 +27,8 @@ _ANSWER = {
             "additionalProperties": False,
             "properties": {
                 "met": {
-                    "anyOf": [{"type": "boolean"}, {"enum": sorted(YES_WORDS | NO_WORDS)}],
-                    "description": "Whether the customer did it: true or false (yes/no words as a form or a CRM writes them are read too).",
+                    "anyOf": [{"type": "boolean"}, {"enum": [0, 1]}, {"enum": sorted(YES_WORDS | NO_WORDS)}],
+                    "description": "Whether the customer did it: true or false (1/0 and yes/no words as a form or a CRM writes them are read too).",
                 },
                 "evidence": {
                     "type": ["string", "null"],

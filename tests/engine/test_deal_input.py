@@ -59,6 +59,11 @@ def test_the_issue_example_is_read(default_process: LoadedProcess) -> None:
             Deal(answers={"pain-confirmed": Answer(True)}),
             id="met-only",
         ),
+        pytest.param(
+            {"milestones": {"pain-confirmed": {"met": 1}, "budget-confirmed": {"met": 0}}},
+            Deal(answers={"pain-confirmed": Answer(True), "budget-confirmed": Answer(False)}),
+            id="met-as-one-or-zero",
+        ),
         pytest.param({"amount": 0}, Deal(amount=0.0), id="zero-amount"),
         pytest.param({"amount": 99.95}, Deal(amount=99.95), id="fractional-amount"),
         pytest.param({"amount": 1e15}, Deal(amount=1e15), id="largest-amount"),
@@ -119,8 +124,8 @@ INVALID = [
         id="met-as-other-text",
     ),
     pytest.param(
-        {"milestones": {"pain-confirmed": {"met": 1}}},
-        [("milestones.pain-confirmed.met", "'met' must be true or false, got a number 1")],
+        {"milestones": {"pain-confirmed": {"met": 2}}},  # 1 and 0 are read as yes and no; 2 is neither
+        [("milestones.pain-confirmed.met", "'met' must be true or false, got a number 2")],
         id="met-as-number",
     ),
     pytest.param(
@@ -296,7 +301,7 @@ INVALID = [
     ),
     pytest.param(
         {"deal": "\ud83d"},
-        [("deal", "'deal' contains an unpaired surrogate escape (\\ud83d); write the character itself")],
+        [("deal", "'deal' contains an unpaired surrogate escape (\\ud83d) at character 1; write the character itself")],
         id="lone-surrogate-in-name",
     ),
     pytest.param(
@@ -304,7 +309,7 @@ INVALID = [
         [
             (
                 "milestones.pain-confirmed.evidence",
-                "'evidence' contains an unpaired surrogate escape (\\udc00); write the character itself",
+                "'evidence' contains an unpaired surrogate escape (\\udc00) at character 6; write the character itself",
             )
         ],
         id="lone-surrogate-in-evidence",

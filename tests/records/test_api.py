@@ -176,3 +176,20 @@ def test_a_deal_id_no_database_integer_holds_is_404(
     client = records_app.test_client()
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={}).status_code == 404
+
+
+def test_a_check_naming_one_milestone_keeps_the_others_answers(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind"}).get_json()["id"]
+    checks = f"/api/deals/{deal_id}/checks"
+    assert client.post(checks, headers=tokens["ana"], json={"milestones": BOTH}).status_code == 201
+    budget = {"budget-confirmed": {"met": True, "evidence": "Budget line in the board minutes", "date": DAY}}
+    later = client.post(checks, headers=tokens["ana"], json={"milestones": {**budget, "pain-confirmed": None}})
+    assert later.status_code == 201
+    statuses = {m["id"]: m["status"] for m in later.get_json()["verdict"]["milestones"]}
+    assert statuses["pain-confirmed"] == statuses["next-meeting-accepted"] == statuses["budget-confirmed"] == "verified"
+    no_longer = client.post(checks, headers=tokens["ana"], json={"milestones": {"pain-confirmed": {"met": 0}}})
+    statuses = {m["id"]: m["status"] for m in no_longer.get_json()["verdict"]["milestones"]}
+    assert (statuses["pain-confirmed"], statuses["budget-confirmed"]) == ("not_met", "verified")
