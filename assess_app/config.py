@@ -55,8 +55,9 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
     config.update(test_config or {})
     if not config["SECRET_KEY"]:
         # A key that changes on restart signs everyone out and expires open forms;
-        # several workers must share one key (gunicorn.conf.py preloads the app).
+        # several workers must share one key (assess_app.gunicorn_conf preloads the app).
         config["SECRET_KEY"] = secrets.token_hex(32)
+        config["SECRET_KEY_IS_RANDOM"] = True
         log.info("no %s set: using a random secret key for this process", SECRET_ENV)
     return config
 

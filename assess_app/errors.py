@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from assess_app.config import SECRET_ENV
 from assess_app.records import is_unavailable, unavailable_reason
 
 API_PREFIX = "/api/"
@@ -60,15 +61,33 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     if is_api_path(request.path):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
         return _with_allow(error, response), status
-    page = render_template(
-        "error.html",
-        code=code,
-        title=error.name,
-        message=_describe(error),
-        kept=kept_fields() if isinstance(error, CSRFError) else [],
-        resend=request.path,
-    )
+    if isinstance(error, CSRFError):
+        return make_response(_refused_form(error)), code
+    page = render_template("error.html", code=code, title=error.name, message=_describe(error), kept=[])
     return _with_allow(error, make_response(page)), code
+
+
+def _refused_form(error: CSRFError) -> str:
+    """A form without a valid CSRF token: nothing saved, what it held shown to copy, never offered to send again
+    (a form another site made would come back ready to send under the user's own token)."""
+    reason = error.description or "The CSRF token is invalid."
+    hint = ""
+    if current_app.config.get("SECRET_KEY_IS_RANDOM"):
+        hint = (
+            f"; no {SECRET_ENV} is set, so forms rendered before a restart, or by a worker that did not share this "
+            f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"
+        )
+    log.warning("a form's CSRF token did not match (%s %s): %s%s", request.method, request.path, reason, hint)
+    return render_template(
+        "error.html",
+        code=400,
+        title="This form could not be sent",
+        message="Nothing was saved: the form was not sent from a page of this app that is still valid "
+        "(it was opened before you signed in again or before the app restarted, or it came from another site). "
+        "Open the page again and send it from there.",
+        kept=kept_fields(),
+        refused=True,
+    )
 
 
 def kept_fields() -> list[tuple[str, str]]:

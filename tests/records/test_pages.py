@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -142,13 +144,26 @@ def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(
     ):
         assert rep.post(path, data=data).status_code == 400, path
     assert rep.get("/deals").status_code == 200  # the refused sign-out signed nobody out
-    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": "forged"})
+
+
+def test_a_refused_form_shows_what_it_held_to_copy_and_cannot_be_sent_again(
+    signed_in: Callable[[str], FlaskClient], database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    with caplog.at_level(logging.WARNING, logger="assess_app"):
+        refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": "forged"})
     assert refused.status_code == 400
     page = refused.get_data(as_text=True)
-    assert 'name="pain-confirmed.evidence" value="Reply email from the CFO"' in page  # given back to send again
-    assert "forged" not in page
-    resent = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": page_token_of(page)})
-    assert resent.status_code == 303
+    assert "This form could not be sent" in page and "Nothing was saved" in page
+    assert "<dd>Reply email from the CFO</dd>" in page  # nothing typed is lost: it is there to copy
+    # Never a form ready to send: one made by another site would come back signed with the rep's token.
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "<form" not in main and "csrf_token" not in main and "forged" not in page
+    assert stored_checks(database_url) == 0
+    assert [record.getMessage() for record in caplog.records] == [
+        f"a form's CSRF token did not match (POST /deals/{deal_id}/checks): The CSRF token is invalid."
+    ]
 
 
 def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
