@@ -1,4 +1,9 @@
-"""gunicorn settings picked up from the repository root: `gunicorn 'assess_app:create_app()'`."""
+"""gunicorn's settings for the app, shipped in the package so a wheel install has them too:
+
+    gunicorn -c python:assess_app.gunicorn_conf 'assess_app:create_app()'
+
+Any of them can be overridden on the command line after `-c`, e.g. `--bind 0.0.0.0:8000`.
+"""
 
 # Create the app once in the master, so every worker shares its configuration, and above all
 # its secret key: with a random key per worker, a form rendered by one worker would fail the

@@ -132,6 +132,22 @@ def test_the_wheel_inits_builds_audits_and_serves_in_an_empty_folder(tmp_path_fa
     assert "Deals assessed: 2" in audited.stdout
     assert (folder / "audit-out" / "report.html").is_file()
 
+    # gunicorn's settings ship in the package: the manual's command reads them from any folder.
+    settings = _run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:assess_app.gunicorn_conf",
+            "--print-config",
+            "assess_app:create_app()",
+        ],
+        folder,
+        env,
+    ).stdout
+    assert re.search(r"^preload_app += True$", settings, re.M) and re.search(r"^workers += 2$", settings, re.M)
+
     log = tmp / "serve.log"
     with (
         log.open("w", encoding="utf-8") as errors,

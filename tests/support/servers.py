@@ -48,6 +48,8 @@ def gunicorn(app: str, environment: Mapping[str, str], probe: str = "/") -> Iter
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        "python:assess_app.gunicorn_conf",  # the settings the manual serves with
         "--workers",
         str(WORKERS),
         "--bind",
