@@ -22,7 +22,7 @@ from deal_records.records import RecordError
 from sales_process.deal import unicode_text
 from sales_process.outcome import Outcome
 from sales_process.problems import InvalidInput, Problem
-from sales_process.vocabulary import parse_currency, parse_iso_date, parse_money
+from sales_process.vocabulary import parse_currency, parse_date, parse_money
 from sales_process.wording import kind_of, object_with_keys
 
 OUTCOME_KEYS = ("outcome", "date", "amount", "currency", "reason")
@@ -41,7 +41,9 @@ class OutcomeChange:
     reason: str | None = None
 
 
-def _date(data: Mapping[str, object], problems: list[Problem]) -> dt.date | None:
+def _date(data: Mapping[str, object], today: dt.date | None, problems: list[Problem]) -> dt.date | None:
+    """The close date, read as a milestone's date is (the check form and the outcome form take the same
+    dates), and not after today."""
     if data.get("date") in (None, ""):
         problems.append(Problem(("date",), "'date' is required: the day the deal closed, as YYYY-MM-DD"))
         return None
@@ -49,10 +51,14 @@ def _date(data: Mapping[str, object], problems: list[Problem]) -> dt.date | None
     try:
         if isinstance(given, str) and given != given.strip():
             raise ValueError(f"{given!r} has spaces around the date; write it as YYYY-MM-DD")
-        return parse_iso_date(given)
+        closed_on = parse_date(given)
     except ValueError as error:
         problems.append(Problem(("date",), f"'date': {error}"))
         return None
+    too_late = future_close_date(closed_on, today)
+    if too_late is not None:
+        problems.append(Problem(("date",), too_late))
+    return closed_on
 
 
 def _reason(data: Mapping[str, object], required: bool, problems: list[Problem]) -> str | None:
@@ -93,8 +99,9 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
             problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
 
 
-def parse_outcome_change(data: object) -> OutcomeChange:
-    """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem."""
+def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeChange:
+    """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem
+    (a close date after `today`, default today in UTC, among them)."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
@@ -110,12 +117,12 @@ def parse_outcome_change(data: object) -> OutcomeChange:
     outcome = Outcome(given)
     change = OutcomeChange(outcome)
     if outcome is Outcome.WON:
-        closed_on = _date(data, problems)
+        closed_on = _date(data, today, problems)
         amount, currency = _amount(data, problems)
         _not_for(data, ("reason",), "for a won deal", problems)
         change = OutcomeChange(outcome, closed_on, amount, currency)
     elif outcome is Outcome.LOST:
-        closed_on = _date(data, problems)
+        closed_on = _date(data, today, problems)
         _not_for(data, ("amount", "currency"), "for a lost deal (a lost deal earns nothing)", problems)
         change = OutcomeChange(outcome, closed_on, reason=_reason(data, True, problems))
     else:

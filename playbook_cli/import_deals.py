@@ -253,7 +253,7 @@ def _row(
     loaded: LoadedProcess,
 ) -> Row:
     """One row to import; RowProblem or ValueError saying why it cannot be."""
-    from deal_records.outcomes import future_close_date, parse_outcome_change
+    from deal_records.outcomes import parse_outcome_change
     from deal_records.records import parse_new_deal
     from pipeline_audit.columns import ColumnPlan
     from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
@@ -281,9 +281,6 @@ def _row(
                 change = parse_outcome_change(_outcome_data(deal, line))
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
-            too_late = future_close_date(deal.close_date)
-            if too_late is not None:
-                problems.append(f"{deal.outcome.value}: {too_late}")
     else:
         problems += [_located(problem) for problem in evidence_problems(deal)]
     try:

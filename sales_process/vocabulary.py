@@ -441,7 +441,8 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
         return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES}))
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):
-            raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like 74000.50")
+            meant = number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES})
+            raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like {meant}")
         raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
     return float(number.replace(",", "").translate({ord(c): None for c in GROUP_SPACES + APOSTROPHES}))
 

@@ -273,7 +273,11 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
     # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
     reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
-    date = {"type": "string", "format": "date", "description": "The close date, YYYY-MM-DD (after today: 409)."}
+    date = {
+        "type": "string",
+        "format": "date",
+        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too; after today: 400).",
+    }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -505,7 +509,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "the close date is after today; or won without an amount when the deal has none."
+                        "or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

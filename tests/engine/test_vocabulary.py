@@ -227,7 +227,8 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ),
         ("€6,000 annually", False, ValueError, "per period \\(annually\\): write the deal's whole value instead$"),
         ("120,5", False, DecimalCommaError, "'120,5' looks like an amount with a decimal comma"),
-        ("74.000,00", False, DecimalCommaError, "looks like an amount with a decimal comma"),
+        ("74.000,00", False, DecimalCommaError, "looks like an amount with a decimal comma; write it like 74000.00$"),
+        ("€ 12 500,5", False, DecimalCommaError, "write it like 12500.5$"),  # the number typed, as it is meant
         ("15.000", False, AmbiguousAmountError, "'15.000' is ambiguous \\(15 or 15000\\?\\)"),
         ("15,000", True, AmbiguousAmountError, "'15,000' is ambiguous"),
         ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),

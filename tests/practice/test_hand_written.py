@@ -91,7 +91,7 @@ def test_a_deal_is_written_as_in_a_deal_file_stage_by_name_and_amount_as_the_crm
     status, _, err = _validate(write_file, capsys, text.replace("$120,000", "74.000,00"))
     assert (status, err.splitlines()[0]) == (
         1,
-        "process.yaml:22:17: error: 'amount': '74.000,00' looks like an amount with a decimal comma; write it like 74000.50",
+        "process.yaml:22:17: error: 'amount': '74.000,00' looks like an amount with a decimal comma; write it like 74000.00",
     )
 
 
