@@ -189,11 +189,15 @@ def validated_deal(form: FlaskForm, process: Process) -> tuple[Deal | None, list
 
 
 def _attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
+    """Put each problem on its field, in place of the form's own words for the field (the engine checks the same
+    limits and says more: "'evidence' is 5000 characters long; at most 2000", not that and WTForms' sentence too)."""
     general: list[str] = []
+    told: set[str] = set()
     for problem in problems:
         name = field_name(problem)
         if name is not None and name in form:
-            form[name].errors = [*form[name].errors, problem.message]
+            form[name].errors = [*(form[name].errors if name in told else []), problem.message]
+            told.add(name)
         else:
             general.append(problem.message)
     return general

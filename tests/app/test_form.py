@@ -113,7 +113,11 @@ INVALID_ANSWERS = [
         "is not a real calendar date",
     ),
     ("demo-attended.date", {"demo-attended.date": "03/01/2027"}, "write it as YYYY-MM-DD"),
-    ("demo-attended.evidence", {"demo-attended.evidence": "x" * 2001}, "Field cannot be longer than 2000 characters"),
+    (
+        "demo-attended.evidence",
+        {"demo-attended.evidence": "x" * 2001},
+        "'evidence' is 2001 characters long; at most 2000",  # said once, not also in WTForms' words
+    ),
     ("deal", {"deal": "x" * 201}, "Field cannot be longer than 200 characters"),
     ("demo-attended.met", {"demo-attended.met": "maybe"}, "is not yes or no; tick the box or leave it empty"),
 ]
@@ -138,7 +142,9 @@ def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
     control = page.controls[field]
     assert control["aria-invalid"] == "true"
     assert f"{field}-error" in str(control["aria-describedby"])
-    assert message in unescape(html.split(f'id="{field}-error"')[1].split("</p>")[0])
+    told = unescape(html.split(f'id="{field}-error"')[1].split("</p>")[0])
+    assert message in told
+    assert field == "deal" or "Field cannot be longer" not in told
     assert f'href="#{field}"' in html, "the error summary links to the field"
     for name, value in {**typed, **answers}.items():
         if name.endswith(".met"):

@@ -183,6 +183,9 @@ def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "not a real calendar date" in page
+    # The summary names the milestone's question: every milestone has a field labelled "Date it happened".
+    question = "Has the prospect confirmed, in writing, the business problem they want to solve?"
+    assert f'<a href="#pain-confirmed.date">Date it happened for “{question}”</a>' in page
     assert 'value="Reply email from the CFO"' in page and 'value="2027-02-30"' in page
     assert stored_checks(database_url) == 0
 
