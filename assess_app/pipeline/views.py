@@ -10,6 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from assess_app.current import current_process
+from assess_app.errors import bad_request
 from assess_app.pipeline import bp
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
@@ -94,7 +95,7 @@ def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
 
 @bp.get("/pipeline")
 @login_required
-def pipeline() -> Response:
+def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     """The team's verified forecast (managers only), as of today or ?as_of=YYYY-MM-DD."""
     user = signed_in_user()
     if not user.is_manager:
@@ -102,7 +103,7 @@ def pipeline() -> Response:
     try:
         as_of = parse_iso_date(request.args["as_of"]) if request.args.get("as_of") else dt.date.today()
     except ValueError as error:
-        abort(400, f"as_of: {error}")
+        return bad_request("as_of", str(error))
     loaded = current_process()
     totals = pipeline_totals(records(), loaded, as_of)
     with records().reading() as db:

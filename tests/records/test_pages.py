@@ -120,6 +120,20 @@ def test_another_rep_gets_404_for_the_deal_on_every_page(signed_in: Callable[[st
     assert other.get("/deals/999999").status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("as_of", "reason"),
+    [
+        ("2026-02-30", "as_of: &#39;2026-02-30&#39; is not a real calendar date"),
+        ("yesterday", "as_of: &#39;yesterday&#39; is not a date; write it as YYYY-MM-DD"),
+    ],
+)
+def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
+    signed_in: Callable[[str], FlaskClient], as_of: str, reason: str
+) -> None:
+    refused = signed_in("manager@example.com").get("/pipeline", query_string={"as_of": as_of})
+    assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
+
+
 def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient]) -> None:
     assert signed_in("ana@example.com").get("/pipeline").status_code == 403
 
