@@ -129,6 +129,14 @@ def _cross_site() -> bool:
     return origin not in (None, "null", request.host_url.rstrip("/"))
 
 
+@bp.get("/confirm", defaults={"rest": ""})
+@bp.get("/confirm/", defaults={"rest": ""})
+@bp.get("/confirm/<token>/<path:rest>")
+def cut(rest: str, token: str = "") -> Response:
+    """A link cut before its token, or with more after it: the same page as for any link that does not open."""
+    return _unknown()
+
+
 @bp.get("/confirm/<token>")
 def show(token: str) -> Response:
     """The statements to confirm, or a page saying the link is used, withdrawn or expired."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Response, current_app, make_response, redirect, render_template, request, send_file
+from flask import Response, abort, current_app, make_response, redirect, render_template, request, send_file
 from flask.typing import ResponseReturnValue
 from werkzeug.security import safe_join
 
@@ -42,7 +42,19 @@ def _send_live(path: Path, status: int) -> Response:
     return no_store(response)
 
 
+def _app_areas() -> set[str]:
+    """The first segments of the app's own addresses (deals, pipeline, check …): none is a page of the playbook."""
+    return {
+        rule.rule.split("/")[1]
+        for rule in current_app.url_map.iter_rules()
+        if not rule.endpoint.startswith(f"{bp.name}.")
+    } - {""}
+
+
 def _not_found(root: Path) -> ResponseReturnValue:
+    if request.path.split("/")[1] in _app_areas():
+        # /deals/abc is an address of the app, not a missing page of the playbook: the app's 404, with its links.
+        abort(NOT_FOUND)
     page = root / "404.html"
     if page.is_file():
         return _send(page, NOT_FOUND)

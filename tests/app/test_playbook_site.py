@@ -58,6 +58,14 @@ def test_a_missing_page_gets_404(client: FlaskClient) -> None:
     assert response.content_type.startswith("text/html")
 
 
+@pytest.mark.parametrize("path", ["/deals/abc", "/deals/1/checks/-1", "/pipeline/x", "/check/extra"])
+def test_an_app_address_that_does_not_exist_gets_the_apps_404_not_the_playbooks(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404 and "There is no page at this address." in page
+    assert "Pipeline Overview" not in page  # the playbook's 404 carries its navigation
+
+
 @pytest.mark.parametrize(
     ("suffix", "mime"),
     [(".css", "text/css"), (".js", "text/javascript"), (".json", "application/json"), (".png", "image/png")],

@@ -165,6 +165,10 @@ def test_an_unknown_or_tampered_token_gets_one_plain_branded_page(
     for response in (client.get(f"/confirm/{make(token)}"), client.post(f"/confirm/{make(token)}", data=_answers())):
         assert response.status_code == 404
         assert response.get_data() == unknown.get_data()
+    # Cut before its token, or with more after it: the same page, never the playbook's (its menu is internal).
+    for path in ("/confirm/", f"/confirm/{token}/more"):
+        response = client.get(path)
+        assert (response.status_code, response.get_data()) == (404, unknown.get_data()), path
     assert confirmations.replies == {}
 
 
