@@ -40,7 +40,12 @@ def bad_request(field: str, message: str) -> tuple[Response, int] | tuple[str, i
     """400 naming the field at fault: the API's errors body, or the error page."""
     if is_api_path(request.path):
         return api_errors(400, [{"loc": field, "message": message}])
-    return render_template("error.html", code=400, title="Bad Request", message=f"{field}: {message}.", kept=[]), 400
+    # A form refused before its view: what it held comes back to copy (a NUL, the usual cause, taken out).
+    kept = [(name, value.replace("\x00", "")) for name, value in kept_fields()]
+    page = render_template(
+        "error.html", code=400, title="Bad Request", message=f"{field}: {message}.", kept=kept, refused=True
+    )
+    return page, 400
 
 
 def _describe(error: HTTPException) -> str:

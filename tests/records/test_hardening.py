@@ -186,6 +186,17 @@ def test_a_nul_in_the_sign_in_email_is_refused_naming_the_field(records_app: Fla
     assert "email" in response.get_data(as_text=True)
 
 
+def test_a_nul_in_a_new_deal_form_is_refused_with_what_was_typed_given_back(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    rep = signed_in("ana@example.com")
+    form = {"csrf_token": page_token(rep, "/deals/new"), "name": "Fabri\x00kam", "crm_id": "OPP-7", "amount": "5 EUR"}
+    refused = rep.post("/deals/new", data=form)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "name: &#39;name&#39; contains a NUL character (U+0000); remove it." in page
+    assert all(f"<dd>{value}</dd>" in page for value in ("Fabrikam", "OPP-7", "5 EUR"))  # nothing typed is lost
+
+
 @pytest.mark.parametrize(
     ("body", "loc"),
     [
