@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from assess_app.deals.links import linked
+
 bp = Blueprint("deals", __name__, template_folder="templates")
+bp.add_app_template_filter(linked, "linked")
 
 from assess_app.deals import views  # noqa: E402,F401  (registers the routes on bp)

@@ -11,6 +11,7 @@ from deal_records.models import Check, Deal
 from sales_process.deal import Answer
 from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.loader import LoadedProcess
+from sales_process.vocabulary import money_in
 
 # A "yes" that does not count: the statuses a rep fixes in the answer itself (or hears from the buyer).
 _PROBLEMS = frozenset({Status.NO_EVIDENCE, Status.FUTURE_DATE, Status.UNDATED, Status.STALE, Status.AWAITING_BUYER})
@@ -87,6 +88,7 @@ class Changes:
     date_changed: list[str]
     buyer_answered: list[str]
     claimed_stage: tuple[str, str] | None
+    amount: tuple[str, str] | None = None  # as read, with its currency: ("EUR 12,500", "USD 15,000")
 
     @property
     def any(self) -> bool:
@@ -98,6 +100,7 @@ class Changes:
             or self.date_changed
             or self.buyer_answered
             or self.claimed_stage
+            or self.amount
         )
 
 
@@ -137,6 +140,7 @@ def changes(loaded: LoadedProcess, before: Check | None, after: Check) -> Change
                 found["date"].append(name)
     stage_before = before.claimed_stage if before is not None else None
     stage_moved = before is not None and stage_before != after.claimed_stage
+    amount_moved = before is not None and (before.amount, before.currency) != (after.amount, after.currency)
     return Changes(
         found["met"],
         found["unmet"],
@@ -144,4 +148,10 @@ def changes(loaded: LoadedProcess, before: Check | None, after: Check) -> Change
         found["date"],
         found["buyer"],
         (_stage_name(loaded, stage_before), _stage_name(loaded, after.claimed_stage)) if stage_moved else None,
+        (_amount(before), _amount(after)) if before is not None and amount_moved else None,
     )
+
+
+def _amount(check: Check) -> str:
+    """A check's amount to read, with its currency; "none" when it had none."""
+    return "none" if check.amount is None else money_in(check.amount, check.currency)

@@ -61,6 +61,17 @@ def test_the_deal_page_shows_every_answer_with_its_evidence_status_and_author(
     assert page.index('id="answer-pain-confirmed"') < page.index('id="answer-budget-confirmed"')
 
 
+def test_an_address_in_the_evidence_is_a_link_the_manager_can_follow(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    evidence = 'CFO reply: https://crm.example.com/006ABC/notes/42. <b>"x"</b> javascript:alert(1)'
+    _check(rep, deal_id, _answer("pain-confirmed", evidence, DAY))
+    pain = _answer_block(_text(signed_in("manager@example.com"), f"/deals/{deal_id}"), "pain-confirmed")
+    link = '<a href="https://crm.example.com/006ABC/notes/42" rel="noopener noreferrer nofollow" target="_blank">'
+    assert f"CFO reply: {link}https://crm.example.com/006ABC/notes/42</a>. &lt;b&gt;" in pain
+    assert pain.count("<a ") == 1  # the rest stays text: no markup, no other scheme
+
+
 @pytest.mark.parametrize(
     ("evidence", "date", "words"),
     [
@@ -99,6 +110,7 @@ def test_a_check_page_shows_the_answers_then_and_what_changed_in_questions(
         {
             **_answer("pain-confirmed", "Signed letter from the CFO", LATER),
             **_answer("next-meeting-accepted", "Invite", DAY),
+            "amount": "15000 USD",
         },
     )
     _check(rep, deal_id, _answer("pain-confirmed", "Signed letter from the CFO", LATER))
@@ -107,6 +119,7 @@ def test_a_check_page_shows_the_answers_then_and_what_changed_in_questions(
     changed = second[second.index('id="changes-title"') : second.index('id="answers-title"')]
     assert f"Newly met: <q>{MEETING}</q>" in changed
     assert f"Evidence changed: <q>{PAIN}</q>" in changed and f"Date changed: <q>{PAIN}</q>" in changed
+    assert "Amount: 120,000 → USD 15,000" in changed
     assert "Signed letter from the CFO" in _answer_block(second, "pain-confirmed")
     assert "Process" in second and "verified stage then" in second
     third = _text(manager, f"/deals/{deal_id}/checks/3")
