@@ -115,6 +115,16 @@ class RecordError(ValueError):
         self.message = message
 
 
+def _taken(crm_id: str, holder: int, caller: User) -> str:
+    """Why a CRM id cannot be used again, with what the caller can do: a deal they cannot open is not sent to."""
+    if holder == caller.id or caller.is_manager:
+        return f"a deal with crm_id {crm_id!r} exists already; check that one instead"
+    return (
+        f"crm_id {crm_id!r} is another rep's deal, which only its owner and the managers see; "
+        "check the id in the CRM, or ask a manager about that deal"
+    )
+
+
 def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
     """Create a deal: a rep for themselves, a manager for any active user."""
     owner = caller
@@ -127,8 +137,10 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
                 "owner", f"no active user {normal_email(new.owner)!r}; a deal's owner must be able to sign in"
             )
         owner = found
-    if new.crm_id is not None and session.scalar(select(Deal.id).where(Deal.crm_id == new.crm_id)) is not None:
-        raise RecordError("crm_id", f"a deal with crm_id {new.crm_id!r} exists already; check that one instead")
+    if new.crm_id is not None:
+        holder = session.scalar(select(Deal.owner_id).where(Deal.crm_id == new.crm_id))
+        if holder is not None:
+            raise RecordError("crm_id", _taken(new.crm_id, holder, caller))
     deal = Deal(
         owner_id=owner.id,
         owner=owner,

@@ -137,7 +137,18 @@ def test_a_duplicate_crm_id_is_refused(records_app: Flask, tokens: dict[str, dic
     client = records_app.test_client()
     assert client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"}).status_code == 201
     again = client.post("/api/deals", headers=tokens["ana"], json={"name": "Y", "crm_id": "7"})
-    assert again.status_code == 409 and again.get_json()["errors"][0]["loc"] == "crm_id"
+    assert again.status_code == 409 and again.get_json()["errors"] == [
+        {"loc": "crm_id", "message": "a deal with crm_id '7' exists already; check that one instead"}
+    ]
+    # Another rep is not sent to a deal they cannot open (it answers them 404).
+    other = client.post("/api/deals", headers=tokens["bo"], json={"name": "Z", "crm_id": "7"})
+    assert other.status_code == 409 and other.get_json()["errors"] == [
+        {
+            "loc": "crm_id",
+            "message": "crm_id '7' is another rep's deal, which only its owner and the managers see; "
+            "check the id in the CRM, or ask a manager about that deal",
+        }
+    ]
 
 
 def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
