@@ -274,6 +274,15 @@ def standing_buyer_answers(session: Session, deal: Deal) -> dict[str, BuyerAnswe
     }
 
 
+def buyer_answered(milestone_id: str, buyer: BuyerAnswer) -> str:
+    """Who answered a milestone through a confirmation link, what and when: why a rep's check may not answer it."""
+    said = "confirmed it" if buyer.agreed else 'answered "Not quite"' + (f" ({buyer.comment})" if buyer.comment else "")
+    return (
+        f"'{milestone_id}' was answered by the buyer, {buyer.name} ({buyer.email}), who {said} on "
+        f"{buyer.date.isoformat()} through a confirmation link; only the buyer changes it, through a new link"
+    )
+
+
 def record_check(
     session: Session,
     deal: Deal,

@@ -30,6 +30,7 @@ from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import current_outcome, is_closed, outcome_events, parse_outcome_change, record_outcome
 from deal_records.records import (
     RecordError,
+    buyer_answered,
     create_deal,
     deal_checks,
     deal_page,
@@ -393,10 +394,7 @@ def add_check(deal_id: int) -> ApiAnswer:
 
 def _buyer_answered(deal_id: int, milestone_id: str, buyer: BuyerAnswer) -> dict[str, str]:
     """Why a check may not answer a milestone the buyer answered, and what to do instead."""
-    said = "confirmed it" if buyer.agreed else 'answered "Not quite"' + (f" ({buyer.comment})" if buyer.comment else "")
     return {
         "loc": f"milestones.{milestone_id}",
-        "message": f"'{milestone_id}' was answered by the buyer, {buyer.name} ({buyer.email}), who {said} on {buyer.date.isoformat()} "
-        f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
-        f"(POST /api/deals/{deal_id}/confirmations)",
+        "message": f"{buyer_answered(milestone_id, buyer)} (POST /api/deals/{deal_id}/confirmations): leave it out",
     }

@@ -39,6 +39,7 @@ from deal_records.outcomes import (
 from deal_records.records import (
     NewDeal,
     RecordError,
+    buyer_answered,
     checks_up_to,
     create_deal,
     deal_checks,
@@ -48,6 +49,7 @@ from deal_records.records import (
     page_problem,
     parse_new_deal,
     record_check,
+    standing_buyer_answers,
 )
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
@@ -399,7 +401,8 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         return redirect(done, 303)
     form = make_form(loaded, request.form)
     given, general = validated_deal(form, loaded.process)
-    if mark_repeated(form, request.form) or given is None:
+    general += _buyers_own(deal)
+    if mark_repeated(form, request.form) or given is None or general:
         return _deal_page(loaded, user, deal, checks, requests, form, general, UNPROCESSABLE)
     try:
         with records().writing() as db:
@@ -421,6 +424,17 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
+
+
+def _buyers_own(deal: Deal) -> list[str]:
+    """An answer sent for a milestone the buyer answered (the page shows no field for it): refused, never dropped."""
+    with records().reading() as db:
+        standing = standing_buyer_answers(db, deal)
+    return [
+        buyer_answered(milestone_id, buyer) + ": ask them again from this page"
+        for milestone_id, buyer in standing.items()
+        if any(request.form.get(f"{milestone_id}.{key}", "").strip() for key in ("met", "evidence", "date"))
+    ]
 
 
 def _saved_url(deal_id: int, check_id: int) -> str:

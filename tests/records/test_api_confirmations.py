@@ -410,8 +410,8 @@ def test_a_check_may_not_answer_what_the_buyer_answered(records_app: Flask, toke
     refused = api.post(checks, headers=tokens["ana"], json={"milestones": overriding})
     assert refused.status_code == 409
     fix = (
-        f"through a confirmation link; leave it out: only the buyer changes it, through a new confirmation link "
-        f"(POST /api/deals/{deal_id}/confirmations)"
+        f"through a confirmation link; only the buyer changes it, through a new link "
+        f"(POST /api/deals/{deal_id}/confirmations): leave it out"
     )
     assert refused.get_json()["errors"] == [
         {

@@ -238,6 +238,25 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     assert "The buyer answered “Not quite”" in manager_page and "Only once legal has read the draft." in manager_page
 
 
+def test_a_form_answering_what_the_buyer_answered_is_refused_not_dropped(rep: FlaskClient, buyer: FlaskClient) -> None:
+    deal_id = new_deal(rep)
+    _check(rep, deal_id)
+    assert _answer(buyer, _link(_ask(rep, deal_id)), {PRICE: "yes", PROPOSAL: "yes"}).status_code == 200
+    before = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    # The page has no field for these answers: only a hand-made form sends one.
+    crafted = {**REP_ANSWERS, f"{PRICE}.met": "no", "csrf_token": page_token(rep, f"/deals/{deal_id}")}
+    refused = rep.post(f"/deals/{deal_id}/checks", data=crafted)
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422
+    assert f"'{PRICE}' was answered by the buyer, Dana B. Buyer (dana@fabrikam.example), who confirmed it on " in page
+    assert "only the buyer changes it, through a new link: ask them again from this page" in page
+    assert _checks_listed(rep.get(f"/deals/{deal_id}").get_data(as_text=True)) == _checks_listed(before)
+
+
+def _checks_listed(page: str) -> list[str]:
+    return re.findall(r'href="/deals/\d+/checks/(\d+)"', page)
+
+
 def _answer_again(buyer: FlaskClient, link: str) -> int:
     path = link.split("://", 1)[1].split("/", 1)[1]
     return buyer.get(f"/{path}").status_code
