@@ -40,13 +40,14 @@ EXAMPLE = f"""examples:
   cd verdict-dbt && dbt build          (with a profile named {PROJECT} in ~/.dbt/profiles.yml)
 
   playbook dbt --out try-dbt --dialect duckdb --seed pipeline.csv --as-of 2027-03-01
-  cd try-dbt && dbt build              (the export loaded as a seed, every column as text)
+  cd try-dbt && dbt build              (the export loaded as a seed, every column as text, read by ref())
 
 writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
 and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
-seeds/TABLE.csv. The files are overwritten on every run: regenerate after editing process.yaml."""
+seeds/TABLE.csv and seeds/TABLE.yml in place of sources.yml. The files are overwritten on every
+run: regenerate after editing process.yaml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -183,9 +184,13 @@ def run(args: argparse.Namespace) -> int:
         if seed is not None:
             (out / "seeds").mkdir(parents=True, exist_ok=True)
             _write_seed(seed, out / "seeds" / f"{table}.csv", title)
+            # A source left by an earlier run without --seed would be tested before the seed is loaded.
+            (out / "models" / "sources.yml").unlink(missing_ok=True)
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     print(
-        f"wrote a dbt project for {loaded.process.name} into {out}: model {MODEL}, source crm.{table}", file=sys.stderr
+        f"wrote a dbt project for {loaded.process.name} into {out}: model {MODEL}, "
+        + (f"seed {table}" if seed is not None else f"source {SOURCE}.{table}"),
+        file=sys.stderr,
     )
     return EXIT_OK
