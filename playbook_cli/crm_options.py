@@ -148,15 +148,23 @@ def mapping_arguments(args: argparse.Namespace) -> list[str]:
 
 
 def export_option_problems(args: argparse.Namespace, seeded: bool | None = None) -> list[str]:
-    """The options reading an export given without one: --sheet and --encoding read --columns-from's file,
-    --ignore-column and --strict-columns its header or a seed's (`seeded`: whether --seed was given; None:
-    the command has no --seed)."""
+    """The options reading an export given without one: --sheet and --encoding read --columns-from's file (or
+    --seed's), --ignore-column and --strict-columns its header or a seed's (`seeded`: whether --seed was given;
+    None: the command has no --seed)."""
     problems = []
-    if args.sheet is not None and args.columns_from is None:
-        problems.append("--sheet reads a sheet of --columns-from's .xlsx workbook: give --columns-from EXPORT.xlsx too")
-    if args.encoding is not None and args.columns_from is None:
+    files = "--columns-from's" if seeded is None else "--columns-from's or --seed's"
+    if args.sheet is not None and args.columns_from is None and not seeded:
         problems.append(
-            "--encoding reads --columns-from's CSV file: give --columns-from EXPORT.csv too, or drop --encoding"
+            f"--sheet reads a sheet of {files} .xlsx workbook: give --columns-from EXPORT.xlsx too"
+            if seeded is None
+            else f"--sheet reads a sheet of {files} .xlsx workbook: give --seed EXPORT.xlsx (or --columns-from) too"
+        )
+    if args.encoding is not None and args.columns_from is None and not seeded:
+        problems.append(
+            f"--encoding reads {files} CSV file: give --columns-from EXPORT.csv too, or drop --encoding"
+            if seeded is None
+            else f"--encoding reads {files} CSV file: give --seed EXPORT.csv (or --columns-from) too, or drop "
+            "--encoding"
         )
     exports = "--columns-from" if seeded is None else "--columns-from or --seed"
     header_options = (

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
-import shutil
 import sys
 from pathlib import Path
 
-from pipeline_audit.pipeline_csv import MAX_TITLE_LINES, title_lines
+from pipeline_audit.audit import plan_header
+from pipeline_audit.columns import ColumnPlan
+from pipeline_audit.data_rows import DataRows
+from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
 from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
@@ -31,7 +32,10 @@ from playbook_cli.sql import (
     name_problem,
     row_order_problem,
 )
+from sales_process.crm import CrmMapping
+from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import plural, shown
 from verdict_sql.dbt import MODEL, PROJECT, SOURCE, DbtOptions, dbt_project
 from verdict_sql.dialects import DIALECTS
 
@@ -40,13 +44,15 @@ EXAMPLE = f"""examples:
   cd verdict-dbt && dbt build          (with a profile named {PROJECT} in ~/.dbt/profiles.yml)
 
   playbook dbt --out try-dbt --dialect duckdb --seed pipeline.csv --as-of 2027-03-01
-  cd try-dbt && dbt build              (the export loaded as a seed, every column as text)
+  cd try-dbt && dbt build              (the export loaded as a seed, every column as text, read by ref())
 
 writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
 and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
-seeds/TABLE.csv. The files are overwritten on every run: regenerate after editing process.yaml."""
+seeds/TABLE.csv (the export's header and deals as the audit reads them, comma-separated UTF-8) and
+seeds/TABLE.yml in place of sources.yml. The files are overwritten on every run: regenerate after
+editing process.yaml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -79,8 +85,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument(
         "--seed",
-        metavar="EXPORT.csv",
-        help="a CRM export (CSV, UTF-8) to load as a dbt seed standing for the table: every column as text",
+        metavar="EXPORT",
+        help="a CRM export (CSV or .xlsx, read as `playbook audit` reads it) to load as a dbt seed standing for the "
+        "table: every column as text",
     )
     parser.add_argument(
         "--buyer-columns",
@@ -94,36 +101,65 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _seed_header(path: Path) -> tuple[list[str], int]:
-    """The header of the export to seed and the report's title lines above it: a UTF-8 CSV (dbt seeds
-    are), else a UserError with the fix."""
+def _write_seed(export: Path, seed: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool) -> list[str]:
+    """Write the export's header and deals into `seed`, a comma-separated UTF-8 CSV (what dbt loads), and return
+    its header; InvalidFile naming the line and the fix where the export cannot be a seed.
+
+    The export is read by the audit's own reader (pipeline_csv.open_export, data_rows.DataRows): a CSV in any
+    delimiter and encoding the audit reads, or an .xlsx workbook's sheet; a report's title lines, blank rows and
+    footer are left out; each cell is the text the audit reads (a quote `playbook deals export` put before a
+    formula-like cell removed), so the model reads what the audit reads. A header's unnamed columns are left
+    out (the model reads none); a row the seed cannot hold as the audit reads it (another number of cells than
+    the header's, text under an unnamed column) is refused at its line."""
+    partial = seed.with_name(seed.name + ".partial")
+    encoding, rows_read = mapping.encoding or "utf-8", None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first_rows = list(itertools.islice(csv.reader(handle), MAX_TITLE_LINES + 1))
-            skip = title_lines(first_rows)
-            header = first_rows[skip] if first_rows else None
-    except FileNotFoundError:
-        raise UserError(f"--seed {path}: no such file") from None
+        with open_export(export, mapping.encoding, mapping.sheet) as opened:
+            encoding, rows_read = opened.encoding, opened.rows
+            header = opened.header
+            plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
+            kept = [index for index in range(len(header)) if index not in plan.unnamed]
+            data = DataRows(opened.rows, plan, export)
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                writer = csv.writer(out)
+                writer.writerow([header[index] for index in kept])
+                for line, cells in data:
+                    problem = _not_seedable(cells, plan)
+                    if problem is not None:
+                        raise file_error(export, problem, line)
+                    cells = restored(cells)
+                    writer.writerow([cells[index] for index in kept])
+            data.refuse_if_empty(export)
     except UnicodeDecodeError:
-        raise UserError(
-            f"--seed {path}: not UTF-8 text; dbt seeds are CSV files in UTF-8: save the export as 'CSV UTF-8'"
-        ) from None
+        partial.unlink(missing_ok=True)
+        raise decoding_error(export, encoding) from None
     except csv.Error as error:
-        raise UserError(f"--seed {path}: not a CSV file ({error})") from None
-    if not header or not any(name.strip() for name in header):
-        raise UserError(f"--seed {path}: the file has no header row; the first line names the columns")
-    return header, skip
+        partial.unlink(missing_ok=True)
+        line = rows_read.line_num if rows_read is not None else 1
+        raise file_error(export, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(seed)
+    return [header[index] for index in kept]
 
 
-def _write_seed(export: Path, seed: Path, title: int) -> None:
-    """Copy the export as the seed, without the report's `title` lines above its header (a seed starts with it)."""
-    if not title:
-        shutil.copyfile(export, seed)
-        return
-    with export.open(encoding="utf-8-sig", newline="") as source, seed.open("w", encoding="utf-8", newline="") as out:
-        for _ in range(title):
-            source.readline()
-        shutil.copyfileobj(source, out)
+def _not_seedable(cells: list[str], plan: ColumnPlan) -> str | None:
+    """Why a deal's row cannot be a row of the seed (whose rows are as wide as its header, its columns named), with
+    the fix; None when it can. The audit reads such a row without assessing it; the model would read it otherwise."""
+    if len(cells) != plan.width:
+        return (
+            f"the row has {plural(len(cells), 'cell')} but the header has {plural(plan.width, 'column')}, and a dbt "
+            "seed's rows are as wide as its header; check this line for a stray delimiter or quote, fix it in the "
+            "export and run playbook dbt again"
+        )
+    for index in plan.unnamed:
+        if cells[index].strip():
+            return (
+                f"column {index + 1} has no name in the header but holds {shown(cells[index])}, and a dbt seed's "
+                "columns are named; name the column in the header or empty the cell, and run playbook dbt again"
+            )
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -149,9 +185,10 @@ def run(args: argparse.Namespace) -> int:
     seed = Path(args.seed) if args.seed else None
     if seed is not None and schema:
         raise UserError(f"--seed loads the export into the target's schema: give --from {table}, without a schema")
-    seed_header, title = _seed_header(seed) if seed is not None else (None, 0)
     # The seed stands for the table: its header is the table's, unless --columns-from names another export.
     shaped_like = Path(args.columns_from) if args.columns_from is not None else seed
+    out = Path(args.out)
+    seed_header = None
     try:
         mapping = mapping_from_options(args, loaded)
         columns = None
@@ -159,9 +196,14 @@ def run(args: argparse.Namespace) -> int:
             columns, warnings = export_columns(shaped_like, loaded, mapping, no_evidence=args.no_evidence)
             for warning in warnings:
                 warn("dbt", warning)
+        if seed is not None:
+            (out / "seeds").mkdir(parents=True, exist_ok=True)
+            seed_header = _write_seed(seed, out / "seeds" / f"{table}.csv", loaded, mapping, args.no_evidence)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
+    except OSError as error:
+        raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     options = DbtOptions(
         DIALECTS[args.dialect],
         table,
@@ -174,18 +216,19 @@ def run(args: argparse.Namespace) -> int:
         mapping,
         database,
     )
-    out = Path(args.out)
     try:
         for name, text in dbt_project(loaded, options, command_line("dbt", args)):
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         if seed is not None:
-            (out / "seeds").mkdir(parents=True, exist_ok=True)
-            _write_seed(seed, out / "seeds" / f"{table}.csv", title)
+            # A source left by an earlier run without --seed would be tested before the seed is loaded.
+            (out / "models" / "sources.yml").unlink(missing_ok=True)
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     print(
-        f"wrote a dbt project for {loaded.process.name} into {out}: model {MODEL}, source crm.{table}", file=sys.stderr
+        f"wrote a dbt project for {loaded.process.name} into {out}: model {MODEL}, "
+        + (f"seed {table}" if seed is not None else f"source {SOURCE}.{table}"),
+        file=sys.stderr,
     )
     return EXIT_OK

@@ -1,5 +1,6 @@
-"""The verdict as a dbt project: the CRM table as a source, the verdict as a model written by the same
-SQL generator as `playbook sql`, and tests and descriptions taken from the process.
+"""The verdict as a dbt project: the CRM table as a source (or an export as a seed, read through ref()), the
+verdict as a model written by the same SQL generator as `playbook sql`, and tests and descriptions taken from the
+process.
 
 Files are returned as (relative path, text), so the command decides where they go; nothing here
 imports dbt (the project is plain files that any dbt with the warehouse's adapter runs).
@@ -55,13 +56,18 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
     process = loaded.process
     mapping = options.mapping or resolve_mapping(process)
     columns = options.columns or audit_columns(process, mapping, buyers=options.buyers)
-    files = [
+    return [
         ("dbt_project.yml", _project_yml(process, options)),
-        ("models/sources.yml", _yaml(_sources(process, columns, options))),
+        (input_properties(options), _yaml(_sources(process, columns, options))),
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
         ("models/schema.yml", _yaml(_schema(process, options, columns))),
     ]
-    return files
+
+
+def input_properties(options: DbtOptions) -> str:
+    """The file describing and testing the table the model reads: the source's models/sources.yml, or with a seed
+    the seed's seeds/TABLE.yml (beside seeds/TABLE.csv)."""
+    return f"seeds/{options.table}.yml" if options.seed_header is not None else "models/sources.yml"
 
 
 def _yaml(data: dict[str, Any]) -> str:
@@ -89,9 +95,12 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
 
 
 def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> dict[str, Any]:
+    """The source's properties, or with a seed the seed's: its tests then depend on the seed, so `dbt build` loads
+    it before testing it (a source's tests ran beside the seed with threads > 1, on a table not there yet)."""
     table: dict[str, Any] = {
         "name": options.table,
-        "description": "The CRM's deals, one row per deal, with the columns `playbook audit` reads.",
+        "description": "The CRM's deals, one row per deal, with the columns `playbook audit` reads"
+        + (" (the export given to --seed, as the audit reads it)." if options.seed_header is not None else "."),
         "columns": [
             {"name": name, "description": text, "quote": True}
             for name, text in dict(_source_columns(process, columns)).items()  # a column read as two fields once
@@ -101,6 +110,8 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
     for column in table["columns"]:
         if column["name"] == columns.deal:
             column["data_tests"] = [_warns("not_null")]
+    if options.seed_header is not None:
+        return {"version": 2, "seeds": [table]}
     source: dict[str, Any] = {"name": SOURCE, "tables": [table]}
     source["schema"] = options.schema if options.schema else "{{ target.schema }}"
     if options.database:
@@ -170,11 +181,17 @@ def _model_sql(
         row_order=options.row_order,
     )
     body = statement.rstrip().removesuffix(";")
+    # A seed is read through ref(): dbt then loads (and tests) it before building the model, whatever the threads.
+    reference = (
+        "{{ ref('" + options.table + "') }}"
+        if options.seed_header is not None
+        else "{{ source('" + SOURCE + "', '" + options.table + "') }}"
+    )
     if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own
         body = "{% raw %}" + body + "{% endraw %}"
-        relation = "{% endraw %}{{ source('" + SOURCE + "', '" + options.table + "') }}{% raw %}"
+        relation = "{% endraw %}" + reference + "{% raw %}"
     else:
-        relation = "{{ source('" + SOURCE + "', '" + options.table + "') }}"
+        relation = reference
     quoted = options.dialect.quote(_STAND_IN)
     assert body.count(quoted) == 1, "the generator names the input relation once"
     return "{{ config(materialized='table') }}\n" + body.replace(quoted, relation) + "\n"

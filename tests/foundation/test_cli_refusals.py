@@ -89,7 +89,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         pytest.param(
             ["dbt", "--out", "project", "--dialect", "duckdb", "--seed", "adir"],
             1,
-            "adir: it is a folder; give a file's path",
+            "adir: error: it is a folder; give a file's path",
             id="seed-folder",
         ),
         pytest.param(
