@@ -235,6 +235,61 @@ def _key_among_list_items(error: yaml.MarkedYAMLError, lines: list[str]) -> Mist
     return Mistake(mark.line + 1, len(key.group("indent")) + 1, message + _detail(error))
 
 
+_OPENERS = {"[": "]", "{": "}"}
+_FLOW_COMMENT = re.compile(r"\s+#")
+_FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping", "while parsing a flow node")
+
+
+def _unclosed_flow(error: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Mistake | None:
+    """`segment: [Hospital, Multi-site` with no ']': report the '[' (or '{') that was opened, with the line closed."""
+    mark = error.problem_mark
+    if mark is None or error.context not in _FLOW_CONTEXTS:
+        return None
+    open_at: list[yaml.Token] = []  # the brackets opened and not yet closed, innermost last
+    on_its_line: list[yaml.Token] = []  # every token, to find where a line's text ends
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            on_its_line.append(token)
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                open_at.append(token)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and open_at:
+                opened = text[open_at[-1].start_mark.index]
+                if text[token.start_mark.index] != _OPENERS[opened]:
+                    break  # a '}' where the '[' is still open: the scan stops with the '[' open
+                open_at.pop()
+    except yaml.YAMLError:
+        pass
+    unclosed = [token for token in open_at if token.start_mark.index <= mark.index]
+    if not unclosed:
+        return None  # every bracket is closed somewhere: another mistake
+    opener = unclosed[-1].start_mark
+    bracket = text[opener.index]
+    closer = _OPENERS[bracket]
+    what = "list" if bracket == "[" else "mapping"
+    line = lines[opener.line]
+    if mark.line == opener.line and mark.index < len(text) and text[mark.index] in "]}":
+        cut, where, closers = mark.column, f"before the '{text[mark.index]}'", closer  # `{segment: [Hospital}`
+    else:
+        # Where the line's text ends: after its last token, or before its comment when a text runs on below
+        # (in brackets a plain text goes on over the next lines: `[Hospital, Multi-site` reads on into them).
+        comment = _FLOW_COMMENT.search(line, opener.column)
+        ends = [
+            t.end_mark.column if t.end_mark.line == opener.line else comment.start() if comment else len(line.rstrip())
+            for t in on_its_line
+            if t.start_mark.line == opener.line
+        ]
+        cut, where = max(ends, default=len(line.rstrip())), "on the same line"
+        closers = "".join(
+            _OPENERS[text[t.start_mark.index]] for t in reversed(unclosed) if t.start_mark.line == opener.line
+        )
+    if where == "on the same line" and line[:cut].rstrip().endswith((",", bracket)):
+        # The text goes on below (`[Hospital,`): where it ends is not on this line.
+        fix = f"end it with '{closer}' after its last item"
+    else:
+        fix = f"end it with '{closer}' {where}: {(line[:cut] + closers + line[cut:]).strip()}"
+    return Mistake(opener.line + 1, opener.column + 1, f"the {what} opened with '{bracket}' here is not closed; {fix}")
+
+
 def _missing_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """A key written without its ':'."""
     mark = error.context_mark
@@ -250,6 +305,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
     return (
         _tab(error, lines)
         or _unclosed_quote(error, text)
+        or _unclosed_flow(error, text, lines)
         or _text_after_quote(error, lines)
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)

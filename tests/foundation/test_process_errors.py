@@ -425,6 +425,44 @@ BAD_FILES = [
         id="unclosed-quote-in-the-middle",
     ),
     pytest.param(
+        with_stage_keys("    pitfalls: [Silence, Happy ears\n"),
+        [
+            "7:15: error: the list opened with '[' here is not closed; end it with ']' on the same line: "
+            "pitfalls: [Silence, Happy ears]"
+        ],
+        id="unclosed-list",
+    ),
+    pytest.param(
+        VALID + "practice: {generated: false\n",
+        [
+            "15:11: error: the mapping opened with '{' here is not closed; end it with '}' on the same line: "
+            "practice: {generated: false}"
+        ],
+        id="unclosed-mapping-at-the-end-of-the-file",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n", "        required_when: {segment: [Hospital, Clinic}\n"
+        ),
+        [
+            "11:34: error: the list opened with '[' here is not closed; end it with ']' before the '}': "
+            "required_when: {segment: [Hospital, Clinic]}"
+        ],
+        id="unclosed-list-inside-a-mapping",
+    ),
+    pytest.param(
+        VALID + "practice:\n  scenarios: [one,\n",
+        ["16:14: error: the list opened with '[' here is not closed; end it with ']' after its last item"],
+        id="unclosed-list-going-on-below",
+    ),
+    pytest.param(
+        VALID + 'description: "Our process',
+        [
+            '15:14: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
+        ],
+        id="unclosed-quote-at-the-end-of-the-file",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
         [
             "6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
