@@ -203,6 +203,53 @@ def _indentation(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | Non
     return Mistake(mark.line + 1, column + 1, message + _detail(error))
 
 
+# Tokens the parser adds where a block starts or ends, not written by the user.
+_NOT_WRITTEN = (yaml.BlockEndToken, yaml.StreamStartToken, yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+_ITEM_WORDS = {"stages": "stage", "milestones": "milestone", "scenarios": "scenario"}
+
+
+def _under_indented_item(error: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Mistake | None:
+    """A '- ' item indented less than the items of the list above it: it belongs to that list."""
+    mark = error.problem_mark
+    found = error.problem or ""
+    if mark is None or not found.endswith(("but found '-'", "but found '<block sequence start>'")):
+        return None
+    if mark.line >= len(lines) or not lines[mark.line][mark.column :].startswith("-"):
+        return None
+    # The first token of each line above (block text such as a `guidance: |` is inside its key's token).
+    first: dict[int, yaml.Token] = {}
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line >= mark.line:
+                break
+            if not isinstance(token, _NOT_WRITTEN):
+                first.setdefault(token.start_mark.line, token)
+    except yaml.YAMLError:
+        return None
+    column = mark.column
+    # The lines above that are deeper than this item, up to the line that holds them: their shallowest line is
+    # the item of the list this one was meant for (a list inside a milestone is deeper still).
+    item: yaml.Token | None = None
+    holder: int | None = None
+    for number in sorted(first, reverse=True):
+        token = first[number]
+        if token.start_mark.column <= column:
+            holder = number
+            break
+        if item is None or token.start_mark.column < item.start_mark.column:
+            item = token
+    if item is None or not isinstance(item, yaml.BlockEntryToken):
+        return None
+    key = _KEY_LINE.match(lines[holder]) if holder is not None else None
+    word = _ITEM_WORDS.get(key.group("key").strip(), "item") if key else "item"
+    more = item.start_mark.column - column
+    message = (
+        f"this list item is indented by {_spaces(column)}, less than the list above it; "
+        f"indent it {more} more space{'s' if more != 1 else ''} to line up with the {word} above (line {item.start_mark.line + 1})"
+    )
+    return Mistake(mark.line + 1, column + 1, message + _detail(error))
+
+
 def _list_item_among_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'- item' between 'key: value' lines of a mapping."""
     mark = error.problem_mark
@@ -309,6 +356,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _text_after_quote(error, lines)
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
+        or _under_indented_item(error, text, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
         or _indentation(error, lines)

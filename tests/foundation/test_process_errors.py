@@ -484,6 +484,29 @@ BAD_FILES = [
         id="list-item-among-keys",
     ),
     pytest.param(
+        VALID.replace(
+            "  - id: won\n",
+            "    - id: budget-confirmed\n        question: Budget?\n        customer_action: The buyer names the budget.\n        evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "12:5: error: this list item is indented by 4 spaces, less than the list above it; indent it 2 more spaces to line up with the milestone above (line 8) (YAML: expected <block end>, but found '-')"
+        ],
+        id="milestone-indented-less-than-the-one-above",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        guidance: |\n          - Send a recap\n",
+        ).replace(
+            "  - id: won\n",
+            "     - id: budget-confirmed\n        question: Budget?\n        customer_action: The buyer names the budget.\n        evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "14:6: error: this list item is indented by 5 spaces, less than the list above it; indent it 1 more space to line up with the milestone above (line 8) (YAML: expected <block end>, but found '<block sequence start>')"
+        ],
+        id="milestone-indented-less-below-a-text-with-a-list",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "\tprobability: 60\n"),
         ["6:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
         id="tab-before-a-key",
