@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -26,7 +25,7 @@ from sales_process.model import (
 from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
-from sales_process.vocabulary import plural
+from sales_process.vocabulary import plural, slug_of
 from sales_process.wording import described, kind_of, show
 
 _READABLE: dict[type[BaseModel], str] = {
@@ -183,9 +182,7 @@ def milestones_in_other_words(key: object) -> bool:
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Accented letters keep their letter (confirmé: confirme), as the id would be read aloud.
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
-    slug = "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
+    slug = slug_of(value)  # accented letters keep their letter (confirmé: confirme), as the id would be read aloud
     return f", e.g. '{slug}'" if slug else ""
 
 

@@ -559,7 +559,8 @@ class PracticeDeal(_Strict):
 class StatedAnswer(_Strict):
     """The answer the scenario's author expects; `playbook validate` checks it against the engine."""
 
-    verified_stage: Slug = Field(description="The stage id the deal is verifiably in.")
+    # As claimed_stage: a stage's id or name, found by the same lookup (check_practice reports an unknown one).
+    verified_stage: NonEmptyText = Field(description="The stage the deal is verifiably in: its id or its name.")
     next_milestones: list[Slug] | None = Field(
         default=None, description="If given: the milestone ids the customer must still achieve in that stage."
     )

@@ -311,19 +311,21 @@ def _check_answer(
     process: Process, written: PracticeScenario, solved: SolvedScenario, loc: tuple[str | int, ...]
 ) -> Iterator[Problem]:
     stated = written.answer
-    stage_ids = [stage.id for stage in process.stages]
     engine_stage = solved.verified_stage.id
-    if stated.verified_stage not in stage_ids:
-        yield Problem(
-            (*loc, "verified_stage"),
-            f"unknown stage '{stated.verified_stage}'{did_you_mean(stated.verified_stage, stage_ids)} (stages: {', '.join(stage_ids)})",
-        )
-    elif stated.verified_stage != engine_stage:
-        yield Problem(
-            (*loc, "verified_stage"),
-            f"scenario '{written.id}' states verified stage '{stated.verified_stage}', but the engine places its deal in '{engine_stage}': "
-            f"{solved.stage_verdict.rule} Correct the answer or the deal.",
-        )
+    try:
+        # A stage's id or its name, as the deal's claimed_stage is read.
+        stated_stage = process.stage_lookup.find(stated.verified_stage)
+    except ValueError as error:
+        yield Problem((*loc, "verified_stage"), str(error))
+    else:
+        if stated_stage is None:
+            yield Problem((*loc, "verified_stage"), "'verified_stage' is blank; write the stage's id or name")
+        elif stated_stage != engine_stage:
+            yield Problem(
+                (*loc, "verified_stage"),
+                f"scenario '{written.id}' states verified stage '{stated.verified_stage}', but the engine places its deal in '{engine_stage}': "
+                f"{solved.stage_verdict.rule} Correct the answer or the deal.",
+            )
     if stated.next_milestones is None:
         return
     known = [milestone.id for _, milestone in process.milestones()]
