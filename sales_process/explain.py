@@ -179,6 +179,70 @@ def milestones_in_other_words(key: object) -> bool:
     return isinstance(key, str) and _meaning(Stage, key) == _OUTCOMES
 
 
+# A key for a text in another language (`name_de`, `question-fr`, `summary_pt_BR`, `translations`): a process is
+# written in one language. The codes are languages' (ISO 639-1), less `id`, which is more often an identifier.
+_LANGUAGES = frozenset(
+    [
+        "ar",
+        "bg",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "ms",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sr",
+        "sv",
+        "th",
+        "tr",
+        "uk",
+        "vi",
+        "zh",
+    ]
+)
+_IN_A_LANGUAGE = re.compile(r"(?P<key>.+?)[_-](?P<language>[a-z]{2})(?:[_-][a-z]{2})?", re.IGNORECASE)
+_TRANSLATIONS = frozenset(("translations", "translation", "translated", "i18n", "l10n", "locales", "languages"))
+_ONE_LANGUAGE = (
+    "a process has one language, and there is no key for translations: remove '{key}', and write each text once, "
+    "in the one language the playbook uses"
+)
+
+
+def _translation(owner: type[BaseModel], key: str) -> str:
+    """The hint for a key that holds a translation of another key, or of every key; '' for any other key."""
+    written = _IN_A_LANGUAGE.fullmatch(key.strip())
+    in_a_language = written is not None and written["language"].lower() in _LANGUAGES
+    if key.strip().lower() in _TRANSLATIONS or (
+        in_a_language and written is not None and re.sub(r"[\s-]+", "_", written["key"].lower()) in owner.model_fields
+    ):
+        return "; " + _ONE_LANGUAGE.format(key=key)
+    return ""
+
+
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
@@ -199,7 +263,12 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"{where} is missing the required key '{key}'")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
-        hint = _meant_key(owner, key) or did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+        hint = (
+            _meant_key(owner, key)
+            or _translation(owner, key)
+            or did_you_mean(key, allowed)
+            or f"; allowed keys: {', '.join(allowed)}"
+        )
         return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "string_type":
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
@@ -264,6 +333,8 @@ def _misspelt(errors: list[Any]) -> set[tuple[Loc, str]]:
     for error in errors:
         if error["type"] == "extra_forbidden" and error["loc"]:
             owner: Loc = tuple(error["loc"][:-1])
+            if _translation(model_at(owner), str(error["loc"][-1])):
+                continue  # `name_de` is not a misspelt `name`: a missing `name` is still reported
             meant = closest(str(error["loc"][-1]), list(model_at(owner).model_fields))
             if meant is not None:
                 found.add((owner, meant))

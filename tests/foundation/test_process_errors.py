@@ -118,6 +118,25 @@ BAD_FILES = [
         id="milestones-in-other-words-is-one-error",
     ),
     pytest.param(
+        VALID.replace("    name: Talking\n", "    name: Talking\n    name_de: Im Gespräch\n"),
+        [
+            "6:5: error: unknown key 'name_de' in stage 'Talking'; a process has one language, and there is no key for "
+            "translations: remove 'name_de', and write each text once, in the one language the playbook uses"
+        ],
+        id="a-translated-name-is-no-misspelt-name",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    Name-FR: En discussion\n    translations: {}\n"),
+        [
+            "4:5: error: stage 'talking' is missing the required key 'name'",
+            "5:5: error: unknown key 'Name-FR' in stage 'talking'; a process has one language, and there is no key for "
+            "translations: remove 'Name-FR', and write each text once, in the one language the playbook uses",
+            "6:5: error: unknown key 'translations' in stage 'talking'; a process has one language, and there is no key for "
+            "translations: remove 'translations', and write each text once, in the one language the playbook uses",
+        ],
+        id="translations-of-a-missing-name",
+    ),
+    pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
         [
             "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"
