@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
 from typing import Any, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
@@ -243,6 +246,37 @@ def _translation(owner: type[BaseModel], key: str) -> str:
     return ""
 
 
+# Where a field's description stops saying what the value is (`The document … that proves it: an email, …`).
+_WHAT_IT_IS = re.compile(r"[:;]\s|, e\.g\.|, a slug such as|\.(?:\s|$)")
+
+
+def _what_to_add(owner: type[BaseModel], key: str) -> str:
+    """'; add 'evidence:' with the document or record that proves it (e.g. evidence: …)', from the model's field."""
+    field = owner.model_fields.get(key)
+    if field is None or not field.description:
+        return ""
+    what = _WHAT_IT_IS.split(field.description, maxsplit=1)[0].strip()
+    if len(what) > 1 and what[0].isupper() and what[1].islower():
+        what = what[0].lower() + what[1:]
+    example = f" (e.g. {key}: {_yaml_value(field.examples[0])})" if field.examples else ""
+    return f"; add '{key}:' with {what}{example}"
+
+
+def _yaml_value(value: object) -> str:
+    """A value as written after its key in YAML: plain where YAML reads it back the same, else in quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if not isinstance(value, str):
+        return text
+    try:
+        plain = yaml.safe_load(f"key: {text}")
+    except yaml.YAMLError:
+        plain = None
+    read = plain.get("key") if isinstance(plain, dict) else None
+    return text if read == value or (isinstance(read, dt.date) and read.isoformat() == value) else json.dumps(value)
+
+
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
@@ -260,7 +294,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
     owner = model_at(loc[:-1]) if loc else Process
     where = describe(loc[:-1], data) if loc else "the process"
     if kind == "missing":
-        return Problem(loc, f"{where} is missing the required key '{key}'")
+        return Problem(loc, f"{where} is missing the required key '{key}'{_what_to_add(owner, key)}")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
         hint = (

@@ -128,7 +128,8 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    name: Talking\n", "    Name-FR: En discussion\n    translations: {}\n"),
         [
-            "4:5: error: stage 'talking' is missing the required key 'name'",
+            "4:5: error: stage 'talking' is missing the required key 'name'"
+            "; add 'name:' with the stage's name as reps and the CRM know it (e.g. name: Demonstrating)",
             "5:5: error: unknown key 'Name-FR' in stage 'talking'; a process has one language, and there is no key for "
             "translations: remove 'Name-FR', and write each text once, in the one language the playbook uses",
             "6:5: error: unknown key 'translations' in stage 'talking'; a process has one language, and there is no key for "
@@ -324,13 +325,27 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    name: Talking\n", ""),
-        ["4:5: error: stage 'talking' is missing the required key 'name'"],
+        [
+            "4:5: error: stage 'talking' is missing the required key 'name'"
+            "; add 'name:' with the stage's name as reps and the CRM know it (e.g. name: Demonstrating)"
+        ],
         id="missing-stage-name",
     ),
     pytest.param(
         VALID.replace("        evidence: The customer's reply email.\n", ""),
-        ["8:9: error: stage 'Talking', milestone 'pain-confirmed' is missing the required key 'evidence'"],
+        [
+            "8:9: error: stage 'Talking', milestone 'pain-confirmed' is missing the required key 'evidence'; "
+            "add 'evidence:' with the document or record that proves it (e.g. evidence: The buyer's reply email)"
+        ],
         id="missing-evidence",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 100\n", ""),
+        [
+            "12:5: error: stage 'Won' is missing the required key 'probability'; add 'probability:' with the win "
+            "probability in percent (0–100) of a deal verified in this stage (e.g. probability: 40)"
+        ],
+        id="missing-probability",
     ),
     pytest.param(
         VALID.replace("name: Won", "name: 2027"),

@@ -145,8 +145,12 @@ practice:
         "process.yaml:22:17: error: 'amount': -5 is negative; an amount must be zero or more",
         "process.yaml:23:21: error: 'milestones' must be a mapping of milestone ids to answers (met, evidence, date), got a list",
         "process.yaml:24:15: error: each stated answer must be a mapping of keys (verified_stage, next_milestones, …), got text",
-        "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'",
-        "process.yaml:27:9: error: the deal of practice scenario 2 is missing the required key 'as_of'",
+        "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'; add 'story:' with what "
+        "happened with the customer, as the rep tells it, in Markdown (e.g. story: The demo went really well, and the "
+        "champion says the price is fine.)",
+        "process.yaml:27:9: error: the deal of practice scenario 2 is missing the required key 'as_of'; add 'as_of:' "
+        "with the date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date "
+        "(e.g. as_of: 2027-03-01)",
         "process.yaml:28:33: error: 'met' must be true or false, got text 'maybe'",
         "10 errors found.",
     ]
