@@ -8,7 +8,8 @@ from pathlib import Path
 from playbook_cli.common import EXIT_OK, HelpFormatter
 
 MANUAL_CONFIG = "manual.yml"
-MANUAL_URL = "https://github.com/cvo-playbook/cvo-playbook/tree/main/docs"
+SOURCE_URL = "https://github.com/cvo-playbook/cvo-playbook"
+MANUAL_URL = f"{SOURCE_URL}/tree/main/docs"
 
 EXAMPLE = f"""example:
   playbook docs        in a checkout: the command that serves the manual; elsewhere, where it is
@@ -35,10 +36,13 @@ def manual_config(start: Path) -> Path | None:
 def instructions(config: Path | None) -> str:
     """What to run to read the manual: served from the checkout, else its address."""
     if config is None:
+        # The package installs no copy of the manual: it is the docs/ folder of the source (MkDocs came with the package).
         return (
-            f"The manual: {MANUAL_URL}\n"
-            "To read it offline, get the source (git clone) and run, in that folder:\n"
-            f"  playbook docs\n"
+            f"The manual: {MANUAL_URL} (Markdown pages, readable there in the browser).\n"
+            "It is not installed with the package. To read it offline as a site, get the source and serve it:\n"
+            f"  git clone {SOURCE_URL}\n"
+            f"  cd {SOURCE_URL.rsplit('/', 1)[-1]}\n"
+            f"  mkdocs serve -f {MANUAL_CONFIG} --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
         )
     return (
         f"The manual is {config.parent / 'docs'} (Markdown, readable as it is). To read it as a site:\n"

@@ -48,7 +48,19 @@ def _stage_name(solved: SolvedScenario) -> str:
 def _next_text(solved: SolvedScenario) -> list[str]:
     if not solved.next_milestones:
         return ["nothing: every milestone is verified"]
-    return [f"{milestone.customer_action} [{milestone.id}]" for milestone in solved.next_milestones]
+    return [
+        ("one of: " if len(members) > 1 else "")
+        + "; or ".join(f"{milestone.customer_action} [{milestone.id}]" for milestone in members)
+        for members in solved.next_alternatives
+    ]
+
+
+def _next_ids(solved: SolvedScenario) -> str:
+    """`pain-confirmed, one of: sandbox-used or demo-attended`: a group's alternatives said as such."""
+    return ", ".join(
+        ("one of: " if len(members) > 1 else "") + " or ".join(milestone.id for milestone in members)
+        for members in solved.next_alternatives
+    )
 
 
 def scenario_text(number: int, solved: SolvedScenario) -> str:
@@ -87,7 +99,7 @@ def answer_key(loaded: LoadedProcess, solved: list[SolvedScenario]) -> str:
     for number, item in enumerate(solved, 1):
         lines.append(f"{number:>2}. {item.scenario.title}  [{item.scenario.id}]")
         lines.append(f"    Stage: {_stage_name(item)}  -> {item.stage_verdict.link}")
-        lines.append(f"    Next:  {', '.join(m.id for m in item.next_milestones) or 'nothing'}")
+        lines.append(f"    Next:  {_next_ids(item) or 'nothing'}")
         if item.evidence_counts is not None and item.evidence_verdict is not None:
             lines.append(
                 f"    Evidence counts? {'yes' if item.evidence_counts else 'no'} ({item.evidence_verdict.milestone_id})"

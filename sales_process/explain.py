@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
-import unicodedata
 from typing import Any, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
@@ -26,7 +28,7 @@ from sales_process.model import (
 from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
-from sales_process.vocabulary import plural
+from sales_process.vocabulary import plural, slug_of
 from sales_process.wording import described, kind_of, show
 
 _READABLE: dict[type[BaseModel], str] = {
@@ -180,12 +182,105 @@ def milestones_in_other_words(key: object) -> bool:
     return isinstance(key, str) and _meaning(Stage, key) == _OUTCOMES
 
 
+# A key for a text in another language (`name_de`, `question-fr`, `summary_pt_BR`, `translations`): a process is
+# written in one language. The codes are languages' (ISO 639-1), less `id`, which is more often an identifier.
+_LANGUAGES = frozenset(
+    [
+        "ar",
+        "bg",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "ms",
+        "nb",
+        "nl",
+        "nn",
+        "no",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sk",
+        "sl",
+        "sr",
+        "sv",
+        "th",
+        "tr",
+        "uk",
+        "vi",
+        "zh",
+    ]
+)
+_IN_A_LANGUAGE = re.compile(r"(?P<key>.+?)[_-](?P<language>[a-z]{2})(?:[_-][a-z]{2})?", re.IGNORECASE)
+_TRANSLATIONS = frozenset(("translations", "translation", "translated", "i18n", "l10n", "locales", "languages"))
+_ONE_LANGUAGE = (
+    "a process has one language, and there is no key for translations: remove '{key}', and write each text once, "
+    "in the one language the playbook uses"
+)
+
+
+def _translation(owner: type[BaseModel], key: str) -> str:
+    """The hint for a key that holds a translation of another key, or of every key; '' for any other key."""
+    written = _IN_A_LANGUAGE.fullmatch(key.strip())
+    in_a_language = written is not None and written["language"].lower() in _LANGUAGES
+    if key.strip().lower() in _TRANSLATIONS or (
+        in_a_language and written is not None and re.sub(r"[\s-]+", "_", written["key"].lower()) in owner.model_fields
+    ):
+        return "; " + _ONE_LANGUAGE.format(key=key)
+    return ""
+
+
+# Where a field's description stops saying what the value is (`The document … that proves it: an email, …`).
+_WHAT_IT_IS = re.compile(r"[:;]\s|, e\.g\.|, a slug such as|\.(?:\s|$)")
+
+
+def _what_to_add(owner: type[BaseModel], key: str) -> str:
+    """'; add 'evidence:' with the document or record that proves it (e.g. evidence: …)', from the model's field."""
+    field = owner.model_fields.get(key)
+    if field is None or not field.description:
+        return ""
+    what = _WHAT_IT_IS.split(field.description, maxsplit=1)[0].strip()
+    if len(what) > 1 and what[0].isupper() and what[1].islower():
+        what = what[0].lower() + what[1:]
+    example = f" (e.g. {key}: {_yaml_value(field.examples[0])})" if field.examples else ""
+    return f"; add '{key}:' with {what}{example}"
+
+
+def _yaml_value(value: object) -> str:
+    """A value as written after its key in YAML: plain where YAML reads it back the same, else in quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if not isinstance(value, str):
+        return text
+    try:
+        plain = yaml.safe_load(f"key: {text}")
+    except yaml.YAMLError:
+        plain = None
+    read = plain.get("key") if isinstance(plain, dict) else None
+    return text if read == value or (isinstance(read, dt.date) and read.isoformat() == value) else json.dumps(value)
+
+
 def _slug_hint(value: object) -> str:
     if not isinstance(value, str):
         return ""
-    # Accented letters keep their letter (confirmé: confirme), as the id would be read aloud.
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", value.lower()) if not unicodedata.combining(c))
-    slug = "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
+    slug = slug_of(value)  # accented letters keep their letter (confirmé: confirme), as the id would be read aloud
     return f", e.g. '{slug}'" if slug else ""
 
 
@@ -199,10 +294,15 @@ def explain_error(error: Any, data: object = None) -> Problem:
     owner = model_at(loc[:-1]) if loc else Process
     where = describe(loc[:-1], data) if loc else "the process"
     if kind == "missing":
-        return Problem(loc, f"{where} is missing the required key '{key}'")
+        return Problem(loc, f"{where} is missing the required key '{key}'{_what_to_add(owner, key)}")
     if kind == "extra_forbidden":
         allowed = list(owner.model_fields)
-        hint = _meant_key(owner, key) or did_you_mean(key, allowed) or f"; allowed keys: {', '.join(allowed)}"
+        hint = (
+            _meant_key(owner, key)
+            or _translation(owner, key)
+            or did_you_mean(key, allowed)
+            or f"; allowed keys: {', '.join(allowed)}"
+        )
         return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
     if kind == "string_type":
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
@@ -267,6 +367,8 @@ def _misspelt(errors: list[Any]) -> set[tuple[Loc, str]]:
     for error in errors:
         if error["type"] == "extra_forbidden" and error["loc"]:
             owner: Loc = tuple(error["loc"][:-1])
+            if _translation(model_at(owner), str(error["loc"][-1])):
+                continue  # `name_de` is not a misspelt `name`: a missing `name` is still reported
             meant = closest(str(error["loc"][-1]), list(model_at(owner).model_fields))
             if meant is not None:
                 found.add((owner, meant))

@@ -147,17 +147,25 @@ class Milestone(_Strict):
         }
     )
 
+    # A required key's description starts with what to write (up to ': ', '; ', ', e.g.' or '. ') and its example
+    # is one value: `playbook validate` gives both for a missing key ("add 'evidence:' with the document …").
     id: Slug = Field(
-        description="Unique id of the milestone across the whole file, a slug such as "
-        "`pricing-agreeable`. Used in links, the form and CSV columns."
+        description="The milestone's unique id across the whole file, a slug such as "
+        "`pricing-agreeable`. Used in links, the form and CSV columns.",
+        examples=["pricing-agreeable"],
     )
     question: NonEmptyText = Field(
-        description='What the rep is asked, e.g. "Has the buyer accepted the price range in principle?"'
+        description='What the rep is asked, e.g. "Has the buyer accepted the price range in principle?"',
+        examples=["Has the buyer accepted the price range in principle?"],
     )
-    customer_action: NonEmptyText = Field(description="What the customer does or says that proves the outcome.")
+    customer_action: NonEmptyText = Field(
+        description="What the customer does or says that proves the outcome.",
+        examples=["The budget owner says the price range fits their budget."],
+    )
     evidence: NonEmptyText = Field(
         description="The document or record that proves it: an email, a signed document, "
-        "an accepted calendar invitation, call notes…"
+        "an accepted calendar invitation, call notes…",
+        examples=["The buyer's reply email"],
     )
     evidence_required: StrictBool = Field(
         default=True,
@@ -219,18 +227,19 @@ class Milestone(_Strict):
 class Stage(_Strict):
     """One stage of the pipeline, left only when all of its milestones are verified."""
 
-    id: Slug = Field(description="Unique id of the stage, a slug such as `demonstrating`.")
+    id: Slug = Field(description="The stage's unique id, a slug such as `demonstrating`.", examples=["demonstrating"])
     renamed_from: Annotated[list[Slug], _optional_list(Slug)] = Field(
         default_factory=list,
         description="Ids this stage had before, e.g. `[demo]`: saved deals and CRM exports that name an old id "
         "are read as this stage, so renaming an id never orphans a saved deal.",
     )
-    name: NonEmptyText = Field(description="The stage's name as reps and the CRM know it.")
+    name: NonEmptyText = Field(description="The stage's name as reps and the CRM know it.", examples=["Demonstrating"])
     probability: StrictInt = Field(
         ge=0,
         le=100,
-        description="Win probability in percent (0–100) of a deal verified in this stage; "
+        description="The win probability in percent (0–100) of a deal verified in this stage; "
         "never lower than the previous stage's.",
+        examples=[40],
     )
     summary: StrictStr | None = Field(default=None, description="One line: what this stage is.")
     description: StrictStr | None = Field(default=None, description="Markdown: the stage in detail.")
@@ -351,7 +360,9 @@ class CrmHistory(_Strict):
 class CrmMilestone(_Strict):
     """The CRM fields that hold one milestone: a yes/no field, and optionally its evidence, its date and the buyer who confirmed it."""
 
-    met: NonEmptyText = Field(description="The yes/no (checkbox) field: has the customer done it?")
+    met: NonEmptyText = Field(
+        description="The CRM's yes/no (checkbox) field: has the customer done it?", examples=["Pricing Agreeable"]
+    )
     evidence: NonEmptyText | None = Field(default=None, description="The text field naming the evidence.")
     date: NonEmptyText | None = Field(default=None, description="The date field: when the customer did it.")
     confirmed_by: NonEmptyText | None = Field(
@@ -502,7 +513,7 @@ IsoDate = Annotated[dt.date, BeforeValidator(_date_as_written, json_schema_input
 class RecordedAnswer(_Strict):
     """What the rep recorded for one milestone of a practice deal (as in a `playbook assess` file)."""
 
-    met: StrictBool = Field(description="Whether the rep says the customer did it.")
+    met: StrictBool = Field(description="Whether the rep says the customer did it.", examples=[True])
     evidence: StrictStr | None = Field(default=None, description="The evidence the rep named, as typed.")
     date: IsoDate | None = Field(default=None, description="When it happened, YYYY-MM-DD.")
 
@@ -545,7 +556,8 @@ class PracticeDeal(_Strict):
         default=None, description="The deal's segment, e.g. `Enterprise`, for milestones with `required_when.segment`."
     )
     as_of: IsoDate = Field(
-        description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date."
+        description="The date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date.",
+        examples=["2027-03-01"],
     )
     milestones: Annotated[
         dict[Slug, AnswerOrShorthand],
@@ -559,7 +571,10 @@ class PracticeDeal(_Strict):
 class StatedAnswer(_Strict):
     """The answer the scenario's author expects; `playbook validate` checks it against the engine."""
 
-    verified_stage: Slug = Field(description="The stage id the deal is verifiably in.")
+    # As claimed_stage: a stage's id or name, found by the same lookup (check_practice reports an unknown one).
+    verified_stage: NonEmptyText = Field(
+        description="The stage the deal is verifiably in: its id or its name.", examples=["discovery"]
+    )
     next_milestones: list[Slug] | None = Field(
         default=None, description="If given: the milestone ids the customer must still achieve in that stage."
     )
@@ -568,8 +583,13 @@ class StatedAnswer(_Strict):
 class PracticeScenario(_Strict):
     """A hand-written practice scenario: a story, its deal, and the answer its author expects."""
 
-    id: Slug = Field(description="Unique id of the scenario, a slug such as `demo-without-price`.")
-    story: NonEmptyText = Field(description="Markdown: what happened with the customer, as the rep tells it.")
+    id: Slug = Field(
+        description="The scenario's unique id, a slug such as `demo-without-price`.", examples=["demo-without-price"]
+    )
+    story: NonEmptyText = Field(
+        description="What happened with the customer, as the rep tells it, in Markdown.",
+        examples=["The demo went really well, and the champion says the price is fine."],
+    )
     deal: PracticeDeal = Field(description="The deal, in the format of a `playbook assess` file (with `as_of`).")
     answer: StatedAnswer = Field(description="The answer you expect; an error when the engine disagrees.")
 
@@ -597,7 +617,9 @@ def _renamed(items: Sequence[object]) -> dict[str, str]:
 class Process(_Strict):
     """A sales process: ordered stages, each gated by customer verifiable outcomes."""
 
-    name: NonEmptyText = Field(description="The process's name; also the playbook's title.")
+    name: NonEmptyText = Field(
+        description="The process's name; also the playbook's title.", examples=["B2B New Business"]
+    )
     version: Annotated[
         StrictStr | None, BeforeValidator(_number_as_text, json_schema_input_type=str | int | float | None)
     ] = Field(default=None, description="Your version label, e.g. `2027.1`; numbers are kept as text.")

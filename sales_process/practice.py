@@ -8,6 +8,7 @@ so the training can never disagree with the self-check form. Pure: no I/O, no cl
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,19 @@ _COMPANIES = (
     "Graphic Design Institute",
     "Margie's Travel",
 )
+
+
+def _words(name: str) -> set[str]:
+    return {word for word in re.findall(r"\w+", name.casefold()) if len(word) > 1}
+
+
+def customer_names(company: str | None) -> tuple[str, ...]:
+    """The sample customers' names for the practice deals, less any that shares a word with the seller's own
+    `company` (a practice customer named Fabrikam for Fabrikam Health's reps would be the seller itself)."""
+    own = _words(company or "")
+    return tuple(name for name in _COMPANIES if not _words(name) & own) or _COMPANIES
+
+
 PLACEHOLDER_EVIDENCE = ("TBD", "see CRM")
 MIN_SCENARIOS = 12  # a practice session: "answers a dozen scenarios"
 
@@ -130,6 +144,14 @@ class SolvedScenario:
     def next_milestones(self) -> tuple[Milestone, ...]:
         """Answer to "What must the customer do next?" (empty at the last stage)."""
         return tuple(result.milestone for result in self.assessment.next)
+
+    @property
+    def next_alternatives(self) -> tuple[tuple[Milestone, ...], ...]:
+        """The next milestones as requirements: a group's members together (one of them is enough), others alone."""
+        grouped: dict[str, list[Milestone]] = {}
+        for milestone in self.next_milestones:
+            grouped.setdefault(milestone.group or f"\0{milestone.id}", []).append(milestone)
+        return tuple(tuple(members) for members in grouped.values())
 
     @property
     def next_verdicts(self) -> tuple[Verdict, ...]:
@@ -311,19 +333,21 @@ def _check_answer(
     process: Process, written: PracticeScenario, solved: SolvedScenario, loc: tuple[str | int, ...]
 ) -> Iterator[Problem]:
     stated = written.answer
-    stage_ids = [stage.id for stage in process.stages]
     engine_stage = solved.verified_stage.id
-    if stated.verified_stage not in stage_ids:
-        yield Problem(
-            (*loc, "verified_stage"),
-            f"unknown stage '{stated.verified_stage}'{did_you_mean(stated.verified_stage, stage_ids)} (stages: {', '.join(stage_ids)})",
-        )
-    elif stated.verified_stage != engine_stage:
-        yield Problem(
-            (*loc, "verified_stage"),
-            f"scenario '{written.id}' states verified stage '{stated.verified_stage}', but the engine places its deal in '{engine_stage}': "
-            f"{solved.stage_verdict.rule} Correct the answer or the deal.",
-        )
+    try:
+        # A stage's id or its name, as the deal's claimed_stage is read.
+        stated_stage = process.stage_lookup.find(stated.verified_stage)
+    except ValueError as error:
+        yield Problem((*loc, "verified_stage"), str(error))
+    else:
+        if stated_stage is None:
+            yield Problem((*loc, "verified_stage"), "'verified_stage' is blank; write the stage's id or name")
+        elif stated_stage != engine_stage:
+            yield Problem(
+                (*loc, "verified_stage"),
+                f"scenario '{written.id}' states verified stage '{stated.verified_stage}', but the engine places its deal in '{engine_stage}': "
+                f"{solved.stage_verdict.rule} Correct the answer or the deal.",
+            )
     if stated.next_milestones is None:
         return
     known = [milestone.id for _, milestone in process.milestones()]
@@ -433,9 +457,10 @@ class _Writer:
         **extra: Any,
     ) -> None:
         number = len(self.scenarios)
-        company = _COMPANIES[number % len(_COMPANIES)]
-        if number >= len(_COMPANIES):
-            company += f" {number // len(_COMPANIES) + 1}"
+        companies = customer_names(self.process.company)
+        company = companies[number % len(companies)]
+        if number >= len(companies):
+            company += f" {number // len(companies) + 1}"
         claimed_stage = self.stages[claimed]
         deal = {
             "deal": company,

@@ -7,6 +7,7 @@ member is enough, and (members are required alike) the group gates a deal when i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sales_process.model import Milestone, RequiredWhen, Stage
@@ -110,13 +111,19 @@ def requirement_note(milestone: Milestone) -> str | None:
     return f"required only for {applies_to(condition)}"
 
 
-def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
+def milestone_note(stage: Stage, milestone: Milestone, label: Callable[[Milestone], str] | None = None) -> str | None:
     """Everything a playbook or the form says about who needs a milestone: "one of: a, b",
-    "not required for deals under 25k", "helps, not required"; None for a milestone every deal needs."""
+    "not required for deals under 25k", "helps, not required"; None for a milestone every deal needs.
+
+    `label` names a group's members (joined by "or") where their ids would mean nothing, as on the printed checklist.
+    """
     notes = []
     if milestone.group is not None:
-        members = [m.id for m in stage.milestones if m.group == milestone.group]
-        notes.append("one of: " + ", ".join(members))
+        members = [m for m in stage.milestones if m.group == milestone.group]
+        if label is None:
+            notes.append("one of: " + ", ".join(m.id for m in members))
+        else:
+            notes.append("one of: " + " or ".join(label(m) for m in members))
     note = requirement_note(milestone)
     if note is not None:
         notes.append(note)

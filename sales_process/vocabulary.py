@@ -752,6 +752,12 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+def slug_of(text: str) -> str:
+    """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e)."""
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
+
+
 def name_key(name: str) -> str:
     """How names are compared: ignoring case, surrounding spaces, doubled inner spaces and Unicode form.
 
@@ -854,9 +860,18 @@ class StageLookup:
                 )
             # Typed like an id (a slug): answer in ids, as a program or a file of ids expects; else in names.
             if _SLUG.match(typed):
-                raise ValueError(
-                    f"unknown stage {shown(typed)}{self._suggestion(typed, self._ids)} (stages: {', '.join(self._ids)})"
+                named = [
+                    (stage_id, name)
+                    for stage_id, name in zip(self._ids, self._names, strict=True)
+                    if slug_of(name) == typed
+                ]
+                # A stage's name written as an id ('intro-call' for Intro Call, whose id is discovery): its id.
+                hint = (
+                    f"; write the stage id '{named[0][0]}' ({named[0][1]})"
+                    if named
+                    else self._suggestion(typed, self._ids)
                 )
+                raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._ids)})")
             hint = self._suggestion(typed, self._names + self._extra + self._ids)
             raise ValueError(f"unknown stage {shown(typed)}{hint} (stages: {', '.join(self._names)})")
         return stage_id

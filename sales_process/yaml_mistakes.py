@@ -203,6 +203,53 @@ def _indentation(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | Non
     return Mistake(mark.line + 1, column + 1, message + _detail(error))
 
 
+# Tokens the parser adds where a block starts or ends, not written by the user.
+_NOT_WRITTEN = (yaml.BlockEndToken, yaml.StreamStartToken, yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+_ITEM_WORDS = {"stages": "stage", "milestones": "milestone", "scenarios": "scenario"}
+
+
+def _under_indented_item(error: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Mistake | None:
+    """A '- ' item indented less than the items of the list above it: it belongs to that list."""
+    mark = error.problem_mark
+    found = error.problem or ""
+    if mark is None or not found.endswith(("but found '-'", "but found '<block sequence start>'")):
+        return None
+    if mark.line >= len(lines) or not lines[mark.line][mark.column :].startswith("-"):
+        return None
+    # The first token of each line above (block text such as a `guidance: |` is inside its key's token).
+    first: dict[int, yaml.Token] = {}
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line >= mark.line:
+                break
+            if not isinstance(token, _NOT_WRITTEN):
+                first.setdefault(token.start_mark.line, token)
+    except yaml.YAMLError:
+        return None
+    column = mark.column
+    # The lines above that are deeper than this item, up to the line that holds them: their shallowest line is
+    # the item of the list this one was meant for (a list inside a milestone is deeper still).
+    item: yaml.Token | None = None
+    holder: int | None = None
+    for number in sorted(first, reverse=True):
+        token = first[number]
+        if token.start_mark.column <= column:
+            holder = number
+            break
+        if item is None or token.start_mark.column < item.start_mark.column:
+            item = token
+    if item is None or not isinstance(item, yaml.BlockEntryToken):
+        return None
+    key = _KEY_LINE.match(lines[holder]) if holder is not None else None
+    word = _ITEM_WORDS.get(key.group("key").strip(), "item") if key else "item"
+    more = item.start_mark.column - column
+    message = (
+        f"this list item is indented by {_spaces(column)}, less than the list above it; "
+        f"indent it {more} more space{'s' if more != 1 else ''} to line up with the {word} above (line {item.start_mark.line + 1})"
+    )
+    return Mistake(mark.line + 1, column + 1, message + _detail(error))
+
+
 def _list_item_among_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'- item' between 'key: value' lines of a mapping."""
     mark = error.problem_mark
@@ -235,6 +282,61 @@ def _key_among_list_items(error: yaml.MarkedYAMLError, lines: list[str]) -> Mist
     return Mistake(mark.line + 1, len(key.group("indent")) + 1, message + _detail(error))
 
 
+_OPENERS = {"[": "]", "{": "}"}
+_FLOW_COMMENT = re.compile(r"\s+#")
+_FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping", "while parsing a flow node")
+
+
+def _unclosed_flow(error: yaml.MarkedYAMLError, text: str, lines: list[str]) -> Mistake | None:
+    """`segment: [Hospital, Multi-site` with no ']': report the '[' (or '{') that was opened, with the line closed."""
+    mark = error.problem_mark
+    if mark is None or error.context not in _FLOW_CONTEXTS:
+        return None
+    open_at: list[yaml.Token] = []  # the brackets opened and not yet closed, innermost last
+    on_its_line: list[yaml.Token] = []  # every token, to find where a line's text ends
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            on_its_line.append(token)
+            if isinstance(token, (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)):
+                open_at.append(token)
+            elif isinstance(token, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)) and open_at:
+                opened = text[open_at[-1].start_mark.index]
+                if text[token.start_mark.index] != _OPENERS[opened]:
+                    break  # a '}' where the '[' is still open: the scan stops with the '[' open
+                open_at.pop()
+    except yaml.YAMLError:
+        pass
+    unclosed = [token for token in open_at if token.start_mark.index <= mark.index]
+    if not unclosed:
+        return None  # every bracket is closed somewhere: another mistake
+    opener = unclosed[-1].start_mark
+    bracket = text[opener.index]
+    closer = _OPENERS[bracket]
+    what = "list" if bracket == "[" else "mapping"
+    line = lines[opener.line]
+    if mark.line == opener.line and mark.index < len(text) and text[mark.index] in "]}":
+        cut, where, closers = mark.column, f"before the '{text[mark.index]}'", closer  # `{segment: [Hospital}`
+    else:
+        # Where the line's text ends: after its last token, or before its comment when a text runs on below
+        # (in brackets a plain text goes on over the next lines: `[Hospital, Multi-site` reads on into them).
+        comment = _FLOW_COMMENT.search(line, opener.column)
+        ends = [
+            t.end_mark.column if t.end_mark.line == opener.line else comment.start() if comment else len(line.rstrip())
+            for t in on_its_line
+            if t.start_mark.line == opener.line
+        ]
+        cut, where = max(ends, default=len(line.rstrip())), "on the same line"
+        closers = "".join(
+            _OPENERS[text[t.start_mark.index]] for t in reversed(unclosed) if t.start_mark.line == opener.line
+        )
+    if where == "on the same line" and line[:cut].rstrip().endswith((",", bracket)):
+        # The text goes on below (`[Hospital,`): where it ends is not on this line.
+        fix = f"end it with '{closer}' after its last item"
+    else:
+        fix = f"end it with '{closer}' {where}: {(line[:cut] + closers + line[cut:]).strip()}"
+    return Mistake(opener.line + 1, opener.column + 1, f"the {what} opened with '{bracket}' here is not closed; {fix}")
+
+
 def _missing_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """A key written without its ':'."""
     mark = error.context_mark
@@ -250,9 +352,11 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
     return (
         _tab(error, lines)
         or _unclosed_quote(error, text)
+        or _unclosed_flow(error, text, lines)
         or _text_after_quote(error, lines)
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
+        or _under_indented_item(error, text, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
         or _indentation(error, lines)

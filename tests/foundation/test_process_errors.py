@@ -118,6 +118,26 @@ BAD_FILES = [
         id="milestones-in-other-words-is-one-error",
     ),
     pytest.param(
+        VALID.replace("    name: Talking\n", "    name: Talking\n    name_de: Im Gespräch\n"),
+        [
+            "6:5: error: unknown key 'name_de' in stage 'Talking'; a process has one language, and there is no key for "
+            "translations: remove 'name_de', and write each text once, in the one language the playbook uses"
+        ],
+        id="a-translated-name-is-no-misspelt-name",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    Name-FR: En discussion\n    translations: {}\n"),
+        [
+            "4:5: error: stage 'talking' is missing the required key 'name'"
+            "; add 'name:' with the stage's name as reps and the CRM know it (e.g. name: Demonstrating)",
+            "5:5: error: unknown key 'Name-FR' in stage 'talking'; a process has one language, and there is no key for "
+            "translations: remove 'Name-FR', and write each text once, in the one language the playbook uses",
+            "6:5: error: unknown key 'translations' in stage 'talking'; a process has one language, and there is no key for "
+            "translations: remove 'translations', and write each text once, in the one language the playbook uses",
+        ],
+        id="translations-of-a-missing-name",
+    ),
+    pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
         [
             "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"
@@ -305,13 +325,27 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("    name: Talking\n", ""),
-        ["4:5: error: stage 'talking' is missing the required key 'name'"],
+        [
+            "4:5: error: stage 'talking' is missing the required key 'name'"
+            "; add 'name:' with the stage's name as reps and the CRM know it (e.g. name: Demonstrating)"
+        ],
         id="missing-stage-name",
     ),
     pytest.param(
         VALID.replace("        evidence: The customer's reply email.\n", ""),
-        ["8:9: error: stage 'Talking', milestone 'pain-confirmed' is missing the required key 'evidence'"],
+        [
+            "8:9: error: stage 'Talking', milestone 'pain-confirmed' is missing the required key 'evidence'; "
+            "add 'evidence:' with the document or record that proves it (e.g. evidence: The buyer's reply email)"
+        ],
         id="missing-evidence",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 100\n", ""),
+        [
+            "12:5: error: stage 'Won' is missing the required key 'probability'; add 'probability:' with the win "
+            "probability in percent (0–100) of a deal verified in this stage (e.g. probability: 40)"
+        ],
+        id="missing-probability",
     ),
     pytest.param(
         VALID.replace("name: Won", "name: 2027"),
@@ -425,6 +459,44 @@ BAD_FILES = [
         id="unclosed-quote-in-the-middle",
     ),
     pytest.param(
+        with_stage_keys("    pitfalls: [Silence, Happy ears\n"),
+        [
+            "7:15: error: the list opened with '[' here is not closed; end it with ']' on the same line: "
+            "pitfalls: [Silence, Happy ears]"
+        ],
+        id="unclosed-list",
+    ),
+    pytest.param(
+        VALID + "practice: {generated: false\n",
+        [
+            "15:11: error: the mapping opened with '{' here is not closed; end it with '}' on the same line: "
+            "practice: {generated: false}"
+        ],
+        id="unclosed-mapping-at-the-end-of-the-file",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n", "        required_when: {segment: [Hospital, Clinic}\n"
+        ),
+        [
+            "11:34: error: the list opened with '[' here is not closed; end it with ']' before the '}': "
+            "required_when: {segment: [Hospital, Clinic]}"
+        ],
+        id="unclosed-list-inside-a-mapping",
+    ),
+    pytest.param(
+        VALID + "practice:\n  scenarios: [one,\n",
+        ["16:14: error: the list opened with '[' here is not closed; end it with ']' after its last item"],
+        id="unclosed-list-going-on-below",
+    ),
+    pytest.param(
+        VALID + 'description: "Our process',
+        [
+            '15:14: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
+        ],
+        id="unclosed-quote-at-the-end-of-the-file",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
         [
             "6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
@@ -444,6 +516,29 @@ BAD_FILES = [
             "7:5: error: a list item ('- ') among the keys of a mapping; remove the '- ', or put the item under a key that holds a list (a line 'key:' with the items indented below it) (YAML: expected <block end>, but found '-')"
         ],
         id="list-item-among-keys",
+    ),
+    pytest.param(
+        VALID.replace(
+            "  - id: won\n",
+            "    - id: budget-confirmed\n        question: Budget?\n        customer_action: The buyer names the budget.\n        evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "12:5: error: this list item is indented by 4 spaces, less than the list above it; indent it 2 more spaces to line up with the milestone above (line 8) (YAML: expected <block end>, but found '-')"
+        ],
+        id="milestone-indented-less-than-the-one-above",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        guidance: |\n          - Send a recap\n",
+        ).replace(
+            "  - id: won\n",
+            "     - id: budget-confirmed\n        question: Budget?\n        customer_action: The buyer names the budget.\n        evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "14:6: error: this list item is indented by 5 spaces, less than the list above it; indent it 1 more space to line up with the milestone above (line 8) (YAML: expected <block end>, but found '<block sequence start>')"
+        ],
+        id="milestone-indented-less-below-a-text-with-a-list",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "\tprobability: 60\n"),

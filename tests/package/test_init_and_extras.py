@@ -60,7 +60,14 @@ def test_docs_gives_the_serve_command_in_a_checkout_and_the_address_elsewhere(
     assert f"mkdocs serve -f {ROOT / 'manual.yml'}" in capsys.readouterr().out
     monkeypatch.chdir(tmp_path)
     assert main(["docs"]) == 0
-    assert "The manual: https://" in capsys.readouterr().out
+    # Outside a checkout: where the manual is, and the commands that serve it, not `playbook docs` again.
+    assert capsys.readouterr().out == (
+        "The manual: https://github.com/cvo-playbook/cvo-playbook/tree/main/docs (Markdown pages, readable there in the browser).\n"
+        "It is not installed with the package. To read it offline as a site, get the source and serve it:\n"
+        "  git clone https://github.com/cvo-playbook/cvo-playbook\n"
+        "  cd cvo-playbook\n"
+        "  mkdocs serve -f manual.yml --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
+    )
 
 
 def test_the_duckdb_engine_without_duckdb_says_what_to_install(

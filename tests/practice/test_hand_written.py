@@ -145,8 +145,12 @@ practice:
         "process.yaml:22:17: error: 'amount': -5 is negative; an amount must be zero or more",
         "process.yaml:23:21: error: 'milestones' must be a mapping of milestone ids to answers (met, evidence, date), got a list",
         "process.yaml:24:15: error: each stated answer must be a mapping of keys (verified_stage, next_milestones, …), got text",
-        "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'",
-        "process.yaml:27:9: error: the deal of practice scenario 2 is missing the required key 'as_of'",
+        "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'; add 'story:' with what "
+        "happened with the customer, as the rep tells it, in Markdown (e.g. story: The demo went really well, and the "
+        "champion says the price is fine.)",
+        "process.yaml:27:9: error: the deal of practice scenario 2 is missing the required key 'as_of'; add 'as_of:' "
+        "with the date the deal is assessed on, YYYY-MM-DD, so its answer never changes with today's date "
+        "(e.g. as_of: 2027-03-01)",
         "process.yaml:28:33: error: 'met' must be true or false, got text 'maybe'",
         "10 errors found.",
     ]
@@ -189,3 +193,45 @@ practice:
         "process.yaml:31:11: error: scenario id 'through-talking' is already used by a generated scenario; choose another id",
         "4 errors found.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("stated", "expected"),
+    [
+        pytest.param("Won", [], id="a-stage-name-as-claimed_stage-takes"),
+        pytest.param(" won ", [], id="an-id-with-spaces"),
+        pytest.param(
+            "Talkng",
+            ["process.yaml:26:25: error: unknown stage 'Talkng'; did you mean 'Talking'? (stages: Talking, Won)"],
+            id="an-unknown-name-gets-the-names",
+        ),
+        pytest.param(
+            "wn",
+            ["process.yaml:26:25: error: unknown stage 'wn'; did you mean 'won'? (stages: talking, won)"],
+            id="a-misspelt-id",
+        ),
+    ],
+)
+def test_the_stated_stage_is_a_stage_id_or_name_as_the_claimed_stage_is(
+    stated: str, expected: list[str], write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fixed = HAPPY_EARS.replace("evidence: TBD", "evidence: The customer's reply email").replace(
+        "verified_stage: won", f"verified_stage: {stated!r}"
+    )
+    status, _, err = _validate(write_file, capsys, VALID + fixed)
+    assert (status, err.splitlines()) == ((1, [*expected, "1 error found."]) if expected else (0, []))
+
+
+def test_a_stage_name_written_as_an_id_gets_the_stage_id(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Intro Call' was once told 'e.g. intro-call' (a slug of the name), which is no stage id: the id is offered."""
+    process = VALID.replace("id: talking", "id: discovery").replace("name: Talking", "name: Intro Call")
+    text = process + HAPPY_EARS.replace("claimed_stage: won", "claimed_stage: Won").replace(
+        "verified_stage: won", "verified_stage: intro-call"
+    )
+    status, _, err = _validate(write_file, capsys, text)
+    assert (status, err.splitlines()[0]) == (
+        1,
+        "process.yaml:26:25: error: unknown stage 'intro-call'; write the stage id 'discovery' (Intro Call) (stages: discovery, won)",
+    )

@@ -90,3 +90,28 @@ def test_json_and_answer_key_do_not_mix(capsys: pytest.CaptureFixture[str]) -> N
     status, out, err = _run(["practice", "--json", "--answer-key"], capsys)
     assert (status, out) == (2, "")
     assert "argument --answer-key: not allowed with argument --json" in err
+
+
+def test_the_answer_key_says_one_of_for_a_groups_alternatives(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo = (
+        "      - id: demo-attended\n        question: Did they attend the demo?\n"
+        "        customer_action: The buyer attends the demo.\n        evidence: The invitation.\n"
+        "        group: product-proof\n"
+    )
+    text = VALID.replace("  - id: won\n", demo.replace("demo-attended", "sandbox-used") + demo + "  - id: won\n")
+    text += (
+        "practice:\n  generated: false\n  scenarios:\n    - id: nothing-yet\n      story: A first call.\n"
+        "      deal: {deal: Litware, as_of: 2027-03-01}\n      answer: {verified_stage: Talking}\n"
+    )
+    path = write_file("process.yaml", text)
+    status, out, _ = _run(["practice", "--answer-key", "--process", str(path)], capsys)
+    assert status == 0
+    assert "    Next:  pain-confirmed, one of: sandbox-used or demo-attended\n" in out
+    status, out, _ = _run(["practice", "--process", str(path)], capsys)
+    assert (
+        "   What must the customer do next?\n"
+        "     - The customer replies to our recap and confirms the problem. [pain-confirmed]\n"
+        "     - one of: The buyer attends the demo. [sandbox-used]; or The buyer attends the demo. [demo-attended]\n"
+    ) in out

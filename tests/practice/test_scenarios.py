@@ -160,3 +160,23 @@ def test_a_rep_activity_written_without_a_full_stop_is_quoted_as_a_sentence(tmp_
     assert rep.scenario.story.endswith(
         "The rep's latest note says: \u201cCall the prospect.\u201d The rep counts that as progress."
     )
+
+
+@pytest.mark.parametrize(
+    ("company", "first_customers"),
+    [
+        pytest.param(None, ["Contoso", "Fabrikam", "Northwind Traders"], id="no-company"),
+        pytest.param("Fabrikam Health", ["Contoso", "Northwind Traders", "Tailspin Toys"], id="a-word-of-the-company"),
+        pytest.param("CONTOSO", ["Fabrikam", "Northwind Traders", "Tailspin Toys"], id="in-other-case"),
+        pytest.param("Woodgrove Toys", ["Contoso", "Fabrikam", "Northwind Traders"], id="later-names-left-out"),
+    ],
+)
+def test_no_practice_customer_bears_the_sellers_own_name(
+    company: str | None, first_customers: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text(VALID + (f"company: {company}\n" if company else ""), encoding="utf-8")
+    deals = [solved.scenario.deal["deal"] for solved in practice_scenarios(load_process(path).process)]
+    assert deals[:3] == first_customers
+    own = set((company or "").lower().split())
+    assert not [deal for deal in deals if own & set(deal.lower().split())]

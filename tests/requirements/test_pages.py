@@ -66,7 +66,10 @@ def test_the_checklist_marks_each_milestone_not_every_deal_needs(built: tuple[Pa
     text = _text((built[1] / "checklist" / "index.html").read_text(encoding="utf-8"))
     assert "Has the customer named who signs off on the purchase? (not required for deals under 25k)" in text
     assert "Has the customer attended a demo? (helps, not required)" in text
-    assert "Is the customer's team actively using the product? (one of: actively-using, trial-completed)" in text
+    assert (
+        "Is the customer's team actively using the product? (one of: this question or "
+        "“Has the customer completed a trial against agreed success criteria?”)"
+    ) in text
     assert "Has the customer's security team approved us? (required only for deals of 25k or more in segment" in text
 
 

@@ -9,6 +9,7 @@ from sales_process.loader import LoadedProcess, parse_process
 from site_builder.markdown_text import block, inline, mermaid_label
 from site_builder.pages import generate_pages, navigation
 from site_builder.reference import field_table
+from tests.foundation.processes import VALID
 from tests.site_builder.golden_pages import assert_golden_pages
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html"]
@@ -161,3 +162,20 @@ def test_the_home_page_leads_to_my_deals_where_the_app_serves_the_form_and_to_pr
     home = home_markdown(load_process(str(DEFAULT_PROCESS)), SiteLinks(form_url=form_url))
     assert f"[Check a deal]({form_url})" in home and "[Practice](practice.md)" in home
     assert (deals_link in home) if deals_link else ("my deals" not in home)
+
+
+def test_the_checklist_names_a_groups_alternatives_by_their_questions() -> None:
+    """Its ids are printed nowhere on the checklist: "one of: sandbox-used, demo-attended" meant nothing there."""
+    demo = (
+        "      - id: demo-attended\n        question: Did they attend the demo?\n"
+        "        customer_action: The buyer attends the demo.\n        evidence: The invitation.\n"
+        "        group: product-proof\n"
+    )
+    sandbox = demo.replace("demo-attended", "sandbox-used").replace("attend the demo", "use the sandbox")
+    text = VALID.replace("  - id: won\n", sandbox + demo + "  - id: won\n")
+    pages = generate_pages(parse_process(text.encode(), "process.yaml"))
+    notes = [line.split("<em>")[1].split("</em>")[0] for line in pages["checklist.md"].splitlines() if "<em>" in line]
+    assert notes == [
+        "(one of: this question or “Did they attend the demo?”)",
+        "(one of: “Did they use the sandbox?” or this question)",
+    ]
