@@ -62,9 +62,11 @@ def require_current(engine: Engine) -> None:
 
 
 def pending_migrations(current: str | None) -> list[str]:
-    """The migrations an upgrade from `current` applies, oldest first, each as "REVISION: first line of its description"."""
+    """The migrations an upgrade from `current` applies, oldest first, each as "REVISION: its description" (the
+    first paragraph of its docstring, in one line: a description wrapped over lines was cut mid-sentence)."""
     scripts = ScriptDirectory.from_config(alembic_config())
     steps = list(scripts.iterate_revisions(head_revision(), current))
     return [
-        f"{step.revision}: {(step.doc or '').strip().splitlines()[0] if step.doc else ''}" for step in reversed(steps)
+        f"{step.revision}: {' '.join((step.doc or '').strip().split(chr(10) * 2)[0].split())}"
+        for step in reversed(steps)
     ]

@@ -85,7 +85,10 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     writer.writerow(columns.header)
     for deal in deals:
         answers = read_answers(deal.latest_check.answers, loaded.process).answers if deal.latest_check else {}
-        row = [deal.name, deal.claimed_stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
+        # A stage renamed since the deal was saved is written by its id now, as its milestones are; a stage the
+        # process dropped keeps the id saved, which the audit then reports as unknown rather than losing it.
+        stage = deal.claimed_stage and (loaded.process.current_stage_id(deal.claimed_stage) or deal.claimed_stage)
+        row = [deal.name, stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
         if with_currency:
             row.append(deal.currency or "")
         if with_segment:

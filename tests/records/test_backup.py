@@ -113,5 +113,10 @@ def test_upgrade_says_what_it_will_do_and_backs_up_sqlite_first(
     assert main(["db", "upgrade", "--database", url]) == 0
     said = capsys.readouterr().out
     assert "will apply 0006_idempotency: Idempotency keys" in said
+    # each description whole, though its docstring wraps: never cut mid-sentence
+    assert (
+        "will apply 0007_segment: Deal segments: each deal's and check's segment (Enterprise, SMB …), which decides the milestones with `required_when.segment` it needs;"
+        in said
+    )
     assert "backed up" in said and "migrated from schema 0003" in said
     assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1

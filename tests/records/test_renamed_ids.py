@@ -96,6 +96,10 @@ def test_renamed_ids_keep_saved_deals_their_stage_answers_and_weight(
     capsys.readouterr()
     assert main(["validate", "--process", str(edited), "--database", database_url, "--strict"]) == 0
     assert "saved deal" not in capsys.readouterr().err
+    # the export names the stage by its id now, as it names the milestones
+    assert main(["deals", "export", "--process", str(edited), "--database", database_url]) == 0
+    exported = capsys.readouterr().out.splitlines()
+    assert "pain-agreed" in exported[0] and exported[1].startswith("Northwind,proposal,")
     # a check saved on the edited process keeps the answer under the milestone's new id
     data = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "note": ""}
     data |= {key.replace("pain-confirmed", "pain-agreed"): value for key, value in ANSWERED.items()}

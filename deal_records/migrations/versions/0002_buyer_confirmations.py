@@ -1,5 +1,5 @@
 """Buyer confirmation requests, the requests the confirmation page counts per address, and each
-check"s buyer-confirmed milestones.
+check's buyer-confirmed milestones.
 
 Revision ID: 0002
 Revises: 0001
