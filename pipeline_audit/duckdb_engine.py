@@ -637,7 +637,8 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         "SELECT owner, claimed_stage_id, verified_stage_id, next_milestones, statuses, count(*), "
         "count(*) FILTER (verified_cents IS NULL), count(*) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), "
         "COALESCE(sum(claimed_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
-        "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0) "
+        "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
+        "COALESCE(sum(amount_cents) FILTER (verified_cents IS NOT NULL), 0) "  # the open pipeline, unweighted
         "FROM audit WHERE kind = 'sql' AND outcome = 'open' GROUP BY ALL"
     ).fetchall()
     for (
@@ -651,6 +652,7 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         compared,
         claimed_cents,
         verified_cents,
+        amount_cents,
     ) in groups:
         totals.add_group(
             DealGroup(
@@ -661,6 +663,7 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
                 deals,
                 without_amount,
                 (compared, int(claimed_cents), int(verified_cents)),
+                amount_cents=int(amount_cents),
             )
         )
     verdicts = KnownVerdicts(loaded.process)

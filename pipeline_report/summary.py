@@ -118,6 +118,27 @@ def outcome_lines(result: AuditResult) -> list[str]:
     return lines
 
 
+def open_pipeline_text(result: AuditResult) -> str:
+    """The open pipeline's total, unweighted: the amounts of the open deals assessed, how many have one and lack one.
+    A row not assessed (its stage unknown, a cell refused) is in no total."""
+    totals = result.totals
+    currency = f" ({result.currency})" if result.currency else ""
+    text = (
+        f"Open pipeline{currency}, unweighted: {money(totals.open_cents)}, the amounts of "
+        f"{plural(totals.with_amount, 'open deal')}"
+    )
+    if totals.without_amount:
+        text += f"; {plural(totals.without_amount, 'open deal')} without an amount"
+    if totals.not_assessed:
+        unread = (
+            "the deal not assessed is"
+            if totals.not_assessed == 1
+            else f"the {totals.not_assessed} deals not assessed are"
+        )
+        text += f"; {unread} not counted"
+    return text
+
+
 def _no_evidence_lines(result: AuditResult) -> list[str]:
     """The open pipeline as the CRM claims it, by stage, and why none of it is verified (--no-evidence)."""
     totals = result.totals
@@ -235,6 +256,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         )
     lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)
+    lines.append(open_pipeline_text(result))
     if not result.evidence:
         lines += _no_evidence_lines(result)
         return "\n".join(lines + _skipped_lines(result))
