@@ -33,10 +33,10 @@ from pipeline_audit.audit import (
     AuditOptions,
     Progress,
     audit_pipeline,
+    audit_plan,
     audit_row,
     keep_what_the_rows_said,
     new_result,
-    plan_header,
     refuse_if_nothing_read,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
@@ -194,7 +194,7 @@ def audit_with_duckdb(
         if reader.line_num > 1:
             raise NotForDuckDB("the file has title lines above its header")
     mapping = options.mapping or resolve_mapping(loaded.process)
-    plan = plan_header(header, loaded, mapping, source, options.no_evidence)
+    plan = audit_plan(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):
         raise NotForDuckDB("the file ends with a report footer")
     result = new_result(plan, loaded, options, mapping, source)

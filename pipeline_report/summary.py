@@ -17,6 +17,7 @@ __all__ = [
     "columns_text",
     "missing_text",
     "money",
+    "no_evidence_text",
     "outcome_lines",
     "process_line",
     "share",
@@ -29,6 +30,15 @@ NO_EVIDENCE_TEXT = (
     "None of it is customer-verified, because the CRM records no customer evidence (the export has no milestone "
     "columns); create the CRM fields that hold it with `playbook crm-template`, then export again"
 )
+
+
+def no_evidence_text(result: AuditResult) -> str:
+    """Why none of the pipeline is verified: the export has no milestone column, or --no-evidence left them unread."""
+    if result.evidence_left_out:
+        return f"None of it is customer-verified: {result.evidence_left_out}"
+    return NO_EVIDENCE_TEXT
+
+
 TWO_DIGIT_RULE = "by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
 
 
@@ -150,7 +160,7 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     claimed = totals.assessed - totals.without_claim
     lines.append(f"  total: {plural(claimed, 'deal')}, {money(totals.claimed_cents)}")
     lines += _not_weighted_lines(totals)
-    lines.append(NO_EVIDENCE_TEXT + ".")
+    lines.append(no_evidence_text(result) + ".")
     return lines
 
 
