@@ -36,6 +36,8 @@ class DealSnapshot:
     verified_stage: str
     outcome: Outcome
     amount: float | None
+    name: str = ""  # the deal's name, as backtest.csv gives it ("" when none: `deal` names it)
+    crm_id: str = ""  # the CRM's id, its own column of backtest.csv
 
     @property
     def won(self) -> bool:
@@ -179,7 +181,11 @@ def deal_snapshots(
                 counted.add(history.deal)
                 left_out.undated_answers += len(history.undated())
             verified = verified_at(process, history, day, claimed)
-            rows.append(DealSnapshot(day, history.deal, claimed, verified, history.outcome, history.amount))
+            rows.append(
+                DealSnapshot(
+                    day, history.deal, claimed, verified, history.outcome, history.amount, history.name, history.crm_id
+                )
+            )
     return rows, left_out
 
 

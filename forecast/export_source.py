@@ -54,6 +54,8 @@ class ClosedRow:
     answers: AnswersSince
     claims: tuple[ClaimedSince, ...] = ()  # from the export's date-entered columns, when it is the history
     segment: str | None = None  # the deal's segment, when the process has milestones for some segments
+    name: str = ""  # the deal's name
+    crm_id: str = ""  # the CRM's id, when the export has one
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -158,9 +160,18 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     except RowProblem as problem:
         errors.append(_error(path, line, problem.reason))
         return None
-    key = rows.text(cells).crm_id or read.name
+    crm_id = rows.text(cells).crm_id
     since = AnswersSince(dt.date.min, deal.answers)
-    return ClosedRow(key, read.outcome, read.close_date, read.amount, since, segment=deal.segment)
+    return ClosedRow(
+        crm_id or read.name,
+        read.outcome,
+        read.close_date,
+        read.amount,
+        since,
+        segment=deal.segment,
+        name=read.name,
+        crm_id=crm_id,
+    )
 
 
 @dataclass(frozen=True)
@@ -359,7 +370,17 @@ def export_histories(
     if history is None:
         rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
-            DealHistory(row.key, row.outcome, row.closed_on, row.amount, row.claims, [row.answers], row.segment)
+            DealHistory(
+                row.key,
+                row.outcome,
+                row.closed_on,
+                row.amount,
+                row.claims,
+                [row.answers],
+                row.segment,
+                row.name,
+                row.crm_id,
+            )
             for row in rows
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
@@ -368,7 +389,15 @@ def export_histories(
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
         DealHistory(
-            row.key, row.outcome, row.closed_on, row.amount, read.changes.get(row.key, []), [row.answers], row.segment
+            row.key,
+            row.outcome,
+            row.closed_on,
+            row.amount,
+            read.changes.get(row.key, []),
+            [row.answers],
+            row.segment,
+            row.name,
+            row.crm_id,
         )
         for row in rows
     ]

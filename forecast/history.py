@@ -44,6 +44,8 @@ class DealHistory:
     claimed: Sequence[ClaimedSince]
     answers: Sequence[AnswersSince]
     segment: str | None = None  # the deal's segment: which `required_when.segment` milestones it needs
+    name: str = ""  # the deal's name ("" when it has none: `deal` is then its only label)
+    crm_id: str = ""  # the CRM's id, when the source has one
 
     def claimed_at(self, day: dt.date) -> str | None:
         """The stage of the latest claim dated on or before `day` (None: none yet)."""

@@ -23,20 +23,20 @@ def saved_histories(session: Session, process: Process) -> list[DealHistory]:
     """Every saved deal closed won or lost, with its checks, by deal id."""
     closed = closed_deals(session)
     ids = [deal.deal_id for deal in closed]
-    names: dict[int, tuple[str, float | None, str | None]] = {}
+    names: dict[int, tuple[str, float | None, str | None, str, str]] = {}
     checks: dict[int, list[tuple[Check, dict[str, object]]]] = defaultdict(list)
     for start in range(0, len(ids), 1000):
         batch = ids[start : start + 1000]
         for deal_id, name, crm_id, amount, segment in session.execute(
             select(Deal.id, Deal.name, Deal.crm_id, Deal.amount, Deal.segment).where(Deal.id.in_(batch))
         ):
-            names[deal_id] = (crm_id or name, amount, segment)
+            names[deal_id] = (crm_id or name, amount, segment, name or "", crm_id or "")
         query = select(Check).where(Check.deal_id.in_(batch)).order_by(Check.checked_at, Check.id)
         for check in session.scalars(query):
             checks[check.deal_id].append((check, check.answers))
     histories = []
     for deal in closed:
-        label, amount, segment = names[deal.deal_id]
+        label, amount, segment, name, crm_id = names[deal.deal_id]
         claimed, answers = [], []
         for check, stored in checks[deal.deal_id]:
             day = check.checked_at.date()
@@ -48,5 +48,7 @@ def saved_histories(session: Session, process: Process) -> list[DealHistory]:
             claimed.append(ClaimedSince(day, stage))
             answers.append(AnswersSince(day, read_answers(stored, process).answers))
         final = deal.amount if deal.outcome is Outcome.WON and deal.amount is not None else amount
-        histories.append(DealHistory(label, deal.outcome, deal.closed_on, final, claimed, answers, segment))
+        histories.append(
+            DealHistory(label, deal.outcome, deal.closed_on, final, claimed, answers, segment, name, crm_id)
+        )
     return histories

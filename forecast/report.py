@@ -7,13 +7,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from forecast.backtest import TOO_FEW, Backtest, StageRate
+from forecast.backtest import TOO_FEW, Backtest, Basis, StageRate
 from forecast.charts import calibration_svg, forecast_svg
 from pipeline_audit.pipeline_csv import safe_writer
 from sales_process.vocabulary import money, plural
 
 TOO_FEW_TEXT = "too few deals to tell"
-CSV_COLUMNS = ("snapshot", "deal", "claimed_stage", "verified_stage", "outcome", "amount")
+# deal: the deal's name (its CRM id when it has none), as the audit's audit.csv names it; crm_id: the CRM's id.
+CSV_COLUMNS = ("snapshot", "deal", "crm_id", "claimed_stage", "verified_stage", "outcome", "amount")
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("forecast", "templates"),
@@ -32,9 +33,13 @@ def rate_text(rate: StageRate) -> str:
     return f"{rate.win_rate:.0%} ({low:.0%}–{high:.0%}, n={rate.n})"
 
 
-def brier_text(brier: float | None) -> str:
-    """A Brier score for reading (lower is better)."""
-    return "—" if brier is None else f"{brier:.3f}"
+def brier_text(basis: Basis) -> str:
+    """A basis's Brier score for reading (lower is better), with the caveat beside it when every stage has too few
+    deal-snapshots for its win rate to tell (TOO_FEW): the score of so few deals tells as little."""
+    if basis.brier is None:
+        return "—"
+    caveat = f" ({TOO_FEW_TEXT}: every stage has fewer than {TOO_FEW})" if all(r.too_few for r in basis.stages) else ""
+    return f"{basis.brier:.3f}{caveat}"
 
 
 NO_EVIDENCE = (
@@ -77,7 +82,7 @@ def summary(result: Backtest) -> str:
     for index, stage in enumerate(result.bases["claimed"].stages):
         rates = " ".join(f"{rate_text(result.bases[which].stages[index]):<30}" for which in bases)
         lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates}")
-    briers = ", ".join(f"{which} {brier_text(result.bases[which].brier)}" for which in bases)
+    briers = ", ".join(f"{which} {brier_text(result.bases[which])}" for which in bases)
     lines += ["", f"Brier score (lower is better): {briers}"]
     suggested = suggestions(result)
     lines += ["", "Suggested probabilities (process.yaml is not changed):"]
@@ -106,7 +111,8 @@ def write_csv(result: Backtest, path: Path) -> None:
         for row in result.rows:
             cells = (
                 row.snapshot.isoformat(),
-                row.deal,
+                row.name or row.deal,
+                row.crm_id,
                 row.claimed_stage,
                 row.verified_stage if result.evidence else "",
                 row.outcome.value,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns
+from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns, without_evidence
 from pipeline_audit.data_rows import DataRows
 from pipeline_audit.pipeline_csv import (
     Rows,
@@ -97,7 +97,7 @@ def audit_pipeline(
     try:
         with open_export(source, mapping.encoding, mapping.sheet) as export:
             encoding, rows_read = export.encoding, export.rows
-            plan = plan_header(
+            plan = audit_plan(
                 export.header, loaded, mapping, source, options.no_evidence, export.header_line, export.sheet_note
             )
             result = new_result(plan, loaded, options, mapping, source)
@@ -157,6 +157,7 @@ def new_result(
         read_as=plan.read_as,
         ignored_columns=plan.ignored,
         evidence=plan.has_evidence,
+        evidence_left_out=plan.evidence_left_out,
         no_stage=plan.no_stage,
         period=options.period,
     )
@@ -178,6 +179,21 @@ def plan_header(
     except ColumnError as error:
         problems = with_note(error.problems, note)
         raise InvalidFile([Diagnostic(str(source), line, None, "error", problem) for problem in problems]) from None
+
+
+def audit_plan(
+    header: list[str],
+    loaded: LoadedProcess,
+    mapping: CrmMapping,
+    source: Path,
+    no_evidence: bool = False,
+    line: int = 1,
+    note: str | None = None,
+) -> ColumnPlan:
+    """The column plan an audit reads `source` by (both engines, and the SQL of one): plan_header's, without the
+    milestone columns under --no-evidence (columns.without_evidence)."""
+    plan = plan_header(header, loaded, mapping, source, no_evidence, line, note)
+    return without_evidence(plan, header) if no_evidence else plan
 
 
 def _audit_rows(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, LOST_DATE, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
@@ -90,11 +90,36 @@ class ColumnPlan:
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
     header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
+    evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
 
     @property
     def has_evidence(self) -> bool:
         """Whether the export has any milestone column (else nothing can be verified)."""
         return bool(self.milestones)
+
+
+def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
+    """The plan of `playbook audit --no-evidence` (and of the SQL it is asked for): no milestone column read, the
+    pipeline as the CRM claims it, as the backtest's --no-evidence measures the CRM's stages alone. An export with
+    milestone columns has them left unread with a warning that names them, never in silence."""
+    if not plan.milestones:
+        return plan
+    names = [
+        header[index].strip()
+        for columns in plan.milestones
+        for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by)
+        if index is not None
+    ]
+    listed = ", ".join(repr(name) for name in names[:NO_EVIDENCE_NAMED])
+    more = f" and {len(names) - NO_EVIDENCE_NAMED} more" if len(names) > NO_EVIDENCE_NAMED else ""
+    left_out = (
+        f"--no-evidence left the export's {len(names)} milestone column{'' if len(names) == 1 else 's'} "
+        f"({listed}{more}) unread; drop it to verify the deals on them"
+    )
+    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out)
+
+
+NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
 
 
 def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:

@@ -33,10 +33,10 @@ from pipeline_audit.audit import (
     AuditOptions,
     Progress,
     audit_pipeline,
+    audit_plan,
     audit_row,
     keep_what_the_rows_said,
     new_result,
-    plan_header,
     refuse_if_nothing_read,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
@@ -194,7 +194,7 @@ def audit_with_duckdb(
         if reader.line_num > 1:
             raise NotForDuckDB("the file has title lines above its header")
     mapping = options.mapping or resolve_mapping(loaded.process)
-    plan = plan_header(header, loaded, mapping, source, options.no_evidence)
+    plan = audit_plan(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):
         raise NotForDuckDB("the file ends with a report footer")
     result = new_result(plan, loaded, options, mapping, source)
@@ -637,7 +637,8 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         "SELECT owner, claimed_stage_id, verified_stage_id, next_milestones, statuses, count(*), "
         "count(*) FILTER (verified_cents IS NULL), count(*) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), "
         "COALESCE(sum(claimed_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
-        "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0) "
+        "COALESCE(sum(verified_cents) FILTER (claimed_cents IS NOT NULL AND verified_cents IS NOT NULL), 0), "
+        "COALESCE(sum(amount_cents) FILTER (verified_cents IS NOT NULL), 0) "  # the open pipeline, unweighted
         "FROM audit WHERE kind = 'sql' AND outcome = 'open' GROUP BY ALL"
     ).fetchall()
     for (
@@ -651,6 +652,7 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
         compared,
         claimed_cents,
         verified_cents,
+        amount_cents,
     ) in groups:
         totals.add_group(
             DealGroup(
@@ -661,6 +663,7 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
                 deals,
                 without_amount,
                 (compared, int(claimed_cents), int(verified_cents)),
+                amount_cents=int(amount_cents),
             )
         )
     verdicts = KnownVerdicts(loaded.process)

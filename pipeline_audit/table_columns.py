@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline_audit.audit import plan_header
+from pipeline_audit.audit import audit_plan
 from pipeline_audit.columns import sql_columns
 from pipeline_audit.pipeline_csv import open_export
 from sales_process.crm import CrmMapping
@@ -24,13 +24,14 @@ def export_columns(
 ) -> tuple[InputColumns, tuple[str, ...]]:
     """The columns of the export at `path` (CSV or .xlsx), by its header's names, and the warnings the audit gives
     its header (no stage column, an --ignore-column naming none) for the command to print; InvalidFile when the
-    header cannot be read or the audit would refuse it (every problem listed). `no_evidence` reads a header
-    without milestone columns, as `playbook audit --no-evidence` does."""
+    header cannot be read or the audit would refuse it (every problem listed). `no_evidence` reads no milestone
+    column (a header may have none), as `playbook audit --no-evidence` does."""
     with open_export(path, mapping.encoding, mapping.sheet) as export:
         header, line, note = list(export.header), export.header_line, export.sheet_note
-    plan = plan_header(header, loaded, mapping, path, no_evidence, line=line, note=note)
+    plan = audit_plan(header, loaded, mapping, path, no_evidence, line=line, note=note)
     columns = sql_columns(plan, header.__getitem__)
     # The pipeline column is read only when pipelines are listed (plan_header refuses an export without one then).
     if mapping.pipelines and plan.pipeline is not None:
         columns = replace(columns, pipeline=header[plan.pipeline])
-    return columns, tuple(plan.warnings)
+    left_out = (plan.evidence_left_out,) if plan.evidence_left_out else ()
+    return columns, (*plan.warnings, *left_out)

@@ -11,10 +11,10 @@ from markupsafe import Markup
 from pipeline_report.chart import stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
-    NO_EVIDENCE_TEXT,
     buyer_confirmed_text,
     missing_text,
     money,
+    no_evidence_text,
     other_pipelines_text,
     process_line,
     share,
@@ -92,7 +92,7 @@ def render_report(
         share=share,
         status_labels=STATUS_LABELS,
         missing=missing_text(result) if result.evidence else None,
-        no_evidence=NO_EVIDENCE_TEXT,
+        no_evidence=no_evidence_text(result),
         buyer_confirmed=buyer_confirmed_text(result),
         other_pipelines=other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},

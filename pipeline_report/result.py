@@ -43,6 +43,7 @@ class AuditResult:
     other_pipelines: list[tuple[str, int]] = field(default_factory=list)
     other_pipeline_rows: int = 0
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
+    evidence_left_out: str = ""  # the milestone columns --no-evidence left unread (pipeline_audit.columns), or ""
     no_stage: str = ""  # the warning for an export with no stage column (pipeline_audit.columns), or ""
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)

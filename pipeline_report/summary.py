@@ -17,6 +17,7 @@ __all__ = [
     "columns_text",
     "missing_text",
     "money",
+    "no_evidence_text",
     "outcome_lines",
     "process_line",
     "share",
@@ -29,6 +30,15 @@ NO_EVIDENCE_TEXT = (
     "None of it is customer-verified, because the CRM records no customer evidence (the export has no milestone "
     "columns); create the CRM fields that hold it with `playbook crm-template`, then export again"
 )
+
+
+def no_evidence_text(result: AuditResult) -> str:
+    """Why none of the pipeline is verified: the export has no milestone column, or --no-evidence left them unread."""
+    if result.evidence_left_out:
+        return f"None of it is customer-verified: {result.evidence_left_out}"
+    return NO_EVIDENCE_TEXT
+
+
 TWO_DIGIT_RULE = "by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
 
 
@@ -118,6 +128,27 @@ def outcome_lines(result: AuditResult) -> list[str]:
     return lines
 
 
+def open_pipeline_text(result: AuditResult) -> str:
+    """The open pipeline's total, unweighted: the amounts of the open deals assessed, how many have one and lack one.
+    A row not assessed (its stage unknown, a cell refused) is in no total."""
+    totals = result.totals
+    currency = f" ({result.currency})" if result.currency else ""
+    text = (
+        f"Open pipeline{currency}, unweighted: {money(totals.open_cents)}, the amounts of "
+        f"{plural(totals.with_amount, 'open deal')}"
+    )
+    if totals.without_amount:
+        text += f"; {plural(totals.without_amount, 'open deal')} without an amount"
+    if totals.not_assessed:
+        unread = (
+            "the deal not assessed is"
+            if totals.not_assessed == 1
+            else f"the {totals.not_assessed} deals not assessed are"
+        )
+        text += f"; {unread} not counted"
+    return text
+
+
 def _no_evidence_lines(result: AuditResult) -> list[str]:
     """The open pipeline as the CRM claims it, by stage, and why none of it is verified (--no-evidence)."""
     totals = result.totals
@@ -129,7 +160,7 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     claimed = totals.assessed - totals.without_claim
     lines.append(f"  total: {plural(claimed, 'deal')}, {money(totals.claimed_cents)}")
     lines += _not_weighted_lines(totals)
-    lines.append(NO_EVIDENCE_TEXT + ".")
+    lines.append(no_evidence_text(result) + ".")
     return lines
 
 
@@ -235,6 +266,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         )
     lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)
+    lines.append(open_pipeline_text(result))
     if not result.evidence:
         lines += _no_evidence_lines(result)
         return "\n".join(lines + _skipped_lines(result))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sales_process.deal_verdict import Blocking, DealVerdict
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
-from sales_process.vocabulary import Status
+from sales_process.vocabulary import Status, to_cents
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
@@ -128,6 +128,7 @@ class DealGroup:
     compared: tuple[int, int, int]  # deals with both weighted amounts, and their claimed and verified weighted cents
     verified_by_buyer: bool = False
     buyer_declined: bool = False  # the buyer said "Not quite" to another outcome
+    amount_cents: int = 0  # the unweighted amounts of the deals with one (those not `without_amount`), summed
 
 
 @dataclass
@@ -142,6 +143,7 @@ class Totals:
     compared: int = 0
     without_amount: int = 0
     without_claim: int = 0
+    open_cents: int = 0  # the open pipeline, unweighted: the amounts of the assessed deals that have one
     claimed_cents: int = 0
     verified_cents: int = 0
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
@@ -178,6 +180,11 @@ class Totals:
             self.add_alike((verdict,))
         else:
             self.add_problem(verdict.number, verdict.name, verdict.not_assessed)
+
+    @property
+    def with_amount(self) -> int:
+        """Assessed (open) deals with an amount: those summed in open_cents."""
+        return self.assessed - self.without_amount
 
     @property
     def closed(self) -> int:
@@ -248,6 +255,12 @@ class Totals:
                 (len(compared), sum(cents for cents, _ in compared), sum(cents for _, cents in compared)),
                 first.verified_by_buyer,
                 bool(first.buyer_declined),
+                # An amount left unweighted (another currency than the total's) is no more in the unweighted total.
+                sum(
+                    to_cents(verdict.amount)
+                    for verdict in verdicts
+                    if verdict.amount is not None and verdict.verified_weighted_cents is not None
+                ),
             )
         )
         if claimed_index is not None and claimed_index > verified_index:
@@ -278,6 +291,7 @@ class Totals:
             self.stages[claimed_index].claimed_deals += deals
             self.stages[verified_index].verified_deals += deals
         self.without_amount += group.without_amount
+        self.open_cents += group.amount_cents
         compared, _, verified = group.compared
         if compared and claimed_index is not None:
             self._add_weighted(claimed_index, verified_index, owner_totals, group.compared)

@@ -82,8 +82,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--no-evidence",
         action="store_true",
-        help="audit an export without milestone columns: the open pipeline by claimed stage and the closed "
-        "outcomes, none of it customer-verified",
+        help="audit the pipeline as the CRM claims it: the open pipeline by claimed stage and the closed "
+        "outcomes, none of it customer-verified; for an export without milestone columns (an export's milestone "
+        "columns are then not read, and named)",
     )
     parser.add_argument(
         "--from",

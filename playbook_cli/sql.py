@@ -135,8 +135,8 @@ def add_columns_from(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-evidence",
         action="store_true",
-        help="with --columns-from: an export without milestone columns, as `playbook audit --no-evidence` reads "
-        "it: the outcomes and the pipeline by claimed stage, no deal verified beyond the first stage",
+        help="with --columns-from: no milestone column read (the export may have none), as `playbook audit "
+        "--no-evidence` reads it: the outcomes and the pipeline by claimed stage, no deal verified beyond the first stage",
     )
 
 

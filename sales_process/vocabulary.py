@@ -243,6 +243,7 @@ _SHARED_NAMES = {"kr": "the krona or krone of Sweden, Norway, Denmark and Icelan
 SHARED_MARK = "[Kk]r[.]?"  # kr, Kr, kr. as Swedish, Norwegian, Danish and Icelandic amounts are written
 # A currency written with an amount: a currency (currency_mark) or a shared word. Neither starts the other.
 CURRENCY_MARK = f"{currency_mark()}|{SHARED_MARK}"
+_SHARED_MARK = re.compile(SHARED_MARK)
 _CURRENCY = re.compile(
     rf"^(?P<before>{CURRENCY_MARK})?\s*(?P<number>[^A-Za-z{SIGNS}]*?)\s*(?P<after>{CURRENCY_MARK})?$"
 )
@@ -288,16 +289,33 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
             f"{shown(value)} is negative (in brackets, as accounting writes it); an amount must be zero or more"
         )
     match = _CURRENCY.match(text)
-    if match is None or (match["before"] and match["after"]):
+    both = match is not None and match["before"] and match["after"]
+    if match is None or (both and not is_one_currency(match["before"], match["after"])):
         raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text)}")
     number = match["number"]
     if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
+    if both and currency_code(match["before"]) != currency_code(match["after"]):
+        before, after = match["before"], match["after"]
+        named = [mark if currency_code(mark) == mark else f"{mark} ({currency_code(mark)})" for mark in (before, after)]
+        space = " " if before[-1].isalpha() else ""
+        raise ValueError(
+            f"{shown(value)} names two currencies, {named[0]} and {named[1]}: write it with the one it is in, "
+            f"e.g. {before}{space}{match['number']} or {match['number']} {after}"
+        )
     currency = match["before"] or match["after"]
     amount = _checked_amount(_number(number, value, decimal_comma), value)
     if currency and (shared := currency.lower().rstrip(".")) in SHARED_CURRENCIES:
         return Money(amount, _shared_currency(shared, value, column_currency))
     return Money(amount, currency_code(currency) if currency else None)
+
+
+def is_one_currency(before: str, after: str) -> bool:
+    """Whether an amount with a currency on both sides of its number names one currency at each ($1,200.00 USD,
+    € 500 EUR: the symbol and the code agree; $1,200 EUR does not) rather than a word several currencies share (kr)
+    or nothing a currency column could name. The rule of both readers: the SQL (verdict_sql.cells) reads an amount
+    written so when its two currencies' codes (currency_code, CURRENCY_SYMBOLS) agree, as parse_money does."""
+    return not any(_SHARED_MARK.fullmatch(mark) for mark in (before, after))
 
 
 def _shared_currency(word: str, value: str, column_currency: str | None) -> str:

@@ -157,6 +157,15 @@ class Cells:
         shared = self.matches(written, f"^({SHARED_MARK})$")
         return f"CASE WHEN {shared} THEN {self.chars(SHARED)} ELSE {self.currency_code(written)} END"
 
+    def two_currencies(self, first: str, last: str) -> str:
+        """True when parse_money refuses an amount for the currencies written on both sides of its number: unless
+        both name one currency and the same (vocabulary.is_one_currency, then their codes: $1,200.00 USD is read)."""
+        shared = " OR ".join(self.matches(mark, f"^({SHARED_MARK})$") for mark in (first, last))
+        return (
+            f"({first} IS NOT NULL AND {last} IS NOT NULL "
+            f"AND ({shared} OR {self.currency_code(first)} <> {self.currency_code(last)}))"
+        )
+
     def shared_refused(self, written: str, code: str) -> str:
         """True when an amount written in kr (`written` is SHARED) has no currency column naming one of its
         currencies (vocabulary.parse_money's column_currency)."""
@@ -515,8 +524,8 @@ def value_items(w: Writer, dates: Sequence[str]) -> list[str]:
     items = [
         f"{c.number(q('amount_rest'), last)} AS {q('amount_number')}",
         f"{c.written_currency(first, last)} AS {q('amount_written_currency')}",
-        # parse_money refuses a currency both before and after the number
-        f"({first} IS NOT NULL AND {last} IS NOT NULL) AS {q('amount_two_currencies')}",
+        # parse_money refuses a currency both before and after the number, unless both are the same one
+        f"{c.two_currencies(first, last)} AS {q('amount_two_currencies')}",
         f"{c.currency_column(q('currency_text'))} AS {q('currency_code')}",
     ]
     for prefix in dates:

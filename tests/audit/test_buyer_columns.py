@@ -270,6 +270,7 @@ Process: Buyer-confirmed (sha256 {BUYER.sha256})
 Deals read: 4
 Deals assessed: 4
 Deals not assessed: 0
+Open pipeline, unweighted: 180,000.00, the amounts of 4 open deals
 Deals ahead of their evidence: 1 (25.0% of the deals assessed)
 Weighted pipeline of the 4 deals with an amount and a claimed stage:
   claimed:    164,000.00

@@ -680,3 +680,37 @@ def test_a_closed_deal_at_a_stage_the_process_does_not_know_is_asked_about(
         "; its closed column says the deal is closed: list a lost stage under crm.lost_stages, "
         "or map a won one to the last stage"
     )
+
+
+def test_no_evidence_on_an_export_with_milestone_columns_reads_none_and_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # --no-evidence audits the pipeline as the CRM claims it (as the backtest's does): the milestone columns are
+    # left unread, and said so, never in silence.
+    process = process_with(tmp_path, (EXPORTS / "hubspot.yaml").read_text(encoding="utf-8"))
+    run = _audited_alike(capsys, tmp_path, "hubspot.csv", "--no-evidence", process=process)
+    assert run.status == 0
+    left_out = (
+        "None of it is customer-verified: --no-evidence left the export's 14 milestone columns ('Pain confirmed', "
+        "'Pain confirmed evidence', 'Pain confirmed date', 'Next meeting accepted' and 10 more) unread; drop it to "
+        "verify the deals on them."
+    )
+    assert left_out in run.out.splitlines()
+    assert "Open pipeline as the CRM claims it, weighted by each stage's probability:" in run.out
+    assert "Deals ahead of their evidence" not in run.out
+    assert {r["verified_stage_id"] for r in run.rows()} == {"discovery"}  # no evidence read: the first stage
+    html = run.html().replace("&#39;", "'")
+    assert f'<p class="warning" id="no-evidence">{left_out}</p>' in html
+    # Without the option the same export is verified on its milestone columns.
+    verified = run_audit(capsys, tmp_path / "verified", process, EXPORTS / "hubspot.csv")
+    assert "Deals ahead of their evidence" in verified.out and "--no-evidence" not in verified.out
+    # playbook sql reads the export's header the same way, and says so too.
+    status = main(
+        [
+            *("sql", "--dialect", "duckdb", "--from", "deals", "--process", str(process)),
+            *("--columns-from", str(EXPORTS / "hubspot.csv"), "--no-evidence"),
+        ]
+    )
+    sql = capsys.readouterr()
+    assert status == 0 and "--no-evidence left the export's 14 milestone columns" in sql.err
+    assert "Pain confirmed" not in sql.out

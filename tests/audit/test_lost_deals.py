@@ -70,3 +70,35 @@ def test_an_unknown_stage_that_is_not_lost_keeps_its_hint(capsys: pytest.Capture
         'crm.stage_names or with --stage-name "NAME=stage-id"\n'
     ) in python.out
     assert "Closed deals" not in python.out
+
+
+def test_the_open_pipelines_unweighted_total_is_the_open_deals_amounts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text(
+        HEADER
+        + "Acme,Discovery,120000,yes,Reply to the recap email,2027-02-20\n"
+        + "Beta,Qualifying,50000.50,no,,\n"
+        + "Gamma,Proposing,,yes,Reply to the recap email,2027-02-21\n"  # open, without an amount
+        + "Kappa,Negociating,99999,no,,\n"  # unknown stage: not assessed, in no total
+        + "Delta,Closed Lost,10000,no,,\n"
+        + "Zeta,Closed Won,7000,,,\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    # By hand: the open deals assessed are Acme (120,000), Beta (50,000.50) and Gamma (no amount).
+    line = (
+        "Open pipeline, unweighted: 170,000.50, the amounts of 2 open deals; 1 open deal without an amount; "
+        "the deal not assessed is not counted"
+    )
+    for run in (python, duckdb):
+        assert line in run.out.splitlines(), run.out
+        assert '<dt>Open pipeline (unweighted)</dt><dd data-total="open">170,000.50</dd>' in run.html()
+        assert (
+            '<p id="open-pipeline">The open pipeline adds the amounts of the 2 open deals with one; '
+            "1 open deal without an amount; the row not assessed is not counted." in run.html()
+        )
+    # It is the sum of audit.csv's amounts of the open deals.
+    assert sum(float(r["amount"]) for r in python.rows() if r["outcome"] == "open" and r["amount"]) == 170000.50

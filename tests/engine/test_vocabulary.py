@@ -178,6 +178,14 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("1 200 лв.", False, Money(1200.0, "BGN")),
         ("руб. 500", False, Money(500.0, "RUB")),
         ("500 грн", False, Money(500.0, "UAH")),
+        # A symbol and a code that agree, as amounts are often displayed: read in their one currency.
+        ("$1,200.00 USD", False, Money(1200.0, "USD")),
+        ("€ 74.000,00 EUR", True, Money(74000.0, "EUR")),
+        ("£5 GBP", False, Money(5.0, "GBP")),
+        ("USD 1,200 $", False, Money(1200.0, "USD")),
+        ("R$ 1.234,56 BRL", True, Money(1234.56, "BRL")),
+        ("CHF 1'200 CHF", False, Money(1200.0, "CHF")),
+        ("руб. 500 RUB", False, Money(500.0, "RUB")),
         ("1,5", True, Money(1.5)),
         (72000.5, False, Money(72000.5)),
         (0, False, Money(0.0)),
@@ -215,8 +223,18 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("USD -", False, ValueError, "^'USD -' is not an amount"),
         ("1e5", False, ValueError, "is not an amount"),
         ("nan", False, ValueError, "is not an amount"),
-        ("USD 5 EUR", False, ValueError, "is not an amount"),
-        ("R$ 5 US$", False, ValueError, "is not an amount"),
+        # A currency on both sides is read when both name one currency; else both are named.
+        (
+            "$1,200 EUR",
+            False,
+            ValueError,
+            r"^'\$1,200 EUR' names two currencies, \$ \(USD\) and EUR: write it with the one it is in, "
+            r"e.g. \$1,200 or 1,200 EUR$",
+        ),
+        ("USD 5 EUR", False, ValueError, "^'USD 5 EUR' names two currencies, USD and EUR: .* e.g. USD 5 or 5 EUR$"),
+        ("R$ 5 US$", False, ValueError, r"names two currencies, R\$ \(BRL\) and US\$ \(USD\)"),
+        ("€ 1.200,00 GBP", True, ValueError, r"names two currencies, € \(EUR\) and GBP"),
+        ("kr 500 SEK", False, ValueError, "is not an amount; kr names the krona or krone"),  # kr is no one currency
         ("USD$5", False, ValueError, "is not an amount"),
         (
             "$500 monthly",  # Close's value_formatted of a recurring deal

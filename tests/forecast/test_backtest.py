@@ -68,7 +68,10 @@ def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.Captu
         rows = list(csv.DictReader(handle))
     want = expected_backtest(made_deals(), MONTH_ENDS)
     assert len(rows) == sum(stage["n"] for stage in want["claimed"]["stages"])
-    assert list(rows[0]) == ["snapshot", "deal", "claimed_stage", "verified_stage", "outcome", "amount"]
+    assert list(rows[0]) == ["snapshot", "deal", "crm_id", "claimed_stage", "verified_stage", "outcome", "amount"]
+    # The deal by its name, as audit.csv gives it; its CRM id (the key the history joins on) in its own column.
+    names = {deal.crm_id: deal.name for deal in made_deals()}
+    assert all(row["deal"] == names[row["crm_id"]] for row in rows) and rows[0]["deal"] != rows[0]["crm_id"]
     assert {row["outcome"] for row in rows} == {"won", "lost"}
     page = (out_dir / "backtest.html").read_text(encoding="utf-8")
     assert "<script" not in page
@@ -278,5 +281,30 @@ def test_a_deals_segment_decides_which_milestones_gate_it_in_the_backtest(
     _, err = capsys.readouterr()
     assert status == 0, err
     with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
-        verified = {row["deal"]: (row["claimed_stage"], row["verified_stage"]) for row in csv.DictReader(handle)}
-    assert verified == {"D1": ("demonstrating", "demonstrating"), "D2": ("demonstrating", "qualifying")}
+        verified = {
+            (row["deal"], row["crm_id"]): (row["claimed_stage"], row["verified_stage"])
+            for row in csv.DictReader(handle)
+        }
+    assert verified == {
+        ("Small one", "D1"): ("demonstrating", "demonstrating"),
+        ("Large one", "D2"): ("demonstrating", "qualifying"),
+    }
+
+
+def test_the_brier_score_of_too_few_deals_says_so_beside_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deals = made_deals(count=6)
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    write_export(deals, export)
+    write_history(deals, history)
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    brier = next(line for line in out.splitlines() if line.startswith("Brier score"))
+    caveat = "(too few deals to tell: every stage has fewer than 20)"
+    assert brier.count(caveat) == 2 and brier.startswith("Brier score (lower is better): claimed 0."), brier
+    page = (tmp_path / "out" / "backtest.html").read_text(encoding="utf-8")
+    assert page.count(caveat) == 2
+    # With enough deal-snapshots at a stage, the score stands alone.
+    export, history = _files(tmp_path)
+    _, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN)
+    brier = next(line for line in out.splitlines() if line.startswith("Brier score"))
+    assert "too few" not in brier.split("verified")[1], brier

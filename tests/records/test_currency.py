@@ -223,9 +223,15 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
     # USD, the currency of most deals: 150,000 at Proposing's 60%, plus D (no currency named) at 60%.
     assert 'data-total="claimed">90,600.00<' in text
+    # The open pipeline, unweighted: A, B and D; C's amount, in EUR, is in no USD total.
+    assert 'data-total="open">151,000.00<' in text
+    assert (
+        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one; 1 open deal without an amount.'
+        in text
+    )
     assert (
         '<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
-        "USD: 2 deals). A total never adds two currencies: the weighted amounts above add only those in USD, the currency of most "
+        "USD: 2 deals). A total never adds two currencies: the totals above, unweighted and weighted, add only those in USD, the currency of most "
         "deals, and leave out 1 deal in EUR (counted above as without an amount). Record their amounts in USD (a new check) "
         "to include them.</p>"
     ) in text

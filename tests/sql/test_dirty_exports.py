@@ -246,6 +246,9 @@ SHAPES = (
                 "1 200 kr",
                 "Kr. 75",
                 "USD 1'250.00",  # Swiss thousands
+                "$1,200.00 USD",  # a symbol and a code that agree: read
+                "USD 1,200 $",
+                "$1,200 EUR",  # that disagree: refused, naming both
             ),
             "currency": ("USD", "usd", "US Dollar", "$", "", "Dollar?", "EUR", "Euro", "SEK", "Swedish Krona", "nok"),
             # A flag may hold a status (Odoo's Is Won: Won, Lost, Pending); closed without IsWon at an open stage is lost
@@ -300,7 +303,18 @@ SHAPES = (
         },
         {
             "stage": ("Discovery", "proposal", "Proposal", "Qualify", "Verloren", "Duplicate", "contract signed", ""),
-            "amount": ("$12,000.00", "12000", "$9,000", "9 000", "12,5", "1,000,000", "", "n/a"),
+            "amount": (
+                "$12,000.00",
+                "12000",
+                "$9,000",
+                "9 000",
+                "12,5",
+                "1,000,000",
+                "",
+                "n/a",
+                "$12,000.00 USD",
+                "£9,000 USD",
+            ),
             "currency": ("US Dollar", "u.s. dollar", "USD", "", "Dollars"),
             "status": ("Open", "Open", "open", "", "Won", "Lost", "Disqualified", "Pending Review", "In Progress"),
             "date": DAY_FIRST,
@@ -354,6 +368,9 @@ SHAPES = (
                 "EUR 12",
                 "R$ 1.234,56",
                 "1.200,50 kr",  # kr without a currency column: refused
+                "€ 1.000,50 EUR",  # a symbol and a code that agree
+                "€ 1.000 GBP",
+                "kr 500 SEK",  # kr is no one currency: refused
                 "12.000,00 zł",  # currency words: PLN, BGN, CZK
                 "1 200 лв.",
                 "Kč 500",
@@ -402,7 +419,20 @@ SHAPES = (
                 "qualifying",
                 "",
             ),
-            "amount": ("12000", "12,000", "£12,000", "12000 GBP", "GBP 12000", "12000 gbp", "1.5", "", "0012", "12k"),
+            "amount": (
+                "12000",
+                "12,000",
+                "£12,000",
+                "12000 GBP",
+                "GBP 12000",
+                "12000 gbp",
+                "1.5",
+                "",
+                "0012",
+                "12k",
+                "£12,000 GBP",
+                "£12,000.50 EUR",
+            ),
             "date": AUTO_DATES,
         },
     ),
@@ -430,6 +460,10 @@ def _cell(shape: Shape, field: str, rng: random.Random, row: dict[str, str], num
         return rng.choice(("Ana Ruiz", "Grace Lee"))
     if field == "segment":
         return _pick(rng, SEGMENTS)
+    amounts = shape.pools.get("amount", ())
+    if field == "amount" and number > ROWS - len(amounts):  # the last rows hold every amount once, the rarest too
+        _pick(rng, amounts)  # drawn all the same: the other cells are those of the file without them
+        return amounts[number - 1 - (ROWS - len(amounts))]
     if field == "close_date" or part == "date":
         return _pick(rng, shape.pools["date"])
     if part == "evidence":
@@ -484,6 +518,8 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     reader = RowReader(plan_columns(header, loaded.process, mapping), loaded.process, mapping)
     refused = {}
     for line, cells in enumerate(rows, start=2):
+        if reader.in_another_pipeline(cells):  # as the audit reads a row: one left out never sets the file's currency
+            continue
         try:
             reader.deal(cells)
         except RowProblem as problem:
