@@ -43,7 +43,7 @@ class OutcomeChange:
 
 def _date(data: Mapping[str, object], today: dt.date | None, problems: list[Problem]) -> dt.date | None:
     """The close date, read as a milestone's date is (the check form and the outcome form take the same
-    dates), and not after today."""
+    dates), and not after `today` when given."""
     if data.get("date") in (None, ""):
         problems.append(Problem(("date",), "'date' is required: the day the deal closed, as YYYY-MM-DD"))
         return None
@@ -55,7 +55,7 @@ def _date(data: Mapping[str, object], today: dt.date | None, problems: list[Prob
     except ValueError as error:
         problems.append(Problem(("date",), f"'date': {error}"))
         return None
-    too_late = future_close_date(closed_on, today)
+    too_late = future_close_date(closed_on, today) if today is not None else None
     if too_late is not None:
         problems.append(Problem(("date",), too_late))
     return closed_on
@@ -100,8 +100,9 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
 
 
 def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeChange:
-    """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem
-    (a close date after `today`, default today in UTC, among them)."""
+    """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem,
+    a close date after `today` among them when it is given (a form lists it with the others; the API answers it
+    409 from record_outcome, since the body itself is valid)."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)

@@ -253,6 +253,7 @@ def _row(
     loaded: LoadedProcess,
 ) -> Row:
     """One row to import; RowProblem or ValueError saying why it cannot be."""
+    from deal_records.models import utc_now
     from deal_records.outcomes import parse_outcome_change
     from deal_records.records import parse_new_deal
     from pipeline_audit.columns import ColumnPlan
@@ -278,7 +279,7 @@ def _row(
             problems.append(f"the deal is {deal.outcome.value} but has no close date; {fix}")
         else:
             try:
-                change = parse_outcome_change(_outcome_data(deal, line))
+                change = parse_outcome_change(_outcome_data(deal, line), today=utc_now().date())
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
     else:

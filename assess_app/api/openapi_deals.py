@@ -276,7 +276,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too; after today: 400).",
+        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too; after today: 409).",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -509,7 +509,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "or won without an amount when the deal has none."
+                        "the close date is after today; or won without an amount when the deal has none."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

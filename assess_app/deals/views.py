@@ -26,7 +26,7 @@ from assess_app.idempotent import form_keyed, form_replay, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
-from deal_records.models import Deal, OutcomeEvent, User
+from deal_records.models import Deal, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     current_outcomes,
@@ -478,7 +478,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
     form = make_form(loaded, prefill(deal, loaded.process))
     errors: dict[str, str] = {}
     try:
-        change = parse_outcome_change({k: v for k, v in values.items() if v})
+        change = parse_outcome_change({k: v for k, v in values.items() if v}, today=utc_now().date())
         with records().writing() as db:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None
