@@ -134,6 +134,14 @@ def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
     assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
 
 
+def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[str], FlaskClient]) -> None:
+    page = signed_in("manager@example.com").get("/deals?stage=zzz").get_data(as_text=True)
+    assert "<q>zzz</q> is not a stage of this process (its stages: discovery, qualifying," in page
+    assert "is not a stage of this process" not in signed_in("ana@example.com").get("/deals?stage=qualifying").get_data(
+        as_text=True
+    )
+
+
 def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient]) -> None:
     assert signed_in("ana@example.com").get("/pipeline").status_code == 403
 
