@@ -7,7 +7,6 @@ member is enough, and (members are required alike) the group gates a deal when i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sales_process.model import Milestone, RequiredWhen, Stage
@@ -111,19 +110,15 @@ def requirement_note(milestone: Milestone) -> str | None:
     return f"required only for {applies_to(condition)}"
 
 
-def milestone_note(stage: Stage, milestone: Milestone, label: Callable[[Milestone], str] | None = None) -> str | None:
-    """Everything a playbook or the form says about who needs a milestone: "one of: a, b",
-    "not required for deals under 25k", "helps, not required"; None for a milestone every deal needs.
-
-    `label` names a group's members (joined by "or") where their ids would mean nothing, as on the printed checklist.
-    """
+def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
+    """Everything a playbook or the form says about who needs a milestone: "one of: this question or “Did they
+    attend the demo?”", "not required for deals under 25k", "helps, not required"; None for a milestone every deal
+    needs. A group's other members are named by their questions, as the pages show them: ids mean nothing there."""
     notes = []
     if milestone.group is not None:
         members = [m for m in stage.milestones if m.group == milestone.group]
-        if label is None:
-            notes.append("one of: " + ", ".join(m.id for m in members))
-        else:
-            notes.append("one of: " + " or ".join(label(m) for m in members))
+        named = ["this question" if member is milestone else f"“{member.question}”" for member in members]
+        notes.append("one of: " + " or ".join(named))
     note = requirement_note(milestone)
     if note is not None:
         notes.append(note)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import html
-from functools import partial
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import Milestone, Stage
+from sales_process.model import Stage
 from sales_process.requirement import milestone_note
 from site_builder.common import page
 from site_builder.markdown_text import inline, percent
@@ -26,10 +25,6 @@ _STAGES_URL = "../stages/"
 _DEAL_LINE = '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span></p>'
 
 
-def _question_label(ticked: Milestone, member: Milestone) -> str:
-    return "this question" if member is ticked else f"“{member.question}”"
-
-
 def _stage_checklist(stage: Stage) -> str:
     """Real labelled checkboxes (raw HTML): a rep can tick them on screen, and they print as boxes."""
     heading = f"## {inline(stage.name)} ({percent(stage.probability)})"
@@ -37,8 +32,7 @@ def _stage_checklist(stage: Stage) -> str:
     for milestone in stage.milestones:
         # Underscores never occur in slugs or heading ids, so these ids cannot collide.
         box = f"check_{milestone.id}"
-        # A group's other questions by their words, as ticked on this page (their ids are printed nowhere here).
-        note = milestone_note(stage, milestone, partial(_question_label, milestone))
+        note = milestone_note(stage, milestone)
         shown = f" <em>({html.escape(note)})</em>" if note else ""
         items.append(
             f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '

@@ -163,8 +163,8 @@ def test_the_playbook_note_names_the_alternatives(loaded: LoadedProcess) -> None
     stage = loaded.process.stages[1]
     notes = {m.id: milestone_note(stage, m) for m in stage.milestones}
     assert notes == {
-        "actively-using": "one of: actively-using, trial-completed",
-        "trial-completed": "one of: actively-using, trial-completed",
+        "actively-using": "one of: this question or “Has the customer completed a trial against agreed success criteria?”",
+        "trial-completed": "one of: “Is the customer's team actively using the product?” or this question",
         "demo-attended": "helps, not required",
         "success-criteria-agreed": "not required for deals under 25k",
     }

@@ -51,7 +51,10 @@ def _text(page: str) -> str:
 
 def test_the_stage_page_says_one_of_helps_and_not_required(built: tuple[Path, Path]) -> None:
     text = _text((built[1] / "stages" / "evaluation" / "index.html").read_text(encoding="utf-8"))
-    assert "Requirement: one of: actively-using, trial-completed" in text
+    assert (
+        "Requirement: one of: this question or “Has the customer completed a trial against agreed success criteria?”"
+        in text
+    )
     assert "Requirement: helps, not required" in text
     assert "Requirement: not required for deals under 25k" in text
     assert "of milestones marked “one of”, one verified is enough" in text
