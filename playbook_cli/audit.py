@@ -54,7 +54,7 @@ input: a CSV export (UTF-8 or UTF-16 with a BOM detected, others with --encoding
   Spanish, Italian, Portuguese and Dutch (ja/nein, oui/non, WAHR/FALSCH...); dates: YYYY-MM-DD,
   or 23/02/2027 (day first when it can only be), others with --day-first/--month-first,
   two-digit years as spreadsheets read them (00-29: 2000s, 30-99: 1900s);
-  amounts: 120000, 120,000.50, $120,000, USD 120 000 (74.000,00 with --decimal-comma)
+  amounts: 120000, 120,000.50, $120,000, $120,000.00 USD, USD 120 000 (74.000,00 with --decimal-comma)
 writes OUT/audit.csv (one row per input row) and OUT/report.html (self-contained);
   --engine duckdb writes the same files, faster on large exports
 exit status: 0 audit done, 1 unreadable file, a column that looks like a milestone, no milestone
