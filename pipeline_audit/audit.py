@@ -6,7 +6,6 @@ Rows are read, assessed and written to audit.csv one at a time; only the totals
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,9 +17,8 @@ from pipeline_audit.data_rows import DataRows
 from pipeline_audit.pipeline_csv import (
     Rows,
     SafeWriter,
-    decoding_error,
+    export_into,
     file_error,
-    open_export,
     safe_writer,
     with_note,
 )
@@ -90,39 +88,23 @@ def audit_pipeline(
     source: Path, loaded: LoadedProcess, options: AuditOptions, csv_out: Path, progress: Progress | None = None
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out`; raise InvalidFile for an unreadable file."""
-    partial = csv_out.with_name(csv_out.name + ".partial")
     mapping = options.mapping or resolve_mapping(loaded.process)
-    encoding = mapping.encoding or "utf-8"
-    rows_read: Rows | None = None
-    try:
-        with open_export(source, mapping.encoding, mapping.sheet) as export:
-            encoding, rows_read = export.encoding, export.rows
-            plan = audit_plan(
-                export.header, loaded, mapping, source, options.no_evidence, export.header_line, export.sheet_note
-            )
-            result = new_result(plan, loaded, options, mapping, source)
-            result.title_lines = export.title_lines
-            with partial.open("w", encoding="utf-8", newline="") as file:
-                out = AuditCsv(safe_writer(file), loaded.process)
+    with export_into(source, mapping.encoding, mapping.sheet, csv_out) as (export, partial):
+        plan = audit_plan(
+            export.header, loaded, mapping, source, options.no_evidence, export.header_line, export.sheet_note
+        )
+        result = new_result(plan, loaded, options, mapping, source)
+        result.title_lines = export.title_lines
+        with partial.open("w", encoding="utf-8", newline="") as file:
+            out = AuditCsv(safe_writer(file), loaded.process)
 
-                def tick() -> None:
-                    if progress is not None:
-                        progress(*export.progress())
+            def tick() -> None:
+                if progress is not None:
+                    progress(*export.progress())
 
-                rows = RowReader(plan, loaded.process, mapping)
-                _audit_rows(export.rows, rows, loaded, options, out, (source, result), tick)
-                keep_what_the_rows_said(result, rows)
-    except UnicodeDecodeError:
-        partial.unlink(missing_ok=True)
-        raise decoding_error(source, encoding) from None
-    except csv.Error as error:
-        partial.unlink(missing_ok=True)
-        line = rows_read.line_num if rows_read is not None else 1
-        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(csv_out)
+            rows = RowReader(plan, loaded.process, mapping)
+            _audit_rows(export.rows, rows, loaded, options, out, (source, result), tick)
+            keep_what_the_rows_said(result, rows)
     return result
 
 

@@ -296,6 +296,30 @@ def decoding_error(path: Path, encoding: str = "utf-8") -> InvalidFile:
     return file_error(path, "the file is not UTF-8 text; save it as UTF-8" + EXPORT_AS_UTF8 + option)
 
 
+@contextmanager
+def export_into(source: Path, encoding: str | None, sheet: str | None, target: Path) -> Iterator[tuple[Export, Path]]:
+    """Open `source` as open_export does, to write `target` from it through a partial file (yielded beside the
+    export): `target` is replaced only once all of `source` was read, and an export that turns out unreadable
+    midway (bytes not in its encoding, a broken quote) is an InvalidFile at its line, with no partial file left."""
+    partial = target.with_name(target.name + ".partial")
+    told, rows = encoding or "utf-8", None
+    try:
+        with open_export(source, encoding, sheet) as export:
+            told, rows = export.encoding, export.rows
+            yield export, partial
+    except UnicodeDecodeError:
+        partial.unlink(missing_ok=True)
+        raise decoding_error(source, told) from None
+    except csv.Error as error:
+        partial.unlink(missing_ok=True)
+        line = rows.line_num if rows is not None else 1
+        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
+
+
 # --- .xlsx workbooks --------------------------------------------------------------------------
 
 

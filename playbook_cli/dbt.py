@@ -10,7 +10,7 @@ from pathlib import Path
 from pipeline_audit.audit import plan_header
 from pipeline_audit.columns import ColumnPlan
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
+from pipeline_audit.pipeline_csv import export_into, file_error, restored
 from pipeline_audit.table_columns import export_columns
 from playbook_cli.common import (
     EXIT_INVALID,
@@ -111,36 +111,21 @@ def _write_seed(export: Path, seed: Path, loaded: LoadedProcess, mapping: CrmMap
     formula-like cell removed), so the model reads what the audit reads. A header's unnamed columns are left
     out (the model reads none); a row the seed cannot hold as the audit reads it (another number of cells than
     the header's, text under an unnamed column) is refused at its line."""
-    partial = seed.with_name(seed.name + ".partial")
-    encoding, rows_read = mapping.encoding or "utf-8", None
-    try:
-        with open_export(export, mapping.encoding, mapping.sheet) as opened:
-            encoding, rows_read = opened.encoding, opened.rows
-            header = opened.header
-            plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
-            kept = [index for index in range(len(header)) if index not in plan.unnamed]
-            data = DataRows(opened.rows, plan, export)
-            with partial.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out)
-                writer.writerow([header[index] for index in kept])
-                for line, cells in data:
-                    problem = _not_seedable(cells, plan)
-                    if problem is not None:
-                        raise file_error(export, problem, line)
-                    cells = restored(cells)
-                    writer.writerow([cells[index] for index in kept])
-            data.refuse_if_empty(export)
-    except UnicodeDecodeError:
-        partial.unlink(missing_ok=True)
-        raise decoding_error(export, encoding) from None
-    except csv.Error as error:
-        partial.unlink(missing_ok=True)
-        line = rows_read.line_num if rows_read is not None else 1
-        raise file_error(export, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(seed)
+    with export_into(export, mapping.encoding, mapping.sheet, seed) as (opened, partial):
+        header = opened.header
+        plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
+        kept = [index for index in range(len(header)) if index not in plan.unnamed]
+        data = DataRows(opened.rows, plan, export)
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow([header[index] for index in kept])
+            for line, cells in data:
+                problem = _not_seedable(cells, plan)
+                if problem is not None:
+                    raise file_error(export, problem, line)
+                cells = restored(cells)
+                writer.writerow([cells[index] for index in kept])
+        data.refuse_if_empty(export)
     return [header[index] for index in kept]
 
 
