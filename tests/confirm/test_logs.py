@@ -21,9 +21,24 @@ TOKEN = new_token()[0]
         ('"GET /confirm/tampered.token HTTP/1.1" 404', '"GET /confirm/… HTTP/1.1" 404'),
         ('"GET /confirm-static/confirm.css HTTP/1.1" 200', '"GET /confirm-static/confirm.css HTTP/1.1" 200'),
         ('"GET /check HTTP/1.1" 200', '"GET /check HTTP/1.1" 200'),
+        (
+            f'"GET /api/deals?page=2&access_token={TOKEN} HTTP/1.1" 401',
+            '"GET /api/deals?page=2&access_token=… HTTP/1.1" 401',
+        ),
+        (f'"GET /api/deals?Token={TOKEN}&page=2 HTTP/1.1" 401', '"GET /api/deals?Token=…&page=2 HTTP/1.1" 401'),
+        ('"GET /deals?stage=qualifying&page=2 HTTP/1.1" 200', '"GET /deals?stage=qualifying&page=2 HTTP/1.1" 200'),
     ],
     # The token is random: named ids keep the test ids the same in every pytest-xdist worker.
-    ids=["token", "token-with-query", "tampered-token", "confirm-static", "other-path"],
+    ids=[
+        "token",
+        "token-with-query",
+        "tampered-token",
+        "confirm-static",
+        "other-path",
+        "query-token",
+        "query-Token",
+        "query",
+    ],
 )
 def test_redact(line: str, expected: str) -> None:
     assert redact(line) == expected
