@@ -14,10 +14,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import inspect
+from sqlalchemy import delete, inspect
 from sqlalchemy.engine import URL, make_url
 
 from deal_records.database import make_engine
+from deal_records.models import UserSession
 
 VERSION_TABLE = "alembic_version"  # where Alembic keeps the schema's version: every database of the deal records has it
 
@@ -66,18 +67,37 @@ def _run(program: str, args: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{program} failed: {first}")
 
 
+def _private_file(target: Path) -> None:
+    """Create `target` empty, readable by its owner alone: a backup holds password and token hashes, which no other
+    user of the machine should read. The copy is then written into it, keeping that mode."""
+    try:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        raise BackupError(f"{target} exists already; name a new file, the backup never overwrites one") from None
+    except OSError as error:
+        raise BackupError(f"cannot write {target}: {error.strerror or error}") from None
+
+
 def backup(url_text: str, target: Path) -> Done:
-    """Copy the database at `url_text` into the file `target` (which must not exist)."""
+    """Copy the database at `url_text` into the file `target` (which must not exist), readable by its owner alone."""
     url = make_url(url_text)
     if target.exists():
         raise BackupError(f"{target} exists already; name a new file, the backup never overwrites one")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent} is not a folder; name a backup file in a folder that exists")
+    if url.get_backend_name() == "sqlite" and not Path(_sqlite_path(url)).is_file():
+        raise BackupError(f"no database at {_sqlite_path(url)}; check --database (or PLAYBOOK_DATABASE_URL)")
+    _private_file(target)
+    try:
+        return _backup(url, target)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+
+
+def _backup(url: URL, target: Path) -> Done:
     if url.get_backend_name() == "sqlite":
-        path = _sqlite_path(url)
-        if not Path(path).is_file():
-            raise BackupError(f"no database at {path}; check --database (or PLAYBOOK_DATABASE_URL)")
-        source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        source = sqlite3.connect(f"file:{_sqlite_path(url)}?mode=ro", uri=True)
         try:
             copy = sqlite3.connect(target)
             try:
@@ -142,8 +162,28 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
         finally:
             target.close()
             backup_file.close()
-        return Done(f"restored {source} into {url.database}")
+        return Done(f"restored {source} into {url.database}; {_end_sessions(url_text)}")
     args, env = _libpq(url)
     clean = ["--clean", "--if-exists"] if present else []
     _run("pg_restore", [*clean, "--no-owner", "--exit-on-error", *args, str(source)], env)
-    return Done(f"restored {source} into {url.render_as_string(hide_password=True)} with pg_restore")
+    restored = f"restored {source} into {url.render_as_string(hide_password=True)} with pg_restore"
+    return Done(f"{restored}; {_end_sessions(url_text)}")
+
+
+def _end_sessions(url_text: str) -> str:
+    """End every session the backup brought back (a sign-out since it was made would open again), and say what a
+    restore cannot undo: the API tokens revoked since."""
+    engine = make_engine(url_text)
+    try:
+        # A backup made before server-side sessions (schema 0004) has none to end.
+        if UserSession.__tablename__ not in inspect(engine).get_table_names():
+            return "it holds no sessions (made before schema 0004_sessions): run playbook db upgrade"
+        with engine.begin() as connection:
+            ended = connection.execute(delete(UserSession)).rowcount
+    finally:
+        engine.dispose()
+    return (
+        f"ended the {ended} signed-in sessions it held (one signed out since the backup would open again): everyone "
+        "signs in again. API tokens revoked since the backup are valid again: revoke them again "
+        "(playbook tokens list EMAIL, playbook tokens revoke EMAIL --id N)"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +15,7 @@ from deal_records.database import make_engine, session_factory
 from deal_records.models import Check
 from playbook_cli.main import main
 from tests.postgres import PostgresServer
+from tests.records.conftest import page_token, sign_in
 
 DAY = "2026-11-30"
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply from the CFO", "date": DAY}}
@@ -81,6 +83,33 @@ def test_a_backup_taken_under_load_restores_every_acknowledged_check_and_serves(
     assert served.get("/readyz").status_code == 200
     shown = served.get(f"/api/deals/{deal_id}", headers=tokens["ana"])
     assert shown.status_code == 200 and before_backup <= {check["id"] for check in shown.get_json()["checks"]}
+
+
+def test_a_restore_ends_the_sessions_it_brings_back_and_the_backup_is_private(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    database_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    add_person("ana@example.com")
+    browser = make_app().test_client()
+    sign_in(browser, "ana@example.com")
+    backup = tmp_path / "records.backup"
+    assert main(["db", "backup", str(backup), "--database", database_url]) == 0
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600  # it holds password and token hashes
+    cookie = browser.get_cookie("session")
+    assert cookie is not None and browser.get("/deals").status_code == 200
+    browser.post("/logout", data={"csrf_token": page_token(browser, "/deals")})
+    restored = _empty_database(database_url, tmp_path, request)
+    capsys.readouterr()
+    assert main(["db", "restore", str(backup), "--database", restored]) == 0
+    assert "ended the 1 signed-in sessions it held" in capsys.readouterr().out
+    # The cookie of the session signed out after the backup opens nothing on the restored records.
+    again = make_app(DATABASE_URL=restored).test_client()
+    again.set_cookie("session", cookie.value)
+    assert again.get("/deals").status_code == 302
 
 
 def test_restore_refuses_a_database_that_is_not_empty_unless_forced(
