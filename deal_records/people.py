@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -259,6 +260,7 @@ class SignIn:
 
     user: User | None
     locked: bool = False
+    retry_after: int = 0  # when locked: the seconds until the pause ends (HTTP's Retry-After)
 
 
 def address_digest(client_address: str) -> str:
@@ -299,8 +301,10 @@ def sign_in(session: Session, email: str, password: str, client_address: str) ->
     """Check the password; count a failure for the (email, client address) whether or not the account exists."""
     now = utc_now()
     address = normal_email(email)[:254]
-    if locked_until(session, address, client_address, now) is not None:
-        return SignIn(None, locked=True)
+    until = locked_until(session, address, client_address, now)
+    if until is not None:
+        # Refused without a look at the password, so not a failure: the pause ends when it said it would.
+        return SignIn(None, locked=True, retry_after=math.ceil((until - now).total_seconds()))
     user = find_user(session, address)
     digest = address_digest(client_address)
     if user is None or not has_password(user):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import redirect, render_template, request
+from flask import make_response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.auth import bp
@@ -49,7 +49,8 @@ def login() -> tuple[str, int] | BaseResponse:
         outcome = sign_in(db, email, password, request.remote_addr or "unknown")
     if outcome.locked:
         log.warning("sign-in refused: too many failures from one client address")
-        return _page(TOO_MANY, LOCKED, email)
+        page, status = _page(TOO_MANY, LOCKED, email)
+        return make_response(page, status, {"Retry-After": str(outcome.retry_after)})
     if outcome.user is None:
         log.info("sign-in failed")
         return _page(UNAUTHORIZED, WRONG, email)
