@@ -106,15 +106,16 @@ def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeC
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
-    if given in (None, ""):
-        raise InvalidInput([*problems, Problem(("outcome",), f"'outcome' is required: one of {names}")])
-    if not isinstance(given, str) or given not in CHOICES:
-        raise InvalidInput(
-            [
-                *problems,
-                Problem(("outcome",), f"'outcome' is {given!r}; write one of {names} (open reopens a closed deal)"),
-            ]
+    if given in (None, "") or not isinstance(given, str) or given not in CHOICES:
+        wrong = (
+            f"'outcome' is required: one of {names}"
+            if given in (None, "")
+            else f"'outcome' is {given!r}; write one of {names} (open reopens a closed deal)"
         )
+        problems.append(Problem(("outcome",), wrong))
+        if data.get("date") not in (None, ""):
+            _date(data, today, problems)  # the date's mistakes too, in the same round
+        raise InvalidInput(problems)
     outcome = Outcome(given)
     change = OutcomeChange(outcome)
     if outcome is Outcome.WON:

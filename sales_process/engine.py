@@ -13,6 +13,7 @@ from sales_process.model import Milestone, Process, Stage
 from sales_process.requirement import milestone_required, stage_requirements
 from sales_process.status_rules import status_of
 from sales_process.vocabulary import Status, plural, status_label
+from sales_process.wording import clipped
 
 __all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
 
@@ -128,7 +129,7 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
         return f"Waiting for the buyer: this outcome counts only once the buyer confirms{statement} through a confirmation link."
     if status is Status.NO_EVIDENCE:
         if evidence:
-            return f"\u201c{evidence[:60]}\u201d is not evidence; name the record: {milestone.evidence}"
+            return f"\u201c{clipped(evidence, 60)}\u201d is not evidence; name the record: {milestone.evidence}"
         return f"Marked as met but no evidence was named; name the record: {milestone.evidence}"
     if status is Status.FUTURE_DATE and date is not None:
         return f"Dated {date.isoformat()}, after {as_of.isoformat()}: an outcome must already have happened."
@@ -139,7 +140,7 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
         return f"Dated {date.isoformat()}, {plural(age, 'day')} ago; it only counts for {plural(milestone.max_age_days or 0, 'day')}. Confirm it again with the customer."
     if not evidence_counts(evidence):
         return "Verified (no evidence is required for this outcome)."
-    return f"Verified by: {evidence[:120]}"
+    return f"Verified by: {clipped(evidence, 120)}"
 
 
 def _buyer_reason(status: Status, milestone: Milestone, buyer: BuyerAnswer, as_of: dt.date) -> str:

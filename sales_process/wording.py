@@ -37,6 +37,16 @@ def show(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def clipped(text: str, limit: int) -> str:
+    """The text, or its first words up to `limit` characters and "…" when longer: cut at a space where one is near,
+    never mid-word without a mark that something follows (a cut line read as lost data)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
+
+
 def described(value: object, *, yaml: bool = False) -> str:
     """The value's kind and the value ("text 'abc'", "a number 5"); only the kind for null, which says it all."""
     kind = kind_of(value, yaml=yaml)

@@ -491,6 +491,8 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
         if error.loc == "deal":
             abort(404)
         errors[error.loc] = error.message
+    if "outcome" in errors and not values["outcome"]:  # the page offers won and lost: "open" is the reopen form's
+        errors["outcome"] = "Choose how the deal closed: won or lost"
     if errors:
         closing = _closing(user, deal, values, errors)
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, closing=closing)

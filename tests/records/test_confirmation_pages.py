@@ -140,12 +140,12 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
         (
             (PRICE,),
             {"buyer_email": "dana at fabrikam"},
-            ["&#39;buyer_email&#39; &#39;dana at fabrikam&#39; is not an email address"],
+            ["The buyer&#39;s email &#39;dana at fabrikam&#39; is not an email address"],
         ),
         (
             (PRICE,),
             {"buyer_name": " ", "expires_in_days": "365"},
-            ["&#39;buyer_name&#39; is required", "&#39;expires_in_days&#39; is 365; give 1 to 90 days (default 14)"],
+            ["The buyer&#39;s name is required", "Days the link works is 365; give 1 to 90 days (default 14)"],
         ),
         (
             ("pain-confirmed", "decision-maker-identified"),

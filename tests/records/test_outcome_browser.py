@@ -49,7 +49,7 @@ def test_a_rep_closes_a_deal_lost_and_reopens_it(browser: Any, base_url: str, wi
     page.get_by_role("radio", name="Lost").check()
     page.get_by_label("Close date").fill(YESTERDAY)
     follow(page, page.get_by_role("button", name="Record the outcome"))
-    assert "'reason' is required for a lost deal" in page.locator("#outcome [role=alert]").inner_text()
+    assert "Reason is required for a lost deal" in page.locator("#outcome [role=alert]").inner_text()
     assert axe_violations(page) == []
     page.get_by_label("Why was it lost?").fill("Chose a competitor")
     follow(page, page.get_by_role("button", name="Record the outcome"))

@@ -215,7 +215,7 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     assert mistaken.status_code == 422
     told = mistaken.get_data(as_text=True)
     # every mistake in one round, the close date after today among them
-    assert "&#39;reason&#39; is required for a lost deal" in told and "the close date 2999-01-01 is after today" in told
+    assert "Reason is required for a lost deal" in told and "the close date 2999-01-01 is after today" in told
     # the close date as a milestone's date is read: day first, or with the month as a word
     worded = dt.date.fromisoformat(YESTERDAY).strftime("%b %d, %Y")
     mistaken = rep.post(f"/deals/{deal_id}/outcome", data={"csrf_token": token, "outcome": "lost", "date": worded})
