@@ -231,6 +231,10 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     for open_only in ("Weighted by the evidence", "Next: what the customer must do", "stages ahead of the evidence"):
         assert open_only in page and open_only not in shown, open_only
     assert "verified stage of its latest check" in shown
+    # Its outcome is the ground truth: no form to record a check or to ask the buyer, until it is reopened.
+    assert 'class="check-form"' not in shown and 'class="check-form"' in page
+    assert 'name="buyer_email"' not in shown
+    assert "Reopen it in <a href=\"#outcome\">its Outcome section</a> to record a new check." in shown
     assert "Northwind" not in rep.get("/deals").get_data(as_text=True)
     closed_list = rep.get("/deals?closed=1").get_data(as_text=True)
     assert "Northwind" in closed_list and f"lost on {YESTERDAY}" in closed_list and "Contoso" not in closed_list
@@ -260,6 +264,8 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     assert reopened.status_code == 303
     history = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The deal is open." in history and "reopened" in history and f"closed lost on {YESTERDAY}" in history
+    said = rep.get(f"/deals/{deal_id}?outcome=recorded").get_data(as_text=True)
+    assert "The deal was reopened." in said and "Outcome recorded." not in said
     assert "Weighted by the evidence" in history and "verified stage today" in history
     assert "Northwind" in rep.get("/deals").get_data(as_text=True)
 
