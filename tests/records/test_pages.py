@@ -231,6 +231,9 @@ def test_a_new_deal_with_mistakes_is_refused_with_the_entries_kept(signed_in: Ca
     page = html.unescape(response.get_data(as_text=True))
     assert "Deal name is required" in page and "Amount: '12k' is not an amount" in page
     assert "unknown stage 'closing'" in page and "'amount'" not in page  # fields by their labels, not their keys
+    # a field's hint and its error are both read out with it
+    assert 'id="amount"' in page and 'aria-describedby="amount-hint amount-error"' in page
+    assert 'aria-describedby="crm_id-hint"' in html.unescape(rep.get("/deals/new").get_data(as_text=True))
     assert 'value="CRM-1"' in page and 'value="12k"' in page
     other = rep.post("/deals/new", data={"csrf_token": token, "name": "Mine", "owner": "manager@example.com"})
     assert other.status_code == 422 and "a rep creates deals they own" in html.unescape(other.get_data(as_text=True))
