@@ -234,7 +234,7 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     # Its outcome is the ground truth: no form to record a check or to ask the buyer, until it is reopened.
     assert 'class="check-form"' not in shown and 'class="check-form"' in page
     assert 'name="buyer_email"' not in shown
-    assert "Reopen it in <a href=\"#outcome\">its Outcome section</a> to record a new check." in shown
+    assert 'Reopen it in <a href="#outcome">its Outcome section</a> to record a new check.' in shown
     assert "Northwind" not in rep.get("/deals").get_data(as_text=True)
     closed_list = rep.get("/deals?closed=1").get_data(as_text=True)
     assert "Northwind" in closed_list and f"lost on {YESTERDAY}" in closed_list and "Contoso" not in closed_list

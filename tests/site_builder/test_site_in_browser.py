@@ -57,7 +57,7 @@ def test_search_finds_a_customer_action(page: Any, site_url: str) -> None:
     )
 
 
-@pytest.mark.parametrize("path", ["/", "/stages/demonstrating/", "/checklist/"])
+@pytest.mark.parametrize("path", ["/", "/stages/demonstrating/", "/checklist/", "/reference/", "/practice/", "/cvo/"])
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_pages_have_no_accessibility_violations(browser: Any, site_url: str, path: str, viewport: str) -> None:
     context = browser.new_context(viewport=PHONE) if viewport == "phone" else browser.new_context()
