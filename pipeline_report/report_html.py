@@ -32,6 +32,7 @@ class ReportWords:
     not_assessed: str = "Rows not assessed"
     item: str = "row"
     fix: str = "correct the CRM export where the reason says and run the audit again"
+    deal_page: str | None = None  # where a deal's page is, by its line (the saved deal's id): "/deals/{}"
 
 
 CSV_WORDS = ReportWords()
@@ -40,6 +41,7 @@ SAVED_DEAL_WORDS = ReportWords(
     not_assessed="Deals not assessed",
     item="deal",
     fix="open each one and record a new check",
+    deal_page="/deals/{}",
 )
 
 _ENVIRONMENT = jinja2.Environment(

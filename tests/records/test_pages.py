@@ -105,6 +105,10 @@ def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
     assert 'data-total="assessed">1<' in text and "Team pipeline" in text
     assert "'unsafe-inline'" in pipeline.headers["Content-Security-Policy"]
     assert 'data-total="claimed">72,000.00<' in text  # 120,000 at Proposing's 60%
+    # The deal ahead of its evidence opens its page; its next steps are a cell of sentences, not the app's
+    # row of buttons (class "actions" there), which had made the table three times the page's width.
+    assert f'<td class="name" data-label="Deal"><a href="/deals/{deal_id}">Contoso renewal</a></td>' in text
+    assert '<td class="next-steps" data-label="What the customer must do next">' in text
     refused = check(manager, deal_id, FIRST)
     assert refused.status_code == 403
 
