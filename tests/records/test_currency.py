@@ -226,13 +226,13 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     # The open pipeline, unweighted: A, B and D; C's amount, in EUR, is in no USD total.
     assert 'data-total="open">151,000.00<' in text
     assert (
-        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one; 1 open deal without an amount.'
-        in text
+        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; 1 open deal without '
+        "an amount in USD." in text
     )
     assert (
         '<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
         "USD: 2 deals). A total never adds two currencies: the totals above, unweighted and weighted, add only those in USD, the currency of most "
-        "deals, and leave out 1 deal in EUR (counted above as without an amount). Record their amounts in USD (a new check) "
+        "deals, and leave out 1 deal in EUR (counted above as without an amount in USD). Record their amounts in USD (a new check) "
         "to include them.</p>"
     ) in text
     assert "Amounts are in USD." in text
