@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from flask import Response, render_template, request, send_from_directory
 from flask_wtf import FlaskForm
@@ -19,13 +20,14 @@ from assess_app.check.form import (
     unknown_keys,
     validated_deal,
 )
-from assess_app.check.result import by_stage, fragments, money, playbook_link, prefill_query, summary_text, weighted
+from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
 from assess_app.current import current_process
 from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
+from sales_process.vocabulary import money_in
 
 UNPROCESSABLE = 422
 ICON_MAX_AGE = 7 * 24 * 3600
@@ -89,7 +91,8 @@ def assess_deal() -> tuple[str, int]:
         weighted=weighted(assessment),
         stages=by_stage(assessment, parts),
         fragments=parts,
-        money=money,
+        # With the currency the amount was typed in, as a saved deal's page shows it: "EUR 1,250", not "1,250".
+        money=partial(money_in, currency=deal.currency),
         playbook_link=playbook_link,
         summary=summary_text(loaded, assessment),
         edit_link=f"/check?{query}",

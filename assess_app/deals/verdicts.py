@@ -36,10 +36,15 @@ def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
     return Verdict(assessment, saved, expiring(assessment, WARN_DAYS), stale(assessment))
 
 
-def warning_text(verdict: Verdict) -> str | None:
-    """One line for the deals list: evidence gone stale, or going stale within WARN_DAYS."""
-    parts = [f"{milestone_id} is stale" for milestone_id in verdict.stale]
-    parts += [f"{milestone_id} expires on {day.isoformat()}" for milestone_id, day in verdict.expiring]
+def warning_text(verdict: Verdict, process: Process) -> str | None:
+    """One line for the deals list: evidence gone stale, or going stale within WARN_DAYS, each named by its
+    milestone's question (a rep never sees the ids)."""
+    asked = {milestone.id: milestone.question for _, milestone in process.milestones()}
+    parts = [f"“{asked.get(milestone_id, milestone_id)}” is stale" for milestone_id in verdict.stale]
+    parts += [
+        f"“{asked.get(milestone_id, milestone_id)}” expires on {day.isoformat()}"
+        for milestone_id, day in verdict.expiring
+    ]
     return "; ".join(parts) or None
 
 

@@ -107,7 +107,7 @@ def through_the_form(client: FlaskClient, values: dict[str, str], process: Loade
     return "verdict", (
         names[claimed.group(1)] if claimed else None,
         names[verified.group(1)],
-        float(weighted.group(1).replace(",", "")) if weighted else None,
+        float(weighted.group(1).split()[-1].replace(",", "")) if weighted else None,  # "USD 72,000": the number
     )
 
 

@@ -39,6 +39,9 @@ def test_the_result_names_the_verified_and_claimed_stage_and_the_gap(client: Fla
         "Your CRM says Proposing (60%); the evidence supports Qualifying (20%): 2 stages ahead of the evidence." in html
     )
     assert "<dd>24,000</dd>" in html and "<dd>72,000</dd>" in html and "<dd>48,000</dd>" in html
+    # An amount typed with its currency keeps it on the page, as a saved deal's does.
+    html = _result(client, {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120000 EUR", **DISCOVERY_DONE})
+    assert "<dd>EUR 24,000</dd>" in html and "<dd>EUR 72,000</dd>" in html and "<dd>EUR 48,000</dd>" in html
 
 
 def test_next_links_to_the_playbook_section_of_each_missing_milestone(client: FlaskClient) -> None:

@@ -138,6 +138,18 @@ def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
     assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
 
 
+def test_evidence_about_to_expire_is_named_by_its_question(signed_in: Callable[[str], FlaskClient]) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    aging = (TODAY - dt.timedelta(days=85)).isoformat()  # counts for 90 days: 5 left
+    check(rep, deal_id, {**FIRST, "pain-confirmed.date": aging})
+    question = "Has the prospect confirmed, in writing, the business problem they want to solve?"
+    expires = (TODAY + dt.timedelta(days=5)).isoformat()
+    assert f"“{question}” expires on {expires}" in html.unescape(rep.get("/deals").get_data(as_text=True))
+    page = html.unescape(rep.get(f"/deals/{deal_id}").get_data(as_text=True))
+    assert f'<a href="#answer-pain-confirmed">{question}</a> expires on {expires}.' in page
+
+
 def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[str], FlaskClient]) -> None:
     page = signed_in("manager@example.com").get("/deals?stage=zzz").get_data(as_text=True)
     assert "<q>zzz</q> is not a stage of this process (its stages: discovery, qualifying," in page
