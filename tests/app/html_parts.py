@@ -17,6 +17,7 @@ class Page(HTMLParser):
         self.links: list[str] = []
         self._select: str | None = None
         self._label_for: str | None = None
+        self._textarea: str | None = None
         self.feed(html)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -25,6 +26,10 @@ class Page(HTMLParser):
             self.ids[str(found["id"])] = found
         if tag in ("input", "select", "textarea") and found.get("name"):
             self.controls[str(found["name"])] = {"tag": tag, **found}
+        if tag == "textarea" and found.get("name"):
+            # Its value is its text, kept as "value" as an input's attribute is.
+            self._textarea = str(found["name"])
+            self.controls[self._textarea]["value"] = ""
         if tag == "select":
             self._select = found.get("name")
         if tag == "option" and self._select and "selected" in found:
@@ -40,7 +45,11 @@ class Page(HTMLParser):
             self._select = None
         if tag == "label":
             self._label_for = None
+        if tag == "textarea":
+            self._textarea = None
 
     def handle_data(self, data: str) -> None:
+        if self._textarea is not None:
+            self.controls[self._textarea]["value"] = (self.controls[self._textarea]["value"] or "") + data
         if self._label_for is not None:
             self.labels[self._label_for] += data

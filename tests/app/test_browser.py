@@ -134,6 +134,9 @@ def test_the_form_is_usable_by_keyboard_alone(page: Any, base_url: str) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == "decision-maker-identified.evidence"
     page.keyboard.type("Email from Ann naming the CFO as signer")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # a new line in the evidence box: the form stays
+    page.keyboard.type("and the budget owner")
+    assert page.evaluate("document.activeElement.value").endswith("signer\nand the budget owner")
+    page.keyboard.press("Control+Enter")
     page.wait_for_selector(".verdict__stage")
     assert "Has the customer named the person who will sign" in page.locator("#later-title + p + ul").inner_text()

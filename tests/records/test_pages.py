@@ -82,7 +82,7 @@ def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(
     )
     assert 'class="verdict__stage">Qualifying<' in page
     # The form is pre-filled with the latest answers.
-    assert 'name="next-meeting-accepted.evidence" value="Calendar invite accepted"' in page
+    assert 'name="next-meeting-accepted.evidence"' in page and ">Calendar invite accepted</textarea>" in page
     assert stored_checks(database_url) == 2
 
 
@@ -224,7 +224,7 @@ def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(
     # The summary names the milestone's question: every milestone has a field labelled "Date it happened".
     question = "Has the prospect confirmed, in writing, the business problem they want to solve?"
     assert f'<a href="#pain-confirmed.date">Date it happened for “{question}”</a>' in page
-    assert 'value="Reply email from the CFO"' in page and 'value="2027-02-30"' in page
+    assert ">Reply email from the CFO</textarea>" in page and 'value="2027-02-30"' in page
     assert stored_checks(database_url) == 0
 
 

@@ -8,7 +8,7 @@
     var details = block.querySelector("[data-details]");
     var dated = block.querySelector("[data-required-when-met]");
     if (!box || !details) return;
-    var inputs = details.querySelectorAll("input");
+    var inputs = details.querySelectorAll("input, textarea");
     function hasText() {
       for (var i = 0; i < inputs.length; i++) if (inputs[i].value) return true;
       return false;
@@ -34,7 +34,19 @@
     });
   }
 
+  // Enter in an evidence box starts a new line, as in any text box; Ctrl+Enter (or \u2318Enter) sends the form,
+  // as Enter does from a one-line field.
+  function sendOnCtrlEnter(box) {
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && box.form) {
+        event.preventDefault();
+        box.form.requestSubmit();
+      }
+    });
+  }
+
   document.querySelectorAll("[data-milestone]").forEach(setUpMilestone);
+  document.querySelectorAll("[data-milestone] textarea").forEach(sendOnCtrlEnter);
   document.querySelectorAll("[data-copy]").forEach(setUpCopy);
   var alert = document.querySelector("[data-focus]");
   if (alert) alert.focus();
