@@ -73,7 +73,7 @@ def render_report(
     `words` name what was read; `app_head` and `app_header` put the page inside an app (its styles, its navigation).
     """
     totals = result.totals
-    questions = {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
+    questions = loaded.process.questions
     return _ENVIRONMENT.get_template("report.html").render(
         result=result,
         totals=totals,

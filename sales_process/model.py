@@ -689,6 +689,11 @@ class Process(_Strict):
         return [stage_id] if index is None else [self.stages[index].id, *self.stages[index].renamed_from]
 
     @cached_property
+    def questions(self) -> dict[str, str]:
+        """Each milestone's question by its id, in file order: pages name milestones by their questions; computed once."""
+        return {milestone.id: milestone.question for _, milestone in self.milestones()}
+
+    @cached_property
     def renamed_milestones(self) -> dict[str, str]:
         """Each old milestone id (`renamed_from`) with the id the milestone has now; computed once."""
         return {old: milestone.id for _, milestone in self.milestones() for old in milestone.renamed_from}

@@ -104,11 +104,6 @@ class Changes:
         )
 
 
-def questions(loaded: LoadedProcess) -> dict[str, str]:
-    """Each milestone's question by its id (the timeline names milestones by their question)."""
-    return {milestone.id: milestone.question for _, milestone in loaded.process.milestones()}
-
-
 def _stage_name(loaded: LoadedProcess, stage_id: str | None) -> str:
     if not stage_id:
         return "none"
@@ -120,7 +115,7 @@ def changes(loaded: LoadedProcess, before: Check | None, after: Check) -> Change
     """The difference between two checks' answers, named by question (an id only for a milestone now gone)."""
     old = read_stored(before.answers) if before is not None else {}
     new = read_stored(after.answers)
-    asked = questions(loaded)
+    asked = loaded.process.questions
     order = list(asked) + sorted((set(old) | set(new)) - set(asked))
     found: dict[str, list[str]] = {"met": [], "unmet": [], "evidence": [], "date": [], "buyer": []}
     for milestone_id in order:

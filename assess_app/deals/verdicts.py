@@ -39,7 +39,7 @@ def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
 def warning_text(verdict: Verdict, process: Process) -> str | None:
     """One line for the deals list: evidence gone stale, or going stale within WARN_DAYS, each named by its
     milestone's question (a rep never sees the ids)."""
-    asked = {milestone.id: milestone.question for _, milestone in process.milestones()}
+    asked = process.questions
     parts = [f"“{asked.get(milestone_id, milestone_id)}” is stale" for milestone_id in verdict.stale]
     parts += [
         f"“{asked.get(milestone_id, milestone_id)}” expires on {day.isoformat()}"

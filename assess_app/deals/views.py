@@ -19,7 +19,7 @@ from assess_app.check.form import make_form, mark_repeated, unknown_keys, valida
 from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
-from assess_app.deals.review import answer_rows, assessed_check, changes, questions
+from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.errors import bad_request
 from assess_app.idempotent import form_keyed, form_replay, keep
@@ -262,7 +262,7 @@ def _deal_page(
         deal=deal,
         verdict=verdict,
         rows=answer_rows(verdict.assessment, checks),
-        questions=questions(loaded),
+        questions=loaded.process.questions,
         assessment=verdict.assessment,
         gap=gap_sentence(verdict.assessment),
         unknown_stage=(
