@@ -12,6 +12,7 @@ from wtforms import BooleanField, Form, StringField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length, ValidationError
 
+from assess_app.field_messages import under_field
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT, Deal, parse_deal
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -196,7 +197,10 @@ def _attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
     for problem in problems:
         name = field_name(problem)
         if name is not None and name in form:
-            form[name].errors = [*(form[name].errors if name in told else []), problem.message]
+            message = under_field(
+                problem.message, str(problem.loc[-1]), form[name].label.text.removesuffix(" (optional)")
+            )
+            form[name].errors = [*(form[name].errors if name in told else []), message]
             told.add(name)
         else:
             general.append(problem.message)

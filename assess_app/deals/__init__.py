@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from assess_app.deals.links import for_field, linked
+from assess_app.deals.links import linked
+from assess_app.field_messages import for_field
 
 bp = Blueprint("deals", __name__, template_folder="templates")
 bp.add_app_template_filter(linked, "linked")

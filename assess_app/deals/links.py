@@ -1,5 +1,5 @@
 """How a deal's pages show text: web addresses in a rep's evidence as links (so a manager opens the record the rep
-names), and a problem's message beside the field it names."""
+names)."""
 
 from __future__ import annotations
 
@@ -30,12 +30,3 @@ def linked(text: str) -> Markup:
         end = start + len(address)
     parts.append(str(escape(text[end:])))
     return Markup("".join(parts))
-
-
-def for_field(message: str, name: str, label: str) -> str:
-    """A problem's message on a page, the field named by its label rather than its key: "'buyer_email' 'x@' is not an
-    email address" reads "The buyer's email 'x@' is not …", "'amount': '12k' is not an amount" reads "Amount: …"."""
-    for prefix in (f"'{name}': ", f"'{name}' "):
-        if message.startswith(prefix):
-            return label + prefix[len(name) + 2 :] + message[len(prefix) :]
-    return message

@@ -104,8 +104,9 @@ def test_a_post_without_a_valid_token_is_refused_and_keeps_the_answers(client: F
 
 
 INVALID_ANSWERS = [
-    ("amount", {"amount": "-5"}, "'amount': '-5' is negative; an amount must be zero or more"),
-    ("amount", {"amount": "12k"}, "'amount': '12k' is not an amount"),
+    ("amount", {"amount": "-5"}, "'-5' is negative; an amount must be zero or more"),
+    ("amount", {"amount": "12k"}, "'12k' is not an amount"),
+    ("segment", {"segment": "x" * 101}, "Segment is 101 characters long; at most 100"),
     ("claimed_stage", {"claimed_stage": "Negotiatin"}, "did you mean 'Negotiating'?"),
     (
         "demo-attended.date",
@@ -116,7 +117,7 @@ INVALID_ANSWERS = [
     (
         "demo-attended.evidence",
         {"demo-attended.evidence": "x" * 2001},
-        "'evidence' is 2001 characters long; at most 2000",  # said once, not also in WTForms' words
+        "Evidence is 2001 characters long; at most 2000",  # said once, not also in WTForms' words
     ),
     ("deal", {"deal": "x" * 201}, "Field cannot be longer than 200 characters"),
     ("demo-attended.met", {"demo-attended.met": "maybe"}, "is not yes or no; tick the box or leave it empty"),
@@ -144,6 +145,7 @@ def test_an_invalid_answer_comes_back_at_its_field_with_everything_kept(
     assert f"{field}-error" in str(control["aria-describedby"])
     told = unescape(html.split(f'id="{field}-error"')[1].split("</p>")[0])
     assert message in told
+    assert f"'{field.rsplit('.', 1)[-1]}'" not in told, "the field is named by the page, not by its key"
     assert field == "deal" or "Field cannot be longer" not in told
     assert f'href="#{field}"' in html, "the error summary links to the field"
     for name, value in {**typed, **answers}.items():
