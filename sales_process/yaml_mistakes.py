@@ -250,6 +250,31 @@ def _under_indented_item(error: yaml.MarkedYAMLError, text: str, lines: list[str
     return Mistake(mark.line + 1, column + 1, message + _detail(error))
 
 
+def _first_item_outside_its_key(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """The first '- ' item of a list indented less than the 'key:' above it: YAML leaves the key empty and
+    finds an item where it expects the next key."""
+    mark = error.problem_mark
+    if mark is None or not (error.problem or "").endswith(("but found '-'", "but found '<block sequence start>'")):
+        return None
+    if mark.line >= len(lines) or not lines[mark.line][mark.column :].startswith("-"):
+        return None
+    previous = _previous_content(lines, mark.line)
+    key = _KEY_LINE.match(lines[previous]) if previous is not None else None
+    if previous is None or key is None or not _OPENS_BLOCK.search(lines[previous]):
+        return None
+    key_column = len(key.group("indent")) + len(key.group("dash"))
+    if key_column <= mark.column:
+        return None
+    # Two spaces deeper than its key, as every list of the default process is written.
+    more = key_column + 2 - mark.column
+    name = key.group("key").strip()
+    message = (
+        f"this list item is indented by {_spaces(mark.column)}, less than the key '{name}' above it (line {previous + 1}), "
+        f"so YAML leaves '{name}' empty; indent it {more} more space{'s' if more != 1 else ''} to put it under '{name}:'"
+    )
+    return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
+
+
 def _list_item_among_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'- item' between 'key: value' lines of a mapping."""
     mark = error.problem_mark
@@ -357,6 +382,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
         or _under_indented_item(error, text, lines)
+        or _first_item_outside_its_key(error, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
         or _indentation(error, lines)

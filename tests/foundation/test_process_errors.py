@@ -541,6 +541,13 @@ BAD_FILES = [
         id="milestone-indented-less-below-a-text-with-a-list",
     ),
     pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "   - id: pain-confirmed\n"),
+        [
+            "8:4: error: this list item is indented by 3 spaces, less than the key 'milestones' above it (line 7), so YAML leaves 'milestones' empty; indent it 3 more spaces to put it under 'milestones:' (YAML: expected <block end>, but found '<block sequence start>')"
+        ],
+        id="first-milestone-indented-less-than-its-key",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "\tprobability: 60\n"),
         ["6:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
         id="tab-before-a-key",
