@@ -6,6 +6,8 @@ without importing the service (which imports them).
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Select, func, select
 
 from deal_records.models import OutcomeEvent
@@ -17,8 +19,12 @@ def latest_events() -> Select[int]:
     return select(func.max(OutcomeEvent.id)).group_by(OutcomeEvent.deal_id)
 
 
-def closed_deal_ids() -> Select[int]:
-    """The ids of the deals closed now (their latest event is won or lost): the open pipeline leaves them out."""
-    return select(OutcomeEvent.deal_id).where(
+def closed_deal_ids(by: dt.date | None = None) -> Select[int]:
+    """The ids of the deals closed now (their latest event is won or lost): the open pipeline leaves them out.
+
+    `by`: only those whose close date is that day or before; a deal closed later was open then.
+    """
+    query = select(OutcomeEvent.deal_id).where(
         OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value
     )
+    return query if by is None else query.where(OutcomeEvent.closed_on <= by)

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, and_, case, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking, verdict_window
@@ -90,8 +90,13 @@ def saved_verdict_groups(
     memo: VerdictMemo,
     owner: str | None = None,
     summed_in: str | None = None,
+    past: bool = False,
 ) -> list[list[DealVerdict]]:
     """Every saved deal's verdict (or one owner's) as of `as_of`, in groups the totals count alike.
+
+    With `past` (a day before today), each deal is taken as it stood at the end of that day: deals made
+    later are left out, each deal's latest check of that day or before gives its answers, claimed stage and
+    amount, and a deal closed later (its close date after that day) was still open.
 
     The deals of a group share an owner, a CRM stage, a verdict and the buyer's answers. The groups
     come in the order of their first deal id, and each lists its deals by id, so the totals fed
@@ -104,7 +109,7 @@ def saved_verdict_groups(
     labels = {user_id: name or email for user_id, email, name in users}
     with _cycles_left_uncollected():
         rows = (
-            session.connection().execute(_latest_checks(loaded, as_of, emails, owner)).all()
+            session.connection().execute(_latest_checks(loaded, as_of, emails, owner, past)).all()
         )  # Core rows: no ORM objects
     verdicts = _Verdicts(session, loaded, as_of, memo, [row[5] for row in rows if row[5] is not None and not row[6]])
     grouped: dict[tuple[int, str | None, int, str | Blocking, str | None, str | None], list[Saved]] = {}
@@ -149,8 +154,11 @@ def saved_verdict_groups(
         ]
 
 
-def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str], owner: str | None) -> Select[Any]:
-    """Each deal with its latest check's stored verdict and whether it still holds, by deal id."""
+def _latest_checks(
+    loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str], owner: str | None, past: bool = False
+) -> Select[Any]:
+    """Each deal with its latest check's stored verdict and whether it still holds, by deal id (`past`: as the
+    deal stood at the end of `as_of`, see saved_verdict_groups)."""
     # The database says which stored verdicts still hold: no date is converted in Python. It says so
     # as 1 or 0, not as a boolean, which SQLAlchemy would convert row by row (a tenth of the time here).
     holds = case(
@@ -164,27 +172,46 @@ def _latest_checks(loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str]
         ),
         else_=0,
     )
+    if past:
+        # Checks are only ever added, so a deal's latest check by a time is its highest id before it.
+        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+        check_id: Any = (
+            select(func.max(Check.id))
+            .where(Check.deal_id == Deal.id, Check.checked_at < end)
+            .correlate(Deal)
+            .scalar_subquery()
+        )
+    else:
+        check_id = Deal.latest_check_id
+
+    def then(field: str) -> Any:
+        """A deal's field as its check saw it (on a past day), or the deal's own (now, or with no check by then)."""
+        now = getattr(Deal, field)
+        return case((Check.id.is_(None), now), else_=getattr(Check, field)) if past else now
+
     query = (
         select(
             Deal.id,
             Deal.name,
             Deal.crm_id,
             Deal.owner_id,
-            Deal.claimed_stage,
+            then("claimed_stage"),
             Check.id,
             holds,
             Check.verified_index,
             Check.blocking,
             Check.buyer_confirmed,
             Check.buyer_declined,
-            Deal.amount,
-            Deal.currency,
-            Deal.segment,
+            then("amount"),
+            then("currency"),
+            then("segment"),
         )
-        .outerjoin(Check, Check.id == Deal.latest_check_id)
-        .where(Deal.id.not_in(closed_deal_ids()))  # a closed deal is an outcome, not pipeline
+        .outerjoin(Check, Check.id == check_id)
+        .where(Deal.id.not_in(closed_deal_ids(by=as_of if past else None)))  # a closed deal is an outcome, not pipeline
         .order_by(Deal.id)
     )
+    if past:
+        query = query.where(Deal.created_at < end)
     if owner:
         query = query.where(Deal.owner_id.in_([user_id for user_id, email in emails.items() if email == owner]))
     return query

@@ -34,8 +34,15 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple[object, ...], Totals] = {}
 
 
-def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None) -> Totals:
-    """The totals of every saved deal as of a date (remembered until a deal or check is added)."""
+def pipeline_totals(
+    store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None, today: dt.date | None = None
+) -> Totals:
+    """The totals of every saved deal as of a date (remembered until a deal or check is added).
+
+    A day before `today` (default: the server's today) is the pipeline as it stood at its end: the deals
+    made by then, as their latest check by then left them, and the deals closed by then (their close date).
+    """
+    past = as_of < (today or dt.date.today())
     with store.reading() as db:
         version = db.execute(
             select(
@@ -45,17 +52,19 @@ def pipeline_totals(store: Records, loaded: LoadedProcess, as_of: dt.date, owner
                 select(func.max(OutcomeEvent.id)).scalar_subquery(),  # a deal closed or reopened
             )
         ).one()
-        key = (store.url, loaded.sha256, as_of, owner, *version)
+        key = (store.url, loaded.sha256, as_of, past, owner, *version)
         with _cache_lock:
             cached = _cache.get(key)
         if cached is not None:
             return cached
         totals = Totals(loaded.process)
         summed_in = pipeline_currency(deal_currencies(db))  # a total never adds two currencies
-        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in):
+        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in, past):
             totals.add_alike(group)
         owners = None if owner is None else list(db.scalars(select(User.id).where(User.email == owner)))
         for closed in saved_outcomes(db, owners):  # outcomes, not pipeline: counted as the audit counts them
+            if past and closed.closed_on is not None and closed.closed_on > as_of:
+                continue  # closed after that day: it was pipeline then
             in_total = closed.amount is not None and (summed_in is None or closed.currency in (None, summed_in))
             cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
             totals.add_outcome(closed.outcome, cents, closed.closed_on, Period())
