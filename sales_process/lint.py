@@ -288,6 +288,53 @@ def _company_warning(process: Process) -> Iterator[Problem]:
                 return
 
 
+# Quotation marks a word processor writes: YAML quotes only with straight ones (" and '), so these are kept as text.
+_CURLY_QUOTES = "“”‘’„‚«»"
+
+
+def _curly_quoted(text: str) -> bool:
+    return len(text) > 1 and text[0] in _CURLY_QUOTES and text[-1] in _CURLY_QUOTES
+
+
+def _segment_warnings(process: Process) -> Iterator[Problem]:
+    """Segments a deal's segment can never match as the editor meant: two in one text, or kept in curly quotes."""
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            condition = milestone.required_when
+            for k, segment in enumerate(condition.segment or () if condition is not None else ()):
+                loc = ("stages", i, "milestones", j, "required_when", "segment", k)
+                if "," in segment:
+                    listed = ", ".join(part.strip() for part in segment.split(","))
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment '{segment}' is one name with a comma in it, so only "
+                        f"a deal whose segment is exactly that needs the milestone; for several segments write [{listed}]",
+                    )
+                if _curly_quoted(segment):
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment {segment} keeps its curly quotes as part of its name, "
+                        f'so a deal in segment {segment[1:-1]} does not match it; remove them (or use straight quotes ")',
+                    )
+
+
+def _stage_name_quotes(process: Process) -> Iterator[Problem]:
+    """A stage name pasted with its curly quotes: they would show on every page and in every message."""
+    for i, stage in enumerate(process.stages):
+        if _curly_quoted(stage.name):
+            yield _warn(
+                ("stages", i, "name"),
+                f"stage '{stage.id}': the name {stage.name} keeps its curly quotes, which YAML does not read as "
+                f'quotes; write {stage.name[1:-1]} (or use straight quotes ")',
+            )
+
+
 def lint(process: Process) -> list[Problem]:
     """Every warning for a valid process, in file order of stages and milestones."""
-    return [*_company_warning(process), *_stage_warnings(process), *_milestone_warnings(process)]
+    return [
+        *_company_warning(process),
+        *_stage_warnings(process),
+        *_stage_name_quotes(process),
+        *_milestone_warnings(process),
+        *_segment_warnings(process),
+    ]

@@ -17,7 +17,7 @@ from sales_process.lint import lint
 from sales_process.model import Process
 from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
-from sales_process.rules import check_rules
+from sales_process.rules import amounts_with_thousand_points, check_rules, empty_keys
 from sales_process.wording import path_problem
 from sales_process.yaml_source import read_located_yaml
 
@@ -102,6 +102,7 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
         except ValidationError as error:
             problems.extend(explain(error, located.data))
         problems.extend(check_rules(located.data))
+        problems.extend(amounts_with_thousand_points(located.number_text))
         if process is not None and not problems:
             # Scenarios are assessed against the stages: only once the stages themselves are sound.
             problems.extend(check_practice(process))
@@ -109,7 +110,8 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
     if errors or process is None:
         raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))
     warnings = sorted(
-        located.warnings + located.locate(lint(process), filename), key=lambda d: (d.line or 0, d.column or 0)
+        located.warnings + located.locate([*lint(process), *empty_keys(located.data)], filename),
+        key=lambda d: (d.line or 0, d.column or 0),
     )
     return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings)
 

@@ -431,4 +431,66 @@ def check_rules(data: object) -> list[Problem]:
         *_crm(data),
         *_confirmations(data),
         *_groups(data),
+        *_empty_conditions(data),
     ]
+
+
+# Thousands grouped with points, as much of Europe writes them (100.000): YAML reads a decimal point.
+_POINT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
+_AMOUNT_KEYS = ("amount_at_least", "amount_below")
+
+
+def amounts_with_thousand_points(number_text: dict[Loc, str]) -> list[Problem]:
+    """Each `required_when` amount written with points between its thousands ('100.000'), which YAML reads as a
+    decimal number (100): an error, since no threshold is meant with three decimals."""
+    problems = []
+    for loc, text in number_text.items():
+        if loc and loc[-1] in _AMOUNT_KEYS and _POINT_THOUSANDS.fullmatch(text):
+            whole = text.replace(".", "")
+            problems.append(
+                Problem(
+                    loc,
+                    f"'{text}' is read as {float(text):g}: YAML takes the point for a decimal point; "
+                    f"write {whole} (digits alone) for {int(whole):,}",
+                )
+            )
+    return problems
+
+
+def _empty_conditions(data: object) -> Iterator[Problem]:
+    """`required_when:` with nothing after it: YAML reads no condition, which would require the milestone of every
+    deal without a word."""
+    for i, stage in _stages(data):
+        for j, milestone in _milestones(stage):
+            if "required_when" in milestone and milestone["required_when"] is None:
+                yield Problem(
+                    ("stages", i, "milestones", j, "required_when"),
+                    "'required_when' has no condition under it; indent its conditions under it "
+                    "(e.g. 'required_when: {amount_at_least: 25000}'), or remove the line to require the milestone "
+                    "of every deal",
+                    at_key=True,
+                )
+
+
+def empty_keys(data: object) -> list[Problem]:
+    """A warning for each key of the file, a stage or a milestone with nothing after it ('description:'): YAML reads
+    no value, so the key says nothing; `required_when` is an error instead (_empty_conditions)."""
+    places: list[tuple[Loc, object]] = [((), data)]
+    for i, stage in _stages(data):
+        places.append((("stages", i), stage))
+        places.extend((("stages", i, "milestones", j), milestone) for j, milestone in _milestones(stage))
+    found = []
+    for loc, mapping in places:
+        if not isinstance(mapping, dict):
+            continue
+        for key, value in mapping.items():
+            if value is None and key != "required_when":
+                found.append(
+                    Problem(
+                        (*loc, key),
+                        f"'{key}' has no value, so it says nothing; write its value after the colon, or remove the line",
+                        severity="warning",
+                        at_key=True,
+                    )
+                )
+    return found

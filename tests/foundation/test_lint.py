@@ -53,6 +53,35 @@ WARNINGS = [
         "7:5: warning: stage 'talking' has 8 milestones; more than 7 makes reps skim the list, so keep the few outcomes that really gate the stage",
         id="too-many-milestones",
     ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    name: ‘Talking’\n"),
+        "5:11: warning: stage 'talking': the name ‘Talking’ keeps its curly quotes, which YAML does not read as quotes; write Talking (or use straight quotes \")",
+        id="stage-name-in-curly-quotes",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when:\n          segment: Enterprise, Strategic\n",
+        ),
+        "13:20: warning: milestone 'pain-confirmed': the segment 'Enterprise, Strategic' is one name with a comma in it, so only a deal whose segment is exactly that needs the milestone; for several segments write [Enterprise, Strategic]",
+        id="two-segments-in-one-text",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: [“Enterprise”, Mid]}\n",
+        ),
+        "12:35: warning: milestone 'pain-confirmed': the segment “Enterprise” keeps its curly quotes as part of its name, so a deal in segment Enterprise does not match it; remove them (or use straight quotes \")",
+        id="segment-in-curly-quotes",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days:\n",
+        ),
+        "12:9: warning: 'max_age_days' has no value, so it says nothing; write its value after the colon, or remove the line",
+        id="key-without-a-value",
+    ),
 ]
 
 

@@ -548,6 +548,26 @@ BAD_FILES = [
         id="first-milestone-indented-less-than-its-key",
     ),
     pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {amount_at_least: 100.000}\n",
+        ),
+        [
+            "12:42: error: '100.000' is read as 100: YAML takes the point for a decimal point; write 100000 (digits alone) for 100,000"
+        ],
+        id="thousands-written-with-points",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when:\n",
+        ),
+        [
+            "12:9: error: 'required_when' has no condition under it; indent its conditions under it (e.g. 'required_when: {amount_at_least: 25000}'), or remove the line to require the milestone of every deal"
+        ],
+        id="condition-left-empty",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "\tprobability: 60\n"),
         ["6:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
         id="tab-before-a-key",
