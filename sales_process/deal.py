@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sales_process.model import Process
+from sales_process.model import Process, segment_key
 from sales_process.problems import InvalidInput, Loc, Problem
-from sales_process.suggest import did_you_mean
+from sales_process.requirement import process_segments
+from sales_process.suggest import did_you_mean, is_typo_of
 from sales_process.text import text_problem
 from sales_process.vocabulary import (
     Money,
@@ -133,6 +134,8 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     amount = _amount(data.get("amount"), problems, given_currency(data.get(CURRENCY_KEY)) if currency_key else None)
     currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
     segment = parse_segment(data.get("segment"), problems)
+    if segment is not None:
+        _segment_typo(segment, process, problems)
     as_of = _optional_date(data.get("as_of"), ("as_of",), problems)
     answers = _answers(data.get("milestones"), process, problems)
     if problems:
@@ -162,6 +165,24 @@ def parse_segment(value: object, problems: list[Problem], loc: Loc = ("segment",
         problems.append(Problem(loc, f"'segment' is {len(text.strip())} characters long; at most {MAX_SEGMENT}"))
         return None
     return text.strip()
+
+
+def _segment_typo(segment: str, process: Process, problems: list[Problem]) -> None:
+    """A segment one or two letters from one the process names ('Enterprse'): a typo that would silently leave out
+    that segment's milestones. A segment the process does not name at all (SMB) is a deal's own and fine."""
+    named = process_segments(process.milestones())
+    if segment_key(segment) in {segment_key(name) for name in named}:
+        return
+    meant = next((name for name in named if is_typo_of(segment, name)), None)
+    if meant is not None:
+        problems.append(
+            Problem(
+                ("segment",),
+                f"'segment' {segment!r} is not a segment the process names; did you mean {meant!r}? "
+                f"(a segment it does not name is fine: its deals need none of the milestones required only in "
+                f"{' or '.join(named)})",
+            )
+        )
 
 
 def evidence_problems(deal: Deal) -> list[Problem]:

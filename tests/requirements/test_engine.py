@@ -144,15 +144,30 @@ SEGMENT_ERRORS = [
     (42, "'segment' must be text such as \"Enterprise\", got a number"),
     ("x" * 101, "'segment' is 101 characters long; at most 100"),
     ("Enter\nprise", "'segment' contains a line break (U+000A) at character 6; keep it on one line"),
+    (
+        "Enterprse",
+        "'segment' 'Enterprse' is not a segment the process names; did you mean 'Enterprise'? (a segment it does not "
+        "name is fine: its deals need none of the milestones required only in Enterprise or Mid-Market)",
+    ),
+    ("mid market", "'segment' 'mid market' is not a segment the process names; did you mean 'Mid-Market'?"),
 ]
 
 
-@pytest.mark.parametrize(("value", "message"), SEGMENT_ERRORS, ids=["number", "too-long", "two-lines"])
+@pytest.mark.parametrize(
+    ("value", "message"), SEGMENT_ERRORS, ids=["number", "too-long", "two-lines", "misspelt", "without-its-hyphen"]
+)
 def test_a_bad_segment_is_refused(loaded: LoadedProcess, value: object, message: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         parse_deal({"segment": value}, loaded.process)
     assert [p.loc for p in raised.value.problems] == [("segment",)]
     assert raised.value.problems[0].message.startswith(message)
+
+
+@pytest.mark.parametrize("segment", ["ENTERPRISE", " mid-market ", "SMB", "Ent"])
+def test_a_segment_the_process_names_in_any_case_or_one_it_does_not_name_is_taken(
+    loaded: LoadedProcess, segment: str
+) -> None:
+    assert parse_deal({"segment": segment}, loaded.process).segment == segment.strip()
 
 
 def test_a_blank_segment_is_none(loaded: LoadedProcess) -> None:

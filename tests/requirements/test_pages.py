@@ -103,7 +103,7 @@ def test_the_form_refuses_a_segment_of_two_lines(client: FlaskClient) -> None:
     assert match is not None
     response = client.post("/check", data={"csrf_token": match.group(1), "segment": "a\nb"})
     assert response.status_code == 422
-    assert "&#39;segment&#39; contains a line break" in response.get_data(as_text=True)
+    assert "Segment contains a line break" in response.get_data(as_text=True)
 
 
 PRACTICE = [
