@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
-from sales_process.requirement import milestone_required, stage_requirements
+from sales_process.requirement import alternatives_note, milestone_required, stage_requirements
 from sales_process.status_rules import status_of
 from sales_process.vocabulary import Status, plural, status_label
 from sales_process.wording import clipped
@@ -37,15 +37,14 @@ class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
     @property
     def requirement(self) -> str | None:
         """How the milestone stands for this deal when it is not simply required: "not required for this deal",
-        "helps, not required", "one of: a, b (met by: b)"; None otherwise."""
+        "helps, not required", "one of: this question or “…” (met by “…”)"; None otherwise."""
         milestone = self.milestone
         if not milestone.required:
             return "helps, not required"
         if not self.required:
             return "not required for this deal"
         if milestone.group is not None:
-            others = ", ".join(m.id for m in self.stage.milestones if m.group == milestone.group)
-            return f"one of: {others}" + (f" (met by: {self.met_by})" if self.met_by else "")
+            return alternatives_note(self.stage, milestone, self.met_by)
         return None
 
     @property
@@ -94,6 +93,17 @@ class Assessment:
         not need, nor the other alternatives of a group already met)."""
         verified_id = self.verified_stage.id
         return tuple(r for r in self.milestones if r.stage.id == verified_id and r.holds_back)
+
+    @cached_property
+    def next_steps(self) -> tuple[tuple[MilestoneResult, ...], ...]:
+        """`next` as the steps a rep reads: each milestone alone, and the alternatives of a group together (any one of
+        them moves the deal), at the place of the group's first."""
+        steps: dict[str, list[MilestoneResult]] = {}
+        for result in self.next:
+            steps.setdefault(
+                f"group:{result.milestone.group}" if result.milestone.group else result.milestone.id, []
+            ).append(result)
+        return tuple(tuple(step) for step in steps.values())
 
     @cached_property
     def met_by(self) -> dict[str, str]:

@@ -118,17 +118,23 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
         lines.append(weighted)
     if assessment.next:
         lines += ["", "Next: what the customer must do"]
-        for result in assessment.next:
+        for step in assessment.next_steps:
             # Words, not status codes; the rep's own evidence text is not repeated back.
-            lines.append(f"  - {result.milestone.customer_action}")
-            lines.append(f"    Status: {result.label}")
-            lines.append(f"    Evidence: {result.milestone.evidence}")
+            indent = "    " if len(step) > 1 else "  "
+            if len(step) > 1:
+                lines.append(f"  - One of these {len(step)} is enough:")
+            for result in step:
+                lines.append(f"{indent}- {result.milestone.customer_action}")
+                lines.append(f"{indent}  Status: {result.label}")
+                lines.append(f"{indent}  Evidence: {result.milestone.evidence}")
     else:
         lines += ["", "Every milestone is verified."]
     met = [r for r in assessment.milestones if r.met_by is not None and r.met_by == r.milestone.id]
     if met:
         lines += ["", "Alternatives met:"]
-        lines += [f"  - {r.milestone.group} (met by: {r.milestone.id})" for r in met]
+        for r in met:
+            alternatives = sum(1 for m in r.stage.milestones if m.group == r.milestone.group)
+            lines.append(f"  - {r.milestone.customer_action} (one of {alternatives} alternatives)")
     spared = [r for r in assessment.milestones if not r.required and r.status is not Status.VERIFIED]
     if spared:
         lines += ["", "Not holding this deal back:"]

@@ -14,6 +14,7 @@ from sales_process.vocabulary import money
 
 __all__ = [
     "Requirement",
+    "alternatives_note",
     "applies_to",
     "milestone_note",
     "milestone_required",
@@ -110,15 +111,29 @@ def requirement_note(milestone: Milestone) -> str | None:
     return f"required only for {applies_to(condition)}"
 
 
+def alternatives_note(stage: Stage, milestone: Milestone, met_by: str | None = None) -> str:
+    """A group member's alternatives, by their questions: "one of: this question or “Did they attend the demo?”",
+    with " (met by this one)" or " (met by “…”)" when `met_by` (a member's id) meets the group."""
+    members = [m for m in stage.milestones if m.group == milestone.group]
+    named = ["this question" if member is milestone else f"“{member.question}”" for member in members]
+    note = "one of: " + " or ".join(named)
+    if met_by is not None:
+        meeting = (
+            "this one"
+            if met_by == milestone.id
+            else next((f"“{member.question}”" for member in members if member.id == met_by), met_by)
+        )
+        note += f" (met by {meeting})"
+    return note
+
+
 def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
     """Everything a playbook or the form says about who needs a milestone: "one of: this question or “Did they
     attend the demo?”", "not required for deals under 25k", "helps, not required"; None for a milestone every deal
     needs. A group's other members are named by their questions, as the pages show them: ids mean nothing there."""
     notes = []
     if milestone.group is not None:
-        members = [m for m in stage.milestones if m.group == milestone.group]
-        named = ["this question" if member is milestone else f"“{member.question}”" for member in members]
-        notes.append("one of: " + " or ".join(named))
+        notes.append(alternatives_note(stage, milestone))
     note = requirement_note(milestone)
     if note is not None:
         notes.append(note)

@@ -91,7 +91,14 @@ def test_a_small_deal_needs_only_the_small_deal_criteria(loaded: LoadedProcess) 
     by_id = {r.milestone.id: r for r in assessment.milestones}
     assert by_id["decision-maker-named"].requirement == "not required for this deal"
     assert by_id["demo-attended"].requirement == "helps, not required"
-    assert by_id["trial-completed"].requirement == "one of: actively-using, trial-completed (met by: actively-using)"
+    assert by_id["trial-completed"].requirement == (
+        "one of: “Is the customer's team actively using the product?” or this question "
+        "(met by “Is the customer's team actively using the product?”)"
+    )
+    assert by_id["actively-using"].requirement == (
+        "one of: this question or “Has the customer completed a trial against agreed success criteria?” "
+        "(met by this one)"
+    )
     assert assessment.met_by == {"evaluation/product-proof": "actively-using"}
     assert [r.milestone.id for r in assessment.next] == ["contract-signed"]
 
@@ -135,7 +142,10 @@ def test_the_json_and_the_text_say_how_each_milestone_stands(loaded: LoadedProce
     assert items["trial-completed"]["met_by"] == "actively-using"
     assert items["trial-completed"]["required"] is True
     text = assessment_text(loaded, assessment)
-    assert "Alternatives met:\n  - product-proof (met by: actively-using)\n" in text
+    assert (
+        "Alternatives met:\n  - The customer's team sends events from production to their project. "
+        "(one of 2 alternatives)\n"
+    ) in text
     assert "  - The customer names the person who approves the budget. (not required for this deal)\n" in text
     assert "  - The customer's team attends a product demo. (helps, not required)\n" in text
 
@@ -199,3 +209,22 @@ def test_a_deal_files_segment_decides_what_the_deal_needs(loaded: LoadedProcess)
     assessment = assess(loaded.process, deal, AS_OF)
     by_id = {r.milestone.id: r for r in assessment.milestones}
     assert (deal.segment, by_id["security-review-passed"].required) == ("smb", False)
+
+
+def test_a_groups_alternatives_are_one_next_step_any_one_of_which_is_enough(loaded: LoadedProcess) -> None:
+    answers = {
+        key: value for key, value in SMALL_DEAL_ANSWERS.items() if key not in ("actively-using", "trial-completed")
+    }
+    deal = parse_deal({"amount": 12000, "segment": "SMB", "milestones": answers}, loaded.process)
+    assessment = assess(loaded.process, deal, AS_OF)
+    assert assessment.verified_stage.id == "evaluation"
+    steps = [[result.milestone.id for result in step] for step in assessment.next_steps]
+    assert ["actively-using", "trial-completed"] in steps
+    assert sum(len(step) for step in steps) == len(assessment.next)
+    text = assessment_text(loaded, assessment)
+    assert (
+        "  - One of these 2 is enough:\n"
+        "    - The customer's team sends events from production to their project.\n"
+        "      Status: not answered\n"
+    ) in text
+    assert "    - The customer confirms the trial met their success criteria.\n" in text

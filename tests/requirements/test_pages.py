@@ -95,7 +95,11 @@ def test_the_forms_verdict_says_what_the_deal_does_not_need(client: FlaskClient)
     assert "Contracting" in text
     assert "Not required for this deal." in text
     assert "Helps, not required." in text
-    assert "One of: actively-using, trial-completed (met by: actively-using)." in text
+    assert (
+        "One of: this question or “Has the customer completed a trial against agreed success criteria?” "
+        "(met by this one)." in text
+    )
+    assert "actively-using" not in text, "milestones are named by their questions, never their ids"
 
 
 def test_the_form_refuses_a_segment_of_two_lines(client: FlaskClient) -> None:
