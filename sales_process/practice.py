@@ -240,7 +240,8 @@ def _requirement_notes(assessment: Assessment) -> Iterator[str]:
             whom = f" (it is required only for {applies_to(condition)})" if condition is not None else ""
             yield f"{question} is not required for this deal{whom}."
         elif result.met_by is not None:
-            yield f"{question} is one of several alternatives; the group is met by {result.met_by}."
+            meeting = next(m for m in result.stage.milestones if m.id == result.met_by)
+            yield f"{question} is one of several alternatives; the group is met by \u201c{meeting.question}\u201d."
 
 
 def _next_verdict(result: MilestoneResult) -> Verdict:
@@ -665,7 +666,12 @@ def _alternative(writer: _Writer) -> None:
             del answers[member.id]
         story = (
             f"The customer chose one way to prove the point: \u201c{members[-1].customer_action}\u201d "
-            f"The rep recorded nothing for the other ({', '.join(m.id for m in members[:-1])})."
+            "The rep recorded nothing for "
+            + (
+                f"the other: \u201c{members[0].customer_action}\u201d"
+                if len(members) == 2
+                else f"the other {len(members) - 1}."
+            )
         )
         writer.add(
             f"alternative-in-{stage.id}",

@@ -128,6 +128,11 @@ def test_practice_deals_exercise_each_kind(built: tuple[Path, Path], capsys: pyt
     assert "is not required for this deal (it is required only for deals of 25k or more)" in " ".join(
         scenarios["not-required-in-qualification"]["answer"]["why"]["notes"]
     )
+    # The alternative's story and notes name the milestones as a rep reads them, never by their ids.
+    alternative = scenarios["alternative-in-evaluation"]
+    words = json.dumps([alternative["story"], alternative["answer"]["why"]["notes"]], ensure_ascii=False)
+    assert "actively-using" not in words and "trial-completed" not in words
+    assert "The rep recorded nothing for the other: “The customer's team sends events" in words
 
 
 def test_the_crm_template_asks_for_the_segment(built: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
