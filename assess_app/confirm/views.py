@@ -50,8 +50,8 @@ def _company() -> str:
     return current_process().process.company or "Confirmation"
 
 
-def _message(title: str, message: str, status: int) -> Response:
-    page = render_template("confirm/message.html", title=title, message=message, company=_company())
+def _message(title: str, message: str, status: int, sent: str | None = None) -> Response:
+    page = render_template("confirm/message.html", title=title, message=message, company=_company(), sent=sent)
     return make_response(page, status)
 
 
@@ -98,8 +98,29 @@ def _find(token: str) -> tuple[ConfirmationRequest, str]:
     return found, hashed
 
 
-def _gone(state: RequestState) -> Response:
-    return _message("This link can no longer be used", _GONE_REASONS.get(state, "It can no longer be used."), GONE)
+def _gone(state: RequestState, sent: str | None = None) -> Response:
+    reason = _GONE_REASONS.get(state, "It can no longer be used.")
+    if sent is None:
+        return _message("This link can no longer be used", reason, GONE)
+    # Answers sent after the link was used (another tab), withdrawn or expired: not recorded, and not lost either.
+    return _message("Your answers were not recorded", f"This link can no longer be used. {reason}", GONE, sent)
+
+
+def _what_was_sent(found: ConfirmationRequest) -> str:
+    """The answers of a form that can no longer be recorded, as text the buyer can copy into a reply: what they
+    sent and nothing more (the statements are not repeated to whoever holds a withdrawn link)."""
+    lines = []
+    for number, statement in enumerate(found.statements, start=1):
+        answer = request.form.get(answer_field(statement.milestone_id), "")
+        said = {YES: "Yes, this is right", NO: "Not quite"}.get(answer, "(no answer)")
+        lines.append(f"Statement {number} of {len(found.statements)}: {said}")
+        comment = request.form.get(comment_field(statement.milestone_id), "").strip()
+        if comment:
+            lines.append(f"  {comment}")
+    name = request.form.get("buyer_name", "").strip()
+    if name:
+        lines.append(f"— {name}")
+    return "\n".join(lines)
 
 
 def _page(found: ConfirmationRequest, form: ReplyForm, status: int = 200, key_problem: str | None = None) -> Response:
@@ -156,7 +177,7 @@ def answer(token: str) -> Response:
     now = _now()
     state = found.state_at(now)
     if state is not RequestState.PENDING:
-        return _gone(state)
+        return _gone(state, _what_was_sent(found))
     form = read_reply(found, request.form)
     problem = form_key_problem(current_app.config["SECRET_KEY"], found.token_hash, request.form.get("form_key"))
     if problem:
@@ -167,7 +188,7 @@ def answer(token: str) -> Response:
     store = current_confirmations()
     if store is None or not store.record(hashed, reply):
         latest = store.find(hashed) if store else None
-        return _gone(latest.state_at(now) if latest else RequestState.EXPIRED)
+        return _gone(latest.state_at(now) if latest else RequestState.EXPIRED, _what_was_sent(found))
     return _thanks(found, reply)
 
 

@@ -97,6 +97,8 @@ def test_every_page_the_buyer_can_see_passes_axe(
     try:
         page.goto(f"{base_url}/confirm/{token}")
         assert axe_violations(page) == []
+        other_tab = context.new_page()  # the same link, answered again here once answered in the first tab
+        other_tab.goto(f"{base_url}/confirm/{token}")
         page.get_by_label("Your name").fill("   ")
         page.evaluate("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
         follow(page, page.get_by_role("button", name="Send my answers"))
@@ -109,6 +111,14 @@ def test_every_page_the_buyer_can_see_passes_axe(
         follow(page, page.get_by_role("button", name="Send my answers"))
         assert page.locator("h1").inner_text() == "Thank you, Dana Buyer"
         assert axe_violations(page) == []
+        for statement in STATEMENTS[:2]:
+            other_tab.get_by_role("group", name=statement.text).get_by_label("Not quite", exact=True).check()
+        other_tab.get_by_label("Your name").fill("Dana Buyer")
+        follow(other_tab, other_tab.get_by_role("button", name="Send my answers"))
+        assert other_tab.locator("h1").inner_text() == "Your answers were not recorded"
+        assert "Statement 1 of " in other_tab.get_by_label("What you sent").input_value()
+        assert axe_violations(other_tab) == []
+        _shoot(other_tab, f"not-recorded-{viewport['width']}")
         page.goto(f"{base_url}/confirm/{token}")
         assert axe_violations(page) == []
         _shoot(page, f"gone-{viewport['width']}")

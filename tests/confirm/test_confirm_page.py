@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from typing import Any
 
 import pytest
@@ -115,7 +116,14 @@ def test_a_used_link_is_gone_without_deal_data(client: FlaskClient, confirmation
         assert response.status_code == 410
         assert "This link can no longer be used" in html and "It has already been answered" in html
         assert "Fabrikam" not in html and "proposal" not in html
-        assert "Contoso" in html and "ask the person who sent you this link for a new one" in html
+        assert "Contoso" in html
+    assert "ask the person who sent you this link for a new one" in client.get(f"/confirm/{token}").get_data(
+        as_text=True
+    )
+    # The second answer (another tab) is not recorded, and says so, with what was typed to copy into a reply.
+    sent = unescape(again.get_data(as_text=True))
+    assert "Your answers were not recorded" in sent
+    assert "Statement 2 of 2: Not quite\n  Only after legal's review.\n— Someone Else</textarea>" in sent
     assert confirmations.replies[token_hash(token)].buyer_name == "Dana Buyer"
 
 
@@ -131,10 +139,13 @@ def test_an_expired_revoked_or_answered_link_is_410(
     client: FlaskClient, confirmations: MemoryConfirmations, add: dict[str, Any], reason: str
 ) -> None:
     token = confirmations.add(**add)
-    for response in (client.get(f"/confirm/{token}"), client.post(f"/confirm/{token}", data=_answers())):
+    for response, title in (
+        (client.get(f"/confirm/{token}"), "This link can no longer be used"),
+        (client.post(f"/confirm/{token}", data=_answers()), "Your answers were not recorded"),
+    ):
         html = response.get_data(as_text=True)
         assert response.status_code == 410
-        assert reason in html and "Fabrikam" not in html and "<title>This link can no longer be used · Contoso" in html
+        assert reason in html and "Fabrikam" not in html and f"<title>{title} · Contoso" in html
     assert confirmations.replies == {}
 
 
