@@ -18,7 +18,8 @@ the columns are those `playbook audit` and `playbook import` read: deal, stage (
 amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
 (the buyer, as Name <email>) for a milestone with a buyer_statement, crm_id when any
 deal has one (`playbook audit` reads it as is), currency (an ISO code such as USD)
-when any deal's amount has one, segment when any deal has one, and status (open, won, lost) and close_date. A cell a spreadsheet would run as a formula (=, +, -, @) is written
+when any deal's amount has one, segment when any deal has one, and status (open, won, lost) and close_date;
+a won deal's amount is the final amount it was won for, when one was recorded. A cell a spreadsheet would run as a formula (=, +, -, @) is written
 with a leading ' and read back without it by `playbook import` and `playbook audit`."""
 
 
@@ -75,7 +76,7 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
             if is_closed(event)
         }
     with_crm = any(deal.crm_id for deal in deals)
-    with_currency = any(deal.currency for deal in deals)
+    with_currency = any(deal.currency for deal in deals) or any(event.currency for event in outcomes.values())
     with_segment = any(deal.segment for deal in deals)
     # Always the status: the records know which deals are open, so a deal open at the last stage is not read as won.
     columns = pipeline_columns(
@@ -88,15 +89,21 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
         # A stage renamed since the deal was saved is written by its id now, as its milestones are; a stage the
         # process dropped keeps the id saved, which the audit then reports as unknown rather than losing it.
         stage = deal.claimed_stage and (loaded.process.current_stage_id(deal.claimed_stage) or deal.claimed_stage)
-        row = [deal.name, stage or "", "" if deal.amount is None else plain_cents(to_cents(deal.amount))]
+        event = outcomes.get(deal.id)
+        # A won deal's amount is what it was won for, as a CRM exports it: the audit counts it among the wins.
+        amount, currency = (
+            (event.amount, event.currency or deal.currency)
+            if event is not None and event.amount is not None
+            else (deal.amount, deal.currency)
+        )
+        row = [deal.name, stage or "", "" if amount is None else plain_cents(to_cents(amount))]
         if with_currency:
-            row.append(deal.currency or "")
+            row.append(currency or "")
         if with_segment:
             row.append(deal.segment or "")
         row.append(deal.owner.email)
         if with_crm:
             row.append(deal.crm_id or "")
-        event = outcomes.get(deal.id)
         closed_on = event.closed_on if event is not None else None
         row += [event.outcome if event is not None else "open", closed_on.isoformat() if closed_on else ""]
         for milestone_id, buyer in columns.milestones:

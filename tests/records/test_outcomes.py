@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.models import OutcomeEvent
+from playbook_cli.main import main
+from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token
 
 TODAY = dt.date.today()
@@ -293,3 +297,29 @@ def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_
     assert refused.status_code == 400 and refused.get_json()["errors"] == [
         {"loc": "stage", "message": "give stage once"}
     ]
+
+
+def test_the_export_writes_a_won_deal_at_the_amount_it_was_won_for_and_the_audit_counts_it(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    run: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    client = records_app.test_client()
+    won, lost = _deal(client, tokens["ana"], "Adatum", 200_000), _deal(client, tokens["ana"], "Tailspin", 50_000)
+    for deal_id, body in (
+        (won, {"outcome": "won", "date": YESTERDAY, "amount": 195_000}),
+        (lost, {"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}),
+    ):
+        assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    exported = tmp_path / "deals.csv"
+    assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported))[0] == 0
+    with exported.open(encoding="utf-8") as lines:
+        rows = {row["deal"]: row for row in csv.DictReader(lines)}
+    assert (rows["Adatum"]["amount"], rows["Adatum"]["status"]) == ("195000.00", "won")
+    assert (rows["Tailspin"]["amount"], rows["Tailspin"]["status"]) == ("50000.00", "lost")
+    capsys.readouterr()
+    assert main(["audit", str(exported), "--process", str(DEFAULT_PROCESS), "--out", str(tmp_path / "audit")]) == 0
+    summary = " ".join(capsys.readouterr().out.split())
+    assert "won: 1 deal, 195,000.00 lost: 1 deal, 50,000.00" in summary
