@@ -166,7 +166,7 @@ def manager_mail(
     fallen = [[_slid_line(process, item, stood, with_owner=True), *links.deal(item.deal)] for item, stood in fell]
     lines += _listed(fallen, links)
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
-    largest = [line for item, cents in gaps for line in [_gap_line(item, cents, currency), *links.deal(item.deal)]]
+    largest = [line for item, cents in gaps for line in [_gap_line(item, cents), *links.deal(item.deal)]]
     lines += largest or [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
     subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
@@ -228,12 +228,14 @@ def _reply_lines(reply: Reply) -> list[str]:
     return lines
 
 
-def _gap_line(item: OpenDeal, cents: int, currency: str | None) -> str:
+def _gap_line(item: OpenDeal, cents: int) -> str:
     """A deal whose claimed stage is ahead of its verified stage, with the weighted amount between them."""
     claimed = item.assessment.claimed_stage
     assert claimed is not None
     verified = item.assessment.verified_stage.name
-    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {money_cents_in(cents, currency)}"
+    # A deal names its own currency, or none: it is not said to be in the pipeline's currency when it names none.
+    gap = money_cents_in(cents, item.deal.currency)
+    return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {gap}"
 
 
 def _change(cents: int) -> str:

@@ -382,6 +382,12 @@ def deal_currencies(session: Session) -> dict[str, int]:
     return {currency: count for currency, count in session.execute(query) if currency is not None}
 
 
+def deals_without_currency(session: Session) -> int:
+    """How many saved deals have an amount that names no currency (summed with the pipeline's currency)."""
+    query = select(func.count(Deal.id)).where(Deal.currency.is_(None), Deal.amount.is_not(None))
+    return session.scalar(query) or 0
+
+
 def pipeline_currency(currencies: Mapping[str, int]) -> str | None:
     """The currency a pipeline of saved deals is summed in: that of most deals (ties: the first code alphabetically)."""
     return min(currencies, key=lambda code: (-currencies[code], code)) if currencies else None

@@ -27,6 +27,7 @@ class AuditResult:
     currency: str | None = None  # the currency the amounts are in, when the export says
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
+    unnamed_currency: int = 0  # saved deals whose amount names no currency: summed with `currency`'s, and said so
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True

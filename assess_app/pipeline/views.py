@@ -18,7 +18,7 @@ from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
-from deal_records.records import deal_currencies, pipeline_currency
+from deal_records.records import deal_currencies, deals_without_currency, pipeline_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
@@ -117,7 +117,10 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     totals = pipeline_totals(records(), loaded, as_of)
     with records().reading() as db:
         currencies = deal_currencies(db)
-    result = AuditResult(totals, None, as_of, currency=pipeline_currency(currencies), currencies=currencies)
+        unnamed = deals_without_currency(db)
+    result = AuditResult(
+        totals, None, as_of, currency=pipeline_currency(currencies), currencies=currencies, unnamed_currency=unnamed
+    )
     page = render_report(
         result,
         loaded,

@@ -235,7 +235,11 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
         "deals, and leave out 1 deal in EUR (counted above as without an amount in USD). Record their amounts in USD (a new check) "
         "to include them.</p>"
     ) in text
-    assert "Amounts are in USD." in text
+    # D names no currency: it is added to the USD amounts, and the page says so rather than calling it USD.
+    assert (
+        "Amounts are in USD, where a deal names its currency: the amounts of 1 deal that names none are added to them "
+        "as if in USD." in text
+    )
 
 
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:
