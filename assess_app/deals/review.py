@@ -79,13 +79,22 @@ def answer_rows(assessment: Assessment, checks: Sequence[Check]) -> list[AnswerR
 
 
 @dataclass(frozen=True)
+class ValueChange:
+    """An answer's evidence or date that a check changed: the question, what it was and what it became."""
+
+    question: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Changes:
     """What one check changed from the one before, as the process's questions."""
 
     newly_met: list[str]
     no_longer_met: list[str]
-    evidence_changed: list[str]
-    date_changed: list[str]
+    evidence_changed: list[ValueChange]
+    date_changed: list[ValueChange]
     buyer_answered: list[str]
     claimed_stage: tuple[str, str] | None
     amount: tuple[str, str] | None = None  # as read, with its currency: ("EUR 12,500", "USD 15,000")
@@ -117,7 +126,8 @@ def changes(loaded: LoadedProcess, before: Check | None, after: Check) -> Change
     new = read_stored(after.answers)
     asked = loaded.process.questions
     order = list(asked) + sorted((set(old) | set(new)) - set(asked))
-    found: dict[str, list[str]] = {"met": [], "unmet": [], "evidence": [], "date": [], "buyer": []}
+    found: dict[str, list[str]] = {"met": [], "unmet": [], "buyer": []}
+    edited: dict[str, list[ValueChange]] = {"evidence": [], "date": []}
     for milestone_id in order:
         was, now = old.get(milestone_id), new.get(milestone_id)
         was_met, now_met = was is not None and was.met, now is not None and now.met
@@ -130,21 +140,25 @@ def changes(loaded: LoadedProcess, before: Check | None, after: Check) -> Change
             found["unmet"].append(name)
         elif was is not None and now is not None:
             if (was.evidence or "").strip() != (now.evidence or "").strip():
-                found["evidence"].append(name)
+                edited["evidence"].append(ValueChange(name, (was.evidence or "").strip(), (now.evidence or "").strip()))
             if was.date != now.date:
-                found["date"].append(name)
+                edited["date"].append(ValueChange(name, _day(was.date), _day(now.date)))
     stage_before = before.claimed_stage if before is not None else None
     stage_moved = before is not None and stage_before != after.claimed_stage
     amount_moved = before is not None and (before.amount, before.currency) != (after.amount, after.currency)
     return Changes(
         found["met"],
         found["unmet"],
-        found["evidence"],
-        found["date"],
+        edited["evidence"],
+        edited["date"],
         found["buyer"],
         (_stage_name(loaded, stage_before), _stage_name(loaded, after.claimed_stage)) if stage_moved else None,
         (_amount(before), _amount(after)) if before is not None and amount_moved else None,
     )
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day is not None else ""
 
 
 def _amount(check: Check) -> str:

@@ -120,5 +120,5 @@ def test_the_check_page_names_the_change_and_the_deal_page_the_problem(browser: 
     follow(page, page.get_by_role("link", name="Check 2: its answers and what changed"))
     changed = page.locator(".changes").inner_text()
     assert "Newly met: Has the prospect accepted a calendar invitation" in changed
-    assert "Evidence changed: Has the prospect confirmed, in writing" in changed
+    assert "Evidence changed:\nHas the prospect confirmed, in writing" in changed
     page.close()

@@ -118,7 +118,15 @@ def test_a_check_page_shows_the_answers_then_and_what_changed_in_questions(
     second = _text(manager, f"/deals/{deal_id}/checks/2")
     changed = second[second.index('id="changes-title"') : second.index('id="answers-title"')]
     assert f"Newly met: <q>{MEETING}</q>" in changed
-    assert f"Evidence changed: <q>{PAIN}</q>" in changed and f"Date changed: <q>{PAIN}</q>" in changed
+    # What each answer was and became, for the manager to compare without opening the check before.
+    assert (
+        f'Evidence changed: <ul> <li><q>{PAIN}</q>: <span class="was">Reply email from the CFO</span> → '
+        '<span class="now">Signed letter from the CFO</span></li> </ul>'
+    ) in changed
+    assert (
+        f'Date changed: <ul> <li><q>{PAIN}</q>: <span class="was">{DAY}</span> → <span class="now">{LATER}</span>'
+        in changed
+    )
     assert "Amount: 120,000 → USD 15,000" in changed
     assert "Signed letter from the CFO" in _answer_block(second, "pain-confirmed")
     assert "Process" in second and "verified stage then" in second
