@@ -328,9 +328,17 @@ def explain_error(error: Any, data: object = None) -> Problem:
             f"{field} must be a mapping of milestone ids to answers (met, evidence, date), got {kind_of(value, yaml=True)}",
         )
     if kind in ("model_type", "model_attributes_type"):
-        what = _READABLE.get(model_at(loc), model_at(loc).__name__.lower())
-        expected = ", ".join(list(model_at(loc).model_fields)[:3])
-        return Problem(loc, f"each {what} must be a mapping of keys ({expected}, …), got {kind_of(value, yaml=True)}")
+        model = model_at(loc)
+        names = list(model.model_fields)
+        expected = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        if loc and isinstance(loc[-1], str):  # a key's value (required_when:), not an item of a list
+            return Problem(
+                loc,
+                f"'{loc[-1]}' must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}; write each key "
+                f"with its value, e.g. '{loc[-1]}: {{{names[0]}: …}}'",
+            )
+        what = _READABLE.get(model, model.__name__.lower())
+        return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch":
         slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
         return Problem(
@@ -345,7 +353,11 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "too_short":
         minimum = error.get("ctx", {}).get("min_length")
         items = plural(minimum, "item") if isinstance(minimum, int) else f"{minimum} items"
-        return Problem(loc, f"{field} needs at least {items}, got {len(value) if isinstance(value, list) else 0}")
+        got = len(value) if isinstance(value, list) else 0
+        declared = owner.model_fields.get(key)
+        optional = declared is not None and not declared.is_required()
+        hint = f"; list them, or remove '{key}' altogether" if optional else ""
+        return Problem(loc, f"{field} needs at least {items}, got {got}{hint}")
     if kind == "greater_than_equal" and key != "probability":
         return Problem(loc, f"{field} must be at least {error.get('ctx', {}).get('ge', 0):g}, got {show(value)}")
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):

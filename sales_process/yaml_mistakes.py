@@ -174,8 +174,12 @@ def _colon_in_text(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | N
     before = lines[mark.line][: mark.column]
     if not _VALUE_AFTER_KEY.match(before):
         return None
-    message = "this text contains ': ', which YAML reads as a new key; put the whole text in quotes" + _detail(error)
-    return Mistake(mark.line + 1, mark.column + 1, message)
+    message = "this text contains ': ', which YAML reads as a new key; put the whole text in quotes"
+    value = _VALUE_AFTER_KEY.match(before)
+    if value is not None and value["value"][:1] in "“‘„«":
+        # Quotes pasted from a word processor: YAML quotes with straight ones only.
+        message += f" (straight ones, \" or ': YAML reads {value['value'][0]} as part of the text)"
+    return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
 
 
 def _indentation(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:

@@ -568,6 +568,36 @@ BAD_FILES = [
         id="condition-left-empty",
     ),
     pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: amount_at_least 100000\n",
+        ),
+        [
+            "12:24: error: 'required_when' must be a mapping of keys (amount_at_least, amount_below, segment), got text; "
+            "write each key with its value, e.g. 'required_when: {amount_at_least: …}'"
+        ],
+        id="condition-without-its-colon",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: []}\n",
+        ),
+        ["12:34: error: 'segment' needs at least 1 item, got 0; list them, or remove 'segment' altogether"],
+        id="segments-left-empty",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        question: Has the customer confirmed the problem in writing?\n",
+            "        question: “Economic buyer: has the customer named them?”\n",
+        ),
+        [
+            "9:34: error: this text contains ': ', which YAML reads as a new key; put the whole text in quotes "
+            "(straight ones, \" or ': YAML reads “ as part of the text) (YAML: mapping values are not allowed here)"
+        ],
+        id="colon-in-text-in-curly-quotes",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "\tprobability: 60\n"),
         ["6:1: error: this line is indented with a tab; YAML allows only spaces: replace the tab with spaces"],
         id="tab-before-a-key",

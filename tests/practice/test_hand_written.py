@@ -144,7 +144,8 @@ practice:
         "process.yaml:21:16: error: 'as_of': write the date as YYYY-MM-DD, e.g. 2027-03-01",
         "process.yaml:22:17: error: 'amount': -5 is negative; an amount must be zero or more",
         "process.yaml:23:21: error: 'milestones' must be a mapping of milestone ids to answers (met, evidence, date), got a list",
-        "process.yaml:24:15: error: each stated answer must be a mapping of keys (verified_stage, next_milestones, …), got text",
+        "process.yaml:24:15: error: 'answer' must be a mapping of keys (verified_stage, next_milestones), got text; "
+        "write each key with its value, e.g. 'answer: {verified_stage: …}'",
         "process.yaml:25:7: error: practice scenario 2 is missing the required key 'story'; add 'story:' with what "
         "happened with the customer, as the rep tells it, in Markdown (e.g. story: The demo went really well, and the "
         "champion says the price is fine.)",
