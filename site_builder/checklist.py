@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import Stage
+from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note
+from sales_process.vocabulary import plural
 from site_builder.common import page
 from site_builder.markdown_text import inline, percent
 
@@ -23,6 +24,18 @@ _INTRO_REQUIREMENTS = (
 # Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.
 _STAGES_URL = "../stages/"
 _DEAL_LINE = '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span></p>'
+# Conditions name the deal's amount and segment: the paper asks for them too.
+_DEAL_LINE_CONDITIONS = (
+    '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span> Amount: <span></span>'
+    "{segment}</p>"
+)
+
+
+def _dated(milestone: Milestone) -> str:
+    """What a dated outcome asks of the evidence on paper: its date, and how long it counts."""
+    if not milestone.max_age_days:
+        return ""
+    return f" — dated; counts for {plural(milestone.max_age_days, 'day')}"
 
 
 def _stage_checklist(stage: Stage) -> str:
@@ -37,7 +50,7 @@ def _stage_checklist(stage: Stage) -> str:
         items.append(
             f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '
             f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">details</a><br>'
-            f"<small>Evidence: {html.escape(milestone.evidence)}</small></li>"
+            f"<small>Evidence: {html.escape(milestone.evidence)}{_dated(milestone)}</small></li>"
         )
     return heading + '\n\n<ul class="playbook-checklist">\n' + "\n".join(items) + "\n</ul>"
 
@@ -46,4 +59,9 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     """The checklist page; stages without milestones (the last) have nothing to tick."""
     stages = [_stage_checklist(stage) for stage in loaded.process.stages if stage.milestones]
     intro = _INTRO if all(stage.all_required for stage in loaded.process.stages) else _INTRO_REQUIREMENTS
-    return page("Deal checklist", [intro, _DEAL_LINE, *stages], loaded)
+    conditions = [m.required_when for _, m in loaded.process.milestones() if m.required_when is not None]
+    deal_line = _DEAL_LINE
+    if conditions:
+        segment = " Segment: <span></span>" if any(condition.segment for condition in conditions) else ""
+        deal_line = _DEAL_LINE_CONDITIONS.format(segment=segment)
+    return page("Deal checklist", [intro, deal_line, *stages], loaded)
