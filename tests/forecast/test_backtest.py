@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from forecast.backtest import run_backtest
+from forecast.report import accuracy_section
+from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
+from sales_process.loader import load_process
 from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
@@ -308,3 +313,11 @@ def test_the_brier_score_of_too_few_deals_says_so_beside_it(tmp_path: Path, caps
     _, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN)
     brier = next(line for line in out.splitlines() if line.startswith("Brier score"))
     assert "too few" not in brier.split("verified")[1], brier
+
+
+def test_snapshots_that_hold_no_deal_say_so_instead_of_drawing_empty_charts() -> None:
+    loaded = load_process(ROOT / "process.yaml")
+    result = run_backtest(loaded.process, [], snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1), Every.MONTH))
+    section = str(accuracy_section(result))
+    assert 'id="no-snapshots"' in section and "No closed deal was open at a snapshot date yet" in section
+    assert "<svg" not in section and "Brier" not in section
