@@ -89,7 +89,7 @@ ERRORS = [
     (
         "no-segment",
         _process(_milestone("a", "required_when: {segment: []}")),
-        "11:34: error: 'segment' needs at least 1 item, got 0",
+        "11:34: error: 'segment' needs at least 1 item, got 0; list them, or remove 'segment' altogether",
     ),
     (
         "only-optional",
