@@ -27,7 +27,7 @@ from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal_verdict import DealVerdict, assessed_verdict, unassessed_verdict
+from sales_process.deal_verdict import DealVerdict, assessed_verdict, next_words, unassessed_verdict
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -134,6 +134,7 @@ def new_result(
         options.as_of,
         warnings=list(plan.warnings),
         missing_milestones=plan.missing,
+        unevidenced=plan.unevidenced,
         crm_name=mapping.crm_name,
         buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones),
         read_as=plan.read_as,
@@ -217,7 +218,7 @@ class AuditCsv:
     def __init__(self, writer: SafeWriter, process: Process) -> None:
         self.writer = writer
         self._stages = {stage.id: (index, stage.name) for index, stage in enumerate(process.stages)}
-        self._actions = {milestone.id: milestone.customer_action for _, milestone in process.milestones()}
+        self._milestones = {milestone.id: milestone for _, milestone in process.milestones()}
         self._order = [milestone.id for _, milestone in process.milestones()]
         writer.writerow(AUDIT_COLUMNS)
 
@@ -258,7 +259,7 @@ class AuditCsv:
                 claimed_weighted=_money(verdict.claimed_weighted_cents),
                 verified_weighted=_money(verdict.verified_weighted_cents),
                 next_customer_actions=NEXT_SEPARATOR.join(
-                    self._actions[milestone_id] for milestone_id, _ in verdict.blocking
+                    next_words(self._milestones[milestone_id], status) for milestone_id, status in verdict.blocking
                 ),
                 not_assessed="",
                 claimed_stage_id=verdict.claimed_stage_id or "",

@@ -24,6 +24,8 @@ class AuditResult:
     title_lines: int = 0  # a report's title lines above the header (pipeline_audit.pipeline_csv.title_lines)
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
+    # A warning per milestone with a yes/no column but no evidence column (pipeline_audit.columns.unevidenced).
+    unevidenced: tuple[str, ...] = ()
     currency: str | None = None  # the currency the amounts are in, when the export says
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
