@@ -53,7 +53,9 @@ class AuditRow(NamedTuple):
     claimed_weighted: str
     verified_weighted: str
     next_customer_actions: str  # what the customer must do next, in words
-    not_assessed: str  # every reason the row was not assessed
+    # Every reason the row was not assessed; on a closed deal (never assessed), why its amount could not be read,
+    # its outcome counted all the same.
+    not_assessed: str
     # Ids too, for programs joining the audit with `playbook assess --json` or the API.
     claimed_stage_id: str
     verified_stage_id: str
@@ -229,10 +231,10 @@ class AuditCsv:
     def closed(self, line: int, text: RowText, deal: ClosedDeal, cents: int | None) -> None:
         """Write a closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount.
         Its claimed stage is named as an open deal's is (the process's name) when the stage is one of the
-        process's, else as the export wrote it (Closed Won)."""
+        process's, else as the export wrote it (Closed Won); an amount it could not read is blank, with why."""
         stage = self._stages.get(deal.claimed_stage) if deal.claimed_stage else None
         self.writer.writerow(
-            _unassessed_row(line, text, "")._replace(
+            _unassessed_row(line, text, "; ".join(deal.unread_amount))._replace(
                 claimed_stage=stage[1] if stage else text.stage,
                 amount="" if cents is None else plain_cents(cents),
                 claimed_stage_id=deal.claimed_stage or "",
@@ -289,7 +291,7 @@ def audit_row(
         return None
     text = rows.text(cells)
     try:
-        deal = rows.deal(cells)
+        deal = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:
         totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
         out.unassessed(line, text, problem.reason)
