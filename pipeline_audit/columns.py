@@ -85,7 +85,8 @@ class ColumnPlan:
     is_won: int | None = None
     is_active: int | None = None
     is_deleted: int | None = None
-    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
+    # "read 'StageName' as the stage (a name Salesforce uses)", once per column read by a CRM's name
+    read_as: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
@@ -350,7 +351,11 @@ def _known_columns(
         read.append((field_name, name, known))
         left += [(other, other_name) for _, other, other_name, _ in found if other != index]
     likely = most_likely_crm([known for _, _, known in read])
-    said = [f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm(likely)})" for field_name, name, known in read]
+    # "a name Pipedrive uses", never "(Pipedrive)": the CRM whose list holds the name, which read as the CRM detected.
+    said = [
+        f"read {name!r} as {FIELD_WORDS[field_name]} (a name {known.crm(likely)} uses)"
+        for field_name, name, known in read
+    ]
     return said, sorted(left)
 
 

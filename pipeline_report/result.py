@@ -32,7 +32,7 @@ class AuditResult:
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True
-    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
+    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (a name Salesforce uses)", once per column
     ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
     # CRM stage names the process does not know, on deals not lost: (the name, deals), most deals first.
