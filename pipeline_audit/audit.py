@@ -27,7 +27,7 @@ from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal_verdict import DealVerdict, assessed_verdict, unassessed_verdict
+from sales_process.deal_verdict import DealVerdict, assessed_verdict, next_words, unassessed_verdict
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -53,7 +53,9 @@ class AuditRow(NamedTuple):
     claimed_weighted: str
     verified_weighted: str
     next_customer_actions: str  # what the customer must do next, in words
-    not_assessed: str  # every reason the row was not assessed
+    # Every reason the row was not assessed; on a closed deal (never assessed), why its amount could not be read,
+    # its outcome counted all the same.
+    not_assessed: str
     # Ids too, for programs joining the audit with `playbook assess --json` or the API.
     claimed_stage_id: str
     verified_stage_id: str
@@ -134,6 +136,7 @@ def new_result(
         options.as_of,
         warnings=list(plan.warnings),
         missing_milestones=plan.missing,
+        unevidenced=plan.unevidenced,
         crm_name=mapping.crm_name,
         buyer_columns=any(columns.confirmed_by is not None for columns in plan.milestones),
         read_as=plan.read_as,
@@ -217,7 +220,7 @@ class AuditCsv:
     def __init__(self, writer: SafeWriter, process: Process) -> None:
         self.writer = writer
         self._stages = {stage.id: (index, stage.name) for index, stage in enumerate(process.stages)}
-        self._actions = {milestone.id: milestone.customer_action for _, milestone in process.milestones()}
+        self._milestones = {milestone.id: milestone for _, milestone in process.milestones()}
         self._order = [milestone.id for _, milestone in process.milestones()]
         writer.writerow(AUDIT_COLUMNS)
 
@@ -228,10 +231,10 @@ class AuditCsv:
     def closed(self, line: int, text: RowText, deal: ClosedDeal, cents: int | None) -> None:
         """Write a closed deal's row: its outcome, amount and close date; never a verdict nor a weighted amount.
         Its claimed stage is named as an open deal's is (the process's name) when the stage is one of the
-        process's, else as the export wrote it (Closed Won)."""
+        process's, else as the export wrote it (Closed Won); an amount it could not read is blank, with why."""
         stage = self._stages.get(deal.claimed_stage) if deal.claimed_stage else None
         self.writer.writerow(
-            _unassessed_row(line, text, "")._replace(
+            _unassessed_row(line, text, "; ".join(deal.unread_amount))._replace(
                 claimed_stage=stage[1] if stage else text.stage,
                 amount="" if cents is None else plain_cents(cents),
                 claimed_stage_id=deal.claimed_stage or "",
@@ -258,7 +261,7 @@ class AuditCsv:
                 claimed_weighted=_money(verdict.claimed_weighted_cents),
                 verified_weighted=_money(verdict.verified_weighted_cents),
                 next_customer_actions=NEXT_SEPARATOR.join(
-                    self._actions[milestone_id] for milestone_id, _ in verdict.blocking
+                    next_words(self._milestones[milestone_id], status) for milestone_id, status in verdict.blocking
                 ),
                 not_assessed="",
                 claimed_stage_id=verdict.claimed_stage_id or "",
@@ -288,7 +291,7 @@ def audit_row(
         return None
     text = rows.text(cells)
     try:
-        deal = rows.deal(cells)
+        deal = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:
         totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
         out.unassessed(line, text, problem.reason)

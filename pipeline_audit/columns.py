@@ -85,12 +85,15 @@ class ColumnPlan:
     is_won: int | None = None
     is_active: int | None = None
     is_deleted: int | None = None
-    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column read by a CRM's name
+    # "read 'StageName' as the stage (a name Salesforce uses)", once per column read by a CRM's name
+    read_as: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
     header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
     evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
+    # One warning per milestone read from a yes/no column alone whose "yes" needs evidence (unevidenced).
+    unevidenced: tuple[str, ...] = ()
 
     @property
     def has_evidence(self) -> bool:
@@ -116,7 +119,7 @@ def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
         f"--no-evidence left the export's {len(names)} milestone column{'' if len(names) == 1 else 's'} "
         f"({listed}{more}) unread; drop it to verify the deals on them"
     )
-    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out)
+    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out, unevidenced=())
 
 
 NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
@@ -250,6 +253,29 @@ def plan_columns(
         pipeline=pipeline,
         no_stage=no_stage,
         header=tuple(header),
+        unevidenced=unevidenced(milestones, process, header),
+    )
+
+
+def unevidenced(milestones: Iterable[MilestoneColumns], process: Process, header: Sequence[str]) -> tuple[str, ...]:
+    """A warning for each milestone read from its yes/no column alone when its "yes" counts only with evidence
+    (evidence_required) and no buyer column can stand for it: no deal can ever meet it, which the verdicts alone
+    never say."""
+    required = {milestone.id for _, milestone in process.milestones() if milestone.evidence_required}
+    return tuple(
+        _unevidenced_text(columns.milestone_id, header[columns.answer].strip())
+        for columns in milestones
+        if columns.milestone_id in required and columns.evidence is None and columns.confirmed_by is None
+    )
+
+
+def _unevidenced_text(milestone_id: str, answer: str) -> str:
+    """The warning for a milestone whose yes/no column `answer` has no evidence column beside it."""
+    mapped = _shell(f"NAME={milestone_id}.evidence")
+    return (
+        f"{milestone_id} has a yes/no column ({answer!r}) but no evidence column: a yes without evidence cannot "
+        f"count, so no deal can meet it; map its evidence column (crm: milestones: {milestone_id}: evidence: NAME, "
+        f"or --column {mapped}), or add the CRM field `playbook crm-template` lists and export it again"
     )
 
 
@@ -325,7 +351,11 @@ def _known_columns(
         read.append((field_name, name, known))
         left += [(other, other_name) for _, other, other_name, _ in found if other != index]
     likely = most_likely_crm([known for _, _, known in read])
-    said = [f"read {name!r} as {FIELD_WORDS[field_name]} ({known.crm(likely)})" for field_name, name, known in read]
+    # "a name Pipedrive uses", never "(Pipedrive)": the CRM whose list holds the name, which read as the CRM detected.
+    said = [
+        f"read {name!r} as {FIELD_WORDS[field_name]} (a name {known.crm(likely)} uses)"
+        for field_name, name, known in read
+    ]
     return said, sorted(left)
 
 

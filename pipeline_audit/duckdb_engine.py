@@ -381,7 +381,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         "claimed_cents": f"CAST({q('claimed_weighted')} * 100 AS BIGINT)",
         "verified_cents": f"CAST({q('verified_weighted')} * 100 AS BIGINT)",
         "next_milestones": q("next_milestones"),
-        "next_actions": sql_lines.next_actions(process, q("next_milestones")),
+        "next_actions": sql_lines.next_actions(process, q("next_milestones"), lambda m: q(status_column(m))),
         "statuses": _blocking(process),
         TWO_DIGIT_YEARS: q(TWO_DIGIT_YEARS),
     }

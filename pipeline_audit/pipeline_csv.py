@@ -20,9 +20,11 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
 import io
 import itertools
 import os
+import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -35,6 +37,7 @@ from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import QUOTE, neutralise_cell, restore_cell
+from sales_process.vocabulary import CURRENCY_NAMES, CURRENCY_SYMBOLS, SIGNS, currency_code, name_key
 from sales_process.wording import path_problem
 
 if TYPE_CHECKING:
@@ -338,10 +341,49 @@ def xlsx_cell(value: object) -> str:
     return str(value)
 
 
+# Where an Excel number format writes a currency: in brackets with its locale ([$€-407], [$EUR], [$USD-409]), as
+# quoted text ("$", "EUR "), escaped (\€) or as a sign written as it is ($#,##0).
+_FORMAT_MARK = re.compile(rf'\[\$([^\]-]*)[^\]]*\]|"([^"]*)"|\\(.)|([{re.escape(SIGNS)}])')
+
+
+@functools.cache
+def format_currency(number_format: str | None) -> str | None:
+    """The currency an Excel number format writes its numbers in, as an ISO code (the amount vocabulary decides what
+    a sign stands for: $ is USD, € EUR); None when it writes none (General, 0.00, 0%, "pcs")."""
+    for match in _FORMAT_MARK.finditer(number_format or ""):
+        mark = next(group for group in match.groups() if group is not None).strip()
+        # A code is written in capitals ([$EUR]): quoted text ("pcs", "Stk") is a unit, no currency.
+        if mark in CURRENCY_SYMBOLS or name_key(mark) in CURRENCY_NAMES or _WRITTEN_CODE.fullmatch(mark):
+            return currency_code(mark)
+    return None
+
+
+_WRITTEN_CODE = re.compile("[A-Z]{3}")
+
+
+class SheetCell(Protocol):
+    """What openpyxl's read-only cells (and its empty ones) give: the value and how the sheet formats it."""
+
+    @property
+    def value(self) -> object: ...
+
+
+def sheet_cell(cell: SheetCell) -> str:
+    """A workbook cell as text (xlsx_cell): a number formatted as money carries the format's currency, as a CSV
+    export writes it (10600.50 shown as "10.600,50 €" is "10600.5 EUR"), since the cell has none of its own."""
+    value = cell.value
+    text = xlsx_cell(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        currency = format_currency(getattr(cell, "number_format", None))
+        if currency is not None:
+            return f"{text} {currency}"
+    return text
+
+
 class SheetRows:
     """A worksheet's rows after the header as text, `line_num` the sheet's row number (as a CSV's line)."""
 
-    def __init__(self, rows: Iterator[Sequence[object]], width: int, header_line: int = 1) -> None:
+    def __init__(self, rows: Iterator[Sequence[SheetCell]], width: int, header_line: int = 1) -> None:
         self._rows = rows
         self._width = width
         self.line_num = header_line
@@ -350,9 +392,9 @@ class SheetRows:
         return self
 
     def __next__(self) -> list[str]:
-        values = next(self._rows)
+        row = next(self._rows)
         self.line_num += 1
-        cells = [xlsx_cell(value) for value in values]
+        cells = [sheet_cell(cell) for cell in row]
         while len(cells) > self._width and not cells[-1]:
             cells.pop()  # a sheet's rows are as wide as its widest: trailing blanks are not cells
         return cells + [""] * (self._width - len(cells))
@@ -376,8 +418,9 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
         if sheet is not None and sheet not in names:
             raise file_error(path, f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
-        rows = worksheet.iter_rows(values_only=True)
-        first_rows = [[xlsx_cell(value) for value in row] for row in itertools.islice(rows, MAX_TITLE_LINES + 1)]
+        rows = worksheet.iter_rows()  # the cells, not their values only: a number's format may name its currency
+        first_cells = list(itertools.islice(rows, MAX_TITLE_LINES + 1))
+        first_rows = [[sheet_cell(cell) for cell in row] for row in first_cells]
         skip = title_lines(first_rows)
         header = first_rows[skip] if first_rows else []
         while header and not header[-1].strip():
@@ -390,7 +433,7 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
                 1,
             )
         size = path.stat().st_size
-        after = itertools.chain(first_rows[skip + 1 :], rows)
+        after = itertools.chain(first_cells[skip + 1 :], rows)
         others = tuple(name for name in names if name != worksheet.title) if sheet is None else ()
         yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip, others)
     finally:

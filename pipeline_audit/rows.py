@@ -87,6 +87,9 @@ class ClosedDeal:
     currency: str | None
     close_date: dt.date | None
     claimed_stage: str | None  # the stage id the CRM names, when it is one of the process's
+    # Why the amount (or its currency) could not be read, when RowReader.deal was asked to keep the outcome (the
+    # audit's): the deal then counts without an amount, as its outcome does not depend on it.
+    unread_amount: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,11 @@ class RowReader:
             "read as the export writes it"
         )
 
-    def deal(self, cells: list[str]) -> Deal | ClosedDeal:
-        """The Deal of an open row, or the ClosedDeal of a closed one; raise RowProblem listing everything wrong."""
-        return self._read(cells, read_outcome=True)
+    def deal(self, cells: list[str], *, outcome_without_amount: bool = False) -> Deal | ClosedDeal:
+        """The Deal of an open row, or the ClosedDeal of a closed one; raise RowProblem listing everything wrong.
+        `outcome_without_amount` keeps a closed deal whose amount alone cannot be read, without its amount and
+        with why (ClosedDeal.unread_amount), as the audit counts it; else that is a RowProblem too."""
+        return self._read(cells, read_outcome=True, outcome_without_amount=outcome_without_amount)
 
     def open_deal(self, cells: list[str]) -> Deal:
         """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers)."""
@@ -189,7 +194,7 @@ class RowReader:
         assert isinstance(deal, Deal)
         return deal
 
-    def _read(self, cells: list[str], read_outcome: bool) -> Deal | ClosedDeal:
+    def _read(self, cells: list[str], read_outcome: bool, outcome_without_amount: bool = False) -> Deal | ClosedDeal:
         plan = self.plan
         cells = restored(cells)
         if len(cells) != plan.width:
@@ -219,9 +224,11 @@ class RowReader:
                 f"; its {closed_by}: list a lost stage under crm.lost_stages, or map a won one to the last stage"
             )
         if outcome is not None and outcome.is_closed:
+            before = len(problems)
             amount = self._amount(cells, problems)
+            unread_amount = tuple(problems[before:])
             close_date = self._close_date(cells, problems)
-            if problems:
+            if len(problems) > len(unread_amount) or (unread_amount and not outcome_without_amount):
                 raise RowProblem(problems)
             return ClosedDeal(
                 name,
@@ -230,6 +237,7 @@ class RowReader:
                 amount.currency if amount else None,
                 close_date,
                 claimed,
+                unread_amount,
             )
         if (
             stage_problems

@@ -14,15 +14,17 @@ import io
 import re
 import sys
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
 from pipeline_audit.audit import AUDIT_COLUMNS, NEXT_SEPARATOR, AuditRow
 from pipeline_audit.pipeline_csv import safe_writer
+from sales_process.deal_verdict import next_words
 from sales_process.evidence import WHITESPACE
 from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import FORMULA_STARTS, QUOTE
+from sales_process.vocabulary import Status
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.writer import Writer, character_class
 
@@ -145,15 +147,18 @@ def by_stage(stage_id: str, values: Sequence[str], process: Process) -> str:
     return f"COALESCE(CASE {stage_id} {cases} END, '')"
 
 
-def next_actions(process: Process, next_milestones: str) -> str:
-    """The customer actions of the milestones in next_milestones (ids, comma between), as AuditCsv joins them.
+def next_actions(process: Process, next_milestones: str, status: Callable[[str], str]) -> str:
+    """The words of the milestones in next_milestones (ids, comma between), as AuditCsv joins them (next_words);
+    `status` gives the SQL of a milestone's status by its id.
 
     Written as a column of its own: `assessed_line` names it several times, inside CASEs, where DuckDB
     would compute it again each time.
     """
     held = f"STRING_SPLIT({next_milestones}, ',')"
     actions = ", ".join(
-        f"CASE WHEN LIST_CONTAINS({held}, {DUCKDB.string(milestone.id)}) THEN {_chars(milestone.customer_action)} END"
+        f"CASE WHEN LIST_CONTAINS({held}, {DUCKDB.string(milestone.id)}) THEN "
+        f"CASE WHEN {status(milestone.id)} = {DUCKDB.string(Status.NO_EVIDENCE)} "
+        f"THEN {_chars(next_words(milestone, Status.NO_EVIDENCE))} ELSE {_chars(milestone.customer_action)} END END"
         for _, milestone in process.milestones()
     )
     return f"CONCAT_WS({DUCKDB.string(NEXT_SEPARATOR)}, {actions})"

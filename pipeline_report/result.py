@@ -24,6 +24,8 @@ class AuditResult:
     title_lines: int = 0  # a report's title lines above the header (pipeline_audit.pipeline_csv.title_lines)
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
+    # A warning per milestone with a yes/no column but no evidence column (pipeline_audit.columns.unevidenced).
+    unevidenced: tuple[str, ...] = ()
     currency: str | None = None  # the currency the amounts are in, when the export says
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
@@ -31,7 +33,7 @@ class AuditResult:
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True
-    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (Salesforce)", once per column
+    read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (a name Salesforce uses)", once per column
     ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
     # CRM stage names the process does not know, on deals not lost: (the name, deals), most deals first.

@@ -246,6 +246,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"Process: {process_line(loaded)}",
     ]
     lines += columns_text(result)
+    lines += [f"Warning: {warning}" for warning in result.unevidenced]
     missing = missing_text(result) if result.evidence else None
     if missing:
         lines.append(f"Warning: {missing}")

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sales_process.deal_verdict import Blocking, DealVerdict
+from sales_process.deal_verdict import Blocking, DealVerdict, next_words
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
 from sales_process.vocabulary import Status, to_cents
@@ -34,7 +34,7 @@ class AheadDeal:
     verified_stage: str
     stages_ahead: int
     inflation_cents: int | None
-    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words
+    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words (deal_verdict.next_words)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ class Totals:
         self.blocking = {milestone.id: Counter() for _, milestone in self.process.milestones()}
         self._index = {stage.id: index for index, stage in enumerate(self.process.stages)}
         self._names = {stage.id: stage.name for stage in self.process.stages}
-        self._actions = {milestone.id: milestone.customer_action for _, milestone in self.process.milestones()}
+        self._milestones = {milestone.id: milestone for _, milestone in self.process.milestones()}
 
     @property
     def inflation_cents(self) -> int:
@@ -321,7 +321,7 @@ class Totals:
                 self._names[verdict.verified_stage_id or ""],
                 self._index[verdict.claimed_stage_id or ""] - self._index[verdict.verified_stage_id or ""],
                 inflation,
-                tuple(self._actions[milestone_id] for milestone_id, _ in verdict.blocking),
+                tuple(next_words(self._milestones[milestone_id], status) for milestone_id, status in verdict.blocking),
             )
         )
 

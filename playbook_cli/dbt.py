@@ -51,8 +51,9 @@ description per column), models/{MODEL}.sql (the verdict, by the same generator 
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
 and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
 seeds/TABLE.csv (the export's header and deals as the audit reads them, comma-separated UTF-8) and
-seeds/TABLE.yml in place of sources.yml. The files are overwritten on every run: regenerate after
-editing process.yaml."""
+seeds/TABLE.yml in place of sources.yml, and macros/seed_columns.sql (dbt's seed column list, which
+loads columns named with a '%' on PostgreSQL). The files are overwritten on every run: regenerate
+after editing process.yaml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

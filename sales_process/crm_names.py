@@ -5,7 +5,7 @@ Pipedrive, Bitrix24, Zoho CRM (labels and API names), Odoo, Freshsales, Copper, 
 opportunity export's field names) and the widely used sample sales-pipeline dataset name a deal, its id, stage,
 amount, currency, owner, status, close date, Salesforce's IsClosed/IsWon/IsDeleted flags and Odoo's Active in a few
 standard ways. An export whose header holds one of these names is read without a `crm:` block,
-and the audit says so once per column ("read 'StageName' as the stage (Salesforce)").
+and the audit says so once per column ("read 'StageName' as the stage (a name Salesforce uses)").
 
 Within a field, names come in ranks: the best-ranked name present is read (an export with both
 `Amount` and `Amount (converted)` is read from `Amount`); two names of the same rank present for

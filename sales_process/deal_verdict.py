@@ -17,12 +17,26 @@ from typing import NamedTuple
 
 from sales_process.confirmation import buyer_confirmed_ids, buyer_declined_ids, gate_confirmed_by_buyer
 from sales_process.engine import Assessment
-from sales_process.model import Process
+from sales_process.evidence import MIN_LENGTH
+from sales_process.model import Milestone, Process
 from sales_process.outcome import Outcome
-from sales_process.vocabulary import to_cents
+from sales_process.vocabulary import Status, to_cents
 
 Blocking = tuple[tuple[str, str], ...]  # (milestone id, status) of each milestone holding a deal back
 NO_MARKS: frozenset[str] = frozenset()
+
+# A milestone answered yes whose evidence does not count (evidence.evidence_counts): the customer did their part,
+# so audit.csv and the report ask the rep for the record rather than the customer for the action again.
+UNEVIDENCED = (
+    f"Answered yes without evidence that counts (none named, under {MIN_LENGTH} characters, or a placeholder); "
+    "name the record: "
+)
+
+
+def next_words(milestone: Milestone, status: str) -> str:
+    """What a milestone holding a deal back asks next, in the words of audit.csv (both engines) and the report: the customer's action,
+    or, answered yes without evidence that counts, the record to name."""
+    return UNEVIDENCED + milestone.evidence if status == Status.NO_EVIDENCE else milestone.customer_action
 
 
 class DealVerdict(NamedTuple):

@@ -625,6 +625,9 @@ def is_closed(w: Writer) -> str:
     return f"COALESCE({w.q('outcome')} IN ({', '.join(w.s(outcome) for outcome in CLOSED_OUTCOMES)}), FALSE)"
 
 
+Refusals = list[tuple[str, str]]  # (the cell, as not_assessed names it; the SQL condition of its refusal)
+
+
 def problem_list(
     w: Writer,
     process: Process,
@@ -637,8 +640,50 @@ def problem_list(
     currency, close_date, <id>, <id>.date, <id>.evidence, <id>.confirmed_by, segment), ", " between; ''
     when it reads every cell. A closed deal's answers, stage and segment are not read, as in the audit.
     `file_currency` (SQL giving the file's currency) refuses an amount in another, as an audit sums one."""
-    q = w.q
+    first, stage, amount, closed_only, open_only = _refusals(w, process, columns, buyers, segments, file_currency)
     closed = is_closed(w)
+    # `outcome` is named twice, not once per cell: each mention of a column of an earlier step may be
+    # planned as a copy of its expression (DuckDB's optimizer took 27 s on a statement naming it 70 times).
+    return (
+        f"RTRIM({_listed(w, first)} || CASE WHEN {closed} THEN '' ELSE {_listed(w, stage)} END || "
+        f"{_listed(w, amount)} || CASE WHEN {closed} THEN {_listed(w, closed_only)} ELSE {_listed(w, open_only)} END, "
+        f"', ') AS {w.q('not_assessed')}"
+    )
+
+
+def outcome_refusals(w: Writer, process: Process, columns: InputColumns, buyers: frozenset[str], segments: bool) -> str:
+    """In the last step, beside problem_list: the cells refused that leave a closed deal without its outcome ('' when
+    none; NULL on an open deal's row). A closed deal's outcome does not depend on its amount: one whose amount or
+    currency alone is refused still counts as won or lost, without an amount, as in the audit."""
+    first, _, _, closed_only, _ = _refusals(w, process, columns, buyers, segments, None)
+    return (
+        f"CASE WHEN {is_closed(w)} THEN RTRIM({_listed(w, first)} || {_listed(w, closed_only)}, ', ') END "
+        f"AS {w.q(OUTCOME_REFUSED)}"
+    )
+
+
+OUTCOME_REFUSED = "outcome_refused"
+
+
+def _listed(w: Writer, problems: Refusals) -> str:
+    """The cells refused, each followed by ', ' ('' when none is)."""
+    pieces = [
+        f"CASE WHEN COALESCE(({condition}), FALSE) THEN {w.s(cell + ', ')} ELSE '' END" for cell, condition in problems
+    ]
+    return " || ".join(pieces) or "''"
+
+
+def _refusals(
+    w: Writer,
+    process: Process,
+    columns: InputColumns,
+    buyers: frozenset[str],
+    segments: bool,
+    file_currency: str | None,
+) -> tuple[Refusals, Refusals, Refusals, Refusals, Refusals]:
+    """The refusals, in the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed
+    stage of an open deal, the amount, then a closed deal's close date, and an open deal's answers and segment."""
+    q = w.q
     # The audit names the first flag it cannot read, and reads the status only when it reads every flag.
     unread = [unread_flag(w, flag) for flag in FLAGS]
     flags_bad = [
@@ -647,16 +692,14 @@ def problem_list(
     ]
     amount_bad, currency_bad, mismatch = _amount_refusals(w)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
-    # In the audit's order (pipeline_audit.rows.RowReader): what every row is read for, the claimed stage of an
-    # open deal, the amount, then a closed deal's close date or an open deal's answers and segment.
-    first: list[tuple[str, str]] = [
+    first: Refusals = [
         ("deal", q("deal_blank")),
         *flags_bad,
         ("status", " AND ".join([unread_status(w), *(f"NOT ({flag})" for flag in unread)])),
     ]
     stage = [("stage", f"{q('claimed_label')} <> '' AND {q('claimed_index')} IS NULL")]
     amount = [("amount", f"{amount_bad} OR {mismatch}{other_currency}"), ("currency", currency_bad)]
-    closed_only: list[tuple[str, str]] = []
+    closed_only: Refusals = []
     if columns.close_dated:
         close = CLOSE_DATE
         bad = f"{q(close + DATE_TEXT_SUFFIX)} <> '' AND {q(close + DATE_SUFFIX)} IS NULL"
@@ -667,25 +710,12 @@ def problem_list(
                 (close, f"{bad} AND NOT {q(FROM_LOST_DATE)}"),
                 (LOST_DATE, f"{bad} AND {q(FROM_LOST_DATE)}"),
             ]
-    open_only: list[tuple[str, str]] = []
+    open_only: Refusals = []
     for _, milestone in process.milestones():
         open_only += _answer_problems(w, milestone.id, buyers)
     if segments:
         open_only.append(("segment", q("segment_refused")))
-
-    def listed(problems: list[tuple[str, str]]) -> str:
-        pieces = [
-            f"CASE WHEN COALESCE(({condition}), FALSE) THEN {w.s(cell + ', ')} ELSE '' END"
-            for cell, condition in problems
-        ]
-        return " || ".join(pieces) or "''"
-
-    # `outcome` is named twice, not once per cell: each mention of a column of an earlier step may be
-    # planned as a copy of its expression (DuckDB's optimizer took 27 s on a statement naming it 70 times).
-    return (
-        f"RTRIM({listed(first)} || CASE WHEN {closed} THEN '' ELSE {listed(stage)} END || {listed(amount)} || "
-        f"CASE WHEN {closed} THEN {listed(closed_only)} ELSE {listed(open_only)} END, ', ') AS {q('not_assessed')}"
-    )
+    return first, stage, amount, closed_only, open_only
 
 
 def _answer_problems(w: Writer, milestone_id: str, buyers: frozenset[str]) -> list[tuple[str, str]]:

@@ -56,12 +56,38 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
     process = loaded.process
     mapping = options.mapping or resolve_mapping(process)
     columns = options.columns or audit_columns(process, mapping, buyers=options.buyers)
-    return [
+    files = [
         ("dbt_project.yml", _project_yml(process, options)),
         (input_properties(options), _yaml(_sources(process, columns, options))),
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
         ("models/schema.yml", _yaml(_schema(process, options, columns))),
     ]
+    if options.seed_header is not None:
+        files.append((SEED_COLUMNS_PATH, SEED_COLUMNS_MACRO))
+    return files
+
+
+SEED_COLUMNS_PATH = "macros/seed_columns.sql"
+# dbt's own macro, but for one thing: an adapter that loads a seed's rows with %s bindings (dbt-postgres, through
+# psycopg2) reads a '%' in the insert's column names as a binding of its own and fails the seed ("list index out of
+# range"), as CRMs name columns (Zoho's `Probability (%)`); doubled, each '%' reaches the table as one. The root
+# project's macro takes the place of dbt's; adapters binding otherwise (DuckDB's ?) get the names as they are.
+SEED_COLUMNS_MACRO = """\
+{#- Written by `playbook dbt --seed`: dbt's get_seed_column_quoted_csv, with each '%' doubled where the seed's rows
+    are bound with %s, so that a column named with a '%' (Zoho's `Probability (%)`) loads. -#}
+{% macro get_seed_column_quoted_csv(model, column_names) %}
+  {%- set quote_seed_column = model['config'].get('quote_columns', None) -%}
+  {%- set quoted = [] -%}
+  {%- for col in column_names -%}
+    {%- do quoted.append(adapter.quote_seed_column(col, quote_seed_column)) -%}
+  {%- endfor -%}
+  {%- set dest_cols_csv = quoted | join(', ') -%}
+  {%- if get_binding_char() == '%s' -%}
+    {%- set dest_cols_csv = dest_cols_csv | replace('%', '%%') -%}
+  {%- endif -%}
+  {{ return(dest_cols_csv) }}
+{% endmacro %}
+"""
 
 
 def input_properties(options: DbtOptions) -> str:

@@ -8,7 +8,8 @@ currencies and dates as the audit's parsers read them, verdict_sql.cells), `read
 booleans, evidence normalised, whether a buyer answered), `statuses` (each milestone's status, the
 claimed stage and the outcome) and `stages` (the verified stage and the cells the audit refuses);
 the final SELECT names the output columns. No value makes it fail: a cell the audit refuses is
-named in `not_assessed`, and such a row has no verdict.
+named in `not_assessed`, and such a row has no verdict (a closed deal whose amount alone is refused keeps its
+outcome: it does not depend on the amount).
 
 A milestone's `.confirmed_by` cell (`Name <email>`, as `playbook deals export` writes it) makes
 its answer the buyer's, as the audit reads it: the buyer's "yes" is its own evidence and passes
@@ -47,6 +48,7 @@ from verdict_sql.cells import (
     FLAGS,
     MONTH_LIST,
     MONTHS,
+    OUTCOME_REFUSED,
     WEEKDAYS,
     Cells,
     amount_currency_item,
@@ -60,6 +62,7 @@ from verdict_sql.cells import (
     milestone_comment,
     milestone_dates,
     number_items,
+    outcome_refusals,
     part_items,
     pipeline_filter,
     problem_list,
@@ -216,6 +219,7 @@ def verdict_sql(
                 [
                     _verified_index(w, process),
                     problem_list(w, process, columns, buyers, segments, _file_currency(w, row_order)),
+                    outcome_refusals(w, process, columns, buyers, segments),
                 ],
                 f"FROM {w.q('statuses' if row_order is None else 'currencies')}",
                 star=True,
@@ -645,6 +649,8 @@ def _final(
     names = [w.chars(stage.name) for stage in process.stages]
     double = w.dialect.double_type
     read = f"{w.q('not_assessed')} = ''"
+    # A closed deal whose amount alone is refused still has its outcome (cells.outcome_refusals).
+    outcome_read = f"({read} OR {w.q(OUTCOME_REFUSED)} = '')"
 
     def weighted(index_column: str) -> str:
         # A closed deal is an outcome: it weighs nothing in the pipeline. An open one is rounded to the
@@ -679,6 +685,9 @@ def _final(
     ]
     assessed = f"{read} AND {w.q('outcome')} = {w.s(Outcome.OPEN)}"
     columns = {output: (text, expression, read) for text, expression, output in read_as_written}
+    for output in ("claimed_stage_id", "outcome"):
+        text, expression, _ = columns[output]
+        columns[output] = (text, expression, outcome_read)
     columns |= {output: (text, expression, assessed) for text, expression, output in verdict}
     items = [f"{w.q('deal')}"]
     if columns_read.crm_id is not None:
@@ -688,7 +697,7 @@ def _final(
         note = f"{comment(text)}\n" if text else ""
         items.append(f"{note}CASE WHEN {condition} THEN {expression} END AS {w.q(output)}")
     items += [
-        f"-- a closed deal's close date, as audit.csv gives it\n{_close_date(w, columns_read, read)} AS {w.q(CLOSED_ON)}",
+        f"-- a closed deal's close date, as audit.csv gives it\n{_close_date(w, columns_read, outcome_read)} AS {w.q(CLOSED_ON)}",
         "-- the cells the audit refuses, as its reasons name them ('' when it reads every one)\n" + w.q("not_assessed"),
         f"-- the amount's currency (an ISO code), written with it or in the currency column\n"
         f"CASE WHEN {read} AND {w.q('amount')} IS NOT NULL "

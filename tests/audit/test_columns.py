@@ -159,15 +159,27 @@ def test_odoos_names_are_read_and_zohos_expected_revenue_is_not_its_amount(defau
     columns = plan(odoo, default_process)
     assert (columns.deal, columns.stage, columns.amount, columns.owner, columns.close_date) == (0, 2, 3, 4, 5)
     assert columns.read_as == (
-        "read 'Opportunity' as the deal's name (Odoo)",
-        "read 'Expected Revenue' as the amount (Odoo)",
-        "read 'Salesperson' as the owner (Odoo)",
-        "read 'Expected Closing' as the close date (Odoo)",
+        "read 'Opportunity' as the deal's name (a name Odoo uses)",
+        "read 'Expected Revenue' as the amount (a name Odoo uses)",
+        "read 'Salesperson' as the owner (a name Odoo uses)",
+        "read 'Expected Closing' as the close date (a name Odoo uses)",
     )
     zoho = plan(["Deal Name", "Stage", "Amount", "Expected Revenue", "pain-confirmed"], default_process)
     assert zoho.amount == 2 and zoho.ignored == ("Expected Revenue",)
     # Salesforce's Opportunity Name beats Odoo's Opportunity, which some of Salesforce's reports also hold.
     assert plan(["Opportunity", "Opportunity Name", "pain-confirmed"], default_process).deal == 1
+
+
+def test_a_name_read_says_which_crm_uses_it_not_which_crm_exported_it(default_process: LoadedProcess) -> None:
+    """monday.com's board export holds names on other CRMs' lists: "(Pipedrive)" or "(Freshsales)" after each read as
+    if the export were detected as that CRM's."""
+    monday = ["Name", "Owner", "Deal Stage", "Deal Value", "Expected Close Date", "pain-confirmed", "Item ID"]
+    assert plan(monday, default_process).read_as == (
+        "read 'Name' as the deal's name (a name Freshsales uses)",
+        "read 'Deal Stage' as the stage (a name Freshsales uses)",
+        "read 'Deal Value' as the amount (a name Freshsales uses)",
+        "read 'Expected Close Date' as the close date (a name Freshsales uses)",
+    )
 
 
 @pytest.mark.parametrize(

@@ -362,8 +362,8 @@ def test_odoos_is_won_column_holds_a_status(capsys: pytest.CaptureFixture[str], 
     options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
     run = _audited_alike(capsys, tmp_path, "odoo.csv", "--no-evidence", *options)
     assert run.status == 0, run.err
-    assert "Columns: read 'Is Won' as whether the deal was won (Odoo)" in run.out
-    assert "Columns: read 'Closed Date' as the close date (Odoo)" in run.out  # not Expected Closing
+    assert "Columns: read 'Is Won' as whether the deal was won (a name Odoo uses)" in run.out
+    assert "Columns: read 'Closed Date' as the close date (a name Odoo uses)" in run.out  # not Expected Closing
     assert "Deals read: 6 (3 closed, 3 open)" in run.out
     assert _outcomes(run) == {**ODOO_OUTCOMES, "Modern Open Space": ("open", "discovery", "", "")}
 
@@ -374,7 +374,7 @@ def test_odoos_archived_deals_are_closed(capsys: pytest.CaptureFixture[str], tmp
     options = _stage_names("New=discovery", "Qualified=qualifying", "Proposition=proposing")
     run = _audited_alike(capsys, tmp_path, "odoo-archived.csv", "--no-evidence", *options)
     assert run.status == 0, run.err
-    assert "Columns: read 'Active' as whether the deal is active, not archived (Odoo)" in run.out
+    assert "Columns: read 'Active' as whether the deal is active, not archived (a name Odoo uses)" in run.out
     assert "Deals read: 6 (3 closed, 2 open, 1 not assessed)" in run.out
     assert "lost:              2 deals, 95,000.00" in run.out
     assert "Stage names the process does not know, on 1 closed deal: to read them" in run.out
@@ -449,8 +449,10 @@ def test_a_freshsales_export_is_read_for_its_default_pipeline(
     )
     assert run.status == 0, run.err
     for column, field in (("Deal value", "the amount"), ("Deal stage", "the stage"), ("Sales owner", "the owner")):
-        assert f"Columns: read '{column}' as {field} (Freshsales)" in run.out
-    assert "Columns: read 'Closed date' as the close date (Freshsales)" in run.out  # not Expected close date
+        assert f"Columns: read '{column}' as {field} (a name Freshsales uses)" in run.out
+    assert (
+        "Columns: read 'Closed date' as the close date (a name Freshsales uses)" in run.out
+    )  # not Expected close date
     assert "Deals read: 5 (2 closed, 3 open)" in run.out
     assert '1 deal in other pipelines was left out: "Partner Pipeline" (1)' in run.out
     assert _outcomes(run) == {
@@ -468,7 +470,7 @@ def test_a_copper_export_says_open_won_lost_or_abandoned(capsys: pytest.CaptureF
     run = _audited_alike(capsys, tmp_path, "copper.csv", "--no-evidence", "--month-first")
     assert run.status == 0, run.err
     for column, field in (("Value", "the amount"), ("Pipeline Stage", "the stage"), ("Owned By", "the owner")):
-        assert f"Columns: read '{column}' as {field} (Copper)" in run.out
+        assert f"Columns: read '{column}' as {field} (a name Copper uses)" in run.out
     assert _outcomes(run) == {
         "Acme renewal": ("open", "negotiating", "", ""),
         "Globex platform": ("open", "proposing", "", ""),
@@ -482,8 +484,10 @@ def test_an_insightly_export_says_its_state(capsys: pytest.CaptureFixture[str], 
     """Insightly's Opportunity State is OPEN, WON, LOST, ABANDONED (disqualified) or SUSPENDED (on hold: open)."""
     run = _audited_alike(capsys, tmp_path, "insightly.csv", "--no-evidence")
     assert run.status == 0, run.err
-    assert "Columns: read 'Opportunity State' as the status (open, won, lost) (Insightly)" in run.out
-    assert "Columns: read 'Actual Close Date' as the close date (Insightly)" in run.out  # not Forecast Close Date
+    assert "Columns: read 'Opportunity State' as the status (open, won, lost) (a name Insightly uses)" in run.out
+    assert (
+        "Columns: read 'Actual Close Date' as the close date (a name Insightly uses)" in run.out
+    )  # not Forecast Close Date
     assert _outcomes(run) == {
         "Acme renewal": ("open", "negotiating", "", ""),
         "Globex platform": ("open", "proposing", "", ""),
@@ -507,8 +511,8 @@ def test_an_insightly_export_with_its_record_ids_and_current_state(
     run, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
     assert_same_outputs(run, duckdb)
     assert run.status == 0, run.err
-    assert "Columns: read 'Record ID' as the CRM id (Insightly)" in run.out
-    assert "Columns: read 'Current State' as the status (open, won, lost) (Insightly)" in run.out
+    assert "Columns: read 'Record ID' as the CRM id (a name Insightly uses)" in run.out
+    assert "Columns: read 'Current State' as the status (open, won, lost) (a name Insightly uses)" in run.out
     assert [(row["crm_id"], row["outcome"]) for row in run.rows()] == [
         ("4100", "open"),
         ("4101", "open"),
@@ -528,15 +532,15 @@ def test_a_close_export_is_read_by_its_field_names_and_not_by_its_value_in_cents
     run = _audited_alike(capsys, tmp_path, "close.csv", "--no-evidence")
     assert run.status == 0, run.err
     for said in (
-        "Columns: read 'id' as the CRM id (Close)",
-        "Columns: read 'lead_name' as the deal's name (Close)",
-        "Columns: read 'status_label' as the stage (Close)",
-        "Columns: read 'status_type' as the status (open, won, lost) (Close)",
-        "Columns: read 'value_formatted' as the amount (Close)",
-        "Columns: read 'value_currency' as the currency (Close)",
-        "Columns: read 'date_won' as the close date (Close)",
-        "Columns: read 'date_lost' as the lost date (the close date of a lost deal) (Close)",
-        "Columns: read 'user_name' as the owner (Close)",
+        "Columns: read 'id' as the CRM id (a name Close uses)",
+        "Columns: read 'lead_name' as the deal's name (a name Close uses)",
+        "Columns: read 'status_label' as the stage (a name Close uses)",
+        "Columns: read 'status_type' as the status (open, won, lost) (a name Close uses)",
+        "Columns: read 'value_formatted' as the amount (a name Close uses)",
+        "Columns: read 'value_currency' as the currency (a name Close uses)",
+        "Columns: read 'date_won' as the close date (a name Close uses)",
+        "Columns: read 'date_lost' as the lost date (the close date of a lost deal) (a name Close uses)",
+        "Columns: read 'user_name' as the owner (a name Close uses)",
     ):
         assert said in run.out
     assert [(row["deal"], row["outcome"], row["amount"], row["close_date"]) for row in run.rows()] == [
@@ -652,7 +656,7 @@ def test_a_bitrix24_deal_closed_at_one_of_the_process_stages_is_lost(
     )
     run = _audited_alike(capsys, tmp_path, "bitrix24.csv", "--no-evidence", process=process)
     assert run.status == 0, run.err
-    assert "Columns: read 'Closed' as whether the deal is closed (Bitrix24)" in run.out
+    assert "Columns: read 'Closed' as whether the deal is closed (a name Bitrix24 uses)" in run.out
     outcomes = {row["deal"]: (row["outcome"], row["close_date"]) for row in run.rows()}
     assert outcomes == {
         "Website redesign": ("open", ""),

@@ -102,3 +102,39 @@ def test_the_open_pipelines_unweighted_total_is_the_open_deals_amounts(
         )
     # It is the sum of audit.csv's amounts of the open deals.
     assert sum(float(r["amount"]) for r in python.rows() if r["outcome"] == "open" and r["amount"]) == 170000.50
+
+
+@pytest.mark.parametrize(
+    ("rows", "lines", "not_assessed"),
+    [
+        (  # the analyst's export: shorthand amounts stay refused, the outcomes count without them
+            "A,Closed Lost,1.2M,2027-01-10,\nB,Closed Lost,,2027-01-11,\nC,qualifying,5000,,\nD,Closed Won,12k,2027-01-12,\n",
+            [
+                "Deals read: 4 (3 closed, 1 open)",
+                "Deals not assessed: 0",
+                "  won:                1 deal, 0.00 (1 without an amount)",
+                "  lost:              2 deals, 0.00 (2 without an amount)",
+            ],
+            {"A": "amount: '1.2M' is not an amount", "D": "amount: '12k' is not an amount"},
+        ),
+        (  # a close date it cannot read still leaves the closed deal unread, its amount named too
+            "A,Closed Lost,1.2M,someday,\nC,qualifying,5000,,\n",
+            ["Deals read: 2", "Deals not assessed: 1"],
+            {"A": "amount: '1.2M' is not an amount"},
+        ),
+    ],
+)
+def test_a_closed_deals_outcome_does_not_depend_on_its_amount(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: str, lines: list[str], not_assessed: dict[str, str]
+) -> None:
+    source = tmp_path / "export.csv"
+    source.write_text("deal,stage,amount,close_date,pain-confirmed\n" + rows, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0  # the closed deals are read: the audit is no "more than half not assessed"
+    assert all(line in python.out.splitlines() for line in lines), python.out
+    for row in python.rows():
+        assert row["not_assessed"].startswith(not_assessed.get(row["deal"], "")), row
+        assert bool(row["not_assessed"]) is (row["deal"] in not_assessed), row
+        if row["deal"] in not_assessed and "close_date" not in row["not_assessed"]:
+            assert (row["outcome"], row["amount"]) == ({"A": "lost", "D": "won"}[row["deal"]], ""), row

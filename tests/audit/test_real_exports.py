@@ -43,8 +43,8 @@ def test_an_export_without_evidence_gets_the_honest_report(capsys: pytest.Captur
     run = run_audit(capsys, tmp_path, EXPORTS / "salesforce-api.csv", "--no-evidence")
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert "Columns: read 'StageName' as the stage (Salesforce)" in lines
-    assert "Columns: read 'IsClosed' as whether the deal is closed (Salesforce)" in lines
+    assert "Columns: read 'StageName' as the stage (a name Salesforce uses)" in lines
+    assert "Columns: read 'IsClosed' as whether the deal is closed (a name Salesforce uses)" in lines
     assert sum("StageName" in line for line in lines) == 1  # said once
     assert "Deals read: 6 (3 closed, 3 open)" in lines
     assert "  won:               2 deals, 75,000.00" in lines  # Closed Won, and IsWon at Negotiation/Review
@@ -79,7 +79,7 @@ def test_deals_deleted_in_salesforce_are_out_of_the_pipeline(
     assert_same_outputs(run, duckdb)
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert "Columns: read 'IsDeleted' as whether the deal was deleted (Salesforce)" in lines
+    assert "Columns: read 'IsDeleted' as whether the deal was deleted (a name Salesforce uses)" in lines
     assert "Deals read: 6 (4 closed, 2 open)" in lines
     assert "  disqualified:      2 deals, 150,000.00" in lines  # 120,000 open and 30,000 won, both deleted
     assert [r["outcome"] for r in run.rows()] == ["open", "disqualified", "won", "lost", "open", "disqualified"]
@@ -89,8 +89,8 @@ def test_a_status_column_decides_before_the_stage(capsys: pytest.CaptureFixture[
     run = run_audit(capsys, tmp_path, EXPORTS / "dynamics.csv")
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert "Columns: read 'Est. Revenue' as the amount (Dynamics 365)" in lines
-    assert "Columns: read 'Topic' as the deal's name (Dynamics 365)" in lines
+    assert "Columns: read 'Est. Revenue' as the amount (a name Dynamics 365 uses)" in lines
+    assert "Columns: read 'Topic' as the deal's name (a name Dynamics 365 uses)" in lines
     assert "  lost:              2 deals, 180,000.00" in lines  # Lost while at Qualify and Propose
     assert "  won:                1 deal, 45,000.00" in lines
     assert "Weighted pipeline (USD) of the 2 open deals with an amount and a claimed stage:" in lines  # US Dollar
@@ -277,8 +277,8 @@ def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
     run = Run(status, *capsys.readouterr(), out)
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert "Columns: read 'deal_stage' as the stage (the sample sales-pipeline dataset)" in lines
-    assert "Columns: read 'close_value' as the amount (the sample sales-pipeline dataset)" in lines
+    assert "Columns: read 'deal_stage' as the stage (a name the sample sales-pipeline dataset uses)" in lines
+    assert "Columns: read 'close_value' as the amount (a name the sample sales-pipeline dataset uses)" in lines
     assert "  won:               2 deals, 5,568.00" in lines  # the stage "Won"
     assert "  lost:              2 deals, 0.00" in lines
     assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
@@ -385,8 +385,8 @@ def test_zoho_crms_column_names_are_read_without_a_mapping(capsys: pytest.Captur
     run = run_audit(capsys, tmp_path, export, "--no-evidence")
     assert (run.status, run.err) == (0, "")
     lines = run.out.splitlines()
-    assert "Columns: read 'Closing Date' as the close date (Zoho CRM)" in lines
-    assert "Columns: read 'Deal Name' as the deal's name (Zoho CRM)" in lines
+    assert "Columns: read 'Closing Date' as the close date (a name Zoho CRM uses)" in lines
+    assert "Columns: read 'Deal Name' as the deal's name (a name Zoho CRM uses)" in lines
     assert [(r["crm_id"], r["outcome"], r["close_date"]) for r in run.rows()] == [
         ("zcrm_1001", "won", "2026-11-30"),
         ("zcrm_1002", "lost", "2026-11-02"),

@@ -130,7 +130,8 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     """The engine's verdict on every row, read by the audit's parser from the text cells, by deal.
 
     A row the audit refuses has no verdict, only the cells it names; a closed deal is an outcome: its
-    claimed stage, amount, currency and close date, no verdict and no weighted amounts.
+    claimed stage, amount, currency and close date, no verdict and no weighted amounts (an amount it cannot
+    read is named, and the outcome kept).
     """
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
@@ -140,14 +141,21 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
         texts = [as_text(cell) for cell in cells]
         name = "" if reader.plan.deal is None else str(cells[reader.plan.deal])
         try:
-            read = reader.deal(texts)
+            read = reader.deal(texts, outcome_without_amount=True)
         except RowProblem as problem:
             verdicts[name] = (name, *[None] * 12, refused_cells(problem), None, *[None] * len(process.milestones()))
             continue
         currency = read.currency if read.amount is not None else None
         if isinstance(read, ClosedDeal):  # by the status, IsClosed/IsWon or the stage, as the audit reads it
             verdicts[name] = (name, read.claimed_stage, *[None] * 3, read.amount, *[None] * 5)
-            verdicts[name] += (read.outcome.value, read.close_date, "", currency, *[None] * len(process.milestones()))
+            refused = ", ".join(dict.fromkeys(cell_named(text) for text in read.unread_amount))
+            verdicts[name] += (
+                read.outcome.value,
+                read.close_date,
+                refused,
+                currency,
+                *[None] * len(process.milestones()),
+            )
             continue
         deal = read
         result = assess(process, deal, as_of)

@@ -475,3 +475,43 @@ def test_a_seed_comes_from_a_workbooks_sheet(tmp_path: Path) -> None:
     assert (tmp_path / "project/seeds/deals.csv").read_bytes() == (
         b"deal,stage,amount,close_date\r\nA,Discovery,1000,2027-03-31\r\nB,Qualifying,2500.5,\r\n"
     )
+
+
+def _percent_export(export: Path, tmp_path: Path) -> Path:
+    """The export as Zoho names its columns: a '%' in the name of a column the model reads (the deal's, mapped) and
+    of one it does not (Zoho's standard `Probability (%)`)."""
+    with export.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    header = ["Deal (%)" if name == "deal" else name for name in header]
+    path = tmp_path / "zoho.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[*header, "Probability (%)"], *([*row, "50"] for row in rows)])
+    return path
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "postgres"])
+def test_a_seed_loads_whatever_its_column_names(
+    export: Path, tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str], dialect: str
+) -> None:
+    """dbt-postgres loads a seed's rows with psycopg2's %s bindings, where a '%' in a column's name failed the seed
+    with "list index out of range": the project's seed macro writes it so that the name reaches the table intact."""
+    seed = _percent_export(export, tmp_path)
+    mapped = ("--column", "Deal (%)=deal")
+    project = _project(tmp_path, "--dialect", dialect, "--seed", str(seed), *mapped)
+    if dialect == "duckdb":
+        database = tmp_path / "warehouse.duckdb"
+        assert "ERROR=0" in _dbt_build(project, {"type": "duckdb", "path": str(database)})
+        with duckdb.connect(str(database), read_only=True) as connection:
+            found = connection.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
+            loaded = connection.execute('SELECT DISTINCT "Probability (%)" FROM main.deals').fetchall()
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name = server.database().rsplit("/", 1)[1]
+        profile = {"type": "postgres", "host": "127.0.0.1", "port": server.port, "user": SERVER_USER}
+        profile |= {"password": "", "dbname": name, "schema": "analytics"}
+        assert "ERROR=0" in _dbt_build(project, profile)
+        with psycopg.connect(f"host=127.0.0.1 port={server.port} user={SERVER_USER} dbname={name}") as db:
+            found = db.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM analytics.verified_deals").fetchall()
+            loaded = db.execute('SELECT DISTINCT "Probability (%)" FROM analytics.deals').fetchall()
+    assert loaded == [("50",)]  # the column the model does not read is loaded too, by its name
+    _agree({row[0]: row[1:] for row in found}, _audit(seed, tmp_path, capsys, *mapped))
