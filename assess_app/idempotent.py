@@ -97,15 +97,35 @@ def idempotent_api(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
             return _api_replay(keyed, stored)
         g.setdefault(_KEYED, keyed)
         try:
-            return view(*args, **kwargs)
+            answer = view(*args, **kwargs)
         except IntegrityError:
             # Another worker stored this key first; our transaction, record included, was rolled back.
             stored = _stored(keyed)
             if stored is None:
                 raise
             return _api_replay(keyed, stored)
+        return _replay_if_refused_for_a_twin(keyed, answer)
 
     return wrapped
+
+
+def _status(answer: ApiAnswer) -> int:
+    return answer[1] if isinstance(answer, tuple) else answer.status_code
+
+
+def _replay_if_refused_for_a_twin(keyed: KeyedRequest, answer: ApiAnswer) -> ApiAnswer:
+    """The stored answer instead of a refusal when the same request with the same key was answered meanwhile.
+
+    A retry sent while the first request is still running finds no key, then is refused
+    for what the first one just created (its deal's crm_id, its closing): it is the same
+    request, so it answers as the first.
+    """
+    if _status(answer) < 400:
+        return answer
+    stored = _stored(keyed)
+    if stored is None or stored.fingerprint != keyed.fingerprint:
+        return answer
+    return _api_replay(keyed, stored)
 
 
 def form_keyed() -> KeyedRequest | None:
