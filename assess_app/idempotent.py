@@ -9,6 +9,7 @@ together or not at all.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -48,6 +49,16 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
         return
     forget_expired(db, keyed.user_id, keyed.key)
     keep_answer(db, keyed, status, body, location)
+
+
+def canonical_body(raw: bytes) -> bytes:
+    """A JSON body in one spelling (keys sorted, no spaces), so a retry that reformats the same JSON is the same
+    request; any other body as sent."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return raw
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _stored(keyed: KeyedRequest) -> StoredAnswer | None:
@@ -90,7 +101,9 @@ def idempotent_api(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
         except BadKey as bad:
             return api_errors(400, [{"loc": HEADER, "message": str(bad)}])
         keyed = KeyedRequest(
-            signed_in_user().id, key, fingerprint(request.method, request.path, request.get_data(cache=True))
+            signed_in_user().id,
+            key,
+            fingerprint(request.method, request.path, canonical_body(request.get_data(cache=True))),
         )
         stored = _stored(keyed)
         if stored is not None:

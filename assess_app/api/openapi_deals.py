@@ -238,7 +238,8 @@ _IDEMPOTENCY_KEY = {
     "in": "header",
     "required": False,
     "description": "Send a new key (a UUID) per write and the same key when retrying it: a repeat with the same key and body "
-    "from the same user within 24 hours answers as the first time (Idempotent-Replayed: true) and records nothing; "
+    "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
+    "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
     "the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }

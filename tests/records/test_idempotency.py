@@ -228,3 +228,22 @@ def test_retries_sent_while_the_first_runs_all_get_its_answer(
     assert [status for status, _ in answers] == [201] * senders
     assert len({text for _, text in answers}) == 1
     assert _count(sessions, Deal) + _count(sessions, OutcomeEvent) == 2
+
+
+REFORMATTED = [
+    ('{"name":"Idem A","crm_id":"IDEM-1"}', '{"crm_id":"IDEM-1",   "name":"Idem A"}'),
+    ('{"name": "Idem A", "amount": 5}', '{\n  "amount": 5,\n  "name": "Idem A"\n}\n'),
+    ('{"name":"Idem \\u00e9"}', '{"name": "Idem é"}'),
+]
+
+
+@pytest.mark.parametrize(("first", "retry"), REFORMATTED)
+def test_a_retry_that_reformats_the_same_json_is_the_same_request(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session], first: str, retry: str
+) -> None:
+    client = records_app.test_client()
+    headers = {**tokens["ana"], "Idempotency-Key": "reformatted", "Content-Type": "application/json"}
+    answers = [client.post("/api/deals", headers=headers, data=body.encode()) for body in (first, retry)]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert _count(sessions, Deal) == 1
