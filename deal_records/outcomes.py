@@ -77,7 +77,9 @@ def _reason(data: Mapping[str, object], required: bool, problems: list[Problem])
     return unicode_text(" ".join(value.split()), ("reason",), problems)
 
 
-def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float | None, str | None]:
+def _amount(
+    data: Mapping[str, object], deal_currency: str | None, problems: list[Problem]
+) -> tuple[float | None, str | None]:
     try:
         currency = parse_currency(data.get("currency"))
         money = parse_money(data.get("amount"), column_currency=currency)
@@ -85,10 +87,21 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
     if money is None:
-        return None, currency  # the deal's own amount, in this currency
+        if currency is not None and currency != deal_currency:
+            problems.append(Problem(("currency",), _currency_without_amount(currency, deal_currency)))
+        return None, currency  # the deal's own amount, in its own currency
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
     return money.value, currency or money.currency
+
+
+def _currency_without_amount(currency: str, deal_currency: str | None) -> str:
+    """Why a currency alone cannot be the win's: the deal's amount is not in it, and nothing converts it."""
+    held = f"in {deal_currency}" if deal_currency else "in no currency"
+    return (
+        f"'currency' is {currency} but no 'amount' is given, and the deal's amount is {held}; "
+        f"send the final amount too (for example 'amount': '{currency} 45,000'), or leave 'currency' out"
+    )
 
 
 def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, problems: list[Problem]) -> None:
@@ -99,10 +112,11 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
             problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
 
 
-def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeChange:
+def parse_outcome_change(data: object, today: dt.date | None = None, deal_currency: str | None = None) -> OutcomeChange:
     """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem,
     a close date after `today` among them when it is given (a form lists it with the others; the API answers it
-    409 from record_outcome, since the body itself is valid)."""
+    409 from record_outcome, since the body itself is valid). A win's currency without an amount must be the
+    deal's own (`deal_currency`): the deal's amount is kept, never relabelled."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
@@ -120,7 +134,7 @@ def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeC
     change = OutcomeChange(outcome)
     if outcome is Outcome.WON:
         closed_on = _date(data, today, problems)
-        amount, currency = _amount(data, problems)
+        amount, currency = _amount(data, deal_currency, problems)
         _not_for(data, ("reason",), "for a won deal", problems)
         change = OutcomeChange(outcome, closed_on, amount, currency)
     elif outcome is Outcome.LOST:

@@ -328,16 +328,16 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     data, refused = read_body()
     if refused is not None:
         return refused
-    try:
-        change = parse_outcome_change(data)
-    except InvalidInput as invalid:
-        return invalid_body(invalid)
     with records().writing() as db:
         caller = db.get(User, user.id)
         assert caller is not None
         deal = find_deal(db, caller, deal_id)
         if deal is None:
             return not_found()
+        try:
+            change = parse_outcome_change(data, deal_currency=deal.currency)
+        except InvalidInput as invalid:
+            return invalid_body(invalid)
         try:
             event = record_outcome(db, caller, deal, change, "api")
         except RecordError as error:

@@ -291,12 +291,17 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
 
     amount = {
         **assess_body["properties"]["amount"],
-        "description": "The final amount; left out: the deal's amount (in `currency` when given).",
+        "description": "The final amount; left out: the deal's amount, in the deal's currency.",
+    }
+    currency = {
+        **CURRENCY,
+        "description": 'The final amount\'s currency (or write it in `amount`: "EUR 42000"). Without an amount '
+        "it must be the deal's own currency (400 at `currency` otherwise: send the amount too); nothing is converted.",
     }
     return {
         "oneOf": [
             outcome(
-                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": CURRENCY, "reason": blank}
+                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": currency, "reason": blank}
             ),
             outcome(
                 "lost",
@@ -505,7 +510,10 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                 },
                 "responses": {
                     "201": _json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
-                    "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
+                    "400": _errors(
+                        "Malformed JSON or an invalid outcome (a currency without an amount that is not the deal's "
+                        "among them); every problem is listed."
+                    ),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                     "409": _errors(

@@ -113,9 +113,9 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     deal_id = _deal(client, tokens["ana"])
     body = {"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["bo"], json=body).status_code == 404
-    other = _deal(client, tokens["ana"], "Contoso", 5000)
-    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in yen
-    won = client.post(f"/api/deals/{other}/outcome", headers=tokens["ana"], json=in_yen).get_json()
+    other = client.post("/api/deals", headers=tokens["ana"], json={"name": "Contoso", "amount": "JPY 5000"})
+    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in its own currency
+    won = client.post(f"/api/deals/{other.get_json()['id']}/outcome", headers=tokens["ana"], json=in_yen).get_json()
     assert (won["amount"], won["currency"]) == (5000.0, "JPY")
     assert client.post("/api/deals/999999/outcome", headers=tokens["lee"], json=body).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/outcome", json=body).status_code == 401
@@ -139,6 +139,11 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
         ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
+        (
+            {"outcome": "won", "date": YESTERDAY, "currency": "EUR"},
+            "currency",
+            "'currency' is EUR but no 'amount' is given, and the deal's amount is in no currency; send the final amount too",
+        ),
         ({"outcome": "won", "date": YESTERDAY, "reason": "Great fit"}, "reason", "'reason' is not used for a won deal"),
         ({"outcome": "lost", "date": YESTERDAY}, "reason", "'reason' is required for a lost deal"),
         (
@@ -293,3 +298,42 @@ def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_
     assert refused.status_code == 400 and refused.get_json()["errors"] == [
         {"loc": "stage", "message": "give stage once"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("deal_amount", "body", "status", "saved"),
+    [
+        ("USD 45,000", {"currency": "EUR"}, 400, None),
+        ("USD 45,000", {"currency": "usd"}, 201, (45000.0, "USD")),
+        ("USD 45,000", {"amount": "EUR 41,000"}, 201, (41000.0, "EUR")),
+        ("USD 45,000", {"amount": 41000, "currency": "EUR"}, 201, (41000.0, "EUR")),
+        ("USD 45,000", {}, 201, (45000.0, "USD")),
+    ],
+)
+def test_a_win_in_another_currency_than_the_deals_needs_its_amount(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    deal_amount: str,
+    body: dict[str, Any],
+    status: int,
+    saved: tuple[float, str] | None,
+) -> None:
+    """Nothing converts 45,000 USD into euros: a currency alone would relabel the deal's amount."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Fabrikam", "amount": deal_amount})
+    answer = client.post(
+        f"/api/deals/{deal_id.get_json()['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "won", "date": YESTERDAY, **body},
+    )
+    assert answer.status_code == status
+    if saved is None:
+        assert answer.get_json()["errors"] == [
+            {
+                "loc": "currency",
+                "message": "'currency' is EUR but no 'amount' is given, and the deal's amount is in USD; "
+                "send the final amount too (for example 'amount': 'EUR 45,000'), or leave 'currency' out",
+            }
+        ]
+    else:
+        assert (answer.get_json()["amount"], answer.get_json()["currency"]) == saved
