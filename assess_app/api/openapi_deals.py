@@ -6,6 +6,7 @@ from typing import Any
 
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
+from sales_process.deal import NOT_IN_A_CHECK
 from sales_process.text import END, refused_characters, text_pattern
 from sales_process.vocabulary import CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
@@ -27,8 +28,10 @@ CURRENCY = {
 
 
 def check_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
-    """The body of POST /api/deals/{id}/checks: the body of POST /api/assess and the amount's currency."""
-    return {**assess_body, "properties": {**assess_body["properties"], "currency": CURRENCY}}
+    """The body of POST /api/deals/{id}/checks: the body of POST /api/assess without its day and name (a check is
+    recorded today, under the saved deal's name: 400 for either), and the amount's currency."""
+    kept = {key: value for key, value in assess_body["properties"].items() if key not in NOT_IN_A_CHECK}
+    return {**assess_body, "properties": {**kept, "currency": CURRENCY}}
 
 
 def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
@@ -464,7 +467,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
         },
         "/api/deals/{deal_id}/checks": {
             "post": {
-                "summary": "Record a check: the body of POST /api/assess and the amount's currency. Only the deal's owner may.",
+                "summary": "Record a check, as of today: the body of POST /api/assess without as_of and deal, and the amount's currency. Only the deal's owner may.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID, _IDEMPOTENCY_KEY],
                 "requestBody": {
@@ -483,7 +486,10 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                             },
                         },
                     ),
-                    "400": _errors("Malformed JSON or invalid answers; every problem is listed."),
+                    "400": _errors(
+                        "Malformed JSON, invalid answers, or as_of or deal (a check is recorded as of today, under the "
+                        "deal's name); every problem is listed."
+                    ),
                     "401": _UNAUTHORIZED,
                     "403": _errors("The caller is not the deal's owner."),
                     "404": _NOT_FOUND,

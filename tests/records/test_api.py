@@ -171,6 +171,29 @@ def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
     assert client.get(f"/api/deals/{deal_id}?as_of=2027-02-30", headers=tokens["ana"]).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("body", "loc", "message"),
+    [
+        ({"milestones": {}, "as_of": "2026-06-01"}, "as_of", "a check is recorded as of today; to read the verdict"),
+        ({"milestones": {}, "date": "2026-06-01"}, "date", "a check is recorded as of today"),
+        ({"milestones": {}, "deal": "Renamed Société"}, "deal", "a check does not rename the deal"),
+        ({"milestones": {}, "name": "Renamed"}, "name", "a check does not rename the deal"),
+    ],
+)
+def test_a_check_saying_another_day_or_name_is_refused_not_ignored(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: object, loc: str, message: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json=body)
+    assert refused.status_code == 400
+    assert [error["loc"] for error in refused.get_json()["errors"]] == [loc]
+    assert message in refused.get_json()["errors"][0]["message"]
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
+    schema = client.get("/api/openapi.json").get_json()["components"]["schemas"]["NewCheck"]
+    assert not {"as_of", "deal"} & set(schema["properties"])
+
+
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
     document = records_app.test_client().get("/api/openapi.json").get_json()
     paths = document["paths"]
