@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+
+from sales_process.problems import InvalidInput, Problem
+from sales_process.vocabulary import DateTimeError, parse_day
+
+# Where a body of the API holds a day: a deal's as_of and an outcome's date, and each answer's date.
+_DAY_KEYS = ("as_of", "date")
 
 
 class BadBody(Exception):
@@ -24,7 +31,41 @@ def _no_constant(name: str) -> float:
 
 
 def read_json(raw: bytes) -> object:
-    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON."""
+    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
+    for a date and time where a day is asked."""
+    data = _parsed(raw)
+    problems = date_time_problems(data)
+    if problems:
+        raise InvalidInput(problems)
+    return data
+
+
+def date_time_problems(data: object) -> list[Problem]:
+    """A problem for each date and time written where the body asks for a day (as_of, an outcome's date, an
+    answer's date): its day would depend on a time zone. A CSV export's date-times are read (pipeline_audit),
+    and so are a form's and a deal file's, as the audit reads them; a client of the API writes the day."""
+    if not isinstance(data, Mapping):
+        return []
+    found: list[tuple[tuple[str, ...], object]] = [((key,), data[key]) for key in _DAY_KEYS if key in data]
+    answers = data.get("milestones")
+    if isinstance(answers, Mapping):
+        for milestone_id, answer in answers.items():
+            if isinstance(answer, Mapping) and "date" in answer:
+                found.append((("milestones", str(milestone_id), "date"), answer["date"]))
+    return [problem for loc, value in found if (problem := _date_time(loc, value)) is not None]
+
+
+def _date_time(loc: tuple[str, ...], value: object) -> Problem | None:
+    try:
+        parse_day(value)
+    except DateTimeError as error:
+        return Problem(loc, f"'{loc[-1]}': {error}")
+    except ValueError:
+        pass  # not a date at all: the body's own reader words that mistake
+    return None
+
+
+def _parsed(raw: bytes) -> object:
     if not raw.strip():
         raise BadBody('the body is empty; send a deal object such as {"claimed_stage": "proposing", "milestones": {}}')
     try:

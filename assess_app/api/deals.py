@@ -91,6 +91,8 @@ def read_body() -> tuple[object, ApiAnswer | None]:
         return read_json(request.get_data(cache=False)), None
     except BadBody as bad:
         return None, api_errors(400, [{"loc": "", "message": bad.message}])
+    except InvalidInput as invalid:
+        return None, invalid_body(invalid)
 
 
 def invalid_body(invalid: InvalidInput) -> ApiAnswer:

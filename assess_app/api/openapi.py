@@ -37,7 +37,10 @@ _ANSWER = {
                     "description": f"The record that proves it (at most {MAX_EVIDENCE} characters; line breaks and tabs "
                     "are kept, other control and text-direction characters are refused).",
                 },
-                "date": {**_OPTIONAL_DATE, "description": "When it happened."},
+                "date": {
+                    **_OPTIONAL_DATE,
+                    "description": "The day it happened, YYYY-MM-DD (a date and time is refused).",
+                },
             },
         },
     ]
@@ -199,7 +202,10 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
                 "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
             },
             "segment": SEGMENT,
-            "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
+            "as_of": {
+                **_OPTIONAL_DATE,
+                "description": "Assess as of this day, YYYY-MM-DD (default: today; a date and time is refused).",
+            },
             "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },
     }

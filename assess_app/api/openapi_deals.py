@@ -280,7 +280,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too; after today: 409).",
+        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too, a date and time is refused; "
+        "after today: 409).",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:

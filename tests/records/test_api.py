@@ -194,6 +194,49 @@ def test_a_check_saying_another_day_or_name_is_refused_not_ignored(
     assert not {"as_of", "deal"} & set(schema["properties"])
 
 
+DATE_TIME = "2026-12-01T23:30:00-08:00"
+DATE_TIME_REFUSED = f"{DATE_TIME!r} is a date and time; write the day alone, YYYY-MM-DD (such as 2026-12-01, if that is the day you mean)"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/assess", {"as_of": DATE_TIME}, "as_of"),
+        (
+            "/api/assess",
+            {"milestones": {"pain-confirmed": {"met": True, "date": DATE_TIME}}},
+            "milestones.pain-confirmed.date",
+        ),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": DATE_TIME}}},
+            "milestones.pain-confirmed.date",
+        ),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": "2026-12-01 09:00"}}},
+            "milestones.pain-confirmed.date",
+        ),
+        ("{deal}/outcome", {"outcome": "lost", "date": DATE_TIME, "reason": "No budget"}, "date"),
+    ],
+)
+def test_a_date_and_time_where_a_day_is_asked_is_refused_at_its_field(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, body: dict[str, object], loc: str
+) -> None:
+    """Its day depends on a time zone: 23:30 at -08:00 is the next day in UTC."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"], json=body)
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == loc
+    assert error["message"].endswith(
+        DATE_TIME_REFUSED
+        if DATE_TIME in str(body)
+        else "write the day alone, YYYY-MM-DD (such as 2026-12-01, if that is the day you mean)"
+    )
+
+
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
     document = records_app.test_client().get("/api/openapi.json").get_json()
     paths = document["paths"]
