@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
@@ -50,12 +51,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 ApiAnswer = Response | tuple[Response, int]
 MAX_PER_PAGE = 500
+LIST_PARAMETERS = ("owner", "stage", "closed", "page", "per_page")
 log = logging.getLogger("assess_app")
 
 
 def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     """401 with the errors body unless a valid token comes with the request."""
 
+    @needs_token
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
         if current_user() is None:
@@ -179,6 +182,7 @@ def confirmations_json(db: Session, deal: Deal) -> list[dict[str, object]]:
 
 @bp.get("/deals")
 @api_login_required
+@takes_query(*LIST_PARAMETERS)
 def list_deals() -> ApiAnswer:
     """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
     user = signed_in_user()
@@ -193,9 +197,7 @@ def list_deals() -> ApiAnswer:
         return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
     if not 1 <= per_page <= MAX_PER_PAGE:
         return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
-    repeated = [
-        name for name in ("owner", "stage", "closed", "page", "per_page") if len(request.args.getlist(name)) > 1
-    ]
+    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
     if repeated:
         return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
     closed = request.args.get("closed", "false")
@@ -272,6 +274,7 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
 
 @bp.get("/deals/<int:deal_id>")
 @api_login_required
+@takes_query("as_of")
 def show(deal_id: int) -> ApiAnswer:
     """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest first)."""
     user = signed_in_user()

@@ -211,6 +211,21 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
     }
 
 
+UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
+
+
+def refusing_unknown_queries(paths: dict[str, Any]) -> dict[str, Any]:
+    """The paths, each operation's 400 saying it answers an unknown query parameter too (assess_app.api.query)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            said = responses["400"]["description"] if "400" in responses else None
+            text = f"{said} Or {UNKNOWN_QUERY}." if said else f"{UNKNOWN_QUERY[0].upper()}{UNKNOWN_QUERY[1:]}."
+            responses["400"] = {**responses.get("400", _error("")), "description": text}
+            operation["responses"] = dict(sorted(responses.items()))
+    return paths
+
+
 def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
     """The whole OpenAPI 3.1 document."""
     deals = deal_components(deal_schema(loaded), [milestone_id for milestone_id, _ in confirmable(loaded.process)])
@@ -223,38 +238,42 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "description": "Assess a deal against the Customer Verifiable Outcomes of the process, "
             "and keep saved deals with the history of their checks (those endpoints need a token).",
         },
-        "paths": {
-            "/api/assess": {
-                "post": {
-                    "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
-                    "requestBody": json_body,
-                    "responses": {
-                        "200": {
-                            "description": "The assessment.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}},
+        "paths": refusing_unknown_queries(
+            {
+                "/api/assess": {
+                    "post": {
+                        "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
+                        "requestBody": json_body,
+                        "responses": {
+                            "200": {
+                                "description": "The assessment.",
+                                "content": {
+                                    "application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}
+                                },
+                            },
+                            "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
+                            "413": _error("The body is larger than 1 MB."),
+                            "415": _error("The body is not sent as application/json."),
                         },
-                        "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
-                        "413": _error("The body is larger than 1 MB."),
-                        "415": _error("The body is not sent as application/json."),
-                    },
-                }
-            },
-            "/api/process": {
-                "get": {
-                    "summary": "The process being served, with the sha256 of its file.",
-                    "responses": {
-                        "200": {
-                            "description": "The process definition.",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-            "/api/openapi.json": {
-                "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
-            },
-            **deal_paths([stage.id for stage in loaded.process.stages]),
-        },
+                    }
+                },
+                "/api/process": {
+                    "get": {
+                        "summary": "The process being served, with the sha256 of its file.",
+                        "responses": {
+                            "200": {
+                                "description": "The process definition.",
+                                "content": {"application/json": {"schema": {"type": "object"}}},
+                            }
+                        },
+                    }
+                },
+                "/api/openapi.json": {
+                    "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
+                },
+                **deal_paths([stage.id for stage in loaded.process.stages]),
+            }
+        ),
         "components": {
             "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},
             "securitySchemes": deals["securitySchemes"],

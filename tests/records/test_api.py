@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from flask import Flask
+
+from assess_app.api.query import taken_by
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
@@ -270,3 +273,57 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
     no_longer = client.post(checks, headers=tokens["ana"], json={"milestones": {"pain-confirmed": {"met": 0}}})
     statuses = {m["id"]: m["status"] for m in no_longer.get_json()["verdict"]["milestones"]}
     assert (statuses["pain-confirmed"], statuses["budget-confirmed"]) == ("not_met", "verified")
+
+
+@pytest.mark.parametrize(
+    ("path", "errors"),
+    [
+        (
+            "/api/deals?sort=amount&limit=5&page=1",
+            [
+                ("sort", "unknown query parameter 'sort' (this address takes owner, stage, closed, page, per_page)"),
+                ("limit", "unknown query parameter 'limit' (this address takes owner, stage, closed, page, per_page)"),
+            ],
+        ),
+        ("/api/deals?per_pag=5", [("per_pag", "unknown query parameter 'per_pag'; did you mean 'per_page'?")]),
+        (
+            "{deal}?asof=2026-06-01",
+            [("asof", "unknown query parameter 'asof'; did you mean 'as_of'? (this address takes as_of)")],
+        ),
+        ("{deal}/confirmations?page=2", [("page", "(this address takes no query parameters); leave it out")]),
+        ("/api/process?v=2", [("v", "unknown query parameter 'v' (this address takes no query parameters)")]),
+    ],
+)
+def test_a_query_parameter_the_address_does_not_take_is_refused_not_ignored(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, errors: list[tuple[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.get(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"])
+    assert refused.status_code == 400
+    got = refused.get_json()["errors"]
+    assert [error["loc"] for error in got] == [loc for loc, _ in errors]
+    assert all(message in error["message"] for error, (_, message) in zip(got, errors, strict=True)), got
+
+
+def test_without_a_token_an_unknown_query_parameter_is_still_401(records_app: Flask) -> None:
+    """A token put in the query string is refused as no token at all (the API reads only the Authorization header)."""
+    assert records_app.test_client().get("/api/deals?access_token=abc").status_code == 401
+
+
+def test_each_route_takes_the_query_parameters_its_openapi_operation_lists(records_app: Flask) -> None:
+    document = records_app.test_client().get("/api/openapi.json").get_json()
+    documented = {
+        (path, method.upper()): {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    with records_app.test_request_context():
+        taken = {
+            (re.sub(r"<(?:int:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(taken_by(rule.endpoint))
+            for rule in records_app.url_map.iter_rules()
+            if rule.rule.startswith("/api/")
+            for method in rule.methods or ()
+            if method not in ("HEAD", "OPTIONS")
+        }
+    assert taken == documented

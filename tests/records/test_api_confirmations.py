@@ -516,9 +516,11 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
         "422",  # the Idempotency-Key was used for another request
         "503",
     }
-    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "401", "404", "503"}
+    # 400: a query parameter the address does not take
+    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "400", "401", "404", "503"}
     assert set(paths["/api/deals/{deal_id}/confirmations/{request_id}/revoke"]["post"]["responses"]) == {
         "200",
+        "400",
         "401",
         "403",
         "404",
