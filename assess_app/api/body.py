@@ -10,6 +10,7 @@ from sales_process.vocabulary import DateTimeError, parse_day
 
 # Where a body of the API holds a day: a deal's as_of and an outcome's date, and each answer's date.
 _DAY_KEYS = ("as_of", "date")
+TOO_DEEP = "the JSON is nested too deeply; a deal is at most three levels deep"
 
 
 class BadBody(Exception):
@@ -32,12 +33,42 @@ def _no_constant(name: str) -> float:
 
 def read_json(raw: bytes) -> object:
     """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
-    for a date and time where a day is asked."""
+    for a key given twice in one object or a date and time where a day is asked."""
     data = _parsed(raw)
-    problems = date_time_problems(data)
+    try:
+        problems = [*duplicate_key_problems(data), *date_time_problems(data)]
+    except RecursionError:
+        raise BadBody(TOO_DEEP) from None
     if problems:
         raise InvalidInput(problems)
     return data
+
+
+class _Object(dict[str, object]):
+    """A JSON object as parsed, with the keys it gave more than once (JSON keeps the last silently)."""
+
+    twice: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    parsed = _Object(pairs)
+    keys = [key for key, _ in pairs]
+    parsed.twice = tuple(dict.fromkeys(key for key in keys if keys.count(key) > 1))
+    return parsed
+
+
+def duplicate_key_problems(data: object, loc: tuple[str, ...] = ()) -> list[Problem]:
+    """A problem for each key an object of the body gives twice, where it is: which value was meant is unknown."""
+    problems: list[Problem] = []
+    if isinstance(data, _Object):
+        problems += [
+            Problem((*loc, key), f"'{key}' is given twice in the same object; give it once", at_key=True)
+            for key in data.twice
+        ]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        problems += duplicate_key_problems(value, (*loc, str(key)))
+    return problems
 
 
 def date_time_problems(data: object) -> list[Problem]:
@@ -73,11 +104,11 @@ def _parsed(raw: bytes) -> object:
     except UnicodeDecodeError as error:
         raise BadBody(f"the body is not UTF-8 text (byte {error.start}); send JSON encoded as UTF-8") from None
     try:
-        return json.loads(text, parse_int=_integer, parse_constant=_no_constant)
+        return json.loads(text, parse_int=_integer, parse_constant=_no_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise BadBody(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:
-        raise BadBody("the JSON is nested too deeply; a deal is at most three levels deep") from None
+        raise BadBody(TOO_DEEP) from None
     except ValueError as error:
         raise BadBody(f"the JSON cannot be read: {error}") from None
 

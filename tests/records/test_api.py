@@ -327,3 +327,35 @@ def test_each_route_takes_the_query_parameters_its_openapi_operation_lists(recor
             if method not in ("HEAD", "OPTIONS")
         }
     assert taken == documented
+
+
+@pytest.mark.parametrize(
+    ("path", "raw", "loc"),
+    [
+        ("/api/deals", '{"name": "Dup", "name": "Dup2"}', "name"),
+        (
+            "/api/assess",
+            '{"milestones": {"pain-confirmed": {"met": true, "met": false}}}',
+            "milestones.pain-confirmed.met",
+        ),
+        (
+            "{deal}/checks",
+            '{"milestones": {"pain-confirmed": true, "pain-confirmed": false}}',
+            "milestones.pain-confirmed",
+        ),
+        ("{deal}/outcome", '{"outcome": "won", "outcome": "lost", "date": "2026-01-05"}', "outcome"),
+    ],
+)
+def test_a_key_given_twice_in_one_object_is_refused_at_the_key(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, raw: str, loc: str
+) -> None:
+    """JSON parsers keep one of the two values silently, and which one the client meant is unknown."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json"}
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=raw.encode())
+    assert refused.status_code == 400
+    key = loc.rsplit(".", 1)[-1]
+    assert refused.get_json()["errors"] == [
+        {"loc": loc, "message": f"'{key}' is given twice in the same object; give it once"}
+    ]
