@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
@@ -37,6 +38,10 @@ from sales_process.confirmation import parse_new_request
 from sales_process.problems import InvalidInput
 
 NOT_THE_OWNER = "only the deal's owner asks its buyer to confirm outcomes or withdraws a link; a manager reads them"
+NO_BODY = (
+    "withdrawing a link takes no body: nothing of a reason or a notice would be kept or sent; "
+    "send the POST without one (tell the buyer yourself if they should know)"
+)
 NO_MAIL_SERVER = (
     "the app sends no mail (PLAYBOOK_SMTP_URL is not set): send this email from your own mail program, or open `mailto`"
 )
@@ -145,10 +150,17 @@ def _request_of(db: Session, deal: Deal, request_id: int) -> RequestRow | None:
     return row if row is not None and row.deal_id == deal.id else None
 
 
+def _has_body() -> bool:
+    """Whether the request sent anything but blanks (a form body is read, and so emptied, before the view)."""
+    return bool(request.form or request.files or request.get_data(cache=True).strip())
+
+
 @bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
 @api_login_required
 def revoke(deal_id: int, request_id: int) -> ApiAnswer:
     """Withdraw a pending link: 200 with the request, now revoked; the buyer's page then says so (410)."""
+    if _has_body():
+        return api_errors(400, [{"loc": "", "message": NO_BODY}])
     user = signed_in_user()
     with records().writing() as db:
         caller = db.get(User, user.id)

@@ -640,6 +640,7 @@ def confirmation_paths() -> dict[str, Any]:
                 "parameters": [_DEAL_ID, _REQUEST_ID],
                 "responses": {
                     "200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                    "400": _errors("A body was sent: a link is withdrawn with no reason or notice; send none."),
                     "401": _UNAUTHORIZED,
                     "403": _NOT_OWNER,
                     "404": _NO_REQUEST,
