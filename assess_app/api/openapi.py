@@ -126,7 +126,15 @@ _ASSESSMENT: dict[str, Any] = {
             "type": ["object", "null"],
             "description": "The amount weighted by the claimed and the verified stage's probability; null for a deal "
             "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
-            "properties": {"claimed": {"type": ["number", "null"]}, "verified": {"type": ["number", "null"]}},
+            "properties": {
+                "claimed": {"type": ["number", "null"]},
+                "verified": {"type": ["number", "null"]},
+                "currency": {
+                    "type": ["string", "null"],
+                    "description": "The amounts' currency, an ISO 4217 code: the amount's (\"EUR 80,000\"), or the "
+                    "saved deal's; null when the amount was given without one.",
+                },
+            },
         },
     },
 }

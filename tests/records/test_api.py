@@ -40,7 +40,11 @@ def test_a_rep_creates_a_deal_checks_it_twice_and_reads_its_history(
     assert second.status_code == 201
     body = second.get_json()
     assert body["verdict"]["verified_stage"]["id"] == "qualifying"
-    assert body["verdict"]["weighted_amount"] == {"claimed": 90000.0, "verified": 30000.0}  # the CRM stage is kept
+    assert body["verdict"]["weighted_amount"] == {
+        "claimed": 90000.0,
+        "verified": 30000.0,
+        "currency": None,
+    }  # the CRM stage is kept
     shown = client.get(f"/api/deals/{deal['id']}", headers=tokens["ana"]).get_json()
     assert [check["verified_stage"] for check in shown["checks"]] == ["discovery", "qualifying"]
     assert all(
@@ -359,3 +363,26 @@ def test_a_key_given_twice_in_one_object_is_refused_at_the_key(
     assert refused.get_json()["errors"] == [
         {"loc": loc, "message": f"'{key}' is given twice in the same object; give it once"}
     ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "currency"),
+    [
+        ("/api/assess", {"amount": "EUR 80,000", "claimed_stage": "proposing"}, "EUR"),
+        ("/api/assess", {"amount": 80000, "claimed_stage": "proposing"}, None),
+        ("{deal}/checks", {"amount": "80000 GBP", "milestones": {}}, "GBP"),
+        ("{deal}/checks", {"currency": "jpy", "milestones": {}}, "JPY"),
+    ],
+)
+def test_weighted_amounts_say_their_currency(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, body: dict[str, object], currency: str | None
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5000}).get_json()["id"]
+    answer = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"], json=body).get_json()
+    verdict = answer.get("verdict", answer)
+    assert verdict["weighted_amount"]["currency"] == currency
+    if path != "/api/assess":
+        shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
+        listed = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"][0]["verdict"]
+        assert shown["weighted_amount"]["currency"] == listed["weighted_amount"]["currency"] == currency

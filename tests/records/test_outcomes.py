@@ -90,7 +90,7 @@ def test_a_closed_deals_verdict_weighs_nothing_and_asks_for_nothing_until_it_is_
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"])
     open_verdict = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
-    assert open_verdict["weighted_amount"] == {"claimed": 72000.0, "verified": 12000.0}
+    assert open_verdict["weighted_amount"] == {"claimed": 72000.0, "verified": 12000.0, "currency": None}
     assert open_verdict["next"][:1] == ["pain-confirmed"]
     closed = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=closed).status_code == 201
