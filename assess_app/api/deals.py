@@ -28,7 +28,14 @@ from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, OutcomeEvent, User
-from deal_records.outcomes import current_outcome, is_closed, outcome_events, parse_outcome_change, record_outcome
+from deal_records.outcomes import (
+    current_outcome,
+    current_outcomes,
+    is_closed,
+    outcome_events,
+    parse_outcome_change,
+    record_outcome,
+)
 from deal_records.records import (
     RecordError,
     buyer_answered,
@@ -215,16 +222,25 @@ def list_deals() -> ApiAnswer:
         found = deal_page(
             db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
         )
-        deals = [_listed(loaded, deal, today, closed == "true") for deal in found.deals]
+        events = current_outcomes(db, [deal.id for deal in found.deals])
+        deals = [_listed(loaded, deal, today, events.get(deal.id)) for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 
 
-def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, closed: bool) -> dict[str, Any]:
+def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, latest: OutcomeEvent | None) -> dict[str, Any]:
+    """A deal of the list: its fields, its verdict's summary, its outcome and, when closed, the closing event."""
+    closed = is_closed(latest)
     full, marks = _verdict(loaded, deal, today, closed)
     summary = {
         key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")
     }
-    return {**deal_json(deal), "verdict": summary, **marks}
+    return {
+        **deal_json(deal),
+        "verdict": summary,
+        **marks,
+        "outcome": latest.outcome if latest else "open",
+        "closing": outcome_event_json(latest) if latest is not None and closed else None,
+    }
 
 
 @bp.post("/deals")

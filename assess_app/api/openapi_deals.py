@@ -338,6 +338,12 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_OUTCOME_NOW = {
+    "enum": ["open", "won", "lost"],
+    "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
+}
+
+
 def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
     """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
     with_verdict = {
@@ -354,10 +360,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "Oldest first.",
                     },
                     "confirmations": _CONFIRMATIONS,
-                    "outcome": {
-                        "enum": ["open", "won", "lost"],
-                        "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
-                    },
+                    "outcome": _OUTCOME_NOW,
                     "outcome_events": {
                         "type": "array",
                         "items": {"$ref": "#/components/schemas/OutcomeEvent"},
@@ -378,6 +381,13 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict.",
                     },
                     **_BUYER_MARKS,
+                    "outcome": _OUTCOME_NOW,
+                    "closing": {
+                        "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
+                        "description": "For a deal closed now, the event that closed it (its outcome, close date, "
+                        "final amount and currency: the last of GET /api/deals/{deal_id}'s outcome_events); "
+                        "null for an open deal.",
+                    },
                 },
             },
         ]

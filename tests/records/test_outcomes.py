@@ -337,3 +337,25 @@ def test_a_win_in_another_currency_than_the_deals_needs_its_amount(
         ]
     else:
         assert (answer.get_json()["amount"], answer.get_json()["currency"]) == saved
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome"),
+    [
+        ({"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}, "won"),
+        ({"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}, "lost"),
+    ],
+)
+def test_the_list_shows_each_closed_deals_outcome_as_the_deal_does(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, Any], outcome: str
+) -> None:
+    """Telling won from lost took one GET per deal."""
+    client = records_app.test_client()
+    closed_id, open_id = _deal(client, tokens["ana"]), _deal(client, tokens["ana"], "Contoso")
+    assert client.post(f"/api/deals/{closed_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    [closed] = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
+    shown = client.get(f"/api/deals/{closed_id}", headers=tokens["ana"]).get_json()
+    assert (closed["outcome"], closed["closing"]) == (outcome, shown["outcome_events"][-1])
+    assert (closed["closing"]["date"], closed["closing"]["outcome"]) == (YESTERDAY, outcome)
+    [still_open] = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
+    assert (still_open["id"], still_open["outcome"], still_open["closing"]) == (open_id, "open", None)
