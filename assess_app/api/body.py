@@ -31,10 +31,14 @@ def _no_constant(name: str) -> float:
     raise BadBody(f"{name} is not a JSON number; write a number such as 120000")
 
 
-def read_json(raw: bytes) -> object:
+DEAL_EXAMPLE = 'a deal object such as {"claimed_stage": "proposing", "milestones": {}}'
+
+
+def read_json(raw: bytes, example: str = DEAL_EXAMPLE) -> object:
     """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
-    for a key given twice in one object or a date and time where a day is asked."""
-    data = _parsed(raw)
+    for a key given twice in one object or a date and time where a day is asked. An empty body is told
+    `example`, the endpoint's own body."""
+    data = _parsed(raw, example)
     try:
         problems = [*duplicate_key_problems(data), *date_time_problems(data)]
     except RecursionError:
@@ -96,9 +100,9 @@ def _date_time(loc: tuple[str, ...], value: object) -> Problem | None:
     return None
 
 
-def _parsed(raw: bytes) -> object:
+def _parsed(raw: bytes, example: str) -> object:
     if not raw.strip():
-        raise BadBody('the body is empty; send a deal object such as {"claimed_stage": "proposing", "milestones": {}}')
+        raise BadBody(f"the body is empty; send {example}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:

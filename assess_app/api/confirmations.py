@@ -34,7 +34,7 @@ from deal_records.confirmations import revoke_request
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import Deal, User
 from deal_records.records import MAX_DEAL_ID, RecordError, find_deal, may_check
-from sales_process.confirmation import parse_new_request
+from sales_process.confirmation import confirmable, parse_new_request
 from sales_process.problems import InvalidInput
 
 NOT_THE_OWNER = "only the deal's owner asks its buyer to confirm outcomes or withdraws a link; a manager reads them"
@@ -73,6 +73,15 @@ def _email_json(asked: Asked) -> dict[str, Any]:
     }
 
 
+def _request_example() -> str:
+    """What an empty confirmation request is told to send: the process's first milestone a buyer can confirm."""
+    first = next((milestone_id for milestone_id, _ in confirmable(current_process().process)), "MILESTONE_ID")
+    return (
+        f'a confirmation request such as {{"milestones": ["{first}"], "buyer_name": "Dana Reyes", '
+        '"buyer_email": "dana@customer.example"}'
+    )
+
+
 def _location(deal_id: int, request_id: int) -> str:
     return f"/api/deals/{deal_id}/confirmations/{request_id}"
 
@@ -89,7 +98,7 @@ def ask(deal_id: int) -> ApiAnswer:
         return not_found()
     if not may_check(user, deal):
         return _refused(RecordError("deal", NOT_THE_OWNER))
-    data, refused = read_body()
+    data, refused = read_body(_request_example())
     if refused is not None:
         return refused
     try:

@@ -90,15 +90,26 @@ def api_json(data: object, status: int = 200) -> Response:
     return Response(dump_json(data), status=status, mimetype="application/json")
 
 
-def read_body() -> tuple[object, ApiAnswer | None]:
-    """The request's JSON body, or the 415/400 answer that refuses it."""
+NEW_DEAL_EXAMPLE = 'a new deal such as {"name": "Northwind", "amount": "USD 120,000", "claimed_stage": "proposing"}'
+OUTCOME_EXAMPLE = 'an outcome such as {"outcome": "won", "date": "YYYY-MM-DD"} or {"outcome": "lost", "date": "YYYY-MM-DD", "reason": "No budget"}'
+
+
+def check_example(loaded: LoadedProcess) -> str:
+    """What an empty check is told to send: an answer to the process's first milestone."""
+    first = next((milestone.id for _, milestone in loaded.process.milestones()), "MILESTONE_ID")
+    answer = '{"met": true, "evidence": "Reply from the CFO", "date": "YYYY-MM-DD"}'
+    return f'a check such as {{"milestones": {{"{first}": {answer}}}}}'
+
+
+def read_body(example: str) -> tuple[object, ApiAnswer | None]:
+    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`)."""
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         return None, api_errors(
             415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}]
         )
     try:
-        return read_json(request.get_data(cache=False)), None
+        return read_json(request.get_data(cache=False), example), None
     except BadBody as bad:
         return None, api_errors(400, [{"loc": "", "message": bad.message}])
     except InvalidInput as invalid:
@@ -250,7 +261,7 @@ def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
-    data, refused = read_body()
+    data, refused = read_body(NEW_DEAL_EXAMPLE)
     if refused is not None:
         return refused
     try:
@@ -346,7 +357,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
-    data, refused = read_body()
+    data, refused = read_body(OUTCOME_EXAMPLE)
     if refused is not None:
         return refused
     with records().writing() as db:
@@ -389,7 +400,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         return api_errors(
             403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}]
         )
-    data, refused = read_body()
+    data, refused = read_body(check_example(loaded))
     if refused is not None:
         return refused
     try:

@@ -386,3 +386,31 @@ def test_weighted_amounts_say_their_currency(
         shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
         listed = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"][0]["verdict"]
         assert shown["weighted_amount"]["currency"] == listed["weighted_amount"]["currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("path", "told"),
+    [
+        (
+            "/api/deals",
+            'a new deal such as {"name": "Northwind", "amount": "USD 120,000", "claimed_stage": "proposing"}',
+        ),
+        ("{deal}/outcome", 'an outcome such as {"outcome": "won", "date": "YYYY-MM-DD"}'),
+        (
+            "{deal}/checks",
+            'a check such as {"milestones": {"pain-confirmed": {"met": true, "evidence": "Reply from the CFO"',
+        ),
+        ("{deal}/confirmations", 'a confirmation request such as {"milestones": ["pain-confirmed"], "buyer_name": '),
+        ("/api/assess", 'a deal object such as {"claimed_stage": "proposing", "milestones": {}}'),
+    ],
+)
+def test_an_empty_body_is_told_an_example_of_its_own_endpoints_body(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, told: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json"}
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=b"")
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["message"].startswith(f"the body is empty; send {told}"), error
