@@ -117,6 +117,16 @@ def _parsed(raw: bytes, example: str) -> object:
         raise BadBody(f"the JSON cannot be read: {error}") from None
 
 
+def encoding_refused(encoding: str | None) -> str | None:
+    """Why a body sent with this Content-Encoding is not read (None: it is sent as it is)."""
+    if encoding is None or encoding.strip().lower() in ("", "identity"):
+        return None
+    return (
+        f"the body is compressed (Content-Encoding: {encoding.strip()}), and the API reads request bodies "
+        "uncompressed only; send the JSON as it is, without Content-Encoding"
+    )
+
+
 def dump_json(data: object) -> str:
     """JSON exactly as `playbook assess --json` prints it (text a client sent may hold lone surrogates)."""
     # allow_nan=False: Infinity and NaN are not JSON; failing loudly beats answering what clients cannot parse.

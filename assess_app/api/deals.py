@@ -17,7 +17,7 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
@@ -103,6 +103,9 @@ def check_example(loaded: LoadedProcess) -> str:
 
 def read_body(example: str) -> tuple[object, ApiAnswer | None]:
     """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`)."""
+    compressed = encoding_refused(request.headers.get("Content-Encoding"))
+    if compressed is not None:
+        return None, api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         return None, api_errors(

@@ -261,7 +261,9 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
                             },
                             "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
                             "413": _error("The body is larger than 1 MB."),
-                            "415": _error("The body is not sent as application/json."),
+                            "415": _error(
+                                "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
+                            ),
                         },
                     }
                 },

@@ -251,7 +251,9 @@ _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API r
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
-_NOT_JSON = _errors("The body is not sent as application/json.")
+_NOT_JSON = _errors(
+    "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
+)
 _REQUEST_ID = {
     "name": "request_id",
     "in": "path",

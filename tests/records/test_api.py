@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import re
 
 import pytest
@@ -414,3 +415,32 @@ def test_an_empty_body_is_told_an_example_of_its_own_endpoints_body(
     assert refused.status_code == 400
     [error] = refused.get_json()["errors"]
     assert error["message"].startswith(f"the body is empty; send {told}"), error
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/assess", "/api/deals", "{deal}/checks", "{deal}/outcome", "{deal}/confirmations"]
+)
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate"])
+def test_a_compressed_body_is_415_saying_to_send_it_uncompressed(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, encoding: str
+) -> None:
+    """It was read as text and refused as 'not UTF-8 (byte 1)', which sent integrators hunting for a bad character."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json", "Content-Encoding": encoding}
+    refused = client.post(
+        path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=gzip.compress(b'{"name": "Z"}')
+    )
+    assert refused.status_code == 415
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "Content-Encoding",
+            "message": f"the body is compressed (Content-Encoding: {encoding}), and the API reads request bodies "
+            "uncompressed only; send the JSON as it is, without Content-Encoding",
+        }
+    ]
+
+
+def test_content_encoding_identity_is_a_body_as_it_is(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    headers = {**tokens["ana"], "Content-Type": "application/json", "Content-Encoding": "identity"}
+    assert records_app.test_client().post("/api/deals", headers=headers, data=b'{"name": "Z"}').status_code == 201
