@@ -70,7 +70,11 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         lines += ["", operation["description"]]
     if operation.get("security"):
         schemes = ", ".join(name for requirement in operation["security"] for name in requirement)
-        lines += ["", f"Authentication: {schemes} (`Authorization: Bearer TOKEN`) or a signed-in session."]
+        lines += [
+            "",
+            f"Authentication: {schemes} (`Authorization: Bearer TOKEN`) only: the API reads no session cookie, "
+            "so a signed-in browser gets 401 too.",
+        ]
     parameters = operation.get("parameters", [])
     if parameters:
         lines += ["", "| Parameter | In | Type | Meaning |", "|---|---|---|---|"]
