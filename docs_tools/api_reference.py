@@ -95,8 +95,14 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         shown = type_text(schema) if schema and ("$ref" in schema or "properties" not in schema) else ""
         if schema and "properties" in schema:
             shown = "object: " + ", ".join(f"`{name}`" for name in schema["properties"])
-        lines.append(f"| {status} | {_cell(response.get('description', ''))} | {_cell(shown)} |")
+        lines.append(f"| {status} | {_cell(_with_headers(response))} | {_cell(shown)} |")
     return lines
+
+
+def _with_headers(response: dict[str, Any]) -> str:
+    """A response's description, then the headers it sets (Location: where the record is)."""
+    headers = [f"{name}: {header.get('description', '')}" for name, header in response.get("headers", {}).items()]
+    return " ".join([response.get("description", ""), *headers])
 
 
 def api_reference(process_path: Path = ROOT / "process.yaml") -> str:

@@ -107,7 +107,13 @@ CHECK = {
         },
         "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
-        "milestones": {"type": "object", "description": "The answers, as sent."},
+        "milestones": {
+            "type": "object",
+            "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
+            "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
+            "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
+            "answer (with `buyer`) stands.",
+        },
         "buyer": {
             "type": ["object", "null"],
             "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
@@ -251,6 +257,12 @@ _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API r
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
+_DEAL_LOCATION = {
+    "Location": {
+        "schema": {"type": "string"},
+        "description": "/api/deals/{deal_id}: the deal, which shows the new record among its own",
+    }
+}
 _NOT_JSON = _errors(
     "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
 )
@@ -448,7 +460,15 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDeal"}}},
                 },
                 "responses": {
-                    "201": _json("The deal created.", {"$ref": "#/components/schemas/SavedDeal"}),
+                    "201": {
+                        **_json("The deal created.", {"$ref": "#/components/schemas/SavedDeal"}),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "/api/deals/{id}: the deal created",
+                            }
+                        },
+                    },
                     "400": _errors("An invalid deal; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "403": _errors("A rep gave another owner."),
@@ -488,17 +508,20 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}},
                 },
                 "responses": {
-                    "201": _json(
-                        "The check and the deal's verdict now.",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "check": {"$ref": "#/components/schemas/Check"},
-                                "verdict": {"$ref": "#/components/schemas/Assessment"},
-                                **_BUYER_MARKS,
+                    "201": {
+                        **_json(
+                            "The check and the deal's verdict now.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "check": {"$ref": "#/components/schemas/Check"},
+                                    "verdict": {"$ref": "#/components/schemas/Assessment"},
+                                    **_BUYER_MARKS,
+                                },
                             },
-                        },
-                    ),
+                        ),
+                        "headers": _DEAL_LOCATION,
+                    },
                     "400": _errors(
                         "Malformed JSON, invalid answers, or as_of or deal (a check is recorded as of today, under the "
                         "deal's name); every problem is listed."
@@ -528,7 +551,10 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewOutcome"}}},
                 },
                 "responses": {
-                    "201": _json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                    "201": {
+                        **_json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                        "headers": _DEAL_LOCATION,
+                    },
                     "400": _errors(
                         "Malformed JSON or an invalid outcome (a currency without an amount that is not the deal's "
                         "among them); every problem is listed."

@@ -444,3 +444,26 @@ def test_a_compressed_body_is_415_saying_to_send_it_uncompressed(
 def test_content_encoding_identity_is_a_body_as_it_is(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     headers = {**tokens["ana"], "Content-Type": "application/json", "Content-Encoding": "identity"}
     assert records_app.test_client().post("/api/deals", headers=headers, data=b'{"name": "Z"}').status_code == 201
+
+
+def test_the_openapi_document_says_where_each_201_points_and_what_a_check_stores(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5})
+    deal_id = created.get_json()["id"]
+    checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": {}})
+    won = client.post(
+        f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": DAY, "amount": 5}
+    )
+    for path, answer in [
+        ("/api/deals", created),
+        ("/api/deals/{deal_id}/checks", checked),
+        ("/api/deals/{deal_id}/outcome", won),
+    ]:
+        documented = paths[path]["post"]["responses"]["201"]["headers"]["Location"]["description"]
+        where = documented.split(":")[0].replace("{id}", str(deal_id)).replace("{deal_id}", str(deal_id))
+        assert answer.status_code == 201 and answer.headers["Location"] == where
+    schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert "as read rather than as sent" in schemas["Check"]["properties"]["milestones"]["description"]
