@@ -120,6 +120,8 @@ def parse_outcome_change(data: object, today: dt.date | None = None, deal_curren
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
+    if isinstance(given, str) and given.lower() in CHOICES:
+        given = given.lower()  # "Won", "LOST": read ignoring case, as a stage's name is
     if given in (None, "") or not isinstance(given, str) or given not in CHOICES:
         wrong = (
             f"'outcome' is required: one of {names}"

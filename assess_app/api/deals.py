@@ -224,10 +224,10 @@ def list_deals() -> ApiAnswer:
     closed = request.args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
-    stage = request.args.get("stage") or None
-    if stage is not None and loaded.process.stage_index(stage) is None:
-        stages = ", ".join(s.id for s in loaded.process.stages)
-        return api_errors(400, [{"loc": "stage", "message": f"unknown stage {stage!r} (stages: {stages})"}])
+    try:
+        stage = _stage_filter(loaded, request.args.get("stage") or None)
+    except ValueError as error:
+        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
     owner = request.args.get("owner") or None
     if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
         return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
@@ -239,6 +239,14 @@ def list_deals() -> ApiAnswer:
         events = current_outcomes(db, [deal.id for deal in found.deals])
         deals = [_listed(loaded, deal, today, events.get(deal.id)) for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
+
+
+def _stage_filter(loaded: LoadedProcess, given: str | None) -> str | None:
+    """The stage ?stage= names, by id (or one it was renamed from) or by name as a body's claimed_stage is;
+    ValueError with the closest stage otherwise."""
+    if given is None or loaded.process.stage_index(given) is not None:
+        return given
+    return loaded.process.stage_lookup.find(given)
 
 
 def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, latest: OutcomeEvent | None) -> dict[str, Any]:

@@ -281,7 +281,16 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
                 "/api/openapi.json": {
                     "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
                 },
-                **deal_paths([stage.id for stage in loaded.process.stages]),
+                **deal_paths(
+                    list(
+                        dict.fromkeys(
+                            [
+                                *(stage.id for stage in loaded.process.stages),
+                                *(stage.name for stage in loaded.process.stages),
+                            ]
+                        )
+                    )
+                ),
             }
         ),
         "components": {

@@ -304,7 +304,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             "description": description,
             "required": ["outcome", *required],
             "additionalProperties": False,
-            "properties": {"outcome": {"const": value}, **fields},
+            "properties": {"outcome": {"const": value, "description": "Read ignoring case (Won, LOST)."}, **fields},
         }
 
     amount = {
@@ -358,8 +358,8 @@ _OUTCOME_NOW = {
 }
 
 
-def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
-    """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
+def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
+    """The paths of the deal records API (`stage_filters`: the served process's stage ids and names, for the filter)."""
     with_verdict = {
         "allOf": [
             {"$ref": "#/components/schemas/SavedDeal"},
@@ -421,8 +421,8 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     {
                         "name": "stage",
                         "in": "query",
-                        "schema": {"enum": stage_ids},
-                        "description": "A stage id: deals the CRM has in that stage.",
+                        "schema": {"enum": stage_filters},
+                        "description": "A stage's id or name, as a body's claimed_stage: deals the CRM has in that stage.",
                     },
                     {
                         "name": "closed",

@@ -467,3 +467,19 @@ def test_the_openapi_document_says_where_each_201_points_and_what_a_check_stores
         assert answer.status_code == 201 and answer.headers["Location"] == where
     schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
     assert "as read rather than as sent" in schemas["Check"]["properties"]["milestones"]["description"]
+
+
+@pytest.mark.parametrize("stage", ["proposing", "Proposing", "PROPOSING", "closed won"])
+def test_the_stage_filter_reads_a_stage_as_a_body_does(
+    records_app: Flask, tokens: dict[str, dict[str, str]], stage: str
+) -> None:
+    client = records_app.test_client()
+    for name, claimed in [("In proposing", "Proposing"), ("Won", "Closed Won"), ("Early", "discovery")]:
+        assert (
+            client.post("/api/deals", headers=tokens["ana"], json={"name": name, "claimed_stage": claimed}).status_code
+            == 201
+        )
+    listed = client.get("/api/deals", headers=tokens["ana"], query_string={"stage": stage})
+    assert listed.status_code == 200
+    expected = "Won" if stage == "closed won" else "In proposing"
+    assert [deal["name"] for deal in listed.get_json()["deals"]] == [expected]

@@ -137,7 +137,7 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "won", "date": "31/11/2025"}, "date", "'date': '31/11/2025' is not a real calendar date"),
         ({"outcome": "won", "date": "yesterday"}, "date", "'date': 'yesterday' is not a date"),
         ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
-        ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
+        ({"outcome": "Closed", "date": YESTERDAY}, "outcome", "'outcome' is 'Closed'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
         (
             {"outcome": "won", "date": YESTERDAY, "currency": "EUR"},
@@ -359,3 +359,19 @@ def test_the_list_shows_each_closed_deals_outcome_as_the_deal_does(
     assert (closed["closing"]["date"], closed["closing"]["outcome"]) == (YESTERDAY, outcome)
     [still_open] = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
     assert (still_open["id"], still_open["outcome"], still_open["closing"]) == (open_id, "open", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome"),
+    [
+        ({"outcome": "Won", "date": YESTERDAY}, "won"),
+        ({"outcome": "LOST", "date": YESTERDAY, "reason": "No budget"}, "lost"),
+    ],
+)
+def test_an_outcome_is_read_ignoring_case_as_a_stage_is(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, Any], outcome: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    recorded = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body)
+    assert recorded.status_code == 201 and recorded.get_json()["outcome"] == outcome
