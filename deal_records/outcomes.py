@@ -77,9 +77,7 @@ def _reason(data: Mapping[str, object], required: bool, problems: list[Problem])
     return unicode_text(" ".join(value.split()), ("reason",), problems)
 
 
-def _amount(
-    data: Mapping[str, object], deal_currency: str | None, problems: list[Problem]
-) -> tuple[float | None, str | None]:
+def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float | None, str | None]:
     try:
         currency = parse_currency(data.get("currency"))
         money = parse_money(data.get("amount"), column_currency=currency)
@@ -87,9 +85,7 @@ def _amount(
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
     if money is None:
-        if currency is not None and currency != deal_currency:
-            problems.append(Problem(("currency",), _currency_without_amount(currency, deal_currency)))
-        return None, currency  # the deal's own amount, in its own currency
+        return None, currency  # the deal's own amount, which must be in this currency (record_outcome)
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
     return money.value, currency or money.currency
@@ -115,8 +111,7 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
 def parse_outcome_change(data: object, today: dt.date | None = None, deal_currency: str | None = None) -> OutcomeChange:
     """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem,
     a close date after `today` among them when it is given (a form lists it with the others; the API answers it
-    409 from record_outcome, since the body itself is valid). A win's currency without an amount must be the
-    deal's own (`deal_currency`): the deal's amount is kept, never relabelled."""
+    409 from record_outcome, since the body itself is valid)."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
@@ -136,7 +131,7 @@ def parse_outcome_change(data: object, today: dt.date | None = None, deal_curren
     change = OutcomeChange(outcome)
     if outcome is Outcome.WON:
         closed_on = _date(data, today, problems)
-        amount, currency = _amount(data, deal_currency, problems)
+        amount, currency = _amount(data, problems)
         _not_for(data, ("reason",), "for a won deal", problems)
         change = OutcomeChange(outcome, closed_on, amount, currency)
     elif outcome is Outcome.LOST:
@@ -195,7 +190,8 @@ def record_outcome(
     RecordError's `loc` is "deal" when the caller may not (a rep closing another's deal: the
     caller answers 404, as for a deal they cannot see), "outcome" when the deal is already so
     (closing a closed deal, reopening an open one), "date" for a close date after `today`
-    (default: today in UTC) and "amount" for a win without any amount.
+    (default: today in UTC), "amount" for a win without any amount and "currency" for a win's currency without
+    an amount that is not the deal's (nothing converts the deal's amount: it would be relabelled).
     """
     if not may_close(caller, deal):
         raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
@@ -216,6 +212,8 @@ def record_outcome(
             "reopen it first (outcome open) to record another outcome",
         )
     amount, currency = change.amount, change.currency
+    if change.outcome is Outcome.WON and amount is None and currency is not None and currency != deal.currency:
+        raise RecordError("currency", _currency_without_amount(currency, deal.currency))
     if change.outcome is Outcome.WON and amount is None:
         amount, currency = deal.amount, currency or deal.currency
     if change.outcome is Outcome.WON and amount is None:

@@ -279,9 +279,7 @@ def _row(
             problems.append(f"the deal is {deal.outcome.value} but has no close date; {fix}")
         else:
             try:
-                change = parse_outcome_change(
-                    _outcome_data(deal, line), today=utc_now().date(), deal_currency=deal.currency
-                )
+                change = parse_outcome_change(_outcome_data(deal, line), today=utc_now().date())
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
     else:

@@ -378,7 +378,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
         if deal is None:
             return not_found()
         try:
-            change = parse_outcome_change(data, deal_currency=deal.currency)
+            change = parse_outcome_change(data)
         except InvalidInput as invalid:
             return invalid_body(invalid)
         try:

@@ -314,7 +314,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     currency = {
         **CURRENCY,
         "description": 'The final amount\'s currency (or write it in `amount`: "EUR 42000"). Without an amount '
-        "it must be the deal's own currency (400 at `currency` otherwise: send the amount too); nothing is converted.",
+        "it must be the deal's own currency (409 at `currency` otherwise: send the amount too); nothing is converted.",
     }
     return {
         "oneOf": [
@@ -555,15 +555,13 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         **_json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
                         "headers": _DEAL_LOCATION,
                     },
-                    "400": _errors(
-                        "Malformed JSON or an invalid outcome (a currency without an amount that is not the deal's "
-                        "among them); every problem is listed."
-                    ),
+                    "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "the close date is after today; or won without an amount when the deal has none."
+                        "the close date is after today; or won without an amount when the deal has none, or with "
+                        "a currency but no amount when the deal's amount is in another currency (loc: currency)."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

@@ -478,9 +478,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
     form = make_form(loaded, prefill(deal, loaded.process))
     errors: dict[str, str] = {}
     try:
-        change = parse_outcome_change(
-            {k: v for k, v in values.items() if v}, today=utc_now().date(), deal_currency=deal.currency
-        )
+        change = parse_outcome_change({k: v for k, v in values.items() if v}, today=utc_now().date())
         with records().writing() as db:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None
