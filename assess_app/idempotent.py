@@ -9,6 +9,7 @@ together or not at all.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -48,6 +49,16 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
         return
     forget_expired(db, keyed.user_id, keyed.key)
     keep_answer(db, keyed, status, body, location)
+
+
+def canonical_body(raw: bytes) -> bytes:
+    """A JSON body in one spelling (keys sorted, no spaces), so a retry that reformats the same JSON is the same
+    request; any other body as sent."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return raw
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _stored(keyed: KeyedRequest) -> StoredAnswer | None:
@@ -90,22 +101,44 @@ def idempotent_api(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
         except BadKey as bad:
             return api_errors(400, [{"loc": HEADER, "message": str(bad)}])
         keyed = KeyedRequest(
-            signed_in_user().id, key, fingerprint(request.method, request.path, request.get_data(cache=True))
+            signed_in_user().id,
+            key,
+            fingerprint(request.method, request.path, canonical_body(request.get_data(cache=True))),
         )
         stored = _stored(keyed)
         if stored is not None:
             return _api_replay(keyed, stored)
         g.setdefault(_KEYED, keyed)
         try:
-            return view(*args, **kwargs)
+            answer = view(*args, **kwargs)
         except IntegrityError:
             # Another worker stored this key first; our transaction, record included, was rolled back.
             stored = _stored(keyed)
             if stored is None:
                 raise
             return _api_replay(keyed, stored)
+        return _replay_if_refused_for_a_twin(keyed, answer)
 
     return wrapped
+
+
+def _status(answer: ApiAnswer) -> int:
+    return answer[1] if isinstance(answer, tuple) else answer.status_code
+
+
+def _replay_if_refused_for_a_twin(keyed: KeyedRequest, answer: ApiAnswer) -> ApiAnswer:
+    """The stored answer instead of a refusal when the same request with the same key was answered meanwhile.
+
+    A retry sent while the first request is still running finds no key, then is refused
+    for what the first one just created (its deal's crm_id, its closing): it is the same
+    request, so it answers as the first.
+    """
+    if _status(answer) < 400:
+        return answer
+    stored = _stored(keyed)
+    if stored is None or stored.fingerprint != keyed.fingerprint:
+        return answer
+    return _api_replay(keyed, stored)
 
 
 def form_keyed() -> KeyedRequest | None:

@@ -174,9 +174,12 @@ def assess_saved(
     saved: SavedAnswers,
     as_of: dt.date,
     segment: str | None = None,
+    currency: str | None = None,
 ) -> Assessment:
     """Assess saved answers as of a date; a CRM stage the process no longer has counts as unset, one it
-    was `renamed_from` as the stage it is now."""
+    was `renamed_from` as the stage it is now. `currency` is the amount's, which the verdict's weighted amounts are in."""
     claimed = process.current_stage_id(claimed_stage) if claimed_stage else None
-    deal = Deal(name=name, claimed_stage=claimed, amount=amount, answers=saved.answers, segment=segment)
+    deal = Deal(
+        name=name, claimed_stage=claimed, amount=amount, answers=saved.answers, segment=segment, currency=currency
+    )
     return assess(process, deal, as_of)

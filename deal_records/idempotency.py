@@ -57,7 +57,7 @@ def check_key(key: str) -> str:
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:
-    """The sha256 of the request's method, path and body: a repeat must send exactly the same."""
+    """The sha256 of the request's method, path and body (the caller gives a JSON body in its canonical form)."""
     digest = hashlib.sha256()
     for part in (method.encode(), path.encode(), body):
         digest.update(len(part).to_bytes(8, "big"))

@@ -85,10 +85,19 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
     if money is None:
-        return None, currency  # the deal's own amount, in this currency
+        return None, currency  # the deal's own amount, which must be in this currency (record_outcome)
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
     return money.value, currency or money.currency
+
+
+def _currency_without_amount(currency: str, deal_currency: str | None) -> str:
+    """Why a currency alone cannot be the win's: the deal's amount is not in it, and nothing converts it."""
+    held = f"in {deal_currency}" if deal_currency else "in no currency"
+    return (
+        f"'currency' is {currency} but no 'amount' is given, and the deal's amount is {held}; "
+        f"send the final amount too (for example 'amount': '{currency} 45,000'), or leave 'currency' out"
+    )
 
 
 def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, problems: list[Problem]) -> None:
@@ -99,13 +108,15 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
             problems.append(Problem((key,), f"'{key}' is not used {what}; leave it out"))
 
 
-def parse_outcome_change(data: object, today: dt.date | None = None) -> OutcomeChange:
+def parse_outcome_change(data: object, today: dt.date | None = None, deal_currency: str | None = None) -> OutcomeChange:
     """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem,
     a close date after `today` among them when it is given (a form lists it with the others; the API answers it
     409 from record_outcome, since the body itself is valid)."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)
+    if isinstance(given, str) and given.lower() in CHOICES:
+        given = given.lower()  # "Won", "LOST": read ignoring case, as a stage's name is
     if given in (None, "") or not isinstance(given, str) or given not in CHOICES:
         wrong = (
             f"'outcome' is required: one of {names}"
@@ -179,7 +190,8 @@ def record_outcome(
     RecordError's `loc` is "deal" when the caller may not (a rep closing another's deal: the
     caller answers 404, as for a deal they cannot see), "outcome" when the deal is already so
     (closing a closed deal, reopening an open one), "date" for a close date after `today`
-    (default: today in UTC) and "amount" for a win without any amount.
+    (default: today in UTC), "amount" for a win without any amount and "currency" for a win's currency without
+    an amount that is not the deal's (nothing converts the deal's amount: it would be relabelled).
     """
     if not may_close(caller, deal):
         raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
@@ -200,6 +212,8 @@ def record_outcome(
             "reopen it first (outcome open) to record another outcome",
         )
     amount, currency = change.amount, change.currency
+    if change.outcome is Outcome.WON and amount is None and currency is not None and currency != deal.currency:
+        raise RecordError("currency", _currency_without_amount(currency, deal.currency))
     if change.outcome is Outcome.WON and amount is None:
         amount, currency = deal.amount, currency or deal.currency
     if change.outcome is Outcome.WON and amount is None:

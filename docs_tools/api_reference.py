@@ -70,7 +70,11 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         lines += ["", operation["description"]]
     if operation.get("security"):
         schemes = ", ".join(name for requirement in operation["security"] for name in requirement)
-        lines += ["", f"Authentication: {schemes} (`Authorization: Bearer TOKEN`) or a signed-in session."]
+        lines += [
+            "",
+            f"Authentication: {schemes} (`Authorization: Bearer TOKEN`) only: the API reads no session cookie, "
+            "so a signed-in browser gets 401 too.",
+        ]
     parameters = operation.get("parameters", [])
     if parameters:
         lines += ["", "| Parameter | In | Type | Meaning |", "|---|---|---|---|"]
@@ -91,8 +95,14 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         shown = type_text(schema) if schema and ("$ref" in schema or "properties" not in schema) else ""
         if schema and "properties" in schema:
             shown = "object: " + ", ".join(f"`{name}`" for name in schema["properties"])
-        lines.append(f"| {status} | {_cell(response.get('description', ''))} | {_cell(shown)} |")
+        lines.append(f"| {status} | {_cell(_with_headers(response))} | {_cell(shown)} |")
     return lines
+
+
+def _with_headers(response: dict[str, Any]) -> str:
+    """A response's description, then the headers it sets (Location: where the record is)."""
+    headers = [f"{name}: {header.get('description', '')}" for name, header in response.get("headers", {}).items()]
+    return " ".join([response.get("description", ""), *headers])
 
 
 def api_reference(process_path: Path = ROOT / "process.yaml") -> str:

@@ -53,6 +53,22 @@ DEAL_KEY_WORDS = {
     **dict.fromkeys(("value", "deal_value", "size"), "the deal's value goes in 'amount'"),
 }
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
+# What a saved deal's check may not say, and what to do instead: it is recorded today, under the deal's name.
+_CHECKED_TODAY = (
+    "a check is recorded as of today; to read the verdict on another day, GET /api/deals/{id}?as_of=YYYY-MM-DD, "
+    "or POST /api/assess with 'as_of'; leave it out"
+)
+_NAMED_ONCE = (
+    "a check does not rename the deal: a saved deal keeps the name it was created with (POST /api/deals), "
+    "which the API does not change; leave it out"
+)
+NOT_IN_A_CHECK = {
+    "as_of": _CHECKED_TODAY,
+    "deal": _NAMED_ONCE,
+    **dict.fromkeys(("date", "today", "assessed_on", "as_at"), _CHECKED_TODAY),
+    **dict.fromkeys(("name", "deal_name", "title"), _NAMED_ONCE),
+}
+SAVED_CHECK_KEYS = (*(key for key in DEAL_KEYS if key not in NOT_IN_A_CHECK), CURRENCY_KEY)
 ANSWER_KEYS = ("met", "evidence", "date")
 # One limit for every door (form, API, import): evidence names a record, it is not the record.
 MAX_EVIDENCE = 2000
@@ -122,12 +138,15 @@ class Deal:
 def parse_deal(data: object, process: Process, *, currency_key: bool = False) -> Deal:
     """Validate raw deal data against the process; raise InvalidInput listing every problem.
 
-    The amount's currency is read from its text ("EUR 80,000"); with `currency_key` a
-    `currency` key may give it too (it must agree with the amount's; without an amount it is
-    the currency of the deal's amount).
+    The amount's currency is read from its text ("EUR 80,000"); with `currency_key` (a check of
+    a saved deal) a `currency` key may give it too (it must agree with the amount's; without an
+    amount it is the currency of the deal's amount), and `as_of` and `deal` are refused: a check
+    is recorded today, under the saved deal's name.
     """
-    keys = (*DEAL_KEYS, CURRENCY_KEY) if currency_key else DEAL_KEYS
-    data, problems = object_with_keys(data, "a deal", keys, DEAL_KEY_WORDS)
+    keys, meant = (
+        (SAVED_CHECK_KEYS, {**DEAL_KEY_WORDS, **NOT_IN_A_CHECK}) if currency_key else (DEAL_KEYS, DEAL_KEY_WORDS)
+    )
+    data, problems = object_with_keys(data, "a deal", keys, meant)
     name = _optional_text(data, "deal", problems)
     claimed = _claimed_stage(data.get("claimed_stage"), process, problems)
     # The currency key says which currency an amount in kr is in; amount_currency words a bad one.

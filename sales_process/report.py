@@ -65,6 +65,7 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
         weighted = {
             "claimed": assessment.weighted(assessment.claimed_stage),
             "verified": assessment.weighted(assessment.verified_stage),
+            "currency": assessment.deal.currency,
         }
     answer = {
         "process": process_json(loaded),

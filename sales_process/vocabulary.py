@@ -731,6 +731,22 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     raise AmbiguousDateError(f"{shown(text)} is ambiguous (day or month first?); {DATE_HINT}")
 
 
+class DateTimeError(ValueError):
+    """A date and time given where a day is asked; the message says the day to write."""
+
+
+def parse_day(value: object) -> dt.date | None:
+    """A day as the API's requests give it: parse_date, refusing a date and time with DateTimeError (CSV exports,
+    which write them, are read by parse_date itself). Cutting the time would keep a day that depends on a time zone."""
+    date = parse_date(value)
+    if date is not None and (isinstance(value, dt.datetime) or (isinstance(value, str) and ":" in value)):
+        raise DateTimeError(
+            f"{shown(str(value))} is a date and time; write the day alone, YYYY-MM-DD (such as {date.isoformat()}, "
+            "if that is the day you mean)"
+        )
+    return date
+
+
 def parse_iso_date(value: object) -> dt.date:
     """A YYYY-MM-DD date only (for options such as --as-of); raise ValueError with a reason."""
     if isinstance(value, str) and _ISO.match(value.strip()) and len(value.strip()) == 10:

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+
+from sales_process.problems import InvalidInput, Problem
+from sales_process.vocabulary import DateTimeError, parse_day
+
+# Where a body of the API holds a day: a deal's as_of and an outcome's date, and each answer's date.
+_DAY_KEYS = ("as_of", "date")
+TOO_DEEP = "the JSON is nested too deeply; a deal is at most three levels deep"
 
 
 class BadBody(Exception):
@@ -23,22 +31,100 @@ def _no_constant(name: str) -> float:
     raise BadBody(f"{name} is not a JSON number; write a number such as 120000")
 
 
-def read_json(raw: bytes) -> object:
-    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON."""
+DEAL_EXAMPLE = 'a deal object such as {"claimed_stage": "proposing", "milestones": {}}'
+
+
+def read_json(raw: bytes, example: str = DEAL_EXAMPLE) -> object:
+    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
+    for a key given twice in one object or a date and time where a day is asked. An empty body is told
+    `example`, the endpoint's own body."""
+    data = _parsed(raw, example)
+    try:
+        problems = [*duplicate_key_problems(data), *date_time_problems(data)]
+    except RecursionError:
+        raise BadBody(TOO_DEEP) from None
+    if problems:
+        raise InvalidInput(problems)
+    return data
+
+
+class _Object(dict[str, object]):
+    """A JSON object as parsed, with the keys it gave more than once (JSON keeps the last silently)."""
+
+    twice: tuple[str, ...] = ()
+
+
+def _object(pairs: list[tuple[str, object]]) -> _Object:
+    parsed = _Object(pairs)
+    keys = [key for key, _ in pairs]
+    parsed.twice = tuple(dict.fromkeys(key for key in keys if keys.count(key) > 1))
+    return parsed
+
+
+def duplicate_key_problems(data: object, loc: tuple[str, ...] = ()) -> list[Problem]:
+    """A problem for each key an object of the body gives twice, where it is: which value was meant is unknown."""
+    problems: list[Problem] = []
+    if isinstance(data, _Object):
+        problems += [
+            Problem((*loc, key), f"'{key}' is given twice in the same object; give it once", at_key=True)
+            for key in data.twice
+        ]
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        problems += duplicate_key_problems(value, (*loc, str(key)))
+    return problems
+
+
+def date_time_problems(data: object) -> list[Problem]:
+    """A problem for each date and time written where the body asks for a day (as_of, an outcome's date, an
+    answer's date): its day would depend on a time zone. A CSV export's date-times are read (pipeline_audit),
+    and so are a form's and a deal file's, as the audit reads them; a client of the API writes the day."""
+    if not isinstance(data, Mapping):
+        return []
+    found: list[tuple[tuple[str, ...], object]] = [((key,), data[key]) for key in _DAY_KEYS if key in data]
+    answers = data.get("milestones")
+    if isinstance(answers, Mapping):
+        for milestone_id, answer in answers.items():
+            if isinstance(answer, Mapping) and "date" in answer:
+                found.append((("milestones", str(milestone_id), "date"), answer["date"]))
+    return [problem for loc, value in found if (problem := _date_time(loc, value)) is not None]
+
+
+def _date_time(loc: tuple[str, ...], value: object) -> Problem | None:
+    try:
+        parse_day(value)
+    except DateTimeError as error:
+        return Problem(loc, f"'{loc[-1]}': {error}")
+    except ValueError:
+        pass  # not a date at all: the body's own reader words that mistake
+    return None
+
+
+def _parsed(raw: bytes, example: str) -> object:
     if not raw.strip():
-        raise BadBody('the body is empty; send a deal object such as {"claimed_stage": "proposing", "milestones": {}}')
+        raise BadBody(f"the body is empty; send {example}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BadBody(f"the body is not UTF-8 text (byte {error.start}); send JSON encoded as UTF-8") from None
     try:
-        return json.loads(text, parse_int=_integer, parse_constant=_no_constant)
+        return json.loads(text, parse_int=_integer, parse_constant=_no_constant, object_pairs_hook=_object)
     except json.JSONDecodeError as error:
         raise BadBody(f"malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}") from None
     except RecursionError:
-        raise BadBody("the JSON is nested too deeply; a deal is at most three levels deep") from None
+        raise BadBody(TOO_DEEP) from None
     except ValueError as error:
         raise BadBody(f"the JSON cannot be read: {error}") from None
+
+
+def encoding_refused(encoding: str | None) -> str | None:
+    """Why a body sent with this Content-Encoding is not read (None: it is sent as it is)."""
+    if encoding is None or encoding.strip().lower() in ("", "identity"):
+        return None
+    return (
+        f"the body is compressed (Content-Encoding: {encoding.strip()}), and the API reads request bodies "
+        "uncompressed only; send the JSON as it is, without Content-Encoding"
+    )
 
 
 def dump_json(data: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask import request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
@@ -33,10 +34,14 @@ from deal_records.confirmations import revoke_request
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import Deal, User
 from deal_records.records import MAX_DEAL_ID, RecordError, find_deal, may_check
-from sales_process.confirmation import parse_new_request
+from sales_process.confirmation import confirmable, parse_new_request
 from sales_process.problems import InvalidInput
 
 NOT_THE_OWNER = "only the deal's owner asks its buyer to confirm outcomes or withdraws a link; a manager reads them"
+NO_BODY = (
+    "withdrawing a link takes no body: nothing of a reason or a notice would be kept or sent; "
+    "send the POST without one (tell the buyer yourself if they should know)"
+)
 NO_MAIL_SERVER = (
     "the app sends no mail (PLAYBOOK_SMTP_URL is not set): send this email from your own mail program, or open `mailto`"
 )
@@ -68,6 +73,15 @@ def _email_json(asked: Asked) -> dict[str, Any]:
     }
 
 
+def _request_example() -> str:
+    """What an empty confirmation request is told to send: the process's first milestone a buyer can confirm."""
+    first = next((milestone_id for milestone_id, _ in confirmable(current_process().process)), "MILESTONE_ID")
+    return (
+        f'a confirmation request such as {{"milestones": ["{first}"], "buyer_name": "Dana Reyes", '
+        '"buyer_email": "dana@customer.example"}'
+    )
+
+
 def _location(deal_id: int, request_id: int) -> str:
     return f"/api/deals/{deal_id}/confirmations/{request_id}"
 
@@ -84,7 +98,7 @@ def ask(deal_id: int) -> ApiAnswer:
         return not_found()
     if not may_check(user, deal):
         return _refused(RecordError("deal", NOT_THE_OWNER))
-    data, refused = read_body()
+    data, refused = read_body(_request_example())
     if refused is not None:
         return refused
     try:
@@ -145,10 +159,17 @@ def _request_of(db: Session, deal: Deal, request_id: int) -> RequestRow | None:
     return row if row is not None and row.deal_id == deal.id else None
 
 
+def _has_body() -> bool:
+    """Whether the request sent anything but blanks (a form body is read, and so emptied, before the view)."""
+    return bool(request.form or request.files or request.get_data(cache=True).strip())
+
+
 @bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
 @api_login_required
 def revoke(deal_id: int, request_id: int) -> ApiAnswer:
     """Withdraw a pending link: 200 with the request, now revoked; the buyer's page then says so (410)."""
+    if _has_body():
+        return api_errors(400, [{"loc": "", "message": NO_BODY}])
     user = signed_in_user()
     with records().writing() as db:
         caller = db.get(User, user.id)

@@ -17,7 +17,8 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
+from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
@@ -27,7 +28,14 @@ from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, OutcomeEvent, User
-from deal_records.outcomes import current_outcome, is_closed, outcome_events, parse_outcome_change, record_outcome
+from deal_records.outcomes import (
+    current_outcome,
+    current_outcomes,
+    is_closed,
+    outcome_events,
+    parse_outcome_change,
+    record_outcome,
+)
 from deal_records.records import (
     RecordError,
     buyer_answered,
@@ -50,12 +58,14 @@ P = ParamSpec("P")
 R = TypeVar("R")
 ApiAnswer = Response | tuple[Response, int]
 MAX_PER_PAGE = 500
+LIST_PARAMETERS = ("owner", "stage", "closed", "page", "per_page")
 log = logging.getLogger("assess_app")
 
 
 def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     """401 with the errors body unless a valid token comes with the request."""
 
+    @needs_token
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
         if current_user() is None:
@@ -80,17 +90,33 @@ def api_json(data: object, status: int = 200) -> Response:
     return Response(dump_json(data), status=status, mimetype="application/json")
 
 
-def read_body() -> tuple[object, ApiAnswer | None]:
-    """The request's JSON body, or the 415/400 answer that refuses it."""
+NEW_DEAL_EXAMPLE = 'a new deal such as {"name": "Northwind", "amount": "USD 120,000", "claimed_stage": "proposing"}'
+OUTCOME_EXAMPLE = 'an outcome such as {"outcome": "won", "date": "YYYY-MM-DD"} or {"outcome": "lost", "date": "YYYY-MM-DD", "reason": "No budget"}'
+
+
+def check_example(loaded: LoadedProcess) -> str:
+    """What an empty check is told to send: an answer to the process's first milestone."""
+    first = next((milestone.id for _, milestone in loaded.process.milestones()), "MILESTONE_ID")
+    answer = '{"met": true, "evidence": "Reply from the CFO", "date": "YYYY-MM-DD"}'
+    return f'a check such as {{"milestones": {{"{first}": {answer}}}}}'
+
+
+def read_body(example: str) -> tuple[object, ApiAnswer | None]:
+    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`)."""
+    compressed = encoding_refused(request.headers.get("Content-Encoding"))
+    if compressed is not None:
+        return None, api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         return None, api_errors(
             415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}]
         )
     try:
-        return read_json(request.get_data(cache=False)), None
+        return read_json(request.get_data(cache=False), example), None
     except BadBody as bad:
         return None, api_errors(400, [{"loc": "", "message": bad.message}])
+    except InvalidInput as invalid:
+        return None, invalid_body(invalid)
 
 
 def invalid_body(invalid: InvalidInput) -> ApiAnswer:
@@ -177,6 +203,7 @@ def confirmations_json(db: Session, deal: Deal) -> list[dict[str, object]]:
 
 @bp.get("/deals")
 @api_login_required
+@takes_query(*LIST_PARAMETERS)
 def list_deals() -> ApiAnswer:
     """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
     user = signed_in_user()
@@ -191,18 +218,16 @@ def list_deals() -> ApiAnswer:
         return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
     if not 1 <= per_page <= MAX_PER_PAGE:
         return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
-    repeated = [
-        name for name in ("owner", "stage", "closed", "page", "per_page") if len(request.args.getlist(name)) > 1
-    ]
+    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
     if repeated:
         return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
     closed = request.args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
-    stage = request.args.get("stage") or None
-    if stage is not None and loaded.process.stage_index(stage) is None:
-        stages = ", ".join(s.id for s in loaded.process.stages)
-        return api_errors(400, [{"loc": "stage", "message": f"unknown stage {stage!r} (stages: {stages})"}])
+    try:
+        stage = _stage_filter(loaded, request.args.get("stage") or None)
+    except ValueError as error:
+        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
     owner = request.args.get("owner") or None
     if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
         return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
@@ -211,16 +236,33 @@ def list_deals() -> ApiAnswer:
         found = deal_page(
             db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
         )
-        deals = [_listed(loaded, deal, today, closed == "true") for deal in found.deals]
+        events = current_outcomes(db, [deal.id for deal in found.deals])
+        deals = [_listed(loaded, deal, today, events.get(deal.id)) for deal in found.deals]
     return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
 
 
-def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, closed: bool) -> dict[str, Any]:
+def _stage_filter(loaded: LoadedProcess, given: str | None) -> str | None:
+    """The stage ?stage= names, by id (or one it was renamed from) or by name as a body's claimed_stage is;
+    ValueError with the closest stage otherwise."""
+    if given is None or loaded.process.stage_index(given) is not None:
+        return given
+    return loaded.process.stage_lookup.find(given)
+
+
+def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, latest: OutcomeEvent | None) -> dict[str, Any]:
+    """A deal of the list: its fields, its verdict's summary, its outcome and, when closed, the closing event."""
+    closed = is_closed(latest)
     full, marks = _verdict(loaded, deal, today, closed)
     summary = {
         key: full[key] for key in ("as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount")
     }
-    return {**deal_json(deal), "verdict": summary, **marks}
+    return {
+        **deal_json(deal),
+        "verdict": summary,
+        **marks,
+        "outcome": latest.outcome if latest else "open",
+        "closing": outcome_event_json(latest) if latest is not None and closed else None,
+    }
 
 
 @bp.post("/deals")
@@ -230,7 +272,7 @@ def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
-    data, refused = read_body()
+    data, refused = read_body(NEW_DEAL_EXAMPLE)
     if refused is not None:
         return refused
     try:
@@ -270,6 +312,7 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
 
 @bp.get("/deals/<int:deal_id>")
 @api_login_required
+@takes_query("as_of")
 def show(deal_id: int) -> ApiAnswer:
     """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest first)."""
     user = signed_in_user()
@@ -325,19 +368,19 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
-    data, refused = read_body()
+    data, refused = read_body(OUTCOME_EXAMPLE)
     if refused is not None:
         return refused
-    try:
-        change = parse_outcome_change(data)
-    except InvalidInput as invalid:
-        return invalid_body(invalid)
     with records().writing() as db:
         caller = db.get(User, user.id)
         assert caller is not None
         deal = find_deal(db, caller, deal_id)
         if deal is None:
             return not_found()
+        try:
+            change = parse_outcome_change(data)
+        except InvalidInput as invalid:
+            return invalid_body(invalid)
         try:
             event = record_outcome(db, caller, deal, change, "api")
         except RecordError as error:
@@ -368,7 +411,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         return api_errors(
             403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}]
         )
-    data, refused = read_body()
+    data, refused = read_body(check_example(loaded))
     if refused is not None:
         return refused
     try:

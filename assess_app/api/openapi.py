@@ -37,7 +37,10 @@ _ANSWER = {
                     "description": f"The record that proves it (at most {MAX_EVIDENCE} characters; line breaks and tabs "
                     "are kept, other control and text-direction characters are refused).",
                 },
-                "date": {**_OPTIONAL_DATE, "description": "When it happened."},
+                "date": {
+                    **_OPTIONAL_DATE,
+                    "description": "The day it happened, YYYY-MM-DD (a date and time is refused).",
+                },
             },
         },
     ]
@@ -123,7 +126,15 @@ _ASSESSMENT: dict[str, Any] = {
             "type": ["object", "null"],
             "description": "The amount weighted by the claimed and the verified stage's probability; null for a deal "
             "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
-            "properties": {"claimed": {"type": ["number", "null"]}, "verified": {"type": ["number", "null"]}},
+            "properties": {
+                "claimed": {"type": ["number", "null"]},
+                "verified": {"type": ["number", "null"]},
+                "currency": {
+                    "type": ["string", "null"],
+                    "description": "The amounts' currency, an ISO 4217 code: the amount's (\"EUR 80,000\"), or the "
+                    "saved deal's; null when the amount was given without one.",
+                },
+            },
         },
     },
 }
@@ -199,10 +210,28 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
                 "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
             },
             "segment": SEGMENT,
-            "as_of": {**_OPTIONAL_DATE, "description": "Assess as of this date (default: today)."},
+            "as_of": {
+                **_OPTIONAL_DATE,
+                "description": "Assess as of this day, YYYY-MM-DD (default: today; a date and time is refused).",
+            },
             "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },
     }
+
+
+UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
+
+
+def refusing_unknown_queries(paths: dict[str, Any]) -> dict[str, Any]:
+    """The paths, each operation's 400 saying it answers an unknown query parameter too (assess_app.api.query)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            said = responses["400"]["description"] if "400" in responses else None
+            text = f"{said} Or {UNKNOWN_QUERY}." if said else f"{UNKNOWN_QUERY[0].upper()}{UNKNOWN_QUERY[1:]}."
+            responses["400"] = {**responses.get("400", _error("")), "description": text}
+            operation["responses"] = dict(sorted(responses.items()))
+    return paths
 
 
 def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
@@ -217,38 +246,53 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "description": "Assess a deal against the Customer Verifiable Outcomes of the process, "
             "and keep saved deals with the history of their checks (those endpoints need a token).",
         },
-        "paths": {
-            "/api/assess": {
-                "post": {
-                    "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
-                    "requestBody": json_body,
-                    "responses": {
-                        "200": {
-                            "description": "The assessment.",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}},
+        "paths": refusing_unknown_queries(
+            {
+                "/api/assess": {
+                    "post": {
+                        "summary": "The stage a deal verifiably belongs in (the JSON of `playbook assess --json`).",
+                        "requestBody": json_body,
+                        "responses": {
+                            "200": {
+                                "description": "The assessment.",
+                                "content": {
+                                    "application/json": {"schema": {"$ref": "#/components/schemas/Assessment"}}
+                                },
+                            },
+                            "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
+                            "413": _error("The body is larger than 1 MB."),
+                            "415": _error(
+                                "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
+                            ),
                         },
-                        "400": _error("Malformed JSON or an invalid deal; every problem is listed."),
-                        "413": _error("The body is larger than 1 MB."),
-                        "415": _error("The body is not sent as application/json."),
-                    },
-                }
-            },
-            "/api/process": {
-                "get": {
-                    "summary": "The process being served, with the sha256 of its file.",
-                    "responses": {
-                        "200": {
-                            "description": "The process definition.",
-                            "content": {"application/json": {"schema": {"type": "object"}}},
-                        }
-                    },
-                }
-            },
-            "/api/openapi.json": {
-                "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
-            },
-            **deal_paths([stage.id for stage in loaded.process.stages]),
-        },
+                    }
+                },
+                "/api/process": {
+                    "get": {
+                        "summary": "The process being served, with the sha256 of its file.",
+                        "responses": {
+                            "200": {
+                                "description": "The process definition.",
+                                "content": {"application/json": {"schema": {"type": "object"}}},
+                            }
+                        },
+                    }
+                },
+                "/api/openapi.json": {
+                    "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
+                },
+                **deal_paths(
+                    list(
+                        dict.fromkeys(
+                            [
+                                *(stage.id for stage in loaded.process.stages),
+                                *(stage.name for stage in loaded.process.stages),
+                            ]
+                        )
+                    )
+                ),
+            }
+        ),
         "components": {
             "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},
             "securitySchemes": deals["securitySchemes"],

@@ -6,6 +6,7 @@ from typing import Any
 
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
+from sales_process.deal import NOT_IN_A_CHECK
 from sales_process.text import END, refused_characters, text_pattern
 from sales_process.vocabulary import CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
@@ -27,8 +28,10 @@ CURRENCY = {
 
 
 def check_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
-    """The body of POST /api/deals/{id}/checks: the body of POST /api/assess and the amount's currency."""
-    return {**assess_body, "properties": {**assess_body["properties"], "currency": CURRENCY}}
+    """The body of POST /api/deals/{id}/checks: the body of POST /api/assess without its day and name (a check is
+    recorded today, under the saved deal's name: 400 for either), and the amount's currency."""
+    kept = {key: value for key, value in assess_body["properties"].items() if key not in NOT_IN_A_CHECK}
+    return {**assess_body, "properties": {**kept, "currency": CURRENCY}}
 
 
 def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +107,13 @@ CHECK = {
         },
         "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
         "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
-        "milestones": {"type": "object", "description": "The answers, as sent."},
+        "milestones": {
+            "type": "object",
+            "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
+            "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
+            "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
+            "answer (with `buyer`) stands.",
+        },
         "buyer": {
             "type": ["object", "null"],
             "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
@@ -238,7 +247,8 @@ _IDEMPOTENCY_KEY = {
     "in": "header",
     "required": False,
     "description": "Send a new key (a UUID) per write and the same key when retrying it: a repeat with the same key and body "
-    "from the same user within 24 hours answers as the first time (Idempotent-Replayed: true) and records nothing; "
+    "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
+    "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
     "the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
@@ -247,7 +257,15 @@ _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API r
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
-_NOT_JSON = _errors("The body is not sent as application/json.")
+_DEAL_LOCATION = {
+    "Location": {
+        "schema": {"type": "string"},
+        "description": "/api/deals/{deal_id}: the deal, which shows the new record among its own",
+    }
+}
+_NOT_JSON = _errors(
+    "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
+)
 _REQUEST_ID = {
     "name": "request_id",
     "in": "path",
@@ -276,7 +294,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too; after today: 409).",
+        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too, a date and time is refused; "
+        "after today: 409).",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -285,17 +304,22 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
             "description": description,
             "required": ["outcome", *required],
             "additionalProperties": False,
-            "properties": {"outcome": {"const": value}, **fields},
+            "properties": {"outcome": {"const": value, "description": "Read ignoring case (Won, LOST)."}, **fields},
         }
 
     amount = {
         **assess_body["properties"]["amount"],
-        "description": "The final amount; left out: the deal's amount (in `currency` when given).",
+        "description": "The final amount; left out: the deal's amount, in the deal's currency.",
+    }
+    currency = {
+        **CURRENCY,
+        "description": 'The final amount\'s currency (or write it in `amount`: "EUR 42000"). Without an amount '
+        "it must be the deal's own currency (409 at `currency` otherwise: send the amount too); nothing is converted.",
     }
     return {
         "oneOf": [
             outcome(
-                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": CURRENCY, "reason": blank}
+                "won", "Closed won.", ["date"], {"date": date, "amount": amount, "currency": currency, "reason": blank}
             ),
             outcome(
                 "lost",
@@ -328,8 +352,14 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
-    """The paths of the deal records API (`stage_ids`: the served process's stages, for the filter)."""
+_OUTCOME_NOW = {
+    "enum": ["open", "won", "lost"],
+    "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
+}
+
+
+def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
+    """The paths of the deal records API (`stage_filters`: the served process's stage ids and names, for the filter)."""
     with_verdict = {
         "allOf": [
             {"$ref": "#/components/schemas/SavedDeal"},
@@ -344,10 +374,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "Oldest first.",
                     },
                     "confirmations": _CONFIRMATIONS,
-                    "outcome": {
-                        "enum": ["open", "won", "lost"],
-                        "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
-                    },
+                    "outcome": _OUTCOME_NOW,
                     "outcome_events": {
                         "type": "array",
                         "items": {"$ref": "#/components/schemas/OutcomeEvent"},
@@ -368,6 +395,13 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                         "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict.",
                     },
                     **_BUYER_MARKS,
+                    "outcome": _OUTCOME_NOW,
+                    "closing": {
+                        "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
+                        "description": "For a deal closed now, the event that closed it (its outcome, close date, "
+                        "final amount and currency: the last of GET /api/deals/{deal_id}'s outcome_events); "
+                        "null for an open deal.",
+                    },
                 },
             },
         ]
@@ -387,8 +421,8 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     {
                         "name": "stage",
                         "in": "query",
-                        "schema": {"enum": stage_ids},
-                        "description": "A stage id: deals the CRM has in that stage.",
+                        "schema": {"enum": stage_filters},
+                        "description": "A stage's id or name, as a body's claimed_stage: deals the CRM has in that stage.",
                     },
                     {
                         "name": "closed",
@@ -426,7 +460,15 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewDeal"}}},
                 },
                 "responses": {
-                    "201": _json("The deal created.", {"$ref": "#/components/schemas/SavedDeal"}),
+                    "201": {
+                        **_json("The deal created.", {"$ref": "#/components/schemas/SavedDeal"}),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "/api/deals/{id}: the deal created",
+                            }
+                        },
+                    },
                     "400": _errors("An invalid deal; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "403": _errors("A rep gave another owner."),
@@ -458,7 +500,7 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
         },
         "/api/deals/{deal_id}/checks": {
             "post": {
-                "summary": "Record a check: the body of POST /api/assess and the amount's currency. Only the deal's owner may.",
+                "summary": "Record a check, as of today: the body of POST /api/assess without as_of and deal, and the amount's currency. Only the deal's owner may.",
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID, _IDEMPOTENCY_KEY],
                 "requestBody": {
@@ -466,18 +508,24 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCheck"}}},
                 },
                 "responses": {
-                    "201": _json(
-                        "The check and the deal's verdict now.",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "check": {"$ref": "#/components/schemas/Check"},
-                                "verdict": {"$ref": "#/components/schemas/Assessment"},
-                                **_BUYER_MARKS,
+                    "201": {
+                        **_json(
+                            "The check and the deal's verdict now.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "check": {"$ref": "#/components/schemas/Check"},
+                                    "verdict": {"$ref": "#/components/schemas/Assessment"},
+                                    **_BUYER_MARKS,
+                                },
                             },
-                        },
+                        ),
+                        "headers": _DEAL_LOCATION,
+                    },
+                    "400": _errors(
+                        "Malformed JSON, invalid answers, or as_of or deal (a check is recorded as of today, under the "
+                        "deal's name); every problem is listed."
                     ),
-                    "400": _errors("Malformed JSON or invalid answers; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "403": _errors("The caller is not the deal's owner."),
                     "404": _NOT_FOUND,
@@ -503,13 +551,17 @@ def deal_paths(stage_ids: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewOutcome"}}},
                 },
                 "responses": {
-                    "201": _json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                    "201": {
+                        **_json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
+                        "headers": _DEAL_LOCATION,
+                    },
                     "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "the close date is after today; or won without an amount when the deal has none."
+                        "the close date is after today; or won without an amount when the deal has none, or with "
+                        "a currency but no amount when the deal's amount is in another currency (loc: currency)."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
@@ -624,6 +676,7 @@ def confirmation_paths() -> dict[str, Any]:
                 "parameters": [_DEAL_ID, _REQUEST_ID],
                 "responses": {
                     "200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
+                    "400": _errors("A body was sent: a link is withdrawn with no reason or notice; send none."),
                     "401": _UNAUTHORIZED,
                     "403": _NOT_OWNER,
                     "404": _NO_REQUEST,

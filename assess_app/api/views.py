@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Response, jsonify, make_response, request
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, dump_json, read_json
+from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
 from assess_app.api.openapi import openapi_document
 from assess_app.current import current_process
 from assess_app.errors import api_errors
@@ -32,13 +32,14 @@ def _assessment() -> Response | tuple[Response, int]:
         got = request.mimetype or "no Content-Type"
         message = f"send the deal as JSON with Content-Type: application/json (got {got})"
         return api_errors(UNSUPPORTED_MEDIA_TYPE, [{"loc": "", "message": message}])
-    try:
-        data = read_json(request.get_data(cache=False))
-    except BadBody as bad:
-        return api_errors(BAD_REQUEST, [{"loc": "", "message": bad.message}])
+    compressed = encoding_refused(request.headers.get("Content-Encoding"))
+    if compressed is not None:
+        return api_errors(UNSUPPORTED_MEDIA_TYPE, [{"loc": "Content-Encoding", "message": compressed}])
     loaded = current_process()
     try:
-        deal = parse_deal(data, loaded.process)
+        deal = parse_deal(read_json(request.get_data(cache=False)), loaded.process)
+    except BadBody as bad:
+        return api_errors(BAD_REQUEST, [{"loc": "", "message": bad.message}])
     except InvalidInput as invalid:
         return api_errors(BAD_REQUEST, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
     assessment = assess(loaded.process, deal, deal.as_of or dt.date.today())

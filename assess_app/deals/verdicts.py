@@ -32,7 +32,9 @@ def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
     """The deal's latest answers assessed as of `as_of` (a deal never checked has none)."""
     stored = deal.latest_check.answers if deal.latest_check is not None else {}
     saved = read_answers(stored, loaded.process)
-    assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of, deal.segment)
+    assessment = assess_saved(
+        loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of, deal.segment, deal.currency
+    )
     return Verdict(assessment, saved, expiring(assessment, WARN_DAYS), stale(assessment))
 
 

@@ -98,7 +98,7 @@ def test_the_golden_deal_shows_every_status(capsys: pytest.CaptureFixture[str]) 
     )
     assert result["next"] == ["demo-attended", "pricing-agreeable", "proposal-agreed-next-step"]
     assert result["out_of_order"] == ["contract-process-started"]
-    assert result["weighted_amount"] == {"claimed": 72000.0, "verified": 48000.0}
+    assert result["weighted_amount"] == {"claimed": 72000.0, "verified": 48000.0, "currency": None}
     assert (statuses["budget-confirmed"], statuses["pricing-agreeable"]) == (
         "verified",
         "stale",
@@ -164,7 +164,7 @@ def test_a_process_and_a_yaml_deal_from_outside_the_repository(
         ],
         "next": ["quote-accepted"],
         "out_of_order": [],
-        "weighted_amount": {"claimed": 1000.5, "verified": 700.35},
+        "weighted_amount": {"claimed": 1000.5, "verified": 700.35, "currency": None},
     }
 
 
@@ -226,10 +226,16 @@ def test_problems_on_standard_input_are_reported_as_stdin(
     ("text", "field", "expected"),
     [
         pytest.param(
-            '{"amount": 1.2e5}', "weighted_amount", {"claimed": None, "verified": 12000.0}, id="json-exponent-number"
+            '{"amount": 1.2e5}',
+            "weighted_amount",
+            {"claimed": None, "verified": 12000.0, "currency": None},
+            id="json-exponent-number",
         ),
         pytest.param(
-            '{"amount": 12E+3}', "weighted_amount", {"claimed": None, "verified": 1200.0}, id="json-signed-exponent"
+            '{"amount": 12E+3}',
+            "weighted_amount",
+            {"claimed": None, "verified": 1200.0, "currency": None},
+            id="json-signed-exponent",
         ),
         pytest.param('{"deal": "\\ud83d\\ude00 Contoso"}', "deal", "😀 Contoso", id="json-surrogate-pair"),
         pytest.param('{\n\t"deal": "Tabs"\n}', "deal", "Tabs", id="json-indented-with-tabs"),

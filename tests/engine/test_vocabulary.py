@@ -32,6 +32,7 @@ from sales_process.vocabulary import (
     numbered_stage_name,
     parse_currency,
     parse_date,
+    parse_day,
     parse_money,
     parse_yes_no,
     plain_cents,
@@ -649,3 +650,27 @@ def test_currency_names_read_as_iso_codes(typed: str, code: str) -> None:
 def test_an_unknown_currency_name_is_refused_with_the_names_in_the_hint() -> None:
     with pytest.raises(ValueError, match=r"is not a currency; .* or a name such as US Dollar, Euro or Pound Sterling"):
         parse_currency("Galactic Credit")
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("2027-03-01", dt.date(2027, 3, 1)),
+        (" 23/02/2027 ", dt.date(2027, 2, 23)),
+        (dt.date(2027, 3, 1), dt.date(2027, 3, 1)),
+        ("2027-03-01T10:15:00Z", None),
+        ("2027-03-01 10:15", None),
+        ("23/02/2027 10:00", None),
+        (dt.datetime(2027, 3, 1, 10, 15), None),
+    ],
+)
+def test_a_day_asked_of_a_request_refuses_a_time_that_a_csv_export_may_write(
+    value: object, day: dt.date | None
+) -> None:
+    """parse_date keeps a CSV's date-times; parse_day (the API's requests) refuses them, saying the day it read."""
+    if day is not None:
+        assert parse_day(value) == day
+        return
+    with pytest.raises(ValueError, match=r"is a date and time; write the day alone, YYYY-MM-DD \(such as 2027-0"):
+        parse_day(value)
+    assert parse_date(value) is not None

@@ -50,6 +50,13 @@ def test_the_api_page_has_every_endpoint_of_the_openapi_document() -> None:
         assert f"### {name}\n" in page
 
 
+def test_the_api_page_says_the_deals_endpoints_take_a_token_only() -> None:
+    """A signed-in session's cookie gets 401 from the API: the page offered it as a way in."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "api.md").read_text(encoding="utf-8")
+    assert "signed-in session" not in page
+    assert page.count("Authentication: bearerAuth (`Authorization: Bearer TOKEN`) only") >= 9
+
+
 def test_the_benchmark_table_names_the_machine_of_each_refreshed_figure(tmp_path: Path) -> None:
     """A figure measured again on another day names the machine it ran on: the header's is the full run's."""
     from docs_tools.benchmark_table import RESULTS, benchmark_table

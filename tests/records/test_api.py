@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import re
 
 import pytest
 from flask import Flask
+
+from assess_app.api.query import taken_by
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
@@ -37,7 +41,11 @@ def test_a_rep_creates_a_deal_checks_it_twice_and_reads_its_history(
     assert second.status_code == 201
     body = second.get_json()
     assert body["verdict"]["verified_stage"]["id"] == "qualifying"
-    assert body["verdict"]["weighted_amount"] == {"claimed": 90000.0, "verified": 30000.0}  # the CRM stage is kept
+    assert body["verdict"]["weighted_amount"] == {
+        "claimed": 90000.0,
+        "verified": 30000.0,
+        "currency": None,
+    }  # the CRM stage is kept
     shown = client.get(f"/api/deals/{deal['id']}", headers=tokens["ana"]).get_json()
     assert [check["verified_stage"] for check in shown["checks"]] == ["discovery", "qualifying"]
     assert all(
@@ -171,6 +179,72 @@ def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
     assert client.get(f"/api/deals/{deal_id}?as_of=2027-02-30", headers=tokens["ana"]).status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("body", "loc", "message"),
+    [
+        ({"milestones": {}, "as_of": "2026-06-01"}, "as_of", "a check is recorded as of today; to read the verdict"),
+        ({"milestones": {}, "date": "2026-06-01"}, "date", "a check is recorded as of today"),
+        ({"milestones": {}, "deal": "Renamed Société"}, "deal", "a check does not rename the deal"),
+        ({"milestones": {}, "name": "Renamed"}, "name", "a check does not rename the deal"),
+    ],
+)
+def test_a_check_saying_another_day_or_name_is_refused_not_ignored(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: object, loc: str, message: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json=body)
+    assert refused.status_code == 400
+    assert [error["loc"] for error in refused.get_json()["errors"]] == [loc]
+    assert message in refused.get_json()["errors"][0]["message"]
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
+    schema = client.get("/api/openapi.json").get_json()["components"]["schemas"]["NewCheck"]
+    assert not {"as_of", "deal"} & set(schema["properties"])
+
+
+DATE_TIME = "2026-12-01T23:30:00-08:00"
+DATE_TIME_REFUSED = f"{DATE_TIME!r} is a date and time; write the day alone, YYYY-MM-DD (such as 2026-12-01, if that is the day you mean)"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/assess", {"as_of": DATE_TIME}, "as_of"),
+        (
+            "/api/assess",
+            {"milestones": {"pain-confirmed": {"met": True, "date": DATE_TIME}}},
+            "milestones.pain-confirmed.date",
+        ),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": DATE_TIME}}},
+            "milestones.pain-confirmed.date",
+        ),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": "2026-12-01 09:00"}}},
+            "milestones.pain-confirmed.date",
+        ),
+        ("{deal}/outcome", {"outcome": "lost", "date": DATE_TIME, "reason": "No budget"}, "date"),
+    ],
+)
+def test_a_date_and_time_where_a_day_is_asked_is_refused_at_its_field(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, body: dict[str, object], loc: str
+) -> None:
+    """Its day depends on a time zone: 23:30 at -08:00 is the next day in UTC."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"], json=body)
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == loc
+    assert error["message"].endswith(
+        DATE_TIME_REFUSED
+        if DATE_TIME in str(body)
+        else "write the day alone, YYYY-MM-DD (such as 2026-12-01, if that is the day you mean)"
+    )
+
+
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
     document = records_app.test_client().get("/api/openapi.json").get_json()
     paths = document["paths"]
@@ -204,3 +278,208 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
     no_longer = client.post(checks, headers=tokens["ana"], json={"milestones": {"pain-confirmed": {"met": 0}}})
     statuses = {m["id"]: m["status"] for m in no_longer.get_json()["verdict"]["milestones"]}
     assert (statuses["pain-confirmed"], statuses["budget-confirmed"]) == ("not_met", "verified")
+
+
+@pytest.mark.parametrize(
+    ("path", "errors"),
+    [
+        (
+            "/api/deals?sort=amount&limit=5&page=1",
+            [
+                ("sort", "unknown query parameter 'sort' (this address takes owner, stage, closed, page, per_page)"),
+                ("limit", "unknown query parameter 'limit' (this address takes owner, stage, closed, page, per_page)"),
+            ],
+        ),
+        ("/api/deals?per_pag=5", [("per_pag", "unknown query parameter 'per_pag'; did you mean 'per_page'?")]),
+        (
+            "{deal}?asof=2026-06-01",
+            [("asof", "unknown query parameter 'asof'; did you mean 'as_of'? (this address takes as_of)")],
+        ),
+        ("{deal}/confirmations?page=2", [("page", "(this address takes no query parameters); leave it out")]),
+        ("/api/process?v=2", [("v", "unknown query parameter 'v' (this address takes no query parameters)")]),
+    ],
+)
+def test_a_query_parameter_the_address_does_not_take_is_refused_not_ignored(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, errors: list[tuple[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.get(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"])
+    assert refused.status_code == 400
+    got = refused.get_json()["errors"]
+    assert [error["loc"] for error in got] == [loc for loc, _ in errors]
+    assert all(message in error["message"] for error, (_, message) in zip(got, errors, strict=True)), got
+
+
+def test_without_a_token_an_unknown_query_parameter_is_still_401(records_app: Flask) -> None:
+    """A token put in the query string is refused as no token at all (the API reads only the Authorization header)."""
+    assert records_app.test_client().get("/api/deals?access_token=abc").status_code == 401
+
+
+def test_each_route_takes_the_query_parameters_its_openapi_operation_lists(records_app: Flask) -> None:
+    document = records_app.test_client().get("/api/openapi.json").get_json()
+    documented = {
+        (path, method.upper()): {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    }
+    with records_app.test_request_context():
+        taken = {
+            (re.sub(r"<(?:int:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(taken_by(rule.endpoint))
+            for rule in records_app.url_map.iter_rules()
+            if rule.rule.startswith("/api/")
+            for method in rule.methods or ()
+            if method not in ("HEAD", "OPTIONS")
+        }
+    assert taken == documented
+
+
+@pytest.mark.parametrize(
+    ("path", "raw", "loc"),
+    [
+        ("/api/deals", '{"name": "Dup", "name": "Dup2"}', "name"),
+        (
+            "/api/assess",
+            '{"milestones": {"pain-confirmed": {"met": true, "met": false}}}',
+            "milestones.pain-confirmed.met",
+        ),
+        (
+            "{deal}/checks",
+            '{"milestones": {"pain-confirmed": true, "pain-confirmed": false}}',
+            "milestones.pain-confirmed",
+        ),
+        ("{deal}/outcome", '{"outcome": "won", "outcome": "lost", "date": "2026-01-05"}', "outcome"),
+    ],
+)
+def test_a_key_given_twice_in_one_object_is_refused_at_the_key(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, raw: str, loc: str
+) -> None:
+    """JSON parsers keep one of the two values silently, and which one the client meant is unknown."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json"}
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=raw.encode())
+    assert refused.status_code == 400
+    key = loc.rsplit(".", 1)[-1]
+    assert refused.get_json()["errors"] == [
+        {"loc": loc, "message": f"'{key}' is given twice in the same object; give it once"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "currency"),
+    [
+        ("/api/assess", {"amount": "EUR 80,000", "claimed_stage": "proposing"}, "EUR"),
+        ("/api/assess", {"amount": 80000, "claimed_stage": "proposing"}, None),
+        ("{deal}/checks", {"amount": "80000 GBP", "milestones": {}}, "GBP"),
+        ("{deal}/checks", {"currency": "jpy", "milestones": {}}, "JPY"),
+    ],
+)
+def test_weighted_amounts_say_their_currency(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, body: dict[str, object], currency: str | None
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5000}).get_json()["id"]
+    answer = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"], json=body).get_json()
+    verdict = answer.get("verdict", answer)
+    assert verdict["weighted_amount"]["currency"] == currency
+    if path != "/api/assess":
+        shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
+        listed = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"][0]["verdict"]
+        assert shown["weighted_amount"]["currency"] == listed["weighted_amount"]["currency"] == currency
+
+
+@pytest.mark.parametrize(
+    ("path", "told"),
+    [
+        (
+            "/api/deals",
+            'a new deal such as {"name": "Northwind", "amount": "USD 120,000", "claimed_stage": "proposing"}',
+        ),
+        ("{deal}/outcome", 'an outcome such as {"outcome": "won", "date": "YYYY-MM-DD"}'),
+        (
+            "{deal}/checks",
+            'a check such as {"milestones": {"pain-confirmed": {"met": true, "evidence": "Reply from the CFO"',
+        ),
+        ("{deal}/confirmations", 'a confirmation request such as {"milestones": ["pain-confirmed"], "buyer_name": '),
+        ("/api/assess", 'a deal object such as {"claimed_stage": "proposing", "milestones": {}}'),
+    ],
+)
+def test_an_empty_body_is_told_an_example_of_its_own_endpoints_body(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, told: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json"}
+    refused = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=b"")
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["message"].startswith(f"the body is empty; send {told}"), error
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/assess", "/api/deals", "{deal}/checks", "{deal}/outcome", "{deal}/confirmations"]
+)
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate"])
+def test_a_compressed_body_is_415_saying_to_send_it_uncompressed(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, encoding: str
+) -> None:
+    """It was read as text and refused as 'not UTF-8 (byte 1)', which sent integrators hunting for a bad character."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    headers = {**tokens["ana"], "Content-Type": "application/json", "Content-Encoding": encoding}
+    refused = client.post(
+        path.format(deal=f"/api/deals/{deal_id}"), headers=headers, data=gzip.compress(b'{"name": "Z"}')
+    )
+    assert refused.status_code == 415
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "Content-Encoding",
+            "message": f"the body is compressed (Content-Encoding: {encoding}), and the API reads request bodies "
+            "uncompressed only; send the JSON as it is, without Content-Encoding",
+        }
+    ]
+
+
+def test_content_encoding_identity_is_a_body_as_it_is(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    headers = {**tokens["ana"], "Content-Type": "application/json", "Content-Encoding": "identity"}
+    assert records_app.test_client().post("/api/deals", headers=headers, data=b'{"name": "Z"}').status_code == 201
+
+
+def test_the_openapi_document_says_where_each_201_points_and_what_a_check_stores(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "N", "amount": 5})
+    deal_id = created.get_json()["id"]
+    checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": {}})
+    won = client.post(
+        f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json={"outcome": "won", "date": DAY, "amount": 5}
+    )
+    for path, answer in [
+        ("/api/deals", created),
+        ("/api/deals/{deal_id}/checks", checked),
+        ("/api/deals/{deal_id}/outcome", won),
+    ]:
+        documented = paths[path]["post"]["responses"]["201"]["headers"]["Location"]["description"]
+        where = documented.split(":")[0].replace("{id}", str(deal_id)).replace("{deal_id}", str(deal_id))
+        assert answer.status_code == 201 and answer.headers["Location"] == where
+    schemas = client.get("/api/openapi.json").get_json()["components"]["schemas"]
+    assert "as read rather than as sent" in schemas["Check"]["properties"]["milestones"]["description"]
+
+
+@pytest.mark.parametrize("stage", ["proposing", "Proposing", "PROPOSING", "closed won"])
+def test_the_stage_filter_reads_a_stage_as_a_body_does(
+    records_app: Flask, tokens: dict[str, dict[str, str]], stage: str
+) -> None:
+    client = records_app.test_client()
+    for name, claimed in [("In proposing", "Proposing"), ("Won", "Closed Won"), ("Early", "discovery")]:
+        assert (
+            client.post("/api/deals", headers=tokens["ana"], json={"name": name, "claimed_stage": claimed}).status_code
+            == 201
+        )
+    listed = client.get("/api/deals", headers=tokens["ana"], query_string={"stage": stage})
+    assert listed.status_code == 200
+    expected = "Won" if stage == "closed won" else "In proposing"
+    assert [deal["name"] for deal in listed.get_json()["deals"]] == [expected]

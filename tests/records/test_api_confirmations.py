@@ -516,9 +516,11 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
         "422",  # the Idempotency-Key was used for another request
         "503",
     }
-    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "401", "404", "503"}
+    # 400: a query parameter the address does not take
+    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "400", "401", "404", "503"}
     assert set(paths["/api/deals/{deal_id}/confirmations/{request_id}/revoke"]["post"]["responses"]) == {
         "200",
+        "400",
         "401",
         "403",
         "404",
@@ -581,3 +583,28 @@ def test_the_manuals_curl_examples_work_as_shown(records_app: Flask, tokens: dic
         statuses.append(response.status_code)
     assert statuses == [201, 201, 200, 201, 200, 200]
     assert client.get("/api/deals/1/confirmations/1", headers=tokens["ana"]).get_json()["state"] == "revoked"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        ('{"reason": "sent to wrong person", "notify": true}', "application/json", 400),
+        ("{}", "application/json", 400),
+        ("reason=wrong", "application/x-www-form-urlencoded", 400),
+        ("", None, 200),
+        ("  \n", "application/json", 200),
+    ],
+)
+def test_withdrawing_a_link_takes_no_body_rather_than_dropping_one(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: str, content_type: str | None, status: int
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    request_id = _ask(client, tokens["ana"], deal_id)["id"]
+    headers = {**tokens["ana"], **({"Content-Type": content_type} if content_type else {})}
+    answer = client.post(f"/api/deals/{deal_id}/confirmations/{request_id}/revoke", headers=headers, data=body)
+    assert answer.status_code == status
+    state = client.get(f"/api/deals/{deal_id}/confirmations/{request_id}", headers=tokens["ana"]).get_json()["state"]
+    assert state == ("pending" if status == 400 else "revoked")
+    if status == 400:
+        assert answer.get_json()["errors"][0]["message"].startswith("withdrawing a link takes no body")

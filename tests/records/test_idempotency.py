@@ -190,3 +190,60 @@ def test_a_resubmitted_check_form_records_once(
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert _count(sessions, Check) == 1
+
+
+RETRIED_AT_ONCE = [
+    ("/api/deals", {"name": "Race crm", "crm_id": "RACE-CRM-0", "amount": "USD 5,000"}),
+    ("/api/deals/{deal_id}/outcome", {"outcome": "won", "date": DAY, "amount": "USD 5,000"}),
+]
+
+
+@pytest.mark.parametrize(("path", "body"), RETRIED_AT_ONCE)
+def test_retries_sent_while_the_first_runs_all_get_its_answer(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    path: str,
+    body: dict[str, object],
+) -> None:
+    """Without the key, the later ones would be refused for what the first created (409: crm_id taken, deal closed)."""
+    senders = 6
+    workers = [make_app() for _ in range(senders)]
+    deal_id = _deal(workers[0].test_client(), tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "retried-at-once"}
+    start = threading.Barrier(senders)
+    answers: list[tuple[int, bytes]] = []
+
+    def send(app: Flask) -> None:
+        client = app.test_client()
+        start.wait()
+        response = client.post(path.format(deal_id=deal_id), headers=headers, json=body)
+        answers.append((response.status_code, response.get_data()))
+
+    threads = [threading.Thread(target=send, args=(app,)) for app in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in answers] == [201] * senders
+    assert len({text for _, text in answers}) == 1
+    assert _count(sessions, Deal) + _count(sessions, OutcomeEvent) == 2
+
+
+REFORMATTED = [
+    ('{"name":"Idem A","crm_id":"IDEM-1"}', '{"crm_id":"IDEM-1",   "name":"Idem A"}'),
+    ('{"name": "Idem A", "amount": 5}', '{\n  "amount": 5,\n  "name": "Idem A"\n}\n'),
+    ('{"name":"Idem \\u00e9"}', '{"name": "Idem é"}'),
+]
+
+
+@pytest.mark.parametrize(("first", "retry"), REFORMATTED)
+def test_a_retry_that_reformats_the_same_json_is_the_same_request(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session], first: str, retry: str
+) -> None:
+    client = records_app.test_client()
+    headers = {**tokens["ana"], "Idempotency-Key": "reformatted", "Content-Type": "application/json"}
+    answers = [client.post("/api/deals", headers=headers, data=body.encode()) for body in (first, retry)]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert _count(sessions, Deal) == 1

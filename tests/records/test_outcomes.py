@@ -94,7 +94,7 @@ def test_a_closed_deals_verdict_weighs_nothing_and_asks_for_nothing_until_it_is_
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"])
     open_verdict = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"]
-    assert open_verdict["weighted_amount"] == {"claimed": 72000.0, "verified": 12000.0}
+    assert open_verdict["weighted_amount"] == {"claimed": 72000.0, "verified": 12000.0, "currency": None}
     assert open_verdict["next"][:1] == ["pain-confirmed"]
     closed = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=closed).status_code == 201
@@ -117,9 +117,9 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     deal_id = _deal(client, tokens["ana"])
     body = {"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["bo"], json=body).status_code == 404
-    other = _deal(client, tokens["ana"], "Contoso", 5000)
-    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in yen
-    won = client.post(f"/api/deals/{other}/outcome", headers=tokens["ana"], json=in_yen).get_json()
+    other = client.post("/api/deals", headers=tokens["ana"], json={"name": "Contoso", "amount": "JPY 5000"})
+    in_yen = {"outcome": "won", "date": YESTERDAY, "currency": "¥"}  # the deal's amount, in its own currency
+    won = client.post(f"/api/deals/{other.get_json()['id']}/outcome", headers=tokens["ana"], json=in_yen).get_json()
     assert (won["amount"], won["currency"]) == (5000.0, "JPY")
     assert client.post("/api/deals/999999/outcome", headers=tokens["lee"], json=body).status_code == 404
     assert client.post(f"/api/deals/{deal_id}/outcome", json=body).status_code == 401
@@ -141,7 +141,7 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "won", "date": "31/11/2025"}, "date", "'date': '31/11/2025' is not a real calendar date"),
         ({"outcome": "won", "date": "yesterday"}, "date", "'date': 'yesterday' is not a date"),
         ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
-        ({"outcome": "Won", "date": YESTERDAY}, "outcome", "'outcome' is 'Won'; write one of won, lost, open"),
+        ({"outcome": "Closed", "date": YESTERDAY}, "outcome", "'outcome' is 'Closed'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
         ({"outcome": "won", "date": YESTERDAY, "reason": "Great fit"}, "reason", "'reason' is not used for a won deal"),
         ({"outcome": "lost", "date": YESTERDAY}, "reason", "'reason' is required for a lost deal"),
@@ -323,3 +323,80 @@ def test_the_export_writes_a_won_deal_at_the_amount_it_was_won_for_and_the_audit
     assert main(["audit", str(exported), "--process", str(DEFAULT_PROCESS), "--out", str(tmp_path / "audit")]) == 0
     summary = " ".join(capsys.readouterr().out.split())
     assert "won: 1 deal, 195,000.00 lost: 1 deal, 50,000.00" in summary
+
+
+@pytest.mark.parametrize(
+    ("deal_amount", "body", "status", "saved"),
+    [
+        ("USD 45,000", {"currency": "EUR"}, 409, None),
+        ("USD 45,000", {"currency": "usd"}, 201, (45000.0, "USD")),
+        ("USD 45,000", {"amount": "EUR 41,000"}, 201, (41000.0, "EUR")),
+        ("USD 45,000", {"amount": 41000, "currency": "EUR"}, 201, (41000.0, "EUR")),
+        ("USD 45,000", {}, 201, (45000.0, "USD")),
+    ],
+)
+def test_a_win_in_another_currency_than_the_deals_needs_its_amount(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    deal_amount: str,
+    body: dict[str, Any],
+    status: int,
+    saved: tuple[float, str] | None,
+) -> None:
+    """Nothing converts 45,000 USD into euros: a currency alone would relabel the deal's amount."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Fabrikam", "amount": deal_amount})
+    answer = client.post(
+        f"/api/deals/{deal_id.get_json()['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "won", "date": YESTERDAY, **body},
+    )
+    assert answer.status_code == status
+    if saved is None:
+        assert answer.get_json()["errors"] == [
+            {
+                "loc": "currency",
+                "message": "'currency' is EUR but no 'amount' is given, and the deal's amount is in USD; "
+                "send the final amount too (for example 'amount': 'EUR 45,000'), or leave 'currency' out",
+            }
+        ]
+    else:
+        assert (answer.get_json()["amount"], answer.get_json()["currency"]) == saved
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome"),
+    [
+        ({"outcome": "won", "date": YESTERDAY, "amount": "EUR 99,000"}, "won"),
+        ({"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}, "lost"),
+    ],
+)
+def test_the_list_shows_each_closed_deals_outcome_as_the_deal_does(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, Any], outcome: str
+) -> None:
+    """Telling won from lost took one GET per deal."""
+    client = records_app.test_client()
+    closed_id, open_id = _deal(client, tokens["ana"]), _deal(client, tokens["ana"], "Contoso")
+    assert client.post(f"/api/deals/{closed_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
+    [closed] = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
+    shown = client.get(f"/api/deals/{closed_id}", headers=tokens["ana"]).get_json()
+    assert (closed["outcome"], closed["closing"]) == (outcome, shown["outcome_events"][-1])
+    assert (closed["closing"]["date"], closed["closing"]["outcome"]) == (YESTERDAY, outcome)
+    [still_open] = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
+    assert (still_open["id"], still_open["outcome"], still_open["closing"]) == (open_id, "open", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "outcome"),
+    [
+        ({"outcome": "Won", "date": YESTERDAY}, "won"),
+        ({"outcome": "LOST", "date": YESTERDAY, "reason": "No budget"}, "lost"),
+    ],
+)
+def test_an_outcome_is_read_ignoring_case_as_a_stage_is(
+    records_app: Flask, tokens: dict[str, dict[str, str]], body: dict[str, Any], outcome: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    recorded = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body)
+    assert recorded.status_code == 201 and recorded.get_json()["outcome"] == outcome
