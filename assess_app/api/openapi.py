@@ -95,7 +95,8 @@ _ASSESSMENT: dict[str, Any] = {
                     "requirement": {
                         "type": "string",
                         "description": 'Present only then: "helps, not required", "not required for this deal", '
-                        'or "one of: a, b (met by: b)" for alternatives of a group.',
+                        'or, for alternatives of a group, "one of: this question or “…”", the others named by their '
+                        'questions, with " (met by this one)" or " (met by “…”)" once one is verified (`met_by` gives its id).',
                     },
                     "met_by": {
                         "type": "string",
