@@ -55,7 +55,7 @@ def _date(data: Mapping[str, object], today: dt.date | None, problems: list[Prob
     except ValueError as error:
         problems.append(Problem(("date",), f"'date': {error}"))
         return None
-    too_late = future_close_date(closed_on, today) if today is not None else None
+    too_late = close_date_problem(closed_on, today) if today is not None else None
     if too_late is not None:
         problems.append(Problem(("date",), too_late))
     return closed_on
@@ -174,12 +174,23 @@ def is_closed(event: OutcomeEvent | None) -> bool:
     return event is not None and Outcome(event.outcome).is_closed
 
 
-def future_close_date(closed_on: dt.date | None, today: dt.date | None = None) -> str | None:
-    """Why a deal cannot have closed on that day: it is after `today` (default: today in UTC); None when it can."""
+OLDEST_CLOSE_YEARS = 20  # a close date further back is a mistyped year (1900, 0226), not a deal of the records
+
+
+def close_date_problem(closed_on: dt.date | None, today: dt.date | None = None) -> str | None:
+    """Why a deal cannot have closed on that day: it is after `today` (default: today in UTC), or more than
+    OLDEST_CLOSE_YEARS before it; None when it can."""
     today = today or utc_now().date()
-    if closed_on is None or closed_on <= today:
+    if closed_on is None:
         return None
-    return f"the close date {closed_on.isoformat()} is after today ({today.isoformat()}); a deal closes on a past day or today"
+    if closed_on > today:
+        return f"the close date {closed_on.isoformat()} is after today ({today.isoformat()}); a deal closes on a past day or today"
+    if closed_on.year < today.year - OLDEST_CLOSE_YEARS:
+        return (
+            f"the close date {closed_on.isoformat()} is more than {OLDEST_CLOSE_YEARS} years ago; check its year "
+            f"(a deal closes on a past day or today)"
+        )
+    return None
 
 
 def record_outcome(
@@ -190,12 +201,12 @@ def record_outcome(
     RecordError's `loc` is "deal" when the caller may not (a rep closing another's deal: the
     caller answers 404, as for a deal they cannot see), "outcome" when the deal is already so
     (closing a closed deal, reopening an open one), "date" for a close date after `today`
-    (default: today in UTC), "amount" for a win without any amount and "currency" for a win's currency without
+    (default: today in UTC) or decades before it (close_date_problem), "amount" for a win without any amount and "currency" for a win's currency without
     an amount that is not the deal's (nothing converts the deal's amount: it would be relabelled).
     """
     if not may_close(caller, deal):
         raise RecordError("deal", "only the deal's owner or a manager closes or reopens it")
-    too_late = future_close_date(change.closed_on, today)
+    too_late = close_date_problem(change.closed_on, today)
     if too_late is not None:
         raise RecordError("date", too_late)
     # Lock the deal (a no-op on SQLite, whose writers go one at a time): two closings at once

@@ -195,6 +195,20 @@ def test_won_without_any_amount_or_after_today_is_a_conflict(
             "message": f"the close date 2999-01-01 is after today ({TODAY.isoformat()}); a deal closes on a past day or today",
         }
     ]
+    # A year mistyped into the past (1900 for 2026) is no deal the records hold either.
+    long_ago = client.post(
+        f"/api/deals/{created['id']}/outcome",
+        headers=tokens["ana"],
+        json={"outcome": "lost", "date": "1900-01-01", "reason": "Too early"},
+    )
+    assert long_ago.status_code == 409
+    assert long_ago.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": "the close date 1900-01-01 is more than 20 years ago; check its year (a deal closes on a past "
+            "day or today)",
+        }
+    ]
 
 
 def _without_token(page: str) -> str:
