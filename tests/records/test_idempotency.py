@@ -141,19 +141,17 @@ def test_the_database_refuses_a_key_stored_twice(
         keep_answer(db, keyed, 201, "{}", None)
 
 
-def test_two_workers_given_the_same_key_at_once_record_one_check(
-    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
-) -> None:
-    workers = [make_app(), make_app()]
-    deal_id = _deal(workers[0].test_client(), tokens["ana"])
-    headers = {**tokens["ana"], "Idempotency-Key": "at-once"}
-    start = threading.Barrier(2)
+def _sent_at_once(
+    workers: list[Flask], path: str, headers: dict[str, str], body: dict[str, object]
+) -> list[tuple[int, bytes]]:
+    """POST the same request through each app (a worker) at the same moment, from threads; each answer's status and body."""
+    start = threading.Barrier(len(workers))
     answers: list[tuple[int, bytes]] = []
 
     def send(app: Flask) -> None:
         client = app.test_client()
         start.wait()
-        response = client.post(f"/api/deals/{deal_id}/checks", headers=headers, json={"milestones": PAIN})
+        response = client.post(path, headers=headers, json=body)
         answers.append((response.status_code, response.get_data()))
 
     threads = [threading.Thread(target=send, args=(app,)) for app in workers]
@@ -161,6 +159,16 @@ def test_two_workers_given_the_same_key_at_once_record_one_check(
         thread.start()
     for thread in threads:
         thread.join()
+    return answers
+
+
+def test_two_workers_given_the_same_key_at_once_record_one_check(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    workers = [make_app(), make_app()]
+    deal_id = _deal(workers[0].test_client(), tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "at-once"}
+    answers = _sent_at_once(workers, f"/api/deals/{deal_id}/checks", headers, {"milestones": PAIN})
     assert [status for status, _ in answers] == [201, 201]
     assert answers[0][1] == answers[1][1]
     assert _count(sessions, Check) == 1
@@ -211,20 +219,7 @@ def test_retries_sent_while_the_first_runs_all_get_its_answer(
     workers = [make_app() for _ in range(senders)]
     deal_id = _deal(workers[0].test_client(), tokens["ana"])
     headers = {**tokens["ana"], "Idempotency-Key": "retried-at-once"}
-    start = threading.Barrier(senders)
-    answers: list[tuple[int, bytes]] = []
-
-    def send(app: Flask) -> None:
-        client = app.test_client()
-        start.wait()
-        response = client.post(path.format(deal_id=deal_id), headers=headers, json=body)
-        answers.append((response.status_code, response.get_data()))
-
-    threads = [threading.Thread(target=send, args=(app,)) for app in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = _sent_at_once(workers, path.format(deal_id=deal_id), headers, body)
     assert [status for status, _ in answers] == [201] * senders
     assert len({text for _, text in answers}) == 1
     assert _count(sessions, Deal) + _count(sessions, OutcomeEvent) == 2
