@@ -22,7 +22,7 @@ from deal_records.records import RecordError
 from sales_process.deal import unicode_text
 from sales_process.outcome import Outcome
 from sales_process.problems import InvalidInput, Problem
-from sales_process.vocabulary import parse_currency, parse_date, parse_money
+from sales_process.vocabulary import parse_currency, parse_date, parse_money, unlisted_currency
 from sales_process.wording import kind_of, object_with_keys
 
 OUTCOME_KEYS = ("outcome", "date", "amount", "currency", "reason")
@@ -84,11 +84,16 @@ def _amount(data: Mapping[str, object], problems: list[Problem]) -> tuple[float 
     except ValueError as error:
         problems.append(Problem(("amount",), f"'amount': {error}"))
         return None, None
+    code = currency or (money.currency if money else None)
+    if code and (unlisted := unlisted_currency(code)):
+        key = "currency" if currency else "amount"
+        problems.append(Problem((key,), f"'{key}': {unlisted}"))
+        return None, None
     if money is None:
         return None, currency  # the deal's own amount, which must be in this currency (record_outcome)
     if currency is not None and money.currency is not None and currency != money.currency:
         problems.append(Problem(("currency",), f"'currency' is {currency} but 'amount' is in {money.currency}"))
-    return money.value, currency or money.currency
+    return money.value, code
 
 
 def _currency_without_amount(currency: str, deal_currency: str | None) -> str:

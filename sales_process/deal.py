@@ -23,6 +23,7 @@ from sales_process.vocabulary import (
     parse_iso_date,
     parse_money,
     parse_yes_no,
+    unlisted_currency,
 )
 from sales_process.wording import described, kind_of, object_with_keys
 
@@ -152,6 +153,9 @@ def parse_deal(data: object, process: Process, *, currency_key: bool = False) ->
     # The currency key says which currency an amount in kr is in; amount_currency words a bad one.
     amount = _amount(data.get("amount"), problems, given_currency(data.get(CURRENCY_KEY)) if currency_key else None)
     currency = amount_currency(data, amount, problems) if currency_key else (amount.currency if amount else None)
+    if currency is not None and (unlisted := unlisted_currency(currency)):
+        key = CURRENCY_KEY if currency_key and data.get(CURRENCY_KEY) else "amount"
+        problems.append(Problem((key,), f"'{key}': {unlisted}"))
     segment = parse_segment(data.get("segment"), problems)
     if segment is not None:
         _segment_typo(segment, process, problems)

@@ -422,6 +422,52 @@ def parse_currency(value: object) -> str | None:
     return code
 
 
+# The currencies in use today (ISO 4217 codes that some country's legal tender has, as the Unicode CLDR lists them).
+# A code a person types for a deal is checked against them, so a mistyped EUE is refused rather than kept as a
+# currency of its own. Exports are not: the audit and the SQL read any three letters, as the CRM wrote them.
+_CODES_IN_USE = (
+    "AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY "
+    "COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR "
+    "ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK "
+    "MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF "
+    "SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS "
+    "VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
+)
+CURRENCIES_IN_USE = frozenset(_CODES_IN_USE.split())
+
+
+# Codes people write that ISO 4217 does not list, for the currency they mean.
+CURRENCY_ALIASES: Mapping[str, str] = {"RMB": "CNY", "NTD": "TWD", "UKP": "GBP", "STG": "GBP"}
+# Currencies replaced lately, by the one in use: old exports still name them (the audit reads them), new deals not.
+REPLACED_CURRENCIES: Mapping[str, str] = {"BGN": "EUR", "HRK": "EUR", "SLL": "SLE", "ANG": "XCG", "ZWL": "ZWG"}
+
+
+def unlisted_currency(code: str) -> str | None:
+    """Why a currency code a person typed is refused: it is no currency in use (CURRENCIES_IN_USE), with the code
+    meant when one is plain, else how to write one; None when it is one."""
+    if code in CURRENCIES_IN_USE:
+        return None
+    if code in REPLACED_CURRENCIES:
+        return f"{code} is no longer in use: {REPLACED_CURRENCIES[code]} replaced it; write the amount in it"
+    meant = CURRENCY_ALIASES.get(code) or _mistyped_code(code)
+    return f"{code} is not a currency in use (ISO 4217); " + (f"did you mean {meant}?" if meant else CURRENCY_HINT)
+
+
+def _mistyped_code(code: str) -> str | None:
+    """The one code in use with the same letters (GPB for GBP), else the one with two letters in place (EUE for EUR);
+    None when there is no such code, or several."""
+    for alike in (
+        lambda known: sorted(known) == sorted(code),
+        lambda known: sum(a == b for a, b in zip(known, code, strict=True)) == 2,
+    ):
+        found = [known for known in CURRENCIES_IN_USE if alike(known)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
 def given_currency(value: object) -> str | None:
     """A currency column's cell (or key) as parse_money's column_currency: its ISO code, None when blank or not a
     currency (which the caller says on its own, as parse_currency words it)."""

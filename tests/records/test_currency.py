@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.models import Check, Deal
-from sales_process.vocabulary import money_in, parse_currency
+from sales_process.vocabulary import CURRENCIES_IN_USE, money_in, parse_currency, unlisted_currency
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import Run, new_deal, page_token
 from tests.records.test_pages import check
@@ -62,6 +62,24 @@ def test_a_currency_that_is_not_one_is_refused_with_the_way_to_write_it(typed: o
     with pytest.raises(ValueError) as raised:
         parse_currency(typed)
     assert str(raised.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("code", "meant"),
+    [("EUE", "EUR"), ("GPB", "GBP"), ("USN", "USD"), ("RMB", "CNY"), ("NTD", "TWD"), ("USS", None), ("XYZ", None)],
+)
+def test_a_code_no_currency_in_use_has_is_told_with_the_one_meant_when_plain(code: str, meant: str | None) -> None:
+    message = unlisted_currency(code)
+    assert message is not None and message.startswith(f"{code} is not a currency in use (ISO 4217)")
+    assert message.endswith(
+        f"; did you mean {meant}?" if meant else "or a name such as US Dollar, Euro or Pound Sterling"
+    )
+
+
+def test_every_currency_in_use_is_a_three_letter_code_and_none_is_refused() -> None:
+    assert all(len(code) == 3 and code.isupper() for code in CURRENCIES_IN_USE)
+    assert [code for code in CURRENCIES_IN_USE if unlisted_currency(code)] == []
+    assert {"USD", "EUR", "GBP", "JPY", "INR", "CHF", "SEK", "BRL", "CNY"} <= CURRENCIES_IN_USE
 
 
 def test_an_amount_is_shown_with_its_currency_when_known() -> None:
@@ -145,6 +163,18 @@ BAD_CURRENCIES = [
         "correct one of them",
     ),
     ({"amount": 5, "curency": "EUR"}, "curency", "unknown key 'curency'"),
+    (
+        {"amount": 80000, "currency": "EUE"},
+        "currency",
+        "'currency': EUE is not a currency in use (ISO 4217); did you mean EUR?",
+    ),
+    ({"amount": "GPB 80,000"}, "amount", "'amount': GPB is not a currency in use (ISO 4217); did you mean GBP?"),
+    ({"amount": "80000 RMB"}, "amount", "'amount': RMB is not a currency in use (ISO 4217); did you mean CNY?"),
+    (
+        {"amount": "80000 XYZ"},
+        "amount",
+        "'amount': XYZ is not a currency in use (ISO 4217); write a three-letter ISO code",
+    ),
 ]
 
 

@@ -154,6 +154,12 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({"outcome": "lost", "date": YESTERDAY, "reason": "x" * 1001}, "reason", "at most 1000"),
         ({"outcome": "open", "date": YESTERDAY}, "date", "'date' is not used to reopen a deal"),
         ({"outcome": "won", "date": YESTERDAY, "note": "x"}, "note", "note"),
+        (
+            {"outcome": "won", "date": YESTERDAY, "amount": 5, "currency": "EUE"},
+            "currency",
+            "EUE is not a currency in use (ISO 4217); did you mean EUR?",
+        ),
+        ({"outcome": "won", "date": YESTERDAY, "amount": "5 GPB"}, "amount", "did you mean GBP?"),
     ],
 )
 def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
