@@ -147,16 +147,14 @@ class SolvedScenario:
 
     @property
     def next_alternatives(self) -> tuple[tuple[Milestone, ...], ...]:
-        """The next milestones as requirements: a group's members together (one of them is enough), others alone."""
-        grouped: dict[str, list[Milestone]] = {}
-        for milestone in self.next_milestones:
-            grouped.setdefault(milestone.group or f"\0{milestone.id}", []).append(milestone)
-        return tuple(tuple(members) for members in grouped.values())
+        """The next milestones as requirements (Assessment.next_steps): a group's members together (one of them is
+        enough), others alone."""
+        return tuple(tuple(result.milestone for result in step) for step in self.assessment.next_steps)
 
     @property
-    def next_verdicts(self) -> tuple[Verdict, ...]:
-        """One explained verdict per next milestone."""
-        return tuple(_next_verdict(result) for result in self.assessment.next)
+    def next_verdicts(self) -> tuple[tuple[Verdict, ...], ...]:
+        """One explained verdict per next milestone, by step (Assessment.next_steps: alternatives together)."""
+        return tuple(tuple(_next_verdict(result) for result in step) for step in self.assessment.next_steps)
 
     @property
     def evidence_result(self) -> MilestoneResult | None:
@@ -209,9 +207,13 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
         if not all(earlier.all_required for earlier in stages[:-1]):
             rule = f"A deal reaches {stage.name} only when every milestone it needs in every stage before it is verified, and this one's are."
         return Verdict(rule, gate.id, gate.milestones[-1].id, (gap, *_requirement_notes(assessment)))
-    first = assessment.next[0]
+    step = assessment.next_steps[0]
+    first = step[0]
     needs = "all its milestones are" if stage.all_required else "every milestone it needs of this deal is"
     rule = f"A deal leaves {stage.name} only when {needs} verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
+    if len(step) > 1:  # alternatives: any one of them would do, so the rule names them all
+        questions = " or ".join(f"\u201c{result.milestone.question}\u201d" for result in step)
+        rule = f"A deal leaves {stage.name} only when {needs} verified, and one of {questions} is needed: none is verified yet."
     notes = list(_requirement_notes(assessment))
     if rep_activity is not None:
         notes.append(

@@ -151,29 +151,51 @@ def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
     return [(m.id, m.customer_action) for m in [*earlier, *solved.verified_stage.milestones, *following]]
 
 
+def _next_answer(solved: SolvedScenario) -> str:
+    """The answer in words, for "Not quite: the answer is …": a group's alternatives as "one of: a or b"."""
+    steps = []
+    for members in solved.next_alternatives:
+        actions = [lower_first(milestone.customer_action.rstrip(". ")) for milestone in members]
+        steps.append(actions[0] if len(actions) == 1 else "one of: " + " or ".join(actions))
+    return "; ".join(steps)
+
+
+def _next_rules(solved: SolvedScenario) -> str:
+    """Each step's rule with its link, a group's alternatives under "One of these N is enough"."""
+    lines = []
+    for verdicts in solved.next_verdicts:
+        rules = [f"{inline(' '.join([v.rule, *v.notes]))} ({_rule_link(v, solved)})" for v in verdicts]
+        if len(rules) == 1:
+            lines.append(f"- {rules[0]}")
+        else:
+            lines.append(f"- One of these {len(rules)} is enough:\n")
+            lines += [f"    - {rule}" for rule in rules]
+    return "\n".join(lines)
+
+
 def _next_question(number: int, solved: SolvedScenario) -> str | None:
-    if not solved.next_milestones:
+    steps = solved.next_alternatives
+    if not steps:
         return None
-    correct = [milestone.id for milestone in solved.next_milestones]
-    # The script ends the sentence: "Not quite: the answer is A; B."
-    answer = "; ".join(lower_first(milestone.customer_action.rstrip(". ")) for milestone in solved.next_milestones)
+    # A step is right when one of its alternatives is ticked: "a b|c" is a, and b or c.
+    correct = ["|".join(milestone.id for milestone in members) for members in steps]
     form = _question(
         f"q-{solved.scenario.id}-next",
         "What must the customer do next? (select every one that applies)",
         "checkbox",
         _next_options(solved),
         correct,
-        answer,
+        _next_answer(solved),
     )
-    verdicts = solved.next_verdicts
-    others = [f"{inline(v.rule)} ({_rule_link(v, solved)})" for v in verdicts[1:]]
-    first = verdicts[0]
+    if len(steps) == 1 and len(steps[0]) == 1:
+        return form + "\n\n" + _disclosure("The customer must next:", solved.next_verdicts[0][0], solved)
     intro = (
         "The customer must next:"
-        if len(verdicts) == 1
-        else f"The customer must still achieve {plural(len(verdicts), 'outcome')}:"
+        if len(steps) == 1
+        else f"The customer must still achieve {plural(len(steps), 'outcome')}:"
     )
-    return form + "\n\n" + _disclosure(intro, first, solved, others)
+    answer = f"**{intro}**\n\n{_next_rules(solved)}"
+    return form + "\n\n" + '??? success "Show the answer"\n\n' + indent(answer)
 
 
 def _evidence_question(number: int, solved: SolvedScenario) -> str | None:

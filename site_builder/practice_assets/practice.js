@@ -40,6 +40,18 @@
     return sorted(Array.prototype.map.call(inputs, function (input) { return input.value; }));
   }
 
+  /* data-correct lists the steps of the answer, space-separated; a step's alternatives are joined by "|"
+     ("a b|c" is a, and b or c). An answer is right when it ticks one or more of every step's alternatives
+     and nothing outside them. */
+  function isRight(ticked, correct) {
+    var steps = correct.split(" ").map(function (step) { return step.split("|"); });
+    var allowed = [].concat.apply([], steps);
+    var onlyAllowed = ticked.every(function (value) { return allowed.indexOf(value) !== -1; });
+    return onlyAllowed && steps.every(function (step) {
+      return step.some(function (value) { return ticked.indexOf(value) !== -1; });
+    });
+  }
+
   function disclosureAfter(form) {
     var next = form.nextElementSibling;
     while (next && next.tagName !== "DETAILS" && next.tagName !== "FORM") {
@@ -78,7 +90,7 @@
       verdict.textContent = "Choose an answer first.";
       return;
     }
-    var right = answer === sorted(form.getAttribute("data-correct").split(" "));
+    var right = isRight(answer.split(" "), form.getAttribute("data-correct"));
     verdict.classList.add(right ? "playbook-practice-verdict--right" : "playbook-practice-verdict--wrong");
     verdict.textContent = right
       ? "Right. The rule is explained below."

@@ -12,7 +12,9 @@ import pytest
 from assess_app import create_app
 from sales_process.loader import load_process
 from sales_process.practice import SolvedScenario, practice_scenarios
+from site_builder.build import build_site
 from tests.browser import PHONE, axe_violations, live_directory, live_wsgi
+from tests.requirements.posthog import write_process
 
 pytestmark = pytest.mark.browser
 
@@ -237,3 +239,40 @@ def test_the_practice_page_has_no_accessibility_violations(
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+def test_one_alternative_of_a_group_is_a_right_answer_to_what_the_customer_must_do_next(
+    page: Any, tmp_path: Path
+) -> None:
+    process = write_process(tmp_path)
+    build_site(process, tmp_path / "site")
+    scenario = next(
+        item
+        for item in practice_scenarios(load_process(process).process)
+        if any(len(step) > 1 for step in item.next_alternatives)
+    )
+    steps = [[milestone.id for milestone in step] for step in scenario.next_alternatives]
+    alone = [ids[0] for ids in steps if len(ids) == 1]
+    group = next(ids for ids in steps if len(ids) > 1)
+    form = f"q-{scenario.scenario.id}-next"
+    verdict = page.locator(f"#{form} .playbook-practice-verdict")
+
+    def ticked(values: list[str]) -> str:
+        for box in page.locator(f"#{form} input").all():
+            box.set_checked(box.get_attribute("value") in values)
+        page.locator(f"#{form} .playbook-practice-check").click()
+        return str(verdict.inner_text())
+
+    with live_directory(tmp_path / "site") as url:
+        page.goto(url + "/practice/")
+        # Either alternative, or both, with every milestone that stands alone: a rep who ticked one of them
+        # was told "Not quite" and shown all of them as required.
+        assert ticked([*alone, group[0]]).startswith("Right.")
+        assert ticked([*alone, group[1]]).startswith("Right.")
+        assert ticked([*alone, *group]).startswith("Right.")
+        missed = ticked(alone)
+        assert missed.startswith("Not quite") and "one of: " in missed and " or " in missed
+        if alone:
+            assert ticked([group[0]]).startswith("Not quite")
+        shown = page.locator(f"#{form} ~ details").first.inner_text()  # opened by the check
+        assert f"One of these {len(group)} is enough:" in shown
