@@ -70,9 +70,9 @@ def stage_requirements(stage: Stage) -> tuple[Requirement, ...]:
 
 
 def _amount(value: float) -> str:
-    """25000 → "25k", 1500000 → "1.5M": as a playbook says it."""
-    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
-        if value >= size and (value / size * 10) == int(value / size * 10):
+    """25000 → "25k", 1500000 → "1.5M", 1250000 → "1.25M": as a playbook says it; other amounts in full."""
+    for size, suffix, places in ((1_000_000, "M", 100), (1_000, "k", 10)):
+        if value >= size and (value / size * places) == int(value / size * places):
             return f"{value / size:g}{suffix}"
     return money(value)
 
@@ -95,19 +95,14 @@ def applies_to(condition: RequiredWhen) -> str:
 
 
 def requirement_note(milestone: Milestone) -> str | None:
-    """How a playbook words a milestone not required of every deal: "not required for deals under 25k",
-    "helps, not required"; None for a milestone every deal needs."""
+    """How a playbook words a milestone not required of every deal: "required only for deals of 25k or more",
+    "helps, not required"; None for a milestone every deal needs. Every condition is worded the one way, by the
+    deals it holds for, so two notes side by side never read in opposite directions."""
     if not milestone.required:
         return "helps, not required"
     condition = milestone.required_when
     if condition is None:
         return None
-    low, high = condition.amount_at_least, condition.amount_below
-    if condition.segment is None and (low is None) != (high is None):
-        if low is not None:
-            return f"not required for deals under {_amount(low)}"
-        assert high is not None
-        return f"not required for deals of {_amount(high)} or more"
     return f"required only for {applies_to(condition)}"
 
 
@@ -129,7 +124,7 @@ def alternatives_note(stage: Stage, milestone: Milestone, met_by: str | None = N
 
 def milestone_note(stage: Stage, milestone: Milestone) -> str | None:
     """Everything a playbook or the form says about who needs a milestone: "one of: this question or “Did they
-    attend the demo?”", "not required for deals under 25k", "helps, not required"; None for a milestone every deal
+    attend the demo?”", "required only for deals of 25k or more", "helps, not required"; None for a milestone every deal
     needs. A group's other members are named by their questions, as the pages show them: ids mean nothing there."""
     notes = []
     if milestone.group is not None:

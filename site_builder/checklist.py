@@ -17,8 +17,8 @@ _INTRO = (
 )
 _INTRO_REQUIREMENTS = (
     "Tick a question only when you can name the evidence. A deal belongs in the first stage with a question it needs "
-    "left unticked: of questions marked “one of”, one ticked is enough; a question marked “not required for …” is not "
-    "needed by the deals it names, and one that “helps, not required” never holds a deal back. Print this page for "
+    "left unticked: of questions marked “one of”, one ticked is enough; a question marked “required only for …” is not "
+    "needed by other deals, and one that “helps, not required” never holds a deal back. Print this page for "
     "deal reviews: the navigation is left off the paper."
 )
 # Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.

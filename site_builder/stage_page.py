@@ -34,7 +34,7 @@ def _you_are_here(stage: Stage, previous: Stage | None) -> str:
 
 
 def _note(stage: Stage, milestone: Milestone) -> str:
-    """ " (one of: a, b; not required for deals under 25k)" after a milestone not every deal needs alone."""
+    """ " (one of: a, b; required only for deals of 25k or more)" after a milestone not every deal needs alone."""
     note = milestone_note(stage, milestone)
     return f" *({inline(note)})*" if note else ""
 
@@ -91,8 +91,8 @@ def _move_on(stage: Stage) -> str:
     if not stage.all_required:
         intro = (
             f"A deal leaves {inline(stage.name)} when every milestone below that it needs is verified by evidence: "
-            "of milestones marked “one of”, one verified is enough; one marked “not required for …” is not needed "
-            "by the deals it names; and one that “helps, not required” never holds a deal back."
+            "of milestones marked “one of”, one verified is enough; one marked “required only for …” is not needed "
+            "by other deals; and one that “helps, not required” never holds a deal back."
         )
     return "\n\n".join([heading, intro, *(milestone_block(milestone, stage) for milestone in stage.milestones)])
 

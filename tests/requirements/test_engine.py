@@ -57,10 +57,11 @@ def test_the_one_rule_decides_whether_a_milestone_gates_a_deal(
 
 NOTES = [
     ({"required": False}, "helps, not required"),
-    ({"required_when": {"amount_at_least": 25000}}, "not required for deals under 25k"),
-    ({"required_when": {"amount_below": 1500000}}, "not required for deals of 1.5M or more"),
-    ({"required_when": {"amount_at_least": 2500}}, "not required for deals under 2.5k"),
-    ({"required_when": {"amount_at_least": 1234}}, "not required for deals under 1,234"),
+    ({"required_when": {"amount_at_least": 25000}}, "required only for deals of 25k or more"),
+    ({"required_when": {"amount_below": 1500000}}, "required only for deals under 1.5M"),
+    ({"required_when": {"amount_at_least": 2500}}, "required only for deals of 2.5k or more"),
+    ({"required_when": {"amount_at_least": 1234}}, "required only for deals of 1,234 or more"),
+    ({"required_when": {"amount_at_least": 1250000}}, "required only for deals of 1.25M or more"),
     (
         {"required_when": {"segment": ["Enterprise", "Mid-Market"]}},
         "required only for deals in segment Enterprise or Mid-Market",
@@ -191,7 +192,7 @@ def test_the_playbook_note_names_the_alternatives(loaded: LoadedProcess) -> None
         "actively-using": "one of: this question or “Has the customer completed a trial against agreed success criteria?”",
         "trial-completed": "one of: “Is the customer's team actively using the product?” or this question",
         "demo-attended": "helps, not required",
-        "success-criteria-agreed": "not required for deals under 25k",
+        "success-criteria-agreed": "required only for deals of 25k or more",
     }
 
 

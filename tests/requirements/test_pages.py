@@ -56,7 +56,7 @@ def test_the_stage_page_says_one_of_helps_and_not_required(built: tuple[Path, Pa
         in text
     )
     assert "Requirement: helps, not required" in text
-    assert "Requirement: not required for deals under 25k" in text
+    assert "Requirement: required only for deals of 25k or more" in text
     assert "of milestones marked “one of”, one verified is enough" in text
 
 
@@ -67,7 +67,7 @@ def test_the_next_stage_page_lists_the_gate_with_its_notes(built: tuple[Path, Pa
 
 def test_the_checklist_marks_each_milestone_not_every_deal_needs(built: tuple[Path, Path]) -> None:
     text = _text((built[1] / "checklist" / "index.html").read_text(encoding="utf-8"))
-    assert "Has the customer named who signs off on the purchase? (not required for deals under 25k)" in text
+    assert "Has the customer named who signs off on the purchase? (required only for deals of 25k or more)" in text
     assert "Has the customer attended a demo? (helps, not required)" in text
     assert (
         "Is the customer's team actively using the product? (one of: this question or "
