@@ -10,7 +10,13 @@ from typing import NamedTuple
 from sales_process.deal import Answer, BuyerAnswer, Deal
 from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, Process, Stage
-from sales_process.requirement import alternatives_note, milestone_required, stage_requirements
+from sales_process.requirement import (
+    alternatives_note,
+    condition_notes,
+    milestone_required,
+    requirement_note,
+    stage_requirements,
+)
 from sales_process.status_rules import status_of
 from sales_process.vocabulary import Status, plural, status_label
 from sales_process.wording import clipped
@@ -36,13 +42,14 @@ class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
 
     @property
     def requirement(self) -> str | None:
-        """How the milestone stands for this deal when it is not simply required: "not required for this deal",
+        """How the milestone stands for this deal when it is not simply required: "not required for this deal:
+        required only for deals of 25k or more",
         "helps, not required", "one of: this question or “…” (met by “…”)"; None otherwise."""
         milestone = self.milestone
         if not milestone.required:
             return "helps, not required"
         if not self.required:
-            return "not required for this deal"
+            return f"not required for this deal: {requirement_note(milestone)}"
         if milestone.group is not None:
             return alternatives_note(self.stage, milestone, self.met_by)
         return None
@@ -104,6 +111,20 @@ class Assessment:
                 f"group:{result.milestone.group}" if result.milestone.group else result.milestone.id, []
             ).append(result)
         return tuple(tuple(step) for step in steps.values())
+
+    @property
+    def nothing_next(self) -> str:
+        """What to say when nothing holds the deal back: every milestone verified, or every one it needs (optional
+        ones, ones it does not need and the other alternatives of a group met may stay open)."""
+        if all(result.status is Status.VERIFIED for result in self.milestones):
+            return "Every milestone is verified."
+        return "Every milestone this deal needs is verified."
+
+    @cached_property
+    def condition_notes(self) -> tuple[str, ...]:
+        """How the conditions read this deal's amount and segment, when a rep should know (requirement.condition_notes):
+        a blank amount or segment asks every milestone conditional on it; an unnamed segment none."""
+        return tuple(condition_notes(self.process.milestones(), self.deal.amount, self.deal.segment))
 
     @cached_property
     def met_by(self) -> dict[str, str]:

@@ -81,6 +81,8 @@ def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, 
     }
     if assessment.deal.segment is not None:
         answer["segment"] = assessment.deal.segment
+    if assessment.condition_notes:
+        answer["conditions"] = list(assessment.condition_notes)
     return answer
 
 
@@ -129,7 +131,9 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
                 lines.append(f"{indent}  Status: {result.label}")
                 lines.append(f"{indent}  Evidence: {result.milestone.evidence}")
     else:
-        lines += ["", "Every milestone is verified."]
+        lines += ["", assessment.nothing_next]
+    if assessment.condition_notes:
+        lines += ["", *assessment.condition_notes]
     met = [r for r in assessment.milestones if r.met_by is not None and r.met_by == r.milestone.id]
     if met:
         lines += ["", "Alternatives met:"]

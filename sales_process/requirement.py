@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sales_process.model import Milestone, RequiredWhen, Stage
+from sales_process.model import Milestone, RequiredWhen, Stage, segment_key
 from sales_process.vocabulary import money
 
 __all__ = [
     "Requirement",
     "alternatives_note",
     "applies_to",
+    "condition_notes",
     "milestone_note",
     "milestone_required",
     "process_segments",
@@ -143,3 +144,28 @@ def process_segments(milestones: list[tuple[Stage, Milestone]]) -> list[str]:
         for segment in condition.segment or () if condition is not None else ():
             found.setdefault(segment.strip().lower(), segment)
     return list(found.values())
+
+
+def condition_notes(milestones: list[tuple[Stage, Milestone]], amount: float | None, segment: str | None) -> list[str]:
+    """What a rep should know of how the conditions read this deal: a blank amount or segment makes every
+    milestone conditional on it required (milestone_required), and a segment the process does not name leaves out
+    every milestone required only in the segments it names. Empty when neither applies."""
+    conditions = [m.required_when for _, m in milestones if m.required and m.required_when is not None]
+    notes = []
+    if amount is None and any(c.amount_at_least is not None or c.amount_below is not None for c in conditions):
+        notes.append(
+            "No amount is given, so every milestone required only for some amounts is asked of this deal: "
+            "give the amount to see which it needs."
+        )
+    named = process_segments(milestones)
+    if segment is None and named:
+        notes.append(
+            "No segment is given, so every milestone required only in some segments is asked of this deal: "
+            "give the segment to see which it needs."
+        )
+    elif segment is not None and named and segment_key(segment) not in {segment_key(name) for name in named}:
+        notes.append(
+            f"The segment “{segment}” is none the process names ({', '.join(named)}), so no milestone required "
+            "only in those segments is asked of this deal: check that it is the segment meant."
+        )
+    return notes

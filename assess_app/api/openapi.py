@@ -94,7 +94,8 @@ _ASSESSMENT: dict[str, Any] = {
                     },
                     "requirement": {
                         "type": "string",
-                        "description": 'Present only then: "helps, not required", "not required for this deal", '
+                        "description": 'Present only then: "helps, not required", "not required for this deal: required '
+                        'only for deals of 25k or more" (the condition, as the playbook words it), '
                         'or, for alternatives of a group, "one of: this question or “…”", the others named by their '
                         'questions, with " (met by this one)" or " (met by “…”)" once one is verified (`met_by` gives its id).',
                     },
@@ -123,6 +124,13 @@ _ASSESSMENT: dict[str, Any] = {
             "description": "Milestone ids the customer must do next; empty for a saved deal closed won or lost.",
         },
         "out_of_order": {"type": "array", "items": {"type": "string"}},
+        "conditions": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Present only when a rep should know how the conditions read this deal: a blank amount or "
+            "segment asks every milestone required only for some amounts or segments; a segment the process does "
+            "not name asks none of those required only in the segments it names.",
+        },
         "weighted_amount": {
             "type": ["object", "null"],
             "description": "The amount weighted by the claimed and the verified stage's probability; null for a deal "

@@ -14,6 +14,7 @@ from sales_process.model import Milestone, RequiredWhen
 from sales_process.problems import InvalidFile, InvalidInput
 from sales_process.report import assessment_json, assessment_text
 from sales_process.requirement import milestone_note, milestone_required, requirement_note
+from tests.conftest import DEFAULT_PROCESS
 from tests.requirements.posthog import SMALL_DEAL_ANSWERS, write_process
 
 AS_OF = dt.date(2027, 3, 1)
@@ -90,7 +91,9 @@ def test_a_small_deal_needs_only_the_small_deal_criteria(loaded: LoadedProcess) 
     assessment = assess(loaded.process, small, AS_OF)
     assert assessment.verified_stage.id == "contracting"
     by_id = {r.milestone.id: r for r in assessment.milestones}
-    assert by_id["decision-maker-named"].requirement == "not required for this deal"
+    assert by_id["decision-maker-named"].requirement == (
+        "not required for this deal: required only for deals of 25k or more"
+    )
     assert by_id["demo-attended"].requirement == "helps, not required"
     assert by_id["trial-completed"].requirement == (
         "one of: “Is the customer's team actively using the product?” or this question "
@@ -139,7 +142,10 @@ def test_the_json_and_the_text_say_how_each_milestone_stands(loaded: LoadedProce
     items = {item["id"]: item for item in answer["milestones"]}
     assert items["pain-confirmed"].keys() == {"id", "stage", "question", "status", "reason"}
     assert items["decision-maker-named"]["required"] is False
-    assert items["decision-maker-named"]["requirement"] == "not required for this deal"
+    assert items["decision-maker-named"]["requirement"] == (
+        "not required for this deal: required only for deals of 25k or more"
+    )
+    assert answer["conditions"] == [UNNAMED_SMB]
     assert items["trial-completed"]["met_by"] == "actively-using"
     assert items["trial-completed"]["required"] is True
     text = assessment_text(loaded, assessment)
@@ -147,8 +153,50 @@ def test_the_json_and_the_text_say_how_each_milestone_stands(loaded: LoadedProce
         "Alternatives met:\n  - The customer's team sends events from production to their project. "
         "(one of 2 alternatives)\n"
     ) in text
-    assert "  - The customer names the person who approves the budget. (not required for this deal)\n" in text
+    assert (
+        "  - The customer names the person who approves the budget. (not required for this deal: required only for "
+        "deals of 25k or more)\n"
+    ) in text
+    assert f"\n\n{UNNAMED_SMB}\n" in text
     assert "  - The customer's team attends a product demo. (helps, not required)\n" in text
+
+
+UNNAMED_SMB = (
+    "The segment “SMB” is none the process names (Enterprise, Mid-Market), so no milestone required only in those "
+    "segments is asked of this deal: check that it is the segment meant."
+)
+NO_AMOUNT = (
+    "No amount is given, so every milestone required only for some amounts is asked of this deal: give the amount "
+    "to see which it needs."
+)
+NO_SEGMENT = (
+    "No segment is given, so every milestone required only in some segments is asked of this deal: give the segment "
+    "to see which it needs."
+)
+
+
+@pytest.mark.parametrize(
+    ("deal", "notes"),
+    [
+        ({"amount": 12000, "segment": "SMB"}, [UNNAMED_SMB]),
+        ({"amount": 12000, "segment": " mid-market "}, []),
+        ({"amount": 12000}, [NO_SEGMENT]),
+        ({"segment": "Enterprise"}, [NO_AMOUNT]),
+        ({}, [NO_AMOUNT, NO_SEGMENT]),
+    ],
+)
+def test_a_rep_is_told_how_the_conditions_read_a_blank_or_unnamed_amount_and_segment(
+    loaded: LoadedProcess, deal: dict[str, object], notes: list[str]
+) -> None:
+    assessment = assess(loaded.process, parse_deal(deal, loaded.process), AS_OF)
+    assert list(assessment.condition_notes) == notes
+    assert assessment_json(loaded, assessment).get("conditions", []) == notes
+
+
+def test_a_process_without_conditions_has_no_notes_on_them() -> None:
+    loaded = load_process(DEFAULT_PROCESS)
+    assessment = assess(loaded.process, parse_deal({}, loaded.process), AS_OF)
+    assert assessment.condition_notes == () and "conditions" not in assessment_json(loaded, assessment)
 
 
 SEGMENT_ERRORS = [

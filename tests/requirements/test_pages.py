@@ -93,7 +93,8 @@ def test_the_forms_verdict_says_what_the_deal_does_not_need(client: FlaskClient)
     assert response.status_code == 200
     text = _text(response.get_data(as_text=True))
     assert "Contracting" in text
-    assert "Not required for this deal." in text
+    assert "Not required for this deal: required only for deals of 25k or more." in text
+    assert "The segment “SMB” is none the process names (Enterprise, Mid-Market)" in text
     assert "Helps, not required." in text
     assert (
         "One of: this question or “Has the customer completed a trial against agreed success criteria?” "
