@@ -18,7 +18,7 @@ from mkdocs.exceptions import MkDocsException
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import Diagnostic, InvalidFile
 from site_builder.common import SiteLinks
-from site_builder.site_dir import site_dir_problem, swap_in
+from site_builder.site_dir import folder_mode, site_dir_problem, swap_in
 from site_builder.source import rendering
 
 CONFIG_NAME = "mkdocs.yml"
@@ -73,6 +73,7 @@ def build_site(
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.new-", dir=site_dir.parent))
+        staging.chmod(folder_mode())  # mkdtemp's 0700 would hide the site from the web server's user
     except OSError as error:
         raise SiteBuildError(f"{site_dir}: cannot write there: {error.strerror}") from None
     try:

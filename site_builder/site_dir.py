@@ -24,6 +24,25 @@ def site_dir_problem(site_dir: Path, keep: list[Path]) -> str | None:
     return None
 
 
+def folder_mode() -> int:
+    """The mode a new folder gets from the process's umask (0755 under the usual 022), as `mkdir` gives it."""
+    return 0o777 & ~_umask()
+
+
+def _umask() -> int:
+    # Linux says it in /proc without changing it; os.umask can only be read by setting it, which a thread
+    # creating a file at that moment would see.
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def swap_in(new: Path, target: Path) -> None:
     """Put the new site at target; the old one ends at `new`, for the caller to remove."""
     if target.exists() and _exchange(new, target):

@@ -304,3 +304,14 @@ def test_the_projects_theme_folder_is_listed_afresh_on_each_build(tmp_path: Path
     assert "extra.css" in theme_env(theme).list_templates()
     (custom / "added.js").write_text("", encoding="utf-8")
     assert "added.js" in theme_env(theme).list_templates()
+
+
+def test_the_site_folder_takes_its_mode_from_the_umask_as_mkdir_would(tmp_path: Path) -> None:
+    # Built as a deploy user and served as another (www-data), a 0700 folder was unreadable to the server.
+    site = tmp_path / "site"
+    script = (
+        "import os, sys; os.umask(0o027); from site_builder.build import build_site; "
+        "from pathlib import Path; build_site(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
+    subprocess.run([sys.executable, "-c", script, str(ODD_PROCESS), str(site)], check=True, cwd=ROOT)
+    assert (site.stat().st_mode & 0o777, (site / "index.html").stat().st_mode & 0o777) == (0o750, 0o640)
