@@ -22,6 +22,7 @@ from assess_app.records import init_confirmations, init_records
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
+from assess_app.startup import say_how_it_starts
 from assess_app.store import ProcessStore
 from sales_process.confirmation import ConfirmationStore
 from site_builder.template_cache import TEMPLATES
@@ -101,4 +102,5 @@ def create_app(
     def current() -> dict[str, object]:
         return {"current": current_process(), "signed_in": user_for_page}
 
+    say_how_it_starts(app)
     return app

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 import sys
@@ -24,8 +23,6 @@ MAX_BODY_BYTES = 1024 * 1024
 # gunicorn stops (instead of restarting the worker forever) when a worker exits with 3.
 EXIT_INVALID_PROCESS = 3
 MAX_PROXIES = 10
-
-log = logging.getLogger("assess_app")
 
 
 def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -57,8 +54,7 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         # A key that changes on restart signs everyone out and expires open forms;
         # several workers must share one key (assess_app.gunicorn_conf preloads the app).
         config["SECRET_KEY"] = secrets.token_hex(32)
-        config["SECRET_KEY_IS_RANDOM"] = True
-        log.info("no %s set: using a random secret key for this process", SECRET_ENV)
+        config["SECRET_KEY_IS_RANDOM"] = True  # assess_app.startup warns of it
     return config
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.config import EXIT_INVALID_PROCESS
 from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY
+from deal_records.backup import BackupError
 from deal_records.confirmations import DatabaseConfirmations
 from deal_records.database import (
     BUSY_TIMEOUT_MS,
@@ -27,9 +28,10 @@ from deal_records.database import (
     writing,
 )
 from deal_records.limits import DatabaseLimiter
+from deal_records.migrate import Migration, migrate
 from deal_records.people import prepare_sign_in
 from deal_records.pipeline import VerdictMemo
-from deal_records.schema import SchemaBehind, require_current, upgrade
+from deal_records.schema import SchemaBehind, require_current
 from sales_process.confirmation import ConfirmationStore
 
 RECORDS_KEY = "deal_records"
@@ -44,6 +46,7 @@ class Records:
     engine: Engine
     sessions: sessionmaker[Session]
     memo: VerdictMemo = field(default_factory=VerdictMemo)
+    migration: Migration | None = None  # what opening it migrated (SQLite), for the start-up log
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -61,12 +64,14 @@ class Records:
 def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
     """Open the database; SQLite is created and migrated here, PostgreSQL must be migrated already.
 
-    Raises BadDatabaseUrl, SchemaBehind, or SQLAlchemyError when it cannot be reached.
+    Raises BadDatabaseUrl, SchemaBehind, BackupError (the copy taken before migrating SQLite could not be written),
+    or SQLAlchemyError when it cannot be reached.
     """
     engine = make_engine(url, busy_timeout_ms)
+    migration = None
     try:
         if is_sqlite(engine):
-            upgrade(engine)
+            migration = migrate(engine, url)
         else:
             require_current(engine)
     except BaseException:
@@ -74,7 +79,7 @@ def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
         raise
     # gunicorn forks the workers after this: they must not share the connections opened here.
     engine.dispose()
-    return Records(url, engine, session_factory(engine))
+    return Records(url, engine, session_factory(engine), migration=migration)
 
 
 def init_records(app: Flask) -> None:
@@ -83,7 +88,7 @@ def init_records(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     try:
         app.extensions[RECORDS_KEY] = open_records(url, app.config.get("DATABASE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
-    except (BadDatabaseUrl, SchemaBehind) as error:
+    except (BadDatabaseUrl, SchemaBehind, BackupError) as error:
         print(f"assess_app: cannot start: {error}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None
     except SQLAlchemyError as error:

@@ -49,12 +49,17 @@ class SmtpSettings:
     @property
     def on_loopback(self) -> bool:
         """Whether the server is on this machine (the only place a password may go unencrypted)."""
-        if self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False
+        return is_loopback(self.host)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a host name or address is this machine alone (localhost, 127.0.0.1, ::1 or [::1])."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 _URL_HELP = "write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"

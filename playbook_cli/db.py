@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -60,21 +59,18 @@ def run_upgrade(args: argparse.Namespace) -> int:
     """Migrate to the newest schema."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deal_records.backup import BackupError, backup
-    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
-    from deal_records.schema import current_revision, pending_migrations, upgrade
+    from deal_records.backup import BackupError
+    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
+    from deal_records.migrate import migrate
+    from deal_records.schema import current_revision, pending_migrations
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
-            steps = pending_migrations(current_revision(engine))
-            for step in steps:
+            for step in pending_migrations(current_revision(engine)):
                 print(f"will apply {step}")
-            if steps and is_sqlite(engine) and current_revision(engine) is not None and not args.no_backup:
-                copy = Path(f"{engine.url.database}.before-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}.bak")
-                print(backup(url, copy).message)
-            before, after = upgrade(engine)
+            migration = migrate(engine, url, keep_copy=not args.no_backup)
         finally:
             engine.dispose()
     except (BadDatabaseUrl, BackupError) as error:
@@ -83,10 +79,12 @@ def run_upgrade(args: argparse.Namespace) -> int:
     except SQLAlchemyError as error:
         print(f"playbook db: error: cannot migrate {safe_url(url)}: {database_problem(error)}", file=sys.stderr)
         return EXIT_INVALID
-    if before == after:
-        print(f"{safe_url(url)} is up to date (schema {after})")
+    if migration.copy:
+        print(migration.copy)
+    if migration.before == migration.after:
+        print(f"{safe_url(url)} is up to date (schema {migration.after})")
     else:
-        print(f"{safe_url(url)} migrated from schema {before or '(empty)'} to {after}")
+        print(f"{safe_url(url)} migrated from schema {migration.before or '(empty)'} to {migration.after}")
     return EXIT_OK
 
 

@@ -48,8 +48,10 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
     what is saved refuses a file that does not exist, a mistyped path) and migrated, PostgreSQL must be up to date."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from deal_records.backup import BackupError
     from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
-    from deal_records.schema import SchemaBehind, require_current, upgrade
+    from deal_records.migrate import migrate
+    from deal_records.schema import SchemaBehind, require_current
 
     engine: Engine | None = None
     try:
@@ -57,10 +59,11 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
         if is_sqlite(engine) and not create:
             require_sqlite_file(engine, given)
         if is_sqlite(engine) and migrate_sqlite:
-            upgrade(engine)
+            for line in migrate(engine, database_url(given)).lines:
+                print(f"playbook: {line}", file=sys.stderr)
         elif not is_sqlite(engine):
             require_current(engine)
-    except (BadDatabaseUrl, SchemaBehind) as error:
+    except (BadDatabaseUrl, SchemaBehind, BackupError) as error:
         if engine is not None:
             engine.dispose()
         raise CommandError(str(error)) from None

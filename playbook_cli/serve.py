@@ -17,6 +17,7 @@ from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
 from deal_records.database import BadDatabaseUrl, database_url, safe_url
+from deal_records.mail import is_loopback
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -153,12 +154,19 @@ def run(args: argparse.Namespace) -> int:
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)
-    print(
-        f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, deals: /deals, API: /api/; Ctrl-C stops)",
-        flush=True,
-    )
     print(f"playbook serve: deal records in {safe_url(database)}", file=sys.stderr, flush=True)
+    if not is_loopback(args.host):
+        print(
+            f"playbook serve: warning: listening on {args.host}, beyond this machine, with a development server "
+            "in plain HTTP; for a team, run gunicorn behind HTTPS (the manual's Serving page)",
+            file=sys.stderr,
+            flush=True,
+        )
     try:
+        print(
+            f"Serving {loaded.process.name} on http://{args.host}:{server.server_port}/  (form: /check, deals: /deals, API: /api/; Ctrl-C stops)",
+            flush=True,
+        )
         server.serve_forever()
     except KeyboardInterrupt:
         print("playbook serve: stopped", file=sys.stderr)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +20,7 @@ import pytest
 
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
+from deal_records.mail import is_loopback
 from playbook_cli.main import main
 from playbook_cli.serve import rebuild
 from sales_process.loader import load_process
@@ -107,3 +110,29 @@ def test_serve_runs_everything_at_one_address_and_rebuilds_on_edits(
     assert server.wait(timeout=20) == 0
     assert server.stderr is not None
     assert f"{process}:2:" in server.stderr.read()
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("localhost", True), ("::1", True), ("[::1]", True), ("0.0.0.0", False), ("::", False)],
+)
+def test_an_address_is_this_machine_alone_only_on_loopback(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(("host", "warned"), [("127.0.0.1", False), ("0.0.0.0", True)])
+def test_serving_beyond_this_machine_warns_that_it_is_a_development_server(
+    tmp_path: Path, host: str, warned: bool
+) -> None:
+    command = [sys.executable, "-m", "playbook_cli", "serve", "--host", host, "--port", "0"]
+    command += ["--process", str(DEFAULT_PROCESS), "--site-dir", str(tmp_path / "site")]
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOK_SECRET_KEY": "k"}
+    with subprocess.Popen(
+        command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    ) as server:
+        assert server.stdout is not None and server.stderr is not None
+        assert "Serving" in server.stdout.readline()
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) == 0
+        said = server.stderr.read()
+    assert ("warning: listening on 0.0.0.0, beyond this machine" in said) is warned, said

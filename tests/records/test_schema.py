@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from assess_app import create_app
 from deal_records.database import make_engine
 from deal_records.models import Base
 from deal_records.schema import MIGRATIONS, current_revision, head_revision, upgrade
+from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS
 
 
@@ -149,3 +152,42 @@ def test_a_database_with_deals_at_schema_0002_is_migrated_keeping_them(database_
         ]
         assert connection.execute(text("SELECT id, amount, currency FROM checks")).all() == [(1, None, None)]
     engine.dispose()
+
+
+def test_an_app_started_on_an_old_sqlite_database_copies_it_first_and_says_what_it_migrated(
+    tmp_path: Path, site_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # An operator who installed a new version and restarted the app had it migrated with no copy and no word.
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    _migrate(engine, "0003")
+    engine.dispose()
+    config = {"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "s"}
+    with caplog.at_level(logging.INFO, logger="assess_app"):
+        app = create_app({**config, "DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
+    app.extensions["deal_records"].engine.dispose()
+    copies = list(tmp_path.glob("old.db.before-*.bak"))
+    assert len(copies) == 1 and copies[0].stat().st_mode & 0o777 == 0o600
+    said = [record.getMessage() for record in caplog.records if record.getMessage().startswith("database: ")]
+    assert said[1].startswith("database: backed up") and str(copies[0]) in said[1]
+    assert "database: applied 0004_sessions: " in said[2]
+    assert said[-1] == f"database: sqlite:///{tmp_path / 'old.db'} migrated from schema 0003 to {head_revision()}"
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="assess_app"):
+        again = create_app({**config, "DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}"})
+    again.extensions["deal_records"].engine.dispose()
+    assert [m for m in caplog.messages if m.startswith("database: ")] == [f"database: sqlite:///{tmp_path / 'old.db'}"]
+    assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1  # nothing to migrate: no copy
+
+
+def test_a_command_on_an_old_sqlite_database_copies_it_first_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    _migrate(engine, "0003")
+    engine.dispose()
+    monkeypatch.setattr("sys.stdin", io.StringIO("a-long-password-1\n"))
+    assert main(["users", "add", "new@example.com", "--role", "rep", "--database", url]) == 0
+    err = capsys.readouterr().err
+    assert "playbook: backed up" in err and f"playbook: {url} migrated from schema 0003 to {head_revision()}" in err
+    assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1
