@@ -228,6 +228,21 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
     }
 
 
+_INDEX = {
+    "type": "object",
+    "properties": {
+        "openapi": {"type": "string", "description": "The path of this OpenAPI document."},
+        "endpoints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"method": {"type": "string"}, "path": {"type": "string"}, "summary": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
 UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
 
 
@@ -289,6 +304,17 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
                 },
                 "/api/openapi.json": {
                     "get": {"summary": "This document.", "responses": {"200": {"description": "OpenAPI 3.1 document."}}}
+                },
+                "/api/": {
+                    "get": {
+                        "summary": "What the API offers: each endpoint with its summary, and where this document is.",
+                        "responses": {
+                            "200": {
+                                "description": "The endpoints.",
+                                "content": {"application/json": {"schema": _INDEX}},
+                            }
+                        },
+                    }
                 },
                 **deal_paths(
                     list(

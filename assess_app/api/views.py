@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, jsonify, make_response, request
+from flask import Response, jsonify, make_response, request, url_for
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
@@ -57,3 +57,15 @@ def process_definition() -> Response:
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API for the process being served."""
     return jsonify(openapi_document(current_process()))
+
+
+@bp.get("/")
+def index() -> Response:
+    """What the API offers: each endpoint with its summary, and where the OpenAPI document describing them is."""
+    document = openapi_document(current_process())
+    endpoints = [
+        {"method": method.upper(), "path": path, "summary": operation["summary"]}
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+    ]
+    return jsonify({"openapi": url_for(".openapi"), "endpoints": endpoints})

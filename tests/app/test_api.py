@@ -154,10 +154,22 @@ def test_the_process_as_json(client: FlaskClient, default_process: Any) -> None:
     assert [stage["id"] for stage in body["stages"]] == [stage.id for stage in default_process.process.stages]
 
 
+def test_the_api_index_lists_every_endpoint_and_where_the_document_is(client: FlaskClient) -> None:
+    # An operator opening /api/ got a 404 where the manual calls it "the JSON API".
+    index = client.get("/api/")
+    assert index.status_code == 200 and index.get_json()["openapi"] == "/api/openapi.json"
+    document = client.get("/api/openapi.json").get_json()
+    listed = {(endpoint["method"], endpoint["path"]) for endpoint in index.get_json()["endpoints"]}
+    assert listed == {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
+    assert client.get("/api").status_code == 308  # without its slash, sent to it
+    assert client.get("/api/?x=1").status_code == 400  # like every endpoint, an unknown parameter is named
+
+
 def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskClient, default_process: Any) -> None:
     document = client.get("/api/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {
+        "/api/",
         "/api/assess",
         "/api/process",
         "/api/openapi.json",
