@@ -72,12 +72,17 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     return _with_allow(error, make_response(page)), code
 
 
+FORM_SENT_NO_TOKEN = "The CSRF token is missing."  # Flask-WTF's words when the form had no csrf_token field
+
+
 def _refused_form(error: CSRFError) -> str:
     """A form without a valid CSRF token: nothing saved, what it held shown to copy, never offered to send again
     (a form another site made would come back ready to send under the user's own token)."""
     reason = error.description or "The CSRF token is invalid."
     hint = ""
-    if current_app.config.get("SECRET_KEY_IS_RANDOM"):
+    # A form that sent no token at all was not made by this app: the key is not the cause then.
+    if current_app.config.get("SECRET_KEY_IS_RANDOM") and reason != FORM_SENT_NO_TOKEN:
+        reason = reason.rstrip(".")
         hint = (
             f"; no {SECRET_ENV} is set, so forms rendered before a restart, or by a worker that did not share this "
             f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"

@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL, make_url
 
 from deal_records.database import make_engine
 from deal_records.models import UserSession
+from sales_process.vocabulary import plural
 
 VERSION_TABLE = "alembic_version"  # where Alembic keeps the schema's version: every database of the deal records has it
 
@@ -118,7 +119,7 @@ def _backup(url: URL, target: Path) -> Done:
 def _check_sqlite_backup(source: Path) -> None:
     """Raise BackupError unless `source` is a SQLite file holding the deal records (its schema's version table)."""
     try:
-        backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        backup_file = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
         try:
             tables = {row[0] for row in backup_file.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
@@ -155,7 +156,7 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
             "restore into an empty database, or add --force to replace everything in it"
         )
     if url.get_backend_name() == "sqlite":
-        backup_file = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        backup_file = sqlite3.connect(f"file:{source}?mode=ro&immutable=1", uri=True)
         target = sqlite3.connect(_sqlite_path(url))
         try:
             backup_file.backup(target)
@@ -163,11 +164,22 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
             target.close()
             backup_file.close()
         return Done(f"restored {source} into {url.database}; {_end_sessions(url_text)}")
+    if _is_sqlite_file(source):
+        raise BackupError(
+            f"{source} is a SQLite database, and this database is PostgreSQL: restore it into SQLite "
+            "(--database sqlite:///FILE), or name a backup that `playbook db backup` made of PostgreSQL"
+        )
     args, env = _libpq(url)
     clean = ["--clean", "--if-exists"] if present else []
     _run("pg_restore", [*clean, "--no-owner", "--exit-on-error", *args, str(source)], env)
     restored = f"restored {source} into {url.render_as_string(hide_password=True)} with pg_restore"
     return Done(f"{restored}; {_end_sessions(url_text)}")
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does."""
+    with path.open("rb") as file:
+        return file.read(16) == b"SQLite format 3\x00"
 
 
 def _end_sessions(url_text: str) -> str:
@@ -182,8 +194,9 @@ def _end_sessions(url_text: str) -> str:
             ended = connection.execute(delete(UserSession)).rowcount
     finally:
         engine.dispose()
+    sessions = "it held no signed-in session" if ended == 0 else f"ended the {plural(ended, 'signed-in session')} it held"
     return (
-        f"ended the {ended} signed-in sessions it held (one signed out since the backup would open again): everyone "
-        "signs in again. API tokens revoked since the backup are valid again: revoke them again "
+        f"{sessions}, so that no one signed out since the backup is signed in again: everyone signs in anew. "
+        "API tokens revoked since the backup are valid again: revoke them again "
         "(playbook tokens list EMAIL, playbook tokens revoke EMAIL --id N)"
     )

@@ -105,7 +105,10 @@ def test_a_restore_ends_the_sessions_it_brings_back_and_the_backup_is_private(
     restored = _empty_database(database_url, tmp_path, request)
     capsys.readouterr()
     assert main(["db", "restore", str(backup), "--database", restored]) == 0
-    assert "ended the 1 signed-in sessions it held" in capsys.readouterr().out
+    assert "ended the 1 signed-in session it held, so that no one signed out since" in capsys.readouterr().out
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("records.backup")) == [
+        "records.backup"
+    ]  # reading the backup left no -wal or -shm file beside it
     # The cookie of the session signed out after the backup opens nothing on the restored records.
     again = make_app(DATABASE_URL=restored).test_client()
     again.set_cookie("session", cookie.value)
@@ -149,3 +152,17 @@ def test_upgrade_says_what_it_will_do_and_backs_up_sqlite_first(
     )
     assert "backed up" in said and "migrated from schema 0003" in said
     assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1
+
+
+def test_a_sqlite_backup_restored_into_postgresql_is_named_as_such(
+    tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sqlite_url = f"sqlite:///{tmp_path / 'records.db'}"
+    assert main(["db", "upgrade", "--database", sqlite_url]) == 0
+    assert main(["db", "backup", str(tmp_path / "records.backup"), "--database", sqlite_url]) == 0
+    postgresql = _empty_database("postgresql", tmp_path, request)
+    capsys.readouterr()
+    assert main(["db", "restore", str(tmp_path / "records.backup"), "--database", postgresql]) == 1
+    assert f"{tmp_path / 'records.backup'} is a SQLite database, and this database is PostgreSQL" in (
+        capsys.readouterr().err
+    )
