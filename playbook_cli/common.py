@@ -7,10 +7,11 @@ import datetime as dt
 import os
 import re
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
 from sales_process.problems import InvalidFile
+from sales_process.suggest import closest
 from sales_process.vocabulary import parse_iso_date, plural
 from sales_process.wording import path_problem
 
@@ -158,3 +159,40 @@ class CommandParser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.register("action", "parsers", _DescribedCommands)
+
+    def error(self, message: str) -> NoReturn:
+        """Exit with the usage and the message, naming the command a mistyped or borrowed one is likely to mean."""
+        chosen = _INVALID_CHOICE.search(message)
+        if chosen is not None:
+            message += _command_meant(chosen["typed"], chosen["choices"])
+        super().error(message)
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<typed>[^']*)' \(choose from (?P<choices>[^)]*)\)")
+# Words other tools use for what a command here does.
+_BORROWED_COMMANDS = {
+    "lint": "validate",
+    "check": "validate (process.yaml) or assess (one deal)",
+    "verify": "validate",
+    "run": "serve",
+    "start": "serve",
+    "server": "serve",
+    "migrate": "db upgrade",
+    "upgrade": "db upgrade",
+    "backup": "db backup",
+    "report": "audit",
+    "new": "init",
+    "user": "users",
+    "token": "tokens",
+    "help": "--help",
+}
+
+
+def _command_meant(typed: str, choices: str) -> str:
+    """ "; did you mean validate?" for a command another tool names so (lint) or one mistyped; "" when none is close."""
+    meant = _BORROWED_COMMANDS.get(typed.lower())
+    if meant is not None:
+        return f"; did you mean {meant}?"
+    names = [name.strip(" '") for name in choices.split(",")]
+    close = closest(typed, names)
+    return f"; did you mean {close}?" if close else ""

@@ -52,6 +52,12 @@ def test_each_command_and_action_help_says_what_it_does_and_shows_an_example(
     ("argv", "message"),
     [
         (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["lint"], "invalid choice: 'lint' (choose from 'init', "),
+        (["lint"], "'backtest', 'digest'); did you mean validate?\n"),  # the command other tools call lint
+        (["check"], "; did you mean validate (process.yaml) or assess (one deal)?"),
+        (["valdate"], "; did you mean validate?"),
+        (["users", "ad"], "playbook users: error: argument ACTION: invalid choice: 'ad' (choose from 'add', "),
+        (["users", "ad"], "; did you mean add?"),
         (
             ["validate", "--stritc"],
             "playbook validate: error: unrecognized arguments: --stritc; did you mean '--strict'?",

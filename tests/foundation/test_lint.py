@@ -176,6 +176,12 @@ def test_the_customers_own_roles_and_approvals_do_not_warn(
         ("Spreadsheet.", True),
         ("A document", True),
         ("The customer is happy.", True),
+        # records of sales outside software (an industrial-equipment maker's process warned on each)
+        ("The tender notice on the public procurement portal, with its reference number", False),
+        ("The bank statement line showing the customer's down payment", False),
+        ("The site acceptance protocol signed by the plant manager", False),
+        ("The customer's letter of intent", False),
+        ("A tender.", True),
     ],
 )
 def test_evidence_names_a_particular_record(
