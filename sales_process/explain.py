@@ -11,7 +11,6 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
-    SLUG_PATTERN,
     Crm,
     CrmColumns,
     CrmMilestone,
@@ -343,7 +342,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
         slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
         return Problem(
             loc,
-            f"{show(value)} is not a valid {slug}: use lowercase letters, digits and single hyphens{_slug_hint(value)} (pattern {SLUG_PATTERN})",
+            f"{show(value)} is not a valid {slug}: use lowercase letters, digits and single hyphens{_slug_hint(value)}",
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
@@ -394,10 +393,50 @@ def explain(error: ValidationError, data: object = None) -> list[Problem]:
     """
     errors = error.errors(include_url=False)
     misspelt = _misspelt(errors)
-    return [
-        explain_error(item, data)
-        for item in errors
-        if not (
-            item["type"] == "missing" and item["loc"] and (tuple(item["loc"][:-1]), str(item["loc"][-1])) in misspelt
+    pasted = _milestone_keys_in_stages(errors)
+    problems = []
+    for item in errors:
+        loc = tuple(item["loc"])
+        if item["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
+            continue
+        keys = pasted.get(loc[:-1], [])
+        if loc and str(loc[-1]) in keys:
+            if str(loc[-1]) == keys[0]:  # one problem for them all, at the first
+                problems.append(_milestone_keys_problem(loc, keys, describe(loc[:-1], data)))
+            continue
+        problems.append(explain_error(item, data))
+    return problems
+
+
+def _milestone_keys_in_stages(errors: list[Any]) -> dict[Loc, list[str]]:
+    """The keys of a milestone written in a stage itself (a milestone pasted one level too far out), by stage."""
+    found: dict[Loc, list[str]] = {}
+    for error in errors:
+        loc: Loc = tuple(error["loc"])
+        key = str(loc[-1]) if loc else ""
+        if (
+            error["type"] == "extra_forbidden"
+            and model_at(loc[:-1]) is Stage
+            and key in Milestone.model_fields
+            and key not in Stage.model_fields
+        ):
+            found.setdefault(loc[:-1], []).append(key)
+    return found
+
+
+def _milestone_keys_problem(loc: Loc, keys: list[str], where: str) -> Problem:
+    """One problem for a stage's milestone keys: where they belong, and how to put them there."""
+    if len(keys) == 1:
+        return Problem(
+            loc,
+            f"'{keys[0]}' is a key of a milestone, not of {where}: move it into the milestone it belongs to, under "
+            "the stage's 'milestones:', indented like that milestone's other keys",
+            at_key=True,
         )
-    ]
+    named = ", ".join(f"'{key}'" for key in keys[:-1]) + f" and '{keys[-1]}'"
+    return Problem(
+        loc,
+        f"{named} are keys of a milestone, not of {where}: move them under the stage's 'milestones:', in an item "
+        "that starts with '- id: …' (indented under 'milestones:')",
+        at_key=True,
+    )

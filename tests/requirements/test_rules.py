@@ -69,7 +69,7 @@ ERRORS = [
         "group-not-a-slug",
         _process(_milestone("a", "group: Product Proof") + _milestone("b", "group: product-proof")),
         "11:16: error: 'Product Proof' is not a valid group: use lowercase letters, digits and single hyphens, "
-        "e.g. 'product-proof' (pattern ^[a-z0-9]+(-[a-z0-9]+)*$)",
+        "e.g. 'product-proof'",
     ),
     (
         "amount-as-text",
