@@ -1,4 +1,4 @@
-"""MkDocs hooks of the manual (manual.yml): the field reference from the model, the changelog, a navigation that tolerates pages not merged yet.
+"""MkDocs hooks of the manual (manual.yml): the field reference from the model, and the changelog.
 
 The field reference is written into the page at build time by `field_reference()`, the function
 that writes the playbook's "Editing process.yaml" page, so the manual keeps no copy of it.
@@ -6,9 +6,7 @@ that writes the playbook's "Editing process.yaml" page, so the manual keeps no c
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -20,31 +18,6 @@ from site_builder.reference import field_reference
 FIELD_REFERENCE = "<!-- field-reference -->"
 CHANGELOG_PAGE = "changelog.md"
 CHANGELOG = "CHANGELOG.md"  # beside manual.yml: the one changelog, shown as the manual's last page
-log = logging.getLogger("mkdocs.plugins.manual")
-
-
-def _present(entry: Any, docs_dir: Path, elsewhere: set[str]) -> Any:
-    """The nav entry without the pages other branches write that are not here yet (None: nothing left)."""
-    if isinstance(entry, str):
-        return None if entry in elsewhere and not (docs_dir / entry).is_file() else entry
-    if isinstance(entry, list):
-        items = [item for item in (_present(item, docs_dir, elsewhere) for item in entry) if item is not None]
-        return items or None
-    if isinstance(entry, dict):
-        values = {title: _present(value, docs_dir, elsewhere) for title, value in entry.items()}
-        section = {title: value for title, value in values.items() if value is not None}
-        return section or None
-    return entry
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Leave out of the nav the pages listed under extra.written_elsewhere that do not exist yet."""
-    elsewhere = set(config.extra.get("written_elsewhere", []))
-    missing = sorted(page for page in elsewhere if not (Path(config.docs_dir) / page).is_file())
-    if missing:
-        log.info("manual: not in the navigation until merged: %s", ", ".join(missing))
-    config.nav = _present(config.nav, Path(config.docs_dir), elsewhere)
-    return config
 
 
 def with_field_reference(markdown: str, src_uri: str) -> str:
