@@ -194,7 +194,9 @@ def _end_sessions(url_text: str) -> str:
             ended = connection.execute(delete(UserSession)).rowcount
     finally:
         engine.dispose()
-    sessions = "it held no signed-in session" if ended == 0 else f"ended the {plural(ended, 'signed-in session')} it held"
+    sessions = (
+        "it held no signed-in session" if ended == 0 else f"ended the {plural(ended, 'signed-in session')} it held"
+    )
     return (
         f"{sessions}, so that no one signed out since the backup is signed in again: everyone signs in anew. "
         "API tokens revoked since the backup are valid again: revoke them again "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -69,6 +69,15 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+    path = make_url(url).database
+
+    @event.listens_for(engine, "do_connect")
+    def _private_file(dialect: object, record: object, cargs: object, cparams: object) -> None:
+        # The records hold password and token hashes: a new file is its owner's alone (SQLite gives its -wal and
+        # -shm files the same mode), where the umask would have made it readable by every user of the machine.
+        if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
+            with suppress(FileExistsError):
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: object) -> None:

@@ -54,6 +54,8 @@ def test_a_new_sqlite_database_is_created_in_wal_mode_with_a_busy_timeout(tmp_pa
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     raw.close()
+    # It holds password and token hashes: its owner's alone, whatever the umask (0644 under the usual 022).
+    assert {p.name: p.stat().st_mode & 0o777 for p in tmp_path.glob("fresh.db*")}["fresh.db"] == 0o600
 
 
 def test_an_app_on_a_postgresql_database_that_is_behind_refuses_to_start(
