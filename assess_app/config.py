@@ -35,7 +35,7 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         # Behind HTTPS, cookies must never travel in clear: PLAYBOOK_SECURE_COOKIES=1.
-        "SESSION_COOKIE_SECURE": os.environ.get(SECURE_COOKIES_ENV, "") in ("1", "true", "yes"),
+        "SESSION_COOKIE_SECURE": secure_cookies(os.environ.get(SECURE_COOKIES_ENV, "")),
         "DATABASE_URL": os.environ.get(DATABASE_ENV) or DEFAULT_DATABASE,
         # The CSRF token lives as long as the browser session: a rep may take an hour on a deal.
         "WTF_CSRF_TIME_LIMIT": None,
@@ -56,6 +56,23 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         config["SECRET_KEY"] = secrets.token_hex(32)
         config["SECRET_KEY_IS_RANDOM"] = True  # assess_app.startup warns of it
     return config
+
+
+_ON, _OFF = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def secure_cookies(value: str) -> bool:
+    """PLAYBOOK_SECURE_COOKIES as a switch, in any case; a clean start-up error for any other word, which would
+    otherwise leave the cookie sent in clear behind HTTPS without a word (`True` and `on` did)."""
+    word = value.strip().lower()
+    if word not in _ON + _OFF:
+        print(
+            f"assess_app: cannot start: {SECURE_COOKIES_ENV} is {value!r}; give 1 (cookies over HTTPS only, behind "
+            "TLS) or 0 (plain HTTP, on this machine)",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INVALID_PROCESS)
+    return word in _ON
 
 
 def trusted_proxies(value: object) -> int:

@@ -68,3 +68,20 @@ def test_the_benchmark_table_names_the_machine_of_each_refreshed_figure(tmp_path
     results.write_text(json.dumps(data), encoding="utf-8")
     header = benchmark_table(results).split(" Machine: ")[0]
     assert header.endswith("deal records: run of 2027-01-04 on Some CPU. scale: run of 2027-01-05.")
+
+
+def test_check_says_which_page_is_stale_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `--check` was ignored: it rewrote the pages, so a drift it was run to find was fixed and never said.
+    from docs_tools import __main__ as docs_tools_main
+    from docs_tools import pages
+
+    page = GENERATED[0]
+    committed = page.path.read_text(encoding="utf-8")
+    monkeypatch.setattr(pages, "GENERATED", (Generated(page.path, lambda: committed + "drift\n"),))
+    assert docs_tools_main.main(["--check"]) == 1
+    assert f"stale: {page.path}" in capsys.readouterr().err
+    assert page.path.read_text(encoding="utf-8") == committed
+    monkeypatch.setattr(pages, "GENERATED", (Generated(page.path, lambda: committed),))
+    assert docs_tools_main.main(["--check"]) == 0

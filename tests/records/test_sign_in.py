@@ -77,9 +77,25 @@ def test_the_session_cookie_is_httponly_and_lax(records_app: Flask, add_person: 
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
 
-def test_secure_cookies_by_environment(monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., Flask]) -> None:
-    monkeypatch.setenv("PLAYBOOK_SECURE_COOKIES", "1")
-    assert make_app().config["SESSION_COOKIE_SECURE"] is True
+@pytest.mark.parametrize(
+    ("value", "secure"), [("1", True), ("True", True), (" on ", True), ("YES", True), ("0", False), ("Off", False)]
+)
+def test_secure_cookies_by_environment(
+    monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., Flask], value: str, secure: bool
+) -> None:
+    monkeypatch.setenv("PLAYBOOK_SECURE_COOKIES", value)
+    assert make_app().config["SESSION_COOKIE_SECURE"] is secure
+
+
+def test_a_secure_cookies_setting_that_is_no_switch_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch, make_app: Callable[..., Flask], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `True` and `on` left the cookie sent in clear behind HTTPS, without a word.
+    monkeypatch.setenv("PLAYBOOK_SECURE_COOKIES", "sure")
+    with pytest.raises(SystemExit) as stopped:
+        make_app()
+    assert stopped.value.code == 3
+    assert "PLAYBOOK_SECURE_COOKIES is 'sure'; give 1 (cookies over HTTPS only" in capsys.readouterr().err
 
 
 def test_a_redirect_after_sign_in_stays_on_this_site(records_app: Flask, add_person: Callable[..., str]) -> None:
