@@ -116,7 +116,7 @@ _FILLING = (
     r"marked",
     r"moved",
     r"changed",
-    r"set",
+    r"set(?! aside| apart)",  # "the amount set aside" is the customer's budget, not a field filled
     r"up to date",
 )
 _CRM_THING = re.compile(r"\b(" + "|".join(_CRM_THINGS) + r")\b", re.IGNORECASE)

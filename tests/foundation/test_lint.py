@@ -134,6 +134,7 @@ CUSTOMER_WORK = [
     "Has the economic buyer agreed to the timeline?",
     "Has the customer named the date they will sign?",
     "Has the champion shared the success criteria?",
+    "Has the budget holder confirmed the amount set aside?",  # an idiom, not a CRM field set
 ]
 
 
