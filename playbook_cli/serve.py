@@ -95,14 +95,17 @@ def rebuild(
     else:
         store.replace(loaded)
         print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
-        _warn_of_orphans(loaded, database)
+        _warn(loaded, database)
         return
     print(
         f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True
     )
 
 
-def _warn_of_orphans(loaded: LoadedProcess, database: str | None) -> None:
+def _warn(loaded: LoadedProcess, database: str | None) -> None:
+    """Print the lint's warnings, as `playbook build` does (an editor previews here), and the saved deals an edit orphans."""
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr, flush=True)
     for warning in saved_deal_warnings(loaded, database, "serve"):
         print(warning, file=sys.stderr, flush=True)
 
@@ -149,7 +152,7 @@ def run(args: argparse.Namespace) -> int:
         server.server_close()
         return EXIT_INVALID
     store.replace(loaded)
-    _warn_of_orphans(loaded, database)
+    _warn(loaded, database)
     watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links, database))
     watcher.start()
     if threading.current_thread() is threading.main_thread():

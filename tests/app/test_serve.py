@@ -73,6 +73,20 @@ def test_an_invalid_edit_keeps_the_last_good_process(tmp_path: Path, capsys: pyt
     assert not (tmp_path / "site").exists(), "an invalid process never reaches the site folder"
 
 
+def test_a_rebuild_prints_the_lints_warnings_as_build_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # An editor previewing with `playbook serve` never saw a warning that `playbook build` prints.
+    process = tmp_path / "process.yaml"
+    shutil.copy(DEFAULT_PROCESS, process)
+    store = ProcessStore(load_process(process))
+    text = process.read_text(encoding="utf-8")
+    process.write_text(
+        text.replace("Has the prospect confirmed, in writing,", "Did you send the recap of", 1), encoding="utf-8"
+    )
+    rebuild(process, tmp_path / "site", store)
+    warnings = [line for line in capsys.readouterr().err.splitlines() if ": warning: " in line]
+    assert warnings == [str(warning) for warning in load_process(process).warnings] and warnings
+
+
 def test_a_port_in_use_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
