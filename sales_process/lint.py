@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sales_process.model import Process
+from sales_process.model import Process, segment_key
 from sales_process.problems import Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
 
 MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
 
+MAX_QUESTION = 200  # a heading on the milestone's page and the form's label: one sentence
+_SEGMENT_SEPARATORS = re.compile(r"[\s_-]+")  # 'Public-Sector', 'Public_Sector' and 'Public Sector' are one spelling
 _REP_QUESTION = re.compile(
     r"^\s*((did|have|has|were|was|will)\s+(you|we|i|the rep|our team|sales)\b|(we|i|you|the rep|our team)\s)",
     re.IGNORECASE,
@@ -349,6 +351,68 @@ def _segment_warnings(process: Process) -> Iterator[Problem]:
                     )
 
 
+def _segment_spellings(process: Process) -> Iterator[Problem]:
+    """Segments written twice in one condition, or spelt two ways in the process ('Public Sector', 'Public-Sector'):
+    segments are compared ignoring case only, so a deal's segment matches one spelling and not the other."""
+    spellings: dict[str, str] = {}
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            condition = milestone.required_when
+            listed: dict[str, str] = {}
+            for k, segment in enumerate(condition.segment or () if condition is not None else ()):
+                loc = ("stages", i, "milestones", j, "required_when", "segment", k)
+                key = segment_key(segment)
+                if key in listed:
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment '{segment}' is listed twice (also as "
+                        f"'{listed[key]}'); segments are compared ignoring case, so remove one",
+                    )
+                    continue
+                listed[key] = segment
+                loose = _SEGMENT_SEPARATORS.sub(" ", key).strip()
+                other = spellings.setdefault(loose, segment)
+                if segment_key(other) != key:
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment '{segment}' is spelt '{other}' elsewhere; a deal's "
+                        "segment matches one spelling and not the other, so write one everywhere",
+                    )
+
+
+def _condition_warnings(process: Process) -> Iterator[Problem]:
+    """Amount conditions that decide nothing: `amount_at_least: 0` holds for every deal, `amount_below: 0` for none."""
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            condition = milestone.required_when
+            loc = ("stages", i, "milestones", j, "required_when")
+            if condition is not None and condition.amount_at_least == 0:
+                yield _warn(
+                    (*loc, "amount_at_least"),
+                    f"milestone '{milestone.id}': 'amount_at_least: 0' holds for every deal, so it decides nothing; "
+                    "remove it, or give the amount from which deals need the milestone",
+                )
+            if condition is not None and condition.amount_below == 0:
+                yield _warn(
+                    (*loc, "amount_below"),
+                    f"milestone '{milestone.id}': 'amount_below: 0' holds for no deal with an amount, so only deals "
+                    "without one need the milestone; give the amount below which deals need it",
+                )
+
+
+def _long_questions(process: Process) -> Iterator[Problem]:
+    """A question too long for what it is: the milestone's heading on its page and its label on the form."""
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            if len(milestone.question) > MAX_QUESTION:
+                yield _warn(
+                    ("stages", i, "milestones", j, "question"),
+                    f"milestone '{milestone.id}': the question is {len(milestone.question)} characters long, and it "
+                    f"is the milestone's heading and the form's label; keep it to one sentence (at most "
+                    f"{MAX_QUESTION} characters) and put the detail in 'guidance'",
+                )
+
+
 def _stage_name_quotes(process: Process) -> Iterator[Problem]:
     """A stage name pasted with its curly quotes: they would show on every page and in every message."""
     for i, stage in enumerate(process.stages):
@@ -367,5 +431,8 @@ def lint(process: Process) -> list[Problem]:
         *_stage_warnings(process),
         *_stage_name_quotes(process),
         *_milestone_warnings(process),
+        *_long_questions(process),
         *_segment_warnings(process),
+        *_segment_spellings(process),
+        *_condition_warnings(process),
     ]

@@ -82,6 +82,42 @@ WARNINGS = [
         "12:9: warning: 'max_age_days' has no value, so it says nothing; write its value after the colon, or remove the line",
         id="key-without-a-value",
     ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: [Public Sector, public sector]}\n",
+        ),
+        "12:50: warning: milestone 'pain-confirmed': the segment 'public sector' is listed twice (also as 'Public "
+        "Sector'); segments are compared ignoring case, so remove one",
+        id="segment-listed-twice",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: [Public Sector, Public-Sector]}\n",
+        ),
+        "12:50: warning: milestone 'pain-confirmed': the segment 'Public-Sector' is spelt 'Public Sector' elsewhere; a "
+        "deal's segment matches one spelling and not the other, so write one everywhere",
+        id="segment-spelt-two-ways",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {amount_at_least: 0}\n",
+        ),
+        "12:42: warning: milestone 'pain-confirmed': 'amount_at_least: 0' holds for every deal, so it decides nothing; "
+        "remove it, or give the amount from which deals need the milestone",
+        id="amount-condition-that-always-holds",
+    ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", "Has the customer " + "really " * 30 + "agreed?"
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question is 234 characters long, and it is the milestone's "
+        "heading and the form's label; keep it to one sentence (at most 200 characters) and put the detail in "
+        "'guidance'",
+        id="question-too-long",
+    ),
 ]
 
 
