@@ -227,13 +227,13 @@ LETTERED_DOLLARS = tuple(
 GROUP_SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
 
 
-def currency_mark(code: str = "[A-Z]{3}") -> str:
+def currency_mark(code: str = "[A-Z]{3}", words: Iterable[str] = CURRENCY_WORDS) -> str:
     """A regular expression of a currency written with an amount: a lettered dollar, a code (`code`: a three-letter
-    ISO code), a currency word or a sign. None of them but a word and the same word with a dot can start another,
-    and the words come longest first, so every regular expression engine the SQL runs on matches the same one
-    (RE2 and Python take the first alternative that matches, PostgreSQL the longest)."""
-    words = (re.escape(word) for word in sorted(CURRENCY_WORDS, key=len, reverse=True))
-    return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, *words, f"[{SIGNS}]"])
+    ISO code), a currency word (`words`: by default every one) or a sign. None of them but a word and the same word
+    with a dot can start another, and the words come longest first, so every regular expression engine the SQL runs
+    on matches the same one (RE2 and Python take the first alternative that matches, PostgreSQL the longest)."""
+    escaped = (re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return "|".join([*(f"{letters}[$]" for letters in LETTERED_DOLLARS), code, *escaped, f"[{SIGNS}]"])
 
 
 # Words several countries' currencies share, with the codes a currency column may give them: an amount written

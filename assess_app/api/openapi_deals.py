@@ -8,19 +8,22 @@ from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
 from sales_process.text import END, refused_characters, text_pattern
-from sales_process.vocabulary import CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
+from sales_process.vocabulary import CURRENCIES_IN_USE, CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
 ONE_LINE = "one line, without control or text-direction characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
 _SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_CODES_IN_USE = "|".join(code for known in sorted(CURRENCIES_IN_USE) for code in (known, known.lower()))
+_WORDS_IN_USE = [word for word, code in CURRENCY_WORDS.items() if code in CURRENCIES_IN_USE]
 CURRENCY = {
     "type": ["string", "null"],
-    "pattern": f"^[{_SPACE}]*({currency_mark('[A-Za-z]{3}')})?[{_SPACE}]*$",  # a code in any case
+    # A code in use (CURRENCIES_IN_USE), in capitals or lower case, or a word of a currency in use: what a deal takes.
+    "pattern": f"^[{_SPACE}]*({currency_mark(_CODES_IN_USE, _WORDS_IN_USE)})?[{_SPACE}]*$",
     "description": f"The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ({' '.join(SIGNS)}, "
     f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}) "
-    f"or word ({', '.join(word for word in CURRENCY_WORDS if not word.endswith('.'))}). "
+    f"or word ({', '.join(word for word in _WORDS_IN_USE if not word.endswith('.'))}) of a currency in use. "
     'An amount written with its currency ("EUR 80000") needs no currency key; both given must agree. '
     "Left out or null: an amount written without one is in the deal's currency (none for a new deal). "
     "Given without an amount: the deal's amount is in this currency.",
