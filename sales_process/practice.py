@@ -19,7 +19,7 @@ from sales_process.evidence import evidence_counts
 from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage
 from sales_process.problems import InvalidInput, Problem
 from sales_process.report import gap_sentence
-from sales_process.requirement import applies_to
+from sales_process.requirement import applies_to, process_segments
 from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money
 
@@ -388,10 +388,6 @@ def _real_evidence(milestone: Milestone) -> str:
     return text if evidence_counts(text) else f"Record: {text}"
 
 
-def _verified(milestone: Milestone, salt: int) -> dict[str, Any]:
-    return {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(_recent_days(milestone, salt))}
-
-
 def _flawed(kind: str, milestone: Milestone, salt: int) -> dict[str, Any] | None:
     """The rep's answer with this flaw; None means nothing is recorded."""
     recent = _days_ago(_recent_days(milestone, salt))
@@ -442,11 +438,20 @@ class _Writer:
         return self.process.stages
 
     def verified_through(self, last: int, salt: int) -> dict[str, Any]:
-        """Real evidence for every milestone of the stages up to `last` (inclusive)."""
+        """Real evidence for every milestone of the stages up to `last` (inclusive), dated in the order of the
+        process (no outcome after a later one's: a trial is not passed before its criteria are agreed), each within
+        its maximum age."""
+        milestones = [milestone for stage in self.stages[: last + 1] for milestone in stage.milestones]
         answers: dict[str, Any] = {}
-        for index, stage in enumerate(self.stages[: last + 1]):
-            for number, milestone in enumerate(stage.milestones):
-                answers[milestone.id] = _verified(milestone, salt + index + number)
+        newest_so_far = None
+        for number, milestone in enumerate(milestones):
+            days = 2 + salt % 3 + (len(milestones) - 1 - number) * 2
+            if milestone.max_age_days:
+                days = min(days, milestone.max_age_days)
+            if newest_so_far is not None:
+                days = min(days, newest_so_far)  # never older than the outcome before it
+            newest_so_far = days
+            answers[milestone.id] = {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(days)}
         return answers
 
     def add(
@@ -614,32 +619,56 @@ def _gating(stage: Stage) -> list[Milestone]:
     )
 
 
-def _outside(condition: RequiredWhen) -> dict[str, Any]:
-    """An amount or segment of a deal the condition leaves out: {"amount": …} or {"segment": …}."""
-    if condition.amount_at_least is not None and condition.amount_at_least > 0:
-        return {"amount": condition.amount_at_least / 2}
-    if condition.amount_below is not None:
+# Segments a deal outside a condition may be in, when the process names no other: names a sales team uses.
+_OTHER_SEGMENTS = ("Commercial", "SMB", "Mid-Market", "Enterprise", "Private Sector", "Public Sector")
+
+
+def _outside(condition: RequiredWhen, by: str, named: list[str]) -> dict[str, Any]:
+    """An amount or a segment (`by`) of a deal the condition leaves out: {"amount": …} or {"segment": …}; the
+    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be."""
+    if by == "amount":
+        if condition.amount_at_least is not None and condition.amount_at_least > 0:
+            return {"amount": condition.amount_at_least / 2}
+        assert condition.amount_below is not None
         return {"amount": condition.amount_below * 2}
     taken = condition.segment_keys
-    return {"segment": next(name for name in ("Other", "Small Business", "Public Sector") if name.lower() not in taken)}
+    return {"segment": next(name for name in (*named, *_OTHER_SEGMENTS, "Other") if name.lower() not in taken)}
+
+
+def _leaves_out_by(condition: RequiredWhen) -> list[str]:
+    """What a deal can be left out of the condition by: its amount, its segment, or both."""
+    by = []
+    if (condition.amount_at_least or 0) > 0 or condition.amount_below is not None:
+        by.append("amount")
+    if condition.segment:
+        by.append("segment")
+    return by
 
 
 def _not_required(writer: _Writer) -> None:
-    """A deal the first conditional milestone is not required of, without it: through that milestone's gate."""
+    """Deals a conditional milestone is not required of, without it, through its gate: one left out by its amount and
+    one by its segment (the first milestone of each kind), so a rep practises both rules."""
+    named = process_segments(writer.process.milestones())
+    practised: list[str] = []
     for gate, stage in enumerate(writer.stages[:-1]):
-        milestone = next((m for m in stage.milestones if m.required and m.required_when is not None), None)
-        if milestone is None or milestone.required_when is None:
-            continue
-        outside = _outside(milestone.required_when)
-        answers = writer.verified_through(gate, 17)
-        del answers[milestone.id]
-        worth = f"worth {money(outside['amount'])}" if "amount" in outside else f"in the {outside['segment']} segment"
-        story = (
-            f"The deal is {worth}. The rep recorded every outcome of the stages up to {stage.name} "
-            f"but one: \u201c{milestone.question}\u201d"
-        )
-        writer.add(f"not-required-in-{stage.id}", gate + 1, answers, story, (Kind.NOT_REQUIRED,), deal_keys=outside)
-        return
+        for milestone in stage.milestones:
+            condition = milestone.required_when
+            if not milestone.required or condition is None:
+                continue
+            for by in (kind for kind in _leaves_out_by(condition) if kind not in practised):
+                practised.append(by)
+                outside = _outside(condition, by, named)
+                answers = writer.verified_through(gate, 17 + len(practised))
+                del answers[milestone.id]
+                worth = (
+                    f"worth {money(outside['amount'])}" if by == "amount" else f"in the {outside['segment']} segment"
+                )
+                story = (
+                    f"The deal is {worth}. The rep recorded every outcome of the stages up to {stage.name} "
+                    f"but one: \u201c{milestone.question}\u201d"
+                )
+                id_ = f"not-required-in-{stage.id}" + ("" if len(practised) == 1 else f"-by-{by}")
+                writer.add(id_, gate + 1, answers, story, (Kind.NOT_REQUIRED,), deal_keys=outside)
 
 
 def _optional(writer: _Writer) -> None:

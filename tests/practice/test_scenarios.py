@@ -180,3 +180,18 @@ def test_no_practice_customer_bears_the_sellers_own_name(
     assert deals[:3] == first_customers
     own = set((company or "").lower().split())
     assert not [deal for deal in deals if own & set(deal.lower().split())]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_deal_through_a_stage_has_its_outcomes_dated_in_the_order_of_the_process(
+    name: str, process_files: dict[str, Path]
+) -> None:
+    # An editor's practice deal had its trial passed on 17 February, before its criteria were agreed on the 22nd.
+    process = load_process(process_files[name]).process
+    order = [milestone.id for _, milestone in process.milestones()]
+    through = [s for s in practice_scenarios(process) if s.scenario.kinds and s.scenario.kinds[0] == Kind.THROUGH]
+    assert through
+    for solved in through:
+        answers = solved.scenario.deal["milestones"]
+        dates = [answers[m]["date"] for m in order if m in answers and answers[m].get("met") and "date" in answers[m]]
+        assert dates == sorted(dates), (solved.scenario.id, dates)

@@ -129,6 +129,12 @@ def test_practice_deals_exercise_each_kind(built: tuple[Path, Path], capsys: pyt
     assert "is not required for this deal (it is required only for deals of 25k or more)" in " ".join(
         scenarios["not-required-in-qualification"]["answer"]["why"]["notes"]
     )
+    # Both rules are practised: a deal left out by its amount, and one left out by its segment.
+    by_segment = scenarios["not-required-in-commercial-by-segment"]
+    assert (by_segment["deal"]["segment"], by_segment["answer"]["verified_stage"]) == ("Commercial", "contracting")
+    assert "is not required for this deal (it is required only for deals" in " ".join(
+        by_segment["answer"]["why"]["notes"]
+    )
     # The alternative's story and notes name the milestones as a rep reads them, never by their ids.
     alternative = scenarios["alternative-in-evaluation"]
     words = json.dumps([alternative["story"], alternative["answer"]["why"]["notes"]], ensure_ascii=False)
