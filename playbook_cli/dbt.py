@@ -31,6 +31,7 @@ from playbook_cli.sql import (
     command_line,
     name_problem,
     row_order_problem,
+    sums_currency,
 )
 from sales_process.crm import CrmMapping
 from sales_process.loader import LoadedProcess
@@ -190,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
+    # The rows are the seed's, else a table holding what --columns-from's export holds.
+    currency = sums_currency(args.row_order, args.seed or args.columns_from, loaded, mapping, args.no_evidence)
     options = DbtOptions(
         DIALECTS[args.dialect],
         table,
@@ -201,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
         args.row_order,
         mapping,
         database,
+        currency,
     )
     try:
         for name, text in dbt_project(loaded, options, command_line("dbt", args)):

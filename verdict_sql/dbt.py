@@ -48,6 +48,7 @@ class DbtOptions:
     row_order: str | None = None  # a column of the rows' order: amounts in one currency, the first's (verdict_sql)
     mapping: CrmMapping | None = None  # the crm: block with the command line's options (default: the process's)
     database: str | None = None  # its database (Snowflake) or project (BigQuery); None: the target's
+    currency: str | None = None  # the currency the audit sums the rows in, the export's first (verdict_sql)
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
@@ -195,6 +196,7 @@ def _model_sql(
         options.columns is not None,
         options.row_order,
         pipelines=mapping.pipelines,
+        currency=options.currency,
     )
     statement = verdict_sql(
         loaded.process,
@@ -205,6 +207,7 @@ def _model_sql(
         header=header,
         mapping=mapping,
         row_order=options.row_order,
+        currency=options.currency,
     )
     body = statement.rstrip().removesuffix(";")
     # A seed is read through ref(): dbt then loads (and tests) it before building the model, whatever the threads.
