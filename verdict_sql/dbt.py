@@ -68,6 +68,20 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
     return files
 
 
+PROFILE_PATH = "profiles.yml"
+# dbt reads a profiles.yml in the folder it runs in before ~/.dbt's: `dbt build` in the project then needs no set-up.
+DUCKDB_PROFILE = f"""\
+# Written by `playbook dbt --seed` for DuckDB (kept if you change it): `dbt build` run in this folder loads
+# the seed and builds the model into {PROJECT}.duckdb here. For a warehouse, use a profile of your own.
+{PROJECT}:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: {PROJECT}.duckdb
+      threads: 4
+"""
+
 SEED_COLUMNS_PATH = "macros/seed_columns.sql"
 # dbt's own macro, but for one thing: an adapter that loads a seed's rows with %s bindings (dbt-postgres, through
 # psycopg2) reads a '%' in the insert's column names as a binding of its own and fails the seed ("list index out of
