@@ -9,7 +9,8 @@ read, by its field column, and the others counted in a note. Without a history f
 date-entered columns (HubSpot's, forecast.entered_dates) are the history. `deal`
 joins the export's CRM id, or the deal's name when the export has no id column. A row that moves
 the deal to a lost stage or to the last stage (won) is its closing, not a claim: the outcome
-comes from the export.
+comes from the export, and the deal is closed from the closing's date on when that is before the
+export's close date (an export with the expected close date alone).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -200,11 +201,18 @@ class HistoryColumns:
 
 @dataclass
 class StageHistory:
-    """The history file's stage changes per deal, by date, and the rows of other fields a field-history report
-    has (by field name), left out."""
+    """The history file's stage changes per deal, by date, the date of each deal's latest closing row (won,
+    lost), and the rows of other fields a field-history report has (by field name), left out."""
 
     changes: dict[str, list[ClaimedSince]]
     other_fields: Counter[str]
+    closings: dict[str, dt.date] = field(default_factory=dict)
+
+    def closed_on(self, deal: str, export_close: dt.date) -> dt.date:
+        """The day the deal closed: the export's close date, or its latest closing row's date when earlier (the
+        export may give the close date the CRM expected, Bitrix24's; the history says when it did close)."""
+        closing = self.closings.get(deal)
+        return export_close if closing is None else min(export_close, closing)
 
     def note(self, path: Path) -> str | None:
         """What was left out of a field-history report, said once; None when nothing was."""
@@ -278,6 +286,7 @@ def _stage_changes(
     names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
+    closings: dict[str, dt.date] = {}
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
     data = DataRows(
@@ -328,7 +337,9 @@ def _stage_changes(
             )
             continue
         if stage is None and stage_text:
-            continue  # the deal's closing (won, lost): its outcome comes from the export
+            # The deal's closing (won, lost): its outcome comes from the export, its date from the latest closing.
+            closings[deal] = max(day, closings.get(deal, day))
+            continue
         found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(grouped_by_message(errors))
@@ -349,7 +360,7 @@ def _stage_changes(
             ]
         )
     changes = {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
-    return StageHistory(changes, other_fields)
+    return StageHistory(changes, other_fields, closings)
 
 
 def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
@@ -391,7 +402,7 @@ def export_histories(
         DealHistory(
             row.key,
             row.outcome,
-            row.closed_on,
+            read.closed_on(row.key, row.closed_on),
             row.amount,
             read.changes.get(row.key, []),
             [row.answers],

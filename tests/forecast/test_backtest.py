@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -179,6 +180,34 @@ def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
     assert status == 0, err
     assert json.loads(two_columns) == json.loads(one_column)
     assert sum(stage["n"] for stage in json.loads(two_columns)["verified"]["stages"]) > 100
+
+
+def test_the_historys_closing_closes_a_deal_dated_later_in_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export whose close date is the day the CRM expected (Bitrix24's, weeks after the deal was lost): the
+    history's closing row closes the deal from its date on, so no snapshot after it holds the deal."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at = table[0].index("close_date")
+    for row in table[1:]:
+        if row[at]:
+            row[at] = (dt.date.fromisoformat(row[at]) + dt.timedelta(days=90)).isoformat()
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--json") == expected
+    rows = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "closed"))[1]
+    # Without the closing rows, the export's (later) close dates are all there is: the deals stay longer.
+    history.write_text(
+        "".join(line for line in history.read_text(encoding="utf-8").splitlines(True) if "Closed" not in line),
+        encoding="utf-8",
+    )
+    later = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "later"))[1]
+    snapshots = [int(re.findall(r"(\d+) deal-snapshots", out)[0]) for out in (rows, later)]
+    assert snapshots[1] > snapshots[0], snapshots
 
 
 def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
