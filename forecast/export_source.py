@@ -149,15 +149,23 @@ def _entered_columns(
 
 
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
-    """The row if it closed won or lost (None for an open or disqualified deal), its answers read as for an open one."""
+    """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
+    out unread), its answers read as for an open one; its amount as the audit reads it, None where the audit counts
+    the deal without an amount (`$125,000 monthly`)."""
     try:
-        read = rows.deal(cells)
-        if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
-            return None  # open or disqualified: no outcome to measure a probability against
-        if read.close_date is None:
-            errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
-            return None
-        deal = rows.open_deal(cells)
+        read = rows.deal(cells, outcome_without_amount=True)
+    except RowProblem as problem:
+        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown) is moot.
+        if rows.outcome_of(cells) not in (Outcome.OPEN, Outcome.DISQUALIFIED):
+            errors.append(_error(path, line, problem.reason))
+        return None
+    if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
+        return None  # open or disqualified: no outcome to measure a probability against
+    if read.close_date is None:
+        errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
+        return None
+    try:
+        deal = rows.open_deal(cells, read_amount=False)  # its amount is deal()'s, read as the audit reads it
     except RowProblem as problem:
         errors.append(_error(path, line, problem.reason))
         return None

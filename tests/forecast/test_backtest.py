@@ -216,6 +216,42 @@ def test_the_historys_closing_closes_a_deal_dated_later_in_the_export(
     assert snapshots[1] > snapshots[0], snapshots
 
 
+def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Open rows never count, so what their cells hold (a stage the process does not know, `12k`) refuses nothing;
+    a won deal whose amount is a value per period is counted without an amount, as the audit counts it."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    blank = [""] * (len(header) - 6)
+    table += [
+        ["Nurtured", "O3", "Nurture", "5000", "Open", "", *blank],
+        ["Guessed", "O4", "Proposing", "12k", "Open", "", *blank],
+        ["Dropped", "O5", "Nurture", "12k", "Disqualified", "2025-05-01", *blank],
+    ]
+    won = next(row for row in table[1:] if row[header.index("status")] == "Won")
+    won[header.index("amount")] = "$125,000 monthly"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--json") == expected
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        amounts = {row["amount"] for row in csv.DictReader(handle) if row["crm_id"] == won[1]}
+    assert amounts == {""}
+    # A closed row's own cells are still read: a won deal at a date that is no date is refused at its line.
+    won[header.index("close_date")] = "2025-02-30"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN)
+    assert status == 1 and f"{export}:{table.index(won) + 1}: error: " in err, err
+    assert "close_date: '2025-02-30' is not a real calendar date" in err, err
+
+
 def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
