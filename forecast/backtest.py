@@ -3,9 +3,10 @@
 At each snapshot date D, every deal with a known outcome whose close date is after D and whose
 claimed stage at D is known is one deal-snapshot. Its claimed stage is the CRM's at D; its
 verified stage is the engine's verdict as of D on the answers dated on or before D. Per basis
-(claimed, verified; the claimed alone for an export without evidence) and per stage: n, won, the win rate and its Wilson 95% interval; per basis:
-the Brier score of the stage probabilities; per snapshot: the expected won amount against the
-actual one.
+(claimed, verified; the claimed alone for an export without evidence) and per stage: n, the deals at that stage in
+one snapshot or more (each deal once, however many snapshots hold it: a deal's outcome is one observation), won,
+the win rate and its Wilson 95% interval; per basis: the Brier score of the stage probabilities over the
+deal-snapshots; per snapshot: the expected won amount against the actual one.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sales_process.model import Process
 from sales_process.outcome import Outcome
 
 Z = 1.96  # 95%
-TOO_FEW = 20  # below this many deal-snapshots, a stage's win rate is "too few deals to tell"
+TOO_FEW = 20  # below this many deals at a stage, its win rate is "too few deals to tell"
 BASES = ("claimed", "verified")
 
 
@@ -51,7 +52,7 @@ class DealSnapshot:
 
 @dataclass(frozen=True)
 class StageRate:
-    """How often deal-snapshots at one stage were won, against the stage's probability."""
+    """How often the deals at one stage (in one snapshot or more) were won, against the stage's probability."""
 
     stage: str
     name: str
@@ -196,15 +197,19 @@ def _probability(process: Process, stage_id: str) -> int:
 
 
 def basis(process: Process, rows: Sequence[DealSnapshot], which: str) -> Basis:
-    """Per stage n, won and the win rate on the claimed or verified stage, and the Brier score."""
-    counts = {stage.id: [0, 0] for stage in process.stages}
+    """Per stage, on the claimed or verified stage: the deals at it and how many were won, each deal counted once
+    however many snapshots hold it there (its snapshots are one outcome, not independent draws); and the Brier
+    score over the deal-snapshots (each snapshot's forecast scored)."""
+    won_by_deal: dict[str, dict[str, bool]] = {stage.id: {} for stage in process.stages}
     squared = 0.0
     for row in rows:
-        count = counts[row.stage(which)]
-        count[0] += 1
-        count[1] += row.won
+        won_by_deal[row.stage(which)][row.deal] = row.won
         squared += (_probability(process, row.stage(which)) / 100 - row.won) ** 2
-    stages = [StageRate(stage.id, stage.name, stage.probability, *counts[stage.id]) for stage in process.stages]
+    stages = [
+        StageRate(stage.id, stage.name, stage.probability, len(deals), sum(deals.values()))
+        for stage in process.stages
+        for deals in [won_by_deal[stage.id]]
+    ]
     return Basis(stages, squared / len(rows) if rows else None)
 
 

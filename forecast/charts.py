@@ -30,7 +30,7 @@ def calibration_svg(basis: Basis, which: str, chart_id: str) -> Markup:
     parts = [
         f'<svg class="chart" viewBox="0 0 {MARGIN + SIZE + 30} {SIZE + 56}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Calibration of the {which} stage</title>',
-        f'<desc id="{chart_id}-desc">Each stage\'s probability from process.yaml against the share of its deal-snapshots '
+        f'<desc id="{chart_id}-desc">Each stage\'s probability from process.yaml against the share of its deals '
         f"that were won, with the 95% interval. Points on the dashed diagonal are calibrated; hollow points have fewer than 20 deals.</desc>",
         f'<rect x="{MARGIN}" y="12" width="{SIZE}" height="{SIZE}" fill="#f8fafc" stroke="#94a3b8"/>',
         f'<line x1="{_x(0)}" y1="{_y(0)}" x2="{_x(1)}" y2="{_y(1)}" stroke="#64748b" stroke-dasharray="4 4"/>',

@@ -9,7 +9,8 @@ read, by its field column, and the others counted in a note. Without a history f
 date-entered columns (HubSpot's, forecast.entered_dates) are the history. `deal`
 joins the export's CRM id, or the deal's name when the export has no id column. A row that moves
 the deal to a lost stage or to the last stage (won) is its closing, not a claim: the outcome
-comes from the export.
+comes from the export, and the deal is closed from the closing's date on when that is before the
+export's close date (an export with the expected close date alone).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -148,15 +149,23 @@ def _entered_columns(
 
 
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
-    """The row if it closed won or lost (None for an open or disqualified deal), its answers read as for an open one."""
+    """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
+    out unread), its answers read as for an open one; its amount as the audit reads it, None where the audit counts
+    the deal without an amount (`$125,000 monthly`)."""
     try:
-        read = rows.deal(cells)
-        if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
-            return None  # open or disqualified: no outcome to measure a probability against
-        if read.close_date is None:
-            errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
-            return None
-        deal = rows.open_deal(cells)
+        read = rows.deal(cells, outcome_without_amount=True)
+    except RowProblem as problem:
+        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown) is moot.
+        if rows.outcome_of(cells) not in (Outcome.OPEN, Outcome.DISQUALIFIED):
+            errors.append(_error(path, line, problem.reason))
+        return None
+    if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
+        return None  # open or disqualified: no outcome to measure a probability against
+    if read.close_date is None:
+        errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
+        return None
+    try:
+        deal = rows.open_deal(cells, read_amount=False)  # its amount is deal()'s, read as the audit reads it
     except RowProblem as problem:
         errors.append(_error(path, line, problem.reason))
         return None
@@ -200,11 +209,18 @@ class HistoryColumns:
 
 @dataclass
 class StageHistory:
-    """The history file's stage changes per deal, by date, and the rows of other fields a field-history report
-    has (by field name), left out."""
+    """The history file's stage changes per deal, by date, the date of each deal's latest closing row (won,
+    lost), and the rows of other fields a field-history report has (by field name), left out."""
 
     changes: dict[str, list[ClaimedSince]]
     other_fields: Counter[str]
+    closings: dict[str, dt.date] = field(default_factory=dict)
+
+    def closed_on(self, deal: str, export_close: dt.date) -> dt.date:
+        """The day the deal closed: the export's close date, or its latest closing row's date when earlier (the
+        export may give the close date the CRM expected, Bitrix24's; the history says when it did close)."""
+        closing = self.closings.get(deal)
+        return export_close if closing is None else min(export_close, closing)
 
     def note(self, path: Path) -> str | None:
         """What was left out of a field-history report, said once; None when nothing was."""
@@ -278,6 +294,7 @@ def _stage_changes(
     names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
     found: dict[str, list[ClaimedSince]] = defaultdict(list)
+    closings: dict[str, dt.date] = {}
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
     data = DataRows(
@@ -328,7 +345,9 @@ def _stage_changes(
             )
             continue
         if stage is None and stage_text:
-            continue  # the deal's closing (won, lost): its outcome comes from the export
+            # The deal's closing (won, lost): its outcome comes from the export, its date from the latest closing.
+            closings[deal] = max(day, closings.get(deal, day))
+            continue
         found[deal].append(ClaimedSince(day, stage))
     if errors:
         raise InvalidFile(grouped_by_message(errors))
@@ -349,7 +368,7 @@ def _stage_changes(
             ]
         )
     changes = {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
-    return StageHistory(changes, other_fields)
+    return StageHistory(changes, other_fields, closings)
 
 
 def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
@@ -391,7 +410,7 @@ def export_histories(
         DealHistory(
             row.key,
             row.outcome,
-            row.closed_on,
+            read.closed_on(row.key, row.closed_on),
             row.amount,
             read.changes.get(row.key, []),
             [row.answers],

@@ -35,7 +35,7 @@ def rate_text(rate: StageRate) -> str:
 
 def brier_text(basis: Basis) -> str:
     """A basis's Brier score for reading (lower is better), with the caveat beside it when every stage has too few
-    deal-snapshots for its win rate to tell (TOO_FEW): the score of so few deals tells as little."""
+    deals for its win rate to tell (TOO_FEW): the score of so few deals tells as little."""
     if basis.brier is None:
         return "—"
     caveat = f" ({TOO_FEW_TEXT}: every stage has fewer than {TOO_FEW})" if all(r.too_few for r in basis.stages) else ""
@@ -87,7 +87,7 @@ def summary(result: Backtest) -> str:
     suggested = suggestions(result)
     lines += ["", "Suggested probabilities (process.yaml is not changed):"]
     lines += [f"  {line}" for line in suggested] or [
-        f"  none: every stage has fewer than {TOO_FEW} {result.judged} deal-snapshots"
+        f"  none: every stage has fewer than {TOO_FEW} {result.judged} deals"
     ]
     left = result.left_out
     lines += [

@@ -188,13 +188,24 @@ class RowReader:
         with why (ClosedDeal.unread_amount), as the audit counts it; else that is a RowProblem too."""
         return self._read(cells, read_outcome=True, outcome_without_amount=outcome_without_amount)
 
-    def open_deal(self, cells: list[str]) -> Deal:
-        """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers)."""
-        deal = self._read(cells, read_outcome=False)
+    def open_deal(self, cells: list[str], *, read_amount: bool = True) -> Deal:
+        """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers); without
+        `read_amount`, its amount is left unread (None): deal() reads a closed deal's, as the audit does."""
+        deal = self._read(cells, read_outcome=False, read_amount=read_amount)
         assert isinstance(deal, Deal)
         return deal
 
-    def _read(self, cells: list[str], read_outcome: bool, outcome_without_amount: bool = False) -> Deal | ClosedDeal:
+    def outcome_of(self, cells: list[str]) -> Outcome | None:
+        """The row's outcome as deal() reads it, whatever its other cells; None when its status or flags cannot be
+        read, or the row is not as wide as the header (a backtest leaves open rows out without reading them)."""
+        cells = restored(cells)
+        if len(cells) != self.plan.width:
+            return None
+        return self._outcome(cells, self._claimed_stage(cells, []), [])
+
+    def _read(
+        self, cells: list[str], read_outcome: bool, outcome_without_amount: bool = False, read_amount: bool = True
+    ) -> Deal | ClosedDeal:
         plan = self.plan
         cells = restored(cells)
         if len(cells) != plan.width:
@@ -248,7 +259,7 @@ class RowReader:
         if stage_problems and read_outcome and plan.stage is not None and not looks_lost(cells[plan.stage]):
             self._count_unknown(cells[plan.stage], _cell(cells, plan.pipeline), closed=closed_by is not None)
         problems += stage_problems
-        amount = self._amount(cells, problems)
+        amount = self._amount(cells, problems) if read_amount else None
         answers: dict[str, Answer] = {}
         for columns in plan.milestones:
             answer_text = cells[columns.answer]

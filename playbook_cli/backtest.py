@@ -36,7 +36,8 @@ EXAMPLE = """examples:
 At each snapshot date (the last day of each week, month or quarter; default: monthly over the
 12 months before the latest close date) every deal that closed won or lost after it is counted
 at the stage the CRM claimed then and at the stage its evidence verified then (only answers
-dated on or before the snapshot count). The history file (CSV or .xlsx) has one row per deal and
+dated on or before the snapshot count); a stage's win rate counts each deal once, however many
+snapshots held it there. The history file (CSV or .xlsx) has one row per deal and
 stage change, columns deal, stage, date (or as mapped under crm.history in process.yaml); of a
 field-history report (Salesforce's Opportunity Field History) the stage changes are read. Without
 --history, the export's own "Date entered <stage>" columns (HubSpot's) are the history."""

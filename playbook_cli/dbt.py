@@ -31,12 +31,13 @@ from playbook_cli.sql import (
     command_line,
     name_problem,
     row_order_problem,
+    sums_currency,
 )
 from sales_process.crm import CrmMapping
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural, shown
-from verdict_sql.dbt import MODEL, PROJECT, SOURCE, DbtOptions, dbt_project
+from verdict_sql.dbt import DUCKDB_PROFILE, MODEL, PROFILE_PATH, PROJECT, SOURCE, DbtOptions, dbt_project
 from verdict_sql.dialects import DIALECTS
 
 EXAMPLE = f"""examples:
@@ -44,7 +45,8 @@ EXAMPLE = f"""examples:
   cd verdict-dbt && dbt build          (with a profile named {PROJECT} in ~/.dbt/profiles.yml)
 
   playbook dbt --out try-dbt --dialect duckdb --seed pipeline.csv --as-of 2027-03-01
-  cd try-dbt && dbt build              (the export loaded as a seed, every column as text, read by ref())
+  cd try-dbt && dbt build              (the export loaded as a seed, every column as text, read by ref(), into
+                                       try-dbt/{PROJECT}.duckdb by the profiles.yml written there)
 
 writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
@@ -52,8 +54,10 @@ and models/schema.yml (descriptions from the process's questions and evidence; t
 and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
 seeds/TABLE.csv (the export's header and deals as the audit reads them, comma-separated UTF-8) and
 seeds/TABLE.yml in place of sources.yml, and macros/seed_columns.sql (dbt's seed column list, which
-loads columns named with a '%' on PostgreSQL). The files are overwritten on every run: regenerate
-after editing process.yaml."""
+loads columns named with a '%' on PostgreSQL); with --seed and --dialect duckdb, profiles.yml
+(a DuckDB profile {PROJECT}, which dbt run in the folder reads first; kept when there is one); with
+--seed and --row-order COLUMN, the seed's COLUMN holds each row's line in the export, where the export
+has no such column. The files are overwritten on every run: regenerate after editing process.yaml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -102,9 +106,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def _write_seed(export: Path, seed: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool) -> list[str]:
+def _write_seed(
+    export: Path, seed: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool, row_order: str | None
+) -> list[str]:
     """Write the export's header and deals into `seed`, a comma-separated UTF-8 CSV (what dbt loads), and return
-    its header; InvalidFile naming the line and the fix where the export cannot be a seed.
+    its header; InvalidFile naming the line and the fix where the export cannot be a seed. A `row_order` column
+    the export lacks is added last, holding each row's line in the export as audit.csv numbers it.
 
     The export is read by the audit's own reader (pipeline_csv.open_export, data_rows.DataRows): a CSV in any
     delimiter and encoding the audit reads, or an .xlsx workbook's sheet; a report's title lines, blank rows and
@@ -116,18 +123,20 @@ def _write_seed(export: Path, seed: Path, loaded: LoadedProcess, mapping: CrmMap
         header = opened.header
         plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
         kept = [index for index in range(len(header)) if index not in plan.unnamed]
+        written = [header[index] for index in kept]
+        line_column = [row_order] if row_order is not None and row_order not in written else []
         data = DataRows(opened.rows, plan, export)
         with partial.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
-            writer.writerow([header[index] for index in kept])
+            writer.writerow(written + line_column)
             for line, cells in data:
                 problem = _not_seedable(cells, plan)
                 if problem is not None:
                     raise file_error(export, problem, line)
                 cells = restored(cells)
-                writer.writerow([cells[index] for index in kept])
+                writer.writerow([cells[index] for index in kept] + [str(line) for _ in line_column])
         data.refuse_if_empty(export)
-    return [header[index] for index in kept]
+    return written + line_column
 
 
 def _not_seedable(cells: list[str], plan: ColumnPlan) -> str | None:
@@ -184,12 +193,15 @@ def run(args: argparse.Namespace) -> int:
                 warn("dbt", warning)
         if seed is not None:
             (out / "seeds").mkdir(parents=True, exist_ok=True)
-            seed_header = _write_seed(seed, out / "seeds" / f"{table}.csv", loaded, mapping, args.no_evidence)
+            seed_file = out / "seeds" / f"{table}.csv"
+            seed_header = _write_seed(seed, seed_file, loaded, mapping, args.no_evidence, args.row_order)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
+    # The rows are the seed's, else a table holding what --columns-from's export holds.
+    currency = sums_currency(args.row_order, args.seed or args.columns_from, loaded, mapping, args.no_evidence)
     options = DbtOptions(
         DIALECTS[args.dialect],
         table,
@@ -201,6 +213,7 @@ def run(args: argparse.Namespace) -> int:
         args.row_order,
         mapping,
         database,
+        currency,
     )
     try:
         for name, text in dbt_project(loaded, options, command_line("dbt", args)):
@@ -210,6 +223,8 @@ def run(args: argparse.Namespace) -> int:
         if seed is not None:
             # A source left by an earlier run without --seed would be tested before the seed is loaded.
             (out / "models" / "sources.yml").unlink(missing_ok=True)
+            if args.dialect == "duckdb" and not (out / PROFILE_PATH).exists():
+                (out / PROFILE_PATH).write_text(DUCKDB_PROFILE, encoding="utf-8")
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     print(

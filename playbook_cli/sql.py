@@ -8,7 +8,7 @@ import shlex
 import textwrap
 from pathlib import Path
 
-from pipeline_audit.table_columns import export_columns
+from pipeline_audit.table_columns import export_columns, export_currency
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -119,7 +119,8 @@ def add_row_order(parser: argparse.ArgumentParser) -> None:
         metavar="COLUMN",
         help="a column of whole numbers giving each row's place in the export (its line, say): the first amount "
         "by it sets the currency, and an amount in another is not assessed, as `playbook audit` refuses it; "
-        "without it each amount keeps its own currency (group sums by the currency column)",
+        "without it the export's first amount sets it (--columns-from, a seed), else each amount keeps its own "
+        "currency (group sums by the currency column)",
     )
 
 
@@ -164,6 +165,17 @@ def table_columns(args: argparse.Namespace, loaded: LoadedProcess, mapping: CrmM
     for warning in warnings:
         warn("sql", warning)
     return columns
+
+
+def sums_currency(
+    row_order: str | None, export: str | None, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool
+) -> str | None:
+    """The currency the statement sums, given as a constant: the export's (export_currency), which the audit of the
+    table's rows sums whatever their order in the table; None with a row order (the table's own first decides) or
+    without an export."""
+    if row_order is not None or export is None:
+        return None
+    return export_currency(Path(export), loaded, mapping, no_evidence)
 
 
 def row_order_problem(column: str | None) -> str | None:
@@ -214,6 +226,7 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
+    currency = sums_currency(args.row_order, args.columns_from, loaded, mapping, args.no_evidence)
     command = command_line("sql", args)
     header = statement_header(
         loaded,
@@ -224,6 +237,7 @@ def run(args: argparse.Namespace) -> int:
         args.columns_from is not None,
         args.row_order,
         pipelines=mapping.pipelines,
+        currency=currency,
     )
     print(
         verdict_sql(
@@ -236,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
             header=header,
             mapping=mapping,
             row_order=args.row_order,
+            currency=currency,
         ),
         end="",
     )

@@ -48,6 +48,7 @@ class DbtOptions:
     row_order: str | None = None  # a column of the rows' order: amounts in one currency, the first's (verdict_sql)
     mapping: CrmMapping | None = None  # the crm: block with the command line's options (default: the process's)
     database: str | None = None  # its database (Snowflake) or project (BigQuery); None: the target's
+    currency: str | None = None  # the currency the audit sums the rows in, the export's first (verdict_sql)
 
 
 def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> list[tuple[str, str]]:
@@ -66,6 +67,20 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
         files.append((SEED_COLUMNS_PATH, SEED_COLUMNS_MACRO))
     return files
 
+
+PROFILE_PATH = "profiles.yml"
+# dbt reads a profiles.yml in the folder it runs in before ~/.dbt's: `dbt build` in the project then needs no set-up.
+DUCKDB_PROFILE = f"""\
+# Written by `playbook dbt --seed` for DuckDB (kept if you change it): `dbt build` run in this folder loads
+# the seed and builds the model into {PROJECT}.duckdb here. For a warehouse, use a profile of your own.
+{PROJECT}:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: {PROJECT}.duckdb
+      threads: 4
+"""
 
 SEED_COLUMNS_PATH = "macros/seed_columns.sql"
 # dbt's own macro, but for one thing: an adapter that loads a seed's rows with %s bindings (dbt-postgres, through
@@ -195,6 +210,7 @@ def _model_sql(
         options.columns is not None,
         options.row_order,
         pipelines=mapping.pipelines,
+        currency=options.currency,
     )
     statement = verdict_sql(
         loaded.process,
@@ -205,6 +221,7 @@ def _model_sql(
         header=header,
         mapping=mapping,
         row_order=options.row_order,
+        currency=options.currency,
     )
     body = statement.rstrip().removesuffix(";")
     # A seed is read through ref(): dbt then loads (and tests) it before building the model, whatever the threads.

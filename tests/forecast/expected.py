@@ -34,6 +34,7 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
     claimed_stages: list[str] = []  # per deal-snapshot
     verified_stages: list[str] = []
     outcomes: list[int] = []  # 1 won, 0 lost
+    deal_ids: list[str] = []
     in_backtest: set[str] = set()
     no_claim = 0
     for day in dates:
@@ -54,13 +55,17 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
             claimed_stages.append(claims[-1])
             verified_stages.append(verified)
             outcomes.append(1 if deal.won else 0)
+            deal_ids.append(deal.crm_id)
             in_backtest.add(deal.crm_id)
     result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates]}
     for basis, stage_of in (("claimed", claimed_stages), ("verified", verified_stages)):
         stages = []
         for stage in process.stages:
-            at_stage = [outcome for at, outcome in zip(stage_of, outcomes, strict=True) if at == stage.id]
-            n, won = len(at_stage), sum(at_stage)
+            # Each deal once per stage, however many snapshots saw it there.
+            at_stage = {
+                deal: outcome for deal, at, outcome in zip(deal_ids, stage_of, outcomes, strict=True) if at == stage.id
+            }
+            n, won = len(at_stage), sum(at_stage.values())
             low, high = wilson_interval(won, n)
             stages.append(
                 {

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,10 @@ def test_the_json_gives_the_win_rates_intervals_and_brier_scores_of_the_definiti
     got: dict[str, Any] = json.loads(out)
     want = expected_backtest(made_deals(), MONTH_ENDS)
     assert_same(got, want)
-    # The history is made so that the test means something: many deal-snapshots, reps claiming ahead of their
-    # evidence (the claimed stages sit higher on average), undated answers and deals not yet claimed.
+    # The history is made so that the test means something: deals at several stages each, reps claiming ahead of
+    # their evidence (the claimed stages sit higher on average), undated answers and deals not yet claimed.
     assert sum(stage["n"] for stage in got["verified"]["stages"]) > 100
-    assert _mean_index(got["claimed"]) > _mean_index(got["verified"]) + 0.5
+    assert _mean_index(got["claimed"]) > _mean_index(got["verified"]) + 0.3
     assert got["left_out"]["undated_answers"] > 0 and got["left_out"]["no_claimed_stage"] > 0
     assert any(stage["n"] >= 20 for stage in got["verified"]["stages"])
     assert any(0 < stage["n"] < 20 for stage in got["claimed"]["stages"])
@@ -72,7 +74,12 @@ def test_the_summary_the_csv_and_the_report(tmp_path: Path, capsys: pytest.Captu
     with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     want = expected_backtest(made_deals(), MONTH_ENDS)
-    assert len(rows) == sum(stage["n"] for stage in want["claimed"]["stages"])
+    # A stage's n counts its deals, each once however many snapshots held it there (backtest.csv's rows).
+    assert (
+        len(rows)
+        > len({(row["crm_id"], row["claimed_stage"]) for row in rows})
+        == sum(stage["n"] for stage in want["claimed"]["stages"])
+    )
     assert list(rows[0]) == ["snapshot", "deal", "crm_id", "claimed_stage", "verified_stage", "outcome", "amount"]
     # The deal by its name, as audit.csv gives it; its CRM id (the key the history joins on) in its own column.
     names = {deal.crm_id: deal.name for deal in made_deals()}
@@ -179,6 +186,70 @@ def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
     assert status == 0, err
     assert json.loads(two_columns) == json.loads(one_column)
     assert sum(stage["n"] for stage in json.loads(two_columns)["verified"]["stages"]) > 100
+
+
+def test_the_historys_closing_closes_a_deal_dated_later_in_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export whose close date is the day the CRM expected (Bitrix24's, weeks after the deal was lost): the
+    history's closing row closes the deal from its date on, so no snapshot after it holds the deal."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at = table[0].index("close_date")
+    for row in table[1:]:
+        if row[at]:
+            row[at] = (dt.date.fromisoformat(row[at]) + dt.timedelta(days=90)).isoformat()
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--json") == expected
+    rows = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "closed"))[1]
+    # Without the closing rows, the export's (later) close dates are all there is: the deals stay longer.
+    history.write_text(
+        "".join(line for line in history.read_text(encoding="utf-8").splitlines(True) if "Closed" not in line),
+        encoding="utf-8",
+    )
+    later = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "later"))[1]
+    snapshots = [int(re.findall(r"(\d+) deal-snapshots", out)[0]) for out in (rows, later)]
+    assert snapshots[1] > snapshots[0], snapshots
+
+
+def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Open rows never count, so what their cells hold (a stage the process does not know, `12k`) refuses nothing;
+    a won deal whose amount is a value per period is counted without an amount, as the audit counts it."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    header = table[0]
+    blank = [""] * (len(header) - 6)
+    table += [
+        ["Nurtured", "O3", "Nurture", "5000", "Open", "", *blank],
+        ["Guessed", "O4", "Proposing", "12k", "Open", "", *blank],
+        ["Dropped", "O5", "Nurture", "12k", "Disqualified", "2025-05-01", *blank],
+    ]
+    won = next(row for row in table[1:] if row[header.index("status")] == "Won")
+    won[header.index("amount")] = "$125,000 monthly"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, "--json") == expected
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        amounts = {row["amount"] for row in csv.DictReader(handle) if row["crm_id"] == won[1]}
+    assert amounts == {""}
+    # A closed row's own cells are still read: a won deal at a date that is no date is refused at its line.
+    won[header.index("close_date")] = "2025-02-30"
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN)
+    assert status == 1 and f"{export}:{table.index(won) + 1}: error: " in err, err
+    assert "close_date: '2025-02-30' is not a real calendar date" in err, err
 
 
 def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
@@ -313,6 +384,25 @@ def test_the_brier_score_of_too_few_deals_says_so_beside_it(tmp_path: Path, caps
     _, out, _ = _run(capsys, str(export), "--history", str(history), *SPAN)
     brier = next(line for line in out.splitlines() if line.startswith("Brier score"))
     assert "too few" not in brier.split("verified")[1], brier
+
+
+def test_a_few_deals_in_many_snapshots_are_too_few_to_tell(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Eight deals in weekly snapshots are dozens of deal-snapshots at a stage, but eight outcomes: each stage's n
+    counts its deals, so no win rate is told, no interval drawn and no probability suggested."""
+    deals = made_deals(count=8)
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    write_export(deals, export)
+    write_history(deals, history)
+    weekly = ["--from", "2025-01-01", "--to", "2025-12-31", "--every", "week"]
+    status, out, err = _run(capsys, str(export), "--history", str(history), *weekly, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        at_stage = Counter(row["verified_stage"] for row in csv.DictReader(handle))
+    assert at_stage.most_common(1)[0][1] >= 20, at_stage  # enough deal-snapshots to have told before
+    assert "  none: every stage has fewer than 20 verified deals" in out, out
+    assert not re.search(r"\d+% \(\d+%–\d+%, n=", out) and "consider" not in out, out  # no interval told
+    result = json.loads(_run(capsys, str(export), "--history", str(history), *weekly, "--json")[1])
+    assert max(stage["n"] for basis in ("claimed", "verified") for stage in result[basis]["stages"]) <= 8
 
 
 def test_snapshots_that_hold_no_deal_say_so_instead_of_drawing_empty_charts() -> None:

@@ -118,7 +118,8 @@ def test_the_team_pipeline_shows_the_forecast_accuracy_of_the_saved_outcomes(
     dates = snapshot_dates(*default_range(max(deal.closed_on for deal in deals)), Every.MONTH)
     want = expected_backtest(deals, dates)
     for basis in ("claimed", "verified"):
-        assert f'data-brier="{basis}">{want[basis]["brier"]:.3f}<' in page
+        # 30 deals leave every stage with fewer than 20: the caveat follows the score.
+        assert f'data-brier="{basis}">{want[basis]["brier"]:.3f} (too few deals to tell' in page
         assert f'id="calibration-{basis}"' in page
     assert 'data-total="assessed">0<' in page  # every saved deal is closed: none is open pipeline
     assert "<script" not in page

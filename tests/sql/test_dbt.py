@@ -324,6 +324,58 @@ def test_a_row_order_gives_the_model_the_audits_one_currency_rule(tmp_path: Path
     assert 'ORDER BY CAST("line" AS INTEGER) LIMIT 1)' in sql
 
 
+def test_a_seed_with_a_row_order_carries_each_rows_line_and_builds_by_its_own_profile(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--seed --row-order line` on an export without a line column: the seed carries each row's line as audit.csv
+    numbers it, so the model's currency rule has its order; `dbt build` run in the folder needs no profile of
+    the user's (the profiles.yml written there), and each model row is audit.csv's row of its line."""
+    project = _project(tmp_path, "--dialect", "duckdb", "--seed", str(export), "--row-order", "line")
+    with (project / "seeds/deals.csv").open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header[-1] == "line" and [row[-1] for row in rows] == [str(line) for line in range(2, len(rows) + 2)]
+    if not DBT.is_file():
+        pytest.fail(f"dbt is missing ({DBT}): run ./scripts/test, which installs it")
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    env.pop("DBT_PROFILES_DIR", None)
+    built = subprocess.run(
+        [str(DBT), "build", "--no-use-colors"], cwd=project, capture_output=True, text=True, env=env, check=False
+    )
+    assert built.returncode == 0 and "ERROR=0" in built.stdout, built.stdout[-4000:]
+    with duckdb.connect(str(project / "cvo_playbook.duckdb"), read_only=True) as connection:
+        found = connection.execute(f"SELECT line, crm_id, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
+    audited = _audit(export, tmp_path, capsys)
+    assert {line: crm_id for line, crm_id, *_ in found} == {row["line"]: crm_id for crm_id, row in audited.items()}
+    _agree({row[1]: row[2:] for row in found}, audited)
+
+
+def test_the_duckdb_profile_written_for_a_seed_is_kept_once_edited(export: Path, tmp_path: Path) -> None:
+    project = _project(tmp_path, "--dialect", "duckdb", "--seed", str(export))
+    profile = yaml.safe_load((project / "profiles.yml").read_text(encoding="utf-8"))
+    assert profile["cvo_playbook"]["outputs"]["dev"] == {"type": "duckdb", "path": "cvo_playbook.duckdb", "threads": 4}
+    (project / "profiles.yml").write_text("# mine\n", encoding="utf-8")
+    _project(tmp_path, "--dialect", "duckdb", "--seed", str(export))
+    assert (project / "profiles.yml").read_text(encoding="utf-8") == "# mine\n"
+    other = tmp_path / "postgres"
+    assert (
+        main(
+            [
+                "dbt",
+                "--process",
+                str(DEFAULT_PROCESS),
+                "--out",
+                str(other),
+                "--dialect",
+                "postgres",
+                "--seed",
+                str(export),
+            ]
+        )
+        == 0
+    )
+    assert not (other / "profiles.yml").exists()  # a warehouse's profile is the user's
+
+
 def test_a_seed_starts_at_the_exports_header_without_the_reports_title_lines(export: Path, tmp_path: Path) -> None:
     titled = tmp_path / "titled.csv"
     titled.write_bytes(b'"Opportunity Pipeline"\r\n"Filtered By: all deals"\r\n\r\n' + export.read_bytes())

@@ -30,7 +30,7 @@ import pytest
 from pipeline_audit.audit import AuditOptions, audit_pipeline
 from pipeline_audit.columns import plan_columns
 from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_audit.table_columns import export_columns
+from pipeline_audit.table_columns import export_columns, export_currency
 from sales_process.crm import resolve_mapping
 from sales_process.loader import LoadedProcess, load_process
 from tests.sql.tables import cell_named
@@ -530,17 +530,28 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     return Corpus(shape, export, loaded, header, audit, refused, totals.claimed_cents, totals.verified_cents, left_out)
 
 
-def _statement(corpus: Corpus, dialect: str) -> str:
+# How the statement finds the file's currency: the first amount by the line column, or the export's first
+# amount as `playbook sql --columns-from` finds it, in a table holding the rows in reverse.
+BY_LINE, BY_EXPORT = "line", "export"
+
+
+def _statement(corpus: Corpus, dialect: str, currency_by: str) -> str:
     process = corpus.loaded.process
+    mapping = resolve_mapping(process)
     # As `playbook sql --columns-from` reads the export's header (its pipeline column, when pipelines are listed).
-    columns, _ = export_columns(corpus.export, corpus.loaded, resolve_mapping(process))
+    columns, _ = export_columns(corpus.export, corpus.loaded, mapping)
+    if currency_by == BY_EXPORT:
+        currency = export_currency(corpus.export, corpus.loaded, mapping)
+        return verdict_sql(process, DIALECTS[dialect], "deals", columns, AS_OF, keep=[LINE], currency=currency)
     # The line is the row order too: an amount in another currency than the file's first is refused.
     return verdict_sql(process, DIALECTS[dialect], "deals", columns, AS_OF, keep=[LINE], row_order=LINE)
 
 
-def _rows(corpus: Corpus) -> list[list[str]]:
+def _rows(corpus: Corpus, currency_by: str = BY_LINE) -> list[list[str]]:
+    """The export's rows with their lines first; in reverse when the statement does not read the line's order."""
     with corpus.export.open(encoding="utf-8", newline="") as file:
-        return [[str(line), *cells] for line, cells in enumerate(list(csv.reader(file))[1:], start=2)]
+        rows = [[str(line), *cells] for line, cells in enumerate(list(csv.reader(file))[1:], start=2)]
+    return rows[::-1] if currency_by == BY_EXPORT else rows
 
 
 def _by_line(cursor_rows: list[tuple[Any, ...]], names: list[str]) -> dict[int, dict[str, Any]]:
@@ -593,36 +604,38 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
     assert (claimed * 100, verified * 100) == (corpus.claimed_cents, corpus.verified_cents)
 
 
-def test_duckdb_agrees_with_the_audit(corpus: Corpus) -> None:
+@pytest.mark.parametrize("currency_by", [BY_LINE, BY_EXPORT])
+def test_duckdb_agrees_with_the_audit(corpus: Corpus, currency_by: str) -> None:
     connection = duckdb.connect()
     connection.execute(
         f"CREATE TABLE deals AS SELECT * FROM read_csv(?, all_varchar=true, header=true, "
         f"columns={{{', '.join(repr(name) + ': ' + repr('VARCHAR') for name in [LINE, *corpus.header])}}})",
-        [str(_with_lines(corpus))],
+        [str(_with_lines(corpus, currency_by))],
     )
-    cursor = connection.execute(_statement(corpus, "duckdb"))
+    cursor = connection.execute(_statement(corpus, "duckdb", currency_by))
     names = [column[0] for column in cursor.description]
     _agrees(corpus, _by_line(cursor.fetchall(), names))
 
 
-def _with_lines(corpus: Corpus) -> Path:
-    path = corpus.export.with_name("with_lines.csv")
+def _with_lines(corpus: Corpus, currency_by: str) -> Path:
+    path = corpus.export.with_name(f"with_lines_by_{currency_by}.csv")
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow([LINE, *corpus.header])
-        writer.writerows(_rows(corpus))
+        writer.writerows(_rows(corpus, currency_by))
     return path
 
 
-def test_postgres_agrees_with_the_audit(corpus: Corpus, postgres: psycopg.Connection[Any]) -> None:
+@pytest.mark.parametrize("currency_by", [BY_LINE, BY_EXPORT])
+def test_postgres_agrees_with_the_audit(corpus: Corpus, postgres: psycopg.Connection[Any], currency_by: str) -> None:
     quoted = [DIALECTS["postgres"].identifier(name) for name in [LINE, *corpus.header]]
     postgres.execute("DROP TABLE IF EXISTS deals")
     postgres.execute(f"CREATE TABLE deals ({', '.join(name + ' TEXT' for name in quoted)})")
     with postgres.cursor() as cursor:
         with cursor.copy(f"COPY deals ({', '.join(quoted)}) FROM STDIN") as copy:
-            for row in _rows(corpus):
+            for row in _rows(corpus, currency_by):
                 copy.write_row(row)
-        cursor.execute(_statement(corpus, "postgres"))
+        cursor.execute(_statement(corpus, "postgres", currency_by))
         assert cursor.description is not None
         columns = [column.name for column in cursor.description]
         _agrees(corpus, _by_line(cursor.fetchall(), columns))

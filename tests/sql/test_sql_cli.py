@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -397,3 +398,40 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]
     status, out, err = run_sql(capsys, *args)
     assert (status, out) == (2, "")
     assert "usage: playbook sql" in err
+
+
+SECOND_CURRENCY = """\
+deal,stage,amount,currency
+Acme,qualifying,"12,000.50",USD
+Globex,proposing,"9,000",EUR
+Initech,discovery,"5,000",usd
+"""
+
+
+def test_columns_from_gives_the_audits_currency_whatever_the_tables_order(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The export's first amount sets the currency the audit sums, and the statement names it: in a table holding
+    the rows last first, the deal in another currency is refused still, and the sums are the report's."""
+    export = tmp_path / "export.csv"
+    export.write_text(SECOND_CURRENCY, encoding="utf-8")
+    options = ["--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01", "--no-evidence"]
+    assert main(["audit", str(export), *options, "--out", str(tmp_path / "audit")]) == 0
+    with (tmp_path / "audit" / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        audited = {row["deal"]: row for row in csv.DictReader(handle)}
+    capsys.readouterr()
+    status, sql, err = run_sql(capsys, *options, "--dialect", "duckdb", "--columns-from", str(export))
+    assert (status, err) == (0, "")
+    assert "-- Amounts in one currency, as the audit sums the export: USD, its first amount's" in sql
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"CREATE TABLE deals AS SELECT * FROM read_csv('{export}', all_varchar = true) ORDER BY deal DESC"
+        )
+        rows = connection.execute(
+            f"SELECT deal, not_assessed, claimed_weighted FROM ({sql.rstrip().rstrip(';')}) AS verdicts"
+        ).fetchall()
+    assert {deal: refused for deal, refused, _ in rows} == {"Acme": "", "Globex": "amount", "Initech": ""}
+    assert audited["Globex"]["not_assessed"].startswith("amount: in EUR, but the file's amounts are in USD")
+    assert sum(weighted for *_, weighted in rows if weighted is not None) == sum(
+        Decimal(row["claimed_weighted"]) for row in audited.values() if row["claimed_weighted"]
+    )
