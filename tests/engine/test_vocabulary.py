@@ -641,10 +641,26 @@ def test_no_weekday_is_a_month_and_each_is_one_word() -> None:
         ("  Swiss  Franc ", "CHF"),
         ("$", "USD"),
         ("eur", "EUR"),
+        # The plural, as SugarCRM and SuiteCRM write their currencies
+        ("US Dollars", "USD"),
+        ("U.S. Dollars", "USD"),
+        ("Euros", "EUR"),
+        ("British Pounds", "GBP"),
+        ("Pounds Sterling", "GBP"),
+        ("Japanese Yen", "JPY"),
+        ("Canadian Dollars", "CAD"),
+        ("Australian Dollars", "AUD"),
+        ("Swiss Francs", "CHF"),
+        ("Indian Rupees", "INR"),
     ],
 )
 def test_currency_names_read_as_iso_codes(typed: str, code: str) -> None:
     assert parse_currency(typed) == code
+
+
+def test_dollars_alone_name_no_one_currency() -> None:
+    with pytest.raises(ValueError, match="'Dollars' is not a currency"):
+        parse_currency("Dollars")
 
 
 def test_an_unknown_currency_name_is_refused_with_the_names_in_the_hint() -> None:

@@ -20,7 +20,7 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
+from sales_process.vocabulary import CURRENCY_NAMES, LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -631,6 +631,29 @@ def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
         row = verdicts["A"]
         assert (row[11], row[13]) == ((None, refused) if refused else (outcome, ""))
         assert (row[7] is None) == (outcome != "open" or bool(refused))  # the verified weighted amount
+
+
+@pytest.mark.parametrize("code", sorted(set(CURRENCY_NAMES.values())))
+def test_every_currency_name_reads_as_its_code_in_sql_as_in_the_audit(
+    postgres: psycopg.Connection[Any], code: str
+) -> None:
+    """vocabulary.CURRENCY_NAMES, singular and plural ("US Dollars", as SugarCRM writes it), in any case: the SQL
+    reads each name of a currency as the audit does, so a file of them all is one currency."""
+    names = [name for name, iso in CURRENCY_NAMES.items() if iso == code]
+    typed = [spelling for name in names for spelling in (name, name.title(), name.upper())]
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(typed)))),
+        Column("stage", "text", ("Proposing",) * len(typed)),
+        Column("amount", "text", ("1000",) * len(typed)),
+        Column("currency", "text", tuple(typed)),
+        Column("pain-confirmed", "text", ("yes",) * len(typed)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert {row[14] for row in expected.values()} == {code}
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
 
 
 @settings(max_examples=60, deadline=None)
