@@ -27,10 +27,13 @@ from sales_process.crm_names import (
     IS_CLOSED,
     IS_DELETED,
     IS_WON,
+    OTHER_MEANINGS,
+    PERIOD_COLUMNS,
     PIPELINE_NAMES,
     KnownColumn,
     known_column,
     most_likely_crm,
+    recognised_crm,
 )
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
@@ -89,6 +92,7 @@ class ColumnPlan:
     read_as: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
+    period: int | None = None  # the column saying the amount is per period (crm_names.PERIOD_COLUMNS)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
     header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
     evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
@@ -188,8 +192,16 @@ def plan_columns(
             unknown.append((index, name))
         seen.setdefault(key, index)
     problems += _absent_mapped(header, mapping)
-    read_as, unknown = _known_columns(unknown, positions, header, mapping, problems)
-    ignored: list[str] = []
+    unread_names: list[tuple[int, str]] = []
+    read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
+    ignored: list[str] = [header[index].strip() for index, _ in unread_names]
+    period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
+    if period is not None:
+        unknown = [(index, name) for index, name in unknown if index != period]
+        read_as.append(
+            f"read {header[period].strip()!r} as the period of the amount (a deal whose value is per period, "
+            "not its whole value, is not assessed)"
+        )
     for index, name in sorted([*unknown, *((index, header[index].strip()) for index in displaced)]):
         if index in displaced:
             if mapping.strict_columns:
@@ -203,6 +215,7 @@ def plan_columns(
             problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=False))
         else:
             ignored.append(name)
+    ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
@@ -223,6 +236,7 @@ def plan_columns(
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
+    warnings += [why for _, why in unread_names]
     # (A stage column mapped but absent is an error above.)
     no_stage = "" if Target(STAGE) in positions else _no_stage_column(header, set(positions.values()))
     if no_stage:
@@ -251,6 +265,7 @@ def plan_columns(
         read_as=tuple(read_as),
         ignored=tuple(ignored),
         pipeline=pipeline,
+        period=period,
         no_stage=no_stage,
         header=tuple(header),
         unevidenced=unevidenced(milestones, process, header),
@@ -322,15 +337,19 @@ def _known_columns(
     header: Sequence[str],
     mapping: CrmMapping,
     problems: list[str],
+    unread: list[tuple[int, str]],
 ) -> tuple[list[str], list[tuple[int, str]]]:
     """Read the CRMs' standard names for fields no column holds yet; return what was said and the columns left.
 
-    The best-ranked name present is read; two of the same rank are ambiguous (an error naming both).
+    The best-ranked name present is read; two of the same rank are ambiguous (an error naming both). A name the
+    export's CRM writes with another meaning (crm_names.OTHER_MEANINGS) is not read: its position and why are
+    added to `unread`.
     """
     candidates: dict[str, list[tuple[int, int, str, KnownColumn]]] = {}
     left: list[tuple[int, str]] = []
-    for index, name in unknown:
-        known = known_column(name)
+    named = [(index, name, known_column(name)) for index, name in unknown]
+    crm = recognised_crm([known for _, _, known in named if known is not None])
+    for index, name, known in named:
         if known is None or Target(known.field) in positions:
             left.append((index, name))  # a CRM's name for a field another column holds is a column not read
         else:
@@ -347,9 +366,13 @@ def _known_columns(
             )
             continue
         index, name, known = top[0]
+        left += [(other, other_name) for _, other, other_name, _ in found if other != index]
+        meaning = OTHER_MEANINGS.get(name_key(name))
+        if meaning is not None and meaning[0] == crm:
+            unread.append((index, f"did not read {name!r} as {FIELD_WORDS[field_name]}: {meaning[1]}"))
+            continue
         positions[Target(field_name)] = index
         read.append((field_name, name, known))
-        left += [(other, other_name) for _, other, other_name, _ in found if other != index]
     likely = most_likely_crm([known for _, _, known in read])
     # "a name Pipedrive uses", never "(Pipedrive)": the CRM whose list holds the name, which read as the CRM detected.
     said = [
@@ -460,6 +483,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
         segment=at(plan.segment),
         crm_id=at(plan.crm_id),
         currency=at(plan.currency),
+        period=at(plan.period),
         status=at(plan.status),
         close_date=at(plan.close_date),
         lost_date=at(plan.lost_date),

@@ -355,10 +355,15 @@ def _not_an_amount_hint(text: str) -> str:
                 f"{word} names {_SHARED_NAMES[word]} ({', '.join(codes)}): write the code instead, e.g. 500 {codes[0]}"
             )
         if word in RECURRING_WORDS:
-            per_year = RECURRING_WORDS[word]
-            year = "" if per_year == 1 else f" (a year of it is {per_year} times the {word} value)"
-            return f"it is a value per period ({word}): write the deal's whole value instead{year}"
+            return f"it is a value per period ({word}): {whole_value_hint(word)}"
     return AMOUNT_HINT
+
+
+def whole_value_hint(word: str) -> str:
+    """How to write a value per period (`word`: monthly, annual …) as the deal's whole value."""
+    per_year = RECURRING_WORDS.get(word, 1)
+    year = "" if per_year == 1 else f" (a year of it is {per_year} times the {word} value)"
+    return f"write the deal's whole value instead{year}"
 
 
 # Currencies as CRMs name them in a currency column, in the singular (Dynamics 365 writes "US Dollar", Salesforce

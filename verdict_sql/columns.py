@@ -40,6 +40,8 @@ class InputColumns:
     is_won: str | None = None
     is_active: str | None = None  # Odoo's Active: no says the deal is archived, so closed (OutcomeRule.outcome)
     is_deleted: str | None = None  # Salesforce's IsDeleted: yes says the deal is disqualified
+    # Whether the amount is per period (Close's value_period, Insightly's Bid Type): one not one-off is refused.
+    period: str | None = None
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
 

@@ -656,6 +656,29 @@ def test_every_currency_name_reads_as_its_code_in_sql_as_in_the_audit(
     assert postgres_verdicts(postgres, case) == expected
 
 
+@pytest.mark.parametrize("period_column", ["value_period", "Bid Type"])
+def test_a_value_per_period_is_refused_in_sql_as_in_the_audit(
+    postgres: psycopg.Connection[Any], period_column: str
+) -> None:
+    """crm_names.PERIOD_COLUMNS (Close's value_period, Insightly's Bid Type): an amount whose period is not one-off
+    is refused, on an open deal and a won one (counted without it), and a blank or one-off period is read."""
+    periods = ("one_time", "monthly", "", "Fixed Bid", " Per  Month ", "ONE_TIME", "weekly", "annual", "monthly")
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(periods)))),
+        Column("stage", "text", ("Proposing",) * (len(periods) - 1) + ("Closed Won",)),
+        Column("amount", "text", ("$1,000",) * len(periods)),
+        Column(period_column, "text", periods),
+        Column("pain-confirmed", "text", ("yes",) * len(periods)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    refused = [deal for deal, row in expected.items() if row[13]]
+    assert refused == ["D1", "D4", "D6", "D7", "D8"]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"), max_size=12))
 def test_a_text_the_statement_spells_reads_back_as_itself(postgres: psycopg.Connection[Any], text: str) -> None:
