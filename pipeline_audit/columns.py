@@ -129,12 +129,14 @@ def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
 NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
 
 
-def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
-    """Problems with --ignore-column values: an audited column cannot be ignored."""
+def check_ignored(mapping: CrmMapping) -> list[str]:
+    """Problems with the columns left out (--ignore-column, crm.ignore_columns): one also mapped to a field
+    (--column, crm.columns) is asked for both ways. One bearing a field's standard name is left out
+    (plan_columns says so)."""
     return [
-        f"--ignore-column {name!r} names a column the audit reads; remove the option"
-        for name in ignored
-        if mapping.target(name) is not None
+        f"{mapping.column_names[key]!r} is both mapped to {mapping.columns[key]} (--column or crm.columns) and left "
+        "out (--ignore-column or crm.ignore_columns); remove one of them"
+        for key in sorted(mapping.ignored & mapping.mapped)
     ]
 
 
@@ -161,9 +163,13 @@ def plan_columns(
     unknown: list[tuple[int, str]] = []
     # Columns a mapped column holding the same field leaves unread, with --strict-columns' error for each.
     displaced: dict[int, str] = {}
+    asked_out: list[str] = []  # columns of a field's standard name left out as asked
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)
+        if target is not None and mapping.is_ignored(name):
+            asked_out.append(_left_out(name, target))
+            target = None
         if not key:
             unnamed.append(index)
         elif key in seen:
@@ -194,6 +200,7 @@ def plan_columns(
     problems += _absent_mapped(header, mapping)
     unread_names: list[tuple[int, str]] = []
     read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
+    read_as += asked_out
     ignored: list[str] = [header[index].strip() for index, _ in unread_names]
     period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
     if period is not None:
@@ -299,6 +306,12 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def _left_out(name: str, target: Target) -> str:
+    """What the summary says of a column bearing a field's standard name that is left out as asked."""
+    what = FIELD_WORDS.get(target.field, str(target)) if target.milestone_id is None else str(target)
+    return f"left out {name!r} as asked (--ignore-column or crm.ignore_columns): not read as {what}"
 
 
 def pipeline_names(mapping: CrmMapping) -> str:

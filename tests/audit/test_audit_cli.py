@@ -131,7 +131,10 @@ def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     ("args", "message"),
     [
         (["--as-of", "01/03/2027"], "argument --as-of: '01/03/2027' is not a date"),
-        (["--ignore-column", "amount"], "--ignore-column 'amount' names a column the audit reads"),
+        (
+            ["--column", "amount=amount", "--ignore-column", "amount"],
+            "'amount' is both mapped to amount (--column or crm.columns) and left out",
+        ),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )

@@ -816,3 +816,25 @@ def test_a_value_per_period_is_not_counted_as_the_deals_whole_value(
     assert "as the period of the amount" in python.out
     assert [row["not_assessed"] for row in python.rows()] == reasons
     assert [row["amount"] for row in python.rows()] == amounts
+
+
+@pytest.mark.parametrize("door", ["crm.ignore_columns", "--ignore-column"])
+def test_a_column_of_a_standard_name_is_left_out_as_asked_through_either_door(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, door: str
+) -> None:
+    """crm.ignore_columns was silently ignored for a column the audit reads by its standard name, --ignore-column
+    refused: both now leave it out, said in the summary, on both engines alike."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount,Currency,pain-confirmed\nA,Qualifying,7300,Dollars (US),yes\n", encoding="utf-8"
+    )
+    block = "crm:\n  ignore_columns: [Currency]\n" if door == "crm.ignore_columns" else ""
+    options = () if block else ("--ignore-column", "Currency")
+    python, duckdb = both_engines(capsys, export, tmp_path, *options, process=process_with(tmp_path, block))
+    assert_same_outputs(python, duckdb)
+    assert (python.status, python.err) == (0, "")
+    assert (
+        "Columns: left out 'Currency' as asked (--ignore-column or crm.ignore_columns): not read as the currency"
+        in python.out
+    )
+    assert [(row["amount"], row["not_assessed"]) for row in python.rows()] == [("7300.00", "")]

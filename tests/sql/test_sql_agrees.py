@@ -33,6 +33,7 @@ from tests.sql.tables import (
     python_verdicts,
     sql_columns,
 )
+from verdict_sql.columns import audit_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
 from verdict_sql.writer import Writer
@@ -677,6 +678,26 @@ def test_a_value_per_period_is_refused_in_sql_as_in_the_audit(
     case = Case(process, columns)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
+
+
+def test_a_column_left_out_is_not_read_by_the_sql_either(postgres: psycopg.Connection[Any]) -> None:
+    """crm.ignore_columns naming a column of a standard name (currency, amount): the audit leaves it out, and so
+    does the statement, from the export's header (--columns-from) or from the crm: block alone."""
+    process = load_process(DEFAULT_PROCESS).process.model_copy(update={"crm": Crm(ignore_columns=["Currency"])})
+    columns = (
+        Column("deal", "text", ("A", "B")),
+        Column("stage", "text", ("Proposing", "Proposing")),
+        Column("amount", "text", ("1000", "EUR 5")),
+        Column("Currency", "text", ("Dollars (US)", "USD")),
+        Column("pain-confirmed", "text", ("yes", "no")),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [(row[5], row[13], row[14]) for row in expected.values()] == [(1000.0, "", None), (5.0, "", "EUR")]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+    left_out = process.model_copy(update={"crm": Crm(ignore_columns=["amount"])})
+    assert audit_columns(left_out).amount is None
 
 
 @settings(max_examples=60, deadline=None)
