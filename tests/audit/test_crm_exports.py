@@ -838,3 +838,22 @@ def test_a_column_of_a_standard_name_is_left_out_as_asked_through_either_door(
         in python.out
     )
     assert [(row["amount"], row["not_assessed"]) for row in python.rows()] == [("7300.00", "")]
+
+
+def test_rows_refused_for_one_reason_are_listed_once_with_their_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The summary printed one line per row refused, the same reason 20 times over: it groups them, naming the
+    other lines (one line in the singular), on both engines alike."""
+    rows = [f"D{number},Qualifying,100,Dollarz,yes" for number in range(30)]
+    rows[3] = "D3,Nurture,100,USD,yes"
+    rows[7] = "D7,Nurture,100,USD,yes"
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(["deal,stage,amount,Currency,pain-confirmed", *rows]) + "\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    listed = [line for line in python.out.splitlines() if line.startswith("  line ")]
+    assert [line.split(": ", 1)[0] for line in listed] == ["  line 2", "  line 5"]
+    assert listed[0].endswith("(also on lines 3, 4, 6, 7, 8 and 22 more)")
+    assert listed[1].startswith("  line 5: unknown stage 'Nurture'") and listed[1].endswith("(also on line 9)")
+    assert "... and" not in python.out

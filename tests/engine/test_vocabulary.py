@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from sales_process.loader import load_process
+from sales_process.problems import also_on_lines
 from sales_process.vocabulary import (
     _MONTHS_BY_NUMBER,
     FOLDED_MONTHS,
@@ -690,3 +691,16 @@ def test_a_day_asked_of_a_request_refuses_a_time_that_a_csv_export_may_write(
     with pytest.raises(ValueError, match=r"is a date and time; write the day alone, YYYY-MM-DD \(such as 2027-0"):
         parse_day(value)
     assert parse_date(value) is not None
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ([], ""),
+        ([33], " (also on line 33)"),
+        ([3, 4], " (also on lines 3, 4)"),
+        ([*range(3, 11)], " (also on lines 3, 4, 5, 6, 7 and 3 more)"),
+    ],
+)
+def test_the_other_lines_of_a_problem_are_named(lines: list[int], said: str) -> None:
+    assert also_on_lines(lines) == said
