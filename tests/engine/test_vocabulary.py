@@ -176,6 +176,9 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
         ("1 200 Kč", False, Money(1200.0, "CZK")),
         ("15 000 Ft", False, Money(15000.0, "HUF")),
+        # One group of three after the separator that is not the decimal mark groups thousands (manual: crm-mapping)
+        ("15,000", False, Money(15000.0)),
+        ("15.000", True, Money(15000.0)),
         ("2500 lei", False, Money(2500.0, "RON")),
         ("1 200 лв.", False, Money(1200.0, "BGN")),
         ("руб. 500", False, Money(500.0, "RUB")),
