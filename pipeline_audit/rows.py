@@ -54,6 +54,7 @@ from sales_process.vocabulary import (
 )
 
 DATE_CACHE_SIZE = 50_000
+SEVERAL_PIPELINES = 2
 
 
 class RowProblem(Exception):
@@ -138,6 +139,7 @@ class RowReader:
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.closed_unknown_stages = 0  # rows among them that their flags say are closed (archived, IsClosed)
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
+        self.pipelines_named: set[str] = set()  # the first pipelines the rows name (name_key): whether several
         # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
         self.other_pipelines: Counter[str] = Counter()
         self.other_pipeline_rows = 0
@@ -158,6 +160,18 @@ class RowReader:
             _cell(cells, plan.amount),
             crm_id,
         )
+
+    def note_pipelines(self, cells: Sequence[str]) -> None:
+        """Note the row's pipeline (note_pipeline), when the export has a pipeline column."""
+        if self.plan.pipeline is not None:
+            self.note_pipeline(_cell(cells, self.plan.pipeline))
+
+    def note_pipeline(self, cell: str) -> None:
+        """Note a pipeline the export names, until it is known to name several (SEVERAL_PIPELINES): only then is
+        reading one pipeline (--pipeline) a way to the stages of a process."""
+        key = name_key(cell)
+        if key and len(self.pipelines_named) < SEVERAL_PIPELINES:
+            self.pipelines_named.add(key)
 
     def in_another_pipeline(self, cells: list[str]) -> bool:
         """Whether the row is in a pipeline the process does not govern (crm.pipelines, --pipeline): it is then
