@@ -32,8 +32,8 @@ from sales_process.crm_names import (
     PIPELINE_NAMES,
     KnownColumn,
     known_column,
-    most_likely_crm,
     recognised_crm,
+    writer_of_all,
 )
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
@@ -386,10 +386,12 @@ def _known_columns(
             continue
         positions[Target(field_name)] = index
         read.append((field_name, name, known))
-    likely = most_likely_crm([known for _, _, known in read])
-    # "a name Pipedrive uses", never "(Pipedrive)": the CRM whose list holds the name, which read as the CRM detected.
+    export_crm = writer_of_all([known for _, _, known in read])
+    # "a name Pipedrive uses", never "(Pipedrive)", which would read as the CRM detected; and one CRM only when it
+    # writes every name read (a SugarCRM export's "Expected Close Date" is a name Pipedrive, Bitrix24 and
+    # Freshsales use, not proof of a Pipedrive export).
     said = [
-        f"read {name!r} as {FIELD_WORDS[field_name]} (a name {known.crm(likely)} uses)"
+        f"read {name!r} as {FIELD_WORDS[field_name]} ({known.attribution(export_crm)})"
         for field_name, name, known in read
     ]
     return said, sorted(left)

@@ -75,9 +75,13 @@ class KnownColumn:
     rank: int
     crms: tuple[str, ...]
 
-    def crm(self, likely: str | None = None) -> str:
-        """The CRM to name for this column: the export's most likely CRM when it writes the name, else the first."""
-        return likely if likely in self.crms else self.crms[0]
+    def attribution(self, export_crm: str | None = None) -> str:
+        """Who writes the name: "a name Close uses" for the export's CRM when it writes it, else every CRM that
+        does, "a name Pipedrive, Bitrix24 and Freshsales use" (the first alone would read as the CRM detected)."""
+        if export_crm in self.crms:
+            return f"a name {export_crm} uses"
+        *others, last = self.crms
+        return f"a name {', '.join(others)} and {last} use" if others else f"a name {last} uses"
 
 
 # field -> ranks -> (name, CRMs that write it)
@@ -356,6 +360,13 @@ def most_likely_crm(read: list[KnownColumn]) -> str | None:
     """The CRM that writes most of the names read: the one to name when a name is written by several."""
     counts = _crm_counts(read)
     return max(counts, key=lambda crm: counts[crm]) if counts else None
+
+
+def writer_of_all(read: list[KnownColumn]) -> str | None:
+    """The one CRM that writes every name read: the header is that CRM's export. None when none or several do (an
+    export whose one known name is "Expected Close Date" is no more Pipedrive's than Bitrix24's or SugarCRM's)."""
+    writers = [crm for crm, count in _crm_counts(read).items() if count == len(read)]
+    return writers[0] if len(writers) == 1 else None
 
 
 def recognised_crm(found: list[KnownColumn]) -> str | None:

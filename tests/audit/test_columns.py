@@ -219,3 +219,28 @@ def test_a_closed_deal_is_dated_by_the_day_it_closed_before_the_day_it_was_expec
     assert [name for name in header if "lose" in name and name != closed_on] == list(
         name for name in columns.ignored if "lose" in name
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        # SugarCRM's, no CRM of the list: the name is every CRM's that writes it, never one read as the CRM detected
+        (
+            ["deal", "Expected Close Date", "pain-confirmed"],
+            "read 'Expected Close Date' as the close date (a name Pipedrive, Bitrix24 and Freshsales use)",
+        ),
+        # Bitrix24's: the one CRM that writes every name read is named
+        (
+            ["Deal Name", "Expected close date", "Income", "pain-confirmed"],
+            "read 'Expected close date' as the close date (a name Bitrix24 uses)",
+        ),
+        (
+            ["Opportunity", "Expected Revenue", "pain-confirmed"],
+            "read 'Opportunity' as the deal's name (a name Odoo uses)",
+        ),
+    ],
+)
+def test_a_name_is_said_to_be_the_exports_crms_only_when_that_crm_writes_every_name_read(
+    default_process: LoadedProcess, header: list[str], said: str
+) -> None:
+    assert said in plan(header, default_process).read_as
