@@ -123,6 +123,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
         rows.unknown_stage_pipelines.items(), key=lambda found: (-found[1], found[0])
     )
     result.other_pipelines = rows.pipelines_left_out()
+    result.several_pipelines = len(rows.pipelines_named) > 1
     result.other_pipeline_rows = rows.other_pipeline_rows
 
 
@@ -287,6 +288,7 @@ def audit_row(
     """Assess one open row with the Python engine, count a closed one as an outcome, or word why it cannot be read;
     return the row's text as read (its deal, owner, stage, amount and CRM id); None for a row left out for being
     in another pipeline (RowReader.in_another_pipeline), which is neither written nor counted."""
+    rows.note_pipelines(cells)
     if rows.in_another_pipeline(cells):
         return None
     text = rows.text(cells)

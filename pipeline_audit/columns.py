@@ -27,10 +27,13 @@ from sales_process.crm_names import (
     IS_CLOSED,
     IS_DELETED,
     IS_WON,
+    OTHER_MEANINGS,
+    PERIOD_COLUMNS,
     PIPELINE_NAMES,
     KnownColumn,
     known_column,
-    most_likely_crm,
+    recognised_crm,
+    writer_of_all,
 )
 from sales_process.model import Process
 from sales_process.vocabulary import name_key
@@ -89,6 +92,7 @@ class ColumnPlan:
     read_as: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
     pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
+    period: int | None = None  # the column saying the amount is per period (crm_names.PERIOD_COLUMNS)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
     header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
     evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
@@ -125,12 +129,14 @@ def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
 NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
 
 
-def check_ignored(ignored: Iterable[str], mapping: CrmMapping) -> list[str]:
-    """Problems with --ignore-column values: an audited column cannot be ignored."""
+def check_ignored(mapping: CrmMapping) -> list[str]:
+    """Problems with the columns left out (--ignore-column, crm.ignore_columns): one also mapped to a field
+    (--column, crm.columns) is asked for both ways. One bearing a field's standard name is left out
+    (plan_columns says so)."""
     return [
-        f"--ignore-column {name!r} names a column the audit reads; remove the option"
-        for name in ignored
-        if mapping.target(name) is not None
+        f"{mapping.column_names[key]!r} is both mapped to {mapping.columns[key]} (--column or crm.columns) and left "
+        "out (--ignore-column or crm.ignore_columns); remove one of them"
+        for key in sorted(mapping.ignored & mapping.mapped)
     ]
 
 
@@ -157,9 +163,13 @@ def plan_columns(
     unknown: list[tuple[int, str]] = []
     # Columns a mapped column holding the same field leaves unread, with --strict-columns' error for each.
     displaced: dict[int, str] = {}
+    asked_out: list[str] = []  # columns of a field's standard name left out as asked
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)
+        if target is not None and mapping.is_ignored(name):
+            asked_out.append(_left_out(name, target))
+            target = None
         if not key:
             unnamed.append(index)
         elif key in seen:
@@ -188,8 +198,17 @@ def plan_columns(
             unknown.append((index, name))
         seen.setdefault(key, index)
     problems += _absent_mapped(header, mapping)
-    read_as, unknown = _known_columns(unknown, positions, header, mapping, problems)
-    ignored: list[str] = []
+    unread_names: list[tuple[int, str]] = []
+    read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
+    read_as += asked_out
+    ignored: list[str] = [header[index].strip() for index, _ in unread_names]
+    period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
+    if period is not None:
+        unknown = [(index, name) for index, name in unknown if index != period]
+        read_as.append(
+            f"read {header[period].strip()!r} as the period of the amount (a deal whose value is per period, "
+            "not its whole value, is not assessed)"
+        )
     for index, name in sorted([*unknown, *((index, header[index].strip()) for index in displaced)]):
         if index in displaced:
             if mapping.strict_columns:
@@ -203,6 +222,7 @@ def plan_columns(
             problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=False))
         else:
             ignored.append(name)
+    ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
@@ -223,6 +243,7 @@ def plan_columns(
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
+    warnings += [why for _, why in unread_names]
     # (A stage column mapped but absent is an error above.)
     no_stage = "" if Target(STAGE) in positions else _no_stage_column(header, set(positions.values()))
     if no_stage:
@@ -251,6 +272,7 @@ def plan_columns(
         read_as=tuple(read_as),
         ignored=tuple(ignored),
         pipeline=pipeline,
+        period=period,
         no_stage=no_stage,
         header=tuple(header),
         unevidenced=unevidenced(milestones, process, header),
@@ -284,6 +306,12 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def _left_out(name: str, target: Target) -> str:
+    """What the summary says of a column bearing a field's standard name that is left out as asked."""
+    what = FIELD_WORDS.get(target.field, str(target)) if target.milestone_id is None else str(target)
+    return f"left out {name!r} as asked (--ignore-column or crm.ignore_columns): not read as {what}"
 
 
 def pipeline_names(mapping: CrmMapping) -> str:
@@ -322,15 +350,19 @@ def _known_columns(
     header: Sequence[str],
     mapping: CrmMapping,
     problems: list[str],
+    unread: list[tuple[int, str]],
 ) -> tuple[list[str], list[tuple[int, str]]]:
     """Read the CRMs' standard names for fields no column holds yet; return what was said and the columns left.
 
-    The best-ranked name present is read; two of the same rank are ambiguous (an error naming both).
+    The best-ranked name present is read; two of the same rank are ambiguous (an error naming both). A name the
+    export's CRM writes with another meaning (crm_names.OTHER_MEANINGS) is not read: its position and why are
+    added to `unread`.
     """
     candidates: dict[str, list[tuple[int, int, str, KnownColumn]]] = {}
     left: list[tuple[int, str]] = []
-    for index, name in unknown:
-        known = known_column(name)
+    named = [(index, name, known_column(name)) for index, name in unknown]
+    crm = recognised_crm([known for _, _, known in named if known is not None])
+    for index, name, known in named:
         if known is None or Target(known.field) in positions:
             left.append((index, name))  # a CRM's name for a field another column holds is a column not read
         else:
@@ -347,13 +379,19 @@ def _known_columns(
             )
             continue
         index, name, known = top[0]
+        left += [(other, other_name) for _, other, other_name, _ in found if other != index]
+        meaning = OTHER_MEANINGS.get(name_key(name))
+        if meaning is not None and meaning[0] == crm:
+            unread.append((index, f"did not read {name!r} as {FIELD_WORDS[field_name]}: {meaning[1]}"))
+            continue
         positions[Target(field_name)] = index
         read.append((field_name, name, known))
-        left += [(other, other_name) for _, other, other_name, _ in found if other != index]
-    likely = most_likely_crm([known for _, _, known in read])
-    # "a name Pipedrive uses", never "(Pipedrive)": the CRM whose list holds the name, which read as the CRM detected.
+    export_crm = writer_of_all([known for _, _, known in read])
+    # "a name Pipedrive uses", never "(Pipedrive)", which would read as the CRM detected; and one CRM only when it
+    # writes every name read (a SugarCRM export's "Expected Close Date" is a name Pipedrive, Bitrix24 and
+    # Freshsales use, not proof of a Pipedrive export).
     said = [
-        f"read {name!r} as {FIELD_WORDS[field_name]} (a name {known.crm(likely)} uses)"
+        f"read {name!r} as {FIELD_WORDS[field_name]} ({known.attribution(export_crm)})"
         for field_name, name, known in read
     ]
     return said, sorted(left)
@@ -460,6 +498,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
         segment=at(plan.segment),
         crm_id=at(plan.crm_id),
         currency=at(plan.currency),
+        period=at(plan.period),
         status=at(plan.status),
         close_date=at(plan.close_date),
         lost_date=at(plan.lost_date),

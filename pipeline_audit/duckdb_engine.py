@@ -223,6 +223,7 @@ def audit_with_duckdb(
                 progress(size // 2, size)
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan), from_the_copy=_other_pipelines(connection, audit.reader))
+            _note_pipelines(connection, audit.reader)
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
             if plan.crm_id is not None:
@@ -573,6 +574,22 @@ def _other_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -
         [read],
     )
     return bool(read)
+
+
+# Spellings of pipelines read to tell whether the export names several: a few more than two names, spelled in a
+# few ways each (RowReader.note_pipeline compares them by name_key).
+PIPELINE_SPELLINGS_READ = 100
+
+
+def _note_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -> None:
+    """Note the pipelines the rows name, as the Python engine notes them row by row (RowReader.note_pipelines)."""
+    if reader.plan.pipeline is None:
+        return
+    cell = DUCKDB.quote(_name(reader.plan.pipeline))
+    for (spelling,) in connection.execute(
+        f"SELECT DISTINCT {cell} FROM pipeline WHERE {cell} IS NOT NULL LIMIT {PIPELINE_SPELLINGS_READ}"
+    ).fetchall():
+        reader.note_pipeline(spelling)
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:

@@ -16,7 +16,15 @@ from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS, restored
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
-from sales_process.crm_names import FLAG_FIELDS, IS_ACTIVE, IS_CLOSED, IS_DELETED, IS_WON
+from sales_process.crm_names import (
+    FLAG_FIELDS,
+    IS_ACTIVE,
+    IS_CLOSED,
+    IS_DELETED,
+    IS_WON,
+    ONE_OFF_PERIODS,
+    PERIOD_COLUMNS,
+)
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, closed_flag, outcome_rule
@@ -33,6 +41,7 @@ from sales_process.vocabulary import (
     MonthFirstDateError,
     OtherOrderDateError,
     has_two_digit_year,
+    label_key,
     looks_lost,
     name_key,
     parse_currency,
@@ -41,9 +50,11 @@ from sales_process.vocabulary import (
     parse_yes_no,
     plural,
     shown,
+    whole_value_hint,
 )
 
 DATE_CACHE_SIZE = 50_000
+SEVERAL_PIPELINES = 2
 
 
 class RowProblem(Exception):
@@ -128,6 +139,7 @@ class RowReader:
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.closed_unknown_stages = 0  # rows among them that their flags say are closed (archived, IsClosed)
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
+        self.pipelines_named: set[str] = set()  # the first pipelines the rows name (name_key): whether several
         # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
         self.other_pipelines: Counter[str] = Counter()
         self.other_pipeline_rows = 0
@@ -148,6 +160,18 @@ class RowReader:
             _cell(cells, plan.amount),
             crm_id,
         )
+
+    def note_pipelines(self, cells: Sequence[str]) -> None:
+        """Note the row's pipeline (note_pipeline), when the export has a pipeline column."""
+        if self.plan.pipeline is not None:
+            self.note_pipeline(_cell(cells, self.plan.pipeline))
+
+    def note_pipeline(self, cell: str) -> None:
+        """Note a pipeline the export names, until it is known to name several (SEVERAL_PIPELINES): only then is
+        reading one pipeline (--pipeline) a way to the stages of a process."""
+        key = name_key(cell)
+        if key and len(self.pipelines_named) < SEVERAL_PIPELINES:
+            self.pipelines_named.add(key)
 
     def in_another_pipeline(self, cells: list[str]) -> bool:
         """Whether the row is in a pipeline the process does not govern (crm.pipelines, --pipeline): it is then
@@ -404,6 +428,10 @@ class RowReader:
             return None
         if money is None:
             return None
+        per_period = self._per_period(cells)
+        if per_period:
+            problems.append(f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} {per_period}")
+            return None
         currency = money.currency
         if currency_cell.strip():
             if currency_error is not None:
@@ -426,6 +454,24 @@ class RowReader:
                 )
                 return None
         return Money(money.value, currency)
+
+    def _per_period(self, cells: Sequence[str]) -> str:
+        """Why the amount is not the deal's whole value: its period column (Close's value_period, Insightly's Bid
+        Type) says it is per period; "" when it says one-off, is blank or the export has none."""
+        period = _cell(cells, self.plan.period)
+        if self.plan.period is None or not period or label_key(period) in ONE_OFF_PERIODS:
+            return ""
+        name = self.plan.header[self.plan.period].strip()
+        column = PERIOD_COLUMNS[name_key(name)]
+        whole = (
+            f"its whole value is {column.whole_value}: write that instead"
+            if column.whole_value
+            else whole_value_hint(label_key(period))
+        )
+        return (
+            f"is a value per period ({name} says {shown(period)}), not the deal's whole value; {whole}, "
+            f"with {column.one_off!r} as its {name}"
+        )
 
     def _answer(self, cells: Sequence[str], columns: MilestoneColumns, problems: list[str]) -> Answer | None:
         key = columns.milestone_id

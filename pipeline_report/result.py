@@ -42,6 +42,7 @@ class AuditResult:
     closed_unknown_stages: int = 0  # those deals (listed or not) that their flags say are closed
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
+    several_pipelines: bool = False  # whether the export's pipeline column names more than one pipeline
     # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.
     other_pipelines: list[tuple[str, int]] = field(default_factory=list)
     other_pipeline_rows: int = 0

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
+from sales_process.problems import also_on_lines
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 
@@ -210,9 +211,15 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
         lines.append(f"      # ... and more names, on {plural(unlisted, 'deal')} (see audit.csv)")
     lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
     if result.unknown_stage_pipelines:
+        # Reading one pipeline is a way forward only in an export of several.
         lines.append(
-            f"  their pipelines: {names_counted(result.unknown_stage_pipelines)}; map only this process's stages: read only its pipeline with "
-            "--pipeline NAME or crm.pipelines, and audit another pipeline's deals with its own process"
+            f"  their pipelines: {names_counted(result.unknown_stage_pipelines)}"
+            + (
+                "; map only this process's stages: read only its pipeline with --pipeline NAME or crm.pipelines, "
+                "and audit another pipeline's deals with its own process"
+                if result.several_pipelines
+                else ""
+            )
         )
     return lines
 
@@ -260,11 +267,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
     if other_pipelines:
         lines.append(other_pipelines)
-    lines += [f"  line {p.line}: {p.reason}" for p in totals.problems[:LISTED_ON_SCREEN]]
-    if totals.not_assessed > LISTED_ON_SCREEN:
-        lines.append(
-            f"  ... and {totals.not_assessed - LISTED_ON_SCREEN} more: see the not_assessed column of audit.csv"
-        )
+    lines += not_assessed_lines(totals)
     lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)
     lines.append(open_pipeline_text(result))
@@ -283,6 +286,20 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(confirmed)
     lines += _not_weighted_lines(totals)
     return "\n".join(lines + _skipped_lines(result))
+
+
+def not_assessed_lines(totals: Totals) -> list[str]:
+    """The rows not assessed, one line per reason (LISTED_ON_SCREEN at most), at its first row and naming the others:
+    a reason repeated on many rows (a currency column's word) is said once, not once per row."""
+    rows: dict[str, list[int]] = {}
+    for problem in totals.problems:
+        rows.setdefault(problem.reason, []).append(problem.line)
+    listed = list(rows.items())[:LISTED_ON_SCREEN]
+    lines = [f"  line {first}: {reason}{also_on_lines(others)}" for reason, (first, *others) in listed]
+    left = totals.not_assessed - sum(len(numbers) for _, numbers in listed)
+    if left:
+        lines.append(f"  ... and {left} more: see the not_assessed column of audit.csv")
+    return lines
 
 
 def _skipped_lines(result: AuditResult) -> list[str]:

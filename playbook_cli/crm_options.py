@@ -120,7 +120,7 @@ def mapping_from_options(args: argparse.Namespace, loaded: LoadedProcess) -> Crm
         strict_columns=args.strict_columns,
         pipelines=args.pipelines,
     )
-    misuse = check_ignored(args.ignore_column, mapping)
+    misuse = check_ignored(mapping)
     if misuse:
         raise UserError(*misuse, status=EXIT_USAGE)
     return mapping

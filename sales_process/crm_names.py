@@ -75,9 +75,13 @@ class KnownColumn:
     rank: int
     crms: tuple[str, ...]
 
-    def crm(self, likely: str | None = None) -> str:
-        """The CRM to name for this column: the export's most likely CRM when it writes the name, else the first."""
-        return likely if likely in self.crms else self.crms[0]
+    def attribution(self, export_crm: str | None = None) -> str:
+        """Who writes the name: "a name Close uses" for the export's CRM when it writes it, else every CRM that
+        does, "a name Pipedrive, Bitrix24 and Freshsales use" (the first alone would read as the CRM detected)."""
+        if export_crm in self.crms:
+            return f"a name {export_crm} uses"
+        *others, last = self.crms
+        return f"a name {', '.join(others)} and {last} use" if others else f"a name {last} uses"
 
 
 # field -> ranks -> (name, CRMs that write it)
@@ -308,13 +312,67 @@ STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstag
 PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline", "pipeline_name")
 
 
-def most_likely_crm(read: list[KnownColumn]) -> str | None:
-    """The CRM that writes most of the names read: the one to name when a name is written by several."""
+# A CRM's name that another CRM writes with another meaning: not read as its field from that CRM's export
+# (recognised_crm), with why and what to read instead. Close's `value` is in cents (9000000 for $90,000.00).
+OTHER_MEANINGS: Mapping[str, tuple[str, str]] = {
+    name_key("value"): (
+        CLOSE,
+        "Close writes it in cents (9000000 for $90,000.00), so every amount would read 100 times too large; export "
+        "Close's value_formatted column with it (its value as the app shows it, read as the amount), or map a "
+        'column of whole amounts with --column "NAME=amount" (crm.columns.amount)',
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PeriodColumn:
+    """A column saying over which period a deal's value counts: its CRM, the word of a one-off value as the CRM writes
+    it, and how the deal's whole value is had from a value per period (None: per year, RECURRING_WORDS)."""
+
+    crm: str
+    one_off: str
+    whole_value: str | None = None
+
+
+# The columns saying a deal's value is per period (Close's value_period: one_time, monthly, annual; Insightly's
+# Bid Type: Fixed Bid, Per Hour, Per Month, Per Year), by name_key: a value per period is not the deal's whole value,
+# so the audit and the SQL refuse the amount of a row whose period is not one-off (ONE_OFF_PERIODS).
+PERIOD_COLUMNS: Mapping[str, PeriodColumn] = {
+    name_key("value_period"): PeriodColumn(CLOSE, "one_time"),
+    name_key("Bid Type"): PeriodColumn(
+        INSIGHTLY, "Fixed Bid", "the Bid Amount times the Bid Duration (the number of periods the bid runs)"
+    ),
+}
+# A period cell that says the value is the deal's whole value, as vocabulary.label_key spells it; blank says so too.
+ONE_OFF_PERIODS = frozenset({"one_time", "one-time", "one time", "fixed bid", "fixed"})
+
+
+def _crm_counts(found: list[KnownColumn]) -> dict[str, int]:
+    """How many of the names found each CRM writes."""
     counts: dict[str, int] = {}
-    for known in read:
+    for known in found:
         for crm in known.crms:
             counts[crm] = counts.get(crm, 0) + 1
+    return counts
+
+
+def most_likely_crm(read: list[KnownColumn]) -> str | None:
+    """The CRM that writes most of the names read: the one to name when a name is written by several."""
+    counts = _crm_counts(read)
     return max(counts, key=lambda crm: counts[crm]) if counts else None
+
+
+def writer_of_all(read: list[KnownColumn]) -> str | None:
+    """The one CRM that writes every name read: the header is that CRM's export. None when none or several do (an
+    export whose one known name is "Expected Close Date" is no more Pipedrive's than Bitrix24's or SugarCRM's)."""
+    writers = [crm for crm, count in _crm_counts(read).items() if count == len(read)]
+    return writers[0] if len(writers) == 1 else None
+
+
+def recognised_crm(found: list[KnownColumn]) -> str | None:
+    """The CRM whose export the header is: the one writing more of the names found than any other; None on a tie."""
+    ranked = sorted(_crm_counts(found).values(), reverse=True)
+    return most_likely_crm(found) if ranked and (len(ranked) == 1 or ranked[0] > ranked[1]) else None
 
 
 # Words of the fields every CRM adds on its own: dates it stamps, people and records it links, its own

@@ -54,14 +54,19 @@ def grouped_by_message(diagnostics: Sequence[Diagnostic], lines_named: int = 5) 
         groups.setdefault((diagnostic.file, diagnostic.message, diagnostic.severity), []).append(diagnostic)
     result = []
     for same in groups.values():
-        others = [str(d.line) for d in same[1:] if d.line is not None]
-        if not others:
-            result.append(same[0])
-            continue
-        named = ", ".join(others[:lines_named])
-        more = f" and {len(others) - lines_named:,} more" if len(others) > lines_named else ""
-        result.append(replace(same[0], message=f"{same[0].message} (also on lines {named}{more})"))
+        others = [d.line for d in same[1:] if d.line is not None]
+        result.append(replace(same[0], message=same[0].message + also_on_lines(others, lines_named)))
     return result
+
+
+def also_on_lines(lines: Sequence[int], lines_named: int = 5) -> str:
+    """The other lines a problem is on, after its first: " (also on line 33)", " (also on lines 3, 4, 5, 6, 7 and
+    3 more)"; "" when none."""
+    if not lines:
+        return ""
+    named = ", ".join(str(line) for line in lines[:lines_named])
+    more = f" and {len(lines) - lines_named:,} more" if len(lines) > lines_named else ""
+    return f" (also on {'line' if len(lines) == 1 else 'lines'} {named}{more})"
 
 
 class InvalidInput(Exception):

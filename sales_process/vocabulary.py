@@ -355,39 +355,67 @@ def _not_an_amount_hint(text: str) -> str:
                 f"{word} names {_SHARED_NAMES[word]} ({', '.join(codes)}): write the code instead, e.g. 500 {codes[0]}"
             )
         if word in RECURRING_WORDS:
-            per_year = RECURRING_WORDS[word]
-            year = "" if per_year == 1 else f" (a year of it is {per_year} times the {word} value)"
-            return f"it is a value per period ({word}): write the deal's whole value instead{year}"
+            return f"it is a value per period ({word}): {whole_value_hint(word)}"
     return AMOUNT_HINT
 
 
-# Currencies as CRMs name them in a currency column (Dynamics 365 writes "US Dollar", Salesforce reports "Euro").
+def whole_value_hint(word: str) -> str:
+    """How to write a value per period (`word`: monthly, annual …) as the deal's whole value."""
+    per_year = RECURRING_WORDS.get(word, 1)
+    year = "" if per_year == 1 else f" (a year of it is {per_year} times the {word} value)"
+    return f"write the deal's whole value instead{year}"
+
+
+# Currencies as CRMs name them in a currency column, in the singular (Dynamics 365 writes "US Dollar", Salesforce
+# reports "Euro") and in the plural (SugarCRM and SuiteCRM write "US Dollars"; others "Euros", "Pounds Sterling").
+# A bare "Dollars" is no one currency, and is refused.
 CURRENCY_NAMES: Mapping[str, str] = {
     "us dollar": "USD",
+    "us dollars": "USD",
     "u.s. dollar": "USD",
+    "u.s. dollars": "USD",
     "united states dollar": "USD",
+    "united states dollars": "USD",
     "euro": "EUR",
+    "euros": "EUR",
     "pound sterling": "GBP",
+    "pounds sterling": "GBP",
     "british pound": "GBP",
+    "british pounds": "GBP",
     "british pound sterling": "GBP",
     "japanese yen": "JPY",
     "indian rupee": "INR",
+    "indian rupees": "INR",
     "swiss franc": "CHF",
+    "swiss francs": "CHF",
     "canadian dollar": "CAD",
+    "canadian dollars": "CAD",
     "australian dollar": "AUD",
+    "australian dollars": "AUD",
     "new zealand dollar": "NZD",
+    "new zealand dollars": "NZD",
     "singapore dollar": "SGD",
+    "singapore dollars": "SGD",
     "hong kong dollar": "HKD",
+    "hong kong dollars": "HKD",
     "chinese yuan": "CNY",
     "yuan renminbi": "CNY",
     "swedish krona": "SEK",
+    "swedish kronor": "SEK",
     "norwegian krone": "NOK",
+    "norwegian kroner": "NOK",
     "danish krone": "DKK",
+    "danish kroner": "DKK",
     "polish zloty": "PLN",
+    "polish zlotys": "PLN",
     "russian ruble": "RUB",
+    "russian rubles": "RUB",
     "russian rouble": "RUB",
+    "russian roubles": "RUB",
     "brazilian real": "BRL",
+    "brazilian reais": "BRL",
     "mexican peso": "MXN",
+    "mexican pesos": "MXN",
     "south african rand": "ZAR",
 }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN
-from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, STATUS_FLAGS
+from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, ONE_OFF_PERIODS, STATUS_FLAGS
 from sales_process.deal import MAX_SEGMENT
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
@@ -405,6 +405,7 @@ def labels_of(names: Iterable[str]) -> list[str]:
     return sorted({text for name in names for text in (label_key(name), name_key(name))})
 
 
+PERIOD_LABEL = "period_label"  # the amount's period cell (Close's value_period), as label_key spells it, in `cells`
 PIPELINE_LABEL = "pipeline_label"  # the pipeline cell as name_key compares it, in `cells` when pipelines are listed
 
 
@@ -443,6 +444,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
         *close_date_items(w, columns),
         *([f"{text(label(columns.pipeline))} AS {q(PIPELINE_LABEL)}"] if columns.pipeline is not None else []),
+        *([f"{text(label(columns.period))} AS {q(PERIOD_LABEL)}"] if columns.period is not None else []),
     ]
     if segments:
         # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
@@ -580,16 +582,22 @@ def amount_item(w: Writer, decimal_comma: bool) -> str:
     return f"{c.amount_value(readable, digits)} AS {q('amount')}"
 
 
-def _amount_refusals(w: Writer) -> tuple[str, str, str]:
-    """When the audit refuses an amount (not a number it reads, or too large), its currency cell, or the two
-    together (written in one currency, the column saying another), as SQL on the `statuses` step's columns."""
+def _amount_refusals(w: Writer, columns: InputColumns) -> tuple[str, str, str]:
+    """When the audit refuses an amount (not a number it reads, too large, or per period), its currency cell, or the
+    two together (written in one currency, the column saying another), as SQL on the `statuses` step's columns."""
     q = w.q
     amount_text = f"{q('amount_text')} <> ''"
     written, code = q("amount_written_currency"), q("currency_code")
     c = Cells(w)
+    # pipeline_audit.rows.RowReader._per_period: a period cell neither blank nor one-off
+    per_period = (
+        f" OR ({q(PERIOD_LABEL)} <> '' AND NOT {w.one_of(q(PERIOD_LABEL), ONE_OFF_PERIODS)})"
+        if columns.period is not None
+        else ""
+    )
     amount_bad = (
         f"{amount_text} AND ({q('amount_two_currencies')} OR NOT {q('amount_readable')} "
-        f"OR {c.too_large(q('amount'))} OR {c.shared_refused(written, code)})"
+        f"OR {c.too_large(q('amount'))} OR {c.shared_refused(written, code)}{per_period})"
     )
     currency_bad = f"{amount_text} AND NOT ({amount_bad}) AND {q('currency_text')} <> '' AND {code} IS NULL"
     # kr, when not refused, is in the currency its column names
@@ -597,11 +605,11 @@ def _amount_refusals(w: Writer) -> tuple[str, str, str]:
     return amount_bad, currency_bad, mismatch
 
 
-def amount_currency_item(w: Writer) -> str:
+def amount_currency_item(w: Writer, columns: InputColumns) -> str:
     """The currency of an amount the audit reads (NULL when blank or refused): the first one by row order
     sets the file's currency (pipeline_audit.rows.RowReader._amount), in the `currencies` step."""
     q = w.q
-    refused = " OR ".join(f"COALESCE(({condition}), FALSE)" for condition in _amount_refusals(w))
+    refused = " OR ".join(f"COALESCE(({condition}), FALSE)" for condition in _amount_refusals(w, columns))
     return (
         f"CASE WHEN {q('amount_text')} <> '' AND NOT ({refused}) "
         f"THEN COALESCE({q('currency_code')}, {q('amount_written_currency')}) END AS {q(AMOUNT_CURRENCY)}"
@@ -690,7 +698,7 @@ def _refusals(
         (flag, " AND ".join([unread[index], *(f"NOT ({before})" for before in unread[:index])]))
         for index, flag in enumerate(FLAGS)
     ]
-    amount_bad, currency_bad, mismatch = _amount_refusals(w)
+    amount_bad, currency_bad, mismatch = _amount_refusals(w, columns)
     other_currency = "" if file_currency is None else f" OR {q(AMOUNT_CURRENCY)} <> {file_currency}"
     first: Refusals = [
         ("deal", q("deal_blank")),

@@ -40,6 +40,8 @@ class InputColumns:
     is_won: str | None = None
     is_active: str | None = None  # Odoo's Active: no says the deal is archived, so closed (OutcomeRule.outcome)
     is_deleted: str | None = None  # Salesforce's IsDeleted: yes says the deal is disqualified
+    # Whether the amount is per period (Close's value_period, Insightly's Bid Type): one not one-off is refused.
+    period: str | None = None
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
 
@@ -61,8 +63,14 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
     as `playbook deals export` writes it) is read only with `buyers`, or when the mapping names it.
     """
     mapping = mapping or resolve_mapping(process)
-    name = mapping.column_name
+
     mapped = {mapping.columns[key] for key in mapping.mapped}
+
+    def name(target: Target) -> str | None:
+        # A standard name left out (crm.ignore_columns) is not read, as the audit does not read it (plan_columns).
+        column = mapping.column_name(target)
+        return None if mapping.is_ignored(column) and target not in mapped else column
+
     crm_milestones = any(target.milestone_id is not None for target in mapped)
 
     def column(target: Target) -> str | None:

@@ -214,7 +214,7 @@ def verdict_sql(
             "the claimed stage by position; the outcome.",
             _statuses(w, process, mapping, buyers, rule),
         ),
-        *_currency_steps(w, row_order, currency),
+        *_currency_steps(w, row_order, currency, columns),
         (
             "stages",
             f"Step {8 if file_currency is None else 9}: the verified stage is the first with a milestone not "
@@ -336,7 +336,9 @@ def _rules(w: Writer, as_of: dt.date | None) -> str:
     )
 
 
-def _currency_steps(w: Writer, row_order: str | None, currency: str | None) -> list[tuple[str, str, str]]:
+def _currency_steps(
+    w: Writer, row_order: str | None, currency: str | None, columns: InputColumns
+) -> list[tuple[str, str, str]]:
     """With a row order or the file's currency, the step giving each amount's currency as the audit reads it; none
     without."""
     if row_order is None and currency is None:
@@ -344,7 +346,7 @@ def _currency_steps(w: Writer, row_order: str | None, currency: str | None) -> l
     text = "Step 8: the currency of each amount the audit reads, for the file's currency: " + (
         "the first by row order." if row_order is not None else f"{currency}, the export's first."
     )
-    return [("currencies", text, _select([amount_currency_item(w)], f"FROM {w.q('statuses')}", star=True))]
+    return [("currencies", text, _select([amount_currency_item(w, columns)], f"FROM {w.q('statuses')}", star=True))]
 
 
 def _file_currency(w: Writer, row_order: str | None, currency: str | None) -> str | None:

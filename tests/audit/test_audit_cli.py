@@ -131,7 +131,10 @@ def test_a_missing_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     ("args", "message"),
     [
         (["--as-of", "01/03/2027"], "argument --as-of: '01/03/2027' is not a date"),
-        (["--ignore-column", "amount"], "--ignore-column 'amount' names a column the audit reads"),
+        (
+            ["--column", "amount=amount", "--ignore-column", "amount"],
+            "'amount' is both mapped to amount (--column or crm.columns) and left out",
+        ),
         (["--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
@@ -164,10 +167,21 @@ def test_many_bad_rows_are_all_counted_and_the_rest_pointed_to(
         "25 of them are at stage names the process does not know: map them under crm.stage_names as listed above "
         "(every reason is in the not_assessed column of audit.csv)"
     )
-    assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 20
-    assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
+    # One reason, said once at its first line with the others named (it was printed 20 times over)
+    assert "Deals not assessed: 25\n" in run.out and run.out.count("unknown stage 'nowhere'") == 1
+    assert "(also on lines 3, 4, 5, 6, 7 and 19 more)\n" in run.out
+    assert "  ... and" not in run.out
     assert sum(1 for row in run.rows() if row["not_assessed"]) == 25
     assert run.html().count("unknown stage &#39;nowhere&#39;") == 25
+
+
+def test_more_reasons_than_listed_point_to_the_rest(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
+    source = write_file("p.csv", HEAD + "".join(f"D{n},nowhere {n},,,,,\n" for n in range(25)) + "Ok,discovery,,,,,\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert run.out.count("unknown stage 'nowhere ") == 20
+    assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
 
 
 def test_user_errors_share_one_prefix(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:

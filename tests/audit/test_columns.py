@@ -145,11 +145,28 @@ def test_every_header_error_is_reported_at_once(default_process: LoadedProcess) 
     assert len(raised.value.problems) == 3
 
 
-def test_an_audited_column_cannot_be_ignored(default_process: LoadedProcess) -> None:
-    assert check_ignored(["Amount", "region", "pain-confirmed.date"], resolve_mapping(default_process.process)) == [
-        "--ignore-column 'Amount' names a column the audit reads; remove the option",
-        "--ignore-column 'pain-confirmed.date' names a column the audit reads; remove the option",
+def test_a_column_mapped_and_left_out_is_refused(default_process: LoadedProcess) -> None:
+    mapping = resolve_mapping(default_process.process, [("Betrag", Target("amount"))], ignore=["betrag", "region"])
+    assert check_ignored(mapping) == [
+        "'Betrag' is both mapped to amount (--column or crm.columns) and left out (--ignore-column or "
+        "crm.ignore_columns); remove one of them"
     ]
+
+
+def test_a_column_of_a_standard_name_left_out_is_not_read_and_said(default_process: LoadedProcess) -> None:
+    """--ignore-column and crm.ignore_columns alike: a column bearing a field's standard name is left out as asked
+    (not read, said in the summary), never read in silence nor refused."""
+    mapping = resolve_mapping(default_process.process, ignore=["Currency", "pain-confirmed.date"])
+    assert check_ignored(mapping) == []
+    header = ["deal", "amount", "Currency", "pain-confirmed", "pain-confirmed.date"]
+    columns = plan_columns(header, default_process.process, mapping)
+    assert (columns.currency, [m.date for m in columns.milestones]) == (None, [None])
+    assert columns.read_as == (
+        "left out 'Currency' as asked (--ignore-column or crm.ignore_columns): not read as the currency",
+        "left out 'pain-confirmed.date' as asked (--ignore-column or crm.ignore_columns): not read as "
+        "pain-confirmed.date",
+    )
+    assert columns.ignored == ()
 
 
 def test_odoos_names_are_read_and_zohos_expected_revenue_is_not_its_amount(default_process: LoadedProcess) -> None:
@@ -202,3 +219,28 @@ def test_a_closed_deal_is_dated_by_the_day_it_closed_before_the_day_it_was_expec
     assert [name for name in header if "lose" in name and name != closed_on] == list(
         name for name in columns.ignored if "lose" in name
     )
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        # SugarCRM's, no CRM of the list: the name is every CRM's that writes it, never one read as the CRM detected
+        (
+            ["deal", "Expected Close Date", "pain-confirmed"],
+            "read 'Expected Close Date' as the close date (a name Pipedrive, Bitrix24 and Freshsales use)",
+        ),
+        # Bitrix24's: the one CRM that writes every name read is named
+        (
+            ["Deal Name", "Expected close date", "Income", "pain-confirmed"],
+            "read 'Expected close date' as the close date (a name Bitrix24 uses)",
+        ),
+        (
+            ["Opportunity", "Expected Revenue", "pain-confirmed"],
+            "read 'Opportunity' as the deal's name (a name Odoo uses)",
+        ),
+    ],
+)
+def test_a_name_is_said_to_be_the_exports_crms_only_when_that_crm_writes_every_name_read(
+    default_process: LoadedProcess, header: list[str], said: str
+) -> None:
+    assert said in plan(header, default_process).read_as

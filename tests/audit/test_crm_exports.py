@@ -718,3 +718,142 @@ def test_no_evidence_on_an_export_with_milestone_columns_reads_none_and_names_th
     sql = capsys.readouterr()
     assert status == 0 and "--no-evidence left the export's 14 milestone columns" in sql.err
     assert "Pain confirmed" not in sql.out
+
+
+CLOSE_HEADER = "id,lead_name,status_label,status_type,value,value_period,value_currency,user_name,pain-confirmed"
+
+
+def test_closes_value_in_cents_is_not_read_as_the_amount(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Close writes `value` in cents: without its value_formatted the amounts would read 100 times too large, so
+    the audit says why it does not read it and what to export instead, on both engines alike."""
+    export = tmp_path / "close.csv"
+    export.write_text(f"{CLOSE_HEADER}\noppo_1,Acme,Qualifying,active,9000000,one_time,USD,Ana,yes\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert python.err == (
+        "playbook audit: warning: did not read 'value' as the amount: Close writes it in cents (9000000 for "
+        "$90,000.00), so every amount would read 100 times too large; export Close's value_formatted column with it "
+        "(its value as the app shows it, read as the amount), or map a column of whole amounts with "
+        '--column "NAME=amount" (crm.columns.amount)\n'
+    )
+    assert "Columns not read: 1 ('value');" in python.out
+    assert [row["amount"] for row in python.rows()] == [""]
+
+
+def test_a_pipedrive_value_is_still_read_as_the_amount(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    export = tmp_path / "pipedrive.csv"
+    export.write_text("Title,Stage,Value,Currency,pain-confirmed\nAcme,Qualifying,90000,USD,yes\n", encoding="utf-8")
+    run = run_audit(capsys, tmp_path, ROOT / "process.yaml", export)
+    assert "read 'Value' as the amount (a name Pipedrive uses)" in run.out
+    assert [row["amount"] for row in run.rows()] == ["90000.00"]
+
+
+MONTHLY = (
+    "amount: '$65,000' is a value per period (value_period says 'monthly'), not the deal's whole value; write the "
+    "deal's whole value instead (a year of it is 12 times the monthly value), with 'one_time' as its value_period"
+)
+PER_MONTH = (
+    "amount: '65000' is a value per period (Bid Type says 'Per Month'), not the deal's whole value; its whole value "
+    "is the Bid Amount times the Bid Duration (the number of periods the bid runs): write that instead, with "
+    "'Fixed Bid' as its Bid Type"
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "reasons", "amounts"),
+    [
+        (
+            "id,lead_name,status_label,status_type,value_formatted,value_period,value_currency,pain-confirmed",
+            [
+                'o1,Acme,Qualifying,active,"$90,000",one_time,USD,yes',
+                'o2,Globex,Qualifying,active,"$65,000",monthly,USD,yes',
+                'o3,Initech,Qualifying,active,"$1,000",Annual,USD,no',
+                'o4,Hooli,Qualifying,active,"$2,000",,USD,no',
+                # a won deal is an outcome: counted without its amount, with why
+                'o5,Umbrella,Closed Won,won,"$65,000",monthly,USD,yes',
+            ],
+            [
+                "",
+                MONTHLY,
+                "amount: '$1,000' is a value per period (value_period says 'Annual'), not the deal's whole value; "
+                "write the deal's whole value instead, with 'one_time' as its value_period",
+                "",
+                MONTHLY,
+            ],
+            ["90000.00", "$65,000", "$1,000", "2000.00", ""],
+        ),
+        (
+            "Opportunity Name,Pipeline Stage,Bid Amount,Bid Currency,Bid Type,Bid Duration,pain-confirmed",
+            [
+                "Acme,Qualifying,80000,USD,Fixed Bid,,yes",
+                "Monarch,Qualifying,65000,USD,Per Month,12,yes",
+                "Globex,Qualifying,150,USD,per hour,400,no",
+            ],
+            [
+                "",
+                PER_MONTH,
+                PER_MONTH.replace("'65000'", "'150'").replace("'Per Month'", "'per hour'"),
+            ],
+            ["80000.00", "65000", "150"],
+        ),
+    ],
+    ids=["close", "insightly"],
+)
+def test_a_value_per_period_is_not_counted_as_the_deals_whole_value(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    header: str,
+    rows: list[str],
+    reasons: list[str],
+    amounts: list[str],
+) -> None:
+    """Close's value_period and Insightly's Bid Type say a value is per period: such an amount is refused as
+    "$125,000 monthly" is, with how to write the whole value, on both engines alike."""
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "as the period of the amount" in python.out
+    assert [row["not_assessed"] for row in python.rows()] == reasons
+    assert [row["amount"] for row in python.rows()] == amounts
+
+
+@pytest.mark.parametrize("door", ["crm.ignore_columns", "--ignore-column"])
+def test_a_column_of_a_standard_name_is_left_out_as_asked_through_either_door(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, door: str
+) -> None:
+    """crm.ignore_columns was silently ignored for a column the audit reads by its standard name, --ignore-column
+    refused: both now leave it out, said in the summary, on both engines alike."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,stage,amount,Currency,pain-confirmed\nA,Qualifying,7300,Dollars (US),yes\n", encoding="utf-8"
+    )
+    block = "crm:\n  ignore_columns: [Currency]\n" if door == "crm.ignore_columns" else ""
+    options = () if block else ("--ignore-column", "Currency")
+    python, duckdb = both_engines(capsys, export, tmp_path, *options, process=process_with(tmp_path, block))
+    assert_same_outputs(python, duckdb)
+    assert (python.status, python.err) == (0, "")
+    assert (
+        "Columns: left out 'Currency' as asked (--ignore-column or crm.ignore_columns): not read as the currency"
+        in python.out
+    )
+    assert [(row["amount"], row["not_assessed"]) for row in python.rows()] == [("7300.00", "")]
+
+
+def test_rows_refused_for_one_reason_are_listed_once_with_their_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The summary printed one line per row refused, the same reason 20 times over: it groups them, naming the
+    other lines (one line in the singular), on both engines alike."""
+    rows = [f"D{number},Qualifying,100,Dollarz,yes" for number in range(30)]
+    rows[3] = "D3,Nurture,100,USD,yes"
+    rows[7] = "D7,Nurture,100,USD,yes"
+    export = tmp_path / "export.csv"
+    export.write_text("\n".join(["deal,stage,amount,Currency,pain-confirmed", *rows]) + "\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path)
+    assert_same_outputs(python, duckdb)
+    listed = [line for line in python.out.splitlines() if line.startswith("  line ")]
+    assert [line.split(": ", 1)[0] for line in listed] == ["  line 2", "  line 5"]
+    assert listed[0].endswith("(also on lines 3, 4, 6, 7, 8 and 22 more)")
+    assert listed[1].startswith("  line 5: unknown stage 'Nurture'") and listed[1].endswith("(also on line 9)")
+    assert "... and" not in python.out

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from sales_process.loader import load_process
+from sales_process.problems import also_on_lines
 from sales_process.vocabulary import (
     _MONTHS_BY_NUMBER,
     FOLDED_MONTHS,
@@ -175,6 +176,9 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ("12 000,00 zł", True, Money(12000.0, "PLN")),  # currency words, written after the amount
         ("1 200 Kč", False, Money(1200.0, "CZK")),
         ("15 000 Ft", False, Money(15000.0, "HUF")),
+        # One group of three after the separator that is not the decimal mark groups thousands (manual: crm-mapping)
+        ("15,000", False, Money(15000.0)),
+        ("15.000", True, Money(15000.0)),
         ("2500 lei", False, Money(2500.0, "RON")),
         ("1 200 лв.", False, Money(1200.0, "BGN")),
         ("руб. 500", False, Money(500.0, "RUB")),
@@ -641,10 +645,26 @@ def test_no_weekday_is_a_month_and_each_is_one_word() -> None:
         ("  Swiss  Franc ", "CHF"),
         ("$", "USD"),
         ("eur", "EUR"),
+        # The plural, as SugarCRM and SuiteCRM write their currencies
+        ("US Dollars", "USD"),
+        ("U.S. Dollars", "USD"),
+        ("Euros", "EUR"),
+        ("British Pounds", "GBP"),
+        ("Pounds Sterling", "GBP"),
+        ("Japanese Yen", "JPY"),
+        ("Canadian Dollars", "CAD"),
+        ("Australian Dollars", "AUD"),
+        ("Swiss Francs", "CHF"),
+        ("Indian Rupees", "INR"),
     ],
 )
 def test_currency_names_read_as_iso_codes(typed: str, code: str) -> None:
     assert parse_currency(typed) == code
+
+
+def test_dollars_alone_name_no_one_currency() -> None:
+    with pytest.raises(ValueError, match="'Dollars' is not a currency"):
+        parse_currency("Dollars")
 
 
 def test_an_unknown_currency_name_is_refused_with_the_names_in_the_hint() -> None:
@@ -674,3 +694,16 @@ def test_a_day_asked_of_a_request_refuses_a_time_that_a_csv_export_may_write(
     with pytest.raises(ValueError, match=r"is a date and time; write the day alone, YYYY-MM-DD \(such as 2027-0"):
         parse_day(value)
     assert parse_date(value) is not None
+
+
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ([], ""),
+        ([33], " (also on line 33)"),
+        ([3, 4], " (also on lines 3, 4)"),
+        ([*range(3, 11)], " (also on lines 3, 4, 5, 6, 7 and 3 more)"),
+    ],
+)
+def test_the_other_lines_of_a_problem_are_named(lines: list[int], said: str) -> None:
+    assert also_on_lines(lines) == said

@@ -50,8 +50,8 @@ def test_a_currency_is_read_as_its_iso_code(typed: str | None, code: str | None)
     ("typed", "message"),
     [
         (
-            "EUROS",
-            "'EUROS' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱ 円 원, "
+            "EUROPA",
+            "'EUROPA' is not a currency; write a three-letter ISO code such as USD, EUR or GBP, a symbol ($ € £ ¥ ₹ ₩ ₽ ₺ ₪ ₴ ₫ ฿ ₦ ₱ 円 원, "
             "or R$, US$ …) or a name such as US Dollar, Euro or Pound Sterling",
         ),
         ("U$", "'U$' is not a currency"),
@@ -143,9 +143,9 @@ BAD_CURRENCIES = [
         "'currency' is USD but 'amount' 'EUR 80,000' is written in EUR; correct one of them, or leave 'currency' out",
     ),
     (
-        {"amount": 80000, "currency": "EUROS"},
+        {"amount": 80000, "currency": "EUROPA"},
         "currency",
-        "'currency': 'EUROS' is not a currency; write a three-letter ISO code",
+        "'currency': 'EUROPA' is not a currency; write a three-letter ISO code",
     ),
     ({"amount": 80000, "currency": 978}, "currency", "'currency': a currency must be text, got a number 978"),
     ({"amount": "80,000 EURO"}, "amount", "'amount': '80,000 EURO' is not an amount"),

@@ -20,7 +20,7 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
+from sales_process.vocabulary import CURRENCY_NAMES, LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -33,6 +33,7 @@ from tests.sql.tables import (
     python_verdicts,
     sql_columns,
 )
+from verdict_sql.columns import audit_columns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import verdict_sql
 from verdict_sql.writer import Writer
@@ -631,6 +632,72 @@ def test_a_closed_deals_outcome_is_read_from_its_stage_as_the_audit_reads_it(
         row = verdicts["A"]
         assert (row[11], row[13]) == ((None, refused) if refused else (outcome, ""))
         assert (row[7] is None) == (outcome != "open" or bool(refused))  # the verified weighted amount
+
+
+@pytest.mark.parametrize("code", sorted(set(CURRENCY_NAMES.values())))
+def test_every_currency_name_reads_as_its_code_in_sql_as_in_the_audit(
+    postgres: psycopg.Connection[Any], code: str
+) -> None:
+    """vocabulary.CURRENCY_NAMES, singular and plural ("US Dollars", as SugarCRM writes it), in any case: the SQL
+    reads each name of a currency as the audit does, so a file of them all is one currency."""
+    names = [name for name, iso in CURRENCY_NAMES.items() if iso == code]
+    typed = [spelling for name in names for spelling in (name, name.title(), name.upper())]
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(typed)))),
+        Column("stage", "text", ("Proposing",) * len(typed)),
+        Column("amount", "text", ("1000",) * len(typed)),
+        Column("currency", "text", tuple(typed)),
+        Column("pain-confirmed", "text", ("yes",) * len(typed)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert {row[14] for row in expected.values()} == {code}
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.mark.parametrize("period_column", ["value_period", "Bid Type"])
+def test_a_value_per_period_is_refused_in_sql_as_in_the_audit(
+    postgres: psycopg.Connection[Any], period_column: str
+) -> None:
+    """crm_names.PERIOD_COLUMNS (Close's value_period, Insightly's Bid Type): an amount whose period is not one-off
+    is refused, on an open deal and a won one (counted without it), and a blank or one-off period is read."""
+    periods = ("one_time", "monthly", "", "Fixed Bid", " Per  Month ", "ONE_TIME", "weekly", "annual", "monthly")
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(periods)))),
+        Column("stage", "text", ("Proposing",) * (len(periods) - 1) + ("Closed Won",)),
+        Column("amount", "text", ("$1,000",) * len(periods)),
+        Column(period_column, "text", periods),
+        Column("pain-confirmed", "text", ("yes",) * len(periods)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    refused = [deal for deal, row in expected.items() if row[13]]
+    assert refused == ["D1", "D4", "D6", "D7", "D8"]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+def test_a_column_left_out_is_not_read_by_the_sql_either(postgres: psycopg.Connection[Any]) -> None:
+    """crm.ignore_columns naming a column of a standard name (currency, amount): the audit leaves it out, and so
+    does the statement, from the export's header (--columns-from) or from the crm: block alone."""
+    process = load_process(DEFAULT_PROCESS).process.model_copy(update={"crm": Crm(ignore_columns=["Currency"])})
+    columns = (
+        Column("deal", "text", ("A", "B")),
+        Column("stage", "text", ("Proposing", "Proposing")),
+        Column("amount", "text", ("1000", "EUR 5")),
+        Column("Currency", "text", ("Dollars (US)", "USD")),
+        Column("pain-confirmed", "text", ("yes", "no")),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [(row[5], row[13], row[14]) for row in expected.values()] == [(1000.0, "", None), (5.0, "", "EUR")]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+    left_out = process.model_copy(update={"crm": Crm(ignore_columns=["amount"])})
+    assert audit_columns(left_out).amount is None
 
 
 @settings(max_examples=60, deadline=None)
