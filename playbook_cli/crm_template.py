@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import yaml
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
-from sales_process.model import Milestone, Process
+from sales_process.crm import LABELLED_PARTS, field_label
+from sales_process.model import Process
 from sales_process.requirement import process_segments
 from sales_process.vocabulary import plural
 
@@ -20,7 +21,8 @@ EXAMPLE = """examples:
 
 Without --crm the names come from the crm: block of process.yaml, else the standard
 column names (deal, stage, amount, owner, <milestone-id>, <milestone-id>.evidence, ...).
-With --crm, the audit reads that header once the crm: block it prints is in process.yaml."""
+With --crm, the audit reads that header as it comes; the crm: block it prints makes
+`playbook sql` and `playbook dbt` read a warehouse table named that way too."""
 
 
 # The deal fields every export needs a column for; a status and a close date are read when the CRM has them.
@@ -113,12 +115,6 @@ def audit_fields(process: Process) -> tuple[str, ...]:
     return (*AUDIT_FIELDS, "segment") if process_segments(process.milestones()) else AUDIT_FIELDS
 
 
-def field_label(milestone: Milestone, part: str) -> str:
-    """A CRM field label for a milestone's part: 'Pricing Agreeable', '... Evidence', '... Date'."""
-    words = milestone.id.replace("-", " ").title()
-    return words if part == "met" else f"{words} {part.title()}"
-
-
 def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """The CRM column of each audit field and of each milestone part."""
     crm = process.crm
@@ -144,7 +140,7 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
         )
     return (
         {**style.columns, "segment": "Segment"},
-        {m.id: {part: field_label(m, part) for part in ("met", "evidence", "date")} for _, m in process.milestones()},
+        {m.id: {part: field_label(m.id, part) for part in LABELLED_PARTS} for _, m in process.milestones()},
     )
 
 
@@ -230,9 +226,10 @@ def run(args: argparse.Namespace) -> int:
     print(fields_text(process, style))
     if style is not None:
         print(
-            f"\nAdd this block to {args.process} so `playbook audit` reads the {style.name} export without renaming:\n"
+            f"\nAdd this block to {args.process} so that `playbook sql` and `playbook dbt` read a {style.name} table "
+            "named this way (`playbook audit` reads its export as it comes):\n"
         )
         print(crm_block(process, style))
-    print("\nA CSV header the audit reads" + (" (with that block)" if style else "") + ":\n")
+    print("\nA CSV header the audit reads:\n")
     print(header)
     return EXIT_OK

@@ -140,8 +140,11 @@ class CrmMapping:
 
 def standard_targets(process: Process) -> dict[str, Target]:
     """The column names understood without a mapping: the field names and the milestone ids (and the ids a
-    milestone was `renamed_from`: an export made before the rename still has columns named by them)."""
+    milestone was `renamed_from`: an export made before the rename still has columns named by them), and the
+    labels `playbook crm-template --crm …` gives a milestone's fields ('Pain Confirmed Evidence', field_label):
+    an export of the fields it told a CRM admin to create is read as it comes, without a crm: block."""
     targets = {name: Target(name) for name in (*AUDIT_FIELDS, *FLAG_FIELDS)}
+    labels: dict[str, Target | None] = {}
     for _, milestone in process.milestones():
         for named in (milestone.id, *milestone.renamed_from):
             targets[named] = Target(milestone.id, MET)
@@ -149,7 +152,22 @@ def standard_targets(process: Process) -> dict[str, Target]:
             targets[f"{named}.evidence"] = Target(milestone.id, "evidence")
             targets[f"{named}.date"] = Target(milestone.id, "date")
             targets[f"{named}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
+            for part in LABELLED_PARTS:
+                key, target = name_key(field_label(named, part)), Target(milestone.id, part)
+                # Two milestones whose labels meet ('pain-confirmed' Evidence, 'pain-confirmed-evidence'): neither.
+                labels[key] = target if labels.get(key, target) == target else None
+    targets.update({key: target for key, target in labels.items() if target is not None and key not in targets})
     return targets
+
+
+LABELLED_PARTS = (MET, "evidence", "date")  # the fields crm-template asks a CRM admin to create per milestone
+
+
+def field_label(milestone_id: str, part: str) -> str:
+    """The CRM field label crm-template names a milestone's part by: 'Pricing Agreeable', 'Pricing Agreeable
+    Evidence', 'Pricing Agreeable Date'."""
+    words = milestone_id.replace("-", " ").title()
+    return words if part == MET else f"{words} {part.title()}"
 
 
 def confirmed_by_cell(name: str, email: str) -> str:
@@ -293,7 +311,8 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
     if is_system_field(column) and key not in {name_key(m.id.replace("-", " ")) for _, m in process.milestones()}:
         return None
     standard = standard_targets(process)
-    milestone_names = [name for name, target in standard.items() if target.part is not None]
+    # The ids' forms (pain-confirmed.date), which a typo written with '-' or '.' is of; not the labels, in words.
+    milestone_names = [name for name, target in standard.items() if target.part is not None and " " not in name]
     if "-" in key or "." in key:  # written like a standard name: most likely a typo of one
         typed = closest(key, milestone_names)
         if typed is not None:

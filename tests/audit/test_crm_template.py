@@ -63,6 +63,36 @@ def test_the_printed_block_and_header_audit_an_export(
     assert status == 0 and "Deals assessed: 1" in out and "missing from the export" not in out
 
 
+@pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+def test_the_printed_header_is_audited_as_it_comes_without_the_block(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str
+) -> None:
+    # An operator exported the fields crm-template told them to create and got 46 "unknown column" errors.
+    _, header, _ = run(capsys, "--crm", crm, "--header-only")
+    width = header.count(",") + 1
+    export = tmp_path / "export.csv"
+    row = ["Contoso", "1", "Negotiating", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
+    export.write_text(header + ",".join(row) + "\n")
+    status = main(["audit", str(export), "--process", str(PROCESS), "--as-of", "2027-03-01", "--out", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert status == 0 and "Deals assessed: 1" in out and "missing from the export" not in out
+    assert "Columns not read" not in out
+
+
+def test_two_milestones_whose_labels_meet_are_read_by_neither_label(tmp_path: Path) -> None:
+    from sales_process.crm import Target, standard_targets
+    from sales_process.loader import load_process
+
+    process = tmp_path / "process.yaml"
+    text = PROCESS.read_text(encoding="utf-8").replace("id: next-meeting-accepted", "id: pain-confirmed-evidence")
+    process.write_text(text, encoding="utf-8")
+    targets = standard_targets(load_process(process).process)
+    # 'Pain Confirmed Evidence' is pain-confirmed's evidence and pain-confirmed-evidence's answer: ambiguous.
+    assert "pain confirmed evidence" not in targets
+    assert targets["pain confirmed"] == Target("pain-confirmed", "met")
+    assert targets["pain confirmed evidence date"] == Target("pain-confirmed-evidence", "date")
+
+
 def test_without_a_crm_the_standard_names_are_a_header_the_audit_reads(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
