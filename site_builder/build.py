@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 import tempfile
@@ -91,6 +92,25 @@ def _build_into(loaded: LoadedProcess, config_file: Path, site_dir: Path, links:
             build(config)
         except MkDocsException as error:
             raise SiteBuildError("\n".join([*warnings, str(error)])) from None
+        write_moved_stages(loaded, site_dir)
+
+
+def write_moved_stages(loaded: LoadedProcess, site_dir: Path) -> None:
+    """A page at the address of each id a stage was renamed from, sending the reader on to the stage: a bookmark
+    or a link in an old email still reaches it."""
+    for stage in loaded.process.stages:
+        for old in stage.renamed_from:
+            page = site_dir / "stages" / old / "index.html"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            name = html.escape(stage.name)
+            page.write_text(
+                '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{name} (moved)</title>\n"
+                f'<meta http-equiv="refresh" content="0; url=../{stage.id}/">\n'
+                f'<link rel="canonical" href="../{stage.id}/">\n</head>\n<body>\n'
+                f'<p>This stage is now <a href="../{stage.id}/">{name}</a>.</p>\n</body>\n</html>\n',
+                encoding="utf-8",
+            )
 
 
 class _Collector(logging.Handler):

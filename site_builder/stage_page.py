@@ -68,7 +68,8 @@ def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
     note = milestone_note(stage, milestone) if stage is not None else None
     parts = [
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
-        f"### {inline(milestone.question)}",
+        # A link to an id the milestone was renamed from still lands on it.
+        f"### {inline(milestone.question)}" + "".join(f' <span id="{old}"></span>' for old in milestone.renamed_from),
         (f"- **Requirement:** {inline(note)}\n" if note else "")
         + f"- **The customer:** {inline(milestone.customer_action)}\n"
         f"- **Evidence that proves it:** {inline(milestone.evidence)}{_buyer_statement(milestone)}\n"

@@ -315,3 +315,22 @@ def test_the_site_folder_takes_its_mode_from_the_umask_as_mkdir_would(tmp_path: 
     )
     subprocess.run([sys.executable, "-c", script, str(ODD_PROCESS), str(site)], check=True, cwd=ROOT)
     assert (site.stat().st_mode & 0o777, (site / "index.html").stat().st_mode & 0o777) == (0o750, 0o640)
+
+
+def test_an_id_a_stage_or_milestone_was_renamed_from_still_leads_to_it(tmp_path: Path) -> None:
+    # A bookmark of stages/proposing/ or a link to #pricing-agreeable in an old email found nothing after a rename.
+    process = tmp_path / "process.yaml"
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: proposing\n", "  - id: proposal\n    renamed_from: [proposing]\n", 1)
+    text = text.replace(
+        "      - id: pricing-agreeable\n", "      - id: price-accepted\n        renamed_from: [pricing-agreeable]\n", 1
+    )
+    process.write_text(text, encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(process, site)
+    moved = (site / "stages" / "proposing" / "index.html").read_text(encoding="utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=../proposal/">' in moved
+    assert '<a href="../proposal/">Proposing</a>' in moved
+    assert (site / "stages" / "proposal" / "index.html").is_file()
+    demonstrating = (site / "stages" / "demonstrating" / "index.html").read_text(encoding="utf-8")
+    assert '<span id="pricing-agreeable"></span>' in demonstrating and 'id="price-accepted"' in demonstrating
