@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 from types import FrameType
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from assess_app import create_app
 from assess_app.config import SITE_ENV
@@ -118,11 +118,18 @@ def _listen(
         store=store,
     )
     try:
-        return make_server(host, port, app, threaded=True)
+        return make_server(host, port, app, threaded=True, request_handler=_Handler)
     except (OSError, SystemExit) as error:
         reason = getattr(error, "strerror", None) or "the port is in use or the address is not available"
         print(f"playbook serve: cannot listen on {host}:{port}: {reason}", file=sys.stderr)
         return None
+
+
+class _Handler(WSGIRequestHandler):
+    """Werkzeug's handler, without naming Werkzeug's and Python's versions in the Server header to every client."""
+
+    server_version = "playbook"
+    sys_version = ""
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

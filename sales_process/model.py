@@ -247,7 +247,9 @@ class Stage(_Strict):
         default_factory=list, description="What the rep does in this stage."
     )
     pitfalls: Annotated[list[NonEmptyText], _optional_list(NonEmptyText)] = Field(
-        default_factory=list, description='The "happy ears" traps of this stage.'
+        default_factory=list,
+        description="The traps of this stage, shown under Pitfalls: what reps take for progress "
+        '("happy ears") and what they get wrong.',
     )
     milestones: Annotated[list[Milestone], _optional_list(Milestone)] = Field(
         default_factory=list,

@@ -122,6 +122,11 @@ ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "Italian": (frozenset({"sì", "si", "vero"}), frozenset({"no", "falso"})),
     "Portuguese": (frozenset({"sim", "verdadeiro"}), frozenset({"não", "nao", "falso"})),
     "Dutch": (frozenset({"ja", "waar"}), frozenset({"nee", "onwaar"})),
+    "Swedish": (frozenset({"ja", "sant"}), frozenset({"nej", "falskt"})),
+    "Danish": (frozenset({"ja", "sand"}), frozenset({"nej", "falsk"})),
+    "Norwegian": (frozenset({"ja", "sann"}), frozenset({"nei", "usann"})),
+    "Polish": (frozenset({"tak", "prawda"}), frozenset({"nie", "fałsz"})),
+    "Russian": (frozenset({"да", "истина"}), frozenset({"нет", "ложь"})),  # Bitrix24's exports
 }
 YES_WORDS = frozenset().union(*(yes for yes, _ in ANSWERS_BY_LANGUAGE.values()))
 NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values()))
@@ -136,7 +141,7 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
 YES_NO_HINT = (
     "write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
-    "e.g. ja/nein, oui/non, WAHR/FALSCH)"
+    "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)"
 )
 
 

@@ -102,7 +102,7 @@ def _pitfalls(stage: Stage) -> str:
     if not stage.pitfalls:
         return "## Pitfalls\n\nNo pitfalls are listed for this stage."
     items = "\n".join(f"- {inline(pitfall)}" for pitfall in stage.pitfalls)
-    return '## Pitfalls\n\n!!! warning "Happy ears"\n\n' + indent(items)
+    return '## Pitfalls\n\n!!! warning "Traps at this stage"\n\n' + indent(items)
 
 
 def stage_markdown(loaded: LoadedProcess, index: int, links: SiteLinks) -> str:

@@ -110,7 +110,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
             [
                 "line 5: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
-                "Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+                "Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
             ],
             id="deals-named-like-a-heading-or-a-subtotal",
         ),
@@ -120,7 +120,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
             [
                 "line 4: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
-                "Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)"
+                "Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)"
             ],
             id="total-with-a-stage",
         ),

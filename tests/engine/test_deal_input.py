@@ -118,7 +118,7 @@ INVALID = [
         [
             (
                 "milestones.pain-confirmed.met",
-                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
             )
         ],
         id="met-as-other-text",
@@ -346,7 +346,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
         (
             "milestones.pain-confirmed.met",
-            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese and Dutch, e.g. ja/nein, oui/non, WAHR/FALSCH)",
+            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
         ),
         (
             "milestones.pain-confirmed.date",

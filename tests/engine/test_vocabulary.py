@@ -132,7 +132,8 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         ValueError,
         match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, v, ✓/✗, "
         r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
-        r"Spanish, Italian, Portuguese and Dutch, e\.g\. ja/nein, oui/non, WAHR/FALSCH\)$",
+        r"Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e\.g\. ja/nein, "
+        r"oui/non, да/нет, WAHR/FALSCH\)$",
     ):
         parse_yes_no(text)
 
