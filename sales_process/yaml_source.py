@@ -194,7 +194,11 @@ class _Builder:
                 if not second_item:
                     self.error(key_node.start_mark, _duplicate(hashable_key, first_seen[hashable_key], loc, value_node))
                 # A second 'id' in a list's item is the next item without its '- ': its other keys repeat too.
-                second_item = second_item or (hashable_key == "id" and bool(loc) and isinstance(loc[-1], int))
+                if not second_item and hashable_key == "id" and bool(loc) and isinstance(loc[-1], int):
+                    second_item = True
+                    # The list holds one item fewer than written: what later checks say of it (a group left with
+                    # one member) follows from this one mistake, already reported.
+                    self.result.unreadable.add(loc[:-1])
                 continue
             first_seen[hashable_key] = _mark(key_node.start_mark)
             child: Loc = (*loc, hashable_key)

@@ -236,6 +236,20 @@ BAD_FILES = [
         id="a-new-item-without-its-dash",
     ),
     pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        group: written\n"
+            "        id: po-issued\n        question: PO?\n        customer_action: A PO.\n"
+            "        evidence: The PO.\n        group: written\n",
+        ),
+        [
+            # One mistake, one error: the group left with one member is this mistake, not another.
+            "13:9: error: a second 'id' in the item that starts at line 8: if 'po-issued' is a new item, "
+            "start its line with '- ' (write '- id: po-issued', indented as the item above)"
+        ],
+        id="an-alternative-without-its-dash",
+    ),
+    pytest.param(
         VALID.replace("question: Has the customer confirmed the problem in writing?", 'question: "Problem" confirmed?'),
         [
             '9:29: error: the text in quotes ends at the " just before this, and YAML reads nothing after it on the line; '
