@@ -32,7 +32,7 @@ from playbook_cli.common import (
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.deal import Deal as DealInput
-from sales_process.problems import InvalidFile, InvalidInput, Problem
+from sales_process.problems import InvalidFile, InvalidInput, Problem, also_on_lines
 from sales_process.vocabulary import name_key, plural, shown
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ owners: the owner cell names a user by email or name, or a CRM owner id or name 
   --owner EMAIL owns every row whose owner is not a user; --create-users adds each mapped or
   emailed owner who is not a user as a rep who cannot sign in until given a password
   (`playbook users password EMAIL`).
-problems: without --skip-bad nothing is imported when any row has a problem, and the first
-  20 are listed with the counts; with --skip-bad the good rows are imported and the others
+problems: without --skip-bad nothing is imported when any row has a problem; the first 20
+  problems are listed, each once with the lines it is on, then the counts; with --skip-bad the good rows are imported and the others
   written to a rejects CSV (the row as read, and the reason), checked writable first.
 exit status: 0 imported, 1 a problem (nothing imported; with --skip-bad, no good row), 2 usage error
 A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank: only a
@@ -118,11 +118,16 @@ class Row:
 
 @dataclass(frozen=True)
 class Reject:
-    """A row not imported, as read, and why."""
+    """A row not imported, as read, and why: each of its problems."""
 
     line: int
     cells: list[str]
-    reason: str
+    problems: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """Every problem of the row, as the rejects CSV writes it."""
+        return "; ".join(self.problems)
 
 
 @dataclass
@@ -231,8 +236,8 @@ def _read(
                 try:
                     rows.append(_row(start, cells, header, plan, reader, owners, loaded))
                 except (RowProblem, ValueError) as problem:
-                    reason = problem.reason if isinstance(problem, RowProblem) else str(problem)
-                    rejects.append(Reject(start, restored(cells), reason))
+                    problems = problem.problems if isinstance(problem, RowProblem) else [str(problem)]
+                    rejects.append(Reject(start, restored(cells), tuple(problems)))
             data.refuse_if_empty(path)
             refuse_if_nothing_read(path, reader, data.rows)
     except UnicodeDecodeError:
@@ -373,11 +378,19 @@ def _owners(session: Session, args: argparse.Namespace, mapping_owners: Mapping[
 
 
 def _summary(path: Path, rejects: list[Reject], rows: int) -> Iterator[str]:
-    """At most LISTED problems, then the counts: never a line per row of a large file."""
-    for reject in rejects[:LISTED]:
-        yield f"{path}:{reject.line}: {reject.reason}"
-    if len(rejects) > LISTED:
-        yield f"... and {len(rejects) - LISTED} more (pass --skip-bad to import the good rows and write every reason to a rejects CSV)"
+    """At most LISTED distinct problems, each once at its first line with the other lines counted, then the counts:
+    never a line per row of a large file (an owner who is not a user is said once, not on each of their deals)."""
+    lines: dict[str, list[int]] = {}
+    for reject in rejects:
+        for problem in reject.problems:
+            lines.setdefault(problem, []).append(reject.line)
+    for problem, where in list(lines.items())[:LISTED]:
+        yield f"{path}:{where[0]}: {problem}{also_on_lines(where[1:])}"
+    if len(lines) > LISTED:
+        yield (
+            f"... and {plural(len(lines) - LISTED, 'other problem')} (pass --skip-bad to import the good rows and "
+            "write every reason to a rejects CSV)"
+        )
     yield (f"{plural(len(rejects), 'row')} with problems of {len(rejects) + rows} ({rows} good); nothing was imported.")
 
 
@@ -501,7 +514,7 @@ def _saved_again(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]
     kept, again = [], []
     for row in rows:
         if row.crm_id is None and name_key(_name(row)) in saved:
-            again.append(Reject(row.line, restored(list(row.cells)), SAVED_AGAIN.format(name=shown(_name(row)))))
+            again.append(Reject(row.line, restored(list(row.cells)), (SAVED_AGAIN.format(name=shown(_name(row))),)))
         else:
             kept.append(row)
     return kept, again
@@ -533,7 +546,7 @@ def _import(
         except (RecordError, InvalidInput) as error:
             if not skip_bad:
                 raise UserError(f"{path}:{row.line}: {error}; nothing was imported") from None
-            refused.append(Reject(row.line, restored(list(row.cells)), str(error)))
+            refused.append(Reject(row.line, restored(list(row.cells)), (str(error),)))
             continue
         counts.add(done)
     return counts, refused

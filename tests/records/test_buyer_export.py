@@ -147,8 +147,8 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         "",
         (
             f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
-            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}; "
-            f"column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
+            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
+            f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
             "2 rows with problems of 2 (0 good); nothing was imported.\n"
         ),
     )
