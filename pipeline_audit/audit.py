@@ -145,6 +145,7 @@ def new_result(
         evidence=plan.has_evidence,
         evidence_left_out=plan.evidence_left_out,
         no_stage=plan.no_stage,
+        column_warnings=tuple(warning for warning in plan.warnings if warning != plan.no_stage),
         period=options.period,
     )
 

@@ -49,6 +49,8 @@ class AuditResult:
     evidence: bool = True  # False: the export has no milestone column (--no-evidence), nothing can be verified
     evidence_left_out: str = ""  # the milestone columns --no-evidence left unread (pipeline_audit.columns), or ""
     no_stage: str = ""  # the warning for an export with no stage column (pipeline_audit.columns), or ""
+    # The export's other column warnings (a column not read, and why; an --ignore-column not in the file).
+    column_warnings: tuple[str, ...] = ()
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)
 

@@ -741,6 +741,10 @@ def test_closes_value_in_cents_is_not_read_as_the_amount(capsys: pytest.CaptureF
     )
     assert "Columns not read: 1 ('value');" in python.out
     assert [row["amount"] for row in python.rows()] == [""]
+    # The report a leader reads says it too: its amounts are missing for a reason.
+    warning = python.err.removeprefix("playbook audit: warning: ").rstrip("\n")
+    html = python.html().replace("&#39;", "'").replace("&#34;", '"')
+    assert f'<p class="warning column-warning"><strong>Warning:</strong> {warning}.</p>' in html
 
 
 def test_a_pipedrive_value_is_still_read_as_the_amount(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
