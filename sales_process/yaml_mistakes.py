@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import yaml
 
@@ -366,6 +367,60 @@ def _unclosed_flow(error: yaml.MarkedYAMLError, text: str, lines: list[str]) -> 
     return Mistake(opener.line + 1, opener.column + 1, f"the {what} opened with '{bracket}' here is not closed; {fix}")
 
 
+@cache
+def _format_keys() -> frozenset[str]:
+    """Every key process.yaml has, at any depth (the pydantic models' fields and their aliases)."""
+    from pydantic import BaseModel
+
+    from sales_process import model
+
+    models = [value for value in vars(model).values() if isinstance(value, type) and issubclass(value, BaseModel)]
+    return frozenset(
+        name
+        for found in models
+        for key, field in found.model_fields.items()
+        for name in (key, field.alias)
+        if name is not None
+    )
+
+
+def _text_run_on(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """A text's next line written no deeper than its key: YAML takes it for a key without its ':'.
+
+    `summary: A prospect has agreed to talk and` then `    we are learning…` under it, or a line of a `|` text
+    lined up with the key `description`: the editor continued a text, not wrote a key.
+    """
+    mark = error.context_mark
+    if mark is None or error.problem != "could not find expected ':'" or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    if _KEY_LINE.match(line) or line.lstrip(" ").startswith(("- ", "#")):
+        return None
+    indent = len(line) - len(line.lstrip(" "))
+    for index in range(mark.line - 1, -1, -1):
+        above = lines[index]
+        depth = len(above) - len(above.lstrip(" "))
+        if not _is_content(above) or depth > indent:
+            continue  # a blank line, a comment, or the text's own deeper lines: the key is further up
+        key = _KEY_LINE.match(above)
+        if key is None or depth < indent:
+            return None
+        name = key.group("key").strip()
+        if line.split()[0] in _format_keys():
+            return None  # `probability 60`: a key without its ':' (_missing_colon)
+        if _OPENS_BLOCK.search(above) and index < mark.line - 1:
+            text = next(lines[i] for i in range(index + 1, mark.line) if _is_content(lines[i]))
+            deeper = len(text) - len(text.lstrip(" "))
+            fix = f"indent it by {deeper} spaces, as the lines of the text above"
+        elif _VALUE_AFTER_KEY.match(above):
+            fix = f"join it to the end of line {index + 1}, or indent it by {indent + 2} spaces (deeper than '{name}')"
+        else:
+            return None
+        message = f"this line goes on with the text of '{name}' (line {index + 1}) but is lined up with its key; {fix}"
+        return Mistake(mark.line + 1, indent + 1, message + _detail(error))
+    return None
+
+
 def _missing_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """A key written without its ':'."""
     mark = error.context_mark
@@ -390,5 +445,6 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
         or _indentation(error, lines)
+        or _text_run_on(error, lines)
         or _missing_colon(error, lines)
     )

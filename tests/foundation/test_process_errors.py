@@ -531,6 +531,30 @@ BAD_FILES = [
         id="unclosed-quote-at-the-end-of-the-file",
     ),
     pytest.param(
+        with_stage_keys("    summary: The customer has agreed to talk and\n    we are learning about their problem.\n"),
+        [
+            "8:5: error: this line goes on with the text of 'summary' (line 7) but is lined up with its key; join it to "
+            "the end of line 7, or indent it by 6 spaces (deeper than 'summary') (YAML: could not find expected ':')"
+        ],
+        id="text-going-on-under-its-key",
+    ),
+    pytest.param(
+        with_stage_keys("    description: |\n      The customer has agreed to talk,\n\n    and we are learning.\n"),
+        [
+            "10:5: error: this line goes on with the text of 'description' (line 7) but is lined up with its key; "
+            "indent it by 6 spaces, as the lines of the text above (YAML: could not find expected ':')"
+        ],
+        id="block-text-line-lined-up-with-its-key",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability 60\n"),
+        [
+            "6:5: error: this line has no ':' after its key; write it as 'key: value' (a space after the colon) "
+            "(YAML: could not find expected ':')"
+        ],
+        id="key-without-its-colon",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
         [
             "6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
