@@ -7,6 +7,7 @@ sent or recorded here (`playbook digest` prints or sends them, and records what 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -161,6 +162,7 @@ def manager_mail(
         ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
     ):
         lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
+    lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
     fallen = [[_slid_line(process, item, stood, with_owner=True), *links.deal(item.deal)] for item, stood in fell]
@@ -171,6 +173,20 @@ def manager_mail(
     verified_change = _change(after.verified_cents - before.verified_cents)
     subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
+
+
+def _not_added(deals: Sequence[OpenDeal]) -> list[str]:
+    """The line naming the deals in other currencies than the pipeline's, left out of its totals and largest gaps
+    (none when every deal was added): a gap of 0.00 must not hide them."""
+    left_out = Counter(item.deal.currency for item in deals if not item.weighed)
+    if not left_out:
+        return []
+    each = ", ".join(f"{code}: {count}" for code, count in sorted(left_out.items(), key=lambda pair: str(pair[0])))
+    deals_left_out = plural(sum(left_out.values()), "deal")
+    return [
+        f"  Not added (a total never adds two currencies): {deals_left_out} in other currencies ({each}), "
+        "nor among the largest gaps; the pipeline page lists each"
+    ]
 
 
 def _listed(entries: list[list[str]], links: Links) -> list[str]:

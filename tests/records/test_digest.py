@@ -455,3 +455,24 @@ def test_a_long_list_shows_the_soonest_first_and_counts_the_rest(
     assert f"  ... and 5 more deals: every one is on the deals page\n    {BASE_URL}/deals\n" in out
     assert out.count(f"{BASE_URL}/deals/") == 20
     assert "Subject: Your deals: 25 going stale, 0 slid, 0 buyer replies" in out
+
+
+def test_deals_in_other_currencies_are_named_as_left_out_of_the_managers_totals(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session]
+) -> None:
+    """Two deals in euros beside three in dollars: the totals are in dollars, and the manager is told that the
+    euro deals are not in them (a gap of 0.00 must not read as a team with no gap)."""
+    with writing(sessions) as db:
+        bo = _user(db, "bo@example.com")
+        create_deal(db, bo, NewDeal("Adatum GmbH", None, 90_000.0, "negotiating", None, "EUR"))
+        create_deal(db, bo, NewDeal("Fourth Coffee", None, 10_000.0, "proposing", None, "EUR"))
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    manager = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert "Weighted pipeline (USD), then and now:" in manager
+    assert (
+        "  Not added (a total never adds two currencies): 2 deals in other currencies (EUR: 2), nor among the "
+        "largest gaps; the pipeline page lists each\n"
+    ) in manager
+    assert "Adatum" not in manager
+    assert "Not added" not in _emails(out)["To: Ana Lopez <ana@example.com>"]
