@@ -31,6 +31,7 @@ from playbook_cli.common import (
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
+from sales_process.confirmation import email_problem
 from sales_process.deal import Deal as DealInput
 from sales_process.problems import InvalidFile, InvalidInput, Problem, also_on_lines
 from sales_process.vocabulary import name_key, plural, shown
@@ -103,6 +104,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=guarded(run))
 
 
+FIX_OWNER = "map it to an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL"
+
+
 @dataclass(frozen=True)
 class Row:
     """One row to import: its line, the deal it describes (open or closed), its owner and CRM id."""
@@ -162,8 +166,7 @@ class Owners:
             raise ValueError("the owner cell is blank; fill it in or pass --owner EMAIL")
         if self.create:
             raise ValueError(
-                f"owner {text!r} is a name, not an email, so --create-users cannot make a user of it; map it to "
-                "an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL"
+                f"owner {text!r} is a name, not an email, so --create-users cannot make a user of it; {FIX_OWNER}"
             )
         raise ValueError(
             f"owner {text!r} is not a user; map it to a user's email under crm.owners or with --owner-map FILE "
@@ -175,6 +178,11 @@ class Owners:
             return email
         if not self.create:
             raise ValueError(f"{why}, who is not a user; add them with `playbook users add` or pass --create-users")
+        if email_problem(email) is not None:
+            where = why or f"owner {crm_name!r}"
+            raise ValueError(
+                f"{where} is not an email address, so --create-users cannot make a user of it; {FIX_OWNER}"
+            )
         self.to_create.setdefault(email, crm_name if "@" not in crm_name else "")
         return email
 

@@ -37,9 +37,10 @@ def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> No
         "",
         "playbook users: error: the password is 5 characters long; use at least 8\n",
     )
-    assert run("users", "add", "not-an-email", "--role", "rep", stdin="long-enough-1\n")[2].endswith(
-        "write it like rep@example.com\n"
-    )
+    for not_an_email in ("not-an-email", "a@b", "ana@example.com, bo@example.com", "<ana@example.com>"):
+        assert run("users", "add", not_an_email, "--role", "rep", stdin="long-enough-1\n")[2] == (
+            f"playbook users: error: {not_an_email!r} is not an email address; write it like rep@example.com\n"
+        )
     assert run("users", "password", "ana@example.com", stdin="a-new-password\n") == (
         0,
         "password changed for ana@example.com; their open sessions ended (0) and 0 API tokens revoked "

@@ -121,6 +121,19 @@ def test_create_users_says_a_name_needs_an_email(run: Run, tmp_path: Path) -> No
     )
 
 
+def test_create_users_refuses_an_owner_that_is_not_an_email_address(run: Run, tmp_path: Path) -> None:
+    """'a@b' has an '@' but is no address: the row says so, as a name does, instead of the whole import failing."""
+    export = tmp_path / "owners-by-email.csv"
+    export.write_text("deal,stage,amount,owner\nGlobex,Discovery,1000,a@b\nHooli,Discovery,10,zed@example.com\n")
+    status, out, err = run("import", str(export), "--create-users")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        f"{export}:2: owner 'a@b' is not an email address, so --create-users cannot make a user of it; "
+        "map it to an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL",
+        "1 row with problems of 2 (1 good); nothing was imported.",
+    ]
+
+
 def test_the_rows_owner_takes_are_said_with_their_crm_owners(
     run: Run, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
