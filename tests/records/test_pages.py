@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
 
-from deal_records.database import make_engine, session_factory
+from deal_records.database import make_engine, session_factory, writing
+from deal_records.people import disable_user
 from deal_records.records import count_checks
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token, sign_in
@@ -84,6 +86,19 @@ def test_a_rep_creates_and_checks_a_deal_twice_and_sees_the_timeline(
     # The form is pre-filled with the latest answers.
     assert 'name="next-meeting-accepted.evidence"' in page and ">Calendar invite accepted</textarea>" in page
     assert stored_checks(database_url) == 2
+
+
+def test_the_owner_filter_marks_a_disabled_rep(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    """A disabled rep's deals stay listed, so the filter keeps them, and says they can no longer sign in."""
+    new_deal(signed_in("ana@example.com"), "Contoso renewal")
+    manager = signed_in("manager@example.com")
+    with writing(sessions) as db:
+        disable_user(db, "ana@example.com")
+    listing = manager.get("/deals").get_data(as_text=True)
+    assert '<option value="ana@example.com">ana@example.com (ana@example.com, disabled)</option>' in listing
+    assert "(manager@example.com)</option>" in listing
 
 
 def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
