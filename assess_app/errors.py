@@ -10,9 +10,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from assess_app.config import SECRET_ENV
+from assess_app.current import current_process
+from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
 from assess_app.records import is_unavailable, unavailable_reason
+from assess_app.signed_in import current_user
 
-API_PREFIX = "/api/"
 SERVICE_UNAVAILABLE = 503
 log = logging.getLogger("assess_app")
 
@@ -24,11 +26,6 @@ _HINTS = {
     413: "What was sent is larger than the limit of 1 MB.",
     415: "Send the deal as JSON with the header Content-Type: application/json.",
 }
-
-
-def is_api_path(path: str) -> bool:
-    """Whether a path is the JSON API's (answered in JSON, by token only) rather than a page's."""
-    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
 
 
 def api_errors(status: int, errors: list[dict[str, str]]) -> tuple[Response, int]:
@@ -88,16 +85,61 @@ def _refused_form(error: CSRFError) -> str:
             f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"
         )
     log.warning("a form's CSRF token did not match (%s %s): %s%s", request.method, request.path, reason, hint)
+    if current_user() is None and request.path.startswith(SIGNED_IN_PATHS):
+        message = (
+            "Nothing was saved: you are signed out (in another tab, or your session ended). Sign in, open the page "
+            "again and send it from there."
+        )
+    else:
+        message = (
+            "Nothing was saved: the form was not sent from a page of this app that is still valid (it was opened "
+            "before you signed in again or before the app restarted, or it came from another site). Open the page "
+            "again and send it from there."
+        )
     return render_template(
         "error.html",
         code=400,
         title="This form could not be sent",
-        message="Nothing was saved: the form was not sent from a page of this app that is still valid "
-        "(it was opened before you signed in again or before the app restarted, or it came from another site). "
-        "Open the page again and send it from there.",
+        message=message,
         kept=kept_fields(),
         refused=True,
+        sign_in=current_user() is None and request.path.startswith(SIGNED_IN_PATHS),
     )
+
+
+# What a kept field is called on its page; a milestone's fields are named by its question (kept_label).
+_FIELD_LABELS = {
+    "name": "Deal name",
+    "crm_id": "CRM id",
+    "amount": "Amount",
+    "currency": "Currency",
+    "claimed_stage": "CRM stage",
+    "stage": "CRM stage",
+    "segment": "Segment",
+    "owner": "Owner",
+    "buyer_name": "The buyer's name",
+    "buyer_email": "The buyer's email",
+    "expires_in_days": "Days the link stays open",
+    "milestones": "Outcomes to confirm",
+    "outcome": "Outcome",
+    "date": "Date",
+    "reason": "Reason",
+    "email": "Email",
+}
+_MILESTONE_PARTS = {"met": "answer", "evidence": "evidence", "date": "date it happened"}
+# Keys a page sends that no one typed: never shown among what the form held (still sent again, where it is).
+UNTYPED = frozenset({"idempotency_key", "form_key", "next"})
+
+
+def kept_label(name: str) -> str:
+    """A kept field's label as its page shows it: "pain-confirmed.evidence" reads as the milestone's question and
+    "(evidence)"; a name the app does not know reads as sent."""
+    milestone_id, _, part = name.rpartition(".")
+    if milestone_id and part in _MILESTONE_PARTS:
+        for _, milestone in current_process().process.milestones():
+            if milestone.id == milestone_id:
+                return f"{milestone.question} ({_MILESTONE_PARTS[part]})"
+    return _FIELD_LABELS.get(name, name)
 
 
 def kept_fields() -> list[tuple[str, str]]:
@@ -131,5 +173,6 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
 
 def init_errors(app: Flask) -> None:
     """Register the handlers for every HTTP error and for a database that is down."""
+    app.jinja_env.globals.update(kept_label=kept_label, untyped_fields=UNTYPED)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(SQLAlchemyError, handle_database_error)

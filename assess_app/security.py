@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, g, request
 
-from assess_app.errors import is_api_path
+from assess_app.paths import is_api_path
 
 # Nothing is loaded from elsewhere: no CDN, no inline script or style in our own pages.
 _BASE_POLICY = {

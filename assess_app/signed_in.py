@@ -17,7 +17,7 @@ from flask import abort, g, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
-from assess_app.errors import is_api_path
+from assess_app.paths import is_api_path
 from assess_app.records import records
 from deal_records.models import User
 from deal_records.people import close_session, open_session, user_for_session, user_for_token

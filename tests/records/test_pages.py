@@ -210,6 +210,11 @@ def test_a_refused_form_shows_what_it_held_to_copy_and_cannot_be_sent_again(
     page = refused.get_data(as_text=True)
     assert "This form could not be sent" in page and "Nothing was saved" in page
     assert "<dd>Reply email from the CFO</dd>" in page  # nothing typed is lost: it is there to copy
+    # Labelled as on the form, not by the form's keys; the key nobody typed is not shown.
+    assert (
+        "<dt>Has the prospect confirmed, in writing, the business problem they want to solve? (evidence)</dt>" in page
+    )
+    assert "idempotency_key" not in page and "pain-confirmed.evidence" not in page
     # Never a form ready to send: one made by another site would come back signed with the rep's token.
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "<form" not in main and "csrf_token" not in main and "forged" not in page
@@ -217,6 +222,21 @@ def test_a_refused_form_shows_what_it_held_to_copy_and_cannot_be_sent_again(
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == [
         f"a form's CSRF token did not match (POST /deals/{deal_id}/checks): The CSRF token is invalid."
     ]
+
+
+def test_a_form_sent_after_signing_out_in_another_tab_says_to_sign_in(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": token})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Nothing was saved: you are signed out (in another tab, or your session ended)." in page
+    assert '<a class="button" href="/login">Sign in</a>' in page
+    assert "<dd>Reply email from the CFO</dd>" in page
 
 
 def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
