@@ -46,7 +46,20 @@ def bad_request(field: str, message: str) -> tuple[Response, int] | tuple[str, i
 
 
 def _describe(error: HTTPException) -> str:
-    return _HINTS.get(error.code or 500, error.description or error.name)
+    """What went wrong, in the words of the app (not Werkzeug's), with what to do instead where there is a choice."""
+    code = error.code or 500
+    if code == 404 and is_api_path(request.path):
+        return "There is no such address in the API; GET /api/ lists its addresses."
+    allowed = _allowed(error)
+    if code == 405 and allowed:
+        return f"This address does not accept {request.method}; it accepts {', '.join(allowed)}."
+    return _HINTS.get(code, error.description or error.name)
+
+
+def _allowed(error: HTTPException) -> list[str]:
+    """The methods a 405's address accepts, without the ones every address answers (HEAD, OPTIONS)."""
+    header = error.get_response().headers.get("Allow", "") if error.code == 405 else ""
+    return [method.strip() for method in header.split(",") if method.strip() not in ("", "HEAD", "OPTIONS")]
 
 
 def _with_allow(error: HTTPException, response: Response) -> Response:

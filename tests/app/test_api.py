@@ -138,13 +138,19 @@ def test_a_wrong_method_gets_405_as_json(client: FlaskClient, method: str, path:
     response = getattr(client, method)(path)
     assert response.status_code == 405
     assert allowed in response.headers["Allow"]
-    assert "errors" in response.get_json()
+    # The body says it too: a client's log shows the body, seldom the headers.
+    assert response.get_json()["errors"][0]["message"] == (
+        f"Method Not Allowed: This address does not accept {method.upper()}; it accepts {allowed}."
+    )
 
 
-def test_an_unknown_api_address_gets_404_as_json(client: FlaskClient) -> None:
-    response = client.get("/api/nothing-here")
+@pytest.mark.parametrize("path", ["/api/nothing-here", "/api/deals/abc", "/api/deals/-1"])
+def test_an_unknown_api_address_gets_404_as_json(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
     assert response.status_code == 404
-    assert response.get_json()["errors"][0]["message"].startswith("Not Found")
+    assert response.get_json()["errors"][0]["message"] == (
+        "Not Found: There is no such address in the API; GET /api/ lists its addresses."
+    )
 
 
 def test_the_process_as_json(client: FlaskClient, default_process: Any) -> None:
