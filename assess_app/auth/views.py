@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from assess_app.auth import bp
 from assess_app.records import records
 from assess_app.signed_in import current_user, end_session, safe_next, start_session
-from deal_records.people import FAILURE_WINDOW, LOCKED_FOR, MAX_FAILURES, sign_in
+from deal_records.people import FAILURE_WINDOW, LOCKED_FOR, MAX_ADDRESS_FAILURES, MAX_FAILURES, sign_in
 
 TOO_MANY = 429
 UNAUTHORIZED = 401
@@ -18,9 +18,10 @@ MAX_FIELD = 1000
 log = logging.getLogger("assess_app")
 WRONG = "The email or the password is wrong."
 LOCKED = (
-    f"Too many failed sign-ins from this network: after {MAX_FAILURES} for one account within "
-    f"{FAILURE_WINDOW.seconds // 60} minutes, signing in from here is paused for {LOCKED_FOR.seconds // 60} "
-    "minutes after the last one. Try again later, or ask your administrator to reset your password."
+    f"Too many failed sign-ins: after {MAX_FAILURES} to this account from this network within "
+    f"{FAILURE_WINDOW.seconds // 60} minutes, signing in to it from here is paused for {LOCKED_FOR.seconds // 60} "
+    f"minutes after the last one (after {MAX_ADDRESS_FAILURES} to any accounts, every sign-in from here is). "
+    "Try again later, or ask your administrator to reset your password."
 )
 
 

@@ -281,6 +281,7 @@ def test_a_withdrawn_or_expired_link_is_gone(
     assert _answer_again(buyer, first) == 410
     listed = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "state--expired" in listed and "state--revoked" in listed
+    assert 'state--revoked">withdrawn</span><br><span class="hint">on ' in listed  # once, not "revoked withdrawn"
 
 
 def test_the_app_sends_the_email_through_the_mail_server(
@@ -382,7 +383,7 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     # a "Not quite" to a later outcome stands beside the stage the buyer confirmed, wherever it is named
     link = _link(_ask(rep, deal_id, ("vendor-of-choice",)))
     assert _answer(app.test_client(), link, {"vendor-of-choice": "Legal has not seen the terms."}).status_code == 200
-    declined = "; declined: <q>You are our preferred vendor, subject to agreeing the terms.</q>"
+    declined = " · “Not quite” to what comes next: <q>You are our preferred vendor, subject to agreeing the terms.</q>"
     assert f'buyer confirmed Proposing</span><span class="buyer-declined-words">{declined}' in rep.get(
         f"/deals/{deal_id}"
     ).get_data(as_text=True)

@@ -28,7 +28,7 @@ from deal_records.people import (
 from tests.conftest import ROOT
 from tests.records.conftest import sign_in
 
-LOCKED = "Too many failed sign-ins from this network"
+LOCKED = "Too many failed sign-ins: after 5 to this account from this network within 15 minutes"
 
 
 def test_a_wrong_password_is_refused_without_saying_which_part_is_wrong(
