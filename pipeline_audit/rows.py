@@ -69,7 +69,7 @@ class RowProblem(Exception):
     def short(self) -> str:
         """One short line: the first problem, and how many more (all of them are in audit.csv)."""
         more = len(self.problems) - 1
-        return self.problems[0] + (f" (and {more} more)" if more else "")
+        return self.problems[0] + (f" (and {more} more on this row)" if more else "")
 
 
 # Salesforce's export of a multi-currency org: every amount again in the corporate currency, and that currency.

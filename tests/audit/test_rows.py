@@ -129,7 +129,9 @@ def test_a_row_of_the_wrong_width_is_a_problem(default_process: LoadedProcess, c
 def test_a_row_with_many_problems_has_a_short_line_and_the_full_list(default_process: LoadedProcess) -> None:
     with pytest.raises(RowProblem) as raised:
         reader(default_process).open_deal(row(stage="x", amount="-1", answer="?"))
-    assert raised.value.short.startswith("unknown stage 'x'") and raised.value.short.endswith(" (and 2 more)")
+    assert raised.value.short.startswith("unknown stage 'x'") and raised.value.short.endswith(
+        " (and 2 more on this row)"
+    )
     assert len(raised.value.problems) == 3 and raised.value.reason == "; ".join(raised.value.problems)
 
 
