@@ -29,6 +29,7 @@ from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import (
+    closed_check_refusal,
     current_outcome,
     current_outcomes,
     is_closed,
@@ -422,6 +423,9 @@ def add_check(deal_id: int) -> ApiAnswer:
         stored = db.get(Deal, deal_id)
         caller = db.get(User, user.id)
         assert stored is not None
+        closed = closed_check_refusal(db, stored)
+        if closed is not None:
+            return api_errors(409, [{"loc": "outcome", "message": _reopen_first(deal_id, closed)}])
         answered = {m: standing for m, standing in standing_buyer_answers(db, stored).items() if m in given.answers}
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
@@ -433,6 +437,14 @@ def add_check(deal_id: int) -> ApiAnswer:
     response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
+
+
+def _reopen_first(deal_id: int, closed: str) -> str:
+    """Why a check of a closed deal is refused, and how to reopen it first (as POST .../outcome says)."""
+    return (
+        f'{closed}; reopen it first (POST /api/deals/{deal_id}/outcome with {{"outcome": "open"}}), then '
+        "record the check"
+    )
 
 
 def _buyer_answered(deal_id: int, milestone_id: str, buyer: BuyerAnswer) -> dict[str, str]:

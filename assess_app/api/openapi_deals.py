@@ -533,7 +533,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "403": _errors("The caller is not the deal's owner."),
                     "404": _NOT_FOUND,
                     "409": _errors(
-                        "The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
+                        "The deal is closed (loc: outcome; saying won or lost, and on which day): reopen it first "
+                        "(POST /api/deals/{deal_id}/outcome with outcome open). Or the check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
                         "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."
                     ),
                     "413": _TOO_LARGE,
