@@ -17,7 +17,7 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, date_time_error, dump_json, encoding_refused, read_json
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
@@ -300,6 +300,9 @@ def _as_of(text: str | None) -> dt.date:
         return dt.date.today()
     if text != text.strip():
         raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
+    date_time = date_time_error(text)
+    if date_time is not None:
+        raise date_time  # told as in a body: the day to write
     return parse_iso_date(text)
 
 

@@ -229,6 +229,35 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
 
 
+def test_a_close_date_written_month_first_is_refused_as_the_openapi_document_says(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """Month first is read nowhere unless a file's options say so: a client writing it is told on every date (its
+    03/04 is ambiguous), not only after the 12th. Day first, which 13 settles, is read."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    month_first = {"outcome": "lost", "date": "11/13/2025", "reason": "No budget"}
+    refused = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=month_first)
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": "'date': '11/13/2025' is written month first; write it as YYYY-MM-DD, e.g. 2027-03-01",
+        }
+    ]
+    document = client.get("/api/openapi.json").get_json()
+    variants = document["components"]["schemas"]["NewOutcome"]["oneOf"]
+    [described] = {
+        variant["properties"]["date"]["description"]
+        for variant in variants
+        if "description" in variant["properties"].get("date", {})
+    }
+    assert "Refused: a date written month first (12/13/2026)" in described and "unambiguous" not in described
+    day_first = {**month_first, "date": "13/11/2025"}
+    closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=day_first)
+    assert closed.status_code == 201 and closed.get_json()["date"] == "2025-11-13"
+
+
 def test_won_without_any_amount_or_after_today_is_a_conflict(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
