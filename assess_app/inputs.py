@@ -1,11 +1,18 @@
-"""What every request must be before a view sees it: ids a database integer holds, no NUL anywhere.
+"""What every request must be before a view sees it: ids a database integer holds, no NUL anywhere, a body
+within the size limit however it is sent.
 
-Both are dealt with here, once, for every route present and future, because both made
-PostgreSQL fail where SQLite did not: its INTEGER ids stop at 2**31 - 1 and its text
-cannot hold a NUL character.
+The ids and the NUL are dealt with here, once, for every route present and future, because both
+made PostgreSQL fail where SQLite did not: its INTEGER ids stop at 2**31 - 1 and its text
+cannot hold a NUL character. The body's size likewise, because Werkzeug refuses a body over
+MAX_CONTENT_LENGTH only when its Content-Length says so: one sent in chunks was cut at the
+limit and read as if whole (a deal saved from its first megabyte).
 """
 
 from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
 
 from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter
@@ -47,7 +54,46 @@ def refuse_nul() -> tuple[Response, int] | tuple[str, int] | None:
     return bad_request(field, f"'{field}' contains a NUL character (U+0000); remove it")
 
 
+class StreamedBody:
+    """WSGI middleware: a body sent without a length (Transfer-Encoding: chunked, which the server dechunks) is
+    read up to one byte over MAX_CONTENT_LENGTH and handed on with the length read, so that Werkzeug refuses it
+    413 exactly as a body whose Content-Length is over the limit, on every route that reads a body."""
+
+    def __init__(self, wsgi_app: Any, config: Mapping[str, Any]) -> None:
+        self.wsgi_app = wsgi_app
+        self.config = config
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        """Give the app the body with its length when the server streamed it without one."""
+        limit = self.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and environ.get("wsgi.input_terminated") and not environ.get("CONTENT_LENGTH"):
+            body = read_at_most(environ["wsgi.input"], limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body)
+            # Dechunked and counted, it is a body of known length now: Werkzeug reads a length only without a
+            # Transfer-Encoding, and reads a stream the server terminates up to the limit without a word.
+            environ["CONTENT_LENGTH"] = str(len(body))
+            environ.pop("HTTP_TRANSFER_ENCODING", None)
+            del environ["wsgi.input_terminated"]
+        return self.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
+
+
+def read_at_most(stream: IO[bytes], size: int) -> bytes:
+    """The stream's first `size` bytes (fewer when it ends first): a read may return less than asked."""
+    parts: list[bytes] = []
+    left = size
+    while left > 0:
+        part = stream.read(min(left, 64 * 1024))
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 def init_inputs(app: Flask) -> None:
-    """Bound every `<int:...>` route value and refuse NUL characters; call before the blueprints are registered."""
+    """Bound every `<int:...>` route value and every body's size, and refuse NUL characters; call before the
+    blueprints are registered."""
     app.url_map.converters["int"] = RecordId
+    # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
+    app.wsgi_app = StreamedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app.before_request(refuse_nul)

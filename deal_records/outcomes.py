@@ -182,6 +182,22 @@ def is_closed(event: OutcomeEvent | None) -> bool:
 OLDEST_CLOSE_YEARS = 20  # a close date further back is a mistyped year (1900, 0226), not a deal of the records
 
 
+def closed_check_refusal(session: Session, deal: Deal) -> str | None:
+    """Why a rep's check of the deal is refused: it is closed, an outcome and no longer pipeline (None: it is open).
+
+    Every door a rep checks through says it (the deal page, the API, `playbook import`), each with its own way
+    to reopen the deal; a buyer's reply to a link sent before the closing is still kept (buyer_check).
+    """
+    current = current_outcome(session, deal.id)
+    if current is None or not is_closed(current):
+        return None
+    assert current.closed_on is not None  # a closing always has its date
+    return (
+        f"the deal was closed {current.outcome} on {current.closed_on.isoformat()}, and a closed deal is not "
+        "checked: its outcome is the ground truth now"
+    )
+
+
 def close_date_problem(closed_on: dt.date | None, today: dt.date | None = None) -> str | None:
     """Why a deal cannot have closed on that day: it is after `today` (default: today in UTC), or more than
     OLDEST_CLOSE_YEARS before it; None when it can."""

@@ -112,6 +112,7 @@ class RowText:
     stage: str
     amount: str
     crm_id: str = ""
+    name: str = ""  # the deal cell alone: "" when blank (`deal` then holds the CRM id)
 
 
 UNKNOWN_STAGES_KEPT = 1000  # distinct unknown stage names counted one by one
@@ -153,12 +154,14 @@ class RowReader:
         plan = self.plan
         cells = restored(cells)
         crm_id = _cell(cells, plan.crm_id)
+        name = _cell(cells, plan.deal)
         return RowText(
-            _cell(cells, plan.deal) or crm_id,
+            name or crm_id,
             _cell(cells, plan.owner),
             _cell(cells, plan.stage),
             _cell(cells, plan.amount),
             crm_id,
+            name,
         )
 
     def note_pipelines(self, cells: Sequence[str]) -> None:

@@ -53,11 +53,13 @@ EXAMPLE = """examples:
 input: what `playbook audit` reads (CSV in UTF-8/UTF-16 or --encoding, or .xlsx; the standard
   column names, the CRMs' own names, or the crm: block and --column/--stage-name). Each open
   row becomes one check: of the deal with the same crm_id when there is one, else of a new
-  deal. A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
+  deal. A crm_id on two rows of the file refuses both (export one row per deal); an open row
+  of a closed deal is refused (reopen it first). A saved deal keeps its name unless the row
+  names it, and its owner unless the row's owner cell names another user (said). A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
   saved closed, with its close date (a lost or disqualified deal's reason says so).
 owners: the owner cell names a user by email or name, or a CRM owner id or name mapped to a
   user's email under crm.owners in process.yaml or in --owner-map FILE (a CSV: owner,email);
-  --owner EMAIL owns every row whose owner is not a user; --create-users adds each mapped or
+  --owner EMAIL owns every new deal whose owner is not a user; --create-users adds each mapped or
   emailed owner who is not a user as a rep who cannot sign in until given a password
   (`playbook users password EMAIL`).
 problems: without --skip-bad nothing is imported when any row has a problem; the first 20
@@ -79,7 +81,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("pipeline", metavar="EXPORT", help="the CRM export (.csv or .xlsx)")
     add_process_option(parser)
     add_database_option(parser)
-    parser.add_argument("--owner", metavar="EMAIL", help="the owner of every row whose owner is not a user")
+    parser.add_argument(
+        "--owner",
+        metavar="EMAIL",
+        help="the owner of every new deal whose owner is not a user (a saved deal keeps its own)",
+    )
     parser.add_argument(
         "--owner-map", metavar="FILE", help="a CSV of CRM owner (id or name) and user email, one owner a row"
     )
@@ -118,6 +124,7 @@ class Row:
     crm_id: str | None
     change: OutcomeChange | None = None  # a closed row's outcome, validated as the app validates one
     cells: tuple[str, ...] = ()  # as read, for the rejects file
+    named: bool = True  # the deal cell is filled (blank, the deal's name is its CRM id: a saved deal keeps its own)
 
 
 @dataclass(frozen=True)
@@ -225,6 +232,7 @@ def _read(
 
     rows: list[Row] = []
     rejects: list[Reject] = []
+    lines_of_id: dict[str, list[int]] = {}  # CRM id -> the lines it is on
     encoding = mapping.encoding or "utf-8"
     rows_read = None
     try:
@@ -241,6 +249,9 @@ def _read(
             for start, cells in data:
                 if reader.in_another_pipeline(cells):
                     continue
+                crm_id = reader.text(cells).crm_id
+                if crm_id:
+                    lines_of_id.setdefault(crm_id, []).append(start)
                 try:
                     rows.append(_row(start, cells, header, plan, reader, owners, loaded))
                 except (RowProblem, ValueError) as problem:
@@ -253,7 +264,44 @@ def _read(
     except csv.Error as error:
         line = rows_read.line_num if rows_read is not None else 1
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+    rows, rejects = _refuse_repeated_ids(lines_of_id, rows, rejects)
     return header, rows, rejects, other_pipelines_text(reader.pipelines_left_out(), reader.other_pipeline_rows)
+
+
+def _refuse_repeated_ids(
+    lines_of_id: Mapping[str, list[int]], rows: list[Row], rejects: list[Reject]
+) -> tuple[list[Row], list[Reject]]:
+    """The rows to import, and those refused (in line order), each row whose CRM id is on another row too refused:
+    which of them is the deal cannot be told (imported, they would all be checks of one deal, renamed to the last)."""
+    from pipeline_audit.pipeline_csv import restored
+
+    repeated = {line: (crm_id, lines) for crm_id, lines in lines_of_id.items() if len(lines) > 1 for line in lines}
+    if not repeated:
+        return rows, rejects
+
+    def problem(line: int) -> str:
+        crm_id, lines = repeated[line]
+        return REPEATED_ID.format(
+            crm_id=shown(crm_id), others=also_on_lines([other for other in lines if other != line])
+        )
+
+    refused = [
+        *(Reject(row.line, restored(list(row.cells)), (problem(row.line),)) for row in rows if row.line in repeated),
+        *(
+            Reject(reject.line, reject.cells, (*reject.problems, problem(reject.line)))
+            if reject.line in repeated
+            else reject
+            for reject in rejects
+        ),
+    ]
+    return [row for row in rows if row.line not in repeated], sorted(refused, key=lambda reject: reject.line)
+
+
+REPEATED_ID = (
+    "crm_id {crm_id} is on more than one row{others}: which row is the deal cannot be told (imported, they would be "
+    "checks of one deal, named as the last); export one row per deal (a report that joins deals with their products "
+    "or contacts repeats a deal on each line) and import it again"
+)
 
 
 def _row(
@@ -308,7 +356,7 @@ def _row(
         email = ""
     if problems:
         raise RowProblem(problems)
-    return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change, tuple(cells))
+    return Row(line, deal, email, text.owner, text.crm_id.strip() or None, change, tuple(cells), bool(text.name))
 
 
 def _located(problem: Problem) -> str:
@@ -413,6 +461,16 @@ def write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
             writer.writerow([reject.line, *reject.cells, reject.reason])
 
 
+@dataclass(frozen=True)
+class Moved:
+    """A saved deal the row's owner cell gave to another user."""
+
+    line: int
+    name: str
+    before: str  # the emails of its owner before and after
+    after: str
+
+
 @dataclass
 class Counts:
     """What an import did."""
@@ -422,6 +480,9 @@ class Counts:
     closed: dict[str, int] = field(default_factory=dict)
     already_closed: int = 0
     kept: list[tuple[int, str]] = field(default_factory=list)  # (line, milestone) whose answer stays the buyer's
+    moved: list[Moved] = field(default_factory=list)
+    # The CRM owners of the rows --owner took, by rows: only new deals (a saved deal keeps its owner).
+    defaulted: Counter[str] = field(default_factory=Counter)
 
     def add(self, other: Counts) -> None:
         """Count what another row's import did too."""
@@ -431,6 +492,8 @@ class Counts:
             self.closed[outcome] = self.closed.get(outcome, 0) + count
         self.already_closed += other.already_closed
         self.kept += other.kept
+        self.moved += other.moved
+        self.defaulted.update(other.defaulted)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -470,10 +533,9 @@ def run(args: argparse.Namespace) -> int:
     _print_counts(path, rows, counts)
     if owners.to_create:
         print(_created(owners.to_create))
-    # Counted over the rows imported: a rejected row is owned by nobody.
-    defaulted = Counter(row.crm_owner.strip() for row in rows if owners.took(row.crm_owner))
-    if defaulted and owners.default is not None:
-        print(_given_to_default(defaulted, owners.default))
+    # Counted over the new deals imported: a rejected row is owned by nobody, a saved deal keeps its owner.
+    if counts.defaulted and owners.default is not None:
+        print(_given_to_default(counts.defaulted, owners.default))
     if rejects and target is not None:
         write_rejects(target, header, rejects)
         print(f"not imported: {plural(len(rejects), 'row')}, each with its reason in {target}")
@@ -550,7 +612,7 @@ def _import(
         try:
             # Without --skip-bad the first refusal ends the whole transaction: a savepoint would only cost a round trip.
             with db.begin_nested() if skip_bad else nullcontext():
-                _import_row(db, loaded, row, owner, path, done)
+                _import_row(db, loaded, row, Owner(owner, named=not owners.took(row.crm_owner)), path, done)
         except (RecordError, InvalidInput) as error:
             if not skip_bad:
                 raise UserError(f"{path}:{row.line}: {error}; nothing was imported") from None
@@ -560,7 +622,15 @@ def _import(
     return counts, refused
 
 
-def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: User, path: Path, counts: Counts) -> None:
+@dataclass(frozen=True)
+class Owner:
+    """The user a row's owner resolves to, and whether its owner cell names them (else --owner took the row)."""
+
+    user: User
+    named: bool
+
+
+def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path: Path, counts: Counts) -> None:
     """Save one row: its deal (new, or the one its crm_id matches), then its check or its outcome; RecordError or
     InvalidInput when the saved deal refuses it."""
     from sqlalchemy import select
@@ -573,10 +643,12 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: User, path:
     deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
     if deal is None:
         new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
-        deal = create_deal(db, owner, new)
+        deal = create_deal(db, owner.user, new)
         counts.created += 1
+        if not owner.named:
+            counts.defaulted[row.crm_owner.strip()] += 1
     else:
-        deal.owner_id, deal.name = owner.id, _name(row) or deal.name
+        _update_saved(db, deal, row, owner, counts)
         if not isinstance(row.deal, ClosedDeal):
             counts.checked_again += 1
             counts.kept += [
@@ -586,9 +658,31 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: User, path:
             ]
     if isinstance(row.deal, ClosedDeal):
         assert row.change is not None  # _row validated the outcome of every closed row
-        _close(db, owner, deal, row.change, counts)
+        _close(db, deal, row.change, counts)
     else:
         record_check(db, deal, loaded, row.deal, "import", None, note=note)
+
+
+def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Counts) -> None:
+    """What a row changes of the saved deal its crm_id matches: its name when the row names it, its owner when the
+    row's owner cell names another user (never --owner, which only fills rows whose owner is not a user: the deal
+    has one); RecordError for an open row of a closed deal, which is not checked."""
+    from deal_records.outcomes import closed_check_refusal
+    from deal_records.records import RecordError
+    from pipeline_audit.rows import ClosedDeal
+
+    closed = closed_check_refusal(db, deal) if not isinstance(row.deal, ClosedDeal) else None
+    if closed is not None:
+        raise RecordError(
+            "outcome",
+            f"{closed}; reopen it first (its Outcome section on the deal's page, or POST /api/deals/{deal.id}/outcome "
+            "with outcome open) and import the row again, or leave the row out",
+        )
+    if row.named:
+        deal.name = _name(row)
+    if owner.named and deal.owner_id != owner.user.id:
+        counts.moved.append(Moved(row.line, deal.name, deal.owner.email, owner.user.email))
+        deal.owner_id, deal.owner = owner.user.id, owner.user
 
 
 def _name(row: Row) -> str:
@@ -597,15 +691,15 @@ def _name(row: Row) -> str:
     return row.deal.name if isinstance(row.deal, ClosedDeal) else row.deal.name or ""
 
 
-def _close(db: Session, owner: User, deal: Deal, change: OutcomeChange, counts: Counts) -> None:
-    """Save a closed row's outcome through the app's own outcome service (deal_records.outcomes)."""
+def _close(db: Session, deal: Deal, change: OutcomeChange, counts: Counts) -> None:
+    """Save a closed row's outcome through the app's own outcome service (deal_records.outcomes), as its owner."""
     from deal_records.outcomes import current_outcome, is_closed, record_outcome
 
     current = current_outcome(db, deal.id)
     if current is not None and is_closed(current) and current.outcome == change.outcome.value:
         counts.already_closed += 1
         return
-    record_outcome(db, owner, deal, change, "import")
+    record_outcome(db, deal.owner, deal, change, "import")
     counts.closed[change.outcome.value] = counts.closed.get(change.outcome.value, 0) + 1
 
 
@@ -641,9 +735,23 @@ def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:
         )
         + (f", {counts.already_closed} closed already" if counts.already_closed else "")
     )
+    if counts.moved:
+        print(_moved(counts.moved))
     if counts.kept:
         where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in counts.kept)
         print(
             f"kept the buyer's own answer over the file's for {plural(len(counts.kept), 'milestone')} ({where}); "
             "only the buyer changes it, through a new confirmation link"
         )
+
+
+def _moved(moved: list[Moved]) -> str:
+    """The saved deals whose owner the rows' owner cells changed, the first LISTED named: said, since a deal moving
+    to another rep leaves the first rep's pipeline."""
+    named = "; ".join(
+        f"line {deal.line}, {shown(deal.name)} from {deal.before} to {deal.after}" for deal in moved[:LISTED]
+    )
+    more = f" and {plural(len(moved) - LISTED, 'more deal')}" if len(moved) > LISTED else ""
+    return (
+        f"moved {plural(len(moved), 'saved deal')} to another owner, as the row's owner cell names them: {named}{more}"
+    )

@@ -91,12 +91,19 @@ def date_time_problems(data: object) -> list[Problem]:
 
 
 def _date_time(loc: tuple[str, ...], value: object) -> Problem | None:
+    error = date_time_error(value)
+    return Problem(loc, f"'{loc[-1]}': {error}") if error is not None else None
+
+
+def date_time_error(value: object) -> DateTimeError | None:
+    """Why a day asked for (in the body or the query: as_of) cannot be this date and time (None: it is no date and
+    time: a day, or no date at all, whose mistake the field's own reader words)."""
     try:
         parse_day(value)
     except DateTimeError as error:
-        return Problem(loc, f"'{loc[-1]}': {error}")
+        return error
     except ValueError:
-        pass  # not a date at all: the body's own reader words that mistake
+        pass
     return None
 
 

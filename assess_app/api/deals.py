@@ -17,7 +17,7 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, date_time_error, dump_json, encoding_refused, read_json
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
@@ -29,6 +29,7 @@ from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import (
+    closed_check_refusal,
     current_outcome,
     current_outcomes,
     is_closed,
@@ -299,6 +300,9 @@ def _as_of(text: str | None) -> dt.date:
         return dt.date.today()
     if text != text.strip():
         raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
+    date_time = date_time_error(text)
+    if date_time is not None:
+        raise date_time  # told as in a body: the day to write
     return parse_iso_date(text)
 
 
@@ -422,6 +426,9 @@ def add_check(deal_id: int) -> ApiAnswer:
         stored = db.get(Deal, deal_id)
         caller = db.get(User, user.id)
         assert stored is not None
+        closed = closed_check_refusal(db, stored)
+        if closed is not None:
+            return api_errors(409, [{"loc": "outcome", "message": _reopen_first(deal_id, closed)}])
         answered = {m: standing for m, standing in standing_buyer_answers(db, stored).items() if m in given.answers}
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
@@ -433,6 +440,14 @@ def add_check(deal_id: int) -> ApiAnswer:
     response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal_id}"
     return response
+
+
+def _reopen_first(deal_id: int, closed: str) -> str:
+    """Why a check of a closed deal is refused, and how to reopen it first (as POST .../outcome says)."""
+    return (
+        f'{closed}; reopen it first (POST /api/deals/{deal_id}/outcome with {{"outcome": "open"}}), then '
+        "record the check"
+    )
 
 
 def _buyer_answered(deal_id: int, milestone_id: str, buyer: BuyerAnswer) -> dict[str, str]:

@@ -297,8 +297,9 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD (other unambiguous dates are read too, a date and time is refused; "
-        "after today: 409).",
+        "description": "The close date, YYYY-MM-DD. Also read: day first (23/02/2027, 23.02.2027) and a month written "
+        "as a word (5 Dec 2027). Refused: a date written month first (12/13/2026), which is read nowhere unless a "
+        "file's options say so, and a date and time; after today: 409.",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -533,7 +534,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "403": _errors("The caller is not the deal's owner."),
                     "404": _NOT_FOUND,
                     "409": _errors(
-                        "The check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
+                        "The deal is closed (loc: outcome; saying won or lost, and on which day): reopen it first "
+                        "(POST /api/deals/{deal_id}/outcome with outcome open). Or the check answers a milestone the buyer answered through a confirmation link (one error per milestone, "
                         "saying who answered and when): leave it out; only the buyer changes it, through a new link. Nothing was saved."
                     ),
                     "413": _TOO_LARGE,

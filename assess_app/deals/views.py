@@ -29,6 +29,7 @@ from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.models import Deal, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
+    closed_check_refusal,
     current_outcomes,
     is_closed,
     may_close,
@@ -408,8 +409,10 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         with records().writing() as db:
             stored = db.get(Deal, deal.id)
             assert stored is not None
-            saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
-            keep(db, 303, "", _saved_url(deal.id, saved.id))
+            closed = closed_check_refusal(db, stored)
+            if closed is None:
+                saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
+                keep(db, 303, "", _saved_url(deal.id, saved.id))
     except IntegrityError:
         # The same form was submitted twice at once: the other submission saved the check.
         done = form_replay(keyed) if keyed else None
@@ -422,6 +425,9 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         log.error("database unavailable, check of deal %s not saved: %s", deal.id, unavailable_reason(error))
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
+    if closed is not None:  # closed since the page was opened (another tab, a manager, an import)
+        message = f"The check was not saved: {closed}. Reopen it in its Outcome section to record a new check."
+        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
 

@@ -245,6 +245,28 @@ def test_a_date_and_time_where_a_day_is_asked_is_refused_at_its_field(
     )
 
 
+def test_a_date_and_time_in_the_as_of_query_is_refused_as_in_a_body(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """?as_of= asks for a day as the body's as_of does, and says the day to write the same way."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    refused = client.get(f"/api/deals/{deal_id}?as_of=2026-11-21T00:00", headers=tokens["ana"])
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "as_of",
+            "message": "as_of: '2026-11-21T00:00' is a date and time; write the day alone, YYYY-MM-DD (such as "
+            "2026-11-21, if that is the day you mean)",
+        }
+    ]
+    not_a_date = client.get(f"/api/deals/{deal_id}?as_of=21/11/2026", headers=tokens["ana"]).get_json()
+    assert (
+        not_a_date["errors"][0]["message"]
+        == "as_of: '21/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"
+    )
+
+
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
     document = records_app.test_client().get("/api/openapi.json").get_json()
     paths = document["paths"]

@@ -3,8 +3,13 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable
+import http.client
+import io
+import json
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +19,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import make_server
 
 from deal_records.database import writing
 from deal_records.models import ConfirmationRequest, Deal, UserSession, utc_now
@@ -570,3 +576,69 @@ def test_an_import_follows_the_same_rule(run: Run, sessions: sessionmaker[Sessio
     assert f"{export}:4: milestones.pain-confirmed.evidence: 'evidence' is {MAX_EVIDENCE + 1} characters long" in err
     with sessions() as db:
         assert db.scalar(select(func.count(Deal.id))) == 0
+
+
+@contextlib.contextmanager
+def _served(app: Flask) -> Iterator[int]:
+    """The app on a real HTTP server (Werkzeug's, which dechunks a chunked body as gunicorn does); its port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.port
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def _post_chunked(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+    """POST the body with Transfer-Encoding: chunked (no Content-Length), in 64 KiB chunks."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    chunks = (body[start : start + 65536] for start in range(0, len(body), 65536))
+    try:
+        connection.request("POST", path, body=chunks, headers=headers, encode_chunked=True)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+TOO_LARGE = {
+    "errors": [{"loc": "", "message": "Request Entity Too Large: What was sent is larger than the limit of 1 MB."}]
+}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name":"chunked-trunc"}' + b" " * (1024 * 1024) + b"GARBAGE",  # cut at 1 MB, it was valid JSON
+        b'{"name":"' + b"x" * (20 * 1024 * 1024) + b'"}',  # cut, it was malformed JSON (400)
+    ],
+)
+def test_a_chunked_body_over_the_limit_is_413_as_with_a_content_length(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session], body: bytes
+) -> None:
+    headers = {**tokens["ana"], "Content-Type": "application/json"}
+    with _served(records_app) as port:
+        status, answer = _post_chunked(port, "/api/deals", body, headers)
+        small = _post_chunked(port, "/api/deals", b'{"name": "Chunked within the limit"}', headers)
+    assert (status, json.loads(answer)) == (413, TOO_LARGE)
+    assert records_app.test_client().post("/api/deals", headers=tokens["ana"], data=body).get_json() == TOO_LARGE
+    assert small[0] == 201  # a chunked body within the limit is read whole
+    with sessions() as db:
+        assert list(db.scalars(select(Deal.name))) == ["Chunked within the limit"]
+
+
+def test_a_chunked_form_over_the_limit_is_413(signed_in: Callable[[str], FlaskClient]) -> None:
+    """A form's body streamed without a length is bounded too (the test client sends it as the server hands it on)."""
+    rep = signed_in("ana@example.com")
+    form = f"csrf_token={page_token(rep, '/deals/new')}&name=Chunked&amount=" + "9" * (2 * 1024 * 1024)
+    refused = rep.post(
+        "/deals/new",
+        input_stream=io.BytesIO(form.encode()),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert refused.status_code == 413
+    assert "What was sent is larger than the limit of 1 MB." in refused.get_data(as_text=True)

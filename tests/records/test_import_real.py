@@ -329,3 +329,113 @@ def test_a_won_deal_without_its_close_date_names_the_fix_the_export_needs(run: R
         )
         in err
     )
+
+
+def test_a_saved_deal_keeps_its_name_and_owner_unless_the_row_names_them(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A blank name cell names the deal by its CRM id only when it is new; --owner fills rows whose owner is not a
+    user, so it takes no saved deal from its owner. A row's owner cell naming another user moves the deal, said."""
+    _users(run, "ana@example.com", "bob@example.com")
+    saved = tmp_path / "bob.csv"
+    saved.write_text(
+        "deal,crm_id,stage,amount,owner\n"
+        "Globex,B-0,Discovery,1000,bob@example.com\nInitech,B-1,Discovery,2000,bob@example.com\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(saved))[0] == 0
+    steal = tmp_path / "steal.csv"
+    steal.write_text(
+        "deal,crm_id,stage,amount,owner\n,B-0,Qualifying,1000,\n,B-1,Qualifying,2000,ana@example.com\n"
+        "Hooli,H-0,Discovery,3000,\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("import", str(steal), "--owner", "ana@example.com")
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        f"imported 3 rows from {steal}: 1 new deal, 2 checks of deals already saved (matched by crm_id)",
+        "moved 1 saved deal to another owner, as the row's owner cell names them: line 3, 'Initech' from "
+        "bob@example.com to ana@example.com",
+        "owned by ana@example.com (--owner): 1 row whose owner is not a user (a blank owner: 1); "
+        "map them to users under crm.owners or with --owner-map FILE to keep each rep's deals apart",
+    ]
+    with sessions() as db:
+        deals = {deal.crm_id: (deal.name, deal.owner.email) for deal in db.scalars(select(Deal))}
+    assert deals == {
+        "B-0": ("Globex", "bob@example.com"),
+        "B-1": ("Initech", "ana@example.com"),
+        "H-0": ("Hooli", "ana@example.com"),
+    }
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("deal,crm_id,stage,amount,owner\nGlobex Corp,B-0,Qualifying,1000,\n", encoding="utf-8")
+    assert run("import", str(renamed), "--owner", "ana@example.com")[0] == 0
+    with sessions() as db:
+        globex = db.scalar(select(Deal).where(Deal.crm_id == "B-0"))
+        assert globex is not None and (globex.name, globex.owner.email) == ("Globex Corp", "bob@example.com")
+
+
+def test_rows_with_the_same_crm_id_are_refused_each_naming_the_others(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Which of them is the deal cannot be told: merged, one deal had two checks and the last row's name."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "joined.csv"
+    export.write_text(
+        "Deal - Title,Deal - ID,Deal - Stage,Deal - Value,Deal - Owner\n"
+        "Globex,501,Discovery,1000,ana@example.com\n"
+        "Initech,502,Discovery,2000,ana@example.com\n"
+        "Globex renewal,501,Qualifying,1500,ana@example.com\n"
+        "Globex again,501,Nowhere,1500,ana@example.com\n",
+        encoding="utf-8",
+    )
+    fix = (
+        ": which row is the deal cannot be told (imported, they would be checks of one deal, named as the last); "
+        "export one row per deal (a report that joins deals with their products or contacts repeats a deal on each "
+        "line) and import it again"
+    )
+    status, out, err = run("import", str(export))
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        f"{export}:2: crm_id '501' is on more than one row (also on lines 4, 5){fix}",
+        f"{export}:4: crm_id '501' is on more than one row (also on lines 2, 5){fix}",
+        f"{export}:5: unknown stage 'Nowhere' (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, "
+        'Closed Won); map the CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id"',
+        f"{export}:5: crm_id '501' is on more than one row (also on lines 2, 4){fix}",
+        "3 rows with problems of 4 (1 good); nothing was imported.",
+    ]
+    rejects = tmp_path / "rejects.csv"
+    status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
+    assert (status, err) == (0, "")
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        reasons = [(row["line"], row["reject_reason"]) for row in csv.DictReader(handle)]
+    assert [line for line, _ in reasons] == ["2", "4", "5"]
+    assert reasons[2][1].endswith(f"crm_id '501' is on more than one row (also on lines 2, 4){fix}")
+    with sessions() as db:
+        assert [(deal.name, deal.crm_id) for deal in db.scalars(select(Deal))] == [("Initech", "502")]
+
+
+def test_an_open_row_of_a_closed_deal_is_refused_saying_how_to_reopen_it(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """A closed deal is never checked: its outcome is the ground truth now (as on the deal page and in the API)."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "closing.csv"
+    export.write_text(
+        "deal,crm_id,stage,amount,owner,status,close_date\nGlobex,G1,Negotiating,1000,ana@example.com,lost,2026-11-20\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(export))[0] == 0
+    export.write_text(
+        "deal,crm_id,stage,amount,owner,status,close_date\nGlobex,G1,Negotiating,1000,ana@example.com,open,\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("import", str(export))
+    with sessions() as db:
+        deal_id = db.scalar(select(Deal.id))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"playbook import: error: {export}:2: the deal was closed lost on 2026-11-20, and a closed deal is not checked: its outcome is the "
+        "ground truth now; reopen it first (its Outcome section on the deal's page, or POST "
+        f"/api/deals/{deal_id}/outcome with outcome open) and import the row again, or leave the row out; nothing was "
+        "imported\n"
+    )

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from deal_records.models import OutcomeEvent
+from deal_records.models import Check, OutcomeEvent
 from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token
@@ -104,10 +104,59 @@ def test_a_closed_deals_verdict_weighs_nothing_and_asks_for_nothing_until_it_is_
     listed = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
     assert [(deal["name"], deal["verdict"]["weighted_amount"]) for deal in listed] == [("Northwind", None)]
     checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": {}})
-    assert checked.status_code == 201 and checked.get_json()["verdict"]["weighted_amount"] is None
+    assert checked.status_code == 409  # a closed deal is not checked (reopened, it is again)
     reopen = {"outcome": "open", "reason": "Budget found"}
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=reopen).status_code == 201
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["verdict"] == open_verdict
+
+
+def test_a_check_of_a_closed_deal_is_refused_409_saying_when_it_closed_and_how_to_reopen_it(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """The import refuses it and the deal page offers no check form: the API refuses it too, nothing saved."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    closed = {"outcome": "lost", "date": YESTERDAY, "reason": "No budget"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=closed).status_code == 201
+    before = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()
+    refused = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"claimed_stage": "negotiating"})
+    assert refused.status_code == 409
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "outcome",
+            "message": f"the deal was closed lost on {YESTERDAY}, and a closed deal is not checked: its outcome is "
+            f'the ground truth now; reopen it first (POST /api/deals/{deal_id}/outcome with {{"outcome": "open"}}), '
+            "then record the check",
+        }
+    ]
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json() == before
+    reopen = {"outcome": "open", "reason": "Budget found"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=reopen).status_code == 201
+    again = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"claimed_stage": "negotiating"})
+    assert again.status_code == 201
+
+
+def test_the_deal_pages_check_form_sent_after_the_deal_closed_is_refused_409(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    """A page opened before the closing (another tab, a manager's close) still holds the check form: sent, the check
+    is not saved and the page says why, with no server error."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    with sessions() as db:
+        checks = db.scalar(select(func.count(Check.id)))
+    close = {"csrf_token": token, "outcome": "won", "date": YESTERDAY, "amount": "120000"}
+    assert rep.post(f"/deals/{deal_id}/outcome", data=close).status_code == 303
+    form = {"csrf_token": token, "claimed_stage": "negotiating", "amount": "120000"}
+    refused = rep.post(f"/deals/{deal_id}/checks", data=form)
+    assert refused.status_code == 409
+    assert (
+        f"The check was not saved: the deal was closed won on {YESTERDAY}, and a closed deal is not checked"
+        in refused.get_data(as_text=True)
+    )
+    with sessions() as db:
+        assert db.scalar(select(func.count(Check.id))) == checks
 
 
 def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
@@ -178,6 +227,35 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
     assert any(error["loc"] == loc and message in error["message"] for error in errors), errors
     with sessions() as db:
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
+
+
+def test_a_close_date_written_month_first_is_refused_as_the_openapi_document_says(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """Month first is read nowhere unless a file's options say so: a client writing it is told on every date (its
+    03/04 is ambiguous), not only after the 12th. Day first, which 13 settles, is read."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    month_first = {"outcome": "lost", "date": "11/13/2025", "reason": "No budget"}
+    refused = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=month_first)
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"] == [
+        {
+            "loc": "date",
+            "message": "'date': '11/13/2025' is written month first; write it as YYYY-MM-DD, e.g. 2027-03-01",
+        }
+    ]
+    document = client.get("/api/openapi.json").get_json()
+    variants = document["components"]["schemas"]["NewOutcome"]["oneOf"]
+    [described] = {
+        variant["properties"]["date"]["description"]
+        for variant in variants
+        if "description" in variant["properties"].get("date", {})
+    }
+    assert "Refused: a date written month first (12/13/2026)" in described and "unambiguous" not in described
+    day_first = {**month_first, "date": "13/11/2025"}
+    closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=day_first)
+    assert closed.status_code == 201 and closed.get_json()["date"] == "2025-11-13"
 
 
 def test_won_without_any_amount_or_after_today_is_a_conflict(
