@@ -221,9 +221,9 @@ def read_owner_map(path: Path) -> dict[str, str]:
 
 def _read(
     path: Path, loaded: LoadedProcess, mapping: CrmMapping, owners: Owners
-) -> tuple[list[str], list[Row], list[Reject], str | None]:
-    """Every row of the export, read as the audit reads it: the header, the rows to import, those refused, and
-    what was left out for being in another pipeline (crm.pipelines, --pipeline)."""
+) -> tuple[list[str], list[Row], list[Reject], str | None, bool]:
+    """Every row of the export, read as the audit reads it: the header, the rows to import, those refused, what
+    was left out for being in another pipeline (crm.pipelines, --pipeline), and whether it has a CRM id column."""
     from pipeline_audit.audit import plan_header, refuse_if_nothing_read
     from pipeline_audit.data_rows import DataRows
     from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
@@ -265,7 +265,8 @@ def _read(
         line = rows_read.line_num if rows_read is not None else 1
         raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
     rows, rejects = _refuse_repeated_ids(lines_of_id, rows, rejects)
-    return header, rows, rejects, other_pipelines_text(reader.pipelines_left_out(), reader.other_pipeline_rows)
+    left_out = other_pipelines_text(reader.pipelines_left_out(), reader.other_pipeline_rows)
+    return header, rows, rejects, left_out, plan.crm_id is not None
 
 
 def _refuse_repeated_ids(
@@ -510,13 +511,13 @@ def run(args: argparse.Namespace) -> int:
     with reading(sessions) as db:
         owners = _owners(db, args, loaded.process.crm.owners if loaded.process.crm else {})
     try:
-        header, rows, rejects, left_out = _read(path, loaded, mapping, owners)
+        header, rows, rejects, left_out, id_column = _read(path, loaded, mapping, owners)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
     if not args.new_deals:
         with reading(sessions) as db:
-            rows, again = _saved_again(db, rows)
+            rows, again = _saved_again(db, rows, id_column)
         rejects = sorted([*rejects, *again], key=lambda reject: reject.line)
     if left_out:
         print(f"{path}: {left_out}")
@@ -565,14 +566,17 @@ def _rejects_file(args: argparse.Namespace, path: Path) -> Path | None:
 
 SAVED_AGAIN = (
     "the deal {name} is already saved, and the row has no crm_id to match it: imported, it would be saved again as "
-    "a new deal; add the CRM's id column to the export (its check then goes to the saved deal), or pass --new-deals "
-    "to save it as a new deal"
+    "a new deal; {fix}, or pass --new-deals to save it as a new deal"
 )
+ADD_ID_COLUMN = "add the CRM's id column to the export (its check then goes to the saved deal)"
+FILL_ID = "fill in its crm_id cell with {crm_id} (the saved deal's CRM id; its check then goes to the saved deal)"
+NO_ID_TO_MATCH = "the saved deal has no CRM id either, so no id can match it: leave the row out"
 
 
-def _saved_again(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]:
+def _saved_again(db: Session, rows: list[Row], id_column: bool) -> tuple[list[Row], list[Reject]]:
     """The rows to import, and those without a crm_id that name a deal already saved (names compared as name_key
-    compares them), refused: without an id, importing an export a second time would save each deal twice."""
+    compares them), refused: without an id, importing an export a second time would save each deal twice.
+    `id_column`: the export has a CRM id column (blank on those rows), so the fix is to fill it, not to add it."""
     from sqlalchemy import select
 
     from deal_records.models import Deal
@@ -580,11 +584,17 @@ def _saved_again(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]
 
     if all(row.crm_id for row in rows):
         return rows, []
-    saved = {name_key(name) for name in db.scalars(select(Deal.name))}
+    saved: dict[str, str | None] = {}  # name_key(name) -> a CRM id of a saved deal of that name, if any has one
+    for name, crm_id in db.execute(select(Deal.name, Deal.crm_id)):
+        saved[name_key(name)] = saved.get(name_key(name)) or crm_id
     kept, again = [], []
     for row in rows:
         if row.crm_id is None and name_key(_name(row)) in saved:
-            again.append(Reject(row.line, restored(list(row.cells)), (SAVED_AGAIN.format(name=shown(_name(row))),)))
+            crm_id = saved[name_key(_name(row))]
+            fix = ADD_ID_COLUMN if not id_column else FILL_ID.format(crm_id=shown(crm_id)) if crm_id else NO_ID_TO_MATCH
+            again.append(
+                Reject(row.line, restored(list(row.cells)), (SAVED_AGAIN.format(name=shown(_name(row)), fix=fix),))
+            )
         else:
             kept.append(row)
     return kept, again

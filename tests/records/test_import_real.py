@@ -7,7 +7,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
@@ -220,6 +220,22 @@ def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
         assert [row["deal"] for row in csv.DictReader(handle)] == ["Globex", "Initech", " globex "]
     with sessions() as db:
         assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Initech"]
+    # The app's own export has a crm_id column, blank for deals saved without one: no id can match them, and
+    # adding the column is no fix. A saved deal with an id is matched by filling the cell with it.
+    with writing(sessions) as db:
+        db.execute(update(Deal).where(Deal.name == "Initech").values(crm_id="CRM-7"))
+    with_ids = tmp_path / "with-ids.csv"
+    with_ids.write_text(
+        "deal,stage,amount,owner,crm_id\nGlobex,Discovery,1000,ana@example.com,\nInitech,Discovery,9,ana@example.com,\n",
+        encoding="utf-8",
+    )
+    again = "is already saved, and the row has no crm_id to match it: imported, it would be saved again as a new deal"
+    assert run("import", str(with_ids))[2].splitlines()[:2] == [
+        f"{with_ids}:2: the deal 'Globex' {again}; the saved deal has no CRM id either, so no id can match it: "
+        "leave the row out, or pass --new-deals to save it as a new deal",
+        f"{with_ids}:3: the deal 'Initech' {again}; fill in its crm_id cell with 'CRM-7' (the saved deal's CRM id; "
+        "its check then goes to the saved deal), or pass --new-deals to save it as a new deal",
+    ]
     assert run("import", str(export), "--new-deals")[0] == 0
     with sessions() as db:
         assert sorted(deal.name for deal in db.scalars(select(Deal))) == [
