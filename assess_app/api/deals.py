@@ -70,20 +70,24 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
         if current_user() is None:
-            response, status = api_errors(
-                401,
-                [
-                    {
-                        "loc": "",
-                        "message": "send a valid token: Authorization: Bearer TOKEN (see `playbook tokens create`); the API reads no session cookie",
-                    }
-                ],
-            )
+            response, status = api_errors(401, [{"loc": "", "message": _unauthorized()}])
             response.headers["WWW-Authenticate"] = 'Bearer realm="playbook"'
             return response, status
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def _unauthorized() -> str:
+    """Why the request has no user: no token sent, or one that opens nothing (which of revoked, mistyped or a
+    disabled user's is not said: the answer must not tell a guesser which tokens were once real)."""
+    make_one = "make one with `playbook tokens create EMAIL`"
+    if "Authorization" not in request.headers:
+        return f"send your API token: Authorization: Bearer TOKEN ({make_one}); the API reads no session cookie"
+    return (
+        "the token sent opens nothing: it is mistyped, revoked, or its user is disabled; send a valid one as "
+        f"Authorization: Bearer TOKEN ({make_one})"
+    )
 
 
 def api_json(data: object, status: int = 200) -> Response:

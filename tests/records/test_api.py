@@ -100,7 +100,14 @@ def test_no_token_is_401(records_app: Flask, path: str) -> None:
     response = records_app.test_client().get(path)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.get_json()["errors"][0]["message"].startswith("send your API token: Authorization: Bearer TOKEN")
     assert records_app.test_client().post("/api/deals", json={"name": "x"}).status_code == 401
+    # A token that opens nothing is told apart from none sent, without saying which tokens were once real.
+    wrong = records_app.test_client().get(path, headers={"Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401
+    assert wrong.get_json()["errors"][0]["message"].startswith(
+        "the token sent opens nothing: it is mistyped, revoked, or its user is disabled"
+    )
 
 
 @pytest.mark.parametrize(
