@@ -34,6 +34,7 @@ from pipeline_audit.pipeline_csv import (
     open_export,
     with_note,
 )
+from pipeline_audit.repeated_ids import RepeatedIds
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from pipeline_report.summary import other_pipelines_text
 from sales_process.crm import CrmMapping
@@ -74,14 +75,19 @@ NO_MILESTONE_COLUMNS = (
 
 def closed_rows(
     path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
-) -> tuple[list[ClosedRow], str | None]:
+) -> tuple[list[ClosedRow], list[str]]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
-    column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and what was left out
-    for being in another pipeline (crm.pipelines, --pipeline); raise InvalidFile listing every bad row."""
+    column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and the notes on what
+    was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a CRM id an earlier
+    row has (each deal is read once, from its first row, with the audit's warning); raise InvalidFile listing every
+    bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
     export_rows: Rows | None = None
+    repeated = (
+        RepeatedIds()
+    )  # a deal on several rows (a report joined with its products) is read once, as the audit warns
     try:
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             encoding, export_rows = export.encoding, export.rows
@@ -109,6 +115,8 @@ def closed_rows(
             for line, cells in data:
                 if rows.in_another_pipeline(cells):
                     continue
+                if repeated.add(rows.text(cells).crm_id, line):
+                    continue
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None and history:
                     claims, problems = entered_claims(cells, history, mapping)
@@ -126,7 +134,8 @@ def closed_rows(
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     left_out = other_pipelines_text(rows.pipelines_left_out(), rows.other_pipeline_rows)
-    return found, None if left_out is None else f"{path}: {left_out}"
+    notes = [f"{path}: {note}" for note in (left_out, repeated.warning(first_rows_only=True)) if note]
+    return found, notes
 
 
 # What a history file's first row names (history_columns reads them by these or the CRM's names).
@@ -403,7 +412,7 @@ def export_histories(
             for row in rows
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
-        return deals, [entered, *([left_out] if left_out else [])]
+        return deals, [entered, *left_out]
     read = stage_history(history, process, mapping)
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
@@ -420,4 +429,4 @@ def export_histories(
         )
         for row in rows
     ]
-    return deals, [note for note in (read.note(history), left_out) if note is not None]
+    return deals, [note for note in (read.note(history),) if note is not None] + left_out

@@ -491,6 +491,7 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
     def at(index: int | None) -> str | None:
         return None if index is None else name(index)
 
+    named = (name(index) for index in range(plan.width))
     return verdict_columns.InputColumns(
         deal=at(plan.deal),
         stage=at(plan.stage),
@@ -512,4 +513,5 @@ def sql_columns(plan: ColumnPlan, name: Callable[[int], str]) -> verdict_columns
             )
             for m in plan.milestones
         },
+        table=tuple(column for column in named if column.strip()),  # a column without a name is no table's
     )

@@ -54,6 +54,7 @@ from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
+from verdict_sql.cells import BLANK, SKIPPED, deal_name
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql
 from verdict_sql.writer import character_class
@@ -365,7 +366,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     }
     read = {
         FILE_ROW: q(FILE_ROW),
-        "kind": f"CASE WHEN COALESCE({', '.join(q(n) for n in names)}) IS NULL THEN 'blank' "
+        "kind": f"CASE WHEN {q(SKIPPED)} = {DUCKDB.string(BLANK)} THEN 'blank' "
         f"WHEN {simple} THEN 'sql' WHEN {other} THEN '{OTHER_PIPELINE}' ELSE 'python' END",
         # Kept for the rows Python reads, and for another pipeline's rows Python must look at (grouped).
         "cells": f"CASE WHEN NOT ({simple}) AND (NOT ({other}) OR {grouped}) THEN {_cells(plan)} END",
@@ -395,8 +396,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         f"{q('read')} AS (SELECT {', '.join(f'{value} AS {q(name)}' for name, value in read.items())} "
         f"FROM {q('verdicts')}),\n"
         f"{q('typed')} AS (SELECT * EXCLUDE ({', '.join(map(q, restored))}), {typed} FROM {q('read')}),\n"
-        f"{q('named')} AS (SELECT * REPLACE (CASE WHEN {q('deal')} = '' THEN {q('crm_id')} ELSE {q('deal')} END "
-        f"AS {q('deal')}) FROM {q('typed')}),\n"
+        f"{q('named')} AS (SELECT * REPLACE ({deal_name(q('deal'), q('crm_id'))} AS {q('deal')}) FROM {q('typed')}),\n"
         f"{q('inert')} AS (SELECT *, {made_inert} FROM {q('named')})\n"
         f"SELECT * EXCLUDE ({', '.join(map(q, inert))}), {_line(process)} AS {q('line')} FROM {q('inert')}"
     )

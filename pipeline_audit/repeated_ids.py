@@ -38,28 +38,30 @@ class RepeatedIds:
     _lines: dict[str, list[int]] = field(default_factory=dict)  # a repeated id -> its first lines
     _rows: dict[str, int] = field(default_factory=dict)  # a repeated id -> its rows
 
-    def add(self, crm_id: str, line: int) -> None:
-        """Count a row's CRM id (a blank one names no deal)."""
+    def add(self, crm_id: str, line: int) -> bool:
+        """Count a row's CRM id (a blank one names no deal); whether an earlier row has it."""
         if not crm_id:
-            return
+            return False
         first = self._first.setdefault(crm_id, line)
         if first == line:
-            return
+            return False
         lines = self._lines.setdefault(crm_id, [first])
         if len(lines) < LISTED_LINES:
             lines.append(line)
         self._rows[crm_id] = self._rows.get(crm_id, 1) + 1
+        return True
 
-    def warning(self) -> str:
-        """The warning for the ids found more than once ("" when none)."""
+    def warning(self, first_rows_only: bool = False) -> str:
+        """The warning for the ids found more than once ("" when none); `first_rows_only`: the reader kept each
+        id's first row and left out the others (a backtest), rather than counting every row (the audit)."""
         repeated = sorted(self._lines, key=self._first.__getitem__)
         listed = [Repeated(crm_id, self._rows[crm_id], tuple(self._lines[crm_id])) for crm_id in repeated[:LISTED_IDS]]
-        return repeated_ids_warning(listed, len(repeated), sum(self._rows.values()) - len(repeated))
+        return repeated_ids_warning(listed, len(repeated), sum(self._rows.values()) - len(repeated), first_rows_only)
 
 
-def repeated_ids_warning(listed: Sequence[Repeated], ids: int, extra_rows: int) -> str:
+def repeated_ids_warning(listed: Sequence[Repeated], ids: int, extra_rows: int, first_rows_only: bool = False) -> str:
     """The warning for `ids` CRM ids on more than one row, `extra_rows` rows beyond each one's first, the first
-    of them `listed` in file order ("" when there are none)."""
+    of them `listed` in file order ("" when there are none); `first_rows_only` as RepeatedIds.warning's."""
     if not ids:
         return ""
     named = "; ".join(
@@ -67,10 +69,12 @@ def repeated_ids_warning(listed: Sequence[Repeated], ids: int, extra_rows: int) 
         for found in listed
     )
     more = f" and {plural(ids - len(listed), 'more id')}" if ids > len(listed) else ""
-    said = (
-        f"{plural(ids, 'CRM id')} {'is' if ids == 1 else 'are'} on more than one row ({named}{more}), so "
-        f"{plural(extra_rows, 'row')} count{'s' if extra_rows == 1 else ''} a deal again in every total; "
+    counted = (
+        f"each such deal is read once, from its first row ({plural(extra_rows, 'later row')} left out)"
+        if first_rows_only
+        else f"{plural(extra_rows, 'row')} count{'s' if extra_rows == 1 else ''} a deal again in every total"
     )
+    said = f"{plural(ids, 'CRM id')} {'is' if ids == 1 else 'are'} on more than one row ({named}{more}), so {counted}; "
     if any(_SCIENTIFIC.fullmatch(found.crm_id) for found in listed):
         return said + (
             "the ids are numbers in a spreadsheet's scientific notation (1.23457E+11): the file was opened and "

@@ -55,7 +55,8 @@ input: a table or view (default: deals) with the columns `playbook audit` reads,
   and IsWon); a field or milestone part it lacks is read as blank
 """
     + textwrap.fill(
-        f"output: one row per input row: {', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
+        "output: one row per input row (but a blank row or a report's footer line, which the audit skips): "
+        f"{', '.join(OUTPUT_COLUMNS)}, and <milestone id>{STATUS_SUFFIX} "
         f"per milestone ({', '.join(Status)}); where the table has the CRM's id (mapped under crm:, or found by "
         f"--columns-from), {CRM_ID} follows deal: the key to join each verdict to its CRM row",
         width=80,

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sales_process.crm import CONFIRMED_BY_PATTERN
 from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, ONE_OFF_PERIODS, STATUS_FLAGS
 from sales_process.deal import MAX_SEGMENT
+from sales_process.footer import FOOTER_PATTERN
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
 from sales_process.text import SINGLE_LINE_REFUSED
@@ -417,6 +418,37 @@ def pipeline_filter(w: Writer, columns: InputColumns, pipelines: Sequence[str]) 
     return f"{w.q(PIPELINE_LABEL)} = '' OR {w.one_of(w.q(PIPELINE_LABEL), labels_of(pipelines))}"
 
 
+SKIPPED = "skipped"  # in `cells`: BLANK or FOOTER for a row the audit skips, '' for a row it reads
+BLANK, FOOTER = "blank", "footer"
+
+
+def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool) -> str:
+    """SKIPPED in `cells`: whether the row is one the audit skips rather than reads as a deal, by the rules of
+    pipeline_audit.data_rows.DataRows. BLANK: no cell filled (every column of the table when the export's header
+    gives them, else every column read: the segment's with `segments`). FOOTER (with `footer`): the first column (else the deal's, else the CRM id's)
+    holds a footer's words (sales_process.footer's FOOTER_PATTERN, matched as its footer_key spells the cell) and the cells only a deal
+    fills (its stage, the milestones' answers, evidence and dates) are blank. The audit takes such a line for the
+    footer only at the end of the file; a table has no order, so the statement takes it for one wherever it is."""
+    every = list(columns.table) or columns.read(segments)
+    # COALESCE stops at the first cell filled, which is most rows' first: the check costs one cell a deal.
+    filled = ", ".join(f"NULLIF({w.text(column)}, '')" for column in every)
+    cases = f"WHEN COALESCE({filled}) IS NULL THEN {w.s(BLANK)} " if every else ""
+    first = columns.table[0] if columns.table else columns.deal or columns.crm_id
+    if footer and first is not None:
+        key = w.lower(w.spaced(f"COALESCE({w.trimmed(first)}, '')"))
+        words = w.dialect.matches.format(key, w.chars(f"^({FOOTER_PATTERN})$"))
+        # The deal's cells are read only on the few rows whose first cell holds a footer's words.
+        empty = " AND ".join(f"COALESCE({w.trimmed(column)}, '') = ''" for column in columns.record_cells()) or "TRUE"
+        cases += f"WHEN {words} THEN CASE WHEN {empty} THEN {w.s(FOOTER)} ELSE '' END "
+    return f"CASE {cases}ELSE '' END AS {w.q(SKIPPED)}"
+
+
+def deal_name(deal: str, crm_id: str) -> str:
+    """The deal as audit.csv names it (pipeline_audit.rows.RowReader.text): its name, else its CRM id, from the two
+    cells as read ('' when blank). The statement's `deal` and the DuckDB engine's audit.csv line spell it so."""
+    return f"CASE WHEN {deal} = '' THEN {crm_id} ELSE {deal} END"
+
+
 def cell_items(w: Writer, process: Process, columns: InputColumns, segments: bool) -> list[str]:
     """Step 1 (`cells`): each deal cell as text without the engine's white space around it."""
     q = w.q
@@ -431,10 +463,12 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
     def flag_label(column: str | None) -> str:
         return text(label(column)) if column is not None else "''"
 
+    deal, crm_id = text(w.trimmed(columns.deal)), text(w.trimmed(columns.crm_id))
     items = [
-        f"{w.text(columns.deal if columns.deal is not None else columns.crm_id)} AS {q('deal')}",
-        f"{text(w.trimmed(columns.deal))} = '' AND {text(w.trimmed(columns.crm_id))} = '' AS {q('deal_blank')}",
-        *([f"{w.text(columns.crm_id)} AS {q(CRM_ID)}"] if columns.crm_id is not None else []),
+        # As audit.csv writes them: without the white space around them, a deal without a name by its CRM id.
+        f"NULLIF({deal_name(deal, crm_id)}, '') AS {q('deal')}",
+        f"{deal} = '' AND {crm_id} = '' AS {q('deal_blank')}",
+        *([f"{w.trimmed(columns.crm_id)} AS {q(CRM_ID)}"] if columns.crm_id is not None else []),
         f"{text(label(columns.stage))} AS {q('claimed_label')}",
         f"{text(label(columns.status))} AS {q('status_label')}",
         *(f"{text(w.lower(w.trimmed(getattr(columns, flag))))} AS {q(flag + '_word')}" for flag in FLAGS),

@@ -44,11 +44,46 @@ class InputColumns:
     period: str | None = None
     # The deal's pipeline: read only when pipelines are listed (crm.pipelines, --pipeline); other rows are left out.
     pipeline: str | None = None
+    # Every column of the table, in its order, when an export's header gives them (--columns-from, a seed, the DuckDB
+    # engine): a blank row has none of them filled, and a report's footer writes its words in the first.
+    table: tuple[str, ...] = ()
 
     @property
     def close_dated(self) -> bool:
         """Whether a close date is read: from the close date column, or the lost date column where it is blank."""
         return self.close_date is not None or self.lost_date is not None
+
+    def read(self, segments: bool) -> list[str]:
+        """The columns the statement reads, each once, in a fixed order: the deal's fields, then the milestones'.
+        The segment's is read only with `segments` (a milestone required of some segments only)."""
+        fields = [
+            self.deal,
+            self.crm_id,
+            self.stage,
+            self.amount,
+            self.currency,
+            self.status,
+            self.close_date,
+            self.lost_date,
+            self.is_closed,
+            self.is_won,
+            self.is_active,
+            self.is_deleted,
+            self.period,
+            self.pipeline,
+            self.segment if segments else None,
+        ]
+        for found in self.milestones.values():
+            fields += [found.answer, found.evidence, found.date, found.confirmed_by]
+        return list(dict.fromkeys(name for name in fields if name is not None))
+
+    def record_cells(self) -> list[str]:
+        """The columns only a deal fills, which a footer's total leaves empty (pipeline_audit.data_rows.RowShape):
+        its stage, and each milestone's answer, evidence and date."""
+        parts = [self.stage]
+        for found in self.milestones.values():
+            parts += [found.answer, found.evidence, found.date]
+        return list(dict.fromkeys(name for name in parts if name is not None))
 
 
 def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers: bool = False) -> InputColumns:

@@ -257,8 +257,9 @@ def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dic
     model_columns: list[dict[str, Any]] = [
         {
             "name": "deal",
-            "description": "The deal's name, as in the CRM (its id where the table has no name column). Names can "
-            "repeat or be blank, so these tests warn: join on crm_id where the table has one.",
+            "description": "The deal's name as audit.csv writes it, without the white space around it (its CRM id "
+            "where the name is blank or the table has no name column). Names can repeat or be blank, so these tests "
+            "warn: join on crm_id where the table has one.",
             "data_tests": [_warns("not_null"), _warns("unique")],
         },
         *(

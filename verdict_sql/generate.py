@@ -9,7 +9,8 @@ booleans, evidence normalised, whether a buyer answered), `statuses` (each miles
 claimed stage and the outcome) and `stages` (the verified stage and the cells the audit refuses);
 the final SELECT names the output columns. No value makes it fail: a cell the audit refuses is
 named in `not_assessed`, and such a row has no verdict (a closed deal whose amount alone is refused keeps its
-outcome: it does not depend on the amount).
+outcome: it does not depend on the amount). A row the audit skips, a blank row or a report's footer line
+(`Total`, `Grand Totals (24 records)`), is no deal: it is left out (cells.skipped_item).
 
 A milestone's `.confirmed_by` cell (`Name <email>`, as `playbook deals export` writes it) makes
 its answer the buyer's, as the audit reads it: the buyer's "yes" is its own evidence and passes
@@ -49,6 +50,7 @@ from verdict_sql.cells import (
     MONTH_LIST,
     MONTHS,
     OUTCOME_REFUSED,
+    SKIPPED,
     WEEKDAYS,
     Cells,
     amount_currency_item,
@@ -67,6 +69,7 @@ from verdict_sql.cells import (
     pipeline_filter,
     problem_list,
     reading_items,
+    skipped_item,
     two_digit_years,
     unread_flag,
     unread_status,
@@ -121,7 +124,8 @@ def verdict_sql(
     currency: str | None = None,
     for_the_audit: bool = False,
 ) -> str:
-    """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row.
+    """The statement: a SELECT of OUTPUT_COLUMNS and one status column per milestone, one row per input row but
+    the rows the audit skips (a blank row, a report's footer line: cells.skipped_item).
 
     When the table has a CRM id column (`columns.crm_id`), CRM_ID follows `deal`: the key that joins a verdict
     back to the CRM's row, since deal names repeat.
@@ -135,7 +139,9 @@ def verdict_sql(
     either every amount keeps its own currency.
     `for_the_audit` adds, before the kept columns, what the audit engine on DuckDB reads besides the verdict:
     TWO_DIGIT_YEARS, how many of the dates the audit reads (a closed deal's close date, an open deal's milestone
-    dates) are written with a two-digit year, which its summary counts.
+    dates) are written with a two-digit year, which its summary counts; and SKIPPED, 'blank' on a blank row. The
+    statement then reads every row: without it, the rows the audit skips (blank rows, a report's footer:
+    cells.skipped_item) are left out, as audit.csv has no line for them.
     """
     w = Writer(dialect)
     mapping = mapping or resolve_mapping(process)
@@ -147,8 +153,14 @@ def verdict_sql(
     dates = milestone_dates(process, columns)
     rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
     file_currency = _file_currency(w, row_order, currency)
-    # The DuckDB engine reads every row: Python decides, spelling by spelling, which pipelines are read (RowReader).
+    # The DuckDB engine reads every row: Python decides, spelling by spelling, which pipelines are read (RowReader),
+    # and counts the blank rows; it leaves a file ending with a footer to the Python engine.
     pipelines = "" if for_the_audit else pipeline_filter(w, columns, mapping.pipelines)
+    read_rows = " AND ".join(
+        condition
+        for condition in ("" if for_the_audit else f"{w.q(SKIPPED)} = ''", f"({pipelines})" if pipelines else "")
+        if condition
+    )
     steps = [
         (
             "rules",
@@ -160,17 +172,23 @@ def verdict_sql(
             "cells",
             "Step 1: each cell as the engine reads it: text without surrounding white space.",
             _select(
-                [*cell_items(w, process, columns, segments), *_kept(w, keep)],
+                [
+                    *cell_items(w, process, columns, segments),
+                    skipped_item(w, columns, segments, footer=not for_the_audit),
+                    *_kept(w, keep),
+                ],
                 f"FROM {w.q(relation)} AS {w.q('d')} CROSS JOIN {w.q('rules')} AS {w.q('r')}",
             ),
         ),
         (
             "kinds",
             "Step 2: the currency before the amount; what each date looks like: ISO, or numbers alone "
-            "(with every white space a space)" + ("; only the rows of the pipelines read." if pipelines else "."),
+            "(with every white space a space)"
+            + ("" if for_the_audit else "; only the rows the audit reads: no blank row, no report footer")
+            + ("; only the rows of the pipelines read." if pipelines else "."),
             _select(
                 kind_items(w, dates),
-                f"FROM {w.q('cells')}" + (f"\n{INDENT}WHERE {pipelines}" if pipelines else ""),
+                f"FROM {w.q('cells')}" + (f"\n{INDENT}WHERE {read_rows}" if read_rows else ""),
                 star=True,
             ),
         ),
@@ -650,7 +668,10 @@ def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str
     closed = is_closed(w)
     milestones = two_digit_years(w, dated_milestones(process, columns))
     of_closed = two_digit_years(w, [CLOSE_DATE]) if columns.close_dated else "0"
-    return [f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}"]
+    return [
+        f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
+        f"-- a blank row, which the audit skips and counts\n{w.q(SKIPPED)}",
+    ]
 
 
 def _close_date(w: Writer, columns: InputColumns, read: str) -> str:

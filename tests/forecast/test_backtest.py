@@ -252,6 +252,33 @@ def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit
     assert "close_date: '2025-02-30' is not a real calendar date" in err, err
 
 
+def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A report joined with its products repeats a deal's row: the backtest says so as the audit does
+    (pipeline_audit.repeated_ids), reads the deal from its first row, and counts its snapshots once, so the
+    header's deals and deal-snapshots, the n of each stage and backtest.csv are those of the export without it."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "once"))
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    won = next(row for row in table[1:] if row[table[0].index("status")] == "Won")
+    table.insert(table.index(won) + 1, list(won))
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    line = table.index(won) + 1
+    status, said, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "twice"))
+    assert (status, said.replace("twice", "once")) == (0, expected[1])
+    assert (
+        f"{export}: 1 CRM id is on more than one row ('{won[1]}' on lines {line} and {line + 1}), so each such deal "
+        "is read once, from its first row (1 later row left out); a report that joins deals with their products or "
+        "contacts repeats a deal on each line: export one row per deal"
+    ) in err, err
+    once, twice = ((tmp_path / name / "backtest.csv").read_text(encoding="utf-8") for name in ("once", "twice"))
+    assert twice == once
+
+
 def test_closings_named_in_a_crms_words_are_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -130,10 +130,10 @@ def test_the_project_builds_on_duckdb_and_its_model_is_the_audit(
     assert "created sql table model main.verified_deals" in log  # built once, read by every test
     # On a new database and 4 threads, the seed is loaded before its tests run (a source's ran beside it).
     assert re.search(r"WARN 1 not_null_deals__deal_ ", log), log
-    # The repeated and the blank name warn; the CRM ids, all there and distinct, pass.
-    assert re.search(r"WARN 1 unique_verified_deals_deal\b", log) and re.search(
-        r"WARN 1 not_null_verified_deals_deal\b", log
-    )
+    # The repeated name warns; the blank name is the CRM id's, as audit.csv names the deal, and the CRM ids, all
+    # there and distinct, pass.
+    assert re.search(r"WARN 1 unique_verified_deals_deal\b", log), log
+    assert re.search(r"PASS not_null_verified_deals_deal\b", log), log
     assert re.search(r"PASS unique_verified_deals_crm_id\b", log), log
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
@@ -463,10 +463,8 @@ def test_a_seed_is_the_export_as_the_audit_reads_it_and_builds_with_threads(
     audited = _audit(report, tmp_path, capsys, *args)
     _agree({row[0]: row[2:] for row in found}, audited)
     # A name written like a formula is the text the audit reads; audit.csv makes it inert and reading restores it.
-    # (audit.csv names a deal without a name by its CRM id.)
-    assert {row[0]: row[1] or row[0] for row in found} == {
-        crm_id: restore_cell(row["deal"]) for crm_id, row in audited.items()
-    }
+    # The model names a deal as audit.csv does: without white space around it, by its CRM id when its name is blank.
+    assert {row[0]: row[1] for row in found} == {crm_id: restore_cell(row["deal"]) for crm_id, row in audited.items()}
 
 
 @pytest.mark.parametrize(

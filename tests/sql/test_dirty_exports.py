@@ -453,9 +453,10 @@ def _cell(shape: Shape, field: str, rng: random.Random, row: dict[str, str], num
     if part is not None and not row.get(field.split(".")[0], "").strip() and rng.random() < 0.9:
         return ""
     if field == "deal":
-        return _pick(rng, (f"Acme #{number}", f"Bolt GmbH #{number}", f"Cato #{number}", "", "  "))
+        # White space around a name, as Pipedrive's exports write it: audit.csv names the deal without it.
+        return _pick(rng, (f"Acme #{number}", f"Bolt GmbH #{number}  ", f"Cato #{number}", "", "  "))
     if field == "crm_id":
-        return _pick(rng, (f"006A{number:05d}", f"006B{number:05d}", ""))
+        return _pick(rng, (f"006A{number:05d}", f"006B{number:05d} ", ""))
     if field == "owner":
         return rng.choice(("Ana Ruiz", "Grace Lee"))
     if field == "segment":
@@ -473,8 +474,15 @@ def _cell(shape: Shape, field: str, rng: random.Random, row: dict[str, str], num
     return _pick(rng, shape.pools.get(field, ANSWERS))
 
 
+# The lines a report export holds besides its deals, which the audit skips: blank rows among the deals, and at the
+# end a blank row and the report's footer, its first cell the footer's words and the total under the amount.
+BLANK_AFTER = (40, 41, 100)  # a blank row after these deals
+FOOTER = ("Total", "Grand Totals (160 records)", "Confidential Information - Do Not Distribute", "Copyright (c) 2026")
+
+
 def _write_export(shape: Shape, path: Path) -> None:
     rng = random.Random(shape.name)
+    width = len(shape.header)
     with path.open("w", encoding="utf-8", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(list(shape.header.values()))
@@ -483,6 +491,14 @@ def _write_export(shape: Shape, path: Path) -> None:
             for field in shape.header:
                 row[field] = _cell(shape, field, rng, row, number)
             writer.writerow(list(row.values()))
+            if number in BLANK_AFTER:
+                writer.writerow([""] * width)
+        writer.writerow([""] * width)
+        for words in FOOTER:
+            footer = {field: "" for field in shape.header} | {next(iter(shape.header)): words}
+            if "amount" in shape.header and words != FOOTER[-1]:
+                footer["amount"] = "5,807,107.11"
+            writer.writerow(list(footer.values()))
 
 
 @dataclass(frozen=True)
@@ -525,6 +541,8 @@ def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         except RowProblem as problem:
             refused[line] = {cell_named(text) for text in problem.problems}
     totals = result.totals
+    # The statement leaves out the lines the audit skips, so each row of the table the audit reads is paired.
+    assert (result.blank_rows, result.footer_lines) == (len(BLANK_AFTER) + 1, len(FOOTER))
     left_out = result.other_pipeline_rows
     assert bool(left_out) is ("pipeline" in shape.header), left_out
     return Corpus(shape, export, loaded, header, audit, refused, totals.claimed_cents, totals.verified_cents, left_out)
@@ -570,6 +588,8 @@ def _agrees(corpus: Corpus, sql_rows: dict[int, dict[str, Any]]) -> None:
         where = f"{corpus.shape.name} line {line}: {audit_row['not_assessed'] or audit_row['outcome']}"
         if with_ids:
             assert (row["crm_id"] or "") == audit_row["crm_id"], where
+        # The deal as audit.csv names it: without white space around it, by its CRM id when its name is blank.
+        assert (row["deal"] or "") == audit_row["deal"], where
         if audit_row["not_assessed"] and not audit_row["outcome"]:
             refused_somewhere += 1
             assert set(row["not_assessed"].split(", ")) == corpus.refused[line], where
