@@ -244,3 +244,20 @@ def test_a_name_is_said_to_be_the_exports_crms_only_when_that_crm_writes_every_n
     default_process: LoadedProcess, header: list[str], said: str
 ) -> None:
     assert said in plan(header, default_process).read_as
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("Deal - Proposal Agreed Next Step Notes", "proposal-agreed-next-step.evidence"),
+        ("Deal - Proposal Agreed Next Step On", "proposal-agreed-next-step.date"),
+    ],
+)
+def test_a_milestones_own_words_are_never_left_out_as_a_system_field(
+    default_process: LoadedProcess, name: str, meant: str
+) -> None:
+    # "next step" names a CRM's own field, but these are proposal-agreed-next-step's: never dropped unsaid.
+    header = ["deal", "stage", "pain-confirmed", name]
+    with pytest.raises(ColumnError) as error:
+        plan(header, default_process)
+    assert f"did you mean {meant!r}?" in error.value.problems[0]
