@@ -98,6 +98,8 @@ class ColumnPlan:
     evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
     # One warning per milestone read from a yes/no column alone whose "yes" needs evidence (unevidenced).
     unevidenced: tuple[str, ...] = ()
+    # Under --no-evidence, the columns not read that look like milestone columns (suggest_target), among `ignored`.
+    milestone_like: tuple[int, ...] = ()
 
     @property
     def has_evidence(self) -> bool:
@@ -108,22 +110,32 @@ class ColumnPlan:
 def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
     """The plan of `playbook audit --no-evidence` (and of the SQL it is asked for): no milestone column read, the
     pipeline as the CRM claims it, as the backtest's --no-evidence measures the CRM's stages alone. An export with
-    milestone columns has them left unread with a warning that names them, never in silence."""
-    if not plan.milestones:
+    milestone columns, or columns that look like them (ColumnPlan.milestone_like), has them left unread with a
+    warning that names them, never in silence."""
+    if not plan.milestones and not plan.milestone_like:
         return plan
-    names = [
-        header[index].strip()
+    read = [
+        index
         for columns in plan.milestones
         for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by)
         if index is not None
     ]
+    names = [header[index].strip() for index in sorted([*read, *plan.milestone_like])]
     listed = ", ".join(repr(name) for name in names[:NO_EVIDENCE_NAMED])
     more = f" and {len(names) - NO_EVIDENCE_NAMED} more" if len(names) > NO_EVIDENCE_NAMED else ""
     left_out = (
         f"--no-evidence left the export's {len(names)} milestone column{'' if len(names) == 1 else 's'} "
         f"({listed}{more}) unread; drop it to verify the deals on them"
     )
-    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out, unevidenced=())
+    if plan.milestone_like:
+        unmapped = len(plan.milestone_like)
+        left_out += (
+            f" ({unmapped} of them {'is' if unmapped == 1 else 'are'} read only once mapped: without --no-evidence, "
+            "the audit says how)"
+        )
+    named = {header[index].strip() for index in plan.milestone_like}
+    ignored = tuple(name for name in plan.ignored if name not in named)
+    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out, unevidenced=(), ignored=ignored)
 
 
 NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
@@ -209,6 +221,7 @@ def plan_columns(
             f"read {header[period].strip()!r} as the period of the amount (a deal whose value is per period, "
             "not its whole value, is not assessed)"
         )
+    unread = _Unread(problems, ignored)
     for index, name in sorted([*unknown, *((index, header[index].strip()) for index in displaced)]):
         if index in displaced:
             if mapping.strict_columns:
@@ -216,18 +229,14 @@ def plan_columns(
             else:
                 ignored.append(name)
             continue
-        if mapping.strict_columns:
-            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=True))
-        elif suggest_target(name, process, {target.field for target in positions}) is not None:
-            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=False))
-        else:
-            ignored.append(name)
+        unread.unknown(index, name, process, mapping, {target.field for target in positions}, no_evidence)
     ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
     if not milestones and process.milestones() and not no_evidence:
-        problems.append(no_milestones)
+        # After errors that each offer a column as a milestone's, "no milestone columns" would deny them.
+        problems.append(_unmapped_milestones(unread.milestone_errors) if unread.milestone_errors else no_milestones)
     pipeline = _pipeline_column(header, set(positions.values()))
     if mapping.pipelines and pipeline is None:
         problems.append(_no_pipeline_column(mapping))
@@ -276,6 +285,51 @@ def plan_columns(
         no_stage=no_stage,
         header=tuple(header),
         unevidenced=unevidenced(milestones, process, header),
+        milestone_like=tuple(unread.milestone_like),
+    )
+
+
+@dataclass
+class _Unread:
+    """What plan_columns makes of the columns it does not read: an error where one plausibly holds a field or a
+    milestone (or every one is, --strict-columns), else a column listed as not read. Under --no-evidence, one that
+    looks like a milestone's is not read, as the milestones are not, and is named with them (without_evidence)."""
+
+    problems: list[str]
+    ignored: list[str]
+    milestone_like: list[int] = field(default_factory=list)
+    milestone_errors: int = 0  # the errors offering a column as a milestone's
+
+    def unknown(
+        self, index: int, name: str, process: Process, mapping: CrmMapping, read: set[str], no_evidence: bool
+    ) -> None:
+        """Say what is made of the column `name` at `index`, which nothing reads; `read`: the fields read."""
+        plausible = suggest_target(name, process, read)
+        if no_evidence and plausible is not None and plausible.milestone_id is not None:
+            self.milestone_like.append(index)
+            self.ignored.append(name)
+            return
+        if not mapping.strict_columns and plausible is None:
+            self.ignored.append(name)
+            return
+        target = suggest_target(name, process, read, strict=True) if mapping.strict_columns else plausible
+        self.problems.append(_unknown_column(index, name, target))
+        self.milestone_errors += target is not None and target.milestone_id is not None
+
+
+def _unmapped_milestones(count: int) -> str:
+    """The error for an export whose only milestone columns are `count` columns not read until mapped."""
+    these, them = (
+        ("the column above looks like a milestone column", "it")
+        if count == 1
+        else (
+            f"the {count} columns above look like milestone columns",
+            "them",
+        )
+    )
+    return (
+        f"no column is read as a milestone yet, so every deal would count as unverified; {these}: map {them} as "
+        f"said, or pass --no-evidence, which leaves {them} unread and verifies no deal"
     )
 
 
@@ -429,11 +483,8 @@ def _no_stage_column(header: Sequence[str], read: set[int]) -> str:
     )
 
 
-def _unknown_column(
-    index: int, name: str, process: Process, mapping: CrmMapping, read: set[Target], *, strict: bool
-) -> str:
-    """Name the column, and the mapping that would read it (or how to leave it out)."""
-    target = suggest_target(name, process, {target.field for target in read}, strict=strict)
+def _unknown_column(index: int, name: str, target: Target | None) -> str:
+    """Name the column, and the mapping that would read it as `target` (or how to leave it out)."""
     leave_out = f"or leave it out with --ignore-column {_shell(name)} (crm.ignore_columns)"
     if target is None:
         return (

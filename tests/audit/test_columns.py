@@ -261,3 +261,16 @@ def test_a_milestones_own_words_are_never_left_out_as_a_system_field(
     with pytest.raises(ColumnError) as error:
         plan(header, default_process)
     assert f"did you mean {meant!r}?" in error.value.problems[0]
+
+
+def test_no_milestone_columns_is_not_said_after_errors_offering_columns_as_milestones(
+    default_process: LoadedProcess,
+) -> None:
+    # "this export has no milestone columns" right after errors saying "did you mean 'pain-confirmed'?" denied them.
+    with pytest.raises(ColumnError) as error:
+        plan(["deal", "stage", "Pain Confirmed?", "Budget Confirmed?"], default_process)
+    assert NO_MILESTONE_COLUMNS not in error.value.problems
+    assert error.value.problems[-1] == (
+        "no column is read as a milestone yet, so every deal would count as unverified; the 2 columns above look "
+        "like milestone columns: map them as said, or pass --no-evidence, which leaves them unread and verifies no deal"
+    )

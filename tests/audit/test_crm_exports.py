@@ -864,3 +864,22 @@ def test_rows_refused_for_one_reason_are_listed_once_with_their_lines(
     assert listed[0].endswith("(also on lines 3, 4, 6, 7, 8 and 22 more)")
     assert listed[1].startswith("  line 5: unknown stage 'Nurture'") and listed[1].endswith("(also on line 9)")
     assert "... and" not in python.out
+
+
+def test_no_evidence_leaves_the_columns_that_look_like_milestones_unread_and_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A user told "run it with --no-evidence" got the same 45 did-you-mean-milestone errors again.
+    export = tmp_path / "opportunities.csv"
+    export.write_text(
+        "Opportunity Name,Stage,Amount,Pain Confirmed?,Pain Proof,Region\nContoso,Qualifying,1000,yes,reply,North\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert (python.status, python.err) == (0, "")
+    assert (
+        "--no-evidence left the export's 2 milestone columns ('Pain Confirmed?', 'Pain Proof') unread; drop it to "
+        "verify the deals on them (2 of them are read only once mapped: without --no-evidence, the audit says how)"
+    ) in python.out
+    assert "Columns not read: 1 ('Region')" in python.out
