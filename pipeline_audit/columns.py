@@ -253,6 +253,7 @@ def plan_columns(
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
     warnings += [why for _, why in unread_names]
+    warnings += _currency_left_out(header, process, mapping, positions)
     # (A stage column mapped but absent is an error above.)
     no_stage = "" if Target(STAGE) in positions else _no_stage_column(header, set(positions.values()))
     if no_stage:
@@ -492,10 +493,44 @@ def _unknown_column(index: int, name: str, target: Target | None) -> str:
             f"(FIELD: {', '.join(AUDIT_FIELDS)} or a milestone id) or under crm: in process.yaml, {leave_out}"
         )
     where = "crm.columns" if target.milestone_id is None else f"crm.milestones.{target.field}"
+    # Left out, a currency column has every amount summed as one currency: the fix is to map it, never to drop it.
+    tail = f" (never leave it out: {SUMMED_AS_ONE})" if target == CURRENCY_TARGET else f", {leave_out}"
     return (
         f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
-        f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml, {leave_out}"
+        f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml{tail}"
     )
+
+
+CURRENCY_TARGET = Target("currency")
+# Why a currency column is to be read: without it, nothing tells a EUR deal from a USD one.
+SUMMED_AS_ONE = (
+    "it says each deal's currency, and without it every amount is read in the file's first currency, "
+    "a EUR deal's amount summed as USD"
+)
+
+
+def _currency_left_out(
+    header: Sequence[str], process: Process, mapping: CrmMapping, positions: dict[Target, int]
+) -> list[str]:
+    """A warning for each column left out (--ignore-column, crm.ignore_columns) that holds each deal's currency,
+    when no other column says it: its name is the currency's, a CRM's, or has the currency's word."""
+    if CURRENCY_TARGET in positions:
+        return []
+    read = {target.field for target in positions}
+    return [
+        f"{name.strip()!r} is left out (--ignore-column or crm.ignore_columns), but {SUMMED_AS_ONE}; map it with "
+        f"--column {_shell(name.strip() + '=currency')} (crm.columns.currency) instead, unless every deal is in one "
+        "currency"
+        for name in header
+        if mapping.is_ignored(name)
+        and CURRENCY_TARGET in (mapping.target(name), _known_target(name), suggest_target(name, process, read))
+    ]
+
+
+def _known_target(name: str) -> Target | None:
+    """The audit field a CRM's standard name holds (crm_names.known_column), as a Target."""
+    known = known_column(name)
+    return None if known is None else Target(known.field)
 
 
 def _milestone_columns(

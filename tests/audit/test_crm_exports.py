@@ -839,7 +839,8 @@ def test_a_column_of_a_standard_name_is_left_out_as_asked_through_either_door(
     options = () if block else ("--ignore-column", "Currency")
     python, duckdb = both_engines(capsys, export, tmp_path, *options, process=process_with(tmp_path, block))
     assert_same_outputs(python, duckdb)
-    assert (python.status, python.err) == (0, "")
+    # Left out as asked, and warned: every amount is then read in one currency.
+    assert python.status == 0 and "'Currency' is left out (--ignore-column or crm.ignore_columns), but" in python.err
     assert (
         "Columns: left out 'Currency' as asked (--ignore-column or crm.ignore_columns): not read as the currency"
         in python.out
@@ -883,3 +884,20 @@ def test_no_evidence_leaves_the_columns_that_look_like_milestones_unread_and_nam
         "verify the deals on them (2 of them are read only once mapped: without --no-evidence, the audit says how)"
     ) in python.out
     assert "Columns not read: 1 ('Region')" in python.out
+
+
+def test_a_currency_column_left_out_is_warned_on_screen_and_in_the_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "pipedrive.csv"
+    export.write_text(
+        "Deal - Title,Deal - Stage,Deal - Value,Deal - Currency of Value\nContoso,Qualifying,1000,USD\n"
+        "Fabrikam,Qualifying,2000,EUR\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(
+        capsys, export, tmp_path, "--no-evidence", "--ignore-column", "Deal - Currency of Value"
+    )
+    assert_same_outputs(python, duckdb)
+    warning = "'Deal - Currency of Value' is left out (--ignore-column or crm.ignore_columns), but it says each deal's"
+    assert warning in python.err and warning.replace("'", "&#39;") in python.html()
