@@ -211,8 +211,9 @@ def plan_columns(
         seen.setdefault(key, index)
     problems += _absent_mapped(header, mapping)
     unread_names: list[tuple[int, str]] = []
+    status_by_name = _status_read(positions, header, mapping)
     read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
-    read_as += asked_out
+    read_as += [*status_by_name, *asked_out]
     ignored: list[str] = [header[index].strip() for index, _ in unread_names]
     period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
     if period is not None:
@@ -361,6 +362,18 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def _status_read(positions: dict[Target, int], header: Sequence[str], mapping: CrmMapping) -> list[str]:
+    """What the summary says of a status column read by its standard name or as mapped (a CRM's name is said with
+    the others): its values decide every deal's outcome, and an unknown one refuses the row, so it is never read
+    unsaid."""
+    index = positions.get(Target(STATUS))
+    if index is None:
+        return []
+    name = header[index].strip()
+    how = "as mapped" if name_key(name) in mapping.mapped else "its standard name"
+    return [f"read {name!r} as {FIELD_WORDS[STATUS]} ({how}); --ignore-column {_shell(name)} leaves it out"]
 
 
 def _left_out(name: str, target: Target) -> str:

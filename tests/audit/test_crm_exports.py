@@ -901,3 +901,25 @@ def test_a_currency_column_left_out_is_warned_on_screen_and_in_the_report(
     assert_same_outputs(python, duckdb)
     warning = "'Deal - Currency of Value' is left out (--ignore-column or crm.ignore_columns), but it says each deal's"
     assert warning in python.err and warning.replace("'", "&#39;") in python.html()
+
+
+def test_a_status_column_of_other_words_is_said_read_and_offered_to_be_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # monday.com's Status ('Working on it') refused every line, never suggesting --ignore-column, and the summary
+    # never said that 'Status' was read as the deal's status.
+    export = tmp_path / "monday.csv"
+    export.write_text("deal,stage,amount,Status\nAcme,Proposing,12000,Working on it\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert (
+        "Columns: read 'Status' as the status (open, won, lost) (its standard name); --ignore-column Status leaves "
+        "it out"
+    ) in python.out
+    assert python.out.count("status 'Working on it' is not a status the audit knows (e.g. open:") == 1
+    assert (
+        "; or, if 'Status' is not the deal's status, leave it out with --ignore-column Status (crm.ignore_columns), "
+        "and each deal's outcome is read from its stage"
+    ) in python.out
+    left_out = both_engines(capsys, export, tmp_path / "left-out", "--no-evidence", "--ignore-column", "Status")
+    assert left_out[0].status == 0 and "Deals assessed: 1" in left_out[0].out
