@@ -33,6 +33,7 @@ from sales_process.crm_names import (
     KnownColumn,
     known_column,
     recognised_crm,
+    without_export_prefix,
     writer_of_all,
 )
 from sales_process.model import Process
@@ -213,6 +214,7 @@ def plan_columns(
     unread_names: list[tuple[int, str]] = []
     status_by_name = _status_read(positions, header, mapping)
     read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
+    read_as += _amounts_currency(unknown, positions, header)
     read_as += [*status_by_name, *asked_out]
     ignored: list[str] = [header[index].strip() for index, _ in unread_names]
     period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
@@ -362,6 +364,24 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def _amounts_currency(unknown: list[tuple[int, str]], positions: dict[Target, int], header: Sequence[str]) -> list[str]:
+    """Read as the currency, when no column is, the one named the currency of the amount's column ('Deal - Currency
+    of Value' beside 'Deal - Value'): its name says so, whatever CRM wrote it. Taken out of `unknown`; what the
+    summary says of it."""
+    amount = positions.get(Target(AMOUNT))
+    if amount is None or CURRENCY_TARGET in positions:
+        return []
+    named = name_key(f"currency of {without_export_prefix(header[amount])}")
+    found = next((item for item in unknown if name_key(without_export_prefix(item[1])) == named), None)
+    if found is None:
+        return []
+    unknown.remove(found)
+    positions[CURRENCY_TARGET] = found[0]
+    return [
+        f"read {found[1]!r} as {FIELD_WORDS['currency']} (its name says so of {header[amount].strip()!r}, the amount)"
+    ]
 
 
 def _status_read(positions: dict[Target, int], header: Sequence[str], mapping: CrmMapping) -> list[str]:

@@ -313,3 +313,16 @@ def test_a_currency_column_left_out_warns_that_amounts_are_read_in_one_currency(
 
 def _quoted(text: str) -> str:
     return f'"{text}"' if " " in text else text
+
+
+def test_the_column_named_the_currency_of_the_amounts_is_read_as_the_currency(default_process: LoadedProcess) -> None:
+    # Pipedrive's 'Deal - Currency of Value' was an unknown column, then (left out as offered) EUR summed as USD.
+    header = ["Deal - Title", "Deal - Stage", "Deal - Value", "Deal - Currency of Value", "pain-confirmed"]
+    columns = plan(header, default_process)
+    assert columns.currency == 3
+    assert "read 'Deal - Currency of Value' as the currency (its name says so of 'Deal - Value', the amount)" in (
+        columns.read_as
+    )
+    # The currency of another column is not the amount's.
+    with pytest.raises(ColumnError):
+        plan(["deal", "stage", "amount", "Currency of Weighted value", "pain-confirmed"], default_process)
