@@ -385,12 +385,12 @@ def _amounts_currency(unknown: list[tuple[int, str]], positions: dict[Target, in
 
 
 def _status_read(positions: dict[Target, int], header: Sequence[str], mapping: CrmMapping) -> list[str]:
-    """What the summary says of a status column read by its standard name or as mapped (a CRM's name is said with
-    the others): its values decide every deal's outcome, and an unknown one refuses the row, so it is never read
-    unsaid."""
+    """What the summary says of a status column read by its standard name in another spelling ('Status', as
+    monday.com's board names its own) or as mapped (a CRM's name is said with the others): its values decide every
+    deal's outcome, and an unknown one refuses the row, so it is never read unsaid."""
     index = positions.get(Target(STATUS))
-    if index is None:
-        return []
+    if index is None or header[index].strip() == STATUS:
+        return []  # written as the audit's own exports write it (`playbook deals export`): meant for it
     name = header[index].strip()
     how = "as mapped" if name_key(name) in mapping.mapped else "its standard name"
     return [f"read {name!r} as {FIELD_WORDS[STATUS]} ({how}); --ignore-column {_shell(name)} leaves it out"]
