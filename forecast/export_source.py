@@ -111,7 +111,7 @@ def closed_rows(
                 )
             rows = RowReader(plan, process, mapping, one_currency=False)
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
-            data = DataRows(export.rows, plan, path)
+            data = DataRows(export.rows, plan, path, mapping.crm_name)
             for line, cells in data:
                 if rows.in_another_pipeline(cells):
                     continue
@@ -307,7 +307,10 @@ def _stage_changes(
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
     data = DataRows(
-        rows, RowShape(len(columns.header), columns.deal, (columns.stage, columns.date), tuple(columns.header)), path
+        rows,
+        RowShape(len(columns.header), columns.deal, (columns.stage, columns.date), tuple(columns.header)),
+        path,
+        mapping.crm_name,
     )
     for line, cells in data:
         if len(cells) != len(columns.header):

@@ -194,7 +194,7 @@ def _audit_rows(
 ) -> None:
     source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
-    data = DataRows(reader, rows.plan, source)
+    data = DataRows(reader, rows.plan, source, rows.mapping.crm_name)
     repeated = RepeatedIds()
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:

@@ -33,6 +33,7 @@ from sales_process.crm_names import (
     KnownColumn,
     known_column,
     recognised_crm,
+    without_export_prefix,
     writer_of_all,
 )
 from sales_process.model import Process
@@ -98,6 +99,8 @@ class ColumnPlan:
     evidence_left_out: str = ""  # what --no-evidence left unread (without_evidence), or ""
     # One warning per milestone read from a yes/no column alone whose "yes" needs evidence (unevidenced).
     unevidenced: tuple[str, ...] = ()
+    # Under --no-evidence, the columns not read that look like milestone columns (suggest_target), among `ignored`.
+    milestone_like: tuple[int, ...] = ()
 
     @property
     def has_evidence(self) -> bool:
@@ -108,22 +111,32 @@ class ColumnPlan:
 def without_evidence(plan: ColumnPlan, header: Sequence[str]) -> ColumnPlan:
     """The plan of `playbook audit --no-evidence` (and of the SQL it is asked for): no milestone column read, the
     pipeline as the CRM claims it, as the backtest's --no-evidence measures the CRM's stages alone. An export with
-    milestone columns has them left unread with a warning that names them, never in silence."""
-    if not plan.milestones:
+    milestone columns, or columns that look like them (ColumnPlan.milestone_like), has them left unread with a
+    warning that names them, never in silence."""
+    if not plan.milestones and not plan.milestone_like:
         return plan
-    names = [
-        header[index].strip()
+    read = [
+        index
         for columns in plan.milestones
         for index in (columns.answer, columns.evidence, columns.date, columns.confirmed_by)
         if index is not None
     ]
+    names = [header[index].strip() for index in sorted([*read, *plan.milestone_like])]
     listed = ", ".join(repr(name) for name in names[:NO_EVIDENCE_NAMED])
     more = f" and {len(names) - NO_EVIDENCE_NAMED} more" if len(names) > NO_EVIDENCE_NAMED else ""
     left_out = (
         f"--no-evidence left the export's {len(names)} milestone column{'' if len(names) == 1 else 's'} "
         f"({listed}{more}) unread; drop it to verify the deals on them"
     )
-    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out, unevidenced=())
+    if plan.milestone_like:
+        unmapped = len(plan.milestone_like)
+        left_out += (
+            f" ({unmapped} of them {'is' if unmapped == 1 else 'are'} read only once mapped: without --no-evidence, "
+            "the audit says how)"
+        )
+    named = {header[index].strip() for index in plan.milestone_like}
+    ignored = tuple(name for name in plan.ignored if name not in named)
+    return replace(plan, milestones=(), missing=(), evidence_left_out=left_out, unevidenced=(), ignored=ignored)
 
 
 NO_EVIDENCE_NAMED = 4  # milestone columns named in the --no-evidence warning
@@ -199,8 +212,10 @@ def plan_columns(
         seen.setdefault(key, index)
     problems += _absent_mapped(header, mapping)
     unread_names: list[tuple[int, str]] = []
+    status_by_name = _status_read(positions, header, mapping)
     read_as, unknown = _known_columns(unknown, positions, header, mapping, problems, unread_names)
-    read_as += asked_out
+    read_as += _amounts_currency(unknown, positions, header)
+    read_as += [*status_by_name, *asked_out]
     ignored: list[str] = [header[index].strip() for index, _ in unread_names]
     period = next((index for index, name in unknown if name_key(name) in PERIOD_COLUMNS), None)
     if period is not None:
@@ -209,6 +224,7 @@ def plan_columns(
             f"read {header[period].strip()!r} as the period of the amount (a deal whose value is per period, "
             "not its whole value, is not assessed)"
         )
+    unread = _Unread(problems, ignored)
     for index, name in sorted([*unknown, *((index, header[index].strip()) for index in displaced)]):
         if index in displaced:
             if mapping.strict_columns:
@@ -216,18 +232,14 @@ def plan_columns(
             else:
                 ignored.append(name)
             continue
-        if mapping.strict_columns:
-            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=True))
-        elif suggest_target(name, process, {target.field for target in positions}) is not None:
-            problems.append(_unknown_column(index, name, process, mapping, set(positions), strict=False))
-        else:
-            ignored.append(name)
+        unread.unknown(index, name, process, mapping, {target.field for target in positions}, no_evidence)
     ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
         problems.insert(0, _no_deal_column(mapping))
     if not milestones and process.milestones() and not no_evidence:
-        problems.append(no_milestones)
+        # After errors that each offer a column as a milestone's, "no milestone columns" would deny them.
+        problems.append(_unmapped_milestones(unread.milestone_errors) if unread.milestone_errors else no_milestones)
     pipeline = _pipeline_column(header, set(positions.values()))
     if mapping.pipelines and pipeline is None:
         problems.append(_no_pipeline_column(mapping))
@@ -244,6 +256,7 @@ def plan_columns(
     found = {name_key(name) for name in header}
     warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
     warnings += [why for _, why in unread_names]
+    warnings += _currency_left_out(header, process, mapping, positions)
     # (A stage column mapped but absent is an error above.)
     no_stage = "" if Target(STAGE) in positions else _no_stage_column(header, set(positions.values()))
     if no_stage:
@@ -276,6 +289,51 @@ def plan_columns(
         no_stage=no_stage,
         header=tuple(header),
         unevidenced=unevidenced(milestones, process, header),
+        milestone_like=tuple(unread.milestone_like),
+    )
+
+
+@dataclass
+class _Unread:
+    """What plan_columns makes of the columns it does not read: an error where one plausibly holds a field or a
+    milestone (or every one is, --strict-columns), else a column listed as not read. Under --no-evidence, one that
+    looks like a milestone's is not read, as the milestones are not, and is named with them (without_evidence)."""
+
+    problems: list[str]
+    ignored: list[str]
+    milestone_like: list[int] = field(default_factory=list)
+    milestone_errors: int = 0  # the errors offering a column as a milestone's
+
+    def unknown(
+        self, index: int, name: str, process: Process, mapping: CrmMapping, read: set[str], no_evidence: bool
+    ) -> None:
+        """Say what is made of the column `name` at `index`, which nothing reads; `read`: the fields read."""
+        plausible = suggest_target(name, process, read)
+        if no_evidence and plausible is not None and plausible.milestone_id is not None:
+            self.milestone_like.append(index)
+            self.ignored.append(name)
+            return
+        if not mapping.strict_columns and plausible is None:
+            self.ignored.append(name)
+            return
+        target = suggest_target(name, process, read, strict=True) if mapping.strict_columns else plausible
+        self.problems.append(_unknown_column(index, name, target))
+        self.milestone_errors += target is not None and target.milestone_id is not None
+
+
+def _unmapped_milestones(count: int) -> str:
+    """The error for an export whose only milestone columns are `count` columns not read until mapped."""
+    these, them = (
+        ("the column above looks like a milestone column", "it")
+        if count == 1
+        else (
+            f"the {count} columns above look like milestone columns",
+            "them",
+        )
+    )
+    return (
+        f"no column is read as a milestone yet, so every deal would count as unverified; {these}: map {them} as "
+        f"said, or pass --no-evidence, which leaves {them} unread and verifies no deal"
     )
 
 
@@ -306,6 +364,36 @@ def _pipeline_column(header: Sequence[str], read: set[int]) -> int | None:
     --ignore-column or crm.ignore_columns too: it still says where a deal of an unknown stage comes from)."""
     pipelines = {name_key(name) for name in PIPELINE_NAMES}
     return next((index for index, name in enumerate(header) if index not in read and name_key(name) in pipelines), None)
+
+
+def _amounts_currency(unknown: list[tuple[int, str]], positions: dict[Target, int], header: Sequence[str]) -> list[str]:
+    """Read as the currency, when no column is, the one named the currency of the amount's column ('Deal - Currency
+    of Value' beside 'Deal - Value'): its name says so, whatever CRM wrote it. Taken out of `unknown`; what the
+    summary says of it."""
+    amount = positions.get(Target(AMOUNT))
+    if amount is None or CURRENCY_TARGET in positions:
+        return []
+    named = name_key(f"currency of {without_export_prefix(header[amount])}")
+    found = next((item for item in unknown if name_key(without_export_prefix(item[1])) == named), None)
+    if found is None:
+        return []
+    unknown.remove(found)
+    positions[CURRENCY_TARGET] = found[0]
+    return [
+        f"read {found[1]!r} as {FIELD_WORDS['currency']} (its name says so of {header[amount].strip()!r}, the amount)"
+    ]
+
+
+def _status_read(positions: dict[Target, int], header: Sequence[str], mapping: CrmMapping) -> list[str]:
+    """What the summary says of a status column read by its standard name in another spelling ('Status', as
+    monday.com's board names its own) or as mapped (a CRM's name is said with the others): its values decide every
+    deal's outcome, and an unknown one refuses the row, so it is never read unsaid."""
+    index = positions.get(Target(STATUS))
+    if index is None or header[index].strip() == STATUS:
+        return []  # written as the audit's own exports write it (`playbook deals export`): meant for it
+    name = header[index].strip()
+    how = "as mapped" if name_key(name) in mapping.mapped else "its standard name"
+    return [f"read {name!r} as {FIELD_WORDS[STATUS]} ({how}); --ignore-column {_shell(name)} leaves it out"]
 
 
 def _left_out(name: str, target: Target) -> str:
@@ -429,11 +517,8 @@ def _no_stage_column(header: Sequence[str], read: set[int]) -> str:
     )
 
 
-def _unknown_column(
-    index: int, name: str, process: Process, mapping: CrmMapping, read: set[Target], *, strict: bool
-) -> str:
-    """Name the column, and the mapping that would read it (or how to leave it out)."""
-    target = suggest_target(name, process, {target.field for target in read}, strict=strict)
+def _unknown_column(index: int, name: str, target: Target | None) -> str:
+    """Name the column, and the mapping that would read it as `target` (or how to leave it out)."""
     leave_out = f"or leave it out with --ignore-column {_shell(name)} (crm.ignore_columns)"
     if target is None:
         return (
@@ -441,10 +526,44 @@ def _unknown_column(
             f"(FIELD: {', '.join(AUDIT_FIELDS)} or a milestone id) or under crm: in process.yaml, {leave_out}"
         )
     where = "crm.columns" if target.milestone_id is None else f"crm.milestones.{target.field}"
+    # Left out, a currency column has every amount summed as one currency: the fix is to map it, never to drop it.
+    tail = f" (never leave it out: {SUMMED_AS_ONE})" if target == CURRENCY_TARGET else f", {leave_out}"
     return (
         f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
-        f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml, {leave_out}"
+        f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml{tail}"
     )
+
+
+CURRENCY_TARGET = Target("currency")
+# Why a currency column is to be read: without it, nothing tells a EUR deal from a USD one.
+SUMMED_AS_ONE = (
+    "it says each deal's currency, and without it every amount is read in the file's first currency, "
+    "a EUR deal's amount summed as USD"
+)
+
+
+def _currency_left_out(
+    header: Sequence[str], process: Process, mapping: CrmMapping, positions: dict[Target, int]
+) -> list[str]:
+    """A warning for each column left out (--ignore-column, crm.ignore_columns) that holds each deal's currency,
+    when no other column says it: its name is the currency's, a CRM's, or has the currency's word."""
+    if CURRENCY_TARGET in positions:
+        return []
+    read = {target.field for target in positions}
+    return [
+        f"{name.strip()!r} is left out (--ignore-column or crm.ignore_columns), but {SUMMED_AS_ONE}; map it with "
+        f"--column {_shell(name.strip() + '=currency')} (crm.columns.currency) instead, unless every deal is in one "
+        "currency"
+        for name in header
+        if mapping.is_ignored(name)
+        and CURRENCY_TARGET in (mapping.target(name), _known_target(name), suggest_target(name, process, read))
+    ]
+
+
+def _known_target(name: str) -> Target | None:
+    """The audit field a CRM's standard name holds (crm_names.known_column), as a Target."""
+    known = known_column(name)
+    return None if known is None else Target(known.field)
 
 
 def _milestone_columns(

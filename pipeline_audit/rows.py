@@ -118,6 +118,23 @@ class RowText:
 UNKNOWN_STAGES_KEPT = 1000  # distinct unknown stage names counted one by one
 
 
+def _status_fix(plan: ColumnPlan, mapping: CrmMapping) -> str:
+    """The other fix of a status the audit does not know: the column may be no deal's status at all (monday.com's
+    Status says 'Working on it'), and left out, each deal's outcome is read from its stage."""
+    if plan.status is None or not plan.header:
+        return ""
+    name = plan.header[plan.status].strip()
+    if name_key(name) in mapping.mapped:
+        return (
+            f"; or, if {name!r} is not the deal's status, drop its mapping (crm.columns.status or --column), and each "
+            "deal's outcome is read from its stage"
+        )
+    return (
+        f"; or, if {name!r} is not the deal's status, leave it out with --ignore-column {shlex.quote(name)} "
+        "(crm.ignore_columns), and each deal's outcome is read from its stage"
+    )
+
+
 class RowReader:
     """Reads rows laid out by one ColumnPlan; built once per file for speed."""
 
@@ -131,6 +148,7 @@ class RowReader:
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self._one_currency_fix = _one_currency_fix(plan.ignored)
+        self._status_fix = _status_fix(plan, mapping)
         # The flag columns the export has, in the order they are read (most exports have none): read on every row.
         self._flags = [(field, index) for field in FLAG_FIELDS if (index := getattr(plan, field)) is not None]
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
@@ -339,7 +357,7 @@ class RowReader:
                 stage_id=claimed,
             )
         except ValueError as error:
-            problems.append(f"{STATUS}: {error}")
+            problems.append(f"{STATUS}: {error}{self._status_fix}")
             return None
 
     def _close_date(self, cells: Sequence[str], problems: list[str]) -> dt.date | None:

@@ -23,7 +23,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sales_process.crm_names import FLAG_FIELDS, KnownColumn, column_words, is_system_field
+from sales_process.crm_names import (
+    FLAG_FIELDS,
+    KnownColumn,
+    column_words,
+    export_spellings,
+    is_system_field,
+    without_export_prefix,
+)
 from sales_process.model import CrmColumns, CrmMilestone, Process
 from sales_process.outcome import OutcomeRule, process_outcome_rule
 from sales_process.suggest import closest, did_you_mean
@@ -141,8 +148,9 @@ class CrmMapping:
 def standard_targets(process: Process) -> dict[str, Target]:
     """The column names understood without a mapping: the field names and the milestone ids (and the ids a
     milestone was `renamed_from`: an export made before the rename still has columns named by them), and the
-    labels `playbook crm-template --crm …` gives a milestone's fields ('Pain Confirmed Evidence', field_label):
-    an export of the fields it told a CRM admin to create is read as it comes, without a crm: block."""
+    labels `playbook crm-template --crm …` gives a milestone's fields ('Pain Confirmed Evidence', field_label), as
+    each CRM's export writes them ('Deal - Pain Confirmed Evidence', crm_names.export_spellings): an export of the
+    fields it told a CRM admin to create is read as it comes, without a crm: block."""
     targets = {name: Target(name) for name in (*AUDIT_FIELDS, *FLAG_FIELDS)}
     labels: dict[str, Target | None] = {}
     for _, milestone in process.milestones():
@@ -153,9 +161,11 @@ def standard_targets(process: Process) -> dict[str, Target]:
             targets[f"{named}.date"] = Target(milestone.id, "date")
             targets[f"{named}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
             for part in LABELLED_PARTS:
-                key, target = name_key(field_label(named, part)), Target(milestone.id, part)
-                # Two milestones whose labels meet ('pain-confirmed' Evidence, 'pain-confirmed-evidence'): neither.
-                labels[key] = target if labels.get(key, target) == target else None
+                target = Target(milestone.id, part)
+                for spelling in export_spellings(field_label(named, part)):
+                    key = name_key(spelling)
+                    # Two milestones whose labels meet ('pain-confirmed' Evidence, 'pain-confirmed-evidence'): neither.
+                    labels[key] = target if labels.get(key, target) == target else None
     targets.update({key: target for key, target in labels.items() if target is not None and key not in targets})
     return targets
 
@@ -286,6 +296,26 @@ def _milestone_by_words(words: list[str], milestone_ids: list[str]) -> str | Non
     return matches[0] if len(matches) == 1 else None
 
 
+def _part_of(words: list[str]) -> tuple[list[str], str]:
+    """A column's words without the part word that ends them, and that part: ['pain', 'confirmed', 'notes'] ->
+    (['pain', 'confirmed'], 'evidence'); the yes/no answer when no part word ends them."""
+    if len(words) > 1 and words[-1] in _PART_WORDS:
+        return words[:-1], _PART_WORDS[words[-1]]
+    return words, MET
+
+
+def milestone_named(column: str, process: Process) -> Target | None:
+    """The milestone part a column's words name exactly, or None: the words of a milestone's id (or of one it was
+    renamed from), alone or with a part word after them ('Proposal Agreed Next Step Notes'). Such a column is that
+    milestone's whatever system words its label holds ('next step'), so it is never left out as a system field."""
+    words = column_words(without_export_prefix(column))
+    for candidate, part in ((words, MET), _part_of(words)):
+        for _, milestone in process.milestones():
+            if any(candidate == named.split("-") for named in (milestone.id, *milestone.renamed_from)):
+                return Target(milestone.id, part)
+    return None
+
+
 # The word that gives a column away as one of the audit's fields, when no column holds that field yet.
 _FIELD_WORDS = {"stage": "stage", "amount": "amount", "owner": "owner", "currency": "currency", "rep": "owner"}
 
@@ -296,9 +326,14 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
     A column written like a standard name (with - or .) close to a milestone's, or whose words are a
     milestone id's, plausibly holds that milestone; a CRM's name for an audit field, or a name with the
     field's word, plausibly holds that field when no column in `read` does. A CRM system field
-    (created/modified/contacted dates, contact, price list, next step …) never holds a milestone.
+    (created/modified/contacted dates, contact, price list, next step …) never holds a milestone, unless its
+    words are a milestone's own (milestone_named). A CRM's export prefix ('Deal - ') is not a part of the name.
     `strict` (every unknown column is an error) also offers the closest name, for the did-you-mean.
     """
+    column = without_export_prefix(column)  # 'Deal - Pain Confirmd' is Pipedrive's 'Pain Confirmd'
+    named = milestone_named(column, process)
+    if named is not None:
+        return named
     key = name_key(column)
     for audit_field, synonyms in _SYNONYMS.items():
         if key in synonyms:
@@ -308,7 +343,7 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
         field_word = _FIELD_WORDS.get(word)
         if field_word is not None and field_word not in read and not is_system_field(column):
             return Target(field_word)
-    if is_system_field(column) and key not in {name_key(m.id.replace("-", " ")) for _, m in process.milestones()}:
+    if is_system_field(column):
         return None
     standard = standard_targets(process)
     # The ids' forms (pain-confirmed.date), which a typo written with '-' or '.' is of; not the labels, in words.
@@ -318,10 +353,7 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
         if typed is not None:
             return standard[typed]
     milestone_ids = [milestone.id for _, milestone in process.milestones()]
-    part = MET
-    if len(words) > 1 and words[-1] in _PART_WORDS:
-        part = _PART_WORDS[words[-1]]
-        words = words[:-1]
+    words, part = _part_of(words)
     match = _milestone_by_words(words, milestone_ids) if words else None
     if match is not None:
         return Target(match, part)

@@ -11,6 +11,10 @@ Within a field, names come in ranks: the best-ranked name present is read (an ex
 `Amount` and `Amount (converted)` is read from `Amount`); two names of the same rank present for
 one field are ambiguous, and neither is read until one is mapped.
 
+A CRM's export may write every deal field after a prefix (Pipedrive's "Deal - Title", "Deal - Pain Confirmed"):
+EXPORT_PREFIXES, by which the labels `playbook crm-template` gives the milestone fields are read as such exports
+write them (crm.standard_targets).
+
 SYSTEM_WORDS name the fields every CRM adds (created, modified, contacted dates, contacts, price
 lists, next steps …): a column named with them is never suggested as a milestone, whose evidence
 it is not.
@@ -265,6 +269,26 @@ def _known_columns() -> dict[str, KnownColumn]:
 
 
 KNOWN_COLUMNS: Mapping[str, KnownColumn] = _known_columns()
+
+
+# The prefix a CRM's export writes before the label of every field of its deals, its own fields and those an admin
+# added alike ("Deal - Title", "Deal - Pain Confirmed"): a field's label is read with it as it is without it.
+EXPORT_PREFIXES: Mapping[str, str] = {PIPEDRIVE: "Deal - "}
+
+
+def export_spellings(label: str) -> tuple[str, ...]:
+    """A field's label as the CRMs' exports write it: 'Pain Confirmed' and Pipedrive's 'Deal - Pain Confirmed'."""
+    return (label, *(prefix + label for prefix in EXPORT_PREFIXES.values()))
+
+
+def without_export_prefix(name: str) -> str:
+    """A column's name without the prefix its CRM's export writes: 'Deal - Next Step' -> 'Next Step'."""
+    return _EXPORT_PREFIX.sub("", name.strip(), count=1)
+
+
+_EXPORT_PREFIX = re.compile(
+    "|".join(rf"^{re.escape(prefix.rstrip(' -'))}\s+-\s+(?=\S)" for prefix in EXPORT_PREFIXES.values()), re.IGNORECASE
+)
 
 
 # The columns of a stage-history report (`playbook backtest --history`, one row per deal and stage change),

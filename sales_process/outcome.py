@@ -105,6 +105,17 @@ DEFAULT_STATUS_VALUES: Mapping[str, Outcome] = {
 }
 
 
+# A few of the built-in status words per outcome, for messages: the whole list is long (every language's), so a
+# message names these and where every one is (STATUS_WORDS_PAGE).
+STATUS_EXAMPLES: Mapping[Outcome, tuple[str, ...]] = {
+    Outcome.OPEN: ("open", "in progress", "on hold"),
+    Outcome.WON: ("won", "closed won"),
+    Outcome.LOST: ("lost", "closed lost", "canceled"),
+    Outcome.DISQUALIFIED: ("disqualified", "duplicate", "abandoned"),
+}
+STATUS_WORDS_PAGE = "docs/revops/real-exports.md, Closed deals are outcomes"
+
+
 def _words(name: str) -> list[str]:
     return re.split(r"[\W_]+", name_key(name))
 
@@ -179,7 +190,11 @@ class OutcomeRule:
             return outcome
 
     def _known_values(self) -> str:
-        """The status values read, by the outcome each means: "won: gagné, true; lost: perdu; open: en cours"."""
+        """The status values read, by the outcome each means: "won: gagné, true; lost: perdu; open: en cours", the
+        list of crm.status_values; of the built-in words, a few per outcome and where every one is listed."""
+        if not self.listed_status_values:
+            examples = "; ".join(f"{outcome}: {', '.join(words)}" for outcome, words in STATUS_EXAMPLES.items())
+            return f"e.g. {examples}; every word, in each language: {STATUS_WORDS_PAGE}"
         by_outcome: dict[Outcome, list[str]] = {}
         for value, outcome in sorted(self.status_values.items()):
             by_outcome.setdefault(outcome, []).append(value)

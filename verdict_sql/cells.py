@@ -425,7 +425,7 @@ BLANK, FOOTER = "blank", "footer"
 def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool) -> str:
     """SKIPPED in `cells`: whether the row is one the audit skips rather than reads as a deal, by the rules of
     pipeline_audit.data_rows.DataRows. BLANK: no cell filled (every column of the table when the export's header
-    gives them, else every column read: the segment's with `segments`). FOOTER (with `footer`): the first column (else the deal's, else the CRM id's)
+    gives them, else every column read: the segment's with `segments`). FOOTER (with `footer`): the first cell filled (of the table's columns, else the deal's and the CRM id's)
     holds a footer's words (sales_process.footer's FOOTER_PATTERN, matched as its footer_key spells the cell) and the cells only a deal
     fills (its stage, the milestones' answers, evidence and dates) are blank. The audit takes such a line for the
     footer only at the end of the file; a table has no order, so the statement takes it for one wherever it is."""
@@ -433,9 +433,11 @@ def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool)
     # COALESCE stops at the first cell filled, which is most rows' first: the check costs one cell a deal.
     filled = ", ".join(f"NULLIF({w.text(column)}, '')" for column in every)
     cases = f"WHEN COALESCE({filled}) IS NULL THEN {w.s(BLANK)} " if every else ""
-    first = columns.table[0] if columns.table else columns.deal or columns.crm_id
-    if footer and first is not None:
-        key = w.lower(w.spaced(f"COALESCE({w.trimmed(first)}, '')"))
+    # The first cell filled, as the audit reads a total under the deal's name when the first column (an id) is blank.
+    firsts = list(columns.table) or [column for column in (columns.deal, columns.crm_id) if column is not None]
+    if footer and firsts:
+        first_filled = ", ".join(f"NULLIF({w.trimmed(column)}, '')" for column in firsts)
+        key = w.lower(w.spaced(f"COALESCE({first_filled}, '')"))
         words = w.dialect.matches.format(key, w.chars(f"^({FOOTER_PATTERN})$"))
         # The deal's cells are read only on the few rows whose first cell holds a footer's words.
         empty = " AND ".join(f"COALESCE({w.trimmed(column)}, '') = ''" for column in columns.record_cells()) or "TRUE"

@@ -244,3 +244,85 @@ def test_a_name_is_said_to_be_the_exports_crms_only_when_that_crm_writes_every_n
     default_process: LoadedProcess, header: list[str], said: str
 ) -> None:
     assert said in plan(header, default_process).read_as
+
+
+@pytest.mark.parametrize(
+    ("name", "meant"),
+    [
+        ("Deal - Proposal Agreed Next Step Notes", "proposal-agreed-next-step.evidence"),
+        ("Deal - Proposal Agreed Next Step On", "proposal-agreed-next-step.date"),
+    ],
+)
+def test_a_milestones_own_words_are_never_left_out_as_a_system_field(
+    default_process: LoadedProcess, name: str, meant: str
+) -> None:
+    # "next step" names a CRM's own field, but these are proposal-agreed-next-step's: never dropped unsaid.
+    header = ["deal", "stage", "pain-confirmed", name]
+    with pytest.raises(ColumnError) as error:
+        plan(header, default_process)
+    assert f"did you mean {meant!r}?" in error.value.problems[0]
+
+
+def test_no_milestone_columns_is_not_said_after_errors_offering_columns_as_milestones(
+    default_process: LoadedProcess,
+) -> None:
+    # "this export has no milestone columns" right after errors saying "did you mean 'pain-confirmed'?" denied them.
+    with pytest.raises(ColumnError) as error:
+        plan(["deal", "stage", "Pain Confirmed?", "Budget Confirmed?"], default_process)
+    assert NO_MILESTONE_COLUMNS not in error.value.problems
+    assert error.value.problems[-1] == (
+        "no column is read as a milestone yet, so every deal would count as unverified; the 2 columns above look "
+        "like milestone columns: map them as said, or pass --no-evidence, which leaves them unread and verifies no deal"
+    )
+
+
+def test_a_column_that_holds_the_currency_is_offered_to_be_mapped_never_left_out(
+    default_process: LoadedProcess,
+) -> None:
+    # Offered --ignore-column, a user took it, and EUR deals were summed as USD.
+    with pytest.raises(ColumnError) as error:
+        plan(["deal", "stage", "amount", "pain-confirmed", "Deal - Currency of Value"], default_process)
+    assert error.value.problems == [
+        "column 5: unknown column 'Deal - Currency of Value'; did you mean 'currency'? map it with --column "
+        '"Deal - Currency of Value=currency" or under crm.columns in process.yaml (never leave it out: it says each '
+        "deal's currency, and without it every amount is read in the file's first currency, a EUR deal's amount "
+        "summed as USD)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("header", "left_out", "warned"),
+    [
+        pytest.param(["Deal - Currency of Value"], "Deal - Currency of Value", True, id="a-name-with-its-word"),
+        pytest.param(["Currency"], "Currency", True, id="its-standard-name"),
+        pytest.param(["CurrencyIsoCode"], "CurrencyIsoCode", True, id="a-crms-name"),
+        pytest.param(["currency", "Deal - Currency of Value"], "Deal - Currency of Value", False, id="another-read"),
+    ],
+)
+def test_a_currency_column_left_out_warns_that_amounts_are_read_in_one_currency(
+    default_process: LoadedProcess, header: list[str], left_out: str, warned: bool
+) -> None:
+    columns = plan(["deal", "stage", "amount", "pain-confirmed", *header], default_process, [left_out])
+    warning = (
+        f"{left_out!r} is left out (--ignore-column or crm.ignore_columns), but it says each deal's currency, and "
+        "without it every amount is read in the file's first currency, a EUR deal's amount summed as USD; map it with "
+        f"--column {_quoted(left_out + '=currency')} (crm.columns.currency) instead, unless every deal is in one currency"
+    )
+    assert (warning in columns.warnings) == warned
+
+
+def _quoted(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def test_the_column_named_the_currency_of_the_amounts_is_read_as_the_currency(default_process: LoadedProcess) -> None:
+    # Pipedrive's 'Deal - Currency of Value' was an unknown column, then (left out as offered) EUR summed as USD.
+    header = ["Deal - Title", "Deal - Stage", "Deal - Value", "Deal - Currency of Value", "pain-confirmed"]
+    columns = plan(header, default_process)
+    assert columns.currency == 3
+    assert "read 'Deal - Currency of Value' as the currency (its name says so of 'Deal - Value', the amount)" in (
+        columns.read_as
+    )
+    # The currency of another column is not the amount's.
+    with pytest.raises(ColumnError):
+        plan(["deal", "stage", "amount", "Currency of Weighted value", "pain-confirmed"], default_process)

@@ -839,7 +839,8 @@ def test_a_column_of_a_standard_name_is_left_out_as_asked_through_either_door(
     options = () if block else ("--ignore-column", "Currency")
     python, duckdb = both_engines(capsys, export, tmp_path, *options, process=process_with(tmp_path, block))
     assert_same_outputs(python, duckdb)
-    assert (python.status, python.err) == (0, "")
+    # Left out as asked, and warned: every amount is then read in one currency.
+    assert python.status == 0 and "'Currency' is left out (--ignore-column or crm.ignore_columns), but" in python.err
     assert (
         "Columns: left out 'Currency' as asked (--ignore-column or crm.ignore_columns): not read as the currency"
         in python.out
@@ -864,3 +865,61 @@ def test_rows_refused_for_one_reason_are_listed_once_with_their_lines(
     assert listed[0].endswith("(also on lines 3, 4, 6, 7, 8 and 22 more)")
     assert listed[1].startswith("  line 5: unknown stage 'Nurture'") and listed[1].endswith("(also on line 9)")
     assert "... and" not in python.out
+
+
+def test_no_evidence_leaves_the_columns_that_look_like_milestones_unread_and_names_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A user told "run it with --no-evidence" got the same 45 did-you-mean-milestone errors again.
+    export = tmp_path / "opportunities.csv"
+    export.write_text(
+        "Opportunity Name,Stage,Amount,Pain Confirmed?,Pain Proof,Region\nContoso,Qualifying,1000,yes,reply,North\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert (python.status, python.err) == (0, "")
+    assert (
+        "--no-evidence left the export's 2 milestone columns ('Pain Confirmed?', 'Pain Proof') unread; drop it to "
+        "verify the deals on them (2 of them are read only once mapped: without --no-evidence, the audit says how)"
+    ) in python.out
+    assert "Columns not read: 1 ('Region')" in python.out
+
+
+def test_a_currency_column_left_out_is_warned_on_screen_and_in_the_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "pipedrive.csv"
+    export.write_text(
+        "Deal - Title,Deal - Stage,Deal - Value,Deal - Currency of Value\nContoso,Qualifying,1000,USD\n"
+        "Fabrikam,Qualifying,2000,EUR\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(
+        capsys, export, tmp_path, "--no-evidence", "--ignore-column", "Deal - Currency of Value"
+    )
+    assert_same_outputs(python, duckdb)
+    warning = "'Deal - Currency of Value' is left out (--ignore-column or crm.ignore_columns), but it says each deal's"
+    assert warning in python.err and warning.replace("'", "&#39;") in python.html()
+
+
+def test_a_status_column_of_other_words_is_said_read_and_offered_to_be_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # monday.com's Status ('Working on it') refused every line, never suggesting --ignore-column, and the summary
+    # never said that 'Status' was read as the deal's status.
+    export = tmp_path / "monday.csv"
+    export.write_text("deal,stage,amount,Status\nAcme,Proposing,12000,Working on it\n", encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence")
+    assert_same_outputs(python, duckdb)
+    assert (
+        "Columns: read 'Status' as the status (open, won, lost) (its standard name); --ignore-column Status leaves "
+        "it out"
+    ) in python.out
+    assert python.out.count("status 'Working on it' is not a status the audit knows (e.g. open:") == 1
+    assert (
+        "; or, if 'Status' is not the deal's status, leave it out with --ignore-column Status (crm.ignore_columns), "
+        "and each deal's outcome is read from its stage"
+    ) in python.out
+    left_out = both_engines(capsys, export, tmp_path / "left-out", "--no-evidence", "--ignore-column", "Status")
+    assert left_out[0].status == 0 and "Deals assessed: 1" in left_out[0].out

@@ -179,3 +179,38 @@ def test_the_hubspot_block_offers_its_default_pipeline(capsys: pytest.CaptureFix
     out, err = capsys.readouterr()
     assert (status, err) == (0, ""), err
     assert "Deals read: 1\n" in out and '1 deal in other pipelines was left out: "Renewals" (1)\n' in out
+
+
+def _pipedrive_export(path: Path, prefix: str) -> Path:
+    """Two deals of Pipedrive's standard columns and the crm-template fields, each label written after `prefix`."""
+    from sales_process.crm import LABELLED_PARTS, field_label
+    from sales_process.loader import load_process
+
+    labels = [
+        prefix + field_label(m.id, part)
+        for _, m in load_process(PROCESS).process.milestones()
+        for part in LABELLED_PARTS
+    ]
+    answers = ["yes", "The buyer's reply", "2027-02-20"] * (len(labels) // 3)
+    rows = [
+        ["Deal - ID", "Deal - Title", "Deal - Stage", "Deal - Value", "Deal - Owner", *labels],
+        ["1", "Contoso", "Negotiating", "1000", "Ana", *answers],
+        ["2", "Fabrikam", "Proposing", "2000", "Ana", *answers[: len(answers) // 2], *[""] * (len(answers) // 2)],
+    ]
+    path.write_text("".join(",".join(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_a_pipedrive_export_of_the_template_fields_is_read_with_its_deal_prefix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Pipedrive writes every deal field after "Deal - ": its crm-template fields were 45 unknown columns, and the
+    # 3 of proposal-agreed-next-step ("next step" is a system field's words) were dropped without a word.
+    from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
+
+    prefixed = both_engines(capsys, _pipedrive_export(tmp_path / "pipedrive.csv", "Deal - "), tmp_path / "prefixed")
+    assert_same_outputs(*prefixed)
+    bare = both_engines(capsys, _pipedrive_export(tmp_path / "bare.csv", ""), tmp_path / "bare")
+    python = prefixed[0]
+    assert python.status == 0 and "Columns not read" not in python.out and "missing from the export" not in python.out
+    assert python.rows() == bare[0].rows() and python.stdout_totals() == bare[0].stdout_totals()

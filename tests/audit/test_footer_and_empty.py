@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from pipeline_audit.pipeline_csv import title_lines
 from playbook_cli.main import main
+from tests.audit.helpers import ROOT
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
 HEADER = '"deal","stage","amount","pain-confirmed","pain-confirmed.evidence","pain-confirmed.date"\n'
@@ -138,8 +139,8 @@ def test_lines_that_may_be_deals_stay_rows(
 
 
 GROUPED_FIX = (
-    "not a deal; export the report's details only (in Salesforce: Export, then Details Only; or make it a tabular "
-    "report) and read that file; in a spreadsheet kept by hand, delete that line"
+    "not a deal; export the details only, without subtotals, and read that file; in a spreadsheet kept by hand, "
+    "delete that line"
 )
 
 
@@ -219,6 +220,50 @@ def test_a_grouped_reports_headings_and_subtotals_refuse_it_on_both_engines(
         assert run.status == 1
         assert f"{source.parent}/{error}{GROUPED_FIX}" in run.err
         assert not (run.folder / "audit.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("crm", "fix"),
+    [
+        pytest.param(
+            "Salesforce",
+            "export the report's details only (in Salesforce: Export, then Details Only; or make it a tabular report)",
+            id="salesforce",
+        ),
+        # A Dynamics 365 or Pipedrive user was sent to Salesforce's menus.
+        pytest.param("Dynamics 365", "export the details only, without subtotals", id="another-crm"),
+    ],
+)
+def test_a_grouped_report_is_told_the_way_of_its_own_crm(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str, fix: str
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(ROOT.joinpath("process.yaml").read_text(encoding="utf-8") + f"\ncrm:\n  name: {crm}\n")
+    source = tmp_path / "export.csv"
+    source.write_text(HEADER + DEALS + '"Subtotal",,"170000",,,\n"Gamma","Discovery","1000","no","",""\n')
+    for run in both_engines(capsys, source, tmp_path, process=process):
+        assert run.status == 1
+        assert f"the line 'Subtotal' is a subtotal, not a deal; {fix}, and read that file;" in run.err
+
+
+def test_a_total_row_under_the_deals_name_after_a_blank_id_is_a_footer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A Dynamics 365 sheet summed in a spreadsheet: its first column, the id, is blank on the "Total" row, which
+    was refused as a grouped report's subtotal."""
+    rows: list[list[object]] = [
+        ["crm_id", "deal", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence", "pain-confirmed.date"],
+        ["6f1c-01", "Acme", "Discovery", 120000, "yes", "Reply to the recap email", dt.datetime(2027, 2, 20)],
+        ["6f1c-02", "Beta", "Qualifying", 50000, "no", None, None],
+        [None, "Total", None, 170000, None, None, None],
+    ]
+    source = tmp_path / "export.csv"
+    source.write_text("".join(",".join("" if cell is None else str(cell) for cell in row) + "\n" for row in rows))
+    for export in (source, write_workbook(tmp_path / "export.xlsx", rows)):
+        python, duckdb = both_engines(capsys, export, tmp_path / export.suffix[1:])
+        assert_same_outputs(python, duckdb)
+        assert python.status == 0 and SUMMARY_LINE.format(1) in python.out.splitlines()
+        assert [row["deal"] for row in python.rows()] == ["Acme", "Beta"]
 
 
 def test_a_formatted_salesforce_workbook_grouped_by_stage_is_refused(

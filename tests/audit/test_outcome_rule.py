@@ -7,7 +7,15 @@ from pydantic import ValidationError
 
 from sales_process.crm_names import FLAG_FIELDS
 from sales_process.model import Crm, CrmColumns
-from sales_process.outcome import STAGES_KEPT, Outcome, closed_won_outcome, outcome_rule
+from sales_process.outcome import (
+    DEFAULT_STATUS_VALUES,
+    STAGES_KEPT,
+    STATUS_EXAMPLES,
+    Outcome,
+    closed_won_outcome,
+    outcome_rule,
+)
+from tests.audit.helpers import ROOT
 
 RULE = outcome_rule("closed-won", lost_stages=["Dead Deals"])
 
@@ -121,7 +129,7 @@ def test_a_flag_is_yes_or_no_or_a_status(cell: str, expected: bool | Outcome | N
 
 def test_a_flag_with_another_word_says_what_is_read() -> None:
     with pytest.raises(
-        ValueError, match=r"^'Maybe' is not yes or no, nor a status the audit knows \(open: [^;]*\bactive, "
+        ValueError, match=r"^'Maybe' is not yes or no, nor a status the audit knows \(e\.g\. open: open, in progress"
     ) as error:
         RULE.flag_reading(" Maybe ")
     assert "write yes or no, or leave it blank" in str(error.value)
@@ -267,3 +275,24 @@ def test_a_stage_read_again_gives_the_same_outcome_and_the_stages_remembered_are
 
 def test_every_flag_can_be_named_under_crm_columns() -> None:
     assert set(FLAG_FIELDS) <= set(CrmColumns.model_fields)
+
+
+def test_an_unknown_status_names_a_few_words_per_outcome_and_where_every_one_is() -> None:
+    # monday.com's 'Working on it' was refused with a list of about 100 words, on every line.
+    with pytest.raises(ValueError) as error:
+        RULE.status_outcome("Working on it")
+    assert str(error.value) == (
+        "status 'Working on it' is not a status the audit knows (e.g. open: open, in progress, on hold; won: won, "
+        "closed won; lost: lost, closed lost, canceled; disqualified: disqualified, duplicate, abandoned; every word, "
+        "in each language: docs/revops/real-exports.md, Closed deals are outcomes); list it under crm.status_values "
+        "(won, lost, open or disqualified)"
+    )
+    assert all(DEFAULT_STATUS_VALUES[word] is outcome for outcome, words in STATUS_EXAMPLES.items() for word in words)
+
+
+def test_the_page_an_unknown_status_points_to_lists_every_built_in_word() -> None:
+    page = (ROOT / "docs" / "revops" / "real-exports.md").read_text(encoding="utf-8")
+    section = page[page.index("## Closed deals are outcomes") : page.index("## One row per deal")]
+    for outcome in Outcome:
+        listed = next(line for line in section.splitlines() if line.startswith(f"   - {outcome}: "))
+        assert all(f"`{word}`" in listed for word, its in DEFAULT_STATUS_VALUES.items() if its is outcome), outcome

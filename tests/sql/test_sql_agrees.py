@@ -785,3 +785,33 @@ def test_the_statement_leaves_out_the_lines_the_audit_skips(postgres: psycopg.Co
                 cursor.execute(f"SELECT n, verified_weighted FROM ({statement.rstrip().rstrip(';')}) AS verdict")
                 kept = cursor.fetchall()
         assert sorted((n for n, _ in kept), key=int) == expected, dialect
+
+
+def test_a_total_under_the_deals_name_after_a_blank_id_is_left_out_as_the_audit_skips_it(
+    postgres: psycopg.Connection[Any],
+) -> None:
+    """A spreadsheet whose first column is an id, blank on its total row, has 'Total' under the deal's name: the
+    audit reads the first cell filled, and so does the statement."""
+    loaded = load_process(DEFAULT_PROCESS)
+    header = ["crm_id", "deal", "stage", "amount", "pain-confirmed"]
+    plan = plan_columns(header, loaded.process, resolve_mapping(loaded.process))
+    total = ["", "Total", "", "5,807,107.11", ""]
+    assert _skipped_by_the_audit(header, total, plan)
+    columns = export_columns.sql_columns(plan, header.__getitem__)
+    rows = [("CRM-1", "Acme", "Proposing", "1000", "yes"), tuple(total)]
+    for dialect in ("duckdb", "postgres"):
+        statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF).rstrip().rstrip(";")
+        quoted = ", ".join(f"{DIALECTS[dialect].identifier(name)} TEXT" for name in header)
+        if dialect == "duckdb":
+            connection = duckdb.connect()
+            connection.execute(f"CREATE TABLE deals ({quoted})")
+            connection.executemany(f"INSERT INTO deals VALUES ({', '.join('?' * 5)})", rows)
+            kept = connection.execute(f"SELECT deal FROM ({statement})").fetchall()
+        else:
+            postgres.execute("DROP TABLE IF EXISTS deals")
+            postgres.execute(f"CREATE TABLE deals ({quoted})")
+            with postgres.cursor() as cursor:
+                cursor.executemany(f"INSERT INTO deals VALUES ({', '.join(['%s'] * 5)})", rows)
+                cursor.execute(f"SELECT deal FROM ({statement}) AS verdict")
+                kept = cursor.fetchall()
+        assert kept == [("Acme",)], dialect
