@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 
 from sales_process.deal import MAX_EVIDENCE
-from tests.browser import DESKTOP, PHONE, axe_violations, follow, live_wsgi
-from tests.conftest import sqlite_copy
+from tests.browser import DESKTOP, LONG_STAGE, PHONE, TEXT_OUTSIDE, axe_violations, follow, live_wsgi, stage_labels
+from tests.conftest import DEFAULT_PROCESS, sqlite_copy
 from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in
 
 pytestmark = pytest.mark.browser
@@ -145,6 +145,37 @@ def test_a_paste_with_emoji_is_kept_whole_and_a_long_one_refused_as_typed(browse
     assert said.startswith(f"Evidence is {MAX_EVIDENCE + 1} characters long; at most {MAX_EVIDENCE}")
     assert kept.evaluate("(box) => box.value") == too_long
     context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_a_long_stage_name_is_whole_in_the_pipeline_chart(
+    browser: Any,
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    tmp_path: Path,
+    viewport: dict[str, int],
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(DEFAULT_PROCESS.read_text().replace("name: Demonstrating", f"name: {LONG_STAGE}"))
+    app = make_app(PROCESS_PATH=str(process))
+    add_person("lee@example.com", "manager", name="Lee Chen")
+    add_person("ana@example.com", name="Ana Lopez")
+    client = app.test_client()
+    sign_in(client, "ana@example.com", PASSWORDS["rep"])
+    new_deal(client, "Northwind", claimed_stage="demonstrating")
+    with live_wsgi(app) as url:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        _sign_in(page, url, "lee@example.com", "manager")
+        page.goto(f"{url}/pipeline")
+        chart = page.locator("svg[role=img]").first
+        SHOTS.mkdir(exist_ok=True)
+        chart.screenshot(path=str(SHOTS / f"pipeline-chart-{viewport['width']}.png"))
+        assert LONG_STAGE in stage_labels(chart)
+        assert chart.evaluate(TEXT_OUTSIDE) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        assert axe_violations(page) == []
+        context.close()
 
 
 def test_no_field_has_a_maxlength(signed_in: Callable[[str], Any], records_app: Flask) -> None:
