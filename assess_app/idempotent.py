@@ -1,6 +1,6 @@
 """Idempotency keys at the HTTP door: the API's `Idempotency-Key` header and the deal page forms' hidden key.
 
-A POST that creates something runs under `idempotent_api` (API) or `form_key_answer`
+A POST that creates something runs under `idempotent_api` (API) or `idempotent_form`
 (forms). A repeat of a key the user already used answers from the stored answer and
 creates nothing; the first use stores the key with its answer through `keep` inside the
 write's own transaction (deal_records.idempotency), so the key and the record are kept
@@ -15,9 +15,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, redirect, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.errors import api_errors
 from assess_app.records import records
@@ -38,6 +39,7 @@ FORM_FIELD = "idempotency_key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 MISMATCH = 422
 _KEYED = "idempotency_keyed"
+_KEPT = "idempotency_kept"
 P = ParamSpec("P")
 ApiAnswer = Response | tuple[Response, int]
 
@@ -49,6 +51,7 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
         return
     forget_expired(db, keyed.user_id, keyed.key)
     keep_answer(db, keyed, status, body, location)
+    g.setdefault(_KEPT, True)
 
 
 def canonical_body(raw: bytes) -> bytes:
@@ -162,15 +165,56 @@ def form_replay(keyed: KeyedRequest) -> str | None:
     return stored.location
 
 
-def form_key() -> str:
-    """The key a form carries: the one sent back when the page shows the form again, else a new one per render."""
-    sent = request.form.get(FORM_FIELD, "") if request.method == "POST" else ""
+FormAnswer = str | tuple[str, int] | BaseResponse
+
+
+def idempotent_form(view: Callable[P, FormAnswer]) -> Callable[P, FormAnswer]:
+    """Send a form posted again with its key (a reload, a double click) where the first went (303), creating nothing.
+
+    Put it under `login_required`: keys belong to the signed-in user. The view stores its
+    answer with `keep` in the transaction that creates the record.
+    """
+
+    @wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> FormAnswer:
+        keyed = form_keyed()
+        done = form_replay(keyed) if keyed else None
+        if done is not None:
+            return redirect(done, 303)
+        try:
+            answer = view(*args, **kwargs)
+        except IntegrityError:
+            # The same form was sent twice at once: the other submission's transaction stored the key first.
+            done = form_replay(keyed) if keyed else None
+            if done is None:
+                raise
+            return redirect(done, 303)
+        # A twin sent while the first ran may be refused for what the first made (its crm_id): it answers as the first.
+        done = form_replay(keyed) if keyed and _form_status(answer) >= 400 else None
+        return answer if done is None else redirect(done, 303)
+
+    return wrapped
+
+
+def _form_status(answer: FormAnswer) -> int:
+    if isinstance(answer, tuple):
+        return answer[1]
+    return 200 if isinstance(answer, str) else answer.status_code
+
+
+def form_key(endpoint: str) -> str:
+    """The key of the form posting to `endpoint`: the one it sent when the page shows it again unsaved, else a new one.
+
+    A page answering another form's POST, or answering this form's saved POST (a link just
+    made), gives a new key: that key names a write already done.
+    """
+    again = request.method == "POST" and request.endpoint == endpoint and not g.get(_KEPT)
     try:
-        return check_key(sent)
+        return check_key(request.form.get(FORM_FIELD, "") if again else "")
     except BadKey:
         return uuid.uuid4().hex
 
 
 def init_idempotency(app: Flask) -> None:
-    """Let templates put a fresh key in each form: {{ form_key() }}."""
+    """Let templates put a key in each form: {{ form_key('deals.check') }}, named by the endpoint it posts to."""
     app.jinja_env.globals["form_key"] = form_key

@@ -104,3 +104,19 @@ def axe_violations(page: Any) -> list[str]:
     results = Axe().run(page)
     violations = results.response.get("violations", [])
     return [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
+
+
+LONG_STAGE = "Pilot on the plant floor with the client"  # 40 characters
+# Each text of the chart inside the chart's box: [text, how far it runs past the left and the right edge].
+TEXT_OUTSIDE = """(svg) => {
+  const box = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll("text"), (text) => {
+    const own = text.getBoundingClientRect();
+    return [text.textContent, Math.max(0, box.left - own.left), Math.max(0, own.right - box.right)];
+  }).filter(([, left, right]) => left > 0.5 || right > 0.5);
+}"""
+
+
+def stage_labels(chart: Any) -> list[str]:
+    """The stage names the chart shows, each of its lines joined."""
+    return [" ".join(text.locator("tspan").all_text_contents()) for text in chart.locator("text:has(tspan)").all()]

@@ -1,11 +1,15 @@
 """How a deal's pages show text: web addresses in a rep's evidence as links (so a manager opens the record the rep
-names)."""
+names), and names in a table with break points in runs too long to be words."""
 
 from __future__ import annotations
 
 import re
 
 from markupsafe import Markup, escape
+
+# A run without spaces longer than this is an id, an address or a pasted string, not a word: it may break anywhere.
+LONG_RUN = 24
+_RUNS = re.compile(r"(\s+)")
 
 # An http(s) address up to white space or a character that cannot be part of it unescaped; the
 # punctuation a sentence puts after an address ("see https://crm.example/42.") is not part of it.
@@ -29,4 +33,14 @@ def linked(text: str) -> Markup:
         )
         end = start + len(address)
     parts.append(str(escape(text[end:])))
+    return Markup("".join(parts))
+
+
+def breakable(text: str) -> Markup:
+    """The text, escaped, with a break point (<wbr>) every LONG_RUN characters of each run without spaces longer
+    than that: a table column then narrows to its longest word, never below it."""
+    parts = []
+    for run in _RUNS.split(text):
+        pieces = [run[start : start + LONG_RUN] for start in range(0, len(run), LONG_RUN)] or [""]
+        parts.append("<wbr>".join(str(escape(piece)) for piece in pieces))
     return Markup("".join(parts))

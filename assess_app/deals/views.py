@@ -11,7 +11,8 @@ from typing import Any
 from flask import Response, abort, redirect, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
@@ -22,11 +23,11 @@ from assess_app.deals import bp
 from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.errors import bad_request
-from assess_app.idempotent import form_keyed, form_replay, keep
+from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
-from deal_records.models import Deal, OutcomeEvent, User, utc_now
+from deal_records.models import ConfirmationRequest, Deal, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     closed_check_refusal,
@@ -152,6 +153,7 @@ def _new_deal_data(form: Any) -> dict[str, Any]:
 
 @bp.post("/deals/new")
 @login_required
+@idempotent_form
 def create() -> tuple[str, int] | BaseResponse:
     """Create the deal and open it to record its first check."""
     user = signed_in_user()
@@ -163,6 +165,8 @@ def create() -> tuple[str, int] | BaseResponse:
             caller = db.get(User, user.id)
             assert caller is not None
             deal = create_deal(db, caller, new)
+            db.flush()
+            keep(db, 303, "", f"/deals/{deal.id}")
     except InvalidInput as invalid:
         errors: dict[str, list[str]] = {}
         for problem in invalid.problems:
@@ -313,8 +317,13 @@ def show(deal_id: int) -> tuple[str, int]:
 
 @bp.post("/deals/<int:deal_id>/confirmations")
 @login_required
+@idempotent_form
 def ask(deal_id: int) -> tuple[str, int]:
-    """Make a confirmation link (and send its email when mail is set up); the link is shown on this answer only."""
+    """Make a confirmation link (and send its email when mail is set up); the link is shown on this answer only.
+
+    The form posted again (a reload of this answer) goes to the deal page, which says the link
+    was made and sends nothing: the link's secret is never stored, so it cannot be shown again.
+    """
     user = signed_in_user()
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
@@ -326,7 +335,9 @@ def ask(deal_id: int) -> tuple[str, int]:
     values["milestones"] = request.form.getlist("milestones")
     form = make_form(loaded, prefill(deal, loaded.process))
     try:
-        asked = ask_buyer(user, deal_id, {key: value for key, value in values.items() if value not in ("", [])})
+        asked = ask_buyer(
+            user, deal_id, {key: value for key, value in values.items() if value not in ("", [])}, _keep_asked
+        )
     except InvalidInput as invalid:
         errors: dict[str, str] = {}
         for problem in invalid.problems:
@@ -352,6 +363,12 @@ def ask(deal_id: int) -> tuple[str, int]:
         assert stored is not None
         requests = [request_summary(row) for row in deal_requests(db, stored)]
     return _deal_page(loaded, user, deal, checks, requests, form, [], asking=Asking(asked=asked))
+
+
+def _keep_asked(db: Session, row: ConfirmationRequest) -> None:
+    """Keep where a repeat of the form goes: the deal page, naming the request (never its link)."""
+    db.flush()
+    keep(db, 303, "", f"/deals/{row.deal_id}?asked={row.id}#confirmations")
 
 
 @bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
@@ -389,6 +406,7 @@ def revoke(deal_id: int, request_id: int) -> tuple[str, int] | BaseResponse:
 
 @bp.post("/deals/<int:deal_id>/checks")
 @login_required
+@idempotent_form
 def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     """Record a check of the deal; on any problem the page comes back with the answers as typed."""
     user = signed_in_user()
@@ -396,10 +414,6 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     deal, checks, requests = _visible_deal(user, deal_id)
     if not may_check(user, deal):
         abort(403, "Only the deal's owner records its checks; a manager reads them.")
-    keyed = form_keyed()
-    done = form_replay(keyed) if keyed else None
-    if done is not None:  # a double-click or a resubmitted form: the check is already saved
-        return redirect(done, 303)
     form = make_form(loaded, request.form)
     given, general = validated_deal(form, loaded.process)
     general += _buyers_own(deal)
@@ -413,12 +427,6 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             if closed is None:
                 saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
                 keep(db, 303, "", _saved_url(deal.id, saved.id))
-    except IntegrityError:
-        # The same form was submitted twice at once: the other submission saved the check.
-        done = form_replay(keyed) if keyed else None
-        if done is None:
-            raise
-        return redirect(done, 303)
     except SQLAlchemyError as error:
         if not is_unavailable(error):
             raise

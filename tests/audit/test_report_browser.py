@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.audit.helpers import ROOT, audit
-from tests.browser import PHONE, axe_violations
+from tests.browser import LONG_STAGE, PHONE, TEXT_OUTSIDE, axe_violations, stage_labels
 
 
 @pytest.fixture
@@ -94,5 +94,36 @@ def test_the_outcomes_and_the_honest_report_are_accessible_on_a_desktop_and_a_ph
     assert page.locator("svg[role=img]").count() == 0  # no verified bars: nothing was verified
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.screenshot(path=str(tmp_path / f"honest-{viewport['width']}.png"), full_page=True)
+    assert axe_violations(page) == []
+    context.close()
+
+
+@pytest.fixture
+def long_stage_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:
+    """The example's report with the Demonstrating stage named in 40 characters."""
+    from playbook_cli.main import main
+
+    process = tmp_path / "process.yaml"
+    process.write_text((ROOT / "process.yaml").read_text().replace("name: Demonstrating", f"name: {LONG_STAGE}"))
+    options = ["--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path / "out")]
+    status = main(["audit", str(ROOT / "examples" / "pipeline.csv"), *options])
+    assert status == 0, capsys.readouterr().err
+    return tmp_path / "out" / "report.html"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["1280", "390"])
+def test_a_long_stage_name_is_whole_in_the_chart(
+    browser: Any, long_stage_report: Path, viewport: dict[str, int]
+) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(long_stage_report.as_uri())
+    chart = page.locator("svg[role=img]")
+    chart.screenshot(path=str(long_stage_report.parent / f"chart-{viewport['width']}.png"))
+    assert chart.evaluate(TEXT_OUTSIDE) == []
+    labels = stage_labels(chart)
+    assert LONG_STAGE in labels and len(labels) == 6
+    assert chart.locator("title").text_content() == "Claimed versus verified weighted pipeline by stage"
     assert axe_violations(page) == []
     context.close()

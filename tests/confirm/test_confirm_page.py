@@ -82,7 +82,10 @@ def test_yes_and_not_quite_are_recorded_once_and_shown_back(
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>Thank you, <bdi>Dana Buyer</bdi></h1>" in html
-    assert "Yes, this is right</span>" in html and "Not quite</span> <bdi>Only after legal&#39;s review.</bdi>" in html
+    assert (
+        "Yes, this is right</span>" in html
+        and 'Not quite</span> <bdi class="multiline">Only after legal&#39;s review.</bdi>' in html
+    )
     reply = confirmations.replies[token_hash(token)]
     assert reply.buyer_name == "Dana Buyer"
     assert before <= reply.answered_at <= dt.datetime.now(dt.UTC) and reply.answered_at.tzinfo is dt.UTC

@@ -115,3 +115,22 @@ def test_a_rep_asks_the_buyer_answers_on_a_phone_and_the_deal_changes(browser: A
         assert "The buyer answered “Not quite”" in page.get_by_role("alert").inner_text()
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_reloading_the_new_link_makes_no_second_link(browser: Any, base_url: str, viewport: dict[str, int]) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    link = _rep_asks(page, base_url)
+    page.set_viewport_size(viewport)
+    with page.expect_navigation():
+        page.reload()  # the browser sends the form again
+    assert "?asked=" in page.url and link not in page.content()
+    notice = page.get_by_role("status").filter(has_text="This form was already sent")
+    assert "made no new link and sent no email" in notice.inner_text()
+    assert page.locator("#confirmations tbody tr").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert axe_violations(page) == []
+    if SHOTS:
+        page.locator("#confirmations").screenshot(path=str(Path(SHOTS) / f"rep-reloaded-{viewport['width']}.png"))
+    context.close()

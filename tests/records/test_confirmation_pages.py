@@ -317,6 +317,48 @@ def test_the_app_sends_the_email_through_the_mail_server(
     assert app.test_client().get(link.split("localhost", 1)[1]).status_code == 200
 
 
+_IDEMPOTENCY_KEY = re.compile(r'name="idempotency_key" value="([^"]+)"')
+
+
+def _ask_form_key(page: str) -> str:
+    """The ask form's idempotency key (the ask form is the one posting to /confirmations)."""
+    form = page[page.index('action="/deals/') : page.index("Create the confirmation link")]
+    form = form[form.rindex("<form") :] if "<form" in form else form
+    match = _IDEMPOTENCY_KEY.search(form)
+    assert match, "the ask form has no idempotency_key"
+    return match.group(1)
+
+
+def test_reloading_the_new_link_makes_no_second_link_and_sends_no_second_email(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    mail_server: MailServer,
+    sessions: sessionmaker[Session],
+) -> None:
+    app = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="sales@contoso.example", BASE_URL="http://localhost"
+    )
+    add_person("rep@example.com", name="Robin Rep")
+    client = app.test_client()
+    sign_in(client, "rep@example.com")
+    deal_id = new_deal(client, "Fabrikam rollout")
+    key = _ask_form_key(client.get(f"/deals/{deal_id}").get_data(as_text=True))
+    first = _ask(client, deal_id, idempotency_key=key)
+    link = _link(first)
+    again = _ask(client, deal_id, idempotency_key=key)  # the browser's reload posts the same form
+    assert again.status_code == 303
+    with sessions() as db:
+        [row] = db.query(RequestRow).all()
+    assert again.headers["Location"] == f"/deals/{deal_id}?asked={row.id}#confirmations"
+    assert len(mail_server.received) == 1
+    shown = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "This form was already sent: the link for <bdi>Dana Buyer</bdi>" in shown
+    assert "made no new link and sent no email" in shown and link not in shown
+    fresh = _ask_form_key(first.get_data(as_text=True))
+    assert fresh != key  # the form shown beside the link makes a new link when sent
+    assert _IDEMPOTENCY_KEY.findall(first.get_data(as_text=True)).count(key) == 0
+
+
 def test_a_mail_server_that_refuses_leaves_the_link_to_send_by_hand(
     make_app: Callable[..., Flask], add_person: Callable[..., str], tmp_path: Path
 ) -> None:

@@ -174,30 +174,68 @@ def test_two_workers_given_the_same_key_at_once_record_one_check(
     assert _count(sessions, Check) == 1
 
 
+def _form_key(client: FlaskClient, path: str) -> str:
+    """The idempotency key of the (first) form on a page."""
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', client.get(path).get_data(as_text=True))
+    assert key is not None
+    return key.group(1)
+
+
+def _sent_twice(client: FlaskClient, path: str, form: dict[str, str]) -> None:
+    """Post the same form twice (a double click, a reload): both answers go where the first went."""
+    first = client.post(path, data=form)
+    second = client.post(path, data=form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+
+
 def test_a_resubmitted_check_form_records_once(
     signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
 ) -> None:
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
-    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page)
-    assert key is not None
-    again = re.search(r'name="idempotency_key" value="([^"]+)"', rep.get(f"/deals/{deal_id}").get_data(as_text=True))
-    assert again is not None and again.group(1) != key.group(1)  # a new key per render
+    key = _form_key(rep, f"/deals/{deal_id}")
+    assert _form_key(rep, f"/deals/{deal_id}") != key  # a new key per render
     form = {
         "csrf_token": page_token(rep, f"/deals/{deal_id}"),
-        "idempotency_key": key.group(1),
+        "idempotency_key": key,
         "amount": "120000",
         "claimed_stage": "proposing",
         "pain-confirmed.met": "yes",
         "pain-confirmed.evidence": "Reply from the CFO",
         "pain-confirmed.date": DAY,
     }
-    first = rep.post(f"/deals/{deal_id}/checks", data=form)
-    second = rep.post(f"/deals/{deal_id}/checks", data=form)
-    assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
+    _sent_twice(rep, f"/deals/{deal_id}/checks", form)
     assert _count(sessions, Check) == 1
+
+
+def test_a_resubmitted_new_deal_form_creates_one_deal(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    rep = signed_in("ana@example.com")
+    form = {"csrf_token": page_token(rep, "/deals/new"), "idempotency_key": _form_key(rep, "/deals/new")}
+    _sent_twice(rep, "/deals/new", {**form, "name": "Northwind"})
+    assert _count(sessions, Deal) == 1
+
+
+def test_a_refused_new_deal_form_keeps_its_key_and_another_form_gets_a_new_one(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    """The key names a write not yet done until the form is saved; no other form on an answer page may reuse it."""
+    rep = signed_in("ana@example.com")
+    form = {"csrf_token": page_token(rep, "/deals/new"), "idempotency_key": "new-deal-1", "name": ""}
+    refused = rep.post("/deals/new", data=form)
+    assert refused.status_code == 422
+    assert 'name="idempotency_key" value="new-deal-1"' in refused.get_data(as_text=True)
+    assert rep.post("/deals/new", data={**form, "name": "Northwind"}).status_code == 303
+    deal_id = new_deal(rep, "Fabrikam")
+    asked = rep.post(
+        f"/deals/{deal_id}/confirmations",
+        data={"csrf_token": form["csrf_token"], "idempotency_key": "ask-1", "milestones": []},
+    )
+    assert asked.status_code == 422
+    assert asked.get_data(as_text=True).count('value="ask-1"') == 1  # the ask form's, not the check form's
+    assert _count(sessions, Deal) == 2
 
 
 RETRIED_AT_ONCE = [

@@ -120,11 +120,11 @@ def test_a_check_page_shows_the_answers_then_and_what_changed_in_questions(
     assert f"Newly met: <q>{MEETING}</q>" in changed
     # What each answer was and became, for the manager to compare without opening the check before.
     assert (
-        f'Evidence changed: <ul> <li><q>{PAIN}</q>: <span class="was">Reply email from the CFO</span> → '
-        '<span class="now">Signed letter from the CFO</span></li> </ul>'
+        f'Evidence changed: <ul> <li><q>{PAIN}</q>: <span class="was multiline">Reply email from the CFO</span> → '
+        '<span class="now multiline">Signed letter from the CFO</span></li> </ul>'
     ) in changed
     assert (
-        f'Date changed: <ul> <li><q>{PAIN}</q>: <span class="was">{DAY}</span> → <span class="now">{LATER}</span>'
+        f'Date changed: <ul> <li><q>{PAIN}</q>: <span class="was multiline">{DAY}</span> → <span class="now multiline">{LATER}</span>'
         in changed
     )
     assert "Amount: 120,000 → USD 15,000" in changed
