@@ -754,6 +754,25 @@ def _skipped_by_the_audit(header: list[str], row: list[str], plan: Any) -> bool:
     return data.rows == 1
 
 
+def _selected(
+    postgres: psycopg.Connection[Any], dialect: str, statement: str, header: list[str], rows: list[list[str]], what: str
+) -> list[tuple[Any, ...]]:
+    """`SELECT what` of the statement over a table `deals` of these text columns and rows, on DuckDB or PostgreSQL."""
+    quoted = ", ".join(f"{DIALECTS[dialect].identifier(name)} TEXT" for name in header)
+    query = f"SELECT {what} FROM ({statement.rstrip().rstrip(';')}) AS verdict"
+    if dialect == "duckdb":
+        connection = duckdb.connect()
+        connection.execute(f"CREATE TABLE deals ({quoted})")
+        connection.executemany(f"INSERT INTO deals VALUES ({', '.join('?' * len(header))})", rows)
+        return connection.execute(query).fetchall()
+    postgres.execute("DROP TABLE IF EXISTS deals")
+    postgres.execute(f"CREATE TABLE deals ({quoted})")
+    with postgres.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO deals VALUES ({', '.join(['%s'] * len(header))})", rows)
+        cursor.execute(query)
+        return cursor.fetchall()
+
+
 @pytest.mark.parametrize("stage", ["", "Proposing"])
 def test_the_statement_leaves_out_the_lines_the_audit_skips(postgres: psycopg.Connection[Any], stage: str) -> None:
     """A report's footer (its words in the first column, the deal's stage and answers blank) and a blank row are no
@@ -768,22 +787,10 @@ def test_the_statement_leaves_out_the_lines_the_audit_skips(postgres: psycopg.Co
     if not stage:
         assert len(expected) == 5, expected  # Confidentiality, Totally Real Co, Subtotal, Acme, a cell of spaces
     columns = export_columns.sql_columns(plan, header.__getitem__)  # as --columns-from reads the header
+    table = [[str(n), *row] for n, row in enumerate(rows)]
     for dialect in ("duckdb", "postgres"):
         statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF, keep=["n"])
-        quoted = ", ".join(f"{DIALECTS[dialect].identifier(name)} TEXT" for name in ["n", *header])
-        table = [(str(n), *row) for n, row in enumerate(rows)]
-        if dialect == "duckdb":
-            connection = duckdb.connect()
-            connection.execute(f"CREATE TABLE deals ({quoted})")
-            connection.executemany(f"INSERT INTO deals VALUES ({', '.join('?' * 5)})", table)
-            kept = connection.execute(f"SELECT n, verified_weighted FROM ({statement.rstrip().rstrip(';')})").fetchall()
-        else:
-            postgres.execute("DROP TABLE IF EXISTS deals")
-            postgres.execute(f"CREATE TABLE deals ({quoted})")
-            with postgres.cursor() as cursor:
-                cursor.executemany(f"INSERT INTO deals VALUES ({', '.join(['%s'] * 5)})", table)
-                cursor.execute(f"SELECT n, verified_weighted FROM ({statement.rstrip().rstrip(';')}) AS verdict")
-                kept = cursor.fetchall()
+        kept = _selected(postgres, dialect, statement, ["n", *header], table, "n, verified_weighted")
         assert sorted((n for n, _ in kept), key=int) == expected, dialect
 
 
@@ -798,20 +805,7 @@ def test_a_total_under_the_deals_name_after_a_blank_id_is_left_out_as_the_audit_
     total = ["", "Total", "", "5,807,107.11", ""]
     assert _skipped_by_the_audit(header, total, plan)
     columns = export_columns.sql_columns(plan, header.__getitem__)
-    rows = [("CRM-1", "Acme", "Proposing", "1000", "yes"), tuple(total)]
+    rows = [["CRM-1", "Acme", "Proposing", "1000", "yes"], total]
     for dialect in ("duckdb", "postgres"):
-        statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF).rstrip().rstrip(";")
-        quoted = ", ".join(f"{DIALECTS[dialect].identifier(name)} TEXT" for name in header)
-        if dialect == "duckdb":
-            connection = duckdb.connect()
-            connection.execute(f"CREATE TABLE deals ({quoted})")
-            connection.executemany(f"INSERT INTO deals VALUES ({', '.join('?' * 5)})", rows)
-            kept = connection.execute(f"SELECT deal FROM ({statement})").fetchall()
-        else:
-            postgres.execute("DROP TABLE IF EXISTS deals")
-            postgres.execute(f"CREATE TABLE deals ({quoted})")
-            with postgres.cursor() as cursor:
-                cursor.executemany(f"INSERT INTO deals VALUES ({', '.join(['%s'] * 5)})", rows)
-                cursor.execute(f"SELECT deal FROM ({statement}) AS verdict")
-                kept = cursor.fetchall()
-        assert kept == [("Acme",)], dialect
+        statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF)
+        assert _selected(postgres, dialect, statement, header, rows, "deal") == [("Acme",)], dialect
