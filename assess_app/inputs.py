@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter
 
 from assess_app.errors import bad_request
 from deal_records.records import MAX_DEAL_ID
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 NO_RECORD = 0
 
@@ -59,11 +62,11 @@ class StreamedBody:
     read up to one byte over MAX_CONTENT_LENGTH and handed on with the length read, so that Werkzeug refuses it
     413 exactly as a body whose Content-Length is over the limit, on every route that reads a body."""
 
-    def __init__(self, wsgi_app: Any, config: Mapping[str, Any]) -> None:
+    def __init__(self, wsgi_app: WSGIApplication, config: Mapping[str, Any]) -> None:
         self.wsgi_app = wsgi_app
         self.config = config
 
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         """Give the app the body with its length when the server streamed it without one."""
         limit = self.config.get("MAX_CONTENT_LENGTH")
         if limit is not None and environ.get("wsgi.input_terminated") and not environ.get("CONTENT_LENGTH"):
@@ -74,7 +77,7 @@ class StreamedBody:
             environ["CONTENT_LENGTH"] = str(len(body))
             environ.pop("HTTP_TRANSFER_ENCODING", None)
             del environ["wsgi.input_terminated"]
-        return self.wsgi_app(environ, start_response)  # type: ignore[no-any-return]
+        return self.wsgi_app(environ, start_response)
 
 
 def read_at_most(stream: IO[bytes], size: int) -> bytes:
