@@ -241,7 +241,7 @@ def record_outcome(
         raise RecordError(
             "outcome",
             f"the deal was closed {current.outcome} on {current.closed_on.isoformat()}; "
-            "reopen it first (outcome open) to record another outcome",
+            "reopen it first (set its outcome back to open) to record another outcome",
         )
     amount, currency = change.amount, change.currency
     if change.outcome is Outcome.WON and amount is None and currency is not None and currency != deal.currency:
