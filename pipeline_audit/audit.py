@@ -146,6 +146,7 @@ def new_result(
         evidence_left_out=plan.evidence_left_out,
         no_stage=plan.no_stage,
         column_warnings=tuple(warning for warning in plan.warnings if warning != plan.no_stage),
+        pipelines_read=mapping.pipelines,
         period=options.period,
     )
 

@@ -43,6 +43,7 @@ class AuditResult:
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
     several_pipelines: bool = False  # whether the export's pipeline column names more than one pipeline
+    pipelines_read: tuple[str, ...] = ()  # the pipelines listed to be read (crm.pipelines, --pipeline); () for all
     # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.
     other_pipelines: list[tuple[str, int]] = field(default_factory=list)
     other_pipeline_rows: int = 0
@@ -53,6 +54,12 @@ class AuditResult:
     column_warnings: tuple[str, ...] = ()
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)
+
+    @property
+    def one_pipeline_advised(self) -> bool:
+        """Whether reading one pipeline is a way past unknown stage names: the export holds several and all were read
+        (the deals of a pipeline listed to be read are this process's, whose stage names are to be mapped)."""
+        return self.several_pipelines and not self.pipelines_read
 
     @property
     def mostly_unassessed(self) -> bool:

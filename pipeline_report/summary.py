@@ -211,13 +211,12 @@ def unknown_stage_lines(result: AuditResult, loaded: LoadedProcess) -> list[str]
         lines.append(f"      # ... and more names, on {plural(unlisted, 'deal')} (see audit.csv)")
     lines.append(f"  stage ids: {', '.join(stage.id for stage in loaded.process.stages)}")
     if result.unknown_stage_pipelines:
-        # Reading one pipeline is a way forward only in an export of several.
         lines.append(
             f"  their pipelines: {names_counted(result.unknown_stage_pipelines)}"
             + (
                 "; map only this process's stages: read only its pipeline with --pipeline NAME or crm.pipelines, "
                 "and audit another pipeline's deals with its own process"
-                if result.several_pipelines
+                if result.one_pipeline_advised
                 else ""
             )
         )

@@ -193,7 +193,7 @@ def _what_to_fix(result: AuditResult) -> str:
     if unknown * 2 <= result.totals.not_assessed:
         return "fix the rows listed above"
     fix = f"{unknown} of them are at stage names the process does not know: map them under crm.stage_names as listed above"
-    if result.unknown_stage_pipelines and result.several_pipelines:
+    if result.unknown_stage_pipelines and result.one_pipeline_advised:
         pipelines = names_counted(result.unknown_stage_pipelines)
         fix += f", or read only this process's pipeline with --pipeline NAME or crm.pipelines (their pipelines: {pipelines})"
     return fix

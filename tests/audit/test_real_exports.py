@@ -481,6 +481,22 @@ def test_reading_one_pipeline_is_advised_only_in_an_export_of_several(
     assert ("--pipeline" in python.err) is advised  # 2 of 3 not assessed: the closing error says where to start
 
 
+def test_reading_one_pipeline_is_not_advised_when_the_pipelines_read_are_listed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """With --pipeline Sales, the unknown stage is Sales's own: map it; reading one pipeline is done already."""
+    export = tmp_path / "deals.csv"
+    export.write_text(
+        "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
+        "1,D1,Nurture,1000,Sales\n2,D2,Nurture,1000,Sales\n3,D3,Qualifying,1000,Sales\n4,D4,Qualifying,1000,Renewals\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", "--pipeline", "Sales")
+    assert_same_outputs(python, duckdb)
+    assert '  their pipelines: "Sales" (2)\n' in python.out
+    assert "read only its pipeline" not in python.out and "read only this process's pipeline" not in python.err
+
+
 TWO_PIPELINES = (
     "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
     "1,Acme,Qualifying,1000,Sales Pipeline\n"
