@@ -217,6 +217,29 @@ class OutcomeEvent(Base):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
 
 
+class DealChange(Base):
+    """One change to a deal's details (its name, CRM id or owner): appended, never changed, so the deal page
+    shows who renamed or moved a deal, and what it was before.
+
+    `field` is name, crm_id or owner (an owner's email); `before` and `after` are the values as text (None: not
+    set). `source` is form, api or import; `changed_by_id` is None for an import, which no user signs.
+    """
+
+    __tablename__ = "deal_changes"
+    __table_args__ = (Index("ix_deal_changes_deal_id_id", "deal_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id"))
+    field: Mapped[str] = mapped_column(String(20))
+    before: Mapped[str | None] = mapped_column(String(320))
+    after: Mapped[str | None] = mapped_column(String(320))
+    source: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utc_now)
+
+    changed_by: Mapped[User | None] = relationship(foreign_keys=[changed_by_id])
+
+
 class ConfirmationRequest(Base):
     """A link a rep sent a buyer to confirm some outcomes of a deal: only the token's sha256 is kept.
 

@@ -63,13 +63,19 @@ class NewDeal:
     segment: str | None = None  # which milestones with `required_when.segment` the deal needs
 
 
-def _text(
+# What a required text of a deal that is missing or blank is told.
+_REQUIRED = {"name": "name the deal", "owner": "give the email of the user who owns the deal"}
+
+
+def deal_text(
     data: Mapping[str, object], key: str, problems: list[Problem], required: bool = False, limit: int = MAX_NAME
 ) -> str | None:
+    """The one-line text `data[key]`, trimmed (None when absent or blank); a problem when it is required and
+    missing, not text, not clean (sales_process.text) or longer than `limit`."""
     value = data.get(key)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            problems.append(Problem((key,), f"'{key}' is required: name the deal"))
+            problems.append(Problem((key,), f"'{key}' is required: {_REQUIRED.get(key, 'fill it in')}"))
         return None
     if not isinstance(value, str):
         problems.append(Problem((key,), f"'{key}' must be text, got {kind_of(value)}"))
@@ -87,9 +93,9 @@ def _text(
 def parse_new_deal(data: object, process: LoadedProcess) -> NewDeal:
     """Validate a new deal ({name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}); raise InvalidInput with every problem."""
     data, problems = object_with_keys(data, "a deal", NEW_DEAL_KEYS, CHECK_KEYS)
-    name = _text(data, "name", problems, required=True)
-    crm_id = _text(data, "crm_id", problems)
-    owner = _text(data, "owner", problems, limit=MAX_EMAIL)
+    name = deal_text(data, "name", problems, required=True)
+    crm_id = deal_text(data, "crm_id", problems)
+    owner = deal_text(data, "owner", problems, limit=MAX_EMAIL)
     amount: float | None = None
     currency: str | None = None
     claimed: str | None = None
@@ -115,9 +121,10 @@ class RecordError(ValueError):
         self.message = message
 
 
-def _taken(crm_id: str, holder: int, caller: User) -> str:
-    """Why a CRM id cannot be used again, with what the caller can do: a deal they cannot open is not sent to."""
-    if holder == caller.id or caller.is_manager:
+def taken_crm_id(crm_id: str, holder: int, caller: User | None) -> str:
+    """Why a CRM id cannot be used again, with what the caller (None: an import) can do: a deal they cannot open
+    is not sent to."""
+    if caller is None or holder == caller.id or caller.is_manager:
         return f"a deal with crm_id {crm_id!r} exists already; check that one instead"
     return (
         f"crm_id {crm_id!r} is another rep's deal, which only its owner and the managers see; "
@@ -140,7 +147,7 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
     if new.crm_id is not None:
         holder = session.scalar(select(Deal.owner_id).where(Deal.crm_id == new.crm_id))
         if holder is not None:
-            raise RecordError("crm_id", _taken(new.crm_id, holder, caller))
+            raise RecordError("crm_id", taken_crm_id(new.crm_id, holder, caller))
     deal = Deal(
         owner_id=owner.id,
         owner=owner,

@@ -677,6 +677,7 @@ def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Count
     """What a row changes of the saved deal its crm_id matches: its name when the row names it, its owner when the
     row's owner cell names another user (never --owner, which only fills rows whose owner is not a user: the deal
     has one); RecordError for an open row of a closed deal, which is not checked."""
+    from deal_records.details import DetailsChange, change_details
     from deal_records.outcomes import closed_check_refusal
     from deal_records.records import RecordError
     from pipeline_audit.rows import ClosedDeal
@@ -688,11 +689,10 @@ def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Count
             f"{closed}; reopen it first (its Outcome section on the deal's page, or POST /api/deals/{deal.id}/outcome "
             "with outcome open) and import the row again, or leave the row out",
         )
-    if row.named:
-        deal.name = _name(row)
-    if owner.named and deal.owner_id != owner.user.id:
-        counts.moved.append(Moved(row.line, deal.name, deal.owner.email, owner.user.email))
-        deal.owner_id, deal.owner = owner.user.id, owner.user
+    change = DetailsChange(name=_name(row) if row.named else None, owner=owner.user.email if owner.named else None)
+    for made in change_details(db, None, deal, change, "import"):
+        if made.field == "owner":
+            counts.moved.append(Moved(row.line, deal.name, made.before or "", made.after or ""))
 
 
 def _name(row: Row) -> str:

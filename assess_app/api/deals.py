@@ -27,7 +27,8 @@ from assess_app.idempotent import idempotent_api, keep
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
-from deal_records.models import Check, Deal, OutcomeEvent, User
+from deal_records.details import change_details, deal_changes, parse_details_change
+from deal_records.models import Check, Deal, DealChange, OutcomeEvent, User
 from deal_records.outcomes import (
     closed_check_refusal,
     current_outcome,
@@ -96,6 +97,9 @@ def api_json(data: object, status: int = 200) -> Response:
 
 
 NEW_DEAL_EXAMPLE = 'a new deal such as {"name": "Northwind", "amount": "USD 120,000", "claimed_stage": "proposing"}'
+DETAILS_EXAMPLE = (
+    'a change of the deal\'s details such as {"name": "Northwind — 40 seats"} or {"owner": "rep@example.com"}'
+)
 OUTCOME_EXAMPLE = 'an outcome such as {"outcome": "won", "date": "YYYY-MM-DD"} or {"outcome": "lost", "date": "YYYY-MM-DD", "reason": "No budget"}'
 
 
@@ -342,7 +346,53 @@ def show(deal_id: int) -> ApiAnswer:
             "checks": checks,
             "confirmations": confirmations_json(db, deal),
             **outcome_json(db, deal),
+            "changes": [change_json(change) for change in deal_changes(db, deal.id)],
         }
+    return api_json(body)
+
+
+def change_json(change: DealChange) -> dict[str, Any]:
+    """One renaming, CRM id change or owner move of a deal."""
+    return {
+        "field": change.field,
+        "before": change.before,
+        "after": change.after,
+        "source": change.source,
+        "changed_by": change.changed_by.email if change.changed_by else None,
+        "changed_at": _time(change.changed_at),
+    }
+
+
+@bp.patch("/deals/<int:deal_id>")
+@api_login_required
+def change(deal_id: int) -> ApiAnswer:
+    """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
+    changes made ([] when every value was the deal's already)."""
+    user = signed_in_user()
+    data, refused = read_body(DETAILS_EXAMPLE)
+    if refused is not None:
+        return refused
+    try:
+        details = parse_details_change(data)  # told whether or not the deal exists: a 400 reveals nothing
+    except InvalidInput as invalid:
+        return invalid_body(invalid)
+    with records().writing() as db:
+        caller = db.get(User, user.id)
+        assert caller is not None
+        deal = find_deal(db, caller, deal_id)
+        if deal is None:
+            return not_found()
+        try:
+            made = change_details(db, caller, deal, details, "api")
+        except RecordError as error:
+            if error.loc == "deal":
+                return not_found()
+            return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+        for row in made:
+            db.refresh(row, ["changed_by"])
+        body = {**deal_json(deal), "changes": [change_json(row) for row in made]}
+    if made:
+        log.info("deal %s: %s changed by user %s through the API", deal_id, ", ".join(r.field for r in made), user.id)
     return api_json(body)
 
 

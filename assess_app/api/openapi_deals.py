@@ -72,6 +72,39 @@ def new_deal_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def details_change_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
+    """The body of PATCH /api/deals/{deal_id}: the new deal's name, crm_id and owner, each optional."""
+    fields = new_deal_schema(assess_body)["properties"]
+    one_line = text_pattern(single_line=True, required=True)
+    return {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {
+            "name": fields["name"],
+            "crm_id": fields["crm_id"],
+            "owner": {
+                **fields["owner"],
+                "type": "string",
+                "pattern": one_line,
+                "description": "The email of the user the deal moves to (a manager only), who must be an existing, "
+                "active user: 404 names the owner otherwise, 403 for a rep.",
+            },
+        },
+    }
+
+
+DEAL_CHANGE = {
+    "type": "object",
+    "properties": {
+        "field": {"enum": ["name", "crm_id", "owner"]},
+        "before": {"type": ["string", "null"], "description": "The value before (an owner's email); null: none."},
+        "after": {"type": ["string", "null"], "description": "The value after; null: none (a cleared CRM id)."},
+        "source": {"enum": ["form", "api", "import"]},
+        "changed_by": {"type": ["string", "null"], "description": "The email of who changed it (null: an import)."},
+        "changed_at": _TIME,
+    },
+}
 SAVED_DEAL = {
     "type": "object",
     "properties": {
@@ -384,6 +417,11 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "items": {"$ref": "#/components/schemas/OutcomeEvent"},
                         "description": "Closings and reopenings, oldest first; never changed.",
                     },
+                    "changes": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/DealChange"},
+                        "description": "Renamings, CRM id changes and owner moves, oldest first; never changed.",
+                    },
                 },
             },
         ]
@@ -498,6 +536,46 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "400": _errors("A bad as_of date."),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
+                    "503": _UNAVAILABLE,
+                },
+            },
+            "patch": {
+                "summary": "Rename the deal, change its CRM id (null: none) or move it to another owner (a manager "
+                "only). The deal's owner or a manager may; each change is kept in the deal's `changes`.",
+                "security": _SECURITY,
+                "parameters": [_DEAL_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DealDetailsChange"}}},
+                },
+                "responses": {
+                    "200": _json(
+                        "The deal as it is now, with `changes`: those this request made ([] when every value was "
+                        "the deal's already).",
+                        {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/SavedDeal"},
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "changes": {
+                                            "type": "array",
+                                            "items": {"$ref": "#/components/schemas/DealChange"},
+                                        }
+                                    },
+                                },
+                            ]
+                        },
+                    ),
+                    "400": _errors("The body names nothing to change, or a value is not valid."),
+                    "401": _UNAUTHORIZED,
+                    "403": _errors("A rep asked to move the deal to another owner: only a manager may."),
+                    "404": _errors(
+                        "No deal with this id that the caller may see, or no active user with the owner's email."
+                    ),
+                    "409": _errors("Another deal has this crm_id."),
+                    "413": _TOO_LARGE,
+                    "415": _NOT_JSON,
                     "503": _UNAVAILABLE,
                 },
             },
@@ -706,6 +784,8 @@ def deal_components(assess_body: dict[str, Any], confirmable: list[str]) -> dict
             "ConfirmationRequest": CONFIRMATION,
             "NewOutcome": new_outcome_schema(assess_body),
             "OutcomeEvent": OUTCOME_EVENT,
+            "DealDetailsChange": details_change_schema(assess_body),
+            "DealChange": DEAL_CHANGE,
         },
         "securitySchemes": {
             "bearerAuth": {

@@ -27,7 +27,8 @@ from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
-from deal_records.models import ConfirmationRequest, Deal, OutcomeEvent, User, utc_now
+from deal_records.details import change_details, deal_changes, may_change_details, parse_details_change
+from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     closed_check_refusal,
@@ -143,6 +144,7 @@ def new_deal_form() -> tuple[str, int]:
 
 
 NEW_DEAL_FIELDS = ("name", "crm_id", "amount", "segment", "claimed_stage", "owner")
+CHOOSE_OWNER = "Choose who owns the deal: the rep who works it, or yourself"
 
 
 def _new_deal_data(form: Any) -> dict[str, Any]:
@@ -159,6 +161,9 @@ def create() -> tuple[str, int] | BaseResponse:
     user = signed_in_user()
     loaded = current_process()
     values = {key: request.form.get(key, "") for key in NEW_DEAL_FIELDS}
+    if user.is_manager and not values["owner"].strip():
+        # The form makes a manager choose: a deal silently theirs would leave the rep's pipeline unseen.
+        return _new_form(loaded, user, values, {"owner": [CHOOSE_OWNER]}, UNPROCESSABLE)
     try:
         new: NewDeal = parse_new_deal(_new_deal_data(request.form), loaded)
         with records().writing() as db:
@@ -231,6 +236,48 @@ class Closing:
         return is_closed(self.current)
 
 
+@dataclass(frozen=True)
+class Editing:
+    """The deal's details part of the page: its changes so far, the owners a manager may move it to, and the
+    form as sent back."""
+
+    changes: list[DealChange]
+    may_edit: bool
+    owners: list[User]
+    values: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    saved: bool = False
+
+
+DETAIL_FIELDS = ("name", "crm_id", "owner")
+
+
+def _editing(
+    user: User, deal: Deal, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+) -> Editing:
+    with records().reading() as db:
+        changes = deal_changes(db, deal.id)
+        owners = list(db.scalars(select(User).where(User.active).order_by(User.email))) if user.is_manager else []
+    shown = {"name": deal.name, "crm_id": deal.crm_id or "", "owner": deal.owner.email}
+    return Editing(
+        changes,
+        may_change_details(user, deal),
+        owners,
+        values if values is not None else shown,
+        errors or {},
+        request.args.get("details") is not None,
+    )
+
+
+def _by_field(invalid: InvalidInput, default: str) -> dict[str, str]:
+    """A form's problems by the field they name (`default` for those naming none), each field's in one sentence."""
+    errors: dict[str, str] = {}
+    for problem in invalid.problems:
+        key = problem.loc_text() or default
+        errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
+    return errors
+
+
 def _closing(
     user: User, deal: Deal, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
 ) -> Closing:
@@ -258,6 +305,7 @@ def _deal_page(
     save_error: str | None = None,
     asking: Asking | None = None,
     closing: Closing | None = None,
+    editing: Editing | None = None,
 ) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
@@ -293,6 +341,7 @@ def _deal_page(
         asking=asking or Asking(),
         can_ask=can_check and loaded.process.company is not None,
         closing=closing or _closing(user, deal),
+        editing=editing or _editing(user, deal),
     )
     return page, status
 
@@ -498,9 +547,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
             assert stored is not None and caller is not None
             record_outcome(db, caller, stored, change, "form")
     except InvalidInput as invalid:
-        for problem in invalid.problems:
-            key = problem.loc_text() or "outcome"
-            errors[key] = f"{errors[key]} {problem.message}" if key in errors else problem.message
+        errors = _by_field(invalid, "outcome")
     except RecordError as error:
         if error.loc == "deal":
             abort(404)
@@ -512,3 +559,38 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, closing=closing)
     log.info("deal %s: outcome %s recorded by user %s", deal_id, change.outcome.value, user.id)
     return redirect(f"/deals/{deal_id}?outcome=recorded#outcome", 303)
+
+
+@bp.post("/deals/<int:deal_id>/details")
+@login_required
+def details(deal_id: int) -> tuple[str, int] | BaseResponse:
+    """Rename the deal or change its CRM id (its owner or a manager), or move it to another owner (a manager);
+    on a problem the page comes back with the form as typed."""
+    user = signed_in_user()
+    loaded = current_process()
+    deal, checks, requests = _visible_deal(user, deal_id)
+    values = {key: request.form.get(key, "").strip() for key in DETAIL_FIELDS if key in request.form}
+    errors: dict[str, str] = {}
+    made: list[DealChange] = []
+    try:
+        # A blank CRM id field is the deal without one; the name and owner are never blank.
+        change = parse_details_change(
+            {key: value or None if key == "crm_id" else value for key, value in values.items()}
+        )
+        with records().writing() as db:
+            stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
+            assert stored is not None and caller is not None
+            made = change_details(db, caller, stored, change, "form")
+    except InvalidInput as invalid:
+        errors = _by_field(invalid, "name")
+    except RecordError as error:
+        if error.loc == "deal":
+            abort(404)
+        errors[error.loc] = error.message
+    if errors:
+        editing = _editing(user, deal, values, errors)
+        form = make_form(loaded, prefill(deal, loaded.process))
+        return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, editing=editing)
+    if made:
+        log.info("deal %s: %s changed by user %s", deal_id, ", ".join(row.field for row in made), user.id)
+    return redirect(f"/deals/{deal_id}?details={'saved' if made else 'unchanged'}#details", 303)

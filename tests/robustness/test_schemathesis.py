@@ -22,6 +22,7 @@ from hypothesis.internal.charmap import charmap, charmap_file, intervals_from_co
 from assess_app import create_app
 from deal_records.database import make_engine, session_factory, writing
 from deal_records.people import add_user, create_token
+from deal_records.records import NewDeal, create_deal
 from tests.browser import live_wsgi
 from tests.conftest import DEFAULT_PROCESS, ROOT
 
@@ -53,13 +54,15 @@ def unicode_tables() -> Path:
 
 def _token(url: str, role: str) -> str:
     """An API token of a new user of that role, so the fuzzer reaches the deals API behind its sign-in
-    (a rep to be named as an owner exists too)."""
+    (a rep to be named as an owner exists too), and a deal of theirs with id 1, the id the fuzzer tries
+    first: every operation on a deal reaches past its 404 from the first request."""
     engine = make_engine(url)
     try:
         with writing(session_factory(engine)) as db:
-            add_user(db, "fuzz@example.com", role, "fuzz-password-1", "Fuzz")
+            fuzz = add_user(db, "fuzz@example.com", role, "fuzz-password-1", "Fuzz")
             add_user(db, "other@example.com", "rep", "other-password-1", "Other")
             _, token = create_token(db, "fuzz@example.com")
+            create_deal(db, fuzz, NewDeal("Fuzz deal", None, None, None, None))
     finally:
         engine.dispose()
     return token
