@@ -277,6 +277,7 @@ _DEAL_ID = {
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
+    "example": 1,
 }
 _IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
@@ -385,7 +386,12 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
                     "reason": {**reason, "description": "Why it is reopened."},
                 },
             ),
-        ]
+        ],
+        "examples": [
+            {"outcome": "lost", "date": "2026-11-30", "reason": "No budget this year"},
+            {"outcome": "open", "reason": "The buyer came back with a budget"},
+            {"outcome": "won", "date": "2026-12-04", "amount": "EUR 42,000"},
+        ],
     }
 
 

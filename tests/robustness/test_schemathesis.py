@@ -62,7 +62,7 @@ def _token(url: str, role: str) -> str:
             fuzz = add_user(db, "fuzz@example.com", role, "fuzz-password-1", "Fuzz")
             add_user(db, "other@example.com", "rep", "other-password-1", "Other")
             _, token = create_token(db, "fuzz@example.com")
-            create_deal(db, fuzz, NewDeal("Fuzz deal", None, None, None, None))
+            create_deal(db, fuzz, NewDeal("Fuzz deal", None, 120000.0, None, None, "EUR"))
     finally:
         engine.dispose()
     return token
