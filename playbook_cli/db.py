@@ -62,18 +62,18 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from deal_records.backup import BackupError
     from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
     from deal_records.migrate import migrate
-    from deal_records.schema import current_revision, pending_migrations
+    from deal_records.schema import SchemaNewer, known_revision, pending_migrations
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
-            for step in pending_migrations(current_revision(engine)):
+            for step in pending_migrations(known_revision(engine)):
                 print(f"will apply {step}")
             migration = migrate(engine, url, keep_copy=not args.no_backup)
         finally:
             engine.dispose()
-    except (BadDatabaseUrl, BackupError) as error:
+    except (BadDatabaseUrl, BackupError, SchemaNewer) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
@@ -93,17 +93,17 @@ def run_status(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
-    from deal_records.schema import UPGRADE_COMMAND, current_revision, head_revision
+    from deal_records.schema import UPGRADE_COMMAND, SchemaNewer, head_revision, known_revision
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
             require_sqlite_file(engine, args.database)  # asking for a version creates no file
-            current = current_revision(engine)
+            current = known_revision(engine)
         finally:
             engine.dispose()
-    except (BadDatabaseUrl, CommandError) as error:
+    except (BadDatabaseUrl, CommandError, SchemaNewer) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
