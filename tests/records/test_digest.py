@@ -212,6 +212,7 @@ def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_sin
     ]
     for received, (to, email) in zip(mail_server.received, printed.items(), strict=True):
         assert received.message["From"] == "Sales <sales@contoso.example>"
+        assert received.message["Date"] and received.message["Message-ID"].endswith("@playbook.example.com>")
         body = received.message.get_content().replace("\r\n", "\n")
         # A subject longer than a header line is folded onto the next one, which reads back with a space before it.
         subject = str(received.message["Subject"]).strip()
