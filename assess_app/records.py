@@ -121,6 +121,12 @@ def unavailable_reason(error: SQLAlchemyError) -> str:
     return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
 
+UNDEFINED_TABLE = "42P01"  # PostgreSQL's SQLSTATE for a table that does not exist
+
+
 def is_unavailable(error: BaseException) -> bool:
-    """Whether the database could not be reached or was locked (as opposed to a bug)."""
-    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+    """Whether the database could not be reached, was locked, or is missing its tables (a restore under way: on
+    PostgreSQL that is a ProgrammingError, on SQLite an OperationalError), as opposed to a bug."""
+    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == UNDEFINED_TABLE
