@@ -48,6 +48,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     restore_parser.add_argument(
         "--force", action="store_true", help="replace the records of a database that is not empty"
     )
+    restore_parser.add_argument(
+        "--ignore-connected-sessions",
+        action="store_true",
+        help="on PostgreSQL, restore even while other sessions (the app servers) are connected to the database",
+    )
     add_database_option(restore_parser)
     restore_parser.set_defaults(run=run_restore)
     upgrade_parser.add_argument(
@@ -143,7 +148,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from deal_records.database import BadDatabaseUrl, database_url
 
     try:
-        print(restore(database_url(args.database), args.file, args.force).message)
+        print(restore(database_url(args.database), args.file, args.force, args.ignore_connected_sessions).message)
     except (BadDatabaseUrl, BackupError) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID

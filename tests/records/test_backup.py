@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from deal_records.database import make_engine, session_factory
 from deal_records.models import Check
@@ -166,3 +166,25 @@ def test_a_sqlite_backup_restored_into_postgresql_is_named_as_such(
     assert f"{tmp_path / 'records.backup'} is a SQLite database, and this database is PostgreSQL" in (
         capsys.readouterr().err
     )
+
+
+def test_a_postgresql_restore_refuses_while_other_sessions_are_connected_unless_told(
+    records_app: Flask, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = tmp_path / "records.backup"
+    assert main(["db", "backup", str(backup), "--database", database_url]) == 0
+    serving = make_engine(database_url)  # an app server's connection
+    with serving.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        capsys.readouterr()
+        status = main(["db", "restore", str(backup), "--database", database_url, "--force"])
+        err = capsys.readouterr().err
+        if database_url.startswith("postgresql"):
+            assert status == 1
+            assert "1 other session is connected to" in err and "stop the app servers (every one) first" in err
+            assert "--ignore-connected-sessions restores anyway" in err and "Traceback" not in err
+            forced = ["--force", "--ignore-connected-sessions"]
+            assert main(["db", "restore", str(backup), "--database", database_url, *forced]) == 0
+        else:  # SQLite cannot tell: the manual says to stop the app first
+            assert status == 0, err
+    serving.dispose()
