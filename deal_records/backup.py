@@ -222,11 +222,20 @@ def _end_sessions(url_text: str) -> str:
             ended = connection.execute(delete(UserSession)).rowcount
     finally:
         engine.dispose()
-    sessions = (
-        "it held no signed-in session" if ended == 0 else f"ended the {plural(ended, 'signed-in session')} it held"
-    )
+    return ended_sessions_words(ended)
+
+
+def ended_sessions_words(ended: int) -> str:
+    """What a restore says of the sessions it ended (each would let someone signed out since the backup in), and
+    of the API tokens it cannot tell apart."""
+    if ended == 0:
+        sessions = "it held no signed-in session: everyone signs in again"
+    else:
+        sessions = (
+            f"ended the {plural(ended, 'signed-in session')} it held (a session signed out since the backup would "
+            "otherwise open again): everyone signs in again"
+        )
     return (
-        f"{sessions}, so that no one signed out since the backup is signed in again: everyone signs in anew. "
-        "API tokens revoked since the backup are valid again: revoke them again "
+        f"{sessions}. API tokens revoked since the backup are valid again: revoke them again "
         "(playbook tokens list EMAIL, playbook tokens revoke EMAIL --id N)"
     )

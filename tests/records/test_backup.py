@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select, text
 
+from deal_records.backup import ended_sessions_words
 from deal_records.database import make_engine, session_factory
 from deal_records.models import Check
 from playbook_cli.main import main
@@ -105,7 +106,8 @@ def test_a_restore_ends_the_sessions_it_brings_back_and_the_backup_is_private(
     restored = _empty_database(database_url, tmp_path, request)
     capsys.readouterr()
     assert main(["db", "restore", str(backup), "--database", restored]) == 0
-    assert "ended the 1 signed-in session it held, so that no one signed out since" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert f"; {ended_sessions_words(1)}\n" in said, said
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("records.backup")) == [
         "records.backup"
     ]  # reading the backup left no -wal or -shm file beside it
@@ -188,3 +190,12 @@ def test_a_postgresql_restore_refuses_while_other_sessions_are_connected_unless_
         else:  # SQLite cannot tell: the manual says to stop the app first
             assert status == 0, err
     serving.dispose()
+
+
+def test_the_restores_words_on_sessions_read_well_for_none_one_and_many_and_the_manual_quotes_them() -> None:
+    assert ended_sessions_words(0).startswith("it held no signed-in session: everyone signs in again. API tokens")
+    assert ended_sessions_words(1).startswith("ended the 1 signed-in session it held (a session signed out since")
+    assert ended_sessions_words(3).startswith("ended the 3 signed-in sessions it held (a session signed out since")
+    manual = (Path(__file__).parents[2] / "docs/operations/health-and-backups.md").read_text()
+    assert f"into restored.db; {ended_sessions_words(3)}\n" in manual
+    assert f"into playbook.db; {ended_sessions_words(0)}\n" in manual
