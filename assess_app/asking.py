@@ -20,7 +20,7 @@ from assess_app.config import EXIT_INVALID_PROCESS
 from assess_app.current import current_process
 from assess_app.mail import confirmation_mail, mailto_link
 from assess_app.records import records
-from deal_records.base_url import BaseUrlError, require_base_url
+from deal_records.base_url import BASE_URL_ENV, BaseUrlError, require_base_url
 from deal_records.confirmations import create_request, state_of
 from deal_records.mail import MAIL_FROM_ENV, SMTP_ENV, MailError, MailSettingsError, MailText, Outbox, outbox_from_env
 from deal_records.models import ConfirmationRequest as RequestRow
@@ -55,7 +55,11 @@ class Asked:
 def init_outbox(app: Flask) -> None:
     """The mail server from SMTP_URL/MAIL_FROM (PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM), none when unset,
     and the public base URL links are built from (BASE_URL, PLAYBOOK_BASE_URL; required with mail)."""
-    settings = {SMTP_ENV: app.config.get("SMTP_URL") or "", MAIL_FROM_ENV: app.config.get("MAIL_FROM") or ""}
+    settings = {
+        SMTP_ENV: app.config.get("SMTP_URL") or "",
+        MAIL_FROM_ENV: app.config.get("MAIL_FROM") or "",
+        BASE_URL_ENV: app.config.get("BASE_URL") or "",
+    }
     try:
         outbox = outbox_from_env(settings)
         app.extensions[BASE_URL_KEY] = require_base_url(

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadHost, HTTPException
 
 from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
@@ -70,8 +70,26 @@ def _with_allow(error: HTTPException, response: Response) -> Response:
     return response
 
 
+BAD_HOST = (
+    "Bad Request: the Host header is not a host name this server can read (a part between dots longer than 63 "
+    "characters, or characters a host name cannot hold); send the server's own name or address."
+)
+
+
+def _bad_host() -> tuple[Response, int]:
+    """A Host header Werkzeug cannot read leaves the request with no URL adapter: no page can be rendered (its links
+    need one), so the answer is plain text, or the API's errors body."""
+    if is_api_path(request.path):
+        return api_errors(400, [{"loc": "Host", "message": BAD_HOST}])
+    response = make_response(BAD_HOST + "\n")
+    response.mimetype = "text/plain"
+    return response, 400
+
+
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Answer an HTTP error in the format the client asked for."""
+    if isinstance(error, BadHost):
+        return _bad_host()
     code = error.code or 500
     if is_api_path(request.path):
         response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])

@@ -31,7 +31,7 @@ from deal_records.limits import DatabaseLimiter
 from deal_records.migrate import Migration, migrate
 from deal_records.people import prepare_sign_in
 from deal_records.pipeline import VerdictMemo
-from deal_records.schema import SchemaBehind, require_current
+from deal_records.schema import SchemaProblem, require_current
 from sales_process.confirmation import ConfirmationStore
 
 RECORDS_KEY = "deal_records"
@@ -64,7 +64,7 @@ class Records:
 def open_records(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Records:
     """Open the database; SQLite is created and migrated here, PostgreSQL must be migrated already.
 
-    Raises BadDatabaseUrl, SchemaBehind, BackupError (the copy taken before migrating SQLite could not be written),
+    Raises BadDatabaseUrl, SchemaProblem (behind, or made by a newer version), BackupError (the copy taken before migrating SQLite could not be written),
     or SQLAlchemyError when it cannot be reached.
     """
     engine = make_engine(url, busy_timeout_ms)
@@ -88,7 +88,7 @@ def init_records(app: Flask) -> None:
     url = app.config["DATABASE_URL"]
     try:
         app.extensions[RECORDS_KEY] = open_records(url, app.config.get("DATABASE_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS))
-    except (BadDatabaseUrl, SchemaBehind, BackupError) as error:
+    except (BadDatabaseUrl, SchemaProblem, BackupError) as error:
         print(f"assess_app: cannot start: {error}", file=sys.stderr)
         raise SystemExit(EXIT_INVALID_PROCESS) from None
     except SQLAlchemyError as error:
@@ -121,6 +121,12 @@ def unavailable_reason(error: SQLAlchemyError) -> str:
     return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
 
+UNDEFINED_TABLE = "42P01"  # PostgreSQL's SQLSTATE for a table that does not exist
+
+
 def is_unavailable(error: BaseException) -> bool:
-    """Whether the database could not be reached or was locked (as opposed to a bug)."""
-    return isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated)
+    """Whether the database could not be reached, was locked, or is missing its tables (a restore under way: on
+    PostgreSQL that is a ProgrammingError, on SQLite an OperationalError), as opposed to a bug."""
+    if isinstance(error, OperationalError) or (isinstance(error, DBAPIError) and error.connection_invalidated):
+        return True
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) == UNDEFINED_TABLE

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, inspect
+from sqlalchemy import delete, inspect, text
 from sqlalchemy.engine import URL, make_url
 
 from deal_records.database import make_engine
@@ -142,8 +142,29 @@ def table_names(url_text: str) -> list[str]:
         engine.dispose()
 
 
-def restore(url_text: str, source: Path, force: bool = False) -> Done:
-    """Restore the backup `source` into the database at `url_text`, which must be empty unless `force`."""
+IGNORE_CONNECTIONS_OPTION = "--ignore-connected-sessions"
+
+
+def other_sessions(url_text: str) -> int:
+    """How many other sessions are connected to the PostgreSQL database (app servers, psql, a second restore)."""
+    engine = make_engine(url_text)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return int(count)
+
+
+def restore(url_text: str, source: Path, force: bool = False, ignore_connected: bool = False) -> Done:
+    """Restore the backup `source` into the database at `url_text`, which must be empty unless `force`; on
+    PostgreSQL a database other sessions are connected to is refused (the app is running) unless
+    `ignore_connected`."""
     url = make_url(url_text)
     if not source.is_file():
         raise BackupError(f"{source} is not a file; name a backup made by `playbook db backup`")
@@ -168,6 +189,13 @@ def restore(url_text: str, source: Path, force: bool = False) -> Done:
         raise BackupError(
             f"{source} is a SQLite database, and this database is PostgreSQL: restore it into SQLite "
             "(--database sqlite:///FILE), or name a backup that `playbook db backup` made of PostgreSQL"
+        )
+    connected = 0 if ignore_connected else other_sessions(url_text)
+    if connected:
+        raise BackupError(
+            f"{plural(connected, 'other session')} {'is' if connected == 1 else 'are'} connected to "
+            f"{url.render_as_string(hide_password=True)} (pg_stat_activity): stop the app servers (every one) "
+            f"first, then restore; {IGNORE_CONNECTIONS_OPTION} restores anyway, under their feet"
         )
     args, env = _libpq(url)
     clean = ["--clean", "--if-exists"] if present else []
@@ -194,11 +222,20 @@ def _end_sessions(url_text: str) -> str:
             ended = connection.execute(delete(UserSession)).rowcount
     finally:
         engine.dispose()
-    sessions = (
-        "it held no signed-in session" if ended == 0 else f"ended the {plural(ended, 'signed-in session')} it held"
-    )
+    return ended_sessions_words(ended)
+
+
+def ended_sessions_words(ended: int) -> str:
+    """What a restore says of the sessions it ended (each would let someone signed out since the backup in), and
+    of the API tokens it cannot tell apart."""
+    if ended == 0:
+        sessions = "it held no signed-in session: everyone signs in again"
+    else:
+        sessions = (
+            f"ended the {plural(ended, 'signed-in session')} it held (a session signed out since the backup would "
+            "otherwise open again): everyone signs in again"
+        )
     return (
-        f"{sessions}, so that no one signed out since the backup is signed in again: everyone signs in anew. "
-        "API tokens revoked since the backup are valid again: revoke them again "
+        f"{sessions}. API tokens revoked since the backup are valid again: revoke them again "
         "(playbook tokens list EMAIL, playbook tokens revoke EMAIL --id N)"
     )

@@ -64,11 +64,13 @@ def safe_url(url: str) -> str:
 
 
 def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
-    """An engine for the URL; SQLite connections get WAL mode, a busy timeout and foreign keys."""
+    """An engine for the URL; SQLite connections get WAL mode, a busy timeout and foreign keys. A statement's error
+    never shows its parameters (hide_parameters): they hold token digests, emails and deal data, and errors are
+    logged."""
     check_url(url)
     if make_url(url).get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, hide_parameters=True)
     path = make_url(url).database
 
     @event.listens_for(engine, "do_connect")

@@ -159,9 +159,9 @@ def manager_mail(
     for label, old, new in (
         ("Claimed by the CRM stages", before.claimed_cents, after.claimed_cents),
         ("Verified by the evidence", before.verified_cents, after.verified_cents),
-        ("Gap (claimed, not verified)", before.gap_cents, after.gap_cents),
     ):
         lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
+    lines.append(gap_total_line(before.gap_cents, after.gap_cents))
     lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
@@ -252,6 +252,25 @@ def _gap_line(item: OpenDeal, cents: int) -> str:
     # A deal names its own currency, or none: it is not said to be in the pipeline's currency when it names none.
     gap = money_cents_in(cents, item.deal.currency)
     return f"  - {item.deal.name} ({item.deal.owner.label}): claims {claimed.name}, evidence supports {verified}; gap {gap}"
+
+
+GAP_LABEL = "Gap (claimed, not verified)"
+
+
+def gap_total_line(old: int, new: int) -> str:
+    """The team's gap then and now. Claimed minus verified is below zero when the evidence is ahead of the CRM
+    stages (deals with no claimed stage, or claimed behind their evidence): that reads as the evidence ahead by so
+    much, never as a negative gap."""
+    if old >= 0 and new >= 0:
+        return f"  {GAP_LABEL}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
+    return f"  {GAP_LABEL}: {_gap_amount(new)} (was {_gap_amount(old)})"
+
+
+def _gap_amount(cents: int) -> str:
+    """A gap, or, below zero, how far the evidence is ahead of the CRM stages."""
+    if cents >= 0:
+        return money_cents_in(cents)
+    return f"none, the evidence is ahead of the CRM stages by {money_cents_in(-cents)}"
 
 
 def _change(cents: int) -> str:

@@ -14,8 +14,10 @@ import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
+
+from deal_records.base_url import BASE_URL_ENV
 
 SMTP_ENV = "PLAYBOOK_SMTP_URL"
 MAIL_FROM_ENV = "PLAYBOOK_MAIL_FROM"
@@ -103,11 +105,30 @@ class MailText:
     body: str
 
 
+def message_domain(base_url: str | None, sender: str) -> str | None:
+    """The domain a Message-ID names: the host of PLAYBOOK_BASE_URL, else the From address's domain (None when
+    neither has one: Python then names this machine)."""
+    try:
+        host = urlsplit(base_url.strip()).hostname if base_url else None
+    except ValueError:
+        host = None
+    return host or parseaddr(sender)[1].rpartition("@")[2] or None
+
+
 def build_message(
-    text: MailText, *, sender: str, to: str, to_name: str | None = None, reply_to: str | None = None
+    text: MailText,
+    *,
+    sender: str,
+    to: str,
+    to_name: str | None = None,
+    reply_to: str | None = None,
+    base_url: str | None = None,
 ) -> EmailMessage:
-    """The email as a message ready to send (plain text, UTF-8)."""
+    """The email as a message ready to send (plain text, UTF-8), with the Date RFC 5322 requires and a Message-ID
+    on the domain of `base_url` (PLAYBOOK_BASE_URL), else of the From address."""
     message = EmailMessage()
+    message["Date"] = formatdate(usegmt=True)
+    message["Message-ID"] = make_msgid(domain=message_domain(base_url, sender))
     message["Subject"] = text.subject
     message["From"] = sender
     message["To"] = formataddr((to_name, to)) if to_name else to
@@ -162,10 +183,12 @@ def _safe(error: BaseException, settings: SmtpSettings) -> str:
 
 @dataclass(frozen=True)
 class Outbox:
-    """The app's way out for mail: the server and the From address."""
+    """The app's way out for mail: the server, the From address and the public base URL (its host names each
+    message's Message-ID)."""
 
     server: SmtpSettings
     sender: str
+    base_url: str | None = None
 
     def send(
         self,
@@ -177,11 +200,15 @@ class Outbox:
         tls: ssl.SSLContext | None = None,
     ) -> None:
         """Send one email; raise MailError."""
-        send(self.server, build_message(text, sender=self.sender, to=to, to_name=to_name, reply_to=reply_to), tls=tls)
+        message = build_message(
+            text, sender=self.sender, to=to, to_name=to_name, reply_to=reply_to, base_url=self.base_url
+        )
+        send(self.server, message, tls=tls)
 
 
 def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
-    """The outbox PLAYBOOK_SMTP_URL and PLAYBOOK_MAIL_FROM describe; None when mail is not set up."""
+    """The outbox PLAYBOOK_SMTP_URL and PLAYBOOK_MAIL_FROM describe (with PLAYBOOK_BASE_URL for the Message-ID's
+    domain); None when mail is not set up."""
     url = environ.get(SMTP_ENV, "").strip()
     if not url:
         return None
@@ -193,4 +220,4 @@ def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
         raise MailSettingsError(
             f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'"
         )
-    return Outbox(server, sender)
+    return Outbox(server, sender, environ.get(BASE_URL_ENV, "").strip() or None)

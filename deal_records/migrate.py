@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from deal_records.backup import backup
 from deal_records.database import is_sqlite, safe_url
-from deal_records.schema import current_revision, head_revision, pending_migrations, upgrade
+from deal_records.schema import head_revision, known_revision, pending_migrations, upgrade
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,9 @@ def migrate(engine: Engine, url: str, *, keep_copy: bool = True) -> Migration:
     """Migrate the database to the newest schema; on SQLite with data in it (and `keep_copy`), copy it first to
     FILE.before-<UTC time>.bak, so a start after installing a new version can be undone as `playbook db upgrade`'s can.
 
-    Raises BackupError when the copy cannot be written (nothing is migrated then)."""
-    before = current_revision(engine)
+    Raises BackupError when the copy cannot be written (nothing is migrated then), SchemaNewer when a newer version
+    made the database."""
+    before = known_revision(engine)
     if before == head_revision():
         return Migration(url, before, before, ())
     applied = tuple(pending_migrations(before))

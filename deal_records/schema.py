@@ -15,8 +15,19 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPGRADE_COMMAND = "playbook db upgrade"
 
 
-class SchemaBehind(RuntimeError):
+UPGRADES_PAGE = "docs/operations/upgrades.md"
+
+
+class SchemaProblem(RuntimeError):
+    """The database's schema is not the one this version uses; the message says what to do."""
+
+
+class SchemaBehind(SchemaProblem):
     """The database is not at the newest schema; the message names the command to run."""
+
+
+class SchemaNewer(SchemaProblem):
+    """The database is at a schema revision this version does not know: a newer version made it."""
 
 
 def alembic_config() -> Config:
@@ -40,9 +51,34 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version ships a migration for."""
+    return frozenset(script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions())
+
+
+def newer_schema_message(revision: str) -> str:
+    """What to do about a database at a revision this version does not know: the same words for every door."""
+    return (
+        f"the database is at schema {revision}, which this version of cvo-playbook does not know (its newest is "
+        f"{head_revision()}): a newer version of cvo-playbook made it, and this version cannot use it. Install the "
+        "newer version again, or restore the backup taken before the upgrade with `playbook db restore FILE --force` "
+        f"(see {UPGRADES_PAGE})"
+    )
+
+
+def known_revision(engine: Engine) -> str | None:
+    """The database's revision (None for an empty database); SchemaNewer when this version does not know it."""
+    revision = current_revision(engine)
+    if revision is not None and revision not in known_revisions():
+        raise SchemaNewer(newer_schema_message(revision))
+    return revision
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Migrate the database to the newest schema; return the revisions before and after."""
-    before = current_revision(engine)
+    """Migrate the database to the newest schema; return the revisions before and after (SchemaNewer for a
+    database a newer version made)."""
+    before = known_revision(engine)
     if before == head_revision():
         return before, before  # nothing to do; Alembic would still load every migration script to find that out
     config = alembic_config()
@@ -53,8 +89,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
 
 def require_current(engine: Engine) -> None:
-    """Raise SchemaBehind unless the database is at the newest schema."""
-    current, head = current_revision(engine), head_revision()
+    """Raise SchemaBehind unless the database is at the newest schema (SchemaNewer when it is at one this version
+    does not know)."""
+    current, head = known_revision(engine), head_revision()
     if current == head:
         return
     where = "is empty" if current is None else f"is at schema {current}, this version needs {head}"

@@ -27,7 +27,7 @@ from playbook_cli.common import (
     warn,
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
-from sales_process.extras import MissingExtra
+from sales_process.extras import DUCKDB, MissingExtra, require
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural
 
@@ -143,7 +143,6 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_INVALID
     mapping = mapping_from_options(args, loaded)
-    out = _out_dir(args.out)
     if args.period_from and args.period_to and args.period_from > args.period_to:
         raise UserError(
             f"--from {args.period_from} is after --to {args.period_to}; give the earlier date to --from",
@@ -155,6 +154,12 @@ def run(args: argparse.Namespace) -> int:
             "drop it, or audit with --engine duckdb or auto",
             status=EXIT_USAGE,
         )
+    if args.engine == "duckdb":
+        try:
+            require(DUCKDB)  # before the output folder is made: a refused audit leaves nothing behind
+        except MissingExtra as missing:
+            raise UserError(str(missing)) from None
+    out = _out_dir(args.out)
     options = AuditOptions(
         as_of=args.as_of or dt.date.today(),
         mapping=mapping,

@@ -48,6 +48,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     restore_parser.add_argument(
         "--force", action="store_true", help="replace the records of a database that is not empty"
     )
+    restore_parser.add_argument(
+        "--ignore-connected-sessions",
+        action="store_true",
+        help="on PostgreSQL, restore even while other sessions (the app servers) are connected to the database",
+    )
     add_database_option(restore_parser)
     restore_parser.set_defaults(run=run_restore)
     upgrade_parser.add_argument(
@@ -62,18 +67,18 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from deal_records.backup import BackupError
     from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
     from deal_records.migrate import migrate
-    from deal_records.schema import current_revision, pending_migrations
+    from deal_records.schema import SchemaNewer, known_revision, pending_migrations
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
-            for step in pending_migrations(current_revision(engine)):
+            for step in pending_migrations(known_revision(engine)):
                 print(f"will apply {step}")
             migration = migrate(engine, url, keep_copy=not args.no_backup)
         finally:
             engine.dispose()
-    except (BadDatabaseUrl, BackupError) as error:
+    except (BadDatabaseUrl, BackupError, SchemaNewer) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
@@ -93,17 +98,17 @@ def run_status(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
-    from deal_records.schema import UPGRADE_COMMAND, current_revision, head_revision
+    from deal_records.schema import UPGRADE_COMMAND, SchemaNewer, head_revision, known_revision
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
         try:
             require_sqlite_file(engine, args.database)  # asking for a version creates no file
-            current = current_revision(engine)
+            current = known_revision(engine)
         finally:
             engine.dispose()
-    except (BadDatabaseUrl, CommandError) as error:
+    except (BadDatabaseUrl, CommandError, SchemaNewer) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
@@ -143,7 +148,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from deal_records.database import BadDatabaseUrl, database_url
 
     try:
-        print(restore(database_url(args.database), args.file, args.force).message)
+        print(restore(database_url(args.database), args.file, args.force, args.ignore_connected_sessions).message)
     except (BadDatabaseUrl, BackupError) as error:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID

@@ -51,7 +51,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
     from deal_records.backup import BackupError
     from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
     from deal_records.migrate import migrate
-    from deal_records.schema import SchemaBehind, require_current
+    from deal_records.schema import SchemaProblem, require_current
 
     engine: Engine | None = None
     try:
@@ -63,7 +63,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
                 print(f"playbook: {line}", file=sys.stderr)
         elif not is_sqlite(engine):
             require_current(engine)
-    except (BadDatabaseUrl, SchemaBehind, BackupError) as error:
+    except (BadDatabaseUrl, SchemaProblem, BackupError) as error:
         if engine is not None:
             engine.dispose()
         raise CommandError(str(error)) from None

@@ -139,14 +139,15 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def run(args: argparse.Namespace) -> int:
     """Build, serve, and rebuild on every change of the process file until Ctrl-C."""
     process, site_dir = Path(args.process), Path(args.site_dir)
+    # The process file first: a folder without one must not be left holding a new, empty playbook.db.
+    checked = load_or_report(str(process))
+    if checked is None:
+        return EXIT_INVALID
     try:
         database = database_url(args.database)
         open_engine(database).dispose()  # SQLite: created and migrated; PostgreSQL: must be migrated
     except (BadDatabaseUrl, CommandError) as error:
         print(f"playbook serve: error: {error}", file=sys.stderr)
-        return EXIT_INVALID
-    checked = load_or_report(str(process))
-    if checked is None:
         return EXIT_INVALID
     store = ProcessStore(checked)
     server = _listen(args.host, args.port, store, process, site_dir, database)

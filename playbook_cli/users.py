@@ -12,6 +12,7 @@ EXAMPLE = """examples:
   printf '%s\\n' "$PASSWORD" | playbook users add lee@example.com --role manager
   playbook users list
   playbook users password ana@example.com                             a new password (ends sessions, revokes tokens)
+  playbook users sign-out ana@example.com                             ends their browser sessions (a lost laptop); tokens stay
   playbook users disable ana@example.com                              no more sign-in or API
   playbook users enable ana@example.com                               sign-in again (new API tokens needed)
   playbook users manager ana@example.com lee@example.com              Lee's weekly digest covers Ana's deals
@@ -46,6 +47,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "set a new password (read from standard input); their sessions end and their API tokens are revoked",
         "the user whose password to set",
     )
+    sign_out = _one_user(
+        actions,
+        "sign-out",
+        "end every browser session of a user (a lost laptop); their password and API tokens stay",
+        "the user to sign out",
+    )
     manager = add_action(
         actions, "users", "manager", examples=EXAMPLE, help="name the manager whose weekly digest covers a rep"
     )
@@ -59,6 +66,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         (disable, run_disable),
         (enable, run_enable),
         (password, run_password),
+        (sign_out, run_sign_out),
         (manager, run_manager),
     )
     for action, run in actions_run:
@@ -156,6 +164,25 @@ def run_password(args: argparse.Namespace) -> int:
     print(
         f"password changed for {email}; their open sessions ended ({changed.sessions_ended}) "
         f"and {tokens} revoked ({then})"
+    )
+    return EXIT_OK
+
+
+def run_sign_out(args: argparse.Namespace) -> int:
+    """End every session of a user, keeping their password and API tokens."""
+    from deal_records.database import writing
+    from deal_records.people import end_sessions, require_user
+    from sales_process.vocabulary import plural
+
+    with writing(open_sessions(args.database)) as db:
+        user = require_user(db, args.email)
+        ended = end_sessions(db, user)
+        email = user.email
+    sessions = "they had no open session" if ended == 0 else f"ended {plural(ended, 'open session')}"
+    print(
+        f"signed out {email}: {sessions}; they sign in again with their password. Their API tokens still work "
+        f"(`playbook tokens revoke {email}` ends them too; `playbook users password {email}` if the password "
+        "may be known)"
     )
     return EXIT_OK
 

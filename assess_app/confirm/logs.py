@@ -6,19 +6,39 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import unquote_plus
 
 # Any path segment after /confirm/, whatever its shape: a tampered token is still someone's token.
 _TOKEN_IN_PATH = re.compile(r"(/confirm/)[^\s/?\"']+")
-# The value of a query parameter named as clients name a credential.
-_SECRET_IN_QUERY = re.compile(
-    r"([?&](?:access_token|token|api_key|apikey|key|password|passwd|secret|auth)=)[^&\s\"']+", re.IGNORECASE
+# A query parameter: its name (read percent-decoded: `access%5Ftoken` is access_token) and its value.
+_QUERY_PARAMETER = re.compile(r"([?&])([^=&\s\"'?]+)=([^&\s\"']+)")
+# The names clients give a credential, exactly, and the endings that name one (refresh_token, client_secret …).
+SECRET_NAMES = frozenset(
+    {"token", "key", "api_key", "apikey", "password", "passwd", "pass", "secret", "auth", "session"}
 )
+SECRET_ENDINGS = ("token", "secret", "password", "_key", "session")
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access")
+
+
+def is_secret_name(name: str) -> bool:
+    """Whether a query parameter's name, percent-decoded (however many times it was encoded), names a credential."""
+    for _ in range(3):
+        decoded = unquote_plus(name)
+        if decoded == name:
+            break
+        name = decoded
+    name = name.strip().lower().replace("-", "_")
+    return name in SECRET_NAMES or name.endswith(SECRET_ENDINGS)
+
+
+def _hide_secret(match: re.Match[str]) -> str:
+    start, name, value = match.groups()
+    return f"{start}{name}={'…' if is_secret_name(name) else value}"
 
 
 def redact(text: str) -> str:
     """The text with every token of a confirmation link, and every credential in a query string, replaced by '…'."""
-    return _SECRET_IN_QUERY.sub(r"\1…", _TOKEN_IN_PATH.sub(r"\1…", text))
+    return _QUERY_PARAMETER.sub(_hide_secret, _TOKEN_IN_PATH.sub(r"\1…", text))
 
 
 class RedactTokens(logging.Filter):

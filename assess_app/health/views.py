@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assess_app.health import bp
 from assess_app.records import records, unavailable_reason
-from deal_records.schema import UPGRADE_COMMAND, current_revision, head_revision
+from deal_records.schema import UPGRADE_COMMAND, SchemaNewer, head_revision, known_revision
 
 HEALTH_PATHS = ("/healthz", "/readyz")
 log = logging.getLogger("assess_app")
@@ -42,9 +42,11 @@ def healthz() -> Response:
 def not_ready_reason() -> str | None:
     """Why this instance should get no traffic (one line), or None when the database answers at the current schema."""
     try:
-        current = current_revision(records().engine)
+        current = known_revision(records().engine)
     except SQLAlchemyError as error:
         return f"the database does not answer: {unavailable_reason(error)}"
+    except SchemaNewer as error:
+        return str(error)
     if current != _head():
         return (
             f"the database is at schema {current or '(empty)'}, this version needs {_head()}: run `{UPGRADE_COMMAND}`"

@@ -101,3 +101,21 @@ def test_a_header_a_view_set_is_replaced_not_repeated() -> None:
     response = add_security_headers(Response("x", headers={"X-Frame-Options": "SAMEORIGIN"}))
     assert response.headers.getlist("X-Frame-Options") == ["DENY"]
     assert len(response.headers.getlist("Permissions-Policy")) == 1
+
+
+LONG_LABEL_HOST = "x" * 64  # a host name's label holds at most 63 characters: Werkzeug cannot bind the URL map
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/", "/check", "/deals", "/sign-in", "/nowhere", "/api/", "/api/deals"])
+def test_an_unreadable_host_header_is_a_plain_400_on_every_path(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
+    response = client.get(path, headers={"Host": LONG_LABEL_HOST})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "the Host header is not a host name this server can read" in text
+    if path.startswith("/api/"):
+        assert response.get_json()["errors"][0]["loc"] == "Host"
+    else:
+        assert response.mimetype == "text/plain"
+    assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]

@@ -152,3 +152,15 @@ def test_serving_beyond_this_machine_warns_that_it_is_a_development_server(
         assert server.wait(timeout=20) == 0
         said = server.stderr.read()
     assert ("warning: listening on 0.0.0.0, beyond this machine" in said) is warned, said
+
+
+def test_serve_in_a_folder_without_a_process_file_leaves_no_database_behind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PLAYBOOK_PROCESS", raising=False)
+    monkeypatch.delenv("PLAYBOOK_DATABASE_URL", raising=False)
+    assert main(["serve", "--port", "0"]) == 1
+    err = capsys.readouterr().err
+    assert "process.yaml: error: no such file; run `playbook init`" in err and "created at schema" not in err
+    assert list(tmp_path.iterdir()) == []

@@ -27,6 +27,13 @@ TOKEN = new_token()[0]
         ),
         (f'"GET /api/deals?Token={TOKEN}&page=2 HTTP/1.1" 401', '"GET /api/deals?Token=…&page=2 HTTP/1.1" 401'),
         ('"GET /deals?stage=qualifying&page=2 HTTP/1.1" 200', '"GET /deals?stage=qualifying&page=2 HTTP/1.1" 200'),
+        ('"GET /api/?access%5Ftoken=SEKRET3 HTTP/1.1" 401', '"GET /api/?access%5Ftoken=… HTTP/1.1" 401'),
+        ('"GET /api/?access%255Ftoken=SEKRET3 HTTP/1.1" 401', '"GET /api/?access%255Ftoken=… HTTP/1.1" 401'),
+        ('"GET /api/?%61pi_key=SEKRET3&pass=S2 HTTP/1.1" 401', '"GET /api/?%61pi_key=…&pass=… HTTP/1.1" 401'),
+        (
+            '"GET /?session=S1&refresh_token=S2&client-secret=S3 HTTP/1.1"',
+            '"GET /?session=…&refresh_token=…&client-secret=… HTTP/1.1"',
+        ),
     ],
     # The token is random: named ids keep the test ids the same in every pytest-xdist worker.
     ids=[
@@ -38,6 +45,10 @@ TOKEN = new_token()[0]
         "query-token",
         "query-Token",
         "query",
+        "percent-encoded-name",
+        "twice-encoded-name",
+        "encoded-letter-and-pass",
+        "session-and-endings",
     ],
 )
 def test_redact(line: str, expected: str) -> None:

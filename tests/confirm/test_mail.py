@@ -258,3 +258,28 @@ def test_without_a_url_there_is_no_outbox_and_a_login_address_is_the_sender() ->
     assert outbox_from_env({}) is None
     outbox = outbox_from_env({"PLAYBOOK_SMTP_URL": "smtp://sales%40contoso.example:pw@mail.example:587"})
     assert outbox is not None and outbox.sender == "sales@contoso.example"
+
+
+def test_every_email_carries_a_date_and_a_message_id_on_the_apps_domain(plain_server: MailServer) -> None:
+    from email.utils import parsedate_to_datetime
+
+    environ = {
+        "PLAYBOOK_SMTP_URL": f"smtp://127.0.0.1:{plain_server.port}",
+        "PLAYBOOK_MAIL_FROM": "Contoso Sales <sales@contoso.example>",
+    }
+    without_base_url = outbox_from_env(environ)
+    with_base_url = outbox_from_env({**environ, "PLAYBOOK_BASE_URL": "https://playbook.contoso.example:8443/sales"})
+    assert without_base_url is not None and with_base_url is not None
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for outbox in (with_base_url, with_base_url, without_base_url):
+        _send(outbox)
+    ids = [received.message["Message-ID"] for received in plain_server.received]
+    assert [i.rpartition("@")[2] for i in ids] == [
+        "playbook.contoso.example>",
+        "playbook.contoso.example>",
+        "contoso.example>",
+    ]
+    assert len(set(ids)) == 3 and all(i.startswith("<") for i in ids)
+    for received in plain_server.received:
+        sent = parsedate_to_datetime(received.message["Date"])
+        assert sent.tzinfo is not None and before <= sent <= dt.datetime.now(dt.UTC)

@@ -81,6 +81,7 @@ def test_the_duckdb_engine_without_duckdb_says_what_to_install(
         "playbook audit: error: the DuckDB audit engine needs the duckdb package, which is not installed; "
         "install it with: pip install 'cvo-playbook[duckdb]'"
     ) in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # refused before the output folder was made
     main([*args, "--engine", "auto"])  # a small file: the Python engine, as with DuckDB installed
     assert "DuckDB" not in capsys.readouterr().err
     assert (tmp_path / "out" / "audit.csv").is_file()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, text
 
+from deal_records.backup import ended_sessions_words
 from deal_records.database import make_engine, session_factory
 from deal_records.models import Check
 from playbook_cli.main import main
@@ -105,7 +106,8 @@ def test_a_restore_ends_the_sessions_it_brings_back_and_the_backup_is_private(
     restored = _empty_database(database_url, tmp_path, request)
     capsys.readouterr()
     assert main(["db", "restore", str(backup), "--database", restored]) == 0
-    assert "ended the 1 signed-in session it held, so that no one signed out since" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert f"; {ended_sessions_words(1)}\n" in said, said
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith("records.backup")) == [
         "records.backup"
     ]  # reading the backup left no -wal or -shm file beside it
@@ -166,3 +168,34 @@ def test_a_sqlite_backup_restored_into_postgresql_is_named_as_such(
     assert f"{tmp_path / 'records.backup'} is a SQLite database, and this database is PostgreSQL" in (
         capsys.readouterr().err
     )
+
+
+def test_a_postgresql_restore_refuses_while_other_sessions_are_connected_unless_told(
+    records_app: Flask, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    backup = tmp_path / "records.backup"
+    assert main(["db", "backup", str(backup), "--database", database_url]) == 0
+    serving = make_engine(database_url)  # an app server's connection
+    with serving.connect() as connection:
+        connection.execute(text("SELECT 1"))
+        capsys.readouterr()
+        status = main(["db", "restore", str(backup), "--database", database_url, "--force"])
+        err = capsys.readouterr().err
+        if database_url.startswith("postgresql"):
+            assert status == 1
+            assert "1 other session is connected to" in err and "stop the app servers (every one) first" in err
+            assert "--ignore-connected-sessions restores anyway" in err and "Traceback" not in err
+            forced = ["--force", "--ignore-connected-sessions"]
+            assert main(["db", "restore", str(backup), "--database", database_url, *forced]) == 0
+        else:  # SQLite cannot tell: the manual says to stop the app first
+            assert status == 0, err
+    serving.dispose()
+
+
+def test_the_restores_words_on_sessions_read_well_for_none_one_and_many_and_the_manual_quotes_them() -> None:
+    assert ended_sessions_words(0).startswith("it held no signed-in session: everyone signs in again. API tokens")
+    assert ended_sessions_words(1).startswith("ended the 1 signed-in session it held (a session signed out since")
+    assert ended_sessions_words(3).startswith("ended the 3 signed-in sessions it held (a session signed out since")
+    manual = (Path(__file__).parents[2] / "docs/operations/health-and-backups.md").read_text()
+    assert f"into restored.db; {ended_sessions_words(3)}\n" in manual
+    assert f"into playbook.db; {ended_sessions_words(0)}\n" in manual

@@ -342,3 +342,38 @@ def test_a_command_that_reads_the_records_refuses_a_database_file_that_does_not_
         "`playbook serve` creates it\n"
     )
     assert not typo.exists()
+
+
+def test_users_sign_out_ends_every_browser_session_and_keeps_the_tokens(run: Run, records_app: Flask) -> None:
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    assert run("users", "add", "lee@example.com", "--role", "manager", stdin="manager-password-1\n")[0] == 0
+    token = run("tokens", "create", "ana@example.com")[1].strip()
+    laptop, phone, lee = (records_app.test_client() for _ in range(3))
+    for client, email, password in ((laptop, "ana", "rep-password-1"), (phone, "ana", "rep-password-1")):
+        assert sign_in(client, f"{email}@example.com", password).status_code == 303
+    assert sign_in(lee, "lee@example.com", "manager-password-1").status_code == 303
+    tokens_kept = (
+        "Their API tokens still work (`playbook tokens revoke ana@example.com` ends them too; "
+        "`playbook users password ana@example.com` if the password may be known)\n"
+    )
+    said = f"signed out ana@example.com: ended 2 open sessions; they sign in again with their password. {tokens_kept}"
+    assert run("users", "sign-out", "Ana@Example.com") == (0, said, "")
+    assert said in (ROOT / "docs/operations/users-and-tokens.md").read_text()  # the manual quotes it
+    assert laptop.get("/deals").status_code == 302 and phone.get("/deals").status_code == 302
+    assert lee.get("/deals").status_code == 200  # another user's session stays
+    api = records_app.test_client().get("/api/deals", headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200
+    assert run("users", "sign-out", "ana@example.com") == (
+        0,
+        f"signed out ana@example.com: they had no open session; they sign in again with their password. {tokens_kept}",
+        "",
+    )
+    assert sign_in(laptop, "ana@example.com", "rep-password-1").status_code == 303
+    assert run("users", "sign-out", "ana@example.com")[1].startswith(
+        "signed out ana@example.com: ended 1 open session;"
+    )
+    assert run("users", "sign-out", "nobody@example.com") == (
+        1,
+        "",
+        "playbook users: error: no user 'nobody@example.com'; see `playbook users list`\n",
+    )

@@ -307,6 +307,7 @@ def test_the_app_sends_the_email_through_the_mail_server(
     assert received.recipients == ["dana@fabrikam.example"]
     assert received.message["To"] == "Dana Buyer <dana@fabrikam.example>"
     assert received.message["Reply-To"] == "rep@example.com"
+    assert received.message["Date"] and received.message["Message-ID"].endswith("@localhost>")  # BASE_URL's host
     body = received.message.get_content().replace("\r\n", "\n")
     assert link in body and "Thank you,\nRobin Rep" in body
     token = link.rsplit("/", 1)[1]

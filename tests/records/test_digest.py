@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.confirmations import DatabaseConfirmations, create_request
 from deal_records.database import writing
+from deal_records.digest_mail import gap_total_line
 from deal_records.models import Check, Deal, DigestDelivery, User, utc_now
 from deal_records.outcomes import OutcomeChange, record_outcome
 from deal_records.records import NewDeal, create_deal, record_check
@@ -22,7 +23,7 @@ from sales_process.deal import Answer
 from sales_process.deal import Deal as DealInput
 from sales_process.loader import LoadedProcess
 from sales_process.outcome import Outcome
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.mail_server import MailServer
 from tests.records.conftest import Run
 
@@ -212,6 +213,7 @@ def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_sin
     ]
     for received, (to, email) in zip(mail_server.received, printed.items(), strict=True):
         assert received.message["From"] == "Sales <sales@contoso.example>"
+        assert received.message["Date"] and received.message["Message-ID"].endswith("@playbook.example.com>")
         body = received.message.get_content().replace("\r\n", "\n")
         # A subject longer than a header line is folded onto the next one, which reads back with a space before it.
         subject = str(received.message["Subject"]).strip()
@@ -476,3 +478,23 @@ def test_deals_in_other_currencies_are_named_as_left_out_of_the_managers_totals(
     ) in manager
     assert "Adatum" not in manager
     assert "Not added" not in _emails(out)["To: Ana Lopez <ana@example.com>"]
+
+
+@pytest.mark.parametrize(
+    ("then", "now", "line"),
+    [
+        (10_400_000, 10_900_000, "Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)"),
+        (0, -50_000, "Gap (claimed, not verified): none, the evidence is ahead of the CRM stages by 500.00 (was 0.00)"),
+        (
+            -30_000,
+            20_000,
+            "Gap (claimed, not verified): 200.00 (was none, the evidence is ahead of the CRM stages by 300.00)",
+        ),
+    ],
+    ids=["gap", "evidence-ahead-now", "evidence-ahead-then"],
+)
+def test_the_team_gap_is_never_a_negative_number(then: int, now: int, line: str) -> None:
+    # Claimed minus verified falls below zero when deals have no claimed stage, or a stage behind their evidence.
+    assert gap_total_line(then, now) == f"  {line}"
+    if then == 0 and now < 0:  # the manual quotes this one
+        assert f"\n  {line}\n" in (ROOT / "docs/managers/digest.md").read_text()

@@ -193,3 +193,28 @@ def test_a_command_on_an_old_sqlite_database_copies_it_first_and_says_so(
     err = capsys.readouterr().err
     assert "playbook: backed up" in err and f"playbook: {url} migrated from schema 0003 to {head_revision()}" in err
     assert len(list(tmp_path.glob("old.db.before-*.bak"))) == 1
+
+
+def test_a_database_a_newer_version_made_is_refused_everywhere_in_the_same_words(
+    database_url: str, site_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from deal_records.schema import newer_schema_message
+
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0012_future'"))
+    engine.dispose()
+    words = newer_schema_message("0012_future")
+    assert "a newer version of cvo-playbook made it" in words and "docs/operations/upgrades.md" in words
+    assert words in (Path(__file__).parents[2] / "docs/operations/upgrades.md").read_text()  # the manual quotes it
+    for argv in (["db", "status"], ["db", "upgrade"], ["users", "list"]):
+        assert main([*argv, "--database", database_url]) == 1, argv
+        err = capsys.readouterr().err
+        assert words in err and "Traceback" not in err and "No such revision" not in err, (argv, err)
+    with pytest.raises(SystemExit) as stopped:
+        create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": database_url})
+    assert stopped.value.code == 3
+    assert words in capsys.readouterr().err
+    engine = make_engine(database_url)
+    assert current_revision(engine) == "0012_future"  # nothing was touched
+    engine.dispose()

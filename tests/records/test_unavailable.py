@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from deal_records.database import make_engine
 from tests.records.conftest import page_token, sign_in
@@ -115,3 +117,46 @@ def test_the_self_check_works_while_the_database_is_down(impatient_app: Flask, d
     client = impatient_app.test_client()
     with locked(database_url):
         assert client.get("/check").status_code == 200
+
+
+def test_a_failing_statements_error_shows_no_parameter_values(database_url: str) -> None:
+    engine = make_engine(database_url)
+    with pytest.raises(SQLAlchemyError) as raised, engine.connect() as connection:
+        connection.execute(text("SELECT * FROM no_such_table WHERE secret = :secret"), {"secret": "SEKRET-VALUE"})
+    engine.dispose()
+    assert "SEKRET-VALUE" not in str(raised.value)
+    assert "parameters hidden" in str(raised.value)
+
+
+def test_a_missing_table_mid_restore_is_a_503_and_one_log_line_without_parameters(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    token_for: Callable[[str], dict[str, str]],
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = make_app()
+    add_person("ana@example.com")
+    api = token_for("ana@example.com")
+    digest = hashlib.sha256(api["Authorization"].removeprefix("Bearer ").encode()).hexdigest()
+    client = app.test_client()
+    assert client.get("/api/deals", headers=api).status_code == 200
+    # What a restore does under a running app: pg_restore --clean drops the tables one by one.
+    if database_url.startswith("postgresql"):
+        engine = make_engine(database_url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP TABLE users CASCADE"))
+        engine.dispose()
+    else:
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as raw:  # foreign keys are off here
+            raw.execute("DROP TABLE users")
+        raw.close()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        answer = client.get("/api/deals", headers=api)
+    assert answer.status_code == 503, answer.get_data(as_text=True)
+    assert answer.get_json()["errors"][0]["message"].startswith("Service Unavailable")
+    problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(problems) == 1 and problems[0].getMessage().startswith("database unavailable (GET /api/deals)")
+    assert not problems[0].exc_info
+    assert digest not in caplog.text and "[parameters" not in caplog.text and "SELECT" not in caplog.text

@@ -175,3 +175,11 @@ def test_a_deal_name_of_100000_characters_in_the_api(port: int) -> None:
     assert reply.status in (200, 400), reply.status
     if reply.status == 400:
         assert json.loads(reply.body)["errors"][0]["loc"] == "deal"
+
+
+@pytest.mark.parametrize("target", ["/healthz", "/check", "/", "/api/"])
+def test_a_host_label_over_63_characters_is_a_clean_400(port: int, target: str) -> None:
+    raw = f"GET {target} HTTP/1.1\r\nHost: {'x' * 64}\r\nConnection: close\r\n\r\n".encode()
+    reply = exchange(port, raw)
+    _clean_error(reply, 400)
+    assert b"the Host header is not a host name this server can read" in reply.body
