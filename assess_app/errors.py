@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -155,6 +156,27 @@ def kept_label(name: str) -> str:
     return _FIELD_LABELS.get(name, name)
 
 
+_STAGE_FIELDS = frozenset({"claimed_stage", "stage"})
+
+
+def kept_value(name: str, value: str) -> str:
+    """A kept field's value as its page showed it: a CRM stage by its name ("Proposing", not "proposing");
+    anything else as sent."""
+    if name in _STAGE_FIELDS:
+        process = current_process().process
+        index = process.stage_index(value)
+        if index is not None:
+            return process.stages[index].name
+    return value
+
+
+def changed_first(kept: list[tuple[str, str]], shown: Mapping[str, str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """A refused form's fields with those whose value differs from what the page showed (`shown`) first, and
+    their names: what the person typed or changed is what they came to copy."""
+    changed = {name for name, value in kept if value != shown.get(name, "")}
+    return sorted(kept, key=lambda pair: pair[0] not in changed), changed
+
+
 def kept_fields() -> list[tuple[str, str]]:
     """What a refused form sent, to give back ready to send again (never a password or the old token)."""
     if request.method != "POST":
@@ -186,6 +208,6 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
 
 def init_errors(app: Flask) -> None:
     """Register the handlers for every HTTP error and for a database that is down."""
-    app.jinja_env.globals.update(kept_label=kept_label, untyped_fields=UNTYPED)
+    app.jinja_env.globals.update(kept_label=kept_label, kept_value=kept_value, untyped_fields=UNTYPED)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(SQLAlchemyError, handle_database_error)

@@ -22,7 +22,7 @@ from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
-from assess_app.errors import bad_request
+from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
@@ -306,6 +306,7 @@ def _deal_page(
     asking: Asking | None = None,
     closing: Closing | None = None,
     editing: Editing | None = None,
+    held: tuple[list[tuple[str, str]], set[str]] | None = None,
 ) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
@@ -342,6 +343,7 @@ def _deal_page(
         can_ask=can_check and loaded.process.company is not None,
         closing=closing or _closing(user, deal),
         editing=editing or _editing(user, deal),
+        held=held,
     )
     return page, status
 
@@ -483,8 +485,13 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     if closed is not None:  # closed since the page was opened (another tab, a manager, an import)
-        message = f"The check was not saved: {closed}. Reopen it in its Outcome section to record a new check."
-        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message)
+        message = (
+            f"The check was not saved: {closed}. Reopen it in its Outcome section to record a new check; what the "
+            "form held is below, to copy."
+        )
+        # The check form is gone from a closed deal's page: what was typed is shown to copy, never dropped.
+        held = changed_first(kept_fields(), prefill(deal, loaded.process))
+        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message, held=held)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
 
