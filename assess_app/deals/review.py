@@ -24,6 +24,7 @@ class AnswerRow:
     result: MilestoneResult
     recorded: Check | None
     expired_on: dt.date | None
+    rep_answer: tuple[Answer, Check] | None = None  # under the buyer's word: the rep's own answer before it
 
     @property
     def answer(self) -> Answer | None:
@@ -58,6 +59,22 @@ def _recorded_by(checks: Sequence[Check], milestone_id: str) -> Check | None:
     return origin
 
 
+def _rep_answer(checks: Sequence[Check], milestone_id: str) -> tuple[Answer, Check] | None:
+    """The rep's own answer to a milestone the buyer has since answered, and the check that recorded it: the
+    evidence the buyer's word stands beside, never replaced by it on the page (None: the rep gave none)."""
+    for check in reversed(checks):
+        item = _stored_item(check, milestone_id)
+        if isinstance(item, Mapping) and item.get("buyer") is not None:
+            continue
+        if item is None:
+            return None
+        answer = read_stored({milestone_id: item})[milestone_id]
+        if not (answer.met or answer.evidence or answer.date):
+            return None
+        return answer, _recorded_by(checks[: checks.index(check) + 1], milestone_id) or check
+    return None
+
+
 def assessed_check(loaded: LoadedProcess, deal: Deal, check: Check | None, as_of: dt.date) -> Assessment:
     """A check's answers assessed as of a date (no check: nothing answered)."""
     saved = read_answers(check.answers if check is not None else {}, loaded.process)
@@ -73,6 +90,7 @@ def answer_rows(assessment: Assessment, checks: Sequence[Check]) -> list[AnswerR
             result,
             _recorded_by(checks, result.milestone.id),
             last_valid_day(result) if result.status is Status.STALE else None,
+            _rep_answer(checks, result.milestone.id) if result.answer is not None and result.answer.buyer else None,
         )
         for result in assessment.milestones
     ]

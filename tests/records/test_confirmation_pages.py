@@ -238,6 +238,24 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     assert "The buyer answered “Not quite”" in manager_page and "Only once legal has read the draft." in manager_page
 
 
+def test_the_reps_evidence_stays_on_the_deal_page_beside_the_buyers_word(
+    rep: FlaskClient, buyer: FlaskClient, signed_in: Callable[[str], FlaskClient]
+) -> None:
+    """A manager reads what the rep wrote and what the buyer said, on the deal page, without opening check 1."""
+    deal_id = new_deal(rep)
+    _check(rep, deal_id)
+    link = _link(_ask(rep, deal_id, ("pain-confirmed", "timeline-agreed")))
+    assert _answer(buyer, link, {"pain-confirmed": "yes", "timeline-agreed": "Not before March"}).status_code == 200
+    page = html.unescape(signed_in("manager@example.com").get(f"/deals/{deal_id}").get_data(as_text=True))
+    for milestone in ("pain-confirmed", "timeline-agreed"):
+        item = page[page.index(f'id="answer-{milestone}"') :]
+        item = item[: item.index("</li>")]
+        assert "The rep's evidence" in item and "Email from the customer of 2 Feb" in item, item
+        assert "recorded by <bdi>rep@example.com</bdi>" in item or "recorded by <bdi>" in item
+    pain = page[page.index('id="answer-pain-confirmed"') :]
+    assert "through a confirmation link" in pain[: pain.index("</li>")]  # the buyer's word, beside it
+
+
 def test_a_form_answering_what_the_buyer_answered_is_refused_not_dropped(rep: FlaskClient, buyer: FlaskClient) -> None:
     deal_id = new_deal(rep)
     _check(rep, deal_id)
