@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from deal_records.answers import assess_saved, last_valid_day, read_answers, read_stored
+from deal_records.answers import assess_saved, last_valid_day, read_answers, read_stored, rep_answer_before
 from deal_records.models import Check, Deal
 from sales_process.deal import Answer
 from sales_process.engine import Assessment, MilestoneResult, Status
@@ -60,19 +60,12 @@ def _recorded_by(checks: Sequence[Check], milestone_id: str) -> Check | None:
 
 
 def _rep_answer(checks: Sequence[Check], milestone_id: str) -> tuple[Answer, Check] | None:
-    """The rep's own answer to a milestone the buyer has since answered, and the check that recorded it: the
-    evidence the buyer's word stands beside, never replaced by it on the page (None: the rep gave none)."""
-    for check in reversed(checks):
-        item = _stored_item(check, milestone_id)
-        if isinstance(item, Mapping) and item.get("buyer") is not None:
-            continue
-        if item is None:
-            return None
-        answer = read_stored({milestone_id: item})[milestone_id]
-        if not (answer.met or answer.evidence or answer.date):
-            return None
-        return answer, _recorded_by(checks[: checks.index(check) + 1], milestone_id) or check
-    return None
+    """The rep's own answer under the buyer's word, and the check that first recorded it."""
+    found = rep_answer_before([check.answers for check in checks], milestone_id)
+    if found is None:
+        return None
+    index, answer = found
+    return answer, _recorded_by(checks[: index + 1], milestone_id) or checks[index]
 
 
 def assessed_check(loaded: LoadedProcess, deal: Deal, check: Check | None, as_of: dt.date) -> Assessment:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import logging
 import re
 from collections.abc import Callable
@@ -19,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.database import writing
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import utc_now
+from tests.conftest import DEFAULT_PROCESS
 from tests.html_checker import nu_errors
 from tests.mail_server import MailServer
-from tests.records.conftest import new_deal, page_token, sign_in
+from tests.records.conftest import Run, new_deal, page_token, sign_in
 
 PRICE = "pricing-agreeable"
 PROPOSAL = "proposal-agreed-next-step"
@@ -254,6 +257,24 @@ def test_the_reps_evidence_stays_on_the_deal_page_beside_the_buyers_word(
         assert "recorded by <bdi>rep@example.com</bdi>" in item or "recorded by <bdi>" in item
     pain = page[page.index('id="answer-pain-confirmed"') :]
     assert "through a confirmation link" in pain[: pain.index("</li>")]  # the buyer's word, beside it
+
+
+def test_the_export_keeps_the_reps_evidence_and_never_writes_a_not_quite_as_confirmed(
+    rep: FlaskClient, buyer: FlaskClient, run: Run
+) -> None:
+    deal_id = new_deal(rep, "=HYPERLINK(1)")
+    _check(rep, deal_id)
+    link = _link(_ask(rep, deal_id, ("pain-confirmed", "timeline-agreed")))
+    assert _answer(buyer, link, {"pain-confirmed": "yes", "timeline-agreed": "=Not before March"}).status_code == 200
+    status, out, err = run("deals", "export", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["deal"] == "'=HYPERLINK(1)"  # still neutralised
+    assert row["pain-confirmed.evidence"] == "Email from the customer of 2 Feb"  # the rep's words, not the sentence
+    assert row["pain-confirmed.confirmed_by"] == "Dana B. Buyer <dana@fabrikam.example>"
+    assert row["timeline-agreed"] == "no" and row["timeline-agreed.confirmed_by"] == ""
+    assert row["timeline-agreed.evidence"].startswith("Not quite, answered Dana B. Buyer (dana@fabrikam.example) on ")
+    assert row["timeline-agreed.evidence"].endswith(": =Not before March")
 
 
 def test_a_form_answering_what_the_buyer_answered_is_refused_not_dropped(rep: FlaskClient, buyer: FlaskClient) -> None:
