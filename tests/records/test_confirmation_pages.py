@@ -447,7 +447,9 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     assert _answer(app.test_client(), link, {PROPOSAL: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert '<span class="verdict__stage">Proposing</span>' in moved
-    assert "buyer confirmed Proposing" not in moved  # two more outcomes of that gate are the buyer's to confirm
+    assert (
+        "buyer confirmed the Demonstrating outcomes" not in moved
+    )  # two more outcomes of that gate are the buyer's to confirm
     add_person("manager@example.com", "manager")
     manager = app.test_client()
     sign_in(manager, "manager@example.com")
@@ -458,17 +460,18 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert (
-        "buyer confirmed Proposing</span>. The buyer confirmed the outcomes that put this deal at its verified stage."
+        "buyer confirmed the Demonstrating outcomes</span>. The buyer confirmed the outcomes that put this deal at its verified stage."
         in moved
     )
+    assert "buyer confirmed Proposing" not in moved  # the buyer confirmed what led to Proposing, not its own outcomes
     # a "Not quite" to a later outcome stands beside the stage the buyer confirmed, wherever it is named
     link = _link(_ask(rep, deal_id, ("vendor-of-choice",)))
     assert _answer(app.test_client(), link, {"vendor-of-choice": "Legal has not seen the terms."}).status_code == 200
     declined = " · “Not quite” to what comes next: <q>You are our preferred vendor, subject to agreeing the terms.</q>"
-    assert f'buyer confirmed Proposing</span><span class="buyer-declined-words">{declined}' in rep.get(
+    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
         f"/deals/{deal_id}"
     ).get_data(as_text=True)
-    assert f'buyer confirmed Proposing</span><span class="buyer-declined-words">{declined}' in rep.get(
+    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
         "/deals"
     ).get_data(as_text=True)
     pipeline = manager.get("/pipeline").get_data(as_text=True)
