@@ -247,6 +247,24 @@ def test_a_new_deal_with_a_bad_amount_keeps_the_entry_and_says_why(signed_in: Ca
     assert "'80,000 EURO' is not an amount" in page and 'value="80,000 EURO"' in page
 
 
+def test_the_amount_fields_take_letters_on_a_phone_and_a_small_letter_code_is_told_to_be_capital(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """inputmode="decimal" gives phones a keypad without letters: "EUR" or "$", which the hint asks for, could not be
+    typed. A code in small letters is refused saying how to write it."""
+    rep = signed_in("ana@example.com")
+    new_form = rep.get("/deals/new").get_data(as_text=True)
+    deal_page = rep.get(f"/deals/{new_deal(rep)}").get_data(as_text=True)
+    for page in (new_form, deal_page):
+        assert 'inputmode="decimal"' not in page
+    response = rep.post(
+        "/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "N", "amount": "90000 usd"}
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "'90000 usd' is not an amount; a currency code is written in capitals: 90000 USD" in page
+
+
 def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[[str], FlaskClient]) -> None:
     rep = signed_in("ana@example.com")
     for name, amount in (("A", "$100,000"), ("B", "$50,000"), ("C", "EUR 80,000"), ("D", "1000")):
