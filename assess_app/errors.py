@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -14,7 +16,7 @@ from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
 from assess_app.records import is_unavailable, unavailable_reason
-from assess_app.signed_in import current_user
+from assess_app.signed_in import current_user, safe_next
 
 SERVICE_UNAVAILABLE = 503
 log = logging.getLogger("assess_app")
@@ -110,6 +112,7 @@ def _refused_form(error: CSRFError) -> str:
             "before you signed in again or before the app restarted, or it came from another site). Open the page "
             "again and send it from there."
         )
+    signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
     return render_template(
         "error.html",
         code=400,
@@ -117,8 +120,18 @@ def _refused_form(error: CSRFError) -> str:
         message=message,
         kept=kept_fields(),
         refused=True,
-        sign_in=current_user() is None and request.path.startswith(SIGNED_IN_PATHS),
+        sign_in=("/login?" + urlencode({"next": form_page(request.path)})) if signed_out else None,
     )
+
+
+_DEAL_FORM = re.compile(r"^(/deals/\d+)/[\w/-]*$")  # a deal page's forms post under it: /deals/12/checks …
+
+
+def form_page(path: str) -> str:
+    """The page a form posted to `path` is on, to go back to after signing in: a deal's form's deal page, else
+    the path itself; only ever a path on this site (safe_next)."""
+    match = _DEAL_FORM.match(path)
+    return safe_next(match.group(1) if match else path)
 
 
 # What a kept field is called on its page; a milestone's fields are named by its question (kept_label).
