@@ -277,6 +277,15 @@ def test_the_export_keeps_the_reps_evidence_and_never_writes_a_not_quite_as_conf
     assert row["timeline-agreed.evidence"].endswith(": =Not before March")
 
 
+def test_the_ask_form_says_the_buyer_reads_the_deals_name_and_where_to_rename_it(rep: FlaskClient) -> None:
+    deal_id = new_deal(rep, "Fabrikam – internal codename Tortoise")
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    form = page[page.index('class="card ask-form"') :]
+    form = form[: form.index("</form>")]
+    assert "The buyer reads this deal's name, <q><bdi>Fabrikam – internal codename Tortoise</bdi></q>" in form
+    assert '<a href="#details">Deal details</a>' in form and 'id="details"' in page
+
+
 def test_a_form_answering_what_the_buyer_answered_is_refused_not_dropped(rep: FlaskClient, buyer: FlaskClient) -> None:
     deal_id = new_deal(rep)
     _check(rep, deal_id)
