@@ -263,6 +263,7 @@ def test_the_amount_fields_take_letters_on_a_phone_and_a_small_letter_code_is_to
     assert response.status_code == 422
     page = html.unescape(response.get_data(as_text=True))
     assert "'90000 usd' is not an amount; a currency code is written in capitals: 90000 USD" in page
+    assert "/check.js" in page  # the script that gives the notice (data-focus) the focus, as on the deal page
 
 
 def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[[str], FlaskClient]) -> None:
