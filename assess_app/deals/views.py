@@ -31,6 +31,7 @@ from deal_records.details import change_details, deal_changes, may_change_detail
 from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
+    NO_AMOUNT_TO_WIN,
     closed_check_refusal,
     current_outcomes,
     is_closed,
@@ -555,6 +556,8 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
             record_outcome(db, caller, stored, change, "form")
     except InvalidInput as invalid:
         errors = _by_field(invalid, "outcome")
+        if values["outcome"].lower() == "won" and not values["amount"] and deal.amount is None:
+            errors.setdefault("amount", NO_AMOUNT_TO_WIN)  # with the form's other mistakes, not after them
     except RecordError as error:
         if error.loc == "deal":
             abort(404)
