@@ -223,6 +223,9 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The buyer answered “Not quite”" in page
     assert "Only once legal has read the draft." in page
+    # The rep's form quotes the comment, which ends its own sentence: no second full stop after it.
+    assert "Not quite</strong>, said <bdi>Dana B. Buyer</bdi>" in page
+    assert "Only once legal has read the draft.</bdi></q>." not in page
     assert (
         "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — <bdi>Dana B. Buyer</bdi> (<bdi>dana@fabrikam.example</bdi>)"
         in page
@@ -350,7 +353,9 @@ def test_the_app_sends_the_email_through_the_mail_server(
     with caplog.at_level(logging.DEBUG):
         response = _ask(client, deal_id)
     link = _link(response)
-    assert "The email was sent to dana@fabrikam.example." in response.get_data(as_text=True)
+    sent_page = response.get_data(as_text=True)
+    assert "The email was sent to dana@fabrikam.example: no need to send another." in sent_page
+    assert "Open the email in your mail program" not in sent_page and "mailto:" not in sent_page  # no second email
     [received] = mail_server.received
     assert received.recipients == ["dana@fabrikam.example"]
     assert received.message["To"] == "Dana Buyer <dana@fabrikam.example>"
