@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -13,7 +16,7 @@ from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
 from assess_app.records import is_unavailable, unavailable_reason
-from assess_app.signed_in import current_user
+from assess_app.signed_in import current_user, safe_next
 
 SERVICE_UNAVAILABLE = 503
 log = logging.getLogger("assess_app")
@@ -127,6 +130,7 @@ def _refused_form(error: CSRFError) -> str:
             "before you signed in again or before the app restarted, or it came from another site). Open the page "
             "again and send it from there."
         )
+    signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
     return render_template(
         "error.html",
         code=400,
@@ -134,8 +138,18 @@ def _refused_form(error: CSRFError) -> str:
         message=message,
         kept=kept_fields(),
         refused=True,
-        sign_in=current_user() is None and request.path.startswith(SIGNED_IN_PATHS),
+        sign_in=("/login?" + urlencode({"next": form_page(request.path)})) if signed_out else None,
     )
+
+
+_DEAL_FORM = re.compile(r"^(/deals/\d+)/[\w/-]*$")  # a deal page's forms post under it: /deals/12/checks …
+
+
+def form_page(path: str) -> str:
+    """The page a form posted to `path` is on, to go back to after signing in: a deal's form's deal page, else
+    the path itself; only ever a path on this site (safe_next)."""
+    match = _DEAL_FORM.match(path)
+    return safe_next(match.group(1) if match else path)
 
 
 # What a kept field is called on its page; a milestone's fields are named by its question (kept_label).
@@ -173,6 +187,27 @@ def kept_label(name: str) -> str:
     return _FIELD_LABELS.get(name, name)
 
 
+_STAGE_FIELDS = frozenset({"claimed_stage", "stage"})
+
+
+def kept_value(name: str, value: str) -> str:
+    """A kept field's value as its page showed it: a CRM stage by its name ("Proposing", not "proposing");
+    anything else as sent."""
+    if name in _STAGE_FIELDS:
+        process = current_process().process
+        index = process.stage_index(value)
+        if index is not None:
+            return process.stages[index].name
+    return value
+
+
+def changed_first(kept: list[tuple[str, str]], shown: Mapping[str, str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """A refused form's fields with those whose value differs from what the page showed (`shown`) first, and
+    their names: what the person typed or changed is what they came to copy."""
+    changed = {name for name, value in kept if value != shown.get(name, "")}
+    return sorted(kept, key=lambda pair: pair[0] not in changed), changed
+
+
 def kept_fields() -> list[tuple[str, str]]:
     """What a refused form sent, to give back ready to send again (never a password or the old token)."""
     if request.method != "POST":
@@ -204,6 +239,6 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
 
 def init_errors(app: Flask) -> None:
     """Register the handlers for every HTTP error and for a database that is down."""
-    app.jinja_env.globals.update(kept_label=kept_label, untyped_fields=UNTYPED)
+    app.jinja_env.globals.update(kept_label=kept_label, kept_value=kept_value, untyped_fields=UNTYPED)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(SQLAlchemyError, handle_database_error)

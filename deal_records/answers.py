@@ -7,7 +7,7 @@ An answer to a milestone the process no longer has is kept in the record, shown 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sales_process.deal import Answer, BuyerAnswer, Deal
@@ -88,6 +88,22 @@ def _answer(item: object) -> Answer:
 def read_stored(stored: Mapping[str, object]) -> dict[str, Answer]:
     """Every stored answer, whether or not the process still asks it."""
     return {milestone_id: _answer(item) for milestone_id, item in stored.items()}
+
+
+def rep_answer_before(history: Sequence[object], milestone_id: str) -> tuple[int, Answer] | None:
+    """The rep's own answer to a milestone that the buyer has answered since, and where in `history` (a deal's
+    stored answers, oldest first) it is: the evidence the buyer's word stands beside, never replaced by it (None:
+    the rep gave none)."""
+    for index in range(len(history) - 1, -1, -1):
+        stored = history[index]
+        item = stored.get(milestone_id) if isinstance(stored, Mapping) else None
+        if isinstance(item, Mapping) and item.get("buyer") is not None:
+            continue
+        if item is None:
+            return None
+        answer = _answer(item)
+        return (index, answer) if answer.met or answer.evidence or answer.date else None
+    return None
 
 
 def with_current_ids(stored: Mapping[str, object], process: Process) -> dict[str, object]:

@@ -25,7 +25,7 @@ from deal_records.answers import WARN_DAYS, assess_saved, expiring, read_answers
 from deal_records.models import Check, Deal, DigestDelivery, Role, User
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.outcome_query import closed_deal_ids
-from deal_records.records import deal_currencies, pipeline_currency
+from deal_records.records import summing_currency
 from sales_process.confirmation import RequestState
 from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import Assessment
@@ -85,7 +85,7 @@ def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[
         .where(Deal.id.not_in(closed_deal_ids()))
         .order_by(Deal.id)
     )
-    summed_in = pipeline_currency(deal_currencies(session))
+    summed_in = summing_currency(session)
     found = []
     for deal in session.scalars(query):
         stored = deal.latest_check.answers if deal.latest_check is not None else {}

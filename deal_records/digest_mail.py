@@ -33,7 +33,7 @@ from deal_records.digest import (
 from deal_records.mail import MailText
 from deal_records.models import Deal, User
 from deal_records.people import managers_of_reps
-from deal_records.records import deal_currencies, pipeline_currency
+from deal_records.records import summing_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.vocabulary import money_cents_in, plural
@@ -80,7 +80,7 @@ def digest_emails(
     """Every active rep's digest, then every active manager's, each over the recipient's own span (with a link to
     each deal's page when `links` has the app's base URL)."""
     deals = open_deals(session, loaded, as_of)
-    currency = pipeline_currency(deal_currencies(session))
+    currency = summing_currency(session)
     reps, managers = recipients(session)
     teams = managers_of_reps(session)
     emails = []
@@ -171,7 +171,9 @@ def manager_mail(
     largest = [line for item, cents in gaps for line in [_gap_line(item, cents), *links.deal(item.deal)]]
     lines += largest or [NONE]
     verified_change = _change(after.verified_cents - before.verified_cents)
-    subject = f"Team pipeline: verified {money_cents_in(after.verified_cents)} ({verified_change}), claimed {money_cents_in(after.claimed_cents)}, {len(fell)} slid"
+    # The subject is read alone, in a list of emails: its amounts name their currency.
+    verified, claimed = money_cents_in(after.verified_cents, currency), money_cents_in(after.claimed_cents, currency)
+    subject = f"Team pipeline: verified {verified} ({verified_change}), claimed {claimed}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
 
 

@@ -214,6 +214,9 @@ def close_date_problem(closed_on: dt.date | None, today: dt.date | None = None) 
     return None
 
 
+NO_AMOUNT_TO_WIN = "the deal has no amount; give the final amount it was won for"
+
+
 def record_outcome(
     session: Session, caller: User, deal: Deal, change: OutcomeChange, source: str, today: dt.date | None = None
 ) -> OutcomeEvent:
@@ -249,7 +252,7 @@ def record_outcome(
     if change.outcome is Outcome.WON and amount is None:
         amount, currency = deal.amount, currency or deal.currency
     if change.outcome is Outcome.WON and amount is None:
-        raise RecordError("amount", "the deal has no amount; give the final amount it was won for")
+        raise RecordError("amount", NO_AMOUNT_TO_WIN)
     event = OutcomeEvent(
         deal_id=deal.id,
         outcome=change.outcome.value,

@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -379,14 +380,22 @@ def record_check(
     return check
 
 
+def _open_with_amount() -> list[Any]:
+    """The conditions of an open deal whose amount names its currency: the deals the open pipeline is summed from."""
+    return [Deal.currency.is_not(None), Deal.amount.is_not(None), Deal.id.not_in(closed_deal_ids())]
+
+
 def deal_currencies(session: Session) -> dict[str, int]:
-    """How many saved deals have an amount in each currency (deals whose amount names none are not counted)."""
-    query = (
-        select(Deal.currency, func.count(Deal.id))
-        .where(Deal.currency.is_not(None), Deal.amount.is_not(None))
-        .group_by(Deal.currency)
-    )
+    """How many open deals have an amount in each currency (closed deals, and amounts that name none, not counted):
+    the open pipeline's currencies; the closed deals' outcomes are summed in the currency these choose."""
+    query = select(Deal.currency, func.count(Deal.id)).where(*_open_with_amount()).group_by(Deal.currency)
     return {currency: count for currency, count in session.execute(query) if currency is not None}
+
+
+def currency_amounts(session: Session) -> dict[str, float]:
+    """The open deals' amounts added up in each currency (each in its own: only compared, never added together)."""
+    query = select(Deal.currency, func.sum(Deal.amount)).where(*_open_with_amount()).group_by(Deal.currency)
+    return {currency: float(total or 0) for currency, total in session.execute(query) if currency is not None}
 
 
 def deals_without_currency(session: Session) -> int:
@@ -395,17 +404,23 @@ def deals_without_currency(session: Session) -> int:
     return session.scalar(query) or 0
 
 
-def pipeline_currency(currencies: Mapping[str, int]) -> str | None:
-    """The currency a pipeline of saved deals is summed in: that of most deals (ties: the first code alphabetically)."""
-    return min(currencies, key=lambda code: (-currencies[code], code)) if currencies else None
+def pipeline_currency(currencies: Mapping[str, int], amounts: Mapping[str, float] | None = None) -> str | None:
+    """The currency the open pipeline is summed in: that of most open deals; a tie goes to the currency whose open
+    amounts add up to more (the numbers compared as written, unconverted), then to the first code alphabetically."""
+    totals = amounts or {}
+    return min(currencies, key=lambda code: (-currencies[code], -totals.get(code, 0.0), code)) if currencies else None
+
+
+def summing_currency(session: Session) -> str | None:
+    """The open pipeline's currency now (see `pipeline_currency`): every total of saved deals is in it."""
+    return pipeline_currency(deal_currencies(session), currency_amounts(session))
 
 
 def deals_in_other_currencies(session: Session) -> set[int]:
     """The ids of deals whose amount is in another currency than the pipeline's: a total never adds two currencies."""
-    currencies = deal_currencies(session)
-    if len(currencies) < 2:
+    if len(deal_currencies(session)) < 2:
         return set()
-    query = select(Deal.id).where(Deal.currency.is_not(None), Deal.currency != pipeline_currency(currencies))
+    query = select(Deal.id).where(Deal.currency.is_not(None), Deal.currency != summing_currency(session))
     return set(session.scalars(query))
 
 

@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from playbook_cli.common import EXIT_OK, HelpFormatter, add_action, add_process_option, load_or_report
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process.vocabulary import plural
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deal_records.models import Deal
+    from sales_process.deal import Answer
 
 EXAMPLE = """examples:
   playbook deals export > pipeline.csv
   playbook deals export --output pipeline.csv && playbook audit pipeline.csv
 
 the columns are those `playbook audit` and `playbook import` read: deal, stage (id),
-amount, owner (email), one column per milestone with .evidence and .date, .confirmed_by
-(the buyer, as Name <email>) for a milestone with a buyer_statement, crm_id when any
+amount, owner (email), one column per milestone with .evidence (the rep's words, also
+under a buyer's confirmation; under a buyer's "Not quite", their answer, said as such) and
+.date, .confirmed_by (the buyer who confirmed it, as Name <email>; blank when they answered
+"Not quite") for a milestone with a buyer_statement, crm_id when any
 deal has one (`playbook audit` reads it as is), currency (an ISO code such as USD)
 when any deal's amount has one, segment when any deal has one, and status (open, won, lost) and close_date;
 a won deal's amount is the final amount it was won for, when one was recorded. A cell a spreadsheet would run as a formula (=, +, -, @) is written
@@ -70,6 +79,7 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
         deals = list(
             db.scalars(select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id))
         )
+        histories = _buyer_answered_histories(db, deals)
         outcomes = {
             deal_id: event
             for deal_id, event in current_outcomes(db, [deal.id for deal in deals]).items()
@@ -111,12 +121,44 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
             if answer is None:
                 row += [""] * (4 if buyer else 3)
                 continue
-            row += [
-                "yes" if answer.met else "no",
-                answer.evidence or "",
-                answer.date.isoformat() if answer.date else "",
-            ]
-            if buyer:  # the buyer's answer reads back as theirs: `playbook audit` trusts this column
-                row.append(confirmed_by_cell(answer.buyer.name, answer.buyer.email) if answer.buyer else "")
+            row += ["yes" if answer.met else "no", _evidence(answer, deal, milestone_id, histories), _day(answer.date)]
+            if buyer:  # a confirmation reads back as the buyer's: `playbook audit` trusts this column
+                confirmed = answer.buyer if answer.buyer is not None and answer.buyer.agreed else None
+                row.append(confirmed_by_cell(confirmed.name, confirmed.email) if confirmed is not None else "")
         writer.writerow(row)
     return len(deals)
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _buyer_answered_histories(db: Session, deals: list[Deal]) -> dict[int, list[object]]:
+    """Each stored answers of the deals whose latest check holds a buyer's answer, oldest first: where the rep's own
+    evidence under it is found."""
+    from deal_records.records import deal_checks
+
+    answered = [
+        deal
+        for deal in deals
+        if deal.latest_check is not None
+        and isinstance(deal.latest_check.answers, dict)
+        and any(isinstance(item, dict) and item.get("buyer") for item in deal.latest_check.answers.values())
+    ]
+    return {deal.id: [check.answers for check in deal_checks(db, deal)] for deal in answered}
+
+
+def _evidence(answer: Answer, deal: Deal, milestone_id: str, histories: dict[int, list[object]]) -> str:
+    """A milestone's .evidence cell: the rep's own words, also under a buyer's "yes" (the .confirmed_by cell holds the
+    buyer, and the audit words their confirmation from it); under a "Not quite", what the buyer answered, said as such."""
+    from deal_records.answers import rep_answer_before
+
+    if answer.buyer is None:
+        return answer.evidence or ""
+    if not answer.buyer.agreed:
+        said = f": {answer.buyer.comment}" if answer.buyer.comment else ""
+        return (
+            f"Not quite, answered {answer.buyer.name} ({answer.buyer.email}) on {answer.buyer.date.isoformat()}{said}"
+        )
+    found = rep_answer_before(histories.get(deal.id, []), milestone_id)
+    return (found[1].evidence or "") if found is not None else ""

@@ -191,6 +191,13 @@ def ended(text: str) -> str:
     return text if text.endswith((".", "!", "?", "\u201d", '"')) else f"{text}."
 
 
+def full_stop(text: str | None) -> str:
+    """The full stop a sentence needs after `text` quoted at its end: none when the text ends one already
+    ("Mål: juli." is not followed by a second)."""
+    last = (text or "").rstrip()
+    return "" if last and ended(last) == last else "."
+
+
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."

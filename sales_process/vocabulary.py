@@ -352,7 +352,11 @@ RECURRING_WORDS: Mapping[str, int] = {
 
 def _not_an_amount_hint(text: str) -> str:
     """How to write an amount the reader refused: the code for a currency word several countries share, the whole
-    value for a value per period, else the general hint."""
+    value for a value per period, a currency code in capitals for one typed in small letters, else the general hint."""
+    for word in _WORD.findall(text):
+        if word != word.upper() and word.upper() in CURRENCIES_IN_USE:
+            fixed = re.sub(rf"\b{word}\b", word.upper(), text)
+            return f"a currency code is written in capitals: {fixed}"
     for word in _WORD.findall(text.lower().replace(".", "")):
         if word in SHARED_CURRENCIES:
             codes = SHARED_CURRENCIES[word]

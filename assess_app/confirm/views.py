@@ -34,8 +34,6 @@ NOT_FOUND = 404
 GONE = 410
 
 _GONE_REASONS = {
-    RequestState.CONFIRMED: "It has already been answered: thank you.",
-    RequestState.DECLINED: "It has already been answered: thank you.",
     RequestState.REVOKED: "The sender has withdrawn it.",
     RequestState.EXPIRED: "It has expired.",
 }
@@ -98,7 +96,33 @@ def _find(token: str) -> tuple[ConfirmationRequest, str]:
     return found, hashed
 
 
+ANSWERED = frozenset({RequestState.CONFIRMED, RequestState.DECLINED})
+ANSWERED_TITLE = "This link has been answered: thank you"
+ANSWERED_MESSAGE = (
+    "The answers sent first through this link are recorded. It cannot be used again; to change an answer, ask the "
+    "person who sent you the link for a new one."
+)
+# A repeat of an answered link (a reload of the thank-you page, a form sent twice, another tab): most often the very
+# answers recorded; when not, what it held is given to copy.
+ANSWERED_SENT = (
+    "If this form held other answers (sent from another tab or window), those were not recorded; here they are, to "
+    "copy into a reply:"
+)
+
+
 def _gone(state: RequestState, sent: str | None = None) -> Response:
+    if state in ANSWERED:
+        # The first answers were recorded: never "not recorded" to a buyer who reloads the thank-you page.
+        page = render_template(
+            "confirm/message.html",
+            title=ANSWERED_TITLE,
+            message=ANSWERED_MESSAGE,
+            company=_company(),
+            sent=sent,
+            sent_intro=ANSWERED_SENT,
+            answered=True,
+        )
+        return make_response(page, GONE)
     reason = _GONE_REASONS.get(state, "It can no longer be used.")
     if sent is None:
         return _message("This link can no longer be used", reason, GONE)

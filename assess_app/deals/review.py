@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from deal_records.answers import assess_saved, last_valid_day, read_answers, read_stored
+from deal_records.answers import assess_saved, last_valid_day, read_answers, read_stored, rep_answer_before
 from deal_records.models import Check, Deal
 from sales_process.deal import Answer
 from sales_process.engine import Assessment, MilestoneResult, Status
@@ -24,6 +24,7 @@ class AnswerRow:
     result: MilestoneResult
     recorded: Check | None
     expired_on: dt.date | None
+    rep_answer: tuple[Answer, Check] | None = None  # under the buyer's word: the rep's own answer before it
 
     @property
     def answer(self) -> Answer | None:
@@ -58,6 +59,15 @@ def _recorded_by(checks: Sequence[Check], milestone_id: str) -> Check | None:
     return origin
 
 
+def _rep_answer(checks: Sequence[Check], milestone_id: str) -> tuple[Answer, Check] | None:
+    """The rep's own answer under the buyer's word, and the check that first recorded it."""
+    found = rep_answer_before([check.answers for check in checks], milestone_id)
+    if found is None:
+        return None
+    index, answer = found
+    return answer, _recorded_by(checks[: index + 1], milestone_id) or checks[index]
+
+
 def assessed_check(loaded: LoadedProcess, deal: Deal, check: Check | None, as_of: dt.date) -> Assessment:
     """A check's answers assessed as of a date (no check: nothing answered)."""
     saved = read_answers(check.answers if check is not None else {}, loaded.process)
@@ -73,6 +83,7 @@ def answer_rows(assessment: Assessment, checks: Sequence[Check]) -> list[AnswerR
             result,
             _recorded_by(checks, result.milestone.id),
             last_valid_day(result) if result.status is Status.STALE else None,
+            _rep_answer(checks, result.milestone.id) if result.answer is not None and result.answer.buyer else None,
         )
         for result in assessment.milestones
     ]

@@ -150,6 +150,7 @@ class BuyerView:
     held: dict[str, BuyerAnswer]
     gate_confirmed: bool
     confirmable: list[Confirmable]
+    gate_stage: str | None = None  # the stage whose outcomes the buyer confirmed (the one the deal left), by name
 
 
 def buyer_view(loaded: LoadedProcess, verdict: Verdict) -> BuyerView:
@@ -172,10 +173,14 @@ def buyer_view(loaded: LoadedProcess, verdict: Verdict) -> BuyerView:
         if milestone.buyer_statement
     ]
     confirmed_ids = buyer_confirmed_ids(verdict.saved.answers)
+    index = verdict.assessment.verified_index
+    gate = gate_confirmed_by_buyer(loaded.process, index, confirmed_ids)
     return BuyerView(
         declined=[word for word in words if not word.buyer.agreed],
         confirmed=[word for word in words if word.buyer.agreed],
         held={word.milestone_id: word.buyer for word in words},
-        gate_confirmed=gate_confirmed_by_buyer(loaded.process, verdict.assessment.verified_index, confirmed_ids),
+        gate_confirmed=gate,
         confirmable=confirmable,
+        # The buyer confirmed the outcomes of the stage before the verified one, not the verified stage's own.
+        gate_stage=loaded.process.stages[index - 1].name if gate else None,
     )

@@ -22,7 +22,7 @@ from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
-from assess_app.errors import bad_request
+from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
@@ -31,6 +31,7 @@ from deal_records.details import change_details, deal_changes, may_change_detail
 from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
+    NO_AMOUNT_TO_WIN,
     closed_check_refusal,
     current_outcomes,
     is_closed,
@@ -306,6 +307,7 @@ def _deal_page(
     asking: Asking | None = None,
     closing: Closing | None = None,
     editing: Editing | None = None,
+    held: tuple[list[tuple[str, str]], set[str]] | None = None,
 ) -> tuple[str, int]:
     today = dt.date.today()
     verdict = deal_verdict(loaded, deal, today)
@@ -342,6 +344,7 @@ def _deal_page(
         can_ask=can_check and loaded.process.company is not None,
         closing=closing or _closing(user, deal),
         editing=editing or _editing(user, deal),
+        held=held,
     )
     return page, status
 
@@ -483,8 +486,13 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     if closed is not None:  # closed since the page was opened (another tab, a manager, an import)
-        message = f"The check was not saved: {closed}. Reopen it in its Outcome section to record a new check."
-        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message)
+        message = (
+            f"The check was not saved: {closed}. Reopen it in its Outcome section to record a new check; what the "
+            "form held is below, to copy."
+        )
+        # The check form is gone from a closed deal's page: what was typed is shown to copy, never dropped.
+        held = changed_first(kept_fields(), prefill(deal, loaded.process))
+        return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message, held=held)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
 
@@ -548,6 +556,8 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
             record_outcome(db, caller, stored, change, "form")
     except InvalidInput as invalid:
         errors = _by_field(invalid, "outcome")
+        if values["outcome"].lower() == "won" and not values["amount"] and deal.amount is None:
+            errors.setdefault("amount", NO_AMOUNT_TO_WIN)  # with the form's other mistakes, not after them
     except RecordError as error:
         if error.loc == "deal":
             abort(404)

@@ -18,7 +18,7 @@ from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
-from deal_records.records import deal_currencies, deals_without_currency, pipeline_currency
+from deal_records.records import deal_currencies, deals_without_currency, summing_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
@@ -58,7 +58,7 @@ def pipeline_totals(
         if cached is not None:
             return cached
         totals = Totals(loaded.process)
-        summed_in = pipeline_currency(deal_currencies(db))  # a total never adds two currencies
+        summed_in = summing_currency(db)  # a total never adds two currencies
         for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in, past):
             totals.add_alike(group)
         owners = None if owner is None else list(db.scalars(select(User.id).where(User.email == owner)))
@@ -118,9 +118,8 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     with records().reading() as db:
         currencies = deal_currencies(db)
         unnamed = deals_without_currency(db)
-    result = AuditResult(
-        totals, None, as_of, currency=pipeline_currency(currencies), currencies=currencies, unnamed_currency=unnamed
-    )
+        summed_in = summing_currency(db)
+    result = AuditResult(totals, None, as_of, currency=summed_in, currencies=currencies, unnamed_currency=unnamed)
     page = render_report(
         result,
         loaded,

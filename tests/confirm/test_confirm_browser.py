@@ -61,8 +61,8 @@ def test_a_buyer_confirms_one_statement_and_declines_the_other(
             StatementAnswer(STATEMENTS[1].milestone_id, False, "Only after legal's review."),
         )
         assert confirmations.requests[token_hash(token)].state is RequestState.DECLINED
-        page.goto(f"{base_url}/confirm/{token}")
-        assert page.locator("h1").inner_text() == "This link can no longer be used"
+        page.goto(f"{base_url}/confirm/{token}")  # the link opened again: the answers are recorded, it says so
+        assert page.locator("h1").inner_text() == "This link has been answered: thank you"
     finally:
         context.close()
     requests = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
@@ -115,12 +115,14 @@ def test_every_page_the_buyer_can_see_passes_axe(
             other_tab.get_by_role("group", name=statement.text).get_by_label("Not quite", exact=True).check()
         other_tab.get_by_label("Your name").fill("Dana Buyer")
         follow(other_tab, other_tab.get_by_role("button", name="Send my answers"))
-        assert other_tab.locator("h1").inner_text() == "Your answers were not recorded"
+        assert other_tab.locator("h1").inner_text() == "This link has been answered: thank you"
         assert "Statement 1 of " in other_tab.get_by_label("What you sent").input_value()
         assert axe_violations(other_tab) == []
         _shoot(other_tab, f"not-recorded-{viewport['width']}")
         page.goto(f"{base_url}/confirm/{token}")
         assert axe_violations(page) == []
         _shoot(page, f"gone-{viewport['width']}")
+        page.reload()  # the buyer reloads the thank-you page: their answers were recorded, and it says so
+        assert page.locator("h1").inner_text() == "This link has been answered: thank you"
     finally:
         context.close()

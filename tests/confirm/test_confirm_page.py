@@ -117,15 +117,20 @@ def test_a_used_link_is_gone_without_deal_data(client: FlaskClient, confirmation
     for response in (client.get(f"/confirm/{token}"), again):
         html = response.get_data(as_text=True)
         assert response.status_code == 410
-        assert "This link can no longer be used" in html and "It has already been answered" in html
+        # The first answers were recorded: a repeat (a reload of the thank-you page, another tab) says so.
+        assert (
+            "This link has been answered: thank you" in html
+            and "The answers sent first through this link are recorded" in html
+        )
+        assert "not recorded</h1>" not in html and "Your answers were not recorded" not in html
         assert "Fabrikam" not in html and "proposal" not in html
         assert "Contoso" in html
-    assert "ask the person who sent you this link for a new one" in client.get(f"/confirm/{token}").get_data(
+    assert "ask the person who sent you the link for a new one" in client.get(f"/confirm/{token}").get_data(
         as_text=True
     )
-    # The second answer (another tab) is not recorded, and says so, with what was typed to copy into a reply.
+    # Other answers sent after (another tab) are not recorded, and it says so, with what was typed to copy.
     sent = unescape(again.get_data(as_text=True))
-    assert "Your answers were not recorded" in sent
+    assert "If this form held other answers (sent from another tab or window), those were not recorded" in sent
     assert "Statement 2 of 2: Not quite\n  Only after legal's review.\n— Someone Else</textarea>" in sent
     assert confirmations.replies[token_hash(token)].buyer_name == "Dana Buyer"
 
@@ -135,16 +140,25 @@ def test_a_used_link_is_gone_without_deal_data(client: FlaskClient, confirmation
     [
         pytest.param({"expires_in": dt.timedelta(seconds=-1)}, "It has expired.", id="expired"),
         pytest.param({"state": RequestState.REVOKED}, "The sender has withdrawn it.", id="revoked"),
-        pytest.param({"state": RequestState.CONFIRMED}, "It has already been answered", id="confirmed"),
+        pytest.param(
+            {"state": RequestState.CONFIRMED}, "The answers sent first through this link are recorded", id="confirmed"
+        ),
     ],
 )
 def test_an_expired_revoked_or_answered_link_is_410(
     client: FlaskClient, confirmations: MemoryConfirmations, add: dict[str, Any], reason: str
 ) -> None:
     token = confirmations.add(**add)
+    answered = add.get("state") is RequestState.CONFIRMED
     for response, title in (
-        (client.get(f"/confirm/{token}"), "This link can no longer be used"),
-        (client.post(f"/confirm/{token}", data=_answers()), "Your answers were not recorded"),
+        (
+            client.get(f"/confirm/{token}"),
+            "This link has been answered: thank you" if answered else "This link can no longer be used",
+        ),
+        (
+            client.post(f"/confirm/{token}", data=_answers()),
+            "This link has been answered: thank you" if answered else "Your answers were not recorded",
+        ),
     ):
         html = response.get_data(as_text=True)
         assert response.status_code == 410

@@ -109,3 +109,30 @@ def test_signing_in_with_a_next_that_leaves_the_site_stays_here(browser: Any, ba
     page.goto(f"{base_url}/login?next=/%09/evil.example")  # signed in: straight on, to this site
     assert page.url == f"{base_url}/deals"
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_failed_sign_in_and_a_refused_new_deal_put_the_focus_on_what_went_wrong(
+    browser: Any, base_url: str, width: int, tmp_path: Path
+) -> None:
+    """As on the deal page: the notice, not <body>, has the focus, so a screen reader reads it first."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/login")
+    page.get_by_label("Email").fill("ana@example.com")
+    page.get_by_label("Password").fill("not the password")
+    follow(page, page.get_by_role("button", name="Sign in"))
+    page.wait_for_function("document.activeElement.matches('[data-focus]')")
+    assert "notice--error" in page.evaluate("document.activeElement.className")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / f"login-error-{width}.png"), full_page=True)
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    page.goto(f"{base_url}/deals/new")
+    page.get_by_label("Deal name").fill("Tailspin")
+    page.get_by_label("Amount").fill("90000 usd")
+    follow(page, page.get_by_role("button", name="Create the deal"))
+    page.wait_for_function("document.activeElement.matches('[data-focus]')")
+    assert "is not an amount" in page.evaluate("document.activeElement.textContent")
+    assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / f"new-error-{width}.png"), full_page=True)
+    context.close()

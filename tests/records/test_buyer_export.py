@@ -56,10 +56,10 @@ DEALS = {
 }
 EXPORTED = """\
 deal,stage,amount,owner,status,close_date,next-step,next-step.evidence,next-step.date,next-step.confirmed_by,budget,budget.evidence,budget.date,budget.confirmed_by
-Contoso,won,100000.00,ana@example.com,open,,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-20 through a confirmation link,2027-02-20,Dana Buyer <dana@contoso.example>,yes,Confirmed by Dana Buyer (dana@contoso.example) on 2027-02-21 through a confirmation link,2027-02-21,Dana Buyer <dana@contoso.example>
+Contoso,won,100000.00,ana@example.com,open,,yes,,2027-02-20,Dana Buyer <dana@contoso.example>,yes,,2027-02-21,Dana Buyer <dana@contoso.example>
 Fabrikam,won,50000.00,ana@example.com,open,,yes,Dana's email of 20 Feb,2027-02-20,,yes,Budget email from the CFO,2027-02-21,
-Litware,qualifying,20000.00,ana@example.com,open,,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,no,We still need legal's view.,2027-02-22,Lee Wu <lee@litware.example>
-Northwind,won,10000.00,ana@example.com,open,,yes,Confirmed by Lee Wu (lee@litware.example) on 2027-02-20 through a confirmation link,2027-02-20,Lee Wu <lee@litware.example>,yes,Budget email from the CFO,2027-02-21,
+Litware,qualifying,20000.00,ana@example.com,open,,yes,,2027-02-20,Lee Wu <lee@litware.example>,no,"Not quite, answered Lee Wu (lee@litware.example) on 2027-02-22: We still need legal's view.",2027-02-22,
+Northwind,won,10000.00,ana@example.com,open,,yes,,2027-02-20,Lee Wu <lee@litware.example>,yes,Budget email from the CFO,2027-02-21,
 """
 
 

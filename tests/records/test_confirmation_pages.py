@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import html
+import io
 import logging
 import re
 from collections.abc import Callable
@@ -19,9 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.database import writing
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.models import utc_now
+from tests.conftest import DEFAULT_PROCESS
 from tests.html_checker import nu_errors
 from tests.mail_server import MailServer
-from tests.records.conftest import new_deal, page_token, sign_in
+from tests.records.conftest import Run, new_deal, page_token, sign_in
 
 PRICE = "pricing-agreeable"
 PROPOSAL = "proposal-agreed-next-step"
@@ -220,6 +223,9 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The buyer answered “Not quite”" in page
     assert "Only once legal has read the draft." in page
+    # The rep's form quotes the comment, which ends its own sentence: no second full stop after it.
+    assert "Not quite</strong>, said <bdi>Dana B. Buyer</bdi>" in page
+    assert "Only once legal has read the draft.</bdi></q>." not in page
     assert (
         "Confirmed by the buyer</span> <q>The price range we discussed fits our budget.</q> — <bdi>Dana B. Buyer</bdi> (<bdi>dana@fabrikam.example</bdi>)"
         in page
@@ -236,6 +242,51 @@ def test_the_buyer_confirms_one_and_declines_the_other(
     assert "The buyer answered “Not quite”" not in before
     manager_page = signed_in("manager@example.com").get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "The buyer answered “Not quite”" in manager_page and "Only once legal has read the draft." in manager_page
+
+
+def test_the_reps_evidence_stays_on_the_deal_page_beside_the_buyers_word(
+    rep: FlaskClient, buyer: FlaskClient, signed_in: Callable[[str], FlaskClient]
+) -> None:
+    """A manager reads what the rep wrote and what the buyer said, on the deal page, without opening check 1."""
+    deal_id = new_deal(rep)
+    _check(rep, deal_id)
+    link = _link(_ask(rep, deal_id, ("pain-confirmed", "timeline-agreed")))
+    assert _answer(buyer, link, {"pain-confirmed": "yes", "timeline-agreed": "Not before March"}).status_code == 200
+    page = html.unescape(signed_in("manager@example.com").get(f"/deals/{deal_id}").get_data(as_text=True))
+    for milestone in ("pain-confirmed", "timeline-agreed"):
+        item = page[page.index(f'id="answer-{milestone}"') :]
+        item = item[: item.index("</li>")]
+        assert "The rep's evidence" in item and "Email from the customer of 2 Feb" in item, item
+        assert "recorded by <bdi>rep@example.com</bdi>" in item or "recorded by <bdi>" in item
+    pain = page[page.index('id="answer-pain-confirmed"') :]
+    assert "through a confirmation link" in pain[: pain.index("</li>")]  # the buyer's word, beside it
+
+
+def test_the_export_keeps_the_reps_evidence_and_never_writes_a_not_quite_as_confirmed(
+    rep: FlaskClient, buyer: FlaskClient, run: Run
+) -> None:
+    deal_id = new_deal(rep, "=HYPERLINK(1)")
+    _check(rep, deal_id)
+    link = _link(_ask(rep, deal_id, ("pain-confirmed", "timeline-agreed")))
+    assert _answer(buyer, link, {"pain-confirmed": "yes", "timeline-agreed": "=Not before March"}).status_code == 200
+    status, out, err = run("deals", "export", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["deal"] == "'=HYPERLINK(1)"  # still neutralised
+    assert row["pain-confirmed.evidence"] == "Email from the customer of 2 Feb"  # the rep's words, not the sentence
+    assert row["pain-confirmed.confirmed_by"] == "Dana B. Buyer <dana@fabrikam.example>"
+    assert row["timeline-agreed"] == "no" and row["timeline-agreed.confirmed_by"] == ""
+    assert row["timeline-agreed.evidence"].startswith("Not quite, answered Dana B. Buyer (dana@fabrikam.example) on ")
+    assert row["timeline-agreed.evidence"].endswith(": =Not before March")
+
+
+def test_the_ask_form_says_the_buyer_reads_the_deals_name_and_where_to_rename_it(rep: FlaskClient) -> None:
+    deal_id = new_deal(rep, "Fabrikam – internal codename Tortoise")
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    form = page[page.index('class="card ask-form"') :]
+    form = form[: form.index("</form>")]
+    assert "The buyer reads this deal's name, <q><bdi>Fabrikam – internal codename Tortoise</bdi></q>" in form
+    assert '<a href="#details">Deal details</a>' in form and 'id="details"' in page
 
 
 def test_a_form_answering_what_the_buyer_answered_is_refused_not_dropped(rep: FlaskClient, buyer: FlaskClient) -> None:
@@ -302,7 +353,9 @@ def test_the_app_sends_the_email_through_the_mail_server(
     with caplog.at_level(logging.DEBUG):
         response = _ask(client, deal_id)
     link = _link(response)
-    assert "The email was sent to dana@fabrikam.example." in response.get_data(as_text=True)
+    sent_page = response.get_data(as_text=True)
+    assert "The email was sent to dana@fabrikam.example: no need to send another." in sent_page
+    assert "Open the email in your mail program" not in sent_page and "mailto:" not in sent_page  # no second email
     [received] = mail_server.received
     assert received.recipients == ["dana@fabrikam.example"]
     assert received.message["To"] == "Dana Buyer <dana@fabrikam.example>"
@@ -409,7 +462,9 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     assert _answer(app.test_client(), link, {PROPOSAL: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert '<span class="verdict__stage">Proposing</span>' in moved
-    assert "buyer confirmed Proposing" not in moved  # two more outcomes of that gate are the buyer's to confirm
+    assert (
+        "buyer confirmed the Demonstrating outcomes" not in moved
+    )  # two more outcomes of that gate are the buyer's to confirm
     add_person("manager@example.com", "manager")
     manager = app.test_client()
     sign_in(manager, "manager@example.com")
@@ -420,17 +475,18 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     assert _answer(app.test_client(), link, {"success-criteria-agreed": "yes", PRICE: "yes"}).status_code == 200
     moved = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert (
-        "buyer confirmed Proposing</span>. The buyer confirmed the outcomes that put this deal at its verified stage."
+        "buyer confirmed the Demonstrating outcomes</span>. The buyer confirmed the outcomes that put this deal at its verified stage."
         in moved
     )
+    assert "buyer confirmed Proposing" not in moved  # the buyer confirmed what led to Proposing, not its own outcomes
     # a "Not quite" to a later outcome stands beside the stage the buyer confirmed, wherever it is named
     link = _link(_ask(rep, deal_id, ("vendor-of-choice",)))
     assert _answer(app.test_client(), link, {"vendor-of-choice": "Legal has not seen the terms."}).status_code == 200
     declined = " · “Not quite” to what comes next: <q>You are our preferred vendor, subject to agreeing the terms.</q>"
-    assert f'buyer confirmed Proposing</span><span class="buyer-declined-words">{declined}' in rep.get(
+    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
         f"/deals/{deal_id}"
     ).get_data(as_text=True)
-    assert f'buyer confirmed Proposing</span><span class="buyer-declined-words">{declined}' in rep.get(
+    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
         "/deals"
     ).get_data(as_text=True)
     pipeline = manager.get("/pipeline").get_data(as_text=True)

@@ -21,6 +21,8 @@ from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import Run, new_deal, page_token
 from tests.records.test_pages import check
 
+YESTERDAY = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
 Headers = dict[str, dict[str, str]]
@@ -245,6 +247,25 @@ def test_a_new_deal_with_a_bad_amount_keeps_the_entry_and_says_why(signed_in: Ca
     assert "'80,000 EURO' is not an amount" in page and 'value="80,000 EURO"' in page
 
 
+def test_the_amount_fields_take_letters_on_a_phone_and_a_small_letter_code_is_told_to_be_capital(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """inputmode="decimal" gives phones a keypad without letters: "EUR" or "$", which the hint asks for, could not be
+    typed. A code in small letters is refused saying how to write it."""
+    rep = signed_in("ana@example.com")
+    new_form = rep.get("/deals/new").get_data(as_text=True)
+    deal_page = rep.get(f"/deals/{new_deal(rep)}").get_data(as_text=True)
+    for page in (new_form, deal_page):
+        assert 'inputmode="decimal"' not in page
+    response = rep.post(
+        "/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "N", "amount": "90000 usd"}
+    )
+    assert response.status_code == 422
+    page = html.unescape(response.get_data(as_text=True))
+    assert "'90000 usd' is not an amount; a currency code is written in capitals: 90000 USD" in page
+    assert "/check.js" in page  # the script that gives the notice (data-focus) the focus, as on the deal page
+
+
 def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[[str], FlaskClient]) -> None:
     rep = signed_in("ana@example.com")
     for name, amount in (("A", "$100,000"), ("B", "$50,000"), ("C", "EUR 80,000"), ("D", "1000")):
@@ -257,7 +278,7 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     assert 'data-total="open">151,000.00<' in text
     assert (
         '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; 1 open deal without '
-        "an amount in USD." in text
+        "an amount in USD (none, or one in another currency: never added to USD)." in text
     )
     assert (
         '<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
@@ -270,6 +291,45 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
         "Amounts are in USD, where a deal names its currency: the amounts of 1 deal that names none are added to them "
         "as if in USD." in text
     )
+
+
+def _close_won(rep: FlaskClient, deal_id: int, amount: str) -> None:
+    form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "won", "date": YESTERDAY, "amount": amount}
+    assert rep.post(f"/deals/{deal_id}/outcome", data=form).status_code == 303
+
+
+def test_the_open_pipeline_is_summed_in_the_currency_of_most_open_deals_not_of_the_won_ones(
+    signed_in: Callable[[str], FlaskClient], run: Run
+) -> None:
+    """EUR has 3 saved deals (1 open, 2 won), USD 3 open ones: the open pipeline is in USD, as is the digest, whose
+    subject names it."""
+    rep = signed_in("ana@example.com")
+    for name in ("W1", "W2"):
+        _close_won(rep, new_deal(rep, name, amount="EUR 50,000"), "EUR 50,000")
+    new_deal(rep, "E", amount="EUR 40,000")
+    for name in ("U1", "U2", "U3"):
+        new_deal(rep, name, amount="$100,000")
+    manager = signed_in("manager@example.com")
+    text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
+    assert 'data-total="open">300,000.00<' in text  # the three USD deals, not the one open EUR deal
+    assert "(EUR: 1 deal, USD: 3 deals)" in text  # the open deals' currencies: the won ones are outcomes
+    assert "add only those in USD" in text
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    assert "Subject: Team pipeline: verified USD " in out and ", claimed USD 180,000.00, " in out
+
+
+def test_a_tie_of_open_deals_goes_to_the_currency_with_the_larger_open_amount(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    rep = signed_in("ana@example.com")
+    new_deal(rep, "E", amount="EUR 40,000")
+    new_deal(rep, "U", amount="$100,000")
+    manager = signed_in("manager@example.com")
+    text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
+    assert "add only those in USD" in text  # alphabetically it would be EUR
+    assert "no amount, or not in USD: not summed" in text  # E, ahead of its evidence, has an amount: in EUR
+    assert 'data-total="open">100,000.00<' in text
 
 
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:

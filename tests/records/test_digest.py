@@ -145,7 +145,7 @@ def test_the_printed_digest_tells_each_rep_and_manager_what_needs_them(run: Run,
     lee = emails["To: Lee Chen <lee@example.com>"]
     # Then: Northwind (Proposing 60% / Qualifying 20% of 120,000), Fabrikam (Qualifying 20% / Qualifying 20% of 50,000)
     # and Contoso (Negotiating 80% / Discovery 10% of 80,000); now Fabrikam is verified at Discovery (10%).
-    assert "Subject: Team pipeline: verified 37,000.00 (-5,000.00), claimed 146,000.00, 1 slid\n" in lee
+    assert "Subject: Team pipeline: verified USD 37,000.00 (-5,000.00), claimed USD 146,000.00, 1 slid\n" in lee
     assert (
         "Weighted pipeline (USD), then and now:\n"
         "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"

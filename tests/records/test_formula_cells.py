@@ -59,7 +59,9 @@ def test_formulas_export_inert_and_read_back_as_typed(
     cells = dict(zip(header, row, strict=True))
     assert (cells["deal"], cells["crm_id"]) == ("'" + NAME, "'" + CRM_ID)
     assert cells["next-step.confirmed_by"] == f"'{ATTACK} <buyer@x.example>"
-    assert cells["budget.evidence"] == "'" + ATTACK
+    # A "Not quite" is written as such (never under .confirmed_by): the buyer's comment follows, mid-cell.
+    assert cells["budget.evidence"] == f"Not quite, answered {ATTACK} (buyer@x.example) on 2027-02-21: {ATTACK}"
+    assert cells["budget.confirmed_by"] == ""
     assert not any(cell.startswith(FORMULA_STARTS) for cell in row)  # nothing a spreadsheet would run
 
     out = tmp_path / "audit"

@@ -159,6 +159,57 @@ def test_the_deal_pages_check_form_sent_after_the_deal_closed_is_refused_409(
         assert db.scalar(select(func.count(Check.id))) == checks
 
 
+def test_a_check_refused_because_the_deal_closed_keeps_what_the_form_held_typed_fields_first(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """The closed deal's page has no check form: the evidence typed in the other tab is shown to copy, labelled as
+    on the form, what was typed or changed first, and the CRM stage by its name."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    close = {"csrf_token": token, "outcome": "lost", "date": YESTERDAY, "reason": "Went with a rival"}
+    assert rep.post(f"/deals/{deal_id}/outcome", data=close).status_code == 303
+    form = {
+        "csrf_token": token,
+        "amount": "120000",
+        "claimed_stage": "negotiating",
+        "pain-confirmed.met": "yes",
+        "pain-confirmed.evidence": "CFO email 5 Dec: late loads cost 40k a month",
+        "pain-confirmed.date": YESTERDAY,
+    }
+    refused = rep.post(f"/deals/{deal_id}/checks", data=form)
+    assert refused.status_code == 409
+    page = refused.get_data(as_text=True)
+    assert "what the form held is below, to copy" in page
+    held = page[page.index("What the form held") :]
+    assert "CFO email 5 Dec: late loads cost 40k a month" in held
+    assert "(evidence)" in held  # labelled by the milestone's question, as on the form
+    assert "<dd>Negotiating</dd>" in held and "<dd>negotiating</dd>" not in held
+    assert held.index("late loads") < held.index("<dd>120000</dd>")  # typed first; the amount was as shown
+
+
+def test_won_with_a_future_date_on_a_deal_without_an_amount_lists_both_mistakes_at_once(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """The manual says anything missing or mistyped is listed: the amount's mistake came only after the date's
+    was fixed. The form's hint says the amount is needed on such a deal."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep, amount="")
+    page = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "(won: needed, the deal has no amount)" in page and "left empty: the deal's amount" not in page
+    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "won", "date": tomorrow}
+    refused = rep.post(f"/deals/{deal_id}/outcome", data=form)
+    assert refused.status_code == 422
+    section = refused.get_data(as_text=True)
+    section = section[section.index('id="outcome"') :]
+    assert "the deal has no amount; give the final amount it was won for" in section
+    assert '<li><a href="#outcome-date">' in section and '<li><a href="#outcome-amount">' in section  # both at once
+    with_amount = new_deal(rep, "Priced")
+    shown = rep.get(f"/deals/{with_amount}").get_data(as_text=True)
+    assert "(won; left empty: the deal's amount, 120,000)" in shown, shown[shown.index("outcome-amount") :][:300]
+
+
 def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:

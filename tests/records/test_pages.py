@@ -230,13 +230,38 @@ def test_a_form_sent_after_signing_out_in_another_tab_says_to_sign_in(
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
     token = page_token(rep, f"/deals/{deal_id}")
+    new_form = page_token(rep, "/deals/new")
     assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
-    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "csrf_token": token})
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "claimed_stage": "proposing", "csrf_token": token})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
     assert "Nothing was saved: you are signed out (in another tab, or your session ended)." in page
-    assert '<a class="button" href="/login">Sign in</a>' in page
+    # Signed in again, the person is back on the deal's page (a path on this site only), not on /deals.
+    assert f'<a class="button" href="/login?next=%2Fdeals%2F{deal_id}">Sign in</a>' in page
     assert "<dd>Reply email from the CFO</dd>" in page
+    assert "<dt>CRM stage</dt><dd>Proposing</dd>" in page  # the stage by its name, as the form showed it
+    refused = rep.post("/deals/new", data={"csrf_token": new_form, "name": "Tailspin", "claimed_stage": "negotiating"})
+    page = refused.get_data(as_text=True)
+    assert '<a class="button" href="/login?next=%2Fdeals%2Fnew">Sign in</a>' in page
+    assert "<dt>CRM stage</dt><dd>Negotiating</dd>" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/deals/12/checks", "/deals/12"),
+        ("/deals/12/confirmations/3/revoke", "/deals/12"),
+        ("/deals/new", "/deals/new"),
+        ("//evil.example/deals", "/deals"),
+    ],
+)
+def test_a_refused_forms_sign_in_link_goes_back_to_the_page_the_form_was_on(
+    records_app: Flask, path: str, page: str
+) -> None:
+    from assess_app.errors import form_page
+
+    with records_app.test_request_context():
+        assert form_page(path) == page
 
 
 def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
