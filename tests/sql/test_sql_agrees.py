@@ -88,7 +88,10 @@ BEFORE_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING), max_size=2)
 AFTER_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING + WHITESPACE), max_size=2)
 PLACEHOLDER_WORDS = st.sampled_from(sorted(PLACEHOLDERS))
 LOST = st.sampled_from(sorted(LOST_WORDS))
-ANSWER_WORDS = st.sampled_from(WORDS)
+# With the spellings read through vocabulary.answer_word (punctuation around the word, N/A, a mark and its word)
+# and some it refuses (a word and a note).
+ANSWER_SPELLINGS = ("yes.", "no!", "(yes)", "n/a", "n.a.", "-", "?", "✔️ yes", "❌no", "yes, by email", "no - not yet")
+ANSWER_WORDS = st.sampled_from([*WORDS, *ANSWER_SPELLINGS])
 
 
 @st.composite
@@ -703,6 +706,39 @@ def test_a_column_left_out_is_not_read_by_the_sql_either(postgres: psycopg.Conne
     assert postgres_verdicts(postgres, case) == expected
     left_out = process.model_copy(update={"crm": Crm(ignore_columns=["amount"])})
     assert audit_columns(left_out).amount is None
+
+
+def _answered(answer: str, cell: str) -> str:
+    """The evidence or date cell beside an answer: blank beside one saying it was not answered (N/A, -)."""
+    return "" if answer in ("N/A", "-") else cell
+
+
+def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.Connection[Any]) -> None:
+    """Yes., ✔️ Yes, Done, Confirmed are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
+    statement reads each as the audit does, on DuckDB and PostgreSQL, from the one vocabulary."""
+    process = load_process(DEFAULT_PROCESS).process
+    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "N/A", "-", "Yes, by email", "No - not yet", "No!")
+    columns = (
+        Column("deal", "text", tuple(f"D{index}" for index in range(len(answers)))),
+        Column("stage", "text", ("Discovery",) * len(answers)),
+        Column("amount", "text", ("1000",) * len(answers)),
+        Column("pain-confirmed", "text", answers),
+        Column("pain-confirmed.evidence", "text", tuple(_answered(a, "Reply to the recap email") for a in answers)),
+        Column("pain-confirmed.date", "text", tuple(_answered(a, "2027-02-01") for a in answers)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    refused = [row[13] for row in expected.values()]
+    assert refused == ["", "", "", "", "", "", "pain-confirmed", "pain-confirmed", ""]
+    assert [row[-len(process.milestones())] for row in expected.values()] == [
+        *["verified"] * 4,
+        *["unanswered"] * 2,
+        None,
+        None,
+        "not_met",
+    ]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
 
 
 @settings(max_examples=60, deadline=None)
