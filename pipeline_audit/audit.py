@@ -204,7 +204,7 @@ def _audit_rows(
         if text is not None:
             repeated.add(text.crm_id, start)
     tick()
-    result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
+    result.blank_rows, result.footer_lines, result.groups = data.blank_rows, data.footer_lines, data.groups
     result.repeated_ids = repeated.warning()
     data.refuse_if_empty(source)
     refuse_if_nothing_read(source, rows, data.rows)

@@ -308,6 +308,11 @@ def _skipped_lines(result: AuditResult) -> list[str]:
         lines.append(
             f"Title lines skipped above the header (the report's name, filters and blank lines): {result.title_lines}"
         )
+    if result.groups > 1:
+        lines.append(
+            f"Groups read: {result.groups}, one after another (a board exported group by group): each group's title "
+            "line and the header repeated under it skipped"
+        )
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
     if result.footer_lines:
