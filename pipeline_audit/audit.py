@@ -114,7 +114,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     """What reading the rows found, into the result (both engines): the file's currency, the dates with a
     two-digit year, and the stage names the process does not know (with their pipelines, and how many of those rows
     their flags say are closed), most deals first."""
-    result.currency = rows.currency or None  # NO_CURRENCY: the amounts name none
+    result.currency = rows.currency
     result.two_digit_years = rows.two_digit_years
     result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
     result.other_unknown_stages = rows.other_unknown_stages
@@ -294,7 +294,6 @@ def audit_row(
     if rows.in_another_pipeline(cells):
         return None
     text = rows.text(cells)
-    rows.line = line
     try:
         deal = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:

@@ -60,7 +60,6 @@ from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
-from sales_process.vocabulary import NO_CURRENCY
 from verdict_sql.cells import BLANK, SKIPPED, deal_name
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql
@@ -486,10 +485,9 @@ def _counted(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 class PythonRows:
     """The rows Python reads itself, in file order, through the Python engine's audit_row: their lines and counts.
 
-    The file's one currency is its first amount's (RowReader.currency; without a currency column a bare number's
-    is NO_CURRENCY): the rows assessed in SQL give theirs in `currency` and `amount`, so Python reads the rows
-    before the first of them, then takes its currency if none was read yet, and reads every later row of its own
-    and every row in another currency than the file's.
+    The file's one currency is the first named (RowReader.currency): the rows assessed in SQL name theirs
+    in `currency`, so Python reads the rows before the first of them, then takes its currency if none was
+    named yet, and reads every later row of its own and every row in another currency than the file's.
     """
 
     def __init__(self, reader: RowReader, loaded: LoadedProcess, options: AuditOptions, totals: Totals) -> None:
@@ -504,10 +502,8 @@ class PythonRows:
         connection.execute("CREATE TEMP TABLE python_lines (row BIGINT, line VARCHAR)")
         copied = f"COALESCE(audit.cells, (SELECT {cells} FROM pipeline WHERE pipeline.rowid = audit.file_row))"
         cells_of = copied if from_the_copy else "audit.cells"
-        written = self._written_currency()
         first = connection.execute(
-            f"SELECT file_row, {written} FROM audit WHERE kind = 'sql' AND {written} IS NOT NULL "
-            "ORDER BY file_row LIMIT 1"
+            "SELECT file_row, currency FROM audit WHERE kind = 'sql' AND currency IS NOT NULL ORDER BY file_row LIMIT 1"
         ).fetchone()
         if first is None:
             self._rows(connection, cells_of, -1, None)
@@ -515,22 +511,14 @@ class PythonRows:
         at, currency = first
         self._rows(connection, cells_of, -1, at)
         if self.reader.currency is None:
-            self.reader.currency, self.reader.currency_line = currency, at + 2
+            self.reader.currency = currency
         moved = connection.execute(
-            f"UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND {written} IS NOT NULL AND {written} <> ?",
+            "UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND currency IS NOT NULL AND currency <> ?",
             [self.reader.currency],
         ).fetchone()
         if moved is not None and moved[0]:  # their cells were not kept: read from the copy of the file
             cells_of = copied
         self._rows(connection, cells_of, at - 1, None)
-
-    def _written_currency(self) -> str:
-        """The currency an SQL row's amount counts in for the file's one currency (RowReader._amount): its own, and
-        without a currency column NO_CURRENCY for a bare number; NULL when it has no amount (or, with a currency
-        column, names none: it is then in the file's)."""
-        if self.reader.plan.currency is not None:
-            return "currency"
-        return f"CASE WHEN amount IS NOT NULL THEN COALESCE(currency, '{NO_CURRENCY}') END"
 
     def _rows(self, connection: duckdb.DuckDBPyConnection, cells_of: str, after: int, before: int | None) -> None:
         """Audit the Python rows after row `after` (and before `before`), BATCH at a time, in file order; their

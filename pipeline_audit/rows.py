@@ -32,7 +32,6 @@ from sales_process.problems import Problem
 from sales_process.requirement import process_segments
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
-    NO_CURRENCY,
     AmbiguousAmountError,
     AmbiguousDateError,
     DateOrder,
@@ -147,11 +146,7 @@ class RowReader:
         # The segment column counts only where a milestone is required of some segments alone.
         self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = mapping.stage_lookup(process)
-        # The file's currency, its first amount's: every amount must be in it. Without a currency column a bare
-        # number (12000) counts too, as NO_CURRENCY: never summed with, nor relabelled by, an amount naming one.
-        self.currency: str | None = None
-        self.currency_line: int | None = None  # the line of that first amount, when the reader was told (line)
-        self.line: int | None = None  # the line of the row being read, when the caller says it
+        self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self._one_currency_fix = _one_currency_fix(plan.ignored)
         self._status_fix = _status_fix(plan, mapping)
         # The flag columns the export has, in the order they are read (most exports have none): read on every row.
@@ -470,34 +465,16 @@ class RowReader:
                     f"but its currency column says {currency}; correct one of them"
                 )
                 return None
-        if self.one_currency and (currency is not None or self.plan.currency is None):
-            written = NO_CURRENCY if currency is None else currency
+        if currency is not None and self.one_currency:
             if self.currency is None:
-                self.currency, self.currency_line = written, self.line
-            elif written != self.currency:
-                problems.append(f"{AMOUNT}: {self._other_currency(cells[self.plan.amount].strip(), currency)}")
+                self.currency = currency
+            elif currency != self.currency:
+                problems.append(
+                    f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; an audit sums one "
+                    f"currency, so {self._one_currency_fix}"
+                )
                 return None
         return Money(money.value, currency)
-
-    def _other_currency(self, text: str, currency: str | None) -> str:
-        """Why an amount in another currency than the file's (its first amount's) is not summed, and the fix."""
-        first = "the file's first amount" + ("" if self.currency_line is None else f" (line {self.currency_line})")
-        if currency is None:
-            return (
-                f"{shown(text)} names no currency, but {first} is in {self.currency}; an audit sums one currency "
-                f"and never takes a bare number for another's, so write the currency with every amount (or take it "
-                f"off the first, if that amount is in theirs), or {self._one_currency_fix}"
-            )
-        if self.currency == NO_CURRENCY:
-            return (
-                f"in {currency}, but {first} names no currency; an audit sums one currency and never relabels "
-                f"the others, so write this amount as they are written if it is in their currency, or "
-                f"{self._one_currency_fix}"
-            )
-        return (
-            f"in {currency}, but the file's amounts are in {self.currency}; an audit sums one currency, "
-            f"so {self._one_currency_fix}"
-        )
 
     def _per_period(self, cells: Sequence[str]) -> str:
         """Why the amount is not the deal's whole value: its period column (Close's value_period, Insightly's Bid

@@ -45,9 +45,8 @@ def export_columns(
 
 def export_currency(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_evidence: bool = False) -> str | None:
     """The currency the audit of the export at `path` sums: its first amount's, found by reading the rows in file
-    order as the audit reads them (RowReader.currency), up to that amount: NO_CURRENCY when it is a bare number
-    and no column gives the currency. None when no amount names a currency (with a currency column), or when the
-    audit would refuse the rows (then it sums none)."""
+    order as the audit reads them (RowReader.currency), up to that amount. None when no amount names a currency,
+    or when the audit would refuse the rows (then it sums none)."""
     try:
         with open_export(path, mapping.encoding, mapping.sheet) as export:
             header = list(export.header)

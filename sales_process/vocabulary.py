@@ -253,11 +253,6 @@ LETTERED_DOLLARS = tuple(
 GROUP_SPACES = " \u00a0\u202f"  # exports group thousands with a space, a no-break space or a narrow one
 
 
-# The currency of a bare number (12000) where no column gives the currency: a file's amounts are in one currency,
-# its first amount's, and a bare number is never summed with an amount naming a currency, nor relabelled by it.
-NO_CURRENCY = ""
-
-
 def currency_mark(code: str = "[A-Z]{3}", words: Iterable[str] = CURRENCY_WORDS) -> str:
     """A regular expression of a currency written with an amount: a lettered dollar, a code (`code`: a three-letter
     ISO code), a currency word (`words`: by default every one) or a sign. None of them but a word and the same word

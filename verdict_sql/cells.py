@@ -36,7 +36,6 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS,
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
-    NO_CURRENCY,
     NO_WORDS,
     NOT_ANSWERED,
     ONE_GROUP_COMMA,
@@ -654,14 +653,12 @@ def answer_word(w: Writer, lowered: str) -> str:
 
 def amount_currency_item(w: Writer, columns: InputColumns) -> str:
     """The currency of an amount the audit reads (NULL when blank or refused): the first one by row order
-    sets the file's currency (pipeline_audit.rows.RowReader._amount), in the `currencies` step. Without a currency
-    column a bare number's is NO_CURRENCY (''), never summed with an amount naming one; with one, NULL (the file's)."""
+    sets the file's currency (pipeline_audit.rows.RowReader._amount), in the `currencies` step."""
     q = w.q
     refused = " OR ".join(f"COALESCE(({condition}), FALSE)" for condition in _amount_refusals(w, columns))
-    bare = "" if columns.currency is not None else f", {w.s(NO_CURRENCY)}"
     return (
         f"CASE WHEN {q('amount_text')} <> '' AND NOT ({refused}) "
-        f"THEN COALESCE({q('currency_code')}, {q('amount_written_currency')}{bare}) END AS {q(AMOUNT_CURRENCY)}"
+        f"THEN COALESCE({q('currency_code')}, {q('amount_written_currency')}) END AS {q(AMOUNT_CURRENCY)}"
     )
 
 

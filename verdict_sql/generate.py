@@ -38,7 +38,7 @@ from sales_process.outcome import (
     stage_looks_disqualified,
 )
 from sales_process.requirement import Requirement, applies_to, stage_requirements
-from sales_process.vocabulary import LOST_WORDS, NO_CURRENCY, NUMBERED_STAGE, WEEKDAY_LIST, label_key
+from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, WEEKDAY_LIST, label_key
 from verdict_sql.cells import (
     AMOUNT_CURRENCY,
     AS_STATUS,
@@ -134,10 +134,9 @@ def verdict_sql(
     `mapping` (default: the process's crm: block) gives the CRM's stage names and whether amounts
     have a decimal comma. `row_order` names an input column of whole numbers giving the rows' order in
     the export (passed through, last): the first amount by it sets the file's currency, and an amount in
-    another is refused, as the audit refuses it (without a currency column a bare number's currency is
-    NO_CURRENCY); without it, `currency` (an ISO code, or NO_CURRENCY: the one the audit sums the table's export
-    in, pipeline_audit.table_columns.export_currency) is the file's, whatever the rows' order; without either every
-    amount keeps its own currency.
+    another is refused, as the audit refuses it; without it, `currency` (an ISO code: the one the audit sums the
+    table's export in, pipeline_audit.table_columns.export_currency) is the file's, whatever the rows' order; without
+    either every amount keeps its own currency.
     `for_the_audit` adds, before the kept columns, what the audit engine on DuckDB reads besides the verdict:
     TWO_DIGIT_YEARS, how many of the dates the audit reads (a closed deal's close date, an open deal's milestone
     dates) are written with a two-digit year, which its summary counts; and SKIPPED, 'blank' on a blank row. The
@@ -313,11 +312,6 @@ def _currency_line(row_order: str | None, currency: str | None) -> str:
             f"Amounts in one currency, as the audit sums them: the first by {row_order} sets it, and a row in "
             "another is not assessed."
         )
-    if currency == NO_CURRENCY:
-        return (
-            "Amounts in one currency, as the audit sums the export: its first amount names none, and a row whose "
-            "amount names one is not assessed, whatever the table's order."
-        )
     if currency is not None:
         return (
             f"Amounts in one currency, as the audit sums the export: {currency}, its first amount's, and a row in "
@@ -368,11 +362,7 @@ def _currency_steps(
     if row_order is None and currency is None:
         return []
     text = "Step 8: the currency of each amount the audit reads, for the file's currency: " + (
-        "the first by row order."
-        if row_order is not None
-        else "none, as the export's first names none."
-        if currency == NO_CURRENCY
-        else f"{currency}, the export's first."
+        "the first by row order." if row_order is not None else f"{currency}, the export's first."
     )
     return [("currencies", text, _select([amount_currency_item(w, columns)], f"FROM {w.q('statuses')}", star=True))]
 

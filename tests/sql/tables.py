@@ -135,9 +135,7 @@ def python_verdicts(process: Process, columns: Sequence[Column], as_of: dt.date)
     """
     header = [column.name for column in columns]
     mapping = resolve_mapping(process)
-    # The statement without a row order or the file's currency keeps each amount's own currency (a bare number's
-    # none): each row is read alone, as an import reads it, never refused for the currency of the rows before it.
-    reader = RowReader(plan_columns(header, process, mapping), process, mapping, one_currency=False)
+    reader = RowReader(plan_columns(header, process, mapping), process, mapping)
     verdicts: dict[str, tuple[object, ...]] = {}
     for cells in zip(*(column.cells for column in columns), strict=True):
         texts = [as_text(cell) for cell in cells]
