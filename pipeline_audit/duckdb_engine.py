@@ -231,6 +231,7 @@ def audit_with_duckdb(
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan), from_the_copy=_other_pipelines(connection, audit.reader))
             _note_pipelines(connection, audit.reader)
+            audit.reader.unnamed += _unnamed_amounts(connection)
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
             if plan.crm_id is not None:
@@ -473,6 +474,14 @@ def _blocking_statuses(stage: Stage) -> list[str]:
         return [f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones]
     held = f"STRING_SPLIT({q('next_milestones')}, ',')"
     return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
+
+
+def _unnamed_amounts(connection: duckdb.DuckDBPyConnection) -> int:
+    """The amounts SQL read that name no currency (RowReader.unnamed counts the rows Python read)."""
+    counted = connection.execute(
+        "SELECT count(*) FROM audit WHERE kind = 'sql' AND amount IS NOT NULL AND currency IS NULL"
+    ).fetchone()
+    return int(counted[0]) if counted else 0
 
 
 def _counted(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:

@@ -272,7 +272,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     lines.append(open_pipeline_text(result))
     if not result.evidence:
         lines += _no_evidence_lines(result)
-        return "\n".join(lines + _skipped_lines(result))
+        return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
     lines += [
         f"Deals ahead of their evidence: {totals.ahead} ({share(totals.ahead, totals.assessed)} of the deals assessed)",
         f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'open deal' if totals.closed else 'deal')} with an amount and a claimed stage:",
@@ -284,7 +284,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     if confirmed:
         lines.append(confirmed)
     lines += _not_weighted_lines(totals)
-    return "\n".join(lines + _skipped_lines(result))
+    return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 
 
 def not_assessed_lines(totals: Totals) -> list[str]:
@@ -299,6 +299,19 @@ def not_assessed_lines(totals: Totals) -> list[str]:
     if left:
         lines.append(f"  ... and {left} more: see the not_assessed column of audit.csv")
     return lines
+
+
+def _unnamed_currency_lines(result: AuditResult) -> list[str]:
+    """A warning when amounts naming no currency were summed in the currency other amounts name (report.html says it
+    too): one EUR 5000 among bare numbers labels them all EUR (a RevOps review)."""
+    if not (result.currency and result.unnamed_currency):
+        return []
+    return [
+        f"Warning: {plural(result.unnamed_currency, 'amount')} {'names' if result.unnamed_currency == 1 else 'name'} "
+        f"no currency and {'is' if result.unnamed_currency == 1 else 'are'} summed as {result.currency}, the currency "
+        f"the file's other amounts name; if {'it is' if result.unnamed_currency == 1 else 'they are'} in another, "
+        "write the currency with every amount, or map the column that gives it (--column NAME=currency)"
+    ]
 
 
 def _skipped_lines(result: AuditResult) -> list[str]:
