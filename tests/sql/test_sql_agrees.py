@@ -25,7 +25,16 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import CURRENCY_NAMES, LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
+from sales_process.vocabulary import (
+    CURRENCY_NAMES,
+    LOST_WORDS,
+    MONTH_NUMBERS,
+    NO_WORDS,
+    WEEKDAYS,
+    YES_WORDS,
+    answer_word,
+    name_key,
+)
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -320,7 +329,7 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         answer: Value = (
             draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
         )
-        blank = answer is None or (isinstance(answer, str) and not answer.strip())
+        blank = answer is None or (isinstance(answer, str) and not answer_word(answer))  # N/A and - are blank too
         # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
         evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
         date = None if blank else _date(draw, milestone)
