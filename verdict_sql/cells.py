@@ -648,7 +648,10 @@ def answer_word(w: Writer, lowered: str) -> str:
     """An answer cell (trimmed, in lower case) as vocabulary.answer_word reads it: without the punctuation around
     it (SURROUNDING), and '' when it says it was not answered (NOT_ANSWERED)."""
     word = f"{w.dialect.trim_function}({lowered}, {w.s(SURROUNDING)})"
-    return f"CASE WHEN {w.one_of(word, NOT_ANSWERED)} THEN '' ELSE {word} END"
+    # NULLIF per word names the long cell expression once (a CASE would repeat it); blank and NULL read alike.
+    for unanswered in sorted(NOT_ANSWERED):
+        word = f"NULLIF({word}, {w.s(unanswered)})"
+    return f"COALESCE({word}, '')"
 
 
 def amount_currency_item(w: Writer, columns: InputColumns) -> str:
