@@ -115,6 +115,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     two-digit year, and the stage names the process does not know (with their pipelines, and how many of those rows
     their flags say are closed), most deals first."""
     result.currency = rows.currency
+    result.unnamed_currency = rows.unnamed if rows.currency else 0
     result.two_digit_years = rows.two_digit_years
     result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
     result.other_unknown_stages = rows.other_unknown_stages
@@ -204,7 +205,7 @@ def _audit_rows(
         if text is not None:
             repeated.add(text.crm_id, start)
     tick()
-    result.blank_rows, result.footer_lines = data.blank_rows, data.footer_lines
+    result.blank_rows, result.footer_lines, result.groups = data.blank_rows, data.footer_lines, data.groups
     result.repeated_ids = repeated.warning()
     data.refuse_if_empty(source)
     refuse_if_nothing_read(source, rows, data.rows)

@@ -479,7 +479,7 @@ def _known_columns(
     # writes every name read (a SugarCRM export's "Expected Close Date" is a name Pipedrive, Bitrix24 and
     # Freshsales use, not proof of a Pipedrive export).
     said = [
-        f"read {name!r} as {FIELD_WORDS[field_name]} ({known.attribution(export_crm)})"
+        f"read {name!r} as {FIELD_WORDS[field_name]} ({known.attribution(export_crm, mapping.crm_name)})"
         for field_name, name, known in read
     ]
     return said, sorted(left)

@@ -144,9 +144,10 @@ def grouped_report_error(
     if what == REPEATED_HEADER:
         return file_error(
             path,
-            "the header repeats at this line: the file holds several tables one after another (a board exported "
-            "group by group, as monday.com exports one, or exports joined together); export it as one table, or "
-            "delete each repeated header (and its group's title line above it, if any)",
+            "the header repeats at this line without a group's title above it: the file holds several tables one "
+            "after another (exports joined together); export it as one table, or delete each repeated header (a "
+            "board exported group by group, as monday.com exports one, is read: a blank row, the group's title "
+            "alone on its line, then the header again)",
             line,
         )
     return file_error(
@@ -173,6 +174,7 @@ class DataRows:
         self.rows = 0
         self.blank_rows = 0
         self.footer_lines = 0
+        self.groups = 1  # a board exported group by group (monday.com's): its groups, each after its title
 
     def __iter__(self) -> Iterator[Line]:
         reader = self._reader
@@ -185,6 +187,11 @@ class DataRows:
                 if blank or self._footer_line(cells, in_footer=True):
                     pending.append((start, cells))
                     continue
+                if self._starts_group(pending, cells):
+                    self.blank_rows += sum(not any(waited) for _, waited in pending)
+                    self.groups += 1
+                    pending = []
+                    continue
                 yield from self._rows_after_all(pending)
                 pending = []
             if blank or self._footer_line(cells, in_footer=False):
@@ -196,6 +203,20 @@ class DataRows:
                 self.footer_lines += 1
             else:
                 self.blank_rows += 1
+
+    def _starts_group(self, pending: list[Line], cells: Sequence[str]) -> bool:
+        """Whether the row, the header again after a blank row and a title line alone, starts a board's next group
+        as monday.com exports every group: blank row, the group's title, the header, its rows. Its title and
+        header are skipped. A header repeated without its title above stays refused (DataRows._deal), as do a
+        grouped report's headings and subtotals, whose totals are no pipeline's."""
+        lines = [waited for _, waited in pending if any(waited)]
+        return (
+            self._shape.width >= 2
+            and len(lines) == 1
+            and any(pending[-1][1])  # the title right above the header
+            and sum(bool(cell.strip()) for cell in lines[0]) == 1
+            and _repeats(cells, self._shape.header)
+        )
 
     def _rows_after_all(self, pending: list[Line]) -> Iterator[Line]:
         """A deal follows: the lines that waited were not a footer; blank ones are skipped, others are rows."""

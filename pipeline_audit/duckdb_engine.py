@@ -40,7 +40,13 @@ from pipeline_audit.audit import (
     refuse_if_nothing_read,
 )
 from pipeline_audit.columns import ColumnPlan, sql_columns
-from pipeline_audit.data_rows import MAYBE_GROUPED, ends_with_footer, grouped_report_line, refuse_if_empty
+from pipeline_audit.data_rows import (
+    MAYBE_GROUPED,
+    REPEATED_HEADER,
+    ends_with_footer,
+    grouped_report_line,
+    refuse_if_empty,
+)
 from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
@@ -225,6 +231,7 @@ def audit_with_duckdb(
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan), from_the_copy=_other_pipelines(connection, audit.reader))
             _note_pipelines(connection, audit.reader)
+            audit.reader.unnamed += _unnamed_amounts(connection)
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
             if plan.crm_id is not None:
@@ -469,6 +476,14 @@ def _blocking_statuses(stage: Stage) -> list[str]:
     return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
 
 
+def _unnamed_amounts(connection: duckdb.DuckDBPyConnection) -> int:
+    """The amounts SQL read that name no currency (RowReader.unnamed counts the rows Python read)."""
+    counted = connection.execute(
+        "SELECT count(*) FROM audit WHERE kind = 'sql' AND amount IS NOT NULL AND currency IS NULL"
+    ).fetchone()
+    return int(counted[0]) if counted else 0
+
+
 def _counted(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """The rows DuckDB read, and how many of them are blank."""
     counted = connection.execute("SELECT count(*), count(*) FILTER (kind = 'blank') FROM audit").fetchone()
@@ -526,9 +541,15 @@ class PythonRows:
         ).fetchall():
             rows, lines, left_out = [], [], []
             for row, cells in batch:
-                if grouped_report_line(_texts(cells), self.reader.plan) is not None:
-                    # The Python engine reads the file through DataRows, which refuses it at that line.
-                    raise NotForDuckDB("the file is a grouped report")
+                what = grouped_report_line(_texts(cells), self.reader.plan)
+                if what is not None:
+                    # The Python engine reads the file through DataRows, which reads a board's groups one after
+                    # another (the header again under each group's title) and refuses a grouped report.
+                    raise NotForDuckDB(
+                        "the file holds groups one after another"
+                        if what == REPEATED_HEADER
+                        else "the file is a grouped report"
+                    )
                 text = audit_row(
                     self.reader, process, options.as_of, self._out, self.totals, row + 2, _texts(cells), options.period
                 )

@@ -147,6 +147,7 @@ class RowReader:
         self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
+        self.unnamed = 0  # amounts read naming no currency: summed in the file's, and the summary says so
         self._one_currency_fix = _one_currency_fix(plan.ignored)
         self._status_fix = _status_fix(plan, mapping)
         # The flag columns the export has, in the order they are read (most exports have none): read on every row.
@@ -474,6 +475,8 @@ class RowReader:
                     f"currency, so {self._one_currency_fix}"
                 )
                 return None
+        if currency is None and self.one_currency:
+            self.unnamed += 1
         return Money(money.value, currency)
 
     def _per_period(self, cells: Sequence[str]) -> str:

@@ -272,7 +272,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     lines.append(open_pipeline_text(result))
     if not result.evidence:
         lines += _no_evidence_lines(result)
-        return "\n".join(lines + _skipped_lines(result))
+        return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
     lines += [
         f"Deals ahead of their evidence: {totals.ahead} ({share(totals.ahead, totals.assessed)} of the deals assessed)",
         f"Weighted pipeline{f' ({result.currency})' if result.currency else ''} of the {plural(totals.compared, 'open deal' if totals.closed else 'deal')} with an amount and a claimed stage:",
@@ -284,7 +284,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     if confirmed:
         lines.append(confirmed)
     lines += _not_weighted_lines(totals)
-    return "\n".join(lines + _skipped_lines(result))
+    return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 
 
 def not_assessed_lines(totals: Totals) -> list[str]:
@@ -301,12 +301,30 @@ def not_assessed_lines(totals: Totals) -> list[str]:
     return lines
 
 
+def _unnamed_currency_lines(result: AuditResult) -> list[str]:
+    """A warning when amounts naming no currency were summed in the currency other amounts name (report.html says it
+    too): one EUR 5000 among bare numbers labels them all EUR (a RevOps review)."""
+    if not (result.currency and result.unnamed_currency):
+        return []
+    return [
+        f"Warning: {plural(result.unnamed_currency, 'amount')} {'names' if result.unnamed_currency == 1 else 'name'} "
+        f"no currency and {'is' if result.unnamed_currency == 1 else 'are'} summed as {result.currency}, the currency "
+        f"the file's other amounts name; if {'it is' if result.unnamed_currency == 1 else 'they are'} in another, "
+        "write the currency with every amount, or map the column that gives it (--column NAME=currency)"
+    ]
+
+
 def _skipped_lines(result: AuditResult) -> list[str]:
     """Rows skipped, and dates read by a rule worth knowing."""
     lines = []
     if result.title_lines:
         lines.append(
             f"Title lines skipped above the header (the report's name, filters and blank lines): {result.title_lines}"
+        )
+    if result.groups > 1:
+        lines.append(
+            f"Groups read: {result.groups}, one after another (a board exported group by group): each group's title "
+            "line and the header repeated under it skipped"
         )
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")

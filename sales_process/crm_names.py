@@ -79,9 +79,14 @@ class KnownColumn:
     rank: int
     crms: tuple[str, ...]
 
-    def attribution(self, export_crm: str | None = None) -> str:
+    def attribution(self, export_crm: str | None = None, configured: str | None = None) -> str:
         """Who writes the name: "a name Close uses" for the export's CRM when it writes it, else every CRM that
-        does, "a name Pipedrive, Bitrix24 and Freshsales use" (the first alone would read as the CRM detected)."""
+        does, "a name Pipedrive, Bitrix24 and Freshsales use" (the first alone would read as the CRM detected).
+        With the CRM `configured` (crm.name), that CRM alone is named, or none: a monday.com export's 'Name' is
+        not a name Freshsales uses to its reader."""
+        if configured is not None:
+            writer = next((crm for crm in self.crms if crm.casefold() == configured.strip().casefold()), None)
+            return f"a name {writer} uses" if writer else "a name CRMs use"
         if export_crm in self.crms:
             return f"a name {export_crm} uses"
         *others, last = self.crms

@@ -18,7 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from sales_process.evidence import WHITESPACE
+from sales_process.evidence import SURROUNDING, WHITESPACE
 from sales_process.suggest import did_you_mean, is_typo_of, shares_stem
 from sales_process.wording import kind_of, show
 
@@ -107,14 +107,23 @@ def to_cents(value: float) -> int:
 
 # --- yes / no --------------------------------------------------------------------------------
 
+# A ticked box, an emoji's heavy check mark; a cross, an empty box.
+YES_MARKS = frozenset({"✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅"})
+NO_MARKS = frozenset({"✗", "✘", "☐", "❌"})
+# An answer that says it was not given: read as blank (unanswered), as is an answer of punctuation alone (-, ?).
+# Not applicable is no evidence either way: a milestone some deals do not need says so in process.yaml
+# (required_when), not in a cell.
+NOT_ANSWERED = frozenset({"n/a", "na", "n.a"})
+
 # The yes and no of the languages spreadsheets and CRMs export in: their word for yes/no and the
 # booleans their Excel writes (German Excel writes WAHR/FALSCH), each read in any case.
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark),
     # and the "v" monday.com exports for a ticked checkbox (an unticked one is blank).
+    # Done, confirmed and completed are the yes of a tracker's status column kept by hand.
     "English": (
-        frozenset({"yes", "y", "true", "1", "x", "v", "on", "checked", "✓", "✔", "✔\ufe0f", "☑", "☑\ufe0f", "✅"}),
-        frozenset({"no", "n", "false", "0", "off", "unchecked", "✗", "✘", "☐", "❌"}),
+        frozenset({"yes", "y", "true", "1", "x", "v", "on", "checked", "done", "confirmed", "completed", *YES_MARKS}),
+        frozenset({"no", "n", "false", "0", "off", "unchecked", *NO_MARKS}),
     ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
     "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
@@ -128,8 +137,13 @@ ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     "Polish": (frozenset({"tak", "prawda"}), frozenset({"nie", "fałsz"})),
     "Russian": (frozenset({"да", "истина"}), frozenset({"нет", "ложь"})),  # Bitrix24's exports
 }
-YES_WORDS = frozenset().union(*(yes for yes, _ in ANSWERS_BY_LANGUAGE.values()))
-NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values()))
+# A mark with the word after it (✔️ Yes, ❌ No), spaced or not, is that answer too.
+YES_WORDS = frozenset().union(*(yes for yes, _ in ANSWERS_BY_LANGUAGE.values())) | {
+    f"{mark}{space}yes" for mark in YES_MARKS for space in ("", " ")
+}
+NO_WORDS = frozenset().union(*(no for _, no in ANSWERS_BY_LANGUAGE.values())) | {
+    f"{mark}{space}no" for mark in NO_MARKS for space in ("", " ")
+}
 # The answers as most exports type them (yes, Yes, YES), looked up as typed, without trimming:
 # the fast paths of the audit's row reader and of the SQL read these, anything else goes through parse_yes_no.
 ANSWERS_AS_TYPED: Mapping[str, bool] = {
@@ -145,6 +159,13 @@ YES_NO_HINT = (
 )
 
 
+def answer_word(text: str) -> str:
+    """The word an answer cell is read by: trimmed, in lower case, without the punctuation around it (Yes. is
+    yes, - is blank), and blank when it says it was not answered (N/A). verdict_sql reads the cell so too."""
+    word = text.strip().lower().strip(SURROUNDING)
+    return "" if word in NOT_ANSWERED else word
+
+
 def parse_yes_no(value: object) -> bool | None:
     """A milestone answer: True, False, or None when blank (unanswered)."""
     if isinstance(value, bool):
@@ -153,7 +174,7 @@ def parse_yes_no(value: object) -> bool | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {YES_NO_HINT}")
-    word = value.strip().lower()
+    word = answer_word(value)
     if not word:
         return None
     if word in YES_WORDS:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sales_process.crm import CONFIRMED_BY_PATTERN
 from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, ONE_OFF_PERIODS, STATUS_FLAGS
 from sales_process.deal import MAX_SEGMENT
+from sales_process.evidence import SURROUNDING
 from sales_process.footer import FOOTER_PATTERN
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
@@ -36,6 +37,7 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
     NO_WORDS,
+    NOT_ANSWERED,
     ONE_GROUP_COMMA,
     ONE_GROUP_DOT,
     SHARED_CURRENCIES,
@@ -496,7 +498,8 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
     for stage, milestone in process.milestones():
         found = columns.milestones.get(milestone.id, MilestoneColumns(None))
         items += [
-            f"{milestone_comment(stage, milestone)}\nLOWER({w.trimmed(found.answer, plain=answer_as_typed)}) "
+            f"{milestone_comment(stage, milestone)}\n"
+            f"{answer_word(w, f'LOWER({w.trimmed(found.answer, plain=answer_as_typed)})')} "
             f"AS {q(milestone.id + '__answer')}",
             f"{w.text(found.evidence)} AS {q(milestone.id + '__evidence')}",
             f"{text(w.trimmed(found.date))} AS {q(milestone.id + DATE_TEXT_SUFFIX)}",
@@ -639,6 +642,16 @@ def _amount_refusals(w: Writer, columns: InputColumns) -> tuple[str, str, str]:
     # kr, when not refused, is in the currency its column names
     mismatch = f"{amount_text} AND NOT ({amount_bad}) AND {code} <> {written} AND {written} <> {w.chars(SHARED)}"
     return amount_bad, currency_bad, mismatch
+
+
+def answer_word(w: Writer, lowered: str) -> str:
+    """An answer cell (trimmed, in lower case) as vocabulary.answer_word reads it: without the punctuation around
+    it (SURROUNDING), and '' when it says it was not answered (NOT_ANSWERED)."""
+    word = f"{w.dialect.trim_function}({lowered}, {w.s(SURROUNDING)})"
+    # NULLIF per word names the long cell expression once (a CASE would repeat it); blank and NULL read alike.
+    for unanswered in sorted(NOT_ANSWERED):
+        word = f"NULLIF({word}, {w.s(unanswered)})"
+    return f"COALESCE({word}, '')"
 
 
 def amount_currency_item(w: Writer, columns: InputColumns) -> str:

@@ -9,6 +9,7 @@ import pytest
 from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, ColumnPlan, check_ignored, plan_columns
 from sales_process.crm import Target, resolve_mapping
 from sales_process.loader import LoadedProcess
+from sales_process.model import Crm
 
 
 def plan(
@@ -197,6 +198,19 @@ def test_a_name_read_says_which_crm_uses_it_not_which_crm_exported_it(default_pr
         "read 'Deal Value' as the amount (a name Freshsales uses)",
         "read 'Expected Close Date' as the close date (a name Freshsales uses)",
     )
+
+
+@pytest.mark.parametrize(("crm_name", "said"), [("monday.com", "a name CRMs use"), ("copper", "a name Copper uses")])
+def test_with_the_crm_named_a_name_read_names_that_crm_or_none(
+    default_process: LoadedProcess, crm_name: str, said: str
+) -> None:
+    """crm.name: monday.com: 'Name' is not "a name Freshsales uses" (a RevOps review); the CRM configured is named
+    when it writes the name, in any case, else no CRM is."""
+    process = default_process.process.model_copy(update={"crm": Crm(name=crm_name)})
+    header = ["Name", "Owner", "Deal Stage", "Deal Value", "pain-confirmed"]
+    read_as = plan_columns(header, process, resolve_mapping(process)).read_as
+    assert read_as[0] == f"read 'Name' as the deal's name ({said})"
+    assert all("Freshsales" not in said for said in read_as)
 
 
 @pytest.mark.parametrize(

@@ -145,19 +145,20 @@ GROUPED_FIX = (
 
 
 REPEATED = (
-    "the header repeats at this line: the file holds several tables one after another (a board exported group by "
-    "group, as monday.com exports one, or exports joined together); export it as one table, or delete each repeated "
-    "header (and its group's title line above it, if any)"
+    "the header repeats at this line without a group's title above it: the file holds several tables one after "
+    "another (exports joined together); export it as one table, or delete each repeated header (a board exported "
+    "group by group, as monday.com exports one, is read: a blank row, the group's title alone on its line, then the "
+    "header again)"
 )
+BOARD = HEADER + DEALS + "\nClosed Won\n" + HEADER.upper().replace('"', "") + DEALS.replace("Acme", "Gamma")
 
 
 @pytest.mark.parametrize(
     ("content", "line"),
     [
         pytest.param(HEADER + DEALS + HEADER + DEALS, 4, id="two-exports-joined"),
-        pytest.param(
-            HEADER + DEALS + "\nClosed Won\n" + HEADER.upper().replace('"', "") + DEALS, 6, id="a-board-by-group"
-        ),
+        pytest.param(HEADER + DEALS + "\n" + HEADER + DEALS, 5, id="no-title-above"),
+        pytest.param(BOARD.replace("\nClosed Won\n", "Closed Won\n"), 5, id="no-blank-row-above-the-title"),
     ],
 )
 def test_a_header_repeated_among_the_deals_refuses_the_file_on_both_engines(
@@ -171,6 +172,23 @@ def test_a_header_repeated_among_the_deals_refuses_the_file_on_both_engines(
         assert run.status == 1
         assert f"{source}:{line}: error: {REPEATED}" in run.err
         assert not (run.folder / "audit.csv").exists()
+
+
+def test_a_board_exported_group_by_group_is_read_on_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """monday.com exports each group after a blank row, under its title and the header again (a RevOps review):
+    each group's rows are read, its title and header skipped, and the summary and the report say how many groups."""
+    source = tmp_path / "export.csv"
+    source.write_text(BOARD, encoding="utf-8")
+    python, duckdb_run = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb_run)
+    assert python.status == 0
+    read = [(row["line"], row["deal"]) for row in python.rows()]
+    assert read == [("2", "Acme"), ("3", "Beta"), ("7", "Gamma"), ("8", "Beta")]
+    assert "Groups read: 2, one after another (a board exported group by group)" in python.out
+    assert "Blank rows skipped: 1" in python.out
+    assert "2 groups were read, one after another" in python.html()
 
 
 @pytest.mark.parametrize(

@@ -126,7 +126,33 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
     assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
 
 
-@pytest.mark.parametrize("text", ["maybe", "yes!", "2", "oui!", "jein", "-", 1, "vv", "✓✓"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Yes.", True),  # an analyst's spellings (a RevOps review): punctuation around the word is read past
+        ("yes!", True),
+        ("(No)", False),
+        ("oui!", True),
+        ("✔️ Yes", True),  # a mark with its word, spaced or not
+        ("✅Yes", True),
+        ("❌ no", False),
+        ("Done", True),  # a tracker's status
+        ("Confirmed", True),
+        ("completed", True),
+        ("N/A", None),  # said to be not answered: blank, no evidence either way
+        ("n.a.", None),
+        ("-", None),  # punctuation alone: blank
+        (" -- ", None),
+        ("?", None),
+    ],
+)
+def test_yes_no_reads_the_spellings_whose_meaning_is_plain(text: str, expected: bool | None) -> None:
+    assert parse_yes_no(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text", ["maybe", "2", "jein", 1, "vv", "✓✓", "Yes, by email", "No - not yet", "yes no", "✔️ no", "done?!x"]
+)
 def test_yes_no_refuses_anything_else(text: object) -> None:
     with pytest.raises(
         ValueError,

@@ -4,8 +4,10 @@ page prints is a line the command prints."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from playbook_cli.main import main
@@ -50,3 +52,52 @@ def test_the_audit_pages_buyers_word_example_is_what_the_audit_prints(
     lines = [line for line in shown if line != "..."]
     assert len(lines) >= 5 and all(line in printed for line in lines), [line for line in lines if line not in printed]
     assert os.path.isfile(tmp_path / "audit-out" / "audit.csv")
+
+
+def _loading_statements() -> list[tuple[str, str]]:
+    """Every statement of the manual that loads a CSV file into DuckDB, with the page it is on."""
+    pattern = re.compile(r"""con\.(?:execute|sql)\("(CREATE [^"]*(?:read_csv\(|FROM ')[^"]*)"\)""")
+    return [
+        (str(page.relative_to(DOCS)), statement)
+        for page in sorted(DOCS.rglob("*.md"))
+        for statement in pattern.findall(page.read_text(encoding="utf-8"))
+    ]
+
+
+def test_every_csv_the_manual_loads_into_duckdb_is_loaded_as_text() -> None:
+    """DuckDB's CSV reader, left to guess the types, reads 10/21/26 as the year 26: every example loads as text."""
+    statements = _loading_statements()
+    assert {page for page, _ in statements} >= {"revops/sql.md", "revops/sql-reference.md"}
+    assert [(page, s) for page, s in statements if "all_varchar = true" not in s] == []
+
+
+def _us_dates(line: str, two_digit_years: bool) -> str:
+    """The line with its ISO dates written as Salesforce writes them in the US: 2/3/27, or 2/3/2027."""
+    return re.sub(
+        r"\b(20)([0-9]{2})-([0-9]{2})-([0-9]{2})\b",
+        lambda m: f"{int(m[3])}/{int(m[4])}/{m[2] if two_digit_years else m[1] + m[2]}",
+        line,
+    )
+
+
+def test_the_sql_pages_loading_code_on_two_digit_years_gives_the_audits_totals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walkthrough's run.py loads a file of dates such as 2/3/27 and 2/3/2027 (a Salesforce export) and its
+    verdict totals the audit's; typed by DuckDB's guess, 2/3/27 was the year 27, its milestones stale."""
+    page = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    [load] = [line for line in _block(page, "python", "## 3. Run it on DuckDB").splitlines() if "deals.csv" in line]
+    lines = ROOT.joinpath("examples", "pipeline.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (tmp_path / "deals.csv").write_text("".join(_us_dates(line, i % 2 == 0) for i, line in enumerate(lines)), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    options = ["--as-of", "2027-03-01", "--month-first", "--process", str(ROOT / "process.yaml")]
+    assert main(["sql", "--dialect", "duckdb", "--from", "deals", "--columns-from", "deals.csv", *options]) == 0
+    statement = capsys.readouterr().out.rstrip().removesuffix(";")
+    assert main(["audit", "deals.csv", *options, "--out", "audit"]) == 0
+    audited = capsys.readouterr().out
+    con = duckdb.connect()
+    eval(load.strip(), {"con": con})  # the page's own line, as run.py runs it
+    claimed, verified = con.execute(
+        f"SELECT sum(claimed_weighted), sum(verified_weighted) FROM ({statement}) WHERE claimed_weighted IS NOT NULL"
+    ).fetchone() or (None, None)
+    assert f"claimed:    {claimed:,.2f}" in audited and f"verified:   {verified:,.2f}" in audited, audited

@@ -25,7 +25,16 @@ from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
-from sales_process.vocabulary import CURRENCY_NAMES, LOST_WORDS, MONTH_NUMBERS, NO_WORDS, WEEKDAYS, YES_WORDS, name_key
+from sales_process.vocabulary import (
+    CURRENCY_NAMES,
+    LOST_WORDS,
+    MONTH_NUMBERS,
+    NO_WORDS,
+    WEEKDAYS,
+    YES_WORDS,
+    answer_word,
+    name_key,
+)
 from tests.conftest import DEFAULT_PROCESS
 from tests.sql.tables import (
     CONFIRMED_BY_SUFFIX,
@@ -88,7 +97,10 @@ BEFORE_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING), max_size=2)
 AFTER_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING + WHITESPACE), max_size=2)
 PLACEHOLDER_WORDS = st.sampled_from(sorted(PLACEHOLDERS))
 LOST = st.sampled_from(sorted(LOST_WORDS))
-ANSWER_WORDS = st.sampled_from(WORDS)
+# With the spellings read through vocabulary.answer_word (punctuation around the word, N/A, a mark and its word)
+# and some it refuses (a word and a note).
+ANSWER_SPELLINGS = ("yes.", "no!", "(yes)", "n/a", "n.a.", "-", "?", "✔️ yes", "❌no", "yes, by email", "no - not yet")
+ANSWER_WORDS = st.sampled_from([*WORDS, *ANSWER_SPELLINGS])
 
 
 @st.composite
@@ -317,7 +329,7 @@ def _milestone_columns(draw: st.DrawFn, milestone: Milestone, rows: int) -> list
         answer: Value = (
             draw(st.none() | st.booleans()) if boolean else draw(st.sampled_from([None, "", typed, typed, typed]))
         )
-        blank = answer is None or (isinstance(answer, str) and not answer.strip())
+        blank = answer is None or (isinstance(answer, str) and not answer_word(answer))  # N/A and - are blank too
         # The audit refuses evidence or a date under a blank answer; the SQL reads them as unanswered.
         evidence.append(draw(st.sampled_from([None, "", " "])) if blank else _evidence(draw))
         date = None if blank else _date(draw, milestone)
@@ -703,6 +715,39 @@ def test_a_column_left_out_is_not_read_by_the_sql_either(postgres: psycopg.Conne
     assert postgres_verdicts(postgres, case) == expected
     left_out = process.model_copy(update={"crm": Crm(ignore_columns=["amount"])})
     assert audit_columns(left_out).amount is None
+
+
+def _answered(answer: str, cell: str) -> str:
+    """The evidence or date cell beside an answer: blank beside one saying it was not answered (N/A, -)."""
+    return "" if answer in ("N/A", "-") else cell
+
+
+def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.Connection[Any]) -> None:
+    """Yes., ✔️ Yes, Done, Confirmed are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
+    statement reads each as the audit does, on DuckDB and PostgreSQL, from the one vocabulary."""
+    process = load_process(DEFAULT_PROCESS).process
+    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "N/A", "-", "Yes, by email", "No - not yet", "No!")
+    columns = (
+        Column("deal", "text", tuple(f"D{index}" for index in range(len(answers)))),
+        Column("stage", "text", ("Discovery",) * len(answers)),
+        Column("amount", "text", ("1000",) * len(answers)),
+        Column("pain-confirmed", "text", answers),
+        Column("pain-confirmed.evidence", "text", tuple(_answered(a, "Reply to the recap email") for a in answers)),
+        Column("pain-confirmed.date", "text", tuple(_answered(a, "2027-02-01") for a in answers)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    refused = [row[13] for row in expected.values()]
+    assert refused == ["", "", "", "", "", "", "pain-confirmed", "pain-confirmed", ""]
+    assert [row[-len(process.milestones())] for row in expected.values()] == [
+        *["verified"] * 4,
+        *["unanswered"] * 2,
+        None,
+        None,
+        "not_met",
+    ]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
 
 
 @settings(max_examples=60, deadline=None)
