@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
+    BLANK_TEXT_PATTERN,
     Crm,
     CrmColumns,
     CrmMilestone,
@@ -338,6 +339,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
             )
         what = _READABLE.get(model, model.__name__.lower())
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}")
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
+        return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
     if kind == "string_pattern_mismatch":
         slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
         return Problem(

@@ -53,7 +53,9 @@ def _optional_list(item: Any) -> BeforeValidator:
 
 
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
-NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
+# Text that says something: not empty, and not only spaces (a heading "(80%)", a checkbox with no label).
+BLANK_TEXT_PATTERN = r"\S"
+NonEmptyText = Annotated[StrictStr, Field(min_length=1, pattern=BLANK_TEXT_PATTERN)]
 Confirmation = Literal["required", "optional"]
 
 

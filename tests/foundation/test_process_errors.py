@@ -665,6 +665,16 @@ BAD_FILES = [
         ["9:9: error: unknown key 'qestion' in stage 'Talking', milestone 'pain-confirmed'; did you mean 'question'?"],
         id="misspelt-required-key-is-one-error",
     ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", '    name: "  "\n').replace(
+            "        question: Has the customer confirmed the problem in writing?\n", '        question: " "\n'
+        ),
+        [
+            "5:11: error: 'name' must not be empty: it holds only spaces; write its text",
+            "9:19: error: 'question' must not be empty: it holds only spaces; write its text",
+        ],
+        id="text-of-only-spaces",
+    ),
     pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
     pytest.param(
         "# nothing yet\n",
