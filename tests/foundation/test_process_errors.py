@@ -549,10 +549,55 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability 60\n"),
         [
-            "6:5: error: this line has no ':' after its key; write it as 'key: value' (a space after the colon) "
+            "6:5: error: this line has no ':' after its key 'probability'; write it as 'probability: 60' "
             "(YAML: could not find expected ':')"
         ],
         id="key-without-its-colon",
+    ),
+    pytest.param(
+        VALID.replace("    milestones:\n", "    milestones\n"),
+        [
+            "7:5: error: this line has no ':' after its key 'milestones'; write it as 'milestones:' (YAML: could not find expected ':')"
+        ],
+        id="key-of-a-list-without-its-colon",
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      - id pain-confirmed\n"),
+        [
+            "8:9: error: this line has no ':' after its key 'id'; write it as 'id: pain-confirmed' "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="id-without-its-colon-above-a-key",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability:60\n"),
+        [
+            "6:5: error: this line has no space after the ':' of its key 'probability'; YAML needs one: write it as "
+            "'probability: 60' (YAML: could not find expected ':')"
+        ],
+        id="no-space-after-the-colon",
+    ),
+    pytest.param(
+        with_stage_keys("    rep_activities:\n      * Ask who decides.\n"),
+        [
+            "8:7: error: list items start with '- ' in YAML, not '* '; write it as '- Ask who decides.' (a '*' starts "
+            "an alias, which repeats a value marked '&' above) (YAML: expected alphabetic or numeric character, but "
+            "found ' ')"
+        ],
+        id="star-bullet",
+    ),
+    pytest.param(
+        VALID.replace(
+            "  - id: won\n",
+            "        - id: budget-confirmed\n          question: Budget?\n          customer_action: The buyer names the "
+            "budget.\n          evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "12:9: error: this list item is indented by 8 spaces, 2 more than the milestone above it (line 8), so YAML "
+            "reads it inside that milestone; line it up with the milestone above: indent it by 6 spaces (YAML: expected "
+            "<block end>, but found '-')"
+        ],
+        id="milestone-indented-more-than-the-one-above",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
