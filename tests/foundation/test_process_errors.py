@@ -294,16 +294,25 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("name: Won", "name: ' talking '"),
         [
-            "13:11: error: stage name 'talking' is already the name of stage 'Talking'; a CRM export, a deal file "
-            "or the API names a stage by its id or its name, so give each stage a name of its own"
+            "13:11: error: stage name 'talking' is already the name of stage 'talking' (line 4); a CRM export, a deal "
+            "file or the API names a stage by its id or its name, so give each stage a name of its own"
         ],
         id="stage-name-repeats-a-name",
     ),
     pytest.param(
+        VALID.replace("name: Won", "name: Talking"),
+        [
+            # Named by its own name, the first stage read 'is already the name of stage 'Talking''.
+            "13:11: error: stage name 'Talking' is already the name of stage 'talking' (line 4); a CRM export, a deal "
+            "file or the API names a stage by its id or its name, so give each stage a name of its own"
+        ],
+        id="stage-name-repeats-the-same-name",
+    ),
+    pytest.param(
         VALID.replace("name: Talking", "name: Won"),
         [
-            "5:11: error: stage name 'Won' is already the id of stage 'Won'; a CRM export, a deal file or the API "
-            "names a stage by its id or its name, so give each stage a name of its own"
+            "5:11: error: stage name 'Won' is already the id of stage 'won' (line 12); a CRM export, a deal file or "
+            "the API names a stage by its id or its name, so give each stage a name of its own"
         ],
         id="stage-name-is-another-stages-id",
     ),
