@@ -729,6 +729,32 @@ BAD_FILES = [
         ],
         id="text-of-only-spaces",
     ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required: optional\n",
+        ),
+        [
+            "12:19: error: 'required' must be true or false, got text 'optional'; write required: false for an "
+            "optional milestone (or leave 'required' out for a required one)"
+        ],
+        id="required-written-optional",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: 35.5\n"),
+        [
+            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent, e.g. 35"
+        ],
+        id="probability-with-a-decimal",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: \u201c35\u201d\n"),
+        [
+            "6:18: error: 'probability' must be a whole number, got text '\u201c35\u201d'; the quotes are typographic "
+            "ones (from a word processor), which YAML keeps as part of the text: remove them: 35"
+        ],
+        id="probability-in-typographic-quotes",
+    ),
     pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
     pytest.param(
         "# nothing yet\n",
