@@ -4,11 +4,13 @@ With watchdog's inotify observer (Linux), a save counts when the writer closes t
 or renames a new file over it, so a half-written file is never read and no fixed wait is
 needed. Other observers only report modifications; polling (when no observer can start)
 waits for the file to hold still. Saves that arrive during a callback are coalesced into
-one more callback afterwards.
+one more callback afterwards. Given the sha256 of the version the caller loaded, a save made
+before the watch started (while a server was starting) is one more save, not a lost one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 from collections.abc import Callable
@@ -66,7 +68,13 @@ class FileWatcher:
     """Calls `on_change` in a background thread after each save of the file."""
 
     def __init__(
-        self, path: Path, on_change: Callable[[], None], interval: float = 0.25, *, use_events: bool = True
+        self,
+        path: Path,
+        on_change: Callable[[], None],
+        interval: float = 0.25,
+        *,
+        use_events: bool = True,
+        loaded_sha256: str | None = None,
     ) -> None:
         self.path = path.resolve()
         self.on_change = on_change
@@ -78,6 +86,7 @@ class FileWatcher:
         self._observer: BaseObserver | None = None
         self._thread = threading.Thread(target=self._run, name=f"watch {path}", daemon=True)
         self._last = signature(self.path)
+        self._loaded_sha256 = loaded_sha256
 
     def start(self) -> None:
         """Start watching: file-system events when an observer starts, else polling."""
@@ -127,7 +136,21 @@ class FileWatcher:
         self._stop.wait(self.interval)
         return self._settled() if signature(self.path) != self._last else self._last
 
+    def _changed_since_loaded(self) -> bool:
+        """Whether the file no longer holds the version the caller loaded (saved before the watch began)."""
+        if self._loaded_sha256 is None:
+            return False
+        self._last = signature(self.path)
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return True  # gone or unreadable: the callback reports it, as after any save
+        return hashlib.sha256(raw).hexdigest() != self._loaded_sha256
+
     def _run(self) -> None:
+        # The observer is already watching: a save from now on is an event, one from before is a new content.
+        if self._changed_since_loaded() and not self._stop.is_set():
+            self.on_change()
         while not self._stop.is_set():
             current = self._next_save()
             if self._stop.is_set() or current == self._last:

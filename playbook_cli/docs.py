@@ -34,7 +34,8 @@ def manual_config(start: Path) -> Path | None:
 
 
 def instructions(config: Path | None) -> str:
-    """What to run to read the manual: served from the checkout, else its address."""
+    """What to run to read the manual: served from the checkout, else its address. Each command is a line of its
+    own, to copy whole; what to open follows on the next line."""
     if config is None:
         # The package installs no copy of the manual: it is the docs/ folder of the source (MkDocs came with the package).
         return (
@@ -42,14 +43,16 @@ def instructions(config: Path | None) -> str:
             "It is not installed with the package. To read it offline as a site, get the source and serve it:\n"
             f"  git clone {SOURCE_URL}\n"
             f"  cd {SOURCE_URL.rsplit('/', 1)[-1]}\n"
-            f"  mkdocs serve -f {MANUAL_CONFIG} --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
+            f"  mkdocs serve -f {MANUAL_CONFIG} --dev-addr 127.0.0.1:8001\n"
+            "then open http://127.0.0.1:8001/\n"
         )
     return (
         f"The manual is {config.parent / 'docs'} (Markdown, readable as it is). To read it as a site:\n"
-        f"  mkdocs serve -f {config} --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
-        f"or build it into a folder to open offline:\n"
-        f"  mkdocs build --strict -f {config} --site-dir {config.parent / 'manual-site'}"
-        f"    then open {config.parent / 'manual-site' / 'index.html'}\n"
+        f"  mkdocs serve -f {config} --dev-addr 127.0.0.1:8001\n"
+        "then open http://127.0.0.1:8001/\n"
+        "or build it into a folder to open offline:\n"
+        f"  mkdocs build --strict -f {config} --site-dir {config.parent / 'manual-site'}\n"
+        f"then open {config.parent / 'manual-site' / 'index.html'}\n"
     )
 
 

@@ -68,10 +68,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run)
 
 
-def build(process: Path, site_dir: Path, links: SiteLinks = DEFAULT_LINKS) -> LoadedProcess | None:
-    """Validate the process and build the playbook; print the errors and return None on failure."""
+def build(
+    process: Path, site_dir: Path, links: SiteLinks = DEFAULT_LINKS, loaded: LoadedProcess | None = None
+) -> LoadedProcess | None:
+    """Validate the process (unless `loaded` is its validated version) and build the playbook; print the errors
+    and return None on failure."""
     try:
-        return build_site(process, site_dir, links=links)
+        return build_site(process, site_dir, links=links, loaded=loaded)
     except InvalidFile as error:
         report(error)
     except SiteBuildError as error:
@@ -155,13 +158,17 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     # Listening first tells the pages the address they are served on (the port may be picked at random).
     links = SiteLinks(served_at=f"http://{args.host}:{server.server_port}/")
-    loaded = build(process, site_dir, links)
+    # The version validated above is built and served; a save since then (the server was starting) is
+    # the watcher's first change, handled as any later save: an invalid one keeps this version and shows why.
+    loaded = build(process, site_dir, links, checked)
     if loaded is None:
         server.server_close()
         return EXIT_INVALID
     store.replace(loaded)
     _warn(loaded, database)
-    watcher = FileWatcher(process, lambda: rebuild(process, site_dir, store, links, database))
+    watcher = FileWatcher(
+        process, lambda: rebuild(process, site_dir, store, links, database), loaded_sha256=loaded.sha256
+    )
     watcher.start()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)

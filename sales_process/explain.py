@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
+    BLANK_TEXT_PATTERN,
     Crm,
     CrmColumns,
     CrmMilestone,
@@ -85,10 +86,25 @@ _DAYS = {"day": "'day'", "days": "'days'"}  # a key ending in _days counts days
 _DAYS_IN = {"week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365, "years": 365}
 
 
-def _bool_fix(value: object) -> str:
-    """How to write true or false typed as text: without the quotes."""
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return f"; remove the quotes: {value.strip().lower()}"
+_TYPOGRAPHIC_QUOTES = "“”‘’„‚«»"
+
+
+def _typographic_quotes_fix(value: object) -> str:
+    """`“35”`, pasted from a word processor: YAML quotes with straight quotes only, so these are part of the text."""
+    if not isinstance(value, str):
+        return ""
+    inner = value.strip().strip(_TYPOGRAPHIC_QUOTES).strip()
+    if inner == value.strip() or not inner:
+        return ""
+    return f"; the quotes are typographic ones (from a word processor), which YAML keeps as part of the text: remove them: {inner}"
+
+
+def _bool_fix(value: object, key: str = "") -> str:
+    """How to write true or false typed as text: without the quotes; `required: optional` as false."""
+    if isinstance(value, str) and value.strip().strip(_TYPOGRAPHIC_QUOTES).lower() in ("true", "false"):
+        return f"; remove the quotes: {value.strip().strip(_TYPOGRAPHIC_QUOTES).lower()}"
+    if key == "required":
+        return "; write required: false for an optional milestone (or leave 'required' out for a required one)"
     return ""
 
 
@@ -111,6 +127,11 @@ def _whole_number_fix(value: object, key: str) -> str:
     (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
     if key == "probability" and isinstance(value, float) and 0 < value < 1:
         return f"; a probability is a percentage: write {round(value * 100):g} for {value:g}"
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        whole = "a whole number of percent" if key == "probability" else "a whole number"
+        return f"; write {whole}, e.g. {int(value)}"
+    if typographic := _typographic_quotes_fix(value):
+        return typographic
     found = _NUMBER_AND_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
     if found is None:
         return ""
@@ -314,7 +335,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind in ("float_type", "float_parsing"):
         return Problem(loc, f"{field} must be a number, got {described(value, yaml=True)}; write digits, e.g. 25000")
     if kind == "bool_type":
-        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}{_bool_fix(value)}")
+        return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}{_bool_fix(value, key)}")
     if kind == "list_type":
         return Problem(
             loc,
@@ -338,6 +359,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
             )
         what = _READABLE.get(model, model.__name__.lower())
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}")
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
+        return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
     if kind == "string_pattern_mismatch":
         slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
         return Problem(

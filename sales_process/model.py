@@ -53,7 +53,9 @@ def _optional_list(item: Any) -> BeforeValidator:
 
 
 Slug = Annotated[StrictStr, Field(pattern=SLUG_PATTERN)]
-NonEmptyText = Annotated[StrictStr, Field(min_length=1)]
+# Text that says something: not empty, and not only spaces (a heading "(80%)", a checkbox with no label).
+BLANK_TEXT_PATTERN = r"\S"
+NonEmptyText = Annotated[StrictStr, Field(min_length=1, pattern=BLANK_TEXT_PATTERN)]
 Confirmation = Literal["required", "optional"]
 
 
@@ -208,8 +210,9 @@ class Milestone(_Strict):
     group: Slug | None = Field(
         default=None,
         description="Alternatives: milestones of one stage with the same `group` (a slug such as "
-        "`product-proof`) are one requirement, met by any one of them verified; every member of a group "
-        "needs the same `required_when`. Milestones without a group are each required.",
+        "`product-proof`) are one requirement, met by any one of them verified. A group needs at least two "
+        "members, all in one stage, with the same `required_when` (or none), and none of them with "
+        "`required: false`. Milestones without a group are each required.",
     )
 
     renamed_from: Annotated[list[Slug], _optional_list(Slug)] = Field(
@@ -225,7 +228,9 @@ class Milestone(_Strict):
 
 
 class Stage(_Strict):
-    """One stage of the pipeline, left only when all of its milestones are verified."""
+    """One stage of the pipeline, left once every milestone it requires of the deal is verified: a milestone
+    with required: false never holds a deal, nor one whose required_when the deal does not meet, and one
+    verified alternative of a group is enough."""
 
     id: Slug = Field(description="The stage's unique id, a slug such as `demonstrating`.", examples=["demonstrating"])
     renamed_from: Annotated[list[Slug], _optional_list(Slug)] = Field(

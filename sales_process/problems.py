@@ -8,6 +8,7 @@ from typing import Literal
 
 Loc = tuple[str | int, ...]
 Severity = Literal["error", "warning"]
+LINE_OF = "{line of refers_to}"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,12 @@ class Problem:
     message: str
     severity: Severity = "error"
     at_key: bool = False  # point at the key itself (unknown or duplicated keys), not its value
+    # Another place the message names ("already the name of stage 'x'"): its line goes where the message has LINE_OF.
+    refers_to: Loc | None = None
+
+    def with_line(self, line: int | None) -> str:
+        """The message with the line of `refers_to` (" (line 58)"), or nothing where it is not known."""
+        return self.message.replace(LINE_OF, f" (line {line})" if line is not None else "")
 
     def loc_text(self) -> str:
         """The path as dotted text, e.g. ``stages.2.milestones.0.id`` ("" for the top level)."""

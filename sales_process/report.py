@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sales_process.deal import BuyerAnswer
@@ -104,6 +105,15 @@ def gap_sentence(assessment: Assessment) -> str:
     return sentence + "."
 
 
+def weighted_gap(claimed: float, verified: float, money: Callable[[float], str] = money) -> str:
+    """The weighted amounts' difference with its sign in words: which of the CRM's stage and the evidence weighs more."""
+    if claimed > verified:
+        return f"the CRM's stage weighs {money(claimed - verified)} more than the evidence"
+    if claimed < verified:
+        return f"the CRM's stage weighs {money(verified - claimed)} less than the evidence"
+    return "the CRM's stage and the evidence weigh the same"
+
+
 def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     """A short report for a person: verified stage, gap, next steps, backfill."""
     verified = assessment.verified_stage
@@ -117,7 +127,7 @@ def assessment_text(loaded: LoadedProcess, assessment: Assessment) -> str:
     if verified_value is not None:
         weighted = f"Weighted amount: {money(verified_value)} verified"
         if claimed_value is not None:
-            weighted += f", {money(claimed_value)} claimed ({money(claimed_value - verified_value)} difference)"
+            weighted += f", {money(claimed_value)} claimed: {weighted_gap(claimed_value, verified_value)}"
         lines.append(weighted)
     if assessment.next:
         lines += ["", "Next: what the customer must do"]

@@ -13,7 +13,7 @@ from sales_process.explain import milestones_in_other_words
 from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
 from sales_process.outcome import Outcome, stage_looks_disqualified
 from sales_process.places import stage_place
-from sales_process.problems import Loc, Problem
+from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import looks_lost, name_key, stage_name_taken
 
@@ -66,6 +66,7 @@ def _unique_stage_names(data: object) -> Iterator[Problem]:
         if isinstance(stage_id := stage.get("id"), str):
             ids.setdefault(name_key(stage_id), i)
     names: dict[str, int] = {}
+    stages_by_index = dict(stages)
     for i, stage in stages:
         name = stage.get("name")
         if not isinstance(name, str) or not name.strip():
@@ -78,10 +79,14 @@ def _unique_stage_names(data: object) -> Iterator[Problem]:
         else:
             names[key] = i
             continue
+        # The other stage by its id (its name may be this very name) and its line.
+        first = stages_by_index[other].get("id")
+        named = f"stage '{first}'" if isinstance(first, str) and first.strip() else stage_place(data, other)
         yield Problem(
             ("stages", i, "name"),
-            f"stage name {name.strip()!r} is already the {what} of {stage_place(data, other)}; a CRM export, a "
+            f"stage name {name.strip()!r} is already the {what} of {named}{LINE_OF}; a CRM export, a "
             "deal file or the API names a stage by its id or its name, so give each stage a name of its own",
+            refers_to=("stages", other, "id") if isinstance(first, str) else ("stages", other),
         )
 
 

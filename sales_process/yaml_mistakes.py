@@ -280,6 +280,44 @@ def _first_item_outside_its_key(error: yaml.MarkedYAMLError, lines: list[str]) -
     return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
 
 
+def _over_indented_item(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """A '- ' item lined up with the keys of the item above it: indented deeper than that item's '- '."""
+    mark = error.problem_mark
+    if mark is None or not (error.problem or "").endswith("but found '-'") or mark.line >= len(lines):
+        return None
+    column = mark.column
+    for index in range(mark.line - 1, -1, -1):
+        above = lines[index]
+        if not _is_content(above):
+            continue
+        depth = len(above) - len(above.lstrip(" "))
+        if depth >= column:
+            continue  # a key of the item above (or deeper text)
+        if not above.lstrip(" ").startswith("- ") or _key_column(above) != column:
+            return None
+        # The same kind of item as the one above (`- id: …` under `- id: …`), not a text among its keys.
+        first, this = _KEY_LINE.match(above), _KEY_LINE.match(lines[mark.line])
+        if first is None or this is None or first["key"].strip() != this["key"].strip():
+            return None
+        holder = next(
+            (
+                i
+                for i in range(index - 1, -1, -1)
+                if _is_content(lines[i]) and len(lines[i]) - len(lines[i].lstrip(" ")) < depth
+            ),
+            None,
+        )
+        key = _KEY_LINE.match(lines[holder]) if holder is not None else None
+        word = _ITEM_WORDS.get(key.group("key").strip(), "item") if key else "item"
+        more = column - depth
+        message = (
+            f"this list item is indented by {_spaces(column)}, {more} more than the {word} above it (line {index + 1}), "
+            f"so YAML reads it inside that {word}; line it up with the {word} above: indent it by {_spaces(depth)}"
+        )
+        return Mistake(mark.line + 1, column + 1, message + _detail(error))
+    return None
+
+
 def _list_item_among_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """'- item' between 'key: value' lines of a mapping."""
     mark = error.problem_mark
@@ -421,13 +459,78 @@ def _text_run_on(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | Non
     return None
 
 
+_KEY_WITHOUT_COLON = re.compile(
+    r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[A-Za-z_][\w-]*)(?: +(?P<value>[^\s:#][^:#]*?))?\s*(?:#.*)?$"
+)
+
+
+def _key_without_colon(line: str) -> tuple[int, str] | None:
+    """`id champion-named`: a key of the format, a space and a value, with no ':' — where the key starts, and the fix."""
+    found = _KEY_WITHOUT_COLON.match(line)
+    if found is None or found["key"] not in _format_keys():
+        return None
+    key, value = found["key"], found["value"]
+    written = f"{key}: {value}" if value else f"{key}:"
+    return len(found["indent"]) + len(
+        found["dash"]
+    ), f"this line has no ':' after its key '{key}'; write it as '{written}'"
+
+
 def _missing_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """A key written without its ':'."""
     mark = error.context_mark
     if mark is None or error.problem != "could not find expected ':'":
         return None
+    named = _key_without_colon(lines[mark.line]) if mark.line < len(lines) else None
+    if named is not None:
+        return Mistake(mark.line + 1, named[0] + 1, named[1] + _detail(error))
     message = "this line has no ':' after its key; write it as 'key: value' (a space after the colon)"
     return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
+
+
+def _missing_colon_read_on(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """`- id champion-named` above `question: …`: with no ':' YAML reads the key, its value and the next line as one
+    text, and stops at the next line's ':'. The mistake is on the line above."""
+    mark = error.problem_mark
+    if mark is None or error.problem != "mapping values are not allowed here" or mark.line >= len(lines):
+        return None
+    if _KEY_LINE.match(lines[mark.line][: mark.column + 1] + " "):
+        previous = _previous_content(lines, mark.line)
+        named = _key_without_colon(lines[previous]) if previous is not None else None
+        if previous is not None and named is not None:
+            return Mistake(previous + 1, named[0] + 1, named[1] + _detail(error))
+    return None
+
+
+def _no_space_after_colon(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """`probability:15`: with no space after it, ':' is part of the text, so YAML finds no key on this line."""
+    mark = error.context_mark
+    if mark is None or error.problem != "could not find expected ':'" or mark.line >= len(lines):
+        return None
+    found = re.match(
+        r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s:].*)$", lines[mark.line]
+    )
+    if found is None or found["key"] not in _format_keys():
+        return None
+    key, value = found["key"], found["value"].strip()
+    message = f"this line has no space after the ':' of its key '{key}'; YAML needs one: write it as '{key}: {value}'"
+    return Mistake(mark.line + 1, len(found["indent"]) + len(found["dash"]) + 1, message + _detail(error))
+
+
+def _star_bullet(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """`* Research the hospital`: a bullet as in Markdown; YAML reads '*' as an alias."""
+    mark = error.context_mark or error.problem_mark
+    if mark is None or error.context != "while scanning an alias" or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    found = re.match(r"^(?P<indent> *)\* +(?P<text>.*)$", line)
+    if found is None:
+        return None
+    message = (
+        f"list items start with '- ' in YAML, not '* '; write it as '- {found['text'].strip()}'"
+        " (a '*' starts an alias, which repeats a value marked '&' above)"
+    )
+    return Mistake(mark.line + 1, len(found["indent"]) + 1, message + _detail(error))
 
 
 def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
@@ -435,16 +538,20 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
     lines = _lines(text)
     return (
         _tab(error, lines)
+        or _star_bullet(error, lines)
         or _unclosed_quote(error, text)
         or _unclosed_flow(error, text, lines)
         or _text_after_quote(error, lines)
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
+        or _missing_colon_read_on(error, lines)
         or _under_indented_item(error, text, lines)
         or _first_item_outside_its_key(error, lines)
+        or _over_indented_item(error, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
         or _indentation(error, lines)
+        or _no_space_after_colon(error, lines)
         or _text_run_on(error, lines)
         or _missing_colon(error, lines)
     )

@@ -74,13 +74,14 @@ class LocatedData:
             if self.already_reported(problem):
                 continue
             mark = self.mark_for(problem)
+            other = self.mark_for(Problem(problem.refers_to, "")) if problem.refers_to is not None else None
             located.append(
                 Diagnostic(
                     filename,
                     mark.line if mark else None,
                     mark.column if mark else None,
                     problem.severity,
-                    problem.message,
+                    problem.with_line(other.line if other else None),
                 )
             )
         return sorted(located, key=lambda d: (d.line or 0, d.column or 0))

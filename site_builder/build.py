@@ -43,17 +43,25 @@ def default_config_file() -> Path:
 
 
 def build_site(
-    process_path: Path, site_dir: Path, *, config_file: Path | None = None, links: SiteLinks | None = None
+    process_path: Path,
+    site_dir: Path,
+    *,
+    config_file: Path | None = None,
+    links: SiteLinks | None = None,
+    loaded: LoadedProcess | None = None,
 ) -> LoadedProcess:
     """Validate the process, build the whole static site into site_dir atomically; return the loaded process.
 
     `links` overrides where the pages point (the form's address; mkdocs.yml's `extra.form_url` by default).
+    `loaded` is the process already read from process_path (`playbook serve` builds the version it
+    validated, not whatever the file holds a moment later: its watcher catches up with that).
 
     Raises InvalidFile (before touching site_dir) when the process is invalid, SiteBuildError when
     MkDocs fails. Safe to call from a background thread while another thread serves the old site_dir:
     the site is built in a sibling folder and swapped in, so readers see the old or the new site, whole.
     """
-    loaded = load_process(process_path)
+    if loaded is None:
+        loaded = load_process(process_path)
     config = (config_file or default_config_file()).resolve()
     if not config.is_file():
         raise InvalidFile(

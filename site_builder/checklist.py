@@ -23,12 +23,21 @@ _INTRO_REQUIREMENTS = (
 )
 # Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.
 _STAGES_URL = "../stages/"
-_DEAL_LINE = '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span></p>'
+
+
+def _fill_in(*labels: str) -> str:
+    """A line of fields to fill in on paper; each label stays with its line when the page is narrow."""
+    fields = " ".join(
+        f'<span class="playbook-fill-in__field">{label}: <span class="playbook-fill-in__line"></span></span>'
+        for label in labels
+    )
+    return f'<p class="playbook-fill-in">{fields}</p>'
+
+
+_DEAL_LINE = _fill_in("Deal", "Rep", "Date")
 # Conditions name the deal's amount and segment: the paper asks for them too.
-_DEAL_LINE_CONDITIONS = (
-    '<p class="playbook-fill-in">Deal: <span></span> Rep: <span></span> Date: <span></span> Amount: <span></span>'
-    "{segment}</p>"
-)
+_DEAL_LINE_AMOUNT = _fill_in("Deal", "Rep", "Date", "Amount")
+_DEAL_LINE_SEGMENT = _fill_in("Deal", "Rep", "Date", "Amount", "Segment")
 
 
 def _dated(milestone: Milestone) -> str:
@@ -62,6 +71,5 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     conditions = [m.required_when for _, m in loaded.process.milestones() if m.required_when is not None]
     deal_line = _DEAL_LINE
     if conditions:
-        segment = " Segment: <span></span>" if any(condition.segment for condition in conditions) else ""
-        deal_line = _DEAL_LINE_CONDITIONS.format(segment=segment)
+        deal_line = _DEAL_LINE_SEGMENT if any(condition.segment for condition in conditions) else _DEAL_LINE_AMOUNT
     return page("Deal checklist", [intro, deal_line, *stages], loaded)

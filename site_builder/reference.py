@@ -74,7 +74,8 @@ def _mapping_text(schema: dict[str, Any]) -> str:
     values: dict[str, Any] = schema.get("additionalProperties") or next(
         iter(schema.get("patternProperties", {}).values()), {}
     )
-    keys = "milestone id" if "patternProperties" in schema else "text"
+    # Keys held to the slug pattern are milestone ids; text keys may be held to a pattern too (not only spaces).
+    keys = "milestone id" if SLUG_PATTERN in schema.get("patternProperties", {}) else "text"
     if values.get("pattern") == SLUG_PATTERN:
         return f"mapping of {keys} to id"
     return f"mapping of {keys} to {_type_text(values)}" if values else "mapping"

@@ -42,7 +42,9 @@ what `playbook validate` accepts."""
 
 VALIDATING = """## How to validate
 
-Run the validator after every change; it prints every problem at once, each with its place in the file:
+Run the validator after every change; it prints every problem at once, each with its place in the file
+(but a YAML syntax mistake, such as a missing colon, stops the reading: it is reported alone, and the
+other problems once it is fixed):
 
 ```console
 $ playbook validate --strict

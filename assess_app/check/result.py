@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -12,7 +12,7 @@ from assess_app.check.form import is_yes
 from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
-from sales_process.report import assessment_text
+from sales_process.report import assessment_text, weighted_gap
 from sales_process.vocabulary import money
 
 __all__ = [
@@ -45,10 +45,13 @@ class Weighted:
     verified: float
     claimed: float | None
 
-    @property
-    def difference(self) -> float | None:
-        """How much the CRM's stage overstates (positive) or understates the forecast."""
-        return None if self.claimed is None else self.claimed - self.verified
+    def gap(self, money: Callable[[float], str]) -> str:
+        """The difference in words, its sign said ("The CRM's stage weighs 6,000 less than the evidence"), as the
+        text summary and `playbook assess` say it; empty without a claimed stage."""
+        if self.claimed is None:
+            return ""
+        text = weighted_gap(self.claimed, self.verified, money)
+        return text[0].upper() + text[1:]
 
 
 # What urllib.parse.quote_plus leaves as it is (letters, digits, "_.-~"; a space becomes "+").

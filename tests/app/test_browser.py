@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.browser import axe_violations, follow, live_wsgi
+from tests.browser import PHONE, axe_violations, follow, live_wsgi
 
 pytestmark = pytest.mark.browser
 RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
@@ -140,3 +140,21 @@ def test_the_form_is_usable_by_keyboard_alone(page: Any, base_url: str) -> None:
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(".verdict__stage")
     assert "Has the customer named the person who will sign" in page.locator("#later-title + p + ul").inner_text()
+
+
+def test_a_stage_name_on_a_phone_stays_inside_its_card(browser: Any, base_url: str) -> None:
+    # A legend on the card's border: a stage name wrapping over four lines had the border run through them.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(base_url + "/check")
+    outside = page.evaluate(
+        """[...document.querySelectorAll('fieldset.card')].filter(card => {
+             // A legend on the border starts at the box's top; one inside the box, below its border and padding.
+             const box = card.getBoundingClientRect(), style = getComputedStyle(card);
+             const legend = card.querySelector(':scope > legend').getBoundingClientRect();
+             const inside = box.top + parseFloat(style.borderTopWidth) + parseFloat(style.paddingTop) - 1;
+             return legend.top < inside || legend.bottom > box.bottom;
+           }).map(card => card.querySelector(':scope > legend').textContent.trim())"""
+    )
+    assert page.locator("fieldset.card").count() >= 6 and outside == []
+    context.close()

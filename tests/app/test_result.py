@@ -6,6 +6,7 @@ import datetime as dt
 from html import unescape
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
+import pytest
 from flask.testing import FlaskClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -38,10 +39,36 @@ def test_the_result_names_the_verified_and_claimed_stage_and_the_gap(client: Fla
     assert (
         "Your CRM says Proposing (60%); the evidence supports Qualifying (20%): 2 stages ahead of the evidence." in html
     )
-    assert "<dd>24,000</dd>" in html and "<dd>72,000</dd>" in html and "<dd>48,000</dd>" in html
+    assert "<dd>24,000</dd>" in html and "<dd>72,000</dd>" in html
+    assert "<dd>The CRM's stage weighs 48,000 more than the evidence</dd>" in html
     # An amount typed with its currency keeps it on the page, as a saved deal's does.
     html = _result(client, {"deal": "Contoso", "claimed_stage": "proposing", "amount": "120000 EUR", **DISCOVERY_DONE})
-    assert "<dd>EUR 24,000</dd>" in html and "<dd>EUR 72,000</dd>" in html and "<dd>EUR 48,000</dd>" in html
+    assert "<dd>EUR 24,000</dd>" in html and "<dd>EUR 72,000</dd>" in html
+    assert "<dd>The CRM's stage weighs EUR 48,000 more than the evidence</dd>" in html
+
+
+@pytest.mark.parametrize(
+    ("claimed", "page", "summary"),
+    [
+        (
+            "discovery",
+            "The CRM's stage weighs 6,000 less than the evidence",
+            "Weighted amount: 12,000 verified, 6,000 claimed: the CRM's stage weighs 6,000 less than the evidence",
+        ),
+        (
+            "qualifying",
+            "The CRM's stage and the evidence weigh the same",
+            "Weighted amount: 12,000 verified, 12,000 claimed: the CRM's stage and the evidence weigh the same",
+        ),
+    ],
+)
+def test_the_weighted_difference_says_which_side_weighs_more(
+    client: FlaskClient, claimed: str, page: str, summary: str
+) -> None:
+    # "Difference -6,000" had no stated sign: evidence ahead of the CRM read as a loss.
+    html = _result(client, {"deal": "Contoso", "claimed_stage": claimed, "amount": "60,000", **DISCOVERY_DONE})
+    assert f"<dt>Difference</dt><dd>{page}</dd>" in html
+    assert summary in html.split('<textarea id="summary" readonly rows="12">')[1].split("</textarea>")[0]
 
 
 def test_next_links_to_the_playbook_section_of_each_missing_milestone(client: FlaskClient) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -15,8 +16,10 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+from werkzeug.serving import BaseWSGIServer
 
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
@@ -57,6 +60,80 @@ def test_the_watcher_calls_back_once_the_file_holds_still(tmp_path: Path) -> Non
         assert changed.wait(5)
     finally:
         watcher.stop()
+
+
+@pytest.mark.parametrize("use_events", [True, False])
+def test_a_save_before_the_watch_began_is_one_more_save(tmp_path: Path, use_events: bool) -> None:
+    # `playbook serve` loads the file, then starts watching: a save in between (same size: 35 -> 40) was lost.
+    path = tmp_path / "process.yaml"
+    path.write_text("probability: 35", encoding="utf-8")
+    loaded = hashlib.sha256(path.read_bytes()).hexdigest()
+    path.write_text("probability: 40", encoding="utf-8")
+    changed = threading.Event()
+    watcher = FileWatcher(path, changed.set, interval=0.05, use_events=use_events, loaded_sha256=loaded)
+    watcher.start()
+    try:
+        assert changed.wait(5), "the save made before the watch began was missed"
+    finally:
+        watcher.stop()
+
+
+def test_the_version_loaded_is_no_change_when_the_watch_begins(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text("probability: 35", encoding="utf-8")
+    changed = threading.Event()
+    loaded = hashlib.sha256(path.read_bytes()).hexdigest()
+    watcher = FileWatcher(path, changed.set, interval=0.05, loaded_sha256=loaded)
+    watcher.start()
+    try:
+        assert not changed.wait(0.3)
+    finally:
+        watcher.stop()
+
+
+@pytest.mark.parametrize(
+    ("edit", "served"),
+    [
+        pytest.param(("probability: 10", "probability: 15"), "15%", id="valid"),
+        pytest.param(("stages:", "stages: 3\nnot:"), "10%", id="invalid"),
+    ],
+)
+def test_a_save_while_serve_starts_is_handled_as_any_later_save(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str], served: str
+) -> None:
+    # Saved between serve's first load and its watch: lost without a word, or (invalid) the server exited.
+    import playbook_cli.serve as serve
+
+    process = tmp_path / "process.yaml"
+    shutil.copy(DEFAULT_PROCESS, process)
+    servers: list[BaseWSGIServer] = []
+    listen = serve._listen
+
+    def listen_then_save(*args: Any) -> BaseWSGIServer | None:
+        server = listen(*args)
+        assert server is not None
+        servers.append(server)
+        process.write_text(process.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+        return server
+
+    monkeypatch.setattr(serve, "_listen", listen_then_save)
+    status: list[int] = []
+    command = ["serve", "--process", str(process), "--site-dir", str(tmp_path / "site"), "--port", "0"]
+    command += ["--database", f"sqlite:///{tmp_path / 'playbook.db'}"]
+    thread = threading.Thread(target=lambda: status.append(main(command)))
+    thread.start()
+    try:
+        assert _until(lambda: bool(servers) or bool(status)) and servers, status
+        url = f"http://127.0.0.1:{servers[0].server_port}/"
+        assert _until(lambda: not status and json.loads(_fetch(f"{url}_live/changes")[1])["version"] >= 2), status
+        errors = json.loads(_fetch(f"{url}_live/changes")[1])["errors"]
+        assert bool(errors) is (edit[0] == "stages:"), errors
+        assert served in _fetch(f"{url}stages/discovery/")[1].decode()
+    finally:
+        if servers:
+            servers[0].shutdown()
+        thread.join(timeout=30)
+    assert status == [0]
 
 
 def test_an_invalid_edit_keeps_the_last_good_process(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

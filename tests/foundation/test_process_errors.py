@@ -294,16 +294,25 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("name: Won", "name: ' talking '"),
         [
-            "13:11: error: stage name 'talking' is already the name of stage 'Talking'; a CRM export, a deal file "
-            "or the API names a stage by its id or its name, so give each stage a name of its own"
+            "13:11: error: stage name 'talking' is already the name of stage 'talking' (line 4); a CRM export, a deal "
+            "file or the API names a stage by its id or its name, so give each stage a name of its own"
         ],
         id="stage-name-repeats-a-name",
     ),
     pytest.param(
+        VALID.replace("name: Won", "name: Talking"),
+        [
+            # Named by its own name, the first stage read 'is already the name of stage 'Talking''.
+            "13:11: error: stage name 'Talking' is already the name of stage 'talking' (line 4); a CRM export, a deal "
+            "file or the API names a stage by its id or its name, so give each stage a name of its own"
+        ],
+        id="stage-name-repeats-the-same-name",
+    ),
+    pytest.param(
         VALID.replace("name: Talking", "name: Won"),
         [
-            "5:11: error: stage name 'Won' is already the id of stage 'Won'; a CRM export, a deal file or the API "
-            "names a stage by its id or its name, so give each stage a name of its own"
+            "5:11: error: stage name 'Won' is already the id of stage 'won' (line 12); a CRM export, a deal file or "
+            "the API names a stage by its id or its name, so give each stage a name of its own"
         ],
         id="stage-name-is-another-stages-id",
     ),
@@ -549,10 +558,55 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability 60\n"),
         [
-            "6:5: error: this line has no ':' after its key; write it as 'key: value' (a space after the colon) "
+            "6:5: error: this line has no ':' after its key 'probability'; write it as 'probability: 60' "
             "(YAML: could not find expected ':')"
         ],
         id="key-without-its-colon",
+    ),
+    pytest.param(
+        VALID.replace("    milestones:\n", "    milestones\n"),
+        [
+            "7:5: error: this line has no ':' after its key 'milestones'; write it as 'milestones:' (YAML: could not find expected ':')"
+        ],
+        id="key-of-a-list-without-its-colon",
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      - id pain-confirmed\n"),
+        [
+            "8:9: error: this line has no ':' after its key 'id'; write it as 'id: pain-confirmed' "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="id-without-its-colon-above-a-key",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability:60\n"),
+        [
+            "6:5: error: this line has no space after the ':' of its key 'probability'; YAML needs one: write it as "
+            "'probability: 60' (YAML: could not find expected ':')"
+        ],
+        id="no-space-after-the-colon",
+    ),
+    pytest.param(
+        with_stage_keys("    rep_activities:\n      * Ask who decides.\n"),
+        [
+            "8:7: error: list items start with '- ' in YAML, not '* '; write it as '- Ask who decides.' (a '*' starts "
+            "an alias, which repeats a value marked '&' above) (YAML: expected alphabetic or numeric character, but "
+            "found ' ')"
+        ],
+        id="star-bullet",
+    ),
+    pytest.param(
+        VALID.replace(
+            "  - id: won\n",
+            "        - id: budget-confirmed\n          question: Budget?\n          customer_action: The buyer names the "
+            "budget.\n          evidence: The email.\n  - id: won\n",
+        ),
+        [
+            "12:9: error: this list item is indented by 8 spaces, 2 more than the milestone above it (line 8), so YAML "
+            "reads it inside that milestone; line it up with the milestone above: indent it by 6 spaces (YAML: expected "
+            "<block end>, but found '-')"
+        ],
+        id="milestone-indented-more-than-the-one-above",
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
@@ -664,6 +718,42 @@ BAD_FILES = [
         VALID.replace("        question:", "        qestion:"),
         ["9:9: error: unknown key 'qestion' in stage 'Talking', milestone 'pain-confirmed'; did you mean 'question'?"],
         id="misspelt-required-key-is-one-error",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", '    name: "  "\n').replace(
+            "        question: Has the customer confirmed the problem in writing?\n", '        question: " "\n'
+        ),
+        [
+            "5:11: error: 'name' must not be empty: it holds only spaces; write its text",
+            "9:19: error: 'question' must not be empty: it holds only spaces; write its text",
+        ],
+        id="text-of-only-spaces",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required: optional\n",
+        ),
+        [
+            "12:19: error: 'required' must be true or false, got text 'optional'; write required: false for an "
+            "optional milestone (or leave 'required' out for a required one)"
+        ],
+        id="required-written-optional",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: 35.5\n"),
+        [
+            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent, e.g. 35"
+        ],
+        id="probability-with-a-decimal",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: \u201c35\u201d\n"),
+        [
+            "6:18: error: 'probability' must be a whole number, got text '\u201c35\u201d'; the quotes are typographic "
+            "ones (from a word processor), which YAML keeps as part of the text: remove them: 35"
+        ],
+        id="probability-in-typographic-quotes",
     ),
     pytest.param("", ["1:1: error: the file is empty; a process needs at least 'name' and 'stages'"], id="empty"),
     pytest.param(

@@ -62,7 +62,22 @@ TYPE_ERRORS = [
         VALID.replace("        question: Has the customer confirmed the problem in writing?", "        question: ''"),
         id="empty-question",
     ),
+    pytest.param(
+        VALID.replace("        question: Has the customer confirmed the problem in writing?", "        question: ' '"),
+        id="question-of-only-spaces",
+    ),
+    pytest.param(VALID.replace("    name: Talking\n", "    name: '  '\n"), id="stage-name-of-only-spaces"),
 ]
+
+
+def test_the_reference_says_what_validate_holds_a_group_and_a_stage_to() -> None:
+    # The group's description left out the two rules validate enforces; the stage's said "all of its milestones".
+    definitions = json.loads(process_json_schema_text())["$defs"]
+    group = definitions["Milestone"]["properties"]["group"]["description"]
+    assert "at least two members" in group and "`required: false`" in group
+    stage = definitions["Stage"]["description"]
+    assert "all of its milestones" not in stage
+    assert all(word in stage for word in ("required: false", "required_when", "group"))
 
 
 @pytest.mark.parametrize("text", TYPE_ERRORS)

@@ -101,3 +101,44 @@ def test_the_sql_pages_loading_code_on_two_digit_years_gives_the_audits_totals(
         f"SELECT sum(claimed_weighted), sum(verified_weighted) FROM ({statement}) WHERE claimed_weighted IS NOT NULL"
     ).fetchone() or (None, None)
     assert f"claimed:    {claimed:,.2f}" in audited and f"verified:   {verified:,.2f}" in audited, audited
+
+
+def _blocks(page: str, opening: str) -> list[str]:
+    """The text of every fenced block opened by `opening`, in order."""
+    return [part.split("```", 1)[0] for part in page.split(f"```{opening}\n")[1:]]
+
+
+def _run_shown(console: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Run the block's command; every line it shows (but '…') is a line the command prints."""
+    command, *shown = console.splitlines()
+    main(command.removeprefix("$ playbook ").split())
+    captured = capsys.readouterr()
+    printed = (captured.out + captured.err).splitlines()
+    lines = [line for line in shown if line != "…"]
+    assert lines and all(line in printed for line in lines), [line for line in lines if line not in printed]
+
+
+def test_the_conditional_milestones_example_is_what_the_commands_print(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The page showed one stage to paste into `playbook init`'s process: a duplicate id, then another verdict.
+    page = (DOCS / "enablement" / "conditional-milestones.md").read_text(encoding="utf-8")
+    process, small, big = _blocks(page, "yaml")
+    validate, assess_small, assess_big, validate_bad = _blocks(page, "console")
+    (tmp_path / "process.yaml").write_text(process, encoding="utf-8")
+    (tmp_path / "small.yaml").write_text(small, encoding="utf-8")
+    (tmp_path / "big.yaml").write_text(big, encoding="utf-8")
+    # bad.yaml: the edits the page describes, made to its process.yaml.
+    trial = "        evidence: The customer's email confirming the trial result.\n        group: product-proof\n"
+    demo = "        evidence: The accepted demo invitation with the attendees.\n"
+    bad = process.replace(trial, trial + "        required: false\n").replace(
+        demo + "        required: false\n", demo + "        required_when:\n          amount_at_least: 100.000\n"
+    )
+    cut = bad.index("      - id: reference-call-held\n")
+    bad = bad[:cut] + bad[bad.index("  - id: proposing\n") :]
+    (tmp_path / "bad.yaml").write_text(bad, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--strict"]) == 0
+    capsys.readouterr()
+    for console in (validate, assess_small, assess_big, validate_bad):
+        _run_shown(console, capsys)

@@ -57,7 +57,11 @@ def test_docs_gives_the_serve_command_in_a_checkout_and_the_address_elsewhere(
 ) -> None:
     monkeypatch.chdir(ROOT / "docs")
     assert main(["docs"]) == 0
-    assert f"mkdocs serve -f {ROOT / 'manual.yml'}" in capsys.readouterr().out
+    inside = capsys.readouterr().out.splitlines()
+    # Each command alone on its line, to copy whole: the address to open was on the same line.
+    assert f"  mkdocs serve -f {ROOT / 'manual.yml'} --dev-addr 127.0.0.1:8001" in inside
+    assert "then open http://127.0.0.1:8001/" in inside
+    assert f"  mkdocs build --strict -f {ROOT / 'manual.yml'} --site-dir {ROOT / 'manual-site'}" in inside
     monkeypatch.chdir(tmp_path)
     assert main(["docs"]) == 0
     # Outside a checkout: where the manual is, and the commands that serve it, not `playbook docs` again.
@@ -66,7 +70,8 @@ def test_docs_gives_the_serve_command_in_a_checkout_and_the_address_elsewhere(
         "It is not installed with the package. To read it offline as a site, get the source and serve it:\n"
         "  git clone https://github.com/cvo-playbook/cvo-playbook\n"
         "  cd cvo-playbook\n"
-        "  mkdocs serve -f manual.yml --dev-addr 127.0.0.1:8001    then open http://127.0.0.1:8001/\n"
+        "  mkdocs serve -f manual.yml --dev-addr 127.0.0.1:8001\n"
+        "then open http://127.0.0.1:8001/\n"
     )
 
 

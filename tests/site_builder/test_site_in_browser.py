@@ -123,3 +123,18 @@ def test_the_reference_never_breaks_a_field_name_on_a_phone(browser: Any, site_u
     )
     assert broken == []
     context.close()
+
+
+def test_the_checklists_fill_in_fields_keep_their_label_with_their_line_on_a_phone(browser: Any, site_url: str) -> None:
+    # "Rep:" sat at the end of the line above its blank: a label and its line move down together.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(site_url + "/checklist/")
+    fields = page.locator(".playbook-fill-in__field")
+    split = page.evaluate(
+        "[...document.querySelectorAll('.playbook-fill-in__field')].filter(f => f.getClientRects().length > 1 "
+        "|| f.querySelector('.playbook-fill-in__line').getBoundingClientRect().top > f.getBoundingClientRect().top + 20)"
+        ".map(f => f.textContent)"
+    )
+    assert fields.count() >= 3 and split == []
+    context.close()
