@@ -116,7 +116,7 @@ def test_row_problems(default_process: LoadedProcess, cells: dict[str, str], rea
 
 def test_every_problem_of_a_row_is_named(default_process: LoadedProcess) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader(default_process).open_deal(row(stage="x", amount="-1", answer="?"))
+        reader(default_process).open_deal(row(stage="x", amount="-1", answer="maybe"))
     assert raised.value.reason.count("; ") >= 2 and "amount: '-1' is negative" in raised.value.reason
 
 
@@ -128,7 +128,7 @@ def test_a_row_of_the_wrong_width_is_a_problem(default_process: LoadedProcess, c
 
 def test_a_row_with_many_problems_has_a_short_line_and_the_full_list(default_process: LoadedProcess) -> None:
     with pytest.raises(RowProblem) as raised:
-        reader(default_process).open_deal(row(stage="x", amount="-1", answer="?"))
+        reader(default_process).open_deal(row(stage="x", amount="-1", answer="maybe"))
     assert raised.value.short.startswith("unknown stage 'x'") and raised.value.short.endswith(
         " (and 2 more on this row)"
     )
