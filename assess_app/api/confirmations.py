@@ -19,6 +19,7 @@ from assess_app.api.deals import (
     ApiAnswer,
     api_json,
     api_login_required,
+    caller_and_deal,
     confirmations_json,
     invalid_body,
     not_found,
@@ -32,7 +33,7 @@ from assess_app.records import records
 from assess_app.signed_in import signed_in_user
 from deal_records.confirmations import revoke_request
 from deal_records.models import ConfirmationRequest as RequestRow
-from deal_records.models import Deal, User
+from deal_records.models import Deal
 from deal_records.records import MAX_DEAL_ID, RecordError, find_deal, may_check
 from sales_process.confirmation import confirmable, parse_new_request
 from sales_process.problems import InvalidInput
@@ -172,10 +173,10 @@ def revoke(deal_id: int, request_id: int) -> ApiAnswer:
         return api_errors(400, [{"loc": "", "message": NO_BODY}])
     user = signed_in_user()
     with records().writing() as db:
-        caller = db.get(User, user.id)
-        deal = find_deal(db, caller, deal_id) if caller is not None else None
-        if caller is None or deal is None:
+        found = caller_and_deal(db, user.id, deal_id)
+        if found is None:
             return not_found()
+        caller, deal = found
         if _request_of(db, deal, request_id) is None:
             return _request_not_found()
         try:

@@ -133,6 +133,14 @@ def invalid_body(invalid: InvalidInput) -> ApiAnswer:
     return api_errors(400, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
 
 
+def caller_and_deal(db: Session, user_id: int, deal_id: int) -> tuple[User, Deal] | None:
+    """The signed-in caller as stored, and the deal if they may see it; None answers 404 (the same for a deal
+    that does not exist and one they may not see)."""
+    caller = db.get(User, user_id)
+    deal = find_deal(db, caller, deal_id) if caller is not None else None
+    return (caller, deal) if caller is not None and deal is not None else None
+
+
 def not_found() -> ApiAnswer:
     """404 for a deal that does not exist or that the caller may not see (the same answer)."""
     return api_errors(404, [{"loc": "", "message": "Not Found: there is no deal with this id that you may see."}])
@@ -377,11 +385,10 @@ def change(deal_id: int) -> ApiAnswer:
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:
-        caller = db.get(User, user.id)
-        assert caller is not None
-        deal = find_deal(db, caller, deal_id)
-        if deal is None:
+        found = caller_and_deal(db, user.id, deal_id)
+        if found is None:
             return not_found()
+        caller, deal = found
         try:
             made = change_details(db, caller, deal, details, "api")
         except RecordError as error:
@@ -430,11 +437,10 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     if refused is not None:
         return refused
     with records().writing() as db:
-        caller = db.get(User, user.id)
-        assert caller is not None
-        deal = find_deal(db, caller, deal_id)
-        if deal is None:
+        found = caller_and_deal(db, user.id, deal_id)
+        if found is None:
             return not_found()
+        caller, deal = found
         try:
             change = parse_outcome_change(data)
         except InvalidInput as invalid:
