@@ -111,7 +111,7 @@ def closed_rows(
                 )
             rows = RowReader(plan, process, mapping, one_currency=False)
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
-            data = DataRows(export.rows, plan, path, mapping.crm_name)
+            data = DataRows(export.rows, plan, path, mapping)
             for line, cells in data:
                 if rows.in_another_pipeline(cells):
                     continue
@@ -310,7 +310,7 @@ def _stage_changes(
         rows,
         RowShape(len(columns.header), columns.deal, (columns.stage, columns.date), tuple(columns.header)),
         path,
-        mapping.crm_name,
+        mapping,
     )
     for line, cells in data:
         if len(cells) != len(columns.header):

@@ -196,7 +196,7 @@ def _audit_rows(
 ) -> None:
     source, result = into
     process, as_of, totals = loaded.process, options.as_of, result.totals
-    data = DataRows(reader, rows.plan, source, rows.mapping.crm_name)
+    data = DataRows(reader, rows.plan, source, rows.mapping)
     repeated = RepeatedIds()
     for start, cells in data:
         if data.rows % PROGRESS_EVERY == 0:
@@ -206,6 +206,7 @@ def _audit_rows(
             repeated.add(text.crm_id, start)
     tick()
     result.blank_rows, result.footer_lines, result.groups = data.blank_rows, data.footer_lines, data.groups
+    result.summary_rows = data.summary_rows
     result.repeated_ids = repeated.warning()
     data.refuse_if_empty(source)
     refuse_if_nothing_read(source, rows, data.rows)

@@ -52,7 +52,7 @@ def export_currency(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_e
             header = list(export.header)
             plan = audit_plan(header, loaded, mapping, path, no_evidence, export.header_line, export.sheet_note)
             reader = RowReader(plan, loaded.process, mapping)
-            for _, cells in DataRows(export.rows, plan, path, mapping.crm_name):
+            for _, cells in DataRows(export.rows, plan, path, mapping):
                 if reader.in_another_pipeline(cells):  # as the audit: a row left out never sets the currency
                     continue
                 # A refused row's amount may still be the first read: RowReader keeps its currency.

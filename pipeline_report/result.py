@@ -23,6 +23,7 @@ class AuditResult:
     footer_lines: int = 0  # the lines of a report's footer at the end of the file (pipeline_audit.data_rows)
     title_lines: int = 0  # a report's title lines above the header (pipeline_audit.pipeline_csv.title_lines)
     groups: int = 1  # a board's groups, each after its title and the header again (pipeline_audit.data_rows)
+    summary_rows: int = 0  # the summary row (its sums) under each of a board's groups (pipeline_audit.data_rows)
     warnings: list[str] = field(default_factory=list)
     missing_milestones: tuple[str, ...] = ()  # milestone ids with no column in the export
     # A warning per milestone with a yes/no column but no evidence column (pipeline_audit.columns.unevidenced).

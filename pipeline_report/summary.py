@@ -326,6 +326,11 @@ def _skipped_lines(result: AuditResult) -> list[str]:
             f"Groups read: {result.groups}, one after another (a board exported group by group): each group's title "
             "line and the header repeated under it skipped"
         )
+    if result.summary_rows:
+        lines.append(
+            "Group summary rows skipped (each group's sums under its rows: no deals, their amounts not counted): "
+            f"{result.summary_rows}"
+        )
     if result.blank_rows:
         lines.append(f"Blank rows skipped: {result.blank_rows}")
     if result.footer_lines:

@@ -125,7 +125,7 @@ def _write_seed(
         kept = [index for index in range(len(header)) if index not in plan.unnamed]
         written = [header[index] for index in kept]
         line_column = [row_order] if row_order is not None and row_order not in written else []
-        data = DataRows(opened.rows, plan, export, mapping.crm_name)
+        data = DataRows(opened.rows, plan, export, mapping)
         with partial.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(written + line_column)

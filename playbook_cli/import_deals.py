@@ -245,7 +245,7 @@ def _read(
                 warn("import", warning)
             reader = RowReader(plan, loaded.process, mapping, one_currency=False)  # each deal keeps its own currency
             # Blank rows and a report's footer are skipped as the audit skips them; a grouped report is refused.
-            data = DataRows(export.rows, plan, export.path, mapping.crm_name)
+            data = DataRows(export.rows, plan, export.path, mapping)
             for start, cells in data:
                 if reader.in_another_pipeline(cells):
                     continue

@@ -14,6 +14,7 @@ from deal_records.database import writing
 from deal_records.models import Deal, User
 from deal_records.outcomes import current_outcome
 from deal_records.people import sign_in
+from tests.audit.board_export import DEALS, board_rows, write_csv
 from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
 from tests.records.conftest import Run
 
@@ -455,3 +456,31 @@ def test_an_open_row_of_a_closed_deal_is_refused_saying_how_to_reopen_it(
         f"/api/deals/{deal_id}/outcome with outcome open) and import the row again, or leave the row out; nothing was "
         "imported\n"
     )
+
+
+def test_a_boards_group_summary_rows_are_not_imported_and_a_deal_without_a_name_is_refused(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """monday.com's sums under each group of a board (the name blank) were refused as deals without a name, and so
+    the whole import; they are left out as the audit leaves them out, and a deal without a name is still refused."""
+    _users(run, "ana@example.com")
+    unnamed = [list(row) for row in board_rows()]
+    unnamed[8][0] = ""  # Zeta, line 9
+    refused = write_csv(tmp_path / "unnamed.csv", unnamed)
+    status, out, err = run("import", str(refused), "--owner", "ana@example.com")
+    assert (status, out) == (1, "")
+    assert err.splitlines() == [
+        f"{refused}:9: the deal cell is blank; name the deal",
+        "1 row with problems of 19 (18 good); nothing was imported.",
+    ]
+    export = write_csv(tmp_path / "board.csv", board_rows())
+    status, out, err = run("import", str(export), "--owner", "ana@example.com")
+    assert (status, err) == (0, "")
+    assert out.splitlines()[0] == (
+        f"imported {DEALS} rows from {export}: {DEALS} new deals, 0 checks of deals already saved (matched by "
+        "crm_id), 5 closed (lost: 2, won: 3)"
+    )
+    with sessions() as db:
+        amounts = {deal.name: deal.amount for deal in db.scalars(select(Deal))}
+    assert len(amounts) == DEALS and "" not in amounts
+    assert sum(amount or 0 for amount in amounts.values()) == 405_000  # 300,000 open, 73,000 won, 32,000 lost
