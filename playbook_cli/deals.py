@@ -69,9 +69,10 @@ def _export(args: argparse.Namespace, loaded: object, out: TextIO) -> int:
     from deal_records.database import reading
     from deal_records.models import Deal
     from deal_records.outcomes import current_outcomes, is_closed
-    from pipeline_audit.pipeline_csv import pipeline_columns, safe_writer
     from sales_process.crm import confirmed_by_cell
     from sales_process.loader import LoadedProcess
+    from sales_process.pipeline_columns import pipeline_columns
+    from sales_process.spreadsheet import safe_writer
     from sales_process.vocabulary import plain_cents, to_cents
 
     assert isinstance(loaded, LoadedProcess)
