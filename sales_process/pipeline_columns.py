@@ -27,6 +27,7 @@ class PipelineColumns:
 
     header: tuple[str, ...]
     milestones: tuple[tuple[str, bool], ...]  # (milestone id, with a .confirmed_by column)
+    deal_fields: tuple[str, ...]  # the header's start, before the milestones' columns
 
 
 def pipeline_columns(
@@ -38,7 +39,7 @@ def pipeline_columns(
     with_segment: bool = False,
 ) -> PipelineColumns:
     """The standard header: deal, stage, amount, [currency], [segment], owner, [crm_id], [status, close_date], milestones."""
-    header = [
+    fields = (
         DEAL,
         STAGE,
         AMOUNT,
@@ -47,7 +48,8 @@ def pipeline_columns(
         OWNER,
         *([CRM_ID] if with_crm_id else []),
         *([STATUS, CLOSE_DATE] if with_outcomes else []),
-    ]
+    )
+    header = list(fields)
     milestones = tuple((milestone.id, bool(milestone.buyer_statement)) for _, milestone in process.milestones())
     for milestone_id, buyer in milestones:
         header += [
@@ -56,4 +58,4 @@ def pipeline_columns(
             f"{milestone_id}.date",
             *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else []),
         ]
-    return PipelineColumns(tuple(header), milestones)
+    return PipelineColumns(tuple(header), milestones, fields)
