@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,10 +38,14 @@ def _team(signed_in: Callable[[str], FlaskClient]) -> tuple[FlaskClient, FlaskCl
 
 
 def test_a_managers_download_is_every_deal_as_the_command_line_writes_it(
-    signed_in: Callable[[str], FlaskClient], run: Run, tmp_path: Path
+    signed_in: Callable[[str], FlaskClient], run: Run, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     _, manager = _team(signed_in)
-    response = manager.get(EXPORT)
+    with caplog.at_level(logging.INFO, "assess_app"):
+        response = manager.get(EXPORT)
+    # The log says how many and who: never a deal's name or amount, which the file alone carries.
+    (logged,) = [record.getMessage() for record in caplog.records if "exported" in record.getMessage()]
+    assert re.fullmatch(r"3 deals exported as CSV by user \d+", logged), logged
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.headers["Content-Disposition"] == f'attachment; filename="deals-{dt.date.today().isoformat()}.csv"'
