@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from forecast.backtest import TOO_FEW, Backtest, Basis, StageRate
 from forecast.charts import calibration_svg, forecast_svg
-from pipeline_audit.pipeline_csv import safe_writer
+from sales_process.spreadsheet import safe_writer
 from sales_process.vocabulary import money, plural
 
 TOO_FEW_TEXT = "too few deals to tell"

@@ -14,14 +14,7 @@ from typing import NamedTuple
 
 from pipeline_audit.columns import ColumnError, ColumnPlan, plan_columns, without_evidence
 from pipeline_audit.data_rows import DataRows
-from pipeline_audit.pipeline_csv import (
-    Rows,
-    SafeWriter,
-    export_into,
-    file_error,
-    safe_writer,
-    with_note,
-)
+from pipeline_audit.pipeline_csv import Rows, export_into, file_error, with_note
 from pipeline_audit.repeated_ids import RepeatedIds
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
@@ -33,6 +26,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
+from sales_process.spreadsheet import SafeWriter, safe_writer
 from sales_process.vocabulary import plain_cents, to_cents
 
 ALL_TIME = Period()  # no --from/--to: every closed deal counts

@@ -19,7 +19,6 @@ import shlex
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, LOST_DATE, OWNER, STAGE, STATUS
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
 from sales_process.crm_names import (
     FIELD_WORDS,
@@ -37,6 +36,7 @@ from sales_process.crm_names import (
     writer_of_all,
 )
 from sales_process.model import Process
+from sales_process.pipeline_columns import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, LOST_DATE, OWNER, STAGE, STATUS
 from sales_process.vocabulary import name_key
 from verdict_sql import columns as verdict_columns
 

@@ -47,7 +47,7 @@ from pipeline_audit.data_rows import (
     grouped_report_line,
     refuse_if_empty,
 )
-from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header, safe_writer
+from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
@@ -60,6 +60,7 @@ from sales_process.extras import installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
+from sales_process.spreadsheet import safe_writer
 from verdict_sql.cells import BLANK, SKIPPED, deal_name
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql

@@ -1,4 +1,4 @@
-"""The pipeline CSV format in one place: opening an export to read, writing CSV safely, the column names.
+"""The pipeline CSV format read in one place: opening an export to read, and restoring the cells written inert.
 
 Reading: a CSV file in UTF-8 (with or without BOM) or UTF-16 with a BOM, detected; another
 encoding when told (--encoding, crm.encoding); comma, semicolon or tab detected from the header; or an
@@ -6,13 +6,9 @@ encoding when told (--encoding, crm.encoding); comma, semicolon or tab detected 
 cells' types. A formatted report's title lines above the header (its name, filters, blank lines)
 are skipped. Every export opens as an `Export`: its header and its rows as lists of text.
 
-Writing: every CSV the project writes (audit.csv, `playbook deals export`, the rejects of an import)
-goes through `safe_writer`, which makes cells a spreadsheet would run as formulas inert
-(sales_process.spreadsheet); every reader restores them (`restored`), so what is exported
-imports back byte for byte.
-
-Columns: the standard names of the format (deal, stage, amount, currency, owner, crm_id, the
-milestone columns) are those `playbook deals export` writes and the audit reads without a mapping.
+Writing is sales_process's: every CSV the project writes goes through `sales_process.spreadsheet.safe_writer`,
+which makes cells a spreadsheet would run as formulas inert; every reader restores them (`restored`), so what
+is exported imports back byte for byte. The standard column names are in `sales_process.pipeline_columns`.
 """
 
 from __future__ import annotations
@@ -26,35 +22,21 @@ import itertools
 import os
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO
+from typing import IO, TYPE_CHECKING, Protocol, TextIO
 
-from sales_process.crm import CONFIRMED_BY
 from sales_process.loader import decode_text
-from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
-from sales_process.spreadsheet import QUOTE, neutralise_cell, restore_cell
+from sales_process.spreadsheet import QUOTE, restore_cell
 from sales_process.vocabulary import CURRENCY_NAMES, CURRENCY_SYMBOLS, SIGNS, currency_code, name_key
 from sales_process.wording import path_problem
 
 if TYPE_CHECKING:
     from _csv import Reader
 
-# Standard column names: what `playbook deals export` writes, read by the audit and the import without a mapping.
-DEAL, STAGE, AMOUNT, CURRENCY, OWNER, CRM_ID, STATUS, CLOSE_DATE = (
-    "deal",
-    "stage",
-    "amount",
-    "currency",
-    "owner",
-    "crm_id",
-    "status",
-    "close_date",
-)
-LOST_DATE = "lost_date"  # a lost deal's close date, where the CRM keeps it apart (Close's date_lost)
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0"  # the old binary .xls
@@ -166,22 +148,6 @@ def restored(cells: list[str]) -> list[str]:
         if cell.startswith(QUOTE):
             return [restore_cell(cell) for cell in cells]
     return cells
-
-
-class SafeWriter:
-    """A csv writer that quotes every cell a spreadsheet would run as a formula (the OWASP rule)."""
-
-    def __init__(self, out: TextIO, **options: Any) -> None:
-        self._writer = csv.writer(out, **options)
-
-    def writerow(self, row: Iterable[object]) -> None:
-        """Write one row, each text cell made inert."""
-        self._writer.writerow([neutralise_cell(cell) if isinstance(cell, str) else cell for cell in row])
-
-
-def safe_writer(out: TextIO, **options: Any) -> SafeWriter:
-    """The writer for every CSV the project writes: audit.csv, `playbook deals export`, an import's rejects."""
-    return SafeWriter(out, **options)
 
 
 def encoding_of(head: bytes, told: str | None) -> str:
@@ -438,44 +404,3 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
         yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip, others)
     finally:
         workbook.close()
-
-
-# --- the columns `playbook deals export` writes --------------------------------------------
-
-
-@dataclass(frozen=True)
-class PipelineColumns:
-    """The header of a pipeline CSV for a process: the deal fields present, then each milestone's columns."""
-
-    header: tuple[str, ...]
-    milestones: tuple[tuple[str, bool], ...]  # (milestone id, with a .confirmed_by column)
-
-
-def pipeline_columns(
-    process: Process,
-    *,
-    with_currency: bool,
-    with_crm_id: bool,
-    with_outcomes: bool = False,
-    with_segment: bool = False,
-) -> PipelineColumns:
-    """The standard header: deal, stage, amount, [currency], [segment], owner, [crm_id], [status, close_date], milestones."""
-    header = [
-        DEAL,
-        STAGE,
-        AMOUNT,
-        *([CURRENCY] if with_currency else []),
-        *(["segment"] if with_segment else []),
-        OWNER,
-        *([CRM_ID] if with_crm_id else []),
-        *([STATUS, CLOSE_DATE] if with_outcomes else []),
-    ]
-    milestones = tuple((milestone.id, bool(milestone.buyer_statement)) for _, milestone in process.milestones())
-    for milestone_id, buyer in milestones:
-        header += [
-            milestone_id,
-            f"{milestone_id}.evidence",
-            f"{milestone_id}.date",
-            *([f"{milestone_id}.{CONFIRMED_BY}"] if buyer else []),
-        ]
-    return PipelineColumns(tuple(header), milestones)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
-from pipeline_audit.pipeline_csv import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS, restored
+from pipeline_audit.pipeline_csv import restored
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import (
@@ -28,6 +28,7 @@ from sales_process.crm_names import (
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
 from sales_process.model import Process
 from sales_process.outcome import Outcome, closed_flag, outcome_rule
+from sales_process.pipeline_columns import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS
 from sales_process.problems import Problem
 from sales_process.requirement import process_segments
 from sales_process.vocabulary import (

@@ -18,12 +18,11 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 
 from pipeline_audit.audit import AUDIT_COLUMNS, NEXT_SEPARATOR, AuditRow
-from pipeline_audit.pipeline_csv import safe_writer
 from sales_process.deal_verdict import next_words
 from sales_process.evidence import WHITESPACE
 from sales_process.model import Process
 from sales_process.outcome import Outcome
-from sales_process.spreadsheet import FORMULA_STARTS, QUOTE
+from sales_process.spreadsheet import FORMULA_STARTS, QUOTE, safe_writer
 from sales_process.vocabulary import Status
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.writer import Writer, character_class

@@ -453,7 +453,7 @@ def _summary(path: Path, rejects: list[Reject], rows: int) -> Iterator[str]:
 
 def write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
     """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written)."""
-    from pipeline_audit.pipeline_csv import safe_writer
+    from sales_process.spreadsheet import safe_writer
 
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = safe_writer(out)

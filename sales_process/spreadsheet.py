@@ -7,11 +7,17 @@ are: they start with a sign but cannot run anything, and must stay numbers for t
 `restore_cell` is the exact inverse of `neutralise_cell`: a cell that already starts with quotes
 before such a character gets one more, so reading what was written gives back what was typed,
 byte for byte (`playbook deals export` then `playbook import` round-trips).
+
+Every CSV the project writes (audit.csv, `playbook deals export` and the app's download of the
+deals, the rejects of an import, the forecast) goes through `safe_writer`.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
@@ -42,3 +48,19 @@ def restore_cell(text: str) -> str:
     if text.startswith(QUOTE) and _quoted(text[1:]):
         return text[1:]
     return text
+
+
+class SafeWriter:
+    """A csv writer that quotes every cell a spreadsheet would run as a formula (the OWASP rule)."""
+
+    def __init__(self, out: TextIO, **options: Any) -> None:
+        self._writer = csv.writer(out, **options)
+
+    def writerow(self, row: Iterable[object]) -> None:
+        """Write one row, each text cell made inert."""
+        self._writer.writerow([neutralise_cell(cell) if isinstance(cell, str) else cell for cell in row])
+
+
+def safe_writer(out: TextIO, **options: Any) -> SafeWriter:
+    """The writer for every CSV the project writes: audit.csv, the deals' export, an import's rejects, the forecast."""
+    return SafeWriter(out, **options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,6 +29,7 @@ from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.details import change_details, deal_changes, may_change_details, parse_details_change
+from deal_records.export import write_deals
 from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User, utc_now
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
@@ -59,7 +61,7 @@ from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
-from sales_process.vocabulary import money_cents_in, money_in, to_cents
+from sales_process.vocabulary import money_cents_in, money_in, plural, to_cents
 
 PER_PAGE = 50
 
@@ -122,6 +124,21 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         closed=closed,
         outcomes=outcomes,
     )
+
+
+@bp.get("/deals/export.csv")
+@login_required
+def export_deals() -> Response:
+    """The deals the signed-in user may see (a manager's: everyone's) as a CSV download: the bytes
+    `playbook deals export` writes, which `playbook audit` and `playbook import` read back."""
+    user = signed_in_user()
+    out = io.StringIO()
+    with records().reading() as db:
+        count = write_deals(db, current_process().process, out, seen_by=user)
+    log.info("%s exported as CSV by user %s", plural(count, "deal"), user.id)
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="deals-{dt.date.today().isoformat()}.csv"'
+    return response  # Cache-Control: no-store, as on every signed-in answer (security.depends_on_who_asks)
 
 
 def _new_form(

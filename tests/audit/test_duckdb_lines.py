@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 from pipeline_audit import audit, duckdb_engine, sql_lines
 from pipeline_audit.data_rows import RowShape, grouped_report_line
 from pipeline_audit.duckdb_engine import MAYBE_GROUPED_ROW
-from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored, safe_writer
+from pipeline_audit.pipeline_csv import open_pipeline, read_header, restored
 from pipeline_audit.rows import RowText
 from sales_process.crm import resolve_mapping
 from sales_process.evidence import WHITESPACE
 from sales_process.loader import load_process
+from sales_process.spreadsheet import safe_writer
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
 from tests.conftest import DEFAULT_PROCESS
 from tests.support.synthetic_pipeline import AS_OF

@@ -77,6 +77,10 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     _sign_in(page, base_url, "lee@example.com", "manager")
     assert "Northwind" in page.locator("#deals").inner_text()
     assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download these deals as CSV").click()
+    assert download.value.suggested_filename == f"deals-{dt.date.today().isoformat()}.csv"
+    assert "Northwind" in Path(download.value.path()).read_text(encoding="utf-8")
     follow(page, page.get_by_role("link", name="Pipeline"))
     assert page.locator('[data-total="assessed"]').inner_text() == "1"
     assert axe_violations(page) == []

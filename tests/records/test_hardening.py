@@ -297,6 +297,7 @@ def test_ids_beyond_the_database_integers_are_not_found_on_pages(
         "/deals",
         "/deals/{deal}",
         "/deals/new",
+        "/deals/export.csv",
         "/pipeline",
         "/api/deals",
         "/api/deals/{deal}",

@@ -179,7 +179,7 @@ def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient])
 
 def test_signed_out_visitors_are_sent_to_sign_in(records_app: Flask) -> None:
     client = records_app.test_client()
-    for path in ("/deals", "/deals/new", "/deals/1", "/pipeline"):
+    for path in ("/deals", "/deals/new", "/deals/1", "/deals/export.csv", "/pipeline"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), path
 
