@@ -78,7 +78,7 @@ def test_rep_and_manager_in_the_browser(browser: Any, base_url: str, width: int)
     assert "Northwind" in page.locator("#deals").inner_text()
     assert axe_violations(page) == []
     with page.expect_download() as download:
-        page.get_by_role("link", name="Download these deals as CSV").click()
+        page.get_by_role("link", name="Download all the team's deals as CSV").click()
     assert download.value.suggested_filename == f"deals-{dt.date.today().isoformat()}.csv"
     assert "Northwind" in Path(download.value.path()).read_text(encoding="utf-8")
     follow(page, page.get_by_role("link", name="Pipeline"))

@@ -85,7 +85,8 @@ def test_the_audit_reads_the_download_without_errors(
 
 
 def test_the_deals_page_links_to_the_download(signed_in: Callable[[str], FlaskClient]) -> None:
-    for client in (signed_in("ana@example.com"), signed_in("manager@example.com")):
+    for email, whose in (("ana@example.com", "all my"), ("manager@example.com", "all the team's")):
+        client = signed_in(email)
         for path in ("/deals", "/deals?closed=1"):
             page = client.get(path).get_data(as_text=True)
-            assert f'<a href="{EXPORT}" id="export-deals">Download these deals as CSV</a>' in page, path
+            assert f'<a href="{EXPORT}" id="export-deals">Download {whose} deals as CSV</a>' in page, path
