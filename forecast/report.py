@@ -48,6 +48,43 @@ NO_EVIDENCE = (
 )
 
 
+NOT_OPEN_YET = (
+    "No closed deal was open at a snapshot date yet, so there is nothing to measure: a deal counts once it was open "
+    "at a snapshot date, with a claimed stage, and closed after it. The win rates, the charts and the suggested "
+    "probabilities appear then."
+)
+NO_CHECK_WHILE_OPEN = (
+    "Nothing to measure yet: the closed deals open at these snapshot dates have no check recorded while they were "
+    "open (or none naming a CRM stage), so nothing says what stage they were claimed at; deals saved already closed, "
+    "as playbook import saves them, have no checks. A deal counts here once it was checked while open and closed "
+    "later. To measure deals from your CRM now, run playbook backtest EXPORT --history HISTORY with the CRM's stage "
+    "history (see Backtest in the RevOps manual)."
+)
+HISTORY_NAMES_NONE = (
+    "Nothing to measure: the history names no stage of the closed deals open at these snapshot dates, so nothing "
+    "says what stage they were claimed at. The history's deal column must hold the export's CRM ids (or its deal "
+    "names when it has no id column); crm.history in process.yaml names the history's columns."
+)
+
+
+def nothing_measured(result: Backtest) -> str:
+    """Why no deal-snapshot was counted: no closed deal open at a snapshot date, or those open had no claimed stage
+    (no check while open, for the deal records; no history row, for an export) and what gives one."""
+    if not result.left_out.no_claimed_stage:
+        return NOT_OPEN_YET
+    return NO_CHECK_WHILE_OPEN if result.saved else HISTORY_NAMES_NONE
+
+
+def no_claimed_stage_text(result: Backtest) -> str:
+    """The deal-snapshots left out for want of a claimed stage, and what that means for this source."""
+    why = (
+        "a closed deal with no check while open, or checked without a CRM stage"
+        if result.saved
+        else "a deal the history never names"
+    )
+    return f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
+
+
 def suggestions(result: Backtest) -> list[str]:
     """Per stage: the verified win rate (the claimed one, without evidence) next to process.yaml's probability,
     flagged where it lies outside the interval."""
@@ -76,6 +113,7 @@ def summary(result: Backtest) -> str:
         f"backtest: {plural(result.closed_deals, 'closed deal')}, {result.deals_in_snapshots} of them in one or more of "
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
+        *([] if result.rows else [nothing_measured(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
@@ -98,7 +136,7 @@ def summary(result: Backtest) -> str:
             if result.evidence
             else ""
         )
-        + f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
+        + no_claimed_stage_text(result),
     ]
     return "\n".join(lines) + "\n"
 
@@ -135,12 +173,14 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "result": result,
         "bases": list(result.bases),
         "no_evidence": NO_EVIDENCE,
+        "nothing_measured": "" if result.rows else nothing_measured(result),
         "calibration": {
             which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in result.bases
         },
         "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast", list(result.bases)),
         "rate_text": rate_text,
         "brier_text": brier_text,
+        "no_claimed_stage_text": no_claimed_stage_text(result),
         "suggestions": suggestions(result),
         "money": money,
         "deals": result.closed_deals,

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from forecast.backtest import run_backtest
-from forecast.report import accuracy_section
+from forecast.history import DealHistory
+from forecast.report import accuracy_section, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
 from sales_process.loader import load_process
+from sales_process.outcome import Outcome
 from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
@@ -438,3 +440,25 @@ def test_snapshots_that_hold_no_deal_say_so_instead_of_drawing_empty_charts() ->
     section = str(accuracy_section(result))
     assert 'id="no-snapshots"' in section and "No closed deal was open at a snapshot date yet" in section
     assert "<svg" not in section and "Brier" not in section
+
+
+@pytest.mark.parametrize(
+    ("saved", "said", "pointed"),
+    [
+        (True, "no check recorded while they were open", "playbook backtest EXPORT --history HISTORY"),
+        (False, "the history names no stage of the closed deals", "crm.history in process.yaml"),
+    ],
+)
+def test_closed_deals_open_at_snapshots_without_a_claimed_stage_are_told_as_such(
+    saved: bool, said: str, pointed: str
+) -> None:
+    """Deals open at every snapshot but with no claimed stage (saved closed by an import, with no check; or never
+    named by the history) are not 'not open yet': both doors say why nothing is measured and what gives an answer."""
+    loaded = load_process(ROOT / "process.yaml")
+    unchecked = [DealHistory(f"D{number}", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], []) for number in range(3)]
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1), Every.MONTH)
+    result = run_backtest(loaded.process, unchecked, dates, saved=saved)
+    for told in (summary(result), str(accuracy_section(result))):
+        assert said in told and pointed in told, told
+        assert "No closed deal was open" not in told
+        assert "6 deal-snapshots with no claimed stage" in told, told
