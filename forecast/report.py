@@ -33,6 +33,16 @@ def rate_text(rate: StageRate) -> str:
     return f"{rate.win_rate:.0%} ({low:.0%}–{high:.0%}, n={rate.n})"
 
 
+OUTSIDE_MARK = "*"
+OUTSIDE_TEXT = "probability outside the interval"
+
+
+def flagged_rate_text(rate: StageRate) -> str:
+    """A stage's win rate for the terminal's table, marked where process.yaml's probability lies outside its
+    interval (on either basis: the page flags both columns alike)."""
+    return f"{rate_text(rate)} {OUTSIDE_MARK}" if rate.probability_outside else rate_text(rate)
+
+
 def brier_text(basis: Basis) -> str:
     """A basis's Brier score for reading (lower is better), with the caveat beside it when every stage has too few
     deals for its win rate to tell (TOO_FEW): the score of so few deals tells as little."""
@@ -40,6 +50,28 @@ def brier_text(basis: Basis) -> str:
         return "—"
     caveat = f" ({TOO_FEW_TEXT}: every stage has fewer than {TOO_FEW})" if all(r.too_few for r in basis.stages) else ""
     return f"{basis.brier:.3f}{caveat}"
+
+
+def brier_verdict(result: Backtest) -> str:
+    """Which stage predicted the outcomes better, and by how much, in words ("" without both scores to compare)."""
+    claimed, verified = (
+        (result.bases[which].brier for which in ("claimed", "verified")) if result.evidence else (None, None)
+    )
+    if claimed is None or verified is None:
+        return ""
+    if round(claimed, 3) == round(verified, 3):
+        return (
+            f"The claimed and the verified stage predicted the outcomes equally well (Brier score {claimed:.3f} each)."
+        )
+    better, worse = ("claimed", "verified") if claimed < verified else ("verified", "claimed")
+    low, high = sorted((claimed, verified))
+    said = (
+        f"The {better} stage predicted the outcomes better than the {worse} stage: its Brier score, {low:.3f}, is "
+        f"{high - low:.3f} lower than {high:.3f} ({(high - low) / high:.0%} less error)."
+    )
+    if any(all(rate.too_few for rate in result.bases[which].stages) for which in ("claimed", "verified")):
+        said += f" With fewer than {TOO_FEW} deals at every stage of one of them, that tells little yet."
+    return said
 
 
 NO_EVIDENCE = (
@@ -118,10 +150,12 @@ def summary(result: Backtest) -> str:
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
     for index, stage in enumerate(result.bases["claimed"].stages):
-        rates = " ".join(f"{rate_text(result.bases[which].stages[index]):<30}" for which in bases)
-        lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates}")
+        rates = " ".join(f"{flagged_rate_text(result.bases[which].stages[index]):<30}" for which in bases)
+        lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates.rstrip()}")
+    if any(rate.probability_outside for which in bases for rate in result.bases[which].stages):
+        lines.append(f"{OUTSIDE_MARK} {OUTSIDE_TEXT}")
     briers = ", ".join(f"{which} {brier_text(result.bases[which])}" for which in bases)
-    lines += ["", f"Brier score (lower is better): {briers}"]
+    lines += ["", f"Brier score (lower is better): {briers}", *filter(None, [brier_verdict(result)])]
     suggested = suggestions(result)
     lines += ["", "Suggested probabilities (process.yaml is not changed):"]
     lines += [f"  {line}" for line in suggested] or [
@@ -180,6 +214,8 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast", list(result.bases)),
         "rate_text": rate_text,
         "brier_text": brier_text,
+        "outside_text": OUTSIDE_TEXT,
+        "brier_verdict": brier_verdict(result),
         "no_claimed_stage_text": no_claimed_stage_text(result),
         "suggestions": suggestions(result),
         "money": money,
