@@ -27,7 +27,8 @@ EXAMPLE = """examples:
 each rep gets their open deals whose evidence goes stale within 14 days, those whose verified
 stage fell, and their buyers' replies (confirmations and "Not quite"); each manager gets the team's
 claimed and verified weighted pipeline then and now, the deals that slid and the largest gaps.
-"then" is the recipient's last digest sent with --send (the first covers the 7 days before --as-of).
+"then" is the recipient's last digest sent with --send; a first digest gives the pipeline now alone
+(nothing to compare with) and covers the 7 days before --as-of.
 --send needs PLAYBOOK_SMTP_URL (smtp://user:password@host:port), PLAYBOOK_MAIL_FROM and, as the app
 does, PLAYBOOK_BASE_URL (https://playbook.example.com): each deal listed links to its page."""
 SEPARATOR = "-" * 72
