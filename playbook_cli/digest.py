@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
 from playbook_cli.records import CommandError, add_database_option, guarded, open_sessions
+from sales_process import clock
 from sales_process.vocabulary import plural
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ def run_digest(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     sessions = open_sessions(args.database)
-    as_of: dt.date = args.as_of or dt.date.today()
+    as_of: dt.date = args.as_of or clock.today()
     with reading(sessions) as db:
         emails = digest_emails(db, loaded, as_of, utc_now(), links)
     if not emails:
