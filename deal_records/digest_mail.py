@@ -20,6 +20,7 @@ from deal_records.digest import (
     Reply,
     Span,
     Standing,
+    Totals,
     largest_gaps,
     open_deals,
     recipients,
@@ -155,13 +156,7 @@ def manager_mail(
         else "The team's open deals"
     )
     lines = [*_opening(manager, f"{team} as of {as_of.isoformat()}", span)]
-    lines += ["", f"Weighted pipeline{f' ({currency})' if currency else ''}, then and now:"]
-    for label, old, new in (
-        ("Claimed by the CRM stages", before.claimed_cents, after.claimed_cents),
-        ("Verified by the evidence", before.verified_cents, after.verified_cents),
-    ):
-        lines.append(f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})")
-    lines.append(gap_total_line(before.gap_cents, after.gap_cents))
+    lines += ["", *_pipeline_lines(before, after, currency, first=span.first)]
     lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
@@ -170,11 +165,38 @@ def manager_mail(
     lines += ["", f"Largest gaps (claimed stage ahead of the evidence, by weighted amount; top {LARGEST_GAPS}):"]
     largest = [line for item, cents in gaps for line in [_gap_line(item, cents), *links.deal(item.deal)]]
     lines += largest or [NONE]
-    verified_change = _change(after.verified_cents - before.verified_cents)
     # The subject is read alone, in a list of emails: its amounts name their currency.
     verified, claimed = money_cents_in(after.verified_cents, currency), money_cents_in(after.claimed_cents, currency)
-    subject = f"Team pipeline: verified {verified} ({verified_change}), claimed {claimed}, {len(fell)} slid"
+    if not span.first:
+        verified += f" ({_change(after.verified_cents - before.verified_cents)})"
+    subject = f"Team pipeline: verified {verified}, claimed {claimed}, {len(fell)} slid"
     return MailText(subject, "\n".join(lines) + "\n")
+
+
+FIRST_DIGEST_NOTE = (
+    "  This is your first digest: there is no earlier one to compare with, so the amounts show no change; "
+    "the next digest shows how they moved since this one."
+)
+
+
+def _pipeline_lines(before: Totals, after: Totals, currency: str | None, *, first: bool) -> list[str]:
+    """The team's weighted pipeline then and now; in a first digest, now alone (nothing was sent to compare with,
+    and a change from a week before the deals were imported would read as growth)."""
+    rows = (
+        ("Claimed by the CRM stages", before.claimed_cents, after.claimed_cents),
+        ("Verified by the evidence", before.verified_cents, after.verified_cents),
+    )
+    unit = f" ({currency})" if currency else ""
+    if first:
+        lines = [f"Weighted pipeline{unit} now:"]
+        lines += [f"  {label}: {money_cents_in(new)}" for label, _, new in rows]
+        return [*lines, f"  {GAP_LABEL}: {_gap_amount(after.gap_cents)}", FIRST_DIGEST_NOTE]
+    lines = [f"Weighted pipeline{unit}, then and now:"]
+    lines += [
+        f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
+        for label, old, new in rows
+    ]
+    return [*lines, gap_total_line(before.gap_cents, after.gap_cents)]
 
 
 def _not_added(deals: Sequence[OpenDeal]) -> list[str]:

@@ -16,6 +16,8 @@ from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from sales_process.clock import utc_now as utc_now  # re-exported: the records and the app import it from here
+
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp stored without zone (SQLite has none) and always read back as UTC."""
@@ -34,11 +36,6 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
         """Read back as an aware UTC time."""
         return None if value is None else value.replace(tzinfo=dt.UTC)
-
-
-def utc_now() -> dt.datetime:
-    """The current time in UTC (the only clock the records use)."""
-    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

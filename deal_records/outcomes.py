@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, joinedload
 from deal_records.models import Deal, OutcomeEvent, User, utc_now
 from deal_records.outcome_query import latest_events
 from deal_records.records import RecordError
+from sales_process import clock
 from sales_process.deal import unicode_text
 from sales_process.outcome import Outcome
 from sales_process.problems import InvalidInput, Problem
@@ -201,7 +202,7 @@ def closed_check_refusal(session: Session, deal: Deal) -> str | None:
 def close_date_problem(closed_on: dt.date | None, today: dt.date | None = None) -> str | None:
     """Why a deal cannot have closed on that day: it is after `today` (default: today in UTC), or more than
     OLDEST_CLOSE_YEARS before it; None when it can."""
-    today = today or utc_now().date()
+    today = today or clock.today()
     if closed_on is None:
         return None
     if closed_on > today:

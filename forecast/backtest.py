@@ -120,6 +120,7 @@ class Backtest:
     forecasts: list[SnapshotForecast]
     left_out: LeftOut = field(default_factory=LeftOut)
     closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
+    saved: bool = False  # measured on the deal records (their checks are the history), not on a CRM export
 
     @property
     def evidence(self) -> bool:
@@ -229,9 +230,14 @@ def forecasts(
 
 
 def run_backtest(
-    process: Process, histories: Sequence[DealHistory], dates: Sequence[dt.date], evidence: bool = True
+    process: Process,
+    histories: Sequence[DealHistory],
+    dates: Sequence[dt.date],
+    evidence: bool = True,
+    saved: bool = False,
 ) -> Backtest:
-    """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone."""
+    """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone;
+    `saved`: the histories are the deal records' checks."""
     rows, left_out = deal_snapshots(process, histories, dates, evidence)
     bases = BASES if evidence else ("claimed",)
     return Backtest(
@@ -241,6 +247,7 @@ def run_backtest(
         forecasts(process, rows, dates, bases),
         left_out,
         sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
+        saved,
     )
 
 

@@ -87,7 +87,8 @@ def forecast_svg(
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">Forecast against what happened</title>',
         f'<desc id="{chart_id}-desc">At each snapshot, the won amount the {" and the ".join(f"{which} stages" for which in bases)} '
-        "forecast (probability × amount) against the amount the same deals were won for.</desc>",
+        "forecast (probability × amount) against the amount the same deals were won for. The table below gives "
+        "the same numbers.</desc>",
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#f8fafc" stroke="#94a3b8"/>',
     ]
     for fraction in (0, 0.5, 1):

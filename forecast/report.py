@@ -33,6 +33,16 @@ def rate_text(rate: StageRate) -> str:
     return f"{rate.win_rate:.0%} ({low:.0%}–{high:.0%}, n={rate.n})"
 
 
+OUTSIDE_MARK = "*"
+OUTSIDE_TEXT = "probability outside the interval"
+
+
+def flagged_rate_text(rate: StageRate) -> str:
+    """A stage's win rate for the terminal's table, marked where process.yaml's probability lies outside its
+    interval (on either basis: the page flags both columns alike)."""
+    return f"{rate_text(rate)} {OUTSIDE_MARK}" if rate.probability_outside else rate_text(rate)
+
+
 def brier_text(basis: Basis) -> str:
     """A basis's Brier score for reading (lower is better), with the caveat beside it when every stage has too few
     deals for its win rate to tell (TOO_FEW): the score of so few deals tells as little."""
@@ -42,10 +52,69 @@ def brier_text(basis: Basis) -> str:
     return f"{basis.brier:.3f}{caveat}"
 
 
+def brier_verdict(result: Backtest) -> str:
+    """Which stage predicted the outcomes better, and by how much, in words ("" without both scores to compare)."""
+    claimed, verified = (
+        (result.bases[which].brier for which in ("claimed", "verified")) if result.evidence else (None, None)
+    )
+    if claimed is None or verified is None:
+        return ""
+    if round(claimed, 3) == round(verified, 3):
+        return (
+            f"The claimed and the verified stage predicted the outcomes equally well (Brier score {claimed:.3f} each)."
+        )
+    better, worse = ("claimed", "verified") if claimed < verified else ("verified", "claimed")
+    low, high = sorted((claimed, verified))
+    said = (
+        f"The {better} stage predicted the outcomes better than the {worse} stage: its Brier score, {low:.3f}, is "
+        f"{high - low:.3f} lower than {high:.3f} ({(high - low) / high:.0%} less error)."
+    )
+    if any(all(rate.too_few for rate in result.bases[which].stages) for which in ("claimed", "verified")):
+        said += f" With fewer than {TOO_FEW} deals at every stage of one of them, that tells little yet."
+    return said
+
+
 NO_EVIDENCE = (
     "With --no-evidence only the stages the CRM claimed are measured, and no evidence is read. To measure the "
     "verified stage next to them, export the milestone fields (see playbook crm-template) and run without it."
 )
+
+
+NOT_OPEN_YET = (
+    "No closed deal was open at a snapshot date yet, so there is nothing to measure: a deal counts once it was open "
+    "at a snapshot date, with a claimed stage, and closed after it. The win rates, the charts and the suggested "
+    "probabilities appear then."
+)
+NO_CHECK_WHILE_OPEN = (
+    "Nothing to measure yet: the closed deals open at these snapshot dates have no check recorded while they were "
+    "open (or none naming a CRM stage), so nothing says what stage they were claimed at; deals saved already closed, "
+    "as playbook import saves them, have no checks. A deal counts here once it was checked while open and closed "
+    "later. To measure deals from your CRM now, run playbook backtest EXPORT --history HISTORY with the CRM's stage "
+    "history (see Backtest in the RevOps manual)."
+)
+HISTORY_NAMES_NONE = (
+    "Nothing to measure: the history names no stage of the closed deals open at these snapshot dates, so nothing "
+    "says what stage they were claimed at. The history's deal column must hold the export's CRM ids (or its deal "
+    "names when it has no id column); crm.history in process.yaml names the history's columns."
+)
+
+
+def nothing_measured(result: Backtest) -> str:
+    """Why no deal-snapshot was counted: no closed deal open at a snapshot date, or those open had no claimed stage
+    (no check while open, for the deal records; no history row, for an export) and what gives one."""
+    if not result.left_out.no_claimed_stage:
+        return NOT_OPEN_YET
+    return NO_CHECK_WHILE_OPEN if result.saved else HISTORY_NAMES_NONE
+
+
+def no_claimed_stage_text(result: Backtest) -> str:
+    """The deal-snapshots left out for want of a claimed stage, and what that means for this source."""
+    why = (
+        "a closed deal with no check while open, or checked without a CRM stage"
+        if result.saved
+        else "a deal the history never names"
+    )
+    return f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
 
 
 def suggestions(result: Backtest) -> list[str]:
@@ -76,14 +145,17 @@ def summary(result: Backtest) -> str:
         f"backtest: {plural(result.closed_deals, 'closed deal')}, {result.deals_in_snapshots} of them in one or more of "
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
+        *([] if result.rows else [nothing_measured(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
     for index, stage in enumerate(result.bases["claimed"].stages):
-        rates = " ".join(f"{rate_text(result.bases[which].stages[index]):<30}" for which in bases)
-        lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates}")
+        rates = " ".join(f"{flagged_rate_text(result.bases[which].stages[index]):<30}" for which in bases)
+        lines.append(f"{stage.name[:22]:<22} {stage.probability:>3}%  {rates.rstrip()}")
+    if any(rate.probability_outside for which in bases for rate in result.bases[which].stages):
+        lines.append(f"{OUTSIDE_MARK} {OUTSIDE_TEXT}")
     briers = ", ".join(f"{which} {brier_text(result.bases[which])}" for which in bases)
-    lines += ["", f"Brier score (lower is better): {briers}"]
+    lines += ["", f"Brier score (lower is better): {briers}", *filter(None, [brier_verdict(result)])]
     suggested = suggestions(result)
     lines += ["", "Suggested probabilities (process.yaml is not changed):"]
     lines += [f"  {line}" for line in suggested] or [
@@ -98,7 +170,7 @@ def summary(result: Backtest) -> str:
             if result.evidence
             else ""
         )
-        + f"{plural(left.no_claimed_stage, 'deal-snapshot')} with no claimed stage (a deal the history never names, or checked without a CRM stage)",
+        + no_claimed_stage_text(result),
     ]
     return "\n".join(lines) + "\n"
 
@@ -135,12 +207,16 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "result": result,
         "bases": list(result.bases),
         "no_evidence": NO_EVIDENCE,
+        "nothing_measured": "" if result.rows else nothing_measured(result),
         "calibration": {
             which: calibration_svg(result.bases[which], which, f"{prefix}-{which}") for which in result.bases
         },
         "forecast_chart": forecast_svg(result.forecasts, f"{prefix}-forecast", list(result.bases)),
         "rate_text": rate_text,
         "brier_text": brier_text,
+        "outside_text": OUTSIDE_TEXT,
+        "brier_verdict": brier_verdict(result),
+        "no_claimed_stage_text": no_claimed_stage_text(result),
         "suggestions": suggestions(result),
         "money": money,
         "deals": result.closed_deals,

@@ -16,4 +16,4 @@ def saved_backtest(session: Session, process: Process) -> Backtest | None:
     if not histories:
         return None
     dates = snapshot_dates(*default_range(max(history.closed_on for history in histories)), Every.MONTH)
-    return run_backtest(process, histories, dates)
+    return run_backtest(process, histories, dates, saved=True)

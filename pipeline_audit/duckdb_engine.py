@@ -133,7 +133,12 @@ def memory_size(text: str) -> str:
 
 
 class NotForDuckDB(Exception):
-    """The file needs the Python engine; the message says why."""
+    """The file needs the Python engine; the message says why and, when the user can change that in the file, how
+    (`fix`): the warning of a fallback should let them have DuckDB audit it next time."""
+
+    def __init__(self, reason: str, fix: str = "", aside: str = "") -> None:
+        told = f"{reason}; {fix} to audit it on DuckDB" if fix else reason
+        super().__init__(f"{told} ({aside})" if aside else told)
 
 
 def run_audit(
@@ -169,7 +174,13 @@ def run_audit(
         engine = "duckdb" if large and why is None else "python"
     mapping = options.mapping or resolve_mapping(loaded.process)
     if engine == "duckdb" and not is_plain_utf8_csv(source, mapping.encoding):
-        engine, why = "python", "audited with the Python engine: DuckDB reads only CSV files in UTF-8"
+        engine, why = (
+            "python",
+            (
+                f"audited with the Python engine: "
+                f"{NotForDuckDB('DuckDB reads only CSV files in UTF-8', 'save the file as CSV in UTF-8')}"
+            ),
+        )
     if engine == "duckdb":
         require(DUCKDB_EXTRA)
         try:
@@ -200,11 +211,11 @@ def audit_with_duckdb(
             raise NotForDuckDB("the header row is not readable text") from None  # the Python engine locates the error
         delimiter = reader.dialect.delimiter
         if reader.line_num > 1:
-            raise NotForDuckDB("the file has title lines above its header")
+            raise NotForDuckDB("the file has title lines above its header", "delete the lines above the header")
     mapping = options.mapping or resolve_mapping(loaded.process)
     plan = audit_plan(header, loaded, mapping, source, options.no_evidence)
     if ends_with_footer(source, delimiter, plan):
-        raise NotForDuckDB("the file ends with a report footer")
+        raise NotForDuckDB("the file ends with a report footer", "delete the footer lines after the data")
     result = new_result(plan, loaded, options, mapping, source)
     lines = _physical_lines(source)
     partial = csv_out.with_name(csv_out.name + ".partial")
@@ -226,7 +237,11 @@ def audit_with_duckdb(
             connection.execute(f"CREATE TEMP TABLE audit AS {_query(plan, loaded, options, mapping)}")
             rows, result.blank_rows = _counted(connection)
             if rows + 1 != lines:
-                raise NotForDuckDB("some rows span several lines, or the file has blank lines")
+                raise NotForDuckDB(
+                    "some rows span several lines, or the file has blank lines",
+                    "delete the blank lines",
+                    "a cell written over several lines needs the Python engine",
+                )
             if progress is not None:
                 progress(size // 2, size)
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
@@ -546,11 +561,12 @@ class PythonRows:
                 if what is not None:
                     # The Python engine reads the file through DataRows, which reads a board's groups one after
                     # another (the header again under each group's title) and refuses a grouped report.
-                    raise NotForDuckDB(
-                        "the file holds groups one after another"
-                        if what == REPEATED_HEADER
-                        else "the file is a grouped report"
-                    )
+                    if what == REPEATED_HEADER:
+                        raise NotForDuckDB(
+                            "the file holds groups one after another",
+                            "delete each group's title line and the header repeated under it",
+                        )
+                    raise NotForDuckDB("the file is a grouped report")
                 text = audit_row(
                     self.reader, process, options.as_of, self._out, self.totals, row + 2, _texts(cells), options.period
                 )

@@ -55,6 +55,43 @@ _ENVIRONMENT.filters["money"] = money
 _ENVIRONMENT.filters["plural"] = plural
 
 
+def _skipped(count: int, what: str, where: str = "") -> str:
+    """ "3 footer lines after the data were skipped." (None of them when `count` is 0: the caller leaves it out.)"""
+    return f"{plural(count, what)}{where} {'was' if count == 1 else 'were'} skipped."
+
+
+def reading_notes(result: AuditResult) -> list[str]:
+    """The summary's notes on how the file was read, one sentence each: its currency, and what was skipped."""
+    notes = []
+    if result.currency:
+        unnamed = result.unnamed_currency
+        named_only = (
+            f", where a deal names its currency: the amounts of {plural(unnamed, 'deal')} that "
+            f"name{'s' if unnamed == 1 else ''} none are added to them as if in {result.currency}"
+            if unnamed
+            else ""
+        )
+        notes.append(f"Amounts are in {result.currency}{named_only}.")
+    if result.title_lines:
+        notes.append(_skipped(result.title_lines, "title line", " above the header"))
+    if result.groups > 1:
+        notes.append(
+            f"{result.groups} groups were read, one after another: each group's title line and the header repeated "
+            "under it were skipped."
+        )
+    if result.summary_rows:
+        their = "its amount" if result.summary_rows == 1 else "their amounts"
+        notes.append(
+            f"{plural(result.summary_rows, 'group summary row')} (each group's sums under its rows) "
+            f"{'was' if result.summary_rows == 1 else 'were'} skipped, {their} not counted."
+        )
+    if result.blank_rows:
+        notes.append(_skipped(result.blank_rows, "blank row"))
+    if result.footer_lines:
+        notes.append(_skipped(result.footer_lines, "footer line", " after the data"))
+    return notes
+
+
 def render_report(
     result: AuditResult,
     loaded: LoadedProcess,
@@ -96,6 +133,7 @@ def render_report(
         missing=missing_text(result) if result.evidence else None,
         no_evidence=no_evidence_text(result),
         buyer_confirmed=buyer_confirmed_text(result),
+        reading_notes=reading_notes(result),
         other_pipelines=other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         forecast_accuracy=forecast_accuracy,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from playbook_cli.common import (
     load_or_report,
     report,
 )
+from sales_process import clock
 from sales_process.deal_file import parse_deal_file
 from sales_process.engine import assess
 from sales_process.problems import Diagnostic, InvalidFile
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    as_of = args.as_of or deal.as_of or dt.date.today()
+    as_of = args.as_of or deal.as_of or clock.today()
     assessment = assess(loaded.process, deal, as_of)
     if args.json:
         print(json.dumps(assessment_json(loaded, assessment), ensure_ascii=False, allow_nan=False))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from playbook_cli.common import (
     warn,
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
+from sales_process import clock
 from sales_process.extras import DUCKDB, MissingExtra, require
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(missing)) from None
     out = _out_dir(args.out)
     options = AuditOptions(
-        as_of=args.as_of or dt.date.today(),
+        as_of=args.as_of or clock.today(),
         mapping=mapping,
         period=Period(args.period_from, args.period_to),
         no_evidence=args.no_evidence,

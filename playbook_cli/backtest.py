@@ -141,7 +141,7 @@ def run(args: argparse.Namespace) -> int:
             "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
         )
     dates = _dates(args, max(history.closed_on for history in histories))
-    result = run_backtest(loaded.process, histories, dates, evidence=not args.no_evidence)
+    result = run_backtest(loaded.process, histories, dates, evidence=not args.no_evidence, saved=args.export is None)
     if args.json:
         print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))
     else:

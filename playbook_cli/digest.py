@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
 from playbook_cli.records import CommandError, add_database_option, guarded, open_sessions
+from sales_process import clock
 from sales_process.vocabulary import plural
 
 if TYPE_CHECKING:
@@ -27,7 +28,8 @@ EXAMPLE = """examples:
 each rep gets their open deals whose evidence goes stale within 14 days, those whose verified
 stage fell, and their buyers' replies (confirmations and "Not quite"); each manager gets the team's
 claimed and verified weighted pipeline then and now, the deals that slid and the largest gaps.
-"then" is the recipient's last digest sent with --send (the first covers the 7 days before --as-of).
+"then" is the recipient's last digest sent with --send; a first digest gives the pipeline now alone
+(nothing to compare with) and covers the 7 days before --as-of.
 --send needs PLAYBOOK_SMTP_URL (smtp://user:password@host:port), PLAYBOOK_MAIL_FROM and, as the app
 does, PLAYBOOK_BASE_URL (https://playbook.example.com): each deal listed links to its page."""
 SEPARATOR = "-" * 72
@@ -64,7 +66,7 @@ def run_digest(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     sessions = open_sessions(args.database)
-    as_of: dt.date = args.as_of or dt.date.today()
+    as_of: dt.date = args.as_of or clock.today()
     with reading(sessions) as db:
         emails = digest_emails(db, loaded, as_of, utc_now(), links)
     if not emails:

@@ -31,6 +31,7 @@ from playbook_cli.common import (
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
+from sales_process import clock
 from sales_process.confirmation import email_problem
 from sales_process.deal import Deal as DealInput
 from sales_process.problems import InvalidFile, InvalidInput, Problem, also_on_lines
@@ -315,7 +316,6 @@ def _row(
     loaded: LoadedProcess,
 ) -> Row:
     """One row to import; RowProblem or ValueError saying why it cannot be."""
-    from deal_records.models import utc_now
     from deal_records.outcomes import parse_outcome_change
     from deal_records.records import parse_new_deal
     from pipeline_audit.columns import ColumnPlan
@@ -341,7 +341,7 @@ def _row(
             problems.append(f"the deal is {deal.outcome.value} but has no close date; {fix}")
         else:
             try:
-                change = parse_outcome_change(_outcome_data(deal, line), today=utc_now().date())
+                change = parse_outcome_change(_outcome_data(deal, line), today=clock.today())
             except InvalidInput as invalid:
                 problems += [f"{deal.outcome.value}: {problem.message}" for problem in invalid.problems]
     else:

@@ -51,6 +51,7 @@ from deal_records.records import (
     record_check,
     standing_buyer_answers,
 )
+from sales_process import clock
 from sales_process.deal import BuyerAnswer, parse_deal, parse_iso_date
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
@@ -248,7 +249,7 @@ def list_deals() -> ApiAnswer:
     owner = request.args.get("owner") or None
     if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
         return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
-    today = dt.date.today()
+    today = clock.today()
     with records().reading() as db:
         found = deal_page(
             db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
@@ -313,7 +314,7 @@ def create() -> ApiAnswer:
 def _as_of(text: str | None) -> dt.date:
     """?as_of=: a YYYY-MM-DD date exactly as documented (no spaces around it); left out, today."""
     if text is None:
-        return dt.date.today()
+        return clock.today()
     if text != text.strip():
         raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
     date_time = date_time_error(text)
@@ -493,7 +494,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
         check = record_check(db, stored, loaded, given, "api", caller, keep_left_out=True)
-        verdict, marks = _verdict(loaded, stored, dt.date.today(), is_closed(current_outcome(db, deal_id)))
+        verdict, marks = _verdict(loaded, stored, clock.today(), is_closed(current_outcome(db, deal_id)))
         text = dump_json({"check": check_json(check, caller), "verdict": verdict, **marks})
         keep(db, 201, text, f"/api/deals/{deal_id}")
     log.info("check %s of deal %s saved by user %s through the API", check.id, deal_id, user.id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, jsonify, make_response, request, url_for
 
 from assess_app.api import bp
@@ -12,6 +10,7 @@ from assess_app.api.openapi import openapi_document
 from assess_app.current import current_process
 from assess_app.errors import api_errors
 from assess_app.security import no_store
+from sales_process import clock
 from sales_process.deal import parse_deal
 from sales_process.engine import assess
 from sales_process.problems import InvalidInput
@@ -42,7 +41,7 @@ def _assessment() -> Response | tuple[Response, int]:
         return api_errors(BAD_REQUEST, [{"loc": "", "message": bad.message}])
     except InvalidInput as invalid:
         return api_errors(BAD_REQUEST, [{"loc": p.loc_text(), "message": p.message} for p in invalid.problems])
-    assessment = assess(loaded.process, deal, deal.as_of or dt.date.today())
+    assessment = assess(loaded.process, deal, deal.as_of or clock.today())
     return Response(dump_json(assessment_json(loaded, assessment)), mimetype="application/json")
 
 

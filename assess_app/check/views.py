@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 
 from flask import Response, render_template, request, send_from_directory
@@ -22,6 +21,7 @@ from assess_app.check.form import (
 )
 from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
 from assess_app.current import current_process
+from sales_process import clock
 from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
@@ -80,7 +80,7 @@ def assess_deal() -> tuple[str, int]:
         if mark_repeated(form, request.form) or deal is None:
             return _form_page(loaded, form, general, UNPROCESSABLE)
         answers = form_answers(form)
-    assessment = assess(loaded.process, deal, dt.date.today())
+    assessment = assess(loaded.process, deal, clock.today())
     query = prefill_query(answers)
     parts = fragments(loaded)
     page = render_template(

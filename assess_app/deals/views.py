@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import logging
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.details import change_details, deal_changes, may_change_details, parse_details_change
 from deal_records.export import write_deals
-from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User, utc_now
+from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     NO_AMOUNT_TO_WIN,
@@ -57,6 +56,7 @@ from deal_records.records import (
     record_check,
     standing_buyer_answers,
 )
+from sales_process import clock
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput
@@ -93,7 +93,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     if closed_text not in ("", "0", "1", "false", "true"):
         return bad_request("closed", f"{closed_text!r} is neither 1 nor 0; write closed=1 for the closed deals")
     closed = closed_text in ("1", "true")
-    today = dt.date.today()
+    today = clock.today()
     with records().reading() as db:
         page = deal_page(
             db,
@@ -137,7 +137,7 @@ def export_deals() -> Response:
         count = write_deals(db, current_process().process, out, seen_by=user)
     log.info("%s exported as CSV by user %s", plural(count, "deal"), user.id)
     response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="deals-{dt.date.today().isoformat()}.csv"'
+    response.headers["Content-Disposition"] = f'attachment; filename="deals-{clock.today().isoformat()}.csv"'
     return response  # Cache-Control: no-store, as on every signed-in answer (security.depends_on_who_asks)
 
 
@@ -301,7 +301,7 @@ def _closing(
 ) -> Closing:
     with records().reading() as db:
         events = outcome_events(db, deal.id)
-    fresh = {"date": dt.date.today().isoformat()}
+    fresh = {"date": clock.today().isoformat()}
     return Closing(
         events,
         may_close(user, deal),
@@ -326,7 +326,7 @@ def _deal_page(
     editing: Editing | None = None,
     held: tuple[list[tuple[str, str]], set[str]] | None = None,
 ) -> tuple[str, int]:
-    today = dt.date.today()
+    today = clock.today()
     verdict = deal_verdict(loaded, deal, today)
     can_check = may_check(user, deal)
     page = render_template(
@@ -566,7 +566,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
     form = make_form(loaded, prefill(deal, loaded.process))
     errors: dict[str, str] = {}
     try:
-        change = parse_outcome_change({k: v for k, v in values.items() if v}, today=utc_now().date())
+        change = parse_outcome_change({k: v for k, v in values.items() if v}, today=clock.today())
         with records().writing() as db:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None

@@ -24,6 +24,7 @@ from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
+from sales_process import clock
 from sales_process.deal import parse_iso_date
 from sales_process.loader import LoadedProcess
 from sales_process.vocabulary import to_cents
@@ -42,7 +43,7 @@ def pipeline_totals(
     A day before `today` (default: the server's today) is the pipeline as it stood at its end: the deals
     made by then, as their latest check by then left them, and the deals closed by then (their close date).
     """
-    past = as_of < (today or dt.date.today())
+    past = as_of < (today or clock.today())
     with store.reading() as db:
         version = db.execute(
             select(
@@ -110,7 +111,7 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     if not user.is_manager:
         abort(403, "The team pipeline is for managers; your deals are on /deals.")
     try:
-        as_of = parse_iso_date(request.args["as_of"]) if request.args.get("as_of") else dt.date.today()
+        as_of = parse_iso_date(request.args["as_of"]) if request.args.get("as_of") else clock.today()
     except ValueError as error:
         return bad_request("as_of", str(error))
     loaded = current_process()

@@ -65,6 +65,23 @@ def test_deals_left_out_of_the_totals_are_counted_in_words(
     assert "1 blank row was skipped." in run.html()
 
 
+def test_the_reports_notes_on_reading_the_file_are_sentences_with_spaces_between(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
+    """The currency, the blank row and a Salesforce report's footer are told one sentence after another, each
+    followed by a space: they ran together as "Amounts are in USD.1 blank row was skipped.3 footer lines…"."""
+    source = write_file(
+        "p.csv",
+        "deal,stage,amount,currency,owner\nContoso,Qualifying,10000,USD,Ana\n,,,,\nFabrikam,Discovery,5000,USD,Ben\n"
+        '"Grand Totals (2 records)"\n"Confidential Information - Do Not Distribute"\n'
+        '"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."\n',
+    )
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01", "--no-evidence")
+    assert run.status == 0, run.err
+    said = "Amounts are in USD. 1 blank row was skipped. 3 footer lines after the data were skipped."
+    assert said in " ".join(run.html().split()), run.html()
+
+
 def test_semicolons_a_bom_and_a_cell_spanning_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "p.csv"
     text = HEAD.replace(",", ";") + 'A;discovery;1;x;y;"two\nlines of evidence";2027-02-01\nB;nowhere;;;;;\n'

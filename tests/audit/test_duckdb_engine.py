@@ -554,7 +554,8 @@ def test_a_cell_spanning_lines_is_left_to_the_python_engine(capsys: pytest.Captu
     assert_same_outputs(python, duckdb)
     assert duckdb.err == (
         "playbook audit: warning: audited with the Python engine: "
-        "some rows span several lines, or the file has blank lines\n"
+        "some rows span several lines, or the file has blank lines; delete the blank lines to audit it on DuckDB "
+        "(a cell written over several lines needs the Python engine)\n"
     )
 
 

@@ -429,3 +429,35 @@ def test_a_header_problem_is_located_at_the_headers_line(capsys: pytest.CaptureF
 )
 def test_title_lines_are_rows_of_one_cell_before_the_first_of_two(rows: list[list[str]], skipped: int) -> None:
     assert title_lines(rows) == skipped
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            '"Opportunity Pipeline"\n' + HEADER + DEALS,
+            "the file has title lines above its header; delete the lines above the header to audit it on DuckDB",
+            id="title-lines",
+        ),
+        pytest.param(
+            HEADER + DEALS + SALESFORCE_FOOTER,
+            "the file ends with a report footer; delete the footer lines after the data to audit it on DuckDB",
+            id="footer",
+        ),
+        pytest.param(
+            HEADER + DEALS.replace("\n", "\n\n", 1),
+            "some rows span several lines, or the file has blank lines; delete the blank lines to audit it on "
+            "DuckDB (a cell written over several lines needs the Python engine)",
+            id="blank-line",
+        ),
+    ],
+)
+def test_a_fallback_to_the_python_engine_says_how_to_have_duckdb_audit_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, said: str
+) -> None:
+    """--engine duckdb on a file it leaves to the Python engine: the warning names what the user can delete."""
+    source = tmp_path / "export.csv"
+    source.write_text(text, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert python.status == duckdb.status == 0
+    assert duckdb.err == f"playbook audit: warning: audited with the Python engine: {said}\n"

@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 
-from forecast.backtest import run_backtest
-from forecast.report import accuracy_section
+from forecast.backtest import Backtest, Basis, DealSnapshot, SnapshotForecast, StageRate, run_backtest
+from forecast.history import DealHistory
+from forecast.report import accuracy_section, brier_verdict, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
 from sales_process.loader import load_process
+from sales_process.outcome import Outcome
 from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
@@ -438,3 +440,99 @@ def test_snapshots_that_hold_no_deal_say_so_instead_of_drawing_empty_charts() ->
     section = str(accuracy_section(result))
     assert 'id="no-snapshots"' in section and "No closed deal was open at a snapshot date yet" in section
     assert "<svg" not in section and "Brier" not in section
+
+
+@pytest.mark.parametrize(
+    ("saved", "said", "pointed"),
+    [
+        (True, "no check recorded while they were open", "playbook backtest EXPORT --history HISTORY"),
+        (False, "the history names no stage of the closed deals", "crm.history in process.yaml"),
+    ],
+)
+def test_closed_deals_open_at_snapshots_without_a_claimed_stage_are_told_as_such(
+    saved: bool, said: str, pointed: str
+) -> None:
+    """Deals open at every snapshot but with no claimed stage (saved closed by an import, with no check; or never
+    named by the history) are not 'not open yet': both doors say why nothing is measured and what gives an answer."""
+    loaded = load_process(ROOT / "process.yaml")
+    unchecked = [DealHistory(f"D{number}", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], []) for number in range(3)]
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1), Every.MONTH)
+    result = run_backtest(loaded.process, unchecked, dates, saved=saved)
+    for told in (summary(result), str(accuracy_section(result))):
+        assert said in told and pointed in told, told
+        assert "No closed deal was open" not in told
+        assert "6 deal-snapshots with no claimed stage" in told, told
+
+
+def _made_result(claimed: float, verified: float, n: int = 40) -> Backtest:
+    """A backtest with these Brier scores, Discovery (10%) won 30% of `n` deals on both bases: outside both intervals."""
+    rates = [
+        StageRate("discovery", "Discovery", 10, n, 3 * n // 10),
+        StageRate("qualifying", "Qualifying", 20, n, n // 5),
+    ]
+    row = DealSnapshot(dt.date(2026, 1, 31), "D1", "discovery", "discovery", Outcome.WON, 1000.0)
+    forecast = SnapshotForecast(dt.date(2026, 1, 31), 1, {"claimed": 100.0, "verified": 250.5}, 1000.0)
+    bases = {"claimed": Basis(rates, claimed), "verified": Basis(rates, verified)}
+    return Backtest([dt.date(2026, 1, 31)], [row], bases, [forecast], closed_deals=1)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "verified", "said"),
+    [
+        (
+            0.165,
+            0.236,
+            "The claimed stage predicted the outcomes better than the verified stage: its Brier score, 0.165, is "
+            "0.071 lower than 0.236 (30% less error).",
+        ),
+        (
+            0.242,
+            0.197,
+            "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.197, is "
+            "0.045 lower than 0.242 (19% less error).",
+        ),
+        (
+            0.2001,
+            0.2004,
+            "The claimed and the verified stage predicted the outcomes equally well (Brier score 0.200 each).",
+        ),
+    ],
+)
+def test_the_brier_scores_come_with_a_verdict_in_words_in_the_summary_and_the_page(
+    claimed: float, verified: float, said: str
+) -> None:
+    result = _made_result(claimed, verified)
+    assert brier_verdict(result) == said
+    assert said in summary(result) and said in render_html(result)
+
+
+def test_the_verdict_says_little_is_told_when_a_basis_has_too_few_deals_at_every_stage() -> None:
+    assert brier_verdict(_made_result(0.1, 0.2, n=5)).endswith("that tells little yet.")
+
+
+def test_a_probability_outside_the_interval_is_flagged_on_both_bases_alike() -> None:
+    result = _made_result(0.2, 0.1)
+    page = render_html(result)
+    assert page.count('<strong class="flag">probability outside the interval</strong>') == 2  # Discovery, twice
+    discovery = next(line for line in summary(result).splitlines() if line.startswith("Discovery"))
+    assert discovery.count(" *") == 2, discovery
+    assert "* probability outside the interval" in summary(result)
+
+
+def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
+    page = render_html(_made_result(0.2, 0.1))
+    table = page.split('<table class="forecasts stack" aria-describedby="forecast-note">', 1)[1].split("</table>")[0]
+    cells = re.findall(r"<t[hd][^>]*>([^<]*)</t[hd]>", table)
+    assert cells == [
+        "Snapshot",
+        "Deals",
+        "Claimed forecast",
+        "Verified forecast",
+        "Won",
+        "2026-01-31",
+        "1",
+        "100",
+        "250",
+        "1,000",
+    ]
+    assert "The table below gives the same numbers." in page

@@ -143,14 +143,17 @@ def test_the_printed_digest_tells_each_rep_and_manager_what_needs_them(run: Run,
     assert "Subject: Your deals: 0 going stale, 0 slid, 0 buyer replies\n" in bo
     assert bo.count("  None.\n") == 3
     lee = emails["To: Lee Chen <lee@example.com>"]
-    # Then: Northwind (Proposing 60% / Qualifying 20% of 120,000), Fabrikam (Qualifying 20% / Qualifying 20% of 50,000)
-    # and Contoso (Negotiating 80% / Discovery 10% of 80,000); now Fabrikam is verified at Discovery (10%).
-    assert "Subject: Team pipeline: verified USD 37,000.00 (-5,000.00), claimed USD 146,000.00, 1 slid\n" in lee
+    # Now: Northwind (Proposing 60% / Qualifying 20% of 120,000), Fabrikam (Qualifying 20% / Discovery 10% of 50,000)
+    # and Contoso (Negotiating 80% / Discovery 10% of 80,000). A first digest has no digest to compare with: no change.
+    assert "Subject: Team pipeline: verified USD 37,000.00, claimed USD 146,000.00, 1 slid\n" in lee
+    assert "(was " not in lee  # nothing to compare with, so no growth from zero
     assert (
-        "Weighted pipeline (USD), then and now:\n"
-        "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"
-        "  Verified by the evidence: 37,000.00 (was 42,000.00; -5,000.00)\n"
-        "  Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)\n"
+        "Weighted pipeline (USD) now:\n"
+        "  Claimed by the CRM stages: 146,000.00\n"
+        "  Verified by the evidence: 37,000.00\n"
+        "  Gap (claimed, not verified): 109,000.00\n"
+        "  This is your first digest: there is no earlier one to compare with, so the amounts show no change; the "
+        "next digest shows how they moved since this one.\n"
     ) in lee
     assert (
         f"Deals that slid (verified stage fell):\n  - Fabrikam (Ana Lopez): Qualifying -> Discovery; now held by: {PAIN}\n"
@@ -182,7 +185,7 @@ def test_with_the_apps_base_url_each_deal_listed_links_to_its_page(
     assert f"  - Fabrikam: Qualifying -> Discovery; now held by: {PAIN}\n{fabrikam}" in ana
     assert f'(comment: "Another team owns that problem")\n{fabrikam}' in ana
     assert (
-        f"  Gap (claimed, not verified): 109,000.00 (was 104,000.00; +5,000.00)\n"
+        f"the next digest shows how they moved since this one.\n"
         f"  The team's pipeline, deal by deal: {BASE_URL}/pipeline\n"
     ) in lee
     assert f"gap USD 56,000.00\n    {BASE_URL}/deals/{ids['Contoso Retail']}\n" in lee
@@ -234,6 +237,10 @@ def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_sin
     lee = second["lee@example.com"].get_content().replace("\r\n", "\n")
     assert "Deals that slid (verified stage fell):\n  None.\n" in lee
     assert "  Verified by the evidence: 37,000.00 (was 37,000.00; no change)\n" in lee
+    assert (
+        second["lee@example.com"]["Subject"]
+        == "Team pipeline: verified USD 37,000.00 (no change), claimed USD 146,000.00, 0 slid"
+    )
     with sessions() as db:
         assert db.scalar(select(func.count(DigestDelivery.id))) == 6
 
@@ -364,7 +371,7 @@ def test_a_closed_deal_and_a_disabled_rep_are_left_out(
     assert (status, err) == (0, "")
     assert list(_emails(out)) == ["To: Ana Lopez <ana@example.com>", "To: Lee Chen <lee@example.com>"]
     assert "Contoso" not in out  # won: an outcome, not pipeline (then or now)
-    assert "  Claimed by the CRM stages: 82,000.00 (was 82,000.00; no change)\n" in out
+    assert "  Claimed by the CRM stages: 82,000.00\n" in out
 
 
 def test_each_manager_gets_the_reps_they_manage_and_those_no_manager_has(
@@ -387,17 +394,14 @@ def test_each_manager_gets_the_reps_they_manage_and_those_no_manager_has(
     lee, mo = emails["To: Lee Chen <lee@example.com>"], emails["To: mo@example.com"]
     assert f"Your team's open deals (the reps you manage, and those no manager has) as of {TODAY.isoformat()}" in lee
     # Lee: Northwind (Proposing 60% of 120,000) and Fabrikam (Qualifying 20% of 50,000); Mo: Contoso (80% of 80,000).
-    assert "  Claimed by the CRM stages: 82,000.00 (was 82,000.00; no change)\n" in lee
+    assert "  Claimed by the CRM stages: 82,000.00\n" in lee
     assert "Contoso" not in lee and "Northwind" in lee
-    assert "  Claimed by the CRM stages: 64,000.00 (was 64,000.00; no change)\n" in mo
+    assert "  Claimed by the CRM stages: 64,000.00\n" in mo
     assert "Contoso Retail (bo@example.com)" in mo and "Ana Lopez" not in mo
     assert run("users", "disable", "mo@example.com")[0] == 0
     status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
     assert (status, err) == (0, "")
-    assert (
-        "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"
-        in _emails(out)["To: Lee Chen <lee@example.com>"]
-    )
+    assert "  Claimed by the CRM stages: 146,000.00\n" in _emails(out)["To: Lee Chen <lee@example.com>"]
 
 
 @pytest.mark.parametrize(
@@ -471,7 +475,7 @@ def test_deals_in_other_currencies_are_named_as_left_out_of_the_managers_totals(
     status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
     assert (status, err) == (0, "")
     manager = _emails(out)["To: Lee Chen <lee@example.com>"]
-    assert "Weighted pipeline (USD), then and now:" in manager
+    assert "Weighted pipeline (USD) now:" in manager
     assert (
         "  Not added (a total never adds two currencies): 2 deals in other currencies (EUR: 2), nor among the "
         "largest gaps; the pipeline page lists each\n"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from deal_records.models import Check, OutcomeEvent
 from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS
-from tests.records.conftest import new_deal, page_token
+from tests.records.conftest import new_deal, page_token, sign_in
 
 TODAY = dt.date.today()
 YESTERDAY = (TODAY - dt.timedelta(days=1)).isoformat()
@@ -383,7 +383,7 @@ def test_the_deal_page_closes_and_reopens_a_deal_and_the_lists_follow(
     # A closed deal is an outcome: its page weighs nothing and asks the customer for nothing more.
     for open_only in ("Weighted by the evidence", "Next: what the customer must do", "stages ahead of the evidence"):
         assert open_only in page and open_only not in shown, open_only
-    assert "verified stage of its latest check" in shown
+    assert "never checked</span>" in shown  # closed before any check: no verified stage of a latest check
     # Its outcome is the ground truth: no form to record a check or to ask the buyer, until it is reopened.
     assert 'class="check-form"' not in shown and 'class="check-form"' in page
     assert 'name="buyer_email"' not in shown
@@ -549,3 +549,36 @@ def test_an_outcome_is_read_ignoring_case_as_a_stage_is(
     deal_id = _deal(client, tokens["ana"])
     recorded = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body)
     assert recorded.status_code == 201 and recorded.get_json()["outcome"] == outcome
+
+
+@pytest.mark.parametrize(
+    ("claimed_stage", "heading", "said"),
+    [
+        (None, "never checked</span>", "No check was recorded before the deal closed"),
+        ("proposing", "verified stage of its latest check</span>", "Links sent to the buyer"),
+    ],
+)
+def test_a_closed_deals_page_names_a_verified_stage_only_from_a_check_and_offers_no_confirmation(
+    records_app: Flask, tokens: dict[str, dict[str, str]], claimed_stage: str | None, heading: str, said: str
+) -> None:
+    """A deal closed with no check (as an import saves a closed row) has no verified stage of a latest check, and
+    a closed deal's buyer is asked nothing (the app refuses it): links sent before it closed are still listed."""
+    api = records_app.test_client()
+    deal_id = api.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind", "amount": 120000}).get_json()[
+        "id"
+    ]
+    if claimed_stage:
+        check = {"claimed_stage": claimed_stage, "milestones": {}}
+        assert api.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json=check).status_code == 201
+        asked = {"buyer_name": "Pat Buyer", "buyer_email": "pat@buyer.example", "milestones": ["pain-confirmed"]}
+        sent = api.post(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json=asked)
+        assert sent.status_code == 201, sent.get_json()
+    won = {"outcome": "won", "date": YESTERDAY}
+    assert api.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=won).status_code == 201
+    browser = records_app.test_client()
+    sign_in(browser, "ana@example.com")
+    page = browser.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert heading in page and said in page
+    assert "Ask the buyer to confirm" not in page and 'name="buyer_email"' not in page
+    assert "Not checked yet" not in page
+    assert ("<title>Northwind: closed won" in page) is (claimed_stage is None)
