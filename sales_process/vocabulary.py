@@ -890,6 +890,26 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+# Letters no accent is taken off to write plainly: ß and the ligatures, written as their letters in every language.
+_LIGATURES = {"ß": "ss", "œ": "oe", "æ": "ae"}
+# German writes ä, ö and ü as ae, oe and ue where letters must be plain (Straße: strasse, bestätigt: bestaetigt).
+_GERMAN = str.maketrans({**_LIGATURES, "ä": "ae", "ö": "oe", "ü": "ue"})
+_UNACCENTED = str.maketrans(_LIGATURES)
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def plain_spellings(text: str) -> tuple[str, ...]:
+    """`text` in lower case as plain letters: first as German writes ä, ö, ü and ß (ae, oe, ue, ss), every other
+    accent dropped (é: e); then, when it differs, with every accent dropped (ä: a), as other languages write them."""
+    lower = unicodedata.normalize("NFC", text.lower())
+    german = _without_accents(lower.translate(_GERMAN))
+    unaccented = _without_accents(lower.translate(_UNACCENTED))
+    return (german,) if german == unaccented else (german, unaccented)
+
+
 def slug_of(text: str) -> str:
     """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e)."""
     unaccented = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
