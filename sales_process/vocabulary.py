@@ -910,10 +910,18 @@ def plain_spellings(text: str) -> tuple[str, ...]:
     return (german,) if german == unaccented else (german, unaccented)
 
 
+def slugs_of(text: str) -> tuple[str, ...]:
+    """The ids a name would have as a slug (slug_of first, then with every accent dropped when that differs)."""
+    return tuple(
+        "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in plain).split())
+        for plain in plain_spellings(text)
+    )
+
+
 def slug_of(text: str) -> str:
-    """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e)."""
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
+    """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e),
+    and German's ä, ö, ü and ß are written ae, oe, ue and ss ('Lösungsdesign' is 'loesungsdesign')."""
+    return slugs_of(text)[0]
 
 
 def name_key(name: str) -> str:
@@ -1021,7 +1029,7 @@ class StageLookup:
                 named = [
                     (stage_id, name)
                     for stage_id, name in zip(self._ids, self._names, strict=True)
-                    if slug_of(name) == typed
+                    if typed in slugs_of(name)
                 ]
                 # A stage's name written as an id ('intro-call' for Intro Call, whose id is discovery): its id.
                 hint = (
