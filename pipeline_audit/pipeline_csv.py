@@ -38,7 +38,14 @@ from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import QUOTE, neutralise_cell, restore_cell
-from sales_process.vocabulary import CURRENCY_NAMES, CURRENCY_SYMBOLS, SIGNS, currency_code, name_key
+from sales_process.vocabulary import (
+    CURRENCY_NAMES,
+    CURRENCY_SYMBOLS,
+    ONE_GROUP_DOT,
+    SIGNS,
+    currency_code,
+    name_key,
+)
 from sales_process.wording import path_problem
 
 if TYPE_CHECKING:
@@ -350,9 +357,7 @@ def xlsx_cell(value: object, decimal_comma: bool = False) -> str:
     return str(value)
 
 
-# What the amount rule refuses as ambiguous (vocabulary.ONE_GROUP_DOT, ONE_GROUP_COMMA): 1 to 3 digits, a decimal
-# mark, 3 digits.
-_ONE_GROUP = re.compile("[1-9][0-9]{0,2}[.][0-9]{3}")
+_ONE_GROUP = re.compile(ONE_GROUP_DOT)  # what the amount rule refuses as maybe thousands: 1.234 (or 1,234)
 
 
 def number_text(number: float, decimal_comma: bool = False) -> str:
@@ -363,7 +368,7 @@ def number_text(number: float, decimal_comma: bool = False) -> str:
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     text = format(decimal.Decimal(repr(number)), "f")
-    if _ONE_GROUP.fullmatch(text.removeprefix("-")):
+    if _ONE_GROUP.match(text.removeprefix("-")):
         text += "0"
     return text.replace(".", ",") if decimal_comma else text
 
