@@ -89,7 +89,7 @@ def closed_rows(
         RepeatedIds()
     )  # a deal on several rows (a report joined with its products) is read once, as the audit warns
     try:
-        with open_export(path, mapping.encoding, mapping.sheet) as export:
+        with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
             encoding, export_rows = export.encoding, export.rows
             try:
                 plan = plan_columns(

@@ -85,7 +85,7 @@ def audit_pipeline(
 ) -> AuditResult:
     """Assess every row of `source` into `csv_out`; raise InvalidFile for an unreadable file."""
     mapping = options.mapping or resolve_mapping(loaded.process)
-    with export_into(source, mapping.encoding, mapping.sheet, csv_out) as (export, partial):
+    with export_into(source, mapping.encoding, mapping.sheet, csv_out, mapping.decimal_comma) as (export, partial):
         plan = audit_plan(
             export.header, loaded, mapping, source, options.no_evidence, export.header_line, export.sheet_note
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import decimal
 import functools
 import io
 import itertools
@@ -31,7 +32,14 @@ from typing import IO, TYPE_CHECKING, Protocol, TextIO
 from sales_process.loader import decode_text
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import QUOTE, restore_cell
-from sales_process.vocabulary import CURRENCY_NAMES, CURRENCY_SYMBOLS, SIGNS, currency_code, name_key
+from sales_process.vocabulary import (
+    CURRENCY_NAMES,
+    CURRENCY_SYMBOLS,
+    ONE_GROUP_DOT,
+    SIGNS,
+    currency_code,
+    name_key,
+)
 from sales_process.wording import path_problem
 
 if TYPE_CHECKING:
@@ -172,12 +180,17 @@ def is_plain_utf8_csv(path: Path, told: str | None) -> bool:
 
 @contextmanager
 def open_export(
-    path: Path, encoding: str | None = None, sheet: str | None = None, expected: str = DEALS_HEADER
+    path: Path,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    expected: str = DEALS_HEADER,
+    decimal_comma: bool = False,
 ) -> Iterator[Export]:
     """Open a CSV file or an .xlsx workbook for reading; raise InvalidFile when it cannot be read.
 
     `encoding` reads a CSV without a BOM in that encoding (default UTF-8); `sheet` picks a workbook's sheet;
-    `expected` says what the first row must name, for the error on an empty file.
+    `expected` says what the first row must name, for the error on an empty file; `decimal_comma` writes a
+    workbook's number cells with a decimal comma (number_text), as the export's text is read.
     """
     try:
         handle = path.open("rb")
@@ -193,7 +206,7 @@ def open_export(
         if head.startswith(_ZIP) or path.suffix.lower() in XLSX_SUFFIXES:
             if sheet is None and not head.startswith(_ZIP):
                 raise file_error(path, "the file is named .xlsx but is not a workbook; export it again")
-            with _open_workbook(path, handle, sheet) as export:
+            with _open_workbook(path, handle, sheet, decimal_comma) as export:
                 yield export
             return
         if sheet is not None:
@@ -266,14 +279,16 @@ def decoding_error(path: Path, encoding: str = "utf-8") -> InvalidFile:
 
 
 @contextmanager
-def export_into(source: Path, encoding: str | None, sheet: str | None, target: Path) -> Iterator[tuple[Export, Path]]:
+def export_into(
+    source: Path, encoding: str | None, sheet: str | None, target: Path, decimal_comma: bool = False
+) -> Iterator[tuple[Export, Path]]:
     """Open `source` as open_export does, to write `target` from it through a partial file (yielded beside the
     export): `target` is replaced only once all of `source` was read, and an export that turns out unreadable
     midway (bytes not in its encoding, a broken quote) is an InvalidFile at its line, with no partial file left."""
     partial = target.with_name(target.name + ".partial")
     told, rows = encoding or "utf-8", None
     try:
-        with open_export(source, encoding, sheet) as export:
+        with open_export(source, encoding, sheet, decimal_comma=decimal_comma) as export:
             told, rows = export.encoding, export.rows
             yield export, partial
     except UnicodeDecodeError:
@@ -292,8 +307,9 @@ def export_into(source: Path, encoding: str | None, sheet: str | None, target: P
 # --- .xlsx workbooks --------------------------------------------------------------------------
 
 
-def xlsx_cell(value: object) -> str:
-    """A workbook cell as the text a CSV export would hold: dates ISO, whole numbers without .0, booleans true/false."""
+def xlsx_cell(value: object, decimal_comma: bool = False) -> str:
+    """A workbook cell as the text a CSV export would hold: dates ISO, numbers as number_text writes them (with a
+    decimal comma when the export is read with one), booleans true/false."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -302,9 +318,25 @@ def xlsx_cell(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)):
+        return number_text(value, decimal_comma)
     return str(value)
+
+
+_ONE_GROUP = re.compile(ONE_GROUP_DOT)  # what the amount rule refuses as maybe thousands: 1.234 (or 1,234)
+
+
+def number_text(number: float, decimal_comma: bool = False) -> str:
+    """A workbook's number cell as text the amount rule reads as exactly that number, in the reading told (the
+    decimal comma applies to text an export holds, and a number cell holds a number): no thousands separator,
+    whole numbers without .0, never in exponent notation, and a number with three decimals after one to three
+    digits (1.234) with a 0 after them, which the rule would otherwise refuse as maybe 1234."""
+    if isinstance(number, float) and number.is_integer():
+        number = int(number)
+    text = format(decimal.Decimal(repr(number)), "f")
+    if _ONE_GROUP.match(text.removeprefix("-")):
+        text += "0"
+    return text.replace(".", ",") if decimal_comma else text
 
 
 # Where an Excel number format writes a currency: in brackets with its locale ([$€-407], [$EUR], [$USD-409]), as
@@ -334,11 +366,12 @@ class SheetCell(Protocol):
     def value(self) -> object: ...
 
 
-def sheet_cell(cell: SheetCell) -> str:
+def sheet_cell(cell: SheetCell, decimal_comma: bool = False) -> str:
     """A workbook cell as text (xlsx_cell): a number formatted as money carries the format's currency, as a CSV
-    export writes it (10600.50 shown as "10.600,50 €" is "10600.5 EUR"), since the cell has none of its own."""
+    export writes it (10600.50 shown as "10.600,50 €" is "10600.5 EUR", or "10600,5 EUR" read with a decimal comma),
+    since the cell has none of its own."""
     value = cell.value
-    text = xlsx_cell(value)
+    text = xlsx_cell(value, decimal_comma)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         currency = format_currency(getattr(cell, "number_format", None))
         if currency is not None:
@@ -349,10 +382,13 @@ def sheet_cell(cell: SheetCell) -> str:
 class SheetRows:
     """A worksheet's rows after the header as text, `line_num` the sheet's row number (as a CSV's line)."""
 
-    def __init__(self, rows: Iterator[Sequence[SheetCell]], width: int, header_line: int = 1) -> None:
+    def __init__(
+        self, rows: Iterator[Sequence[SheetCell]], width: int, header_line: int = 1, decimal_comma: bool = False
+    ) -> None:
         self._rows = rows
         self._width = width
         self.line_num = header_line
+        self._decimal_comma = decimal_comma
 
     def __iter__(self) -> Iterator[list[str]]:
         return self
@@ -360,14 +396,14 @@ class SheetRows:
     def __next__(self) -> list[str]:
         row = next(self._rows)
         self.line_num += 1
-        cells = [sheet_cell(cell) for cell in row]
+        cells = [sheet_cell(cell, self._decimal_comma) for cell in row]
         while len(cells) > self._width and not cells[-1]:
             cells.pop()  # a sheet's rows are as wide as its widest: trailing blanks are not cells
         return cells + [""] * (self._width - len(cells))
 
 
 @contextmanager
-def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator[Export]:
+def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None, decimal_comma: bool) -> Iterator[Export]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -401,6 +437,8 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None) -> Iterator
         size = path.stat().st_size
         after = itertools.chain(first_cells[skip + 1 :], rows)
         others = tuple(name for name in names if name != worksheet.title) if sheet is None else ()
-        yield Export(path, header, SheetRows(after, len(header), skip + 1), "xlsx", "", None, size, skip, others)
+        yield Export(
+            path, header, SheetRows(after, len(header), skip + 1, decimal_comma), "xlsx", "", None, size, skip, others
+        )
     finally:
         workbook.close()

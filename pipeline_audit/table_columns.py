@@ -32,7 +32,7 @@ def export_columns(
     its header (no stage column, an --ignore-column naming none) for the command to print; InvalidFile when the
     header cannot be read or the audit would refuse it (every problem listed). `no_evidence` reads no milestone
     column (a header may have none), as `playbook audit --no-evidence` does."""
-    with open_export(path, mapping.encoding, mapping.sheet) as export:
+    with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
         header, line, note = list(export.header), export.header_line, export.sheet_note
     plan = audit_plan(header, loaded, mapping, path, no_evidence, line=line, note=note)
     columns = sql_columns(plan, header.__getitem__)
@@ -48,7 +48,7 @@ def export_currency(path: Path, loaded: LoadedProcess, mapping: CrmMapping, no_e
     order as the audit reads them (RowReader.currency), up to that amount. None when no amount names a currency,
     or when the audit would refuse the rows (then it sums none)."""
     try:
-        with open_export(path, mapping.encoding, mapping.sheet) as export:
+        with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
             header = list(export.header)
             plan = audit_plan(header, loaded, mapping, path, no_evidence, export.header_line, export.sheet_note)
             reader = RowReader(plan, loaded.process, mapping)

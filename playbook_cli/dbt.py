@@ -119,7 +119,7 @@ def _write_seed(
     formula-like cell removed), so the model reads what the audit reads. A header's unnamed columns are left
     out (the model reads none); a row the seed cannot hold as the audit reads it (another number of cells than
     the header's, text under an unnamed column) is refused at its line."""
-    with export_into(export, mapping.encoding, mapping.sheet, seed) as (opened, partial):
+    with export_into(export, mapping.encoding, mapping.sheet, seed, mapping.decimal_comma) as (opened, partial):
         header = opened.header
         plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
         kept = [index for index in range(len(header)) if index not in plan.unnamed]

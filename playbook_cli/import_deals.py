@@ -237,7 +237,7 @@ def _read(
     encoding = mapping.encoding or "utf-8"
     rows_read = None
     try:
-        with open_export(path, mapping.encoding, mapping.sheet) as export:
+        with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
             encoding, header, rows_read = export.encoding, export.header, export.rows
             plan = plan_header(
                 header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note

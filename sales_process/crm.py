@@ -26,6 +26,7 @@ from functools import cached_property
 from sales_process.crm_names import (
     FLAG_FIELDS,
     KnownColumn,
+    column_spellings,
     column_words,
     export_spellings,
     is_system_field,
@@ -71,6 +72,12 @@ _PART_WORDS = {
     "date": "date",
     "on": "date",
     "when": "date",
+    # The same last words in German, French, Spanish, Italian, Dutch and Portuguese (in plain letters:
+    # column_words): 'Entscheider benannt Nachweis', 'Conditions acceptées Date', 'Precio aceptado Fecha'.
+    **dict.fromkeys(("nachweis", "beleg", "belege", "notiz", "notizen", "preuve", "preuves"), "evidence"),
+    **dict.fromkeys(("justificatif", "justificatifs", "evidencia", "prueba", "pruebas", "nota", "notas"), "evidence"),
+    **dict.fromkeys(("prova", "prove", "evidenza", "bewijs", "notitie", "notities", "comprovante"), "evidence"),
+    **dict.fromkeys(("datum", "am", "fecha", "data"), "date"),
 }
 
 
@@ -308,11 +315,11 @@ def milestone_named(column: str, process: Process) -> Target | None:
     """The milestone part a column's words name exactly, or None: the words of a milestone's id (or of one it was
     renamed from), alone or with a part word after them ('Proposal Agreed Next Step Notes'). Such a column is that
     milestone's whatever system words its label holds ('next step'), so it is never left out as a system field."""
-    words = column_words(without_export_prefix(column))
-    for candidate, part in ((words, MET), _part_of(words)):
-        for _, milestone in process.milestones():
-            if any(candidate == named.split("-") for named in (milestone.id, *milestone.renamed_from)):
-                return Target(milestone.id, part)
+    for words in column_spellings(without_export_prefix(column)):
+        for candidate, part in ((words, MET), _part_of(words)):
+            for _, milestone in process.milestones():
+                if any(candidate == named.split("-") for named in (milestone.id, *milestone.renamed_from)):
+                    return Target(milestone.id, part)
     return None
 
 
@@ -353,10 +360,11 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
         if typed is not None:
             return standard[typed]
     milestone_ids = [milestone.id for _, milestone in process.milestones()]
-    words, part = _part_of(words)
-    match = _milestone_by_words(words, milestone_ids) if words else None
-    if match is not None:
-        return Target(match, part)
+    for spelling in column_spellings(column):
+        words, part = _part_of(spelling)
+        match = _milestone_by_words(words, milestone_ids) if words else None
+        if match is not None:
+            return Target(match, part)
     if not strict:
         return None
     typed = closest(key, milestone_names)

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sales_process.vocabulary import name_key
+from sales_process.vocabulary import name_key, plain_spellings
 
 SALESFORCE, HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX, ZOHO, ODOO, FRESHSALES, COPPER, INSIGHTLY, CLOSE, SAMPLE = (
     "Salesforce",
@@ -106,6 +106,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal - Title", (PIPEDRIVE,)),
             ("Title", (PIPEDRIVE,)),
             ("Deal title", (PIPEDRIVE,)),
+            # Pipedrive in German: its export keeps the "Deal - " prefix before the German labels.
+            ("Deal - Titel", (PIPEDRIVE,)),
+            ("Titel", (PIPEDRIVE,)),
             ("lead_name", (CLOSE,)),  # an opportunity has no name of its own: its lead's (the company) names it
         ),
         (("Opportunity", (ODOO,)),),  # after Salesforce's Opportunity Name, which some of its reports hold too
@@ -132,6 +135,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Pipeline Stage", (COPPER, INSIGHTLY)),
             ("Sales Stage", (DYNAMICS,)),
             ("Deal - Stage", (PIPEDRIVE,)),
+            ("Deal - Phase", (PIPEDRIVE,)),  # Pipedrive in German
+            ("Phase", (PIPEDRIVE,)),
             ("deal_stage", (SAMPLE,)),
             ("status_label", (CLOSE,)),  # Close's opportunity statuses are its stages
         ),
@@ -144,6 +149,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Estimated Revenue", (DYNAMICS,)),
             ("estimatedvalue", (DYNAMICS,)),
             ("Deal - Value", (PIPEDRIVE,)),
+            ("Deal - Wert", (PIPEDRIVE,)),  # Pipedrive in German
             ("Deal Value", (FRESHSALES,)),
             ("Bid Amount", (INSIGHTLY,)),
             ("Income", (BITRIX,)),
@@ -154,6 +160,7 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
         (
             # Pipedrive's and Copper's value, read only without a better name: Close's `value` is in cents.
             ("Value", (PIPEDRIVE, COPPER)),
+            ("Wert", (PIPEDRIVE,)),
             ("Amount (converted)", (SALESFORCE,)),
             ("Amount in company currency", (HUBSPOT,)),
             ("amount_in_home_currency", (HUBSPOT,)),
@@ -170,6 +177,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Currency", (HUBSPOT, DYNAMICS, PIPEDRIVE, BITRIX)),
             ("deal_currency_code", (HUBSPOT,)),
             ("Deal - Currency", (PIPEDRIVE,)),
+            ("Deal - Währung", (PIPEDRIVE,)),  # Pipedrive in German
+            ("Währung", (PIPEDRIVE,)),
             ("Bid Currency", (INSIGHTLY,)),
             ("transactioncurrencyid", (DYNAMICS,)),
             ("value_currency", (CLOSE,)),
@@ -183,6 +192,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Deal owner", (HUBSPOT, ZOHO)),
             ("Owner", (DYNAMICS, PIPEDRIVE)),
             ("Deal - Owner", (PIPEDRIVE,)),
+            ("Deal - Besitzer", (PIPEDRIVE,)),  # Pipedrive in German
+            ("Besitzer", (PIPEDRIVE,)),
             ("Responsible", (BITRIX,)),
             ("Responsible person", (BITRIX,)),
             ("sales_agent", (SAMPLE,)),
@@ -231,6 +242,11 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("estimatedclosedate", (DYNAMICS,)),
             ("Deal - Expected close date", (PIPEDRIVE,)),
             ("Expected close date", (PIPEDRIVE, BITRIX, FRESHSALES)),
+            # Pipedrive in German; its form says "Voraussichtliches", exports seen say "Erwartetes".
+            ("Deal - Erwartetes Abschlussdatum", (PIPEDRIVE,)),
+            ("Erwartetes Abschlussdatum", (PIPEDRIVE,)),
+            ("Deal - Voraussichtliches Abschlussdatum", (PIPEDRIVE,)),
+            ("Voraussichtliches Abschlussdatum", (PIPEDRIVE,)),
             ("Forecast Close Date", (INSIGHTLY,)),
             ("Expected Closing", (ODOO,)),
         ),
@@ -465,9 +481,17 @@ SYSTEM_WORDS = frozenset(
 
 
 def column_words(name: str) -> list[str]:
-    """A column name's words, lower case: 'LastModifiedDate' -> ['last', 'modified', 'date']."""
+    """A column name's words, lower case, in plain letters: 'LastModifiedDate' -> ['last', 'modified', 'date'],
+    'Problem bestätigt' -> ['problem', 'bestaetigt'] (column_spellings' first)."""
+    return column_spellings(name)[0]
+
+
+def column_spellings(name: str) -> tuple[list[str], ...]:
+    """A column name's words in each plain spelling (vocabulary.plain_spellings): German's ä, ö, ü as ae, oe, ue,
+    then, when it differs, every accent dropped ('Budget bestätigt': budget bestaetigt, then budget bestatigt), so
+    that a milestone id written either way is found."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name)
-    return re.findall(r"[a-z0-9]+", name_key(spaced))
+    return tuple(re.findall(r"[a-z0-9]+", plain) for plain in plain_spellings(name_key(spaced)))
 
 
 def is_system_field(name: str) -> bool:

@@ -9,28 +9,69 @@ from __future__ import annotations
 import functools
 import re
 
-# Text reps type into required fields to get past them; none of it proves anything.
-PLACEHOLDERS = frozenset(
-    {
-        "todo",
-        "none",
-        "null",
-        "unknown",
-        "pending",
-        "asdf",
-        "test",
-        "same",
-        "done",
-        "true",
-        "see above",
-        "see below",
-        "see notes",
-        "see crm",
-        "in crm",
-        "n/a",
-        "tbd",
-    }
+# Text reps type into required fields to get past them; none of it proves anything. Whole texts only (as
+# normalise_evidence leaves them), so real evidence that holds one of them ("Mail folgt dem Protokoll") counts;
+# shorter than MIN_LENGTH (k.A., n.v., s.o., N/D) is no evidence anyway.
+_ENGLISH = (
+    *("todo", "none", "null", "unknown", "pending", "asdf", "test", "same", "done", "true"),
+    *("see above", "see below", "see notes", "see crm", "in crm", "n/a", "tbd"),
+    *("to follow", "to come", "will follow", "later", "to be completed", "to be confirmed", "in progress"),
 )
+_GERMAN = (
+    *("folgt", "folgt noch", "kommt", "kommt noch", "wird nachgereicht", "wird nachgeliefert", "nachreichen"),
+    *(
+        "noch offen",
+        "offen",
+        "ausstehend",
+        "steht aus",
+        "später",
+        "spaeter",
+        "in klärung",
+        "in klaerung",
+        "in arbeit",
+        "in bearbeitung",
+    ),
+    *("siehe crm", "im crm", "siehe oben", "siehe unten", "siehe notiz", "siehe notizen", "wie oben", "dito"),
+    *(
+        "entfällt",
+        "entfaellt",
+        "keine",
+        "keine angabe",
+        "k. a",
+        "n. v",
+        "s. o",
+        "s. u",
+        "unbekannt",
+        "erledigt",
+        "wahr",
+    ),
+)
+_FRENCH = (
+    *("à venir", "a venir", "à suivre", "a suivre", "à compléter", "a completer", "à confirmer", "a confirmer"),
+    *("à définir", "a definir", "à faire", "a faire", "en attente", "en cours", "plus tard", "voir crm"),
+    *("dans le crm", "voir ci-dessus", "voir ci-dessous", "voir notes", "aucun", "aucune", "inconnu", "néant"),
+    *("neant", "non renseigné", "non communiqué", "sans objet", "idem", "fait", "vrai"),
+)
+_SPANISH = (
+    *("pendiente", "por definir", "por confirmar", "por completar", "a completar", "más tarde", "mas tarde"),
+    *("en curso", "ver crm", "en el crm", "ver arriba", "ver notas", "ninguno", "ninguna", "desconocido"),
+    *("sin datos", "hecho", "verdadero"),
+)
+_ITALIAN = (
+    *("in attesa", "da definire", "da confermare", "da completare", "da fare", "a seguire", "più tardi"),
+    *("piu tardi", "in corso", "vedi crm", "nel crm", "vedi sopra", "vedi note", "nessuno", "nessuna"),
+    *("sconosciuto", "fatto", "vero"),
+)
+_DUTCH = (
+    *("volgt", "volgt nog", "komt nog", "nog open", "openstaand", "nader te bepalen", "nog in te vullen"),
+    *("n.v.t", "n.t.b", "zie crm", "zie boven", "zie hierboven", "zie notities", "geen", "onbekend", "gedaan"),
+    *("waar", "in behandeling"),
+)
+_PORTUGUESE = (
+    *("pendente", "a definir", "a confirmar", "em breve", "mais tarde", "em andamento", "ver acima"),
+    *("no crm", "nenhum", "nenhuma", "desconhecido", "feito", "verdadeiro"),
+)
+PLACEHOLDERS = frozenset((*_ENGLISH, *_GERMAN, *_FRENCH, *_SPANISH, *_ITALIAN, *_DUTCH, *_PORTUGUESE))
 # Stripped from both ends after lower-casing, so "n/a." and "(TBD)" are placeholders too.
 SURROUNDING = ".,;:!?-_*'\"()[] "
 # Every character Python's str.isspace() (and so the regex \s) calls white space; runs of them count as one space.

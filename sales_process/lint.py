@@ -15,7 +15,11 @@ MAX_PROBABILITY_JUMP = 40
 MAX_QUESTION = 200  # a heading on the milestone's page and the form's label: one sentence
 _SEGMENT_SEPARATORS = re.compile(r"[\s_-]+")  # 'Public-Sector', 'Public_Sector' and 'Public Sector' are one spelling
 _REP_QUESTION = re.compile(
-    r"^\s*((did|have|has|were|was|will)\s+(you|we|i|the rep|our team|sales)\b|(we|i|you|the rep|our team)\s)",
+    r"^\s*((did|have|has|were|was|will)\s+(you|we|i|the rep|our team|sales)\b|(we|i|you|the rep|our team)\s)"
+    # German (Hast du …? Haben wir …?), French (Avez-vous …? Avons-nous …? As-tu …?), Spanish (¿Has …? ¿Hemos …?)
+    r"|^\s*((hast|hattest|habt|hattet)\s+(du|ihr)|(haben|hatten)\s+wir|(habe|hatte)\s+ich|(wir|ich|du)\s)\b"
+    r"|^\s*(avez-vous|avons-nous|as-tu|ai-je|est-ce que (vous|nous|tu|j['’]ai)|(nous|je|tu)\s|j['’])"
+    r"|^\s*¿?\s*((has|hemos|he|habéis|habeis)\s+\w+[ai]d[oa]s?\b|(nosotros|yo|tú)\s)",  # never 'Has the …'
     re.IGNORECASE,
 )
 _REP_VERBS = (
@@ -37,8 +41,15 @@ _REP_VERBS = (
     "update the crm",
     "log",
 )
+# The same, as German writes an instruction (Sende …), and French and Spanish (Envoyer …, Enviar …).
+_REP_VERBS_ELSEWHERE = (
+    *("sende", "schicke", "rufe", "plane", "präsentiere", "bereite", "schreibe", "frage", "buche", "erstelle"),
+    *("envoyer", "envoie", "appeler", "planifier", "présenter", "préparer", "rédiger", "relancer", "réserver"),
+    *("enviar", "envía", "llamar", "programar", "agendar", "presentar", "preparar", "redactar"),
+)
 _REP_ACTION = re.compile(
-    r"^\s*((we|i|you|the rep|rep|our team|sales)\b|(" + "|".join(_REP_VERBS) + r")\b)",
+    r"^\s*((we|i|you|the rep|rep|our team|sales)\b|(" + "|".join(_REP_VERBS) + r")\b)"
+    r"|^\s*((wir|ich|du|nous|je|nosotros|yo)\b|j['’]|(" + "|".join(_REP_VERBS_ELSEWHERE) + r")\b)",
     re.IGNORECASE,
 )
 # Words that name something a manager could open and look at.
@@ -182,13 +193,37 @@ _SELLER_THINGS = (
     "account executive",
     "rep",
 )
+# The same in German, French and Spanish: what "we" sent or presented (not to "you": Ihnen, vous, le), "our" demo or
+# offer, and the customer in the third person (der Kunde, le client, el cliente).
+_SELLER_VERBS_DE = ("gesendet", "geschickt", "präsentiert", "vorgestellt", "demonstriert", "gezeigt", "nachgefasst")
+_SELLER_THINGS_DE = ("demo", "präsentation", "angebot", "lösung", "produkt", "plattform", "preisliste", "vertrieb")
+_SELLER_THINGS_FR = ("démo", "démonstration", "présentation", "proposition", "offre", "solution", "produit", "devis")
+_SELLER_THINGS_ES = ("demo", "demostración", "presentación", "propuesta", "oferta", "solución", "producto")
 _SELLER_STATEMENT = re.compile(
     r"\b(we|i)\s+(have\s+|had\s+|just\s+|already\s+)*(" + "|".join(_SELLER_VERBS) + r")\b(?!\s+(you|your|back)\b)"
     r"|\bour\s+(" + "|".join(_SELLER_THINGS) + r")s?\b"
-    r"|\bthe\s+(customer|buyer|client|prospect)s?\b|^\s*(they|them|their)\b",
+    r"|\bthe\s+(customer|buyer|client|prospect)s?\b|^\s*(they|them|their)\b"
+    r"|\b(wir|ich)\s+(haben|habe|hatten|hatte)\s+(?:(?!ihnen\b|euch\b|dir\b|zurück\b)\w+\s+){0,5}?("
+    + "|".join(_SELLER_VERBS_DE)
+    + r")\b"
+    r"|\bunser(e|em|en|er)?\s+(" + "|".join(_SELLER_THINGS_DE) + r")\b"
+    r"|\b(der|die|den|dem|des)\s+(kunde|kunden|kundin|käufer|käuferin|interessent|interessenten)\b"
+    r"|\b(nous\s+avons|j['’]ai)\s+(envoyé|présenté|démontré|montré|relancé)\b"
+    r"|\b(notre|nos)\s+(" + "|".join(_SELLER_THINGS_FR) + r")s?\b"
+    r"|\b(le|la|les|du|au|aux)\s+(client|cliente|acheteur|acheteuse|prospect)s?\b|^\s*(ils|elles)\b"
+    r"|(?<!\ble\s)(?<!\bles\s)\b(hemos|he)\s+(enviado|presentado|demostrado|mostrado)\b"
+    r"|\bnuestr[oa]s?\s+(" + "|".join(_SELLER_THINGS_ES) + r")e?s?\b"
+    r"|\b(el|la|los|las)\s+(cliente|comprador|compradora|prospecto)s?\b",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(r"\b(we|i|us|our|ours|me|my|mine|we've|i've|we're|i'm|i'd|we'd)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(
+    r"\b(we|i|us|our|ours|me|my|mine|we've|i've|we're|i'm|i'd|we'd"
+    r"|wir|ich|uns|unser|unsere|unserem|unseren|unserer|unseres|mich|mir|mein|meine|meinem|meinen|meiner|meines"
+    r"|nous|je|moi|notre|nos|mon|ma|mes"
+    r"|nosotros|nosotras|yo|nuestro|nuestra|nuestros|nuestras|mi|mis|hemos|tenemos|estamos|somos)\b"
+    r"|\b[jm]['’]",
+    re.IGNORECASE,
+)
 
 
 def buyer_statement_problem(statement: str) -> str | None:
@@ -201,8 +236,34 @@ def buyer_statement_problem(statement: str) -> str | None:
     return None
 
 
-_ARTICLES = frozenset({"a", "an", "the", "some", "any"})
-_ARTIFACT = re.compile(r"\b(" + "|".join(re.escape(w) for w in ARTIFACT_WORDS) + r")s?\b", re.IGNORECASE)
+# The same records in French and Spanish (a plural adds s, or x in French).
+ARTIFACT_WORDS_FR_ES = (
+    *("courriel", "lettre", "contrat", "accord", "signé", "signée", "réunion", "compte rendu", "compte-rendu"),
+    *("procès-verbal", "enregistrement", "bon de commande", "commande", "proposition", "devis", "offre"),
+    *("formulaire", "fichier", "tableau", "présentation", "pièce jointe", "capture d'écran"),
+    *("facture", "reçu", "certificat", "cahier des charges", "appel d'offres", "lettre d'intention", "virement"),
+    *("relevé", "bordereau", "agenda", "calendrier", "correo", "carta", "documento", "contrato", "acuerdo"),
+    *("firmado", "firmada", "firma", "invitación", "calendario", "reunión", "acta", "notas", "grabación"),
+    *("orden de compra", "pedido", "propuesta", "cotización", "presupuesto", "formulario", "archivo", "informe"),
+    *("hoja de cálculo", "presentación", "adjunto", "mensaje", "aprobación", "factura", "recibo", "certificado"),
+    *("licitación", "carta de intención", "transferencia", "albarán"),
+)
+# German records, found also as the last part of a compound ('Gesprächsprotokoll', 'Kriterienpapier'), with their
+# plural and case endings.
+ARTIFACT_WORDS_DE = (
+    *("mail", "protokoll", "notiz", "vertrag", "verträge", "vereinbarung", "unterschrift", "einladung"),
+    *("bestellung", "auftrag", "angebot", "dokument", "formular", "datei", "bericht", "tabelle", "präsentation"),
+    *("anhang", "nachricht", "freigabe", "genehmigung", "rechnung", "quittung", "beleg", "zertifikat", "foto"),
+    *("zeichnung", "spezifikation", "ausschreibung", "lastenheft", "pflichtenheft", "absichtserklärung"),
+    *("lieferschein", "überweisung", "kontoauszug", "papier", "aufzeichnung", "mitschnitt", "bestätigung"),
+    *("unterschrieben", "unterzeichnet", "gegengezeichnet", "signiert", "kalender", "besprechung"),
+)
+_ARTICLES = frozenset({"a", "an", "the", "some", "any", "der", "die", "das", "ein", "eine", "le", "la", "les"})
+_ARTIFACT = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in (*ARTIFACT_WORDS, *ARTIFACT_WORDS_FR_ES)) + r")[sx]?\b"
+    r"|\w*(" + "|".join(ARTIFACT_WORDS_DE) + r")(e|en|n|s|es|er)?\b",
+    re.IGNORECASE,
+)
 
 
 _REWRITE = "ask what the customer did (e.g. 'Has the buyer confirmed …?')"

@@ -470,7 +470,9 @@ class Crm(_Strict):
         "(Salesforce in the US). ISO dates and unambiguous ones such as 23/02/2027 are always read.",
     )
     decimal_comma: StrictBool = Field(
-        default=False, description="Whether amounts are written with a decimal comma, e.g. `74.000,00`."
+        default=False,
+        description="Whether amounts are written with a decimal comma, e.g. `74.000,00` "
+        "(an export's text; a workbook's number cells are numbers, read alike either way).",
     )
     status_values: StatusValues | None = Field(
         default=None,

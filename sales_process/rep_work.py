@@ -57,6 +57,40 @@ OUR_FUNCTIONS = (
     r"ceo",
     r"vp",
 )
+# The same titles in German, French and Spanish, each after its language's article or "our" (so that the English
+# "the commercial terms" is never the French "le commercial").
+SELLER_TITLES_DE = (
+    r"vertriebsmitarbeiter(?:in|innen)?",
+    r"vertriebler(?:in|innen)?",
+    r"verkäufer(?:in|innen)?",
+    r"vertriebsleiter(?:in)?",
+    r"vertriebsteam",
+    r"vertrieb",
+    r"außendienst(?:mitarbeiter(?:in)?)?",
+    r"innendienst(?:mitarbeiter(?:in)?)?",
+    r"key[- ]account[- ]manager(?:in)?",
+    r"presales(?:-team)?",
+)
+SELLER_TITLES_FR = (
+    r"commercia(?:l|le|ux|les)",
+    r"ingénieurs? commercia(?:l|ux)",
+    r"ingénieurs? avant-vente",
+    r"avant-vente",
+    r"équipe commerciale",
+    r"équipe de vente",
+    r"responsables? commercia(?:l|ux)",
+    r"direct(?:eur|rice)s? commercia(?:l|le|ux)",
+    r"chargée?s? d['’]affaires",
+    r"vendeu(?:r|se)s?",
+)
+SELLER_TITLES_ES = (
+    r"comercial(?:es)?",
+    r"vendedor(?:a|es|as)?",
+    r"ejecutiv[oa]s? de cuentas?",
+    r"equipo comercial",
+    r"equipo de ventas",
+    r"preventa",
+)
 _TITLE = "|".join(SELLER_TITLES)
 _OUR = "|".join(OUR_FUNCTIONS)
 _ASKING = r"(?:has|have|had|did|does|do|is|are|was|were|will|can|could|should|would)"
@@ -64,17 +98,34 @@ _SELLER_SUBJECT = re.compile(
     rf"^\s*(?:{_ASKING}\s+)?(?:(?:(?:the|an?)\s+)?(?P<title>{_TITLE})|our\s+(?P<ours>{_TITLE}|{_OUR}))\b",
     re.IGNORECASE,
 )
+# In another language the article or "our" is said with the title ("Der Vertriebsmitarbeiter", "Le commercial").
+_SELLER_SUBJECT_ELSEWHERE = re.compile(
+    r"^\s*[¿¡]?\s*(?:(?:hat|haben|hast|ist|wurde)\s+)?(?P<named>"
+    rf"(?:der|die|das|den|ein|eine|einen|unser|unsere|unserem|unseren)\s+"
+    rf"(?:{'|'.join(SELLER_TITLES_DE)})"
+    rf"|(?:(?:le|la|les|un|une|notre|nos)\s+|l['’])(?:{'|'.join(SELLER_TITLES_FR)})"
+    rf"|(?:el|la|los|las|un|una|nuestr[oa]s?)\s+(?:{'|'.join(SELLER_TITLES_ES)})"
+    r")\b",
+    re.IGNORECASE,
+)
 
 # Someone on the buyer's side named in the text: then an approval may well be theirs.
 _BUYER_SIDE = re.compile(
     r"\b(customer|customers|buyer|buyers|prospect|prospects|client|clients|their|champion|signer|budget owner"
-    r"|economic buyer|procurement|purchasing)\b|'s\s+(finance|legal)",
+    r"|economic buyer|procurement|purchasing"
+    r"|kunde|kunden|kundin|käufer|käuferin|interessent|interessenten|einkauf"  # German
+    r"|cliente|clientes|acheteur|acheteurs|achats|comprador|compradores|compras)\b"  # French, Spanish
+    r"|'s\s+(finance|legal)",
     re.IGNORECASE,
 )
 _INTERNAL_APPROVAL = re.compile(
     rf"\bsubmitted\s+(?:to\s+[\w\s]{{1,30}}?\s+)?for\s+(?:[\w-]+\s+){{0,2}}approval\b"
     rf"|\b(?:deal desk|revops|internal|discount|pricing|finance|legal|manager'?s?|management)\s+approval\b"
-    rf"|\bapproved\s+(?:internally|by\s+(?:our\s+(?:{_TITLE}|{_OUR})|(?:the\s+)?(?:{_TITLE})))\b",
+    rf"|\bapproved\s+(?:internally|by\s+(?:our\s+(?:{_TITLE}|{_OUR})|(?:the\s+)?(?:{_TITLE})))\b"
+    # German, French and Spanish: an internal, discount or price approval
+    r"|\b(?:interne[nr]?\s+(?:freigabe|genehmigung)|(?:rabatt|preis)(?:freigabe|genehmigung))\b"
+    r"|\b(?:validation|approbation)\s+(?:interne|de la remise|du prix|de la direction)\b"
+    r"|\b(?:aprobación|autorización)\s+(?:interna|del descuento|del precio)\b",
     re.IGNORECASE,
 )
 
@@ -99,6 +150,15 @@ _CRM_THINGS = (
     r"opp",
     r"deal record",
     r"record",
+    # German, French and Spanish fields and records
+    r"feld(?:er)?",
+    r"abschlussdatum",
+    r"datensatz",
+    r"champs?",
+    r"date de clôture",
+    r"fiche",
+    r"campos?",
+    r"fecha de cierre",
 )
 _FILLING = (
     r"entered",
@@ -118,16 +178,32 @@ _FILLING = (
     r"changed",
     r"set(?! aside| apart)",  # "the amount set aside" is the customer's budget, not a field filled
     r"up to date",
+    # German, French and Spanish
+    r"eingetragen",
+    r"ausgefüllt",
+    r"aktualisiert",
+    r"gepflegt",
+    r"angelegt",
+    r"erfasst",
+    r"saisie?s?",
+    r"renseignée?s?",
+    r"mise? à jour",
+    r"remplie?s?",
+    r"actualizad[oa]s?",
+    r"rellenad[oa]s?",
+    r"registrad[oa]s?",
 )
 _CRM_THING = re.compile(r"\b(" + "|".join(_CRM_THINGS) + r")\b", re.IGNORECASE)
 _FILLED = re.compile(r"\b(" + "|".join(_FILLING) + r")\b", re.IGNORECASE)
 
 
 def seller_subject(text: str) -> str | None:
-    """The sales title that acts in `text` ("the AE", "our SDR", "Deal Desk", "our finance"), or None."""
+    """The sales title that acts in `text` ("the AE", "our SDR", "Deal Desk", "our finance"; "Der
+    Vertriebsmitarbeiter", "le commercial", "el equipo comercial"), or None."""
     found = _SELLER_SUBJECT.search(text)
     if found is None:
-        return None
+        elsewhere = _SELLER_SUBJECT_ELSEWHERE.search(text)
+        return elsewhere["named"].strip() if elsewhere else None
     start = found.start("title") if found["title"] else found.start("ours") - len("our ")
     return text[start : found.end()].strip()
 

@@ -890,10 +890,38 @@ def _calendar_date(text: str, year: int, month: int, day: int) -> dt.date:
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
+# Letters no accent is taken off to write plainly: ß and the ligatures, written as their letters in every language.
+_LIGATURES = {"ß": "ss", "œ": "oe", "æ": "ae"}
+# German writes ä, ö and ü as ae, oe and ue where letters must be plain (Straße: strasse, bestätigt: bestaetigt).
+_GERMAN = str.maketrans({**_LIGATURES, "ä": "ae", "ö": "oe", "ü": "ue"})
+_UNACCENTED = str.maketrans(_LIGATURES)
+
+
+def _without_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def plain_spellings(text: str) -> tuple[str, ...]:
+    """`text` in lower case as plain letters: first as German writes ä, ö, ü and ß (ae, oe, ue, ss), every other
+    accent dropped (é: e); then, when it differs, with every accent dropped (ä: a), as other languages write them."""
+    lower = unicodedata.normalize("NFC", text.lower())
+    german = _without_accents(lower.translate(_GERMAN))
+    unaccented = _without_accents(lower.translate(_UNACCENTED))
+    return (german,) if german == unaccented else (german, unaccented)
+
+
+def slugs_of(text: str) -> tuple[str, ...]:
+    """The ids a name would have as a slug (slug_of first, then with every accent dropped when that differs)."""
+    return tuple(
+        "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in plain).split())
+        for plain in plain_spellings(text)
+    )
+
+
 def slug_of(text: str) -> str:
-    """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e)."""
-    unaccented = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-    return "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in unaccented).split())
+    """The id a name would have as a slug: 'Intro Call' is 'intro-call'; an accented letter keeps its letter (é: e),
+    and German's ä, ö, ü and ß are written ae, oe, ue and ss ('Lösungsdesign' is 'loesungsdesign')."""
+    return slugs_of(text)[0]
 
 
 def name_key(name: str) -> str:
@@ -1001,7 +1029,7 @@ class StageLookup:
                 named = [
                     (stage_id, name)
                     for stage_id, name in zip(self._ids, self._names, strict=True)
-                    if slug_of(name) == typed
+                    if typed in slugs_of(name)
                 ]
                 # A stage's name written as an id ('intro-call' for Intro Call, whose id is discovery): its id.
                 hint = (

@@ -8,7 +8,7 @@ import pytest
 
 from sales_process.deal import Answer
 from sales_process.engine import Status, milestone_status
-from sales_process.evidence import PLACEHOLDERS
+from sales_process.evidence import PLACEHOLDERS, normalise_evidence
 from sales_process.model import Milestone
 from tests.engine.factory import AS_OF, EVIDENCE, milestone
 
@@ -127,11 +127,52 @@ CONTRACT_PLACEHOLDERS = [
     "in crm",
     "n/a",
     "tbd",
+    # German, French, Spanish, Italian, Dutch and Portuguese: to follow, pending, see CRM, n/a, later, to complete …
+    "folgt",
+    "noch offen",
+    "wird nachgereicht",
+    "siehe crm",
+    "entfällt",
+    "k. a",
+    "à venir",
+    "voir crm",
+    "à compléter",
+    "pendiente",
+    "por definir",
+    "in attesa",
+    "da completare",
+    "n.v.t",
+    "nog open",
+    "a definir",
+    "mais tarde",
+]
+# Real evidence a German or French rep types, holding placeholder words: it counts.
+REAL_EVIDENCE = [
+    "Mail folgt dem Protokoll vom 12.01.",
+    "Bestätigung per Mail an Hr. Weiß, Anhang im CRM",
+    "Courriel du client « d'accord » du 03.01.2027",
+    "Protokoll: Kunde sagt, Budget ist offen für 2027",
+    "Angebot",
+    "PO 4711",
+    "Kaufvertrag",
 ]
 
 
-def test_the_placeholder_list_is_the_contracts() -> None:
-    assert frozenset(CONTRACT_PLACEHOLDERS) == PLACEHOLDERS
+def test_the_placeholder_list_holds_the_contracts_and_only_whole_normalised_texts() -> None:
+    assert frozenset(CONTRACT_PLACEHOLDERS) <= PLACEHOLDERS
+    assert all(normalise_evidence(placeholder) == placeholder for placeholder in PLACEHOLDERS)
+
+
+@pytest.mark.parametrize("text", REAL_EVIDENCE)
+def test_real_evidence_in_any_language_counts(text: str) -> None:
+    assert _status_of(text) is Status.VERIFIED
+
+
+@pytest.mark.parametrize(
+    "text", ["k.A.", "n.v.", "s.o.", "k. A.", "N. V.", "S. o.", "N.V.T.", "N/D", "À VENIR", "Entfällt"]
+)
+def test_abbreviated_placeholders_are_not_evidence(text: str) -> None:
+    assert _status_of(text) is Status.NO_EVIDENCE
 
 
 def _status_of(evidence: str) -> Status:

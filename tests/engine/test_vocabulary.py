@@ -38,6 +38,8 @@ from sales_process.vocabulary import (
     parse_yes_no,
     plain_cents,
     plural,
+    slug_of,
+    slugs_of,
     status_label,
     to_cents,
 )
@@ -734,3 +736,25 @@ def test_a_day_asked_of_a_request_refuses_a_time_that_a_csv_export_may_write(
 )
 def test_the_other_lines_of_a_problem_are_named(lines: list[int], said: str) -> None:
     assert also_on_lines(lines) == said
+
+
+@pytest.mark.parametrize(
+    ("name", "slugs"),
+    [
+        ("Lösungsdesign", ("loesungsdesign", "losungsdesign")),  # German's plain spelling first
+        ("Budget bestätigt", ("budget-bestaetigt", "budget-bestatigt")),
+        ("Straßenbau Süd", ("strassenbau-sued", "strassenbau-sud")),
+        ("Négociation finale", ("negociation-finale",)),  # other accents are dropped
+        ("Intro Call", ("intro-call",)),
+        ("Cœur de cible", ("coeur-de-cible",)),
+    ],
+)
+def test_a_names_slugs_write_umlauts_as_german_does_then_without_the_accent(name: str, slugs: tuple[str, ...]) -> None:
+    assert slugs_of(name) == slugs and slug_of(name) == slugs[0]
+
+
+@pytest.mark.parametrize("typed", ["loesungsdesign", "losungsdesign"])
+def test_a_stage_name_written_as_an_id_either_way_names_the_stages_id(typed: str) -> None:
+    stages = StageLookup([("design", "Lösungsdesign"), ("gewonnen", "Gewonnen")], {})
+    with pytest.raises(ValueError, match=f"unknown stage '{typed}'; write the stage id 'design' \\(Lösungsdesign\\)"):
+        stages.find(typed)

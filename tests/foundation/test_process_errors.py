@@ -359,6 +359,20 @@ BAD_FILES = [
         id="id-with-an-accent",
     ),
     pytest.param(
+        VALID.replace("id: pain-confirmed", "id: budget-bestätigt"),
+        [
+            "8:13: error: 'budget-bestätigt' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'budget-bestaetigt'"
+        ],
+        id="id-with-an-umlaut-as-german-writes-it-plainly",
+    ),
+    pytest.param(
+        VALID.replace("id: talking", "id: Lösungsdesign-Straße"),
+        [
+            "4:9: error: 'Lösungsdesign-Straße' is not a valid id: use lowercase letters, digits and single hyphens, e.g. 'loesungsdesign-strasse'"
+        ],
+        id="stage-id-with-an-umlaut-and-sharp-s",
+    ),
+    pytest.param(
         VALID.replace("    name: Talking\n", "    name: &talk Talking\n    summary: *tlak\n"),
         [
             "6:14: error: there is no anchor '&tlak' above to repeat; did you mean '*talk'? "

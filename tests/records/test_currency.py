@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -412,3 +413,29 @@ def test_import_refuses_a_row_whose_amount_and_currency_disagree(
     )
     with sessions() as db:
         assert db.scalars(select(Deal)).first() is None
+
+
+@pytest.mark.parametrize("decimal_comma", [True, False], ids=["decimal-comma", "decimal-point"])
+def test_import_reads_a_workbooks_number_cells_as_numbers(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session], decimal_comma: bool
+) -> None:
+    """A number cell is a number: the decimal comma reads an export's text, not a workbook's numbers (1.234 stays 1.234)."""
+    run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADER.strip().split(","))
+    for row, (name, amount) in enumerate((("Northwind", 88000.5), ("Contoso", 1.234), ("Fabrikam", 7000)), start=2):
+        sheet.append([name, "ana@example.com", "discovery", amount, "", name[0] + "-1", "", "", ""])
+        sheet.cell(row=row, column=4).number_format = '#,##0.00 "€"'
+    source = tmp_path / "pipeline.xlsx"
+    workbook.save(source)
+    options = ["--decimal-comma"] if decimal_comma else []
+    assert run("import", str(source), "--process", str(DEFAULT_PROCESS), *options)[0] == 0
+    with sessions() as db:
+        assert [(d.name, d.currency) for d in db.scalars(select(Deal).order_by(Deal.id))] == [
+            ("Northwind", "EUR"),
+            ("Contoso", "EUR"),
+            ("Fabrikam", "EUR"),
+        ]
+        assert [c.amount for c in db.scalars(select(Check).order_by(Check.id))] == [88000.5, 1.234, 7000]

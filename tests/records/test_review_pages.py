@@ -76,6 +76,8 @@ def test_an_address_in_the_evidence_is_a_link_the_manager_can_follow(signed_in: 
     ("evidence", "date", "words"),
     [
         ("tbd", DAY, "is not evidence"),
+        ("folgt", DAY, "is not evidence"),  # German and French placeholders too
+        ("À venir", DAY, "is not evidence"),
         ("Reply email from the CFO", FUTURE, "an outcome must already have happened"),
         (
             "Reply email from the CFO",

@@ -119,6 +119,11 @@ EVIDENCE = (
     "  ",
     "n/a",
     "Call notes\u00a0 12 Feb",
+    "folgt",
+    "À venir.",
+    "Entfällt",
+    "k. A.",
+    "E-Mail des Kunden vom 12.01.2027 („passt so“)",
 )
 BUYERS = ("", "", "", "Dana Buyer <dana@customer.example>", "Dana", "Zoë O'Neil <z.o@b.co>", "<x@y.z>")
 SEGMENTS = ("Enterprise", "SMB", "SMB", "", "enterprise ", "x" * 120, "Ent\u202eerprise")
