@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
@@ -31,9 +31,9 @@ _HINTS = {
 }
 
 
-def api_errors(status: int, errors: list[dict[str, str]]) -> tuple[Response, int]:
+def api_errors(status: int, errors: Sequence[Mapping[str, object]]) -> tuple[Response, int]:
     """The API's error body: every problem with where it is ("" for the whole request)."""
-    return jsonify({"errors": errors}), status
+    return jsonify({"errors": list(errors)}), status
 
 
 def bad_request(field: str, message: str) -> tuple[Response, int] | tuple[str, int]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from assess_app.api import bp
 from assess_app.api.body import BadBody, date_time_error, dump_json, encoding_refused, read_json
+from assess_app.api.paging import cursor_after, next_link, read_cursor
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
@@ -39,6 +41,7 @@ from deal_records.outcomes import (
     record_outcome,
 )
 from deal_records.records import (
+    CrmIdTaken,
     RecordError,
     buyer_answered,
     create_deal,
@@ -60,7 +63,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 ApiAnswer = Response | tuple[Response, int]
 MAX_PER_PAGE = 500
-LIST_PARAMETERS = ("owner", "stage", "closed", "page", "per_page")
+LIST_PARAMETERS = ("owner", "stage", "closed", "crm_id", "cursor", "page", "per_page")
 log = logging.getLogger("assess_app")
 
 
@@ -222,40 +225,95 @@ def confirmations_json(db: Session, deal: Deal) -> list[dict[str, object]]:
 @api_login_required
 @takes_query(*LIST_PARAMETERS)
 def list_deals() -> ApiAnswer:
-    """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
+    """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&crm_id=ID&closed=BOOL, newest first: a page
+    by ?page=N&per_page=N, or, stable while deals are created and closed, by ?cursor= (each answer's next_cursor)."""
     user = signed_in_user()
     loaded = current_process()
-    refused = page_problem(request.args.get("page"))
-    if refused is not None:
-        return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
-    page = int(request.args.get("page", "1"))
-    try:
-        per_page = int(request.args.get("per_page", "50"))
-    except ValueError:
-        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
-    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
-    if repeated:
-        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
-    closed = request.args.get("closed", "false")
-    if closed not in ("true", "false"):
-        return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
-    try:
-        stage = _stage_filter(loaded, request.args.get("stage") or None)
-    except ValueError as error:
-        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
-    owner = request.args.get("owner") or None
-    if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
-        return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
+    asked = _list_request(loaded)
+    if not isinstance(asked, ListRequest):
+        return asked
+    if asked.owner is not None and not user.is_manager and asked.owner.strip().lower() != user.email:
+        return api_json(_list_body([], asked, 0, None))
     today = dt.date.today()
     with records().reading() as db:
         found = deal_page(
-            db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
+            db,
+            user,
+            asked.page or 1,
+            asked.per_page,
+            asked.owner,
+            loaded.process.stage_ids(asked.stage) if asked.stage else None,
+            closed=asked.closed,
+            before=asked.before,
+            crm_id=asked.crm_id,
         )
         events = current_outcomes(db, [deal.id for deal in found.deals])
         deals = [_listed(loaded, deal, today, events.get(deal.id)) for deal in found.deals]
-    return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
+    cursor = cursor_after(found.deals[-1].id) if found.more else None
+    response = api_json(_list_body(deals, asked, found.total, cursor))
+    if cursor is not None:
+        response.headers["Link"] = next_link(request.path, request.args.items(multi=True), cursor)
+    return response
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What GET /api/deals was asked: its filters, and a page number (None: a cursor walk) or the id to go on below."""
+
+    per_page: int
+    closed: bool
+    page: int | None = None
+    before: int | None = None
+    stage: str | None = None
+    owner: str | None = None
+    crm_id: str | None = None
+
+
+def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
+    """The list's query read, or the 400 naming the first parameter at fault."""
+    args = request.args
+    refused = page_problem(args.get("page"))
+    if refused is not None:
+        return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
+    per_page = args.get("per_page", "50")
+    if not (per_page.isascii() and per_page.isdigit()):
+        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
+    if not 1 <= int(per_page) <= MAX_PER_PAGE:
+        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
+    repeated = [name for name in LIST_PARAMETERS if len(args.getlist(name)) > 1]
+    if repeated:
+        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
+    closed = args.get("closed", "false")
+    if closed not in ("true", "false"):
+        return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
+    try:
+        stage = _stage_filter(loaded, args.get("stage") or None)
+    except ValueError as error:
+        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
+    crm_id = args.get("crm_id")
+    if crm_id is not None and not crm_id.strip():
+        return api_errors(400, [{"loc": "crm_id", "message": "crm_id is blank; give the deal's id in the CRM"}])
+    if "cursor" in args and "page" in args:
+        message = "give cursor or page, not both: a cursor walk follows next_cursor from the first page"
+        return api_errors(400, [{"loc": "cursor", "message": message}])
+    try:
+        before = read_cursor(args["cursor"]) if "cursor" in args else None
+    except ValueError as error:
+        return api_errors(400, [{"loc": "cursor", "message": f"cursor: {error}"}])
+    return ListRequest(
+        per_page=int(per_page),
+        closed=closed == "true",
+        page=None if before is not None else int(args.get("page", "1")),
+        before=before,
+        stage=stage,
+        owner=args.get("owner") or None,
+        crm_id=crm_id.strip() if crm_id is not None else None,
+    )
+
+
+def _list_body(deals: list[dict[str, Any]], asked: ListRequest, total: int, cursor: str | None) -> dict[str, Any]:
+    """The list's answer: the deals, where they are in the list (page null on a cursor walk) and what follows."""
+    return {"deals": deals, "page": asked.page, "per_page": asked.per_page, "total": total, "next_cursor": cursor}
 
 
 def _stage_filter(loaded: LoadedProcess, given: str | None) -> str | None:
@@ -303,7 +361,7 @@ def create() -> ApiAnswer:
     except InvalidInput as invalid:
         return invalid_body(invalid)
     except RecordError as error:
-        return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+        return _refused(error, user.is_manager)
     log.info("deal %s created by user %s through the API", deal.id, user.id)
     response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal.id}"
@@ -320,6 +378,19 @@ def _as_of(text: str | None) -> dt.date:
     if date_time is not None:
         raise date_time  # told as in a body: the day to write
     return parse_iso_date(text)
+
+
+def _refused(error: RecordError, is_manager: bool) -> ApiAnswer:
+    """The answer refusing a new deal or a change of one; a CRM id the caller's own deal (a manager's: any deal)
+    holds points at that deal, with its id in the error and a Location header."""
+    item: dict[str, Any] = {"loc": error.loc, "message": error.message}
+    held = error.deal_id if isinstance(error, CrmIdTaken) else None
+    if held is not None:
+        item["deal_id"] = held
+    response, status = api_errors(_refusal_status(error, is_manager), [item])
+    if held is not None:
+        response.headers["Location"] = f"/api/deals/{held}"
+    return response, status
 
 
 def _refusal_status(error: RecordError, is_manager: bool) -> int:
@@ -394,7 +465,7 @@ def change(deal_id: int) -> ApiAnswer:
         except RecordError as error:
             if error.loc == "deal":
                 return not_found()
-            return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+            return _refused(error, user.is_manager)
         for row in made:
             db.refresh(row, ["changed_by"])
         body = {**deal_json(deal), "changes": [change_json(row) for row in made]}

@@ -161,6 +161,10 @@ _ERRORS = {
                         "description": "Dotted path of the problem, e.g. milestones.demo-attended.date; empty for the whole body.",
                     },
                     "message": {"type": "string"},
+                    "deal_id": {
+                        "type": "integer",
+                        "description": "On a 409 for a crm_id: the deal holding it, when the caller may see it.",
+                    },
                 },
             },
         }

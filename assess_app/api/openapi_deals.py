@@ -478,23 +478,75 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "schema": {"enum": ["true", "false"]},
                         "description": "true: the deals closed won or lost instead of the open ones (default false).",
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    {
+                        "name": "crm_id",
+                        "in": "query",
+                        "schema": {"type": "string", "pattern": f"[^{_SPACE}]"},
+                        "description": "The deal's id in the CRM, exactly (spaces around it are ignored, as when "
+                        "saved): the deal the CRM knows by it, if the caller may see it. With the default "
+                        "closed=false an open deal only; closed=true finds a closed one.",
+                    },
+                    {
+                        "name": "cursor",
+                        "in": "query",
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                        "description": "Where a walk goes on: the `next_cursor` of the answer before (or follow its "
+                        'Link rel="next" header). A cursor walk starts with a request without cursor or page and '
+                        "is stable while deals are created and closed: a deal that existed when it began and still "
+                        "matches the filters is returned exactly once (a deal created during it is not; the next "
+                        "walk sees it). Not with page.",
+                    },
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                        "description": "The page by number (default 1): deals created or closed while a client "
+                        "walks pages move the others across pages' edges; a walk of every deal follows "
+                        "next_cursor instead.",
+                    },
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                        "description": "How many deals an answer holds (default 50; ASCII digits).",
+                    },
                 ],
                 "responses": {
-                    "200": _json(
-                        "A page of deals.",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "deals": {"type": "array", "items": listed},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                                "total": {"type": "integer"},
+                    "200": {
+                        **_json(
+                            "A page of deals, newest first.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "deals": {"type": "array", "items": listed},
+                                    "page": {
+                                        "type": ["integer", "null"],
+                                        "description": "The page number; null on a cursor walk.",
+                                    },
+                                    "per_page": {"type": "integer"},
+                                    "total": {
+                                        "type": "integer",
+                                        "description": "How many deals match the filters in all.",
+                                    },
+                                    "next_cursor": {
+                                        "type": ["string", "null"],
+                                        "description": "Send it as ?cursor= (with the same filters) for the deals "
+                                        "after this answer's last; null: there are none.",
+                                    },
+                                },
                             },
+                        ),
+                        "headers": {
+                            "Link": {
+                                "schema": {"type": "string"},
+                                "description": 'RFC 8288: </api/deals?…&cursor=…>; rel="next", the next page of the '
+                                "walk with the same filters; absent on the last page.",
+                            }
                         },
+                    },
+                    "400": _errors(
+                        "A bad page number, per_page, cursor or crm_id, cursor given with page, or an unknown stage."
                     ),
-                    "400": _errors("A bad page number or an unknown stage."),
                     "401": _UNAUTHORIZED,
                     "503": _UNAVAILABLE,
                 },
@@ -521,7 +573,19 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "401": _UNAUTHORIZED,
                     "403": _errors("A rep gave another owner."),
                     "404": _errors("The owner named is not an existing, active user (loc: owner)."),
-                    "409": _errors("A deal with this crm_id is saved already: check that one instead."),
+                    "409": {
+                        **_errors(
+                            "A deal with this crm_id is saved already. When the caller may see it (their own deal; "
+                            "a manager: any), the error gives its `deal_id` and Location points at it; when it is "
+                            "another rep's, neither is given."
+                        ),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "/api/deals/{id}: the deal holding the crm_id, when the caller may see it",
+                            }
+                        },
+                    },
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "422": _KEY_REUSED,
@@ -579,7 +643,9 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "404": _errors(
                         "No deal with this id that the caller may see, or no active user with the owner's email."
                     ),
-                    "409": _errors("Another deal has this crm_id."),
+                    "409": _errors(
+                        "Another deal has this crm_id (its `deal_id` given when the caller may see it, as for POST)."
+                    ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "503": _UNAVAILABLE,

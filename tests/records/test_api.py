@@ -150,20 +150,29 @@ def test_a_rep_may_only_create_deals_they_own(records_app: Flask, tokens: dict[s
 
 def test_a_duplicate_crm_id_is_refused(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     client = records_app.test_client()
-    assert client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"}).status_code == 201
+    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"})
+    assert created.status_code == 201
     again = client.post("/api/deals", headers=tokens["ana"], json={"name": "Y", "crm_id": "7"})
     assert again.status_code == 409 and again.get_json()["errors"] == [
-        {"loc": "crm_id", "message": "a deal with crm_id '7' exists already; check that one instead"}
+        {
+            "loc": "crm_id",
+            "message": "a deal with crm_id '7' exists already; check that one instead",
+            "deal_id": created.get_json()["id"],
+        }
     ]
     # Another rep is not sent to a deal they cannot open (it answers them 404).
     other = client.post("/api/deals", headers=tokens["bo"], json={"name": "Z", "crm_id": "7"})
-    assert other.status_code == 409 and other.get_json()["errors"] == [
-        {
-            "loc": "crm_id",
-            "message": "crm_id '7' is another rep's deal, which only its owner and the managers see; "
-            "check the id in the CRM, or ask a manager about that deal",
-        }
-    ]
+    assert (
+        other.status_code == 409
+        and "Location" not in other.headers
+        and other.get_json()["errors"]
+        == [
+            {
+                "loc": "crm_id",
+                "message": "crm_id '7' is taken by a deal you may not see; check the id in the CRM, or ask a manager",
+            }
+        ]
+    )
 
 
 def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
@@ -315,8 +324,14 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
         (
             "/api/deals?sort=amount&limit=5&page=1",
             [
-                ("sort", "unknown query parameter 'sort' (this address takes owner, stage, closed, page, per_page)"),
-                ("limit", "unknown query parameter 'limit' (this address takes owner, stage, closed, page, per_page)"),
+                (
+                    "sort",
+                    "(this address takes owner, stage, closed, crm_id, cursor, page, per_page); leave it out",
+                ),
+                (
+                    "limit",
+                    "unknown query parameter 'limit' (this address takes owner, stage, closed, crm_id, cursor, page, per_page)",
+                ),
             ],
         ),
         ("/api/deals?per_pag=5", [("per_pag", "unknown query parameter 'per_pag'; did you mean 'per_page'?")]),
