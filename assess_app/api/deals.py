@@ -18,7 +18,7 @@ from flask import Response, request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, date_time_error, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
 from assess_app.api.paging import cursor_after, next_link, read_cursor
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
@@ -369,15 +369,13 @@ def create() -> ApiAnswer:
 
 
 def _as_of(text: str | None) -> dt.date:
-    """?as_of=: a YYYY-MM-DD date exactly as documented (no spaces around it); left out, today."""
+    """?as_of=: a YYYY-MM-DD day, read as a body's days are (day_error); left out, today."""
     if text is None:
         return dt.date.today()
-    if text != text.strip():
-        raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
-    date_time = date_time_error(text)
-    if date_time is not None:
-        raise date_time  # told as in a body: the day to write
-    return parse_iso_date(text)
+    refused = day_error(text)
+    if refused is not None:
+        raise refused
+    return parse_iso_date(text)  # blank: told to write a day
 
 
 def _refused(error: RecordError, is_manager: bool) -> ApiAnswer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assess_app.api.body import ISO_DAY_PATTERN
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
@@ -331,9 +332,9 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD. Also read: day first (23/02/2027, 23.02.2027) and a month written "
-        "as a word (5 Dec 2027). Refused: a date written month first (12/13/2026), which is read nowhere unless a "
-        "file's options say so, and a date and time; after today: 409.",
+        "pattern": ISO_DAY_PATTERN,
+        "description": "The close date, YYYY-MM-DD only (23/11/2026, 5 Dec 2026 and a date and time are refused "
+        "with the day to write); after today: 409.",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -599,7 +600,12 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                 "security": _SECURITY,
                 "parameters": [
                     _DEAL_ID,
-                    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {
+                        "name": "as_of",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN},
+                        "description": "The day to read the verdict on, YYYY-MM-DD only (default: today).",
+                    },
                 ],
                 "responses": {
                     "200": _json("The deal.", with_verdict),

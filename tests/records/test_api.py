@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import re
 
 import pytest
@@ -279,8 +280,61 @@ def test_a_date_and_time_in_the_as_of_query_is_refused_as_in_a_body(
     not_a_date = client.get(f"/api/deals/{deal_id}?as_of=21/11/2026", headers=tokens["ana"]).get_json()
     assert (
         not_a_date["errors"][0]["message"]
-        == "as_of: '21/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"
+        == "as_of: '21/11/2026' is not written YYYY-MM-DD, the only way the API reads a day; write it as 2026-11-21"
     )
+
+
+NOT_ISO = "is not written YYYY-MM-DD, the only way the API reads a day; write it as"
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("23/11/2026", "2026-11-23"),
+        ("23.11.2026", "2026-11-23"),
+        ("5 Dec 2026", "2026-12-05"),
+        ("2026/11/23", "2026-11-23"),
+        ("2026-11-3", "2026-11-03"),
+        ("01/12/2026", "YYYY-MM-DD, e.g. 2026-03-01"),  # day or month first: no one day to name
+        ("11/23/2026", "YYYY-MM-DD, e.g. 2026-03-01"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/assess", {"as_of": "{day}"}, "as_of"),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": "{day}"}}},
+            "milestones.pain-confirmed.date",
+        ),
+        ("{deal}/outcome", {"outcome": "lost", "date": "{day}", "reason": "No budget"}, "date"),
+        ("{deal}?as_of={day}", None, "as_of"),
+    ],
+)
+def test_a_day_not_written_yyyy_mm_dd_is_refused_at_its_field_with_the_day_to_write(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    written: str,
+    fix: str,
+    path: str,
+    body: dict[str, object] | None,
+    loc: str,
+) -> None:
+    """A CRM writing dd/mm would pass late in the month and be refused as ambiguous from the 1st to the 12th."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    url = path.format(deal=f"/api/deals/{deal_id}", day=written)
+    if body is None:
+        refused = client.get(url, headers=tokens["ana"])
+    else:
+        sent = json.loads(json.dumps(body).replace("{day}", written))
+        refused = client.post(url, headers=tokens["ana"], json=sent)
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == loc
+    assert error["message"].endswith(f"{written!r} {NOT_ISO} {fix}"), error
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["outcome_events"] == []
 
 
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
