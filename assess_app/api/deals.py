@@ -8,6 +8,7 @@ see is 404, exactly like a deal that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Response, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
@@ -403,7 +405,8 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
 @api_login_required
 @takes_query("as_of")
 def show(deal_id: int) -> ApiAnswer:
-    """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest first)."""
+    """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest
+    first), with a strong ETag of what it shows: 304 when If-None-Match names it."""
     user = signed_in_user()
     loaded = current_process()
     try:
@@ -414,18 +417,50 @@ def show(deal_id: int) -> ApiAnswer:
         deal = find_deal(db, user, deal_id)
         if deal is None:
             return not_found()
-        checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
-        verdict, marks = _verdict(loaded, deal, as_of, is_closed(current_outcome(db, deal.id)))
-        body = {
-            **deal_json(deal),
-            "verdict": verdict,
-            **marks,
-            "checks": checks,
-            "confirmations": confirmations_json(db, deal),
-            **outcome_json(db, deal),
-            "changes": [change_json(change) for change in deal_changes(db, deal.id)],
-        }
-    return api_json(body)
+        text = dump_json(deal_answer(db, loaded, deal, as_of))
+    tag = etag_of(text)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+    else:
+        response = Response(text, mimetype="application/json")
+    response.set_etag(tag)
+    return response
+
+
+def deal_answer(db: Session, loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> dict[str, Any]:
+    """What GET /api/deals/{id} answers: the deal, its verdict as of `as_of` and everything recorded of it."""
+    latest = current_outcome(db, deal.id)
+    verdict, marks = _verdict(loaded, deal, as_of, is_closed(latest))
+    return {
+        **deal_json(deal),
+        "verdict": verdict,
+        **marks,
+        "checks": [check_json(check, check.checked_by) for check in deal_checks(db, deal)],
+        "confirmations": confirmations_json(db, deal),
+        **outcome_json(db, deal),
+        "closing": outcome_event_json(latest) if latest is not None and is_closed(latest) else None,
+        "changes": [change_json(change) for change in deal_changes(db, deal.id)],
+    }
+
+
+def etag_of(text: str) -> str:
+    """The entity tag of an answer's JSON (unquoted): a digest of exactly what it shows."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _changed_since_read(db: Session, loaded: LoadedProcess, deal: Deal) -> ApiAnswer | None:
+    """412 when If-Match names no tag of the deal as GET /api/deals/{id} shows it now (`*` names any)."""
+    if "If-Match" not in request.headers:
+        return None
+    db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())  # no change between the test and ours
+    tag = etag_of(dump_json(deal_answer(db, loaded, deal, dt.date.today())))
+    if request.if_match.contains(tag):
+        return None
+    message = (
+        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"); nothing was changed: '
+        f"GET /api/deals/{deal.id} again, make your change to what it shows, and send its ETag in If-Match"
+    )
+    return api_errors(412, [{"loc": "If-Match", "message": message}])
 
 
 def change_json(change: DealChange) -> dict[str, Any]:
@@ -458,6 +493,9 @@ def change(deal_id: int) -> ApiAnswer:
         if found is None:
             return not_found()
         caller, deal = found
+        changed = _changed_since_read(db, current_process(), deal)
+        if changed is not None:
+            return changed
         try:
             made = change_details(db, caller, deal, details, "api")
         except RecordError as error:

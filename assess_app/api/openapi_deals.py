@@ -290,6 +290,16 @@ _IDEMPOTENCY_KEY = {
     "the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
+_ETAG = {
+    "schema": {"type": "string"},
+    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too): "
+    "send it in If-None-Match to read the deal only if it changed, and in PATCH's If-Match to change it only if not.",
+}
+_CLOSING = {
+    "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
+    "description": "For a deal closed now, the event that closed it (its outcome, close date, final amount and "
+    "currency: the last of GET /api/deals/{deal_id}'s outcome_events); null for an open deal.",
+}
 _KEY_REUSED = _errors("The Idempotency-Key was already used for a different request; use a new key.")
 _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API reads no session cookie.")
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
@@ -419,6 +429,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     "confirmations": _CONFIRMATIONS,
                     "outcome": _OUTCOME_NOW,
+                    "closing": _CLOSING,
                     "outcome_events": {
                         "type": "array",
                         "items": {"$ref": "#/components/schemas/OutcomeEvent"},
@@ -445,12 +456,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     **_BUYER_MARKS,
                     "outcome": _OUTCOME_NOW,
-                    "closing": {
-                        "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
-                        "description": "For a deal closed now, the event that closed it (its outcome, close date, "
-                        "final amount and currency: the last of GET /api/deals/{deal_id}'s outcome_events); "
-                        "null for an open deal.",
-                    },
+                    "closing": _CLOSING,
                 },
             },
         ]
@@ -606,9 +612,21 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "schema": {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN},
                         "description": "The day to read the verdict on, YYYY-MM-DD only (default: today).",
                     },
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The ETag of an answer read before: 304 without a body when the deal shows "
+                        "the same now.",
+                    },
                 ],
                 "responses": {
-                    "200": _json("The deal.", with_verdict),
+                    "200": {**_json("The deal.", with_verdict), "headers": {"ETag": _ETAG}},
+                    "304": {
+                        "description": "If-None-Match names the deal's ETag: it shows what it showed (no body).",
+                        "headers": {"ETag": _ETAG},
+                    },
                     "400": _errors("A bad as_of date."),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -619,7 +637,18 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                 "summary": "Rename the deal, change its CRM id (null: none) or move it to another owner (a manager "
                 "only). The deal's owner or a manager may; each change is kept in the deal's `changes`.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID],
+                "parameters": [
+                    _DEAL_ID,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
+                        "change: the change is made only if the deal shows the same now (else 412); * matches "
+                        "any. Left out: the change is made whatever changed since.",
+                    },
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DealDetailsChange"}}},
@@ -651,6 +680,10 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     ),
                     "409": _errors(
                         "Another deal has this crm_id (its `deal_id` given when the caller may see it, as for POST)."
+                    ),
+                    "412": _errors(
+                        "If-Match names no ETag of the deal as it is now: it changed since it was read (loc: "
+                        "If-Match). Nothing was changed: read it again and make the change to what it shows."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

@@ -11,16 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assess_app.api.paging import cursor_after
+from tests.records.conftest import api_deal
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 CLOSE = {"outcome": "lost", "date": DAY, "reason": "No budget"}
-
-
-def _create(client: FlaskClient, headers: dict[str, str], name: str, **fields: str) -> int:
-    created = client.post("/api/deals", headers=headers, json={"name": name, **fields})
-    assert created.status_code == 201, created.get_json()
-    deal_id: int = created.get_json()["id"]
-    return deal_id
 
 
 def _close(client: FlaskClient, headers: dict[str, str], deal_id: int) -> None:
@@ -32,7 +26,7 @@ def test_a_cursor_walk_sees_every_deal_once_while_deals_are_created_and_closed(
 ) -> None:
     client = records_app.test_client()
     ana = tokens["ana"]
-    original = [_create(client, ana, f"Deal {number}") for number in range(12)]
+    original = [api_deal(client, ana, f"Deal {number}") for number in range(12)]
     seen: list[int] = []
     path = "/api/deals?per_page=5"
     while path:
@@ -42,7 +36,7 @@ def test_a_cursor_walk_sees_every_deal_once_while_deals_are_created_and_closed(
         page = [deal["id"] for deal in body["deals"]]
         seen += page
         # Between two pages: new deals come in, and deals already read are closed (the default is closed=false).
-        _create(client, ana, f"New after {len(seen)}")
+        api_deal(client, ana, f"New after {len(seen)}")
         for deal_id in page[:2]:
             _close(client, ana, deal_id)
         cursor = body["next_cursor"]
@@ -58,7 +52,7 @@ def test_a_cursor_walk_sees_every_deal_once_while_deals_are_created_and_closed(
 def test_a_page_walk_still_answers_by_page_number(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     """Existing clients: page and per_page work as before, newest first; a page with more after it gives a cursor."""
     client = records_app.test_client()
-    ids = [_create(client, tokens["ana"], f"Deal {number}") for number in range(3)]
+    ids = [api_deal(client, tokens["ana"], f"Deal {number}") for number in range(3)]
     second = client.get("/api/deals?page=2&per_page=2", headers=tokens["ana"]).get_json()
     assert ([d["id"] for d in second["deals"]], second["page"], second["total"]) == ([ids[0]], 2, 3)
     assert second["next_cursor"] is None
@@ -70,8 +64,8 @@ def test_a_deal_is_found_by_its_crm_id_among_those_the_caller_may_see(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
     client = records_app.test_client()
-    wanted = _create(client, tokens["ana"], "Northwind", crm_id="0061")
-    _create(client, tokens["ana"], "Contoso", crm_id="0062")
+    wanted = api_deal(client, tokens["ana"], "Northwind", crm_id="0061")
+    api_deal(client, tokens["ana"], "Contoso", crm_id="0062")
     found = client.get("/api/deals?crm_id=0061", headers=tokens["ana"]).get_json()
     assert [deal["id"] for deal in found["deals"]] == [wanted] and found["total"] == 1
     assert [d["id"] for d in client.get("/api/deals?crm_id=0061", headers=tokens["lee"]).get_json()["deals"]] == [
@@ -88,7 +82,7 @@ def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
     client = records_app.test_client()
-    held = _create(client, tokens["ana"], "Northwind", crm_id="7")
+    held = api_deal(client, tokens["ana"], "Northwind", crm_id="7")
     for caller in ("ana", "lee"):
         again = client.post("/api/deals", headers=tokens[caller], json={"name": "Y", "crm_id": "7"})
         assert again.status_code == 409 and again.headers["Location"] == f"/api/deals/{held}"

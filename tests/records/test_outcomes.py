@@ -531,9 +531,11 @@ def test_the_list_shows_each_closed_deals_outcome_as_the_deal_does(
     [closed] = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
     shown = client.get(f"/api/deals/{closed_id}", headers=tokens["ana"]).get_json()
     assert (closed["outcome"], closed["closing"]) == (outcome, shown["outcome_events"][-1])
+    assert shown["closing"] == closed["closing"]  # the deal says it as its list item does
     assert (closed["closing"]["date"], closed["closing"]["outcome"]) == (YESTERDAY, outcome)
     [still_open] = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
     assert (still_open["id"], still_open["outcome"], still_open["closing"]) == (open_id, "open", None)
+    assert client.get(f"/api/deals/{open_id}", headers=tokens["ana"]).get_json()["closing"] is None
 
 
 @pytest.mark.parametrize(
