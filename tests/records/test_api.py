@@ -201,7 +201,11 @@ def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
     [
         ({"milestones": {}, "as_of": "2026-06-01"}, "as_of", "a check is recorded as of today; to read the verdict"),
         ({"milestones": {}, "date": "2026-06-01"}, "date", "a check is recorded as of today"),
-        ({"milestones": {}, "deal": "Renamed Société"}, "deal", "a check does not rename the deal"),
+        (
+            {"milestones": {}, "deal": "Renamed Société"},
+            "deal",
+            'a check does not rename the deal: rename it with PATCH /api/deals/{id} {"name": "…"}',
+        ),
         ({"milestones": {}, "name": "Renamed"}, "name", "a check does not rename the deal"),
     ],
 )
