@@ -95,7 +95,9 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
         return _bad_host()
     code = error.code or 500
     if is_api_path(request.path):
-        response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
+        # The 413's sentence says what happened itself; Werkzeug's name before it read as two sentences run together.
+        message = _describe(error) if code == 413 else f"{error.name}: {_describe(error)}"
+        response, status = api_errors(code, [{"loc": "", "message": message}])
         return _with_allow(error, response), status
     if isinstance(error, CSRFError):
         return make_response(_refused_form(error)), code

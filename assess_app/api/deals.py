@@ -401,7 +401,8 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
     return 409 if error.loc == "crm_id" else 400
 
 
-@bp.get("/deals/<int:deal_id>")
+# Ids are read signed: /api/deals/-1 is told "no deal", as /api/deals/0 is, not "no such address".
+@bp.get("/deals/<int(signed=True):deal_id>")
 @api_login_required
 @takes_query("as_of")
 def show(deal_id: int) -> ApiAnswer:
@@ -475,7 +476,7 @@ def change_json(change: DealChange) -> dict[str, Any]:
     }
 
 
-@bp.patch("/deals/<int:deal_id>")
+@bp.patch("/deals/<int(signed=True):deal_id>")
 @api_login_required
 def change(deal_id: int) -> ApiAnswer:
     """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
@@ -534,7 +535,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
     }
 
 
-@bp.post("/deals/<int:deal_id>/outcome")
+@bp.post("/deals/<int(signed=True):deal_id>/outcome")
 @api_login_required
 @idempotent_api
 def set_outcome(deal_id: int) -> ApiAnswer:
@@ -567,7 +568,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     return response
 
 
-@bp.post("/deals/<int:deal_id>/checks")
+@bp.post("/deals/<int(signed=True):deal_id>/checks")
 @api_login_required
 @idempotent_api
 def add_check(deal_id: int) -> ApiAnswer:

@@ -350,13 +350,19 @@ def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -
     assert set(paths["/api/deals/{deal_id}"]["get"]["responses"]) >= {"200", "401", "404"}
 
 
-@pytest.mark.parametrize("deal_id", ["0", "9223372036854775808", "202654897481283498357555200"])
+@pytest.mark.parametrize(
+    "deal_id", ["0", "-1", "-9223372036854775809", "9223372036854775808", "202654897481283498357555200"]
+)
 def test_a_deal_id_no_database_integer_holds_is_404(
     records_app: Flask, tokens: dict[str, dict[str, str]], deal_id: str
 ) -> None:
     client = records_app.test_client()
-    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).status_code == 404
+    shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"])
+    assert shown.status_code == 404
+    assert shown.get_json()["errors"][0]["message"] == "Not Found: there is no deal with this id that you may see."
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={}).status_code == 404
+    request = client.get(f"/api/deals/{deal_id}/confirmations/{deal_id}", headers=tokens["ana"])
+    assert request.get_json()["errors"][0]["message"] == shown.get_json()["errors"][0]["message"]
 
 
 def test_a_check_naming_one_milestone_keeps_the_others_answers(
@@ -427,7 +433,9 @@ def test_each_route_takes_the_query_parameters_its_openapi_operation_lists(recor
     }
     with records_app.test_request_context():
         taken = {
-            (re.sub(r"<(?:int:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(taken_by(rule.endpoint))
+            (re.sub(r"<(?:int(?:\(signed=True\))?:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(
+                taken_by(rule.endpoint)
+            )
             for rule in records_app.url_map.iter_rules()
             if rule.rule.startswith("/api/")
             for method in rule.methods or ()
