@@ -496,7 +496,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "cursor",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]+$"},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
                         "description": "Where a walk goes on: the `next_cursor` of the answer before (or follow its "
                         'Link rel="next" header). A cursor walk starts with a request without cursor or page and '
                         "is stable while deals are created and closed: a deal that existed when it began and still "

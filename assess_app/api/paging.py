@@ -7,32 +7,24 @@ existed when the walk began and still matches its filters is read exactly once.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterable
 from urllib.parse import urlencode
 
 from deal_records.records import MAX_DEAL_ID
 
-_PREFIX = "before:"
 CURSOR_REFUSED = "is not a cursor this API gave; start the walk again without cursor and follow next_cursor"
 
 
 def cursor_after(last_id: int) -> str:
-    """The cursor of the page that follows the deal `last_id` (opaque to clients: only this module reads it)."""
-    return base64.urlsafe_b64encode(f"{_PREFIX}{last_id}".encode()).decode().rstrip("=")
+    """The cursor of the page that follows the deal `last_id`: its id, which a client sends back as it was given."""
+    return str(last_id)
 
 
 def read_cursor(text: str) -> int:
-    """The id a cursor walk goes on below; ValueError when `text` is no cursor `cursor_after` wrote."""
-    try:
-        decoded = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("ascii")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError(f"{text[:40]!r} {CURSOR_REFUSED}") from None
-    number = decoded.removeprefix(_PREFIX)
-    if decoded == number or not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_DEAL_ID + 1:
+    """The id a cursor walk goes on below; ValueError when `text` is no cursor `cursor_after` could have written."""
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_DEAL_ID:
         raise ValueError(f"{text[:40]!r} {CURSOR_REFUSED}")
-    return int(number)
+    return int(text)
 
 
 def next_link(path: str, args: Iterable[tuple[str, str]], cursor: str) -> str:

@@ -99,7 +99,9 @@ def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
     ("query", "loc", "message"),
     [
         ("cursor=bm90LWEtY3Vyc29y", "cursor", "is not a cursor this API gave; start the walk again without cursor"),
-        ("cursor=%%%", "cursor", "is not a cursor this API gave"),
+        ("cursor=0", "cursor", "is not a cursor this API gave"),
+        ("cursor=%EF%BC%95", "cursor", "is not a cursor this API gave"),
+        ("cursor=2147483648", "cursor", "is not a cursor this API gave"),
         (f"cursor={cursor_after(3)}&page=2", "cursor", "give cursor or page, not both"),
         ("crm_id=%20", "crm_id", "crm_id is blank; give the deal's id in the CRM"),
         ("per_page=%EF%BC%95", "per_page", "per_page must be a whole number"),
