@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
@@ -31,9 +31,9 @@ _HINTS = {
 }
 
 
-def api_errors(status: int, errors: list[dict[str, str]]) -> tuple[Response, int]:
+def api_errors(status: int, errors: Sequence[Mapping[str, object]]) -> tuple[Response, int]:
     """The API's error body: every problem with where it is ("" for the whole request)."""
-    return jsonify({"errors": errors}), status
+    return jsonify({"errors": list(errors)}), status
 
 
 def bad_request(field: str, message: str) -> tuple[Response, int] | tuple[str, int]:
@@ -95,7 +95,9 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
         return _bad_host()
     code = error.code or 500
     if is_api_path(request.path):
-        response, status = api_errors(code, [{"loc": "", "message": f"{error.name}: {_describe(error)}"}])
+        # The 413's sentence says what happened itself; Werkzeug's name before it read as two sentences run together.
+        message = _describe(error) if code == 413 else f"{error.name}: {_describe(error)}"
+        response, status = api_errors(code, [{"loc": "", "message": message}])
         return _with_allow(error, response), status
     if isinstance(error, CSRFError):
         return make_response(_refused_form(error)), code

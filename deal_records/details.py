@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from deal_records.models import Deal, DealChange, User
 from deal_records.people import find_user, normal_email
-from deal_records.records import RecordError, deal_text, taken_crm_id
+from deal_records.records import RecordError, deal_text, refuse_taken_crm_id
 from sales_process.confirmation import MAX_EMAIL
 from sales_process.problems import InvalidInput, Problem
 from sales_process.wording import object_with_keys
@@ -89,9 +89,7 @@ def change_details(
         deal.name = change.name
     if (change.crm_id is not None or change.clear_crm_id) and change.crm_id != deal.crm_id:
         if change.crm_id is not None:
-            holder = session.scalar(select(Deal.owner_id).where(Deal.crm_id == change.crm_id, Deal.id != deal.id))
-            if holder is not None:
-                raise RecordError("crm_id", taken_crm_id(change.crm_id, holder, caller))
+            refuse_taken_crm_id(session, change.crm_id, caller, other_than=deal.id)
         changed.append(("crm_id", deal.crm_id, change.crm_id))
         deal.crm_id = change.crm_id
     if change.owner is not None:

@@ -122,15 +122,33 @@ class RecordError(ValueError):
         self.message = message
 
 
-def taken_crm_id(crm_id: str, holder: int, caller: User | None) -> str:
-    """Why a CRM id cannot be used again, with what the caller (None: an import) can do: a deal they cannot open
-    is not sent to."""
-    if caller is None or holder == caller.id or caller.is_manager:
+class CrmIdTaken(RecordError):
+    """A CRM id another deal holds; `deal_id` is that deal's id when the caller may see it (None: they may not)."""
+
+    def __init__(self, message: str, deal_id: int | None) -> None:
+        super().__init__("crm_id", message)
+        self.deal_id = deal_id
+
+
+def taken_crm_id(crm_id: str, sees_holder: bool) -> str:
+    """Why a CRM id cannot be used again, with what the caller can do: a deal they cannot open is not sent to,
+    nor said to be anyone's in particular."""
+    if sees_holder:
         return f"a deal with crm_id {crm_id!r} exists already; check that one instead"
-    return (
-        f"crm_id {crm_id!r} is another rep's deal, which only its owner and the managers see; "
-        "check the id in the CRM, or ask a manager about that deal"
-    )
+    return f"crm_id {crm_id!r} is taken by a deal you may not see; check the id in the CRM, or ask a manager"
+
+
+def refuse_taken_crm_id(session: Session, crm_id: str, caller: User | None, other_than: int | None = None) -> None:
+    """Raise CrmIdTaken when a deal (other than `other_than`) holds `crm_id`; the caller (None: an import) is
+    given its id only when they may see it."""
+    query = select(Deal.id, Deal.owner_id).where(Deal.crm_id == crm_id)
+    if other_than is not None:
+        query = query.where(Deal.id != other_than)
+    holder = session.execute(query).first()
+    if holder is None:
+        return
+    sees = caller is None or caller.is_manager or holder.owner_id == caller.id
+    raise CrmIdTaken(taken_crm_id(crm_id, sees), holder.id if sees else None)
 
 
 def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
@@ -146,9 +164,7 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
             )
         owner = found
     if new.crm_id is not None:
-        holder = session.scalar(select(Deal.owner_id).where(Deal.crm_id == new.crm_id))
-        if holder is not None:
-            raise RecordError("crm_id", taken_crm_id(new.crm_id, holder, caller))
+        refuse_taken_crm_id(session, new.crm_id, caller)
     deal = Deal(
         owner_id=owner.id,
         owner=owner,
@@ -214,6 +230,7 @@ class DealPage:
     total: int
     page: int
     per_page: int
+    more: bool = False  # whether deals follow the last of this page (a keyset walk goes on from it)
 
     @property
     def pages(self) -> int:
@@ -229,11 +246,16 @@ def deal_page(
     owner: str | None = None,
     stages: Sequence[str] | None = None,
     closed: bool = False,
+    *,
+    before: int | None = None,
+    crm_id: str | None = None,
 ) -> DealPage:
     """The user's open deals (a manager's: everyone's, filtered by owner email and CRM stage), newest first.
 
     `stages` are the ids one stage may be saved under (see `Process.stage_ids`). With `closed`, the deals
-    closed won or lost instead of the open ones.
+    closed won or lost instead of the open ones; with `crm_id`, the one the CRM knows by that id. With
+    `before` (a keyset walk), the deals with a lower id than it, and `page` is not counted: a deal created
+    or closed meanwhile moves no other across a page's edge, as an offset would.
     """
     query = visible(select(Deal), user)
     query = query.where(Deal.id.in_(closed_deal_ids()) if closed else Deal.id.not_in(closed_deal_ids()))
@@ -241,14 +263,20 @@ def deal_page(
         query = query.join(User, Deal.owner_id == User.id).where(User.email == normal_email(owner))
     if stages:
         query = query.where(Deal.claimed_stage.in_(stages))
+    if crm_id is not None:
+        query = query.where(Deal.crm_id == crm_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(
-        query.options(joinedload(Deal.owner), joinedload(Deal.latest_check))
-        .order_by(Deal.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
+    if before is not None:
+        query = query.where(Deal.id < before)
+    rows = list(
+        session.scalars(
+            query.options(joinedload(Deal.owner), joinedload(Deal.latest_check))
+            .order_by(Deal.id.desc())
+            .offset(0 if before is not None else (page - 1) * per_page)
+            .limit(per_page + 1)
+        )
     )
-    return DealPage(list(rows), total, page, per_page)
+    return DealPage(rows[:per_page], total, page, per_page, more=len(rows) > per_page)
 
 
 def deal_checks(session: Session, deal: Deal) -> list[Check]:

@@ -132,7 +132,10 @@ class _Handler(WSGIRequestHandler):
     """Werkzeug's handler, without naming Werkzeug's and Python's versions in the Server header to every client."""
 
     server_version = "playbook"
-    sys_version = ""
+
+    def version_string(self) -> str:
+        """The Server header: the product's name alone (http.server appends a space and the Python version)."""
+        return str(self.server_version)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

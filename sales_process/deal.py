@@ -54,14 +54,14 @@ DEAL_KEY_WORDS = {
     **dict.fromkeys(("value", "deal_value", "size"), "the deal's value goes in 'amount'"),
 }
 CURRENCY_KEY = "currency"  # allowed where the deal is saved (the deals API): a check keeps the amount's currency
-# What a saved deal's check may not say, and what to do instead: it is recorded today, under the deal's name.
+# What a saved deal's check may not say, and what to do instead: it is recorded today, under the deal's name
+# (which PATCH /api/deals/{id} changes).
 _CHECKED_TODAY = (
     "a check is recorded as of today; to read the verdict on another day, GET /api/deals/{id}?as_of=YYYY-MM-DD, "
     "or POST /api/assess with 'as_of'; leave it out"
 )
 _NAMED_ONCE = (
-    "a check does not rename the deal: a saved deal keeps the name it was created with (POST /api/deals), "
-    "which the API does not change; leave it out"
+    'a check does not rename the deal: rename it with PATCH /api/deals/{id} {"name": "…"}; leave it out of the check'
 )
 NOT_IN_A_CHECK = {
     "as_of": _CHECKED_TODAY,

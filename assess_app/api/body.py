@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 
 from sales_process.problems import InvalidInput, Problem
-from sales_process.vocabulary import DateTimeError, parse_day
+from sales_process.vocabulary import DateTimeError, parse_day, shown
 
 # Where a body of the API holds a day: a deal's as_of and an outcome's date, and each answer's date.
 _DAY_KEYS = ("as_of", "date")
+ISO_DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # the only way the API reads a day (fullmatch: no line break after)
+_ISO_DAY = re.compile(ISO_DAY_PATTERN)
 TOO_DEEP = "the JSON is nested too deeply; a deal is at most three levels deep"
 
 
@@ -36,11 +40,11 @@ DEAL_EXAMPLE = 'a deal object such as {"claimed_stage": "proposing", "milestones
 
 def read_json(raw: bytes, example: str = DEAL_EXAMPLE) -> object:
     """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
-    for a key given twice in one object or a date and time where a day is asked. An empty body is told
+    for a key given twice in one object or a day not written YYYY-MM-DD. An empty body is told
     `example`, the endpoint's own body."""
     data = _parsed(raw, example)
     try:
-        problems = [*duplicate_key_problems(data), *date_time_problems(data)]
+        problems = [*duplicate_key_problems(data), *day_problems(data)]
     except RecursionError:
         raise BadBody(TOO_DEEP) from None
     if problems:
@@ -75,10 +79,13 @@ def duplicate_key_problems(data: object, loc: tuple[str, ...] = ()) -> list[Prob
     return problems
 
 
-def date_time_problems(data: object) -> list[Problem]:
-    """A problem for each date and time written where the body asks for a day (as_of, an outcome's date, an
-    answer's date): its day would depend on a time zone. A CSV export's date-times are read (pipeline_audit),
-    and so are a form's and a deal file's, as the audit reads them; a client of the API writes the day."""
+def day_problems(data: object) -> list[Problem]:
+    """A problem for each day of the body (as_of, an outcome's date, an answer's date) not written YYYY-MM-DD.
+
+    The API reads no other way of writing a day: a client writing 23/11/2026 would pass late in the month and be
+    refused as ambiguous from the 1st to the 12th. A date and time is refused too: its day would depend on a time
+    zone. (A CSV export's dates are read in many ways by the audit, and a form's as the audit reads them.)
+    """
     if not isinstance(data, Mapping):
         return []
     found: list[tuple[tuple[str, ...], object]] = [((key,), data[key]) for key in _DAY_KEYS if key in data]
@@ -87,24 +94,33 @@ def date_time_problems(data: object) -> list[Problem]:
         for milestone_id, answer in answers.items():
             if isinstance(answer, Mapping) and "date" in answer:
                 found.append((("milestones", str(milestone_id), "date"), answer["date"]))
-    return [problem for loc, value in found if (problem := _date_time(loc, value)) is not None]
+    return [problem for loc, value in found if (problem := _day_problem(loc, value)) is not None]
 
 
-def _date_time(loc: tuple[str, ...], value: object) -> Problem | None:
-    error = date_time_error(value)
+def _day_problem(loc: tuple[str, ...], value: object) -> Problem | None:
+    error = day_error(value)
     return Problem(loc, f"'{loc[-1]}': {error}") if error is not None else None
 
 
-def date_time_error(value: object) -> DateTimeError | None:
-    """Why a day asked for (in the body or the query: as_of) cannot be this date and time (None: it is no date and
-    time: a day, or no date at all, whose mistake the field's own reader words)."""
+def day_error(value: object) -> ValueError | None:
+    """Why a day asked for (in the body, or the query's as_of) is not a YYYY-MM-DD calendar day, with the day to write
+    when the text names one (None: it is one, or it is blank or no text, whose mistake the field's own reader words)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
     try:
-        parse_day(value)
-    except DateTimeError as error:
-        return error
-    except ValueError:
-        pass
-    return None
+        day = parse_day(value)
+    except ValueError as error:
+        return error if _ISO_DAY.fullmatch(value) or isinstance(error, DateTimeError) else _not_iso(value, None)
+    if _ISO_DAY.fullmatch(value):
+        return None
+    return _not_iso(value, day)
+
+
+def _not_iso(value: str, day: dt.date | None) -> ValueError:
+    if _ISO_DAY.fullmatch(value.strip()):
+        return ValueError(f"{value!r} has spaces around the date; write it as {value.strip()}")
+    fix = day.isoformat() if day is not None else "YYYY-MM-DD, e.g. 2026-03-01"
+    return ValueError(f"{shown(value)} is not written YYYY-MM-DD, the only way the API reads a day; write it as {fix}")
 
 
 def _parsed(raw: bytes, example: str) -> object:

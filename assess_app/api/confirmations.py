@@ -87,7 +87,7 @@ def _location(deal_id: int, request_id: int) -> str:
     return f"/api/deals/{deal_id}/confirmations/{request_id}"
 
 
-@bp.post("/deals/<int:deal_id>/confirmations")
+@bp.post("/deals/<int(signed=True):deal_id>/confirmations")
 @api_login_required
 @idempotent_api
 def ask(deal_id: int) -> ApiAnswer:
@@ -128,7 +128,7 @@ def _keep_without_link(db: Session, row: RequestRow) -> None:
     keep(db, 201, dump_json({**request_summary(row), "url": None, "email": None}), _location(row.deal_id, row.id))
 
 
-@bp.get("/deals/<int:deal_id>/confirmations")
+@bp.get("/deals/<int(signed=True):deal_id>/confirmations")
 @api_login_required
 def list_requests(deal_id: int) -> ApiAnswer:
     """The deal's confirmation requests, newest first, each with its state now."""
@@ -139,7 +139,7 @@ def list_requests(deal_id: int) -> ApiAnswer:
         return api_json({"confirmations": confirmations_json(db, deal)})
 
 
-@bp.get("/deals/<int:deal_id>/confirmations/<int:request_id>")
+@bp.get("/deals/<int(signed=True):deal_id>/confirmations/<int(signed=True):request_id>")
 @api_login_required
 def show_request(deal_id: int, request_id: int) -> ApiAnswer:
     """One confirmation request of the deal."""
@@ -165,7 +165,7 @@ def _has_body() -> bool:
     return bool(request.form or request.files or request.get_data(cache=True).strip())
 
 
-@bp.post("/deals/<int:deal_id>/confirmations/<int:request_id>/revoke")
+@bp.post("/deals/<int(signed=True):deal_id>/confirmations/<int(signed=True):request_id>/revoke")
 @api_login_required
 def revoke(deal_id: int, request_id: int) -> ApiAnswer:
     """Withdraw a pending link: 200 with the request, now revoked; the buyer's page then says so (410)."""

@@ -8,16 +8,20 @@ see is 404, exactly like a deal that does not exist.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
 from flask import Response, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, date_time_error, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
+from assess_app.api.paging import cursor_after, next_link, read_cursor
 from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.current import current_process
@@ -39,6 +43,7 @@ from deal_records.outcomes import (
     record_outcome,
 )
 from deal_records.records import (
+    CrmIdTaken,
     RecordError,
     buyer_answered,
     create_deal,
@@ -61,7 +66,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 ApiAnswer = Response | tuple[Response, int]
 MAX_PER_PAGE = 500
-LIST_PARAMETERS = ("owner", "stage", "closed", "page", "per_page")
+LIST_PARAMETERS = ("owner", "stage", "closed", "crm_id", "cursor", "page", "per_page")
 log = logging.getLogger("assess_app")
 
 
@@ -223,40 +228,95 @@ def confirmations_json(db: Session, deal: Deal) -> list[dict[str, object]]:
 @api_login_required
 @takes_query(*LIST_PARAMETERS)
 def list_deals() -> ApiAnswer:
-    """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&page=N&per_page=N, newest first."""
+    """The caller's deals (a manager's: all), ?owner=EMAIL&stage=ID&crm_id=ID&closed=BOOL, newest first: a page
+    by ?page=N&per_page=N, or, stable while deals are created and closed, by ?cursor= (each answer's next_cursor)."""
     user = signed_in_user()
     loaded = current_process()
-    refused = page_problem(request.args.get("page"))
-    if refused is not None:
-        return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
-    page = int(request.args.get("page", "1"))
-    try:
-        per_page = int(request.args.get("per_page", "50"))
-    except ValueError:
-        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
-    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
-    if repeated:
-        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
-    closed = request.args.get("closed", "false")
-    if closed not in ("true", "false"):
-        return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
-    try:
-        stage = _stage_filter(loaded, request.args.get("stage") or None)
-    except ValueError as error:
-        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
-    owner = request.args.get("owner") or None
-    if owner is not None and not user.is_manager and owner.strip().lower() != user.email:
-        return api_json({"deals": [], "page": page, "per_page": per_page, "total": 0})
+    asked = _list_request(loaded)
+    if not isinstance(asked, ListRequest):
+        return asked
+    if asked.owner is not None and not user.is_manager and asked.owner.strip().lower() != user.email:
+        return api_json(_list_body([], asked, 0, None))
     today = clock.today()
     with records().reading() as db:
         found = deal_page(
-            db, user, page, per_page, owner, loaded.process.stage_ids(stage) if stage else None, closed=closed == "true"
+            db,
+            user,
+            asked.page or 1,
+            asked.per_page,
+            asked.owner,
+            loaded.process.stage_ids(asked.stage) if asked.stage else None,
+            closed=asked.closed,
+            before=asked.before,
+            crm_id=asked.crm_id,
         )
         events = current_outcomes(db, [deal.id for deal in found.deals])
         deals = [_listed(loaded, deal, today, events.get(deal.id)) for deal in found.deals]
-    return api_json({"deals": deals, "page": page, "per_page": per_page, "total": found.total})
+    cursor = cursor_after(found.deals[-1].id) if found.more else None
+    response = api_json(_list_body(deals, asked, found.total, cursor))
+    if cursor is not None:
+        response.headers["Link"] = next_link(request.path, request.args.items(multi=True), cursor)
+    return response
+
+
+@dataclass(frozen=True)
+class ListRequest:
+    """What GET /api/deals was asked: its filters, and a page number (None: a cursor walk) or the id to go on below."""
+
+    per_page: int
+    closed: bool
+    page: int | None = None
+    before: int | None = None
+    stage: str | None = None
+    owner: str | None = None
+    crm_id: str | None = None
+
+
+def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
+    """The list's query read, or the 400 naming the first parameter at fault."""
+    args = request.args
+    refused = page_problem(args.get("page"))
+    if refused is not None:
+        return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
+    per_page = args.get("per_page", "50")
+    if not (per_page.isascii() and per_page.isdigit()):
+        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
+    if not 1 <= int(per_page) <= MAX_PER_PAGE:
+        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
+    repeated = [name for name in LIST_PARAMETERS if len(args.getlist(name)) > 1]
+    if repeated:
+        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
+    closed = args.get("closed", "false")
+    if closed not in ("true", "false"):
+        return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
+    try:
+        stage = _stage_filter(loaded, args.get("stage") or None)
+    except ValueError as error:
+        return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
+    crm_id = args.get("crm_id")
+    if crm_id is not None and not crm_id.strip():
+        return api_errors(400, [{"loc": "crm_id", "message": "crm_id is blank; give the deal's id in the CRM"}])
+    if "cursor" in args and "page" in args:
+        message = "give cursor or page, not both: a cursor walk follows next_cursor from the first page"
+        return api_errors(400, [{"loc": "cursor", "message": message}])
+    try:
+        before = read_cursor(args["cursor"]) if "cursor" in args else None
+    except ValueError as error:
+        return api_errors(400, [{"loc": "cursor", "message": f"cursor: {error}"}])
+    return ListRequest(
+        per_page=int(per_page),
+        closed=closed == "true",
+        page=None if before is not None else int(args.get("page", "1")),
+        before=before,
+        stage=stage,
+        owner=args.get("owner") or None,
+        crm_id=crm_id.strip() if crm_id is not None else None,
+    )
+
+
+def _list_body(deals: list[dict[str, Any]], asked: ListRequest, total: int, cursor: str | None) -> dict[str, Any]:
+    """The list's answer: the deals, where they are in the list (page null on a cursor walk) and what follows."""
+    return {"deals": deals, "page": asked.page, "per_page": asked.per_page, "total": total, "next_cursor": cursor}
 
 
 def _stage_filter(loaded: LoadedProcess, given: str | None) -> str | None:
@@ -304,7 +364,7 @@ def create() -> ApiAnswer:
     except InvalidInput as invalid:
         return invalid_body(invalid)
     except RecordError as error:
-        return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+        return _refused(error, user.is_manager)
     log.info("deal %s created by user %s through the API", deal.id, user.id)
     response = Response(text, status=201, mimetype="application/json")
     response.headers["Location"] = f"/api/deals/{deal.id}"
@@ -312,15 +372,26 @@ def create() -> ApiAnswer:
 
 
 def _as_of(text: str | None) -> dt.date:
-    """?as_of=: a YYYY-MM-DD date exactly as documented (no spaces around it); left out, today."""
+    """?as_of=: a YYYY-MM-DD day, read as a body's days are (day_error); left out, today."""
     if text is None:
         return clock.today()
-    if text != text.strip():
-        raise ValueError(f"{text!r} has spaces around the date; write it as YYYY-MM-DD")
-    date_time = date_time_error(text)
-    if date_time is not None:
-        raise date_time  # told as in a body: the day to write
-    return parse_iso_date(text)
+    refused = day_error(text)
+    if refused is not None:
+        raise refused
+    return parse_iso_date(text)  # blank: told to write a day
+
+
+def _refused(error: RecordError, is_manager: bool) -> ApiAnswer:
+    """The answer refusing a new deal or a change of one; a CRM id the caller's own deal (a manager's: any deal)
+    holds points at that deal, with its id in the error and a Location header."""
+    item: dict[str, Any] = {"loc": error.loc, "message": error.message}
+    held = error.deal_id if isinstance(error, CrmIdTaken) else None
+    if held is not None:
+        item["deal_id"] = held
+    response, status = api_errors(_refusal_status(error, is_manager), [item])
+    if held is not None:
+        response.headers["Location"] = f"/api/deals/{held}"
+    return response, status
 
 
 def _refusal_status(error: RecordError, is_manager: bool) -> int:
@@ -331,11 +402,13 @@ def _refusal_status(error: RecordError, is_manager: bool) -> int:
     return 409 if error.loc == "crm_id" else 400
 
 
-@bp.get("/deals/<int:deal_id>")
+# Ids are read signed: /api/deals/-1 is told "no deal", as /api/deals/0 is, not "no such address".
+@bp.get("/deals/<int(signed=True):deal_id>")
 @api_login_required
 @takes_query("as_of")
 def show(deal_id: int) -> ApiAnswer:
-    """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest first)."""
+    """The deal, its verdict (as of today or ?as_of=), its checks (oldest first) and confirmation requests (newest
+    first), with a strong ETag of what it shows: 304 when If-None-Match names it."""
     user = signed_in_user()
     loaded = current_process()
     try:
@@ -346,18 +419,50 @@ def show(deal_id: int) -> ApiAnswer:
         deal = find_deal(db, user, deal_id)
         if deal is None:
             return not_found()
-        checks = [check_json(check, check.checked_by) for check in deal_checks(db, deal)]
-        verdict, marks = _verdict(loaded, deal, as_of, is_closed(current_outcome(db, deal.id)))
-        body = {
-            **deal_json(deal),
-            "verdict": verdict,
-            **marks,
-            "checks": checks,
-            "confirmations": confirmations_json(db, deal),
-            **outcome_json(db, deal),
-            "changes": [change_json(change) for change in deal_changes(db, deal.id)],
-        }
-    return api_json(body)
+        text = dump_json(deal_answer(db, loaded, deal, as_of))
+    tag = etag_of(text)
+    if request.if_none_match.contains_weak(tag):
+        response = Response(status=304)
+    else:
+        response = Response(text, mimetype="application/json")
+    response.set_etag(tag)
+    return response
+
+
+def deal_answer(db: Session, loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> dict[str, Any]:
+    """What GET /api/deals/{id} answers: the deal, its verdict as of `as_of` and everything recorded of it."""
+    latest = current_outcome(db, deal.id)
+    verdict, marks = _verdict(loaded, deal, as_of, is_closed(latest))
+    return {
+        **deal_json(deal),
+        "verdict": verdict,
+        **marks,
+        "checks": [check_json(check, check.checked_by) for check in deal_checks(db, deal)],
+        "confirmations": confirmations_json(db, deal),
+        **outcome_json(db, deal),
+        "closing": outcome_event_json(latest) if latest is not None and is_closed(latest) else None,
+        "changes": [change_json(change) for change in deal_changes(db, deal.id)],
+    }
+
+
+def etag_of(text: str) -> str:
+    """The entity tag of an answer's JSON (unquoted): a digest of exactly what it shows."""
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _changed_since_read(db: Session, loaded: LoadedProcess, deal: Deal) -> ApiAnswer | None:
+    """412 when If-Match names no tag of the deal as GET /api/deals/{id} shows it now (`*` names any)."""
+    if "If-Match" not in request.headers:
+        return None
+    db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())  # no change between the test and ours
+    tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
+    if request.if_match.contains(tag):
+        return None
+    message = (
+        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"); nothing was changed: '
+        f"GET /api/deals/{deal.id} again, make your change to what it shows, and send its ETag in If-Match"
+    )
+    return api_errors(412, [{"loc": "If-Match", "message": message}])
 
 
 def change_json(change: DealChange) -> dict[str, Any]:
@@ -372,7 +477,7 @@ def change_json(change: DealChange) -> dict[str, Any]:
     }
 
 
-@bp.patch("/deals/<int:deal_id>")
+@bp.patch("/deals/<int(signed=True):deal_id>")
 @api_login_required
 def change(deal_id: int) -> ApiAnswer:
     """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
@@ -390,12 +495,15 @@ def change(deal_id: int) -> ApiAnswer:
         if found is None:
             return not_found()
         caller, deal = found
+        changed = _changed_since_read(db, current_process(), deal)
+        if changed is not None:
+            return changed
         try:
             made = change_details(db, caller, deal, details, "api")
         except RecordError as error:
             if error.loc == "deal":
                 return not_found()
-            return api_errors(_refusal_status(error, user.is_manager), [{"loc": error.loc, "message": error.message}])
+            return _refused(error, user.is_manager)
         for row in made:
             db.refresh(row, ["changed_by"])
         body = {**deal_json(deal), "changes": [change_json(row) for row in made]}
@@ -428,7 +536,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
     }
 
 
-@bp.post("/deals/<int:deal_id>/outcome")
+@bp.post("/deals/<int(signed=True):deal_id>/outcome")
 @api_login_required
 @idempotent_api
 def set_outcome(deal_id: int) -> ApiAnswer:
@@ -461,7 +569,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
     return response
 
 
-@bp.post("/deals/<int:deal_id>/checks")
+@bp.post("/deals/<int(signed=True):deal_id>/checks")
 @api_login_required
 @idempotent_api
 def add_check(deal_id: int) -> ApiAnswer:

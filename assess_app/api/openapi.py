@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assess_app.api.body import ISO_DAY_PATTERN
 from assess_app.api.openapi_deals import deal_components, deal_paths
 from sales_process.confirmation import confirmable
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
@@ -11,7 +12,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.text import text_pattern
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
-_DATE = {"type": "string", "format": "date", "examples": ["2027-03-01"]}
+_DATE = {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN, "examples": ["2026-03-01"]}
 # In a deal, null is the same as leaving the key out (the answer is "not given"), so every optional value may be null.
 # A blank date is no date, as in a form or a CRM export.
 _OPTIONAL_DATE = {"anyOf": [_DATE, {"type": "string", "pattern": r"^\s*$"}, {"type": "null"}]}
@@ -39,7 +40,7 @@ _ANSWER = {
                 },
                 "date": {
                     **_OPTIONAL_DATE,
-                    "description": "The day it happened, YYYY-MM-DD (a date and time is refused).",
+                    "description": "The day it happened, YYYY-MM-DD only (23/11/2026, 5 Dec 2026 and a date and time are refused).",
                 },
             },
         },
@@ -161,6 +162,10 @@ _ERRORS = {
                         "description": "Dotted path of the problem, e.g. milestones.demo-attended.date; empty for the whole body.",
                     },
                     "message": {"type": "string"},
+                    "deal_id": {
+                        "type": "integer",
+                        "description": "On a 409 for a crm_id: the deal holding it, when the caller may see it.",
+                    },
                 },
             },
         }
@@ -221,7 +226,7 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
             "segment": SEGMENT,
             "as_of": {
                 **_OPTIONAL_DATE,
-                "description": "Assess as of this day, YYYY-MM-DD (default: today; a date and time is refused).",
+                "description": "Assess as of this day, YYYY-MM-DD only (default: today; other ways of writing a day, and a date and time, are refused).",
             },
             "milestones": {"type": ["object", "null"], "additionalProperties": False, "properties": milestones},
         },

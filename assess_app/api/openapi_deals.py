@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assess_app.api.body import ISO_DAY_PATTERN
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
@@ -289,6 +290,16 @@ _IDEMPOTENCY_KEY = {
     "the same key with another body is 422.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
+_ETAG = {
+    "schema": {"type": "string"},
+    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too): "
+    "send it in If-None-Match to read the deal only if it changed, and in PATCH's If-Match to change it only if not.",
+}
+_CLOSING = {
+    "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
+    "description": "For a deal closed now, the event that closed it (its outcome, close date, final amount and "
+    "currency: the last of GET /api/deals/{deal_id}'s outcome_events); null for an open deal.",
+}
 _KEY_REUSED = _errors("The Idempotency-Key was already used for a different request; use a new key.")
 _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API reads no session cookie.")
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
@@ -331,9 +342,9 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     date = {
         "type": "string",
         "format": "date",
-        "description": "The close date, YYYY-MM-DD. Also read: day first (23/02/2027, 23.02.2027) and a month written "
-        "as a word (5 Dec 2027). Refused: a date written month first (12/13/2026), which is read nowhere unless a "
-        "file's options say so, and a date and time; after today: 409.",
+        "pattern": ISO_DAY_PATTERN,
+        "description": "The close date, YYYY-MM-DD only (23/11/2026, 5 Dec 2026 and a date and time are refused "
+        "with the day to write); after today: 409.",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -418,6 +429,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     "confirmations": _CONFIRMATIONS,
                     "outcome": _OUTCOME_NOW,
+                    "closing": _CLOSING,
                     "outcome_events": {
                         "type": "array",
                         "items": {"$ref": "#/components/schemas/OutcomeEvent"},
@@ -444,12 +456,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     **_BUYER_MARKS,
                     "outcome": _OUTCOME_NOW,
-                    "closing": {
-                        "anyOf": [{"$ref": "#/components/schemas/OutcomeEvent"}, {"type": "null"}],
-                        "description": "For a deal closed now, the event that closed it (its outcome, close date, "
-                        "final amount and currency: the last of GET /api/deals/{deal_id}'s outcome_events); "
-                        "null for an open deal.",
-                    },
+                    "closing": _CLOSING,
                 },
             },
         ]
@@ -478,23 +485,75 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "schema": {"enum": ["true", "false"]},
                         "description": "true: the deals closed won or lost instead of the open ones (default false).",
                     },
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
-                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}},
+                    {
+                        "name": "crm_id",
+                        "in": "query",
+                        "schema": {"type": "string", "pattern": f"[^{_SPACE}]"},
+                        "description": "The deal's id in the CRM, exactly (spaces around it are ignored, as when "
+                        "saved): the deal the CRM knows by it, if the caller may see it. With the default "
+                        "closed=false an open deal only; closed=true finds a closed one.",
+                    },
+                    {
+                        "name": "cursor",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
+                        "description": "Where a walk goes on: the `next_cursor` of the answer before (or follow its "
+                        'Link rel="next" header). A cursor walk starts with a request without cursor or page and '
+                        "is stable while deals are created and closed: a deal that existed when it began and still "
+                        "matches the filters is returned exactly once (a deal created during it is not; the next "
+                        "walk sees it). Not with page.",
+                    },
+                    {
+                        "name": "page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                        "description": "The page by number (default 1): deals created or closed while a client "
+                        "walks pages move the others across pages' edges; a walk of every deal follows "
+                        "next_cursor instead.",
+                    },
+                    {
+                        "name": "per_page",
+                        "in": "query",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+                        "description": "How many deals an answer holds (default 50; ASCII digits).",
+                    },
                 ],
                 "responses": {
-                    "200": _json(
-                        "A page of deals.",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "deals": {"type": "array", "items": listed},
-                                "page": {"type": "integer"},
-                                "per_page": {"type": "integer"},
-                                "total": {"type": "integer"},
+                    "200": {
+                        **_json(
+                            "A page of deals, newest first.",
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "deals": {"type": "array", "items": listed},
+                                    "page": {
+                                        "type": ["integer", "null"],
+                                        "description": "The page number; null on a cursor walk.",
+                                    },
+                                    "per_page": {"type": "integer"},
+                                    "total": {
+                                        "type": "integer",
+                                        "description": "How many deals match the filters in all.",
+                                    },
+                                    "next_cursor": {
+                                        "type": ["string", "null"],
+                                        "description": "Send it as ?cursor= (with the same filters) for the deals "
+                                        "after this answer's last; null: there are none.",
+                                    },
+                                },
                             },
+                        ),
+                        "headers": {
+                            "Link": {
+                                "schema": {"type": "string"},
+                                "description": 'RFC 8288: </api/deals?…&cursor=…>; rel="next", the next page of the '
+                                "walk with the same filters; absent on the last page.",
+                            }
                         },
+                    },
+                    "400": _errors(
+                        "A bad page number, per_page, cursor or crm_id, cursor given with page, or an unknown stage."
                     ),
-                    "400": _errors("A bad page number or an unknown stage."),
                     "401": _UNAUTHORIZED,
                     "503": _UNAVAILABLE,
                 },
@@ -521,7 +580,19 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "401": _UNAUTHORIZED,
                     "403": _errors("A rep gave another owner."),
                     "404": _errors("The owner named is not an existing, active user (loc: owner)."),
-                    "409": _errors("A deal with this crm_id is saved already: check that one instead."),
+                    "409": {
+                        **_errors(
+                            "A deal with this crm_id is saved already. When the caller may see it (their own deal; "
+                            "a manager: any), the error gives its `deal_id` and Location points at it; when it is "
+                            "another rep's, neither is given."
+                        ),
+                        "headers": {
+                            "Location": {
+                                "schema": {"type": "string"},
+                                "description": "/api/deals/{id}: the deal holding the crm_id, when the caller may see it",
+                            }
+                        },
+                    },
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "422": _KEY_REUSED,
@@ -535,10 +606,27 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                 "security": _SECURITY,
                 "parameters": [
                     _DEAL_ID,
-                    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {
+                        "name": "as_of",
+                        "in": "query",
+                        "schema": {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN},
+                        "description": "The day to read the verdict on, YYYY-MM-DD only (default: today).",
+                    },
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The ETag of an answer read before: 304 without a body when the deal shows "
+                        "the same now.",
+                    },
                 ],
                 "responses": {
-                    "200": _json("The deal.", with_verdict),
+                    "200": {**_json("The deal.", with_verdict), "headers": {"ETag": _ETAG}},
+                    "304": {
+                        "description": "If-None-Match names the deal's ETag: it shows what it showed (no body).",
+                        "headers": {"ETag": _ETAG},
+                    },
                     "400": _errors("A bad as_of date."),
                     "401": _UNAUTHORIZED,
                     "404": _NOT_FOUND,
@@ -549,7 +637,18 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                 "summary": "Rename the deal, change its CRM id (null: none) or move it to another owner (a manager "
                 "only). The deal's owner or a manager may; each change is kept in the deal's `changes`.",
                 "security": _SECURITY,
-                "parameters": [_DEAL_ID],
+                "parameters": [
+                    _DEAL_ID,
+                    {
+                        "name": "If-Match",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
+                        "change: the change is made only if the deal shows the same now (else 412); * matches "
+                        "any. Left out: the change is made whatever changed since.",
+                    },
+                ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DealDetailsChange"}}},
@@ -579,7 +678,13 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "404": _errors(
                         "No deal with this id that the caller may see, or no active user with the owner's email."
                     ),
-                    "409": _errors("Another deal has this crm_id."),
+                    "409": _errors(
+                        "Another deal has this crm_id (its `deal_id` given when the caller may see it, as for POST)."
+                    ),
+                    "412": _errors(
+                        "If-Match names no ETag of the deal as it is now: it changed since it was read (loc: "
+                        "If-Match). Nothing was changed: read it again and make the change to what it shows."
+                    ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
                     "503": _UNAVAILABLE,

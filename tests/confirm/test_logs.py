@@ -1,4 +1,4 @@
-"""Request logs never hold a confirmation token: werkzeug's lines and gunicorn's access lines."""
+"""Request logs never hold a confirmation token, a credential or an email: werkzeug's lines and gunicorn's access lines."""
 
 from __future__ import annotations
 
@@ -34,6 +34,13 @@ TOKEN = new_token()[0]
             '"GET /?session=S1&refresh_token=S2&client-secret=S3 HTTP/1.1"',
             '"GET /?session=…&refresh_token=…&client-secret=… HTTP/1.1"',
         ),
+        (
+            '"GET /api/deals?owner=bob@example.com&page=2 HTTP/1.1" 200',
+            '"GET /api/deals?owner=…&page=2 HTTP/1.1" 200',
+        ),
+        ('"GET /api/deals?owner=bob%40example.com HTTP/1.1" 200', '"GET /api/deals?owner=… HTTP/1.1" 200'),
+        ('"GET /api/deals?Owner=bob HTTP/1.1" 200', '"GET /api/deals?Owner=… HTTP/1.1" 200'),
+        ('"GET /deals?q=ana%2540example.com&stage=x HTTP/1.1"', '"GET /deals?q=…&stage=x HTTP/1.1"'),
     ],
     # The token is random: named ids keep the test ids the same in every pytest-xdist worker.
     ids=[
@@ -49,6 +56,10 @@ TOKEN = new_token()[0]
         "twice-encoded-name",
         "encoded-letter-and-pass",
         "session-and-endings",
+        "owner-email",
+        "owner-email-encoded",
+        "owner-any-case",
+        "email-in-another-parameter",
     ],
 )
 def test_redact(line: str, expected: str) -> None:
@@ -68,4 +79,11 @@ def test_gunicorns_access_line_is_redacted(app: Flask, caplog: pytest.LogCapture
 def test_werkzeugs_request_line_is_redacted(app: Flask, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, "werkzeug")
     logging.getLogger("werkzeug").info('%s - - "%s" %s -', "127.0.0.1", f"GET /confirm/{TOKEN} HTTP/1.1", "200")
-    assert caplog.messages == ['127.0.0.1 - - "GET /confirm/… HTTP/1.1" 200 -']
+    logging.getLogger("werkzeug").info(
+        '%s - - "%s" %s -', "127.0.0.1", "GET /api/deals?owner=bob@example.com HTTP/1.1", "200"
+    )
+    assert caplog.messages == [
+        '127.0.0.1 - - "GET /confirm/… HTTP/1.1" 200 -',
+        '127.0.0.1 - - "GET /api/deals?owner=… HTTP/1.1" 200 -',
+    ]
+    assert "bob@example.com" not in caplog.text

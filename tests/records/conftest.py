@@ -186,6 +186,14 @@ def new_deal(client: FlaskClient, name: str = "Northwind", **fields: str) -> int
     return int(match.group(1))
 
 
+def api_deal(client: FlaskClient, headers: dict[str, str], name: str = "Northwind", **fields: str) -> int:
+    """Create a deal through the API; return its id."""
+    created = client.post("/api/deals", headers=headers, json={"name": name, **fields})
+    assert created.status_code == 201, created.get_json()
+    deal_id: int = created.get_json()["id"]
+    return deal_id
+
+
 def sign_in(client: FlaskClient, email: str, password: str | None = None) -> Any:
     """Sign in through the form as a browser does."""
     role_password = password or (PASSWORDS["manager"] if email.startswith("manager") else PASSWORDS["rep"])

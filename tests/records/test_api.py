@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import re
 
 import pytest
@@ -150,20 +151,29 @@ def test_a_rep_may_only_create_deals_they_own(records_app: Flask, tokens: dict[s
 
 def test_a_duplicate_crm_id_is_refused(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
     client = records_app.test_client()
-    assert client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"}).status_code == 201
+    created = client.post("/api/deals", headers=tokens["ana"], json={"name": "X", "crm_id": "7"})
+    assert created.status_code == 201
     again = client.post("/api/deals", headers=tokens["ana"], json={"name": "Y", "crm_id": "7"})
     assert again.status_code == 409 and again.get_json()["errors"] == [
-        {"loc": "crm_id", "message": "a deal with crm_id '7' exists already; check that one instead"}
+        {
+            "loc": "crm_id",
+            "message": "a deal with crm_id '7' exists already; check that one instead",
+            "deal_id": created.get_json()["id"],
+        }
     ]
     # Another rep is not sent to a deal they cannot open (it answers them 404).
     other = client.post("/api/deals", headers=tokens["bo"], json={"name": "Z", "crm_id": "7"})
-    assert other.status_code == 409 and other.get_json()["errors"] == [
-        {
-            "loc": "crm_id",
-            "message": "crm_id '7' is another rep's deal, which only its owner and the managers see; "
-            "check the id in the CRM, or ask a manager about that deal",
-        }
-    ]
+    assert (
+        other.status_code == 409
+        and "Location" not in other.headers
+        and other.get_json()["errors"]
+        == [
+            {
+                "loc": "crm_id",
+                "message": "crm_id '7' is taken by a deal you may not see; check the id in the CRM, or ask a manager",
+            }
+        ]
+    )
 
 
 def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
@@ -191,7 +201,11 @@ def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
     [
         ({"milestones": {}, "as_of": "2026-06-01"}, "as_of", "a check is recorded as of today; to read the verdict"),
         ({"milestones": {}, "date": "2026-06-01"}, "date", "a check is recorded as of today"),
-        ({"milestones": {}, "deal": "Renamed Société"}, "deal", "a check does not rename the deal"),
+        (
+            {"milestones": {}, "deal": "Renamed Société"},
+            "deal",
+            'a check does not rename the deal: rename it with PATCH /api/deals/{id} {"name": "…"}',
+        ),
         ({"milestones": {}, "name": "Renamed"}, "name", "a check does not rename the deal"),
     ],
 )
@@ -270,8 +284,61 @@ def test_a_date_and_time_in_the_as_of_query_is_refused_as_in_a_body(
     not_a_date = client.get(f"/api/deals/{deal_id}?as_of=21/11/2026", headers=tokens["ana"]).get_json()
     assert (
         not_a_date["errors"][0]["message"]
-        == "as_of: '21/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01"
+        == "as_of: '21/11/2026' is not written YYYY-MM-DD, the only way the API reads a day; write it as 2026-11-21"
     )
+
+
+NOT_ISO = "is not written YYYY-MM-DD, the only way the API reads a day; write it as"
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("23/11/2026", "2026-11-23"),
+        ("23.11.2026", "2026-11-23"),
+        ("5 Dec 2026", "2026-12-05"),
+        ("2026/11/23", "2026-11-23"),
+        ("2026-11-3", "2026-11-03"),
+        ("01/12/2026", "YYYY-MM-DD, e.g. 2026-03-01"),  # day or month first: no one day to name
+        ("11/23/2026", "YYYY-MM-DD, e.g. 2026-03-01"),
+    ],
+)
+@pytest.mark.parametrize(
+    ("path", "body", "loc"),
+    [
+        ("/api/assess", {"as_of": "{day}"}, "as_of"),
+        (
+            "{deal}/checks",
+            {"milestones": {"pain-confirmed": {"met": True, "date": "{day}"}}},
+            "milestones.pain-confirmed.date",
+        ),
+        ("{deal}/outcome", {"outcome": "lost", "date": "{day}", "reason": "No budget"}, "date"),
+        ("{deal}?as_of={day}", None, "as_of"),
+    ],
+)
+def test_a_day_not_written_yyyy_mm_dd_is_refused_at_its_field_with_the_day_to_write(
+    records_app: Flask,
+    tokens: dict[str, dict[str, str]],
+    written: str,
+    fix: str,
+    path: str,
+    body: dict[str, object] | None,
+    loc: str,
+) -> None:
+    """A CRM writing dd/mm would pass late in the month and be refused as ambiguous from the 1st to the 12th."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    url = path.format(deal=f"/api/deals/{deal_id}", day=written)
+    if body is None:
+        refused = client.get(url, headers=tokens["ana"])
+    else:
+        sent = json.loads(json.dumps(body).replace("{day}", written))
+        refused = client.post(url, headers=tokens["ana"], json=sent)
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == loc
+    assert error["message"].endswith(f"{written!r} {NOT_ISO} {fix}"), error
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["outcome_events"] == []
 
 
 def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -> None:
@@ -283,13 +350,19 @@ def test_the_openapi_document_describes_the_deal_endpoints(records_app: Flask) -
     assert set(paths["/api/deals/{deal_id}"]["get"]["responses"]) >= {"200", "401", "404"}
 
 
-@pytest.mark.parametrize("deal_id", ["0", "9223372036854775808", "202654897481283498357555200"])
+@pytest.mark.parametrize(
+    "deal_id", ["0", "-1", "-9223372036854775809", "9223372036854775808", "202654897481283498357555200"]
+)
 def test_a_deal_id_no_database_integer_holds_is_404(
     records_app: Flask, tokens: dict[str, dict[str, str]], deal_id: str
 ) -> None:
     client = records_app.test_client()
-    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).status_code == 404
+    shown = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"])
+    assert shown.status_code == 404
+    assert shown.get_json()["errors"][0]["message"] == "Not Found: there is no deal with this id that you may see."
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={}).status_code == 404
+    request = client.get(f"/api/deals/{deal_id}/confirmations/{deal_id}", headers=tokens["ana"])
+    assert request.get_json()["errors"][0]["message"] == shown.get_json()["errors"][0]["message"]
 
 
 def test_a_check_naming_one_milestone_keeps_the_others_answers(
@@ -315,8 +388,14 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
         (
             "/api/deals?sort=amount&limit=5&page=1",
             [
-                ("sort", "unknown query parameter 'sort' (this address takes owner, stage, closed, page, per_page)"),
-                ("limit", "unknown query parameter 'limit' (this address takes owner, stage, closed, page, per_page)"),
+                (
+                    "sort",
+                    "(this address takes owner, stage, closed, crm_id, cursor, page, per_page); leave it out",
+                ),
+                (
+                    "limit",
+                    "unknown query parameter 'limit' (this address takes owner, stage, closed, crm_id, cursor, page, per_page)",
+                ),
             ],
         ),
         ("/api/deals?per_pag=5", [("per_pag", "unknown query parameter 'per_pag'; did you mean 'per_page'?")]),
@@ -354,7 +433,9 @@ def test_each_route_takes_the_query_parameters_its_openapi_operation_lists(recor
     }
     with records_app.test_request_context():
         taken = {
-            (re.sub(r"<(?:int:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(taken_by(rule.endpoint))
+            (re.sub(r"<(?:int(?:\(signed=True\))?:)?([a-z_]+)>", r"{\1}", rule.rule), method): set(
+                taken_by(rule.endpoint)
+            )
             for rule in records_app.url_map.iter_rules()
             if rule.rule.startswith("/api/")
             for method in rule.methods or ()

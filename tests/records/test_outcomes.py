@@ -238,8 +238,9 @@ def test_a_manager_closes_a_reps_deal_and_another_rep_gets_404(
         ({}, "outcome", "'outcome' is required: one of won, lost, open"),
         ({"outcome": "closed"}, "outcome", "'outcome' is 'closed'; write one of won, lost, open"),
         ({"outcome": "won"}, "date", "'date' is required"),
-        ({"outcome": "won", "date": "31/11/2025"}, "date", "'date': '31/11/2025' is not a real calendar date"),
-        ({"outcome": "won", "date": "yesterday"}, "date", "'date': 'yesterday' is not a date"),
+        ({"outcome": "won", "date": "2025-11-31"}, "date", "'date': '2025-11-31' is not a real calendar date"),
+        ({"outcome": "won", "date": "31/11/2025"}, "date", "'date': '31/11/2025' is not written YYYY-MM-DD"),
+        ({"outcome": "won", "date": "yesterday"}, "date", "'date': 'yesterday' is not written YYYY-MM-DD"),
         ({"outcome": "won", "date": " 2025-01-01"}, "date", "has spaces around the date"),
         ({"outcome": "Closed", "date": YESTERDAY}, "outcome", "'outcome' is 'Closed'; write one of won, lost, open"),
         ({"outcome": "won", "date": YESTERDAY, "amount": "12k"}, "amount", "'amount': "),
@@ -280,11 +281,10 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
 
 
-def test_a_close_date_written_month_first_is_refused_as_the_openapi_document_says(
+def test_a_close_date_is_read_only_as_yyyy_mm_dd_as_the_openapi_document_says(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
-    """Month first is read nowhere unless a file's options say so: a client writing it is told on every date (its
-    03/04 is ambiguous), not only after the 12th. Day first, which 13 settles, is read."""
+    """Day first would pass after the 12th and be refused as ambiguous before it: the API reads no other way."""
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"])
     month_first = {"outcome": "lost", "date": "11/13/2025", "reason": "No budget"}
@@ -293,7 +293,8 @@ def test_a_close_date_written_month_first_is_refused_as_the_openapi_document_say
     assert refused.get_json()["errors"] == [
         {
             "loc": "date",
-            "message": "'date': '11/13/2025' is written month first; write it as YYYY-MM-DD, e.g. 2027-03-01",
+            "message": "'date': '11/13/2025' is not written YYYY-MM-DD, the only way the API reads a day; write it "
+            "as YYYY-MM-DD, e.g. 2026-03-01",
         }
     ]
     document = client.get("/api/openapi.json").get_json()
@@ -303,10 +304,10 @@ def test_a_close_date_written_month_first_is_refused_as_the_openapi_document_say
         for variant in variants
         if "description" in variant["properties"].get("date", {})
     }
-    assert "Refused: a date written month first (12/13/2026)" in described and "unambiguous" not in described
+    assert "YYYY-MM-DD only" in described and "Also read" not in described
     day_first = {**month_first, "date": "13/11/2025"}
-    closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=day_first)
-    assert closed.status_code == 201 and closed.get_json()["date"] == "2025-11-13"
+    told = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=day_first).get_json()
+    assert told["errors"][0]["message"].endswith("write it as 2025-11-13")
 
 
 def test_won_without_any_amount_or_after_today_is_a_conflict(
@@ -530,9 +531,11 @@ def test_the_list_shows_each_closed_deals_outcome_as_the_deal_does(
     [closed] = client.get("/api/deals?closed=true", headers=tokens["ana"]).get_json()["deals"]
     shown = client.get(f"/api/deals/{closed_id}", headers=tokens["ana"]).get_json()
     assert (closed["outcome"], closed["closing"]) == (outcome, shown["outcome_events"][-1])
+    assert shown["closing"] == closed["closing"]  # the deal says it as its list item does
     assert (closed["closing"]["date"], closed["closing"]["outcome"]) == (YESTERDAY, outcome)
     [still_open] = client.get("/api/deals", headers=tokens["ana"]).get_json()["deals"]
     assert (still_open["id"], still_open["outcome"], still_open["closing"]) == (open_id, "open", None)
+    assert client.get(f"/api/deals/{open_id}", headers=tokens["ana"]).get_json()["closing"] is None
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ every phase, and the API rightly answers a key reused on another request with 42
 each call the drawn key gets a fresh random suffix, so the fuzzer still explores the key's
 characters while two requests never share one (except a case that tests a missing
 header, which is left as drawn); replay and reuse are tested in
-tests/records/test_idempotency.py.
+tests/records/test_idempotency.py. A list request drawn with both cursor and page keeps the cursor, and an If-Match drawn is `*`.
 """
 
 from __future__ import annotations
@@ -30,9 +30,27 @@ def _sends_without_a_header(case: Case[Any]) -> bool:
     return isinstance(data, CoveragePhaseData) and data.scenario == CoverageScenario.MISSING_PARAMETER
 
 
+def _one_way_of_paging(case: Case[Any]) -> None:
+    """Keep the cursor of a list request drawn with a page too: the two say where the list starts in two ways, and
+    the API refuses both at once with 400, as GET /api/deals documents (no OpenAPI schema says that two query
+    parameters exclude each other, so the fuzzer draws them together)."""
+    if isinstance(case.query, dict) and "cursor" in case.query and "page" in case.query:
+        del case.query["page"]
+
+
+def _any_tag(case: Case[Any]) -> None:
+    """Send `If-Match: *` for an If-Match drawn: the fuzzer cannot know the deal's ETag, so whatever it draws names
+    none and the change is 412, as documented (tests/records/test_api_conditional.py tests both answers)."""
+    if case.headers is not None and "If-Match" in case.headers and not _sends_without_a_header(case):
+        case.headers["If-Match"] = "*"
+
+
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
-    """Make the request's Idempotency-Key its own (a key already too long stays too long)."""
+    """Make the request's Idempotency-Key its own (a key already too long stays too long); a list request pages
+    one way; a PATCH's If-Match matches."""
+    _one_way_of_paging(case)
+    _any_tag(case)
     if case.headers is None or _sends_without_a_header(case):
         return
     key = case.headers.get(HEADER)

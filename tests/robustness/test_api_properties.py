@@ -65,10 +65,10 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
             {name: value for name, value in properties.items() if name in required},
             optional={name: value for name, value in properties.items() if name not in required},
         )
+    if kind == "string" and schema.get("format") == "date":  # its pattern says how it is written, not what day
+        return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
     if kind == "string" and "pattern" in schema:
         return st.from_regex(schema["pattern"], fullmatch=True)
-    if kind == "string" and schema.get("format") == "date":
-        return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
     if kind == "number":
         return st.floats(min_value=schema.get("minimum", -1e12), max_value=schema.get("maximum", 1e12))
     simple: dict[str, st.SearchStrategy[Any]] = {"string": st.text(max_size=40), "boolean": st.booleans()}

@@ -1,0 +1,65 @@
+"""Conditional requests on a deal: GET gives a strong ETag of what it shows (304 for If-None-Match naming it), and
+PATCH with If-Match changes the deal only as it was read (412 otherwise), so two clients never overwrite each
+other's change unseen."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+from flask import Flask
+
+from tests.records.conftest import api_deal
+
+PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": "2026-01-05"}}
+
+
+def test_a_deal_has_a_strong_etag_of_what_it_shows_and_if_none_match_is_304(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = api_deal(client, tokens["ana"])
+    read = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"])
+    tag = read.headers["ETag"]
+    assert tag == f'"{hashlib.sha256(read.get_data()).hexdigest()[:32]}"'
+    for sent in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        again = client.get(f"/api/deals/{deal_id}", headers={**tokens["ana"], "If-None-Match": sent})
+        assert (again.status_code, again.get_data(), again.headers["ETag"]) == (304, b"", tag)
+    assert (
+        client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": PAIN}).status_code == 201
+    )
+    changed = client.get(f"/api/deals/{deal_id}", headers={**tokens["ana"], "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+
+
+@pytest.mark.parametrize("if_match", ["{tag}", "*", '"other", {tag}', None])
+def test_a_patch_whose_if_match_names_the_deal_as_it_is_changes_it(
+    records_app: Flask, tokens: dict[str, dict[str, str]], if_match: str | None
+) -> None:
+    client = records_app.test_client()
+    deal_id = api_deal(client, tokens["ana"])
+    tag = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).headers["ETag"]
+    headers = tokens["ana"] if if_match is None else {**tokens["ana"], "If-Match": if_match.format(tag=tag)}
+    changed = client.patch(f"/api/deals/{deal_id}", headers=headers, json={"name": "Northwind — 40 seats"})
+    assert changed.status_code == 200 and changed.get_json()["name"] == "Northwind — 40 seats"
+
+
+@pytest.mark.parametrize("if_match", ['"bogus"', "bogus", "W/{tag}", "{stale}"])
+def test_a_patch_whose_if_match_names_no_tag_of_the_deal_now_is_412_and_changes_nothing(
+    records_app: Flask, tokens: dict[str, dict[str, str]], if_match: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = api_deal(client, tokens["ana"])
+    stale = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).headers["ETag"]
+    client.patch(f"/api/deals/{deal_id}", headers=tokens["lee"], json={"crm_id": "0061"})  # another client's change
+    tag = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).headers["ETag"]
+    sent = {**tokens["ana"], "If-Match": if_match.format(tag=tag, stale=stale)}
+    refused = client.patch(f"/api/deals/{deal_id}", headers=sent, json={"name": "Renamed"})
+    assert refused.status_code == 412
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == "If-Match"
+    assert error["message"].startswith(f"the deal changed since you read it (If-Match names none of its ETag {tag})")
+    assert error["message"].endswith(
+        f"GET /api/deals/{deal_id} again, make your change to what it shows, and send its ETag in If-Match"
+    )
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["name"] == "Northwind"

@@ -1,0 +1,119 @@
+"""A CRM integration's nightly walk of GET /api/deals: a cursor walk sees each deal once while deals are
+created and closed, a deal is found by its CRM id, and a CRM id taken says which deal took it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from assess_app.api.paging import cursor_after
+from tests.records.conftest import api_deal
+
+DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+CLOSE = {"outcome": "lost", "date": DAY, "reason": "No budget"}
+
+
+def _close(client: FlaskClient, headers: dict[str, str], deal_id: int) -> None:
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=headers, json=CLOSE).status_code == 201
+
+
+def test_a_cursor_walk_sees_every_deal_once_while_deals_are_created_and_closed(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    ana = tokens["ana"]
+    original = [api_deal(client, ana, f"Deal {number}") for number in range(12)]
+    seen: list[int] = []
+    path = "/api/deals?per_page=5"
+    while path:
+        answer = client.get(path, headers=ana)
+        assert answer.status_code == 200
+        body: dict[str, Any] = answer.get_json()
+        page = [deal["id"] for deal in body["deals"]]
+        seen += page
+        # Between two pages: new deals come in, and deals already read are closed (the default is closed=false).
+        api_deal(client, ana, f"New after {len(seen)}")
+        for deal_id in page[:2]:
+            _close(client, ana, deal_id)
+        cursor = body["next_cursor"]
+        if cursor is None:
+            assert "Link" not in answer.headers
+            break
+        assert body["page"] is None or body["page"] == 1
+        assert answer.headers["Link"] == f'</api/deals?per_page=5&cursor={cursor}>; rel="next"'
+        path = f"/api/deals?per_page=5&cursor={cursor}"
+    assert sorted(seen) == sorted(original)
+
+
+def test_a_page_walk_still_answers_by_page_number(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:
+    """Existing clients: page and per_page work as before, newest first; a page with more after it gives a cursor."""
+    client = records_app.test_client()
+    ids = [api_deal(client, tokens["ana"], f"Deal {number}") for number in range(3)]
+    second = client.get("/api/deals?page=2&per_page=2", headers=tokens["ana"]).get_json()
+    assert ([d["id"] for d in second["deals"]], second["page"], second["total"]) == ([ids[0]], 2, 3)
+    assert second["next_cursor"] is None
+    first = client.get("/api/deals?per_page=2", headers=tokens["ana"]).get_json()
+    assert first["next_cursor"] == cursor_after(ids[1])
+
+
+def test_a_deal_is_found_by_its_crm_id_among_those_the_caller_may_see(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    wanted = api_deal(client, tokens["ana"], "Northwind", crm_id="0061")
+    api_deal(client, tokens["ana"], "Contoso", crm_id="0062")
+    found = client.get("/api/deals?crm_id=0061", headers=tokens["ana"]).get_json()
+    assert [deal["id"] for deal in found["deals"]] == [wanted] and found["total"] == 1
+    assert [d["id"] for d in client.get("/api/deals?crm_id=0061", headers=tokens["lee"]).get_json()["deals"]] == [
+        wanted
+    ]
+    assert client.get("/api/deals?crm_id=0061", headers=tokens["bo"]).get_json()["deals"] == []
+    assert client.get("/api/deals?crm_id=006", headers=tokens["ana"]).get_json()["deals"] == []  # exact, not a prefix
+    _close(client, tokens["ana"], wanted)
+    closed = client.get("/api/deals?crm_id=0061&closed=true", headers=tokens["ana"]).get_json()
+    assert [deal["id"] for deal in closed["deals"]] == [wanted]
+
+
+def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    held = api_deal(client, tokens["ana"], "Northwind", crm_id="7")
+    for caller in ("ana", "lee"):
+        again = client.post("/api/deals", headers=tokens[caller], json={"name": "Y", "crm_id": "7"})
+        assert again.status_code == 409 and again.headers["Location"] == f"/api/deals/{held}"
+        assert again.get_json()["errors"] == [
+            {
+                "loc": "crm_id",
+                "message": "a deal with crm_id '7' exists already; check that one instead",
+                "deal_id": held,
+            }
+        ]
+
+
+@pytest.mark.parametrize(
+    ("query", "loc", "message"),
+    [
+        ("cursor=bm90LWEtY3Vyc29y", "cursor", "is not a cursor this API gave; start the walk again without cursor"),
+        ("cursor=0", "cursor", "is not a cursor this API gave"),
+        ("cursor=%EF%BC%95", "cursor", "is not a cursor this API gave"),
+        ("cursor=2147483648", "cursor", "is not a cursor this API gave"),
+        (f"cursor={cursor_after(3)}&page=2", "cursor", "give cursor or page, not both"),
+        ("crm_id=%20", "crm_id", "crm_id is blank; give the deal's id in the CRM"),
+        ("per_page=%EF%BC%95", "per_page", "per_page must be a whole number"),
+        ("per_page=+5", "per_page", "per_page must be a whole number"),
+        ("page=%EF%BC%92", "page", "is not a page number"),
+        ("crm_id=1&crm_id=2", "crm_id", "give crm_id once"),
+    ],
+)
+def test_a_bad_list_query_is_400_at_its_parameter(
+    records_app: Flask, tokens: dict[str, dict[str, str]], query: str, loc: str, message: str
+) -> None:
+    refused = records_app.test_client().get(f"/api/deals?{query}", headers=tokens["ana"])
+    assert refused.status_code == 400
+    [error] = refused.get_json()["errors"]
+    assert error["loc"] == loc and message in error["message"], error
