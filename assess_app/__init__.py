@@ -18,7 +18,7 @@ from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
 from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
-from assess_app.records import init_confirmations, init_records
+from assess_app.records import init_confirmations, init_records, init_token_limit
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
@@ -76,6 +76,7 @@ def create_app(
     csrf.exempt(confirm_bp)  # the buyer has no session: the form carries its own signed key
     init_records(app)
     init_confirmations(app, confirmations)
+    init_token_limit(app)
     init_outbox(app)
     app.register_blueprint(health_bp)
     app.register_blueprint(check_bp)

@@ -41,6 +41,9 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         # Requests to /confirm/ per client address in a sliding window of seconds (counted in the database).
         "CONFIRM_RATE_LIMIT": (30, 600),
+        # API requests whose token opens nothing, per client address in a sliding window of seconds: beyond it,
+        # every token from that address is refused (429) until the window has room, so tokens cannot be guessed.
+        "TOKEN_FAILURE_LIMIT": (30, 600),
         # The mail server that sends confirmation emails; unset, the rep sends them.
         "SMTP_URL": os.environ.get(SMTP_ENV, ""),
         "MAIL_FROM": os.environ.get(MAIL_FROM_ENV, ""),

@@ -35,6 +35,7 @@ from deal_records.schema import SchemaProblem, require_current
 from sales_process.confirmation import ConfirmationStore
 
 RECORDS_KEY = "deal_records"
+TOKEN_LIMITER_KEY = "playbook_token_limiter"
 log = logging.getLogger("assess_app")
 
 
@@ -107,6 +108,19 @@ def init_confirmations(app: Flask, confirmations: ConfirmationStore | None = Non
     app.extensions[CONFIRMATIONS_KEY] = confirmations or DatabaseConfirmations(opened.sessions, lambda: store.current)
     limit, window = app.config["CONFIRM_RATE_LIMIT"]
     app.extensions[CONFIRM_LIMITER_KEY] = DatabaseLimiter(opened.sessions, "confirm", limit, window)
+
+
+def init_token_limit(app: Flask) -> None:
+    """Count, in the database (one count for every worker), the API requests whose token opens nothing."""
+    opened: Records = app.extensions[RECORDS_KEY]
+    limit, window = app.config["TOKEN_FAILURE_LIMIT"]
+    app.extensions[TOKEN_LIMITER_KEY] = DatabaseLimiter(opened.sessions, "api-token", limit, window)
+
+
+def token_limiter() -> DatabaseLimiter:
+    """The limit on API requests whose token opens nothing, per client address (TOKEN_FAILURE_LIMIT)."""
+    limiter: DatabaseLimiter = current_app.extensions[TOKEN_LIMITER_KEY]
+    return limiter
 
 
 def records() -> Records:

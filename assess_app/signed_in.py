@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.paths import is_api_path
-from assess_app.records import records
+from assess_app.records import records, token_limiter
 from deal_records.models import User
 from deal_records.people import close_session, open_session, user_for_session, user_for_token
 
@@ -64,8 +64,24 @@ def _token_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
+    # Asked before the token is looked up: from an address over the limit, even a right guess opens nothing.
+    address = request.remote_addr or "unknown"
+    wait = token_limiter().waiting(address)
+    if wait is not None:
+        g.token_wait = wait
+        return None
     with records().reading() as db:
-        return user_for_token(db, token.strip())
+        user = user_for_token(db, token.strip())
+    if user is None:
+        token_limiter().hit(address)
+    return user
+
+
+def token_wait() -> float | None:
+    """The seconds this request's address must wait before its tokens are looked up again (None: no wait): set
+    when too many of its tokens opened nothing (TOKEN_FAILURE_LIMIT)."""
+    wait: float | None = g.get("token_wait")
+    return wait
 
 
 def current_user() -> User | None:

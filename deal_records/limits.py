@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from deal_records.database import writing
+from deal_records.database import reading, writing
 from deal_records.models import RequestHit, utc_now
 
 
@@ -39,19 +39,35 @@ class DatabaseLimiter:
         """Count one request for `key`; None when allowed, else the seconds until one would be (refused ones are not counted)."""
         now = self._clock()
         digest = key_digest(self._scope, key)
-        since = now - self.window
         with writing(self._sessions) as session:
             # Every key's old hits go, so the table holds one window of requests at most.
-            session.execute(delete(RequestHit).where(RequestHit.scope == self._scope, RequestHit.hit_at <= since))
-            count, oldest = session.execute(
-                select(func.count(RequestHit.id), func.min(RequestHit.hit_at)).where(
-                    RequestHit.scope == self._scope, RequestHit.key_sha256 == digest
-                )
-            ).one()
-            if count >= self.limit:
-                oldest_at = oldest if isinstance(oldest, dt.datetime) else now
-                if oldest_at.tzinfo is None:
-                    oldest_at = oldest_at.replace(tzinfo=dt.UTC)
-                return max(0.0, (oldest_at + self.window - now).total_seconds())
-            session.add(RequestHit(scope=self._scope, key_sha256=digest, hit_at=now))
-        return None
+            session.execute(
+                delete(RequestHit).where(RequestHit.scope == self._scope, RequestHit.hit_at <= now - self.window)
+            )
+            wait = self._wait(session, digest, now)
+            if wait is None:
+                session.add(RequestHit(scope=self._scope, key_sha256=digest, hit_at=now))
+        return wait
+
+    def waiting(self, key: str) -> float | None:
+        """The seconds until `key` may be counted again, counting nothing (None: it may be now): a limit on
+        failures asks this before the attempt and counts only the attempts that fail."""
+        with reading(self._sessions) as session:
+            return self._wait(session, key_digest(self._scope, key), self._clock())
+
+    def _wait(self, session: Session, digest: str, now: dt.datetime) -> float | None:
+        """None when the key's hits within the window are fewer than the limit, else the seconds until the oldest
+        of them leaves it."""
+        count, oldest = session.execute(
+            select(func.count(RequestHit.id), func.min(RequestHit.hit_at)).where(
+                RequestHit.scope == self._scope,
+                RequestHit.key_sha256 == digest,
+                RequestHit.hit_at > now - self.window,
+            )
+        ).one()
+        if count < self.limit:
+            return None
+        oldest_at = oldest if isinstance(oldest, dt.datetime) else now
+        if oldest_at.tzinfo is None:
+            oldest_at = oldest_at.replace(tzinfo=dt.UTC)
+        return max(0.0, (oldest_at + self.window - now).total_seconds())

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Response, request
+from flask import Response, current_app, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,7 @@ from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.idempotent import idempotent_api, keep
 from assess_app.records import records
-from assess_app.signed_in import current_user, signed_in_user
+from assess_app.signed_in import current_user, signed_in_user, token_wait
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.details import change_details, deal_changes, parse_details_change
 from deal_records.models import Check, Deal, DealChange, OutcomeEvent, User
@@ -77,12 +78,27 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> ApiAnswer:
         if current_user() is None:
+            wait = token_wait()
+            if wait is not None:
+                response, status = api_errors(429, [{"loc": "", "message": too_many_tokens(wait)}])
+                response.headers["Retry-After"] = str(math.ceil(wait))
+                return response, status
             response, status = api_errors(401, [{"loc": "", "message": _unauthorized()}])
             response.headers["WWW-Authenticate"] = 'Bearer realm="playbook"'
             return response, status
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def too_many_tokens(wait: float) -> str:
+    """Why a request's token was not even looked up: its address sent too many that open nothing."""
+    limit, window = current_app.config["TOKEN_FAILURE_LIMIT"]
+    return (
+        f"too many requests from this address sent tokens that open nothing ({limit} within {window // 60} minutes): "
+        f"no token from it is read for {math.ceil(wait)} seconds; check the token your client sends "
+        "(Authorization: Bearer TOKEN), then retry after that"
+    )
 
 
 def _unauthorized() -> str:

@@ -302,6 +302,13 @@ _CLOSING = {
 }
 _KEY_REUSED = _errors("The Idempotency-Key was already used for a different request; use a new key.")
 _UNAUTHORIZED = _errors("No valid token (Authorization: Bearer TOKEN); the API reads no session cookie.")
+_TOO_MANY_TOKENS = {
+    **_errors(
+        "Too many requests from this client address sent tokens that open nothing (TOKEN_FAILURE_LIMIT, "
+        "30 in 10 minutes): no token from it is read, a valid one's neither, until Retry-After seconds have passed."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+}
 _NOT_FOUND = _errors("No deal with this id that the caller may see.")
 _UNAVAILABLE = _errors("The database cannot be reached; nothing was read or saved.")
 _TOO_LARGE = _errors("The body is larger than 1 MB.")
@@ -555,6 +562,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "A bad page number, per_page, cursor or crm_id, cursor given with page, or an unknown stage."
                     ),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "503": _UNAVAILABLE,
                 },
             },
@@ -578,6 +586,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     "400": _errors("An invalid deal; every problem is listed."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "403": _errors("A rep gave another owner."),
                     "404": _errors("The owner named is not an existing, active user (loc: owner)."),
                     "409": {
@@ -629,6 +638,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     "400": _errors("A bad as_of date."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,
                     "503": _UNAVAILABLE,
                 },
@@ -674,6 +684,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     ),
                     "400": _errors("The body names nothing to change, or a value is not valid."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "403": _errors("A rep asked to move the deal to another owner: only a manager may."),
                     "404": _errors(
                         "No deal with this id that the caller may see, or no active user with the owner's email."
@@ -720,6 +731,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "deal's name); every problem is listed."
                     ),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "403": _errors("The caller is not the deal's owner."),
                     "404": _NOT_FOUND,
                     "409": _errors(
@@ -751,6 +763,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     },
                     "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
@@ -814,6 +827,7 @@ def confirmation_paths() -> dict[str, Any]:
                 "responses": {
                     "200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,
                     "503": _UNAVAILABLE,
                 },
@@ -838,6 +852,7 @@ def confirmation_paths() -> dict[str, Any]:
                     },
                     "400": _errors("Malformed JSON or an invalid request; every problem is listed."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "403": _NOT_OWNER,
                     "404": _NOT_FOUND,
                     "409": _errors(
@@ -858,6 +873,7 @@ def confirmation_paths() -> dict[str, Any]:
                 "responses": {
                     "200": _json("The request.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "404": _NO_REQUEST,
                     "503": _UNAVAILABLE,
                 },
@@ -872,6 +888,7 @@ def confirmation_paths() -> dict[str, Any]:
                     "200": _json("The request, now revoked.", {"$ref": "#/components/schemas/ConfirmationRequest"}),
                     "400": _errors("A body was sent: a link is withdrawn with no reason or notice; send none."),
                     "401": _UNAUTHORIZED,
+                    "429": _TOO_MANY_TOKENS,
                     "403": _NOT_OWNER,
                     "404": _NO_REQUEST,
                     "409": _errors("The link is not pending (answered, expired or withdrawn already)."),

@@ -339,6 +339,38 @@ def test_without_trusted_proxies_the_forwarded_header_is_not_believed(make_app: 
     assert _confirm_statuses(direct, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [404, 404, 429]
 
 
+def _token_statuses(app: Flask, sent: list[tuple[str, dict[str, str]]]) -> list[int]:
+    client = app.test_client()
+    return [
+        client.get("/api/deals", headers={**headers, "X-Forwarded-For": address}).status_code
+        for address, headers in sent
+    ]
+
+
+def test_tokens_that_open_nothing_are_limited_per_address(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]]
+) -> None:
+    app = make_app(TOKEN_FAILURE_LIMIT=(3, 600), TRUSTED_PROXIES="1")
+    wrong = {"Authorization": "Bearer not-a-real-token"}
+    guesses = [("192.0.2.1", wrong)] * 3
+    # Over the limit even the right token is not read from that address (a right guess must open nothing);
+    # another address is not held back.
+    after = [("192.0.2.1", tokens["ana"]), ("192.0.2.2", tokens["ana"]), ("192.0.2.2", wrong)]
+    assert _token_statuses(app, guesses + after) == [401, 401, 401, 429, 200, 401]
+    refused = app.test_client().get("/api/deals", headers={**tokens["ana"], "X-Forwarded-For": "192.0.2.1"})
+    assert 590 <= int(refused.headers["Retry-After"]) <= 600
+    message = refused.get_json()["errors"][0]["message"]
+    assert message.startswith("too many requests from this address sent tokens that open nothing (3 within 10 minutes)")
+    assert "not-a-real-token" not in message and "WWW-Authenticate" not in refused.headers
+
+
+def test_tokens_that_open_a_user_are_not_counted(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]]
+) -> None:
+    app = make_app(TOKEN_FAILURE_LIMIT=(2, 600))
+    assert _token_statuses(app, [("192.0.2.9", tokens["bo"])] * 5) == [200] * 5
+
+
 @pytest.mark.parametrize("value", ["-1", "one", "11", "1.5"])
 def test_a_bad_number_of_trusted_proxies_stops_the_start(
     make_app: Callable[..., Flask], capsys: pytest.CaptureFixture[str], value: str
