@@ -149,6 +149,7 @@ class Totals:
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
+    held_by_age: int = 0  # deals a milestone too old holds at their verified stage (held_by_age)
     problems: list[NotAssessed] = field(default_factory=list)
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -285,6 +286,8 @@ class Totals:
         owner_totals.deals += deals
         for milestone_id, status in group.blocking:
             self.blocking[milestone_id][status] += deals
+        if held_by_age(group.blocking):
+            self.held_by_age += deals
         if claimed_index is None:
             self.without_claim += deals
         else:
@@ -353,10 +356,21 @@ class Totals:
         """Reps whose pipelines drift most first."""
         return sorted(self.owners.items(), key=lambda item: (-item[1].inflation_cents, -item[1].ahead, item[0]))
 
+    def most_often_too_old(self) -> list[tuple[str, int]]:
+        """The milestones that hold deals back as too old, with how many deals each, most first (ties in file order)."""
+        counted = [(key, counts[Status.STALE]) for key, counts in self.blocking.items() if counts[Status.STALE]]
+        return sorted(counted, key=lambda item: -item[1])
+
     def most_blocking(self) -> list[tuple[str, Counter[str]]]:
         """Milestones that most often hold a deal at its verified stage, most first."""
         counted = [(key, _by_count(counts)) for key, counts in self.blocking.items() if counts]
         return sorted(counted, key=lambda item: -item[1].total())
+
+
+def held_by_age(blocking: Blocking) -> bool:
+    """Whether a deal is held back by evidence too old: a milestone keeping it from the next stage was answered yes,
+    with evidence, and its date is older than the milestone's max_age_days (the status "stale")."""
+    return any(status == Status.STALE for _, status in blocking)
 
 
 def _by_count(counts: Counter[str]) -> Counter[str]:

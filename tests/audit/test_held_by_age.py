@@ -6,8 +6,13 @@ A VP of Sales saw 126 of 127 open deals verified at Discovery: a second meeting 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from sales_process.loader import load_process
 from tests.audit.helpers import ROOT
+from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
 
 PROCESS = load_process(ROOT / "process.yaml").process
 MILESTONES = {milestone.id: milestone for _, milestone in PROCESS.milestones()}
@@ -29,9 +34,57 @@ STATES = (
     "terms-agreed",
     "signature-scheduled",
 )
+MILESTONE_COLUMNS = ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "budget-confirmed")
+HEADER = [
+    "deal",
+    "owner",
+    "stage",
+    "amount",
+    *(f"{m}{part}" for m in MILESTONE_COLUMNS for part in ("", ".evidence", ".date")),
+]
+FRESH = "2027-02-15"
+PAIN = ["yes", "Reply from the CFO to the recap email", FRESH]
+MEETING = ["yes", "Accepted invitation with the COO and CFO", FRESH]
+SIGNER = ["yes", "Email from the VP Ops naming the signer", FRESH]
+NOT_ANSWERED = ["", "", ""]
+ROWS = [
+    HEADER,
+    # Held at Discovery by the pain confirmed 151 days ago (it counts for 90).
+    ["Stale pain", "Ana", "Negotiating", "100000", *PAIN[:2], "2026-10-01", *MEETING, *SIGNER, *NOT_ANSWERED],
+    # A second meeting accepted 273 days ago still happened: the deal is past Discovery.
+    ["Old meeting", "Ana", "Qualifying", "50000", *PAIN, *MEETING[:2], "2026-06-01", *NOT_ANSWERED, *NOT_ANSWERED],
+    # Held at Qualifying by the budget confirmed 181 days ago (it counts for 120), among other milestones.
+    ["Stale budget", "Ben", "Demonstrating", "80000", *PAIN, *MEETING, *NOT_ANSWERED, "yes", "CFO email", "2026-09-01"],
+    ["Nothing yet", "Ben", "Discovery", "10000", *NOT_ANSWERED * 4],
+]
+HELD = (
+    "Deals held back by evidence too old: 2 (50.0% of the deals assessed): a milestone keeping each from its next "
+    "stage is answered yes, but dated longer ago than its max_age_days; most often pain-confirmed (1), "
+    "budget-confirmed (1); confirmed again by the customer, with a new date, it counts again"
+)
 
 
 def test_the_default_process_ages_only_what_can_change() -> None:
     """The manual's advice: a max_age_days only for outcomes that really go stale, not for what stays true."""
     assert {m: MILESTONES[m].max_age_days for m in EVENTS} == dict.fromkeys(EVENTS)
     assert all(MILESTONES[m].max_age_days for m in STATES)
+
+
+def test_both_engines_say_how_many_deals_age_holds_back(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, ROWS)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err  # DuckDB audited the file itself
+    assert HELD in python.out.splitlines()
+    assert [row["verified_stage"] for row in python.rows()] == ["Discovery", "Qualifying", "Qualifying", "Discovery"]
+    assert '<p id="held-by-age">' + HELD + ".</p>" in python.html()
+
+
+def test_no_line_when_no_deal_is_held_back_by_age(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, [ROWS[0], ROWS[2], ROWS[4]])
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "too old" not in python.out
+    assert 'id="held-by-age"' not in python.html()
