@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sales_process.deal_verdict import Blocking, DealVerdict, next_words
+from sales_process.deal_verdict import Blocking, DealVerdict, report_words
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
 from sales_process.vocabulary import Status, to_cents
@@ -34,7 +34,7 @@ class AheadDeal:
     verified_stage: str
     stages_ahead: int
     inflation_cents: int | None
-    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words (deal_verdict.next_words)
+    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words (deal_verdict.report_words)
 
 
 @dataclass(frozen=True)
@@ -324,8 +324,16 @@ class Totals:
                 self._names[verdict.verified_stage_id or ""],
                 self._index[verdict.claimed_stage_id or ""] - self._index[verdict.verified_stage_id or ""],
                 inflation,
-                tuple(next_words(self._milestones[milestone_id], status) for milestone_id, status in verdict.blocking),
+                self._report_words(verdict),
             )
+        )
+
+    def _report_words(self, verdict: DealVerdict) -> tuple[str, ...]:
+        """What the customer must do next for the deal, in report.html's words (with the date of what is too old)."""
+        since = dict(verdict.stale_since)
+        return tuple(
+            report_words(self._milestones[milestone_id], status, since.get(milestone_id))
+            for milestone_id, status in verdict.blocking
         )
 
     def _add_weighted(

@@ -6,10 +6,12 @@ A VP of Sales saw 126 of 127 open deals verified at Discovery: a second meeting 
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
+from sales_process.deal_verdict import report_words
 from sales_process.loader import load_process
 from tests.audit.helpers import ROOT
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
@@ -70,7 +72,9 @@ def test_the_default_process_ages_only_what_can_change() -> None:
     assert all(MILESTONES[m].max_age_days for m in STATES)
 
 
-def test_both_engines_say_how_many_deals_age_holds_back(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_both_engines_say_how_many_deals_age_holds_back_and_what_to_confirm_again(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     source = tmp_path / "pipeline.csv"
     write_rows(source, ROWS)
     python, duckdb = both_engines(capsys, source, tmp_path)
@@ -79,6 +83,19 @@ def test_both_engines_say_how_many_deals_age_holds_back(capsys: pytest.CaptureFi
     assert HELD in python.out.splitlines()
     assert [row["verified_stage"] for row in python.rows()] == ["Discovery", "Qualifying", "Qualifying", "Discovery"]
     assert '<p id="held-by-age">' + HELD + ".</p>" in python.html()
+    actions = {row[1]: row[-1] for row in python.table("ahead")}
+    assert actions["Stale pain"] == (
+        "Re-confirm: The prospect replies to our meeting recap and confirms or corrects the problem statement "
+        "(evidence from 2026-10-01 is older than 90 days)."
+    )
+    # Among the other milestones holding it back, each in the customer's action as before.
+    assert (
+        "<li>Re-confirm: The budget owner states the budget range or the process to secure it (evidence from "
+        "2026-09-01 is older than 120 days).</li>"
+    ) in python.html()
+    assert f"<li>{MILESTONES['timeline-agreed'].customer_action}</li>" in python.html()
+    # audit.csv keeps its columns and words: the customer's action, as before.
+    assert python.rows()[0]["next_customer_actions"] == MILESTONES["pain-confirmed"].customer_action
 
 
 def test_no_line_when_no_deal_is_held_back_by_age(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -88,3 +105,14 @@ def test_no_line_when_no_deal_is_held_back_by_age(capsys: pytest.CaptureFixture[
     assert_same_outputs(python, duckdb)
     assert "too old" not in python.out
     assert 'id="held-by-age"' not in python.html()
+
+
+def test_the_report_words_a_milestone_too_old_with_or_without_its_date() -> None:
+    pain = MILESTONES["pain-confirmed"]
+    dated = report_words(pain, "stale", dt.date(2026, 2, 28))
+    assert dated.endswith(
+        "confirms or corrects the problem statement (evidence from 2026-02-28 is older than 90 days)."
+    )
+    # Saved deals' stored verdicts keep no date: the age alone is said.
+    assert report_words(pain, "stale").endswith("(its evidence is older than 90 days).")
+    assert report_words(pain, "unanswered") == pain.customer_action
