@@ -20,7 +20,7 @@ from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal_verdict import DealVerdict, assessed_verdict, next_words, unassessed_verdict
+from sales_process.deal_verdict import DealVerdict, assessed_verdict, next_words, stale_dates, unassessed_verdict
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -301,9 +301,11 @@ def audit_row(
         totals.add_outcome(deal.outcome, cents, deal.close_date, period, as_of)
         out.closed(line, text, deal, cents)
         return text
-    record(
-        out, totals, text, assessed_verdict(assess(process, deal, as_of), line, crm_id=text.crm_id, owner=text.owner)
+    assessment = assess(process, deal, as_of)
+    verdict = assessed_verdict(
+        assessment, line, crm_id=text.crm_id, owner=text.owner, stale_since=stale_dates(assessment)
     )
+    record(out, totals, text, verdict)
     return text
 
 

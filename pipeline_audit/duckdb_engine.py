@@ -53,7 +53,7 @@ from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
 from pipeline_report.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
-from sales_process.deal_verdict import Blocking, KnownVerdicts
+from sales_process.deal_verdict import Blocking, KnownVerdicts, StaleSince
 from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
 from sales_process.extras import installed, require
@@ -62,8 +62,9 @@ from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import safe_writer
 from verdict_sql.cells import BLANK, SKIPPED, deal_name
+from verdict_sql.columns import InputColumns
 from verdict_sql.dialects import DIALECTS
-from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, status_column, verdict_sql
+from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, stale_since_columns, status_column, verdict_sql
 from verdict_sql.writer import character_class
 
 if TYPE_CHECKING:
@@ -344,11 +345,12 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
     q = DUCKDB.quote
     process = loaded.process
     names = [_name(index) for index in range(plan.width)]
+    columns = sql_columns(plan, _name)
     statement = verdict_sql(
         process,
         DUCKDB,
         "numbered",
-        sql_columns(plan, _name),
+        columns,
         options.as_of,
         keep=[*names, FILE_ROW],
         mapping=mapping,
@@ -408,6 +410,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         "next_milestones": q("next_milestones"),
         "next_actions": sql_lines.next_actions(process, q("next_milestones"), lambda m: q(status_column(m))),
         "statuses": _blocking(process),
+        "stale_since": _stale_since(process, columns),
         TWO_DIGIT_YEARS: q(TWO_DIGIT_YEARS),
     }
     typed = ", ".join(f"{sql_lines.stripped(q(name))} AS {q(name.removesuffix('_restored'))}" for name in restored)
@@ -490,6 +493,26 @@ def _blocking_statuses(stage: Stage) -> list[str]:
         return [f"NULLIF({q(status_column(m.id))}, 'verified')" for m in stage.milestones]
     held = f"STRING_SPLIT({q('next_milestones')}, ',')"
     return [f"CASE WHEN LIST_CONTAINS({held}, {s(m.id)}) THEN {q(status_column(m.id))} END" for m in stage.milestones]
+
+
+def _stale_since(process: Process, columns: InputColumns) -> str:
+    """The milestones too old and their dates, "id:YYYY-MM-DD" space between, on a deal ahead of its evidence: the
+    report lists only such deals (Totals.offer_ahead), and words what is too old with its date (_stale_since_of)."""
+    q = DUCKDB.quote
+    dated = [
+        f"CASE WHEN {q(column)} IS NOT NULL THEN {DUCKDB.string(milestone_id + ':')} || CAST({q(column)} AS VARCHAR) END"
+        for milestone_id, column in stale_since_columns(process, columns)
+    ]
+    if not dated:
+        return "''"
+    return f"CASE WHEN {q('stages_ahead')} > 0 THEN CONCAT_WS(' ', {', '.join(dated)}) ELSE '' END"
+
+
+def _stale_since_of(text: str, blocking: Blocking) -> StaleSince:
+    """The dates of the milestones in `blocking` too old, from _stale_since's text."""
+    held = {milestone_id for milestone_id, _ in blocking}
+    pairs = (item.split(":") for item in text.split())
+    return tuple((milestone_id, dt.date.fromisoformat(day)) for milestone_id, day in pairs if milestone_id in held)
 
 
 def _unnamed_amounts(connection: duckdb.DuckDBPyConnection) -> int:
@@ -724,11 +747,12 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
     verdicts = KnownVerdicts(loaded.process)
     positions = {stage.id: index for index, stage in enumerate(loaded.process.stages)}
     ahead = connection.execute(
-        "SELECT file_row + 2, deal, crm_id, owner, claimed_stage_id, verified_stage_id, amount, next_milestones, statuses "
-        "FROM audit WHERE kind = 'sql' AND stages_ahead > 0 "
+        "SELECT file_row + 2, deal, crm_id, owner, claimed_stage_id, verified_stage_id, amount, next_milestones, "
+        "statuses, stale_since FROM audit WHERE kind = 'sql' AND stages_ahead > 0 "
         f"ORDER BY COALESCE(claimed_cents - verified_cents, -1) DESC, file_row LIMIT {TOP_AHEAD}"
     ).fetchall()
-    for line, deal, crm_id, owner, claimed, verified, amount, next_ids, statuses in ahead:
+    for line, deal, crm_id, owner, claimed, verified, amount, next_ids, statuses, stale_since in ahead:
+        blocking = _blocking_of(next_ids, statuses)
         totals.offer_ahead(
             verdicts.verdict(
                 line,
@@ -736,9 +760,10 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
                 claimed,
                 positions[verified],
                 amount,
-                _blocking_of(next_ids, statuses),
+                blocking,
                 crm_id=crm_id,
                 owner=owner,
+                stale_since=_stale_since_of(stale_since, blocking),
             )
         )
 

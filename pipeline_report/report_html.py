@@ -12,6 +12,7 @@ from pipeline_report.chart import stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
+    held_by_age_text,
     missing_text,
     money,
     no_evidence_text,
@@ -134,6 +135,7 @@ def render_report(
         no_evidence=no_evidence_text(result),
         buyer_confirmed=buyer_confirmed_text(result),
         reading_notes=reading_notes(result),
+        held_by_age=held_by_age_text(result),
         other_pipelines=other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         forecast_accuracy=forecast_accuracy,

@@ -16,6 +16,7 @@ __all__ = [
     "NO_EVIDENCE_TEXT",
     "buyer_confirmed_text",
     "columns_text",
+    "held_by_age_text",
     "missing_text",
     "money",
     "no_evidence_text",
@@ -27,6 +28,7 @@ __all__ = [
 
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
 IGNORED_NAMED = 8  # the columns not read are counted, and the first few named
+TOO_OLD_NAMED = 3  # the milestones most often too old named in the line that counts the deals they hold back
 NO_EVIDENCE_TEXT = (
     "None of it is customer-verified, because the CRM records no customer evidence (the export has no milestone "
     "columns); create the CRM fields that hold it with `playbook crm-template`, then export again"
@@ -83,6 +85,22 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
         of = "that deal's buyer" if deals == 1 else f"the buyers of {declined} of them"
         text += f"; {of} also declined a later outcome (“Not quite”)"
     return text
+
+
+def held_by_age_text(result: AuditResult) -> str | None:
+    """How many open deals evidence too old holds back (totals.held_by_age), and the milestones most often too old;
+    None when none: a deal a month past its meeting fell back to Discovery, and nothing said that age was why."""
+    totals = result.totals
+    if not totals.held_by_age:
+        return None
+    too_old = totals.most_often_too_old()
+    named = ", ".join(f"{milestone_id} ({deals})" for milestone_id, deals in too_old[:TOO_OLD_NAMED])
+    more = f" and {plural(len(too_old) - TOO_OLD_NAMED, 'other milestone')}" if len(too_old) > TOO_OLD_NAMED else ""
+    return (
+        f"Deals held back by evidence too old: {totals.held_by_age} ({share(totals.held_by_age, totals.assessed)} of "
+        "the deals assessed): a milestone keeping each from its next stage is answered yes, but dated longer ago than "
+        f"its max_age_days; most often {named}{more}; confirmed again by the customer, with a new date, it counts again"
+    )
 
 
 def columns_text(result: AuditResult) -> list[str]:
@@ -280,9 +298,7 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
-    confirmed = buyer_confirmed_text(result)
-    if confirmed:
-        lines.append(confirmed)
+    lines += [text for text in (buyer_confirmed_text(result), held_by_age_text(result)) if text]
     lines += _not_weighted_lines(totals)
     return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 

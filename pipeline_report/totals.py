@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sales_process.deal_verdict import Blocking, DealVerdict, next_words
+from sales_process.deal_verdict import Blocking, DealVerdict, report_words
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
 from sales_process.vocabulary import Status, to_cents
@@ -34,7 +34,7 @@ class AheadDeal:
     verified_stage: str
     stages_ahead: int
     inflation_cents: int | None
-    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words (deal_verdict.next_words)
+    next_actions: tuple[str, ...]  # what the customer must do next, in the process's words (deal_verdict.report_words)
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,7 @@ class Totals:
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
+    held_by_age: int = 0  # deals a milestone too old holds at their verified stage (held_by_age)
     problems: list[NotAssessed] = field(default_factory=list)
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -285,6 +286,8 @@ class Totals:
         owner_totals.deals += deals
         for milestone_id, status in group.blocking:
             self.blocking[milestone_id][status] += deals
+        if held_by_age(group.blocking):
+            self.held_by_age += deals
         if claimed_index is None:
             self.without_claim += deals
         else:
@@ -321,8 +324,16 @@ class Totals:
                 self._names[verdict.verified_stage_id or ""],
                 self._index[verdict.claimed_stage_id or ""] - self._index[verdict.verified_stage_id or ""],
                 inflation,
-                tuple(next_words(self._milestones[milestone_id], status) for milestone_id, status in verdict.blocking),
+                self._report_words(verdict),
             )
+        )
+
+    def _report_words(self, verdict: DealVerdict) -> tuple[str, ...]:
+        """What the customer must do next for the deal, in report.html's words (with the date of what is too old)."""
+        since = dict(verdict.stale_since)
+        return tuple(
+            report_words(self._milestones[milestone_id], status, since.get(milestone_id))
+            for milestone_id, status in verdict.blocking
         )
 
     def _add_weighted(
@@ -353,10 +364,21 @@ class Totals:
         """Reps whose pipelines drift most first."""
         return sorted(self.owners.items(), key=lambda item: (-item[1].inflation_cents, -item[1].ahead, item[0]))
 
+    def most_often_too_old(self) -> list[tuple[str, int]]:
+        """The milestones that hold deals back as too old, with how many deals each, most first (ties in file order)."""
+        counted = [(key, counts[Status.STALE]) for key, counts in self.blocking.items() if counts[Status.STALE]]
+        return sorted(counted, key=lambda item: -item[1])
+
     def most_blocking(self) -> list[tuple[str, Counter[str]]]:
         """Milestones that most often hold a deal at its verified stage, most first."""
         counted = [(key, _by_count(counts)) for key, counts in self.blocking.items() if counts]
         return sorted(counted, key=lambda item: -item[1].total())
+
+
+def held_by_age(blocking: Blocking) -> bool:
+    """Whether a deal is held back by evidence too old: a milestone keeping it from the next stage was answered yes,
+    with evidence, and its date is older than the milestone's max_age_days (the status "stale")."""
+    return any(status == Status.STALE for _, status in blocking)
 
 
 def _by_count(counts: Counter[str]) -> Counter[str]:

@@ -26,7 +26,7 @@ with deal records (--database, $PLAYBOOK_DATABASE_URL or ./playbook.db), it also
 deals whose stage or answers name ids process.yaml no longer has (add renamed_from to keep them).
 
 prints one line per problem, e.g.
-  process.yaml:71:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
+  process.yaml:70:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
 exit status: 0 valid, 1 invalid (or warnings with --strict), 2 usage error"""
 
 

@@ -12,6 +12,7 @@ times as much to make (about 8 µs against 0.6 µs here), which alone would doub
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -20,9 +21,12 @@ from sales_process.engine import Assessment
 from sales_process.evidence import MIN_LENGTH
 from sales_process.model import Milestone, Process
 from sales_process.outcome import Outcome
-from sales_process.vocabulary import Status, to_cents
+from sales_process.status_rules import answered_on
+from sales_process.vocabulary import Status, plural, to_cents
 
 Blocking = tuple[tuple[str, str], ...]  # (milestone id, status) of each milestone holding a deal back
+# (milestone id, its date) of each milestone holding a deal back as too old
+StaleSince = tuple[tuple[str, dt.date], ...]
 NO_MARKS: frozenset[str] = frozenset()
 
 # A milestone answered yes whose evidence does not count (evidence.evidence_counts): the customer did their part,
@@ -37,6 +41,17 @@ def next_words(milestone: Milestone, status: str) -> str:
     """What a milestone holding a deal back asks next, in the words of audit.csv (both engines) and the report: the customer's action,
     or, answered yes without evidence that counts, the record to name."""
     return UNEVIDENCED + milestone.evidence if status == Status.NO_EVIDENCE else milestone.customer_action
+
+
+def report_words(milestone: Milestone, status: str, since: dt.date | None = None) -> str:
+    """What a milestone holding a deal back asks next, in report.html's words: next_words, but for an outcome whose
+    evidence is too old, which the customer did and must confirm again, the age is the news: "Re-confirm: … (evidence
+    from 2026-02-28 is older than 30 days)." (`since`: its date, when known). audit.csv keeps next_words."""
+    if status != Status.STALE:
+        return next_words(milestone, status)
+    dated = f"evidence from {since.isoformat()}" if since is not None else "its evidence"
+    age = plural(milestone.max_age_days or 0, "day")
+    return f"Re-confirm: {milestone.customer_action.rstrip('.')} ({dated} is older than {age})."
 
 
 class DealVerdict(NamedTuple):
@@ -58,6 +73,7 @@ class DealVerdict(NamedTuple):
     verified_by_buyer: bool = False  # the buyer confirmed every outcome that put the deal at its verified stage
     outcome: Outcome = Outcome.OPEN
     not_assessed: str = ""  # why the deal could not be assessed, in a few words; "" when it was
+    stale_since: StaleSince = ()  # the dates of the milestones in `blocking` too old, when the source knows them
 
     @property
     def assessed(self) -> bool:
@@ -72,9 +88,15 @@ def weighted_cents(amount: float | None, probability: float) -> int | None:
 
 
 def assessed_verdict(
-    assessment: Assessment, number: int, *, crm_id: str = "", owner: str = "", currency: str | None = None
+    assessment: Assessment,
+    number: int,
+    *,
+    crm_id: str = "",
+    owner: str = "",
+    currency: str | None = None,
+    stale_since: StaleSince = (),
 ) -> DealVerdict:
-    """The verdict of a deal assessed by the engine (`sales_process.engine.assess`)."""
+    """The verdict of a deal assessed by the engine (`sales_process.engine.assess`); `stale_since`: stale_dates."""
     process, deal = assessment.process, assessment.deal
     claimed, verified = assessment.claimed_stage, assessment.verified_stage
     confirmed = buyer_confirmed_ids(deal.answers)
@@ -93,6 +115,17 @@ def assessed_verdict(
         confirmed,
         buyer_declined_ids(deal.answers),
         bool(confirmed) and gate_confirmed_by_buyer(process, assessment.verified_index, confirmed),
+        stale_since=stale_since,
+    )
+
+
+def stale_dates(assessment: Assessment) -> StaleSince:
+    """The dates of the milestones holding the deal back as too old: a CRM export's audit words them in its report
+    (both engines read them); saved deals' stored verdicts keep none, so /pipeline says the age alone."""
+    return tuple(
+        (result.milestone.id, date)
+        for result in assessment.next
+        if result.status is Status.STALE and (date := answered_on(result.answer)) is not None
     )
 
 
@@ -139,8 +172,10 @@ class KnownVerdicts:
         currency: str | None = None,
         buyer_confirmed: frozenset[str] = NO_MARKS,
         buyer_declined: frozenset[str] = NO_MARKS,
+        stale_since: StaleSince = (),
     ) -> DealVerdict:
-        """One deal's verdict: its verified stage by position, what holds it there, the buyer's marks."""
+        """One deal's verdict: its verified stage by position, what holds it there, the buyer's marks, and the dates
+        of the milestones holding it back as too old."""
         stages = self.process.stages
         claimed_index = self.process.stage_index(claimed_stage_id) if claimed_stage_id else None
         verified = stages[verified_index]
@@ -159,6 +194,7 @@ class KnownVerdicts:
             buyer_confirmed,
             buyer_declined,
             self.verified_by_buyer(verified_index, buyer_confirmed),
+            stale_since=stale_since,
         )
 
     def alike(

@@ -48,7 +48,7 @@ other problems once it is fixed):
 
 ```console
 $ playbook validate --strict
-process.yaml:71:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
+process.yaml:70:5: error: unknown key 'milstones' in stage 'Qualifying'; did you mean 'milestones'?
 1 error found.
 ```
 

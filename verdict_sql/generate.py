@@ -100,6 +100,7 @@ OUTPUT_COLUMNS = (
     "currency",
 )
 STATUS_SUFFIX = "__status"
+STALE_SINCE_SUFFIX = "__stale_since"
 PLAIN_EVIDENCE = "^[A-Za-z0-9][ -~]*[A-Za-z0-9]$"
 INDENT = "    "
 
@@ -664,13 +665,30 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
 
 def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str]:
     """TWO_DIGIT_YEARS (verdict_sql's `for_the_audit`): the audit reads a closed deal's close date and an open
-    deal's milestone dates, never the other way round."""
+    deal's milestone dates, never the other way round; then each milestone's date when it is too old
+    (stale_since_columns), which the report names."""
     closed = is_closed(w)
     milestones = two_digit_years(w, dated_milestones(process, columns))
     of_closed = two_digit_years(w, [CLOSE_DATE]) if columns.close_dated else "0"
     return [
         f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
         f"-- a blank row, which the audit skips and counts\n{w.q(SKIPPED)}",
+        *(
+            f"CASE WHEN {w.q(status_column(milestone_id))} = {w.s(Status.STALE)} THEN {w.q(milestone_id + DATE_SUFFIX)} "
+            f"END AS {w.q(column)}"
+            for milestone_id, column in stale_since_columns(process, columns)
+        ),
+    ]
+
+
+def stale_since_columns(process: Process, columns: InputColumns) -> list[tuple[str, str]]:
+    """The milestones that can be too old (a max_age_days, and a date column) and the column of the statement
+    `for_the_audit` that holds the date of each when it is (NULL when it is not)."""
+    dated = set(dated_milestones(process, columns))
+    return [
+        (milestone.id, milestone.id + STALE_SINCE_SUFFIX)
+        for _, milestone in process.milestones()
+        if milestone.max_age_days is not None and milestone.id in dated
     ]
 
 

@@ -33,7 +33,7 @@ def test_the_app_says_what_it_serves_with_and_nothing_secret(
         BASE_URL="https://playbook.example.com",
     )
     assert said == [
-        (logging.INFO, f"process: B2B New Business 2027.1 ({_short_sha()}), from {DEFAULT_PROCESS}"),
+        (logging.INFO, f"process: B2B New Business 2027.2 ({_short_sha()}), from {DEFAULT_PROCESS}"),
         (logging.INFO, f"database: sqlite:///{tmp_path / 'p.db'}"),
         (logging.INFO, f"database: sqlite:///{tmp_path / 'p.db'} created at schema {head_revision()}"),
         (logging.INFO, f"playbook site: {site_dir.resolve()}"),

@@ -24,7 +24,8 @@ AS_OF = "2027-03-01"
 # The same five deals in both CRMs: (CRM id suffix, claimed stage id, verified stage id, stages ahead).
 VERDICTS = [
     ("Harborpoint - Fleet Platform", "qualifying", "qualifying", "0"),
-    ("Brightline Bank - Core Banking", "proposing", "discovery", "3"),  # next meeting dated 40 days ago; counts for 30
+    # Its second meeting was accepted 40 days ago, which stays true; no decision maker named yet.
+    ("Brightline Bank - Core Banking", "proposing", "qualifying", "2"),
     ("Cobalt Mining - Pilot", "discovery", "discovery", "0"),
     (
         "Delta Foods - Expansion",
@@ -62,7 +63,7 @@ def test_a_crm_export_is_audited_as_written_after_adding_a_crm_block(
     assert [(r["deal"], r["claimed_stage_id"], r["verified_stage_id"], r["stages_ahead"]) for r in rows] == VERDICTS
     assert rows[0]["crm_id"] == first_id and rows[0]["owner"] == "Ana Ruiz"
     assert [r["not_assessed"] for r in rows] == [""] * 5
-    assert run.stdout_totals() == {"claimed": "294300.00", "verified": "131300.00", "difference": "163000.00"}
+    assert run.stdout_totals() == {"claimed": "294300.00", "verified": "143300.00", "difference": "151000.00"}
     name = "Salesforce" if crm == "salesforce" else "HubSpot"
     assert f"({name} export)" in run.out and f"({name} export)" in run.html()
     assert "milestones missing from the export, counted as unanswered on every deal: success-criteria-agreed" in run.out
@@ -70,11 +71,12 @@ def test_a_crm_export_is_audited_as_written_after_adding_a_crm_block(
     assert 'id="missing-milestones"' in html
     # The next customer action in words (report and audit.csv); the ids stay in their own column.
     assert "<li>The customer approves a short list of criteria that will decide the evaluation.</li>" in html
-    assert (
-        rows[1]["next_customer_actions"]
-        == "The prospect accepts a meeting invitation with the people who own the problem."
+    assert rows[1]["next_customer_actions"] == (
+        "Our contact names the economic buyer and describes the approval steps. | The budget owner states the budget "
+        "range or the process to secure it. | The customer agrees a target date linked to an event (launch, renewal, "
+        "audit, year end)."
     )
-    assert rows[1]["next_milestone_ids"] == "next-meeting-accepted"
+    assert rows[1]["next_milestone_ids"] == "decision-maker-identified budget-confirmed timeline-agreed"
 
 
 def test_the_salesforce_footer_is_skipped_and_said(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -30,8 +30,7 @@ def test_the_fields_to_create_carry_the_question_as_help_text(capsys: pytest.Cap
         "  Pain Confirmed Evidence  [Text Area (255)]\n"
     ) in out
     assert (
-        "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 30 days.\n"
-        in out
+        "  Pain Confirmed Date  [Date]\n      help text: The date the customer did it; it counts for 90 days.\n" in out
     )
 
 
@@ -146,15 +145,12 @@ def test_an_evidence_field_the_process_does_not_require_says_so(
 def test_a_milestone_that_counts_for_one_day_says_day(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     process = tmp_path / "process.yaml"
     process.write_text(
-        PROCESS.read_text(encoding="utf-8").replace("max_age_days: 30", "max_age_days: 1", 1), encoding="utf-8"
+        PROCESS.read_text(encoding="utf-8").replace("max_age_days: 90", "max_age_days: 1", 1), encoding="utf-8"
     )
     status = main(["crm-template", "--process", str(process), "--crm", "salesforce"])
     out = capsys.readouterr().out
     assert status == 0
-    assert (
-        "  Next Meeting Accepted Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n"
-        in out
-    )
+    assert "  Pain Confirmed Date  [Date]\n      help text: The date the customer did it; it counts for 1 day.\n" in out
 
 
 def test_the_hubspot_block_offers_its_default_pipeline(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

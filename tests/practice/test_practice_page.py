@@ -51,14 +51,20 @@ def test_changing_a_milestone_changes_the_practice_page_on_the_next_build(tmp_pa
     site = tmp_path / "site"
     build_site(process, site)
     before = (site / "practice" / "index.html").read_text(encoding="utf-8")
-    # Three of Demonstrating's outcomes no longer expire: its stale scenario moves to the fourth.
-    process.write_text(original.replace("        max_age_days: 60\n", ""), encoding="utf-8")
+    # Demonstrating's one outcome that expires (pricing agreeable) no longer does, and another (the demonstration
+    # attended) does instead: its stale scenario moves to it.
+    changed = original.replace("        max_age_days: 60\n", "").replace(
+        "        evidence: The meeting attendee list and the customer's feedback email or call notes.\n",
+        "        evidence: The meeting attendee list and the customer's feedback email or call notes.\n"
+        "        max_age_days: 50\n",
+    )
+    process.write_text(changed, encoding="utf-8")
     build_site(process, site)
     after = (site / "practice" / "index.html").read_text(encoding="utf-8")
     assert "it only counts for 60 days" in before and "it only counts for 60 days" not in after
     assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="pricing-agreeable"' in before
     assert 'id="q-stale-outcome-in-demonstrating-stage" data-correct="demonstrating"' in after
-    assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="proposal-agreed-next-step"' in after
+    assert 'id="q-stale-outcome-in-demonstrating-next" data-correct="demo-attended"' in after
 
 
 def test_a_long_pipeline_keeps_every_scenario_short() -> None:

@@ -205,7 +205,7 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
     # Saved deals keep their amounts' currency: both audits say "(USD)". The export has the buyers'
     # columns (all blank: imported answers are the reps'), so its audit can say what buyers confirmed.
     share = (
-        "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 3,771,800.00), 0 deals whose buyers "
+        "Confirmed by buyers: 0.0% of the verified weighted pipeline (0.00 of 3,815,800.00), 0 deals whose buyers "
         "confirmed every outcome that put them at their verified stage\n"
     )
     assert "pipeline (USD) of" in audits["original"]

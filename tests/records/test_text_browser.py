@@ -19,7 +19,7 @@ from tests.records.conftest import PASSWORDS, new_deal, page_token, sign_in
 pytestmark = pytest.mark.browser
 DAY = (dt.date.today() - dt.timedelta(days=5)).isoformat()
 EXPIRING = (dt.date.today() - dt.timedelta(days=85)).isoformat()  # counts for 90 days: the list warns
-STALE = (dt.date.today() - dt.timedelta(days=40)).isoformat()  # counts for 30 days
+STALE = (dt.date.today() - dt.timedelta(days=130)).isoformat()  # counts for 120 days (the budget)
 SHOTS = Path("/tmp/text-shots")
 OWNERS = {"ana@example.com": "Åsa Ångström", "bo@example.com": "Bo Northwind", "cy@example.com": "Cyrille Vandenberghe"}
 NAMES = [
@@ -74,7 +74,10 @@ def base_url(records_app: Flask, add_person: Callable[..., str]) -> Iterator[str
             "pain-confirmed.date": EXPIRING,
             "next-meeting-accepted.met": "yes",
             "next-meeting-accepted.evidence": "Invite accepted",
-            "next-meeting-accepted.date": STALE,
+            "next-meeting-accepted.date": DAY,
+            "budget-confirmed.met": "yes",
+            "budget-confirmed.evidence": "Budget owner's email",
+            "budget-confirmed.date": STALE,
         }
         assert client.post(f"/deals/{deal_id}/checks", data=data).status_code == 303
     with live_wsgi(records_app) as url:

@@ -35,7 +35,7 @@ def test_every_stage_has_a_page_and_every_page_names_its_source(default_process:
         assert f"stages/{stage.id}.md" in pages
     for path, text in pages.items():
         assert default_process.short_sha in text, path
-        assert "B2B New Business" in text and f"version {inline('2027.1')} " in text, path
+        assert "B2B New Business" in text and f"version {inline('2027.2')} " in text, path
 
 
 @pytest.mark.parametrize(

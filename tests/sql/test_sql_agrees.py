@@ -475,7 +475,7 @@ def test_the_statement_reads_a_crm_table_through_the_crm_block(
     expected = python_verdicts(process, columns, AS_OF)
     assert [row[2] for row in expected.values()] == [
         "qualifying",
-        "discovery",
+        "qualifying",
         "discovery",
         "demonstrating",
         "discovery",
