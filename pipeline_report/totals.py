@@ -149,7 +149,7 @@ class Totals:
     buyer_confirmed: int = 0  # deals whose verified stage rests on the buyer's word
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
-    held_by_age: int = 0  # deals a milestone too old holds at their verified stage (held_by_age)
+    held_by_age: int = 0  # deals only milestones too old hold at their verified stage (held_by_age)
     problems: list[NotAssessed] = field(default_factory=list)
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -376,9 +376,11 @@ class Totals:
 
 
 def held_by_age(blocking: Blocking) -> bool:
-    """Whether a deal is held back by evidence too old: a milestone keeping it from the next stage was answered yes,
-    with evidence, and its date is older than the milestone's max_age_days (the status "stale")."""
-    return any(status == Status.STALE for _, status in blocking)
+    """Whether only evidence too old holds a deal back: every milestone keeping it from the next stage was answered
+    yes, with evidence, dated longer ago than the milestone's max_age_days (the status "stale"), so the customer
+    confirming them again would move it up. A deal that also misses another milestone is not counted: re-confirming
+    would not move it (a RevOps review: 25 deals said held back, 19 of them held by age alone)."""
+    return bool(blocking) and all(status == Status.STALE for _, status in blocking)
 
 
 def _by_count(counts: Counter[str]) -> Counter[str]:

@@ -11,6 +11,7 @@ wrong and how to write it) for anything they cannot read without guessing.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 import math
 import re
@@ -552,8 +553,10 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
     if _ONE_GROUP[decimal_comma].match(number):
         # Refuse rather than be wrong by 1000x.
         whole, part = number[:-4], number[-3:]
+        fraction = format(decimal.Decimal(f"{whole}.{part}").normalize(), "f")  # 9,500 read as a fraction is 9.5
         raise AmbiguousAmountError(
-            f"{shown(typed)} is ambiguous ({whole} or {whole}{part}?); write it without the separator, e.g. {whole}{part}"
+            f"{shown(typed)} is ambiguous ({fraction} or {whole}{part}?); write it without the separator, "
+            f"e.g. {whole}{part}"
         )
     if decimal_comma:
         if not _COMMA_DECIMAL.match(number):

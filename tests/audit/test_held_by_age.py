@@ -59,10 +59,12 @@ ROWS = [
     ["Stale budget", "Ben", "Demonstrating", "80000", *PAIN, *MEETING, *NOT_ANSWERED, "yes", "CFO email", "2026-09-01"],
     ["Nothing yet", "Ben", "Discovery", "10000", *NOT_ANSWERED * 4],
 ]
+# Stale budget misses the signer and the timeline too: re-confirming its budget alone would not move it.
 HELD = (
-    "Deals held back by evidence too old: 2 (50.0% of the deals assessed): a milestone keeping each from its next "
-    "stage is answered yes, but dated longer ago than its max_age_days; most often pain-confirmed (1), "
-    "budget-confirmed (1); confirmed again by the customer, with a new date, it counts again"
+    "Deals held back only by evidence too old: 1 (25.0% of the deals assessed): every milestone keeping each from its "
+    "next stage is answered yes, but dated longer ago than its max_age_days; confirmed again by the customer, with a "
+    "new date, each deal moves up at least a stage. Evidence too old, most often: pain-confirmed (1), "
+    "budget-confirmed (1)"
 )
 
 

@@ -236,7 +236,7 @@ def test_a_blank_deal_name_falls_back_to_the_crm_id_and_two_digit_years_are_coun
     first = run.rows()[0]
     assert (first["deal"], first["not_assessed"]) == ("006A", "")
     assert (
-        "Dates with a two-digit year: 1, read by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
+        "Dates with a two-digit year: 1 date, read by the spreadsheet rule: 00-29 as 2000-2029, 30-99 as 1930-1999"
         in run.out
     )
     assert "amount: in EUR, but the file's amounts are in USD" in run.out  # "US Dollar" and "Euro" read as ISO codes

@@ -283,6 +283,8 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("€ 12 500,5", False, DecimalCommaError, "write it like 12500.5$"),  # the number typed, as it is meant
         ("15.000", False, AmbiguousAmountError, "'15.000' is ambiguous \\(15 or 15000\\?\\)"),
         ("15,000", True, AmbiguousAmountError, "'15,000' is ambiguous"),
+        ("$9,500", True, AmbiguousAmountError, "'\\$9,500' is ambiguous \\(9.5 or 9500\\?\\)"),  # a fraction, not 9
+        ("1.234", False, AmbiguousAmountError, "'1.234' is ambiguous \\(1.234 or 1234\\?\\)"),
         ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),
         (float("inf"), False, ValueError, "the number is too large to be an amount of money"),
         (10**400, False, ValueError, "the number is too large to be an amount of money"),
