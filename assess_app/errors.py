@@ -175,7 +175,7 @@ _FIELD_LABELS = {
 }
 _MILESTONE_PARTS = {"met": "answer", "evidence": "evidence", "date": "date it happened"}
 # Keys a page sends that no one typed: never shown among what the form held (still sent again, where it is).
-UNTYPED = frozenset({"idempotency_key", "form_key", "next"})
+UNTYPED = frozenset({"idempotency_key", "form_key", "next", "based_on", "shown_name", "shown_crm_id", "shown_owner"})
 
 
 def kept_label(name: str) -> str:

@@ -218,6 +218,12 @@ def mark_repeated(form: FlaskForm, submitted: MultiDict[str, str]) -> bool:
     return repeated
 
 
+# The hidden fields a form carries about itself, not answers: its CSRF token, its idempotency key, and the check
+# the deal page's form was filled from (BASED_ON), by which a save from a page opened before another check is told.
+BASED_ON = "based_on"
+FORM_META = ("csrf_token", "idempotency_key", BASED_ON)
+
+
 def unknown_keys(fields: Container[str], submitted: Mapping[str, Any]) -> list[str]:
     """Names sent to the form that it has no field for (reported, never silently dropped)."""
-    return [key for key in submitted if key not in fields and key not in ("csrf_token", "idempotency_key")]
+    return [key for key in submitted if key not in fields and key not in FORM_META]

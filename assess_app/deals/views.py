@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
-from assess_app.check.form import make_form, mark_repeated, unknown_keys, validated_deal
+from assess_app.check.form import BASED_ON, make_form, mark_repeated, unknown_keys, validated_deal
 from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
@@ -265,26 +265,51 @@ class Editing:
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     saved: bool = False
+    shown: dict[str, str] = field(default_factory=dict)  # the deal's details the form was filled from (shown_*)
 
 
 DETAIL_FIELDS = ("name", "crm_id", "owner")
 
 
+def _details_now(deal: Deal) -> dict[str, str]:
+    """The deal's details as the form shows them."""
+    return {"name": deal.name, "crm_id": deal.crm_id or "", "owner": deal.owner.email}
+
+
 def _editing(
-    user: User, deal: Deal, values: dict[str, str] | None = None, errors: dict[str, str] | None = None
+    user: User,
+    deal: Deal,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    shown: dict[str, str] | None = None,
 ) -> Editing:
     with records().reading() as db:
         changes = deal_changes(db, deal.id)
         owners = list(db.scalars(select(User).where(User.active).order_by(User.email))) if user.is_manager else []
-    shown = {"name": deal.name, "crm_id": deal.crm_id or "", "owner": deal.owner.email}
+    now = _details_now(deal)
     return Editing(
         changes,
         may_change_details(user, deal),
         owners,
-        values if values is not None else shown,
+        values if values is not None else now,
         errors or {},
         request.args.get("details") is not None,
+        {**now, **(shown or {})},
     )
+
+
+def _changed_meanwhile(sent: dict[str, str], shown: dict[str, str], now: dict[str, str]) -> dict[str, str]:
+    """The fields the form changes that someone else changed too since it was filled (`shown`): saving it would undo
+    their change without a word, so it is refused, each field saying what it is now."""
+    return {
+        key: (
+            f"changed to {now[key]!r} since you opened this page; save again to replace it with yours"
+            if now[key]
+            else "cleared since you opened this page; save again to set yours"
+        )
+        for key in sent
+        if key in shown and now[key] != shown[key]
+    }
 
 
 def _by_field(invalid: InvalidInput, default: str) -> dict[str, str]:
@@ -325,6 +350,7 @@ def _deal_page(
     closing: Closing | None = None,
     editing: Editing | None = None,
     held: tuple[list[tuple[str, str]], set[str]] | None = None,
+    based_on: str | None = None,
 ) -> tuple[str, int]:
     today = clock.today()
     verdict = deal_verdict(loaded, deal, today)
@@ -347,6 +373,8 @@ def _deal_page(
         form=form,
         general_errors=general,
         unknown=unknown_keys(form, request.form) if request.endpoint == "deals.check" else [],
+        # A form sent back to correct keeps the check it was filled from: a check saved meanwhile is still told.
+        based_on=str(deal.latest_check_id or "") if based_on is None else based_on,
         process=loaded.process,
         next_links=fragments(loaded).next,
         money=partial(money_in, currency=deal.currency),
@@ -486,14 +514,16 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     form = make_form(loaded, request.form)
     given, general = validated_deal(form, loaded.process)
     general += _buyers_own(deal)
+    based_on = request.form.get(BASED_ON)
     if mark_repeated(form, request.form) or given is None or general:
-        return _deal_page(loaded, user, deal, checks, requests, form, general, UNPROCESSABLE)
+        return _deal_page(loaded, user, deal, checks, requests, form, general, UNPROCESSABLE, based_on=based_on)
     try:
         with records().writing() as db:
             stored = db.get(Deal, deal.id)
             assert stored is not None
             closed = closed_check_refusal(db, stored)
-            if closed is None:
+            checked_since = _checked_since(db, stored, based_on) if closed is None else None
+            if closed is None and checked_since is None:
                 saved = record_check(db, stored, loaded, given, "form", db.get(User, user.id))
                 keep(db, 303, "", _saved_url(deal.id, saved.id))
     except SQLAlchemyError as error:
@@ -510,8 +540,28 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
         # The check form is gone from a closed deal's page: what was typed is shown to copy, never dropped.
         held = changed_first(kept_fields(), prefill(deal, loaded.process))
         return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message, held=held)
+    if checked_since is not None:  # another tab, a teammate or the buyer saved a check after this page was opened
+        message = (
+            f"The check was not saved: {checked_since}. Saved, this form would have undone it. The form now holds the "
+            "deal's latest answers; what you sent is below: copy what still holds into the form, then save."
+        )
+        held = changed_first(kept_fields(), prefill(deal, loaded.process))
+        fresh = make_form(loaded, prefill(deal, loaded.process))
+        return _deal_page(loaded, user, deal, checks, requests, fresh, [], CONFLICT, save_error=message, held=held)
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
+
+
+def _checked_since(db: Session, deal: Deal, based_on: str | None) -> str | None:
+    """Why a check sent from a page filled from check `based_on` would undo another: a check was saved after it
+    ("" when the page showed none); None when none was, or the form does not say (a page from before this rule)."""
+    if based_on is None or based_on == str(deal.latest_check_id or ""):
+        return None
+    latest = deal.latest_check
+    assert latest is not None  # a deal's checks are never deleted: another id than the form's is a newer check
+    who = db.get(User, latest.checked_by_id) if latest.checked_by_id is not None else None
+    by = who.label if who is not None else (latest.buyer_name or "the buyer")
+    return f"the deal was checked again after you opened this page, by {by} at {latest.checked_at:%H:%M} UTC"
 
 
 def _buyers_own(deal: Deal) -> list[str]:
@@ -597,17 +647,22 @@ def details(deal_id: int) -> tuple[str, int] | BaseResponse:
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
     values = {key: request.form.get(key, "").strip() for key in DETAIL_FIELDS if key in request.form}
-    errors: dict[str, str] = {}
+    shown = {key: request.form[f"shown_{key}"].strip() for key in DETAIL_FIELDS if f"shown_{key}" in request.form}
+    # A field left as the page showed it is not sent: a manager moving the deal does not rename it back.
+    sent = {key: value for key, value in values.items() if shown.get(key) != value}
+    meanwhile = _changed_meanwhile(sent, shown, _details_now(deal))
+    errors = dict(meanwhile)
     made: list[DealChange] = []
     try:
-        # A blank CRM id field is the deal without one; the name and owner are never blank.
-        change = parse_details_change(
-            {key: value or None if key == "crm_id" else value for key, value in values.items()}
-        )
-        with records().writing() as db:
-            stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
-            assert stored is not None and caller is not None
-            made = change_details(db, caller, stored, change, "form")
+        if sent and not errors:
+            # A blank CRM id field is the deal without one; the name and owner are never blank.
+            change = parse_details_change(
+                {key: value or None if key == "crm_id" else value for key, value in sent.items()}
+            )
+            with records().writing() as db:
+                stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
+                assert stored is not None and caller is not None
+                made = change_details(db, caller, stored, change, "form")
     except InvalidInput as invalid:
         errors = _by_field(invalid, "name")
     except RecordError as error:
@@ -615,7 +670,8 @@ def details(deal_id: int) -> tuple[str, int] | BaseResponse:
             abort(404)
         errors[error.loc] = error.message
     if errors:
-        editing = _editing(user, deal, values, errors)
+        # Sent again, the form replaces what changed meanwhile: it is now filled from the deal as it is.
+        editing = _editing(user, deal, values, errors, None if meanwhile else shown)
         form = make_form(loaded, prefill(deal, loaded.process))
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, editing=editing)
     if made:

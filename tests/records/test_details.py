@@ -3,6 +3,8 @@ import, each change kept and shown; refused with the field at fault, never for a
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -208,3 +210,47 @@ def test_a_manager_creating_a_deal_chooses_its_owner(signed_in: Callable[[str], 
     chosen = manager.post("/deals/new", data={"csrf_token": token, "name": "Northwind", "owner": "ana@example.com"})
     assert chosen.status_code == 303
     assert "owner <bdi>ana@example.com</bdi>" in manager.get(chosen.headers["Location"]).get_data(as_text=True)
+
+
+def _opened_details(client: FlaskClient, deal_id: int) -> dict[str, str]:
+    """The details form of a page of the deal opened now, as it would be sent unchanged."""
+    page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    fields = dict(re.findall(r'<input type="hidden" name="(shown_\w+)" value="([^"]*)"', page))
+    assert "shown_name" in fields, "the details form says nothing of what it was filled from"
+    sent = {key.removeprefix("shown_"): html.unescape(value) for key, value in fields.items()}
+    return {"csrf_token": page_token(client, f"/deals/{deal_id}"), **fields, **sent}
+
+
+def test_a_form_opened_before_a_rename_moves_the_deal_without_renaming_it_back(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    ana, manager = signed_in("ana@example.com"), signed_in("manager@example.com")
+    signed_in("bo@example.com")
+    deal_id = new_deal(ana)
+    managers_page = _opened_details(manager, deal_id)
+    assert _details(ana, deal_id, name="Northwind — 40 seats", crm_id="").status_code == 303
+    moved = manager.post(f"/deals/{deal_id}/details", data={**managers_page, "owner": "bo@example.com"})
+    assert moved.status_code == 303
+    with sessions() as db:
+        deal = db.get(Deal, deal_id)
+        assert deal is not None and deal.name == "Northwind — 40 seats" and deal.owner.email == "bo@example.com"
+    assert [row[0] for row in _changes(sessions)] == ["name", "owner"]
+
+
+def test_a_field_changed_in_two_pages_is_refused_until_sent_again(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    ana = signed_in("ana@example.com")
+    deal_id = new_deal(ana)
+    tab_a, tab_b = _opened_details(ana, deal_id), _opened_details(ana, deal_id)
+    assert ana.post(f"/deals/{deal_id}/details", data={**tab_a, "name": "Northwind EU"}).status_code == 303
+    refused = ana.post(f"/deals/{deal_id}/details", data={**tab_b, "name": "Northwind US"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "changed to &#39;Northwind EU&#39; since you opened this page; save again to replace it with yours" in page
+    assert 'value="Northwind US"' in page  # what was typed stays in the field
+    again = dict(re.findall(r'<input type="hidden" name="(shown_\w+)" value="([^"]*)"', page))
+    assert again["shown_name"] == "Northwind EU"  # filled from the deal as it is now: sent again, it replaces it
+    resent = ana.post(f"/deals/{deal_id}/details", data={**tab_b, **again, "name": "Northwind US"})
+    assert resent.status_code == 303
+    assert [row[2] for row in _changes(sessions)] == ["Northwind EU", "Northwind US"]
