@@ -580,6 +580,18 @@ def _saved_url(deal_id: int, check_id: int) -> str:
     return f"/deals/{deal_id}?saved={check_id}#problems"
 
 
+# The deal page's section each form's address stands for, where the form is.
+FORM_SECTIONS = {"checks": "check-title", "details": "details", "outcome": "outcome", "confirmations": "confirmations"}
+
+
+@bp.get("/deals/<int:deal_id>/<any(checks, details, outcome, confirmations):form>")
+@login_required
+def form_address(deal_id: int, form: str) -> BaseResponse:
+    """A form's address opened again (a reload, a copied address, Back): the deal page at that form, where it was
+    a 404 ("There is no page at this address")."""
+    return redirect(f"/deals/{deal_id}#{FORM_SECTIONS[form]}", 303)
+
+
 @bp.get("/deals/<int:deal_id>/checks/<int:number>")
 @login_required
 def show_check(deal_id: int, number: int) -> str:

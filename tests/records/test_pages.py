@@ -179,9 +179,24 @@ def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient])
 
 def test_signed_out_visitors_are_sent_to_sign_in(records_app: Flask) -> None:
     client = records_app.test_client()
-    for path in ("/deals", "/deals/new", "/deals/1", "/deals/export.csv", "/pipeline"):
+    for path in ("/deals", "/deals/new", "/deals/1", "/deals/export.csv", "/deals/1/details", "/pipeline"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"].startswith("/login?next="), path
+
+
+@pytest.mark.parametrize(
+    ("form", "section"),
+    [("checks", "check-title"), ("details", "details"), ("outcome", "outcome"), ("confirmations", "confirmations")],
+)
+def test_a_forms_address_opened_again_goes_to_the_form_on_the_deal_page(
+    signed_in: Callable[[str], FlaskClient], form: str, section: str
+) -> None:
+    """A reload or a copied address of a form's answer (/deals/2/details after a refused rename) was a 404."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    opened = rep.get(f"/deals/{deal_id}/{form}")
+    assert (opened.status_code, opened.headers["Location"]) == (303, f"/deals/{deal_id}#{section}")
+    assert f'id="{section}"' in rep.get(f"/deals/{deal_id}").get_data(as_text=True)
 
 
 def test_every_state_changing_form_refuses_a_post_without_the_csrf_token(
@@ -337,3 +352,18 @@ def test_answers_keep_their_meaning_when_the_process_changes(
     api = later.get(f"/api/deals/{deal_id}", headers=token_for("ana@example.com")).get_json()
     assert api["checks"][0]["milestones"]["pain-confirmed"]["met"] is True  # the record itself is unchanged
     assert api["verdict"]["process"]["sha256"] != api["checks"][0]["process_sha256"]
+
+
+def test_a_manager_reading_a_reps_unchecked_deal_is_not_asked_to_check_it_nor_its_buyer(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """Only the owner records checks and asks the buyer: a manager's page said "answer the questions below" and
+    showed the asking section's heading with nothing under it."""
+    rep, manager = signed_in("ana@example.com"), signed_in("manager@example.com")
+    deal_id = new_deal(rep)
+    page = manager.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert '<p class="lead">Not checked yet.</p>' in page
+    assert 'id="confirmations"' not in page
+    own = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "Not checked yet: answer the questions below to record the first check." in own
+    assert 'id="confirmations"' in own
