@@ -87,7 +87,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     user = signed_in_user()
     loaded = current_process()
     owner = request.args.get("owner", "").strip() if user.is_manager else ""
-    stage = request.args.get("stage", "").strip()
+    stage = _stage_named(loaded, request.args.get("stage", "").strip())
     # The page's own link says closed=1; the API's filter, closed=true, is understood too.
     closed_text = request.args.get("closed", "").strip().lower()
     if closed_text not in ("", "0", "1", "false", "true"):
@@ -124,6 +124,17 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         closed=closed,
         outcomes=outcomes,
     )
+
+
+def _stage_named(loaded: LoadedProcess, given: str) -> str:
+    """The stage id ?stage= names, by id or by name in any case ("Negotiating"), as the API reads it; anything else as
+    given (a link from before a stage was removed: the page says so and lists the deals saved at that id)."""
+    if not given or loaded.process.stage_index(given) is not None:
+        return given
+    try:
+        return loaded.process.stage_lookup.find(given) or given
+    except ValueError:
+        return given
 
 
 @bp.get("/deals/export.csv")

@@ -114,6 +114,9 @@ def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
         manager.get("/deals?owner=ana@example.com&stage=proposing").get_data(as_text=True).count("Contoso renewal") == 1
     )
     assert "Contoso renewal" not in manager.get("/deals?stage=negotiating").get_data(as_text=True)
+    # A stage by its name, in any case, as the API reads it: it was "not a stage of this process".
+    by_name = manager.get("/deals?stage=PROPOSING").get_data(as_text=True)
+    assert by_name.count("Contoso renewal") == 1 and "is not a stage of this process" not in by_name
     pipeline = manager.get("/pipeline")
     assert pipeline.status_code == 200
     text = pipeline.get_data(as_text=True)
