@@ -108,6 +108,7 @@ class LeftOut:
 
     undated_answers: int = 0
     no_claimed_stage: int = 0
+    saved_closed: int = 0  # closed deals the records knew only closed (DealHistory.saved_closed): never in a snapshot
 
 
 @dataclass(frozen=True)
@@ -169,10 +170,13 @@ def deal_snapshots(
     rows: list[DealSnapshot] = []
     left_out = LeftOut()
     counted: set[str] = set()
+    left_out.saved_closed = sum(history.saved_closed for history in histories)
     for day in dates:
         for history in histories:
             if history.outcome not in (Outcome.WON, Outcome.LOST) or history.closed_on <= day:
                 continue
+            if history.opened_on is not None and day < history.opened_on:
+                continue  # not in the records yet: nothing is missing
             claimed = history.claimed_at(day)
             if claimed is None:
                 if history.claimed and day < history.claimed[0].date:

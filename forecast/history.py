@@ -46,6 +46,15 @@ class DealHistory:
     segment: str | None = None  # the deal's segment: which `required_when.segment` milestones it needs
     name: str = ""  # the deal's name ("" when it has none: `deal` is then its only label)
     crm_id: str = ""  # the CRM's id, when the source has one
+    # The first day the source knew the deal (the deal records: the day it was saved; None: as far back as the
+    # history goes): no snapshot before it counts the deal, nor misses its claimed stage.
+    opened_on: dt.date | None = None
+
+    @property
+    def saved_closed(self) -> bool:
+        """Whether the source knew the deal only once it was closed (the records of a deal `playbook import` saved
+        from an export's closed row): nothing of its time open can be measured."""
+        return self.opened_on is not None and self.closed_on <= self.opened_on
 
     def claimed_at(self, day: dt.date) -> str | None:
         """The stage of the latest claim dated on or before `day` (None: none yet)."""

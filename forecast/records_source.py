@@ -6,6 +6,7 @@ answers at D are that check's (only those dated on or before D count).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import select
@@ -23,20 +24,22 @@ def saved_histories(session: Session, process: Process) -> list[DealHistory]:
     """Every saved deal closed won or lost, with its checks, by deal id."""
     closed = closed_deals(session)
     ids = [deal.deal_id for deal in closed]
-    names: dict[int, tuple[str, float | None, str | None, str, str]] = {}
+    names: dict[int, tuple[str, float | None, str | None, str, str, dt.date]] = {}
     checks: dict[int, list[tuple[Check, dict[str, object]]]] = defaultdict(list)
     for start in range(0, len(ids), 1000):
         batch = ids[start : start + 1000]
-        for deal_id, name, crm_id, amount, segment in session.execute(
-            select(Deal.id, Deal.name, Deal.crm_id, Deal.amount, Deal.segment).where(Deal.id.in_(batch))
+        for deal_id, name, crm_id, amount, segment, created_at in session.execute(
+            select(Deal.id, Deal.name, Deal.crm_id, Deal.amount, Deal.segment, Deal.created_at).where(
+                Deal.id.in_(batch)
+            )
         ):
-            names[deal_id] = (crm_id or name, amount, segment, name or "", crm_id or "")
+            names[deal_id] = (crm_id or name, amount, segment, name or "", crm_id or "", created_at.date())
         query = select(Check).where(Check.deal_id.in_(batch)).order_by(Check.checked_at, Check.id)
         for check in session.scalars(query):
             checks[check.deal_id].append((check, check.answers))
     histories = []
     for deal in closed:
-        label, amount, segment, name, crm_id = names[deal.deal_id]
+        label, amount, segment, name, crm_id, saved_on = names[deal.deal_id]
         claimed, answers = [], []
         for check, stored in checks[deal.deal_id]:
             day = check.checked_at.date()
@@ -49,6 +52,18 @@ def saved_histories(session: Session, process: Process) -> list[DealHistory]:
             answers.append(AnswersSince(day, read_answers(stored, process).answers))
         final = deal.amount if deal.outcome is Outcome.WON and deal.amount is not None else amount
         histories.append(
-            DealHistory(label, deal.outcome, deal.closed_on, final, claimed, answers, segment, name, crm_id)
+            # Known from the day it was saved, or from its first check where that is older (a check back-dated).
+            DealHistory(
+                label,
+                deal.outcome,
+                deal.closed_on,
+                final,
+                claimed,
+                answers,
+                segment,
+                name,
+                crm_id,
+                min([saved_on, *(claim.date for claim in claimed)]),
+            )
         )
     return histories

@@ -85,12 +85,13 @@ NOT_OPEN_YET = (
     "at a snapshot date, with a claimed stage, and closed after it. The win rates, the charts and the suggested "
     "probabilities appear then."
 )
+MEASURE_FROM_THE_CRM = (
+    "A deal counts here once it was checked while open and closed later. To measure deals from your CRM now, run "
+    "playbook backtest EXPORT --history HISTORY with the CRM's stage history (see Backtest in the RevOps manual)."
+)
 NO_CHECK_WHILE_OPEN = (
     "Nothing to measure yet: the closed deals open at these snapshot dates have no check recorded while they were "
-    "open (or none naming a CRM stage), so nothing says what stage they were claimed at; deals saved already closed, "
-    "as playbook import saves them, have no checks. A deal counts here once it was checked while open and closed "
-    "later. To measure deals from your CRM now, run playbook backtest EXPORT --history HISTORY with the CRM's stage "
-    "history (see Backtest in the RevOps manual)."
+    "open (or none naming a CRM stage), so nothing says what stage they were claimed at. " + MEASURE_FROM_THE_CRM
 )
 HISTORY_NAMES_NONE = (
     "Nothing to measure: the history names no stage of the closed deals open at these snapshot dates, so nothing "
@@ -100,11 +101,19 @@ HISTORY_NAMES_NONE = (
 
 
 def nothing_measured(result: Backtest) -> str:
-    """Why no deal-snapshot was counted: no closed deal open at a snapshot date, or those open had no claimed stage
-    (no check while open, for the deal records; no history row, for an export) and what gives one."""
-    if not result.left_out.no_claimed_stage:
-        return NOT_OPEN_YET
-    return NO_CHECK_WHILE_OPEN if result.saved else HISTORY_NAMES_NONE
+    """Why no deal-snapshot was counted: those open at a snapshot date had no claimed stage (no check while open, for
+    the deal records; no history row, for an export), the records knew the closed deals only closed (an import), or no
+    closed deal was open at a snapshot date; and what gives one."""
+    if result.left_out.no_claimed_stage:
+        return NO_CHECK_WHILE_OPEN if result.saved else HISTORY_NAMES_NONE
+    closed = result.left_out.saved_closed
+    if closed:
+        return (
+            f"Nothing to measure yet: {plural(closed, 'closed deal')} {'was' if closed == 1 else 'were'} saved already "
+            "closed (as playbook import saves an export's closed rows), so the records hold nothing of their time "
+            "open. " + MEASURE_FROM_THE_CRM
+        )
+    return NOT_OPEN_YET
 
 
 def no_claimed_stage_text(result: Backtest) -> str:
@@ -114,7 +123,10 @@ def no_claimed_stage_text(result: Backtest) -> str:
         if result.saved
         else "a deal the history never names"
     )
-    return f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
+    told = f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
+    if result.left_out.saved_closed:
+        told += f", {plural(result.left_out.saved_closed, 'closed deal')} saved already closed (by an import)"
+    return told
 
 
 def suggestions(result: Backtest) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 import re
 from collections import Counter
@@ -462,6 +463,26 @@ def test_closed_deals_open_at_snapshots_without_a_claimed_stage_are_told_as_such
         assert said in told and pointed in told, told
         assert "No closed deal was open" not in told
         assert "6 deal-snapshots with no claimed stage" in told, told
+
+
+def test_deals_the_records_knew_only_closed_or_after_the_snapshots_are_not_missing_a_stage() -> None:
+    """A deal saved after every snapshot date was not open at them; one saved already closed (an import) has no time
+    open in the records: neither leaves deal-snapshots out "with no claimed stage", and the sentence says which."""
+    loaded = load_process(ROOT / "process.yaml")
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1), Every.MONTH)
+    later = DealHistory("Later", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], [], opened_on=dt.date(2026, 4, 1))
+    result = run_backtest(loaded.process, [later], dates, saved=True)
+    assert result.left_out.no_claimed_stage == 0 and result.left_out.saved_closed == 0
+    assert "No closed deal was open at a snapshot date yet" in summary(result)
+    imported = [
+        DealHistory(f"D{number}", Outcome.LOST, dt.date(2026, 6, 30), 1000.0, [], [], opened_on=dt.date(2026, 7, 2))
+        for number in range(3)
+    ]
+    result = run_backtest(loaded.process, imported, dates, saved=True)
+    assert result.left_out.no_claimed_stage == 0 and result.left_out.saved_closed == 3
+    for told in (summary(result), html.unescape(str(accuracy_section(result)))):
+        assert "3 closed deals were saved already closed (as playbook import saves an export's closed rows)" in told
+        assert "playbook backtest EXPORT --history HISTORY" in told and "No closed deal was open" not in told
 
 
 def _made_result(claimed: float, verified: float, n: int = 40) -> Backtest:

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
-from deal_records.models import Check
+from deal_records.models import Check, Deal
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
 from tests.conftest import ROOT
@@ -52,6 +52,10 @@ def save_and_close(
     # A deal the history never names was never checked (its claimed stage is never known).
     days = sorted({day for day, _ in deal.claims} | {day for day in deal.answers.values() if day is not None})
     days = days if deal.claims else []
+    # Saved when the history first names it (one it never names: before every snapshot), as a rep would have.
+    with writing(sessions) as db:
+        saved_at = dt.datetime.combine(days[0] if days else MONTH_ENDS[0] - dt.timedelta(days=1), dt.time(9), dt.UTC)
+        db.execute(update(Deal).where(Deal.id == deal_id).values(created_at=saved_at))
     for day in days:
         claimed = [stage for when, stage in deal.claims if when <= day][-1]
         body = {"claimed_stage": claimed, "milestones": _answers(deal, day)}
