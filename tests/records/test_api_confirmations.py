@@ -514,10 +514,18 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
         "413",
         "415",
         "422",  # the Idempotency-Key was used for another request
+        "429",  # too many tokens that open nothing from this address
         "503",
     }
     # 400: a query parameter the address does not take
-    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {"200", "400", "401", "404", "503"}
+    assert set(paths["/api/deals/{deal_id}/confirmations"]["get"]["responses"]) == {
+        "200",
+        "400",
+        "401",
+        "404",
+        "429",
+        "503",
+    }
     assert set(paths["/api/deals/{deal_id}/confirmations/{request_id}/revoke"]["post"]["responses"]) == {
         "200",
         "400",
@@ -525,6 +533,7 @@ def test_the_openapi_document_describes_the_confirmation_endpoints(records_app: 
         "403",
         "404",
         "409",
+        "429",
         "503",
     }
     assert "409" in paths["/api/deals/{deal_id}/checks"]["post"]["responses"]
