@@ -46,12 +46,19 @@ def next_words(milestone: Milestone, status: str) -> str:
 def report_words(milestone: Milestone, status: str, since: dt.date | None = None) -> str:
     """What a milestone holding a deal back asks next, in report.html's words: next_words, but for an outcome whose
     evidence is too old, which the customer did and must confirm again, the age is the news: "Re-confirm: … (evidence
-    from 2026-02-28 is older than 30 days)." (`since`: its date, when known). audit.csv keeps next_words."""
+    from 2026-02-28 is older than 30 days)." (`since`: its date, when known); for one undated or dated after the day
+    assessed, the date is ("Date it: …", "Check its date: …"). audit.csv keeps next_words."""
+    action = milestone.customer_action.rstrip(".")
+    # Answered yes with evidence, held back by its date alone: the rep has what to fix, not the customer.
+    if status == Status.UNDATED:
+        return f"Date it: {action} (answered yes with evidence, but undated: it counts only with its date)."
+    if status == Status.FUTURE_DATE:
+        return f"Check its date: {action} (dated after the day assessed: it counts from that day)."
     if status != Status.STALE:
         return next_words(milestone, status)
     dated = f"evidence from {since.isoformat()}" if since is not None else "its evidence"
     age = plural(milestone.max_age_days or 0, "day")
-    return f"Re-confirm: {milestone.customer_action.rstrip('.')} ({dated} is older than {age})."
+    return f"Re-confirm: {action} ({dated} is older than {age})."
 
 
 class DealVerdict(NamedTuple):

@@ -118,3 +118,9 @@ def test_the_report_words_a_milestone_too_old_with_or_without_its_date() -> None
     # Saved deals' stored verdicts keep no date: the age alone is said.
     assert report_words(pain, "stale").endswith("(its evidence is older than 90 days).")
     assert report_words(pain, "unanswered") == pain.customer_action
+    # Answered yes with evidence and held back by its date alone: the rep fixes the date, the customer does nothing.
+    assert report_words(pain, "undated").startswith("Date it: The prospect replies")
+    assert report_words(pain, "undated").endswith(
+        "(answered yes with evidence, but undated: it counts only with its date)."
+    )
+    assert report_words(pain, "future_date").endswith("(dated after the day assessed: it counts from that day).")
