@@ -56,6 +56,8 @@ def _describe(error: HTTPException) -> str:
     allowed = _allowed(error)
     if code == 405 and allowed:
         return f"This address does not accept {request.method}; it accepts {', '.join(allowed)}."
+    if error.description and error.description != type(error).description:
+        return error.description  # the view's own words (abort(404, "…")), not Werkzeug's
     return _HINTS.get(code, error.description or error.name)
 
 

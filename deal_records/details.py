@@ -115,6 +115,19 @@ def change_details(
     return rows
 
 
+def moved_from(session: Session, user: User, deal_id: int) -> DealChange | None:
+    """The deal's latest move to another owner when it was away from `user` (they owned it until then), else None:
+    what the page they can no longer open may tell them, who knew the deal already."""
+    query = (
+        select(DealChange)
+        .where(DealChange.deal_id == deal_id, DealChange.field == "owner")
+        .order_by(DealChange.id.desc())
+        .limit(1)
+    )
+    latest = session.scalar(query)
+    return latest if latest is not None and latest.before == user.email else None
+
+
 def deal_changes(session: Session, deal_id: int) -> list[DealChange]:
     """The deal's renamings, CRM id changes and owner moves, oldest first."""
     query = (

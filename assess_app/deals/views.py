@@ -27,7 +27,7 @@ from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records, unavailable_reason
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
-from deal_records.details import change_details, deal_changes, may_change_details, parse_details_change
+from deal_records.details import change_details, deal_changes, may_change_details, moved_from, parse_details_change
 from deal_records.export import write_deals
 from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
 from deal_records.orphans import unknown_stage_text
@@ -42,6 +42,7 @@ from deal_records.outcomes import (
     record_outcome,
 )
 from deal_records.records import (
+    MAX_DEAL_ID,
     NewDeal,
     RecordError,
     buyer_answered,
@@ -409,6 +410,13 @@ def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any], list[dict[
     with records().reading() as db:
         deal = find_deal(db, user, deal_id)
         if deal is None:
+            moved = moved_from(db, user, deal_id) if 0 < deal_id <= MAX_DEAL_ID else None
+            if moved is not None:  # its former owner knew the deal: "no page here" would leave them guessing
+                abort(
+                    404,
+                    f"This deal is no longer yours: it was moved to another owner on {moved.changed_at:%Y-%m-%d}. "
+                    "Ask your manager if it should come back to you; your deals are on the Deals page.",
+                )
             abort(404)
         return deal, deal_checks(db, deal), [request_summary(row) for row in deal_requests(db, deal)]
 

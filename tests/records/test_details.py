@@ -109,6 +109,11 @@ def test_a_manager_moves_a_deal_to_another_rep_who_then_owns_it(
     moved = _details(manager, deal_id, name="Northwind", crm_id="", owner="bo@example.com")
     assert moved.status_code == 303
     assert bo.get(f"/deals/{deal_id}").status_code == 200 and ana.get(f"/deals/{deal_id}").status_code == 404
+    # Its former owner is told why, and nothing of where it went; anyone else meets the plain 404.
+    told = ana.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "This deal is no longer yours: it was moved to another owner on " in told and "bo@example.com" not in told
+    other = signed_in("cy@example.com").get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert "There is no page at this address." in other and "no longer yours" not in other
     assert _changes(sessions) == [("owner", "ana@example.com", "bo@example.com", "form")]
     shown = manager.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "moved it from <bdi>ana@example.com</bdi> to <bdi>bo@example.com</bdi>" in shown
