@@ -62,7 +62,7 @@ def _re2(code: int) -> str:
 def _runs_as_formula(text: str) -> str:
     """spreadsheet._runs_as_formula: starts with a formula's character and is not a number (the regex only then)."""
     starts = [_chars(start) for start in FORMULA_STARTS]
-    return f"({DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
+    return f"({DUCKDB.one_of(f'LEFT({text}, 1)', starts, 1)} AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
 
 
 def _quoted(text: str) -> str:
@@ -98,7 +98,7 @@ def inert(text: str) -> str:
     """A text made inert as `neutralise_cell` makes it: a quote before what a spreadsheet would run as a formula."""
     quote = DUCKDB.string(QUOTE)
     starts = [quote, *(_chars(start) for start in FORMULA_STARTS)]
-    return f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+    return f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts, 1)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
 
 
 def csv_quoted(text: str) -> str:
