@@ -692,6 +692,13 @@ class Process(_Strict):
         index = self.stage_index(stage_id)
         return None if index is None else self.stages[index].id
 
+    def stage_named(self, given: str) -> str:
+        """The stage id a filter names, by id (or one it was renamed from) kept as given, or by name in any case as a
+        body's claimed_stage is read; ValueError with the closest stage otherwise."""
+        if self.stage_index(given) is not None:
+            return given
+        return self.stage_lookup.find(given) or given
+
     def stage_ids(self, stage_id: str) -> list[str]:
         """Every id saved deals may hold for the stage `stage_id` names: its id now and its `renamed_from` ids."""
         index = self.stage_index(stage_id)

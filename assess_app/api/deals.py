@@ -306,7 +306,7 @@ def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
     try:
-        stage = _stage_filter(loaded, args.get("stage") or None)
+        stage = loaded.process.stage_named(args["stage"]) if args.get("stage") else None
     except ValueError as error:
         return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
     crm_id = args.get("crm_id")
@@ -333,14 +333,6 @@ def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
 def _list_body(deals: list[dict[str, Any]], asked: ListRequest, total: int, cursor: str | None) -> dict[str, Any]:
     """The list's answer: the deals, where they are in the list (page null on a cursor walk) and what follows."""
     return {"deals": deals, "page": asked.page, "per_page": asked.per_page, "total": total, "next_cursor": cursor}
-
-
-def _stage_filter(loaded: LoadedProcess, given: str | None) -> str | None:
-    """The stage ?stage= names, by id (or one it was renamed from) or by name as a body's claimed_stage is;
-    ValueError with the closest stage otherwise."""
-    if given is None or loaded.process.stage_index(given) is not None:
-        return given
-    return loaded.process.stage_lookup.find(given)
 
 
 def _listed(loaded: LoadedProcess, deal: Deal, today: dt.date, latest: OutcomeEvent | None) -> dict[str, Any]:

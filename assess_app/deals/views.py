@@ -130,10 +130,8 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
 def _stage_named(loaded: LoadedProcess, given: str) -> str:
     """The stage id ?stage= names, by id or by name in any case ("Negotiating"), as the API reads it; anything else as
     given (a link from before a stage was removed: the page says so and lists the deals saved at that id)."""
-    if not given or loaded.process.stage_index(given) is not None:
-        return given
     try:
-        return loaded.process.stage_lookup.find(given) or given
+        return loaded.process.stage_named(given) if given else given
     except ValueError:
         return given
 
@@ -564,9 +562,11 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             f"The check was not saved: {checked_since}. Saved, this form would have undone it. The form now holds the "
             "deal's latest answers; what you sent is below: copy what still holds into the form, then save."
         )
-        held = changed_first(kept_fields(), prefill(deal, loaded.process))
-        fresh = make_form(loaded, prefill(deal, loaded.process))
-        return _deal_page(loaded, user, deal, checks, requests, fresh, [], CONFLICT, save_error=message, held=held)
+        latest = prefill(deal, loaded.process)
+        held = changed_first(kept_fields(), latest)
+        return _deal_page(
+            loaded, user, deal, checks, requests, make_form(loaded, latest), [], CONFLICT, save_error=message, held=held
+        )
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
 
