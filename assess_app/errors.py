@@ -15,8 +15,9 @@ from werkzeug.exceptions import BadHost, HTTPException
 from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
-from assess_app.records import is_unavailable, unavailable_reason
+from assess_app.records import is_unavailable
 from assess_app.signed_in import current_user, safe_next
+from deal_records.database import driver_message
 
 SERVICE_UNAVAILABLE = 503
 log = logging.getLogger("assess_app")
@@ -223,7 +224,7 @@ def handle_database_error(error: SQLAlchemyError) -> tuple[Response, int] | tupl
     """A database that cannot be reached or is locked: 503 and a log line, never a traceback."""
     if not is_unavailable(error):
         raise error
-    log.error("database unavailable (%s %s): %s", request.method, request.path, unavailable_reason(error))
+    log.error("database unavailable (%s %s): %s", request.method, request.path, driver_message(error))
     message = "The deal records cannot be reached right now. Nothing was changed; try again in a moment."
     if request.path.startswith(API_PREFIX):
         response, status = api_errors(SERVICE_UNAVAILABLE, [{"loc": "", "message": f"Service Unavailable: {message}"}])

@@ -25,6 +25,7 @@ from deal_records.database import (
     reading,
     safe_url,
     session_factory,
+    why_unopened,
     writing,
 )
 from deal_records.limits import DatabaseLimiter
@@ -94,7 +95,7 @@ def init_records(app: Flask) -> None:
         raise SystemExit(EXIT_INVALID_PROCESS) from None
     except SQLAlchemyError as error:
         print(
-            f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {unavailable_reason(error)}",
+            f"assess_app: cannot start: the database {safe_url(url)} cannot be opened: {why_unopened(url, error)}",
             file=sys.stderr,
         )
         raise SystemExit(EXIT_INVALID_PROCESS) from None
@@ -127,12 +128,6 @@ def records() -> Records:
     """The current app's records."""
     found: Records = current_app.extensions[RECORDS_KEY]
     return found
-
-
-def unavailable_reason(error: SQLAlchemyError) -> str:
-    """One line saying what the driver reported (no SQL, no parameters)."""
-    original = error.orig if isinstance(error, DBAPIError) else error
-    return str(original).strip().splitlines()[0] if str(original).strip() else type(original).__name__
 
 
 UNDEFINED_TABLE = "42P01"  # PostgreSQL's SQLSTATE for a table that does not exist

@@ -7,13 +7,16 @@ PostgreSQL (`postgresql+psycopg://...`) lets several app servers share the recor
 from __future__ import annotations
 
 import os
+import pwd
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
@@ -42,15 +45,69 @@ def check_url(url: str) -> None:
         raise BadDatabaseUrl(
             f"{url!r} is not a database URL; write sqlite:///playbook.db or postgresql+psycopg://user:password@host/dbname"
         ) from None
+    if parsed.get_backend_name() == "postgres":  # Heroku's and libpq's spelling, which SQLAlchemy does not read
+        raise BadDatabaseUrl(f"write a PostgreSQL URL as {_with_psycopg(parsed)}")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): postgresql+psycopg://{url.split('://', 1)[-1]}")
+        raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): {_with_psycopg(parsed)}")
     if parsed.get_backend_name() == "postgresql":
         try:
             require(POSTGRES)
         except MissingExtra as missing:
             raise BadDatabaseUrl(str(missing)) from None
+
+
+def _with_psycopg(parsed: URL) -> str:
+    # Shown in errors, which reach terminals and logs: the password stays hidden.
+    return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=True)
+
+
+def driver_message(error: SQLAlchemyError) -> str:
+    """One line saying what the driver reported (no SQL, no parameters)."""
+    original = error.orig if isinstance(error, DBAPIError) else error
+    text = str(original).strip()
+    return text.splitlines()[0] if text else type(original).__name__
+
+
+def why_unopened(url: str, error: SQLAlchemyError) -> str:
+    """What the driver reported on opening the database and, for a SQLite file, what about the file stops this user.
+
+    SQLite says only "unable to open database file" for a missing folder, a file of another user's and a folder it
+    cannot write its -wal file in; an operator needs to know which."""
+    said = driver_message(error)
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+        return said
+    return said + _file_access(Path(path).absolute())
+
+
+def _file_access(path: Path) -> str:
+    user = _user_name(os.geteuid())
+    try:
+        path.parent.stat()
+    except FileNotFoundError:
+        return f"; its folder {path.parent} does not exist: create it, or correct the path"
+    except PermissionError:
+        return f"; {user}, who runs this, cannot reach the folder {path.parent}: give that user access to it"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        found = path.stat()
+        return (
+            f"; {path} belongs to {_user_name(found.st_uid)} (mode {stat.filemode(found.st_mode)}) and {user}, "
+            "who runs this, cannot read and write it: run the app and every playbook command as one user, "
+            f"or give the file to {user} (chown)"
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"; {user}, who runs this, cannot write in {path.parent}, where SQLite keeps the database's -wal file"
+    return ""
+
+
+def _user_name(uid: int) -> str:
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # a uid without a name (a container's)
+        return f"user {uid}"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -78,7 +135,9 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
         # The records hold password and token hashes: a new file is its owner's alone (SQLite gives its -wal and
         # -shm files the same mode), where the umask would have made it readable by every user of the machine.
         if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
-            with suppress(FileExistsError):
+            # FileExistsError: another connection made it first. Any other OSError (no folder, no right to write
+            # there): SQLite's own connect fails next, and the caller says why (why_unopened).
+            with suppress(OSError):
                 os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
     @event.listens_for(engine, "connect")

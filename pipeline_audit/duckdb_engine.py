@@ -56,7 +56,7 @@ from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import Blocking, KnownVerdicts, StaleSince
 from sales_process.evidence import WHITESPACE
 from sales_process.extras import DUCKDB as DUCKDB_EXTRA
-from sales_process.extras import installed, require
+from sales_process.extras import install_hint, installed, require
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
@@ -165,7 +165,7 @@ def run_audit(
         if large and not installed(DUCKDB_EXTRA):
             why = (
                 "audited with the Python engine: DuckDB is not installed; "
-                "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
+                f"{install_hint(DUCKDB_EXTRA)} audits exports this large faster"
             )
         elif not large and memory is not None:
             why = (

@@ -18,6 +18,7 @@ from sales_process.wording import path_problem
 EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shells' status for a command ended by Ctrl-C (128 + SIGINT)
 
 
 class UserError(Exception):

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_action
-from playbook_cli.records import CommandError, add_database_option, database_problem, require_sqlite_file
+from playbook_cli.records import CommandError, add_database_option, require_sqlite_file
 
 EXAMPLE = """examples:
   playbook db upgrade                                   create or migrate ./playbook.db
@@ -65,7 +65,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.backup import BackupError
-    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
+    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url, why_unopened
     from deal_records.migrate import migrate
     from deal_records.schema import SchemaNewer, known_revision, pending_migrations
 
@@ -82,7 +82,7 @@ def run_upgrade(args: argparse.Namespace) -> int:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
-        print(f"playbook db: error: cannot migrate {safe_url(url)}: {database_problem(error)}", file=sys.stderr)
+        print(f"playbook db: error: cannot migrate {safe_url(url)}: {why_unopened(url, error)}", file=sys.stderr)
         return EXIT_INVALID
     if migration.copy:
         print(migration.copy)
@@ -97,7 +97,7 @@ def run_status(args: argparse.Namespace) -> int:
     """Print the schema version and whether it is the newest."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url
+    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url, why_unopened
     from deal_records.schema import UPGRADE_COMMAND, SchemaNewer, head_revision, known_revision
 
     try:
@@ -112,7 +112,7 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
-        print(f"playbook db: error: cannot open {safe_url(url)}: {database_problem(error)}", file=sys.stderr)
+        print(f"playbook db: error: cannot open {safe_url(url)}: {why_unopened(url, error)}", file=sys.stderr)
         return EXIT_INVALID
     head = head_revision()
     if current == head:
@@ -127,7 +127,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.backup import BackupError, backup
-    from deal_records.database import BadDatabaseUrl, database_url
+    from deal_records.database import BadDatabaseUrl, database_url, driver_message
 
     try:
         print(backup(database_url(args.database), args.file).message)
@@ -135,7 +135,7 @@ def run_backup(args: argparse.Namespace) -> int:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
-        print(f"playbook db: error: cannot back up: {database_problem(error)}", file=sys.stderr)
+        print(f"playbook db: error: cannot back up: {driver_message(error)}", file=sys.stderr)
         return EXIT_INVALID
     return EXIT_OK
 
@@ -145,7 +145,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.backup import BackupError, restore
-    from deal_records.database import BadDatabaseUrl, database_url
+    from deal_records.database import BadDatabaseUrl, database_url, driver_message
 
     try:
         print(restore(database_url(args.database), args.file, args.force, args.ignore_connected_sessions).message)
@@ -153,7 +153,7 @@ def run_restore(args: argparse.Namespace) -> int:
         print(f"playbook db: error: {error}", file=sys.stderr)
         return EXIT_INVALID
     except SQLAlchemyError as error:
-        print(f"playbook db: error: cannot restore: {database_problem(error)}", file=sys.stderr)
+        print(f"playbook db: error: cannot restore: {driver_message(error)}", file=sys.stderr)
         return EXIT_INVALID
     print("run `playbook db upgrade` with the same --database if the backup came from an older version")
     return EXIT_OK

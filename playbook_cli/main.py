@@ -11,6 +11,7 @@ from importlib import metadata
 from types import ModuleType
 
 from playbook_cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_INVALID,
     EXIT_USAGE,
     CommandParser,
@@ -127,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.run(args)
     except BrokenPipeError:
         return _output_closed()
+    except KeyboardInterrupt:  # Ctrl-C: the user knows why; a traceback would only bury the line below
+        print(f"\nplaybook{' ' + argv[0] if argv and argv[0] in COMMANDS else ''}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except UserError as error:
         return _said(argv, error)
     except OSError as error:  # a path the file system refused, which no command checked first

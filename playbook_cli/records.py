@@ -19,7 +19,6 @@ from sales_process.problems import Diagnostic
 # command that only might (`playbook validate` with no deal records).
 if TYPE_CHECKING:
     from sqlalchemy import Engine
-    from sqlalchemy.exc import SQLAlchemyError
     from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -49,7 +48,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.backup import BackupError
-    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url
+    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url, why_unopened
     from deal_records.migrate import migrate
     from deal_records.schema import SchemaProblem, require_current
 
@@ -71,7 +70,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
         if engine is not None:
             engine.dispose()
         raise CommandError(
-            f"cannot open the database {safe_url(database_url(given))}: {database_problem(error)}"
+            f"cannot open the database {safe_url(database_url(given))}: {why_unopened(database_url(given), error)}"
         ) from None
     return engine
 
@@ -103,19 +102,17 @@ def open_sessions(given: str | None, create: bool = False) -> sessionmaker[Sessi
     return session_factory(engine)
 
 
-def database_problem(error: SQLAlchemyError) -> str:
-    """What the driver said, in one line."""
-    original = getattr(error, "orig", None) or error
-    text = str(original).strip()
-    return text.splitlines()[0] if text else type(original).__name__
-
-
 def read_password(stdin: TextIO | None = None, prompt: str = "Password: ") -> str:
     """The new password: asked twice without echo on a terminal, else the first line of standard input."""
     stream = stdin or sys.stdin
     if stream.isatty():
-        first = getpass.getpass(prompt)
-        if getpass.getpass("Again: ") != first:
+        try:
+            first = getpass.getpass(prompt)
+            again = getpass.getpass("Again: ")
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D or Ctrl-C at the prompt: the operator changed their mind
+            print(file=sys.stderr)  # ends the prompt's line
+            raise CommandError("no password given; nothing was changed") from None
+        if again != first:
             raise CommandError("the two passwords differ; nothing was changed")
         return first
     line = stream.readline()
@@ -152,7 +149,7 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
-    from deal_records.database import BadDatabaseUrl, database_url, reading, session_factory
+    from deal_records.database import BadDatabaseUrl, database_url, driver_message, reading, session_factory
     from deal_records.orphans import find_orphans, orphan_lines
 
     try:
@@ -169,7 +166,7 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
         with reading(session_factory(engine)) as session:
             orphans = find_orphans(session, loaded.process)
     except SQLAlchemyError as error:
-        problem = f"{database_problem(error)}; run `playbook db upgrade` if the database is from an older version"
+        problem = f"{driver_message(error)}; run `playbook db upgrade` if the database is from an older version"
         return [
             Diagnostic(f"playbook {command}", None, None, "warning", f"the saved deals were not checked: {problem}")
         ]

@@ -24,9 +24,10 @@ from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
-from assess_app.records import is_unavailable, records, unavailable_reason
+from assess_app.records import is_unavailable, records
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
+from deal_records.database import driver_message
 from deal_records.details import change_details, deal_changes, may_change_details, moved_from, parse_details_change
 from deal_records.export import write_deals
 from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
@@ -210,7 +211,7 @@ def create() -> tuple[str, int] | BaseResponse:
     except SQLAlchemyError as error:
         if not is_unavailable(error):
             raise
-        log.error("database unavailable, deal not created: %s", unavailable_reason(error))
+        log.error("database unavailable, deal not created: %s", driver_message(error))
         return _new_form(
             loaded,
             user,
@@ -546,7 +547,7 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     except SQLAlchemyError as error:
         if not is_unavailable(error):
             raise
-        log.error("database unavailable, check of deal %s not saved: %s", deal.id, unavailable_reason(error))
+        log.error("database unavailable, check of deal %s not saved: %s", deal.id, driver_message(error))
         message = "The check was not saved: the database is not available right now. Your answers are kept below; send them again in a moment."
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNAVAILABLE, save_error=message)
     if closed is not None:  # closed since the page was opened (another tab, a manager, an import)

@@ -14,7 +14,8 @@ from flask import Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from assess_app.health import bp
-from assess_app.records import records, unavailable_reason
+from assess_app.records import records
+from deal_records.database import driver_message
 from deal_records.schema import UPGRADE_COMMAND, SchemaNewer, head_revision, known_revision
 
 HEALTH_PATHS = ("/healthz", "/readyz")
@@ -44,7 +45,7 @@ def not_ready_reason() -> str | None:
     try:
         current = known_revision(records().engine)
     except SQLAlchemyError as error:
-        return f"the database does not answer: {unavailable_reason(error)}"
+        return f"the database does not answer: {driver_message(error)}"
     except SchemaNewer as error:
         return str(error)
     if current != _head():

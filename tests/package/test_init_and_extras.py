@@ -84,7 +84,7 @@ def test_the_duckdb_engine_without_duckdb_says_what_to_install(
     assert main([*args, "--engine", "duckdb"]) == 1
     assert (
         "playbook audit: error: the DuckDB audit engine needs the duckdb package, which is not installed; "
-        "install it with: pip install 'cvo-playbook[duckdb]'"
+        "install it with: pip install 'duckdb>=1.2' (cvo-playbook's [duckdb] extra)"
     ) in capsys.readouterr().err
     assert not (tmp_path / "out").exists()  # refused before the output folder was made
     main([*args, "--engine", "auto"])  # a small file: the Python engine, as with DuckDB installed
@@ -94,12 +94,15 @@ def test_the_duckdb_engine_without_duckdb_says_what_to_install(
     main([*args, "--engine", "auto"])
     assert (
         "playbook audit: warning: audited with the Python engine: DuckDB is not installed; "
-        "pip install 'cvo-playbook[duckdb]' audits exports this large faster"
+        "pip install 'duckdb>=1.2' (cvo-playbook's [duckdb] extra) audits exports this large faster"
     ) in capsys.readouterr().err
 
 
 def test_a_postgresql_url_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)
-    with pytest.raises(BadDatabaseUrl, match=r"pip install 'cvo-playbook\[postgres\]'"):
+    with pytest.raises(
+        BadDatabaseUrl,
+        match=r"install it with: pip install 'psycopg\[binary\]>=3.2' \(cvo-playbook's \[postgres\] extra\)$",
+    ):
         check_url("postgresql+psycopg://playbook@db.internal/playbook")
     check_url("sqlite:///playbook.db")

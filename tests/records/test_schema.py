@@ -78,6 +78,8 @@ def test_an_app_on_a_postgresql_database_that_is_behind_refuses_to_start(
         ("mysql://x/y", "'mysql' databases are not supported"),
         ("not a url", "is not a database URL"),
         ("postgresql+psycopg2://u@h/db", "use the psycopg driver (psycopg 3): postgresql+psycopg://u@h/db"),
+        # Heroku's spelling is named, with the URL to write instead: its password hidden, as in every message.
+        ("postgres://u:secret@h:5432/db", "write a PostgreSQL URL as postgresql+psycopg://u:***@h:5432/db"),
     ],
 )
 def test_unsupported_database_urls_are_refused_at_start(
@@ -85,7 +87,9 @@ def test_unsupported_database_urls_are_refused_at_start(
 ) -> None:
     with pytest.raises(SystemExit):
         create_app({"PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "DATABASE_URL": url})
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err
+    assert "secret" not in err
 
 
 def _migrate(engine: Engine, revision: str, down: bool = False) -> None:
