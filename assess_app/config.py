@@ -14,8 +14,8 @@ from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
 from deal_records.mail import MAIL_FROM_ENV, SMTP_ENV
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, load_process
 from sales_process.problems import InvalidFile
+from site_builder.location import default_site_dir
 
-SITE_ENV = "PLAYBOOK_SITE_DIR"
 SECRET_ENV = "PLAYBOOK_SECRET_KEY"
 SECURE_COOKIES_ENV = "PLAYBOOK_SECURE_COOKIES"
 TRUSTED_PROXIES_ENV = "PLAYBOOK_TRUSTED_PROXIES"
@@ -29,7 +29,7 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
     """The app's configuration: defaults, then environment variables, then `test_config`."""
     config: dict[str, Any] = {
         "PROCESS_PATH": os.environ.get(PROCESS_ENV) or DEFAULT_PROCESS,
-        "SITE_DIR": os.environ.get(SITE_ENV) or "site",
+        "SITE_DIR": default_site_dir(),
         "SECRET_KEY": os.environ.get(SECRET_ENV),
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -10,12 +10,15 @@ from pathlib import Path
 from flask import Flask
 
 from assess_app.asking import OUTBOX_KEY
-from assess_app.config import SECRET_ENV
+from assess_app.config import SECRET_ENV, SECURE_COOKIES_ENV, TRUSTED_PROXIES_ENV, trusted_proxies
 from assess_app.current import STORE_KEY
 from assess_app.records import RECORDS_KEY, Records
 from assess_app.store import ProcessStore
-from deal_records.database import safe_url
+from deal_records.database import shown_url
 from deal_records.mail import Outbox
+
+SHORT_KEY = 32  # characters of a secret key below which the log warns: token_hex(32) gives 64
+NEW_KEY = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 def say_how_it_starts(app: Flask) -> None:
@@ -26,8 +29,10 @@ def say_how_it_starts(app: Flask) -> None:
     store: ProcessStore = app.extensions[STORE_KEY]
     loaded = store.current
     version = f" {loaded.process.version}" if loaded.process.version else ""
-    log.info("process: %s%s (%s), from %s", loaded.process.name, version, loaded.short_sha, loaded.path)
-    log.info("database: %s", safe_url(app.config["DATABASE_URL"]))
+    log.info(
+        "process: %s%s (%s), from %s", loaded.process.name, version, loaded.short_sha, Path(loaded.path).absolute()
+    )
+    log.info("database: %s", shown_url(app.config["DATABASE_URL"]))
     records: Records = app.extensions[RECORDS_KEY]
     for line in records.migration.lines if records.migration else ():
         log.info("database: %s", line)
@@ -43,9 +48,35 @@ def say_how_it_starts(app: Flask) -> None:
         "mail: %s",
         f"through {outbox.server}, from {outbox.sender}" if outbox else "none set up (reps send buyers their links)",
     )
+    log.info("clients: %s", _clients(trusted_proxies(app.config["TRUSTED_PROXIES"])))
+    log.info("cookies: %s", _cookies(bool(app.config.get("SESSION_COOKIE_SECURE"))))
     if app.config.get("SECRET_KEY_IS_RANDOM"):
         log.warning(
             "no %s set: a random key signs sessions and forms, so a restart signs everyone out; "
-            "set it to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')",
+            "set it to a long random value (%s)",
             SECRET_ENV,
+            NEW_KEY,
         )
+    elif len(app.config["SECRET_KEY"]) < SHORT_KEY:
+        log.warning(
+            "%s is %d characters: a key that short can be guessed, and with it anyone can sign in as anyone; "
+            "set it to a long random value (%s)",
+            SECRET_ENV,
+            len(app.config["SECRET_KEY"]),
+            NEW_KEY,
+        )
+
+
+def _clients(proxies: int) -> str:
+    if not proxies:
+        return f"each request's address is its peer's ({TRUSTED_PROXIES_ENV} is 0: no proxy is believed)"
+    return (
+        f"the address and scheme set by the {proxies} prox{'y' if proxies == 1 else 'ies'} in front "
+        f"(X-Forwarded-For and -Proto; {TRUSTED_PROXIES_ENV}={proxies})"
+    )
+
+
+def _cookies(secure: bool) -> str:
+    if secure:
+        return f"over HTTPS only, with HSTS ({SECURE_COOKIES_ENV}=1)"
+    return f"sent over plain HTTP too (behind HTTPS, set {SECURE_COOKIES_ENV}=1)"

@@ -58,6 +58,16 @@ def check_url(url: str) -> None:
             raise BadDatabaseUrl(str(missing)) from None
 
 
+def shown_url(url: str) -> str:
+    """The URL as a start-up log shows it: the password hidden, a SQLite file's path absolute (a relative one
+    depends on the folder the server was started from, which the log does not say)."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
+        parsed = parsed.set(database=str(Path(path).absolute()))
+    return parsed.render_as_string(hide_password=True)
+
+
 def _with_psycopg(parsed: URL) -> str:
     # Shown in errors, which reach terminals and logs: the password stays hidden.
     return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=True)

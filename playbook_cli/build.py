@@ -8,7 +8,15 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, UserError, add_process_option, report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    HelpFormatter,
+    UserError,
+    add_process_option,
+    add_site_dir_option,
+    report,
+)
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural
 from site_builder.build import SiteBuildError, build_site
@@ -28,9 +36,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "build", help="build the playbook site (MkDocs Material)", epilog=EXAMPLE, formatter_class=HelpFormatter
     )
     add_process_option(parser)
-    parser.add_argument(
-        "--site-dir", metavar="DIR", type=Path, default=Path("site"), help="where to write the site (default: site)"
-    )
+    add_site_dir_option(parser, "where to write the site")
     add_config_file_option(parser)
     parser.add_argument(
         "--form-url",

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sales_process.loader import DEFAULT_PROCESS, PROCESS_ENV, LoadedProcess, load_process
@@ -14,6 +15,7 @@ from sales_process.problems import InvalidFile
 from sales_process.suggest import closest
 from sales_process.vocabulary import parse_iso_date, plural
 from sales_process.wording import path_problem
+from site_builder.location import SITE_ENV, default_site_dir
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -63,6 +65,17 @@ def add_process_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         default=default_process(),
         help=f"the process file (default: ${PROCESS_ENV}, else ./{DEFAULT_PROCESS})",
+    )
+
+
+def add_site_dir_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """Add --site-dir DIR (default: $PLAYBOOK_SITE_DIR, else ./site), the folder of the built playbook."""
+    parser.add_argument(
+        "--site-dir",
+        metavar="DIR",
+        type=Path,
+        default=Path(default_site_dir()),
+        help=f"{what} (default: ${SITE_ENV}, else ./site)",
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import threading
@@ -13,7 +12,6 @@ from types import FrameType
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from assess_app import create_app
-from assess_app.config import SITE_ENV
 from assess_app.store import ProcessStore
 from assess_app.watch import FileWatcher
 from deal_records.database import BadDatabaseUrl, database_url, safe_url
@@ -23,6 +21,7 @@ from playbook_cli.common import (
     EXIT_OK,
     HelpFormatter,
     add_process_option,
+    add_site_dir_option,
     host_address,
     load_or_report,
     port_number,
@@ -58,12 +57,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--host", type=host_address, default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
     )
     parser.add_argument("--port", type=port_number, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    parser.add_argument(
-        "--site-dir",
-        metavar="DIR",
-        default=os.environ.get(SITE_ENV) or "site",
-        help=f"where the playbook is built (default: ${SITE_ENV}, else ./site)",
-    )
+    add_site_dir_option(parser, "where the playbook is built")
     add_database_option(parser)
     parser.set_defaults(run=run)
 

@@ -26,7 +26,7 @@ def test_the_app_says_what_it_serves_with_and_nothing_secret(
     said = _started(
         caplog,
         SITE_DIR=str(site_dir),
-        SECRET_KEY="a-secret-key-never-logged",
+        SECRET_KEY="a-secret-key-never-logged-" + "k" * 40,
         DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}",
         SMTP_URL="smtp://rep:hunter2-password@127.0.0.1:2525",
         MAIL_FROM="playbook@example.com",
@@ -38,6 +38,11 @@ def test_the_app_says_what_it_serves_with_and_nothing_secret(
         (logging.INFO, f"database: sqlite:///{tmp_path / 'p.db'} created at schema {head_revision()}"),
         (logging.INFO, f"playbook site: {site_dir.resolve()}"),
         (logging.INFO, "mail: through smtp://rep@127.0.0.1:2525, from playbook@example.com"),
+        (
+            logging.INFO,
+            "clients: each request's address is its peer's (PLAYBOOK_TRUSTED_PROXIES is 0: no proxy is believed)",
+        ),
+        (logging.INFO, "cookies: sent over plain HTTP too (behind HTTPS, set PLAYBOOK_SECURE_COOKIES=1)"),
     ]
     assert "hunter2" not in caplog.text and "a-secret-key-never-logged" not in caplog.text
 
@@ -53,6 +58,67 @@ def test_the_app_warns_of_a_random_secret_key_and_a_site_not_built(
         "to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')",
     ]
     assert (logging.INFO, "mail: none set up (reps send buyers their links)") in said
+
+
+def test_a_relative_process_and_database_are_logged_with_the_folder_they_are_in(
+    site_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "process.yaml").write_bytes(DEFAULT_PROCESS.read_bytes())
+    said = _started(caplog, PROCESS_PATH="process.yaml", SITE_DIR=str(site_dir), DATABASE_URL="sqlite:///p.db")
+    assert said[:2] == [
+        (logging.INFO, f"process: B2B New Business 2027.2 ({_short_sha()}), from {tmp_path / 'process.yaml'}"),
+        (logging.INFO, f"database: sqlite:///{tmp_path / 'p.db'}"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "secure", "said"),
+    [
+        (
+            "1",
+            "1",
+            [
+                "clients: the address and scheme set by the 1 proxy in front (X-Forwarded-For and -Proto; "
+                "PLAYBOOK_TRUSTED_PROXIES=1)",
+                "cookies: over HTTPS only, with HSTS (PLAYBOOK_SECURE_COOKIES=1)",
+            ],
+        ),
+        (
+            "2",
+            "0",
+            [
+                "clients: the address and scheme set by the 2 proxies in front (X-Forwarded-For and -Proto; "
+                "PLAYBOOK_TRUSTED_PROXIES=2)",
+                "cookies: sent over plain HTTP too (behind HTTPS, set PLAYBOOK_SECURE_COOKIES=1)",
+            ],
+        ),
+    ],
+)
+def test_the_proxies_and_cookies_an_operator_set_are_said(
+    site_dir: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    proxies: str,
+    secure: str,
+    said: list[str],
+) -> None:
+    monkeypatch.setenv("PLAYBOOK_TRUSTED_PROXIES", proxies)
+    monkeypatch.setenv("PLAYBOOK_SECURE_COOKIES", secure)
+    lines = _started(caplog, SITE_DIR=str(site_dir), DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
+    assert [message for _, message in lines if message.startswith(("clients:", "cookies:"))] == said
+
+
+def test_a_short_secret_key_is_warned_of_without_being_shown(
+    site_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    said = _started(caplog, SITE_DIR=str(site_dir), SECRET_KEY="abc", DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}")
+    assert [message for level, message in said if level == logging.WARNING] == [
+        "PLAYBOOK_SECRET_KEY is 3 characters: a key that short can be guessed, and with it anyone can sign in as "
+        "anyone; set it to a long random value (python -c 'import secrets; print(secrets.token_hex(32))')"
+    ]
+    assert "abc" not in caplog.text
 
 
 def _short_sha() -> str:

@@ -179,6 +179,17 @@ def test_playbook_build_reports_success_and_errors(tmp_path: Path, capsys: pytes
     assert capsys.readouterr().err.endswith(f"{tmp_path / 'never'}: not built.\n")
 
 
+def test_playbook_build_writes_the_folder_the_app_serves_when_playbook_site_dir_is_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLAYBOOK_SITE_DIR", str(tmp_path / "served"))
+    assert main(["build", "--process", str(ODD_PROCESS)]) == 0
+    assert capsys.readouterr().out.startswith(f"{tmp_path / 'served'}: built the playbook")
+    assert (tmp_path / "served" / "index.html").is_file()
+    assert not (tmp_path / "site").exists()
+
+
 def test_mkdocs_build_strict_of_the_packaged_config_reads_the_process_in_the_working_folder(tmp_path: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("PLAYBOOK_PROCESS", None)
