@@ -147,18 +147,24 @@ def _added(session: Session, user: User) -> User:
 
 @dataclass(frozen=True)
 class PasswordChanged:
-    """A password replaced: the user, and how many sessions ended and API tokens were revoked with it."""
+    """A password replaced: the user, how many sessions ended and API tokens were revoked with it, and how many
+    failed sign-ins to the account were forgotten."""
 
     user: User
     sessions_ended: int
     tokens_revoked: int
+    failures_forgotten: int = 0
 
 
 def set_password(session: Session, email: str, password: str) -> PasswordChanged:
-    """Replace a user's password; their sessions end and their API tokens are revoked (whoever knew the old one is out)."""
+    """Replace a user's password; their sessions end and their API tokens are revoked (whoever knew the old one is out).
+
+    The account's failed sign-ins are forgotten: they were guesses at the old password, and a user locked out
+    by them is told to ask for a reset, which must let them in."""
     user = require_user(session, email)
     user.password_hash = hash_password(password)
-    return PasswordChanged(user, end_sessions(session, user), revoke_tokens(session, user.email))
+    forgotten = session.execute(delete(SignInFailure).where(SignInFailure.email == user.email)).rowcount
+    return PasswordChanged(user, end_sessions(session, user), revoke_tokens(session, user.email), forgotten)
 
 
 def disable_user(session: Session, email: str) -> User:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from playbook_cli.common import EXIT_OK, HelpFormatter, add_action
 from playbook_cli.records import add_database_option, guarded, open_sessions, read_password
+from sales_process.vocabulary import plural
+
+if TYPE_CHECKING:
+    from deal_records.people import PasswordChanged
 
 EXAMPLE = """examples:
   playbook users add ana@example.com --role rep --name "Ana Lopez"     asks for the password
@@ -154,25 +159,34 @@ def run_password(args: argparse.Namespace) -> int:
     check_password(password)
     with writing(sessions) as db:
         changed = set_password(db, args.email, password)
-    tokens = "1 API token" if changed.tokens_revoked == 1 else f"{changed.tokens_revoked} API tokens"
-    email = changed.user.email
-    then = (
-        f"make a new one with `playbook tokens create {email}`"
-        if changed.user.active
-        else f"they are disabled: `playbook users enable {email}` lets them sign in again"
-    )
-    print(
-        f"password changed for {email}; their open sessions ended ({changed.sessions_ended}) "
-        f"and {tokens} revoked ({then})"
-    )
+    print(_password_changed(changed))
     return EXIT_OK
+
+
+def _password_changed(changed: PasswordChanged) -> str:
+    """What `users password` did, saying only what there was to undo."""
+    email = changed.user.email
+    said = f"password changed for {email}; their open sessions ended ({changed.sessions_ended})"
+    if changed.tokens_revoked:
+        tokens = plural(changed.tokens_revoked, "API token")
+        then = (
+            f"make a new one with `playbook tokens create {email}`"
+            if changed.user.active
+            else f"they are disabled: `playbook users enable {email}` lets them sign in again"
+        )
+        said += f" and {tokens} revoked ({then})"
+    elif not changed.user.active:
+        said += f"; they are disabled: `playbook users enable {email}` lets them sign in again"
+    if changed.failures_forgotten:
+        failures = plural(changed.failures_forgotten, "failed sign-in")
+        said += f"; {failures} forgotten, so a pause on signing in to the account is lifted"
+    return said
 
 
 def run_sign_out(args: argparse.Namespace) -> int:
     """End every session of a user, keeping their password and API tokens."""
     from deal_records.database import writing
     from deal_records.people import end_sessions, require_user
-    from sales_process.vocabulary import plural
 
     with writing(open_sessions(args.database)) as db:
         user = require_user(db, args.email)

@@ -26,7 +26,7 @@ from deal_records.people import (
     set_password,
 )
 from tests.conftest import ROOT
-from tests.records.conftest import sign_in
+from tests.records.conftest import Run, sign_in
 
 LOCKED = "Too many failed sign-ins: after 5 to this account from this network within 15 minutes"
 
@@ -58,6 +58,27 @@ def test_five_failures_lock_the_account_for_every_worker(
     assert (
         sign_in(records_app.test_client(), "bo@example.com", "wrong").status_code == 401
     )  # other accounts are not locked
+
+
+def test_the_password_reset_a_locked_out_user_is_told_to_ask_for_lets_them_in(
+    records_app: Flask, add_person: Callable[..., str], run: Run
+) -> None:
+    add_person("ana@example.com")
+    client = records_app.test_client()
+    for attempt in range(5):
+        assert sign_in(client, "ana@example.com", f"wrong-{attempt}").status_code == 401
+    locked = sign_in(client, "ana@example.com", "rep-password-1")
+    assert locked.status_code == 429 and "ask your administrator to reset your password" in locked.get_data(
+        as_text=True
+    )
+    assert run("users", "password", "ana@example.com", stdin="a-new-password\n") == (
+        0,
+        "password changed for ana@example.com; their open sessions ended (0); 5 failed sign-ins forgotten, so a "
+        "pause on signing in to the account is lifted\n",
+        "",
+    )
+    assert sign_in(client, "ana@example.com", "rep-password-1").status_code == 401  # the old one opens nothing
+    assert sign_in(client, "ana@example.com", "a-new-password").status_code == 303
 
 
 def test_a_success_clears_the_failures(records_app: Flask, add_person: Callable[..., str]) -> None:
