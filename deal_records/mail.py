@@ -35,6 +35,10 @@ class MailError(Exception):
     """The email could not be sent; the message says why, without the password."""
 
 
+class MailRefusedSettings(MailError):
+    """The server answered, and refused how PLAYBOOK_SMTP_URL asks to sign in: retrying will not help."""
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
     """Where and as whom to send mail."""
@@ -152,7 +156,7 @@ def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext |
                 _login(smtp, settings, encrypted)
             smtp.send_message(message)
     except smtplib.SMTPAuthenticationError:
-        raise MailError(f"{settings} refused the user name or password of {settings.username!r}") from None
+        raise MailRefusedSettings(f"{settings} refused the user name or password of {settings.username!r}") from None
     except smtplib.SMTPRecipientsRefused as error:
         raise MailError(f"{settings} refused the recipient {', '.join(error.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
@@ -168,11 +172,13 @@ def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext |
 
 def _login(smtp: smtplib.SMTP, settings: SmtpSettings, encrypted: bool) -> None:
     if not encrypted and not settings.on_loopback:
-        raise MailError(
+        raise MailRefusedSettings(
             f"{settings} does not offer STARTTLS, so the password would cross the network unencrypted; use a server that offers it"
         )
     if not smtp.has_extn("auth"):
-        raise MailError(f"{settings} does not accept a user name and password (no AUTH); remove them from {SMTP_ENV}")
+        raise MailRefusedSettings(
+            f"{settings} does not accept a user name and password (no AUTH); remove them from {SMTP_ENV}"
+        )
     smtp.login(settings.username or "", settings.password or "")
 
 

@@ -15,7 +15,8 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPGRADE_COMMAND = "playbook db upgrade"
 
 
-UPGRADES_PAGE = "docs/operations/upgrades.md"
+# The manual's page, by its address: an installed wheel carries no docs/ folder to look in.
+UPGRADES_PAGE = "https://github.com/cvo-playbook/cvo-playbook/blob/main/docs/operations/upgrades.md"
 
 
 class SchemaProblem(RuntimeError):
@@ -63,7 +64,7 @@ def newer_schema_message(revision: str) -> str:
         f"the database is at schema {revision}, which this version of cvo-playbook does not know (its newest is "
         f"{head_revision()}): a newer version of cvo-playbook made it, and this version cannot use it. Install the "
         "newer version again, or restore the backup taken before the upgrade with `playbook db restore FILE --force` "
-        f"(see {UPGRADES_PAGE})"
+        f"(see the manual's Upgrades page: {UPGRADES_PAGE})"
     )
 
 

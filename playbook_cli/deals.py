@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,13 +44,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     export.set_defaults(run=guarded(run_export))
 
 
+def _private(path: str, flags: int) -> int:
+    return os.open(path, flags, 0o600)
+
+
 def run_export(args: argparse.Namespace) -> int:
     """Write the CSV."""
     loaded = load_or_report(args.process)
     if loaded is None:
         return 1
     if args.output:
-        with open(args.output, "w", encoding="utf-8", newline="") as out:
+        # The file holds evidence and buyers' emails: a new one is its owner's alone, as the database is.
+        with open(args.output, "w", encoding="utf-8", newline="", opener=_private) as out:
             count = _export(args, loaded, out)
         print(f"wrote {plural(count, 'deal')} to {args.output}", file=sys.stderr)
     else:

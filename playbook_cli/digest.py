@@ -23,7 +23,8 @@ EXAMPLE = """examples:
   playbook digest                          print every digest (nothing is sent or recorded)
   playbook digest --as-of 2027-03-01       as it would read on that day
   playbook digest --send                   send them through $PLAYBOOK_SMTP_URL
-  0 7 * * 1 cd /srv/playbook && playbook digest --send      the cron line: Mondays at 07:00
+  0 7 * * 1 cd /srv/playbook && set -a && . ./playbook.env && venv/bin/playbook digest --send
+                                           a cron line: Mondays at 07:00, the app's settings read
 
 each rep gets their open deals whose evidence goes stale within 14 days, those whose verified
 stage fell, and their buyers' replies (confirmations and "Not quite"); each manager gets the team's
@@ -116,15 +117,19 @@ def _send(sessions: sessionmaker[Session], outbox: Outbox, emails: Sequence[Dige
     """Send each email and record it at once; stop at the first that fails, saying how many went."""
     from deal_records.database import writing
     from deal_records.digest import record_delivery
-    from deal_records.mail import MailError
+    from deal_records.mail import SMTP_ENV, MailError, MailRefusedSettings
 
     for done, email in enumerate(emails):
         try:
             outbox.send(email.text, to=email.user.email, to_name=email.user.name)
         except MailError as error:
+            then = (
+                f"correct {SMTP_ENV}, then run the command again"
+                if isinstance(error, MailRefusedSettings)
+                else "run the command again when the server is reachable"
+            )
             raise CommandError(
-                f"{error}; {done} of {plural(len(emails), 'digest')} sent (each one sent is recorded); "
-                "run the command again when the server is reachable"
+                f"{error}; {done} of {plural(len(emails), 'digest')} sent (each one sent is recorded); {then}"
             ) from None
         with writing(sessions) as db:
             record_delivery(db, email.user.id, email.span, as_of)

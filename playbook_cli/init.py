@@ -60,5 +60,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UserError(f"{folder}: cannot write there: {error.strerror}") from None
     print(f"Wrote {folder / DEFAULT_PROCESS} and {folder / SCHEMA_FILE}.")
-    print("Next: edit the process, then `playbook validate --strict` and `playbook serve`.")
+    # The starter names an example company, which buyers would read in their confirmation emails.
+    print(
+        "Next: edit the process (first its `company:`, the name buyers read in confirmation emails), "
+        "then `playbook validate --strict` and `playbook serve`."
+    )
     return EXIT_OK

@@ -27,7 +27,11 @@ def test_init_writes_the_default_process_with_its_modeline_and_schema(
     assert (tmp_path / "process.schema.json").read_text(encoding="utf-8") == process_json_schema_text()
     json.loads((tmp_path / "process.schema.json").read_text(encoding="utf-8"))
     assert load_process(tmp_path / "process.yaml").process.stages
-    assert "Wrote" in capsys.readouterr().out
+    assert capsys.readouterr().out == (
+        f"Wrote {tmp_path / 'process.yaml'} and {tmp_path / 'process.schema.json'}.\n"
+        "Next: edit the process (first its `company:`, the name buyers read in confirmation emails), "
+        "then `playbook validate --strict` and `playbook serve`.\n"
+    )
 
 
 @pytest.mark.parametrize("existing", ["process.yaml", "process.schema.json"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import stat
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,7 @@ def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
         f"wrote 4 deals to {exported}\n",
     )
     assert exported.read_text(encoding="utf-8").replace("\r\n", "\n") == EXPORTED
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600  # buyers' emails: readable by its owner alone
     for engine in ("python", "duckdb"):
         status = main(
             [

@@ -358,6 +358,26 @@ def test_no_password_or_link_token_appears_when_sending_with_a_login(
     assert PASSWORD not in sent and not any(token in sent for token in scenario.tokens)
 
 
+def test_a_server_refusing_the_sign_in_asks_for_the_setting_to_be_corrected_not_for_a_retry(
+    run: Run, scenario: Scenario, mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server on this machine without AUTH, given a user name: waiting for it will not help.
+    monkeypatch.setenv(
+        "PLAYBOOK_SMTP_URL", f"smtp://digest:{PASSWORD.replace(':', '%3A')}@127.0.0.1:{mail_server.port}"
+    )
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "sales@contoso.example")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    status, out, err = run("digest", "--send", "--process", str(DEFAULT_PROCESS))
+    assert (status, out, err) == (
+        1,
+        "",
+        f"playbook digest: error: smtp://digest@127.0.0.1:{mail_server.port} does not accept a user name and password "
+        "(no AUTH); remove them from PLAYBOOK_SMTP_URL; 0 of 3 digests sent (each one sent is recorded); "
+        "correct PLAYBOOK_SMTP_URL, then run the command again\n",
+    )
+    assert mail_server.received == []
+
+
 def test_a_closed_deal_and_a_disabled_rep_are_left_out(
     run: Run, scenario: Scenario, sessions: sessionmaker[Session]
 ) -> None:
