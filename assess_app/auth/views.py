@@ -60,6 +60,13 @@ def login() -> tuple[str, int] | BaseResponse:
     return redirect(safe_next(request.form.get("next")), 303)
 
 
+@bp.get("/logout")
+def logout_form() -> str:
+    """The sign-out button on a page of its own, for an address typed or bookmarked (a GET signs nobody out: a
+    link or an image on another site could)."""
+    return render_template("auth/logout.html", user=current_user())
+
+
 @bp.post("/logout")
 def logout() -> BaseResponse:
     """Sign out (POST only, with the CSRF token: a link cannot sign anyone out)."""

@@ -82,6 +82,7 @@ def test_review_pages_are_whole_and_clean(browser: Any, base_url: str, width: in
         ("deal", "/deals/1"),
         ("check", "/deals/1/checks/2"),
         ("pipeline", "/pipeline"),
+        ("sign-out", "/logout"),
     ):
         page.goto(f"{base_url}{path}")
         page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
