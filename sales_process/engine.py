@@ -21,6 +21,8 @@ from sales_process.status_rules import status_of
 from sales_process.vocabulary import Status, plural, status_label
 from sales_process.wording import clipped
 
+NOT_NEEDED = "not_needed"  # a badge's kind for a milestone this deal does not need
+
 __all__ = ["Assessment", "MilestoneResult", "Status", "assess", "milestone_status", "status_of", "status_reason"]
 
 
@@ -39,6 +41,17 @@ class MilestoneResult(NamedTuple):  # a tuple: the audit builds millions of them
     def holds_back(self) -> bool:
         """Whether it holds the deal in its stage while not verified: required, and not an alternative already met."""
         return self.required and self.met_by is None and self.status is not Status.VERIFIED
+
+    @property
+    def badge(self) -> tuple[str, str]:
+        """The status as its badge shows it: (its kind, its words). One that holds nothing back while not verified
+        says why it need not be done ("optional", "not required", "met by another"): a rep scanning the badges
+        of a deal that moved on must not read four "not done yet"."""
+        if self.status is Status.VERIFIED or self.holds_back:
+            return self.status.value, self.label
+        if not self.milestone.required:
+            return NOT_NEEDED, "optional"
+        return NOT_NEEDED, "not required" if not self.required else "met by another"
 
     @property
     def requirement(self) -> str | None:

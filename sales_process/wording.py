@@ -90,3 +90,9 @@ def path_problem(error: OSError) -> str:
     """Why the file system refused a path the user gave, and what to do: one wording for every command."""
     fix = next((text for kind, text in _PATH_FIXES if isinstance(error, kind)), None)
     return fix or f"cannot read or write it: {(error.strerror or str(error)).lower()}"
+
+
+# The notice on every page of the live preview while process.yaml has errors (the playbook's pages and the app's):
+# read by the person editing the file, and by anyone else who opens a page meanwhile.
+STALE_PREVIEW_TITLE = "process.yaml has errors: this page shows the last good version"
+STALE_PREVIEW_HINT = "Fix these in process.yaml and save it again; the pages follow as soon as it is valid."

@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
+from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE
 from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
 from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation, site_description
@@ -59,10 +60,7 @@ def _load(config: MkDocsConfig) -> tuple[LoadedProcess, list[str]]:
 def _stale_banner(errors: list[str]) -> str:
     """Shown on every generated page while the preview shows the last good version."""
     lines = "\n".join(f"    - {inline(line)}" for line in errors)
-    return (
-        '!!! failure "process.yaml has errors: this page shows the last good version"\n\n'
-        f"    Fix these and save again; nothing you typed is lost.\n\n{lines}\n\n"
-    )
+    return f'!!! failure "{STALE_PREVIEW_TITLE}"\n\n    {STALE_PREVIEW_HINT}\n\n{lines}\n\n'
 
 
 @event_priority(100)  # before the search plugin's, which makes theme environments

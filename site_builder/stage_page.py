@@ -88,7 +88,11 @@ def _move_on(stage: Stage) -> str:
     if not stage.milestones:
         return f"{heading}\n\nNothing: this is the last stage of the pipeline."
     count = plural(len(stage.milestones), "milestone")
-    intro = f"A deal leaves {inline(stage.name)} only when all {count} below are verified by evidence."
+    intro = (
+        f"A deal leaves {inline(stage.name)} only when all {count} below are verified by evidence."
+        if len(stage.milestones) > 1
+        else f"A deal leaves {inline(stage.name)} only when the milestone below is verified by evidence."
+    )
     if not stage.all_required:
         intro = (
             f"A deal leaves {inline(stage.name)} when every milestone below that it needs is verified by evidence: "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from assess_app.check.form import is_yes
-from sales_process.engine import Assessment, MilestoneResult, Status
+from sales_process.engine import Assessment, MilestoneResult
 from sales_process.loader import LoadedProcess
 from sales_process.model import Stage
 from sales_process.report import assessment_text, weighted_gap
@@ -116,19 +116,17 @@ def fragments(loaded: LoadedProcess) -> Fragments:
     return loaded.derived(_build_fragments)
 
 
-_badges: dict[tuple[Status, str], Markup] = {}  # a result page shows a handful of distinct badges
+_badges: dict[tuple[str, str], Markup] = {}  # a result page shows a handful of distinct badges
 
 
 def status_badge(result: MilestoneResult) -> Markup:
     """The milestone's status in words, in its coloured badge."""
-    key = (result.status, result.label)
+    key = result.badge
     badge = _badges.get(key)
     if badge is None:
         if len(_badges) >= 512:  # labels carry ages in days: keep the cache small
             _badges.clear()
-        badge = _badges[key] = Markup(
-            f'<span class="status status--{key[0].value}">{escape(key[1].capitalize())}</span>'
-        )
+        badge = _badges[key] = Markup(f'<span class="status status--{key[0]}">{escape(key[1].capitalize())}</span>')
     return badge
 
 

@@ -9,6 +9,7 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from assess_app.current import current_store
 from assess_app.live import bp
 from assess_app.security import no_store
+from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE
 
 # Long enough to keep requests rare, short enough for proxies and browsers not to give up.
 WAIT_SECONDS = 25.0
@@ -39,7 +40,9 @@ def reload_script(version: int) -> str:
 def banner() -> str:
     """The errors of the saved file, above the last good content ("" when the file is valid)."""
     errors = current_store().errors
-    return render_template("live/banner.html", errors=errors) if errors else ""
+    if not errors:
+        return ""
+    return render_template("live/banner.html", errors=errors, title=STALE_PREVIEW_TITLE, hint=STALE_PREVIEW_HINT)
 
 
 def live_page(html: str) -> str:

@@ -282,12 +282,18 @@ def test_a_refused_forms_sign_in_link_goes_back_to_the_page_the_form_was_on(
         assert form_page(path) == page
 
 
-def test_signing_out_takes_a_post_and_ends_the_session(signed_in: Callable[[str], FlaskClient]) -> None:
+def test_signing_out_takes_a_post_and_ends_the_session(
+    records_app: Flask, signed_in: Callable[[str], FlaskClient]
+) -> None:
     rep = signed_in("ana@example.com")
-    assert rep.get("/logout").status_code in (404, 405)  # a link cannot sign anyone out
+    # The address typed or bookmarked offers the button; the GET itself signs nobody out (a link cannot).
+    page = rep.get("/logout")
+    assert page.status_code == 200
+    assert "You are signed in as <bdi>ana@example.com</bdi>." in page.get_data(as_text=True)
     assert rep.get("/deals").status_code == 200
-    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
+    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/logout")}).status_code == 303
     assert rep.get("/deals").status_code == 302
+    assert "You are not signed in." in records_app.test_client().get("/logout").get_data(as_text=True)
 
 
 def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(

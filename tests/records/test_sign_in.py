@@ -26,7 +26,7 @@ from deal_records.people import (
     set_password,
 )
 from tests.conftest import ROOT
-from tests.records.conftest import Run, page_token, sign_in
+from tests.records.conftest import Run, sign_in
 
 LOCKED = "Too many failed sign-ins: after 5 to this account from this network within 15 minutes"
 
@@ -79,20 +79,6 @@ def test_the_password_reset_a_locked_out_user_is_told_to_ask_for_lets_them_in(
     )
     assert sign_in(client, "ana@example.com", "rep-password-1").status_code == 401  # the old one opens nothing
     assert sign_in(client, "ana@example.com", "a-new-password").status_code == 303
-
-
-def test_the_sign_out_address_opened_offers_the_button_and_signs_nobody_out(
-    records_app: Flask, signed_in: Callable[[str], FlaskClient]
-) -> None:
-    rep = signed_in("ana@example.com")
-    page = rep.get("/logout")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert "You are signed in as <bdi>ana@example.com</bdi>." in html
-    assert rep.get("/deals").status_code == 200  # opening the page signed nobody out
-    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/logout")}).status_code == 303
-    assert rep.get("/deals").status_code == 302
-    assert "You are not signed in." in records_app.test_client().get("/logout").get_data(as_text=True)
 
 
 def test_a_success_clears_the_failures(records_app: Flask, add_person: Callable[..., str]) -> None:

@@ -44,6 +44,9 @@ def client(built: tuple[Path, Path], tmp_path: Path) -> FlaskClient:
     return app.test_client()
 
 
+_BADGE = re.compile(r'<span class="status status--(\w+)">([^<]*)</span>')
+
+
 def _text(page: str) -> str:
     """The page's text, tags and runs of white space dropped."""
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
@@ -101,6 +104,9 @@ def test_the_forms_verdict_says_what_the_deal_does_not_need(client: FlaskClient)
         "(met by this one)." in text
     )
     assert "actively-using" not in text, "milestones are named by their questions, never their ids"
+    # The badges of what the deal does not need say why, not "Not done yet" (a deal that moved on showed four).
+    badges = set(_BADGE.findall(response.get_data(as_text=True)))
+    assert {("not_needed", "Optional"), ("not_needed", "Not required"), ("not_needed", "Met by another")} <= badges
 
 
 def test_the_form_refuses_a_segment_of_two_lines(client: FlaskClient) -> None:
