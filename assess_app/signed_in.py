@@ -64,13 +64,14 @@ def _token_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    # Asked before the token is looked up: from an address over the limit, even a right guess opens nothing.
     address = request.remote_addr or "unknown"
-    wait = token_limiter().waiting(address)
-    if wait is not None:
-        g.token_wait = wait
-        return None
+    # One reading session for both (each session costs a connection and a transaction: most API requests pay this).
     with records().reading() as db:
+        # Asked before the token is looked up: from an address over the limit, even a right guess opens nothing.
+        wait = token_limiter().waiting(address, db)
+        if wait is not None:
+            g.token_wait = wait
+            return None
         user = user_for_token(db, token.strip())
     if user is None:
         token_limiter().hit(address)

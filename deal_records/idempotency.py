@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from deal_records.models import IdempotencyKey, utc_now
@@ -65,9 +65,15 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
+# Asked once or twice by every request that sends a key: built once.
+_KEPT = select(IdempotencyKey).where(
+    IdempotencyKey.user_id == bindparam("user_id"), IdempotencyKey.key == bindparam("key")
+)
+
+
 def stored_answer(db: Session, user_id: int, key: str, now: dt.datetime | None = None) -> StoredAnswer | None:
     """The answer kept for this user's key, if the key was used within KEY_LIFETIME."""
-    row = db.scalars(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)).first()
+    row = db.scalars(_KEPT, {"user_id": user_id, "key": key}).first()
     if row is None or row.created_at < (now or utc_now()) - KEY_LIFETIME:
         return None
     return StoredAnswer(row.status, row.body, row.location, row.fingerprint)

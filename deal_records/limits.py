@@ -6,11 +6,18 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import reading, writing
 from deal_records.models import RequestHit, utc_now
+
+# A key's hits within the window: asked on every API request with a token, so built once.
+_HITS = select(func.count(RequestHit.id), func.min(RequestHit.hit_at)).where(
+    RequestHit.scope == bindparam("scope"),
+    RequestHit.key_sha256 == bindparam("digest"),
+    RequestHit.hit_at > bindparam("since"),
+)
 
 
 def key_digest(scope: str, key: str) -> str:
@@ -49,21 +56,20 @@ class DatabaseLimiter:
                 session.add(RequestHit(scope=self._scope, key_sha256=digest, hit_at=now))
         return wait
 
-    def waiting(self, key: str) -> float | None:
+    def waiting(self, key: str, session: Session | None = None) -> float | None:
         """The seconds until `key` may be counted again, counting nothing (None: it may be now): a limit on
-        failures asks this before the attempt and counts only the attempts that fail."""
-        with reading(self._sessions) as session:
+        failures asks this before the attempt and counts only the attempts that fail. Read in `session` when
+        given (the attempt's own reading session: one transaction for both), else in a session of its own."""
+        if session is not None:
             return self._wait(session, key_digest(self._scope, key), self._clock())
+        with reading(self._sessions) as own:
+            return self._wait(own, key_digest(self._scope, key), self._clock())
 
     def _wait(self, session: Session, digest: str, now: dt.datetime) -> float | None:
         """None when the key's hits within the window are fewer than the limit, else the seconds until the oldest
         of them leaves it."""
         count, oldest = session.execute(
-            select(func.count(RequestHit.id), func.min(RequestHit.hit_at)).where(
-                RequestHit.scope == self._scope,
-                RequestHit.key_sha256 == digest,
-                RequestHit.hit_at > now - self.window,
-            )
+            _HITS, {"scope": self._scope, "digest": digest, "since": now - self.window}
         ).one()
         if count < self.limit:
             return None

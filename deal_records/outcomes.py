@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from deal_records.models import Deal, OutcomeEvent, User, utc_now
@@ -157,11 +157,15 @@ def may_close(user: User, deal: Deal) -> bool:
     return deal.owner_id == user.id or user.is_manager
 
 
+# Asked by every check and every read of a deal: built once.
+_LATEST_EVENT = (
+    select(OutcomeEvent).where(OutcomeEvent.deal_id == bindparam("deal_id")).order_by(OutcomeEvent.id.desc()).limit(1)
+)
+
+
 def current_outcome(session: Session, deal_id: int) -> OutcomeEvent | None:
     """The deal's latest outcome event (None: never closed); its `outcome` is open after a reopening."""
-    return session.scalar(
-        select(OutcomeEvent).where(OutcomeEvent.deal_id == deal_id).order_by(OutcomeEvent.id.desc()).limit(1)
-    )
+    return session.scalar(_LATEST_EVENT, {"deal_id": deal_id})
 
 
 def outcome_events(session: Session, deal_id: int) -> list[OutcomeEvent]:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, bindparam, delete, select
 from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -361,13 +361,18 @@ def list_tokens(session: Session, email: str) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
 
 
+# Every API request asks this: built once (building and keying a statement cost SQLAlchemy more than running it),
+# and the user alone, joined to the token (loading the token's row too doubled the time).
+_USER_OF_TOKEN = (
+    select(User)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_sha256 == bindparam("digest"), ApiToken.revoked_at.is_(None))
+)
+
+
 def user_for_token(session: Session, token: str) -> User | None:
     """The active user an unrevoked token belongs to, else None."""
-    row = session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
-        .where(ApiToken.token_sha256 == token_digest(token), ApiToken.revoked_at.is_(None))
-    )
-    if row is None or not row.user.active:
+    user = session.scalar(_USER_OF_TOKEN, {"digest": token_digest(token)})
+    if user is None or not user.active:
         return None
-    return row.user
+    return user

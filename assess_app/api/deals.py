@@ -601,7 +601,6 @@ def add_check(deal_id: int) -> ApiAnswer:
         return invalid_body(invalid)
     with records().writing() as db:
         stored = db.get(Deal, deal_id)
-        caller = db.get(User, user.id)
         assert stored is not None
         closed = closed_check_refusal(db, stored)
         if closed is not None:
@@ -609,6 +608,7 @@ def add_check(deal_id: int) -> ApiAnswer:
         answered = {m: standing for m, standing in standing_buyer_answers(db, stored).items() if m in given.answers}
         if answered:
             return api_errors(409, [_buyer_answered(deal_id, m, standing) for m, standing in answered.items()])
+        caller = db.get(User, user.id)  # read only for a check that is recorded: most refused ones are of closed deals
         check = record_check(db, stored, loaded, given, "api", caller, keep_left_out=True)
         verdict, marks = _verdict(loaded, stored, clock.today(), is_closed(current_outcome(db, deal_id)))
         text = dump_json({"check": check_json(check, caller), "verdict": verdict, **marks})
