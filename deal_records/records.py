@@ -181,30 +181,29 @@ def create_deal(session: Session, caller: User, new: NewDeal) -> Deal:
     return deal
 
 
-def visible(query: Select[Deal], user: User) -> Select[Deal]:
-    """Restrict a query of deals to those the user may see."""
-    return query if user.role == Role.MANAGER else query.where(Deal.owner_id == user.id)
+def visible(query: Select[Deal], user: User, owner: Any = None) -> Select[Deal]:
+    """Restrict a query of deals to those the user may see: a manager's, every deal; a rep's, their own (whose id is
+    `owner` when given, a bound parameter of a statement built once, else the user's)."""
+    return query if user.role == Role.MANAGER else query.where(Deal.owner_id == (user.id if owner is None else owner))
 
 
 # The largest id every database holds (PostgreSQL's INTEGER; SQLite's go further): any other number names no record.
 MAX_DEAL_ID = 2**31 - 1
 
 
-# Every request about one deal asks for it: the statements are built once (building and keying one cost SQLAlchemy
-# twice what running it does), a manager's and a rep's, which is `visible`'s rule.
-_ANY_DEAL = (
+# Every request about one deal asks for it: its statement is built once per role (building and keying one cost
+# SQLAlchemy twice what running it does), through `visible`, the one rule of who sees which deal.
+_DEAL_BY_ID = (
     select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).where(Deal.id == bindparam("id"))
 )
-_OWN_DEAL = _ANY_DEAL.where(Deal.owner_id == bindparam("owner_id"))
+_DEAL_FOR_ROLE = {role: visible(_DEAL_BY_ID, User(role=role), bindparam("owner_id")) for role in Role}
 
 
 def find_deal(session: Session, user: User, deal_id: int) -> Deal | None:
     """The deal if the user may see it, else None (the caller answers 404 either way)."""
     if not 0 < deal_id <= MAX_DEAL_ID:
         return None  # the driver would refuse to send it: such a URL names no deal
-    if user.role == Role.MANAGER:
-        return session.scalar(_ANY_DEAL, {"id": deal_id})
-    return session.scalar(_OWN_DEAL, {"id": deal_id, "owner_id": user.id})
+    return session.scalar(_DEAL_FOR_ROLE[Role(user.role)], {"id": deal_id, "owner_id": user.id})
 
 
 # The largest check number a URL may name (beyond it the driver would refuse the LIMIT).
