@@ -14,13 +14,15 @@ class ProcessStore:
     Requests read `current` once and use that object throughout, so a swap in the
     middle of a request never mixes two versions of the process. `version` counts the
     rebuilds (good or bad) so that open pages of a live preview know when to reload,
-    and `errors` are the saved file's problems while the last good version is served.
+    `errors` are the saved file's problems while the last good version is served, and
+    `warnings` those of the version served (the lint's, and saved deals an edit orphaned).
     """
 
     def __init__(self, loaded: LoadedProcess) -> None:
         self._changed = threading.Condition()
         self._current = loaded
         self._errors: tuple[str, ...] = ()
+        self._warnings: tuple[str, ...] = ()
         self._version = 0
 
     @property
@@ -36,16 +38,23 @@ class ProcessStore:
             return self._errors
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """The warnings of the version served (FILE:LINE:COL: warning: ... or the saved deals it orphans)."""
+        with self._changed:
+            return self._warnings
+
+    @property
     def version(self) -> int:
         """How many rebuilds (good or bad) happened since the start."""
         with self._changed:
             return self._version
 
-    def replace(self, loaded: LoadedProcess) -> None:
-        """Serve `loaded` from the next request on; the saved file has no errors any more."""
+    def replace(self, loaded: LoadedProcess, warnings: Sequence[str] = ()) -> None:
+        """Serve `loaded` from the next request on, with its `warnings`; the saved file has no errors any more."""
         with self._changed:
             self._current = loaded
             self._errors = ()
+            self._warnings = tuple(warnings)
             self._bump()
 
     def keep_last_good(self, errors: Sequence[str]) -> None:

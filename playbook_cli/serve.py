@@ -90,21 +90,21 @@ def rebuild(
         print(f"playbook serve: the playbook did not build:\n{error}", file=sys.stderr)
         store.keep_last_good(["the playbook did not build:", *str(error).splitlines()])
     else:
-        store.replace(loaded)
         print(f"playbook serve: rebuilt from {process} ({loaded.short_sha})", file=sys.stderr, flush=True)
-        _warn(loaded, database)
+        store.replace(loaded, _warned(loaded, database))
         return
     print(
         f"playbook serve: still serving the last good version ({store.current.short_sha})", file=sys.stderr, flush=True
     )
 
 
-def _warn(loaded: LoadedProcess, database: str | None) -> None:
-    """Print the lint's warnings, as `playbook build` does (an editor previews here), and the saved deals an edit orphans."""
-    for warning in loaded.warnings:
+def _warned(loaded: LoadedProcess, database: str | None) -> list[str]:
+    """Print the lint's warnings, as `playbook build` does (an editor previews here), and the saved deals an edit
+    orphans; the same lines go on the preview's pages, where the editor is looking."""
+    warnings = [str(warning) for warning in (*loaded.warnings, *saved_deal_warnings(loaded, database, "serve"))]
+    for warning in warnings:
         print(warning, file=sys.stderr, flush=True)
-    for warning in saved_deal_warnings(loaded, database, "serve"):
-        print(warning, file=sys.stderr, flush=True)
+    return warnings
 
 
 def _listen(
@@ -161,8 +161,7 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         server.server_close()
         return EXIT_INVALID
-    store.replace(loaded)
-    _warn(loaded, database)
+    store.replace(loaded, _warned(loaded, database))
     watcher = FileWatcher(
         process, lambda: rebuild(process, site_dir, store, links, database), loaded_sha256=loaded.sha256
     )

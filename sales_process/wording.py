@@ -96,3 +96,5 @@ def path_problem(error: OSError) -> str:
 # read by the person editing the file, and by anyone else who opens a page meanwhile.
 STALE_PREVIEW_TITLE = "process.yaml has errors: this page shows the last good version"
 STALE_PREVIEW_HINT = "Fix these in process.yaml and save it again; the pages follow as soon as it is valid."
+WARNED_PREVIEW_TITLE = "process.yaml is served, with warnings to read"
+WARNED_PREVIEW_HINT = "Each says what to change; `playbook validate --strict` fails until they are fixed."

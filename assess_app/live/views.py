@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify, render_template, request, url_
 from assess_app.current import current_store
 from assess_app.live import bp
 from assess_app.security import no_store
-from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE
+from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE, WARNED_PREVIEW_HINT, WARNED_PREVIEW_TITLE
 
 # Long enough to keep requests rare, short enough for proxies and browsers not to give up.
 WAIT_SECONDS = 25.0
@@ -38,11 +38,22 @@ def reload_script(version: int) -> str:
 
 
 def banner() -> str:
-    """The errors of the saved file, above the last good content ("" when the file is valid)."""
-    errors = current_store().errors
-    if not errors:
-        return ""
-    return render_template("live/banner.html", errors=errors, title=STALE_PREVIEW_TITLE, hint=STALE_PREVIEW_HINT)
+    """The errors of the saved file above the last good content, else the warnings of the file served ("" when
+    it has neither)."""
+    store = current_store()
+    if store.errors:
+        return render_template(
+            "live/banner.html", kind="failure", lines=store.errors, title=STALE_PREVIEW_TITLE, hint=STALE_PREVIEW_HINT
+        )
+    if store.warnings:
+        return render_template(
+            "live/banner.html",
+            kind="warning",
+            lines=store.warnings,
+            title=WARNED_PREVIEW_TITLE,
+            hint=WARNED_PREVIEW_HINT,
+        )
+    return ""
 
 
 def live_page(html: str) -> str:

@@ -91,6 +91,28 @@ def test_the_banner_goes_once_the_file_is_valid_again(live: FlaskClient, store: 
         assert "data-live-errors" not in html and 'data-live-version="2"' in html
 
 
+ORPHANED = (
+    "process.yaml: warning: 1 saved deal is at stage 'proposing', which this process no longer has; if the stage "
+    "was renamed, add 'renamed_from: [proposing]' to it"
+)
+
+
+@pytest.mark.parametrize("path", ["/", "/stages/discovery/", "/check"])
+def test_the_warnings_of_the_version_served_are_on_its_pages_until_an_error_or_a_clean_save(
+    live: FlaskClient, store: ProcessStore, path: str
+) -> None:
+    store.replace(store.current, [ORPHANED])
+    html = live.get(path).get_data(as_text=True)
+    assert html.count("data-live-warnings") == 1 and "process.yaml is served, with warnings to read" in html
+    assert "1 saved deal is at stage &#39;proposing&#39;, which this process no longer has" in html
+    store.keep_last_good([ERROR])  # an error says more: it replaces the warnings while it lasts
+    html = live.get(path).get_data(as_text=True)
+    assert "data-live-warnings" not in html and html.count("data-live-errors") == 1
+    store.replace(store.current)
+    html = live.get(path).get_data(as_text=True)
+    assert "data-live-warnings" not in html and "data-live-errors" not in html
+
+
 def test_the_banner_sits_above_the_content_of_a_playbook_page(live: FlaskClient, store: ProcessStore) -> None:
     store.keep_last_good([ERROR])
     html = live.get("/stages/discovery/").get_data(as_text=True)
