@@ -22,14 +22,18 @@ def pipeline_diagram(process: Process) -> str:
 
 
 def _kinds(stage: Stage) -> str:
-    """ " (1 helps, not required; 2 alternatives; 1 for some deals)" after a gate that is not all required alike."""
+    """ " (1 helps, not required; 2 alternatives; 1 required only for some deals)" after a gate not all required alike."""
     if stage.all_required:
         return ""
     milestones = stage.milestones
     parts = [
         (sum(not m.required for m in milestones), "helps, not required", "help, not required"),
         (sum(m.group is not None for m in milestones), "alternative", "alternatives"),
-        (sum(m.required_when is not None for m in milestones), "for some deals", "for some deals"),
+        (
+            sum(m.required_when is not None for m in milestones),
+            "required only for some deals",
+            "required only for some deals",
+        ),
     ]
     return " (" + "; ".join(f"{count} {one if count == 1 else many}" for count, one, many in parts if count) + ")"
 

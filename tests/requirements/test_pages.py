@@ -159,8 +159,10 @@ def test_the_crm_template_asks_for_the_segment(built: tuple[Path, Path], capsys:
 
 def test_the_overview_counts_what_kind_of_milestones_gate_each_stage(built: tuple[Path, Path]) -> None:
     text = _text((built[1] / "pipeline" / "index.html").read_text(encoding="utf-8"))
-    assert "2 Product Evaluation 25% — 4 (1 helps, not required; 2 alternatives; 1 for some deals) 3" in text
-    assert '-->|"4 milestones (1 helps, not required; 2 alternatives; 1 for some deals)"|' in text
+    assert (
+        "2 Product Evaluation 25% — 4 (1 helps, not required; 2 alternatives; 1 required only for some deals) 3" in text
+    )
+    assert '-->|"4 milestones (1 helps, not required; 2 alternatives; 1 required only for some deals)"|' in text
 
 
 def test_the_checklist_asks_for_what_the_conditions_read_and_says_which_outcomes_are_dated(
