@@ -29,6 +29,7 @@ from verdict_sql.writer import Writer, character_class
 
 DUCKDB = DIALECTS["duckdb"]
 _chars = Writer(DUCKDB).chars  # a text literal: printable ASCII quoted, other characters by code point
+_one_of = Writer(DUCKDB).one_of  # true when a text is one of the words
 LINE_END = "\r"  # DuckDB's COPY ends each line with "\n": csv's "\r\n" in all
 QUOTED = '[,"\\r\\n]'  # what Python's csv writer quotes a cell for (QUOTE_MINIMAL, delimiter ",", "\r\n")
 
@@ -61,8 +62,7 @@ def _re2(code: int) -> str:
 
 def _runs_as_formula(text: str) -> str:
     """spreadsheet._runs_as_formula: starts with a formula's character and is not a number (the regex only then)."""
-    starts = [_chars(start) for start in FORMULA_STARTS]
-    return f"({DUCKDB.one_of(f'LEFT({text}, 1)', starts, 1)} AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
+    return f"({_one_of(f'LEFT({text}, 1)', FORMULA_STARTS)} AND NOT REGEXP_FULL_MATCH({text}, {DUCKDB.string(_number_pattern())}))"
 
 
 def _quoted(text: str) -> str:
@@ -97,8 +97,7 @@ def typed_text(cell: str) -> str:
 def inert(text: str) -> str:
     """A text made inert as `neutralise_cell` makes it: a quote before what a spreadsheet would run as a formula."""
     quote = DUCKDB.string(QUOTE)
-    starts = [quote, *(_chars(start) for start in FORMULA_STARTS)]
-    return f"CASE WHEN {DUCKDB.one_of(f'LEFT({text}, 1)', starts, 1)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+    return f"CASE WHEN {_one_of(f'LEFT({text}, 1)', (QUOTE, *FORMULA_STARTS))} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
 
 
 def csv_quoted(text: str) -> str:

@@ -84,6 +84,7 @@ DOTTED = "^[0-9]+[.]"
 # trimmed text, what it looks like, its numbers, its year, month and day, and the DATE.
 DATE_TEXT_SUFFIX, DATE_SUFFIX = "__date_text", "__date"
 ISO_SUFFIX, SPACED_SUFFIX, NUMERIC_SUFFIX = "__iso", "__spaced", "__numeric"
+SPACED_TEXT_SUFFIX = "__spaced_text"  # the text with every white space a space, a weekday before it kept
 WORDED_SUFFIX, YEAR_FIRST_SUFFIX = "__worded", "__year_first"
 # Each month word and its month's number, for the lookup of worded_parts.
 MONTH_LIST = "|" + "|".join(f"{word}={number:02d}" for word, number in FOLDED_MONTHS.items()) + "|"
@@ -210,12 +211,20 @@ class Cells:
 
     # --- dates -------------------------------------------------------------------------------
 
-    def date_kinds(self, text: str) -> tuple[str, str, str]:
-        """What a date cell (trimmed) looks like, for `date_numbers` and `date_parts`: whether it is an ISO
-        date, its text with every white space a space and a leading weekday taken off (vocabulary.dated_text),
-        and whether the text is a date of numbers alone (day and month in either order). Blank text is
-        neither, without running a pattern: most date cells are blank (a milestone not answered)."""
-        spaced = self.spaced(text)
+    def date_kinds(self, text: str) -> tuple[str, str]:
+        """What a date cell (trimmed) looks like, for `date_dated`: whether it is an ISO date, and its text with
+        every white space a space. Blank text is neither, without running a pattern: most date cells are blank
+        (a milestone not answered)."""
+        return (
+            f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(text, ISO_DATE)} END",
+            f"CASE WHEN {text} = '' THEN '' ELSE {self.spaced(text)} END",
+        )
+
+    def date_dated(self, iso: str, spaced: str) -> tuple[str, str]:
+        """From a date's columns of `date_kinds` (in a step of their own: DuckDB computes an expression inside a
+        CASE once for every mention), for `date_numbers` and `date_parts`: the text with a leading weekday taken
+        off (vocabulary.dated_text), and whether it is a date of numbers alone (day and month in either order).
+        An ISO date, read by its own column, and blank text need neither: '' and false, without a pattern."""
         # A weekday is looked up in the rules' list of them (WEEKDAY_LIST, '|monday|…'), as a month's word is:
         # a pattern of every weekday in every date cell made the statement slower to plan.
         listed = self.d.position.format(
@@ -226,9 +235,8 @@ class Cells:
             f"THEN SUBSTR({spaced}, LENGTH({self.extract(spaced, FIRST_WORD)}) + 1) ELSE {spaced} END"
         )
         return (
-            f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(text, ISO_DATE)} END",
-            f"CASE WHEN {text} = '' THEN '' ELSE {dated} END",
-            f"CASE WHEN {text} = '' THEN FALSE ELSE {self.matches(spaced, NUMERIC_DATE)} END",
+            f"CASE WHEN {iso} OR {spaced} = '' THEN '' ELSE {dated} END",
+            f"CASE WHEN {iso} OR {spaced} = '' THEN FALSE ELSE {self.matches(spaced, NUMERIC_DATE)} END",
         )
 
     def date_numbers(self, spaced: str, numeric: str, order: DateOrder) -> list[tuple[str, str]]:
@@ -516,12 +524,18 @@ def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
     c, q = Cells(w), w.q
     items = [f"{c.currency(q('amount_text'), CURRENCY_FIRST)} AS {q('amount_first_currency')}"]
     for prefix in dates:
-        iso, spaced, numeric = c.date_kinds(q(prefix + DATE_TEXT_SUFFIX))
-        items += [
-            f"{iso} AS {q(prefix + ISO_SUFFIX)}",
-            f"{spaced} AS {q(prefix + SPACED_SUFFIX)}",
-            f"{numeric} AS {q(prefix + NUMERIC_SUFFIX)}",
-        ]
+        iso, spaced = c.date_kinds(q(prefix + DATE_TEXT_SUFFIX))
+        items += [f"{iso} AS {q(prefix + ISO_SUFFIX)}", f"{spaced} AS {q(prefix + SPACED_TEXT_SUFFIX)}"]
+    return items
+
+
+def dated_items(w: Writer, dates: Sequence[str]) -> list[str]:
+    """Step 2b (`dated`): each date's text without a leading weekday; whether it is a date of numbers alone."""
+    c, q = Cells(w), w.q
+    items = []
+    for prefix in dates:
+        spaced, numeric = c.date_dated(q(prefix + ISO_SUFFIX), q(prefix + SPACED_TEXT_SUFFIX))
+        items += [f"{spaced} AS {q(prefix + SPACED_SUFFIX)}", f"{numeric} AS {q(prefix + NUMERIC_SUFFIX)}"]
     return items
 
 

@@ -57,6 +57,7 @@ from verdict_sql.cells import (
     amount_item,
     cell_items,
     comment,
+    dated_items,
     dated_milestones,
     is_closed,
     kind_items,
@@ -183,8 +184,8 @@ def verdict_sql(
         ),
         (
             "kinds",
-            "Step 2: the currency before the amount; what each date looks like: ISO, or numbers alone "
-            "(with every white space a space)"
+            "Step 2: the currency before the amount; whether each date is ISO, and its text with every white space "
+            "a space"
             + ("" if for_the_audit else "; only the rows the audit reads: no blank row, no report footer")
             + ("; only the rows of the pipelines read." if pipelines else "."),
             _select(
@@ -194,11 +195,17 @@ def verdict_sql(
             ),
         ),
         (
+            "dated",
+            "Step 2b: each date's text without a leading weekday, and whether it is written in numbers alone (not "
+            "ISO).",
+            _select(dated_items(w, dates), f"FROM {w.q('kinds')}", star=True),
+        ),
+        (
             "numbers",
             "Step 3: the amount without the currency before it; the numbers of each date written in numbers "
             "alone (NULL: not such a date); whether it is year first without being ISO; the text of a date with its "
             "month as a word, folded (NULL: not such a date).",
-            _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('kinds')}", star=True),
+            _select(number_items(w, dates, mapping.date_order), f"FROM {w.q('dated')}", star=True),
         ),
         (
             "parts",

@@ -111,10 +111,9 @@ class Writer:
     def one_of(self, expression: str, words: Iterable[str]) -> str:
         """True when the text is one of the words (NULL when it is NULL), in the dialect's spelling."""
         spelled = sorted(words)
-        literals = [self.chars(word) for word in spelled]
-        if not literals:  # `IN ()` is an error but on DuckDB: e.g. no label left to find the last stage by
+        if not spelled:  # `IN ()` is an error but on DuckDB: e.g. no label left to find the last stage by
             return f"CASE WHEN {expression} IS NOT NULL THEN FALSE END"
-        return self.dialect.one_of(expression, literals, max(len(word) for word in spelled))
+        return self.dialect.one_of(expression, spelled, self.chars)
 
 
 def _runs(text: str) -> list[tuple[bool, str]]:
