@@ -52,6 +52,25 @@
     });
   }
 
+  /* The ticked options outside every step of the answer, by their labels: what a wrong answer added. */
+  function extras(form, ticked, correct) {
+    var allowed = [].concat.apply([], correct.split(" ").map(function (step) { return step.split("|"); }));
+    return ticked.filter(function (value) { return value && allowed.indexOf(value) === -1; }).map(function (value) {
+      var input = form.querySelector('input[value="' + value + '"]');
+      var label = input && form.querySelector('label[for="' + input.id + '"]');
+      return "\u201c" + (label ? label.textContent.replace(/[.\s]+$/, "") : value) + "\u201d";
+    });
+  }
+
+  function wrongVerdict(form, ticked) {
+    var text = "Not quite: the answer is " + form.getAttribute("data-answer") + ".";
+    var added = extras(form, ticked, form.getAttribute("data-correct"));
+    if (added.length && form.querySelector('input[type="checkbox"]')) {
+      text += " Not part of it: " + added.join(", ") + " (not what holds the deal in its stage).";
+    }
+    return text + " The rule is explained below.";
+  }
+
   function disclosureAfter(form) {
     var next = form.nextElementSibling;
     while (next && next.tagName !== "DETAILS" && next.tagName !== "FORM") {
@@ -92,9 +111,7 @@
     }
     var right = isRight(answer.split(" "), form.getAttribute("data-correct"));
     verdict.classList.add(right ? "playbook-practice-verdict--right" : "playbook-practice-verdict--wrong");
-    verdict.textContent = right
-      ? "Right. The rule is explained below."
-      : "Not quite: the answer is " + form.getAttribute("data-answer") + ". The rule is explained below.";
+    verdict.textContent = right ? "Right. The rule is explained below." : wrongVerdict(form, answer.split(" "));
     var details = disclosureAfter(form);
     if (details) {
       details.open = true;

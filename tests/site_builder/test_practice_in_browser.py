@@ -274,5 +274,12 @@ def test_one_alternative_of_a_group_is_a_right_answer_to_what_the_customer_must_
         assert missed.startswith("Not quite") and "one of: " in missed and " or " in missed
         if alone:
             assert ticked([group[0]]).startswith("Not quite")
+        # A distractor ticked with the right answer is named: "Not quite" alone did not say what was wrong.
+        every = [str(box.get_attribute("value")) for box in page.locator(f"#{form} input").all()]
+        extra = next(value for value in every if value not in {*alone, *group})
+        label = page.locator(f'label[for="{form}-{extra}"]').inner_text().rstrip(". ")
+        added = ticked([*alone, group[0], extra])
+        assert added.startswith("Not quite: the answer is ")
+        assert f"Not part of it: \u201c{label}\u201d (not what holds the deal in its stage)." in added
         shown = page.locator(f"#{form} ~ details").first.inner_text()  # opened by the check
         assert f"One of these {len(group)} is enough:" in shown
