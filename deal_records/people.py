@@ -163,8 +163,10 @@ def set_password(session: Session, email: str, password: str) -> PasswordChanged
     by them is told to ask for a reset, which must let them in."""
     user = require_user(session, email)
     user.password_hash = hash_password(password)
-    forgotten = session.execute(delete(SignInFailure).where(SignInFailure.email == user.email)).rowcount
-    return PasswordChanged(user, end_sessions(session, user), revoke_tokens(session, user.email), forgotten)
+    forgotten = session.execute(delete(SignInFailure).where(SignInFailure.email == user.email))
+    return PasswordChanged(
+        user, end_sessions(session, user), revoke_tokens(session, user.email), int(getattr(forgotten, "rowcount", 0))
+    )
 
 
 def disable_user(session: Session, email: str) -> User:
