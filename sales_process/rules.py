@@ -16,6 +16,7 @@ from sales_process.places import stage_place
 from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import looks_lost, name_key, stage_name_taken
+from sales_process.wording import quoted
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -84,7 +85,7 @@ def _unique_stage_names(data: object) -> Iterator[Problem]:
         named = f"stage '{first}'" if isinstance(first, str) and first.strip() else stage_place(data, other)
         yield Problem(
             ("stages", i, "name"),
-            f"stage name {name.strip()!r} is already the {what} of {named}{LINE_OF}; a CRM export, a "
+            f"stage name {quoted(name.strip())} is already the {what} of {named}{LINE_OF}; a CRM export, a "
             "deal file or the API names a stage by its id or its name, so give each stage a name of its own",
             refers_to=("stages", other, "id") if isinstance(first, str) else ("stages", other),
         )
