@@ -364,9 +364,27 @@ def _groups(data: object) -> Iterator[Problem]:
                 members.setdefault(group, []).append((i, j, milestone))
             elif group is not None:
                 misspelt = True
+    # Two groups of one in a stage whose names are a small edit apart are one group, spelt two ways: one problem,
+    # at the first, naming both lines (neither spelling is more likely the typo than the other).
+    alone = {group: found[0] for group, found in members.items() if len(found) == 1}
+    spelt_twice: set[str] = set()
+    for group, (stage, index, _) in alone.items():
+        if group in spelt_twice or misspelt:
+            continue
+        same_stage = [name for name, seen in alone.items() if name != group and seen[0] == stage]
+        other = closest(group, [name for name in same_stage if name not in spelt_twice])
+        if other is None:
+            continue
+        spelt_twice.update((group, other))
+        yield Problem(
+            ("stages", stage, "milestones", index, "group"),
+            f"group '{group}' here and group '{other}'{LINE_OF} are spelt differently, so each is a group of one "
+            f"milestone; alternatives need the same group name: write one spelling in both",
+            refers_to=("stages", stage, "milestones", alone[other][1], "group"),
+        )
     for group, found in members.items():
         first_stage, first_index, first = found[0]
-        if len(found) == 1 and misspelt:
+        if len(found) == 1 and (misspelt or group in spelt_twice):
             continue
         if len(found) == 1:
             # Two groups of one whose names are a letter apart are one group misspelt: say the other's name.
