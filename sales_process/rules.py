@@ -368,19 +368,19 @@ def _groups(data: object) -> Iterator[Problem]:
     # at the first, naming both lines (neither spelling is more likely the typo than the other).
     alone = {group: found[0] for group, found in members.items() if len(found) == 1}
     spelt_twice: set[str] = set()
-    for group, (stage, index, _) in alone.items():
+    for group, (in_stage, index, _) in alone.items():
         if group in spelt_twice or misspelt:
             continue
-        same_stage = [name for name, seen in alone.items() if name != group and seen[0] == stage]
+        same_stage = [name for name, seen in alone.items() if name != group and seen[0] == in_stage]
         other = closest(group, [name for name in same_stage if name not in spelt_twice])
         if other is None:
             continue
         spelt_twice.update((group, other))
         yield Problem(
-            ("stages", stage, "milestones", index, "group"),
+            ("stages", in_stage, "milestones", index, "group"),
             f"group '{group}' here and group '{other}'{LINE_OF} are spelt differently, so each is a group of one "
             f"milestone; alternatives need the same group name: write one spelling in both",
-            refers_to=("stages", stage, "milestones", alone[other][1], "group"),
+            refers_to=("stages", in_stage, "milestones", alone[other][1], "group"),
         )
     for group, found in members.items():
         first_stage, first_index, first = found[0]

@@ -599,10 +599,8 @@ def pasted_characters(text: str) -> list[Mistake]:
     texts: list[tuple[tuple[int, int], tuple[int, int]]] = []  # where each text starts and ends (line, column)
     flows: list[tuple[int, int]] = []  # the line of each bracket, and how many are open after it
     depth, stopped = 0, len(lines)
-    loader = yaml.SafeLoader(text)
     try:
-        while loader.check_token():
-            token = loader.get_token()
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if type(token) in _FLOW:
                 depth += _FLOW[type(token)]
                 flows.append((token.start_mark.line, depth))
@@ -612,8 +610,6 @@ def pasted_characters(text: str) -> list[Mistake]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         stopped = mark.line if mark is not None else -1
-    finally:
-        loader.dispose()
     mistakes = []
     for number, found in candidates:
         column = len(found["indent"]) + len(found["dash"] or "")

@@ -169,7 +169,9 @@ class _Builder:
         value = str(node.value)
         if not any(char in ZERO_WIDTH for char in value):
             return False
-        meant = _RESOLVER.resolve(ScalarNode, "".join(c for c in value if c not in ZERO_WIDTH), (True, False))
+        meant = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+            ScalarNode, "".join(c for c in value if c not in ZERO_WIDTH), (True, False)
+        )
         if meant not in _KINDS:
             return False  # text it stays; a message that quotes it names the character (wording.show)
         for number in range(node.start_mark.line, min(node.end_mark.line + 1, len(self.lines))):
@@ -178,7 +180,7 @@ class _Builder:
             column = next((i for i in range(start, len(line)) if line[i] in ZERO_WIDTH), None)
             if column is not None:
                 self.error(
-                    yaml.Mark("", 0, number, column, None, None),
+                    yaml.Mark("", 0, number, column, "", 0),
                     f"there is {character_name(line[column])} here, after {show(line[start:column].strip())}, which "
                     f"does not show (text pasted from Word or a web page brings it), so YAML reads the value as text, "
                     f"not {_KINDS[meant]}; delete it",
