@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sales_process.evidence import SURROUNDING, WHITESPACE
 from sales_process.suggest import did_you_mean, is_typo_of, shares_stem
-from sales_process.wording import kind_of, quoted, show
+from sales_process.wording import ZERO_WIDTH, kind_of, quoted, show
 
 
 class Status(enum.StrEnum):
@@ -917,7 +917,7 @@ def slugs_of(text: str) -> tuple[str, ...]:
     """The ids a name would have as a slug (slug_of first, then with every accent dropped when that differs)."""
     return tuple(
         "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in plain).split())
-        for plain in plain_spellings(text)
+        for plain in plain_spellings("".join(c for c in text if c not in ZERO_WIDTH))  # pasted, invisible: no hyphen
     )
 
 

@@ -301,6 +301,16 @@ BAD_FILES = [
         id="zero-width-space-in-an-id-is-named",
     ),
     pytest.param(
+        VALID.replace("  - id: won", "  - id: w\u200bon").replace("probability: 60", "probability\u200b: 60"),
+        [
+            "6:5: error: unknown key 'probability' (with a zero-width space, U+200B, at character 12, which does not "
+            "show) in stage 'Talking'; did you mean 'probability'?",
+            "12:9: error: 'won' (with a zero-width space, U+200B, at character 2, which does not show) is not a "
+            "valid id: use lowercase letters, digits and single hyphens, e.g. 'won'",
+        ],
+        id="zero-width-space-in-a-key-and-inside-an-id-is-named",
+    ),
+    pytest.param(
         VALID.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required: 'false'\n        renamed_from: pain-agreed\n",
