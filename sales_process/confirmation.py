@@ -21,7 +21,7 @@ from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
 from sales_process.text import text_problem
-from sales_process.wording import kind_of, object_with_keys
+from sales_process.wording import kind_of, object_with_keys, quoted
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
 DEFAULT_EXPIRY_DAYS = 14
@@ -182,7 +182,7 @@ def email_problem(text: str) -> str | None:
     if len(text) > MAX_EMAIL:
         return f"is {len(text)} characters long; an email address has at most {MAX_EMAIL}"
     if not _EMAIL_SHAPE.match(text):
-        return f"{text!r} is not an email address; type one address like dana@fabrikam.com"
+        return f"{quoted(text)} is not an email address; type one address like dana@fabrikam.com"
     return None
 
 

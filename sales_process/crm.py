@@ -36,6 +36,7 @@ from sales_process.model import CrmColumns, CrmMilestone, Process
 from sales_process.outcome import OutcomeRule, process_outcome_rule
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import DateOrder, StageLookup, name_key
+from sales_process.wording import quoted
 
 AUDIT_FIELDS: tuple[str, ...] = tuple(CrmColumns.model_fields)  # deal, crm_id, stage, amount, … is_deleted
 MILESTONE_PARTS: tuple[str, ...] = tuple(CrmMilestone.model_fields)  # met, evidence, date, confirmed_by
@@ -197,7 +198,9 @@ def parse_confirmed_by(text: str) -> tuple[str, str]:
     spaced = "".join(" " if character.isspace() else character for character in text).strip(" ")
     found = _CONFIRMED_BY.match(spaced)
     if found is None:
-        raise ValueError(f'{text.strip()!r} is not a buyer written as "Name <email>", e.g. {CONFIRMED_BY_EXAMPLE!r}')
+        raise ValueError(
+            f'{quoted(text.strip())} is not a buyer written as "Name <email>", e.g. {CONFIRMED_BY_EXAMPLE!r}'
+        )
     return found[1], found[2]
 
 
@@ -207,7 +210,7 @@ def parse_target(text: str, process: Process) -> Target:
     target = targets.get(text.strip().lower())
     if target is None:
         raise ValueError(
-            f"{text.strip()!r} is neither an audit field nor a milestone id{did_you_mean(text.strip(), list(targets))}; "
+            f"{quoted(text.strip())} is neither an audit field nor a milestone id{did_you_mean(text.strip(), list(targets))}; "
             f"use one of {', '.join(AUDIT_FIELDS)}, a milestone id (its yes/no column) or <milestone-id>.evidence / .date / .confirmed_by"
         )
     return target

@@ -25,7 +25,7 @@ from sales_process.vocabulary import (
     parse_yes_no,
     unlisted_currency,
 )
-from sales_process.wording import described, kind_of, object_with_keys
+from sales_process.wording import described, kind_of, object_with_keys, quoted
 
 __all__ = [
     "ANSWER_KEYS",
@@ -201,7 +201,7 @@ def _segment_typo(segment: str, process: Process, problems: list[Problem]) -> No
         problems.append(
             Problem(
                 ("segment",),
-                f"'segment' {segment!r} is not a segment the process names; did you mean {meant!r}? "
+                f"'segment' {quoted(segment)} is not a segment the process names; did you mean {meant!r}? "
                 f"(a segment it does not name is fine: its deals need none of the milestones required only in "
                 f"{' or '.join(named)})",
             )

@@ -29,7 +29,7 @@ from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import plural, slug_of
-from sales_process.wording import described, kind_of, show
+from sales_process.wording import described, kind_of, quoted, show
 
 _READABLE: dict[type[BaseModel], str] = {
     Practice: "'practice' block",
@@ -323,7 +323,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
             or did_you_mean(key, allowed)
             or f"; allowed keys: {', '.join(allowed)}"
         )
-        return Problem(loc, f"unknown key '{key}' in {where}{hint}", at_key=True)
+        return Problem(loc, f"unknown key {quoted(key)} in {where}{hint}", at_key=True)
     if kind == "string_type":
         fix = "; put it in quotes" if isinstance(value, (int, float, bool)) else ""
         if isinstance(value, dict):

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sales_process.model import Process, segment_key
 from sales_process.problems import Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
+from sales_process.wording import quoted
 
 MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
@@ -282,19 +283,19 @@ def _rep_work(text: str, *, question: bool) -> str | None:
     title = seller_subject(text)
     if title:
         return (
-            f"{what} names {title!r} on the selling side as the one who acts, which proves nothing the customer "
+            f"{what} names {quoted(title)} on the selling side as the one who acts, which proves nothing the customer "
             f"did; {rewrite}"
         )
     approval = internal_approval(text)
     if approval:
         return (
-            f"{what} is about an approval inside the selling company ({approval!r}), which no customer can "
+            f"{what} is about an approval inside the selling company ({quoted(approval)}), which no customer can "
             f"verify; {rewrite}, or move the approval to the rep's activities"
         )
     field = crm_field_work(text)
     if field:
         return (
-            f"{what} is about filling in the CRM ({field!r}), which the customer never does; ask for the customer "
+            f"{what} is about filling in the CRM ({quoted(field)}), which the customer never does; ask for the customer "
             "outcome the field records (e.g. 'Has the customer confirmed the date they will sign?')"
         )
     return None
@@ -310,7 +311,7 @@ def _evidence_problem(evidence: str) -> str | None:
     words = [word for word in re.findall(r"[\w'-]+", evidence.lower()) if word not in _ARTICLES]
     if len(words) <= 2 and all(_ARTIFACT.fullmatch(word) for word in words):
         return (
-            f"the evidence {evidence.strip()!r} names a kind of record, not a particular one; say which, so a "
+            f"the evidence {quoted(evidence.strip())} names a kind of record, not a particular one; say which, so a "
             "manager can open it (e.g. 'The CFO's reply email confirming the budget')"
         )
     return None

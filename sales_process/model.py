@@ -26,6 +26,7 @@ from pydantic import (
 
 from sales_process.crm_names import STAGE_FIELD_NAMES
 from sales_process.vocabulary import StageLookup, parse_money
+from sales_process.wording import quoted
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -417,7 +418,7 @@ def _known_encoding(value: object) -> object:
             codecs.lookup(value)
         except (LookupError, ValueError):  # ValueError: a name with a NUL character
             raise ValueError(
-                f"{value!r} is not an encoding; write one such as utf-8, utf-16, cp1251, windows-1252 or latin-1"
+                f"{quoted(value)} is not an encoding; write one such as utf-8, utf-16, cp1251, windows-1252 or latin-1"
             ) from None
     return value
 

@@ -16,6 +16,7 @@ from sales_process.places import stage_place
 from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import looks_lost, name_key, stage_name_taken
+from sales_process.wording import quoted
 
 
 def _stages(data: object) -> list[tuple[int, dict[str, object]]]:
@@ -84,7 +85,7 @@ def _unique_stage_names(data: object) -> Iterator[Problem]:
         named = f"stage '{first}'" if isinstance(first, str) and first.strip() else stage_place(data, other)
         yield Problem(
             ("stages", i, "name"),
-            f"stage name {name.strip()!r} is already the {what} of {named}{LINE_OF}; a CRM export, a "
+            f"stage name {quoted(name.strip())} is already the {what} of {named}{LINE_OF}; a CRM export, a "
             "deal file or the API names a stage by its id or its name, so give each stage a name of its own",
             refers_to=("stages", other, "id") if isinstance(first, str) else ("stages", other),
         )
@@ -363,9 +364,27 @@ def _groups(data: object) -> Iterator[Problem]:
                 members.setdefault(group, []).append((i, j, milestone))
             elif group is not None:
                 misspelt = True
+    # Two groups of one in a stage whose names are a small edit apart are one group, spelt two ways: one problem,
+    # at the first, naming both lines (neither spelling is more likely the typo than the other).
+    alone = {group: found[0] for group, found in members.items() if len(found) == 1}
+    spelt_twice: set[str] = set()
+    for group, (in_stage, index, _) in alone.items():
+        if group in spelt_twice or misspelt:
+            continue
+        same_stage = [name for name, seen in alone.items() if name != group and seen[0] == in_stage]
+        other = closest(group, [name for name in same_stage if name not in spelt_twice])
+        if other is None:
+            continue
+        spelt_twice.update((group, other))
+        yield Problem(
+            ("stages", in_stage, "milestones", index, "group"),
+            f"group '{group}' here and group '{other}'{LINE_OF} are spelt differently, so each is a group of one "
+            f"milestone; alternatives need the same group name: write one spelling in both",
+            refers_to=("stages", in_stage, "milestones", alone[other][1], "group"),
+        )
     for group, found in members.items():
         first_stage, first_index, first = found[0]
-        if len(found) == 1 and misspelt:
+        if len(found) == 1 and (misspelt or group in spelt_twice):
             continue
         if len(found) == 1:
             # Two groups of one whose names are a letter apart are one group misspelt: say the other's name.

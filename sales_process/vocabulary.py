@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from sales_process.evidence import SURROUNDING, WHITESPACE
 from sales_process.suggest import did_you_mean, is_typo_of, shares_stem
-from sales_process.wording import kind_of, show
+from sales_process.wording import ZERO_WIDTH, kind_of, quoted, show
 
 
 class Status(enum.StrEnum):
@@ -67,7 +67,7 @@ def status_label(status: Status, age_days: int | None = None, max_age_days: int 
 def shown(value: object, limit: int = 40) -> str:
     """A typed value for a message (text quoted, numbers as they are), shortened when long."""
     if isinstance(value, str) and len(value) > limit:
-        return repr(value[: limit - 3] + "...")
+        return show(value[: limit - 3] + "...", limit + 2)
     return show(value, limit + 2)
 
 
@@ -917,7 +917,7 @@ def slugs_of(text: str) -> tuple[str, ...]:
     """The ids a name would have as a slug (slug_of first, then with every accent dropped when that differs)."""
     return tuple(
         "-".join("".join(c if c.isalnum() and c.isascii() else " " for c in plain).split())
-        for plain in plain_spellings(text)
+        for plain in plain_spellings("".join(c for c in text if c not in ZERO_WIDTH))  # pasted, invisible: no hyphen
     )
 
 
@@ -945,7 +945,7 @@ def stage_name_taken(crm_name: str, stage_id: str, stages: Iterable[tuple[str, s
     for own_id, own_name in stages:
         if own_id != stage_id and key in (name_key(own_id), name_key(own_name)):
             what = "id" if crm_name.strip() == own_id or key != name_key(own_name) else "name"
-            return f"{crm_name.strip()!r} is already the {what} of stage '{own_id}'; map a CRM name that differs from the stages' own ids and names"
+            return f"{quoted(crm_name.strip())} is already the {what} of stage '{own_id}'; map a CRM name that differs from the stages' own ids and names"
     return None
 
 

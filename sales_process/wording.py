@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 
 from sales_process.problems import InvalidInput, Problem
@@ -24,11 +25,50 @@ def kind_of(value: object, *, yaml: bool = False) -> str:
     return type(value).__name__
 
 
+# Characters a word processor or a web page pastes that show as nothing or as a plain space: a message names them
+# in words, never as a Python escape ('45\u200b'), and tells where they are.
+PASTED_INVISIBLE = {
+    "\u00a0": "non-breaking space",
+    "\u202f": "narrow non-breaking space",
+    "\u2007": "figure space",
+    "\u200b": "zero-width space",
+    "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner",
+    "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space (a byte-order mark)",
+    "\u00ad": "soft hyphen",
+}
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+SPACES = "\u00a0\u202f\u2007"
+
+
+def character_name(char: str, *, code: str = " (U+{:04X})") -> str:
+    """A character as a message names it: 'a non-breaking space (U+00A0)', 'a zero-width space (U+200B)'."""
+    name = PASTED_INVISIBLE.get(char) or unicodedata.name(char, "character").lower()
+    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}{code.format(ord(char))}"
+
+
+def quoted(text: str, limit: int | None = None) -> str:
+    """The one rule for quoting a user's text into a message: in quotes as Python writes a text (so that
+    an apostrophe or a line break in it shows), cut to `limit` characters; a character pasted from a word
+    processor that shows as nothing (or as a plain space) is named in words after the quotes, with where it is,
+    never written as an escape ('45\\u200b')."""
+    invisible = [(index, char) for index, char in enumerate(text) if char in PASTED_INVISIBLE]
+    shown = repr("".join(" " if char in SPACES else char for char in text if char not in ZERO_WIDTH + "\u00ad"))
+    shown = shown if limit is None or len(shown) <= limit else shown[: limit - 3] + "..."
+    if invisible:
+        index, char = invisible[0]
+        where = f"at character {index + 1}" + (f" and {len(invisible) - 1} more" if len(invisible) > 1 else "")
+        unlike = ", not an ordinary space" if char in SPACES else ", which does not show"
+        shown += f" (with {character_name(char, code=', U+{:04X},')} {where}{unlike})"
+    return shown
+
+
 def show(value: object, limit: int = 60) -> str:
     """The value as the user typed it (quoted text, true/false, null), cut to `limit` characters."""
     if isinstance(value, str):
-        text = repr(value)
-    elif isinstance(value, bool):
+        return quoted(value, limit)
+    if isinstance(value, bool):
         text = "true" if value else "false"
     elif value is None:
         text = "null"

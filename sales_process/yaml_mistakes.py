@@ -15,6 +15,7 @@ from functools import cache
 import yaml
 
 from sales_process.suggest import closest
+from sales_process.wording import character_name
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*'):(?:\s|$)")
 _VALUE_AFTER_KEY = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<value>[^\s'\"|>&*!].*)$")
@@ -340,14 +341,47 @@ def _key_among_list_items(error: yaml.MarkedYAMLError, lines: list[str]) -> Mist
     key = _KEY_LINE.match(line)
     if previous is None or key is None or key.group("dash"):
         return None
-    items = [index for index in range(previous, -1, -1) if lines[index].lstrip(" ").startswith("- ")]
-    if not items or len(lines[items[0]]) - len(lines[items[0]].lstrip(" ")) != len(key.group("indent")):
+    name, column = key.group("key").strip(), len(key.group("indent"))
+    # The line above at this key's depth, past the deeper lines of the item above (its keys, its own lists).
+    items = [
+        index
+        for index in range(previous, -1, -1)
+        if _is_content(lines[index]) and len(lines[index]) - len(lines[index].lstrip(" ")) <= column
+    ][:1]
+    if not items or len(lines[items[0]]) - len(lines[items[0]].lstrip(" ")) != column:
         return None
+    if not lines[items[0]].lstrip(" ").startswith("- "):
+        return None
+    item = _KEY_LINE.match(lines[items[0]])
+    holder = next(
+        (i for i in range(items[0] - 1, -1, -1) if _is_content(lines[i]) and _key_column(lines[i]) < column), None
+    )
+    held = _KEY_LINE.match(lines[holder]) if holder is not None else None
+    word = _ITEM_WORDS.get(held.group("key").strip(), "item") if held else "item"
+    if item is not None and item["key"].strip() == name and (value := _VALUE_AFTER_KEY.match(line)):
+        # `id: negotiating` lined up with the '- id: …' items above: the next item without its '- '.
+        meant = value["value"].strip()
+        message = (
+            f"'{name}: {meant}' is lined up with the '- ' of the {word} that starts at line {items[0] + 1}, but has "
+            f"no '- ': if '{meant}' is a new {word}, start its line with '- ' (write '- {name}: {meant}')"
+        )
+        return Mistake(mark.line + 1, column + 1, message + _detail(error))
+    keys_at = _key_column(lines[items[0]])
+    own = [found["key"].strip() for index in range(items[0], mark.line) if (found := _KEY_LINE.match(lines[index]))]
+    if item is not None and name in _format_keys() and name not in own:
+        # One of the item's own keys, indented as its '- ' instead of as its other keys.
+        value = _VALUE_AFTER_KEY.match(lines[items[0]])
+        named = f"{word} '{value['value'].strip()}'" if value and item["key"].strip() == "id" else f"the {word}"
+        message = (
+            f"the key '{name}' is indented by {_spaces(column)}, less than the other keys of {named} "
+            f"(line {items[0] + 1}); indent it by {_spaces(keys_at)}, as they are"
+        )
+        return Mistake(mark.line + 1, column + 1, message + _detail(error))
     message = (
-        f"the key '{key.group('key').strip()}' is among the '- ' items of a list; make it an item (start it with '- ') "
+        f"the key '{name}' is among the '- ' items of a list; make it an item (start it with '- ') "
         "or move it out of the list, lined up with the key that holds the list"
     )
-    return Mistake(mark.line + 1, len(key.group("indent")) + 1, message + _detail(error))
+    return Mistake(mark.line + 1, column + 1, message + _detail(error))
 
 
 _OPENERS = {"[": "]", "{": "}"}
@@ -531,6 +565,73 @@ def _star_bullet(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | Non
         " (a '*' starts an alias, which repeats a value marked '&' above)"
     )
     return Mistake(mark.line + 1, len(found["indent"]) + 1, message + _detail(error))
+
+
+# Space characters other than the space that text pasted from Word or a web page brings: YAML reads them as text.
+ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff"
+# What a word processor starts a list's line with, where YAML needs '- '.
+_LIST_MARKS = {
+    "–": "'–' (an en dash, as word processors write lists)",
+    "—": "'—' (an em dash, as word processors write lists)",
+    **{bullet: f"a bullet '{bullet}'" for bullet in "•·▪◦"},
+}
+_PASTED = re.compile(
+    f"^(?P<indent> *)(?:(?P<mark>[{''.join(_LIST_MARKS)}])\\s"
+    f"|(?P<dash>(?:- +)*)(?:(?P<key>[^\\s#'\"][^:#]*?):|-)(?P<space>[{ODD_SPACES}]))"
+)
+_FLOW = {
+    yaml.FlowSequenceStartToken: 1,
+    yaml.FlowMappingStartToken: 1,
+    yaml.FlowSequenceEndToken: -1,
+    yaml.FlowMappingEndToken: -1,
+}
+
+
+def pasted_characters(text: str) -> list[Mistake]:
+    """Where YAML needs '- ' or a space, a character a word processor writes instead: a line started with an en
+    dash or a bullet (Word's list), a non-breaking space after a key's ':' or an item's '-'. Inside a text (quoted,
+    a '|' block, or a text's next line) the same characters are the text's own and left alone."""
+    lines = _lines(text)
+    candidates = [(number, found) for number, line in enumerate(lines) if (found := _PASTED.match(line))]
+    if not candidates:
+        return []
+    # The texts the parser read, and where it stopped: a line past a syntax error above it is not known to be YAML.
+    texts: list[tuple[tuple[int, int], tuple[int, int]]] = []  # where each text starts and ends (line, column)
+    flows: list[tuple[int, int]] = []  # the line of each bracket, and how many are open after it
+    depth, stopped = 0, len(lines)
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if type(token) in _FLOW:
+                depth += _FLOW[type(token)]
+                flows.append((token.start_mark.line, depth))
+            if isinstance(token, yaml.ScalarToken):
+                start, end = token.start_mark, token.end_mark
+                texts.append(((start.line, start.column), (end.line, end.column)))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        stopped = mark.line if mark is not None else -1
+    mistakes = []
+    for number, found in candidates:
+        column = len(found["indent"]) + len(found["dash"] or "")
+        inside = any(start < (number, column) < end for start, end in texts)
+        in_brackets = next((open_ for line, open_ in reversed(flows) if line < number), 0)
+        if number > stopped or inside or in_brackets:
+            continue
+        if found["mark"]:
+            mark = found["mark"]
+            message = (
+                f"this line starts with {_LIST_MARKS[mark]} where YAML needs '- ' (a hyphen and a space) "
+                f"to start a list item; replace the '{mark}' with '-'"
+            )
+            mistakes.append(Mistake(number + 1, column + 1, message))
+            continue
+        after = f"the ':' of the key '{found['key'].strip()}'" if found["key"] else "the '-' of this list item"
+        message = (
+            f"there is {character_name(found['space'])} after {after}, where YAML needs an ordinary space "
+            "(text pasted from Word or a web page brings it); replace it with an ordinary space"
+        )
+        mistakes.append(Mistake(number + 1, found.start("space") + 1, message))
+    return mistakes
 
 
 def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -19,8 +18,8 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from sales_process.problems import Diagnostic, InvalidFile, Loc, Problem
-from sales_process.wording import show
-from sales_process.yaml_mistakes import explain_syntax_error
+from sales_process.wording import ZERO_WIDTH, character_name, show
+from sales_process.yaml_mistakes import ODD_SPACES, explain_syntax_error, pasted_characters
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
@@ -95,6 +94,16 @@ def _mark(node_mark: yaml.Mark) -> Mark:
     return Mark(node_mark.line + 1, node_mark.column + 1)
 
 
+_RESOLVER = yaml.resolver.Resolver()
+_KINDS = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "an empty value",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
 # A comment right after a value's text whose '#' is followed by a letter or digit (`phase #2`, `Ticket #1234`)
 # was meant as text: YAML ends the value before it. A comment like `# why` (a space after '#') is left alone.
 _CUT_BY_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)$")
@@ -143,6 +152,8 @@ class _Builder:
         # A plain (unquoted) text: PyYAML's style is None, libyaml's ''.
         if node.tag == _STR_TAG and isinstance(node, ScalarNode) and not node.style:
             self._cut_by_comment(node)
+            if self._zero_width(node, loc):
+                return None
         try:
             return self.constructor.construct_object(node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
@@ -151,6 +162,32 @@ class _Builder:
                 return None
             self.error(node.start_mark, f"cannot read this value ({error}); quote it to make it text", loc)
             return None
+
+    def _zero_width(self, node: Node, loc: Loc) -> bool:
+        """A plain value that would be a number, true/false or a date but for an invisible character pasted into it
+        (`probability: 45` and a zero-width space): an error at that character, which says to delete it."""
+        value = str(node.value)
+        if not any(char in ZERO_WIDTH for char in value):
+            return False
+        meant = _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+            ScalarNode, "".join(c for c in value if c not in ZERO_WIDTH), (True, False)
+        )
+        if meant not in _KINDS:
+            return False  # text it stays; a message that quotes it names the character (wording.show)
+        for number in range(node.start_mark.line, min(node.end_mark.line + 1, len(self.lines))):
+            line = self.lines[number]
+            start = node.start_mark.column if number == node.start_mark.line else 0
+            column = next((i for i in range(start, len(line)) if line[i] in ZERO_WIDTH), None)
+            if column is not None:
+                self.error(
+                    yaml.Mark("", 0, number, column, "", 0),
+                    f"there is {character_name(line[column])} here, after {show(line[start:column].strip())}, which "
+                    f"does not show (text pasted from Word or a web page brings it), so YAML reads the value as text, "
+                    f"not {_KINDS[meant]}; delete it",
+                    loc,
+                )
+                return True
+        return False
 
     def _cut_by_comment(self, node: Node) -> None:
         """Warn when the rest of the line after a plain text value is a comment that reads as its continuation."""
@@ -276,7 +313,7 @@ def _compose(text: str) -> yaml.Node | None:
 
 # Space characters other than the space that text pasted from Word or a web page brings: YAML indents with
 # spaces only and reads any other as the start of text, so a line indented with one moves into the text above.
-_ODD_INDENT = re.compile(r"^ *([\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\ufeff])")
+_ODD_INDENT = re.compile(f"^ *([{ODD_SPACES}])")
 
 
 def _odd_indentation(text: str, filename: str) -> list[Diagnostic]:
@@ -292,9 +329,8 @@ def _odd_indentation(text: str, filename: str) -> list[Diagnostic]:
                     number,
                     odd.start(1) + 1,
                     "error",
-                    f"this line is indented with U+{ord(character):04X} ({unicodedata.name(character, 'a space').lower()}), "
-                    "which YAML does not read as indentation (text pasted from Word or a web page brings it): "
-                    "replace it with a plain space",
+                    f"this line is indented with {character_name(character)}, which YAML does not read as "
+                    "indentation (text pasted from Word or a web page brings it): replace it with an ordinary space",
                 )
             )
     return found
@@ -307,7 +343,10 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
     unsafe tags) are collected in the result's `errors` so that later checks can
     still report everything else in the same run.
     """
-    odd = _odd_indentation(text, filename)
+    odd = _odd_indentation(text, filename) or [
+        Diagnostic(filename, mistake.line, mistake.column, "error", mistake.message)
+        for mistake in pasted_characters(text)
+    ]
     if odd:
         raise InvalidFile(odd)
     try:

@@ -197,10 +197,118 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    probability: 60\n", "\u00a0   probability: 60\n"),
         [
-            "6:1: error: this line is indented with U+00A0 (no-break space), which YAML does not read as indentation "
-            "(text pasted from Word or a web page brings it): replace it with a plain space"
+            "6:1: error: this line is indented with a non-breaking space (U+00A0), which YAML does not read as "
+            "indentation (text pasted from Word or a web page brings it): replace it with an ordinary space"
         ],
         id="no-break-space-as-indentation",
+    ),
+    # Text pasted from a word processor: its characters where YAML's structure needs '- ' or a space, at their place.
+    pytest.param(
+        VALID.replace("      - id: pain", "      \u2013 id: pain"),
+        [
+            "8:7: error: this line starts with '\u2013' (an en dash, as word processors write lists) where YAML needs "
+            "'- ' (a hyphen and a space) to start a list item; replace the '\u2013' with '-'"
+        ],
+        id="en-dash-for-a-list-item",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  \u2014 id: won"),
+        [
+            "12:3: error: this line starts with '\u2014' (an em dash, as word processors write lists) where YAML needs "
+            "'- ' (a hyphen and a space) to start a list item; replace the '\u2014' with '-'"
+        ],
+        id="em-dash-for-the-last-list-item",
+    ),
+    *(
+        pytest.param(
+            VALID.replace(
+                "    probability: 60\n", f"    probability: 60\n    rep_activities:\n      {bullet} Send the recap.\n"
+            ),
+            [
+                f"8:7: error: this line starts with a bullet '{bullet}' where YAML needs '- ' (a hyphen and a space) "
+                f"to start a list item; replace the '{bullet}' with '-'"
+            ],
+            id=f"bullet-U+{ord(bullet):04X}-for-a-list-item",
+        )
+        for bullet in "\u2022\u00b7\u25aa\u25e6"
+    ),
+    pytest.param(
+        VALID.replace("probability: 60", "probability:\u00a060"),
+        [
+            "6:17: error: there is a non-breaking space (U+00A0) after the ':' of the key 'probability', where YAML "
+            "needs an ordinary space (text pasted from Word or a web page brings it); replace it with an ordinary space"
+        ],
+        id="no-break-space-after-a-colon",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  -\u00a0id: won"),
+        [
+            "12:4: error: there is a non-breaking space (U+00A0) after the '-' of this list item, where YAML needs "
+            "an ordinary space (text pasted from Word or a web page brings it); replace it with an ordinary space"
+        ],
+        id="no-break-space-after-a-dash",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  - id:\u00a0won").replace(
+            "        evidence: The customer's reply email.\n", "        evidence: |\n          The reply email.\n"
+        ),
+        [
+            "13:8: error: there is a non-breaking space (U+00A0) after the ':' of the key 'id', where YAML "
+            "needs an ordinary space (text pasted from Word or a web page brings it); replace it with an ordinary space"
+        ],
+        id="no-break-space-after-a-colon-below-a-block-text",
+    ),
+    *(
+        pytest.param(
+            VALID.replace("probability: 60", f"probability: 60{char}"),
+            [
+                f"6:20: error: there is {name} here, after '60', which does not show (text pasted from Word or a web "
+                "page brings it), so YAML reads the value as text, not a number; delete it"
+            ],
+            id=f"U+{ord(char):04X}-in-a-number",
+        )
+        for char, name in [
+            ("\u200b", "a zero-width space (U+200B)"),
+            ("\u200c", "a zero-width non-joiner (U+200C)"),
+            ("\u200d", "a zero-width joiner (U+200D)"),
+            ("\u2060", "a word joiner (U+2060)"),
+            ("\ufeff", "a zero-width no-break space (a byte-order mark) (U+FEFF)"),
+        ]
+    ),
+    pytest.param(
+        VALID.replace("        customer_action:", "      customer_action:"),
+        [
+            "10:7: error: the key 'customer_action' is indented by 6 spaces, less than the other keys of milestone "
+            "'pain-confirmed' (line 8); indent it by 8 spaces, as they are (YAML: expected <block end>, but found '?')"
+        ],
+        id="milestone-key-indented-as-its-dash",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  id: won"),
+        [
+            "12:3: error: 'id: won' is lined up with the '- ' of the stage that starts at line 4, but has no '- ': "
+            "if 'won' is a new stage, start its line with '- ' (write '- id: won') "
+            "(YAML: expected <block end>, but found '?')"
+        ],
+        id="stage-without-its-dash",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  - id: won\u200b"),
+        [
+            "12:9: error: 'won' (with a zero-width space, U+200B, at character 4, which does not show) is not a "
+            "valid id: use lowercase letters, digits and single hyphens, e.g. 'won'"
+        ],
+        id="zero-width-space-in-an-id-is-named",
+    ),
+    pytest.param(
+        VALID.replace("  - id: won", "  - id: w\u200bon").replace("probability: 60", "probability\u200b: 60"),
+        [
+            "6:5: error: unknown key 'probability' (with a zero-width space, U+200B, at character 12, which does not "
+            "show) in stage 'Talking'; did you mean 'probability'?",
+            "12:9: error: 'won' (with a zero-width space, U+200B, at character 2, which does not show) is not a "
+            "valid id: use lowercase letters, digits and single hyphens, e.g. 'won'",
+        ],
+        id="zero-width-space-in-a-key-and-inside-an-id-is-named",
     ),
     pytest.param(
         VALID.replace(
@@ -808,6 +916,27 @@ def test_bad_process_reports_every_error_at_its_line(
     assert (
         err == "".join(f"{path}:{line}\n" for line in expected) + f"{count} error{'s' if count != 1 else ''} found.\n"
     )
+
+
+def test_pasted_characters_inside_a_text_are_the_texts_own(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A non-breaking space, a dash or a bullet where YAML reads text (quoted, a '|' block, a text's next line) is
+    the text's: only where YAML's structure needs '- ' or a space is it an error."""
+    text = (
+        VALID.replace(
+            "        question: Has the customer confirmed the problem in writing?\n",
+            "        question: 'Le client a-t-il confirm\u00e9 le probl\u00e8me par \u00e9crit\u00a0? Note\u00a0: oui'\n",
+        )
+        .replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: |\n          \u2013 The customer's reply email\n          \u2022 or notes\u00a0: a call\n"
+            "        customer_action: Le client r\u00e9pond\u00a0; il confirme\n          \u2013 par \u00e9crit\n",
+        )
+        .replace("        customer_action: The customer replies to our recap and confirms the problem.\n", "")
+    )
+    path = write_file("process.yaml", text)
+    assert main(["validate", "--process", str(path)]) == 0, capsys.readouterr().err
 
 
 def test_many_errors_are_all_reported_in_one_run(

@@ -40,6 +40,13 @@ ERRORS = [
         "'group: lonely' to another milestone of stage 'One', or remove it",
     ),
     (
+        # Two groups of one a letter apart: one group spelt two ways, told once, naming both lines.
+        "group-spelt-two-ways",
+        _process(_milestone("a", "group: product-proof") + _milestone("b", "group: product-prof")),
+        "11:16: error: group 'product-proof' here and group 'product-prof' (line 16) are spelt differently, so each "
+        "is a group of one milestone; alternatives need the same group name: write one spelling in both",
+    ),
+    (
         "group-across-stages",
         _process(_milestone("a", "group: proof") + _milestone("b", "group: proof"), _milestone("c", "group: proof")),
         "25:16: error: group 'proof' spans stages (stage 'One' and stage 'Two'): alternatives gate one stage; "
@@ -121,9 +128,11 @@ def test_each_mistake_is_one_error_at_its_place(text: str, expected: str, tmp_pa
     assert [str(d) for d in raised.value.diagnostics] == [f"{path}:{expected}"]
 
 
-def test_a_group_name_misspelt_in_one_member_names_the_other(tmp_path: Path) -> None:
+def test_a_group_of_one_names_a_like_group_of_another_stage(tmp_path: Path) -> None:
+    """In one stage two such groups are one group spelt two ways (group-spelt-two-ways); in two stages they cannot
+    be one group, and each says the other's name."""
     path = tmp_path / "process.yaml"
-    path.write_text(_process(_milestone("a", "group: eval-proof") + _milestone("b", "group: eval-prof")))
+    path.write_text(_process(_milestone("a", "group: eval-proof"), _milestone("b", "group: eval-prof")))
     with pytest.raises(InvalidFile) as raised:
         load_process(path)
     assert [d.message.rsplit("; ", 1)[-1] for d in raised.value.diagnostics] == [

@@ -35,7 +35,24 @@ def _outcome(raw: bytes) -> LoadedProcess | list[str]:
         return lines
 
 
-YAML_ALPHABET = st.sampled_from(list("abc:- \n\t'\"[]{},&*!|>#%@`?0123456789é\u202e\x00"))
+# What text pasted from a word processor brings: dashes and bullets for '- ', non-breaking and zero-width spaces.
+PASTED = "–—•·▪◦\u00a0\u202f\u200b\u200c\u200d\u2060\ufeff"
+YAML_ALPHABET = st.sampled_from(list("abc:- \n\t'\"[]{},&*!|>#%@`?0123456789é\u202e\x00" + PASTED))
+DEFAULT_TEXT = (ROOT / "process.yaml").read_text(encoding="utf-8")
+
+
+@FUZZ
+@given(
+    st.lists(
+        st.tuples(st.integers(0, len(DEFAULT_TEXT)), st.sampled_from(list(PASTED + "- :")), st.booleans()), max_size=4
+    )
+)
+def test_pasted_characters_in_the_default_process(edits: list[tuple[int, str, bool]]) -> None:
+    """The default process with characters from a word processor put in or put in place of its own."""
+    text = DEFAULT_TEXT
+    for at, char, replaces in edits:
+        text = text[:at] + char + text[at + replaces :]
+    _outcome(text.encode("utf-8"))
 
 
 @FUZZ
