@@ -49,6 +49,13 @@ def check_url(url: str) -> None:
         raise BadDatabaseUrl(f"write a PostgreSQL URL as {_with_psycopg(parsed)}")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
+    if parsed.get_backend_name() == "sqlite" and parsed.query:
+        # SQLAlchemy's SQLite driver ignores them with a warning (`?mode=ro` would not make the file read-only).
+        options = "&".join(f"{key}={value}" for key, value in parsed.query.items())
+        raise BadDatabaseUrl(
+            f"a SQLite URL takes no options here ('?{options}' would be ignored); write "
+            f"{parsed.set(query={}).render_as_string(hide_password=True)}"
+        )
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): {_with_psycopg(parsed)}")
     if parsed.get_backend_name() == "postgresql":

@@ -65,13 +65,20 @@ def run_upgrade(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.backup import BackupError
-    from deal_records.database import BadDatabaseUrl, database_url, make_engine, safe_url, why_unopened
+    from deal_records.database import BadDatabaseUrl, database_url, is_sqlite, make_engine, safe_url, why_unopened
     from deal_records.migrate import migrate
     from deal_records.schema import SchemaNewer, known_revision, pending_migrations
 
     try:
         url = database_url(args.database)
         engine = make_engine(url)
+        if args.no_backup and not is_sqlite(engine):
+            # Said, not ignored: on PostgreSQL no backup is taken before a migration, with the option or without.
+            print(
+                "playbook db: note: --no-backup changes nothing on PostgreSQL, where no backup is taken before "
+                "migrating; take one first with `playbook db backup FILE`",
+                file=sys.stderr,
+            )
         try:
             for step in pending_migrations(known_revision(engine)):
                 print(f"will apply {step}")

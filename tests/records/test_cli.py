@@ -119,6 +119,12 @@ def test_db_upgrade_migrates_an_empty_postgresql_database(
     assert main(["db", "upgrade", "--database", postgres_url]) == 0
     assert f"migrated from schema (empty) to {head_revision()}" in capsys.readouterr().out
     assert main(["users", "list", "--database", postgres_url]) == 0
+    # An option that does nothing on PostgreSQL is said to, not silently taken.
+    assert main(["db", "upgrade", "--no-backup", "--database", postgres_url]) == 0
+    assert capsys.readouterr().err.endswith(
+        "playbook db: note: --no-backup changes nothing on PostgreSQL, where no backup is taken before migrating; "
+        "take one first with `playbook db backup FILE`\n"
+    )
 
 
 def _owners(run: Run) -> None:

@@ -80,6 +80,11 @@ def test_an_app_on_a_postgresql_database_that_is_behind_refuses_to_start(
         ("postgresql+psycopg2://u@h/db", "use the psycopg driver (psycopg 3): postgresql+psycopg://u@h/db"),
         # Heroku's spelling is named, with the URL to write instead: its password hidden, as in every message.
         ("postgres://u:secret@h:5432/db", "write a PostgreSQL URL as postgresql+psycopg://u:***@h:5432/db"),
+        # An option the SQLite driver would drop with a warning, which a user would take as heeded.
+        (
+            "sqlite:///playbook.db?mode=ro",
+            "a SQLite URL takes no options here ('?mode=ro' would be ignored); write sqlite:///playbook.db",
+        ),
     ],
 )
 def test_unsupported_database_urls_are_refused_at_start(
