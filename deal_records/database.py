@@ -65,14 +65,21 @@ def check_url(url: str) -> None:
             raise BadDatabaseUrl(str(missing)) from None
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names, as given (relative to the working folder when relative); None for another
+    database, an in-memory one or a SQLite `file:` URI."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return Path(path)
+
+
 def shown_url(url: str) -> str:
     """The URL as a start-up log shows it: the password hidden, a SQLite file's path absolute (a relative one
     depends on the folder the server was started from, which the log does not say)."""
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() == "sqlite" and path and path != ":memory:" and not path.startswith("file:"):
-        parsed = parsed.set(database=str(Path(path).absolute()))
-    return parsed.render_as_string(hide_password=True)
+    parsed, file = make_url(url), sqlite_file(url)
+    return (parsed if file is None else parsed.set(database=str(file.absolute()))).render_as_string(hide_password=True)
 
 
 def _with_psycopg(parsed: URL) -> str:
@@ -92,12 +99,8 @@ def why_unopened(url: str, error: SQLAlchemyError) -> str:
 
     SQLite says only "unable to open database file" for a missing folder, a file of another user's and a folder it
     cannot write its -wal file in; an operator needs to know which."""
-    said = driver_message(error)
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not path or path == ":memory:" or path.startswith("file:"):
-        return said
-    return said + _file_access(Path(path).absolute())
+    said, file = driver_message(error), sqlite_file(url)
+    return said if file is None else said + _file_access(file.absolute())
 
 
 def _file_access(path: Path) -> str:
@@ -145,17 +148,17 @@ def make_engine(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     if make_url(url).get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, hide_parameters=True)
-    path = make_url(url).database
+    file = sqlite_file(url)
 
     @event.listens_for(engine, "do_connect")
     def _private_file(dialect: object, record: object, cargs: object, cparams: object) -> None:
         # The records hold password and token hashes: a new file is its owner's alone (SQLite gives its -wal and
         # -shm files the same mode), where the umask would have made it readable by every user of the machine.
-        if path and path != ":memory:" and not path.startswith("file:") and not os.path.exists(path):
+        if file is not None and not file.exists():
             # FileExistsError: another connection made it first. Any other OSError (no folder, no right to write
             # there): SQLite's own connect fails next, and the caller says why (why_unopened).
             with suppress(OSError):
-                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                os.close(os.open(file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, record: object) -> None:
