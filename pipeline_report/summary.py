@@ -311,10 +311,16 @@ def not_assessed_lines(totals: Totals) -> list[str]:
     for problem in totals.problems:
         rows.setdefault(problem.reason, []).append(problem.line)
     listed = list(rows.items())[:LISTED_ON_SCREEN]
-    lines = [f"  line {first}: {reason}{also_on_lines(others)}" for reason, (first, *others) in listed]
-    left = totals.not_assessed - sum(len(numbers) for _, numbers in listed)
+    alike = totals.unlisted_alike
+    lines = [
+        f"  line {first}: {reason}{also_on_lines(others, unlisted=alike[reason])}"
+        for reason, (first, *others) in listed
+    ]
+    left = totals.not_assessed - sum(len(numbers) + alike[reason] for reason, numbers in listed)
     if left:
-        lines.append(f"  ... and {left} more: see the not_assessed column of audit.csv")
+        lines.append(
+            f"  ... and {plural(left, 'more deal')} not assessed for other reasons: see the not_assessed column of audit.csv"
+        )
     return lines
 
 

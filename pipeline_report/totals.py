@@ -151,11 +151,14 @@ class Totals:
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
     held_by_age: int = 0  # deals only milestones too old hold at their verified stage (held_by_age)
     problems: list[NotAssessed] = field(default_factory=list)
+    # Rows beyond LISTED_PROBLEMS whose reason is one of those listed: the summary counts them with it.
+    unlisted_alike: Counter[str] = field(default_factory=Counter)
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
     owners: dict[str, OwnerTotals] = field(default_factory=dict)
     blocking: dict[str, Counter[str]] = field(default_factory=dict)
     _top: list[tuple[int, int, AheadDeal]] = field(default_factory=list)
+    _listed_reasons: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.outcomes = {outcome: OutcomeTotals() for outcome in CLOSED_OUTCOMES}
@@ -232,6 +235,9 @@ class Totals:
         self.not_assessed += 1
         if len(self.problems) < LISTED_PROBLEMS:
             self.problems.append(NotAssessed(line, deal, reason))
+            self._listed_reasons.add(reason)
+        elif reason in self._listed_reasons:
+            self.unlisted_alike[reason] += 1
 
     def add_alike(self, verdicts: Sequence[DealVerdict]) -> None:
         """Count assessed deals that share an owner, both stages, what holds them back and the buyer's word.

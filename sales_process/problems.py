@@ -66,13 +66,14 @@ def grouped_by_message(diagnostics: Sequence[Diagnostic], lines_named: int = 5) 
     return result
 
 
-def also_on_lines(lines: Sequence[int], lines_named: int = 5) -> str:
+def also_on_lines(lines: Sequence[int], lines_named: int = 5, unlisted: int = 0) -> str:
     """The other lines a problem is on, after its first: " (also on line 33)", " (also on lines 3, 4, 5, 6, 7 and
-    3 more)"; "" when none."""
+    3 more)"; "" when none. `unlisted`: more lines it is on, not in `lines`."""
     if not lines:
         return ""
     named = ", ".join(str(line) for line in lines[:lines_named])
-    more = f" and {len(lines) - lines_named:,} more" if len(lines) > lines_named else ""
+    others = len(lines) + unlisted
+    more = f" and {others - len(lines[:lines_named]):,} more" if others > lines_named else ""
     return f" (also on {'line' if len(lines) == 1 else 'lines'} {named}{more})"
 
 
