@@ -254,7 +254,11 @@ def plan_columns(
     if problems:
         raise ColumnError(problems)
     found = {name_key(name) for name in header}
-    warnings = [f"--ignore-column {name!r}: no such column in the file" for name in sorted(mapping.ignored - found)]
+    warnings = [
+        f"{where} {name!r}: no such column in the file; check its spelling against the header, or remove it"
+        for name, where in mapping.ignored_as_written
+        if name_key(name) not in found
+    ]
     warnings += [why for _, why in unread_names]
     warnings += _currency_left_out(header, process, mapping, positions)
     # (A stage column mapped but absent is an error above.)

@@ -99,6 +99,10 @@ class Target:
         return self.field if self.part in (None, MET) else f"{self.field}.{self.part}"
 
 
+IGNORED_IN_THE_FILE = "crm.ignore_columns"
+IGNORED_ON_THE_COMMAND_LINE = "--ignore-column"
+
+
 @dataclass(frozen=True)
 class CrmMapping:
     """A CRM export's column and stage names resolved against one process."""
@@ -119,6 +123,8 @@ class CrmMapping:
     known: Mapping[str, KnownColumn] = field(default_factory=dict)
     # The pipelines read, as listed (crm.pipelines, --pipeline); empty: every row, whatever its pipeline.
     pipelines: tuple[str, ...] = ()
+    # Each column left out as written, with where it was written (crm.ignore_columns, --ignore-column): for messages.
+    ignored_as_written: tuple[tuple[str, str], ...] = ()
 
     def in_another_pipeline(self, pipeline: str) -> bool:
         """Whether a row whose pipeline cell says `pipeline` is left out: pipelines are listed, and not this one
@@ -268,7 +274,11 @@ def resolve_mapping(
     stages = {old: stage.id for stage in process.stages for old in stage.renamed_from}
     stages.update(dict(crm.stage_names) if crm else {})
     stages.update(dict(stage_names))
-    ignored = {name_key(name) for name in [*(crm.ignore_columns if crm else []), *ignore]}
+    ignored_as_written = [
+        *((name, IGNORED_IN_THE_FILE) for name in (crm.ignore_columns if crm else [])),
+        *((name, IGNORED_ON_THE_COMMAND_LINE) for name in ignore),
+    ]
+    ignored = {name_key(name) for name, _ in ignored_as_written}
     order = date_order or (DateOrder(crm.dates) if crm and crm.dates else DateOrder.AUTO)
     comma = decimal_comma if decimal_comma is not None else bool(crm and crm.decimal_comma)
     return CrmMapping(
@@ -285,6 +295,7 @@ def resolve_mapping(
         strict_columns,
         process_outcome_rule(process),
         pipelines=tuple(pipelines) or tuple(crm.pipelines if crm else ()),
+        ignored_as_written=tuple(ignored_as_written),
     )
 
 

@@ -41,7 +41,22 @@ def test_ignored_columns_are_left_out_and_unused_ignores_are_warned(default_proc
         default_process,
         ["close date", "Region", "Probability"],
     )
-    assert columns.warnings == ["--ignore-column 'probability': no such column in the file"]
+    assert columns.warnings == [
+        "--ignore-column 'Probability': no such column in the file; check its spelling against the header, or remove it"
+    ]
+
+
+def test_a_column_left_out_in_the_crm_block_but_not_in_the_file_is_named_as_written_there(
+    default_process: LoadedProcess,
+) -> None:
+    process = default_process.process.model_copy(update={"crm": Crm(ignore_columns=["Account Name", "Region"])})
+    mapping = resolve_mapping(process, ignore=["Probability"])
+    columns = plan_columns(["deal", "stage", "region", "pain-confirmed"], process, mapping)
+    assert columns.warnings == [
+        "crm.ignore_columns 'Account Name': no such column in the file; check its spelling against the header, "
+        "or remove it",
+        "--ignore-column 'Probability': no such column in the file; check its spelling against the header, or remove it",
+    ]
 
 
 @pytest.mark.parametrize(
