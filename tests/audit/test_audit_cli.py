@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline_report.totals import LISTED_PROBLEMS
 from tests.audit.helpers import audit
 
 HEAD = "deal,stage,amount,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
@@ -48,6 +49,22 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("row", "ahead", "alarm"),
+    [
+        ("Contoso,Qualifying,10000,Ana,yes,recap reply from CFO,2027-02-01", "1 deal sits in a CRM stage", True),
+        ("Contoso,Discovery,10000,Ana,yes,recap reply from CFO,2027-02-01", "No deal sits in a CRM stage", False),
+    ],
+)
+def test_the_difference_is_red_and_the_deals_ahead_ranked_only_when_there_are_any(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, row: str, ahead: str, alarm: bool
+) -> None:
+    run = audit(capsys, tmp_path / "out", str(write_file("p.csv", HEAD + row + "\n")), "--as-of", "2027-03-01")
+    html = run.html()
+    assert ahead in html and ("Biggest inflation first." in html) is alarm
+    assert ('<div class="gap"><dt>Difference' in html) is alarm
 
 
 def test_deals_left_out_of_the_totals_are_counted_in_words(
@@ -198,7 +215,19 @@ def test_more_reasons_than_listed_point_to_the_rest(
     source = write_file("p.csv", HEAD + "".join(f"D{n},nowhere {n},,,,,\n" for n in range(25)) + "Ok,discovery,,,,,\n")
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
     assert run.out.count("unknown stage 'nowhere ") == 20
-    assert "  ... and 5 more: see the not_assessed column of audit.csv" in run.out
+    assert "  ... and 5 more deals not assessed for other reasons: see the not_assessed column of audit.csv" in run.out
+
+
+def test_a_reason_on_more_rows_than_are_listed_counts_them_all(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
+    # The totals list the first LISTED_PROBLEMS rows: the 47 after them had the same reason, not 47 others.
+    rows = "".join(f"D{n},Renewal Due,,,,,\n" for n in range(LISTED_PROBLEMS + 47))
+    source = write_file("p.csv", HEAD + rows + "Odd,nowhere,,,,,\nOk,discovery,,,,,\n")
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert f"Deals not assessed: {LISTED_PROBLEMS + 48}\n" in run.out
+    assert f"(also on lines 3, 4, 5, 6, 7 and {LISTED_PROBLEMS + 47 - 1 - 5} more)\n" in run.out
+    assert "  ... and 1 more deal not assessed for other reasons: see the not_assessed column of audit.csv" in run.out
 
 
 def test_user_errors_share_one_prefix(capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path) -> None:
