@@ -157,9 +157,17 @@ def _entered_columns(
     return columns
 
 
+# A row whose stage alone would tell its outcome, at a stage the process does not know (a misspelt 'Closed Wonn').
+OUTCOME_FROM_UNKNOWN_STAGE = (
+    "no status or flag of the row says whether the deal was won, lost or is still open, so its stage does, and the "
+    "process does not know that stage"
+)
+
+
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
     """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
-    out unread), its answers read as for an open one; its amount as the audit reads it, None where the audit counts
+    out unread; but a row open only for want of a stage the process knows is an error: it may be won or lost),
+    its answers read as for an open one; its amount as the audit reads it, None where the audit counts
     the deal without an amount (`$125,000 monthly`)."""
     try:
         read = rows.deal(cells, outcome_without_amount=True)
@@ -167,6 +175,9 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
         # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown) is moot.
         if rows.outcome_of(cells) not in (Outcome.OPEN, Outcome.DISQUALIFIED):
             errors.append(_error(path, line, problem.reason))
+        elif (unknown := rows.unknown_stage(cells)) is not None:
+            # Open only for want of a stage the process knows: left out, it would take deals out by their outcome.
+            errors.append(_error(path, line, f"{OUTCOME_FROM_UNKNOWN_STAGE}: {unknown}"))
         return None
     if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
         return None  # open or disqualified: no outcome to measure a probability against

@@ -338,8 +338,25 @@ class RowReader:
             segment=segment,
         )
 
-    def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
-        """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
+    def unknown_stage(self, cells: list[str]) -> str | None:
+        """Why the row's stage is none of the process's, when that stage alone would tell the row's outcome (no status
+        or flag tells it): the deal may then be won, lost or open. None for a known stage, or an outcome told (or a
+        status or flag that cannot be read, which deal() says)."""
+        cells = restored(cells)
+        if len(cells) != self.plan.width:
+            return None
+        problems: list[str] = []
+        self._claimed_stage(cells, problems)
+        if not problems or self._outcome(cells, None, [], by_stage=False) is not None:
+            return None
+        return problems[-1]
+
+    def _outcome(
+        self, cells: Sequence[str], claimed: str | None, problems: list[str], by_stage: bool = True
+    ) -> Outcome | None:
+        """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read.
+        Without `by_stage`, the outcome its status and flags tell (None: they leave it to the stage, or one cannot
+        be read)."""
         plan = self.plan
         flags: dict[str, bool | Outcome | None] = dict.fromkeys(FLAG_FIELDS)
         for field, index in self._flags:
@@ -349,18 +366,20 @@ class RowReader:
                 problems.append(f"{field}: {error}")
                 return None
         try:
-            return self.outcomes.outcome(
+            told = self.outcomes.told_outcome(
                 status=_cell(cells, plan.status),
                 is_closed=flags[IS_CLOSED],
                 is_won=flags[IS_WON],
                 is_active=flags[IS_ACTIVE],
                 is_deleted=flags[IS_DELETED],
-                stage_name=_cell(cells, plan.stage),
-                stage_id=claimed,
             )
         except ValueError as error:
             problems.append(f"{STATUS}: {error}{self._status_fix}")
             return None
+        if told is not None or not by_stage:
+            return told
+        closed = closed_flag(flags[IS_CLOSED], flags[IS_ACTIVE])
+        return self.outcomes.outcome_by_stage(_cell(cells, plan.stage), claimed, closed)
 
     def _close_date(self, cells: Sequence[str], problems: list[str]) -> dt.date | None:
         """The close date's cell, or where it is blank the lost date's (a CRM that keeps them apart)."""

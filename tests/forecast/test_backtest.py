@@ -255,6 +255,53 @@ def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit
     assert "close_date: '2025-02-30' is not a real calendar date" in err, err
 
 
+# Two deals won at a misspelt stage and one lost (a user's report): with no status column, the stage is the outcome.
+MISSPELT_WON = (
+    "deal,crm_id,stage,amount,close_date,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+    "A,1,Closed Wonn,1000,2026-06-20,yes,Reply from the CFO to the recap,2026-05-02\n"
+    "B,2,Closed Wonn,1000,2026-06-21,yes,Reply from the CFO to the recap,2026-05-02\n"
+    "C,3,Closed Lost,1000,2026-06-22,no,,\n"
+)
+MISSPELT_HISTORY = "deal,stage,date\n" + "".join(
+    f"{deal},Discovery,2026-04-01\n{deal},{closing},2026-06-2{deal - 1}\n"
+    for deal, closing in ((1, "Closed Won"), (2, "Closed Won"), (3, "Closed Lost"))
+)
+
+
+@pytest.mark.parametrize(
+    ("export", "said"),
+    [
+        (
+            MISSPELT_WON,
+            "closed.csv:2: error: no status or flag of the row says whether the deal was won, lost or is still open, "
+            "so its stage does, and the process does not know that stage: unknown stage 'Closed Wonn'; did you mean "
+            "'Closed Won'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won); map the "
+            'CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id" (also on line 3)',
+        ),
+        # Closed by its IsClosed flag, but whether won or lost is its stage's to say.
+        (
+            MISSPELT_WON.replace("amount,", "amount,IsClosed,").replace(",1000,", ",1000,true,"),
+            "closed.csv:2: error: no status or flag of the row says whether the deal was won, lost or is still open",
+        ),
+    ],
+)
+def test_a_row_whose_outcome_only_an_unknown_stage_tells_is_refused_not_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], export: str, said: str
+) -> None:
+    """Left out as open, the two won deals would leave one lost deal: every win rate 0%, without a word."""
+    closed, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    closed.write_text(export, encoding="utf-8")
+    history.write_text(MISSPELT_HISTORY, encoding="utf-8")
+    args = ["backtest", str(closed), "--history", str(history), "--process", str(ROOT / "process.yaml")]
+    assert main([*args, "--json"]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/{said}" in err and err.endswith("1 error found.\n"), err
+    # Mapped as the message says, the two won deals count.
+    assert main([*args, "--json", "--stage-name", "Closed Wonn=closed-won"]) == 0
+    discovery = json.loads(capsys.readouterr().out)["claimed"]["stages"][0]
+    assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
+
+
 def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
