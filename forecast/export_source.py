@@ -35,14 +35,14 @@ from pipeline_audit.pipeline_csv import (
     with_note,
 )
 from pipeline_audit.repeated_ids import RepeatedIds
-from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, date_hint
 from pipeline_report.summary import other_pipelines_text
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
-from sales_process.vocabulary import name_key, parse_date, plural, shown
+from sales_process.vocabulary import DateOrder, name_key, parse_date, plural, shown
 
 
 @dataclass(frozen=True)
@@ -348,7 +348,8 @@ def _stage_changes(
         try:
             day = parse_date(date_text, mapping.date_order)
         except ValueError as error:
-            errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}"))
+            hint = date_hint(error, "--history-{}", "the history", None)
+            errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}{hint}"))
             continue
         if day is None:
             errors.append(
@@ -404,11 +405,16 @@ def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
 
 
 def export_histories(
-    export: Path, history: Path | None, process: Process, mapping: CrmMapping, no_evidence: bool = False
+    export: Path,
+    history: Path | None,
+    process: Process,
+    mapping: CrmMapping,
+    no_evidence: bool = False,
+    history_dates: DateOrder | None = None,
 ) -> tuple[list[DealHistory], list[str]]:
     """Each deal the export has closed won or lost, with its stage changes from the history file (None: from the
-    export's date-entered columns); and the notes to show with the results (what a field-history report had
-    besides stage changes)."""
+    export's date-entered columns), its dates read in `history_dates` order (None: the export's); and the notes to
+    show with the results (what a field-history report had besides stage changes)."""
     if history is None:
         rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
@@ -427,7 +433,9 @@ def export_histories(
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
         return deals, [entered, *left_out]
-    read = stage_history(history, process, mapping)
+    read = stage_history(
+        history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
+    )
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
         DealHistory(

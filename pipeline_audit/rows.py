@@ -389,7 +389,7 @@ class RowReader:
             try:
                 return self._date(cells[index])
             except ValueError as error:
-                problems.append(f"{field_name}: {error}{_date_hint(error)}")
+                problems.append(f"{field_name}: {error}{date_hint(error)}")
                 return None
         return None
 
@@ -530,7 +530,7 @@ class RowReader:
         try:
             date = self._date(date_text) if date_text else None
         except ValueError as error:
-            problems.append(f"{key}.date: {error}{_date_hint(error)}")
+            problems.append(f"{key}.date: {error}{date_hint(error)}")
             date = None
         buyer = cells[columns.confirmed_by].strip() if columns.confirmed_by is not None else ""
         if met is None:
@@ -576,14 +576,26 @@ def _buyer_answer(
     return BuyerAnswer(name, email, date, met, None if met else (evidence.strip() or None)).as_answer()
 
 
-def _date_hint(error: ValueError) -> str:
+def date_hint(
+    error: ValueError, option: str = "--{}", file: str = "the file", setting: str | None = "crm.dates"
+) -> str:
+    """How to read a date its file's order (DateOrder) does not: pass the option for the order it fits, `option` with
+    day-first or month-first in it (the export's --day-first, a backtest's history's --history-day-first), or set
+    `setting` in process.yaml (None: none); "" when the order is not the matter."""
+
+    def given(order: str) -> str:
+        return option.format(order) + (f" ({setting}: {order})" if setting else "")
+
     if isinstance(error, AmbiguousDateError):
-        return "; or pass --day-first or --month-first (crm.dates) if every date in the file is written so"
+        either = f"{option.format('day-first')} or {option.format('month-first')}" + (
+            f" ({setting})" if setting else ""
+        )
+        return f"; or pass {either} if every date in {file} is written so"
     if isinstance(error, MonthFirstDateError):
-        return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
+        return f"; or pass {given('month-first')} if every date in {file} is written so"
     if isinstance(error, OtherOrderDateError):
         fits = error.fits.value
-        return f"; if the file writes its dates {fits.replace('-', ' ')}, pass --{fits} (crm.dates: {fits}) instead"
+        return f"; if {file} writes its dates {fits.replace('-', ' ')}, pass {given(fits)} instead"
     return ""
 
 

@@ -121,6 +121,12 @@ def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsy
             "no month ends between 2025-03-02 and 2025-03-20",
         ),
         (["EXPORT", "--history", "HISTORY", "--from", "01/02/2025"], 2, "is not a date"),
+        (
+            ["EXPORT", "--history-month-first"],
+            2,
+            "--history-month-first reads the dates of a history file: give it with --history HISTORY.csv (an "
+            "export's own \"Date entered\" columns are read in the export's order: --day-first or --month-first)",
+        ),
     ],
 )
 def test_option_mistakes_are_told_plainly(
@@ -139,6 +145,12 @@ def test_option_mistakes_are_told_plainly(
         ("deal,stage\nD001,Discovery\n", "the history has no column for date ('date' or 'Last Modified'"),
         ("deal,stage,date\nD001,Shopping,2025-02-01\n", "history.csv:2: error: stage 'Shopping'"),
         ("deal,stage,date\nD001,Discovery,soon\n", "history.csv:2: error: date: 'soon' is not a date"),
+        (
+            "deal,stage,date\nD001,Discovery,03/04/2025\n",
+            "history.csv:2: error: date: '03/04/2025' is ambiguous (day or month first?); write it as YYYY-MM-DD, "
+            "e.g. 2027-03-01; or pass --history-day-first or --history-month-first if every date in the history is "
+            "written so",
+        ),
         ("deal,stage,date\n,Discovery,2025-02-01\n", "history.csv:2: error: the deal cell is blank"),
         ("deal,stage,date\n", "the history has no rows after its header"),
         # An empty history names the history's columns, not an export's (deal, stage, amount, owner, milestones).
@@ -157,6 +169,22 @@ def test_a_bad_history_is_refused_with_the_row_at_fault(
     bad.write_text(history, encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
     assert status == 1 and message in err, err
+
+
+def test_a_history_written_day_first_is_read_in_its_own_order_beside_a_month_first_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--month-first reads both files; a history of another order is read with --history-day-first, which the
+    error names."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    day_first = re.sub(r"(\d{4})-(\d\d)-(\d\d)", r"\3/\2/\1", history.read_text(encoding="utf-8"))
+    history.write_text(day_first, encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--month-first")
+    assert status == 1 and "; if the history writes its dates day first, pass --history-day-first instead" in err, err
+    both = ("--month-first", "--history-day-first")
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, *both, "--json") == expected
 
 
 def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
