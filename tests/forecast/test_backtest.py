@@ -587,6 +587,19 @@ def _made_result(claimed: float, verified: float, n: int = 40) -> Backtest:
             "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.197, is "
             "0.045 lower than 0.242 (19% less error).",
         ),
+        # The gap of the scores as shown (0.260 - 0.257), not of the scores unrounded (0.0038, shown 0.004).
+        (
+            0.2604,
+            0.2566,
+            "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.257, is "
+            "0.003 lower than 0.260 (1% less error).",
+        ),
+        (
+            0.1004,
+            0.0956,
+            "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.096, is "
+            "0.004 lower than 0.100 (4% less error).",
+        ),
         (
             0.2001,
             0.2004,
