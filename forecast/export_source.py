@@ -172,10 +172,12 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     try:
         read = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:
-        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown) is moot.
-        if rows.outcome_of(cells) not in (Outcome.OPEN, Outcome.DISQUALIFIED):
+        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown where the
+        # status or the stage's own words tell the outcome) is moot.
+        outcome = rows.outcome_of(cells)
+        if outcome not in (Outcome.OPEN, Outcome.DISQUALIFIED):
             errors.append(_error(path, line, problem.reason))
-        elif (unknown := rows.unknown_stage(cells)) is not None:
+        elif outcome is Outcome.OPEN and (unknown := rows.unknown_stage(cells)) is not None:
             # Open only for want of a stage the process knows: left out, it would take deals out by their outcome.
             errors.append(_error(path, line, f"{OUTCOME_FROM_UNKNOWN_STAGE}: {unknown}"))
         return None

@@ -324,7 +324,10 @@ def test_a_row_whose_outcome_only_an_unknown_stage_tells_is_refused_not_left_out
     assert main([*args, "--json"]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path}/{said}" in err and err.endswith("1 error found.\n"), err
-    # Mapped as the message says, the two won deals count.
+    # Mapped as the message says, the two won deals count; a stage whose own words say disqualified tells the
+    # outcome, unknown as it is: that deal is left out unread (its date that is none too), as every disqualified one is.
+    duplicate = export.splitlines()[-1].replace("C,3,Closed Lost,", "D,4,Duplicate,").replace("06-22", "02-30")
+    closed.write_text(f"{export}{duplicate}\n", encoding="utf-8")
     assert main([*args, "--json", "--stage-name", "Closed Wonn=closed-won"]) == 0
     discovery = json.loads(capsys.readouterr().out)["claimed"]["stages"][0]
     assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
