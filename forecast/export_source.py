@@ -35,14 +35,14 @@ from pipeline_audit.pipeline_csv import (
     with_note,
 )
 from pipeline_audit.repeated_ids import RepeatedIds
-from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
+from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, date_hint
 from pipeline_report.summary import other_pipelines_text
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
-from sales_process.vocabulary import name_key, parse_date, plural, shown
+from sales_process.vocabulary import DateOrder, name_key, parse_date, plural, shown
 
 
 @dataclass(frozen=True)
@@ -157,16 +157,29 @@ def _entered_columns(
     return columns
 
 
+# A row whose stage alone would tell its outcome, at a stage the process does not know (a misspelt 'Closed Wonn').
+OUTCOME_FROM_UNKNOWN_STAGE = (
+    "no status or flag of the row says whether the deal was won, lost or is still open, so its stage does, and the "
+    "process does not know that stage"
+)
+
+
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
     """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
-    out unread), its answers read as for an open one; its amount as the audit reads it, None where the audit counts
+    out unread; but a row open only for want of a stage the process knows is an error: it may be won or lost),
+    its answers read as for an open one; its amount as the audit reads it, None where the audit counts
     the deal without an amount (`$125,000 monthly`)."""
     try:
         read = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:
-        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown) is moot.
-        if rows.outcome_of(cells) not in (Outcome.OPEN, Outcome.DISQUALIFIED):
+        # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown where the
+        # status or the stage's own words tell the outcome) is moot.
+        outcome = rows.outcome_of(cells)
+        if outcome not in (Outcome.OPEN, Outcome.DISQUALIFIED):
             errors.append(_error(path, line, problem.reason))
+        elif outcome is Outcome.OPEN and (unknown := rows.unknown_stage(cells)) is not None:
+            # Open only for want of a stage the process knows: left out, it would take deals out by their outcome.
+            errors.append(_error(path, line, f"{OUTCOME_FROM_UNKNOWN_STAGE}: {unknown}"))
         return None
     if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
         return None  # open or disqualified: no outcome to measure a probability against
@@ -337,7 +350,8 @@ def _stage_changes(
         try:
             day = parse_date(date_text, mapping.date_order)
         except ValueError as error:
-            errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}"))
+            hint = date_hint(error, "--history-{}", "the history", None)
+            errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}{hint}"))
             continue
         if day is None:
             errors.append(
@@ -393,11 +407,16 @@ def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
 
 
 def export_histories(
-    export: Path, history: Path | None, process: Process, mapping: CrmMapping, no_evidence: bool = False
+    export: Path,
+    history: Path | None,
+    process: Process,
+    mapping: CrmMapping,
+    no_evidence: bool = False,
+    history_dates: DateOrder | None = None,
 ) -> tuple[list[DealHistory], list[str]]:
     """Each deal the export has closed won or lost, with its stage changes from the history file (None: from the
-    export's date-entered columns); and the notes to show with the results (what a field-history report had
-    besides stage changes)."""
+    export's date-entered columns), its dates read in `history_dates` order (None: the export's); and the notes to
+    show with the results (what a field-history report had besides stage changes)."""
     if history is None:
         rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
@@ -416,7 +435,9 @@ def export_histories(
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
         return deals, [entered, *left_out]
-    read = stage_history(history, process, mapping)
+    read = stage_history(
+        history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
+    )
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
     deals = [
         DealHistory(

@@ -64,7 +64,8 @@ def brier_verdict(result: Backtest) -> str:
             f"The claimed and the verified stage predicted the outcomes equally well (Brier score {claimed:.3f} each)."
         )
     better, worse = ("claimed", "verified") if claimed < verified else ("verified", "claimed")
-    low, high = sorted((claimed, verified))
+    # The gap and its share follow from the scores as shown, so that the sentence's own figures add up.
+    low, high = sorted((round(claimed, 3), round(verified, 3)))
     said = (
         f"The {better} stage predicted the outcomes better than the {worse} stage: its Brier score, {low:.3f}, is "
         f"{high - low:.3f} lower than {high:.3f} ({(high - low) / high:.0%} less error)."

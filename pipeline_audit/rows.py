@@ -338,8 +338,25 @@ class RowReader:
             segment=segment,
         )
 
-    def _outcome(self, cells: Sequence[str], claimed: str | None, problems: list[str]) -> Outcome | None:
-        """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read."""
+    def unknown_stage(self, cells: list[str]) -> str | None:
+        """Why the row's stage is none of the process's, when that stage alone would tell the row's outcome (no status
+        or flag tells it): the deal may then be won, lost or open. None for a known stage, or an outcome told (or a
+        status or flag that cannot be read, which deal() says)."""
+        cells = restored(cells)
+        if len(cells) != self.plan.width:
+            return None
+        problems: list[str] = []
+        self._claimed_stage(cells, problems)
+        if not problems or self._outcome(cells, None, [], by_stage=False) is not None:
+            return None
+        return problems[-1]
+
+    def _outcome(
+        self, cells: Sequence[str], claimed: str | None, problems: list[str], by_stage: bool = True
+    ) -> Outcome | None:
+        """The row's outcome by the one rule (sales_process.outcome); None and a problem when a cell cannot be read.
+        Without `by_stage`, the outcome its status and flags tell (None: they leave it to the stage, or one cannot
+        be read)."""
         plan = self.plan
         flags: dict[str, bool | Outcome | None] = dict.fromkeys(FLAG_FIELDS)
         for field, index in self._flags:
@@ -349,18 +366,20 @@ class RowReader:
                 problems.append(f"{field}: {error}")
                 return None
         try:
-            return self.outcomes.outcome(
+            told = self.outcomes.told_outcome(
                 status=_cell(cells, plan.status),
                 is_closed=flags[IS_CLOSED],
                 is_won=flags[IS_WON],
                 is_active=flags[IS_ACTIVE],
                 is_deleted=flags[IS_DELETED],
-                stage_name=_cell(cells, plan.stage),
-                stage_id=claimed,
             )
         except ValueError as error:
             problems.append(f"{STATUS}: {error}{self._status_fix}")
             return None
+        if told is not None or not by_stage:
+            return told
+        closed = closed_flag(flags[IS_CLOSED], flags[IS_ACTIVE])
+        return self.outcomes.outcome_by_stage(_cell(cells, plan.stage), claimed, closed)
 
     def _close_date(self, cells: Sequence[str], problems: list[str]) -> dt.date | None:
         """The close date's cell, or where it is blank the lost date's (a CRM that keeps them apart)."""
@@ -370,7 +389,7 @@ class RowReader:
             try:
                 return self._date(cells[index])
             except ValueError as error:
-                problems.append(f"{field_name}: {error}{_date_hint(error)}")
+                problems.append(f"{field_name}: {error}{date_hint(error)}")
                 return None
         return None
 
@@ -511,7 +530,7 @@ class RowReader:
         try:
             date = self._date(date_text) if date_text else None
         except ValueError as error:
-            problems.append(f"{key}.date: {error}{_date_hint(error)}")
+            problems.append(f"{key}.date: {error}{date_hint(error)}")
             date = None
         buyer = cells[columns.confirmed_by].strip() if columns.confirmed_by is not None else ""
         if met is None:
@@ -557,14 +576,26 @@ def _buyer_answer(
     return BuyerAnswer(name, email, date, met, None if met else (evidence.strip() or None)).as_answer()
 
 
-def _date_hint(error: ValueError) -> str:
+def date_hint(
+    error: ValueError, option: str = "--{}", file: str = "the file", setting: str | None = "crm.dates"
+) -> str:
+    """How to read a date its file's order (DateOrder) does not: pass the option for the order it fits, `option` with
+    day-first or month-first in it (the export's --day-first, a backtest's history's --history-day-first), or set
+    `setting` in process.yaml (None: none); "" when the order is not the matter."""
+
+    def given(order: str) -> str:
+        return option.format(order) + (f" ({setting}: {order})" if setting else "")
+
     if isinstance(error, AmbiguousDateError):
-        return "; or pass --day-first or --month-first (crm.dates) if every date in the file is written so"
+        either = f"{option.format('day-first')} or {option.format('month-first')}" + (
+            f" ({setting})" if setting else ""
+        )
+        return f"; or pass {either} if every date in {file} is written so"
     if isinstance(error, MonthFirstDateError):
-        return "; or pass --month-first (crm.dates: month-first) if every date in the file is written so"
+        return f"; or pass {given('month-first')} if every date in {file} is written so"
     if isinstance(error, OtherOrderDateError):
         fits = error.fits.value
-        return f"; if the file writes its dates {fits.replace('-', ' ')}, pass --{fits} (crm.dates: {fits}) instead"
+        return f"; if {file} writes its dates {fits.replace('-', ' ')}, pass {given(fits)} instead"
     return ""
 
 

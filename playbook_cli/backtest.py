@@ -24,6 +24,7 @@ from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions, records_configured
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
+from sales_process.vocabulary import DateOrder
 
 EXAMPLE = """examples:
   playbook backtest                                   the saved deals' outcomes (./playbook.db)
@@ -32,6 +33,7 @@ EXAMPLE = """examples:
   playbook backtest --from 2026-01-01 --to 2026-06-30 --every week --json
   playbook backtest closed.csv --history history.csv --no-evidence   the CRM's stages alone, before its evidence fields
   playbook backtest hubspot-deals.csv                 a HubSpot export with its "Date entered <stage>" columns
+  playbook backtest closed.csv --history history.csv --month-first --history-day-first
 
 At each snapshot date (the last day of each week, month or quarter; default: monthly over the
 12 months before the latest close date) every deal that closed won or lost after it is counted
@@ -39,8 +41,10 @@ at the stage the CRM claimed then and at the stage its evidence verified then (o
 dated on or before the snapshot count); a stage's win rate counts each deal once, however many
 snapshots held it there. The history file (CSV or .xlsx) has one row per deal and
 stage change, columns deal, stage, date (or as mapped under crm.history in process.yaml); of a
-field-history report (Salesforce's Opportunity Field History) the stage changes are read. Without
---history, the export's own "Date entered <stage>" columns (HubSpot's) are the history."""
+field-history report (Salesforce's Opportunity Field History) the stage changes are read. Its dates
+are read in the export's order (--day-first, --month-first), or in its own with --history-day-first
+or --history-month-first. Without --history, the export's own "Date entered <stage>" columns
+(HubSpot's) are the history."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,11 +77,37 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="measure the stages the CRM claimed alone, for an export without milestone columns",
     )
     add_mapping_options(parser)
+    add_history_date_options(parser)
     parser.set_defaults(run=guarded(run))
+
+
+def add_history_date_options(parser: argparse.ArgumentParser) -> None:
+    """Add --history-day-first/--history-month-first: the history file's own date order, when it is not the
+    export's (--day-first/--month-first read both)."""
+    order = parser.add_mutually_exclusive_group()
+    for option, const, example in (
+        ("--history-day-first", DateOrder.DAY_FIRST, "day first (3 April)"),
+        ("--history-month-first", DateOrder.MONTH_FIRST, "month first (March 4)"),
+    ):
+        order.add_argument(
+            option,
+            dest="history_dates",
+            action="store_const",
+            const=const,
+            help=f"read the --history file's dates such as 03/04/2027 {example}, whatever the export's order "
+            "(default: the export's, --day-first or --month-first)",
+        )
 
 
 def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[DealHistory], list[str]]:
     """The closed deals to measure, and notes on how their source was read."""
+    if args.history_dates is not None and args.history is None:
+        option = "--history-day-first" if args.history_dates is DateOrder.DAY_FIRST else "--history-month-first"
+        raise UserError(
+            f"{option} reads the dates of a history file: give it with --history HISTORY.csv (an export's own "
+            '"Date entered" columns are read in the export\'s order: --day-first or --month-first)',
+            status=EXIT_USAGE,
+        )
     if args.export is not None:
         if args.database:
             raise UserError("give an export (with --history) or --database, not both", status=EXIT_USAGE)
@@ -85,7 +115,12 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[De
 
         history = None if args.history is None else Path(args.history)
         return export_histories(
-            Path(args.export), history, loaded.process, mapping_from_options(args, loaded), args.no_evidence
+            Path(args.export),
+            history,
+            loaded.process,
+            mapping_from_options(args, loaded),
+            args.no_evidence,
+            args.history_dates,
         )
     if args.history is not None:
         raise UserError(

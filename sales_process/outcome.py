@@ -237,6 +237,31 @@ class OutcomeRule:
 
         Raise ValueError for a status value that is not known.
         """
+        told = self.told_outcome(
+            status=status, is_closed=is_closed, is_won=is_won, is_active=is_active, is_deleted=is_deleted
+        )
+        if told is not None:
+            return told
+        return self.outcome_by_stage(stage_name, stage_id, closed_flag(is_closed, is_active))
+
+    def outcome_by_stage(self, stage_name: str, stage_id: str | None, closed: bool | None = None) -> Outcome:
+        """The outcome the stage tells where the status and flags do not (told_outcome); `closed`: what the flags
+        say of it (closed_flag)."""
+        by_stage = self.stage_outcome(stage_name, stage_id)
+        # Closed at one of the process's stages but the last: not pipeline, and not won either.
+        return Outcome.LOST if by_stage is Outcome.OPEN and closed is True and stage_id is not None else by_stage
+
+    def told_outcome(
+        self,
+        *,
+        status: str = "",
+        is_closed: bool | Outcome | None = None,
+        is_won: bool | Outcome | None = None,
+        is_active: bool | Outcome | None = None,
+        is_deleted: bool | Outcome | None = None,
+    ) -> Outcome | None:
+        """The outcome the row's status and flags tell, read as `outcome` reads them; None when they leave it to the
+        stage. Raise ValueError for a status value that is not known."""
         by_status = self.status_outcome(status)
         if is_deleted is True:
             return Outcome.DISQUALIFIED
@@ -245,13 +270,7 @@ class OutcomeRule:
         for flag in (is_closed, is_won, is_active, is_deleted):
             if isinstance(flag, Outcome):
                 return flag
-        closed = closed_flag(is_closed, is_active)
-        by_flags = closed_won_outcome(closed, is_won if isinstance(is_won, bool) else None)
-        if by_flags is not None:
-            return by_flags
-        by_stage = self.stage_outcome(stage_name, stage_id)
-        # Closed at one of the process's stages but the last: not pipeline, and not won either.
-        return Outcome.LOST if by_stage is Outcome.OPEN and closed is True and stage_id is not None else by_stage
+        return closed_won_outcome(closed_flag(is_closed, is_active), is_won if isinstance(is_won, bool) else None)
 
 
 def closed_flag(is_closed: bool | Outcome | None, is_active: bool | Outcome | None) -> bool | None:

@@ -121,6 +121,12 @@ def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsy
             "no month ends between 2025-03-02 and 2025-03-20",
         ),
         (["EXPORT", "--history", "HISTORY", "--from", "01/02/2025"], 2, "is not a date"),
+        (
+            ["EXPORT", "--history-month-first"],
+            2,
+            "--history-month-first reads the dates of a history file: give it with --history HISTORY.csv (an "
+            "export's own \"Date entered\" columns are read in the export's order: --day-first or --month-first)",
+        ),
     ],
 )
 def test_option_mistakes_are_told_plainly(
@@ -139,6 +145,12 @@ def test_option_mistakes_are_told_plainly(
         ("deal,stage\nD001,Discovery\n", "the history has no column for date ('date' or 'Last Modified'"),
         ("deal,stage,date\nD001,Shopping,2025-02-01\n", "history.csv:2: error: stage 'Shopping'"),
         ("deal,stage,date\nD001,Discovery,soon\n", "history.csv:2: error: date: 'soon' is not a date"),
+        (
+            "deal,stage,date\nD001,Discovery,03/04/2025\n",
+            "history.csv:2: error: date: '03/04/2025' is ambiguous (day or month first?); write it as YYYY-MM-DD, "
+            "e.g. 2027-03-01; or pass --history-day-first or --history-month-first if every date in the history is "
+            "written so",
+        ),
         ("deal,stage,date\n,Discovery,2025-02-01\n", "history.csv:2: error: the deal cell is blank"),
         ("deal,stage,date\n", "the history has no rows after its header"),
         # An empty history names the history's columns, not an export's (deal, stage, amount, owner, milestones).
@@ -157,6 +169,22 @@ def test_a_bad_history_is_refused_with_the_row_at_fault(
     bad.write_text(history, encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
     assert status == 1 and message in err, err
+
+
+def test_a_history_written_day_first_is_read_in_its_own_order_beside_a_month_first_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--month-first reads both files; a history of another order is read with --history-day-first, which the
+    error names."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    day_first = re.sub(r"(\d{4})-(\d\d)-(\d\d)", r"\3/\2/\1", history.read_text(encoding="utf-8"))
+    history.write_text(day_first, encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--month-first")
+    assert status == 1 and "; if the history writes its dates day first, pass --history-day-first instead" in err, err
+    both = ("--month-first", "--history-day-first")
+    assert _run(capsys, str(export), "--history", str(history), *SPAN, *both, "--json") == expected
 
 
 def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -253,6 +281,56 @@ def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit
     status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN)
     assert status == 1 and f"{export}:{table.index(won) + 1}: error: " in err, err
     assert "close_date: '2025-02-30' is not a real calendar date" in err, err
+
+
+# Two deals won at a misspelt stage and one lost (a user's report): with no status column, the stage is the outcome.
+MISSPELT_WON = (
+    "deal,crm_id,stage,amount,close_date,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+    "A,1,Closed Wonn,1000,2026-06-20,yes,Reply from the CFO to the recap,2026-05-02\n"
+    "B,2,Closed Wonn,1000,2026-06-21,yes,Reply from the CFO to the recap,2026-05-02\n"
+    "C,3,Closed Lost,1000,2026-06-22,no,,\n"
+)
+MISSPELT_HISTORY = "deal,stage,date\n" + "".join(
+    f"{deal},Discovery,2026-04-01\n{deal},{closing},2026-06-2{deal - 1}\n"
+    for deal, closing in ((1, "Closed Won"), (2, "Closed Won"), (3, "Closed Lost"))
+)
+
+
+@pytest.mark.parametrize(
+    ("export", "said"),
+    [
+        (
+            MISSPELT_WON,
+            "closed.csv:2: error: no status or flag of the row says whether the deal was won, lost or is still open, "
+            "so its stage does, and the process does not know that stage: unknown stage 'Closed Wonn'; did you mean "
+            "'Closed Won'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won); map the "
+            'CRM\'s stage names under crm.stage_names or with --stage-name "NAME=stage-id" (also on line 3)',
+        ),
+        # Closed by its IsClosed flag, but whether won or lost is its stage's to say.
+        (
+            MISSPELT_WON.replace("amount,", "amount,IsClosed,").replace(",1000,", ",1000,true,"),
+            "closed.csv:2: error: no status or flag of the row says whether the deal was won, lost or is still open",
+        ),
+    ],
+)
+def test_a_row_whose_outcome_only_an_unknown_stage_tells_is_refused_not_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], export: str, said: str
+) -> None:
+    """Left out as open, the two won deals would leave one lost deal: every win rate 0%, without a word."""
+    closed, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    closed.write_text(export, encoding="utf-8")
+    history.write_text(MISSPELT_HISTORY, encoding="utf-8")
+    args = ["backtest", str(closed), "--history", str(history), "--process", str(ROOT / "process.yaml")]
+    assert main([*args, "--json"]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/{said}" in err and err.endswith("1 error found.\n"), err
+    # Mapped as the message says, the two won deals count; a stage whose own words say disqualified tells the
+    # outcome, unknown as it is: that deal is left out unread (its date that is none too), as every disqualified one is.
+    duplicate = export.splitlines()[-1].replace("C,3,Closed Lost,", "D,4,Duplicate,").replace("06-22", "02-30")
+    closed.write_text(f"{export}{duplicate}\n", encoding="utf-8")
+    assert main([*args, "--json", "--stage-name", "Closed Wonn=closed-won"]) == 0
+    discovery = json.loads(capsys.readouterr().out)["claimed"]["stages"][0]
+    assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
 
 
 def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
@@ -511,6 +589,19 @@ def _made_result(claimed: float, verified: float, n: int = 40) -> Backtest:
             0.197,
             "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.197, is "
             "0.045 lower than 0.242 (19% less error).",
+        ),
+        # The gap of the scores as shown (0.260 - 0.257), not of the scores unrounded (0.0038, shown 0.004).
+        (
+            0.2604,
+            0.2566,
+            "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.257, is "
+            "0.003 lower than 0.260 (1% less error).",
+        ),
+        (
+            0.1004,
+            0.0956,
+            "The verified stage predicted the outcomes better than the claimed stage: its Brier score, 0.096, is "
+            "0.004 lower than 0.100 (4% less error).",
         ),
         (
             0.2001,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -97,10 +98,8 @@ def test_every_page_the_manuals_nav_names_is_written() -> None:
     assert [page for page in nav if not (ROOT / "docs" / page).is_file()] == []
 
 
-def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_output(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    """Run the worked example: every line the manual and the README show is a line it prints."""
+def _worked_example(capsys: pytest.CaptureFixture[str], *more: str) -> str:
+    """What the backtest's worked example (docs/revops/backtest.md) prints, with these options too."""
     status = main(
         [
             "backtest",
@@ -111,12 +110,20 @@ def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_outpu
             "week",
             "--process",
             str(ROOT / "process.yaml"),
-            "--out",
-            str(tmp_path / "backtest-out"),
+            *more,
         ]
     )
-    printed = {line.rstrip() for line in capsys.readouterr().out.splitlines()}
-    assert status == 0
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    return out
+
+
+def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Run the worked example: every line the manual and the README show is a line it prints."""
+    out = _worked_example(capsys, "--out", str(tmp_path / "backtest-out"))
+    printed = {line.rstrip() for line in out.splitlines()}
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     manual = (ROOT / "docs" / "revops" / "backtest.md").read_text(encoding="utf-8")
     shown = textwrap.dedent(readme.split("```console\n", 1)[1].split("```", 1)[0]).splitlines()
@@ -125,3 +132,25 @@ def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_outpu
         assert lines[0].startswith("$ playbook backtest examples/closed-deals.csv --history examples/stage-history.csv")
         outputs = [line.rstrip().replace("backtest-out/", f"{tmp_path}/backtest-out/") for line in lines[1:]]
         assert len(outputs) >= 4 and all(line in printed for line in outputs), sorted(set(outputs) - printed)
+
+
+def test_the_backtests_json_example_in_the_manual_is_the_worked_examples_json_shortened(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each number the manual's JSON example shows is the worked example's --json, rounded to 4 places; "…" stands
+    for the snapshots and the stages left out."""
+    real = json.loads(_worked_example(capsys, "--json"))
+    manual = (ROOT / "docs" / "revops" / "backtest.md").read_text(encoding="utf-8")
+    shown = json.loads(manual.split("## JSON", 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
+    assert shown.keys() == real.keys() and shown["left_out"] == real["left_out"]
+    assert shown["snapshots"] == [*real["snapshots"][:2], "…"]
+    for basis in ("claimed", "verified"):
+        *stages, rest = shown[basis]["stages"]
+        assert rest == "…" and shown[basis]["brier"] == round(real[basis]["brier"], 4), basis
+        by_id = {stage["stage"]: stage for stage in real[basis]["stages"]}
+        for stage in stages:
+            rounded = {
+                key: round(value, 4) if isinstance(value, float) else value
+                for key, value in by_id[stage["stage"]].items()
+            }
+            assert stage == rounded, (basis, stage, rounded)
