@@ -9,7 +9,8 @@ Rules (the manual's "Weekly digest" says the same):
   of today and no answers; a deal created since has no "then".
 - A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
   evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
-- Weighted amounts are added only in the pipeline's currency (that of most deals), as on /pipeline.
+- Weighted amounts are added only in the pipeline's currency (that of most deals), and only those of deals with
+  an amount and a claimed stage, by pipeline_report.totals.Totals: the figures of /pipeline and the audit.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from deal_records.models import Check, Deal, DigestDelivery, Role, User
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.records import summing_currency
+from pipeline_report.totals import Totals
 from sales_process.confirmation import RequestState
-from sales_process.deal_verdict import weighted_cents
+from sales_process.deal_verdict import DealVerdict, KnownVerdicts
 from sales_process.engine import Assessment
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -60,6 +62,11 @@ class Standing:
     verified_index: int
     claimed_index: int | None
     amount: float | None
+
+    def verdict(self, known: KnownVerdicts, number: int) -> DealVerdict:
+        """The standing as the verdict the pipeline's totals are fed (its weighted amounts in cents)."""
+        claimed = None if self.claimed_index is None else known.process.stages[self.claimed_index].id
+        return known.verdict(number, "", claimed, self.verified_index, self.amount, ())
 
 
 @dataclass(frozen=True)
@@ -135,43 +142,27 @@ def slid(deals: Iterable[OpenDeal], then: dict[int, Standing]) -> list[tuple[Ope
     ]
 
 
-@dataclass(frozen=True)
-class Totals:
-    """The weighted pipeline in whole cents: claimed by the CRM stages and verified by the evidence."""
-
-    claimed_cents: int
-    verified_cents: int
-
-    @property
-    def gap_cents(self) -> int:
-        """How much of the claimed pipeline the evidence does not carry."""
-        return self.claimed_cents - self.verified_cents
-
-
-def weighted(process: Process, standing: Standing) -> tuple[int, int]:
-    """A standing's claimed and verified weighted amounts in cents (0 without an amount or a claimed stage)."""
-    stages = process.stages
-    claimed = None if standing.claimed_index is None else stages[standing.claimed_index]
-    claimed_cents = weighted_cents(standing.amount, claimed.probability) if claimed is not None else None
-    verified_cents = weighted_cents(standing.amount, stages[standing.verified_index].probability)
-    return claimed_cents or 0, verified_cents or 0
-
-
 def totals(process: Process, standings: Iterable[Standing]) -> Totals:
-    """The weighted pipeline of these standings."""
-    pairs = [weighted(process, standing) for standing in standings]
-    return Totals(sum(claimed for claimed, _ in pairs), sum(verified for _, verified in pairs))
+    """The weighted pipeline of these standings, summed by the one definition /pipeline and the audit use
+    (pipeline_report.totals.Totals): claimed against verified over the deals with an amount and a claimed stage."""
+    summed = Totals(process)
+    known = KnownVerdicts(process)
+    for number, standing in enumerate(standings, 1):
+        summed.add(standing.verdict(known, number))
+    return summed
 
 
 def largest_gaps(process: Process, deals: Iterable[OpenDeal], count: int) -> list[tuple[OpenDeal, int]]:
     """The `count` deals whose claimed stage is furthest ahead of the evidence, by weighted amount (cents);
     a deal without an amount has no gap in money and is left out."""
     gaps = []
+    known = KnownVerdicts(process)
     for item in deals:
         ahead = item.assessment.stages_ahead
         if item.weighed and ahead is not None and ahead > 0:
-            claimed, verified = weighted(process, item.now)
-            if claimed > verified:
+            verdict = item.now.verdict(known, item.deal.id)
+            claimed, verified = verdict.claimed_weighted_cents, verdict.verified_weighted_cents
+            if claimed is not None and verified is not None and claimed > verified:
                 gaps.append((item, claimed - verified))
     return sorted(gaps, key=lambda pair: (-pair[1], pair[0].deal.id))[:count]
 
