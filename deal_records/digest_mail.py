@@ -20,6 +20,8 @@ from deal_records.digest import (
     Reply,
     Span,
     Standing,
+    added_in,
+    in_team,
     largest_gaps,
     open_deals,
     recipients,
@@ -92,7 +94,9 @@ def digest_emails(
         span = span_for(session, manager, as_of, now)
         team = team_deals(deals, manager, teams)
         managing = any(theirs.id == manager.id for theirs in teams.values())
-        text = manager_mail(session, loaded.process, manager, team, span, as_of, currency, links, managing=managing)
+        text = manager_mail(
+            session, loaded.process, manager, team, span, as_of, currency, links, managing=managing, teams=teams
+        )
         emails.append(DigestEmail(manager, span, text))
     return emails
 
@@ -110,7 +114,7 @@ def rep_mail(
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
-    fell = slid(own, standings_then(session, process, own, span.since, owner_id=rep.id))
+    fell = slid(own, standings_then(session, process, span.since, span.judged_on, owner_id=rep.id))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
@@ -139,14 +143,20 @@ def manager_mail(
     links: Links = NO_LINKS,
     *,
     managing: bool = False,
+    teams: dict[int, User] | None = None,
 ) -> MailText:
     """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps.
 
-    `deals` are the team's (digest.team_deals); `managing` says the manager has reps of their own, so the
-    opening says whose deals these are."""
+    `deals` are the team's (digest.team_deals, of `teams`: people.managers_of_reps); `managing` says the manager has
+    reps of their own, so the opening says whose deals these are. The pipeline "then" is the team's as the last
+    digest counted it, deals closed since included (digest.standings_then)."""
     weighed = [item for item in deals if item.weighed]
-    then = standings_then(session, process, deals, span.since)
-    before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
+    then = {
+        deal_id: standing
+        for deal_id, standing in standings_then(session, process, span.since, span.judged_on).items()
+        if in_team(standing.owner_id, manager, teams or {})
+    }
+    before = totals(process, [standing for standing in then.values() if added_in(standing.currency, currency)])
     after = totals(process, [item.now for item in weighed])
     fell = slid(deals, then)
     gaps = largest_gaps(process, deals, LARGEST_GAPS)

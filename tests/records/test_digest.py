@@ -549,3 +549,31 @@ def test_the_managers_verified_pipeline_is_the_pipeline_pages_figure(
         "  Not weighted: 1 deal without an amount and 1 deal without a claimed stage (nothing claimed to compare the "
         "evidence with); the pipeline page lists each\n"
     ) in lee
+
+
+def test_was_is_the_figure_the_last_digest_sent_even_for_a_deal_closed_since(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """Contoso (80,000 at Negotiating, verified at Discovery: 8,000.00 of the 37,000.00) is open when Lee's digest
+    goes, and won before the next one: that one's "was" is the 37,000.00 Lee read, the pipeline as it stood then,
+    not today's deals taken back to that day (which would say 29,000.00, a figure no email ever showed)."""
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    sent = mail_server.received[-1].message.get_content()
+    assert "  Verified by the evidence: 37,000.00\n" in sent.replace("\r\n", "\n")
+    with writing(sessions) as db:
+        contoso = db.scalar(select(Deal).where(Deal.name == "Contoso Retail"))
+        assert contoso is not None
+        record_outcome(db, _user(db, "lee@example.com"), contoso, OutcomeChange(Outcome.WON, closed_on=TODAY), "form")
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    lee = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert "  Claimed by the CRM stages: 82,000.00 (was 146,000.00; -64,000.00)\n" in lee
+    assert "  Verified by the evidence: 29,000.00 (was 37,000.00; -8,000.00)\n" in lee
+    assert "Contoso" not in lee  # won: an outcome now, counted only in what the pipeline was
