@@ -3,19 +3,21 @@
 Rules (the manual's "Weekly digest" says the same):
 - A digest reports the span from the recipient's last delivered digest (`digest_deliveries`) to the
   moment it is made; someone who never got one gets the FIRST_DIGEST_DAYS days before --as-of.
-- A deal's standing "now" is its latest check assessed as of --as-of; "then" is the latest check
-  recorded by the start of the span, assessed as of that day, under the process served now (so a
-  process change is not a slide). A deal not checked by then counts with its CRM stage and amount
-  of today and no answers; a deal created since has no "then".
+- A deal's standing "now" is its latest check assessed as of --as-of; "then" is the pipeline as the last
+  digest counted it: every deal made and open when it was made (one closed since included, so "was" is
+  the figure that email showed), its latest check by then, assessed as of that digest's --as-of, under
+  the process served now (so a process change is not a slide). A deal not checked by then counts with
+  its CRM stage and amount of today and no answers; a deal created since has no "then".
 - A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
   evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
-- Weighted amounts are added only in the pipeline's currency (that of most deals), as on /pipeline.
+- Weighted amounts are added only in the pipeline's currency (that of most deals), and only those of deals with
+  an amount and a claimed stage, by pipeline_report.totals.Totals: the figures of /pipeline and the audit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -26,8 +28,9 @@ from deal_records.models import Check, Deal, DigestDelivery, Role, User
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.records import summing_currency
+from pipeline_report.totals import Totals
 from sales_process.confirmation import RequestState
-from sales_process.deal_verdict import weighted_cents
+from sales_process.deal_verdict import DealVerdict, KnownVerdicts
 from sales_process.engine import Assessment
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
@@ -37,20 +40,27 @@ FIRST_DIGEST_DAYS = 7
 
 @dataclass(frozen=True)
 class Span:
-    """What a digest reports: from `since` (the last digest, or FIRST_DIGEST_DAYS before --as-of) to `until`."""
+    """What a digest reports: from `since` (the last digest, or FIRST_DIGEST_DAYS before --as-of) to `until`;
+    `judged_on`: the day whose evidence the last digest judged (its --as-of; a first digest's, the day of `since`)."""
 
     since: dt.datetime
     until: dt.datetime
     first: bool  # no digest was delivered to this recipient before
+    judged_on: dt.date
 
 
 def span_for(session: Session, user: User, as_of: dt.date, now: dt.datetime) -> Span:
     """The recipient's span: since their last delivered digest, else the FIRST_DIGEST_DAYS days before `as_of`."""
-    last = session.scalar(select(func.max(DigestDelivery.sent_at)).where(DigestDelivery.user_id == user.id))
+    last = session.execute(
+        select(DigestDelivery.sent_at, DigestDelivery.as_of)
+        .where(DigestDelivery.user_id == user.id)
+        .order_by(DigestDelivery.sent_at.desc(), DigestDelivery.id.desc())
+        .limit(1)
+    ).first()
     if last is not None:
-        return Span(last, now, first=False)
+        return Span(last.sent_at, now, first=False, judged_on=last.as_of)
     start = dt.datetime.combine(as_of - dt.timedelta(days=FIRST_DIGEST_DAYS), dt.time(), dt.UTC)
-    return Span(start, now, first=True)
+    return Span(start, now, first=True, judged_on=start.date())
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,13 @@ class Standing:
     verified_index: int
     claimed_index: int | None
     amount: float | None
+    owner_id: int  # whose deal it was: which manager's digest counts it
+    currency: str | None  # the amount's: a total adds only the pipeline's currency
+
+    def verdict(self, known: KnownVerdicts, number: int) -> DealVerdict:
+        """The standing as the verdict the pipeline's totals are fed (its weighted amounts in cents)."""
+        claimed = None if self.claimed_index is None else known.process.stages[self.claimed_index].id
+        return known.verdict(number, "", claimed, self.verified_index, self.amount, ())
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,10 @@ class OpenDeal:
     @property
     def now(self) -> Standing:
         """The deal's standing as of --as-of."""
-        return Standing(self.assessment.verified_index, self.assessment.claimed_index, self.deal.amount)
+        deal = self.deal
+        return Standing(
+            self.assessment.verified_index, self.assessment.claimed_index, deal.amount, deal.owner_id, deal.currency
+        )
 
 
 def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[OpenDeal]:
@@ -93,36 +113,48 @@ def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[
         assessment = assess_saved(
             loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of, deal.segment
         )
-        weighed = deal.currency is None or deal.currency == summed_in
-        found.append(OpenDeal(deal, assessment, expiring(assessment, WARN_DAYS), weighed))
+        found.append(OpenDeal(deal, assessment, expiring(assessment, WARN_DAYS), added_in(deal.currency, summed_in)))
     return found
 
 
+def added_in(currency: str | None, summed_in: str | None) -> bool:
+    """Whether an amount in `currency` is added to totals in `summed_in` (records.summing_currency): a total never
+    adds two currencies; an amount naming none is taken as the pipeline's."""
+    return currency is None or summed_in is None or currency == summed_in
+
+
 def standings_then(
-    session: Session, process: Process, deals: Sequence[OpenDeal], since: dt.datetime, owner_id: int | None = None
+    session: Session, process: Process, since: dt.datetime, judged_on: dt.date, owner_id: int | None = None
 ) -> dict[int, Standing]:
-    """Each deal's standing at `since` (see the module's rules); deals created after it are absent. `owner_id`:
-    the deals are that rep's alone, so only their checks are read (a digest reads each rep's, then the team's)."""
-    existing = {item.deal.id: item.deal for item in deals if item.deal.created_at <= since}
+    """Each deal's standing at `since`, as the digest made then counted it (see the module's rules): every deal made
+    and open by then, one closed since included, judged on `judged_on`. `owner_id`: that rep's deals alone."""
+    open_then = select(Deal.id).where(Deal.created_at <= since, Deal.id.not_in(closed_deal_ids(recorded_by=since)))
+    if owner_id is not None:
+        open_then = open_then.where(Deal.owner_id == owner_id)
     # Every deal's latest check by then, as a subquery: no list of ids for the database to take.
     latest = (
         select(func.max(Check.id))
-        .where(Check.checked_at <= since, Check.deal_id.not_in(closed_deal_ids()))
+        .where(Check.checked_at <= since, Check.deal_id.in_(open_then))
         .group_by(Check.deal_id)
     )
-    if owner_id is not None:
-        latest = latest.where(Check.deal_id.in_(select(Deal.id).where(Deal.owner_id == owner_id)))
     checks = {check.deal_id: check for check in session.scalars(select(Check).where(Check.id.in_(latest)))}
     found: dict[int, Standing] = {}
-    for deal_id, deal in existing.items():
-        check = checks.get(deal_id)
+    for deal in session.scalars(select(Deal).where(Deal.id.in_(open_then)).order_by(Deal.id)):
+        check = checks.get(deal.id)
         if check is None:
-            claimed, amount, segment, stored = deal.claimed_stage, deal.amount, deal.segment, {}
+            claimed, amount, currency, segment, stored = (
+                deal.claimed_stage,
+                deal.amount,
+                deal.currency,
+                deal.segment,
+                {},
+            )
         else:
-            claimed, amount, segment, stored = check.claimed_stage, check.amount, check.segment, check.answers
+            claimed, amount, currency, segment = check.claimed_stage, check.amount, check.currency, check.segment
+            stored = check.answers
         saved = read_answers(stored, process)
-        then = assess_saved(process, deal.name, claimed, amount, saved, since.date(), segment)
-        found[deal_id] = Standing(then.verified_index, then.claimed_index, amount)
+        then = assess_saved(process, deal.name, claimed, amount, saved, judged_on, segment)
+        found[deal.id] = Standing(then.verified_index, then.claimed_index, amount, deal.owner_id, currency)
     return found
 
 
@@ -135,43 +167,27 @@ def slid(deals: Iterable[OpenDeal], then: dict[int, Standing]) -> list[tuple[Ope
     ]
 
 
-@dataclass(frozen=True)
-class Totals:
-    """The weighted pipeline in whole cents: claimed by the CRM stages and verified by the evidence."""
-
-    claimed_cents: int
-    verified_cents: int
-
-    @property
-    def gap_cents(self) -> int:
-        """How much of the claimed pipeline the evidence does not carry."""
-        return self.claimed_cents - self.verified_cents
-
-
-def weighted(process: Process, standing: Standing) -> tuple[int, int]:
-    """A standing's claimed and verified weighted amounts in cents (0 without an amount or a claimed stage)."""
-    stages = process.stages
-    claimed = None if standing.claimed_index is None else stages[standing.claimed_index]
-    claimed_cents = weighted_cents(standing.amount, claimed.probability) if claimed is not None else None
-    verified_cents = weighted_cents(standing.amount, stages[standing.verified_index].probability)
-    return claimed_cents or 0, verified_cents or 0
-
-
 def totals(process: Process, standings: Iterable[Standing]) -> Totals:
-    """The weighted pipeline of these standings."""
-    pairs = [weighted(process, standing) for standing in standings]
-    return Totals(sum(claimed for claimed, _ in pairs), sum(verified for _, verified in pairs))
+    """The weighted pipeline of these standings, summed by the one definition /pipeline and the audit use
+    (pipeline_report.totals.Totals): claimed against verified over the deals with an amount and a claimed stage."""
+    summed = Totals(process)
+    known = KnownVerdicts(process)
+    for number, standing in enumerate(standings, 1):
+        summed.add(standing.verdict(known, number))
+    return summed
 
 
 def largest_gaps(process: Process, deals: Iterable[OpenDeal], count: int) -> list[tuple[OpenDeal, int]]:
     """The `count` deals whose claimed stage is furthest ahead of the evidence, by weighted amount (cents);
     a deal without an amount has no gap in money and is left out."""
     gaps = []
+    known = KnownVerdicts(process)
     for item in deals:
         ahead = item.assessment.stages_ahead
         if item.weighed and ahead is not None and ahead > 0:
-            claimed, verified = weighted(process, item.now)
-            if claimed > verified:
+            verdict = item.now.verdict(known, item.deal.id)
+            claimed, verified = verdict.claimed_weighted_cents, verdict.verified_weighted_cents
+            if claimed is not None and verified is not None and claimed > verified:
                 gaps.append((item, claimed - verified))
     return sorted(gaps, key=lambda pair: (-pair[1], pair[0].deal.id))[:count]
 
@@ -225,14 +241,16 @@ def recipients(session: Session) -> tuple[list[User], list[User]]:
     return [u for u in users if u.role == Role.REP], [u for u in users if u.role == Role.MANAGER]
 
 
+def in_team(owner_id: int, manager: User, managers: dict[int, User]) -> bool:
+    """Whether a manager's digest counts the deals of this owner: a rep they manage (`managers`, by rep id:
+    people.managers_of_reps), or one no active manager has, so that no deal is left out."""
+    theirs = managers.get(owner_id)
+    return theirs is None or not theirs.active or theirs.id == manager.id
+
+
 def team_deals(deals: Iterable[OpenDeal], manager: User, managers: dict[int, User]) -> list[OpenDeal]:
-    """The deals of a manager's digest: those of the reps they manage (`managers`, by rep id:
-    people.managers_of_reps), and those of every owner no active manager has, so that no deal is left out."""
-    return [
-        item
-        for item in deals
-        if (theirs := managers.get(item.deal.owner_id)) is None or not theirs.active or theirs.id == manager.id
-    ]
+    """The deals of a manager's digest (in_team)."""
+    return [item for item in deals if in_team(item.deal.owner_id, manager, managers)]
 
 
 def record_delivery(session: Session, user_id: int, span: Span, as_of: dt.date) -> None:

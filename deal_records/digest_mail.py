@@ -20,7 +20,8 @@ from deal_records.digest import (
     Reply,
     Span,
     Standing,
-    Totals,
+    added_in,
+    in_team,
     largest_gaps,
     open_deals,
     recipients,
@@ -35,6 +36,7 @@ from deal_records.mail import MailText
 from deal_records.models import Deal, User
 from deal_records.people import managers_of_reps
 from deal_records.records import summing_currency
+from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.vocabulary import money_cents_in, plural
@@ -92,7 +94,9 @@ def digest_emails(
         span = span_for(session, manager, as_of, now)
         team = team_deals(deals, manager, teams)
         managing = any(theirs.id == manager.id for theirs in teams.values())
-        text = manager_mail(session, loaded.process, manager, team, span, as_of, currency, links, managing=managing)
+        text = manager_mail(
+            session, loaded.process, manager, team, span, as_of, currency, links, managing=managing, teams=teams
+        )
         emails.append(DigestEmail(manager, span, text))
     return emails
 
@@ -110,7 +114,7 @@ def rep_mail(
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
-    fell = slid(own, standings_then(session, process, own, span.since, owner_id=rep.id))
+    fell = slid(own, standings_then(session, process, span.since, span.judged_on, owner_id=rep.id))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
@@ -139,14 +143,20 @@ def manager_mail(
     links: Links = NO_LINKS,
     *,
     managing: bool = False,
+    teams: dict[int, User] | None = None,
 ) -> MailText:
     """A manager's digest: the team's claimed against verified pipeline then and now, slid deals, largest gaps.
 
-    `deals` are the team's (digest.team_deals); `managing` says the manager has reps of their own, so the
-    opening says whose deals these are."""
+    `deals` are the team's (digest.team_deals, of `teams`: people.managers_of_reps); `managing` says the manager has
+    reps of their own, so the opening says whose deals these are. The pipeline "then" is the team's as the last
+    digest counted it, deals closed since included (digest.standings_then)."""
     weighed = [item for item in deals if item.weighed]
-    then = standings_then(session, process, deals, span.since)
-    before = totals(process, [then[item.deal.id] for item in weighed if item.deal.id in then])
+    then = {
+        deal_id: standing
+        for deal_id, standing in standings_then(session, process, span.since, span.judged_on).items()
+        if in_team(standing.owner_id, manager, teams or {})
+    }
+    before = totals(process, [standing for standing in then.values() if added_in(standing.currency, currency)])
     after = totals(process, [item.now for item in weighed])
     fell = slid(deals, then)
     gaps = largest_gaps(process, deals, LARGEST_GAPS)
@@ -157,6 +167,7 @@ def manager_mail(
     )
     lines = [*_opening(manager, f"{team} as of {as_of.isoformat()}", span)]
     lines += ["", *_pipeline_lines(before, after, currency, first=span.first)]
+    lines += _not_weighted(after)
     lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
     lines += ["", "Deals that slid (verified stage fell):"]
@@ -190,13 +201,26 @@ def _pipeline_lines(before: Totals, after: Totals, currency: str | None, *, firs
     if first:
         lines = [f"Weighted pipeline{unit} now:"]
         lines += [f"  {label}: {money_cents_in(new)}" for label, _, new in rows]
-        return [*lines, f"  {GAP_LABEL}: {_gap_amount(after.gap_cents)}", FIRST_DIGEST_NOTE]
+        return [*lines, f"  {GAP_LABEL}: {_gap_amount(after.inflation_cents)}", FIRST_DIGEST_NOTE]
     lines = [f"Weighted pipeline{unit}, then and now:"]
     lines += [
         f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
         for label, old, new in rows
     ]
-    return [*lines, gap_total_line(before.gap_cents, after.gap_cents)]
+    return [*lines, gap_total_line(before.inflation_cents, after.inflation_cents)]
+
+
+def _not_weighted(now: Totals) -> list[str]:
+    """The line naming the open deals the weighted totals leave out, as /pipeline and the audit leave them out: those
+    without an amount, and those without a claimed stage (nothing claimed to compare their evidence with), if any."""
+    left_out = []
+    if now.without_amount:
+        left_out.append(f"{plural(now.without_amount, 'deal')} without an amount")
+    if now.without_claim:
+        left_out.append(
+            f"{plural(now.without_claim, 'deal')} without a claimed stage (nothing claimed to compare the evidence with)"
+        )
+    return [f"  Not weighted: {' and '.join(left_out)}; the pipeline page lists each"] if left_out else []
 
 
 def _not_added(deals: Sequence[OpenDeal]) -> list[str]:
@@ -283,8 +307,8 @@ GAP_LABEL = "Gap (claimed, not verified)"
 
 def gap_total_line(old: int, new: int) -> str:
     """The team's gap then and now. Claimed minus verified is below zero when the evidence is ahead of the CRM
-    stages (deals with no claimed stage, or claimed behind their evidence): that reads as the evidence ahead by so
-    much, never as a negative gap."""
+    stages (deals claimed behind their evidence): that reads as the evidence ahead by so much, never as a negative
+    gap."""
     if old >= 0 and new >= 0:
         return f"  {GAP_LABEL}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
     return f"  {GAP_LABEL}: {_gap_amount(new)} (was {_gap_amount(old)})"

@@ -282,19 +282,22 @@ class ClosedDeal:
     outcome: Outcome
     closed_on: dt.date
     amount: float | None
+    by_import: bool = False  # closed by `playbook import` (an export's closed row), not in the app or the API
 
 
 def closed_deals(session: Session) -> list[ClosedDeal]:
     """Every deal closed now (won or lost), by deal id."""
     query = (
-        select(OutcomeEvent.deal_id, OutcomeEvent.outcome, OutcomeEvent.closed_on, OutcomeEvent.amount)
+        select(
+            OutcomeEvent.deal_id, OutcomeEvent.outcome, OutcomeEvent.closed_on, OutcomeEvent.amount, OutcomeEvent.source
+        )
         .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
         .order_by(OutcomeEvent.deal_id)
     )
     found = []
-    for deal_id, outcome, closed_on, amount in session.execute(query):
+    for deal_id, outcome, closed_on, amount, source in session.execute(query):
         assert closed_on is not None  # a closing always has its date
-        found.append(ClosedDeal(deal_id, Outcome(outcome), closed_on, amount))
+        found.append(ClosedDeal(deal_id, Outcome(outcome), closed_on, amount, by_import=source == "import"))
     return found
 
 

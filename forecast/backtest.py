@@ -109,6 +109,9 @@ class LeftOut:
     undated_answers: int = 0
     no_claimed_stage: int = 0
     saved_closed: int = 0  # closed deals the records knew only closed (DealHistory.saved_closed): never in a snapshot
+    # The other closed deals the records knew only after the last snapshot date (DealHistory.saved_after), made in the
+    # app or the API: never in a snapshot, whatever their close date (not saved_closed: they were open in the records).
+    saved_after: int = 0
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,9 @@ def deal_snapshots(
     rows: list[DealSnapshot] = []
     left_out = LeftOut()
     counted: set[str] = set()
+    last = max(dates, default=None)
     left_out.saved_closed = sum(history.saved_closed for history in histories)
+    left_out.saved_after = sum(history.saved_after(last) and not history.saved_closed for history in histories)
     for day in dates:
         for history in histories:
             if history.outcome not in (Outcome.WON, Outcome.LOST) or history.closed_on <= day:

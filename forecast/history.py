@@ -49,12 +49,20 @@ class DealHistory:
     # The first day the source knew the deal (the deal records: the day it was saved; None: as far back as the
     # history goes): no snapshot before it counts the deal, nor misses its claimed stage.
     opened_on: dt.date | None = None
+    closed_by_import: bool = False  # the deal records: closed by `playbook import` (an export's closed row)
+
+    def saved_after(self, day: dt.date | None) -> bool:
+        """Whether the source knew the deal only after `day` (a backtest's last snapshot date): no snapshot could
+        see it open, however it was saved and closed (None: no snapshot at all)."""
+        return self.opened_on is not None and day is not None and self.opened_on > day
 
     @property
     def saved_closed(self) -> bool:
         """Whether the source knew the deal only once it was closed (the records of a deal `playbook import` saved
-        from an export's closed row): nothing of its time open can be measured."""
-        return self.opened_on is not None and self.closed_on <= self.opened_on
+        from an export's closed row): nothing of its time open can be measured. A deal made in the app or the API was
+        open in the records, whatever its close date says: it is not one (DealHistory.saved_after may say why no
+        snapshot counts it)."""
+        return self.closed_by_import and self.opened_on is not None and self.closed_on <= self.opened_on
 
     def claimed_at(self, day: dt.date) -> str | None:
         """The stage of the latest claim dated on or before `day` (None: none yet)."""

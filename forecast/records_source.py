@@ -64,6 +64,7 @@ def saved_histories(session: Session, process: Process) -> list[DealHistory]:
                 name,
                 crm_id,
                 min([saved_on, *(claim.date for claim in claimed)]),
+                deal.by_import,
             )
         )
     return histories

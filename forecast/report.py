@@ -103,31 +103,56 @@ HISTORY_NAMES_NONE = (
 
 def nothing_measured(result: Backtest) -> str:
     """Why no deal-snapshot was counted: those open at a snapshot date had no claimed stage (no check while open, for
-    the deal records; no history row, for an export), the records knew the closed deals only closed (an import), or no
-    closed deal was open at a snapshot date; and what gives one."""
+    the deal records; no history row, for an export), the records knew the closed deals only after the last snapshot
+    date or only closed (an import), or no closed deal was open at a snapshot date; and what gives one."""
     if result.left_out.no_claimed_stage:
         return NO_CHECK_WHILE_OPEN if result.saved else HISTORY_NAMES_NONE
-    closed = result.left_out.saved_closed
-    if closed:
-        return (
-            f"Nothing to measure yet: {plural(closed, 'closed deal')} {'was' if closed == 1 else 'were'} saved already "
-            "closed (as playbook import saves an export's closed rows), so the records hold nothing of their time "
-            "open. " + MEASURE_FROM_THE_CRM
-        )
+    reasons = [
+        reason for reason in (_saved_after_text(result, said=True), _saved_closed_text(result, said=True)) if reason
+    ]
+    if reasons:
+        return f"Nothing to measure yet: {'; '.join(reasons)}. " + MEASURE_FROM_THE_CRM
     return NOT_OPEN_YET
 
 
+def _saved_after_text(result: Backtest, *, said: bool) -> str:
+    """The closed deals saved after the last snapshot date, as a clause (`said`: a sentence's, with its verb)."""
+    count = result.left_out.saved_after
+    if not count:
+        return ""
+    last = result.snapshots[-1].isoformat()
+    if not said:
+        return f"{plural(count, 'closed deal')} saved after the last snapshot date ({last})"
+    were, them = ("was", "it") if count == 1 else ("were", "them")
+    return f"{plural(count, 'closed deal')} {were} saved after the last snapshot date ({last}), so no snapshot saw {them} open"
+
+
+def _saved_closed_text(result: Backtest, *, said: bool) -> str:
+    """The closed deals saved already closed, as a clause (`said`: a sentence's, with its verb)."""
+    count = result.left_out.saved_closed
+    if not count:
+        return ""
+    if not said:
+        return f"{plural(count, 'closed deal')} saved already closed (by an import)"
+    were = "was" if count == 1 else "were"
+    return (
+        f"{plural(count, 'closed deal')} {were} saved already closed (as playbook import saves an export's closed "
+        "rows), so the records hold nothing of their time open"
+    )
+
+
 def no_claimed_stage_text(result: Backtest) -> str:
-    """The deal-snapshots left out for want of a claimed stage, and what that means for this source."""
+    """The deal-snapshots left out for want of a claimed stage, and what that means for this source; then the closed
+    deals no snapshot could count, and why."""
     why = (
         "a closed deal with no check while open, or checked without a CRM stage"
         if result.saved
         else "a deal the history never names"
     )
     told = f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
-    if result.left_out.saved_closed:
-        told += f", {plural(result.left_out.saved_closed, 'closed deal')} saved already closed (by an import)"
-    return told
+    return ", ".join(
+        [told, *filter(None, (_saved_after_text(result, said=False), _saved_closed_text(result, said=False)))]
+    )
 
 
 def suggestions(result: Backtest) -> list[str]:

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from forecast.backtest import Backtest, Basis, DealSnapshot, SnapshotForecast, StageRate, run_backtest
-from forecast.history import DealHistory
+from forecast.history import ClaimedSince, DealHistory
 from forecast.report import accuracy_section, brier_verdict, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
@@ -550,10 +550,20 @@ def test_deals_the_records_knew_only_closed_or_after_the_snapshots_are_not_missi
     dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 1), Every.MONTH)
     later = DealHistory("Later", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], [], opened_on=dt.date(2026, 4, 1))
     result = run_backtest(loaded.process, [later], dates, saved=True)
-    assert result.left_out.no_claimed_stage == 0 and result.left_out.saved_closed == 0
-    assert "No closed deal was open at a snapshot date yet" in summary(result)
+    assert (result.left_out.no_claimed_stage, result.left_out.saved_closed, result.left_out.saved_after) == (0, 0, 1)
+    told = summary(result)
+    assert "1 closed deal was saved after the last snapshot date (2026-02-28), so no snapshot saw it open" in told
     imported = [
-        DealHistory(f"D{number}", Outcome.LOST, dt.date(2026, 6, 30), 1000.0, [], [], opened_on=dt.date(2026, 7, 2))
+        DealHistory(
+            f"D{number}",
+            Outcome.LOST,
+            dt.date(2026, 6, 30),
+            1000.0,
+            [],
+            [],
+            opened_on=dt.date(2026, 7, 2),
+            closed_by_import=True,
+        )
         for number in range(3)
     ]
     result = run_backtest(loaded.process, imported, dates, saved=True)
@@ -648,3 +658,24 @@ def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
         "1,000",
     ]
     assert "The table below gives the same numbers." in page
+
+
+def test_deals_saved_after_the_last_snapshot_are_told_so_not_said_to_be_imported() -> None:
+    """Two deals made in the app after the last snapshot date (2026-03-31): one closed lost unchecked, with a close
+    date before the day it was saved, one checked while open and won the day it was saved. Neither was imported; no
+    snapshot could see them open because they were saved after the last one, and the sentence says so (a user read
+    "2 closed deals were saved already closed (as playbook import saves an export's closed rows)")."""
+    loaded = load_process(ROOT / "process.yaml")
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Every.MONTH)
+    saved_on = dt.date(2026, 4, 7)
+    lost = DealHistory("Lost", Outcome.LOST, dt.date(2026, 4, 1), 1000.0, [], [], opened_on=saved_on)
+    checked = [ClaimedSince(saved_on, "qualifying")] * 4
+    won = DealHistory("Won", Outcome.WON, saved_on, 1000.0, checked, [], opened_on=saved_on)
+    result = run_backtest(loaded.process, [lost, won], dates, saved=True)
+    assert (result.left_out.saved_after, result.left_out.saved_closed, result.left_out.no_claimed_stage) == (2, 0, 0)
+    for told in (summary(result), html.unescape(str(accuracy_section(result)))):
+        assert (
+            "2 closed deals were saved after the last snapshot date (2026-03-31), so no snapshot saw them open" in told
+        )
+        assert "2 closed deals saved after the last snapshot date (2026-03-31)" in told
+        assert "already closed" not in told and "an import" not in told and "playbook import" not in told, told

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -168,3 +169,37 @@ def test_a_saved_deals_segment_decides_which_milestones_gate_it_in_the_backtest(
     with (out_dir / "backtest.csv").open(encoding="utf-8", newline="") as handle:
         verified = {row["deal"]: (row["claimed_stage"], row["verified_stage"]) for row in csv.DictReader(handle)}
     assert verified == {"Small one": ("demonstrating", "demonstrating"), "Large one": ("demonstrating", "qualifying")}
+
+
+def test_deals_made_in_the_app_after_the_last_snapshot_are_not_said_to_be_imported(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    """Two deals made through the API on 2026-04-07, after the last snapshot date (2026-03-31): one closed lost with
+    no check and a close date before it was saved, one checked four times while open and then won. Neither was
+    imported: the forecast-accuracy section says they were saved after the last snapshot date, not "saved already
+    closed (by an import)" (a user's /pipeline said so of two such deals)."""
+    app = make_app(PROCESS_PATH=str(PROCESS))
+    client, rep = app.test_client(), tokens["ana"]
+    saved_at = dt.datetime(2026, 4, 7, 9, tzinfo=dt.UTC)
+    ids = []
+    for name in ("Lost unchecked", "Won checked"):
+        created = client.post("/api/deals", headers=rep, json={"name": name, "amount": 10_000})
+        assert created.status_code == 201, created.get_json()
+        ids.append(created.get_json()["id"])
+    for _ in range(4):
+        body = {"claimed_stage": "qualifying", "milestones": {}}
+        assert client.post(f"/api/deals/{ids[1]}/checks", headers=rep, json=body).status_code == 201
+    with writing(sessions) as db:
+        db.execute(update(Deal).values(created_at=saved_at))
+        db.execute(update(Check).values(checked_at=saved_at))
+    lost = {"outcome": "lost", "date": "2026-04-01", "reason": "Chose another vendor"}
+    won = {"outcome": "won", "date": "2026-04-07", "amount": 10_000}
+    for deal_id, outcome in zip(ids, (lost, won), strict=True):
+        closed = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["lee"], json=outcome)
+        assert closed.status_code == 201, closed.get_json()
+    manager = app.test_client()
+    assert sign_in(manager, "lee@example.com", PASSWORDS["manager"]).status_code == 303
+    page = html.unescape(manager.get("/pipeline").get_data(as_text=True))
+    assert "2 closed deals were saved after the last snapshot date (2026-03-31), so no snapshot saw them open" in page
+    assert "2 closed deals saved after the last snapshot date (2026-03-31)." in page
+    assert "already closed" not in page and "by an import" not in page

@@ -17,7 +17,9 @@ from deal_records.database import writing
 from deal_records.digest_mail import gap_total_line
 from deal_records.models import Check, Deal, DigestDelivery, User, utc_now
 from deal_records.outcomes import OutcomeChange, record_outcome
-from deal_records.records import NewDeal, create_deal, record_check
+from deal_records.pipeline import VerdictMemo, saved_verdict_groups
+from deal_records.records import NewDeal, create_deal, record_check, summing_currency
+from pipeline_report.totals import Totals
 from sales_process.confirmation import BuyerReply, NewRequest, StatementAnswer, token_hash
 from sales_process.deal import Answer
 from sales_process.deal import Deal as DealInput
@@ -186,6 +188,7 @@ def test_with_the_apps_base_url_each_deal_listed_links_to_its_page(
     assert f'(comment: "Another team owns that problem")\n{fabrikam}' in ana
     assert (
         f"the next digest shows how they moved since this one.\n"
+        "  Not weighted: 1 deal without an amount; the pipeline page lists each\n"
         f"  The team's pipeline, deal by deal: {BASE_URL}/pipeline\n"
     ) in lee
     assert f"gap USD 56,000.00\n    {BASE_URL}/deals/{ids['Contoso Retail']}\n" in lee
@@ -522,3 +525,55 @@ def test_the_team_gap_is_never_a_negative_number(then: int, now: int, line: str)
     assert gap_total_line(then, now) == f"  {line}"
     if then == 0 and now < 0:  # the manual quotes this one
         assert f"\n  {line}\n" in (ROOT / "docs/managers/digest.md").read_text()
+
+
+def test_the_managers_verified_pipeline_is_the_pipeline_pages_figure(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session], default_process: LoadedProcess
+) -> None:
+    """A deal with an amount but no CRM stage has nothing claimed to compare its evidence with: /pipeline and the
+    audit leave it out of both weighted totals, so the digest does too, and says it did (a user read 28,500.00 on
+    /pipeline and 29,500.00 in the digest, for the same deals on the same day)."""
+    with writing(sessions) as db:
+        create_deal(db, _user(db, "bo@example.com"), NewDeal("No stage", None, 10_000.0, None, None, "USD"))
+    with sessions() as db:
+        page = Totals(default_process.process)
+        for group in saved_verdict_groups(db, default_process, TODAY, VerdictMemo(), summed_in=summing_currency(db)):
+            page.add_alike(group)
+    assert (page.claimed_cents, page.verified_cents, page.without_claim) == (14_600_000, 3_700_000, 1)
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    lee = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert "  Claimed by the CRM stages: 146,000.00\n  Verified by the evidence: 37,000.00\n" in lee
+    assert "  Gap (claimed, not verified): 109,000.00\n" in lee
+    assert (
+        "  Not weighted: 1 deal without an amount and 1 deal without a claimed stage (nothing claimed to compare the "
+        "evidence with); the pipeline page lists each\n"
+    ) in lee
+
+
+def test_was_is_the_figure_the_last_digest_sent_even_for_a_deal_closed_since(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """Contoso (80,000 at Negotiating, verified at Discovery: 8,000.00 of the 37,000.00) is open when Lee's digest
+    goes, and won before the next one: that one's "was" is the 37,000.00 Lee read, the pipeline as it stood then,
+    not today's deals taken back to that day (which would say 29,000.00, a figure no email ever showed)."""
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    sent = mail_server.received[-1].message.get_content()
+    assert "  Verified by the evidence: 37,000.00\n" in sent.replace("\r\n", "\n")
+    with writing(sessions) as db:
+        contoso = db.scalar(select(Deal).where(Deal.name == "Contoso Retail"))
+        assert contoso is not None
+        record_outcome(db, _user(db, "lee@example.com"), contoso, OutcomeChange(Outcome.WON, closed_on=TODAY), "form")
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    lee = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert "  Claimed by the CRM stages: 82,000.00 (was 146,000.00; -64,000.00)\n" in lee
+    assert "  Verified by the evidence: 29,000.00 (was 37,000.00; -8,000.00)\n" in lee
+    assert "Contoso" not in lee  # won: an outcome now, counted only in what the pipeline was
