@@ -11,7 +11,7 @@ Rules (the manual's "Weekly digest" says the same):
 - A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
   evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
 - Weighted amounts are added only in the pipeline's currency (that of most deals), and only those of deals with
-  an amount and a claimed stage, by pipeline_report.totals.Totals: the figures of /pipeline and the audit.
+  an amount and a claimed stage, by sales_process.totals.Totals: the figures of /pipeline and the audit.
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from deal_records.models import Check, Deal, DigestDelivery, Role, User
 from deal_records.models import ConfirmationRequest as RequestRow
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.records import summing_currency
-from pipeline_report.totals import Totals
 from sales_process.confirmation import RequestState
 from sales_process.deal_verdict import DealVerdict, KnownVerdicts
 from sales_process.engine import Assessment
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
+from sales_process.totals import Totals
 
 FIRST_DIGEST_DAYS = 7
 
@@ -169,7 +169,7 @@ def slid(deals: Iterable[OpenDeal], then: dict[int, Standing]) -> list[tuple[Ope
 
 def totals(process: Process, standings: Iterable[Standing]) -> Totals:
     """The weighted pipeline of these standings, summed by the one definition /pipeline and the audit use
-    (pipeline_report.totals.Totals): claimed against verified over the deals with an amount and a claimed stage."""
+    (sales_process.totals.Totals): claimed against verified over the deals with an amount and a claimed stage."""
     summed = Totals(process)
     known = KnownVerdicts(process)
     for number, standing in enumerate(standings, 1):

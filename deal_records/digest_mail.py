@@ -36,9 +36,9 @@ from deal_records.mail import MailText
 from deal_records.models import Deal, User
 from deal_records.people import managers_of_reps
 from deal_records.records import summing_currency
-from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
+from sales_process.totals import Totals
 from sales_process.vocabulary import money_cents_in, plural
 
 LARGEST_GAPS = 5

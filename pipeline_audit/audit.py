@@ -18,7 +18,6 @@ from pipeline_audit.pipeline_csv import Rows, export_into, file_error, with_note
 from pipeline_audit.repeated_ids import RepeatedIds
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, RowText
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import DealVerdict, assessed_verdict, next_words, stale_dates, unassessed_verdict
 from sales_process.engine import assess
@@ -27,6 +26,7 @@ from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import SafeWriter, safe_writer
+from sales_process.totals import Period, Totals
 from sales_process.vocabulary import plain_cents, to_cents
 
 ALL_TIME = Period()  # no --from/--to: every closed deal counts

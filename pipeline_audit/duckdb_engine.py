@@ -51,7 +51,6 @@ from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_h
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
 from sales_process.crm import CrmMapping, resolve_mapping
 from sales_process.deal_verdict import Blocking, KnownVerdicts, StaleSince
 from sales_process.evidence import WHITESPACE
@@ -61,6 +60,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import safe_writer
+from sales_process.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
 from verdict_sql.cells import BLANK, SKIPPED, deal_name
 from verdict_sql.columns import InputColumns
 from verdict_sql.dialects import DIALECTS

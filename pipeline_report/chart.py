@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from pipeline_report.totals import Totals
+from sales_process.totals import Totals
 from sales_process.vocabulary import money_cents as money
 
 WIDTH = 640

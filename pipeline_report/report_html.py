@@ -20,8 +20,8 @@ from pipeline_report.summary import (
     process_line,
     share,
 )
-from pipeline_report.totals import TOP_AHEAD
 from sales_process.loader import LoadedProcess
+from sales_process.totals import TOP_AHEAD
 from sales_process.vocabulary import STATUS_LABELS, plural
 
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline_report.totals import Period, Totals
+from sales_process.totals import Period, Totals
 
 SAVED_DEALS = "saved deals"
 

@@ -6,9 +6,9 @@ import json
 from collections.abc import Iterable, Sequence
 
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import Totals
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
+from sales_process.totals import Totals
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 

@@ -12,7 +12,6 @@ from pipeline_audit.progress import ProgressBar
 from pipeline_report.report_html import write_report
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import names_counted, summary_text
-from pipeline_report.totals import Period
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -29,6 +28,7 @@ from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from sales_process import clock
 from sales_process.extras import DUCKDB, MissingExtra, require
 from sales_process.problems import InvalidFile
+from sales_process.totals import Period
 from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:

@@ -23,10 +23,10 @@ from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import Period, Totals
 from sales_process import clock
 from sales_process.deal import parse_iso_date
 from sales_process.loader import LoadedProcess
+from sales_process.totals import Period, Totals
 from sales_process.vocabulary import to_cents
 
 # The report is one self-contained page: its styles are inline.

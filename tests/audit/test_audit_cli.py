@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_report.totals import LISTED_PROBLEMS
+from sales_process.totals import LISTED_PROBLEMS
 from tests.audit.helpers import audit
 
 HEAD = "deal,stage,amount,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"

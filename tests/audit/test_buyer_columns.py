@@ -10,12 +10,12 @@ import pytest
 
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.rows import RowProblem, RowReader
-from pipeline_report.totals import Totals
 from playbook_cli.main import main
 from sales_process.crm import resolve_mapping
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.deal_verdict import KnownVerdicts
 from sales_process.loader import LoadedProcess, parse_process
+from sales_process.totals import Totals
 from tests.audit.helpers import ROOT, Run
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 from tests.browser import PHONE, axe_violations

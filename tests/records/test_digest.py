@@ -19,12 +19,12 @@ from deal_records.models import Check, Deal, DigestDelivery, User, utc_now
 from deal_records.outcomes import OutcomeChange, record_outcome
 from deal_records.pipeline import VerdictMemo, saved_verdict_groups
 from deal_records.records import NewDeal, create_deal, record_check, summing_currency
-from pipeline_report.totals import Totals
 from sales_process.confirmation import BuyerReply, NewRequest, StatementAnswer, token_hash
 from sales_process.deal import Answer
 from sales_process.deal import Deal as DealInput
 from sales_process.loader import LoadedProcess
 from sales_process.outcome import Outcome
+from sales_process.totals import Totals
 from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.mail_server import MailServer
 from tests.records.conftest import Run

@@ -19,12 +19,12 @@ from deal_records.people import add_user
 from deal_records.records import deal_currencies, pipeline_currency, record_check
 from pipeline_report.report_html import render_report
 from pipeline_report.result import AuditResult
-from pipeline_report.totals import TOP_AHEAD, Totals
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.deal import Deal as DealInput
 from sales_process.deal_verdict import assessed_verdict
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import Process
+from sales_process.totals import TOP_AHEAD, Totals
 from tests.conftest import DEFAULT_PROCESS
 from tests.support.deals import sample_deals
 from tests.support.synthetic_pipeline import AS_OF

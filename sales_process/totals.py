@@ -1,7 +1,8 @@
-"""Streaming aggregation of deals' verdicts: only what the summary and the report need.
+"""Streaming aggregation of deals' verdicts: the one definition of a pipeline's totals.
 
-Fed one `DealVerdict` at a time (a CRM export's rows) or a group of alike ones at a time
-(saved deals). Money is summed in whole cents, rounded once per deal (vocabulary.to_cents);
+The CSV audit's summary and report, the /pipeline page and the weekly digest all sum through it,
+so that their figures agree. Fed one `DealVerdict` at a time (a CRM export's rows) or a group of
+alike ones at a time (saved deals). Money is summed in whole cents, rounded once per deal (vocabulary.to_cents);
 audit.csv writes the same cents, so the totals printed and reported are the sums of its columns.
 """
 
