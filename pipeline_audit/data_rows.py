@@ -7,7 +7,7 @@ deal: a line with only its first cell filled after a blank row or a footer line 
 of a CSV, or a workbook's row, whose cells are as many as the header's), or a line whose first
 cell that is not empty holds a footer's words (a spreadsheet's "Total" under the deal's name, its id
 column blank) and whose stage and milestone cells are empty, and its deal's name and CRM id too but for the
-footer's words (a "Total" with a CRM id is a deal named Total). Anything else, or the same lines followed by a deal,
+footer's words (a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal). Anything else, or the same lines followed by a deal,
 stays a row, so a deal cut short is reported rather than skipped.
 
 A grouped (summary) report has lines between its deals that are not deals: each group's heading and
