@@ -28,10 +28,11 @@ from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows, RowShape
 from pipeline_audit.pipeline_csv import (
+    Export,
     Rows,
     decoding_error,
-    file_error,
     open_export,
+    unreadable_csv,
     with_note,
 )
 from pipeline_audit.repeated_ids import RepeatedIds
@@ -84,13 +85,13 @@ def closed_rows(
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
-    export_rows: Rows | None = None
+    opened: Export | None = None
     repeated = (
         RepeatedIds()
     )  # a deal on several rows (a report joined with its products) is read once, as the audit warns
     try:
         with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
-            encoding, export_rows = export.encoding, export.rows
+            encoding, opened = export.encoding, export
             try:
                 plan = plan_columns(
                     export.header, process, mapping, no_evidence=no_evidence, no_milestones=NO_MILESTONE_COLUMNS
@@ -129,8 +130,7 @@ def closed_rows(
     except UnicodeDecodeError:
         raise decoding_error(path, encoding) from None
     except csv.Error as error:
-        line = export_rows.line_num if export_rows is not None else 1
-        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+        raise unreadable_csv(path, error, opened) from None
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     left_out = other_pipelines_text(rows.pipelines_left_out(), rows.other_pipeline_rows)
@@ -296,17 +296,16 @@ def stage_history(path: Path, process: Process, mapping: CrmMapping) -> StageHis
     workbook's first sheet); raise InvalidFile listing every bad row."""
     names = process.crm.history if process.crm and process.crm.history else CrmHistory()
     encoding = mapping.encoding or "utf-8"
-    history_rows: Rows | None = None
+    history_export: Export | None = None
     try:
         with open_export(path, mapping.encoding, expected=HISTORY_HEADER) as history:
-            encoding, history_rows = history.encoding, history.rows
+            encoding, history_export = history.encoding, history
             columns = history_columns(history.header, names, path, history.header_line)
             return _stage_changes(path, history.rows, columns, process, mapping)
     except UnicodeDecodeError:
         raise decoding_error(path, encoding) from None
     except csv.Error as error:
-        line = history_rows.line_num if history_rows is not None else 1
-        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+        raise unreadable_csv(path, error, history_export) from None
 
 
 def _stage_changes(

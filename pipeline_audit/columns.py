@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import shlex
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from sales_process.crm import AUDIT_FIELDS, CONFIRMED_BY, MET, CrmMapping, Target, suggest_target
@@ -232,7 +232,7 @@ def plan_columns(
             else:
                 ignored.append(name)
             continue
-        unread.unknown(index, name, process, mapping, {target.field for target in positions}, no_evidence)
+        unread.unknown(index, name, process, mapping, positions, no_evidence)
     ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
     if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
@@ -307,11 +307,19 @@ class _Unread:
     ignored: list[str]
     milestone_like: list[int] = field(default_factory=list)
     milestone_errors: int = 0  # the errors offering a column as a milestone's
+    offered: dict[Target, int] = field(default_factory=dict)  # what a column was offered as: each to one column
 
     def unknown(
-        self, index: int, name: str, process: Process, mapping: CrmMapping, read: set[str], no_evidence: bool
+        self,
+        index: int,
+        name: str,
+        process: Process,
+        mapping: CrmMapping,
+        held: Mapping[Target, int],
+        no_evidence: bool,
     ) -> None:
-        """Say what is made of the column `name` at `index`, which nothing reads; `read`: the fields read."""
+        """Say what is made of the column `name` at `index`, which nothing reads; `held`: what the columns read hold."""
+        read = {target.field for target in held}
         plausible = suggest_target(name, process, read)
         if no_evidence and plausible is not None and plausible.milestone_id is not None:
             self.milestone_like.append(index)
@@ -321,6 +329,15 @@ class _Unread:
             self.ignored.append(name)
             return
         target = suggest_target(name, process, read, strict=True) if mapping.strict_columns else plausible
+        # Offered again, or where a column is mapped to it, the mapping offered would map it twice ("keep one"); a
+        # mapping beats a column of the standard name, so that one need not be left out first.
+        mapped = target is not None and any(mapping.columns[key] == target for key in mapping.mapped)
+        if target is not None and (target in self.offered or (mapped and target in held)):
+            holder = held.get(target) if mapped else None
+            self.problems.append(_taken(index, name, target, holder, self.offered.get(target)))
+            return
+        if target is not None:
+            self.offered[target] = index
         self.problems.append(_unknown_column(index, name, target))
         self.milestone_errors += target is not None and target.milestone_id is not None
 
@@ -535,6 +552,22 @@ def _unknown_column(index: int, name: str, target: Target | None) -> str:
     return (
         f"column {index + 1}: unknown column {name!r}; did you mean {str(target)!r}? map it with "
         f"--column {_shell(f'{name}={target}')} or under {where} in process.yaml{tail}"
+    )
+
+
+def _taken(index: int, name: str, target: Target, holder: int | None, offered_to: int | None) -> str:
+    """The error for a column that looks like `target`, which the column `holder` holds as mapped (or which was
+    offered to the column `offered_to`): a field is read from one column, so offering it again would be advice that
+    fails."""
+    other = (
+        f"column {holder + 1} holds it, as mapped"
+        if holder is not None
+        else f"it is offered for column {(offered_to or 0) + 1}"
+    )
+    return (
+        f"column {index + 1}: unknown column {name!r}; it looks like {str(target)!r}, but {other}, and a field is "
+        f"read from one column only: leave this one out with --ignore-column {_shell(name)} (crm.ignore_columns), "
+        f"or map it with --column {_shell(name + '=FIELD')} to the field it holds"
     )
 
 

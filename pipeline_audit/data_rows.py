@@ -6,7 +6,8 @@ The footer is recognised only at the very end of the file, and only in lines tha
 deal: a line with only its first cell filled after a blank row or a footer line (a one-cell line
 of a CSV, or a workbook's row, whose cells are as many as the header's), or a line whose first
 cell that is not empty holds a footer's words (a spreadsheet's "Total" under the deal's name, its id
-column blank) and whose stage and milestone cells are empty. Anything else, or the same lines followed by a deal,
+column blank) and whose stage and milestone cells are empty, and its deal's name and CRM id too but for the
+footer's words (a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal). Anything else, or the same lines followed by a deal,
 stays a row, so a deal cut short is reported rather than skipped.
 
 A grouped (summary) report has lines between its deals that are not deals: each group's heading and
@@ -82,6 +83,7 @@ class RowShape:
     header: tuple[str, ...] = ()  # the header's names: a row repeating them is no deal
     amount: int | None = None  # a board group's summary row sums it (GroupAmounts)
     naming_cells: tuple[int, ...] = ()  # the deal's name, CRM id and owner: a group's summary leaves them blank
+    crm_id: int | None = None  # a total or a subtotal has none: a row with one is a deal
 
     @classmethod
     def of(cls, plan: ColumnPlan) -> RowShape:
@@ -94,7 +96,7 @@ class RowShape:
             if index is not None
         )
         naming = tuple(index for index in (plan.deal, plan.crm_id, plan.owner) if index is not None)
-        return cls(plan.width, plan.deal, stage + answers, plan.header, plan.amount, naming)
+        return cls(plan.width, plan.deal, stage + answers, plan.header, plan.amount, naming, plan.crm_id)
 
 
 REPEATED_HEADER = "the header again"
@@ -111,6 +113,8 @@ def grouped_report_line(cells: Sequence[str], plan: ColumnPlan | RowShape) -> st
     if not filled:
         return None
     first = cells[filled[0]].strip()
+    if plan.crm_id in filled[1:]:
+        return None  # a deal named like a subtotal: a subtotal has no CRM id
     if SUBTOTAL_TEXT.fullmatch(first) and all(_number_like(cells[index]) for index in filled[1:]):
         return "a subtotal"
     if len(filled) == 1 and filled[0] != plan.deal and GROUP_HEADING.fullmatch(first):
@@ -348,7 +352,13 @@ class DataRows:
         first = next((cell for cell in cells if cell.strip()), "")
         if not is_footer_text(first):
             return False
-        return all(index >= len(cells) or not cells[index].strip() for index in self._shape.record_cells)
+        blank = all(index >= len(cells) or not cells[index].strip() for index in self._shape.record_cells)
+        # A deal named Total has its CRM id beside the name; a total has none, or writes its words there too.
+        return blank and all(
+            index >= len(cells) or not cells[index].strip() or is_footer_text(cells[index])
+            for index in (self._shape.deal, self._shape.crm_id)
+            if index is not None
+        )
 
     def refuse_if_empty(self, path: Path) -> None:
         """Raise InvalidFile when no deal followed the header: an audit or an import of nothing is a mistake."""

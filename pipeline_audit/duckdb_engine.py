@@ -47,7 +47,7 @@ from pipeline_audit.data_rows import (
     grouped_report_line,
     refuse_if_empty,
 )
-from pipeline_audit.pipeline_csv import is_plain_utf8_csv, open_pipeline, read_header
+from pipeline_audit.pipeline_csv import LONGEST_CELL, is_plain_utf8_csv, open_pipeline, read_header
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
@@ -265,6 +265,11 @@ def audit_with_duckdb(
         detail = str(error).splitlines()[0]
         if isinstance(error, duckdb.OutOfMemoryException):
             raise NotForDuckDB(f"DuckDB ran out of memory ({detail}); give it more with --memory-limit") from None
+        if "Maximum line size" in str(error):
+            raise NotForDuckDB(
+                f"a line is longer than {LONGEST_CELL:,} bytes, the most DuckDB reads ({detail})",
+                "shorten that line's longest cells",
+            ) from None
         raise NotForDuckDB(f"DuckDB cannot read the file as CSV ({detail})") from None
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -334,7 +339,7 @@ def _relation(source: Path, delimiter: str, plan: ColumnPlan) -> str:
     types = "{" + ", ".join(f"{s(_name(index))}: 'VARCHAR'" for index in range(plan.width)) + "}"
     return (
         f"read_csv({s(str(source))}, delim={s(delimiter)}, quote='\"', escape='\"', header=false, skip=1, "
-        f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false)"
+        f"columns={types}, auto_detect=false, strict_mode=true, null_padding=false, max_line_size={LONGEST_CELL})"
     )
 
 

@@ -74,6 +74,11 @@ def detect_delimiter(header_line: str) -> str:
     return max(",;|", key=header_line.count)
 
 
+# The longest cell an export may hold, in characters: Python's csv reader is bound to it while an export is read
+# (reading_exports), and DuckDB's read_csv to lines of as many bytes (a longer line: the Python engine reads the
+# file), so that both engines read the same files. DuckDB's own default; Python's (131,072) refused a long
+# pasted email thread that DuckDB read, and a cell of megabytes is a broken quote or a file that is no export.
+LONGEST_CELL = 2_097_152
 DEALS_HEADER = "deal, stage, amount, owner, milestones"  # what an export's first row names, for the empty file's error
 MAX_TITLE_LINES = 20  # a report's name, filters and "as of" lines above its table: a handful
 
@@ -94,6 +99,17 @@ def _line_cells(line: str) -> list[str]:
         return next(csv.reader([line], delimiter=detect_delimiter(line)), [])
     except csv.Error:
         return [line]
+
+
+@contextmanager
+def reading_exports() -> Iterator[None]:
+    """Bind Python's csv reader to LONGEST_CELL while an export is read, and restore its bound after: the bound
+    is the process's, and other code may count on its own."""
+    before = csv.field_size_limit(LONGEST_CELL)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
 
 
 class Rows(Protocol):
@@ -148,6 +164,74 @@ class Export:
         return self._position.tell(), self.size
 
 
+def unreadable_csv(path: Path, error: csv.Error, export: Export | None, line: int | None = None) -> InvalidFile:
+    """The error of an export the csv reader stopped at (at `line`, else the line its rows were read to, else 1):
+    a cell longer than LONGEST_CELL (located at the start of its row, in its column, when the `export` being read
+    is given), or quotes that do not pair."""
+    if line is None:
+        line = export.rows.line_num if export is not None else 1
+    if not str(error).startswith("field larger than field limit"):
+        return file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line)
+    where = _long_cell(export) if export is not None else None
+    line, column = where or (line, None)
+    cell = "a cell" if column is None else f"a cell in column {column!r}"
+    return file_error(
+        path,
+        f"{cell} is longer than {LONGEST_CELL:,} characters, the most the audit reads; shorten or remove that cell, "
+        "or, if a quote in this row was opened and never closed (which makes the lines after it one cell), close it",
+        line,
+    )
+
+
+def _long_cell(export: Export) -> tuple[int, str | None] | None:
+    """The line the row of a cell longer than LONGEST_CELL starts on, and that cell's column (None past the
+    header's), the CSV read again from its start; None when it cannot be told."""
+    with export.path.open(encoding=export.encoding, newline="") as text, reading_exports():
+        reader = csv.reader(text, delimiter=export.delimiter, strict=True)
+        before = 0  # the line the last whole row ended on
+        try:
+            for _ in reader:
+                before = reader.line_num
+        except csv.Error:
+            pass
+        text.seek(0)
+        for _ in range(before):
+            text.readline()
+        index = _long_cell_index(text, export.delimiter)
+    if index is None:
+        return None
+    return before + 1, export.header[index] if index < len(export.header) else None
+
+
+_SCAN_CHUNK = 1 << 20
+
+
+def _long_cell_index(text: TextIO, delimiter: str) -> int | None:
+    """The index of the first cell longer than LONGEST_CELL in the row `text` is at the start of (counted as
+    written, with its quotes); None when the row ends first."""
+    special = re.compile(f'["\r\n{re.escape(delimiter)}]')
+    index, length, quoted = 0, 0, False
+    while chunk := text.read(_SCAN_CHUNK):
+        at = 0
+        for match in special.finditer(chunk):
+            length += match.end() - at
+            at = match.end()
+            if length > LONGEST_CELL:
+                return index
+            if match.group() == '"':
+                quoted = not quoted
+            elif quoted:
+                continue
+            elif match.group() == delimiter:
+                index, length = index + 1, 0
+            else:
+                return None  # the row ended
+        length += len(chunk) - at
+        if length > LONGEST_CELL:
+            return index
+    return None
+
+
 def restored(cells: list[str]) -> list[str]:
     """The cells as typed before `safe_writer` quoted the ones a spreadsheet would run (the same list when none was)."""
     if QUOTE not in "".join(cells):  # most rows: one search in C instead of a call per cell
@@ -196,7 +280,7 @@ def open_export(
         handle = path.open("rb")
     except OSError as error:
         raise file_error(path, path_problem(error)) from None
-    with handle:
+    with handle, reading_exports():
         head = handle.read(4)
         handle.seek(0)
         if head.startswith(_OLE):
@@ -229,7 +313,7 @@ def open_pipeline(path: Path) -> Iterator[TextIO]:
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
         raise file_error(path, path_problem(error)) from None
-    with handle:
+    with handle, reading_exports():
         yield handle
 
 
@@ -255,6 +339,8 @@ def read_header(
             next(reader)
         header = next(reader)
     except csv.Error as error:
+        if str(error).startswith("field larger than field limit"):
+            raise unreadable_csv(path, error, None, reader.line_num or 1) from None
         raise file_error(
             path, f"the header row is not readable CSV ({error}); check its quotes", reader.line_num or 1
         ) from None
@@ -286,18 +372,17 @@ def export_into(
     export): `target` is replaced only once all of `source` was read, and an export that turns out unreadable
     midway (bytes not in its encoding, a broken quote) is an InvalidFile at its line, with no partial file left."""
     partial = target.with_name(target.name + ".partial")
-    told, rows = encoding or "utf-8", None
+    told, opened = encoding or "utf-8", None
     try:
         with open_export(source, encoding, sheet, decimal_comma=decimal_comma) as export:
-            told, rows = export.encoding, export.rows
+            told, opened = export.encoding, export
             yield export, partial
     except UnicodeDecodeError:
         partial.unlink(missing_ok=True)
         raise decoding_error(source, told) from None
     except csv.Error as error:
         partial.unlink(missing_ok=True)
-        line = rows.line_num if rows is not None else 1
-        raise file_error(source, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+        raise unreadable_csv(source, error, opened) from None
     except BaseException:
         partial.unlink(missing_ok=True)
         raise

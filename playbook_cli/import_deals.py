@@ -227,7 +227,7 @@ def _read(
     was left out for being in another pipeline (crm.pipelines, --pipeline), and whether it has a CRM id column."""
     from pipeline_audit.audit import plan_header, refuse_if_nothing_read
     from pipeline_audit.data_rows import DataRows
-    from pipeline_audit.pipeline_csv import decoding_error, file_error, open_export, restored
+    from pipeline_audit.pipeline_csv import decoding_error, open_export, restored, unreadable_csv
     from pipeline_audit.rows import RowProblem, RowReader
     from pipeline_report.summary import other_pipelines_text
 
@@ -235,10 +235,10 @@ def _read(
     rejects: list[Reject] = []
     lines_of_id: dict[str, list[int]] = {}  # CRM id -> the lines it is on
     encoding = mapping.encoding or "utf-8"
-    rows_read = None
+    opened = None
     try:
         with open_export(path, mapping.encoding, mapping.sheet, decimal_comma=mapping.decimal_comma) as export:
-            encoding, header, rows_read = export.encoding, export.header, export.rows
+            encoding, header, opened = export.encoding, export.header, export
             plan = plan_header(
                 header, loaded, mapping, path, no_evidence=True, line=export.header_line, note=export.sheet_note
             )
@@ -263,8 +263,7 @@ def _read(
     except UnicodeDecodeError:
         raise decoding_error(path, encoding) from None
     except csv.Error as error:
-        line = rows_read.line_num if rows_read is not None else 1
-        raise file_error(path, f"not a readable CSV file ({error}); check the quotes near this line", line) from None
+        raise unreadable_csv(path, error, opened) from None
     rows, rejects = _refuse_repeated_ids(lines_of_id, rows, rejects)
     left_out = other_pipelines_text(reader.pipelines_left_out(), reader.other_pipeline_rows)
     return header, rows, rejects, left_out, plan.crm_id is not None

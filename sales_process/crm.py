@@ -34,7 +34,7 @@ from sales_process.crm_names import (
 )
 from sales_process.model import CrmColumns, CrmMilestone, Process
 from sales_process.outcome import OutcomeRule, process_outcome_rule
-from sales_process.suggest import closest, did_you_mean
+from sales_process.suggest import closest, did_you_mean, is_typo_of
 from sales_process.vocabulary import DateOrder, StageLookup, name_key
 from sales_process.wording import quoted
 
@@ -325,6 +325,20 @@ def _part_of(words: list[str]) -> tuple[list[str], str]:
     return words, MET
 
 
+def _typed_part_of(words: list[str], milestone_ids: list[str]) -> tuple[list[str], str]:
+    """_part_of, a part word mistyped read as that part too ('Pain Confirmed Evidense', 'Pain Confirmed Dat'), for a
+    suggestion only (a column is read as it is named, never as a typo): the last word a letter or two off one part
+    word of four letters or more ('on' is too short to tell from a typo), and no word of a milestone's id."""
+    found = _part_of(words)
+    if found[1] != MET or len(words) < 2:
+        return found
+    last = words[-1]
+    if any(_same_word(last, word) for milestone_id in milestone_ids for word in milestone_id.split("-")):
+        return found  # 'Roadmap Update' is a milestone's answer, not its date
+    parts = {part for word, part in _PART_WORDS.items() if len(word) >= 4 and is_typo_of(last, word)}
+    return (words[:-1], parts.pop()) if len(parts) == 1 else found
+
+
 def milestone_named(column: str, process: Process) -> Target | None:
     """The milestone part a column's words name exactly, or None: the words of a milestone's id (or of one it was
     renamed from), alone or with a part word after them ('Proposal Agreed Next Step Notes'). Such a column is that
@@ -375,7 +389,7 @@ def suggest_target(column: str, process: Process, read: Collection[str] = (), *,
             return standard[typed]
     milestone_ids = [milestone.id for _, milestone in process.milestones()]
     for spelling in column_spellings(column):
-        words, part = _part_of(spelling)
+        words, part = _typed_part_of(spelling, milestone_ids)
         match = _milestone_by_words(words, milestone_ids) if words else None
         if match is not None:
             return Target(match, part)

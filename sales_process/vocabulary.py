@@ -377,7 +377,8 @@ def _not_an_amount_hint(text: str) -> str:
     value for a value per period, a currency code in capitals for one typed in small letters, else the general hint."""
     for word in _WORD.findall(text):
         if word != word.upper() and word.upper() in CURRENCIES_IN_USE:
-            fixed = re.sub(rf"\b{word}\b", word.upper(), text)
+            # The code between letters' edges, not \b's: against the number (12000usd) \b finds no edge.
+            fixed = re.sub(rf"(?<![^\W\d_]){re.escape(word)}(?![^\W\d_])", word.upper(), text)
             return f"a currency code is written in capitals: {fixed}"
     for word in _WORD.findall(text.lower().replace(".", "")):
         if word in SHARED_CURRENCIES:

@@ -437,8 +437,9 @@ def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool)
     pipeline_audit.data_rows.DataRows. BLANK: no cell filled (every column of the table when the export's header
     gives them, else every column read: the segment's with `segments`). FOOTER (with `footer`): the first cell filled (of the table's columns, else the deal's and the CRM id's)
     holds a footer's words (sales_process.footer's FOOTER_PATTERN, matched as its footer_key spells the cell) and the cells only a deal
-    fills (its stage, the milestones' answers, evidence and dates) are blank. The audit takes such a line for the
-    footer only at the end of the file; a table has no order, so the statement takes it for one wherever it is."""
+    fills (its stage, the milestones' answers, evidence and dates) are blank, and so are its name and CRM id but for
+    the footer's words. The audit takes such a line for the footer only at the end of the file; a table has no
+    order, so the statement takes it for one wherever it is."""
     every = list(columns.table) or columns.read(segments)
     # COALESCE stops at the first cell filled, which is most rows' first: the check costs one cell a deal.
     filled = ", ".join(f"NULLIF({w.text(column)}, '')" for column in every)
@@ -446,13 +447,26 @@ def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool)
     # The first cell filled, as the audit reads a total under the deal's name when the first column (an id) is blank.
     firsts = list(columns.table) or [column for column in (columns.deal, columns.crm_id) if column is not None]
     if footer and firsts:
-        first_filled = ", ".join(f"NULLIF({w.trimmed(column)}, '')" for column in firsts)
-        key = w.lower(w.spaced(f"COALESCE({first_filled}, '')"))
-        words = w.dialect.matches.format(key, w.chars(f"^({FOOTER_PATTERN})$"))
+        filled_first = ", ".join(f"NULLIF({w.trimmed(column)}, '')" for column in firsts)
+        first_filled = f"COALESCE({filled_first}, '')"
         # The deal's cells are read only on the few rows whose first cell holds a footer's words.
-        empty = " AND ".join(f"COALESCE({w.trimmed(column)}, '') = ''" for column in columns.record_cells()) or "TRUE"
-        cases += f"WHEN {words} THEN CASE WHEN {empty} THEN {w.s(FOOTER)} ELSE '' END "
+        blank = [f"COALESCE({w.trimmed(column)}, '') = ''" for column in columns.record_cells()]
+        # A deal named Total has its CRM id beside the name; a total has none, or writes its words there too.
+        blank += [
+            f"(COALESCE({w.trimmed(column)}, '') = '' OR {_footer_words(w, w.trimmed(column))})"
+            for column in (columns.deal, columns.crm_id)
+            if column is not None
+        ]
+        cases += (
+            f"WHEN {_footer_words(w, first_filled)} "
+            f"THEN CASE WHEN {' AND '.join(blank) or 'TRUE'} THEN {w.s(FOOTER)} ELSE '' END "
+        )
     return f"CASE {cases}ELSE '' END AS {w.q(SKIPPED)}"
+
+
+def _footer_words(w: Writer, cell: str) -> str:
+    """Whether the trimmed `cell` holds a footer's words: FOOTER_PATTERN matched as footer_key spells the cell."""
+    return w.dialect.matches.format(w.lower(w.spaced(cell)), w.chars(f"^({FOOTER_PATTERN})$"))
 
 
 def deal_name(deal: str, crm_id: str) -> str:

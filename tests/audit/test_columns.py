@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, ColumnPlan, check_ignored, plan_columns
-from sales_process.crm import Target, resolve_mapping
+from sales_process.crm import MET, Target, resolve_mapping
 from sales_process.loader import LoadedProcess
 from sales_process.model import Crm
 
@@ -355,3 +355,48 @@ def test_the_column_named_the_currency_of_the_amounts_is_read_as_the_currency(de
     # The currency of another column is not the amount's.
     with pytest.raises(ColumnError):
         plan(["deal", "stage", "amount", "Currency of Weighted value", "pain-confirmed"], default_process)
+
+
+def test_a_milestones_columns_mistyped_are_each_offered_as_the_part_they_most_likely_hold(
+    default_process: LoadedProcess,
+) -> None:
+    """'Pain Confirmd', 'Pain Confirmed Evidense' and 'Pain Confirmed Dat' were all offered as pain-confirmed, and
+    following that advice gave 'pain-confirmed is mapped to both …'; each is one part, and the advice works."""
+    header = ["deal", "stage", "amount", "Pain Confirmd", "Pain Confirmed Evidense", "Pain Confirmed Dat"]
+    with pytest.raises(ColumnError) as error:
+        plan(header, default_process)
+    offered = [problem.split("; did you mean ")[1].split("?")[0] for problem in error.value.problems[:3]]
+    assert offered == ["'pain-confirmed'", "'pain-confirmed.evidence'", "'pain-confirmed.date'"]
+    mapped = [
+        (name, Target("pain-confirmed", part)) for name, part in zip(header[3:], (MET, "evidence", "date"), strict=True)
+    ]
+    followed = plan(header, default_process, columns=mapped)
+    assert followed.milestones[0].answer == 3 and followed.milestones[0].evidence == 4
+    assert followed.milestones[0].date == 5
+
+
+@pytest.mark.parametrize(
+    ("header", "problem"),
+    [
+        pytest.param(
+            ["deal", "stage", "Pain", "Pain Confirmd"],
+            "column 4: unknown column 'Pain Confirmd'; it looks like 'pain-confirmed', but column 3 holds it, as "
+            'mapped, and a field is read from one column only: leave this one out with --ignore-column "Pain Confirmd" '
+            '(crm.ignore_columns), or map it with --column "Pain Confirmd=FIELD" to the field it holds',
+            id="held-by-a-column-mapped",
+        ),
+        pytest.param(
+            ["deal", "stage", "Pain Confirmd", "Pain Confirmt"],
+            "column 4: unknown column 'Pain Confirmt'; it looks like 'pain-confirmed', but it is offered for column 3,",
+            id="offered-to-a-column-before",
+        ),
+    ],
+)
+def test_a_field_is_never_offered_to_a_second_column(
+    default_process: LoadedProcess, header: list[str], problem: str
+) -> None:
+    """Offered to both, a field is then mapped twice, which is refused ('keep one'): advice that fails when followed."""
+    with pytest.raises(ColumnError) as error:
+        plan(header, default_process, columns=[("Pain", Target("pain-confirmed", MET))])
+    assert any(message.startswith(problem) for message in error.value.problems), error.value.problems
+    assert sum("did you mean 'pain-confirmed'?" in message for message in error.value.problems) <= 1

@@ -461,3 +461,29 @@ def test_a_fallback_to_the_python_engine_says_how_to_have_duckdb_audit_the_file(
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert python.status == duckdb.status == 0
     assert duckdb.err == f"playbook audit: warning: audited with the Python engine: {said}\n"
+
+
+@pytest.mark.parametrize(
+    "last",
+    [
+        pytest.param('"Total","CRM-3","","50000","Lee","","",""\n', id="total-with-a-crm-id-and-an-owner"),
+        pytest.param('"Total","CRM-3","","50000","","","",""\n', id="total-with-a-crm-id"),
+        pytest.param('"Total","3","","50000","","","",""\n', id="total-with-a-numeric-crm-id-not-a-subtotal"),
+    ],
+)
+def test_a_deal_named_total_with_a_crm_id_is_a_deal_not_a_footer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, last: str
+) -> None:
+    """A total row has no CRM id: a last row named "Total" without a stage but with one is a deal, its amount
+    counted, not a footer skipped with it."""
+    header = (
+        '"deal","crm_id","stage","amount","owner","pain-confirmed","pain-confirmed.evidence","pain-confirmed.date"\n'
+    )
+    first = '"Acme","CRM-1","Discovery","1000","Ana","no","",""\n'
+    source = tmp_path / "export.csv"
+    source.write_text(header + first + last, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals read: 2\n" in python.out
+    assert "Footer lines" not in python.out
+    assert [row["deal"] for row in python.rows()] == ["Acme", "Total"]

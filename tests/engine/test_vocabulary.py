@@ -270,6 +270,15 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("€ 1.200,00 GBP", True, ValueError, r"names two currencies, € \(EUR\) and GBP"),
         ("kr 500 SEK", False, ValueError, "is not an amount; kr names the krona or krone"),  # kr is no one currency
         ("USD$5", False, ValueError, "is not an amount"),
+        # The fix is the amount as the reader reads it, the code against the number as typed.
+        (
+            "12000usd",
+            False,
+            ValueError,
+            "^'12000usd' is not an amount; a currency code is written in capitals: 12000USD$",
+        ),
+        ("usd12000", False, ValueError, "a currency code is written in capitals: USD12000$"),
+        ("12000 usd", False, ValueError, "a currency code is written in capitals: 12000 USD$"),
         (
             "$500 monthly",  # Close's value_formatted of a recurring deal
             False,

@@ -854,3 +854,19 @@ def test_a_total_under_the_deals_name_after_a_blank_id_is_left_out_as_the_audit_
     for dialect in ("duckdb", "postgres"):
         statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF)
         assert _selected(postgres, dialect, statement, header, rows, "deal") == [("Acme",)], dialect
+
+
+def test_a_deal_named_total_with_a_crm_id_is_kept_as_the_audit_reads_it(postgres: psycopg.Connection[Any]) -> None:
+    """A total row has no CRM id: a row named 'Total' without a stage but with one is a deal, in the audit and in
+    the statement."""
+    loaded = load_process(DEFAULT_PROCESS)
+    header = ["deal", "crm_id", "stage", "amount", "pain-confirmed"]
+    plan = plan_columns(header, loaded.process, resolve_mapping(loaded.process))
+    deal = ["Total", "CRM-2", "", "50000", ""]
+    assert not _skipped_by_the_audit(header, deal, plan)
+    columns = export_columns.sql_columns(plan, header.__getitem__)
+    rows = [["Acme", "CRM-1", "Proposing", "1000", "yes"], deal]
+    for dialect in ("duckdb", "postgres"):
+        statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF)
+        kept = _selected(postgres, dialect, statement, header, rows, "deal")
+        assert sorted(kept) == [("Acme",), ("Total",)], dialect
