@@ -6,8 +6,8 @@ The footer is recognised only at the very end of the file, and only in lines tha
 deal: a line with only its first cell filled after a blank row or a footer line (a one-cell line
 of a CSV, or a workbook's row, whose cells are as many as the header's), or a line whose first
 cell that is not empty holds a footer's words (a spreadsheet's "Total" under the deal's name, its id
-column blank) and whose stage and milestone cells are empty, and its deal's name and CRM id too but for the
-footer's words (a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal). Anything else, or the same lines followed by a deal,
+column blank) and whose stage and milestone cells are empty, and its CRM id too but for the footer's words
+(a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal). Anything else, or the same lines followed by a deal,
 stays a row, so a deal cut short is reported rather than skipped.
 
 A grouped (summary) report has lines between its deals that are not deals: each group's heading and
@@ -353,11 +353,11 @@ class DataRows:
         if not is_footer_text(first):
             return False
         blank = all(index >= len(cells) or not cells[index].strip() for index in self._shape.record_cells)
-        # A deal named Total has its CRM id beside the name; a total has none, or writes its words there too.
-        return blank and all(
-            index >= len(cells) or not cells[index].strip() or is_footer_text(cells[index])
-            for index in (self._shape.deal, self._shape.crm_id)
-            if index is not None
+        # A deal named Total has its CRM id beside the name; a total has none, or writes its words there too. (The
+        # deal's name is not asked: a footer line's text may run on into its column, cut at a comma.)
+        crm_id = self._shape.crm_id
+        return blank and (
+            crm_id is None or crm_id >= len(cells) or not cells[crm_id].strip() or is_footer_text(cells[crm_id])
         )
 
     def refuse_if_empty(self, path: Path) -> None:

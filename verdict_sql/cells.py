@@ -437,8 +437,8 @@ def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool)
     pipeline_audit.data_rows.DataRows. BLANK: no cell filled (every column of the table when the export's header
     gives them, else every column read: the segment's with `segments`). FOOTER (with `footer`): the first cell filled (of the table's columns, else the deal's and the CRM id's)
     holds a footer's words (sales_process.footer's FOOTER_PATTERN, matched as its footer_key spells the cell) and the cells only a deal
-    fills (its stage, the milestones' answers, evidence and dates) are blank, and so are its name and CRM id but for
-    the footer's words. The audit takes such a line for the footer only at the end of the file; a table has no
+    fills (its stage, the milestones' answers, evidence and dates) are blank, and so is its CRM id but for the
+    footer's words. The audit takes such a line for the footer only at the end of the file; a table has no
     order, so the statement takes it for one wherever it is."""
     every = list(columns.table) or columns.read(segments)
     # COALESCE stops at the first cell filled, which is most rows' first: the check costs one cell a deal.
@@ -452,11 +452,9 @@ def skipped_item(w: Writer, columns: InputColumns, segments: bool, footer: bool)
         # The deal's cells are read only on the few rows whose first cell holds a footer's words.
         blank = [f"COALESCE({w.trimmed(column)}, '') = ''" for column in columns.record_cells()]
         # A deal named Total has its CRM id beside the name; a total has none, or writes its words there too.
-        blank += [
-            f"(COALESCE({w.trimmed(column)}, '') = '' OR {_footer_words(w, w.trimmed(column))})"
-            for column in (columns.deal, columns.crm_id)
-            if column is not None
-        ]
+        if columns.crm_id is not None:
+            crm_id = w.trimmed(columns.crm_id)
+            blank.append(f"(COALESCE({crm_id}, '') = '' OR {_footer_words(w, crm_id)})")
         cases += (
             f"WHEN {_footer_words(w, first_filled)} "
             f"THEN CASE WHEN {' AND '.join(blank) or 'TRUE'} THEN {w.s(FOOTER)} ELSE '' END "

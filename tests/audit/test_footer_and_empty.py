@@ -487,3 +487,19 @@ def test_a_deal_named_total_with_a_crm_id_is_a_deal_not_a_footer(
     assert "Deals read: 2\n" in python.out
     assert "Footer lines" not in python.out
     assert [row["deal"] for row in python.rows()] == ["Acme", "Total"]
+
+
+def test_a_footer_line_cut_at_a_comma_into_the_deals_column_is_still_the_footer(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Salesforce's copyright line has a comma: in an export whose CRM id is the first column, its second half
+    stands in the deal's column. A total's CRM id is blank or the footer's words; the deal's name is not asked."""
+    header = '"crm_id","deal","stage","amount","pain-confirmed","pain-confirmed.evidence","pain-confirmed.date"\n'
+    rows = '"CRM-1","Acme","Discovery","1000","no","",""\n\n'
+    footer = "Grand Totals (1 records)\n\nCopyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\n"
+    source = tmp_path / "export.csv"
+    source.write_text(header + rows + footer, encoding="utf-8")
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert python.status == 0, python.err
+    assert "Deals read: 1\n" in python.out and [row["deal"] for row in python.rows()] == ["Acme"]
+    assert python.rows() == duckdb.rows()
