@@ -312,6 +312,20 @@ def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(
     assert stored_checks(database_url) == 0
 
 
+def test_an_evidence_date_on_the_calendars_last_day_is_saved_as_in_the_future(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
+    """9999-12-31 on pain-confirmed (it counts for 90 days): the day it would go stale is past the last date
+    there is, and saving the check gave a 500 (OverflowError); it is saved, and said to be in the future."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    response = check(rep, deal_id, {**FIRST, "pain-confirmed.date": "9999-12-31"})
+    assert response.status_code == 303
+    page = rep.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check saved, but 1 answer does not count" in page and "Dated 9999-12-31, after " in page
+    assert stored_checks(database_url) == 1
+
+
 def test_the_anonymous_self_check_stores_nothing(records_app: Flask, database_url: str) -> None:
     client = records_app.test_client()
     token = page_token(client, "/check")
