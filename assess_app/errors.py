@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadHost, HTTPException
 
+from assess_app.check.form import BASED_ON, TYPED
 from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
@@ -136,12 +137,15 @@ def _refused_form(error: CSRFError) -> str:
             "again and send it from there."
         )
     signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
+    typed = typed_names()
+    kept, changed = (kept_fields(), None) if typed is None else typed_first(kept_fields(), typed)
     return render_template(
         "error.html",
         code=400,
         title="This form could not be sent",
         message=message,
-        kept=kept_fields(),
+        kept=kept,
+        changed=changed,
         refused=True,
         sign_in=("/login?" + urlencode({"next": form_page(request.path)})) if signed_out else None,
     )
@@ -178,7 +182,9 @@ _FIELD_LABELS = {
 }
 _MILESTONE_PARTS = {"met": "answer", "evidence": "evidence", "date": "date it happened"}
 # Keys a page sends that no one typed: never shown among what the form held (still sent again, where it is).
-UNTYPED = frozenset({"idempotency_key", "form_key", "next", "based_on", "shown_name", "shown_crm_id", "shown_owner"})
+UNTYPED = frozenset(
+    {"idempotency_key", "form_key", "next", BASED_ON, TYPED, "shown_name", "shown_crm_id", "shown_owner"}
+)
 
 
 def kept_label(name: str) -> str:
@@ -206,11 +212,22 @@ def kept_value(name: str, value: str) -> str:
     return value
 
 
-def changed_first(kept: list[tuple[str, str]], shown: Mapping[str, str]) -> tuple[list[tuple[str, str]], set[str]]:
-    """A refused form's fields with those whose value differs from what the page showed (`shown`) first, and
-    their names: what the person typed or changed is what they came to copy."""
-    changed = {name for name, value in kept if value != shown.get(name, "")}
+def typed_first(kept: list[tuple[str, str]], changed: set[str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """A refused form's fields with the `changed` ones (typed or changed on the page) first, and their names:
+    what the person typed or changed is what they came to copy. Every page showing what a form held orders it so."""
     return sorted(kept, key=lambda pair: pair[0] not in changed), changed
+
+
+def changed_first(kept: list[tuple[str, str]], shown: Mapping[str, str]) -> tuple[list[tuple[str, str]], set[str]]:
+    """typed_first, the changed fields being those whose value differs from what the page showed (`shown`)."""
+    return typed_first(kept, {name for name, value in kept if value != shown.get(name, "")})
+
+
+def typed_names() -> set[str] | None:
+    """The fields the page said were typed or changed (TYPED, set by check.js as the form is sent; None: not said,
+    as with JavaScript off). Read from the request alone: a signed-out sender learns nothing of the deal from it."""
+    typed = request.form.get(TYPED) if request.method == "POST" else None
+    return None if typed is None else set(typed.split())
 
 
 def kept_fields() -> list[tuple[str, str]]:

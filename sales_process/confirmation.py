@@ -21,6 +21,7 @@ from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
 from sales_process.problems import InvalidInput, Problem
 from sales_process.text import text_problem
+from sales_process.vocabulary import shown
 from sales_process.wording import kind_of, object_with_keys, quoted
 
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
@@ -263,8 +264,12 @@ def _expiry(value: object, problems: list[Problem]) -> int:
     if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 14.0 is 14
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
+        # What was typed, not its kind: the form's number box sends '1e1' as text ("got text" said nothing).
         problems.append(
-            Problem(("expires_in_days",), f"'expires_in_days' must be a whole number of days, got {kind_of(value)}")
+            Problem(
+                ("expires_in_days",),
+                f"'expires_in_days': {shown(value)} is not a whole number of days; write e.g. {DEFAULT_EXPIRY_DAYS}",
+            )
         )
         return DEFAULT_EXPIRY_DAYS
     if not 1 <= value <= MAX_EXPIRY_DAYS:

@@ -140,14 +140,15 @@ class StatusRule:
     `applies` is a Python condition on `milestone` ("True": every milestone); `holds` a condition on
     CONDITION_NAMES, asked only when the rules before it did not hold. `turns_on`, for a rule that
     depends on the as-of date: given the outcome's date, the first as-of day on which the rule holds
-    when it did not the day before, or no longer holds when it did.
+    when it did not the day before, or no longer holds when it did; None when that day would be after
+    the calendar's last (dt.date.max): within the dates there are, the rule never turns.
     """
 
     status: Status
     applies: str
     holds: str
     sql: Expression
-    turns_on: Callable[[Milestone, dt.date], dt.date] | None = None
+    turns_on: Callable[[Milestone, dt.date], dt.date | None] | None = None
     _applies: Callable[[Milestone], bool] = field(init=False, repr=False, compare=False)
     _holds: Callable[[Milestone, Answer | None, dt.date], bool] = field(init=False, repr=False, compare=False)
 
@@ -182,8 +183,11 @@ def _no_longer_future(milestone: Milestone, date: dt.date) -> dt.date:
     return date
 
 
-def _stale_from(milestone: Milestone, date: dt.date) -> dt.date:
-    return date + dt.timedelta(days=(milestone.max_age_days or 0) + 1)
+def _stale_from(milestone: Milestone, date: dt.date) -> dt.date | None:
+    """The day after max_age_days from `date`; None when it is past dt.date.max (an outcome dated 9999-12-31,
+    which the forms take as any date): such an outcome never goes stale, as the status rule says on every day."""
+    days = (milestone.max_age_days or 0) + 1
+    return None if (dt.date.max - date).days < days else date + dt.timedelta(days=days)
 
 
 EVERY = "True"
@@ -244,7 +248,12 @@ def _changes_function(rules: tuple[StatusRule, ...]) -> Callable[[Milestone, Ans
     for index, rule in enumerate(rules):
         body.append(f"if {rule.applies}:")
         if rule.turns_on is not None:
-            body += ["    if date is not None:", f"        days.append(TURNS[{index}](milestone, date))"]
+            body += [
+                "    if date is not None:",
+                f"        turn = TURNS[{index}](milestone, date)",
+                "        if turn is not None:",
+                "            days.append(turn)",
+            ]
         else:
             body += [f"    if {rule.holds}:", "        return days"]
     body.append("return days")
@@ -262,7 +271,7 @@ depend on the date, up to the first rule that holds whatever the date."""
 
 def turning_day(status: Status, milestone: Milestone, answer: Answer | None) -> dt.date | None:
     """The as-of day on which the rule of `status` turns for this answer; None when the rule is not the
-    milestone's, does not depend on the date, or the outcome has no date."""
+    milestone's, does not depend on the date, the outcome has no date, or the day is past the calendar's last."""
     date = answered_on(answer)
     for rule in rules_for(milestone):
         if rule.status is status and rule.turns_on is not None and date is not None:

@@ -218,10 +218,13 @@ def mark_repeated(form: FlaskForm, submitted: MultiDict[str, str]) -> bool:
     return repeated
 
 
-# The hidden fields a form carries about itself, not answers: its CSRF token, its idempotency key, and the check
-# the deal page's form was filled from (BASED_ON), by which a save from a page opened before another check is told.
+# The hidden fields a form carries about itself, not answers: its CSRF token, its idempotency key, the check
+# the deal page's form was filled from (BASED_ON), by which a save from a page opened before another check is told,
+# and the names of the fields typed or changed on the page (TYPED, set by check.js as the form is sent), by which a
+# form refused after signing out lists them first without reading the deal (the 409 page reads it: see changed_first).
 BASED_ON = "based_on"
-FORM_META = ("csrf_token", "idempotency_key", BASED_ON)
+TYPED = "typed"
+FORM_META = ("csrf_token", "idempotency_key", BASED_ON, TYPED)
 
 
 def unknown_keys(fields: Container[str], submitted: Mapping[str, Any]) -> list[str]:

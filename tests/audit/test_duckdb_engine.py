@@ -667,3 +667,19 @@ def test_auto_picks_duckdb_from_the_measured_size(
         monkeypatch.setattr(duckdb_engine, name, recording(name, getattr(duckdb_engine, name)))
     duckdb_engine.run_audit("auto", source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "audit.csv")
     assert used == ["audit_with_duckdb" if engine == "duckdb" else "audit_pipeline"]
+
+
+def test_evidence_dated_at_the_ends_of_the_calendar(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """9999-12-31 on a milestone counting for 90 days: its stale day is past the last date there is (the app's
+    check gave a 500 on it). Both engines read it, and 0001-01-01, alike: in the future, and too old."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        "Acme,Qualifying,1000,yes,Reply to the recap email,9999-12-31\n"
+        "Beta,Qualifying,1000,yes,Reply to the recap email,0001-01-01\n"
+        "Gamma,Qualifying,1000,yes,Reply to the recap email,9999-10-01\n"
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err
+    assert "Deals assessed: 3\n" in python.out and "Deals ahead of their evidence: 3 " in python.out

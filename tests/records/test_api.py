@@ -593,3 +593,20 @@ def test_the_stage_filter_reads_a_stage_as_a_body_does(
     assert listed.status_code == 200
     expected = "Won" if stage == "closed won" else "In proposing"
     assert [deal["name"] for deal in listed.get_json()["deals"]] == [expected]
+
+
+def test_an_evidence_date_on_the_calendars_last_day_is_saved_and_read_on_any_day(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """9999-12-31 on pain-confirmed, which counts for 90 days: the day it would go stale is past the last date
+    there is (a 500, OverflowError, lost the check); it is saved, in the future, and read as of that very day."""
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "Northwind"}).get_json()["id"]
+    far = {"pain-confirmed": {**PAIN["pain-confirmed"], "date": "9999-12-31"}}
+    checked = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json={"milestones": far})
+    assert checked.status_code == 201, checked.get_json()
+    for as_of, status in [("", "future_date"), ("?as_of=9999-12-31", "verified")]:
+        read = client.get(f"/api/deals/{deal_id}{as_of}", headers=tokens["ana"])
+        assert read.status_code == 200
+        [pain] = [m for m in read.get_json()["verdict"]["milestones"] if m["id"] == "pain-confirmed"]
+        assert pain["status"] == status

@@ -140,3 +140,32 @@ def test_a_failed_sign_in_and_a_refused_new_deal_put_the_focus_on_what_went_wron
     assert axe_violations(page) == []
     page.screenshot(path=str(tmp_path / f"new-error-{width}.png"), full_page=True)
     context.close()
+
+
+def test_a_check_sent_after_signing_out_in_another_tab_lists_what_was_typed_first(
+    browser: Any, base_url: str, token_for: Callable[[str], dict[str, str]]
+) -> None:
+    """The page refusing the form listed the pre-filled answers first and the typed one last, unmarked: check.js
+    names the fields typed or changed as the form is sent, and the page lists them first, as the 409 page does."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    headers = token_for("ana@example.com")
+    deal = context.request.post(f"{base_url}/api/deals", data={"name": "Northwind"}, headers=headers).json()
+    pain = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": RECENT}}
+    checked = context.request.post(
+        f"{base_url}/api/deals/{deal['id']}/checks", data={"milestones": pain}, headers=headers
+    )
+    assert checked.status == 201
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    page.goto(f"{base_url}/deals/{deal['id']}")
+    other = context.new_page()
+    other.goto(page.url)
+    follow(other, other.get_by_role("button", name="Sign out Ana Lopez"))
+    page.locator('[name="decision-maker-identified.met"]').check()
+    page.locator('[name="decision-maker-identified.evidence"]').fill("Signer named in the mail of 3 Dec")
+    follow(page, page.get_by_role("button", name="Save this check"))
+    held = page.locator(".kept > div")
+    assert "What you typed or changed comes first." in page.locator("main").inner_text()
+    assert [held.nth(i).locator("dd").inner_text() for i in range(2)] == ["yes", "Signer named in the mail of 3 Dec"]
+    assert held.locator(".kept__changed").count() == 2
+    context.close()

@@ -150,13 +150,29 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
             {"buyer_name": " ", "expires_in_days": "365"},
             ["The buyer&#39;s name is required", "Days the link works is 365; give 1 to 90 days (default 14)"],
         ),
+        # A number box sends what was typed as text: "must be a whole number of days, got text" did not say it.
+        (
+            (PRICE,),
+            {"expires_in_days": "1e1"},
+            [
+                '<li><a href="#ask-expires_in_days">Days the link works: &#39;1e1&#39; is not a whole number of days; '
+                "write e.g. 14</a></li>",
+                '<p class="field-error" id="ask-expires_in_days-error">Days the link works: &#39;1e1&#39; is not a whole',
+            ],
+        ),
         (
             ("pain-confirmed", "decision-maker-identified"),
             {},
             ["milestone &#39;decision-maker-identified&#39; has no buyer statement, so a buyer cannot confirm it"],
         ),
     ],
-    ids=["no-milestone", "bad-email", "blank-name-and-long-expiry", "milestone-without-statement"],
+    ids=[
+        "no-milestone",
+        "bad-email",
+        "blank-name-and-long-expiry",
+        "expiry-not-a-whole-number",
+        "milestone-without-statement",
+    ],
 )
 def test_a_bad_request_keeps_what_was_typed_and_says_what_to_fix(
     rep: FlaskClient, milestones: tuple[str, ...], fields: dict[str, str], errors: list[str]

@@ -536,8 +536,10 @@ def test_one_evidence_limit_for_the_api_and_the_form(records_app: Flask, tokens:
     assert check("x" * MAX_EVIDENCE).status_code == 201
     sign_in(client, "ana@example.com")
     page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
-    # No maxlength: the browser would count UTF-16 units and cut an emoji-rich text the server takes.
+    # No maxlength: the browser would count UTF-16 units and cut an emoji-rich text the server takes. The hint says
+    # the limit instead, before anything is sent (a 5,000-character paste was refused with no word of it beforehand).
     assert "maxlength" not in page and "x" * MAX_EVIDENCE in page
+    assert f"At most {MAX_EVIDENCE:,} characters; link to a longer record.</span>" in page
 
 
 # 14. A new password revokes the API tokens

@@ -264,6 +264,31 @@ def test_a_form_sent_after_signing_out_in_another_tab_says_to_sign_in(
     assert "<dt>CRM stage</dt><dd>Negotiating</dd>" in page
 
 
+def test_a_form_sent_after_signing_out_lists_what_was_typed_first_as_the_conflict_page_does(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """check.js names the fields typed or changed on the page ('typed'): the refused form's page listed the
+    pre-filled answers first and the typed one last, unmarked, where the 409 page lists it first, marked."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert check(rep, deal_id, FIRST).status_code == 303
+    token = page_token(rep, f"/deals/{deal_id}")
+    assert rep.post("/logout", data={"csrf_token": page_token(rep, "/deals")}).status_code == 303
+    typed = {"decision-maker-identified.met": "yes", "decision-maker-identified.evidence": "Signer named in a mail"}
+    sent = {**FIRST, "claimed_stage": "proposing", **typed, "csrf_token": token}
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**sent, "typed": " ".join(typed)})
+    held = re.sub(r"\s+", " ", refused.get_data(as_text=True))
+    held = held[held.index('id="form-held-title"') :]
+    assert "What you typed or changed comes first." in held
+    terms = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", held)
+    assert [value for _, value in terms[:2]] == ["yes", "Signer named in a mail"]
+    assert all("(typed or changed)" in term for term, _ in terms[:2])
+    assert not any("(typed or changed)" in term for term, _ in terms[2:]) and len(terms) == 6
+    # Without JavaScript the page cannot tell: it lists the form as sent, unmarked.
+    plain = rep.post(f"/deals/{deal_id}/checks", data=sent).get_data(as_text=True)
+    assert "(typed or changed)" not in plain and "What you typed or changed comes first." not in plain
+
+
 @pytest.mark.parametrize(
     ("path", "page"),
     [
@@ -310,6 +335,20 @@ def test_a_check_with_mistakes_keeps_every_answer_and_saves_nothing(
     assert f'<a href="#pain-confirmed.date">Date it happened for “{question}”</a>' in page
     assert ">Reply email from the CFO</textarea>" in page and 'value="2027-02-30"' in page
     assert stored_checks(database_url) == 0
+
+
+def test_an_evidence_date_on_the_calendars_last_day_is_saved_as_in_the_future(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
+    """9999-12-31 on pain-confirmed (it counts for 90 days): the day it would go stale is past the last date
+    there is, and saving the check gave a 500 (OverflowError); it is saved, and said to be in the future."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    response = check(rep, deal_id, {**FIRST, "pain-confirmed.date": "9999-12-31"})
+    assert response.status_code == 303
+    page = rep.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Check saved, but 1 answer does not count" in page and "Dated 9999-12-31, after " in page
+    assert stored_checks(database_url) == 1
 
 
 def test_the_anonymous_self_check_stores_nothing(records_app: Flask, database_url: str) -> None:

@@ -100,6 +100,22 @@ def test_problems_of_the_check_just_saved_are_at_the_top(
     assert page.index('id="problems"') < page.index('id="check-title"')
 
 
+def test_a_problems_reason_is_said_once_at_the_top_of_the_deal_page(signed_in: Callable[[str], FlaskClient]) -> None:
+    """Evidence dated 1990-01-01 said "Dated 1990-01-01, 13489 days ago; …" in the problems at the top, under
+    "Next" and in "Every answer", and "has gone stale" a fourth time: the reason is said at the top, where the
+    page opens and which links to the answer; the others show its status only."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    page = _text(rep, _check(rep, deal_id, _answer("pain-confirmed", "Reply email from the CFO", "1990-01-01")))
+    problems = page[page.index('id="problems"') : page.index("</div>", page.index('id="problems"'))]
+    assert page.count("Dated 1990-01-01, ") == 1 and "Dated 1990-01-01, " in problems
+    assert "has gone stale" not in page
+    next_steps = page[page.index('id="next-title"') : page.index("</section>", page.index('id="next-title"'))]
+    assert "Too old (" in next_steps and "expired on 1990-04-01" in _answer_block(page, "pain-confirmed")
+    # An answer that counts still says why, and a step that is no problem what is missing.
+    assert "The customer has not done this yet." in next_steps
+
+
 def test_a_check_page_shows_the_answers_then_and_what_changed_in_questions(
     signed_in: Callable[[str], FlaskClient],
 ) -> None:

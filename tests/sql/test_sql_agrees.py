@@ -870,3 +870,23 @@ def test_a_deal_named_total_with_a_crm_id_is_kept_as_the_audit_reads_it(postgres
         statement = verdict_sql(loaded.process, DIALECTS[dialect], "deals", columns, AS_OF)
         kept = _selected(postgres, dialect, statement, header, rows, "deal")
         assert sorted(kept) == [("Acme",), ("Total",)], dialect
+
+
+def test_evidence_dated_at_the_ends_of_the_calendar_reads_as_in_the_audit(postgres: psycopg.Connection[Any]) -> None:
+    """9999-12-31 on a milestone counting for 90 days (its stale day is past the last date there is: the app's
+    check gave a 500 on it) and 0001-01-01: the statement gives the audit's statuses, on DuckDB and PostgreSQL."""
+    process = load_process(DEFAULT_PROCESS).process
+    dates = ("9999-12-31", "9999-10-01", "0001-01-01")
+    columns = (
+        Column("deal", "text", tuple(f"D{index}" for index in range(len(dates)))),
+        Column("stage", "text", ("Discovery",) * len(dates)),
+        Column("amount", "text", ("1000",) * len(dates)),
+        Column("pain-confirmed", "text", ("yes",) * len(dates)),
+        Column("pain-confirmed.evidence", "text", ("Reply to the recap email",) * len(dates)),
+        Column("pain-confirmed.date", "text", dates),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [row[-len(process.milestones())] for row in expected.values()] == ["future_date", "future_date", "stale"]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected

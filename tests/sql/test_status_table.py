@@ -133,8 +133,9 @@ def test_the_compiled_turning_days_walk_the_rule_table(case: Case, offset: int) 
     days = []
     for rule in rules_for(milestone):
         if rule.turns_on is not None:
-            if date is not None:
-                days.append(rule.turns_on(milestone, date))
+            turn = None if date is None else rule.turns_on(milestone, date)
+            if turn is not None:
+                days.append(turn)
         elif rule.holds_for(milestone, answer, as_of):
             break
     assert status_changes(milestone, answer, as_of) == days
@@ -152,8 +153,7 @@ def test_each_rule_turns_on_its_day_and_no_other(case: Case, first: int, second:
             assert held[0] == held[1]
             if held[0]:
                 return
-        elif date is not None:
-            turn = rule.turns_on(milestone, date)
+        elif date is not None and (turn := rule.turns_on(milestone, date)) is not None:
             assert rule.holds_for(milestone, answer, turn - DAY) != rule.holds_for(milestone, answer, turn)
             sides = [day >= turn for day in days]
             if sides[0] == sides[1]:
@@ -214,3 +214,14 @@ def test_each_rule_gives_its_status_in_python_and_sql(
 ) -> None:
     case = Case(Milestone.model_validate({**_MILESTONE, **milestone}), False, answer)
     assert status_of(case.milestone, answer, AS_OF) is expected is sql_status(case, AS_OF)
+
+
+@pytest.mark.parametrize("date", [dt.date.max, dt.date.max - 30 * DAY], ids=["9999-12-31", "30-days-before-it"])
+def test_an_outcome_whose_stale_day_is_past_the_calendar_never_goes_stale(date: dt.date) -> None:
+    """9999-12-31 on a milestone counting for 30 days: its stale day would be after dt.date.max (saving such a
+    check gave a 500, OverflowError). It has none, and the Python and the SQL agree on every day up to the last."""
+    case = Case(Milestone.model_validate({**_MILESTONE, "max_age_days": 30}), False, Answer(True, EVIDENCE, date))
+    assert status_changes(case.milestone, case.answer, AS_OF) == [date]  # the day it stops being in the future
+    for as_of in (AS_OF, date - DAY, date, dt.date.max):
+        expected = Status.FUTURE_DATE if as_of < date else Status.VERIFIED
+        assert status_of(case.milestone, case.answer, as_of) is expected is sql_status(case, as_of)

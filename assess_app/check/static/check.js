@@ -45,7 +45,39 @@
     });
   }
 
+  // As a pre-filled form is sent, name the fields typed or changed on the page (hidden field "typed"): a page
+  // refusing the form (signed out in another tab) lists those first, as the page refusing a stale check does.
+  function changed(field) {
+    if (field.type === "checkbox" || field.type === "radio") return field.checked !== field.defaultChecked;
+    if (field.tagName === "SELECT") {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].selected !== field.options[i].defaultSelected) return true;
+      }
+      return false;
+    }
+    return field.type !== "hidden" && field.value !== field.defaultValue;
+  }
+
+  function nameTyped(form) {
+    form.addEventListener("submit", function () {
+      var names = [];
+      for (var i = 0; i < form.elements.length; i++) {
+        var field = form.elements[i];
+        if (field.name && field.name !== "typed" && changed(field) && names.indexOf(field.name) < 0) names.push(field.name);
+      }
+      var typed = form.querySelector('input[name="typed"]');
+      if (!typed) {
+        typed = document.createElement("input");
+        typed.type = "hidden";
+        typed.name = "typed";
+        form.appendChild(typed);
+      }
+      typed.value = names.join(" ");
+    });
+  }
+
   document.querySelectorAll("[data-milestone]").forEach(setUpMilestone);
+  document.querySelectorAll("form[data-typed]").forEach(nameTyped);
   document.querySelectorAll("[data-milestone] textarea").forEach(sendOnCtrlEnter);
   document.querySelectorAll("[data-copy]").forEach(setUpCopy);
   var alert = document.querySelector("[data-focus]");
