@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline_report.chart import stage_chart
+from pipeline_report.chart import narrow_chart, stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
@@ -122,6 +122,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "sha256": loaded.sha256,
         "source": result.source_name,
         "chart": stage_chart(totals),
+        "narrow": narrow_chart(totals),
         "stages": list(zip(loaded.process.stages, totals.stages, strict=True)),
         "ahead": totals.top_ahead(),
         "top_ahead": TOP_AHEAD,
