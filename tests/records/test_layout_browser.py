@@ -1,4 +1,5 @@
-"""One layout for the app's pages in Chromium: the header where it is on every page (the team pipeline's too)."""
+"""One layout for the app's pages in Chromium: the header where it is on every page (the team pipeline's too),
+the deals list's actions spaced and its filter lined up, and room for the evidence column's notes."""
 
 from __future__ import annotations
 
@@ -66,4 +67,39 @@ def test_the_header_is_in_one_place_on_every_page(browser: Any, base_url: str, v
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
         assert axe_violations(page) == [], path
     assert all(value == seen["/deals"] for value in seen.values()), seen
+    context.close()
+
+
+def test_the_deals_lists_actions_are_spaced_and_its_filter_lined_up(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base_url, "lee@example.com", "manager")
+    page.goto(f"{base_url}/deals")
+    new = page.get_by_role("link", name="New deal").evaluate(BOX)
+    closed = page.locator("#closed-deals").evaluate(BOX)
+    assert closed[0] - (new[0] + new[2]) >= 12  # "New deal" ran into "Closed deals (won and lost)"
+    select = page.locator("#stage").evaluate(BOX)
+    button = page.get_by_role("button", name="Filter").evaluate(BOX)
+    assert abs(select[3] - button[3]) < 1 and abs((select[1] + select[3]) - (button[1] + button[3])) < 1
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_the_evidence_column_has_room_for_its_notes(browser: Any, base_url: str, viewport: dict[str, int]) -> None:
+    """At 1280 px one warning took about 20 lines of a word or two: each note is now an item of a column 16rem wide."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    _sign_in(page, base_url, "lee@example.com", "manager")
+    page.goto(f"{base_url}/deals")
+    cell = page.locator("#deals tbody td.evidence")
+    assert cell.locator("li").count() == 2
+    assert cell.evaluate(BOX)[2] >= (250 if viewport == DESKTOP else 300)
+    for note in cell.locator("li").all():
+        lines = note.evaluate(
+            "e => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight))"
+        )
+        assert lines <= 4, note.text_content()
+    table = page.locator("#deals").element_handle().evaluate_handle("e => e.parentElement")
+    assert page.evaluate("e => e.scrollWidth <= e.clientWidth", table)  # every column shows, nothing scrolls
+    assert axe_violations(page) == []
     context.close()
