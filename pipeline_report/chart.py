@@ -57,9 +57,9 @@ class Chart:
     groups: tuple[StageGroup, ...]
 
 
-def text_width(text: str) -> float:
-    """The width of the text in chart units at LABEL_FONT, estimated on the wide side."""
-    return LABEL_FONT * sum(_em(char) for char in text)
+def text_width(text: str, font: float = LABEL_FONT) -> float:
+    """The width of the text in chart units at a font size (LABEL_FONT), estimated on the wide side."""
+    return font * sum(_em(char) for char in text)
 
 
 def _em(char: str) -> float:
@@ -70,20 +70,20 @@ def _em(char: str) -> float:
     return 0.9 if char.isupper() or char in "mwMW@%&" else 0.62
 
 
-def label_lines(name: str, room: float = MAX_LABEL_WIDTH - GAP) -> tuple[str, ...]:
+def label_lines(name: str, room: float = MAX_LABEL_WIDTH - GAP, font: float = LABEL_FONT) -> tuple[str, ...]:
     """The name on lines no wider than `room`: broken between words, and inside a word only when it alone is wider."""
     lines: list[str] = []
     line = ""
     for word in name.split():
         joined = f"{line} {word}" if line else word
-        if text_width(joined) <= room:
+        if text_width(joined, font) <= room:
             line = joined
             continue
         if line:
             lines.append(line)
         line = ""
         for char in word:
-            if line and text_width(line + char) > room:
+            if line and text_width(line + char, font) > room:
                 lines.append(line)
                 line = ""
             line += char
@@ -107,3 +107,32 @@ def stage_chart(totals: Totals) -> Chart:
         groups.append(StageGroup(stage.name, lines, label_y, (claimed, verified)))
         top += block + GROUP_GAP
     return Chart(WIDTH, top, label_width, BAR_HEIGHT, LINE_HEIGHT, tuple(groups))
+
+
+# The phone's chart: as wide in units as a phone's screen is in pixels (390 px less the page's margins), so its
+# text, 16 units, is drawn at about the body's 16 px; each stage's name on its own lines above its two bars.
+NARROW_WIDTH = 356
+NARROW_FONT = 16
+NARROW_LINE_HEIGHT = 20
+NARROW_ASCENT = 15
+NARROW_BAR_HEIGHT = 18
+NARROW_VALUE_ROOM = 8 + round(NARROW_FONT * 0.62 * len("1,234,567.00"))  # a value of millions beside its bar
+NARROW_TOP = 56  # below the legend's two lines
+
+
+def narrow_chart(totals: Totals) -> Chart:
+    """The stage chart for a narrow screen: names above the bars, the bars the whole width less their values."""
+    largest = max([1] + [max(s.claimed_cents, s.verified_cents) for s in totals.stages])
+    room = NARROW_WIDTH - NARROW_VALUE_ROOM
+    groups = []
+    top: float = NARROW_TOP
+    for stage, sums in zip(totals.process.stages, totals.stages, strict=True):
+        lines = label_lines(stage.name, NARROW_WIDTH, NARROW_FONT)
+        label_y = top + NARROW_ASCENT
+        y = top + len(lines) * NARROW_LINE_HEIGHT + 2
+        claimed = Bar("claimed", y, room * sums.claimed_cents / largest, money(sums.claimed_cents))
+        second = y + NARROW_BAR_HEIGHT + 2
+        verified = Bar("verified", second, room * sums.verified_cents / largest, money(sums.verified_cents))
+        groups.append(StageGroup(stage.name, lines, label_y, (claimed, verified)))
+        top = second + NARROW_BAR_HEIGHT + GROUP_GAP + 4
+    return Chart(NARROW_WIDTH, top, 0, NARROW_BAR_HEIGHT, NARROW_LINE_HEIGHT, tuple(groups))

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from pipeline_report.chart import stage_chart
+from pipeline_report.chart import narrow_chart, stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
@@ -93,6 +94,55 @@ def reading_notes(result: AuditResult) -> list[str]:
     return notes
 
 
+@dataclass(frozen=True)
+class _Titles:
+    """What render_report and report_parts are told: the report's title, words and extra section."""
+
+    heading: str
+    line_label: str
+    generator: str
+    forecast_accuracy: Markup | None
+    words: ReportWords
+
+
+def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dict[str, Any]:
+    """What the report's templates read."""
+    heading, line_label, generator = titles.heading, titles.line_label, titles.generator
+    forecast_accuracy, words = titles.forecast_accuracy, titles.words
+    totals = result.totals
+    questions = loaded.process.questions
+    return {
+        "result": result,
+        "totals": totals,
+        "heading": heading,
+        "line_label": line_label,
+        "generator": generator,
+        "process": loaded.process,
+        "process_line": process_line(loaded),
+        "sha256": loaded.sha256,
+        "source": result.source_name,
+        "chart": stage_chart(totals),
+        "narrow": narrow_chart(totals),
+        "stages": list(zip(loaded.process.stages, totals.stages, strict=True)),
+        "ahead": totals.top_ahead(),
+        "top_ahead": TOP_AHEAD,
+        "owners": totals.owners_by_inflation(),
+        "blocking": totals.most_blocking(),
+        "questions": questions,
+        "share": share,
+        "status_labels": STATUS_LABELS,
+        "missing": missing_text(result) if result.evidence else None,
+        "no_evidence": no_evidence_text(result),
+        "buyer_confirmed": buyer_confirmed_text(result),
+        "reading_notes": reading_notes(result),
+        "held_by_age": held_by_age_text(result),
+        "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
+        "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
+        "forecast_accuracy": forecast_accuracy,
+        "words": words,
+    }
+
+
 def render_report(
     result: AuditResult,
     loaded: LoadedProcess,
@@ -102,46 +152,51 @@ def render_report(
     generator: str = "playbook audit",
     forecast_accuracy: Markup | None = None,
     words: ReportWords = CSV_WORDS,
-    app_head: Markup | None = None,
-    app_header: Markup | None = None,
 ) -> str:
-    """The report's HTML; the keywords retitle it for totals that did not come from a CSV file.
+    """The report's page; the keywords retitle it for totals that did not come from a CSV file.
 
     `forecast_accuracy` is the forecast-accuracy section's HTML (forecast.report.accuracy_section), for /pipeline;
-    `words` name what was read; `app_head` and `app_header` put the page inside an app (its styles, its navigation).
+    `words` name what was read.
     """
-    totals = result.totals
-    questions = loaded.process.questions
-    return _ENVIRONMENT.get_template("report.html").render(
-        result=result,
-        totals=totals,
-        heading=heading,
-        line_label=line_label,
-        generator=generator,
-        process=loaded.process,
-        process_line=process_line(loaded),
-        sha256=loaded.sha256,
-        source=result.source_name,
-        chart=stage_chart(totals),
-        stages=list(zip(loaded.process.stages, totals.stages, strict=True)),
-        ahead=totals.top_ahead(),
-        top_ahead=TOP_AHEAD,
-        owners=totals.owners_by_inflation(),
-        blocking=totals.most_blocking(),
-        questions=questions,
-        share=share,
-        status_labels=STATUS_LABELS,
-        missing=missing_text(result) if result.evidence else None,
-        no_evidence=no_evidence_text(result),
-        buyer_confirmed=buyer_confirmed_text(result),
-        reading_notes=reading_notes(result),
-        held_by_age=held_by_age_text(result),
-        other_pipelines=other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
-        actions={milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
-        forecast_accuracy=forecast_accuracy,
-        words=words,
-        app_head=app_head,
-        app_header=app_header,
+    context = _context(result, loaded, _Titles(heading, line_label, generator, forecast_accuracy, words))
+    return _ENVIRONMENT.get_template("report.html").render(context)
+
+
+@dataclass(frozen=True)
+class ReportParts:
+    """The report's parts for a page of an app's own layout (its header, fonts and spacing): /pipeline."""
+
+    title: str
+    description: Markup
+    styles: Markup  # the report's own styles (its tables, totals and charts), not a page's
+    heading: Markup  # the h1 and the line under it
+    body: Markup  # the sections
+    generated: Markup  # what made it, from what
+
+
+def report_parts(
+    result: AuditResult,
+    loaded: LoadedProcess,
+    *,
+    heading: str,
+    line_label: str,
+    generator: str,
+    forecast_accuracy: Markup | None = None,
+    words: ReportWords = CSV_WORDS,
+) -> ReportParts:
+    """The parts render_report puts on a page of their own, for an app to put in its layout."""
+    context = _context(result, loaded, _Titles(heading, line_label, generator, forecast_accuracy, words))
+
+    def part(name: str) -> Markup:
+        return Markup(_ENVIRONMENT.get_template(name).render(context))
+
+    return ReportParts(
+        title=f"{heading} as of {result.as_of.isoformat()}",
+        description=part("report_description.txt"),
+        styles=part("report_parts.css"),
+        heading=part("report_heading.html"),
+        body=part("report_body.html"),
+        generated=part("report_generated.html"),
     )
 
 

@@ -129,6 +129,15 @@ TEXT_OUTSIDE = """(svg) => {
 }"""
 
 
+# The stage chart the screen shows: the report draws a wide one and a phone's, and shows one of them.
+STAGE_CHART = ".stage-chart svg[role=img]:visible"
+# The size each text of a chart is drawn at on the screen, in CSS pixels: its font size times the chart's scale.
+TEXT_PIXELS = """(svg) => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll("text"), (text) => parseFloat(getComputedStyle(text).fontSize) * scale);
+}"""
+
+
 def stage_labels(chart: Any) -> list[str]:
     """The stage names the chart shows, each of its lines joined."""
     return [" ".join(text.locator("tspan").all_text_contents()) for text in chart.locator("text:has(tspan)").all()]

@@ -38,8 +38,8 @@ def deal_verdict(loaded: LoadedProcess, deal: Deal, as_of: dt.date) -> Verdict:
     return Verdict(assessment, saved, expiring(assessment, WARN_DAYS), stale(assessment))
 
 
-def warning_text(verdict: Verdict, process: Process) -> str | None:
-    """One line for the deals list: evidence gone stale, or going stale within WARN_DAYS, each named by its
+def warnings(verdict: Verdict, process: Process) -> list[str]:
+    """The deals list's notes, one an item: evidence gone stale, or going stale within WARN_DAYS, each named by its
     milestone's question (a rep never sees the ids)."""
     asked = process.questions
     parts = [f"“{asked.get(milestone_id, milestone_id)}” is stale" for milestone_id in verdict.stale]
@@ -47,7 +47,7 @@ def warning_text(verdict: Verdict, process: Process) -> str | None:
         f"“{asked.get(milestone_id, milestone_id)}” expires on {day.isoformat()}"
         for milestone_id, day in verdict.expiring
     ]
-    return "; ".join(parts) or None
+    return parts
 
 
 @dataclass(frozen=True)

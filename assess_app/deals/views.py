@@ -21,7 +21,7 @@ from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.review import answer_rows, assessed_check, changes
-from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warning_text
+from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warnings
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
 from assess_app.records import is_unavailable, records
@@ -121,7 +121,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         process=loaded.process,
         money=_listed_money,
         weighted=weighted,
-        warning_text=warning_text,
+        warnings=warnings,
         user=user,
         closed=closed,
         outcomes=outcomes,

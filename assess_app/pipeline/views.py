@@ -21,7 +21,7 @@ from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, deals_without_currency, summing_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
-from pipeline_report.report_html import SAVED_DEAL_WORDS, render_report
+from pipeline_report.report_html import SAVED_DEAL_WORDS, report_parts
 from pipeline_report.result import AuditResult
 from sales_process import clock
 from sales_process.deal import parse_iso_date
@@ -29,7 +29,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.totals import Period, Totals
 from sales_process.vocabulary import to_cents
 
-# The report is one self-contained page: its styles are inline.
+# The report's own styles (its tables and charts) are inline, after the app's stylesheet.
 REPORT_POLICY = content_security_policy(inline_styles=True)
 _cache_lock = threading.Lock()
 _cache: dict[tuple[object, ...], Totals] = {}
@@ -121,7 +121,7 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
         unnamed = deals_without_currency(db)
         summed_in = summing_currency(db)
     result = AuditResult(totals, None, as_of, currency=summed_in, currencies=currencies, unnamed_currency=unnamed)
-    page = render_report(
+    report = report_parts(
         result,
         loaded,
         heading="Team pipeline",
@@ -129,9 +129,7 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
         generator="/pipeline",
         forecast_accuracy=forecast_accuracy(records(), loaded),
         words=SAVED_DEAL_WORDS,
-        app_head=Markup(render_template("app_head.html")),
-        app_header=Markup(render_template("app_header.html")),
     )
-    response = make_response(page)
+    response = make_response(render_template("pipeline/page.html", report=report))
     response.headers["Content-Security-Policy"] = REPORT_POLICY
     return response

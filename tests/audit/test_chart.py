@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipeline_report.chart import GAP, MAX_LABEL_WIDTH, label_lines, text_width
+from pipeline_report.chart import (
+    GAP,
+    MAX_LABEL_WIDTH,
+    NARROW_FONT,
+    NARROW_VALUE_ROOM,
+    NARROW_WIDTH,
+    label_lines,
+    narrow_chart,
+    text_width,
+)
+from pipeline_report.totals import Totals
+from sales_process.loader import load_process
+from tests.conftest import DEFAULT_PROCESS
 
 ROOM = MAX_LABEL_WIDTH - GAP
+LONG_NAME = "Pilot on the plant floor with the client and its engineers"
 
 
 @pytest.mark.parametrize(
@@ -26,3 +41,20 @@ def test_a_word_wider_than_the_room_breaks_inside_it_and_no_line_is_wider() -> N
     lines = label_lines(name)
     assert "".join(lines).replace(" ", "") == name.replace(" ", "")
     assert all(text_width(line) <= ROOM for line in lines) and len(lines) > 2
+
+
+def test_the_phones_chart_puts_each_name_above_its_bars_inside_its_width(tmp_path: Path) -> None:
+    """Drawn as wide in units as a phone is in pixels, with names on their own lines: none runs past its edge,
+    and a bar of the largest amount leaves room for its value."""
+    path = tmp_path / "process.yaml"
+    path.write_text(DEFAULT_PROCESS.read_text().replace("name: Demonstrating", f"name: {LONG_NAME}"))
+    totals = Totals(load_process(path).process)
+    totals.stages[0].claimed_cents = 123_456_789
+    chart = narrow_chart(totals)
+    assert chart.width == NARROW_WIDTH and chart.label_width == 0
+    for group in chart.groups:
+        assert all(text_width(line, NARROW_FONT) <= NARROW_WIDTH for line in group.lines)
+        top_of_bars = min(bar.y for bar in group.bars)
+        assert group.label_y + (len(group.lines) - 1) * chart.line_height <= top_of_bars  # the name above its bars
+        assert all(bar.width <= NARROW_WIDTH - NARROW_VALUE_ROOM for bar in group.bars)
+    assert chart.groups[2].name == LONG_NAME and len(chart.groups[2].lines) > 1

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.audit.helpers import ROOT, audit
-from tests.browser import LONG_STAGE, PHONE, TEXT_OUTSIDE, axe_violations, stage_labels
+from tests.browser import LONG_STAGE, PHONE, STAGE_CHART, TEXT_OUTSIDE, TEXT_PIXELS, axe_violations, stage_labels
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def test_the_report_is_self_contained_and_accessible(page: Any, report: Path) ->
     page.on("request", lambda request: requests.append(request.url))
     page.goto(report.as_uri())
     assert [url for url in requests if not url.startswith("file://")] == []
-    chart = page.locator("svg[role=img]")
+    chart = page.locator(STAGE_CHART)
     assert chart.locator("title").text_content() == "Claimed versus verified weighted pipeline by stage"
     assert page.locator("#stages tbody tr").count() == 6
     assert page.locator("#problems tbody tr").count() == 3  # the won deal at 12k is an outcome without an amount
@@ -38,9 +38,14 @@ def test_the_report_fits_a_phone(browser: Any, report: Path) -> None:
     page.goto(report.as_uri())
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     # The chart scales to the screen instead of hiding its right part in a scroll box.
-    chart = page.locator("svg").first
+    chart = page.locator(STAGE_CHART)
     box = page.evaluate("e => [e.getBoundingClientRect().width, e.parentElement.clientWidth]", chart.element_handle())
     assert box[0] <= box[1], box
+    # A phone's chart, drawn for its width: its names and numbers at about the body's 16 px (the wide one,
+    # shrunk to the screen, drew them at 9 px), and all of them inside it.
+    assert "stage-chart--narrow" in chart.evaluate("e => e.parentElement.className")
+    assert min(chart.evaluate(TEXT_PIXELS)) >= 15
+    assert chart.evaluate(TEXT_OUTSIDE) == []
     # On a phone every table fits its box: the wide ones are cards, each cell named by its column.
     for table in page.locator(".scroll table").all():
         scroller = table.element_handle().evaluate_handle("e => e.parentElement")
@@ -119,7 +124,7 @@ def test_a_long_stage_name_is_whole_in_the_chart(
     context = browser.new_context(viewport=viewport)
     page = context.new_page()
     page.goto(long_stage_report.as_uri())
-    chart = page.locator("svg[role=img]")
+    chart = page.locator(STAGE_CHART)
     chart.screenshot(path=str(long_stage_report.parent / f"chart-{viewport['width']}.png"))
     assert chart.evaluate(TEXT_OUTSIDE) == []
     labels = stage_labels(chart)

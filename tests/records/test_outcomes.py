@@ -593,3 +593,15 @@ def test_a_closed_deals_page_names_a_verified_stage_only_from_a_check_and_offers
     assert "Ask the buyer to confirm" not in page and 'name="buyer_email"' not in page
     assert "Not checked yet" not in page
     assert ("<title>Northwind: closed won" in page) is (claimed_stage is None)
+    # The closed list says it as the page does: a deal closed before any check has no verified stage there either.
+    [row] = [
+        row
+        for row in re.findall(r"<tr>(.*?)</tr>", browser.get("/deals?closed=1").get_data(as_text=True), re.S)
+        if "Northwind" in row
+    ]
+    verified = re.search(r'<td data-label="Verified stage"[^>]*>(.*?)</td>', row, re.S)
+    assert verified
+    if claimed_stage is None:
+        assert verified.group(1) == "None: closed won before any check" and "Discovery" not in row
+    else:
+        assert verified.group(1) == "Discovery"
