@@ -16,8 +16,8 @@ from pipeline_report.chart import (
     narrow_chart,
     text_width,
 )
-from pipeline_report.totals import Totals
 from sales_process.loader import load_process
+from sales_process.totals import Totals
 from tests.conftest import DEFAULT_PROCESS
 
 ROOM = MAX_LABEL_WIDTH - GAP
