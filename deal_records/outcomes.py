@@ -116,8 +116,8 @@ def _not_for(data: Mapping[str, object], keys: tuple[str, ...], what: str, probl
 
 def parse_outcome_change(data: object, today: dt.date | None = None, deal_currency: str | None = None) -> OutcomeChange:
     """Validate {outcome: won|lost|open, date, amount?, currency?, reason?}; raise InvalidInput with every problem,
-    a close date after `today` or decades before it among them when `today` is given (close_date_problem): the
-    form, the API (400, a field's problem, not a conflict with the deal) and the import list it with the others."""
+    a close date after `today` among them when it is given (a form lists it with the others; the API answers it
+    409 from record_outcome, since the body itself is valid)."""
     data, problems = object_with_keys(data, "an outcome", OUTCOME_KEYS)
     given = data.get("outcome")
     names = ", ".join(choice.value for choice in CHOICES)

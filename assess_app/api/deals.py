@@ -559,7 +559,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
             return not_found()
         caller, deal = found
         try:
-            change = parse_outcome_change(data, today=clock.today())  # a close date refused is 400, as any field
+            change = parse_outcome_change(data)
         except InvalidInput as invalid:
             return invalid_body(invalid)
         try:

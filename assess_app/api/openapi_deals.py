@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
-from deal_records.outcomes import OLDEST_CLOSE_YEARS
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
@@ -352,7 +351,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
         "format": "date",
         "pattern": ISO_DAY_PATTERN,
         "description": "The close date, YYYY-MM-DD only (23/11/2026, 5 Dec 2026 and a date and time are refused "
-        f"with the day to write); after today, or more than {OLDEST_CLOSE_YEARS} years ago: 400.",
+        "with the day to write); after today: 409.",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -762,16 +761,13 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         **_json("The event recorded.", {"$ref": "#/components/schemas/OutcomeEvent"}),
                         "headers": _DEAL_LOCATION,
                     },
-                    "400": _errors(
-                        "Malformed JSON or an invalid outcome, a close date after today or more than "
-                        f"{OLDEST_CLOSE_YEARS} years ago among them; every problem is listed."
-                    ),
+                    "400": _errors("Malformed JSON or an invalid outcome; every problem is listed."),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "or won without an amount when the deal has none, or with "
+                        "the close date is after today; or won without an amount when the deal has none, or with "
                         "a currency but no amount when the deal's amount is in another currency (loc: currency)."
                     ),
                     "413": _TOO_LARGE,
