@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
+from deal_records.outcomes import OLDEST_CLOSE_YEARS
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
@@ -351,7 +352,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
         "format": "date",
         "pattern": ISO_DAY_PATTERN,
         "description": "The close date, YYYY-MM-DD only (23/11/2026, 5 Dec 2026 and a date and time are refused "
-        "with the day to write); after today: 409.",
+        f"with the day to write); after today or more than {OLDEST_CLOSE_YEARS} years ago: 409 (the body is valid; "
+        "the date is not one the deal can have closed on).",
     }
 
     def outcome(value: str, description: str, required: list[str], fields: dict[str, Any]) -> dict[str, Any]:
@@ -767,7 +769,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "404": _NOT_FOUND,
                     "409": _errors(
                         "The deal is closed already (reopen it first) or, to reopen, open already; "
-                        "the close date is after today; or won without an amount when the deal has none, or with "
+                        f"the close date is after today or more than {OLDEST_CLOSE_YEARS} years ago (a mistyped year); or won without an amount when the deal has none, or with "
                         "a currency but no amount when the deal's amount is in another currency (loc: currency)."
                     ),
                     "413": _TOO_LARGE,
