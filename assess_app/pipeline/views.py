@@ -116,6 +116,8 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
         return bad_request("as_of", str(error))
     loaded = current_process()
     totals = pipeline_totals(records(), loaded, as_of)
+    if not totals.rows:  # a new team's first look: where deals come from, not a page of zeros
+        return render_template("pipeline/empty.html", as_of=as_of, today=as_of >= clock.today()), 200
     with records().reading() as db:
         currencies = deal_currencies(db)
         unnamed = deals_without_currency(db)

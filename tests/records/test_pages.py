@@ -176,6 +176,19 @@ def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[s
     )
 
 
+def test_the_pipeline_of_a_team_without_deals_says_where_deals_come_from(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    manager = signed_in("manager@example.com")
+    page = html.unescape(manager.get("/pipeline").get_data(as_text=True))
+    assert "No deal is saved yet." in page and 'href="/deals/new"' in page
+    assert "Totals" not in page and "0.00" not in page
+    before = html.unescape(manager.get("/pipeline", query_string={"as_of": "2020-01-01"}).get_data(as_text=True))
+    assert "No deal was saved by the end of 2020-01-01" in before
+    new_deal(signed_in("ana@example.com"))
+    assert "Totals" in manager.get("/pipeline").get_data(as_text=True)
+
+
 def test_a_rep_cannot_open_the_pipeline(signed_in: Callable[[str], FlaskClient]) -> None:
     assert signed_in("ana@example.com").get("/pipeline").status_code == 403
 
