@@ -82,6 +82,7 @@ def test_review_pages_are_whole_and_clean(browser: Any, base_url: str, width: in
         ("deal", "/deals/1"),
         ("check", "/deals/1/checks/2"),
         ("pipeline", "/pipeline"),
+        ("pipeline-before-any-deal", "/pipeline?as_of=2020-01-01"),
         ("sign-out", "/logout"),
     ):
         page.goto(f"{base_url}{path}")
