@@ -14,6 +14,7 @@ MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
 
 MAX_QUESTION = 200  # a heading on the milestone's page and the form's label: one sentence
+MAX_STAGE_NAME = 60  # an entry of the side menu and a label of the pipeline chart: a few words
 _SEGMENT_SEPARATORS = re.compile(r"[\s_-]+")  # 'Public-Sector', 'Public_Sector' and 'Public Sector' are one spelling
 _REP_QUESTION = re.compile(
     r"^\s*((did|have|has|were|was|will)\s+(you|we|i|the rep|our team|sales)\b|(we|i|you|the rep|our team)\s)"
@@ -486,12 +487,109 @@ def _stage_name_quotes(process: Process) -> Iterator[Problem]:
             )
 
 
+_FIELD_WORDS = {
+    "name": "name",
+    "version": "version",
+    "description": "description",
+    "company": "company",
+    "summary": "summary",
+    "rep_activities": "rep activity",
+    "pitfalls": "pitfall",
+    "question": "question",
+    "customer_action": "customer action",
+    "evidence": "evidence",
+    "guidance": "guidance",
+    "buyer_statement": "buyer statement",
+}
+
+
+def _playbook_texts(process: Process) -> Iterator[tuple[tuple[str | int, ...], str, str]]:
+    """Every text the playbook shows besides the stage names and segments: (where, whose, the text)."""
+    for key in ("name", "version", "description", "company"):
+        value = getattr(process, key)
+        if isinstance(value, str):
+            yield (key,), "the process", value
+    for i, stage in enumerate(process.stages):
+        whose = f"stage '{stage.id}'"
+        for key in ("summary", "description"):
+            value = getattr(stage, key)
+            if value is not None:
+                yield ("stages", i, key), whose, value
+        for key in ("rep_activities", "pitfalls"):
+            for k, item in enumerate(getattr(stage, key)):
+                yield ("stages", i, key, k), whose, item
+        for j, milestone in enumerate(stage.milestones):
+            for key in ("question", "customer_action", "evidence", "guidance", "buyer_statement"):
+                value = getattr(milestone, key)
+                if value is not None:
+                    yield ("stages", i, "milestones", j, key), f"milestone '{milestone.id}'", value
+
+
+def _text_quotes(process: Process) -> Iterator[Problem]:
+    """A whole text pasted with its curly quotes (“2027.1”, “Has the buyer …?”): YAML keeps them as part of the text,
+    so they show on the playbook's pages."""
+    for loc, whose, text in _playbook_texts(process):
+        key = next(part for part in reversed(loc) if isinstance(part, str))
+        if _curly_quoted(text.strip()):
+            yield _warn(
+                loc,
+                f"{whose}: the {_FIELD_WORDS[key]} is wrapped in curly quotes, which YAML keeps as part of the text, "
+                f"so they show on the playbook's pages; remove them (or use straight quotes \")",
+            )
+
+
+def _long_stage_names(process: Process) -> Iterator[Problem]:
+    """A stage name too long for what it is: an entry of the side menu, a column of the pipeline, a choice on the form."""
+    for i, stage in enumerate(process.stages):
+        if len(stage.name) > MAX_STAGE_NAME:
+            yield _warn(
+                ("stages", i, "name"),
+                f"stage '{stage.id}': the name is {len(stage.name)} characters long, and it is the side menu's entry, "
+                f"the pipeline chart's label and the form's choice; keep it to a few words (at most {MAX_STAGE_NAME} "
+                "characters) and put the detail in 'summary'",
+            )
+
+
+def _equal_probabilities(process: Process) -> Iterator[Problem]:
+    """Two stages in a row with one probability: the forecast weighs a deal the same in both."""
+    for i in range(1, len(process.stages)):
+        stage, before = process.stages[i], process.stages[i - 1]
+        if stage.probability == before.probability:
+            yield _warn(
+                ("stages", i, "probability"),
+                f"stage '{stage.id}' has the probability of '{before.id}' ({stage.probability}), so the forecast "
+                f"weighs a deal the same in either; give '{stage.id}' a higher probability than '{before.id}', or "
+                "merge the two stages",
+            )
+
+
+def _conditional_stages(process: Process) -> Iterator[Problem]:
+    """A stage whose every required milestone has `required_when`: a deal none of them applies to passes it with
+    no evidence at all (a stage of only `required: false` milestones is an error; this one holds some deals back)."""
+    last = len(process.stages) - 1
+    for i, stage in enumerate(process.stages):
+        required = [milestone for milestone in stage.milestones if milestone.required]
+        if i == last or not required or any(milestone.required_when is None for milestone in required):
+            continue
+        yield _warn(
+            ("stages", i, "milestones"),
+            f"stage '{stage.id}' requires each of its milestones only of some deals ('required_when'), so a deal "
+            "none of them applies to passes the stage with no evidence at all; make at least one milestone required "
+            "of every deal (no 'required_when')",
+            at_key=True,
+        )
+
+
 def lint(process: Process) -> list[Problem]:
     """Every warning for a valid process, in file order of stages and milestones."""
     return [
         *_company_warning(process),
         *_stage_warnings(process),
+        *_equal_probabilities(process),
+        *_conditional_stages(process),
         *_stage_name_quotes(process),
+        *_long_stage_names(process),
+        *_text_quotes(process),
         *_milestone_warnings(process),
         *_long_questions(process),
         *_segment_warnings(process),

@@ -10,6 +10,15 @@ import pytest
 from playbook_cli.main import main
 from tests.foundation.processes import VALID
 
+# VALID with a second milestone, required of every deal, after the first: a condition put on the first leaves the stage
+# holding every deal back, so the condition's own warning is the only one.
+WITH_A_SECOND_MILESTONE = VALID.replace(
+    "  - id: won",
+    "      - id: budget-named\n        question: Has the customer named who holds the budget?\n"
+    "        customer_action: The customer names the budget holder.\n"
+    "        evidence: The customer's email naming the budget holder.\n  - id: won",
+)
+
 WARNINGS = [
     pytest.param(
         VALID.replace("Has the customer confirmed the problem in writing?", "Did you send the recap?"),
@@ -59,7 +68,7 @@ WARNINGS = [
         id="stage-name-in-curly-quotes",
     ),
     pytest.param(
-        VALID.replace(
+        WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when:\n          segment: Enterprise, Strategic\n",
         ),
@@ -67,7 +76,7 @@ WARNINGS = [
         id="two-segments-in-one-text",
     ),
     pytest.param(
-        VALID.replace(
+        WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when: {segment: [“Enterprise”, Mid]}\n",
         ),
@@ -83,7 +92,7 @@ WARNINGS = [
         id="key-without-a-value",
     ),
     pytest.param(
-        VALID.replace(
+        WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when: {segment: [Public Sector, public sector]}\n",
         ),
@@ -92,7 +101,7 @@ WARNINGS = [
         id="segment-listed-twice",
     ),
     pytest.param(
-        VALID.replace(
+        WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when: {segment: [Public Sector, Public-Sector]}\n",
         ),
@@ -101,7 +110,7 @@ WARNINGS = [
         id="segment-spelt-two-ways",
     ),
     pytest.param(
-        VALID.replace(
+        WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when: {amount_at_least: 0}\n",
         ),
@@ -117,6 +126,43 @@ WARNINGS = [
         "heading and the form's label; keep it to one sentence (at most 200 characters) and put the detail in "
         "'guidance'",
         id="question-too-long",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: [Enterprise]}\n",
+        ),
+        "7:5: warning: stage 'talking' requires each of its milestones only of some deals ('required_when'), so a "
+        "deal none of them applies to passes the stage with no evidence at all; make at least one milestone required "
+        "of every deal (no 'required_when')",
+        id="stage-gating-only-some-deals",
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    name: Talking " + "and more talking " * 4 + "\n"),
+        "5:11: warning: stage 'talking': the name is 75 characters long, and it is the side menu's entry, the "
+        "pipeline chart's label and the form's choice; keep it to a few words (at most 60 characters) and put the "
+        "detail in 'summary'",
+        id="stage-name-too-long",
+    ),
+    pytest.param(
+        VALID.replace("probability: 100", "probability: 60"),
+        "14:18: warning: stage 'won' has the probability of 'talking' (60), so the forecast weighs a deal the same in "
+        "either; give 'won' a higher probability than 'talking', or merge the two stages",
+        id="equal-probabilities",
+    ),
+    pytest.param(
+        VALID.replace('version: "1"', "version: “2027.1”"),
+        "2:10: warning: the process: the version is wrapped in curly quotes, which YAML keeps as part of the text, "
+        "so they show on the playbook's pages; remove them (or use straight quotes \")",
+        id="version-in-curly-quotes",
+    ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", "“Has the customer confirmed the problem in writing?”"
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question is wrapped in curly quotes, which YAML keeps as part "
+        "of the text, so they show on the playbook's pages; remove them (or use straight quotes \")",
+        id="question-in-curly-quotes",
     ),
 ]
 
