@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from sales_process.crm_names import STAGE_FIELD_NAMES
+from sales_process.text import isolated
 from sales_process.vocabulary import StageLookup, parse_money
 from sales_process.wording import quoted
 
@@ -268,6 +269,12 @@ class Stage(_Strict):
     def all_required(self) -> bool:
         """Whether every milestone gates every deal alone (no `required: false`, `required_when` or `group`)."""
         return all(m.required and m.required_when is None and m.group is None for m in self.milestones)
+
+    @property
+    def label(self) -> str:
+        """The stage as a menu or a list of choices names it, with its probability: "Demonstrating (40%)", the name
+        isolated when written right to left, so the probability stays after it."""
+        return f"{isolated(self.name)} ({self.probability}%)"
 
 
 def _column_only(value: object) -> object:

@@ -35,6 +35,15 @@ SINGLE_LINE_REFUSED = _SINGLE_LINE_BAD
 _MULTI_LINE_BAD = "".join(char for char in _CONTROLS if char not in "\t\n\r") + BIDI_CONTROLS
 
 
+def isolated(text: str) -> str:
+    """`text` between the marks that isolate it (FSI, PDI) when it holds a right-to-left letter, so that what is
+    written beside it keeps its place: "مفاوضات (80%)" in a left-to-right menu otherwise reads "(%80) مفاوضات".
+    Text without one is returned as it is."""
+    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
 # The end of the text: `$` would also match before a final line break (in Python, and so in the
 # fuzzers that read these patterns), letting "name\n" pass the pattern that the rule refuses.
 END = r"(?![\s\S])"

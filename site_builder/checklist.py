@@ -9,7 +9,7 @@ from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note
 from sales_process.vocabulary import plural
 from site_builder.common import page
-from site_builder.markdown_text import inline, percent
+from site_builder.markdown_text import inline
 
 _INTRO = (
     "Tick a question only when you can name the evidence. A deal belongs in the first stage whose questions "
@@ -49,7 +49,7 @@ def _dated(milestone: Milestone) -> str:
 
 def _stage_checklist(stage: Stage) -> str:
     """Real labelled checkboxes (raw HTML): a rep can tick them on screen, and they print as boxes."""
-    heading = f"## {inline(stage.name)} ({percent(stage.probability)})"
+    heading = f"## {inline(stage.label)}"
     items = []
     for milestone in stage.milestones:
         # Underscores never occur in slugs or heading ids, so these ids cannot collide.

@@ -19,7 +19,6 @@ from site_builder.common import (
     stage_page,
 )
 from site_builder.home import home_markdown
-from site_builder.markdown_text import percent
 from site_builder.overview import overview_markdown
 from site_builder.practice_page import practice_markdown
 from site_builder.reference import reference_markdown
@@ -60,10 +59,7 @@ def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> 
     Themes print nav titles as HTML, so pass an HTML escape for the stage names.
     """
     stages: list[NavEntry] = [{"Overview": PIPELINE_PAGE}]
-    stages += [
-        {escape(f"{stage.name} ({percent(stage.probability)})"): stage_page(stage.id)}
-        for stage in loaded.process.stages
-    ]
+    stages += [{escape(stage.label): stage_page(stage.id)} for stage in loaded.process.stages]
     return [
         {"Home": HOME_PAGE},
         {"Customer Verifiable Outcomes": CVO_PAGE},

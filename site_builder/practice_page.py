@@ -22,7 +22,7 @@ from sales_process.practice import (
 )
 from sales_process.vocabulary import plural
 from site_builder.common import PRACTICE_PAGE, link_from, page, stage_page
-from site_builder.markdown_text import block, indent, inline, percent
+from site_builder.markdown_text import block, indent, inline
 
 SCRIPT = "assets/javascripts/practice.js"
 STYLESHEET = "assets/stylesheets/practice.css"
@@ -61,7 +61,7 @@ def _asset_url(path: str) -> str:
 
 
 def _stage_label(stage: Stage) -> str:
-    return f"{stage.name} ({percent(stage.probability)})"
+    return stage.label
 
 
 def _choices(name: str, kind: str, options: list[tuple[str, str]]) -> str:

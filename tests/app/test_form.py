@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from html import unescape
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
+from assess_app import create_app
 from sales_process.loader import LoadedProcess
 from tests.app.conftest import post_form
 from tests.app.html_parts import Page
+from tests.foundation.processes import VALID
 
 
 def test_the_form_asks_every_question_of_the_process(client: FlaskClient, default_process: LoadedProcess) -> None:
@@ -35,7 +38,7 @@ def test_each_stage_is_a_fieldset_with_its_name_and_probability(
     html = client.get("/check").get_data(as_text=True)
     for stage in default_process.process.stages:
         if stage.milestones:
-            assert f'<legend>{stage.name} <span class="probability">{stage.probability}%</span></legend>' in html
+            assert f'<legend><bdi>{stage.name}</bdi> <span class="probability">{stage.probability}%</span></legend>' in html
 
 
 def test_dates_of_milestones_that_expire_are_marked_required(
@@ -179,3 +182,13 @@ def test_the_form_pages_have_a_favicon_and_a_description(client: FlaskClient, me
     icon = html.split('<link rel="icon" href="', 1)[1].split('"', 1)[0]
     response = client.get(icon)
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+
+
+def test_a_right_to_left_stage_name_is_isolated_in_the_form(tmp_path: Path) -> None:
+    """The stage choices are <option>s, which hold no <bdi>: the name is isolated by FSI and PDI; a legend by <bdi>."""
+    process = tmp_path / "process.yaml"
+    process.write_text(VALID.replace("name: Talking", "name: مفاوضات"), encoding="utf-8")
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(process), "SITE_DIR": str(tmp_path / "site")})
+    page = app.test_client().get("/check").get_data(as_text=True)
+    assert '<option value="talking">\u2068مفاوضات\u2069 (60%)</option>' in page
+    assert '<legend><bdi>مفاوضات</bdi> <span class="probability">60%</span></legend>' in page

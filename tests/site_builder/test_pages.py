@@ -179,3 +179,23 @@ def test_the_checklist_names_a_groups_alternatives_by_their_questions() -> None:
         "(one of: this question or “Did they attend the demo?”)",
         "(one of: “Did they use the sandbox?” or this question)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("مفاوضات 🤝", "\u2068مفاوضات 🤝\u2069 (60%)"),  # Arabic
+        ("משא ומתן", "\u2068משא ומתן\u2069 (60%)"),  # Hebrew
+        ("Talking", "Talking (60%)"),
+        ("Переговоры", "Переговоры (60%)"),  # left to right: nothing added
+    ],
+)
+def test_a_right_to_left_stage_name_keeps_its_probability_after_it(name: str, title: str) -> None:
+    """Unisolated, "مفاوضات (60%)" in a left-to-right menu reads "(%60) مفاوضات": the probability is taken into the
+    name's right-to-left run."""
+    loaded = parse_process(VALID.replace("name: Talking", f"name: {name}").encode(), "process.yaml")
+    pipeline = navigation(loaded)[2]
+    assert isinstance(pipeline, dict)
+    assert {title: "stages/talking.md"} in pipeline["Pipeline"]
+    checklist = generate_pages(loaded)["checklist.md"]
+    assert f"## {inline(title)}" in checklist
