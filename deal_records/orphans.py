@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from deal_records.answers import with_current_ids
 from deal_records.models import Check, Deal
 from sales_process.model import Process
+from sales_process.problems import Problem
+from sales_process.suggest import is_typo_of
 from sales_process.vocabulary import plural
 
 
@@ -69,3 +71,48 @@ def orphan_lines(orphans: Orphans) -> list[str]:
         for milestone_id, count in orphans.milestones.items()
     ]
     return lines
+
+
+def misspelt_renames(orphans: Orphans, process: Process) -> list[Problem]:
+    """`renamed_from` entries that no saved deal names but that are a letter or two from an id saved deals do name:
+    the old id mistyped, which leaves those deals orphaned (warned at the entry, with the id to write)."""
+    problems = []
+    for i, stage in enumerate(process.stages):
+        wrong = _mistyped(stage.renamed_from, orphans.stages)
+        problems += [
+            _misspelt(("stages", i, "renamed_from", k), f"stage '{stage.id}'", old, meant, orphans.stages[meant])
+            for k, old, meant in wrong
+        ]
+        for j, milestone in enumerate(stage.milestones):
+            wrong = _mistyped(milestone.renamed_from, orphans.milestones)
+            problems += [
+                _misspelt(
+                    ("stages", i, "milestones", j, "renamed_from", k),
+                    f"milestone '{milestone.id}'",
+                    old,
+                    meant,
+                    orphans.milestones[meant],
+                )
+                for k, old, meant in wrong
+            ]
+    return problems
+
+
+def _mistyped(renamed_from: list[str], orphaned: dict[str, int]) -> list[tuple[int, str, str]]:
+    """(index, entry, the orphaned id it mistypes) for each entry of `renamed_from` that mistypes one."""
+    return [
+        (k, old, meant)
+        for k, old in enumerate(renamed_from)
+        for meant in [next((orphan for orphan in orphaned if is_typo_of(old, orphan)), None)]
+        if meant is not None
+    ]
+
+
+def _misspelt(loc: tuple[str | int, ...], whose: str, old: str, meant: str, count: int) -> Problem:
+    return Problem(
+        loc,
+        f"{whose}: 'renamed_from' names '{old}', a letter or two from '{meant}', which {plural(count, 'saved deal')} "
+        f"{'names' if count == 1 else 'name'} and this process no longer has; if '{meant}' is the id it was renamed "
+        f"from, write '{meant}' here",
+        severity="warning",
+    )

@@ -150,7 +150,7 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
     from sqlalchemy.exc import SQLAlchemyError
 
     from deal_records.database import BadDatabaseUrl, database_url, driver_message, reading, session_factory
-    from deal_records.orphans import find_orphans, orphan_lines
+    from deal_records.orphans import find_orphans, misspelt_renames, orphan_lines
 
     try:
         url = make_url(database_url(database))
@@ -172,4 +172,6 @@ def saved_deal_warnings(loaded: LoadedProcess, database: str | None, command: st
         ]
     finally:
         engine.dispose()
-    return [Diagnostic(loaded.path, None, None, "warning", line) for line in orphan_lines(orphans)]
+    misspelt = misspelt_renames(orphans, loaded.process)
+    located = loaded.source.locate(misspelt, loaded.path) if loaded.source is not None else []
+    return [Diagnostic(loaded.path, None, None, "warning", line) for line in orphan_lines(orphans)] + located

@@ -19,7 +19,7 @@ from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
 from sales_process.rules import amounts_with_thousand_points, check_rules, empty_keys
 from sales_process.wording import path_problem
-from sales_process.yaml_source import read_located_yaml
+from sales_process.yaml_source import LocatedData, read_located_yaml
 
 Derived = TypeVar("Derived")
 
@@ -35,6 +35,8 @@ class LoadedProcess:
     path: str
     sha256: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    # Where each key and value was written: a later check (of saved deals, say) reports at FILE:LINE:COL too.
+    source: LocatedData | None = field(default=None, repr=False, compare=False)
     _derived: dict[Callable[..., object], object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -113,7 +115,7 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
         located.warnings + located.locate([*lint(process), *empty_keys(located.data)], filename),
         key=lambda d: (d.line or 0, d.column or 0),
     )
-    return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings)
+    return LoadedProcess(process, filename, hashlib.sha256(raw).hexdigest(), warnings, located)
 
 
 def _same_name_other_suffix(path: Path) -> Path | None:

@@ -35,11 +35,15 @@ ANSWERED = {  # Discovery's two outcomes: the deal is verified at Qualifying onl
 }
 
 
-def _edited_process(tmp_path: Path, *, renamed_from: bool) -> Path:
-    """The default process with stage `proposing` now `proposal` and milestone `pain-confirmed` now `pain-agreed`."""
+OLD_IDS = ("proposing", "pain-confirmed")
+
+
+def _edited_process(tmp_path: Path, *, renamed_from: bool, old_ids: tuple[str, str] = OLD_IDS) -> Path:
+    """The default process with stage `proposing` now `proposal` and milestone `pain-confirmed` now `pain-agreed`,
+    renamed from `old_ids` (as written, a typo maybe) when `renamed_from`."""
     text = DEFAULT_PROCESS.read_text(encoding="utf-8")
-    stage = "  - id: proposal\n" + ("    renamed_from: [proposing]\n" if renamed_from else "")
-    milestone = "      - id: pain-agreed\n" + ("        renamed_from: [pain-confirmed]\n" if renamed_from else "")
+    stage = "  - id: proposal\n" + (f"    renamed_from: [{old_ids[0]}]\n" if renamed_from else "")
+    milestone = "      - id: pain-agreed\n" + (f"        renamed_from: [{old_ids[1]}]\n" if renamed_from else "")
     edited = text.replace("  - id: proposing\n", stage).replace("      - id: pain-confirmed\n", milestone)
     assert edited.count("proposal\n") == 1 and "pain-agreed" in edited
     path = tmp_path / "edited.yaml"
@@ -136,6 +140,36 @@ def test_an_id_changed_without_renamed_from_is_reported_with_its_deals_and_the_f
     rep = _signed_in(make_app(PROCESS_PATH=str(edited)))
     assert "The CRM stage 'proposing' is not a stage of this process" in _text(rep, f"/deals/{deal_id}")
     assert "proposing (not a stage of this process)" in _text(rep, "/deals")
+
+
+def test_a_mistyped_renamed_from_is_warned_at_its_line_with_the_id_saved_deals_name(
+    make_app: Callable[..., Flask],
+    add_person: Callable[..., str],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _saved_deal(make_app, add_person)
+    edited = _edited_process(tmp_path, renamed_from=True, old_ids=("proposng", "pain-confirmd"))
+    lines = edited.read_text(encoding="utf-8").splitlines()
+    stage_line = lines.index("    renamed_from: [proposng]") + 1
+    milestone_line = lines.index("        renamed_from: [pain-confirmd]") + 1
+    capsys.readouterr()
+    assert main(["validate", "--process", str(edited), "--database", database_url]) == 0
+    err = capsys.readouterr().err
+    assert (
+        f"{edited}:{stage_line}:20: warning: stage 'proposal': 'renamed_from' names 'proposng', a letter or two from "
+        "'proposing', which 1 saved deal names and this process no longer has; if 'proposing' is the id it was "
+        "renamed from, write 'proposing' here"
+    ) in err
+    assert (
+        f"{edited}:{milestone_line}:24: warning: milestone 'pain-agreed': 'renamed_from' names 'pain-confirmd', a "
+        "letter or two from 'pain-confirmed', which 1 saved deal names and this process no longer has; if "
+        "'pain-confirmed' is the id it was renamed from, write 'pain-confirmed' here"
+    ) in err
+    fixed = _edited_process(tmp_path, renamed_from=True)
+    capsys.readouterr()
+    assert main(["validate", "--process", str(fixed), "--database", database_url, "--strict"]) == 0
 
 
 def test_validate_without_deal_records_neither_checks_nor_creates_them(
