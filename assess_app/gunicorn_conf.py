@@ -11,3 +11,9 @@ Any of them can be overridden on the command line after `-c`, e.g. `--bind 0.0.0
 preload_app = True
 workers = 2
 bind = "127.0.0.1:8000"
+
+# Forwarded headers are the app's to believe, from as many proxies as PLAYBOOK_TRUSTED_PROXIES says (ProxyFix):
+# gunicorn's own defaults believe a forwarded scheme (X-Forwarded-Proto …) from 127.0.0.1 and from any UNIX socket,
+# so with no proxy trusted a local client could still make the app write https:// links.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
