@@ -28,7 +28,7 @@ __all__ = [
 
 LISTED_ON_SCREEN = 20  # more rows not assessed are listed in audit.csv and the report
 IGNORED_NAMED = 8  # the columns not read are counted, and the first few named
-TOO_OLD_NAMED = 3  # the milestones most often too old named in the line that counts the deals they hold back
+TOO_OLD_NAMED = 3  # the milestones to confirm again named in the line that counts the deals only they hold back
 NO_EVIDENCE_TEXT = (
     "None of it is customer-verified, because the CRM records no customer evidence (the export has no milestone "
     "columns); create the CRM fields that hold it with `playbook crm-template`, then export again"
@@ -88,19 +88,30 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
 
 
 def held_by_age_text(result: AuditResult) -> str | None:
-    """How many open deals only evidence too old holds back (totals.held_by_age), and the milestones most often too
-    old; None when none: a deal a month past its meeting fell back to Discovery, and nothing said that age was why."""
+    """How many open deals only evidence too old holds back (totals.held_by_age), and the milestones to confirm again
+    on them, with how many of those deals each holds back (totals.most_often_too_old: never a deal that also misses
+    another milestone); None when none: a deal a month past its meeting fell back to Discovery, and nothing said that
+    age was why."""
     totals = result.totals
-    if not totals.held_by_age:
+    held = totals.held_by_age
+    if not held:
         return None
     too_old = totals.most_often_too_old()
-    named = ", ".join(f"{milestone_id} ({deals})" for milestone_id, deals in too_old[:TOO_OLD_NAMED])
     more = f" and {plural(len(too_old) - TOO_OLD_NAMED, 'other milestone')}" if len(too_old) > TOO_OLD_NAMED else ""
+    if held == 1:
+        milestones = f"To confirm again on this deal: {', '.join(key for key, _ in too_old[:TOO_OLD_NAMED])}{more}"
+    else:
+        named = ", ".join(f"{milestone_id} ({deals})" for milestone_id, deals in too_old[:TOO_OLD_NAMED])
+        milestones = (
+            f"Milestones to confirm again on these deals, with how many of the {held} each holds back: {named}{more}"
+        )
+        if sum(deals for _, deals in too_old) > held:
+            milestones += " (a deal held back by several counts under each)"
     return (
-        f"Deals held back only by evidence too old: {totals.held_by_age} ({share(totals.held_by_age, totals.assessed)} "
+        f"Deals held back only by evidence too old: {held} ({share(held, totals.assessed)} "
         "of the deals assessed): every milestone keeping each from its next stage is answered yes, but dated longer ago "
         "than its max_age_days; confirmed again by the customer, with a new date, each deal moves up at least a stage. "
-        f"Evidence too old, most often: {named}{more}"
+        + milestones
     )
 
 
