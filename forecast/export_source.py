@@ -43,6 +43,7 @@ from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FI
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
+from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import DateOrder, name_key, parse_date, plural, shown
 
 
@@ -255,11 +256,18 @@ class StageHistory:
 
 def history_columns(header: list[str], names: CrmHistory, path: Path, line: int) -> HistoryColumns:
     """The history's columns: those crm.history names, else the reports' standard names
-    (crm_names.HISTORY_NAMES); raise InvalidFile naming every one missing."""
+    (crm_names.HISTORY_NAMES); raise InvalidFile naming every one missing, a name crm.history gives with a
+    did-you-mean when a column of the header is close (as a mapped column an export lacks is, plan_columns)."""
 
     def tried(field: str, also: tuple[str, ...] = ()) -> tuple[str, ...]:
         named = getattr(names, field)
-        return (named,) if field in names.model_fields_set and named is not None else HISTORY_NAMES[field] + also
+        return (named,) if mapped(field) else HISTORY_NAMES[field] + also
+
+    def mapped(field: str) -> bool:
+        return field in names.model_fields_set and getattr(names, field) is not None
+
+    def hint(field: str) -> str:
+        return did_you_mean(getattr(names, field), [name.strip() for name in header]) if mapped(field) else ""
 
     field_at = _first_column(header, tried("field"))
     candidates = {
@@ -270,10 +278,12 @@ def history_columns(header: list[str], names: CrmHistory, path: Path, line: int)
     }
     where = {field: _first_column(header, names_tried) for field, names_tried in candidates.items()}
     missing = [
-        f"{field} ({' or '.join(map(repr, candidates[field]))})" for field, index in where.items() if index is None
+        f"{field} ({' or '.join(map(repr, candidates[field]))}{hint(field)})"
+        for field, index in where.items()
+        if index is None
     ]
-    if "field" in names.model_fields_set and field_at is None:
-        missing.append(f"field ({names.field!r})")
+    if mapped("field") and field_at is None:
+        missing.append(f"field ({names.field!r}{hint('field')})")
     if missing:
         raise InvalidFile(
             [

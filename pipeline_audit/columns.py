@@ -37,6 +37,7 @@ from sales_process.crm_names import (
 )
 from sales_process.model import Process
 from sales_process.pipeline_columns import AMOUNT, CLOSE_DATE, CRM_ID, DEAL, LOST_DATE, OWNER, STAGE, STATUS
+from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import name_key
 from verdict_sql import columns as verdict_columns
 
@@ -235,8 +236,9 @@ def plan_columns(
         unread.unknown(index, name, process, mapping, positions, no_evidence)
     ignored.sort(key={name.strip(): index for index, name in enumerate(header)}.__getitem__)
     milestones = _milestone_columns(process, positions, header, problems)
-    if Target(DEAL) not in positions and Target(CRM_ID) not in positions:
-        problems.insert(0, _no_deal_column(mapping))
+    deal_mapped = any(mapping.columns[key] == Target(DEAL) for key in mapping.mapped)
+    if Target(DEAL) not in positions and Target(CRM_ID) not in positions and not deal_mapped:
+        problems.insert(0, _no_deal_column())
     if not milestones and process.milestones() and not no_evidence:
         # After errors that each offer a column as a milestone's, "no milestone columns" would deny them.
         problems.append(_unmapped_milestones(unread.milestone_errors) if unread.milestone_errors else no_milestones)
@@ -439,16 +441,20 @@ def _no_pipeline_column(mapping: CrmMapping) -> str:
 
 
 def _absent_mapped(header: Sequence[str], mapping: CrmMapping) -> list[str]:
-    """An error for each deal field mapped to a column the export does not have (the deal's own has its message)."""
+    """An error for each deal field mapped (crm.columns, --column) to a column the export does not have, the deal's
+    name as every other: a mapping is never dropped for a column read by its standard or a CRM's name instead. A
+    column of the header not mapped to another field is offered when it is close (a misspelt mapping)."""
     found = {name_key(name) for name in header}
+    offered = [name.strip() for name in header if name_key(name) and name_key(name) not in mapping.mapped]
     problems = []
     for key in sorted(mapping.mapped - found):
         target = mapping.columns[key]
-        if target.part is None and target.field != DEAL:
+        if target.part is None:
             name = mapping.column_names[key]
+            hint = did_you_mean(name, offered).removeprefix(";")
             problems.append(
-                f"{mapping.source} has no column {name!r}, mapped to {target.field} (crm.columns.{target.field} or --column); "
-                f"map the column that holds {FIELD_WORDS.get(target.field, target.field)}, or remove the mapping"
+                f"{mapping.source} has no column {name!r}, mapped to {target.field} (crm.columns.{target.field} or --column);"
+                f"{hint} map the column that holds {FIELD_WORDS.get(target.field, target.field)}, or remove the mapping"
             )
     return problems
 
@@ -506,10 +512,8 @@ def _known_columns(
     return said, sorted(left)
 
 
-def _no_deal_column(mapping: CrmMapping) -> str:
-    mapped = next((name for key, name in mapping.column_names.items() if mapping.columns[key] == Target(DEAL)), None)
-    if mapped:
-        return f"{mapping.source} has no column {mapped!r} (crm.columns.deal), which names each deal; map the column that does"
+def _no_deal_column() -> str:
+    """The error for an export with no column naming its deals (one mapped but absent is _absent_mapped's)."""
     return (
         f"the header has no {DEAL!r} column, which names each deal (nor a {CRM_ID!r} column to name it by); map the export's column with "
         f'--column "NAME=deal" or crm.columns.deal in process.yaml (columns read: {", ".join(AUDIT_FIELDS)} and one per milestone)'

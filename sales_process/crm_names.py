@@ -61,6 +61,7 @@ FIELD_WORDS: Mapping[str, str] = {
     "amount": "the amount",
     "currency": "the currency",
     "owner": "the owner",
+    "segment": "the segment",
     "status": "the status (open, won, lost)",
     "close_date": "the close date",
     "lost_date": "the lost date (the close date of a lost deal)",

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 import pytest
 
 from pipeline_audit.columns import NO_MILESTONE_COLUMNS, ColumnError, ColumnPlan, check_ignored, plan_columns
-from sales_process.crm import MET, Target, resolve_mapping
+from sales_process.crm import AUDIT_FIELDS, MET, Target, resolve_mapping
+from sales_process.crm_names import FIELD_WORDS
 from sales_process.loader import LoadedProcess
-from sales_process.model import Crm
+from sales_process.model import Crm, CrmColumns
 
 
 def plan(
@@ -400,3 +401,40 @@ def test_a_field_is_never_offered_to_a_second_column(
         plan(header, default_process, columns=[("Pain", Target("pain-confirmed", MET))])
     assert any(message.startswith(problem) for message in error.value.problems), error.value.problems
     assert sum("did you mean 'pain-confirmed'?" in message for message in error.value.problems) <= 1
+
+
+@pytest.mark.parametrize("where", ["crm.columns", "--column"])
+@pytest.mark.parametrize("field_name", AUDIT_FIELDS)
+def test_every_field_mapped_to_a_column_the_export_lacks_is_an_error_with_a_did_you_mean(
+    default_process: LoadedProcess, field_name: str, where: str
+) -> None:
+    """One rule for every crm.columns key: a mapping is never dropped for a column of the field's standard or a CRM's
+    name (a misspelt `deal: Nmae` beside Freshsales' 'Name' and its 'Deal ID' was once read as 'Name' in silence)."""
+    column = f"Our {field_name.replace('_', ' ')} field"
+    typo = f"Our {field_name.replace('_', ' ')} feild"
+    process = default_process.process
+    if where == "crm.columns":
+        process = process.model_copy(update={"crm": Crm(columns=CrmColumns(**{field_name: typo}))})
+    mapping = resolve_mapping(process, [(typo, Target(field_name))] if where == "--column" else [])
+    with pytest.raises(ColumnError) as raised:
+        plan_columns(["Name", "Deal ID", "Stage", column, "pain-confirmed"], process, mapping)
+    assert (
+        f"the export has no column {typo!r}, mapped to {field_name} (crm.columns.{field_name} or --column); "
+        f"did you mean {column!r}? map the column that holds {FIELD_WORDS[field_name]}, "
+        "or remove the mapping"
+    ) in raised.value.problems
+
+
+def test_a_mapped_column_the_export_lacks_offers_no_column_mapped_to_another_field(
+    default_process: LoadedProcess,
+) -> None:
+    """'Deal Value' holds the amount as mapped: it is not offered for 'Deal Valu', mapped to the deal."""
+    mapping = resolve_mapping(
+        default_process.process, [("Deal Valu", Target("deal")), ("Deal Value", Target("amount"))]
+    )
+    with pytest.raises(ColumnError) as raised:
+        plan_columns(["Deal Value", "pain-confirmed"], default_process.process, mapping)
+    assert raised.value.problems[0] == (
+        "the export has no column 'Deal Valu', mapped to deal (crm.columns.deal or --column); "
+        "map the column that holds the deal's name, or remove the mapping"
+    )

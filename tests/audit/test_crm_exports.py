@@ -927,3 +927,31 @@ def test_a_status_column_of_other_words_is_said_read_and_offered_to_be_left_out(
     ) in python.out
     left_out = both_engines(capsys, export, tmp_path / "left-out", "--no-evidence", "--ignore-column", "Status")
     assert left_out[0].status == 0 and "Deals assessed: 1" in left_out[0].out
+
+
+@pytest.mark.parametrize(("mapped", "hint"), [("Nmae", "did you mean 'Name'? "), ("Account", "")])
+def test_a_misspelt_deal_mapping_is_refused_by_every_reader_of_the_export_never_read_as_a_crms_name(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, mapped: str, hint: str
+) -> None:
+    """As a user met it: `deal: Nmae` in a Freshsales export, whose 'Name' is a name Freshsales uses for the deal's
+    name, was once read as 'Name' without a word, while a misspelt amount was an error. Every command that reads an
+    export through the crm: block (both audit engines, sql and dbt --columns-from, import, backtest) refuses it alike."""
+    process = process_with(tmp_path, f"crm:\n  name: Freshsales\n  columns:\n    deal: {mapped}\n")
+    export = EXPORTS / "freshsales.csv"
+    error = (
+        f"{export}:1: error: the Freshsales export has no column {mapped!r}, mapped to deal (crm.columns.deal or "
+        f"--column); {hint}map the column that holds the deal's name, or remove the mapping\n1 error found.\n"
+    )
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", process=process)
+    assert (python.status, python.out, python.err) == (1, "", error)
+    assert (duckdb.status, duckdb.out, duckdb.err) == (1, "", error)
+    process_option = ["--process", str(process)]
+    for command in (
+        ["sql", "--dialect", "duckdb", "--no-evidence", "--columns-from", str(export)],
+        ["dbt", "--dialect", "duckdb", "--out", str(tmp_path / "dbt"), "--seed", str(export)],
+        ["import", str(export), "--database", f"sqlite:///{tmp_path / 'deals.db'}"],
+        ["backtest", str(export), "--no-evidence"],
+    ):
+        assert main([*command, *process_option]) == 1, command
+        # (import says first that it created the database; dbt --seed, that the export has no milestone columns)
+        assert error.splitlines()[0] in capsys.readouterr().err.splitlines(), command

@@ -14,12 +14,15 @@ from typing import Any
 import pytest
 
 from forecast.backtest import Backtest, Basis, DealSnapshot, SnapshotForecast, StageRate, run_backtest
+from forecast.export_source import history_columns
 from forecast.history import ClaimedSince, DealHistory
 from forecast.report import accuracy_section, brier_verdict, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
 from sales_process.loader import load_process
+from sales_process.model import CrmHistory
 from sales_process.outcome import Outcome
+from sales_process.problems import InvalidFile
 from tests.conftest import ROOT
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import PROCESS, made_deals, write_export, write_history
@@ -679,3 +682,15 @@ def test_deals_saved_after_the_last_snapshot_are_told_so_not_said_to_be_imported
         )
         assert "2 closed deals saved after the last snapshot date (2026-03-31)" in told
         assert "already closed" not in told and "an import" not in told and "playbook import" not in told, told
+
+
+@pytest.mark.parametrize("field_name", ["deal", "stage", "date", "field"])
+def test_a_history_column_crm_history_misspells_is_an_error_with_a_did_you_mean(
+    tmp_path: Path, field_name: str
+) -> None:
+    """As a column crm.columns maps and the export lacks: crm.history's name is never dropped for a standard one."""
+    header = ["Opportunity ID", "To Stage", "Changed On", "Field / Event"]
+    column = header[["deal", "stage", "date", "field"].index(field_name)]
+    with pytest.raises(InvalidFile) as raised:
+        history_columns(header, CrmHistory(**{field_name: column[:-1]}), tmp_path / "history.csv", 1)
+    assert f"{field_name} ({column[:-1]!r}; did you mean {column!r}?)" in raised.value.diagnostics[0].message
