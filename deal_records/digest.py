@@ -33,7 +33,7 @@ from sales_process.deal_verdict import DealVerdict, KnownVerdicts
 from sales_process.engine import Assessment
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
-from sales_process.totals import Totals
+from sales_process.totals import Totals, summed_in_total
 
 FIRST_DIGEST_DAYS = 7
 
@@ -119,8 +119,8 @@ def open_deals(session: Session, loaded: LoadedProcess, as_of: dt.date) -> list[
 
 def added_in(currency: str | None, summed_in: str | None) -> bool:
     """Whether an amount in `currency` is added to totals in `summed_in` (records.summing_currency): a total never
-    adds two currencies; an amount naming none is taken as the pipeline's."""
-    return currency is None or summed_in is None or currency == summed_in
+    adds two currencies; an amount naming none is taken as the pipeline's (the rule of /pipeline and the audit)."""
+    return summed_in_total(currency, summed_in)
 
 
 def standings_then(

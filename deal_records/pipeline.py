@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import heapq
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 from deal_records.answers import assess_saved, blocking_text, read_answers, read_blocking, verdict_window
 from deal_records.models import Check, Deal, User
 from deal_records.outcome_query import closed_deal_ids
-from sales_process.deal_verdict import DealVerdict, KnownVerdicts
+from sales_process.deal_verdict import DealVerdict, KnownVerdicts, unassessed_verdict
 from sales_process.loader import LoadedProcess
+from sales_process.totals import other_currency_reason, summed_in_total
 
 Blocking = tuple[tuple[str, str], ...]
 Saved = tuple[int, str, str, float | None, str | None]  # a deal's id, CRM id, name, amount and currency
@@ -101,8 +103,9 @@ def saved_verdict_groups(
     The deals of a group share an owner, a CRM stage, a verdict and the buyer's answers. The groups
     come in the order of their first deal id, and each lists its deals by id, so the totals fed
     group by group count and list exactly what they would deal by deal. Owners are named as people
-    are everywhere in the app (their name, else their email). Amounts in another currency than
-    `summed_in` are not weighted: a total never adds two currencies.
+    are everywhere in the app (their name, else their email). A deal whose amount is in another currency
+    than `summed_in` is not assessed, as the audit of a CRM export does not assess a row in another currency
+    than the file's (sales_process.totals.summed_in_total): it comes alone in its group, a verdict naming why.
     """
     users = session.connection().execute(select(User.id, User.email, User.name)).all()
     emails = {user_id: email for user_id, email, _ in users}
@@ -111,8 +114,15 @@ def saved_verdict_groups(
         rows = (
             session.connection().execute(_latest_checks(loaded, as_of, emails, owner, past)).all()
         )  # Core rows: no ORM objects
-    verdicts = _Verdicts(session, loaded, as_of, memo, [row[5] for row in rows if row[5] is not None and not row[6]])
+    verdicts = _Verdicts(
+        session,
+        loaded,
+        as_of,
+        memo,
+        [row[5] for row in rows if row[5] is not None and not row[6] and summed_in_total(row[12], summed_in)],
+    )
     grouped: dict[tuple[int, str | None, int, str | Blocking, str | None, str | None], list[Saved]] = {}
+    refused: list[list[DealVerdict]] = []  # deals in another currency: not assessed, one to a group
     with _cycles_left_uncollected():
         for (
             deal_id,
@@ -130,6 +140,11 @@ def saved_verdict_groups(
             currency,
             segment,
         ) in rows:
+            if not summed_in_total(currency, summed_in):
+                assert currency is not None and summed_in is not None
+                reason = other_currency_reason(currency, summed_in, "the pipeline's", _record_in(summed_in))
+                refused.append([unassessed_verdict(deal_id, name, reason, crm_id=crm_id or "", owner=labels[owner_id])])
+                continue
             # A stored verdict that holds is keyed by its stored text, read once per group below.
             verdict: tuple[int, str | Blocking] = (
                 (stored_index, stored_blocking) if stored_holds else verdicts.again(check_id, amount, segment)
@@ -139,7 +154,7 @@ def saved_verdict_groups(
                 deals = grouped[key] = []
             deals.append((deal_id, crm_id or "", name, amount, currency))
         known = KnownVerdicts(loaded.process)
-        return [
+        assessed = [
             known.alike(
                 labels[owner_id],
                 claimed,
@@ -147,11 +162,17 @@ def saved_verdict_groups(
                 verdicts.blocking(blocking),
                 verdicts.confirmed(confirmed),
                 deals,
-                summed_in,
                 buyer_declined=verdicts.confirmed(declined),
             )
             for (owner_id, claimed, index, blocking, confirmed, declined), deals in grouped.items()
         ]
+        # Both come in the order of their first deal id: merged, so the groups are.
+        return list(heapq.merge(assessed, refused, key=lambda group: group[0].number))
+
+
+def _record_in(summed_in: str) -> str:
+    """How to bring a saved deal in another currency into the pipeline's totals (other_currency_reason's fix)."""
+    return f"record its amount in {summed_in} (a new check) to include it"
 
 
 def _latest_checks(

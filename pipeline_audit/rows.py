@@ -31,6 +31,7 @@ from sales_process.outcome import Outcome, closed_flag, outcome_rule
 from sales_process.pipeline_columns import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS
 from sales_process.problems import Problem
 from sales_process.requirement import process_segments
+from sales_process.totals import other_currency_reason, summed_in_total
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     AmbiguousAmountError,
@@ -489,11 +490,8 @@ class RowReader:
         if currency is not None and self.one_currency:
             if self.currency is None:
                 self.currency = currency
-            elif currency != self.currency:
-                problems.append(
-                    f"{AMOUNT}: in {currency}, but the file's amounts are in {self.currency}; an audit sums one "
-                    f"currency, so {self._one_currency_fix}"
-                )
+            elif not summed_in_total(currency, self.currency):
+                problems.append(other_currency_reason(currency, self.currency, "the file's", self._one_currency_fix))
                 return None
         if currency is None and self.one_currency:
             self.unnamed += 1

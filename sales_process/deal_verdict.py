@@ -212,7 +212,6 @@ class KnownVerdicts:
         blocking: Blocking,
         buyer_confirmed: frozenset[str],
         deals: Iterable[tuple[int, str, str, float | None, str | None]],
-        summed_in: str | None = None,
         *,
         buyer_declined: frozenset[str] = NO_MARKS,
     ) -> list[DealVerdict]:
@@ -220,8 +219,8 @@ class KnownVerdicts:
         amount, currency).
 
         What they share is worked out once (a pipeline of saved deals comes in such groups); each
-        amount is still weighted alone, to the cent, as `verdict` weighs it. A total never adds two
-        currencies: with `summed_in`, an amount in another currency is not weighted (it counts as none).
+        amount is still weighted alone, to the cent, as `verdict` weighs it (a deal in another currency than
+        its pipeline's is not assessed, so never comes here: deal_records.pipeline).
         """
         stages = self.process.stages
         claimed_index = self.process.stage_index(claimed_stage_id) if claimed_stage_id else None
@@ -242,13 +241,12 @@ class KnownVerdicts:
                 verified.id,
                 amount,
                 currency,
-                None if claimed_share is None or not weighed else weighted_cents(amount, claimed_share),
-                weighted_cents(amount, verified_share) if weighed else None,
+                None if claimed_share is None else weighted_cents(amount, claimed_share),
+                weighted_cents(amount, verified_share),
                 blocking,
                 buyer_confirmed,
                 buyer_declined,
                 by_buyer,
             )
             for number, crm_id, name, amount, currency in deals
-            for weighed in (summed_in is None or currency is None or currency == summed_in,)
         ]

@@ -17,11 +17,29 @@ from dataclasses import dataclass, field
 from sales_process.deal_verdict import Blocking, DealVerdict, report_words
 from sales_process.model import Process
 from sales_process.outcome import CLOSED_OUTCOMES, Outcome
+from sales_process.pipeline_columns import AMOUNT
 from sales_process.vocabulary import Status, to_cents
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
 NO_OWNER = "(no owner)"
+
+
+def summed_in_total(currency: str | None, summed_in: str | None) -> bool:
+    """Whether an amount in `currency` is added to totals in `summed_in` (None: no amount names one): a total never
+    adds two currencies, and an amount that names none is taken to be in the totals' currency.
+
+    The one rule of both doors: the audit of a CRM export (pipeline_audit.rows, whose totals are in the file's
+    first currency) and the saved deals' pipeline (deal_records.pipeline, in the currency of most open deals).
+    """
+    return currency is None or summed_in is None or currency == summed_in
+
+
+def other_currency_reason(currency: str, summed_in: str, whose: str, fix: str) -> str:
+    """Why an open deal whose amount is in another currency than the totals' is not assessed, in both doors' words:
+    its verdict would be counted beside amounts its own cannot be added to (`whose`: "the file's", "the
+    pipeline's"; `fix`: how to include it there)."""
+    return f"{AMOUNT}: in {currency}, but {whose} amounts are in {summed_in}; an audit sums one currency, so {fix}"
 
 
 @dataclass(frozen=True)
@@ -247,9 +265,14 @@ class Totals:
         """Count assessed deals that share an owner, both stages, what holds them back and the buyer's word.
 
         Only their ids, names and money may differ: what they share is counted once (a pipeline of
-        saved deals comes in such groups); their money is summed deal by deal, in cents.
+        saved deals comes in such groups); their money is summed deal by deal, in cents. Deals not assessed (a
+        saved deal in another currency than the pipeline's) come one to a group and are listed as `add` lists them.
         """
         first = verdicts[0]
+        if not first.assessed:
+            for verdict in verdicts:
+                self.add(verdict)
+            return
         compared = [
             (verdict.claimed_weighted_cents, verdict.verified_weighted_cents)
             for verdict in verdicts
@@ -266,12 +289,7 @@ class Totals:
                 (len(compared), sum(cents for cents, _ in compared), sum(cents for _, cents in compared)),
                 first.verified_by_buyer,
                 bool(first.buyer_declined),
-                # An amount left unweighted (another currency than the total's) is no more in the unweighted total.
-                sum(
-                    to_cents(verdict.amount)
-                    for verdict in verdicts
-                    if verdict.amount is not None and verdict.verified_weighted_cents is not None
-                ),
+                sum(to_cents(verdict.amount) for verdict in verdicts if verdict.amount is not None),
             )
         )
         if claimed_index is not None and claimed_index > verified_index:

@@ -26,7 +26,7 @@ from pipeline_report.result import AuditResult
 from sales_process import clock
 from sales_process.deal import parse_iso_date
 from sales_process.loader import LoadedProcess
-from sales_process.totals import Period, Totals
+from sales_process.totals import Period, Totals, summed_in_total
 from sales_process.vocabulary import to_cents
 
 # The report's own styles (its tables and charts) are inline, after the app's stylesheet.
@@ -61,12 +61,12 @@ def pipeline_totals(
         totals = Totals(loaded.process)
         summed_in = summing_currency(db)  # a total never adds two currencies
         for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in, past):
-            totals.add_alike(group)
+            totals.add_alike(group)  # a deal in another currency than summed_in: not assessed, as the audit says
         owners = None if owner is None else list(db.scalars(select(User.id).where(User.email == owner)))
         for closed in saved_outcomes(db, owners):  # outcomes, not pipeline: counted as the audit counts them
             if past and closed.closed_on is not None and closed.closed_on > as_of:
                 continue  # closed after that day: it was pipeline then
-            in_total = closed.amount is not None and (summed_in is None or closed.currency in (None, summed_in))
+            in_total = closed.amount is not None and summed_in_total(closed.currency, summed_in)
             cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
             totals.add_outcome(closed.outcome, cents, closed.closed_on, Period())
     with _cache_lock:

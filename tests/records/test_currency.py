@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import html
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.models import Check, Deal
+from playbook_cli.main import main
 from sales_process.vocabulary import CURRENCIES_IN_USE, money_in, parse_currency, unlisted_currency
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import Run, new_deal, page_token
@@ -275,17 +277,23 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
     # USD, the currency of most deals: 150,000 at Proposing's 60%, plus D (no currency named) at 60%.
     assert 'data-total="claimed">90,600.00<' in text
-    # The open pipeline, unweighted: A, B and D; C's amount, in EUR, is in no USD total.
+    # The open pipeline, unweighted: A, B and D; C, in EUR, is not assessed, as the audit leaves out a row in another
+    # currency than the file's, and named with why.
     assert 'data-total="open">151,000.00<' in text
+    assert 'data-total="assessed">3<' in text and 'data-total="not_assessed">1<' in text
     assert (
-        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; 1 open deal without '
-        "an amount in USD (none, or one in another currency: never added to USD)." in text
+        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; the deal not '
+        "assessed is not counted." in text
     )
+    assert (
+        '<td data-label="Deal">C</td><td data-label="Why it was not assessed">amount: in EUR, but the pipeline\'s '
+        "amounts are in USD; an audit sums one currency, so record its amount in USD (a new check) to include it</td>"
+    ) in text
     assert (
         '<p class="warning" id="mixed-currencies"><strong>Warning:</strong> the amounts are in 2 currencies (EUR: 1 deal, '
         "USD: 2 deals). A total never adds two currencies: the totals above, unweighted and weighted, add only those in USD, the currency of most "
-        "deals, and leave out 1 deal in EUR (counted above as without an amount in USD). Record their amounts in USD (a new check) "
-        "to include them.</p>"
+        "deals, and leave out 1 deal in EUR (not assessed, as the audit leaves out a row in another currency than the "
+        "file's: each is listed under Deals not assessed). Record their amounts in USD (a new check) to include them.</p>"
     ) in text
     # D names no currency: it is added to the USD amounts, and the page says so rather than calling it USD.
     assert (
@@ -329,8 +337,10 @@ def test_a_tie_of_open_deals_goes_to_the_currency_with_the_larger_open_amount(
     manager = signed_in("manager@example.com")
     text = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
     assert "add only those in USD" in text  # alphabetically it would be EUR
-    assert "no amount, or not in USD: not summed" in text  # E, ahead of its evidence, has an amount: in EUR
     assert 'data-total="open">100,000.00<' in text
+    # E, in EUR, is not assessed: not counted ahead of its evidence either, as the audit would not count it.
+    assert 'data-total="not_assessed">1<' in text and 'data-total="ahead">1<' in text
+    assert '<td data-label="Deal">E</td><td data-label="Why it was not assessed">amount: in EUR, but' in text
 
 
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:
@@ -384,6 +394,65 @@ def test_import_stores_each_rows_currency_and_export_writes_it_back(
     assert run("import", str(again), "--process", str(DEFAULT_PROCESS))[0] == 0
     with sessions() as db:
         assert db.scalars(select(Deal).where(Deal.crm_id == "C-1")).one().currency == "EUR"
+
+
+def test_the_pipeline_and_the_audit_of_its_export_leave_out_the_same_deals_in_another_currency(
+    run: Run, tmp_path: Path, signed_in: Callable[[str], FlaskClient], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user imported 276 open deals, 5 in EUR in a USD pipeline, and audited `playbook deals export`'s file: the
+    audit assessed 271 (the 5 not assessed: another currency than the file's), /pipeline 276, and counted 4 more
+    deals ahead of their evidence. One rule (sales_process.totals.summed_in_total) now decides for both doors."""
+    run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        HEADER + f'Alpha,ana@example.com,proposing,"USD 100,000",,A-1,yes,Reply email from the CFO,{DAY}\n'
+        'Bravo,ana@example.com,proposing,"EUR 80,000",,B-1,,,\n'  # ahead of its evidence, in EUR
+        "Charlie,ana@example.com,discovery,50000,USD,C-1,,,\n"
+        "Delta,ana@example.com,negotiating,20000,EUR,D-1,,,\n"  # ahead too, in EUR
+        "Echo,ana@example.com,proposing,1000,,E-1,,,\n"  # no currency named: summed as USD, as the audit does
+        "Foxtrot,ana@example.com,discovery,$10,,F-1,,,\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(source), "--process", str(DEFAULT_PROCESS))[0] == 0
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported))[0] == 0
+    audits = []
+    for engine in ("python", "duckdb"):  # the DuckDB engine hands a row in another currency to Python's reader
+        args = ["audit", str(exported), "--process", str(DEFAULT_PROCESS), "--engine", engine]
+        status = main([*args, "--out", str(tmp_path / engine)])
+        out, err = capsys.readouterr()
+        assert (status, err) == (0, "")
+        audits.append(out.split("\n", 1)[1].rsplit("Wrote ", 1)[0])  # all but the file's name and the folder
+    audit = audits[0]
+    assert audits[1] == audit
+    assert (
+        "Deals read: 6\nDeals assessed: 4\nDeals not assessed: 2\n  line 3: amount: in EUR, but the file's amounts are in "
+        "USD; an audit sums one currency, so convert it, or audit each currency separately (filter the export on its "
+        "currency, one file each) (also on line 5)\n"
+    ) in audit
+    ahead = audit.split("Deals ahead of their evidence: ", 1)[1].split()[0]
+    assert ahead == "2"  # Alpha and Echo; Bravo and Delta, not assessed, are not counted
+    page = " ".join(html.unescape(signed_in("manager@example.com").get("/pipeline").get_data(as_text=True)).split())
+    for total, figure in (("rows", "6"), ("assessed", "4"), ("not_assessed", "2"), ("ahead", ahead)):
+        assert f'data-total="{total}">{figure}<' in page
+    for key in ("open", "claimed", "verified"):
+        figure = audit.split({"open": "unweighted: ", "claimed": "claimed: ", "verified": "verified: "}[key], 1)[1]
+        assert f'data-total="{key}">{figure.split()[0].rstrip(",")}<' in page
+    # The same deals named, each with the same reason: the audit's by line (the deal id + 1 in the export), the
+    # page's by deal id, each with its own fix.
+    listed = [
+        (line, deal, why)
+        for line, deal, why in re.findall(
+            r'<td class="num" data-label="Line">(\d+)</td><td data-label="Deal">([^<]*)</td>'
+            r'<td data-label="Why it was not assessed">([^<]*)</td>',
+            page,
+        )
+    ]
+    fix = "record its amount in USD (a new check) to include it"
+    assert listed == [
+        ("2", "Bravo", f"amount: in EUR, but the pipeline's amounts are in USD; an audit sums one currency, so {fix}"),
+        ("4", "Delta", f"amount: in EUR, but the pipeline's amounts are in USD; an audit sums one currency, so {fix}"),
+    ]
 
 
 def test_export_writes_no_currency_column_when_no_deal_has_one(run: Run, tmp_path: Path) -> None:

@@ -21,10 +21,10 @@ from pipeline_report.report_html import render_report
 from pipeline_report.result import AuditResult
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.deal import Deal as DealInput
-from sales_process.deal_verdict import assessed_verdict
+from sales_process.deal_verdict import assessed_verdict, unassessed_verdict
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import Process
-from sales_process.totals import TOP_AHEAD, Totals
+from sales_process.totals import TOP_AHEAD, Totals, other_currency_reason, summed_in_total
 from tests.conftest import DEFAULT_PROCESS
 from tests.support.deals import sample_deals
 from tests.support.synthetic_pipeline import AS_OF
@@ -100,8 +100,13 @@ def _deal_by_deal(sessions: sessionmaker[Session], loaded: LoadedProcess, as_of:
             saved = read_answers(check.answers if check else {}, loaded.process)
             assessment = assess_saved(loaded.process, deal.name, deal.claimed_stage, deal.amount, saved, as_of)
             verdict = assessed_verdict(assessment, deal.id, owner=deal.owner.label, currency=deal.currency)
-            if deal.currency not in (None, summed_in):  # a total never adds two currencies
-                verdict = verdict._replace(claimed_weighted_cents=None, verified_weighted_cents=None)
+            if not summed_in_total(deal.currency, summed_in):  # not assessed, as the audit would not assess it
+                assert deal.currency is not None and summed_in is not None
+                fix = f"record its amount in {summed_in} (a new check) to include it"
+                reason = other_currency_reason(deal.currency, summed_in, "the pipeline's", fix)
+                verdict = unassessed_verdict(
+                    deal.id, deal.name, reason, crm_id=deal.crm_id or "", owner=deal.owner.label
+                )
                 left_out += 1
             totals.add(verdict)
         assert left_out
