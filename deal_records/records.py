@@ -450,14 +450,6 @@ def summing_currency(session: Session) -> str | None:
     return pipeline_currency(deal_currencies(session), currency_amounts(session))
 
 
-def deals_in_other_currencies(session: Session) -> set[int]:
-    """The ids of deals whose amount is in another currency than the pipeline's: a total never adds two currencies."""
-    if len(deal_currencies(session)) < 2:
-        return set()
-    query = select(Deal.id).where(Deal.currency.is_not(None), Deal.currency != summing_currency(session))
-    return set(session.scalars(query))
-
-
 def count_checks(session: Session) -> int:
     """How many checks are stored."""
     return session.scalar(select(func.count(Check.id))) or 0
