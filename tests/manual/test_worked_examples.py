@@ -65,10 +65,39 @@ def _loading_statements() -> list[tuple[str, str]]:
 
 
 def test_every_csv_the_manual_loads_into_duckdb_is_loaded_as_text() -> None:
-    """DuckDB's CSV reader, left to guess the types, reads 10/21/26 as the year 26: every example loads as text."""
+    """DuckDB's CSV reader, left to guess the types, reads 21/10/26 as 2021-10-26, and 10/21/26 as the year 26
+    beside 10/22/2026: every example loads as text."""
     statements = _loading_statements()
     assert {page for page, _ in statements} >= {"revops/sql.md", "revops/sql-reference.md"}
     assert [(page, s) for page, s in statements if "all_varchar = true" not in s] == []
+
+
+def _duckdb_dates(column: list[str], folder: Path) -> str:
+    """What DuckDB's CSV reader, left to guess the type, reads of a column of these dates, as the page writes it."""
+    path = folder / "dates.csv"
+    path.write_text("closed\n" + "".join(f"{day}\n" for day in column), encoding="utf-8")
+    try:
+        read = duckdb.connect().execute("SELECT closed FROM read_csv(?)", [str(path)]).fetchall()
+    except duckdb.ConversionException as error:
+        [message] = re.findall(r'Could not convert string "[^"]*" to \'DATE\'', str(error))
+        return f'nothing: a conversion error ("{message}")'
+    return ", ".join(f"{day.year:04d}-{day.month:02d}-{day.day:02d}" for (day,) in read)
+
+
+def test_the_sql_pages_table_of_dates_duckdb_misreads_is_what_duckdb_reads(tmp_path: Path) -> None:
+    """The page said DuckDB takes 10/21/26 for the year 26: alone it reads 2026-10-21; beside 10/22/2026 it is 26."""
+    page = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    section = page.split("## 3. Run it on DuckDB", 1)[1].split(
+        "| The column holds | DuckDB reads |\n| --- | --- |\n", 1
+    )[1]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split(" | ")] for line in section.split("\n\n", 1)[0].splitlines()
+    ]
+    assert len(rows) >= 5 and all(len(row) == 2 for row in rows), rows
+    assert any(row[1].startswith("0026-") for row in rows) and any(row[1].startswith("nothing") for row in rows)
+    for holds, shown in rows:
+        column = re.findall(r"`([^`]+)`", holds)
+        assert _duckdb_dates(column, tmp_path) == shown, holds
 
 
 def _us_dates(line: str, two_digit_years: bool) -> str:
