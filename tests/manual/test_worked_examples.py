@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -171,3 +173,61 @@ def test_the_conditional_milestones_example_is_what_the_commands_print(
     capsys.readouterr()
     for console in (validate, assess_small, assess_big, validate_bad):
         _run_shown(console, capsys)
+
+
+def _after(text: str, command: str) -> list[str]:
+    """The lines a console block shows after `$ command`, to the next command or its end."""
+    lines = ("\n" + text).split(f"\n$ {command}\n", 1)[1].splitlines()
+    ends = [index for index, line in enumerate(lines) if line.startswith("$ ")]
+    return [line for line in lines[: ends[0] if ends else None] if line != "…"]
+
+
+def _printed(argv: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """What `playbook ARGV` prints, out and err, after it exits 0."""
+    assert main(argv.split()) == 0, argv
+    captured = capsys.readouterr()
+    return (captured.out + captured.err).splitlines()
+
+
+def test_the_sql_and_dbt_walkthroughs_are_what_the_conditional_milestones_process_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages say they use the process of Conditional and optional milestones, and showed another's name, hash and
+    last milestone (Mid-market sales 1, proposal-reviewed): each line they print is that process's."""
+    sql = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    dbt = (DOCS / "revops" / "dbt.md").read_text(encoding="utf-8")
+    conditional = (DOCS / "enablement" / "conditional-milestones.md").read_text(encoding="utf-8")
+    assert "for the process of [Conditional and optional milestones](../enablement/conditional-milestones.md)" in sql
+    assert "the export of [The verdict as SQL](sql.md#1-a-table-of-deals)" in dbt
+    (tmp_path / "process.yaml").write_text(_blocks(conditional, "yaml")[0], encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(_block(sql, "text", "## 1. A table of deals"), encoding="utf-8")
+    (tmp_path / "run.py").write_text(_block(sql, "python", "## 3. Run it on DuckDB"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    write = _block(sql, "console", "## 2. Write the SQL")
+    command = (
+        "playbook sql --dialect duckdb --from deals --as-of 2027-03-01 --columns-from deals.csv --view verified_deals"
+    )
+    statement = _printed(command.removeprefix("playbook "), capsys)
+    assert _after(write, f"{command} > verdict.sql") == []
+    assert _after(write, "head -6 verdict.sql") == statement[:6]
+    (tmp_path / "verdict.sql").write_text("\n".join(statement) + "\n", encoding="utf-8")
+
+    shown = _after(_block(sql, "console", "reads such a file itself."), "python run.py")
+    ran = subprocess.run([sys.executable, "run.py"], capture_output=True, text=True, check=True, timeout=120)
+    assert ran.stdout.rstrip("\n").splitlines() == shown, ran.stdout
+
+    audit = _after(_block(sql, "console", "The audit of the same file"), "playbook audit deals.csv --as-of 2027-03-01")
+    printed = _printed("audit deals.csv --as-of 2027-03-01", capsys)
+    assert len(audit) >= 4 and [line for line in audit if line not in printed] == []
+
+    seed = _block(dbt, "console", "## Try it on DuckDB, from an export")
+    command = "playbook dbt --out try-dbt --dialect duckdb --seed deals.csv --as-of 2027-03-01"
+    assert _after(seed, command) == _printed(command.removeprefix("playbook "), capsys)
+    files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "try-dbt").rglob("*") if path.is_file())
+    assert _after(seed, "find try-dbt -type f | sort") == files
+    warehouse = _block(dbt, "console", "## In a warehouse: PostgreSQL")
+    command = (
+        "playbook dbt --out verdict-dbt --dialect postgres --from crm.deals --columns-from deals.csv --as-of 2027-03-01"
+    )
+    assert _after(warehouse, command) == _printed(command.removeprefix("playbook "), capsys)
