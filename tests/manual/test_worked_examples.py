@@ -3,6 +3,7 @@ page prints is a line the command prints."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
@@ -231,3 +232,24 @@ def test_the_sql_and_dbt_walkthroughs_are_what_the_conditional_milestones_proces
         "playbook dbt --out verdict-dbt --dialect postgres --from crm.deals --columns-from deals.csv --as-of 2027-03-01"
     )
     assert _after(warehouse, command) == _printed(command.removeprefix("playbook "), capsys)
+
+
+def _options(command: str) -> set[str]:
+    """The options of `playbook COMMAND`."""
+    from playbook_cli.main import build_parser
+
+    parser = build_parser([command])
+    [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return {option for action in commands.choices[command]._actions for option in action.option_strings}
+
+
+def test_the_api_guides_commands_that_take_today_have_the_as_of_it_names() -> None:
+    """The guide listed `import` without `--as-of`: import has no --as-of, and takes today for its close dates."""
+    guide = " ".join((DOCS / "reference" / "api-guide.md").read_text(encoding="utf-8").split())
+    listed = guide.split("the commands take the same day (", 1)[1].split(")", 1)[0]
+    with_as_of, without = listed.split(" without `--as-of`", 1)
+    named = [name.removeprefix("playbook ") for name in re.findall(r"`([^`]+)`", with_as_of)]
+    assert named == ["audit", "assess", "digest"], listed
+    assert all("--as-of" in _options(command) for command in named)
+    [no_as_of] = re.findall(r"`([^`]+)`, which has no `--as-of`", without)
+    assert "--as-of" not in _options(no_as_of)
