@@ -253,3 +253,22 @@ def test_the_api_guides_commands_that_take_today_have_the_as_of_it_names() -> No
     assert all("--as-of" in _options(command) for command in named)
     [no_as_of] = re.findall(r"`([^`]+)`, which has no `--as-of`", without)
     assert "--as-of" not in _options(no_as_of)
+
+
+def test_the_backtest_pages_errors_are_what_the_backtest_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page cut the unknown stage's fix short ("map it under crm.stage_names"), leaving out --stage-name."""
+    page = (DOCS / "revops" / "backtest.md").read_text(encoding="utf-8")
+    console = _block(page, "console", "## When something is wrong")
+    [stage] = re.findall(r"unknown stage '([^']+)'", console)
+    (tmp_path / "process.yaml").write_text(ROOT.joinpath("process.yaml").read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "closed.csv").write_text(ROOT.joinpath("examples", "closed-deals.csv").read_text("utf-8"), "utf-8")
+    (tmp_path / "history.csv").write_text(f"deal,stage,date\n006A0001,{stage},2026-02-17\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    commands = [line for line in console.splitlines() if line.startswith("$ ")]
+    assert commands == ["$ playbook backtest closed.csv", "$ playbook backtest closed.csv --history history.csv"]
+    for command in commands:
+        assert main(command.removeprefix("$ playbook ").split()) == 1
+        captured = capsys.readouterr()
+        assert (captured.out + captured.err).splitlines() == _after(console, command.removeprefix("$ "))
