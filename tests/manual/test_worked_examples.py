@@ -272,3 +272,12 @@ def test_the_backtest_pages_errors_are_what_the_backtest_prints(
         assert main(command.removeprefix("$ playbook ").split()) == 1
         captured = capsys.readouterr()
         assert (captured.out + captured.err).splitlines() == _after(console, command.removeprefix("$ "))
+
+
+def test_the_size_from_which_auto_picks_duckdb_is_the_engines() -> None:
+    """The SQL reference names the threshold and its constant: a change to one without the other fails here."""
+    from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES
+
+    page = " ".join((DOCS / "revops" / "sql-reference.md").read_text(encoding="utf-8").split())
+    [megabytes] = re.findall(r"`auto` picks DuckDB for files of ([0-9]+) MB or more \(`AUTO_DUCKDB_BYTES`", page)
+    assert int(megabytes) * 1_000_000 == AUTO_DUCKDB_BYTES
