@@ -3,8 +3,11 @@ page prints is a line the command prints."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -65,10 +68,39 @@ def _loading_statements() -> list[tuple[str, str]]:
 
 
 def test_every_csv_the_manual_loads_into_duckdb_is_loaded_as_text() -> None:
-    """DuckDB's CSV reader, left to guess the types, reads 10/21/26 as the year 26: every example loads as text."""
+    """DuckDB's CSV reader, left to guess the types, reads 21/10/26 as 2021-10-26, and 10/21/26 as the year 26
+    beside 10/22/2026: every example loads as text."""
     statements = _loading_statements()
     assert {page for page, _ in statements} >= {"revops/sql.md", "revops/sql-reference.md"}
     assert [(page, s) for page, s in statements if "all_varchar = true" not in s] == []
+
+
+def _duckdb_dates(column: list[str], folder: Path) -> str:
+    """What DuckDB's CSV reader, left to guess the type, reads of a column of these dates, as the page writes it."""
+    path = folder / "dates.csv"
+    path.write_text("closed\n" + "".join(f"{day}\n" for day in column), encoding="utf-8")
+    try:
+        read = duckdb.connect().execute("SELECT closed FROM read_csv(?)", [str(path)]).fetchall()
+    except duckdb.ConversionException as error:
+        [message] = re.findall(r'Could not convert string "[^"]*" to \'DATE\'', str(error))
+        return f'nothing: a conversion error ("{message}")'
+    return ", ".join(f"{day.year:04d}-{day.month:02d}-{day.day:02d}" for (day,) in read)
+
+
+def test_the_sql_pages_table_of_dates_duckdb_misreads_is_what_duckdb_reads(tmp_path: Path) -> None:
+    """The page said DuckDB takes 10/21/26 for the year 26: alone it reads 2026-10-21; beside 10/22/2026 it is 26."""
+    page = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    section = page.split("## 3. Run it on DuckDB", 1)[1].split(
+        "| The column holds | DuckDB reads |\n| --- | --- |\n", 1
+    )[1]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split(" | ")] for line in section.split("\n\n", 1)[0].splitlines()
+    ]
+    assert len(rows) >= 5 and all(len(row) == 2 for row in rows), rows
+    assert any(row[1].startswith("0026-") for row in rows) and any(row[1].startswith("nothing") for row in rows)
+    for holds, shown in rows:
+        column = re.findall(r"`([^`]+)`", holds)
+        assert _duckdb_dates(column, tmp_path) == shown, holds
 
 
 def _us_dates(line: str, two_digit_years: bool) -> str:
@@ -142,3 +174,110 @@ def test_the_conditional_milestones_example_is_what_the_commands_print(
     capsys.readouterr()
     for console in (validate, assess_small, assess_big, validate_bad):
         _run_shown(console, capsys)
+
+
+def _after(text: str, command: str) -> list[str]:
+    """The lines a console block shows after `$ command`, to the next command or its end."""
+    lines = ("\n" + text).split(f"\n$ {command}\n", 1)[1].splitlines()
+    ends = [index for index, line in enumerate(lines) if line.startswith("$ ")]
+    return [line for line in lines[: ends[0] if ends else None] if line != "…"]
+
+
+def _printed(argv: str, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """What `playbook ARGV` prints, out and err, after it exits 0."""
+    assert main(argv.split()) == 0, argv
+    captured = capsys.readouterr()
+    return (captured.out + captured.err).splitlines()
+
+
+def test_the_sql_and_dbt_walkthroughs_are_what_the_conditional_milestones_process_gives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pages say they use the process of Conditional and optional milestones, and showed another's name, hash and
+    last milestone (Mid-market sales 1, proposal-reviewed): each line they print is that process's."""
+    sql = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    dbt = (DOCS / "revops" / "dbt.md").read_text(encoding="utf-8")
+    conditional = (DOCS / "enablement" / "conditional-milestones.md").read_text(encoding="utf-8")
+    assert "for the process of [Conditional and optional milestones](../enablement/conditional-milestones.md)" in sql
+    assert "the export of [The verdict as SQL](sql.md#1-a-table-of-deals)" in dbt
+    (tmp_path / "process.yaml").write_text(_blocks(conditional, "yaml")[0], encoding="utf-8")
+    (tmp_path / "deals.csv").write_text(_block(sql, "text", "## 1. A table of deals"), encoding="utf-8")
+    (tmp_path / "run.py").write_text(_block(sql, "python", "## 3. Run it on DuckDB"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    write = _block(sql, "console", "## 2. Write the SQL")
+    command = (
+        "playbook sql --dialect duckdb --from deals --as-of 2027-03-01 --columns-from deals.csv --view verified_deals"
+    )
+    statement = _printed(command.removeprefix("playbook "), capsys)
+    assert _after(write, f"{command} > verdict.sql") == []
+    assert _after(write, "head -6 verdict.sql") == statement[:6]
+    (tmp_path / "verdict.sql").write_text("\n".join(statement) + "\n", encoding="utf-8")
+
+    shown = _after(_block(sql, "console", "reads such a file itself."), "python run.py")
+    ran = subprocess.run([sys.executable, "run.py"], capture_output=True, text=True, check=True, timeout=120)
+    assert ran.stdout.rstrip("\n").splitlines() == shown, ran.stdout
+
+    audit = _after(_block(sql, "console", "The audit of the same file"), "playbook audit deals.csv --as-of 2027-03-01")
+    printed = _printed("audit deals.csv --as-of 2027-03-01", capsys)
+    assert len(audit) >= 4 and [line for line in audit if line not in printed] == []
+
+    seed = _block(dbt, "console", "## Try it on DuckDB, from an export")
+    command = "playbook dbt --out try-dbt --dialect duckdb --seed deals.csv --as-of 2027-03-01"
+    assert _after(seed, command) == _printed(command.removeprefix("playbook "), capsys)
+    files = sorted(str(path.relative_to(tmp_path)) for path in (tmp_path / "try-dbt").rglob("*") if path.is_file())
+    assert _after(seed, "find try-dbt -type f | sort") == files
+    warehouse = _block(dbt, "console", "## In a warehouse: PostgreSQL")
+    command = (
+        "playbook dbt --out verdict-dbt --dialect postgres --from crm.deals --columns-from deals.csv --as-of 2027-03-01"
+    )
+    assert _after(warehouse, command) == _printed(command.removeprefix("playbook "), capsys)
+
+
+def _options(command: str) -> set[str]:
+    """The options of `playbook COMMAND`."""
+    from playbook_cli.main import build_parser
+
+    parser = build_parser([command])
+    [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return {option for action in commands.choices[command]._actions for option in action.option_strings}
+
+
+def test_the_api_guides_commands_that_take_today_have_the_as_of_it_names() -> None:
+    """The guide listed `import` without `--as-of`: import has no --as-of, and takes today for its close dates."""
+    guide = " ".join((DOCS / "reference" / "api-guide.md").read_text(encoding="utf-8").split())
+    listed = guide.split("the commands take the same day (", 1)[1].split(")", 1)[0]
+    with_as_of, without = listed.split(" without `--as-of`", 1)
+    named = [name.removeprefix("playbook ") for name in re.findall(r"`([^`]+)`", with_as_of)]
+    assert named == ["audit", "assess", "digest"], listed
+    assert all("--as-of" in _options(command) for command in named)
+    [no_as_of] = re.findall(r"`([^`]+)`, which has no `--as-of`", without)
+    assert "--as-of" not in _options(no_as_of)
+
+
+def test_the_backtest_pages_errors_are_what_the_backtest_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page cut the unknown stage's fix short ("map it under crm.stage_names"), leaving out --stage-name."""
+    page = (DOCS / "revops" / "backtest.md").read_text(encoding="utf-8")
+    console = _block(page, "console", "## When something is wrong")
+    [stage] = re.findall(r"unknown stage '([^']+)'", console)
+    (tmp_path / "process.yaml").write_text(ROOT.joinpath("process.yaml").read_text(encoding="utf-8"), "utf-8")
+    (tmp_path / "closed.csv").write_text(ROOT.joinpath("examples", "closed-deals.csv").read_text("utf-8"), "utf-8")
+    (tmp_path / "history.csv").write_text(f"deal,stage,date\n006A0001,{stage},2026-02-17\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    commands = [line for line in console.splitlines() if line.startswith("$ ")]
+    assert commands == ["$ playbook backtest closed.csv", "$ playbook backtest closed.csv --history history.csv"]
+    for command in commands:
+        assert main(command.removeprefix("$ playbook ").split()) == 1
+        captured = capsys.readouterr()
+        assert (captured.out + captured.err).splitlines() == _after(console, command.removeprefix("$ "))
+
+
+def test_the_size_from_which_auto_picks_duckdb_is_the_engines() -> None:
+    """The SQL reference names the threshold and its constant: a change to one without the other fails here."""
+    from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES
+
+    page = " ".join((DOCS / "revops" / "sql-reference.md").read_text(encoding="utf-8").split())
+    [megabytes] = re.findall(r"`auto` picks DuckDB for files of ([0-9]+) MB or more \(`AUTO_DUCKDB_BYTES`", page)
+    assert int(megabytes) * 1_000_000 == AUTO_DUCKDB_BYTES

@@ -281,6 +281,35 @@ def test_a_bad_outcome_is_refused_with_the_field_at_fault_and_nothing_saved(
         assert db.scalar(select(func.count(OutcomeEvent.id))) == 0
 
 
+def test_the_close_dates_the_outcomes_page_says_the_api_refuses_are_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """The page said the API read a close date as a milestone's (01/03/2026 day first, Mar 1, 2026): it reads
+    YYYY-MM-DD only, and every other way the page names is 400 at 'date'."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "managers" / "outcomes.md").read_text(encoding="utf-8")
+    section = page.split("## From other programs", 1)[1].split("\n## ", 1)[0]
+    sentence = " ".join(
+        section.split("The date is written `YYYY-MM-DD` only", 1)[1].split("is `400` at `date`")[0].split()
+    )
+    refused = re.findall(r"`([^`]+)`", sentence.split(": ", 1)[1])
+    assert refused == ["01/03/2026", "Mar 1, 2026"], sentence
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    messages = []
+    for day in refused:
+        body = {"outcome": "lost", "date": day, "reason": "No budget"}
+        answer = client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body)
+        assert answer.status_code == 400, day
+        [error] = answer.get_json()["errors"]
+        assert error["loc"] == "date", error
+        messages.append(error["message"])
+    quoted = " ".join(section.split('is `400` at `date` ("… ', 1)[1].split('"', 1)[0].split())
+    assert messages[1] == f"'date': '{refused[1]}' {quoted}"
+    assert messages[0].startswith(f"'date': '{refused[0]}' is not written YYYY-MM-DD, the only way the API reads a day")
+    shown = {"outcome": "lost", "date": "2026-03-01", "reason": "No budget"}
+    assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=shown).status_code == 201
+
+
 def test_a_close_date_is_read_only_as_yyyy_mm_dd_as_the_openapi_document_says(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
