@@ -192,6 +192,26 @@ IN_EUR = (
             ],
             [f"won, line 4: {IN_EUR}"],
         ),
+        (  # beyond the 200 listed, the deals of a reason listed are counted with it, as rows not assessed are
+            "".join(f"D{n},Closed Lost,12k,2027-01-10\n" for n in range(205)),
+            (),
+            [
+                "  lost:            205 deals, 0.00 (205 with an amount not summed)",
+                f"    line 3: amount: '12k' is not an amount; {AMOUNT_FIX} (also on lines 4, 5, 6, 7, 8 and 199 more)",
+            ],
+            [f"lost, line 3: amount: '12k' is not an amount; {AMOUNT_FIX} (also on lines 4, 5, 6, 7, 8 and 199 more)"],
+        ),
+        (  # 20 reasons at the most on screen, as for rows not assessed; the others counted
+            "".join(f"D{n},Closed Won,{n}k,2027-01-10\n" for n in range(1, 22)),
+            (),
+            [
+                "  won:              21 deals, 0.00 (21 with an amount not summed)",
+                *(f"    line {n + 2}: amount: '{n}k' is not an amount; {AMOUNT_FIX}" for n in range(1, 21)),
+                "    ... and 1 more deal with an amount not summed for other reasons: see the not_assessed column of "
+                "audit.csv",
+            ],
+            [f"won, line 3: amount: '1k' is not an amount; {AMOUNT_FIX}"],
+        ),
         (  # outside the period, a deal is counted apart: its amount is in no total, so not named either
             "A,Closed Won,5000,2027-01-10\nB,Closed Won,12k,2026-01-11\n",
             ("--from", "2027-01-01"),
