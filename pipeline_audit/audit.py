@@ -26,7 +26,7 @@ from sales_process.model import Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.spreadsheet import SafeWriter, safe_writer
-from sales_process.totals import Period, Totals
+from sales_process.totals import NotAssessed, Period, Totals
 from sales_process.vocabulary import plain_cents, to_cents
 
 ALL_TIME = Period()  # no --from/--to: every closed deal counts
@@ -298,7 +298,11 @@ def audit_row(
         return text
     if isinstance(deal, ClosedDeal):
         cents = None if deal.amount is None else to_cents(deal.amount)
-        totals.add_outcome(deal.outcome, cents, deal.close_date, period, as_of)
+        # An amount it cannot read (12k, another currency) is listed with why, as a row not assessed is.
+        unread = (
+            NotAssessed(line, text.deal, RowProblem(list(deal.unread_amount)).short) if deal.unread_amount else None
+        )
+        totals.add_outcome(deal.outcome, cents, deal.close_date, period, as_of, unread)
         out.closed(line, text, deal, cents)
         return text
     assessment = assess(process, deal, as_of)

@@ -17,6 +17,7 @@ from pipeline_report.summary import (
     missing_text,
     money,
     no_evidence_text,
+    not_summed_lines,
     other_pipelines_text,
     process_line,
     share,
@@ -136,6 +137,10 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "buyer_confirmed": buyer_confirmed_text(result),
         "reading_notes": reading_notes(result),
         "held_by_age": held_by_age_text(result),
+        # The closed deals whose amount is not summed though their cell holds one, by outcome, as the summary says them.
+        "not_summed": [
+            (outcome, not_summed_lines(kind)) for outcome, kind in totals.outcomes.items() if kind.not_summed
+        ],
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         "forecast_accuracy": forecast_accuracy,

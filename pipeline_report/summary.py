@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
-from sales_process.totals import Totals
+from sales_process.totals import Listed, OutcomeTotals, Totals
 from sales_process.vocabulary import money_cents as money
 from sales_process.vocabulary import plural
 
@@ -20,6 +20,7 @@ __all__ = [
     "missing_text",
     "money",
     "no_evidence_text",
+    "not_summed_lines",
     "outcome_lines",
     "process_line",
     "share",
@@ -146,8 +147,13 @@ def outcome_lines(result: AuditResult) -> list[str]:
     for outcome, kind in totals.outcomes.items():
         outside += kind.outside_period
         if kind.deals or kind.outside_period:
-            without = f" ({kind.without_amount} without an amount)" if kind.without_amount else ""
+            left_out = [
+                *([f"{kind.without_amount} without an amount"] if kind.without_amount else []),
+                *([f"{kind.not_summed} with an amount not summed"] if kind.not_summed else []),
+            ]
+            without = f" ({', '.join(left_out)})" if left_out else ""
             lines.append(f"  {outcome.value + ':':<14}{plural(kind.deals, 'deal'):>12}, {money(kind.cents)}{without}")
+            lines += [f"    {line}" for line in not_summed_lines(kind)]
     if outside:
         lines.append(f"  not counted: {plural(outside, 'closed deal')} closed outside the period (or undated)")
     after = sum(kind.after_as_of for kind in totals.outcomes.values())
@@ -318,19 +324,31 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
 def not_assessed_lines(totals: Totals) -> list[str]:
     """The rows not assessed, one line per reason (LISTED_ON_SCREEN at most), at its first row and naming the others:
     a reason repeated on many rows (a currency column's word) is said once, not once per row."""
-    rows: dict[str, list[int]] = {}
-    for problem in totals.problems:
-        rows.setdefault(problem.reason, []).append(problem.line)
-    listed = list(rows.items())[:LISTED_ON_SCREEN]
-    alike = totals.unlisted_alike
+    return [f"  {line}" for line in reason_lines(totals.unassessed, totals.not_assessed, "not assessed")]
+
+
+def not_summed_lines(kind: OutcomeTotals) -> list[str]:
+    """The closed deals of one outcome whose amount is not summed though their cell holds one (it cannot be read, or
+    is in another currency than the file's), as not_assessed_lines words the rows not assessed; the summary and
+    report.html both say them."""
+    return reason_lines(kind.not_summed_rows, kind.not_summed, "with an amount not summed")
+
+
+def reason_lines(listed: Listed, rows: int, what: str) -> list[str]:
+    """`rows` rows left out (`what` they are), one line per reason (LISTED_ON_SCREEN at most), at its first row and
+    naming the others (`also_on_lines`), and how many more there are for other reasons (all are in audit.csv)."""
+    by_reason: dict[str, list[int]] = {}
+    for problem in listed.rows:
+        by_reason.setdefault(problem.reason, []).append(problem.line)
+    shown = list(by_reason.items())[:LISTED_ON_SCREEN]
+    alike = listed.unlisted_alike
     lines = [
-        f"  line {first}: {reason}{also_on_lines(others, unlisted=alike[reason])}"
-        for reason, (first, *others) in listed
+        f"line {first}: {reason}{also_on_lines(others, unlisted=alike[reason])}" for reason, (first, *others) in shown
     ]
-    left = totals.not_assessed - sum(len(numbers) + alike[reason] for reason, numbers in listed)
+    left = rows - sum(len(numbers) + alike[reason] for reason, numbers in shown)
     if left:
         lines.append(
-            f"  ... and {plural(left, 'more deal')} not assessed for other reasons: see the not_assessed column of audit.csv"
+            f"... and {plural(left, 'more deal')} {what} for other reasons: see the not_assessed column of audit.csv"
         )
     return lines
 

@@ -58,7 +58,8 @@ class AheadDeal:
 
 @dataclass(frozen=True)
 class NotAssessed:
-    """A row that could not be assessed, with its CSV line number."""
+    """A row that could not be assessed, with its CSV line number and why; or, counted with the closed deals, one whose
+    amount is not summed (Totals.add_outcome)."""
 
     line: int
     deal: str
@@ -66,14 +67,38 @@ class NotAssessed:
 
 
 @dataclass
+class Listed:
+    """Rows counted with why, each with its CSV line: the first LISTED_PROBLEMS listed (all are in audit.csv), and
+    of the others those whose reason is one listed counted with it, for the summary to say once."""
+
+    rows: list[NotAssessed] = field(default_factory=list)
+    # Rows beyond LISTED_PROBLEMS whose reason is one of those listed: the summary counts them with it.
+    unlisted_alike: Counter[str] = field(default_factory=Counter)
+    _reasons: set[str] = field(default_factory=set)
+
+    def add(self, line: int, deal: str, reason: str) -> None:
+        """List a row (or, beyond LISTED_PROBLEMS, count it with the listed rows of its reason)."""
+        if len(self.rows) < LISTED_PROBLEMS:
+            self.rows.append(NotAssessed(line, deal, reason))
+            self._reasons.add(reason)
+        elif reason in self._reasons:
+            self.unlisted_alike[reason] += 1
+
+
+@dataclass
 class OutcomeTotals:
-    """Closed deals of one kind (won, lost, disqualified): how many, for how much, and those left out by the period."""
+    """Closed deals of one kind (won, lost, disqualified): how many, for how much, and those left out by the period.
+
+    A deal in the period without its amount summed is counted either `without_amount` (its amount cell is blank) or
+    `not_summed` (its amount cannot be read, or is in another currency), these listed with their lines and why."""
 
     deals: int = 0
     cents: int = 0
     without_amount: int = 0
     outside_period: int = 0  # closed before --from or after --to (or undated, when a period is given)
     after_as_of: int = 0  # closed after the date the audit is as of: the export's word, from the audit's future
+    not_summed: int = 0
+    not_summed_rows: Listed = field(default_factory=Listed)
 
 
 @dataclass(frozen=True)
@@ -171,15 +196,12 @@ class Totals:
     held_by_age: int = 0  # deals only milestones too old hold at their verified stage (held_by_age)
     # Of those deals, how many each milestone too old holds back: the ones to confirm again (most_often_too_old).
     too_old_holding: Counter[str] = field(default_factory=Counter)
-    problems: list[NotAssessed] = field(default_factory=list)
-    # Rows beyond LISTED_PROBLEMS whose reason is one of those listed: the summary counts them with it.
-    unlisted_alike: Counter[str] = field(default_factory=Counter)
+    unassessed: Listed = field(default_factory=Listed)  # the rows not assessed, with why
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
     owners: dict[str, OwnerTotals] = field(default_factory=dict)
     blocking: dict[str, Counter[str]] = field(default_factory=dict)
     _top: list[tuple[int, int, AheadDeal]] = field(default_factory=list)
-    _listed_reasons: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.outcomes = {outcome: OutcomeTotals() for outcome in CLOSED_OUTCOMES}
@@ -189,6 +211,16 @@ class Totals:
         self._index = {stage.id: index for index, stage in enumerate(self.process.stages)}
         self._names = {stage.id: stage.name for stage in self.process.stages}
         self._milestones = {milestone.id: milestone for _, milestone in self.process.milestones()}
+
+    @property
+    def problems(self) -> list[NotAssessed]:
+        """The rows not assessed listed (the first LISTED_PROBLEMS)."""
+        return self.unassessed.rows
+
+    @property
+    def unlisted_alike(self) -> Counter[str]:
+        """Rows not assessed beyond LISTED_PROBLEMS whose reason is one of those listed, by reason."""
+        return self.unassessed.unlisted_alike
 
     @property
     def inflation_cents(self) -> int:
@@ -224,9 +256,11 @@ class Totals:
         close_date: dt.date | None,
         period: Period,
         as_of: dt.date | None = None,
+        not_summed: NotAssessed | None = None,
     ) -> bool:
         """Count a closed deal as an outcome (not pipeline); return whether it falls in the period. One closed after
-        `as_of` is counted as closed too (the export says so) and counted apart, for the summary to say."""
+        `as_of` is counted as closed too (the export says so) and counted apart, for the summary to say.
+        `not_summed`: why its amount (`cents` None) is not summed, at its line, when the cell holds one."""
         self.rows += 1
         totals = self.outcomes[outcome]
         if as_of is not None and close_date is not None and close_date > as_of:
@@ -235,7 +269,10 @@ class Totals:
             totals.outside_period += 1
             return False
         totals.deals += 1
-        if cents is None:
+        if cents is None and not_summed is not None:
+            totals.not_summed += 1
+            totals.not_summed_rows.add(not_summed.line, not_summed.deal, not_summed.reason)
+        elif cents is None:
             totals.without_amount += 1
         else:
             totals.cents += cents
@@ -248,6 +285,7 @@ class Totals:
         totals.deals += counted.deals
         totals.cents += counted.cents
         totals.without_amount += counted.without_amount
+        totals.not_summed += counted.not_summed
         totals.outside_period += counted.outside_period
         totals.after_as_of += counted.after_as_of
 
@@ -255,11 +293,7 @@ class Totals:
         """Count a deal that cannot be assessed (listed up to LISTED_PROBLEMS)."""
         self.rows += 1
         self.not_assessed += 1
-        if len(self.problems) < LISTED_PROBLEMS:
-            self.problems.append(NotAssessed(line, deal, reason))
-            self._listed_reasons.add(reason)
-        elif reason in self._listed_reasons:
-            self.unlisted_alike[reason] += 1
+        self.unassessed.add(line, deal, reason)
 
     def add_alike(self, verdicts: Sequence[DealVerdict]) -> None:
         """Count assessed deals that share an owner, both stages, what holds them back and the buyer's word.

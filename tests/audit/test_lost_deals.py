@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
@@ -112,8 +113,8 @@ def test_the_open_pipelines_unweighted_total_is_the_open_deals_amounts(
             [
                 "Deals read: 4 (3 closed, 1 open)",
                 "Deals not assessed: 0",
-                "  won:                1 deal, 0.00 (1 without an amount)",
-                "  lost:              2 deals, 0.00 (2 without an amount)",
+                "  won:                1 deal, 0.00 (1 with an amount not summed)",
+                "  lost:              2 deals, 0.00 (1 without an amount, 1 with an amount not summed)",
             ],
             {"A": "amount: '1.2M' is not an amount", "D": "amount: '12k' is not an amount"},
         ),
@@ -138,3 +139,112 @@ def test_a_closed_deals_outcome_does_not_depend_on_its_amount(
         assert bool(row["not_assessed"]) is (row["deal"] in not_assessed), row
         if row["deal"] in not_assessed and "close_date" not in row["not_assessed"]:
             assert (row["outcome"], row["amount"]) == ({"A": "lost", "D": "won"}[row["deal"]], ""), row
+
+
+AMOUNT_FIX = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
+IN_EUR = (
+    "amount: in EUR, but the file's amounts are in USD; an audit sums one currency, so convert it, or audit each "
+    "currency separately (filter the export on its currency, one file each)"
+)
+
+
+@pytest.mark.parametrize(
+    ("rows", "args", "summary", "report"),
+    [
+        (  # a blank amount is a deal without one: no line to name
+            "A,Closed Won,,2027-01-10\n",
+            (),
+            ["  won:                1 deal, 0.00 (1 without an amount)"],
+            [],
+        ),
+        (  # the user's example: a won deal at 12k is named with its line and why, as a row not assessed is
+            "A,Closed Won,5000,2027-01-10\nB,Closed Won,12k,2027-01-11\n",
+            (),
+            [
+                "  won:               2 deals, 5,000.00 (1 with an amount not summed)",
+                f"    line 4: amount: '12k' is not an amount; {AMOUNT_FIX}",
+            ],
+            [f"won, line 4: amount: '12k' is not an amount; {AMOUNT_FIX}"],
+        ),
+        (  # blank and unread apart; one reason said once, at its first line, the others named
+            "A,Closed Lost,,2027-01-10\nB,Closed Lost,12k,2027-01-11\nC,Closed Lost,12k,2027-01-12\n"
+            "D,Closed Lost,1.2M,2027-01-13\nE,Closed Won,12k,2027-01-14\n",
+            (),
+            [
+                "  won:                1 deal, 0.00 (1 with an amount not summed)",
+                f"    line 7: amount: '12k' is not an amount; {AMOUNT_FIX}",
+                "  lost:              4 deals, 0.00 (1 without an amount, 3 with an amount not summed)",
+                f"    line 4: amount: '12k' is not an amount; {AMOUNT_FIX} (also on line 5)",
+                f"    line 6: amount: '1.2M' is not an amount; {AMOUNT_FIX}",
+            ],
+            [
+                f"won, line 7: amount: '12k' is not an amount; {AMOUNT_FIX}",
+                f"lost, line 4: amount: '12k' is not an amount; {AMOUNT_FIX} (also on line 5)",
+                f"lost, line 6: amount: '1.2M' is not an amount; {AMOUNT_FIX}",
+            ],
+        ),
+        (  # a won deal in another currency than the file's has an amount, not summed: said as an open one's is
+            "A,Closed Won,USD 5000,2027-01-10\nB,Closed Won,EUR 80750,2027-01-11\n",
+            (),
+            [
+                "  won:               2 deals, 5,000.00 (1 with an amount not summed)",
+                f"    line 4: {IN_EUR}",
+            ],
+            [f"won, line 4: {IN_EUR}"],
+        ),
+        (  # beyond the 200 listed, the deals of a reason listed are counted with it, as rows not assessed are
+            "".join(f"D{n},Closed Lost,12k,2027-01-10\n" for n in range(205)),
+            (),
+            [
+                "  lost:            205 deals, 0.00 (205 with an amount not summed)",
+                f"    line 3: amount: '12k' is not an amount; {AMOUNT_FIX} (also on lines 4, 5, 6, 7, 8 and 199 more)",
+            ],
+            [f"lost, line 3: amount: '12k' is not an amount; {AMOUNT_FIX} (also on lines 4, 5, 6, 7, 8 and 199 more)"],
+        ),
+        (  # 20 reasons at the most on screen, as for rows not assessed; the others counted
+            "".join(f"D{n},Closed Won,{n}k,2027-01-10\n" for n in range(1, 22)),
+            (),
+            [
+                "  won:              21 deals, 0.00 (21 with an amount not summed)",
+                *(f"    line {n + 2}: amount: '{n}k' is not an amount; {AMOUNT_FIX}" for n in range(1, 21)),
+                "    ... and 1 more deal with an amount not summed for other reasons: see the not_assessed column of "
+                "audit.csv",
+            ],
+            [f"won, line 3: amount: '1k' is not an amount; {AMOUNT_FIX}"],
+        ),
+        (  # outside the period, a deal is counted apart: its amount is in no total, so not named either
+            "A,Closed Won,5000,2027-01-10\nB,Closed Won,12k,2026-01-11\n",
+            ("--from", "2027-01-01"),
+            ["  won:                1 deal, 5,000.00"],
+            [],
+        ),
+    ],
+)
+def test_a_closed_deals_amount_not_summed_is_named_with_its_line(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    rows: str,
+    args: tuple[str, ...],
+    summary: list[str],
+    report: list[str],
+) -> None:
+    """A closed deal whose amount cell is blank is "without an amount"; one whose cell holds an amount that cannot be
+    read, or is in another currency, is counted apart and named, its line and why, in the summary and report.html."""
+    source = tmp_path / "export.csv"
+    source.write_text(
+        "deal,stage,amount,close_date,pain-confirmed\nZ,Qualifying,USD 1000,,\n"
+        + "".join(f"{row},\n" for row in rows.splitlines()),  # pain-confirmed blank
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, *args)
+    assert_same_outputs(python, duckdb)
+    for run in (python, duckdb):
+        lines = run.out.splitlines()
+        closed = lines.index(next(line for line in lines if line.startswith("Closed deals")))
+        said = lines[closed + 1 : closed + 1 + len(summary)]
+        assert said == summary, run.out
+        assert not lines[closed + 1 + len(summary)].startswith("    "), run.out  # nothing more named
+        html = run.html()
+        assert ('id="not-summed"' in html) is bool(report)
+        for item in report:
+            assert f"<li>{escape(item)}</li>" in html, html

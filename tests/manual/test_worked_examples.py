@@ -281,3 +281,18 @@ def test_the_size_from_which_auto_picks_duckdb_is_the_engines() -> None:
     page = " ".join((DOCS / "revops" / "sql-reference.md").read_text(encoding="utf-8").split())
     [megabytes] = re.findall(r"`auto` picks DuckDB for files of ([0-9]+) MB or more \(`AUTO_DUCKDB_BYTES`", page)
     assert int(megabytes) * 1_000_000 == AUTO_DUCKDB_BYTES
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_the_audit_pages_closed_deals_example_is_what_the_audit_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str
+) -> None:
+    """The won deal at 12k of examples/pipeline.csv is named, line and why, as the page shows it."""
+    page = (DOCS / "revops" / "audit.md").read_text(encoding="utf-8")
+    shown = _block(page, "text", "### Closed deals whose amount is not summed").splitlines()
+    command = ["audit", str(ROOT / "examples" / "pipeline.csv"), "--as-of", "2027-03-01", "--engine", engine]
+    assert main([*command, "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    start = printed.index(shown[0])
+    assert printed[start : start + len(shown)] == shown
+    assert "4 bad rows: 3 not assessed, and a won deal" in page and "Deals not assessed: 3" in printed
