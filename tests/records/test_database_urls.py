@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assess_app import create_app
+from deal_records.schema import head_revision
 from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS
 
@@ -143,3 +144,49 @@ def test_a_url_whose_password_is_written_right_is_not_refused(url: str) -> None:
     from deal_records.database import check_url
 
     check_url(url)
+
+
+BEHIND_COMMANDS = [
+    pytest.param(["serve", "--process", str(DEFAULT_PROCESS), "--port", "0"], "serve", id="serve"),
+    pytest.param(["users", "add", "ana@example.com", "--role", "rep", "--name", "Ana"], "users", id="users-add"),
+    pytest.param(["users", "list"], "users", id="users-list"),
+    pytest.param(["import", "pipeline.csv", "--process", str(DEFAULT_PROCESS)], "import", id="import"),
+]
+
+
+@pytest.mark.parametrize(("command", "name"), BEHIND_COMMANDS)
+@pytest.mark.parametrize(("given_by", "setting"), [("option", "--database"), ("environment", "PLAYBOOK_DATABASE_URL")])
+def test_a_postgresql_database_that_is_behind_names_the_setting_the_upgrade_needs(
+    folder: Path,
+    postgres_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+    name: str,
+    given_by: str,
+    setting: str,
+) -> None:
+    """`playbook db upgrade` with the other setting would migrate another database (./playbook.db, or the one the
+    environment names), and the command would refuse again."""
+    (folder / "pipeline.csv").write_text("deal,owner,stage\nAcme,Ana,Discovery\n", encoding="utf-8")
+    if given_by == "option":
+        command = [*command, "--database", postgres_url]
+    else:
+        monkeypatch.setenv("PLAYBOOK_DATABASE_URL", postgres_url)
+    assert main(command) == 1
+    assert (
+        f"playbook {name}: error: the database is empty; run `playbook db upgrade` (with the same {setting}) first"
+        in capsys.readouterr().err
+    )
+
+
+@pytest.mark.parametrize(("given_by", "same"), [("option", " with the same --database"), ("environment", "")])
+def test_db_status_of_a_database_that_is_behind_names_the_option_it_was_given(
+    postgres_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, given_by: str, same: str
+) -> None:
+    if given_by == "option":
+        assert main(["db", "status", "--database", postgres_url]) == 1
+    else:
+        monkeypatch.setenv("PLAYBOOK_DATABASE_URL", postgres_url)
+        assert main(["db", "status"]) == 1
+    assert capsys.readouterr().out.endswith(f"this version needs {head_revision()}: run `playbook db upgrade`{same}\n")
