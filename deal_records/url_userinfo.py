@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _ENCODED = {"@": "%40", ":": "%3A", "/": "%2F", "?": "%3F", "#": "%23"}
+ENCODINGS = "'@' as %40, ':' as %3A, '/' as %2F"  # what every hint to percent-encode a user name or password names
 HIDDEN = "***"
 
 
