@@ -76,16 +76,16 @@ def check_url(url: str) -> None:
 
 
 def _port_message(url: str) -> str:
-    host_and_port = written(url).rest.split("/", 1)[0].split("?", 1)[0]
+    parts = written(url)
+    host_and_port = parts.rest.split("/", 1)[0].split("?", 1)[0]
     port = (
         host_and_port.rpartition("]")[2].partition(":")[2]
         if host_and_port.startswith("[")
         else host_and_port.partition(":")[2]
     )
-    return (
-        f"the port {port!r} in the database URL {masked(url)} is not a port: write a number from 1 to 65535 after "
-        "the host (PostgreSQL's own is 5432), or leave ':PORT' out for 5432"
-    )
+    postgresql = (parts.scheme or "").startswith("postgres")
+    default = " (PostgreSQL's own is 5432), or leave ':PORT' out for 5432" if postgresql else ""
+    return f"the port {port!r} in the database URL {masked(url)} is not a port: write a number from 1 to 65535 after the host{default}"
 
 
 def _check_sqlite(url: str, parsed: URL) -> None:
