@@ -7,6 +7,7 @@ must be installed where the command runs.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -82,6 +83,11 @@ def _private_file(target: Path) -> None:
 def backup(url_text: str, target: Path) -> Done:
     """Copy the database at `url_text` into the file `target` (which must not exist), readable by its owner alone."""
     url = make_url(url_text)
+    if target.is_dir():
+        suffix = ".db" if url.get_backend_name() == "sqlite" else ".dump"
+        raise BackupError(
+            f"{target} is a folder; name a new file in it, e.g. {target / f'playbook-{dt.date.today():%Y-%m-%d}{suffix}'}"
+        )
     if target.exists():
         raise BackupError(f"{target} exists already; name a new file, the backup never overwrites one")
     if not target.parent.is_dir():
@@ -169,6 +175,12 @@ def restore(url_text: str, source: Path, force: bool = False, ignore_connected: 
     if not source.is_file():
         raise BackupError(f"{source} is not a file; name a backup made by `playbook db backup`")
     if url.get_backend_name() == "sqlite":
+        if _starts_with(source, PG_DUMP_MAGIC):
+            raise BackupError(
+                f"{source} is a PostgreSQL backup (pg_dump's custom format), and this database is SQLite: restore it "
+                "into PostgreSQL (--database postgresql+psycopg://user:password@host/dbname), or name a backup that "
+                "`playbook db backup` made of SQLite"
+            )
         _check_sqlite_backup(source)
     present = table_names(url_text)
     if present and not force:
@@ -185,7 +197,7 @@ def restore(url_text: str, source: Path, force: bool = False, ignore_connected: 
             target.close()
             backup_file.close()
         return Done(f"restored {source} into {url.database}; {_end_sessions(url_text)}")
-    if _is_sqlite_file(source):
+    if _starts_with(source, SQLITE_MAGIC):
         raise BackupError(
             f"{source} is a SQLite database, and this database is PostgreSQL: restore it into SQLite "
             "(--database sqlite:///FILE), or name a backup that `playbook db backup` made of PostgreSQL"
@@ -204,10 +216,14 @@ def restore(url_text: str, source: Path, force: bool = False, ignore_connected: 
     return Done(f"{restored}; {_end_sessions(url_text)}")
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    """Whether the file starts as every SQLite database does."""
+SQLITE_MAGIC = b"SQLite format 3\x00"  # how every SQLite database starts
+PG_DUMP_MAGIC = b"PGDMP"  # how every backup of pg_dump --format=custom starts
+
+
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """Whether the file starts with `magic` (the kind of backup it is)."""
     with path.open("rb") as file:
-        return file.read(16) == b"SQLite format 3\x00"
+        return file.read(len(magic)) == magic
 
 
 def _end_sessions(url_text: str) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.location import DATABASE_ENV, DEFAULT_DATABASE
+from deal_records.url_userinfo import masked, userinfo_problem, written
 from sales_process.extras import POSTGRES, MissingExtra, require
 
 BUSY_TIMEOUT_MS = 15_000
@@ -37,25 +38,34 @@ def database_url(given: str | None = None) -> str:
     return url
 
 
+_EXAMPLE = "write sqlite:///playbook.db or postgresql+psycopg://user:password@host/dbname"
+_SQLITE_FILES = (
+    "sqlite:///playbook.db (three slashes: a file in the working folder) or sqlite:////srv/playbook/playbook.db "
+    "(four: an absolute path)"
+)
+
+
 def check_url(url: str) -> None:
-    """Refuse URLs the app does not support, with an example of one it does."""
+    """Refuse URLs the app does not support, with an example of one it does. Every message shows the URL with
+    its password hidden, as the operator wrote it."""
+    problem = userinfo_problem(url, user_stops="@/", password_stops="@")
+    if problem is not None:
+        # SQLAlchemy and libpq would end the password at its first '@' and look for a server named after the rest.
+        raise BadDatabaseUrl(f"the database URL {masked(url)} cannot be read: {problem}")
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise BadDatabaseUrl(
-            f"{url!r} is not a database URL; write sqlite:///playbook.db or postgresql+psycopg://user:password@host/dbname"
-        ) from None
+        raise BadDatabaseUrl(f"{masked(url)!r} is not a database URL; {_EXAMPLE}") from None
+    except ValueError:  # SQLAlchemy reads the port with int()
+        raise BadDatabaseUrl(_port_message(url)) from None
+    if parsed.port is not None and not 1 <= parsed.port <= 65535:
+        raise BadDatabaseUrl(_port_message(url))
     if parsed.get_backend_name() == "postgres":  # Heroku's and libpq's spelling, which SQLAlchemy does not read
         raise BadDatabaseUrl(f"write a PostgreSQL URL as {_with_psycopg(parsed)}")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise BadDatabaseUrl(f"{parsed.get_backend_name()!r} databases are not supported; use SQLite or PostgreSQL")
-    if parsed.get_backend_name() == "sqlite" and parsed.query:
-        # SQLAlchemy's SQLite driver ignores them with a warning (`?mode=ro` would not make the file read-only).
-        options = "&".join(f"{key}={value}" for key, value in parsed.query.items())
-        raise BadDatabaseUrl(
-            f"a SQLite URL takes no options here ('?{options}' would be ignored); write "
-            f"{parsed.set(query={}).render_as_string(hide_password=True)}"
-        )
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite(url, parsed)
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
         raise BadDatabaseUrl(f"use the psycopg driver (psycopg 3): {_with_psycopg(parsed)}")
     if parsed.get_backend_name() == "postgresql":
@@ -63,6 +73,48 @@ def check_url(url: str) -> None:
             require(POSTGRES)
         except MissingExtra as missing:
             raise BadDatabaseUrl(str(missing)) from None
+
+
+def _port_message(url: str) -> str:
+    parts = written(url)
+    host_and_port = parts.rest.split("/", 1)[0].split("?", 1)[0]
+    port = (
+        host_and_port.rpartition("]")[2].partition(":")[2]
+        if host_and_port.startswith("[")
+        else host_and_port.partition(":")[2]
+    )
+    postgresql = (parts.scheme or "").startswith("postgres")
+    default = " (PostgreSQL's own is 5432), or leave ':PORT' out for 5432" if postgresql else ""
+    return f"the port {port!r} in the database URL {masked(url)} is not a port: write a number from 1 to 65535 after the host{default}"
+
+
+def _check_sqlite(url: str, parsed: URL) -> None:
+    """Refuse a SQLite URL that names no file: the driver would keep the records in memory, lose them when the
+    command ends, and say nothing."""
+    if parsed.username or parsed.password or parsed.host or parsed.port:
+        # sqlite://playbook.db: two slashes, and the file's name is read as a server's.
+        named = parsed.host if parsed.host and not (parsed.username or parsed.password or parsed.port) else None
+        if named is None:
+            raise BadDatabaseUrl(
+                f"{masked(url)} names a server, and a SQLite database is a file: write {_SQLITE_FILES}"
+            )
+        file = f"{named}/{parsed.database}" if parsed.database else named
+        raise BadDatabaseUrl(
+            f"{url} has two slashes, so {named} is read as a server's name; a SQLite database is a file: write "
+            f"sqlite:///{file} (three slashes; four before an absolute path: sqlite:////srv/playbook/playbook.db)"
+        )
+    if parsed.query:
+        # SQLAlchemy's SQLite driver ignores them with a warning (`?mode=ro` would not make the file read-only).
+        options = "&".join(f"{key}={value}" for key, value in parsed.query.items())
+        raise BadDatabaseUrl(
+            f"a SQLite URL takes no options here ('?{options}' would be ignored); write "
+            f"{parsed.set(query={}).render_as_string(hide_password=True)}"
+        )
+    if not parsed.database or parsed.database == ":memory:":
+        raise BadDatabaseUrl(
+            f"{url} names no file, and SQLite would keep the records in memory and lose them when the command "
+            f"ends; write {_SQLITE_FILES}"
+        )
 
 
 def sqlite_file(url: str) -> Path | None:

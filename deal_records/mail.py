@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from deal_records.base_url import BASE_URL_ENV
+from deal_records.url_userinfo import ENCODINGS, userinfo_problem
 
 SMTP_ENV = "PLAYBOOK_SMTP_URL"
 MAIL_FROM_ENV = "PLAYBOOK_MAIL_FROM"
@@ -49,8 +50,11 @@ class SmtpSettings:
     password: str | None = field(default=None, repr=False)
 
     def __str__(self) -> str:
-        user = f"{self.username}@" if self.username else ""
-        return f"smtp://{user}{self.host}:{self.port}"
+        """The URL as PLAYBOOK_SMTP_URL writes it, without the password: the user name percent-encoded as there
+        (`sales%40contoso.example@mail...`, not `sales@contoso.example@mail...`, which reads as two servers)."""
+        user = f"{quote(self.username, safe=_USER_SAFE)}@" if self.username else ""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"smtp://{user}{host}:{self.port}"
 
     @property
     def on_loopback(self) -> bool:
@@ -68,12 +72,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-_URL_HELP = "write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
+# What a user name may hold unencoded in a URL (RFC 3986's sub-delims): everything else is shown percent-encoded.
+_USER_SAFE = "!$&'()*+,;="
+_URL_HELP = f"write it as smtp://user:password@host:port (percent-encode {ENCODINGS} in the user name or password)"
+_IMPLICIT_TLS = (
+    f"{SMTP_ENV} starts with smtps://, implicit TLS (smtps, port 465), which is not supported: write "
+    "smtp://user:password@host:587, the server's submission port, where it offers STARTTLS (see the manual's Mail page)"
+)
 
 
 def parse_smtp_url(url: str) -> SmtpSettings:
     """Read `smtp://user:password@host:port`; raise MailSettingsError saying what is wrong."""
     text = url.strip()
+    if text.lower().startswith("smtps:"):
+        raise MailSettingsError(_IMPLICIT_TLS)
+    # urlsplit ends the user name and password at a '/', '?' or '#' and reads the rest as a path or a port.
+    problem = userinfo_problem(text, user_stops="/?#", password_stops="/?#")
+    if problem is not None:
+        raise MailSettingsError(f"{SMTP_ENV} cannot be read: {problem}")
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -219,11 +235,14 @@ def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
     if not url:
         return None
     server = parse_smtp_url(url)
-    sender = environ.get(MAIL_FROM_ENV, "").strip() or (
-        server.username if server.username and "@" in server.username else ""
-    )
-    if "@" not in sender:
+    given = environ.get(MAIL_FROM_ENV, "").strip()
+    sender = given or (server.username if server.username and "@" in server.username else "")
+    example = f"{MAIL_FROM_ENV}='Sales <sales@example.com>'"
+    if given and "@" not in sender:
         raise MailSettingsError(
-            f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'"
+            f"{MAIL_FROM_ENV} is {given!r}, which is not an email address; set it to the address the emails come "
+            f"from, e.g. {example}"
         )
+    if "@" not in sender:
+        raise MailSettingsError(f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {example}")
     return Outbox(server, sender, environ.get(BASE_URL_ENV, "").strip() or None)

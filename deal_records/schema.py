@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from deal_records.location import DATABASE_ENV
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 UPGRADE_COMMAND = "playbook db upgrade"
 
@@ -89,14 +91,15 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, head_revision()
 
 
-def require_current(engine: Engine) -> None:
+def require_current(engine: Engine, named_by: str = DATABASE_ENV) -> None:
     """Raise SchemaBehind unless the database is at the newest schema (SchemaNewer when it is at one this version
-    does not know)."""
+    does not know); `named_by` is the setting that named the database (--database, or the environment variable),
+    which the upgrade must be given too."""
     current, head = known_revision(engine), head_revision()
     if current == head:
         return
     where = "is empty" if current is None else f"is at schema {current}, this version needs {head}"
-    raise SchemaBehind(f"the database {where}; run `{UPGRADE_COMMAND}` (with the same PLAYBOOK_DATABASE_URL) first")
+    raise SchemaBehind(f"the database {where}; run `{UPGRADE_COMMAND}` (with the same {named_by}) first")
 
 
 def pending_migrations(current: str | None) -> list[str]:

@@ -125,7 +125,8 @@ def run_status(args: argparse.Namespace) -> int:
     if current == head:
         print(f"{safe_url(url)}: schema {current} (current)")
         return EXIT_OK
-    print(f"{safe_url(url)}: schema {current or '(empty)'}, this version needs {head}: run `{UPGRADE_COMMAND}`")
+    same = " with the same --database" if args.database else ""
+    print(f"{safe_url(url)}: schema {current or '(empty)'}, this version needs {head}: run `{UPGRADE_COMMAND}`{same}")
     return EXIT_INVALID
 
 

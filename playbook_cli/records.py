@@ -61,7 +61,7 @@ def open_engine(given: str | None, migrate_sqlite: bool = True, create: bool = T
             for line in migrate(engine, database_url(given)).lines:
                 print(f"playbook: {line}", file=sys.stderr)
         elif not is_sqlite(engine):
-            require_current(engine)
+            require_current(engine, "--database" if given else DATABASE_ENV)
     except (BadDatabaseUrl, SchemaProblem, BackupError) as error:
         if engine is not None:
             engine.dispose()

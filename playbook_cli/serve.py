@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     try:
         database = database_url(args.database)
-        open_engine(database).dispose()  # SQLite: created and migrated; PostgreSQL: must be migrated
+        open_engine(args.database).dispose()  # SQLite: created and migrated; PostgreSQL: must be migrated
     except (BadDatabaseUrl, CommandError) as error:
         print(f"playbook serve: error: {error}", file=sys.stderr)
         return EXIT_INVALID

@@ -47,6 +47,31 @@ def test_the_app_says_what_it_serves_with_and_nothing_secret(
     assert "hunter2" not in caplog.text and "a-secret-key-never-logged" not in caplog.text
 
 
+@pytest.mark.parametrize(
+    "smtp_url",
+    [
+        "smtp://sales%40contoso.example:app-password@mail.contoso.example:587",
+        "smtp://sales@contoso.example:app-password@mail.contoso.example:587",  # urlsplit reads it the same way
+    ],
+)
+def test_the_mail_server_is_logged_as_its_url_writes_it_without_the_password(
+    smtp_url: str, site_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Decoded, the user name read as a second host: smtp://sales@contoso.example@mail.contoso.example:587."""
+    said = _started(
+        caplog,
+        SITE_DIR=str(site_dir),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'p.db'}",
+        SMTP_URL=smtp_url,
+        BASE_URL="https://playbook.example.com",
+    )
+    assert (
+        logging.INFO,
+        "mail: through smtp://sales%40contoso.example@mail.contoso.example:587, from sales@contoso.example",
+    ) in said
+    assert "app-password" not in caplog.text
+
+
 def test_the_app_warns_of_a_random_secret_key_and_a_site_not_built(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

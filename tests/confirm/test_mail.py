@@ -58,7 +58,6 @@ def test_a_good_url(url: str, expected: SmtpSettings) -> None:
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("smtps://u:p@mail.example:465", "PLAYBOOK_SMTP_URL must start with smtp:// (it has 'smtps')"),
         ("mail.example:25", "PLAYBOOK_SMTP_URL must start with smtp:// (it has 'mail.example')"),
         ("", "PLAYBOOK_SMTP_URL must start with smtp:// (it has no scheme)"),
         (f"smtp://u:{ENCODED}@:25", "PLAYBOOK_SMTP_URL names no server"),
@@ -79,9 +78,69 @@ def test_a_bad_url_says_what_is_wrong_and_never_shows_the_password(url: str, mes
         parse_smtp_url(url)
     assert (
         str(raised.value)
-        == f"{message}; write it as smtp://user:password@host:port (percent-encode @ : / in the user name or password)"
+        == f"{message}; write it as smtp://user:password@host:port (percent-encode '@' as %40, ':' as %3A, '/' as %2F "
+        "in the user name or password)"
     )
     assert PASSWORD not in str(raised.value) and ENCODED not in str(raised.value)
+
+
+IMPLICIT_TLS = (
+    "PLAYBOOK_SMTP_URL starts with smtps://, implicit TLS (smtps, port 465), which is not supported: write "
+    "smtp://user:password@host:587, the server's submission port, where it offers STARTTLS (see the manual's Mail page)"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        pytest.param(f"smtps://u:{ENCODED}@mail.example:465", IMPLICIT_TLS, id="smtps"),
+        pytest.param(f"SMTPS://u:{ENCODED}@mail.example", IMPLICIT_TLS, id="smtps-in-capitals"),
+        # urlsplit would end the password at '/', '?' or '#' and read the rest as a port or a path, and say so.
+        pytest.param(
+            "smtp://u:s3cr/t123@mail.example:587",
+            "PLAYBOOK_SMTP_URL cannot be read: the password holds '/': percent-encode it as %2F (and '@' as %40, "
+            "':' as %3A)",
+            id="slash-in-the-password",
+        ),
+        pytest.param(
+            "smtp://u:s3cr?t@mail.example:587",
+            "PLAYBOOK_SMTP_URL cannot be read: the password holds '?': percent-encode it as %3F (and '@' as %40, "
+            "':' as %3A, '/' as %2F)",
+            id="question-mark-in-the-password",
+        ),
+        pytest.param(
+            "smtp://sales/eu:pw@mail.example:587",
+            "PLAYBOOK_SMTP_URL cannot be read: the user name holds '/': percent-encode it as %2F (and '@' as %40, "
+            "':' as %3A)",
+            id="slash-in-the-user-name",
+        ),
+    ],
+)
+def test_a_url_the_reader_would_misread_says_what_to_write(url: str, message: str) -> None:
+    with pytest.raises(MailSettingsError) as raised:
+        parse_smtp_url(url)
+    assert str(raised.value) == message
+    assert "s3cr" not in str(raised.value) and ENCODED not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # The URL as the operator wrote it, without the password: '@' in a user name stays %40.
+        (
+            "smtp://sales%40contoso.example:app-password@mail.contoso.example:587",
+            "smtp://sales%40contoso.example@mail.contoso.example:587",
+        ),
+        (
+            "smtp://sales@contoso.example:app-password@mail.contoso.example:587",
+            "smtp://sales%40contoso.example@mail.contoso.example:587",
+        ),
+        ("smtp://rep:app-password@mail.contoso.example", "smtp://rep@mail.contoso.example:25"),
+        ("smtp://[::1]:2525", "smtp://[::1]:2525"),
+    ],
+)
+def test_the_server_is_shown_as_written_without_the_password(url: str, shown: str) -> None:
+    assert str(parse_smtp_url(url)) == shown
 
 
 def test_the_settings_never_show_the_password() -> None:
@@ -202,7 +261,7 @@ def test_a_wrong_password_is_a_clear_error_without_the_password(plain_server: Ma
         _send(_outbox(plain_server, "rep@contoso.example", "wrong-password"))
     assert (
         str(raised.value)
-        == f"smtp://rep@contoso.example@127.0.0.1:{plain_server.port} refused the user name or password of 'rep@contoso.example'"
+        == f"smtp://rep%40contoso.example@127.0.0.1:{plain_server.port} refused the user name or password of 'rep@contoso.example'"
     )
     assert plain_server.received == []
 
@@ -215,14 +274,14 @@ def test_starttls_with_the_servers_certificate_trusted(
     _send(_outbox(tls_server, "rep@contoso.example"), tls=trusted)
     [received] = tls_server.received
     assert (received.login, received.message.get_content().replace("\r\n", "\n")) == ("rep@contoso.example", TEXT.body)
-    assert f"through smtp://rep@contoso.example@127.0.0.1:{tls_server.port} (STARTTLS)" in caplog.text
+    assert f"through smtp://rep%40contoso.example@127.0.0.1:{tls_server.port} (STARTTLS)" in caplog.text
     assert PASSWORD not in caplog.text and LINK not in caplog.text
 
 
 def test_an_untrusted_certificate_stops_the_email(tls_server: MailServer) -> None:
     with pytest.raises(
         MailError,
-        match=r"could not send the email through smtp://rep@contoso.example@127.0.0.1:\d+: .*CERTIFICATE_VERIFY_FAILED",
+        match=r"could not send the email through smtp://rep%40contoso.example@127.0.0.1:\d+: .*CERTIFICATE_VERIFY_FAILED",
     ):
         _send(_outbox(tls_server, "rep@contoso.example"))
     assert tls_server.received == []
@@ -244,14 +303,30 @@ def test_no_server_listening() -> None:
     [
         ({"PLAYBOOK_SMTP_URL": "smtp://mail.example"}, "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
         (
+            {"PLAYBOOK_SMTP_URL": "smtp://u:p@mail.example"},
+            "set PLAYBOOK_MAIL_FROM to the address the emails come from, e.g. "
+            "PLAYBOOK_MAIL_FROM='Sales <sales@example.com>'",
+        ),
+        # Set, but not to an address: said so, with the value, not as if it were unset.
+        (
             {"PLAYBOOK_SMTP_URL": "smtp://u:p@mail.example", "PLAYBOOK_MAIL_FROM": "sales"},
-            "set PLAYBOOK_MAIL_FROM to the address the emails come from",
+            "PLAYBOOK_MAIL_FROM is 'sales', which is not an email address; set it to the address the emails come "
+            "from, e.g. PLAYBOOK_MAIL_FROM='Sales <sales@example.com>'",
+        ),
+        (
+            {
+                "PLAYBOOK_SMTP_URL": "smtp://sales%40contoso.example:p@mail.example",
+                "PLAYBOOK_MAIL_FROM": "not an address",
+            },
+            "PLAYBOOK_MAIL_FROM is 'not an address', which is not an email address; set it to the address the emails "
+            "come from, e.g. PLAYBOOK_MAIL_FROM='Sales <sales@example.com>'",
         ),
     ],
 )
 def test_the_sender_must_be_an_address(environ: dict[str, str], message: str) -> None:
-    with pytest.raises(MailSettingsError, match=message):
+    with pytest.raises(MailSettingsError) as raised:
         outbox_from_env(environ)
+    assert str(raised.value).startswith(message)
 
 
 def test_without_a_url_there_is_no_outbox_and_a_login_address_is_the_sender() -> None:

@@ -3,6 +3,7 @@ exit status, no traceback, and nothing of the user's lost or half-written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -23,6 +24,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "empty.yaml").write_text("", encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("a: [1\n", encoding="utf-8")
     (tmp_path / "empty.db").write_text("", encoding="utf-8")
+    (tmp_path / "pg.dump").write_bytes(b"PGDMP\x01\x0e\x00\x04\x08\x01\x01\x01" + bytes(64))  # pg_dump -Fc's start
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PLAYBOOK_DATABASE_URL", raising=False)
     return tmp_path
@@ -85,6 +87,26 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             1,
             "empty.db holds no deal records (it is empty); name a backup made by `playbook db backup`",
             id="restore-an-empty-file",
+        ),
+        pytest.param(
+            ["db", "backup", "adir"],
+            1,
+            f"adir is a folder; name a new file in it, e.g. adir/playbook-{dt.date.today():%Y-%m-%d}.db",
+            id="backup-to-a-folder",
+        ),
+        pytest.param(
+            ["db", "backup", "adir", "--database", "postgresql+psycopg://playbook:S3cr@db.internal/playbook"],
+            1,
+            f"adir is a folder; name a new file in it, e.g. adir/playbook-{dt.date.today():%Y-%m-%d}.dump",
+            id="postgresql-backup-to-a-folder",
+        ),
+        pytest.param(
+            ["db", "restore", "pg.dump", "--database", "sqlite:///restored.db"],
+            1,
+            "pg.dump is a PostgreSQL backup (pg_dump's custom format), and this database is SQLite: restore it into "
+            "PostgreSQL (--database postgresql+psycopg://user:password@host/dbname), or name a backup that "
+            "`playbook db backup` made of SQLite",
+            id="restore-a-postgresql-backup-into-sqlite",
         ),
         pytest.param(
             ["dbt", "--out", "project", "--dialect", "duckdb", "--seed", "adir"],

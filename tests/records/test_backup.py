@@ -170,6 +170,23 @@ def test_a_sqlite_backup_restored_into_postgresql_is_named_as_such(
     )
 
 
+def test_a_postgresql_backup_restored_into_sqlite_is_named_as_such(
+    tmp_path: Path, request: pytest.FixtureRequest, capsys: pytest.CaptureFixture[str]
+) -> None:
+    postgresql = _empty_database("postgresql", tmp_path, request)
+    assert main(["db", "upgrade", "--database", postgresql]) == 0
+    assert main(["db", "backup", str(tmp_path / "records.dump"), "--database", postgresql]) == 0
+    capsys.readouterr()
+    sqlite_url = f"sqlite:///{tmp_path / 'records.db'}"
+    assert main(["db", "restore", str(tmp_path / "records.dump"), "--database", sqlite_url]) == 1
+    assert capsys.readouterr().err == (
+        f"playbook db: error: {tmp_path / 'records.dump'} is a PostgreSQL backup (pg_dump's custom format), and this "
+        "database is SQLite: restore it into PostgreSQL (--database postgresql+psycopg://user:password@host/dbname), "
+        "or name a backup that `playbook db backup` made of SQLite\n"
+    )
+    assert not (tmp_path / "records.db").exists()
+
+
 def test_a_postgresql_restore_refuses_while_other_sessions_are_connected_unless_told(
     records_app: Flask, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -171,6 +171,18 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         assert (check.verified_stage, check.blocking) == ("qualifying", "next-step:awaiting_buyer budget:no_evidence")
 
 
+def test_the_database_page_says_a_buyers_answer_stops_an_import_moving_to_postgresql() -> None:
+    """An operator moving from SQLite to PostgreSQL by export and import meets the refusal above: the Database page,
+    where the move is described, says so in the import's words and points to the page that explains it."""
+    page = (Path(__file__).parents[2] / "docs/operations/database.md").read_text(encoding="utf-8")
+    move = " ".join(page.split("**Choose PostgreSQL before the team starts.**", 1)[1].split("\n\n", 1)[0].split())
+    assert "`<id>.confirmed_by`" in move and "imports nothing" in move
+    assert (
+        "only the buyer's own answer to a confirmation link records that; empty the column to import the rep's" in move
+    )
+    assert "(../revops/records-import-export.md)" in move
+
+
 def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_stand(
     run: Run, sessions: sessionmaker[Session], buyer_process: Path, tmp_path: Path
 ) -> None:

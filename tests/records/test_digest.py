@@ -283,7 +283,8 @@ def _closed_port() -> int:
             ["--send"],
             {"PLAYBOOK_SMTP_URL": f"smtps://digest:{PASSWORD}@mail.example:465"},
             1,
-            "playbook digest: error: PLAYBOOK_SMTP_URL must start with smtp:// (it has 'smtps')",
+            "playbook digest: error: PLAYBOOK_SMTP_URL starts with smtps://, implicit TLS (smtps, port 465), which is "
+            "not supported: write smtp://user:password@host:587",
             id="bad-smtp-url",
         ),
         pytest.param(
