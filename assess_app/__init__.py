@@ -16,6 +16,7 @@ from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
+from assess_app.hosts import init_hosts
 from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
 from assess_app.records import init_confirmations, init_records, init_token_limit
@@ -78,6 +79,7 @@ def create_app(
     init_confirmations(app, confirmations)
     init_token_limit(app)
     init_outbox(app)
+    init_hosts(app)  # before the blueprints' own checks (the confirmation page's rate limit)
     app.register_blueprint(health_bp)
     app.register_blueprint(check_bp)
     app.register_blueprint(auth_bp)

@@ -461,7 +461,7 @@ def test_a_refused_request_makes_no_link_and_an_old_two_line_name_still_mails(
     app = make_app(
         SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}",
         MAIL_FROM="sales@contoso.example",
-        BASE_URL="https://playbook.example.com",
+        BASE_URL="http://localhost",  # the test client's host: with a base URL, the app answers for its host only
     )
     client = app.test_client()
     deal_id = _deal(client, tokens["ana"])
@@ -484,7 +484,7 @@ def test_a_refused_request_makes_no_link_and_an_old_two_line_name_still_mails(
 # 11. Links in emails come from the configured base URL
 
 
-def test_the_emailed_link_ignores_the_host_header(
+def test_the_emailed_link_ignores_the_host_header_and_another_host_is_refused(
     make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer
 ) -> None:
     app = make_app(
@@ -493,14 +493,19 @@ def test_the_emailed_link_ignores_the_host_header(
         BASE_URL="https://playbook.example.com/",
     )
     client = app.test_client()
-    deal_id = _deal(client, tokens["ana"])
-    body = client.post(
+    own = {**tokens["ana"], "Host": "Playbook.Example.com:8443"}  # the host's name decides, in any case and port
+    deal_id = _deal(client, own)
+    refused = client.post(
         f"/api/deals/{deal_id}/confirmations", headers={**tokens["ana"], "Host": "evil.example"}, json=ASK
-    ).get_json()
+    )
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["loc"] == "Host"
+    assert "this server answers for playbook.example.com only" in refused.get_json()["errors"][0]["message"]
+    assert mail_server.received == []
+    body = client.post(f"/api/deals/{deal_id}/confirmations", headers=own, json=ASK).get_json()
     assert body["url"].startswith("https://playbook.example.com/confirm/")
     [received] = mail_server.received
     text = received.message.get_content()
-    assert body["url"] in text and "evil.example" not in text
+    assert body["url"] in text and "evil.example" not in text and "8443" not in text
 
 
 @pytest.mark.parametrize(
