@@ -1,7 +1,8 @@
 """Keep tokens, credentials and emails out of request logs (werkzeug's and gunicorn's access lines): a confirmation
-link's token, however its path is written (`/confirm%2F<token>`, `/confirm/./<token>` open the page too), and the
-value of every query parameter but the app's own harmless ones (`?access_token=`, `?jwt=`, `?code=`, `?t=` … are
-credentials a client put where the API does not read them, `?owner=` an email: logs name user ids, not people)."""
+link's token, however its path is written (`/confirm%2F<token>` opens the page too; `/confirm/./<token>` does once a
+proxy normalises it), and the value of every query parameter but the app's own harmless ones (`?access_token=`,
+`?jwt=`, `?code=`, `?t=` … are credentials a client put where the API does not read them, `?owner=` an email: logs
+name user ids, not people)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,20 @@ _CONFIRM = re.compile(r"/confirm/", re.IGNORECASE)
 # The query parameters the app reads whose values are harmless in a log: paging, filters by stage or state, days.
 # Every other value is '…' (a name alone, without '=', too): a credential has no fixed name. `owner` is an email.
 HARMLESS_PARAMETERS = frozenset(
-    {"page", "per_page", "cursor", "stage", "closed", "crm_id", "as_of", "details", "outcome", "since"}
+    {
+        "page",
+        "per_page",
+        "cursor",
+        "stage",
+        "closed",
+        "crm_id",
+        "as_of",
+        "details",
+        "outcome",
+        "saved",
+        "withdrawn",
+        "since",
+    }
 )
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access")
 
