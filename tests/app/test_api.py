@@ -141,6 +141,23 @@ def test_many_unknown_deal_keys_are_counted_after_the_first_named(client: FlaskC
     )
 
 
+# 20 keys of 49 KB: each was compared letter by letter with every candidate for a did-you-mean (13 s); a key far
+# longer than any candidate is no typo of one, which the two lengths tell.
+LONG_KEYS = [("pain-confirmed claimed_stage " * 2000)[:49_000] + str(i) for i in range(UNKNOWN_KEYS_NAMED)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"milestones": dict.fromkeys(LONG_KEYS, True)}, dict.fromkeys(LONG_KEYS, 1)],
+    ids=["milestones", "deal"],
+)
+def test_long_unknown_keys_are_refused_quickly_without_a_suggestion(client: FlaskClient, body: object) -> None:
+    started = time.perf_counter()
+    errors = client.post("/api/assess", json=body).get_json()["errors"]
+    assert time.perf_counter() - started < 5
+    assert len(errors) == UNKNOWN_KEYS_NAMED and not any("did you mean" in e["message"] for e in errors)
+
+
 def test_a_key_given_twice_among_many_is_still_found(client: FlaskClient) -> None:
     body = '{"milestones": {' + ", ".join(f'"m{i}": true' for i in range(MANY)) + ', "m7": false}}'
     errors = client.post("/api/assess", data=body, content_type="application/json").get_json()["errors"]
