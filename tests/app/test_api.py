@@ -158,6 +158,18 @@ def test_long_unknown_keys_are_refused_quickly_without_a_suggestion(client: Flas
     assert len(errors) == UNKNOWN_KEYS_NAMED and not any("did you mean" in e["message"] for e in errors)
 
 
+def test_many_days_not_written_yyyy_mm_dd_are_named_up_to_a_limit_and_counted_quickly(client: FlaskClient) -> None:
+    body = {"milestones": {f"m{i}": {"date": "1/1/27"} for i in range(30_000)}}
+    started = time.perf_counter()
+    errors = client.post("/api/assess", json=body).get_json()["errors"]
+    assert time.perf_counter() - started < 5
+    assert len(errors) == UNKNOWN_KEYS_NAMED + 1
+    assert errors[0]["loc"] == "milestones.m0.date"
+    assert errors[0]["message"].startswith("'date': '1/1/27' is not written YYYY-MM-DD")
+    assert errors[-1]["loc"] == "milestones"
+    assert errors[-1]["message"].startswith("29,980 more answers' dates are not written YYYY-MM-DD")
+
+
 def test_a_key_given_twice_among_many_is_still_found(client: FlaskClient) -> None:
     body = '{"milestones": {' + ", ".join(f'"m{i}": true' for i in range(MANY)) + ', "m7": false}}'
     errors = client.post("/api/assess", data=body, content_type="application/json").get_json()["errors"]
