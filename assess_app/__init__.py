@@ -11,11 +11,13 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
+from assess_app.client import ClientAddress
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
 from assess_app.current import STORE_KEY, current_process, current_store
 from assess_app.errors import init_errors
+from assess_app.hosts import init_hosts
 from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
 from assess_app.records import init_confirmations, init_records, init_token_limit
@@ -51,7 +53,8 @@ def create_app(
     if proxies:
         # Only then is X-Forwarded-For believed: the client address (rate limits, sign-in failures) comes from it.
         # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+        # ClientAddress, inside it, checks that what the proxies forwarded is an address (else the proxy's own).
+        app.wsgi_app = ProxyFix(ClientAddress(app.wsgi_app), x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.session_interface = SessionCookie()
     # Each app has its own Jinja environment: every app of a process (the tests make hundreds) shares the
     # compiled templates, as every build does.
@@ -78,6 +81,7 @@ def create_app(
     init_confirmations(app, confirmations)
     init_token_limit(app)
     init_outbox(app)
+    init_hosts(app)  # before the blueprints' own checks (the confirmation page's rate limit)
     app.register_blueprint(health_bp)
     app.register_blueprint(check_bp)
     app.register_blueprint(auth_bp)

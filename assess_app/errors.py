@@ -83,12 +83,12 @@ BAD_HOST = (
 )
 
 
-def _bad_host() -> tuple[Response, int]:
-    """A Host header Werkzeug cannot read leaves the request with no URL adapter: no page can be rendered (its links
-    need one), so the answer is plain text, or the API's errors body."""
+def host_refused(message: str) -> tuple[Response, int]:
+    """400 for the Host header: plain text (a Host header Werkzeug cannot read leaves the request with no URL
+    adapter, so no page can be rendered: its links need one), or the API's errors body."""
     if is_api_path(request.path):
-        return api_errors(400, [{"loc": "Host", "message": BAD_HOST}])
-    response = make_response(BAD_HOST + "\n")
+        return api_errors(400, [{"loc": "Host", "message": message}])
+    response = make_response(message + "\n")
     response.mimetype = "text/plain"
     return response, 400
 
@@ -96,7 +96,7 @@ def _bad_host() -> tuple[Response, int]:
 def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     """Answer an HTTP error in the format the client asked for."""
     if isinstance(error, BadHost):
-        return _bad_host()
+        return host_refused(BAD_HOST)
     code = error.code or 500
     if is_api_path(request.path):
         # The 413's sentence says what happened itself; Werkzeug's name before it read as two sentences run together.

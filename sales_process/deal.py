@@ -25,7 +25,7 @@ from sales_process.vocabulary import (
     parse_yes_no,
     unlisted_currency,
 )
-from sales_process.wording import described, kind_of, object_with_keys, quoted
+from sales_process.wording import UnknownKeys, described, kind_of, object_with_keys, quoted
 
 __all__ = [
     "ANSWER_KEYS",
@@ -318,14 +318,18 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
     known = list(process.milestone_ids)
     renamed = process.renamed_milestones
     answers: dict[str, Answer] = {}
+    unknown = UnknownKeys(
+        ("milestones",), "'milestones'", f"keep only the process's {len(known)} milestone ids", problems
+    )
     for given_id, raw in value.items():
         loc: Loc = ("milestones", str(given_id))
         # A deal file or request written before a milestone was renamed names it by its old id (renamed_from).
         milestone_id = renamed.get(given_id, given_id) if isinstance(given_id, str) else given_id
         if milestone_id not in process.milestone_ids:
-            problems.append(
-                Problem(loc, f"unknown milestone '{given_id}'{did_you_mean(str(given_id), known)}", at_key=True)
-            )
+            if unknown.named():
+                problems.append(
+                    Problem(loc, f"unknown milestone '{given_id}'{did_you_mean(str(given_id), known)}", at_key=True)
+                )
             continue
         if milestone_id != given_id and milestone_id in value:
             problems.append(
@@ -339,6 +343,7 @@ def _answers(value: object, process: Process, problems: list[Problem]) -> dict[s
         answer = _answer(raw, loc, problems)
         if answer is not None:
             answers[str(milestone_id)] = answer
+    unknown.close()
     return answers
 
 
@@ -356,6 +361,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
         )
         return None
     before = len(problems)
+    unknown = UnknownKeys(loc, f"the answer to '{loc[-1]}'", "allowed: met, evidence, date", problems)
     for key in raw:
         if key in BUYER_KEYS:
             problems.append(
@@ -365,7 +371,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
                     at_key=True,
                 )
             )
-        elif key not in ANSWER_KEYS:
+        elif key not in ANSWER_KEYS and unknown.named():
             problems.append(
                 Problem(
                     (*loc, str(key)),
@@ -373,6 +379,7 @@ def _answer(raw: object, loc: Loc, problems: list[Problem]) -> Answer | None:
                     at_key=True,
                 )
             )
+    unknown.close()
     met = _met(raw, loc, problems)
     evidence = raw.get("evidence")
     if isinstance(evidence, str):

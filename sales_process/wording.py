@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
-from sales_process.problems import InvalidInput, Problem
+from sales_process.problems import InvalidInput, Loc, Problem
 from sales_process.suggest import did_you_mean
 
 _JSON_WORDS = {type(None): "null", bool: "a boolean", dict: "an object"}
@@ -106,14 +107,50 @@ def object_with_keys(
     """
     if not isinstance(data, Mapping):
         raise InvalidInput([Problem((), f"{what} must be an object with keys {', '.join(keys)}; got {kind_of(data)}")])
-    problems = []
+    problems: list[Problem] = []
+    allowed = f"allowed: {', '.join(keys)}"
+    unknown = UnknownKeys((), what, allowed, problems)
     for key in data:
-        if key not in keys:
+        if key not in keys and unknown.named():
             hint = f"; {meant[key]}" if meant and key in meant else did_you_mean(str(key), keys)
-            problems.append(
-                Problem((str(key),), f"unknown key '{key}'{hint} (allowed: {', '.join(keys)})", at_key=True)
-            )
+            problems.append(Problem((str(key),), f"unknown key '{key}'{hint} ({allowed})", at_key=True))
+    unknown.close()
     return data, problems
+
+
+# How many unknown keys of one object are named, each with its did-you-mean (a millisecond each); the rest are
+# counted in one problem. The body limit (1 MB) lets a client send 100,000 keys: named one by one they took 80 s
+# and answered 8 MB of errors; a typo or a deal of another process names a handful.
+UNKNOWN_KEYS_NAMED = 20
+
+
+@dataclass
+class UnknownKeys:
+    """The count of one object's unknown keys: the first UNKNOWN_KEYS_NAMED get a problem at their key (made by the
+    caller), the rest one problem at the object."""
+
+    loc: Loc  # where the object is
+    what: str  # the object in words: "a deal", "'milestones'"
+    fix: str  # what the object may hold, or what to do
+    problems: list[Problem]
+    count: int = field(default=0)
+
+    def named(self) -> bool:
+        """Count one more unknown key: whether it is one of those named (only then is its problem made)."""
+        self.count += 1
+        return self.count <= UNKNOWN_KEYS_NAMED
+
+    def close(self) -> None:
+        """Count the unknown keys beyond those named, in one problem at the object."""
+        more = self.count - UNKNOWN_KEYS_NAMED
+        if more > 0:
+            self.problems.append(
+                Problem(
+                    self.loc,
+                    f"{self.what} has {self.count:,} unknown keys: the first {UNKNOWN_KEYS_NAMED} are named, "
+                    f"{more:,} more are not; {self.fix}",
+                )
+            )
 
 
 # What to do when the file system refuses a path the user gave, by the error's kind.

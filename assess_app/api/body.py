@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 from sales_process.problems import InvalidInput, Problem
 from sales_process.vocabulary import DateTimeError, parse_day, shown
+from sales_process.wording import UNKNOWN_KEYS_NAMED
 
 # Where a body of the API holds a day: a deal's as_of and an outcome's date, and each answer's date.
 _DAY_KEYS = ("as_of", "date")
@@ -60,8 +62,10 @@ class _Object(dict[str, object]):
 
 def _object(pairs: list[tuple[str, object]]) -> _Object:
     parsed = _Object(pairs)
-    keys = [key for key, _ in pairs]
-    parsed.twice = tuple(dict.fromkeys(key for key in keys if keys.count(key) > 1))
+    if len(parsed) < len(pairs):
+        # Counted once for all keys: counting each key's copies was quadratic (10,000 keys: 2.5 s).
+        counts = Counter(key for key, _ in pairs)
+        parsed.twice = tuple(key for key, count in counts.items() if count > 1)
     return parsed
 
 
@@ -94,7 +98,25 @@ def day_problems(data: object) -> list[Problem]:
         for milestone_id, answer in answers.items():
             if isinstance(answer, Mapping) and "date" in answer:
                 found.append((("milestones", str(milestone_id), "date"), answer["date"]))
-    return [problem for loc, value in found if (problem := _day_problem(loc, value)) is not None]
+    # As for unknown keys, the first few are named (reading a day another way costs 20 µs: a body of 38,000 of them
+    # took 0.65 s and answered 5 MB); the rest are counted by the pattern alone.
+    problems: list[Problem] = []
+    more = 0
+    for loc, value in found:
+        if len(problems) < UNKNOWN_KEYS_NAMED:
+            problem = _day_problem(loc, value)
+            problems += [problem] if problem is not None else []
+        elif isinstance(value, str) and value.strip() and not _ISO_DAY.fullmatch(value):
+            more += 1
+    if more:
+        problems.append(
+            Problem(
+                ("milestones",),
+                f"{more:,} more answers' dates are not written YYYY-MM-DD, the only way the API reads a day, besides "
+                f"the {UNKNOWN_KEYS_NAMED} named; write each as YYYY-MM-DD, e.g. 2026-03-01",
+            )
+        )
+    return problems
 
 
 def _day_problem(loc: tuple[str, ...], value: object) -> Problem | None:

@@ -249,15 +249,18 @@ _INDEX = {
 
 
 UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
+OTHER_HOST = "with PLAYBOOK_BASE_URL set, a request naming another host (`loc` is `Host`)"
 
 
 def refusing_unknown_queries(paths: dict[str, Any]) -> dict[str, Any]:
-    """The paths, each operation's 400 saying it answers an unknown query parameter too (assess_app.api.query)."""
+    """The paths, each operation's 400 saying it answers an unknown query parameter (assess_app.api.query) and a
+    request for another host (assess_app.hosts) too."""
     for operations in paths.values():
         for operation in operations.values():
             responses = operation["responses"]
             said = responses["400"]["description"] if "400" in responses else None
-            text = f"{said} Or {UNKNOWN_QUERY}." if said else f"{UNKNOWN_QUERY[0].upper()}{UNKNOWN_QUERY[1:]}."
+            every = f"{UNKNOWN_QUERY}. Or, {OTHER_HOST}."
+            text = f"{said} Or {every}" if said else f"{every[0].upper()}{every[1:]}"
             responses["400"] = {**responses.get("400", _error("")), "description": text}
             operation["responses"] = dict(sorted(responses.items()))
     return paths

@@ -1,68 +1,95 @@
-"""Keep tokens and emails out of request logs (werkzeug's and gunicorn's access lines): a confirmation link's token,
-a secret a client put in a query string (`?access_token=…`: refused with 401, since the API reads only the
-Authorization header, but a log line must not keep a live token all the same), and an email in a query string
-(`GET /api/deals?owner=…`: logs name user ids, not people)."""
+"""Keep tokens, credentials and emails out of request logs (werkzeug's and gunicorn's access lines): a confirmation
+link's token, however its path is written (`/confirm%2F<token>` opens the page too; `/confirm/./<token>` does once a
+proxy normalises it), and the value of every query parameter but the app's own harmless ones (`?access_token=`,
+`?jwt=`, `?code=`, `?t=` … are credentials a client put where the API does not read them, `?owner=` an email: logs
+name user ids, not people)."""
 
 from __future__ import annotations
 
 import logging
 import re
-from urllib.parse import unquote_plus
+from urllib.parse import quote, unquote
 
-# Any path segment after /confirm/, whatever its shape: a tampered token is still someone's token.
-_TOKEN_IN_PATH = re.compile(r"(/confirm/)[^\s/?\"']+")
-# A query parameter: its name (read percent-decoded: `access%5Ftoken` is access_token) and its value.
-_QUERY_PARAMETER = re.compile(r"([?&])([^=&\s\"'?]+)=([^&\s\"']+)")
-# The names clients give a credential, exactly, and the endings that name one (refresh_token, client_secret …).
-SECRET_NAMES = frozenset(
-    {"token", "key", "api_key", "apikey", "password", "passwd", "pass", "secret", "auth", "session"}
+# A word of a log line: a request target (`/confirm/x?a=1`, `http://host/…` in an absolute request line or a
+# Referer), or anything else, which is left as it is.
+_WORD = re.compile(r"[^\s\"']+")
+# Where a confirmation link's token starts, in a path percent-decoded (any case: a token in a 404 is still a token).
+_CONFIRM = re.compile(r"/confirm/", re.IGNORECASE)
+# The query parameters the app reads whose values are harmless in a log: paging, filters by stage or state, days.
+# Every other value is '…' (a name alone, without '=', too): a credential has no fixed name. `owner` is an email.
+HARMLESS_PARAMETERS = frozenset(
+    {
+        "page",
+        "per_page",
+        "cursor",
+        "stage",
+        "closed",
+        "crm_id",
+        "as_of",
+        "details",
+        "outcome",
+        "saved",
+        "withdrawn",
+        "since",
+    }
 )
-SECRET_ENDINGS = ("token", "secret", "password", "_key", "session")
-# The query parameters whose value is a person's email (GET /api/deals?owner=), whatever it holds.
-EMAIL_NAMES = frozenset({"owner", "email"})
 REQUEST_LOGGERS = ("werkzeug", "gunicorn.access")
 
 
 def _decoded(text: str) -> str:
-    """Query text percent-decoded however many times (up to three) it was encoded."""
+    """Text percent-decoded however many times (up to three) it was encoded; '+' as a space, as a query reads it."""
     for _ in range(3):
-        decoded = unquote_plus(text)
+        decoded = unquote(text.replace("+", " "))
         if decoded == text:
             break
         text = decoded
     return text
 
 
-def is_secret_name(name: str) -> bool:
-    """Whether a query parameter's name, percent-decoded (however many times it was encoded), names a credential."""
-    name = _decoded(name).strip().lower().replace("-", "_")
-    return name in SECRET_NAMES or name.endswith(SECRET_ENDINGS)
+def _path(path: str) -> str:
+    """The path, or its start and '…' when, once decoded, it holds a token (after `/confirm/`) or a query (after a
+    '?' written `%3F`). The start is re-encoded, so that a decoded line break or quote cannot forge a log line."""
+    decoded = _decoded(path).replace("\\", "/")
+    token = _CONFIRM.search(decoded)
+    ends = [token.end()] if token is not None and token.end() < len(decoded) else []
+    if "?" in decoded:
+        ends.append(decoded.index("?") + 1)
+    if not ends:
+        return path
+    return quote(decoded[: min(ends)], safe="/:?") + "…"
 
 
-def _is_hidden(name: str, value: str) -> bool:
-    """A credential, and a person's email (?owner=, or any value with an @), which logs never hold: they name user ids."""
-    return is_secret_name(name) or _decoded(name).strip().lower() in EMAIL_NAMES or "@" in _decoded(value)
+def _parameter(parameter: str) -> str:
+    name, equals, value = parameter.partition("=")
+    plain = _decoded(name).strip().lower()
+    if plain in HARMLESS_PARAMETERS and "@" not in _decoded(value):
+        return parameter
+    if not equals or "@" in _decoded(name):
+        return "…" if parameter else parameter
+    return f"{name}=…"
 
 
-def _hide_secret(match: re.Match[str]) -> str:
-    start, name, value = match.groups()
-    return f"{start}{name}={'…' if _is_hidden(name, value) else value}"
+def _target(word: str) -> str:
+    path, mark, query = word.partition("?")
+    if not mark:
+        return _path(path)
+    return f"{_path(path)}?{'&'.join(_parameter(parameter) for parameter in query.split('&'))}"
 
 
 def redact(text: str) -> str:
-    """The text with every token of a confirmation link, and every credential and email in a query string, replaced
-    by '…'."""
-    return _QUERY_PARAMETER.sub(_hide_secret, _TOKEN_IN_PATH.sub(r"\1…", text))
+    """The text with the token of every confirmation link, and every query value but the harmless ones, as '…'."""
+    return _WORD.sub(lambda word: _target(word.group()), text)
 
 
 class RedactTokens(logging.Filter):
-    """Rewrite a record whose message holds a confirmation link, before any handler sees it."""
+    """Rewrite a request log record before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Always keep the record; only its text changes."""
         message = record.getMessage()
-        if "/confirm/" in message or "=" in message:
-            record.msg, record.args = redact(message), None
+        redacted = redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 

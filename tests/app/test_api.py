@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playbook_cli.main import main
+from sales_process.wording import UNKNOWN_KEYS_NAMED
 from tests.conftest import DEFAULT_PROCESS
 
 DEALS = [
@@ -99,6 +101,79 @@ def test_every_problem_is_listed_at_once(client: FlaskClient) -> None:
     body = {"claimed_stage": "x", "amount": -1, "milestones": {"nope": True}}
     locs = {e["loc"] for e in client.post("/api/assess", json=body).get_json()["errors"]}
     assert locs == {"claimed_stage", "amount", "milestones.nope"}
+
+
+# The body limit (1 MB) holds 40,000 short keys: each used to get its own problem and did-you-mean (a millisecond
+# each: 78 s), and counting the copies of each key was quadratic. One rule for every object a deal holds.
+MANY = 40_000
+MANY_UNKNOWN = [
+    ({f"m{i}": True for i in range(MANY)}, "milestones", "'milestones' has 40,000 unknown keys"),
+    (
+        {"pain-confirmed": {"met": True, **{f"k{i}": 1 for i in range(MANY)}}},
+        "milestones.pain-confirmed",
+        "the answer to 'pain-confirmed' has 40,000 unknown keys",
+    ),
+]
+
+
+@pytest.mark.parametrize(("milestones", "loc", "message"), MANY_UNKNOWN, ids=["milestones", "answer"])
+def test_many_unknown_keys_are_named_up_to_a_limit_and_counted_quickly(
+    client: FlaskClient, milestones: dict[str, object], loc: str, message: str
+) -> None:
+    started = time.perf_counter()
+    response = client.post("/api/assess", json={"milestones": milestones})
+    assert time.perf_counter() - started < 5
+    assert response.status_code == 400
+    errors = response.get_json()["errors"]
+    assert len(errors) == UNKNOWN_KEYS_NAMED + 1
+    assert errors[0]["loc"] in {"milestones.m0", "milestones.pain-confirmed.k0"}
+    assert errors[-1]["loc"] == loc and errors[-1]["message"].startswith(message), errors[-1]
+    assert f"the first {UNKNOWN_KEYS_NAMED} are named, 39,980 more are not" in errors[-1]["message"]
+
+
+def test_many_unknown_deal_keys_are_counted_after_the_first_named(client: FlaskClient) -> None:
+    started = time.perf_counter()
+    errors = client.post("/api/assess", json={f"d{i}": 1 for i in range(MANY)}).get_json()["errors"]
+    assert time.perf_counter() - started < 5
+    assert [e["loc"] for e in errors[:2]] == ["d0", "d1"] and errors[-1]["loc"] == ""
+    assert (
+        errors[-1]["message"].startswith("a deal has 40,000 unknown keys") and "allowed: deal," in errors[-1]["message"]
+    )
+
+
+# 20 keys of 49 KB: each was compared letter by letter with every candidate for a did-you-mean (13 s); a key far
+# longer than any candidate is no typo of one, which the two lengths tell.
+LONG_KEYS = [("pain-confirmed claimed_stage " * 2000)[:49_000] + str(i) for i in range(UNKNOWN_KEYS_NAMED)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"milestones": dict.fromkeys(LONG_KEYS, True)}, dict.fromkeys(LONG_KEYS, 1)],
+    ids=["milestones", "deal"],
+)
+def test_long_unknown_keys_are_refused_quickly_without_a_suggestion(client: FlaskClient, body: object) -> None:
+    started = time.perf_counter()
+    errors = client.post("/api/assess", json=body).get_json()["errors"]
+    assert time.perf_counter() - started < 5
+    assert len(errors) == UNKNOWN_KEYS_NAMED and not any("did you mean" in e["message"] for e in errors)
+
+
+def test_many_days_not_written_yyyy_mm_dd_are_named_up_to_a_limit_and_counted_quickly(client: FlaskClient) -> None:
+    body = {"milestones": {f"m{i}": {"date": "1/1/27"} for i in range(30_000)}}
+    started = time.perf_counter()
+    errors = client.post("/api/assess", json=body).get_json()["errors"]
+    assert time.perf_counter() - started < 5
+    assert len(errors) == UNKNOWN_KEYS_NAMED + 1
+    assert errors[0]["loc"] == "milestones.m0.date"
+    assert errors[0]["message"].startswith("'date': '1/1/27' is not written YYYY-MM-DD")
+    assert errors[-1]["loc"] == "milestones"
+    assert errors[-1]["message"].startswith("29,980 more answers' dates are not written YYYY-MM-DD")
+
+
+def test_a_key_given_twice_among_many_is_still_found(client: FlaskClient) -> None:
+    body = '{"milestones": {' + ", ".join(f'"m{i}": true' for i in range(MANY)) + ', "m7": false}}'
+    errors = client.post("/api/assess", data=body, content_type="application/json").get_json()["errors"]
+    assert errors == [{"loc": "milestones.m7", "message": "'m7' is given twice in the same object; give it once"}]
 
 
 UNREADABLE = [

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from assess_app import create_app
+from assess_app.client import PROXY_FIX_ORIGINAL, canonical_address, client_address
 from assess_app.store import ProcessStore
 from sales_process.loader import load_process
 from tests.conftest import DEFAULT_PROCESS
@@ -119,3 +120,31 @@ def test_an_unreadable_host_header_is_a_plain_400_on_every_path(
     else:
         assert response.mimetype == "text/plain"
     assert "Traceback" not in caplog.text and not [r for r in caplog.records if r.exc_info]
+
+
+ADDRESSES = [
+    ("20.0.0.1", "20.0.0.1"),
+    (" 20.0.0.1 ", "20.0.0.1"),
+    ("::ffff:20.0.0.1", "20.0.0.1"),
+    ("[::ffff:20.0.0.1]", "20.0.0.1"),
+    ("20.0.0.1:1234", "20.0.0.1"),
+    ("[2001:DB8:0::1]:443", "2001:db8::1"),
+    ("fe80::1%eth0", "fe80::1"),
+    ("020.0.0.1", None),
+    ("garbage<script>", None),
+    ("20.0.0.1:x", None),
+    ("20.0.0.1:", None),
+    ("[::1]x", None),
+    ("", None),
+]
+
+
+@pytest.mark.parametrize(("forwarded", "address"), ADDRESSES, ids=[text or "empty" for text, _ in ADDRESSES])
+def test_a_forwarded_address_is_written_one_way_or_is_none(forwarded: str, address: str | None) -> None:
+    assert canonical_address(forwarded) == address
+
+
+def test_a_forwarded_value_that_is_no_address_falls_back_to_the_proxys_own() -> None:
+    environ = {"REMOTE_ADDR": "garbage<script>", PROXY_FIX_ORIGINAL: {"REMOTE_ADDR": "10.0.0.2"}}
+    assert client_address(environ) == "10.0.0.2"
+    assert client_address({"REMOTE_ADDR": "garbage"}) == "unknown"

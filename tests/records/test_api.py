@@ -6,11 +6,13 @@ import datetime as dt
 import gzip
 import json
 import re
+import time
 
 import pytest
 from flask import Flask
 
 from assess_app.api.query import taken_by
+from sales_process.wording import UNKNOWN_KEYS_NAMED
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
@@ -194,6 +196,22 @@ def test_a_bad_check_is_400_like_the_assess_endpoint_and_saves_nothing(
     assert client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], data="x=1").status_code == 415
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
     assert client.get(f"/api/deals/{deal_id}?as_of=2027-02-30", headers=tokens["ana"]).status_code == 400
+
+
+def test_a_check_of_many_unknown_milestones_names_a_limited_few_quickly_and_saves_nothing(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    body = {"milestones": {f"m{i}": True for i in range(40_000)}}
+    started = time.perf_counter()
+    refused = client.post(f"/api/deals/{deal_id}/checks", headers=tokens["ana"], json=body)
+    assert time.perf_counter() - started < 5
+    assert refused.status_code == 400
+    errors = refused.get_json()["errors"]
+    assert len(errors) == UNKNOWN_KEYS_NAMED + 1 and errors[-1]["loc"] == "milestones"
+    assert errors[-1]["message"].startswith("'milestones' has 40,000 unknown keys")
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["checks"] == []
 
 
 @pytest.mark.parametrize(

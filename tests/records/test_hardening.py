@@ -339,6 +339,49 @@ def test_without_trusted_proxies_the_forwarded_header_is_not_believed(make_app: 
     assert _confirm_statuses(direct, ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) == [404, 404, 429]
 
 
+# One client written several ways in X-Forwarded-For shares one count; a value that is no address counts as the
+# proxy's own address (the test client's peer), so garbage of any kind shares that one count.
+ONE_CLIENT = [
+    ["20.0.0.1", "::ffff:20.0.0.1", "20.0.0.1:1234"],
+    ["2001:db8::1", "[2001:DB8:0::1]:443", "2001:0db8::0001"],
+    ["garbage<script>", "020.0.0.1", "20.0.0.1:x"],
+]
+
+
+@pytest.mark.parametrize("forwarded_for", ONE_CLIENT, ids=["ipv4", "ipv6", "not-an-address"])
+def test_one_client_forwarded_in_other_words_shares_one_limit(
+    make_app: Callable[..., Flask], forwarded_for: list[str]
+) -> None:
+    behind = make_app(CONFIRM_RATE_LIMIT=(2, 600), TRUSTED_PROXIES="1")
+    assert _confirm_statuses(behind, forwarded_for) == [404, 404, 429]
+
+
+@pytest.mark.parametrize(
+    ("failing_from", "then_from"),
+    [("20.0.0.1", "::ffff:20.0.0.1"), ("garbage<script>", "020.0.0.1")],
+    ids=["mapped-ipv6", "not-an-address"],
+)
+def test_sign_in_failures_limit_one_client_however_its_address_is_forwarded(
+    make_app: Callable[..., Flask], add_person: Callable[..., str], failing_from: str, then_from: str
+) -> None:
+    app = make_app(TRUSTED_PROXIES="1")
+    add_person("ana@example.com")
+    client = app.test_client()
+    for attempt in range(MAX_FAILURES):
+        failed = client.post(
+            "/login",
+            data={"csrf_token": page_token(client, "/login"), "email": "ana@example.com", "password": f"no-{attempt}"},
+            headers={"X-Forwarded-For": failing_from},
+        )
+        assert failed.status_code == 401
+    paused = client.post(
+        "/login",
+        data={"csrf_token": page_token(client, "/login"), "email": "ana@example.com", "password": PASSWORDS["rep"]},
+        headers={"X-Forwarded-For": then_from},
+    )
+    assert paused.status_code == 429
+
+
 def _token_statuses(app: Flask, sent: list[tuple[str, dict[str, str]]]) -> list[int]:
     client = app.test_client()
     return [
@@ -461,7 +504,7 @@ def test_a_refused_request_makes_no_link_and_an_old_two_line_name_still_mails(
     app = make_app(
         SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}",
         MAIL_FROM="sales@contoso.example",
-        BASE_URL="https://playbook.example.com",
+        BASE_URL="http://localhost",  # the test client's host: with a base URL, the app answers for its host only
     )
     client = app.test_client()
     deal_id = _deal(client, tokens["ana"])
@@ -484,7 +527,7 @@ def test_a_refused_request_makes_no_link_and_an_old_two_line_name_still_mails(
 # 11. Links in emails come from the configured base URL
 
 
-def test_the_emailed_link_ignores_the_host_header(
+def test_the_emailed_link_ignores_the_host_header_and_another_host_is_refused(
     make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer
 ) -> None:
     app = make_app(
@@ -493,14 +536,19 @@ def test_the_emailed_link_ignores_the_host_header(
         BASE_URL="https://playbook.example.com/",
     )
     client = app.test_client()
-    deal_id = _deal(client, tokens["ana"])
-    body = client.post(
+    own = {**tokens["ana"], "Host": "Playbook.Example.com:8443"}  # the host's name decides, in any case and port
+    deal_id = _deal(client, own)
+    refused = client.post(
         f"/api/deals/{deal_id}/confirmations", headers={**tokens["ana"], "Host": "evil.example"}, json=ASK
-    ).get_json()
+    )
+    assert refused.status_code == 400 and refused.get_json()["errors"][0]["loc"] == "Host"
+    assert "this server answers for playbook.example.com only" in refused.get_json()["errors"][0]["message"]
+    assert mail_server.received == []
+    body = client.post(f"/api/deals/{deal_id}/confirmations", headers=own, json=ASK).get_json()
     assert body["url"].startswith("https://playbook.example.com/confirm/")
     [received] = mail_server.received
     text = received.message.get_content()
-    assert body["url"] in text and "evil.example" not in text
+    assert body["url"] in text and "evil.example" not in text and "8443" not in text
 
 
 @pytest.mark.parametrize(
