@@ -526,6 +526,26 @@ def test_an_address_the_mail_cannot_carry_is_a_400_with_mail_set_up(
     assert client.get(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"]).get_json() == {"confirmations": []}
 
 
+def test_a_buyer_name_holding_an_address_stays_the_name_of_the_one_recipient(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer
+) -> None:
+    """'Dana <ceo@evil.example> é' was sent as To: Dana <ceo@evil.example> =?utf-8?q?=C3=A9?= <buyer5@example.com>:
+    mail programs read ceo@evil.example as the recipient, and reply-all went there."""
+    client = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="sales@contoso.example", BASE_URL="http://localhost"
+    ).test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = _ask(client, tokens["ana"], deal_id, {**ASK, "buyer_name": "Dana <ceo@evil.example> é"})
+    assert body["email"]["sent"] is True
+    [received] = mail_server.received
+    [to] = received.message["To"].addresses
+    assert (received.recipients, to.addr_spec, to.display_name) == (
+        ["dana@fabrikam.example"],
+        "dana@fabrikam.example",
+        "Dana <ceo@evil.example> é",
+    )
+
+
 def test_a_mail_server_that_is_down_leaves_the_link_and_says_why(
     make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]]
 ) -> None:
