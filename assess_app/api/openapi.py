@@ -36,7 +36,7 @@ _ANSWER = {
                     "maxLength": MAX_EVIDENCE,
                     "pattern": text_pattern(single_line=False),
                     "description": f"The record that proves it (at most {MAX_EVIDENCE} characters; line breaks and tabs "
-                    "are kept, other control and text-direction characters are refused).",
+                    "are kept, other control, text-direction and invisible characters are refused).",
                 },
                 "date": {
                     **_OPTIONAL_DATE,
@@ -200,7 +200,8 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
             "deal": {
                 "type": ["string", "number", "null"],
                 "pattern": text_pattern(single_line=True),
-                "description": "The deal's name (a number is read as its text; one line, without control or text-direction characters).",
+                "description": "The deal's name (a number is read as its text; one line, without control, text-direction or "
+                "invisible characters).",
             },
             "claimed_stage": {
                 "enum": [

@@ -13,7 +13,7 @@ from sales_process.email_address import MAX_EMAIL, email_pattern
 from sales_process.text import END, text_pattern
 from sales_process.vocabulary import CURRENCIES_IN_USE, CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
-ONE_LINE = "one line, without control or text-direction characters"
+ONE_LINE = "one line, without control, text-direction or invisible characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
