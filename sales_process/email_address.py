@@ -41,8 +41,8 @@ _AROUND = r"\t \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
 
 def email_problem(text: str, *, like: str = EXAMPLE) -> str | None:
     """Why `text` (trimmed) is not one address this server can mail, None when it is; the message reads after the
-    field's name ("'buyer_email' 'josé@example.com' has 'é' before the @: ...") and says how to fix it, with `like`
-    as the example of a good address."""
+    field's name ("'buyer_email' 'josé@example.com' has a latin small letter e with acute (U+00E9) at character 4,
+    before the @; ...") and says how to fix it, with `like` as the example of a good address."""
     problem = text_problem(text, single_line=True)
     if problem is not None:
         return problem
