@@ -133,5 +133,14 @@ def text_pattern(*, single_line: bool, required: bool = False) -> str:
     shows = f"[^{bad}]*[^{bad}{_class(WHITESPACE + BLANK_LOOKING)}][^{bad}]*"
     if required:
         return f"^{shows}{END}"
-    space = _class("".join(char for char in WHITESPACE if char not in bad_characters))
-    return f"^(?:[{space}]*|{shows}){END}"
+    return f"^(?:[{_space(bad_characters)}]*|{shows}){END}"
+
+
+def _space(bad_characters: str) -> str:
+    """The white space the rule lets through, as a regex character class body."""
+    return _class("".join(char for char in WHITESPACE if char not in bad_characters))
+
+
+def blank_pattern(*, single_line: bool) -> str:
+    """A JSON Schema pattern for what an optional field reads as empty: nothing, or white space the rule keeps."""
+    return f"^[{_space(_SINGLE_LINE_BAD if single_line else _MULTI_LINE_BAD)}]*{END}"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sales_process.deal import parse_deal
 from sales_process.loader import load_process
 from sales_process.problems import InvalidInput
-from sales_process.text import BLANK_LOOKING, INVISIBLE, text_pattern, text_problem
+from sales_process.text import BLANK_LOOKING, INVISIBLE, blank_pattern, text_pattern, text_problem
 from tests.conftest import DEFAULT_PROCESS
 
 
@@ -102,3 +102,11 @@ def test_every_door_of_the_core_uses_it() -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_deal({"deal": "A\u202eB", "milestones": {"pain-confirmed": {"met": True, "evidence": "x\x00y"}}}, process)
     assert [problem.loc_text() for problem in refused.value.problems] == ["deal", "milestones.pain-confirmed.evidence"]
+
+
+@example(" \u00a0\t", True)
+@example("\n", True)
+@given(st.one_of(st.text(max_size=12), _TRICKY), st.booleans())
+def test_the_blank_pattern_is_what_an_optional_field_reads_as_empty(text: str, single_line: bool) -> None:
+    matches = re.search(blank_pattern(single_line=single_line), text) is not None
+    assert matches == (text_problem(text, single_line=single_line) is None and not text.strip())
