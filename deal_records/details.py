@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from deal_records.models import Deal, DealChange, User
 from deal_records.people import find_user, normal_email
 from deal_records.records import RecordError, deal_text, refuse_taken_crm_id
-from sales_process.confirmation import MAX_EMAIL
+from sales_process.email_address import MAX_EMAIL
 from sales_process.problems import InvalidInput, Problem
 from sales_process.wording import object_with_keys
 

@@ -11,14 +11,17 @@ import ipaddress
 import logging
 import smtplib
 import ssl
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formatdate, getaddresses, make_msgid
 from urllib.parse import quote, unquote, urlsplit
 
 from deal_records.base_url import BASE_URL_ENV
 from deal_records.url_userinfo import ENCODINGS, userinfo_problem
+from sales_process.email_address import email_problem
 
 SMTP_ENV = "PLAYBOOK_SMTP_URL"
 MAIL_FROM_ENV = "PLAYBOOK_MAIL_FROM"
@@ -38,6 +41,11 @@ class MailError(Exception):
 
 class MailRefusedSettings(MailError):
     """The server answered, and refused how PLAYBOOK_SMTP_URL asks to sign in: retrying will not help."""
+
+
+class MailRecipientError(MailError):
+    """This one email cannot go to its recipient (an address this server cannot mail, or one the server refused);
+    another recipient's email may: a run that sends many goes on."""
 
 
 @dataclass(frozen=True)
@@ -125,14 +133,56 @@ class MailText:
     body: str
 
 
-def message_domain(base_url: str | None, sender: str) -> str | None:
-    """The domain a Message-ID names: the host of PLAYBOOK_BASE_URL, else the From address's domain (None when
-    neither has one: Python then names this machine)."""
+def message_domain(base_url: str | None, sender: Address) -> str | None:
+    """The domain a Message-ID names: the host of PLAYBOOK_BASE_URL, else the From address's domain."""
     try:
         host = urlsplit(base_url.strip()).hostname if base_url else None
     except ValueError:
         host = None
-    return host or parseaddr(sender)[1].rpartition("@")[2] or None
+    return host or sender.domain or None
+
+
+def _display_name(name: str | None) -> str:
+    """A name as an address header shows it: one line, without the control and format characters a name saved
+    before the free-text rule may hold (the header would not encode them)."""
+    words = " ".join((name or "").split())
+    return "".join(char for char in words if not unicodedata.category(char).startswith("C"))
+
+
+def mail_address(email: str, name: str | None = None, *, whose: str = "the recipient's") -> Address:
+    """The address an email header names, `name` quoted or encoded as its display name whatever it holds (never read
+    as an address of its own); MailRecipientError when the email rule (sales_process.email_address) refuses `email`:
+    an address saved before the rule ('josé@example.com') is said, not a UnicodeEncodeError."""
+    address = email.strip()
+    problem = email_problem(address)
+    if problem is not None:
+        raise MailRecipientError(f"{whose} address {problem}")
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=_display_name(name), username=username, domain=domain)
+
+
+def sender_address(sender: str) -> Address:
+    """PLAYBOOK_MAIL_FROM ('Sales <sales@example.com>' or 'sales@example.com') as one address; MailSettingsError
+    saying how to write it otherwise."""
+    found = getaddresses([sender])
+    example = f"{MAIL_FROM_ENV}='Sales <sales@example.com>'"
+    if len(found) > 1:
+        raise MailSettingsError(
+            f"{MAIL_FROM_ENV} is {sender!r}, {len(found)} addresses; set {MAIL_FROM_ENV} to the address the emails "
+            f"come from, e.g. {example}"
+        )
+    if sender and (len(found) != 1 or "@" not in found[0][1]):
+        raise MailSettingsError(
+            f"{MAIL_FROM_ENV} is {sender!r}, which is not an email address; set it to the address the emails come "
+            f"from, e.g. {example}"
+        )
+    if len(found) != 1 or "@" not in found[0][1]:
+        raise MailSettingsError(f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {example}")
+    name, email = found[0]
+    try:
+        return mail_address(email, name, whose=f"{MAIL_FROM_ENV}'s")
+    except MailRecipientError as error:
+        raise MailSettingsError(f"{error}; e.g. {MAIL_FROM_ENV}='Sales <sales@example.com>'") from None
 
 
 def build_message(
@@ -145,15 +195,22 @@ def build_message(
     base_url: str | None = None,
 ) -> EmailMessage:
     """The email as a message ready to send (plain text, UTF-8), with the Date RFC 5322 requires and a Message-ID
-    on the domain of `base_url` (PLAYBOOK_BASE_URL), else of the From address."""
+    on the domain of `base_url` (PLAYBOOK_BASE_URL), else of the From address.
+
+    Every address header is built of Address objects: a display name ('Dana <ceo@evil.example> é') is quoted or
+    encoded as a name, where formataddr's text was read back as a second address. MailRecipientError for an
+    address the email rule refuses."""
+    source = sender_address(sender)
+    recipient = mail_address(to, to_name)
+    answer = mail_address(reply_to, whose="the Reply-To") if reply_to else None
     message = EmailMessage()
     message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(domain=message_domain(base_url, sender))
-    message["Subject"] = text.subject
-    message["From"] = sender
-    message["To"] = formataddr((to_name, to)) if to_name else to
-    if reply_to:
-        message["Reply-To"] = reply_to
+    message["Message-ID"] = make_msgid(domain=message_domain(base_url, source))
+    message["Subject"] = " ".join(text.subject.split())
+    message["From"] = source
+    message["To"] = recipient
+    if answer is not None:
+        message["Reply-To"] = answer
     message.set_content(text.body)
     return message
 
@@ -170,11 +227,12 @@ def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext |
                 smtp.ehlo()
             if settings.username:
                 _login(smtp, settings, encrypted)
-            smtp.send_message(message)
+            # The envelope from the headers' Address objects, not from their text read back (smtplib's default).
+            smtp.send_message(message, from_addr=_addresses(message, "From")[0], to_addrs=_addresses(message, "To"))
     except smtplib.SMTPAuthenticationError:
         raise MailRefusedSettings(f"{settings} refused the user name or password of {settings.username!r}") from None
     except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"{settings} refused the recipient {', '.join(error.recipients)}") from None
+        raise MailRecipientError(f"{settings} refused the recipient {', '.join(error.recipients)}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as error:
         raise MailError(f"could not send the email through {settings}: {_safe(error, settings)}") from None
     log.info(
@@ -184,6 +242,11 @@ def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext |
         settings,
         "STARTTLS" if encrypted else "unencrypted",
     )
+
+
+def _addresses(message: EmailMessage, header: str) -> list[str]:
+    """The addresses of a header build_message made (of Address objects)."""
+    return [address.addr_spec for address in message[header].addresses]
 
 
 def _login(smtp: smtplib.SMTP, settings: SmtpSettings, encrypted: bool) -> None:
@@ -235,14 +298,8 @@ def outbox_from_env(environ: Mapping[str, str]) -> Outbox | None:
     if not url:
         return None
     server = parse_smtp_url(url)
-    given = environ.get(MAIL_FROM_ENV, "").strip()
-    sender = given or (server.username if server.username and "@" in server.username else "")
-    example = f"{MAIL_FROM_ENV}='Sales <sales@example.com>'"
-    if given and "@" not in sender:
-        raise MailSettingsError(
-            f"{MAIL_FROM_ENV} is {given!r}, which is not an email address; set it to the address the emails come "
-            f"from, e.g. {example}"
-        )
-    if "@" not in sender:
-        raise MailSettingsError(f"set {MAIL_FROM_ENV} to the address the emails come from, e.g. {example}")
+    sender = environ.get(MAIL_FROM_ENV, "").strip() or (
+        server.username if server.username and "@" in server.username else ""
+    )
+    sender_address(sender)  # a From no email could carry stops the app at its start, not each email
     return Outbox(server, sender, environ.get(BASE_URL_ENV, "").strip() or None)

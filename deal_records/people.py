@@ -19,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from deal_records.limits import key_digest
 from deal_records.models import ApiToken, Role, SignInFailure, TeamMember, User, UserSession, utc_now
-from sales_process.confirmation import email_problem
+from sales_process.email_address import email_problem
 from sales_process.text import text_problem
 
 MIN_PASSWORD = 8
@@ -126,9 +126,10 @@ def add_user_with_hash(session: Session, email: str, role: str, password_hash: s
 def _new_user(session: Session, email: str, role: str, name: str | None) -> tuple[str, str | None]:
     """A new user's normalised email and name; PeopleError for a malformed or taken email, an unknown role, a bad name."""
     address = normal_email(email)
-    # The rule of a buyer's email: a user's address is mailed too (the weekly digest).
-    if email_problem(address) is not None or text_problem(address, single_line=True):
-        raise PeopleError(f"{email!r} is not an email address; write it like rep@example.com")
+    # The rule of every address (a buyer's too): a user's address is mailed (the weekly digest, a Reply-To).
+    problem = email_problem(address, like="rep@example.com")
+    if problem is not None:
+        raise PeopleError(f"the email {problem}")
     if role not in tuple(Role):
         raise PeopleError(f"unknown role {role!r}; use rep or manager")
     name_problem = text_problem(name or "", single_line=True)

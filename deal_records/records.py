@@ -26,9 +26,10 @@ from deal_records.answers import (
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.people import find_user, normal_email
-from sales_process.confirmation import MAX_EMAIL, buyer_confirmed_ids, buyer_declined_ids
+from sales_process.confirmation import buyer_confirmed_ids, buyer_declined_ids
 from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.deal import Deal as DealInput
+from sales_process.email_address import MAX_EMAIL
 from sales_process.engine import assess
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidInput, Problem

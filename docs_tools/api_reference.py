@@ -27,7 +27,8 @@ def type_text(schema: dict[str, Any]) -> str:
         name = schema["$ref"].rsplit("/", 1)[-1]
         return f"[{name}](#{_anchor(name)})"
     for combiner, word in (("allOf", " and "), ("anyOf", " or "), ("oneOf", " or ")):
-        if combiner in schema:
+        # A schema that names its type and combines only rules (patterns, lengths) reads as its type.
+        if combiner in schema and "type" not in schema:
             return word.join(type_text(part) for part in schema[combiner])
     if "enum" in schema:
         return " or ".join(f"`{json.dumps(value)}`" for value in schema["enum"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from playbook_cli.common import EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
+from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
 from playbook_cli.records import CommandError, add_database_option, guarded, open_sessions
 from sales_process import clock
 from sales_process.vocabulary import plural
@@ -76,8 +77,7 @@ def run_digest(args: argparse.Namespace) -> int:
     if outbox is None:
         print(f"\n{SEPARATOR}\n".join(_printed(email) for email in emails), end="")
         return EXIT_OK
-    _send(sessions, outbox, emails, as_of)
-    return EXIT_OK
+    return _send(sessions, outbox, emails, as_of)
 
 
 def _outbox() -> Outbox:
@@ -113,24 +113,47 @@ def _printed(email: DigestEmail) -> str:
     return f"To: {to}\nSubject: {email.text.subject}\n\n{email.text.body}"
 
 
-def _send(sessions: sessionmaker[Session], outbox: Outbox, emails: Sequence[DigestEmail], as_of: dt.date) -> None:
-    """Send each email and record it at once; stop at the first that fails, saying how many went."""
+def _send(sessions: sessionmaker[Session], outbox: Outbox, emails: Sequence[DigestEmail], as_of: dt.date) -> int:
+    """Send each email and record it at once. A recipient this server cannot mail (an address saved before the email
+    rule, one the server refuses) is skipped with a line saying so, and the others still get theirs: the status is
+    then 1. A server that cannot be reached or refuses the login stops the run, saying how many went."""
     from deal_records.database import writing
     from deal_records.digest import record_delivery
-    from deal_records.mail import SMTP_ENV, MailError, MailRefusedSettings
+    from deal_records.mail import SMTP_ENV, MailError, MailRecipientError, MailRefusedSettings
 
+    skipped = 0
     for done, email in enumerate(emails):
         try:
             outbox.send(email.text, to=email.user.email, to_name=email.user.name)
+        except MailRecipientError as error:
+            skipped += 1
+            print(
+                f"playbook digest: not sent to {email.user.email!r}: {error} "
+                f"(its digest is not recorded, so the next run covers the same span)",
+                file=sys.stderr,
+            )
+            continue
         except MailError as error:
             then = (
                 f"correct {SMTP_ENV}, then run the command again"
                 if isinstance(error, MailRefusedSettings)
                 else "run the command again when the server is reachable"
             )
+            sent = done - skipped
             raise CommandError(
-                f"{error}; {done} of {plural(len(emails), 'digest')} sent (each one sent is recorded); {then}"
+                f"{error}; {sent} of {plural(len(emails), 'digest')} sent (each one sent is recorded); {then}"
             ) from None
         with writing(sessions) as db:
             record_delivery(db, email.user.id, email.span, as_of)
-    print(f"sent {plural(len(emails), 'digest')} through {outbox.server}")
+    sent = len(emails) - skipped
+    if not skipped:
+        print(f"sent {plural(len(emails), 'digest')} through {outbox.server}")
+        return EXIT_OK
+    print(f"sent {sent} of {plural(len(emails), 'digest')} through {outbox.server}")
+    print(
+        f"playbook digest: {plural(skipped, 'digest')} not sent (see above): disable each such user "
+        "(`playbook users disable EMAIL`) and add them again with an address this server can mail "
+        "(`playbook users add EMAIL --role ROLE`)",
+        file=sys.stderr,
+    )
+    return EXIT_INVALID

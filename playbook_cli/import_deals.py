@@ -32,8 +32,8 @@ from playbook_cli.common import (
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions
 from sales_process import clock
-from sales_process.confirmation import email_problem
 from sales_process.deal import Deal as DealInput
+from sales_process.email_address import email_problem
 from sales_process.problems import InvalidFile, InvalidInput, Problem, also_on_lines
 from sales_process.vocabulary import name_key, plural, shown
 
@@ -186,10 +186,12 @@ class Owners:
             return email
         if not self.create:
             raise ValueError(f"{why}, who is not a user; add them with `playbook users add` or pass --create-users")
-        if email_problem(email) is not None:
+        problem = email_problem(email, like="rep@example.com")
+        if problem is not None:
             where = why or f"owner {crm_name!r}"
             raise ValueError(
-                f"{where} is not an email address, so --create-users cannot make a user of it; {FIX_OWNER}"
+                f"{where} is not an email address this server can mail, so --create-users cannot make a user of it "
+                f"({problem}); {FIX_OWNER}"
             )
         self.to_create.setdefault(email, crm_name if "@" not in crm_name else "")
         return email

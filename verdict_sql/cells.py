@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from sales_process.crm import CONFIRMED_BY_PATTERN
 from sales_process.crm_names import FLAG_FIELDS, FLAG_WORDS, ONE_OFF_PERIODS, STATUS_FLAGS
 from sales_process.deal import MAX_SEGMENT
-from sales_process.evidence import SURROUNDING
+from sales_process.evidence import SURROUNDING, WHITESPACE
 from sales_process.footer import FOOTER_PATTERN
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import CLOSED_OUTCOMES
-from sales_process.text import SINGLE_LINE_REFUSED
+from sales_process.text import BLANK_LOOKING, SINGLE_LINE_REFUSED
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
     APOSTROPHES,
@@ -507,10 +507,13 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
     if segments:
         # As sales_process.model.segment_key compares it: trimmed, lower case; blank is no segment.
         refused = "[" + "".join(c for c in SINGLE_LINE_REFUSED if c != "\x00") + "]"
+        # A segment of only invisible characters kept inside text (a zero-width joiner...) shows nothing: refused.
+        shows_nothing = f"^[{BLANK_LOOKING}{WHITESPACE}]+$"
         segment = w.trimmed(columns.segment)
         items += [
             f"NULLIF({w.lower(segment)}, '') AS {q('segment')}",
             f"COALESCE({w.dialect.matches.format(w.text(columns.segment), w.chars(refused))} "
+            f"OR {w.dialect.matches.format(segment, w.chars(shows_nothing))} "
             f"OR LENGTH({segment}) > {MAX_SEGMENT}, FALSE) AS {q('segment_refused')}",
         ]
     # The answer words as exports write them (yes, Yes, YES): nothing to trim.

@@ -9,7 +9,7 @@ from assess_app.api.openapi_deals import deal_components, deal_paths
 from sales_process.confirmation import confirmable
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
 from sales_process.loader import LoadedProcess
-from sales_process.text import text_pattern
+from sales_process.text import blank_pattern, text_pattern
 from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
 _DATE = {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN, "examples": ["2026-03-01"]}
@@ -36,7 +36,7 @@ _ANSWER = {
                     "maxLength": MAX_EVIDENCE,
                     "pattern": text_pattern(single_line=False),
                     "description": f"The record that proves it (at most {MAX_EVIDENCE} characters; line breaks and tabs "
-                    "are kept, other control and text-direction characters are refused).",
+                    "are kept, other control, text-direction and invisible characters are refused).",
                 },
                 "date": {
                     **_OPTIONAL_DATE,
@@ -174,11 +174,16 @@ _ERRORS = {
 
 
 SEGMENT = {
+    # White space alone is no segment whatever its length (the server trims before it counts), so the limit is on
+    # a segment that shows something.
     "type": ["string", "null"],
-    "maxLength": MAX_SEGMENT,
-    "pattern": text_pattern(single_line=True),
+    "anyOf": [
+        {"pattern": blank_pattern(single_line=True)},
+        {"maxLength": MAX_SEGMENT, "pattern": text_pattern(single_line=True)},
+    ],
     "description": "The deal's segment, e.g. `Enterprise`: which milestones with `required_when.segment` it needs "
-    "(compared ignoring case). Left out or null: the deal is taken as in every segment.",
+    f"(compared ignoring case; at most {MAX_SEGMENT} characters). Left out, null or white space: the deal is taken "
+    "as in every segment.",
 }
 
 
@@ -200,7 +205,8 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
             "deal": {
                 "type": ["string", "number", "null"],
                 "pattern": text_pattern(single_line=True),
-                "description": "The deal's name (a number is read as its text; one line, without control or text-direction characters).",
+                "description": "The deal's name (a number is read as its text; one line, without control, text-direction or "
+                "invisible characters).",
             },
             "claimed_stage": {
                 "enum": [

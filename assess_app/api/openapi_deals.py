@@ -7,12 +7,13 @@ from typing import Any
 from assess_app.api.body import ISO_DAY_PATTERN
 from deal_records.outcomes import OLDEST_CLOSE_YEARS
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
-from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EMAIL, MAX_EXPIRY_DAYS
+from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EXPIRY_DAYS
 from sales_process.deal import NOT_IN_A_CHECK
-from sales_process.text import END, refused_characters, text_pattern
+from sales_process.email_address import MAX_EMAIL, email_pattern
+from sales_process.text import END, text_pattern
 from sales_process.vocabulary import CURRENCIES_IN_USE, CURRENCY_SYMBOLS, CURRENCY_WORDS, SIGNS, currency_mark
 
-ONE_LINE = "one line, without control or text-direction characters"
+ONE_LINE = "one line, without control, text-direction or invisible characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
@@ -177,11 +178,6 @@ OUTCOME_EVENT = {
         "recorded_at": _TIME,
     },
 }
-# One line: white space around the address may not break it (the free-text rule refuses line breaks and controls).
-_LINE_SPACE = r"\t \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
-_NOT_IN_EMAIL = f'@{_SPACE}<>(),;:"\\[\\]{refused_characters(single_line=True)}'
-_EMAIL_PART = f"[^{_NOT_IN_EMAIL}]"
-_EMAIL = f"^[{_LINE_SPACE}]*{_EMAIL_PART}+@{_EMAIL_PART}+\\.[^{_NOT_IN_EMAIL}.]{{2,}}[{_LINE_SPACE}]*{END}"
 _DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
@@ -248,8 +244,10 @@ def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
             "buyer_email": {
                 "type": "string",
                 "maxLength": MAX_EMAIL,
-                "pattern": _EMAIL,
-                "description": "One address, no display name.",
+                "pattern": email_pattern(),
+                "description": "One address, no display name, that this server can mail as written: the part "
+                "before the @ in ASCII letters, digits and . _ % + - ', the domain in ASCII (an internationalised "
+                "domain in its IDNA form, xn--...).",
             },
             "expires_in_days": {
                 "anyOf": [

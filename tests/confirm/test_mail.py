@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import socket
 import ssl
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from assess_app.mail import confirmation_mail, mailto_link
 from deal_records.mail import (
     MailError,
+    MailRecipientError,
     MailSettingsError,
     MailText,
     Outbox,
     SmtpSettings,
+    build_message,
     outbox_from_env,
     parse_smtp_url,
 )
@@ -358,3 +364,74 @@ def test_every_email_carries_a_date_and_a_message_id_on_the_apps_domain(plain_se
     for received in plain_server.received:
         sent = parsedate_to_datetime(received.message["Date"])
         assert sent.tzinfo is not None and before <= sent <= dt.datetime.now(dt.UTC)
+
+
+# A buyer's name as a rep may type it: with an address in it, quotes, commas, accents and line breaks of old records.
+_NAMES = st.text(alphabet="Dana <>@\",;:()\\.é€\t'[]=?\r\n\x00", min_size=1, max_size=40)
+
+
+@example("Dana <ceo@evil.example> é")  # the reviewer's: read back as a To of ceo@evil.example
+@example('Dana\\" <ceo@evil.example> é')
+@example("é" * 80 + " <ceo@evil.example>")  # folded over lines
+@given(_NAMES)
+def test_a_display_name_is_only_ever_read_as_a_name(name: str) -> None:
+    message = build_message(TEXT, sender="Contoso Sales <sales@contoso.example>", to="buyer5@example.com", to_name=name)
+    read = message_from_bytes(message.as_bytes(policy=policy.SMTP), policy=policy.default)
+    [address] = read["To"].addresses
+    assert address.addr_spec == "buyer5@example.com"
+    # Compared without white space: Python reads a space between the encoded words a long name is folded into.
+    assert "".join(address.display_name.split()) == "".join(name.replace("\x00", "").split())
+
+
+def test_the_envelope_goes_to_the_buyer_whatever_their_name_holds(plain_server: MailServer) -> None:
+    outbox = Outbox(SmtpSettings("127.0.0.1", plain_server.port), "Contoso Sales <sales@contoso.example>")
+    outbox.send(TEXT, to="buyer5@example.com", to_name="Dana <ceo@evil.example> é", reply_to="riley@contoso.example")
+    [received] = plain_server.received
+    assert (received.sender, received.recipients) == ("sales@contoso.example", ["buyer5@example.com"])
+    [to] = received.message["To"].addresses
+    assert (to.display_name, to.addr_spec) == ("Dana <ceo@evil.example> é", "buyer5@example.com")
+    [reply] = received.message["Reply-To"].addresses
+    assert reply.addr_spec == "riley@contoso.example"
+
+
+@pytest.mark.parametrize(
+    ("to", "reply_to", "said"),
+    [
+        # Addresses saved before the email rule: a UnicodeEncodeError from formataddr, a 500 or a traceback.
+        ("d@exämple.com", None, "the recipient's address 'd@exämple.com' has a latin small letter a with diaeresis"),
+        ("dana@müller.example", None, "as DNS and mail servers know it: dana@xn--mller-kva.example"),
+        ("josé@example.com", None, "the recipient's address 'josé@example.com' has a latin small letter e with acute"),
+        ("dana@fabrikam.example", "ana\u200b@contoso.example", "the Reply-To address"),
+    ],
+)
+def test_an_address_the_server_cannot_mail_is_a_clear_error_and_nothing_is_sent(
+    plain_server: MailServer, to: str, reply_to: str | None, said: str
+) -> None:
+    outbox = Outbox(SmtpSettings("127.0.0.1", plain_server.port), "sales@contoso.example")
+    with pytest.raises(MailRecipientError) as raised:
+        outbox.send(TEXT, to=to, to_name="Dana", reply_to=reply_to)
+    assert said in str(raised.value)
+    assert plain_server.received == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "said"),
+    [
+        ("a@contoso.example, b@contoso.example", "set PLAYBOOK_MAIL_FROM to the address the emails come from"),
+        ("Ventes <ventes@société.example>", "PLAYBOOK_MAIL_FROM's address 'ventes@société.example' has"),
+    ],
+)
+def test_a_from_address_no_email_could_carry_stops_at_the_start(sender: str, said: str) -> None:
+    with pytest.raises(MailSettingsError, match=re.escape(said)):
+        outbox_from_env({"PLAYBOOK_SMTP_URL": "smtp://mail.example", "PLAYBOOK_MAIL_FROM": sender})
+
+
+def test_a_from_name_with_accents_is_encoded_as_a_name(plain_server: MailServer) -> None:
+    outbox = outbox_from_env(
+        {"PLAYBOOK_SMTP_URL": f"smtp://127.0.0.1:{plain_server.port}", "PLAYBOOK_MAIL_FROM": "Ventes Société <v@x.fr>"}
+    )
+    assert outbox is not None
+    outbox.send(TEXT, to="dana@fabrikam.example")
+    [received] = plain_server.received
+    [sender] = received.message["From"].addresses
+    assert (received.sender, sender.display_name, sender.addr_spec) == ("v@x.fr", "Ventes Société", "v@x.fr")

@@ -193,7 +193,7 @@ def _post(client: FlaskClient, path: str, headers: dict[str, str], body: object)
             {**ASK, "buyer_email": "Dana <dana@fabrikam.example>"},
             400,
             "buyer_email",
-            "is not an email address",
+            "is not one email address; type the address alone (no name, no brackets)",
         ),
         ("ana", "ana's", {**ASK, "buyer_name": "  "}, 400, "buyer_name", "'buyer_name' is required"),
         ("ana", "ana's", {**ASK, "expires_in_days": 0}, 400, "expires_in_days", "give 1 to 90 days (default 14)"),
@@ -495,6 +495,55 @@ def test_the_email_goes_out_through_a_real_mail_server_and_its_link_works(
     assert any("sent 'Please confirm where we stand: Fabrikam rollout'" in line for line in app_lines)
     assert not [line for line in app_lines if token.group(1) in line]
     assert any(f"confirmation request {body['id']} of deal {deal_id} created by user" in line for line in app_lines)
+
+
+@pytest.mark.parametrize(
+    ("email", "said"),
+    [
+        (
+            "d@exämple.com",
+            "write the domain in its ASCII form (IDNA, xn--...), as DNS and mail servers know it: d@xn--exmple-cua.com",
+        ),
+        ("a@b.example\u200b", "zero-width space (U+200B) at character 12"),
+        ("josé@fabrikam.example", "this server mails only addresses whose part before the @ is plain ASCII"),
+    ],
+)
+def test_an_address_the_mail_cannot_carry_is_a_400_with_mail_set_up(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer, email: str, said: str
+) -> None:
+    """Each was a 500 (formataddr's UnicodeEncodeError) with mail set up, and saved (201) without."""
+    client = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="sales@contoso.example", BASE_URL="http://localhost"
+    ).test_client()
+    deal_id = _deal(client, tokens["ana"])
+    response = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"], json={**ASK, "buyer_email": email}
+    )
+    assert response.status_code == 400
+    [error] = response.get_json()["errors"]
+    assert error["loc"] == "buyer_email" and said in error["message"], error
+    assert mail_server.received == []
+    assert client.get(f"/api/deals/{deal_id}/confirmations", headers=tokens["ana"]).get_json() == {"confirmations": []}
+
+
+def test_a_buyer_name_holding_an_address_stays_the_name_of_the_one_recipient(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], mail_server: MailServer
+) -> None:
+    """'Dana <ceo@evil.example> é' was sent as To: Dana <ceo@evil.example> =?utf-8?q?=C3=A9?= <buyer5@example.com>:
+    mail programs read ceo@evil.example as the recipient, and reply-all went there."""
+    client = make_app(
+        SMTP_URL=f"smtp://127.0.0.1:{mail_server.port}", MAIL_FROM="sales@contoso.example", BASE_URL="http://localhost"
+    ).test_client()
+    deal_id = _deal(client, tokens["ana"])
+    body = _ask(client, tokens["ana"], deal_id, {**ASK, "buyer_name": "Dana <ceo@evil.example> é"})
+    assert body["email"]["sent"] is True
+    [received] = mail_server.received
+    [to] = received.message["To"].addresses
+    assert (received.recipients, to.addr_spec, to.display_name) == (
+        ["dana@fabrikam.example"],
+        "dana@fabrikam.example",
+        "Dana <ceo@evil.example> é",
+    )
 
 
 def test_a_mail_server_that_is_down_leaves_the_link_and_says_why(

@@ -37,10 +37,19 @@ def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> No
         "",
         "playbook users: error: the password is 5 characters long; use at least 8\n",
     )
-    for not_an_email in ("not-an-email", "a@b", "ana@example.com, bo@example.com", "<ana@example.com>"):
-        assert run("users", "add", not_an_email, "--role", "rep", stdin="long-enough-1\n")[2] == (
-            f"playbook users: error: {not_an_email!r} is not an email address; write it like rep@example.com\n"
-        )
+    for not_an_email, said in (
+        ("not-an-email", "'not-an-email' is not an email address; type one address like rep@example.com"),
+        ("a@b", "'a@b' is not an email address: 'b' is not a domain"),
+        ("ana@example.com, bo@example.com", "is not one email address; type the address alone"),
+        ("<ana@example.com>", "is not one email address; type the address alone"),
+        # A look-alike (a Cyrillic а), an invisible character and an accent: users nobody could mail a digest to.
+        ("an\u0430@example.com", "has a cyrillic small letter a (U+0430) at character 3, before the @"),
+        ("ana@example.com\u200b", "zero-width space (U+200B) at character 16"),
+        ("jos\u00e9@example.com", "this server mails only addresses whose part before the @ is plain ASCII"),
+    ):
+        status, out, err = run("users", "add", not_an_email, "--role", "rep", stdin="long-enough-1\n")
+        assert (status, out) == (1, "") and err.startswith("playbook users: error: the email "), err
+        assert said in err and err.endswith("\n") and err.count("\n") == 1, err
     assert run("users", "password", "ana@example.com", stdin="a-new-password\n") == (
         0,
         "password changed for ana@example.com; their open sessions ended (0)\n",

@@ -147,6 +147,11 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
         ),
         (
             (PRICE,),
+            {"buyer_email": "dana@müller.example"},
+            ["as DNS and mail servers know it: dana@xn--mller-kva.example"],
+        ),
+        (
+            (PRICE,),
             {"buyer_name": " ", "expires_in_days": "365"},
             ["The buyer&#39;s name is required", "Days the link works is 365; give 1 to 90 days (default 14)"],
         ),
@@ -169,6 +174,7 @@ def test_the_rep_gets_a_link_a_mailto_and_the_email_text(rep: FlaskClient) -> No
     ids=[
         "no-milestone",
         "bad-email",
+        "accented-domain",
         "blank-name-and-long-expiry",
         "expiry-not-a-whole-number",
         "milestone-without-statement",

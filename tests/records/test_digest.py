@@ -248,6 +248,37 @@ def test_send_delivers_one_email_each_and_the_next_reports_only_what_changed_sin
         assert db.scalar(select(func.count(DigestDelivery.id))) == 6
 
 
+def test_a_recipient_the_server_cannot_mail_is_skipped_and_the_others_get_theirs(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """An address saved before the email rule stopped the run with a traceback (UnicodeEncodeError) at its turn:
+    whoever came after it got no digest."""
+    with writing(sessions) as db:
+        db.execute(update(User).where(User.email == "ana@example.com").values(email="an\u0430@example.com"))
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    status, out, err = run("digest", "--send", "--process", str(DEFAULT_PROCESS))
+    assert (status, out) == (1, f"sent 2 of 3 digests through smtp://127.0.0.1:{mail_server.port}\n")
+    skipped, advice = err.splitlines()
+    assert skipped.startswith(
+        "playbook digest: not sent to 'an\u0430@example.com': the recipient's address 'an\u0430@example.com' has a "
+        "cyrillic small letter a (U+0430) at character 3, before the @;"
+    )
+    assert skipped.endswith("(its digest is not recorded, so the next run covers the same span)")
+    assert advice == (
+        "playbook digest: 1 digest not sent (see above): disable each such user (`playbook users disable EMAIL`) "
+        "and add them again with an address this server can mail (`playbook users add EMAIL --role ROLE`)"
+    )
+    assert [m.recipients for m in mail_server.received] == [["bo@example.com"], ["lee@example.com"]]
+    with sessions() as db:
+        assert db.scalar(select(func.count(DigestDelivery.id))) == 2
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -446,6 +446,10 @@ def test_a_page_number_out_of_range_is_refused(
         ({"name": "Fabrikam\x93"}, "name"),
         ({"name": "Fabrikam\nrollout"}, "name"),
         ({"name": "Fabrikam", "crm_id": "OPP-1\r"}, "crm_id"),
+        # Invisible characters: a name of them alone was a 201, and "OPP-1\u200b" reads as another deal's id.
+        ({"name": "\u200b\u200e\u200f\u061c\u2060\ufeff"}, "name"),
+        ({"name": "\u200d\u200c"}, "name"),
+        ({"name": "Fabrikam", "crm_id": "OPP-1\u200b"}, "crm_id"),
     ],
 )
 def test_control_direction_and_line_break_characters_are_refused_in_the_api(

@@ -129,10 +129,32 @@ def test_create_users_refuses_an_owner_that_is_not_an_email_address(run: Run, tm
     status, out, err = run("import", str(export), "--create-users")
     assert (status, out) == (1, "")
     assert err.splitlines() == [
-        f"{export}:2: owner 'a@b' is not an email address, so --create-users cannot make a user of it; "
+        f"{export}:2: owner 'a@b' is not an email address this server can mail, so --create-users cannot make a user "
+        "of it ('a@b' is not an email address: 'b' is not a domain (letters, digits and hyphens in parts between dots, "
+        "ending in one like .com); type one address like rep@example.com); "
         "map it to an email under crm.owners or with --owner-map FILE (a CSV: owner,email), or pass --owner EMAIL",
         "1 row with problems of 2 (1 good); nothing was imported.",
     ]
+
+
+def test_create_users_refuses_an_owner_no_email_could_reach(run: Run, tmp_path: Path) -> None:
+    """An accent before the @ needs SMTPUTF8; '=evil' is a formula to a spreadsheet: neither becomes a user."""
+    export = tmp_path / "owners-by-email.csv"
+    export.write_text(
+        "deal,stage,amount,owner\nGlobex,Discovery,1000,jos\u00e9@example.com\nHooli,Discovery,10,=evil@example.com\n",
+        encoding="utf-8",
+    )
+    status, out, err = run("import", str(export), "--create-users")
+    assert (status, out) == (1, "")
+    lines = err.splitlines()
+    assert lines[0].startswith(
+        f"{export}:2: owner 'jos\u00e9@example.com' is not an email address this server can mail"
+    )
+    assert "has a latin small letter e with acute (U+00E9) at character 4, before the @" in lines[0]
+    assert lines[1].startswith(f"{export}:3: owner '=evil@example.com' is not an email address this server can mail")
+    assert "begin with a letter, a digit or _" in lines[1]
+    assert lines[2] == "2 rows with problems of 2 (0 good); nothing was imported."
+    assert run("users", "list")[1].startswith("no users yet")
 
 
 def test_the_rows_owner_takes_are_said_with_their_crm_owners(

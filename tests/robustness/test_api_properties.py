@@ -50,7 +50,10 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
     """Values the schema accepts (for the keywords the API's schema uses)."""
     schema = _resolve(schema, document)
     if "oneOf" in schema or "anyOf" in schema:
-        return st.one_of([from_schema(option, document) for option in schema.get("oneOf") or schema["anyOf"]])
+        # The keywords beside the combiner (a type) apply to each option too.
+        beside = {key: value for key, value in schema.items() if key not in ("oneOf", "anyOf")}
+        options = schema.get("oneOf") or schema["anyOf"]
+        return st.one_of([from_schema({**beside, **option}, document) for option in options])
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")

@@ -126,7 +126,10 @@ EVIDENCE = (
     "E-Mail des Kunden vom 12.01.2027 („passt so“)",
 )
 BUYERS = ("", "", "", "Dana Buyer <dana@customer.example>", "Dana", "Zoë O'Neil <z.o@b.co>", "<x@y.z>")
-SEGMENTS = ("Enterprise", "SMB", "SMB", "", "enterprise ", "x" * 120, "Ent\u202eerprise")
+SEGMENTS = (
+    *("Enterprise", "SMB", "SMB", "", "enterprise ", "x" * 120, "Ent\u202eerprise"),
+    *("Ent\u200berprise", " \u200d ", "SMB\u200d"),  # an invisible character refused; a joiner alone shows nothing
+)
 MONTH_FIRST = (
     "2/23/2027",
     "12/01/26",
