@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from sales_process.deal import Answer, BuyerAnswer, Deal
-from sales_process.evidence import evidence_counts
+from sales_process.evidence import evidence_counts, without_invisible
 from sales_process.model import Milestone, Process, Stage
 from sales_process.requirement import (
     alternatives_note,
@@ -162,7 +162,7 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
     buyer = answer.buyer if answer else None
     if buyer is not None:
         return _buyer_reason(status, milestone, buyer, as_of)
-    evidence = (answer.evidence or "").strip() if answer else ""
+    evidence = without_invisible(answer.evidence or "").strip() if answer else ""  # zero-width spaces name nothing
     date = answer.date if answer else None
     if status is Status.UNANSWERED:
         return "Not answered yet."

@@ -72,8 +72,49 @@ _PORTUGUESE = (
     *("no crm", "nenhum", "nenhuma", "desconhecido", "feito", "verdadeiro"),
 )
 PLACEHOLDERS = frozenset((*_ENGLISH, *_GERMAN, *_FRENCH, *_SPANISH, *_ITALIAN, *_DUTCH, *_PORTUGUESE))
-# Stripped from both ends after lower-casing, so "n/a." and "(TBD)" are placeholders too.
+# Stripped from both ends of an answer word (vocabulary.answer_word) and of evidence after lower-casing, so
+# "n/a." and "(TBD)" are placeholders too.
 SURROUNDING = ".,;:!?-_*'\"()[] "
+# Quotation marks other than the straight ones: Word's curly quotes (what a rep pastes), low-9 quotes („folgt“),
+# guillemets (« à venir »), CJK corner brackets and full-width quotes. Evidence in them is what it quotes, as in
+# straight quotes: stripped from its ends with SURROUNDING (EVIDENCE_SURROUNDING), so “TBD” is a placeholder.
+QUOTATION_MARKS = (
+    "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b"  # “ ” „ ‟ ‘ ’ ‚ ‛
+    "\u00ab\u00bb\u2039\u203a"  # « » ‹ ›
+    "\u300c\u300d\u300e\u300f\u301d\u301e\u301f\uff02\uff07"  # 「 」 『 』 〝 〞 〟 ＂ ＇
+)
+EVIDENCE_SURROUNDING = SURROUNDING + QUOTATION_MARKS
+# Characters that show nothing: Unicode's format characters (category Cf: the soft hyphen, zero-width spaces and
+# joiners, the byte order mark, direction marks, tags …), which pasted text carries. Evidence is read without
+# them, so evidence of them alone is blank and they hide no placeholder ("\u200bTBD"). Written out (as of
+# Unicode 15), not read from unicodedata, so that every engine removes the same ones whatever Python's version.
+INVISIBLE = "".join(
+    chr(point)
+    for first, last in (
+        (0x00AD, 0x00AD),
+        (0x0600, 0x0605),
+        (0x061C, 0x061C),
+        (0x06DD, 0x06DD),
+        (0x070F, 0x070F),
+        (0x0890, 0x0891),
+        (0x08E2, 0x08E2),
+        (0x180E, 0x180E),
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x2064),
+        (0x2066, 0x206F),
+        (0xFEFF, 0xFEFF),
+        (0xFFF9, 0xFFFB),
+        (0x110BD, 0x110BD),
+        (0x110CD, 0x110CD),
+        (0x13430, 0x1343F),
+        (0x1BCA0, 0x1BCA3),
+        (0x1D173, 0x1D17A),
+        (0xE0001, 0xE0001),
+        (0xE0020, 0xE007F),
+    )
+    for point in range(first, last + 1)
+)
 # Every character Python's str.isspace() (and so the regex \s) calls white space; runs of them count as one space.
 WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
@@ -83,16 +124,22 @@ WHITESPACE = (
 # ASCII: an engine whose LOWER maps one character to one character must map these first.
 LOWER_CASE_EXCEPTIONS = {"\u0130": "\u0130".lower(), "\u212a": "\u212a".lower()}
 _WHITESPACE = re.compile(f"[{re.escape(WHITESPACE)}]+")
+_WITHOUT_INVISIBLE = str.maketrans("", "", INVISIBLE)
 MIN_LENGTH = 4
 
 
+def without_invisible(text: str) -> str:
+    """The text without the characters that show nothing (INVISIBLE)."""
+    return text.translate(_WITHOUT_INVISIBLE)
+
+
 def normalise_evidence(text: str) -> str:
-    """Collapse white space, lower-case and strip surrounding punctuation."""
-    return _WHITESPACE.sub(" ", text).lower().strip(SURROUNDING)
+    """Drop invisible characters, collapse white space, lower-case and strip surrounding punctuation and quotes."""
+    return _WHITESPACE.sub(" ", without_invisible(text)).lower().strip(EVIDENCE_SURROUNDING)
 
 
 def evidence_counts(text: str | None) -> bool:
-    """True when `text` names real evidence: 4+ characters and not a placeholder."""
+    """True when `text` names real evidence: 4+ visible characters and not a placeholder."""
     if not text:
         return False
     return _counts(text)

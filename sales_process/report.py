@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sales_process.deal import BuyerAnswer
+from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import Assessment, MilestoneResult, Status
+from sales_process.model import Stage
 from sales_process.vocabulary import money, plural
 
 if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
@@ -59,13 +61,20 @@ def process_json(loaded: LoadedProcess) -> dict[str, Any]:
     return {"name": loaded.process.name, "version": loaded.process.version, "sha256": loaded.sha256}
 
 
+def _weighted_json(assessment: Assessment, stage: Stage | None) -> float | None:
+    """The amount weighted by the stage's probability, to the cent as the audit rounds it (weighted_cents: once
+    per deal, half to even), so that JSON never says 12000.055499999999 where audit.csv says 12000.06."""
+    cents = None if stage is None else weighted_cents(assessment.deal.amount, stage.probability)
+    return None if cents is None else cents / 100
+
+
 def assessment_json(loaded: LoadedProcess, assessment: Assessment) -> dict[str, Any]:
     """The assessment as the documented JSON object (key order is part of the contract)."""
     weighted = None
     if assessment.deal.amount is not None:
         weighted = {
-            "claimed": assessment.weighted(assessment.claimed_stage),
-            "verified": assessment.weighted(assessment.verified_stage),
+            "claimed": _weighted_json(assessment, assessment.claimed_stage),
+            "verified": _weighted_json(assessment, assessment.verified_stage),
             "currency": assessment.deal.currency,
         }
     answer = {

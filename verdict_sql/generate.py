@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 
 from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
-from sales_process.evidence import SURROUNDING, WHITESPACE
+from sales_process.evidence import EVIDENCE_SURROUNDING, INVISIBLE, WHITESPACE
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Process, Stage
 from sales_process.outcome import (
@@ -355,6 +355,7 @@ def _rules(w: Writer, as_of: dt.date | None) -> str:
             f"{w.dialect.date(as_of)} AS {w.q('as_of')}",
             f"{w.dialect.characters(ord(character) for character in WHITESPACE)} AS {w.q('white_space')}",
             f"{w.s(spaces)} AS {w.q('spaces')}",
+            f"{w.dialect.characters(ord(character) for character in INVISIBLE)} AS {w.q('invisible')}",
             f"{w.chars(MONTH_LIST)} AS {w.q(MONTHS)}",
             f"{w.chars(WEEKDAY_LIST)} AS {w.q(WEEKDAYS)}",
         ],
@@ -387,7 +388,8 @@ def _file_currency(w: Writer, row_order: str | None, currency: str | None) -> st
 def _kept(w: Writer, keep: Sequence[str]) -> list[str]:
     """The rules' row carried along, and the input columns passed through to the output."""
     carried = [
-        f"{w.q('r')}.{w.q(name)} AS {w.q(name)}" for name in ("as_of", "white_space", "spaces", MONTHS, WEEKDAYS)
+        f"{w.q('r')}.{w.q(name)} AS {w.q(name)}"
+        for name in ("as_of", "white_space", "spaces", "invisible", MONTHS, WEEKDAYS)
     ]
     return carried + [f"{w.q('d')}.{w.dialect.identifier(name)} AS {w.dialect.identifier(name)}" for name in keep]
 
@@ -425,8 +427,10 @@ def _readings(
         answer = w.q(milestone.id + "__answer")
         items.append(f"{milestone_comment(stage, milestone)}\n{cells.answer(answer)} AS {w.q(milestone.id + '__met')}")
         evidence = w.q(milestone.id + "__evidence")
-        collapsed = w.dialect.collapse_spaces.format(w.spaced(evidence))
-        normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.s(SURROUNDING)})"
+        # As evidence.normalise_evidence: without the characters that show nothing (TRANSLATE to nothing drops them).
+        visible = f"TRANSLATE({evidence}, {w.q('invisible')}, '')"
+        collapsed = w.dialect.collapse_spaces.format(w.spaced(visible))
+        normalised = f"{w.dialect.trim_function}({w.lower(collapsed)}, {w.chars(EVIDENCE_SURROUNDING)})"
         # Printable ASCII between a letter or digit at each end, no double space: only LOWER changes it.
         plain = f"{evidence} NOT LIKE '%  %' AND {w.dialect.matches.format(evidence, w.s(PLAIN_EVIDENCE))}"
         items.append(

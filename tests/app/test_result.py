@@ -84,6 +84,43 @@ def test_every_milestone_has_its_status_and_reason(client: FlaskClient) -> None:
     assert html.count('class="status status--') >= 16
 
 
+@pytest.mark.parametrize(
+    ("evidence", "verified"),
+    [
+        pytest.param("\u201csee CRM\u201d", False, id="curly-quoted-see-crm"),
+        pytest.param("\u201cTBD\u201d", False, id="curly-quoted-tbd"),
+        pytest.param("\u00ab \u00e0 venir \u00bb", False, id="guillemets-a-venir"),
+        pytest.param("\u201efolgt\u201c", False, id="german-quotes-folgt"),
+        pytest.param("\u201cEmail from the CFO\u201d", True, id="real-evidence-in-curly-quotes"),
+    ],
+)
+def test_pasted_placeholders_verify_nothing(client: FlaskClient, evidence: str, verified: bool) -> None:
+    """What Word pastes: “see CRM” is a placeholder as "see CRM" is."""
+    answers = {"budget-confirmed.met": "yes", "budget-confirmed.evidence": evidence, "budget-confirmed.date": RECENT}
+    html = _result(client, {**DISCOVERY_DONE, **answers})
+    assert html.count("Verified by: ") == 2 + verified  # Discovery's two outcomes, and this one only when it counts
+
+
+@pytest.mark.parametrize(
+    "evidence",
+    [
+        pytest.param("\u200b" * 5, id="zero-width-spaces"),
+        pytest.param("\u00ad" * 4, id="soft-hyphens"),
+        pytest.param("\ufeff" * 4, id="byte-order-marks"),
+        pytest.param("\u200b\u200bTBD", id="zero-width-spaces-before-tbd"),
+    ],
+)
+def test_invisible_evidence_is_refused_at_the_form_and_kept_as_typed(client: FlaskClient, evidence: str) -> None:
+    """The text rule refuses what shows nothing (the audit's evidence rule reads such a cell as no evidence): the
+    form answers with the problem at the evidence, and what was typed is kept."""
+    answers = {"budget-confirmed.met": "yes", "budget-confirmed.evidence": evidence, "budget-confirmed.date": RECENT}
+    response = post_form(client, {**DISCOVERY_DONE, **answers})
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    assert "Verified by: " not in html and 'href="#budget-confirmed.evidence"' in html
+    assert "Reply to the recap email of 3 March" in html
+
+
 def test_outcomes_verified_in_later_stages_are_listed(client: FlaskClient) -> None:
     html = _result(client, {"contract-signed.met": "yes", "contract-signed.evidence": "Signed order form in DocuSign"})
     assert "Already verified in later stages" in html

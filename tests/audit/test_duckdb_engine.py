@@ -178,7 +178,10 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "nee",
         " ja",
     ],
-    "evidence": ["", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"],
+    "evidence": [
+        *("", " ", "TBD", "Email from the CFO", "n/a.", "İİİ", "ab", "see   crm", "signed PDF, 2027-02-03"),
+        *("\u201csee CRM\u201d", "\u00ab \u00e0 venir \u00bb", "\u200b" * 5, "\u200b\u200bTBD", "PO\u00ad4711"),
+    ],
     "date": [
         "",
         "2027-03-01",
@@ -683,3 +686,42 @@ def test_evidence_dated_at_the_ends_of_the_calendar(capsys: pytest.CaptureFixtur
     assert_same_outputs(python, duckdb)
     assert "audited with the Python engine" not in duckdb.err
     assert "Deals assessed: 3\n" in python.out and "Deals ahead of their evidence: 3 " in python.out
+
+
+# Evidence pasted from Word or a mail: placeholders in typographic quotes, characters that show nothing, and real
+# evidence among them. Each row claims Qualifying, reached when Discovery's two outcomes are verified: the
+# meeting's is, the pain's depends on the evidence pasted.
+PASTED_EVIDENCE = {
+    "\u201csee CRM\u201d": False,
+    "\u201cTBD\u201d": False,
+    "\u00ab \u00e0 venir \u00bb": False,
+    "\u201efolgt\u201c": False,
+    "\u200b" * 5: False,
+    "\u00ad" * 4: False,
+    "\ufeff" * 4: False,
+    "\u200b\u200bTBD": False,
+    "\u201cReply to the recap email\u201d": True,
+    "Reply\u200b to the recap email": True,
+}
+
+
+def test_pasted_evidence_is_read_alike_by_both_engines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """“see CRM” in Word's quotes, or zero-width spaces alone, verify nothing in either engine, and both write the
+    same files."""
+    source = tmp_path / "pipeline.csv"
+    header = ["deal", "stage", "amount", "pain-confirmed", "pain-confirmed.evidence", "pain-confirmed.date"]
+    header += ["next-meeting-accepted", "next-meeting-accepted.evidence", "next-meeting-accepted.date"]
+    meeting = ["yes", "Accepted invitation, attendees listed", "2027-02-21"]
+    rows = [header]
+    rows += [
+        [f"D{n}", "Qualifying", "1000", "yes", text, "2027-02-20", *meeting] for n, text in enumerate(PASTED_EVIDENCE)
+    ]
+    write_rows(source, rows)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err
+    with (python.folder / "audit.csv").open(encoding="utf-8", newline="") as handle:
+        verified = {row["deal"]: row["verified_stage"] for row in csv.DictReader(handle)}
+    assert verified == {
+        f"D{index}": "Qualifying" if counts else "Discovery" for index, counts in enumerate(PASTED_EVIDENCE.values())
+    }

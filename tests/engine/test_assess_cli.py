@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from playbook_cli.main import main
+from sales_process.deal_verdict import weighted_cents
 from tests.engine.golden import GOLDEN, assert_golden
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -444,3 +445,24 @@ def test_the_installed_command_runs_end_to_end(command: list[str], tmp_path: Pat
         refused.stderr
         == f"{bad}:1:12: error: 'amount': -1 is negative; an amount must be zero or more\n1 error found.\n"
     )
+
+
+# Amounts a rep types with more than cents, weighted at Discovery's 10%: the JSON says what audit.csv says.
+WEIGHTED_TO_THE_CENT = [
+    pytest.param("120000.555", 12000.06, id="float-error-below-the-cent"),  # 12000.055499999999 unrounded
+    pytest.param("1234.565", 123.46, id="float-error-above-the-cent"),  # 123.45650000000002
+    pytest.param("99999.99", 10000.0, id="rounds-up-to-whole"),  # 9999.999
+    pytest.param("33333.33", 3333.33, id="rounds-down"),  # 3333.3330000000005
+]
+
+
+@pytest.mark.parametrize(("amount", "weighted"), WEIGHTED_TO_THE_CENT)
+def test_json_weighs_amounts_to_the_cent_as_the_audit_does(
+    amount: str, weighted: float, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deal = tmp_path / "deal.json"
+    deal.write_text(json.dumps({"deal": "Contoso", "claimed_stage": "discovery", "amount": amount}), encoding="utf-8")
+    result = _assess_json([str(deal), "--process", str(DEFAULT_PROCESS), "--as-of", "2027-03-01"], capsys)
+    assert result["weighted_amount"] == {"claimed": weighted, "verified": weighted, "currency": None}
+    cents = weighted_cents(float(amount), 10)  # the audit's rounding, per deal, half to even
+    assert cents is not None and weighted == cents / 100

@@ -20,7 +20,7 @@ from tests.engine.factory import AS_OF, EVIDENCE, milestone, process, stage
 pytestmark = pytest.mark.slow  # hundreds of generated deals per property: ./scripts/test --quick leaves it out
 
 PROPERTIES = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-EVIDENCE_TEXTS = [None, "", "  ", "TBD", "n/a.", "see CRM", "abc", EVIDENCE, "PO 4711"]
+EVIDENCE_TEXTS = [None, "", "  ", "TBD", "n/a.", "see CRM", "\u201cTBD\u201d", "\u200b" * 5, "abc", EVIDENCE, "PO 4711"]
 
 
 @st.composite

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import unicodedata
 
 import pytest
 
 from sales_process.deal import Answer
 from sales_process.engine import Status, milestone_status
-from sales_process.evidence import PLACEHOLDERS, normalise_evidence
+from sales_process.evidence import INVISIBLE, PLACEHOLDERS, normalise_evidence
 from sales_process.model import Milestone
 from tests.engine.factory import AS_OF, EVIDENCE, milestone
 
@@ -175,6 +177,31 @@ def test_abbreviated_placeholders_are_not_evidence(text: str) -> None:
     assert _status_of(text) is Status.NO_EVIDENCE
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("\u200b" * 5, id="zero-width-spaces"),
+        pytest.param("\u00ad" * 4, id="soft-hyphens"),
+        pytest.param("\ufeff" * 4, id="byte-order-marks"),
+        pytest.param("\u200c\u200d\u2060\u200e\u200f", id="joiners-and-direction-marks"),
+        pytest.param("\u2063\U000e0041\U000e0042\U000e0043", id="invisible-separator-and-tags"),
+        pytest.param(" \u200b\u00a0\u200b ", id="invisible-among-white-space"),
+    ],
+)
+def test_evidence_of_invisible_characters_alone_is_blank(text: str) -> None:
+    """Pasted text can carry characters that show nothing; evidence of them alone names nothing."""
+    status, reason = milestone_status(PLAIN, Answer(met=True, evidence=text), AS_OF)
+    assert status is Status.NO_EVIDENCE
+    assert reason == "Marked as met but no evidence was named; name the record: The record of plain."
+
+
+def test_the_invisible_characters_are_the_format_characters() -> None:
+    """INVISIBLE, written out, holds every format character (Cf, the soft hyphen among them) this Python knows of."""
+    assert all(unicodedata.category(character) in ("Cf", "Cn") for character in INVISIBLE)
+    known = {chr(point) for point in range(sys.maxunicode + 1) if unicodedata.category(chr(point)) == "Cf"}
+    assert known <= set(INVISIBLE) and "\u00ad" in INVISIBLE
+
+
 def _status_of(evidence: str) -> Status:
     return milestone_status(PLAIN, Answer(met=True, evidence=evidence), AS_OF)[0]
 
@@ -195,6 +222,18 @@ def _status_of(evidence: str) -> Status:
         pytest.param("**{}**", id="markdown-bold"),
         pytest.param("- {} -", id="dashes"),
         pytest.param("_{}_;:,?", id="underscores-and-more"),
+        # Quotation marks as Word and other languages write them, pasted with the placeholder.
+        pytest.param("\u201c{}\u201d", id="curly-double-quotes"),
+        pytest.param("\u2018{}\u2019", id="curly-single-quotes"),
+        pytest.param("\u201e{}\u201c", id="german-low-quotes"),
+        pytest.param("\u00ab\u00a0{}\u00a0\u00bb", id="guillemets-with-no-break-spaces"),
+        pytest.param("\u2039{upper}\u203a.", id="single-guillemets"),
+        pytest.param("\u300c{}\u300d", id="cjk-corner-brackets"),
+        pytest.param("(\u201c{title}\u201d)", id="curly-quotes-in-parentheses"),
+        # Characters that show nothing, pasted around or inside it.
+        pytest.param("\u200b\u200b{}", id="zero-width-spaces-before"),
+        pytest.param("\ufeff{}\u00ad", id="byte-order-mark-and-soft-hyphen"),
+        pytest.param("\u201c{}\u200d\u201d", id="zero-width-joiner-inside-curly-quotes"),
     ],
 )
 def test_every_placeholder_is_not_evidence(placeholder: str, dress: str) -> None:
@@ -233,7 +272,10 @@ def test_inner_white_space_is_collapsed_before_matching(text: str) -> None:
         pytest.param("邮件确", Status.NO_EVIDENCE, id="3-cjk-characters"),
         pytest.param("Größe", Status.VERIFIED, id="accented-latin"),
         pytest.param("📧📞📝✅", Status.VERIFIED, id="4-emoji"),
-        pytest.param("«né»", Status.VERIFIED, id="guillemets-are-not-stripped"),
+        pytest.param("«né»", Status.NO_EVIDENCE, id="guillemets-are-stripped-as-quotes-are"),
+        pytest.param("\u201cPO 4711\u201d", Status.VERIFIED, id="real-evidence-in-curly-quotes"),
+        pytest.param("PO\u200b 4711", Status.VERIFIED, id="real-evidence-with-a-zero-width-space"),
+        pytest.param("a\u00adb\u200bc", Status.NO_EVIDENCE, id="3-visible-characters"),
     ],
 )
 def test_evidence_length_and_characters(text: str, expected: Status) -> None:

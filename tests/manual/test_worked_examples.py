@@ -4,6 +4,7 @@ page prints is a line the command prints."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -296,3 +297,22 @@ def test_the_audit_pages_closed_deals_example_is_what_the_audit_prints(
     start = printed.index(shown[0])
     assert printed[start : start + len(shown)] == shown
     assert "4 bad rows: 3 not assessed, and a won deal" in page and "Deals not assessed: 3" in printed
+
+
+def test_the_checking_pages_example_deal_says_a_bare_true_needs_evidence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The example deal's bare `true` is no_evidence, as the page says beside it, with the reason it quotes."""
+    page = (DOCS / "reps" / "checking-a-deal.md").read_text(encoding="utf-8")
+    deal = tmp_path / "deal.json"
+    deal.write_text(_block(page, "json", "## From the command line"), encoding="utf-8")
+    assert main(["assess", str(deal), "--process", str(ROOT / "process.yaml"), "--json"]) == 0
+    statuses = {item["id"]: item for item in json.loads(capsys.readouterr().out)["milestones"]}
+    bare = statuses["proposal-agreed-next-step"]
+    assert bare["status"] == "no_evidence"
+    assert bare["reason"].startswith("Marked as met but no evidence was named")
+    explained = " ".join(page.split("```json\n", 1)[1].split("```sh", 1)[0].split())
+    assert (
+        '`"proposal-agreed-next-step": true` above comes out `no_evidence` ("Marked as met but no evidence was named")'
+        in explained
+    )

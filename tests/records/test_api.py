@@ -517,6 +517,26 @@ def test_weighted_amounts_say_their_currency(
         assert shown["weighted_amount"]["currency"] == listed["weighted_amount"]["currency"] == currency
 
 
+@pytest.mark.parametrize("path", ["/api/assess", "{deal}/checks"])
+@pytest.mark.parametrize(
+    ("amount", "weighted"),
+    [
+        pytest.param("120000.555", 12000.06, id="float-error-below-the-cent"),  # 12000.055499999999 unrounded
+        pytest.param("1234.565", 123.46, id="float-error-above-the-cent"),
+        pytest.param("99999.99", 10000.0, id="rounds-up-to-whole"),
+    ],
+)
+def test_weighted_amounts_are_rounded_to_the_cent_as_the_audit_rounds_them(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, amount: str, weighted: float
+) -> None:
+    client = records_app.test_client()
+    deal_id = client.post("/api/deals", headers=tokens["ana"], json={"name": "N"}).get_json()["id"]
+    body = {"amount": amount, "claimed_stage": "discovery", "milestones": {}}
+    answer = client.post(path.format(deal=f"/api/deals/{deal_id}"), headers=tokens["ana"], json=body).get_json()
+    verdict = answer.get("verdict", answer)
+    assert (verdict["weighted_amount"]["claimed"], verdict["weighted_amount"]["verified"]) == (weighted, weighted)
+
+
 @pytest.mark.parametrize(
     ("path", "told"),
     [

@@ -21,7 +21,7 @@ from pipeline_audit.columns import plan_columns
 from pipeline_audit.data_rows import DataRows
 from playbook_cli.main import main
 from sales_process.crm import resolve_mapping
-from sales_process.evidence import PLACEHOLDERS, SURROUNDING, WHITESPACE
+from sales_process.evidence import EVIDENCE_SURROUNDING, INVISIBLE, PLACEHOLDERS, WHITESPACE
 from sales_process.loader import load_process
 from sales_process.model import Crm, CrmColumns, CrmMilestone, Milestone, Process, Stage
 from sales_process.outcome import process_outcome_rule
@@ -85,6 +85,11 @@ EVIDENCE_SAMPLES = (
     "UN\u212aNOWN",
     "true.",
     "a\u0085b",
+    "\u201csee CRM\u201d",
+    "\u00ab \u00e0 venir \u00bb",
+    "\u200b" * 5,
+    "\u200b\u200bTBD",
+    "PO\u00ad4711",
 )
 # Buyers as `playbook deals export` writes them (`Name <email>`), names in any script, spaced in any white space.
 BUYER_NAMES = ("Dana Buyer", "Zoë O'Neil", "José\u00a0García", "李 华", "d", "Anne-Marie (CFO)", "x@y")
@@ -93,8 +98,10 @@ SAFE_TEXT = st.text(st.characters(blacklist_categories=["Cs"], blacklist_charact
 # The strategies every row draws from, built once: building a text strategy reads its alphabet into
 # interval sets, which cost the test more than drawing from it.
 SPACING = st.text(st.sampled_from(WHITESPACE), max_size=2)
-BEFORE_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING), max_size=2)
-AFTER_PLACEHOLDER = st.text(st.sampled_from(SURROUNDING + WHITESPACE), max_size=2)
+# Characters that show nothing, pasted around a placeholder: some of evidence.INVISIBLE, from each end of it.
+PASTED = "".join(sorted({*INVISIBLE[:2], "\u200b", "\u200d", "\u2060", "\u2066", "\ufeff", *INVISIBLE[-2:]}))
+BEFORE_PLACEHOLDER = st.text(st.sampled_from(EVIDENCE_SURROUNDING + PASTED), max_size=2)
+AFTER_PLACEHOLDER = st.text(st.sampled_from(EVIDENCE_SURROUNDING + WHITESPACE + PASTED), max_size=2)
 PLACEHOLDER_WORDS = st.sampled_from(sorted(PLACEHOLDERS))
 LOST = st.sampled_from(sorted(LOST_WORDS))
 # With the spellings read through vocabulary.answer_word (punctuation around the word, N/A, a mark and its word)
@@ -745,6 +752,50 @@ def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.C
         None,
         "not_met",
     ]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+# Evidence pasted from Word, a mail or a web page: placeholders in typographic quotes, characters that show nothing.
+PASTED_EVIDENCE = [
+    pytest.param("\u201csee CRM\u201d", "no_evidence", id="curly-quoted-see-crm"),
+    pytest.param("\u201cTBD\u201d", "no_evidence", id="curly-quoted-tbd"),
+    pytest.param("\u2018tbd\u2019", "no_evidence", id="curly-single-quoted-tbd"),
+    pytest.param("\u00ab \u00e0 venir \u00bb", "no_evidence", id="guillemets-a-venir"),
+    pytest.param("\u00ab\u202f\u00c0 VENIR\u202f\u00bb", "no_evidence", id="guillemets-narrow-spaces-upper-case"),
+    pytest.param("\u201efolgt\u201c", "no_evidence", id="german-quotes-folgt"),
+    pytest.param("\u300cTBD\u300d", "no_evidence", id="cjk-corner-brackets"),
+    pytest.param("\u200b" * 5, "no_evidence", id="zero-width-spaces"),
+    pytest.param("\u00ad" * 4, "no_evidence", id="soft-hyphens"),
+    pytest.param("\ufeff" * 4, "no_evidence", id="byte-order-marks"),
+    pytest.param("\u200b\u200bTBD", "no_evidence", id="zero-width-spaces-before-tbd"),
+    pytest.param("T\u200dB\u2060D", "no_evidence", id="joiners-inside-tbd"),
+    pytest.param("\U000e0001\U000e0041\U000e0042\U000e007f", "no_evidence", id="tags"),
+    pytest.param("a\u00adb\u200bc", "no_evidence", id="3-visible-characters"),
+    pytest.param("\u201cPO 4711\u201d", "verified", id="real-evidence-in-curly-quotes"),
+    pytest.param("\u200bReply\u00adto the recap\u200b", "verified", id="real-evidence-with-invisible-characters"),
+    pytest.param("\u00abd'accord\u00bb du client", "verified", id="real-evidence-quoting"),
+]
+
+
+@pytest.mark.parametrize(("evidence", "status"), PASTED_EVIDENCE)
+def test_pasted_evidence_is_read_alike_by_the_sql(
+    postgres: psycopg.Connection[Any], evidence: str, status: str
+) -> None:
+    """A placeholder in typographic quotes is a placeholder, and evidence of characters that show nothing is
+    blank, in the engine and in the statement on DuckDB and PostgreSQL: no milestone verified by “see CRM”."""
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", ("D",)),
+        Column("stage", "text", ("Discovery",)),
+        Column("amount", "text", ("1000",)),
+        Column("pain-confirmed", "text", ("yes",)),
+        Column("pain-confirmed.evidence", "text", (evidence,)),
+        Column("pain-confirmed.date", "text", ("2027-02-01",)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert expected["D"][-len(process.milestones())] == status
     case = Case(process, columns)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
