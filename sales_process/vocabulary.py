@@ -568,6 +568,11 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):
             meant = number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES})
+            if "," not in number:  # 1.200.000: points between the thousands, and no decimals
+                raise DecimalCommaError(
+                    f"{shown(typed)} has points between its thousands (as German, Dutch or Italian write amounts); "
+                    f"write it like {meant}"
+                )
             raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like {meant}")
         raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
     return float(number.replace(",", "").translate({ord(c): None for c in GROUP_SPACES + APOSTROPHES}))
