@@ -868,7 +868,31 @@ def parse_iso_date(value: object) -> dt.date:
         return date
     if isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
-    raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+    raise ValueError(_not_iso(value))
+
+
+def _not_iso(value: object) -> str:
+    """Why a value is no YYYY-MM-DD date: for a date written another way, the day (or days) it stands for."""
+    readings = {order: _date_or_none(value, order) for order in DateOrder}
+    day_first, month_first = readings[DateOrder.DAY_FIRST], readings[DateOrder.MONTH_FIRST]
+    if readings[DateOrder.AUTO] is None and day_first and month_first and day_first != month_first:
+        return (
+            f"{shown(value)} is not a date written YYYY-MM-DD: read day first it is {day_first}, "
+            f"month first {month_first}; write the one you mean"
+        )
+    date = readings[DateOrder.AUTO] or day_first or month_first
+    if date is not None:
+        return f"{shown(value)} is not a date written YYYY-MM-DD; write {date} if that is the day you mean"
+    return f"{shown(value)} is not a date; {DATE_HINT}"
+
+
+def _date_or_none(value: object, order: DateOrder) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_date(value, order)
+    except ValueError:
+        return None
 
 
 def _in_order(text: str, year: int, month: int, day: int, other: DateOrder) -> dt.date:

@@ -395,7 +395,8 @@ def test_unreadable_files_exit_1(
     [
         pytest.param(
             ["ok.json", "--as-of", "03/01/2027"],
-            "argument --as-of: '03/01/2027' is not a date; write it as YYYY-MM-DD",
+            "argument --as-of: '03/01/2027' is not a date written YYYY-MM-DD: read day first it is 2027-01-03, "
+            "month first 2027-03-01; write the one you mean",
             id="non-iso-as-of",
         ),
         pytest.param(
