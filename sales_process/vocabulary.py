@@ -153,11 +153,13 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for word in words
     for case in (str.lower, str.capitalize, str.upper)
 }
-YES_NO_HINT = (
-    "write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
+_READ_TOO = (
+    "1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
-    "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)"
+    "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH"
 )
+YES_NO_HINT = f"write yes or no, or leave it blank (true/false, {_READ_TOO})"  # a cell, which blank leaves unanswered
+TRUE_FALSE_HINT = f"write true or false (yes/no, {_READ_TOO})"  # a deal's 'met': never blank
 
 
 def answer_word(text: str) -> str:
@@ -167,14 +169,14 @@ def answer_word(text: str) -> str:
     return "" if word in NOT_ANSWERED else word
 
 
-def parse_yes_no(value: object) -> bool | None:
-    """A milestone answer: True, False, or None when blank (unanswered)."""
+def parse_yes_no(value: object, hint: str = YES_NO_HINT) -> bool | None:
+    """A milestone answer: True, False, or None when blank (unanswered); `hint` ends the error of another value."""
     if isinstance(value, bool):
         return value
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {YES_NO_HINT}")
+        raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {hint}")
     word = answer_word(value)
     if not word:
         return None
@@ -182,7 +184,7 @@ def parse_yes_no(value: object) -> bool | None:
         return True
     if word in NO_WORDS:
         return False
-    raise ValueError(f"{shown(value)} is not yes or no; {YES_NO_HINT}")
+    raise ValueError(f"{shown(value)} is not yes or no; {hint}")
 
 
 # --- amounts ---------------------------------------------------------------------------------
