@@ -109,9 +109,20 @@ _KINDS = {
 _CUT_BY_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)$")
 
 
+def _json_file(filename: str, lines: list[str]) -> bool:
+    """A .json file, or one of no YAML name (standard input) that starts as JSON does, with { or [."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        return True
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return not name.endswith((".yaml", ".yml")) and first.startswith(("{", "["))
+
+
 class _Builder:
     def __init__(self, filename: str, lines: list[str]) -> None:
         self.filename = filename
+        # Read as YAML (JSON is YAML), but told in the words of the format the file is in.
+        self.format = "JSON" if _json_file(filename, lines) else "YAML"
         self.lines = lines
         self.constructor = SafeConstructor()
         self.result = LocatedData(None)
@@ -230,7 +241,10 @@ class _Builder:
             hashable_key = key if isinstance(key, str) else str(key)
             if hashable_key in first_seen:
                 if not second_item:
-                    self.error(key_node.start_mark, _duplicate(hashable_key, first_seen[hashable_key], loc, value_node))
+                    self.error(
+                        key_node.start_mark,
+                        _duplicate(hashable_key, first_seen[hashable_key], key_node, loc, value_node, self.format),
+                    )
                 # A second 'id' in a list's item is the next item without its '- ': its other keys repeat too.
                 if not second_item and hashable_key == "id" and bool(loc) and isinstance(loc[-1], int):
                     second_item = True
@@ -245,14 +259,18 @@ class _Builder:
         return result
 
 
-def _duplicate(key: str, first: Mark, loc: Loc, value: Node) -> str:
+def _duplicate(key: str, first: Mark, key_node: Node, loc: Loc, value: Node, file_format: str) -> str:
     """The error for a key given twice in one mapping; a second `id` in a list's item is told as a missing '- '."""
     if key == "id" and loc and isinstance(loc[-1], int) and isinstance(value, ScalarNode):
         return (
             f"a second 'id' in the item that starts at line {first.line}: if '{value.value}' is a new item, "
             f"start its line with '- ' (write '- id: {value.value}', indented as the item above)"
         )
-    return f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one"
+    where = (
+        f"column {first.column} of this line" if first.line == _mark(key_node.start_mark).line else f"line {first.line}"
+    )
+    reader = "a JSON reader" if file_format == "JSON" else "YAML"
+    return f"duplicate key '{key}' (first at {where}); {reader} would silently keep only the last one, so merge or remove one"
 
 
 class _TooBig(Exception):

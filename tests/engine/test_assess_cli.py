@@ -288,7 +288,7 @@ milestones:
         pytest.param(
             "deal.json",
             '{"deal": "A", "deal": "B", "milestones": {"nope": true}}',
-            "deal.json:1:15: error: duplicate key 'deal' (first at line 1); YAML would silently keep only the last one, so merge or remove one\n"
+            "deal.json:1:15: error: duplicate key 'deal' (first at column 2 of this line); a JSON reader would silently keep only the last one, so merge or remove one\n"
             "deal.json:1:43: error: unknown milestone 'nope'\n2 errors found.\n",
             id="duplicate-key-and-other-problems",
         ),
