@@ -22,6 +22,7 @@ from sales_process.engine import assess
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.report import assessment_json, assessment_text
 from sales_process.wording import path_problem
+from sales_process.yaml_source import MAX_FILE_BYTES, refuse_oversized
 
 EXAMPLE = """example:
   playbook assess deal.json --as-of 2027-03-01 --json
@@ -50,6 +51,9 @@ def _read_deal(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
     try:
+        size = Path(name).stat().st_size
+        if size > MAX_FILE_BYTES:  # refused without reading gigabytes into memory
+            refuse_oversized(size, name, "deal")
         return Path(name).read_bytes()
     except OSError as error:
         raise InvalidFile([Diagnostic(name, None, None, "error", path_problem(error))]) from None

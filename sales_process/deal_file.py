@@ -8,7 +8,7 @@ from sales_process.deal import Deal, parse_deal
 from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile, InvalidInput
-from sales_process.yaml_source import LocatedData, read_located_yaml
+from sales_process.yaml_source import LocatedData, read_located_yaml, refuse_oversized
 
 _NOT_JSON = object()
 
@@ -35,7 +35,9 @@ def _json_syntax_error(text: str, filename: str) -> InvalidFile | None:
 
 def _read(text: str, filename: str) -> LocatedData:
     try:
-        located = read_located_yaml(text, filename, empty_hint='; a deal is an object such as {"milestones": {}}')
+        located = read_located_yaml(
+            text, filename, empty_hint='; a deal is an object such as {"milestones": {}}', what="deal"
+        )
     except InvalidFile as yaml_error:
         # Valid JSON that YAML cannot read (tabs used as indentation): take it, without positions.
         data = _json(text)
@@ -51,6 +53,7 @@ def _read(text: str, filename: str) -> LocatedData:
 
 def parse_deal_file(raw: bytes, filename: str, process: Process) -> Deal:
     """Parse and validate a deal file's bytes; raise InvalidFile with every problem."""
+    refuse_oversized(len(raw), filename, "deal")
     located = _read(decode_text(raw, filename), filename)
     if located.data is None and located.errors:
         raise InvalidFile(located.errors)
