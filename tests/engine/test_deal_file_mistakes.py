@@ -120,7 +120,7 @@ def test_a_process_file_far_over_a_process_size_is_refused_unread() -> None:
     with pytest.raises(InvalidFile) as caught:
         parse_process(b"x:\n" * 4_000_000, "process.yaml")
     assert [str(d) for d in caught.value.diagnostics] == [
-        "process.yaml:1:1: error: the file is 11.4 MB; a process file is at most 10 MB (one process takes a few "
+        "process.yaml:1:1: error: the file is 11.4 MB; a process file is at most 10 MB (one process takes tens of "
         "kB), so it is not read: check that it is the process file you meant"
     ]
 
