@@ -462,9 +462,9 @@ class RowReader:
             problems.append(f"{AMOUNT}: {error}, or run the audit {flag} if that is how the file writes thousands")
             return None
         except DecimalCommaError:
-            problems.append(
-                f"{AMOUNT}: {shown(cells[self.plan.amount].strip())} looks like a decimal comma; pass --decimal-comma (or set crm.decimal_comma)"
-            )
+            typed = cells[self.plan.amount].strip()
+            written = "has points between its thousands" if "," not in typed else "looks like a decimal comma"
+            problems.append(f"{AMOUNT}: {shown(typed)} {written}; pass --decimal-comma (or set crm.decimal_comma)")
             return None
         except ValueError as error:
             problems.append(f"{AMOUNT}: {error}")

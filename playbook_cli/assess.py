@@ -17,11 +17,12 @@ from playbook_cli.common import (
     report,
 )
 from sales_process import clock
-from sales_process.deal_file import parse_deal_file
+from sales_process.deal_file import parse_deal_file, refuse_a_table
 from sales_process.engine import assess
 from sales_process.problems import Diagnostic, InvalidFile
 from sales_process.report import assessment_json, assessment_text
 from sales_process.wording import path_problem
+from sales_process.yaml_source import MAX_FILE_BYTES, refuse_oversized
 
 EXAMPLE = """example:
   playbook assess deal.json --as-of 2027-03-01 --json
@@ -50,6 +51,11 @@ def _read_deal(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()
     try:
+        size = Path(name).stat().st_size
+        if size > MAX_FILE_BYTES:  # told what it is without reading gigabytes into memory
+            with Path(name).open("rb") as file:
+                refuse_a_table(file.read(4096), name)
+            refuse_oversized(size, name, "deal")
         return Path(name).read_bytes()
     except OSError as error:
         raise InvalidFile([Diagnostic(name, None, None, "error", path_problem(error))]) from None

@@ -114,10 +114,18 @@ def host_address(text: str) -> str:
     return text
 
 
+# Every problem of a real file is printed at once; a file that is not what the command reads (a log, an export)
+# could give one per line, hundreds of thousands: the first ones say what the file is.
+MAX_PRINTED_PROBLEMS = 100
+
+
 def report(error: InvalidFile) -> None:
-    """Print every diagnostic of an invalid file on standard error."""
-    for diagnostic in error.diagnostics:
+    """Print the diagnostics of an invalid file on standard error: all of them, up to MAX_PRINTED_PROBLEMS."""
+    for diagnostic in error.diagnostics[:MAX_PRINTED_PROBLEMS]:
         print(diagnostic, file=sys.stderr)
+    if len(error.diagnostics) > MAX_PRINTED_PROBLEMS:
+        more = len(error.diagnostics) - MAX_PRINTED_PROBLEMS
+        print(f"… and {plural(more, 'more problem')}, not shown", file=sys.stderr)
     errors = sum(1 for d in error.diagnostics if d.severity == "error")
     print(f"{plural(errors, 'error')} found.", file=sys.stderr)
 

@@ -16,6 +16,7 @@ from sales_process.requirement import process_segments
 from sales_process.suggest import did_you_mean, is_typo_of
 from sales_process.text import text_problem
 from sales_process.vocabulary import (
+    TRUE_FALSE_HINT,
     Money,
     given_currency,
     parse_currency,
@@ -412,11 +413,14 @@ def _met(raw: Mapping[str, object], loc: Loc, problems: list[Problem]) -> bool |
         problems.append(Problem(loc, f"the answer to '{loc[-1]}' needs 'met': true or false"))
         return None
     value = raw["met"]
+    # null in place of the whole answer leaves a milestone unanswered (as leaving it out does); 'met' itself is
+    # the rep's answer, true or false: a blank or null one is refused, with the way to leave it unanswered.
+    unanswered = f"to leave '{loc[-1]}' unanswered, give it null in place of the whole answer, or leave it out"
     try:
-        met = parse_yes_no(value) if isinstance(value, (bool, str)) else _one_or_zero(value)
+        met = parse_yes_no(value, TRUE_FALSE_HINT) if isinstance(value, (bool, str)) else _one_or_zero(value)
     except ValueError as error:
-        problems.append(Problem((*loc, "met"), f"'met': {error}"))
+        problems.append(Problem((*loc, "met"), f"'met': {error}; {unanswered}"))
         return None
     if met is None:
-        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {described(value)}"))
+        problems.append(Problem((*loc, "met"), f"'met' must be true or false, got {described(value)}; {unanswered}"))
     return met

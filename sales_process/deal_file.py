@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 from sales_process.deal import Deal, parse_deal
 from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile, InvalidInput
-from sales_process.yaml_source import LocatedData, read_located_yaml
+from sales_process.yaml_source import LocatedData, read_located_yaml, refuse_oversized
 
 _NOT_JSON = object()
 
@@ -35,7 +37,9 @@ def _json_syntax_error(text: str, filename: str) -> InvalidFile | None:
 
 def _read(text: str, filename: str) -> LocatedData:
     try:
-        located = read_located_yaml(text, filename, empty_hint='; a deal is an object such as {"milestones": {}}')
+        located = read_located_yaml(
+            text, filename, empty_hint='; a deal is an object such as {"milestones": {}}', what="deal"
+        )
     except InvalidFile as yaml_error:
         # Valid JSON that YAML cannot read (tabs used as indentation): take it, without positions.
         data = _json(text)
@@ -49,8 +53,40 @@ def _read(text: str, filename: str) -> LocatedData:
     return located
 
 
+# A table's first line: three or more headers between one delimiter (a CRM export), and no YAML key (`deal: A, B, C`).
+_HEADERS = re.compile(r"^(?![{\[#-])(?!.*:(\s|$))[^,;\t]+(?P<delimiter>[,;\t])[^,;\t]+(?P=delimiter)[^,;\t]+")
+_TABLE_SUFFIXES = (".csv", ".tsv", ".xlsx", ".xls")
+
+
+def refuse_a_table(raw: bytes, filename: str) -> None:
+    """A CRM export given as a deal file (a .csv name, or a first line of headers): say which command reads it.
+    `raw` is the file, or its first kB."""
+    if filename.lower().endswith(_TABLE_SUFFIXES):
+        what = f"this is {'a spreadsheet' if filename.lower().endswith(('.xlsx', '.xls')) else 'a CSV export'}, a table of deals"
+    else:
+        first = next((line.strip() for line in raw[:4096].decode("utf-8", "replace").splitlines() if line.strip()), "")
+        if not _HEADERS.match(first):
+            return
+        what = "this looks like a CSV export, a table of deals (its first line is a row of headers)"
+    audit = f"playbook audit {shlex.quote(filename)}" if filename != "<stdin>" else "playbook audit FILE"
+    raise InvalidFile(
+        [
+            Diagnostic(
+                filename,
+                1,
+                1,
+                "error",
+                f"{what}; `playbook assess` reads one deal, as JSON or YAML "
+                f"(see `playbook assess --help`); to audit an export, run `{audit}`",
+            )
+        ]
+    )
+
+
 def parse_deal_file(raw: bytes, filename: str, process: Process) -> Deal:
     """Parse and validate a deal file's bytes; raise InvalidFile with every problem."""
+    refuse_a_table(raw, filename)
+    refuse_oversized(len(raw), filename, "deal")
     located = _read(decode_text(raw, filename), filename)
     if located.data is None and located.errors:
         raise InvalidFile(located.errors)

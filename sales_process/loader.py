@@ -19,7 +19,7 @@ from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
 from sales_process.rules import amounts_with_thousand_points, check_rules, empty_keys
 from sales_process.wording import path_problem
-from sales_process.yaml_source import LocatedData, read_located_yaml
+from sales_process.yaml_source import LocatedData, read_located_yaml, refuse_oversized
 
 Derived = TypeVar("Derived")
 
@@ -86,8 +86,11 @@ PARSED_VERSIONS = 16
 
 @lru_cache(maxsize=PARSED_VERSIONS)
 def _parsed(raw: bytes, filename: str) -> LoadedProcess:
+    refuse_oversized(len(raw), filename, "process")
     text = decode_text(raw, filename)
-    located = read_located_yaml(text, filename, empty_hint="; a process needs at least 'name' and 'stages'")
+    located = read_located_yaml(
+        text, filename, empty_hint="; a process needs at least 'name' and 'stages'", what="process"
+    )
     if located.data is None and located.errors:
         raise InvalidFile(located.errors)
     problems: list[Problem] = []
@@ -133,6 +136,7 @@ def load_process(path: str | Path) -> LoadedProcess:
     """Read and validate a process file; raise InvalidFile (also when it cannot be read)."""
     filename = str(path)
     try:
+        refuse_oversized(Path(path).stat().st_size, filename, "process")  # before reading gigabytes into memory
         raw = Path(path).read_bytes()
     except FileNotFoundError:
         if os.environ.get(PROCESS_ENV) == filename:

@@ -153,11 +153,13 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for word in words
     for case in (str.lower, str.capitalize, str.upper)
 }
-YES_NO_HINT = (
-    "write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
+_READ_TOO = (
+    "1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
-    "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)"
+    "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH"
 )
+YES_NO_HINT = f"write yes or no, or leave it blank (true/false, {_READ_TOO})"  # a cell, which blank leaves unanswered
+TRUE_FALSE_HINT = f"write true or false (yes/no, {_READ_TOO})"  # a deal's 'met': never blank
 
 
 def answer_word(text: str) -> str:
@@ -167,14 +169,14 @@ def answer_word(text: str) -> str:
     return "" if word in NOT_ANSWERED else word
 
 
-def parse_yes_no(value: object) -> bool | None:
-    """A milestone answer: True, False, or None when blank (unanswered)."""
+def parse_yes_no(value: object, hint: str = YES_NO_HINT) -> bool | None:
+    """A milestone answer: True, False, or None when blank (unanswered); `hint` ends the error of another value."""
     if isinstance(value, bool):
         return value
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {YES_NO_HINT}")
+        raise ValueError(f"{kind_of(value)} {shown(value)} is not yes or no; {hint}")
     word = answer_word(value)
     if not word:
         return None
@@ -182,7 +184,7 @@ def parse_yes_no(value: object) -> bool | None:
         return True
     if word in NO_WORDS:
         return False
-    raise ValueError(f"{shown(value)} is not yes or no; {YES_NO_HINT}")
+    raise ValueError(f"{shown(value)} is not yes or no; {hint}")
 
 
 # --- amounts ---------------------------------------------------------------------------------
@@ -568,6 +570,11 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):
             meant = number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES})
+            if "," not in number:  # 1.200.000: points between the thousands, and no decimals
+                raise DecimalCommaError(
+                    f"{shown(typed)} has points between its thousands (as German, Dutch or Italian write amounts); "
+                    f"write it like {meant}"
+                )
             raise DecimalCommaError(f"{shown(typed)} looks like an amount with a decimal comma; write it like {meant}")
         raise ValueError(f"{shown(typed)} is not an amount; {AMOUNT_HINT}")
     return float(number.replace(",", "").translate({ord(c): None for c in GROUP_SPACES + APOSTROPHES}))
@@ -863,7 +870,31 @@ def parse_iso_date(value: object) -> dt.date:
         return date
     if isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
-    raise ValueError(f"{shown(value)} is not a date; {DATE_HINT}")
+    raise ValueError(_not_iso(value))
+
+
+def _not_iso(value: object) -> str:
+    """Why a value is no YYYY-MM-DD date: for a date written another way, the day (or days) it stands for."""
+    readings = {order: _date_or_none(value, order) for order in DateOrder}
+    day_first, month_first = readings[DateOrder.DAY_FIRST], readings[DateOrder.MONTH_FIRST]
+    if readings[DateOrder.AUTO] is None and day_first and month_first and day_first != month_first:
+        return (
+            f"{shown(value)} is not a date written YYYY-MM-DD: read day first it is {day_first}, "
+            f"month first {month_first}; write the one you mean"
+        )
+    date = readings[DateOrder.AUTO] or day_first or month_first
+    if date is not None:
+        return f"{shown(value)} is not a date written YYYY-MM-DD; write {date} if that is the day you mean"
+    return f"{shown(value)} is not a date; {DATE_HINT}"
+
+
+def _date_or_none(value: object, order: DateOrder) -> dt.date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_date(value, order)
+    except ValueError:
+        return None
 
 
 def _in_order(text: str, year: int, month: int, day: int, other: DateOrder) -> dt.date:

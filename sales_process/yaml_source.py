@@ -23,6 +23,9 @@ from sales_process.yaml_mistakes import ODD_SPACES, explain_syntax_error, pasted
 
 MAX_VALUES = 100_000
 MAX_DEPTH = 64
+# A deal file or a process file takes a few kB (the API refuses a body over 1 MB): one over this is another file,
+# refused before it is read, since reading one of 83 MB took a GB of memory and printed a problem per line.
+MAX_FILE_BYTES = 10 * 1024 * 1024
 _STR_TAG = "tag:yaml.org,2002:str"
 _SAFE_SCALAR_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
@@ -109,14 +112,37 @@ _KINDS = {
 _CUT_BY_COMMENT = re.compile(r"[ \t]+(#[^\s#].*)$")
 
 
+def _json_file(filename: str, lines: list[str]) -> bool:
+    """A .json file, or one of no YAML name (standard input) that starts as JSON does, with { or [."""
+    name = filename.lower()
+    if name.endswith(".json"):
+        return True
+    first = next((line.strip() for line in lines if line.strip()), "")
+    return not name.endswith((".yaml", ".yml")) and first.startswith(("{", "["))
+
+
 class _Builder:
     def __init__(self, filename: str, lines: list[str]) -> None:
         self.filename = filename
+        # Read as YAML (JSON is YAML), but told in the words of the format the file is in.
+        self.format = "JSON" if _json_file(filename, lines) else "YAML"
         self.lines = lines
         self.constructor = SafeConstructor()
         self.result = LocatedData(None)
         self.errors: list[Diagnostic] = []
         self.values = 0
+        self.seen: set[int] = set()
+        self.aliased = False  # a node built twice: the file repeats values with aliases (*name)
+
+    def count(self, node: Node) -> None:
+        """Count a value or key against the budget (a key given twice counts too: its error is a line to print)."""
+        self.values += 1
+        if id(node) in self.seen:
+            self.aliased = True
+        else:
+            self.seen.add(id(node))
+        if self.values > MAX_VALUES:
+            raise _TooBig(node)
 
     def error(self, mark: yaml.Mark, message: str, loc: Loc | None = None) -> None:
         if loc is not None:
@@ -125,9 +151,7 @@ class _Builder:
         self.errors.append(Diagnostic(self.filename, position.line, position.column, "error", message))
 
     def build(self, node: Node, loc: Loc, depth: int) -> object:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _TooBig(node)
+        self.count(node)
         if depth > MAX_DEPTH:
             raise _TooDeep(node)
         self.result.value_marks.setdefault(loc, _mark(node.start_mark))
@@ -217,6 +241,7 @@ class _Builder:
         first_seen: dict[object, Mark] = {}
         second_item = False
         for key_node, value_node in node.value:
+            self.count(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.error(key_node.start_mark, "merge keys ('<<') are not supported; write the keys out in full")
                 continue
@@ -230,7 +255,10 @@ class _Builder:
             hashable_key = key if isinstance(key, str) else str(key)
             if hashable_key in first_seen:
                 if not second_item:
-                    self.error(key_node.start_mark, _duplicate(hashable_key, first_seen[hashable_key], loc, value_node))
+                    self.error(
+                        key_node.start_mark,
+                        _duplicate(hashable_key, first_seen[hashable_key], key_node, loc, value_node, self.format),
+                    )
                 # A second 'id' in a list's item is the next item without its '- ': its other keys repeat too.
                 if not second_item and hashable_key == "id" and bool(loc) and isinstance(loc[-1], int):
                     second_item = True
@@ -245,14 +273,18 @@ class _Builder:
         return result
 
 
-def _duplicate(key: str, first: Mark, loc: Loc, value: Node) -> str:
+def _duplicate(key: str, first: Mark, key_node: Node, loc: Loc, value: Node, file_format: str) -> str:
     """The error for a key given twice in one mapping; a second `id` in a list's item is told as a missing '- '."""
     if key == "id" and loc and isinstance(loc[-1], int) and isinstance(value, ScalarNode):
         return (
             f"a second 'id' in the item that starts at line {first.line}: if '{value.value}' is a new item, "
             f"start its line with '- ' (write '- id: {value.value}', indented as the item above)"
         )
-    return f"duplicate key '{key}' (first at line {first.line}); YAML would silently keep only the last one, so merge or remove one"
+    where = (
+        f"column {first.column} of this line" if first.line == _mark(key_node.start_mark).line else f"line {first.line}"
+    )
+    reader = "a JSON reader" if file_format == "JSON" else "YAML"
+    return f"duplicate key '{key}' (first at {where}); {reader} would silently keep only the last one, so merge or remove one"
 
 
 class _TooBig(Exception):
@@ -262,6 +294,24 @@ class _TooBig(Exception):
 
 class _TooDeep(_TooBig):
     pass
+
+
+def _too_many_values(aliased: bool, what: str) -> str:
+    """The error for a file over the node budget: aliases only when the file has them."""
+    if aliased:
+        return (
+            f"the file expands to more than {MAX_VALUES:,} values (aliases repeating aliases?); "
+            "write the values out instead of using aliases"
+        )
+    needs = _NEEDS.get(what, "far more than a deal or a process needs")
+    named = f"{what} file" if what in _NEEDS else "file"
+    return f"the file holds more than {MAX_VALUES:,} keys and values, {needs}: check that it is the {named} you meant"
+
+
+_NEEDS = {
+    "deal": "which no deal needs (a deal file holds one deal: at most an answer per milestone of the process)",
+    "process": "which no process needs (one of 20 stages of 10 milestones holds a few thousand)",
+}
 
 
 def _reader_error(error: yaml.reader.ReaderError, text: str, filename: str) -> Diagnostic:
@@ -336,8 +386,33 @@ def _odd_indentation(text: str, filename: str) -> list[Diagnostic]:
     return found
 
 
-def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> LocatedData:
-    """Parse one YAML document into plain data with marks.
+def refuse_oversized(size: int, filename: str, what: str) -> None:
+    """Raise InvalidFile for a file of more than MAX_FILE_BYTES, before it is read; `what` is "deal" or "process"."""
+    if size > MAX_FILE_BYTES:
+        raise InvalidFile(
+            [
+                Diagnostic(
+                    filename,
+                    1,
+                    1,
+                    "error",
+                    f"the file is {_megabytes(size)}; a {what} file is at most {_megabytes(MAX_FILE_BYTES)} "
+                    f"(one {what} takes {_TAKES.get(what, 'kB')}), so it is not read: check that it is the {what} file you meant",
+                )
+            ]
+        )
+
+
+_TAKES = {"deal": "a few kB", "process": "tens of kB"}  # the starter process.yaml: 13 kB
+
+
+def _megabytes(size: int) -> str:
+    """10 MB, 11.4 MB."""
+    return f"{size / (1024 * 1024):,.1f}".removesuffix(".0") + " MB"
+
+
+def read_located_yaml(text: str, filename: str, empty_hint: str = "", what: str = "file") -> LocatedData:
+    """Parse one YAML document into plain data with marks; `what` ("deal", "process") words a file too big.
 
     Syntax errors raise InvalidFile; problems with readable YAML (duplicate keys,
     unsafe tags) are collected in the result's `errors` so that later checks can
@@ -366,9 +441,7 @@ def read_located_yaml(text: str, filename: str, empty_hint: str = "") -> Located
             f"values are nested more than {MAX_DEPTH} levels deep (a recursive alias?); flatten the file",
         )
     except _TooBig as too_big:
-        builder.error(
-            too_big.node.start_mark,
-            f"the file expands to more than {MAX_VALUES:,} values (aliases repeating aliases?); write the values out instead of using aliases",
-        )
+        builder.error(too_big.node.start_mark, _too_many_values(builder.aliased, what))
+        builder.errors.insert(0, builder.errors.pop())  # the one that says what the file is, before its details
     builder.result.errors = builder.errors
     return builder.result

@@ -347,4 +347,7 @@ def test_null_is_accepted_exactly_where_the_openapi_schema_allows_it(
     response = client.post("/api/assess", json=body)
     assert response.status_code == (200 if _allows_null(schema) else 400), response.get_json()
     if response.status_code == 400:
-        assert response.get_json()["errors"][0]["message"] == "'met' must be true or false, got null"
+        assert response.get_json()["errors"][0]["message"] == (
+            "'met' must be true or false, got null; to leave 'pain-confirmed' unanswered, give it null in place of "
+            "the whole answer, or leave it out"
+        )

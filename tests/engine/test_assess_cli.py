@@ -274,7 +274,7 @@ milestones:
             BAD_YAML_DEAL,
             "deal.yaml:2:16: error: unknown stage 'Proposin'; did you mean 'Proposing'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)\n"
             "deal.yaml:4:3: error: unknown milestone 'pain-confirmd'; did you mean 'pain-confirmed'?\n"
-            "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)\n"
+            "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'budget-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n"
             "deal.yaml:5:42: error: '2027-02-30' is not a real calendar date; write it as YYYY-MM-DD\n"
             "deal.yaml:8:11: error: 'date': '03/01/2027' is ambiguous (day or month first?); write it as YYYY-MM-DD, e.g. 2027-03-01\n"
             "5 errors found.\n",
@@ -283,13 +283,13 @@ milestones:
         pytest.param(
             "deal.json",
             '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "sure"}\n  }\n}\n',
-            "deal.json:4:31: error: 'met': 'sure' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)\n1 error found.\n",
+            "deal.json:4:31: error: 'met': 'sure' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n1 error found.\n",
             id="json-deal-at-its-line",
         ),
         pytest.param(
             "deal.json",
             '{"deal": "A", "deal": "B", "milestones": {"nope": true}}',
-            "deal.json:1:15: error: duplicate key 'deal' (first at line 1); YAML would silently keep only the last one, so merge or remove one\n"
+            "deal.json:1:15: error: duplicate key 'deal' (first at column 2 of this line); a JSON reader would silently keep only the last one, so merge or remove one\n"
             "deal.json:1:43: error: unknown milestone 'nope'\n2 errors found.\n",
             id="duplicate-key-and-other-problems",
         ),
@@ -396,7 +396,8 @@ def test_unreadable_files_exit_1(
     [
         pytest.param(
             ["ok.json", "--as-of", "03/01/2027"],
-            "argument --as-of: '03/01/2027' is not a date; write it as YYYY-MM-DD",
+            "argument --as-of: '03/01/2027' is not a date written YYYY-MM-DD: read day first it is 2027-01-03, "
+            "month first 2027-03-01; write the one you mean",
             id="non-iso-as-of",
         ),
         pytest.param(

@@ -118,14 +118,19 @@ INVALID = [
         [
             (
                 "milestones.pain-confirmed.met",
-                "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
+                "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
             )
         ],
         id="met-as-other-text",
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": 2}}},  # 1 and 0 are read as yes and no; 2 is neither
-        [("milestones.pain-confirmed.met", "'met' must be true or false, got a number 2")],
+        [
+            (
+                "milestones.pain-confirmed.met",
+                "'met' must be true or false, got a number 2; to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
+            )
+        ],
         id="met-as-number",
     ),
     pytest.param(
@@ -225,7 +230,12 @@ INVALID = [
     ),
     pytest.param(
         {"milestones": {"pain-confirmed": {"met": None}}},
-        [("milestones.pain-confirmed.met", "'met' must be true or false, got null")],
+        [
+            (
+                "milestones.pain-confirmed.met",
+                "'met' must be true or false, got null; to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
+            )
+        ],
         id="met-null",
     ),
     pytest.param(
@@ -346,7 +356,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
         (
             "milestones.pain-confirmed.met",
-            "'met': 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
+            "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
         ),
         (
             "milestones.pain-confirmed.date",

@@ -102,7 +102,7 @@ def _sha(path: Path) -> str:
 def test_the_deal_examples_in_the_manual_and_help_are_valid_deals() -> None:
     process = load_process(ROOT / "process.yaml").process
     readme = _page("reps/checking-a-deal.md")
-    shown = [_block_after(readme, "a bare `true`/`false`; `null` means not answered):\n\n```json")]
+    shown = [_block_after(readme, "is refused with that advice):\n\n```json")]
     help_text = assess.EXAMPLE
     shown.append(help_text[help_text.index("{") : help_text.rindex("}") + 1])
     for text in shown:
