@@ -7,6 +7,7 @@ import hmac
 
 from flask import Blueprint, Response, current_app, request, session
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from assess_app.security import no_store
 from sales_process.requirement import milestone_note, process_segments
@@ -27,7 +28,15 @@ def draft_scope() -> str:
     return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-bp.add_app_template_global(draft_scope, "draft_scope")
+def draft_attributes(name: str) -> Markup:
+    """A check form's attributes for check.js's draft (see check.js): on a page a GET opened only. A page answering
+    a POST is left alone: its history entry must stay the POST (a reload sends the form again, where an
+    idempotency key tells a repeat), and it already shows what was sent."""
+    scope = f' data-draft-scope="{draft_scope()}"'
+    return Markup(f' data-draft="{escape(name)}"{scope}' if request.method == "GET" else scope)
+
+
+bp.add_app_template_global(draft_attributes, "draft_attributes")
 
 
 @bp.after_request

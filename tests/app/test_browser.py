@@ -213,7 +213,7 @@ def test_back_after_sending_shows_the_form_as_it_was_sent(wide_or_narrow: Any, t
     follow(page, page.get_by_role("button", name="Check the deal"))
     verdict = page.locator(".verdict").inner_text()
     page.go_back()
-    page.wait_for_function("document.querySelector('#deal') && document.querySelector('#deal').value !== ''")
+    page.wait_for_function("() => document.querySelector('#deal').value !== ''", timeout=5000)
     assert _shown(page) == BACK_TEST
     assert axe_violations(page) == []
     page.screenshot(path=str(tmp_path / "back.png"), full_page=True)
@@ -225,7 +225,7 @@ def test_a_reload_before_sending_keeps_what_was_typed(page: Any, base_url: str) 
     page.goto(f"{base_url}/check")
     _fill_back_test(page)
     page.reload()
-    page.wait_for_function("document.querySelector('#deal').value !== ''")
+    page.wait_for_function("() => document.querySelector('#deal').value !== ''", timeout=5000)
     assert _shown(page) == BACK_TEST
 
 
@@ -248,7 +248,7 @@ def test_evidence_left_on_an_unticked_milestone_is_refused_there_with_the_focus_
     page.get_by_role("checkbox", name=PAIN_QUESTION).uncheck()  # ticked, typed, unticked: the fields stay shown
     assert page.locator('[name="pain-confirmed.evidence"]').is_visible()
     follow(page, page.get_by_role("button", name="Check the deal"))
-    page.wait_for_function("document.activeElement.matches('[data-focus]')")
+    page.wait_for_function("() => document.activeElement.matches('[data-focus]')", timeout=5000)
     summary = page.evaluate("document.activeElement.textContent")
     assert "You typed evidence and a date for" in summary and "but did not tick it" in summary
     assert "but did not tick it" in page.locator("#pain-confirmed\\.met-error").inner_text()

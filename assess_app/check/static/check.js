@@ -79,7 +79,8 @@
   }
 
   // This page's place in the tab's history, kept in history.state: Back to an older form shows that form's draft,
-  // not the one typed in a form opened since.
+  // not the one typed in a form opened since. (Only on a page a GET opened: replaceState on a POST's answer would
+  // make a reload fetch it instead of sending the form again; the server marks those pages with no data-draft.)
   function historyEntry() {
     var state = history.state && typeof history.state === "object" ? history.state : {};
     if (!state.playbookDraft) {
