@@ -231,7 +231,9 @@ def validated_deal(
     """
     valid = form.validate()
     answers = form_answers(form)
-    unticked = unticked_problems(answers, process, kept)
+    # Each box as sent (a written "no" is not a box left unticked), where form_answers reads "yes" or "".
+    sent = {field.name: (field.raw_data or [""])[0] for field in form if isinstance(field, MetField)}
+    unticked = unticked_problems({**answers, **sent}, process, kept)
     try:
         deal = parse_deal(deal_data(answers, process), process)
     except InvalidInput as invalid:
