@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+import hashlib
+import hmac
+
+from flask import Blueprint, Response, current_app, request, session
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from assess_app.security import no_store
 from sales_process.requirement import milestone_note, process_segments
@@ -11,6 +16,27 @@ bp = Blueprint("check", __name__, template_folder="templates", static_folder="st
 # The check form's fields (here and on a saved deal's page) say which milestones a deal needs.
 bp.add_app_template_global(milestone_note, "requirement_note")
 bp.add_app_template_global(process_segments, "process_segments")
+
+
+def draft_scope() -> str:
+    """Whose session a form's draft belongs to (check.js keeps what is typed in the tab, for Back and reloads): a
+    keyed hash of the session's CSRF secret, which signing in or out replaces, so a draft is never shown to the
+    next person signed in, or signed out, on a shared computer."""
+    generate_csrf()  # the session's secret, made now if this page is the session's first form
+    secret = str(session.get("csrf_token", ""))
+    key = str(current_app.secret_key or "").encode()
+    return hmac.new(key, secret.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def draft_attributes(name: str) -> Markup:
+    """A check form's attributes for check.js's draft (see check.js): on a page a GET opened only. A page answering
+    a POST is left alone: its history entry must stay the POST (a reload sends the form again, where an
+    idempotency key tells a repeat), and it already shows what was sent."""
+    scope = f' data-draft-scope="{draft_scope()}"'
+    return Markup(f' data-draft="{escape(name)}"{scope}' if request.method == "GET" else scope)
+
+
+bp.add_app_template_global(draft_attributes, "draft_attributes")
 
 
 @bp.after_request

@@ -166,6 +166,51 @@ def deal_data(answers: Mapping[str, str], process: Process) -> dict[str, Any]:
     return data
 
 
+def _typed_but_unticked(typed: list[str], question: str) -> str:
+    what, clear = (
+        ("evidence and a date", "them")
+        if len(typed) == 2
+        else {
+            "evidence": ("evidence", "the evidence"),
+            "date": ("a date", "the date"),
+        }[typed[0]]
+    )
+    return (
+        f"You typed {what} for \u2018{question}\u2019 but did not tick it: tick it if the customer did it, "
+        f"or clear {clear}"
+    )
+
+
+def unticked_problems(
+    answers: Mapping[str, str], process: Process, kept: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """Evidence or a date typed for a milestone whose box is left unticked: refused at its box, never silently
+    dropped (an unticked box reads "not done yet", and what was typed would count for nothing).
+
+    Only a box that sent nothing: a "no" written out (a link's or a CRM export's met=no, as the API's and a deal
+    file's ``"met": false``) says so on purpose, and every entry point reads it alike; a box left unticked may be a
+    slip. `kept`: the answers the page was filled with (a saved deal's latest check), whose own unticked evidence is
+    not the rep's to retype."""
+    problems: list[Problem] = []
+    for _, milestone in process.milestones():
+        if answers.get(f"{milestone.id}.met", "").strip():
+            continue
+        typed = [
+            key
+            for key in ("evidence", "date")
+            if answers.get(f"{milestone.id}.{key}", "").strip()
+            and (
+                kept is None
+                or answers.get(f"{milestone.id}.{key}", "").strip() != kept.get(f"{milestone.id}.{key}", "").strip()
+            )
+        ]
+        if typed:
+            problems.append(
+                Problem(("milestones", milestone.id, "met"), _typed_but_unticked(typed, milestone.question))
+            )
+    return problems
+
+
 def field_name(problem: Problem) -> str | None:
     """The form field a problem of the deal data belongs to (None: the whole form)."""
     loc = problem.loc
@@ -176,16 +221,25 @@ def field_name(problem: Problem) -> str | None:
     return None
 
 
-def validated_deal(form: FlaskForm, process: Process) -> tuple[Deal | None, list[str]]:
+def validated_deal(
+    form: FlaskForm, process: Process, kept: Mapping[str, str] | None = None
+) -> tuple[Deal | None, list[str]]:
     """Check every field and the deal as the engine sees it; errors land on their fields.
 
-    Returns the deal (None when anything is wrong) and the errors that belong to no field.
+    Returns the deal (None when anything is wrong) and the errors that belong to no field. `kept`: see
+    `unticked_problems`.
     """
     valid = form.validate()
+    answers = form_answers(form)
+    # Each box as sent (a written "no" is not a box left unticked), where form_answers reads "yes" or "".
+    sent = {field.name: (field.raw_data or [""])[0] for field in form if isinstance(field, MetField)}
+    unticked = unticked_problems({**answers, **sent}, process, kept)
     try:
-        deal = parse_deal(deal_data(form_answers(form), process), process)
+        deal = parse_deal(deal_data(answers, process), process)
     except InvalidInput as invalid:
-        return None, _attach(form, invalid.problems)
+        return None, _attach(form, [*unticked, *invalid.problems])
+    if unticked:
+        return None, _attach(form, unticked)
     return (deal if valid else None), []
 
 

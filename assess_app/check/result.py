@@ -75,6 +75,10 @@ def prefill_query(answers: Mapping[str, str]) -> str:
         if name.endswith(".met"):
             if is_yes(value):
                 pairs.append(f"{name}=yes")
+            elif value.strip():
+                # A "no" written out stays one: the form opened from the link would refuse its evidence as typed
+                # for a box left unticked (see unticked_problems).
+                pairs.append(f"{name}=no")
         elif value.strip():
             pairs.append(f"{name}={quote_value(value.strip())}")
     return "&".join(pairs)

@@ -17,6 +17,7 @@ from assess_app.check.form import (
     mark_repeated,
     plain_answers,
     unknown_keys,
+    unticked_problems,
     validated_deal,
 )
 from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
@@ -102,7 +103,7 @@ def assess_deal() -> tuple[str, int]:
 
 
 def _plain_deal(answers: dict[str, str] | None, loaded: LoadedProcess) -> Deal | None:
-    if answers is None:
+    if answers is None or unticked_problems(answers, loaded.process):
         return None
     try:
         return parse_deal(deal_data(answers, loaded.process), loaded.process)

@@ -530,7 +530,8 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     if not may_check(user, deal):
         abort(403, "Only the deal's owner records its checks; a manager reads them.")
     form = make_form(loaded, request.form)
-    given, general = validated_deal(form, loaded.process)
+    # The page was filled with the latest check: an unticked answer with evidence saved before is not refused.
+    given, general = validated_deal(form, loaded.process, prefill(deal, loaded.process))
     general += _buyers_own(deal)
     based_on = request.form.get(BASED_ON)
     if mark_repeated(form, request.form) or given is None or general:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,3 +159,100 @@ def test_a_stage_name_on_a_phone_stays_inside_its_card(browser: Any, base_url: s
     )
     assert page.locator("fieldset.card").count() >= 6 and outside == []
     context.close()
+
+
+PAIN_QUESTION = "Has the prospect confirmed, in writing, the business problem they want to solve?"
+
+
+def _fill_back_test(page: Any) -> None:
+    page.get_by_label("Deal name").fill("Back Test")
+    page.get_by_label("Amount (optional)").fill("75000")
+    page.get_by_label("Stage in the CRM today").select_option("qualifying")
+    _answer(page, "pain-confirmed", PAIN_QUESTION, "Reply from Dana")
+
+
+def _shown(page: Any) -> dict[str, Any]:
+    """What the form shows of the Back Test answers."""
+    return {
+        "deal": page.get_by_label("Deal name").input_value(),
+        "amount": page.get_by_label("Amount (optional)").input_value(),
+        "stage": page.get_by_label("Stage in the CRM today").input_value(),
+        "met": page.locator('[name="pain-confirmed.met"]').is_checked(),
+        "evidence": page.locator('[name="pain-confirmed.evidence"]').input_value(),
+        "date": page.locator('[name="pain-confirmed.date"]').input_value(),
+        "evidence shown": page.locator('[name="pain-confirmed.evidence"]').is_visible(),
+    }
+
+
+BACK_TEST = {
+    "deal": "Back Test",
+    "amount": "75000",
+    "stage": "qualifying",
+    "met": True,
+    "evidence": "Reply from Dana",
+    "date": RECENT,
+    "evidence shown": True,
+}
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def wide_or_narrow(request: pytest.FixtureRequest, browser: Any, base_url: str) -> Iterator[Any]:
+    """A page on the form, on a desktop's width and a phone's."""
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}/check")
+    yield page
+    context.close()
+
+
+def test_back_after_sending_shows_the_form_as_it_was_sent(wide_or_narrow: Any, tmp_path: Path) -> None:
+    # The browser restored the boxes, dates and CRM stage but not the deal name, amount or evidence (autocomplete
+    # off), and the ticked milestone's evidence stayed hidden: sent again, the form gave another verdict.
+    page = wide_or_narrow
+    _fill_back_test(page)
+    follow(page, page.get_by_role("button", name="Check the deal"))
+    verdict = page.locator(".verdict").inner_text()
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('#deal').value !== ''", timeout=5000)
+    assert _shown(page) == BACK_TEST
+    assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / "back.png"), full_page=True)
+    follow(page, page.get_by_role("button", name="Check the deal"))
+    assert page.locator(".verdict").inner_text() == verdict
+
+
+def test_a_reload_before_sending_keeps_what_was_typed(page: Any, base_url: str) -> None:
+    page.goto(f"{base_url}/check")
+    _fill_back_test(page)
+    page.reload()
+    page.wait_for_function("() => document.querySelector('#deal').value !== ''", timeout=5000)
+    assert _shown(page) == BACK_TEST
+
+
+def test_the_form_opened_afresh_is_empty(page: Any, base_url: str) -> None:
+    # A draft is for Back and reloads only: the link to the form opens it empty, as the next person expects.
+    page.goto(f"{base_url}/check")
+    _fill_back_test(page)
+    follow(page, page.get_by_role("button", name="Check the deal"))
+    follow(page, page.get_by_role("link", name="Deal self-check"))
+    assert page.get_by_label("Deal name").input_value() == ""
+    assert not page.locator('[name="pain-confirmed.met"]').is_checked()
+    assert page.locator('[name="pain-confirmed.evidence"]').is_hidden()
+
+
+def test_evidence_left_on_an_unticked_milestone_is_refused_there_with_the_focus_on_the_errors(
+    wide_or_narrow: Any, tmp_path: Path
+) -> None:
+    page = wide_or_narrow
+    _fill_back_test(page)
+    page.get_by_role("checkbox", name=PAIN_QUESTION).uncheck()  # ticked, typed, unticked: the fields stay shown
+    assert page.locator('[name="pain-confirmed.evidence"]').is_visible()
+    follow(page, page.get_by_role("button", name="Check the deal"))
+    page.wait_for_function("() => document.activeElement.matches('[data-focus]')", timeout=5000)
+    summary = page.evaluate("document.activeElement.textContent")
+    assert "You typed evidence and a date for" in summary and "but did not tick it" in summary
+    assert "but did not tick it" in page.locator("#pain-confirmed\\.met-error").inner_text()
+    assert page.locator('[name="pain-confirmed.evidence"]').input_value() == "Reply from Dana"
+    assert page.get_by_label("Deal name").input_value() == "Back Test"
+    assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / "unticked.png"), full_page=True)

@@ -38,7 +38,10 @@ def test_each_stage_is_a_fieldset_with_its_name_and_probability(
     html = client.get("/check").get_data(as_text=True)
     for stage in default_process.process.stages:
         if stage.milestones:
-            assert f'<legend><bdi>{stage.name}</bdi> <span class="probability">{stage.probability}%</span></legend>' in html
+            assert (
+                f'<legend><bdi>{stage.name}</bdi> <span class="probability">{stage.probability}%</span></legend>'
+                in html
+            )
 
 
 def test_dates_of_milestones_that_expire_are_marked_required(
@@ -192,3 +195,38 @@ def test_a_right_to_left_stage_name_is_isolated_in_the_form(tmp_path: Path) -> N
     page = app.test_client().get("/check").get_data(as_text=True)
     assert '<option value="talking">\u2068مفاوضات\u2069 (60%)</option>' in page
     assert '<legend><bdi>مفاوضات</bdi> <span class="probability">60%</span></legend>' in page
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ({"pain-confirmed.evidence": "Reply from Dana"}, "You typed evidence for"),
+        ({"pain-confirmed.date": "2026-11-20"}, "You typed a date for"),
+        (
+            {"pain-confirmed.evidence": "Reply from Dana", "pain-confirmed.date": "2026-11-20"},
+            "You typed evidence and a date for",
+        ),
+    ],
+)
+def test_evidence_typed_for_a_milestone_left_unticked_is_refused_at_its_box_and_kept(
+    client: FlaskClient, typed: dict[str, str], words: str
+) -> None:
+    # Read as "not done yet", what was typed would count for nothing without a word (the form's box left unticked
+    # with JavaScript off, or ticked, typed and unticked with it on).
+    response = post_form(client, {"deal": "Back Test", "amount": "75000", **typed})
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    page = Page(response.get_data(as_text=True))
+    assert page.controls["pain-confirmed.met"]["aria-invalid"] == "true"
+    told = html.split('id="pain-confirmed.met-error"')[1].split("</p>")[0]
+    assert words in told and "but did not tick it: tick it if the customer did it, or clear" in told
+    assert "Has the prospect confirmed, in writing, the business problem they want to solve?" in told
+    assert 'href="#pain-confirmed.met"' in html, "the error summary links to the box"
+    for name, value in typed.items():
+        assert page.controls[name]["value"] == value
+    assert page.controls["deal"]["value"] == "Back Test"
+
+
+def test_a_ticked_milestone_with_evidence_and_an_unticked_one_left_empty_are_accepted(client: FlaskClient) -> None:
+    answers = {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply", "pain-confirmed.date": "2026-11-20"}
+    assert post_form(client, {"deal": "X", **answers, "next-meeting-accepted.evidence": "  "}).status_code == 200

@@ -183,7 +183,9 @@ def test_a_capitalised_no_from_a_link_or_a_crm_means_no(client: FlaskClient) -> 
     html = _result(client, {**DISCOVERY_DONE, "pain-confirmed.met": " No ", "next-meeting-accepted.met": "YES"})
     assert '<span class="verdict__stage">Discovery</span>' in html
     link = next(href for href in Page(html).links if href.startswith("/check?"))
-    assert ("pain-confirmed.met", "yes") not in parse_qsl(urlsplit(link).query)
+    assert ("pain-confirmed.met", "no") in parse_qsl(urlsplit(link).query)
+    opened = client.get(link).get_data(as_text=True)
+    assert "but did not tick it" not in opened, "the link opens the answers as sent, a written 'no' and its evidence"
     assert ("next-meeting-accepted.met", "yes") in parse_qsl(urlsplit(link).query)
 
 

@@ -169,3 +169,43 @@ def test_a_check_sent_after_signing_out_in_another_tab_lists_what_was_typed_firs
     assert [held.nth(i).locator("dd").inner_text() for i in range(2)] == ["yes", "Signer named in the mail of 3 Dec"]
     assert held.locator(".kept__changed").count() == 2
     context.close()
+
+
+DRAFTS = "Object.keys(sessionStorage).filter((key) => key.startsWith('playbook-draft:')).length"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_back_to_a_deal_page_shows_the_check_as_sent_and_signing_out_drops_the_drafts(
+    browser: Any, base_url: str, width: int, tmp_path: Path
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com", "rep")
+    page.goto(f"{base_url}/deals/new")
+    page.get_by_label("Deal name").fill("Back Test")
+    follow(page, page.get_by_role("button", name="Create the deal"))
+    deal_page = page.url
+    page.locator("#amount").fill("75k")  # refused: the page comes back with the answers
+    _answer(page, "pain-confirmed", "Reply from Dana")
+    follow(page, page.get_by_role("button", name="Save this check"))
+    assert page.locator("#amount-error").is_visible()
+    page.go_back()
+    page.wait_for_url(deal_page)
+    page.wait_for_function(
+        "() => document.querySelector('[name=\"pain-confirmed.evidence\"]').value !== ''", timeout=5000
+    )
+    assert page.locator("#amount").input_value() == "75k"
+    assert page.locator('[name="pain-confirmed.evidence"]').input_value() == "Reply from Dana"
+    assert page.locator('[name="pain-confirmed.evidence"]').is_visible()
+    assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / f"deal-back-{width}.png"), full_page=True)
+    page.locator("#amount").fill("75000")
+    follow(page, page.get_by_role("button", name="Save this check"))
+    assert "Check saved." in page.locator("#problems").inner_text()
+    page.go_back()  # the page before the save: it shows the answers saved, never a draft from before them
+    page.wait_for_load_state("load")
+    assert page.locator('[name="pain-confirmed.evidence"]').input_value() == "Reply from Dana"
+    assert page.evaluate(DRAFTS) > 0
+    follow(page, page.get_by_role("button", name="Sign out Ana Lopez"))
+    assert page.evaluate(DRAFTS) == 0, "the next person at this computer finds no answers of the deal"
+    context.close()

@@ -428,3 +428,34 @@ def test_a_manager_reading_a_reps_unchecked_deal_is_not_asked_to_check_it_nor_it
     own = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
     assert "Not checked yet: answer the questions below to record the first check." in own
     assert 'id="confirmations"' in own
+
+
+UNTICKED = "but did not tick it: tick it if the customer did it, or clear the evidence"
+
+
+def test_evidence_typed_for_a_milestone_left_unticked_on_the_deal_page_is_refused_and_kept(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    refused = check(rep, deal_id, {"pain-confirmed.evidence": "Reply from Dana"})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422
+    assert "The check was not saved" in page and UNTICKED in page
+    assert ">Reply from Dana</textarea>" in page
+    assert stored_checks(database_url) == 0
+
+
+def test_unticked_evidence_saved_before_does_not_stop_the_page_saving_again(
+    signed_in: Callable[[str], FlaskClient], token_for: Callable[[str], dict[str, str]], database_url: str
+) -> None:
+    # The API's explicit "met": false with evidence is kept; the page fills it in, and saving the page as filled
+    # must not be refused for what the rep did not type.
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    answer = {"pain-confirmed": {"met": False, "evidence": "Asked twice, no reply"}}
+    saved = rep.post(f"/api/deals/{deal_id}/checks", headers=token_for("ana@example.com"), json={"milestones": answer})
+    assert saved.status_code == 201, saved.get_json()
+    assert check(rep, deal_id, {"pain-confirmed.evidence": "Asked twice, no reply"}).status_code == 303
+    refused = check(rep, deal_id, {"pain-confirmed.evidence": "Asked three times"})
+    assert refused.status_code == 422 and UNTICKED in html.unescape(refused.get_data(as_text=True))
