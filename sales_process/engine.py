@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from sales_process.deal import Answer, BuyerAnswer, Deal
-from sales_process.evidence import evidence_counts, without_invisible
+from sales_process.evidence import QUOTATION_MARKS, evidence_counts, without_invisible
 from sales_process.model import Milestone, Process, Stage
 from sales_process.requirement import (
     alternatives_note,
@@ -173,7 +173,12 @@ def status_reason(status: Status, milestone: Milestone, answer: Answer | None, a
         return f"Waiting for the buyer: this outcome counts only once the buyer confirms{statement} through a confirmation link."
     if status is Status.NO_EVIDENCE:
         if evidence:
-            return f"\u201c{clipped(evidence, 60)}\u201d is not evidence; name the record: {milestone.evidence}"
+            # Pasted in its own quotes (“see CRM”), it is shown in them alone, not as ““see CRM””.
+            quoted = (
+                len(evidence) > 1 and evidence[0] in QUOTATION_MARKS + "\"'" and evidence[-1] in QUOTATION_MARKS + "\"'"
+            )
+            shown = clipped(evidence, 60) if quoted else f"\u201c{clipped(evidence, 60)}\u201d"
+            return f"{shown} is not evidence; name the record: {milestone.evidence}"
         return f"Marked as met but no evidence was named; name the record: {milestone.evidence}"
     if status is Status.FUTURE_DATE and date is not None:
         return f"Dated {date.isoformat()}, after {as_of.isoformat()}: an outcome must already have happened."

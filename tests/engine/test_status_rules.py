@@ -295,6 +295,12 @@ def test_evidence_length_and_characters(text: str, expected: Status) -> None:
         ),
         pytest.param(
             PLAIN,
+            Answer(met=True, evidence="\u201csee CRM\u201d"),
+            "\u201csee CRM\u201d is not evidence; name the record: The record of plain.",
+            id="placeholder-in-its-own-quotes",
+        ),
+        pytest.param(
+            PLAIN,
             Answer(met=True),
             "Marked as met but no evidence was named; name the record: The record of plain.",
             id="no-evidence",
