@@ -15,6 +15,7 @@ from sales_process.engine import Assessment, Status, assess
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.report import assessment_json
+from sales_process.text import text_problem
 from tests.engine.factory import AS_OF, EVIDENCE, milestone, process, stage
 
 pytestmark = pytest.mark.slow  # hundreds of generated deals per property: ./scripts/test --quick leaves it out
@@ -124,8 +125,13 @@ def test_answers_after_the_verified_stage_never_change_it(scenario: Scenario, da
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_the_result_does_not_depend_on_the_order_of_answer_keys(scenario: Scenario, rng: random.Random) -> None:
     loaded = LoadedProcess(scenario.process, "generated.yaml", "0" * 64)
+    # A deal file's evidence passes the free-text rule, which refuses invisible characters (a CSV cell's need not).
     raw = {
-        milestone_id: {"met": a.met, "evidence": a.evidence, "date": a.date.isoformat() if a.date else None}
+        milestone_id: {
+            "met": a.met,
+            "evidence": a.evidence if a.evidence is None or text_problem(a.evidence, single_line=False) is None else "",
+            "date": a.date.isoformat() if a.date else None,
+        }
         for milestone_id, a in scenario.deal.answers.items()
     }
     shuffled = list(raw.items())
