@@ -224,6 +224,14 @@ def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Miles
     return summed
 
 
+def _all_met(count: int) -> str:
+    """ "all 5 outcomes recorded as met, …", but "both" for two and "its one outcome" for one."""
+    if count == 1:
+        return "its one outcome recorded as met, with its evidence and a recent date"
+    outcomes = "both outcomes" if count == 2 else f"all {plural(count, 'outcome')}"
+    return f"{outcomes} recorded as met, each with its evidence and a recent date"
+
+
 def _recorded(solved: SolvedScenario) -> str:
     as_of = solved.assessment.as_of.isoformat()
     recorded = recorded_outcomes(solved)
@@ -233,8 +241,7 @@ def _recorded(solved: SolvedScenario) -> str:
     lines = []
     if summed:
         names = ", ".join(inline(stage.name) for stage in summed)
-        outcomes = plural(sum(len(stage.milestones) for stage in summed), "outcome")
-        lines.append(f"- **{names}:** all {outcomes} recorded as met, each with its evidence and a recent date")
+        lines.append(f"- **{names}:** {_all_met(sum(len(stage.milestones) for stage in summed))}")
     skipped = {stage.id for stage in summed}
     lines += [
         f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}"
