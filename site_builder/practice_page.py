@@ -36,7 +36,8 @@ _INTRO = (
     "Place each deal below by its evidence, the way a manager would, before you place a real one. "
     "Every answer is computed by the same rules as **Check a deal**, so the practice never disagrees with the form. "
     "Choose your answers and press **Check answer**; each verdict gives the rule in one sentence and links to it. "
-    "Your score is kept only in this browser tab."
+    "Only your first answer to each question is scored: try again as often as you like, the score keeps the first. "
+    "Your score and your scored answers are kept only in this browser tab."
 )
 _NONE = (
     "There are no practice deals: `generated: false` under `practice:` in process.yaml turns the generated "
@@ -268,6 +269,9 @@ def _score(loaded: LoadedProcess, questions: int) -> str:
     return "\n".join(
         [
             f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}" hidden>',
+            # Inside the hidden box, not a Markdown heading: without the script there is no score to head
+            # (and no entry in the table of contents leads to a hidden heading).
+            '<h2 id="your-score">Your score</h2>',
             f'<p class="playbook-practice-total" role="status">No answers checked yet: {plural(questions, "question")} to go.</p>',
             '<button type="button" class="md-button playbook-practice-reset">Start again</button>',
             "</div>",
@@ -287,5 +291,5 @@ def practice_markdown(loaded: LoadedProcess) -> str:
         f"{plural(len(solved), 'deal')}, {plural(questions, 'question')}.",
         _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET)),
     ]
-    tail = ["## Your score", _score(loaded, questions), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
+    tail = [_score(loaded, questions), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
     return page("Practice", [*head, *scenarios, *tail], loaded)

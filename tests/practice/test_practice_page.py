@@ -167,3 +167,14 @@ def test_earlier_stages_summed_up_in_one_line_count_their_outcomes_in_words(defa
     assert "- **Stage 1, Stage 2:** both outcomes recorded as met, each with its evidence and a recent date" in one_each
     assert "- **Stage 1, Stage 2, Stage 3:** all 3 outcomes recorded as met" in one_each
     assert not re.search(r"all [12] outcome", one_each)
+
+
+def test_the_page_says_the_first_answer_is_scored_and_heads_the_score_only_where_it_is_shown(
+    default_process: LoadedProcess,
+) -> None:
+    markdown = practice_markdown(default_process)
+    assert "Only your first answer to each question is scored" in markdown
+    # A Markdown heading would stand, with nothing under it, on a page read without JavaScript.
+    assert "## Your score" not in markdown
+    score_box = markdown.split('<div class="playbook-practice-score"')[1].split("</div>")[0]
+    assert score_box.split(">", 1)[0].endswith(" hidden") and '<h2 id="your-score">Your score</h2>' in score_box
