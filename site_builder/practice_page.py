@@ -49,6 +49,8 @@ _NO_SCRIPT = (
     "<strong>Show the answer</strong>.</p></div>"
 )
 
+_BACK_TO_TOP = '<p class="playbook-practice-back"><a href="#practice">Back to top</a></p>'
+
 
 def practice_assets() -> dict[str, str]:
     """The script and stylesheet the page loads: path in the site -> file content."""
@@ -291,5 +293,6 @@ def practice_markdown(loaded: LoadedProcess) -> str:
         f"{plural(len(solved), 'deal')}, {plural(questions, 'question')}.",
         _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET)),
     ]
-    tail = [_score(loaded, questions), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
+    # On a phone practice.css hides Material's floating button, which covered the questions: this link leads up.
+    tail = [_score(loaded, questions), _BACK_TO_TOP, f'<script src="{_asset_url(SCRIPT)}" defer></script>']
     return page("Practice", [*head, *scenarios, *tail], loaded)

@@ -322,3 +322,27 @@ def test_only_the_first_answer_is_scored_and_a_reload_shows_it_with_its_verdict(
     assert page.locator(f"#{form}-{wrong}").is_checked()
     assert page.locator(f"#{form} .playbook-practice-verdict").inner_text() == first
     assert page.locator(f"#{form} + details, #{form} ~ details").first.evaluate("d => d.open")
+
+
+def test_on_a_phone_no_floating_back_to_top_button_covers_the_text(browser: Any, app_url: str) -> None:
+    # Material's floating "Back to top" button, shown while scrolling up, sat over the questions on a 390 px screen.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/practice/")
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(500)
+        assert not page.locator(".md-top").is_visible()
+        # The end of the page leads back up instead, in the text's own flow (and without JavaScript too).
+        back = page.locator("article").get_by_role("link", name="Back to top")
+        back.focus()
+        page.keyboard.press("Enter")
+        for _ in range(30):  # the theme may scroll smoothly; the CSP forbids wait_for_function's eval
+            if page.evaluate("window.scrollY") < 100:
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate("window.scrollY") < 100
+    finally:
+        context.close()
