@@ -21,7 +21,7 @@ from sales_process.problems import InvalidInput, Problem
 from sales_process.report import gap_sentence
 from sales_process.requirement import applies_to, process_segments
 from sales_process.suggest import did_you_mean
-from sales_process.vocabulary import money
+from sales_process.vocabulary import money, plural
 
 # Fixed, so the same process always gives the same scenarios (and answers).
 PRACTICE_AS_OF = dt.date(2027, 3, 1)
@@ -201,7 +201,25 @@ def full_stop(text: str | None) -> str:
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
+    if result.status is Status.NOT_MET:  # the engine's "The customer has not done this yet." says neither what nor why
+        action = lower_first(ended(result.milestone.customer_action))
+        return f"the rep recorded it as not done, so the customer must still do it: {action}"
     return ended(lower_first(result.reason))
+
+
+def _done_after(holding: MilestoneResult, assessment: Assessment) -> Iterator[str]:
+    """The outcomes of the holding stage verified after the one that holds the deal, in one note: a signed
+    contract does not move a deal on by itself while the signing date was never confirmed."""
+    stage = holding.stage
+    own = [result for result in assessment.milestones if result.stage.id == stage.id]
+    later = [result for result in own[own.index(holding) + 1 :] if result.status is Status.VERIFIED]
+    if not later:
+        return
+    must = f"every milestone of {stage.name} must be verified."
+    if len(later) == 1:
+        yield f"\u201c{later[0].milestone.question}\u201d is verified, but it does not move the deal on by itself: {must}"
+    else:
+        yield f"{plural(len(later), 'later outcome')} of {stage.name} are verified, but they do not move the deal on by themselves: {must}"
 
 
 def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
@@ -221,7 +239,7 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
     if len(step) > 1:  # alternatives: any one of them would do, so the rule names them all
         questions = " or ".join(f"\u201c{result.milestone.question}\u201d" for result in step)
         rule = f"A deal leaves {stage.name} only when {needs} verified, and one of {questions} is needed: none is verified yet."
-    notes = list(_requirement_notes(assessment))
+    notes = [*_requirement_notes(assessment), *(_done_after(first, assessment) if len(step) == 1 else ())]
     if rep_activity is not None:
         notes.append(
             f"\u201c{rep_activity}\u201d is what the rep did; the milestone needs the customer's action: {first.milestone.customer_action}"
@@ -501,7 +519,8 @@ class _Writer:
         else:
             answers[milestone.id] = flawed
         extra: dict[str, Any] = {}
-        story = f"The rep has recorded the outcomes below and wants to move it on. {_flaw_story(flaw)}"
+        # The CRM already shows the next stage (see `add` below): the rep moved the deal, and is not about to.
+        story = f"The rep moved it there on the outcomes below. {_flaw_story(flaw)}"
         if flaw == Kind.REP_ACTIVITY:
             activity = stage.rep_activities[salt % len(stage.rep_activities)]
             extra["rep_activity"] = activity

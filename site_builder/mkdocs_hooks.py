@@ -6,7 +6,9 @@ below belongs to one build.
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.problems import InvalidFile
@@ -100,6 +103,52 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
             raise PluginError(hidden_by_hand_written(f"{config.docs_dir}/{src_uri}"))
         files.append(File.generated(config, src_uri, content=content))
     return files
+
+
+# A heading (its text names the tables under it), a content tab's label and block (a table in the block adds the
+# label to the name), a table as Markdown writes it, a code block's code.
+_SCROLLABLE = re.compile(
+    r"<h[1-6][^>]*>(?P<heading>.*?)</h[1-6]>|<label for=\"__tabbed_[^\"]*\">(?P<tab>.*?)</label>"
+    r"|<div class=\"tabbed-block\">|<table>|<pre><span></span><code(?=[ >])",
+    re.S,
+)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _keyboard_scrollable(content: str) -> str:
+    """Every table and code block, which scroll sideways on a narrow screen, takes the focus (Tab) so that a
+    keyboard user can scroll it, even without the theme's script; a table is named by the heading above it.
+
+    The theme's script wraps each table in a box that scrolls instead: scrollwrap.js moves both to that box.
+    """
+    heading = ""
+    tabs: list[str] = []  # the labels of the content tabs whose blocks are still to come
+    tab = ""
+
+    def text(fragment: str) -> str:
+        return html.unescape(_TAGS.sub("", fragment)).replace("\u00b6", "").strip()
+
+    def focusable(match: re.Match[str]) -> str:
+        nonlocal heading, tab
+        if match["heading"] is not None:
+            heading, tab = text(match["heading"]), ""
+        elif match["tab"] is not None:
+            tabs.append(text(match["tab"]))
+        elif match[0].startswith("<div"):
+            tab = tabs.pop(0) if tabs else ""
+        elif match[0] == "<table>":
+            name = ": ".join(part for part in (heading, tab) if part) or "Table"
+            return f'<table tabindex="0" aria-label="{html.escape(name)}">'
+        else:
+            return match[0] + ' tabindex="0"'
+        return match[0]
+
+    return _SCROLLABLE.sub(focusable, content)
+
+
+def on_page_content(content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """The page's HTML, with what scrolls sideways reachable by the keyboard."""
+    return _keyboard_scrollable(content)
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:

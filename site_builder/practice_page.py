@@ -36,7 +36,8 @@ _INTRO = (
     "Place each deal below by its evidence, the way a manager would, before you place a real one. "
     "Every answer is computed by the same rules as **Check a deal**, so the practice never disagrees with the form. "
     "Choose your answers and press **Check answer**; each verdict gives the rule in one sentence and links to it. "
-    "Your score is kept only in this browser tab."
+    "Only your first answer to each question is scored: try again as often as you like, the score keeps the first. "
+    "Your score and your scored answers are kept only in this browser tab."
 )
 _NONE = (
     "There are no practice deals: `generated: false` under `practice:` in process.yaml turns the generated "
@@ -47,6 +48,8 @@ _NO_SCRIPT = (
     "<p>Without JavaScript nothing is checked or counted: choose your answer, then open "
     "<strong>Show the answer</strong>.</p></div>"
 )
+
+_BACK_TO_TOP = '<p class="playbook-practice-back"><a href="#practice">Back to top</a></p>'
 
 
 def practice_assets() -> dict[str, str]:
@@ -224,6 +227,14 @@ def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Miles
     return summed
 
 
+def _all_met(count: int) -> str:
+    """ "all 5 outcomes recorded as met, …", but "both" for two and "its one outcome" for one."""
+    if count == 1:
+        return "its one outcome recorded as met, with its evidence and a recent date"
+    outcomes = "both outcomes" if count == 2 else f"all {plural(count, 'outcome')}"
+    return f"{outcomes} recorded as met, each with its evidence and a recent date"
+
+
 def _recorded(solved: SolvedScenario) -> str:
     as_of = solved.assessment.as_of.isoformat()
     recorded = recorded_outcomes(solved)
@@ -233,8 +244,7 @@ def _recorded(solved: SolvedScenario) -> str:
     lines = []
     if summed:
         names = ", ".join(inline(stage.name) for stage in summed)
-        outcomes = plural(sum(len(stage.milestones) for stage in summed), "outcome")
-        lines.append(f"- **{names}:** all {outcomes} recorded as met, each with its evidence and a recent date")
+        lines.append(f"- **{names}:** {_all_met(sum(len(stage.milestones) for stage in summed))}")
     skipped = {stage.id for stage in summed}
     lines += [
         f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}"
@@ -261,6 +271,9 @@ def _score(loaded: LoadedProcess, questions: int) -> str:
     return "\n".join(
         [
             f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}" hidden>',
+            # Inside the hidden box, not a Markdown heading: without the script there is no score to head
+            # (and no entry in the table of contents leads to a hidden heading).
+            '<h2 id="your-score">Your score</h2>',
             f'<p class="playbook-practice-total" role="status">No answers checked yet: {plural(questions, "question")} to go.</p>',
             '<button type="button" class="md-button playbook-practice-reset">Start again</button>',
             "</div>",
@@ -280,5 +293,6 @@ def practice_markdown(loaded: LoadedProcess) -> str:
         f"{plural(len(solved), 'deal')}, {plural(questions, 'question')}.",
         _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET)),
     ]
-    tail = ["## Your score", _score(loaded, questions), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
+    # On a phone practice.css hides Material's floating button, which covered the questions: this link leads up.
+    tail = [_score(loaded, questions), _BACK_TO_TOP, f'<script src="{_asset_url(SCRIPT)}" defer></script>']
     return page("Practice", [*head, *scenarios, *tail], loaded)

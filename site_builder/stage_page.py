@@ -19,18 +19,39 @@ def _heading_block(stage: Stage) -> str:
     return "\n\n".join(lines)
 
 
-def _you_are_here(stage: Stage, previous: Stage | None) -> str:
+# A long pipeline's last page names its first and previous stages only, not a dozen.
+MAX_NAMED_EARLIER = 6
+
+
+def _gates_passed(own_page: str, earlier: list[Stage]) -> str:
+    """ "The deal has passed both stages before this one: … gates A and B, last of all what gates B:" """
+    links = [f"[{inline(stage.name)}]({link_from(own_page, stage_page(stage.id))})" for stage in earlier]
+    if len(earlier) == 1:
+        return f"The deal has passed the stage before this one: the customer has verifiably done everything that gates {links[0]}:"
+    passed = "both stages" if len(earlier) == 2 else f"all {plural(len(earlier), 'stage')}"
+    named = (
+        f"{', '.join(links[:-1])} and {links[-1]}"
+        if len(earlier) <= MAX_NAMED_EARLIER
+        else f"every stage from {links[0]} to {links[-1]}"
+    )
+    return (
+        f"The deal has passed {passed} before this one: the customer has verifiably done everything that gates "
+        f"{named}, last of all what gates {inline(earlier[-1].name)}:"
+    )
+
+
+def _you_are_here(stage: Stage, earlier: list[Stage]) -> str:
     heading = "## You are here when"
-    if previous is None:
+    if not earlier:
         return f"{heading}\n\nThis is the first stage: a deal is here as soon as it enters the pipeline."
+    previous = earlier[-1]
     own_page = stage_page(stage.id)
     target = stage_page(previous.id)
     items = "\n".join(
         f"- [{inline(milestone.question)}]({link_from(own_page, target, milestone.id)}){_note(previous, milestone)}"
         for milestone in previous.milestones
     )
-    intro = f"The customer has verifiably done everything that gates [{inline(previous.name)}]({link_from(own_page, target)}):"
-    return f"{heading}\n\n{intro}\n\n{items}"
+    return f"{heading}\n\n{_gates_passed(own_page, earlier)}\n\n{items}"
 
 
 def _note(stage: Stage, milestone: Milestone) -> str:
@@ -113,11 +134,10 @@ def stage_markdown(loaded: LoadedProcess, index: int, links: SiteLinks) -> str:
     """The Markdown page of the stage at this position in the pipeline."""
     stages = loaded.process.stages
     stage = stages[index]
-    previous = stages[index - 1] if index > 0 else None
     check = f"[Check a deal at this stage]({check_url(links, stage.id)}){{ .md-button .md-button--primary }}"
     body = [
         _heading_block(stage),
-        _you_are_here(stage, previous),
+        _you_are_here(stage, list(stages[:index])),
         _bullets("## What the rep does", stage.rep_activities, "No rep activities are listed for this stage."),
         _move_on(stage),
         _pitfalls(stage),

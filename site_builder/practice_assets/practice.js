@@ -14,13 +14,24 @@
   var scoreText = scoreBox.querySelector(".playbook-practice-total");
   var results = load();
 
+  /* Each question's first answer, the one scored: {"q-…": {"answer": "a b", "right": true}}. A reload shows
+     those answers with their verdicts again, so the score never counts answers the page no longer shows. */
   function load() {
+    var kept = {};
     try {
       var stored = JSON.parse(window.sessionStorage.getItem(storageKey) || "{}");
-      return stored && typeof stored === "object" ? stored : {};
+      Object.keys(stored && typeof stored === "object" ? stored : {}).forEach(function (id) {
+        var entry = stored[id];
+        var form = document.getElementById(id);
+        if (form && forms.indexOf(form) !== -1 && entry && typeof entry.answer === "string" && entry.answer &&
+            typeof entry.right === "boolean") {
+          kept[id] = {answer: entry.answer, right: entry.right};
+        }
+      });
     } catch (error) {
-      return {};
+      /* Unreadable: start with no answers. */
     }
+    return kept;
   }
 
   function save() {
@@ -88,7 +99,7 @@
     var right = 0;
     Object.keys(results).forEach(function (id) {
       answered += 1;
-      right += results[id] ? 1 : 0;
+      right += results[id].right ? 1 : 0;
     });
     if (answered === 0) {
       scoreText.textContent = "No answers checked yet: " + questionsToGo(total);
@@ -99,28 +110,52 @@
     }
   }
 
-  function check(event) {
-    event.preventDefault();
-    var form = event.currentTarget;
+  function showVerdict(form, answer, right, text) {
     var verdict = form.querySelector(".playbook-practice-verdict");
-    var answer = chosen(form);
     verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
-    if (!answer) {
-      verdict.textContent = "Choose an answer first.";
-      return;
-    }
-    var right = isRight(answer.split(" "), form.getAttribute("data-correct"));
     verdict.classList.add(right ? "playbook-practice-verdict--right" : "playbook-practice-verdict--wrong");
-    verdict.textContent = right ? "Right. The rule is explained below." : wrongVerdict(form, answer.split(" "));
+    verdict.textContent = text || (right ? "Right. The rule is explained below." : wrongVerdict(form, answer.split(" ")));
     var details = disclosureAfter(form);
     if (details) {
       details.open = true;
     }
-    if (!Object.prototype.hasOwnProperty.call(results, form.id)) {
-      results[form.id] = right; /* the first try counts */
+  }
+
+  function check(event) {
+    event.preventDefault();
+    var form = event.currentTarget;
+    var answer = chosen(form);
+    if (!answer) {
+      var verdict = form.querySelector(".playbook-practice-verdict");
+      verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
+      verdict.textContent = "Choose an answer first.";
+      return;
+    }
+    var right = isRight(answer.split(" "), form.getAttribute("data-correct"));
+    var scored = results[form.id];
+    if (!scored) {
+      results[form.id] = {answer: answer, right: right}; /* the first try counts */
       save();
       showScore();
     }
+    /* A right answer after a wrong first one says the score keeps the first, or "Right." would contradict it. */
+    var again = scored && right && !scored.right ? "Right this time; your first answer, the one scored, was not. The rule is explained below." : "";
+    showVerdict(form, answer, right, again);
+  }
+
+  /* After a reload: each scored answer ticked again, with its verdict, as the score counts it. */
+  function restore() {
+    forms.forEach(function (form) {
+      var scored = results[form.id];
+      if (!scored) {
+        return;
+      }
+      var values = scored.answer.split(" ");
+      Array.prototype.forEach.call(form.querySelectorAll("input"), function (input) {
+        input.checked = values.indexOf(input.value) !== -1;
+      });
+      showVerdict(form, scored.answer, scored.right, "");
+    });
   }
 
   function reset() {
@@ -152,5 +187,6 @@
   });
   scoreBox.querySelector(".playbook-practice-reset").addEventListener("click", reset);
   scoreBox.hidden = false;
+  restore();
   showScore();
 })();

@@ -45,7 +45,7 @@ def test_the_readable_list_shows_story_records_questions_and_answers(
     first = out.split("\n\n")[0]
     assert first == (
         "1. Contoso, in the CRM as Won  [placeholder-evidence-in-talking]\n"
-        "   Contoso is in the CRM as Won. The rep has recorded the outcomes below and wants to move it on. One answer was typed in a hurry.\n"
+        "   Contoso is in the CRM as Won. The rep moved it there on the outcomes below. One answer was typed in a hurry.\n"
         "   Recorded as of 2027-03-01:\n"
         "     - pain-confirmed (Talking): yes, evidence \u201cTBD\u201d, dated 2027-02-27\n"
         "   Which stage is this deal verifiably in?\n"

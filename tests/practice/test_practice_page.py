@@ -150,3 +150,31 @@ def test_a_wrong_next_step_is_answered_in_one_sentence(default_process: LoadedPr
     )
     assert answers and all(answer[0].islower() for answer in answers), answers
     assert "the prospect accepts a meeting invitation with the people who own the problem" in answers
+
+
+def test_earlier_stages_summed_up_in_one_line_count_their_outcomes_in_words(default_process: LoadedProcess) -> None:
+    # "Discovery: all 2 outcomes recorded as met": two are "both", one is "its one outcome".
+    markdown = practice_markdown(default_process)
+    assert "- **Discovery:** both outcomes recorded as met, each with its evidence and a recent date" in markdown
+    assert (
+        "- **Discovery, Qualifying:** all 5 outcomes recorded as met, each with its evidence and a recent date"
+        in markdown
+    )
+    assert "all 2 " not in markdown
+    process = Process.model_validate(process_document(16, 1))
+    one_each = practice_markdown(LoadedProcess(process, "long.yaml", "0" * 64))
+    assert "- **Stage 1:** its one outcome recorded as met, with its evidence and a recent date" in one_each
+    assert "- **Stage 1, Stage 2:** both outcomes recorded as met, each with its evidence and a recent date" in one_each
+    assert "- **Stage 1, Stage 2, Stage 3:** all 3 outcomes recorded as met" in one_each
+    assert not re.search(r"all [12] outcome", one_each)
+
+
+def test_the_page_says_the_first_answer_is_scored_and_heads_the_score_only_where_it_is_shown(
+    default_process: LoadedProcess,
+) -> None:
+    markdown = practice_markdown(default_process)
+    assert "Only your first answer to each question is scored" in markdown
+    # A Markdown heading would stand, with nothing under it, on a page read without JavaScript.
+    assert "## Your score" not in markdown
+    score_box = markdown.split('<div class="playbook-practice-score"')[1].split("</div>")[0]
+    assert score_box.split(">", 1)[0].endswith(" hidden") and '<h2 id="your-score">Your score</h2>' in score_box

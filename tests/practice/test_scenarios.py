@@ -195,3 +195,36 @@ def test_a_deal_through_a_stage_has_its_outcomes_dated_in_the_order_of_the_proce
         answers = solved.scenario.deal["milestones"]
         dates = [answers[m]["date"] for m in order if m in answers and answers[m].get("met") and "date" in answers[m]]
         assert dates == sorted(dates), (solved.scenario.id, dates)
+
+
+def test_a_deal_short_of_the_gate_is_told_as_already_moved_to_the_stage_the_crm_shows() -> None:
+    # "Coho Winery is in the CRM as Closed Won. The rep … wants to move it on" read as if the deal could move past the last stage.
+    solved = practice_scenarios(load_process(ROOT / "process.yaml").process)
+    short = [s for s in solved if Kind.SHORT in s.scenario.kinds and Kind.REP_ACTIVITY not in s.scenario.kinds]
+    assert short
+    for item in short:
+        claimed = item.assessment.claimed_stage
+        assert claimed is not None
+        assert "move it on" not in item.scenario.story
+        assert item.scenario.story.startswith(
+            f"{item.scenario.deal['deal']} is in the CRM as {claimed.name}. The rep moved it there on the outcomes below."
+        ), item.scenario.story
+
+
+def test_an_outcome_recorded_as_not_done_says_which_one_and_what_the_customer_must_do() -> None:
+    # The contract is signed, yet the deal stays in Negotiating: the verdict must say that the signer never
+    # confirmed the signing date, and what the customer does about it, not only "the customer has not done this yet".
+    solved = practice_scenarios(load_process(ROOT / "process.yaml").process)
+    held = next(s for s in solved if s.scenario.id == "not-met-in-negotiating")
+    verdict = held.stage_verdict
+    assert verdict.milestone_id == "signature-scheduled"
+    assert "has not done this yet" not in verdict.text
+    assert (
+        "\u201cHas the signer confirmed when they will sign?\u201d is not: the rep recorded it as not done, so the "
+        "customer must still do it: the signer confirms the signing date, or the contract is out for e-signature."
+    ) in verdict.rule
+    assert (
+        "\u201cHas the customer signed the contract or issued a purchase order?\u201d is verified, but it does not "
+        "move the deal on by itself: every milestone of Negotiating must be verified."
+    ) in verdict.notes
+    assert "has not done this yet" not in held.next_verdicts[0][0].text

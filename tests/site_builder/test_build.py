@@ -17,6 +17,7 @@ from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site, default_config_file
+from site_builder.mkdocs_hooks import _keyboard_scrollable
 from tests.site_builder.conftest import ODD_PROCESS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -345,3 +346,22 @@ def test_an_id_a_stage_or_milestone_was_renamed_from_still_leads_to_it(tmp_path:
     assert (site / "stages" / "proposal" / "index.html").is_file()
     demonstrating = (site / "stages" / "demonstrating" / "index.html").read_text(encoding="utf-8")
     assert '<span id="pricing-agreeable"></span>' in demonstrating and 'id="price-accepted"' in demonstrating
+
+
+def test_tables_and_code_blocks_take_the_focus_and_a_table_is_named_by_its_heading_and_tab() -> None:
+    # Without the theme's script a table or code block that scrolls sideways must still be reachable by Tab.
+    content = (
+        '<h2 id="fields">Stage fields<a class="headerlink" href="#fields">\u00b6</a></h2>\n<table>\n</table>\n'
+        '<div class="highlight"><pre><span></span><code>stages:</code></pre></div>\n'
+        '<h2 id="x">Weak &amp; verifiable</h2><div class="tabbed-set"><div class="tabbed-labels">'
+        '<label for="__tabbed_1_1">Discovery</label><label for="__tabbed_1_2">Budget</label></div>'
+        '<div class="tabbed-content"><div class="tabbed-block"><table></table></div>'
+        '<div class="tabbed-block"><table></table></div></div></div>'
+    )
+    shown = _keyboard_scrollable(content)
+    assert re.findall(r"<table[^>]*>", shown) == [
+        '<table tabindex="0" aria-label="Stage fields">',
+        '<table tabindex="0" aria-label="Weak &amp; verifiable: Discovery">',
+        '<table tabindex="0" aria-label="Weak &amp; verifiable: Budget">',
+    ]
+    assert '<pre><span></span><code tabindex="0">stages:</code>' in shown

@@ -6,11 +6,13 @@ import markdown
 import pytest
 
 from sales_process.loader import LoadedProcess, parse_process
+from sales_process.model import Process
 from site_builder.markdown_text import block, inline, mermaid_label
 from site_builder.pages import generate_pages, navigation
 from site_builder.reference import field_table
 from tests.foundation.processes import VALID
 from tests.site_builder.golden_pages import assert_golden_pages
+from tests.support.synthetic_process import process_document
 
 EXTENSIONS = ["tables", "attr_list", "md_in_html"]
 
@@ -199,3 +201,38 @@ def test_a_right_to_left_stage_name_keeps_its_probability_after_it(name: str, ti
     assert {title: "stages/talking.md"} in pipeline["Pipeline"]
     checklist = generate_pages(loaded)["checklist.md"]
     assert f"## {inline(title)}" in checklist
+
+
+def _you_are_here(page: str) -> str:
+    return page.split("## You are here when\n\n")[1].split("\n\n")[0]
+
+
+def test_you_are_here_names_every_stage_the_deal_has_passed(default_process: LoadedProcess) -> None:
+    # "everything that gates Qualifying" on the third stage's page left out Discovery, which the deal passed too.
+    pages = generate_pages(default_process)
+    first, second, third, *_, last = (pages[f"stages/{stage.id}.md"] for stage in default_process.process.stages)
+    assert _you_are_here(first) == "This is the first stage: a deal is here as soon as it enters the pipeline."
+    assert _you_are_here(second) == (
+        "The deal has passed the stage before this one: the customer has verifiably done everything that gates "
+        "[Discovery](../stages/discovery.md):"
+    )
+    assert _you_are_here(third) == (
+        "The deal has passed both stages before this one: the customer has verifiably done everything that gates "
+        "[Discovery](../stages/discovery.md) and [Qualifying](../stages/qualifying.md), "
+        "last of all what gates Qualifying:"
+    )
+    assert _you_are_here(last) == (
+        "The deal has passed all 5 stages before this one: the customer has verifiably done everything that gates "
+        "[Discovery](../stages/discovery.md), [Qualifying](../stages/qualifying.md), "
+        "[Demonstrating](../stages/demonstrating.md), [Proposing](../stages/proposing.md) and "
+        "[Negotiating](../stages/negotiating.md), last of all what gates Negotiating:"
+    )
+
+
+def test_the_last_page_of_a_long_pipeline_names_the_first_and_previous_stages_it_passed() -> None:
+    process = Process.model_validate(process_document(12, 1))
+    last = generate_pages(LoadedProcess(process, "long.yaml", "0" * 64))[f"stages/{process.stages[-1].id}.md"]
+    assert _you_are_here(last).startswith(
+        "The deal has passed all 11 stages before this one: the customer has verifiably done everything that gates "
+        f"every stage from [Stage 1](../stages/{process.stages[0].id}.md) to [Stage 11](../stages/{process.stages[10].id}.md), "
+    )

@@ -66,11 +66,22 @@ def _tab_to_button_of(page: Any, form_id: str) -> None:
 
 
 def _choose_radio(page: Any, form_id: str, values: list[str], wanted: str) -> None:
-    """Tab into the group (focus lands on its first radio), then arrows pick the wanted one."""
-    _tab_to(page, f"{form_id}-{values[0]}")
-    index = values.index(wanted)
-    page.keyboard.press("Space" if index == 0 else "ArrowDown")
-    for _ in range(index - 1):
+    """Tab into the group (focus lands on its checked radio, else its first), then arrows pick the wanted one."""
+    seen = []
+    # From this form's own button (a second try), the radios are behind.
+    back = page.evaluate(f"!!document.activeElement.closest && !!document.activeElement.closest('#{form_id}')")
+    for _ in range(80):
+        seen.append(_focused(page))
+        if seen[-1].startswith(f"{form_id}-"):
+            break
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+    else:
+        raise AssertionError(f"Tab never reached the radios of #{form_id}; focus went {seen}")
+    if not page.evaluate("document.activeElement.checked"):
+        page.keyboard.press("Space")
+    for _ in values:
+        if page.locator(f"#{form_id}-{wanted}").is_checked():
+            break
         page.keyboard.press("ArrowDown")
     assert page.locator(f"#{form_id}-{wanted}").is_checked()
 
@@ -206,6 +217,9 @@ def test_without_javascript_every_answer_is_behind_show_the_answer(
             page.goto(url + "/practice/")
             assert not page.locator(".playbook-practice-check").first.is_visible()
             assert not page.locator(".playbook-practice-score").is_visible()
+            # A heading with nothing under it: the score exists only where the script keeps it.
+            assert not page.locator("h2", has_text="Your score").is_visible()
+            assert "Your score" not in page.locator(".md-sidebar--secondary").inner_text()
             assert page.locator(".playbook-practice-noscript").is_visible()
             summary = page.locator("details summary").first
             assert summary.inner_text() == "Show the answer"
@@ -283,3 +297,54 @@ def test_one_alternative_of_a_group_is_a_right_answer_to_what_the_customer_must_
         assert f"Not part of it: \u201c{label}\u201d (not what holds the deal in its stage)." in added
         shown = page.locator(f"#{form} ~ details").first.inner_text()  # opened by the check
         assert f"One of these {len(group)} is enough:" in shown
+
+
+def test_only_the_first_answer_is_scored_and_a_reload_shows_it_with_its_verdict(
+    page: Any, app_url: str, solved: list[SolvedScenario]
+) -> None:
+    # A rep chose a wrong stage, then the right one: "Right." beside "0 of 1 answered right" looked like a bug;
+    # after a reload the score stayed while the answer and its verdict were gone.
+    page.goto(app_url + "/practice/")
+    assert "only your first answer to each question is scored" in page.locator("article").inner_text().lower()
+    assert page.locator("h2", has_text="Your score").is_visible()
+    item = solved[0]
+    form = f"q-{item.scenario.id}-stage"
+    values = _values(page, form)
+    wrong = next(v for v in values if v != item.verified_stage.id)
+    score = page.locator(".playbook-practice-total")
+    first = _answer(page, form, "radio", values, [wrong])
+    assert first.startswith("Not quite")
+    again = _answer(page, form, "radio", values, [item.verified_stage.id])
+    assert again.startswith("Right this time; your first answer, the one scored, was not.")
+    assert score.inner_text().startswith("Score: 0 of 1 answered right;")
+    page.reload()
+    assert score.inner_text().startswith("Score: 0 of 1 answered right;")
+    assert page.locator(f"#{form}-{wrong}").is_checked()
+    assert page.locator(f"#{form} .playbook-practice-verdict").inner_text() == first
+    assert page.locator(f"#{form} + details, #{form} ~ details").first.evaluate("d => d.open")
+
+
+def test_on_a_phone_no_floating_back_to_top_button_covers_the_text(browser: Any, app_url: str) -> None:
+    # Material's floating "Back to top" button, shown while scrolling up, sat over the questions on a 390 px screen.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/practice/")
+        page.mouse.wheel(0, 3000)
+        page.wait_for_timeout(300)
+        page.mouse.wheel(0, -300)
+        page.wait_for_timeout(500)
+        assert not page.locator(".md-top").is_visible()
+        page.keyboard.press("End")  # the wheel's scroll may still be running, and would undo the link's
+        page.wait_for_timeout(500)
+        # The end of the page leads back up instead, in the text's own flow (and without JavaScript too).
+        back = page.locator("article").get_by_role("link", name="Back to top")
+        back.focus()
+        page.keyboard.press("Enter")
+        for _ in range(30):  # the theme may scroll smoothly; the CSP forbids wait_for_function's eval
+            if page.evaluate("window.scrollY") < 100:
+                break
+            page.wait_for_timeout(100)
+        assert page.evaluate("window.scrollY") < 100
+    finally:
+        context.close()

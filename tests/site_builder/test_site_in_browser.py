@@ -138,3 +138,40 @@ def test_the_checklists_fill_in_fields_keep_their_label_with_their_line_on_a_pho
     )
     assert fields.count() >= 3 and split == []
     context.close()
+
+
+@pytest.mark.parametrize("scripts", ["with scripts", "without scripts"])
+def test_every_box_that_scrolls_on_a_phone_is_reached_with_the_keyboard_and_named(
+    browser: Any, site_url: str, scripts: str
+) -> None:
+    # axe-core's scrollable-region-focusable on /reference/ at 390 px: a table or code block that scrolls sideways
+    # must take the focus (Tab), or a keyboard user cannot scroll it; without the theme's script too.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    try:
+        if scripts == "without scripts":
+            page.route("**/*.js", lambda route: route.abort())
+        page.goto(site_url + "/reference/")
+        assert axe_violations(page) == []
+        scrolling = page.evaluate(SCROLLING_BOXES)
+        assert scrolling, "a phone scrolls the reference's tables sideways"
+        for tag, tabindex, role, name in scrolling:
+            assert tabindex == "0", (tag, name)
+            if tag != "CODE":
+                assert (role, name[:1].isupper()) == ("region" if tag == "DIV" else None, True), (tag, role, name)
+        if scripts == "with scripts":
+            # The theme wraps each table in a box that scrolls: the box takes the focus and the name, the table neither.
+            assert page.locator(".md-typeset__scrollwrap table[tabindex]").count() == 0
+            assert (
+                page.locator(".md-typeset__scrollwrap").first.get_attribute("aria-label")
+                == "Process (scrolls sideways)"
+            )
+    finally:
+        context.close()
+
+
+# [tag, tabindex, role, accessible name] of each element that scrolls sideways.
+SCROLLING_BOXES = """() => [...document.querySelectorAll("article *")].filter(e => {
+    const style = getComputedStyle(e);
+    return /(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth;
+}).map(e => [e.tagName, e.getAttribute("tabindex"), e.getAttribute("role"), e.getAttribute("aria-label") || ""])"""
