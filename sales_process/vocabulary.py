@@ -546,16 +546,16 @@ def money_in(value: float, currency: str | None) -> str:
 
 # One group of three digits after the decimal mark (15.000, or 15,000 with a decimal comma): money has two
 # decimals, so it most likely means fifteen thousand written the other way. A leading 0 (0.125) cannot be
-# a thousands group, so it is read as the fraction it is.
-ONE_GROUP_DOT = "^[1-9][0-9]{0,2}[.][0-9]{3}$"
-ONE_GROUP_COMMA = "^[1-9][0-9]{0,2},[0-9]{3}$"
+# a thousands group, so it is read as the fraction it is. Groups spaced before it (1 200.000) change nothing.
+ONE_GROUP_DOT = f"^[1-9][0-9]{{0,2}}([{GROUP_SPACES}][0-9]{{3}})*[.][0-9]{{3}}$"
+ONE_GROUP_COMMA = f"^[1-9][0-9]{{0,2}}([{GROUP_SPACES}][0-9]{{3}})*,[0-9]{{3}}$"
 _ONE_GROUP = {False: re.compile(ONE_GROUP_DOT), True: re.compile(ONE_GROUP_COMMA)}
 
 
 def _number(number: str, typed: str, decimal_comma: bool) -> float:
     if _ONE_GROUP[decimal_comma].match(number):
         # Refuse rather than be wrong by 1000x.
-        whole, part = number[:-4], number[-3:]
+        whole, part = number[:-4].translate({ord(c): None for c in GROUP_SPACES}), number[-3:]
         fraction = format(decimal.Decimal(f"{whole}.{part}").normalize(), "f")  # 9,500 read as a fraction is 9.5
         raise AmbiguousAmountError(
             f"{shown(typed)} is ambiguous ({fraction} or {whole}{part}?); write it without the separator, "

@@ -143,6 +143,7 @@ CELLS = {  # cells every engine reads: white space, any case, unicode, quotes, p
         "1.250.000,00",
         "15.000",
         "15,000",
+        "1 200.000",
         "0042",
         "1000.5",
         "0.125",

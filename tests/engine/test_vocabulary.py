@@ -294,6 +294,8 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("15,000", True, AmbiguousAmountError, "'15,000' is ambiguous"),
         ("$9,500", True, AmbiguousAmountError, "'\\$9,500' is ambiguous \\(9.5 or 9500\\?\\)"),  # a fraction, not 9
         ("1.234", False, AmbiguousAmountError, "'1.234' is ambiguous \\(1.234 or 1234\\?\\)"),
+        ("1 200.000", False, AmbiguousAmountError, "'1 200.000' is ambiguous \\(1200 or 1200000\\?\\)"),  # was 1200
+        ("1\u00a0200,000", True, AmbiguousAmountError, "is ambiguous \\(1200 or 1200000\\?\\)"),
         ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),
         (float("inf"), False, ValueError, "the number is too large to be an amount of money"),
         (10**400, False, ValueError, "the number is too large to be an amount of money"),

@@ -387,7 +387,7 @@ WITH
     -- Step 6: answers as true/false (blank: unanswered; other words: refused); evidence as the engine compares it: white space runs as one space, lower case, surrounding punctuation stripped; the claimed stage's label as the engine looks it up.
     SELECT
         *,
-        (REGEXP_MATCHES("amount_number", ('^([0-9]+|[0-9]{1,3}(,[0-9]{3})+|[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}([ ' || CHR(160) || CHR(8239) || '][0-9]{3})+|[0-9]{1,3}([''' || CHR(8217) || '][0-9]{3})+)([.][0-9]+)?$')) AND NOT REGEXP_MATCHES("amount_number", '^[1-9][0-9]{0,2}[.][0-9]{3}$')) AS "amount_readable",
+        (REGEXP_MATCHES("amount_number", ('^([0-9]+|[0-9]{1,3}(,[0-9]{3})+|[0-9]{1,2}(,[0-9]{2})+,[0-9]{3}|[0-9]{1,3}([ ' || CHR(160) || CHR(8239) || '][0-9]{3})+|[0-9]{1,3}([''' || CHR(8217) || '][0-9]{3})+)([.][0-9]+)?$')) AND NOT REGEXP_MATCHES("amount_number", ('^[1-9][0-9]{0,2}([ ' || CHR(160) || CHR(8239) || '][0-9]{3})*[.][0-9]{3}$'))) AS "amount_readable",
         CAST(NULL AS BOOLEAN) AS "is_closed_flag",
         CAST(NULL AS BOOLEAN) AS "is_won_flag",
         CAST(NULL AS BOOLEAN) AS "is_active_flag",
