@@ -130,7 +130,10 @@ def test_the_backtests_worked_example_in_the_manual_and_the_readme_is_real_outpu
     example = manual.split("## A worked example", 1)[1].split("```console\n", 1)[1].split("```", 1)[0].splitlines()
     for lines in (shown, example):
         assert lines[0].startswith("$ playbook backtest examples/closed-deals.csv --history examples/stage-history.csv")
-        outputs = [line.rstrip().replace("backtest-out/", f"{tmp_path}/backtest-out/") for line in lines[1:]]
+        # "…" stands for printed lines left out of the excerpt.
+        outputs = [
+            line.rstrip().replace("backtest-out/", f"{tmp_path}/backtest-out/") for line in lines[1:] if line != "…"
+        ]
         assert len(outputs) >= 4 and all(line in printed for line in outputs), sorted(set(outputs) - printed)
 
 
