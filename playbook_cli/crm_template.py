@@ -169,7 +169,13 @@ def crm_block(process: Process, style: CrmStyle) -> str:
     """The crm: block of process.yaml that reads an export named in this CRM's style."""
     columns, milestones = _names(process, style)
     lines = ["crm:", f"  name: {_yaml_text(style.name)}", "  columns:"]
-    lines += [f"    {key}: {_yaml_text(columns[key])}" for key in audit_fields(process)]
+    for key in audit_fields(process):
+        line = f"    {key}: {_yaml_text(columns[key])}"
+        # Only a CRM set up for several currencies exports this column, and a mapped column the export lacks is
+        # an error: the block leaves it to the admin.
+        if key == "currency":
+            line = f"    # {line.strip()}  # remove the # if the export has this column (a multi-currency {style.name})"
+        lines.append(line)
     lines.append(f"  stage_names:  # {style.name}'s default stage names: remove the # of each and write its stage id")
     known = {stage.name.casefold() for stage in process.stages}
     lines += [f"    # {_yaml_text(name)}: STAGE-ID" for name in style.stages if name.casefold() not in known]

@@ -35,9 +35,12 @@ def test_the_fields_to_create_carry_the_question_as_help_text(capsys: pytest.Cap
 
 
 @pytest.mark.parametrize("crm", ["salesforce", "hubspot"])
+@pytest.mark.parametrize("currency", [True, False], ids=["multi-currency", "one-currency"])
 def test_the_printed_block_and_header_audit_an_export(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str, currency: bool
 ) -> None:
+    """Only a CRM set up for several currencies exports a currency column: the block reads an export with or
+    without one (it had mapped the column, and an export without it was refused)."""
     _, out, _ = run(capsys, "--crm", crm)
     block = out[out.index("crm:\n") : out.index("\n\nA CSV header")]
     process = tmp_path / "process.yaml"
@@ -47,14 +50,13 @@ def test_the_printed_block_and_header_audit_an_export(
     _, header, _ = run(capsys, "--crm", crm, "--header-only")
     assert header == out.rstrip("\n").rsplit("\n", 1)[1] + "\n"
     width = header.count(",") + 1
+    deal = ["Contoso", "1", "Negotiating", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
+    if not currency:
+        names = header.rstrip("\n").split(",")
+        header = ",".join(names[:4] + names[5:]) + "\n"
+        deal = deal[:4] + deal[5:]
     export = tmp_path / "export.csv"
-    export.write_text(
-        header
-        + ",".join(
-            ["Contoso", "1", "Negotiating", "1000", "USD", "Ana"] + ["yes", "reply", "2027-02-20"] * ((width - 6) // 3)
-        )
-        + "\n"
-    )
+    export.write_text(header + ",".join(deal) + "\n")
     status = main(
         ["audit", str(export), "--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path / "out")]
     )
