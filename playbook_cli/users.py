@@ -186,18 +186,23 @@ def _password_changed(changed: PasswordChanged) -> str:
 def run_sign_out(args: argparse.Namespace) -> int:
     """End every session of a user, keeping their password and API tokens."""
     from deal_records.database import writing
-    from deal_records.people import end_sessions, require_user
+    from deal_records.people import end_sessions, list_tokens, require_user
 
     with writing(open_sessions(args.database)) as db:
         user = require_user(db, args.email)
         ended = end_sessions(db, user)
         email = user.email
+        tokens = sum(token.revoked_at is None for token in list_tokens(db, email))
     sessions = "they had no open session" if ended == 0 else f"ended {plural(ended, 'open session')}"
-    print(
-        f"signed out {email}: {sessions}; they sign in again with their password. Their API tokens still work "
-        f"(`playbook tokens revoke {email}` ends them too; `playbook users password {email}` if the password "
-        "may be known)"
-    )
+    if tokens:
+        left = (
+            f"Their API {'token still works' if tokens == 1 else 'tokens still work'} (`playbook tokens revoke "
+            f"{email}` ends {'it' if tokens == 1 else 'them'} too; `playbook users password {email}` if the password "
+            "may be known)"
+        )
+    else:
+        left = f"They have no API token that works (`playbook users password {email}` if the password may be known)"
+    print(f"signed out {email}: {sessions}; they sign in again with their password. {left}")
     return EXIT_OK
 
 

@@ -368,7 +368,7 @@ def test_users_sign_out_ends_every_browser_session_and_keeps_the_tokens(run: Run
         assert sign_in(client, f"{email}@example.com", password).status_code == 303
     assert sign_in(lee, "lee@example.com", "manager-password-1").status_code == 303
     tokens_kept = (
-        "Their API tokens still work (`playbook tokens revoke ana@example.com` ends them too; "
+        "Their API token still works (`playbook tokens revoke ana@example.com` ends it too; "
         "`playbook users password ana@example.com` if the password may be known)\n"
     )
     said = f"signed out ana@example.com: ended 2 open sessions; they sign in again with their password. {tokens_kept}"
@@ -386,6 +386,15 @@ def test_users_sign_out_ends_every_browser_session_and_keeps_the_tokens(run: Run
     assert sign_in(laptop, "ana@example.com", "rep-password-1").status_code == 303
     assert run("users", "sign-out", "ana@example.com")[1].startswith(
         "signed out ana@example.com: ended 1 open session;"
+    )
+    assert run("tokens", "revoke", "ana@example.com")[0] == 0
+    assert run("users", "sign-out", "ana@example.com")[1].endswith(
+        "They have no API token that works (`playbook users password ana@example.com` if the password may be known)\n"
+    )
+    assert run("tokens", "create", "ana@example.com")[0] == run("tokens", "create", "ana@example.com")[0] == 0
+    assert (
+        "Their API tokens still work (`playbook tokens revoke ana@example.com` ends them too;"
+        in run("users", "sign-out", "ana@example.com")[1]
     )
     assert run("users", "sign-out", "nobody@example.com") == (
         1,
