@@ -269,6 +269,17 @@ def currency_mark(code: str = "[A-Z]{3}", words: Iterable[str] = CURRENCY_WORDS)
 # "1 200 kr" is read in the krona or krone its currency column names, and refused without one.
 SHARED_CURRENCIES: Mapping[str, tuple[str, ...]] = {"kr": ("SEK", "NOK", "DKK", "ISK")}
 _SHARED_NAMES = {"kr": "the krona or krone of Sweden, Norway, Denmark and Iceland"}
+# Currency names that are no one currency, which an amount is refused with (the currency names CRMs write are
+# CURRENCY_NAMES): the refusal names the codes they may mean.
+_NAMES_OF_SEVERAL: Mapping[str, tuple[str, ...]] = {
+    "dollar": ("USD", "CAD", "AUD", "NZD", "SGD", "HKD"),
+    "peso": ("MXN", "ARS", "CLP", "COP", "PHP", "UYU"),
+    "franc": ("CHF", "XOF", "XAF", "XPF"),
+    "rupee": ("INR", "PKR", "LKR", "NPR", "MUR"),
+    "pound": ("GBP", "EGP", "LBP"),
+    "krona": ("SEK", "ISK"),
+    "krone": ("NOK", "DKK"),
+}
 SHARED_MARK = "[Kk]r[.]?"  # kr, Kr, kr. as Swedish, Norwegian, Danish and Icelandic amounts are written
 # A currency written with an amount: a currency (currency_mark) or a shared word. Neither starts the other.
 CURRENCY_MARK = f"{currency_mark()}|{SHARED_MARK}"
@@ -390,6 +401,10 @@ def _not_an_amount_hint(text: str) -> str:
             )
         if word in RECURRING_WORDS:
             return f"it is a value per period ({word}): {whole_value_hint(word)}"
+        name = word.removesuffix("s")
+        if name in _NAMES_OF_SEVERAL:
+            codes = _NAMES_OF_SEVERAL[name]
+            return f"{word} names no one currency ({', '.join(codes)}…): write the code instead, e.g. 500 {codes[0]}"
     return AMOUNT_HINT
 
 

@@ -279,6 +279,16 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ),
         ("usd12000", False, ValueError, "a currency code is written in capitals: USD12000$"),
         ("12000 usd", False, ValueError, "a currency code is written in capitals: 12000 USD$"),
+        # A currency's name that several countries share: the refusal names their codes.
+        (
+            "100 Dollars",
+            False,
+            ValueError,
+            r"^'100 Dollars' is not an amount; dollars names no one currency \(USD, CAD, AUD, NZD, SGD, HKD…\): "
+            r"write the code instead, e.g. 500 USD$",
+        ),
+        ("1.000 Pesos", True, ValueError, r"pesos names no one currency \(MXN, .*e.g. 500 MXN$"),
+        ("Franc 300", False, ValueError, r"franc names no one currency \(CHF, "),
         (
             "$500 monthly",  # Close's value_formatted of a recurring deal
             False,
