@@ -71,10 +71,36 @@ def model_at(loc: Loc) -> type[BaseModel]:
     return Process
 
 
+def _mapping_of(loc: Loc) -> str | None:
+    """The mapping field (crm.owners, crm.stage_names …) whose entry `loc` is, by its key; None for a model's key.
+
+    A mapping's keys are the file's own (a CRM owner's id): its entry is named by the field, never taken for one.
+    """
+    if len(loc) < 2 or not isinstance(loc[-2], str):
+        return None
+    field = model_at(loc[:-2]).model_fields.get(loc[-2])
+    annotation = field.annotation if field is not None else None
+    return loc[-2] if annotation is not None and get_origin(annotation) is dict else None
+
+
+# What each mapping holds, told when one of its values is not what it maps to.
+_MAPPING_VALUES = {
+    "owners": "crm.owners maps each CRM owner id or name to the email address of the user who owns their deals",
+}
+# A stage id or milestone id the crm block names is reported by the rules as unknown, with the id meant: one
+# mistake, one error (a name such as 'Talking Stage' is no valid id either, which says less).
+_IDS_THE_RULES_CHECK = (("crm", "stage_names", None), ("crm", "milestones", None, "[key]"))
+
+
 def _field_name(loc: Loc) -> str:
-    """'name' for a key; "item 3 of 'pitfalls'" for a list entry."""
+    """'name' for a key; "item 3 of 'pitfalls'" for a list entry; "the value of 'Ana' in 'owners'" for a mapping's
+    entry, and "the key 'Ana' of 'owners'" for its key."""
     if not loc:
         return ""
+    if loc[-1] == "[key]" and (mapping := _mapping_of(loc[:-1])):
+        return f"a key of '{mapping}'" if loc[-2] == "" else f"the key {quoted(str(loc[-2]))} of '{mapping}'"
+    if mapping := _mapping_of(loc):
+        return f"the value of {quoted(str(loc[-1]))} in '{mapping}'"
     if isinstance(loc[-1], int):
         return f"item {loc[-1] + 1} of '{loc[-2]}'" if len(loc) > 1 else f"item {loc[-1] + 1}"
     return f"'{loc[-1]}'"
@@ -362,7 +388,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
         return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
     if kind == "string_pattern_mismatch":
-        slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
+        entry = isinstance(loc[-1], int) or loc[-1] == "[key]" or _mapping_of(loc) is not None
+        slug = f"id ({field})" if entry else key  # an item of a list of ids, a mapping's key or value
         return Problem(
             loc,
             f"{show(value)} is not a valid {slug}: use lowercase letters, digits and single hyphens{_slug_hint(value)}",
@@ -385,6 +412,10 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return Problem(loc, f"{field}: {show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
     if kind == "value_error":
+        mapping = _mapping_of(loc)
+        holds = _MAPPING_VALUES.get(mapping or "", "")
+        if holds:
+            return Problem(loc, f"{error['ctx']['error']} ({holds})")
         return Problem(loc, f"{field}: {error['ctx']['error']}")
     if kind in ("greater_than_equal", "less_than_equal"):
         return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
@@ -421,6 +452,11 @@ def explain(error: ValidationError, data: object = None) -> list[Problem]:
     for item in errors:
         loc = tuple(item["loc"])
         if item["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
+            continue
+        if item["type"] == "string_pattern_mismatch" and any(
+            len(loc) == len(place) and all(part in (None, got) for part, got in zip(place, loc, strict=True))
+            for place in _IDS_THE_RULES_CHECK
+        ):
             continue
         keys = pasted.get(loc[:-1], [])
         if loc and str(loc[-1]) in keys:

@@ -81,6 +81,27 @@ BAD_FILES = [
         id="crm-block",
     ),
     pytest.param(
+        VALID + "crm:\n  owners:\n    005Ec000004oBPNIA2: ana-lopez\n    Ana Lopez: Ana Lopez\n    '42': ana@example\n"
+        '    "": ana@example.com\n    Grace: [grace@example.com]\n'
+        "  stage_names: {Proposal: Talking Stage, Signed: 5}\n  milestones: {Pain Confirmed: Pain}\n",
+        [
+            "17:25: error: 'ana-lopez' is not an email address; type one address like ana@example.com (crm.owners maps "
+            "each CRM owner id or name to the email address of the user who owns their deals)",
+            "18:16: error: 'Ana Lopez' is not an email address; type one address like ana@example.com (crm.owners maps "
+            "each CRM owner id or name to the email address of the user who owns their deals)",
+            "19:11: error: 'ana@example' is not an email address: 'example' is not a domain (letters, digits and "
+            "hyphens in parts between dots, ending in one like .com); type one address like ana@example.com "
+            "(crm.owners maps each CRM owner id or name to the email address of the user who owns their deals)",
+            "20:9: error: a key of 'owners' must not be empty",
+            "21:12: error: the value of 'Grace' in 'owners' must be text, got a list",
+            "22:27: error: unknown stage id 'Talking Stage'; did you mean 'talking'? (stage ids: talking, won)",
+            "22:50: error: the value of 'Signed' in 'stage_names' must be text, got a number; put it in quotes",
+            "23:16: error: unknown milestone id 'Pain Confirmed': crm.milestones maps the milestones defined under "
+            "stages; did you mean 'pain-confirmed'?",
+        ],
+        id="crm-mappings-say-what-their-values-must-be",  # not "'ana-lopez' is not a valid 005Ec000004oBPNIA2"
+    ),
+    pytest.param(
         VALID + 'crm:\n  columns: {deal: Opportunity Name, owner: "opportunity\u00a0 name"}\n'
         "  stage_names: {Closed Won: won, closed  won: talking}\n",
         [
