@@ -29,7 +29,7 @@ from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import plural, slug_of
-from sales_process.wording import described, kind_of, quoted, show
+from sales_process.wording import described, kind_of, list_in_quotes, quoted, show
 
 _READABLE: dict[type[BaseModel], str] = {
     Practice: "'practice' block",
@@ -142,7 +142,9 @@ def _text_list(owner: type[BaseModel], key: str) -> bool:
 
 
 def _list_fix(value: object) -> str:
-    """How to write one item given where a list is wanted: in brackets."""
+    """How to write one item given where a list is wanted: in brackets; a list written in quotes: without them."""
+    if written := list_in_quotes(value):
+        return f"; remove the quotes, which make it one text: {written}"
     if isinstance(value, str) and value.strip() and "\n" not in value:
         return f"; for one item write [{value.strip()}]"
     return ""
@@ -366,7 +368,7 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(
             loc,
             f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}"
-            f"{_list_fix(value) if _text_list(owner, key) else ''}",
+            f"{_list_fix(value) if _text_list(owner, key) or list_in_quotes(value) else ''}",
         )
     if kind == "dict_type":
         return Problem(

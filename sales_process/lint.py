@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sales_process.model import Process, segment_key
 from sales_process.problems import Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
-from sales_process.wording import quoted
+from sales_process.wording import list_in_quotes, quoted
 
 MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
@@ -399,7 +399,13 @@ def _segment_warnings(process: Process) -> Iterator[Problem]:
             condition = milestone.required_when
             for k, segment in enumerate(condition.segment or () if condition is not None else ()):
                 loc = ("stages", i, "milestones", j, "required_when", "segment", k)
-                if "," in segment:
+                if written := list_in_quotes(segment):
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment '{segment}' is a list written in quotes, which YAML "
+                        f"reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: {written}",
+                    )
+                elif "," in segment:
                     listed = ", ".join(part.strip() for part in segment.split(","))
                     yield _warn(
                         loc,

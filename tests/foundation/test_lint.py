@@ -78,6 +78,26 @@ WARNINGS = [
     pytest.param(
         WITH_A_SECOND_MILESTONE.replace(
             "        evidence: The customer's reply email.\n",
+            '        evidence: The customer\'s reply email.\n        required_when:\n          segment: "[Enterprise, Strategic]"\n',
+        ),
+        "13:20: warning: milestone 'pain-confirmed': the segment '[Enterprise, Strategic]' is a list written in "
+        "quotes, which YAML reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: "
+        "[Enterprise, Strategic]",
+        id="two-segments-in-a-quoted-list",  # the fix was [[Enterprise, Strategic]]: an error, a list in a list
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: '[Enterprise]'}\n",
+        ),
+        "12:34: warning: milestone 'pain-confirmed': the segment '[Enterprise]' is a list written in "
+        "quotes, which YAML reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: "
+        "[Enterprise]",
+        id="one-segment-in-a-quoted-list",
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "        evidence: The customer's reply email.\n",
             "        evidence: The customer's reply email.\n        required_when: {segment: [“Enterprise”, Mid]}\n",
         ),
         "12:35: warning: milestone 'pain-confirmed': the segment “Enterprise” keeps its curly quotes as part of its name, so a deal in segment Enterprise does not match it; remove them (or use straight quotes \")",

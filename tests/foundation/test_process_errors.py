@@ -344,6 +344,22 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        renamed_from: '[pain-agreed]'\n",
+        )
+        + "crm:\n  lost_stages: \"[Closed Lost, Dead]\"\n  status_values: {won: '[Won, Yes]'}\n",
+        [
+            "12:23: error: 'renamed_from' must be a list (one '- ' item per line), got text; remove the quotes, which "
+            "make it one text: [pain-agreed]",
+            "17:16: error: 'lost_stages' must be a list (one '- ' item per line), got text; remove the quotes, which "
+            "make it one text: [Closed Lost, Dead]",
+            "18:24: error: 'won' must be a list (one '- ' item per line), got text; remove the quotes, which make it "
+            "one text: [Won, Yes]",
+        ],
+        id="a-list-written-in-quotes",  # the fix was [[pain-agreed]], a list in a list
+    ),
+    pytest.param(
+        VALID.replace(
             "question: Has the customer confirmed the problem in writing?", "question: 'Customer's problem confirmed?'"
         ),
         [
