@@ -150,6 +150,13 @@ def _list_fix(value: object) -> str:
     return ""
 
 
+def _one_item_fix(value: object) -> str:
+    """`milestones:` above `id: po-issued` and its keys: one item written without its '- '."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return f"; if it is one item, start its line 'id: {value['id']}' with '- ' (write '- id: {value['id']}')"
+    return ""
+
+
 def _whole_number_fix(value: object, key: str) -> str:
     """How to write a whole number typed otherwise: without its quotes, without the unit the key already says
     (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
@@ -365,11 +372,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "bool_type":
         return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}{_bool_fix(value, key)}")
     if kind == "list_type":
-        return Problem(
-            loc,
-            f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}"
-            f"{_list_fix(value) if _text_list(owner, key) or list_in_quotes(value) else ''}",
-        )
+        fix = _list_fix(value) if _text_list(owner, key) or list_in_quotes(value) else _one_item_fix(value)
+        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}{fix}")
     if kind == "dict_type":
         return Problem(
             loc,

@@ -8,16 +8,7 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
-from tests.foundation.processes import VALID
-
-# VALID with a second milestone, required of every deal, after the first: a condition put on the first leaves the stage
-# holding every deal back, so the condition's own warning is the only one.
-WITH_A_SECOND_MILESTONE = VALID.replace(
-    "  - id: won",
-    "      - id: budget-named\n        question: Has the customer named who holds the budget?\n"
-    "        customer_action: The customer names the budget holder.\n"
-    "        evidence: The customer's email naming the budget holder.\n  - id: won",
-)
+from tests.foundation.processes import VALID, WITH_A_SECOND_MILESTONE
 
 WARNINGS = [
     pytest.param(

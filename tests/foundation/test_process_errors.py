@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
-from tests.foundation.processes import VALID, with_stage_keys
+from tests.foundation.processes import VALID, WITH_A_SECOND_MILESTONE, with_stage_keys
 
 CRM = """\
 crm:
@@ -368,6 +368,43 @@ BAD_FILES = [
             "(YAML: expected <block end>, but found '<scalar>')"
         ],
         id="an-apostrophe-inside-single-quotes",
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace("      - id: pain-confirmed\n", "        id: pain-confirmed\n"),
+        [
+            "8:9: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "lined up with the '- ' of the milestone at line 12) "
+            "(YAML: expected <block end>, but found '<block sequence start>')"
+        ],
+        id="first-item-without-its-dash-lined-up-with-its-keys",  # was the parser's words, at the item below
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n"),
+        [
+            "8:7: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "lined up with the '- ' of the milestone at line 12) (YAML: mapping values are not allowed here)"
+        ],
+        id="first-item-with-its-dash-deleted",  # was "line 9 is indented by 8 spaces …; line it up"
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n"),
+        [
+            "8:7: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "with the milestone's other keys indented 2 spaces deeper than the '-') "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="only-item-with-its-dash-deleted",
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n").replace("        ", "      "),
+        [
+            "8:7: error: 'milestones' must be a list (one '- ' item per line), got a mapping; if it is one item, "
+            "start its line 'id: pain-confirmed' with '- ' (write '- id: pain-confirmed')"
+        ],
+        id="only-item-without-its-dash-lined-up-with-its-keys",
     ),
     pytest.param(
         VALID.replace(
