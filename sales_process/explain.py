@@ -157,6 +157,20 @@ def _one_item_fix(value: object) -> str:
     return ""
 
 
+_LEADING_ZEROS = re.compile(r"0+[1-9][0-9]*")
+
+
+def _prefixed_number(text: str) -> int | None:
+    """0o10, 0x10, 0b10: a number as a programming language writes it, which YAML keeps as text (0o) or reads
+    otherwise; None for any other text."""
+    if not re.fullmatch(r"0[oOxXbB][0-9A-Fa-f_]+", text):
+        return None
+    try:
+        return int(text, 0)
+    except ValueError:
+        return None
+
+
 def _whole_number_fix(value: object, key: str) -> str:
     """How to write a whole number typed otherwise: without its quotes, without the unit the key already says
     (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
@@ -167,6 +181,10 @@ def _whole_number_fix(value: object, key: str) -> str:
         return f"; write {whole}, e.g. {int(value)}"
     if typographic := _typographic_quotes_fix(value):
         return typographic
+    if isinstance(value, str) and _LEADING_ZEROS.fullmatch(value.strip()):
+        return f"; write {value.strip().lstrip('0')} (without the leading 0)"  # 08 and 09 are no octal: YAML keeps text
+    if isinstance(value, str) and (prefixed := _prefixed_number(value.strip())) is not None:
+        return f"; write it in decimal digits, e.g. {prefixed}"
     found = _NUMBER_AND_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
     if found is None:
         return ""

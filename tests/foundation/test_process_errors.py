@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
+from sales_process.loader import load_process
 from tests.foundation.processes import VALID, WITH_A_SECOND_MILESTONE, with_stage_keys
 
 CRM = """\
@@ -341,6 +342,26 @@ BAD_FILES = [
             "13:23: error: 'renamed_from' must be a list (one '- ' item per line), got text; for one item write [pain-agreed]",
         ],
         id="true-false-and-a-list-written-as-text",
+    ),
+    pytest.param(
+        VALID.replace("probability: 60", "probability: 060")
+        .replace("probability: 100", "probability: 0x64")
+        .replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 08\n",
+        )
+        + "crm:\n  owners: {012345: ana@example.com, 0017: grace@example.com}\n",
+        [
+            "6:18: error: '060' is read as 48 (a number with a leading 0 is octal); write 60 (without the leading 0)",
+            "12:23: error: 'max_age_days' must be a whole number, got text '08'; write 8 (without the leading 0)",
+            "15:18: error: '0x64' is read as 100 (YAML reads it as a hexadecimal number); write it in decimal digits, "
+            "e.g. 100",
+            "17:12: error: '012345' is read as 5349 (a number with a leading 0 is octal); put it in quotes to keep it "
+            "as written: '012345'",
+            "17:37: error: '0017' is read as 15 (a number with a leading 0 is octal); put it in quotes to keep it as "
+            "written: '0017'",
+        ],
+        id="numbers-with-a-leading-zero-or-a-prefix",  # 010 was silently 8; 08, text, was told to lose no quotes
     ),
     pytest.param(
         VALID.replace(
@@ -1060,6 +1081,15 @@ def test_not_utf8_points_at_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureF
     assert (
         capsys.readouterr().err.splitlines()[0] == f"{path}:1:10: error: the file is not UTF-8 text; save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize(("written", "read"), [("05", 5), ("+60", 60), ("6_0", 60)])
+def test_a_number_yaml_reads_as_its_digits_say_is_kept(
+    written: str, read: int, write_file: Callable[[str, str], Path]
+) -> None:
+    """Only a number read as another than its digits say is refused: 05 is 5 all the same."""
+    path = write_file("process.yaml", VALID.replace("probability: 60", f"probability: {written}"))
+    assert load_process(path).process.stages[0].probability == read
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
