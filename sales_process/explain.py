@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from typing import Any, get_args, get_origin
 
@@ -158,6 +159,8 @@ def _one_item_fix(value: object) -> str:
 
 
 _LEADING_ZEROS = re.compile(r"0+[1-9][0-9]*")
+# 30,5 or 30.5 as text (not 1,000: a thousands comma, whose number is not known)
+_DECIMAL_TEXT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+|,(?![0-9]{3}$)[0-9]+)")
 
 
 def _prefixed_number(text: str) -> int | None:
@@ -174,11 +177,15 @@ def _prefixed_number(text: str) -> int | None:
 def _whole_number_fix(value: object, key: str) -> str:
     """How to write a whole number typed otherwise: without its quotes, without the unit the key already says
     (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
+    written = str(value)
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
+        written, value = value.strip(), float(value.strip().replace(",", "."))  # 30,5: a decimal comma
     if key == "probability" and isinstance(value, float) and 0 < value < 1:
-        return f"; a probability is a percentage: write {round(value * 100):g} for {value:g}"
+        return f"; a probability is a percentage: write {round(value * 100):g} for {written}"
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         whole = "a whole number of percent" if key == "probability" else "a whole number"
-        return f"; write {whole}, e.g. {int(value)}"
+        low, high = math.floor(value), math.ceil(value)
+        return f"; write {whole}: {low}" + (f" or {high}" if high != low else "")
     if typographic := _typographic_quotes_fix(value):
         return typographic
     if isinstance(value, str) and _LEADING_ZEROS.fullmatch(value.strip()):

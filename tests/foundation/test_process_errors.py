@@ -960,9 +960,23 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: 35.5\n"),
         [
-            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent, e.g. 35"
+            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent: 35 or 36"
         ],
         id="probability-with-a-decimal",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: 30,5\n")
+        .replace("probability: 100", "probability: 100,0")
+        .replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 7,5\n",
+        ),
+        [
+            "6:18: error: 'probability' must be a whole number, got text '30,5'; write a whole number of percent: 30 or 31",
+            "12:23: error: 'max_age_days' must be a whole number, got text '7,5'; write a whole number: 7 or 8",
+            "15:18: error: 'probability' must be a whole number, got text '100,0'; write a whole number of percent: 100",
+        ],
+        id="numbers-with-a-decimal-comma",  # were told no fix
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: \u201c35\u201d\n"),
