@@ -175,7 +175,39 @@ WARNINGS = [
         "of the text, so they show on the playbook's pages; remove them (or use straight quotes \")",
         id="question-in-curly-quotes",
     ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", "‘Has the customer’s CFO confirmed the problem?"
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote ‘ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; close it with ’ where the quotation ends, "
+        "or remove it",
+        id="opening-curly-quote-never-closed",  # the apostrophe of customer’s closes nothing
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    name: Talking”\n"),
+        "5:11: warning: stage 'talking': the name has a closing curly quote ” (character 8) with no opening one, so "
+        "it shows on the playbook's pages as a stray mark; add the opening “ where the quotation starts, or remove it",
+        id="closing-curly-quote-never-opened",
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The customer’s reply email to “our recap”.",
+        "The customers’ reply email.",
+        "Die Antwort des Kunden „per E-Mail“ und ‚kurz‘.",
+        "L’email «par écrit» du client.",
+        "The rock ‘n’ roll band’s email.",
+    ],
+)
+def test_curly_quotes_that_pair_and_apostrophes_do_not_warn(
+    text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("process.yaml", VALID.replace("The customer's reply email.", text))
+    assert main(["validate", "--strict", "--process", str(path)]) == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("text", "warning"), WARNINGS)
