@@ -74,8 +74,8 @@ def orphan_lines(orphans: Orphans) -> list[str]:
 
 
 def misspelt_renames(orphans: Orphans, process: Process) -> list[Problem]:
-    """`renamed_from` entries that no saved deal names but that are a letter or two from an id saved deals do name:
-    the old id mistyped, which leaves those deals orphaned (warned at the entry, with the id to write)."""
+    """`renamed_from` entries that no saved deal names but that are a letter or two from an id saved deals do name
+    (one letter changed or two swapped is one, however short the id: 'pgl' for 'pql'): the old id mistyped, which leaves those deals orphaned (warned at the entry, with the id to write)."""
     problems = []
     for i, stage in enumerate(process.stages):
         wrong = _mistyped(stage.renamed_from, orphans.stages)
@@ -103,7 +103,7 @@ def _mistyped(renamed_from: list[str], orphaned: dict[str, int]) -> list[tuple[i
     return [
         (k, old, meant)
         for k, old in enumerate(renamed_from)
-        for meant in [next((orphan for orphan in orphaned if is_typo_of(old, orphan)), None)]
+        for meant in [next((orphan for orphan in orphaned if is_typo_of(old, orphan, one_letter=True)), None)]
         if meant is not None
     ]
 

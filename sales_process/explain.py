@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from typing import Any, get_args, get_origin
 
@@ -29,7 +30,7 @@ from sales_process.places import describe
 from sales_process.problems import Loc, Problem
 from sales_process.suggest import closest, did_you_mean
 from sales_process.vocabulary import plural, slug_of
-from sales_process.wording import described, kind_of, quoted, show
+from sales_process.wording import described, kind_of, list_in_quotes, quoted, show
 
 _READABLE: dict[type[BaseModel], str] = {
     Practice: "'practice' block",
@@ -71,10 +72,36 @@ def model_at(loc: Loc) -> type[BaseModel]:
     return Process
 
 
+def _mapping_of(loc: Loc) -> str | None:
+    """The mapping field (crm.owners, crm.stage_names …) whose entry `loc` is, by its key; None for a model's key.
+
+    A mapping's keys are the file's own (a CRM owner's id): its entry is named by the field, never taken for one.
+    """
+    if len(loc) < 2 or not isinstance(loc[-2], str):
+        return None
+    field = model_at(loc[:-2]).model_fields.get(loc[-2])
+    annotation = field.annotation if field is not None else None
+    return loc[-2] if annotation is not None and get_origin(annotation) is dict else None
+
+
+# What each mapping holds, told when one of its values is not what it maps to.
+_MAPPING_VALUES = {
+    "owners": "crm.owners maps each CRM owner id or name to the email address of the user who owns their deals",
+}
+# A stage id or milestone id the crm block names is reported by the rules as unknown, with the id meant: one
+# mistake, one error (a name such as 'Talking Stage' is no valid id either, which says less).
+_IDS_THE_RULES_CHECK = (("crm", "stage_names", None), ("crm", "milestones", None, "[key]"))
+
+
 def _field_name(loc: Loc) -> str:
-    """'name' for a key; "item 3 of 'pitfalls'" for a list entry."""
+    """'name' for a key; "item 3 of 'pitfalls'" for a list entry; "the value of 'Ana' in 'owners'" for a mapping's
+    entry, and "the key 'Ana' of 'owners'" for its key."""
     if not loc:
         return ""
+    if loc[-1] == "[key]" and (mapping := _mapping_of(loc[:-1])):
+        return f"a key of '{mapping}'" if loc[-2] == "" else f"the key {quoted(str(loc[-2]))} of '{mapping}'"
+    if mapping := _mapping_of(loc):
+        return f"the value of {quoted(str(loc[-1]))} in '{mapping}'"
     if isinstance(loc[-1], int):
         return f"item {loc[-1] + 1} of '{loc[-2]}'" if len(loc) > 1 else f"item {loc[-1] + 1}"
     return f"'{loc[-1]}'"
@@ -116,22 +143,55 @@ def _text_list(owner: type[BaseModel], key: str) -> bool:
 
 
 def _list_fix(value: object) -> str:
-    """How to write one item given where a list is wanted: in brackets."""
+    """How to write one item given where a list is wanted: in brackets; a list written in quotes: without them."""
+    if written := list_in_quotes(value):
+        return f"; remove the quotes, which make it one text: {written}"
     if isinstance(value, str) and value.strip() and "\n" not in value:
         return f"; for one item write [{value.strip()}]"
     return ""
 
 
+def _one_item_fix(value: object) -> str:
+    """`milestones:` above `id: po-issued` and its keys: one item written without its '- '."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return f"; if it is one item, start its line 'id: {value['id']}' with '- ' (write '- id: {value['id']}')"
+    return ""
+
+
+_LEADING_ZEROS = re.compile(r"0+[1-9][0-9]*")
+# 30,5 or 30.5 as text (not 1,000: a thousands comma, whose number is not known)
+_DECIMAL_TEXT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+|,(?![0-9]{3}$)[0-9]+)")
+
+
+def _prefixed_number(text: str) -> int | None:
+    """0o10, 0x10, 0b10: a number as a programming language writes it, which YAML keeps as text (0o) or reads
+    otherwise; None for any other text."""
+    if not re.fullmatch(r"0[oOxXbB][0-9A-Fa-f_]+", text):
+        return None
+    try:
+        return int(text, 0)
+    except ValueError:
+        return None
+
+
 def _whole_number_fix(value: object, key: str) -> str:
     """How to write a whole number typed otherwise: without its quotes, without the unit the key already says
     (a probability's percent sign, a number of days' 'days'), or a probability's fraction as a percentage."""
+    written = str(value)
+    if isinstance(value, str) and _DECIMAL_TEXT.fullmatch(value.strip()):
+        written, value = value.strip(), float(value.strip().replace(",", "."))  # 30,5: a decimal comma
     if key == "probability" and isinstance(value, float) and 0 < value < 1:
-        return f"; a probability is a percentage: write {round(value * 100):g} for {value:g}"
+        return f"; a probability is a percentage: write {round(value * 100):g} for {written}"
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         whole = "a whole number of percent" if key == "probability" else "a whole number"
-        return f"; write {whole}, e.g. {int(value)}"
+        low, high = math.floor(value), math.ceil(value)
+        return f"; write {whole}: {low}" + (f" or {high}" if high != low else "")
     if typographic := _typographic_quotes_fix(value):
         return typographic
+    if isinstance(value, str) and _LEADING_ZEROS.fullmatch(value.strip()):
+        return f"; write {value.strip().lstrip('0')} (without the leading 0)"  # 08 and 09 are no octal: YAML keeps text
+    if isinstance(value, str) and (prefixed := _prefixed_number(value.strip())) is not None:
+        return f"; write it in decimal digits, e.g. {prefixed}"
     found = _NUMBER_AND_UNIT.fullmatch(value.strip()) if isinstance(value, str) else None
     if found is None:
         return ""
@@ -337,11 +397,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "bool_type":
         return Problem(loc, f"{field} must be true or false, got {described(value, yaml=True)}{_bool_fix(value, key)}")
     if kind == "list_type":
-        return Problem(
-            loc,
-            f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}"
-            f"{_list_fix(value) if _text_list(owner, key) else ''}",
-        )
+        fix = _list_fix(value) if _text_list(owner, key) or list_in_quotes(value) else _one_item_fix(value)
+        return Problem(loc, f"{field} must be a list (one '- ' item per line), got {kind_of(value, yaml=True)}{fix}")
     if kind == "dict_type":
         return Problem(
             loc,
@@ -362,7 +419,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
         return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
     if kind == "string_pattern_mismatch":
-        slug = f"id ({field})" if loc and isinstance(loc[-1], int) else key  # an item of a list of ids
+        entry = isinstance(loc[-1], int) or loc[-1] == "[key]" or _mapping_of(loc) is not None
+        slug = f"id ({field})" if entry else key  # an item of a list of ids, a mapping's key or value
         return Problem(
             loc,
             f"{show(value)} is not a valid {slug}: use lowercase letters, digits and single hyphens{_slug_hint(value)}",
@@ -385,6 +443,10 @@ def explain_error(error: Any, data: object = None) -> Problem:
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return Problem(loc, f"{field}: {show(value)} is not a date; write it as YYYY-MM-DD, e.g. 2027-03-01")
     if kind == "value_error":
+        mapping = _mapping_of(loc)
+        holds = _MAPPING_VALUES.get(mapping or "", "")
+        if holds:
+            return Problem(loc, f"{error['ctx']['error']} ({holds})")
         return Problem(loc, f"{field}: {error['ctx']['error']}")
     if kind in ("greater_than_equal", "less_than_equal"):
         return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
@@ -421,6 +483,11 @@ def explain(error: ValidationError, data: object = None) -> list[Problem]:
     for item in errors:
         loc = tuple(item["loc"])
         if item["type"] == "missing" and loc and (loc[:-1], str(loc[-1])) in misspelt:
+            continue
+        if item["type"] == "string_pattern_mismatch" and any(
+            len(loc) == len(place) and all(part in (None, got) for part, got in zip(place, loc, strict=True))
+            for place in _IDS_THE_RULES_CHECK
+        ):
             continue
         keys = pasted.get(loc[:-1], [])
         if loc and str(loc[-1]) in keys:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sales_process.model import Process, segment_key
 from sales_process.problems import Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
-from sales_process.wording import quoted
+from sales_process.wording import list_in_quotes, quoted
 
 MAX_MILESTONES = 7
 MAX_PROBABILITY_JUMP = 40
@@ -399,7 +399,13 @@ def _segment_warnings(process: Process) -> Iterator[Problem]:
             condition = milestone.required_when
             for k, segment in enumerate(condition.segment or () if condition is not None else ()):
                 loc = ("stages", i, "milestones", j, "required_when", "segment", k)
-                if "," in segment:
+                if written := list_in_quotes(segment):
+                    yield _warn(
+                        loc,
+                        f"milestone '{milestone.id}': the segment '{segment}' is a list written in quotes, which YAML "
+                        f"reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: {written}",
+                    )
+                elif "," in segment:
                     listed = ", ".join(part.strip() for part in segment.split(","))
                     yield _warn(
                         loc,
@@ -538,6 +544,48 @@ def _text_quotes(process: Process) -> Iterator[Problem]:
             )
 
 
+# Each curly opening quote with the closing quotes that end it: English “…” ‘…’, German „…“ ‚…‘, French «…».
+_CLOSERS = {"“": "”", "‘": "’", "„": "“”", "‚": "‘’", "«": "»"}
+
+
+def _stray_quote(text: str) -> tuple[int, str, str] | None:
+    """(where, the quote, the fix) for the first curly quote that is opened and never closed ('‘Has the buyer…'),
+    or closed and never opened; None when they pair. A ’ between letters is an apostrophe (customer’s), and one
+    with none open is taken for one too (the customers’ budget)."""
+    opened: list[tuple[int, str]] = []
+    for index, char in enumerate(text):
+        if opened and char in _CLOSERS[opened[-1][1]]:
+            if char == "’" and 0 < index < len(text) - 1 and text[index - 1].isalpha() and text[index + 1].isalpha():
+                continue
+            opened.pop()
+        elif char in _CLOSERS:
+            opened.append((index, char))
+        elif char in "”»":
+            opener = next(quote for quote, closers in _CLOSERS.items() if char in closers)
+            return index, char, f"add the opening {opener} where the quotation starts, or remove it"
+    if not opened:
+        return None
+    index, char = opened[0]
+    return index, char, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
+
+
+def _unbalanced_quotes(process: Process) -> Iterator[Problem]:
+    """A curly quote left alone (‘Has the buyer… with no closing one): YAML keeps it as a stray mark on the pages."""
+    texts = [(("stages", i, "name"), f"stage '{stage.id}'", stage.name) for i, stage in enumerate(process.stages)]
+    for loc, whose, text in [*texts, *_playbook_texts(process)]:
+        key = next(part for part in reversed(loc) if isinstance(part, str))
+        stray = None if _curly_quoted(text.strip()) else _stray_quote(text)
+        if stray is not None:
+            index, quote, fix = stray
+            side = "opening" if quote in _CLOSERS else "closing"
+            yield _warn(
+                loc,
+                f"{whose}: the {_FIELD_WORDS[key]} has {'an' if side == 'opening' else 'a'} {side} curly quote {quote} (character {index + 1}) with no "
+                f"{'closing' if side == 'opening' else 'opening'} one, so it shows on the playbook's pages as a stray "
+                f"mark; {fix}",
+            )
+
+
 def _long_stage_names(process: Process) -> Iterator[Problem]:
     """A stage name too long for what it is: an entry of the side menu, a column of the pipeline, a choice on the form."""
     for i, stage in enumerate(process.stages):
@@ -590,6 +638,7 @@ def lint(process: Process) -> list[Problem]:
         *_stage_name_quotes(process),
         *_long_stage_names(process),
         *_text_quotes(process),
+        *_unbalanced_quotes(process),
         *_milestone_warnings(process),
         *_long_questions(process),
         *_segment_warnings(process),

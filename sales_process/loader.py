@@ -17,7 +17,7 @@ from sales_process.lint import lint
 from sales_process.model import Process
 from sales_process.practice import check_practice
 from sales_process.problems import Diagnostic, InvalidFile, Problem
-from sales_process.rules import amounts_with_thousand_points, check_rules, empty_keys
+from sales_process.rules import amounts_with_thousand_points, check_rules, empty_keys, numbers_read_otherwise
 from sales_process.wording import path_problem
 from sales_process.yaml_source import LocatedData, read_located_yaml, refuse_oversized
 
@@ -111,7 +111,11 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
         if process is not None and not problems:
             # Scenarios are assessed against the stages: only once the stages themselves are sound.
             problems.extend(check_practice(process))
-    errors = located.errors + located.locate(problems, filename)
+    misread = numbers_read_otherwise(located.number_text)
+    errors = located.errors + located.locate(misread, filename)
+    # A number read otherwise is one mistake: what the model says of the number it became ("must be text") is left out.
+    located.unreadable.update(problem.loc for problem in misread)
+    errors += located.locate(problems, filename)
     if errors or process is None:
         raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))
     warnings = sorted(

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from sales_process.crm_names import STAGE_FIELD_NAMES
+from sales_process.email_address import email_problem
 from sales_process.text import isolated
 from sales_process.vocabulary import StageLookup, parse_money
 from sales_process.wording import quoted
@@ -439,7 +440,22 @@ def _owner_ids_as_text(value: object) -> object:
     return value if value is not None else {}
 
 
-Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+OWNER_EMAIL_EXAMPLE = "ana@example.com"
+
+
+def _user_email(value: object) -> object:
+    """A user's email address as the one rule for an address reads it (the import lower-cases it and makes a
+    user of it): 'ana-lopez' or 'Ana Lopez' is refused with an address to write instead."""
+    if isinstance(value, str) and (problem := email_problem(value, like=OWNER_EMAIL_EXAMPLE)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+Email = Annotated[
+    StrictStr,
+    BeforeValidator(_user_email),
+    Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
 
 
 class Crm(_Strict):

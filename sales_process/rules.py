@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import yaml
+
 from sales_process.explain import milestones_in_other_words
 from sales_process.model import SLUG_PATTERN, CrmColumns, CrmMilestone
 from sales_process.outcome import Outcome, stage_looks_disqualified
@@ -478,6 +480,40 @@ def amounts_with_thousand_points(number_text: dict[Loc, str]) -> list[Problem]:
                     f"write {whole} (digits alone) for {int(whole):,}",
                 )
             )
+    return problems
+
+
+# YAML 1.1 reads a whole number in other forms than decimal digits: a leading 0 is octal (010 is 8), 0x hexadecimal,
+# 0b binary, and 1:30 is minutes and seconds (90). Written by hand, each meant the digits as they read.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+_NUMBER_KEYS = ("probability", "max_age_days", "amount", *_AMOUNT_KEYS)
+_BASES = {"0x": "hexadecimal", "0b": "binary"}
+
+
+def numbers_read_otherwise(number_text: dict[Loc, str]) -> list[Problem]:
+    """Each whole number YAML reads as another number than its digits say ('010' as 8, '0x10' as 16): an error,
+    never a silent change of meaning. A key so written (a CRM owner id) loses its text: it is an error too."""
+    problems = []
+    for loc, text in number_text.items():
+        if _DECIMAL.fullmatch(text) or loc == ("version",) or not isinstance(read := yaml.safe_load(text), int):
+            continue  # the version is kept as written (loader)
+        unsigned = text.lstrip("+-")
+        digits = text[: len(text) - len(unsigned)] + unsigned.lstrip("0_") if _LEADING_ZERO.fullmatch(text) else ""
+        if ":" in text:
+            how = "YAML reads it as minutes and seconds"
+        elif digits:
+            how = "a number with a leading 0 is octal"
+        else:
+            how = f"YAML reads it as a {_BASES.get(unsigned[:2].lower(), 'non-decimal')} number"
+        key = loc[-1] == "<key>"
+        if key or loc[-1] not in _NUMBER_KEYS:
+            fix = f"put it in quotes to keep it as written: '{text}'"
+        elif digits and int(digits.replace("_", "")) == read:
+            continue  # 05 is 5 all the same
+        else:
+            fix = f"write {digits} (without the leading 0)" if digits else f"write it in decimal digits, e.g. {read}"
+        problems.append(Problem(loc[:-1] if key else loc, f"'{text}' is read as {read} ({how}); {fix}", at_key=key))
     return problems
 
 

@@ -34,10 +34,31 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     return best[1] if best else None
 
 
-def is_typo_of(word: str, candidate: str) -> bool:
-    """Whether `word` is `candidate` mistyped (a letter or two), not merely alike (ignoring case)."""
-    matcher = difflib.SequenceMatcher(None, word.lower(), candidate.lower())
+def is_typo_of(word: str, candidate: str, *, one_letter: bool = False) -> bool:
+    """Whether `word` is `candidate` mistyped (a letter or two), not merely alike (ignoring case).
+
+    `one_letter`: a single letter changed, added, dropped or two swapped counts however short the word, as for an
+    id ('pgl' for 'pql', whose ratio is too low to tell from another word); a name of a few letters ('SMB', 'SME')
+    is not told from another by one letter."""
+    typed, meant = word.lower(), candidate.lower()
+    if one_letter and typed != meant and _one_letter_apart(typed, meant):
+        return True
+    matcher = difflib.SequenceMatcher(None, typed, meant)
     return matcher.real_quick_ratio() >= TYPO and matcher.ratio() >= TYPO
+
+
+def _one_letter_apart(word: str, other: str) -> bool:
+    """One letter changed, added or dropped, or two next to each other swapped."""
+    if abs(len(word) - len(other)) > 1:
+        return False
+    start = next((i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
+    rest, other_rest = word[start:], other[start:]
+    return (
+        rest[1:] == other_rest[1:]  # changed
+        or rest[1:] == other_rest  # added
+        or rest == other_rest[1:]  # dropped
+        or (len(rest) >= 2 and rest[:2] == other_rest[1::-1] and rest[2:] == other_rest[2:])  # swapped
+    )
 
 
 def shares_stem(word: str, candidate: str) -> bool:

@@ -78,6 +78,13 @@ def show(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def list_in_quotes(value: object) -> str | None:
+    """`"[Enterprise, Public Sector]"`: a list written in quotes, which YAML reads as one text with its brackets; the
+    list as it is written without the quotes (the fix to give), None for any other value."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if len(text) > 1 and text[0] == "[" and text[-1] == "]" else None
+
+
 def clipped(text: str, limit: int) -> str:
     """The text, or its first words up to `limit` characters and "…" when longer: cut at a space where one is near,
     never mid-word without a mark that something follows (a cut line read as lost data)."""

@@ -256,6 +256,75 @@ def _under_indented_item(error: yaml.MarkedYAMLError, text: str, lines: list[str
     return Mistake(mark.line + 1, column + 1, message + _detail(error))
 
 
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _first_item_without_its_dash(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """The first item of a list written without its '- ' (`milestones:` then `id: po-issued`): YAML reads it as a
+    mapping, and stops at the next '- ' item (lined up below it) or at the item's next key (deeper than it)."""
+    mark = error.problem_mark
+    found = error.problem or ""
+    if mark is None or mark.line >= len(lines):
+        return None
+    start: int | None
+    next_item: int | None
+    if found.endswith(("but found '-'", "but found '<block sequence start>'")):
+        # The dashless item's keys run on, deeper than the next item's '- ', up to it.
+        column = mark.column
+        start = mark.line
+        while (above := _previous_content(lines, start)) is not None and _indent(lines[above]) > column:
+            start = above
+        next_item = mark.line
+    elif found == "mapping values are not allowed here":
+        # Lined up where its '- ' would be, the item's next key is deeper than it: YAML runs its value on.
+        start = _previous_content(lines, mark.line) if _KEY_LINE.match(lines[mark.line]) else None
+        if start is None or _key_column(lines[mark.line]) <= _indent(lines[start]):
+            return None
+        next_item = next(
+            (
+                index
+                for index in range(mark.line + 1, len(lines))
+                if _is_content(lines[index]) and _indent(lines[index]) <= _indent(lines[start])
+            ),
+            None,
+        )
+    else:
+        return None
+    if start == mark.line:
+        return None
+    holder = _previous_content(lines, start)
+    item, held = _KEY_LINE.match(lines[start]), _KEY_LINE.match(lines[holder]) if holder is not None else None
+    if item is None or item["dash"] or held is None or holder is None or not _OPENS_BLOCK.search(lines[holder]):
+        return None
+    if _indent(lines[start]) <= _key_column(lines[holder]):
+        return None
+    below = _KEY_LINE.match(lines[next_item]) if next_item is not None else None
+    sibling = (
+        below is not None
+        and next_item is not None
+        and bool(below["dash"])
+        and below["key"].strip() == item["key"].strip()
+        and _indent(lines[next_item]) > _key_column(lines[holder])  # in the same list, not the holder's next one
+    )
+    name = held["key"].strip()
+    if not sibling and name not in _ITEM_WORDS:
+        return None  # a mapping indented unevenly, not a list's item
+    word = _ITEM_WORDS.get(name, "item")
+    value = _VALUE_AFTER_KEY.match(lines[start])
+    written = f"{item['key'].strip()}: {value['value'].strip()}" if value else f"{item['key'].strip()}:"
+    lined_up = (
+        f", lined up with the '- ' of the {word} at line {next_item + 1}"
+        if sibling and next_item is not None
+        else f", with the {word}'s other keys indented 2 spaces deeper than the '-'"
+    )
+    message = (
+        f"'{written}' starts the first {word} of '{name}' (line {holder + 1}) but has no '- ', so YAML does not read "
+        f"it as an item of the list: start its line with '- ' (write '- {written}'{lined_up})"
+    )
+    return Mistake(start + 1, _indent(lines[start]) + 1, message + _detail(error))
+
+
 def _first_item_outside_its_key(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """The first '- ' item of a list indented less than the 'key:' above it: YAML leaves the key empty and
     finds an item where it expects the next key."""
@@ -646,6 +715,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
         or _missing_colon_read_on(error, lines)
+        or _first_item_without_its_dash(error, lines)
         or _under_indented_item(error, text, lines)
         or _first_item_outside_its_key(error, lines)
         or _over_indented_item(error, lines)

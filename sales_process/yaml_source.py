@@ -253,6 +253,8 @@ class _Builder:
                 self.error(key_node.start_mark, "a key must be plain text")
                 continue
             hashable_key = key if isinstance(key, str) else str(key)
+            if (written := self.result.number_text.pop((*loc, "<key>"), None)) is not None:
+                self.result.number_text[(*loc, hashable_key, "<key>")] = written  # each key's own, as written
             if hashable_key in first_seen:
                 if not second_item:
                     self.error(

@@ -17,6 +17,15 @@ stages:
     probability: 100
 """
 
+# VALID with a second milestone, required of every deal, after the first (lines 12-15): a condition put on the first
+# leaves the stage holding every deal back, so the condition's own warning is the only one.
+WITH_A_SECOND_MILESTONE = VALID.replace(
+    "  - id: won",
+    "      - id: budget-named\n        question: Has the customer named who holds the budget?\n"
+    "        customer_action: The customer names the budget holder.\n"
+    "        evidence: The customer's email naming the budget holder.\n  - id: won",
+)
+
 
 def with_stage_keys(extra: str) -> str:
     """VALID with extra lines appended to the first stage (after its probability, line 7)."""

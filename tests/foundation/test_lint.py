@@ -8,16 +8,7 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
-from tests.foundation.processes import VALID
-
-# VALID with a second milestone, required of every deal, after the first: a condition put on the first leaves the stage
-# holding every deal back, so the condition's own warning is the only one.
-WITH_A_SECOND_MILESTONE = VALID.replace(
-    "  - id: won",
-    "      - id: budget-named\n        question: Has the customer named who holds the budget?\n"
-    "        customer_action: The customer names the budget holder.\n"
-    "        evidence: The customer's email naming the budget holder.\n  - id: won",
-)
+from tests.foundation.processes import VALID, WITH_A_SECOND_MILESTONE
 
 WARNINGS = [
     pytest.param(
@@ -74,6 +65,26 @@ WARNINGS = [
         ),
         "13:20: warning: milestone 'pain-confirmed': the segment 'Enterprise, Strategic' is one name with a comma in it, so only a deal whose segment is exactly that needs the milestone; for several segments write [Enterprise, Strategic]",
         id="two-segments-in-one-text",
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "        evidence: The customer's reply email.\n",
+            '        evidence: The customer\'s reply email.\n        required_when:\n          segment: "[Enterprise, Strategic]"\n',
+        ),
+        "13:20: warning: milestone 'pain-confirmed': the segment '[Enterprise, Strategic]' is a list written in "
+        "quotes, which YAML reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: "
+        "[Enterprise, Strategic]",
+        id="two-segments-in-a-quoted-list",  # the fix was [[Enterprise, Strategic]]: an error, a list in a list
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        required_when: {segment: '[Enterprise]'}\n",
+        ),
+        "12:34: warning: milestone 'pain-confirmed': the segment '[Enterprise]' is a list written in "
+        "quotes, which YAML reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: "
+        "[Enterprise]",
+        id="one-segment-in-a-quoted-list",
     ),
     pytest.param(
         WITH_A_SECOND_MILESTONE.replace(
@@ -164,7 +175,39 @@ WARNINGS = [
         "of the text, so they show on the playbook's pages; remove them (or use straight quotes \")",
         id="question-in-curly-quotes",
     ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", "‘Has the customer’s CFO confirmed the problem?"
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote ‘ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; close it with ’ where the quotation ends, "
+        "or remove it",
+        id="opening-curly-quote-never-closed",  # the apostrophe of customer’s closes nothing
+    ),
+    pytest.param(
+        VALID.replace("    name: Talking\n", "    name: Talking”\n"),
+        "5:11: warning: stage 'talking': the name has a closing curly quote ” (character 8) with no opening one, so "
+        "it shows on the playbook's pages as a stray mark; add the opening “ where the quotation starts, or remove it",
+        id="closing-curly-quote-never-opened",
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The customer’s reply email to “our recap”.",
+        "The customers’ reply email.",
+        "Die Antwort des Kunden „per E-Mail“ und ‚kurz‘.",
+        "L’email «par écrit» du client.",
+        "The rock ‘n’ roll band’s email.",
+    ],
+)
+def test_curly_quotes_that_pair_and_apostrophes_do_not_warn(
+    text: str, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_file("process.yaml", VALID.replace("The customer's reply email.", text))
+    assert main(["validate", "--strict", "--process", str(path)]) == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize(("text", "warning"), WARNINGS)

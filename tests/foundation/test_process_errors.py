@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from playbook_cli.main import main
-from tests.foundation.processes import VALID, with_stage_keys
+from sales_process.loader import load_process
+from tests.foundation.processes import VALID, WITH_A_SECOND_MILESTONE, with_stage_keys
 
 CRM = """\
 crm:
@@ -79,6 +80,27 @@ BAD_FILES = [
             "27:10: error: 'dates' must be one of 'day-first' or 'month-first', got 'day first'",
         ],
         id="crm-block",
+    ),
+    pytest.param(
+        VALID + "crm:\n  owners:\n    005Ec000004oBPNIA2: ana-lopez\n    Ana Lopez: Ana Lopez\n    '42': ana@example\n"
+        '    "": ana@example.com\n    Grace: [grace@example.com]\n'
+        "  stage_names: {Proposal: Talking Stage, Signed: 5}\n  milestones: {Pain Confirmed: Pain}\n",
+        [
+            "17:25: error: 'ana-lopez' is not an email address; type one address like ana@example.com (crm.owners maps "
+            "each CRM owner id or name to the email address of the user who owns their deals)",
+            "18:16: error: 'Ana Lopez' is not an email address; type one address like ana@example.com (crm.owners maps "
+            "each CRM owner id or name to the email address of the user who owns their deals)",
+            "19:11: error: 'ana@example' is not an email address: 'example' is not a domain (letters, digits and "
+            "hyphens in parts between dots, ending in one like .com); type one address like ana@example.com "
+            "(crm.owners maps each CRM owner id or name to the email address of the user who owns their deals)",
+            "20:9: error: a key of 'owners' must not be empty",
+            "21:12: error: the value of 'Grace' in 'owners' must be text, got a list",
+            "22:27: error: unknown stage id 'Talking Stage'; did you mean 'talking'? (stage ids: talking, won)",
+            "22:50: error: the value of 'Signed' in 'stage_names' must be text, got a number; put it in quotes",
+            "23:16: error: unknown milestone id 'Pain Confirmed': crm.milestones maps the milestones defined under "
+            "stages; did you mean 'pain-confirmed'?",
+        ],
+        id="crm-mappings-say-what-their-values-must-be",  # not "'ana-lopez' is not a valid 005Ec000004oBPNIA2"
     ),
     pytest.param(
         VALID + 'crm:\n  columns: {deal: Opportunity Name, owner: "opportunity\u00a0 name"}\n'
@@ -322,6 +344,42 @@ BAD_FILES = [
         id="true-false-and-a-list-written-as-text",
     ),
     pytest.param(
+        VALID.replace("probability: 60", "probability: 060")
+        .replace("probability: 100", "probability: 0x64")
+        .replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 08\n",
+        )
+        + "crm:\n  owners: {012345: ana@example.com, 0017: grace@example.com}\n",
+        [
+            "6:18: error: '060' is read as 48 (a number with a leading 0 is octal); write 60 (without the leading 0)",
+            "12:23: error: 'max_age_days' must be a whole number, got text '08'; write 8 (without the leading 0)",
+            "15:18: error: '0x64' is read as 100 (YAML reads it as a hexadecimal number); write it in decimal digits, "
+            "e.g. 100",
+            "17:12: error: '012345' is read as 5349 (a number with a leading 0 is octal); put it in quotes to keep it "
+            "as written: '012345'",
+            "17:37: error: '0017' is read as 15 (a number with a leading 0 is octal); put it in quotes to keep it as "
+            "written: '0017'",
+        ],
+        id="numbers-with-a-leading-zero-or-a-prefix",  # 010 was silently 8; 08, text, was told to lose no quotes
+    ),
+    pytest.param(
+        VALID.replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        renamed_from: '[pain-agreed]'\n",
+        )
+        + "crm:\n  lost_stages: \"[Closed Lost, Dead]\"\n  status_values: {won: '[Won, Yes]'}\n",
+        [
+            "12:23: error: 'renamed_from' must be a list (one '- ' item per line), got text; remove the quotes, which "
+            "make it one text: [pain-agreed]",
+            "17:16: error: 'lost_stages' must be a list (one '- ' item per line), got text; remove the quotes, which "
+            "make it one text: [Closed Lost, Dead]",
+            "18:24: error: 'won' must be a list (one '- ' item per line), got text; remove the quotes, which make it "
+            "one text: [Won, Yes]",
+        ],
+        id="a-list-written-in-quotes",  # the fix was [[pain-agreed]], a list in a list
+    ),
+    pytest.param(
         VALID.replace(
             "question: Has the customer confirmed the problem in writing?", "question: 'Customer's problem confirmed?'"
         ),
@@ -331,6 +389,43 @@ BAD_FILES = [
             "(YAML: expected <block end>, but found '<scalar>')"
         ],
         id="an-apostrophe-inside-single-quotes",
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace("      - id: pain-confirmed\n", "        id: pain-confirmed\n"),
+        [
+            "8:9: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "lined up with the '- ' of the milestone at line 12) "
+            "(YAML: expected <block end>, but found '<block sequence start>')"
+        ],
+        id="first-item-without-its-dash-lined-up-with-its-keys",  # was the parser's words, at the item below
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n"),
+        [
+            "8:7: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "lined up with the '- ' of the milestone at line 12) (YAML: mapping values are not allowed here)"
+        ],
+        id="first-item-with-its-dash-deleted",  # was "line 9 is indented by 8 spaces …; line it up"
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n"),
+        [
+            "8:7: error: 'id: pain-confirmed' starts the first milestone of 'milestones' (line 7) but has no '- ', so "
+            "YAML does not read it as an item of the list: start its line with '- ' (write '- id: pain-confirmed', "
+            "with the milestone's other keys indented 2 spaces deeper than the '-') "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="only-item-with-its-dash-deleted",
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "      id: pain-confirmed\n").replace("        ", "      "),
+        [
+            "8:7: error: 'milestones' must be a list (one '- ' item per line), got a mapping; if it is one item, "
+            "start its line 'id: pain-confirmed' with '- ' (write '- id: pain-confirmed')"
+        ],
+        id="only-item-without-its-dash-lined-up-with-its-keys",
     ),
     pytest.param(
         VALID.replace(
@@ -865,9 +960,23 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: 35.5\n"),
         [
-            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent, e.g. 35"
+            "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent: 35 or 36"
         ],
         id="probability-with-a-decimal",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: 30,5\n")
+        .replace("probability: 100", "probability: 100,0")
+        .replace(
+            "        evidence: The customer's reply email.\n",
+            "        evidence: The customer's reply email.\n        max_age_days: 7,5\n",
+        ),
+        [
+            "6:18: error: 'probability' must be a whole number, got text '30,5'; write a whole number of percent: 30 or 31",
+            "12:23: error: 'max_age_days' must be a whole number, got text '7,5'; write a whole number: 7 or 8",
+            "15:18: error: 'probability' must be a whole number, got text '100,0'; write a whole number of percent: 100",
+        ],
+        id="numbers-with-a-decimal-comma",  # were told no fix
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: \u201c35\u201d\n"),
@@ -986,6 +1095,15 @@ def test_not_utf8_points_at_the_bad_byte(tmp_path: Path, capsys: pytest.CaptureF
     assert (
         capsys.readouterr().err.splitlines()[0] == f"{path}:1:10: error: the file is not UTF-8 text; save it as UTF-8"
     )
+
+
+@pytest.mark.parametrize(("written", "read"), [("05", 5), ("+60", 60), ("6_0", 60)])
+def test_a_number_yaml_reads_as_its_digits_say_is_kept(
+    written: str, read: int, write_file: Callable[[str, str], Path]
+) -> None:
+    """Only a number read as another than its digits say is refused: 05 is 5 all the same."""
+    path = write_file("process.yaml", VALID.replace("probability: 60", f"probability: {written}"))
+    assert load_process(path).process.stages[0].probability == read
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from assess_app.store import ProcessStore
 from deal_records.models import Check
+from deal_records.orphans import Orphans, misspelt_renames
 from playbook_cli.main import main
 from playbook_cli.serve import rebuild
 from sales_process.loader import load_process
@@ -170,6 +171,33 @@ def test_a_mistyped_renamed_from_is_warned_at_its_line_with_the_id_saved_deals_n
     fixed = _edited_process(tmp_path, renamed_from=True)
     capsys.readouterr()
     assert main(["validate", "--process", str(fixed), "--database", database_url, "--strict"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "saved", "warned"),
+    [
+        ("pgl", "pql", True),  # a letter changed: the id is too short for difflib's ratio to call it a typo
+        ("plq", "pql", True),  # two letters swapped
+        ("pq", "pql", True),  # a letter dropped
+        ("pqll", "pql", True),  # a letter added
+        ("proposng", "proposing", True),
+        ("limit-raeched", "limit-reached", True),
+        ("pgx", "pql", False),  # two of three letters: another id
+        ("demo", "discovery", False),
+    ],
+)
+def test_a_renamed_from_a_letter_from_an_id_saved_deals_name_is_a_misspelling(
+    written: str, saved: str, warned: bool, tmp_path: Path
+) -> None:
+    text = DEFAULT_PROCESS.read_text(encoding="utf-8").replace(
+        "  - id: proposing\n", f"  - id: proposal\n    renamed_from: [{written}]\n", 1
+    )
+    (tmp_path / "process.yaml").write_text(text, encoding="utf-8")
+    process = load_process(tmp_path / "process.yaml").process
+    found = misspelt_renames(Orphans({saved: 2}, {}), process)
+    assert [problem.message.split(",")[0] for problem in found] == (
+        [f"stage 'proposal': 'renamed_from' names '{written}'"] if warned else []
+    )
 
 
 def test_validate_without_deal_records_neither_checks_nor_creates_them(
