@@ -22,6 +22,7 @@ from sales_process.report import gap_sentence
 from sales_process.requirement import applies_to, process_segments
 from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money, plural
+from sales_process.wording import ended
 
 # Fixed, so the same process always gives the same scenarios (and answers).
 PRACTICE_AS_OF = dt.date(2027, 3, 1)
@@ -196,19 +197,6 @@ class SolvedScenario:
 def lower_first(text: str) -> str:
     """`text` to continue a sentence: its first letter in lower case, unless it starts an acronym (CFO, EUR)."""
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
-
-
-def ended(text: str) -> str:
-    """`text` as a whole sentence: with a full stop unless it ends with one (process texts are often fragments)."""
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", "\u201d", '"')) else f"{text}."
-
-
-def full_stop(text: str | None) -> str:
-    """The full stop a sentence needs after `text` quoted at its end: none when the text ends one already
-    ("Mål: juli." is not followed by a second)."""
-    last = (text or "").rstrip()
-    return "" if last and ended(last) == last else "."
 
 
 def _why(result: MilestoneResult) -> str:
@@ -529,7 +517,7 @@ class _Writer:
             "as_of": PRACTICE_AS_OF.isoformat(),
             "milestones": answers,
         }
-        opening = f"{company} is in the CRM as {claimed_stage.name}. "
+        opening = f"{company} is in the CRM as {ended(claimed_stage.name)} "
         confirmed = [
             milestone
             for _, milestone in self.process.milestones()

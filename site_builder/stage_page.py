@@ -6,7 +6,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note
 from sales_process.vocabulary import plural
-from site_builder.common import SiteLinks, check_url, link_from, page, stage_page
+from site_builder.common import MOVE_ON_HEADING, SiteLinks, check_url, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline, percent
 
 
@@ -105,7 +105,7 @@ def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
 
 
 def _move_on(stage: Stage) -> str:
-    heading = "## To move on, the customer must…"
+    heading = f"## {MOVE_ON_HEADING}"
     if not stage.milestones:
         return f"{heading}\n\nNothing: this is the last stage of the pipeline."
     count = plural(len(stage.milestones), "milestone")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -236,3 +238,48 @@ def test_the_last_page_of_a_long_pipeline_names_the_first_and_previous_stages_it
         "The deal has passed all 11 stages before this one: the customer has verifiably done everything that gates "
         f"every stage from [Stage 1](../stages/{process.stages[0].id}.md) to [Stage 11](../stages/{process.stages[10].id}.md), "
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "stop"),
+    [
+        ("The customer signs", "The customer signs.", "."),
+        ("The customer signs.", "The customer signs.", ""),
+        ("To move on, the customer must…", "To move on, the customer must…", ""),
+        ("Wait for it...", "Wait for it...", ""),
+        ("Signed?", "Signed?", ""),
+        ("Mål: juli.  ", "Mål: juli.", ""),
+        ("He said \u201cyes.\u201d", "He said \u201cyes.\u201d", ""),
+        ('In the CRM as Stage 2b: "quotes"', 'In the CRM as Stage 2b: "quotes".', "."),
+    ],
+)
+def test_a_sentence_joined_to_text_is_ended_once(text: str, sentence: str, stop: str) -> None:
+    from sales_process.wording import ended, full_stop
+
+    assert (ended(text), full_stop(text)) == (sentence, stop)
+
+
+# A full stop after one (or after an ellipsis, ? or !), but not "..." itself nor a relative link's "../".
+_DOUBLED_STOP = re.compile(r"(?:(?<![.])\.|…|\?|!)\.(?![./])")
+
+
+@pytest.mark.parametrize("name", ["default", "odd", "ended"])
+def test_no_generated_sentence_ends_twice(
+    name: str, default_process: LoadedProcess, odd_process: LoadedProcess
+) -> None:
+    # The home page said "read To move on, the customer must…." (an editor's audit).
+    ended_texts = VALID.replace(
+        "        evidence: The customer's reply email.\n",
+        "        evidence: The customer's reply email.\n        buyer_statement: We confirmed it...\n",
+    ).replace("    probability: 60\n", "    probability: 60\n    summary: Talking…\n    rep_activities: [Call them.]\n")
+    loaded = {
+        "default": default_process,
+        "odd": odd_process,
+        "ended": parse_process(ended_texts.encode(), "process.yaml"),
+    }[name]
+    for path, text in generate_pages(loaded).items():
+        plain = text.replace("*", "")
+        assert not _DOUBLED_STOP.findall(plain), (
+            path,
+            [plain[m.start() - 60 : m.end()] for m in _DOUBLED_STOP.finditer(plain)],
+        )
