@@ -16,7 +16,7 @@ from typing import Any
 from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
-from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage
+from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage, segment_key
 from sales_process.problems import InvalidInput, Problem
 from sales_process.report import gap_sentence
 from sales_process.requirement import applies_to, process_segments
@@ -691,16 +691,41 @@ def _gating(stage: Stage) -> list[Milestone]:
 _OTHER_SEGMENTS = ("Commercial", "SMB", "Mid-Market", "Enterprise", "Private Sector", "Public Sector")
 
 
-def _outside(condition: RequiredWhen, by: str, named: list[str]) -> dict[str, Any]:
+def _own_segments(process: Process) -> list[str]:
+    """The segments the process itself names: in its conditions, then in its hand-written practice deals."""
+    written = [scenario.deal.segment for scenario in (process.practice.scenarios if process.practice else [])]
+    found: dict[str, str] = {}
+    for segment in [*process_segments(process.milestones()), *(segment for segment in written if segment)]:
+        found.setdefault(segment_key(segment), segment)
+    return list(found.values())
+
+
+def _names_in(process: Process) -> set[str]:
+    """The words of every other name in the process (its own, its company's, its stages', groups' and CRM's): an
+    invented segment sharing one ("Commercial" where a stage is Commercial) would read as that thing."""
+    names = [
+        process.name,
+        process.company or "",
+        *(word for stage in process.stages for word in (stage.id, stage.name)),
+    ]
+    names += [milestone.group or "" for _, milestone in process.milestones()]
+    if process.crm is not None:
+        names += [process.crm.name or "", *process.crm.stage_names, *process.crm.lost_stages]
+    return {word for name in names for word in _words(name.replace("-", " "))}
+
+
+def _outside(condition: RequiredWhen, by: str, named: list[str], clashing: set[str]) -> dict[str, Any]:
     """An amount or a segment (`by`) of a deal the condition leaves out: {"amount": …} or {"segment": …}; the
-    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be."""
+    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be, else one that
+    shares no word with the process's other names (`clashing`)."""
     if by == "amount":
         if condition.amount_at_least is not None and condition.amount_at_least > 0:
             return {"amount": condition.amount_at_least / 2}
         assert condition.amount_below is not None
         return {"amount": condition.amount_below * 2}
     taken = condition.segment_keys
-    return {"segment": next(name for name in (*named, *_OTHER_SEGMENTS, "Other") if name.lower() not in taken)}
+    invented = [name for name in _OTHER_SEGMENTS if not _words(name) & clashing]
+    return {"segment": next(name for name in (*named, *invented, "Other segment") if segment_key(name) not in taken)}
 
 
 def _leaves_out_by(condition: RequiredWhen) -> list[str]:
@@ -716,7 +741,8 @@ def _leaves_out_by(condition: RequiredWhen) -> list[str]:
 def _not_required(writer: _Writer) -> None:
     """Deals a conditional milestone is not required of, without it, through its gate: one left out by its amount and
     one by its segment (the first milestone of each kind), so a rep practises both rules."""
-    named = process_segments(writer.process.milestones())
+    named = _own_segments(writer.process)
+    clashing = _names_in(writer.process)
     practised: list[str] = []
     for gate, stage in enumerate(writer.stages[:-1]):
         for milestone in stage.milestones:
@@ -725,7 +751,7 @@ def _not_required(writer: _Writer) -> None:
                 continue
             for by in (kind for kind in _leaves_out_by(condition) if kind not in practised):
                 practised.append(by)
-                outside = _outside(condition, by, named)
+                outside = _outside(condition, by, named, clashing)
                 answers = writer.verified_through(gate, 17 + len(practised))
                 del answers[milestone.id]
                 worth = (

@@ -304,3 +304,36 @@ def test_a_milestone_awaiting_the_buyer_is_practised_where_the_process_has_one(p
     confirmed = [s for s in solved if s.scenario.buyer_confirmed]
     assert confirmed
     assert all("confirmed by the buyer" in " ".join(a for _, _, a in recorded_outcomes(s)) for s in confirmed)
+
+
+_SEGMENTED = VALID.replace("    name: Talking\n", "    name: Commercial\n").replace(
+    "        evidence: The customer's reply email.\n",
+    "        evidence: The customer's reply email.\n        required_when: {segment: [Enterprise, Public Sector]}\n",
+)
+_HAND_WRITTEN_SEGMENT = """\
+practice:
+  scenarios:
+    - id: own-segment
+      story: A deal of ours.
+      deal: {deal: Litware, claimed_stage: talking, as_of: 2027-03-01, segment: Channel Partners}
+      answer: {verified_stage: won}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        pytest.param(_SEGMENTED, "SMB", id="not-a-stage-name"),
+        pytest.param(_SEGMENTED + _HAND_WRITTEN_SEGMENT, "Channel Partners", id="the-process-own-segment"),
+    ],
+)
+def test_a_practice_deal_segment_is_never_a_name_of_the_process(text: str, segment: str, tmp_path: Path) -> None:
+    # An editor's process has a stage named Commercial; a practice deal was "in the Commercial segment".
+    path = tmp_path / "process.yaml"
+    path.write_text(text, encoding="utf-8")
+    solved = practice_scenarios(load_process(path).process)
+    segments = [
+        s.scenario.deal["segment"] for s in solved if "segment" in s.scenario.deal and not s.scenario.hand_written
+    ]
+    assert segments == [segment]
+    assert not [s for s in solved if "Commercial segment" in s.scenario.story]
