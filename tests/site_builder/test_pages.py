@@ -12,7 +12,7 @@ from sales_process.model import Process
 from site_builder.markdown_text import block, inline, mermaid_label
 from site_builder.pages import generate_pages, navigation
 from site_builder.reference import field_table
-from tests.foundation.processes import VALID
+from tests.foundation.processes import BUYER_CONFIRMS_OR_NO_EVIDENCE, VALID
 from tests.site_builder.golden_pages import assert_golden_pages
 from tests.support.synthetic_process import process_document
 
@@ -283,3 +283,23 @@ def test_no_generated_sentence_ends_twice(
             path,
             [plain[m.start() - 60 : m.end()] for m in _DOUBLED_STOP.finditer(plain)],
         )
+
+
+def test_the_checklist_says_which_question_the_buyer_must_confirm_and_which_needs_no_evidence() -> None:
+    # A rep ticked a question the buyer must confirm as any other, and read "name the evidence" over one that needs none.
+    pages = generate_pages(parse_process(BUYER_CONFIRMS_OR_NO_EVIDENCE.encode(), "process.yaml"))
+    checklist, stage = pages["checklist.md"], pages["stages/talking.md"]
+    items = {line.split('id="check_')[1].split('"')[0]: line for line in checklist.splitlines() if 'id="check_' in line}
+    confirm = "the outcome counts only once the buyer has confirmed it through a confirmation link"
+    no_evidence = "a \u201cyes\u201d counts without evidence named"
+    assert f"buyer must confirm: {confirm}" in items["pain-confirmed"]
+    assert "The problem is the one in your recap." in items["pain-confirmed"]
+    assert no_evidence not in items["pain-confirmed"] and "buyer must confirm" not in items["demo-seen"]
+    assert f"no evidence required: {no_evidence}" in items["demo-seen"]
+    # One wording: the stage page says the same.
+    assert confirm in stage and no_evidence in stage
+    intro = checklist.split("<p")[0]
+    assert "no evidence required" in intro and "buyer must confirm" in intro
+    # A process without them keeps the short intro.
+    plain = generate_pages(parse_process(VALID.encode(), "process.yaml"))["checklist.md"]
+    assert "buyer must confirm" not in plain and "no evidence required" not in plain
