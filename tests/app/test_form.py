@@ -257,3 +257,21 @@ def test_the_form_says_the_buyer_confirms_through_a_link_from_the_saved_deal_and
     next_section = result.split('id="next-title"', 1)[1].split("</section>", 1)[0]
     assert "The buyer confirms through a link sent from the saved deal" in next_section
     assert 'href="/login?next=/deals/new">Sign in to save the deal and send the buyer the link</a>' in next_section
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "lang"),
+    [
+        pytest.param("de", "/check", "de", id="the-form-in-the-process-language"),
+        pytest.param(None, "/check", "en", id="english-by-default"),
+        pytest.param("de", "/login", "en", id="sign-in-shows-no-process-text"),
+    ],
+)
+def test_a_page_showing_the_process_text_has_its_language(
+    language: str | None, path: str, lang: str, tmp_path: Path
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(VALID + (f"language: {language}\n" if language else ""), encoding="utf-8")
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(process), "SITE_DIR": str(tmp_path / "site")})
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert page.startswith(f'<!doctype html>\n<html lang="{lang}">'), page[:60]
