@@ -15,7 +15,7 @@ from assess_app.client import ClientAddress
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings, trusted_proxies
 from assess_app.confirm.logs import redact_request_logs
-from assess_app.current import STORE_KEY, current_process, current_store
+from assess_app.current import STORE_KEY, current_process, current_store, page_language
 from assess_app.errors import init_errors
 from assess_app.hosts import init_hosts
 from assess_app.idempotent import init_idempotency
@@ -105,7 +105,7 @@ def create_app(
 
     @app.context_processor
     def current() -> dict[str, object]:
-        return {"current": current_process(), "signed_in": user_for_page}
+        return {"current": current_process(), "signed_in": user_for_page, "page_language": page_language}
 
     say_how_it_starts(app)
     return app

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from sales_process.model import (
     BLANK_TEXT_PATTERN,
+    LANGUAGE_PATTERN,
     Crm,
     CrmColumns,
     CrmMilestone,
@@ -364,6 +365,13 @@ def _slug_hint(value: object) -> str:
     return f", e.g. '{slug}'" if slug else ""
 
 
+def _language_problem(value: object) -> str:
+    fix = "write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'"
+    hyphenated = value.replace("_", "-") if isinstance(value, str) else None
+    meant = f"; did you mean {quoted(hyphenated)}?" if hyphenated and re.match(LANGUAGE_PATTERN, hyphenated) else ""
+    return f"{show(value)} is not a language tag: {fix}{meant}"
+
+
 def explain_error(error: Any, data: object = None) -> Problem:
     """Turn one pydantic error into a Problem whose message says what to do (`data`: the file's data, to name places)."""
     loc: Loc = tuple(part for part in error["loc"])
@@ -418,6 +426,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
         return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}")
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
         return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == LANGUAGE_PATTERN:
+        return Problem(loc, _language_problem(value))
     if kind == "string_pattern_mismatch":
         entry = isinstance(loc[-1], int) or loc[-1] == "[key]" or _mapping_of(loc) is not None
         slug = f"id ({field})" if entry else key  # an item of a list of ids, a mapping's key or value

@@ -31,6 +31,9 @@ from sales_process.vocabulary import StageLookup, parse_money
 from sales_process.wording import quoted
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A well-formed BCP 47 language tag: language, then optional script, region and variants (de, de-CH, zh-Hant-TW).
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+DEFAULT_LANGUAGE = "en"
 
 
 def _number_as_text(value: object) -> object:
@@ -662,6 +665,14 @@ class Process(_Strict):
     company: NonEmptyText | None = Field(
         default=None,
         description="Your company's name as buyers know it, e.g. `Contoso`: a buyer asked to confirm an outcome sees it on the confirmation page and in the email.",
+    )
+    language: Annotated[StrictStr, Field(pattern=LANGUAGE_PATTERN)] = Field(
+        default=DEFAULT_LANGUAGE,
+        description="The language the process is written in, as a BCP 47 tag (`en`, `de`, `fr-CA`, `pt-BR`): the "
+        "`lang` of the playbook's pages and of the app's pages that show the process's text, so screen readers and "
+        "hyphenation read it right. The playbook's theme words (search, navigation) follow it where the theme has "
+        "them, else stay English; our own words (headings, buttons, verdicts) stay English either way.",
+        examples=["de"],
     )
     stages: list[Stage] = Field(min_length=2, description="The stages in pipeline order (at least two).")
     practice: Practice | None = Field(

@@ -10,18 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sales_process.deal import parse_deal
+from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.engine import Assessment, MilestoneResult, Status, assess
 from sales_process.evidence import evidence_counts
-from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage
+from sales_process.model import Milestone, PracticeScenario, Process, RequiredWhen, Stage, segment_key
 from sales_process.problems import InvalidInput, Problem
 from sales_process.report import gap_sentence
 from sales_process.requirement import applies_to, process_segments
 from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money, plural
+from sales_process.wording import ended
 
 # Fixed, so the same process always gives the same scenarios (and answers).
 PRACTICE_AS_OF = dt.date(2027, 3, 1)
@@ -61,6 +62,7 @@ def customer_names(company: str | None) -> tuple[str, ...]:
 
 
 PLACEHOLDER_EVIDENCE = ("TBD", "see CRM")
+PRACTICE_BUYER = "Robin Lee"
 MIN_SCENARIOS = 12  # a practice session: "answers a dozen scenarios"
 
 
@@ -83,6 +85,9 @@ class Kind:
     )
     OPTIONAL = "optional-milestone"  # a `required: false` milestone not done: the deal moves on
     ALTERNATIVE = "one-alternative"  # one milestone of a `group` verified: the group is met
+    AWAITING_BUYER = (
+        "awaiting-buyer"  # a `confirmation: required` outcome the buyer has not confirmed yet: the deal stays
+    )
     HAND_WRITTEN = "hand-written"
 
 
@@ -102,6 +107,15 @@ class Scenario:
     evidence_question: str | None = None  # a milestone id: "does this count as evidence?"
     rep_activity: str | None = None  # what the rep did in place of the customer
     hand_written: bool = False
+    # The outcomes the buyer confirmed through the link, on the day of the deal's answer: no deal file can say so.
+    buyer_confirmed: tuple[str, ...] = ()
+
+    @property
+    def buyer(self) -> tuple[str, str]:
+        """The practice buyer who confirms through the link: (name, email at the customer's made-up domain)."""
+        name = re.sub("['\u2019]", "", str(self.deal.get("deal") or "customer").lower())
+        domain = re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+        return PRACTICE_BUYER, f"{PRACTICE_BUYER.lower().replace(' ', '.')}@{domain}.example"
 
 
 @dataclass(frozen=True)
@@ -185,19 +199,6 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
-def ended(text: str) -> str:
-    """`text` as a whole sentence: with a full stop unless it ends with one (process texts are often fragments)."""
-    text = text.strip()
-    return text if text.endswith((".", "!", "?", "\u201d", '"')) else f"{text}."
-
-
-def full_stop(text: str | None) -> str:
-    """The full stop a sentence needs after `text` quoted at its end: none when the text ends one already
-    ("Mål: juli." is not followed by a second)."""
-    last = (text or "").rstrip()
-    return "" if last and ended(last) == last else "."
-
-
 def _why(result: MilestoneResult) -> str:
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
@@ -277,6 +278,8 @@ def _next_verdict(result: MilestoneResult) -> Verdict:
 
 
 def _evidence_sentence(result: MilestoneResult) -> str:
+    if result.status is Status.VERIFIED and result.answer is not None and result.answer.buyer_confirmed:
+        return "The buyer's own confirmation through the link counts as its evidence, and its date is within the rules."
     if result.status is Status.VERIFIED:
         return f"It names the record the milestone asks for ({result.milestone.evidence.strip().rstrip('.')}) and its date is within the rules."
     return _why(result)[:1].upper() + _why(result)[1:]
@@ -285,6 +288,13 @@ def _evidence_sentence(result: MilestoneResult) -> str:
 def solve(process: Process, scenario: Scenario) -> SolvedScenario:
     """Assess the scenario's deal exactly as `playbook assess` would; raise InvalidInput for a bad deal."""
     deal = parse_deal(scenario.deal, process)
+    if scenario.buyer_confirmed:
+        name, email = scenario.buyer
+        confirmed = {
+            milestone_id: BuyerAnswer(name, email, deal.answers[milestone_id].date or PRACTICE_AS_OF, True).as_answer()
+            for milestone_id in scenario.buyer_confirmed
+        }
+        deal = replace(deal, answers={**deal.answers, **confirmed})
     as_of = deal.as_of or PRACTICE_AS_OF
     return SolvedScenario(scenario, assess(process, deal, as_of))
 
@@ -442,6 +452,8 @@ def _fits(kind: str, stage: Stage, milestone: Milestone) -> bool:
     holds every deal alone can keep one short of the gate (a deal without an amount or segment needs a conditional one)."""
     if not milestone.required or milestone.group is not None:
         return False
+    if milestone.buyer_confirms and kind in (Kind.STALE, Kind.UNDATED, Kind.FUTURE):
+        return False  # the rep's answer alone waits for the buyer: its date is not what holds the deal
     if kind == Kind.REP_ACTIVITY:
         return bool(stage.rep_activities)
     if kind == Kind.PLACEHOLDER:
@@ -476,7 +488,7 @@ class _Writer:
             if newest_so_far is not None:
                 days = min(days, newest_so_far)  # never older than the outcome before it
             newest_so_far = days
-            answers[milestone.id] = {"met": True, "evidence": _real_evidence(milestone), "date": _days_ago(days)}
+            answers[milestone.id] = self.done(milestone, _days_ago(days))
         return answers
 
     def add(
@@ -487,8 +499,11 @@ class _Writer:
         story: str,
         kinds: tuple[str, ...],
         deal_keys: dict[str, Any] | None = None,
+        awaiting: str | None = None,
         **extra: Any,
     ) -> None:
+        """Add a scenario: the deal claimed in stage `claimed`, its rep's `answers`, and the buyer's confirmation of
+        every outcome that needs it and is recorded as done with its evidence, but `awaiting`'s (the story says so)."""
         number = len(self.scenarios)
         companies = customer_names(self.process.company)
         company = companies[number % len(companies)]
@@ -502,10 +517,36 @@ class _Writer:
             "as_of": PRACTICE_AS_OF.isoformat(),
             "milestones": answers,
         }
-        opening = f"{company} is in the CRM as {claimed_stage.name}. "
+        opening = f"{company} is in the CRM as {ended(claimed_stage.name)} "
+        confirmed = [
+            milestone
+            for _, milestone in self.process.milestones()
+            if milestone.buyer_confirms
+            and milestone.id != awaiting
+            and milestone.id in answers
+            and answers[milestone.id] == self.done(milestone, answers[milestone.id].get("date"))
+        ]
+        if confirmed:
+            statements = " and ".join(f"\u201c{milestone.buyer_statement}\u201d" for milestone in confirmed)
+            story += (
+                f" The buyer confirmed {statements} through the confirmation link the rep sent from the saved deal."
+            )
         self.scenarios.append(
-            Scenario(id_, f"{company}, in the CRM as {claimed_stage.name}", opening + story, deal, kinds, **extra)
+            Scenario(
+                id_,
+                f"{company}, in the CRM as {claimed_stage.name}",
+                opening + story,
+                deal,
+                kinds,
+                buyer_confirmed=tuple(milestone.id for milestone in confirmed),
+                **extra,
+            )
         )
+
+    @staticmethod
+    def done(milestone: Milestone, date: str | None) -> dict[str, Any]:
+        """A careful rep's answer: met, with the record the milestone names, on `date`."""
+        return {"met": True, "evidence": _real_evidence(milestone), "date": date}
 
     def short(self, gate: int, flaw: str, salt: int) -> None:
         """Everything before stage `gate` is verified, and all of it but one flawed outcome."""
@@ -576,6 +617,7 @@ def generate_scenarios(process: Process) -> list[Scenario]:
     _not_required(writer)
     _optional(writer)
     _alternative(writer)
+    _awaiting_buyer(writer)
     _fill_up(writer, gates)
     return writer.scenarios
 
@@ -649,16 +691,41 @@ def _gating(stage: Stage) -> list[Milestone]:
 _OTHER_SEGMENTS = ("Commercial", "SMB", "Mid-Market", "Enterprise", "Private Sector", "Public Sector")
 
 
-def _outside(condition: RequiredWhen, by: str, named: list[str]) -> dict[str, Any]:
+def _own_segments(process: Process) -> list[str]:
+    """The segments the process itself names: in its conditions, then in its hand-written practice deals."""
+    written = [scenario.deal.segment for scenario in (process.practice.scenarios if process.practice else [])]
+    found: dict[str, str] = {}
+    for segment in [*process_segments(process.milestones()), *(segment for segment in written if segment)]:
+        found.setdefault(segment_key(segment), segment)
+    return list(found.values())
+
+
+def _names_in(process: Process) -> set[str]:
+    """The words of every other name in the process (its own, its company's, its stages', groups' and CRM's): an
+    invented segment sharing one ("Commercial" where a stage is Commercial) would read as that thing."""
+    names = [
+        process.name,
+        process.company or "",
+        *(word for stage in process.stages for word in (stage.id, stage.name)),
+    ]
+    names += [milestone.group or "" for _, milestone in process.milestones()]
+    if process.crm is not None:
+        names += [process.crm.name or "", *process.crm.stage_names, *process.crm.lost_stages]
+    return {word for name in names for word in _words(name.replace("-", " "))}
+
+
+def _outside(condition: RequiredWhen, by: str, named: list[str], clashing: set[str]) -> dict[str, Any]:
     """An amount or a segment (`by`) of a deal the condition leaves out: {"amount": …} or {"segment": …}; the
-    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be."""
+    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be, else one that
+    shares no word with the process's other names (`clashing`)."""
     if by == "amount":
         if condition.amount_at_least is not None and condition.amount_at_least > 0:
             return {"amount": condition.amount_at_least / 2}
         assert condition.amount_below is not None
         return {"amount": condition.amount_below * 2}
     taken = condition.segment_keys
-    return {"segment": next(name for name in (*named, *_OTHER_SEGMENTS, "Other") if name.lower() not in taken)}
+    invented = [name for name in _OTHER_SEGMENTS if not _words(name) & clashing]
+    return {"segment": next(name for name in (*named, *invented, "Other segment") if segment_key(name) not in taken)}
 
 
 def _leaves_out_by(condition: RequiredWhen) -> list[str]:
@@ -674,7 +741,8 @@ def _leaves_out_by(condition: RequiredWhen) -> list[str]:
 def _not_required(writer: _Writer) -> None:
     """Deals a conditional milestone is not required of, without it, through its gate: one left out by its amount and
     one by its segment (the first milestone of each kind), so a rep practises both rules."""
-    named = process_segments(writer.process.milestones())
+    named = _own_segments(writer.process)
+    clashing = _names_in(writer.process)
     practised: list[str] = []
     for gate, stage in enumerate(writer.stages[:-1]):
         for milestone in stage.milestones:
@@ -683,7 +751,7 @@ def _not_required(writer: _Writer) -> None:
                 continue
             for by in (kind for kind in _leaves_out_by(condition) if kind not in practised):
                 practised.append(by)
-                outside = _outside(condition, by, named)
+                outside = _outside(condition, by, named, clashing)
                 answers = writer.verified_through(gate, 17 + len(practised))
                 del answers[milestone.id]
                 worth = (
@@ -741,6 +809,23 @@ def _alternative(writer: _Writer) -> None:
         return
 
 
+def _awaiting_buyer(writer: _Writer) -> None:
+    """A deal at the gate of the first stage with a `confirmation: required` milestone, its evidence recorded and the
+    link sent, but the buyer not answered yet: the deal stays."""
+    for gate, stage in enumerate(writer.stages[:-1]):
+        milestone = next((m for m in stage.milestones if m.buyer_confirms and m.required and m.group is None), None)
+        if milestone is None:
+            continue
+        story = (
+            f"The rep recorded the evidence for \u201c{milestone.question}\u201d and sent the buyer a confirmation "
+            f"link from the saved deal to confirm \u201c{milestone.buyer_statement}\u201d; the buyer has not answered it yet."
+        )
+        answers = writer.verified_through(gate, 29)
+        kinds = (Kind.SHORT, Kind.AWAITING_BUYER)
+        writer.add(f"awaiting-buyer-in-{stage.id}", gate + 1, answers, story, kinds, awaiting=milestone.id)
+        return
+
+
 # --- presenting scenarios ----------------------------------------------------------------------
 
 
@@ -748,10 +833,18 @@ def recorded_outcomes(solved: SolvedScenario) -> list[tuple[Stage, Milestone, st
     """What the rep recorded, in process order: (stage, milestone, "yes, evidence “…”, dated …")."""
     recorded = solved.scenario.deal.get("milestones") or {}
     return [
-        (result.stage, result.milestone, describe_answer(recorded[result.milestone.id]))
+        (result.stage, result.milestone, _described(result, recorded[result.milestone.id]))
         for result in solved.assessment.milestones
         if recorded.get(result.milestone.id) is not None
     ]
+
+
+def _described(result: MilestoneResult, recorded: object) -> str:
+    """The answer in words: the buyer's confirmation through the link, or the rep's answer as typed."""
+    buyer = result.answer.buyer if result.answer is not None else None
+    if buyer is not None and buyer.agreed:
+        return f"yes, confirmed by the buyer ({buyer.name}, {buyer.email}) through the confirmation link, dated {buyer.date.isoformat()}"
+    return describe_answer(recorded)
 
 
 def describe_answer(answer: object) -> str:
@@ -772,7 +865,7 @@ def evidence_question_text(solved: SolvedScenario) -> str | None:
     result = solved.evidence_result
     if result is None:
         return None
-    answer = describe_answer(solved.scenario.deal["milestones"][result.milestone.id])
+    answer = _described(result, solved.scenario.deal["milestones"][result.milestone.id])
     return f"For \u201c{result.milestone.question}\u201d the rep recorded: {answer}. Does this count as evidence?"
 
 
@@ -792,6 +885,8 @@ def scenario_json(solved: SolvedScenario) -> dict[str, Any]:
         "kinds": list(scenario.kinds),
         "story": scenario.story,
         "deal": scenario.deal,
+        # What the buyer confirmed through the link (no deal file can say it): assess the deal alone and these wait.
+        "buyer_confirmed": list(scenario.buyer_confirmed),
         "answer": {
             "verified_stage": solved.verified_stage.id,
             "next_milestones": [milestone.id for milestone in solved.next_milestones],

@@ -1,4 +1,5 @@
-"""How error messages name a value and its type, for deal files (JSON words) and process files (YAML words)."""
+"""How messages word what users wrote: a value and its type, for deal files (JSON words) and process files (YAML words),
+and a sentence ended once after their text."""
 
 from __future__ import annotations
 
@@ -182,3 +183,22 @@ STALE_PREVIEW_TITLE = "process.yaml has errors: this page shows the last good ve
 STALE_PREVIEW_HINT = "Fix these in process.yaml and save it again; the pages follow as soon as it is valid."
 WARNED_PREVIEW_TITLE = "process.yaml is served, with warnings to read"
 WARNED_PREVIEW_HINT = "Each says what to change; `playbook validate --strict` fails until they are fixed."
+
+
+# What ends a sentence already: a full stop after it would be a second one ("must…." or "juli..").
+_SENTENCE_ENDS = (".", "!", "?", "\u2026")
+# Closing quotes and brackets after a sentence's end (“Call them.”): a quoted word alone (Stage "B") ends none.
+_CLOSING = "\"'\u201d\u2019\u00bb)]"
+
+
+def ended(text: str) -> str:
+    """`text` as a whole sentence: with a full stop unless it ends one already (process texts are often fragments)."""
+    text = text.strip()
+    return text if text.rstrip(_CLOSING).endswith(_SENTENCE_ENDS) else f"{text}."
+
+
+def full_stop(text: str | None) -> str:
+    """The full stop a sentence needs after `text` quoted at its end: none when the text ends one already
+    ("Mål: juli." or "the customer must…" is not followed by a second)."""
+    last = (text or "").rstrip()
+    return "" if last and ended(last) == last else "."

@@ -112,7 +112,7 @@ def write_moved_stages(loaded: LoadedProcess, site_dir: Path) -> None:
             page.parent.mkdir(parents=True, exist_ok=True)
             name = html.escape(stage.name)
             page.write_text(
-                '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+                f'<!doctype html>\n<html lang="{html.escape(loaded.process.language)}">\n<head>\n<meta charset="utf-8">\n'
                 f"<title>{name} (moved)</title>\n"
                 f'<meta http-equiv="refresh" content="0; url=../{stage.id}/">\n'
                 f'<link rel="canonical" href="../{stage.id}/">\n</head>\n<body>\n'

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from sales_process.answer_needs import BUYER_MUST_CONFIRM, NO_EVIDENCE_REQUIRED, answer_notes
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note
@@ -11,6 +12,7 @@ from sales_process.vocabulary import plural
 from site_builder.common import page
 from site_builder.markdown_text import inline
 
+_TICK = "Tick a question only when you can name the evidence."
 _INTRO = (
     "Tick a question only when you can name the evidence. A deal belongs in the first stage whose questions "
     "are not all ticked. Print this page for deal reviews: the navigation is left off the paper."
@@ -20,6 +22,12 @@ _INTRO_REQUIREMENTS = (
     "left unticked: of questions marked “one of”, one ticked is enough; a question marked “required only for …” is not "
     "needed by other deals, and one that “helps, not required” never holds a deal back. Print this page for "
     "deal reviews: the navigation is left off the paper."
+)
+# Said only where the process has such questions: the note beside each names them in the same words.
+_INTRO_NO_EVIDENCE = f"A question marked “{NO_EVIDENCE_REQUIRED}” may be ticked without naming any."
+_INTRO_BUYER = (
+    f"A question marked “{BUYER_MUST_CONFIRM}” counts only once the buyer has confirmed its statement through the "
+    "confirmation link, sent from the saved deal: tick it when the buyer has."
 )
 # Raw HTML links are not rewritten by MkDocs: this is the published URL of stages/<id>.md from checklist/.
 _STAGES_URL = "../stages/"
@@ -54,12 +62,17 @@ def _stage_checklist(stage: Stage) -> str:
     for milestone in stage.milestones:
         # Underscores never occur in slugs or heading ids, so these ids cannot collide.
         box = f"check_{milestone.id}"
-        note = milestone_note(stage, milestone)
-        shown = f" <em>({html.escape(note)})</em>" if note else ""
+        notes = "; ".join(filter(None, [milestone_note(stage, milestone), *answer_notes(milestone)]))
+        shown = f" <em>({html.escape(notes)})</em>" if notes else ""
+        statement = (
+            f"<br>The buyer confirms: “{html.escape(milestone.buyer_statement)}”"
+            if milestone.buyer_confirms and milestone.buyer_statement
+            else ""
+        )
         items.append(
             f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '
             f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">details</a><br>'
-            f"<small>Evidence: {html.escape(milestone.evidence)}{_dated(milestone)}</small></li>"
+            f"<small>Evidence: {html.escape(milestone.evidence)}{_dated(milestone)}{statement}</small></li>"
         )
     return heading + '\n\n<ul class="playbook-checklist">\n' + "\n".join(items) + "\n</ul>"
 
@@ -68,6 +81,13 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     """The checklist page; stages without milestones (the last) have nothing to tick."""
     stages = [_stage_checklist(stage) for stage in loaded.process.stages if stage.milestones]
     intro = _INTRO if all(stage.all_required for stage in loaded.process.stages) else _INTRO_REQUIREMENTS
+    milestones = [milestone for _, milestone in loaded.process.milestones()]
+    exceptions = [
+        *([_INTRO_NO_EVIDENCE] if any(not milestone.evidence_required for milestone in milestones) else []),
+        *([_INTRO_BUYER] if any(milestone.buyer_confirms for milestone in milestones) else []),
+    ]
+    # Right after "Tick a question only when you can name the evidence.", which they qualify.
+    intro = intro.replace(_TICK, " ".join([_TICK, *exceptions]), 1)
     conditions = [m.required_when for _, m in loaded.process.milestones() if m.required_when is not None]
     deal_line = _DEAL_LINE
     if conditions:

@@ -15,6 +15,8 @@ PIPELINE_PAGE = "pipeline.md"
 CHECKLIST_PAGE = "checklist.md"
 REFERENCE_PAGE = "reference.md"
 PRACTICE_PAGE = "practice.md"
+# The stage page's heading over the milestones that gate it; the home page names it.
+MOVE_ON_HEADING = "To move on, the customer must\u2026"
 # Absolute on purpose: `playbook serve` serves the site at / and the form at /check.
 CHECK_URL = "/check"
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
+from sales_process.wording import full_stop
 from site_builder.common import (
     CHECKLIST_PAGE,
     CVO_PAGE,
     HOME_PAGE,
+    MOVE_ON_HEADING,
     PIPELINE_PAGE,
     PRACTICE_PAGE,
     REFERENCE_PAGE,
@@ -23,7 +25,7 @@ _HOW_TO_USE = """## How to use this playbook
 1. Read [Customer Verifiable Outcomes]({cvo}) once: it explains why a deal's stage is decided by what the
    customer did, not by how the last call felt.
 2. Look at the [pipeline overview]({pipeline}) to see every stage, its probability and what gates it.
-3. Before you update a deal in the CRM, open its stage's page and read **To move on, the customer must…**.
+3. Before you update a deal in the CRM, open its stage's page and read **{move_on}**{move_on_stop}
 4. Use **Check a deal** to answer the questions for one deal: it tells you the stage the evidence supports,
    the gap to the stage in the CRM, and what the customer must do next.
 5. Print the [checklist]({checklist}) for deal reviews.
@@ -69,5 +71,5 @@ def home_markdown(loaded: LoadedProcess, links: SiteLinks) -> str:
             "reference": REFERENCE_PAGE,
         }.items()
     }
-    body.append(_HOW_TO_USE.format(**pages))
+    body.append(_HOW_TO_USE.format(**pages, move_on=MOVE_ON_HEADING, move_on_stop=full_stop(MOVE_ON_HEADING)))
     return page(inline(process.name), body, loaded)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from sales_process.loader import LoadedProcess, load_process
+from sales_process.model import DEFAULT_LANGUAGE
 from sales_process.problems import InvalidFile
 from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE
 from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
@@ -84,7 +85,46 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # The theme prints site_name both raw and through `|e`; Markup is escaped once, and never twice.
     config.site_name = Markup.escape(loaded.process.name)
     config.nav = navigation(loaded, Markup.escape)
+    # Before the search plugin's on_config, which reads its words (and its stemmer) from the theme's language.
+    config.theme["language"] = theme_language(loaded.process.language, _theme_languages(config))
     return config
+
+
+def _theme_languages(config: MkDocsConfig) -> set[str]:
+    """The languages the theme has its own words in: Material's partials/languages/<tag>.html."""
+    return {path.stem for folder in config.theme.dirs for path in Path(folder, "partials", "languages").glob("*.html")}
+
+
+def theme_language(tag: str, available: Collection[str]) -> str:
+    """The theme's language for a BCP 47 tag: the longest prefix of it the theme has (pt-BR; zh-Hant for zh-Hant-TW;
+    de for de-CH), compared ignoring case, else English. The pages' `lang` is the tag itself (with_language)."""
+    names = {name.lower(): name for name in available}
+    parts = tag.split("-")
+    for end in range(len(parts), 0, -1):
+        found = names.get("-".join(parts[:end]).lower())
+        if found is not None:
+            return found
+    return DEFAULT_LANGUAGE
+
+
+_HTML_LANG = re.compile(r'<html lang="[^"]*"')
+
+
+def with_language(output: str) -> str:
+    """The page with the process's language as its `lang`: the theme writes its own language's, which for a tag it
+    has no words for (sw, de-CH) is not the language the page is written in."""
+    language = _build["loaded"].process.language
+    return _HTML_LANG.sub(f'<html lang="{html.escape(language)}"', output, count=1)
+
+
+def on_post_page(output: str, *, page: Page, config: MkDocsConfig) -> str:
+    """Each page in the process's language."""
+    return with_language(output)
+
+
+def on_post_template(output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+    """The theme's own pages (404.html) in the process's language too."""
+    return with_language(output_content) if template_name.endswith(".html") else output_content
 
 
 def _with_banner(markdown: str) -> str:

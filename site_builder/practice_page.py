@@ -49,6 +49,10 @@ _NO_SCRIPT = (
     "<strong>Show the answer</strong>.</p></div>"
 )
 
+# An admonition of its own type, not `success`: its tick read as "right" before anything was answered. It has no
+# mark until the script, once the question is checked, marks it right or wrong (practice.css).
+ANSWER_DISCLOSURE = '??? practice-answer "Show the answer"\n\n'
+
 _BACK_TO_TOP = '<p class="playbook-practice-back"><a href="#practice">Back to top</a></p>'
 
 
@@ -111,7 +115,7 @@ def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: li
         *(extra or []),
         _rule_link(verdict, solved),
     ]
-    return '??? success "Show the answer"\n\n' + indent("\n\n".join(parts))
+    return ANSWER_DISCLOSURE + indent("\n\n".join(parts))
 
 
 def _stage_choices(solved: SolvedScenario) -> list[Stage]:
@@ -198,7 +202,7 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
         else f"The customer must still achieve {plural(len(steps), 'outcome')}:"
     )
     answer = f"**{intro}**\n\n{_next_rules(solved)}"
-    return form + "\n\n" + '??? success "Show the answer"\n\n' + indent(answer)
+    return form + "\n\n" + ANSWER_DISCLOSURE + indent(answer)
 
 
 def _evidence_question(number: int, solved: SolvedScenario) -> str | None:

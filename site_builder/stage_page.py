@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sales_process.answer_needs import confirmation_rule, evidence_rule
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note
 from sales_process.vocabulary import plural
-from site_builder.common import SiteLinks, check_url, link_from, page, stage_page
+from site_builder.common import MOVE_ON_HEADING, SiteLinks, check_url, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline, percent
 
 
@@ -76,16 +77,17 @@ def _buyer_statement(milestone: Milestone) -> str:
     """The statement the buyer confirms, and whether the milestone waits for it."""
     if not milestone.buyer_statement:
         return ""
-    if milestone.buyer_confirms:
-        when = "**required**: the outcome counts only once the buyer has confirmed it through a confirmation link"
-    else:
-        when = "optional: the rep may ask the buyer to confirm it through a confirmation link"
+    when = (
+        f"**required**: {confirmation_rule(milestone)}"
+        if milestone.buyer_confirms
+        else f"optional: {confirmation_rule(milestone)}"
+    )
     return f"\n- **The buyer confirms this:** “{inline(milestone.buyer_statement)}” ({when})"
 
 
 def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
     """A milestone as a block whose HTML id is the milestone id, so links land on it."""
-    required = "yes: a “yes” counts only with the evidence named" if milestone.evidence_required else "no"
+    required = f"{'yes' if milestone.evidence_required else 'no'}: {evidence_rule(milestone)}"
     note = milestone_note(stage, milestone) if stage is not None else None
     parts = [
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
@@ -105,7 +107,7 @@ def milestone_block(milestone: Milestone, stage: Stage | None = None) -> str:
 
 
 def _move_on(stage: Stage) -> str:
-    heading = "## To move on, the customer must…"
+    heading = f"## {MOVE_ON_HEADING}"
     if not stage.milestones:
         return f"{heading}\n\nNothing: this is the last stage of the pipeline."
     count = plural(len(stage.milestones), "milestone")

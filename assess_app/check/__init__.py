@@ -5,17 +5,33 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from flask import Blueprint, Response, current_app, request, session
+from flask import Blueprint, Response, current_app, request, session, url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from assess_app.security import no_store
+from assess_app.signed_in import current_user
+from sales_process.answer_needs import answer_notes
 from sales_process.requirement import milestone_note, process_segments
 
 bp = Blueprint("check", __name__, template_folder="templates", static_folder="static", static_url_path="/check/static")
 # The check form's fields (here and on a saved deal's page) say which milestones a deal needs.
 bp.add_app_template_global(milestone_note, "requirement_note")
 bp.add_app_template_global(process_segments, "process_segments")
+# "Buyer must confirm" and "no evidence required" beside a question, in the stage pages' words.
+bp.add_app_template_global(answer_notes, "answer_notes")
+
+
+def buyer_link() -> tuple[str, str]:
+    """Where a rep on the self-check, which saves nothing, goes to send a buyer the confirmation link: the new-deal
+    form (signed in), else signing in first. Returns (href, words)."""
+    new_deal = url_for("deals.new_deal_form")
+    if current_user() is None:
+        return url_for("auth.login_form", next=new_deal), "Sign in to save the deal and send the buyer the link"
+    return new_deal, "Save the deal to send the buyer the link"
+
+
+bp.add_app_template_global(buyer_link, "buyer_link")
 
 
 def draft_scope() -> str:

@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from assess_app.deals.links import breakable, linked
 from assess_app.field_messages import for_field, under_field
-from sales_process.practice import full_stop
+from sales_process.wording import full_stop
 
 bp = Blueprint("deals", __name__, template_folder="templates")
 bp.add_app_template_filter(linked, "linked")

@@ -118,6 +118,15 @@
     var details = disclosureAfter(form);
     if (details) {
       details.open = true;
+      markAnswer(details, right);
+    }
+  }
+
+  /* "Show the answer" has no mark until the question is checked: then a tick or a cross, as the verdict says. */
+  function markAnswer(details, right) {
+    details.classList.remove("playbook-practice-answer--right", "playbook-practice-answer--wrong");
+    if (right !== null) {
+      details.classList.add(right ? "playbook-practice-answer--right" : "playbook-practice-answer--wrong");
     }
   }
 
@@ -169,6 +178,7 @@
       var details = disclosureAfter(form);
       if (details) {
         details.open = false;
+        markAnswer(details, null);
       }
     });
     showScore();

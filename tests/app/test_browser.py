@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from assess_app import create_app
 from tests.browser import PHONE, axe_violations, follow, live_wsgi
+from tests.foundation.processes import BUYER_CONFIRMS_OR_NO_EVIDENCE
 
 pytestmark = pytest.mark.browser
 RECENT = (dt.date.today() - dt.timedelta(days=5)).isoformat()
@@ -256,3 +258,32 @@ def test_evidence_left_on_an_unticked_milestone_is_refused_there_with_the_focus_
     assert page.get_by_label("Deal name").input_value() == "Back Test"
     assert axe_violations(page) == []
     page.screenshot(path=str(tmp_path / "unticked.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_a_signed_out_rep_is_told_the_buyer_confirms_from_a_saved_deal_and_led_to_sign_in(
+    browser: Any, tmp_path: Path, viewport: str
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(BUYER_CONFIRMS_OR_NO_EVIDENCE, encoding="utf-8")
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(process), "SITE_DIR": str(tmp_path / "site")})
+    context = browser.new_context(viewport=PHONE if viewport == "phone" else {"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        with live_wsgi(app) as url:
+            page.goto(f"{url}/check")
+            question = page.locator(".milestone__question").first
+            assert "buyer must confirm" in question.inner_text()
+            page.screenshot(path=str(tmp_path / f"check-form-{viewport}.png"))
+            _answer(page, "pain-confirmed", "Has the customer confirmed the problem in writing?", "Reply of 2 March")
+            follow(page, page.get_by_role("button", name="Check the deal"))
+            link = page.locator(".next").get_by_role(
+                "link", name="Sign in to save the deal and send the buyer the link"
+            )
+            assert link.is_visible()
+            page.screenshot(path=str(tmp_path / f"check-result-{viewport}.png"))
+            assert axe_violations(page) == []
+            follow(page, link)
+            assert page.url.endswith("/login?next=/deals/new")
+    finally:
+        context.close()

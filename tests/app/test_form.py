@@ -12,7 +12,7 @@ from assess_app import create_app
 from sales_process.loader import LoadedProcess
 from tests.app.conftest import post_form
 from tests.app.html_parts import Page
-from tests.foundation.processes import VALID
+from tests.foundation.processes import BUYER_CONFIRMS_OR_NO_EVIDENCE, VALID
 
 
 def test_the_form_asks_every_question_of_the_process(client: FlaskClient, default_process: LoadedProcess) -> None:
@@ -230,3 +230,48 @@ def test_evidence_typed_for_a_milestone_left_unticked_is_refused_at_its_box_and_
 def test_a_ticked_milestone_with_evidence_and_an_unticked_one_left_empty_are_accepted(client: FlaskClient) -> None:
     answers = {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply", "pain-confirmed.date": "2026-11-20"}
     assert post_form(client, {"deal": "X", **answers, "next-meeting-accepted.evidence": "  "}).status_code == 200
+
+
+def test_the_form_says_the_buyer_confirms_through_a_link_from_the_saved_deal_and_which_needs_no_evidence(
+    tmp_path: Path,
+) -> None:
+    # Signed out, a rep got "Awaiting the buyer … through a confirmation link" with no link and no way to get one.
+    process = tmp_path / "process.yaml"
+    process.write_text(BUYER_CONFIRMS_OR_NO_EVIDENCE, encoding="utf-8")
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(process), "SITE_DIR": str(tmp_path / "site")})
+    client = app.test_client()
+    form = Page(client.get("/check").get_data(as_text=True))
+    question = form.ids["pain-confirmed.met-label"]
+    assert question is not None
+    text = unescape(client.get("/check").get_data(as_text=True))
+    assert (
+        "(buyer must confirm: the outcome counts only once the buyer has confirmed it through a confirmation link, "
+        "sent from the saved deal)" in text
+    )
+    assert "(no evidence required: a \u201cyes\u201d counts without evidence named)" in text
+    assert 'href="/login?next=/deals/new">Sign in to save the deal and send the buyer the link</a>' in text
+    token = text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    answers = {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply of 2 March", "csrf_token": token}
+    result = unescape(client.post("/check", data=answers).get_data(as_text=True))
+    assert "Awaiting the buyer" in result
+    next_section = result.split('id="next-title"', 1)[1].split("</section>", 1)[0]
+    assert "The buyer confirms through a link sent from the saved deal" in next_section
+    assert 'href="/login?next=/deals/new">Sign in to save the deal and send the buyer the link</a>' in next_section
+
+
+@pytest.mark.parametrize(
+    ("language", "path", "lang"),
+    [
+        pytest.param("de", "/check", "de", id="the-form-in-the-process-language"),
+        pytest.param(None, "/check", "en", id="english-by-default"),
+        pytest.param("de", "/login", "en", id="sign-in-shows-no-process-text"),
+    ],
+)
+def test_a_page_showing_the_process_text_has_its_language(
+    language: str | None, path: str, lang: str, tmp_path: Path
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(VALID + (f"language: {language}\n" if language else ""), encoding="utf-8")
+    app = create_app({"TESTING": True, "PROCESS_PATH": str(process), "SITE_DIR": str(tmp_path / "site")})
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert page.startswith(f'<!doctype html>\n<html lang="{lang}">'), page[:60]

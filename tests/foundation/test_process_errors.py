@@ -29,6 +29,20 @@ crm:
 
 BAD_FILES = [
     pytest.param(
+        VALID + "language: German\n",
+        [
+            "15:11: error: 'German' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'",
+        ],
+        id="language-by-name",
+    ),
+    pytest.param(
+        VALID + "language: de_DE\n",
+        [
+            "15:11: error: 'de_DE' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de-DE'?",
+        ],
+        id="language-with-an-underscore",
+    ),
+    pytest.param(
         VALID + "  - id: closed-lost\n    name: Closed Lost\n    probability: 0\n",
         [
             "15:5: error: stage 'Closed Lost' is a lost outcome, not a pipeline stage: a lost deal has left the pipeline, so it has no probability and no milestones to verify; remove this stage and name it under the crm block instead, as 'crm: {lost_stages: [Closed Lost]}' (exports and saved deals at that CRM stage then count as lost)",
@@ -162,7 +176,7 @@ BAD_FILES = [
     pytest.param(
         VALID.replace("name: Tiny process\n", "name: Tiny process\nowner: Sam\n"),
         [
-            "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, stages, practice, crm"
+            "2:1: error: unknown key 'owner' in the process; allowed keys: name, version, description, company, language, stages, practice, crm"
         ],
         id="unknown-top-level-key",
     ),

@@ -31,7 +31,7 @@ def test_every_answer_links_to_the_milestone_that_holds_its_rule(default_process
     milestones = {(stage.id, m.id) for stage, m in default_process.process.milestones()}
     links = set(re.findall(r"\]\(stages/([a-z0-9-]+)\.md#([a-z0-9-]+)\)", markdown))
     assert links and links <= milestones
-    assert markdown.count('??? success "Show the answer"') == markdown.count("<form ")
+    assert markdown.count('??? practice-answer "Show the answer"') == markdown.count("<form ")
 
 
 def test_the_script_and_stylesheet_are_files_not_inline(default_process: LoadedProcess) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,11 @@ import pytest
 import yaml
 
 from playbook_cli.main import main
+from sales_process.engine import Status
 from sales_process.loader import load_process
-from sales_process.practice import Kind, practice_scenarios, scenario_json
+from sales_process.practice import Kind, practice_scenarios, recorded_outcomes, scenario_json
 from tests.foundation.processes import VALID
-from tests.support.synthetic_process import process_document
+from tests.support.synthetic_process import process_document, with_buyer_confirmation
 
 ROOT = Path(__file__).resolve().parents[2]
 ODD_PROCESS = ROOT / "tests" / "site_builder" / "odd_process.yaml"
@@ -27,6 +29,12 @@ def _process_files(tmp: Path) -> dict[str, Path]:
         path = tmp / f"synthetic-{stages}x{milestones}.yaml"
         path.write_text(yaml.safe_dump(process_document(stages, milestones), sort_keys=False), encoding="utf-8")
         files[path.stem] = path
+    # `confirmation: required` at the first gate, a middle one and the last, and a one-milestone gate of it alone.
+    for stages, milestones, confirmed in ((5, 2, (0, 2, 3)), (4, 1, (1, 2))):
+        path = tmp / f"confirmed-{stages}x{milestones}.yaml"
+        document = with_buyer_confirmation(process_document(stages, milestones), confirmed)
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+        files[path.stem] = path
     return files
 
 
@@ -36,7 +44,17 @@ def process_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _process_files(tmp_path_factory.mktemp("processes"))
 
 
-NAMES = ["default", "odd", "tiny", "synthetic-3x1", "synthetic-4x2", "synthetic-7x3", "synthetic-12x5"]
+NAMES = [
+    "default",
+    "odd",
+    "tiny",
+    "synthetic-3x1",
+    "synthetic-4x2",
+    "synthetic-7x3",
+    "synthetic-12x5",
+    "confirmed-5x2",
+    "confirmed-4x1",
+]
 
 
 def _practice_json(process: Path, capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
@@ -58,6 +76,12 @@ def test_every_listed_deal_assesses_to_its_stated_answer(
         # No --as-of: the deal's own as_of must make the answer independent of today's date.
         assert main(["assess", str(deal_file), "--process", str(process), "--json"]) == 0
         assessed = json.loads(capsys.readouterr().out)
+        confirmed = scenario["buyer_confirmed"]
+        if confirmed:
+            # No deal file can say that the buyer confirmed: without the link's answers those outcomes wait for it.
+            waiting = {m["id"] for m in assessed["milestones"] if m["status"] == "awaiting_buyer"}
+            assert waiting == set(confirmed), scenario["id"]
+            continue
         assert assessed["verified_stage"]["id"] == scenario["answer"]["verified_stage"], scenario["id"]
         assert assessed["next"] == scenario["answer"]["next_milestones"], scenario["id"]
         assert assessed["as_of"] == scenario["deal"]["as_of"]
@@ -228,3 +252,88 @@ def test_an_outcome_recorded_as_not_done_says_which_one_and_what_the_customer_mu
         "move the deal on by itself: every milestone of Negotiating must be verified."
     ) in verdict.notes
     assert "has not done this yet" not in held.next_verdicts[0][0].text
+
+
+_FLAW_STATUS = {
+    Kind.REP_ACTIVITY: Status.UNANSWERED,
+    Kind.PLACEHOLDER: Status.NO_EVIDENCE,
+    Kind.STALE: Status.STALE,
+    Kind.UNDATED: Status.UNDATED,
+    Kind.NOT_MET: Status.NOT_MET,
+    Kind.FUTURE: Status.FUTURE_DATE,
+    Kind.AWAITING_BUYER: Status.AWAITING_BUYER,
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_story_agrees_with_its_answer(name: str, process_files: dict[str, Path]) -> None:
+    # An editor's Commercial milestone needed the buyer's confirmation: every deal "through" it stayed in Commercial,
+    # "every outcome of the stages up to Procurement but one" was answered Commercial, and Closed Won was never an answer.
+    process = load_process(process_files[name]).process
+    for solved in practice_scenarios(process):
+        scenario, assessment = solved.scenario, solved.assessment
+        where = (scenario.id, scenario.story)
+        flaws = [kind for kind in scenario.kinds if kind in _FLAW_STATUS]
+        held = [r for r in assessment.milestones if r.holds_back and r.stage.id == solved.verified_stage.id]
+        if flaws:
+            # Short of the gate: the one flawed outcome holds the deal, for the reason the story tells.
+            assert Kind.SHORT in scenario.kinds, where
+            assert assessment.claimed_index == assessment.verified_index + 1, where
+            assert [r.status for r in held] == [_FLAW_STATUS[flaws[0]]], where
+        recorded = scenario.deal["milestones"]
+        for result in assessment.milestones:
+            answer = recorded.get(result.milestone.id)
+            if result.status is Status.AWAITING_BUYER:
+                assert Kind.AWAITING_BUYER in scenario.kinds and "has not answered" in scenario.story, where
+            if result.milestone.id in scenario.buyer_confirmed:
+                assert result.status is Status.VERIFIED, where
+                assert f"\u201c{result.milestone.buyer_statement}\u201d" in scenario.story, where
+            elif not flaws and isinstance(answer, dict) and answer.get("met"):
+                assert result.status is Status.VERIFIED, where  # nothing in the story says anything is wrong
+        told = re.search(r"every outcome of the stages up to (.+?) but one", scenario.story)
+        if told:
+            named = next(index for index, s in enumerate(process.stages) if s.name == told.group(1))
+            assert assessment.verified_index > named, where
+
+
+def test_a_milestone_awaiting_the_buyer_is_practised_where_the_process_has_one(process_files: dict[str, Path]) -> None:
+    solved = practice_scenarios(load_process(process_files["confirmed-4x1"]).process)
+    waiting = [s for s in solved if Kind.AWAITING_BUYER in s.scenario.kinds]
+    assert len(waiting) == 1
+    assert "waiting for the buyer" in waiting[0].stage_verdict.rule
+    confirmed = [s for s in solved if s.scenario.buyer_confirmed]
+    assert confirmed
+    assert all("confirmed by the buyer" in " ".join(a for _, _, a in recorded_outcomes(s)) for s in confirmed)
+
+
+_SEGMENTED = VALID.replace("    name: Talking\n", "    name: Commercial\n").replace(
+    "        evidence: The customer's reply email.\n",
+    "        evidence: The customer's reply email.\n        required_when: {segment: [Enterprise, Public Sector]}\n",
+)
+_HAND_WRITTEN_SEGMENT = """\
+practice:
+  scenarios:
+    - id: own-segment
+      story: A deal of ours.
+      deal: {deal: Litware, claimed_stage: talking, as_of: 2027-03-01, segment: Channel Partners}
+      answer: {verified_stage: won}
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "segment"),
+    [
+        pytest.param(_SEGMENTED, "SMB", id="not-a-stage-name"),
+        pytest.param(_SEGMENTED + _HAND_WRITTEN_SEGMENT, "Channel Partners", id="the-process-own-segment"),
+    ],
+)
+def test_a_practice_deal_segment_is_never_a_name_of_the_process(text: str, segment: str, tmp_path: Path) -> None:
+    # An editor's process has a stage named Commercial; a practice deal was "in the Commercial segment".
+    path = tmp_path / "process.yaml"
+    path.write_text(text, encoding="utf-8")
+    solved = practice_scenarios(load_process(path).process)
+    segments = [
+        s.scenario.deal["segment"] for s in solved if "segment" in s.scenario.deal and not s.scenario.hand_written
+    ]
+    assert segments == [segment]
+    assert not [s for s in solved if "Commercial segment" in s.scenario.story]

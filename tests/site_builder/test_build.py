@@ -365,3 +365,31 @@ def test_tables_and_code_blocks_take_the_focus_and_a_table_is_named_by_its_headi
         '<table tabindex="0" aria-label="Weak &amp; verifiable: Budget">',
     ]
     assert '<pre><span></span><code tabindex="0">stages:</code>' in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "html_lang", "skip_link"),
+    [
+        pytest.param(None, "en", "Skip to content", id="default"),
+        pytest.param("de", "de", "Zum Inhalt", id="german"),
+        pytest.param("de-CH", "de-CH", "Zum Inhalt", id="region-of-a-language-material-has"),
+        pytest.param("pt-BR", "pt-BR", "Pular para conteúdo", id="a-region-material-has"),
+        pytest.param("sw", "sw", "Skip to content", id="no-material-strings-english-ui"),
+    ],
+)
+def test_every_page_has_the_process_language(
+    language: str | None, html_lang: str, skip_link: str, tmp_path: Path
+) -> None:
+    # German process pages were <html lang="en">: screen readers read them with English rules.
+    process = tmp_path / "process.yaml"
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    text = text.replace("  - id: proposing\n", "  - id: proposal\n    renamed_from: [proposing]\n", 1)
+    process.write_text(text + (f"language: {language}\n" if language else ""), encoding="utf-8")
+    site = tmp_path / "site"
+    build_site(process, site)
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        opening = re.search(r"<html[^>]*>", page.read_text(encoding="utf-8"))
+        assert opening is not None and f'lang="{html_lang}"' in opening.group(0), (page, opening)
+    assert f'class="md-skip">\n          {skip_link}\n' in (site / "index.html").read_text(encoding="utf-8")

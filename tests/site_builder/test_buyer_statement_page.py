@@ -18,7 +18,7 @@ def test_a_required_confirmation_is_marked_required() -> None:
     html = render(milestone_block(NEXT_STEP))
     assert (
         "<li><strong>The buyer confirms this:</strong> “We have agreed that a proposal is the next step.” "
-        "(<strong>required</strong>: the outcome counts only once the buyer has confirmed it through a confirmation link)</li>"
+        "(<strong>required</strong>: the outcome counts only once the buyer has confirmed it through a confirmation link, sent from the saved deal)</li>"
     ) in html
 
 
@@ -28,7 +28,10 @@ def test_an_optional_confirmation_is_offered_and_the_statement_is_shown_as_text(
         "<strong>The buyer confirms this:</strong> “Our &lt;b&gt;budget&lt;/b&gt; &amp; *plan* for this project is approved.” "
         in html.replace("\\*", "*")
     )
-    assert "(optional: the rep may ask the buyer to confirm it through a confirmation link)" in html
+    assert (
+        "(optional: the rep may ask the buyer to confirm it through a confirmation link, sent from the saved deal)"
+        in html
+    )
     assert "<b>budget" not in html
 
 

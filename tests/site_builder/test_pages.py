@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import pytest
 
@@ -10,7 +12,7 @@ from sales_process.model import Process
 from site_builder.markdown_text import block, inline, mermaid_label
 from site_builder.pages import generate_pages, navigation
 from site_builder.reference import field_table
-from tests.foundation.processes import VALID
+from tests.foundation.processes import BUYER_CONFIRMS_OR_NO_EVIDENCE, VALID
 from tests.site_builder.golden_pages import assert_golden_pages
 from tests.support.synthetic_process import process_document
 
@@ -236,3 +238,68 @@ def test_the_last_page_of_a_long_pipeline_names_the_first_and_previous_stages_it
         "The deal has passed all 11 stages before this one: the customer has verifiably done everything that gates "
         f"every stage from [Stage 1](../stages/{process.stages[0].id}.md) to [Stage 11](../stages/{process.stages[10].id}.md), "
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "sentence", "stop"),
+    [
+        ("The customer signs", "The customer signs.", "."),
+        ("The customer signs.", "The customer signs.", ""),
+        ("To move on, the customer must…", "To move on, the customer must…", ""),
+        ("Wait for it...", "Wait for it...", ""),
+        ("Signed?", "Signed?", ""),
+        ("Mål: juli.  ", "Mål: juli.", ""),
+        ("He said \u201cyes.\u201d", "He said \u201cyes.\u201d", ""),
+        ('In the CRM as Stage 2b: "quotes"', 'In the CRM as Stage 2b: "quotes".', "."),
+    ],
+)
+def test_a_sentence_joined_to_text_is_ended_once(text: str, sentence: str, stop: str) -> None:
+    from sales_process.wording import ended, full_stop
+
+    assert (ended(text), full_stop(text)) == (sentence, stop)
+
+
+# A full stop after one (or after an ellipsis, ? or !), but not "..." itself nor a relative link's "../".
+_DOUBLED_STOP = re.compile(r"(?:(?<![.])\.|…|\?|!)\.(?![./])")
+
+
+@pytest.mark.parametrize("name", ["default", "odd", "ended"])
+def test_no_generated_sentence_ends_twice(
+    name: str, default_process: LoadedProcess, odd_process: LoadedProcess
+) -> None:
+    # The home page said "read To move on, the customer must…." (an editor's audit).
+    ended_texts = VALID.replace(
+        "        evidence: The customer's reply email.\n",
+        "        evidence: The customer's reply email.\n        buyer_statement: We confirmed it...\n",
+    ).replace("    probability: 60\n", "    probability: 60\n    summary: Talking…\n    rep_activities: [Call them.]\n")
+    loaded = {
+        "default": default_process,
+        "odd": odd_process,
+        "ended": parse_process(ended_texts.encode(), "process.yaml"),
+    }[name]
+    for path, text in generate_pages(loaded).items():
+        plain = text.replace("*", "")
+        assert not _DOUBLED_STOP.findall(plain), (
+            path,
+            [plain[m.start() - 60 : m.end()] for m in _DOUBLED_STOP.finditer(plain)],
+        )
+
+
+def test_the_checklist_says_which_question_the_buyer_must_confirm_and_which_needs_no_evidence() -> None:
+    # A rep ticked a question the buyer must confirm as any other, and read "name the evidence" over one that needs none.
+    pages = generate_pages(parse_process(BUYER_CONFIRMS_OR_NO_EVIDENCE.encode(), "process.yaml"))
+    checklist, stage = pages["checklist.md"], pages["stages/talking.md"]
+    items = {line.split('id="check_')[1].split('"')[0]: line for line in checklist.splitlines() if 'id="check_' in line}
+    confirm = "the outcome counts only once the buyer has confirmed it through a confirmation link"
+    no_evidence = "a \u201cyes\u201d counts without evidence named"
+    assert f"buyer must confirm: {confirm}" in items["pain-confirmed"]
+    assert "The problem is the one in your recap." in items["pain-confirmed"]
+    assert no_evidence not in items["pain-confirmed"] and "buyer must confirm" not in items["demo-seen"]
+    assert f"no evidence required: {no_evidence}" in items["demo-seen"]
+    # One wording: the stage page says the same.
+    assert confirm in stage and no_evidence in stage
+    intro = checklist.split("<p")[0]
+    assert "no evidence required" in intro and "buyer must confirm" in intro
+    # A process without them keeps the short intro.
+    plain = generate_pages(parse_process(VALID.encode(), "process.yaml"))["checklist.md"]
+    assert "buyer must confirm" not in plain and "no evidence required" not in plain

@@ -348,3 +348,38 @@ def test_on_a_phone_no_floating_back_to_top_button_covers_the_text(browser: Any,
         assert page.evaluate("window.scrollY") < 100
     finally:
         context.close()
+
+
+_MARK = "s => getComputedStyle(s, '::before').display === 'none' ? '' : getComputedStyle(s, '::before').maskImage || getComputedStyle(s, '::before').webkitMaskImage"
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_show_the_answer_has_no_mark_until_the_rep_answered(
+    browser: Any, app_url: str, solved: list[SolvedScenario], viewport: str, tmp_path: Path
+) -> None:
+    # A green tick sat on every "Show the answer" box before anything was answered: it read as "right".
+    context = browser.new_context(viewport=PHONE if viewport == "phone" else {"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(app_url + "/practice/")
+        summaries = page.locator("details summary")
+        assert summaries.count() > 12
+        assert {summary.evaluate(_MARK) for summary in summaries.all()} == {""}
+        summaries.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"answer-unmarked-{viewport}.png"))
+        right, wrong = solved[0], solved[1]
+        right_form, wrong_form = f"q-{right.scenario.id}-stage", f"q-{wrong.scenario.id}-stage"
+        _answer(page, right_form, "radio", _values(page, right_form), [right.verified_stage.id])
+        miss = next(v for v in _values(page, wrong_form) if v != wrong.verified_stage.id)
+        _answer(page, wrong_form, "radio", _values(page, wrong_form), [miss])
+        right_mark = page.locator(f"#{right_form} ~ details summary").first.evaluate(_MARK)
+        wrong_mark = page.locator(f"#{wrong_form} ~ details summary").first.evaluate(_MARK)
+        assert right_mark and wrong_mark and right_mark != wrong_mark  # a tick for right, a cross for wrong
+        unanswered = page.locator(f"#q-{solved[2].scenario.id}-stage ~ details summary").first
+        assert unanswered.evaluate(_MARK) == ""
+        page.locator(f"#{wrong_form}").scroll_into_view_if_needed()
+        page.screenshot(path=str(tmp_path / f"answer-marks-{viewport}.png"))
+        page.locator(".playbook-practice-reset").click()
+        assert page.locator(f"#{right_form} ~ details summary").first.evaluate(_MARK) == ""
+    finally:
+        context.close()

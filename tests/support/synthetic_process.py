@@ -53,3 +53,12 @@ def write_process(path: Path, stages: int, milestones_per_stage: int) -> Path:
     """Write the synthetic process as YAML; return the path."""
     path.write_text(yaml.safe_dump(process_document(stages, milestones_per_stage), sort_keys=False), encoding="utf-8")
     return path
+
+
+def with_buyer_confirmation(document: dict[str, Any], stages: tuple[int, ...]) -> dict[str, Any]:
+    """The document with the first milestone of each of `stages` (0-based) counting only once the buyer confirms it."""
+    for index in stages:
+        milestone = document["stages"][index]["milestones"][0]
+        milestone["buyer_statement"] = f"We have done outcome 1 of stage {index + 1}."
+        milestone["confirmation"] = "required"
+    return document
