@@ -350,6 +350,10 @@ HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
 # names above, and the names its field column gives a stage change.
 CHANGED_VALUE_NAMES = ("New Value", "NewValue")
 STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstage")
+# The column holding the stage a row moved the deal from (Salesforce's Opportunity History; a field-history
+# report's old value): it orders one day's changes when the history gives no time.
+FROM_STAGE_NAMES = ("from_stage", "From Stage", "FromStage", "Previous Stage")
+CHANGED_FROM_NAMES = ("Old Value", "OldValue")
 
 
 # The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,
