@@ -118,7 +118,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
         rows.unknown_stage_pipelines.items(), key=lambda found: (-found[1], found[0])
     )
     result.other_pipelines = rows.pipelines_left_out()
-    result.several_pipelines = len(rows.pipelines_named) > 1
+    result.pipelines = rows.pipelines_named()
     result.other_pipeline_rows = rows.other_pipeline_rows
 
 

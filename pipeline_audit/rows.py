@@ -56,7 +56,6 @@ from sales_process.vocabulary import (
 )
 
 DATE_CACHE_SIZE = 50_000
-SEVERAL_PIPELINES = 2
 
 
 class RowProblem(Exception):
@@ -161,7 +160,9 @@ class RowReader:
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.closed_unknown_stages = 0  # rows among them that their flags say are closed (archived, IsClosed)
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
-        self.pipelines_named: set[str] = set()  # the first pipelines the rows name (name_key): whether several
+        # The pipelines the rows name: name_key -> (a spelling of it, rows), the spelling the least in sort order
+        # whatever order the rows are read in (as unknown_stages); a blank cell names none.
+        self.pipelines: dict[str, tuple[str, int]] = {}
         # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
         self.other_pipelines: Counter[str] = Counter()
         self.other_pipeline_rows = 0
@@ -190,12 +191,19 @@ class RowReader:
         if self.plan.pipeline is not None:
             self.note_pipeline(_cell(cells, self.plan.pipeline))
 
-    def note_pipeline(self, cell: str) -> None:
-        """Note a pipeline the export names, until it is known to name several (SEVERAL_PIPELINES): only then is
-        reading one pipeline (--pipeline) a way to the stages of a process."""
+    def note_pipeline(self, cell: str, rows: int = 1) -> None:
+        """Count `rows` rows in the pipeline `cell` names (UNKNOWN_STAGES_KEPT names at most, as a file of garbage
+        names keeps the audit's memory bounded); the DuckDB engine counts a spelling's rows at once."""
         key = name_key(cell)
-        if key and len(self.pipelines_named) < SEVERAL_PIPELINES:
-            self.pipelines_named.add(key)
+        if not key or (key not in self.pipelines and len(self.pipelines) >= UNKNOWN_STAGES_KEPT):
+            return
+        spelling = " ".join(cell.split())
+        known, counted = self.pipelines.get(key, (spelling, 0))
+        self.pipelines[key] = (min(known, spelling), counted + rows)
+
+    def pipelines_named(self) -> list[tuple[str, int]]:
+        """The pipelines the rows name, with their rows, most rows first."""
+        return sorted(self.pipelines.values(), key=lambda found: (-found[1], found[0]))
 
     def in_another_pipeline(self, cells: list[str]) -> bool:
         """Whether the row is in a pipeline the process does not govern (crm.pipelines, --pipeline): it is then

@@ -44,7 +44,8 @@ class AuditResult:
     closed_unknown_stages: int = 0  # those deals (listed or not) that their flags say are closed
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
-    several_pipelines: bool = False  # whether the export's pipeline column names more than one pipeline
+    # The pipelines the export's pipeline column names (a blank names none): (pipeline, deals), most deals first.
+    pipelines: list[tuple[str, int]] = field(default_factory=list)
     pipelines_read: tuple[str, ...] = ()  # the pipelines listed to be read (crm.pipelines, --pipeline); () for all
     # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.
     other_pipelines: list[tuple[str, int]] = field(default_factory=list)
@@ -56,6 +57,11 @@ class AuditResult:
     column_warnings: tuple[str, ...] = ()
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)
+
+    @property
+    def several_pipelines(self) -> bool:
+        """Whether the export's pipeline column names more than one pipeline."""
+        return len(self.pipelines) > 1
 
     @property
     def one_pipeline_advised(self) -> bool:

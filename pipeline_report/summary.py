@@ -279,6 +279,22 @@ def other_pipelines_text(pipelines: Sequence[tuple[str, int]], rows: int) -> str
     return f"{plural(rows, 'deal')} in other pipelines {'was' if rows == 1 else 'were'} left out: {names}"
 
 
+def several_pipelines_text(result: AuditResult) -> str | None:
+    """The warning for an export of several pipelines read whole (none chosen with crm.pipelines or --pipeline): each
+    pipeline with its deals, most first, and how to read one; None otherwise. Another pipeline's won deals would be
+    counted as this process's wins."""
+    if not result.one_pipeline_advised:
+        return None
+    listed = result.pipelines[:PIPELINES_LISTED]
+    more = len(result.pipelines) - len(listed)
+    names = names_counted(listed) + (f" and {plural(more, 'other')}" if more else "")
+    return (
+        f"the export holds the deals of {len(result.pipelines)} pipelines, read and counted together (won and lost "
+        f"deals too): {names}; read only this process's pipeline with --pipeline NAME, or list it under "
+        "crm.pipelines in process.yaml"
+    )
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -294,6 +310,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(f"Warning: {missing}")
     if result.repeated_ids:
         lines.append(f"Warning: {result.repeated_ids}")
+    several = several_pipelines_text(result)
+    if several:
+        lines.append(f"Warning: {several}")
     lines += [
         f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",

@@ -539,6 +539,36 @@ def test_pipeline_reads_one_pipeline_and_counts_the_others_apart(
     assert "more than one row" not in python.out  # Acme's id repeats only in another pipeline
 
 
+SEVERAL_PIPELINES_WARNING = (
+    'the export holds the deals of 3 pipelines, read and counted together (won and lost deals too): "Renewals" (4), '
+    '"Sales Pipeline" (2), "Partners" (1); read only this process\'s pipeline with --pipeline NAME, or list it '
+    "under crm.pipelines in process.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "warned"),
+    [
+        ([], True),
+        (["--ignore-column", "Pipeline"], True),  # a column left out still says where a deal is from
+        (["--pipeline", "Sales Pipeline"], False),  # chosen: the others are counted apart
+    ],
+)
+def test_an_export_of_several_pipelines_read_whole_is_warned_with_each_pipelines_deals(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], warned: bool
+) -> None:
+    """Won deals of a renewals pipeline would be counted as this process's wins: the summary and the report say
+    which pipelines the export holds (each spelling of one counted with it; a blank names none) and how to choose."""
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(TWO_PIPELINES, encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options)
+    assert_same_outputs(python, duckdb)
+    report = html.unescape((python.folder / "report.html").read_text(encoding="utf-8"))
+    assert (f"Warning: {SEVERAL_PIPELINES_WARNING}\n" in python.out) is warned
+    assert (f"<strong>Warning:</strong> {SEVERAL_PIPELINES_WARNING}." in report) is warned
+    assert ("pipelines, read and counted together" in python.out + report) is warned
+
+
 MANY_PIPELINES = (
     "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
     "1,Acme,Qualifying,1000,Sales Pipeline\n"
