@@ -69,6 +69,7 @@ FIELD_WORDS: Mapping[str, str] = {
     IS_WON: "whether the deal was won",
     IS_ACTIVE: "whether the deal is active, not archived",
     IS_DELETED: "whether the deal was deleted",
+    "pipeline": "the pipeline",
 }
 
 
@@ -357,8 +358,9 @@ CHANGED_FROM_NAMES = ("Old Value", "OldValue")
 
 
 # The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,
-# Freshsales' Deal pipeline, Close's pipeline_name): not an audit field, but read for crm.pipelines (--pipeline), and said with the deals
-# whose stage names the process does not know.
+# Freshsales' Deal pipeline, Close's pipeline_name), unless crm.columns.pipeline names another: read for
+# crm.pipelines (--pipeline), counted to warn of an export of several read whole, and said with the deals whose
+# stage names the process does not know.
 PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline", "pipeline_name")
 
 

@@ -654,6 +654,31 @@ def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.Capture
     ) in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("crm", "options"),
+    [
+        ({"columns": {"pipeline": "Sales Motion"}, "pipelines": ["Sales Pipeline"]}, []),
+        ({}, ["--column", "Sales Motion=pipeline", "--pipeline", "Sales Pipeline"]),
+    ],
+)
+def test_a_pipeline_column_named_otherwise_is_mapped_as_the_other_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: dict[str, object], options: list[str]
+) -> None:
+    """crm.columns.pipeline (or --column NAME=pipeline) names the pipeline column an export names its own way: it
+    is read as the pipeline, as --pipeline and crm.pipelines read it (both engines)."""
+    process = tmp_path / "process.yaml"
+    data = yaml.safe_load((ROOT / "process.yaml").read_text(encoding="utf-8"))
+    data["crm"] = crm
+    process.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    export = tmp_path / "deals.csv"
+    export.write_text(TWO_PIPELINES.replace(",Pipeline\n", ",Sales Motion\n"), encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options, process=process)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0, python.err
+    assert "Columns: read 'Sales Motion' as the pipeline (only \"Sales Pipeline\" read)" in python.out
+    assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1)\n' in python.out
+
+
 @pytest.mark.parametrize("blank", ["", "  "])
 def test_a_blank_pipeline_option_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, blank: str) -> None:
     export = tmp_path / "deals.csv"
