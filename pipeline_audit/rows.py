@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import restored
+from pipeline_report.result import RefusedDates
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import (
@@ -154,6 +155,7 @@ class RowReader:
         # The flag columns the export has, in the order they are read (most exports have none): read on every row.
         self._flags = [(field, index) for field in FLAG_FIELDS if (index := getattr(plan, field)) is not None]
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
+        self.refused_dates = RefusedDates()  # the date cells refused, and which order reads them
         # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
         self.unknown_stages: dict[str, tuple[str, int]] = {}
@@ -399,6 +401,7 @@ class RowReader:
                 return self._date(cells[index])
             except ValueError as error:
                 problems.append(f"{field_name}: {error}{date_hint(error)}")
+                self._refused_date(index, cells[index])
                 return None
         return None
 
@@ -537,6 +540,8 @@ class RowReader:
             date = self._date(date_text) if date_text else None
         except ValueError as error:
             problems.append(f"{key}.date: {error}{date_hint(error)}")
+            if columns.date is not None:
+                self._refused_date(columns.date, date_text)
             date = None
         buyer = cells[columns.confirmed_by].strip() if columns.confirmed_by is not None else ""
         if met is None:
@@ -548,6 +553,10 @@ class RowReader:
         if buyer:
             return _buyer_answer(key, buyer, met, evidence, date, date_text, problems)
         return Answer(met=met, evidence=evidence or None, date=date)
+
+    def _refused_date(self, index: int, text: str) -> None:
+        """Count a date cell refused, by its column's name in the header (RefusedDates: the order most read in)."""
+        self.refused_dates.add(self.plan.header[index].strip() if index < len(self.plan.header) else str(index), text)
 
     def _date(self, text: str) -> dt.date | None:
         date = self._dates.get(text)

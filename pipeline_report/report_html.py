@@ -13,6 +13,7 @@ from pipeline_report.chart import narrow_chart, stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
+    date_order_text,
     held_by_age_text,
     missing_text,
     money,
@@ -144,6 +145,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         ],
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         "several_pipelines": several_pipelines_text(result),
+        "date_order": date_order_text(result),
         "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         "forecast_accuracy": forecast_accuracy,
         "words": words,

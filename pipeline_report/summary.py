@@ -295,6 +295,33 @@ def several_pipelines_text(result: AuditResult) -> str | None:
     )
 
 
+DATE_COLUMNS_LISTED = 3
+
+
+def date_order_text(result: AuditResult) -> str | None:
+    """The one fix for the date cells refused when most of them read in one order (month first, day first) or
+    either (03/04/2027 alone), said before the rows it reads (each still listed with its own); None otherwise."""
+    fix = result.refused_dates.fix()
+    if fix is None:
+        return None
+    count = sum(cells for _, cells in fix.columns)
+    listed = fix.columns[:DATE_COLUMNS_LISTED]
+    if len(fix.columns) == 1:
+        where = f"column {fix.columns[0][0]!r}"
+    else:
+        where = "columns " + ", ".join(f"{name!r} ({cells})" for name, cells in listed)
+        more = len(fix.columns) - len(listed)
+        where += f" and {plural(more, 'other')}" if more else ""
+    dates = plural(count, "date")
+    if fix.order is None:
+        return (
+            f"{dates} in {where} could be month first or day first (e.g. {fix.example}): run with --month-first or "
+            "--day-first, as the CRM writes them (crm.dates)"
+        )
+    order = fix.order.value
+    return f"{dates} in {where} read as {order} (e.g. {fix.example}): run with --{order} or set crm.dates: {order}"
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -321,6 +348,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
     if other_pipelines:
         lines.append(other_pipelines)
+    dates = date_order_text(result)
+    if dates:
+        lines.append(f"  {dates}")
     lines += not_assessed_lines(totals)
     lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)
