@@ -39,6 +39,9 @@ class DealSnapshot:
     amount: float | None
     name: str = ""  # the deal's name, as backtest.csv gives it ("" when none: `deal` names it)
     crm_id: str = ""  # the CRM's id, its own column of backtest.csv
+    # The day the deal changed stage more than once with nothing but the history file's order to say which change
+    # was the last, when that change is the claimed stage (DealHistory.file_order_day); None otherwise.
+    file_order_day: dt.date | None = None
 
     @property
     def won(self) -> bool:
@@ -137,6 +140,11 @@ class Backtest:
         return "verified" if self.evidence else "claimed"
 
     @property
+    def file_order_rows(self) -> list[DealSnapshot]:
+        """The deal-snapshots whose claimed stage only the history file's order chose (DealSnapshot.file_order_day)."""
+        return [row for row in self.rows if row.file_order_day is not None]
+
+    @property
     def deals_in_snapshots(self) -> int:
         """How many deals are in at least one snapshot."""
         return len({row.deal for row in self.rows})
@@ -194,7 +202,15 @@ def deal_snapshots(
             verified = verified_at(process, history, day, claimed)
             rows.append(
                 DealSnapshot(
-                    day, history.deal, claimed, verified, history.outcome, history.amount, history.name, history.crm_id
+                    day,
+                    history.deal,
+                    claimed,
+                    verified,
+                    history.outcome,
+                    history.amount,
+                    history.name,
+                    history.crm_id,
+                    history.file_order_day(day),
                 )
             )
     return rows, left_out
@@ -286,4 +302,5 @@ def backtest_json(result: Backtest) -> dict[str, object]:
             "undated_answers": result.left_out.undated_answers,
             "no_claimed_stage": result.left_out.no_claimed_stage,
         },
+        "file_order_snapshots": len(result.file_order_rows),
     }

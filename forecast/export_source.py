@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from forecast.change_order import StageChange, ordered_changes
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
 from forecast.history import AnswersSince, ClaimedSince, DealHistory, StageNames
 from pipeline_audit.audit import refuse_if_nothing_read
@@ -39,12 +40,18 @@ from pipeline_audit.repeated_ids import RepeatedIds
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader, date_hint
 from pipeline_report.summary import other_pipelines_text
 from sales_process.crm import CrmMapping
-from sales_process.crm_names import CHANGED_VALUE_NAMES, HISTORY_NAMES, STAGE_FIELD_NAMES
+from sales_process.crm_names import (
+    CHANGED_FROM_NAMES,
+    CHANGED_VALUE_NAMES,
+    FROM_STAGE_NAMES,
+    HISTORY_NAMES,
+    STAGE_FIELD_NAMES,
+)
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
 from sales_process.problems import Diagnostic, InvalidFile, grouped_by_message
 from sales_process.suggest import did_you_mean
-from sales_process.vocabulary import DateOrder, name_key, parse_date, plural, shown
+from sales_process.vocabulary import DateOrder, date_and_time, name_key, parse_date, plural, shown
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,8 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
 
 @dataclass(frozen=True)
 class HistoryColumns:
-    """Where a history file holds each thing a backtest reads (`field`: None unless it is a field-history report)."""
+    """Where a history file holds each thing a backtest reads (`field`: None unless it is a field-history report;
+    `moved_from`: the stage a row moved from, None when the history has no such column)."""
 
     deal: int
     stage: int
@@ -216,6 +224,7 @@ class HistoryColumns:
     field: int | None
     stage_fields: tuple[str, ...]  # the field column's names of a stage change
     header: list[str]
+    moved_from: int | None = None
 
     @cached_property
     def _stage_field_keys(self) -> frozenset[str]:
@@ -238,6 +247,8 @@ class StageHistory:
     changes: dict[str, list[ClaimedSince]]
     other_fields: Counter[str]
     closings: dict[str, dt.date] = field(default_factory=dict)
+    # Per deal, the days whose last change only the file's order chose (change_order.ordered_changes).
+    file_order_days: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
 
     def closed_on(self, deal: str, export_close: dt.date) -> dt.date:
         """The day the deal closed: the export's close date, or its latest closing row's date when earlier (the
@@ -298,7 +309,8 @@ def history_columns(header: list[str], names: CrmHistory, path: Path, line: int)
     deal_at, stage_at, date_at = where["deal"], where["stage"], where["date"]
     assert deal_at is not None and stage_at is not None and date_at is not None
     stage_fields = (names.stage_field,) if names.stage_field is not None else STAGE_FIELD_NAMES
-    return HistoryColumns(deal_at, stage_at, date_at, field_at, stage_fields, header)
+    moved_from = _first_column(header, FROM_STAGE_NAMES + (CHANGED_FROM_NAMES if field_at is not None else ()))
+    return HistoryColumns(deal_at, stage_at, date_at, field_at, stage_fields, header, moved_from)
 
 
 def stage_history(path: Path, process: Process, mapping: CrmMapping) -> StageHistory:
@@ -324,7 +336,7 @@ def _stage_changes(
     """Read every row of the history: the deal's claims, by date; raise InvalidFile listing every bad row."""
     names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
-    found: dict[str, list[ClaimedSince]] = defaultdict(list)
+    found: dict[str, list[StageChange]] = defaultdict(list)
     closings: dict[str, dt.date] = {}
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
@@ -383,7 +395,10 @@ def _stage_changes(
             # The deal's closing (won, lost): its outcome comes from the export, its date from the latest closing.
             closings[deal] = max(day, closings.get(deal, day))
             continue
-        found[deal].append(ClaimedSince(day, stage))
+        moved_from = None if columns.moved_from is None else name_key(cells[columns.moved_from])
+        found[deal].append(
+            StageChange(ClaimedSince(day, stage), date_and_time(date_text, day), moved_from, name_key(stage_text))
+        )
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     if data.rows == 0:
@@ -402,8 +417,13 @@ def _stage_changes(
                 )
             ]
         )
-    changes = {deal: sorted(claims, key=lambda claim: claim.date) for deal, claims in found.items()}
-    return StageHistory(changes, other_fields, closings)
+    ordered = {deal: ordered_changes(changes) for deal, changes in found.items()}
+    return StageHistory(
+        {deal: order.claims for deal, order in ordered.items()},
+        other_fields,
+        closings,
+        {deal: order.file_order_days for deal, order in ordered.items() if order.file_order_days},
+    )
 
 
 def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
@@ -459,6 +479,7 @@ def export_histories(
             row.segment,
             row.name,
             row.crm_id,
+            file_order_days=read.file_order_days.get(row.key, ()),
         )
         for row in rows
     ]

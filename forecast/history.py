@@ -50,6 +50,9 @@ class DealHistory:
     # history goes): no snapshot before it counts the deal, nor misses its claimed stage.
     opened_on: dt.date | None = None
     closed_by_import: bool = False  # the deal records: closed by `playbook import` (an export's closed row)
+    # A history file's days with changes whose order neither a time nor a From Stage gave: their last claim is the
+    # file's last row of the day (forecast.change_order).
+    file_order_days: tuple[dt.date, ...] = ()
 
     def saved_after(self, day: dt.date | None) -> bool:
         """Whether the source knew the deal only after `day` (a backtest's last snapshot date): no snapshot could
@@ -72,6 +75,15 @@ class DealHistory:
                 break
             found = claim.stage
         return found
+
+    def file_order_day(self, day: dt.date) -> dt.date | None:
+        """The day of the claim that holds on `day` when only the history file's order chose it; else None."""
+        latest = None
+        for claim in self.claimed:
+            if claim.date > day:
+                break
+            latest = claim.date
+        return latest if latest in self.file_order_days else None
 
     def answers_at(self, day: dt.date) -> Mapping[str, Answer]:
         """The answers that count on `day`: the latest set made on or before it, only those dated on or before it."""

@@ -155,6 +155,26 @@ def no_claimed_stage_text(result: Backtest) -> str:
     )
 
 
+FILE_ORDER_SHOWN = 3  # the deals named in the file-order note; the rest are counted
+
+
+def file_order_text(result: Backtest) -> str:
+    """The deal-snapshots whose claimed stage only the history file's order chose, with the first deals and days,
+    and the fix; "" when there are none."""
+    rows = result.file_order_rows
+    if not rows:
+        return ""
+    ties = list(dict.fromkeys((row.file_order_day, row.name or row.deal) for row in rows))
+    named = "; ".join(f"{day.isoformat() if day else ''}, {deal}" for day, deal in ties[:FILE_ORDER_SHOWN])
+    more = f"; and {len(ties) - FILE_ORDER_SHOWN} more" if len(ties) > FILE_ORDER_SHOWN else ""
+    its = "its" if len(rows) == 1 else "their"
+    return (
+        f"{plural(len(rows), 'deal-snapshot')} took {its} claimed stage from the history's file order: the deal "
+        f"changed stage more than once on one day and neither a time nor a From Stage orders the changes "
+        f"({named}{more}); export the history with each change's date and time, or with its From Stage column"
+    )
+
+
 def suggestions(result: Backtest) -> list[str]:
     """Per stage: the verified win rate (the claimed one, without evidence) next to process.yaml's probability,
     flagged where it lies outside the interval."""
@@ -184,6 +204,7 @@ def summary(result: Backtest) -> str:
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
         *([] if result.rows else [nothing_measured(result)]),
+        *filter(None, [file_order_text(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
@@ -255,6 +276,7 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "outside_text": OUTSIDE_TEXT,
         "brier_verdict": brier_verdict(result),
         "no_claimed_stage_text": no_claimed_stage_text(result),
+        "file_order_text": file_order_text(result),
         "suggestions": suggestions(result),
         "money": money,
         "deals": result.closed_deals,

@@ -111,6 +111,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     result.currency = rows.currency
     result.unnamed_currency = rows.unnamed if rows.currency else 0
     result.two_digit_years = rows.two_digit_years
+    result.refused_dates = rows.refused_dates
     result.unknown_stages = sorted(rows.unknown_stages.values(), key=lambda found: (-found[1], found[0]))
     result.other_unknown_stages = rows.other_unknown_stages
     result.closed_unknown_stages = rows.closed_unknown_stages
@@ -118,7 +119,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
         rows.unknown_stage_pipelines.items(), key=lambda found: (-found[1], found[0])
     )
     result.other_pipelines = rows.pipelines_left_out()
-    result.several_pipelines = len(rows.pipelines_named) > 1
+    result.pipelines = rows.pipelines_named()
     result.other_pipeline_rows = rows.other_pipeline_rows
 
 

@@ -41,6 +41,8 @@ from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import name_key
 from verdict_sql import columns as verdict_columns
 
+PIPELINE = Target("pipeline")
+
 NO_MILESTONE_COLUMNS = (
     "this export has no milestone columns, so every deal would count as unverified; "
     "add the CRM fields from `playbook crm-template`, or map them under crm.milestones; "
@@ -93,7 +95,8 @@ class ColumnPlan:
     # "read 'StageName' as the stage (a name Salesforce uses)", once per column read by a CRM's name
     read_as: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # the columns the audit does not read, in header order
-    pipeline: int | None = None  # a column not read that names each deal's pipeline (crm_names.PIPELINE_NAMES)
+    # The column naming each deal's pipeline: crm.columns.pipeline, else one of crm_names.PIPELINE_NAMES.
+    pipeline: int | None = None
     period: int | None = None  # the column saying the amount is per period (crm_names.PERIOD_COLUMNS)
     no_stage: str = ""  # the warning for an export with no stage column (among `warnings`), or ""
     header: tuple[str, ...] = ()  # the header's names as written: a row repeating them is no deal (data_rows)
@@ -181,7 +184,8 @@ def plan_columns(
     for index, raw in enumerate(header):
         name, key = raw.strip(), name_key(raw)
         target = mapping.target(name)
-        if target is not None and mapping.is_ignored(name):
+        # A pipeline column left out is still read: it says where a deal of an unknown stage comes from.
+        if target is not None and mapping.is_ignored(name) and target != PIPELINE:
             asked_out.append(_left_out(name, target))
             target = None
         if not key:
@@ -242,7 +246,9 @@ def plan_columns(
     if not milestones and process.milestones() and not no_evidence:
         # After errors that each offer a column as a milestone's, "no milestone columns" would deny them.
         problems.append(_unmapped_milestones(unread.milestone_errors) if unread.milestone_errors else no_milestones)
-    pipeline = _pipeline_column(header, set(positions.values()))
+    pipeline = positions.pop(PIPELINE, None)
+    if pipeline is None:
+        pipeline = _pipeline_column(header, set(positions.values()))
     if mapping.pipelines and pipeline is None:
         problems.append(_no_pipeline_column(mapping))
     elif pipeline is not None:

@@ -642,20 +642,17 @@ def _other_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -
     return bool(read)
 
 
-# Spellings of pipelines read to tell whether the export names several: a few more than two names, spelled in a
-# few ways each (RowReader.note_pipeline compares them by name_key).
-PIPELINE_SPELLINGS_READ = 100
-
-
 def _note_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) -> None:
-    """Note the pipelines the rows name, as the Python engine notes them row by row (RowReader.note_pipelines)."""
+    """Count the pipelines of the rows Python did not read (assessed in SQL, or left out in another pipeline), as
+    the Python engine counts every row's (RowReader.note_pipelines): the rows Python read were counted then."""
     if reader.plan.pipeline is None:
         return
     cell = DUCKDB.quote(_name(reader.plan.pipeline))
-    for (spelling,) in connection.execute(
-        f"SELECT DISTINCT {cell} FROM pipeline WHERE {cell} IS NOT NULL LIMIT {PIPELINE_SPELLINGS_READ}"
+    for spelling, rows in connection.execute(
+        f"SELECT p.{cell}, count(*) FROM audit JOIN pipeline AS p ON p.rowid = audit.file_row "
+        f"WHERE audit.kind IN ('sql', '{LEFT_OUT}') AND p.{cell} IS NOT NULL GROUP BY p.{cell}"
     ).fetchall():
-        reader.note_pipeline(spelling)
+        reader.note_pipeline(spelling, rows)
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import restored
+from pipeline_report.result import RefusedDates
 from pipeline_report.summary import PIPELINES_LISTED, names_counted
 from sales_process.crm import CrmMapping, parse_confirmed_by
 from sales_process.crm_names import (
@@ -56,7 +57,6 @@ from sales_process.vocabulary import (
 )
 
 DATE_CACHE_SIZE = 50_000
-SEVERAL_PIPELINES = 2
 
 
 class RowProblem(Exception):
@@ -155,13 +155,16 @@ class RowReader:
         # The flag columns the export has, in the order they are read (most exports have none): read on every row.
         self._flags = [(field, index) for field in FLAG_FIELDS if (index := getattr(plan, field)) is not None]
         self.two_digit_years = 0  # date cells written with a two-digit year, read by the spreadsheet rule
+        self.refused_dates = RefusedDates()  # the date cells refused, and which order reads them
         # Open rows' stage names the process does not know: name_key -> (a spelling of it, rows). The spelling
         # is the least in sort order, whatever order the rows are read in (the DuckDB engine's is its own).
         self.unknown_stages: dict[str, tuple[str, int]] = {}
         self.other_unknown_stages = 0  # rows with unknown stage names beyond the UNKNOWN_STAGES_KEPT kept
         self.closed_unknown_stages = 0  # rows among them that their flags say are closed (archived, IsClosed)
         self.unknown_stage_pipelines: Counter[str] = Counter()  # those rows' pipelines (ColumnPlan.pipeline)
-        self.pipelines_named: set[str] = set()  # the first pipelines the rows name (name_key): whether several
+        # The pipelines the rows name: name_key -> (a spelling of it, rows), the spelling the least in sort order
+        # whatever order the rows are read in (as unknown_stages); a blank cell names none.
+        self.pipelines: dict[str, tuple[str, int]] = {}
         # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline), by their pipeline.
         self.other_pipelines: Counter[str] = Counter()
         self.other_pipeline_rows = 0
@@ -190,12 +193,19 @@ class RowReader:
         if self.plan.pipeline is not None:
             self.note_pipeline(_cell(cells, self.plan.pipeline))
 
-    def note_pipeline(self, cell: str) -> None:
-        """Note a pipeline the export names, until it is known to name several (SEVERAL_PIPELINES): only then is
-        reading one pipeline (--pipeline) a way to the stages of a process."""
+    def note_pipeline(self, cell: str, rows: int = 1) -> None:
+        """Count `rows` rows in the pipeline `cell` names (UNKNOWN_STAGES_KEPT names at most, as a file of garbage
+        names keeps the audit's memory bounded); the DuckDB engine counts a spelling's rows at once."""
         key = name_key(cell)
-        if key and len(self.pipelines_named) < SEVERAL_PIPELINES:
-            self.pipelines_named.add(key)
+        if not key or (key not in self.pipelines and len(self.pipelines) >= UNKNOWN_STAGES_KEPT):
+            return
+        spelling = " ".join(cell.split())
+        known, counted = self.pipelines.get(key, (spelling, 0))
+        self.pipelines[key] = (min(known, spelling), counted + rows)
+
+    def pipelines_named(self) -> list[tuple[str, int]]:
+        """The pipelines the rows name, with their rows, most rows first."""
+        return sorted(self.pipelines.values(), key=lambda found: (-found[1], found[0]))
 
     def in_another_pipeline(self, cells: list[str]) -> bool:
         """Whether the row is in a pipeline the process does not govern (crm.pipelines, --pipeline): it is then
@@ -391,6 +401,7 @@ class RowReader:
                 return self._date(cells[index])
             except ValueError as error:
                 problems.append(f"{field_name}: {error}{date_hint(error)}")
+                self._refused_date(index, cells[index])
                 return None
         return None
 
@@ -529,6 +540,8 @@ class RowReader:
             date = self._date(date_text) if date_text else None
         except ValueError as error:
             problems.append(f"{key}.date: {error}{date_hint(error)}")
+            if columns.date is not None:
+                self._refused_date(columns.date, date_text)
             date = None
         buyer = cells[columns.confirmed_by].strip() if columns.confirmed_by is not None else ""
         if met is None:
@@ -540,6 +553,10 @@ class RowReader:
         if buyer:
             return _buyer_answer(key, buyer, met, evidence, date, date_text, problems)
         return Answer(met=met, evidence=evidence or None, date=date)
+
+    def _refused_date(self, index: int, text: str) -> None:
+        """Count a date cell refused, by its column's name in the header (RefusedDates: the order most read in)."""
+        self.refused_dates.add(self.plan.header[index].strip() if index < len(self.plan.header) else str(index), text)
 
     def _date(self, text: str) -> dt.date | None:
         date = self._dates.get(text)

@@ -13,6 +13,7 @@ from pipeline_report.chart import narrow_chart, stage_chart
 from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
+    date_order_text,
     held_by_age_text,
     missing_text,
     money,
@@ -20,6 +21,7 @@ from pipeline_report.summary import (
     not_summed_lines,
     other_pipelines_text,
     process_line,
+    several_pipelines_text,
     share,
 )
 from sales_process.loader import LoadedProcess
@@ -142,6 +144,8 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
             (outcome, not_summed_lines(kind)) for outcome, kind in totals.outcomes.items() if kind.not_summed
         ],
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
+        "several_pipelines": several_pipelines_text(result),
+        "date_order": date_order_text(result),
         "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         "forecast_accuracy": forecast_accuracy,
         "words": words,

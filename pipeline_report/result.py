@@ -3,13 +3,70 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sales_process.totals import Period, Totals
+from sales_process.vocabulary import DateOrder, parse_date
 
 SAVED_DEALS = "saved deals"
+
+
+ORDERS = (DateOrder.MONTH_FIRST, DateOrder.DAY_FIRST)
+
+
+@dataclass(frozen=True)
+class DateOrderFix:
+    """The order most refused dates read in (None: every one read either way, 03/04/2027), how many it reads per
+    column (most first), and one of them, one only that order reads when there is one."""
+
+    order: DateOrder | None
+    columns: list[tuple[str, int]]
+    example: str
+
+
+@dataclass
+class RefusedDates:
+    """The date cells the audit refused, per column, and which of them each order (month first, day first) reads:
+    when most read in one order, the file is written so, and one option reads them all."""
+
+    cells: int = 0
+    readable: dict[DateOrder, Counter[str]] = field(default_factory=lambda: {order: Counter() for order in ORDERS})
+    # The first cell each set of orders reads: (MONTH_FIRST,) only month first, both (03/04/2027), () neither.
+    examples: dict[tuple[DateOrder, ...], str] = field(default_factory=dict)
+
+    def add(self, column: str, text: str) -> None:
+        """Count a refused date cell of `column` (its name in the export's header)."""
+        self.cells += 1
+        reads = tuple(order for order in ORDERS if _reads(text, order))
+        for order in reads:
+            self.readable[order][column] += 1
+        self.examples.setdefault(reads, text.strip())
+
+    def fix(self) -> DateOrderFix | None:
+        """The order most refused dates read in: the one that reads more of them, or None when each reads only those
+        both read (03/04/2027); None when no order reads most of them."""
+        if all((order,) not in self.examples for order in ORDERS):
+            order, counts = None, self.readable[DateOrder.MONTH_FIRST]
+        else:
+            chosen = max(ORDERS, key=lambda order: sum(self.readable[order].values()))
+            order, counts = chosen, self.readable[chosen]
+        read = sum(counts.values())
+        if read * 2 <= self.cells:
+            return None
+        # One only this order reads shows it is the file's; else one either reads (read > 0: there is one).
+        only = self.examples.get((order,)) if order is not None else None
+        example = only or self.examples[ORDERS]
+        return DateOrderFix(order, sorted(counts.items(), key=lambda found: (-found[1], found[0])), example)
+
+
+def _reads(text: str, order: DateOrder) -> bool:
+    try:
+        return parse_date(text, order) is not None
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -38,13 +95,15 @@ class AuditResult:
     read_as: tuple[str, ...] = ()  # "read 'StageName' as the stage (a name Salesforce uses)", once per column
     ignored_columns: tuple[str, ...] = ()  # columns the audit does not read
     two_digit_years: int = 0  # date cells with a two-digit year, read by the spreadsheet rule
+    refused_dates: RefusedDates = field(default_factory=RefusedDates)  # the date cells refused (RowReader)
     # CRM stage names the process does not know, on deals not lost: (the name, deals), most deals first.
     unknown_stages: list[tuple[str, int]] = field(default_factory=list)
     other_unknown_stages: int = 0  # deals with yet more unknown names (pipeline_audit.rows.UNKNOWN_STAGES_KEPT)
     closed_unknown_stages: int = 0  # those deals (listed or not) that their flags say are closed
     # Those deals' pipelines, most deals first, when the export names each deal's pipeline (ColumnPlan.pipeline).
     unknown_stage_pipelines: list[tuple[str, int]] = field(default_factory=list)
-    several_pipelines: bool = False  # whether the export's pipeline column names more than one pipeline
+    # The pipelines the export's pipeline column names (a blank names none): (pipeline, deals), most deals first.
+    pipelines: list[tuple[str, int]] = field(default_factory=list)
     pipelines_read: tuple[str, ...] = ()  # the pipelines listed to be read (crm.pipelines, --pipeline); () for all
     # Rows left out for being in a pipeline not listed (crm.pipelines, --pipeline): (pipeline, rows), most first.
     other_pipelines: list[tuple[str, int]] = field(default_factory=list)
@@ -56,6 +115,11 @@ class AuditResult:
     column_warnings: tuple[str, ...] = ()
     repeated_ids: str = ""  # the warning for CRM ids on more than one row (pipeline_audit.repeated_ids), or ""
     period: Period = field(default_factory=Period)
+
+    @property
+    def several_pipelines(self) -> bool:
+        """Whether the export's pipeline column names more than one pipeline."""
+        return len(self.pipelines) > 1
 
     @property
     def one_pipeline_advised(self) -> bool:

@@ -279,6 +279,49 @@ def other_pipelines_text(pipelines: Sequence[tuple[str, int]], rows: int) -> str
     return f"{plural(rows, 'deal')} in other pipelines {'was' if rows == 1 else 'were'} left out: {names}"
 
 
+def several_pipelines_text(result: AuditResult) -> str | None:
+    """The warning for an export of several pipelines read whole (none chosen with crm.pipelines or --pipeline): each
+    pipeline with its deals, most first, and how to read one; None otherwise. Another pipeline's won deals would be
+    counted as this process's wins."""
+    if not result.one_pipeline_advised:
+        return None
+    listed = result.pipelines[:PIPELINES_LISTED]
+    more = len(result.pipelines) - len(listed)
+    names = names_counted(listed) + (f" and {plural(more, 'other')}" if more else "")
+    return (
+        f"the export holds the deals of {len(result.pipelines)} pipelines, read and counted together (won and lost "
+        f"deals too): {names}; read only this process's pipeline with --pipeline NAME, or list it under "
+        "crm.pipelines in process.yaml"
+    )
+
+
+DATE_COLUMNS_LISTED = 3
+
+
+def date_order_text(result: AuditResult) -> str | None:
+    """The one fix for the date cells refused when most of them read in one order (month first, day first) or
+    either (03/04/2027 alone), said before the rows it reads (each still listed with its own); None otherwise."""
+    fix = result.refused_dates.fix()
+    if fix is None:
+        return None
+    count = sum(cells for _, cells in fix.columns)
+    listed = fix.columns[:DATE_COLUMNS_LISTED]
+    if len(fix.columns) == 1:
+        where = f"column {fix.columns[0][0]!r}"
+    else:
+        where = "columns " + ", ".join(f"{name!r} ({cells})" for name, cells in listed)
+        more = len(fix.columns) - len(listed)
+        where += f" and {plural(more, 'other')}" if more else ""
+    dates = plural(count, "date")
+    if fix.order is None:
+        return (
+            f"{dates} in {where} could be month first or day first (e.g. {fix.example}): run with --month-first or "
+            "--day-first, as the CRM writes them (crm.dates)"
+        )
+    order = fix.order.value
+    return f"{dates} in {where} read as {order} (e.g. {fix.example}): run with --{order} or set crm.dates: {order}"
+
+
 def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     """The summary printed after an audit."""
     totals = result.totals
@@ -294,6 +337,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         lines.append(f"Warning: {missing}")
     if result.repeated_ids:
         lines.append(f"Warning: {result.repeated_ids}")
+    several = several_pipelines_text(result)
+    if several:
+        lines.append(f"Warning: {several}")
     lines += [
         f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
@@ -302,6 +348,9 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
     if other_pipelines:
         lines.append(other_pipelines)
+    dates = date_order_text(result)
+    if dates:
+        lines.append(f"  {dates}")
     lines += not_assessed_lines(totals)
     lines += unknown_stage_lines(result, loaded)
     lines += outcome_lines(result)

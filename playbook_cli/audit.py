@@ -11,7 +11,7 @@ from pipeline_audit.duckdb_engine import AUTO_DUCKDB_BYTES, ENGINES, memory_size
 from pipeline_audit.progress import ProgressBar
 from pipeline_report.report_html import write_report
 from pipeline_report.result import AuditResult
-from pipeline_report.summary import names_counted, summary_text
+from pipeline_report.summary import date_order_text, names_counted, summary_text
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -196,7 +196,8 @@ def _what_to_fix(result: AuditResult) -> str:
     them (and the other pipelines they come from), else the rows listed."""
     unknown = sum(rows for _, rows in result.unknown_stages) + result.other_unknown_stages
     if unknown * 2 <= result.totals.not_assessed:
-        return "fix the rows listed above"
+        dates = date_order_text(result)
+        return f"start with the dates: {dates}" if dates else "fix the rows listed above"
     fix = f"{unknown} of them are at stage names the process does not know: map them under crm.stage_names as listed above"
     if result.unknown_stage_pipelines and result.one_pipeline_advised:
         pipelines = names_counted(result.unknown_stage_pipelines)

@@ -69,6 +69,7 @@ FIELD_WORDS: Mapping[str, str] = {
     IS_WON: "whether the deal was won",
     IS_ACTIVE: "whether the deal is active, not archived",
     IS_DELETED: "whether the deal was deleted",
+    "pipeline": "the pipeline",
 }
 
 
@@ -350,11 +351,16 @@ HISTORY_NAMES: Mapping[str, tuple[str, ...]] = {
 # names above, and the names its field column gives a stage change.
 CHANGED_VALUE_NAMES = ("New Value", "NewValue")
 STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstage")
+# The column holding the stage a row moved the deal from (Salesforce's Opportunity History; a field-history
+# report's old value): it orders one day's changes when the history gives no time.
+FROM_STAGE_NAMES = ("from_stage", "From Stage", "FromStage", "Previous Stage")
+CHANGED_FROM_NAMES = ("Old Value", "OldValue")
 
 
 # The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,
-# Freshsales' Deal pipeline, Close's pipeline_name): not an audit field, but read for crm.pipelines (--pipeline), and said with the deals
-# whose stage names the process does not know.
+# Freshsales' Deal pipeline, Close's pipeline_name), unless crm.columns.pipeline names another: read for
+# crm.pipelines (--pipeline), counted to warn of an export of several read whole, and said with the deals whose
+# stage names the process does not know.
 PIPELINE_NAMES = ("Pipeline", "Deal - Pipeline", "Deal Pipeline", "pipeline_name")
 
 

@@ -345,6 +345,12 @@ class CrmColumns(_Strict):
         description="Yes or no: whether the deal was deleted, e.g. Salesforce's `IsDeleted` in Data Loader's "
         "Export All; yes is disqualified, whatever else the row says.",
     )
+    pipeline: NonEmptyText | None = Field(
+        default=None,
+        description="The deal's pipeline, e.g. HubSpot's `Pipeline` (found by its standard names without this): "
+        "with `crm.pipelines` only the deals of the pipelines listed are read; without, an export of several "
+        "is warned.",
+    )
 
 
 class CrmHistory(_Strict):

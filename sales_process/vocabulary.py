@@ -861,6 +861,32 @@ def parse_date(value: object, order: DateOrder = DateOrder.AUTO) -> dt.date | No
     raise AmbiguousDateError(f"{shown(text)} is ambiguous (day or month first?); {DATE_HINT}")
 
 
+# The time a date's text may end with (2027-03-01 14:05, 2027-03-01T14:05:00.000+0000, 3/1/2027 2:05 PM), its
+# offset from UTC if it gives one.
+_TIME_OF_DAY = re.compile(
+    r"[T ,]\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:[.,][0-9]+)?)?\s*([AaPp][Mm])?\s*(Z|[+-][0-9]{2}:?[0-9]{2})?\s*$"
+)
+
+
+def date_and_time(value: str, day: dt.date) -> dt.datetime | None:
+    """The moment a date's text names (`day`: its date, as parse_date read it), in UTC when the text gives an
+    offset; None when the text gives no time of day."""
+    found = _TIME_OF_DAY.search(value.strip())
+    if found is None:
+        return None
+    hour, minute, second = int(found[1]), int(found[2]), int(found[3] or 0)
+    if found[4] is not None:
+        hour = hour % 12 + (12 if found[4].lower() == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    moment = dt.datetime.combine(day, dt.time(hour, minute, second))
+    offset = found[5]
+    if offset is not None and offset != "Z":
+        digits = offset[1:].replace(":", "")
+        moment -= (-1 if offset[0] == "-" else 1) * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return moment
+
+
 class DateTimeError(ValueError):
     """A date and time given where a day is asked; the message says the day to write."""
 

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from sales_process.crm import CONFIRMED_BY, MET, CrmMapping, Target, resolve_mapping
 from sales_process.model import Process
 
-PIPELINE = "pipeline"  # the column of a table's pipelines, when no export's header names it (--columns-from)
-
 
 @dataclass(frozen=True)
 class MilestoneColumns:
@@ -130,7 +128,8 @@ def audit_columns(process: Process, mapping: CrmMapping | None = None, *, buyers
         is_won=if_mapped("is_won"),
         is_active=if_mapped("is_active"),
         is_deleted=if_mapped("is_deleted"),
-        pipeline=PIPELINE if mapping.pipelines else None,
+        # Read only when pipelines are listed: its standard name unless crm.columns.pipeline names it.
+        pipeline=name(Target("pipeline")) if mapping.pipelines else None,
         milestones={
             milestone.id: MilestoneColumns(
                 column(Target(milestone.id, MET)),

@@ -539,6 +539,36 @@ def test_pipeline_reads_one_pipeline_and_counts_the_others_apart(
     assert "more than one row" not in python.out  # Acme's id repeats only in another pipeline
 
 
+SEVERAL_PIPELINES_WARNING = (
+    'the export holds the deals of 3 pipelines, read and counted together (won and lost deals too): "Renewals" (4), '
+    '"Sales Pipeline" (2), "Partners" (1); read only this process\'s pipeline with --pipeline NAME, or list it '
+    "under crm.pipelines in process.yaml"
+)
+
+
+@pytest.mark.parametrize(
+    ("options", "warned"),
+    [
+        ([], True),
+        (["--ignore-column", "Pipeline"], True),  # a column left out still says where a deal is from
+        (["--pipeline", "Sales Pipeline"], False),  # chosen: the others are counted apart
+    ],
+)
+def test_an_export_of_several_pipelines_read_whole_is_warned_with_each_pipelines_deals(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, options: list[str], warned: bool
+) -> None:
+    """Won deals of a renewals pipeline would be counted as this process's wins: the summary and the report say
+    which pipelines the export holds (each spelling of one counted with it; a blank names none) and how to choose."""
+    export = tmp_path / "hubspot-deals.csv"
+    export.write_text(TWO_PIPELINES, encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options)
+    assert_same_outputs(python, duckdb)
+    report = html.unescape((python.folder / "report.html").read_text(encoding="utf-8"))
+    assert (f"Warning: {SEVERAL_PIPELINES_WARNING}\n" in python.out) is warned
+    assert (f"<strong>Warning:</strong> {SEVERAL_PIPELINES_WARNING}." in report) is warned
+    assert ("pipelines, read and counted together" in python.out + report) is warned
+
+
 MANY_PIPELINES = (
     "Record ID,Deal Name,Deal Stage,Amount,Pipeline\n"
     "1,Acme,Qualifying,1000,Sales Pipeline\n"
@@ -622,6 +652,107 @@ def test_pipelines_listed_in_the_process_and_their_errors(capsys: pytest.Capture
         'only the deals of "Renewals", "Partners" are to be read (crm.pipelines or --pipeline), but the export has no '
         "pipeline column ('Pipeline', 'Deal - Pipeline', 'Deal Pipeline' or 'pipeline_name'); export it with the deals, or drop crm.pipelines and --pipeline"
     ) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("crm", "options"),
+    [
+        ({"columns": {"pipeline": "Sales Motion"}, "pipelines": ["Sales Pipeline"]}, []),
+        ({}, ["--column", "Sales Motion=pipeline", "--pipeline", "Sales Pipeline"]),
+    ],
+)
+def test_a_pipeline_column_named_otherwise_is_mapped_as_the_other_columns(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: dict[str, object], options: list[str]
+) -> None:
+    """crm.columns.pipeline (or --column NAME=pipeline) names the pipeline column an export names its own way: it
+    is read as the pipeline, as --pipeline and crm.pipelines read it (both engines)."""
+    process = tmp_path / "process.yaml"
+    data = yaml.safe_load((ROOT / "process.yaml").read_text(encoding="utf-8"))
+    data["crm"] = crm
+    process.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    export = tmp_path / "deals.csv"
+    export.write_text(TWO_PIPELINES.replace(",Pipeline\n", ",Sales Motion\n"), encoding="utf-8")
+    python, duckdb = both_engines(capsys, export, tmp_path, "--no-evidence", *options, process=process)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0, python.err
+    assert "Columns: read 'Sales Motion' as the pipeline (only \"Sales Pipeline\" read)" in python.out
+    assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1)\n' in python.out
+
+
+US_DATES = (
+    "Opportunity ID,Opportunity Name,Stage,Amount,Close Date,Created Date\n"
+    "1,Acme,Closed Won,1000,12/25/2026,11/5/2026\n"
+    "2,Beta,Closed Lost,2000,11/5/2026,1/2/2026\n"
+    "3,Gamma,Closed Won,3000,4/23/2027,1/2/2026\n"
+    "4,Delta,Closed Lost,4000,1/30/2027,1/2/2026\n"
+    "5,Epsilon,Closed Won,5000,2027-01-15,1/2/2026\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("export", "options", "refused", "said"),
+    [
+        # Most refused dates read month first: one fix, said first (one date is ambiguous: month first reads it too).
+        (
+            US_DATES,
+            [],
+            (2, 3, 4, 5),
+            "4 dates in column 'Close Date' read as month-first (e.g. 12/25/2026): run with --month-first or set "
+            "crm.dates: month-first",
+        ),
+        # Day first where month first was said: the other order is the fix.
+        (
+            US_DATES.replace("12/25/2026", "25/12/2026").replace("4/23/2027", "23/4/2027").replace("1/30", "30/1"),
+            ["--month-first"],
+            (2, 4, 5),
+            "3 dates in column 'Close Date' read as day-first (e.g. 25/12/2026): run with --day-first or set "
+            "crm.dates: day-first",
+        ),
+        # Only ambiguous dates: either order reads them, the CRM's is the one to give.
+        (
+            US_DATES.replace("12/25/2026", "12/5/2026").replace("4/23/2027", "4/3/2027").replace("1/30", "1/3"),
+            [],
+            (2, 3, 4, 5),
+            "4 dates in column 'Close Date' could be month first or day first (e.g. 12/5/2026): run with "
+            "--month-first or --day-first, as the CRM writes them (crm.dates)",
+        ),
+        # Most refused dates are no dates: no order reads them, each is said on its row alone.
+        (
+            US_DATES.replace("11/5/2026,1", "soon,1").replace("4/23/2027", "TBD").replace("1/30/2027", "n/a"),
+            [],
+            (2, 3, 4, 5),
+            None,
+        ),
+    ],
+)
+def test_dates_most_of_which_one_order_reads_are_said_once_first_with_the_fix(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    export: str,
+    options: list[str],
+    refused: tuple[int, ...],
+    said: str | None,
+) -> None:
+    """A US export audited without --month-first: the fix is said once, before the rows, which are all still listed
+    (both engines; the report says it too)."""
+    path = tmp_path / "opportunities.csv"
+    path.write_text(export, encoding="utf-8")
+    python, duckdb = both_engines(capsys, path, tmp_path, "--no-evidence", *options)
+    assert_same_outputs(python, duckdb)
+    lines = python.out.splitlines()
+    at = lines.index(f"Deals not assessed: {len(refused)}")
+    report = html.unescape((python.folder / "report.html").read_text(encoding="utf-8"))
+    if said is None:
+        assert lines[at + 1].startswith("  line 2: close_date: ") and "dates in column" not in python.out + report
+        return
+    assert lines[at + 1] == f"  {said}"
+    listed = lines[at + 2 : at + 2 + len(refused)]
+    assert [line.split(":")[0] for line in listed] == [f"  line {n}" for n in refused]  # every row still listed
+    assert f"{said}." in report
+    assert python.status == 1 and python.err.splitlines()[-1].endswith(
+        f"could not be assessed (more than half), so this audit proves little; start with the dates: {said} "
+        "(every reason is in the not_assessed column of audit.csv)"
+    )
 
 
 @pytest.mark.parametrize("blank", ["", "  "])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from pathlib import Path
 
@@ -327,3 +328,85 @@ def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: p
     snapshots = snapshot_dates(*default_range(latest), Every.MONTH)
     assert got["snapshots"] == [day.isoformat() for day in snapshots] and len(snapshots) == 12
     assert_same(got, expected_backtest(deals, snapshots))
+
+
+def _one_deal_claimed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], history_rows: list[str], *more: str
+) -> tuple[list[str], str]:
+    """The claimed stage of one deal (won 2025-10-15) at the snapshot of 2025-08-31, per the history's rows (its
+    header first), and the terminal summary."""
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    export.write_text(
+        "deal,crm_id,stage,amount,status,close_date\nAcme,A1,Closed won,1000,Won,2025-10-15\n", encoding="utf-8"
+    )
+    history.write_text("\n".join(history_rows) + "\n", encoding="utf-8")
+    args = ["--from", "2025-08-01", "--to", "2025-08-31", "--every", "month", "--no-evidence", *more]
+    got = _backtest(capsys, export, history, PROCESS, *args)
+    claimed = got["claimed"]
+    assert isinstance(claimed, dict)
+    stages = [stage["stage"] for stage in claimed["stages"] if stage["n"]]
+    assert main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), *args]) == 0
+    return stages, capsys.readouterr().out
+
+
+# One day's two changes, in either order in the file: the stage claimed at the day's end is the later change.
+SAME_DAY = [
+    # Their times decide (the file's order is newest first, as reports are often sorted, or not sorted at all).
+    (
+        "deal,stage,date",
+        ["A1,Qualifying,2025-08-24 06:00", "A1,Discovery,2025-08-24 05:00", "A1,Closed won,2025-10-15 09:00"],
+        "qualifying",
+    ),
+    (
+        "deal,stage,date",
+        ["A1,Discovery,2025-08-24T05:00:00Z", "A1,Qualifying,2025-08-24T06:00:00Z", "A1,Closed won,2025-10-15"],
+        "qualifying",
+    ),
+    (
+        "deal,stage,date",
+        ["A1,Discovery,8/24/2025 11:00 AM", "A1,Qualifying,8/24/2025 9:00 AM", "A1,Closed won,10/15/2025"],
+        "discovery",
+    ),
+    # Same day, no time: From Stage chains them (the change from the other's stage is the later one).
+    (
+        "Opportunity ID,From Stage,To Stage,Last Modified",
+        ["A1,Discovery,Qualifying,2025-08-24", "A1,,Discovery,2025-08-24", "A1,Qualifying,Closed won,2025-10-15"],
+        "qualifying",
+    ),
+    (
+        "Opportunity ID,From Stage,To Stage,Last Modified",
+        [
+            "A1,Discovery,Discovery,2025-08-24",
+            "A1,Qualifying,Discovery,2025-08-24",
+            "A1,Discovery,Qualifying,2025-08-24",
+            "A1,,Discovery,2025-08-20",
+        ],
+        "discovery",
+    ),
+]
+
+
+@pytest.mark.parametrize(("header", "rows", "claimed"), SAME_DAY)
+def test_one_days_changes_are_ordered_by_their_time_else_by_from_stage_whatever_the_files_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], header: str, rows: list[str], claimed: str
+) -> None:
+    for order in itertools.permutations(rows):
+        stages, out = _one_deal_claimed(tmp_path, capsys, [header, *order], "--month-first")
+        assert stages == [claimed], order
+        assert "file order" not in out
+
+
+def test_one_days_changes_with_nothing_to_order_them_are_taken_in_file_order_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = ["A1,Qualifying,2025-08-24", "A1,Discovery,2025-08-24", "A1,Closed won,2025-10-15"]
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows])
+    assert stages == ["discovery"]
+    assert (
+        "1 deal-snapshot took its claimed stage from the history's file order: the deal changed stage more than "
+        "once on one day and neither a time nor a From Stage orders the changes (2025-08-24, Acme); export the "
+        "history with each change's date and time, or with its From Stage column"
+    ) in out
+    # A later change before the snapshot settles it: nothing to say.
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows, "A1,Proposing,2025-08-26"])
+    assert stages == ["proposing"] and "file order" not in out

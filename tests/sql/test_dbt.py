@@ -193,6 +193,17 @@ def test_the_source_has_the_database_and_schema_from_names(
     )
 
 
+def test_the_sources_pipeline_column_is_the_one_mapped(tmp_path: Path) -> None:
+    """A warehouse table holding HubSpot's `Pipeline`: --column "Pipeline=pipeline" (crm.columns.pipeline) names the
+    source's column the model filters on, as `playbook sql` reads it."""
+    options = ["--column", "Pipeline=pipeline", "--pipeline", "Sales Pipeline"]
+    project = _project(tmp_path, "--dialect", "snowflake", "--from", "raw.deals", *options)
+    source = yaml.safe_load((project / "models/sources.yml").read_text())["sources"][0]
+    described = {column["name"]: column["description"] for column in source["tables"][0]["columns"]}
+    assert described["Pipeline"].startswith("The deal's pipeline") and "pipeline" not in described
+    assert '"Pipeline"' in (project / "models" / f"{MODEL}.sql").read_text(encoding="utf-8")
+
+
 def test_the_schema_describes_and_tests_every_column_from_the_process(tmp_path: Path) -> None:
     project = _project(tmp_path, "--dialect", "snowflake", "--from", "raw.deals")
     process = load_process(DEFAULT_PROCESS).process

@@ -436,3 +436,34 @@ def test_columns_from_gives_the_audits_currency_whatever_the_tables_order(
     assert sum(weighted for *_, weighted in rows if weighted is not None) == sum(
         Decimal(row["claimed_weighted"]) for row in audited.values() if row["claimed_weighted"]
     )
+
+
+@pytest.mark.parametrize(
+    ("crm", "options"),
+    [
+        ("crm:\n  columns: {pipeline: Pipeline}\n  pipelines: [Sales Pipeline]\n", []),
+        ("", ["--column", "Pipeline=pipeline", "--pipeline", "Sales Pipeline"]),
+    ],
+)
+def test_a_tables_pipeline_column_is_mapped_as_the_other_columns(
+    capsys: pytest.CaptureFixture[str], write_file: Callable[[str, str], Path], crm: str, options: list[str]
+) -> None:
+    """A warehouse table holding HubSpot's `Pipeline` column, read without --columns-from: crm.columns.pipeline
+    (or --column NAME=pipeline) names it, and only the pipelines listed are read."""
+    path = write_file("process.yaml", ODD_PROCESS + crm)
+    status, out, err = run_sql(
+        capsys, "--process", str(path), "--dialect", "duckdb", "--from", "deals", "--as-of", "2027-03-01", *options
+    )
+    assert (status, err) == (0, "")
+    with duckdb.connect() as connection:
+        connection.execute(
+            'CREATE TABLE deals ("deal" VARCHAR, "stage" VARCHAR, "amount" DOUBLE, "only" BOOLEAN, '
+            '"only.evidence" VARCHAR, "only.date" DATE, "Pipeline" VARCHAR)'
+        )
+        connection.execute(
+            "INSERT INTO deals VALUES ('a', 'last', 100, TRUE, 'Signed PDF', '2027-02-22', 'Sales Pipeline'),"
+            " ('b', 'último', 50, TRUE, 'Signed PDF', '2027-02-21', 'Renewals'),"
+            " ('c', 'last', 50, TRUE, 'Signed PDF', '2027-02-21', ' sales  pipeline')"
+        )
+        deals = [row[0] for row in connection.execute(out).fetchall()]
+    assert deals == ["a", "c"]

@@ -1,0 +1,83 @@
+"""The order of a deal's stage changes in a history file: by their time when the file gives one, else chained by
+their From Stage (the change from the stage another moved to comes after it), else in the file's order.
+
+A report is often sorted newest first, or not by time at all, so a day's changes in the file's order may be
+backwards; whichever change is the day's last is the stage a snapshot that day (and until the next change) claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import groupby
+
+from forecast.history import ClaimedSince
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """One row of the history: the claim it makes, when (`moment`: None when the file gives the day alone), and the
+    stages it moved from and to as name_key reads them (`moved_from`: None when the history has no From Stage;
+    "" when the cell is blank, as a deal's first row is)."""
+
+    claim: ClaimedSince
+    moment: dt.datetime | None
+    moved_from: str | None
+    moved_to: str
+
+
+@dataclass(frozen=True)
+class OrderedChanges:
+    """A deal's claims by date and time, and the days whose last claim only the file's order chose."""
+
+    claims: list[ClaimedSince]
+    file_order_days: tuple[dt.date, ...]
+
+
+def ordered_changes(changes: Sequence[StageChange]) -> OrderedChanges:
+    """The changes (in the file's order) in the order they happened, as far as times and From Stage tell."""
+    claims: list[ClaimedSince] = []
+    file_order_days: list[dt.date] = []
+    before = ""  # no stage before the first change: a blank From Stage
+    by_day = sorted(changes, key=lambda change: change.claim.date)  # stable: the file's order within a day
+    for day, of_day in groupby(by_day, key=lambda change: change.claim.date):
+        day_changes = list(of_day)
+        moments = [change.moment for change in day_changes]
+        if all(moment is not None for moment in moments):
+            timed = sorted(day_changes, key=lambda change: change.moment or dt.datetime.min)
+            groups = [list(group) for _, group in groupby(timed, key=lambda change: change.moment)]
+        else:
+            groups = [day_changes]  # a change without its time could be anywhere in its day
+        for number, group in enumerate(groups):
+            chained, by_file = _chained(group, before)
+            claims += [change.claim for change in chained]
+            before = chained[-1].moved_to
+            if by_file and number == len(groups) - 1:
+                file_order_days.append(day)
+    return OrderedChanges(claims, tuple(file_order_days))
+
+
+def _chained(group: list[StageChange], before: str) -> tuple[list[StageChange], bool]:
+    """Changes made at one time (or on one day) in order from the stage `before` them, each next the one whose From
+    Stage is the stage reached; and whether the file's order chose between changes to different stages."""
+    remaining, ordered, by_file = list(group), [], False
+    current = before
+    while remaining:
+        following = [change for change in remaining if change.moved_from == current]
+        if not following:
+            # No change starts from the stage reached: those no other change leads to may come next.
+            following = [
+                change
+                for change in remaining
+                if not any(other is not change and other.moved_to == change.moved_from for other in remaining)
+            ] or remaining
+        # A change that leaves the stage as it was (an amount changed) comes before one that moves it on.
+        following = [change for change in following if change.moved_from == change.moved_to] or following
+        if len({change.moved_to for change in following}) > 1:
+            by_file = True
+        chosen = following[0]
+        ordered.append(chosen)
+        remaining.remove(chosen)
+        current = chosen.moved_to
+    return ordered, by_file
