@@ -14,6 +14,7 @@ from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
     held_by_age_text,
+    line_named,
     missing_text,
     money,
     no_evidence_text,
@@ -26,6 +27,8 @@ from sales_process.loader import LoadedProcess
 from sales_process.totals import TOP_AHEAD
 from sales_process.vocabulary import STATUS_LABELS, plural
 
+_CSV_FIX = "correct the CRM export where the reason says and run the audit again"
+
 
 @dataclass(frozen=True)
 class ReportWords:
@@ -34,8 +37,12 @@ class ReportWords:
     read: str = "Deals read"
     not_assessed: str = "Rows not assessed"
     item: str = "row"
-    fix: str = "correct the CRM export where the reason says and run the audit again"
+    fix: str = _CSV_FIX
     deal_page: str | None = None  # where a deal's page is, by its line (the saved deal's id): "/deals/{}"
+    not_summed: str = (
+        "An amount not summed is in its cell but cannot be read as an amount, or is in another currency than the "
+        f"file's; {_CSV_FIX}"
+    )
 
 
 CSV_WORDS = ReportWords()
@@ -45,6 +52,7 @@ SAVED_DEAL_WORDS = ReportWords(
     item="deal",
     fix="open each one and record a new check",
     deal_page="/deals/{}",
+    not_summed="An amount not summed is in another currency than the pipeline's, which a total cannot add",
 )
 
 _ENVIRONMENT = jinja2.Environment(
@@ -138,9 +146,9 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "reading_notes": reading_notes(result),
         "held_by_age": held_by_age_text(result),
         # The closed deals whose amount is not summed though their cell holds one, by outcome, as the summary says them.
-        "not_summed": [
-            (outcome, not_summed_lines(kind)) for outcome, kind in totals.outcomes.items() if kind.not_summed
-        ],
+        "not_summed": [(outcome, kind) for outcome, kind in totals.outcomes.items() if kind.not_summed],
+        "not_summed_lines": not_summed_lines,
+        "line_named": line_named,
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},
         "forecast_accuracy": forecast_accuracy,

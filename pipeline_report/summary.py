@@ -17,6 +17,7 @@ __all__ = [
     "buyer_confirmed_text",
     "columns_text",
     "held_by_age_text",
+    "line_named",
     "missing_text",
     "money",
     "no_evidence_text",
@@ -332,6 +333,12 @@ def not_summed_lines(kind: OutcomeTotals) -> list[str]:
     is in another currency than the file's), as not_assessed_lines words the rows not assessed; the summary and
     report.html both say them."""
     return reason_lines(kind.not_summed_rows, kind.not_summed, "with an amount not summed")
+
+
+def line_named(line: int, deal: str) -> str:
+    """A CSV row named where the audit lists it: by its line, where the file and audit.csv are looked up, and its
+    deal (a saved deal is named by its page instead: report_body.html's `named`)."""
+    return f"line {line} ({deal})" if deal else f"line {line}"
 
 
 def reason_lines(listed: Listed, rows: int, what: str) -> list[str]:

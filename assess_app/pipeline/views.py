@@ -68,7 +68,10 @@ def pipeline_totals(
                 continue  # closed after that day: it was pipeline then
             in_total = closed.amount is not None and summed_in_total(closed.currency, summed_in)
             cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
-            totals.add_outcome(closed.outcome, cents, closed.closed_on, Period())
+            # One in another currency is listed with why, as the audit lists a closed row's: not "without an amount".
+            totals.add_outcome(
+                closed.outcome, cents, closed.closed_on, Period(), not_summed=closed.not_summed(summed_in)
+            )
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = totals

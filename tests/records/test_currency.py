@@ -343,6 +343,34 @@ def test_a_tie_of_open_deals_goes_to_the_currency_with_the_larger_open_amount(
     assert '<td data-label="Deal">E</td><td data-label="Why it was not assessed">amount: in EUR, but' in text
 
 
+def test_a_closed_deal_in_another_currency_is_named_with_why_not_called_without_an_amount(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """A lost deal of USD 45,000 in a EUR pipeline showed as "lost 1 · 0.00 · Without an amount 1": its amount is
+    listed as not summed, by deal (a link to its page), with why, as the audit lists a closed row's by its line."""
+    rep = signed_in("ana@example.com")
+    for name in ("A", "B"):
+        new_deal(rep, name, amount="EUR 10,000")
+    lost = new_deal(rep, "Tailspin <pilot>", amount="USD 45,000")
+    form = {
+        "csrf_token": page_token(rep, f"/deals/{lost}"),
+        "outcome": "lost",
+        "date": YESTERDAY,
+        "reason": "No budget",
+    }
+    assert rep.post(f"/deals/{lost}/outcome", data=form).status_code == 303
+    page = " ".join(signed_in("manager@example.com").get("/pipeline").get_data(as_text=True).split())
+    outcomes = page[page.index('id="outcomes"') : page.index("</table>", page.index('id="outcomes"'))]
+    lost_row = next(row for row in outcomes.split("</tr>") if 'data-outcome="lost"' in row)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", lost_row) == ["1", "0.00", "0", "1"]  # deals, amount, none, not summed
+    assert (
+        f'<li>lost, <a href="/deals/{lost}">Tailspin &lt;pilot&gt;</a>: amount: in USD, but the pipeline&#39;s amounts '
+        "are in EUR; an audit sums one currency, so reopen it and close it again with its final amount in EUR to "
+        "include it</li>"
+    ) in page
+    assert "An amount not summed is in another currency than the pipeline&#39;s, which a total cannot add:" in page
+
+
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:
     rep = signed_in("ana@example.com")
     new_deal(rep, "A", amount="GBP 10,000")
