@@ -286,7 +286,8 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
         "assessed is not counted." in text
     )
     assert (
-        '<td data-label="Deal">C</td><td data-label="Why it was not assessed">amount: in EUR, but the pipeline\'s '
+        '<td data-label="Deal"><a href="/deals/3">C</a></td><td data-label="Why it was not assessed">amount: in EUR, '
+        "but the pipeline's "
         "amounts are in USD; an audit sums one currency, so record its amount in USD (a new check) to include it</td>"
     ) in text
     assert (
@@ -340,7 +341,10 @@ def test_a_tie_of_open_deals_goes_to_the_currency_with_the_larger_open_amount(
     assert 'data-total="open">100,000.00<' in text
     # E, in EUR, is not assessed: not counted ahead of its evidence either, as the audit would not count it.
     assert 'data-total="not_assessed">1<' in text and 'data-total="ahead">1<' in text
-    assert '<td data-label="Deal">E</td><td data-label="Why it was not assessed">amount: in EUR, but' in text
+    assert (
+        '<td data-label="Deal"><a href="/deals/1">E</a></td><td data-label="Why it was not assessed">amount: in EUR'
+        in text
+    )
 
 
 def test_a_closed_deal_in_another_currency_is_named_with_why_not_called_without_an_amount(
@@ -467,15 +471,14 @@ def test_the_pipeline_and_the_audit_of_its_export_leave_out_the_same_deals_in_an
         figure = audit.split({"open": "unweighted: ", "claimed": "claimed: ", "verified": "verified: "}[key], 1)[1]
         assert f'data-total="{key}">{figure.split()[0].rstrip(",")}<' in page
     # The same deals named, each with the same reason: the audit's by line (the deal id + 1 in the export), the
-    # page's by deal id, each with its own fix.
-    listed = [
-        (line, deal, why)
-        for line, deal, why in re.findall(
-            r'<td class="num" data-label="Line">(\d+)</td><td data-label="Deal">([^<]*)</td>'
-            r'<td data-label="Why it was not assessed">([^<]*)</td>',
-            page,
-        )
-    ]
+    # page's by deal, a link to its page (a saved deal has no line: "Line 2" called deal 2 a CSV line), each with
+    # its own fix.
+    problems = page[page.index('<table id="problems"') : page.index("</table>", page.index('<table id="problems"'))]
+    assert "Line" not in problems
+    listed = re.findall(
+        r'<td data-label="Deal"><a href="/deals/(\d+)">([^<]*)</a></td><td data-label="Why it was not assessed">([^<]*)</td>',
+        problems,
+    )
     fix = "record its amount in USD (a new check) to include it"
     assert listed == [
         ("2", "Bravo", f"amount: in EUR, but the pipeline's amounts are in USD; an audit sums one currency, so {fix}"),
