@@ -14,6 +14,7 @@ from pipeline_report.result import AuditResult
 from pipeline_report.summary import (
     buyer_confirmed_text,
     held_by_age_text,
+    held_more_text,
     line_named,
     missing_text,
     money,
@@ -145,6 +146,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "buyer_confirmed": buyer_confirmed_text(result),
         "reading_notes": reading_notes(result),
         "held_by_age": held_by_age_text(result),
+        "held_more": held_more_text(totals),
         # The closed deals whose amount is not summed though their cell holds one, by outcome, as the summary says them.
         "not_summed": [(outcome, kind) for outcome, kind in totals.outcomes.items() if kind.not_summed],
         "not_summed_lines": not_summed_lines,

@@ -17,6 +17,8 @@ __all__ = [
     "buyer_confirmed_text",
     "columns_text",
     "held_by_age_text",
+    "held_deals_text",
+    "held_more_text",
     "line_named",
     "missing_text",
     "money",
@@ -115,6 +117,19 @@ def held_by_age_text(result: AuditResult) -> str | None:
         "than its max_age_days; confirmed again by the customer, with a new date, each deal moves up at least a stage. "
         + milestones
     )
+
+
+def held_deals_text(totals: Totals) -> str:
+    """The deals held_by_age_text counts, named by line (Totals.held_named): report.html names a saved deal by its
+    page instead, in the same words."""
+    named = ", ".join(line_named(line, deal) for line, deal in totals.held_named())
+    return f"{'The deal' if totals.held_by_age == 1 else 'The deals'}: {named}{held_more_text(totals)}"
+
+
+def held_more_text(totals: Totals) -> str:
+    """ " and 3 more" after the deals held back only by age that are named, when not all are."""
+    more = totals.held_by_age - len(totals.held_named())
+    return f" and {more} more" if more else ""
 
 
 def columns_text(result: AuditResult) -> list[str]:
@@ -317,7 +332,8 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
-    lines += [text for text in (buyer_confirmed_text(result), held_by_age_text(result)) if text]
+    held = held_by_age_text(result)
+    lines += [text for text in (buyer_confirmed_text(result), held and f"{held}. {held_deals_text(totals)}") if text]
     lines += _not_weighted_lines(totals)
     return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 

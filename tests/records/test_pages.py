@@ -194,6 +194,22 @@ def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[s
     )
 
 
+def test_the_pipeline_names_the_deals_only_evidence_too_old_holds_back(signed_in: Callable[[str], FlaskClient]) -> None:
+    """ "Deals held back only by evidence too old: 1 … To confirm again on this deal: pain-confirmed" never named the
+    deal: it is named, a link to its page, where the audit names a row by its line."""
+    rep = signed_in("ana@example.com")
+    old = (TODAY - dt.timedelta(days=100)).isoformat()  # pain-confirmed counts for 90 days
+    held = new_deal(rep, "Stale <pain>")
+    check(rep, held, {**SECOND, "pain-confirmed.date": old})
+    check(rep, new_deal(rep, "Fresh"), SECOND)
+    page = signed_in("manager@example.com").get("/pipeline").get_data(as_text=True)
+    said = page[page.index('<p id="held-by-age">') : page.index("</p>", page.index('<p id="held-by-age">'))]
+    assert said.startswith('<p id="held-by-age">Deals held back only by evidence too old: 1 (50.0% of the deals')
+    assert said.endswith(
+        f'To confirm again on this deal: pain-confirmed. The deal: <a href="/deals/{held}">Stale &lt;pain&gt;</a>.'
+    )
+
+
 def test_the_pipeline_of_a_team_without_deals_says_where_deals_come_from(
     signed_in: Callable[[str], FlaskClient],
 ) -> None:
