@@ -20,6 +20,7 @@ from pipeline_report.summary import (
     money,
     no_evidence_text,
     not_summed_lines,
+    open_deals_summed,
     other_pipelines_text,
     process_line,
     share,
@@ -150,6 +151,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         # The closed deals whose amount is not summed though their cell holds one, by outcome, as the summary says them.
         "not_summed": [(outcome, kind) for outcome, kind in totals.outcomes.items() if kind.not_summed],
         "not_summed_lines": not_summed_lines,
+        "open_deals_summed": open_deals_summed,
         "line_named": line_named,
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         "actions": {milestone.id: milestone.customer_action for _, milestone in loaded.process.milestones()},

@@ -24,6 +24,7 @@ __all__ = [
     "money",
     "no_evidence_text",
     "not_summed_lines",
+    "open_deals_summed",
     "outcome_lines",
     "process_line",
     "share",
@@ -184,19 +185,30 @@ def outcome_lines(result: AuditResult) -> list[str]:
 def open_pipeline_text(result: AuditResult) -> str:
     """The open pipeline's total, unweighted: the amounts of the open deals assessed, how many have one and lack one.
     A row not assessed (its stage unknown, a cell refused) is in no total."""
-    totals = result.totals
     currency = f" ({result.currency})" if result.currency else ""
-    text = (
-        f"Open pipeline{currency}, unweighted: {money(totals.open_cents)}, the amounts of "
-        f"{plural(totals.with_amount, 'open deal')}"
-    )
-    if totals.without_amount:
-        text += f"; {plural(totals.without_amount, 'open deal')} without an amount"
+    return f"Open pipeline{currency}, unweighted: {money(result.totals.open_cents)}, {open_deals_summed(result.totals)}"
+
+
+def open_deals_summed(totals: Totals, in_currency: str = "", item: str = "deal") -> str:
+    """Which deals the open pipeline adds, true of none, one or many, with or without deals lacking an amount (the
+    summary's and report.html's words): "the amounts of 11 open deals; 1 more open deal has no amount; the deal not
+    assessed is not counted". `in_currency`: " in EUR" beside other currencies; `item`: what a row not assessed is."""
+    with_amount, without = totals.with_amount, totals.without_amount
+    if with_amount > 1:
+        text = f"the amounts of {with_amount} open deals{in_currency}"
+    elif with_amount == 1:
+        text = f"the amount of 1 open deal{in_currency}"
+    elif without > 1:
+        text = f"none of the {without} open deals has an amount"
+    else:
+        text = "the 1 open deal has no amount" if without else "no deal is open"
+    if with_amount and without:
+        text += f"; {plural(without, 'more open deal')} {'has' if without == 1 else 'have'} no amount"
     if totals.not_assessed:
         unread = (
-            "the deal not assessed is"
+            f"the {item} not assessed is"
             if totals.not_assessed == 1
-            else f"the {totals.not_assessed} deals not assessed are"
+            else f"the {totals.not_assessed} {item}s not assessed are"
         )
         text += f"; {unread} not counted"
     return text

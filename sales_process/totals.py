@@ -195,6 +195,7 @@ class Totals:
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
     held_by_age: int = 0  # deals only milestones too old hold at their verified stage (held_by_age)
+    unnamed_currency: int = 0  # deals assessed whose amount names no currency: summed as if in the totals' currency
     # Of those deals, how many each milestone too old holds back: the ones to confirm again (most_often_too_old).
     too_old_holding: Counter[str] = field(default_factory=Counter)
     # The first HELD_NAMED of those deals by line, (line, deal): the ones to open (held_named).
@@ -335,6 +336,7 @@ class Totals:
         if held_by_age(first.blocking):
             for verdict in verdicts:
                 self.name_held(verdict.number, verdict.name)
+        self.unnamed_currency += sum(verdict.amount is not None and verdict.currency is None for verdict in verdicts)
 
     def add_group(self, group: DealGroup) -> tuple[int | None, int]:
         """Count a group of assessed deals summed elsewhere (add_alike, or the SQL of the DuckDB engine).

@@ -282,7 +282,7 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     assert 'data-total="open">151,000.00<' in text
     assert 'data-total="assessed">3<' in text and 'data-total="not_assessed">1<' in text
     assert (
-        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; the deal not '
+        '<p id="open-pipeline">Open pipeline (unweighted): the amounts of 3 open deals in USD; the deal not '
         "assessed is not counted." in text
     )
     assert (
@@ -305,6 +305,11 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
 
 def _close_won(rep: FlaskClient, deal_id: int, amount: str) -> None:
     form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "won", "date": YESTERDAY, "amount": amount}
+    assert rep.post(f"/deals/{deal_id}/outcome", data=form).status_code == 303
+
+
+def _close_lost(rep: FlaskClient, deal_id: int, day: str) -> None:
+    form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "lost", "date": day, "reason": "No budget"}
     assert rep.post(f"/deals/{deal_id}/outcome", data=form).status_code == 303
 
 
@@ -356,13 +361,7 @@ def test_a_closed_deal_in_another_currency_is_named_with_why_not_called_without_
     for name in ("A", "B"):
         new_deal(rep, name, amount="EUR 10,000")
     lost = new_deal(rep, "Tailspin <pilot>", amount="USD 45,000")
-    form = {
-        "csrf_token": page_token(rep, f"/deals/{lost}"),
-        "outcome": "lost",
-        "date": YESTERDAY,
-        "reason": "No budget",
-    }
-    assert rep.post(f"/deals/{lost}/outcome", data=form).status_code == 303
+    _close_lost(rep, lost, YESTERDAY)
     page = " ".join(signed_in("manager@example.com").get("/pipeline").get_data(as_text=True).split())
     outcomes = page[page.index('id="outcomes"') : page.index("</table>", page.index('id="outcomes"'))]
     lost_row = next(row for row in outcomes.split("</tr>") if 'data-outcome="lost"' in row)
@@ -373,6 +372,27 @@ def test_a_closed_deal_in_another_currency_is_named_with_why_not_called_without_
         "include it</li>"
     ) in page
     assert "An amount not summed is in another currency than the pipeline&#39;s, which a total cannot add:" in page
+
+
+def test_a_past_day_without_open_deals_says_so_and_adds_no_amount_naming_no_currency(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """/pipeline?as_of= a day before any open deal was made said "the amounts of 11 deals that name none are added"
+    (every deal saved, counted now): the deals counted are those of the pipeline shown, and none is open then."""
+    rep = signed_in("ana@example.com")
+    for name, amount in (("A", "EUR 1,000"), ("B", "2000"), ("C", "3000")):
+        new_deal(rep, name, amount=amount)
+    lost = new_deal(rep, "Lost", amount="EUR 500")
+    _close_lost(rep, lost, (dt.date.today() - dt.timedelta(days=5)).isoformat())
+    manager = signed_in("manager@example.com")
+    then = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    past = " ".join(
+        html.unescape(manager.get("/pipeline", query_string={"as_of": then}).get_data(as_text=True)).split()
+    )
+    assert '<p id="open-pipeline">Open pipeline (unweighted): no deal is open. Amounts are in EUR.</p>' in past
+    now = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
+    assert '<p id="open-pipeline">Open pipeline (unweighted): the amounts of 3 open deals.' in now
+    assert "the amounts of 2 deals that name none are added to them as if in EUR." in now
 
 
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:
