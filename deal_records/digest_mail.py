@@ -39,7 +39,7 @@ from deal_records.records import summing_currency
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.totals import Totals
-from sales_process.vocabulary import money_cents_in, plural
+from sales_process.vocabulary import counts_until, money_cents_in, plural
 
 LARGEST_GAPS = 5
 LISTED = 20  # the deals an email lists under one heading; the others are counted (every one is on the deals page)
@@ -265,7 +265,8 @@ def _question(process: Process, milestone_id: str) -> str:
 
 def _expiring_line(process: Process, item: OpenDeal) -> str:
     """A deal and each of its outcomes whose evidence goes stale soon, with the last day it counts."""
-    parts = [f"{_question(process, m)} (counts until {day.isoformat()})" for m, day in item.expiring]
+    as_of = item.assessment.as_of
+    parts = [f"{_question(process, m)} ({counts_until(day, as_of)})" for m, day in item.expiring]
     return f"  - {item.deal.name}: {'; '.join(parts)}"
 
 

@@ -14,6 +14,7 @@ import ssl
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
@@ -206,13 +207,30 @@ def build_message(
     message = EmailMessage()
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=message_domain(base_url, source))
-    message["Subject"] = " ".join(text.subject.split())
+    message.set_raw("Subject", subject_header(text.subject))
     message["From"] = source
     message["To"] = recipient
     if answer is not None:
         message["Reply-To"] = answer
     message.set_content(text.body)
     return message
+
+
+_FOLDED_WIDTH = 78  # RFC 5322's recommended line length
+
+
+def subject_header(subject: str) -> str:
+    """The Subject as sent, folded and encoded so that every reader decodes it to `subject` (its white space runs made
+    one space): plain text folded between words when it is ASCII, else RFC 2047 encoded words that carry their own
+    spaces. email.policy's folder (Python 3.11) split "rollout — Zürich" into two encoded words with only folding
+    white space between them, which decoders drop ("rollout —Zürich"), and folded a 79-character subject before its
+    first word, which was read back with a leading space; a header set raw is sent as it is."""
+    flat = " ".join(subject.split())
+    if flat.isascii() and "=?" not in flat:  # "=?" would be read as the start of an encoded word
+        folded = Header(flat, "us-ascii", header_name="Subject").encode()
+        if folded == folded.lstrip() and all(len(line) <= _FOLDED_WIDTH for line in f"Subject: {folded}".splitlines()):
+            return folded
+    return Header(flat, "utf-8", header_name="Subject").encode()
 
 
 def send(settings: SmtpSettings, message: EmailMessage, *, tls: ssl.SSLContext | None = None) -> None:

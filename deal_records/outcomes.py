@@ -23,6 +23,7 @@ from sales_process import clock
 from sales_process.deal import unicode_text
 from sales_process.outcome import Outcome
 from sales_process.problems import InvalidInput, Problem
+from sales_process.totals import NotAssessed, other_currency_reason, summed_in_total
 from sales_process.vocabulary import parse_currency, parse_date, parse_money, unlisted_currency
 from sales_process.wording import kind_of, object_with_keys
 
@@ -310,6 +311,20 @@ class SavedOutcome:
     closed_on: dt.date | None
     amount: float | None
     currency: str | None
+    deal_id: int
+    name: str
+
+    def not_summed(self, summed_in: str | None) -> NotAssessed | None:
+        """Why its amount is not summed among the outcomes, by deal id (Totals.add_outcome): in another currency
+        than the pipeline's, as the audit lists a closed row's; None when it is summed or it has no amount."""
+        if self.amount is None or self.currency is None or summed_in is None:
+            return None
+        if summed_in_total(self.currency, summed_in):
+            return None
+        fix = f"reopen it and close it again with its final amount in {summed_in} to include it"
+        return NotAssessed(
+            self.deal_id, self.name, other_currency_reason(self.currency, summed_in, "the pipeline's", fix)
+        )
 
 
 def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list[SavedOutcome]:
@@ -322,6 +337,8 @@ def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list
             OutcomeEvent.currency,
             Deal.amount,
             Deal.currency,
+            Deal.id,
+            Deal.name,
         )
         .join(Deal, Deal.id == OutcomeEvent.deal_id)
         .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
@@ -330,8 +347,10 @@ def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list
     if owner_ids is not None:
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
-        SavedOutcome(Outcome(outcome), closed_on, *((amount, currency) if amount is not None else (worth, in_)))
-        for outcome, closed_on, amount, currency, worth, in_ in session.execute(query)
+        SavedOutcome(
+            Outcome(outcome), closed_on, *((amount, currency) if amount is not None else (worth, in_)), deal_id, name
+        )
+        for outcome, closed_on, amount, currency, worth, in_, deal_id, name in session.execute(query)
     ]
 
 

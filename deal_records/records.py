@@ -433,12 +433,6 @@ def currency_amounts(session: Session) -> dict[str, float]:
     return {currency: float(total or 0) for currency, total in session.execute(query) if currency is not None}
 
 
-def deals_without_currency(session: Session) -> int:
-    """How many saved deals have an amount that names no currency (summed with the pipeline's currency)."""
-    query = select(func.count(Deal.id)).where(Deal.currency.is_(None), Deal.amount.is_not(None))
-    return session.scalar(query) or 0
-
-
 def pipeline_currency(currencies: Mapping[str, int], amounts: Mapping[str, float] | None = None) -> str | None:
     """The currency the open pipeline is summed in: that of most open deals; a tie goes to the currency whose open
     amounts add up to more (the numbers compared as written, unconverted), then to the first code alphabetically."""

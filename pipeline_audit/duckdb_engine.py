@@ -60,7 +60,8 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import safe_writer
-from sales_process.totals import TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
+from sales_process.totals import HELD_NAMED, TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
+from sales_process.vocabulary import Status
 from verdict_sql.cells import BLANK, SKIPPED, deal_name
 from verdict_sql.columns import InputColumns
 from verdict_sql.dialects import DIALECTS
@@ -768,6 +769,15 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
                 stale_since=_stale_since_of(stale_since, blocking),
             )
         )
+    # The deals only evidence too old holds back (sales_process.totals.held_by_age: every status holding it "stale"),
+    # the first by line, named as Totals.add_alike names those Python assessed.
+    stale = DUCKDB.string(Status.STALE.value)
+    held = connection.execute(
+        "SELECT file_row + 2, deal FROM audit WHERE kind = 'sql' AND outcome = 'open' AND statuses <> '' AND "
+        f"list_distinct(STRING_SPLIT(statuses, ',')) = [{stale}] ORDER BY file_row LIMIT {HELD_NAMED}"
+    ).fetchall()
+    for line, deal in held:
+        totals.name_held(line, deal or "")
 
 
 def _add_outcomes(connection: duckdb.DuckDBPyConnection, period: Period, as_of: dt.date, totals: Totals) -> None:

@@ -15,10 +15,13 @@ from pipeline_report.summary import (
     buyer_confirmed_text,
     date_order_text,
     held_by_age_text,
+    held_more_text,
+    line_named,
     missing_text,
     money,
     no_evidence_text,
     not_summed_lines,
+    open_deals_summed,
     other_pipelines_text,
     process_line,
     several_pipelines_text,
@@ -28,6 +31,8 @@ from sales_process.loader import LoadedProcess
 from sales_process.totals import TOP_AHEAD
 from sales_process.vocabulary import STATUS_LABELS, plural
 
+_CSV_FIX = "correct the CRM export where the reason says and run the audit again"
+
 
 @dataclass(frozen=True)
 class ReportWords:
@@ -36,8 +41,12 @@ class ReportWords:
     read: str = "Deals read"
     not_assessed: str = "Rows not assessed"
     item: str = "row"
-    fix: str = "correct the CRM export where the reason says and run the audit again"
+    fix: str = _CSV_FIX
     deal_page: str | None = None  # where a deal's page is, by its line (the saved deal's id): "/deals/{}"
+    not_summed: str = (
+        "An amount not summed is in its cell but cannot be read as an amount, or is in another currency than the "
+        f"file's; {_CSV_FIX}"
+    )
 
 
 CSV_WORDS = ReportWords()
@@ -47,6 +56,7 @@ SAVED_DEAL_WORDS = ReportWords(
     item="deal",
     fix="open each one and record a new check",
     deal_page="/deals/{}",
+    not_summed="An amount not summed is in another currency than the pipeline's, which a total cannot add",
 )
 
 _ENVIRONMENT = jinja2.Environment(
@@ -139,10 +149,12 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "buyer_confirmed": buyer_confirmed_text(result),
         "reading_notes": reading_notes(result),
         "held_by_age": held_by_age_text(result),
+        "held_more": held_more_text(totals),
         # The closed deals whose amount is not summed though their cell holds one, by outcome, as the summary says them.
-        "not_summed": [
-            (outcome, not_summed_lines(kind)) for outcome, kind in totals.outcomes.items() if kind.not_summed
-        ],
+        "not_summed": [(outcome, kind) for outcome, kind in totals.outcomes.items() if kind.not_summed],
+        "not_summed_lines": not_summed_lines,
+        "open_deals_summed": open_deals_summed,
+        "line_named": line_named,
         "other_pipelines": other_pipelines_text(result.other_pipelines, result.other_pipeline_rows),
         "several_pipelines": several_pipelines_text(result),
         "date_order": date_order_text(result),

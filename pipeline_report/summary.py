@@ -17,10 +17,14 @@ __all__ = [
     "buyer_confirmed_text",
     "columns_text",
     "held_by_age_text",
+    "held_deals_text",
+    "held_more_text",
+    "line_named",
     "missing_text",
     "money",
     "no_evidence_text",
     "not_summed_lines",
+    "open_deals_summed",
     "outcome_lines",
     "process_line",
     "share",
@@ -116,6 +120,19 @@ def held_by_age_text(result: AuditResult) -> str | None:
     )
 
 
+def held_deals_text(totals: Totals) -> str:
+    """The deals held_by_age_text counts, named by line (Totals.held_named): report.html names a saved deal by its
+    page instead, in the same words."""
+    named = ", ".join(line_named(line, deal) for line, deal in totals.held_named())
+    return f"{'The deal' if totals.held_by_age == 1 else 'The deals'}: {named}{held_more_text(totals)}"
+
+
+def held_more_text(totals: Totals) -> str:
+    """ " and 3 more" after the deals held back only by age that are named, when not all are."""
+    more = totals.held_by_age - len(totals.held_named())
+    return f" and {more} more" if more else ""
+
+
 def columns_text(result: AuditResult) -> list[str]:
     """How the columns were read: once per column read by a CRM's own name, and the columns not read, counted."""
     lines = [f"Columns: {note}" for note in result.read_as]
@@ -168,19 +185,30 @@ def outcome_lines(result: AuditResult) -> list[str]:
 def open_pipeline_text(result: AuditResult) -> str:
     """The open pipeline's total, unweighted: the amounts of the open deals assessed, how many have one and lack one.
     A row not assessed (its stage unknown, a cell refused) is in no total."""
-    totals = result.totals
     currency = f" ({result.currency})" if result.currency else ""
-    text = (
-        f"Open pipeline{currency}, unweighted: {money(totals.open_cents)}, the amounts of "
-        f"{plural(totals.with_amount, 'open deal')}"
-    )
-    if totals.without_amount:
-        text += f"; {plural(totals.without_amount, 'open deal')} without an amount"
+    return f"Open pipeline{currency}, unweighted: {money(result.totals.open_cents)}, {open_deals_summed(result.totals)}"
+
+
+def open_deals_summed(totals: Totals, in_currency: str = "", item: str = "deal") -> str:
+    """Which deals the open pipeline adds, true of none, one or many, with or without deals lacking an amount (the
+    summary's and report.html's words): "the amounts of 11 open deals; 1 more open deal has no amount; the deal not
+    assessed is not counted". `in_currency`: " in EUR" beside other currencies; `item`: what a row not assessed is."""
+    with_amount, without = totals.with_amount, totals.without_amount
+    if with_amount > 1:
+        text = f"the amounts of {with_amount} open deals{in_currency}"
+    elif with_amount == 1:
+        text = f"the amount of 1 open deal{in_currency}"
+    elif without > 1:
+        text = f"none of the {without} open deals has an amount"
+    else:
+        text = "the 1 open deal has no amount" if without else "no deal is open"
+    if with_amount and without:
+        text += f"; {plural(without, 'more open deal')} {'has' if without == 1 else 'have'} no amount"
     if totals.not_assessed:
         unread = (
-            "the deal not assessed is"
+            f"the {item} not assessed is"
             if totals.not_assessed == 1
-            else f"the {totals.not_assessed} deals not assessed are"
+            else f"the {totals.not_assessed} {item}s not assessed are"
         )
         text += f"; {unread} not counted"
     return text
@@ -365,7 +393,8 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  verified:   {money(totals.verified_cents)}",
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
-    lines += [text for text in (buyer_confirmed_text(result), held_by_age_text(result)) if text]
+    held = held_by_age_text(result)
+    lines += [text for text in (buyer_confirmed_text(result), held and f"{held}. {held_deals_text(totals)}") if text]
     lines += _not_weighted_lines(totals)
     return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 
@@ -381,6 +410,12 @@ def not_summed_lines(kind: OutcomeTotals) -> list[str]:
     is in another currency than the file's), as not_assessed_lines words the rows not assessed; the summary and
     report.html both say them."""
     return reason_lines(kind.not_summed_rows, kind.not_summed, "with an amount not summed")
+
+
+def line_named(line: int, deal: str) -> str:
+    """A CSV row named where the audit lists it: by its line, where the file and audit.csv are looked up, and its
+    deal (a saved deal is named by its page instead: report_body.html's `named`)."""
+    return f"line {line} ({deal})" if deal else f"line {line}"
 
 
 def reason_lines(listed: Listed, rows: int, what: str) -> list[str]:

@@ -22,6 +22,7 @@ from sales_process.vocabulary import Status, to_cents
 
 TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.csv has them all
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
+HELD_NAMED = 20  # the deals only evidence too old holds back, named (the first by line); the others counted
 NO_OWNER = "(no owner)"
 
 
@@ -194,8 +195,11 @@ class Totals:
     buyer_confirmed_cents: int = 0  # their part of verified_cents
     buyer_confirmed_declined: int = 0  # of those deals, the ones whose buyer said "Not quite" to another outcome
     held_by_age: int = 0  # deals only milestones too old hold at their verified stage (held_by_age)
+    unnamed_currency: int = 0  # deals assessed whose amount names no currency: summed as if in the totals' currency
     # Of those deals, how many each milestone too old holds back: the ones to confirm again (most_often_too_old).
     too_old_holding: Counter[str] = field(default_factory=Counter)
+    # The first HELD_NAMED of those deals by line, (line, deal): the ones to open (held_named).
+    _held: list[tuple[int, str]] = field(default_factory=list)
     unassessed: Listed = field(default_factory=Listed)  # the rows not assessed, with why
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -329,6 +333,10 @@ class Totals:
         if claimed_index is not None and claimed_index > verified_index:
             for verdict in verdicts:
                 self.offer_ahead(verdict)
+        if held_by_age(first.blocking):
+            for verdict in verdicts:
+                self.name_held(verdict.number, verdict.name)
+        self.unnamed_currency += sum(verdict.amount is not None and verdict.currency is None for verdict in verdicts)
 
     def add_group(self, group: DealGroup) -> tuple[int | None, int]:
         """Count a group of assessed deals summed elsewhere (add_alike, or the SQL of the DuckDB engine).
@@ -371,6 +379,17 @@ class Totals:
             self.ahead += deals
             owner_totals.ahead += deals
         return claimed_index, verified_index
+
+    def name_held(self, line: int, deal: str) -> None:
+        """Name a deal only evidence too old holds back (counted already in held_by_age) if it is among the first
+        HELD_NAMED by line: the deals to confirm again, whatever order they are counted in."""
+        heapq.heappush(self._held, (-line, deal))
+        if len(self._held) > HELD_NAMED:
+            heapq.heappop(self._held)
+
+    def held_named(self) -> list[tuple[int, str]]:
+        """The deals only evidence too old holds back that are named, (line, deal), by line."""
+        return sorted((-line, deal) for line, deal in self._held)
 
     def offer_ahead(self, verdict: DealVerdict) -> None:
         """List a deal ahead of its evidence (counted already) if it is among the TOP_AHEAD with the biggest inflation."""

@@ -61,6 +61,13 @@ def status_label(status: Status, age_days: int | None = None, max_age_days: int 
     return label
 
 
+def counts_until(last_day: dt.date, as_of: dt.date) -> str:
+    """Dated evidence's validity in the one wording of every page and email, from the last day it counts
+    (`deal_records.answers.last_valid_day`): "counts until D" while it counts on `as_of` (D included),
+    "counted until D" once it no longer does."""
+    return f"{'counts' if as_of <= last_day else 'counted'} until {last_day.isoformat()}"
+
+
 # --- short text ------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from deal_records.models import Check, Deal
 from sales_process.deal import Answer
 from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.loader import LoadedProcess
-from sales_process.vocabulary import money_in
+from sales_process.vocabulary import counts_until, money_in
 
 # A "yes" that does not count: the statuses a rep fixes in the answer itself (or hears from the buyer).
 _PROBLEMS = frozenset({Status.NO_EVIDENCE, Status.FUTURE_DATE, Status.UNDATED, Status.STALE, Status.AWAITING_BUYER})
@@ -23,8 +23,13 @@ class AnswerRow:
 
     result: MilestoneResult
     recorded: Check | None
-    expired_on: dt.date | None
+    last_day: dt.date | None  # of a stale answer: the last day it counted
     rep_answer: tuple[Answer, Check] | None = None  # under the buyer's word: the rep's own answer before it
+
+    @property
+    def validity(self) -> str | None:
+        """A stale answer's "counted until D" (None for any other)."""
+        return None if self.last_day is None else counts_until(self.last_day, self.result.as_of)
 
     @property
     def answer(self) -> Answer | None:

@@ -15,7 +15,7 @@ from sales_process.deal import BuyerAnswer
 from sales_process.engine import Assessment, Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
-from sales_process.vocabulary import status_label
+from sales_process.vocabulary import counts_until, status_label
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def warnings(verdict: Verdict, process: Process) -> list[str]:
     asked = process.questions
     parts = [f"“{asked.get(milestone_id, milestone_id)}” is stale" for milestone_id in verdict.stale]
     parts += [
-        f"“{asked.get(milestone_id, milestone_id)}” expires on {day.isoformat()}"
+        f"“{asked.get(milestone_id, milestone_id)}” {counts_until(day, verdict.assessment.as_of)}"
         for milestone_id, day in verdict.expiring
     ]
     return parts

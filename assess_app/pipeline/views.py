@@ -18,7 +18,7 @@ from assess_app.signed_in import login_required, signed_in_user
 from deal_records.models import Check, Deal, OutcomeEvent, User
 from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
-from deal_records.records import deal_currencies, deals_without_currency, summing_currency
+from deal_records.records import deal_currencies, summing_currency
 from forecast.report import accuracy_section
 from forecast.saved import saved_backtest
 from pipeline_report.report_html import SAVED_DEAL_WORDS, report_parts
@@ -68,7 +68,10 @@ def pipeline_totals(
                 continue  # closed after that day: it was pipeline then
             in_total = closed.amount is not None and summed_in_total(closed.currency, summed_in)
             cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
-            totals.add_outcome(closed.outcome, cents, closed.closed_on, Period())
+            # One in another currency is listed with why, as the audit lists a closed row's: not "without an amount".
+            totals.add_outcome(
+                closed.outcome, cents, closed.closed_on, Period(), not_summed=closed.not_summed(summed_in)
+            )
     with _cache_lock:
         _cache.clear()  # one pipeline at a time is enough: the next change makes it stale anyway
         _cache[key] = totals
@@ -120,9 +123,16 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
         return render_template("pipeline/empty.html", as_of=as_of, today=as_of >= clock.today()), 200
     with records().reading() as db:
         currencies = deal_currencies(db)
-        unnamed = deals_without_currency(db)
         summed_in = summing_currency(db)
-    result = AuditResult(totals, None, as_of, currency=summed_in, currencies=currencies, unnamed_currency=unnamed)
+    result = AuditResult(
+        totals,
+        None,
+        as_of,
+        currency=summed_in,
+        currencies=currencies,
+        # The deals summed as of that day whose amount names no currency, not every deal saved: none when none is open.
+        unnamed_currency=totals.unnamed_currency,
+    )
     report = report_parts(
         result,
         loaded,

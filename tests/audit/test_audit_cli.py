@@ -78,7 +78,11 @@ def test_deals_left_out_of_the_totals_are_counted_in_words(
     )
     run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
     assert "Not in the weighted totals: 1 deal without an amount, 2 without a claimed stage." in run.out
-    assert "not included: 1 deal without an amount, 2 without a claimed stage." in run.html()
+    # No deal has both: the sentence says nothing is weighted, not "over the 0 deals".
+    assert (
+        "Nothing is weighted: no open deal has both an amount and a claimed stage; not included: 1 deal without an "
+        "amount, 2 without a claimed stage." in run.html()
+    )
     assert "1 blank row was skipped." in run.html()
 
 

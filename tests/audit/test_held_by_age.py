@@ -13,7 +13,7 @@ import pytest
 
 from sales_process.deal_verdict import DealVerdict, report_words
 from sales_process.loader import load_process
-from sales_process.totals import Totals
+from sales_process.totals import HELD_NAMED, Totals
 from sales_process.vocabulary import Status
 from tests.audit.helpers import ROOT
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines, write_rows
@@ -66,7 +66,8 @@ ROWS = [
 HELD = (
     "Deals held back only by evidence too old: 1 (25.0% of the deals assessed): every milestone keeping each from its "
     "next stage is answered yes, but dated longer ago than its max_age_days; confirmed again by the customer, with a "
-    "new date, each deal moves up at least a stage. To confirm again on this deal: pain-confirmed"
+    "new date, each deal moves up at least a stage. To confirm again on this deal: pain-confirmed. The deal: line 2 "
+    "(Stale pain)"
 )
 
 
@@ -146,7 +147,7 @@ HELD_AMONG_OTHERS = (
     "next stage is answered yes, but dated longer ago than its max_age_days; confirmed again by the customer, with a "
     "new date, each deal moves up at least a stage. Milestones to confirm again on these deals, with how many of the 3 "
     "each holds back: pain-confirmed (2), budget-confirmed (1), timeline-agreed (1) (a deal held back by several "
-    "counts under each)"
+    "counts under each). The deals: line 2 (Stale pain), line 3 (Stale pain too), line 6 (Stale budget and timeline)"
 )
 
 
@@ -183,10 +184,28 @@ def test_the_pipeline_counts_the_milestones_to_confirm_again_as_the_audit_does()
         )
 
     stale_pain = ("pain-confirmed", Status.STALE.value)
-    totals.add_alike([verdict(1, stale_pain), verdict(2, stale_pain)])
+    totals.add_alike([verdict(4, stale_pain), verdict(1, stale_pain)])
     totals.add(verdict(3, stale_pain, ("next-meeting-accepted", Status.UNANSWERED.value)))
     assert (totals.held_by_age, totals.most_often_too_old()) == (2, [("pain-confirmed", 2)])
+    assert totals.held_named() == [(1, "Deal 1"), (4, "Deal 4")]  # the deals to open, by line (a deal's id)
     assert totals.blocking["pain-confirmed"][Status.STALE] == 3  # what holds the deals back stays counted on them all
+
+
+def test_the_deals_held_back_only_by_age_named_are_the_first_by_line_and_the_others_counted(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """ "Deals held back only by evidence too old: 1 … To confirm again on this deal: pain-confirmed" never named the
+    deal: the first HELD_NAMED are named by line, whichever engine counted them, and the others counted."""
+    stale = ["Stale pain", "Ana", "Negotiating", "100000", *PAIN[:2], "2026-10-01", *MEETING, *SIGNER, *NOT_ANSWERED]
+    many = [ROWS[0], *([f"Stale pain {number}", *stale[1:]] for number in range(HELD_NAMED + 2))]
+    source = tmp_path / "pipeline.csv"
+    write_rows(source, many)
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err  # DuckDB named the deals itself
+    held = next(line for line in python.out.splitlines() if line.startswith("Deals held back only"))
+    named = ", ".join(f"line {number + 2} (Stale pain {number})" for number in range(HELD_NAMED))
+    assert held.endswith(f"The deals: {named} and 2 more")
 
 
 def test_no_line_when_no_deal_is_held_back_by_age(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

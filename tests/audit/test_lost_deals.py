@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from pipeline_report.summary import open_deals_summed
+from sales_process.loader import load_process
+from sales_process.totals import Totals
+from tests.audit.helpers import ROOT
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
 HEADER = "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
@@ -91,15 +95,15 @@ def test_the_open_pipelines_unweighted_total_is_the_open_deals_amounts(
     assert_same_outputs(python, duckdb)
     # By hand: the open deals assessed are Acme (120,000), Beta (50,000.50) and Gamma (no amount).
     line = (
-        "Open pipeline, unweighted: 170,000.50, the amounts of 2 open deals; 1 open deal without an amount; "
+        "Open pipeline, unweighted: 170,000.50, the amounts of 2 open deals; 1 more open deal has no amount; "
         "the deal not assessed is not counted"
     )
     for run in (python, duckdb):
         assert line in run.out.splitlines(), run.out
         assert '<dt>Open pipeline (unweighted)</dt><dd data-total="open">170,000.50</dd>' in run.html()
         assert (
-            '<p id="open-pipeline">The open pipeline adds the amounts of the 2 open deals with one; '
-            "1 open deal without an amount; the row not assessed is not counted." in run.html()
+            '<p id="open-pipeline">Open pipeline (unweighted): the amounts of 2 open deals; '
+            "1 more open deal has no amount; the row not assessed is not counted." in run.html()
         )
     # It is the sum of audit.csv's amounts of the open deals.
     assert sum(float(r["amount"]) for r in python.rows() if r["outcome"] == "open" and r["amount"]) == 170000.50
@@ -248,3 +252,27 @@ def test_a_closed_deals_amount_not_summed_is_named_with_its_line(
         assert ('id="not-summed"' in html) is bool(report)
         for item in report:
             assert f"<li>{escape(item)}</li>" in html, html
+
+
+@pytest.mark.parametrize(
+    ("with_amount", "without", "not_assessed", "said"),
+    [
+        (11, 0, 0, "the amounts of 11 open deals in EUR"),
+        (1, 0, 0, "the amount of 1 open deal in EUR"),
+        (11, 1, 0, "the amounts of 11 open deals in EUR; 1 more open deal has no amount"),
+        (1, 2, 0, "the amount of 1 open deal in EUR; 2 more open deals have no amount"),
+        (0, 1, 0, "the 1 open deal has no amount"),
+        (0, 2, 0, "none of the 2 open deals has an amount"),
+        (0, 0, 0, "no deal is open"),
+        (0, 0, 1, "no deal is open; the row not assessed is not counted"),
+        (2, 0, 3, "the amounts of 2 open deals in EUR; the 3 rows not assessed are not counted"),
+    ],
+)
+def test_what_the_open_pipeline_adds_is_said_truly_of_none_one_or_many(
+    with_amount: int, without: int, not_assessed: int, said: str
+) -> None:
+    """/pipeline as of a past day with 0 open deals said "adds the amounts of the 0 open deals with one": the words
+    name what is added, and say plainly when nothing is."""
+    totals = Totals(load_process(ROOT / "process.yaml").process)
+    totals.assessed, totals.without_amount, totals.not_assessed = with_amount + without, without, not_assessed
+    assert open_deals_summed(totals, " in EUR", "row") == said

@@ -70,6 +70,6 @@ def test_an_xlsx_amounts_currency_comes_from_its_number_format(
     assert main([*command, "--out", str(tmp_path / "out")]) == 0
     lines = capsys.readouterr().out.splitlines()
     named = f" ({currency})" if currency else ""
-    assert f"Open pipeline{named}, unweighted: 12,500.50, the amounts of 1 open deal" in lines, lines
+    assert f"Open pipeline{named}, unweighted: 12,500.50, the amount of 1 open deal" in lines, lines
     assert f"Closed deals (outcomes, not pipeline: never assessed nor weighted){named}:" in lines
     assert "  won:                1 deal, 5,000.00" in lines

@@ -257,6 +257,36 @@ def test_the_email_goes_out_through_a_plain_server(plain_server: MailServer, cap
     ]
 
 
+@pytest.mark.parametrize(
+    ("subject", "to_name"),
+    [
+        ("Please confirm where we stand: Fabrikam rollout — Zürich 🇨🇭", "Jürgen Weiß"),
+        # 79 characters of ASCII: folded before its first word, it was read back with a leading space.
+        ("Team pipeline: verified EUR 149,500.00, claimed EUR 463,500.00, 0 slid", "Lee Chen"),
+        (
+            "Please confirm where we stand: " + "Bø Ærenlund — Société Générale 👩‍💼 " * 6 + "end",
+            "Bø Ærenlund — Zürich 🇨🇭",
+        ),
+        ("Please confirm where we stand: " + "x" * 120, "Dana Buyer"),
+        ("Please confirm where we stand: =?utf-8?b?SGk=?= and friends", "Dana Buyer"),  # text, not an encoded word
+        ("Please confirm where we stand: Fabrikam", None),
+    ],
+)
+def test_every_header_reads_back_exactly_as_written(
+    plain_server: MailServer, subject: str, to_name: str | None
+) -> None:
+    """The buyer read "Fabrikam rollout —Zürich 🇨🇭": the header was two encoded words with only folding white space
+    between them, which every decoder drops; the digest's Subject was folded before its first word. Each header is
+    parsed back from the bytes the server received, as a mail reader would."""
+    _outbox(plain_server).send(MailText(subject, "Hello\n"), to="dana@fabrikam.example", to_name=to_name)
+    [received] = plain_server.received
+    [recipient] = received.message["To"].addresses
+    assert (received.message["Subject"], recipient.display_name) == (subject, to_name or "")
+    # Folded as RFC 5322 asks (the received headers are kept as sent: written back unfolded again).
+    headers = received.message.as_bytes(policy=policy.SMTP).split(b"\r\n\r\n")[0]
+    assert all(len(line) <= 78 for line in headers.split(b"\r\n"))
+
+
 def test_a_login_to_a_loopback_server_without_tls(plain_server: MailServer) -> None:
     _send(_outbox(plain_server, "rep@contoso.example"))
     assert [r.login for r in plain_server.received] == ["rep@contoso.example"]

@@ -282,11 +282,12 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
     assert 'data-total="open">151,000.00<' in text
     assert 'data-total="assessed">3<' in text and 'data-total="not_assessed">1<' in text
     assert (
-        '<p id="open-pipeline">The open pipeline adds the amounts of the 3 open deals with one in USD; the deal not '
+        '<p id="open-pipeline">Open pipeline (unweighted): the amounts of 3 open deals in USD; the deal not '
         "assessed is not counted." in text
     )
     assert (
-        '<td data-label="Deal">C</td><td data-label="Why it was not assessed">amount: in EUR, but the pipeline\'s '
+        '<td data-label="Deal"><a href="/deals/3">C</a></td><td data-label="Why it was not assessed">amount: in EUR, '
+        "but the pipeline's "
         "amounts are in USD; an audit sums one currency, so record its amount in USD (a new check) to include it</td>"
     ) in text
     assert (
@@ -304,6 +305,11 @@ def test_the_pipeline_never_adds_two_currencies_and_says_so(signed_in: Callable[
 
 def _close_won(rep: FlaskClient, deal_id: int, amount: str) -> None:
     form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "won", "date": YESTERDAY, "amount": amount}
+    assert rep.post(f"/deals/{deal_id}/outcome", data=form).status_code == 303
+
+
+def _close_lost(rep: FlaskClient, deal_id: int, day: str) -> None:
+    form = {"csrf_token": page_token(rep, f"/deals/{deal_id}"), "outcome": "lost", "date": day, "reason": "No budget"}
     assert rep.post(f"/deals/{deal_id}/outcome", data=form).status_code == 303
 
 
@@ -340,7 +346,53 @@ def test_a_tie_of_open_deals_goes_to_the_currency_with_the_larger_open_amount(
     assert 'data-total="open">100,000.00<' in text
     # E, in EUR, is not assessed: not counted ahead of its evidence either, as the audit would not count it.
     assert 'data-total="not_assessed">1<' in text and 'data-total="ahead">1<' in text
-    assert '<td data-label="Deal">E</td><td data-label="Why it was not assessed">amount: in EUR, but' in text
+    assert (
+        '<td data-label="Deal"><a href="/deals/1">E</a></td><td data-label="Why it was not assessed">amount: in EUR'
+        in text
+    )
+
+
+def test_a_closed_deal_in_another_currency_is_named_with_why_not_called_without_an_amount(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """A lost deal of USD 45,000 in a EUR pipeline showed as "lost 1 · 0.00 · Without an amount 1": its amount is
+    listed as not summed, by deal (a link to its page), with why, as the audit lists a closed row's by its line."""
+    rep = signed_in("ana@example.com")
+    for name in ("A", "B"):
+        new_deal(rep, name, amount="EUR 10,000")
+    lost = new_deal(rep, "Tailspin <pilot>", amount="USD 45,000")
+    _close_lost(rep, lost, YESTERDAY)
+    page = " ".join(signed_in("manager@example.com").get("/pipeline").get_data(as_text=True).split())
+    outcomes = page[page.index('id="outcomes"') : page.index("</table>", page.index('id="outcomes"'))]
+    lost_row = next(row for row in outcomes.split("</tr>") if 'data-outcome="lost"' in row)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", lost_row) == ["1", "0.00", "0", "1"]  # deals, amount, none, not summed
+    assert (
+        f'<li>lost, <a href="/deals/{lost}">Tailspin &lt;pilot&gt;</a>: amount: in USD, but the pipeline&#39;s amounts '
+        "are in EUR; an audit sums one currency, so reopen it and close it again with its final amount in EUR to "
+        "include it</li>"
+    ) in page
+    assert "An amount not summed is in another currency than the pipeline&#39;s, which a total cannot add:" in page
+
+
+def test_a_past_day_without_open_deals_says_so_and_adds_no_amount_naming_no_currency(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """/pipeline?as_of= a day before any open deal was made said "the amounts of 11 deals that name none are added"
+    (every deal saved, counted now): the deals counted are those of the pipeline shown, and none is open then."""
+    rep = signed_in("ana@example.com")
+    for name, amount in (("A", "EUR 1,000"), ("B", "2000"), ("C", "3000")):
+        new_deal(rep, name, amount=amount)
+    lost = new_deal(rep, "Lost", amount="EUR 500")
+    _close_lost(rep, lost, (dt.date.today() - dt.timedelta(days=5)).isoformat())
+    manager = signed_in("manager@example.com")
+    then = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    past = " ".join(
+        html.unescape(manager.get("/pipeline", query_string={"as_of": then}).get_data(as_text=True)).split()
+    )
+    assert '<p id="open-pipeline">Open pipeline (unweighted): no deal is open. Amounts are in EUR.</p>' in past
+    now = " ".join(html.unescape(manager.get("/pipeline").get_data(as_text=True)).split())
+    assert '<p id="open-pipeline">Open pipeline (unweighted): the amounts of 3 open deals.' in now
+    assert "the amounts of 2 deals that name none are added to them as if in EUR." in now
 
 
 def test_the_pipeline_of_one_currency_names_it_without_a_warning(signed_in: Callable[[str], FlaskClient]) -> None:
@@ -439,15 +491,14 @@ def test_the_pipeline_and_the_audit_of_its_export_leave_out_the_same_deals_in_an
         figure = audit.split({"open": "unweighted: ", "claimed": "claimed: ", "verified": "verified: "}[key], 1)[1]
         assert f'data-total="{key}">{figure.split()[0].rstrip(",")}<' in page
     # The same deals named, each with the same reason: the audit's by line (the deal id + 1 in the export), the
-    # page's by deal id, each with its own fix.
-    listed = [
-        (line, deal, why)
-        for line, deal, why in re.findall(
-            r'<td class="num" data-label="Line">(\d+)</td><td data-label="Deal">([^<]*)</td>'
-            r'<td data-label="Why it was not assessed">([^<]*)</td>',
-            page,
-        )
-    ]
+    # page's by deal, a link to its page (a saved deal has no line: "Line 2" called deal 2 a CSV line), each with
+    # its own fix.
+    problems = page[page.index('<table id="problems"') : page.index("</table>", page.index('<table id="problems"'))]
+    assert "Line" not in problems
+    listed = re.findall(
+        r'<td data-label="Deal"><a href="/deals/(\d+)">([^<]*)</a></td><td data-label="Why it was not assessed">([^<]*)</td>',
+        problems,
+    )
     fix = "record its amount in USD (a new check) to include it"
     assert listed == [
         ("2", "Bravo", f"amount: in EUR, but the pipeline's amounts are in USD; an audit sums one currency, so {fix}"),

@@ -156,16 +156,34 @@ def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
     assert refused.status_code == 400 and reason in refused.get_data(as_text=True)
 
 
-def test_evidence_about_to_expire_is_named_by_its_question(signed_in: Callable[[str], FlaskClient]) -> None:
+@pytest.mark.parametrize(
+    ("days_ago", "last_day", "said"),
+    [
+        (85, 5, "counts until"),  # counts for 90 days: 5 left
+        (90, 0, "counts until"),  # today is the last day it counts: still verified, not yet "expired"
+        (91, -1, "counted until"),  # yesterday was: too old today
+    ],
+)
+def test_the_last_day_evidence_counts_is_said_the_one_way_on_every_page(
+    signed_in: Callable[[str], FlaskClient], days_ago: int, last_day: int, said: str
+) -> None:
+    """The deals list said "expires on D" and the deal page "expired on D" for D the last day evidence counted,
+    while the digest said "counts until D": every place words the last day it counts the same true way."""
     rep = signed_in("ana@example.com")
     deal_id = new_deal(rep)
-    aging = (TODAY - dt.timedelta(days=85)).isoformat()  # counts for 90 days: 5 left
-    check(rep, deal_id, {**FIRST, "pain-confirmed.date": aging})
+    check(rep, deal_id, {**FIRST, "pain-confirmed.date": (TODAY - dt.timedelta(days=days_ago)).isoformat()})
     question = "Has the prospect confirmed, in writing, the business problem they want to solve?"
-    expires = (TODAY + dt.timedelta(days=5)).isoformat()
-    assert f"“{question}” expires on {expires}" in html.unescape(rep.get("/deals").get_data(as_text=True))
+    until = f"{said} {(TODAY + dt.timedelta(days=last_day)).isoformat()}"
+    listed = html.unescape(rep.get("/deals").get_data(as_text=True))
     page = html.unescape(rep.get(f"/deals/{deal_id}").get_data(as_text=True))
-    assert f'<a href="#answer-pain-confirmed">{question}</a> expires on {expires}.' in page
+    assert "expire" not in re.sub(r"<[^>]*>", "", page).lower().replace("expires_in_days", "")
+    if said == "counts until":
+        assert f"“{question}” {until}" in listed
+        assert f'<a href="#answer-pain-confirmed">{question}</a> {until}.' in page
+    else:
+        assert f"“{question}” is stale" in listed
+        assert f"{question}</a> too old (91 days; counts for 90), {until}:" in page
+        assert f"too old (91 days; counts for 90)</span> {until.capitalize()}." in page
 
 
 def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[str], FlaskClient]) -> None:
@@ -173,6 +191,22 @@ def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[s
     assert "<q>zzz</q> is not a stage of this process (its stages: discovery, qualifying," in page
     assert "is not a stage of this process" not in signed_in("ana@example.com").get("/deals?stage=qualifying").get_data(
         as_text=True
+    )
+
+
+def test_the_pipeline_names_the_deals_only_evidence_too_old_holds_back(signed_in: Callable[[str], FlaskClient]) -> None:
+    """ "Deals held back only by evidence too old: 1 … To confirm again on this deal: pain-confirmed" never named the
+    deal: it is named, a link to its page, where the audit names a row by its line."""
+    rep = signed_in("ana@example.com")
+    old = (TODAY - dt.timedelta(days=100)).isoformat()  # pain-confirmed counts for 90 days
+    held = new_deal(rep, "Stale <pain>")
+    check(rep, held, {**SECOND, "pain-confirmed.date": old})
+    check(rep, new_deal(rep, "Fresh"), SECOND)
+    page = signed_in("manager@example.com").get("/pipeline").get_data(as_text=True)
+    said = page[page.index('<p id="held-by-age">') : page.index("</p>", page.index('<p id="held-by-age">'))]
+    assert said.startswith('<p id="held-by-age">Deals held back only by evidence too old: 1 (50.0% of the deals')
+    assert said.endswith(
+        f'To confirm again on this deal: pain-confirmed. The deal: <a href="/deals/{held}">Stale &lt;pain&gt;</a>.'
     )
 
 

@@ -82,7 +82,7 @@ def test_an_address_in_the_evidence_is_a_link_the_manager_can_follow(signed_in: 
         (
             "Reply email from the CFO",
             OLD,
-            "expired on " + (dt.date.fromisoformat(OLD) + dt.timedelta(days=90)).isoformat(),
+            "counted until " + (dt.date.fromisoformat(OLD) + dt.timedelta(days=90)).isoformat(),
         ),
     ],
 )
@@ -111,7 +111,7 @@ def test_a_problems_reason_is_said_once_at_the_top_of_the_deal_page(signed_in: C
     assert page.count("Dated 1990-01-01, ") == 1 and "Dated 1990-01-01, " in problems
     assert "has gone stale" not in page
     next_steps = page[page.index('id="next-title"') : page.index("</section>", page.index('id="next-title"'))]
-    assert "Too old (" in next_steps and "expired on 1990-04-01" in _answer_block(page, "pain-confirmed")
+    assert "Too old (" in next_steps and "Counted until 1990-04-01." in _answer_block(page, "pain-confirmed")
     # An answer that counts still says why, and a step that is no problem what is missing.
     assert "The customer has not done this yet." in next_steps
 

@@ -118,6 +118,25 @@ def test_names_in_the_deals_table_break_between_words(browser: Any, base_url: st
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_names_in_the_pipelines_deals_ahead_break_between_words(
+    browser: Any, base_url: str, viewport: dict[str, int]
+) -> None:
+    """At 1280 px the Owner column of "Deals ahead" broke "Bø Ærenlun|d" mid-word: its cells may break anywhere,
+    so the table squeezed them to a letter's width beside the customer's next steps."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    _sign_in(page, base_url, "lee@example.com", "manager")
+    page.goto(f"{base_url}/pipeline")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"pipeline-ahead-{viewport['width']}.png"), full_page=True)
+    names = page.locator("#ahead tbody td.name")
+    assert names.count() == 6  # each deal's name and owner
+    assert [name.evaluate(MID_WORD_BREAKS) for name in names.all()] == [[]] * 6
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
 def test_evidence_is_shown_with_the_lines_it_was_typed_in(
     browser: Any, base_url: str, viewport: dict[str, int]
 ) -> None:
