@@ -252,7 +252,10 @@ def test_the_crm_block_takes_status_values_lost_stages_encoding_and_owners() -> 
     ("block", "message"),
     [
         ({"encoding": "klingon"}, "'klingon' is not an encoding; write one such as utf-8"),
-        ({"owners": {"005": "not an email"}}, "String should match pattern"),
+        (
+            {"owners": {"005": "not an email"}},
+            "'not an email' is not an email address; type one address like ana@example.com",
+        ),
         ({"status_values": {"closed": ["x"]}}, "Extra inputs are not permitted"),
     ],
 )
