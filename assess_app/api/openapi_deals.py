@@ -291,7 +291,8 @@ _IDEMPOTENCY_KEY = {
 }
 _ETAG = {
     "schema": {"type": "string"},
-    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too): "
+    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too), "
+    "ending in -gzip when the answer is gzip-compressed (another representation, another tag): "
     "send it in If-None-Match to read the deal only if it changed, and in PATCH's If-Match to change it only if not.",
 }
 _CLOSING = {
@@ -655,8 +656,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "required": False,
                         "schema": {"type": "string"},
                         "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
-                        "change: the change is made only if the deal shows the same now (else 412); * matches "
-                        "any. Left out: the change is made whatever changed since.",
+                        "change, compressed or not: the change is made only if the deal shows the same now (else "
+                        "412); * matches any. Left out: the change is made whatever changed since.",
                     },
                 ],
                 "requestBody": {
