@@ -15,7 +15,7 @@ from assess_app.pipeline import bp
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
-from deal_records.models import Check, Deal, OutcomeEvent, User
+from deal_records.models import Check, Deal, DealChange, OutcomeEvent, User
 from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, deals_without_currency, summing_currency
@@ -38,7 +38,8 @@ _cache: dict[tuple[object, ...], Totals] = {}
 def pipeline_totals(
     store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None, today: dt.date | None = None
 ) -> Totals:
-    """The totals of every saved deal as of a date (remembered until a deal or check is added).
+    """The totals of every saved deal as of a date (remembered until a deal, check or outcome is added, or a deal's
+    details change: a rename or a move to another owner adds no check, and the totals name deals and owners).
 
     A day before `today` (default: the server's today) is the pipeline as it stood at its end: the deals
     made by then, as their latest check by then left them, and the deals closed by then (their close date).
@@ -51,6 +52,7 @@ def pipeline_totals(
                 select(func.max(Deal.id)).scalar_subquery(),
                 select(func.count(Deal.id)).scalar_subquery(),
                 select(func.max(OutcomeEvent.id)).scalar_subquery(),  # a deal closed or reopened
+                select(func.max(DealChange.id)).scalar_subquery(),  # a deal renamed or moved
             )
         ).one()
         key = (store.url, loaded.sha256, as_of, past, owner, *version)
