@@ -286,7 +286,8 @@ _IDEMPOTENCY_KEY = {
     "description": "Send a new key (a UUID) per write and the same key when retrying it: a repeat with the same key and body "
     "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
     "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
-    "the same key with another body is 422.",
+    "the same key with another body is 422. A repeated confirmation request answers with the first one's link (kept "
+    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 _ETAG = {
@@ -857,7 +858,9 @@ def confirmation_paths() -> dict[str, Any]:
                     "403": _NOT_OWNER,
                     "404": _NOT_FOUND,
                     "409": _errors(
-                        "The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know."
+                        "The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know. "
+                        "Or (loc: Idempotency-Key) a repeat of a request still being answered (send it again in a moment), or "
+                        "made before the app's secret key changed (its Location given: withdraw it and ask again)."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,
