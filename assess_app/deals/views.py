@@ -638,10 +638,17 @@ def show_check(deal_id: int, number: int) -> str:
     )
 
 
+OUTCOME_RECORDED = "/deals/{deal_id}?outcome=recorded#outcome"  # where a recorded outcome (or its repeat) goes
+
+
 @bp.post("/deals/<int:deal_id>/outcome")
 @login_required
+@idempotent_form
 def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
-    """Close the deal won or lost, or reopen it (the owner or a manager); on a problem the page comes back with the form as typed."""
+    """Close the deal won or lost, or reopen it (the owner or a manager); on a problem the page comes back with the form as typed.
+
+    The form posted again with its key (a double click, a reload) goes where the first went, recording nothing.
+    """
     user = signed_in_user()
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
@@ -654,6 +661,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None
             record_outcome(db, caller, stored, change, "form")
+            keep(db, 303, "", OUTCOME_RECORDED.format(deal_id=deal_id))
     except InvalidInput as invalid:
         errors = _by_field(invalid, "outcome")
         if values["outcome"].lower() == "won" and not values["amount"] and deal.amount is None:
@@ -668,7 +676,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
         closing = _closing(user, deal, values, errors)
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, closing=closing)
     log.info("deal %s: outcome %s recorded by user %s", deal_id, change.outcome.value, user.id)
-    return redirect(f"/deals/{deal_id}?outcome=recorded#outcome", 303)
+    return redirect(OUTCOME_RECORDED.format(deal_id=deal_id), 303)
 
 
 @bp.post("/deals/<int:deal_id>/details")

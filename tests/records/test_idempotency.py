@@ -265,6 +265,37 @@ def test_a_resubmitted_check_form_records_once(
     assert _count(sessions, Check) == 1
 
 
+def _outcome_key(client: FlaskClient, deal_id: int) -> str:
+    """The idempotency key of the deal page's outcome form (closing or reopening)."""
+    page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    form = page.split(f'action="/deals/{deal_id}/outcome"', 1)[1].split("</form>", 1)[0]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form)
+    assert key is not None, form
+    return key.group(1)
+
+
+@pytest.mark.parametrize(
+    "fields", [{"outcome": "lost", "reason": "No budget"}, {"outcome": "won", "amount": "90000"}], ids=["lost", "won"]
+)
+def test_a_double_clicked_outcome_form_records_once_and_so_does_its_reopen_form(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session], fields: dict[str, str]
+) -> None:
+    """A double click on "Record the outcome" answered 422 "closed lost … reopen it first" for the second click."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    close = {"csrf_token": token, "idempotency_key": _outcome_key(rep, deal_id), "date": DAY, **fields}
+    _sent_twice(rep, f"/deals/{deal_id}/outcome", close)
+    reopen = {"csrf_token": token, "idempotency_key": _outcome_key(rep, deal_id), "outcome": "open", "reason": "Back"}
+    assert reopen["idempotency_key"] != close["idempotency_key"]
+    _sent_twice(rep, f"/deals/{deal_id}/outcome", reopen)
+    with sessions() as db:
+        assert [event.outcome for event in db.scalars(select(OutcomeEvent).order_by(OutcomeEvent.id))] == [
+            fields["outcome"],
+            "open",
+        ]
+
+
 def test_a_resubmitted_new_deal_form_creates_one_deal(
     signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
 ) -> None:
