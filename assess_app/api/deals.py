@@ -23,13 +23,13 @@ from sqlalchemy.orm import Session
 from assess_app.api import bp
 from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
 from assess_app.api.paging import cursor_after, next_link, read_cursor
-from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
 from assess_app.compress import names_representation
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.idempotent import idempotent_api, keep
+from assess_app.query import needs_token, takes_query
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user, token_wait
 from deal_records.confirmations import BUYER_SOURCE, deal_requests

@@ -24,6 +24,7 @@ from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warnings
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
+from assess_app.query import takes_query
 from assess_app.records import is_unavailable, records
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
@@ -81,6 +82,7 @@ log = logging.getLogger("assess_app")
 
 @bp.get("/deals")
 @login_required
+@takes_query("owner", "stage", "closed", "page")
 def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     """My deals; a manager's: everyone's, filtered by owner and CRM stage."""
     refused = page_problem(request.args.get("page"))
@@ -422,6 +424,7 @@ def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any], list[dict[
 
 @bp.get("/deals/<int:deal_id>")
 @login_required
+@takes_query("saved", "details", "outcome", "asked", "withdrawn")  # the notices of what was just done
 def show(deal_id: int) -> tuple[str, int]:
     """The deal's verdict today, the buyer's word, the form pre-filled with its latest answers, and its timeline."""
     user = signed_in_user()

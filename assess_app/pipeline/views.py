@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from assess_app.current import current_process
 from assess_app.errors import bad_request
 from assess_app.pipeline import bp
+from assess_app.query import takes_query
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
@@ -107,6 +108,7 @@ def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
 
 @bp.get("/pipeline")
 @login_required
+@takes_query("as_of")
 def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     """The team's verified forecast (managers only), as of today or ?as_of=YYYY-MM-DD."""
     user = signed_in_user()
