@@ -3,6 +3,13 @@
 The playbook's Material bundle and search index are text that shrinks to a fifth; on a
 phone connection that is most of a page's load time. Static files are compressed once per
 version (keyed by their ETag); generated answers each time.
+
+A compressed answer is another representation of the same content (RFC 9110 §8.4), so its
+strong ETag is another one: the plain tag with `-gzip` added (§8.8.3: different representations
+get different strong validators). A weak tag would not do: If-Match compares strongly (§13.1.1),
+so a client that sent back the weak tag of a compressed answer could never change what it read.
+`representation_tags` gives a content's tags in every coding, for If-Match; a GET whose
+If-None-Match names the compressed tag is 304 here, whatever view answered it.
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ from __future__ import annotations
 import gzip
 
 from flask import Flask, Response, request
+from werkzeug.datastructures import ETags
 
 COMPRESSIBLE = frozenset(
     {
@@ -28,6 +36,8 @@ MIN_BYTES = 1024  # below this, the gzip header and a round of work gain nothing
 LEVEL = 6
 
 
+CODED_SUFFIX = "-gzip"  # the tag of the gzip representation is the plain one's with this added
+
 _FILES: dict[str, bytes] = {}  # ETag -> compressed bytes; a file's ETag changes with its content
 _MAX_FILES = 512
 
@@ -39,6 +49,16 @@ def _compressed_file(etag: str, data: bytes) -> bytes:
             _FILES.clear()  # old versions of rebuilt files
         packed = _FILES[etag] = gzip.compress(data, compresslevel=LEVEL, mtime=0)
     return packed
+
+
+def representation_tags(tag: str) -> tuple[str, str]:
+    """The strong tags (unquoted) the app gives one content: sent as it is, and gzip-compressed."""
+    return tag, f"{tag}{CODED_SUFFIX}"
+
+
+def names_representation(tags: ETags, tag: str) -> bool:
+    """Whether If-Match's tags name the content of `tag` in any coding, comparing strongly (`*` names any)."""
+    return any(tags.contains(each) for each in representation_tags(tag))
 
 
 def _wants_gzip(response: Response) -> bool:
@@ -78,11 +98,17 @@ def compress(response: Response) -> Response:
         response.set_data(data)
         return response
     etag, weak = response.get_etag()
+    if etag is not None:
+        coded = representation_tags(etag)[1]
+        response.set_etag(coded, weak=bool(weak))
+        if request.if_none_match.contains_weak(coded):
+            # The view compared If-None-Match with the plain tag; the client holds the compressed one.
+            response.set_data(b"")
+            response.status_code = 304
+            return response
     packed = _compressed_file(etag, data) if etag else gzip.compress(data, compresslevel=LEVEL, mtime=0)
     response.set_data(packed)
     response.headers["Content-Encoding"] = "gzip"
-    if etag and not weak:
-        response.set_etag(etag, weak=True)  # the same content in another encoding
     return response
 
 

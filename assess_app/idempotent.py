@@ -4,7 +4,8 @@ A POST that creates something runs under `idempotent_api` (API) or `idempotent_f
 (forms). A repeat of a key the user already used answers from the stored answer and
 creates nothing; the first use stores the key with its answer through `keep` inside the
 write's own transaction (deal_records.idempotency), so the key and the record are kept
-together or not at all.
+together or not at all. An answer made after that transaction and holding a secret (a buyer's
+link) replaces the kept one through `keep_sealed`, sealed with the app's secret key.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec
 
-from flask import Flask, Response, g, redirect, request
+from flask import Flask, Response, current_app, g, redirect, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
@@ -30,8 +31,13 @@ from deal_records.idempotency import (
     check_key,
     fingerprint,
     forget_expired,
+    forget_key,
+    is_sealed,
     keep_answer,
+    replace_answer,
+    seal,
     stored_answer,
+    unseal,
 )
 
 HEADER = "Idempotency-Key"
@@ -52,6 +58,30 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
     forget_expired(db, keyed.user_id, keyed.key)
     keep_answer(db, keyed, status, body, location)
     g.setdefault(_KEPT, True)
+
+
+def keep_sealed(status: int, body: str, location: str | None) -> None:
+    """Replace the answer kept with the request's key (if it has one) by its final answer, sealed with the app's
+    secret key: for an answer made after the write's transaction that holds a secret (a buyer's link)."""
+    keyed: KeyedRequest | None = g.get(_KEYED)
+    if keyed is None or not g.get(_KEPT):
+        return
+    with records().writing() as db:
+        replace_answer(db, keyed, status, seal(current_app.secret_key or "", body), location)
+
+
+def forget_kept() -> None:
+    """Forget the request's key when the write it named was undone after its transaction: a repeat makes it anew."""
+    keyed: KeyedRequest | None = g.get(_KEYED)
+    if keyed is None or not g.get(_KEPT):
+        return
+    with records().writing() as db:
+        forget_key(db, keyed)
+
+
+def _app_secrets() -> tuple[str | bytes, ...]:
+    """The app's secret key, then the older ones it still accepts (SECRET_KEY_FALLBACKS)."""
+    return (current_app.secret_key or "", *(current_app.config.get("SECRET_KEY_FALLBACKS") or ()))
 
 
 def canonical_body(raw: bytes) -> bytes:
@@ -81,11 +111,29 @@ def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
                 }
             ],
         )
-    response = Response(stored.body, status=stored.status, mimetype="application/json")
+    body = stored.body
+    if is_sealed(body):
+        opened = unseal(_app_secrets(), body)
+        if opened is None:
+            return _unsealable(stored)
+        body = opened
+    response = Response(body, status=stored.status, mimetype="application/json")
     if stored.location:
         response.headers["Location"] = stored.location
     response.headers[REPLAYED_HEADER] = "true"
     return response
+
+
+def _unsealable(stored: StoredAnswer) -> ApiAnswer:
+    """409 for a repeat whose sealed answer no secret key the app has opens: where the request made is, what to do."""
+    message = (
+        "this request was made (the confirmation request at Location), but its link cannot be given again: "
+        "the app's secret key (PLAYBOOK_SECRET_KEY) changed since; withdraw that request (POST its address + "
+        "/revoke) and ask again with a new Idempotency-Key"
+    )
+    response, status = api_errors(409, [{"loc": HEADER, "message": message}])
+    response.headers["Location"] = stored.location or ""
+    return response, status
 
 
 def idempotent_api(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:

@@ -6,21 +6,33 @@ a repeat from the same user within `KEY_LIFETIME` gets that answer back; the sam
 a different request is refused. Two workers getting the same new key at once both try to
 insert it: the database's unique (user, key) constraint lets one commit, the other rolls
 back (with its record) and answers as the first.
+
+An answer that holds a secret (a buyer's link, whose token is otherwise stored hashed only) is
+kept sealed: encrypted and authenticated with a key derived from the app's secret key, so the
+database alone never gives the link away; a repeat within KEY_LIFETIME opens it again.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from deal_records.models import IdempotencyKey, utc_now
 
 KEY_LIFETIME = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
+SEALED_PREFIX = "sealed-v1:"
+_NONCE_BYTES = 16
+_TAG_BYTES = 32
 
 
 class BadKey(ValueError):
@@ -103,3 +115,66 @@ def keep_answer(db: Session, keyed: KeyedRequest, status: int, body: str, locati
         )
     )
     db.flush()
+
+
+def replace_answer(db: Session, keyed: KeyedRequest, status: int, body: str, location: str | None) -> None:
+    """Put the final answer in place of the one kept with the key (the write was answered after its transaction)."""
+    db.execute(
+        update(IdempotencyKey)
+        .where(IdempotencyKey.user_id == keyed.user_id, IdempotencyKey.key == keyed.key)
+        .values(status=status, body=body, location=location)
+    )
+
+
+def forget_key(db: Session, keyed: KeyedRequest) -> None:
+    """Delete the key, whatever its age: the write it named was undone, so a repeat makes it anew."""
+    db.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == keyed.user_id, IdempotencyKey.key == keyed.key))
+
+
+def _keys(secret: str | bytes) -> tuple[bytes, bytes]:
+    """The encryption and authentication keys of a secret: each derived for this use only."""
+    raw = secret.encode() if isinstance(secret, str) else secret
+    encrypt, authenticate = (
+        hmac.new(raw, f"playbook idempotent answer: {use}".encode(), hashlib.sha256).digest()
+        for use in ("encrypt", "authenticate")
+    )
+    return encrypt, authenticate
+
+
+def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
+    """HMAC-SHA256 in counter mode: a pseudo-random pad as long as the text, never the same for two nonces."""
+    blocks = (hmac.new(key, nonce + n.to_bytes(8, "big"), hashlib.sha256).digest() for n in range(length // 32 + 1))
+    return b"".join(blocks)[:length]
+
+
+def seal(secret: str | bytes, text: str) -> str:
+    """The text encrypted and authenticated (encrypt-then-MAC) with keys derived from `secret`, as ASCII."""
+    encrypt, authenticate = _keys(secret)
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    plain = text.encode()
+    cipher = bytes(a ^ b for a, b in zip(plain, _keystream(encrypt, nonce, len(plain)), strict=True))
+    tag = hmac.new(authenticate, nonce + cipher, hashlib.sha256).digest()
+    return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + cipher + tag).decode()
+
+
+def is_sealed(body: str) -> bool:
+    """Whether a kept answer was sealed."""
+    return body.startswith(SEALED_PREFIX)
+
+
+def unseal(secrets_to_try: Iterable[str | bytes], sealed: str) -> str | None:
+    """The text sealed with one of these secrets (the current one first, then older ones), or None when none of
+    them sealed it (the secret changed since) or it was altered."""
+    try:
+        packed = base64.urlsafe_b64decode(sealed.removeprefix(SEALED_PREFIX))
+    except (binascii.Error, ValueError):
+        return None
+    if len(packed) < _NONCE_BYTES + _TAG_BYTES:
+        return None
+    nonce, cipher, tag = packed[:_NONCE_BYTES], packed[_NONCE_BYTES:-_TAG_BYTES], packed[-_TAG_BYTES:]
+    for secret in secrets_to_try:
+        encrypt, authenticate = _keys(secret)
+        if hmac.compare_digest(tag, hmac.new(authenticate, nonce + cipher, hashlib.sha256).digest()):
+            pad = _keystream(encrypt, nonce, len(cipher))
+            return bytes(a ^ b for a, b in zip(cipher, pad, strict=True)).decode()
+    return None

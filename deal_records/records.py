@@ -346,14 +346,43 @@ def record_check(
     without an answer is unanswered. The buyer's answers on the latest check stand whatever a rep sends
     (only the buyer changes them, through a new link); `buyer` is (name, email) when the buyer made the check.
     """
-    now = utc_now()
-    today = today or now.date()
+    following = _following_check(session, deal, loaded, given, keep_left_out)
+    return _save_check(session, deal, loaded, following, source, checked_by, today, note, buyer)
+
+
+def record_check_if_changed(
+    session: Session, deal: Deal, loaded: LoadedProcess, given: DealInput, source: str, note: str | None = None
+) -> Check | None:
+    """record_check (by no user), unless the check would store what the deal's latest check stores: the same answers
+    (evidence and dates included), CRM stage, amount, currency and segment. Then None, and nothing is added: an
+    import of an unchanged row leaves the deal's history as it was."""
+    following = _following_check(session, deal, loaded, given, keep_left_out=False)
+    if following.unchanged:
+        return None
+    return _save_check(session, deal, loaded, following, source, None, note=note)
+
+
+@dataclass(frozen=True)
+class _Following:
+    """What a deal's next check stores: its answers as stored, the deal as assessed, and whether its latest check
+    stores the same."""
+
+    stored: dict[str, object]
+    answers: DealInput
+    unchanged: bool
+
+
+def _following_check(
+    session: Session, deal: Deal, loaded: LoadedProcess, given: DealInput, keep_left_out: bool
+) -> _Following:
+    """The answers of the deal's next check: what is given, over what stands of its latest (see record_check)."""
     # Lock the deal first (a no-op on SQLite, whose writers already go one at a time): two checks
     # saved at once must not both start from the same latest answers and lose one's buyer answers.
     latest_id = session.scalar(select(Deal.latest_check_id).where(Deal.id == deal.id).with_for_update())
-    previous = session.scalar(select(Check.answers).where(Check.id == latest_id)) if latest_id else None
+    latest = session.get(Check, latest_id) if latest_id else None
+    previous = with_current_ids(latest.answers, loaded.process) if latest is not None else {}
     stored = answers_json(given.answers)
-    for milestone_id, item in with_current_ids(previous or {}, loaded.process).items():
+    for milestone_id, item in previous.items():
         new = given.answers.get(milestone_id)
         buyers_stands = isinstance(item, Mapping) and "buyer" in item and (new is None or new.buyer is None)
         if buyers_stands or (keep_left_out and new is None):
@@ -370,6 +399,25 @@ def record_check(
     )
     if answers.claimed_stage is not None:  # by its id now; None when the process dropped that stage
         answers = dataclasses.replace(answers, claimed_stage=loaded.process.current_stage_id(answers.claimed_stage))
+    unchanged = latest is not None and _keeps(latest, stored, answers, loaded, previous)
+    return _Following(stored, answers, unchanged)
+
+
+def _save_check(
+    session: Session,
+    deal: Deal,
+    loaded: LoadedProcess,
+    following: _Following,
+    source: str,
+    checked_by: User | None,
+    today: dt.date | None = None,
+    note: str | None = None,
+    buyer: tuple[str, str] | None = None,
+) -> Check:
+    """Append the check, with the verdict of its answers on the day, and make it the deal's latest."""
+    now = utc_now()
+    today = today or now.date()
+    stored, answers = following.stored, following.answers
     assessment = assess(loaded.process, answers, today)
     valid_from, valid_until = verdict_window(loaded.process, answers.answers, today)
     check = Check(
@@ -413,6 +461,24 @@ def record_check(
     )
     session.refresh(deal)
     return check
+
+
+def _keeps(
+    latest: Check,
+    stored: Mapping[str, object],
+    answers: DealInput,
+    loaded: LoadedProcess,
+    previous: Mapping[str, object],
+) -> bool:
+    """Whether a check storing these answers would store what the latest check does (its stage by its id now)."""
+    stage = loaded.process.current_stage_id(latest.claimed_stage) if latest.claimed_stage is not None else None
+    return (dict(stored), answers.claimed_stage, answers.amount, answers.currency, answers.segment) == (
+        dict(previous),
+        stage,
+        latest.amount,
+        latest.currency,
+        latest.segment,
+    )
 
 
 def _open_with_amount() -> list[Any]:

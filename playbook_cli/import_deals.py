@@ -479,6 +479,7 @@ class Counts:
 
     created: int = 0
     checked_again: int = 0
+    unchanged: int = 0  # rows of saved deals whose check would change nothing: none was added
     closed: dict[str, int] = field(default_factory=dict)
     already_closed: int = 0
     kept: list[tuple[int, str]] = field(default_factory=list)  # (line, milestone) whose answer stays the buyer's
@@ -490,6 +491,7 @@ class Counts:
         """Count what another row's import did too."""
         self.created += other.created
         self.checked_again += other.checked_again
+        self.unchanged += other.unchanged
         for outcome, count in other.closed.items():
             self.closed[outcome] = self.closed.get(outcome, 0) + count
         self.already_closed += other.already_closed
@@ -647,11 +649,12 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
     from sqlalchemy import select
 
     from deal_records.models import Deal
-    from deal_records.records import create_deal, parse_new_deal, record_check, standing_buyer_answers
+    from deal_records.records import create_deal, parse_new_deal, record_check_if_changed, standing_buyer_answers
     from pipeline_audit.rows import ClosedDeal
 
     note = f"imported from {path.name}, line {row.line}" + (f" (CRM owner: {row.crm_owner})" if row.crm_owner else "")
     deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
+    saved = deal is not None
     if deal is None:
         new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
         deal = create_deal(db, owner.user, new)
@@ -661,7 +664,6 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
     else:
         _update_saved(db, deal, row, owner, counts)
         if not isinstance(row.deal, ClosedDeal):
-            counts.checked_again += 1
             counts.kept += [
                 (row.line, milestone_id)
                 for milestone_id in standing_buyer_answers(db, deal)
@@ -670,8 +672,10 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
     if isinstance(row.deal, ClosedDeal):
         assert row.change is not None  # _row validated the outcome of every closed row
         _close(db, deal, row.change, counts)
-    else:
-        record_check(db, deal, loaded, row.deal, "import", None, note=note)
+    elif record_check_if_changed(db, deal, loaded, row.deal, "import", note=note) is None:
+        counts.unchanged += 1  # a nightly import of the same export leaves each deal's history as it was
+    elif saved:
+        counts.checked_again += 1
 
 
 def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Counts) -> None:
@@ -739,6 +743,7 @@ def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:
     print(
         f"imported {plural(len(rows), 'row')} from {path}: {plural(counts.created, 'new deal')}, "
         f"{plural(counts.checked_again, 'check')} of deals already saved (matched by crm_id)"
+        + (f", {counts.unchanged} unchanged" if counts.unchanged else "")
         + (
             f", {closed} closed ({', '.join(f'{kind}: {count}' for kind, count in sorted(counts.closed.items()))})"
             if closed

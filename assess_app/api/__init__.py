@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from assess_app.api.query import refuse_unknown_query
+from assess_app.query import refuse_unknown_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(refuse_unknown_query)

@@ -2,7 +2,9 @@
 
 Only the deal's owner asks and withdraws (a manager reads: 403); a deal the caller may not see
 is 404, like everywhere in the deals API. The link's token is in the 201 answer only: it is
-never logged, and the list shows requests without it.
+never logged, and the list shows requests without it. A repeat of the request's Idempotency-Key
+answers as the first did, link included: that answer is kept sealed with the app's secret key
+(assess_app.idempotent.keep_sealed), never in clear.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from assess_app.api.deals import (
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
 from assess_app.current import current_process
 from assess_app.errors import api_errors
-from assess_app.idempotent import idempotent_api, keep
+from assess_app.idempotent import forget_kept, idempotent_api, keep, keep_sealed
 from assess_app.records import records
 from assess_app.signed_in import signed_in_user
 from deal_records.confirmations import revoke_request
@@ -106,26 +108,38 @@ def ask(deal_id: int) -> ApiAnswer:
         if not isinstance(data, Mapping):
             parse_new_request(data, current_process().process)  # raises, saying what a request is
         assert isinstance(data, Mapping)
-        asked = ask_buyer(user, deal_id, data, _keep_without_link)
+        asked = ask_buyer(user, deal_id, data, _keep_while_answering)
     except InvalidInput as invalid:
         return invalid_body(invalid)
     except DealNotFound:
         return not_found()
     except RecordError as error:
         return _refused(error)
+    except Exception:
+        forget_kept()  # the request was undone (its link must not outlive it): a retry asks anew
+        raise
     with records().reading() as db:
         row = db.get(RequestRow, asked.request_id)
         assert row is not None
         body = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
     response = api_json(body, 201)
-    response.headers["Location"] = _location(deal_id, asked.request_id)
+    location = _location(deal_id, asked.request_id)
+    response.headers["Location"] = location
+    keep_sealed(201, response.get_data(as_text=True), location)
     return response
 
 
-def _keep_without_link(db: Session, row: RequestRow) -> None:
-    """Keep the answer for a repeat of the request's Idempotency-Key, without the link: its token is stored hashed only."""
+def _keep_while_answering(db: Session, row: RequestRow) -> None:
+    """Keep the Idempotency-Key with the request: a repeat while the link is made and its email sent is told to
+    retry (the answer, link included, replaces this one when made)."""
     db.flush()
-    keep(db, 201, dump_json({**request_summary(row), "url": None, "email": None}), _location(row.deal_id, row.id))
+    message = (
+        "the first request with this Idempotency-Key is still being answered (its link made, its email sent): "
+        "send it again in a moment to get its answer"
+    )
+    keep(
+        db, 409, dump_json({"errors": [{"loc": "Idempotency-Key", "message": message}]}), _location(row.deal_id, row.id)
+    )
 
 
 @bp.get("/deals/<int(signed=True):deal_id>/confirmations")

@@ -23,12 +23,13 @@ from sqlalchemy.orm import Session
 from assess_app.api import bp
 from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
 from assess_app.api.paging import cursor_after, next_link, read_cursor
-from assess_app.api.query import needs_token, takes_query
 from assess_app.asking import request_summary
+from assess_app.compress import names_representation
 from assess_app.current import current_process
 from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.idempotent import idempotent_api, keep
+from assess_app.query import needs_token, takes_query
 from assess_app.records import records
 from assess_app.signed_in import current_user, signed_in_user, token_wait
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
@@ -459,12 +460,13 @@ def etag_of(text: str) -> str:
 
 
 def _changed_since_read(db: Session, loaded: LoadedProcess, deal: Deal) -> ApiAnswer | None:
-    """412 when If-Match names no tag of the deal as GET /api/deals/{id} shows it now (`*` names any)."""
+    """412 when If-Match names no tag of the deal as GET /api/deals/{id} shows it now, plain or compressed (`*`
+    names any)."""
     if "If-Match" not in request.headers:
         return None
     db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())  # no change between the test and ours
     tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
-    if request.if_match.contains(tag):
+    if names_representation(request.if_match, tag):
         return None
     message = (
         f'the deal changed since you read it (If-Match names none of its ETag "{tag}"); nothing was changed: '

@@ -260,7 +260,7 @@ OTHER_HOST = "with PLAYBOOK_BASE_URL set, a request naming another host (`loc` i
 
 
 def refusing_unknown_queries(paths: dict[str, Any]) -> dict[str, Any]:
-    """The paths, each operation's 400 saying it answers an unknown query parameter (assess_app.api.query) and a
+    """The paths, each operation's 400 saying it answers an unknown query parameter (assess_app.query) and a
     request for another host (assess_app.hosts) too."""
     for operations in paths.values():
         for operation in operations.values():

@@ -286,12 +286,14 @@ _IDEMPOTENCY_KEY = {
     "description": "Send a new key (a UUID) per write and the same key when retrying it: a repeat with the same key and body "
     "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
     "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
-    "the same key with another body is 422.",
+    "the same key with another body is 422. A repeated confirmation request answers with the first one's link (kept "
+    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 _ETAG = {
     "schema": {"type": "string"},
-    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too): "
+    "description": "A strong entity tag of exactly what the answer shows (its verdict as of today or as_of too), "
+    "ending in -gzip when the answer is gzip-compressed (another representation, another tag): "
     "send it in If-None-Match to read the deal only if it changed, and in PATCH's If-Match to change it only if not.",
 }
 _CLOSING = {
@@ -655,8 +657,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "required": False,
                         "schema": {"type": "string"},
                         "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
-                        "change: the change is made only if the deal shows the same now (else 412); * matches "
-                        "any. Left out: the change is made whatever changed since.",
+                        "change, compressed or not: the change is made only if the deal shows the same now (else "
+                        "412); * matches any. Left out: the change is made whatever changed since.",
                     },
                 ],
                 "requestBody": {
@@ -856,7 +858,9 @@ def confirmation_paths() -> dict[str, Any]:
                     "403": _NOT_OWNER,
                     "404": _NOT_FOUND,
                     "409": _errors(
-                        "The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know."
+                        "The process names no company (add 'company:' to process.yaml): a buyer is only asked by a company they know. "
+                        "Or (loc: Idempotency-Key) a repeat of a request still being answered (send it again in a moment), or "
+                        "made before the app's secret key changed (its Location given: withdraw it and ask again)."
                     ),
                     "413": _TOO_LARGE,
                     "415": _NOT_JSON,

@@ -24,6 +24,7 @@ from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warnings
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
+from assess_app.query import takes_query
 from assess_app.records import is_unavailable, records
 from assess_app.signed_in import login_required, signed_in_user
 from deal_records.confirmations import deal_requests, revoke_request
@@ -81,6 +82,7 @@ log = logging.getLogger("assess_app")
 
 @bp.get("/deals")
 @login_required
+@takes_query("owner", "stage", "closed", "page")
 def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
     """My deals; a manager's: everyone's, filtered by owner and CRM stage."""
     refused = page_problem(request.args.get("page"))
@@ -422,6 +424,7 @@ def _visible_deal(user: User, deal_id: int) -> tuple[Deal, list[Any], list[dict[
 
 @bp.get("/deals/<int:deal_id>")
 @login_required
+@takes_query("saved", "details", "outcome", "asked", "withdrawn")  # the notices of what was just done
 def show(deal_id: int) -> tuple[str, int]:
     """The deal's verdict today, the buyer's word, the form pre-filled with its latest answers, and its timeline."""
     user = signed_in_user()
@@ -638,10 +641,17 @@ def show_check(deal_id: int, number: int) -> str:
     )
 
 
+OUTCOME_RECORDED = "/deals/{deal_id}?outcome=recorded#outcome"  # where a recorded outcome (or its repeat) goes
+
+
 @bp.post("/deals/<int:deal_id>/outcome")
 @login_required
+@idempotent_form
 def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
-    """Close the deal won or lost, or reopen it (the owner or a manager); on a problem the page comes back with the form as typed."""
+    """Close the deal won or lost, or reopen it (the owner or a manager); on a problem the page comes back with the form as typed.
+
+    The form posted again with its key (a double click, a reload) goes where the first went, recording nothing.
+    """
     user = signed_in_user()
     loaded = current_process()
     deal, checks, requests = _visible_deal(user, deal_id)
@@ -654,6 +664,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
             stored, caller = db.get(Deal, deal_id), db.get(User, user.id)
             assert stored is not None and caller is not None
             record_outcome(db, caller, stored, change, "form")
+            keep(db, 303, "", OUTCOME_RECORDED.format(deal_id=deal_id))
     except InvalidInput as invalid:
         errors = _by_field(invalid, "outcome")
         if values["outcome"].lower() == "won" and not values["amount"] and deal.amount is None:
@@ -668,7 +679,7 @@ def outcome(deal_id: int) -> tuple[str, int] | BaseResponse:
         closing = _closing(user, deal, values, errors)
         return _deal_page(loaded, user, deal, checks, requests, form, [], UNPROCESSABLE, closing=closing)
     log.info("deal %s: outcome %s recorded by user %s", deal_id, change.outcome.value, user.id)
-    return redirect(f"/deals/{deal_id}?outcome=recorded#outcome", 303)
+    return redirect(OUTCOME_RECORDED.format(deal_id=deal_id), 303)
 
 
 @bp.post("/deals/<int:deal_id>/details")

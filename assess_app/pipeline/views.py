@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 from assess_app.current import current_process
 from assess_app.errors import bad_request
 from assess_app.pipeline import bp
+from assess_app.query import takes_query
 from assess_app.records import Records, records
 from assess_app.security import content_security_policy
 from assess_app.signed_in import login_required, signed_in_user
-from deal_records.models import Check, Deal, OutcomeEvent, User
+from deal_records.models import Check, Deal, DealChange, OutcomeEvent, User
 from deal_records.outcomes import saved_outcomes
 from deal_records.pipeline import saved_verdict_groups
 from deal_records.records import deal_currencies, summing_currency
@@ -38,7 +39,8 @@ _cache: dict[tuple[object, ...], Totals] = {}
 def pipeline_totals(
     store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None, today: dt.date | None = None
 ) -> Totals:
-    """The totals of every saved deal as of a date (remembered until a deal or check is added).
+    """The totals of every saved deal as of a date (remembered until a deal, check or outcome is added, or a deal's
+    details change: a rename or a move to another owner adds no check, and the totals name deals and owners).
 
     A day before `today` (default: the server's today) is the pipeline as it stood at its end: the deals
     made by then, as their latest check by then left them, and the deals closed by then (their close date).
@@ -51,6 +53,7 @@ def pipeline_totals(
                 select(func.max(Deal.id)).scalar_subquery(),
                 select(func.count(Deal.id)).scalar_subquery(),
                 select(func.max(OutcomeEvent.id)).scalar_subquery(),  # a deal closed or reopened
+                select(func.max(DealChange.id)).scalar_subquery(),  # a deal renamed or moved
             )
         ).one()
         key = (store.url, loaded.sha256, as_of, past, owner, *version)
@@ -108,6 +111,7 @@ def forecast_accuracy(store: Records, loaded: LoadedProcess) -> Markup:
 
 @bp.get("/pipeline")
 @login_required
+@takes_query("as_of")
 def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     """The team's verified forecast (managers only), as of today or ?as_of=YYYY-MM-DD."""
     user = signed_in_user()

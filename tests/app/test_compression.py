@@ -31,11 +31,17 @@ def test_text_is_compressed_when_the_browser_accepts_gzip(client: FlaskClient, s
         assert gzip.decompress(packed.data) == plain.data
 
 
-def test_a_compressed_file_is_still_revalidated_by_its_etag(client: FlaskClient, site_dir: Path) -> None:
+def test_a_compressed_file_has_its_own_strong_etag_and_is_still_revalidated_by_it(
+    client: FlaskClient, site_dir: Path
+) -> None:
     path = f"/{_bundle(site_dir)}"
+    plain = client.get(path).headers["ETag"]
     etag = client.get(path, headers=GZIP).headers["ETag"]
-    assert etag.startswith('W/"')
-    assert client.get(path, headers={**GZIP, "If-None-Match": etag}).status_code == 304
+    assert etag == f'{plain[:-1]}-gzip"'
+    for sent in (etag, f"W/{etag}", plain):
+        again = client.get(path, headers={**GZIP, "If-None-Match": sent})
+        assert (again.status_code, again.get_data()) == (304, b"")
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 200  # the plain file is another
 
 
 def test_images_and_small_answers_are_sent_as_they_are(client: FlaskClient, site_dir: Path) -> None:

@@ -11,7 +11,7 @@ import time
 import pytest
 from flask import Flask
 
-from assess_app.api.query import taken_by
+from assess_app.query import taken_by
 from sales_process.wording import UNKNOWN_KEYS_NAMED
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()

@@ -4,6 +4,7 @@ other's change unseen."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 
 import pytest
@@ -63,3 +64,25 @@ def test_a_patch_whose_if_match_names_no_tag_of_the_deal_now_is_412_and_changes_
         f"GET /api/deals/{deal_id} again, make your change to what it shows, and send its ETag in If-Match"
     )
     assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["name"] == "Northwind"
+
+
+@pytest.mark.parametrize("accept", ["gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8, *;q=0.1"])
+def test_the_etag_a_gzip_accepting_client_receives_is_strong_and_names_the_deal_in_if_match_and_if_none_match(
+    records_app: Flask, tokens: dict[str, dict[str, str]], accept: str
+) -> None:
+    client = records_app.test_client()
+    deal_id = api_deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Accept-Encoding": accept}
+    plain = client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).headers["ETag"]
+    read = client.get(f"/api/deals/{deal_id}", headers=headers)
+    tag = read.headers["ETag"]
+    assert read.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(read.get_data()) == client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_data()
+    assert not tag.startswith("W/") and tag != plain  # strong, and another representation's than the plain one's
+    again = client.get(f"/api/deals/{deal_id}", headers={**headers, "If-None-Match": tag})
+    assert (again.status_code, again.get_data(), again.headers["ETag"]) == (304, b"", tag)
+    changed = client.patch(f"/api/deals/{deal_id}", headers={**headers, "If-Match": tag}, json={"name": "Renamed"})
+    assert changed.status_code == 200
+    stale = client.patch(f"/api/deals/{deal_id}", headers={**headers, "If-Match": tag}, json={"name": "Again"})
+    assert stale.status_code == 412
+    assert client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()["name"] == "Renamed"

@@ -188,11 +188,11 @@ def test_import_export_audit_round_trip_and_the_pipeline_matches_the_audit(
         "",
     )
     assert run("import", str(clean), "--process", str(DEFAULT_PROCESS))[1].endswith(
-        ": 0 new deals, 275 checks of deals already saved (matched by crm_id), 21 closed already\n"
+        ": 0 new deals, 0 checks of deals already saved (matched by crm_id), 275 unchanged, 21 closed already\n"
     )
     with sessions() as db:
-        # the 21 won deals are closed, never checked: they are outcomes, not pipeline
-        assert len(db.scalars(select(Deal)).all()) == 296 and len(db.scalars(select(Check)).all()) == 550
+        # the 21 won deals are closed, never checked: they are outcomes, not pipeline; the same file again adds no check
+        assert len(db.scalars(select(Deal)).all()) == 296 and len(db.scalars(select(Check)).all()) == 275
         assert all(check.source == "import" and check.checked_by_id is None for check in db.scalars(select(Check)))
         assert db.scalars(select(User).where(User.name == "Ana Ruiz")).one()
     exported = tmp_path / "export.csv"
@@ -401,3 +401,41 @@ def test_users_sign_out_ends_every_browser_session_and_keeps_the_tokens(run: Run
         "",
         "playbook users: error: no user 'nobody@example.com'; see `playbook users list`\n",
     )
+
+
+def test_importing_an_unchanged_row_again_adds_no_check_and_counts_it_unchanged(
+    run: Run, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    """A nightly `playbook import` of the same export added a check a row every run, each saying "No milestone
+    changed its status": a row that changes nothing of its saved deal now adds none."""
+    run("users", "add", "ana@example.com", "--role", "rep", "--name", "Ana Ruiz", stdin="rep-password-1\n")
+    path = tmp_path / "export.csv"
+    rows = [
+        "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email,2027-02-20",
+        "Bravo,Ana Ruiz,CRM-2,Proposing,2000,,,",
+        "Charlie,Ana Ruiz,CRM-3,Prposing,3000,,,",  # refused every time (--skip-bad)
+    ]
+    path.write_text(IMPORT_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    args = ("import", str(path), "--process", str(DEFAULT_PROCESS), "--skip-bad")
+    assert run(*args)[1].startswith(f"imported 2 rows from {path}: 2 new deals, 0 checks of deals already saved")
+    for _ in range(2):
+        assert run(*args)[1].startswith(
+            f"imported 2 rows from {path}: 0 new deals, 0 checks of deals already saved (matched by crm_id), "
+            "2 unchanged\n"
+        )
+    with sessions() as db:
+        assert len(db.scalars(select(Check)).all()) == 2
+    for changed in (
+        "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email,2027-02-21",
+        "Acme,Ana Ruiz,CRM-1,Discovery,1000,yes,Reply to the recap email from the CFO,2027-02-20",
+        "Acme,Ana Ruiz,CRM-1,Qualifying,1000,yes,Reply to the recap email,2027-02-20",
+        "Acme,Ana Ruiz,CRM-1,Discovery,1500,yes,Reply to the recap email,2027-02-20",
+        "Acme,Ana Ruiz,CRM-1,Discovery,1500,no,,",
+    ):
+        path.write_text(IMPORT_HEADER + "\n".join([changed, *rows[1:]]) + "\n", encoding="utf-8")
+        assert run(*args)[1].startswith(
+            f"imported 2 rows from {path}: 0 new deals, 1 check of deals already saved (matched by crm_id), "
+            "1 unchanged\n"
+        ), changed
+    with sessions() as db:
+        assert len(db.scalars(select(Check)).all()) == 7

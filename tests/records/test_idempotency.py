@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -97,21 +98,76 @@ def test_a_key_that_cannot_be_used_is_400(
     assert _count(sessions, Deal) == 0
 
 
-def test_a_repeated_confirmation_request_creates_one_and_never_stores_the_link(
+ASK = {"milestones": ["pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
+
+
+def test_a_repeated_confirmation_request_creates_one_answers_the_same_link_and_never_stores_it_in_clear(
     records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    """A client retrying after a timeout got url and email null: the link was lost, as its token is stored hashed."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
+    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert first.status_code == again.status_code == 201
+    assert again.get_data() == first.get_data() and again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    url = first.get_json()["url"]
+    assert url and first.get_json()["email"]["body"].count(url) == 1
+    assert _count(sessions, ConfirmationRequest) == 1
+    token = url.rsplit("/", 1)[-1]
+    with sessions() as db:
+        kept = "".join(db.scalars(select(IdempotencyKey.body)))
+    assert token not in kept and "Dana Buyer" not in kept  # the whole answer is sealed, the link in it
+    assert client.get(urlsplit(url).path).status_code == 200  # the buyer's link works
+
+
+def test_a_confirmation_request_repeated_while_its_email_is_sent_is_told_to_retry_then_gets_the_link(
+    records_app: Flask, tokens: dict[str, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = records_app.test_client()
     deal_id = _deal(client, tokens["ana"])
     headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
-    ask = {"milestones": ["pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
-    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ask)
-    again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ask)
-    assert first.status_code == again.status_code == 201
-    assert first.get_json()["url"] and again.get_json()["url"] is None
-    assert again.get_json()["id"] == first.get_json()["id"]
+    meanwhile = []
+
+    def slow_mail(*args: object) -> tuple[bool, str | None]:
+        meanwhile.append(client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK))
+        return False, None
+
+    monkeypatch.setattr("assess_app.asking._send", slow_mail)
+    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    [retried] = meanwhile
+    assert retried.status_code == 409 and retried.headers["Location"] == first.headers["Location"]
+    assert retried.get_json()["errors"][0]["message"].startswith(
+        "the first request with this Idempotency-Key is still being answered (its link made, its email sent)"
+    )
+    later = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert later.get_data() == first.get_data() and first.get_json()["url"]
+
+
+def test_a_repeated_confirmation_request_after_the_secret_key_changed_says_where_the_request_is(
+    make_app: Callable[..., Flask], tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    before = make_app().test_client()
+    deal_id = _deal(before, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
+    first = before.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    after = make_app(SECRET_KEY="another-secret-key").test_client()
+    again = after.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert again.status_code == 409 and again.headers["Location"] == first.headers["Location"]
+    assert again.get_json() == {
+        "errors": [
+            {
+                "loc": "Idempotency-Key",
+                "message": "this request was made (the confirmation request at Location), but its link cannot be given again: the app's secret key (PLAYBOOK_SECRET_KEY) changed since; "
+                "withdraw that request (POST its address + /revoke) and ask again with a new Idempotency-Key",
+            }
+        ]
+    }
     assert _count(sessions, ConfirmationRequest) == 1
-    with sessions() as db:
-        assert first.get_json()["url"].rsplit("/", 1)[-1] not in "".join(db.scalars(select(IdempotencyKey.body)))
+    rotated = make_app(SECRET_KEY="another-secret-key", SECRET_KEY_FALLBACKS=["records-test"]).test_client()
+    assert rotated.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK).get_data() == first.get_data()
 
 
 def test_a_repeated_outcome_closes_the_deal_once(
@@ -207,6 +263,37 @@ def test_a_resubmitted_check_form_records_once(
     }
     _sent_twice(rep, f"/deals/{deal_id}/checks", form)
     assert _count(sessions, Check) == 1
+
+
+def _outcome_key(client: FlaskClient, deal_id: int) -> str:
+    """The idempotency key of the deal page's outcome form (closing or reopening)."""
+    page = client.get(f"/deals/{deal_id}").get_data(as_text=True)
+    form = page.split(f'action="/deals/{deal_id}/outcome"', 1)[1].split("</form>", 1)[0]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form)
+    assert key is not None, form
+    return key.group(1)
+
+
+@pytest.mark.parametrize(
+    "fields", [{"outcome": "lost", "reason": "No budget"}, {"outcome": "won", "amount": "90000"}], ids=["lost", "won"]
+)
+def test_a_double_clicked_outcome_form_records_once_and_so_does_its_reopen_form(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session], fields: dict[str, str]
+) -> None:
+    """A double click on "Record the outcome" answered 422 "closed lost … reopen it first" for the second click."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    close = {"csrf_token": token, "idempotency_key": _outcome_key(rep, deal_id), "date": DAY, **fields}
+    _sent_twice(rep, f"/deals/{deal_id}/outcome", close)
+    reopen = {"csrf_token": token, "idempotency_key": _outcome_key(rep, deal_id), "outcome": "open", "reason": "Back"}
+    assert reopen["idempotency_key"] != close["idempotency_key"]
+    _sent_twice(rep, f"/deals/{deal_id}/outcome", reopen)
+    with sessions() as db:
+        assert [event.outcome for event in db.scalars(select(OutcomeEvent).order_by(OutcomeEvent.id))] == [
+            fields["outcome"],
+            "open",
+        ]
 
 
 def test_a_resubmitted_new_deal_form_creates_one_deal(

@@ -50,7 +50,9 @@ def test_owner_ids_map_to_users_and_closed_deals_import_closed(
         assert lost is not None and lost.outcome == "lost" and lost.reason == "lost in the CRM (imported, line 5)"
         assert deals["006Ec00000A3"].latest_check is None  # a closed deal is an outcome, never checked
     again = run("import", str(SALESFORCE), "--process", str(process))
-    assert again[1].endswith(": 0 new deals, 3 checks of deals already saved (matched by crm_id), 3 closed already\n")
+    assert again[1].endswith(
+        ": 0 new deals, 0 checks of deals already saved (matched by crm_id), 3 unchanged, 3 closed already\n"
+    )
 
 
 def test_without_a_mapping_nothing_is_imported_and_skip_bad_writes_the_rejects(

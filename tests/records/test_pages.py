@@ -157,6 +157,38 @@ def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
 
 
 @pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (
+            "/pipeline?asof=2026-06-01",
+            "unknown query parameter 'asof'; did you mean 'as_of'? (this address takes as_of)",
+        ),
+        (
+            "/deals?ownr=ana@example.com",
+            "unknown query parameter 'ownr'; did you mean 'owner'? (this address takes owner, stage, closed, page)",
+        ),
+        ("/deals/new?name=Northwind", "unknown query parameter 'name' (this address takes no query parameters)"),
+        ("/deals/{deal}?save=1", "unknown query parameter 'save'; did you mean 'saved'?"),
+        ("/deals/{deal}/checks/1?as_of=2026-06-01", "unknown query parameter 'as_of'"),
+    ],
+)
+def test_a_query_parameter_a_page_does_not_read_is_a_400_naming_it_never_ignored(
+    signed_in: Callable[[str], FlaskClient], path: str, said: str
+) -> None:
+    """/pipeline?asof=… (for as_of) showed today's pipeline as if the day had been read; the API refuses such a typo."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert check(rep, deal_id, FIRST).status_code == 303
+    client = signed_in("manager@example.com") if path.startswith("/pipeline") else rep
+    path = path.format(deal=deal_id)
+    refused = client.get(path)
+    assert refused.status_code == 400
+    assert said in html.unescape(refused.get_data(as_text=True))
+    signed_out = client.application.test_client().get(path)  # told to sign in first, as without the typo
+    assert signed_out.status_code == 302 and signed_out.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
     ("days_ago", "last_day", "said"),
     [
         (85, 5, "counts until"),  # counts for 90 days: 5 left
