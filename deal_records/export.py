@@ -39,7 +39,8 @@ def write_deals(db: Session, process: Process, out: TextIO, *, seen_by: User | N
     user may see (a manager every deal, a rep their own).
 
     The columns are those the audit and the import read without a mapping (`pipeline_columns`), currency,
-    segment and crm_id only when some deal has one; every cell a spreadsheet would run is written inert.
+    segment and crm_id only when some deal has one; every cell a spreadsheet would run is written inert, and the
+    file starts with UTF-8's byte order mark, for Excel.
     """
     query = select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)
     deals = list(db.scalars(query if seen_by is None else visible(query, seen_by)))
@@ -57,7 +58,8 @@ def write_deals(db: Session, process: Process, out: TextIO, *, seen_by: User | N
         with_outcomes=True,
         with_segment=any(deal.segment for deal in deals),
     )
-    writer = safe_writer(out)  # a deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file
+    # A deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file, and Zürich must read as such.
+    writer = safe_writer(out, for_excel=True)
     writer.writerow(columns.header)
     for deal in deals:
         writer.writerow(_deal_row(deal, process, columns, outcomes.get(deal.id), histories))

@@ -453,11 +453,12 @@ def _summary(path: Path, rejects: list[Reject], rows: int) -> Iterator[str]:
 
 
 def write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
-    """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written)."""
+    """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written;
+    the byte order mark first, for Excel)."""
     from sales_process.spreadsheet import safe_writer
 
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = safe_writer(out)
+        writer = safe_writer(out, for_excel=True)
         writer.writerow(["line", *header, REJECT_REASON])
         for reject in rejects:
             writer.writerow([reject.line, *reject.cells, reject.reason])

@@ -97,7 +97,7 @@ def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
         "",
         f"wrote 4 deals to {exported}\n",
     )
-    assert exported.read_text(encoding="utf-8").replace("\r\n", "\n") == EXPORTED
+    assert exported.read_text(encoding="utf-8-sig").replace("\r\n", "\n") == EXPORTED
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600  # buyers' emails: readable by its owner alone
     for engine in ("python", "duckdb"):
         status = main(
@@ -193,7 +193,7 @@ def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_s
             deal.crm_id = f"CRM-{deal.name}"
     exported = tmp_path / "export.csv"
     assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported))[0] == 0
-    with exported.open(encoding="utf-8", newline="") as handle:
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert run("import", str(exported), "--process", str(buyer_process))[0] == 1  # the buyers' columns are filled
     blanked = tmp_path / "blanked.csv"

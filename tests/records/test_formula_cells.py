@@ -42,7 +42,7 @@ def _save(sessions: sessionmaker[Session], process: Path) -> None:
 
 
 def _cells(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 
