@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TextIO
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from deal_records.models import Deal, OutcomeEvent, User
 from deal_records.outcomes import current_outcomes, is_closed
 from deal_records.records import deal_checks, visible
 from sales_process.crm import confirmed_by_cell
-from sales_process.deal import Answer
+from sales_process.deal import Answer, BuyerAnswer
 from sales_process.model import Process
 from sales_process.pipeline_columns import (
     AMOUNT,
@@ -32,6 +33,8 @@ from sales_process.spreadsheet import safe_writer
 from sales_process.vocabulary import plain_cents, to_cents
 
 Histories = dict[int, list[object]]  # a deal's stored answers, oldest first, by deal id
+# A buyer's "Not quite" as the .evidence cell words it (not_quite_cell): `playbook import` knows it for the buyer's.
+_NOT_QUITE = re.compile(r"Not quite, answered .+ \([^()\s]+@[^()\s]+\) on \d{4}-\d{2}-\d{2}(?::|$)", re.DOTALL)
 
 
 def write_deals(db: Session, process: Process, out: TextIO, *, seen_by: User | None = None) -> int:
@@ -39,7 +42,8 @@ def write_deals(db: Session, process: Process, out: TextIO, *, seen_by: User | N
     user may see (a manager every deal, a rep their own).
 
     The columns are those the audit and the import read without a mapping (`pipeline_columns`), currency,
-    segment and crm_id only when some deal has one; every cell a spreadsheet would run is written inert.
+    segment and crm_id only when some deal has one; every cell a spreadsheet would run is written inert, and the
+    file starts with UTF-8's byte order mark, for Excel.
     """
     query = select(Deal).options(joinedload(Deal.owner), joinedload(Deal.latest_check)).order_by(Deal.id)
     deals = list(db.scalars(query if seen_by is None else visible(query, seen_by)))
@@ -57,7 +61,8 @@ def write_deals(db: Session, process: Process, out: TextIO, *, seen_by: User | N
         with_outcomes=True,
         with_segment=any(deal.segment for deal in deals),
     )
-    writer = safe_writer(out)  # a deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file
+    # A deal named =HYPERLINK(...) must not run in the spreadsheet that opens the file, and Zürich must read as such.
+    writer = safe_writer(out, for_excel=True)
     writer.writerow(columns.header)
     for deal in deals:
         writer.writerow(_deal_row(deal, process, columns, outcomes.get(deal.id), histories))
@@ -131,9 +136,17 @@ def _evidence(answer: Answer, deal: Deal, milestone_id: str, histories: Historie
     if answer.buyer is None:
         return answer.evidence or ""
     if not answer.buyer.agreed:
-        said = f": {answer.buyer.comment}" if answer.buyer.comment else ""
-        return (
-            f"Not quite, answered {answer.buyer.name} ({answer.buyer.email}) on {answer.buyer.date.isoformat()}{said}"
-        )
+        return not_quite_cell(answer.buyer)
     found = rep_answer_before(histories.get(deal.id, []), milestone_id)
     return (found[1].evidence or "") if found is not None else ""
+
+
+def not_quite_cell(buyer: BuyerAnswer) -> str:
+    """The .evidence cell of a buyer's "Not quite": who answered, when, and their comment, said as theirs."""
+    said = f": {buyer.comment}" if buyer.comment else ""
+    return f"Not quite, answered {buyer.name} ({buyer.email}) on {buyer.date.isoformat()}{said}"
+
+
+def is_not_quite_cell(text: str) -> bool:
+    """Whether an .evidence cell is a buyer's "Not quite" as `not_quite_cell` words it, not a rep's words."""
+    return _NOT_QUITE.match(text.strip()) is not None

@@ -26,7 +26,8 @@ under a buyer's confirmation; under a buyer's "Not quite", their answer, said as
 deal has one (`playbook audit` reads it as is), currency (an ISO code such as USD)
 when any deal's amount has one, segment when any deal has one, and status (open, won, lost) and close_date;
 a won deal's amount is the final amount it was won for, when one was recorded. A cell a spreadsheet would run as a formula (=, +, -, @) is written
-with a leading ' and read back without it by `playbook import` and `playbook audit`."""
+with a leading ' and read back without it by `playbook import` and `playbook audit`. The file starts
+with UTF-8's byte order mark, so Excel shows accented names right; both commands read it."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

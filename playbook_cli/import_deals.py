@@ -67,9 +67,15 @@ problems: without --skip-bad nothing is imported when any row has a problem; the
   problems are listed, each once with the lines it is on, then the counts; with --skip-bad the good rows are imported and the others
   written to a rejects CSV (the row as read, and the reason), checked writable first.
 exit status: 0 imported, 1 a problem (nothing imported; with --skip-bad, no good row), 2 usage error
-A <id>.confirmed_by column (the buyer, in `playbook deals export`) must be blank: only a
-  confirmation link records the buyer's word."""
+A milestone holding a buyer's answer (a filled <id>.confirmed_by, or "Not quite, answered ..." in
+  <id>.evidence, as `playbook deals export` writes them) is refused: only a confirmation link records
+  the buyer's word; empty the milestone's four cells to import the row without it."""
 
+# How to import a row without a buyer's answer the import cannot record: leave out the whole answer, never the buyer alone.
+_EMPTY_BUYERS_ANSWER = (
+    "empty its {0}, {0}.evidence, {0}.date and {0}.confirmed_by cells to import the row without it "
+    "(a buyer's answer already saved on the deal stays)"
+)
 LISTED = 20  # problems listed on screen; the rest are counted (every one is in the rejects file with --skip-bad)
 REJECT_REASON = "reject_reason"
 
@@ -394,19 +400,33 @@ def _new_deal_data(name: str, crm_id: str, deal: DealInput | ClosedDeal) -> dict
 
 
 def _claimed_confirmations(header: list[str], plan: object, cells: list[str]) -> list[str]:
-    """A problem for each filled `.confirmed_by` cell: an import cannot say the buyer confirmed."""
+    """A problem for each milestone holding a buyer's answer as `playbook deals export` writes it (a filled
+    `.confirmed_by`, a "Not quite" in `.evidence`): an import cannot record the buyer's word, and must not take
+    that answer, its date or the buyer's comment for the rep's."""
+    from deal_records.export import is_not_quite_cell
     from pipeline_audit.columns import ColumnPlan
 
     assert isinstance(plan, ColumnPlan)
-    return [
-        f"column {header[columns.confirmed_by].strip()!r} names the buyer {shown(cells[columns.confirmed_by].strip())} who "
-        f"confirmed {columns.milestone_id}, but only the buyer's own answer to a confirmation link records that; "
-        "empty the column to import the rep's answers (a buyer's answer already saved on the deal stays)"
-        for columns in plan.milestones
-        if columns.confirmed_by is not None
-        and columns.confirmed_by < len(cells)
-        and cells[columns.confirmed_by].strip()
-    ]
+
+    def cell(index: int | None) -> str:
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    problems = []
+    for columns in plan.milestones:
+        key, buyer, evidence = columns.milestone_id, cell(columns.confirmed_by), cell(columns.evidence)
+        if buyer:
+            problems.append(
+                f"column {header[columns.confirmed_by or 0].strip()!r} names the buyer {shown(buyer)} who confirmed "
+                f"{key}, but only the buyer's own answer to a confirmation link records that; {key} and its .date "
+                f"are that answer (the day the buyer gave it), not the rep's: {_EMPTY_BUYERS_ANSWER.format(key)}"
+            )
+        elif is_not_quite_cell(evidence):
+            problems.append(
+                f'column {header[columns.evidence or 0].strip()!r} holds the buyer\'s "Not quite" '
+                f"({shown(evidence, 60)}), not the rep's words, and only the buyer's own answer to a confirmation "
+                f"link records that: {_EMPTY_BUYERS_ANSWER.format(key)}"
+            )
+    return problems
 
 
 def _owners(session: Session, args: argparse.Namespace, mapping_owners: Mapping[str, str]) -> Owners:
@@ -453,11 +473,12 @@ def _summary(path: Path, rejects: list[Reject], rows: int) -> Iterator[str]:
 
 
 def write_rejects(path: Path, header: list[str], rejects: list[Reject]) -> None:
-    """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written)."""
+    """The rows not imported, as read, with the line and the reason (formulas neutralised, as in every CSV written;
+    the byte order mark first, for Excel)."""
     from sales_process.spreadsheet import safe_writer
 
     with path.open("w", encoding="utf-8", newline="") as out:
-        writer = safe_writer(out)
+        writer = safe_writer(out, for_excel=True)
         writer.writerow(["line", *header, REJECT_REASON])
         for reject in rejects:
             writer.writerow([reject.line, *reject.cells, reject.reason])

@@ -9,7 +9,10 @@ before such a character gets one more, so reading what was written gives back wh
 byte for byte (`playbook deals export` then `playbook import` round-trips).
 
 Every CSV the project writes (audit.csv, `playbook deals export` and the app's download of the
-deals, the rejects of an import, the forecast) goes through `safe_writer`.
+deals, the rejects of an import, the forecast) goes through `safe_writer`. Those written for people to open in
+Excel (the deals' export, an import's rejects) start with UTF-8's byte order mark (`for_excel`): Excel on Windows,
+opening a CSV by double-click, reads it as UTF-8 only then, and shows Zürich, not ZÃ¼rich. Every reader of the
+project's CSVs takes the mark off (`pipeline_audit.pipeline_csv`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+BOM = "\ufeff"  # UTF-8's byte order mark, written as the first character of a CSV for Excel
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?")
 # The first characters of a cell neutralise_cell may change: every other cell is written as it is.
 _MAY_RUN = frozenset((*FORMULA_STARTS, QUOTE))
@@ -61,6 +65,11 @@ class SafeWriter:
         self._writer.writerow([neutralise_cell(cell) if isinstance(cell, str) else cell for cell in row])
 
 
-def safe_writer(out: TextIO, **options: Any) -> SafeWriter:
-    """The writer for every CSV the project writes: audit.csv, the deals' export, an import's rejects, the forecast."""
+def safe_writer(out: TextIO, *, for_excel: bool = False, **options: Any) -> SafeWriter:
+    """The writer for every CSV the project writes: audit.csv, the deals' export, an import's rejects, the forecast.
+
+    `for_excel` first writes the byte order mark, for a file people open in Excel (`out` must be at its start).
+    """
+    if for_excel:
+        out.write(BOM)
     return SafeWriter(out, **options)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import io
 import stat
 from pathlib import Path
 
@@ -11,13 +13,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from deal_records.database import writing
+from deal_records.database import make_engine, session_factory, writing
+from deal_records.export import is_not_quite_cell
 from deal_records.models import Check, Deal, User
 from deal_records.records import record_check
 from playbook_cli.main import main
 from sales_process.deal import Answer, BuyerAnswer
 from sales_process.deal import Deal as DealInput
 from sales_process.loader import load_process
+from sales_process.vocabulary import shown
+from tests.conftest import sqlite_copy
 from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 from tests.records.conftest import Run
 
@@ -97,7 +102,7 @@ def test_export_writes_the_buyers_and_the_audit_gives_the_saved_verdicts(
         "",
         f"wrote 4 deals to {exported}\n",
     )
-    assert exported.read_text(encoding="utf-8").replace("\r\n", "\n") == EXPORTED
+    assert exported.read_text(encoding="utf-8-sig").replace("\r\n", "\n") == EXPORTED
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600  # buyers' emails: readable by its owner alone
     for engine in ("python", "duckdb"):
         status = main(
@@ -140,17 +145,21 @@ def test_import_refuses_the_buyers_word_but_takes_a_blank_buyer_column(
         "Fabrikam,qualifying,ana@example.com,yes,Lee's email,2027-02-20,Lee <lee@x.example>,yes,Lee <lee@x.example>\n",
         encoding="utf-8",
     )
-    refusal = (
-        "only the buyer's own answer to a confirmation link records that; empty the column to import the rep's answers "
-        "(a buyer's answer already saved on the deal stays)"
-    )
+
+    def refusal(key: str) -> str:
+        return (
+            f"only the buyer's own answer to a confirmation link records that; {key} and its .date are that answer "
+            f"(the day the buyer gave it), not the rep's: empty its {key}, {key}.evidence, {key}.date and "
+            f"{key}.confirmed_by cells to import the row without it (a buyer's answer already saved on the deal stays)"
+        )
+
     assert run("import", str(claimed), "--process", str(buyer_process)) == (
         1,
         "",
         (
-            f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal}\n"
-            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal}\n"
-            f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal}\n"
+            f"{claimed}:2: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who confirmed next-step, but {refusal('next-step')}\n"
+            f"{claimed}:3: column 'next-step.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed next-step, but {refusal('next-step')}\n"
+            f"{claimed}:3: column 'budget.confirmed_by' names the buyer 'Lee <lee@x.example>' who confirmed budget, but {refusal('budget')}\n"
             "2 rows with problems of 2 (0 good); nothing was imported.\n"
         ),
     )
@@ -177,9 +186,8 @@ def test_the_database_page_says_a_buyers_answer_stops_an_import_moving_to_postgr
     page = (Path(__file__).parents[2] / "docs/operations/database.md").read_text(encoding="utf-8")
     move = " ".join(page.split("**Choose PostgreSQL before the team starts.**", 1)[1].split("\n\n", 1)[0].split())
     assert "`<id>.confirmed_by`" in move and "imports nothing" in move
-    assert (
-        "only the buyer's own answer to a confirmation link records that; empty the column to import the rep's" in move
-    )
+    assert "only the buyer's own answer to a confirmation link records that; next-step and its .date are" in move
+    assert "never as the reps' own answers" in move
     assert "(../revops/records-import-export.md)" in move
 
 
@@ -193,23 +201,16 @@ def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_s
             deal.crm_id = f"CRM-{deal.name}"
     exported = tmp_path / "export.csv"
     assert run("deals", "export", "--process", str(buyer_process), "--output", str(exported))[0] == 0
-    with exported.open(encoding="utf-8", newline="") as handle:
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert run("import", str(exported), "--process", str(buyer_process))[0] == 1  # the buyers' columns are filled
-    blanked = tmp_path / "blanked.csv"
-    with blanked.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(
-            {key: "" if key.endswith(".confirmed_by") else value for key, value in row.items()} for row in rows
-        )
+    blanked = _without_buyers(rows, tmp_path / "blanked.csv")
     assert run("import", str(blanked), "--process", str(buyer_process)) == (
         0,
-        # The buyers' answers stand over the blanked cells, so each row is what its deal holds: no check is added.
+        # The buyers' answers stand where the file's cells are blank, so each row is what its deal holds: no check is
+        # added, and no answer of the file's was set aside for a buyer's.
         f"imported 4 rows from {blanked}: 0 new deals, 0 checks of deals already saved (matched by crm_id), "
-        "4 unchanged\n"
-        "kept the buyer's own answer over the file's for 5 milestones (line 2: next-step, line 2: budget, line 4: next-step, "
-        "line 4: budget, line 5: next-step); only the buyer changes it, through a new confirmation link\n",
+        "4 unchanged\n",
         "",
     )
     with sessions() as db:
@@ -217,3 +218,146 @@ def test_an_export_with_its_buyers_blanked_imports_back_and_the_buyers_answers_s
     again = tmp_path / "again.csv"
     assert run("deals", "export", "--process", str(buyer_process), "--output", str(again))[0] == 0
     assert again.read_bytes() == exported.read_bytes()  # the same answers, the buyers' included
+
+
+def _buyers(row: dict[str, str]) -> set[str]:
+    """The milestones of an exported row holding a buyer's answer, whose cells the import asks to empty."""
+    return {
+        key.split(".")[0]
+        for key, cell in row.items()
+        if (key.endswith(".confirmed_by") and cell) or (key.endswith(".evidence") and is_not_quite_cell(cell))
+    }
+
+
+def _without_buyers(rows: list[dict[str, str]], path: Path) -> Path:
+    """The exported rows written to `path` with the cells of each buyer's answer emptied, as the import asks."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(
+            {key: "" if key.split(".")[0] in _buyers(row) else cell for key, cell in row.items()} for row in rows
+        )
+    return path
+
+
+def _round_trip(today: dt.date) -> dict[str, list[dict[str, Answer]]]:
+    """A deal per case, each with its checks, oldest first: the rep's (an import's), then perhaps the buyer's reply."""
+
+    def ago(days: int) -> dt.date:
+        return today - dt.timedelta(days=days)
+
+    return {
+        "Rep only": [
+            {
+                "next-step": Answer(True, "Dana's email of 20 Feb", ago(20)),
+                "budget": Answer(True, "Budget email from the CFO", ago(19)),
+            }
+        ],
+        "Stale": [{"budget": Answer(True, "Budget email of last spring", ago(200))}],
+        "Confirmed": [
+            {"next-step": Answer(True, "Ana's call notes", ago(30))},
+            {"next-step": BuyerAnswer(*DANA, ago(10), True).as_answer()},
+        ],
+        "Declined": [
+            {"budget": Answer(True, "Søren's budget email", ago(25))},
+            {"budget": BuyerAnswer(*LEE, ago(5), False, "Not the budget — legal first").as_answer()},
+        ],
+    }
+
+
+def _run_on(url: str, *args: str) -> tuple[int, str, str]:
+    """`playbook ARGS --database URL` on another database than the test's; the status, stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main([*args, "--database", url])
+    return status, out.getvalue(), err.getvalue()
+
+
+def _fresh_database(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> str:
+    """Another empty, migrated database of the test's kind, as an operator moving their deals would start from."""
+    if database_url.startswith("sqlite"):
+        (tmp_path / "fresh").mkdir()
+        return sqlite_copy(request, tmp_path / "fresh")
+    server = request.getfixturevalue("postgres_server")
+    return str(server.database(request.getfixturevalue("migrated_postgres")))
+
+
+def _verdicts(url: str) -> dict[str, tuple[str | None, str | None, dict[str, object]]]:
+    """Each deal's verified stage, what blocks it and its latest answers, by name."""
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as db:
+            return {
+                deal.name: (deal.latest_check.verified_stage, deal.latest_check.blocking, deal.latest_check.answers)
+                for deal in db.scalars(select(Deal))
+                if deal.latest_check is not None
+            }
+    finally:
+        engine.dispose()
+
+
+def test_export_then_import_into_a_fresh_database_never_makes_a_buyers_answer_the_reps(
+    run: Run,
+    sessions: sessionmaker[Session],
+    database_url: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        PROCESS_TEXT.replace(
+            "buyer_statement: Our budget for this project is approved.\n",
+            "buyer_statement: Our budget for this project is approved.\n        max_age_days: 60\n",
+        ),
+        encoding="utf-8",
+    )
+    loaded = load_process(process)
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    with writing(sessions) as db:
+        owner = db.scalars(select(User)).one()
+        for name, checks in _round_trip(dt.date.today()).items():
+            deal = Deal(owner_id=owner.id, name=name, amount=1000.0, claimed_stage="won", crm_id=f"CRM-{name}")
+            db.add(deal)
+            db.flush()
+            for answers in checks:
+                source = "buyer" if any(answer.buyer for answer in answers.values()) else "import"
+                record_check(db, deal, loaded, DealInput(answers=answers), source, None)
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(process), "--output", str(exported))[0] == 0
+    with exported.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    fresh = _fresh_database(request, database_url, tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("rep-password-1\n"))
+    assert _run_on(fresh, "users", "add", "ana@example.com", "--role", "rep")[0] == 0
+
+    # The buyers' answers are named, each with what to empty; nothing is imported.
+    status, out, err = _run_on(fresh, "import", str(exported), "--process", str(process))
+    assert (status, out) == (1, "")
+    then = "(a buyer's answer already saved on the deal stays)"
+    assert err.splitlines() == [
+        f"{exported}:4: column 'next-step.confirmed_by' names the buyer 'Dana Buyer <dana@contoso.example>' who "
+        "confirmed next-step, but only the buyer's own answer to a confirmation link records that; next-step and its .date "
+        "are that answer (the day the buyer gave it), not the rep's: empty its next-step, next-step.evidence, "
+        f"next-step.date and next-step.confirmed_by cells to import the row without it {then}",
+        f"{exported}:5: column 'budget.evidence' holds the buyer's \"Not quite\" ({shown(rows[3]['budget.evidence'], 60)}), "
+        "not the rep's words, and only the buyer's own answer to a confirmation link records that: "
+        f"empty its budget, budget.evidence, budget.date and budget.confirmed_by cells to import the row without it {then}",
+        "2 rows with problems of 4 (2 good); nothing was imported.",
+    ]
+    assert _verdicts(fresh) == {}
+
+    # Emptied as told, the file imports; a buyer's answer is then missing, never the rep's with the buyer's date or words.
+    assert [_buyers(row) for row in rows] == [set(), set(), {"next-step"}, {"budget"}]
+    blanked = _without_buyers(rows, tmp_path / "blanked.csv")
+    assert _run_on(fresh, "import", str(blanked), "--process", str(process))[0] == 0
+    moved, saved = _verdicts(fresh), _verdicts(database_url)
+    assert {name: moved[name] for name in ("Rep only", "Stale")} == {
+        name: saved[name] for name in ("Rep only", "Stale")
+    }
+    assert saved["Stale"][1] == "next-step:unanswered budget:stale"  # the same expiry on both sides
+    assert moved["Confirmed"][2] == {} and moved["Declined"][2] == {}
+    again = tmp_path / "again.csv"
+    assert _run_on(fresh, "deals", "export", "--process", str(process), "--output", str(again))[0] == 0
+    with again.open(encoding="utf-8-sig", newline="") as handle, blanked.open(encoding="utf-8", newline="") as told:
+        assert list(csv.DictReader(handle)) == list(csv.DictReader(told))

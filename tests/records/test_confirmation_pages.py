@@ -293,7 +293,7 @@ def test_the_export_keeps_the_reps_evidence_and_never_writes_a_not_quite_as_conf
     assert _answer(buyer, link, {"pain-confirmed": "yes", "timeline-agreed": "=Not before March"}).status_code == 200
     status, out, err = run("deals", "export", "--process", str(DEFAULT_PROCESS))
     assert (status, err) == (0, "")
-    row = next(csv.DictReader(io.StringIO(out)))
+    row = next(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert row["deal"] == "'=HYPERLINK(1)"  # still neutralised
     assert row["pain-confirmed.evidence"] == "Email from the customer of 2 Feb"  # the rep's words, not the sentence
     assert row["pain-confirmed.confirmed_by"] == "Dana B. Buyer <dana@fabrikam.example>"

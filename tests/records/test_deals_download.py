@@ -25,7 +25,7 @@ FORMULA = '=HYPERLINK("x")'
 
 
 def _rows(body: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def _team(signed_in: Callable[[str], FlaskClient]) -> tuple[FlaskClient, FlaskClient]:
@@ -82,6 +82,26 @@ def test_the_audit_reads_the_download_without_errors(
     assert (status, err) == (0, ""), out
     with (tmp_path / "audit" / "audit.csv").open(encoding="utf-8", newline="") as handle:
         assert [row["deal"] for row in csv.DictReader(handle)] == ["Contoso renewal", "'" + FORMULA, "Bo's Fabrikam"]
+
+
+def test_the_download_and_the_export_start_with_the_byte_order_mark_excel_needs(
+    signed_in: Callable[[str], FlaskClient], run: Run, tmp_path: Path
+) -> None:
+    # Excel on Windows reads a double-clicked CSV as UTF-8 only after the mark: else "Bø Ærenlund" shows garbled.
+    ana = signed_in("ana@example.com")
+    check(ana, new_deal(ana, "Bø Ærenlund — Zürich"), FIRST)
+    downloaded = signed_in("manager@example.com").get(EXPORT).data
+    assert downloaded.startswith(b"\xef\xbb\xbfdeal,stage,")
+    assert downloaded.count(b"\xef\xbb\xbf") == 1
+    exported = tmp_path / "export.csv"
+    assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported))[0] == 0
+    assert exported.read_bytes() == downloaded
+    status, out, _ = run("deals", "export", "--process", str(DEFAULT_PROCESS))
+    assert (status, out) == (0, downloaded.decode("utf-8"))
+    assert [row["deal"] for row in _rows(downloaded)] == ["Bø Ærenlund — Zürich"]
+    # The import reads the mark off: the header's first column is `deal`, and the deal comes back as named.
+    imported = run("import", str(exported), "--process", str(DEFAULT_PROCESS), "--new-deals")
+    assert imported[0] == 0, imported
 
 
 def test_the_deals_page_links_to_the_download(signed_in: Callable[[str], FlaskClient]) -> None:

@@ -22,6 +22,8 @@ from sales_process.spreadsheet import FORMULA_STARTS, restore_cell
 from tests.engine.test_buyer_confirmation import PROCESS_TEXT
 from tests.records.conftest import Run
 
+MILESTONES = ("next-step", "budget")
+
 NAME = '=HYPERLINK("http://x","y")'
 CRM_ID = "=1+2"
 ATTACK = "+cmd|' /C calc'!A0"
@@ -42,7 +44,7 @@ def _save(sessions: sessionmaker[Session], process: Path) -> None:
 
 
 def _cells(path: Path) -> list[list[str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 
@@ -71,12 +73,11 @@ def test_formulas_export_inert_and_read_back_as_typed(
     assert (audited["deal"], audited["crm_id"]) == ("'" + NAME, "'" + CRM_ID)  # audit.csv is written inert too
     assert restore_cell(audited["deal"]) == NAME and audited["buyer_confirmed_milestone_ids"] == "next-step"
 
+    # Both milestones hold the buyer's answers, which an import cannot record: emptied, as the import asks.
     blanked = tmp_path / "blanked.csv"
-    text = exported.read_text(encoding="utf-8")
-    blanked.write_text(
-        text.replace(cells["next-step.confirmed_by"], "").replace(f",{cells['budget.confirmed_by']},", ",,"),
-        encoding="utf-8",
-    )
+    with blanked.open("w", encoding="utf-8", newline="") as handle:
+        emptied = ["" if name.split(".")[0] in MILESTONES else cell for name, cell in zip(header, row, strict=True)]
+        csv.writer(handle).writerows([header, emptied])
     assert run("import", str(blanked), "--process", str(process))[0] == 0
     with sessions() as db:
         deal = db.scalars(select(Deal)).one()

@@ -72,7 +72,8 @@ def test_without_a_mapping_nothing_is_imported_and_skip_bad_writes_the_rejects(
         "import", str(SALESFORCE), "--process", str(process), "--skip-bad", "--rejects", str(rejects)
     )
     assert status == 0 and "not imported: 3 rows, each with its reason in" in out
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    assert rejects.read_bytes().startswith(b"\xef\xbb\xbfline,")  # the byte order mark Excel needs
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [(row["line"], row["Id"]) for row in rows] == [
         ("3", "006Ec00000A2"),
@@ -241,7 +242,7 @@ def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
     status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
     assert status == 1 and out.startswith(f"imported 0 rows from {export}: 0 new deals")
     assert err == f"{export}: error: nothing was imported: every row has a problem (see {rejects})\n"
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         assert [row["deal"] for row in csv.DictReader(handle)] == ["Globex", "Initech", " globex "]
     with sessions() as db:
         assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Globex", "Initech"]
@@ -329,7 +330,7 @@ def test_a_row_the_saved_deals_refuse_is_left_out_alone_with_skip_bad(
         f"imported 2 rows from {export}: 2 new deals, 0 checks of deals already saved (matched by crm_id)",
         f"not imported: 2 rows, each with its reason in {rejects}",
     ]
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         assert [(row["deal"], row["reject_reason"]) for row in csv.DictReader(handle)] == [
             ("Acme", too_late),
             ("Initech", "the deal has no amount; give the final amount it was won for"),
@@ -447,7 +448,7 @@ def test_rows_with_the_same_crm_id_are_refused_each_naming_the_others(
     rejects = tmp_path / "rejects.csv"
     status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(rejects))
     assert (status, err) == (0, "")
-    with rejects.open(encoding="utf-8", newline="") as handle:
+    with rejects.open(encoding="utf-8-sig", newline="") as handle:
         reasons = [(row["line"], row["reject_reason"]) for row in csv.DictReader(handle)]
     assert [line for line, _ in reasons] == ["2", "4", "5"]
     assert reasons[2][1].endswith(f"crm_id '501' is on more than one row (also on lines 2, 4){fix}")

@@ -494,7 +494,7 @@ def test_the_export_writes_a_won_deal_at_the_amount_it_was_won_for_and_the_audit
         assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
     exported = tmp_path / "deals.csv"
     assert run("deals", "export", "--process", str(DEFAULT_PROCESS), "--output", str(exported))[0] == 0
-    with exported.open(encoding="utf-8") as lines:
+    with exported.open(encoding="utf-8-sig") as lines:
         rows = {row["deal"]: row for row in csv.DictReader(lines)}
     assert (rows["Adatum"]["amount"], rows["Adatum"]["status"]) == ("195000.00", "won")
     assert (rows["Tailspin"]["amount"], rows["Tailspin"]["status"]) == ("50000.00", "lost")
