@@ -22,7 +22,7 @@ from sales_process.deal_verdict import next_words
 from sales_process.evidence import WHITESPACE
 from sales_process.model import Process
 from sales_process.outcome import Outcome
-from sales_process.spreadsheet import FORMULA_STARTS, QUOTE, safe_writer
+from sales_process.spreadsheet import FORMULA_STARTS, INVISIBLE_LEADS, QUOTE, safe_writer
 from sales_process.vocabulary import Status
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.writer import Writer, character_class
@@ -66,8 +66,9 @@ def _runs_as_formula(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    """spreadsheet._quoted: the text would run as a formula once its leading quotes are taken off."""
-    return _runs_as_formula(f"LTRIM({text}, {DUCKDB.string(QUOTE)})")
+    """spreadsheet._quoted: the text would run as a formula once its leading quotes (and invisible leads) are taken
+    off."""
+    return _runs_as_formula(f"LTRIM({text}, {_chars(QUOTE + INVISIBLE_LEADS)})")
 
 
 def restored_text(cell: str) -> str:
@@ -97,7 +98,8 @@ def typed_text(cell: str) -> str:
 def inert(text: str) -> str:
     """A text made inert as `neutralise_cell` makes it: a quote before what a spreadsheet would run as a formula."""
     quote = DUCKDB.string(QUOTE)
-    return f"CASE WHEN {_one_of(f'LEFT({text}, 1)', (QUOTE, *FORMULA_STARTS))} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
+    leads = (QUOTE, *FORMULA_STARTS, *INVISIBLE_LEADS)
+    return f"CASE WHEN {_one_of(f'LEFT({text}, 1)', leads)} AND {_quoted(text)} THEN {quote} || {text} ELSE {text} END"
 
 
 def csv_quoted(text: str) -> str:

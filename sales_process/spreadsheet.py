@@ -24,10 +24,13 @@ from typing import Any, TextIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+# Characters a spreadsheet may pass over before a formula (a byte order mark, zero-width spaces and joiners): a cell
+# they start is made inert by what follows them, so "\ufeff=2+2" gets its quote as "=2+2" does.
+INVISIBLE_LEADS = "\ufeff\u200b\u200c\u200d\u2060"
 BOM = "\ufeff"  # UTF-8's byte order mark, written as the first character of a CSV for Excel
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?")
 # The first characters of a cell neutralise_cell may change: every other cell is written as it is.
-_MAY_RUN = frozenset((*FORMULA_STARTS, QUOTE))
+_MAY_RUN = frozenset((*FORMULA_STARTS, QUOTE, *INVISIBLE_LEADS))
 
 
 def _runs_as_formula(text: str) -> bool:
@@ -35,8 +38,9 @@ def _runs_as_formula(text: str) -> bool:
 
 
 def _quoted(text: str) -> bool:
-    """Whether neutralise_cell adds a quote to `text`: it would run, or it is quotes before what would."""
-    stripped = text.lstrip(QUOTE)
+    """Whether neutralise_cell adds a quote to `text`: it would run, or it is quotes (and invisible leads) before
+    what would."""
+    stripped = text.lstrip(QUOTE + INVISIBLE_LEADS)
     return _runs_as_formula(stripped)
 
 

@@ -55,6 +55,11 @@ TEXTS = [
     "李 华",
     "line\u2028break",
     "x\u0085",
+    "\ufeff=2+2",
+    "\u200b'@x",
+    "'\u2060-y",
+    "\ufeff-5",
+    "\u200bAcme",
 ]
 
 
