@@ -10,7 +10,9 @@ link) replaces the kept one through `keep_sealed`, sealed with the app's secret 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -24,6 +26,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from assess_app.errors import api_errors
 from assess_app.records import records
 from assess_app.signed_in import signed_in_user
+from deal_records.confirmations import state_of
 from deal_records.idempotency import (
     BadKey,
     KeyedRequest,
@@ -36,9 +39,13 @@ from deal_records.idempotency import (
     keep_answer,
     replace_answer,
     seal,
+    sealed_for,
     stored_answer,
     unseal,
 )
+from deal_records.models import ConfirmationRequest, utc_now
+from deal_records.records import find_deal
+from sales_process.confirmation import RequestState
 
 HEADER = "Idempotency-Key"
 FORM_FIELD = "idempotency_key"
@@ -55,7 +62,7 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
     keyed: KeyedRequest | None = g.get(_KEYED)
     if keyed is None:
         return
-    forget_expired(db, keyed.user_id, keyed.key)
+    forget_expired(db)
     keep_answer(db, keyed, status, body, location)
     g.setdefault(_KEPT, True)
 
@@ -66,8 +73,9 @@ def keep_sealed(status: int, body: str, location: str | None) -> None:
     keyed: KeyedRequest | None = g.get(_KEYED)
     if keyed is None or not g.get(_KEPT):
         return
+    sealed = seal(current_app.secret_key or "", body, sealed_for(keyed, status, location))
     with records().writing() as db:
-        replace_answer(db, keyed, status, seal(current_app.secret_key or "", body), location)
+        replace_answer(db, keyed, status, sealed, location)
 
 
 def forget_kept() -> None:
@@ -111,9 +119,12 @@ def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
                 }
             ],
         )
+    refused = _no_longer_to_replay(stored)
+    if refused is not None:
+        return refused
     body = stored.body
     if is_sealed(body):
-        opened = unseal(_app_secrets(), body)
+        opened = unseal(_app_secrets(), body, sealed_for(keyed, stored.status, stored.location))
         if opened is None:
             return _unsealable(stored)
         body = opened
@@ -122,6 +133,45 @@ def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
         response.headers["Location"] = stored.location
     response.headers[REPLAYED_HEADER] = "true"
     return response
+
+
+# What a kept answer made, from its Location: a deal (/api/deals/7, /api/deals/7/checks/2 …) or a buyer's request.
+_MADE = re.compile(r"/api/deals/(?P<deal>[0-9]+)(?:/confirmations/(?P<request>[0-9]+))?(?=$|[/?#])")
+# How long the first request may take to make a buyer's link and send its email before a repeat is told it failed.
+ANSWERING_FOR = dt.timedelta(minutes=5)
+
+
+def _no_longer_to_replay(stored: StoredAnswer) -> ApiAnswer | None:
+    """A refusal for a repeat whose first answer must not be given again: its deal is no longer the caller's to see
+    (404, as everywhere), or its buyer's link no longer works or was never given; None to replay it."""
+    made = _MADE.search(stored.location or "")
+    if made is None:
+        return None
+    with records().reading() as db:
+        if find_deal(db, signed_in_user(), int(made["deal"])) is None:
+            return api_errors(
+                404, [{"loc": "", "message": "Not Found: there is no deal with this id that you may see."}]
+            )
+        if made["request"] is None:
+            return None
+        row = db.get(ConfirmationRequest, int(made["request"]))
+        state = state_of(row) if row is not None else None
+    if is_sealed(stored.body) and state is not RequestState.PENDING:
+        said = f"is {state.value}" if state is not None else "was deleted"
+        return _request_refused(stored, f"the buyer's request this key made {said}, so its link no longer works")
+    if not is_sealed(stored.body) and stored.status == 409 and utc_now() - stored.created_at > ANSWERING_FOR:
+        return _request_refused(
+            stored, "the first request with this key did not finish answering (its link was never given)"
+        )
+    return None
+
+
+def _request_refused(stored: StoredAnswer, why: str) -> ApiAnswer:
+    """409 for a repeat of a buyer's request whose link cannot be given: why, where the request is, what to do."""
+    message = f"{why}: read it at Location, withdraw it if it is pending (POST its address + /revoke), and ask again with a new Idempotency-Key"
+    response, status = api_errors(409, [{"loc": HEADER, "message": message}])
+    response.headers["Location"] = stored.location or ""
+    return response, status
 
 
 def _unsealable(stored: StoredAnswer) -> ApiAnswer:

@@ -56,6 +56,7 @@ class StoredAnswer:
     body: str
     location: str | None
     fingerprint: str
+    created_at: dt.datetime
 
 
 def check_key(key: str) -> str:
@@ -88,17 +89,14 @@ def stored_answer(db: Session, user_id: int, key: str, now: dt.datetime | None =
     row = db.scalars(_KEPT, {"user_id": user_id, "key": key}).first()
     if row is None or row.created_at < (now or utc_now()) - KEY_LIFETIME:
         return None
-    return StoredAnswer(row.status, row.body, row.location, row.fingerprint)
+    return StoredAnswer(row.status, row.body, row.location, row.fingerprint, row.created_at)
 
 
-def forget_expired(db: Session, user_id: int, key: str, now: dt.datetime | None = None) -> None:
-    """Delete this user's key if it is older than KEY_LIFETIME, so it may name a new write."""
+def forget_expired(db: Session, now: dt.datetime | None = None) -> None:
+    """Delete every key older than KEY_LIFETIME, anyone's: so that a key may name a new write, and so that no kept
+    answer (a sealed buyer's link least of all) stays in the database beyond its lifetime."""
     cutoff = (now or utc_now()) - KEY_LIFETIME
-    db.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id, IdempotencyKey.key == key, IdempotencyKey.created_at < cutoff
-        )
-    )
+    db.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < cutoff))
 
 
 def keep_answer(db: Session, keyed: KeyedRequest, status: int, body: str, location: str | None) -> None:
@@ -147,13 +145,20 @@ def _keystream(key: bytes, nonce: bytes, length: int) -> bytes:
     return b"".join(blocks)[:length]
 
 
-def seal(secret: str | bytes, text: str) -> str:
-    """The text encrypted and authenticated (encrypt-then-MAC) with keys derived from `secret`, as ASCII."""
+def sealed_for(keyed: KeyedRequest, status: int, location: str | None) -> bytes:
+    """What a sealed answer is bound to besides its text: whose key it is, the request, and how it is answered, so
+    that a sealed body copied to another row, or a row's status or Location changed, no longer opens."""
+    return "\n".join([str(keyed.user_id), keyed.key, keyed.fingerprint, str(status), location or ""]).encode()
+
+
+def seal(secret: str | bytes, text: str, bound_to: bytes) -> str:
+    """The text encrypted and authenticated (encrypt-then-MAC, the tag also over `bound_to`) with keys derived from
+    `secret`, as ASCII."""
     encrypt, authenticate = _keys(secret)
     nonce = secrets.token_bytes(_NONCE_BYTES)
     plain = text.encode()
     cipher = bytes(a ^ b for a, b in zip(plain, _keystream(encrypt, nonce, len(plain)), strict=True))
-    tag = hmac.new(authenticate, nonce + cipher, hashlib.sha256).digest()
+    tag = _tag(authenticate, bound_to, nonce, cipher)
     return SEALED_PREFIX + base64.urlsafe_b64encode(nonce + cipher + tag).decode()
 
 
@@ -162,7 +167,13 @@ def is_sealed(body: str) -> bool:
     return body.startswith(SEALED_PREFIX)
 
 
-def unseal(secrets_to_try: Iterable[str | bytes], sealed: str) -> str | None:
+def _tag(key: bytes, bound_to: bytes, nonce: bytes, cipher: bytes) -> bytes:
+    """The MAC over what the answer is bound to (its length first, so no two splits read alike), the nonce and the
+    cipher text."""
+    return hmac.new(key, len(bound_to).to_bytes(8, "big") + bound_to + nonce + cipher, hashlib.sha256).digest()
+
+
+def unseal(secrets_to_try: Iterable[str | bytes], sealed: str, bound_to: bytes) -> str | None:
     """The text sealed with one of these secrets (the current one first, then older ones), or None when none of
     them sealed it (the secret changed since) or it was altered."""
     try:
@@ -174,7 +185,7 @@ def unseal(secrets_to_try: Iterable[str | bytes], sealed: str) -> str | None:
     nonce, cipher, tag = packed[:_NONCE_BYTES], packed[_NONCE_BYTES:-_TAG_BYTES], packed[-_TAG_BYTES:]
     for secret in secrets_to_try:
         encrypt, authenticate = _keys(secret)
-        if hmac.compare_digest(tag, hmac.new(authenticate, nonce + cipher, hashlib.sha256).digest()):
+        if hmac.compare_digest(tag, _tag(authenticate, bound_to, nonce, cipher)):
             pad = _keystream(encrypt, nonce, len(cipher))
             return bytes(a ^ b for a, b in zip(cipher, pad, strict=True)).decode()
     return None

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import writing
-from deal_records.idempotency import KeyedRequest, keep_answer
+from deal_records.idempotency import KeyedRequest, keep_answer, seal, sealed_for, unseal
 from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
 from tests.records.conftest import new_deal, page_token
 
@@ -168,6 +168,100 @@ def test_a_repeated_confirmation_request_after_the_secret_key_changed_says_where
     assert _count(sessions, ConfirmationRequest) == 1
     rotated = make_app(SECRET_KEY="another-secret-key", SECRET_KEY_FALLBACKS=["records-test"]).test_client()
     assert rotated.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK).get_data() == first.get_data()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [("confirmations", ASK), ("checks", {"milestones": PAIN})],
+    ids=["buyers-link", "check"],
+)
+def test_a_repeat_after_the_deal_moved_to_another_rep_is_404_as_the_deal_is(
+    records_app: Flask, tokens: dict[str, dict[str, str]], path: str, body: dict[str, object]
+) -> None:
+    """A retried buyer's request still gave its live link (and a check its data) once the deal was another rep's."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "made-1"}
+    assert client.post(f"/api/deals/{deal_id}/{path}", headers=headers, json=body).status_code == 201
+    moved = client.patch(f"/api/deals/{deal_id}", headers=tokens["lee"], json={"owner": "bo@example.com"})
+    assert moved.status_code == 200
+    again = client.post(f"/api/deals/{deal_id}/{path}", headers=headers, json=body)
+    assert again.status_code == 404 and "Idempotent-Replayed" not in again.headers
+    assert "url" not in again.get_data(as_text=True)
+    assert again.get_json() == client.get(f"/api/deals/{deal_id}", headers=tokens["ana"]).get_json()
+
+
+def test_a_repeated_buyers_request_withdrawn_since_is_409_without_its_link(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """The replay gave "pending" and the link of a request withdrawn since: the link no longer works."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
+    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert client.post(first.headers["Location"] + "/revoke", headers=tokens["ana"]).status_code == 200
+    again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert again.status_code == 409 and again.headers["Location"] == first.headers["Location"]
+    [error] = again.get_json()["errors"]
+    assert error["message"].startswith("the buyer's request this key made is revoked, so its link no longer works:")
+    assert first.get_json()["url"] not in again.get_data(as_text=True)
+
+
+def test_a_buyers_request_whose_first_answer_never_finished_is_told_so_not_to_retry_for_ever(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    """A worker killed while mailing the link left "still being answered" for 24 hours."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
+    first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    with writing(sessions) as db:  # as the answer was before the link was made and mailed
+        waiting = '{"errors":[{"loc":"Idempotency-Key","message":"still being answered"}]}'
+        db.execute(update(IdempotencyKey).values(status=409, body=waiting))
+        db.execute(update(IdempotencyKey).values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)))
+    again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
+    assert again.status_code == 409 and again.headers["Location"] == first.headers["Location"]
+    assert again.get_json()["errors"][0]["message"].startswith(
+        "the first request with this key did not finish answering (its link was never given): read it at Location"
+    )
+
+
+def test_no_kept_answer_outlives_its_24_hours_whoever_writes_next(
+    records_app: Flask, tokens: dict[str, dict[str, str]], sessions: sessionmaker[Session]
+) -> None:
+    """Keys were deleted only when their own user used the same key again: a sealed link stayed in the database."""
+    client = records_app.test_client()
+    deal_id = _deal(client, tokens["ana"])
+    ask = client.post(
+        f"/api/deals/{deal_id}/confirmations", headers={**tokens["ana"], "Idempotency-Key": "a"}, json=ASK
+    )
+    assert ask.status_code == 201
+    with writing(sessions) as db:
+        db.execute(update(IdempotencyKey).values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25)))
+    assert (
+        client.post("/api/deals", headers={**tokens["bo"], "Idempotency-Key": "b"}, json={"name": "X"}).status_code
+        == 201
+    )
+    with sessions() as db:
+        assert list(db.scalars(select(IdempotencyKey.key))) == ["b"]
+
+
+def test_a_sealed_answer_opens_only_where_it_was_kept() -> None:
+    """The tag covered the body alone: copied to another user's row, or its status or Location changed, it opened."""
+    ana = KeyedRequest(1, "k", "f" * 64)
+    sealed = seal("secret", '{"url": "https://x/confirm/t"}', sealed_for(ana, 201, "/api/deals/1/confirmations/1"))
+    assert (
+        unseal(["secret"], sealed, sealed_for(ana, 201, "/api/deals/1/confirmations/1"))
+        == '{"url": "https://x/confirm/t"}'
+    )
+    for other in (
+        sealed_for(KeyedRequest(2, "k", "f" * 64), 201, "/api/deals/1/confirmations/1"),
+        sealed_for(ana, 200, "/api/deals/1/confirmations/1"),
+        sealed_for(ana, 201, "/api/deals/2/confirmations/1"),
+        sealed_for(KeyedRequest(1, "k2", "f" * 64), 201, "/api/deals/1/confirmations/1"),
+    ):
+        assert unseal(["secret"], sealed, other) is None
+    assert unseal(["another"], sealed, sealed_for(ana, 201, "/api/deals/1/confirmations/1")) is None
 
 
 def test_a_repeated_outcome_closes_the_deal_once(
