@@ -101,9 +101,32 @@ def plain_cents(cents: int) -> str:
     return f"{sign}{whole}.{part:02d}"
 
 
+CENT = decimal.Decimal("0.01")
+DOUBLE_DIGITS = 15  # the significant digits a double holds as written: to_cents reads an amount exactly to them
+
+
 def to_cents(value: float) -> int:
-    """An amount in whole cents, rounded half to even: every total is summed from these."""
-    return round(value * 100)
+    """An amount in whole cents: the amount as written, rounded half to even to the cent (0.125 is 12 cents,
+    1234.565 is 123456); every total is summed from these.
+
+    The amount as written is the shortest decimal that reads back as `value`: the number typed, for every amount
+    of up to DOUBLE_DIGITS significant digits (and every double a program writes). Not `round(value * 100)`: 1.015 is the
+    double 1.01499999999999990230…, which the product rounds down; its written decimal is a tie, rounded up."""
+    written = repr(value)
+    whole, _, decimals = written.partition(".")
+    if len(decimals) <= 2 and "e" not in written:  # most amounts: whole cents already, read without Decimal
+        return int(whole) * 100 + int(decimals.ljust(2, "0"))
+    return int(decimal.Decimal(written).quantize(CENT, decimal.ROUND_HALF_EVEN) * 100)
+
+
+def weighted_cents(amount: float | None, probability: int) -> int | None:
+    """An amount weighted by a stage's probability (whole percent), in whole cents: the amount's cents (to_cents)
+    times the probability, divided by 100, rounded half to even, in integers (None without an amount). Every
+    source weighs a deal by it, and the SQL by its spelling of it (verdict_sql.cells.Cells.weighted_cents)."""
+    if amount is None:
+        return None
+    cents, hundredths = divmod(to_cents(amount) * probability, 100)
+    return cents + int(hundredths > 50 or (hundredths == 50 and cents % 2 == 1))
 
 
 # --- yes / no --------------------------------------------------------------------------------

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sales_process.loader import load_process
 from sales_process.problems import also_on_lines
@@ -42,6 +45,7 @@ from sales_process.vocabulary import (
     slugs_of,
     status_label,
     to_cents,
+    weighted_cents,
 )
 from tests.conftest import DEFAULT_PROCESS
 
@@ -636,6 +640,46 @@ def test_words_and_money_for_people() -> None:
         "12345.67",
     )
     assert to_cents(0.125 * 100) == 1250 and to_cents(74000.005) == 7400000
+
+
+@pytest.mark.parametrize(
+    ("amount", "probability", "cents"),
+    [
+        (20900.75, 10, 209008),  # 2090.075: a tie, rounded to the even cent (the double product is 2090.0749…)
+        (383250.75, 10, 3832508),  # 38325.075
+        (0.75, 10, 8),  # 0.075
+        (1.05, 10, 10),  # 0.105: a tie, the even cent is below
+        (1.015, 100, 102),  # the amount's own cents first: 1.015 is a tie, rounded up to the even 102
+        (0.125, 100, 12),
+        (1234.5678, 35, 43210),  # 123457 cents × 35% = 43209.95
+        (999_999_999_999_999.0, 15, 14_999_999_999_999_985),
+        (0.0, 60, 0),
+        (None, 60, None),
+    ],
+)
+def test_a_weighted_amount_is_its_cents_times_the_probability_rounded_half_to_even(
+    amount: float | None, probability: int, cents: int | None
+) -> None:
+    assert weighted_cents(amount, probability) == cents
+
+
+def _written_to_the_cent(written: Decimal) -> int:
+    return int(written.quantize(Decimal("0.01"), ROUND_HALF_EVEN) * 100)
+
+
+@given(
+    st.decimals(min_value=0, max_value=Decimal("9999999999999"), places=3) | st.decimals(0, 99_999, places=4),
+    st.integers(0, 100),
+)
+@example(Decimal("20900.75"), 10)
+@example(Decimal("1.015"), 10)
+def test_a_weighted_amount_is_the_exact_product_rounded_half_to_even(written: Decimal, probability: int) -> None:
+    """Amounts of up to 15 significant digits, as typed: the cents of what was written, then the exact product."""
+    amount = float(written)
+    cents = _written_to_the_cent(written)
+    assert to_cents(amount) == cents
+    exact = Decimal(cents) * probability / 100 / 100  # Decimal keeps 28 digits: these products are exact
+    assert weighted_cents(amount, probability) == _written_to_the_cent(exact)
 
 
 @pytest.mark.parametrize(
