@@ -313,6 +313,9 @@ DOT_DECIMAL = (
 COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
 _DOT_DECIMAL = re.compile(DOT_DECIMAL)
 _COMMA_DECIMAL = re.compile(COMMA_DECIMAL)
+# A dash alone is no amount (blank): Excel's accounting format writes a zero so, and people write one for "none".
+# Hyphen-minus, en dash and em dash; the SQL reads them alike (verdict_sql.cells.cell_items).
+NO_AMOUNT = ("-", "\u2013", "\u2014")
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
@@ -332,7 +335,7 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     if not isinstance(value, str):
         return Money(_checked_amount(value, value))
     text = value.strip()
-    if not text:
+    if not text or text in NO_AMOUNT:
         return None
     if text.isascii() and text.isdigit():  # the common case in exports, kept fast
         return Money(_checked_amount(int(text), value))
@@ -345,7 +348,7 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     if match is None or (both and not is_one_currency(match["before"], match["after"])):
         raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text)}")
     number = match["number"]
-    if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
+    if number.startswith("-") and any(character.isdigit() for character in number):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     if both and currency_code(match["before"]) != currency_code(match["after"]):
         before, after = match["before"], match["after"]

@@ -36,6 +36,7 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS,
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
+    NO_AMOUNT,
     NO_WORDS,
     NOT_ANSWERED,
     ONE_GROUP_COMMA,
@@ -523,7 +524,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         *(f"{text(w.lower(w.trimmed(getattr(columns, flag))))} AS {q(flag + '_word')}" for flag in FLAGS),
         # A flag may hold a status instead of yes or no (Odoo's Is Won: Won, Lost, Pending).
         *(f"{flag_label(getattr(columns, flag))} AS {q(flag + LABEL)}" for flag in FLAGS),
-        f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
+        f"{amount_text(w, text(w.trimmed(columns.amount)))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
         *close_date_items(w, columns),
         *([f"{text(label(columns.pipeline))} AS {q(PIPELINE_LABEL)}"] if columns.pipeline is not None else []),
@@ -557,6 +558,11 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         if found.confirmed_by is not None:
             items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {q(milestone.id + '__buyer')}")
     return items
+
+
+def amount_text(w: Writer, trimmed: str) -> str:
+    """The amount cell's text (`trimmed`), blank when it is a dash alone (vocabulary.NO_AMOUNT): no amount."""
+    return f"CASE WHEN {w.one_of(trimmed, NO_AMOUNT)} THEN '' ELSE {trimmed} END"
 
 
 def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:

@@ -506,6 +506,23 @@ def test_amounts_weighted_to_the_cent_half_to_even_by_both_engines(
     ]
 
 
+def test_a_dash_alone_is_no_amount_in_both_engines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Excel's accounting zero (a dash alone, or an en or em dash) is a blank amount: the open deal is assessed
+    without one, the won one counted without one, not refused nor "with an amount not summed"."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n"
+        "Acme,Discovery, - ,yes,Reply from the CFO\nBeta,Discovery,\u2013,yes,Reply from the CFO\n"
+        "Gamma,Closed Won,\u2014,,\nDelta,Discovery,1000,yes,Reply from the CFO\n"
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals assessed: 3\n" in python.out and "not summed" not in python.out
+    assert "(1 without an amount)" in python.out
+    rows = list(csv.DictReader((python.folder / "audit.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(row["amount"], row["not_assessed"]) for row in rows] == [("", "")] * 3 + [("1000.00", "")]
+
+
 def test_vertical_bars(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A database's or mainframe's export separates its columns with '|': the header was read as one column."""
     source = tmp_path / "pipeline.csv"

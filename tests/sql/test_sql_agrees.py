@@ -749,6 +749,26 @@ def test_weighted_amounts_are_exact_to_the_cent_half_to_even_in_sql_as_in_the_au
     assert postgres_verdicts(postgres, case) == expected
 
 
+def test_a_dash_alone_is_no_amount_in_sql_as_in_the_audit(postgres: psycopg.Connection[Any]) -> None:
+    """A dash alone (Excel's accounting zero, a typed "none"; an en or em dash, white space around it) is a blank
+    amount: an open deal is assessed without one, a closed one counts without one; with a currency it is refused."""
+    amounts = ("-", " - ", "\u2013", "\u00a0\u2014 ", "-", "USD -", "--")
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(amounts)))),
+        Column("stage", "text", ("Proposing",) * 4 + ("Closed Won",) + ("Proposing",) * 2),
+        Column("amount", "text", amounts),
+        Column("currency", "text", ("",) + ("EUR",) + ("",) * 5),
+        Column("pain-confirmed", "text", ("yes",) * len(amounts)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [(row[5], row[13]) for row in expected.values()] == [(None, "")] * 5 + [(None, "amount")] * 2
+    assert [row[11] for row in expected.values()][:5] == ["open"] * 4 + ["won"]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
 def test_a_column_left_out_is_not_read_by_the_sql_either(postgres: psycopg.Connection[Any]) -> None:
     """crm.ignore_columns naming a column of a standard name (currency, amount): the audit leaves it out, and so
     does the statement, from the export's header (--columns-from) or from the crm: block alone."""

@@ -29,7 +29,7 @@ WITH
         '' AS "is_won_label",
         '' AS "is_active_label",
         '' AS "is_deleted_label",
-        COALESCE(CASE WHEN REGEXP_MATCHES(CAST("d"."amount" AS VARCHAR), '(?s)^[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}](.*[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}])?$') THEN CAST("d"."amount" AS VARCHAR) ELSE TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space") END, '') AS "amount_text",
+        CASE WHEN COALESCE(CASE WHEN REGEXP_MATCHES(CAST("d"."amount" AS VARCHAR), '(?s)^[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}](.*[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}])?$') THEN CAST("d"."amount" AS VARCHAR) ELSE TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space") END, '') IN ('-', (CHR(8211)), (CHR(8212))) THEN '' ELSE COALESCE(CASE WHEN REGEXP_MATCHES(CAST("d"."amount" AS VARCHAR), '(?s)^[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}](.*[^\x{9}-\x{d}\x{1c}-\x{20}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}])?$') THEN CAST("d"."amount" AS VARCHAR) ELSE TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space") END, '') END AS "amount_text",
         COALESCE(TRIM(CAST(NULL AS VARCHAR), "r"."white_space"), '') AS "currency_text",
         COALESCE(TRIM(CAST(NULL AS VARCHAR), "r"."white_space"), '') AS "close_date__date_text",
         -- Discovery (discovery): milestone pain-confirmed (evidence required, counts for 90 days)

@@ -29,7 +29,7 @@ WITH
         '' AS "is_won_label",
         '' AS "is_active_label",
         '' AS "is_deleted_label",
-        COALESCE(TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space"), '') AS "amount_text",
+        CASE WHEN COALESCE(TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space"), '') IN ('-', (CHR(8211)), (CHR(8212))) THEN '' ELSE COALESCE(TRIM(CAST("d"."amount" AS VARCHAR), "r"."white_space"), '') END AS "amount_text",
         COALESCE(TRIM(CAST(NULL AS VARCHAR), "r"."white_space"), '') AS "currency_text",
         COALESCE(TRIM(CAST(NULL AS VARCHAR), "r"."white_space"), '') AS "close_date__date_text",
         -- Discovery (discovery): milestone pain-confirmed (evidence required, counts for 90 days)
