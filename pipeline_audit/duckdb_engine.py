@@ -376,8 +376,8 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             *spelled,
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
             f"NOT {grouped}",
-            # The SQL reads every digit of an amount; Python, a double's 15 significant digits (to_cents): past
-            # them, Python reads the row, so that both engines write the same cents.
+            # The SQL reads every digit of an amount; Python, a double's DOUBLE_DIGITS significant digits (to_cents):
+            # past them, Python reads the row, so that both engines write the same cents.
             f"LENGTH(LTRIM(REPLACE({q(AMOUNT_DIGITS)}, '.', ''), '0')) <= {DOUBLE_DIGITS}",
         ]
     )

@@ -110,8 +110,9 @@ def to_cents(value: float) -> int:
     1234.565 is 123456); every total is summed from these.
 
     The amount as written is the shortest decimal that reads back as `value`: the number typed, for every amount
-    of up to DOUBLE_DIGITS significant digits (and every double a program writes). Not `round(value * 100)`: 1.015 is the
-    double 1.01499999999999990230…, which the product rounds down; its written decimal is a tie, rounded up."""
+    of up to DOUBLE_DIGITS significant digits (and every double a program writes). Not `round(value * 100)`:
+    1.015 is the double 1.01499999999999990230…, which the product rounds down; its written decimal is a tie,
+    rounded up to the even 102."""
     written = repr(value)
     whole, _, decimals = written.partition(".")
     if len(decimals) <= 2 and "e" not in written:  # most amounts: whole cents already, read without Decimal

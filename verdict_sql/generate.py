@@ -736,7 +736,7 @@ def _final(
         # arithmetic (vocabulary.weighted_cents: its cents times the probability, to the cent half to even,
         # exactly), so that SUM() over the rows is the audit's total.
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
-        weighted = Cells(w).weighted_cents(w.q("amount_cents"), f"CASE {w.q(index_column)} {probabilities} END")
+        weighted = Cells(w).weighted_cents(w.q(AMOUNT_CENTS), f"CASE {w.q(index_column)} {probabilities} END")
         return f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN {weighted} END"
 
     # (comment, expression, output column): NULL on a row the audit does not assess.
