@@ -61,8 +61,8 @@ from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import safe_writer
 from sales_process.totals import HELD_NAMED, TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
-from sales_process.vocabulary import Status
-from verdict_sql.cells import BLANK, SKIPPED, deal_name
+from sales_process.vocabulary import DOUBLE_DIGITS, Status
+from verdict_sql.cells import AMOUNT_CENTS, AMOUNT_DIGITS, BLANK, SKIPPED, deal_name
 from verdict_sql.columns import InputColumns
 from verdict_sql.dialects import DIALECTS
 from verdict_sql.generate import CLOSED_ON, TWO_DIGIT_YEARS, stale_since_columns, status_column, verdict_sql
@@ -376,6 +376,9 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
             *spelled,
             *(f"COALESCE({q(_name(i))}, '') = ''" for i in (*plan.unnamed, *buyers)),
             f"NOT {grouped}",
+            # The SQL reads every digit of an amount; Python, a double's DOUBLE_DIGITS significant digits (to_cents):
+            # past them, Python reads the row, so that both engines write the same cents.
+            f"LENGTH(LTRIM(REPLACE({q(AMOUNT_DIGITS)}, '.', ''), '0')) <= {DOUBLE_DIGITS}",
         ]
     )
     # A row naming a pipeline not spelled as listed: _other_pipelines decides, spelling by spelling.
@@ -410,7 +413,7 @@ def _query(plan: ColumnPlan, loaded: LoadedProcess, options: AuditOptions, mappi
         "outcome": q("outcome"),
         CLOSED_ON: q(CLOSED_ON),
         "amount": q("amount"),
-        "amount_cents": f"CAST(ROUND_EVEN({q('amount')} * 100, 0) AS BIGINT)",
+        "amount_cents": f"CAST({q(AMOUNT_CENTS)} AS BIGINT)",
         "claimed_cents": f"CAST({q('claimed_weighted')} * 100 AS BIGINT)",
         "verified_cents": f"CAST({q('verified_weighted')} * 100 AS BIGINT)",
         "next_milestones": q("next_milestones"),

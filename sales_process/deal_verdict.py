@@ -22,7 +22,7 @@ from sales_process.evidence import MIN_LENGTH
 from sales_process.model import Milestone, Process
 from sales_process.outcome import Outcome
 from sales_process.status_rules import answered_on
-from sales_process.vocabulary import Status, plural, to_cents
+from sales_process.vocabulary import Status, plural, weighted_cents
 
 Blocking = tuple[tuple[str, str], ...]  # (milestone id, status) of each milestone holding a deal back
 # (milestone id, its date) of each milestone holding a deal back as too old
@@ -86,12 +86,6 @@ class DealVerdict(NamedTuple):
     def assessed(self) -> bool:
         """Whether the deal has a verified stage (else `not_assessed` says why)."""
         return self.verified_stage_id is not None
-
-
-def weighted_cents(amount: float | None, probability: float) -> int | None:
-    """An amount weighted by a stage's probability, in whole cents, rounded once (None without an amount)."""
-    # Assessment.weighted's arithmetic: every source weighs a deal alike, to the cent.
-    return None if amount is None else to_cents(amount * probability / 100)
 
 
 def assessed_verdict(

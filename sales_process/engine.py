@@ -18,7 +18,7 @@ from sales_process.requirement import (
     stage_requirements,
 )
 from sales_process.status_rules import status_of
-from sales_process.vocabulary import Status, plural, status_label
+from sales_process.vocabulary import Status, plural, status_label, weighted_cents
 from sales_process.wording import clipped
 
 NOT_NEEDED = "not_needed"  # a badge's kind for a milestone this deal does not need
@@ -151,10 +151,10 @@ class Assessment:
         return tuple(r for r in self.milestones if r.stage.id in later and r.status is Status.VERIFIED)
 
     def weighted(self, stage: Stage | None) -> float | None:
-        """The deal's amount weighted by the stage's probability (None when unknown)."""
-        if self.deal.amount is None or stage is None:
-            return None
-        return self.deal.amount * stage.probability / 100
+        """The deal's amount weighted by the stage's probability, to the cent as the audit rounds it
+        (vocabulary.weighted_cents); None when unknown."""
+        cents = None if stage is None else weighted_cents(self.deal.amount, stage.probability)
+        return None if cents is None else cents / 100
 
 
 def status_reason(status: Status, milestone: Milestone, answer: Answer | None, as_of: dt.date) -> str:

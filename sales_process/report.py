@@ -6,10 +6,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sales_process.deal import BuyerAnswer
-from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import Assessment, MilestoneResult, Status
 from sales_process.model import Stage
-from sales_process.vocabulary import money, plural
+from sales_process.vocabulary import money, plural, weighted_cents
 
 if TYPE_CHECKING:  # the loader checks practice scenarios, whose verdicts use gap_sentence
     from sales_process.loader import LoadedProcess

@@ -108,9 +108,33 @@ def plain_cents(cents: int) -> str:
     return f"{sign}{whole}.{part:02d}"
 
 
+CENT = decimal.Decimal("0.01")
+DOUBLE_DIGITS = 15  # the significant digits a double holds as written: to_cents reads an amount exactly to them
+
+
 def to_cents(value: float) -> int:
-    """An amount in whole cents, rounded half to even: every total is summed from these."""
-    return round(value * 100)
+    """An amount in whole cents: the amount as written, rounded half to even to the cent (0.125 is 12 cents,
+    1234.565 is 123456); every total is summed from these.
+
+    The amount as written is the shortest decimal that reads back as `value`: the number typed, for every amount
+    of up to DOUBLE_DIGITS significant digits (and every double a program writes). Not `round(value * 100)`:
+    1.015 is the double 1.01499999999999990230…, which the product rounds down; its written decimal is a tie,
+    rounded up to the even 102."""
+    written = repr(value)
+    whole, _, decimals = written.partition(".")
+    if len(decimals) <= 2 and "e" not in written:  # most amounts: whole cents already, read without Decimal
+        return int(whole) * 100 + int(decimals.ljust(2, "0"))
+    return int(decimal.Decimal(written).quantize(CENT, decimal.ROUND_HALF_EVEN) * 100)
+
+
+def weighted_cents(amount: float | None, probability: int) -> int | None:
+    """An amount weighted by a stage's probability (whole percent), in whole cents: the amount's cents (to_cents)
+    times the probability, divided by 100, rounded half to even, in integers (None without an amount). Every
+    source weighs a deal by it, and the SQL by its spelling of it (verdict_sql.cells.Cells.weighted_cents)."""
+    if amount is None:
+        return None
+    cents, hundredths = divmod(to_cents(amount) * probability, 100)
+    return cents + int(hundredths > 50 or (hundredths == 50 and cents % 2 == 1))
 
 
 # --- yes / no --------------------------------------------------------------------------------
@@ -308,6 +332,9 @@ DOT_DECIMAL = (
 COMMA_DECIMAL = f"^([0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+|[0-9]{{1,3}}([{GROUP_SPACES}][0-9]{{3}})+)(,[0-9]+)?$"
 _DOT_DECIMAL = re.compile(DOT_DECIMAL)
 _COMMA_DECIMAL = re.compile(COMMA_DECIMAL)
+# A dash alone is no amount (blank): Excel's accounting format writes a zero so, and people write one for "none".
+# Hyphen-minus, en dash and em dash; the SQL reads them alike (verdict_sql.cells.cell_items).
+NO_AMOUNT = ("-", "\u2013", "\u2014")
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
@@ -327,7 +354,7 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     if not isinstance(value, str):
         return Money(_checked_amount(value, value))
     text = value.strip()
-    if not text:
+    if not text or text in NO_AMOUNT:
         return None
     if text.isascii() and text.isdigit():  # the common case in exports, kept fast
         return Money(_checked_amount(int(text), value))
@@ -340,7 +367,7 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     if match is None or (both and not is_one_currency(match["before"], match["after"])):
         raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text)}")
     number = match["number"]
-    if number.startswith("-") and any(character.isdigit() for character in number):  # a lone "-" says "none"
+    if number.startswith("-") and any(character.isdigit() for character in number):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
     if both and currency_code(match["before"]) != currency_code(match["after"]):
         before, after = match["before"], match["after"]

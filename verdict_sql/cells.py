@@ -36,6 +36,7 @@ from sales_process.vocabulary import (
     MONTH_ACCENTS,
     MONTH_ACCENTS_DROPPED,
     MONTH_WORD,
+    NO_AMOUNT,
     NO_WORDS,
     NOT_ANSWERED,
     ONE_GROUP_COMMA,
@@ -61,6 +62,8 @@ CLOSE_DATE = "close_date"
 LOST_DATE = "lost_date"  # read as the close date where the close date's cell is blank
 CRM_ID = "crm_id"  # the CRM's id of the deal, output after `deal` where the table has one (verdict_sql)
 AMOUNT_CURRENCY = "amount_currency"
+AMOUNT_DIGITS = "amount_digits"  # the amount's number as written, without thousands separators, with a decimal point
+AMOUNT_CENTS = "amount_cents"  # the amount in whole cents, as written rounded half to even (Cells.amount_cents)
 LABEL = "_label"  # a status or flag cell as vocabulary.name_key compares it, from `cells` on
 FLAG = "_flag"  # a closed, won, active or deleted flag as yes or no (NULL: blank, or neither), after `readings`
 FLAGS = FLAG_FIELDS  # in the order the audit reads them: a row's first that cannot be read is named
@@ -195,6 +198,29 @@ class Cells:
             f"CASE WHEN {readable} THEN CASE WHEN LENGTH({digits}) <= {MAX_DIGITS} "
             f"THEN CAST({digits} AS {self.d.double_type}) END END"
         )
+
+    def amount_cents(self, digits: str, point: str, value: str) -> str:
+        """An amount's whole cents as vocabulary.to_cents gives them: the number as written (`digits`, with a decimal
+        point; `point`: where it is, or one past the last digit), rounded half to even to the cent, in the exact
+        decimal type; NULL when the amount (`value`, the DOUBLE) is not read or too large."""
+        cents = (
+            f"CAST('0' || LTRIM(SUBSTR({digits}, 1, {point} - 1) || RPAD(SUBSTR({digits}, {point} + 1, 2), 2, '0'), "
+            f"'0') AS {self.d.cents_type})"
+        )
+        # The digits after the cents decide: above half rounds up, exactly half (5) to the even cent.
+        rest = f"RTRIM(SUBSTR({digits}, {point} + 3), '0')"
+        odd = f"SUBSTR({digits}, {point} + 2, 1) IN ('1', '3', '5', '7', '9')"
+        up = f"CASE WHEN {rest} > '5' OR ({rest} = '5' AND {odd}) THEN 1 ELSE 0 END"
+        return f"CASE WHEN {value} <= {MAX_AMOUNT!r} THEN {cents} + {up} END"
+
+    def weighted_cents(self, cents: str, probability: str) -> str:
+        """An amount weighted by a stage's probability, as vocabulary.weighted_cents gives it, in money: its cents
+        times the probability (whole percent) in hundredths of a cent, to the cent half to even, exactly."""
+        hundredths = f"{cents} * {probability}"
+        # Half up, less one on a tie whose cent below is even: then its hundredths are 50 more than a multiple of 200.
+        half_up = f"FLOOR(({hundredths} + 50) * {self.d.exact('0.01')})"
+        tie_to_even = f"CASE WHEN MOD({hundredths}, 200) = 50 THEN 1 ELSE 0 END"
+        return f"CAST(({half_up} - {tie_to_even}) * {self.d.exact('0.01')} AS {self.d.money_type})"
 
     def too_large(self, value: str) -> str:
         """True when parse_money refuses the amount as too large (NULL value: too many digits)."""
@@ -498,7 +524,7 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         *(f"{text(w.lower(w.trimmed(getattr(columns, flag))))} AS {q(flag + '_word')}" for flag in FLAGS),
         # A flag may hold a status instead of yes or no (Odoo's Is Won: Won, Lost, Pending).
         *(f"{flag_label(getattr(columns, flag))} AS {q(flag + LABEL)}" for flag in FLAGS),
-        f"{text(w.trimmed(columns.amount))} AS {q('amount_text')}",
+        f"{amount_text(w, text(w.trimmed(columns.amount)))} AS {q('amount_text')}",
         f"{text(w.trimmed(columns.currency))} AS {q('currency_text')}",
         *close_date_items(w, columns),
         *([f"{text(label(columns.pipeline))} AS {q(PIPELINE_LABEL)}"] if columns.pipeline is not None else []),
@@ -532,6 +558,11 @@ def cell_items(w: Writer, process: Process, columns: InputColumns, segments: boo
         if found.confirmed_by is not None:
             items.append(f"NULLIF({w.trimmed(found.confirmed_by)}, '') AS {q(milestone.id + '__buyer')}")
     return items
+
+
+def amount_text(w: Writer, trimmed: str) -> str:
+    """The amount cell's text (`trimmed`), blank when it is a dash alone (vocabulary.NO_AMOUNT): no amount."""
+    return f"CASE WHEN {w.one_of(trimmed, NO_AMOUNT)} THEN '' ELSE {trimmed} END"
 
 
 def kind_items(w: Writer, dates: Sequence[str]) -> list[str]:
@@ -636,18 +667,29 @@ def reading_items(w: Writer, columns: InputColumns, decimal_comma: bool, status_
 
     return [
         f"{c.number_readable(q('amount_number'), decimal_comma)} AS {q('amount_readable')}",
+        f"{c.number_digits(q('amount_number'), decimal_comma)} AS {q(AMOUNT_DIGITS)}",
         *(f"{flag(cell)} AS {q(cell + FLAG)}" for cell in FLAGS),
         f"CASE {q('status' + LABEL)} {statuses} END AS {q('status_outcome')}",
         *(f"{status_of(flag)} AS {q(flag + AS_STATUS)}" for flag in FLAGS),
     ]
 
 
-def amount_item(w: Writer, decimal_comma: bool) -> str:
-    """Step 7: the amount as a number (NULL when blank or not read), in `statuses`."""
+def amount_items(w: Writer) -> list[str]:
+    """Step 7: the amount as a number (NULL when blank or not read), and where its decimal point is (or one past
+    its last digit), in `statuses`."""
     c, q = Cells(w), w.q
-    digits = c.number_digits(q("amount_number"), decimal_comma)
+    digits = q(AMOUNT_DIGITS)
     readable = f"{q('amount_readable')} AND NOT {q('amount_two_currencies')}"
-    return f"{c.amount_value(readable, digits)} AS {q('amount')}"
+    point = w.dialect.position.format(f"{digits} || '.'", "'.'")
+    return [f"{c.amount_value(readable, digits)} AS {q('amount')}", f"{point} AS {q('amount_point')}"]
+
+
+def amount_cents_item(w: Writer) -> str:
+    """Step 8: the amount in whole cents, as written rounded half to even (NULL when blank, not read or too large),
+    in `stages`: what the weighted amounts are computed from."""
+    q = w.q
+    cents = Cells(w).amount_cents(q(AMOUNT_DIGITS), q("amount_point"), q("amount"))
+    return f"-- the amount in whole cents, as written, rounded half to even\n{cents} AS {q(AMOUNT_CENTS)}"
 
 
 def _amount_refusals(w: Writer, columns: InputColumns) -> tuple[str, str, str]:

@@ -77,9 +77,11 @@ class Dialect:
     collapse_spaces: str  # a format of one argument: every run of spaces as one space
     days_between: str  # a format of (later, earlier): the whole days from earlier to later
     matches: str  # a format of (text, pattern literal): true when the regular expression matches
-    # A weighted amount to the cent as the audit rounds it (sales_process.vocabulary.to_cents): a format of
-    # one argument, the amount in cents as a DOUBLE, giving whole cents, half to even; and the type of money.
-    round_cents: str = "ROUND_EVEN({}, 0)"
+    # Amounts are weighted exactly (sales_process.vocabulary.weighted_cents): whole cents in `cents_type`, an exact
+    # decimal of whole numbers; a decimal number written exactly in it (`exact_literal`, a format of its digits:
+    # BigQuery reads 0.01 as a FLOAT64); and the type of money, in which a weighted amount is given.
+    cents_type: str = "DECIMAL(38, 0)"
+    exact_literal: str = "{}"
     money_type: str = "DECIMAL(38, 2)"
     # A character that is not part of a word (letters and digits of any script), as a regex class:
     # sales_process.outcome splits a stage's name into words at such characters.
@@ -103,6 +105,10 @@ class Dialect:
     # True when a text is one of a list of words (NULL when the text is NULL), from the text, the words and the
     # writer's spelling of a text as a literal (verdict_sql.writer.Writer.chars).
     one_of: Callable[[str, Sequence[str], Callable[[str], str]], str] = _in_list
+
+    def exact(self, number: str) -> str:
+        """A decimal number (`number`: its digits, 0.01) as an exact decimal literal, never a float."""
+        return self.exact_literal.format(number)
 
     def quote(self, name: str) -> str:
         """A quoted identifier; a dotted relation (schema.table) is quoted part by part."""
@@ -144,7 +150,7 @@ DIALECTS = {
             non_word="[^[:alnum:]]",
             extract="SUBSTRING({0} FROM {1})",  # the first parenthesised group's text
             materialized="MATERIALIZED ",
-            round_cents="ROUND({})",  # double precision: to the nearest integer, ties to even (rint)
+            cents_type="NUMERIC(38, 0)",
             money_type="NUMERIC(38, 2)",
         ),
         Dialect(
@@ -162,7 +168,7 @@ DIALECTS = {
             extract="REGEXP_SUBSTR({0}, {1}, 1, 1, 'e', 1)",
             position="POSITION({1} IN {0})",
             make_date="DATE_FROM_PARTS({0}, {1}, {2})",
-            round_cents="ROUND(CAST({} AS NUMBER(38, 6)), 0, 'HALF_TO_EVEN')",  # rounding modes need a NUMBER
+            cents_type="NUMBER(38, 0)",
             money_type="NUMBER(38, 2)",
         ),
         Dialect(
@@ -179,7 +185,8 @@ DIALECTS = {
             extract="REGEXP_EXTRACT({0}, {1})",  # the pattern's one capturing group
             make_date="DATE({0}, {1}, {2})",
             int_type="INT64",
-            round_cents="ROUND(CAST({} AS NUMERIC), 0, 'ROUND_HALF_EVEN')",  # rounding modes need a NUMERIC
+            cents_type="NUMERIC",  # 29 digits before the point: every amount's cents times 100
+            exact_literal="NUMERIC '{}'",
             money_type="NUMERIC(31, 2)",  # BigQuery allows at most 29 digits before the point
         ),
     )

@@ -40,7 +40,9 @@ from sales_process.outcome import (
 from sales_process.requirement import Requirement, applies_to, stage_requirements
 from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, WEEKDAY_LIST, label_key
 from verdict_sql.cells import (
+    AMOUNT_CENTS,
     AMOUNT_CURRENCY,
+    AMOUNT_DIGITS,
     AS_STATUS,
     CLOSE_DATE,
     CRM_ID,
@@ -53,8 +55,9 @@ from verdict_sql.cells import (
     SKIPPED,
     WEEKDAYS,
     Cells,
+    amount_cents_item,
     amount_currency_item,
-    amount_item,
+    amount_items,
     cell_items,
     comment,
     dated_items,
@@ -244,10 +247,11 @@ def verdict_sql(
         (
             "stages",
             f"Step {8 if file_currency is None else 9}: the verified stage is the first with a milestone not "
-            "verified; the cells the audit refuses.",
+            "verified; the amount in whole cents; the cells the audit refuses.",
             _select(
                 [
                     _verified_index(w, process),
+                    amount_cents_item(w),
                     problem_list(w, process, columns, buyers, segments, file_currency),
                     outcome_refusals(w, process, columns, buyers, segments),
                 ],
@@ -456,7 +460,7 @@ def _statuses(w: Writer, process: Process, mapping: CrmMapping, buyers: frozense
     )
     stage = w.q("stage_label")
     items += [
-        amount_item(w, mapping.decimal_comma),
+        *amount_items(w),
         f"-- the claimed stage, by id, name or CRM stage name, in any case, with or without the CRM's number\n"
         f"CASE {stage}\n{claims}\nEND AS {w.q('claimed_index')}",
         "-- closed deals are outcomes, not pipeline: by IsDeleted, the status, IsClosed (or Active)/IsWon, else the CRM stage, as "
@@ -676,14 +680,16 @@ def _buyer_columns(w: Writer, process: Process, buyers: frozenset[str]) -> list[
 
 def _audit_items(w: Writer, process: Process, columns: InputColumns) -> list[str]:
     """TWO_DIGIT_YEARS (verdict_sql's `for_the_audit`): the audit reads a closed deal's close date and an open
-    deal's milestone dates, never the other way round; then each milestone's date when it is too old
-    (stale_since_columns), which the report names."""
+    deal's milestone dates, never the other way round; the amount in whole cents, which audit.csv gives, and its
+    digits as written; then each milestone's date when it is too old (stale_since_columns), which the report names."""
     closed = is_closed(w)
     milestones = two_digit_years(w, dated_milestones(process, columns))
     of_closed = two_digit_years(w, [CLOSE_DATE]) if columns.close_dated else "0"
     return [
         f"CASE WHEN {closed} THEN {of_closed} ELSE {milestones} END AS {w.q(TWO_DIGIT_YEARS)}",
         f"-- a blank row, which the audit skips and counts\n{w.q(SKIPPED)}",
+        f"CASE WHEN {w.q('not_assessed')} = '' THEN {w.q(AMOUNT_CENTS)} END AS {w.q(AMOUNT_CENTS)}",
+        f"-- the amount's digits as written, with a decimal point\n{w.q(AMOUNT_DIGITS)}",
         *(
             f"CASE WHEN {w.q(status_column(milestone_id))} = {w.s(Status.STALE)} THEN {w.q(milestone_id + DATE_SUFFIX)} "
             f"END AS {w.q(column)}"
@@ -721,28 +727,28 @@ def _final(
 ) -> str:
     ids = [w.s(stage.id) for stage in process.stages]
     names = [w.chars(stage.name) for stage in process.stages]
-    double = w.dialect.double_type
     read = f"{w.q('not_assessed')} = ''"
     # A closed deal whose amount alone is refused still has its outcome (cells.outcome_refusals).
     outcome_read = f"({read} OR {w.q(OUTCOME_REFUSED)} = '')"
 
     def weighted(index_column: str) -> str:
-        # A closed deal is an outcome: it weighs nothing in the pipeline. An open one is rounded to the
-        # cent once, half to even, by the audit's arithmetic (amount * probability / 100, in cents), so
-        # that SUM() over the rows is the audit's total.
+        # A closed deal is an outcome: it weighs nothing in the pipeline. An open one is weighted by the audit's
+        # arithmetic (vocabulary.weighted_cents: its cents times the probability, to the cent half to even,
+        # exactly), so that SUM() over the rows is the audit's total.
         probabilities = " ".join(f"WHEN {i} THEN {stage.probability}" for i, stage in enumerate(process.stages))
-        exact = f"{w.q('amount')} * CASE {w.q(index_column)} {probabilities} END / CAST(100 AS {double}) * 100"
-        cents = w.dialect.round_cents.format(exact)
-        return (
-            f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN CAST({cents} / 100 AS {w.dialect.money_type}) END"
-        )
+        weighted = Cells(w).weighted_cents(w.q(AMOUNT_CENTS), f"CASE {w.q(index_column)} {probabilities} END")
+        return f"CASE WHEN {w.q('outcome')} = {w.s(Outcome.OPEN)} THEN {weighted} END"
 
     # (comment, expression, output column): NULL on a row the audit does not assess.
     read_as_written = [
         ("", _by_stage(w, "claimed_index", ids), "claimed_stage_id"),
         ("", w.q("amount"), "amount"),
-        ("", weighted("claimed_index"), "claimed_weighted"),
-        ("", weighted("verified_index"), "verified_weighted"),
+        (
+            "the amount's cents times the claimed stage's probability, to the cent half to even",
+            weighted("claimed_index"),
+            "claimed_weighted",
+        ),
+        ("the same by the verified stage's probability", weighted("verified_index"), "verified_weighted"),
         ("", w.q("outcome"), "outcome"),
     ]
     # A verdict, so NULL on a closed deal too: it is an outcome, and audit.csv gives it no verified stage.

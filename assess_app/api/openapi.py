@@ -135,7 +135,8 @@ _ASSESSMENT: dict[str, Any] = {
         "weighted_amount": {
             "type": ["object", "null"],
             "description": "The amount weighted by the claimed and the verified stage's probability, to the cent "
-            "as `playbook audit` rounds it (half to even: 120000.555 at 10% is 12000.06); null for a deal "
+            "as `playbook audit` rounds it (the amount to the cent, then its weight, each half to even, exactly: "
+            "120000.555 is 120000.56, and 12000.06 at 10%); null for a deal "
             "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
             "properties": {
                 "claimed": {"type": ["number", "null"]},

@@ -483,6 +483,46 @@ def test_semicolons_and_a_bom(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert_same_outputs(python, duckdb)
 
 
+def test_amounts_weighted_to_the_cent_half_to_even_by_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """2090.075 is a tie, weighted to the even cent (2090.08) where a double's product gave 2090.07; an amount of
+    more digits than a double holds (the last two) is read by Python in the DuckDB engine too: the same cents."""
+    amounts = ["20900.75", "383,250.75", "1.05", "1234.565", "0.0051", "1234.5650000000000001", "999999999999999.95"]
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        + "".join(f'D{n},Discovery,"{amount}",yes,Reply from the CFO,2027-02-01\n' for n, amount in enumerate(amounts))
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    rows = list(csv.DictReader((python.folder / "audit.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(row["amount"], row["claimed_weighted"], row["verified_weighted"]) for row in rows[:5]] == [
+        ("20900.75", "2090.08", "2090.08"),
+        ("383250.75", "38325.08", "38325.08"),
+        ("1.05", "0.10", "0.10"),
+        ("1234.56", "123.46", "123.46"),
+        ("0.01", "0.00", "0.00"),
+    ]
+
+
+def test_a_dash_alone_is_no_amount_in_both_engines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Excel's accounting zero (a dash alone, or an en or em dash) is a blank amount: the open deal is assessed
+    without one, the won one counted without one, not refused nor "with an amount not summed"."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n"
+        "Acme,Discovery, - ,yes,Reply from the CFO\nBeta,Discovery,\u2013,yes,Reply from the CFO\n"
+        "Gamma,Closed Won,\u2014,,\nDelta,Discovery,1000,yes,Reply from the CFO\n"
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path)
+    assert_same_outputs(python, duckdb)
+    assert "Deals assessed: 3\n" in python.out and "not summed" not in python.out
+    assert "(1 without an amount)" in python.out
+    rows = list(csv.DictReader((python.folder / "audit.csv").read_text(encoding="utf-8").splitlines()))
+    assert [(row["amount"], row["not_assessed"]) for row in rows] == [("", "")] * 3 + [("1000.00", "")]
+
+
 def test_vertical_bars(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A database's or mainframe's export separates its columns with '|': the header was read as one column."""
     source = tmp_path / "pipeline.csv"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from playbook_cli.main import main
-from sales_process.deal_verdict import weighted_cents
+from sales_process.vocabulary import weighted_cents
 from tests.engine.golden import GOLDEN, assert_golden
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sales_process.loader import load_process
 from sales_process.problems import also_on_lines
@@ -42,6 +45,7 @@ from sales_process.vocabulary import (
     slugs_of,
     status_label,
     to_cents,
+    weighted_cents,
 )
 from tests.conftest import DEFAULT_PROCESS
 
@@ -225,6 +229,11 @@ def test_yes_no_refuses_anything_else(text: object) -> None:
         (0, False, Money(0.0)),
         ("", False, None),
         (None, False, None),
+        # A dash alone, as Excel's accounting format writes a zero and people write "none": no amount.
+        ("-", False, None),
+        (" - ", True, None),
+        ("\u2013", False, None),  # en dash
+        ("\u00a0\u2014 ", False, None),  # em dash
     ],
 )
 def test_amount_formats(text: object, decimal_comma: bool, expected: Money | None) -> None:
@@ -253,7 +262,6 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("(n/a)", False, ValueError, "is not an amount; write it like"),
         ("1 234 kr", False, ValueError, "is written in kr, the krona or krone of Sweden, Norway, Denmark and Iceland"),
         ("kr. 500", True, ValueError, "write the code instead, e.g. 500 SEK"),
-        ("-", False, ValueError, "^'-' is not an amount; write it like"),  # a dash for "none", not a negative
         ("USD -", False, ValueError, "^'USD -' is not an amount"),
         ("1e5", False, ValueError, "is not an amount"),
         ("nan", False, ValueError, "is not an amount"),
@@ -646,6 +654,46 @@ def test_words_and_money_for_people() -> None:
         "12345.67",
     )
     assert to_cents(0.125 * 100) == 1250 and to_cents(74000.005) == 7400000
+
+
+@pytest.mark.parametrize(
+    ("amount", "probability", "cents"),
+    [
+        (20900.75, 10, 209008),  # 2090.075: a tie, rounded to the even cent (the double product is 2090.0749…)
+        (383250.75, 10, 3832508),  # 38325.075
+        (0.75, 10, 8),  # 0.075
+        (1.05, 10, 10),  # 0.105: a tie, the even cent is below
+        (1.015, 100, 102),  # the amount's own cents first: 1.015 is a tie, rounded up to the even 102
+        (0.125, 100, 12),
+        (1234.5678, 35, 43210),  # 123457 cents × 35% = 43209.95
+        (999_999_999_999_999.0, 15, 14_999_999_999_999_985),
+        (0.0, 60, 0),
+        (None, 60, None),
+    ],
+)
+def test_a_weighted_amount_is_its_cents_times_the_probability_rounded_half_to_even(
+    amount: float | None, probability: int, cents: int | None
+) -> None:
+    assert weighted_cents(amount, probability) == cents
+
+
+def _written_to_the_cent(written: Decimal) -> int:
+    return int(written.quantize(Decimal("0.01"), ROUND_HALF_EVEN) * 100)
+
+
+@given(
+    st.decimals(min_value=0, max_value=Decimal("9999999999999"), places=3) | st.decimals(0, 99_999, places=4),
+    st.integers(0, 100),
+)
+@example(Decimal("20900.75"), 10)
+@example(Decimal("1.015"), 10)
+def test_a_weighted_amount_is_the_exact_product_rounded_half_to_even(written: Decimal, probability: int) -> None:
+    """Amounts of up to 15 significant digits, as typed: the cents of what was written, then the exact product."""
+    amount = float(written)
+    cents = _written_to_the_cent(written)
+    assert to_cents(amount) == cents
+    exact = Decimal(cents) * probability / 100 / 100  # Decimal keeps 28 digits: these products are exact
+    assert weighted_cents(amount, probability) == _written_to_the_cent(exact)
 
 
 @pytest.mark.parametrize(

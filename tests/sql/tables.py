@@ -18,10 +18,10 @@ from pipeline_audit.columns import plan_columns
 from pipeline_audit.rows import ClosedDeal, RowProblem, RowReader
 from sales_process.confirmation import buyer_confirmed_ids, gate_confirmed_by_buyer
 from sales_process.crm import resolve_mapping
-from sales_process.deal_verdict import weighted_cents
 from sales_process.engine import assess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
+from sales_process.vocabulary import weighted_cents
 from verdict_sql.columns import InputColumns
 from verdict_sql.generate import OUTPUT_COLUMNS, status_column
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -699,6 +700,70 @@ def test_a_value_per_period_is_refused_in_sql_as_in_the_audit(
     expected = python_verdicts(process, columns, AS_OF)
     refused = [deal for deal, row in expected.items() if row[13]]
     assert refused == ["D1", "D4", "D6", "D7", "D8"]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+# (amount as written, its weighted amount at Discovery's 10%): ties at the half cent go to the even cent, exactly;
+# an amount written with more decimals is first taken to the cent, half to even (vocabulary.weighted_cents).
+TRICKY_AMOUNTS = (
+    ("20900.75", Decimal("2090.08")),  # 2090.075, which a double product rounds down (2090.07)
+    ("383,250.75", Decimal("38325.08")),
+    ("0.75", Decimal("0.08")),
+    ("1.05", Decimal("0.10")),  # 0.105: the even cent is below
+    ("0.15", Decimal("0.02")),  # 0.015
+    ("0.25", Decimal("0.02")),  # 0.025
+    ("1234.565", Decimal("123.46")),  # 1234.56 (a tie to the even cent), then 123.456
+    ("1234.575", Decimal("123.46")),  # 1234.58, then 123.458
+    ("0.0051", Decimal("0.00")),  # 0.01 (above half), then 0.001
+    ("0.0050", Decimal("0.00")),  # 0.00: a tie, its trailing zero no more than half
+    ("1015.5", Decimal("101.55")),
+    ("100", Decimal("10.00")),
+    ("99 999 999 999.95", Decimal("10000000000.00")),  # 9,999,999,999.995: the cent below is odd
+    ("$1'000'000.05", Decimal("100000.00")),  # 100,000.005
+)
+
+
+@pytest.mark.parametrize("kind", ["text", "numeric"])
+def test_weighted_amounts_are_exact_to_the_cent_half_to_even_in_sql_as_in_the_audit(
+    postgres: psycopg.Connection[Any], kind: str
+) -> None:
+    """The weighted amount of each tricky amount, in DuckDB and PostgreSQL as in the audit: the amount's cents times
+    the probability, rounded half to even to the cent in exact arithmetic, never a double's."""
+    amounts = [amount for amount, _ in TRICKY_AMOUNTS]
+    if kind == "numeric":  # a DECIMAL(14, 2) column: the amounts it holds as they are
+        amounts = [amount for amount in amounts if re.fullmatch(r"[0-9]{1,12}([.][0-9]{1,2})?", amount)]
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(amounts)))),
+        Column("stage", "text", ("Discovery",) * len(amounts)),
+        Column("amount", kind, tuple(amounts if kind == "text" else map(Decimal, amounts))),
+        Column("pain-confirmed", "text", ("yes",) * len(amounts)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    weighted = dict(TRICKY_AMOUNTS)
+    assert [(row[6], row[7]) for row in expected.values()] == [(weighted[a], weighted[a]) for a in amounts]
+    case = Case(process, columns)
+    assert duckdb_verdicts(case) == expected
+    assert postgres_verdicts(postgres, case) == expected
+
+
+def test_a_dash_alone_is_no_amount_in_sql_as_in_the_audit(postgres: psycopg.Connection[Any]) -> None:
+    """A dash alone (Excel's accounting zero, a typed "none"; an en or em dash, white space around it) is a blank
+    amount: an open deal is assessed without one, a closed one counts without one; with a currency it is refused."""
+    amounts = ("-", " - ", "\u2013", "\u00a0\u2014 ", "-", "USD -", "--")
+    process = load_process(DEFAULT_PROCESS).process
+    columns = (
+        Column("deal", "text", tuple(f"D{number}" for number in range(len(amounts)))),
+        Column("stage", "text", ("Proposing",) * 4 + ("Closed Won",) + ("Proposing",) * 2),
+        Column("amount", "text", amounts),
+        Column("currency", "text", ("",) + ("EUR",) + ("",) * 5),
+        Column("pain-confirmed", "text", ("yes",) * len(amounts)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [(row[5], row[13]) for row in expected.values()] == [(None, "")] * 5 + [(None, "amount")] * 2
+    assert [row[11] for row in expected.values()][:5] == ["open"] * 4 + ["won"]
     case = Case(process, columns)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
