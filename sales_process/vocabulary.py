@@ -121,6 +121,8 @@ def to_cents(value: float) -> int:
     1.015 is the double 1.01499999999999990230…, which the product rounds down; its written decimal is a tie,
     rounded up to the even 102."""
     written = repr(value)
+    if written.startswith("-"):  # a difference of amounts: the sign outside, so the cents of "-5.25" are -525
+        return -to_cents(-value)
     whole, _, decimals = written.partition(".")
     if len(decimals) <= 2 and "e" not in written:  # most amounts: whole cents already, read without Decimal
         return int(whole) * 100 + int(decimals.ljust(2, "0"))

@@ -654,6 +654,7 @@ def test_words_and_money_for_people() -> None:
         "12345.67",
     )
     assert to_cents(0.125 * 100) == 1250 and to_cents(74000.005) == 7400000
+    assert to_cents(-5.25) == -525 and to_cents(-1.015) == -102 and to_cents(-0.0) == 0  # the sign kept outside
 
 
 @pytest.mark.parametrize(
