@@ -658,7 +658,7 @@ class OtherOrderDateError(ValueError):
 # hours alone (2027-02-03 10:00:00+00); the year, month and day are the text's first 4, then 2 and 2 digits,
 # the date as written. The SQL (verdict_sql.cells) matches the trimmed text with this same pattern and reads
 # the same places.
-ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?( ?(Z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?)?$"
 _ISO = re.compile(ISO_DATE)
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"

@@ -361,6 +361,10 @@ def test_kr_in_another_currency_than_its_columns_is_refused() -> None:
         ("2027-03-01 23:15:00.123-05", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
         ("2027-03-01T10:15:00+0530", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("2027-03-01T10:15:00.000+01:00", DateOrder.MONTH_FIRST, dt.date(2027, 3, 1)),
+        # Snowflake's default output of a TIMESTAMP_TZ or _LTZ: the offset spaced off, without a colon; and a spaced Z.
+        ("2027-03-01 10:00:00.000 -0800", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01 23:00:00.000 +0000", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("2027-03-01 10:00:00 Z", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("03.04.2027", DateOrder.AUTO, dt.date(2027, 4, 3)),
