@@ -128,10 +128,14 @@ NOT_ANSWERED = frozenset({"n/a", "na", "n.a"})
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark),
     # and the "v" monday.com exports for a ticked checkbox (an unticked one is blank).
-    # Done, confirmed and completed are the yes of a tracker's status column kept by hand.
+    # Done, confirmed and completed are the yes of a tracker's status column kept by hand. t and f are
+    # PostgreSQL's booleans as its COPY … CSV (psql's \copy) writes them: a letter is read as an answer only
+    # where no word of the other answer, in any language here, starts with it (T is true, tak; F false, falsch).
     "English": (
-        frozenset({"yes", "y", "true", "1", "x", "v", "on", "checked", "done", "confirmed", "completed", *YES_MARKS}),
-        frozenset({"no", "n", "false", "0", "off", "unchecked", *NO_MARKS}),
+        frozenset(
+            {"yes", "y", "true", "t", "1", "x", "v", "on", "checked", "done", "confirmed", "completed", *YES_MARKS}
+        ),
+        frozenset({"no", "n", "false", "f", "0", "off", "unchecked", *NO_MARKS}),
     ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
     "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
@@ -161,7 +165,7 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for case in (str.lower, str.capitalize, str.upper)
 }
 _READ_TOO = (
-    "1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
+    "1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
     "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH"
 )

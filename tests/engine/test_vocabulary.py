@@ -70,6 +70,8 @@ from tests.conftest import DEFAULT_PROCESS
         ("0", False),
         ("off", False),
         ("unchecked", False),
+        ("t", True),  # PostgreSQL's booleans as COPY … CSV writes them
+        ("F", False),
         ("✓", True),  # a sheet's check marks and crosses
         (" ✔️ ", True),
         ("☑", True),
@@ -128,6 +130,13 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
     assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
 
 
+def test_a_letter_read_as_an_answer_is_no_initial_of_the_other_answer() -> None:
+    """y, t, x, v are yes and n, f no only because no word of the other answer starts with them."""
+    for letters, others in ((YES_WORDS, NO_WORDS), (NO_WORDS, YES_WORDS)):
+        for letter in (word for word in letters if len(word) == 1 and word.isalpha()):
+            assert not [other for other in others if other.startswith(letter)], letter
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -158,7 +167,7 @@ def test_yes_no_reads_the_spellings_whose_meaning_is_plain(text: str, expected: 
 def test_yes_no_refuses_anything_else(text: object) -> None:
     with pytest.raises(
         ValueError,
-        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, v, ✓/✗, "
+        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, t/f, x, v, ✓/✗, "
         r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
         r"Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e\.g\. ja/nein, "
         r"oui/non, да/нет, WAHR/FALSCH\)$",

@@ -730,10 +730,10 @@ def _answered(answer: str, cell: str) -> str:
 
 
 def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.Connection[Any]) -> None:
-    """Yes., ✔️ Yes, Done, Confirmed are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
+    """Yes., ✔️ Yes, Done, Confirmed and PostgreSQL's t are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
     statement reads each as the audit does, on DuckDB and PostgreSQL, from the one vocabulary."""
     process = load_process(DEFAULT_PROCESS).process
-    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "N/A", "-", "Yes, by email", "No - not yet", "No!")
+    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "t", "N/A", "-", "Yes, by email", "No - not yet", "No!", "f")
     columns = (
         Column("deal", "text", tuple(f"D{index}" for index in range(len(answers)))),
         Column("stage", "text", ("Discovery",) * len(answers)),
@@ -744,12 +744,13 @@ def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.C
     )
     expected = python_verdicts(process, columns, AS_OF)
     refused = [row[13] for row in expected.values()]
-    assert refused == ["", "", "", "", "", "", "pain-confirmed", "pain-confirmed", ""]
+    assert refused == ["", "", "", "", "", "", "", "pain-confirmed", "pain-confirmed", "", ""]
     assert [row[-len(process.milestones())] for row in expected.values()] == [
-        *["verified"] * 4,
+        *["verified"] * 5,
         *["unanswered"] * 2,
         None,
         None,
+        "not_met",
         "not_met",
     ]
     case = Case(process, columns)
