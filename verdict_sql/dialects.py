@@ -100,6 +100,10 @@ class Dialect:
     # A character in a regular expression, by its code point, in plain ASCII; None where the dialect's
     # patterns have no such spelling (the statement then trims without a fast path, verdict_sql.writer).
     regex_character: Callable[[int], str] | None = None
+    # A column's value as text, a format of (value, text type): the text the audit would read in an export.
+    # PostgreSQL's CAST writes a DATE or TIMESTAMP as the session's DateStyle says (09/02/2027 under SQL, DMY),
+    # its JSON always in ISO 8601 (2027-02-09, 2027-02-09T10:00:00+00:00), any other type as CAST does.
+    column_text: str = "CAST({0} AS {1})"
     # True when a text is one of a list of words (NULL when the text is NULL), from the text, the words and the
     # writer's spelling of a text as a literal (verdict_sql.writer.Writer.chars).
     one_of: Callable[[str, Sequence[str], Callable[[str], str]], str] = _in_list
@@ -144,6 +148,7 @@ DIALECTS = {
             non_word="[^[:alnum:]]",
             extract="SUBSTRING({0} FROM {1})",  # the first parenthesised group's text
             materialized="MATERIALIZED ",
+            column_text="(TO_JSON({0}) #>> '{{}}')",
             round_cents="ROUND({})",  # double precision: to the nearest integer, ties to even (rint)
             money_type="NUMERIC(38, 2)",
         ),

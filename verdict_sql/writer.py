@@ -50,7 +50,9 @@ class Writer:
         """A column as text (NULL when the relation has no such column)."""
         if column is None:
             return f"CAST(NULL AS {self.dialect.text_type})"
-        return f"CAST({self.q(relation)}.{self.dialect.identifier(column)} AS {self.dialect.text_type})"
+        return self.dialect.column_text.format(
+            f"{self.q(relation)}.{self.dialect.identifier(column)}", self.dialect.text_type
+        )
 
     def spaced(self, expression: str) -> str:
         """Every white space character of the engine as a plain space."""
