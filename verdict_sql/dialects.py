@@ -162,7 +162,9 @@ DIALECTS = {
             "TRIM",
             "REGEXP_REPLACE({}, ' +', ' ')",
             "DATEDIFF(DAY, {1}, {0})",
-            "REGEXP_LIKE({0}, {1})",
+            # REGEXP_LIKE matches the whole text (anchored at both ends); the patterns are written for a match
+            # anywhere, as REGEXP_INSTR searches (its position of the first match, 0 when there is none).
+            "(REGEXP_INSTR({0}, {1}) > 0)",
             non_word="[^[:alnum:]]",
             extract="REGEXP_SUBSTR({0}, {1}, 1, 1, 'e', 1)",
             position="POSITION({1} IN {0})",

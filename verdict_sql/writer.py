@@ -11,7 +11,6 @@ from verdict_sql.dialects import Dialect
 # TRIM and TRANSLATE with the engine's 29 white space characters cost microseconds a cell (DuckDB builds
 # the set for every row): where the dialect's regular expressions spell a character by its code point
 # (Dialect.regex_character), a pattern costing a tenth of that spares them where they would change nothing.
-# Both patterns are anchored at each end, as Snowflake's REGEXP_LIKE reads every pattern.
 
 
 def character_class(code_points: Iterable[int], spell: Callable[[int], str], negated: bool = False) -> str:
