@@ -8,7 +8,7 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import psycopg
@@ -947,7 +947,7 @@ def test_evidence_dated_at_the_ends_of_the_calendar_reads_as_in_the_audit(postgr
 @pytest.mark.parametrize("date_style", ["ISO, MDY", "SQL, DMY", "Postgres, MDY", "German"])
 @pytest.mark.parametrize("dates", [None, "month-first", "day-first"])
 def test_a_typed_table_reads_alike_whatever_the_sessions_date_style(
-    postgres: psycopg.Connection[Any], date_style: str, dates: str | None
+    postgres: psycopg.Connection[Any], date_style: str, dates: Literal["day-first", "month-first"] | None
 ) -> None:
     """DATE, TIMESTAMP and timestamp with time zone columns (and BOOLEAN, NUMERIC beside them) give the audit's
     verdict of their ISO text whatever DateStyle the session writes dates in (SQL, DMY wrote 2027-02-09 as
