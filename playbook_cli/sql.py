@@ -45,7 +45,7 @@ EXAMPLE = (
 input: a table or view (default: deals) with the columns `playbook audit` reads, by
   the names under crm: in process.yaml (or --column, --stage-name) or the audit's own: deal, stage (id, name or
   crm.stage_names), amount, segment (when a milestone has required_when.segment), and per
-  milestone <id> (a boolean or yes/no, true/false, checked/unchecked, 1/0, x, v, ✓/✗, also
+  milestone <id> (a boolean or yes/no, true/false, t/f, checked/unchecked, 1/0, x, v, ✓/✗, also
   ja/nein, oui/non, WAHR/FALSCH...), <id>.evidence
   (text), <id>.date (a DATE, or text as the audit reads dates: YYYY-MM-DD, or
   day/month/year under crm.dates), and with --buyer-columns <id>.confirmed_by

@@ -154,10 +154,14 @@ NOT_ANSWERED = frozenset({"n/a", "na", "n.a"})
 ANSWERS_BY_LANGUAGE: Mapping[str, tuple[frozenset[str], frozenset[str]]] = {
     # With the check marks and crosses a sheet kept by hand uses (a ticked box, an emoji's heavy check mark),
     # and the "v" monday.com exports for a ticked checkbox (an unticked one is blank).
-    # Done, confirmed and completed are the yes of a tracker's status column kept by hand.
+    # Done, confirmed and completed are the yes of a tracker's status column kept by hand. t and f are
+    # PostgreSQL's booleans as its COPY … CSV (psql's \copy) writes them: a letter is read as an answer only
+    # where no word of the other answer, in any language here, starts with it (T is true, tak; F false, falsch).
     "English": (
-        frozenset({"yes", "y", "true", "1", "x", "v", "on", "checked", "done", "confirmed", "completed", *YES_MARKS}),
-        frozenset({"no", "n", "false", "0", "off", "unchecked", *NO_MARKS}),
+        frozenset(
+            {"yes", "y", "true", "t", "1", "x", "v", "on", "checked", "done", "confirmed", "completed", *YES_MARKS}
+        ),
+        frozenset({"no", "n", "false", "f", "0", "off", "unchecked", *NO_MARKS}),
     ),
     "German": (frozenset({"ja", "wahr"}), frozenset({"nein", "falsch"})),
     "French": (frozenset({"oui", "vrai"}), frozenset({"non", "faux"})),
@@ -187,7 +191,7 @@ ANSWERS_AS_TYPED: Mapping[str, bool] = {
     for case in (str.lower, str.capitalize, str.upper)
 }
 _READ_TOO = (
-    "1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, "
+    "1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, "
     f"as are yes/no and TRUE/FALSE in {', '.join(list(ANSWERS_BY_LANGUAGE)[1:-1])} and {list(ANSWERS_BY_LANGUAGE)[-1]}, "
     "e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH"
 )
@@ -687,7 +691,7 @@ class OtherOrderDateError(ValueError):
 # hours alone (2027-02-03 10:00:00+00); the year, month and day are the text's first 4, then 2 and 2 digits,
 # the date as written. The SQL (verdict_sql.cells) matches the trimmed text with this same pattern and reads
 # the same places.
-ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?(Z| ?UTC| ?GMT|[+-][0-9]{2}(:?[0-9]{2})?)?)?$"
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?( ?(Z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?)?$"
 _ISO = re.compile(ISO_DATE)
 _NUMERIC = re.compile(
     r"^([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?:,?\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?)?$"

@@ -24,7 +24,7 @@ from sales_process.outcome import Outcome
 from verdict_sql.cells import CRM_ID
 from verdict_sql.columns import InputColumns, MilestoneColumns, audit_columns
 from verdict_sql.dialects import Dialect
-from verdict_sql.generate import statement_header, status_column, verdict_sql
+from verdict_sql.generate import segments_read, statement_header, status_column, verdict_sql
 
 PROJECT = "cvo_playbook"
 MODEL = "verified_deals"
@@ -137,7 +137,10 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
 
 def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> dict[str, Any]:
     """The source's properties, or with a seed the seed's: its tests then depend on the seed, so `dbt build` loads
-    it before testing it (a source's tests ran beside the seed with threads > 1, on a table not there yet)."""
+    it before testing it (a source's tests ran beside the seed with threads > 1, on a table not there yet).
+    Only the columns the model reads are described (the segment's only where a milestone is required of some
+    segments): a column described is one dbt expects the table to have."""
+    read = set(columns.read(segments_read(process)))
     table: dict[str, Any] = {
         "name": options.table,
         "description": "The CRM's deals, one row per deal, with the columns `playbook audit` reads"
@@ -145,7 +148,7 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
         "columns": [
             {"name": name, "description": text, "quote": True}
             for name, text in dict(_source_columns(process, columns)).items()  # a column read as two fields once
-            if name is not None
+            if name in read
         ],
     }
     for column in table["columns"]:

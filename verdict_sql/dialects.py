@@ -102,6 +102,10 @@ class Dialect:
     # A character in a regular expression, by its code point, in plain ASCII; None where the dialect's
     # patterns have no such spelling (the statement then trims without a fast path, verdict_sql.writer).
     regex_character: Callable[[int], str] | None = None
+    # A column's value as text, a format of (value, text type): the text the audit would read in an export.
+    # PostgreSQL's CAST writes a DATE or TIMESTAMP as the session's DateStyle says (09/02/2027 under SQL, DMY),
+    # its JSON always in ISO 8601 (2027-02-09, 2027-02-09T10:00:00+00:00), any other type as CAST does.
+    column_text: str = "CAST({0} AS {1})"
     # True when a text is one of a list of words (NULL when the text is NULL), from the text, the words and the
     # writer's spelling of a text as a literal (verdict_sql.writer.Writer.chars).
     one_of: Callable[[str, Sequence[str], Callable[[str], str]], str] = _in_list
@@ -151,6 +155,7 @@ DIALECTS = {
             extract="SUBSTRING({0} FROM {1})",  # the first parenthesised group's text
             materialized="MATERIALIZED ",
             cents_type="NUMERIC(38, 0)",
+            column_text="(TO_JSON({0}) #>> '{{}}')",
             money_type="NUMERIC(38, 2)",
         ),
         Dialect(
@@ -163,7 +168,9 @@ DIALECTS = {
             "TRIM",
             "REGEXP_REPLACE({}, ' +', ' ')",
             "DATEDIFF(DAY, {1}, {0})",
-            "REGEXP_LIKE({0}, {1})",
+            # REGEXP_LIKE matches the whole text (anchored at both ends); the patterns are written for a match
+            # anywhere, as REGEXP_INSTR searches (its position of the first match, 0 when there is none).
+            "(REGEXP_INSTR({0}, {1}) > 0)",
             non_word="[^[:alnum:]]",
             extract="REGEXP_SUBSTR({0}, {1}, 1, 1, 'e', 1)",
             position="POSITION({1} IN {0})",

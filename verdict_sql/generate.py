@@ -154,7 +154,7 @@ def verdict_sql(
         keep = [*keep, row_order]
     milestones = process.milestones()
     buyers = _buyers(process, columns)
-    segments = _segments_read(process)
+    segments = segments_read(process)
     dates = milestone_dates(process, columns)
     rule = mapping.outcomes or outcome_rule(process.stages[-1].id)
     file_currency = _file_currency(w, row_order, currency)
@@ -495,7 +495,7 @@ def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
     return labels
 
 
-def _segments_read(process: Process) -> bool:
+def segments_read(process: Process) -> bool:
     """Whether some milestone is required of some segments only: the statement then reads the segment."""
     return any(m.required_when is not None and m.required_when.segment for _, m in process.milestones())
 

@@ -11,7 +11,6 @@ from verdict_sql.dialects import Dialect
 # TRIM and TRANSLATE with the engine's 29 white space characters cost microseconds a cell (DuckDB builds
 # the set for every row): where the dialect's regular expressions spell a character by its code point
 # (Dialect.regex_character), a pattern costing a tenth of that spares them where they would change nothing.
-# Both patterns are anchored at each end, as Snowflake's REGEXP_LIKE reads every pattern.
 
 
 def character_class(code_points: Iterable[int], spell: Callable[[int], str], negated: bool = False) -> str:
@@ -50,7 +49,9 @@ class Writer:
         """A column as text (NULL when the relation has no such column)."""
         if column is None:
             return f"CAST(NULL AS {self.dialect.text_type})"
-        return f"CAST({self.q(relation)}.{self.dialect.identifier(column)} AS {self.dialect.text_type})"
+        return self.dialect.column_text.format(
+            f"{self.q(relation)}.{self.dialect.identifier(column)}", self.dialect.text_type
+        )
 
     def spaced(self, expression: str) -> str:
         """Every white space character of the engine as a plain space."""

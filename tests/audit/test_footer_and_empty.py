@@ -109,7 +109,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
         pytest.param(
             HEADER + DEALS + '"Acme (2)",,,,,\n"Count","Proposing","170000","maybe","",""\n',
             [
-                "line 5: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
+                "line 5: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, t/f, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
                 "Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)",
             ],
@@ -119,7 +119,7 @@ def test_a_footer_at_the_end_is_skipped_and_said(
         pytest.param(
             HEADER + DEALS + '"Total","Proposing","170000","maybe","",""\n',
             [
-                "line 4: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, x, v, ✓/✗, "
+                "line 4: pain-confirmed: 'maybe' is not yes or no; write yes or no, or leave it blank (true/false, 1/0, t/f, x, v, ✓/✗, "
                 "checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, "
                 "Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH)"
             ],

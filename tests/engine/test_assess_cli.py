@@ -274,7 +274,7 @@ milestones:
             BAD_YAML_DEAL,
             "deal.yaml:2:16: error: unknown stage 'Proposin'; did you mean 'Proposing'? (stages: Discovery, Qualifying, Demonstrating, Proposing, Negotiating, Closed Won)\n"
             "deal.yaml:4:3: error: unknown milestone 'pain-confirmd'; did you mean 'pain-confirmed'?\n"
-            "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'budget-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n"
+            "deal.yaml:5:27: error: 'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'budget-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n"
             "deal.yaml:5:42: error: '2027-02-30' is not a real calendar date; write it as YYYY-MM-DD\n"
             "deal.yaml:8:11: error: 'date': '03/01/2027' is ambiguous (day or month first?); write it as YYYY-MM-DD, e.g. 2027-03-01\n"
             "5 errors found.\n",
@@ -283,7 +283,7 @@ milestones:
         pytest.param(
             "deal.json",
             '{\n  "deal": "Contoso",\n  "milestones": {\n    "pain-confirmed": {"met": "sure"}\n  }\n}\n',
-            "deal.json:4:31: error: 'met': 'sure' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n1 error found.\n",
+            "deal.json:4:31: error: 'met': 'sure' is not yes or no; write true or false (yes/no, 1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out\n1 error found.\n",
             id="json-deal-at-its-line",
         ),
         pytest.param(

@@ -118,7 +118,7 @@ INVALID = [
         [
             (
                 "milestones.pain-confirmed.met",
-                "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
+                "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
             )
         ],
         id="met-as-other-text",
@@ -356,7 +356,7 @@ def test_every_problem_is_reported_at_once(default_process: LoadedProcess) -> No
         ("milestones.pain-confirmed.why", "unknown key 'why' (allowed: met, evidence, date)"),
         (
             "milestones.pain-confirmed.met",
-            "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
+            "'met': 'maybe' is not yes or no; write true or false (yes/no, 1/0, t/f, x, v, ✓/✗, checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e.g. ja/nein, oui/non, да/нет, WAHR/FALSCH); to leave 'pain-confirmed' unanswered, give it null in place of the whole answer, or leave it out",
         ),
         (
             "milestones.pain-confirmed.date",

@@ -74,6 +74,8 @@ from tests.conftest import DEFAULT_PROCESS
         ("0", False),
         ("off", False),
         ("unchecked", False),
+        ("t", True),  # PostgreSQL's booleans as COPY … CSV writes them
+        ("F", False),
         ("✓", True),  # a sheet's check marks and crosses
         (" ✔️ ", True),
         ("☑", True),
@@ -132,6 +134,13 @@ def test_no_word_means_yes_in_one_language_and_no_in_another() -> None:
     assert all(word == word.strip().lower() for word in YES_WORDS | NO_WORDS)
 
 
+def test_a_letter_read_as_an_answer_is_no_initial_of_the_other_answer() -> None:
+    """y, t, x, v are yes and n, f no only because no word of the other answer starts with them."""
+    for letters, others in ((YES_WORDS, NO_WORDS), (NO_WORDS, YES_WORDS)):
+        for letter in (word for word in letters if len(word) == 1 and word.isalpha()):
+            assert not [other for other in others if other.startswith(letter)], letter
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -162,7 +171,7 @@ def test_yes_no_reads_the_spellings_whose_meaning_is_plain(text: str, expected: 
 def test_yes_no_refuses_anything_else(text: object) -> None:
     with pytest.raises(
         ValueError,
-        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, x, v, ✓/✗, "
+        match=r"is not yes or no; write yes or no, or leave it blank \(true/false, 1/0, t/f, x, v, ✓/✗, "
         r"checked/unchecked and on/off are read too, as are yes/no and TRUE/FALSE in German, French, "
         r"Spanish, Italian, Portuguese, Dutch, Swedish, Danish, Norwegian, Polish and Russian, e\.g\. ja/nein, "
         r"oui/non, да/нет, WAHR/FALSCH\)$",
@@ -369,6 +378,10 @@ def test_kr_in_another_currency_than_its_columns_is_refused() -> None:
         ("2027-03-01 23:15:00.123-05", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
         ("2027-03-01T10:15:00+0530", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("2027-03-01T10:15:00.000+01:00", DateOrder.MONTH_FIRST, dt.date(2027, 3, 1)),
+        # Snowflake's default output of a TIMESTAMP_TZ or _LTZ: the offset spaced off, without a colon; and a spaced Z.
+        ("2027-03-01 10:00:00.000 -0800", DateOrder.AUTO, dt.date(2027, 3, 1)),
+        ("2027-03-01 23:00:00.000 +0000", DateOrder.DAY_FIRST, dt.date(2027, 3, 1)),
+        ("2027-03-01 10:00:00 Z", DateOrder.AUTO, dt.date(2027, 3, 1)),
         ("23/02/2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("23.02.2027", DateOrder.AUTO, dt.date(2027, 2, 23)),
         ("03.04.2027", DateOrder.AUTO, dt.date(2027, 4, 3)),

@@ -47,7 +47,8 @@ EVIDENCE_SUFFIX, DATE_SUFFIX, CONFIRMED_BY_SUFFIX = ".evidence", ".date", ".conf
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the table: its name, its SQL type ("text", "boolean", "date", "timestamptz" or "numeric") and
+    """One column of the table: its name, its SQL type ("text", "boolean", "date", "timestamp", "timestamptz" or
+    "numeric") and
     cells."""
 
     name: str
@@ -60,6 +61,7 @@ SQL_TYPES = {
         "text": "VARCHAR",
         "boolean": "BOOLEAN",
         "date": "DATE",
+        "timestamp": "TIMESTAMP",
         "timestamptz": "TIMESTAMPTZ",
         "numeric": "DECIMAL(14, 2)",
     },
@@ -67,6 +69,7 @@ SQL_TYPES = {
         "text": "TEXT",
         "boolean": "BOOLEAN",
         "date": "DATE",
+        "timestamp": "TIMESTAMP",
         "timestamptz": "TIMESTAMPTZ",
         "numeric": "NUMERIC(14, 2)",
     },

@@ -576,3 +576,21 @@ def test_a_seed_loads_whatever_its_column_names(
             loaded = db.execute('SELECT DISTINCT "Probability (%)" FROM analytics.deals').fetchall()
     assert loaded == [("50",)]  # the column the model does not read is loaded too, by its name
     _agree({row[0]: row[1:] for row in found}, _audit(seed, tmp_path, capsys, *mapped))
+
+
+@pytest.mark.parametrize("by_segment", [False, True])
+def test_the_source_describes_the_segment_only_where_the_process_reads_it(tmp_path: Path, by_segment: bool) -> None:
+    """The segment is read (and so a column of the source) only where a milestone is required of some segments:
+    a table without one is described as it is."""
+    process = yaml.safe_load(DEFAULT_PROCESS.read_text(encoding="utf-8"))
+    if by_segment:
+        process["stages"][1]["milestones"][0]["required_when"] = {"segment": ["Enterprise"]}
+    path = tmp_path / "process.yaml"
+    path.write_text(yaml.safe_dump(process, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "project"
+    options = ["--dialect", "postgres", "--from", "salesforce.opportunity", "--as-of", AS_OF.isoformat()]
+    assert main(["dbt", "--process", str(path), "--out", str(out), *options]) == 0
+    source = yaml.safe_load((out / "models/sources.yml").read_text(encoding="utf-8"))["sources"][0]
+    described = [column["name"] for column in source["tables"][0]["columns"]]
+    assert ("segment" in described) is by_segment
+    assert ('"d"."segment"' in (out / "models" / f"{MODEL}.sql").read_text(encoding="utf-8")) is by_segment

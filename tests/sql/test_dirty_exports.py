@@ -170,6 +170,9 @@ AUTO_DATES = (
     "2027-02-03 00:00:00 UTC",
     "2027-02-03 10:00:00+00",  # a timestamp with time zone as PostgreSQL writes it as text
     "2027-02-03T10:00:00.000+0530",
+    "2027-02-03 10:00:00.000 -0800",  # Snowflake's default output of a TIMESTAMP_TZ or _LTZ
+    "2027-02-03 23:00:00.000 +0000",
+    "2027-02-03 10:00:00 Z",
     "2027-02-03 10:00:00 CET",  # a zone word neither reader takes: refused by both
     "",
     "",

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import psycopg
@@ -795,10 +795,10 @@ def _answered(answer: str, cell: str) -> str:
 
 
 def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.Connection[Any]) -> None:
-    """Yes., ✔️ Yes, Done, Confirmed are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
+    """Yes., ✔️ Yes, Done, Confirmed and PostgreSQL's t are yes, N/A and - blank, Yes, by email refused (a RevOps review): the
     statement reads each as the audit does, on DuckDB and PostgreSQL, from the one vocabulary."""
     process = load_process(DEFAULT_PROCESS).process
-    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "N/A", "-", "Yes, by email", "No - not yet", "No!")
+    answers = ("Yes.", "✔️ Yes", "Done", "Confirmed", "t", "N/A", "-", "Yes, by email", "No - not yet", "No!", "f")
     columns = (
         Column("deal", "text", tuple(f"D{index}" for index in range(len(answers)))),
         Column("stage", "text", ("Discovery",) * len(answers)),
@@ -809,12 +809,13 @@ def test_the_answers_analysts_type_are_read_alike_by_the_sql(postgres: psycopg.C
     )
     expected = python_verdicts(process, columns, AS_OF)
     refused = [row[13] for row in expected.values()]
-    assert refused == ["", "", "", "", "", "", "pain-confirmed", "pain-confirmed", ""]
+    assert refused == ["", "", "", "", "", "", "", "pain-confirmed", "pain-confirmed", "", ""]
     assert [row[-len(process.milestones())] for row in expected.values()] == [
-        *["verified"] * 4,
+        *["verified"] * 5,
         *["unanswered"] * 2,
         None,
         None,
+        "not_met",
         "not_met",
     ]
     case = Case(process, columns)
@@ -1006,3 +1007,43 @@ def test_evidence_dated_at_the_ends_of_the_calendar_reads_as_in_the_audit(postgr
     case = Case(process, columns)
     assert duckdb_verdicts(case) == expected
     assert postgres_verdicts(postgres, case) == expected
+
+
+@pytest.mark.parametrize("date_style", ["ISO, MDY", "SQL, DMY", "Postgres, MDY", "German"])
+@pytest.mark.parametrize("dates", [None, "month-first", "day-first"])
+def test_a_typed_table_reads_alike_whatever_the_sessions_date_style(
+    postgres: psycopg.Connection[Any], date_style: str, dates: Literal["day-first", "month-first"] | None
+) -> None:
+    """DATE, TIMESTAMP and timestamp with time zone columns (and BOOLEAN, NUMERIC beside them) give the audit's
+    verdict of their ISO text whatever DateStyle the session writes dates in (SQL, DMY wrote 2027-02-09 as
+    09/02/2027, which month first is 2 September)."""
+    process = load_process(DEFAULT_PROCESS).process
+    process = process.model_copy(update={"crm": Crm(dates=dates)})
+    days = (dt.date(2027, 2, 9), dt.date(2027, 2, 19), dt.date(2026, 12, 1), dt.date(2027, 3, 2))
+    noon = tuple(dt.datetime.combine(day, dt.time(12)) for day in days)
+    columns = (
+        Column("deal", "text", tuple(f"D{index}" for index in range(len(days)))),
+        Column("stage", "text", ("Proposing",) * len(days)),
+        Column("amount", "numeric", (Decimal("74000.50"),) * len(days)),
+        Column("pain-confirmed", "boolean", (True,) * len(days)),
+        Column("pain-confirmed.evidence", "text", ("Reply to the recap email",) * len(days)),
+        Column("pain-confirmed.date", "date", days),
+        Column("next-meeting-accepted", "boolean", (True,) * len(days)),
+        Column("next-meeting-accepted.date", "timestamp", noon),
+        Column("decision-maker-identified", "boolean", (True,) * len(days)),
+        Column("decision-maker-identified.evidence", "text", ("Org chart from the champion",) * len(days)),
+        Column("decision-maker-identified.date", "timestamptz", tuple(n.replace(tzinfo=dt.UTC) for n in noon)),
+    )
+    expected = python_verdicts(process, columns, AS_OF)
+    assert [row[-len(process.milestones())] for row in expected.values()] == [
+        "verified",
+        "verified",
+        "verified",
+        "future_date",
+    ]
+    with postgres.cursor() as cursor:
+        cursor.execute(f"SET DateStyle = '{date_style}'")
+        try:
+            assert postgres_verdicts(postgres, Case(process, columns)) == expected
+        finally:
+            cursor.execute("RESET DateStyle")
