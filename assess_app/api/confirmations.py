@@ -101,12 +101,12 @@ def ask(deal_id: int) -> ApiAnswer:
         return not_found()
     if not may_check(user, deal):
         return _refused(RecordError("deal", NOT_THE_OWNER))
-    data, refused = read_body(_request_example())
+    body, refused = read_body(_request_example())
     if refused is not None:
         return refused
     try:
-        if not isinstance(data, Mapping):
-            parse_new_request(data, current_process().process)  # raises, saying what a request is
+        body.parsed(lambda data: parse_new_request(data, current_process().process))  # every problem, before asking
+        data = body.data
         assert isinstance(data, Mapping)
         asked = ask_buyer(user, deal_id, data, _keep_while_answering)
     except InvalidInput as invalid:
@@ -121,8 +121,8 @@ def ask(deal_id: int) -> ApiAnswer:
     with records().reading() as db:
         row = db.get(RequestRow, asked.request_id)
         assert row is not None
-        body = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
-    response = api_json(body, 201)
+        answer = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
+    response = api_json(answer, 201)
     location = _location(deal_id, asked.request_id)
     response.headers["Location"] = location
     keep_sealed(201, response.get_data(as_text=True), location)

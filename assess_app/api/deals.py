@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, Body, day_error, dump_json, encoding_refused, read_json
 from assess_app.api.paging import cursor_after, next_link, read_cursor
 from assess_app.asking import request_summary
 from assess_app.compress import names_representation
@@ -133,22 +133,21 @@ def check_example(loaded: LoadedProcess) -> str:
     return f'a check such as {{"milestones": {{"{first}": {answer}}}}}'
 
 
-def read_body(example: str) -> tuple[object, ApiAnswer | None]:
-    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`)."""
+def read_body(example: str) -> tuple[Body, ApiAnswer | None]:
+    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`); the
+    problems found reading it are told with its parser's, by `Body.parsed`."""
     compressed = encoding_refused(request.headers.get("Content-Encoding"))
     if compressed is not None:
-        return None, api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
+        return Body(None), api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
-        return None, api_errors(
+        return Body(None), api_errors(
             415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}]
         )
     try:
         return read_json(request.get_data(cache=False), example), None
     except BadBody as bad:
-        return None, api_errors(400, [{"loc": "", "message": bad.message}])
-    except InvalidInput as invalid:
-        return None, invalid_body(invalid)
+        return Body(None), api_errors(400, [{"loc": "", "message": bad.message}])
 
 
 def invalid_body(invalid: InvalidInput) -> ApiAnswer:
@@ -359,11 +358,11 @@ def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
-    data, refused = read_body(NEW_DEAL_EXAMPLE)
+    body, refused = read_body(NEW_DEAL_EXAMPLE)
     if refused is not None:
         return refused
     try:
-        new = parse_new_deal(data, loaded)
+        new = body.parsed(lambda data: parse_new_deal(data, loaded))
         with records().writing() as db:
             caller = db.get(User, user.id)
             assert caller is not None
@@ -493,11 +492,11 @@ def change(deal_id: int) -> ApiAnswer:
     """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
     changes made ([] when every value was the deal's already)."""
     user = signed_in_user()
-    data, refused = read_body(DETAILS_EXAMPLE)
+    read, refused = read_body(DETAILS_EXAMPLE)
     if refused is not None:
         return refused
     try:
-        details = parse_details_change(data)  # told whether or not the deal exists: a 400 reveals nothing
+        details = read.parsed(parse_details_change)  # told whether or not the deal exists: a 400 reveals nothing
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:
@@ -552,7 +551,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
-    data, refused = read_body(OUTCOME_EXAMPLE)
+    body, refused = read_body(OUTCOME_EXAMPLE)
     if refused is not None:
         return refused
     with records().writing() as db:
@@ -561,7 +560,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
             return not_found()
         caller, deal = found
         try:
-            change = parse_outcome_change(data)
+            change = body.parsed(parse_outcome_change)
         except InvalidInput as invalid:
             return invalid_body(invalid)
         try:
@@ -594,11 +593,11 @@ def add_check(deal_id: int) -> ApiAnswer:
         return api_errors(
             403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}]
         )
-    data, refused = read_body(check_example(loaded))
+    body, refused = read_body(check_example(loaded))
     if refused is not None:
         return refused
     try:
-        given = parse_deal(data, loaded.process, currency_key=True)
+        given = body.parsed(lambda data: parse_deal(data, loaded.process, currency_key=True))
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:
