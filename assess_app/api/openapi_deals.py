@@ -17,13 +17,13 @@ ONE_LINE = "one line, without control, text-direction or invisible characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
-_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _CODES_IN_USE = "|".join(code for known in sorted(CURRENCIES_IN_USE) for code in (known, known.lower()))
 _WORDS_IN_USE = [word for word, code in CURRENCY_WORDS.items() if code in CURRENCIES_IN_USE]
 CURRENCY = {
     "type": ["string", "null"],
     # A code in use (CURRENCIES_IN_USE), in capitals or lower case, or a word of a currency in use: what a deal takes.
-    "pattern": f"^[{_SPACE}]*({currency_mark(_CODES_IN_USE, _WORDS_IN_USE)})?[{_SPACE}]*$",
+    "pattern": f"^[{SPACE}]*({currency_mark(_CODES_IN_USE, _WORDS_IN_USE)})?[{SPACE}]*$",
     "description": f"The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ({' '.join(SIGNS)}, "
     f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}) "
     f"or word ({', '.join(word for word in _WORDS_IN_USE if not word.endswith('.'))}) of a currency in use. "
@@ -178,7 +178,7 @@ OUTCOME_EVENT = {
         "recorded_at": _TIME,
     },
 }
-_DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
+_DAYS = f"^([{SPACE}]*0*([1-9]|[1-8][0-9]|90)[{SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
         "type": "boolean",
@@ -344,7 +344,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
 
     A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
     """
-    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
+    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}]}
     # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
     reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
     date = {
@@ -497,7 +497,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "crm_id",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"[^{_SPACE}]"},
+                        "schema": {"type": "string", "pattern": f"[^{SPACE}]"},
                         "description": "The deal's id in the CRM, exactly (spaces around it are ignored, as when "
                         "saved): the deal the CRM knows by it, if the caller may see it. With the default "
                         "closed=false an open deal only; closed=true finds a closed one.",

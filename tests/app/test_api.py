@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
 
 from playbook_cli.main import main
 from sales_process.wording import UNKNOWN_KEYS_NAMED
@@ -356,3 +358,53 @@ def test_null_is_accepted_exactly_where_the_openapi_schema_allows_it(
             "'met' must be true or false, got null; to leave 'pain-confirmed' unanswered, give it null in place of "
             "the whole answer, or leave it out"
         )
+
+
+# Amounts as CRMs and spreadsheets write them, each one the API reads.
+ACCEPTED_AMOUNTS = [
+    120000,
+    5000.5,
+    "",
+    "120000",
+    "120000.555",
+    "120,000.50",
+    "EUR 80,000",
+    "USD 120,000",
+    "$120,000",
+    "¥1,000",
+    "1 000 000 €",
+    "1\u00a0000\u00a0000 €",
+    "CHF 1'000",
+    "CHF 1\u2019200\u2019000.50",
+    "12,34,56,789.50",
+    "US$ 5,000",
+    "1,200,000円",
+    "120000 EUR",
+    "€ 500 EUR",
+    "250 zł",
+    " 42 ",
+]
+GUIDE = Path(__file__).parents[2] / "docs" / "reference" / "api-guide.md"
+
+
+def guide_amounts() -> list[object]:
+    """Every amount the API guide shows: in a JSON body ("amount": 120000) and quoted in its section Amounts."""
+    text = GUIDE.read_text(encoding="utf-8")
+    in_bodies = [json.loads(value) for value in re.findall(r'"amount": ("[^"]*"|[0-9.]+)', text)]
+    [paragraph] = re.findall(r"^### Amounts$.*?(?=^#)", text, flags=re.MULTILINE | re.DOTALL)
+    return [*in_bodies, *(json.loads(value) for value in re.findall(r'`("[^"`]*")`', paragraph))]
+
+
+@pytest.mark.parametrize("amount", [*ACCEPTED_AMOUNTS, *guide_amounts()])
+def test_every_amount_the_api_reads_is_valid_by_its_openapi_schema(client: FlaskClient, amount: object) -> None:
+    """A client validating its body against the published schema must not refuse what the server reads."""
+    document = client.get("/api/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    for name in ("Deal", "NewDeal", "NewCheck"):
+        schema = {**schemas[name]["properties"]["amount"], "components": document["components"]}
+        assert not list(Draft202012Validator(schema).iter_errors(amount)), (name, amount)
+    won = next(option for option in schemas["NewOutcome"]["oneOf"] if option["properties"]["outcome"]["const"] == "won")
+    schema = {**won["properties"]["amount"], "components": document["components"]}
+    assert not list(Draft202012Validator(schema).iter_errors(amount)), ("NewOutcome", amount)
+    answered = client.post("/api/assess", json={"amount": amount})
+    assert answered.status_code == 200, answered.get_json()
