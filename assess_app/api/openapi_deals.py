@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
+from assess_app.api.paging import CURSOR_PATTERN
 from deal_records.outcomes import OLDEST_CLOSE_YEARS
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EXPIRY_DAYS
@@ -505,8 +506,9 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "cursor",
                         "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
-                        "description": "Where a walk goes on: the `next_cursor` of the answer before (or follow its "
+                        "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+                        "description": "Where a walk goes on: the `next_cursor` of the answer before, an opaque "
+                        "string sent back as it was given (or follow its "
                         'Link rel="next" header). A cursor walk starts with a request without cursor or page and '
                         "is stable while deals are created and closed: a deal that existed when it began and still "
                         "matches the filters is returned exactly once (a deal created during it is not; the next "
@@ -546,8 +548,10 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                                     },
                                     "next_cursor": {
                                         "type": ["string", "null"],
+                                        "pattern": CURSOR_PATTERN,
                                         "description": "Send it as ?cursor= (with the same filters) for the deals "
-                                        "after this answer's last; null: there are none.",
+                                        "after this answer's last; null: there are none. An opaque string, the "
+                                        "type of the cursor parameter: send it back as given, never build one.",
                                     },
                                 },
                             },
