@@ -28,6 +28,7 @@ from deal_records.idempotency import (
     BadKey,
     KeyedRequest,
     StoredAnswer,
+    answering_body,
     check_key,
     fingerprint,
     forget_expired,
@@ -38,6 +39,7 @@ from deal_records.idempotency import (
     seal,
     stored_answer,
     unseal,
+    while_answering,
 )
 
 HEADER = "Idempotency-Key"
@@ -58,6 +60,13 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
     forget_expired(db, keyed.user_id, keyed.key)
     keep_answer(db, keyed, status, body, location)
     g.setdefault(_KEPT, True)
+
+
+def keep_while_answering(db: Session, errors: list[dict[str, str]], location: str | None) -> None:
+    """Keep the request's key (if it has one) with a 409 of these errors, telling a repeat that the request is still
+    being answered, until `keep_sealed` keeps its answer: written as every error of the API, and not a replay."""
+    response, status = api_errors(409, errors)
+    keep(db, status, while_answering(response.get_data(as_text=True)), location)
 
 
 def keep_sealed(status: int, body: str, location: str | None) -> None:
@@ -117,10 +126,12 @@ def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
         if opened is None:
             return _unsealable(stored)
         body = opened
-    response = Response(body, status=stored.status, mimetype="application/json")
+    answering = answering_body(body)
+    response = Response(answering or body, status=stored.status, mimetype="application/json")
     if stored.location:
         response.headers["Location"] = stored.location
-    response.headers[REPLAYED_HEADER] = "true"
+    if answering is None:  # the first request's own answer, not one kept while it is made
+        response.headers[REPLAYED_HEADER] = "true"
     return response
 
 

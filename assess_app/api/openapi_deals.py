@@ -288,7 +288,8 @@ _IDEMPOTENCY_KEY = {
     "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
     "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
     "the same key with another body is 422. A repeated confirmation request answers with the first one's link (kept "
-    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed.",
+    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed "
+    "(neither is the first answer: no Idempotent-Replayed).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 _ETAG = {

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess_app.errors import api_errors
 from deal_records.database import writing
 from deal_records.idempotency import KeyedRequest, keep_answer
 from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
@@ -142,8 +143,13 @@ def test_a_confirmation_request_repeated_while_its_email_is_sent_is_told_to_retr
     assert retried.get_json()["errors"][0]["message"].startswith(
         "the first request with this Idempotency-Key is still being answered (its link made, its email sent)"
     )
+    # Not the first request's answer, so not a replay of it; written as every other error is.
+    assert "Idempotent-Replayed" not in retried.headers
+    with records_app.test_request_context():
+        assert retried.get_data() == api_errors(409, retried.get_json()["errors"])[0].get_data()
     later = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
     assert later.get_data() == first.get_data() and first.get_json()["url"]
+    assert later.headers["Idempotent-Replayed"] == "true"
 
 
 def test_a_repeated_confirmation_request_after_the_secret_key_changed_says_where_the_request_is(
