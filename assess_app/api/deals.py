@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -463,15 +464,34 @@ def _changed_since_read(db: Session, loaded: LoadedProcess, deal: Deal) -> ApiAn
     names any)."""
     if "If-Match" not in request.headers:
         return None
-    db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())  # no change between the test and ours
     tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
     if names_representation(request.if_match, tag):
         return None
+    weak = (
+        " (a weak tag, W/…, never matches: If-Match compares strongly)" if "W/" in request.headers["If-Match"] else ""
+    )
     message = (
-        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"); nothing was changed: '
+        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"){weak}; nothing was changed: '
         f"GET /api/deals/{deal.id} again, make your change to what it shows, and send its ETag in If-Match"
     )
     return api_errors(412, [{"loc": "If-Match", "message": message}])
+
+
+# RFC 9110 §13.1.1: If-Match is "*" or a list of entity tags, [W/]"…" (empty list elements are allowed, §5.6.1.2).
+_ENTITY_TAG = '(W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+_IF_MATCH = re.compile(f"[ \t]*([*]|(({_ENTITY_TAG})?[ \t]*,[ \t]*)*({_ENTITY_TAG})?)[ \t]*")
+
+
+def _malformed_if_match(deal_id: int) -> ApiAnswer | None:
+    """400 for an If-Match that is no list of entity tags: a client's mistake, not a tag the deal changed from."""
+    sent = request.headers.get("If-Match")
+    if sent is None or _IF_MATCH.fullmatch(sent):
+        return None
+    message = (
+        f"If-Match {sent[:100]!r} is not a list of entity tags (RFC 9110: * or tags in double quotes, "
+        f'"3f2a…"); send the ETag of GET /api/deals/{deal_id} exactly as it was given, quotes included'
+    )
+    return api_errors(400, [{"loc": "If-Match", "message": message}])
 
 
 def change_json(change: DealChange) -> dict[str, Any]:
@@ -492,6 +512,9 @@ def change(deal_id: int) -> ApiAnswer:
     """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
     changes made ([] when every value was the deal's already)."""
     user = signed_in_user()
+    malformed = _malformed_if_match(deal_id)
+    if malformed is not None:
+        return malformed
     read, refused = read_body(DETAILS_EXAMPLE)
     if refused is not None:
         return refused
@@ -504,7 +527,10 @@ def change(deal_id: int) -> ApiAnswer:
         if found is None:
             return not_found()
         caller, deal = found
-        changed = _changed_since_read(db, current_process(), deal)
+        # No other change of the deal between the If-Match test, ours and the ETag answered.
+        db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+        loaded = current_process()
+        changed = _changed_since_read(db, loaded, deal)
         if changed is not None:
             return changed
         try:
@@ -516,9 +542,12 @@ def change(deal_id: int) -> ApiAnswer:
         for row in made:
             db.refresh(row, ["changed_by"])
         body = {**deal_json(deal), "changes": [change_json(row) for row in made]}
+        tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
     if made:
         log.info("deal %s: %s changed by user %s through the API", deal_id, ", ".join(r.field for r in made), user.id)
-    return api_json(body)
+    response = api_json(body)
+    response.set_etag(tag)  # the deal's as GET shows it now: a next PATCH's If-Match needs no GET first
+    return response
 
 
 def outcome_event_json(event: OutcomeEvent) -> dict[str, Any]:

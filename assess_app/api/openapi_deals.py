@@ -663,7 +663,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "schema": {"type": "string"},
                         "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
                         "change, compressed or not: the change is made only if the deal shows the same now (else "
-                        "412); * matches any. Left out: the change is made whatever changed since.",
+                        "412; a weak W/ tag never matches); * matches any. Not * or a list of entity tags: "
+                        "400. Left out: the change is made whatever changed since.",
                     },
                 ],
                 "requestBody": {
@@ -671,25 +672,32 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DealDetailsChange"}}},
                 },
                 "responses": {
-                    "200": _json(
-                        "The deal as it is now, with `changes`: those this request made ([] when every value was "
-                        "the deal's already).",
-                        {
-                            "allOf": [
-                                {"$ref": "#/components/schemas/SavedDeal"},
-                                {
-                                    "type": "object",
-                                    "properties": {
-                                        "changes": {
-                                            "type": "array",
-                                            "items": {"$ref": "#/components/schemas/DealChange"},
-                                        }
+                    "200": {
+                        **_json(
+                            "The deal as it is now, with `changes`: those this request made ([] when every value was "
+                            "the deal's already). Its ETag is the deal's as GET /api/deals/{deal_id} (without as_of) "
+                            "gives it now: send it as If-Match of the next PATCH, no GET needed.",
+                            {
+                                "allOf": [
+                                    {"$ref": "#/components/schemas/SavedDeal"},
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "changes": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/DealChange"},
+                                            }
+                                        },
                                     },
-                                },
-                            ]
-                        },
+                                ]
+                            },
+                        ),
+                        "headers": {"ETag": _ETAG},
+                    },
+                    "400": _errors(
+                        "The body names nothing to change, or a value is not valid; or If-Match is no list of "
+                        'entity tags (RFC 9110: * or tags in double quotes, "…" or W/"…"; loc: If-Match).'
                     ),
-                    "400": _errors("The body names nothing to change, or a value is not valid."),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
                     "403": _errors("A rep asked to move the deal to another owner: only a manager may."),
