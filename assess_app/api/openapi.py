@@ -268,7 +268,10 @@ _INDEX = {
 }
 
 
-UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
+UNKNOWN_QUERY = (
+    "a query parameter the address does not take (each is named, with those it takes), or one it takes given more "
+    "than once or blank"
+)
 OTHER_HOST = "with PLAYBOOK_BASE_URL set, a request naming another host (`loc` is `Host`)"
 
 

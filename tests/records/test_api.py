@@ -401,6 +401,10 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
     assert (statuses["pain-confirmed"], statuses["budget-confirmed"]) == ("not_met", "verified")
 
 
+ONCE = "is given {n} times; give {name} once"
+BLANK = "{name} is blank; give its value, or leave {name} out"
+
+
 @pytest.mark.parametrize(
     ("path", "errors"),
     [
@@ -424,6 +428,19 @@ def test_a_check_naming_one_milestone_keeps_the_others_answers(
         ),
         ("{deal}/confirmations?page=2", [("page", "(this address takes no query parameters); leave it out")]),
         ("/api/process?v=2", [("v", "unknown query parameter 'v' (this address takes no query parameters)")]),
+        # One rule for every parameter an address takes: a second value or a blank one is refused, never ignored.
+        ("/api/deals?page=1&page=2", [("page", ONCE.format(n=2, name="page"))]),
+        ("{deal}?as_of=2026-01-05&as_of=2026-01-06", [("as_of", ONCE.format(n=2, name="as_of"))]),
+        ("{deal}?as_of=2026-01-05&as_of=2026-01-05&as_of=x", [("as_of", ONCE.format(n=3, name="as_of"))]),
+        ("/api/deals?stage=&stage=proposing", [("stage", ONCE.format(n=2, name="stage"))]),
+        *[(f"/api/deals?{name}=", [(name, BLANK.format(name=name))]) for name in ("stage", "owner", "crm_id")],
+        *[(f"/api/deals?{name}=%20", [(name, BLANK.format(name=name))]) for name in ("closed", "page", "per_page")],
+        ("/api/deals?cursor=", [("cursor", BLANK.format(name="cursor"))]),
+        ("{deal}?as_of=", [("as_of", BLANK.format(name="as_of"))]),
+        (
+            "/api/deals?owner=&page=1&page=2&zzz=1",
+            [("zzz", "unknown query parameter"), ("owner", BLANK.format(name="owner")), ("page", "give page once")],
+        ),
     ],
 )
 def test_a_query_parameter_the_address_does_not_take_is_refused_not_ignored(

@@ -143,11 +143,11 @@ def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
         ("cursor=2147483648", "cursor", "is not a cursor this API gave"),
         ("cursor=07", "cursor", "is not a cursor this API gave"),
         (f"cursor={cursor_after(3)}&page=2", "cursor", "give cursor or page, not both"),
-        ("crm_id=%20", "crm_id", "crm_id is blank; give the deal's id in the CRM"),
+        ("crm_id=%20", "crm_id", "crm_id is blank; give its value, or leave crm_id out"),
         ("per_page=%EF%BC%95", "per_page", "per_page must be a whole number"),
         ("per_page=+5", "per_page", "per_page must be a whole number"),
         ("page=%EF%BC%92", "page", "is not a page number"),
-        ("crm_id=1&crm_id=2", "crm_id", "give crm_id once"),
+        ("crm_id=1&crm_id=2", "crm_id", "crm_id is given 2 times; give crm_id once"),
     ],
 )
 def test_a_bad_list_query_is_400_at_its_parameter(
