@@ -58,6 +58,7 @@ from deal_records.records import (
     parse_new_deal,
     record_check,
     standing_buyer_answers,
+    whole_number_problem,
 )
 from sales_process import clock
 from sales_process.deal import BuyerAnswer, parse_deal, parse_iso_date
@@ -295,11 +296,10 @@ def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
     refused = page_problem(args.get("page"))
     if refused is not None:
         return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
+    refused = whole_number_problem(args.get("per_page"), "a number of deals per page", MAX_PER_PAGE)
+    if refused is not None:
+        return api_errors(400, [{"loc": "per_page", "message": f"per_page: {refused}"}])
     per_page = args.get("per_page", "50")
-    if not (per_page.isascii() and per_page.isdigit()):
-        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
-    if not 1 <= int(per_page) <= MAX_PER_PAGE:
-        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
     closed = args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])

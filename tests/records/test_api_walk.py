@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from assess_app.api.deals import MAX_PER_PAGE
 from assess_app.api.paging import CURSOR_PATTERN, cursor_after, read_cursor
-from deal_records.records import MAX_DEAL_ID
+from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from tests.records.conftest import api_deal
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
@@ -144,8 +146,22 @@ def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
         ("cursor=07", "cursor", "is not a cursor this API gave"),
         (f"cursor={cursor_after(3)}&page=2", "cursor", "give cursor or page, not both"),
         ("crm_id=%20", "crm_id", "crm_id is blank; give its value, or leave crm_id out"),
-        ("per_page=%EF%BC%95", "per_page", "per_page must be a whole number"),
-        ("per_page=+5", "per_page", "per_page must be a whole number"),
+        *[
+            (
+                f"per_page={sent}",
+                "per_page",
+                f"per_page: {shown!r} is not a number of deals per page; give a whole number from 1 to 500",
+            )
+            for sent, shown in [
+                ("0", "0"),
+                ("501", "501"),
+                ("-5", "-5"),
+                ("%EF%BC%95", "\uff15"),
+                ("%2B5", "+5"),
+                ("x", "x"),
+            ]
+        ],
+        ("page=0", "page", "page: '0' is not a page number; give a whole number from 1 to 1,000,000"),
         ("page=%EF%BC%92", "page", "is not a page number"),
         ("crm_id=1&crm_id=2", "crm_id", "crm_id is given 2 times; give crm_id once"),
     ],
@@ -157,3 +173,8 @@ def test_a_bad_list_query_is_400_at_its_parameter(
     assert refused.status_code == 400
     [error] = refused.get_json()["errors"]
     assert error["loc"] == loc and message in error["message"], error
+
+
+def test_the_guide_says_the_bounds_of_page_and_per_page_the_server_keeps() -> None:
+    guide = (Path(__file__).parents[2] / "docs" / "reference" / "api-guide.md").read_text(encoding="utf-8")
+    assert f"`page=N` (1 to {MAX_PAGE:,})" in guide and f"(default 50, 1 to {MAX_PER_PAGE})" in guide
