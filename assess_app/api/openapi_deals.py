@@ -481,8 +481,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "owner",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*{END}"},
-                        "description": "The owner's email.",
+                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"},
+                        "description": "The owner's email (not blank).",
                     },
                     {
                         "name": "stage",
