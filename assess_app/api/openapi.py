@@ -195,6 +195,17 @@ SEGMENT = {
 }
 
 
+# Not in any operation's responses (an operation is a method the address answers): any other method is answered so.
+METHOD_NOT_ALLOWED = {
+    "description": "The address does not answer this method; the body says which it does "
+    '("Method Not Allowed: This address does not accept GET; it accepts POST.").',
+    "headers": {
+        "Allow": {"schema": {"type": "string"}, "description": "The methods the address answers, e.g. POST, OPTIONS."}
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -299,7 +310,9 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "title": f"{loaded.process.name} deal self-check API",
             "version": loaded.process.version or loaded.short_sha,
             "description": "Assess a deal against the Customer Verifiable Outcomes of the process, "
-            "and keep saved deals with the history of their checks (those endpoints need a token).",
+            "and keep saved deals with the history of their checks (those endpoints need a token). "
+            "A method an address does not answer (GET /api/assess) is 405 with the Errors body and an Allow header "
+            "naming the methods it does answer (components.responses.MethodNotAllowed).",
         },
         "paths": refusing_unknown_queries(
             {
@@ -361,6 +374,7 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
         ),
         "components": {
             "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},
+            "responses": {"MethodNotAllowed": METHOD_NOT_ALLOWED},
             "securitySchemes": deals["securitySchemes"],
         },
     }

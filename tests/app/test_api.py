@@ -226,6 +226,16 @@ def test_a_wrong_method_gets_405_as_json(client: FlaskClient, method: str, path:
     )
 
 
+def test_the_openapi_document_describes_the_405_a_wrong_method_gets(client: FlaskClient) -> None:
+    document = client.get("/api/openapi.json").get_json()
+    answer = document["components"]["responses"]["MethodNotAllowed"]
+    assert answer["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Errors"}
+    assert "Allow" in answer["headers"] and "405" in document["info"]["description"]
+    response = client.get("/api/assess")
+    schema = {"$ref": "#/components/schemas/Errors", "components": document["components"]}
+    assert not list(Draft202012Validator(schema).iter_errors(response.get_json()))
+
+
 @pytest.mark.parametrize("path", ["/api/nothing-here", "/api/deals/abc"])  # /api/deals/-1 names no deal: test_api.py
 def test_an_unknown_api_address_gets_404_as_json(client: FlaskClient, path: str) -> None:
     response = client.get(path)
