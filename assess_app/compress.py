@@ -92,6 +92,7 @@ def compress(response: Response) -> Response:
     response.vary.add("Accept-Encoding")
     if not _wants_gzip(response):
         return response
+    a_file = response.direct_passthrough
     data = _body(response)
     response.direct_passthrough = False
     if len(data) < MIN_BYTES:
@@ -101,12 +102,13 @@ def compress(response: Response) -> Response:
     if etag is not None:
         coded = representation_tags(etag)[1]
         response.set_etag(coded, weak=bool(weak))
-        if request.if_none_match.contains_weak(coded):
+        if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(coded):
             # The view compared If-None-Match with the plain tag; the client holds the compressed one.
             response.set_data(b"")
             response.status_code = 304
             return response
-    packed = _compressed_file(etag, data) if etag else gzip.compress(data, compresslevel=LEVEL, mtime=0)
+    # Only a file's bytes are kept by its tag: a PATCH answers another body than GET's under GET's tag.
+    packed = _compressed_file(etag, data) if etag and a_file else gzip.compress(data, compresslevel=LEVEL, mtime=0)
     response.set_data(packed)
     response.headers["Content-Encoding"] = "gzip"
     return response

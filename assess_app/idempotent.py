@@ -31,6 +31,7 @@ from deal_records.idempotency import (
     BadKey,
     KeyedRequest,
     StoredAnswer,
+    answering_body,
     check_key,
     fingerprint,
     forget_expired,
@@ -42,6 +43,7 @@ from deal_records.idempotency import (
     sealed_for,
     stored_answer,
     unseal,
+    while_answering,
 )
 from deal_records.models import ConfirmationRequest, utc_now
 from deal_records.records import find_deal
@@ -65,6 +67,13 @@ def keep(db: Session, status: int, body: str, location: str | None = None) -> No
     forget_expired(db)
     keep_answer(db, keyed, status, body, location)
     g.setdefault(_KEPT, True)
+
+
+def keep_while_answering(db: Session, errors: list[dict[str, str]], location: str | None) -> None:
+    """Keep the request's key (if it has one) with a 409 of these errors, telling a repeat that the request is still
+    being answered, until `keep_sealed` keeps its answer: written as every error of the API, and not a replay."""
+    response, status = api_errors(409, errors)
+    keep(db, status, while_answering(response.get_data(as_text=True)), location)
 
 
 def keep_sealed(status: int, body: str, location: str | None) -> None:
@@ -128,10 +137,12 @@ def _api_replay(keyed: KeyedRequest, stored: StoredAnswer) -> ApiAnswer:
         if opened is None:
             return _unsealable(stored)
         body = opened
-    response = Response(body, status=stored.status, mimetype="application/json")
+    answering = answering_body(body)
+    response = Response(answering or body, status=stored.status, mimetype="application/json")
     if stored.location:
         response.headers["Location"] = stored.location
-    response.headers[REPLAYED_HEADER] = "true"
+    if answering is None:  # the first request's own answer, not one kept while it is made
+        response.headers[REPLAYED_HEADER] = "true"
     return response
 
 
@@ -159,7 +170,7 @@ def _no_longer_to_replay(stored: StoredAnswer) -> ApiAnswer | None:
     if is_sealed(stored.body) and state is not RequestState.PENDING:
         said = f"is {state.value}" if state is not None else "was deleted"
         return _request_refused(stored, f"the buyer's request this key made {said}, so its link no longer works")
-    if not is_sealed(stored.body) and stored.status == 409 and utc_now() - stored.created_at > ANSWERING_FOR:
+    if answering_body(stored.body) is not None and utc_now() - stored.created_at > ANSWERING_FOR:
         return _request_refused(
             stored, "the first request with this key did not finish answering (its link was never given)"
         )

@@ -1,5 +1,5 @@
 """Query parameters of the API and of the signed-in pages: each route names those it takes, and any other is
-refused, never ignored.
+refused, never ignored; the API also refuses one of them given twice or blank.
 
 A typo (?asof= for ?as_of=) or a parameter the route does not have (?limit=, ?sort=) would
 otherwise answer 200 as if it had been read: the API answers 400 with its errors body, a page
@@ -62,13 +62,30 @@ def _unknown_query() -> list[dict[str, str]]:
     return [_unknown(name, taken) for name in dict.fromkeys(request.args) if name not in taken]
 
 
+def _misgiven_query() -> list[dict[str, str]]:
+    """Each query parameter the request's route reads that is given more than once (which one was meant is unknown)
+    or blank (a client's empty variable: no filter and no default is what it meant), as an error naming it."""
+    if request.endpoint is None or request.endpoint not in current_app.view_functions or not request.args:
+        return []
+    taken = taken_by(request.endpoint)
+    errors = []
+    for name in dict.fromkeys(request.args):
+        values = request.args.getlist(name)
+        if name in taken and len(values) > 1:
+            errors.append({"loc": name, "message": f"{name} is given {len(values)} times; give {name} once"})
+        elif name in taken and not values[0].strip():
+            errors.append({"loc": name, "message": f"{name} is blank; give its value, or leave {name} out"})
+    return errors
+
+
 def refuse_unknown_query() -> tuple[Response, int] | None:
-    """400 naming each query parameter the route does not read, with those it does."""
+    """400 naming each query parameter the route does not read, with those it does, and each it reads that is given
+    more than once or blank: one rule for every parameter of the API."""
     view = current_app.view_functions.get(request.endpoint or "")
     if view is not None and getattr(view, _NEEDS_TOKEN, False) and current_user() is None:
         return None  # the route's 401 comes first
-    unknown = _unknown_query()
-    return api_errors(400, unknown) if unknown else None
+    refused = [*_unknown_query(), *_misgiven_query()]
+    return api_errors(400, refused) if refused else None
 
 
 def refuse_unknown_page_query() -> tuple[str, int] | None:

@@ -31,6 +31,7 @@ from deal_records.models import IdempotencyKey, utc_now
 KEY_LIFETIME = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 SEALED_PREFIX = "sealed-v1:"
+PENDING_PREFIX = "answering-v1:"  # never a JSON answer's start, nor a sealed one's
 _NONCE_BYTES = 16
 _TAG_BYTES = 32
 
@@ -165,6 +166,17 @@ def seal(secret: str | bytes, text: str, bound_to: bytes) -> str:
 def is_sealed(body: str) -> bool:
     """Whether a kept answer was sealed."""
     return body.startswith(SEALED_PREFIX)
+
+
+def while_answering(body: str) -> str:
+    """An answer kept only while the request is being answered (to be replaced by its answer when made), marked so:
+    a repeat meanwhile gets it, but it is not the first request's answer."""
+    return PENDING_PREFIX + body
+
+
+def answering_body(body: str) -> str | None:
+    """The answer a kept `while_answering` body tells a repeat; None for a kept answer of the request itself."""
+    return body.removeprefix(PENDING_PREFIX) if body.startswith(PENDING_PREFIX) else None
 
 
 def _tag(key: bytes, bound_to: bytes, nonce: bytes, cipher: bytes) -> bytes:

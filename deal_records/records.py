@@ -222,10 +222,16 @@ MAX_PAGE = 1_000_000
 
 def page_problem(text: str | None) -> str | None:
     """Why a page number (as written in a URL) cannot be used; None for a good one or none given."""
+    return whole_number_problem(text, "a page number", MAX_PAGE)
+
+
+def whole_number_problem(text: str | None, what: str, largest: int) -> str | None:
+    """Why a number of a URL (`what` it is, 1 to `largest`, ASCII digits) cannot be used, saying the value sent;
+    None for a good one or none given."""
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_PAGE:
-        return f"{text[:40]!r} is not a page number; give a whole number from 1 to {MAX_PAGE:,}"
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= largest:
+        return f"{text[:40]!r} is not {what}; give a whole number from 1 to {largest:,}"
     return None
 
 

@@ -29,7 +29,15 @@ def type_text(schema: dict[str, Any]) -> str:
     for combiner, word in (("allOf", " and "), ("anyOf", " or "), ("oneOf", " or ")):
         # A schema that names its type and combines only rules (patterns, lengths) reads as its type.
         if combiner in schema and "type" not in schema:
-            return word.join(type_text(part) for part in schema[combiner])
+            parts = schema[combiner]
+            # A part that is the items of an array part beside it (a list of ids, or one id) is said once.
+            texts = [
+                "one of them"
+                if any(other.get("type") == "array" and other.get("items") == part for other in parts)
+                else type_text(part)
+                for part in parts
+            ]
+            return word.join(dict.fromkeys(texts))
     if "enum" in schema:
         return " or ".join(f"`{json.dumps(value)}`" for value in schema["enum"])
     kinds = schema.get("type", "any")
@@ -37,7 +45,8 @@ def type_text(schema: dict[str, Any]) -> str:
     words = []
     for kind in kinds:
         if kind == "array":
-            words.append(f"array of {type_text(schema.get('items', {}))}")
+            items = type_text(schema.get("items", {}))
+            words.append(f"array of ({items})" if " or " in items else f"array of {items}")
         else:
             words.append(str(kind))
     text = " or ".join(words)

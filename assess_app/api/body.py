@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
 
 from sales_process.problems import InvalidInput, Problem
 from sales_process.vocabulary import DateTimeError, parse_day, shown
@@ -16,6 +18,7 @@ from sales_process.wording import UNKNOWN_KEYS_NAMED
 _DAY_KEYS = ("as_of", "date")
 ISO_DAY_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"  # the only way the API reads a day (fullmatch: no line break after)
 _ISO_DAY = re.compile(ISO_DAY_PATTERN)
+T = TypeVar("T")
 TOO_DEEP = "the JSON is nested too deeply; a deal is at most three levels deep"
 
 
@@ -40,18 +43,38 @@ def _no_constant(name: str) -> float:
 DEAL_EXAMPLE = 'a deal object such as {"claimed_stage": "proposing", "milestones": {}}'
 
 
-def read_json(raw: bytes, example: str = DEAL_EXAMPLE) -> object:
-    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON, and InvalidInput
-    for a key given twice in one object or a day not written YYYY-MM-DD. An empty body is told
-    `example`, the endpoint's own body."""
+def read_json(raw: bytes, example: str = DEAL_EXAMPLE) -> Body:
+    """Parse the body; raise BadBody for empty, non-UTF-8, malformed or too deeply nested JSON. A key given twice in
+    one object and a day not written YYYY-MM-DD are kept in the answer's problems, told with the body's other
+    problems by `Body.parsed`. An empty body is told `example`, the endpoint's own body."""
     data = _parsed(raw, example)
     try:
-        problems = [*duplicate_key_problems(data), *day_problems(data)]
+        problems = (*duplicate_key_problems(data), *day_problems(data))
     except RecursionError:
         raise BadBody(TOO_DEEP) from None
-    if problems:
-        raise InvalidInput(problems)
-    return data
+    return Body(data, problems)
+
+
+@dataclass(frozen=True)
+class Body:
+    """A JSON body as read, with the problems found reading it (keys given twice, days not written YYYY-MM-DD)."""
+
+    data: object
+    problems: tuple[Problem, ...] = ()
+
+    def parsed(self, parse: Callable[[object], T]) -> T:
+        """`parse(data)`; raise InvalidInput listing every problem of the body in one: those found reading it, then
+        the parser's (at a place reading it told, only reading's words: a day it refused the parser may not)."""
+        try:
+            result = parse(self.data)
+        except InvalidInput as invalid:
+            told = {problem.loc for problem in self.problems}
+            raise InvalidInput(
+                [*self.problems, *(problem for problem in invalid.problems if problem.loc not in told)]
+            ) from None
+        if self.problems:
+            raise InvalidInput(list(self.problems))
+        return result
 
 
 class _Object(dict[str, object]):

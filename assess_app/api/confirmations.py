@@ -16,7 +16,6 @@ from flask import request
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import dump_json
 from assess_app.api.deals import (
     ApiAnswer,
     api_json,
@@ -30,7 +29,7 @@ from assess_app.api.deals import (
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
 from assess_app.current import current_process
 from assess_app.errors import api_errors
-from assess_app.idempotent import forget_kept, idempotent_api, keep, keep_sealed
+from assess_app.idempotent import forget_kept, idempotent_api, keep_sealed, keep_while_answering
 from assess_app.records import records
 from assess_app.signed_in import signed_in_user
 from deal_records.confirmations import revoke_request
@@ -101,12 +100,12 @@ def ask(deal_id: int) -> ApiAnswer:
         return not_found()
     if not may_check(user, deal):
         return _refused(RecordError("deal", NOT_THE_OWNER))
-    data, refused = read_body(_request_example())
+    body, refused = read_body(_request_example())
     if refused is not None:
         return refused
     try:
-        if not isinstance(data, Mapping):
-            parse_new_request(data, current_process().process)  # raises, saying what a request is
+        body.parsed(lambda data: parse_new_request(data, current_process().process))  # every problem, before asking
+        data = body.data
         assert isinstance(data, Mapping)
         asked = ask_buyer(user, deal_id, data, _keep_while_answering)
     except InvalidInput as invalid:
@@ -121,8 +120,8 @@ def ask(deal_id: int) -> ApiAnswer:
     with records().reading() as db:
         row = db.get(RequestRow, asked.request_id)
         assert row is not None
-        body = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
-    response = api_json(body, 201)
+        answer = {**request_summary(row), "url": asked.url, "email": _email_json(asked)}
+    response = api_json(answer, 201)
     location = _location(deal_id, asked.request_id)
     response.headers["Location"] = location
     keep_sealed(201, response.get_data(as_text=True), location)
@@ -137,9 +136,7 @@ def _keep_while_answering(db: Session, row: RequestRow) -> None:
         "the first request with this Idempotency-Key is still being answered (its link made, its email sent): "
         "send it again in a moment to get its answer"
     )
-    keep(
-        db, 409, dump_json({"errors": [{"loc": "Idempotency-Key", "message": message}]}), _location(row.deal_id, row.id)
-    )
+    keep_while_answering(db, [{"loc": "Idempotency-Key", "message": message}], _location(row.deal_id, row.id))
 
 
 @bp.get("/deals/<int(signed=True):deal_id>/confirmations")

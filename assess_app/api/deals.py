@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assess_app.api import bp
-from assess_app.api.body import BadBody, day_error, dump_json, encoding_refused, read_json
+from assess_app.api.body import BadBody, Body, day_error, dump_json, encoding_refused, read_json
 from assess_app.api.paging import cursor_after, next_link, read_cursor
 from assess_app.asking import request_summary
 from assess_app.compress import names_representation
@@ -57,6 +58,7 @@ from deal_records.records import (
     parse_new_deal,
     record_check,
     standing_buyer_answers,
+    whole_number_problem,
 )
 from sales_process import clock
 from sales_process.deal import BuyerAnswer, parse_deal, parse_iso_date
@@ -133,22 +135,21 @@ def check_example(loaded: LoadedProcess) -> str:
     return f'a check such as {{"milestones": {{"{first}": {answer}}}}}'
 
 
-def read_body(example: str) -> tuple[object, ApiAnswer | None]:
-    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`)."""
+def read_body(example: str) -> tuple[Body, ApiAnswer | None]:
+    """The request's JSON body, or the 415/400 answer that refuses it (an empty body is told `example`); the
+    problems found reading it are told with its parser's, by `Body.parsed`."""
     compressed = encoding_refused(request.headers.get("Content-Encoding"))
     if compressed is not None:
-        return None, api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
+        return Body(None), api_errors(415, [{"loc": "Content-Encoding", "message": compressed}])
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
-        return None, api_errors(
+        return Body(None), api_errors(
             415, [{"loc": "", "message": f"send JSON with Content-Type: application/json (got {got})"}]
         )
     try:
         return read_json(request.get_data(cache=False), example), None
     except BadBody as bad:
-        return None, api_errors(400, [{"loc": "", "message": bad.message}])
-    except InvalidInput as invalid:
-        return None, invalid_body(invalid)
+        return Body(None), api_errors(400, [{"loc": "", "message": bad.message}])
 
 
 def invalid_body(invalid: InvalidInput) -> ApiAnswer:
@@ -295,14 +296,10 @@ def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
     refused = page_problem(args.get("page"))
     if refused is not None:
         return api_errors(400, [{"loc": "page", "message": f"page: {refused}"}])
+    refused = whole_number_problem(args.get("per_page"), "a number of deals per page", MAX_PER_PAGE)
+    if refused is not None:
+        return api_errors(400, [{"loc": "per_page", "message": f"per_page: {refused}"}])
     per_page = args.get("per_page", "50")
-    if not (per_page.isascii() and per_page.isdigit()):
-        return api_errors(400, [{"loc": "per_page", "message": "per_page must be a whole number"}])
-    if not 1 <= int(per_page) <= MAX_PER_PAGE:
-        return api_errors(400, [{"loc": "per_page", "message": f"per_page must be between 1 and {MAX_PER_PAGE}"}])
-    repeated = [name for name in LIST_PARAMETERS if len(args.getlist(name)) > 1]
-    if repeated:
-        return api_errors(400, [{"loc": name, "message": f"give {name} once"} for name in repeated])
     closed = args.get("closed", "false")
     if closed not in ("true", "false"):
         return api_errors(400, [{"loc": "closed", "message": f"closed is {closed!r}; write true or false"}])
@@ -310,9 +307,7 @@ def _list_request(loaded: LoadedProcess) -> ListRequest | ApiAnswer:
         stage = loaded.process.stage_named(args["stage"]) if args.get("stage") else None
     except ValueError as error:
         return api_errors(400, [{"loc": "stage", "message": f"stage: {error}"}])
-    crm_id = args.get("crm_id")
-    if crm_id is not None and not crm_id.strip():
-        return api_errors(400, [{"loc": "crm_id", "message": "crm_id is blank; give the deal's id in the CRM"}])
+    crm_id = args.get("crm_id")  # never blank, nor any parameter given twice: assess_app.query refused those
     if "cursor" in args and "page" in args:
         message = "give cursor or page, not both: a cursor walk follows next_cursor from the first page"
         return api_errors(400, [{"loc": "cursor", "message": message}])
@@ -359,11 +354,11 @@ def create() -> ApiAnswer:
     """Create a deal {name, crm_id?, amount?, currency?, segment?, claimed_stage?, owner?}: 201 with the deal."""
     user = signed_in_user()
     loaded = current_process()
-    data, refused = read_body(NEW_DEAL_EXAMPLE)
+    body, refused = read_body(NEW_DEAL_EXAMPLE)
     if refused is not None:
         return refused
     try:
-        new = parse_new_deal(data, loaded)
+        new = body.parsed(lambda data: parse_new_deal(data, loaded))
         with records().writing() as db:
             caller = db.get(User, user.id)
             assert caller is not None
@@ -464,15 +459,34 @@ def _changed_since_read(db: Session, loaded: LoadedProcess, deal: Deal) -> ApiAn
     names any)."""
     if "If-Match" not in request.headers:
         return None
-    db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())  # no change between the test and ours
     tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
     if names_representation(request.if_match, tag):
         return None
+    weak = (
+        " (a weak tag, W/…, never matches: If-Match compares strongly)" if "W/" in request.headers["If-Match"] else ""
+    )
     message = (
-        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"); nothing was changed: '
+        f'the deal changed since you read it (If-Match names none of its ETag "{tag}"){weak}; nothing was changed: '
         f"GET /api/deals/{deal.id} again, make your change to what it shows, and send its ETag in If-Match"
     )
     return api_errors(412, [{"loc": "If-Match", "message": message}])
+
+
+# RFC 9110 §13.1.1: If-Match is "*" or a list of entity tags, [W/]"…" (empty list elements are allowed, §5.6.1.2).
+_ENTITY_TAG = '(W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+_IF_MATCH = re.compile(f"[ \t]*([*]|(({_ENTITY_TAG})?[ \t]*,[ \t]*)*({_ENTITY_TAG})?)[ \t]*")
+
+
+def _malformed_if_match(deal_id: int) -> ApiAnswer | None:
+    """400 for an If-Match that is no list of entity tags: a client's mistake, not a tag the deal changed from."""
+    sent = request.headers.get("If-Match")
+    if sent is None or _IF_MATCH.fullmatch(sent):
+        return None
+    message = (
+        f"If-Match {sent[:100]!r} is not a list of entity tags (RFC 9110: * or tags in double quotes, "
+        f'"3f2a…"); send the ETag of GET /api/deals/{deal_id} exactly as it was given, quotes included'
+    )
+    return api_errors(400, [{"loc": "If-Match", "message": message}])
 
 
 def change_json(change: DealChange) -> dict[str, Any]:
@@ -493,11 +507,14 @@ def change(deal_id: int) -> ApiAnswer:
     """Rename the deal, change its CRM id or (a manager) move it to another owner: 200 with the deal and the
     changes made ([] when every value was the deal's already)."""
     user = signed_in_user()
-    data, refused = read_body(DETAILS_EXAMPLE)
+    malformed = _malformed_if_match(deal_id)
+    if malformed is not None:
+        return malformed
+    read, refused = read_body(DETAILS_EXAMPLE)
     if refused is not None:
         return refused
     try:
-        details = parse_details_change(data)  # told whether or not the deal exists: a 400 reveals nothing
+        details = read.parsed(parse_details_change)  # told whether or not the deal exists: a 400 reveals nothing
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:
@@ -505,7 +522,10 @@ def change(deal_id: int) -> ApiAnswer:
         if found is None:
             return not_found()
         caller, deal = found
-        changed = _changed_since_read(db, current_process(), deal)
+        # No other change of the deal between the If-Match test, ours and the ETag answered.
+        db.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+        loaded = current_process()
+        changed = _changed_since_read(db, loaded, deal)
         if changed is not None:
             return changed
         try:
@@ -517,9 +537,12 @@ def change(deal_id: int) -> ApiAnswer:
         for row in made:
             db.refresh(row, ["changed_by"])
         body = {**deal_json(deal), "changes": [change_json(row) for row in made]}
+        tag = etag_of(dump_json(deal_answer(db, loaded, deal, clock.today())))
     if made:
         log.info("deal %s: %s changed by user %s through the API", deal_id, ", ".join(r.field for r in made), user.id)
-    return api_json(body)
+    response = api_json(body)
+    response.set_etag(tag)  # the deal's as GET shows it now: a next PATCH's If-Match needs no GET first
+    return response
 
 
 def outcome_event_json(event: OutcomeEvent) -> dict[str, Any]:
@@ -552,7 +575,7 @@ def outcome_json(db: Session, deal: Deal) -> dict[str, Any]:
 def set_outcome(deal_id: int) -> ApiAnswer:
     """Close the deal won or lost, or reopen it: 201 with the event appended."""
     user = signed_in_user()
-    data, refused = read_body(OUTCOME_EXAMPLE)
+    body, refused = read_body(OUTCOME_EXAMPLE)
     if refused is not None:
         return refused
     with records().writing() as db:
@@ -561,7 +584,7 @@ def set_outcome(deal_id: int) -> ApiAnswer:
             return not_found()
         caller, deal = found
         try:
-            change = parse_outcome_change(data)
+            change = body.parsed(parse_outcome_change)
         except InvalidInput as invalid:
             return invalid_body(invalid)
         try:
@@ -594,11 +617,11 @@ def add_check(deal_id: int) -> ApiAnswer:
         return api_errors(
             403, [{"loc": "", "message": "only the deal's owner records its checks; a manager reads them"}]
         )
-    data, refused = read_body(check_example(loaded))
+    body, refused = read_body(check_example(loaded))
     if refused is not None:
         return refused
     try:
-        given = parse_deal(data, loaded.process, currency_key=True)
+        given = body.parsed(lambda data: parse_deal(data, loaded.process, currency_key=True))
     except InvalidInput as invalid:
         return invalid_body(invalid)
     with records().writing() as db:

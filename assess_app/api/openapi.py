@@ -5,19 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
-from assess_app.api.openapi_deals import deal_components, deal_paths
+from assess_app.api.openapi_deals import SPACE, deal_components, deal_paths
 from sales_process.confirmation import confirmable
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
 from sales_process.loader import LoadedProcess
 from sales_process.text import blank_pattern, text_pattern
-from sales_process.vocabulary import MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
+from sales_process.vocabulary import CURRENCY_MARK, DOT_DECIMAL, MAX_AMOUNT, NO_WORDS, YES_WORDS, Status
 
+API_GUIDE = "api-guide.md"  # the API guide, beside the API reference generated from this document
 _DATE = {"type": "string", "format": "date", "pattern": ISO_DAY_PATTERN, "examples": ["2026-03-01"]}
 # In a deal, null is the same as leaving the key out (the answer is "not given"), so every optional value may be null.
 # A blank date is no date, as in a form or a CRM export.
 _OPTIONAL_DATE = {"anyOf": [_DATE, {"type": "string", "pattern": r"^\s*$"}, {"type": "null"}]}
-# Up to 15 digits (below MAX_AMOUNT) and cents: text that is always an amount; "" is no amount.
-_AMOUNT_TEXT = r"^([0-9]{1,15}(\.[0-9]{1,2})?)?$"
+# The shape of every amount as text the server reads (parse_money, decimal point): a number as DOT_DECIMAL writes it,
+# a currency mark (CURRENCY_MARK) before or after it, blanks around; or blanks only, no amount. Within it the server
+# refuses what no pattern says well (two currencies that differ, kr without a currency, 1.500, above MAX_AMOUNT).
+_MARK = f"({CURRENCY_MARK})[{SPACE}]*"
+AMOUNT_TEXT = (
+    f"^[{SPACE}]*(({_MARK})?({DOT_DECIMAL.removeprefix('^').removesuffix('$')})([{SPACE}]*({CURRENCY_MARK}))?)?"
+    f"[{SPACE}]*$"
+)
 _ANSWER = {
     "oneOf": [
         {"type": "boolean", "description": 'Shorthand for {"met": true|false}.'},
@@ -189,6 +196,17 @@ SEGMENT = {
 }
 
 
+# Not in any operation's responses (an operation is a method the address answers): any other method is answered so.
+METHOD_NOT_ALLOWED = {
+    "description": "The address does not answer this method; the body says which it does "
+    '("Method Not Allowed: This address does not accept GET; it accepts POST.").',
+    "headers": {
+        "Allow": {"schema": {"type": "string"}, "description": "The methods the address answers, e.g. POST, OPTIONS."}
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+}
+
+
 def _error(description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -224,12 +242,18 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
                     {"type": "number", "minimum": 0, "maximum": MAX_AMOUNT},
                     {
                         "type": "string",
-                        "pattern": _AMOUNT_TEXT,
-                        "description": 'Digits as text; the API also reads amounts as CRMs write them ("$120,000", "USD 120 000"), like the form and the audit.',
+                        "pattern": AMOUNT_TEXT,
+                        "description": "Text as CRMs write amounts, read like the form and the audit read them.",
+                        "examples": ["120000.555", "EUR 80,000", "¥1,000", "1 000 000 €", "CHF 1'000", "$120,000"],
                     },
                     {"type": "null"},
                 ],
-                "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}.",
+                "description": f"The deal's amount, at most {MAX_AMOUNT:,.0f}: a number, or text as a CRM writes it "
+                '("120000.555", "EUR 80,000", "¥1,000", "1 000 000 €", "CHF 1\'000"; thousands grouped by threes, a '
+                "point before the decimals, a currency before or after). The pattern gives the shape; within it the "
+                "server also refuses two currencies that differ, kr without a currency key, 1.500 (1.5 or 1500?) "
+                "and too large an amount, each with how to write it: see [Amounts in the API guide]"
+                f"({API_GUIDE}#amounts).",
             },
             "segment": SEGMENT,
             "as_of": {
@@ -256,7 +280,10 @@ _INDEX = {
 }
 
 
-UNKNOWN_QUERY = "a query parameter the address does not take (each is named, with those it takes)"
+UNKNOWN_QUERY = (
+    "a query parameter the address does not take (each is named, with those it takes), or one it takes given more "
+    "than once or blank"
+)
 OTHER_HOST = "with PLAYBOOK_BASE_URL set, a request naming another host (`loc` is `Host`)"
 
 
@@ -284,7 +311,9 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
             "title": f"{loaded.process.name} deal self-check API",
             "version": loaded.process.version or loaded.short_sha,
             "description": "Assess a deal against the Customer Verifiable Outcomes of the process, "
-            "and keep saved deals with the history of their checks (those endpoints need a token).",
+            "and keep saved deals with the history of their checks (those endpoints need a token). "
+            "A method an address does not answer (GET /api/assess) is 405 with the Errors body and an Allow header "
+            "naming the methods it does answer (components.responses.MethodNotAllowed).",
         },
         "paths": refusing_unknown_queries(
             {
@@ -346,6 +375,7 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
         ),
         "components": {
             "schemas": {"Deal": deal_schema(loaded), "Assessment": _ASSESSMENT, "Errors": _ERRORS, **deals["schemas"]},
+            "responses": {"MethodNotAllowed": METHOD_NOT_ALLOWED},
             "securitySchemes": deals["securitySchemes"],
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
+from assess_app.api.paging import CURSOR_PATTERN
 from deal_records.outcomes import OLDEST_CLOSE_YEARS
 from deal_records.records import MAX_DEAL_ID, MAX_PAGE
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS, MAX_BUYER_NAME, MAX_EXPIRY_DAYS
@@ -17,13 +18,13 @@ ONE_LINE = "one line, without control, text-direction or invisible characters"
 _TIME = {"type": ["string", "null"], "format": "date-time", "description": "UTC, ISO 8601."}
 _SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # Whitespace as Python's str.split() and str.strip() see it (ECMA's \s differs): the server trims it.
-_SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SPACE = r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _CODES_IN_USE = "|".join(code for known in sorted(CURRENCIES_IN_USE) for code in (known, known.lower()))
 _WORDS_IN_USE = [word for word, code in CURRENCY_WORDS.items() if code in CURRENCIES_IN_USE]
 CURRENCY = {
     "type": ["string", "null"],
     # A code in use (CURRENCIES_IN_USE), in capitals or lower case, or a word of a currency in use: what a deal takes.
-    "pattern": f"^[{_SPACE}]*({currency_mark(_CODES_IN_USE, _WORDS_IN_USE)})?[{_SPACE}]*$",
+    "pattern": f"^[{SPACE}]*({currency_mark(_CODES_IN_USE, _WORDS_IN_USE)})?[{SPACE}]*$",
     "description": f"The amount's currency: an ISO 4217 code in any case (USD, eur) or a symbol ({' '.join(SIGNS)}, "
     f"{', '.join(symbol for symbol in CURRENCY_SYMBOLS if len(symbol) > 1 and symbol.endswith('$'))}) "
     f"or word ({', '.join(word for word in _WORDS_IN_USE if not word.endswith('.'))}) of a currency in use. "
@@ -178,7 +179,7 @@ OUTCOME_EVENT = {
         "recorded_at": _TIME,
     },
 }
-_DAYS = f"^([{_SPACE}]*0*([1-9]|[1-8][0-9]|90)[{_SPACE}]*)?$"
+_DAYS = f"^([{SPACE}]*0*([1-9]|[1-8][0-9]|90)[{SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
         "type": "boolean",
@@ -287,7 +288,8 @@ _IDEMPOTENCY_KEY = {
     "(the same JSON, however it is spaced or its keys ordered) from the same user within 24 hours answers as the "
     "first time (Idempotent-Replayed: true) and records nothing, even while the first is still running; "
     "the same key with another body is 422. A repeated confirmation request answers with the first one's link (kept "
-    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed.",
+    "sealed with the app's secret key), or 409 while the first is still being answered or after that key changed "
+    "(neither is the first answer: no Idempotent-Replayed).",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 _ETAG = {
@@ -344,7 +346,7 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
 
     A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
     """
-    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{_SPACE}]*$"}]}
+    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}]}
     # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
     reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
     date = {
@@ -479,8 +481,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "owner",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*{END}"},
-                        "description": "The owner's email.",
+                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"},
+                        "description": "The owner's email (not blank).",
                     },
                     {
                         "name": "stage",
@@ -497,7 +499,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "crm_id",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"[^{_SPACE}]"},
+                        "schema": {"type": "string", "pattern": f"[^{SPACE}]"},
                         "description": "The deal's id in the CRM, exactly (spaces around it are ignored, as when "
                         "saved): the deal the CRM knows by it, if the caller may see it. With the default "
                         "closed=false an open deal only; closed=true finds a closed one.",
@@ -505,8 +507,9 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "cursor",
                         "in": "query",
-                        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_DEAL_ID},
-                        "description": "Where a walk goes on: the `next_cursor` of the answer before (or follow its "
+                        "schema": {"type": "string", "pattern": CURSOR_PATTERN},
+                        "description": "Where a walk goes on: the `next_cursor` of the answer before, an opaque "
+                        "string sent back as it was given (or follow its "
                         'Link rel="next" header). A cursor walk starts with a request without cursor or page and '
                         "is stable while deals are created and closed: a deal that existed when it began and still "
                         "matches the filters is returned exactly once (a deal created during it is not; the next "
@@ -546,8 +549,10 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                                     },
                                     "next_cursor": {
                                         "type": ["string", "null"],
+                                        "pattern": CURSOR_PATTERN,
                                         "description": "Send it as ?cursor= (with the same filters) for the deals "
-                                        "after this answer's last; null: there are none.",
+                                        "after this answer's last; null: there are none. An opaque string, the "
+                                        "type of the cursor parameter: send it back as given, never build one.",
                                     },
                                 },
                             },
@@ -658,7 +663,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "schema": {"type": "string"},
                         "description": "The ETag of GET /api/deals/{deal_id} (without as_of) as read before this "
                         "change, compressed or not: the change is made only if the deal shows the same now (else "
-                        "412); * matches any. Left out: the change is made whatever changed since.",
+                        "412; a weak W/ tag never matches); * matches any. Not * or a list of entity tags: "
+                        "400. Left out: the change is made whatever changed since.",
                     },
                 ],
                 "requestBody": {
@@ -666,25 +672,32 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DealDetailsChange"}}},
                 },
                 "responses": {
-                    "200": _json(
-                        "The deal as it is now, with `changes`: those this request made ([] when every value was "
-                        "the deal's already).",
-                        {
-                            "allOf": [
-                                {"$ref": "#/components/schemas/SavedDeal"},
-                                {
-                                    "type": "object",
-                                    "properties": {
-                                        "changes": {
-                                            "type": "array",
-                                            "items": {"$ref": "#/components/schemas/DealChange"},
-                                        }
+                    "200": {
+                        **_json(
+                            "The deal as it is now, with `changes`: those this request made ([] when every value was "
+                            "the deal's already). Its ETag is the deal's as GET /api/deals/{deal_id} (without as_of) "
+                            "gives it now: send it as If-Match of the next PATCH, no GET needed.",
+                            {
+                                "allOf": [
+                                    {"$ref": "#/components/schemas/SavedDeal"},
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "changes": {
+                                                "type": "array",
+                                                "items": {"$ref": "#/components/schemas/DealChange"},
+                                            }
+                                        },
                                     },
-                                },
-                            ]
-                        },
+                                ]
+                            },
+                        ),
+                        "headers": {"ETag": _ETAG},
+                    },
+                    "400": _errors(
+                        "The body names nothing to change, or a value is not valid; or If-Match is no list of "
+                        'entity tags (RFC 9110: * or tags in double quotes, "…" or W/"…"; loc: If-Match).'
                     ),
-                    "400": _errors("The body names nothing to change, or a value is not valid."),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
                     "403": _errors("A rep asked to move the deal to another owner: only a manager may."),

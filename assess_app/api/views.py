@@ -36,7 +36,7 @@ def _assessment() -> Response | tuple[Response, int]:
         return api_errors(UNSUPPORTED_MEDIA_TYPE, [{"loc": "Content-Encoding", "message": compressed}])
     loaded = current_process()
     try:
-        deal = parse_deal(read_json(request.get_data(cache=False)), loaded.process)
+        deal = read_json(request.get_data(cache=False)).parsed(lambda data: parse_deal(data, loaded.process))
     except BadBody as bad:
         return api_errors(BAD_REQUEST, [{"loc": "", "message": bad.message}])
     except InvalidInput as invalid:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from docs_tools.api_reference import type_text
 from docs_tools.cli_reference import cli_reference
 from docs_tools.pages import GENERATED, Generated
 from playbook_cli.main import COMMANDS, build_parser
@@ -55,6 +56,28 @@ def test_the_api_page_says_the_deals_endpoints_take_a_token_only() -> None:
     page = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "api.md").read_text(encoding="utf-8")
     assert "signed-in session" not in page
     assert page.count("Authentication: bearerAuth (`Authorization: Bearer TOKEN`) only") >= 9
+
+
+@pytest.mark.parametrize(
+    ("schema", "text"),
+    [
+        (
+            {"anyOf": [{"type": "array", "items": {"enum": ["a", "b"]}}, {"enum": ["a", "b"]}]},
+            'array of (`"a"` or `"b"`) or one of them',
+        ),
+        ({"type": "array", "items": {"enum": ["a"]}}, 'array of `"a"`'),
+        ({"anyOf": [{"type": "string"}, {"type": "string"}, {"type": "null"}]}, "string or null"),
+    ],
+)
+def test_a_schema_reads_in_a_few_words_each_alternative_once(schema: dict[str, object], text: str) -> None:
+    """NewConfirmation.milestones, a list of ids or one id, listed every id twice."""
+    assert type_text(schema) == text
+
+
+def test_the_api_page_lists_each_milestone_a_buyer_confirms_once() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "reference" / "api.md").read_text(encoding="utf-8")
+    [row] = [line for line in page.split("### NewConfirmation", 1)[1].splitlines() if line.startswith("| `milestones`")]
+    assert row.count('`"pain-confirmed"`') == 1, row
 
 
 def test_the_benchmark_table_names_the_machine_of_each_refreshed_figure(tmp_path: Path) -> None:

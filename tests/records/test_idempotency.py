@@ -15,8 +15,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from assess_app.errors import api_errors
 from deal_records.database import writing
-from deal_records.idempotency import KeyedRequest, keep_answer, seal, sealed_for, unseal
+from deal_records.idempotency import KeyedRequest, keep_answer, seal, sealed_for, unseal, while_answering
 from deal_records.models import Check, ConfirmationRequest, Deal, IdempotencyKey, OutcomeEvent, User
 from tests.records.conftest import new_deal, page_token
 
@@ -142,8 +143,13 @@ def test_a_confirmation_request_repeated_while_its_email_is_sent_is_told_to_retr
     assert retried.get_json()["errors"][0]["message"].startswith(
         "the first request with this Idempotency-Key is still being answered (its link made, its email sent)"
     )
+    # Not the first request's answer, so not a replay of it; written as every other error is.
+    assert "Idempotent-Replayed" not in retried.headers
+    with records_app.test_request_context():
+        assert retried.get_data() == api_errors(409, retried.get_json()["errors"])[0].get_data()
     later = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
     assert later.get_data() == first.get_data() and first.get_json()["url"]
+    assert later.headers["Idempotent-Replayed"] == "true"
 
 
 def test_a_repeated_confirmation_request_after_the_secret_key_changed_says_where_the_request_is(
@@ -216,7 +222,7 @@ def test_a_buyers_request_whose_first_answer_never_finished_is_told_so_not_to_re
     headers = {**tokens["ana"], "Idempotency-Key": "ask-1"}
     first = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)
     with writing(sessions) as db:  # as the answer was before the link was made and mailed
-        waiting = '{"errors":[{"loc":"Idempotency-Key","message":"still being answered"}]}'
+        waiting = while_answering('{"errors":[{"loc":"Idempotency-Key","message":"still being answered"}]}')
         db.execute(update(IdempotencyKey).values(status=409, body=waiting))
         db.execute(update(IdempotencyKey).values(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=6)))
     again = client.post(f"/api/deals/{deal_id}/confirmations", headers=headers, json=ASK)

@@ -474,7 +474,7 @@ def test_blank_fields_an_outcome_does_not_use_are_left_out_and_repeated_filters_
     assert client.post(f"/api/deals/{deal_id}/outcome", headers=tokens["ana"], json=body).status_code == 201
     refused = client.get("/api/deals?stage=&stage=proposing", headers=tokens["ana"])
     assert refused.status_code == 400 and refused.get_json()["errors"] == [
-        {"loc": "stage", "message": "give stage once"}
+        {"loc": "stage", "message": "stage is given 2 times; give stage once"}
     ]
 
 

@@ -70,6 +70,8 @@ def from_schema(schema: dict[str, Any], document: dict[str, Any]) -> st.SearchSt
         )
     if kind == "string" and schema.get("format") == "date":  # its pattern says how it is written, not what day
         return st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)).map(dt.date.isoformat)
+    if kind == "string" and "examples" in schema:  # its pattern gives the shape only (an amount's): not each value
+        return st.sampled_from(schema["examples"])
     if kind == "string" and "pattern" in schema:
         return st.from_regex(schema["pattern"], fullmatch=True)
     if kind == "number":
@@ -127,6 +129,26 @@ def test_valid_bodies_are_assessed(client: FlaskClient, openapi: dict[str, Any])
         assert response.status_code == 200, response.get_json()
 
     valid()
+
+
+def test_amounts_of_the_schemas_shape_are_assessed_or_refused_at_amount(
+    client: FlaskClient, openapi: dict[str, Any]
+) -> None:
+    """The amount's pattern gives the shape of what the server reads; within it a refusal says why, at amount."""
+    [text] = [
+        option
+        for option in openapi["components"]["schemas"]["Deal"]["properties"]["amount"]["anyOf"]
+        if option.get("type") == "string"
+    ]
+
+    @PROPERTIES
+    @given(st.from_regex(text["pattern"], fullmatch=True))
+    def shaped(amount: str) -> None:
+        response = post(client, json.dumps({"amount": amount}).encode())
+        check_response(response, openapi)
+        assert response.status_code == 200 or [error["loc"] for error in response.get_json()["errors"]] == ["amount"]
+
+    shaped()
 
 
 def test_bent_bodies_get_a_clean_answer(client: FlaskClient, openapi: dict[str, Any]) -> None:
