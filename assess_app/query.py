@@ -18,6 +18,7 @@ from flask import Response, current_app, render_template, request
 from assess_app.errors import api_errors
 from assess_app.signed_in import current_user
 from sales_process.suggest import did_you_mean
+from sales_process.wording import quoted
 
 F = TypeVar("F", bound=Callable[..., object])
 _TAKES = "query_parameters"
@@ -50,7 +51,7 @@ def _unknown(name: str, taken: tuple[str, ...]) -> dict[str, str]:
     accepted = f"this address takes {', '.join(taken)}" if taken else "this address takes no query parameters"
     return {
         "loc": name,
-        "message": f"unknown query parameter '{name}'{did_you_mean(name, taken)} ({accepted}); leave it out",
+        "message": f"unknown query parameter {quoted(name, 80)}{did_you_mean(name, taken)} ({accepted}); leave it out",
     }
 
 

@@ -170,6 +170,8 @@ def test_a_bad_as_of_on_the_pipeline_names_the_field_and_the_fix(
         ("/deals/new?name=Northwind", "unknown query parameter 'name' (this address takes no query parameters)"),
         ("/deals/{deal}?save=1", "unknown query parameter 'save'; did you mean 'saved'?"),
         ("/deals/{deal}/checks/1?as_of=2026-06-01", "unknown query parameter 'as_of'"),
+        # A right-to-left override in the name is shown by its code, never left to turn the message around.
+        ("/deals?%E2%80%AEzzz=1", "unknown query parameter '\\u202ezzz' (this address takes owner"),
     ],
 )
 def test_a_query_parameter_a_page_does_not_read_is_a_400_naming_it_never_ignored(
