@@ -496,8 +496,13 @@ def numbers_read_otherwise(number_text: dict[Loc, str]) -> list[Problem]:
     never a silent change of meaning. A key so written (a CRM owner id) loses its text: it is an error too."""
     problems = []
     for loc, text in number_text.items():
-        if _DECIMAL.fullmatch(text) or loc == ("version",) or not isinstance(read := yaml.safe_load(text), int):
-            continue  # the version is kept as written (loader)
+        if (
+            not loc
+            or _DECIMAL.fullmatch(text)
+            or loc == ("version",)
+            or not isinstance(read := yaml.safe_load(text), int)
+        ):
+            continue  # the version is kept as written (loader); a whole document of a number is no process (the model says so)
         unsigned = text.lstrip("+-")
         digits = text[: len(text) - len(unsigned)] + unsigned.lstrip("0_") if _LEADING_ZERO.fullmatch(text) else ""
         if ":" in text:

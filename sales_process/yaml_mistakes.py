@@ -549,8 +549,9 @@ def _text_run_on(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | Non
         name = key.group("key").strip()
         if line.split()[0] in _format_keys():
             return None  # `probability 60`: a key without its ':' (_missing_colon)
-        if _OPENS_BLOCK.search(above) and index < mark.line - 1:
-            text = next(lines[i] for i in range(index + 1, mark.line) if _is_content(lines[i]))
+        # The text's first line between the key and this one (none when only blank lines are between).
+        text = next((lines[i] for i in range(index + 1, mark.line) if _is_content(lines[i])), None)
+        if _OPENS_BLOCK.search(above) and text is not None:
             deeper = len(text) - len(text.lstrip(" "))
             fix = f"indent it by {deeper} spaces, as the lines of the text above"
         elif _VALUE_AFTER_KEY.match(above):
