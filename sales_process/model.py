@@ -675,7 +675,8 @@ class Process(_Strict):
     language: Annotated[StrictStr, Field(pattern=LANGUAGE_PATTERN)] = Field(
         default=DEFAULT_LANGUAGE,
         description="The language the process is written in, as a BCP 47 tag (`en`, `de`, `fr-CA`, `pt-BR`): the "
-        "`lang` of the playbook's pages and of the app's pages that show the process's text, so screen readers and "
+        "`lang` of the playbook's pages, of the app's pages that show the process's text and of the audit's report, "
+        "so screen readers and "
         "hyphenation read it right. The playbook's theme words (search, navigation) follow it where the theme has "
         "them, else stay English; our own words (headings, buttons, verdicts) stay English either way.",
         examples=["de"],

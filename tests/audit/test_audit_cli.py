@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from playbook_cli.main import main
 from sales_process.totals import LISTED_PROBLEMS
-from tests.audit.helpers import audit
+from tests.audit.helpers import ROOT, audit
 
 HEAD = "deal,stage,amount,owner,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
 Write = Callable[[str, str], Path]
@@ -49,6 +50,20 @@ def test_a_small_pipeline(capsys: pytest.CaptureFixture[str], write_file: Write,
     }
     assert run.rows()[1]["claimed_stage"] == "Negociating" and run.rows()[1]["not_assessed"].startswith("unknown stage")
     assert (run.rows()[1]["claimed_stage_id"], run.rows()[1]["verified_stage_id"]) == ("", "")
+
+
+@pytest.mark.parametrize(("language", "lang"), [(None, "en"), ("de-CH", "de-CH")])
+def test_the_report_is_in_the_process_language(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path, language: str | None, lang: str
+) -> None:
+    """A German process's report was <html lang="en">: its stage names and questions read by English rules."""
+    process = tmp_path / "process.yaml"
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    process.write_text(text + (f"language: {language}\n" if language else ""), encoding="utf-8")
+    source = write_file("p.csv", HEAD + 'Contoso,Qualifying,"$10,000",Ana,yes,recap reply from CFO,2027-02-01\n')
+    out = tmp_path / "out"
+    assert main(["audit", str(source), "--process", str(process), "--as-of", "2027-03-01", "--out", str(out)]) == 0
+    assert f'<html lang="{lang}">' in (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
