@@ -80,9 +80,15 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
         return None
     deals = totals.buyer_confirmed
     whose = "whose buyer" if deals == 1 else "whose buyers"
+    # With nothing verified and weighted there is no share to give ("-"), only the deals.
+    of_the_pipeline = (
+        f"{share(totals.buyer_confirmed_cents, totals.verified_cents)} of the verified weighted pipeline "
+        f"({money(totals.buyer_confirmed_cents)} of {money(totals.verified_cents)})"
+        if totals.verified_cents
+        else f"none of the verified weighted pipeline, which is {money(0)}"
+    )
     text = (
-        f"Confirmed by buyers: {share(totals.buyer_confirmed_cents, totals.verified_cents)} of the verified weighted pipeline "
-        f"({money(totals.buyer_confirmed_cents)} of {money(totals.verified_cents)}), {plural(deals, 'deal')} {whose} confirmed "
+        f"Confirmed by buyers: {of_the_pipeline}, {plural(deals, 'deal')} {whose} confirmed "
         f"every outcome that put {'it' if deals == 1 else 'them'} at {'its' if deals == 1 else 'their'} verified stage"
     )
     declined = totals.buyer_confirmed_declined

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +232,26 @@ def test_the_command_line_maps_the_buyer_column(tmp_path: Path, capsys: pytest.C
     run = Run(status, *capsys.readouterr(), tmp_path / "out")
     assert run.status == 0, run.err
     assert run.rows()[0]["buyer_confirmed_milestone_ids"] == "next-step"
+
+
+def test_with_nothing_verified_and_weighted_the_buyers_share_is_said_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no verified weighted amount the line read "Confirmed by buyers: - of the verified weighted pipeline (0.00 of
+    0.00)"."""
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS_TEXT, encoding="utf-8")
+    source = tmp_path / "pipeline.csv"
+    lines = EXPORT.splitlines(keepends=True)
+    source.write_text(lines[0] + "".join(re.sub(r"^([^,]*,[^,]*,)[0-9]+,", r"\1,", line) for line in lines[1:]))
+    python, duckdb = both_engines(capsys, source, tmp_path, process=process)
+    assert_same_outputs(python, duckdb)
+    assert python.status == 0, python.err
+    assert (
+        "Confirmed by buyers: none of the verified weighted pipeline, which is 0.00, 1 deal whose buyer confirmed every "
+        "outcome that put it at its verified stage\n" in python.out
+    )
+    assert "- of the verified" not in python.folder.joinpath("report.html").read_text(encoding="utf-8")
 
 
 def test_the_audit_marks_what_the_buyers_confirmed_and_their_share(
