@@ -277,8 +277,10 @@ def history_columns(header: list[str], names: CrmHistory, path: Path, line: int)
     def mapped(field: str) -> bool:
         return field in names.model_fields_set and getattr(names, field) is not None
 
-    def hint(field: str) -> str:
-        return did_you_mean(getattr(names, field), [name.strip() for name in header]) if mapped(field) else ""
+    def hint(field: str, taken: tuple[int | None, ...] = ()) -> str:
+        """A did-you-mean among the header's columns, but those read as another field (`taken`)."""
+        others = [name.strip() for index, name in enumerate(header) if index not in taken]
+        return did_you_mean(getattr(names, field), others) if mapped(field) else ""
 
     field_at = _first_column(header, tried("field"))
     candidates = {
@@ -295,6 +297,11 @@ def history_columns(header: list[str], names: CrmHistory, path: Path, line: int)
     ]
     if mapped("field") and field_at is None:
         missing.append(f"field ({names.field!r}{hint('field')})")
+    from_names = FROM_STAGE_NAMES + (CHANGED_FROM_NAMES if field_at is not None else ())
+    moved_from = _first_column(header, (names.from_stage,) if names.from_stage is not None else from_names)
+    if names.from_stage is not None and moved_from is None:
+        taken = (field_at, *where.values())
+        missing.append(f"from_stage ({names.from_stage!r}{hint('from_stage', taken)})")
     if missing:
         raise InvalidFile(
             [
@@ -309,7 +316,6 @@ def history_columns(header: list[str], names: CrmHistory, path: Path, line: int)
     deal_at, stage_at, date_at = where["deal"], where["stage"], where["date"]
     assert deal_at is not None and stage_at is not None and date_at is not None
     stage_fields = (names.stage_field,) if names.stage_field is not None else STAGE_FIELD_NAMES
-    moved_from = _first_column(header, FROM_STAGE_NAMES + (CHANGED_FROM_NAMES if field_at is not None else ()))
     return HistoryColumns(deal_at, stage_at, date_at, field_at, stage_fields, header, moved_from)
 
 

@@ -368,6 +368,12 @@ class CrmHistory(_Strict):
         "`New Value`).",
     )
     date: NonEmptyText = Field(default="date", description="The day it moved, e.g. `Last Modified`.")
+    from_stage: NonEmptyText | None = Field(
+        default=None,
+        description="The stage the deal moved from, e.g. `Previous Stage`: it orders one day's changes when the "
+        "history gives no time (default: found by its standard names, such as Salesforce's `From Stage`, or a "
+        "field-history report's `Old Value`).",
+    )
     field: NonEmptyText | None = Field(
         default=None,
         description="In a field-history report (one row per change of any field, such as Salesforce's "

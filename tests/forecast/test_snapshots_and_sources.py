@@ -396,6 +396,29 @@ def test_one_days_changes_are_ordered_by_their_time_else_by_from_stage_whatever_
         assert "file order" not in out
 
 
+def test_a_from_stage_column_named_otherwise_is_mapped_under_crm_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """HubSpot's and Pipedrive's history layouts name the stage before otherwise ("Stage Before"): mapped as
+    crm.history.from_stage it orders one day's changes; a mapped name the file lacks is an error with the others."""
+    process = tmp_path / "process.yaml"
+    mapped = (
+        "crm:\n  history:\n    deal: Deal ID\n    stage: Stage After\n    date: Changed\n    from_stage: Stage Before\n"
+    )
+    process.write_text(PROCESS.read_text(encoding="utf-8") + mapped, encoding="utf-8")
+    rows = ["A1,Discovery,Qualifying,2025-08-24", "A1,,Discovery,2025-08-24", "A1,Qualifying,Closed won,2025-10-15"]
+    for order in itertools.permutations(rows):
+        history = ["Deal ID,Stage Before,Stage After,Changed", *order]
+        stages, out = _one_deal_claimed(tmp_path, capsys, history, "--process", str(process))
+        assert stages == ["qualifying"], order
+        assert "file order" not in out
+    export, history_file = tmp_path / "closed.csv", tmp_path / "history.csv"
+    history_file.write_text("Deal ID,Previous,Stage After,Changed\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert main(["backtest", str(export), "--history", str(history_file), "--process", str(process)]) == 1
+    err = capsys.readouterr().err
+    assert "the history has no column for from_stage ('Stage Before')" in err  # not the stage after, read already
+
+
 def test_one_days_changes_with_nothing_to_order_them_are_taken_in_file_order_and_said(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
