@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from forecast.history import DealHistory
+from forecast.history import DealHistory, FileOrderDay
 from sales_process.deal import Deal
 from sales_process.engine import assess
 from sales_process.model import Process
@@ -42,7 +42,7 @@ class DealSnapshot:
     crm_id: str = ""  # the CRM's id, its own column of backtest.csv
     # The day the deal changed stage more than once with nothing but the history file's order to say which change
     # was the last, when that change is the claimed stage (DealHistory.file_order_day); None otherwise.
-    file_order_day: dt.date | None = None
+    file_order_day: FileOrderDay | None = None
 
     @property
     def won(self) -> bool:

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from forecast.change_order import StageChange, ordered_changes
+from forecast.change_order import StageChange, file_direction, ordered_changes
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
-from forecast.history import AnswersSince, ClaimedSince, DealHistory, StageNames
+from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay, StageNames
 from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows, RowShape
@@ -248,7 +248,7 @@ class StageHistory:
     other_fields: Counter[str]
     closings: dict[str, dt.date] = field(default_factory=dict)
     # Per deal, the days whose last change only the file's order chose (change_order.ordered_changes).
-    file_order_days: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    file_order_days: dict[str, tuple[FileOrderDay, ...]] = field(default_factory=dict)
 
     def closed_on(self, deal: str, export_close: dt.date) -> dt.date:
         """The day the deal closed: the export's close date, or its latest closing row's date when earlier (the
@@ -344,6 +344,7 @@ def _stage_changes(
     errors: list[Diagnostic] = []
     found: dict[str, list[StageChange]] = defaultdict(list)
     closings: dict[str, dt.date] = {}
+    when: dict[str, list[tuple[dt.date, dt.datetime | None]]] = defaultdict(list)  # each deal's rows, file order
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
     data = DataRows(
@@ -385,6 +386,8 @@ def _stage_changes(
                 _error(path, line, f"the {columns.name(columns.date)} cell is blank; every stage change has a date")
             )
             continue
+        moment = date_and_time(date_text, day)
+        when[deal].append((day, moment))
         try:
             stage = names.claim(stage_text)
         except ValueError as error:
@@ -402,9 +405,7 @@ def _stage_changes(
             closings[deal] = max(day, closings.get(deal, day))
             continue
         moved_from = None if columns.moved_from is None else name_key(cells[columns.moved_from])
-        found[deal].append(
-            StageChange(ClaimedSince(day, stage), date_and_time(date_text, day), moved_from, name_key(stage_text))
-        )
+        found[deal].append(StageChange(ClaimedSince(day, stage), moment, moved_from, name_key(stage_text)))
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     if data.rows == 0:
@@ -423,7 +424,8 @@ def _stage_changes(
                 )
             ]
         )
-    ordered = {deal: ordered_changes(changes) for deal, changes in found.items()}
+    newest_first = file_direction(list(when.values()))
+    ordered = {deal: ordered_changes(changes, newest_first) for deal, changes in found.items()}
     return StageHistory(
         {deal: order.claims for deal, order in ordered.items()},
         other_fields,

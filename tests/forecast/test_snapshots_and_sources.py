@@ -426,10 +426,38 @@ def test_one_days_changes_with_nothing_to_order_them_are_taken_in_file_order_and
     stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows])
     assert stages == ["discovery"]
     assert (
-        "1 deal-snapshot took its claimed stage from the history's file order: the deal changed stage more than "
-        "once on one day and neither a time nor a From Stage orders the changes (2025-08-24, Acme); export the "
-        "history with each change's date and time, or with its From Stage column"
+        "1 deal-snapshot took its claimed stage from the history's file order (oldest first): the deal changed stage "
+        "more than once on one day the history gives without a time and no From Stage orders the changes "
+        "(2025-08-24, Acme); export the history with each change's date and time, or with its From Stage column"
     ) in out
     # A later change before the snapshot settles it: nothing to say.
     stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows, "A1,Proposing,2025-08-26"])
     assert stages == ["proposing"] and "file order" not in out
+
+
+# Changes at the same second with no From Stage (an OpportunityFieldHistory export without OldValue): taken in the
+# direction the file is sorted, read from its rows with different times (Qualifying, then Proposing).
+SAME_SECOND = [
+    "A1,StageName,Closed won,2025-10-15T09:00:00.000Z",
+    "A1,StageName,Proposing,2025-08-24T18:06:55.000Z",
+    "A1,StageName,Qualifying,2025-08-24T18:06:55.000Z",
+    "A1,created,,2025-08-01T10:00:00.000Z",
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "direction"),
+    [(SAME_SECOND, "newest first, as most deals' rows with different times are"), (SAME_SECOND[::-1], "oldest first")],
+)
+def test_changes_at_the_same_time_are_taken_in_the_direction_the_file_is_sorted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[str], direction: str
+) -> None:
+    """A history sorted newest first lists a second's later change first: its file order is read backwards, and
+    the summary says the changes had the same time."""
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["OpportunityId,Field,NewValue,CreatedDate", *rows])
+    assert stages == ["proposing"]
+    assert (
+        f"1 deal-snapshot took its claimed stage from the history's file order ({direction}): the deal changed "
+        "stage more than once at the same time and no From Stage orders the changes (2025-08-24, Acme); export the "
+        "history with its From Stage column (a field-history report's Old Value)"
+    ) in out
