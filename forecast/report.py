@@ -144,10 +144,18 @@ def _saved_closed_text(result: Backtest, *, said: bool) -> str:
 def no_claimed_stage_text(result: Backtest) -> str:
     """The deal-snapshots left out for want of a claimed stage, and what that means for this source; then the closed
     deals no snapshot could count, and why."""
+    unnamed = result.left_out.no_stage_named
+    unknown = result.left_out.no_claimed_stage - unnamed
+    never = "history names no stage {} was at, only {} closing or nothing"
+    before = "already created, at no stage in the history then: before a first change without a From Stage"
     why = (
         "a closed deal with no check while open, or checked without a CRM stage"
         if result.saved
-        else "a deal the history never names"
+        else "a deal whose " + never.format("it", "its")
+        if not unknown
+        else f"a deal {before}"
+        if not unnamed
+        else f"{unnamed} of deals whose {never.format('they', 'their')}; {unknown} of deals {before}"
     )
     told = f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
     return ", ".join(
