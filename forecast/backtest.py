@@ -16,7 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from forecast.history import DealHistory
+from forecast.history import DealHistory, FileOrderDay
 from sales_process.deal import Deal
 from sales_process.engine import assess
 from sales_process.model import Process
@@ -42,7 +42,7 @@ class DealSnapshot:
     crm_id: str = ""  # the CRM's id, its own column of backtest.csv
     # The day the deal changed stage more than once with nothing but the history file's order to say which change
     # was the last, when that change is the claimed stage (DealHistory.file_order_day); None otherwise.
-    file_order_day: dt.date | None = None
+    file_order_day: FileOrderDay | None = None
 
     @property
     def won(self) -> bool:
@@ -107,11 +107,13 @@ class SnapshotForecast:
 @dataclass
 class LeftOut:
     """What a backtest could not count: undated answers (per deal and milestone), and deal-snapshots without a
-    claimed stage (a deal the history never names, or whose latest check named no CRM stage), not counting the
-    snapshots before a deal's first stage in the history (it was not in the CRM yet)."""
+    claimed stage (a deal the history names no stage of, one created before the history says its stage, or whose
+    latest check named no CRM stage), not counting the snapshots before a deal's first claim in the history (it was
+    not in the CRM yet: its created date, else its first stage change)."""
 
     undated_answers: int = 0
     no_claimed_stage: int = 0
+    no_stage_named: int = 0  # of no_claimed_stage: of a deal whose history names no stage it was at (none, or closing)
     saved_closed: int = 0  # closed deals the records knew only closed (DealHistory.saved_closed): never in a snapshot
     # The other closed deals the records knew only after the last snapshot date (DealHistory.saved_after), made in the
     # app or the API: never in a snapshot, whatever their close date (not saved_closed: they were open in the records).
@@ -196,6 +198,7 @@ def deal_snapshots(
                 if history.claimed and day < history.claimed[0].date:
                     continue  # not in the CRM yet: nothing is missing
                 left_out.no_claimed_stage += 1
+                left_out.no_stage_named += not any(claim.stage for claim in history.claimed)
                 continue
             if evidence and history.deal not in counted:
                 counted.add(history.deal)

@@ -1,5 +1,6 @@
 """The order of a deal's stage changes in a history file: by their time when the file gives one, else chained by
-their From Stage (the change from the stage another moved to comes after it), else in the file's order.
+their From Stage (the change from the stage another moved to comes after it), else in the file's order, read in
+the direction the file is sorted (file_direction: newest first when most deals' rows with different times are).
 
 A report is often sorted newest first, or not by time at all, so a day's changes in the file's order may be
 backwards; whichever change is the day's last is the stage a snapshot that day (and until the next change) claims.
@@ -10,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, pairwise
 
-from forecast.history import ClaimedSince
+from forecast.history import ClaimedSince, FileOrderDay
 
 
 @dataclass(frozen=True)
@@ -25,37 +26,61 @@ class StageChange:
     moment: dt.datetime | None
     moved_from: str | None
     moved_to: str
+    from_text: str = ""  # the From Stage cell as written ("" without one)
+    line: int = 0  # the file's line
 
 
 @dataclass(frozen=True)
 class OrderedChanges:
-    """A deal's claims by date and time, and the days whose last claim only the file's order chose."""
+    """A deal's claims by date and time, the days whose last claim only the file's order chose, and its first change
+    (None: it has none)."""
 
     claims: list[ClaimedSince]
-    file_order_days: tuple[dt.date, ...]
+    file_order_days: tuple[FileOrderDay, ...]
+    first: StageChange | None = None
 
 
-def ordered_changes(changes: Sequence[StageChange]) -> OrderedChanges:
-    """The changes (in the file's order) in the order they happened, as far as times and From Stage tell."""
+def file_direction(rows: Sequence[Sequence[tuple[dt.date, dt.datetime | None]]]) -> bool:
+    """Whether a file is sorted newest first, from each deal's rows (their date and time, in the file's order): the
+    deals whose rows with different times run backwards outnumber those whose rows run forwards."""
+    votes = 0
+    for when in rows:
+        steps = 0
+        for (day, moment), (next_day, next_moment) in pairwise(when):
+            if moment is not None and next_moment is not None:
+                steps += (next_moment < moment) - (next_moment > moment)
+            else:  # a row without its time: its day alone
+                steps += (next_day < day) - (next_day > day)
+        votes += (steps > 0) - (steps < 0)
+    return votes > 0
+
+
+def ordered_changes(changes: Sequence[StageChange], newest_first: bool = False) -> OrderedChanges:
+    """The changes (in the file's order; `newest_first`: a file sorted so, file_direction) in the order they
+    happened, as far as times and From Stage tell, else as the file's direction says."""
     claims: list[ClaimedSince] = []
-    file_order_days: list[dt.date] = []
+    file_order_days: list[FileOrderDay] = []
     before = ""  # no stage before the first change: a blank From Stage
-    by_day = sorted(changes, key=lambda change: change.claim.date)  # stable: the file's order within a day
+    in_time = list(reversed(changes)) if newest_first else list(changes)  # oldest first, as the file is sorted
+    by_day = sorted(in_time, key=lambda change: change.claim.date)  # stable: the file's order within a day
+    first: StageChange | None = None
     for day, of_day in groupby(by_day, key=lambda change: change.claim.date):
         day_changes = list(of_day)
         moments = [change.moment for change in day_changes]
-        if all(moment is not None for moment in moments):
+        timed_day = all(moment is not None for moment in moments)
+        if timed_day:
             timed = sorted(day_changes, key=lambda change: change.moment or dt.datetime.min)
             groups = [list(group) for _, group in groupby(timed, key=lambda change: change.moment)]
         else:
             groups = [day_changes]  # a change without its time could be anywhere in its day
         for number, group in enumerate(groups):
             chained, by_file = _chained(group, before)
+            first = first or chained[0]
             claims += [change.claim for change in chained]
             before = chained[-1].moved_to
             if by_file and number == len(groups) - 1:
-                file_order_days.append(day)
-    return OrderedChanges(claims, tuple(file_order_days))
+                file_order_days.append(FileOrderDay(day, timed_day, newest_first))
+    return OrderedChanges(claims, tuple(file_order_days), first)
 
 
 def _chained(group: list[StageChange], before: str) -> tuple[list[StageChange], bool]:

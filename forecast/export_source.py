@@ -22,9 +22,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-from forecast.change_order import StageChange, ordered_changes
+from forecast.change_order import StageChange, file_direction, ordered_changes
 from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
-from forecast.history import AnswersSince, ClaimedSince, DealHistory, StageNames
+from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay, StageNames
 from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
 from pipeline_audit.data_rows import DataRows, RowShape
@@ -43,6 +43,8 @@ from sales_process.crm import CrmMapping
 from sales_process.crm_names import (
     CHANGED_FROM_NAMES,
     CHANGED_VALUE_NAMES,
+    CREATED_DATE_NAMES,
+    CREATED_FIELD_NAMES,
     FROM_STAGE_NAMES,
     HISTORY_NAMES,
     STAGE_FIELD_NAMES,
@@ -67,6 +69,7 @@ class ClosedRow:
     segment: str | None = None  # the deal's segment, when the process has milestones for some segments
     name: str = ""  # the deal's name
     crm_id: str = ""  # the CRM's id, when the export has one
+    created_on: dt.date | None = None  # the day the deal was created, when the export has the column
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -120,6 +123,7 @@ def closed_rows(
                 )
             rows = RowReader(plan, process, mapping, one_currency=False)
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
+            created_at = _first_column(export.header, CREATED_DATE_NAMES)
             data = DataRows(export.rows, plan, path, mapping)
             for line, cells in data:
                 if rows.in_another_pipeline(cells):
@@ -131,6 +135,12 @@ def closed_rows(
                     claims, problems = entered_claims(cells, history, mapping)
                     errors.extend(_error(path, line, problem) for problem in problems)
                     row = replace(row, claims=tuple(claims))
+                if row is not None and created_at is not None and created_at < len(cells):
+                    try:
+                        row = replace(row, created_on=parse_date(cells[created_at].strip(), mapping.date_order))
+                    except ValueError as error:
+                        hint = date_hint(error, file="the export")
+                        errors.append(_error(path, line, f"{export.header[created_at].strip()}: {error}{hint}"))
                 if row is not None:
                     found.append(row)
             data.refuse_if_empty(path)
@@ -248,7 +258,32 @@ class StageHistory:
     other_fields: Counter[str]
     closings: dict[str, dt.date] = field(default_factory=dict)
     # Per deal, the days whose last change only the file's order chose (change_order.ordered_changes).
-    file_order_days: dict[str, tuple[dt.date, ...]] = field(default_factory=dict)
+    file_order_days: dict[str, tuple[FileOrderDay, ...]] = field(default_factory=dict)
+    # Per deal, the day of its created row (a field-history report's), and the stage its first change (or closing)
+    # moved it from: claimed from the day it was created (created_claims); with a From Stage the process does not
+    # know, the error to raise if that day is known.
+    created: dict[str, dt.date] = field(default_factory=dict)
+    before_first: dict[str, str] = field(default_factory=dict)
+    first_change: dict[str, dt.date] = field(default_factory=dict)  # the day of that first change (or closing)
+    before_first_errors: dict[str, Diagnostic] = field(default_factory=dict)
+    created_rows: int = 0
+
+    def created_claims(
+        self, deal: str, claims: list[ClaimedSince], created_on: dt.date | None
+    ) -> tuple[list[ClaimedSince], Diagnostic | None]:
+        """The deal's claims, from the day it was created (`created_on`, the export's, else the history's created
+        row) at the stage its first change (or closing) moved it from (None: the history does not say which); and the
+        error of a From Stage the process does not know, if so claimed. Without a created date, or with one after the
+        first change, the claims are as the history gives them; a deal whose only stage row is its closing, from a
+        stage, is then not in the CRM before that row (nothing says since when it was at that stage)."""
+        created = created_on or self.created.get(deal)
+        if created is None and not claims and deal in self.first_change:
+            return [ClaimedSince(self.first_change[deal], None)], None
+        if created is None or (claims and created > claims[0].date):
+            return claims, None
+        if deal in self.before_first_errors:
+            return claims, self.before_first_errors[deal]
+        return [ClaimedSince(created, self.before_first.get(deal)), *claims], None
 
     def closed_on(self, deal: str, export_close: dt.date) -> dt.date:
         """The day the deal closed: the export's close date, or its latest closing row's date when earlier (the
@@ -262,7 +297,11 @@ class StageHistory:
             return None
         fields = ", ".join(f"{name} ({count})" for name, count in self.other_fields.most_common())
         rows = sum(self.other_fields.values())
-        return f"{path}: a field-history report: read its stage changes, left out {plural(rows, 'row')} of other fields: {fields}"
+        created = " and the deals' created rows" if self.created_rows else ""
+        return (
+            f"{path}: a field-history report: read its stage changes{created}, left out {plural(rows, 'row')} of other "
+            f"fields: {fields}"
+        )
 
 
 def history_columns(header: list[str], names: CrmHistory, path: Path, line: int) -> HistoryColumns:
@@ -344,6 +383,11 @@ def _stage_changes(
     errors: list[Diagnostic] = []
     found: dict[str, list[StageChange]] = defaultdict(list)
     closings: dict[str, dt.date] = {}
+    first_closings: dict[str, StageChange] = {}
+    created: dict[str, dt.date] = {}
+    created_rows: Counter[str] = Counter()  # by the field column's name
+    when: dict[str, list[tuple[dt.date, dt.datetime | None]]] = defaultdict(list)  # each deal's rows, file order
+    created_fields = frozenset(name_key(name) for name in CREATED_FIELD_NAMES)
     other_fields: Counter[str] = Counter()
     # Blank rows, a report's footer and a grouped report's lines are told apart as in an export (DataRows).
     data = DataRows(
@@ -363,12 +407,14 @@ def _stage_changes(
                 )
             )
             continue
+        deal, stage_text, date_text = (cells[at].strip() for at in (columns.deal, columns.stage, columns.date))
+        is_created = False
         if columns.field is not None:
             changed = cells[columns.field].strip()
-            if not columns.is_stage_change(changed):
+            is_created = name_key(changed) in created_fields
+            if not columns.is_stage_change(changed) and not is_created:
                 other_fields[changed or "(blank)"] += 1
                 continue
-        deal, stage_text, date_text = (cells[at].strip() for at in (columns.deal, columns.stage, columns.date))
         if not deal:
             errors.append(
                 _error(path, line, f"the {columns.name(columns.deal)} cell is blank; name the deal as the export does")
@@ -385,6 +431,14 @@ def _stage_changes(
                 _error(path, line, f"the {columns.name(columns.date)} cell is blank; every stage change has a date")
             )
             continue
+        moment = date_and_time(date_text, day)
+        when[deal].append((day, moment))
+        if is_created:
+            created_rows[changed] += 1
+            created[deal] = min(day, created.get(deal, day))
+            continue
+        from_text = "" if columns.moved_from is None else cells[columns.moved_from].strip()
+        moved_from = None if columns.moved_from is None else name_key(from_text)
         try:
             stage = names.claim(stage_text)
         except ValueError as error:
@@ -397,20 +451,21 @@ def _stage_changes(
                 )
             )
             continue
+        change = StageChange(ClaimedSince(day, stage), moment, moved_from, name_key(stage_text), from_text, line)
         if stage is None and stage_text:
             # The deal's closing (won, lost): its outcome comes from the export, its date from the latest closing.
             closings[deal] = max(day, closings.get(deal, day))
+            earliest = first_closings.get(deal)
+            if earliest is None or _when(change) < _when(earliest):
+                first_closings[deal] = change
             continue
-        moved_from = None if columns.moved_from is None else name_key(cells[columns.moved_from])
-        found[deal].append(
-            StageChange(ClaimedSince(day, stage), date_and_time(date_text, day), moved_from, name_key(stage_text))
-        )
+        found[deal].append(change)
     if errors:
         raise InvalidFile(grouped_by_message(errors))
     if data.rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
-    if columns.field is not None and data.rows == other_fields.total():
-        fields = ", ".join(map(repr, other_fields))
+    if columns.field is not None and data.rows == other_fields.total() + created_rows.total():
+        fields = ", ".join(map(repr, [*created_rows, *other_fields]))
         accepted = ", ".join(map(repr, columns.stage_fields))
         raise InvalidFile(
             [
@@ -423,13 +478,47 @@ def _stage_changes(
                 )
             ]
         )
-    ordered = {deal: ordered_changes(changes) for deal, changes in found.items()}
+    newest_first = file_direction(list(when.values()))
+    ordered = {deal: ordered_changes(changes, newest_first) for deal, changes in found.items()}
+    before_first: dict[str, str] = {}
+    first_change: dict[str, dt.date] = {}
+    before_first_errors: dict[str, Diagnostic] = {}
+    for deal in found.keys() | first_closings.keys():
+        first = ordered[deal].first if deal in ordered else None
+        closing = first_closings.get(deal)
+        if first is None or (closing is not None and _when(closing) < _when(first)):
+            first = closing
+        if first is None or not first.from_text:
+            continue
+        first_change[deal] = first.claim.date
+        try:
+            stage = names.claim(first.from_text)
+        except ValueError as error:
+            before_first_errors[deal] = _error(
+                path,
+                first.line,
+                f"{columns.name(columns.moved_from or 0)} {shown(first.from_text)}: {error}; map it under "
+                'crm.stage_names or with --stage-name "NAME=stage-id"',
+            )
+            continue
+        if stage is not None:
+            before_first[deal] = stage
     return StageHistory(
         {deal: order.claims for deal, order in ordered.items()},
         other_fields,
         closings,
         {deal: order.file_order_days for deal, order in ordered.items() if order.file_order_days},
+        created,
+        before_first,
+        first_change,
+        before_first_errors,
+        created_rows.total(),
     )
+
+
+def _when(change: StageChange) -> tuple[dt.date, dt.datetime]:
+    """When a change was made, for comparing: its day, then its time (a change without one: its day's start)."""
+    return change.claim.date, change.moment or dt.datetime.combine(change.claim.date, dt.time.min)
 
 
 def _first_column(header: list[str], candidates: tuple[str, ...]) -> int | None:
@@ -474,19 +563,41 @@ def export_histories(
         history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
     )
     rows, left_out = closed_rows(export, process, mapping, no_evidence)
-    deals = [
-        DealHistory(
-            row.key,
-            row.outcome,
-            read.closed_on(row.key, row.closed_on),
-            row.amount,
-            read.changes.get(row.key, []),
-            [row.answers],
-            row.segment,
-            row.name,
-            row.crm_id,
-            file_order_days=read.file_order_days.get(row.key, ()),
+    deals, errors, undated_first = [], [], 0
+    for row in rows:
+        claims, error = read.created_claims(row.key, read.changes.get(row.key, []), row.created_on)
+        if error is not None:
+            errors.append(error)
+        undated_first += row.created_on is None and row.key not in read.created and row.key in read.first_change
+        deals.append(
+            DealHistory(
+                row.key,
+                row.outcome,
+                read.closed_on(row.key, row.closed_on),
+                row.amount,
+                claims,
+                [row.answers],
+                row.segment,
+                row.name,
+                row.crm_id,
+                file_order_days=read.file_order_days.get(row.key, ()),
+            )
         )
-        for row in rows
-    ]
-    return deals, [note for note in (read.note(history),) if note is not None] + left_out
+    if errors:
+        raise InvalidFile(grouped_by_message(sorted(errors, key=lambda error: error.line or 0)))
+    notes = [note for note in (read.note(history), _undated_first_note(history, export, undated_first)) if note]
+    return deals, notes + left_out
+
+
+def _undated_first_note(history: Path, export: Path, deals: int) -> str | None:
+    """The deals whose stage before their first change (its From Stage) is not measured, for want of the day they
+    were created; None when there are none."""
+    if not deals:
+        return None
+    their = "its" if deals == 1 else "their"
+    return (
+        f"{history}: {plural(deals, 'closed deal')} had a stage before {their} first stage change (its From Stage) that "
+        f"no snapshot counts: neither {export} (a Created Date column) nor the history (a created row) says when "
+        f"{'it was' if deals == 1 else 'they were'} created, so {their} time before that change is left out; export "
+        "the deals with their Created Date to measure it"
+    )

@@ -26,6 +26,16 @@ class ClaimedSince:
 
 
 @dataclass(frozen=True)
+class FileOrderDay:
+    """A day whose last claim only the history file's order chose: whether its changes had the same time (`timed`;
+    else the file gives that day without times), and whether the file was read as sorted newest first."""
+
+    day: dt.date
+    timed: bool
+    newest_first: bool
+
+
+@dataclass(frozen=True)
 class AnswersSince:
     """From `date` on, these were the deal's answers (an export's answers hold from the start: date.min)."""
 
@@ -51,8 +61,8 @@ class DealHistory:
     opened_on: dt.date | None = None
     closed_by_import: bool = False  # the deal records: closed by `playbook import` (an export's closed row)
     # A history file's days with changes whose order neither a time nor a From Stage gave: their last claim is the
-    # file's last row of the day (forecast.change_order).
-    file_order_days: tuple[dt.date, ...] = ()
+    # day's last change in the file's direction (forecast.change_order).
+    file_order_days: tuple[FileOrderDay, ...] = ()
 
     def saved_after(self, day: dt.date | None) -> bool:
         """Whether the source knew the deal only after `day` (a backtest's last snapshot date): no snapshot could
@@ -76,14 +86,14 @@ class DealHistory:
             found = claim.stage
         return found
 
-    def file_order_day(self, day: dt.date) -> dt.date | None:
+    def file_order_day(self, day: dt.date) -> FileOrderDay | None:
         """The day of the claim that holds on `day` when only the history file's order chose it; else None."""
         latest = None
         for claim in self.claimed:
             if claim.date > day:
                 break
             latest = claim.date
-        return latest if latest in self.file_order_days else None
+        return next((tied for tied in self.file_order_days if tied.day == latest), None)
 
     def answers_at(self, day: dt.date) -> Mapping[str, Answer]:
         """The answers that count on `day`: the latest set made on or before it, only those dated on or before it."""

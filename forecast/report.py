@@ -144,10 +144,18 @@ def _saved_closed_text(result: Backtest, *, said: bool) -> str:
 def no_claimed_stage_text(result: Backtest) -> str:
     """The deal-snapshots left out for want of a claimed stage, and what that means for this source; then the closed
     deals no snapshot could count, and why."""
+    unnamed = result.left_out.no_stage_named
+    unknown = result.left_out.no_claimed_stage - unnamed
+    never = "history names no stage {} was at, only {} closing or nothing"
+    before = "already created, at no stage in the history then: before a first change without a From Stage"
     why = (
         "a closed deal with no check while open, or checked without a CRM stage"
         if result.saved
-        else "a deal the history never names"
+        else "a deal whose " + never.format("it", "its")
+        if not unknown
+        else f"a deal {before}"
+        if not unnamed
+        else f"{unnamed} of deals whose {never.format('they', 'their')}; {unknown} of deals {before}"
     )
     told = f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
     return ", ".join(
@@ -160,18 +168,36 @@ FILE_ORDER_SHOWN = 3  # the deals named in the file-order note; the rest are cou
 
 def file_order_text(result: Backtest) -> str:
     """The deal-snapshots whose claimed stage only the history file's order chose, with the first deals and days,
-    and the fix; "" when there are none."""
+    the direction the file was read in, and the fix; "" when there are none."""
     rows = result.file_order_rows
     if not rows:
         return ""
-    ties = list(dict.fromkeys((row.file_order_day, row.name or row.deal) for row in rows))
-    named = "; ".join(f"{day.isoformat() if day else ''}, {deal}" for day, deal in ties[:FILE_ORDER_SHOWN])
+    tied = [row.file_order_day for row in rows if row.file_order_day is not None]
+    ties = list(dict.fromkeys((row.file_order_day.day, row.name or row.deal) for row in rows if row.file_order_day))
+    named = "; ".join(f"{day.isoformat()}, {deal}" for day, deal in ties[:FILE_ORDER_SHOWN])
     more = f"; and {len(ties) - FILE_ORDER_SHOWN} more" if len(ties) > FILE_ORDER_SHOWN else ""
     its = "its" if len(rows) == 1 else "their"
+    timed = {day.timed for day in tied}
+    when = (
+        "at the same time"
+        if timed == {True}
+        else "on one day the history gives without a time"
+        if timed == {False}
+        else "at the same time, or on one day the history gives without a time,"
+    )
+    direction = (
+        "newest first, as most deals' rows with different times are"
+        if any(day.newest_first for day in tied)
+        else "oldest first"
+    )
+    fix = (
+        "export the history with its From Stage column (a field-history report's Old Value)"
+        if timed == {True}
+        else "export the history with each change's date and time, or with its From Stage column"
+    )
     return (
-        f"{plural(len(rows), 'deal-snapshot')} took {its} claimed stage from the history's file order: the deal "
-        f"changed stage more than once on one day and neither a time nor a From Stage orders the changes "
-        f"({named}{more}); export the history with each change's date and time, or with its From Stage column"
+        f"{plural(len(rows), 'deal-snapshot')} took {its} claimed stage from the history's file order ({direction}): "
+        f"the deal changed stage more than once {when} and no From Stage orders the changes ({named}{more}); {fix}"
     )
 
 

@@ -355,6 +355,22 @@ STAGE_FIELD_NAMES = ("Stage", "Stage Name", "StageName", "Deal Stage", "dealstag
 # report's old value): it orders one day's changes when the history gives no time.
 FROM_STAGE_NAMES = ("from_stage", "From Stage", "FromStage", "Previous Stage")
 CHANGED_FROM_NAMES = ("Old Value", "OldValue")
+# A field-history report's field column on the row of a deal's creation (Salesforce's OpportunityFieldHistory
+# writes `created`, its report `Created.`): the day the deal was created, with the stage its first change left.
+CREATED_FIELD_NAMES = ("created", "Created.", "Opportunity Created", "Deal Created", "Deal created")
+# The export's column of the day each deal was created (Salesforce, HubSpot, Zoho, Pipedrive, Odoo).
+CREATED_DATE_NAMES = (
+    "created_date",
+    "Created Date",
+    "CreatedDate",
+    "Create Date",
+    "createdate",
+    "Created Time",
+    "Deal created",
+    "Deal - Deal created",
+    "Created on",
+    "create_date",
+)
 
 
 # The column naming a deal's pipeline (HubSpot's, Copper's and Insightly's Pipeline, Pipedrive's Deal - Pipeline,

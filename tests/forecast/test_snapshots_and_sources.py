@@ -149,13 +149,16 @@ def test_the_history_columns_are_mapped_under_crm_history(tmp_path: Path, capsys
 def test_salesforces_opportunity_history_report_is_read_without_a_mapping(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The report as Salesforce exports it: id and name, From Stage and To Stage, amount, Last Modified."""
+    """The report as Salesforce exports it: id and name, From Stage (blank on the row of the deal's creation) and To
+    Stage, amount, Last Modified."""
     deals, export, history = _made_files(tmp_path)
     _, *changes = history.read_text(encoding="utf-8").splitlines()
     rows = ["Opportunity Name,Opportunity ID,From Stage,To Stage,Amount,Last Modified"]
+    before: dict[str, str] = {}
     for change in changes:
         deal, stage, day = change.split(",")
-        rows.append(f"Deal {deal},{deal},Somewhere,{stage},1000,{day}")
+        rows.append(f"Deal {deal},{deal},{before.get(deal, '')},{stage},1000,{day}")
+        before[deal] = stage
     history.write_text("\n".join(rows) + "\n", encoding="utf-8")
     got = _backtest(capsys, export, history, PROCESS, "--from", "2025-01-01", "--to", "2025-12-31")
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
@@ -163,13 +166,15 @@ def test_salesforces_opportunity_history_report_is_read_without_a_mapping(
 
 def _field_history(history: Path, header: list[str], stage_field: str) -> list[list[object]]:
     """The history as a field-history report: each stage change a row of `stage_field`, between rows of other
-    fields of the same deal (its creation, its amount and close date changing), dates with their time."""
+    fields of the same deal (its creation, its amount and close date changing), dates with their time. A deal is
+    created on the day of its first stage (one whose first row is its closing has no created row: the history names
+    no stage of it, at any snapshot)."""
     _, *changes = history.read_text(encoding="utf-8").splitlines()
     rows: list[list[object]] = [list(header)]
     for number, change in enumerate(changes):
         deal, stage, day = change.split(",")
         when = dt.datetime.fromisoformat(day).replace(hour=9, minute=30)
-        if number == 0 or changes[number - 1].split(",")[0] != deal:
+        if (number == 0 or changes[number - 1].split(",")[0] != deal) and not stage.startswith("Closed"):
             rows.append([deal, "Created.", "", "", when])
         rows.append([deal, "Amount", "1000", "2000", when])
         rows.append([deal, stage_field, "", stage, when])
@@ -196,9 +201,12 @@ def test_salesforces_field_history_report_is_read_by_its_stage_rows(
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
     main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--month-first"])
     err = capsys.readouterr().err
-    others = sum(1 for row in rows[1:] if row[1] != "Stage")
-    assert f"{history}: a field-history report: read its stage changes, left out {others} rows of other fields: " in err
-    assert "Amount (" in err and "Created. (" in err and "Close Date (" in err
+    others = sum(1 for row in rows[1:] if row[1] not in ("Stage", "Created."))
+    assert (
+        f"{history}: a field-history report: read its stage changes and the deals' created rows, left out {others} "
+        "rows of other fields: "
+    ) in err
+    assert "Amount (" in err and "Created. (" not in err and "Close Date (" in err
 
 
 def test_a_field_history_workbook_with_the_objects_names_is_read(
@@ -331,13 +339,15 @@ def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: p
 
 
 def _one_deal_claimed(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], history_rows: list[str], *more: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], history_rows: list[str], *more: str, created: str | None = None
 ) -> tuple[list[str], str]:
-    """The claimed stage of one deal (won 2025-10-15) at the snapshot of 2025-08-31, per the history's rows (its
-    header first), and the terminal summary."""
+    """The claimed stage of one deal (won 2025-10-15; `created`: the export's Created Date) at the snapshot of
+    2025-08-31, per the history's rows (its header first), and the terminal summary with its notes."""
     export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    column, cell = ("", "") if created is None else (",Created Date", f",{created}")
     export.write_text(
-        "deal,crm_id,stage,amount,status,close_date\nAcme,A1,Closed won,1000,Won,2025-10-15\n", encoding="utf-8"
+        f"deal,crm_id,stage,amount,status,close_date{column}\nAcme,A1,Closed won,1000,Won,2025-10-15{cell}\n",
+        encoding="utf-8",
     )
     history.write_text("\n".join(history_rows) + "\n", encoding="utf-8")
     args = ["--from", "2025-08-01", "--to", "2025-08-31", "--every", "month", "--no-evidence", *more]
@@ -346,7 +356,8 @@ def _one_deal_claimed(
     assert isinstance(claimed, dict)
     stages = [stage["stage"] for stage in claimed["stages"] if stage["n"]]
     assert main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), *args]) == 0
-    return stages, capsys.readouterr().out
+    out, err = capsys.readouterr()
+    return stages, err + out
 
 
 # One day's two changes, in either order in the file: the stage claimed at the day's end is the later change.
@@ -426,10 +437,143 @@ def test_one_days_changes_with_nothing_to_order_them_are_taken_in_file_order_and
     stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows])
     assert stages == ["discovery"]
     assert (
-        "1 deal-snapshot took its claimed stage from the history's file order: the deal changed stage more than "
-        "once on one day and neither a time nor a From Stage orders the changes (2025-08-24, Acme); export the "
-        "history with each change's date and time, or with its From Stage column"
+        "1 deal-snapshot took its claimed stage from the history's file order (oldest first): the deal changed stage "
+        "more than once on one day the history gives without a time and no From Stage orders the changes "
+        "(2025-08-24, Acme); export the history with each change's date and time, or with its From Stage column"
     ) in out
     # A later change before the snapshot settles it: nothing to say.
     stages, out = _one_deal_claimed(tmp_path, capsys, ["deal,stage,date", *rows, "A1,Proposing,2025-08-26"])
     assert stages == ["proposing"] and "file order" not in out
+
+
+# Changes at the same second with no From Stage (an OpportunityFieldHistory export without OldValue): taken in the
+# direction the file is sorted, read from its rows with different times (Qualifying, then Proposing).
+SAME_SECOND = [
+    "A1,StageName,Closed won,2025-10-15T09:00:00.000Z",
+    "A1,StageName,Proposing,2025-08-24T18:06:55.000Z",
+    "A1,StageName,Qualifying,2025-08-24T18:06:55.000Z",
+    "A1,created,,2025-08-01T10:00:00.000Z",
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "direction"),
+    [(SAME_SECOND, "newest first, as most deals' rows with different times are"), (SAME_SECOND[::-1], "oldest first")],
+)
+def test_changes_at_the_same_time_are_taken_in_the_direction_the_file_is_sorted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[str], direction: str
+) -> None:
+    """A history sorted newest first lists a second's later change first: its file order is read backwards, and
+    the summary says the changes had the same time."""
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["OpportunityId,Field,NewValue,CreatedDate", *rows])
+    assert stages == ["proposing"]
+    assert (
+        f"1 deal-snapshot took its claimed stage from the history's file order ({direction}): the deal changed "
+        "stage more than once at the same time and no From Stage orders the changes (2025-08-24, Acme); export the "
+        "history with its From Stage column (a field-history report's Old Value)"
+    ) in out
+
+
+FIELD_HISTORY = "OpportunityId,Field,OldValue,NewValue,CreatedDate"
+# The stage a deal was created in has no row of its own: its first change's From Stage (OldValue) is its claimed
+# stage from the day it was created (the export's Created Date, else the history's created row), never before.
+CREATED_IN = [
+    # The history's created row dates it.
+    (
+        FIELD_HISTORY,
+        [
+            "A1,StageName,Qualifying,Closed won,2025-10-15T09:00:00Z",
+            "A1,StageName,Discovery,Qualifying,2025-09-10T09:00:00Z",
+            "A1,created,,,2025-08-01T10:00:00Z",
+        ],
+        None,
+        ["discovery"],
+    ),
+    # Its only stage row is its closing: it was at the closing's From Stage from its creation.
+    (FIELD_HISTORY, ["A1,StageName,Discovery,Closed won,2025-10-15", "A1,created,,,2025-08-01"], None, ["discovery"]),
+    # The export's Created Date dates it (an Opportunity History report with From Stage and no created row).
+    (
+        "Opportunity ID,From Stage,To Stage,Last Modified",
+        ["A1,Qualifying,Closed won,2025-10-15", "A1,Discovery,Qualifying,2025-09-10"],
+        "2025-08-01",
+        ["discovery"],
+    ),
+    # Created after the snapshot: not in the CRM yet, nothing is missing.
+    (
+        "Opportunity ID,From Stage,To Stage,Last Modified",
+        ["A1,Qualifying,Closed won,2025-10-15", "A1,Discovery,Qualifying,2025-09-10"],
+        "2025-09-02",
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("header", "rows", "created", "claimed"), CREATED_IN)
+def test_the_stage_a_deal_was_created_in_is_claimed_from_its_created_date(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    header: str,
+    rows: list[str],
+    created: str | None,
+    claimed: list[str],
+) -> None:
+    stages, out = _one_deal_claimed(tmp_path, capsys, [header, *rows], created=created)
+    assert stages == claimed
+    assert "no claimed stage" not in out.replace("0 deal-snapshots with no claimed stage", "")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        ["A1,Qualifying,Closed won,2025-10-15", "A1,Discovery,Qualifying,2025-09-10"],
+        ["A1,Discovery,Closed won,2025-10-15"],
+    ],
+)
+def test_without_a_created_date_the_stage_before_the_first_change_is_said_not_measured(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[str]
+) -> None:
+    """Nothing says since when the deal was at its first change's (or its closing's) From Stage: no snapshot before
+    the change counts it, not even as without a claimed stage, and a note says so, with the fix."""
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["Opportunity ID,From Stage,To Stage,Last Modified", *rows])
+    assert stages == [] and "0 deal-snapshots with no claimed stage" in out
+    assert (
+        "history.csv: 1 closed deal had a stage before its first stage change (its From Stage) that no snapshot "
+        "counts: neither "
+    ) in out
+    assert "(a Created Date column) nor the history (a created row) says when it was created" in out
+
+
+def test_a_created_deal_whose_stage_the_history_does_not_give_yet_has_no_claimed_stage_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Created before its first change, with no From Stage to tell its stage then: counted without a claimed stage,
+    and not as a deal the history never names."""
+    rows = ["A1,StageName,Closed won,2025-10-15", "A1,StageName,Qualifying,2025-09-10", "A1,created,,2025-08-01"]
+    stages, out = _one_deal_claimed(tmp_path, capsys, ["OpportunityId,Field,NewValue,CreatedDate", *rows])
+    assert stages == []
+    assert (
+        "1 deal-snapshot with no claimed stage (a deal already created, at no stage in the history then: before a "
+        "first change without a From Stage)"
+    ) in out
+
+
+def test_a_from_stage_the_process_does_not_know_is_an_error_only_where_it_is_claimed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first change's From Stage is claimed once the deal's created date is known: a stage the process does not
+    know is then an error at its line, with the fix; without a created date it is never read."""
+    rows = ["Opportunity ID,From Stage,To Stage,Last Modified", "A1,Prospecting,Closed won,2025-10-15"]
+    stages, _ = _one_deal_claimed(tmp_path, capsys, rows)
+    assert stages == []
+    args = ["--history", str(tmp_path / "history.csv"), "--process", str(PROCESS), "--no-evidence"]
+    assert main(["backtest", str(tmp_path / "closed.csv"), *args]) == 0
+    capsys.readouterr()
+    export = tmp_path / "closed.csv"
+    export.write_text(
+        "deal,crm_id,stage,amount,status,close_date,Created Date\nAcme,A1,Closed won,1000,Won,2025-10-15,2025-08-01\n",
+        encoding="utf-8",
+    )
+    assert main(["backtest", str(export), *args]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'history.csv'}:2: error: From Stage 'Prospecting': " in err
+    assert 'map it under crm.stage_names or with --stage-name "NAME=stage-id"' in err
