@@ -21,7 +21,7 @@ from sales_process.deal import Deal
 from sales_process.engine import assess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
-from sales_process.vocabulary import weighted_cents
+from sales_process.vocabulary import to_cents, weighted_cents
 
 Z = 1.96  # 95%
 TOO_FEW = 20  # below this many deals at a stage, its win rate is "too few deals to tell"
@@ -244,7 +244,7 @@ def forecasts(
     process: Process, rows: Sequence[DealSnapshot], dates: Sequence[dt.date], bases: Sequence[str] = BASES
 ) -> list[SnapshotForecast]:
     """Per snapshot: Σ probability × amount per basis (each deal weighted to the cent as the audit weighs it),
-    and the amount of the same deals that was won."""
+    and the amount of the same deals that was won (summed in cents, as the audit sums)."""
     found = []
     for day in dates:
         at = [row for row in rows if row.snapshot == day]
@@ -252,7 +252,8 @@ def forecasts(
             which: sum(weighted_cents(row.amount, _probability(process, row.stage(which))) or 0 for row in at) / 100
             for which in bases
         }
-        found.append(SnapshotForecast(day, len(at), expected, sum(row.amount or 0 for row in at if row.won)))
+        won = sum(to_cents(row.amount) for row in at if row.won and row.amount is not None) / 100
+        found.append(SnapshotForecast(day, len(at), expected, won))
     return found
 
 

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from forecast.backtest import TOO_FEW, Backtest, Basis, StageRate
 from forecast.charts import calibration_svg, forecast_svg
 from sales_process.spreadsheet import safe_writer
-from sales_process.vocabulary import money, plural
+from sales_process.vocabulary import money_cents, plain_cents, plural, to_cents
 
 TOO_FEW_TEXT = "too few deals to tell"
 # deal: the deal's name (its CRM id when it has none), as the audit's audit.csv names it; crm_id: the CRM's id.
@@ -247,7 +247,7 @@ def write_csv(result: Backtest, path: Path) -> None:
                 row.claimed_stage,
                 row.verified_stage if result.evidence else "",
                 row.outcome.value,
-                "" if row.amount is None else f"{row.amount:g}",
+                "" if row.amount is None else plain_cents(to_cents(row.amount)),  # to the cent, as audit.csv
             )
             writer.writerow(cells)
 
@@ -278,7 +278,7 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "no_claimed_stage_text": no_claimed_stage_text(result),
         "file_order_text": file_order_text(result),
         "suggestions": suggestions(result),
-        "money": money,
+        "cents": lambda amount: money_cents(to_cents(amount)),
         "deals": result.closed_deals,
         "too_few": TOO_FEW,
     }

@@ -250,6 +250,32 @@ def test_the_historys_closing_closes_a_deal_dated_later_in_the_export(
     assert snapshots[1] > snapshots[0], snapshots
 
 
+def test_the_csv_writes_each_amount_to_the_cent_as_audit_csv_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """backtest.csv wrote amounts with six significant digits (25000.75 as 25000.8, 1234567.89 as 1.23457e+06): a
+    spreadsheet summing it got wrong totals. It writes them to the cent, as audit.csv does (vocabulary.plain_cents)."""
+    export, history = _files(tmp_path)
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    amounts = {"D001": "25000.75", "D002": "150000.75", "D003": "1234567.89", "D004": "1,015"}
+    for row in table[1:]:
+        row[3] = amounts.get(row[1], row[3])
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        written = {row["crm_id"]: row["amount"] for row in csv.DictReader(handle)}
+    assert {key: written[key] for key in amounts if key in written} == {
+        "D001": "25000.75",
+        "D002": "150000.75",
+        "D003": "1234567.89",
+        "D004": "1015.00",
+    }
+    assert written.keys() >= {"D001", "D002", "D003"} and written["D005"].endswith(".00")
+
+
 def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -656,9 +682,9 @@ def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
         "Won",
         "2026-01-31",
         "1",
-        "100",
-        "250",
-        "1,000",
+        "100.00",
+        "250.50",
+        "1,000.00",
     ]
     assert "The table below gives the same numbers." in page
 
