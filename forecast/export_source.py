@@ -175,10 +175,11 @@ OUTCOME_FROM_UNKNOWN_STAGE = (
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
     """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
     out unread; but a row open only for want of a stage the process knows is an error: it may be won or lost),
-    its answers read as for an open one; its amount as the audit reads it, None where the audit counts
-    the deal without an amount (`$125,000 monthly`)."""
+    read as the audit reads a closed row (RowReader.deal: a lost row's unknown stage is no matter), with its answers;
+    its amount None where the audit counts the deal without an amount (`$125,000 monthly`)."""
     try:
-        read = rows.deal(cells, outcome_without_amount=True)
+        # The audit's own reading of a closed row (its outcome, amount, close date), with its answers.
+        read = rows.deal(cells, outcome_without_amount=True, closed_answers=True)
     except RowProblem as problem:
         # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown where the
         # status or the stage's own words tell the outcome) is moot.
@@ -194,20 +195,15 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     if read.close_date is None:
         errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
         return None
-    try:
-        deal = rows.open_deal(cells, read_amount=False)  # its amount is deal()'s, read as the audit reads it
-    except RowProblem as problem:
-        errors.append(_error(path, line, problem.reason))
-        return None
     crm_id = rows.text(cells).crm_id
-    since = AnswersSince(dt.date.min, deal.answers)
+    since = AnswersSince(dt.date.min, read.answers)
     return ClosedRow(
         crm_id or read.name,
         read.outcome,
         read.close_date,
         read.amount,
         since,
-        segment=deal.segment,
+        segment=read.segment,
         name=read.name,
         crm_id=crm_id,
     )

@@ -362,6 +362,21 @@ def test_a_row_whose_outcome_only_an_unknown_stage_tells_is_refused_not_left_out
     assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
 
 
+def test_a_lost_row_at_a_stage_the_process_does_not_know_is_read_as_lost_as_the_audit_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Close's export: status_label 'Bad Fit' (no crm.lost_stages), status_type lost. Its status tells the outcome, so
+    the audit counts it lost; the backtest refused it ('unknown stage 'Bad Fit'') reading its answers."""
+    closed, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    export = MISSPELT_WON.replace("amount,", "amount,status,").replace("Closed Wonn,1000,", "Closed Won,1000,won,")
+    closed.write_text(export.replace("Closed Lost,1000,", "Bad Fit,1000,lost,"), encoding="utf-8")
+    history.write_text(MISSPELT_HISTORY, encoding="utf-8")
+    args = ["backtest", str(closed), "--history", str(history), "--process", str(ROOT / "process.yaml"), "--json"]
+    assert main(args) == 0, capsys.readouterr().err
+    discovery = json.loads(capsys.readouterr().out)["claimed"]["stages"][0]
+    assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
+
+
 def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
