@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -116,6 +117,9 @@ class LeftOut:
     # The other closed deals the records knew only after the last snapshot date (DealHistory.saved_after), made in the
     # app or the API: never in a snapshot, whatever their close date (not saved_closed: they were open in the records).
     saved_after: int = 0
+    # Closed deals whose amount is in another currency than the amounts' (Backtest.currency), per currency: left out
+    # of the forecast and won amounts, as the audit leaves them out of its sums, but counted in the win rates.
+    other_currency: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,7 @@ class Backtest:
     left_out: LeftOut = field(default_factory=LeftOut)
     closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
     saved: bool = False  # measured on the deal records (their checks are the history), not on a CRM export
+    currency: str | None = None  # the currency of the amounts summed (an export's first named, as the audit's)
 
     @property
     def evidence(self) -> bool:
@@ -263,10 +268,13 @@ def run_backtest(
     dates: Sequence[dt.date],
     evidence: bool = True,
     saved: bool = False,
+    currency: str | None = None,
 ) -> Backtest:
     """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone;
-    `saved`: the histories are the deal records' checks."""
+    `saved`: the histories are the deal records' checks; `currency`: the one their amounts are summed in."""
     rows, left_out = deal_snapshots(process, histories, dates, evidence)
+    closed = [history for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)]
+    left_out.other_currency = dict(Counter(h.other_currency for h in closed if h.other_currency is not None))
     bases = BASES if evidence else ("claimed",)
     return Backtest(
         list(dates),
@@ -274,8 +282,9 @@ def run_backtest(
         {which: basis(process, rows, which) for which in bases},
         forecasts(process, rows, dates, bases),
         left_out,
-        sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
+        len(closed),
         saved,
+        currency,
     )
 
 
@@ -283,6 +292,7 @@ def backtest_json(result: Backtest) -> dict[str, object]:
     """The backtest as `playbook backtest --json` prints it."""
     return {
         "snapshots": [day.isoformat() for day in result.snapshots],
+        "currency": result.currency,
         **{
             which: {
                 "brier": result.bases[which].brier,
@@ -304,6 +314,7 @@ def backtest_json(result: Backtest) -> dict[str, object]:
         "left_out": {
             "undated_answers": result.left_out.undated_answers,
             "no_claimed_stage": result.left_out.no_claimed_stage,
+            "other_currency": result.left_out.other_currency,
         },
         "file_order_snapshots": len(result.file_order_rows),
     }

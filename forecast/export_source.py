@@ -67,6 +67,17 @@ class ClosedRow:
     segment: str | None = None  # the deal's segment, when the process has milestones for some segments
     name: str = ""  # the deal's name
     crm_id: str = ""  # the CRM's id, when the export has one
+    other_currency: str | None = None  # the currency of an amount not summed: not the export's (ClosedDeal's)
+
+
+@dataclass(frozen=True)
+class ExportDeals:
+    """The closed deals an export (and its history) gives a backtest, the notes on how they were read, and the
+    currency its amounts are summed in (the audit's: the first one the export names; None when none names one)."""
+
+    deals: list[DealHistory]
+    notes: list[str]
+    currency: str | None = None
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -84,12 +95,13 @@ NO_MILESTONE_COLUMNS = (
 
 def closed_rows(
     path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
-) -> tuple[list[ClosedRow], list[str]]:
+) -> tuple[list[ClosedRow], list[str], str | None]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
     column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and the notes on what
     was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a CRM id an earlier
-    row has (each deal is read once, from its first row, with the audit's warning); raise InvalidFile listing every
-    bad row."""
+    row has (each deal is read once, from its first row, with the audit's warning); and the currency the amounts are
+    summed in, as the audit sums them (RowReader.currency: an amount in another one is not summed); raise
+    InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -118,7 +130,7 @@ def closed_rows(
                         )
                     ]
                 )
-            rows = RowReader(plan, process, mapping, one_currency=False)
+            rows = RowReader(plan, process, mapping)  # one currency summed, as in the audit
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
             data = DataRows(export.rows, plan, path, mapping)
             for line, cells in data:
@@ -143,7 +155,7 @@ def closed_rows(
         raise InvalidFile(grouped_by_message(errors))
     left_out = other_pipelines_text(rows.pipelines_left_out(), rows.other_pipeline_rows)
     notes = [f"{path}: {note}" for note in (left_out, repeated.warning(first_rows_only=True)) if note]
-    return found, notes
+    return found, notes, rows.currency
 
 
 # What a history file's first row names (history_columns reads them by these or the CRM's names).
@@ -206,6 +218,7 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
         segment=read.segment,
         name=read.name,
         crm_id=crm_id,
+        other_currency=read.other_currency,
     )
 
 
@@ -444,12 +457,12 @@ def export_histories(
     mapping: CrmMapping,
     no_evidence: bool = False,
     history_dates: DateOrder | None = None,
-) -> tuple[list[DealHistory], list[str]]:
+) -> ExportDeals:
     """Each deal the export has closed won or lost, with its stage changes from the history file (None: from the
     export's date-entered columns), its dates read in `history_dates` order (None: the export's); and the notes to
-    show with the results (what a field-history report had besides stage changes)."""
+    show with the results (what a field-history report had besides stage changes), and the amounts' currency."""
     if history is None:
-        rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
+        rows, left_out, currency = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
             DealHistory(
                 row.key,
@@ -461,15 +474,16 @@ def export_histories(
                 row.segment,
                 row.name,
                 row.crm_id,
+                other_currency=row.other_currency,
             )
             for row in rows
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
-        return deals, [entered, *left_out]
+        return ExportDeals(deals, [entered, *left_out], currency)
     read = stage_history(
         history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
     )
-    rows, left_out = closed_rows(export, process, mapping, no_evidence)
+    rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
     deals = [
         DealHistory(
             row.key,
@@ -482,7 +496,8 @@ def export_histories(
             row.name,
             row.crm_id,
             file_order_days=read.file_order_days.get(row.key, ()),
+            other_currency=row.other_currency,
         )
         for row in rows
     ]
-    return deals, [note for note in (read.note(history),) if note is not None] + left_out
+    return ExportDeals(deals, [note for note in (read.note(history),) if note is not None] + left_out, currency)

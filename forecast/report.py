@@ -155,6 +155,22 @@ def no_claimed_stage_text(result: Backtest) -> str:
     )
 
 
+def currency_text(result: Backtest) -> str:
+    """The currency of the amounts, and the closed deals whose amount another currency kept out of the sums (as the
+    audit keeps them out: an audit sums one currency), per currency; "" when no amount names a currency."""
+    if result.currency is None:
+        return ""
+    other = result.left_out.other_currency
+    if not other:
+        return f"Amounts are in {result.currency}."
+    counted = ", ".join(f"{plural(count, 'closed deal')} in {currency}" for currency, count in sorted(other.items()))
+    those = "that deal still counts" if sum(other.values()) == 1 else "those deals still count"
+    return (
+        f"Amounts are in {result.currency}: the forecast and the won amounts leave out the amounts of {counted} (an "
+        f"audit sums one currency); {those} in the win rates and the Brier scores."
+    )
+
+
 FILE_ORDER_SHOWN = 3  # the deals named in the file-order note; the rest are counted
 
 
@@ -204,7 +220,7 @@ def summary(result: Backtest) -> str:
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
         *([] if result.rows else [nothing_measured(result)]),
-        *filter(None, [file_order_text(result)]),
+        *filter(None, [currency_text(result), file_order_text(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
@@ -277,6 +293,8 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "brier_verdict": brier_verdict(result),
         "no_claimed_stage_text": no_claimed_stage_text(result),
         "file_order_text": file_order_text(result),
+        "currency_text": currency_text(result),
+        "in_currency": f" ({result.currency})" if result.currency else "",
         "suggestions": suggestions(result),
         "cents": lambda amount: money_cents(to_cents(amount)),
         "deals": result.closed_deals,

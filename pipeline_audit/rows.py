@@ -106,6 +106,9 @@ class ClosedDeal:
     # Its answers and segment, when RowReader.deal was asked for them (a backtest measures a closed deal's evidence).
     answers: Mapping[str, Answer] = field(default_factory=dict)
     segment: str | None = None
+    # The currency of an amount left out of the sums for not being the file's (RowReader.currency): the audit's
+    # "in EUR, but the file's amounts are in USD"; None otherwise.
+    other_currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,9 @@ class RowReader:
             )
         if outcome is not None and outcome.is_closed:
             before = len(problems)
-            amount = self._amount(cells, problems)
+            money = self._money(cells, problems)
+            amount = self._summed(money, problems)
+            other_currency = money.currency if money is not None and amount is None else None
             unread_amount = tuple(problems[before:])
             close_date = self._close_date(cells, problems)
             answers, segment = self._evidence(cells, problems) if closed_answers else ({}, None)
@@ -318,6 +323,7 @@ class RowReader:
                 unread_amount,
                 answers,
                 segment,
+                other_currency,
             )
         if (
             stage_problems
@@ -470,6 +476,10 @@ class RowReader:
             return None
 
     def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
+        return self._summed(self._money(cells, problems), problems)
+
+    def _money(self, cells: Sequence[str], problems: list[str]) -> Money | None:
+        """The row's amount and its currency (None: blank, or a problem added), whatever the file's currency."""
         if self.plan.amount is None:
             return None
         # The currency column, read once: it says which currency an amount in kr is in; a bad one is said below.
@@ -514,15 +524,23 @@ class RowReader:
                     f"but its currency column says {currency}; correct one of them"
                 )
                 return None
-        if currency is not None and self.one_currency:
-            if self.currency is None:
-                self.currency = currency
-            elif not summed_in_total(currency, self.currency):
-                problems.append(other_currency_reason(currency, self.currency, "the file's", self._one_currency_fix))
-                return None
-        if currency is None and self.one_currency:
-            self.unnamed += 1
         return Money(money.value, currency)
+
+    def _summed(self, money: Money | None, problems: list[str]) -> Money | None:
+        """The amount if it is summed: in the file's one currency (the first named) or naming none; None and a problem
+        for one in another currency (an audit sums one currency)."""
+        if money is None:
+            return None
+        if money.currency is not None and self.one_currency:
+            if self.currency is None:
+                self.currency = money.currency
+            elif not summed_in_total(money.currency, self.currency):
+                reason = other_currency_reason(money.currency, self.currency, "the file's", self._one_currency_fix)
+                problems.append(reason)
+                return None
+        if money.currency is None and self.one_currency:
+            self.unnamed += 1
+        return money
 
     def _per_period(self, cells: Sequence[str]) -> str:
         """Why the amount is not the deal's whole value: its period column (Close's value_period, Insightly's Bid

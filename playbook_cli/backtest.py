@@ -7,8 +7,8 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from forecast.history import DealHistory
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -25,6 +25,9 @@ from playbook_cli.records import add_database_option, guarded, open_sessions, re
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import DateOrder
+
+if TYPE_CHECKING:
+    from forecast.export_source import ExportDeals
 
 EXAMPLE = """examples:
   playbook backtest                                   the saved deals' outcomes (./playbook.db)
@@ -99,8 +102,8 @@ def add_history_date_options(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[DealHistory], list[str]]:
-    """The closed deals to measure, and notes on how their source was read."""
+def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> ExportDeals:
+    """The closed deals to measure, notes on how their source was read, and the currency their amounts are summed in."""
     if args.history_dates is not None and args.history is None:
         option = "--history-day-first" if args.history_dates is DateOrder.DAY_FIRST else "--history-month-first"
         raise UserError(
@@ -133,10 +136,11 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[De
             status=EXIT_USAGE,
         )
     from deal_records.database import reading
+    from forecast.export_source import ExportDeals
     from forecast.records_source import saved_histories
 
     with reading(open_sessions(args.database)) as db:
-        return saved_histories(db, loaded.process), []
+        return ExportDeals(saved_histories(db, loaded.process), [])
 
 
 def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
@@ -164,11 +168,12 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_INVALID
     try:
-        histories, notes = _histories(args, loaded)
+        read = _histories(args, loaded)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    for note in notes:
+    histories = read.deals
+    for note in read.notes:
         print(note, file=sys.stderr)
     if not histories:
         raise UserError(
@@ -176,7 +181,9 @@ def run(args: argparse.Namespace) -> int:
             "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
         )
     dates = _dates(args, max(history.closed_on for history in histories))
-    result = run_backtest(loaded.process, histories, dates, evidence=not args.no_evidence, saved=args.export is None)
+    result = run_backtest(
+        loaded.process, histories, dates, evidence=not args.no_evidence, saved=args.export is None, currency=read.currency
+    )
     if args.json:
         print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))
     else:

@@ -57,7 +57,7 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
             outcomes.append(1 if deal.won else 0)
             deal_ids.append(deal.crm_id)
             in_backtest.add(deal.crm_id)
-    result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates]}
+    result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates], "currency": None}
     for basis, stage_of in (("claimed", claimed_stages), ("verified", verified_stages)):
         stages = []
         for stage in process.stages:
@@ -82,7 +82,7 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
         brier = sum(squares) / len(squares)
         result[basis] = {"brier": brier, "stages": stages}
     undated = sum(1 for deal in deals if deal.crm_id in in_backtest for when in deal.answers.values() if when is None)
-    result["left_out"] = {"undated_answers": undated, "no_claimed_stage": no_claim}
+    result["left_out"] = {"undated_answers": undated, "no_claimed_stage": no_claim, "other_currency": {}}
     result["file_order_snapshots"] = 0  # no deal changes stage twice on one day
     return result
 
@@ -91,7 +91,7 @@ def assert_same(got: dict[str, Any], want: dict[str, Any]) -> None:
     """Equal keys and counts, and numbers equal to 1e-12."""
     assert got.keys() == want.keys()
     assert got["snapshots"] == want["snapshots"] and got["left_out"] == want["left_out"]
-    assert got["file_order_snapshots"] == want["file_order_snapshots"]
+    assert got["file_order_snapshots"] == want["file_order_snapshots"] and got["currency"] == want["currency"]
     for basis in ("claimed", "verified"):
         assert math.isclose(got[basis]["brier"], want[basis]["brier"], abs_tol=1e-12)
         assert [stage.keys() for stage in got[basis]["stages"]] == [stage.keys() for stage in want[basis]["stages"]]

@@ -276,6 +276,50 @@ def test_the_csv_writes_each_amount_to_the_cent_as_audit_csv_does(
     assert written.keys() >= {"D001", "D002", "D003"} and written["D005"].endswith(".00")
 
 
+def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leaves_them_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """35 EUR deals in a USD export added 630,500 EUR to one snapshot's USD forecast, with no word and no currency
+    named. The audit refuses to sum them ("in EUR, but the file's amounts are in USD"): so does the backtest, read
+    by the same RowReader; the deals still count in the win rates, and the summary, --json and the page say how many
+    and in which currency, and the page names the currency of its amounts."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    table[0].insert(4, "currency")
+    won = [row[1] for row in table[1:] if row[4] == "Won"][-3:]  # the file's first amount names USD: its currency
+    for row in table[1:]:
+        row.insert(4, "EUR" if row[1] in won else "USD")
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert status == 0, err
+    got, before = json.loads(out), json.loads(expected[1])
+    assert (got["currency"], got["left_out"]["other_currency"]) == ("USD", {"EUR": 3})
+    assert got["claimed"] == before["claimed"] and got["verified"] == before["verified"]  # the win rates as before
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    said = (
+        "Amounts are in USD: the forecast and the won amounts leave out the amounts of 3 closed deals in EUR (an "
+        "audit sums one currency); those deals still count in the win rates and the Brier scores."
+    )
+    assert said in out, out
+    page = (tmp_path / "out" / "backtest.html").read_text(encoding="utf-8")
+    assert html.escape(said, quote=False) in page and ">Claimed forecast (USD)<" in page and ">Won (USD)<" in page
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["amount"] for row in rows if row["crm_id"] in won} == {""}  # as audit.csv leaves it blank
+    # The won amount of each snapshot is that of the USD deals alone.
+    won_usd = {
+        day: sum(float(row["amount"]) for row in rows if row["snapshot"] == day and row["outcome"] == "won" and row["amount"])
+        for day in {row["snapshot"] for row in rows}
+    }
+    table_cells = re.findall(r'data-label="Won">([^<]*)<', page)
+    assert [float(cell.replace(",", "")) for cell in table_cells] == [won_usd.get(day.isoformat(), 0) for day in MONTH_ENDS]
+
+
 def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
