@@ -351,6 +351,8 @@ def _stage_changes(
     """Read every row of the history: the deal's claims, by date; raise InvalidFile listing every bad row."""
     names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
+    # Per line, the cause of a date error: its column and kind (ambiguous, month first …), whatever date it quotes.
+    date_causes: dict[int, str] = {}
     found: dict[str, list[StageChange]] = defaultdict(list)
     closings: dict[str, dt.date] = {}
     other_fields: Counter[str] = Counter()
@@ -388,6 +390,8 @@ def _stage_changes(
         except ValueError as error:
             hint = date_hint(error, "--history-{}", "the history", None)
             errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}{hint}"))
+            if hint:  # a date of one order on every row: one cause, told once with its lines
+                date_causes[line] = f"{columns.date} {type(error).__name__}"
             continue
         if day is None:
             errors.append(
@@ -415,7 +419,7 @@ def _stage_changes(
             StageChange(ClaimedSince(day, stage), date_and_time(date_text, day), moved_from, name_key(stage_text))
         )
     if errors:
-        raise InvalidFile(grouped_by_message(errors))
+        raise InvalidFile(grouped_by_message(errors, causes=date_causes))
     if data.rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
     if columns.field is not None and data.rows == other_fields.total():

@@ -476,6 +476,30 @@ def test_a_problem_on_many_history_rows_is_told_once_with_its_lines(
     assert lines[2] == "2 errors found."
 
 
+def test_dates_of_one_wrong_order_on_many_history_rows_are_told_once_not_row_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A US field-history report read without --history-month-first printed one 'ambiguous' error per row (100 of
+    them, then '3253 errors found'): each quotes its own date, but the cause is one. Grouped by it, as a repeated
+    problem is (sales_process.problems), each cause is told once at its first line with the others; the rows of
+    other fields, left out anyway, are not among them."""
+    export, _ = _files(tmp_path)
+    bad = tmp_path / "history.csv"
+    rows = "".join(
+        f"D{index:03},StageName,Discovery,2/{index}/2025\nD{index:03},Amount,5000,2/{index}/2025\n" for index in range(1, 10)
+    )
+    late = "".join(f"D{index:03},StageName,Qualifying,2/{index}/2025\n" for index in range(13, 16))
+    bad.write_text("OpportunityId,Field,NewValue,CreatedDate\n" + rows + late, encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
+    lines = err.splitlines()
+    assert status == 1 and len(lines) == 3, err
+    assert lines[0].startswith(f"{bad}:2: error: CreatedDate: '2/1/2025' is ambiguous (day or month first?)")
+    assert lines[0].endswith("(also on lines 4, 6, 8, 10, 12 and 3 more)"), lines[0]
+    assert lines[1].startswith(f"{bad}:20: error: CreatedDate: '2/13/2025' is written month first")
+    assert lines[1].endswith("if every date in the history is written so (also on lines 21, 22)"), lines[1]
+    assert lines[2] == "2 errors found."
+
+
 def test_an_export_without_milestone_columns_is_refused_with_what_a_backtest_needs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
