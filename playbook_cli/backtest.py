@@ -22,6 +22,7 @@ from playbook_cli.common import (
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions, records_configured
+from sales_process import clock
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import DateOrder
@@ -69,6 +70,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     add_database_option(parser)
     parser.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day of the snapshots")
     parser.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day of the snapshots")
+    parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it (default: today)",
+    )
     parser.add_argument(
         "--every", choices=("week", "month", "quarter"), default="month", help="how often (default: month)"
     )
@@ -144,12 +151,32 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> ExportDeals:
 
 
 def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
+    """The snapshot dates: of --from/--to (default: the 12 months before the latest close), none after --as-of (a
+    snapshot in the future would measure what has not happened: the end is moved back to it, and a note says so)."""
     from forecast.snapshots import Every, default_range, snapshot_dates
 
     start, end = default_range(latest_close)
     start, end = args.start or start, args.end or end
     if start > end:
         raise UserError(f"--from {start.isoformat()} is after --to {end.isoformat()}; swap them", status=EXIT_USAGE)
+    as_of = args.as_of or clock.today()
+    if end > as_of:
+        if start > as_of:
+            raise UserError(
+                f"--from {start.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of: a snapshot "
+                "after it would measure what has not happened; give an earlier --from (or a later --as-of)",
+                status=EXIT_USAGE,
+            )
+        before = snapshot_dates(start, as_of, Every(args.every))
+        if args.end is not None and before:
+            today = "" if args.as_of else " (today)"
+            print(
+                f"--to {end.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of{today}: the "
+                f"snapshots end at {before[-1].isoformat()}, the last {args.every} end on or before it (a snapshot "
+                "after it would measure what has not happened)",
+                file=sys.stderr,
+            )
+        end = as_of
     dates = snapshot_dates(start, end, Every(args.every))
     if not dates:
         raise UserError(
