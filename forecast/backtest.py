@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 from forecast.history import DealHistory
 from sales_process.deal import Deal
-from sales_process.engine import assess
+from sales_process.deal_verdict import assessed_verdict
+from sales_process.engine import Assessment, assess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
+from sales_process.totals import held_by_age
 from sales_process.vocabulary import to_cents, weighted_cents
 
 Z = 1.96  # 95%
@@ -44,6 +46,8 @@ class DealSnapshot:
     # The day the deal changed stage more than once with nothing but the history file's order to say which change
     # was the last, when that change is the claimed stage (DealHistory.file_order_day); None otherwise.
     file_order_day: dt.date | None = None
+    # Whether only evidence too old held the verified stage back (the audit's totals.held_by_age), as of the snapshot.
+    held_by_age: bool = False
 
     @property
     def won(self) -> bool:
@@ -151,6 +155,11 @@ class Backtest:
         return [row for row in self.rows if row.file_order_day is not None]
 
     @property
+    def held_by_age_rows(self) -> list[DealSnapshot]:
+        """The deal-snapshots only evidence too old held back (DealSnapshot.held_by_age)."""
+        return [row for row in self.rows if row.held_by_age]
+
+    @property
     def deals_in_snapshots(self) -> int:
         """How many deals are in at least one snapshot."""
         return len({row.deal for row in self.rows})
@@ -167,8 +176,8 @@ def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> str:
-    """The engine's verified stage as of `day`, on the answers dated on or before it."""
+def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> Assessment:
+    """The engine's assessment as of `day`, on the answers dated on or before it."""
     deal = Deal(
         name=history.deal,
         claimed_stage=claimed,
@@ -176,7 +185,7 @@ def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: s
         answers=history.answers_at(day),
         segment=history.segment,
     )
-    return assess(process, deal, day).verified_stage.id
+    return assess(process, deal, day)
 
 
 def deal_snapshots(
@@ -205,7 +214,10 @@ def deal_snapshots(
             if evidence and history.deal not in counted:
                 counted.add(history.deal)
                 left_out.undated_answers += len(history.undated())
-            verified = verified_at(process, history, day, claimed)
+            assessment = verified_at(process, history, day, claimed)
+            verified = assessment.verified_stage.id
+            # Held back as the audit counts it, from the verdict the audit makes of the same assessment.
+            held = evidence and held_by_age(assessed_verdict(assessment, 0).blocking)
             rows.append(
                 DealSnapshot(
                     day,
@@ -217,6 +229,7 @@ def deal_snapshots(
                     history.name,
                     history.crm_id,
                     history.file_order_day(day),
+                    held,
                 )
             )
     return rows, left_out
@@ -317,4 +330,5 @@ def backtest_json(result: Backtest) -> dict[str, object]:
             "other_currency": result.left_out.other_currency,
         },
         "file_order_snapshots": len(result.file_order_rows),
+        "held_by_age_snapshots": len(result.held_by_age_rows),
     }

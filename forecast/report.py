@@ -171,6 +171,20 @@ def currency_text(result: Backtest) -> str:
     )
 
 
+def held_by_age_text(result: Backtest) -> str:
+    """The deal-snapshots only evidence too old held back, in the words of the audit's count of such deals
+    (pipeline_report.summary.held_by_age_text); "" when none."""
+    held = len(result.held_by_age_rows)
+    if not held:
+        return ""
+    it = "it" if held == 1 else "each"
+    return (
+        f"{plural(held, 'deal-snapshot')} held back only by evidence too old: every milestone keeping {it} from its "
+        "next stage was answered yes, but dated longer ago than its max_age_days as of the snapshot; confirmed again "
+        f"by the customer, {'it' if held == 1 else 'each'} would have moved up."
+    )
+
+
 FILE_ORDER_SHOWN = 3  # the deals named in the file-order note; the rest are counted
 
 
@@ -220,7 +234,7 @@ def summary(result: Backtest) -> str:
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
         *([] if result.rows else [nothing_measured(result)]),
-        *filter(None, [currency_text(result), file_order_text(result)]),
+        *filter(None, [currency_text(result), held_by_age_text(result), file_order_text(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
@@ -294,6 +308,7 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "no_claimed_stage_text": no_claimed_stage_text(result),
         "file_order_text": file_order_text(result),
         "currency_text": currency_text(result),
+        "held_by_age_text": held_by_age_text(result),
         "in_currency": f" ({result.currency})" if result.currency else "",
         "suggestions": suggestions(result),
         "cents": lambda amount: money_cents(to_cents(amount)),

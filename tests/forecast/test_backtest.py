@@ -13,12 +13,21 @@ from typing import Any
 
 import pytest
 
-from forecast.backtest import Backtest, Basis, DealSnapshot, SnapshotForecast, StageRate, run_backtest
+from forecast.backtest import (
+    Backtest,
+    Basis,
+    DealSnapshot,
+    SnapshotForecast,
+    StageRate,
+    backtest_json,
+    run_backtest,
+)
 from forecast.export_source import history_columns
-from forecast.history import ClaimedSince, DealHistory
+from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from forecast.report import accuracy_section, brier_verdict, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
+from sales_process.deal import Answer
 from sales_process.loader import load_process
 from sales_process.model import CrmHistory
 from sales_process.outcome import Outcome
@@ -751,6 +760,34 @@ def test_a_probability_outside_the_interval_is_flagged_on_both_bases_alike() -> 
     discovery = next(line for line in summary(result).splitlines() if line.startswith("Discovery"))
     assert discovery.count(" *") == 2, discovery
     assert "* probability outside the interval" in summary(result)
+
+
+def test_the_deal_snapshots_held_back_only_by_stale_evidence_are_counted_as_the_audit_counts_deals() -> None:
+    """Evidence older than its max_age_days as of a snapshot sends a late-stage deal back: the CFO reading a poor
+    verified Brier score must see how many deal-snapshots only that held back (the audit's held_by_age), and why
+    an export cannot tell a renewed confirmation from an old one."""
+    loaded = load_process(PROCESS)
+    fresh = Answer(True, "Email from the CFO about the problem", dt.date(2025, 1, 10))
+    deal = DealHistory(
+        "D1",
+        Outcome.WON,
+        dt.date(2025, 9, 15),
+        1000.0,
+        [ClaimedSince(dt.date(2025, 1, 10), "qualifying")],
+        [AnswersSince(dt.date.min, {"pain-confirmed": fresh})],
+    )
+    # 2025-02-28: pain confirmed 49 days before, qualifying, budget not confirmed yet: held back by a missing one.
+    # 2025-06-30: 171 days old, over its 120: verified discovery, held back by its age alone.
+    result = run_backtest(loaded.process, [deal], [dt.date(2025, 2, 28), dt.date(2025, 6, 30)])
+    assert [row.verified_stage for row in result.rows] == ["qualifying", "discovery"]
+    assert [row.held_by_age for row in result.rows] == [False, True]
+    said = (
+        "1 deal-snapshot held back only by evidence too old: every milestone keeping it from its next stage was "
+        "answered yes, but dated longer ago than its max_age_days as of the snapshot; confirmed again by the "
+        "customer, it would have moved up."
+    )
+    assert said in summary(result) and html.escape(said, quote=False) in render_html(result)
+    assert backtest_json(result)["held_by_age_snapshots"] == 1
 
 
 def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
