@@ -10,7 +10,8 @@ import datetime as dt
 import shlex
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import restored
@@ -104,7 +105,7 @@ class ClosedDeal:
     # audit's): the deal then counts without an amount, as its outcome does not depend on it.
     unread_amount: tuple[str, ...] = ()
     # Its answers and segment, when RowReader.deal was asked for them (a backtest measures a closed deal's evidence).
-    answers: Mapping[str, Answer] = field(default_factory=dict)
+    answers: Mapping[str, Answer] = dataclass_field(default_factory=dict)
     segment: str | None = None
     # The currency of an amount left out of the sums for not being the file's (RowReader.currency): the audit's
     # "in EUR, but the file's amounts are in USD"; None otherwise.

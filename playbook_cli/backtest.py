@@ -209,7 +209,12 @@ def run(args: argparse.Namespace) -> int:
         )
     dates = _dates(args, max(history.closed_on for history in histories))
     result = run_backtest(
-        loaded.process, histories, dates, evidence=not args.no_evidence, saved=args.export is None, currency=read.currency
+        loaded.process,
+        histories,
+        dates,
+        evidence=not args.no_evidence,
+        saved=args.export is None,
+        currency=read.currency,
     )
     if args.json:
         print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))

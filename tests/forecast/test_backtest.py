@@ -301,8 +301,8 @@ def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leave
     won = [row[1] for row in table[1:] if row[4] == "Won"][-3:]  # the file's first amount names USD: its currency
     for row in table[1:]:
         row.insert(4, "EUR" if row[1] in won else "USD")
-    with export.open("w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(table)
+    with export.open("w", encoding="utf-8", newline="") as written:
+        csv.writer(written).writerows(table)
     status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
     assert status == 0, err
     got, before = json.loads(out), json.loads(expected[1])
@@ -322,11 +322,15 @@ def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leave
     assert {row["amount"] for row in rows if row["crm_id"] in won} == {""}  # as audit.csv leaves it blank
     # The won amount of each snapshot is that of the USD deals alone.
     won_usd = {
-        day: sum(float(row["amount"]) for row in rows if row["snapshot"] == day and row["outcome"] == "won" and row["amount"])
+        day: sum(
+            float(row["amount"]) for row in rows if row["snapshot"] == day and row["outcome"] == "won" and row["amount"]
+        )
         for day in {row["snapshot"] for row in rows}
     }
     table_cells = re.findall(r'data-label="Won">([^<]*)<', page)
-    assert [float(cell.replace(",", "")) for cell in table_cells] == [won_usd.get(day.isoformat(), 0) for day in MONTH_ENDS]
+    assert [float(cell.replace(",", "")) for cell in table_cells] == [
+        won_usd.get(day.isoformat(), 0) for day in MONTH_ENDS
+    ]
 
 
 def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
@@ -495,7 +499,8 @@ def test_dates_of_one_wrong_order_on_many_history_rows_are_told_once_not_row_by_
     export, _ = _files(tmp_path)
     bad = tmp_path / "history.csv"
     rows = "".join(
-        f"D{index:03},StageName,Discovery,2/{index}/2025\nD{index:03},Amount,5000,2/{index}/2025\n" for index in range(1, 10)
+        f"D{index:03},StageName,Discovery,2/{index}/2025\nD{index:03},Amount,5000,2/{index}/2025\n"
+        for index in range(1, 10)
     )
     late = "".join(f"D{index:03},StageName,Qualifying,2/{index}/2025\n" for index in range(13, 16))
     bad.write_text("OpportunityId,Field,NewValue,CreatedDate\n" + rows + late, encoding="utf-8")
