@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from forecast.history import DealHistory, FileOrderDay
 from sales_process.deal import Deal
-from sales_process.engine import assess
+from sales_process.deal_verdict import assessed_verdict
+from sales_process.engine import Assessment, assess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
-from sales_process.vocabulary import weighted_cents
+from sales_process.totals import held_by_age
+from sales_process.vocabulary import to_cents, weighted_cents
 
 Z = 1.96  # 95%
 TOO_FEW = 20  # below this many deals at a stage, its win rate is "too few deals to tell"
@@ -43,6 +46,8 @@ class DealSnapshot:
     # The day the deal changed stage more than once with nothing but the history file's order to say which change
     # was the last, when that change is the claimed stage (DealHistory.file_order_day); None otherwise.
     file_order_day: FileOrderDay | None = None
+    # Whether only evidence too old held the verified stage back (the audit's totals.held_by_age), as of the snapshot.
+    held_by_age: bool = False
 
     @property
     def won(self) -> bool:
@@ -118,6 +123,9 @@ class LeftOut:
     # The other closed deals the records knew only after the last snapshot date (DealHistory.saved_after), made in the
     # app or the API: never in a snapshot, whatever their close date (not saved_closed: they were open in the records).
     saved_after: int = 0
+    # Closed deals whose amount is in another currency than the amounts' (Backtest.currency), per currency: left out
+    # of the forecast and won amounts, as the audit leaves them out of its sums, but counted in the win rates.
+    other_currency: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class Backtest:
     left_out: LeftOut = field(default_factory=LeftOut)
     closed_deals: int = 0  # every deal closed won or lost that was read, in a snapshot or not
     saved: bool = False  # measured on the deal records (their checks are the history), not on a CRM export
+    currency: str | None = None  # the currency of the amounts summed (an export's first named, as the audit's)
 
     @property
     def evidence(self) -> bool:
@@ -146,6 +155,11 @@ class Backtest:
     def file_order_rows(self) -> list[DealSnapshot]:
         """The deal-snapshots whose claimed stage only the history file's order chose (DealSnapshot.file_order_day)."""
         return [row for row in self.rows if row.file_order_day is not None]
+
+    @property
+    def held_by_age_rows(self) -> list[DealSnapshot]:
+        """The deal-snapshots only evidence too old held back (DealSnapshot.held_by_age)."""
+        return [row for row in self.rows if row.held_by_age]
 
     @property
     def deals_in_snapshots(self) -> int:
@@ -164,8 +178,8 @@ def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> str:
-    """The engine's verified stage as of `day`, on the answers dated on or before it."""
+def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> Assessment:
+    """The engine's assessment as of `day`, on the answers dated on or before it."""
     deal = Deal(
         name=history.deal,
         claimed_stage=claimed,
@@ -173,7 +187,7 @@ def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: s
         answers=history.answers_at(day),
         segment=history.segment,
     )
-    return assess(process, deal, day).verified_stage.id
+    return assess(process, deal, day)
 
 
 def deal_snapshots(
@@ -203,7 +217,10 @@ def deal_snapshots(
             if evidence and history.deal not in counted:
                 counted.add(history.deal)
                 left_out.undated_answers += len(history.undated())
-            verified = verified_at(process, history, day, claimed)
+            assessment = verified_at(process, history, day, claimed)
+            verified = assessment.verified_stage.id
+            # Held back as the audit counts it, from the verdict the audit makes of the same assessment.
+            held = evidence and held_by_age(assessed_verdict(assessment, 0).blocking)
             rows.append(
                 DealSnapshot(
                     day,
@@ -215,6 +232,7 @@ def deal_snapshots(
                     history.name,
                     history.crm_id,
                     history.file_order_day(day),
+                    held,
                 )
             )
     return rows, left_out
@@ -247,7 +265,7 @@ def forecasts(
     process: Process, rows: Sequence[DealSnapshot], dates: Sequence[dt.date], bases: Sequence[str] = BASES
 ) -> list[SnapshotForecast]:
     """Per snapshot: Σ probability × amount per basis (each deal weighted to the cent as the audit weighs it),
-    and the amount of the same deals that was won."""
+    and the amount of the same deals that was won (summed in cents, as the audit sums)."""
     found = []
     for day in dates:
         at = [row for row in rows if row.snapshot == day]
@@ -255,7 +273,8 @@ def forecasts(
             which: sum(weighted_cents(row.amount, _probability(process, row.stage(which))) or 0 for row in at) / 100
             for which in bases
         }
-        found.append(SnapshotForecast(day, len(at), expected, sum(row.amount or 0 for row in at if row.won)))
+        won = sum(to_cents(row.amount) for row in at if row.won and row.amount is not None) / 100
+        found.append(SnapshotForecast(day, len(at), expected, won))
     return found
 
 
@@ -265,10 +284,13 @@ def run_backtest(
     dates: Sequence[dt.date],
     evidence: bool = True,
     saved: bool = False,
+    currency: str | None = None,
 ) -> Backtest:
     """The backtest of these closed deals at these snapshot dates; without `evidence`, of the claimed stage alone;
-    `saved`: the histories are the deal records' checks."""
+    `saved`: the histories are the deal records' checks; `currency`: the one their amounts are summed in."""
     rows, left_out = deal_snapshots(process, histories, dates, evidence)
+    closed = [history for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)]
+    left_out.other_currency = dict(Counter(h.other_currency for h in closed if h.other_currency is not None))
     bases = BASES if evidence else ("claimed",)
     return Backtest(
         list(dates),
@@ -276,8 +298,9 @@ def run_backtest(
         {which: basis(process, rows, which) for which in bases},
         forecasts(process, rows, dates, bases),
         left_out,
-        sum(1 for history in histories if history.outcome in (Outcome.WON, Outcome.LOST)),
+        len(closed),
         saved,
+        currency,
     )
 
 
@@ -285,6 +308,7 @@ def backtest_json(result: Backtest) -> dict[str, object]:
     """The backtest as `playbook backtest --json` prints it."""
     return {
         "snapshots": [day.isoformat() for day in result.snapshots],
+        "currency": result.currency,
         **{
             which: {
                 "brier": result.bases[which].brier,
@@ -306,6 +330,8 @@ def backtest_json(result: Backtest) -> dict[str, object]:
         "left_out": {
             "undated_answers": result.left_out.undated_answers,
             "no_claimed_stage": result.left_out.no_claimed_stage,
+            "other_currency": result.left_out.other_currency,
         },
         "file_order_snapshots": len(result.file_order_rows),
+        "held_by_age_snapshots": len(result.held_by_age_rows),
     }

@@ -70,6 +70,17 @@ class ClosedRow:
     name: str = ""  # the deal's name
     crm_id: str = ""  # the CRM's id, when the export has one
     created_on: dt.date | None = None  # the day the deal was created, when the export has the column
+    other_currency: str | None = None  # the currency of an amount not summed: not the export's (ClosedDeal's)
+
+
+@dataclass(frozen=True)
+class ExportDeals:
+    """The closed deals an export (and its history) gives a backtest, the notes on how they were read, and the
+    currency its amounts are summed in (the audit's: the first one the export names; None when none names one)."""
+
+    deals: list[DealHistory]
+    notes: list[str]
+    currency: str | None = None
 
 
 def _error(path: Path, line: int | None, message: str) -> Diagnostic:
@@ -87,12 +98,13 @@ NO_MILESTONE_COLUMNS = (
 
 def closed_rows(
     path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
-) -> tuple[list[ClosedRow], list[str]]:
+) -> tuple[list[ClosedRow], list[str], str | None]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
     column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and the notes on what
     was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a CRM id an earlier
-    row has (each deal is read once, from its first row, with the audit's warning); raise InvalidFile listing every
-    bad row."""
+    row has (each deal is read once, from its first row, with the audit's warning); and the currency the amounts are
+    summed in, as the audit sums them (RowReader.currency: an amount in another one is not summed); raise
+    InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -121,7 +133,7 @@ def closed_rows(
                         )
                     ]
                 )
-            rows = RowReader(plan, process, mapping, one_currency=False)
+            rows = RowReader(plan, process, mapping)  # one currency summed, as in the audit
             history = _entered_columns(export.header, process, mapping, path, export.header_line) if entered else []
             created_at = _first_column(export.header, CREATED_DATE_NAMES)
             data = DataRows(export.rows, plan, path, mapping)
@@ -153,7 +165,7 @@ def closed_rows(
         raise InvalidFile(grouped_by_message(errors))
     left_out = other_pipelines_text(rows.pipelines_left_out(), rows.other_pipeline_rows)
     notes = [f"{path}: {note}" for note in (left_out, repeated.warning(first_rows_only=True)) if note]
-    return found, notes
+    return found, notes, rows.currency
 
 
 # What a history file's first row names (history_columns reads them by these or the CRM's names).
@@ -185,10 +197,11 @@ OUTCOME_FROM_UNKNOWN_STAGE = (
 def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors: list[Diagnostic]) -> ClosedRow | None:
     """The row if it closed won or lost (None for an open or disqualified deal, whatever its cells hold: it is left
     out unread; but a row open only for want of a stage the process knows is an error: it may be won or lost),
-    its answers read as for an open one; its amount as the audit reads it, None where the audit counts
-    the deal without an amount (`$125,000 monthly`)."""
+    read as the audit reads a closed row (RowReader.deal: a lost row's unknown stage is no matter), with its answers;
+    its amount None where the audit counts the deal without an amount (`$125,000 monthly`)."""
     try:
-        read = rows.deal(cells, outcome_without_amount=True)
+        # The audit's own reading of a closed row (its outcome, amount, close date), with its answers.
+        read = rows.deal(cells, outcome_without_amount=True, closed_answers=True)
     except RowProblem as problem:
         # An open or disqualified row has no outcome to measure: what its cells hold (`12k`, a stage unknown where the
         # status or the stage's own words tell the outcome) is moot.
@@ -204,22 +217,18 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     if read.close_date is None:
         errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
         return None
-    try:
-        deal = rows.open_deal(cells, read_amount=False)  # its amount is deal()'s, read as the audit reads it
-    except RowProblem as problem:
-        errors.append(_error(path, line, problem.reason))
-        return None
     crm_id = rows.text(cells).crm_id
-    since = AnswersSince(dt.date.min, deal.answers)
+    since = AnswersSince(dt.date.min, read.answers)
     return ClosedRow(
         crm_id or read.name,
         read.outcome,
         read.close_date,
         read.amount,
         since,
-        segment=deal.segment,
+        segment=read.segment,
         name=read.name,
         crm_id=crm_id,
+        other_currency=read.other_currency,
     )
 
 
@@ -381,6 +390,8 @@ def _stage_changes(
     """Read every row of the history: the deal's claims, by date; raise InvalidFile listing every bad row."""
     names = StageNames.of(process, mapping)
     errors: list[Diagnostic] = []
+    # Per line, the cause of a date error: its column and kind (ambiguous, month first …), whatever date it quotes.
+    date_causes: dict[int, str] = {}
     found: dict[str, list[StageChange]] = defaultdict(list)
     closings: dict[str, dt.date] = {}
     first_closings: dict[str, StageChange] = {}
@@ -425,6 +436,8 @@ def _stage_changes(
         except ValueError as error:
             hint = date_hint(error, "--history-{}", "the history", None)
             errors.append(_error(path, line, f"{columns.name(columns.date)}: {error}{hint}"))
+            if hint:  # a date of one order on every row: one cause, told once with its lines
+                date_causes[line] = f"{columns.date} {type(error).__name__}"
             continue
         if day is None:
             errors.append(
@@ -461,7 +474,7 @@ def _stage_changes(
             continue
         found[deal].append(change)
     if errors:
-        raise InvalidFile(grouped_by_message(errors))
+        raise InvalidFile(grouped_by_message(errors, causes=date_causes))
     if data.rows == 0:
         raise InvalidFile([_error(path, 2, "the history has no rows after its header")])
     if columns.field is not None and data.rows == other_fields.total() + created_rows.total():
@@ -537,12 +550,12 @@ def export_histories(
     mapping: CrmMapping,
     no_evidence: bool = False,
     history_dates: DateOrder | None = None,
-) -> tuple[list[DealHistory], list[str]]:
+) -> ExportDeals:
     """Each deal the export has closed won or lost, with its stage changes from the history file (None: from the
     export's date-entered columns), its dates read in `history_dates` order (None: the export's); and the notes to
-    show with the results (what a field-history report had besides stage changes)."""
+    show with the results (what a field-history report had besides stage changes), and the amounts' currency."""
     if history is None:
-        rows, left_out = closed_rows(export, process, mapping, no_evidence, entered=True)
+        rows, left_out, currency = closed_rows(export, process, mapping, no_evidence, entered=True)
         deals = [
             DealHistory(
                 row.key,
@@ -554,15 +567,16 @@ def export_histories(
                 row.segment,
                 row.name,
                 row.crm_id,
+                other_currency=row.other_currency,
             )
             for row in rows
         ]
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
-        return deals, [entered, *left_out]
+        return ExportDeals(deals, [entered, *left_out], currency)
     read = stage_history(
         history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
     )
-    rows, left_out = closed_rows(export, process, mapping, no_evidence)
+    rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
     deals, errors, undated_first = [], [], 0
     for row in rows:
         claims, error = read.created_claims(row.key, read.changes.get(row.key, []), row.created_on)
@@ -581,12 +595,13 @@ def export_histories(
                 row.name,
                 row.crm_id,
                 file_order_days=read.file_order_days.get(row.key, ()),
+                other_currency=row.other_currency,
             )
         )
     if errors:
         raise InvalidFile(grouped_by_message(sorted(errors, key=lambda error: error.line or 0)))
     notes = [note for note in (read.note(history), _undated_first_note(history, export, undated_first)) if note]
-    return deals, notes + left_out
+    return ExportDeals(deals, notes + left_out, currency)
 
 
 def _undated_first_note(history: Path, export: Path, deals: int) -> str | None:

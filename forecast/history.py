@@ -63,6 +63,9 @@ class DealHistory:
     # A history file's days with changes whose order neither a time nor a From Stage gave: their last claim is the
     # day's last change in the file's direction (forecast.change_order).
     file_order_days: tuple[FileOrderDay, ...] = ()
+    # The currency of an amount the source leaves out of its sums for not being theirs (an export's amount in EUR
+    # when its amounts are in USD: `amount` is then None, as the audit leaves it out); None otherwise.
+    other_currency: str | None = None
 
     def saved_after(self, day: dt.date | None) -> bool:
         """Whether the source knew the deal only after `day` (a backtest's last snapshot date): no snapshot could

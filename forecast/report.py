@@ -10,7 +10,7 @@ from markupsafe import Markup
 from forecast.backtest import TOO_FEW, Backtest, Basis, StageRate
 from forecast.charts import calibration_svg, forecast_svg
 from sales_process.spreadsheet import safe_writer
-from sales_process.vocabulary import money, plural
+from sales_process.vocabulary import money_cents, plain_cents, plural, to_cents
 
 TOO_FEW_TEXT = "too few deals to tell"
 # deal: the deal's name (its CRM id when it has none), as the audit's audit.csv names it; crm_id: the CRM's id.
@@ -163,6 +163,36 @@ def no_claimed_stage_text(result: Backtest) -> str:
     )
 
 
+def currency_text(result: Backtest) -> str:
+    """The currency of the amounts, and the closed deals whose amount another currency kept out of the sums (as the
+    audit keeps them out: an audit sums one currency), per currency; "" when no amount names a currency."""
+    if result.currency is None:
+        return ""
+    other = result.left_out.other_currency
+    if not other:
+        return f"Amounts are in {result.currency}."
+    counted = ", ".join(f"{plural(count, 'closed deal')} in {currency}" for currency, count in sorted(other.items()))
+    those = "that deal still counts" if sum(other.values()) == 1 else "those deals still count"
+    return (
+        f"Amounts are in {result.currency}: the forecast and the won amounts leave out the amounts of {counted} (an "
+        f"audit sums one currency); {those} in the win rates and the Brier scores."
+    )
+
+
+def held_by_age_text(result: Backtest) -> str:
+    """The deal-snapshots only evidence too old held back, in the words of the audit's count of such deals
+    (pipeline_report.summary.held_by_age_text); "" when none."""
+    held = len(result.held_by_age_rows)
+    if not held:
+        return ""
+    it = "it" if held == 1 else "each"
+    return (
+        f"{plural(held, 'deal-snapshot')} held back only by evidence too old: every milestone keeping {it} from its "
+        "next stage was answered yes, but dated longer ago than its max_age_days as of the snapshot; confirmed again "
+        f"by the customer, {'it' if held == 1 else 'each'} would have moved up."
+    )
+
+
 FILE_ORDER_SHOWN = 3  # the deals named in the file-order note; the rest are counted
 
 
@@ -230,7 +260,7 @@ def summary(result: Backtest) -> str:
         f"{plural(len(result.snapshots), 'snapshot')} ({span}): {plural(len(result.rows), 'deal-snapshot')}",
         *([] if result.evidence else [NO_EVIDENCE]),
         *([] if result.rows else [nothing_measured(result)]),
-        *filter(None, [file_order_text(result)]),
+        *filter(None, [currency_text(result), held_by_age_text(result), file_order_text(result)]),
         "",
         f"{'stage':<22} {'prob':>4}  " + " ".join(f"{which + ' stage: win rate':<30}" for which in bases),
     ]
@@ -273,7 +303,7 @@ def write_csv(result: Backtest, path: Path) -> None:
                 row.claimed_stage,
                 row.verified_stage if result.evidence else "",
                 row.outcome.value,
-                "" if row.amount is None else f"{row.amount:g}",
+                "" if row.amount is None else plain_cents(to_cents(row.amount)),  # to the cent, as audit.csv
             )
             writer.writerow(cells)
 
@@ -303,8 +333,11 @@ def section_context(result: Backtest, prefix: str = "backtest", level: int = 2) 
         "brier_verdict": brier_verdict(result),
         "no_claimed_stage_text": no_claimed_stage_text(result),
         "file_order_text": file_order_text(result),
+        "currency_text": currency_text(result),
+        "held_by_age_text": held_by_age_text(result),
+        "in_currency": f" ({result.currency})" if result.currency else "",
         "suggestions": suggestions(result),
-        "money": money,
+        "cents": lambda amount: money_cents(to_cents(amount)),
         "deals": result.closed_deals,
         "too_few": TOO_FEW,
     }

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import shlex
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from pipeline_audit.columns import ColumnPlan, MilestoneColumns, pipeline_names
 from pipeline_audit.pipeline_csv import restored
@@ -103,6 +104,12 @@ class ClosedDeal:
     # Why the amount (or its currency) could not be read, when RowReader.deal was asked to keep the outcome (the
     # audit's): the deal then counts without an amount, as its outcome does not depend on it.
     unread_amount: tuple[str, ...] = ()
+    # Its answers and segment, when RowReader.deal was asked for them (a backtest measures a closed deal's evidence).
+    answers: Mapping[str, Answer] = dataclass_field(default_factory=dict)
+    segment: str | None = None
+    # The currency of an amount left out of the sums for not being the file's (RowReader.currency): the audit's
+    # "in EUR, but the file's amounts are in USD"; None otherwise.
+    other_currency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -240,16 +247,21 @@ class RowReader:
             "read as the export writes it"
         )
 
-    def deal(self, cells: list[str], *, outcome_without_amount: bool = False) -> Deal | ClosedDeal:
+    def deal(
+        self, cells: list[str], *, outcome_without_amount: bool = False, closed_answers: bool = False
+    ) -> Deal | ClosedDeal:
         """The Deal of an open row, or the ClosedDeal of a closed one; raise RowProblem listing everything wrong.
         `outcome_without_amount` keeps a closed deal whose amount alone cannot be read, without its amount and
-        with why (ClosedDeal.unread_amount), as the audit counts it; else that is a RowProblem too."""
-        return self._read(cells, read_outcome=True, outcome_without_amount=outcome_without_amount)
+        with why (ClosedDeal.unread_amount), as the audit counts it; else that is a RowProblem too.
+        `closed_answers`: a closed deal's answers and segment are read too (a backtest's), an unreadable one a
+        RowProblem; its stage stays what the audit makes of it (a lost row's unknown stage is no claim)."""
+        return self._read(
+            cells, read_outcome=True, outcome_without_amount=outcome_without_amount, closed_answers=closed_answers
+        )
 
-    def open_deal(self, cells: list[str], *, read_amount: bool = True) -> Deal:
-        """The row's Deal with its answers whatever its outcome (a backtest reads closed deals' answers); without
-        `read_amount`, its amount is left unread (None): deal() reads a closed deal's, as the audit does."""
-        deal = self._read(cells, read_outcome=False, read_amount=read_amount)
+    def open_deal(self, cells: list[str]) -> Deal:
+        """The row's Deal with its answers whatever its outcome."""
+        deal = self._read(cells, read_outcome=False)
         assert isinstance(deal, Deal)
         return deal
 
@@ -262,7 +274,7 @@ class RowReader:
         return self._outcome(cells, self._claimed_stage(cells, []), [])
 
     def _read(
-        self, cells: list[str], read_outcome: bool, outcome_without_amount: bool = False, read_amount: bool = True
+        self, cells: list[str], read_outcome: bool, outcome_without_amount: bool = False, closed_answers: bool = False
     ) -> Deal | ClosedDeal:
         plan = self.plan
         cells = restored(cells)
@@ -294,9 +306,12 @@ class RowReader:
             )
         if outcome is not None and outcome.is_closed:
             before = len(problems)
-            amount = self._amount(cells, problems)
+            money = self._money(cells, problems)
+            amount = self._summed(money, problems)
+            other_currency = money.currency if money is not None and amount is None else None
             unread_amount = tuple(problems[before:])
             close_date = self._close_date(cells, problems)
+            answers, segment = self._evidence(cells, problems) if closed_answers else ({}, None)
             if len(problems) > len(unread_amount) or (unread_amount and not outcome_without_amount):
                 raise RowProblem(problems)
             return ClosedDeal(
@@ -307,6 +322,9 @@ class RowReader:
                 close_date,
                 claimed,
                 unread_amount,
+                answers,
+                segment,
+                other_currency,
             )
         if (
             stage_problems
@@ -317,9 +335,23 @@ class RowReader:
         if stage_problems and read_outcome and plan.stage is not None and not looks_lost(cells[plan.stage]):
             self._count_unknown(cells[plan.stage], _cell(cells, plan.pipeline), closed=closed_by is not None)
         problems += stage_problems
-        amount = self._amount(cells, problems) if read_amount else None
+        amount = self._amount(cells, problems)
+        answers, segment = self._evidence(cells, problems)
+        if problems:
+            raise RowProblem(problems)
+        return Deal(
+            name=name,
+            claimed_stage=claimed,
+            amount=amount.value if amount else None,
+            answers=answers,
+            currency=amount.currency if amount else None,
+            segment=segment,
+        )
+
+    def _evidence(self, cells: Sequence[str], problems: list[str]) -> tuple[dict[str, Answer], str | None]:
+        """The row's answers and its segment (None: none given), problems added to `problems`."""
         answers: dict[str, Answer] = {}
-        for columns in plan.milestones:
+        for columns in self.plan.milestones:
             answer_text = cells[columns.answer]
             evidence = cells[columns.evidence] if columns.evidence is not None else ""
             date_text = cells[columns.date] if columns.date is not None else ""
@@ -338,16 +370,7 @@ class RowReader:
             segment_problems: list[Problem] = []
             segment = parse_segment(cells[self._segment], segment_problems)
             problems += [problem.message for problem in segment_problems]
-        if problems:
-            raise RowProblem(problems)
-        return Deal(
-            name=name,
-            claimed_stage=claimed,
-            amount=amount.value if amount else None,
-            answers=answers,
-            currency=amount.currency if amount else None,
-            segment=segment,
-        )
+        return answers, segment
 
     def unknown_stage(self, cells: list[str]) -> str | None:
         """Why the row's stage is none of the process's, when that stage alone would tell the row's outcome (no status
@@ -454,6 +477,10 @@ class RowReader:
             return None
 
     def _amount(self, cells: Sequence[str], problems: list[str]) -> Money | None:
+        return self._summed(self._money(cells, problems), problems)
+
+    def _money(self, cells: Sequence[str], problems: list[str]) -> Money | None:
+        """The row's amount and its currency (None: blank, or a problem added), whatever the file's currency."""
         if self.plan.amount is None:
             return None
         # The currency column, read once: it says which currency an amount in kr is in; a bad one is said below.
@@ -498,15 +525,23 @@ class RowReader:
                     f"but its currency column says {currency}; correct one of them"
                 )
                 return None
-        if currency is not None and self.one_currency:
-            if self.currency is None:
-                self.currency = currency
-            elif not summed_in_total(currency, self.currency):
-                problems.append(other_currency_reason(currency, self.currency, "the file's", self._one_currency_fix))
-                return None
-        if currency is None and self.one_currency:
-            self.unnamed += 1
         return Money(money.value, currency)
+
+    def _summed(self, money: Money | None, problems: list[str]) -> Money | None:
+        """The amount if it is summed: in the file's one currency (the first named) or naming none; None and a problem
+        for one in another currency (an audit sums one currency)."""
+        if money is None:
+            return None
+        if money.currency is not None and self.one_currency:
+            if self.currency is None:
+                self.currency = money.currency
+            elif not summed_in_total(money.currency, self.currency):
+                reason = other_currency_reason(money.currency, self.currency, "the file's", self._one_currency_fix)
+                problems.append(reason)
+                return None
+        if money.currency is None and self.one_currency:
+            self.unnamed += 1
+        return money
 
     def _per_period(self, cells: Sequence[str]) -> str:
         """Why the amount is not the deal's whole value: its period column (Close's value_period, Insightly's Bid

@@ -7,8 +7,8 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from forecast.history import DealHistory
 from playbook_cli.common import (
     EXIT_INVALID,
     EXIT_OK,
@@ -22,9 +22,13 @@ from playbook_cli.common import (
 )
 from playbook_cli.crm_options import add_mapping_options, mapping_from_options
 from playbook_cli.records import add_database_option, guarded, open_sessions, records_configured
+from sales_process import clock
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import DateOrder
+
+if TYPE_CHECKING:
+    from forecast.export_source import ExportDeals
 
 EXAMPLE = """examples:
   playbook backtest                                   the saved deals' outcomes (./playbook.db)
@@ -67,6 +71,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="first day of the snapshots")
     parser.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="last day of the snapshots")
     parser.add_argument(
+        "--as-of",
+        type=iso_date,
+        metavar="DATE",
+        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it (default: today)",
+    )
+    parser.add_argument(
         "--every", choices=("week", "month", "quarter"), default="month", help="how often (default: month)"
     )
     parser.add_argument("--out", metavar="DIR", help="write backtest.csv and backtest.html into DIR")
@@ -99,8 +109,8 @@ def add_history_date_options(parser: argparse.ArgumentParser) -> None:
         )
 
 
-def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[DealHistory], list[str]]:
-    """The closed deals to measure, and notes on how their source was read."""
+def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> ExportDeals:
+    """The closed deals to measure, notes on how their source was read, and the currency their amounts are summed in."""
     if args.history_dates is not None and args.history is None:
         option = "--history-day-first" if args.history_dates is DateOrder.DAY_FIRST else "--history-month-first"
         raise UserError(
@@ -133,19 +143,40 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> tuple[list[De
             status=EXIT_USAGE,
         )
     from deal_records.database import reading
+    from forecast.export_source import ExportDeals
     from forecast.records_source import saved_histories
 
     with reading(open_sessions(args.database)) as db:
-        return saved_histories(db, loaded.process), []
+        return ExportDeals(saved_histories(db, loaded.process), [])
 
 
 def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
+    """The snapshot dates: of --from/--to (default: the 12 months before the latest close), none after --as-of (a
+    snapshot in the future would measure what has not happened: the end is moved back to it, and a note says so)."""
     from forecast.snapshots import Every, default_range, snapshot_dates
 
     start, end = default_range(latest_close)
     start, end = args.start or start, args.end or end
     if start > end:
         raise UserError(f"--from {start.isoformat()} is after --to {end.isoformat()}; swap them", status=EXIT_USAGE)
+    as_of = args.as_of or clock.today()
+    if end > as_of:
+        if start > as_of:
+            raise UserError(
+                f"--from {start.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of: a snapshot "
+                "after it would measure what has not happened; give an earlier --from (or a later --as-of)",
+                status=EXIT_USAGE,
+            )
+        before = snapshot_dates(start, as_of, Every(args.every))
+        if args.end is not None and before:
+            today = "" if args.as_of else " (today)"
+            print(
+                f"--to {end.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of{today}: the "
+                f"snapshots end at {before[-1].isoformat()}, the last {args.every} end on or before it (a snapshot "
+                "after it would measure what has not happened)",
+                file=sys.stderr,
+            )
+        end = as_of
     dates = snapshot_dates(start, end, Every(args.every))
     if not dates:
         raise UserError(
@@ -164,11 +195,12 @@ def run(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_INVALID
     try:
-        histories, notes = _histories(args, loaded)
+        read = _histories(args, loaded)
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    for note in notes:
+    histories = read.deals
+    for note in read.notes:
         print(note, file=sys.stderr)
     if not histories:
         raise UserError(
@@ -176,7 +208,14 @@ def run(args: argparse.Namespace) -> int:
             "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
         )
     dates = _dates(args, max(history.closed_on for history in histories))
-    result = run_backtest(loaded.process, histories, dates, evidence=not args.no_evidence, saved=args.export is None)
+    result = run_backtest(
+        loaded.process,
+        histories,
+        dates,
+        evidence=not args.no_evidence,
+        saved=args.export is None,
+        currency=read.currency,
+    )
     if args.json:
         print(json.dumps(backtest_json(result), ensure_ascii=False, allow_nan=False))
     else:

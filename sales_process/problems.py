@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -50,15 +50,20 @@ class Diagnostic:
         return f"{where}: {self.severity}: {self.message}"
 
 
-def grouped_by_message(diagnostics: Sequence[Diagnostic], lines_named: int = 5) -> list[Diagnostic]:
+def grouped_by_message(
+    diagnostics: Sequence[Diagnostic], lines_named: int = 5, causes: Mapping[int, str] | None = None
+) -> list[Diagnostic]:
     """One diagnostic per distinct problem of a data file, at its first line, naming the other lines that have it.
 
     A history or an export repeats one cause on thousands of rows (a stage name the process does
-    not know): listed row by row it would hide every other problem.
+    not know): listed row by row it would hide every other problem. `causes`: per line, the cause of a problem
+    whose message quotes its own cell (a date in the wrong order, on every row): grouped by it, the first line's
+    message stands for all of them.
     """
     groups: dict[tuple[str, str, Severity], list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        groups.setdefault((diagnostic.file, diagnostic.message, diagnostic.severity), []).append(diagnostic)
+        cause = diagnostic.message if causes is None or diagnostic.line is None else causes.get(diagnostic.line)
+        groups.setdefault((diagnostic.file, cause or diagnostic.message, diagnostic.severity), []).append(diagnostic)
     result = []
     for same in groups.values():
         others = [d.line for d in same[1:] if d.line is not None]

@@ -10,6 +10,7 @@ from typing import Any
 from sales_process.deal import Answer, Deal
 from sales_process.engine import assess
 from sales_process.loader import load_process
+from sales_process.vocabulary import Status
 from tests.forecast.made_history import EVIDENCE, PROCESS, MadeDeal
 
 YEAR = 2025
@@ -37,6 +38,7 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
     deal_ids: list[str] = []
     in_backtest: set[str] = set()
     no_claim = 0
+    held = 0  # deal-snapshots whose next stage only milestones answered, but stale, keep out
     for day in dates:
         for deal in deals:
             if deal.closed_on <= day:
@@ -51,13 +53,16 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
                 for milestone, when in deal.answers.items()
                 if when is not None and when <= day
             }
-            verified = assess(process, Deal(claimed_stage=claims[-1], answers=answers), day).verified_stage.id
+            assessment = assess(process, Deal(claimed_stage=claims[-1], answers=answers), day)
+            verified = assessment.verified_stage.id
+            next_statuses = [result.status for result in assessment.next]
+            held += bool(next_statuses) and all(status is Status.STALE for status in next_statuses)
             claimed_stages.append(claims[-1])
             verified_stages.append(verified)
             outcomes.append(1 if deal.won else 0)
             deal_ids.append(deal.crm_id)
             in_backtest.add(deal.crm_id)
-    result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates]}
+    result: dict[str, Any] = {"snapshots": [day.isoformat() for day in dates], "currency": None}
     for basis, stage_of in (("claimed", claimed_stages), ("verified", verified_stages)):
         stages = []
         for stage in process.stages:
@@ -82,8 +87,9 @@ def expected_backtest(deals: list[MadeDeal], dates: list[dt.date]) -> dict[str, 
         brier = sum(squares) / len(squares)
         result[basis] = {"brier": brier, "stages": stages}
     undated = sum(1 for deal in deals if deal.crm_id in in_backtest for when in deal.answers.values() if when is None)
-    result["left_out"] = {"undated_answers": undated, "no_claimed_stage": no_claim}
+    result["left_out"] = {"undated_answers": undated, "no_claimed_stage": no_claim, "other_currency": {}}
     result["file_order_snapshots"] = 0  # no deal changes stage twice on one day
+    result["held_by_age_snapshots"] = held
     return result
 
 
@@ -91,7 +97,8 @@ def assert_same(got: dict[str, Any], want: dict[str, Any]) -> None:
     """Equal keys and counts, and numbers equal to 1e-12."""
     assert got.keys() == want.keys()
     assert got["snapshots"] == want["snapshots"] and got["left_out"] == want["left_out"]
-    assert got["file_order_snapshots"] == want["file_order_snapshots"]
+    assert got["file_order_snapshots"] == want["file_order_snapshots"] and got["currency"] == want["currency"]
+    assert got["held_by_age_snapshots"] == want["held_by_age_snapshots"]
     for basis in ("claimed", "verified"):
         assert math.isclose(got[basis]["brier"], want[basis]["brier"], abs_tol=1e-12)
         assert [stage.keys() for stage in got[basis]["stages"]] == [stage.keys() for stage in want[basis]["stages"]]

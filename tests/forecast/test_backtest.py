@@ -13,12 +13,21 @@ from typing import Any
 
 import pytest
 
-from forecast.backtest import Backtest, Basis, DealSnapshot, SnapshotForecast, StageRate, run_backtest
+from forecast.backtest import (
+    Backtest,
+    Basis,
+    DealSnapshot,
+    SnapshotForecast,
+    StageRate,
+    backtest_json,
+    run_backtest,
+)
 from forecast.export_source import history_columns
-from forecast.history import ClaimedSince, DealHistory
+from forecast.history import AnswersSince, ClaimedSince, DealHistory
 from forecast.report import accuracy_section, brier_verdict, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
+from sales_process.deal import Answer
 from sales_process.loader import load_process
 from sales_process.model import CrmHistory
 from sales_process.outcome import Outcome
@@ -250,6 +259,80 @@ def test_the_historys_closing_closes_a_deal_dated_later_in_the_export(
     assert snapshots[1] > snapshots[0], snapshots
 
 
+def test_the_csv_writes_each_amount_to_the_cent_as_audit_csv_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """backtest.csv wrote amounts with six significant digits (25000.75 as 25000.8, 1234567.89 as 1.23457e+06): a
+    spreadsheet summing it got wrong totals. It writes them to the cent, as audit.csv does (vocabulary.plain_cents)."""
+    export, history = _files(tmp_path)
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    amounts = {"D001": "25000.75", "D002": "150000.75", "D003": "1234567.89", "D004": "1,015"}
+    for row in table[1:]:
+        row[3] = amounts.get(row[1], row[3])
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        written = {row["crm_id"]: row["amount"] for row in csv.DictReader(handle)}
+    assert {key: written[key] for key in amounts if key in written} == {
+        "D001": "25000.75",
+        "D002": "150000.75",
+        "D003": "1234567.89",
+        "D004": "1015.00",
+    }
+    assert written.keys() >= {"D001", "D002", "D003"} and written["D005"].endswith(".00")
+
+
+def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leaves_them_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """35 EUR deals in a USD export added 630,500 EUR to one snapshot's USD forecast, with no word and no currency
+    named. The audit refuses to sum them ("in EUR, but the file's amounts are in USD"): so does the backtest, read
+    by the same RowReader; the deals still count in the win rates, and the summary, --json and the page say how many
+    and in which currency, and the page names the currency of its amounts."""
+    export, history = _files(tmp_path)
+    expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert expected[0] == 0, expected[2]
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    table[0].insert(4, "currency")
+    won = [row[1] for row in table[1:] if row[4] == "Won"][-3:]  # the file's first amount names USD: its currency
+    for row in table[1:]:
+        row.insert(4, "EUR" if row[1] in won else "USD")
+    with export.open("w", encoding="utf-8", newline="") as written:
+        csv.writer(written).writerows(table)
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
+    assert status == 0, err
+    got, before = json.loads(out), json.loads(expected[1])
+    assert (got["currency"], got["left_out"]["other_currency"]) == ("USD", {"EUR": 3})
+    assert got["claimed"] == before["claimed"] and got["verified"] == before["verified"]  # the win rates as before
+    status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
+    assert status == 0, err
+    said = (
+        "Amounts are in USD: the forecast and the won amounts leave out the amounts of 3 closed deals in EUR (an "
+        "audit sums one currency); those deals still count in the win rates and the Brier scores."
+    )
+    assert said in out, out
+    page = (tmp_path / "out" / "backtest.html").read_text(encoding="utf-8")
+    assert html.escape(said, quote=False) in page and ">Claimed forecast (USD)<" in page and ">Won (USD)<" in page
+    with (tmp_path / "out" / "backtest.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["amount"] for row in rows if row["crm_id"] in won} == {""}  # as audit.csv leaves it blank
+    # The won amount of each snapshot is that of the USD deals alone.
+    won_usd = {
+        day: sum(
+            float(row["amount"]) for row in rows if row["snapshot"] == day and row["outcome"] == "won" and row["amount"]
+        )
+        for day in {row["snapshot"] for row in rows}
+    }
+    table_cells = re.findall(r'data-label="Won">([^<]*)<', page)
+    assert [float(cell.replace(",", "")) for cell in table_cells] == [
+        won_usd.get(day.isoformat(), 0) for day in MONTH_ENDS
+    ]
+
+
 def test_open_rows_are_left_out_unread_and_closed_rows_amounts_read_as_the_audit_reads_them(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -336,6 +419,21 @@ def test_a_row_whose_outcome_only_an_unknown_stage_tells_is_refused_not_left_out
     assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
 
 
+def test_a_lost_row_at_a_stage_the_process_does_not_know_is_read_as_lost_as_the_audit_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Close's export: status_label 'Bad Fit' (no crm.lost_stages), status_type lost. Its status tells the outcome, so
+    the audit counts it lost; the backtest refused it ('unknown stage 'Bad Fit'') reading its answers."""
+    closed, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    export = MISSPELT_WON.replace("amount,", "amount,status,").replace("Closed Wonn,1000,", "Closed Won,1000,won,")
+    closed.write_text(export.replace("Closed Lost,1000,", "Bad Fit,1000,lost,"), encoding="utf-8")
+    history.write_text(MISSPELT_HISTORY, encoding="utf-8")
+    args = ["backtest", str(closed), "--history", str(history), "--process", str(ROOT / "process.yaml"), "--json"]
+    assert main(args) == 0, capsys.readouterr().err
+    discovery = json.loads(capsys.readouterr().out)["claimed"]["stages"][0]
+    assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
+
+
 def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -388,6 +486,31 @@ def test_a_problem_on_many_history_rows_is_told_once_with_its_lines(
     assert lines[0].startswith(f"{bad}:2: error: stage 'Shopping': unknown stage 'Shopping'")
     assert lines[0].endswith("(also on lines 3, 4, 5, 6, 7 and 3 more)")
     assert lines[1].startswith(f"{bad}:11: error: date: 'soon' is not a date")
+    assert lines[2] == "2 errors found."
+
+
+def test_dates_of_one_wrong_order_on_many_history_rows_are_told_once_not_row_by_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A US field-history report read without --history-month-first printed one 'ambiguous' error per row (100 of
+    them, then '3253 errors found'): each quotes its own date, but the cause is one. Grouped by it, as a repeated
+    problem is (sales_process.problems), each cause is told once at its first line with the others; the rows of
+    other fields, left out anyway, are not among them."""
+    export, _ = _files(tmp_path)
+    bad = tmp_path / "history.csv"
+    rows = "".join(
+        f"D{index:03},StageName,Discovery,2/{index}/2025\nD{index:03},Amount,5000,2/{index}/2025\n"
+        for index in range(1, 10)
+    )
+    late = "".join(f"D{index:03},StageName,Qualifying,2/{index}/2025\n" for index in range(13, 16))
+    bad.write_text("OpportunityId,Field,NewValue,CreatedDate\n" + rows + late, encoding="utf-8")
+    status, _, err = _run(capsys, str(export), "--history", str(bad), *SPAN)
+    lines = err.splitlines()
+    assert status == 1 and len(lines) == 3, err
+    assert lines[0].startswith(f"{bad}:2: error: CreatedDate: '2/1/2025' is ambiguous (day or month first?)")
+    assert lines[0].endswith("(also on lines 4, 6, 8, 10, 12 and 3 more)"), lines[0]
+    assert lines[1].startswith(f"{bad}:20: error: CreatedDate: '2/13/2025' is written month first")
+    assert lines[1].endswith("if every date in the history is written so (also on lines 21, 22)"), lines[1]
     assert lines[2] == "2 errors found."
 
 
@@ -644,6 +767,34 @@ def test_a_probability_outside_the_interval_is_flagged_on_both_bases_alike() -> 
     assert "* probability outside the interval" in summary(result)
 
 
+def test_the_deal_snapshots_held_back_only_by_stale_evidence_are_counted_as_the_audit_counts_deals() -> None:
+    """Evidence older than its max_age_days as of a snapshot sends a late-stage deal back: the CFO reading a poor
+    verified Brier score must see how many deal-snapshots only that held back (the audit's held_by_age), and why
+    an export cannot tell a renewed confirmation from an old one."""
+    loaded = load_process(PROCESS)
+    fresh = Answer(True, "Email from the CFO about the problem", dt.date(2025, 1, 10))
+    deal = DealHistory(
+        "D1",
+        Outcome.WON,
+        dt.date(2025, 9, 15),
+        1000.0,
+        [ClaimedSince(dt.date(2025, 1, 10), "qualifying")],
+        [AnswersSince(dt.date.min, {"pain-confirmed": fresh})],
+    )
+    # 2025-02-28: pain confirmed 49 days before, qualifying, budget not confirmed yet: held back by a missing one.
+    # 2025-06-30: 171 days old, over its 120: verified discovery, held back by its age alone.
+    result = run_backtest(loaded.process, [deal], [dt.date(2025, 2, 28), dt.date(2025, 6, 30)])
+    assert [row.verified_stage for row in result.rows] == ["qualifying", "discovery"]
+    assert [row.held_by_age for row in result.rows] == [False, True]
+    said = (
+        "1 deal-snapshot held back only by evidence too old: every milestone keeping it from its next stage was "
+        "answered yes, but dated longer ago than its max_age_days as of the snapshot; confirmed again by the "
+        "customer, it would have moved up."
+    )
+    assert said in summary(result) and html.escape(said, quote=False) in render_html(result)
+    assert backtest_json(result)["held_by_age_snapshots"] == 1
+
+
 def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
     page = render_html(_made_result(0.2, 0.1))
     table = page.split('<table class="forecasts stack" aria-describedby="forecast-note">', 1)[1].split("</table>")[0]
@@ -656,9 +807,9 @@ def test_the_forecast_chart_has_a_table_of_its_numbers() -> None:
         "Won",
         "2026-01-31",
         "1",
-        "100",
-        "250",
-        "1,000",
+        "100.00",
+        "250.50",
+        "1,000.00",
     ]
     assert "The table below gives the same numbers." in page
 

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 
 from forecast.snapshots import Every, default_range, snapshot_dates
 from playbook_cli.main import main
+from sales_process import clock
 from tests.forecast.expected import MONTH_ENDS, assert_same, expected_backtest
 from tests.forecast.made_history import (
     PROCESS,
@@ -336,6 +337,31 @@ def test_the_default_snapshots_end_at_the_latest_close(tmp_path: Path, capsys: p
     snapshots = snapshot_dates(*default_range(latest), Every.MONTH)
     assert got["snapshots"] == [day.isoformat() for day in snapshots] and len(snapshots) == 12
     assert_same(got, expected_backtest(deals, snapshots))
+
+
+@pytest.mark.parametrize(
+    ("more", "last"),
+    [
+        (["--as-of", "2025-12-15"], "2025-11-30"),
+        ([], None),  # as of today: no snapshot after it
+    ],
+)
+def test_snapshots_stop_at_the_day_the_backtest_is_as_of_and_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], more: list[str], last: str | None
+) -> None:
+    """--to after today gave snapshots in the future, holding no deals, as if measured: they stop at --as-of (today
+    by default), and a note says where and why."""
+    _, export, history = _made_files(tmp_path)
+    args = ["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--json"]
+    assert main([*args, "--from", "2025-01-01", "--to", "2099-12-31", *more]) == 0
+    out, err = capsys.readouterr()
+    as_of = more[1] if more else clock.today().isoformat()
+    end = last or snapshot_dates(D(2025, 1, 1), clock.today(), Every.MONTH)[-1].isoformat()
+    assert json.loads(out)["snapshots"][-1] == end
+    assert (
+        f"--to 2099-12-31 is after {as_of}, the day the backtest is as of{'' if more else ' (today)'}: the snapshots "
+        f"end at {end}, the last month end on or before it (a snapshot after it would measure what has not happened)"
+    ) in err, err
 
 
 def _one_deal_claimed(
