@@ -31,7 +31,7 @@ BAD_FILES = [
     pytest.param(
         VALID + "language: German\n",
         [
-            "15:11: error: 'German' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'",
+            "15:11: error: 'German' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de'?",
         ],
         id="language-by-name",
     ),
@@ -41,6 +41,20 @@ BAD_FILES = [
             "15:11: error: 'de_DE' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de-DE'?",
         ],
         id="language-with-an-underscore",
+    ),
+    pytest.param(
+        VALID + "language: french\n",
+        [
+            "15:11: error: 'french' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'fr'?",
+        ],
+        id="language-by-its-english-name",
+    ),
+    pytest.param(
+        VALID + "language: Deutsch\n",
+        [
+            "15:11: error: 'Deutsch' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de'?",
+        ],
+        id="language-by-its-own-name",
     ),
     pytest.param(
         VALID + "  - id: closed-lost\n    name: Closed Lost\n    probability: 0\n",
@@ -182,7 +196,9 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("probability: 60\n", "probability: 120\n"),
-        ["6:18: error: 'probability' must be between 0 and 100, got 120"],
+        [
+            "6:18: error: 'probability' must be between 0 and 100, got 120; write the stage's win probability as a whole percent from 0 to 100"
+        ],
         id="probability-out-of-range",
     ),
     pytest.param(
@@ -1074,7 +1090,8 @@ def test_many_errors_are_all_reported_in_one_run(
     assert main(["validate", "--process", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120",
+        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120; write the stage's win probability "
+        "as a whole percent from 0 to 100",
         f"{path}:7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?",
         f"{path}:13:11: error: 'name' must be text, got a list",
         "3 errors found.",
