@@ -780,6 +780,36 @@ BAD_FILES = [
         id="unclosed-list-going-on-below",
     ),
     pytest.param(
+        with_stage_keys("    pitfalls: [Silence, Happy ears] only\n"),
+        [
+            "7:37: error: the list in brackets ends at the ']' just before this, and YAML reads no text after it on "
+            "the line; remove the text (pitfalls: [Silence, Happy ears]), or write it after ' # ' as a comment, or "
+            "inside the brackets as an item (YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="text-after-a-closing-bracket",
+    ),
+    pytest.param(
+        with_stage_keys("    pitfalls: [comittee]-submission-accepted\n"),
+        [
+            "7:25: error: the list in brackets ends at the ']' just before this, and YAML reads no text after it on "
+            "the line; if it is the end of the last item, write it inside the brackets: "
+            "pitfalls: [comittee-submission-accepted] (YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="text-right-after-a-closing-bracket",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        question: Has the customer confirmed the problem in writing?\n",
+            '        question: "Has the customer confirmed the problem in writing?\u201d\n',
+        ),
+        [
+            '9:19: error: the quote " opened here is not closed on this line: the text ends with \u201d, a curly '
+            "quote (as Word and web pages write it), which YAML does not read as the end of the text; replace it "
+            'with " (or remove the opening ")'
+        ],
+        id="closed-with-a-curly-quote",
+    ),
+    pytest.param(
         VALID + 'description: "Our process',
         [
             '15:14: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
