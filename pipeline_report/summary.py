@@ -9,12 +9,12 @@ from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
 from sales_process.totals import Listed, OutcomeTotals, Totals
-from sales_process.vocabulary import Status
+from sales_process.vocabulary import Status, plural
 from sales_process.vocabulary import money_cents as money
-from sales_process.vocabulary import plural
 
 __all__ = [
     "NO_EVIDENCE_TEXT",
+    "awaiting_buyer_text",
     "buyer_confirmed_text",
     "columns_text",
     "held_by_age_text",

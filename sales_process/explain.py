@@ -470,10 +470,8 @@ def explain_error(error: Any, data: object = None, bool_text: Mapping[Loc, str] 
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        got = (
-            show(typed) if isinstance(value, bool) and typed and typed.lower() not in ("true", "false") else show(value)
-        )
-        return Problem(loc, f"{field} must be one of {expected}, got {got}")
+        as_typed = isinstance(value, bool) and typed and typed.lower() not in ("true", "false")
+        return Problem(loc, f"{field} must be one of {expected}, got {show(typed if as_typed else value)}")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
