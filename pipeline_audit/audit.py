@@ -121,6 +121,7 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     result.other_pipelines = rows.pipelines_left_out()
     result.pipelines = rows.pipelines_named()
     result.other_pipeline_rows = rows.other_pipeline_rows
+    result.warnings += rows.segment_warnings()
 
 
 def new_result(
@@ -306,6 +307,8 @@ def audit_row(
         totals.add_outcome(deal.outcome, cents, deal.close_date, period, as_of, unread)
         out.closed(line, text, deal, cents)
         return text
+    if deal.segment is not None:
+        rows.note_segment(deal.segment, line)
     assessment = assess(process, deal, as_of)
     verdict = assessed_verdict(
         assessment, line, crm_id=text.crm_id, owner=text.owner, stale_since=stale_dates(assessment)

@@ -47,7 +47,7 @@ from pipeline_audit.data_rows import (
     grouped_report_line,
     refuse_if_empty,
 )
-from pipeline_audit.pipeline_csv import LONGEST_CELL, is_plain_utf8_csv, open_pipeline, read_header
+from pipeline_audit.pipeline_csv import LONGEST_CELL, is_plain_utf8_csv, open_pipeline, read_header, restored
 from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
@@ -249,6 +249,7 @@ def audit_with_duckdb(
             audit = PythonRows(RowReader(plan, loaded.process, mapping), loaded, options, result.totals)
             audit.read(connection, _cells(plan), from_the_copy=_other_pipelines(connection, audit.reader))
             _note_pipelines(connection, audit.reader)
+            _note_segments(connection, audit.reader)
             audit.reader.unnamed += _unnamed_amounts(connection)
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
@@ -657,6 +658,21 @@ def _note_pipelines(connection: duckdb.DuckDBPyConnection, reader: RowReader) ->
         f"WHERE audit.kind IN ('sql', '{LEFT_OUT}') AND p.{cell} IS NOT NULL GROUP BY p.{cell}"
     ).fetchall():
         reader.note_pipeline(spelling, rows)
+
+
+def _note_segments(connection: duckdb.DuckDBPyConnection, reader: RowReader) -> None:
+    """Judge the segments of the open deals assessed in SQL, a spelling at a time with its deals and its first line,
+    as the Python engine judges each deal's (RowReader.note_segment): the rows Python read were judged then."""
+    if reader.segment_column is None:
+        return
+    cell = DUCKDB.quote(_name(reader.segment_column))
+    for spelling, rows, first in connection.execute(
+        f"SELECT p.{cell}, count(*), min(audit.file_row) FROM audit JOIN pipeline AS p ON p.rowid = audit.file_row "
+        f"WHERE audit.kind = 'sql' AND audit.outcome = 'open' AND p.{cell} IS NOT NULL GROUP BY p.{cell}"
+    ).fetchall():
+        segment = restored([spelling])[0].strip()
+        if segment:
+            reader.note_segment(segment, first + 2, rows)
 
 
 def _texts(cells: Sequence[str | None]) -> list[str]:

@@ -28,11 +28,11 @@ from sales_process.crm_names import (
     PERIOD_COLUMNS,
 )
 from sales_process.deal import Answer, BuyerAnswer, Deal, parse_segment
-from sales_process.model import Process
+from sales_process.model import Process, segment_key
 from sales_process.outcome import Outcome, closed_flag, outcome_rule
 from sales_process.pipeline_columns import AMOUNT, CLOSE_DATE, CURRENCY, LOST_DATE, STATUS
 from sales_process.problems import Problem
-from sales_process.requirement import process_segments
+from sales_process.requirement import misspelt_segment, process_segments
 from sales_process.totals import other_currency_reason, summed_in_total
 from sales_process.vocabulary import (
     ANSWERS_AS_TYPED,
@@ -153,7 +153,13 @@ class RowReader:
         # An audit sums one currency; an import saves each deal's own (False: rows may differ).
         self.one_currency = one_currency
         # The segment column counts only where a milestone is required of some segments alone.
-        self._segment = plan.segment if process_segments(process.milestones()) else None
+        self._named_segments = process_segments(process.milestones())
+        self.segment_column = plan.segment if self._named_segments else None
+        # The open deals' segments that are a typo of one the process names (requirement.misspelt_segment), which
+        # leave out that segment's milestones: segment_key -> (the least spelling, the segment meant, deals, first
+        # line); and each segment judged so far (at most UNKNOWN_STAGES_KEPT kept, as a file of garbage keeps memory).
+        self.misspelt_segments: dict[str, tuple[str, str, int, int]] = {}
+        self._segments_judged: dict[str, str | None] = {}
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
         self.unnamed = 0  # amounts read naming no currency: summed in the file's, and the summary says so
@@ -366,11 +372,40 @@ class RowReader:
             if answer is not None:
                 answers[columns.milestone_id] = answer
         segment = None
-        if self._segment is not None and cells[self._segment]:
+        if self.segment_column is not None and cells[self.segment_column]:
             segment_problems: list[Problem] = []
-            segment = parse_segment(cells[self._segment], segment_problems)
+            segment = parse_segment(cells[self.segment_column], segment_problems)
             problems += [problem.message for problem in segment_problems]
         return answers, segment
+
+    def note_segment(self, segment: str, line: int, rows: int = 1) -> None:
+        """Count `rows` open deals (the first on `line`) in `segment` (as read: stripped) when it is a typo of a
+        segment the process names; the DuckDB engine counts a spelling's rows at once."""
+        key = segment_key(segment)
+        meant = self._segments_judged.get(key, "")
+        if meant == "":
+            meant = misspelt_segment(segment, self._named_segments)
+            if len(self._segments_judged) < UNKNOWN_STAGES_KEPT:
+                self._segments_judged[key] = meant
+        if meant is None:
+            return
+        spelling, _, deals, first = self.misspelt_segments.get(key, (segment, meant, 0, line))
+        self.misspelt_segments[key] = (min(spelling, segment), meant, deals + rows, min(first, line))
+
+    def segment_warnings(self) -> list[str]:
+        """A warning per misspelt segment (note_segment), most deals first: the deals it left out milestones of."""
+        named = " or ".join(self._named_segments)
+        warnings = []
+        for spelling, meant, deals, first in sorted(
+            self.misspelt_segments.values(), key=lambda found: (-found[2], found[0])
+        ):
+            where = f"the first on line {first}" if deals > 1 else f"on line {first}"
+            warnings.append(
+                f"segment {shown(spelling)} ({plural(deals, 'open deal')}, {where}) is not a segment the process "
+                f"names; did you mean {meant!r}? Its deals were assessed without the milestones required only in "
+                f"{named}: correct the segment in the CRM and export again"
+            )
+        return warnings
 
     def unknown_stage(self, cells: list[str]) -> str | None:
         """Why the row's stage is none of the process's, when that stage alone would tell the row's outcome (no status

@@ -9,11 +9,12 @@ from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
 from sales_process.totals import Listed, OutcomeTotals, Totals
+from sales_process.vocabulary import Status, plural
 from sales_process.vocabulary import money_cents as money
-from sales_process.vocabulary import plural
 
 __all__ = [
     "NO_EVIDENCE_TEXT",
+    "awaiting_buyer_text",
     "buyer_confirmed_text",
     "columns_text",
     "held_by_age_text",
@@ -95,6 +96,30 @@ def buyer_confirmed_text(result: AuditResult) -> str | None:
     if declined:  # the buyer's word counts both ways: a confirmed stage is never shown without a "Not quite"
         of = "that deal's buyer" if deals == 1 else f"the buyers of {declined} of them"
         text += f"; {of} also declined a later outcome (“Not quite”)"
+    return text
+
+
+AWAITING = Status.AWAITING_BUYER.value
+
+
+def awaiting_buyer_text(result: AuditResult) -> str | None:
+    """How many deals each milestone only the buyer's word verifies (`confirmation: required`) holds back awaiting
+    the buyer, the figure report.html gives ("awaiting the buyer: 3", totals.most_blocking), and why when the export
+    has no `.confirmed_by` column to read a buyer's confirmation from; None when no deal awaits the buyer."""
+    held = [(key, counts[AWAITING]) for key, counts in result.totals.most_blocking() if counts[AWAITING]]
+    if not held:
+        return None
+    if len(held) == 1:
+        key, deals = held[0]
+        text = f"Awaiting the buyer: {plural(deals, 'deal')} held back at {key}, which only the buyer's confirmation verifies"
+    else:
+        named = ", ".join(f"{key} ({deals})" for key, deals in held[:-1]) + f" and {held[-1][0]} ({held[-1][1]})"
+        text = f"Awaiting the buyer: deals held back at {named}, which only the buyer's confirmation verifies"
+    if not result.buyer_columns:
+        text += (
+            "; the export has no .confirmed_by column, so no buyer's confirmation is read: add one per such milestone "
+            "(`playbook crm-template` lists them)"
+        )
     return text
 
 
@@ -400,7 +425,15 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
         f"  difference: {money(totals.inflation_cents)} ({share(totals.inflation_cents, totals.claimed_cents)} of the claim)",
     ]
     held = held_by_age_text(result)
-    lines += [text for text in (buyer_confirmed_text(result), held and f"{held}. {held_deals_text(totals)}") if text]
+    lines += [
+        text
+        for text in (
+            buyer_confirmed_text(result),
+            awaiting_buyer_text(result),
+            held and f"{held}. {held_deals_text(totals)}",
+        )
+        if text
+    ]
     lines += _not_weighted_lines(totals)
     return "\n".join(lines + _unnamed_currency_lines(result) + _skipped_lines(result))
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import yaml
 
 from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, load_or_report
-from sales_process.crm import LABELLED_PARTS, field_label
-from sales_process.model import Process
+from sales_process.crm import BUYER_PART, CONFIRMED_BY_EXAMPLE, LABELLED_PARTS, field_label
+from sales_process.model import Milestone, Process
 from sales_process.requirement import process_segments
 from sales_process.vocabulary import plural
 
@@ -115,15 +115,24 @@ def audit_fields(process: Process) -> tuple[str, ...]:
     return (*AUDIT_FIELDS, "segment") if process_segments(process.milestones()) else AUDIT_FIELDS
 
 
+def _parts(milestone: Milestone) -> tuple[str, ...]:
+    """A milestone's fields: its answer, evidence and date, and the buyer who confirmed it when only the buyer's word
+    verifies it (`confirmation: required`): an export without that column leaves every such deal awaiting the buyer."""
+    return (*LABELLED_PARTS, BUYER_PART) if milestone.confirmation == "required" else LABELLED_PARTS
+
+
+def _standard_names(milestone: Milestone) -> dict[str, str]:
+    """A milestone's columns as the audit names them without a mapping: its id, then id.part."""
+    return {part: milestone.id if part == "met" else f"{milestone.id}.{part}" for part in _parts(milestone)}
+
+
 def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """The CRM column of each audit field and of each milestone part."""
     crm = process.crm
     if style is None and crm is not None:
         columns = {key: value for key, value in crm.columns.model_dump().items() if value}
         columns = {key: columns.get(key, key) for key in audit_fields(process)}
-        milestones = {
-            m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"} for _, m in process.milestones()
-        }
+        milestones = {m.id: _standard_names(m) for _, m in process.milestones()}
         for milestone_id, fields in crm.milestones.items():
             mapped = fields.model_dump()
             milestones[milestone_id] = {
@@ -133,14 +142,11 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
     if style is None:
         return (
             {key: key for key in audit_fields(process)},
-            {
-                m.id: {"met": m.id, "evidence": f"{m.id}.evidence", "date": f"{m.id}.date"}
-                for _, m in process.milestones()
-            },
+            {m.id: _standard_names(m) for _, m in process.milestones()},
         )
     return (
         {**style.columns, "segment": "Segment"},
-        {m.id: {part: field_label(m.id, part) for part in LABELLED_PARTS} for _, m in process.milestones()},
+        {m.id: {part: field_label(m.id, part) for part in _parts(m)} for _, m in process.milestones()},
     )
 
 
@@ -197,6 +203,8 @@ def fields_text(process: Process, style: CrmStyle | None) -> str:
     kinds = (style.checkbox, style.text, style.date) if style else ("yes/no", "text", "date (YYYY-MM-DD)")
     crm = style.name if style else "your CRM"
     lines = [f"Fields to create in {crm} for {process.name}: one yes/no, one text and one date field per milestone."]
+    if any(BUYER_PART in parts for parts in milestones.values()):
+        lines.append("A milestone only the buyer's word verifies has a text field for the buyer who confirmed it too.")
     segments = process_segments(process.milestones())
     if segments:
         lines += [
@@ -211,8 +219,15 @@ def fields_text(process: Process, style: CrmStyle | None) -> str:
             names = milestones[milestone.id]
             counts = f"; it counts for {plural(milestone.max_age_days, 'day')}" if milestone.max_age_days else ""
             evidence = "Name the evidence" if milestone.evidence_required else "Optional: name the evidence, if any"
-            helps = (milestone.question, f"{evidence}: {milestone.evidence}", f"The date the customer did it{counts}.")
-            for name, kind, help_text in zip(names.values(), kinds, helps, strict=True):
+            helps = [milestone.question, f"{evidence}: {milestone.evidence}", f"The date the customer did it{counts}."]
+            kinds_here = list(kinds)
+            if BUYER_PART in names:  # a text field: who confirmed it
+                kinds_here.append(kinds[1])
+                helps.append(
+                    "The buyer who confirmed it through the playbook's confirmation link, as `playbook deals export` "
+                    f"writes it ({CONFIRMED_BY_EXAMPLE}); only the buyer's word verifies this milestone."
+                )
+            for name, kind, help_text in zip(names.values(), kinds_here, helps, strict=True):
                 lines.append(f"  {name}  [{kind}]")
                 lines.append(f"      help text: {help_text}")
     return "\n".join(lines)

@@ -174,7 +174,7 @@ def standard_targets(process: Process) -> dict[str, Target]:
             targets[f"{named}.evidence"] = Target(milestone.id, "evidence")
             targets[f"{named}.date"] = Target(milestone.id, "date")
             targets[f"{named}.{CONFIRMED_BY}"] = Target(milestone.id, CONFIRMED_BY)
-            for part in LABELLED_PARTS:
+            for part in (*LABELLED_PARTS, BUYER_PART):
                 target = Target(milestone.id, part)
                 for spelling in export_spellings(field_label(named, part)):
                     key = name_key(spelling)
@@ -185,13 +185,15 @@ def standard_targets(process: Process) -> dict[str, Target]:
 
 
 LABELLED_PARTS = (MET, "evidence", "date")  # the fields crm-template asks a CRM admin to create per milestone
+# And the buyer who confirmed it, for a milestone only the buyer's word verifies (`confirmation: required`).
+BUYER_PART = CONFIRMED_BY
 
 
 def field_label(milestone_id: str, part: str) -> str:
     """The CRM field label crm-template names a milestone's part by: 'Pricing Agreeable', 'Pricing Agreeable
-    Evidence', 'Pricing Agreeable Date'."""
+    Evidence', 'Pricing Agreeable Date', 'Pricing Agreeable Confirmed By'."""
     words = milestone_id.replace("-", " ").title()
-    return words if part == MET else f"{words} {part.title()}"
+    return words if part == MET else f"{words} {part.replace('_', ' ').title()}"
 
 
 def confirmed_by_cell(name: str, email: str) -> str:

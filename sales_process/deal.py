@@ -10,10 +10,10 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sales_process.model import Process, segment_key
+from sales_process.model import Process
 from sales_process.problems import InvalidInput, Loc, Problem
-from sales_process.requirement import process_segments
-from sales_process.suggest import did_you_mean, is_typo_of
+from sales_process.requirement import misspelt_segment, process_segments
+from sales_process.suggest import did_you_mean
 from sales_process.text import text_problem
 from sales_process.vocabulary import (
     TRUE_FALSE_HINT,
@@ -195,9 +195,7 @@ def _segment_typo(segment: str, process: Process, problems: list[Problem]) -> No
     """A segment one or two letters from one the process names ('Enterprse'): a typo that would silently leave out
     that segment's milestones. A segment the process does not name at all (SMB) is a deal's own and fine."""
     named = process_segments(process.milestones())
-    if segment_key(segment) in {segment_key(name) for name in named}:
-        return
-    meant = next((name for name in named if is_typo_of(segment, name)), None)
+    meant = misspelt_segment(segment, named)
     if meant is not None:
         problems.append(
             Problem(

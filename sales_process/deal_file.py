@@ -10,6 +10,7 @@ from sales_process.deal import Deal, parse_deal
 from sales_process.loader import decode_text
 from sales_process.model import Process
 from sales_process.problems import Diagnostic, InvalidFile, InvalidInput
+from sales_process.rules import numbers_as_written
 from sales_process.yaml_source import LocatedData, read_located_yaml, refuse_oversized
 
 _NOT_JSON = object()
@@ -90,11 +91,15 @@ def parse_deal_file(raw: bytes, filename: str, process: Process) -> Deal:
     located = _read(decode_text(raw, filename), filename)
     if located.data is None and located.errors:
         raise InvalidFile(located.errors)
-    problems: list[Diagnostic] = []
+    # 0250000 (octal: 86016) or 250.000 (250) taken as YAML reads it would assess another deal: refused as
+    # process.yaml refuses such numbers, and what the deal's checks say of the number they became is left out.
+    misread = numbers_as_written(located.number_text)
+    problems = located.locate(misread, filename)
+    located.unreadable.update(problem.loc for problem in misread)
     try:
         deal = parse_deal(located.data, process)
     except InvalidInput as invalid:
-        problems = located.locate(invalid.problems, filename)
+        problems += located.locate(invalid.problems, filename)
     if located.errors or problems:
         raise InvalidFile(sorted(located.errors + problems, key=lambda d: (d.line or 0, d.column or 0)))
     return deal

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, get_args, get_origin
 
 import yaml
@@ -365,18 +366,50 @@ def _slug_hint(value: object) -> str:
     return f", e.g. '{slug}'" if slug else ""
 
 
+# Languages by their English names and their own, for the tag to write in their place (`language: french`).
+_LANGUAGE_NAMES = {
+    **dict.fromkeys(("english",), "en"),
+    **dict.fromkeys(("german", "deutsch"), "de"),
+    **dict.fromkeys(("french", "français", "francais"), "fr"),
+    **dict.fromkeys(("spanish", "español", "espanol", "castellano"), "es"),
+    **dict.fromkeys(("italian", "italiano"), "it"),
+    **dict.fromkeys(("portuguese", "português", "portugues"), "pt"),
+    **dict.fromkeys(("dutch", "nederlands"), "nl"),
+    **dict.fromkeys(("swedish", "svenska"), "sv"),
+    **dict.fromkeys(("danish", "dansk"), "da"),
+    **dict.fromkeys(("norwegian", "norsk"), "nb"),
+    **dict.fromkeys(("finnish", "suomi"), "fi"),
+    **dict.fromkeys(("polish", "polski"), "pl"),
+    **dict.fromkeys(("czech", "čeština", "cestina"), "cs"),
+    **dict.fromkeys(("russian", "русский"), "ru"),
+    **dict.fromkeys(("turkish", "türkçe", "turkce"), "tr"),
+    **dict.fromkeys(("greek",), "el"),
+    **dict.fromkeys(("japanese", "日本語"), "ja"),
+    **dict.fromkeys(("chinese", "中文"), "zh"),
+    **dict.fromkeys(("korean", "한국어"), "ko"),
+}
+
+
 def _language_problem(value: object) -> str:
     fix = "write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'"
     hyphenated = value.replace("_", "-") if isinstance(value, str) else None
-    meant = f"; did you mean {quoted(hyphenated)}?" if hyphenated and re.match(LANGUAGE_PATTERN, hyphenated) else ""
+    named = closest(value.strip(), _LANGUAGE_NAMES) if isinstance(value, str) and value.strip() else None
+    if hyphenated and re.match(LANGUAGE_PATTERN, hyphenated):
+        meant = f"; did you mean {quoted(hyphenated)}?"
+    elif named is not None:
+        meant = f"; did you mean {quoted(_LANGUAGE_NAMES[named])}?"
+    else:
+        meant = ""
     return f"{show(value)} is not a language tag: {fix}{meant}"
 
 
-def explain_error(error: Any, data: object = None) -> Problem:
-    """Turn one pydantic error into a Problem whose message says what to do (`data`: the file's data, to name places)."""
+def explain_error(error: Any, data: object = None, bool_text: Mapping[Loc, str] | None = None) -> Problem:
+    """Turn one pydantic error into a Problem whose message says what to do (`data`: the file's data, to name places;
+    `bool_text`: true/false as written, so that `confirmation: yes` is told 'yes', not true)."""
     loc: Loc = tuple(part for part in error["loc"])
     kind = error["type"]
     value = error.get("input")
+    typed = (bool_text or {}).get(loc)
     key = str(loc[-1]) if loc else ""
     field = _field_name(loc)
     owner = model_at(loc[:-1]) if loc else Process
@@ -437,7 +470,8 @@ def explain_error(error: Any, data: object = None) -> Problem:
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return Problem(loc, f"{field} must be one of {expected}, got {show(value)}")
+        as_typed = isinstance(value, bool) and typed and typed.lower() not in ("true", "false")
+        return Problem(loc, f"{field} must be one of {expected}, got {show(typed if as_typed else value)}")
     if kind == "string_too_short":
         return Problem(loc, f"{field} must not be empty")
     if kind == "too_short":
@@ -459,7 +493,11 @@ def explain_error(error: Any, data: object = None) -> Problem:
             return Problem(loc, f"{error['ctx']['error']} ({holds})")
         return Problem(loc, f"{field}: {error['ctx']['error']}")
     if kind in ("greater_than_equal", "less_than_equal"):
-        return Problem(loc, f"{field} must be between 0 and 100, got {show(value)}")
+        return Problem(
+            loc,
+            f"{field} must be between 0 and 100, got {show(value)}; write the stage's win probability as a whole "
+            "percent from 0 to 100",
+        )
     if kind == "greater_than" and key == "amount_below":
         return Problem(loc, f"{field} must be more than 0, got {show(value)}")
     if kind == "greater_than":
@@ -481,8 +519,9 @@ def _misspelt(errors: list[Any]) -> set[tuple[Loc, str]]:
     return found
 
 
-def explain(error: ValidationError, data: object = None) -> list[Problem]:
-    """Every error of a pydantic ValidationError as a Problem; one mistake gives one problem.
+def explain(error: ValidationError, data: object = None, bool_text: Mapping[Loc, str] | None = None) -> list[Problem]:
+    """Every error of a pydantic ValidationError as a Problem; one mistake gives one problem. `bool_text`: the
+    true/false values as the file wrote them (`yes`), said as written.
 
     A misspelt key is both unknown and, when required, missing: only the did-you-mean is kept.
     """
@@ -504,7 +543,7 @@ def explain(error: ValidationError, data: object = None) -> list[Problem]:
             if str(loc[-1]) == keys[0]:  # one problem for them all, at the first
                 problems.append(_milestone_keys_problem(loc, keys, describe(loc[:-1], data)))
             continue
-        problems.append(explain_error(item, data))
+        problems.append(explain_error(item, data, bool_text))
     return problems
 
 

@@ -105,7 +105,7 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
         try:
             process = Process.model_validate(located.data)
         except ValidationError as error:
-            problems.extend(explain(error, located.data))
+            problems.extend(explain(error, located.data, located.bool_text))
         problems.extend(check_rules(located.data))
         problems.extend(amounts_with_thousand_points(located.number_text))
         if process is not None and not problems:

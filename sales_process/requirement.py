@@ -7,9 +7,11 @@ member is enough, and (members are required alike) the group gates a deal when i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sales_process.model import Milestone, RequiredWhen, Stage, segment_key
+from sales_process.suggest import is_typo_of
 from sales_process.vocabulary import money
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "condition_notes",
     "milestone_note",
     "milestone_required",
+    "misspelt_segment",
     "process_segments",
     "requirement_note",
     "stage_requirements",
@@ -144,6 +147,17 @@ def process_segments(milestones: list[tuple[Stage, Milestone]]) -> list[str]:
         for segment in condition.segment or () if condition is not None else ():
             found.setdefault(segment.strip().lower(), segment)
     return list(found.values())
+
+
+def misspelt_segment(segment: str, named: Sequence[str]) -> str | None:
+    """The segment of `named` (process_segments) that a deal's `segment` is a typo of ('Enterprse', 'IND' for IDN),
+    which would silently leave out that segment's milestones; None when it is one of them (in any case) or close to
+    none (a segment the process does not name is a deal's own, and fine). The one rule of every reader: the form, the
+    API and deal files refuse such a segment, the audit warns of it."""
+    key = segment_key(segment)
+    if not key or key in {segment_key(name) for name in named}:
+        return None
+    return next((name for name in named if is_typo_of(key, segment_key(name))), None)
 
 
 def condition_notes(milestones: list[tuple[Stage, Milestone]], amount: float | None, segment: str | None) -> list[str]:

@@ -467,11 +467,12 @@ _AMOUNT_KEYS = ("amount_at_least", "amount_below")
 
 
 def amounts_with_thousand_points(number_text: dict[Loc, str]) -> list[Problem]:
-    """Each `required_when` amount written with points between its thousands ('100.000'), which YAML reads as a
-    decimal number (100): an error, since no threshold is meant with three decimals."""
+    """Each amount (a `required_when` threshold, a deal's or a practice deal's `amount`) written with points between
+    its thousands ('100.000'), which YAML reads as a decimal number (100): an error, since no amount is meant with
+    three decimals (the same text in quotes is refused as ambiguous, as the form refuses it)."""
     problems = []
     for loc, text in number_text.items():
-        if loc and loc[-1] in _AMOUNT_KEYS and _POINT_THOUSANDS.fullmatch(text):
+        if loc and loc[-1] in (*_AMOUNT_KEYS, "amount") and _POINT_THOUSANDS.fullmatch(text):
             whole = text.replace(".", "")
             problems.append(
                 Problem(
@@ -489,6 +490,12 @@ _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
 _NUMBER_KEYS = ("probability", "max_age_days", "amount", *_AMOUNT_KEYS)
 _BASES = {"0x": "hexadecimal", "0b": "binary"}
+
+
+def numbers_as_written(number_text: dict[Loc, str]) -> list[Problem]:
+    """Every number the file's YAML reads otherwise than its digits say (numbers_read_otherwise) or with a point
+    between its thousands (amounts_with_thousand_points): what a deal file refuses as process.yaml does."""
+    return [*numbers_read_otherwise(number_text), *amounts_with_thousand_points(number_text)]
 
 
 def numbers_read_otherwise(number_text: dict[Loc, str]) -> list[Problem]:

@@ -37,14 +37,28 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 def is_typo_of(word: str, candidate: str, *, one_letter: bool = False) -> bool:
     """Whether `word` is `candidate` mistyped (a letter or two), not merely alike (ignoring case).
 
-    `one_letter`: a single letter changed, added, dropped or two swapped counts however short the word, as for an
-    id ('pgl' for 'pql', whose ratio is too low to tell from another word); a name of a few letters ('SMB', 'SME')
-    is not told from another by one letter."""
+    Two letters next to each other swapped counts however short the word ('IND' for 'IDN', whose ratio is too low
+    to tell from another word): the same letters, one slip of the fingers. `one_letter`: a single letter changed,
+    added or dropped counts however short the word too, as for an id ('pgl' for 'pql'); a name of a few letters
+    ('SMB', 'SME') is not told from another by one letter."""
     typed, meant = word.lower(), candidate.lower()
-    if one_letter and typed != meant and _one_letter_apart(typed, meant):
+    if typed != meant and (_swapped(typed, meant) or (one_letter and _one_letter_apart(typed, meant))):
         return True
     matcher = difflib.SequenceMatcher(None, typed, meant)
     return matcher.real_quick_ratio() >= TYPO and matcher.ratio() >= TYPO
+
+
+def _swapped(word: str, other: str) -> bool:
+    """Two letters next to each other swapped, and nothing else changed."""
+    if len(word) != len(other):
+        return False
+    differ = [i for i, (a, b) in enumerate(zip(word, other, strict=True)) if a != b]
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and word[differ[0]] == other[differ[1]]
+        and word[differ[1]] == other[differ[0]]
+    )
 
 
 def _one_letter_apart(word: str, other: str) -> bool:

@@ -89,7 +89,7 @@ def _unclosed_quote(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
     """A quote opened and never closed on its line: report the line where it opened."""
     if error.context == "while scanning a quoted scalar" and error.context_mark is not None:
         opened = error.context_mark
-        return _quote_mistake(opened.line, opened.column, text[opened.index])
+        return _quote_mistake(opened.line, opened.column, text[opened.index], text)
     mark = error.problem_mark
     if mark is None:
         return None
@@ -98,7 +98,8 @@ def _unclosed_quote(error: yaml.MarkedYAMLError, text: str) -> Mistake | None:
             if token.start_mark.line > mark.line:
                 break
             if _runs_into_yaml(token, text):
-                return _quote_mistake(token.start_mark.line, token.start_mark.column, str(getattr(token, "style", '"')))
+                quote = str(getattr(token, "style", '"'))
+                return _quote_mistake(token.start_mark.line, token.start_mark.column, quote, text)
     except yaml.YAMLError:
         return None
     return None
@@ -114,11 +115,23 @@ def _runs_into_yaml(token: yaml.Token, text: str) -> bool:
     return any(_LOOKS_LIKE_YAML.match(line) for line in continuation)
 
 
-def _quote_mistake(line: int, column: int, quote: str) -> Mistake:
-    message = (
-        f"the quote {quote} opened here is not closed on this line, so YAML reads the lines below as part of the text; "
-        f"end the text with {quote} (or remove the opening {quote})"
-    )
+# The curly quotes Word and web pages write for each straight one: pasted, one may close a text a straight one opened.
+_CURLY = {'"': "\u201d\u201c\u201e", "'": "\u2019\u2018"}
+
+
+def _quote_mistake(line: int, column: int, quote: str, text: str) -> Mistake:
+    curly = _lines(text)[line][column + 1 :].rstrip()[-1:]
+    if curly and curly in _CURLY[quote]:
+        message = (
+            f"the quote {quote} opened here is not closed on this line: the text ends with {curly}, a curly quote (as "
+            f"Word and web pages write it), which YAML does not read as the end of the text; replace it with {quote} "
+            f"(or remove the opening {quote})"
+        )
+    else:
+        message = (
+            f"the quote {quote} opened here is not closed on this line, so YAML reads the lines below as part of the "
+            f"text; end the text with {quote} (or remove the opening {quote})"
+        )
     return Mistake(line + 1, column + 1, message)
 
 
@@ -139,6 +152,38 @@ def _text_after_quote(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake 
     message = (
         f"the text in quotes ends at the {quote} just before this, and YAML reads nothing after it on the line; "
         f"write the whole text in one pair of quotes: {_requoted(text)}" + _detail(error)
+    )
+    return Mistake(mark.line + 1, mark.column + 1, message)
+
+
+_CLOSERS = {"]": ("[", "list in brackets"), "}": ("{", "mapping in braces")}
+
+
+def _text_after_bracket(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """`segment: [IDN, Academic Medical Center] only` or `[comittee]-submission-accepted`: text after the bracket
+    that closed the value, which YAML reads as nothing it expects."""
+    mark = error.problem_mark
+    if mark is None or "found '<scalar>'" not in (error.problem or "") or mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    before = line[: mark.column].rstrip()
+    closer = before[-1:]
+    if closer not in _CLOSERS or _CLOSERS[closer][0] not in before:
+        return None
+    opener, what = _CLOSERS[closer]
+    after = _FLOW_COMMENT.split(line[mark.column :], maxsplit=1)[0].rstrip()
+    if len(before) == mark.column and closer == "]":  # `[comittee]-submission`: the last item's end, cut off
+        fix = (
+            f"if it is the end of the last item, write it inside the brackets: {(before[:-1] + after + closer).strip()}"
+        )
+    else:
+        fix = (
+            f"remove the text ({before.strip()}), or write it after ' # ' as a comment, or inside the "
+            f"{'brackets' if opener == '[' else 'braces'} as an item"
+        )
+    message = (
+        f"the {what} ends at the '{closer}' just before this, and YAML reads no text after it on the line; {fix}"
+        + _detail(error)
     )
     return Mistake(mark.line + 1, mark.column + 1, message)
 
@@ -713,6 +758,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _unclosed_quote(error, text)
         or _unclosed_flow(error, text, lines)
         or _text_after_quote(error, lines)
+        or _text_after_bracket(error, lines)
         or _undefined_alias(error, text)
         or _colon_in_text(error, lines)
         or _missing_colon_read_on(error, lines)

@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 _STR_TAG = "tag:yaml.org,2002:str"
 _SAFE_SCALAR_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 _NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+_BOOL_TAG = "tag:yaml.org,2002:bool"
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -51,6 +52,7 @@ class LocatedData:
     errors: list[Diagnostic] = field(default_factory=list)  # found while reading, e.g. duplicate keys
     unreadable: set[Loc] = field(default_factory=set)  # values already reported; later checks skip them
     number_text: dict[Loc, str] = field(default_factory=dict)  # numbers as written (`2027.10`, not 2027.1)
+    bool_text: dict[Loc, str] = field(default_factory=dict)  # true/false as written (`yes`, `off`), said as written
     warnings: list[Diagnostic] = field(default_factory=list)  # text a comment cut short (`#2` read as a comment)
 
     def already_reported(self, problem: Problem) -> bool:
@@ -173,6 +175,8 @@ class _Builder:
             return None
         if node.tag in _NUMBER_TAGS:
             self.result.number_text[loc] = str(node.value)
+        elif node.tag == _BOOL_TAG:
+            self.result.bool_text[loc] = str(node.value)
         # A plain (unquoted) text: PyYAML's style is None, libyaml's ''.
         if node.tag == _STR_TAG and isinstance(node, ScalarNode) and not node.style:
             self._cut_by_comment(node)

@@ -298,6 +298,7 @@ Weighted pipeline of the 4 deals with an amount and a claimed stage:
   verified:   124,000.00
   difference: 40,000.00 (24.4% of the claim)
 {share}
+Awaiting the buyer: 1 deal held back at next-step, which only the buyer's confirmation verifies
 Wrote TMP/python/audit.csv and TMP/python/report.html
 """
     )
@@ -324,6 +325,30 @@ def test_without_buyer_statements_the_share_is_not_shown(tmp_path: Path, capsys:
     assert "Confirmed by buyers" not in python.out
     assert "Confirmed by buyers" not in python.html()
     assert python.rows()[0]["verified_stage_confirmed_by_buyer"] == "no"
+
+
+def test_the_summary_says_how_many_deals_await_the_buyer_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export without `.confirmed_by` columns (made from a CRM's own fields) leaves every deal whose milestone only
+    the buyer's word verifies awaiting the buyer: report.html said "awaiting the buyer: 3", the summary nothing."""
+    process = tmp_path / "process.yaml"
+    process.write_text(PROCESS_TEXT, encoding="utf-8")
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,next-step,next-step.evidence,next-step.date,budget,budget.evidence,budget.date\n"
+        "Contoso,qualifying,100000,yes,Dana's email,2027-02-20,yes,Budget email from the CFO,2027-02-21\n"
+        "Fabrikam,qualifying,50000,yes,Dana's email,2027-02-20,yes,Budget email from the CFO,2027-02-21\n",
+        encoding="utf-8",
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, process=process)
+    assert_same_outputs(python, duckdb)
+    assert (
+        "Awaiting the buyer: 2 deals held back at next-step, which only the buyer's confirmation verifies; the export "
+        "has no .confirmed_by column, so no buyer's confirmation is read: add one per such milestone "
+        "(`playbook crm-template` lists them)\n" in python.out
+    )
+    assert "awaiting the buyer: 2" in python.html()
 
 
 @pytest.mark.parametrize(

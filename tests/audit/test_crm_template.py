@@ -212,3 +212,37 @@ def test_a_pipedrive_export_of_the_template_fields_is_read_with_its_deal_prefix(
     python = prefixed[0]
     assert python.status == 0 and "Columns not read" not in python.out and "missing from the export" not in python.out
     assert python.rows() == bare[0].rows() and python.stdout_totals() == bare[0].stdout_totals()
+
+
+def _buyer_process(tmp_path: Path) -> Path:
+    """process.yaml with `confirmation: required` on pricing-agreeable: only the buyer's word verifies it."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8").replace(
+            "      - id: pricing-agreeable\n", "      - id: pricing-agreeable\n        confirmation: required\n", 1
+        ),
+        encoding="utf-8",
+    )
+    return process
+
+
+@pytest.mark.parametrize(
+    ("crm", "column"), [(None, "pricing-agreeable.confirmed_by"), ("salesforce", "Pricing Agreeable Confirmed By")]
+)
+def test_a_milestone_the_buyer_confirms_has_its_confirmed_by_column(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, crm: str | None, column: str
+) -> None:
+    """An export made from the header without it left every deal awaiting the buyer, whatever the buyer said."""
+    process = _buyer_process(tmp_path)
+    options = ["--crm", crm] if crm else []
+    assert main(["crm-template", "--process", str(process), *options]) == 0
+    out = capsys.readouterr().out
+    header = out.rstrip("\n").rsplit("\n", 1)[-1].split(",")
+    assert [name for name in header if name.lower().replace("_", " ").endswith("confirmed by")] == [column]
+    assert f"  {column}  [" in out  # a field to create, with its help text
+    export = tmp_path / "export.csv"
+    cells = {name: "" for name in header}
+    cells.update({header[0]: "Contoso", header[2]: "Negotiating", header[3]: "1000"})
+    export.write_text(",".join(header) + "\n" + ",".join(cells.values()) + "\n")
+    assert main(["audit", str(export), "--process", str(process), "--as-of", "2027-03-01", "--out", str(tmp_path)]) == 0
+    assert "Columns not read" not in capsys.readouterr().out

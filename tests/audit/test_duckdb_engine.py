@@ -18,6 +18,7 @@ from pipeline_audit.audit import AuditOptions
 from playbook_cli.main import main
 from sales_process.loader import load_process, parse_process
 from tests.audit.helpers import ROOT, Run, audit
+from tests.requirements.posthog import PROCESS as POSTHOG_PROCESS
 from tests.support.synthetic_pipeline import write_pipeline
 from tests.support.synthetic_process import write_process
 
@@ -766,3 +767,37 @@ def test_pasted_evidence_is_read_alike_by_both_engines(capsys: pytest.CaptureFix
     assert verified == {
         f"D{index}": "Qualifying" if counts else "Discovery" for index, counts in enumerate(PASTED_EVIDENCE.values())
     }
+
+
+def test_a_misspelt_segment_is_warned_of_once_per_spelling_by_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A segment a typo of one the process names (two letters swapped, a letter dropped) would silently leave out
+    that segment's milestones: each spelling is warned of once, with its open deals and the first one's line; a
+    segment the process does not name (SMB) and a closed deal's are not."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        POSTHOG_PROCESS.replace("[Enterprise, Mid-Market]", "[IDN, Academic Medical Center]"), encoding="utf-8"
+    )
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,segment,pain-confirmed,pain-confirmed.evidence\n"
+        "A,Commercial Negotiation,30000,SMB,yes,Reply to the recap\n"
+        "B,Commercial Negotiation,30000,Acadmic Medical Center,yes,Reply to the recap\n"
+        "C,Commercial Negotiation,30000,IND,yes,Reply to the recap\n"
+        "D,Closed Won,30000,IDn,,\n"
+        "E,Commercial Negotiation,30000,ind,yes,Reply to the recap\n"
+        "F,Commercial Negotiation,30000,idn,yes,Reply to the recap\n"
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, process=process)
+    assert_same_outputs(python, duckdb)
+    warned = [line for line in python.err.splitlines() if "segment" in line]
+    assert warned == [
+        "playbook audit: warning: segment 'IND' (2 open deals, the first on line 4) is not a segment the process "
+        "names; did you mean 'IDN'? Its deals were assessed without the milestones required only in IDN or Academic "
+        "Medical Center: correct the segment in the CRM and export again",
+        "playbook audit: warning: segment 'Acadmic Medical Center' (1 open deal, on line 3) is not a segment the "
+        "process names; did you mean 'Academic Medical Center'? Its deals were assessed without the milestones "
+        "required only in IDN or Academic Medical Center: correct the segment in the CRM and export again",
+    ]
+    assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned

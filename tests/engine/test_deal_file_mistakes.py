@@ -73,6 +73,34 @@ def _many_milestones(count: int) -> str:
             id="points-between-thousands",
         ),
         pytest.param(
+            "deal.yaml",
+            "amount: 0250000\n",
+            "deal.yaml:1:9: error: '0250000' is read as 86016 (a number with a leading 0 is octal); write 250000 "
+            "(without the leading 0)\n1 error found.\n",
+            id="amount-octal",
+        ),
+        pytest.param(
+            "deal.yaml",
+            "amount: 250.000\n",
+            "deal.yaml:1:9: error: '250.000' is read as 250: YAML takes the point for a decimal point; write 250000 "
+            "(digits alone) for 250,000\n1 error found.\n",
+            id="amount-thousand-point",
+        ),
+        pytest.param(
+            "deal.yaml",
+            "amount: 0x3D090\n",
+            "deal.yaml:1:9: error: '0x3D090' is read as 250000 (YAML reads it as a hexadecimal number); write it in "
+            "decimal digits, e.g. 250000\n1 error found.\n",
+            id="amount-hexadecimal",
+        ),
+        pytest.param(
+            "deal.yaml",
+            "deal: 0123\n",
+            "deal.yaml:1:7: error: '0123' is read as 83 (a number with a leading 0 is octal); put it in quotes to "
+            "keep it as written: '0123'\n1 error found.\n",
+            id="name-octal",
+        ),
+        pytest.param(
             "deal.json",
             '{"milestones": {"pain-confirmed": {"met": null}}}',
             f"deal.json:1:43: error: 'met' must be true or false, got null; {UNANSWERED}\n1 error found.\n",

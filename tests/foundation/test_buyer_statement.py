@@ -87,6 +87,11 @@ def test_a_required_confirmation_with_a_statement_is_valid(
             id="boolean-value",
         ),
         pytest.param(
+            "        confirmation: yes\n",
+            "12:23: error: 'confirmation' must be one of 'required' or 'optional', got 'yes'",
+            id="yes-quoted-as-typed",
+        ),
+        pytest.param(
             "        buyer_statement: ''\n",
             "12:26: error: 'buyer_statement' must not be empty",
             id="empty-statement",

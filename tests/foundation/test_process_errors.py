@@ -31,7 +31,7 @@ BAD_FILES = [
     pytest.param(
         VALID + "language: German\n",
         [
-            "15:11: error: 'German' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'",
+            "15:11: error: 'German' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de'?",
         ],
         id="language-by-name",
     ),
@@ -41,6 +41,20 @@ BAD_FILES = [
             "15:11: error: 'de_DE' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de-DE'?",
         ],
         id="language-with-an-underscore",
+    ),
+    pytest.param(
+        VALID + "language: french\n",
+        [
+            "15:11: error: 'french' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'fr'?",
+        ],
+        id="language-by-its-english-name",
+    ),
+    pytest.param(
+        VALID + "language: Deutsch\n",
+        [
+            "15:11: error: 'Deutsch' is not a language tag: write the BCP 47 tag of the language the process is written in, e.g. 'en', 'de', 'fr-CA' or 'pt-BR'; did you mean 'de'?",
+        ],
+        id="language-by-its-own-name",
     ),
     pytest.param(
         VALID + "  - id: closed-lost\n    name: Closed Lost\n    probability: 0\n",
@@ -182,7 +196,9 @@ BAD_FILES = [
     ),
     pytest.param(
         VALID.replace("probability: 60\n", "probability: 120\n"),
-        ["6:18: error: 'probability' must be between 0 and 100, got 120"],
+        [
+            "6:18: error: 'probability' must be between 0 and 100, got 120; write the stage's win probability as a whole percent from 0 to 100"
+        ],
         id="probability-out-of-range",
     ),
     pytest.param(
@@ -764,6 +780,36 @@ BAD_FILES = [
         id="unclosed-list-going-on-below",
     ),
     pytest.param(
+        with_stage_keys("    pitfalls: [Silence, Happy ears] only\n"),
+        [
+            "7:37: error: the list in brackets ends at the ']' just before this, and YAML reads no text after it on "
+            "the line; remove the text (pitfalls: [Silence, Happy ears]), or write it after ' # ' as a comment, or "
+            "inside the brackets as an item (YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="text-after-a-closing-bracket",
+    ),
+    pytest.param(
+        with_stage_keys("    pitfalls: [comittee]-submission-accepted\n"),
+        [
+            "7:25: error: the list in brackets ends at the ']' just before this, and YAML reads no text after it on "
+            "the line; if it is the end of the last item, write it inside the brackets: "
+            "pitfalls: [comittee-submission-accepted] (YAML: expected <block end>, but found '<scalar>')"
+        ],
+        id="text-right-after-a-closing-bracket",
+    ),
+    pytest.param(
+        VALID.replace(
+            "        question: Has the customer confirmed the problem in writing?\n",
+            '        question: "Has the customer confirmed the problem in writing?\u201d\n',
+        ),
+        [
+            '9:19: error: the quote " opened here is not closed on this line: the text ends with \u201d, a curly '
+            "quote (as Word and web pages write it), which YAML does not read as the end of the text; replace it "
+            'with " (or remove the opening ")'
+        ],
+        id="closed-with-a-curly-quote",
+    ),
+    pytest.param(
         VALID + 'description: "Our process',
         [
             '15:14: error: the quote " opened here is not closed on this line, so YAML reads the lines below as part of the text; end the text with " (or remove the opening ")'
@@ -1074,7 +1120,8 @@ def test_many_errors_are_all_reported_in_one_run(
     assert main(["validate", "--process", str(path)]) == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120",
+        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 120; write the stage's win probability "
+        "as a whole percent from 0 to 100",
         f"{path}:7:5: error: unknown key 'milstones' in stage 'Talking'; did you mean 'milestones'?",
         f"{path}:13:11: error: 'name' must be text, got a list",
         "3 errors found.",

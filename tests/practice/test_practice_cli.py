@@ -83,7 +83,10 @@ def test_an_invalid_process_is_reported_not_practised(
     path = write_file("process.yaml", VALID.replace("probability: 60", "probability: 160"))
     status, out, err = _run(["practice", "--process", str(path)], capsys)
     assert (status, out) == (1, "")
-    assert err == f"{path}:6:18: error: 'probability' must be between 0 and 100, got 160\n1 error found.\n"
+    assert err == (
+        f"{path}:6:18: error: 'probability' must be between 0 and 100, got 160; write the stage's win probability as "
+        "a whole percent from 0 to 100\n1 error found.\n"
+    )
 
 
 def test_json_and_answer_key_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -13,9 +14,9 @@ from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import Milestone, RequiredWhen
 from sales_process.problems import InvalidFile, InvalidInput
 from sales_process.report import assessment_json, assessment_text
-from sales_process.requirement import milestone_note, milestone_required, requirement_note
+from sales_process.requirement import milestone_note, milestone_required, misspelt_segment, requirement_note
 from tests.conftest import DEFAULT_PROCESS
-from tests.requirements.posthog import SMALL_DEAL_ANSWERS, write_process
+from tests.requirements.posthog import PROCESS, SMALL_DEAL_ANSWERS, write_process
 
 AS_OF = dt.date(2027, 3, 1)
 
@@ -220,6 +221,37 @@ def test_a_bad_segment_is_refused(loaded: LoadedProcess, value: object, message:
         parse_deal({"segment": value}, loaded.process)
     assert [p.loc for p in raised.value.problems] == [("segment",)]
     assert raised.value.problems[0].message.startswith(message)
+
+
+HOSPITALS = ["IDN", "Academic Medical Center"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("IND", "IDN"),  # two letters swapped: a typo however short the word
+        ("ind", "IDN"),
+        ("IDNs", "IDN"),
+        ("Acadmic Medical Center", "Academic Medical Center"),
+        ("Acadmeic Medical Center", "Academic Medical Center"),
+        ("idn", None),  # the segment itself, in another case
+        ("IDX", None),  # a short word a letter off is another word (SMB, SME)
+        ("Community", None),
+    ],
+)
+def test_a_segment_a_typo_of_one_the_process_names_is_told_as_such(typed: str, meant: str | None) -> None:
+    assert misspelt_segment(typed, HOSPITALS) == meant
+
+
+def test_a_short_segment_with_two_letters_swapped_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    path.write_text(PROCESS.replace("[Enterprise, Mid-Market]", "[IDN, Enterprise]"), encoding="utf-8")
+    process = load_process(path).process
+    with pytest.raises(InvalidInput) as raised:
+        parse_deal({"segment": "IND", "amount": 100000}, process)
+    assert raised.value.problems[0].message.startswith(
+        "'segment' 'IND' is not a segment the process names; did you mean 'IDN'?"
+    )
 
 
 @pytest.mark.parametrize("segment", ["ENTERPRISE", " mid-market ", "SMB", "Ent"])
