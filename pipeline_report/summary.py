@@ -374,14 +374,15 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     several = several_pipelines_text(result)
     if several:
         lines.append(f"Warning: {several}")
+    # The deals left out, before the deals read: not between "Deals not assessed" and the reasons listed under it.
+    other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
+    if other_pipelines:
+        lines.append(other_pipelines)
     lines += [
         f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
     ]
-    other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
-    if other_pipelines:
-        lines.append(other_pipelines)
     dates = date_order_text(result)
     if dates:
         lines.append(f"  {dates}")
