@@ -139,7 +139,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "stages": list(zip(loaded.process.stages, totals.stages, strict=True)),
         "ahead": totals.top_ahead(),
         "top_ahead": TOP_AHEAD,
-        "owners": totals.owners_by_inflation(),
+        "owners": totals.owners_by_drift(),
         "blocking": totals.most_blocking(),
         "questions": questions,
         "share": share,
