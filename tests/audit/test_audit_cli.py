@@ -262,8 +262,13 @@ def test_the_report_lists_the_owners_whose_claims_drift_most_first_either_way(
 ) -> None:
     """'Reps whose claimed pipeline drifts most from the evidence first': sorted by the claimed minus the verified,
     the rep whose evidence verifies far more than she claims came last."""
-    milestones = ("pain-confirmed", "next-meeting-accepted", "decision-maker-identified", "budget-confirmed")
-    milestones += ("timeline-agreed",)
+    milestones = [
+        "pain-confirmed",
+        "next-meeting-accepted",
+        "decision-maker-identified",
+        "budget-confirmed",
+        "timeline-agreed",
+    ]
     head = "deal,stage,amount,owner" + "".join(f",{m},{m}.evidence,{m}.date" for m in milestones) + "\n"
     answered = ",yes,reply to recap email,2027-02-20" * len(milestones)
     source = write_file(
