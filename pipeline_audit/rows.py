@@ -149,6 +149,8 @@ class RowReader:
         self._segment = plan.segment if process_segments(process.milestones()) else None
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
+        self.currency_line: int | None = None  # the line of the amount that named it (audit_row notes it)
+        self.named: Counter[str] = Counter()  # amounts read naming each currency, the file's and others
         self.unnamed = 0  # amounts read naming no currency: summed in the file's, and the summary says so
         self._one_currency_fix = _one_currency_fix(plan.ignored)
         self._status_fix = _status_fix(plan, mapping)
@@ -499,6 +501,7 @@ class RowReader:
                 )
                 return None
         if currency is not None and self.one_currency:
+            self.named[currency] += 1
             if self.currency is None:
                 self.currency = currency
             elif not summed_in_total(currency, self.currency):
