@@ -109,6 +109,8 @@ def keep_what_the_rows_said(result: AuditResult, rows: RowReader) -> None:
     two-digit year, and the stage names the process does not know (with their pipelines, and how many of those rows
     their flags say are closed), most deals first."""
     result.currency = rows.currency
+    result.currency_line = rows.currency_line
+    result.named_currencies = dict(sorted(rows.named.items(), key=lambda named: (-named[1], named[0])))
     result.unnamed_currency = rows.unnamed if rows.currency else 0
     result.two_digit_years = rows.two_digit_years
     result.refused_dates = rows.refused_dates
@@ -292,12 +294,17 @@ def audit_row(
     if rows.in_another_pipeline(cells):
         return None
     text = rows.text(cells)
+    named = rows.currency is not None
     try:
         deal = rows.deal(cells, outcome_without_amount=True)
     except RowProblem as problem:
+        if not named and rows.currency is not None:
+            rows.currency_line = line  # the file's currency is the first named, here: the summary says where
         totals.add(unassessed_verdict(line, text.deal, problem.short, crm_id=text.crm_id, owner=text.owner))
         out.unassessed(line, text, problem.reason)
         return text
+    if not named and rows.currency is not None:
+        rows.currency_line = line
     if isinstance(deal, ClosedDeal):
         cents = None if deal.amount is None else to_cents(deal.amount)
         # An amount it cannot read (12k, another currency) is listed with why, as a row not assessed is.

@@ -7,7 +7,9 @@ deal: a line with only its first cell filled after a blank row or a footer line 
 of a CSV, or a workbook's row, whose cells are as many as the header's), or a line whose first
 cell that is not empty holds a footer's words (a spreadsheet's "Total" under the deal's name, its id
 column blank) and whose stage and milestone cells are empty, and its CRM id too but for the footer's words
-(a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal). Anything else, or the same lines followed by a deal,
+(a "Total" with a CRM id is a deal named Total, neither a footer nor a grouped report's subtotal), or a line whose
+only filled cell holds a count of records or who generated the report (Zoho's "Total Records: 262", "Report generated
+by Zoho CRM on …": sales_process.footer's FOOTER_ALONE_PATTERN). Anything else, or the same lines followed by a deal,
 stays a row, so a deal cut short is reported rather than skipped.
 
 A grouped (summary) report has lines between its deals that are not deals: each group's heading and
@@ -36,7 +38,7 @@ from pipeline_audit.columns import ColumnPlan
 from pipeline_audit.pipeline_csv import Rows, file_error
 from sales_process.crm import CrmMapping
 from sales_process.crm_names import SALESFORCE
-from sales_process.footer import TOTAL_WORDS, is_footer_text, one_of
+from sales_process.footer import TOTAL_WORDS, is_footer_alone_text, is_footer_text, one_of
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import parse_money, plural, shown
 
@@ -349,7 +351,10 @@ class DataRows:
         if in_footer and not any(cell.strip() for cell in cells[1:]):
             return True  # the first cell alone where the header has several is no deal: the footer goes on (any text)
         # A spreadsheet's total stands under the deal's name when its first column is an id, blank on the total row.
-        first = next((cell for cell in cells if cell.strip()), "")
+        filled = [cell for cell in cells if cell.strip()]
+        first = filled[0] if filled else ""
+        if len(filled) == 1 and is_footer_alone_text(first):
+            return True  # "Total Records: 2" alone on its line: a deal so named has a stage, an amount or an id
         if not is_footer_text(first):
             return False
         blank = all(index >= len(cells) or not cells[index].strip() for index in self._shape.record_cells)

@@ -251,6 +251,7 @@ def audit_with_duckdb(
             _note_pipelines(connection, audit.reader)
             _note_segments(connection, audit.reader)
             audit.reader.unnamed += _unnamed_amounts(connection)
+            audit.reader.named.update(_named_amounts(connection))
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
             if plan.crm_id is not None:
@@ -533,6 +534,15 @@ def _unnamed_amounts(connection: duckdb.DuckDBPyConnection) -> int:
     return int(counted[0]) if counted else 0
 
 
+def _named_amounts(connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The amounts SQL read naming each currency (RowReader.named counts the rows Python read)."""
+    counted = connection.execute(
+        "SELECT currency, count(*) FROM audit WHERE kind = 'sql' AND amount IS NOT NULL AND currency IS NOT NULL "
+        "GROUP BY currency"
+    ).fetchall()
+    return {str(currency): int(count) for currency, count in counted}
+
+
 def _counted(connection: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """The rows DuckDB read, and how many of them are blank."""
     counted = connection.execute("SELECT count(*), count(*) FILTER (kind = 'blank') FROM audit").fetchone()
@@ -569,7 +579,7 @@ class PythonRows:
         at, currency = first
         self._rows(connection, cells_of, -1, at)
         if self.reader.currency is None:
-            self.reader.currency = currency
+            self.reader.currency, self.reader.currency_line = currency, at + 2  # the line audit_row is told
         moved = connection.execute(
             "UPDATE audit SET kind = 'python' WHERE kind = 'sql' AND currency IS NOT NULL AND currency <> ?",
             [self.reader.currency],

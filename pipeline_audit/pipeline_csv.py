@@ -2,7 +2,7 @@
 
 Reading: a CSV file in UTF-8 (with or without BOM) or UTF-16 with a BOM, detected; another
 encoding when told (--encoding, crm.encoding); comma, semicolon or tab detected from the header; or an
-.xlsx workbook (first sheet unless --sheet), read streaming, its dates and numbers taken from the
+.xlsx workbook (its first visible sheet unless --sheet), read streaming, its dates and numbers taken from the
 cells' types. A formatted report's title lines above the header (its name, filters, blank lines)
 are skipped. Every export opens as an `Export`: its header and its rows as lists of text.
 
@@ -135,6 +135,7 @@ class Export:
     size: int = 0
     title_lines: int = 0  # a report's title lines above the header (see title_lines)
     other_sheets: tuple[str, ...] = ()  # a workbook's other sheets, when its first was read for want of --sheet
+    hidden_before: tuple[str, ...] = ()  # the hidden sheets before the first visible one, read for want of --sheet
 
     @property
     def sheet_note(self) -> str | None:
@@ -142,8 +143,10 @@ class Export:
         if not self.other_sheets:
             return None
         others = ", ".join(repr(name) for name in self.other_sheets)
+        hidden = ", ".join(repr(name) for name in self.hidden_before)
+        first = f"first visible sheet, after the hidden {hidden}" if hidden else "first sheet"
         return (
-            f"(this is the workbook's first sheet; its other sheets: {others}: "
+            f"(this is the workbook's {first}; its other sheets: {others}: "
             f"read one with --sheet NAME, e.g. --sheet {shlex.quote(self.other_sheets[0])})"
         )
 
@@ -504,7 +507,11 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None, decimal_com
         names = workbook.sheetnames
         if sheet is not None and sheet not in names:
             raise file_error(path, f"the workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}")
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        # Without --sheet, the first sheet a user sees: Dynamics 365 writes a hidden 'hiddenDataSheet' first.
+        sheets = workbook.worksheets
+        first = next((index for index, each in enumerate(sheets) if each.sheet_state == "visible"), 0)
+        worksheet = workbook[sheet] if sheet is not None else sheets[first]
+        hidden = tuple(each.title for each in sheets[:first]) if sheet is None else ()
         rows = worksheet.iter_rows()  # the cells, not their values only: a number's format may name its currency
         first_cells = list(itertools.islice(rows, MAX_TITLE_LINES + 1))
         first_rows = [[sheet_cell(cell) for cell in row] for row in first_cells]
@@ -523,7 +530,16 @@ def _open_workbook(path: Path, handle: IO[bytes], sheet: str | None, decimal_com
         after = itertools.chain(first_cells[skip + 1 :], rows)
         others = tuple(name for name in names if name != worksheet.title) if sheet is None else ()
         yield Export(
-            path, header, SheetRows(after, len(header), skip + 1, decimal_comma), "xlsx", "", None, size, skip, others
+            path,
+            header,
+            SheetRows(after, len(header), skip + 1, decimal_comma),
+            "xlsx",
+            "",
+            None,
+            size,
+            skip,
+            others,
+            hidden,
         )
     finally:
         workbook.close()

@@ -162,6 +162,8 @@ class RowReader:
         self._segments_judged: dict[str, str | None] = {}
         self.stages = mapping.stage_lookup(process)
         self.currency: str | None = None  # the first currency named in the file: every amount must be in it
+        self.currency_line: int | None = None  # the line of the amount that named it (audit_row notes it)
+        self.named: Counter[str] = Counter()  # amounts read naming each currency, the file's and others
         self.unnamed = 0  # amounts read naming no currency: summed in the file's, and the summary says so
         self._one_currency_fix = _one_currency_fix(plan.ignored)
         self._status_fix = _status_fix(plan, mapping)
@@ -568,6 +570,7 @@ class RowReader:
         if money is None:
             return None
         if money.currency is not None and self.one_currency:
+            self.named[money.currency] += 1
             if self.currency is None:
                 self.currency = money.currency
             elif not summed_in_total(money.currency, self.currency):

@@ -22,6 +22,7 @@ from pipeline_report.summary import (
     no_evidence_text,
     not_summed_lines,
     open_deals_summed,
+    other_currencies_text,
     other_pipelines_text,
     process_line,
     several_pipelines_text,
@@ -86,7 +87,16 @@ def reading_notes(result: AuditResult) -> list[str]:
             if unnamed
             else ""
         )
-        notes.append(f"Amounts are in {result.currency}{named_only}.")
+        others = other_currencies_text(result)
+        # Where the currency comes from, when it decides what is summed: amounts naming none, or another.
+        first = (
+            f", the currency of the file's first amount that names one (line {result.currency_line})"
+            if result.currency_line and (unnamed or others)
+            else ""
+        )
+        notes.append(f"Amounts are in {result.currency}{first}{named_only}.")
+        if others:
+            notes.append(f"Warning: {others}.")
     if result.title_lines:
         notes.append(_skipped(result.title_lines, "title line", " above the header"))
     if result.groups > 1:
@@ -139,7 +149,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "stages": list(zip(loaded.process.stages, totals.stages, strict=True)),
         "ahead": totals.top_ahead(),
         "top_ahead": TOP_AHEAD,
-        "owners": totals.owners_by_inflation(),
+        "owners": totals.owners_by_drift(),
         "blocking": totals.most_blocking(),
         "questions": questions,
         "share": share,

@@ -89,6 +89,10 @@ class AuditResult:
     # Saved deals in more than one currency: deals per currency (only `currency`'s amounts are summed).
     currencies: Mapping[str, int] = field(default_factory=dict)
     unnamed_currency: int = 0  # saved deals whose amount names no currency: summed with `currency`'s, and said so
+    # An export's `currency` is its first amount's that names one: that amount's line, and the amounts naming each
+    # currency (the file's, and others' not summed), most first.
+    currency_line: int | None = None
+    named_currencies: Mapping[str, int] = field(default_factory=dict)
     crm_name: str | None = None
     # False when the export has no `.confirmed_by` column: it cannot tell what the buyers confirmed.
     buyer_columns: bool = True

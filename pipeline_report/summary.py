@@ -399,14 +399,15 @@ def summary_text(result: AuditResult, loaded: LoadedProcess) -> str:
     several = several_pipelines_text(result)
     if several:
         lines.append(f"Warning: {several}")
+    # The deals left out, before the deals read: not between "Deals not assessed" and the reasons listed under it.
+    other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
+    if other_pipelines:
+        lines.append(other_pipelines)
     lines += [
         f"Deals read: {totals.rows}" + (f" ({_read_as(totals)})" if totals.closed else ""),
         f"Deals assessed: {totals.assessed}",
         f"Deals not assessed: {totals.not_assessed}",
     ]
-    other_pipelines = other_pipelines_text(result.other_pipelines, result.other_pipeline_rows)
-    if other_pipelines:
-        lines.append(other_pipelines)
     dates = date_order_text(result)
     if dates:
         lines.append(f"  {dates}")
@@ -476,17 +477,61 @@ def reason_lines(listed: Listed, rows: int, what: str) -> list[str]:
     return lines
 
 
+def file_currency_text(result: AuditResult) -> str:
+    """Where an export's currency comes from: "EUR, the currency of the file's first amount that names one (line
+    2)" (the currency of most deals, for saved deals: no line)."""
+    if result.currency_line is None:
+        return f"{result.currency}, the currency of most deals"
+    return f"{result.currency}, the currency of the file's first amount that names one (line {result.currency_line})"
+
+
+def other_currencies_text(result: AuditResult) -> str | None:
+    """Why an export's totals leave out amounts in other currencies, and how to choose the one summed: the amounts
+    naming each currency; None when they all name the file's. The file's currency is its first amount's, so one
+    stray amount in EUR first sets a file of dollars in EUR (an audit found): said, with the fix."""
+    named = result.named_currencies
+    others = [(code, count) for code, count in named.items() if code != result.currency]
+    if not result.currency or not others:
+        return None
+    left_out = sum(count for _, count in others)
+    counts = ", ".join(f"{code}: {count}" for code, count in others)
+    summed = named.get(result.currency, 0)
+    text = (
+        f"the totals are in {file_currency_text(result)}; {plural(summed, 'amount')} "
+        f"{'names' if summed == 1 else 'name'} {result.currency}, and {left_out} "
+        f"{'names' if left_out == 1 else 'name'} another currency ({counts}), not summed: "
+        f"{'its' if left_out == 1 else 'their'} open deals are not assessed, closed ones count without an amount. "
+        "An audit sums one currency, the first an amount names (there is no setting for it): "
+    )
+    most, most_count = others[0]
+    if most_count > summed:
+        return text + (
+            f"to sum the file in {most}, convert the {plural(summed, 'amount')} in {result.currency} (the first on "
+            f"line {result.currency_line}) to {most}; or audit each currency separately (filter the export on its "
+            "currency, one file each)"
+        )
+    return text + (
+        f"convert the amounts in other currencies to {result.currency}, or audit each currency separately (filter "
+        "the export on its currency, one file each)"
+    )
+
+
 def _unnamed_currency_lines(result: AuditResult) -> list[str]:
-    """A warning when amounts naming no currency were summed in the currency other amounts name (report.html says it
-    too): one EUR 5000 among bare numbers labels them all EUR (a RevOps review)."""
-    if not (result.currency and result.unnamed_currency):
-        return []
-    return [
-        f"Warning: {plural(result.unnamed_currency, 'amount')} {'names' if result.unnamed_currency == 1 else 'name'} "
-        f"no currency and {'is' if result.unnamed_currency == 1 else 'are'} summed as {result.currency}, the currency "
-        f"the file's other amounts name; if {'it is' if result.unnamed_currency == 1 else 'they are'} in another, "
-        "write the currency with every amount, or map the column that gives it (--column NAME=currency)"
-    ]
+    """A warning when amounts naming no currency were summed in the currency the file's first amount names (report.html
+    says it too): one EUR 5000 among bare numbers labels them all EUR (a RevOps review); and when amounts in other
+    currencies were left out of the totals (other_currencies_text)."""
+    lines = []
+    others = other_currencies_text(result)
+    if others:
+        lines.append(f"Warning: {others}")
+    if result.currency and result.unnamed_currency:
+        lines.append(
+            f"Warning: {plural(result.unnamed_currency, 'amount')} {'names' if result.unnamed_currency == 1 else 'name'} "
+            f"no currency and {'is' if result.unnamed_currency == 1 else 'are'} summed as {file_currency_text(result)}; "
+            f"if {'it is' if result.unnamed_currency == 1 else 'they are'} in another, write the currency with every "
+            "amount, or map the column that gives it (--column NAME=currency)"
+        )
+    return lines
 
 
 def _skipped_lines(result: AuditResult) -> list[str]:

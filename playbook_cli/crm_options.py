@@ -59,7 +59,9 @@ def add_mapping_options(parser: argparse.ArgumentParser) -> None:
         help="read a CSV saved in this encoding, e.g. cp1251 or windows-1252 (UTF-8 and UTF-16 with a BOM are "
         "detected); overrides crm.encoding",
     )
-    parser.add_argument("--sheet", metavar="NAME", help="the sheet of an .xlsx workbook to read (default: the first)")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="the sheet of an .xlsx workbook to read (default: the first visible one)"
+    )
     parser.add_argument(
         "--strict-columns",
         action="store_true",

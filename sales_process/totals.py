@@ -443,9 +443,10 @@ class Totals:
         """The deals ahead of their evidence with the biggest inflation first (then by line)."""
         return [deal for _, _, deal in sorted(self._top, key=lambda item: item[:2], reverse=True)]
 
-    def owners_by_inflation(self) -> list[tuple[str, OwnerTotals]]:
-        """Reps whose pipelines drift most first."""
-        return sorted(self.owners.items(), key=lambda item: (-item[1].inflation_cents, -item[1].ahead, item[0]))
+    def owners_by_drift(self) -> list[tuple[str, OwnerTotals]]:
+        """Reps whose pipelines drift most first, either way: by the size of the claimed minus the verified (a rep
+        whose evidence verifies far more than the claim drifts as much as one who claims as much too many)."""
+        return sorted(self.owners.items(), key=lambda item: (-abs(item[1].inflation_cents), -item[1].ahead, item[0]))
 
     def most_often_too_old(self) -> list[tuple[str, int]]:
         """The milestones too old on the deals held back only by age (held_by_age), with how many of those deals each

@@ -255,3 +255,33 @@ def test_user_errors_share_one_prefix(capsys: pytest.CaptureFixture[str], write_
     assert (run.status, run.out) == (1, "")
     assert run.err.startswith(f"playbook audit: error: cannot create the output folder '{blocker / 'out'}': ")
     assert run.err.endswith("; choose another with --out\n")
+
+
+def test_the_report_lists_the_owners_whose_claims_drift_most_first_either_way(
+    capsys: pytest.CaptureFixture[str], write_file: Write, tmp_path: Path
+) -> None:
+    """'Reps whose claimed pipeline drifts most from the evidence first': sorted by the claimed minus the verified,
+    the rep whose evidence verifies far more than she claims came last."""
+    milestones = [
+        "pain-confirmed",
+        "next-meeting-accepted",
+        "decision-maker-identified",
+        "budget-confirmed",
+        "timeline-agreed",
+    ]
+    head = "deal,stage,amount,owner" + "".join(f",{m},{m}.evidence,{m}.date" for m in milestones) + "\n"
+    answered = ",yes,reply to recap email,2027-02-20" * len(milestones)
+    source = write_file(
+        "p.csv",
+        head + f"Acme,Discovery,100000,Ana{answered}\n"
+        "Beta,Qualifying,10000,Ben" + ",no,," * len(milestones) + "\n"
+        "Gamma,Qualifying,50000,Cy" + ",no,," * len(milestones) + "\n",
+    )
+    run = audit(capsys, tmp_path / "out", str(source), "--as-of", "2027-03-01")
+    assert run.status == 0, run.err
+    assert [(row[0], row[-1]) for row in run.table("owners")] == [
+        ("Ana", "-30,000.00"),
+        ("Cy", "5,000.00"),
+        ("Ben", "1,000.00"),
+    ]
+    assert "Reps whose claimed pipeline drifts most from the evidence first, either way" in run.html()

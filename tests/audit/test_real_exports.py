@@ -179,6 +179,41 @@ def test_an_xlsx_workbook_reads_like_its_csv(capsys: pytest.CaptureFixture[str],
     assert "first sheet" not in wrong.err + from_xlsx.out
 
 
+def test_a_workbooks_hidden_first_sheet_is_passed_over_for_its_first_visible_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Dynamics 365 writes its workbook with a hidden 'hiddenDataSheet' first: it was read as 'the first sheet' and
+    refused; the audit reads the first sheet a user sees, as Excel opens it."""
+    rows = _dynamics_rows()
+    workbook = Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.title = "hiddenDataSheet"
+    hidden.append(["entityname", "opportunity"])
+    hidden.sheet_state = "hidden"
+    sheet = workbook.create_sheet("Active Opportunities")
+    for row in rows:
+        sheet.append(list(row))
+    workbook.create_sheet("Notes").append(["Read me"])
+    path = tmp_path / "dynamics.xlsx"
+    workbook.save(path)
+    from_csv = run_audit(capsys, tmp_path / "csv", EXPORTS / "dynamics.csv")
+    from_xlsx = run_audit(capsys, tmp_path / "xlsx", path)
+    assert from_xlsx.status == 0, from_xlsx.err
+    assert from_xlsx.rows() == from_csv.rows()
+    # Its header's error, had it one, says the sheet read is the first visible one, and names the others.
+    hidden.sheet_state = "visible"
+    workbook.move_sheet("hiddenDataSheet", offset=2)
+    workbook["Active Opportunities"].sheet_state = "hidden"
+    workbook.save(path)
+    first = run_audit(capsys, tmp_path / "first", path)
+    assert first.status == 1
+    assert (
+        "(this is the workbook's first visible sheet, after the hidden 'Active Opportunities'; its other sheets: "
+        "'Active Opportunities', 'hiddenDataSheet': read one with --sheet NAME" in first.err
+    ), first.err
+
+
 @pytest.mark.parametrize(("encoding", "options"), [("cp1251", ("--encoding", "cp1251")), ("utf-16", ())])
 def test_other_encodings_read_like_utf8(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, encoding: str, options: tuple[str, ...]
@@ -531,8 +566,9 @@ def test_pipeline_reads_one_pipeline_and_counts_the_others_apart(
     with (python.folder / "audit.csv").open(encoding="utf-8") as audit:
         lines = list(csv.DictReader(audit))
     assert [row["deal"] for row in lines] == ["Acme", "Delta", "Epsilon"]
-    assert "Deals read: 3\n" in python.out
-    assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1)\n' in python.out
+    # Said before the deals read, not between "Deals not assessed: N" and the reasons listed under it.
+    left_out = '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1)\n'
+    assert left_out + "Deals read: 3\n" in python.out
     report = html.unescape((python.folder / "report.html").read_text(encoding="utf-8"))
     assert f"Column: read 'Pipeline' as the pipeline (only {json.dumps(options[1])} read)" in report
     assert '5 deals in other pipelines were left out: "Renewals" (3), "Partners" (1), "renewals" (1).' in report
