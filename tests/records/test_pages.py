@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import make_engine, session_factory, writing
-from deal_records.people import disable_user
+from deal_records.people import disable_user, end_sessions, require_user
 from deal_records.records import count_checks
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token, sign_in
@@ -343,6 +343,32 @@ def test_a_form_sent_after_signing_out_in_another_tab_says_to_sign_in(
     page = refused.get_data(as_text=True)
     assert '<a class="button" href="/login?next=%2Fdeals%2Fnew">Sign in</a>' in page
     assert "<dt>CRM stage</dt><dd>Negotiating</dd>" in page
+
+
+def test_a_form_sent_after_the_sessions_were_ended_from_the_command_line_keeps_what_was_typed(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
+    """`playbook users sign-out` (a lost laptop) ends the session on the server while the browser keeps its
+    cookie and the page its token: the form's POST was sent to a plain sign-in page (302), the typed text lost,
+    where a sign-out in another tab answers the page that gives back what the form held."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    engine = make_engine(database_url)
+    try:
+        with writing(session_factory(engine)) as db:
+            assert end_sessions(db, require_user(db, "ana@example.com")) == 1
+    finally:
+        engine.dispose()
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "claimed_stage": "proposing", "csrf_token": token})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Nothing was saved: you are signed out (in another tab, or your session ended)." in page
+    assert f'<a class="button" href="/login?next=%2Fdeals%2F{deal_id}">Sign in</a>' in page
+    assert "<dd>Reply email from the CFO</dd>" in page
+    assert stored_checks(database_url) == 0
+    # A page asked for (GET) still goes to the sign-in page and back.
+    assert rep.get(f"/deals/{deal_id}").headers["Location"] == f"/login?next=%2Fdeals%2F{deal_id}"
 
 
 def test_a_form_sent_after_signing_out_lists_what_was_typed_first_as_the_conflict_page_does(
