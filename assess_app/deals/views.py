@@ -34,6 +34,7 @@ from deal_records.details import change_details, deal_changes, may_change_detail
 from deal_records.export import write_deals
 from deal_records.models import Check, ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
 from deal_records.orphans import unknown_stage_text
+from deal_records.people import normal_email
 from deal_records.outcomes import (
     NO_AMOUNT_TO_WIN,
     closed_check_refusal,
@@ -66,6 +67,7 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
+from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money_cents_in, money_in, plural, to_cents
 
 PER_PAGE = 50
@@ -92,7 +94,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         return bad_request("page", refused)
     user = signed_in_user()
     loaded = current_process()
-    owner = request.args.get("owner", "").strip() if user.is_manager else ""
+    owner = normal_email(request.args.get("owner", "")) if user.is_manager else ""
     stage = _stage_named(loaded, request.args.get("stage", "").strip())
     # The page's own link says closed=1; the API's filter, closed=true, is understood too.
     closed_text = request.args.get("closed", "").strip().lower()
@@ -114,12 +116,15 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
+    emails = [person.email for person in owners]
     return render_template(
         "deals/list.html",
         page=page,
         rows=rows,
         owners=owners,
         owner=owner,
+        # A mistyped owner is named, as a mistyped parameter is (it matched no deal, silently).
+        owner_unknown=did_you_mean(owner, emails) if owner and owner not in emails else None,
         stage=stage,
         today=today,
         process=loaded.process,

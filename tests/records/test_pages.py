@@ -97,8 +97,8 @@ def test_the_owner_filter_marks_a_disabled_rep(
     with writing(sessions) as db:
         disable_user(db, "ana@example.com")
     listing = manager.get("/deals").get_data(as_text=True)
-    assert '<option value="ana@example.com">ana@example.com (ana@example.com, disabled)</option>' in listing
-    assert "(manager@example.com)</option>" in listing
+    assert '<option value="ana@example.com">ana@example.com (disabled)</option>' in listing
+    assert ">manager@example.com</option>" in listing
 
 
 def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
@@ -224,6 +224,41 @@ def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[s
     page = signed_in("manager@example.com").get("/deals?stage=zzz").get_data(as_text=True)
     assert "<q>zzz</q> is not a stage of this process (its stages: discovery, qualifying," in page
     assert "is not a stage of this process" not in signed_in("ana@example.com").get("/deals?stage=qualifying").get_data(
+        as_text=True
+    )
+
+
+def test_an_owner_filter_naming_no_user_is_said_and_an_empty_filter_says_how_to_clear_it(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """/deals?owner=nobody@example.com answered "No deals match these filters yet. Add one.": the owner named no
+    one, and adding a deal would not make a filter match."""
+    rep = signed_in("ana@example.com")
+    new_deal(rep)
+    manager = signed_in("manager@example.com")
+    page = html.unescape(manager.get("/deals?owner=anna@example.com").get_data(as_text=True))
+    assert "<q>anna@example.com</q> is no user's email; did you mean 'ana@example.com'?" in page
+    assert "No deals match these filters. <a href=\"/deals\">Clear the filters</a> to list every deal." in page
+    assert "Add one" not in page and "match these filters yet" not in page
+    page = html.unescape(manager.get("/deals?stage=negotiating&closed=1").get_data(as_text=True))
+    assert "No closed deals match these filters. <a href=\"/deals?closed=1\">Clear the filters</a>" in page
+    assert "is no user's email" not in html.unescape(manager.get("/deals?owner=ANA@example.com").get_data(as_text=True))
+
+
+def test_a_user_without_a_name_is_shown_by_their_email_once_in_the_owner_pickers(
+    signed_in: Callable[[str], FlaskClient], add_person: Callable[..., str]
+) -> None:
+    """The owner pickers read "ci@example.com (ci@example.com, rep)" for a user added without a name."""
+    add_person("lee@example.com", "rep", "Lee Park")
+    rep = signed_in("ci@example.com")
+    deal_id = new_deal(rep)
+    manager = signed_in("manager@example.com")
+    for path in ("/deals", "/deals/new", f"/deals/{deal_id}"):
+        page = manager.get(path).get_data(as_text=True)
+        assert "ci@example.com (ci@example.com" not in page, path
+        assert "Lee Park (lee@example.com" in page, path
+    assert '<option value="ci@example.com">ci@example.com</option>' in manager.get("/deals").get_data(as_text=True)
+    assert '<option value="ci@example.com">ci@example.com (rep)</option>' in manager.get("/deals/new").get_data(
         as_text=True
     )
 
