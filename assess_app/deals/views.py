@@ -34,7 +34,6 @@ from deal_records.details import change_details, deal_changes, may_change_detail
 from deal_records.export import write_deals
 from deal_records.models import Check, ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
 from deal_records.orphans import unknown_stage_text
-from deal_records.people import normal_email
 from deal_records.outcomes import (
     NO_AMOUNT_TO_WIN,
     closed_check_refusal,
@@ -45,6 +44,7 @@ from deal_records.outcomes import (
     parse_outcome_change,
     record_outcome,
 )
+from deal_records.people import normal_email
 from deal_records.records import (
     MAX_DEAL_ID,
     NewDeal,
