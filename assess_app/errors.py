@@ -17,7 +17,7 @@ from assess_app.config import SECRET_ENV
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
 from assess_app.records import is_unavailable
-from assess_app.signed_in import current_user, safe_next
+from assess_app.signed_in import SessionEnded, current_user, safe_next
 from deal_records.database import driver_message
 
 SERVICE_UNAVAILABLE = 503
@@ -103,7 +103,7 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
         message = _describe(error) if code == 413 else f"{error.name}: {_describe(error)}"
         response, status = api_errors(code, [{"loc": "", "message": message}])
         return _with_allow(error, response), status
-    if isinstance(error, CSRFError):
+    if isinstance(error, (CSRFError, SessionEnded)):
         return make_response(_refused_form(error)), code
     page = render_template("error.html", code=code, title=error.name, message=_describe(error), kept=[])
     return _with_allow(error, make_response(page)), code
@@ -112,20 +112,16 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
 FORM_SENT_NO_TOKEN = "The CSRF token is missing."  # Flask-WTF's words when the form had no csrf_token field
 
 
-def _refused_form(error: CSRFError) -> str:
-    """A form without a valid CSRF token: nothing saved, what it held shown to copy, never offered to send again
-    (a form another site made would come back ready to send under the user's own token)."""
-    reason = error.description or "The CSRF token is invalid."
-    hint = ""
-    # A form that sent no token at all was not made by this app: the key is not the cause then.
-    if current_app.config.get("SECRET_KEY_IS_RANDOM") and reason != FORM_SENT_NO_TOKEN:
-        reason = reason.rstrip(".")
-        hint = (
-            f"; no {SECRET_ENV} is set, so forms rendered before a restart, or by a worker that did not share this "
-            f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"
-        )
-    log.warning("a form's CSRF token did not match (%s %s): %s%s", request.method, request.path, reason, hint)
-    if current_user() is None and request.path.startswith(SIGNED_IN_PATHS):
+def _refused_form(error: CSRFError | SessionEnded) -> str:
+    """A form without a valid CSRF token, or sent from a session that has ended on the server: nothing saved,
+    what it held shown to copy, never offered to send again (a form another site made would come back ready to
+    send under the user's own token)."""
+    if isinstance(error, SessionEnded):
+        log.info("a form was sent from a session that has ended (%s %s): nothing saved", request.method, request.path)
+    else:
+        _log_token_refused(error)
+    signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
+    if signed_out:
         message = (
             "Nothing was saved: you are signed out (in another tab, or your session ended). Sign in, open the page "
             "again and send it from there."
@@ -136,7 +132,6 @@ def _refused_form(error: CSRFError) -> str:
             "before you signed in again or before the app restarted, or it came from another site). Open the page "
             "again and send it from there."
         )
-    signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
     typed = typed_names()
     kept, changed = (kept_fields(), None) if typed is None else typed_first(kept_fields(), typed)
     return render_template(
@@ -149,6 +144,20 @@ def _refused_form(error: CSRFError) -> str:
         refused=True,
         sign_in=("/login?" + urlencode({"next": form_page(request.path)})) if signed_out else None,
     )
+
+
+def _log_token_refused(error: CSRFError) -> None:
+    """Log a form refused for its token, with the likely cause when the key is random."""
+    reason = error.description or "The CSRF token is invalid."
+    hint = ""
+    # A form that sent no token at all was not made by this app: the key is not the cause then.
+    if current_app.config.get("SECRET_KEY_IS_RANDOM") and reason != FORM_SENT_NO_TOKEN:
+        reason = reason.rstrip(".")
+        hint = (
+            f"; no {SECRET_ENV} is set, so forms rendered before a restart, or by a worker that did not share this "
+            f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"
+        )
+    log.warning("a form's CSRF token did not match (%s %s): %s%s", request.method, request.path, reason, hint)
 
 
 _DEAL_FORM = re.compile(r"^(/deals/\d+)/[\w/-]*$")  # a deal page's forms post under it: /deals/12/checks …

@@ -15,6 +15,7 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import abort, g, redirect, request, session
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.paths import is_api_path
@@ -114,12 +115,26 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+class SessionEnded(BadRequest):
+    """A form sent with a valid token from a session that has ended on the server (`playbook users sign-out`, a
+    new password, a disabled user): answered as a form refused for its token is (errors.handle_http_error), with
+    what it held to copy, not by a redirect that would drop it."""
+
+    description = "the session the form was sent in has ended on the server"
+
+
+_READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def login_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
-    """Send anonymous visitors to the sign-in page, then back here."""
+    """Send anonymous visitors to the sign-in page, then back here; a form sent from a session that has ended
+    is refused instead (SessionEnded), keeping what it held."""
 
     @wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         if current_user() is None:
+            if request.method not in _READING:
+                raise SessionEnded()
             return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
         return view(*args, **kwargs)
 

@@ -72,6 +72,12 @@ class User(Base):
         """The name to show, else the email."""
         return self.name or self.email
 
+    def label_with(self, *notes: str) -> str:
+        """The label with, in brackets, the email (when a name is the label) and the `notes` given (blank ones
+        left out): "Ana Lopez (ana@example.com, rep)", "ci@example.com (rep)", the email said once."""
+        said = ([self.email] if self.name else []) + [note for note in notes if note]
+        return f"{self.label} ({', '.join(said)})" if said else self.label
+
 
 class ApiToken(Base):
     """An API token: only its sha256 is stored; the token itself is shown once."""

@@ -123,6 +123,12 @@ def add_user_with_hash(session: Session, email: str, role: str, password_hash: s
     return _added(session, User(email=address, name=shown_name, role=role, password_hash=password_hash))
 
 
+def check_new_user(session: Session, email: str, role: str, name: str | None = None) -> None:
+    """PeopleError for a malformed or taken email, an unknown role or a bad name: what add_user refuses but the
+    password, asked before the password is (`playbook users add`)."""
+    _new_user(session, email, role, name)
+
+
 def _new_user(session: Session, email: str, role: str, name: str | None) -> tuple[str, str | None]:
     """A new user's normalised email and name; PeopleError for a malformed or taken email, an unknown role, a bad name."""
     address = normal_email(email)

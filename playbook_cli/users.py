@@ -90,10 +90,12 @@ def _one_user(
 
 def run_add(args: argparse.Namespace) -> int:
     """Add a user."""
-    from deal_records.database import writing
-    from deal_records.people import add_user, check_password
+    from deal_records.database import reading, writing
+    from deal_records.people import add_user, check_new_user, check_password
 
     sessions = open_sessions(args.database, create=True)
+    with reading(sessions) as db:  # a taken or malformed email is said before the password is typed twice
+        check_new_user(db, args.email, args.role, args.name)
     password = read_password()
     check_password(password)
     with writing(sessions) as db:

@@ -37,10 +37,11 @@ def linked(text: str) -> Markup:
 
 
 def breakable(text: str) -> Markup:
-    """The text, escaped, with a break point (<wbr>) every LONG_RUN characters of each run without spaces longer
-    than that: a table column then narrows to its longest word, never below it."""
+    """The text, escaped, each run without spaces longer than LONG_RUN characters (an id, an address, a pasted
+    string: not a word) in a span that may break anywhere (class "long-run"): a table column then narrows to the
+    longest word of its names, never below it, and a 200-character run takes no more room than a word."""
     parts = []
     for run in _RUNS.split(text):
-        pieces = [run[start : start + LONG_RUN] for start in range(0, len(run), LONG_RUN)] or [""]
-        parts.append("<wbr>".join(str(escape(piece)) for piece in pieces))
+        piece = str(escape(run))
+        parts.append(f'<span class="long-run">{piece}</span>' if len(run) > LONG_RUN else piece)
     return Markup("".join(parts))

@@ -99,15 +99,34 @@ def timeline(loaded: LoadedProcess, deal: Deal, checks: list[Check]) -> list[Tim
 def prefill(deal: Deal, process: Process) -> MultiDict[str, str]:
     """The check form filled with the deal's latest answers, CRM stage and amount (with its currency),
     by the ids the process has now (see `renamed_from`)."""
+    return _filled(process, deal.amount, deal.currency, deal.claimed_stage, deal.segment, deal.latest_check)
+
+
+def prefill_as_of(deal: Deal, shown: Check | None, process: Process) -> MultiDict[str, str]:
+    """The check form as a page filled from check `shown` held it (None: a page that showed no check yet, filled
+    with the deal's CRM stage, amount and segment): a check stores those as they were after it."""
+    if shown is None:
+        return _filled(process, deal.amount, deal.currency, deal.claimed_stage, deal.segment, None)
+    return _filled(process, shown.amount, shown.currency, shown.claimed_stage, shown.segment, shown)
+
+
+def _filled(
+    process: Process,
+    amount: float | None,
+    currency: str | None,
+    claimed_stage: str | None,
+    segment: str | None,
+    check: Check | None,
+) -> MultiDict[str, str]:
     pairs: list[tuple[str, str]] = []
-    if deal.amount is not None:
-        number = str(int(deal.amount)) if deal.amount.is_integer() else str(deal.amount)
-        pairs.append(("amount", f"{number} {deal.currency}" if deal.currency else number))
-    if deal.claimed_stage:
-        pairs.append(("claimed_stage", process.current_stage_id(deal.claimed_stage) or deal.claimed_stage))
-    if deal.segment:
-        pairs.append(("segment", deal.segment))
-    stored = with_current_ids(deal.latest_check.answers, process) if deal.latest_check is not None else {}
+    if amount is not None:
+        number = str(int(amount)) if amount.is_integer() else str(amount)
+        pairs.append(("amount", f"{number} {currency}" if currency else number))
+    if claimed_stage:
+        pairs.append(("claimed_stage", process.current_stage_id(claimed_stage) or claimed_stage))
+    if segment:
+        pairs.append(("segment", segment))
+    stored = with_current_ids(check.answers, process) if check is not None else {}
     for milestone_id, item in stored.items():
         if not isinstance(item, dict):
             continue

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
@@ -21,7 +22,7 @@ from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
 from assess_app.deals.review import answer_rows, assessed_check, changes
-from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, timeline, warnings
+from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, prefill_as_of, timeline, warnings
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
 from assess_app.query import takes_query
@@ -31,7 +32,7 @@ from deal_records.confirmations import deal_requests, revoke_request
 from deal_records.database import driver_message
 from deal_records.details import change_details, deal_changes, may_change_details, moved_from, parse_details_change
 from deal_records.export import write_deals
-from deal_records.models import ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
+from deal_records.models import Check, ConfirmationRequest, Deal, DealChange, OutcomeEvent, User
 from deal_records.orphans import unknown_stage_text
 from deal_records.outcomes import (
     NO_AMOUNT_TO_WIN,
@@ -43,6 +44,7 @@ from deal_records.outcomes import (
     parse_outcome_change,
     record_outcome,
 )
+from deal_records.people import normal_email
 from deal_records.records import (
     MAX_DEAL_ID,
     NewDeal,
@@ -62,8 +64,10 @@ from deal_records.records import (
 from sales_process import clock
 from sales_process.confirmation import DEFAULT_EXPIRY_DAYS
 from sales_process.loader import LoadedProcess
+from sales_process.model import Process
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
+from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money_cents_in, money_in, plural, to_cents
 
 PER_PAGE = 50
@@ -90,7 +94,7 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         return bad_request("page", refused)
     user = signed_in_user()
     loaded = current_process()
-    owner = request.args.get("owner", "").strip() if user.is_manager else ""
+    owner = normal_email(request.args.get("owner", "")) if user.is_manager else ""
     stage = _stage_named(loaded, request.args.get("stage", "").strip())
     # The page's own link says closed=1; the API's filter, closed=true, is understood too.
     closed_text = request.args.get("closed", "").strip().lower()
@@ -112,12 +116,15 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
+    emails = [person.email for person in owners]
     return render_template(
         "deals/list.html",
         page=page,
         rows=rows,
         owners=owners,
         owner=owner,
+        # A mistyped owner is named, as a mistyped parameter is (it matched no deal, silently).
+        owner_unknown=did_you_mean(owner, emails) if owner and owner not in emails else None,
         stage=stage,
         today=today,
         process=loaded.process,
@@ -560,7 +567,7 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             "form held is below, to copy."
         )
         # The check form is gone from a closed deal's page: what was typed is shown to copy, never dropped.
-        held = changed_first(kept_fields(), prefill(deal, loaded.process))
+        held = changed_first(kept_fields(), _as_shown(deal, based_on, loaded.process))
         return _deal_page(loaded, user, deal, checks, requests, form, [], CONFLICT, save_error=message, held=held)
     if checked_since is not None:  # another tab, a teammate or the buyer saved a check after this page was opened
         message = (
@@ -568,12 +575,24 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
             "deal's latest answers; what you sent is below: copy what still holds into the form, then save."
         )
         latest = prefill(deal, loaded.process)
-        held = changed_first(kept_fields(), latest)
+        # Typed or changed: what differs from the page the form was sent from, not from the newer check (its
+        # answers would read as the rep's and, copied back, undo it).
+        held = changed_first(kept_fields(), _as_shown(deal, based_on, loaded.process))
         return _deal_page(
             loaded, user, deal, checks, requests, make_form(loaded, latest), [], CONFLICT, save_error=message, held=held
         )
     log.info("check %s of deal %s saved by user %s", saved.id, deal.id, user.id)
     return redirect(_saved_url(deal.id, saved.id), 303)
+
+
+def _as_shown(deal: Deal, based_on: str | None, process: Process) -> MultiDict[str, str]:
+    """The check form as the page it was sent from held it: filled from check `based_on` ("": none yet; None: a
+    page that does not say, taken as filled from the latest)."""
+    if based_on is None:
+        return prefill(deal, process)
+    with records().reading() as db:
+        shown = db.get(Check, int(based_on)) if based_on and based_on.isdigit() else None
+        return prefill_as_of(deal, shown if shown is not None and shown.deal_id == deal.id else None, process)
 
 
 def _checked_since(db: Session, deal: Deal, based_on: str | None) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from playbook_cli.main import main
 from tests.browser import axe_violations, follow, live_wsgi
 from tests.conftest import sqlite_copy
 from tests.records.conftest import PASSWORDS
@@ -142,11 +143,13 @@ def test_a_failed_sign_in_and_a_refused_new_deal_put_the_focus_on_what_went_wron
     context.close()
 
 
+@pytest.mark.parametrize("signed_out", ["in another tab", "by playbook users sign-out"])
 def test_a_check_sent_after_signing_out_in_another_tab_lists_what_was_typed_first(
-    browser: Any, base_url: str, token_for: Callable[[str], dict[str, str]]
+    browser: Any, base_url: str, token_for: Callable[[str], dict[str, str]], database_url: str, signed_out: str
 ) -> None:
     """The page refusing the form listed the pre-filled answers first and the typed one last, unmarked: check.js
-    names the fields typed or changed as the form is sent, and the page lists them first, as the 409 page does."""
+    names the fields typed or changed as the form is sent, and the page lists them first, as the 409 page does.
+    After `playbook users sign-out` (a lost laptop) the form went to a plain sign-in page, the typed text lost."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     headers = token_for("ana@example.com")
     deal = context.request.post(f"{base_url}/api/deals", data={"name": "Northwind"}, headers=headers).json()
@@ -158,9 +161,12 @@ def test_a_check_sent_after_signing_out_in_another_tab_lists_what_was_typed_firs
     page = context.new_page()
     _sign_in(page, base_url, "ana@example.com", "rep")
     page.goto(f"{base_url}/deals/{deal['id']}")
-    other = context.new_page()
-    other.goto(page.url)
-    follow(other, other.get_by_role("button", name="Sign out Ana Lopez"))
+    if signed_out == "in another tab":
+        other = context.new_page()
+        other.goto(page.url)
+        follow(other, other.get_by_role("button", name="Sign out Ana Lopez"))
+    else:
+        assert main(["users", "sign-out", "ana@example.com", "--database", database_url]) == 0
     page.locator('[name="decision-maker-identified.met"]').check()
     page.locator('[name="decision-maker-identified.evidence"]').fill("Signer named in the mail of 3 Dec")
     follow(page, page.get_by_role("button", name="Save this check"))
@@ -168,6 +174,10 @@ def test_a_check_sent_after_signing_out_in_another_tab_lists_what_was_typed_firs
     assert "What you typed or changed comes first." in page.locator("main").inner_text()
     assert [held.nth(i).locator("dd").inner_text() for i in range(2)] == ["yes", "Signer named in the mail of 3 Dec"]
     assert held.locator(".kept__changed").count() == 2
+    assert (
+        page.locator("main").get_by_role("link", name="Sign in").get_attribute("href")
+        == f"/login?next=%2Fdeals%2F{deal['id']}"
+    )
     context.close()
 
 

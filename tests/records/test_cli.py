@@ -68,6 +68,23 @@ def test_users_add_list_disable_and_password(run: Run, records_app: Flask) -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("email", "said"),
+    [
+        (
+            "ana@example.com",
+            "ana@example.com is already a user; change the password with `playbook users password ana@example.com`",
+        ),
+        ("not-an-email", "the email 'not-an-email' is not an email address; type one address like rep@example.com"),
+    ],
+)
+def test_users_add_refuses_the_email_before_asking_for_the_password(run: Run, email: str, said: str) -> None:
+    """The operator typed a password twice, then learned the email was taken or malformed: no standard input
+    here, so a command that asked first would say there is no password."""
+    assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
+    assert run("users", "add", email, "--role", "rep", stdin="") == (1, "", f"playbook users: error: {said}\n")
+
+
 def test_users_enable_lets_a_disabled_user_back_in_without_their_old_tokens(run: Run, records_app: Flask) -> None:
     assert run("users", "add", "ana@example.com", "--role", "rep", stdin="rep-password-1\n")[0] == 0
     token = run("tokens", "create", "ana@example.com")[1].strip()

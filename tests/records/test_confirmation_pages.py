@@ -505,9 +505,13 @@ def test_a_required_confirmation_keeps_the_deal_at_its_stage_until_the_buyer_con
     link = _link(_ask(rep, deal_id, ("vendor-of-choice",)))
     assert _answer(app.test_client(), link, {"vendor-of-choice": "Legal has not seen the terms."}).status_code == 200
     declined = " · “Not quite” to what comes next: <q>You are our preferred vendor, subject to agreeing the terms.</q>"
-    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
-        f"/deals/{deal_id}"
-    ).get_data(as_text=True)
+    shown = rep.get(f"/deals/{deal_id}").get_data(as_text=True)
+    assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in shown
+    # The statement ends its sentence: no second full stop after it ("terms.</q></span>.").
+    assert (
+        f"{declined}</span> The buyer confirmed the outcomes that put this deal at its verified stage, and declined"
+        in shown
+    )
     assert f'buyer confirmed the Demonstrating outcomes</span><span class="buyer-declined-words">{declined}' in rep.get(
         "/deals"
     ).get_data(as_text=True)

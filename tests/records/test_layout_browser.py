@@ -19,6 +19,7 @@ from tests.records.test_browser import _sign_in
 pytestmark = pytest.mark.browser
 EXPIRING = (dt.date.today() - dt.timedelta(days=85)).isoformat()  # counts for 90 days: the list warns
 STALE = (dt.date.today() - dt.timedelta(days=130)).isoformat()  # counts for 120 days (the budget)
+SHOTS = Path("/tmp/layout-shots")
 BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; }"
 
 
@@ -102,4 +103,47 @@ def test_the_evidence_column_has_room_for_its_notes(browser: Any, base_url: str,
     table = page.locator("#deals").element_handle().evaluate_handle("e => e.parentElement")
     assert page.evaluate("e => e.scrollWidth <= e.clientWidth", table)  # every column shows, nothing scrolls
     assert axe_violations(page) == []
+    context.close()
+
+
+LONGEST_NAME = "Fabrikam" + "X" * 192  # the longest name a deal may have (200 characters), without a space
+WIDE_OWNER = "Maximiliane Vandenberghe-Oppenheimer"
+# Each cell's width in the table's first row, by its heading, when the table is wider than its box.
+COLUMNS = """t => [...t.querySelectorAll('thead th')].map((h, i) =>
+  h.textContent.trim() + ' ' + Math.round(h.getBoundingClientRect().width))"""
+
+
+@pytest.mark.parametrize("width", [1280, 1265, 390], ids=["1280", "1280-with-scrollbar", "390"])
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_every_column_of_the_deals_table_shows_with_the_longest_names(
+    browser: Any, base_url: str, records_app: Flask, add_person: Callable[..., str], width: int, closed: bool
+) -> None:
+    """At 1280 px the manager's table was 1264 px in a box of 1248 (1360 with a 200-character name without spaces;
+    1264 in 1233 with a scrollbar): the Evidence column was cut off, where the manual says every column shows."""
+    add_person("max@example.com", name=WIDE_OWNER)
+    client = records_app.test_client()
+    sign_in(client, "max@example.com", PASSWORDS["rep"])
+    deal_id = new_deal(client, LONGEST_NAME, claimed_stage="negotiating", amount="EUR 1,250,000.50")
+    data = {"csrf_token": page_token(client, f"/deals/{deal_id}"), "claimed_stage": "negotiating"}
+    data |= {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply email", "pain-confirmed.date": EXPIRING}
+    assert client.post(f"/deals/{deal_id}/checks", data=data).status_code == 303
+    if closed:
+        outcome = {"csrf_token": page_token(client, f"/deals/{deal_id}"), "outcome": "won", "amount": "1250000.50"}
+        outcome["date"] = dt.date.today().isoformat()
+        assert client.post(f"/deals/{deal_id}/outcome", data=outcome).status_code == 303
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    for email, role in (("lee@example.com", "manager"), ("max@example.com", "rep")):
+        _sign_in(page, base_url, email, role)
+        page.goto(f"{base_url}/deals{'?closed=1' if closed else ''}")
+        assert LONGEST_NAME in page.locator("#deals").inner_text().replace("\n", ""), email
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"deals-{role}-{width}-{'closed' if closed else 'open'}.png"), full_page=True)
+        box = page.locator("#deals").element_handle().evaluate_handle("e => e.parentElement")
+        sizes = page.evaluate("e => [e.scrollWidth, e.clientWidth]", box)
+        assert sizes[0] <= sizes[1], (email, sizes, page.locator("#deals").evaluate(COLUMNS))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, email
+        if width == 390:  # a card each, its fields labelled
+            assert page.locator("#deals tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
+        page.context.clear_cookies()
     context.close()

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from deal_records.database import make_engine, session_factory, writing
-from deal_records.people import disable_user
+from deal_records.people import disable_user, end_sessions, require_user
 from deal_records.records import count_checks
 from tests.conftest import DEFAULT_PROCESS
 from tests.records.conftest import new_deal, page_token, sign_in
@@ -97,8 +97,8 @@ def test_the_owner_filter_marks_a_disabled_rep(
     with writing(sessions) as db:
         disable_user(db, "ana@example.com")
     listing = manager.get("/deals").get_data(as_text=True)
-    assert '<option value="ana@example.com">ana@example.com (ana@example.com, disabled)</option>' in listing
-    assert "(manager@example.com)</option>" in listing
+    assert '<option value="ana@example.com">ana@example.com (disabled)</option>' in listing
+    assert ">manager@example.com</option>" in listing
 
 
 def test_the_manager_sees_every_deal_and_the_pipeline_but_cannot_change_answers(
@@ -228,6 +228,41 @@ def test_a_stage_filter_the_process_does_not_have_is_said(signed_in: Callable[[s
     )
 
 
+def test_an_owner_filter_naming_no_user_is_said_and_an_empty_filter_says_how_to_clear_it(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """/deals?owner=nobody@example.com answered "No deals match these filters yet. Add one.": the owner named no
+    one, and adding a deal would not make a filter match."""
+    rep = signed_in("ana@example.com")
+    new_deal(rep)
+    manager = signed_in("manager@example.com")
+    page = html.unescape(manager.get("/deals?owner=anna@example.com").get_data(as_text=True))
+    assert "<q>anna@example.com</q> is no user's email; did you mean 'ana@example.com'?" in page
+    assert 'No deals match these filters. <a href="/deals">Clear the filters</a> to list every deal.' in page
+    assert "Add one" not in page and "match these filters yet" not in page
+    page = html.unescape(manager.get("/deals?stage=negotiating&closed=1").get_data(as_text=True))
+    assert 'No closed deals match these filters. <a href="/deals?closed=1">Clear the filters</a>' in page
+    assert "is no user's email" not in html.unescape(manager.get("/deals?owner=ANA@example.com").get_data(as_text=True))
+
+
+def test_a_user_without_a_name_is_shown_by_their_email_once_in_the_owner_pickers(
+    signed_in: Callable[[str], FlaskClient], add_person: Callable[..., str]
+) -> None:
+    """The owner pickers read "ci@example.com (ci@example.com, rep)" for a user added without a name."""
+    add_person("lee@example.com", "rep", "Lee Park")
+    rep = signed_in("ci@example.com")
+    deal_id = new_deal(rep)
+    manager = signed_in("manager@example.com")
+    for path in ("/deals", "/deals/new", f"/deals/{deal_id}"):
+        page = manager.get(path).get_data(as_text=True)
+        assert "ci@example.com (ci@example.com" not in page, path
+        assert "Lee Park (lee@example.com" in page, path
+    assert '<option value="ci@example.com">ci@example.com</option>' in manager.get("/deals").get_data(as_text=True)
+    assert '<option value="ci@example.com">ci@example.com (rep)</option>' in manager.get("/deals/new").get_data(
+        as_text=True
+    )
+
+
 def test_the_pipeline_names_the_deals_only_evidence_too_old_holds_back(signed_in: Callable[[str], FlaskClient]) -> None:
     """ "Deals held back only by evidence too old: 1 … To confirm again on this deal: pain-confirmed" never named the
     deal: it is named, a link to its page, where the audit names a row by its line."""
@@ -343,6 +378,32 @@ def test_a_form_sent_after_signing_out_in_another_tab_says_to_sign_in(
     page = refused.get_data(as_text=True)
     assert '<a class="button" href="/login?next=%2Fdeals%2Fnew">Sign in</a>' in page
     assert "<dt>CRM stage</dt><dd>Negotiating</dd>" in page
+
+
+def test_a_form_sent_after_the_sessions_were_ended_from_the_command_line_keeps_what_was_typed(
+    signed_in: Callable[[str], FlaskClient], database_url: str
+) -> None:
+    """`playbook users sign-out` (a lost laptop) ends the session on the server while the browser keeps its
+    cookie and the page its token: the form's POST was sent to a plain sign-in page (302), the typed text lost,
+    where a sign-out in another tab answers the page that gives back what the form held."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    token = page_token(rep, f"/deals/{deal_id}")
+    engine = make_engine(database_url)
+    try:
+        with writing(session_factory(engine)) as db:
+            assert end_sessions(db, require_user(db, "ana@example.com")) == 1
+    finally:
+        engine.dispose()
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**FIRST, "claimed_stage": "proposing", "csrf_token": token})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Nothing was saved: you are signed out (in another tab, or your session ended)." in page
+    assert f'<a class="button" href="/login?next=%2Fdeals%2F{deal_id}">Sign in</a>' in page
+    assert "<dd>Reply email from the CFO</dd>" in page
+    assert stored_checks(database_url) == 0
+    # A page asked for (GET) still goes to the sign-in page and back.
+    assert rep.get(f"/deals/{deal_id}").headers["Location"] == f"/login?next=%2Fdeals%2F{deal_id}"
 
 
 def test_a_form_sent_after_signing_out_lists_what_was_typed_first_as_the_conflict_page_does(

@@ -98,3 +98,30 @@ def test_a_form_that_does_not_say_what_it_was_filled_from_is_saved(
     assert saved.status_code == 303 and _checks(sessions) == checks + 1
     page = rep.get(saved.headers["Location"]).get_data(as_text=True)
     assert "not questions of this process" not in page
+
+
+def test_a_refused_stale_form_marks_as_typed_only_what_differs_from_the_page_it_was_sent_from(
+    signed_in: Callable[[str], FlaskClient],
+) -> None:
+    """Tab A changes the budget's evidence and saves; tab B changes only the amount. The 409 page marked tab B's
+    old budget evidence '(typed or changed)' (it differs from the newest check) and listed it first: copied back,
+    it would undo tab A's answer. Only what differs from the check tab B's form was filled from is marked."""
+    rep = signed_in("ana@example.com")
+    deal_id = new_deal(rep)
+    assert rep.post(f"/deals/{deal_id}/checks", data={**_opened(rep, deal_id), **BUDGET}).status_code == 303
+    tab_a, tab_b = _opened(rep, deal_id), _opened(rep, deal_id)
+    changed_evidence = {
+        **BUDGET,
+        "budget-confirmed.evidence": "Signed budget memo",
+        "budget-confirmed.date": "2026-12-03",
+    }
+    assert rep.post(f"/deals/{deal_id}/checks", data={**tab_a, **changed_evidence}).status_code == 303
+    refused = rep.post(f"/deals/{deal_id}/checks", data={**tab_b, **BUDGET, "amount": "110000"})
+    assert refused.status_code == 409
+    held = re.sub(r"\s+", " ", refused.get_data(as_text=True))
+    held = held[held.index('id="form-held-title"') :]
+    terms = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", held)
+    marked = [value for term, value in terms if "(typed or changed)" in term]
+    assert marked == ["110000"]
+    assert terms[0][1] == "110000"  # what the rep changed comes first
+    assert "CFO email: budget approved" in [value for _, value in terms]  # still shown, unmarked

@@ -154,6 +154,19 @@ def test_evidence_is_shown_with_the_lines_it_was_typed_in(
     context.close()
 
 
+def test_a_deals_name_is_shown_as_typed_above_its_verdict(browser: Any, base_url: str) -> None:
+    """The label "<name>: verified stage today" was upper-cased by CSS, the name too (a 182-character name read
+    as a block of capitals; "CHECK 1 OF …" on a check's page): a name is the rep's text, shown as typed."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    _sign_in(page, base_url, "ana@example.com")
+    follow(page, page.get_by_role("link", name=NAMES[0]))
+    assert page.locator(".verdict__label").inner_text() == f"{NAMES[0]}: verified stage today"
+    follow(page, page.get_by_role("link", name="Check 1: its answers and what changed"))
+    assert page.locator(".verdict__label").inner_text() == f"Check 1 of {NAMES[0]}: verified stage then"
+    context.close()
+
+
 def test_a_paste_with_emoji_is_kept_whole_and_a_long_one_refused_as_typed(browser: Any, base_url: str) -> None:
     """1,990 characters with 50 emoji are 2,040 UTF-16 units: a maxlength of 2,000 cut them to 1,950 characters."""
     context = browser.new_context(viewport=DESKTOP)
