@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from forecast.change_order import StageChange, file_direction, ordered_changes
-from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
+from forecast.entered_dates import EnteredColumn, entered_columns, entered_dates
 from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay, StageNames
 from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
@@ -66,6 +66,7 @@ class ClosedRow:
     amount: float | None
     answers: AnswersSince
     claims: tuple[ClaimedSince, ...] = ()  # from the export's date-entered columns, when it is the history
+    closing: dt.date | None = None  # the latest day those columns say it entered a closing (won, lost)
     segment: str | None = None  # the deal's segment, when the process has milestones for some segments
     name: str = ""  # the deal's name
     crm_id: str = ""  # the CRM's id, when the export has one
@@ -144,9 +145,9 @@ def closed_rows(
                     continue
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None and history:
-                    claims, problems = entered_claims(cells, history, mapping)
-                    errors.extend(_error(path, line, problem) for problem in problems)
-                    row = replace(row, claims=tuple(claims))
+                    dates = entered_dates(cells, history, mapping)
+                    errors.extend(_error(path, line, problem) for problem in dates.problems)
+                    row = replace(row, claims=tuple(dates.claims), closing=dates.closing)
                 if row is not None and created_at is not None and created_at < len(cells):
                     try:
                         row = replace(row, created_on=parse_date(cells[created_at].strip(), mapping.date_order))
@@ -556,27 +557,19 @@ def export_histories(
     show with the results (what a field-history report had besides stage changes), and the amounts' currency."""
     if history is None:
         rows, left_out, currency = closed_rows(export, process, mapping, no_evidence, entered=True)
-        deals = [
-            DealHistory(
-                row.key,
-                row.outcome,
-                row.closed_on,
-                row.amount,
-                row.claims,
-                [row.answers],
-                row.segment,
-                row.name,
-                row.crm_id,
-                other_currency=row.other_currency,
-            )
-            for row in rows
-        ]
+        # The columns are the history: read by the history file's rules (its closings, its deals' created dates).
+        read = StageHistory(
+            {row.key: list(row.claims) for row in rows},
+            Counter(),
+            {row.key: row.closing for row in rows if row.closing is not None},
+        )
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
-        return ExportDeals(deals, [entered, *left_out], currency)
-    read = stage_history(
-        history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
-    )
-    rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
+        left_out = [entered, *left_out]
+    else:
+        read = stage_history(
+            history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
+        )
+        rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
     deals, errors, undated_first = [], [], 0
     for row in rows:
         claims, error = read.created_claims(row.key, read.changes.get(row.key, []), row.created_on)
@@ -600,8 +593,8 @@ def export_histories(
         )
     if errors:
         raise InvalidFile(grouped_by_message(sorted(errors, key=lambda error: error.line or 0)))
-    notes = [note for note in (read.note(history), _undated_first_note(history, export, undated_first)) if note]
-    return ExportDeals(deals, notes + left_out, currency)
+    notes = [] if history is None else [read.note(history), _undated_first_note(history, export, undated_first)]
+    return ExportDeals(deals, [note for note in notes if note] + left_out, currency)
 
 
 def _undated_first_note(history: Path, export: Path, deals: int) -> str | None:

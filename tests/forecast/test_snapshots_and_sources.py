@@ -603,3 +603,34 @@ def test_a_from_stage_the_process_does_not_know_is_an_error_only_where_it_is_cla
     err = capsys.readouterr().err
     assert f"{tmp_path / 'history.csv'}:2: error: From Stage 'Prospecting': " in err
     assert 'map it under crm.stage_names or with --stage-name "NAME=stage-id"' in err
+
+
+def test_the_date_entered_columns_close_and_create_a_deal_as_a_history_file_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Deal 1 entered Closed lost before its Close Date (a rep left the old one): closed from then on; deal 2 was
+    created (Create Date) before its only entry, its closing: without a claimed stage from then, not before. The
+    export's own columns give what the same history file gives (StageHistory.closed_on, created_claims)."""
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    entered = ',Date entered "Discovery",Date entered "Closed lost",Date entered "Closed won"'
+    export.write_text(
+        f"deal,crm_id,stage,amount,status,close_date,Create Date{entered}\n"
+        "A,1,Closed lost,1000,Lost,2026-05-20 10:00,2026-01-05 09:00,2026-01-05 09:00,2026-02-10 10:00,\n"
+        "B,2,Closed won,2000,Won,2026-05-20 10:00,2026-03-15 09:00,,,2026-05-20 10:00\n",
+        encoding="utf-8",
+    )
+    history.write_text(
+        "deal,stage,date\n1,Discovery,2026-01-05\n1,Closed lost,2026-02-10\n2,Closed won,2026-05-20\n", encoding="utf-8"
+    )
+    args = ["--from", "2026-01-01", "--to", "2026-04-30", "--no-evidence", "--as-of", "2026-12-07"]
+    from_columns = _backtest(capsys, export, None, PROCESS, *args)
+    from_file = _backtest(capsys, export, history, PROCESS, *args)
+    claimed = from_columns["claimed"]
+    assert isinstance(claimed, dict)
+    assert [(stage["stage"], stage["n"]) for stage in claimed["stages"] if stage["n"]] == [("discovery", 1)]
+    assert from_columns["left_out"] == {"undated_answers": 0, "no_claimed_stage": 2, "other_currency": {}}
+    assert from_columns == from_file
+    assert main(["backtest", str(export), "--process", str(PROCESS), *args, "--out", str(tmp_path / "o")]) == 0
+    capsys.readouterr()
+    rows = (tmp_path / "o" / "backtest.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["2026-01-31"], rows
