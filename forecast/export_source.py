@@ -48,6 +48,7 @@ from sales_process.crm_names import (
     FROM_STAGE_NAMES,
     HISTORY_NAMES,
     STAGE_FIELD_NAMES,
+    standard_names,
 )
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
@@ -97,6 +98,21 @@ NO_MILESTONE_COLUMNS = (
 )
 
 
+# An export with no column the close date is read from, as a backtest words it: the names it looked for.
+NO_CLOSE_DATE = (
+    "the export has no close date column: none is named close_date or as a CRM names it "
+    f"({', '.join(map(repr, standard_names('close_date')))}), nor a lost date "
+    f"({', '.join(map(repr, standard_names('lost_date')))}); add the CRM's close date to the report (Pipedrive's: "
+    "Deal - Won time and Deal - Lost time), or map the column that holds it with --column \"NAME=close_date\" "
+    "(crm.columns.close_date)"
+)
+# A lost row without a close date, when no column is read as the lost date: where the day may be instead.
+LOST_DATE_HINT = (
+    ", or, if the export has the day it was lost in a column of its own (Pipedrive's Deal - Lost time), map it "
+    'with --column "NAME=lost_date"'
+)
+
+
 def closed_rows(
     path: Path, process: Process, mapping: CrmMapping, no_evidence: bool = False, entered: bool = False
 ) -> tuple[list[ClosedRow], list[str], str | None]:
@@ -129,8 +145,7 @@ def closed_rows(
                         _error(
                             path,
                             export.header_line,
-                            "the export has no close date column; add the CRM's Close Date to the report "
-                            "(named close_date, or mapped under crm.columns.close_date)",
+                            NO_CLOSE_DATE,
                         )
                     ]
                 )
@@ -216,7 +231,9 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
         return None  # open or disqualified: no outcome to measure a probability against
     if read.close_date is None:
-        errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
+        hint = LOST_DATE_HINT if read.outcome is Outcome.LOST and rows.plan.lost_date is None else ""
+        outcome = "lost" if read.outcome is Outcome.LOST else "won"
+        errors.append(_error(path, line, f"the deal is {outcome} but its close date is blank; fill it in the CRM{hint}"))
         return None
     crm_id = rows.text(cells).crm_id
     since = AnswersSince(dt.date.min, read.answers)

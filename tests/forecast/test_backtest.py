@@ -204,18 +204,52 @@ def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest
     export.write_text(export.read_text(encoding="utf-8").replace("close_date", "expected"), encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--ignore-column", "expected")
     assert status == 1 and "the export has no close date column" in err, err
+    # It says which names it looked for, Pipedrive's Won time and Lost time among them, and how to map another.
+    assert "'Close Date'" in err and "'Deal - Won time'" in err and "'Deal - Lost time'" in err, err
+    assert '--column "NAME=close_date"' in err, err
 
 
-def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
+def test_a_lost_row_without_a_close_date_names_the_lost_date_column_to_map(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Close keeps the day a deal was won (date_won) and the day one was lost (date_lost) in two columns: read as
-    close_date and lost_date, they date every outcome as one close date column does."""
+    """With a won date mapped as the close date and no lost date, a lost row's blank close date may be in a column
+    of its own (Pipedrive's Lost time, named otherwise): the error says to map it as lost_date."""
+    export, history = _files(tmp_path)
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at, status_at = table[0].index("close_date"), table[0].index("status")
+    table[0][at] = "Won on"
+    for row in table[1:]:
+        row[at] = "" if row[status_at] == "Lost" else row[at]
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--column", "Won on=close_date")
+    assert status == 1
+    assert (
+        "the deal is lost but its close date is blank; fill it in the CRM, or, if the export has the day it was lost "
+        'in a column of its own (Pipedrive\'s Deal - Lost time), map it with --column "NAME=lost_date"'
+    ) in err, err
+
+
+@pytest.mark.parametrize(
+    ("won", "lost", "mapped"),
+    [
+        ("date_won", "date_lost", ["--column", "date_won=close_date", "--column", "date_lost=lost_date"]),
+        ("date_won", "date_lost", []),  # Close's standard names
+        ("Deal - Won time", "Deal - Lost time", []),  # Pipedrive's
+    ],
+)
+def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], won: str, lost: str, mapped: list[str]
+) -> None:
+    """Close keeps the day a deal was won (date_won) and the day one was lost (date_lost) in two columns, Pipedrive
+    its Won time and Lost time: read as close_date and lost_date, they date every outcome as one close date column
+    does."""
     export, history = _files(tmp_path)
     with export.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     at = table[0].index("close_date")
-    table[0][at : at + 1] = ["date_won", "date_lost"]
+    table[0][at : at + 1] = [won, lost]
     for row in table[1:]:
         won = row[table[0].index("status")] != "Lost"
         row[at : at + 1] = [row[at], ""] if won else ["", row[at]]
@@ -224,7 +258,6 @@ def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
         csv.writer(out).writerows(table)
     status, one_column, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
     assert status == 0, err
-    mapped = ["--column", "date_won=close_date", "--column", "date_lost=lost_date"]
     status, two_columns, err = _run(capsys, str(apart), "--history", str(history), *SPAN, "--json", *mapped)
     assert status == 0, err
     assert json.loads(two_columns) == json.loads(one_column)
