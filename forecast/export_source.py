@@ -103,7 +103,7 @@ NO_CLOSE_DATE = (
     "the export has no close date column: none is named close_date or as a CRM names it "
     f"({', '.join(map(repr, standard_names('close_date')))}), nor a lost date "
     f"({', '.join(map(repr, standard_names('lost_date')))}); add the CRM's close date to the report (Pipedrive's: "
-    "Deal - Won time and Deal - Lost time), or map the column that holds it with --column \"NAME=close_date\" "
+    'Deal - Won time and Deal - Lost time), or map the column that holds it with --column "NAME=close_date" '
     "(crm.columns.close_date)"
 )
 # A lost row without a close date, when no column is read as the lost date: where the day may be instead.
@@ -233,7 +233,9 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     if read.close_date is None:
         hint = LOST_DATE_HINT if read.outcome is Outcome.LOST and rows.plan.lost_date is None else ""
         outcome = "lost" if read.outcome is Outcome.LOST else "won"
-        errors.append(_error(path, line, f"the deal is {outcome} but its close date is blank; fill it in the CRM{hint}"))
+        errors.append(
+            _error(path, line, f"the deal is {outcome} but its close date is blank; fill it in the CRM{hint}")
+        )
         return None
     crm_id = rows.text(cells).crm_id
     since = AnswersSince(dt.date.min, read.answers)

@@ -127,6 +127,23 @@ def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsy
             2,
             "--from 2025-12-01 is after --to 2025-01-01; swap them",
         ),
+        # A --from after the day the backtest is as of, with no --to: that day is the reason, not a --to never given.
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2099-01-01", "--from", "2099-06-01"],
+            2,
+            "--from 2099-06-01 is after 2099-01-01, the day the backtest is as of",
+        ),
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2025-06-15", "--from", "2025-07-01"],
+            2,
+            "--from 2025-07-01 is after 2025-06-15, the day the backtest is as of",
+        ),
+        # Before that day but after the latest close, where the snapshots end without a --to.
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2099-01-01", "--from", "2098-06-01"],
+            2,
+            "--from 2098-06-01 is after the latest close date, ",
+        ),
         (
             ["EXPORT", "--history", "HISTORY", "--from", "2025-03-02", "--to", "2025-03-20"],
             2,
@@ -149,6 +166,7 @@ def test_option_mistakes_are_told_plainly(
     got, _, err = _run(capsys, *given)
     assert got == status and message in err, err
     assert "Traceback" not in err
+    assert "--to" in args or "swap them" not in err, err
 
 
 @pytest.mark.parametrize(

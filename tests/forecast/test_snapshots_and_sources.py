@@ -364,6 +364,57 @@ def test_snapshots_stop_at_the_day_the_backtest_is_as_of_and_say_so(
     ) in err, err
 
 
+def test_as_of_a_past_day_the_deals_closed_after_it_are_left_out_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As of a day, a deal that closed after it was still open: it has no outcome yet, so it is left out, and a note
+    counts it; the default snapshots are the 12 months before the latest close on or before that day."""
+    deals, export, history = _made_files(tmp_path)
+    as_of = D(2025, 9, 15)
+    known = [deal for deal in deals if deal.closed_on <= as_of]
+    assert 0 < len(known) < len(deals)
+    snapshots = snapshot_dates(*default_range(max(deal.closed_on for deal in known)), Every.MONTH)
+    got = _backtest(capsys, export, history, PROCESS, "--as-of", as_of.isoformat())
+    assert got["snapshots"] == [day.isoformat() for day in snapshots]
+    assert_same(got, expected_backtest(known, snapshots))
+    assert (
+        main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--as-of", "2025-09-15"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert (
+        f"{len(deals) - len(known)} closed deals closed after 2025-09-15, the day the backtest is as of, are left "
+        "out: as of that day they were still open, with no outcome to measure"
+    ) in err, err
+
+
+def test_a_default_window_cut_at_the_day_the_backtest_is_as_of_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deal closed with a close date after today (a close date typed ahead) is counted, as the CRM says it closed;
+    the default snapshots, up to the latest close date, stop at today, and a note says so."""
+    _, export, history = _made_files(tmp_path)
+    rows = export.read_text(encoding="utf-8").splitlines()
+    at = rows[0].split(",").index("close_date")
+    cells = rows[1].split(",")
+    cells[at] = "2099-03-10"
+    export.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n", encoding="utf-8")
+    # The history has not seen it close yet: no closing row of its own dates it earlier.
+    lines = history.read_text(encoding="utf-8").splitlines()
+    closing = f"{cells[1]},{cells[2]},"
+    history.write_text("\n".join(line for line in lines if not line.startswith(closing)) + "\n", encoding="utf-8")
+    assert (
+        main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--as-of", "2098-12-07"])
+        == 0
+    )
+    out, err = capsys.readouterr()
+    assert (
+        "the latest close date, 2099-03-10, is after 2098-12-07, the day the backtest is as of: the snapshots end at "
+        "2098-11-30, the last month end on or before it (a snapshot after it would measure what has not happened)"
+    ) in err, err
+    assert "left out: as of that day" not in err
+
+
 def _one_deal_claimed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], history_rows: list[str], *more: str, created: str | None = None
 ) -> tuple[list[str], str]:
