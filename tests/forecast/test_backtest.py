@@ -23,8 +23,8 @@ from forecast.backtest import (
     run_backtest,
 )
 from forecast.export_source import history_columns
-from forecast.history import AnswersSince, ClaimedSince, DealHistory
-from forecast.report import accuracy_section, brier_verdict, render_html, summary
+from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay
+from forecast.report import accuracy_section, brier_verdict, file_order_text, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
 from sales_process.deal import Answer
@@ -362,7 +362,7 @@ def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leave
     status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
     assert status == 0, err
     said = (
-        "Amounts are in USD: the forecast and the won amounts leave out the amounts of 3 closed deals in EUR (an "
+        "Amounts are in USD: the forecast and the won amounts leave out the amounts in EUR of 3 closed deals (an "
         "audit sums one currency); those deals still count in the win rates and the Brier scores."
     )
     assert said in out, out
@@ -896,3 +896,42 @@ def test_a_history_column_crm_history_misspells_is_an_error_with_a_did_you_mean(
     with pytest.raises(InvalidFile) as raised:
         history_columns(header, CrmHistory(**{field_name: column[:-1]}), tmp_path / "history.csv", 1)
     assert f"{field_name} ({column[:-1]!r}; did you mean {column!r}?)" in raised.value.diagnostics[0].message
+
+
+def test_deals_of_both_kinds_without_a_claimed_stage_are_told_in_plural_words() -> None:
+    """Two deals the history names no stage of and one created before its first stage: 'they were', not 'they was'."""
+    loaded = load_process(ROOT / "process.yaml")
+    unnamed = [DealHistory(f"D{number}", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], []) for number in range(2)]
+    created = [ClaimedSince(dt.date(2025, 12, 1), None), ClaimedSince(dt.date(2026, 2, 15), "discovery")]
+    late = DealHistory("D9", Outcome.LOST, dt.date(2026, 6, 30), 1000.0, created, [])
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 1, 31), Every.MONTH)
+    told = summary(run_backtest(loaded.process, [*unnamed, late], dates, evidence=False))
+    assert (
+        "3 deal-snapshots with no claimed stage (2 of deals whose history names no stage they were at, only their "
+        "closing or nothing; 1 of deals already created"
+    ) in told, told
+
+
+def test_the_file_order_note_names_its_first_days_in_date_order() -> None:
+    """The deals are read in the export's order; the note names their days oldest first."""
+    loaded = load_process(ROOT / "process.yaml")
+    deals = [
+        DealHistory(
+            name,
+            Outcome.WON,
+            dt.date(2026, 6, 30),
+            1000.0,
+            [ClaimedSince(day, "discovery")],
+            [],
+            file_order_days=(FileOrderDay(day, False, False),),
+        )
+        for name, day in (
+            ("Umbrella #470", dt.date(2025, 11, 30)),
+            ("Umbrella #695", dt.date(2025, 9, 9)),
+            ("Acme", dt.date(2025, 12, 20)),
+            ("Initech", dt.date(2025, 10, 1)),
+        )
+    ]
+    dates = snapshot_dates(dt.date(2025, 12, 31), dt.date(2025, 12, 31), Every.MONTH)
+    told = file_order_text(run_backtest(loaded.process, deals, dates, evidence=False))
+    assert "(2025-09-09, Umbrella #695; 2025-10-01, Initech; 2025-11-30, Umbrella #470; and 1 more)" in told, told
