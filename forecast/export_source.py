@@ -232,10 +232,8 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
         return None  # open or disqualified: no outcome to measure a probability against
     if read.close_date is None:
         hint = LOST_DATE_HINT if read.outcome is Outcome.LOST and rows.plan.lost_date is None else ""
-        outcome = "lost" if read.outcome is Outcome.LOST else "won"
-        errors.append(
-            _error(path, line, f"the deal is {outcome} but its close date is blank; fill it in the CRM{hint}")
-        )
+        word = "lost" if read.outcome is Outcome.LOST else "won"
+        errors.append(_error(path, line, f"the deal is {word} but its close date is blank; fill it in the CRM{hint}"))
         return None
     crm_id = rows.text(cells).crm_id
     since = AnswersSince(dt.date.min, read.answers)

@@ -74,7 +74,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--as-of",
         type=iso_date,
         metavar="DATE",
-        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it (default: today)",
+        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it, and a past day leaves out the deals "
+        "closed after it (default: today)",
     )
     parser.add_argument(
         "--every", choices=("week", "month", "quarter"), default="month", help="how often (default: month)"

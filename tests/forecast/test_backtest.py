@@ -269,8 +269,8 @@ def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
     at = table[0].index("close_date")
     table[0][at : at + 1] = [won, lost]
     for row in table[1:]:
-        won = row[table[0].index("status")] != "Lost"
-        row[at : at + 1] = [row[at], ""] if won else ["", row[at]]
+        is_won = row[table[0].index("status")] != "Lost"
+        row[at : at + 1] = [row[at], ""] if is_won else ["", row[at]]
     apart = tmp_path / "close.csv"
     with apart.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(table)

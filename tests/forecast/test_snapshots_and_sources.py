@@ -407,7 +407,7 @@ def test_a_default_window_cut_at_the_day_the_backtest_is_as_of_is_said(
         main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--as-of", "2098-12-07"])
         == 0
     )
-    out, err = capsys.readouterr()
+    err = capsys.readouterr().err
     assert (
         "the latest close date, 2099-03-10, is after 2098-12-07, the day the backtest is as of: the snapshots end at "
         "2098-11-30, the last month end on or before it (a snapshot after it would measure what has not happened)"
