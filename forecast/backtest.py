@@ -178,6 +178,13 @@ def wilson(won: int, n: int, z: float = Z) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def closed_by(histories: Sequence[DealHistory], day: dt.date) -> tuple[list[DealHistory], int]:
+    """The deals closed on or before `day`, and how many closed after it: as of that day those were still open, with
+    no outcome to measure (a backtest as of a past day uses only what was known then)."""
+    known = [history for history in histories if history.closed_on <= day]
+    return known, len(histories) - len(known)
+
+
 def verified_at(process: Process, history: DealHistory, day: dt.date, claimed: str) -> Assessment:
     """The engine's assessment as of `day`, on the answers dated on or before it."""
     deal = Deal(

@@ -3,11 +3,13 @@
 HubSpot keeps it on every deal as its "Date entered" properties, one per stage of each pipeline (labelled
 `Date entered "Appointment Scheduled (Sales Pipeline)"`, named `hs_date_entered_<stage id>` in its API).
 Exported with the deals, they are the history a backtest needs, without a history file. Each holds the
-latest time the deal entered that stage: a deal that went back to a stage is read as entering it then.
+latest time the deal entered that stage: a deal that went back to a stage is read as entering it then. A closing's
+column (won, lost) dates the deal's closing, as a history file's closing row does (StageHistory.closed_on).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,12 +65,21 @@ def _stage_of(text: str, names: StageNames) -> tuple[str | None, str | None]:
     return None, why
 
 
-def entered_claims(
-    cells: Sequence[str], columns: Sequence[EnteredColumn], mapping: CrmMapping
-) -> tuple[list[ClaimedSince], list[str]]:
-    """A row's claims (the stage from each date it entered it, in date order) and its problems (a date that is not
-    one, a date in the column of a stage the process does not know)."""
+@dataclass(frozen=True)
+class EnteredDates:
+    """What a row's date-entered columns say: its claims (the stage from each date it entered it, in date order), the
+    latest day it entered a closing (won, lost; None: none dated), and its problems (a date that is not one, a date in
+    the column of a stage the process does not know)."""
+
+    claims: list[ClaimedSince]
+    closing: dt.date | None
+    problems: list[str]
+
+
+def entered_dates(cells: Sequence[str], columns: Sequence[EnteredColumn], mapping: CrmMapping) -> EnteredDates:
+    """A row's claims, closing and problems, from its date-entered columns."""
     claims, problems = [], []
+    closing: dt.date | None = None
     for column in columns:
         text = cells[column.index].strip() if column.index < len(cells) else ""
         if not text:
@@ -83,6 +94,10 @@ def entered_claims(
                 f"{column.name}: {column.unknown}; map the stage under crm.stage_names or with "
                 '--stage-name "NAME=stage-id"'
             )
-        elif column.stage is not None and day is not None:
+        elif day is None:
+            continue
+        elif column.stage is not None:
             claims.append(ClaimedSince(day, column.stage))
-    return sorted(claims, key=lambda claim: claim.date), problems
+        else:  # the deal's closing, as a history file's closing row: its latest (StageHistory.closings)
+            closing = max(day, closing or day)
+    return EnteredDates(sorted(claims, key=lambda claim: claim.date), closing, problems)

@@ -23,7 +23,7 @@ from functools import cached_property
 from pathlib import Path
 
 from forecast.change_order import StageChange, file_direction, ordered_changes
-from forecast.entered_dates import EnteredColumn, entered_claims, entered_columns
+from forecast.entered_dates import EnteredColumn, entered_columns, entered_dates
 from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay, StageNames
 from pipeline_audit.audit import refuse_if_nothing_read
 from pipeline_audit.columns import ColumnError, plan_columns
@@ -48,6 +48,7 @@ from sales_process.crm_names import (
     FROM_STAGE_NAMES,
     HISTORY_NAMES,
     STAGE_FIELD_NAMES,
+    standard_names,
 )
 from sales_process.model import CrmHistory, Process
 from sales_process.outcome import Outcome
@@ -66,6 +67,7 @@ class ClosedRow:
     amount: float | None
     answers: AnswersSince
     claims: tuple[ClaimedSince, ...] = ()  # from the export's date-entered columns, when it is the history
+    closing: dt.date | None = None  # the latest day those columns say it entered a closing (won, lost)
     segment: str | None = None  # the deal's segment, when the process has milestones for some segments
     name: str = ""  # the deal's name
     crm_id: str = ""  # the CRM's id, when the export has one
@@ -93,6 +95,21 @@ NO_MILESTONE_COLUMNS = (
     "measures the verified stage against the outcomes, so add the CRM fields from `playbook crm-template` "
     "(or map them under crm.milestones) and export the closed deals with them; to measure the stages the CRM "
     "claimed alone, run the backtest with --no-evidence"
+)
+
+
+# An export with no column the close date is read from, as a backtest words it: the names it looked for.
+NO_CLOSE_DATE = (
+    "the export has no close date column: none is named close_date or as a CRM names it "
+    f"({', '.join(map(repr, standard_names('close_date')))}), nor a lost date "
+    f"({', '.join(map(repr, standard_names('lost_date')))}); add the CRM's close date to the report (Pipedrive's: "
+    'Deal - Won time and Deal - Lost time), or map the column that holds it with --column "NAME=close_date" '
+    "(crm.columns.close_date)"
+)
+# A lost row without a close date, when no column is read as the lost date: where the day may be instead.
+LOST_DATE_HINT = (
+    ", or, if the export has the day it was lost in a column of its own (Pipedrive's Deal - Lost time), map it "
+    'with --column "NAME=lost_date"'
 )
 
 
@@ -128,8 +145,7 @@ def closed_rows(
                         _error(
                             path,
                             export.header_line,
-                            "the export has no close date column; add the CRM's Close Date to the report "
-                            "(named close_date, or mapped under crm.columns.close_date)",
+                            NO_CLOSE_DATE,
                         )
                     ]
                 )
@@ -144,9 +160,9 @@ def closed_rows(
                     continue
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None and history:
-                    claims, problems = entered_claims(cells, history, mapping)
-                    errors.extend(_error(path, line, problem) for problem in problems)
-                    row = replace(row, claims=tuple(claims))
+                    dates = entered_dates(cells, history, mapping)
+                    errors.extend(_error(path, line, problem) for problem in dates.problems)
+                    row = replace(row, claims=tuple(dates.claims), closing=dates.closing)
                 if row is not None and created_at is not None and created_at < len(cells):
                     try:
                         row = replace(row, created_on=parse_date(cells[created_at].strip(), mapping.date_order))
@@ -215,7 +231,9 @@ def _closed_row(rows: RowReader, cells: list[str], path: Path, line: int, errors
     if not isinstance(read, ClosedDeal) or read.outcome not in (Outcome.WON, Outcome.LOST):
         return None  # open or disqualified: no outcome to measure a probability against
     if read.close_date is None:
-        errors.append(_error(path, line, "the deal is closed but its close date is blank; fill it in the CRM"))
+        hint = LOST_DATE_HINT if read.outcome is Outcome.LOST and rows.plan.lost_date is None else ""
+        word = "lost" if read.outcome is Outcome.LOST else "won"
+        errors.append(_error(path, line, f"the deal is {word} but its close date is blank; fill it in the CRM{hint}"))
         return None
     crm_id = rows.text(cells).crm_id
     since = AnswersSince(dt.date.min, read.answers)
@@ -556,27 +574,19 @@ def export_histories(
     show with the results (what a field-history report had besides stage changes), and the amounts' currency."""
     if history is None:
         rows, left_out, currency = closed_rows(export, process, mapping, no_evidence, entered=True)
-        deals = [
-            DealHistory(
-                row.key,
-                row.outcome,
-                row.closed_on,
-                row.amount,
-                row.claims,
-                [row.answers],
-                row.segment,
-                row.name,
-                row.crm_id,
-                other_currency=row.other_currency,
-            )
-            for row in rows
-        ]
+        # The columns are the history: read by the history file's rules (its closings, its deals' created dates).
+        read = StageHistory(
+            {row.key: list(row.claims) for row in rows},
+            Counter(),
+            {row.key: row.closing for row in rows if row.closing is not None},
+        )
         entered = f"{export}: the stage history is the date each deal entered each stage, from its columns"
-        return ExportDeals(deals, [entered, *left_out], currency)
-    read = stage_history(
-        history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
-    )
-    rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
+        left_out = [entered, *left_out]
+    else:
+        read = stage_history(
+            history, process, mapping if history_dates is None else replace(mapping, date_order=history_dates)
+        )
+        rows, left_out, currency = closed_rows(export, process, mapping, no_evidence)
     deals, errors, undated_first = [], [], 0
     for row in rows:
         claims, error = read.created_claims(row.key, read.changes.get(row.key, []), row.created_on)
@@ -600,8 +610,8 @@ def export_histories(
         )
     if errors:
         raise InvalidFile(grouped_by_message(sorted(errors, key=lambda error: error.line or 0)))
-    notes = [note for note in (read.note(history), _undated_first_note(history, export, undated_first)) if note]
-    return ExportDeals(deals, notes + left_out, currency)
+    notes = [] if history is None else [read.note(history), _undated_first_note(history, export, undated_first)]
+    return ExportDeals(deals, [note for note in notes if note] + left_out, currency)
 
 
 def _undated_first_note(history: Path, export: Path, deals: int) -> str | None:

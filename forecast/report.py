@@ -146,16 +146,16 @@ def no_claimed_stage_text(result: Backtest) -> str:
     deals no snapshot could count, and why."""
     unnamed = result.left_out.no_stage_named
     unknown = result.left_out.no_claimed_stage - unnamed
-    never = "history names no stage {} was at, only {} closing or nothing"
+    never = "history names no stage {} at, only {} closing or nothing"
     before = "already created, at no stage in the history then: before a first change without a From Stage"
     why = (
         "a closed deal with no check while open, or checked without a CRM stage"
         if result.saved
-        else "a deal whose " + never.format("it", "its")
+        else "a deal whose " + never.format("it was", "its")
         if not unknown
         else f"a deal {before}"
         if not unnamed
-        else f"{unnamed} of deals whose {never.format('they', 'their')}; {unknown} of deals {before}"
+        else f"{unnamed} of deals whose {never.format('they were', 'their')}; {unknown} of deals {before}"
     )
     told = f"{plural(result.left_out.no_claimed_stage, 'deal-snapshot')} with no claimed stage ({why})"
     return ", ".join(
@@ -171,10 +171,10 @@ def currency_text(result: Backtest) -> str:
     other = result.left_out.other_currency
     if not other:
         return f"Amounts are in {result.currency}."
-    counted = ", ".join(f"{plural(count, 'closed deal')} in {currency}" for currency, count in sorted(other.items()))
+    counted = ", ".join(f"in {currency} of {plural(count, 'closed deal')}" for currency, count in sorted(other.items()))
     those = "that deal still counts" if sum(other.values()) == 1 else "those deals still count"
     return (
-        f"Amounts are in {result.currency}: the forecast and the won amounts leave out the amounts of {counted} (an "
+        f"Amounts are in {result.currency}: the forecast and the won amounts leave out the amounts {counted} (an "
         f"audit sums one currency); {those} in the win rates and the Brier scores."
     )
 
@@ -203,7 +203,7 @@ def file_order_text(result: Backtest) -> str:
     if not rows:
         return ""
     tied = [row.file_order_day for row in rows if row.file_order_day is not None]
-    ties = list(dict.fromkeys((row.file_order_day.day, row.name or row.deal) for row in rows if row.file_order_day))
+    ties = sorted(dict.fromkeys((row.file_order_day.day, row.name or row.deal) for row in rows if row.file_order_day))
     named = "; ".join(f"{day.isoformat()}, {deal}" for day, deal in ties[:FILE_ORDER_SHOWN])
     more = f"; and {len(ties) - FILE_ORDER_SHOWN} more" if len(ties) > FILE_ORDER_SHOWN else ""
     its = "its" if len(rows) == 1 else "their"

@@ -25,7 +25,7 @@ from playbook_cli.records import add_database_option, guarded, open_sessions, re
 from sales_process import clock
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
-from sales_process.vocabulary import DateOrder
+from sales_process.vocabulary import DateOrder, plural
 
 if TYPE_CHECKING:
     from forecast.export_source import ExportDeals
@@ -74,7 +74,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--as-of",
         type=iso_date,
         metavar="DATE",
-        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it (default: today)",
+        help="the day the backtest is as of, YYYY-MM-DD: no snapshot after it, and a past day leaves out the deals "
+        "closed after it (default: today)",
     )
     parser.add_argument(
         "--every", choices=("week", "month", "quarter"), default="month", help="how often (default: month)"
@@ -150,30 +151,36 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> ExportDeals:
         return ExportDeals(saved_histories(db, loaded.process), [])
 
 
-def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
-    """The snapshot dates: of --from/--to (default: the 12 months before the latest close), none after --as-of (a
+def _dates(args: argparse.Namespace, latest_close: dt.date, as_of: dt.date) -> list[dt.date]:
+    """The snapshot dates: of --from/--to (default: the 12 months before the latest close), none after `as_of` (a
     snapshot in the future would measure what has not happened: the end is moved back to it, and a note says so)."""
     from forecast.snapshots import Every, default_range, snapshot_dates
 
     start, end = default_range(latest_close)
     start, end = args.start or start, args.end or end
-    if start > end:
+    if args.end is not None and start > end:
         raise UserError(f"--from {start.isoformat()} is after --to {end.isoformat()}; swap them", status=EXIT_USAGE)
-    as_of = args.as_of or clock.today()
+    today = "" if args.as_of else " (today)"
+    if start > as_of:
+        raise UserError(
+            f"--from {start.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of{today}: a "
+            "snapshot after it would measure what has not happened; give an earlier --from (or a later --as-of)",
+            status=EXIT_USAGE,
+        )
+    if start > end:  # no --to: the snapshots end at the latest close by default
+        raise UserError(
+            f"--from {start.isoformat()} is after the latest close date, {end.isoformat()}, where the snapshots end "
+            "without --to: no closed deal was open after it; give an earlier --from",
+            status=EXIT_USAGE,
+        )
     if end > as_of:
-        if start > as_of:
-            raise UserError(
-                f"--from {start.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of: a snapshot "
-                "after it would measure what has not happened; give an earlier --from (or a later --as-of)",
-                status=EXIT_USAGE,
-            )
         before = snapshot_dates(start, as_of, Every(args.every))
-        if args.end is not None and before:
-            today = "" if args.as_of else " (today)"
+        if before:
+            given = f"--to {end.isoformat()}" if args.end is not None else f"the latest close date, {end.isoformat()},"
             print(
-                f"--to {end.isoformat()} is after {as_of.isoformat()}, the day the backtest is as of{today}: the "
-                f"snapshots end at {before[-1].isoformat()}, the last {args.every} end on or before it (a snapshot "
-                "after it would measure what has not happened)",
+                f"{given} is after {as_of.isoformat()}, the day the backtest is as of{today}: the snapshots end at "
+                f"{before[-1].isoformat()}, the last {args.every} end on or before it (a snapshot after it would "
+                "measure what has not happened)",
                 file=sys.stderr,
             )
         end = as_of
@@ -188,7 +195,7 @@ def _dates(args: argparse.Namespace, latest_close: dt.date) -> list[dt.date]:
 
 def run(args: argparse.Namespace) -> int:
     """Read the closed deals, run the backtest, print and write what it found."""
-    from forecast.backtest import backtest_json, run_backtest
+    from forecast.backtest import backtest_json, closed_by, run_backtest
     from forecast.report import summary, write_outputs
 
     loaded = load_or_report(args.process)
@@ -207,7 +214,24 @@ def run(args: argparse.Namespace) -> int:
             "no deal closed won or lost to measure against: close deals on their page or with "
             "POST /api/deals/ID/outcome, or export closed deals from the CRM with their status and close date"
         )
-    dates = _dates(args, max(history.closed_on for history in histories))
+    as_of = args.as_of or clock.today()
+    if (
+        as_of < clock.today()
+    ):  # as of a past day: only the outcomes known then (a close date after today is typed ahead)
+        histories, later = closed_by(histories, as_of)
+        if later:
+            print(
+                f"{plural(later, 'closed deal')} closed after {as_of.isoformat()}, the day the backtest is as of, "
+                f"{'is' if later == 1 else 'are'} left out: as of that day {'it was' if later == 1 else 'they were'} "
+                "still open, with no outcome to measure",
+                file=sys.stderr,
+            )
+        if not histories:
+            raise UserError(
+                f"no deal had closed won or lost by {as_of.isoformat()}, the day the backtest is as of: give a later "
+                "--as-of"
+            )
+    dates = _dates(args, max(history.closed_on for history in histories), as_of)
     result = run_backtest(
         loaded.process,
         histories,

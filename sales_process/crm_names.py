@@ -238,6 +238,9 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Closed Date", (ODOO, FRESHSALES)),  # set when the opportunity is won or lost
             ("date_won", (CLOSE,)),
         ),
+        # Pipedrive's day a deal was won, after its Deal closed on (any outcome's), which some exports hold too; its
+        # lost deals' day is their Lost time (lost_date).
+        (("Deal - Won time", (PIPEDRIVE,)), ("Won time", (PIPEDRIVE,))),
         (
             ("Est. Close Date", (DYNAMICS,)),
             ("Estimated Close Date", (DYNAMICS,)),
@@ -253,8 +256,8 @@ _NAMES: Mapping[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]] = {
             ("Expected Closing", (ODOO,)),
         ),
     ),
-    # Close keeps the day an opportunity was won and the day one was lost in two columns.
-    "lost_date": ((("date_lost", (CLOSE,)),),),
+    # Close keeps the day an opportunity was won and the day one was lost in two columns, as Pipedrive does.
+    "lost_date": ((("date_lost", (CLOSE,)), ("Deal - Lost time", (PIPEDRIVE,)), ("Lost time", (PIPEDRIVE,))),),
     IS_CLOSED: (
         (
             ("IsClosed", (SALESFORCE,)),
@@ -292,6 +295,11 @@ def _known_columns() -> dict[str, KnownColumn]:
 
 
 KNOWN_COLUMNS: Mapping[str, KnownColumn] = _known_columns()
+
+
+def standard_names(field: str) -> tuple[str, ...]:
+    """The CRMs' standard names of an audit field, best rank first: what a message says it looked for."""
+    return tuple(name for names in _NAMES.get(field, ()) for name, _ in names)
 
 
 # The prefix a CRM's export writes before the label of every field of its deals, its own fields and those an admin

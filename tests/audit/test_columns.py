@@ -238,6 +238,13 @@ def test_with_the_crm_named_a_name_read_names_that_crm_or_none(
             "Deal - Deal closed on",
         ),
         (["Deal - Title", "Deal - Expected close date", "pain-confirmed"], "Deal - Expected close date"),
+        # Pipedrive's Won time (a won deal's close date) before the day it was expected to close; its Deal closed on
+        # (any outcome's) before both.
+        (
+            ["Deal - Title", "Deal - Expected close date", "Deal - Won time", "Deal - Lost time", "pain-confirmed"],
+            "Deal - Won time",
+        ),
+        (["Deal - Title", "Deal - Won time", "Deal - Deal closed on", "pain-confirmed"], "Deal - Deal closed on"),
     ],
 )
 def test_a_closed_deal_is_dated_by_the_day_it_closed_before_the_day_it_was_expected_to(
@@ -246,6 +253,8 @@ def test_a_closed_deal_is_dated_by_the_day_it_closed_before_the_day_it_was_expec
     """Dynamics 365 and Pipedrive export both dates: a closed deal's period is the one it closed in."""
     columns = plan(header, default_process)
     assert columns.close_date == header.index(closed_on)
+    # Pipedrive's Lost time is a lost deal's close date, read where the close date's cell is blank (lost_date).
+    assert columns.lost_date == (header.index("Deal - Lost time") if "Deal - Lost time" in header else None)
     assert [name for name in header if "lose" in name and name != closed_on] == list(
         name for name in columns.ignored if "lose" in name
     )

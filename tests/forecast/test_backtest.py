@@ -23,8 +23,8 @@ from forecast.backtest import (
     run_backtest,
 )
 from forecast.export_source import history_columns
-from forecast.history import AnswersSince, ClaimedSince, DealHistory
-from forecast.report import accuracy_section, brier_verdict, render_html, summary
+from forecast.history import AnswersSince, ClaimedSince, DealHistory, FileOrderDay
+from forecast.report import accuracy_section, brier_verdict, file_order_text, render_html, summary
 from forecast.snapshots import Every, snapshot_dates
 from playbook_cli.main import main
 from sales_process.deal import Answer
@@ -127,6 +127,23 @@ def test_formulas_in_deal_names_are_neutralised_in_the_csv(tmp_path: Path, capsy
             2,
             "--from 2025-12-01 is after --to 2025-01-01; swap them",
         ),
+        # A --from after the day the backtest is as of, with no --to: that day is the reason, not a --to never given.
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2099-01-01", "--from", "2099-06-01"],
+            2,
+            "--from 2099-06-01 is after 2099-01-01, the day the backtest is as of",
+        ),
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2025-06-15", "--from", "2025-07-01"],
+            2,
+            "--from 2025-07-01 is after 2025-06-15, the day the backtest is as of",
+        ),
+        # Before that day but after the latest close, where the snapshots end without a --to.
+        (
+            ["EXPORT", "--history", "HISTORY", "--as-of", "2099-01-01", "--from", "2098-06-01"],
+            2,
+            "--from 2098-06-01 is after the latest close date, ",
+        ),
         (
             ["EXPORT", "--history", "HISTORY", "--from", "2025-03-02", "--to", "2025-03-20"],
             2,
@@ -149,6 +166,7 @@ def test_option_mistakes_are_told_plainly(
     got, _, err = _run(capsys, *given)
     assert got == status and message in err, err
     assert "Traceback" not in err
+    assert "--to" in args or "swap them" not in err, err
 
 
 @pytest.mark.parametrize(
@@ -204,27 +222,60 @@ def test_an_export_without_close_dates_is_refused(tmp_path: Path, capsys: pytest
     export.write_text(export.read_text(encoding="utf-8").replace("close_date", "expected"), encoding="utf-8")
     status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--ignore-column", "expected")
     assert status == 1 and "the export has no close date column" in err, err
+    # It says which names it looked for, Pipedrive's Won time and Lost time among them, and how to map another.
+    assert "'Close Date'" in err and "'Deal - Won time'" in err and "'Deal - Lost time'" in err, err
+    assert '--column "NAME=close_date"' in err, err
 
 
-def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
+def test_a_lost_row_without_a_close_date_names_the_lost_date_column_to_map(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Close keeps the day a deal was won (date_won) and the day one was lost (date_lost) in two columns: read as
-    close_date and lost_date, they date every outcome as one close date column does."""
+    """With a won date mapped as the close date and no lost date, a lost row's blank close date may be in a column
+    of its own (Pipedrive's Lost time, named otherwise): the error says to map it as lost_date."""
+    export, history = _files(tmp_path)
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    at, status_at = table[0].index("close_date"), table[0].index("status")
+    table[0][at] = "Won on"
+    for row in table[1:]:
+        row[at] = "" if row[status_at] == "Lost" else row[at]
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(table)
+    status, _, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--column", "Won on=close_date")
+    assert status == 1
+    assert (
+        "the deal is lost but its close date is blank; fill it in the CRM, or, if the export has the day it was lost "
+        'in a column of its own (Pipedrive\'s Deal - Lost time), map it with --column "NAME=lost_date"'
+    ) in err, err
+
+
+@pytest.mark.parametrize(
+    ("won", "lost", "mapped"),
+    [
+        ("date_won", "date_lost", ["--column", "date_won=close_date", "--column", "date_lost=lost_date"]),
+        ("date_won", "date_lost", []),  # Close's standard names
+        ("Deal - Won time", "Deal - Lost time", []),  # Pipedrive's
+    ],
+)
+def test_lost_deals_dated_in_a_column_of_their_own_give_the_same_backtest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], won: str, lost: str, mapped: list[str]
+) -> None:
+    """Close keeps the day a deal was won (date_won) and the day one was lost (date_lost) in two columns, Pipedrive
+    its Won time and Lost time: read as close_date and lost_date, they date every outcome as one close date column
+    does."""
     export, history = _files(tmp_path)
     with export.open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     at = table[0].index("close_date")
-    table[0][at : at + 1] = ["date_won", "date_lost"]
+    table[0][at : at + 1] = [won, lost]
     for row in table[1:]:
-        won = row[table[0].index("status")] != "Lost"
-        row[at : at + 1] = [row[at], ""] if won else ["", row[at]]
+        is_won = row[table[0].index("status")] != "Lost"
+        row[at : at + 1] = [row[at], ""] if is_won else ["", row[at]]
     apart = tmp_path / "close.csv"
     with apart.open("w", encoding="utf-8", newline="") as out:
         csv.writer(out).writerows(table)
     status, one_column, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--json")
     assert status == 0, err
-    mapped = ["--column", "date_won=close_date", "--column", "date_lost=lost_date"]
     status, two_columns, err = _run(capsys, str(apart), "--history", str(history), *SPAN, "--json", *mapped)
     assert status == 0, err
     assert json.loads(two_columns) == json.loads(one_column)
@@ -311,7 +362,7 @@ def test_amounts_in_another_currency_are_left_out_of_the_sums_as_the_audit_leave
     status, out, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "out"))
     assert status == 0, err
     said = (
-        "Amounts are in USD: the forecast and the won amounts leave out the amounts of 3 closed deals in EUR (an "
+        "Amounts are in USD: the forecast and the won amounts leave out the amounts in EUR of 3 closed deals (an "
         "audit sums one currency); those deals still count in the win rates and the Brier scores."
     )
     assert said in out, out
@@ -845,3 +896,42 @@ def test_a_history_column_crm_history_misspells_is_an_error_with_a_did_you_mean(
     with pytest.raises(InvalidFile) as raised:
         history_columns(header, CrmHistory(**{field_name: column[:-1]}), tmp_path / "history.csv", 1)
     assert f"{field_name} ({column[:-1]!r}; did you mean {column!r}?)" in raised.value.diagnostics[0].message
+
+
+def test_deals_of_both_kinds_without_a_claimed_stage_are_told_in_plural_words() -> None:
+    """Two deals the history names no stage of and one created before its first stage: 'they were', not 'they was'."""
+    loaded = load_process(ROOT / "process.yaml")
+    unnamed = [DealHistory(f"D{number}", Outcome.WON, dt.date(2026, 6, 30), 1000.0, [], []) for number in range(2)]
+    created = [ClaimedSince(dt.date(2025, 12, 1), None), ClaimedSince(dt.date(2026, 2, 15), "discovery")]
+    late = DealHistory("D9", Outcome.LOST, dt.date(2026, 6, 30), 1000.0, created, [])
+    dates = snapshot_dates(dt.date(2026, 1, 1), dt.date(2026, 1, 31), Every.MONTH)
+    told = summary(run_backtest(loaded.process, [*unnamed, late], dates, evidence=False))
+    assert (
+        "3 deal-snapshots with no claimed stage (2 of deals whose history names no stage they were at, only their "
+        "closing or nothing; 1 of deals already created"
+    ) in told, told
+
+
+def test_the_file_order_note_names_its_first_days_in_date_order() -> None:
+    """The deals are read in the export's order; the note names their days oldest first."""
+    loaded = load_process(ROOT / "process.yaml")
+    deals = [
+        DealHistory(
+            name,
+            Outcome.WON,
+            dt.date(2026, 6, 30),
+            1000.0,
+            [ClaimedSince(day, "discovery")],
+            [],
+            file_order_days=(FileOrderDay(day, False, False),),
+        )
+        for name, day in (
+            ("Umbrella #470", dt.date(2025, 11, 30)),
+            ("Umbrella #695", dt.date(2025, 9, 9)),
+            ("Acme", dt.date(2025, 12, 20)),
+            ("Initech", dt.date(2025, 10, 1)),
+        )
+    ]
+    dates = snapshot_dates(dt.date(2025, 12, 31), dt.date(2025, 12, 31), Every.MONTH)
+    told = file_order_text(run_backtest(loaded.process, deals, dates, evidence=False))
+    assert "(2025-09-09, Umbrella #695; 2025-10-01, Initech; 2025-11-30, Umbrella #470; and 1 more)" in told, told

@@ -364,6 +364,57 @@ def test_snapshots_stop_at_the_day_the_backtest_is_as_of_and_say_so(
     ) in err, err
 
 
+def test_as_of_a_past_day_the_deals_closed_after_it_are_left_out_and_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As of a day, a deal that closed after it was still open: it has no outcome yet, so it is left out, and a note
+    counts it; the default snapshots are the 12 months before the latest close on or before that day."""
+    deals, export, history = _made_files(tmp_path)
+    as_of = D(2025, 9, 15)
+    known = [deal for deal in deals if deal.closed_on <= as_of]
+    assert 0 < len(known) < len(deals)
+    snapshots = snapshot_dates(*default_range(max(deal.closed_on for deal in known)), Every.MONTH)
+    got = _backtest(capsys, export, history, PROCESS, "--as-of", as_of.isoformat())
+    assert got["snapshots"] == [day.isoformat() for day in snapshots]
+    assert_same(got, expected_backtest(known, snapshots))
+    assert (
+        main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--as-of", "2025-09-15"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert (
+        f"{len(deals) - len(known)} closed deals closed after 2025-09-15, the day the backtest is as of, are left "
+        "out: as of that day they were still open, with no outcome to measure"
+    ) in err, err
+
+
+def test_a_default_window_cut_at_the_day_the_backtest_is_as_of_is_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deal closed with a close date after today (a close date typed ahead) is counted, as the CRM says it closed;
+    the default snapshots, up to the latest close date, stop at today, and a note says so."""
+    _, export, history = _made_files(tmp_path)
+    rows = export.read_text(encoding="utf-8").splitlines()
+    at = rows[0].split(",").index("close_date")
+    cells = rows[1].split(",")
+    cells[at] = "2099-03-10"
+    export.write_text("\n".join([rows[0], ",".join(cells), *rows[2:]]) + "\n", encoding="utf-8")
+    # The history has not seen it close yet: no closing row of its own dates it earlier.
+    lines = history.read_text(encoding="utf-8").splitlines()
+    closing = f"{cells[1]},{cells[2]},"
+    history.write_text("\n".join(line for line in lines if not line.startswith(closing)) + "\n", encoding="utf-8")
+    assert (
+        main(["backtest", str(export), "--history", str(history), "--process", str(PROCESS), "--as-of", "2098-12-07"])
+        == 0
+    )
+    err = capsys.readouterr().err
+    assert (
+        "the latest close date, 2099-03-10, is after 2098-12-07, the day the backtest is as of: the snapshots end at "
+        "2098-11-30, the last month end on or before it (a snapshot after it would measure what has not happened)"
+    ) in err, err
+    assert "left out: as of that day" not in err
+
+
 def _one_deal_claimed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], history_rows: list[str], *more: str, created: str | None = None
 ) -> tuple[list[str], str]:
@@ -603,3 +654,34 @@ def test_a_from_stage_the_process_does_not_know_is_an_error_only_where_it_is_cla
     err = capsys.readouterr().err
     assert f"{tmp_path / 'history.csv'}:2: error: From Stage 'Prospecting': " in err
     assert 'map it under crm.stage_names or with --stage-name "NAME=stage-id"' in err
+
+
+def test_the_date_entered_columns_close_and_create_a_deal_as_a_history_file_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Deal 1 entered Closed lost before its Close Date (a rep left the old one): closed from then on; deal 2 was
+    created (Create Date) before its only entry, its closing: without a claimed stage from then, not before. The
+    export's own columns give what the same history file gives (StageHistory.closed_on, created_claims)."""
+    export, history = tmp_path / "closed.csv", tmp_path / "history.csv"
+    entered = ',Date entered "Discovery",Date entered "Closed lost",Date entered "Closed won"'
+    export.write_text(
+        f"deal,crm_id,stage,amount,status,close_date,Create Date{entered}\n"
+        "A,1,Closed lost,1000,Lost,2026-05-20 10:00,2026-01-05 09:00,2026-01-05 09:00,2026-02-10 10:00,\n"
+        "B,2,Closed won,2000,Won,2026-05-20 10:00,2026-03-15 09:00,,,2026-05-20 10:00\n",
+        encoding="utf-8",
+    )
+    history.write_text(
+        "deal,stage,date\n1,Discovery,2026-01-05\n1,Closed lost,2026-02-10\n2,Closed won,2026-05-20\n", encoding="utf-8"
+    )
+    args = ["--from", "2026-01-01", "--to", "2026-04-30", "--no-evidence", "--as-of", "2026-12-07"]
+    from_columns = _backtest(capsys, export, None, PROCESS, *args)
+    from_file = _backtest(capsys, export, history, PROCESS, *args)
+    claimed = from_columns["claimed"]
+    assert isinstance(claimed, dict)
+    assert [(stage["stage"], stage["n"]) for stage in claimed["stages"] if stage["n"]] == [("discovery", 1)]
+    assert from_columns["left_out"] == {"undated_answers": 0, "no_claimed_stage": 2, "other_currency": {}}
+    assert from_columns == from_file
+    assert main(["backtest", str(export), "--process", str(PROCESS), *args, "--out", str(tmp_path / "o")]) == 0
+    capsys.readouterr()
+    rows = (tmp_path / "o" / "backtest.csv").read_text(encoding="utf-8").splitlines()[1:]
+    assert [row.split(",")[0] for row in rows] == ["2026-01-31"], rows
