@@ -609,3 +609,40 @@ def test_was_is_the_figure_the_last_digest_sent_even_for_a_deal_closed_since(
     assert "  Claimed by the CRM stages: 82,000.00 (was 146,000.00; -64,000.00)\n" in lee
     assert "  Verified by the evidence: 29,000.00 (was 37,000.00; -8,000.00)\n" in lee
     assert "Contoso" not in lee  # won: an outcome now, counted only in what the pipeline was
+
+
+def test_an_as_of_before_the_last_digest_is_refused_with_send_and_warned_of_in_a_preview(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """`--send --as-of` a day before the last digest sent and recorded emails "as of 2026-12-06, and what changed
+    since 2026-12-07 21:57 UTC": a span that ends before it starts, and the next digest starting from it."""
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    with sessions() as db:
+        last = db.scalar(select(func.max(DigestDelivery.sent_at)))
+    assert last is not None
+    since = last.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    status, out, err = run("digest", "--send", "--as-of", yesterday, "--process", str(DEFAULT_PROCESS))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"playbook digest: error: --as-of {yesterday} is before the last digest sent to ana@example.com, "
+        f"bo@example.com and lee@example.com (at {since}), which the next one reports from: its span would end "
+        f"before it starts; leave --as-of out (today), or give a day from {last.date().isoformat()} on; nothing "
+        "was sent (without --send the digests print as a preview)\n"
+    )
+    assert len(mail_server.received) == 3
+    with sessions() as db:
+        assert db.scalar(select(func.count(DigestDelivery.id))) == 3
+    status, out, err = run("digest", "--as-of", yesterday, "--process", str(DEFAULT_PROCESS))
+    assert status == 0 and f"as of {yesterday}, and what changed since {since}" in out
+    assert err == (
+        f"playbook digest: warning: --as-of {yesterday} is before the last digest sent to ana@example.com, "
+        f"bo@example.com and lee@example.com (at {since}): a preview only; --send refuses it\n"
+    )
