@@ -4,10 +4,11 @@ Rules (the manual's "Weekly digest" says the same):
 - A digest reports the span from the recipient's last delivered digest (`digest_deliveries`) to the
   moment it is made; someone who never got one gets the FIRST_DIGEST_DAYS days before --as-of.
 - A deal's standing "now" is its latest check assessed as of --as-of; "then" is the pipeline as the last
-  digest counted it: every deal made and open when it was made (one closed since included, so "was" is
-  the figure that email showed), its latest check by then, assessed as of that digest's --as-of, under
-  the process served now (so a process change is not a slide). A deal not checked by then counts with
-  its CRM stage and amount of today and no answers; a deal created since has no "then".
+  digest counted it: every deal made and open when it was made (one closed since included), its latest
+  check by then, assessed as of that digest's --as-of, under the process served now (so a process change
+  is not a slide). A deal not checked by then counts with its CRM stage and amount of today and no answers;
+  a deal created since has no "then". A manager's "then" is over the reps their digest covers now (the team
+  is not kept by date): the same deals as "now", so a team that changed is not read as a gain or a slide.
 - A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
   evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
 - Weighted amounts are added only in the pipeline's currency (that of most deals), and only those of deals with

@@ -167,6 +167,7 @@ def manager_mail(
     )
     lines = [*_opening(manager, f"{team} as of {as_of.isoformat()}", span)]
     lines += ["", *_pipeline_lines(before, after, currency, first=span.first)]
+    lines += _orphans_covered(deals, teams or {}, first=span.first)
     lines += _not_weighted(after)
     lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
@@ -202,12 +203,35 @@ def _pipeline_lines(before: Totals, after: Totals, currency: str | None, *, firs
         lines = [f"Weighted pipeline{unit} now:"]
         lines += [f"  {label}: {money_cents_in(new)}" for label, _, new in rows]
         return [*lines, f"  {GAP_LABEL}: {_gap_amount(after.inflation_cents)}", FIRST_DIGEST_NOTE]
-    lines = [f"Weighted pipeline{unit}, then and now:"]
+    lines = [f"Weighted pipeline{unit}, then and now (then: {THEN}):"]
     lines += [
         f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
         for label, old, new in rows
     ]
     return [*lines, gap_total_line(before.inflation_cents, after.inflation_cents)]
+
+
+# What "was" is over: the deals of the reps the digest covers now, as they stood then, so a team that changed (a
+# manager disabled, a rep moved) is not read as a gain or a slide. It is not always what the last email showed.
+THEN = "the same reps' deals as they stood at your last digest"
+
+
+def _orphans_covered(deals: Sequence[OpenDeal], teams: dict[int, User], *, first: bool) -> list[str]:
+    """The line naming the reps whose manager is disabled, and so in every manager's digest (digest.in_team): a
+    manager's digest grows by their deals without anything else saying so; none when there are none."""
+    people = {item.deal.owner_id: item.deal.owner for item in deals}
+    orphans = sorted(
+        ((people[rep_id], manager) for rep_id, manager in teams.items() if rep_id in people and not manager.active),
+        key=lambda pair: pair[0].email,
+    )
+    if not orphans:
+        return []
+    named = "; ".join(f"{rep.label}, whose manager {manager.email} is disabled" for rep, manager in orphans)
+    counted = "" if first else '; "was" counts them too, so they are not a change'
+    return [
+        f"  Also covered: the deals of {named} (every manager's digest covers them until `playbook users manager` "
+        f"names another){counted}"
+    ]
 
 
 def _not_weighted(now: Totals) -> list[str]:

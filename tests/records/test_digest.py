@@ -646,3 +646,38 @@ def test_an_as_of_before_the_last_digest_is_refused_with_send_and_warned_of_in_a
         f"playbook digest: warning: --as-of {yesterday} is before the last digest sent to ana@example.com, "
         f"bo@example.com and lee@example.com (at {since}): a preview only; --send refuses it\n"
     )
+
+
+def test_was_is_over_the_same_reps_deals_and_a_rep_whose_manager_is_disabled_is_named(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    add_person: Callable[..., str],
+) -> None:
+    """Lee manages Ana, Mo manages Bo. Lee is sent 82,000.00 claimed; Mo is disabled, so Bo's deals join Lee's
+    digest. Its "was" is over the same deals as "now" (Ana's and Bo's at Lee's last digest), so Bo's deals read as
+    no change, not as growth: the email says so, and names Bo, whose manager is disabled (nothing said the team grew,
+    and the page called "was" the figure the last digest sent)."""
+    add_person("mo@example.com", "manager")
+    assert run("users", "manager", "ana@example.com", "lee@example.com")[0] == 0
+    assert run("users", "manager", "bo@example.com", "mo@example.com")[0] == 0
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    sent = {m.recipients[0]: m.message.get_content().replace("\r\n", "\n") for m in mail_server.received}
+    assert "  Claimed by the CRM stages: 82,000.00\n" in sent["lee@example.com"]
+    assert run("users", "disable", "mo@example.com")[0] == 0
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    lee = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert (
+        "Weighted pipeline (USD), then and now (then: the same reps' deals as they stood at your last digest):\n"
+        "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"
+    ) in lee
+    assert (
+        "  Also covered: the deals of bo@example.com, whose manager mo@example.com is disabled (every manager's "
+        'digest covers them until `playbook users manager` names another); "was" counts them too, so they are '
+        "not a change\n"
+    ) in lee
