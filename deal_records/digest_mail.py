@@ -27,6 +27,7 @@ from deal_records.digest import (
     recipients,
     replies,
     slid,
+    slid_from,
     span_for,
     standings_then,
     team_deals,
@@ -114,7 +115,8 @@ def rep_mail(
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
-    fell = slid(own, standings_then(session, process, span.since, span.judged_on, owner_id=rep.id))
+    then = standings_then(session, process, span.since, span.judged_on, owner_id=rep.id)
+    fell = slid(own, slid_from(session, process, own, span.since, then))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
@@ -158,7 +160,7 @@ def manager_mail(
     }
     before = totals(process, [standing for standing in then.values() if added_in(standing.currency, currency)])
     after = totals(process, [item.now for item in weighed])
-    fell = slid(deals, then)
+    fell = slid(deals, slid_from(session, process, deals, span.since, then))
     gaps = largest_gaps(process, deals, LARGEST_GAPS)
     team = (
         "Your team's open deals (the reps you manage, and those no manager has)"
@@ -294,6 +296,9 @@ def _expiring_line(process: Process, item: OpenDeal) -> str:
     return f"  - {item.deal.name}: {'; '.join(parts)}"
 
 
+FIRST = " (first recorded)"  # a deal made in the span fell from the stage its first check in it recorded
+
+
 def _slid_line(process: Process, item: OpenDeal, then: Standing, *, with_owner: bool) -> str:
     """A deal whose verified stage fell: from which stage to which, and what holds it now."""
     stages = process.stages
@@ -301,7 +306,8 @@ def _slid_line(process: Process, item: OpenDeal, then: Standing, *, with_owner: 
     holding = ", ".join(_question(process, r.milestone.id) for r in item.assessment.next)
     why = f"; now held by: {holding}" if holding else ""
     return (
-        f"  - {item.deal.name}{owner}: {stages[then.verified_index].name} -> {item.assessment.verified_stage.name}{why}"
+        f"  - {item.deal.name}{owner}: {stages[then.verified_index].name}{FIRST if then.first_recorded else ''} -> "
+        f"{item.assessment.verified_stage.name}{why}"
     )
 
 

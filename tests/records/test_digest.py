@@ -681,3 +681,22 @@ def test_was_is_over_the_same_reps_deals_and_a_rep_whose_manager_is_disabled_is_
         'digest covers them until `playbook users manager` names another); "was" counts them too, so they are '
         "not a change\n"
     ) in lee
+
+
+def test_a_deal_made_in_the_span_that_fell_since_its_first_check_slid(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session], default_process: LoadedProcess
+) -> None:
+    """Wonka, imported this week at Qualifying and checked back to Discovery days later, did not exist at the span's
+    start, so no email said it fell: it is compared with the stage it was first recorded at in the span."""
+    with writing(sessions) as db:
+        ana = _user(db, "ana@example.com")
+        wonka = create_deal(db, ana, NewDeal("Wonka Renewal", None, 30_000.0, "qualifying", None, "USD"))
+        _check(db, default_process, wonka, ana, _discovery(pain_age=20))
+        _check(db, default_process, wonka, ana, {})
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    emails = _emails(out)
+    assert "  - Wonka Renewal: Qualifying (first recorded) -> Discovery" in emails["To: Ana Lopez <ana@example.com>"]
+    lee = emails["To: Lee Chen <lee@example.com>"]
+    assert "  - Wonka Renewal (Ana Lopez): Qualifying (first recorded) -> Discovery" in lee
+    assert "  Claimed by the CRM stages: 152,000.00\n" in lee  # a first digest: now alone, Wonka in it
