@@ -17,3 +17,9 @@ bind = "127.0.0.1:8000"
 # so with no proxy trusted a local client could still make the app write https:// links.
 forwarded_allow_ips = ""
 secure_scheme_headers: dict[str, str] = {}
+
+# No control socket (gunicorn 25.1 and later; an older gunicorn ignores the name): its default path is one per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl, else ~/.gunicorn/gunicorn.ctl), so each gunicorn the same user starts takes it over
+# from the one before, and one stopping removes it: `gunicornc` would reach the wrong server. The manual's serving
+# page says how to open one at a path of the instance's own.
+control_socket_disable = True

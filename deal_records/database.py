@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -152,7 +153,28 @@ def why_unopened(url: str, error: SQLAlchemyError) -> str:
     SQLite says only "unable to open database file" for a missing folder, a file of another user's and a folder it
     cannot write its -wal file in; an operator needs to know which."""
     said, file = driver_message(error), sqlite_file(url)
-    return said if file is None else said + _file_access(file.absolute())
+    if file is None:
+        return said + _postgres_rights(url, said)
+    return said + _file_access(file.absolute())
+
+
+def _postgres_rights(url: str, said: str) -> str:
+    """How to give the role the URL connects as the right to create tables, when PostgreSQL (15 and later: schema
+    public is no longer everyone's to create in) refused it: the database is to be the role's ("" otherwise)."""
+    if "permission denied for schema public" not in said:
+        return ""
+    parsed = make_url(url)
+    role, name = _identifier(parsed.username or "playbook"), _identifier(parsed.database or "playbook")
+    return (
+        "; the role playbook connects as may not create tables in this database: make it the database's owner "
+        f"(as a superuser: ALTER DATABASE {name} OWNER TO {role}; or create it so: CREATE DATABASE {name} OWNER "
+        f"{role};), then run `playbook db upgrade` again (see Database in the manual)"
+    )
+
+
+def _identifier(name: str) -> str:
+    """A PostgreSQL name as SQL is to write it: quoted unless it is a plain lower-case one."""
+    return name if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) else '"' + name.replace('"', '""') + '"'
 
 
 def _file_access(path: Path) -> str:

@@ -4,12 +4,13 @@ Rules (the manual's "Weekly digest" says the same):
 - A digest reports the span from the recipient's last delivered digest (`digest_deliveries`) to the
   moment it is made; someone who never got one gets the FIRST_DIGEST_DAYS days before --as-of.
 - A deal's standing "now" is its latest check assessed as of --as-of; "then" is the pipeline as the last
-  digest counted it: every deal made and open when it was made (one closed since included, so "was" is
-  the figure that email showed), its latest check by then, assessed as of that digest's --as-of, under
-  the process served now (so a process change is not a slide). A deal not checked by then counts with
-  its CRM stage and amount of today and no answers; a deal created since has no "then".
+  digest counted it: every deal made and open when it was made (one closed since included), its latest
+  check by then, assessed as of that digest's --as-of, under the process served now (so a process change
+  is not a slide). A deal not checked by then counts with its CRM stage and amount of today and no answers;
+  a deal created since has no "then". A manager's "then" is over the reps their digest covers now (the team
+  is not kept by date): the same deals as "now", so a team that changed is not read as a gain or a slide.
 - A deal slid when its verified stage then was later than now (a check, a buyer's "Not quite" or
-  evidence gone stale). Closed deals (won or lost) are outcomes, not pipeline: they are left out.
+  evidence gone stale); a deal made since has no "then", so its first check since is compared instead. Closed deals (won or lost) are outcomes, not pipeline: they are left out.
 - Weighted amounts are added only in the pipeline's currency (that of most deals), and only those of deals with
   an amount and a claimed stage, by sales_process.totals.Totals: the figures of /pipeline and the audit.
 """
@@ -72,6 +73,7 @@ class Standing:
     amount: float | None
     owner_id: int  # whose deal it was: which manager's digest counts it
     currency: str | None  # the amount's: a total adds only the pipeline's currency
+    first_recorded: bool = False  # a deal made in the span: its first check in it, not the span's start (slid_from)
 
     def verdict(self, known: KnownVerdicts, number: int) -> DealVerdict:
         """The standing as the verdict the pipeline's totals are fed (its weighted amounts in cents)."""
@@ -155,6 +157,30 @@ def standings_then(
         saved = read_answers(stored, process)
         then = assess_saved(process, deal.name, claimed, amount, saved, judged_on, segment)
         found[deal.id] = Standing(then.verified_index, then.claimed_index, amount, deal.owner_id, currency)
+    return found
+
+
+def slid_from(
+    session: Session, process: Process, deals: Iterable[OpenDeal], since: dt.datetime, then: dict[int, Standing]
+) -> dict[int, Standing]:
+    """What a slide is measured from: each deal's standing `then`, and, for a deal made since (it has none), the
+    standing its first check after `since` recorded, judged on that check's day: a deal imported and checked back
+    within the span fell, though it did not exist at the span's start. `then` itself is left as it is: the
+    figures "was" adds are the last digest's, where a deal made since had no place."""
+    new = [item.deal.id for item in deals if item.deal.id not in then]
+    if not new:
+        return then
+    first = select(func.min(Check.id)).where(Check.checked_at > since, Check.deal_id.in_(new)).group_by(Check.deal_id)
+    found = dict(then)
+    for check, deal in session.execute(
+        select(Check, Deal).join(Deal, Deal.id == Check.deal_id).where(Check.id.in_(first))
+    ):
+        saved = read_answers(check.answers, process)
+        day = check.checked_at.astimezone(dt.UTC).date()
+        at = assess_saved(process, deal.name, check.claimed_stage, check.amount, saved, day, check.segment)
+        found[deal.id] = Standing(
+            at.verified_index, at.claimed_index, check.amount, deal.owner_id, check.currency, first_recorded=True
+        )
     return found
 
 

@@ -27,6 +27,7 @@ from deal_records.digest import (
     recipients,
     replies,
     slid,
+    slid_from,
     span_for,
     standings_then,
     team_deals,
@@ -114,7 +115,8 @@ def rep_mail(
     own = [item for item in deals if item.deal.owner_id == rep.id]
     # The evidence that goes stale soonest first: what to check first.
     expiring = sorted((item for item in own if item.expiring), key=lambda item: min(day for _, day in item.expiring))
-    fell = slid(own, standings_then(session, process, span.since, span.judged_on, owner_id=rep.id))
+    then = standings_then(session, process, span.since, span.judged_on, owner_id=rep.id)
+    fell = slid(own, slid_from(session, process, own, span.since, then))
     answered = replies(session, rep, span)
     lines = [*_opening(rep, f"Your open deals as of {as_of.isoformat()}", span)]
     lines += ["", f"Evidence that goes stale within {WARN_DAYS} days (check the deal again before it does):"]
@@ -158,7 +160,7 @@ def manager_mail(
     }
     before = totals(process, [standing for standing in then.values() if added_in(standing.currency, currency)])
     after = totals(process, [item.now for item in weighed])
-    fell = slid(deals, then)
+    fell = slid(deals, slid_from(session, process, deals, span.since, then))
     gaps = largest_gaps(process, deals, LARGEST_GAPS)
     team = (
         "Your team's open deals (the reps you manage, and those no manager has)"
@@ -167,6 +169,7 @@ def manager_mail(
     )
     lines = [*_opening(manager, f"{team} as of {as_of.isoformat()}", span)]
     lines += ["", *_pipeline_lines(before, after, currency, first=span.first)]
+    lines += _orphans_covered(deals, teams or {}, first=span.first)
     lines += _not_weighted(after)
     lines += _not_added(deals)
     lines += links.page("The team's pipeline, deal by deal", "/pipeline")
@@ -202,12 +205,35 @@ def _pipeline_lines(before: Totals, after: Totals, currency: str | None, *, firs
         lines = [f"Weighted pipeline{unit} now:"]
         lines += [f"  {label}: {money_cents_in(new)}" for label, _, new in rows]
         return [*lines, f"  {GAP_LABEL}: {_gap_amount(after.inflation_cents)}", FIRST_DIGEST_NOTE]
-    lines = [f"Weighted pipeline{unit}, then and now:"]
+    lines = [f"Weighted pipeline{unit}, then and now (then: {THEN}):"]
     lines += [
         f"  {label}: {money_cents_in(new)} (was {money_cents_in(old)}; {_change(new - old)})"
         for label, old, new in rows
     ]
     return [*lines, gap_total_line(before.inflation_cents, after.inflation_cents)]
+
+
+# What "was" is over: the deals of the reps the digest covers now, as they stood then, so a team that changed (a
+# manager disabled, a rep moved) is not read as a gain or a slide. It is not always what the last email showed.
+THEN = "the same reps' deals as they stood at your last digest"
+
+
+def _orphans_covered(deals: Sequence[OpenDeal], teams: dict[int, User], *, first: bool) -> list[str]:
+    """The line naming the reps whose manager is disabled, and so in every manager's digest (digest.in_team): a
+    manager's digest grows by their deals without anything else saying so; none when there are none."""
+    people = {item.deal.owner_id: item.deal.owner for item in deals}
+    orphans = sorted(
+        ((people[rep_id], manager) for rep_id, manager in teams.items() if rep_id in people and not manager.active),
+        key=lambda pair: pair[0].email,
+    )
+    if not orphans:
+        return []
+    named = "; ".join(f"{rep.label}, whose manager {manager.email} is disabled" for rep, manager in orphans)
+    counted = "" if first else '; "was" counts them too, so they are not a change'
+    return [
+        f"  Also covered: the deals of {named} (every manager's digest covers them until `playbook users manager` "
+        f"names another){counted}"
+    ]
 
 
 def _not_weighted(now: Totals) -> list[str]:
@@ -270,6 +296,9 @@ def _expiring_line(process: Process, item: OpenDeal) -> str:
     return f"  - {item.deal.name}: {'; '.join(parts)}"
 
 
+FIRST = " (first recorded)"  # a deal made in the span fell from the stage its first check in it recorded
+
+
 def _slid_line(process: Process, item: OpenDeal, then: Standing, *, with_owner: bool) -> str:
     """A deal whose verified stage fell: from which stage to which, and what holds it now."""
     stages = process.stages
@@ -277,7 +306,8 @@ def _slid_line(process: Process, item: OpenDeal, then: Standing, *, with_owner: 
     holding = ", ".join(_question(process, r.milestone.id) for r in item.assessment.next)
     why = f"; now held by: {holding}" if holding else ""
     return (
-        f"  - {item.deal.name}{owner}: {stages[then.verified_index].name} -> {item.assessment.verified_stage.name}{why}"
+        f"  - {item.deal.name}{owner}: {stages[then.verified_index].name}{FIRST if then.first_recorded else ''} -> "
+        f"{item.assessment.verified_stage.name}{why}"
     )
 
 

@@ -9,7 +9,15 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_process_option, iso_date, load_or_report
+from playbook_cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    HelpFormatter,
+    add_process_option,
+    iso_date,
+    load_or_report,
+    warn,
+)
 from playbook_cli.records import CommandError, add_database_option, guarded, open_sessions
 from sales_process import clock
 from sales_process.vocabulary import plural
@@ -74,10 +82,32 @@ def run_digest(args: argparse.Namespace) -> int:
     if not emails:
         print("no active reps or managers to write to; add them with: playbook users add EMAIL --role rep|manager")
         return EXIT_OK
+    behind = _before_last_digest(emails, as_of)
+    if behind and outbox is not None:
+        raise CommandError(
+            f"{behind}, which the next one reports from: its span would end before it starts; leave --as-of out "
+            f"(today), or give a day from {max(email.span.since for email in emails).date().isoformat()} on; "
+            "nothing was sent (without --send the digests print as a preview)"
+        )
+    if behind:
+        warn("digest", f"{behind}: a preview only; --send refuses it")
     if outbox is None:
         print(f"\n{SEPARATOR}\n".join(_printed(email) for email in emails), end="")
         return EXIT_OK
     return _send(sessions, outbox, emails, as_of)
+
+
+def _before_last_digest(emails: Sequence[DigestEmail], as_of: dt.date) -> str:
+    """What is wrong when --as-of is a day before a recipient's last digest (its span would end before it starts,
+    and a recorded delivery would move their next span back): naming them; "" when no recipient's is."""
+    behind = [email for email in emails if not email.span.first and as_of < email.span.since.date()]
+    if not behind:
+        return ""
+    names = [email.user.email for email in behind]
+    who = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    latest = max(email.span.since for email in behind).astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    at = "at" if len({email.span.since for email in behind}) == 1 else "the latest at"
+    return f"--as-of {as_of.isoformat()} is before the last digest sent to {who} ({at} {latest})"
 
 
 def _outbox() -> Outbox:

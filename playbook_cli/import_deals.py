@@ -56,7 +56,7 @@ input: what `playbook audit` reads (CSV in UTF-8/UTF-16 or --encoding, or .xlsx;
   row becomes one check: of the deal with the same crm_id when there is one, else of a new
   deal. A crm_id on two rows of the file refuses both (export one row per deal); an open row
   of a closed deal is refused (reopen it first). A saved deal keeps its name unless the row
-  names it, and its owner unless the row's owner cell names another user (said). A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
+  names it (said), and its owner unless the row's owner cell names another user (said). A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
   saved closed, with its close date (a lost or disqualified deal's reason says so).
 owners: the owner cell names a user by email or name, or a CRM owner id or name mapped to a
   user's email under crm.owners in process.yaml or in --owner-map FILE (a CSV: owner,email);
@@ -494,6 +494,15 @@ class Moved:
     after: str
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A saved deal the row's deal cell gave another name."""
+
+    line: int
+    before: str
+    after: str
+
+
 @dataclass
 class Counts:
     """What an import did."""
@@ -501,10 +510,12 @@ class Counts:
     created: int = 0
     checked_again: int = 0
     unchanged: int = 0  # rows of saved deals whose check would change nothing: none was added
+    details_only: int = 0  # rows of saved deals whose check would change nothing, but whose name or owner changed
     closed: dict[str, int] = field(default_factory=dict)
     already_closed: int = 0
     kept: list[tuple[int, str]] = field(default_factory=list)  # (line, milestone) whose answer stays the buyer's
     moved: list[Moved] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
     # The CRM owners of the rows --owner took, by rows: only new deals (a saved deal keeps its owner).
     defaulted: Counter[str] = field(default_factory=Counter)
 
@@ -513,11 +524,13 @@ class Counts:
         self.created += other.created
         self.checked_again += other.checked_again
         self.unchanged += other.unchanged
+        self.details_only += other.details_only
         for outcome, count in other.closed.items():
             self.closed[outcome] = self.closed.get(outcome, 0) + count
         self.already_closed += other.already_closed
         self.kept += other.kept
         self.moved += other.moved
+        self.renamed += other.renamed
         self.defaulted.update(other.defaulted)
 
 
@@ -539,10 +552,10 @@ def run(args: argparse.Namespace) -> int:
     except InvalidFile as error:
         report(error)
         return EXIT_INVALID
-    if not args.new_deals:
-        with reading(sessions) as db:
-            rows, again = _saved_again(db, rows, id_column)
-        rejects = sorted([*rejects, *again], key=lambda reject: reject.line)
+    with reading(sessions) as db:
+        rows, again = _saved_again(db, rows, id_column) if not args.new_deals else (rows, [])
+        rows, reopened = _closed_saved(db, rows)
+    rejects = sorted([*rejects, *again, *reopened], key=lambda reject: reject.line)
     if left_out:
         print(f"{path}: {left_out}")
     if rejects and not args.skip_bad:
@@ -624,6 +637,43 @@ def _saved_again(db: Session, rows: list[Row], id_column: bool) -> tuple[list[Ro
     return kept, again
 
 
+def _closed_saved(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]:
+    """The rows to import, and the open rows of deals closed in the records (matched by crm_id), refused: listed
+    with every other problem before anything is saved (found while saving, the first stopped the import alone)."""
+    from sqlalchemy import select
+
+    from deal_records.models import Deal
+    from pipeline_audit.pipeline_csv import restored
+    from pipeline_audit.rows import ClosedDeal
+
+    open_ids = {row.crm_id for row in rows if row.crm_id and not isinstance(row.deal, ClosedDeal)}
+    if not open_ids:
+        return rows, []
+    saved = {deal.crm_id: deal for deal in db.scalars(select(Deal).where(Deal.crm_id.in_(open_ids)))}
+    kept, refused = [], []
+    for row in rows:
+        deal = saved.get(row.crm_id) if row.crm_id and not isinstance(row.deal, ClosedDeal) else None
+        problem = _closed_refusal(db, deal) if deal is not None else None
+        if problem is None:
+            kept.append(row)
+        else:
+            refused.append(Reject(row.line, restored(list(row.cells)), (problem,)))
+    return kept, refused
+
+
+def _closed_refusal(db: Session, deal: Deal) -> str | None:
+    """Why an open row of the saved deal is refused: the deal is closed (None: it is open), and how to reopen it."""
+    from deal_records.outcomes import closed_check_refusal
+
+    closed = closed_check_refusal(db, deal)
+    if closed is None:
+        return None
+    return (
+        f"{closed}; reopen it first (its Outcome section on the deal's page, or POST /api/deals/{deal.id}/outcome "
+        "with outcome open) and import the row again, or leave the row out"
+    )
+
+
 def _import(
     db: Session, loaded: LoadedProcess, rows: list[Row], owners: Owners, path: Path, *, skip_bad: bool
 ) -> tuple[Counts, list[Reject]]:
@@ -676,6 +726,7 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
     note = f"imported from {path.name}, line {row.line}" + (f" (CRM owner: {row.crm_owner})" if row.crm_owner else "")
     deal = db.scalar(select(Deal).where(Deal.crm_id == row.crm_id)) if row.crm_id else None
     saved = deal is not None
+    details_changed = False
     if deal is None:
         new = parse_new_deal(_new_deal_data(_name(row), row.crm_id or "", row.deal), loaded)
         deal = create_deal(db, owner.user, new)
@@ -683,7 +734,7 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
         if not owner.named:
             counts.defaulted[row.crm_owner.strip()] += 1
     else:
-        _update_saved(db, deal, row, owner, counts)
+        details_changed = _update_saved(db, deal, row, owner, counts)
         if not isinstance(row.deal, ClosedDeal):
             counts.kept += [
                 (row.line, milestone_id)
@@ -694,31 +745,35 @@ def _import_row(db: Session, loaded: LoadedProcess, row: Row, owner: Owner, path
         assert row.change is not None  # _row validated the outcome of every closed row
         _close(db, deal, row.change, counts)
     elif record_check_if_changed(db, deal, loaded, row.deal, "import", note=note) is None:
-        counts.unchanged += 1  # a nightly import of the same export leaves each deal's history as it was
+        if details_changed:
+            counts.details_only += 1  # renamed or moved, and so not "unchanged"
+        else:
+            counts.unchanged += 1  # a nightly import of the same export leaves each deal's history as it was
     elif saved:
         counts.checked_again += 1
 
 
-def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Counts) -> None:
+def _update_saved(db: Session, deal: Deal, row: Row, owner: Owner, counts: Counts) -> bool:
     """What a row changes of the saved deal its crm_id matches: its name when the row names it, its owner when the
     row's owner cell names another user (never --owner, which only fills rows whose owner is not a user: the deal
-    has one); RecordError for an open row of a closed deal, which is not checked."""
+    has one); whether it changed either. RecordError for an open row of a closed deal, which is not checked."""
     from deal_records.details import DetailsChange, change_details
-    from deal_records.outcomes import closed_check_refusal
     from deal_records.records import RecordError
     from pipeline_audit.rows import ClosedDeal
 
-    closed = closed_check_refusal(db, deal) if not isinstance(row.deal, ClosedDeal) else None
+    # Refused before anything is saved (_closed_saved); checked again in the writing transaction, as the saved deal
+    # may have been closed in between.
+    closed = _closed_refusal(db, deal) if not isinstance(row.deal, ClosedDeal) else None
     if closed is not None:
-        raise RecordError(
-            "outcome",
-            f"{closed}; reopen it first (its Outcome section on the deal's page, or POST /api/deals/{deal.id}/outcome "
-            "with outcome open) and import the row again, or leave the row out",
-        )
+        raise RecordError("outcome", closed)
     change = DetailsChange(name=_name(row) if row.named else None, owner=owner.user.email if owner.named else None)
-    for made in change_details(db, None, deal, change, "import"):
-        if made.field == "owner":
-            counts.moved.append(Moved(row.line, deal.name, made.before or "", made.after or ""))
+    made = change_details(db, None, deal, change, "import")
+    for each in made:
+        if each.field == "owner":
+            counts.moved.append(Moved(row.line, deal.name, each.before or "", each.after or ""))
+        elif each.field == "name":
+            counts.renamed.append(Renamed(row.line, each.before or "", each.after or ""))
+    return bool(made)
 
 
 def _name(row: Row) -> str:
@@ -765,6 +820,7 @@ def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:
         f"imported {plural(len(rows), 'row')} from {path}: {plural(counts.created, 'new deal')}, "
         f"{plural(counts.checked_again, 'check')} of deals already saved (matched by crm_id)"
         + (f", {counts.unchanged} unchanged" if counts.unchanged else "")
+        + (f", {counts.details_only} renamed or moved only" if counts.details_only else "")
         + (
             f", {closed} closed ({', '.join(f'{kind}: {count}' for kind, count in sorted(counts.closed.items()))})"
             if closed
@@ -774,12 +830,22 @@ def _print_counts(path: Path, rows: list[Row], counts: Counts) -> None:
     )
     if counts.moved:
         print(_moved(counts.moved))
+    if counts.renamed:
+        print(_renamed(counts.renamed))
     if counts.kept:
         where = ", ".join(f"line {line}: {milestone_id}" for line, milestone_id in counts.kept)
         print(
             f"kept the buyer's own answer over the file's for {plural(len(counts.kept), 'milestone')} ({where}); "
             "only the buyer changes it, through a new confirmation link"
         )
+
+
+def _renamed(renamed: list[Renamed]) -> str:
+    """The saved deals the rows' deal cells renamed, the first LISTED named: said as a move is said, since a manager
+    looks for a deal by its name."""
+    named = "; ".join(f"line {deal.line}, {shown(deal.before)} to {shown(deal.after)}" for deal in renamed[:LISTED])
+    more = f" and {plural(len(renamed) - LISTED, 'more deal')}" if len(renamed) > LISTED else ""
+    return f"renamed {plural(len(renamed), 'saved deal')}, as the row's deal cell names them: {named}{more}"
 
 
 def _moved(moved: list[Moved]) -> str:

@@ -12,6 +12,7 @@ from assess_app import create_app
 from deal_records.schema import head_revision
 from playbook_cli.main import main
 from tests.conftest import DEFAULT_PROCESS
+from tests.postgres import SERVER_USER, PostgresServer
 
 PASSWORD_HELP = "percent-encode it as %40 (and ':' as %3A, '/' as %2F)"
 SQLITE_FILES = (
@@ -190,3 +191,24 @@ def test_db_status_of_a_database_that_is_behind_names_the_option_it_was_given(
         monkeypatch.setenv("PLAYBOOK_DATABASE_URL", postgres_url)
         assert main(["db", "status"]) == 1
     assert capsys.readouterr().out.endswith(f"this version needs {head_revision()}: run `playbook db upgrade`{same}\n")
+
+
+def test_db_upgrade_of_a_database_the_role_may_not_create_in_names_the_owner_it_needs(
+    postgres_server: PostgresServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database created by the superuser for a login role: on PostgreSQL 15 the role may not create tables in its
+    schema public, and `db upgrade` ended on "permission denied for schema public" with no word of the fix."""
+    url = postgres_server.database()
+    name = url.rsplit("/", 1)[1]
+    role = f"r_{name}"
+    with postgres_server.connect("postgres") as admin:
+        admin.execute(f'CREATE ROLE "{role}" LOGIN'.encode())
+    as_role = url.replace(f"://{SERVER_USER}@", f"://{role}@")
+    assert main(["db", "upgrade", "--database", as_role]) == 1
+    err = capsys.readouterr().err
+    assert err.endswith(
+        "permission denied for schema public; the role playbook connects as may not create tables in this database: "
+        f"make it the database's owner (as a superuser: ALTER DATABASE {name} OWNER TO {role}; or create it so: "
+        f"CREATE DATABASE {name} OWNER {role};), then run `playbook db upgrade` again "
+        "(see Database in the manual)\n"
+    ), err

@@ -609,3 +609,94 @@ def test_was_is_the_figure_the_last_digest_sent_even_for_a_deal_closed_since(
     assert "  Claimed by the CRM stages: 82,000.00 (was 146,000.00; -64,000.00)\n" in lee
     assert "  Verified by the evidence: 29,000.00 (was 37,000.00; -8,000.00)\n" in lee
     assert "Contoso" not in lee  # won: an outcome now, counted only in what the pipeline was
+
+
+def test_an_as_of_before_the_last_digest_is_refused_with_send_and_warned_of_in_a_preview(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    sessions: sessionmaker[Session],
+) -> None:
+    """`--send --as-of` a day before the last digest sent and recorded emails "as of 2026-12-06, and what changed
+    since 2026-12-07 21:57 UTC": a span that ends before it starts, and the next digest starting from it."""
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    with sessions() as db:
+        last = db.scalar(select(func.max(DigestDelivery.sent_at)))
+    assert last is not None
+    since = last.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    yesterday = (TODAY - dt.timedelta(days=1)).isoformat()
+    status, out, err = run("digest", "--send", "--as-of", yesterday, "--process", str(DEFAULT_PROCESS))
+    assert (status, out) == (1, "")
+    assert err == (
+        f"playbook digest: error: --as-of {yesterday} is before the last digest sent to ana@example.com, "
+        f"bo@example.com and lee@example.com (at {since}), which the next one reports from: its span would end "
+        f"before it starts; leave --as-of out (today), or give a day from {last.date().isoformat()} on; nothing "
+        "was sent (without --send the digests print as a preview)\n"
+    )
+    assert len(mail_server.received) == 3
+    with sessions() as db:
+        assert db.scalar(select(func.count(DigestDelivery.id))) == 3
+    status, out, err = run("digest", "--as-of", yesterday, "--process", str(DEFAULT_PROCESS))
+    assert status == 0 and f"as of {yesterday}, and what changed since {since}" in out
+    assert err == (
+        f"playbook digest: warning: --as-of {yesterday} is before the last digest sent to ana@example.com, "
+        f"bo@example.com and lee@example.com (at {since}): a preview only; --send refuses it\n"
+    )
+
+
+def test_was_is_over_the_same_reps_deals_and_a_rep_whose_manager_is_disabled_is_named(
+    run: Run,
+    scenario: Scenario,
+    mail_server: MailServer,
+    monkeypatch: pytest.MonkeyPatch,
+    add_person: Callable[..., str],
+) -> None:
+    """Lee manages Ana, Mo manages Bo. Lee is sent 82,000.00 claimed; Mo is disabled, so Bo's deals join Lee's
+    digest. Its "was" is over the same deals as "now" (Ana's and Bo's at Lee's last digest), so Bo's deals read as
+    no change, not as growth: the email says so, and names Bo, whose manager is disabled (nothing said the team grew,
+    and the page called "was" the figure the last digest sent)."""
+    add_person("mo@example.com", "manager")
+    assert run("users", "manager", "ana@example.com", "lee@example.com")[0] == 0
+    assert run("users", "manager", "bo@example.com", "mo@example.com")[0] == 0
+    monkeypatch.setenv("PLAYBOOK_SMTP_URL", f"smtp://127.0.0.1:{mail_server.port}")
+    monkeypatch.setenv("PLAYBOOK_MAIL_FROM", "Sales <sales@contoso.example>")
+    monkeypatch.setenv("PLAYBOOK_BASE_URL", BASE_URL)
+    assert run("digest", "--send", "--process", str(DEFAULT_PROCESS))[0] == 0
+    sent = {m.recipients[0]: m.message.get_content().replace("\r\n", "\n") for m in mail_server.received}
+    assert "  Claimed by the CRM stages: 82,000.00\n" in sent["lee@example.com"]
+    assert run("users", "disable", "mo@example.com")[0] == 0
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    lee = _emails(out)["To: Lee Chen <lee@example.com>"]
+    assert (
+        "Weighted pipeline (USD), then and now (then: the same reps' deals as they stood at your last digest):\n"
+        "  Claimed by the CRM stages: 146,000.00 (was 146,000.00; no change)\n"
+    ) in lee
+    assert (
+        "  Also covered: the deals of bo@example.com, whose manager mo@example.com is disabled (every manager's "
+        'digest covers them until `playbook users manager` names another); "was" counts them too, so they are '
+        "not a change\n"
+    ) in lee
+
+
+def test_a_deal_made_in_the_span_that_fell_since_its_first_check_slid(
+    run: Run, scenario: Scenario, sessions: sessionmaker[Session], default_process: LoadedProcess
+) -> None:
+    """Wonka, imported this week at Qualifying and checked back to Discovery days later, did not exist at the span's
+    start, so no email said it fell: it is compared with the stage it was first recorded at in the span."""
+    with writing(sessions) as db:
+        ana = _user(db, "ana@example.com")
+        wonka = create_deal(db, ana, NewDeal("Wonka Renewal", None, 30_000.0, "qualifying", None, "USD"))
+        _check(db, default_process, wonka, ana, _discovery(pain_age=20))
+        _check(db, default_process, wonka, ana, {})
+    status, out, err = run("digest", "--process", str(DEFAULT_PROCESS))
+    assert (status, err) == (0, "")
+    emails = _emails(out)
+    assert "  - Wonka Renewal: Qualifying (first recorded) -> Discovery" in emails["To: Ana Lopez <ana@example.com>"]
+    lee = emails["To: Lee Chen <lee@example.com>"]
+    assert "  - Wonka Renewal (Ana Lopez): Qualifying (first recorded) -> Discovery" in lee
+    assert "  Claimed by the CRM stages: 152,000.00\n" in lee  # a first digest: now alone, Wonka in it
