@@ -132,7 +132,8 @@ def test_a_confirmed_by_the_process_block_maps_is_a_column_and_a_field(
     required`, so an export made from it lacked the column the audit then asks for."""
     process = tmp_path / "process.yaml"
     process.write_text(
-        PROCESS.read_text(encoding="utf-8") + "\ncrm:\n  milestones:\n    pain-confirmed: {met: Pain?, confirmed_by: Pain By}\n",
+        PROCESS.read_text(encoding="utf-8")
+        + "\ncrm:\n  milestones:\n    pain-confirmed: {met: Pain?, confirmed_by: Pain By}\n",
         encoding="utf-8",
     )
     assert main(["crm-template", "--process", str(process)]) == 0

@@ -803,7 +803,9 @@ def test_a_misspelt_segment_is_warned_of_once_per_spelling_by_both_engines(
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
 
 
-def test_a_misspelt_segment_warning_quotes_every_name_one_way(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_misspelt_segment_warning_quotes_every_name_one_way(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     """The spelling, the segment meant and the segments named were quoted three ways (quoted, repr, bare): an
     apostrophe or a backslash in a name showed differently in each."""
     process = tmp_path / "process.yaml"
@@ -819,7 +821,7 @@ def test_a_misspelt_segment_warning_quotes_every_name_one_way(capsys: pytest.Cap
     warned = [line for line in python.err.splitlines() if "segment" in line]
     assert warned == [
         "playbook audit: warning: segment 'ohare \\\\ ent' (1 open deal, on line 2) is not a segment the process "
-        "names; did you mean \"O'Hare \\\\ Ent\"? Its deals were assessed without the milestones required only in "
+        'names; did you mean "O\'Hare \\\\ Ent"? Its deals were assessed without the milestones required only in '
         "\"O'Hare \\\\ Ent\" or 'Mid\"Market': correct the segment in the CRM and export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned

@@ -1025,7 +1025,9 @@ BAD_FILES = [
         id="probability-with-a-decimal",
     ),
     pytest.param(
-        VALID.replace("    probability: 60\n", "    probability: -0.5\n").replace("probability: 100", "probability: 100.5"),
+        VALID.replace("    probability: 60\n", "    probability: -0.5\n").replace(
+            "probability: 100", "probability: 100.5"
+        ),
         [
             "6:18: error: 'probability' must be a whole number, got a number -0.5; write a whole number of percent: 0",
             "14:18: error: 'probability' must be a whole number, got a number 100.5; write a whole number of percent: 100",
