@@ -7,13 +7,13 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlencode
 
-from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadHost, HTTPException
 
 from assess_app.check.form import BASED_ON, TYPED
-from assess_app.config import SECRET_ENV
+from assess_app.csrf_log import log_token_refused
 from assess_app.current import current_process
 from assess_app.paths import API_PREFIX, SIGNED_IN_PATHS, is_api_path
 from assess_app.records import is_unavailable
@@ -109,9 +109,6 @@ def handle_http_error(error: HTTPException) -> tuple[Response, int]:
     return _with_allow(error, make_response(page)), code
 
 
-FORM_SENT_NO_TOKEN = "The CSRF token is missing."  # Flask-WTF's words when the form had no csrf_token field
-
-
 def _refused_form(error: CSRFError | SessionEnded) -> str:
     """A form without a valid CSRF token, or sent from a session that has ended on the server: nothing saved,
     what it held shown to copy, never offered to send again (a form another site made would come back ready to
@@ -119,7 +116,7 @@ def _refused_form(error: CSRFError | SessionEnded) -> str:
     if isinstance(error, SessionEnded):
         log.info("a form was sent from a session that has ended (%s %s): nothing saved", request.method, request.path)
     else:
-        _log_token_refused(error)
+        log_token_refused(error)
     signed_out = current_user() is None and request.path.startswith(SIGNED_IN_PATHS)
     if signed_out:
         message = (
@@ -144,20 +141,6 @@ def _refused_form(error: CSRFError | SessionEnded) -> str:
         refused=True,
         sign_in=("/login?" + urlencode({"next": form_page(request.path)})) if signed_out else None,
     )
-
-
-def _log_token_refused(error: CSRFError) -> None:
-    """Log a form refused for its token, with the likely cause when the key is random."""
-    reason = error.description or "The CSRF token is invalid."
-    hint = ""
-    # A form that sent no token at all was not made by this app: the key is not the cause then.
-    if current_app.config.get("SECRET_KEY_IS_RANDOM") and reason != FORM_SENT_NO_TOKEN:
-        reason = reason.rstrip(".")
-        hint = (
-            f"; no {SECRET_ENV} is set, so forms rendered before a restart, or by a worker that did not share this "
-            f"one's key, fail: set {SECRET_ENV}, and serve with gunicorn -c python:assess_app.gunicorn_conf"
-        )
-    log.warning("a form's CSRF token did not match (%s %s): %s%s", request.method, request.path, reason, hint)
 
 
 _DEAL_FORM = re.compile(r"^(/deals/\d+)/[\w/-]*$")  # a deal page's forms post under it: /deals/12/checks …

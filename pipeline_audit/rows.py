@@ -56,6 +56,7 @@ from sales_process.vocabulary import (
     shown,
     whole_value_hint,
 )
+from sales_process.wording import quoted
 
 DATE_CACHE_SIZE = 50_000
 
@@ -396,7 +397,7 @@ class RowReader:
 
     def segment_warnings(self) -> list[str]:
         """A warning per misspelt segment (note_segment), most deals first: the deals it left out milestones of."""
-        named = " or ".join(self._named_segments)
+        named = " or ".join(quoted(name) for name in self._named_segments)
         warnings = []
         for spelling, meant, deals, first in sorted(
             self.misspelt_segments.values(), key=lambda found: (-found[2], found[0])
@@ -404,7 +405,7 @@ class RowReader:
             where = f"the first on line {first}" if deals > 1 else f"on line {first}"
             warnings.append(
                 f"segment {shown(spelling)} ({plural(deals, 'open deal')}, {where}) is not a segment the process "
-                f"names; did you mean {meant!r}? Its deals were assessed without the milestones required only in "
+                f"names; did you mean {quoted(meant)}? Its deals were assessed without the milestones required only in "
                 f"{named}: correct the segment in the CRM and export again"
             )
         return warnings

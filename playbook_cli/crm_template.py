@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ from playbook_cli.common import EXIT_INVALID, EXIT_OK, HelpFormatter, add_proces
 from sales_process.crm import BUYER_PART, CONFIRMED_BY_EXAMPLE, LABELLED_PARTS, field_label
 from sales_process.model import Milestone, Process
 from sales_process.requirement import process_segments
+from sales_process.spreadsheet import safe_writer
 from sales_process.vocabulary import plural
 
 EXAMPLE = """examples:
@@ -135,8 +135,12 @@ def _names(process: Process, style: CrmStyle | None) -> tuple[dict[str, str], di
         milestones = {m.id: _standard_names(m) for _, m in process.milestones()}
         for milestone_id, fields in crm.milestones.items():
             mapped = fields.model_dump()
+            standard = milestones[milestone_id]
+            # every part the block maps, a confirmed_by too when the buyer's word is not required: the audit reads it
             milestones[milestone_id] = {
-                part: mapped[part] or default for part, default in milestones[milestone_id].items()
+                part: mapped[part] or standard[part]
+                for part in (*LABELLED_PARTS, BUYER_PART)
+                if part in standard or mapped[part]
             }
         return columns, milestones
     if style is None:
@@ -157,7 +161,7 @@ def csv_header(process: Process, style: CrmStyle | None) -> str:
         name for parts in milestones.values() for name in parts.values()
     ]
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(names)
+    safe_writer(out, lineterminator="\n").writerow(names)
     return out.getvalue().rstrip("\n")
 
 

@@ -124,6 +124,15 @@ def _write_seed(
         plan = plan_header(header, loaded, mapping, export, no_evidence, opened.header_line, opened.sheet_note)
         kept = [index for index in range(len(header)) if index not in plan.unnamed]
         written = [header[index] for index in kept]
+        for index in kept:
+            if '"' in header[index]:
+                raise file_error(
+                    export,
+                    f"column {index + 1} of the header, {shown(header[index])}, is named with a '\"', which dbt's seed "
+                    "loading does not double (dbt build fails on an unterminated quoted identifier); rename the "
+                    "column in the CRM's export without it and run playbook dbt again",
+                    opened.header_line,
+                )
         line_column = [row_order] if row_order is not None and row_order not in written else []
         data = DataRows(opened.rows, plan, export, mapping)
         with partial.open("w", encoding="utf-8", newline="") as out:

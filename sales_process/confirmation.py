@@ -249,6 +249,15 @@ def _expiry(value: object, problems: list[Problem]) -> int:
     if (
         isinstance(value, str) and value.strip().isascii() and value.strip().isdigit()
     ):  # "²".isdigit(), but int() refuses it
+        if len(value.strip()) > len(str(MAX_EXPIRY_DAYS)) + 6:  # past any count of days (and int()'s digit limit)
+            problems.append(
+                Problem(
+                    ("expires_in_days",),
+                    f"'expires_in_days' is {shown(value.strip())}; give 1 to {MAX_EXPIRY_DAYS} days "
+                    f"(default {DEFAULT_EXPIRY_DAYS})",
+                )
+            )
+            return DEFAULT_EXPIRY_DAYS
         value = int(value.strip())
     if isinstance(value, float) and value.is_integer():  # JSON Schema's integer: 14.0 is 14
         value = int(value)

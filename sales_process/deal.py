@@ -200,9 +200,9 @@ def _segment_typo(segment: str, process: Process, problems: list[Problem]) -> No
         problems.append(
             Problem(
                 ("segment",),
-                f"'segment' {quoted(segment)} is not a segment the process names; did you mean {meant!r}? "
+                f"'segment' {quoted(segment)} is not a segment the process names; did you mean {quoted(meant)}? "
                 f"(a segment it does not name is fine: its deals need none of the milestones required only in "
-                f"{' or '.join(named)})",
+                f"{' or '.join(quoted(name) for name in named)})",
             )
         )
 

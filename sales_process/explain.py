@@ -187,6 +187,8 @@ def _whole_number_fix(value: object, key: str) -> str:
     if isinstance(value, float) and value == value and abs(value) != float("inf"):
         whole = "a whole number of percent" if key == "probability" else "a whole number"
         low, high = math.floor(value), math.ceil(value)
+        if key == "probability":  # only the percentages the next check takes: -0.5 is 0, not -1 or 0
+            low, high = min(max(low, 0), 100), min(max(high, 0), 100)
         return f"; write {whole}: {low}" + (f" or {high}" if high != low else "")
     if typographic := _typographic_quotes_fix(value):
         return typographic

@@ -363,7 +363,8 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     if not text or text in NO_AMOUNT:
         return None
     if text.isascii() and text.isdigit():  # the common case in exports, kept fast
-        return Money(_checked_amount(int(text), value))
+        # float() past 20 digits: an int() of over 4,300 digits raises Python's own limit instead of "too large"
+        return Money(_checked_amount(int(text) if len(text) <= 20 else float(text), value))
     if _ACCOUNTING_NEGATIVE.match(text):
         raise ValueError(
             f"{shown(value)} is negative (in brackets, as accounting writes it); an amount must be zero or more"

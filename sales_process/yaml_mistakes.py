@@ -15,7 +15,7 @@ from functools import cache
 import yaml
 
 from sales_process.suggest import closest
-from sales_process.wording import character_name
+from sales_process.wording import character_name, quoted
 
 _KEY_LINE = re.compile(r"^(?P<indent> *)(?P<dash>(?:- +)*)(?P<key>[^\s#'\"][^:#]*?|\"[^\"]*\"|'[^']*'):(?:\s|$)")
 _VALUE_AFTER_KEY = re.compile(r"^ *(?:- +)*[^\s#'\"][^:#]*?: +(?P<value>[^\s'\"|>&*!].*)$")
@@ -178,7 +178,7 @@ def _text_after_bracket(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistak
         )
     else:
         fix = (
-            f"remove the text ({before.strip()}), or write it after ' # ' as a comment, or inside the "
+            f"remove the text {quoted(after, 60)} after it, or write it after ' # ' as a comment, or inside the "
             f"{'brackets' if opener == '[' else 'braces'} as an item"
         )
     message = (
@@ -499,7 +499,9 @@ def _key_among_list_items(error: yaml.MarkedYAMLError, lines: list[str]) -> Mist
 
 
 _OPENERS = {"[": "]", "{": "}"}
-_FLOW_COMMENT = re.compile(r"\s+#")
+# A comment's ' #': tried only where a run of spaces starts (not again at each space of it), so a long run without
+# a '#' is read once, not once for each of its spaces.
+_FLOW_COMMENT = re.compile(r"(?<!\s)\s+#")
 _FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping", "while parsing a flow node")
 
 

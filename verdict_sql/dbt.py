@@ -34,6 +34,25 @@ _STAND_IN = "cvo_playbook_source_relation"
 _JINJA = re.compile(r"\{[{%#]|[}%#]\}")
 
 
+def jinja_literal(text: str) -> str:
+    """`text` as dbt renders it back to itself: dbt reads its YAML values and the model as Jinja, so each of Jinja's
+    delimiters ('{{', '{%', '{#' and their closers) in a CRM column name or a process text is written as a Jinja
+    expression of itself (`{{ '{{' }}`). A `{% raw %}` block did not do: a name holding '{% endraw %}' left it,
+    and `{{ env_var(...) }}` in a column name then ran in dbt."""
+    return _JINJA.sub(lambda found: "{{ '" + found[0] + "' }}", text)
+
+
+def _literals(data: Any) -> Any:
+    """Every text of a YAML file's data (keys and values) as a Jinja literal (jinja_literal)."""
+    if isinstance(data, str):
+        return jinja_literal(data)
+    if isinstance(data, dict):
+        return {_literals(key): _literals(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_literals(item) for item in data]
+    return data
+
+
 @dataclass(frozen=True)
 class DbtOptions:
     """What the project reads and how: the CRM table, the dialect, the assessment date, an optional seed."""
@@ -61,7 +80,7 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
         ("dbt_project.yml", _project_yml(process, options)),
         (input_properties(options), _yaml(_sources(process, columns, options))),
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
-        ("models/schema.yml", _yaml(_schema(process, options, columns))),
+        ("models/schema.yml", _yaml(_literals(_schema(process, options, columns)))),
     ]
     if options.seed_header is not None:
         files.append((SEED_COLUMNS_PATH, SEED_COLUMNS_MACRO))
@@ -154,12 +173,13 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
     for column in table["columns"]:
         if column["name"] == columns.deal:
             column["data_tests"] = [_warns("not_null")]
+    table = _literals(table)
     if options.seed_header is not None:
         return {"version": 2, "seeds": [table]}
     source: dict[str, Any] = {"name": SOURCE, "tables": [table]}
-    source["schema"] = options.schema if options.schema else "{{ target.schema }}"
+    source["schema"] = jinja_literal(options.schema) if options.schema else "{{ target.schema }}"
     if options.database:
-        source["database"] = options.database
+        source["database"] = jinja_literal(options.database)
     return {"version": 2, "sources": [source]}
 
 
@@ -233,14 +253,10 @@ def _model_sql(
         if options.seed_header is not None
         else "{{ source('" + SOURCE + "', '" + options.table + "') }}"
     )
-    if _JINJA.search(body):  # text from process.yaml that dbt's Jinja would read as its own
-        body = "{% raw %}" + body + "{% endraw %}"
-        relation = "{% endraw %}" + reference + "{% raw %}"
-    else:
-        relation = reference
+    body = jinja_literal(body)  # text from process.yaml and the CRM that dbt's Jinja would read as its own
     quoted = options.dialect.quote(_STAND_IN)
     assert body.count(quoted) == 1, "the generator names the input relation once"
-    return "{{ config(materialized='table') }}\n" + body.replace(quoted, relation) + "\n"
+    return "{{ config(materialized='table') }}\n" + body.replace(quoted, reference) + "\n"
 
 
 def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dict[str, Any]:

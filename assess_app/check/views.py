@@ -21,6 +21,7 @@ from assess_app.check.form import (
     validated_deal,
 )
 from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
+from assess_app.csrf_log import log_token_refused
 from assess_app.current import current_process
 from sales_process import clock
 from sales_process.deal import Deal, parse_deal
@@ -113,7 +114,9 @@ def _plain_deal(answers: dict[str, str] | None, loaded: LoadedProcess) -> Deal |
 
 @bp.errorhandler(CSRFError)
 def refuse_without_token(error: CSRFError) -> tuple[str, int]:
-    """Refuse a POST without a valid token with 400, giving back what was typed to send again."""
+    """Refuse a POST without a valid token with 400, giving back what was typed to send again (the check saves
+    nothing: a form another site made can only show its visitor a verdict); logged as every form's refusal is."""
+    log_token_refused(error)
     loaded = current_process()
     form = make_form(loaded, request.form)
     return _form_page(loaded, form, [], 400, csrf_problem=error.description)

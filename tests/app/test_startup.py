@@ -152,15 +152,16 @@ def _short_sha() -> str:
     return load_process(DEFAULT_PROCESS).short_sha
 
 
+@pytest.mark.parametrize("path", ["/login", "/check"])  # /check's refusals, which re-show its form, went unlogged
 @pytest.mark.parametrize(
     ("token", "logged"),
     [
-        (None, "a form's CSRF token did not match (POST /login): The CSRF token is missing."),
-        ("forged", "a form's CSRF token did not match (POST /login): The CSRF session token is missing; no "),
+        (None, "a form's CSRF token did not match (POST {path}): The CSRF token is missing."),
+        ("forged", "a form's CSRF token did not match (POST {path}): The CSRF session token is missing; no "),
     ],
 )
 def test_a_refused_form_blames_the_random_key_only_when_the_form_carried_a_token(
-    site_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, token: str | None, logged: str
+    site_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, token: str | None, logged: str, path: str
 ) -> None:
     app = create_app(
         {
@@ -171,8 +172,8 @@ def test_a_refused_form_blames_the_random_key_only_when_the_form_carried_a_token
     )
     caplog.clear()
     form = {"email": "ana@example.com", "password": "x"} | ({"csrf_token": token} if token else {})
-    assert app.test_client().post("/login", data=form).status_code == 400
+    assert app.test_client().post(path, data=form).status_code == 400
     app.extensions["deal_records"].engine.dispose()
     refused = [message for message in caplog.messages if "CSRF" in message]
-    assert len(refused) == 1 and refused[0].startswith(logged), refused
+    assert len(refused) == 1 and refused[0].startswith(logged.format(path=path)), refused
     assert ("PLAYBOOK_SECRET_KEY" in refused[0]) is (token is not None)

@@ -125,6 +125,36 @@ def test_without_crm_the_process_block_names_the_columns(capsys: pytest.CaptureF
     )
 
 
+def test_a_confirmed_by_the_process_block_maps_is_a_column_and_a_field(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The audit reads a mapped confirmed_by of any milestone; the template left it out unless `confirmation:
+    required`, so an export made from it lacked the column the audit then asks for."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8")
+        + "\ncrm:\n  milestones:\n    pain-confirmed: {met: Pain?, confirmed_by: Pain By}\n",
+        encoding="utf-8",
+    )
+    assert main(["crm-template", "--process", str(process)]) == 0
+    out = capsys.readouterr().out
+    assert "Pain?,pain-confirmed.evidence,pain-confirmed.date,Pain By," in out.rstrip("\n").rsplit("\n", 1)[-1]
+    assert "  Pain By  [text]\n      help text: The buyer who confirmed it" in out
+
+
+def test_a_header_name_a_spreadsheet_would_run_is_written_inert(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The header went out through plain csv.writer: a mapped name `=HYPERLINK(...)` was a live formula in Excel."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        PROCESS.read_text(encoding="utf-8") + "\ncrm:\n  milestones:\n    pain-confirmed: '=HYPERLINK(\"http://e\")'\n",
+        encoding="utf-8",
+    )
+    assert main(["crm-template", "--process", str(process), "--header-only"]) == 0
+    assert ',"\'=HYPERLINK(""http://e"")",' in capsys.readouterr().out
+
+
 def test_an_evidence_field_the_process_does_not_require_says_so(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

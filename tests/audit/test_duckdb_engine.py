@@ -794,10 +794,34 @@ def test_a_misspelt_segment_is_warned_of_once_per_spelling_by_both_engines(
     warned = [line for line in python.err.splitlines() if "segment" in line]
     assert warned == [
         "playbook audit: warning: segment 'IND' (2 open deals, the first on line 4) is not a segment the process "
-        "names; did you mean 'IDN'? Its deals were assessed without the milestones required only in IDN or Academic "
-        "Medical Center: correct the segment in the CRM and export again",
+        "names; did you mean 'IDN'? Its deals were assessed without the milestones required only in 'IDN' or "
+        "'Academic Medical Center': correct the segment in the CRM and export again",
         "playbook audit: warning: segment 'Acadmic Medical Center' (1 open deal, on line 3) is not a segment the "
         "process names; did you mean 'Academic Medical Center'? Its deals were assessed without the milestones "
-        "required only in IDN or Academic Medical Center: correct the segment in the CRM and export again",
+        "required only in 'IDN' or 'Academic Medical Center': correct the segment in the CRM and export again",
+    ]
+    assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
+
+
+def test_a_misspelt_segment_warning_quotes_every_name_one_way(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The spelling, the segment meant and the segments named were quoted three ways (quoted, repr, bare): an
+    apostrophe or a backslash in a name showed differently in each."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        POSTHOG_PROCESS.replace("[Enterprise, Mid-Market]", """["O'Hare \\\\ Ent", 'Mid"Market']"""), encoding="utf-8"
+    )
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,segment,pain-confirmed,pain-confirmed.evidence\n"
+        "A,Commercial Negotiation,30000,ohare \\ ent,yes,Reply to the recap\n"
+    )
+    python, duckdb = both_engines(capsys, source, tmp_path, process=process)
+    warned = [line for line in python.err.splitlines() if "segment" in line]
+    assert warned == [
+        "playbook audit: warning: segment 'ohare \\\\ ent' (1 open deal, on line 2) is not a segment the process "
+        'names; did you mean "O\'Hare \\\\ Ent"? Its deals were assessed without the milestones required only in '
+        "\"O'Hare \\\\ Ent\" or 'Mid\"Market': correct the segment in the CRM and export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned

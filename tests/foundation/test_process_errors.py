@@ -783,7 +783,7 @@ BAD_FILES = [
         with_stage_keys("    pitfalls: [Silence, Happy ears] only\n"),
         [
             "7:37: error: the list in brackets ends at the ']' just before this, and YAML reads no text after it on "
-            "the line; remove the text (pitfalls: [Silence, Happy ears]), or write it after ' # ' as a comment, or "
+            "the line; remove the text 'only' after it, or write it after ' # ' as a comment, or "
             "inside the brackets as an item (YAML: expected <block end>, but found '<scalar>')"
         ],
         id="text-after-a-closing-bracket",
@@ -1023,6 +1023,16 @@ BAD_FILES = [
             "6:18: error: 'probability' must be a whole number, got a number 35.5; write a whole number of percent: 35 or 36"
         ],
         id="probability-with-a-decimal",
+    ),
+    pytest.param(
+        VALID.replace("    probability: 60\n", "    probability: -0.5\n").replace(
+            "probability: 100", "probability: 100.5"
+        ),
+        [
+            "6:18: error: 'probability' must be a whole number, got a number -0.5; write a whole number of percent: 0",
+            "14:18: error: 'probability' must be a whole number, got a number 100.5; write a whole number of percent: 100",
+        ],
+        id="probability-with-a-decimal-out-of-range",  # was told -1 or 0, and -1 is refused next
     ),
     pytest.param(
         VALID.replace("    probability: 60\n", "    probability: 30,5\n")

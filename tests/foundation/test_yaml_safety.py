@@ -37,6 +37,13 @@ def test_alias_bomb_is_refused_in_bounded_time() -> None:
     ]
 
 
+def test_text_after_a_bracket_and_a_long_run_of_spaces_is_told_in_bounded_time() -> None:
+    started = time.perf_counter()
+    errors = _errors("name: x\nx_bad: [a] only" + " " * 60_000 + "y\n")
+    assert time.perf_counter() - started < 1  # was 5 s: `\\s+#` tried at every space of the run
+    assert errors[0].startswith("p.yaml:2:12: error: the list in brackets ends at the ']' just before this")
+
+
 def test_recursive_alias_is_refused() -> None:
     assert _errors("a: &a [*a]\n") == [
         "p.yaml:1:4: error: values are nested more than 64 levels deep (a recursive alias?); flatten the file"

@@ -207,6 +207,14 @@ def _post(client: FlaskClient, path: str, headers: dict[str, str], body: object)
             "'expires_in_days': 1.5 is not a whole number of days; write e.g. 14",
         ),
         ("ana", "ana's", {**ASK, "expires_in_days": "²"}, 400, "expires_in_days", "'²' is not a whole number of days"),
+        (  # past Python's 4,300 digits: int() answered with sys.set_int_max_str_digits()
+            "ana",
+            "ana's",
+            {**ASK, "expires_in_days": "9" * 5000},
+            400,
+            "expires_in_days",
+            "'expires_in_days' is '9999",
+        ),
         (
             "ana",
             "ana's",

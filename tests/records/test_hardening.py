@@ -194,15 +194,29 @@ def test_a_nul_in_the_sign_in_email_is_refused_naming_the_field(records_app: Fla
     assert "email" in response.get_data(as_text=True)
 
 
-def test_a_nul_in_a_new_deal_form_is_refused_with_what_was_typed_given_back(
-    signed_in: Callable[[str], FlaskClient],
+@pytest.mark.parametrize(
+    ("path", "form"),
+    [
+        ("/deals/new", {"name": "Fabri\x00kam", "crm_id": "OPP-7"}),
+        ("/deals/{deal_id}/details", {"name": "Fabri\x00kam", "crm_id": "OPP-7"}),
+        ("/deals/{deal_id}/checks", {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply\x00 to it"}),
+        ("/deals/{deal_id}/confirmations", {"milestones": "pain-confirmed", "buyer_name": "Dana\x00 Buyer"}),
+    ],
+    ids=["new", "details", "checks", "confirmations"],
+)
+def test_a_nul_in_a_deal_form_is_refused_at_its_field_with_the_form_again(
+    signed_in: Callable[[str], FlaskClient], path: str, form: dict[str, str]
 ) -> None:
+    """It was a page of its own (400) that lost the form, where a U+202E or an ESC re-show it at the field."""
     rep = signed_in("ana@example.com")
-    form = {"csrf_token": page_token(rep, "/deals/new"), "name": "Fabri\x00kam", "crm_id": "OPP-7", "amount": "5 EUR"}
-    refused = rep.post("/deals/new", data=form)
+    made = rep.post("/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "Contoso"})
+    page_path = path if path.endswith("new") else made.headers["Location"]
+    path = path.format(deal_id=made.headers["Location"].rsplit("/", 1)[-1])
+    token = page_token(rep, page_path)
+    refused = rep.post(path, data={"csrf_token": token, **form})
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400 and "name: &#39;name&#39; contains a NUL character (U+0000); remove it." in page
-    assert all(f"<dd>{value}</dd>" in page for value in ("Fabrikam", "OPP-7", "5 EUR"))  # nothing typed is lost
+    assert refused.status_code == 422 and "contains a NUL character (U+0000) at character" in page, page
+    assert "What the form held" not in page  # the form again, not the page that lost it
 
 
 @pytest.mark.parametrize(
@@ -460,12 +474,22 @@ def test_control_direction_and_line_break_characters_are_refused_in_the_api(
     assert response.get_json()["errors"][0]["loc"] == loc
 
 
-def test_the_form_refuses_them_at_the_field(signed_in: Callable[[str], FlaskClient]) -> None:
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Fabrikam%E2%80%AE+rollout", "contains a text-direction control"),
+        # A NUL gave a page of its own (400) that lost the form, where the other characters re-show it at the field
+        ("Fabri%00kam", "contains a NUL character (U+0000) at character 6; remove it"),
+    ],
+)
+def test_the_form_refuses_them_at_the_field(signed_in: Callable[[str], FlaskClient], name: str, said: str) -> None:
     rep = signed_in("ana@example.com")
     token = page_token(rep, "/deals/new")
-    response = rep.post("/deals/new", data={"csrf_token": token, "name": "Fabrikam\u202e rollout"})
-    assert response.status_code == 422
-    assert "contains a text-direction control" in response.get_data(as_text=True)
+    body = f"csrf_token={token}&name={name}&crm_id=OPP-7"
+    response = rep.post("/deals/new", data=body, content_type="application/x-www-form-urlencoded")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and said in page, page
+    assert 'value="OPP-7"' in page  # the form again, with what was typed
 
 
 def test_evidence_and_buyer_names_follow_the_same_rule(records_app: Flask, tokens: dict[str, dict[str, str]]) -> None:

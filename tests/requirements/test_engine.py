@@ -207,7 +207,7 @@ SEGMENT_ERRORS = [
     (
         "Enterprse",
         "'segment' 'Enterprse' is not a segment the process names; did you mean 'Enterprise'? (a segment it does not "
-        "name is fine: its deals need none of the milestones required only in Enterprise or Mid-Market)",
+        "name is fine: its deals need none of the milestones required only in 'Enterprise' or 'Mid-Market')",
     ),
     ("mid market", "'segment' 'mid market' is not a segment the process names; did you mean 'Mid-Market'?"),
 ]

@@ -594,3 +594,57 @@ def test_the_source_describes_the_segment_only_where_the_process_reads_it(tmp_pa
     described = [column["name"] for column in source["tables"][0]["columns"]]
     assert ("segment" in described) is by_segment
     assert ('"d"."segment"' in (out / "models" / f"{MODEL}.sql").read_text(encoding="utf-8")) is by_segment
+
+
+JINJA_NAME = "N{% endraw %}{{ 7*7 }}{% raw %}"
+
+
+def test_jinja_in_column_names_and_process_texts_reaches_dbt_as_text(export: Path, tmp_path: Path) -> None:
+    """dbt renders its YAML (and the model) as Jinja: a CRM column named `N{% endraw %}{{ 7*7 }}{% raw %}` left the
+    model's raw block and was rendered in sources.yml, so `{{ env_var(...) }}` in a column name or a question ran in
+    dbt. Every name and description reaches dbt as the text written."""
+    process = tmp_path / "process.yaml"
+    process.write_text(
+        DEFAULT_PROCESS.read_text(encoding="utf-8")
+        .replace("name: B2B New Business", "name: \"B2B {{ env_var('HOME') }} %}\"", 1)
+        .replace(
+            "question: Has the prospect confirmed, in writing, the business problem they want to solve?",
+            "question: 'Has the prospect {# x #} {{ 7*7 }} {% raw %} confirmed the problem?'",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with export.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    seed = tmp_path / "jinja.csv"
+    with seed.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([[JINJA_NAME if name == "deal" else name for name in header], *rows])
+    out = tmp_path / "project"
+    command = ["dbt", "--process", str(process), "--out", str(out), "--as-of", AS_OF.isoformat(), "--dialect", "duckdb"]
+    assert main([*command, "--seed", str(seed), "--column", f"{JINJA_NAME}=deal"]) == 0
+    database = tmp_path / "warehouse.duckdb"
+    assert "ERROR=0" in _dbt_build(out, {"type": "duckdb", "path": str(database)})
+    with duckdb.connect(str(database), read_only=True) as connection:
+        names = [row[0] for row in connection.execute("DESCRIBE main.deals").fetchall()]
+        deals = connection.execute("SELECT count(DISTINCT deal) FROM main.verified_deals").fetchone()
+    assert JINJA_NAME in names and deals is not None and deals[0] > 1
+    manifest = (out / "target/manifest.json").read_text(encoding="utf-8")
+    assert "N{% endraw %}{{ 7*7 }}{% raw %}" in manifest and "{# x #} {{ 7*7 }} {% raw %}" in manifest
+    assert "B2B {{ env_var('HOME') }} %}" in manifest and os.environ["HOME"] not in manifest.replace(str(out), "")
+
+
+def test_a_seed_column_named_with_a_double_quote_is_refused_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """dbt's seed loading does not double a '"' in a column's name: the project was written and `dbt build` failed
+    on "unterminated quoted identifier"."""
+    seed = tmp_path / "export.csv"
+    seed.write_text('deal,stage,amount,"Pain""Ev"\nA,Discovery,1000,call\n', encoding="utf-8")
+    command = ["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(tmp_path / "project"), "--dialect", "duckdb"]
+    assert main([*command, "--seed", str(seed), "--no-evidence"]) == 1
+    assert capsys.readouterr().err == (
+        f"{seed}:1: error: column 4 of the header, 'Pain\"Ev', is named with a '\"', which dbt's seed loading does "
+        "not double (dbt build fails on an unterminated quoted identifier); rename the column in the CRM's export "
+        "without it and run playbook dbt again\n1 error found.\n"
+    )
+    assert not (tmp_path / "project/dbt_project.yml").exists() and not list((tmp_path / "project/seeds").iterdir())
