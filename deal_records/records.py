@@ -230,7 +230,13 @@ def whole_number_problem(text: str | None, what: str, largest: int) -> str | Non
     None for a good one or none given."""
     if text is None:
         return None
-    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= largest:
+    # The digits' count first: int() of thousands of digits raises Python's own limit, not this message.
+    digits = text.lstrip("0")
+    if (
+        not (text.isascii() and text.isdigit())
+        or len(digits) > len(str(largest))
+        or not 1 <= int(digits or "0") <= largest
+    ):
         return f"{text[:40]!r} is not {what}; give a whole number from 1 to {largest:,}"
     return None
 

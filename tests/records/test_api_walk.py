@@ -163,6 +163,9 @@ def test_a_crm_id_taken_by_the_callers_own_deal_is_409_pointing_at_it(
         ],
         ("page=0", "page", "page: '0' is not a page number; give a whole number from 1 to 1,000,000"),
         ("page=%EF%BC%92", "page", "is not a page number"),
+        # Thousands of digits: int() would raise Python's own limit, not this message.
+        ("page=" + "9" * 5000, "page", "is not a page number; give a whole number from 1 to 1,000,000"),
+        ("per_page=" + "9" * 5000, "per_page", "is not a number of deals per page"),
         ("crm_id=1&crm_id=2", "crm_id", "crm_id is given 2 times; give crm_id once"),
     ],
 )

@@ -588,3 +588,12 @@ def test_unticked_evidence_saved_before_does_not_stop_the_page_saving_again(
     assert check(rep, deal_id, {"pain-confirmed.evidence": "Asked twice, no reply"}).status_code == 303
     refused = check(rep, deal_id, {"pain-confirmed.evidence": "Asked three times"})
     assert refused.status_code == 422 and UNTICKED in html.unescape(refused.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "9" * 5000])
+def test_a_page_number_the_list_cannot_use_is_a_400_naming_it(
+    signed_in: Callable[[str], FlaskClient], page: str
+) -> None:
+    refused = signed_in("ana@example.com").get(f"/deals?page={page}")
+    assert refused.status_code == 400
+    assert "is not a page number; give a whole number from 1 to 1,000,000" in refused.get_data(as_text=True)
