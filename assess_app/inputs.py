@@ -36,7 +36,11 @@ class RecordId(IntegerConverter):
 
     def to_python(self, value: str) -> int:
         """The id, or 0 when no database integer holds it."""
-        number = int(value)
+        # Counted before read: int() of thousands of digits raises Python's own limit (a 500), not this 404.
+        digits = value.lstrip("0")
+        if len(digits) > len(str(MAX_DEAL_ID)):
+            return NO_RECORD
+        number = int(digits or "0")
         return number if number <= MAX_DEAL_ID else NO_RECORD
 
 
