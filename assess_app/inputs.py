@@ -21,6 +21,7 @@ from werkzeug.routing import IntegerConverter
 
 from assess_app.errors import bad_request
 from deal_records.records import MAX_DEAL_ID
+from sales_process.problems import InvalidInput, Problem
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -116,18 +117,33 @@ class TextRequest(Request):
         return parser
 
 
-def refuse_not_utf8() -> tuple[Response, int] | tuple[str, int] | None:
-    """400 naming the first form field whose bytes are not UTF-8 text (a page of this app sends only UTF-8)."""
-    request.form  # noqa: B018 - parsed here, whatever the route reads
-    not_utf8 = getattr(request, "not_utf8", ())
-    if not not_utf8:
-        return None
-    field = not_utf8[0]
-    return bad_request(
-        field,
-        f"'{field}' holds bytes that are not UTF-8 text (each shown as \ufffd); type the text again, or send the "
-        "form encoded as UTF-8",
+def _not_utf8_message(field: str) -> str:
+    return (
+        f"'{field}' holds bytes that are not UTF-8 text (each shown as \ufffd); type the text again, or send the form "
+        "encoded as UTF-8"
     )
+
+
+def refuse_not_utf8() -> tuple[Response, int] | tuple[str, int] | None:
+    """400 naming the first form field whose bytes are not UTF-8 text (a page of this app sends only UTF-8); a
+    form of TEXT_CHECKED_FORMS refuses it at the field itself (`refuse_not_utf8_fields`)."""
+    request.form  # noqa: B018 - parsed here, whatever the route reads
+    if not request_not_utf8() or request.endpoint in TEXT_CHECKED_FORMS:
+        return None
+    field = request_not_utf8()[0]
+    return bad_request(field, _not_utf8_message(field))
+
+
+def request_not_utf8() -> Sequence[str]:
+    """The form fields of this request whose bytes are not UTF-8 text."""
+    return getattr(request, "not_utf8", ())
+
+
+def refuse_not_utf8_fields() -> None:
+    """Raise InvalidInput with a problem at each field of the form whose bytes are not UTF-8 text: a form of
+    TEXT_CHECKED_FORMS calls this where it checks its fields, to show the form again with the message at the field."""
+    if request_not_utf8():
+        raise InvalidInput([Problem((name,), _not_utf8_message(name)) for name in request_not_utf8()])
 
 
 class StreamedBody:

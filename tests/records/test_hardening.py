@@ -243,7 +243,7 @@ URLENCODED = "application/x-www-form-urlencoded"
     ],
     ids=["new", "new-raw-byte", "details", "checks", "confirmations"],
 )
-def test_bytes_that_are_not_utf8_in_a_deal_form_are_refused_naming_the_field(
+def test_bytes_that_are_not_utf8_in_a_deal_form_are_refused_at_their_field_with_the_form_again(
     signed_in: Callable[[str], FlaskClient],
     sessions: sessionmaker[Session],
     path: str,
@@ -258,9 +258,10 @@ def test_bytes_that_are_not_utf8_in_a_deal_form_are_refused_naming_the_field(
     body = _form_body({"csrf_token": page_token(rep, page_path), **form}).encode("latin-1")
     refused = rep.post(path, data=body, content_type=URLENCODED)
     page = refused.get_data(as_text=True)
-    assert refused.status_code == 400, page
-    assert f"&#39;{field}&#39; holds bytes that are not UTF-8 text" in page
-    assert "\ufffd" in page  # what the form held, to copy, each bad byte shown as a browser shows it
+    assert refused.status_code == 422, page
+    assert "holds bytes that are not UTF-8 text" in page  # under the field, by its label ("Deal name holds…")
+    assert "What the form held" not in page and f'name="{field}"' in page  # the form again, its bad bytes as �
+    assert "\ufffd" in page.replace("(each shown as \ufffd)", "")
     with sessions() as db:
         assert db.scalars(select(Deal.name)).all() == ["Contoso"]
 
