@@ -304,6 +304,30 @@ def test_a_date_entered_column_of_an_unknown_stage_is_named_once_and_mapped(
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
 
 
+def test_an_unknown_stage_in_every_pipelines_date_entered_column_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was one error per pipeline's column for the same stage name (10 errors for HubSpot's 5 names)."""
+    deals, export, _ = _made_files(tmp_path)
+    names = dict(zip(STAGES, STAGE_NAMES, strict=True)) | {"proposing": "Proposal Sent"}
+    _with_date_entered_columns(deals, export, names)
+    rows = [line.split(",") for line in export.read_text(encoding="utf-8").splitlines()]
+    at = rows[0].index('Date entered "Proposal Sent (Sales Pipeline)"')
+    rows[0].append('Date entered "Proposal Sent (Enterprise Pipeline)"')
+    for row in rows[1:]:
+        row.append(row[at])
+    export.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    assert main(["backtest", str(export), "--process", str(PROCESS)]) == 1
+    err = capsys.readouterr().err
+    problems = [line for line in err.splitlines() if ": error: " in line]
+    assert len(problems) == 1, err
+    assert (
+        'error: Date entered "Proposal Sent (Sales Pipeline)", Date entered "Proposal Sent (Enterprise Pipeline)": '
+        "unknown stage 'Proposal Sent'"
+    ) in problems[0]
+    assert "(also on lines " in problems[0] and problems[0].count("also on") == 1
+
+
 def test_a_history_report_with_its_title_lines_and_footer_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
