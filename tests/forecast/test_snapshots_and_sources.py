@@ -508,6 +508,25 @@ def test_one_days_changes_are_ordered_by_their_time_else_by_from_stage_whatever_
         assert "file order" not in out
 
 
+def test_a_from_stage_that_is_not_the_stage_the_change_before_moved_to_is_said_once_in_the_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was read without a word: the history contradicts itself (a report filtered or sorted wrongly)."""
+    header = "Opportunity ID,From Stage,To Stage,Last Modified"
+    rows = ["A1,,Discovery,2025-08-20", "A1,Proposing,Qualifying,2025-09-01", "A1,Qualifying,Closed won,2025-10-15"]
+    stages, out = _one_deal_claimed(tmp_path, capsys, [header, *rows], "--month-first")
+    assert stages == ["discovery"]  # read all the same: an error it is not
+    said = (
+        "1 deal has a stage change whose From Stage is not the stage the change before it moved to (the first: deal "
+        "A1, line 3: from 'Proposing', where line 2 moved it to 'Discovery')"
+    )
+    assert out.count(said) == 1, out
+    _, consistent = _one_deal_claimed(
+        tmp_path, capsys, [header, *rows[:1], rows[1].replace("Proposing", "Discovery"), rows[2]], "--month-first"
+    )
+    assert "From Stage is not" not in consistent
+
+
 def test_a_from_stage_column_named_otherwise_is_mapped_under_crm_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
