@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, Request, Response, request
 from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from assess_app.errors import bad_request
 from deal_records.records import MAX_DEAL_ID
@@ -92,6 +93,33 @@ class TextFormParser(FormDataParser):
                 self.not_utf8.append(text_name)
             items.append((text_name, text_value))
         return stream, self.cls(items), self.cls()
+
+    def _parse_multipart(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
+    ) -> tuple[IO[bytes], Any, Any]:
+        # Werkzeug reads a part's bytes that are not UTF-8 as U+FFFD without a word: read once more to note them.
+        body = stream.read()
+        self.not_utf8.extend(_multipart_not_utf8(body, options.get("boundary", "").encode("latin-1")))
+        return super()._parse_multipart(io.BytesIO(body), mimetype, content_length, options)
+
+
+def _multipart_not_utf8(body: bytes, boundary: bytes) -> list[str]:
+    """The names of a multipart body's fields (not files) whose value is not UTF-8 ([] for a body Werkzeug refuses)."""
+    decoder = MultipartDecoder(boundary)
+    decoder.receive_data(body)
+    decoder.receive_data(None)
+    found, name, value = [], None, bytearray()
+    try:
+        while not isinstance(event := decoder.next_event(), (Epilogue, NeedData)):
+            if isinstance(event, (Field, File)):
+                name, value = (event.name if isinstance(event, Field) else None), bytearray()
+            elif isinstance(event, Data) and name is not None:
+                value += event.data
+                if not event.more_data and not _utf8(value.decode("latin-1"))[1]:
+                    found.append(name)
+    except ValueError:
+        return []
+    return found
 
 
 def _utf8(latin: str) -> tuple[str, bool]:

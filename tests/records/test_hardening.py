@@ -266,6 +266,22 @@ def test_bytes_that_are_not_utf8_in_a_deal_form_are_refused_at_their_field_with_
         assert db.scalars(select(Deal.name)).all() == ["Contoso"]
 
 
+def test_bytes_that_are_not_utf8_in_a_multipart_form_are_refused_too(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    """Werkzeug read them as U+FFFD without a word: the name 'a\ufffd' was saved."""
+    rep = signed_in("ana@example.com")
+    parts = {"csrf_token": page_token(rep, "/deals/new").encode(), "name": b"a\xff", "crm_id": b"OPP-7"}
+    body = b"".join(
+        b'--XyZ\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (name.encode(), value)
+        for name, value in parts.items()
+    )
+    refused = rep.post("/deals/new", data=body + b"--XyZ--\r\n", content_type="multipart/form-data; boundary=XyZ")
+    assert refused.status_code == 422 and "holds bytes that are not UTF-8 text" in refused.get_data(as_text=True)
+    with sessions() as db:
+        assert db.scalars(select(Deal.name)).all() == []
+
+
 @pytest.mark.parametrize("name", ["Café Crème", "Launch 🚀 deal", "صفقة الرياض"])
 def test_a_utf8_name_from_the_form_is_saved_as_typed(
     signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session], name: str
