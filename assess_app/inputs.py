@@ -1,5 +1,5 @@
-"""What every request must be before a view sees it: ids a database integer holds, no NUL anywhere, a body
-within the size limit however it is sent.
+"""What every request must be before a view sees it: ids a database integer holds, no NUL anywhere, forms of
+UTF-8 text, a body within the size limit however it is sent.
 
 The ids and the NUL are dealt with here, once, for every route present and future, because both
 made PostgreSQL fail where SQLite did not: its INTEGER ids stop at 2**31 - 1 and its text
@@ -11,14 +11,18 @@ limit and read as if whole (a deal saved from its first megabyte).
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response, request
+from werkzeug.formparser import FormDataParser
 from werkzeug.routing import IntegerConverter
+from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from assess_app.errors import bad_request
 from deal_records.records import MAX_DEAL_ID
+from sales_process.problems import InvalidInput, Problem
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -68,6 +72,108 @@ def refuse_nul() -> tuple[Response, int] | tuple[str, int] | None:
     return bad_request(field, f"'{field}' contains a NUL character (U+0000); remove it")
 
 
+class TextFormParser(FormDataParser):
+    """A urlencoded form read as UTF-8 text, each field that is not UTF-8 noted in `not_utf8` (its bad bytes read
+    as U+FFFD, as a browser shows them). Werkzeug turned such bytes into "%FF" text, saved as typed ("a%FF%FE" for a name),
+    and a raw byte over 127 emptied the whole form (refused as a form without its CSRF token)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.not_utf8: list[str] = []
+
+    def _parse_urlencoded(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
+    ) -> tuple[IO[bytes], Any, Any]:
+        # Latin-1 maps each byte to one character: percent-decoded, each name and value is its bytes again.
+        items = []
+        for name, value in parse_qsl(stream.read().decode("latin-1"), keep_blank_values=True, encoding="latin-1"):
+            text_name, name_ok = _utf8(name)
+            text_value, value_ok = _utf8(value)
+            if not (name_ok and value_ok):
+                self.not_utf8.append(text_name)
+            items.append((text_name, text_value))
+        return stream, self.cls(items), self.cls()
+
+    def _parse_multipart(
+        self, stream: IO[bytes], mimetype: str, content_length: int | None, options: dict[str, str]
+    ) -> tuple[IO[bytes], Any, Any]:
+        # Werkzeug reads a part's bytes that are not UTF-8 as U+FFFD without a word: read once more to note them.
+        body = stream.read()
+        self.not_utf8.extend(_multipart_not_utf8(body, options.get("boundary", "").encode("latin-1")))
+        return super()._parse_multipart(io.BytesIO(body), mimetype, content_length, options)
+
+
+def _multipart_not_utf8(body: bytes, boundary: bytes) -> list[str]:
+    """The names of a multipart body's fields (not files) whose value is not UTF-8 ([] for a body Werkzeug refuses)."""
+    decoder = MultipartDecoder(boundary)
+    decoder.receive_data(body)
+    decoder.receive_data(None)
+    found, name, value = [], None, bytearray()
+    try:
+        while not isinstance(event := decoder.next_event(), (Epilogue, NeedData)):
+            if isinstance(event, (Field, File)):
+                name, value = (event.name if isinstance(event, Field) else None), bytearray()
+            elif isinstance(event, Data) and name is not None:
+                value += event.data
+                if not event.more_data and not _utf8(value.decode("latin-1"))[1]:
+                    found.append(name)
+    except ValueError:
+        return []
+    return found
+
+
+def _utf8(latin: str) -> tuple[str, bool]:
+    """The text of bytes read as Latin-1, and whether they were UTF-8 (else each bad byte is U+FFFD)."""
+    data = latin.encode("latin-1")
+    try:
+        return data.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace"), False
+
+
+class TextRequest(Request):
+    """Flask's request, its urlencoded form read by TextFormParser."""
+
+    form_data_parser_class = TextFormParser
+    not_utf8: Sequence[str] = ()  # filled as the form is parsed
+
+    def make_form_data_parser(self) -> FormDataParser:
+        """The parser, its list of the fields that are not UTF-8 kept on the request."""
+        parser = super().make_form_data_parser()
+        if isinstance(parser, TextFormParser):
+            self.not_utf8 = parser.not_utf8
+        return parser
+
+
+def _not_utf8_message(field: str) -> str:
+    return (
+        f"'{field}' holds bytes that are not UTF-8 text (each shown as \ufffd); type the text again, or send the form "
+        "encoded as UTF-8"
+    )
+
+
+def refuse_not_utf8() -> tuple[Response, int] | tuple[str, int] | None:
+    """400 naming the first form field whose bytes are not UTF-8 text (a page of this app sends only UTF-8); a
+    form of TEXT_CHECKED_FORMS refuses it at the field itself (`refuse_not_utf8_fields`)."""
+    request.form  # noqa: B018 - parsed here, whatever the route reads
+    if not request_not_utf8() or request.endpoint in TEXT_CHECKED_FORMS:
+        return None
+    field = request_not_utf8()[0]
+    return bad_request(field, _not_utf8_message(field))
+
+
+def request_not_utf8() -> Sequence[str]:
+    """The form fields of this request whose bytes are not UTF-8 text."""
+    return getattr(request, "not_utf8", ())
+
+
+def refuse_not_utf8_fields() -> None:
+    """Raise InvalidInput with a problem at each field of the form whose bytes are not UTF-8 text: a form of
+    TEXT_CHECKED_FORMS calls this where it checks its fields, to show the form again with the message at the field."""
+    if request_not_utf8():
+        raise InvalidInput([Problem((name,), _not_utf8_message(name)) for name in request_not_utf8()])
+
+
 class StreamedBody:
     """WSGI middleware: a body sent without a length (Transfer-Encoding: chunked, which the server dechunks) is
     read up to one byte over MAX_CONTENT_LENGTH and handed on with the length read, so that Werkzeug refuses it
@@ -105,9 +211,11 @@ def read_at_most(stream: IO[bytes], size: int) -> bytes:
 
 
 def init_inputs(app: Flask) -> None:
-    """Bound every `<int:...>` route value and every body's size, and refuse NUL characters; call before the
-    blueprints are registered."""
+    """Bound every `<int:...>` route value and every body's size, and refuse NUL characters and forms that are not
+    UTF-8; call before the blueprints are registered."""
     app.url_map.converters["int"] = RecordId
+    app.request_class = TextRequest
     # Flask's documented way to add WSGI middleware; mypy sees wsgi_app as a method it may not replace.
     app.wsgi_app = StreamedBody(app.wsgi_app, app.config)  # type: ignore[method-assign]
     app.before_request(refuse_nul)
+    app.before_request(refuse_not_utf8)

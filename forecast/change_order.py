@@ -28,16 +28,19 @@ class StageChange:
     moved_to: str
     from_text: str = ""  # the From Stage cell as written ("" without one)
     line: int = 0  # the file's line
+    to_text: str = ""  # the To Stage cell as written
 
 
 @dataclass(frozen=True)
 class OrderedChanges:
-    """A deal's claims by date and time, the days whose last claim only the file's order chose, and its first change
-    (None: it has none)."""
+    """A deal's claims by date and time, the days whose last claim only the file's order chose, its first change
+    (None: it has none), and its first change whose From Stage is not the stage the change before it moved to, with
+    that change (None: the From Stages follow on)."""
 
     claims: list[ClaimedSince]
     file_order_days: tuple[FileOrderDay, ...]
     first: StageChange | None = None
+    contradicted: tuple[StageChange, StageChange] | None = None
 
 
 def file_direction(rows: Sequence[Sequence[tuple[dt.date, dt.datetime | None]]]) -> bool:
@@ -64,6 +67,8 @@ def ordered_changes(changes: Sequence[StageChange], newest_first: bool = False) 
     in_time = list(reversed(changes)) if newest_first else list(changes)  # oldest first, as the file is sorted
     by_day = sorted(in_time, key=lambda change: change.claim.date)  # stable: the file's order within a day
     first: StageChange | None = None
+    contradicted: tuple[StageChange, StageChange] | None = None
+    last: StageChange | None = None  # the change before, in the order they happened
     for day, of_day in groupby(by_day, key=lambda change: change.claim.date):
         day_changes = list(of_day)
         moments = [change.moment for change in day_changes]
@@ -76,11 +81,15 @@ def ordered_changes(changes: Sequence[StageChange], newest_first: bool = False) 
         for number, group in enumerate(groups):
             chained, by_file = _chained(group, before)
             first = first or chained[0]
+            for change in chained:
+                if contradicted is None and last is not None and change.moved_from not in (None, "", last.moved_to):
+                    contradicted = (last, change)
+                last = change
             claims += [change.claim for change in chained]
             before = chained[-1].moved_to
             if by_file and number == len(groups) - 1:
                 file_order_days.append(FileOrderDay(day, timed_day, newest_first))
-    return OrderedChanges(claims, tuple(file_order_days), first)
+    return OrderedChanges(claims, tuple(file_order_days), first, contradicted)
 
 
 def _chained(group: list[StageChange], before: str) -> tuple[list[StageChange], bool]:

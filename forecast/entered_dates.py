@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from forecast.history import ClaimedSince, StageNames
 from sales_process.crm import CrmMapping
@@ -29,8 +29,9 @@ _PIPELINE = re.compile(r"\s*\([^()]*\)$")  # HubSpot names the pipeline after th
 class EnteredColumn:
     """A date-entered column: where it is, its name, and the stage it dates (None: a closing, won or lost, not a claim).
 
-    `unknown` says why its stage is not one of the process's (then `stage` is None): an error only on a row
-    that has a date in it, since an export holds the columns of every pipeline's stages.
+    `unknown` says why its stage is not one of the process's (then `stage` is None), after the names of every column
+    of that stage (each pipeline's): an error only on a row that has a date in it, since an export holds the columns
+    of every pipeline's stages, and one error for the stage however many pipelines have a column of it.
     """
 
     index: int
@@ -50,7 +51,17 @@ def entered_columns(header: Sequence[str], process: Process, mapping: CrmMapping
             continue
         stage, unknown = _stage_of(entered["stage"].strip(_QUOTES), names)
         found.append(EnteredColumn(index, name, stage, unknown))
-    return found
+    # Each pipeline's column of one unknown stage: one error naming them all (grouped_by_message, by its words).
+    same: dict[str, list[str]] = {}
+    for column in found:
+        if column.unknown is not None:
+            same.setdefault(column.unknown, []).append(column.name)
+    return [
+        column
+        if column.unknown is None
+        else replace(column, unknown=f"{', '.join(same[column.unknown])}: {column.unknown}")
+        for column in found
+    ]
 
 
 def _stage_of(text: str, names: StageNames) -> tuple[str | None, str | None]:
@@ -89,11 +100,10 @@ def entered_dates(cells: Sequence[str], columns: Sequence[EnteredColumn], mappin
         except ValueError as error:
             problems.append(f"{column.name}: {error}")
             continue
-        if column.unknown is not None:  # said once per column, with the rows it dates (grouped_by_message)
-            problems.append(
-                f"{column.name}: {column.unknown}; map the stage under crm.stage_names or with "
-                '--stage-name "NAME=stage-id"'
-            )
+        if column.unknown is not None:  # said once per stage, with the rows it dates (grouped_by_message)
+            problem = f'{column.unknown}; map the stage under crm.stage_names or with --stage-name "NAME=stage-id"'
+            if problem not in problems:  # dated in two pipelines' columns of the stage: one problem of the row
+                problems.append(problem)
         elif day is None:
             continue
         elif column.stage is not None:

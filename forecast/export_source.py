@@ -294,6 +294,8 @@ class StageHistory:
     first_change: dict[str, dt.date] = field(default_factory=dict)  # the day of that first change (or closing)
     before_first_errors: dict[str, Diagnostic] = field(default_factory=dict)
     created_rows: int = 0
+    # Per deal, its first change whose From Stage is not the stage the change before it moved to, with that change.
+    contradicted: dict[str, tuple[StageChange, StageChange]] = field(default_factory=dict)
 
     def created_claims(
         self, deal: str, claims: list[ClaimedSince], created_on: dt.date | None
@@ -317,6 +319,20 @@ class StageHistory:
         export may give the close date the CRM expected, Bitrix24's; the history says when it did close)."""
         closing = self.closings.get(deal)
         return export_close if closing is None else min(export_close, closing)
+
+    def contradiction_note(self, path: Path) -> str | None:
+        """The deals whose From Stage contradicts the change before it, said once with the first; None when none."""
+        if not self.contradicted:
+            return None
+        deal, (before, change) = min(self.contradicted.items(), key=lambda item: item[1][1].line)
+        count = len(self.contradicted)
+        return (
+            f"{path}: {plural(count, 'deal')} {'has' if count == 1 else 'have'} a stage change whose From Stage is not "
+            f"the stage the change before it moved to (the first: deal {deal}, line {change.line}: from "
+            f"{shown(change.from_text)}, where line {before.line} moved it to {shown(before.to_text)}); each change "
+            "is read as moving the deal to its To Stage, in the order the times (or the file) give: check the "
+            "history report's filters and sort"
+        )
 
     def note(self, path: Path) -> str | None:
         """What was left out of a field-history report, said once; None when nothing was."""
@@ -482,7 +498,9 @@ def _stage_changes(
                 )
             )
             continue
-        change = StageChange(ClaimedSince(day, stage), moment, moved_from, name_key(stage_text), from_text, line)
+        change = StageChange(
+            ClaimedSince(day, stage), moment, moved_from, name_key(stage_text), from_text, line, stage_text
+        )
         if stage is None and stage_text:
             # The deal's closing (won, lost): its outcome comes from the export, its date from the latest closing.
             closings[deal] = max(day, closings.get(deal, day))
@@ -544,6 +562,7 @@ def _stage_changes(
         first_change,
         before_first_errors,
         created_rows.total(),
+        {deal: order.contradicted for deal, order in ordered.items() if order.contradicted is not None},
     )
 
 
@@ -610,7 +629,11 @@ def export_histories(
         )
     if errors:
         raise InvalidFile(grouped_by_message(sorted(errors, key=lambda error: error.line or 0)))
-    notes = [] if history is None else [read.note(history), _undated_first_note(history, export, undated_first)]
+    notes = (
+        []
+        if history is None
+        else [read.note(history), read.contradiction_note(history), _undated_first_note(history, export, undated_first)]
+    )
     return ExportDeals(deals, [note for note in notes if note] + left_out, currency)
 
 

@@ -237,13 +237,13 @@ def validated_deal(
     try:
         deal = parse_deal(deal_data(answers, process), process)
     except InvalidInput as invalid:
-        return None, _attach(form, [*unticked, *invalid.problems])
+        return None, attach(form, [*unticked, *invalid.problems])
     if unticked:
-        return None, _attach(form, unticked)
+        return None, attach(form, unticked)
     return (deal if valid else None), []
 
 
-def _attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
+def attach(form: FlaskForm, problems: list[Problem]) -> list[str]:
     """Put each problem on its field, in place of the form's own words for the field (the engine checks the same
     limits and says more: "'evidence' is 5000 characters long; at most 2000", not that and WTForms' sentence too)."""
     general: list[str] = []

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.asking import Asked, DealNotFound, ask_buyer, request_summary
-from assess_app.check.form import BASED_ON, make_form, mark_repeated, unknown_keys, validated_deal
+from assess_app.check.form import BASED_ON, attach, make_form, mark_repeated, unknown_keys, validated_deal
 from assess_app.check.result import fragments, playbook_link, weighted
 from assess_app.current import current_process
 from assess_app.deals import bp
@@ -25,6 +25,7 @@ from assess_app.deals.review import answer_rows, assessed_check, changes
 from assess_app.deals.verdicts import buyer_view, deal_verdict, prefill, prefill_as_of, timeline, warnings
 from assess_app.errors import bad_request, changed_first, kept_fields
 from assess_app.idempotent import idempotent_form, keep
+from assess_app.inputs import refuse_not_utf8_fields
 from assess_app.query import takes_query
 from assess_app.records import is_unavailable, records
 from assess_app.signed_in import login_required, signed_in_user
@@ -203,6 +204,7 @@ def create() -> tuple[str, int] | BaseResponse:
         # The form makes a manager choose: a deal silently theirs would leave the rep's pipeline unseen.
         return _new_form(loaded, user, values, {"owner": [CHOOSE_OWNER]}, UNPROCESSABLE)
     try:
+        refuse_not_utf8_fields()
         new: NewDeal = parse_new_deal(_new_deal_data(request.form), loaded)
         with records().writing() as db:
             caller = db.get(User, user.id)
@@ -460,6 +462,7 @@ def ask(deal_id: int) -> tuple[str, int]:
     values["milestones"] = request.form.getlist("milestones")
     form = make_form(loaded, prefill(deal, loaded.process))
     try:
+        refuse_not_utf8_fields()
         asked = ask_buyer(
             user, deal_id, {key: value for key, value in values.items() if value not in ("", [])}, _keep_asked
         )
@@ -543,6 +546,10 @@ def check(deal_id: int) -> tuple[str, int] | BaseResponse:
     # The page was filled with the latest check: an unticked answer with evidence saved before is not refused.
     given, general = validated_deal(form, loaded.process, prefill(deal, loaded.process))
     general += _buyers_own(deal)
+    try:
+        refuse_not_utf8_fields()
+    except InvalidInput as invalid:
+        given, general = None, [*general, *attach(form, invalid.problems)]
     based_on = request.form.get(BASED_ON)
     if mark_repeated(form, request.form) or given is None or general:
         return _deal_page(loaded, user, deal, checks, requests, form, general, UNPROCESSABLE, based_on=based_on)
@@ -717,6 +724,7 @@ def details(deal_id: int) -> tuple[str, int] | BaseResponse:
     errors = dict(meanwhile)
     made: list[DealChange] = []
     try:
+        refuse_not_utf8_fields()
         if sent and not errors:
             # A blank CRM id field is the deal without one; the name and owner are never blank.
             change = parse_details_change(

@@ -304,6 +304,30 @@ def test_a_date_entered_column_of_an_unknown_stage_is_named_once_and_mapped(
     assert_same(got, expected_backtest(deals, MONTH_ENDS))
 
 
+def test_an_unknown_stage_in_every_pipelines_date_entered_column_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was one error per pipeline's column for the same stage name (10 errors for HubSpot's 5 names)."""
+    deals, export, _ = _made_files(tmp_path)
+    names = dict(zip(STAGES, STAGE_NAMES, strict=True)) | {"proposing": "Proposal Sent"}
+    _with_date_entered_columns(deals, export, names)
+    rows = [line.split(",") for line in export.read_text(encoding="utf-8").splitlines()]
+    at = rows[0].index('Date entered "Proposal Sent (Sales Pipeline)"')
+    rows[0].append('Date entered "Proposal Sent (Enterprise Pipeline)"')
+    for row in rows[1:]:
+        row.append(row[at])
+    export.write_text("\n".join(",".join(row) for row in rows) + "\n", encoding="utf-8")
+    assert main(["backtest", str(export), "--process", str(PROCESS)]) == 1
+    err = capsys.readouterr().err
+    problems = [line for line in err.splitlines() if ": error: " in line]
+    assert len(problems) == 1, err
+    assert (
+        'error: Date entered "Proposal Sent (Sales Pipeline)", Date entered "Proposal Sent (Enterprise Pipeline)": '
+        "unknown stage 'Proposal Sent'"
+    ) in problems[0]
+    assert "(also on lines " in problems[0] and problems[0].count("also on") == 1
+
+
 def test_a_history_report_with_its_title_lines_and_footer_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -482,6 +506,25 @@ def test_one_days_changes_are_ordered_by_their_time_else_by_from_stage_whatever_
         stages, out = _one_deal_claimed(tmp_path, capsys, [header, *order], "--month-first")
         assert stages == [claimed], order
         assert "file order" not in out
+
+
+def test_a_from_stage_that_is_not_the_stage_the_change_before_moved_to_is_said_once_in_the_notes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was read without a word: the history contradicts itself (a report filtered or sorted wrongly)."""
+    header = "Opportunity ID,From Stage,To Stage,Last Modified"
+    rows = ["A1,,Discovery,2025-08-20", "A1,Proposing,Qualifying,2025-09-01", "A1,Qualifying,Closed won,2025-10-15"]
+    stages, out = _one_deal_claimed(tmp_path, capsys, [header, *rows], "--month-first")
+    assert stages == ["discovery"]  # read all the same: an error it is not
+    said = (
+        "1 deal has a stage change whose From Stage is not the stage the change before it moved to (the first: deal "
+        "A1, line 3: from 'Proposing', where line 2 moved it to 'Discovery')"
+    )
+    assert out.count(said) == 1, out
+    _, consistent = _one_deal_claimed(
+        tmp_path, capsys, [header, *rows[:1], rows[1].replace("Proposing", "Discovery"), rows[2]], "--month-first"
+    )
+    assert "From Stage is not" not in consistent
 
 
 def test_a_from_stage_column_named_otherwise_is_mapped_under_crm_history(

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from flask import Flask
@@ -217,6 +218,97 @@ def test_a_nul_in_a_deal_form_is_refused_at_its_field_with_the_form_again(
     page = refused.get_data(as_text=True)
     assert refused.status_code == 422 and "contains a NUL character (U+0000) at character" in page, page
     assert "What the form held" not in page  # the form again, not the page that lost it
+
+
+def _form_body(form: dict[str, str]) -> str:
+    """A urlencoded body as a client sends it, its values given already percent-encoded (bytes a str cannot hold)."""
+    return "&".join(f"{name}={value}" for name, value in form.items())
+
+
+URLENCODED = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "field"),
+    [
+        ("/deals/new", {"name": "a%ff%fe", "crm_id": "OPP-7"}, "name"),
+        ("/deals/new", {"name": "Contoso", "crm_id": "OPP\xff7"}, "crm_id"),  # a raw byte, not percent-encoded
+        ("/deals/{deal_id}/details", {"name": "a%ff%fe"}, "name"),
+        (
+            "/deals/{deal_id}/checks",
+            {"pain-confirmed.met": "yes", "pain-confirmed.evidence": "Reply%c3 to it"},
+            "pain-confirmed.evidence",
+        ),
+        ("/deals/{deal_id}/confirmations", {"milestones": "pain-confirmed", "buyer_name": "Dana%e9"}, "buyer_name"),
+    ],
+    ids=["new", "new-raw-byte", "details", "checks", "confirmations"],
+)
+def test_bytes_that_are_not_utf8_in_a_deal_form_are_refused_at_their_field_with_the_form_again(
+    signed_in: Callable[[str], FlaskClient],
+    sessions: sessionmaker[Session],
+    path: str,
+    form: dict[str, str],
+    field: str,
+) -> None:
+    """Werkzeug read them as "%FF" text: the name 'a%FF%FE' was saved, where the API refuses the same bytes."""
+    rep = signed_in("ana@example.com")
+    made = rep.post("/deals/new", data={"csrf_token": page_token(rep, "/deals/new"), "name": "Contoso"})
+    page_path = path if path.endswith("new") else made.headers["Location"]
+    path = path.format(deal_id=made.headers["Location"].rsplit("/", 1)[-1])
+    body = _form_body({"csrf_token": page_token(rep, page_path), **form}).encode("latin-1")
+    refused = rep.post(path, data=body, content_type=URLENCODED)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422, page
+    assert "holds bytes that are not UTF-8 text" in page  # under the field, by its label ("Deal name holds…")
+    assert "What the form held" not in page and f'name="{field}"' in page  # the form again, its bad bytes as �
+    assert "\ufffd" in page.replace("(each shown as \ufffd)", "")
+    with sessions() as db:
+        assert db.scalars(select(Deal.name)).all() == ["Contoso"]
+
+
+def test_bytes_that_are_not_utf8_in_a_multipart_form_are_refused_too(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session]
+) -> None:
+    """Werkzeug read them as U+FFFD without a word: the name 'a\ufffd' was saved."""
+    rep = signed_in("ana@example.com")
+    parts = {"csrf_token": page_token(rep, "/deals/new").encode(), "name": b"a\xff", "crm_id": b"OPP-7"}
+    body = b"".join(
+        b'--XyZ\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (name.encode(), value)
+        for name, value in parts.items()
+    )
+    refused = rep.post("/deals/new", data=body + b"--XyZ--\r\n", content_type="multipart/form-data; boundary=XyZ")
+    assert refused.status_code == 422 and "holds bytes that are not UTF-8 text" in refused.get_data(as_text=True)
+    with sessions() as db:
+        assert db.scalars(select(Deal.name)).all() == []
+
+
+@pytest.mark.parametrize("name", ["Café Crème", "Launch 🚀 deal", "صفقة الرياض"])
+def test_a_utf8_name_from_the_form_is_saved_as_typed(
+    signed_in: Callable[[str], FlaskClient], sessions: sessionmaker[Session], name: str
+) -> None:
+    rep = signed_in("ana@example.com")
+    body = _form_body({"csrf_token": page_token(rep, "/deals/new"), "name": quote(name)})
+    made = rep.post("/deals/new", data=body, content_type=URLENCODED)
+    assert made.status_code == 303, made.get_data(as_text=True)
+    with sessions() as db:
+        assert db.scalars(select(Deal.name)).all() == [name]
+
+
+def test_bytes_that_are_not_utf8_in_the_check_and_confirmation_forms_are_refused(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    client = records_app.test_client()
+    checked = client.post(
+        "/check", data=_form_body({"csrf_token": page_token(client, "/check"), "deal": "a%ff"}), content_type=URLENCODED
+    )
+    assert checked.status_code == 400 and "&#39;deal&#39; holds bytes that are not UTF-8" in checked.get_data(
+        as_text=True
+    )
+    asked = client.post(f"/api/deals/{_deal(client, tokens['ana'])}/confirmations", headers=tokens["ana"], json=ASK)
+    link = "/confirm/" + asked.get_json()["url"].rsplit("/confirm/", 1)[1]
+    confirmed = client.post(link, data=_form_body({"comment": "fine%ff"}), content_type=URLENCODED)
+    assert confirmed.status_code == 400, confirmed.get_data(as_text=True)
+    assert "&#39;comment&#39; holds bytes that are not UTF-8" in confirmed.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
