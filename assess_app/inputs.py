@@ -155,7 +155,7 @@ def _not_utf8_message(field: str) -> str:
 def refuse_not_utf8() -> tuple[Response, int] | tuple[str, int] | None:
     """400 naming the first form field whose bytes are not UTF-8 text (a page of this app sends only UTF-8); a
     form of TEXT_CHECKED_FORMS refuses it at the field itself (`refuse_not_utf8_fields`)."""
-    request.form  # noqa: B018 - parsed here, whatever the route reads
+    _ = request.form  # the form is parsed here, whatever the route reads, so that its fields are checked
     if not request_not_utf8() or request.endpoint in TEXT_CHECKED_FORMS:
         return None
     field = request_not_utf8()[0]
