@@ -276,33 +276,6 @@ def record_outcome(
 
 
 @dataclass(frozen=True)
-class ClosedDeal:
-    """A saved deal's current outcome, as a backtest reads it."""
-
-    deal_id: int
-    outcome: Outcome
-    closed_on: dt.date
-    amount: float | None
-    by_import: bool = False  # closed by `playbook import` (an export's closed row), not in the app or the API
-
-
-def closed_deals(session: Session) -> list[ClosedDeal]:
-    """Every deal closed now (won or lost), by deal id."""
-    query = (
-        select(
-            OutcomeEvent.deal_id, OutcomeEvent.outcome, OutcomeEvent.closed_on, OutcomeEvent.amount, OutcomeEvent.source
-        )
-        .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
-        .order_by(OutcomeEvent.deal_id)
-    )
-    found = []
-    for deal_id, outcome, closed_on, amount, source in session.execute(query):
-        assert closed_on is not None  # a closing always has its date
-        found.append(ClosedDeal(deal_id, Outcome(outcome), closed_on, amount, by_import=source == "import"))
-    return found
-
-
-@dataclass(frozen=True)
 class SavedOutcome:
     """A deal closed now, as the pipeline counts it among the outcomes: its amount is what it was won for,
     else the deal's own (what a lost deal was worth), with that amount's currency."""
@@ -313,6 +286,7 @@ class SavedOutcome:
     currency: str | None
     deal_id: int
     name: str
+    by_import: bool = False  # closed by `playbook import` (an export's closed row), not in the app or the API
 
     def not_summed(self, summed_in: str | None) -> NotAssessed | None:
         """Why its amount is not summed among the outcomes, by deal id (Totals.add_outcome): in another currency
@@ -328,7 +302,8 @@ class SavedOutcome:
 
 
 def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list[SavedOutcome]:
-    """Every deal closed now (or those of these owners), in deal order."""
+    """Every deal closed now (or those of these owners), in deal order: what the pipeline counts among the outcomes
+    and what a backtest of the deal records measures."""
     query = (
         select(
             OutcomeEvent.outcome,
@@ -339,6 +314,7 @@ def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list
             Deal.currency,
             Deal.id,
             Deal.name,
+            OutcomeEvent.source,
         )
         .join(Deal, Deal.id == OutcomeEvent.deal_id)
         .where(OutcomeEvent.id.in_(latest_events()), OutcomeEvent.outcome != Outcome.OPEN.value)
@@ -348,9 +324,14 @@ def saved_outcomes(session: Session, owner_ids: list[int] | None = None) -> list
         query = query.where(Deal.owner_id.in_(owner_ids))
     return [
         SavedOutcome(
-            Outcome(outcome), closed_on, *((amount, currency) if amount is not None else (worth, in_)), deal_id, name
+            Outcome(outcome),
+            closed_on,
+            *((amount, currency) if amount is not None else (worth, in_)),
+            deal_id,
+            name,
+            by_import=source == "import",
         )
-        for outcome, closed_on, amount, currency, worth, in_, deal_id, name in session.execute(query)
+        for outcome, closed_on, amount, currency, worth, in_, deal_id, name, source in session.execute(query)
     ]
 
 

@@ -12,8 +12,8 @@ from sales_process.model import Process
 
 def saved_backtest(session: Session, process: Process) -> Backtest | None:
     """The saved deals' backtest, monthly over the 12 months before the latest close; None without a closed deal."""
-    histories = saved_histories(session, process)
+    histories, currency = saved_histories(session, process)
     if not histories:
         return None
     dates = snapshot_dates(*default_range(max(history.closed_on for history in histories)), Every.MONTH)
-    return run_backtest(process, histories, dates, saved=True)
+    return run_backtest(process, histories, dates, saved=True, currency=currency)

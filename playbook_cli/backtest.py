@@ -148,7 +148,8 @@ def _histories(args: argparse.Namespace, loaded: LoadedProcess) -> ExportDeals:
     from forecast.records_source import saved_histories
 
     with reading(open_sessions(args.database)) as db:
-        return ExportDeals(saved_histories(db, loaded.process), [])
+        histories, currency = saved_histories(db, loaded.process)
+        return ExportDeals(histories, [], currency)
 
 
 def _dates(args: argparse.Namespace, latest_close: dt.date, as_of: dt.date) -> list[dt.date]:

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import html
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,54 @@ def test_deals_made_in_the_app_after_the_last_snapshot_are_not_said_to_be_import
     assert "2 closed deals were saved after the last snapshot date (2026-03-31), so no snapshot saw them open" in page
     assert "2 closed deals saved after the last snapshot date (2026-03-31)." in page
     assert "already closed" not in page and "by an import" not in page
+
+
+def test_saved_amounts_in_another_currency_are_left_out_of_the_backtests_sums_as_the_pipeline_leaves_them(
+    make_app: Callable[..., Flask],
+    tokens: dict[str, dict[str, str]],
+    sessions: sessionmaker[Session],
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The backtest of the deal records added a deal won for 7,000 EUR to USD won amounts (17,000 "won" at the
+    snapshot), where /pipeline sums one currency, that of most open deals. It now leaves the EUR amount out, names
+    the currency and counts the deal left out, as the backtest of an export does; the deal still counts in the win
+    rates."""
+    client = make_app(PROCESS_PATH=str(PROCESS)).test_client()
+    rep = tokens["ana"]
+    for name, amount, currency in (
+        ("Open one", 5000, "USD"),
+        ("Won in dollars", 10000, "USD"),
+        ("Won in euros", 7000, "EUR"),
+    ):
+        created = client.post("/api/deals", headers=rep, json={"name": name, "amount": amount, "currency": currency})
+        assert created.status_code == 201, created.get_json()
+        if name == "Open one":
+            continue
+        deal_id = created.get_json()["id"]
+        saved = client.post(
+            f"/api/deals/{deal_id}/checks", headers=rep, json={"claimed_stage": "qualifying", "milestones": {}}
+        )
+        assert saved.status_code == 201, saved.get_json()
+        with writing(sessions) as db:
+            made_at = dt.datetime(2025, 5, 20, 12, tzinfo=dt.UTC)
+            db.execute(update(Deal).where(Deal.id == deal_id).values(created_at=made_at))
+            db.execute(update(Check).where(Check.id == saved.get_json()["check"]["id"]).values(checked_at=made_at))
+        won = {"outcome": "won", "date": "2025-06-20", "amount": amount, "currency": currency}
+        assert client.post(f"/api/deals/{deal_id}/outcome", headers=rep, json=won).status_code == 201
+    span = ["--from", "2025-05-31", "--to", "2025-05-31", "--every", "month"]
+    status = main(["backtest", "--database", database_url, "--process", str(PROCESS), *span, "--json"])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    got = json.loads(out)
+    assert (got["currency"], got["left_out"]["other_currency"]) == ("USD", {"EUR": 1})
+    claimed = {stage["stage"]: stage["n"] for stage in got["claimed"]["stages"]}
+    assert claimed["qualifying"] == 2  # the EUR deal still counts in the win rates
+    out_dir = tmp_path / "out"
+    status = main(["backtest", "--database", database_url, "--process", str(PROCESS), *span, "--out", str(out_dir)])
+    out, err = capsys.readouterr()
+    assert status == 0, err
+    assert "Amounts are in USD: the forecast and the won amounts leave out the amounts in EUR of 1 closed deal" in out
+    page = (out_dir / "backtest.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-label="Won">([^<]*)<', page) == ["10,000.00"]  # 17,000.00 before
