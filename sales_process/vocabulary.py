@@ -342,6 +342,7 @@ _COMMA_DECIMAL = re.compile(COMMA_DECIMAL)
 # Hyphen-minus, en dash and em dash; the SQL reads them alike (verdict_sql.cells.cell_items).
 NO_AMOUNT = ("-", "\u2013", "\u2014")
 AMOUNT_HINT = "write it like 120000, 120,000.50, $120,000 or 120000 EUR"
+DECIMAL_COMMA_HINT = "with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €"  # crm.decimal_comma's
 _WORD = re.compile(r"[^\W\d_]+")
 _ACCOUNTING_NEGATIVE = re.compile(r"^\(.*[0-9].*\)$")  # (1,000): a negative, as accounting writes it
 
@@ -372,7 +373,7 @@ def parse_money(value: object, decimal_comma: bool = False, column_currency: str
     match = _CURRENCY.match(text)
     both = match is not None and match["before"] and match["after"]
     if match is None or (both and not is_one_currency(match["before"], match["after"])):
-        raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text)}")
+        raise ValueError(f"{shown(value)} is not an amount; {_not_an_amount_hint(text, decimal_comma)}")
     number = match["number"]
     if number.startswith("-") and any(character.isdigit() for character in number):
         raise ValueError(f"{shown(value)} is negative; an amount must be zero or more")
@@ -426,9 +427,10 @@ RECURRING_WORDS: Mapping[str, int] = {
 }
 
 
-def _not_an_amount_hint(text: str) -> str:
+def _not_an_amount_hint(text: str, decimal_comma: bool = False) -> str:
     """How to write an amount the reader refused: the code for a currency word several countries share, the whole
-    value for a value per period, a currency code in capitals for one typed in small letters, else the general hint."""
+    value for a value per period, a currency code in capitals for one typed in small letters, else the general hint
+    (with a decimal comma, its own: 120,000.50 is refused there)."""
     for word in _WORD.findall(text):
         if word != word.upper() and word.upper() in CURRENCIES_IN_USE:
             # The code between letters' edges, not \b's: against the number (12000usd) \b finds no edge.
@@ -446,7 +448,7 @@ def _not_an_amount_hint(text: str) -> str:
         if name in _NAMES_OF_SEVERAL:
             codes = _NAMES_OF_SEVERAL[name]
             return f"{word} names no one currency ({', '.join(codes)}…): write the code instead, e.g. 500 {codes[0]}"
-    return AMOUNT_HINT
+    return DECIMAL_COMMA_HINT if decimal_comma else AMOUNT_HINT
 
 
 def whole_value_hint(word: str) -> str:
@@ -619,9 +621,7 @@ def _number(number: str, typed: str, decimal_comma: bool) -> float:
         )
     if decimal_comma:
         if not _COMMA_DECIMAL.match(number):
-            raise ValueError(
-                f"{shown(typed)} is not an amount; with a decimal comma write it like 74000,50, 74.000,50 or 74 000 €"
-            )
+            raise ValueError(f"{shown(typed)} is not an amount; {DECIMAL_COMMA_HINT}")
         return float(number.replace(".", "").replace(",", ".").translate({ord(c): None for c in GROUP_SPACES}))
     if not _DOT_DECIMAL.match(number):
         if _COMMA_DECIMAL.match(number):

@@ -324,6 +324,11 @@ def test_amount_formats(text: object, decimal_comma: bool, expected: Money | Non
         ("1 200.000", False, AmbiguousAmountError, "'1 200.000' is ambiguous \\(1200 or 1200000\\?\\)"),  # was 1200
         ("1\u00a0200,000", True, AmbiguousAmountError, "is ambiguous \\(1200 or 1200000\\?\\)"),
         ("1,234.5", True, ValueError, "with a decimal comma write it like 74000,50"),
+        # A cell no reading makes a number gets the hint of the file's decimal mark: "write it like 120,000.50" was
+        # refused in the very file it was said of.
+        ("12k", True, ValueError, "^'12k' is not an amount; with a decimal comma write it like 74000,50, 74.000,50"),
+        ("n/a", True, ValueError, "^'n/a' is not an amount; with a decimal comma write it like 74000,50"),
+        ("12k", False, ValueError, "^'12k' is not an amount; write it like 120000, 120,000.50"),
         (float("inf"), False, ValueError, "the number is too large to be an amount of money"),
         (10**400, False, ValueError, "the number is too large to be an amount of money"),
         ("9" * 5000, False, ValueError, "'9999.*' is too large to be an amount of money"),  # was Python's digit limit
