@@ -127,7 +127,9 @@ def report(error: InvalidFile) -> None:
         more = len(error.diagnostics) - MAX_PRINTED_PROBLEMS
         print(f"… and {plural(more, 'more problem')}, not shown", file=sys.stderr)
     errors = sum(1 for d in error.diagnostics if d.severity == "error")
-    print(f"{plural(errors, 'error')} found.", file=sys.stderr)
+    warnings = len(error.diagnostics) - errors
+    also = f" and {plural(warnings, 'warning')}" if warnings else ""
+    print(f"{plural(errors, 'error')}{also} found.", file=sys.stderr)
 
 
 def load_or_report(path: str) -> LoadedProcess | None:

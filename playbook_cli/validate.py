@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     summary = f"{args.process}: valid: {plural(len(stages), 'stage')}, {plural(milestones, 'milestone')}"
     if warnings:
         count = len(warnings)
-        print(f"{summary}, {plural(count, 'warning')}.")
+        failed = f", which --strict makes {'an error' if count == 1 else 'errors'}" if args.strict else ""
+        print(f"{summary}, {plural(count, 'warning')}{failed}.")
         return EXIT_INVALID if args.strict else EXIT_OK
     print(f"{summary}.")
     return EXIT_OK

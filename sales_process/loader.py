@@ -117,7 +117,11 @@ def _parsed(raw: bytes, filename: str) -> LoadedProcess:
     located.unreadable.update(problem.loc for problem in misread)
     errors += located.locate(problems, filename)
     if errors or process is None:
-        raise InvalidFile(sorted(errors, key=lambda d: (d.line or 0, d.column or 0)))
+        # The warnings on how YAML read the text come with the errors: a '#' that cut a question short is no less
+        # wrong for a bad probability elsewhere. The others wait for a file without errors: an empty key is most
+        # often the very mistake an error names (`buyer_statement:` left blank), and the process's own warnings
+        # (lint) would judge values known to be wrong.
+        raise InvalidFile(sorted(errors + located.warnings, key=lambda d: (d.line or 0, d.column or 0)))
     warnings = sorted(
         located.warnings + located.locate([*lint(process), *empty_keys(located.data)], filename),
         key=lambda d: (d.line or 0, d.column or 0),

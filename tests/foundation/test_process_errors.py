@@ -1207,6 +1207,36 @@ def test_text_a_comment_cut_short_is_a_warning_with_the_quoted_fix(
     assert main(["validate", "--strict", "--process", str(path)]) == 1
 
 
+def test_a_comment_cut_short_is_said_with_the_errors_of_the_same_run(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The warning came only once the errors were fixed: an editor fixed a bad probability, ran validate again and
+    only then learnt that '#2' had cut a question short. Every problem comes in one run, each with its kind."""
+    text = VALID.replace("in writing?", "in writing for phase #2 of the rollout?").replace(
+        "probability: 100", "probability: 120"
+    )
+    path = write_file("process.yaml", text)
+    assert main(["validate", "--process", str(path)]) == 1
+    said = capsys.readouterr().err.splitlines()
+    assert [line.split(": ", 2)[1] for line in said[:-1]] == ["warning", "error"]  # in the order of their lines
+    assert said[0].startswith(f"{path}:9:79: warning: '#2 of the rollout?' is read as a YAML comment")
+    assert "error: 'probability' must be between 0 and 100, got 120" in said[1]
+    assert said[-1] == "1 error and 1 warning found."
+
+
+def test_strict_says_warnings_fail_it_where_it_says_the_file_is_valid(
+    write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "valid: …, 1 warning." beside exit status 1 read as a contradiction."""
+    path = write_file("process.yaml", VALID.replace("in writing?", "in writing for phase #2 of the rollout?"))
+    assert main(["validate", "--strict", "--process", str(path)]) == 1
+    assert (
+        capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone, 1 warning, which --strict makes an error.\n"
+    )
+    assert main(["validate", "--process", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: valid: 2 stages, 1 milestone, 1 warning.\n"
+
+
 def test_utf16_without_its_byte_order_mark_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Read as UTF-8 it is a NUL between letters: the error named the first NUL, and deleting it showed thousands more."""
     path = tmp_path / "process.yaml"
