@@ -155,6 +155,11 @@ _SCROLLABLE = re.compile(
 _TAGS = re.compile(r"<[^>]+>")
 
 
+def _plain_text(fragment: str) -> str:
+    """What a fragment of HTML reads as: its text without tags, entities or a heading's permalink sign."""
+    return html.unescape(_TAGS.sub("", fragment)).replace("\u00b6", "").strip()
+
+
 def _keyboard_scrollable(content: str) -> str:
     """Every table and code block, which scroll sideways on a narrow screen, takes the focus (Tab) so that a
     keyboard user can scroll it, even without the theme's script; a table is named by the heading above it.
@@ -165,15 +170,12 @@ def _keyboard_scrollable(content: str) -> str:
     tabs: list[str] = []  # the labels of the content tabs whose blocks are still to come
     tab = ""
 
-    def text(fragment: str) -> str:
-        return html.unescape(_TAGS.sub("", fragment)).replace("\u00b6", "").strip()
-
     def focusable(match: re.Match[str]) -> str:
         nonlocal heading, tab
         if match["heading"] is not None:
-            heading, tab = text(match["heading"]), ""
+            heading, tab = _plain_text(match["heading"]), ""
         elif match["tab"] is not None:
-            tabs.append(text(match["tab"]))
+            tabs.append(_plain_text(match["tab"]))
         elif match[0].startswith("<div"):
             tab = tabs.pop(0) if tabs else ""
         elif match[0] == "<table>":
@@ -186,9 +188,35 @@ def _keyboard_scrollable(content: str) -> str:
     return _SCROLLABLE.sub(focusable, content)
 
 
+# A table as Markdown writes it (cells hold no table), the cells of its header, a row, the opening of a body cell.
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_HEADER_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.S)
+_ROW = re.compile(r"<tr>.*?</tr>", re.S)
+_BODY_CELL = re.compile(r"<td(?=[ >])")
+
+
+def _labelled_cells(content: str) -> str:
+    """Each body cell of a table names its column (`data-label`): on a phone the stylesheet shows each row as a card
+    of labelled lines, as the app's deals list does, instead of a table wider than the screen."""
+
+    def labelled_table(table: re.Match[str]) -> str:
+        head, end, body = table[0].partition("</thead>")
+        labels = [html.escape(_plain_text(cell), quote=True) for cell in _HEADER_CELL.findall(head)]
+        return head + end + _ROW.sub(lambda row: labelled_row(row[0], labels), body)
+
+    def labelled_row(row: str, labels: list[str]) -> str:
+        columns = iter(labels)
+        return _BODY_CELL.sub(lambda cell: labelled_cell(cell[0], next(columns, "")), row)
+
+    def labelled_cell(opening: str, label: str) -> str:
+        return f'{opening} data-label="{label}"' if label else opening
+
+    return _TABLE.sub(labelled_table, content)
+
+
 def on_page_content(content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """The page's HTML, with what scrolls sideways reachable by the keyboard."""
-    return _keyboard_scrollable(content)
+    """The page's HTML, with what scrolls sideways reachable by the keyboard and each table cell naming its column."""
+    return _labelled_cells(_keyboard_scrollable(content))
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:

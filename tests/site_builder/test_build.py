@@ -17,7 +17,7 @@ from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from site_builder.build import SiteBuildError, build_site, default_config_file
-from site_builder.mkdocs_hooks import _keyboard_scrollable
+from site_builder.mkdocs_hooks import _keyboard_scrollable, _labelled_cells
 from tests.site_builder.conftest import ODD_PROCESS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -365,6 +365,26 @@ def test_tables_and_code_blocks_take_the_focus_and_a_table_is_named_by_its_headi
         '<table tabindex="0" aria-label="Weak &amp; verifiable: Budget">',
     ]
     assert '<pre><span></span><code tabindex="0">stages:</code>' in shown
+
+
+def test_each_body_cell_of_a_table_is_labelled_with_its_column_for_the_phones_cards() -> None:
+    # On a phone a row is a card of lines "Column: value": the stylesheet reads each column's name from data-label.
+    content = (
+        '<table tabindex="0" aria-label="Stages">\n<thead>\n<tr>\n<th>#</th>\n<th align="left">What <em>it</em> is'
+        "</th>\n<th>Q&amp;A &quot;x&quot;</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n"
+        '<td align="left"><a href="x/">Discovery</a></td>\n<td>—</td>\n<td>extra</td>\n</tr>\n<tr>\n<td>2</td>\n'
+        "</tr>\n</tbody>\n</table>\n<table><tr><td>no header</td></tr></table>"
+    )
+    labelled = _labelled_cells(content)
+    assert re.findall(r"<td[^>]*>", labelled) == [
+        '<td data-label="#">',
+        '<td data-label="What it is" align="left">',
+        '<td data-label="Q&amp;A &quot;x&quot;">',
+        "<td>",
+        '<td data-label="#">',
+        "<td>",
+    ]
+    assert re.sub(r' data-label="[^"]*"', "", labelled) == content
 
 
 @pytest.mark.parametrize(
