@@ -546,27 +546,44 @@ def _text_quotes(process: Process) -> Iterator[Problem]:
 
 # Each curly opening quote with the closing quotes that end it: English “…” ‘…’, German „…“ ‚…‘, French «…».
 _CLOSERS = {"“": "”", "‘": "’", "„": "“”", "‚": "‘’", "«": "»"}
+# The straight quote typed where a curly one was meant, for each curly quote: YAML keeps it in a text it did not open.
+_STRAIGHT = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
 
 
-def _stray_quote(text: str) -> tuple[int, str, str] | None:
-    """(where, the quote, the fix) for the first curly quote that is opened and never closed ('‘Has the buyer…'),
-    or closed and never opened; None when they pair. A ’ between letters is an apostrophe (customer’s), and one
-    with none open is taken for one too (the customers’ budget)."""
+def _stray_quote(text: str) -> tuple[str, str] | None:
+    """(what is stray, the fix) for the first curly quote that is opened and never closed ('‘Has the buyer…'),
+    or closed and never opened, or a straight quote typed after a closing one (“Has the buyer…?”"); None when they
+    pair. A ’ between letters is an apostrophe (customer’s), and one with none open is taken for one too (the
+    customers’ budget)."""
     opened: list[tuple[int, str]] = []
+    closed_at = -1
     for index, char in enumerate(text):
         if opened and char in _CLOSERS[opened[-1][1]]:
             if char == "’" and 0 < index < len(text) - 1 and text[index - 1].isalpha() and text[index + 1].isalpha():
                 continue
             opened.pop()
+            closed_at = index
         elif char in _CLOSERS:
             opened.append((index, char))
         elif char in "”»":
             opener = next(quote for quote, closers in _CLOSERS.items() if char in closers)
-            return index, char, f"add the opening {opener} where the quotation starts, or remove it"
+            return (
+                f"a closing curly quote {char} (character {index + 1}) with no opening one",
+                f"add the opening {opener} where the quotation starts, or remove it",
+            )
+    end = len(text.rstrip()) - 1
     if not opened:
+        if end > 0 and closed_at == end - 1 and text[end] == _STRAIGHT[text[closed_at]]:
+            return (
+                f"a straight quote {text[end]} (character {end + 1}) after the closing curly quote {text[closed_at]}",
+                "remove it",
+            )
         return None
     index, char = opened[0]
-    return index, char, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
+    stray = f"an opening curly quote {char} (character {index + 1}) with no closing one"
+    if len(opened) == 1 and text[end] == _STRAIGHT[char]:
+        return stray, f"replace the closing {text[end]} (character {end + 1}) with {_CLOSERS[char][-1]}, or remove both"
+    return stray, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
 
 
 def _unbalanced_quotes(process: Process) -> Iterator[Problem]:
@@ -576,13 +593,11 @@ def _unbalanced_quotes(process: Process) -> Iterator[Problem]:
         key = next(part for part in reversed(loc) if isinstance(part, str))
         stray = None if _curly_quoted(text.strip()) else _stray_quote(text)
         if stray is not None:
-            index, quote, fix = stray
-            side = "opening" if quote in _CLOSERS else "closing"
+            what, fix = stray
             yield _warn(
                 loc,
-                f"{whose}: the {_FIELD_WORDS[key]} has {'an' if side == 'opening' else 'a'} {side} curly quote {quote} (character {index + 1}) with no "
-                f"{'closing' if side == 'opening' else 'opening'} one, so it shows on the playbook's pages as a stray "
-                f"mark; {fix}",
+                f"{whose}: the {_FIELD_WORDS[key]} has {what}, so it shows on the playbook's pages as a stray mark; "
+                f"{fix}",
             )
 
 

@@ -185,6 +185,24 @@ WARNINGS = [
         id="opening-curly-quote-never-closed",  # the apostrophe of customer’s closes nothing
     ),
     pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", '“Has the customer confirmed the problem in writing?"'
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote “ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; replace the closing \" (character 52) "
+        "with ”, or remove both",
+        id="curly-quote-closed-with-a-straight-one",  # Word's “ and a typed ": YAML keeps both in the text
+    ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?",
+            '“Has the customer confirmed the problem in writing?”"',
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has a straight quote \" (character 53) after the "
+        "closing curly quote ”, so it shows on the playbook's pages as a stray mark; remove it",
+        id="straight-quote-left-after-a-closing-curly-one",  # the first fix done, the typed " left behind
+    ),
+    pytest.param(
         VALID.replace("    name: Talking\n", "    name: Talking”\n"),
         "5:11: warning: stage 'talking': the name has a closing curly quote ” (character 8) with no opening one, so "
         "it shows on the playbook's pages as a stray mark; add the opening “ where the quotation starts, or remove it",
