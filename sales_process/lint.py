@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sales_process.model import Process, segment_key
-from sales_process.problems import Problem
+from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
 from sales_process.wording import list_in_quotes, quoted
 
@@ -318,8 +318,8 @@ def _evidence_problem(evidence: str) -> str | None:
     return None
 
 
-def _warn(loc: tuple[str | int, ...], message: str, at_key: bool = False) -> Problem:
-    return Problem(loc, message, severity="warning", at_key=at_key)
+def _warn(loc: Loc, message: str, at_key: bool = False, refers_to: Loc | None = None) -> Problem:
+    return Problem(loc, message, severity="warning", at_key=at_key, refers_to=refers_to)
 
 
 def _milestone_warnings(process: Process) -> Iterator[Problem]:
@@ -344,7 +344,7 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
                     (*loc, "buyer_statement"),
                     f"milestone '{milestone.id}': the buyer statement {statement_problem}; the buyer confirms it as their own words, so write what they would say (e.g. 'We have agreed that a proposal is the next step.')",
                 )
-            key = " ".join(milestone.question.lower().split())
+            key = _text_key(milestone.question)
             if key in seen_questions:
                 yield _warn(
                     (*loc, "question"),
@@ -352,6 +352,37 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
                 )
             else:
                 seen_questions[key] = milestone.id
+
+
+def _text_key(text: str) -> str:
+    """A text as a reader tells it apart from another: case and runs of spaces make no difference."""
+    return " ".join(text.lower().split())
+
+
+def _same_customer_actions(process: Process) -> Iterator[Problem]:
+    """Two milestones with one customer action (often the evidence too), copied to say "this or that" and never
+    told apart: the stage page and the check's next steps say one step twice, Practice offers two equal boxes."""
+    seen: dict[str, tuple[str, Loc, str]] = {}
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            loc: Loc = ("stages", i, "milestones", j, "customer_action")
+            key = _text_key(milestone.customer_action)
+            if key not in seen:
+                seen[key] = (milestone.id, loc, _text_key(milestone.evidence))
+                continue
+            first, where, evidence = seen[key]
+            what = (
+                "customer action and the evidence are the same text as those"
+                if evidence == _text_key(milestone.evidence)
+                else "customer action is the same text as that"
+            )
+            yield _warn(
+                loc,
+                f"milestone '{milestone.id}': the {what} of '{first}'{LINE_OF}: a rep reads one step twice, and "
+                "Practice shows two identical checkboxes; merge them, or say how they differ (two ways to meet one "
+                "requirement: write each, and give both one 'group')",
+                refers_to=where,
+            )
 
 
 def _stage_warnings(process: Process) -> Iterator[Problem]:
@@ -655,6 +686,7 @@ def lint(process: Process) -> list[Problem]:
         *_text_quotes(process),
         *_unbalanced_quotes(process),
         *_milestone_warnings(process),
+        *_same_customer_actions(process),
         *_long_questions(process),
         *_segment_warnings(process),
         *_segment_spellings(process),

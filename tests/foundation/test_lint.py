@@ -41,6 +41,24 @@ WARNINGS = [
         id="same-question",
     ),
     pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "The customer names the budget holder.", "The customer replies to our recap and confirms the  problem."
+        ).replace("The customer's email naming the budget holder.", "The customer's reply email."),
+        "14:26: warning: milestone 'budget-named': the customer action and the evidence are the same text as those "
+        "of 'pain-confirmed' (line 10): a rep reads one step twice, and Practice shows two identical checkboxes; "
+        "merge them, or say how they differ (two ways to meet one requirement: write each, and give both one 'group')",
+        id="same-customer-action-and-evidence",  # copied to say "this or that", and neither said
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "The customer names the budget holder.", "The customer replies to our recap and confirms the problem."
+        ),
+        "14:26: warning: milestone 'budget-named': the customer action is the same text as that of 'pain-confirmed' "
+        "(line 10): a rep reads one step twice, and Practice shows two identical checkboxes; merge them, or say how "
+        "they differ (two ways to meet one requirement: write each, and give both one 'group')",
+        id="same-customer-action",
+    ),
+    pytest.param(
         VALID.replace(
             "  - id: won",
             "".join(
