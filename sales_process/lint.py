@@ -612,7 +612,8 @@ def _stray_quote(text: str) -> tuple[str, str] | None:
         return None
     index, char = opened[0]
     stray = f"an opening curly quote {char} (character {index + 1}) with no closing one"
-    if len(opened) == 1 and text[end] == _STRAIGHT[char]:
+    straight = _STRAIGHT[char]
+    if len(opened) == 1 and text[end] == straight and text.count(straight) % 2 == 1:  # not a "quotation" of its own
         return stray, f"replace the closing {text[end]} (character {end + 1}) with {_CLOSERS[char][-1]}, or remove both"
     return stray, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
 

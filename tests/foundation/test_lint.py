@@ -221,6 +221,13 @@ WARNINGS = [
         id="straight-quote-left-after-a-closing-curly-one",  # the first fix done, the typed " left behind
     ),
     pytest.param(
+        VALID.replace("Has the customer confirmed the problem in writing?", '“Has the customer said "yes"'),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote “ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; close it with ” where the quotation ends, "
+        "or remove it",
+        id="curly-quote-never-closed-before-a-straight-quotation",  # the last " closes "yes", not the “
+    ),
+    pytest.param(
         VALID.replace("    name: Talking\n", "    name: Talking”\n"),
         "5:11: warning: stage 'talking': the name has a closing curly quote ” (character 8) with no opening one, so "
         "it shows on the playbook's pages as a stray mark; add the opening “ where the quotation starts, or remove it",
