@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from sales_process.model import Process, segment_key
-from sales_process.problems import Problem
+from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
 from sales_process.wording import list_in_quotes, quoted
 
@@ -318,8 +318,8 @@ def _evidence_problem(evidence: str) -> str | None:
     return None
 
 
-def _warn(loc: tuple[str | int, ...], message: str, at_key: bool = False) -> Problem:
-    return Problem(loc, message, severity="warning", at_key=at_key)
+def _warn(loc: Loc, message: str, at_key: bool = False, refers_to: Loc | None = None) -> Problem:
+    return Problem(loc, message, severity="warning", at_key=at_key, refers_to=refers_to)
 
 
 def _milestone_warnings(process: Process) -> Iterator[Problem]:
@@ -344,7 +344,7 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
                     (*loc, "buyer_statement"),
                     f"milestone '{milestone.id}': the buyer statement {statement_problem}; the buyer confirms it as their own words, so write what they would say (e.g. 'We have agreed that a proposal is the next step.')",
                 )
-            key = " ".join(milestone.question.lower().split())
+            key = _text_key(milestone.question)
             if key in seen_questions:
                 yield _warn(
                     (*loc, "question"),
@@ -352,6 +352,37 @@ def _milestone_warnings(process: Process) -> Iterator[Problem]:
                 )
             else:
                 seen_questions[key] = milestone.id
+
+
+def _text_key(text: str) -> str:
+    """A text as a reader tells it apart from another: case and runs of spaces make no difference."""
+    return " ".join(text.lower().split())
+
+
+def _same_customer_actions(process: Process) -> Iterator[Problem]:
+    """Two milestones with one customer action (often the evidence too), copied to say "this or that" and never
+    told apart: the stage page and the check's next steps say one step twice, Practice offers two equal boxes."""
+    seen: dict[str, tuple[str, Loc, str]] = {}
+    for i, stage in enumerate(process.stages):
+        for j, milestone in enumerate(stage.milestones):
+            loc: Loc = ("stages", i, "milestones", j, "customer_action")
+            key = _text_key(milestone.customer_action)
+            if key not in seen:
+                seen[key] = (milestone.id, loc, _text_key(milestone.evidence))
+                continue
+            first, where, evidence = seen[key]
+            what = (
+                "customer action and the evidence are the same text as those"
+                if evidence == _text_key(milestone.evidence)
+                else "customer action is the same text as that"
+            )
+            yield _warn(
+                loc,
+                f"milestone '{milestone.id}': the {what} of '{first}'{LINE_OF}: a rep reads one step twice, and "
+                "Practice shows two identical checkboxes; merge them, or say how they differ (two ways to meet one "
+                "requirement: write each, and give both one 'group')",
+                refers_to=where,
+            )
 
 
 def _stage_warnings(process: Process) -> Iterator[Problem]:
@@ -546,27 +577,45 @@ def _text_quotes(process: Process) -> Iterator[Problem]:
 
 # Each curly opening quote with the closing quotes that end it: English “…” ‘…’, German „…“ ‚…‘, French «…».
 _CLOSERS = {"“": "”", "‘": "’", "„": "“”", "‚": "‘’", "«": "»"}
+# The straight quote typed where a curly one was meant, for each curly quote: YAML keeps it in a text it did not open.
+_STRAIGHT = {"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'"}
 
 
-def _stray_quote(text: str) -> tuple[int, str, str] | None:
-    """(where, the quote, the fix) for the first curly quote that is opened and never closed ('‘Has the buyer…'),
-    or closed and never opened; None when they pair. A ’ between letters is an apostrophe (customer’s), and one
-    with none open is taken for one too (the customers’ budget)."""
+def _stray_quote(text: str) -> tuple[str, str] | None:
+    """(what is stray, the fix) for the first curly quote that is opened and never closed ('‘Has the buyer…'),
+    or closed and never opened, or a straight quote typed after a closing one (“Has the buyer…?”"); None when they
+    pair. A ’ between letters is an apostrophe (customer’s), and one with none open is taken for one too (the
+    customers’ budget)."""
     opened: list[tuple[int, str]] = []
+    closed_at = -1
     for index, char in enumerate(text):
         if opened and char in _CLOSERS[opened[-1][1]]:
             if char == "’" and 0 < index < len(text) - 1 and text[index - 1].isalpha() and text[index + 1].isalpha():
                 continue
             opened.pop()
+            closed_at = index
         elif char in _CLOSERS:
             opened.append((index, char))
         elif char in "”»":
             opener = next(quote for quote, closers in _CLOSERS.items() if char in closers)
-            return index, char, f"add the opening {opener} where the quotation starts, or remove it"
+            return (
+                f"a closing curly quote {char} (character {index + 1}) with no opening one",
+                f"add the opening {opener} where the quotation starts, or remove it",
+            )
+    end = len(text.rstrip()) - 1
     if not opened:
+        if end > 0 and closed_at == end - 1 and text[end] == _STRAIGHT[text[closed_at]]:
+            return (
+                f"a straight quote {text[end]} (character {end + 1}) after the closing curly quote {text[closed_at]}",
+                "remove it",
+            )
         return None
     index, char = opened[0]
-    return index, char, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
+    stray = f"an opening curly quote {char} (character {index + 1}) with no closing one"
+    straight = _STRAIGHT[char]
+    if len(opened) == 1 and text[end] == straight and text.count(straight) % 2 == 1:  # not a "quotation" of its own
+        return stray, f"replace the closing {text[end]} (character {end + 1}) with {_CLOSERS[char][-1]}, or remove both"
+    return stray, f"close it with {_CLOSERS[char][-1]} where the quotation ends, or remove it"
 
 
 def _unbalanced_quotes(process: Process) -> Iterator[Problem]:
@@ -576,13 +625,11 @@ def _unbalanced_quotes(process: Process) -> Iterator[Problem]:
         key = next(part for part in reversed(loc) if isinstance(part, str))
         stray = None if _curly_quoted(text.strip()) else _stray_quote(text)
         if stray is not None:
-            index, quote, fix = stray
-            side = "opening" if quote in _CLOSERS else "closing"
+            what, fix = stray
             yield _warn(
                 loc,
-                f"{whose}: the {_FIELD_WORDS[key]} has {'an' if side == 'opening' else 'a'} {side} curly quote {quote} (character {index + 1}) with no "
-                f"{'closing' if side == 'opening' else 'opening'} one, so it shows on the playbook's pages as a stray "
-                f"mark; {fix}",
+                f"{whose}: the {_FIELD_WORDS[key]} has {what}, so it shows on the playbook's pages as a stray mark; "
+                f"{fix}",
             )
 
 
@@ -640,6 +687,7 @@ def lint(process: Process) -> list[Problem]:
         *_text_quotes(process),
         *_unbalanced_quotes(process),
         *_milestone_warnings(process),
+        *_same_customer_actions(process),
         *_long_questions(process),
         *_segment_warnings(process),
         *_segment_spellings(process),

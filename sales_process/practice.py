@@ -168,7 +168,8 @@ class SolvedScenario:
     @property
     def next_verdicts(self) -> tuple[tuple[Verdict, ...], ...]:
         """One explained verdict per next milestone, by step (Assessment.next_steps: alternatives together)."""
-        return tuple(tuple(_next_verdict(result) for result in step) for step in self.assessment.next_steps)
+        language = self.assessment.process.language
+        return tuple(tuple(_next_verdict(result, language) for result in step) for step in self.assessment.next_steps)
 
     @property
     def evidence_result(self) -> MilestoneResult | None:
@@ -182,7 +183,9 @@ class SolvedScenario:
         result = self.evidence_result
         if result is None:
             return None
-        return Verdict(_evidence_sentence(result), result.stage.id, result.milestone.id)
+        return Verdict(
+            _evidence_sentence(result, self.assessment.process.language), result.stage.id, result.milestone.id
+        )
 
     @property
     def evidence_counts(self) -> bool | None:
@@ -194,18 +197,28 @@ class SolvedScenario:
 # --- the answers -------------------------------------------------------------------------------
 
 
-def lower_first(text: str) -> str:
-    """`text` to continue a sentence: its first letter in lower case, unless it starts an acronym (CFO, EUR)."""
-    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+# Languages whose text keeps its first capital inside a sentence: German and Luxembourgish capitalise every noun
+# ("Partnermanagerin Frau Groß …"), and Turkish and Azerbaijani lower I to ı, where str.lower() gives i. Elsewhere,
+# as in English, a sentence's first capital is only the sentence's, so it is lowered (a name there is not told apart).
+_CAPITALS_KEPT = frozenset({"de", "lb", "tr", "az"})
 
 
-def _why(result: MilestoneResult) -> str:
+def lower_first(text: str, language: str) -> str:
+    """`text`, written in `language` (a BCP 47 tag), to continue a sentence: its first letter in lower case, unless
+    it starts an acronym (CFO, EUR) or the language keeps it."""
+    if language.split("-")[0].lower() in _CAPITALS_KEPT or text[:2] == text[:2].upper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _why(result: MilestoneResult, language: str) -> str:
+    """Why the milestone is not verified, to continue a sentence; `language`: the process's, its texts' own."""
     if result.status is Status.UNANSWERED:
         return "nothing is recorded for it."
     if result.status is Status.NOT_MET:  # the engine's "The customer has not done this yet." says neither what nor why
-        action = lower_first(ended(result.milestone.customer_action))
+        action = lower_first(ended(result.milestone.customer_action), language)
         return f"the rep recorded it as not done, so the customer must still do it: {action}"
-    return ended(lower_first(result.reason))
+    return ended(lower_first(result.reason, "en"))  # the engine's own words, in English
 
 
 def _done_after(holding: MilestoneResult, assessment: Assessment) -> Iterator[str]:
@@ -236,7 +249,7 @@ def _stage_verdict(assessment: Assessment, rep_activity: str | None) -> Verdict:
     step = assessment.next_steps[0]
     first = step[0]
     needs = "all its milestones are" if stage.all_required else "every milestone it needs of this deal is"
-    rule = f"A deal leaves {stage.name} only when {needs} verified, and \u201c{first.milestone.question}\u201d is not: {_why(first)}"
+    rule = f"A deal leaves {stage.name} only when {needs} verified, and \u201c{first.milestone.question}\u201d is not: {_why(first, assessment.process.language)}"
     if len(step) > 1:  # alternatives: any one of them would do, so the rule names them all
         questions = " or ".join(f"\u201c{result.milestone.question}\u201d" for result in step)
         rule = f"A deal leaves {stage.name} only when {needs} verified, and one of {questions} is needed: none is verified yet."
@@ -272,17 +285,18 @@ def _requirement_notes(assessment: Assessment) -> Iterator[str]:
             yield f"{question} is one of several alternatives; the group is met by \u201c{meeting.question}\u201d."
 
 
-def _next_verdict(result: MilestoneResult) -> Verdict:
+def _next_verdict(result: MilestoneResult, language: str) -> Verdict:
     rule = f"{ended(result.milestone.customer_action)} Evidence: {ended(result.milestone.evidence)}"
-    return Verdict(rule, result.stage.id, result.milestone.id, (f"Now: {_why(result)}",))
+    return Verdict(rule, result.stage.id, result.milestone.id, (f"Now: {_why(result, language)}",))
 
 
-def _evidence_sentence(result: MilestoneResult) -> str:
+def _evidence_sentence(result: MilestoneResult, language: str) -> str:
     if result.status is Status.VERIFIED and result.answer is not None and result.answer.buyer_confirmed:
         return "The buyer's own confirmation through the link counts as its evidence, and its date is within the rules."
     if result.status is Status.VERIFIED:
         return f"It names the record the milestone asks for ({result.milestone.evidence.strip().rstrip('.')}) and its date is within the rules."
-    return _why(result)[:1].upper() + _why(result)[1:]
+    why = _why(result, language)
+    return why[:1].upper() + why[1:]
 
 
 def solve(process: Process, scenario: Scenario) -> SolvedScenario:

@@ -229,6 +229,55 @@ def _colon_in_text(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | N
     return Mistake(mark.line + 1, mark.column + 1, message + _detail(error))
 
 
+def _dash_left_of_its_keys(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
+    """A list's first '- ' moved left of its keys (`- id: terms-agreed` lined up with `milestones:`, which YAML
+    allows): the parser stops a line below, where the item's next key, deeper than `id`, runs on into its value."""
+    mark = error.problem_mark
+    if mark is None or error.problem != "mapping values are not allowed here" or mark.line >= len(lines):
+        return None
+    item = _previous_content(lines, mark.line)
+    found = _KEY_LINE.match(lines[item]) if item is not None else None
+    key = _KEY_LINE.match(lines[mark.line])
+    if item is None or found is None or not found["dash"] or key is None or key["dash"]:
+        return None
+    meant = _key_column(lines[mark.line]) - len(found["dash"])  # where the '- ' stands for these keys
+    if _OPENS_BLOCK.search(lines[item]) or meant <= _indent(lines[item]):
+        return None
+    below = _next_line_at_or_left(lines, mark.line, meant)
+    if below is not None:
+        shape = _KEY_LINE.match(lines[below])
+        sibling_shaped = shape is not None and bool(shape["dash"]) and shape["key"].strip() == found["key"].strip()
+        column = _indent(lines[below])
+        if (column == _indent(lines[item]) and sibling_shaped) or (column == meant and not sibling_shaped):
+            return None  # the next item at this '- ''s column, or a key where the '- ' would go: one key is too deep
+    sibling = below if below is not None and _indent(lines[below]) == meant else None
+    holder = _previous_content(lines, item)
+    held = _KEY_LINE.match(lines[holder]) if holder is not None else None
+    word = _ITEM_WORDS.get(held["key"].strip(), "list item") if held else "list item"
+    to = (
+        f"lined up with the '- ' of the {word} at line {sibling + 1}"
+        if sibling is not None
+        else f"{len(found['dash'])} less than its keys"
+    )
+    message = (
+        f"this {word}'s '- ' is indented by {_spaces(_indent(lines[item]))}, but its keys below it (line "
+        f"{mark.line + 1}) are indented for a '- ' at {_spaces(meant)}; indent this line by {_spaces(meant)}, {to}"
+    )
+    return Mistake(item + 1, _indent(lines[item]) + 1, message + _detail(error))
+
+
+def _next_line_at_or_left(lines: list[str], after: int, column: int) -> int | None:
+    """The index of the first line below `after` that holds YAML indented by `column` or less; None at the end."""
+    return next(
+        (
+            index
+            for index in range(after + 1, len(lines))
+            if _is_content(lines[index]) and _indent(lines[index]) <= column
+        ),
+        None,
+    )
+
+
 def _indentation(error: yaml.MarkedYAMLError, lines: list[str]) -> Mistake | None:
     """A key indented more or less than the keys around it."""
     mark = error.problem_mark
@@ -770,6 +819,7 @@ def explain_syntax_error(error: yaml.MarkedYAMLError, text: str) -> Mistake | No
         or _over_indented_item(error, lines)
         or _list_item_among_keys(error, lines)
         or _key_among_list_items(error, lines)
+        or _dash_left_of_its_keys(error, lines)
         or _indentation(error, lines)
         or _no_space_after_colon(error, lines)
         or _text_run_on(error, lines)

@@ -161,8 +161,9 @@ def _next_options(solved: SolvedScenario) -> list[tuple[str, str]]:
 def _next_answer(solved: SolvedScenario) -> str:
     """The answer in words, for "Not quite: the answer is …": a group's alternatives as "one of: a or b"."""
     steps = []
+    language = solved.assessment.process.language
     for members in solved.next_alternatives:
-        actions = [lower_first(milestone.customer_action.rstrip(". ")) for milestone in members]
+        actions = [lower_first(milestone.customer_action.rstrip(". "), language) for milestone in members]
         steps.append(actions[0] if len(actions) == 1 else "one of: " + " or ".join(actions))
     return "; ".join(steps)
 

@@ -41,6 +41,24 @@ WARNINGS = [
         id="same-question",
     ),
     pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "The customer names the budget holder.", "The customer replies to our recap and confirms the  problem."
+        ).replace("The customer's email naming the budget holder.", "The customer's reply email."),
+        "14:26: warning: milestone 'budget-named': the customer action and the evidence are the same text as those "
+        "of 'pain-confirmed' (line 10): a rep reads one step twice, and Practice shows two identical checkboxes; "
+        "merge them, or say how they differ (two ways to meet one requirement: write each, and give both one 'group')",
+        id="same-customer-action-and-evidence",  # copied to say "this or that", and neither said
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "The customer names the budget holder.", "The customer replies to our recap and confirms the problem."
+        ),
+        "14:26: warning: milestone 'budget-named': the customer action is the same text as that of 'pain-confirmed' "
+        "(line 10): a rep reads one step twice, and Practice shows two identical checkboxes; merge them, or say how "
+        "they differ (two ways to meet one requirement: write each, and give both one 'group')",
+        id="same-customer-action",
+    ),
+    pytest.param(
         VALID.replace(
             "  - id: won",
             "".join(
@@ -183,6 +201,31 @@ WARNINGS = [
         "closing one, so it shows on the playbook's pages as a stray mark; close it with ’ where the quotation ends, "
         "or remove it",
         id="opening-curly-quote-never-closed",  # the apostrophe of customer’s closes nothing
+    ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?", '“Has the customer confirmed the problem in writing?"'
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote “ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; replace the closing \" (character 52) "
+        "with ”, or remove both",
+        id="curly-quote-closed-with-a-straight-one",  # Word's “ and a typed ": YAML keeps both in the text
+    ),
+    pytest.param(
+        VALID.replace(
+            "Has the customer confirmed the problem in writing?",
+            '“Has the customer confirmed the problem in writing?”"',
+        ),
+        "9:19: warning: milestone 'pain-confirmed': the question has a straight quote \" (character 53) after the "
+        "closing curly quote ”, so it shows on the playbook's pages as a stray mark; remove it",
+        id="straight-quote-left-after-a-closing-curly-one",  # the first fix done, the typed " left behind
+    ),
+    pytest.param(
+        VALID.replace("Has the customer confirmed the problem in writing?", '“Has the customer said "yes"'),
+        "9:19: warning: milestone 'pain-confirmed': the question has an opening curly quote “ (character 1) with no "
+        "closing one, so it shows on the playbook's pages as a stray mark; close it with ” where the quotation ends, "
+        "or remove it",
+        id="curly-quote-never-closed-before-a-straight-quotation",  # the last " closes "yes", not the “
     ),
     pytest.param(
         VALID.replace("    name: Talking\n", "    name: Talking”\n"),

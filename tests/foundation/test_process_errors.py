@@ -886,6 +886,33 @@ BAD_FILES = [
         id="milestone-indented-more-than-the-one-above",
     ),
     pytest.param(
+        WITH_A_SECOND_MILESTONE.replace("      - id: pain-confirmed\n", "    - id: pain-confirmed\n"),
+        [
+            "8:5: error: this milestone's '- ' is indented by 4 spaces, but its keys below it (line 9) are indented "
+            "for a '- ' at 6 spaces; indent this line by 6 spaces, lined up with the '- ' of the milestone at line 12 "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="first-milestone-dash-moved-left",  # was reported at line 9, whose fix gave another error
+    ),
+    pytest.param(
+        VALID.replace("      - id: pain-confirmed\n", "     - id: pain-confirmed\n"),
+        [
+            "8:6: error: this milestone's '- ' is indented by 5 spaces, but its keys below it (line 9) are indented "
+            "for a '- ' at 6 spaces; indent this line by 6 spaces, 2 less than its keys "
+            "(YAML: mapping values are not allowed here)"
+        ],
+        id="only-milestone-dash-moved-left",
+    ),
+    pytest.param(
+        WITH_A_SECOND_MILESTONE.replace(
+            "        question: Has the customer confirmed", "          question: Has the customer confirmed"
+        ),
+        [
+            "9:11: error: this line is indented by 10 spaces, but the keys around it (line 8) use 8 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
+        ],
+        id="key-indented-too-far-below-a-milestone-in-its-place",
+    ),
+    pytest.param(
         VALID.replace("    probability: 60\n", "      probability: 60\n"),
         [
             "6:7: error: this line is indented by 6 spaces, but the keys around it (line 5) use 4 spaces; line it up with them (or, if it belongs under the key above, end that key with ':' and put nothing after it) (YAML: mapping values are not allowed here)"
@@ -1095,6 +1122,26 @@ def test_bad_process_reports_every_error_at_its_line(
     assert (
         err == "".join(f"{path}:{line}\n" for line in expected) + f"{count} error{'s' if count != 1 else ''} found.\n"
     )
+
+
+def _first_milestones(text: str) -> list[int]:
+    """The lines (0-based) of each stage's first milestone in a process written as the default one is."""
+    lines = text.split("\n")
+    return [number + 1 for number, line in enumerate(lines[:-1]) if line == "    milestones:"]
+
+
+@pytest.mark.parametrize("stage", range(5))
+def test_first_milestone_moved_left_in_the_default_process_is_reported_at_its_line(
+    stage: int, write_file: Callable[[str, str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = (Path(__file__).resolve().parents[2] / "process.yaml").read_text(encoding="utf-8").split("\n")
+    moved = _first_milestones("\n".join(lines))[stage]
+    lines[moved] = lines[moved][2:]  # its '- ' lined up with 'milestones:', as a slip of the editor leaves it
+    path = write_file("process.yaml", "\n".join(lines))
+    assert main(["validate", "--process", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"{path}:{moved + 1}:5: error: this milestone's '- ' is indented by 4 spaces"), err
+    assert "indent this line by 6 spaces, lined up with the '- ' of the milestone at line" in err
 
 
 def test_pasted_characters_inside_a_text_are_the_texts_own(

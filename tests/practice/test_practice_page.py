@@ -152,6 +152,18 @@ def test_a_wrong_next_step_is_answered_in_one_sentence(default_process: LoadedPr
     assert "the prospect accepts a meeting invitation with the people who own the problem" in answers
 
 
+def test_a_wrong_next_step_keeps_the_capitals_of_a_process_in_german(default_process: LoadedProcess) -> None:
+    # German capitalises nouns: "the answer is partnermanagerin Frau Groß …" would misspell the buyer's words.
+    text = DEFAULT_PROCESS.read_text(encoding="utf-8").replace("\nstages:\n", "\nlanguage: de\nstages:\n", 1)
+    answers = re.findall(
+        r'id="q-[a-z0-9-]+-next" data-correct="[^"]*" data-answer="([^"]*)"',
+        practice_markdown(parse_process(text.encode(), "de.yaml")),
+    )
+    steps = [step.removeprefix("one of: ") for answer in answers for step in answer.split("; ")]
+    assert steps and all(step[0].isupper() for step in steps), steps
+    assert "The prospect accepts a meeting invitation with the people who own the problem" in answers
+
+
 def test_earlier_stages_summed_up_in_one_line_count_their_outcomes_in_words(default_process: LoadedProcess) -> None:
     # "Discovery: all 2 outcomes recorded as met": two are "both", one is "its one outcome".
     markdown = practice_markdown(default_process)

@@ -12,8 +12,8 @@ import yaml
 
 from playbook_cli.main import main
 from sales_process.engine import Status
-from sales_process.loader import load_process
-from sales_process.practice import Kind, practice_scenarios, recorded_outcomes, scenario_json
+from sales_process.loader import load_process, parse_process
+from sales_process.practice import Kind, lower_first, practice_scenarios, recorded_outcomes, scenario_json
 from tests.foundation.processes import VALID
 from tests.support.synthetic_process import process_document, with_buyer_confirmation
 
@@ -252,6 +252,36 @@ def test_an_outcome_recorded_as_not_done_says_which_one_and_what_the_customer_mu
         "move the deal on by itself: every milestone of Negotiating must be verified."
     ) in verdict.notes
     assert "has not done this yet" not in held.next_verdicts[0][0].text
+
+
+def test_an_outcome_not_done_keeps_the_capital_of_a_german_customer_action() -> None:
+    # German capitalises every noun: "Der Unterzeichner …" lowered would misspell it ("der" is right, but not
+    # "partnermanagerin Frau Groß …"), so a process in German keeps its customer action as written.
+    text = (ROOT / "process.yaml").read_text(encoding="utf-8")
+    process = parse_process(text.replace("\nstages:\n", "\nlanguage: de\nstages:\n", 1).encode(), "de.yaml").process
+    held = next(s for s in practice_scenarios(process) if s.scenario.id == "not-met-in-negotiating")
+    assert "the customer must still do it: The signer confirms the signing date" in held.stage_verdict.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "continued"),
+    [
+        pytest.param("The customer replies.", "en", "the customer replies.", id="english"),
+        pytest.param("The customer replies.", "en-GB", "the customer replies.", id="english-with-a-region"),
+        pytest.param("CFO signs the order.", "en", "CFO signs the order.", id="english-acronym"),
+        pytest.param(
+            "Partnermanagerin Frau Groß bestätigt.", "de", "Partnermanagerin Frau Groß bestätigt.", id="german-noun"
+        ),
+        pytest.param("Der Partner bestätigt.", "de-CH", "Der Partner bestätigt.", id="german-with-a-region"),
+        pytest.param("Le client confirme.", "fr", "le client confirme.", id="french"),
+        pytest.param("El cliente confirma.", "es", "el cliente confirma.", id="spanish"),
+        pytest.param("Iletişim kişisi onaylar.", "tr", "Iletişim kişisi onaylar.", id="turkish-dotless-i"),
+    ],
+)
+def test_a_customer_action_continues_a_sentence_as_its_language_writes_it(
+    text: str, language: str, continued: str
+) -> None:
+    assert lower_first(text, language) == continued
 
 
 _FLAW_STATUS = {

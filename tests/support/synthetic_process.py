@@ -18,7 +18,7 @@ def _milestone(stage: int, number: int) -> dict[str, Any]:
     return {
         "id": ident,
         "question": f"Has the customer confirmed outcome {number} of stage {stage} in writing?",
-        "customer_action": f"The customer replies to our recap and confirms outcome {number}.",
+        "customer_action": f"The customer replies to our recap and confirms outcome {number} of stage {stage}.",
         "evidence": f"The customer's reply email about outcome {number}, linked in the CRM.",
         "max_age_days": 30 + number,
         "guidance": f"Send a recap of outcome {number} and ask *Did I get this right?*\n\n{_PROSE}",
