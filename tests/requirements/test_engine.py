@@ -31,6 +31,8 @@ def _milestone(**keys: object) -> Milestone:
     return Milestone.model_validate({"id": "m", "question": "Q?", "customer_action": "A.", "evidence": "E.", **keys})
 
 
+# A security review of deals of 50,000 or more, or of segment Enterprise.
+ANY_OF = [{"amount_at_least": 50000}, {"segment": ["Enterprise"]}]
 REQUIRED = [
     ("plain", {}, 10.0, None, True),
     ("optional", {"required": False}, 10.0, None, False),
@@ -43,6 +45,13 @@ REQUIRED = [
     ("segment-out", {"required_when": {"segment": ["Enterprise"]}}, None, "SMB", False),
     ("segment-unknown", {"required_when": {"segment": ["Enterprise"]}}, None, None, True),
     ("all-conditions", {"required_when": {"amount_at_least": 1000, "segment": ["SMB"]}}, 5000.0, "Enterprise", False),
+    ("any-of-none-met", {"required_when": ANY_OF}, 20000.0, "SMB", False),
+    ("any-of-amount-met", {"required_when": ANY_OF}, 50000.0, "SMB", True),
+    ("any-of-segment-met", {"required_when": ANY_OF}, 20000.0, "enterprise", True),
+    ("any-of-both-met", {"required_when": ANY_OF}, 90000.0, "Enterprise", True),
+    ("any-of-unknown-amount", {"required_when": ANY_OF}, None, "SMB", True),
+    ("any-of-no-segment", {"required_when": ANY_OF}, 20000.0, None, True),
+    ("any-of-one", {"required_when": [{"amount_at_least": 1000, "segment": ["SMB"]}]}, 5000.0, "Enterprise", False),
 ]
 
 
@@ -71,6 +80,11 @@ NOTES = [
     (
         {"required_when": {"amount_at_least": 25000, "amount_below": 100000}},
         "required only for deals from 25k to under 100k",
+    ),
+    ({"required_when": ANY_OF}, "required only for deals of 50k or more, or in segment Enterprise"),
+    (
+        {"required_when": [{"amount_below": 10000, "segment": ["SMB"]}, {"amount_at_least": 1000000}]},
+        "required only for deals under 10k in segment SMB, or of 1M or more",
     ),
     ({}, None),
 ]
