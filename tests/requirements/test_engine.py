@@ -119,7 +119,33 @@ def test_a_small_deal_needs_only_the_small_deal_criteria(loaded: LoadedProcess) 
         "(met by this one)"
     )
     assert assessment.met_by == {"evaluation/product-proof": "actively-using"}
-    assert [r.milestone.id for r in assessment.next] == ["contract-signed"]
+    # No segment given: the deal is in every segment, Enterprise too, which needs the agreement.
+    assert [r.milestone.id for r in assessment.next] == ["contract-signed", "dpa-signed"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "segment", "needed"),
+    [
+        pytest.param(12000, "SMB", False, id="neither"),
+        pytest.param(50000, "SMB", True, id="large"),
+        pytest.param(12000, "enterprise", True, id="enterprise"),
+        pytest.param(90000, "Enterprise", True, id="both"),
+        pytest.param(None, "SMB", True, id="unknown-amount"),
+        pytest.param(12000, None, True, id="no-segment"),
+    ],
+)
+def test_the_agreement_is_needed_of_a_large_deal_or_an_enterprise_one(
+    loaded: LoadedProcess, amount: float | None, segment: str | None, needed: bool
+) -> None:
+    answers = parse_deal({"milestones": SMALL_DEAL_ANSWERS}, loaded.process).answers
+    assessment = assess(loaded.process, Deal(amount=amount, segment=segment, answers=answers), AS_OF)
+    (agreement,) = [r for r in assessment.milestones if r.milestone.id == "dpa-signed"]
+    assert agreement.required is needed
+    assert agreement.requirement == (
+        None
+        if needed
+        else "not required for this deal: required only for deals of 50k or more, or in segment Enterprise"
+    )
 
 
 def test_a_large_deal_with_the_same_answers_is_held_by_what_large_deals_need(loaded: LoadedProcess) -> None:
