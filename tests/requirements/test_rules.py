@@ -187,3 +187,12 @@ def test_a_segment_may_be_one_text(tmp_path: Path) -> None:
     path.write_text(_process(_milestone("a", "required_when: {segment: Enterprise}")), encoding="utf-8")
     condition = load_process(path).process.stages[0].milestones[0].required_when
     assert condition is not None and condition[0].segment == ["Enterprise"]
+
+
+def test_a_group_may_write_its_one_condition_alone_or_as_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    alone = "group: proof\nrequired_when: {amount_at_least: 25000}"
+    listed = "group: proof\nrequired_when:\n  - amount_at_least: 25000"
+    path.write_text(_process(_milestone("a", alone) + _milestone("b", listed)), encoding="utf-8")
+    first, second = load_process(path).process.stages[0].milestones
+    assert first.required_when == second.required_when
