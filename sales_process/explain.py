@@ -239,6 +239,11 @@ _KEY_MEANINGS: dict[type[BaseModel], dict[str, str]] = {
         **dict.fromkeys(
             ("segments", "deal_segment", "tier", "market"), "write 'segment:' (e.g. 'segment: [Enterprise]')"
         ),
+        **dict.fromkeys(
+            ("any_of", "one_of", "anyof", "or", "either", "alternatives"),
+            "for any one of several conditions, list them under 'required_when:' itself, one '- ' item each "
+            "(e.g. '- amount_at_least: 50000')",
+        ),
     },
     Stage: {
         **dict.fromkeys(

@@ -141,6 +141,12 @@ ERRORS = [
         "13:13: error: unknown key 'segmnt' in stage 'One', milestone 'a'; did you mean 'segment'?",
     ),
     (
+        "alternatives-in-other-words",
+        _process(_milestone("a", "required_when:\n  any_of: [{amount_at_least: 50000}, {segment: [Enterprise]}]")),
+        "12:11: error: unknown key 'any_of' in stage 'One', milestone 'a'; for any one of several conditions, list "
+        "them under 'required_when:' itself, one '- ' item each (e.g. '- amount_at_least: 50000')",
+    ),
+    (
         "empty-amount-range-of-an-alternative",
         _process(
             _milestone("a", "required_when:\n  - segment: [SMB]\n  - {amount_at_least: 100000, amount_below: 25000}")
