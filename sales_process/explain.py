@@ -40,6 +40,7 @@ _READABLE: dict[type[BaseModel], str] = {
     PracticeDeal: "practice deal",
     RecordedAnswer: "recorded answer",
     StatedAnswer: "stated answer",
+    RequiredWhen: "condition of 'required_when'",
 }
 
 
@@ -237,6 +238,11 @@ _KEY_MEANINGS: dict[type[BaseModel], dict[str, str]] = {
         ),
         **dict.fromkeys(
             ("segments", "deal_segment", "tier", "market"), "write 'segment:' (e.g. 'segment: [Enterprise]')"
+        ),
+        **dict.fromkeys(
+            ("any_of", "one_of", "anyof", "or", "either", "alternatives"),
+            "for any one of several conditions, list them under 'required_when:' itself, one '- ' item each "
+            "(e.g. '- amount_at_least: 50000')",
         ),
     },
     Stage: {
@@ -458,7 +464,8 @@ def explain_error(error: Any, data: object = None, bool_text: Mapping[Loc, str] 
                 f"with its value, e.g. '{loc[-1]}: {{{names[0]}: …}}'",
             )
         what = _READABLE.get(model, model.__name__.lower())
-        return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}")
+        fix = f"; write each key with its value, e.g. '- {names[0]}: …'" if model is RequiredWhen else ""
+        return Problem(loc, f"each {what} must be a mapping of keys ({expected}), got {kind_of(value, yaml=True)}{fix}")
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == BLANK_TEXT_PATTERN:
         return Problem(loc, f"{field} must not be empty: it holds only spaces; write its text")
     if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == LANGUAGE_PATTERN:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sales_process.model import Process, segment_key
+from sales_process.model import Milestone, Process, RequiredWhen, segment_key
 from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
 from sales_process.wording import list_in_quotes, quoted
@@ -423,81 +423,82 @@ def _curly_quoted(text: str) -> bool:
     return len(text) > 1 and text[0] in _CURLY_QUOTES and text[-1] in _CURLY_QUOTES
 
 
-def _segment_warnings(process: Process) -> Iterator[Problem]:
-    """Segments a deal's segment can never match as the editor meant: two in one text, or kept in curly quotes."""
+def _conditions(process: Process) -> Iterator[tuple[Milestone, RequiredWhen, Loc]]:
+    """Each condition of each milestone's `required_when`, with its place (item 0 of one written alone)."""
     for i, stage in enumerate(process.stages):
         for j, milestone in enumerate(stage.milestones):
-            condition = milestone.required_when
-            for k, segment in enumerate(condition.segment or () if condition is not None else ()):
-                loc = ("stages", i, "milestones", j, "required_when", "segment", k)
-                if written := list_in_quotes(segment):
-                    yield _warn(
-                        loc,
-                        f"milestone '{milestone.id}': the segment '{segment}' is a list written in quotes, which YAML "
-                        f"reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: {written}",
-                    )
-                elif "," in segment:
-                    listed = ", ".join(part.strip() for part in segment.split(","))
-                    yield _warn(
-                        loc,
-                        f"milestone '{milestone.id}': the segment '{segment}' is one name with a comma in it, so only "
-                        f"a deal whose segment is exactly that needs the milestone; for several segments write [{listed}]",
-                    )
-                if _curly_quoted(segment):
-                    yield _warn(
-                        loc,
-                        f"milestone '{milestone.id}': the segment {segment} keeps its curly quotes as part of its name, "
-                        f'so a deal in segment {segment[1:-1]} does not match it; remove them (or use straight quotes ")',
-                    )
+            for a, condition in enumerate(milestone.required_when or ()):
+                yield milestone, condition, ("stages", i, "milestones", j, "required_when", a)
+
+
+def _segment_warnings(process: Process) -> Iterator[Problem]:
+    """Segments a deal's segment can never match as the editor meant: two in one text, or kept in curly quotes."""
+    for milestone, condition, place in _conditions(process):
+        for k, segment in enumerate(condition.segment or ()):
+            loc = (*place, "segment", k)
+            if written := list_in_quotes(segment):
+                yield _warn(
+                    loc,
+                    f"milestone '{milestone.id}': the segment '{segment}' is a list written in quotes, which YAML "
+                    f"reads as one name, brackets and all, so no deal's segment matches it; remove the quotes: {written}",
+                )
+            elif "," in segment:
+                listed = ", ".join(part.strip() for part in segment.split(","))
+                yield _warn(
+                    loc,
+                    f"milestone '{milestone.id}': the segment '{segment}' is one name with a comma in it, so only "
+                    f"a deal whose segment is exactly that needs the milestone; for several segments write [{listed}]",
+                )
+            if _curly_quoted(segment):
+                yield _warn(
+                    loc,
+                    f"milestone '{milestone.id}': the segment {segment} keeps its curly quotes as part of its name, "
+                    f'so a deal in segment {segment[1:-1]} does not match it; remove them (or use straight quotes ")',
+                )
 
 
 def _segment_spellings(process: Process) -> Iterator[Problem]:
     """Segments written twice in one condition, or spelt two ways in the process ('Public Sector', 'Public-Sector'):
     segments are compared ignoring case only, so a deal's segment matches one spelling and not the other."""
     spellings: dict[str, str] = {}
-    for i, stage in enumerate(process.stages):
-        for j, milestone in enumerate(stage.milestones):
-            condition = milestone.required_when
-            listed: dict[str, str] = {}
-            for k, segment in enumerate(condition.segment or () if condition is not None else ()):
-                loc = ("stages", i, "milestones", j, "required_when", "segment", k)
-                key = segment_key(segment)
-                if key in listed:
-                    yield _warn(
-                        loc,
-                        f"milestone '{milestone.id}': the segment '{segment}' is listed twice (also as "
-                        f"'{listed[key]}'); segments are compared ignoring case, so remove one",
-                    )
-                    continue
-                listed[key] = segment
-                loose = _SEGMENT_SEPARATORS.sub(" ", key).strip()
-                other = spellings.setdefault(loose, segment)
-                if segment_key(other) != key:
-                    yield _warn(
-                        loc,
-                        f"milestone '{milestone.id}': the segment '{segment}' is spelt '{other}' elsewhere; a deal's "
-                        "segment matches one spelling and not the other, so write one everywhere",
-                    )
+    for milestone, condition, place in _conditions(process):
+        listed: dict[str, str] = {}
+        for k, segment in enumerate(condition.segment or ()):
+            loc = (*place, "segment", k)
+            key = segment_key(segment)
+            if key in listed:
+                yield _warn(
+                    loc,
+                    f"milestone '{milestone.id}': the segment '{segment}' is listed twice (also as "
+                    f"'{listed[key]}'); segments are compared ignoring case, so remove one",
+                )
+                continue
+            listed[key] = segment
+            loose = _SEGMENT_SEPARATORS.sub(" ", key).strip()
+            other = spellings.setdefault(loose, segment)
+            if segment_key(other) != key:
+                yield _warn(
+                    loc,
+                    f"milestone '{milestone.id}': the segment '{segment}' is spelt '{other}' elsewhere; a deal's "
+                    "segment matches one spelling and not the other, so write one everywhere",
+                )
 
 
 def _condition_warnings(process: Process) -> Iterator[Problem]:
     """Amount conditions that decide nothing: `amount_at_least: 0` holds for every deal, `amount_below: 0` for none."""
-    for i, stage in enumerate(process.stages):
-        for j, milestone in enumerate(stage.milestones):
-            condition = milestone.required_when
-            loc = ("stages", i, "milestones", j, "required_when")
-            if condition is not None and condition.amount_at_least == 0:
-                yield _warn(
-                    (*loc, "amount_at_least"),
-                    f"milestone '{milestone.id}': 'amount_at_least: 0' holds for every deal, so it decides nothing; "
-                    "remove it, or give the amount from which deals need the milestone",
-                )
-            if condition is not None and condition.amount_below == 0:
-                yield _warn(
-                    (*loc, "amount_below"),
-                    f"milestone '{milestone.id}': 'amount_below: 0' holds for no deal with an amount, so only deals "
-                    "without one need the milestone; give the amount below which deals need it",
-                )
+    for milestone, condition, loc in _conditions(process):
+        if condition.amount_at_least == 0:
+            yield _warn(
+                (*loc, "amount_at_least"),
+                f"milestone '{milestone.id}': 'amount_at_least: 0' holds for every deal, so it decides nothing; "
+                "remove it, or give the amount from which deals need the milestone",
+            )
+        if condition.amount_below == 0:
+            yield _warn(
+                (*loc, "amount_below"),
+                f"milestone '{milestone.id}': 'amount_below: 0' holds for no deal with an amount, so only deals "
+                "without one need the milestone; give the amount below which deals need it",
+            )
 
 
 def _long_questions(process: Process) -> Iterator[Problem]:

@@ -21,6 +21,9 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StrictStr,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
     model_validator,
 )
 
@@ -74,8 +77,13 @@ def _segments_as_text(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+# The validation context of a `required_when` written as one mapping, not an item of a list: its fix differs.
+_ALONE = {"required_when": "mapping"}
+
+
 class RequiredWhen(_Strict):
-    """The deals a milestone is required of; all of the conditions given must hold.
+    """One condition on the deals a milestone is required of; all of the keys given must hold. A milestone's
+    `required_when` is one such condition, or a list of them of which any one must hold (see Milestone).
 
     A deal whose amount is unknown is treated as meeting the amount conditions, and a deal
     without a segment as in every segment: the milestone is then required (the conservative reading).
@@ -107,11 +115,17 @@ class RequiredWhen(_Strict):
     )
 
     @model_validator(mode="after")
-    def _one_condition_at_least(self) -> RequiredWhen:
+    def _one_condition_at_least(self, info: ValidationInfo) -> RequiredWhen:
         if self.amount_at_least is None and self.amount_below is None and self.segment is None:
+            if info.context == _ALONE:
+                raise ValueError(
+                    "a condition is needed: amount_at_least, amount_below or segment "
+                    "(e.g. 'required_when: {amount_at_least: 25000}'); or remove 'required_when' to require the "
+                    "milestone of every deal"
+                )
             raise ValueError(
-                "a condition is needed: amount_at_least, amount_below or segment "
-                "(e.g. 'required_when: {amount_at_least: 25000}'); or remove 'required_when' to require the milestone of every deal"
+                "a condition is needed: amount_at_least, amount_below or segment (e.g. '- amount_at_least: 25000'); "
+                "or remove the item"
             )
         if (
             self.amount_at_least is not None
@@ -137,6 +151,29 @@ class RequiredWhen(_Strict):
     def segment_keys(self) -> frozenset[str]:
         """The segments as compared: trimmed and lower-cased."""
         return frozenset(segment_key(value) for value in self.segment or ())
+
+
+def _conditions(value: Any, handler: ValidatorFunctionWrapHandler) -> tuple[RequiredWhen, ...]:
+    """`required_when` is one condition (a mapping) or alternatives (a list of them): read as alternatives, one
+    condition as a list of one. Each shape is validated alone, so a mistake is told at its place, never as the
+    other shape's ("Input should be a valid list")."""
+    if not isinstance(value, list | tuple):
+        return (RequiredWhen.model_validate(value, context=_ALONE),)
+    if not value:
+        raise ValueError(
+            "the list has no condition; write one per '- ' item (e.g. '- amount_at_least: 50000'), any one of "
+            "which requires the milestone; or remove 'required_when' to require the milestone of every deal"
+        )
+    conditions: tuple[RequiredWhen, ...] = handler(value)
+    return conditions
+
+
+Conditions = Annotated[
+    tuple[RequiredWhen, ...],
+    WrapValidator(
+        _conditions, json_schema_input_type=RequiredWhen | Annotated[list[RequiredWhen], Field(min_length=1)]
+    ),
+]
 
 
 def segment_key(segment: str) -> str:
@@ -206,10 +243,11 @@ class Milestone(_Strict):
         description="`false`: the milestone helps, but is not required: it is shown, asked and recorded, and "
         "never holds a deal in its stage.",
     )
-    required_when: RequiredWhen | None = Field(
+    required_when: Conditions | None = Field(
         default=None,
         description="Required only of some deals: `{amount_at_least: 25000}`, `{amount_below: 25000}`, "
-        "`{segment: [Enterprise]}` (all the conditions given must hold). For other deals the milestone is "
+        "`{segment: [Enterprise]}` (all the conditions given must hold), or a list of such conditions of which "
+        "any one must hold, e.g. `[{amount_at_least: 50000}, {segment: [Enterprise]}]`. For other deals the milestone is "
         "shown as not required for this deal and never holds them back. A deal whose amount is unknown "
         "meets the amount conditions, and one without a segment is in every segment: the milestone is required.",
     )

@@ -728,22 +728,34 @@ def _names_in(process: Process) -> set[str]:
     return {word for name in names for word in _words(name.replace("-", " "))}
 
 
-def _outside(condition: RequiredWhen, by: str, named: list[str], clashing: set[str]) -> dict[str, Any]:
-    """An amount or a segment (`by`) of a deal the condition leaves out: {"amount": …} or {"segment": …}; the
-    segment is one the process names elsewhere (`named`) when it can be, as a real deal's would be, else one that
-    shares no word with the process's other names (`clashing`)."""
-    if by == "amount":
-        if condition.amount_at_least is not None and condition.amount_at_least > 0:
-            return {"amount": condition.amount_at_least / 2}
-        assert condition.amount_below is not None
-        return {"amount": condition.amount_below * 2}
-    taken = condition.segment_keys
-    invented = [name for name in _OTHER_SEGMENTS if not _words(name) & clashing]
-    return {"segment": next(name for name in (*named, *invented, "Other segment") if segment_key(name) not in taken)}
+def _outside(
+    conditions: tuple[RequiredWhen, ...], by: str, named: list[str], clashing: set[str]
+) -> dict[str, Any] | None:
+    """An amount, a segment or both (`by`: "amount", "segment", "alternatives") of a deal every condition leaves
+    out: {"amount": …, "segment": …}; the segment is one the process names elsewhere (`named`) when it can be, as a
+    real deal's would be, else one that shares no word with the process's other names (`clashing`). None when no
+    such deal is found (alternatives that leave out no deal together)."""
+    deal: dict[str, Any] = {}
+    if by != "amount":
+        taken = frozenset(key for condition in conditions for key in condition.segment_keys)
+        invented = [name for name in _OTHER_SEGMENTS if not _words(name) & clashing]
+        deal["segment"] = next(name for name in (*named, *invented, "Other segment") if segment_key(name) not in taken)
+    if by != "segment":
+        amounts = [c.amount_at_least / 2 for c in conditions if c.amount_at_least]
+        amounts += [c.amount_below * 2 for c in conditions if c.amount_below is not None]
+        segment = deal.get("segment")
+        deal["amount"] = next((a for a in amounts if not any(c.holds(a, segment) for c in conditions)), None)
+    if any(condition.holds(deal.get("amount"), deal.get("segment")) for condition in conditions):
+        return None
+    return deal
 
 
-def _leaves_out_by(condition: RequiredWhen) -> list[str]:
-    """What a deal can be left out of the condition by: its amount, its segment, or both."""
+def _leaves_out_by(conditions: tuple[RequiredWhen, ...]) -> list[str]:
+    """What a deal can be left out of the condition by: its amount, its segment, or both; a deal is left out of
+    alternatives by its amount and its segment together."""
+    if len(conditions) > 1:
+        return ["alternatives"]
+    (condition,) = conditions
     by = []
     if (condition.amount_at_least or 0) > 0 or condition.amount_below is not None:
         by.append("amount")
@@ -753,26 +765,28 @@ def _leaves_out_by(condition: RequiredWhen) -> list[str]:
 
 
 def _not_required(writer: _Writer) -> None:
-    """Deals a conditional milestone is not required of, without it, through its gate: one left out by its amount and
-    one by its segment (the first milestone of each kind), so a rep practises both rules."""
+    """Deals a conditional milestone is not required of, without it, through its gate: one left out by its amount,
+    one by its segment and one by both, of alternatives (the first milestone of each kind), so a rep practises each
+    rule."""
     named = _own_segments(writer.process)
     clashing = _names_in(writer.process)
     practised: list[str] = []
     for gate, stage in enumerate(writer.stages[:-1]):
         for milestone in stage.milestones:
-            condition = milestone.required_when
-            if not milestone.required or condition is None:
+            conditions = milestone.required_when
+            if not milestone.required or conditions is None:
                 continue
-            for by in (kind for kind in _leaves_out_by(condition) if kind not in practised):
+            for by in (kind for kind in _leaves_out_by(conditions) if kind not in practised):
+                outside = _outside(conditions, by, named, clashing)
+                if outside is None:
+                    continue
                 practised.append(by)
-                outside = _outside(condition, by, named, clashing)
                 answers = writer.verified_through(gate, 17 + len(practised))
                 del answers[milestone.id]
-                worth = (
-                    f"worth {money(outside['amount'])}" if by == "amount" else f"in the {outside['segment']} segment"
-                )
+                deal = [f"worth {money(outside['amount'])}"] if "amount" in outside else []
+                deal += [f"in the {outside['segment']} segment"] if "segment" in outside else []
                 story = (
-                    f"The deal is {worth}. The rep recorded every outcome of the stages up to {stage.name} "
+                    f"The deal is {', '.join(deal)}. The rep recorded every outcome of the stages up to {stage.name} "
                     f"but one: \u201c{milestone.question}\u201d"
                 )
                 id_ = f"not-required-in-{stage.id}" + ("" if len(practised) == 1 else f"-by-{by}")

@@ -35,8 +35,8 @@ def milestone_required(milestone: Milestone, amount: float | None, segment: str 
     """
     if not milestone.required:
         return False
-    condition = milestone.required_when
-    return condition is None or condition.holds(amount, segment)
+    conditions = milestone.required_when
+    return conditions is None or any(condition.holds(amount, segment) for condition in conditions)
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,15 @@ def _amount(value: float) -> str:
     return money(value)
 
 
-def applies_to(condition: RequiredWhen) -> str:
-    """The deals a condition holds for, in words: "deals of 25k or more in segment Enterprise"."""
+def applies_to(conditions: Sequence[RequiredWhen]) -> str:
+    """The deals any of the conditions holds for, in words: "deals of 25k or more in segment Enterprise",
+    "deals of 50k or more, or in segment Enterprise"."""
+    first, *others = (_deals_of(condition) for condition in conditions)
+    return ", or ".join([first, *(other.removeprefix("deals ") for other in others)])
+
+
+def _deals_of(condition: RequiredWhen) -> str:
+    """The deals one condition holds for, in words: "deals of 25k or more in segment Enterprise"."""
     low, high = condition.amount_at_least, condition.amount_below
     if low is not None and high is not None:
         deals = f"deals from {_amount(low)} to under {_amount(high)}"
@@ -104,10 +111,10 @@ def requirement_note(milestone: Milestone) -> str | None:
     deals it holds for, so two notes side by side never read in opposite directions."""
     if not milestone.required:
         return "helps, not required"
-    condition = milestone.required_when
-    if condition is None:
+    conditions = milestone.required_when
+    if conditions is None:
         return None
-    return f"required only for {applies_to(condition)}"
+    return f"required only for {applies_to(conditions)}"
 
 
 def alternatives_note(stage: Stage, milestone: Milestone, met_by: str | None = None) -> str:
@@ -143,9 +150,9 @@ def process_segments(milestones: list[tuple[Stage, Milestone]]) -> list[str]:
     """The segments the milestones name in `required_when.segment`, each once, in file order."""
     found: dict[str, str] = {}
     for _, milestone in milestones:
-        condition = milestone.required_when
-        for segment in condition.segment or () if condition is not None else ():
-            found.setdefault(segment.strip().lower(), segment)
+        for condition in milestone.required_when or ():
+            for segment in condition.segment or ():
+                found.setdefault(segment.strip().lower(), segment)
     return list(found.values())
 
 
@@ -164,7 +171,7 @@ def condition_notes(milestones: list[tuple[Stage, Milestone]], amount: float | N
     """What a rep should know of how the conditions read this deal: a blank amount or segment makes every
     milestone conditional on it required (milestone_required), and a segment the process does not name leaves out
     every milestone required only in the segments it names. Empty when neither applies."""
-    conditions = [m.required_when for _, m in milestones if m.required and m.required_when is not None]
+    conditions = [c for _, m in milestones if m.required for c in m.required_when or ()]
     notes = []
     if amount is None and any(c.amount_at_least is not None or c.amount_below is not None for c in conditions):
         notes.append(

@@ -406,7 +406,7 @@ def _groups(data: object) -> Iterator[Problem]:
                     f"group '{group}' spans stages ({stage_place(data, first_stage)} and {stage_place(data, i)}): "
                     f"alternatives gate one stage; move the milestone to {stage_place(data, first_stage)}, or give it another group",
                 )
-            elif milestone.get("required_when") != first.get("required_when"):
+            elif _conditions_written(milestone) != _conditions_written(first):
                 yield Problem(
                     loc,
                     f"the milestones of group '{group}' are required of different deals; give each the same "
@@ -462,6 +462,12 @@ def check_rules(data: object) -> list[Problem]:
 
 
 # Thousands grouped with points, as much of Europe writes them (100.000): YAML reads a decimal point.
+def _conditions_written(milestone: dict[str, object]) -> object:
+    """A milestone's `required_when` as a list of conditions: one written alone is a list of one."""
+    conditions = milestone.get("required_when")
+    return conditions if isinstance(conditions, list) or conditions is None else [conditions]
+
+
 _POINT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")
 _AMOUNT_KEYS = ("amount_at_least", "amount_below")
 

@@ -59,11 +59,21 @@ class LocatedData:
         """True when the problem is about a value that could not be read at all."""
         return any(problem.loc[: len(loc)] == loc for loc in self.unreadable)
 
+    def as_written(self, loc: Loc) -> Loc:
+        """The path as the file writes it: a value written alone where a list of them may stand (`required_when:
+        {…}` for `[{…}]`) is the model's item 0, a step the file does not have."""
+        written: Loc = ()
+        for part in loc:
+            if part == 0 and written in self.value_marks and (*written, 0) not in self.value_marks:
+                continue
+            written = (*written, part)
+        return written
+
     def mark_for(self, problem: Problem) -> Mark | None:
         """The position to report a problem at: its own, else its nearest ancestor's."""
-        if problem.at_key and problem.loc in self.key_marks:
-            return self.key_marks[problem.loc]
-        loc = problem.loc
+        loc = self.as_written(problem.loc)
+        if problem.at_key and loc in self.key_marks:
+            return self.key_marks[loc]
         while True:
             if loc in self.value_marks:
                 return self.value_marks[loc]

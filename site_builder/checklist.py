@@ -7,7 +7,7 @@ import html
 from sales_process.answer_needs import BUYER_MUST_CONFIRM, NO_EVIDENCE_REQUIRED, answer_notes
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
-from sales_process.requirement import milestone_note
+from sales_process.requirement import milestone_note, process_segments
 from sales_process.vocabulary import plural
 from site_builder.common import page
 from site_builder.markdown_text import inline
@@ -88,8 +88,7 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     ]
     # Right after "Tick a question only when you can name the evidence.", which they qualify.
     intro = intro.replace(_TICK, " ".join([_TICK, *exceptions]), 1)
-    conditions = [m.required_when for _, m in loaded.process.milestones() if m.required_when is not None]
     deal_line = _DEAL_LINE
-    if conditions:
-        deal_line = _DEAL_LINE_SEGMENT if any(condition.segment for condition in conditions) else _DEAL_LINE_AMOUNT
+    if any(m.required_when is not None for m in milestones):
+        deal_line = _DEAL_LINE_SEGMENT if process_segments(loaded.process.milestones()) else _DEAL_LINE_AMOUNT
     return page("Deal checklist", [intro, deal_line, *stages], loaded)

@@ -27,7 +27,12 @@ _OBJECTS = {
     "CrmMilestone": "each entry of `crm.milestones`",
     "StatusValues": "`crm.status_values`",
 }
-_REF_NAMES = {"Stage": "stages", "Milestone": "milestones", "PracticeScenario": "scenarios"}
+_REF_NAMES = {
+    "Stage": "stages",
+    "Milestone": "milestones",
+    "PracticeScenario": "scenarios",
+    "RequiredWhen": "conditions",
+}
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _REF_WORDS = {
     "Crm": "the crm block (below)",

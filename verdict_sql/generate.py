@@ -28,7 +28,7 @@ from sales_process.crm import CONFIRMED_BY_PATTERN, CrmMapping, resolve_mapping
 from sales_process.engine import Status
 from sales_process.evidence import EVIDENCE_SURROUNDING, INVISIBLE, WHITESPACE
 from sales_process.loader import LoadedProcess
-from sales_process.model import Milestone, Process, Stage
+from sales_process.model import Milestone, Process, RequiredWhen, Stage
 from sales_process.outcome import (
     DISQUALIFIED_WORDS,
     WON_WORDS,
@@ -37,7 +37,7 @@ from sales_process.outcome import (
     outcome_rule,
     stage_looks_disqualified,
 )
-from sales_process.requirement import Requirement, applies_to, stage_requirements
+from sales_process.requirement import Requirement, applies_to, process_segments, stage_requirements
 from sales_process.vocabulary import LOST_WORDS, NUMBERED_STAGE, WEEKDAY_LIST, label_key
 from verdict_sql.cells import (
     AMOUNT_CENTS,
@@ -497,15 +497,23 @@ def _stage_labels(process: Process, mapping: CrmMapping) -> dict[str, str]:
 
 def segments_read(process: Process) -> bool:
     """Whether some milestone is required of some segments only: the statement then reads the segment."""
-    return any(m.required_when is not None and m.required_when.segment for _, m in process.milestones())
+    return bool(process_segments(process.milestones()))
 
 
 def _required(w: Writer, requirement: Requirement) -> str | None:
     """When the requirement gates a deal, as SQL on `amount` and `segment` (sales_process.requirement's rule:
-    an unknown amount or segment meets the condition); None when it gates every deal."""
-    condition = requirement.gating.required_when
-    if condition is None:
+    an unknown amount or segment meets the condition; any one of a list of conditions is enough); None when it
+    gates every deal."""
+    conditions = requirement.gating.required_when
+    if conditions is None:
         return None
+    alternatives = [_condition_holds(w, condition) for condition in conditions]
+    # In parentheses, as callers join it with AND.
+    return alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(f"({one})" for one in alternatives) + ")"
+
+
+def _condition_holds(w: Writer, condition: RequiredWhen) -> str:
+    """When one condition holds for a deal, as SQL on `amount` and `segment` (all of its keys must hold)."""
     amount, segment = w.q("amount"), w.q("segment")
     parts = []
     if condition.amount_at_least is not None:

@@ -175,8 +175,8 @@ def test_the_conditional_milestones_example_is_what_the_commands_print(
 ) -> None:
     # The page showed one stage to paste into `playbook init`'s process: a duplicate id, then another verdict.
     page = (DOCS / "enablement" / "conditional-milestones.md").read_text(encoding="utf-8")
-    process, small, big = _blocks(page, "yaml")
-    validate, assess_small, assess_big, validate_bad = _blocks(page, "console")
+    process, small, big, alternatives = _blocks(page, "yaml")
+    validate, assess_small, assess_big, assess_alternatives, validate_bad = _blocks(page, "console")
     (tmp_path / "process.yaml").write_text(process, encoding="utf-8")
     (tmp_path / "small.yaml").write_text(small, encoding="utf-8")
     (tmp_path / "big.yaml").write_text(big, encoding="utf-8")
@@ -194,6 +194,13 @@ def test_the_conditional_milestones_example_is_what_the_commands_print(
     capsys.readouterr()
     for console in (validate, assess_small, assess_big, validate_bad):
         _run_shown(console, capsys)
+    # The security review of any one of several conditions, in place of the example's.
+    review = process.index("      - id: security-review-passed\n")
+    end = process.index("      - id: demo-attended\n")
+    (tmp_path / "process.yaml").write_text(process[:review] + alternatives + process[end:], encoding="utf-8")
+    assert main(["validate", "--strict"]) == 0
+    capsys.readouterr()
+    _run_shown(assess_alternatives, capsys)
 
 
 def _after(text: str, command: str) -> list[str]:

@@ -367,3 +367,23 @@ def test_a_practice_deal_segment_is_never_a_name_of_the_process(text: str, segme
     ]
     assert segments == [segment]
     assert not [s for s in solved if "Commercial segment" in s.scenario.story]
+
+
+_ALTERNATIVES = VALID.replace(
+    "        evidence: The customer's reply email.\n",
+    "        evidence: The customer's reply email.\n"
+    "        required_when:\n          - amount_at_least: 50000\n          - segment: [Enterprise]\n",
+)
+
+
+def test_a_deal_not_required_of_alternatives_meets_none_of_them(tmp_path: Path) -> None:
+    # A deal left out by its amount alone has no segment, so is in every segment: Enterprise needs the milestone.
+    path = tmp_path / "process.yaml"
+    path.write_text(_ALTERNATIVES, encoding="utf-8")
+    solved = practice_scenarios(load_process(path).process)
+    left_out = [s for s in solved if Kind.NOT_REQUIRED in s.scenario.kinds]
+    assert [s.scenario.id for s in left_out] == ["not-required-in-talking"]
+    (scenario,) = left_out
+    assert scenario.scenario.deal["amount"] < 50000 and scenario.scenario.deal["segment"] != "Enterprise"
+    assert "The deal is worth 25,000, in the" in scenario.scenario.story
+    assert [r.required for r in scenario.assessment.milestones if r.milestone.id == "pain-confirmed"] == [False]

@@ -1,6 +1,6 @@
 """A PostHog-like process written for these tests (not in the repository's examples): small deals need only
 the bold criteria, large deals all of them; one "using the product, or completed a trial" alternative; one
-optional demo."""
+optional demo; one agreement needed of large deals or of Enterprise ones (alternatives)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,13 @@ stages:
         question: Has the customer signed the order form?
         customer_action: The customer signs the order form.
         evidence: The signed order form.
+      - id: dpa-signed
+        question: Has the customer signed our data processing agreement?
+        customer_action: The customer's legal team signs the data processing agreement.
+        evidence: The signed data processing agreement.
+        required_when:
+          - amount_at_least: 50000
+          - segment: [Enterprise]
   - id: won
     name: Closed Won
     probability: 100

@@ -31,6 +31,8 @@ def _milestone(**keys: object) -> Milestone:
     return Milestone.model_validate({"id": "m", "question": "Q?", "customer_action": "A.", "evidence": "E.", **keys})
 
 
+# A security review of deals of 50,000 or more, or of segment Enterprise.
+ANY_OF = [{"amount_at_least": 50000}, {"segment": ["Enterprise"]}]
 REQUIRED = [
     ("plain", {}, 10.0, None, True),
     ("optional", {"required": False}, 10.0, None, False),
@@ -43,6 +45,13 @@ REQUIRED = [
     ("segment-out", {"required_when": {"segment": ["Enterprise"]}}, None, "SMB", False),
     ("segment-unknown", {"required_when": {"segment": ["Enterprise"]}}, None, None, True),
     ("all-conditions", {"required_when": {"amount_at_least": 1000, "segment": ["SMB"]}}, 5000.0, "Enterprise", False),
+    ("any-of-none-met", {"required_when": ANY_OF}, 20000.0, "SMB", False),
+    ("any-of-amount-met", {"required_when": ANY_OF}, 50000.0, "SMB", True),
+    ("any-of-segment-met", {"required_when": ANY_OF}, 20000.0, "enterprise", True),
+    ("any-of-both-met", {"required_when": ANY_OF}, 90000.0, "Enterprise", True),
+    ("any-of-unknown-amount", {"required_when": ANY_OF}, None, "SMB", True),
+    ("any-of-no-segment", {"required_when": ANY_OF}, 20000.0, None, True),
+    ("any-of-one", {"required_when": [{"amount_at_least": 1000, "segment": ["SMB"]}]}, 5000.0, "Enterprise", False),
 ]
 
 
@@ -71,6 +80,11 @@ NOTES = [
     (
         {"required_when": {"amount_at_least": 25000, "amount_below": 100000}},
         "required only for deals from 25k to under 100k",
+    ),
+    ({"required_when": ANY_OF}, "required only for deals of 50k or more, or in segment Enterprise"),
+    (
+        {"required_when": [{"amount_below": 10000, "segment": ["SMB"]}, {"amount_at_least": 1000000}]},
+        "required only for deals under 10k in segment SMB, or of 1M or more",
     ),
     ({}, None),
 ]
@@ -105,7 +119,33 @@ def test_a_small_deal_needs_only_the_small_deal_criteria(loaded: LoadedProcess) 
         "(met by this one)"
     )
     assert assessment.met_by == {"evaluation/product-proof": "actively-using"}
-    assert [r.milestone.id for r in assessment.next] == ["contract-signed"]
+    # No segment given: the deal is in every segment, Enterprise too, which needs the agreement.
+    assert [r.milestone.id for r in assessment.next] == ["contract-signed", "dpa-signed"]
+
+
+@pytest.mark.parametrize(
+    ("amount", "segment", "needed"),
+    [
+        pytest.param(12000, "SMB", False, id="neither"),
+        pytest.param(50000, "SMB", True, id="large"),
+        pytest.param(12000, "enterprise", True, id="enterprise"),
+        pytest.param(90000, "Enterprise", True, id="both"),
+        pytest.param(None, "SMB", True, id="unknown-amount"),
+        pytest.param(12000, None, True, id="no-segment"),
+    ],
+)
+def test_the_agreement_is_needed_of_a_large_deal_or_an_enterprise_one(
+    loaded: LoadedProcess, amount: float | None, segment: str | None, needed: bool
+) -> None:
+    answers = parse_deal({"milestones": SMALL_DEAL_ANSWERS}, loaded.process).answers
+    assessment = assess(loaded.process, Deal(amount=amount, segment=segment, answers=answers), AS_OF)
+    (agreement,) = [r for r in assessment.milestones if r.milestone.id == "dpa-signed"]
+    assert agreement.required is needed
+    assert agreement.requirement == (
+        None
+        if needed
+        else "not required for this deal: required only for deals of 50k or more, or in segment Enterprise"
+    )
 
 
 def test_a_large_deal_with_the_same_answers_is_held_by_what_large_deals_need(loaded: LoadedProcess) -> None:

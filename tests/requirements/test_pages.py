@@ -77,6 +77,10 @@ def test_the_checklist_marks_each_milestone_not_every_deal_needs(built: tuple[Pa
         "“Has the customer completed a trial against agreed success criteria?”)"
     ) in text
     assert "Has the customer's security team approved us? (required only for deals of 25k or more in segment" in text
+    assert (
+        "Has the customer signed our data processing agreement? "
+        "(required only for deals of 50k or more, or in segment Enterprise)"
+    ) in text
 
 
 def test_the_form_asks_for_the_segment_and_notes_each_milestone(client: FlaskClient) -> None:

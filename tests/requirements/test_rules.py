@@ -116,6 +116,44 @@ ERRORS = [
         "11:24: error: 'required_when': no amount is at least 100000 and below 25000; make amount_at_least lower "
         "than amount_below",
     ),
+    (
+        "no-alternative",
+        _process(_milestone("a", "required_when: []")),
+        "11:24: error: 'required_when': the list has no condition; write one per '- ' item (e.g. '- amount_at_least: "
+        "50000'), any one of which requires the milestone; or remove 'required_when' to require the milestone of "
+        "every deal",
+    ),
+    (
+        "alternative-not-a-mapping",
+        _process(_milestone("a", "required_when:\n  - amount_at_least: 50000\n  - Enterprise")),
+        "13:13: error: each condition of 'required_when' must be a mapping of keys (amount_at_least, amount_below, "
+        "segment), got text; write each key with its value, e.g. '- amount_at_least: …'",
+    ),
+    (
+        "alternative-without-condition",
+        _process(_milestone("a", "required_when:\n  - amount_at_least: 50000\n  - {}")),
+        "13:13: error: item 2 of 'required_when': a condition is needed: amount_at_least, amount_below or segment "
+        "(e.g. '- amount_at_least: 25000'); or remove the item",
+    ),
+    (
+        "misspelt-condition-of-an-alternative",
+        _process(_milestone("a", "required_when:\n  - amount_at_least: 50000\n  - segmnt: [Enterprise]")),
+        "13:13: error: unknown key 'segmnt' in stage 'One', milestone 'a'; did you mean 'segment'?",
+    ),
+    (
+        "alternatives-in-other-words",
+        _process(_milestone("a", "required_when:\n  any_of: [{amount_at_least: 50000}, {segment: [Enterprise]}]")),
+        "12:11: error: unknown key 'any_of' in stage 'One', milestone 'a'; for any one of several conditions, list "
+        "them under 'required_when:' itself, one '- ' item each (e.g. '- amount_at_least: 50000')",
+    ),
+    (
+        "empty-amount-range-of-an-alternative",
+        _process(
+            _milestone("a", "required_when:\n  - segment: [SMB]\n  - {amount_at_least: 100000, amount_below: 25000}")
+        ),
+        "13:13: error: item 2 of 'required_when': no amount is at least 100000 and below 25000; make amount_at_least "
+        "lower than amount_below",
+    ),
 ]
 
 
@@ -154,4 +192,13 @@ def test_a_segment_may_be_one_text(tmp_path: Path) -> None:
     path = tmp_path / "process.yaml"
     path.write_text(_process(_milestone("a", "required_when: {segment: Enterprise}")), encoding="utf-8")
     condition = load_process(path).process.stages[0].milestones[0].required_when
-    assert condition is not None and condition.segment == ["Enterprise"]
+    assert condition is not None and condition[0].segment == ["Enterprise"]
+
+
+def test_a_group_may_write_its_one_condition_alone_or_as_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "process.yaml"
+    alone = "group: proof\nrequired_when: {amount_at_least: 25000}"
+    listed = "group: proof\nrequired_when:\n  - amount_at_least: 25000"
+    path.write_text(_process(_milestone("a", alone) + _milestone("b", listed)), encoding="utf-8")
+    first, second = load_process(path).process.stages[0].milestones
+    assert first.required_when == second.required_when

@@ -30,16 +30,21 @@ AGREEMENT = settings(max_examples=80, deadline=None, suppress_health_check=[Heal
 
 
 @st.composite
-def conditions(draw: st.DrawFn) -> RequiredWhen | None:
-    """No condition, or one to three of them (amounts around 25,000 and 100,000; some segments)."""
+def condition(draw: st.DrawFn) -> RequiredWhen:
+    """One to three keys (amounts around 25,000 and 100,000; some segments)."""
     low = draw(st.none() | st.sampled_from([0, 25000, 25000.5]))
     high = draw(st.none() | st.sampled_from([100000, 25001]))
     segment = draw(st.none() | st.lists(st.sampled_from(SEGMENTS), min_size=1, max_size=2, unique=True))
     if low is None and high is None and segment is None:
-        return None
+        segment = [draw(st.sampled_from(SEGMENTS))]
     if low is not None and high is not None and low >= high:
         high = None
     return RequiredWhen(amount_at_least=low, amount_below=high, segment=segment)
+
+
+def conditions() -> st.SearchStrategy[tuple[RequiredWhen, ...] | None]:
+    """No condition, one, or alternatives of two or three (any one of which requires the milestone)."""
+    return st.none() | st.lists(condition(), min_size=1, max_size=3).map(tuple)
 
 
 @st.composite
