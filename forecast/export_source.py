@@ -120,9 +120,8 @@ def closed_rows(
     column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and the notes on what
     was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a deal an earlier
     row has, by its CRM id or, without one, its name (each deal is read once, from its first row, with the audit's
-    warning); and the currency the amounts are
-    summed in, as the audit sums them (RowReader.currency: an amount in another one is not summed); raise
-    InvalidFile listing every bad row."""
+    warning); and the currency the amounts are summed in, as the audit sums them (RowReader.currency: an amount in
+    another one is not summed); raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"

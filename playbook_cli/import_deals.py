@@ -56,9 +56,11 @@ input: what `playbook audit` reads (CSV in UTF-8/UTF-16 or --encoding, or .xlsx;
   row becomes one check: of the deal with the same crm_id when there is one, else of a new
   deal. A crm_id on two rows of the file refuses both (export one row per deal); a row
   without one naming a saved deal, or the deal of an earlier row without one, is refused
-  (--new-deals saves it as a new deal); an open row of a closed deal is refused (reopen it first). A saved deal keeps its name unless the row
-  names it (said), and its owner unless the row's owner cell names another user (said). A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
-  saved closed, with its close date (a lost or disqualified deal's reason says so).
+  (--new-deals saves it as a new deal); an open row of a closed deal is refused (reopen it
+  first). A saved deal keeps its name unless the row names it (said), and its owner unless
+  the row's owner cell names another user (said). A closed row (won, lost, disqualified: its
+  status, IsClosed/IsWon, or its stage) is saved closed, with its close date (a lost or
+  disqualified deal's reason says so).
 owners: the owner cell names a user by email or name, or a CRM owner id or name mapped to a
   user's email under crm.owners in process.yaml or in --owner-map FILE (a CSV: owner,email);
   --owner EMAIL owns every new deal whose owner is not a user; --create-users adds each mapped or
