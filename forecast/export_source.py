@@ -118,10 +118,10 @@ def closed_rows(
 ) -> tuple[list[ClosedRow], list[str], str | None]:
     """The export's rows closed won or lost, read as the audit reads them (`no_evidence`: it may have no milestone
     column; `entered`: its date-entered columns are the stage history, forecast.entered_dates), and the notes on what
-    was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a CRM id an earlier
-    row has (each deal is read once, from its first row, with the audit's warning); and the currency the amounts are
-    summed in, as the audit sums them (RowReader.currency: an amount in another one is not summed); raise
-    InvalidFile listing every bad row."""
+    was left out: the rows in another pipeline (crm.pipelines, --pipeline), and the rows repeating a deal an earlier
+    row has, by its CRM id or, without one, its name (each deal is read once, from its first row, with the audit's
+    warning); and the currency the amounts are summed in, as the audit sums them (RowReader.currency: an amount in
+    another one is not summed); raise InvalidFile listing every bad row."""
     errors: list[Diagnostic] = []
     found: list[ClosedRow] = []
     encoding = mapping.encoding or "utf-8"
@@ -156,7 +156,7 @@ def closed_rows(
             for line, cells in data:
                 if rows.in_another_pipeline(cells):
                     continue
-                if repeated.add(rows.text(cells).crm_id, line):
+                if repeated.add(rows.text(cells), line):
                     continue
                 row = _closed_row(rows, cells, path, line, errors)
                 if row is not None and history:

@@ -201,7 +201,7 @@ def _audit_rows(
             tick()
         text = audit_row(rows, process, as_of, out, totals, start, cells, options.period)
         if text is not None:
-            repeated.add(text.crm_id, start)
+            repeated.add(text, start)
     tick()
     result.blank_rows, result.footer_lines, result.groups = data.blank_rows, data.footer_lines, data.groups
     result.summary_rows = data.summary_rows

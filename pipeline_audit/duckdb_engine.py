@@ -48,7 +48,7 @@ from pipeline_audit.data_rows import (
     refuse_if_empty,
 )
 from pipeline_audit.pipeline_csv import LONGEST_CELL, is_plain_utf8_csv, open_pipeline, read_header, restored
-from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Repeated, repeated_ids_warning
+from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Found, Repeated, repeated_ids_warning
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
 from sales_process.crm import CrmMapping, resolve_mapping
@@ -254,8 +254,7 @@ def audit_with_duckdb(
             audit.reader.named.update(_named_amounts(connection))
             keep_what_the_rows_said(result, audit.reader)
             result.two_digit_years += _two_digit_years(connection)
-            if plan.crm_id is not None:
-                result.repeated_ids = _repeated_ids(connection)
+            result.repeated_ids = _repeated_ids(connection)
             _write(connection, partial)
             _add_totals(connection, loaded, result.totals)
             _add_outcomes(connection, options.period, options.as_of, result.totals)
@@ -720,18 +719,25 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
 
 
 def _repeated_ids(connection: duckdb.DuckDBPyConnection) -> str:
-    """The warning for the CRM ids on more than one row, as RepeatedIds words it for the Python engine."""
+    """The warning for the CRM ids on more than one row, and the deal names of rows without one, as RepeatedIds
+    words it for the Python engine: each kind grouped apart, the first LISTED_IDS of each in file order."""
     found = connection.execute(
-        "WITH repeated AS (SELECT crm_id, count(*) AS rows, min(file_row) AS first, "
+        "WITH keyed AS (SELECT file_row, crm_id = '' AS by_name, CASE WHEN crm_id <> '' THEN crm_id ELSE deal END AS key "
+        f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}')), "
+        "repeated AS (SELECT by_name, key, count(*) AS rows, min(file_row) AS first, "
         f"list(file_row + 2 ORDER BY file_row)[1:{LISTED_LINES}] AS lines "
-        f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}') AND crm_id <> '' GROUP BY crm_id HAVING count(*) > 1) "
-        "SELECT crm_id, rows, lines, count(*) OVER (), sum(rows - 1) OVER () FROM repeated "
-        f"ORDER BY first LIMIT {LISTED_IDS}"
+        "FROM keyed WHERE key <> '' GROUP BY by_name, key HAVING count(*) > 1) "
+        "SELECT by_name, key, rows, lines, count(*) OVER kind, sum(rows - 1) OVER kind FROM repeated "
+        "WINDOW kind AS (PARTITION BY by_name) "
+        f"QUALIFY row_number() OVER (PARTITION BY by_name ORDER BY first) <= {LISTED_IDS} ORDER BY by_name, first"
     ).fetchall()
-    if not found:
-        return ""
-    listed = [Repeated(crm_id, rows, tuple(lines)) for crm_id, rows, lines, _, _ in found]
-    return repeated_ids_warning(listed, int(found[0][3]), int(found[0][4]))
+
+    def of(by_name: bool) -> Found:
+        kind = [row[1:] for row in found if row[0] == by_name]
+        listed = [Repeated(key, rows, tuple(lines)) for key, rows, lines, _, _ in kind]
+        return Found(listed, int(kind[0][3]), int(kind[0][4])) if kind else Found()
+
+    return repeated_ids_warning(of(False), of(True))
 
 
 def _two_digit_years(connection: duckdb.DuckDBPyConnection) -> int:

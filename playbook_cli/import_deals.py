@@ -54,10 +54,13 @@ EXAMPLE = """examples:
 input: what `playbook audit` reads (CSV in UTF-8/UTF-16 or --encoding, or .xlsx; the standard
   column names, the CRMs' own names, or the crm: block and --column/--stage-name). Each open
   row becomes one check: of the deal with the same crm_id when there is one, else of a new
-  deal. A crm_id on two rows of the file refuses both (export one row per deal); an open row
-  of a closed deal is refused (reopen it first). A saved deal keeps its name unless the row
-  names it (said), and its owner unless the row's owner cell names another user (said). A closed row (won, lost, disqualified: its status, IsClosed/IsWon, or its stage) is
-  saved closed, with its close date (a lost or disqualified deal's reason says so).
+  deal. A crm_id on two rows of the file refuses both (export one row per deal); a row
+  without one naming a saved deal, or the deal of an earlier row without one, is refused
+  (--new-deals saves it as a new deal); an open row of a closed deal is refused (reopen it
+  first). A saved deal keeps its name unless the row names it (said), and its owner unless
+  the row's owner cell names another user (said). A closed row (won, lost, disqualified: its
+  status, IsClosed/IsWon, or its stage) is saved closed, with its close date (a lost or
+  disqualified deal's reason says so).
 owners: the owner cell names a user by email or name, or a CRM owner id or name mapped to a
   user's email under crm.owners in process.yaml or in --owner-map FILE (a CSV: owner,email);
   --owner EMAIL owns every new deal whose owner is not a user; --create-users adds each mapped or
@@ -110,8 +113,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--new-deals",
         action="store_true",
-        help="save a row without a crm_id as a new deal even when a deal of its name is saved (refused by default: "
-        "an export imported twice would save every deal twice)",
+        help="save a row without a crm_id as a new deal even when a deal of its name is saved, or named by an earlier "
+        "row without a crm_id (refused by default: an export imported twice would save every deal twice)",
     )
     add_mapping_options(parser)
     parser.set_defaults(run=guarded(run))
@@ -306,10 +309,12 @@ def _refuse_repeated_ids(
     return [row for row in rows if row.line not in repeated], sorted(refused, key=lambda reject: reject.line)
 
 
+ONE_ROW_PER_DEAL = (
+    "export one row per deal (a report that joins deals with their products or contacts repeats a deal on each line)"
+)
 REPEATED_ID = (
     "crm_id {crm_id} is on more than one row{others}: which row is the deal cannot be told (imported, they would be "
-    "checks of one deal, named as the last); export one row per deal (a report that joins deals with their products "
-    "or contacts repeats a deal on each line) and import it again"
+    f"checks of one deal, named as the last); {ONE_ROW_PER_DEAL} and import it again"
 )
 
 
@@ -602,18 +607,23 @@ def _rejects_file(args: argparse.Namespace, path: Path) -> Path | None:
 
 
 SAVED_AGAIN = (
-    "the deal {name} is already saved, and the row has no crm_id to match it: imported, it would be saved again as "
+    "the deal {name} is already {where}, and the row has no crm_id to match it: imported, it would be saved again as "
     "a new deal; {fix}, or pass --new-deals to save it as a new deal"
 )
 ADD_ID_COLUMN = "add the CRM's id column to the export (its check then goes to the saved deal)"
 FILL_ID = "fill in its crm_id cell with {crm_id} (the saved deal's CRM id; its check then goes to the saved deal)"
 NO_ID_TO_MATCH = "the saved deal has no CRM id either, so no id can match it: leave the row out"
+# A row without a crm_id naming the deal of an earlier such row: the same deal again, or another of its name.
+IN_THE_FILE_ADD_ID = f"{ONE_ROW_PER_DEAL}, or add the CRM's id column to the export (each row is then its id's deal)"
+IN_THE_FILE_FILL_IDS = f"{ONE_ROW_PER_DEAL}, or fill in the rows' crm_id cells (each row is then its id's deal)"
 
 
 def _saved_again(db: Session, rows: list[Row], id_column: bool) -> tuple[list[Row], list[Reject]]:
     """The rows to import, and those without a crm_id that name a deal already saved (names compared as name_key
-    compares them), refused: without an id, importing an export a second time would save each deal twice.
-    `id_column`: the export has a CRM id column (blank on those rows), so the fix is to fill it, not to add it."""
+    compares them), refused: without an id, importing an export a second time would save each deal twice. The rule
+    holds within the file too: such a row naming the deal of an earlier one (a report that repeats the deal) is
+    refused, with that row's line. `id_column`: the export has a CRM id column (blank on those rows), so the fix is
+    to fill it, not to add it."""
     from sqlalchemy import select
 
     from deal_records.models import Deal
@@ -624,17 +634,32 @@ def _saved_again(db: Session, rows: list[Row], id_column: bool) -> tuple[list[Ro
     saved: dict[str, str | None] = {}  # name_key(name) -> a CRM id of a saved deal of that name, if any has one
     for name, crm_id in db.execute(select(Deal.name, Deal.crm_id)):
         saved[name_key(name)] = saved.get(name_key(name)) or crm_id
+    in_the_file: dict[str, int] = {}  # name_key(name) -> the line of the first row without a crm_id to save it
     kept, again = [], []
     for row in rows:
-        if row.crm_id is None and name_key(_name(row)) in saved:
-            crm_id = saved[name_key(_name(row))]
-            fix = ADD_ID_COLUMN if not id_column else FILL_ID.format(crm_id=shown(crm_id)) if crm_id else NO_ID_TO_MATCH
+        name = name_key(_name(row))
+        if row.crm_id is None and (name in saved or name in in_the_file):
             again.append(
-                Reject(row.line, restored(list(row.cells)), (SAVED_AGAIN.format(name=shown(_name(row)), fix=fix),))
+                Reject(row.line, restored(list(row.cells)), (_saved_again_problem(row, saved, in_the_file, id_column),))
             )
-        else:
-            kept.append(row)
+            continue
+        if row.crm_id is None:
+            in_the_file[name] = row.line
+        kept.append(row)
     return kept, again
+
+
+def _saved_again_problem(
+    row: Row, saved: Mapping[str, str | None], in_the_file: Mapping[str, int], id_column: bool
+) -> str:
+    """Why a row without a crm_id is refused: its deal is saved (`saved`), else an earlier row saves it (`in_the_file`)."""
+    name = name_key(_name(row))
+    if name in saved:
+        crm_id = saved[name]
+        fix = ADD_ID_COLUMN if not id_column else FILL_ID.format(crm_id=shown(crm_id)) if crm_id else NO_ID_TO_MATCH
+        return SAVED_AGAIN.format(name=shown(_name(row)), where="saved", fix=fix)
+    fix = IN_THE_FILE_FILL_IDS if id_column else IN_THE_FILE_ADD_ID
+    return SAVED_AGAIN.format(name=shown(_name(row)), where=f"on line {in_the_file[name]}", fix=fix)
 
 
 def _closed_saved(db: Session, rows: list[Row]) -> tuple[list[Row], list[Reject]]:

@@ -1,5 +1,6 @@
 """A CRM id on more than one row (a report that joins deals with their products repeats a deal) is said once,
-with its lines, by both engines, in the summary and the report; no row is dropped."""
+with its lines, by both engines, in the summary and the report; no row is dropped. A row without a CRM id is its
+deal name's: that name on another such row is the same deal again, said as a repeated id is."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ import pytest
 
 from tests.audit.test_duckdb_engine import assert_same_outputs, both_engines
 
+# How to tell the deals of a name apart, said after the names of rows without a CRM id on more than one row.
+NAMES_FIX = (
+    "a report that joins deals with their products or contacts repeats a deal on each line: export one row per deal, "
+    "with the CRM's id column, which tells apart deals of one name"
+)
 HEADER = "crm_id,deal,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
 
 
@@ -55,6 +61,22 @@ def _audit(capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: list[tuple[
             "and audit it as it comes",
             id="ids-a-spreadsheet-cut-short",
         ),
+        pytest.param(
+            [("", "Acme"), ("A2", "Beta"), ("", "Acme"), ("", "Gamma")],
+            f"Warning: 1 deal name of rows without a CRM id is on more than one row ('Acme' on lines 2 and 4), so 1 "
+            f"row counts a deal again in every total; {NAMES_FIX}",
+            id="a-name-without-an-id-twice",
+        ),
+        pytest.param([("A1", "Acme"), ("A2", "Acme"), ("", "Beta")], "", id="a-name-of-two-ids"),
+        pytest.param([("A1", "Acme"), ("", "Acme")], "", id="a-name-with-an-id-and-without"),
+        pytest.param(
+            [("A1", "Acme"), ("", "Beta"), ("A1", "Acme"), ("", "Beta"), ("", "Beta")],
+            "Warning: 1 CRM id is on more than one row ('A1' on lines 2 and 4), so 1 row counts a deal again in "
+            "every total; a report that joins deals with their products or contacts repeats a deal on each line: "
+            "export one row per deal; 1 deal name of rows without a CRM id is on more than one row ('Beta' on lines "
+            f"3, 5 and 6), so 2 rows count a deal again in every total; {NAMES_FIX}",
+            id="an-id-and-a-name",
+        ),
     ],
 )
 def test_repeated_crm_ids_are_said_with_their_lines(
@@ -63,12 +85,20 @@ def test_repeated_crm_ids_are_said_with_their_lines(
     assert _audit(capsys, tmp_path, rows) == warning
 
 
-def test_an_export_without_crm_ids_says_nothing_of_repeated_names(
+def test_an_export_without_crm_ids_says_which_deal_names_are_on_more_than_one_row(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    """Freshsales' export without its id column: a deal on two rows, the same in every cell, was counted twice in
+    the open pipeline without a word. Its name is the deal's, so it is said, with its lines, and still counted."""
     source = tmp_path / "export.csv"
-    body = HEADER.split(",", 1)[1] + "".join(_row("", "Acme").split(",", 1)[1] for _ in range(3))
+    deals = ["Müller & Söhne GmbH – Lizenz 14", "Acme", "Müller & Söhne GmbH – Lizenz 14", "Beta", "Acme", "Acme"]
+    body = HEADER.split(",", 1)[1] + "".join(_row("", deal).split(",", 1)[1] for deal in deals)
     source.write_text(body, encoding="utf-8")
     python, duckdb = both_engines(capsys, source, tmp_path)
     assert_same_outputs(python, duckdb)
-    assert "on more than one row" not in python.out
+    assert f"Deals read: {len(deals)}\n" in python.out
+    assert (
+        "Warning: 2 deal names of rows without a CRM id are on more than one row ('Müller & Söhne GmbH – Lizenz 14' "
+        f"on lines 2 and 4; 'Acme' on lines 3, 6 and 7), so 3 rows count a deal again in every total; {NAMES_FIX}\n"
+    ) in python.out
+    assert 'id="repeated-ids"' in (python.folder / "report.html").read_text(encoding="utf-8")

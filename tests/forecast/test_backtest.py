@@ -485,13 +485,40 @@ def test_a_lost_row_at_a_stage_the_process_does_not_know_is_read_as_lost_as_the_
     assert (discovery["stage"], discovery["n"], discovery["won"]) == ("discovery", 3, 2)
 
 
+def _without_crm_ids(export: Path, history: Path) -> None:
+    """The export without its id column, and the history naming each deal by its name, as the docs say of an export
+    without ids (Freshsales' export, as an auditor downloaded it)."""
+    with export.open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    names = {row[1]: row[0] for row in table[1:]}
+    with export.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(row[:1] + row[2:] for row in table)
+    with history.open(encoding="utf-8", newline="") as handle:
+        changes = list(csv.reader(handle))
+    with history.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([changes[0], *([names[row[0]], *row[1:]] for row in changes[1:])])
+
+
+@pytest.mark.parametrize(
+    ("by_name", "repeated"),
+    [
+        pytest.param(False, "1 CRM id is on more than one row ('{}'", id="a-crm-id"),
+        pytest.param(
+            True, "1 deal name of rows without a CRM id is on more than one row ('{}'", id="a-name-without-ids"
+        ),
+    ],
+)
 def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], by_name: bool, repeated: str
 ) -> None:
     """A report joined with its products repeats a deal's row: the backtest says so as the audit does
     (pipeline_audit.repeated_ids), reads the deal from its first row, and counts its snapshots once, so the
-    header's deals and deal-snapshots, the n of each stage and backtest.csv are those of the export without it."""
+    header's deals and deal-snapshots, the n of each stage and backtest.csv are those of the export without it.
+    Without an id column the deal is its name (the history names it so): read twice, its snapshots were in
+    backtest.csv and the Brier scores twice, in each stage's n once, without a word."""
     export, history = _files(tmp_path)
+    if by_name:
+        _without_crm_ids(export, history)
     expected = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "once"))
     assert expected[0] == 0, expected[2]
     with export.open(encoding="utf-8", newline="") as handle:
@@ -504,7 +531,7 @@ def test_a_deal_on_two_rows_of_the_export_is_read_once_with_the_audits_warning(
     status, said, err = _run(capsys, str(export), "--history", str(history), *SPAN, "--out", str(tmp_path / "twice"))
     assert (status, said.replace("twice", "once")) == (0, expected[1])
     assert (
-        f"{export}: 1 CRM id is on more than one row ('{won[1]}' on lines {line} and {line + 1}), so each such deal "
+        f"{export}: {repeated.format(won[int(not by_name)])} on lines {line} and {line + 1}), so each such deal "
         "is read once, from its first row (1 later row left out); a report that joins deals with their products or "
         "contacts repeats a deal on each line: export one row per deal"
     ) in err, err

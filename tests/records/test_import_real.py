@@ -273,6 +273,58 @@ def test_an_export_without_crm_ids_imported_again_saves_no_deal_twice(
         ]
 
 
+def _on_an_earlier_row(name: str, line: int, fix: str) -> str:
+    """The refusal of a row without a crm_id naming the deal of an earlier such row."""
+    return (
+        f"the deal {name!r} is already on line {line}, and the row has no crm_id to match it: imported, it would be "
+        "saved again as a new deal; export one row per deal (a report that joins deals with their products or "
+        f"contacts repeats a deal on each line), or {fix} (each row is then its id's deal), or pass --new-deals to "
+        "save it as a new deal"
+    )
+
+
+def test_a_deal_on_two_rows_without_crm_ids_is_refused_as_a_deal_already_saved(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Freshsales' export without its id column had a deal on two rows, the same in every cell: both were saved, two
+    deals of one name, though importing the file again refuses such a row as already saved. The rule holds within the
+    file: the later row is refused, naming the line of the first. Rows with crm ids keep their own rule: a name on two
+    of them is two deals."""
+    _users(run, "ana@example.com")
+    export = tmp_path / "freshsales.csv"
+    muller = "Müller & Söhne GmbH – Lizenz 14,Discovery,1000,ana@example.com\n"
+    export.write_text(
+        f"deal,stage,amount,owner\n{muller}Initech,Qualifying,2000,ana@example.com\n{muller}{muller}", encoding="utf-8"
+    )
+    status, out, err = run("import", str(export))
+    assert (status, out) == (1, "")
+    add_ids = "add the CRM's id column to the export"
+    assert err.splitlines() == [
+        f"{export}:4: {_on_an_earlier_row('Müller & Söhne GmbH – Lizenz 14', 2, add_ids)} (also on line 5)",
+        "2 rows with problems of 4 (2 good); nothing was imported.",
+    ]
+    status, out, err = run("import", str(export), "--skip-bad", "--rejects", str(tmp_path / "rejects.csv"))
+    assert (status, err) == (0, "")
+    assert out.startswith(f"imported 2 rows from {export}: 2 new deals")
+    with sessions() as db:
+        assert sorted(deal.name for deal in db.scalars(select(Deal))) == ["Initech", "Müller & Söhne GmbH – Lizenz 14"]
+    with_ids = tmp_path / "with-ids.csv"
+    with_ids.write_text(
+        "deal,stage,amount,owner,crm_id\nGlobex,Discovery,1000,ana@example.com,G1\nHooli,Discovery,9,ana@example.com,\n"
+        "Globex,Discovery,1000,ana@example.com,G2\n hooli ,Qualifying,9,ana@example.com,\n",
+        encoding="utf-8",
+    )
+    fill_ids = "fill in the rows' crm_id cells"
+    assert run("import", str(with_ids))[2].splitlines() == [
+        f"{with_ids}:5: {_on_an_earlier_row('hooli', 3, fill_ids)}",
+        "1 row with problems of 4 (3 good); nothing was imported.",
+    ]
+    assert run("import", str(with_ids), "--new-deals")[0] == 0
+    with sessions() as db:
+        names = [deal.name for deal in db.scalars(select(Deal).order_by(Deal.id))]
+        assert names[2:] == ["Globex", "Hooli", "Globex", "hooli"]
+
+
 def test_pipeline_imports_one_pipeline_and_says_what_it_left_out(
     run: Run, sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
