@@ -795,10 +795,11 @@ def test_a_misspelt_segment_is_warned_of_once_per_spelling_by_both_engines(
     assert warned == [
         "playbook audit: warning: segment 'IND' (2 open deals, the first on line 4) is not a segment the process "
         "names; did you mean 'IDN'? Its deals were assessed without the milestones required only in 'IDN' or "
-        "'Academic Medical Center': correct the segment in the CRM and export again",
+        "'Academic Medical Center' or 'Enterprise': correct the segment in the CRM and export again",
         "playbook audit: warning: segment 'Acadmic Medical Center' (1 open deal, on line 3) is not a segment the "
         "process names; did you mean 'Academic Medical Center'? Its deals were assessed without the milestones "
-        "required only in 'IDN' or 'Academic Medical Center': correct the segment in the CRM and export again",
+        "required only in 'IDN' or 'Academic Medical Center' or 'Enterprise': correct the segment in the CRM and "
+        "export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
 
@@ -822,6 +823,6 @@ def test_a_misspelt_segment_warning_quotes_every_name_one_way(
     assert warned == [
         "playbook audit: warning: segment 'ohare \\\\ ent' (1 open deal, on line 2) is not a segment the process "
         'names; did you mean "O\'Hare \\\\ Ent"? Its deals were assessed without the milestones required only in '
-        "\"O'Hare \\\\ Ent\" or 'Mid\"Market': correct the segment in the CRM and export again",
+        "\"O'Hare \\\\ Ent\" or 'Mid\"Market' or 'Enterprise': correct the segment in the CRM and export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
