@@ -237,8 +237,9 @@ def _orphans_covered(deals: Sequence[OpenDeal], teams: dict[int, User], *, first
 
 
 def _not_weighted(now: Totals) -> list[str]:
-    """The line naming the open deals the weighted totals leave out, as /pipeline and the audit leave them out: those
-    without an amount, and those without a claimed stage (nothing claimed to compare their evidence with), if any."""
+    """The line counting the open deals the weighted totals leave out, as /pipeline and the audit leave them out: those
+    without an amount, and those without a claimed stage (nothing claimed to compare their evidence with), if any;
+    /pipeline only counts them, and the deals list shows each (a dash in its column)."""
     left_out = []
     if now.without_amount:
         left_out.append(f"{plural(now.without_amount, 'deal')} without an amount")
@@ -246,7 +247,11 @@ def _not_weighted(now: Totals) -> list[str]:
         left_out.append(
             f"{plural(now.without_claim, 'deal')} without a claimed stage (nothing claimed to compare the evidence with)"
         )
-    return [f"  Not weighted: {' and '.join(left_out)}; the pipeline page lists each"] if left_out else []
+    return (
+        [f"  Not weighted: {' and '.join(left_out)}; the deals list shows each, a dash for what it lacks"]
+        if left_out
+        else []
+    )
 
 
 def _not_added(deals: Sequence[OpenDeal]) -> list[str]:

@@ -175,11 +175,50 @@ def _record_in(summed_in: str) -> str:
     return f"record its amount in {summed_in} (a new check) to include it"
 
 
+class OpenDeals:
+    """The deals of the open pipeline, each as it stood: the one rule for which deals the pipeline counts and sums
+    in its currency, now or at the end of a past day.
+
+    Now (`day` None): every deal not closed, with its own claimed stage, amount, currency and segment. On a past
+    day: the deals made by its end and not closed by it (a deal whose close date is later was still open), each
+    as its latest check by then left it (a deal with no check by then, as it is now).
+    """
+
+    def __init__(self, day: dt.date | None = None) -> None:
+        self.day = day
+        self._end = None if day is None else dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+    def check_id(self) -> Any:
+        """Each deal's latest check (by the day's end): checks are only ever added, so it is the highest id before it."""
+        if self._end is None:
+            return Deal.latest_check_id
+        return (
+            select(func.max(Check.id))
+            .where(Check.deal_id == Deal.id, Check.checked_at < self._end)
+            .correlate(Deal)
+            .scalar_subquery()
+        )
+
+    def field(self, name: str) -> Any:
+        """A deal's field as its check saw it (on a past day), or the deal's own (now, or with no check by then)."""
+        now = getattr(Deal, name)
+        return now if self._end is None else case((Check.id.is_(None), now), else_=getattr(Check, name))
+
+    def query(self, *columns: Any) -> Select[Any]:
+        """A query of these columns over the open deals, each joined to its latest check (by the day's end)."""
+        query = (
+            select(*columns)
+            .outerjoin(Check, Check.id == self.check_id())
+            .where(Deal.id.not_in(closed_deal_ids(by=self.day)))  # a closed deal is an outcome, not pipeline
+        )
+        return query if self._end is None else query.where(Deal.created_at < self._end)
+
+
 def _latest_checks(
     loaded: LoadedProcess, as_of: dt.date, emails: dict[int, str], owner: str | None, past: bool = False
 ) -> Select[Any]:
     """Each deal with its latest check's stored verdict and whether it still holds, by deal id (`past`: as the
-    deal stood at the end of `as_of`, see saved_verdict_groups)."""
+    deal stood at the end of `as_of`, see OpenDeals)."""
     # The database says which stored verdicts still hold: no date is converted in Python. It says so
     # as 1 or 0, not as a boolean, which SQLAlchemy would convert row by row (a tenth of the time here).
     holds = case(
@@ -193,46 +232,23 @@ def _latest_checks(
         ),
         else_=0,
     )
-    if past:
-        # Checks are only ever added, so a deal's latest check by a time is its highest id before it.
-        end = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
-        check_id: Any = (
-            select(func.max(Check.id))
-            .where(Check.deal_id == Deal.id, Check.checked_at < end)
-            .correlate(Deal)
-            .scalar_subquery()
-        )
-    else:
-        check_id = Deal.latest_check_id
-
-    def then(field: str) -> Any:
-        """A deal's field as its check saw it (on a past day), or the deal's own (now, or with no check by then)."""
-        now = getattr(Deal, field)
-        return case((Check.id.is_(None), now), else_=getattr(Check, field)) if past else now
-
-    query = (
-        select(
-            Deal.id,
-            Deal.name,
-            Deal.crm_id,
-            Deal.owner_id,
-            then("claimed_stage"),
-            Check.id,
-            holds,
-            Check.verified_index,
-            Check.blocking,
-            Check.buyer_confirmed,
-            Check.buyer_declined,
-            then("amount"),
-            then("currency"),
-            then("segment"),
-        )
-        .outerjoin(Check, Check.id == check_id)
-        .where(Deal.id.not_in(closed_deal_ids(by=as_of if past else None)))  # a closed deal is an outcome, not pipeline
-        .order_by(Deal.id)
-    )
-    if past:
-        query = query.where(Deal.created_at < end)
+    deals = OpenDeals(as_of if past else None)
+    query = deals.query(
+        Deal.id,
+        Deal.name,
+        Deal.crm_id,
+        Deal.owner_id,
+        deals.field("claimed_stage"),
+        Check.id,
+        holds,
+        Check.verified_index,
+        Check.blocking,
+        Check.buyer_confirmed,
+        Check.buyer_declined,
+        deals.field("amount"),
+        deals.field("currency"),
+        deals.field("segment"),
+    ).order_by(Deal.id)
     if owner:
         query = query.where(Deal.owner_id.in_([user_id for user_id, email in emails.items() if email == owner]))
     return query

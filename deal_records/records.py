@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from deal_records.answers import (
 from deal_records.models import Check, Deal, Role, User, utc_now
 from deal_records.outcome_query import closed_deal_ids
 from deal_records.people import find_user, normal_email
+from deal_records.pipeline import OpenDeals
 from sales_process.confirmation import buyer_confirmed_ids, buyer_declined_ids
 from sales_process.deal import BuyerAnswer, parse_deal
 from sales_process.deal import Deal as DealInput
@@ -493,21 +494,26 @@ def _keeps(
     )
 
 
-def _open_with_amount() -> list[Any]:
-    """The conditions of an open deal whose amount names its currency: the deals the open pipeline is summed from."""
-    return [Deal.currency.is_not(None), Deal.amount.is_not(None), Deal.id.not_in(closed_deal_ids())]
+def _by_currency(day: dt.date | None, aggregate: Callable[[Any], Any]) -> Select[Any]:
+    """Each currency with an aggregate of the amounts in it, over the open deals whose amount names its currency (as
+    each stood at the end of a past `day`, see OpenDeals): the deals the open pipeline is summed from."""
+    deals = OpenDeals(day)
+    currency, amount = deals.field("currency"), deals.field("amount")
+    return deals.query(currency, aggregate(amount)).where(currency.is_not(None), amount.is_not(None)).group_by(currency)
 
 
-def deal_currencies(session: Session) -> dict[str, int]:
+def deal_currencies(session: Session, day: dt.date | None = None) -> dict[str, int]:
     """How many open deals have an amount in each currency (closed deals, and amounts that name none, not counted):
-    the open pipeline's currencies; the closed deals' outcomes are summed in the currency these choose."""
-    query = select(Deal.currency, func.count(Deal.id)).where(*_open_with_amount()).group_by(Deal.currency)
+    the open pipeline's currencies, now or at the end of a past `day` (the deals open then, as they stood); the
+    closed deals' outcomes are summed in the currency these choose."""
+    query = _by_currency(day, func.count)
     return {currency: count for currency, count in session.execute(query) if currency is not None}
 
 
-def currency_amounts(session: Session) -> dict[str, float]:
-    """The open deals' amounts added up in each currency (each in its own: only compared, never added together)."""
-    query = select(Deal.currency, func.sum(Deal.amount)).where(*_open_with_amount()).group_by(Deal.currency)
+def currency_amounts(session: Session, day: dt.date | None = None) -> dict[str, float]:
+    """The open deals' amounts added up in each currency (each in its own: only compared, never added together),
+    now or at the end of a past `day`."""
+    query = _by_currency(day, func.sum)
     return {currency: float(total or 0) for currency, total in session.execute(query) if currency is not None}
 
 
@@ -518,9 +524,11 @@ def pipeline_currency(currencies: Mapping[str, int], amounts: Mapping[str, float
     return min(currencies, key=lambda code: (-currencies[code], -totals.get(code, 0.0), code)) if currencies else None
 
 
-def summing_currency(session: Session) -> str | None:
-    """The open pipeline's currency now (see `pipeline_currency`): every total of saved deals is in it."""
-    return pipeline_currency(deal_currencies(session), currency_amounts(session))
+def summing_currency(session: Session, day: dt.date | None = None) -> str | None:
+    """The open pipeline's currency now, or at the end of a past `day` (see `pipeline_currency`): every total of saved
+    deals is in it. A past day with no open deal with an amount takes today's: its outcomes are still summed in one."""
+    then = pipeline_currency(deal_currencies(session, day), currency_amounts(session, day))
+    return then or (summing_currency(session) if day is not None else None)
 
 
 def count_checks(session: Session) -> int:

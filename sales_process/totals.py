@@ -136,8 +136,8 @@ class Period:
 
 @dataclass
 class StageTotals:
-    """Deals claimed in, and verified in, one stage (every assessed deal with a claimed stage, with an amount or
-    not), and their weighted cents (those with an amount)."""
+    """Deals claimed in (every assessed deal with a claimed stage) and verified in (every assessed deal) one stage,
+    with an amount or not, and their weighted cents (those with an amount and a claimed stage)."""
 
     claimed_deals: int = 0
     claimed_cents: int = 0
@@ -360,11 +360,13 @@ class Totals:
             self.held_by_age += deals
             for milestone_id, _ in group.blocking:
                 self.too_old_holding[milestone_id] += deals
+        # Every deal assessed has a verified stage, so the column of deals verified adds up to the deals assessed;
+        # one without a claimed stage is in no column of deals claimed.
+        self.stages[verified_index].verified_deals += deals
         if claimed_index is None:
             self.without_claim += deals
         else:
             self.stages[claimed_index].claimed_deals += deals
-            self.stages[verified_index].verified_deals += deals
         self.without_amount += group.without_amount
         self.open_cents += group.amount_cents
         compared, _, verified = group.compared

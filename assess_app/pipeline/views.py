@@ -36,6 +36,12 @@ _cache_lock = threading.Lock()
 _cache: dict[tuple[object, ...], Totals] = {}
 
 
+def past_day(as_of: dt.date, today: dt.date | None = None) -> dt.date | None:
+    """The day whose end the pipeline as of `as_of` stood at: `as_of` when before `today` (default: the server's
+    today), else None (the pipeline now). The totals and the currency they are summed in take the same deals."""
+    return as_of if as_of < (today or clock.today()) else None
+
+
 def pipeline_totals(
     store: Records, loaded: LoadedProcess, as_of: dt.date, owner: str | None = None, today: dt.date | None = None
 ) -> Totals:
@@ -43,9 +49,10 @@ def pipeline_totals(
     details change: a rename or a move to another owner adds no check, and the totals name deals and owners).
 
     A day before `today` (default: the server's today) is the pipeline as it stood at its end: the deals
-    made by then, as their latest check by then left them, and the deals closed by then (their close date).
+    saved by then and not closed by then, as their latest check by then left them (OpenDeals), and the deals closed
+    by then by their close date, whenever saved (a past outcome recorded later counts on its day, as in the audit).
     """
-    past = as_of < (today or clock.today())
+    day = past_day(as_of, today)
     with store.reading() as db:
         version = db.execute(
             select(
@@ -56,18 +63,18 @@ def pipeline_totals(
                 select(func.max(DealChange.id)).scalar_subquery(),  # a deal renamed or moved
             )
         ).one()
-        key = (store.url, loaded.sha256, as_of, past, owner, *version)
+        key = (store.url, loaded.sha256, as_of, day, owner, *version)
         with _cache_lock:
             cached = _cache.get(key)
         if cached is not None:
             return cached
         totals = Totals(loaded.process)
-        summed_in = summing_currency(db)  # a total never adds two currencies
-        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in, past):
+        summed_in = summing_currency(db, day)  # a total never adds two currencies
+        for group in saved_verdict_groups(db, loaded, as_of, store.memo, owner, summed_in, day is not None):
             totals.add_alike(group)  # a deal in another currency than summed_in: not assessed, as the audit says
         owners = None if owner is None else list(db.scalars(select(User.id).where(User.email == owner)))
         for closed in saved_outcomes(db, owners):  # outcomes, not pipeline: counted as the audit counts them
-            if past and closed.closed_on is not None and closed.closed_on > as_of:
+            if day is not None and closed.closed_on is not None and closed.closed_on > day:
                 continue  # closed after that day: it was pipeline then
             in_total = closed.amount is not None and summed_in_total(closed.currency, summed_in)
             cents = to_cents(closed.amount) if in_total and closed.amount is not None else None
@@ -125,9 +132,9 @@ def pipeline() -> Response | tuple[Response, int] | tuple[str, int]:
     totals = pipeline_totals(records(), loaded, as_of)
     if not totals.rows:  # a new team's first look: where deals come from, not a page of zeros
         return render_template("pipeline/empty.html", as_of=as_of, today=as_of >= clock.today()), 200
-    with records().reading() as db:
-        currencies = deal_currencies(db)
-        summed_in = summing_currency(db)
+    with records().reading() as db:  # the deals the totals counted (those open on a past day), not today's
+        currencies = deal_currencies(db, past_day(as_of))
+        summed_in = summing_currency(db, past_day(as_of))
     result = AuditResult(
         totals,
         None,

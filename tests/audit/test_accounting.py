@@ -131,3 +131,29 @@ def test_the_report_lists_the_biggest_inflation_first(run: Run) -> None:
     table = run.html().split('<table id="ahead"')[1].split("</table>")[0]
     listed = [Decimal(cell.replace(",", "")) for cell in re.findall(r'<td class="num"[^>]*>([\d,]+\.\d\d)</td>', table)]
     assert len(inflations) > 100 and listed == inflations[:100]
+
+
+def test_the_stage_table_counts_every_deal_assessed_as_verified(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A row without a CRM stage is assessed and verified at a stage: the table's "Deals verified" column adds up to
+    the deals assessed (it dropped such a row), and its legend says why "Deals claimed" adds up to fewer."""
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "deal,owner,stage,amount,pain-confirmed,pain-confirmed.evidence,pain-confirmed.date\n"
+        "Claimed,Ana,Discovery,1000,yes,The buyer's recap,2027-02-20\n"
+        "No stage,Ana,,,no,,\n"
+        "No stage either,Ana,,2000,no,,\n",
+        encoding="utf-8",
+    )
+    run = audit(capsys, tmp_path / "out", str(export), "--as-of", AS_OF.isoformat())
+    assert run.status == 0, run.err
+    assert "Deals assessed: 3\n" in run.out
+    table = run.table("stages")
+    claimed, verified = (sum(int(row[column]) for row in table) for column in (2, 4))
+    assert (claimed, verified) == (1, 3)
+    legend = re.search(r'<p id="stages-note">(.*?)</p>', run.html(), re.S)
+    assert legend is not None
+    note = " ".join(legend.group(1).split())
+    assert "The 2 deals without a claimed stage are in no row of deals claimed, only under Deals verified" in note
+    assert "adds up to the 3 deals assessed" in note

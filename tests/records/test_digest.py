@@ -188,7 +188,7 @@ def test_with_the_apps_base_url_each_deal_listed_links_to_its_page(
     assert f'(comment: "Another team owns that problem")\n{fabrikam}' in ana
     assert (
         f"the next digest shows how they moved since this one.\n"
-        "  Not weighted: 1 deal without an amount; the pipeline page lists each\n"
+        "  Not weighted: 1 deal without an amount; the deals list shows each, a dash for what it lacks\n"
         f"  The team's pipeline, deal by deal: {BASE_URL}/pipeline\n"
     ) in lee
     assert f"gap USD 56,000.00\n    {BASE_URL}/deals/{ids['Contoso Retail']}\n" in lee
@@ -579,7 +579,7 @@ def test_the_managers_verified_pipeline_is_the_pipeline_pages_figure(
     assert "  Gap (claimed, not verified): 109,000.00\n" in lee
     assert (
         "  Not weighted: 1 deal without an amount and 1 deal without a claimed stage (nothing claimed to compare the "
-        "evidence with); the pipeline page lists each\n"
+        "evidence with); the deals list shows each, a dash for what it lacks\n"
     ) in lee
 
 

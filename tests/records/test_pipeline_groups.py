@@ -144,6 +144,10 @@ def test_the_grouped_pipeline_is_the_deal_by_deal_one(
     # verdicts reused (some assessed again) or mostly assessed again.
     assert grouped.rows == DEALS and sorted(grouped.owners) == ["Rep 1", "Rep 2", "rep0@example.com"]
     assert grouped.without_amount > 0 and grouped.without_claim > 0
+    # The table's columns of deals add up to the totals the page gives: every deal assessed is verified at a stage,
+    # and the deals without a claimed stage are claimed in none.
+    assert sum(stage.verified_deals for stage in grouped.stages) == grouped.assessed
+    assert sum(stage.claimed_deals for stage in grouped.stages) == grouped.assessed - grouped.without_claim
     checks = DEALS - len(range(0, DEALS, 17))
     if days_later:  # most evidence has gone stale (a verdict resting on none but undated answers still holds)
         assert checks // 2 < reassessed <= checks
