@@ -83,9 +83,24 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
         ("models/schema.yml", _yaml(_literals(_schema(process, options, columns)))),
     ]
+    files.append((f"tests/{NOT_ASSESSED_TEST}.sql", _not_assessed_test(options.dialect)))
     if options.seed_header is not None:
         files.append((SEED_COLUMNS_PATH, SEED_COLUMNS_MACRO))
     return files
+
+
+NOT_ASSESSED_TEST = f"{MODEL}_not_assessed"
+
+
+def _not_assessed_test(dialect: Dialect) -> str:
+    """A singular test warning of the rows the audit does not assess, as many as `playbook audit` lists: their stage
+    and outcome are NULL, which the accepted_values tests pass."""
+    return (
+        "{{ config(severity='warn') }}\n"
+        "-- Written by `playbook dbt`: the deals the audit does not assess (a stage the process no longer has, a cell\n"
+        "-- it refuses), which have no verdict; `not_assessed` names the cells, `playbook audit` gives each reason.\n"
+        f"SELECT * FROM {{{{ ref('{MODEL}') }}}} WHERE {dialect.quote('not_assessed')} <> ''\n"
+    )
 
 
 PROFILE_PATH = "profiles.yml"
@@ -125,10 +140,45 @@ SEED_COLUMNS_MACRO = """\
 """
 
 
+SOURCE_PATH = "models/sources.yml"
+
+
+def seed_paths(table: str) -> tuple[str, str]:
+    """A seed's rows and its properties: seeds/TABLE.csv and seeds/TABLE.yml."""
+    return f"seeds/{table}.csv", f"seeds/{table}.yml"
+
+
 def input_properties(options: DbtOptions) -> str:
     """The file describing and testing the table the model reads: the source's models/sources.yml, or with a seed
     the seed's seeds/TABLE.yml (beside seeds/TABLE.csv)."""
-    return f"seeds/{options.table}.yml" if options.seed_header is not None else "models/sources.yml"
+    return seed_paths(options.table)[1] if options.seed_header is not None else SOURCE_PATH
+
+
+def seeded_tables(project_yml: str) -> list[str]:
+    """The seeds a dbt_project.yml written by `playbook dbt --seed` configures (its column types): the tables whose
+    seeds/TABLE.csv and .yml that run wrote; none in another file."""
+    try:
+        project = yaml.safe_load(project_yml)
+    except yaml.YAMLError:
+        return []
+    seeds = project.get("seeds") if isinstance(project, dict) else None
+    configured = seeds.get(PROJECT) if isinstance(seeds, dict) else None
+    if not isinstance(configured, dict):
+        return []
+    return [str(table) for table in configured if not str(table).startswith("+")]
+
+
+def profile_is_duckdb(profiles_yml: str) -> bool:
+    """Whether a profiles.yml gives the project's profile a DuckDB output (as the one --seed writes does)."""
+    try:
+        profiles = yaml.safe_load(profiles_yml)
+    except yaml.YAMLError:
+        return False
+    profile = profiles.get(PROJECT) if isinstance(profiles, dict) else None
+    outputs = profile.get("outputs") if isinstance(profile, dict) else None
+    return isinstance(outputs, dict) and any(
+        isinstance(output, dict) and output.get("type") == "duckdb" for output in outputs.values()
+    )
 
 
 def _yaml(data: dict[str, Any]) -> str:
@@ -143,6 +193,7 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
         "profile": PROJECT,
         "model-paths": ["models"],
         "seed-paths": ["seeds"],
+        "test-paths": ["tests"],
         # A table: `dbt build` runs the statement once, and its tests and every query read the table. A view
         # would run the whole verdict again for each of them (the 42 tests of the default process's model).
         "models": {PROJECT: {"+materialized": "table"}},

@@ -26,7 +26,7 @@ from tests.conftest import DEFAULT_PROCESS, ROOT
 from tests.postgres import SERVER_USER, PostgresServer
 from tests.sql.tables import CRM_EXPORT, MAPPING
 from tests.support.synthetic_pipeline import AS_OF, write_pipeline
-from verdict_sql.dbt import MODEL
+from verdict_sql.dbt import MODEL, NOT_ASSESSED_TEST
 
 pytestmark = pytest.mark.slow  # dbt builds a whole project: ./scripts/test --quick leaves it out
 
@@ -137,7 +137,12 @@ def test_the_project_builds_on_duckdb_and_its_model_is_the_audit(
     assert re.search(r"PASS unique_verified_deals_crm_id\b", log), log
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(f"SELECT crm_id, {', '.join(COMPARED)} FROM main.verified_deals").fetchall()
-    _agree({row[0]: row[1:] for row in rows}, _audit(export, tmp_path, capsys))
+    audited = _audit(export, tmp_path, capsys)
+    _agree({row[0]: row[1:] for row in rows}, audited)
+    # The rows the audit lists as not assessed (a stage the process no longer has...) warn, as many as it lists:
+    # accepted_values passes their NULL stage and outcome.
+    refused = sum(1 for row in audited.values() if row["not_assessed"])
+    assert re.search(rf"WARN {refused} {NOT_ASSESSED_TEST} ", log), log
 
 
 def test_the_project_builds_on_postgres_from_the_crm_table(
@@ -425,6 +430,37 @@ def test_the_duckdb_profile_written_for_a_seed_is_kept_once_edited(export: Path,
         == 0
     )
     assert not (other / "profiles.yml").exists()  # a warehouse's profile is the user's
+
+
+@pytest.mark.parametrize("edited_profile", [False, True], ids=["its-profile", "your-profile"])
+def test_switching_between_a_seed_and_a_source_removes_the_other_modes_files(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], edited_profile: bool
+) -> None:
+    """A --seed run on DuckDB, then a --from run on PostgreSQL into the same folder, left the seed, its macro and the
+    DuckDB profile: `dbt build` ran on DuckDB and failed. Each run removes (and names) what the other mode wrote and
+    this one does not; a profile you edited is kept, with a warning."""
+    out = tmp_path / "project"
+    command = ["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(out), "--as-of", AS_OF.isoformat()]
+    (out / "seeds").mkdir(parents=True)
+    (out / "seeds/yours.csv").write_text("a\n1\n", encoding="utf-8")  # a file of the user's stays
+    assert main([*command, "--dialect", "duckdb", "--seed", str(export)]) == 0
+    if edited_profile:
+        (out / "profiles.yml").write_text((out / "profiles.yml").read_text() + "# mine\n", encoding="utf-8")
+    capsys.readouterr()
+    postgres = ["--dialect", "postgres", "--from", "crm.sf_opportunities", "--columns-from", str(export)]
+    assert main([*command, *postgres]) == 0
+    err = capsys.readouterr().err
+    left = sorted(str(path.relative_to(out)) for path in out.rglob("*") if path.is_file())
+    profile = ["profiles.yml"] if edited_profile else []
+    expected = ["dbt_project.yml", "models/schema.yml", "models/sources.yml", "models/verified_deals.sql"]
+    assert left == sorted([*expected, *profile, "seeds/yours.csv", f"tests/{NOT_ASSESSED_TEST}.sql"])
+    removed = ["macros/seed_columns.sql", *(["profiles.yml"] if not edited_profile else []), "seeds/deals.csv"]
+    assert f"removed {', '.join(removed)}, seeds/deals.yml, which a run with --seed wrote" in err, err
+    assert ("profiles.yml is kept (you changed it)" in err) is edited_profile, err
+    assert main([*command, "--dialect", "duckdb", "--seed", str(export)]) == 0
+    err = capsys.readouterr().err
+    assert "removed models/sources.yml, which a run without --seed wrote" in err, err
+    assert not (out / "models/sources.yml").exists() and (out / "seeds/deals.csv").is_file()
 
 
 def test_a_seed_starts_at_the_exports_header_without_the_reports_title_lines(export: Path, tmp_path: Path) -> None:
