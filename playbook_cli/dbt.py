@@ -65,13 +65,16 @@ EXAMPLE = f"""examples:
 writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
-and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
+and unique on deal, accepted_values on the stage ids and the milestone statuses) and
+tests/{MODEL}_not_assessed.sql (a warning counting the rows not assessed); with --seed,
 seeds/TABLE.csv (the export's header and deals as the audit reads them, comma-separated UTF-8) and
 seeds/TABLE.yml in place of sources.yml, and macros/seed_columns.sql (dbt's seed column list, which
 loads columns named with a '%' on PostgreSQL); with --seed and --dialect duckdb, profiles.yml
 (a DuckDB profile {PROJECT}, which dbt run in the folder reads first; kept when there is one); with
 --seed and --row-order COLUMN, the seed's COLUMN holds each row's line in the export, where the export
-has no such column. The files are overwritten on every run: regenerate after editing process.yaml."""
+has no such column. The files are overwritten on every run: regenerate after editing process.yaml. A run
+removes (and names) what a run in the other mode wrote and it does not: sources.yml, or the seed, its macro
+and an unchanged DuckDB profiles.yml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
