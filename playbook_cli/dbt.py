@@ -194,9 +194,11 @@ def _left_over(out: Path, written: list[str]) -> dict[str, list[str]]:
     seeded = [path for table in earlier for path in seed_paths(table)]
     as_written = {SEED_COLUMNS_PATH: SEED_COLUMNS_MACRO, PROFILE_PATH: DUCKDB_PROFILE}
     seeded += [path for path, text in as_written.items() if _holds(out / path, text)]
-    unseeded = [SOURCE_PATH] if (out / SOURCE_PATH).is_file() else []
-    left = {"with": seeded, "without": unseeded}
-    return {mode: sorted(path for path in paths if path not in written) for mode, paths in left.items()}
+    left = {"with": seeded, "without": [SOURCE_PATH]}
+    return {
+        mode: sorted(path for path in paths if path not in written and (out / path).is_file())
+        for mode, paths in left.items()
+    }
 
 
 def _holds(path: Path, text: str) -> bool:

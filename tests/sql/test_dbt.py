@@ -461,6 +461,10 @@ def test_switching_between_a_seed_and_a_source_removes_the_other_modes_files(
     err = capsys.readouterr().err
     assert "removed models/sources.yml, which a run without --seed wrote" in err, err
     assert not (out / "models/sources.yml").exists() and (out / "seeds/deals.csv").is_file()
+    for path in ("seeds/deals.csv", "seeds/deals.yml"):  # a file already gone is no error, and not named
+        (out / path).unlink()
+    assert main([*command, *postgres]) == 0
+    assert "seeds/deals" not in capsys.readouterr().err
 
 
 def test_a_seed_starts_at_the_exports_header_without_the_reports_title_lines(export: Path, tmp_path: Path) -> None:
