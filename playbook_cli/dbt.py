@@ -37,7 +37,21 @@ from sales_process.crm import CrmMapping
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
 from sales_process.vocabulary import plural, shown
-from verdict_sql.dbt import DUCKDB_PROFILE, MODEL, PROFILE_PATH, PROJECT, SOURCE, DbtOptions, dbt_project
+from verdict_sql.dbt import (
+    DUCKDB_PROFILE,
+    MODEL,
+    PROFILE_PATH,
+    PROJECT,
+    SEED_COLUMNS_MACRO,
+    SEED_COLUMNS_PATH,
+    SOURCE,
+    SOURCE_PATH,
+    DbtOptions,
+    dbt_project,
+    profile_is_duckdb,
+    seed_paths,
+    seeded_tables,
+)
 from verdict_sql.dialects import DIALECTS
 
 EXAMPLE = f"""examples:
@@ -51,13 +65,16 @@ EXAMPLE = f"""examples:
 writes dbt_project.yml, models/sources.yml (the CRM table, in source '{SOURCE}', with a
 description per column), models/{MODEL}.sql (the verdict, by the same generator as `playbook sql`)
 and models/schema.yml (descriptions from the process's questions and evidence; tests: not_null
-and unique on deal, accepted_values on the stage ids and the milestone statuses); with --seed,
+and unique on deal, accepted_values on the stage ids and the milestone statuses) and
+tests/{MODEL}_not_assessed.sql (a warning counting the rows not assessed); with --seed,
 seeds/TABLE.csv (the export's header and deals as the audit reads them, comma-separated UTF-8) and
 seeds/TABLE.yml in place of sources.yml, and macros/seed_columns.sql (dbt's seed column list, which
 loads columns named with a '%' on PostgreSQL); with --seed and --dialect duckdb, profiles.yml
 (a DuckDB profile {PROJECT}, which dbt run in the folder reads first; kept when there is one); with
 --seed and --row-order COLUMN, the seed's COLUMN holds each row's line in the export, where the export
-has no such column. The files are overwritten on every run: regenerate after editing process.yaml."""
+has no such column. The files are overwritten on every run: regenerate after editing process.yaml. A run
+removes (and names) what a run in the other mode wrote and it does not: sources.yml, or the seed, its macro
+and an unchanged DuckDB profiles.yml."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -166,6 +183,57 @@ def _not_seedable(cells: list[str], plan: ColumnPlan) -> str | None:
     return None
 
 
+def _left_over(out: Path, written: list[str]) -> dict[str, list[str]]:
+    """The files an earlier run into `out` wrote that this one does not (`written`), by the mode that writes them
+    ("with" or "without" --seed): a source's properties, the seeds its dbt_project.yml configures, the seed
+    macro and the DuckDB profile as a run wrote them. Left there, dbt reads them: a seed's DuckDB profile runs a
+    warehouse's project on DuckDB, a source is tested before the seed is loaded. A file of the user's (another
+    seed, a profile or macro edited) is no run's."""
+    project = out / "dbt_project.yml"
+    earlier = seeded_tables(project.read_text(encoding="utf-8")) if project.is_file() else []
+    seeded = [path for table in earlier for path in seed_paths(table)]
+    as_written = {SEED_COLUMNS_PATH: SEED_COLUMNS_MACRO, PROFILE_PATH: DUCKDB_PROFILE}
+    seeded += [path for path, text in as_written.items() if _holds(out / path, text)]
+    left = {"with": seeded, "without": [SOURCE_PATH]}
+    return {
+        mode: sorted(path for path in paths if path not in written and (out / path).is_file())
+        for mode, paths in left.items()
+    }
+
+
+def _holds(path: Path, text: str) -> bool:
+    """Whether the file is there holding `text`, as a run wrote it."""
+    return path.is_file() and path.read_text(encoding="utf-8", errors="replace") == text
+
+
+def _remove(out: Path, left_over: dict[str, list[str]]) -> None:
+    """Remove the files an earlier run left (_left_over) and say which."""
+    for mode, paths in left_over.items():
+        for path in paths:
+            (out / path).unlink(missing_ok=True)
+            if not any((out / path).parent.iterdir()) and (out / path).parent != out:
+                (out / path).parent.rmdir()
+        if paths:
+            print(
+                f"removed {', '.join(paths)}, which a run {mode} --seed wrote and this one does not (dbt would read "
+                "them)",
+                file=sys.stderr,
+            )
+
+
+def _warn_of_a_duckdb_profile(out: Path, written: list[str], dialect: str) -> None:
+    """Warn of a profiles.yml kept in `out` (it is yours, edited) that runs the project on DuckDB: dbt run there
+    reads it before ~/.dbt/profiles.yml."""
+    profile = out / PROFILE_PATH
+    kept = dialect != "duckdb" and PROFILE_PATH not in written and profile.is_file()
+    if kept and profile_is_duckdb(profile.read_text(encoding="utf-8", errors="replace")):
+        warn(
+            "dbt",
+            f"{profile} is kept (you changed it) and gives the profile {PROJECT} a DuckDB output: dbt build run "
+            f"in {out} reads it before ~/.dbt/profiles.yml; remove it or point it at your {dialect} warehouse",
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the project's files into --out."""
     export_option = "--columns-from" if args.columns_from is not None else ("--seed" if args.seed else None)
@@ -202,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
                 warn("dbt", warning)
         if seed is not None:
             (out / "seeds").mkdir(parents=True, exist_ok=True)
-            seed_file = out / "seeds" / f"{table}.csv"
+            seed_file = out / seed_paths(table)[0]
             seed_header = _write_seed(seed, seed_file, loaded, mapping, args.no_evidence, args.row_order)
     except InvalidFile as error:
         report(error)
@@ -225,15 +293,21 @@ def run(args: argparse.Namespace) -> int:
         currency,
     )
     try:
-        for name, text in dbt_project(loaded, options, command_line("dbt", args)):
+        files = dbt_project(loaded, options, command_line("dbt", args))
+        written = [name for name, _ in files]
+        if seed is not None:
+            written.append(seed_paths(table)[0])
+            if args.dialect == "duckdb":
+                written.append(PROFILE_PATH)
+        left_over = _left_over(out, written)
+        for name, text in files:
             path = out / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        if seed is not None:
-            # A source left by an earlier run without --seed would be tested before the seed is loaded.
-            (out / "models" / "sources.yml").unlink(missing_ok=True)
-            if args.dialect == "duckdb" and not (out / PROFILE_PATH).exists():
-                (out / PROFILE_PATH).write_text(DUCKDB_PROFILE, encoding="utf-8")
+        if PROFILE_PATH in written and not (out / PROFILE_PATH).exists():
+            (out / PROFILE_PATH).write_text(DUCKDB_PROFILE, encoding="utf-8")
+        _remove(out, left_over)
+        _warn_of_a_duckdb_profile(out, written, args.dialect)
     except OSError as error:
         raise UserError(f"cannot write the dbt project into {out}: {error.strerror or error}") from None
     print(

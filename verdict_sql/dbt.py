@@ -21,10 +21,11 @@ from sales_process.engine import Status
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.outcome import Outcome
+from sales_process.vocabulary import DateOrder
 from verdict_sql.cells import CRM_ID
 from verdict_sql.columns import InputColumns, MilestoneColumns, audit_columns
 from verdict_sql.dialects import Dialect
-from verdict_sql.generate import segments_read, statement_header, status_column, verdict_sql
+from verdict_sql.generate import OUTPUT_COLUMNS, segments_read, statement_header, status_column, verdict_sql
 
 PROJECT = "cvo_playbook"
 MODEL = "verified_deals"
@@ -78,13 +79,28 @@ def dbt_project(loaded: LoadedProcess, options: DbtOptions, command: str) -> lis
     columns = options.columns or audit_columns(process, mapping, buyers=options.buyers)
     files = [
         ("dbt_project.yml", _project_yml(process, options)),
-        (input_properties(options), _yaml(_sources(process, columns, options))),
+        (input_properties(options), _yaml(_sources(process, columns, mapping, options))),
         (f"models/{MODEL}.sql", _model_sql(loaded, columns, mapping, options, command)),
         ("models/schema.yml", _yaml(_literals(_schema(process, options, columns)))),
     ]
+    files.append((f"tests/{NOT_ASSESSED_TEST}.sql", _not_assessed_test(options.dialect)))
     if options.seed_header is not None:
         files.append((SEED_COLUMNS_PATH, SEED_COLUMNS_MACRO))
     return files
+
+
+NOT_ASSESSED_TEST = f"{MODEL}_not_assessed"
+
+
+def _not_assessed_test(dialect: Dialect) -> str:
+    """A singular test warning of the rows the audit does not assess, as many as `playbook audit` lists: their stage
+    and outcome are NULL, which the accepted_values tests pass."""
+    return (
+        "{{ config(severity='warn') }}\n"
+        "-- Written by `playbook dbt`: the deals the audit does not assess (a stage the process no longer has, a cell\n"
+        "-- it refuses), which have no verdict; `not_assessed` names the cells, `playbook audit` gives each reason.\n"
+        f"SELECT * FROM {{{{ ref('{MODEL}') }}}} WHERE {dialect.quote('not_assessed')} <> ''\n"
+    )
 
 
 PROFILE_PATH = "profiles.yml"
@@ -124,10 +140,45 @@ SEED_COLUMNS_MACRO = """\
 """
 
 
+SOURCE_PATH = "models/sources.yml"
+
+
+def seed_paths(table: str) -> tuple[str, str]:
+    """A seed's rows and its properties: seeds/TABLE.csv and seeds/TABLE.yml."""
+    return f"seeds/{table}.csv", f"seeds/{table}.yml"
+
+
 def input_properties(options: DbtOptions) -> str:
     """The file describing and testing the table the model reads: the source's models/sources.yml, or with a seed
     the seed's seeds/TABLE.yml (beside seeds/TABLE.csv)."""
-    return f"seeds/{options.table}.yml" if options.seed_header is not None else "models/sources.yml"
+    return seed_paths(options.table)[1] if options.seed_header is not None else SOURCE_PATH
+
+
+def seeded_tables(project_yml: str) -> list[str]:
+    """The seeds a dbt_project.yml written by `playbook dbt --seed` configures (its column types): the tables whose
+    seeds/TABLE.csv and .yml that run wrote; none in another file."""
+    try:
+        project = yaml.safe_load(project_yml)
+    except yaml.YAMLError:
+        return []
+    seeds = project.get("seeds") if isinstance(project, dict) else None
+    configured = seeds.get(PROJECT) if isinstance(seeds, dict) else None
+    if not isinstance(configured, dict):
+        return []
+    return [str(table) for table in configured if not str(table).startswith("+")]
+
+
+def profile_is_duckdb(profiles_yml: str) -> bool:
+    """Whether a profiles.yml gives the project's profile a DuckDB output (as the one --seed writes does)."""
+    try:
+        profiles = yaml.safe_load(profiles_yml)
+    except yaml.YAMLError:
+        return False
+    profile = profiles.get(PROJECT) if isinstance(profiles, dict) else None
+    outputs = profile.get("outputs") if isinstance(profile, dict) else None
+    return isinstance(outputs, dict) and any(
+        isinstance(output, dict) and output.get("type") == "duckdb" for output in outputs.values()
+    )
 
 
 def _yaml(data: dict[str, Any]) -> str:
@@ -142,6 +193,7 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
         "profile": PROJECT,
         "model-paths": ["models"],
         "seed-paths": ["seeds"],
+        "test-paths": ["tests"],
         # A table: `dbt build` runs the statement once, and its tests and every query read the table. A view
         # would run the whole verdict again for each of them (the 42 tests of the default process's model).
         "models": {PROJECT: {"+materialized": "table"}},
@@ -154,7 +206,7 @@ def _project_yml(process: Process, options: DbtOptions) -> str:
     return header + _yaml(project)
 
 
-def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> dict[str, Any]:
+def _sources(process: Process, columns: InputColumns, mapping: CrmMapping, options: DbtOptions) -> dict[str, Any]:
     """The source's properties, or with a seed the seed's: its tests then depend on the seed, so `dbt build` loads
     it before testing it (a source's tests ran beside the seed with threads > 1, on a table not there yet).
     Only the columns the model reads are described (the segment's only where a milestone is required of some
@@ -166,7 +218,9 @@ def _sources(process: Process, columns: InputColumns, options: DbtOptions) -> di
         + (" (the export given to --seed, as the audit reads it)." if options.seed_header is not None else "."),
         "columns": [
             {"name": name, "description": text, "quote": True}
-            for name, text in dict(_source_columns(process, columns)).items()  # a column read as two fields once
+            for name, text in dict(
+                _source_columns(process, columns, mapping.date_order)
+            ).items()  # a column read as two fields once
             if name in read
         ],
     }
@@ -189,7 +243,18 @@ def _warns(test: str) -> dict[str, Any]:
     return {test: {"config": {"severity": "warn"}}}
 
 
-def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str | None, str]]:
+# How a date column is written for the process to read it (CrmMapping.date_order), in the words of the manual's
+# "dates" (crm-mapping.md): ISO always, 03/04/2027 only in the order crm.dates (or --day-first/--month-first) gives.
+DATES_WRITTEN = {
+    DateOrder.AUTO: "YYYY-MM-DD, or day first where the day cannot be a month (23/02/2027)",
+    DateOrder.DAY_FIRST: "YYYY-MM-DD or day first (23/02/2027): crm.dates: day-first",
+    DateOrder.MONTH_FIRST: "YYYY-MM-DD or month first (2/23/2027): crm.dates: month-first",
+}
+
+
+def _source_columns(process: Process, columns: InputColumns, dates: DateOrder) -> list[tuple[str | None, str]]:
+    """Each column the model may read with its description; a date's says how it is written (`dates`)."""
+    written = DATES_WRITTEN[dates]
     described: list[tuple[str | None, str]] = [
         (columns.deal, "The deal's name."),
         (columns.crm_id, "The deal's id in the CRM."),
@@ -198,8 +263,8 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         (columns.segment, "The deal's segment, for milestones required of some segments only."),
         (columns.currency, "The amount's currency (an ISO code or a currency's name)."),
         (columns.status, "The deal's status (open, won, lost...): a closed deal is an outcome, not pipeline."),
-        (columns.close_date, "The day the deal closed (or is expected to)."),
-        (columns.lost_date, "The day a lost deal was lost: its close date where the close date is blank."),
+        (columns.close_date, f"The day the deal closed (or is expected to), written {written}."),
+        (columns.lost_date, f"The day a lost deal was lost ({written}): its close date where that is blank."),
         (columns.is_closed, "Yes or no: whether the deal is closed; or a status (won, lost, open...)."),
         (columns.is_won, "Yes or no: whether the deal was won; or a status, as Odoo's Is Won (Won, Lost, Pending)."),
         (columns.is_active, "Yes or no: whether the deal is active; no (Odoo's archived deals) is closed."),
@@ -214,7 +279,7 @@ def _source_columns(process: Process, columns: InputColumns) -> list[tuple[str |
         described += [
             (found.answer, f"Yes or no: {milestone.question}"),
             (found.evidence, f"The evidence of '{milestone.id}': {milestone.evidence}"),
-            (found.date, f"When the customer did it (YYYY-MM-DD): {milestone.customer_action}"),
+            (found.date, f"When the customer did it ({written}): {milestone.customer_action}"),
             (found.confirmed_by, f"The buyer who confirmed '{milestone.id}', as Name <email>."),
         ]
     return described
@@ -259,7 +324,17 @@ def _model_sql(
     return "{{ config(materialized='table') }}\n" + body.replace(quoted, reference) + "\n"
 
 
+# What a row not assessed (not_assessed names the cells refused) has: no verdict, and no outcome unless it is a
+# closed deal whose amount or currency alone is refused (generate._final's outcome_read).
+NOT_ASSESSED = "null on a row not assessed"
+OUTCOME_KEPT = (
+    "null on a row not assessed, but for a closed deal whose amount or currency alone is refused, which keeps it"
+)
+
+
 def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dict[str, Any]:
+    """The model's properties: a description of each column the generator writes (OUTPUT_COLUMNS, the CRM id where
+    the table has one, a status per milestone), in its order, and its tests."""
     stage_ids = [stage.id for stage in process.stages]
     statuses = [status.value for status in Status]
     q = options.dialect.quote
@@ -273,67 +348,65 @@ def _schema(process: Process, options: DbtOptions, columns: InputColumns) -> dic
     # A row the audit does not assess has no outcome; a closed deal (an outcome) has no verdict.
     of_assessed_rows = not_null(f"{q('not_assessed')} = ''")
     of_open_deals = not_null(f"{q('outcome')} = {options.dialect.string(Outcome.OPEN.value)}")
-    model_columns: list[dict[str, Any]] = [
-        {
-            "name": "deal",
+    verdict = f"null for a closed deal, {NOT_ASSESSED}"
+    described: dict[str, dict[str, Any]] = {
+        "deal": {
             "description": "The deal's name as audit.csv writes it, without the white space around it (its CRM id "
             "where the name is blank or the table has no name column). Names can repeat or be blank, so these tests "
             "warn: join on crm_id where the table has one.",
             "data_tests": [_warns("not_null"), _warns("unique")],
         },
-        *(
-            [
-                {
-                    "name": CRM_ID,
-                    "description": "The deal's id in the CRM, as text: the key that joins the verdict to its CRM row. "
-                    "A blank or repeated id warns.",
-                    "data_tests": [_warns("not_null"), _warns("unique")],
-                }
-            ]
-            if columns.crm_id is not None
-            else []
-        ),
-        {
-            "name": "claimed_stage_id",
-            "description": "The stage the CRM claims (null when blank or not a stage of the process).",
+        CRM_ID: {
+            "description": "The deal's id in the CRM, as text: the key that joins the verdict to its CRM row. "
+            "A blank or repeated id warns.",
+            "data_tests": [_warns("not_null"), _warns("unique")],
+        },
+        "claimed_stage_id": {
+            "description": "The stage the CRM claims, by its id: null where the CRM names none (a closed deal's "
+            f"stage may be blank), and {OUTCOME_KEPT}, whatever the cell refused (a known stage too).",
             "data_tests": [accepted(stage_ids)],
         },
-        {
-            "name": "verified_stage_id",
-            "description": "The stage the customer's verified outcomes support (null for a closed deal, "
-            "or a row not assessed).",
+        "verified_stage_id": {
+            "description": f"The stage the customer's verified outcomes support ({verdict}).",
             "data_tests": [of_open_deals, accepted(stage_ids)],
         },
-        {"name": "verified_stage", "description": "The verified stage's name."},
-        {"name": "stages_ahead", "description": "How many stages the CRM's claim is ahead of the evidence."},
-        {"name": "amount", "description": "The deal's amount, as a number."},
-        {"name": "claimed_weighted", "description": "The amount weighted by the claimed stage's probability."},
-        {"name": "verified_weighted", "description": "The amount weighted by the verified stage's probability."},
-        {"name": "next_milestones", "description": "The verified stage's milestones not verified yet."},
-        {
-            "name": "outcome",
+        "verified_stage": {"description": f"The verified stage's name ({verdict})."},
+        "stages_ahead": {"description": f"How many stages the CRM's claim is ahead of the evidence ({verdict})."},
+        "amount": {"description": f"The deal's amount, as a number ({NOT_ASSESSED})."},
+        "claimed_weighted": {"description": f"The amount weighted by the claimed stage's probability ({verdict})."},
+        "verified_weighted": {"description": f"The amount weighted by the verified stage's probability ({verdict})."},
+        "next_milestones": {"description": f"The verified stage's milestones not verified yet ({verdict})."},
+        "buyer_confirmed_milestones": {
+            "description": "The milestones the buyer confirmed through a confirmation link, comma-separated "
+            f"({verdict}).",
+        },
+        "verified_stage_confirmed_by_buyer": {
+            "description": "Whether the buyer confirmed every outcome with a buyer statement that put the deal at "
+            f"its verified stage ({verdict}).",
+        },
+        "outcome": {
             "description": "open, or how a closed deal closed (by its status, IsClosed/IsWon, else its CRM "
-            "stage); a closed deal is not weighted. Null for a row not assessed.",
+            f"stage); a closed deal is not weighted. It is {OUTCOME_KEPT}.",
             "data_tests": [of_assessed_rows, accepted([outcome.value for outcome in Outcome])],
         },
-        {
-            "name": "close_date",
+        "close_date": {
             "description": "The day a closed deal closed, as audit.csv gives it, to count outcomes by period "
-            "(null for an open deal, a row not assessed, or a table without a close date column).",
+            f"(null for an open deal or a table without a close date column; {OUTCOME_KEPT}).",
         },
-        {
-            "name": "not_assessed",
+        "not_assessed": {
             "description": "Empty, or the cells the audit refuses (such a row has no verdict); "
             "`playbook audit` gives each reason in words.",
             "data_tests": ["not_null"],
         },
-        {"name": "currency", "description": "The amount's ISO currency code, when the export names one."},
-    ]
+        "currency": {"description": f"The amount's ISO currency code, when the export names one ({NOT_ASSESSED})."},
+    }
+    names = ["deal", *([CRM_ID] if columns.crm_id is not None else []), *OUTPUT_COLUMNS[1:]]
+    model_columns = [{"name": name, **described[name]} for name in names]
     model_columns += [
         {
             "name": status_column(milestone.id),
             "quote": True,  # a milestone id has dashes
-            "description": f"{milestone.question} Evidence: {milestone.evidence}",
+            "description": f"{milestone.question} Evidence: {milestone.evidence} ({verdict}).",
             "data_tests": [of_open_deals, accepted(statuses)],
         }
         for _, milestone in process.milestones()
