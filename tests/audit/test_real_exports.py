@@ -342,8 +342,10 @@ def test_deals_without_an_amount_are_counted_in_their_stages_by_both_engines(
     assert "Weighted pipeline of the 1 deal with an amount and a claimed stage:" in lines
     assert "Not in the weighted totals: 1 deal without an amount, 1 without a claimed stage." in lines
     # Acme and Beta claim Qualifying and are verified at Discovery: both counted, Beta's amount alone weighted.
+    # Gamma claims no stage: verified at Discovery, counted there (the column adds up to the 3 deals assessed),
+    # never weighted (nothing claimed to compare it with).
     assert python.table("stages")[:2] == [
-        ["Discovery", "10%", "0", "0.00", "2", "100.00"],
+        ["Discovery", "10%", "0", "0.00", "3", "100.00"],
         ["Qualifying", "20%", "2", "200.00", "0", "0.00"],
     ]
 
