@@ -482,7 +482,9 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         "name": "owner",
                         "in": "query",
                         "schema": {"type": "string", "pattern": f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"},
-                        "description": "The owner's email (not blank).",
+                        "description": "The owner's email (not blank; any case). A manager's naming no user is 400 "
+                        "at `owner`, with the email meant when it is one letter or two off (\"'b0@example.com' is no "
+                        "user's email; did you mean 'bo@example.com'?\"), as the /deals page says it.",
                     },
                     {
                         "name": "stage",
@@ -566,7 +568,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         },
                     },
                     "400": _errors(
-                        "A bad page number, per_page, cursor or crm_id, cursor given with page, or an unknown stage."
+                        "A bad page number, per_page, cursor or crm_id, cursor given with page, an unknown stage, "
+                        "or (a manager) an owner who is no user (loc: owner; did you mean the email nearest it?)."
                     ),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,

@@ -83,6 +83,25 @@ def test_the_manager_lists_every_deal_and_filters_them(records_app: Flask, token
     assert client.get("/api/deals?owner=ana@example.com", headers=tokens["bo"]).get_json()["deals"] == []
 
 
+@pytest.mark.parametrize(
+    ("owner", "message"),
+    [
+        ("b0@example.com", "'b0@example.com' is no user's email; did you mean 'bo@example.com'?"),
+        ("nobody@elsewhere.org", "'nobody@elsewhere.org' is no user's email."),
+    ],
+)
+def test_a_managers_owner_filter_naming_no_user_is_400_with_the_pages_did_you_mean(
+    records_app: Flask, tokens: dict[str, dict[str, str]], owner: str, message: str
+) -> None:
+    """GET /api/deals?owner=b0@example.com answered 200 with total 0 and no hint, where the /deals page names the
+    mistyped owner: the API refuses it at `owner` with the page's words."""
+    client = records_app.test_client()
+    refused = client.get(f"/api/deals?owner={owner}", headers=tokens["lee"])
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"] == [{"loc": "owner", "message": message}]
+    assert client.get("/api/deals?owner=BO@example.com", headers=tokens["lee"]).status_code == 200
+
+
 def test_another_reps_deal_is_404_and_the_manager_cannot_check_it(
     records_app: Flask, tokens: dict[str, dict[str, str]]
 ) -> None:
