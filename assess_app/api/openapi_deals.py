@@ -346,7 +346,10 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
 
     A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
     """
-    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}]}
+    blank = {
+        "anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}],
+        "description": "Means nothing for this outcome: left out, null or blank only.",
+    }
     # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
     reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
     date = {
