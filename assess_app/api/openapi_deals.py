@@ -34,6 +34,12 @@ CURRENCY = {
 }
 
 
+def always_sent(schema: dict[str, Any], *optional: str) -> dict[str, Any]:
+    """The object `schema` with every property but the `optional` ones required: the keys every answer holds (a
+    nullable one too), so that a client validating answers against the document finds one missing."""
+    return {**schema, "required": [name for name in schema["properties"] if name not in optional]}
+
+
 def check_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     """The body of POST /api/deals/{id}/checks: the body of POST /api/assess without its day and name (a check is
     recorded today, under the saved deal's name: 400 for either), and the amount's currency."""
@@ -98,87 +104,103 @@ def details_change_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-DEAL_CHANGE = {
-    "type": "object",
-    "properties": {
-        "field": {"enum": ["name", "crm_id", "owner"]},
-        "before": {"type": ["string", "null"], "description": "The value before (an owner's email); null: none."},
-        "after": {"type": ["string", "null"], "description": "The value after; null: none (a cleared CRM id)."},
-        "source": {"enum": ["form", "api", "import"]},
-        "changed_by": {"type": ["string", "null"], "description": "The email of who changed it (null: an import)."},
-        "changed_at": _TIME,
-    },
-}
-SAVED_DEAL = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "crm_id": {"type": ["string", "null"]},
-        "owner": {"type": "string", "description": "The owner's email."},
-        "amount": {"type": ["number", "null"]},
-        "currency": {
-            "type": ["string", "null"],
-            "description": "The amount's ISO 4217 code; null: the amount named none.",
+DEAL_CHANGE = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "field": {"enum": ["name", "crm_id", "owner"]},
+            "before": {"type": ["string", "null"], "description": "The value before (an owner's email); null: none."},
+            "after": {"type": ["string", "null"], "description": "The value after; null: none (a cleared CRM id)."},
+            "source": {"enum": ["form", "api", "import"]},
+            "changed_by": {"type": ["string", "null"], "description": "The email of who changed it (null: an import)."},
+            "changed_at": _TIME,
         },
-        "segment": {"type": ["string", "null"], "description": "The deal's segment; null: none given."},
-        "claimed_stage": {"type": ["string", "null"]},
-        "created_at": _TIME,
-        "last_checked_at": _TIME,
-    },
-}
-CHECK = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "checked_at": _TIME,
-        "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
-        "source": {
-            "enum": ["form", "api", "import", "buyer"],
-            "description": "buyer: the buyer's reply through a confirmation link.",
+    }
+)
+SAVED_DEAL = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "crm_id": {"type": ["string", "null"]},
+            "owner": {"type": "string", "description": "The owner's email."},
+            "amount": {"type": ["number", "null"]},
+            "currency": {
+                "type": ["string", "null"],
+                "description": "The amount's ISO 4217 code; null: the amount named none.",
+            },
+            "segment": {"type": ["string", "null"], "description": "The deal's segment; null: none given."},
+            "claimed_stage": {"type": ["string", "null"]},
+            "created_at": _TIME,
+            "last_checked_at": _TIME,
         },
-        "process_version": {"type": ["string", "null"]},
-        "process_sha256": {"type": "string"},
-        "claimed_stage": {"type": ["string", "null"]},
-        "amount": {"type": ["number", "null"]},
-        "currency": {
-            "type": ["string", "null"],
-            "description": "The amount's ISO 4217 code on this check; null: none known.",
+    }
+)
+CHECK = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "checked_at": _TIME,
+            "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
+            "source": {
+                "enum": ["form", "api", "import", "buyer"],
+                "description": "buyer: the buyer's reply through a confirmation link.",
+            },
+            "process_version": {"type": ["string", "null"]},
+            "process_sha256": {"type": "string"},
+            "claimed_stage": {"type": ["string", "null"]},
+            "amount": {"type": ["number", "null"]},
+            "currency": {
+                "type": ["string", "null"],
+                "description": "The amount's ISO 4217 code on this check; null: none known.",
+            },
+            "segment": {
+                "type": ["string", "null"],
+                "description": "The deal's segment on this check; null: none given.",
+            },
+            "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
+            "milestones": {
+                "type": "object",
+                "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
+                "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
+                "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
+                "answer (with `buyer`) stands.",
+            },
+            "buyer": {
+                "type": ["object", "null"],
+                "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
+                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                "required": ["name", "email"],
+            },
+            "note": {
+                "type": ["string", "null"],
+                "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
+            },
         },
-        "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
-        "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
-        "milestones": {
-            "type": "object",
-            "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
-            "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
-            "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
-            "answer (with `buyer`) stands.",
+    }
+)
+OUTCOME_EVENT = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
+            "date": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The close date (null for a reopening).",
+            },
+            "amount": {"type": ["number", "null"]},
+            "currency": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]},
+            "source": {"enum": ["form", "api", "import"]},
+            "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
+            "recorded_at": _TIME,
         },
-        "buyer": {
-            "type": ["object", "null"],
-            "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
-            "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-        },
-        "note": {
-            "type": ["string", "null"],
-            "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
-        },
-    },
-}
-OUTCOME_EVENT = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
-        "date": {"type": ["string", "null"], "format": "date", "description": "The close date (null for a reopening)."},
-        "amount": {"type": ["number", "null"]},
-        "currency": {"type": ["string", "null"]},
-        "reason": {"type": ["string", "null"]},
-        "source": {"enum": ["form", "api", "import"]},
-        "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
-        "recorded_at": _TIME,
-    },
-}
+    }
+)
 _DAYS = f"^([{SPACE}]*0*([1-9]|[1-8][0-9]|90)[{SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
@@ -192,36 +214,39 @@ _BUYER_MARKS = {
         "description": 'The milestones whose standing answer is the buyer\'s "Yes, this is right", in process order.',
     },
 }
-CONFIRMATION = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "state": {
-            "enum": ["pending", "confirmed", "declined", "expired", "revoked"],
-            "description": 'confirmed: the buyer said yes to every statement; declined: "Not quite" to at least one.',
-        },
-        "buyer_name": {"type": "string"},
-        "buyer_email": {"type": "string"},
-        "created_at": _TIME,
-        "expires_at": _TIME,
-        "revoked_at": _TIME,
-        "answered_at": _TIME,
-        "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
-        "statements": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "milestone_id": {"type": "string"},
-                    "text": {"type": "string", "description": "The buyer statement asked."},
-                    "answer": {"enum": ["confirmed", "declined", None]},
-                    "comment": {"type": ["string", "null"]},
+CONFIRMATION = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "state": {
+                "enum": ["pending", "confirmed", "declined", "expired", "revoked"],
+                "description": 'confirmed: the buyer said yes to every statement; declined: "Not quite" to at least one.',
+            },
+            "buyer_name": {"type": "string"},
+            "buyer_email": {"type": "string"},
+            "created_at": _TIME,
+            "expires_at": _TIME,
+            "revoked_at": _TIME,
+            "answered_at": _TIME,
+            "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
+            "statements": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["milestone_id", "text", "answer", "comment"],
+                    "properties": {
+                        "milestone_id": {"type": "string"},
+                        "text": {"type": "string", "description": "The buyer statement asked."},
+                        "answer": {"enum": ["confirmed", "declined", None]},
+                        "comment": {"type": ["string", "null"]},
+                    },
                 },
             },
+            "pending": {"type": "boolean", "description": "Whether the link still works."},
         },
-        "pending": {"type": "boolean", "description": "Whether the link still works."},
-    },
-}
+    }
+)
 
 
 def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
@@ -433,6 +458,16 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SavedDeal"},
             {
                 "type": "object",
+                "required": [
+                    "verdict",
+                    *_BUYER_MARKS,
+                    "checks",
+                    "confirmations",
+                    "outcome",
+                    "closing",
+                    "outcome_events",
+                    "changes",
+                ],
                 "properties": {
                     "verdict": {"$ref": "#/components/schemas/Assessment"},
                     **_BUYER_MARKS,
@@ -463,10 +498,12 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SavedDeal"},
             {
                 "type": "object",
+                "required": ["verdict", *_BUYER_MARKS, "outcome", "closing"],
                 "properties": {
                     "verdict": {
                         "type": "object",
                         "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict.",
+                        "required": ["as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount"],
                     },
                     **_BUYER_MARKS,
                     "outcome": _OUTCOME_NOW,
@@ -541,6 +578,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                             "A page of deals, newest first.",
                             {
                                 "type": "object",
+                                "required": ["deals", "page", "per_page", "total", "next_cursor"],
                                 "properties": {
                                     "deals": {"type": "array", "items": listed},
                                     "page": {
@@ -688,6 +726,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                                     {"$ref": "#/components/schemas/SavedDeal"},
                                     {
                                         "type": "object",
+                                        "required": ["changes"],
                                         "properties": {
                                             "changes": {
                                                 "type": "array",
@@ -738,6 +777,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                             "The check and the deal's verdict now.",
                             {
                                 "type": "object",
+                                "required": ["check", "verdict", *_BUYER_MARKS],
                                 "properties": {
                                     "check": {"$ref": "#/components/schemas/Check"},
                                     "verdict": {"$ref": "#/components/schemas/Assessment"},
@@ -809,6 +849,7 @@ def confirmation_paths() -> dict[str, Any]:
             {"$ref": "#/components/schemas/ConfirmationRequest"},
             {
                 "type": "object",
+                "required": ["url", "email"],
                 "properties": {
                     "url": {
                         "type": "string",
@@ -817,6 +858,7 @@ def confirmation_paths() -> dict[str, Any]:
                     },
                     "email": {
                         "type": "object",
+                        "required": ["to", "subject", "body", "mailto", "sent", "not_sent_because"],
                         "properties": {
                             "to": {"type": "string"},
                             "subject": {"type": "string"},
@@ -846,7 +888,14 @@ def confirmation_paths() -> dict[str, Any]:
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
                 "responses": {
-                    "200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
+                    "200": _json(
+                        "The requests.",
+                        {
+                            "type": "object",
+                            "required": ["confirmations"],
+                            "properties": {"confirmations": _CONFIRMATIONS},
+                        },
+                    ),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,
