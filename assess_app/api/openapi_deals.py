@@ -445,6 +445,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# ?owner= is any text but a blank one (and no NUL, which no URL carries): an email that is no user's is 400 too.
+OWNER_FILTER = f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"
 _OUTCOME_NOW = {
     "enum": ["open", "won", "lost"],
     "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
@@ -521,7 +523,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "owner",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"},
+                        "schema": {"type": "string", "pattern": OWNER_FILTER},
                         "description": "The owner's email (not blank; any case). A manager's naming no user is 400 "
                         "at `owner`, with the email meant when it is one letter or two off (\"'b0@example.com' is no "
                         "user's email; did you mean 'bo@example.com'?\"), as the /deals page says it.",
