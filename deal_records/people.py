@@ -20,7 +20,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from deal_records.limits import key_digest
 from deal_records.models import ApiToken, Role, SignInFailure, TeamMember, User, UserSession, utc_now
 from sales_process.email_address import email_problem
+from sales_process.suggest import did_you_mean
 from sales_process.text import text_problem
+from sales_process.wording import quoted
 
 MIN_PASSWORD = 8
 # Wrong passwords for one account from one client address before signing in from there pauses;
@@ -46,6 +48,16 @@ class PeopleError(ValueError):
 def normal_email(email: str) -> str:
     """Emails are matched without case and surrounding spaces."""
     return email.strip().lower()
+
+
+def unknown_owner(session: Session, owner: str) -> str | None:
+    """Why a filter by `owner` matches no deal because it names nobody ("'b0@example.com' is no user's email; did
+    you mean 'bo@example.com'?"), or None when it is a user's email: the /deals page and GET /api/deals say it alike."""
+    email = normal_email(owner)
+    emails = list(session.scalars(select(User.email).order_by(User.email)))
+    if email in emails:
+        return None
+    return f"{quoted(email)} is no user's email{did_you_mean(email, emails) or '.'}"
 
 
 def check_password(password: str) -> None:

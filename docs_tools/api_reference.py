@@ -38,6 +38,8 @@ def type_text(schema: dict[str, Any]) -> str:
                 for part in parts
             ]
             return word.join(dict.fromkeys(texts))
+    if "const" in schema:
+        return f"`{json.dumps(schema['const'])}`"
     if "enum" in schema:
         return " or ".join(f"`{json.dumps(value)}`" for value in schema["enum"])
     kinds = schema.get("type", "any")
@@ -67,6 +69,18 @@ def _properties(schema: dict[str, Any]) -> list[str]:
     if not rows:
         return []
     return ["| Field | Type | Required | Meaning |", "|---|---|---|---|", *rows]
+
+
+def _alternatives(schema: dict[str, Any]) -> list[str]:
+    """Each object a oneOf or anyOf schema allows (NewOutcome: won, lost or open), named by its fixed field, with
+    its description and its own table of fields; or nothing when no alternative has fields."""
+    parts = [part for combiner in ("oneOf", "anyOf") for part in schema.get(combiner, []) if _properties(part)]
+    lines = [f"One of {len(parts)} objects:"] if parts else []
+    for number, part in enumerate(parts, 1):
+        fixed = [f"`{name}` {type_text(prop)}" for name, prop in part["properties"].items() if "const" in prop]
+        title = f"**{number}.** {' '.join(fixed)}: {_cell(part.get('description', ''))}".replace(" :", ":")
+        lines += ["", title, "", *_properties(part)]
+    return lines
 
 
 def _body(content: dict[str, Any]) -> dict[str, Any] | None:
@@ -139,6 +153,6 @@ def api_reference(process_path: Path = ROOT / "process.yaml") -> str:
         lines += ["", f"### {name}", ""]
         if schema.get("description"):
             lines += [_cell(schema["description"]), ""]
-        table = _properties(schema)
+        table = _properties(schema) or _alternatives(schema)
         lines += table or [f"Type: {type_text(schema)}"]
     return "\n".join(lines) + "\n"

@@ -45,6 +45,7 @@ from deal_records.outcomes import (
     parse_outcome_change,
     record_outcome,
 )
+from deal_records.people import unknown_owner
 from deal_records.records import (
     CrmIdTaken,
     RecordError,
@@ -257,6 +258,10 @@ def list_deals() -> ApiAnswer:
         return api_json(_list_body([], asked, 0, None))
     today = clock.today()
     with records().reading() as db:
+        # A manager's owner naming nobody is a mistyped email, said as the /deals page says it (not an empty list).
+        nobody = unknown_owner(db, asked.owner) if asked.owner is not None else None
+        if nobody is not None:
+            return api_errors(400, [{"loc": "owner", "message": nobody}])
         found = deal_page(
             db,
             user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
-from assess_app.api.openapi_deals import SPACE, deal_components, deal_paths
+from assess_app.api.openapi_deals import SPACE, always_sent, deal_components, deal_paths
 from sales_process.confirmation import confirmable
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
 from sales_process.loader import LoadedProcess
@@ -55,6 +55,7 @@ _ANSWER = {
 }
 _STAGE = {
     "type": ["object", "null"],
+    "required": ["id", "name", "index", "probability"],
     "properties": {
         "id": {"type": "string"},
         "name": {"type": "string"},
@@ -62,101 +63,110 @@ _STAGE = {
         "probability": {"type": "integer"},
     },
 }
-_ASSESSMENT: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "process": {
-            "type": "object",
-            "properties": {
-                "name": {"type": "string"},
-                "version": {"type": ["string", "null"]},
-                "sha256": {"type": "string"},
-            },
-        },
-        "deal": {"type": ["string", "null"]},
-        "segment": {
-            "type": "string",
-            "description": "Present only when the deal has a segment: the segment, as given.",
-        },
-        "as_of": _DATE,
-        "verified_stage": _STAGE,
-        "claimed_stage": _STAGE,
-        "stages_ahead": {"type": ["integer", "null"], "description": "Claimed minus verified stage index."},
-        "milestones": {
-            "type": "array",
-            "items": {
+_ASSESSMENT: dict[str, Any] = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "process": {
                 "type": "object",
+                "required": ["name", "version", "sha256"],
                 "properties": {
-                    "id": {"type": "string"},
-                    "stage": {"type": "string"},
-                    "question": {"type": "string"},
-                    "status": {
-                        "enum": [status.value for status in Status],
-                        "description": "The status code; the words people read are in `reason`.",
-                    },
-                    "reason": {"type": "string"},
-                    "required": {
-                        "type": "boolean",
-                        "description": "Present only for a milestone not simply required of every deal (`requirement` "
-                        "says how): whether it holds this deal in its stage.",
-                    },
-                    "requirement": {
-                        "type": "string",
-                        "description": 'Present only then: "helps, not required", "not required for this deal: required '
-                        'only for deals of 25k or more" (the condition, as the playbook words it), '
-                        'or, for alternatives of a group, "one of: this question or “…”", the others named by their '
-                        'questions, with " (met by this one)" or " (met by “…”)" once one is verified (`met_by` gives its id).',
-                    },
-                    "met_by": {
-                        "type": "string",
-                        "description": "Present only for an alternative of a group that is met: the milestone that met it.",
-                    },
-                    "buyer": {
-                        "type": "object",
-                        "description": "Present only when the buyer answered this outcome through a confirmation link "
-                        "(a deal sent in the request body cannot claim it).",
-                        "properties": {
-                            "answer": {"enum": ["confirmed", "declined"]},
-                            "name": {"type": "string"},
-                            "email": {"type": "string"},
-                            "date": {**_DATE, "description": "The day the buyer answered (UTC)."},
-                            "comment": {"type": ["string", "null"]},
+                    "name": {"type": "string"},
+                    "version": {"type": ["string", "null"]},
+                    "sha256": {"type": "string"},
+                },
+            },
+            "deal": {"type": ["string", "null"]},
+            "segment": {
+                "type": "string",
+                "description": "Present only when the deal has a segment: the segment, as given.",
+            },
+            "as_of": _DATE,
+            "verified_stage": _STAGE,
+            "claimed_stage": _STAGE,
+            "stages_ahead": {"type": ["integer", "null"], "description": "Claimed minus verified stage index."},
+            "milestones": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    # required, requirement, met_by and buyer are there only when they say something (their descriptions).
+                    "required": ["id", "stage", "question", "status", "reason"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "stage": {"type": "string"},
+                        "question": {"type": "string"},
+                        "status": {
+                            "enum": [status.value for status in Status],
+                            "description": "The status code; the words people read are in `reason`.",
+                        },
+                        "reason": {"type": "string"},
+                        "required": {
+                            "type": "boolean",
+                            "description": "Present only for a milestone not simply required of every deal (`requirement` "
+                            "says how): whether it holds this deal in its stage.",
+                        },
+                        "requirement": {
+                            "type": "string",
+                            "description": 'Present only then: "helps, not required", "not required for this deal: required '
+                            'only for deals of 25k or more" (the condition, as the playbook words it), '
+                            'or, for alternatives of a group, "one of: this question or “…”", the others named by their '
+                            'questions, with " (met by this one)" or " (met by “…”)" once one is verified (`met_by` gives its id).',
+                        },
+                        "met_by": {
+                            "type": "string",
+                            "description": "Present only for an alternative of a group that is met: the milestone that met it.",
+                        },
+                        "buyer": {
+                            "type": "object",
+                            "description": "Present only when the buyer answered this outcome through a confirmation link "
+                            "(a deal sent in the request body cannot claim it).",
+                            "required": ["answer", "name", "email", "date", "comment"],
+                            "properties": {
+                                "answer": {"enum": ["confirmed", "declined"]},
+                                "name": {"type": "string"},
+                                "email": {"type": "string"},
+                                "date": {**_DATE, "description": "The day the buyer answered (UTC)."},
+                                "comment": {"type": ["string", "null"]},
+                            },
                         },
                     },
                 },
             },
-        },
-        "next": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "Milestone ids the customer must do next; empty for a saved deal closed won or lost.",
-        },
-        "out_of_order": {"type": "array", "items": {"type": "string"}},
-        "conditions": {
-            "type": "array",
-            "items": {"type": "string"},
-            "description": "Present only when a rep should know how the conditions read this deal: a blank amount or "
-            "segment asks every milestone required only for some amounts or segments; a segment the process does "
-            "not name asks none of those required only in the segments it names.",
-        },
-        "weighted_amount": {
-            "type": ["object", "null"],
-            "description": "The amount weighted by the claimed and the verified stage's probability, to the cent "
-            "as `playbook audit` rounds it (the amount to the cent, then its weight, each half to even, exactly: "
-            "120000.555 is 120000.56, and 12000.06 at 10%); null for a deal "
-            "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
-            "properties": {
-                "claimed": {"type": ["number", "null"]},
-                "verified": {"type": ["number", "null"]},
-                "currency": {
-                    "type": ["string", "null"],
-                    "description": "The amounts' currency, an ISO 4217 code: the amount's (\"EUR 80,000\"), or the "
-                    "saved deal's; null when the amount was given without one.",
+            "next": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Milestone ids the customer must do next; empty for a saved deal closed won or lost.",
+            },
+            "out_of_order": {"type": "array", "items": {"type": "string"}},
+            "conditions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Present only when a rep should know how the conditions read this deal: a blank amount or "
+                "segment asks every milestone required only for some amounts or segments; a segment the process does "
+                "not name asks none of those required only in the segments it names.",
+            },
+            "weighted_amount": {
+                "type": ["object", "null"],
+                "description": "The amount weighted by the claimed and the verified stage's probability, to the cent "
+                "as `playbook audit` rounds it (the amount to the cent, then its weight, each half to even, exactly: "
+                "120000.555 is 120000.56, and 12000.06 at 10%); null for a deal "
+                "without an amount, and for a saved deal closed won or lost, an outcome rather than pipeline.",
+                "required": ["claimed", "verified", "currency"],
+                "properties": {
+                    "claimed": {"type": ["number", "null"]},
+                    "verified": {"type": ["number", "null"]},
+                    "currency": {
+                        "type": ["string", "null"],
+                        "description": "The amounts' currency, an ISO 4217 code: the amount's (\"EUR 80,000\"), or the "
+                        "saved deal's; null when the amount was given without one.",
+                    },
                 },
             },
         },
     },
-}
+    "segment",
+    "conditions",
+)
 _ERRORS = {
     "type": "object",
     "required": ["errors"],
@@ -165,6 +175,7 @@ _ERRORS = {
             "type": "array",
             "items": {
                 "type": "object",
+                "required": ["loc", "message"],
                 "properties": {
                     "loc": {
                         "type": "string",
@@ -267,14 +278,21 @@ def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
 
 _INDEX = {
     "type": "object",
+    "required": ["openapi", "endpoints"],
     "properties": {
         "openapi": {"type": "string", "description": "The path of this OpenAPI document."},
         "endpoints": {
             "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"method": {"type": "string"}, "path": {"type": "string"}, "summary": {"type": "string"}},
-            },
+            "items": always_sent(
+                {
+                    "type": "object",
+                    "properties": {
+                        "method": {"type": "string"},
+                        "path": {"type": "string"},
+                        "summary": {"type": "string"},
+                    },
+                }
+            ),
         },
     },
 }

@@ -34,6 +34,12 @@ CURRENCY = {
 }
 
 
+def always_sent(schema: dict[str, Any], *optional: str) -> dict[str, Any]:
+    """The object `schema` with every property but the `optional` ones required: the keys every answer holds (a
+    nullable one too), so that a client validating answers against the document finds one missing."""
+    return {**schema, "required": [name for name in schema["properties"] if name not in optional]}
+
+
 def check_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     """The body of POST /api/deals/{id}/checks: the body of POST /api/assess without its day and name (a check is
     recorded today, under the saved deal's name: 400 for either), and the amount's currency."""
@@ -98,87 +104,103 @@ def details_change_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-DEAL_CHANGE = {
-    "type": "object",
-    "properties": {
-        "field": {"enum": ["name", "crm_id", "owner"]},
-        "before": {"type": ["string", "null"], "description": "The value before (an owner's email); null: none."},
-        "after": {"type": ["string", "null"], "description": "The value after; null: none (a cleared CRM id)."},
-        "source": {"enum": ["form", "api", "import"]},
-        "changed_by": {"type": ["string", "null"], "description": "The email of who changed it (null: an import)."},
-        "changed_at": _TIME,
-    },
-}
-SAVED_DEAL = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "name": {"type": "string"},
-        "crm_id": {"type": ["string", "null"]},
-        "owner": {"type": "string", "description": "The owner's email."},
-        "amount": {"type": ["number", "null"]},
-        "currency": {
-            "type": ["string", "null"],
-            "description": "The amount's ISO 4217 code; null: the amount named none.",
+DEAL_CHANGE = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "field": {"enum": ["name", "crm_id", "owner"]},
+            "before": {"type": ["string", "null"], "description": "The value before (an owner's email); null: none."},
+            "after": {"type": ["string", "null"], "description": "The value after; null: none (a cleared CRM id)."},
+            "source": {"enum": ["form", "api", "import"]},
+            "changed_by": {"type": ["string", "null"], "description": "The email of who changed it (null: an import)."},
+            "changed_at": _TIME,
         },
-        "segment": {"type": ["string", "null"], "description": "The deal's segment; null: none given."},
-        "claimed_stage": {"type": ["string", "null"]},
-        "created_at": _TIME,
-        "last_checked_at": _TIME,
-    },
-}
-CHECK = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "checked_at": _TIME,
-        "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
-        "source": {
-            "enum": ["form", "api", "import", "buyer"],
-            "description": "buyer: the buyer's reply through a confirmation link.",
+    }
+)
+SAVED_DEAL = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "crm_id": {"type": ["string", "null"]},
+            "owner": {"type": "string", "description": "The owner's email."},
+            "amount": {"type": ["number", "null"]},
+            "currency": {
+                "type": ["string", "null"],
+                "description": "The amount's ISO 4217 code; null: the amount named none.",
+            },
+            "segment": {"type": ["string", "null"], "description": "The deal's segment; null: none given."},
+            "claimed_stage": {"type": ["string", "null"]},
+            "created_at": _TIME,
+            "last_checked_at": _TIME,
         },
-        "process_version": {"type": ["string", "null"]},
-        "process_sha256": {"type": "string"},
-        "claimed_stage": {"type": ["string", "null"]},
-        "amount": {"type": ["number", "null"]},
-        "currency": {
-            "type": ["string", "null"],
-            "description": "The amount's ISO 4217 code on this check; null: none known.",
+    }
+)
+CHECK = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "checked_at": _TIME,
+            "checked_by": {"type": ["string", "null"], "description": "The email of who saved it (null: imported)."},
+            "source": {
+                "enum": ["form", "api", "import", "buyer"],
+                "description": "buyer: the buyer's reply through a confirmation link.",
+            },
+            "process_version": {"type": ["string", "null"]},
+            "process_sha256": {"type": "string"},
+            "claimed_stage": {"type": ["string", "null"]},
+            "amount": {"type": ["number", "null"]},
+            "currency": {
+                "type": ["string", "null"],
+                "description": "The amount's ISO 4217 code on this check; null: none known.",
+            },
+            "segment": {
+                "type": ["string", "null"],
+                "description": "The deal's segment on this check; null: none given.",
+            },
+            "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
+            "milestones": {
+                "type": "object",
+                "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
+                "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
+                "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
+                "answer (with `buyer`) stands.",
+            },
+            "buyer": {
+                "type": ["object", "null"],
+                "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
+                "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+                "required": ["name", "email"],
+            },
+            "note": {
+                "type": ["string", "null"],
+                "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
+            },
         },
-        "segment": {"type": ["string", "null"], "description": "The deal's segment on this check; null: none given."},
-        "verified_stage": {"type": "string", "description": "The stage id verified on the day of the check."},
-        "milestones": {
-            "type": "object",
-            "description": "The answers the check holds, by milestone id, as read rather than as sent: each "
-            "{met, evidence?, date?, buyer?} with `met` true or false (a yes/no word or 1/0 becomes one) and "
-            "`date` YYYY-MM-DD; a milestone the body left out keeps the previous check's answer, and a buyer's "
-            "answer (with `buyer`) stands.",
+    }
+)
+OUTCOME_EVENT = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
+            "date": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "The close date (null for a reopening).",
+            },
+            "amount": {"type": ["number", "null"]},
+            "currency": {"type": ["string", "null"]},
+            "reason": {"type": ["string", "null"]},
+            "source": {"enum": ["form", "api", "import"]},
+            "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
+            "recorded_at": _TIME,
         },
-        "buyer": {
-            "type": ["object", "null"],
-            "description": "Who answered, for a check the buyer's reply made (source buyer); else null.",
-            "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
-        },
-        "note": {
-            "type": ["string", "null"],
-            "description": 'What the check was, e.g. "answered confirmation link #3: 1 of 2 confirmed".',
-        },
-    },
-}
-OUTCOME_EVENT = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "outcome": {"enum": ["won", "lost", "open"], "description": "open: the deal was reopened."},
-        "date": {"type": ["string", "null"], "format": "date", "description": "The close date (null for a reopening)."},
-        "amount": {"type": ["number", "null"]},
-        "currency": {"type": ["string", "null"]},
-        "reason": {"type": ["string", "null"]},
-        "source": {"enum": ["form", "api", "import"]},
-        "recorded_by": {"type": ["string", "null"], "description": "The email of who recorded it."},
-        "recorded_at": _TIME,
-    },
-}
+    }
+)
 _DAYS = f"^([{SPACE}]*0*([1-9]|[1-8][0-9]|90)[{SPACE}]*)?$"
 _BUYER_MARKS = {
     "buyer_confirmed": {
@@ -192,36 +214,39 @@ _BUYER_MARKS = {
         "description": 'The milestones whose standing answer is the buyer\'s "Yes, this is right", in process order.',
     },
 }
-CONFIRMATION = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "state": {
-            "enum": ["pending", "confirmed", "declined", "expired", "revoked"],
-            "description": 'confirmed: the buyer said yes to every statement; declined: "Not quite" to at least one.',
-        },
-        "buyer_name": {"type": "string"},
-        "buyer_email": {"type": "string"},
-        "created_at": _TIME,
-        "expires_at": _TIME,
-        "revoked_at": _TIME,
-        "answered_at": _TIME,
-        "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
-        "statements": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "milestone_id": {"type": "string"},
-                    "text": {"type": "string", "description": "The buyer statement asked."},
-                    "answer": {"enum": ["confirmed", "declined", None]},
-                    "comment": {"type": ["string", "null"]},
+CONFIRMATION = always_sent(
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "state": {
+                "enum": ["pending", "confirmed", "declined", "expired", "revoked"],
+                "description": 'confirmed: the buyer said yes to every statement; declined: "Not quite" to at least one.',
+            },
+            "buyer_name": {"type": "string"},
+            "buyer_email": {"type": "string"},
+            "created_at": _TIME,
+            "expires_at": _TIME,
+            "revoked_at": _TIME,
+            "answered_at": _TIME,
+            "answered_by": {"type": ["string", "null"], "description": "The name the buyer typed when answering."},
+            "statements": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["milestone_id", "text", "answer", "comment"],
+                    "properties": {
+                        "milestone_id": {"type": "string"},
+                        "text": {"type": "string", "description": "The buyer statement asked."},
+                        "answer": {"enum": ["confirmed", "declined", None]},
+                        "comment": {"type": ["string", "null"]},
+                    },
                 },
             },
+            "pending": {"type": "boolean", "description": "Whether the link still works."},
         },
-        "pending": {"type": "boolean", "description": "Whether the link still works."},
-    },
-}
+    }
+)
 
 
 def new_confirmation_schema(confirmable: list[str]) -> dict[str, Any]:
@@ -346,7 +371,10 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
 
     A field that means nothing for the outcome may only be left out, null or blank: anything else is refused.
     """
-    blank = {"anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}]}
+    blank = {
+        "anyOf": [{"type": "null"}, {"type": "string", "pattern": f"^[{SPACE}]*$"}],
+        "description": "Means nothing for this outcome: left out, null or blank only.",
+    }
     # Line breaks are joined into one line (a reason is shown in tables); controls are refused.
     reason = {"type": ["string", "null"], "maxLength": 1000, "pattern": text_pattern(single_line=False)}
     date = {
@@ -417,6 +445,8 @@ def new_outcome_schema(assess_body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# ?owner= is any text but a blank one (and no NUL, which no URL carries): an email that is no user's is 400 too.
+OWNER_FILTER = f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"
 _OUTCOME_NOW = {
     "enum": ["open", "won", "lost"],
     "description": "The deal's outcome now: that of its latest outcome event (open when it has none).",
@@ -430,6 +460,16 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SavedDeal"},
             {
                 "type": "object",
+                "required": [
+                    "verdict",
+                    *_BUYER_MARKS,
+                    "checks",
+                    "confirmations",
+                    "outcome",
+                    "closing",
+                    "outcome_events",
+                    "changes",
+                ],
                 "properties": {
                     "verdict": {"$ref": "#/components/schemas/Assessment"},
                     **_BUYER_MARKS,
@@ -460,10 +500,12 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
             {"$ref": "#/components/schemas/SavedDeal"},
             {
                 "type": "object",
+                "required": ["verdict", *_BUYER_MARKS, "outcome", "closing"],
                 "properties": {
                     "verdict": {
                         "type": "object",
                         "description": "as_of, verified_stage, claimed_stage, stages_ahead and weighted_amount of the verdict.",
+                        "required": ["as_of", "verified_stage", "claimed_stage", "stages_ahead", "weighted_amount"],
                     },
                     **_BUYER_MARKS,
                     "outcome": _OUTCOME_NOW,
@@ -481,8 +523,10 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                     {
                         "name": "owner",
                         "in": "query",
-                        "schema": {"type": "string", "pattern": f"^[^\\u0000]*[^{SPACE}\\u0000][^\\u0000]*{END}"},
-                        "description": "The owner's email (not blank).",
+                        "schema": {"type": "string", "pattern": OWNER_FILTER},
+                        "description": "The owner's email (not blank; any case). A manager's naming no user is 400 "
+                        "at `owner`, with the email meant when it is one letter or two off (\"'b0@example.com' is no "
+                        "user's email; did you mean 'bo@example.com'?\"), as the /deals page says it.",
                     },
                     {
                         "name": "stage",
@@ -536,6 +580,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                             "A page of deals, newest first.",
                             {
                                 "type": "object",
+                                "required": ["deals", "page", "per_page", "total", "next_cursor"],
                                 "properties": {
                                     "deals": {"type": "array", "items": listed},
                                     "page": {
@@ -566,7 +611,8 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                         },
                     },
                     "400": _errors(
-                        "A bad page number, per_page, cursor or crm_id, cursor given with page, or an unknown stage."
+                        "A bad page number, per_page, cursor or crm_id, cursor given with page, an unknown stage, "
+                        "or (a manager) an owner who is no user (loc: owner; did you mean the email nearest it?)."
                     ),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
@@ -682,6 +728,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                                     {"$ref": "#/components/schemas/SavedDeal"},
                                     {
                                         "type": "object",
+                                        "required": ["changes"],
                                         "properties": {
                                             "changes": {
                                                 "type": "array",
@@ -732,6 +779,7 @@ def deal_paths(stage_filters: list[str]) -> dict[str, Any]:
                             "The check and the deal's verdict now.",
                             {
                                 "type": "object",
+                                "required": ["check", "verdict", *_BUYER_MARKS],
                                 "properties": {
                                     "check": {"$ref": "#/components/schemas/Check"},
                                     "verdict": {"$ref": "#/components/schemas/Assessment"},
@@ -803,6 +851,7 @@ def confirmation_paths() -> dict[str, Any]:
             {"$ref": "#/components/schemas/ConfirmationRequest"},
             {
                 "type": "object",
+                "required": ["url", "email"],
                 "properties": {
                     "url": {
                         "type": "string",
@@ -811,6 +860,7 @@ def confirmation_paths() -> dict[str, Any]:
                     },
                     "email": {
                         "type": "object",
+                        "required": ["to", "subject", "body", "mailto", "sent", "not_sent_because"],
                         "properties": {
                             "to": {"type": "string"},
                             "subject": {"type": "string"},
@@ -840,7 +890,14 @@ def confirmation_paths() -> dict[str, Any]:
                 "security": _SECURITY,
                 "parameters": [_DEAL_ID],
                 "responses": {
-                    "200": _json("The requests.", {"type": "object", "properties": {"confirmations": _CONFIRMATIONS}}),
+                    "200": _json(
+                        "The requests.",
+                        {
+                            "type": "object",
+                            "required": ["confirmations"],
+                            "properties": {"confirmations": _CONFIRMATIONS},
+                        },
+                    ),
                     "401": _UNAUTHORIZED,
                     "429": _TOO_MANY_TOKENS,
                     "404": _NOT_FOUND,

@@ -45,7 +45,7 @@ from deal_records.outcomes import (
     parse_outcome_change,
     record_outcome,
 )
-from deal_records.people import normal_email
+from deal_records.people import normal_email, unknown_owner
 from deal_records.records import (
     MAX_DEAL_ID,
     NewDeal,
@@ -68,7 +68,6 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process
 from sales_process.problems import InvalidInput
 from sales_process.report import gap_sentence
-from sales_process.suggest import did_you_mean
 from sales_process.vocabulary import money_cents_in, money_in, plural, to_cents
 
 PER_PAGE = 50
@@ -115,17 +114,17 @@ def list_deals() -> str | tuple[str, int] | tuple[Response, int]:
         )
         outcomes = current_outcomes(db, [deal.id for deal in page.deals]) if closed else {}
         owners = list(db.scalars(select(User).order_by(User.email))) if user.is_manager else []
+        # A mistyped owner is named, as a mistyped parameter is (it matched no deal, silently).
+        owner_unknown = unknown_owner(db, owner) if owner else None
     verdicts = [(deal, deal_verdict(loaded, deal, today)) for deal in page.deals]
     rows = [(deal, verdict, buyer_view(loaded, verdict)) for deal, verdict in verdicts]
-    emails = [person.email for person in owners]
     return render_template(
         "deals/list.html",
         page=page,
         rows=rows,
         owners=owners,
         owner=owner,
-        # A mistyped owner is named, as a mistyped parameter is (it matched no deal, silently).
-        owner_unknown=did_you_mean(owner, emails) if owner and owner not in emails else None,
+        owner_unknown=owner_unknown,
         stage=stage,
         today=today,
         process=loaded.process,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -18,6 +19,8 @@ from jsonschema import Draft202012Validator
 from playbook_cli.main import main
 from sales_process.wording import UNKNOWN_KEYS_NAMED
 from tests.conftest import DEFAULT_PROCESS
+from tests.support.deals import deal_answers
+from tests.support.openapi import answer_problems
 
 DEALS = [
     {},
@@ -263,6 +266,27 @@ def test_the_api_index_lists_every_endpoint_and_where_the_document_is(client: Fl
     assert listed == {(method.upper(), path) for path, ops in document["paths"].items() for method in ops}
     assert client.get("/api").status_code == 308  # without its slash, sent to it
     assert client.get("/api/?x=1").status_code == 400  # like every endpoint, an unknown parameter is named
+
+
+@pytest.mark.parametrize(
+    ("segment", "amount"), [(None, 120000), ("Enterprise", "EUR 80,000"), (None, None), ("Nowhere", 5000)]
+)
+def test_an_assessment_holds_every_key_the_openapi_document_requires(
+    client: FlaskClient, default_process: Any, segment: str | None, amount: object
+) -> None:
+    """Assessment listed no `required` keys: a client validating answers could not catch a missing one."""
+    document = client.get("/api/openapi.json").get_json()
+    body = {**deal_answers(default_process.process, dt.date.today()), "amount": amount, "segment": segment}
+    answer = client.post("/api/assess", json=body)
+    assert answer_problems(document, "POST", "/api/assess", 200, answer.get_json()) == []
+    index = client.get("/api/")
+    assert answer_problems(document, "GET", "/api/", 200, index.get_json()) == []
+    refused = client.post("/api/assess", json={"as_of": "5 Dec 2026"})
+    assert answer_problems(document, "POST", "/api/assess", 400, refused.get_json()) == []
+    verdict = {key: value for key, value in answer.get_json().items() if key != "weighted_amount"}
+    assert answer_problems(document, "POST", "/api/assess", 200, verdict) == [
+        ": 'weighted_amount' is a required property"
+    ]
 
 
 def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskClient, default_process: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,6 +50,28 @@ def test_the_api_page_has_every_endpoint_of_the_openapi_document() -> None:
             assert f"### `{method.upper()} {path}`" in page
     for name in document["components"]["schemas"]:
         assert f"### {name}\n" in page
+
+
+def _fields(schema: dict[str, Any]) -> set[str]:
+    """The field names of a schema: its own properties and those of each alternative or part it combines."""
+    parts = [schema, *(part for combiner in ("allOf", "oneOf", "anyOf") for part in schema.get(combiner, []))]
+    return {name for part in parts for name in part.get("properties", {})}
+
+
+def test_every_schema_of_the_api_page_shows_its_fields_even_one_of_alternatives() -> None:
+    """NewOutcome, a oneOf of won, lost and open, read "Type: object" with none of its fields."""
+    from assess_app.api.openapi import openapi_document
+    from sales_process.loader import load_process
+
+    root = Path(__file__).resolve().parents[2]
+    page = (root / "docs" / "reference" / "api.md").read_text(encoding="utf-8")
+    schemas = openapi_document(load_process(root / "process.yaml"))["components"]["schemas"]
+    sections = dict(section.split("\n", 1) for section in page.split("## Schemas", 1)[1].split("\n### ")[1:])
+    for name, schema in schemas.items():
+        fields = _fields(schema)
+        assert not fields or "Type: object" not in sections[name], name
+        assert all(f"| `{field}` |" in sections[name] for field in fields), name
+    assert sections["NewOutcome"].count("| `outcome` |") == 3
 
 
 def test_the_api_page_says_the_deals_endpoints_take_a_token_only() -> None:

@@ -14,6 +14,7 @@ from flask import Flask
 
 from assess_app.query import taken_by
 from sales_process.wording import UNKNOWN_KEYS_NAMED
+from tests.support.openapi import answer_problems
 
 DAY = (dt.date.today() - dt.timedelta(days=3)).isoformat()
 PAIN = {"pain-confirmed": {"met": True, "evidence": "Reply email from the CFO", "date": DAY}}
@@ -81,6 +82,66 @@ def test_the_manager_lists_every_deal_and_filters_them(records_app: Flask, token
     mine = client.get("/api/deals", headers=tokens["bo"]).get_json()
     assert {deal["name"] for deal in mine["deals"]} == {"B1", "For Bo"}
     assert client.get("/api/deals?owner=ana@example.com", headers=tokens["bo"]).get_json()["deals"] == []
+
+
+@pytest.mark.parametrize(
+    ("owner", "message"),
+    [
+        ("b0@example.com", "'b0@example.com' is no user's email; did you mean 'bo@example.com'?"),
+        ("nobody@elsewhere.org", "'nobody@elsewhere.org' is no user's email."),
+    ],
+)
+def test_a_managers_owner_filter_naming_no_user_is_400_with_the_pages_did_you_mean(
+    records_app: Flask, tokens: dict[str, dict[str, str]], owner: str, message: str
+) -> None:
+    """GET /api/deals?owner=b0@example.com answered 200 with total 0 and no hint, where the /deals page names the
+    mistyped owner: the API refuses it at `owner` with the page's words."""
+    client = records_app.test_client()
+    refused = client.get(f"/api/deals?owner={owner}", headers=tokens["lee"])
+    assert refused.status_code == 400
+    assert refused.get_json()["errors"] == [{"loc": "owner", "message": message}]
+    assert client.get("/api/deals?owner=BO@example.com", headers=tokens["lee"]).status_code == 200
+
+
+def test_the_answers_of_the_deal_endpoints_hold_every_key_their_openapi_schema_requires(
+    records_app: Flask, tokens: dict[str, dict[str, str]]
+) -> None:
+    """An integrator validated real answers against /api/openapi.json: without `required` lists no schema could
+    catch a missing key. Each answer of a deal's life must validate, and one without a key it always has must not."""
+    client = records_app.test_client()
+    document = client.get("/api/openapi.json").get_json()
+    ana, lee = tokens["ana"], tokens["lee"]
+    deal = "/api/deals/{deal_id}"
+    created = client.post("/api/deals", headers=ana, json={"name": "Northwind", "amount": "EUR 80,000"})
+    deal_id = created.get_json()["id"]
+    at = f"/api/deals/{deal_id}"
+    ask = {"milestones": ["pain-confirmed"], "buyer_name": "Dana Buyer", "buyer_email": "dana@fabrikam.example"}
+    asked = client.post(f"{at}/confirmations", headers=ana, json=ask)
+    request_id = asked.get_json()["id"]
+    answers = [
+        ("POST", "/api/deals", created),
+        ("POST", f"{deal}/checks", client.post(f"{at}/checks", headers=ana, json={"milestones": BOTH})),
+        ("PATCH", deal, client.patch(at, headers=ana, json={"crm_id": "0061"})),
+        ("POST", f"{deal}/confirmations", asked),
+        ("GET", f"{deal}/confirmations", client.get(f"{at}/confirmations", headers=ana)),
+        ("GET", f"{deal}/confirmations/{{request_id}}", client.get(f"{at}/confirmations/{request_id}", headers=ana)),
+        (
+            "POST",
+            f"{deal}/confirmations/{{request_id}}/revoke",
+            client.post(f"{at}/confirmations/{request_id}/revoke", headers=ana),
+        ),
+        ("GET", deal, client.get(at, headers=lee)),
+        ("GET", "/api/deals", client.get("/api/deals", headers=lee)),
+        ("POST", f"{deal}/outcome", client.post(f"{at}/outcome", headers=ana, json={"outcome": "won", "date": DAY})),
+        ("GET", deal, client.get(at, headers=ana)),
+        ("GET", "/api/deals", client.get("/api/deals?closed=true", headers=ana)),
+        ("GET", deal, client.get("/api/deals/999999", headers=ana)),
+        ("GET", "/api/deals", client.get("/api/deals?owner=b0@example.com", headers=lee)),
+    ]
+    for method, path, answer in answers:
+        assert answer_problems(document, method, path, answer.status_code, answer.get_json()) == [], (method, path)
+    saved = {key: value for key, value in created.get_json().items() if key != "last_checked_at"}
+    assert answer_problems(document, "POST", "/api/deals", 201, saved) == [": 'last_checked_at' is a required property"]
 
 
 def test_another_reps_deal_is_404_and_the_manager_cannot_check_it(

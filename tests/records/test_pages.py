@@ -237,7 +237,7 @@ def test_an_owner_filter_naming_no_user_is_said_and_an_empty_filter_says_how_to_
     new_deal(rep)
     manager = signed_in("manager@example.com")
     page = html.unescape(manager.get("/deals?owner=anna@example.com").get_data(as_text=True))
-    assert "<q>anna@example.com</q> is no user's email; did you mean 'ana@example.com'?" in page
+    assert "'anna@example.com' is no user's email; did you mean 'ana@example.com'?" in page
     assert 'No deals match these filters. <a href="/deals">Clear the filters</a> to list every deal.' in page
     assert "Add one" not in page and "match these filters yet" not in page
     page = html.unescape(manager.get("/deals?stage=negotiating&closed=1").get_data(as_text=True))

@@ -5,8 +5,8 @@ every phase, and the API rightly answers a key reused on another request with 42
 each call the drawn key gets a fresh random suffix, so the fuzzer still explores the key's
 characters while two requests never share one (except a case that tests a missing
 header, which is left as drawn); replay and reuse are tested in
-tests/records/test_idempotency.py. A list request drawn with both cursor and page keeps the cursor, an If-Match drawn is `*`, and an
-amount the server refuses within the schema's shape is one it reads.
+tests/records/test_idempotency.py. A list request drawn with both cursor and page keeps the cursor, an owner drawn is a user's
+email, an If-Match drawn is `*`, and an amount the server refuses within the schema's shape is one it reads.
 """
 
 from __future__ import annotations
@@ -20,12 +20,14 @@ from schemathesis import Case, HookContext
 from schemathesis.generation.meta import CoveragePhaseData, CoverageScenario
 
 from assess_app.api.openapi import AMOUNT_TEXT
+from assess_app.api.openapi_deals import OWNER_FILTER
 from sales_process.vocabulary import parse_money
 
 HEADER = "Idempotency-Key"
 OUR_SUFFIX = re.compile(r"-[0-9a-f]{32}\Z")
 SUFFIX = 33  # "-" and 32 hex digits
 LONGEST = 255
+FUZZ_USER = "fuzz@example.com"  # the user test_schemathesis.py signs the fuzzer in as
 
 
 def _sends_without_a_header(case: Case[Any]) -> bool:
@@ -40,6 +42,15 @@ def _one_way_of_paging(case: Case[Any]) -> None:
     parameters exclude each other, so the fuzzer draws them together)."""
     if isinstance(case.query, dict) and "cursor" in case.query and "page" in case.query:
         del case.query["page"]
+
+
+def _an_owner_who_is_a_user(case: Case[Any]) -> None:
+    """Send the fuzzing user's email for a list's ?owner= drawn in the parameter's shape (OWNER_FILTER): the fuzzer
+    cannot know the users, and one who is no user is 400 at owner, as documented (tests/records/test_api.py tests
+    both answers); an owner of another shape (blank) is left as drawn, to be refused."""
+    owner = case.query.get("owner") if isinstance(case.query, dict) else None
+    if isinstance(case.query, dict) and isinstance(owner, str) and re.search(OWNER_FILTER, owner):
+        case.query["owner"] = FUZZ_USER
 
 
 def _any_tag(case: Case[Any]) -> None:
@@ -70,8 +81,9 @@ def _an_amount_the_server_reads(case: Case[Any]) -> None:
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     """Make the request's Idempotency-Key its own (a key already too long stays too long); a list request pages
-    one way; a PATCH's If-Match matches; an amount of the schema's shape is one the server reads."""
+    one way and names a user as owner; a PATCH's If-Match matches; an amount of the schema's shape is one the server reads."""
     _one_way_of_paging(case)
+    _an_owner_who_is_a_user(case)
     _any_tag(case)
     _an_amount_the_server_reads(case)
     if case.headers is None or _sends_without_a_header(case):

@@ -25,6 +25,7 @@ from deal_records.people import add_user, create_token
 from deal_records.records import NewDeal, create_deal
 from tests.browser import live_wsgi
 from tests.conftest import DEFAULT_PROCESS, ROOT
+from tests.robustness.schemathesis_hooks import FUZZ_USER
 
 pytestmark = pytest.mark.slow  # a fuzzer run of every API operation: ./scripts/test --quick leaves it out
 
@@ -59,9 +60,9 @@ def _token(url: str, role: str) -> str:
     engine = make_engine(url)
     try:
         with writing(session_factory(engine)) as db:
-            fuzz = add_user(db, "fuzz@example.com", role, "fuzz-password-1", "Fuzz")
+            fuzz = add_user(db, FUZZ_USER, role, "fuzz-password-1", "Fuzz")
             add_user(db, "other@example.com", "rep", "other-password-1", "Other")
-            _, token = create_token(db, "fuzz@example.com")
+            _, token = create_token(db, FUZZ_USER)
             create_deal(db, fuzz, NewDeal("Fuzz deal", None, 120000.0, None, None, "EUR"))
     finally:
         engine.dispose()
