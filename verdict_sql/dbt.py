@@ -154,6 +154,9 @@ def input_properties(options: DbtOptions) -> str:
     return seed_paths(options.table)[1] if options.seed_header is not None else SOURCE_PATH
 
 
+_PLAIN_NAME = re.compile(r"[^/\\\x00]+")
+
+
 def seeded_tables(project_yml: str) -> list[str]:
     """The seeds a dbt_project.yml written by `playbook dbt --seed` configures (its column types): the tables whose
     seeds/TABLE.csv and .yml that run wrote; none in another file."""
@@ -165,7 +168,8 @@ def seeded_tables(project_yml: str) -> list[str]:
     configured = seeds.get(PROJECT) if isinstance(seeds, dict) else None
     if not isinstance(configured, dict):
         return []
-    return [str(table) for table in configured if not str(table).startswith("+")]
+    # A name that is no plain file name (`../notes`) is none this command wrote: its files are never touched.
+    return [str(table) for table in configured if _PLAIN_NAME.fullmatch(str(table)) and not str(table).startswith("+")]
 
 
 def profile_is_duckdb(profiles_yml: str) -> bool:

@@ -467,6 +467,23 @@ def test_switching_between_a_seed_and_a_source_removes_the_other_modes_files(
     assert "seeds/deals" not in capsys.readouterr().err
 
 
+def test_a_seed_named_outside_its_folder_in_an_edited_project_is_never_removed(export: Path, tmp_path: Path) -> None:
+    """The seeds a switch removes are read from dbt_project.yml: a seed named `../notes` there (an edit, or a file
+    of someone else's) named files outside seeds/, which a run without --seed would have deleted."""
+    out = tmp_path / "project"
+    command = ["dbt", "--process", str(DEFAULT_PROCESS), "--out", str(out), "--as-of", AS_OF.isoformat()]
+    assert main([*command, "--dialect", "duckdb", "--seed", str(export)]) == 0
+    project = out / "dbt_project.yml"
+    settings = yaml.safe_load(project.read_text(encoding="utf-8"))
+    settings["seeds"]["cvo_playbook"]["../notes"] = {}
+    project.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    (out / "notes.csv").write_text("mine\n", encoding="utf-8")
+    postgres = ["--dialect", "postgres", "--from", "crm.sf_opportunities", "--columns-from", str(export)]
+    assert main([*command, *postgres]) == 0
+    assert (out / "notes.csv").read_text(encoding="utf-8") == "mine\n"
+    assert not (out / "seeds" / "deals.csv").exists()  # the seed the run wrote is still removed
+
+
 def test_a_seed_starts_at_the_exports_header_without_the_reports_title_lines(export: Path, tmp_path: Path) -> None:
     titled = tmp_path / "titled.csv"
     titled.write_bytes(b'"Opportunity Pipeline"\r\n"Filtered By: all deals"\r\n\r\n' + export.read_bytes())
