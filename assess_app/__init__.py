@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
@@ -35,6 +36,7 @@ def create_app(
     *,
     store: ProcessStore | None = None,
     confirmations: ConfirmationStore | None = None,
+    engine: Engine | None = None,
 ) -> Flask:
     """Build the app: `/` the playbook, `/check` the form, `/deals` and `/pipeline`, `/api/` the JSON API, `/confirm/` the buyer's page.
 
@@ -45,7 +47,8 @@ def create_app(
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
     saved file's errors). Buyer confirmation links are kept with the deal records unless a
-    `confirmations` store is given (the confirmation page's own tests use one in memory).
+    `confirmations` store is given (the confirmation page's own tests use one in memory). An `engine` given, of
+    DATABASE_URL, is the database's (the tests share one per database among their apps), else one is made.
     """
     app = Flask(__name__)
     app.config.from_mapping(settings(test_config))
@@ -77,7 +80,7 @@ def create_app(
 
     csrf.exempt(api_bp)  # the API takes JSON from other programs and uses no cookies
     csrf.exempt(confirm_bp)  # the buyer has no session: the form carries its own signed key
-    init_records(app)
+    init_records(app, engine)
     init_confirmations(app, confirmations)
     init_token_limit(app)
     init_outbox(app)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 from hypothesis import settings
+from sqlalchemy import Engine
 
 from deal_records import people
 from deal_records.database import make_engine
@@ -66,6 +69,79 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("migrated") / "records.db"
     migrated(f"sqlite:///{path}")
     return path
+
+
+class ReusedSqlite:
+    """One migrated SQLite file that the tests of a session (of a worker) take in turn, emptied for each, as
+    ReusedDatabase does on PostgreSQL: its URL stays the same, so one engine serves every test (engine_of), and
+    its cache of compiled statements with it. A file a test left at another revision, with other tables, or
+    removed is copied again from the template."""
+
+    def __init__(self, template: Path, path: Path) -> None:
+        self.template = template
+        self.path = path
+        self.shape = _sqlite_shape(template)
+        shutil.copyfile(template, path)
+
+    def fresh(self) -> str:
+        """The URL of the file with every table empty and every id starting at 1 again."""
+        if not self._emptied():
+            for stale in (
+                self.path,
+                self.path.with_name(f"{self.path.name}-wal"),
+                self.path.with_name(f"{self.path.name}-shm"),
+            ):
+                stale.unlink(missing_ok=True)
+            shutil.copyfile(self.template, self.path)
+        return f"sqlite:///{self.path}"
+
+    def _emptied(self) -> bool:
+        if not self.path.exists() or _sqlite_shape(self.path) != self.shape:
+            return False
+        # Foreign keys are off on a plain sqlite3 connection: the order of the tables does not matter.
+        with closing(sqlite3.connect(self.path, timeout=10, isolation_level=None)) as connection:
+            statements = [f'DELETE FROM "{table}"' for table in self.shape[1] if table != "alembic_version"]
+            connection.executescript(f"BEGIN IMMEDIATE; {'; '.join(statements)}; COMMIT;")
+        return True
+
+
+def _sqlite_shape(path: Path) -> tuple[str | None, tuple[str, ...]]:
+    """A SQLite file's schema revision and tables (sqlite_sequence among them: emptied, ids start at 1 again)."""
+    with closing(sqlite3.connect(path, timeout=10)) as connection:
+        tables = tuple(
+            row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        )
+        revision = (
+            connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if "alembic_version" in tables
+            else None
+        )
+    return (revision[0] if revision else None), tables
+
+
+@pytest.fixture(scope="session")
+def reused_sqlite(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> ReusedSqlite:
+    """The SQLite file the tests of this session (per worker) take in turn, emptied for each."""
+    return ReusedSqlite(migrated_sqlite, tmp_path_factory.mktemp("reused") / "records.db")
+
+
+@pytest.fixture(scope="session")
+def engines() -> Iterator[dict[str, Engine]]:
+    """The engines of the databases the tests reuse, by URL (engine_of)."""
+    made: dict[str, Engine] = {}
+    yield made
+    for engine in made.values():
+        engine.dispose()
+
+
+def engine_of(engines: dict[str, Engine], url: str) -> Engine:
+    """The session's engine of a reused database, its connections closed: the database was just emptied (on
+    PostgreSQL, by ending every other connection to it)."""
+    engine = engines.get(url)
+    if engine is None:
+        engine = engines[url] = make_engine(url)
+    engine.dispose()
+    return engine
 
 
 def sqlite_copy(request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 
 from assess_app import create_app
 from assess_app.store import ProcessStore
 from sales_process.loader import LoadedProcess
 from site_builder.build import build_site
-from tests.conftest import DEFAULT_PROCESS
+from tests.conftest import DEFAULT_PROCESS, engine_of
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -34,11 +35,13 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def app(site_dir: Path, default_process: LoadedProcess) -> Flask:
-    """The app on the default process (the session's loaded copy) and its built playbook."""
+def app(site_dir: Path, default_process: LoadedProcess, default_database: str, engines: dict[str, Engine]) -> Flask:
+    """The app on the default process (the session's loaded copy) and its built playbook, on the session's
+    throwaway database (through its one engine)."""
     return create_app(
         {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SITE_DIR": str(site_dir), "SECRET_KEY": "test"},
         store=ProcessStore(default_process),
+        engine=engine_of(engines, default_database),
     )
 
 

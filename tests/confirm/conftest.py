@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 
 from assess_app import create_app
 from sales_process.confirmation import BuyerReply, ConfirmationRequest, RequestState, Statement, new_token
 from tests.app.conftest import BufferedClient
-from tests.conftest import DEFAULT_PROCESS, sqlite_copy
+from tests.conftest import DEFAULT_PROCESS, ReusedSqlite, engine_of
 
 STATEMENTS = (
     Statement("proposal-agreed-next-step", "We have agreed that a proposal is the next step."),
@@ -65,16 +66,19 @@ def confirmations() -> MemoryConfirmations:
 
 
 @pytest.fixture
-def app(confirmations: MemoryConfirmations, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    """The app with the confirmation store, on its own database (the rate limit counts there)."""
+def app(
+    confirmations: MemoryConfirmations, reused_sqlite: ReusedSqlite, engines: dict[str, Engine], tmp_path: Path
+) -> Iterator[Flask]:
+    """The app with the confirmation store, on a database of its own, emptied (the rate limit counts there)."""
+    url = reused_sqlite.fresh()
     config = {
         "TESTING": True,
         "PROCESS_PATH": str(DEFAULT_PROCESS),
         "SITE_DIR": str(tmp_path / "site"),
         "SECRET_KEY": "test",
-        "DATABASE_URL": sqlite_copy(request, tmp_path),
+        "DATABASE_URL": url,
     }
-    app = create_app(config, confirmations=confirmations)
+    app = create_app(config, confirmations=confirmations, engine=engine_of(engines, url))
     yield app
     app.extensions["deal_records"].engine.dispose()
 

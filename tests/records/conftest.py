@@ -11,17 +11,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import generate_password_hash
 
 from assess_app import create_app
 from assess_app.store import ProcessStore
-from deal_records.database import make_engine, session_factory, writing
+from deal_records.database import session_factory, writing
 from deal_records.people import add_user_with_hash, create_token
 from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from tests.app.conftest import BufferedClient, site_dir
-from tests.conftest import DEFAULT_PROCESS, TEST_PASSWORD_METHOD, migrated, sqlite_copy
+from tests.conftest import DEFAULT_PROCESS, TEST_PASSWORD_METHOD, ReusedSqlite, engine_of, migrated
 from tests.mail_server import MailServer
 from tests.postgres import PostgresServer, ReusedDatabase
 
@@ -46,21 +47,28 @@ def reused_postgres(postgres_server: PostgresServer, migrated_postgres: str) -> 
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+def database_url(request: pytest.FixtureRequest) -> str:
     """An empty, migrated database: a SQLite file, then a real PostgreSQL database.
 
-    The migrations run once per session: each SQLite test gets a copy of the migrated file, and
-    the PostgreSQL tests share one migrated database, emptied before each test, so a test never
-    sees another's records.
+    The migrations run once per session: the tests of each kind share one migrated database, emptied
+    before each test, so a test never sees another's records.
     """
-    if request.param == "sqlite":
-        return sqlite_copy(request, tmp_path)
-    reused: ReusedDatabase = request.getfixturevalue("reused_postgres")
+    reused: ReusedSqlite | ReusedDatabase = request.getfixturevalue(
+        "reused_sqlite" if request.param == "sqlite" else "reused_postgres"
+    )
     return reused.fresh()
 
 
 @pytest.fixture
-def make_app(database_url: str, site_dir: Path, default_process: LoadedProcess) -> Iterator[Callable[..., Flask]]:
+def database_engine(database_url: str, engines: dict[str, Engine]) -> Engine:
+    """The engine of that database, one per worker and database kind: the apps and fixtures of every test use it."""
+    return engine_of(engines, database_url)
+
+
+@pytest.fixture
+def make_app(
+    database_url: str, database_engine: Engine, site_dir: Path, default_process: LoadedProcess
+) -> Iterator[Callable[..., Flask]]:
     """Make apps on that database (each one is what a gunicorn worker is); closed after the test.
 
     An app on the default process serves the session's loaded copy of it (reading and validating
@@ -79,6 +87,7 @@ def make_app(database_url: str, site_dir: Path, default_process: LoadedProcess) 
                 **config,
             },
             store=None if "PROCESS_PATH" in config else ProcessStore(default_process),
+            engine=None if {"DATABASE_URL", "DATABASE_BUSY_TIMEOUT_MS"} & config.keys() else database_engine,
         )
         app.test_client_class = BufferedClient
         apps.append(app)
@@ -96,11 +105,9 @@ def records_app(make_app: Callable[..., Flask]) -> Flask:
 
 
 @pytest.fixture
-def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
+def sessions(database_engine: Engine) -> sessionmaker[Session]:
     """Sessions on that database, for a test to look at or change the records directly."""
-    engine = make_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
+    return session_factory(database_engine)
 
 
 @pytest.fixture(scope="session")
@@ -117,33 +124,29 @@ def password_hashes() -> dict[str, str]:
 
 
 @pytest.fixture
-def add_person(database_url: str, password_hashes: dict[str, str]) -> Iterator[Callable[..., str]]:
+def add_person(database_engine: Engine, password_hashes: dict[str, str]) -> Callable[..., str]:
     """Add a user (rep by default) with their role's password; return their email."""
-    engine = make_engine(database_url)
-    sessions = session_factory(engine)
+    sessions = session_factory(database_engine)
 
     def add(email: str, role: str = "rep", name: str | None = None) -> str:
         with writing(sessions) as db:
             add_user_with_hash(db, email, role, password_hashes[role], name)
         return email
 
-    yield add
-    engine.dispose()
+    return add
 
 
 @pytest.fixture
-def token_for(database_url: str) -> Iterator[Callable[[str], dict[str, str]]]:
+def token_for(database_engine: Engine) -> Callable[[str], dict[str, str]]:
     """A new API token's Authorization header for a user."""
-    engine = make_engine(database_url)
-    sessions = session_factory(engine)
+    sessions = session_factory(database_engine)
 
     def make(email: str) -> dict[str, str]:
         with writing(sessions) as db:
             _, token = create_token(db, email)
         return {"Authorization": f"Bearer {token}"}
 
-    yield make
-    engine.dispose()
+    return make
 
 
 @pytest.fixture
