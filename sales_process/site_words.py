@@ -270,8 +270,8 @@ _FRENCH: SiteWords = {
     "practice.js.to_go_one": "{n} question restante.",
     "practice.js.to_go_many": "{n} questions restantes.",
     "practice.js.none_yet": "Aucune réponse vérifiée pour l'instant : {to_go}",
-    "practice.js.score": "Score : {right} sur {answered} réponses justes ; {to_go}",
-    "practice.js.done": "Terminé : {right} sur {total} justes du premier coup.",
+    "practice.js.score": "Score : {right} bonne(s) réponse(s) sur {answered} ; {to_go}",
+    "practice.js.done": "Terminé : {right} bonne(s) réponse(s) sur {total} du premier coup.",
     "practice.js.right": "Juste. La règle est expliquée ci-dessous.",
     "practice.js.right_again": "Juste cette fois ; votre première réponse, celle qui est notée, ne l'était pas. "
     "La règle est expliquée ci-dessous.",
@@ -525,8 +525,8 @@ _SPANISH: SiteWords = {
     "practice.js.to_go_one": "Queda {n} pregunta.",
     "practice.js.to_go_many": "Quedan {n} preguntas.",
     "practice.js.none_yet": "Aún no se ha comprobado ninguna respuesta: {to_go}",
-    "practice.js.score": "Puntuación: {right} de {answered} respondidas bien; {to_go}",
-    "practice.js.done": "Terminado: {right} de {total} bien al primer intento.",
+    "practice.js.score": "Puntuación: {right} de {answered} correctas; {to_go}",
+    "practice.js.done": "Terminado: {right} de {total} correctas al primer intento.",
     "practice.js.right": "Correcto. La regla se explica abajo.",
     "practice.js.right_again": "Correcto esta vez; su primera respuesta, la puntuada, no lo era. La regla se explica "
     "abajo.",
