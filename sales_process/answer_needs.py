@@ -1,6 +1,6 @@
 """What a "yes" to a milestone needs, in the words every page uses: the evidence named, the buyer's confirmation.
 
-The stage pages say it in full, the printable checklist and the self-check form as a short note beside the
+The stage pages say it in full (in the process's language: sales_process.site_words), the printable checklist and the self-check form as a short note beside the
 question; all take their words from here, so a rep reads one rule wherever the question is asked.
 """
 
@@ -19,18 +19,6 @@ CONFIRMATION_OPTIONAL_RULE = (
 )
 BUYER_MUST_CONFIRM = "buyer must confirm"
 NO_EVIDENCE_REQUIRED = "no evidence required"
-
-
-def evidence_rule(milestone: Milestone) -> str:
-    """Whether a "yes" needs its evidence named (`evidence_required`), as a rule."""
-    return EVIDENCE_RULE if milestone.evidence_required else NO_EVIDENCE_RULE
-
-
-def confirmation_rule(milestone: Milestone) -> str | None:
-    """What the buyer's confirmation does for the milestone (`confirmation`); None without a buyer statement."""
-    if not milestone.buyer_statement:
-        return None
-    return CONFIRMATION_REQUIRED_RULE if milestone.buyer_confirms else CONFIRMATION_OPTIONAL_RULE
 
 
 def answer_notes(milestone: Milestone) -> list[str]:

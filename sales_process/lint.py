@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from sales_process.model import Milestone, Process, RequiredWhen, segment_key
 from sales_process.problems import LINE_OF, Loc, Problem
 from sales_process.rep_work import crm_field_work, internal_approval, seller_subject
+from sales_process.site_words import has_site_words, missing_words_warning
 from sales_process.wording import list_in_quotes, quoted
 
 MAX_MILESTONES = 7
@@ -676,9 +677,16 @@ def _conditional_stages(process: Process) -> Iterator[Problem]:
         )
 
 
+def _language_warning(process: Process) -> Iterator[Problem]:
+    """Once, when the playbook site cannot speak the process's language."""
+    if not has_site_words(process.language):
+        yield _warn(("language",), missing_words_warning(process.language))
+
+
 def lint(process: Process) -> list[Problem]:
     """Every warning for a valid process, in file order of stages and milestones."""
     return [
+        *_language_warning(process),
         *_company_warning(process),
         *_stage_warnings(process),
         *_equal_probabilities(process),

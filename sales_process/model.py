@@ -721,8 +721,9 @@ class Process(_Strict):
         description="The language the process is written in, as a BCP 47 tag (`en`, `de`, `fr-CA`, `pt-BR`): the "
         "`lang` of the playbook's pages, of the app's pages that show the process's text and of the audit's report, "
         "so screen readers and "
-        "hyphenation read it right. The playbook's theme words (search, navigation) follow it where the theme has "
-        "them, else stay English; our own words (headings, buttons, verdicts) stay English either way.",
+        "hyphenation read it right. The playbook's theme words (search) follow it where the theme has them, and its "
+        "own words (navigation, headings, labels, buttons) where the playbook has them (`en`, `de`, `es`, `fr`); "
+        "else they stay English, with a warning.",
         examples=["de"],
     )
     stages: list[Stage] = Field(min_length=2, description="The stages in pipeline order (at least two).")

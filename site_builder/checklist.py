@@ -8,7 +8,7 @@ from sales_process.answer_needs import BUYER_MUST_CONFIRM, NO_EVIDENCE_REQUIRED,
 from sales_process.loader import LoadedProcess
 from sales_process.model import Milestone, Stage
 from sales_process.requirement import milestone_note, process_segments
-from sales_process.vocabulary import plural
+from sales_process.site_words import counted, site_words
 from site_builder.common import page
 from site_builder.markdown_text import inline
 
@@ -42,21 +42,22 @@ def _fill_in(*labels: str) -> str:
     return f'<p class="playbook-fill-in">{fields}</p>'
 
 
-_DEAL_LINE = _fill_in("Deal", "Rep", "Date")
+_DEAL_FIELDS = ("deal", "rep", "date")
 # Conditions name the deal's amount and segment: the paper asks for them too.
-_DEAL_LINE_AMOUNT = _fill_in("Deal", "Rep", "Date", "Amount")
-_DEAL_LINE_SEGMENT = _fill_in("Deal", "Rep", "Date", "Amount", "Segment")
+_DEAL_FIELDS_AMOUNT = (*_DEAL_FIELDS, "amount")
+_DEAL_FIELDS_SEGMENT = (*_DEAL_FIELDS_AMOUNT, "segment")
 
 
-def _dated(milestone: Milestone) -> str:
+def _dated(milestone: Milestone, language: str) -> str:
     """What a dated outcome asks of the evidence on paper: its date, and how long it counts."""
     if not milestone.max_age_days:
         return ""
-    return f" — dated; counts for {plural(milestone.max_age_days, 'day')}"
+    return site_words(language)["checklist.dated"].format(days=counted(language, milestone.max_age_days, "day"))
 
 
-def _stage_checklist(stage: Stage) -> str:
+def _stage_checklist(stage: Stage, language: str) -> str:
     """Real labelled checkboxes (raw HTML): a rep can tick them on screen, and they print as boxes."""
+    words = site_words(language)
     heading = f"## {inline(stage.label)}"
     items = []
     for milestone in stage.milestones:
@@ -71,15 +72,16 @@ def _stage_checklist(stage: Stage) -> str:
         )
         items.append(
             f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '
-            f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">details</a><br>'
-            f"<small>Evidence: {html.escape(milestone.evidence)}{_dated(milestone)}{statement}</small></li>"
+            f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">{words["checklist.details"]}</a><br>'
+            f"<small>{words['checklist.evidence']}: {html.escape(milestone.evidence)}{_dated(milestone, language)}{statement}</small></li>"
         )
     return heading + '\n\n<ul class="playbook-checklist">\n' + "\n".join(items) + "\n</ul>"
 
 
 def checklist_markdown(loaded: LoadedProcess) -> str:
     """The checklist page; stages without milestones (the last) have nothing to tick."""
-    stages = [_stage_checklist(stage) for stage in loaded.process.stages if stage.milestones]
+    words = site_words(loaded.process.language)
+    stages = [_stage_checklist(stage, loaded.process.language) for stage in loaded.process.stages if stage.milestones]
     intro = _INTRO if all(stage.all_required for stage in loaded.process.stages) else _INTRO_REQUIREMENTS
     milestones = [milestone for _, milestone in loaded.process.milestones()]
     exceptions = [
@@ -88,7 +90,8 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     ]
     # Right after "Tick a question only when you can name the evidence.", which they qualify.
     intro = intro.replace(_TICK, " ".join([_TICK, *exceptions]), 1)
-    deal_line = _DEAL_LINE
+    fields: tuple[str, ...] = _DEAL_FIELDS
     if any(m.required_when is not None for m in milestones):
-        deal_line = _DEAL_LINE_SEGMENT if process_segments(loaded.process.milestones()) else _DEAL_LINE_AMOUNT
-    return page("Deal checklist", [intro, deal_line, *stages], loaded)
+        fields = _DEAL_FIELDS_SEGMENT if process_segments(loaded.process.milestones()) else _DEAL_FIELDS_AMOUNT
+    deal_line = _fill_in(*(words[f"checklist.{field}"] for field in fields))
+    return page(words["checklist.title"], [intro, deal_line, *stages], loaded)

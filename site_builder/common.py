@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from sales_process.loader import LoadedProcess
+from sales_process.site_words import site_words
 from site_builder.markdown_text import inline
 
 HOME_PAGE = "index.md"
@@ -15,8 +16,6 @@ PIPELINE_PAGE = "pipeline.md"
 CHECKLIST_PAGE = "checklist.md"
 REFERENCE_PAGE = "reference.md"
 PRACTICE_PAGE = "practice.md"
-# The stage page's heading over the milestones that gate it; the home page names it.
-MOVE_ON_HEADING = "To move on, the customer must\u2026"
 # Absolute on purpose: `playbook serve` serves the site at / and the form at /check.
 CHECK_URL = "/check"
 
@@ -74,12 +73,11 @@ def deals_url(links: SiteLinks) -> str | None:
 def source_note(loaded: LoadedProcess) -> str:
     """The line that lets a printed page be traced to the exact process file."""
     process = loaded.process
-    version = f", version {inline(process.version)}" if process.version else ""
+    words = site_words(process.language)
+    version = words["source.version"].format(version=inline(process.version)) if process.version else ""
     filename = inline(PurePosixPath(loaded.path.replace("\\", "/")).name)
-    return (
-        f'<p class="playbook-source" markdown>Generated from the process **{inline(process.name)}**{version} '
-        f"({filename}, sha256 `{loaded.short_sha}`).</p>"
-    )
+    note = words["source"].format(name=inline(process.name), version=version, filename=filename, sha=loaded.short_sha)
+    return f'<p class="playbook-source" markdown>{note}</p>'
 
 
 def hidden_by_hand_written(path: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
+from sales_process.site_words import site_words
 from sales_process.wording import full_stop
 from site_builder.common import (
     CHECKLIST_PAGE,
     CVO_PAGE,
     HOME_PAGE,
-    MOVE_ON_HEADING,
     PIPELINE_PAGE,
     PRACTICE_PAGE,
     REFERENCE_PAGE,
@@ -71,5 +71,6 @@ def home_markdown(loaded: LoadedProcess, links: SiteLinks) -> str:
             "reference": REFERENCE_PAGE,
         }.items()
     }
-    body.append(_HOW_TO_USE.format(**pages, move_on=MOVE_ON_HEADING, move_on_stop=full_stop(MOVE_ON_HEADING)))
+    move_on = site_words(process.language)["move_on"]
+    body.append(_HOW_TO_USE.format(**pages, move_on=move_on, move_on_stop=full_stop(move_on)))
     return page(inline(process.name), body, loaded)

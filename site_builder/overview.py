@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
+from sales_process.site_words import site_words
 from sales_process.vocabulary import plural
 from site_builder.common import PIPELINE_PAGE, link_from, page, stage_page
 from site_builder.markdown_text import inline, mermaid_label, percent
@@ -40,11 +41,12 @@ def _kinds(stage: Stage) -> str:
 
 def stage_table(process: Process, from_page: str) -> str:
     """A table of the stages in order with probability, summary and milestone count."""
-    rows = ["| # | Stage | Probability | What it is | Milestones to leave it |", "|---|---|---|---|---|"]
+    words = site_words(process.language)
+    rows = [words["overview.columns"], "|---|---|---|---|---|"]
     for number, stage in enumerate(process.stages, start=1):
         link = f"[{inline(stage.name)}]({link_from(from_page, stage_page(stage.id))})"
         summary = inline(stage.summary) if stage.summary else "—"
-        gate = f"{len(stage.milestones)}{_kinds(stage)}" if stage.milestones else "— (last stage)"
+        gate = f"{len(stage.milestones)}{_kinds(stage)}" if stage.milestones else words["overview.last"]
         rows.append(f"| {number} | {link} | {percent(stage.probability)} | {summary} | {gate} |")
     return "\n".join(rows)
 
@@ -58,5 +60,6 @@ def overview_markdown(loaded: LoadedProcess) -> str:
         f"{plural(milestones, 'milestone')}. A deal moves to the next stage only when the customer has verifiably done "
         "everything that gates its current stage; the probability is what a deal verified in that stage is worth."
     )
-    body = [intro, pipeline_diagram(process), "## The stages", stage_table(process, PIPELINE_PAGE)]
-    return page("Pipeline overview", body, loaded)
+    words = site_words(process.language)
+    body = [intro, pipeline_diagram(process), f"## {words['overview.stages']}", stage_table(process, PIPELINE_PAGE)]
+    return page(words["overview.title"], body, loaded)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeAlias
 
 from sales_process.loader import LoadedProcess
+from sales_process.site_words import site_words
 from site_builder.checklist import checklist_markdown
 from site_builder.common import (
     CHECKLIST_PAGE,
@@ -58,13 +59,14 @@ def navigation(loaded: LoadedProcess, escape: Callable[[str], str] = _as_is) -> 
 
     Themes print nav titles as HTML, so pass an HTML escape for the stage names.
     """
-    stages: list[NavEntry] = [{"Overview": PIPELINE_PAGE}]
+    words = site_words(loaded.process.language)
+    stages: list[NavEntry] = [{words["nav.overview"]: PIPELINE_PAGE}]
     stages += [{escape(stage.label): stage_page(stage.id)} for stage in loaded.process.stages]
     return [
-        {"Home": HOME_PAGE},
-        {"Customer Verifiable Outcomes": CVO_PAGE},
-        {"Pipeline": stages},
-        {"Deal checklist": CHECKLIST_PAGE},
-        {"Practice": PRACTICE_PAGE},
-        {"Editing process.yaml": REFERENCE_PAGE},
+        {words["nav.home"]: HOME_PAGE},
+        {words["nav.cvo"]: CVO_PAGE},
+        {words["nav.pipeline"]: stages},
+        {words["nav.checklist"]: CHECKLIST_PAGE},
+        {words["nav.practice"]: PRACTICE_PAGE},
+        {words["nav.reference"]: REFERENCE_PAGE},
     ]

@@ -8,10 +8,11 @@ answer is behind a "Show the answer" disclosure, so the page works as a printed 
 from __future__ import annotations
 
 import html
+import json
 from importlib.resources import files
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import Milestone, Stage
+from sales_process.model import DEFAULT_LANGUAGE, Milestone, Stage
 from sales_process.practice import (
     SolvedScenario,
     Verdict,
@@ -20,7 +21,7 @@ from sales_process.practice import (
     practice_scenarios,
     recorded_outcomes,
 )
-from sales_process.vocabulary import plural
+from sales_process.site_words import SiteWords, counted, site_words
 from site_builder.common import PRACTICE_PAGE, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline
 
@@ -32,28 +33,24 @@ MAX_STAGE_CHOICES = 8
 MAX_LISTED_OUTCOMES = 12
 MAX_DISTRACTORS = 3
 
-_INTRO = (
-    "Place each deal below by its evidence, the way a manager would, before you place a real one. "
-    "Every answer is computed by the same rules as **Check a deal**, so the practice never disagrees with the form. "
-    "Choose your answers and press **Check answer**; each verdict gives the rule in one sentence and links to it. "
-    "Only your first answer to each question is scored: try again as often as you like, the score keeps the first. "
-    "Your score and your scored answers are kept only in this browser tab."
-)
 _NONE = (
     "There are no practice deals: `generated: false` under `practice:` in process.yaml turns the generated "
     "ones off, and no scenarios are written under `scenarios:`."
 )
-_NO_SCRIPT = (
-    '<div class="playbook-practice-noscript"><link rel="stylesheet" href="{stylesheet}">'
-    "<p>Without JavaScript nothing is checked or counted: choose your answer, then open "
-    "<strong>Show the answer</strong>.</p></div>"
-)
+_NO_SCRIPT = '<div class="playbook-practice-noscript"><link rel="stylesheet" href="{stylesheet}"><p>{text}</p></div>'
+# The script's words, the table's keys without this prefix: the page carries them when they are not English.
+_SCRIPT_WORDS = "practice.js."
+
 
 # An admonition of its own type, not `success`: its tick read as "right" before anything was answered. It has no
 # mark until the script, once the question is checked, marks it right or wrong (practice.css).
-ANSWER_DISCLOSURE = '??? practice-answer "Show the answer"\n\n'
+def answer_disclosure(words: SiteWords) -> str:
+    """The opening of a collapsed answer: "Show the answer", in the page's words."""
+    return f'??? practice-answer "{words["practice.show"]}"\n\n'
 
-_BACK_TO_TOP = '<p class="playbook-practice-back"><a href="#practice">Back to top</a></p>'
+
+def _back_to_top(words: SiteWords) -> str:
+    return f'<p class="playbook-practice-back"><a href="#practice">{words["practice.back_to_top"]}</a></p>'
 
 
 def practice_assets() -> dict[str, str]:
@@ -83,8 +80,12 @@ def _choices(name: str, kind: str, options: list[tuple[str, str]]) -> str:
     return "\n".join(items)
 
 
+def _words(solved: SolvedScenario) -> SiteWords:
+    return site_words(solved.assessment.process.language)
+
+
 def _question(
-    name: str, legend: str, kind: str, options: list[tuple[str, str]], correct: list[str], answer_text: str
+    name: str, legend: str, kind: str, options: list[tuple[str, str]], correct: list[str], answer_text: str, button: str
 ) -> str:
     """A form the script checks; without the script its button stays hidden."""
     return "\n".join(
@@ -94,7 +95,7 @@ def _question(
             f"<fieldset><legend>{html.escape(legend)}</legend>",
             _choices(name, kind, options),
             "</fieldset>",
-            '<button type="submit" class="md-button playbook-practice-check" hidden>Check answer</button>',
+            f'<button type="submit" class="md-button playbook-practice-check" hidden>{button}</button>',
             '<p class="playbook-practice-verdict" role="status"></p>',
             "</form>",
         ]
@@ -104,7 +105,7 @@ def _question(
 def _rule_link(verdict: Verdict, solved: SolvedScenario) -> str:
     milestone = next(m for _, m in solved.assessment.process.milestones() if m.id == verdict.milestone_id)
     target = link_from(PRACTICE_PAGE, stage_page(verdict.stage_id), verdict.milestone_id)
-    return f"[The rule: {inline(milestone.question)}]({target})"
+    return f"[{_words(solved)['practice.rule'].format(question=inline(milestone.question))}]({target})"
 
 
 def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: list[str] | None = None) -> str:
@@ -115,7 +116,7 @@ def _disclosure(answer: str, verdict: Verdict, solved: SolvedScenario, extra: li
         *(extra or []),
         _rule_link(verdict, solved),
     ]
-    return ANSWER_DISCLOSURE + indent("\n\n".join(parts))
+    return answer_disclosure(_words(solved)) + indent("\n\n".join(parts))
 
 
 def _stage_choices(solved: SolvedScenario) -> list[Stage]:
@@ -133,13 +134,15 @@ def _stage_choices(solved: SolvedScenario) -> list[Stage]:
 
 def _stage_question(number: int, solved: SolvedScenario) -> str:
     answer = _stage_label(solved.verified_stage)
+    words = _words(solved)
     form = _question(
         f"q-{solved.scenario.id}-stage",
-        "Which stage is this deal verifiably in?",
+        words["practice.stage_question"],
         "radio",
         [(stage.id, _stage_label(stage)) for stage in _stage_choices(solved)],
         [solved.verified_stage.id],
         answer,
+        words["practice.check"],
     )
     return form + "\n\n" + _disclosure(f"{inline(answer)}.", solved.stage_verdict, solved)
 
@@ -162,9 +165,11 @@ def _next_answer(solved: SolvedScenario) -> str:
     """The answer in words, for "Not quite: the answer is …": a group's alternatives as "one of: a or b"."""
     steps = []
     language = solved.assessment.process.language
+    words = site_words(language)
     for members in solved.next_alternatives:
         actions = [lower_first(milestone.customer_action.rstrip(". "), language) for milestone in members]
-        steps.append(actions[0] if len(actions) == 1 else "one of: " + " or ".join(actions))
+        one_of = words["practice.one_of"].format(actions=words["practice.or"].join(actions))
+        steps.append(actions[0] if len(actions) == 1 else one_of)
     return "; ".join(steps)
 
 
@@ -176,7 +181,7 @@ def _next_rules(solved: SolvedScenario) -> str:
         if len(rules) == 1:
             lines.append(f"- {rules[0]}")
         else:
-            lines.append(f"- One of these {len(rules)} is enough:\n")
+            lines.append(f"- {_words(solved)['practice.one_of_these'].format(count=len(rules))}\n")
             lines += [f"    - {rule}" for rule in rules]
     return "\n".join(lines)
 
@@ -187,23 +192,22 @@ def _next_question(number: int, solved: SolvedScenario) -> str | None:
         return None
     # A step is right when one of its alternatives is ticked: "a b|c" is a, and b or c.
     correct = ["|".join(milestone.id for milestone in members) for members in steps]
+    words = _words(solved)
     form = _question(
         f"q-{solved.scenario.id}-next",
-        "What must the customer do next? (select every one that applies)",
+        words["practice.next_question"],
         "checkbox",
         _next_options(solved),
         correct,
         _next_answer(solved),
+        words["practice.check"],
     )
     if len(steps) == 1 and len(steps[0]) == 1:
-        return form + "\n\n" + _disclosure("The customer must next:", solved.next_verdicts[0][0], solved)
-    intro = (
-        "The customer must next:"
-        if len(steps) == 1
-        else f"The customer must still achieve {plural(len(steps), 'outcome')}:"
-    )
+        return form + "\n\n" + _disclosure(words["practice.next"], solved.next_verdicts[0][0], solved)
+    outcomes = counted(solved.assessment.process.language, len(steps), "outcome")
+    intro = words["practice.next"] if len(steps) == 1 else words["practice.next_many"].format(outcomes=outcomes)
     answer = f"**{intro}**\n\n{_next_rules(solved)}"
-    return form + "\n\n" + ANSWER_DISCLOSURE + indent(answer)
+    return form + "\n\n" + answer_disclosure(words) + indent(answer)
 
 
 def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
@@ -211,10 +215,17 @@ def _evidence_question(number: int, solved: SolvedScenario) -> str | None:
     verdict = solved.evidence_verdict
     if question is None or verdict is None:
         return None
-    options = {"yes": "Yes, it counts", "no": "No, it does not count"}
+    words = _words(solved)
+    options = {"yes": words["practice.counts"], "no": words["practice.does_not_count"]}
     answer = "yes" if solved.evidence_counts else "no"
     form = _question(
-        f"q-{solved.scenario.id}-evidence", question, "radio", list(options.items()), [answer], options[answer].lower()
+        f"q-{solved.scenario.id}-evidence",
+        question,
+        "radio",
+        list(options.items()),
+        [answer],
+        options[answer].lower(),
+        words["practice.check"],
     )
     return form + "\n\n" + _disclosure(f"{options[answer]}.", verdict, solved)
 
@@ -232,31 +243,35 @@ def _summarised_stages(solved: SolvedScenario, recorded: list[tuple[Stage, Miles
     return summed
 
 
-def _all_met(count: int) -> str:
+def _all_met(count: int, language: str) -> str:
     """ "all 5 outcomes recorded as met, …", but "both" for two and "its one outcome" for one."""
+    words = site_words(language)
     if count == 1:
-        return "its one outcome recorded as met, with its evidence and a recent date"
-    outcomes = "both outcomes" if count == 2 else f"all {plural(count, 'outcome')}"
-    return f"{outcomes} recorded as met, each with its evidence and a recent date"
+        return words["practice.all_met_one"]
+    if count == 2:
+        return words["practice.all_met_both"]
+    return words["practice.all_met"].format(outcomes=counted(language, count, "outcome"))
 
 
 def _recorded(solved: SolvedScenario) -> str:
     as_of = solved.assessment.as_of.isoformat()
+    language = solved.assessment.process.language
+    words = site_words(language)
     recorded = recorded_outcomes(solved)
     if not recorded:
-        return f"Nothing is recorded as of {as_of}."
+        return words["practice.nothing_recorded"].format(date=as_of)
     summed = _summarised_stages(solved, recorded)
     lines = []
     if summed:
         names = ", ".join(inline(stage.name) for stage in summed)
-        lines.append(f"- **{names}:** {_all_met(sum(len(stage.milestones) for stage in summed))}")
+        lines.append(f"- **{names}:** {_all_met(sum(len(stage.milestones) for stage in summed), language)}")
     skipped = {stage.id for stage in summed}
     lines += [
         f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}"
         for stage, m, answer in recorded
         if stage.id not in skipped
     ]
-    return f"What the rep recorded, as of {as_of}:\n\n" + "\n".join(lines)
+    return words["practice.recorded"].format(date=as_of) + "\n\n" + "\n".join(lines)
 
 
 def scenario_markdown(number: int, solved: SolvedScenario) -> str:
@@ -272,15 +287,31 @@ def scenario_markdown(number: int, solved: SolvedScenario) -> str:
     return "\n\n".join(parts)
 
 
+def script_words(words: SiteWords) -> dict[str, str]:
+    """The practice script's words (its feedback), by the names it knows them by."""
+    return {key.removeprefix(_SCRIPT_WORDS): text for key, text in words.items() if key.startswith(_SCRIPT_WORDS)}
+
+
+def _data_words(words: SiteWords) -> str:
+    """The script's words as an attribute of the score box; none for English, the script's own."""
+    given = script_words(words)
+    if given == script_words(site_words(DEFAULT_LANGUAGE)):
+        return ""
+    return f' data-words="{html.escape(json.dumps(given, ensure_ascii=False))}"'
+
+
 def _score(loaded: LoadedProcess, questions: int) -> str:
+    words = site_words(loaded.process.language)
+    to_go = words["practice.js.to_go_one" if questions == 1 else "practice.js.to_go_many"].format(n=questions)
     return "\n".join(
         [
-            f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}" hidden>',
+            f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}"'
+            f"{_data_words(words)} hidden>",
             # Inside the hidden box, not a Markdown heading: without the script there is no score to head
             # (and no entry in the table of contents leads to a hidden heading).
-            '<h2 id="your-score">Your score</h2>',
-            f'<p class="playbook-practice-total" role="status">No answers checked yet: {plural(questions, "question")} to go.</p>',
-            '<button type="button" class="md-button playbook-practice-reset">Start again</button>',
+            f'<h2 id="your-score">{words["practice.score"]}</h2>',
+            f'<p class="playbook-practice-total" role="status">{words["practice.js.none_yet"].format(to_go=to_go)}</p>',
+            f'<button type="button" class="md-button playbook-practice-reset">{words["practice.start_again"]}</button>',
             "</div>",
         ]
     )
@@ -289,15 +320,20 @@ def _score(loaded: LoadedProcess, questions: int) -> str:
 def practice_markdown(loaded: LoadedProcess) -> str:
     """The Practice page of the playbook."""
     solved = practice_scenarios(loaded.process)
+    language = loaded.process.language
+    words = site_words(language)
     if not solved:
-        return page("Practice", [_NONE], loaded)
+        return page(words["practice.title"], [_NONE], loaded)
     scenarios = [scenario_markdown(number, item) for number, item in enumerate(solved, 1)]
     questions = sum(1 + bool(item.next_milestones) + (item.evidence_counts is not None) for item in solved)
+    count = words["practice.count"].format(
+        deals=counted(language, len(solved), "deal"), questions=counted(language, questions, "question")
+    )
     head = [
-        _INTRO,
-        f"{plural(len(solved), 'deal')}, {plural(questions, 'question')}.",
-        _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET)),
+        words["practice.intro"],
+        count,
+        _NO_SCRIPT.format(stylesheet=_asset_url(STYLESHEET), text=words["practice.noscript"]),
     ]
     # On a phone practice.css hides Material's floating button, which covered the questions: this link leads up.
-    tail = [_score(loaded, questions), _BACK_TO_TOP, f'<script src="{_asset_url(SCRIPT)}" defer></script>']
-    return page("Practice", [*head, *scenarios, *tail], loaded)
+    tail = [_score(loaded, questions), _back_to_top(words), f'<script src="{_asset_url(SCRIPT)}" defer></script>']
+    return page(words["practice.title"], [*head, *scenarios, *tail], loaded)

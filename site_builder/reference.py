@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import SLUG_PATTERN, Process
+from sales_process.model import DEFAULT_LANGUAGE, SLUG_PATTERN, Process
+from sales_process.site_words import site_words
 from site_builder.common import DEFAULT_LINKS, SiteLinks, page
 from site_builder.markdown_text import inline
 from site_builder.reference_text import EDITING, EXAMPLE, VALIDATING, previewing
@@ -33,6 +34,7 @@ _REF_NAMES = {
     "PracticeScenario": "scenarios",
     "RequiredWhen": "conditions",
 }
+_COLUMNS = site_words(DEFAULT_LANGUAGE)["reference.columns"]  # the manual's field tables are in English
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _REF_WORDS = {
     "Crm": "the crm block (below)",
@@ -107,9 +109,9 @@ def _default_text(name: str, schema: dict[str, Any], required: list[str]) -> str
     return "none" if default is None else f"`{json.dumps(default)}`"
 
 
-def field_table(definition: dict[str, Any]) -> str:
-    """One row per field: name, type, default and meaning, straight from the JSON Schema."""
-    rows = ["| Field | Type | Default | Meaning |", "|---|---|---|---|"]
+def field_table(definition: dict[str, Any], columns: str = _COLUMNS) -> str:
+    """One row per field: name, type, default and meaning, straight from the JSON Schema; `columns`: the header row."""
+    rows = [columns, "|---|---|---|---|"]
     required = definition.get("required", [])
     for name, schema in definition["properties"].items():
         meaning = schema.get("description", "").replace("|", "\\|").replace("\n", " ")
@@ -117,14 +119,14 @@ def field_table(definition: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
-def _field_sections() -> list[str]:
+def _field_sections(columns: str = _COLUMNS) -> list[str]:
     schema = Process.model_json_schema()
     definitions = {"Process": schema, **schema["$defs"]}
     sections = []
     for name, where in _OBJECTS.items():
         definition = definitions[name]
         about = inline(definition.get("description", ""))
-        sections.append(f"### {name}\n\n{about} It is {where}.\n\n{field_table(definition)}")
+        sections.append(f"### {name}\n\n{about} It is {where}.\n\n{field_table(definition, columns)}")
     return sections
 
 
@@ -135,5 +137,7 @@ def field_reference() -> str:
 
 def reference_markdown(loaded: LoadedProcess, links: SiteLinks = DEFAULT_LINKS) -> str:
     """The reference page: how to edit, every field, how to validate and preview."""
-    body = [EDITING, EXAMPLE, "## Every field", *_field_sections(), VALIDATING, previewing(links.served_at)]
-    return page("Editing process.yaml", body, loaded)
+    words = site_words(loaded.process.language)
+    sections = _field_sections(words["reference.columns"])
+    body = [EDITING, EXAMPLE, f"## {words['reference.fields']}", *sections, VALIDATING, previewing(links.served_at)]
+    return page(words["reference.title"], body, loaded)

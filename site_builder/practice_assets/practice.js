@@ -12,7 +12,38 @@
   var total = forms.length;
   var storageKey = "playbook-practice:" + location.pathname + ":" + scoreBox.getAttribute("data-process");
   var scoreText = scoreBox.querySelector(".playbook-practice-total");
+  /* The feedback's words, {name} filled in by say(): the page's (data-words, from sales_process/site_words.py) in the
+     process's language; these, the table's English ones, when it carries none (a test keeps the two equal). */
+  var ENGLISH = {
+    "to_go_one": "{n} question to go.",
+    "to_go_many": "{n} questions to go.",
+    "none_yet": "No answers checked yet: {to_go}",
+    "score": "Score: {right} of {answered} answered right; {to_go}",
+    "done": "Done: {right} of {total} right at the first try.",
+    "right": "Right. The rule is explained below.",
+    "right_again": "Right this time; your first answer, the one scored, was not. The rule is explained below.",
+    "wrong": "Not quite: the answer is {answer}.",
+    "extras": " Not part of it: {extras} (not what holds the deal in its stage).",
+    "explained": " The rule is explained below.",
+    "choose": "Choose an answer first."
+  };
+  var words = pageWords();
   var results = load();
+
+  function pageWords() {
+    try {
+      var given = JSON.parse(scoreBox.getAttribute("data-words") || "null");
+      return given && typeof given === "object" ? given : ENGLISH;
+    } catch (error) {
+      return ENGLISH;
+    }
+  }
+
+  function say(key, values) {
+    return (words[key] || ENGLISH[key]).replace(/\{(\w+)\}/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : all;
+    });
+  }
 
   /* Each question's first answer, the one scored: {"q-…": {"answer": "a b", "right": true}}. A reload shows
      those answers with their verdicts again, so the score never counts answers the page no longer shows. */
@@ -74,12 +105,12 @@
   }
 
   function wrongVerdict(form, ticked) {
-    var text = "Not quite: the answer is " + form.getAttribute("data-answer") + ".";
+    var text = say("wrong", {answer: form.getAttribute("data-answer")});
     var added = extras(form, ticked, form.getAttribute("data-correct"));
     if (added.length && form.querySelector('input[type="checkbox"]')) {
-      text += " Not part of it: " + added.join(", ") + " (not what holds the deal in its stage).";
+      text += say("extras", {extras: added.join(", ")});
     }
-    return text + " The rule is explained below.";
+    return text + say("explained");
   }
 
   function disclosureAfter(form) {
@@ -91,7 +122,7 @@
   }
 
   function questionsToGo(count) {
-    return count + (count === 1 ? " question" : " questions") + " to go.";
+    return say(count === 1 ? "to_go_one" : "to_go_many", {n: count});
   }
 
   function showScore() {
@@ -102,11 +133,11 @@
       right += results[id].right ? 1 : 0;
     });
     if (answered === 0) {
-      scoreText.textContent = "No answers checked yet: " + questionsToGo(total);
+      scoreText.textContent = say("none_yet", {to_go: questionsToGo(total)});
     } else if (answered < total) {
-      scoreText.textContent = "Score: " + right + " of " + answered + " answered right; " + questionsToGo(total - answered);
+      scoreText.textContent = say("score", {right: right, answered: answered, to_go: questionsToGo(total - answered)});
     } else {
-      scoreText.textContent = "Done: " + right + " of " + total + " right at the first try.";
+      scoreText.textContent = say("done", {right: right, total: total});
     }
   }
 
@@ -114,7 +145,7 @@
     var verdict = form.querySelector(".playbook-practice-verdict");
     verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
     verdict.classList.add(right ? "playbook-practice-verdict--right" : "playbook-practice-verdict--wrong");
-    verdict.textContent = text || (right ? "Right. The rule is explained below." : wrongVerdict(form, answer.split(" ")));
+    verdict.textContent = text || (right ? say("right") : wrongVerdict(form, answer.split(" ")));
     var details = disclosureAfter(form);
     if (details) {
       details.open = true;
@@ -137,7 +168,7 @@
     if (!answer) {
       var verdict = form.querySelector(".playbook-practice-verdict");
       verdict.classList.remove("playbook-practice-verdict--right", "playbook-practice-verdict--wrong");
-      verdict.textContent = "Choose an answer first.";
+      verdict.textContent = say("choose");
       return;
     }
     var right = isRight(answer.split(" "), form.getAttribute("data-correct"));
@@ -148,7 +179,7 @@
       showScore();
     }
     /* A right answer after a wrong first one says the score keeps the first, or "Right." would contradict it. */
-    var again = scored && right && !scored.right ? "Right this time; your first answer, the one scored, was not. The rule is explained below." : "";
+    var again = scored && right && !scored.right ? say("right_again") : "";
     showVerdict(form, answer, right, again);
   }
 

@@ -383,3 +383,27 @@ def test_show_the_answer_has_no_mark_until_the_rep_answered(
         assert page.locator(f"#{right_form} ~ details summary").first.evaluate(_MARK) == ""
     finally:
         context.close()
+
+
+def test_a_french_practice_page_gives_its_feedback_in_french(page: Any, tmp_path: Path) -> None:
+    # The script's verdicts and score were English on a playbook written in French.
+    process = tmp_path / "process.yaml"
+    text = DEFAULT_PROCESS.read_text(encoding="utf-8")
+    process.write_text(text.replace("\nstages:\n", "\nlanguage: fr\nstages:\n", 1), encoding="utf-8")
+    build_site(process, tmp_path / "site")
+    item = practice_scenarios(load_process(process).process)[0]
+    form = f"q-{item.scenario.id}-stage"
+    with live_directory(tmp_path / "site") as url:
+        page.goto(url + "/practice/")
+        score = page.locator(".playbook-practice-total")
+        assert score.inner_text().startswith("Aucune réponse vérifiée pour l'instant : ")
+        verdict = page.locator(f"#{form} .playbook-practice-verdict")
+        page.locator(f"#{form} .playbook-practice-check").click()
+        assert verdict.inner_text() == "Choisissez d'abord une réponse."
+        values = _values(page, form)
+        wrong = next(v for v in values if v != item.verified_stage.id)
+        assert _answer(page, form, "radio", values, [wrong]).startswith("Pas tout à fait : la réponse est ")
+        assert verdict.inner_text().endswith(" La règle est expliquée ci-dessous.")
+        assert score.inner_text().startswith("Score : 0 bonne(s) réponse(s) sur 1 ; ")
+        again = _answer(page, form, "radio", values, [item.verified_stage.id])
+        assert again.startswith("Juste cette fois ; ")
