@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
-from sales_process.totals import Listed, OutcomeTotals, Totals
+from sales_process.totals import WITHOUT_AMOUNT, WITHOUT_CLAIM, Listed, OutcomeTotals, Totals
 from sales_process.vocabulary import Status, plural
 from sales_process.vocabulary import money_cents as money
 
@@ -265,8 +265,8 @@ def _not_weighted_lines(totals: Totals) -> list[str]:
     if not (totals.without_amount or totals.without_claim):
         return []
     return [
-        f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
-        f"{totals.without_claim} without a claimed stage."
+        f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} {WITHOUT_AMOUNT}, "
+        f"{totals.without_claim} {WITHOUT_CLAIM}."
     ]
 
 

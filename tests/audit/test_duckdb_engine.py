@@ -17,6 +17,7 @@ from pipeline_audit import duckdb_engine
 from pipeline_audit.audit import AuditOptions
 from playbook_cli.main import main
 from sales_process.loader import load_process, parse_process
+from sales_process.totals import LISTED_PROBLEMS
 from tests.audit.helpers import ROOT, Run, audit
 from tests.requirements.posthog import PROCESS as POSTHOG_PROCESS
 from tests.support.synthetic_pipeline import write_pipeline
@@ -826,3 +827,36 @@ def test_a_misspelt_segment_warning_quotes_every_name_one_way(
         "\"O'Hare \\\\ Ent\" or 'Mid\"Market' or 'Enterprise': correct the segment in the CRM and export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
+
+
+def test_both_engines_name_the_open_deals_not_weighted_alike(tmp_path: Path) -> None:
+    """The open deals without an amount or a claimed stage, named by line with what they lack (as /pipeline lists
+    saved ones): the same from either engine; a closed deal and one weighted are not among them."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n"
+        "Weighed,Discovery,1000,yes,Reply from the CFO\nNo amount,Discovery,,,\nNo stage,,500,,\n"
+        "Neither,,,,\nWon,Closed Won,,,\n"
+    )
+    named = []
+    for engine in ("python", "duckdb"):
+        result = duckdb_engine.run_audit(engine, source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / f"{engine}.csv")
+        named.append([(deal.line, deal.deal, deal.reason) for deal in result.totals.not_weighted_named()])
+        assert result.totals.not_weighted == 3
+    assert named[1] == named[0]
+    assert named[0] == [
+        (3, "No amount", "without an amount"),
+        (4, "No stage", "without a claimed stage"),
+        (5, "Neither", "without an amount, without a claimed stage"),
+    ]
+
+
+def test_the_open_deals_not_weighted_named_are_the_first_by_line_and_the_others_counted(tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    rows = "".join(f"Deal {number},Discovery,,,\n" for number in range(LISTED_PROBLEMS + 2))
+    source.write_text("deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n" + rows)
+    for engine in ("python", "duckdb"):
+        totals = duckdb_engine.run_audit(engine, source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "a.csv").totals
+        assert totals.not_weighted == LISTED_PROBLEMS + 2
+        named = totals.not_weighted_named()
+        assert [deal.line for deal in named] == list(range(2, LISTED_PROBLEMS + 2)), engine
