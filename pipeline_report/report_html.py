@@ -48,6 +48,9 @@ class ReportWords:
         "An amount not summed is in its cell but cannot be read as an amount, or is in another currency than the "
         f"file's; {_CSV_FIX}"
     )
+    # How to bring an open deal into the weighted totals, for a report that names each one not weighted (None: audit.csv
+    # lists every row, its amount and claimed stage, and the CRM is where they are filled in).
+    not_weighted: str | None = None
 
 
 CSV_WORDS = ReportWords()
@@ -58,6 +61,7 @@ SAVED_DEAL_WORDS = ReportWords(
     fix="open each one and record a new check",
     deal_page="/deals/{}",
     not_summed="An amount not summed is in another currency than the pipeline's, which a total cannot add",
+    not_weighted="open each one and record a new check with its amount and CRM stage",
 )
 
 _ENVIRONMENT = jinja2.Environment(
