@@ -27,6 +27,7 @@ from pipeline_report.summary import (
     process_line,
     several_pipelines_text,
     share,
+    weighted_money,
 )
 from sales_process.loader import LoadedProcess
 from sales_process.totals import TOP_AHEAD
@@ -157,6 +158,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "blocking": totals.most_blocking(),
         "questions": questions,
         "share": share,
+        "weighted": weighted_money,
         "status_labels": STATUS_LABELS,
         "missing": missing_text(result) if result.evidence else None,
         "no_evidence": no_evidence_text(result),

@@ -12,6 +12,8 @@ from sales_process.totals import WITHOUT_AMOUNT, WITHOUT_CLAIM, Listed, OutcomeT
 from sales_process.vocabulary import Status, plural
 from sales_process.vocabulary import money_cents as money
 
+NOT_WEIGHTED = "not weighted"
+
 __all__ = [
     "NO_EVIDENCE_TEXT",
     "awaiting_buyer_text",
@@ -245,6 +247,12 @@ def open_deals_summed(totals: Totals, in_currency: str = "", item: str = "deal")
     return text
 
 
+def weighted_money(cents: int, deals: int, weighted: int) -> str:
+    """A weighted sum over `deals`, `weighted` of which had an amount and a claimed stage to weigh: "not weighted"
+    when none had, never a 0.00 that reads as weighed and found nothing (over no deal at all, 0.00 is what there is)."""
+    return money(cents) if weighted or not deals else NOT_WEIGHTED
+
+
 def _no_evidence_lines(result: AuditResult) -> list[str]:
     """The open pipeline as the CRM claims it, by stage, and why none of it is verified (--no-evidence)."""
     totals = result.totals
@@ -252,9 +260,12 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     lines = [f"Open pipeline as the CRM claims it{currency}, weighted by each stage's probability:"]
     for stage, sums in zip(totals.process.stages, totals.stages, strict=True):
         if sums.claimed_deals:
-            lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {money(sums.claimed_cents)}")
+            weighted = weighted_money(sums.claimed_cents, sums.claimed_deals, sums.claimed_weighted)
+            lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {weighted}")
     claimed = totals.assessed - totals.without_claim
-    lines.append(f"  total: {plural(claimed, 'deal')}, {money(totals.claimed_cents)}")
+    lines.append(
+        f"  total: {plural(claimed, 'deal')}, {weighted_money(totals.claimed_cents, claimed, totals.compared)}"
+    )
     lines += _not_weighted_lines(totals)
     lines.append(no_evidence_text(result) + ".")
     return lines

@@ -145,6 +145,8 @@ class StageTotals:
     claimed_cents: int = 0
     verified_deals: int = 0
     verified_cents: int = 0
+    claimed_weighted: int = 0  # of the deals claimed, those weighted: 0 with deals claimed is "not weighted", not 0.00
+    verified_weighted: int = 0  # of the deals verified, those weighted (with an amount and a claimed stage)
 
 
 @dataclass
@@ -155,6 +157,7 @@ class OwnerTotals:
     ahead: int = 0
     claimed_cents: int = 0
     verified_cents: int = 0
+    weighted: int = 0  # the deals with an amount and a claimed stage: none is "not weighted", not 0.00
 
     @property
     def inflation_cents(self) -> int:
@@ -456,8 +459,11 @@ class Totals:
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
+        owner.weighted += compared
         self.stages[claimed_index].claimed_cents += claimed
+        self.stages[claimed_index].claimed_weighted += compared
         self.stages[verified_index].verified_cents += verified
+        self.stages[verified_index].verified_weighted += compared
 
     def _keep_top(self, deal: AheadDeal) -> None:
         key = (deal.inflation_cents if deal.inflation_cents is not None else -1, -deal.line, deal)

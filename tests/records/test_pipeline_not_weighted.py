@@ -47,3 +47,18 @@ def test_pipeline_names_each_open_deal_it_cannot_weigh(
     assert "Weighed" not in listed.group(1)
     note = _text(html[html.index('id="not-weighted-note"') : listed.start()])
     assert "record a new check with its amount and CRM stage" in note
+
+
+def test_a_rep_with_no_deal_weighted_shows_no_weighted_zero(signed_in: Callable[[str], FlaskClient]) -> None:
+    """By owner, a rep whose deals all lack an amount read "0.00 claimed, 0.00 verified, 0.00 inflation": as if
+    weighed and found on the mark, where nothing could be weighed."""
+    new_deal(signed_in("ana@example.com"), "Weighed")
+    new_deal(signed_in("bo@example.com"), "No amount yet", amount="")
+
+    html = signed_in("manager@example.com").get("/pipeline").get_data(as_text=True)
+
+    owners = re.search(r'<table id="owners".*?</table>', html, re.S)
+    assert owners
+    rows = {_text(row).split(" ")[0]: _text(row) for row in re.findall(r"<tr><th.*?</tr>", owners.group(0), re.S)}
+    assert rows["bo@example.com"] == "bo@example.com 1 1 not weighted not weighted not weighted"
+    assert rows["ana@example.com"] == "ana@example.com 1 1 72,000.00 12,000.00 60,000.00"
