@@ -60,7 +60,16 @@ from sales_process.loader import LoadedProcess
 from sales_process.model import Process, Stage
 from sales_process.outcome import Outcome
 from sales_process.spreadsheet import safe_writer
-from sales_process.totals import HELD_NAMED, TOP_AHEAD, DealGroup, OutcomeTotals, Period, Totals
+from sales_process.totals import (
+    HELD_NAMED,
+    LISTED_PROBLEMS,
+    TOP_AHEAD,
+    DealGroup,
+    OutcomeTotals,
+    Period,
+    Totals,
+    not_weighted_reason,
+)
 from sales_process.vocabulary import DOUBLE_DIGITS, Status
 from verdict_sql.cells import AMOUNT_CENTS, AMOUNT_DIGITS, BLANK, SKIPPED, deal_name
 from verdict_sql.columns import InputColumns
@@ -813,6 +822,14 @@ def _add_totals(connection: duckdb.DuckDBPyConnection, loaded: LoadedProcess, to
     ).fetchall()
     for line, deal in held:
         totals.name_held(line, deal or "")
+    # The deals in no weighted total, the first by line, named with what they lack as Totals.add_alike names them.
+    not_weighted = connection.execute(
+        "SELECT file_row + 2, deal, verified_cents IS NOT NULL, COALESCE(claimed_stage_id, '') <> '' FROM audit "
+        "WHERE kind = 'sql' AND outcome = 'open' AND (verified_cents IS NULL OR COALESCE(claimed_stage_id, '') = '') "
+        f"ORDER BY file_row LIMIT {LISTED_PROBLEMS}"
+    ).fetchall()
+    for line, deal, has_amount, has_claim in not_weighted:
+        totals.name_not_weighted(line, deal or "", not_weighted_reason(has_amount, has_claim))
 
 
 def _add_outcomes(connection: duckdb.DuckDBPyConnection, period: Period, as_of: dt.date, totals: Totals) -> None:

@@ -27,6 +27,7 @@ from pipeline_report.summary import (
     process_line,
     several_pipelines_text,
     share,
+    weighted_money,
 )
 from sales_process.loader import LoadedProcess
 from sales_process.totals import TOP_AHEAD
@@ -48,6 +49,9 @@ class ReportWords:
         "An amount not summed is in its cell but cannot be read as an amount, or is in another currency than the "
         f"file's; {_CSV_FIX}"
     )
+    # How to bring an open deal into the weighted totals, for a report that names each one not weighted (None: audit.csv
+    # lists every row, its amount and claimed stage, and the CRM is where they are filled in).
+    not_weighted: str | None = None
 
 
 CSV_WORDS = ReportWords()
@@ -58,6 +62,7 @@ SAVED_DEAL_WORDS = ReportWords(
     fix="open each one and record a new check",
     deal_page="/deals/{}",
     not_summed="An amount not summed is in another currency than the pipeline's, which a total cannot add",
+    not_weighted="open each one and record a new check with its amount and CRM stage",
 )
 
 _ENVIRONMENT = jinja2.Environment(
@@ -153,6 +158,7 @@ def _context(result: AuditResult, loaded: LoadedProcess, titles: _Titles) -> dic
         "blocking": totals.most_blocking(),
         "questions": questions,
         "share": share,
+        "weighted": weighted_money,
         "status_labels": STATUS_LABELS,
         "missing": missing_text(result) if result.evidence else None,
         "no_evidence": no_evidence_text(result),

@@ -8,9 +8,11 @@ from collections.abc import Iterable, Sequence
 from pipeline_report.result import AuditResult
 from sales_process.loader import LoadedProcess
 from sales_process.problems import also_on_lines
-from sales_process.totals import Listed, OutcomeTotals, Totals
+from sales_process.totals import WITHOUT_AMOUNT, WITHOUT_CLAIM, Listed, OutcomeTotals, Totals
 from sales_process.vocabulary import Status, plural
 from sales_process.vocabulary import money_cents as money
+
+NOT_WEIGHTED = "not weighted"
 
 __all__ = [
     "NO_EVIDENCE_TEXT",
@@ -245,6 +247,12 @@ def open_deals_summed(totals: Totals, in_currency: str = "", item: str = "deal")
     return text
 
 
+def weighted_money(cents: int, deals: int, weighted: int) -> str:
+    """A weighted sum over `deals`, `weighted` of which had an amount and a claimed stage to weigh: "not weighted"
+    when none had, never a 0.00 that reads as weighed and found nothing (over no deal at all, 0.00 is what there is)."""
+    return money(cents) if weighted or not deals else NOT_WEIGHTED
+
+
 def _no_evidence_lines(result: AuditResult) -> list[str]:
     """The open pipeline as the CRM claims it, by stage, and why none of it is verified (--no-evidence)."""
     totals = result.totals
@@ -252,9 +260,12 @@ def _no_evidence_lines(result: AuditResult) -> list[str]:
     lines = [f"Open pipeline as the CRM claims it{currency}, weighted by each stage's probability:"]
     for stage, sums in zip(totals.process.stages, totals.stages, strict=True):
         if sums.claimed_deals:
-            lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {money(sums.claimed_cents)}")
+            weighted = weighted_money(sums.claimed_cents, sums.claimed_deals, sums.claimed_weighted)
+            lines.append(f"  {stage.name}: {plural(sums.claimed_deals, 'deal')}, {weighted}")
     claimed = totals.assessed - totals.without_claim
-    lines.append(f"  total: {plural(claimed, 'deal')}, {money(totals.claimed_cents)}")
+    lines.append(
+        f"  total: {plural(claimed, 'deal')}, {weighted_money(totals.claimed_cents, claimed, totals.compared)}"
+    )
     lines += _not_weighted_lines(totals)
     lines.append(no_evidence_text(result) + ".")
     return lines
@@ -265,8 +276,8 @@ def _not_weighted_lines(totals: Totals) -> list[str]:
     if not (totals.without_amount or totals.without_claim):
         return []
     return [
-        f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} without an amount, "
-        f"{totals.without_claim} without a claimed stage."
+        f"Not in the weighted totals: {plural(totals.without_amount, 'deal')} {WITHOUT_AMOUNT}, "
+        f"{totals.without_claim} {WITHOUT_CLAIM}."
     ]
 
 

@@ -24,6 +24,8 @@ TOP_AHEAD = 100  # the report lists the deals with the biggest inflation; audit.
 LISTED_PROBLEMS = 200  # rows not assessed, listed one by one; all of them are in audit.csv
 HELD_NAMED = 20  # the deals only evidence too old holds back, named (the first by line); the others counted
 NO_OWNER = "(no owner)"
+WITHOUT_AMOUNT = "without an amount"  # why an assessed deal is not weighted, in the summary's and report's words
+WITHOUT_CLAIM = "without a claimed stage"
 
 
 def summed_in_total(currency: str | None, summed_in: str | None) -> bool:
@@ -143,6 +145,8 @@ class StageTotals:
     claimed_cents: int = 0
     verified_deals: int = 0
     verified_cents: int = 0
+    claimed_weighted: int = 0  # of the deals claimed, those weighted: 0 with deals claimed is "not weighted", not 0.00
+    verified_weighted: int = 0  # of the deals verified, those weighted (with an amount and a claimed stage)
 
 
 @dataclass
@@ -153,6 +157,7 @@ class OwnerTotals:
     ahead: int = 0
     claimed_cents: int = 0
     verified_cents: int = 0
+    weighted: int = 0  # the deals with an amount and a claimed stage: none is "not weighted", not 0.00
 
     @property
     def inflation_cents(self) -> int:
@@ -200,6 +205,8 @@ class Totals:
     too_old_holding: Counter[str] = field(default_factory=Counter)
     # The first HELD_NAMED of those deals by line, (line, deal): the ones to open (held_named).
     _held: list[tuple[int, str]] = field(default_factory=list)
+    # The first LISTED_PROBLEMS by line of the deals in no weighted total, (line, deal, what it lacks): to fill in.
+    _not_weighted: list[tuple[int, str, str]] = field(default_factory=list)
     unassessed: Listed = field(default_factory=Listed)  # the rows not assessed, with why
     outcomes: dict[Outcome, OutcomeTotals] = field(default_factory=dict)  # closed deals: never assessed nor weighted
     stages: list[StageTotals] = field(default_factory=list)
@@ -336,6 +343,11 @@ class Totals:
         if held_by_age(first.blocking):
             for verdict in verdicts:
                 self.name_held(verdict.number, verdict.name)
+        if len(compared) < len(verdicts):  # some lack an amount or all a claimed stage: name them with what they lack
+            for verdict in verdicts:
+                has_claim = first.claimed_stage_id is not None
+                if lacks := not_weighted_reason(verdict.verified_weighted_cents is not None, has_claim):
+                    self.name_not_weighted(verdict.number, verdict.name, lacks)
         self.unnamed_currency += sum(verdict.amount is not None and verdict.currency is None for verdict in verdicts)
 
     def add_group(self, group: DealGroup) -> tuple[int | None, int]:
@@ -389,6 +401,22 @@ class Totals:
         if len(self._held) > HELD_NAMED:
             heapq.heappop(self._held)
 
+    @property
+    def not_weighted(self) -> int:
+        """Assessed (open) deals in no weighted total: those without an amount, a claimed stage or both."""
+        return self.assessed - self.compared
+
+    def name_not_weighted(self, line: int, deal: str, lacks: str) -> None:
+        """Name a deal in no weighted total (counted already in not_weighted; `lacks`: not_weighted_reason's words) if
+        it is among the first LISTED_PROBLEMS by line, whatever order they are counted in: the ones to fill in."""
+        heapq.heappush(self._not_weighted, (-line, deal, lacks))
+        if len(self._not_weighted) > LISTED_PROBLEMS:
+            heapq.heappop(self._not_weighted)
+
+    def not_weighted_named(self) -> list[NotAssessed]:
+        """The deals assessed but not weighted that are named, by line, each with what it lacks as its reason."""
+        return [NotAssessed(-line, deal, lacks) for line, deal, lacks in sorted(self._not_weighted, reverse=True)]
+
     def held_named(self) -> list[tuple[int, str]]:
         """The deals only evidence too old holds back that are named, (line, deal), by line."""
         return sorted((-line, deal) for line, deal in self._held)
@@ -431,8 +459,11 @@ class Totals:
         self.verified_cents += verified
         owner.claimed_cents += claimed
         owner.verified_cents += verified
+        owner.weighted += compared
         self.stages[claimed_index].claimed_cents += claimed
+        self.stages[claimed_index].claimed_weighted += compared
         self.stages[verified_index].verified_cents += verified
+        self.stages[verified_index].verified_weighted += compared
 
     def _keep_top(self, deal: AheadDeal) -> None:
         key = (deal.inflation_cents if deal.inflation_cents is not None else -1, -deal.line, deal)
@@ -462,6 +493,14 @@ class Totals:
         """Milestones that most often hold a deal at its verified stage, most first."""
         counted = [(key, _by_count(counts)) for key, counts in self.blocking.items() if counts]
         return sorted(counted, key=lambda item: -item[1].total())
+
+
+def not_weighted_reason(has_amount: bool, has_claim: bool) -> str:
+    """Why an assessed deal is in no weighted total ("" when it is in them): without an amount (nothing to weigh), a
+    claimed stage (no probability to weigh it by), or both; the words the summary counts them by."""
+    return ", ".join(
+        reason for reason, lacks in ((WITHOUT_AMOUNT, not has_amount), (WITHOUT_CLAIM, not has_claim)) if lacks
+    )
 
 
 def held_by_age(blocking: Blocking) -> bool:

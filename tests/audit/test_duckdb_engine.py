@@ -17,6 +17,7 @@ from pipeline_audit import duckdb_engine
 from pipeline_audit.audit import AuditOptions
 from playbook_cli.main import main
 from sales_process.loader import load_process, parse_process
+from sales_process.totals import LISTED_PROBLEMS
 from tests.audit.helpers import ROOT, Run, audit
 from tests.requirements.posthog import PROCESS as POSTHOG_PROCESS
 from tests.support.synthetic_pipeline import write_pipeline
@@ -346,6 +347,16 @@ def assert_same_outputs(python: Run, duckdb: Run) -> None:
         assert (duckdb.folder / name).read_bytes() == (python.folder / name).read_bytes(), name
 
 
+def audited_alike(capsys: pytest.CaptureFixture[str], folder: Path, text: str) -> Run:
+    """Audit an export of `text` with both engines, check they write the same, and return the Python engine's run."""
+    source = folder / "pipeline.csv"
+    source.write_text(text)
+    python, duckdb = both_engines(capsys, source, folder)
+    assert_same_outputs(python, duckdb)
+    assert "audited with the Python engine" not in duckdb.err
+    return python
+
+
 def write_rows(path: Path, rows: list[list[str]]) -> None:
     """Write rows as a CRM would export them."""
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -526,15 +537,13 @@ def test_a_dash_alone_is_no_amount_in_both_engines(capsys: pytest.CaptureFixture
 
 def test_vertical_bars(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A database's or mainframe's export separates its columns with '|': the header was read as one column."""
-    source = tmp_path / "pipeline.csv"
-    source.write_text(
+    python = audited_alike(
+        capsys,
+        tmp_path,
         "deal|stage|amount|pain-confirmed|pain-confirmed.evidence\nAcme, Inc.|Discovery|1,000.50|yes|Email\n"
-        'Beta|discovery|"2|000"|y|Signed PDF of the NDA\n'
+        'Beta|discovery|"2|000"|y|Signed PDF of the NDA\n',
     )
-    python, duckdb = both_engines(capsys, source, tmp_path)
-    assert_same_outputs(python, duckdb)
     assert "Deals read: 2\n" in python.out and "Deals not assessed: 1\n" in python.out  # '2|000' is no amount
-    assert "audited with the Python engine" not in duckdb.err
 
 
 def test_a_closed_deal_at_a_stage_of_the_process_is_named_as_an_open_one_is(
@@ -826,3 +835,62 @@ def test_a_misspelt_segment_warning_quotes_every_name_one_way(
         "\"O'Hare \\\\ Ent\" or 'Mid\"Market' or 'Enterprise': correct the segment in the CRM and export again",
     ]
     assert [line for line in duckdb.err.splitlines() if "segment" in line] == warned
+
+
+def test_both_engines_name_the_open_deals_not_weighted_alike(tmp_path: Path) -> None:
+    """The open deals without an amount or a claimed stage, named by line with what they lack (as /pipeline lists
+    saved ones): the same from either engine; a closed deal and one weighted are not among them."""
+    source = tmp_path / "pipeline.csv"
+    source.write_text(
+        "deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n"
+        "Weighed,Discovery,1000,yes,Reply from the CFO\nNo amount,Discovery,,,\nNo stage,,500,,\n"
+        "Neither,,,,\nWon,Closed Won,,,\n"
+    )
+    named = []
+    for engine in ("python", "duckdb"):
+        result = duckdb_engine.run_audit(engine, source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / f"{engine}.csv")
+        named.append([(deal.line, deal.deal, deal.reason) for deal in result.totals.not_weighted_named()])
+        assert result.totals.not_weighted == 3
+    assert named[1] == named[0]
+    assert named[0] == [
+        (3, "No amount", "without an amount"),
+        (4, "No stage", "without a claimed stage"),
+        (5, "Neither", "without an amount, without a claimed stage"),
+    ]
+
+
+def test_the_open_deals_not_weighted_named_are_the_first_by_line_and_the_others_counted(tmp_path: Path) -> None:
+    source = tmp_path / "pipeline.csv"
+    rows = "".join(f"Deal {number},Discovery,,,\n" for number in range(LISTED_PROBLEMS + 2))
+    source.write_text("deal,stage,amount,pain-confirmed,pain-confirmed.evidence\n" + rows)
+    for engine in ("python", "duckdb"):
+        totals = duckdb_engine.run_audit(engine, source, PROCESS, AuditOptions(as_of=AS_OF), tmp_path / "a.csv").totals
+        assert totals.not_weighted == LISTED_PROBLEMS + 2
+        named = totals.not_weighted_named()
+        assert [deal.line for deal in named] == list(range(2, LISTED_PROBLEMS + 2)), engine
+
+
+def test_a_sum_over_deals_none_weighted_says_not_weighted_from_both_engines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """report.html gave a rep whose only deal has no amount "0.00" claimed, verified and inflation, and a stage whose
+    deals all lack one "0.00" weighted: read as weighed and on the mark. A stage with no deal still reads 0.00."""
+    python = audited_alike(
+        capsys,
+        tmp_path,
+        "deal,owner,stage,amount,pain-confirmed,pain-confirmed.evidence\n"
+        "Weighed,Ana,Discovery,1000,yes,Reply from the CFO\nNo amount,Bo,Qualifying,,,\n",
+    )
+    report = (python.folder / "report.html").read_text(encoding="utf-8")
+
+    def row(table: str, heading: str) -> str:
+        start = report.index(f'<table id="{table}"')
+        found = report.index(f">{heading}<", start)
+        return report[found : report.index("</tr>", found)]
+
+    bo = row("owners", "Bo")
+    assert bo.count(">not weighted<") == 3 and "0.00" not in bo
+    assert 'data-label="Claimed weighted">not weighted<' in row("stages", "Qualifying")
+    assert 'data-label="Claimed weighted">0.00<' in row(
+        "stages", "Negotiating"
+    )  # no deal claimed there: nothing to weigh

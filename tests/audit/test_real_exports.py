@@ -318,13 +318,17 @@ def test_the_sample_sales_pipeline_dataset_reads_with_its_stage_names_only(
     assert "  lost:              2 deals, 0.00" in lines
     assert [r["deal"] for r in run.rows()][:2] == ["1C1I7A6R", "Z063OYW0"]  # no name column: the CRM id names each deal
     # Its open deals have no amount (close_value is filled at the close): counted in their stages, never weighted.
-    assert lines[lines.index("  total: 2 deals, 0.00") - 2 :][:4] == [
-        "  Discovery: 1 deal, 0.00",
-        "  Qualifying: 1 deal, 0.00",
-        "  total: 2 deals, 0.00",
+    # A sum over deals none weighted says so: "0.00" read as weighed and found to be nothing.
+    assert lines[lines.index("  total: 2 deals, not weighted") - 2 :][:4] == [
+        "  Discovery: 1 deal, not weighted",
+        "  Qualifying: 1 deal, not weighted",
+        "  total: 2 deals, not weighted",
         "Not in the weighted totals: 2 deals without an amount, 0 without a claimed stage.",
     ]
-    assert run.table("stages")[:2] == [["Discovery", "10%", "1", "0.00"], ["Qualifying", "20%", "1", "0.00"]]
+    assert run.table("stages")[:2] == [
+        ["Discovery", "10%", "1", "not weighted"],
+        ["Qualifying", "20%", "1", "not weighted"],
+    ]
 
 
 def test_deals_without_an_amount_are_counted_in_their_stages_by_both_engines(

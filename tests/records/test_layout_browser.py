@@ -147,3 +147,26 @@ def test_every_column_of_the_deals_table_shows_with_the_longest_names(
             assert page.locator("#deals tbody tr").first.evaluate("e => getComputedStyle(e).display") == "block"
         page.context.clear_cookies()
     context.close()
+
+
+def test_the_deals_not_weighted_fit_a_phone(
+    browser: Any, base_url: str, records_app: Flask, add_person: Callable[..., str]
+) -> None:
+    """/pipeline names each open deal without an amount or a claimed stage: the longest name, without a space,
+    stays on a 390 px screen."""
+    add_person("max@example.com", name=WIDE_OWNER)
+    client = records_app.test_client()
+    sign_in(client, "max@example.com", PASSWORDS["rep"])
+    new_deal(client, LONGEST_NAME, amount="", claimed_stage="")
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    _sign_in(page, base_url, "lee@example.com", "manager")
+    page.goto(f"{base_url}/pipeline")
+    listed = page.locator("#not-weighted")
+    assert LONGEST_NAME in listed.inner_text().replace("\n", "")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "pipeline-not-weighted-390.png"), full_page=True)
+    assert listed.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert axe_violations(page) == []
+    context.close()
