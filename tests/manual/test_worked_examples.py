@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +92,28 @@ def test_every_csv_load_in_the_manual_reads_an_export_that_ends_with_a_report_fo
         loaded = duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}")
         assert loaded.columns == ["Opportunity Name", "Stage", "Amount"], (page, statement)
         assert ("Acme rollout", "Discovery", "$1,000.00") in loaded.fetchall(), (page, statement)
+
+
+def test_the_sql_pages_remedy_for_lines_that_end_in_two_ways_makes_every_load_read_the_file(tmp_path: Path) -> None:
+    """A file whose lines end in \\r\\n and in \\n stops DuckDB's sniffer, as the page says; the page's sed line fixes it."""
+    page = (DOCS / "revops" / "sql.md").read_text(encoding="utf-8")
+    section = page.split("**Lines that end in two ways.**", 1)[1]
+    [command] = re.findall(r"```console\n\$ (sed [^\n]+)\n```", section.split("**An export not in UTF-8.**", 1)[0])
+    export = tmp_path / "deals.csv"
+    export.write_bytes(b"deal,stage,amount\r\nAcme,Discovery,100\r\nBeta,Qualifying,200\nGamma,Proposing,300\r\n")
+    statements = _loading_statements()
+    for _, statement in statements:
+        options = re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+        with pytest.raises(duckdb.InvalidInputException, match="Error when sniffing file"):
+            duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}")
+    subprocess.run(shlex.split(command), cwd=tmp_path, check=True)
+    for page_name, statement in statements:
+        options = re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+        loaded = duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}").fetchall()
+        assert loaded == [("Acme", "Discovery", "100"), ("Beta", "Qualifying", "200"), ("Gamma", "Proposing", "300")], (
+            page_name,
+            statement,
+        )
 
 
 def _duckdb_dates(column: list[str], folder: Path) -> str:
