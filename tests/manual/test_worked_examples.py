@@ -69,6 +69,11 @@ def _loading_statements() -> list[tuple[str, str]]:
     ]
 
 
+def _read_csv_options(statement: str) -> str:
+    """The options a loading statement gives read_csv after the file's name (its encoding left out), and the `)`."""
+    return re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+
+
 def test_every_csv_the_manual_loads_into_duckdb_is_loaded_as_text() -> None:
     """DuckDB's CSV reader, left to guess the types, reads 21/10/26 as 2021-10-26, and 10/21/26 as the year 26
     beside 10/22/2026: every example loads as text."""
@@ -88,7 +93,7 @@ def test_every_csv_load_in_the_manual_reads_an_export_that_ends_with_a_report_fo
         encoding="utf-8",
     )
     for page, statement in _loading_statements():
-        options = re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+        options = _read_csv_options(statement)
         loaded = duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}")
         assert loaded.columns == ["Opportunity Name", "Stage", "Amount"], (page, statement)
         assert ("Acme rollout", "Discovery", "$1,000.00") in loaded.fetchall(), (page, statement)
@@ -103,12 +108,12 @@ def test_the_sql_pages_remedy_for_lines_that_end_in_two_ways_makes_every_load_re
     export.write_bytes(b"deal,stage,amount\r\nAcme,Discovery,100\r\nBeta,Qualifying,200\nGamma,Proposing,300\r\n")
     statements = _loading_statements()
     for _, statement in statements:
-        options = re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+        options = _read_csv_options(statement)
         with pytest.raises(duckdb.InvalidInputException, match="Error when sniffing file"):
             duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}")
     subprocess.run(shlex.split(command), cwd=tmp_path, check=True)
     for page_name, statement in statements:
-        options = re.sub(r"encoding = '[^']*', ", "", statement.split("read_csv('", 1)[1].split("', ", 1)[1])
+        options = _read_csv_options(statement)
         loaded = duckdb.connect().sql(f"SELECT * FROM read_csv('{export}', {options}").fetchall()
         assert loaded == [("Acme", "Discovery", "100"), ("Beta", "Qualifying", "200"), ("Gamma", "Proposing", "300")], (
             page_name,
