@@ -60,9 +60,12 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_engine(database_url: str, engines: dict[str, Engine]) -> Engine:
-    """The engine of that database, one per worker and database kind: the apps and fixtures of every test use it."""
-    return engine_of(engines, database_url)
+def database_engine(database_url: str, engines: dict[str, Engine]) -> Iterator[Engine]:
+    """The engine of that database, one per worker and database kind: the apps and fixtures of every test use it.
+    Its connections are closed after each test (a test's own database, as the browser tests' are, leaves none open)."""
+    engine = engine_of(engines, database_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
