@@ -37,6 +37,8 @@ _ENGLISH: SiteWords = {
     "source": "Generated from the process **{name}**{version} ({filename}, sha256 `{sha}`).",
     "source.version": ", version {version}",
     "move_on": "To move on, the customer must\u2026",
+    # After a label ("The customer: …"): French puts a narrow no-break space before a colon
+    "label_colon": ":",
     # Counted nouns: "{count} {noun}", the noun singular for one
     "day.one": "day",
     "day.many": "days",
@@ -150,6 +152,9 @@ _ENGLISH: SiteWords = {
     "practice.js.extras": " Not part of it: {extras} (not what holds the deal in its stage).",
     "practice.js.explained": " The rule is explained below.",
     "practice.js.choose": "Choose an answer first.",
+    # A table's name when no heading names it, and what scrollwrap.js adds to it when it scrolls sideways
+    "table": "Table",
+    "scrollwrap.js.scrolls": "(scrolls sideways)",
     # The process.yaml reference
     "reference.title": "Editing process.yaml",
     "reference.fields": "Every field",
@@ -167,6 +172,7 @@ _FRENCH: SiteWords = {
     "source": "Généré à partir du processus **{name}**{version} ({filename}, sha256 `{sha}`).",
     "source.version": ", version {version}",
     "move_on": "Pour passer à l'étape suivante, le client doit\u2026",
+    "label_colon": "\u202f:",
     "day.one": "jour",
     "day.many": "jours",
     "milestone.one": "jalon",
@@ -179,25 +185,25 @@ _FRENCH: SiteWords = {
     "deal.many": "affaires",
     "question.one": "question",
     "question.many": "questions",
-    "stage.probability": "Probabilité de gain : {percent}",
+    "stage.probability": "Probabilité de gain\u202f: {percent}",
     "stage.here": "Vous êtes ici quand",
-    "stage.first": "C'est la première étape : une affaire y est dès qu'elle entre dans le pipeline.",
-    "stage.passed_one": "L'affaire a franchi l'étape précédente : le client a fait, de façon vérifiable, tout ce "
-    "qui conditionne {stage} :",
+    "stage.first": "C'est la première étape\u202f: une affaire y est dès qu'elle entre dans le pipeline.",
+    "stage.passed_one": "L'affaire a franchi l'étape précédente\u202f: le client a fait, de façon vérifiable, tout ce "
+    "qui conditionne {stage}\u202f:",
     "stage.passed_both": "les deux étapes",
     "stage.passed_all": "les {stages}",
-    "stage.passed_many": "L'affaire a franchi {passed} précédentes : le client a fait, de façon vérifiable, tout ce "
-    "qui conditionne {named}, et en dernier ce qui conditionne {last} :",
+    "stage.passed_many": "L'affaire a franchi {passed} précédentes\u202f: le client a fait, de façon vérifiable, tout ce "
+    "qui conditionne {named}, et en dernier ce qui conditionne {last}\u202f:",
     "stage.named": "{first} et {last}",
     "stage.named_range": "chaque étape de {first} à {last}",
     "stage.rep": "Ce que fait le commercial",
     "stage.no_rep": "Aucune activité du commercial n'est indiquée pour cette étape.",
-    "stage.last": "Rien : c'est la dernière étape du pipeline.",
+    "stage.last": "Rien\u202f: c'est la dernière étape du pipeline.",
     "stage.leaves_all": "Une affaire ne quitte {stage} que lorsque les {count} ci-dessous sont tous vérifiés par "
     "des preuves.",
     "stage.leaves_one": "Une affaire ne quitte {stage} que lorsque le jalon ci-dessous est vérifié par une preuve.",
     "stage.leaves_some": "Une affaire quitte {stage} lorsque chaque jalon ci-dessous dont elle a besoin est vérifié "
-    "par une preuve : parmi les jalons marqués « l'un de », un seul vérifié suffit ; un jalon marqué « requis "
+    "par une preuve\u202f: parmi les jalons marqués « l'un de », un seul vérifié suffit ; un jalon marqué « requis "
     "seulement pour \u2026 » n'est pas nécessaire aux autres affaires ; et un jalon qui « aide, sans être requis » "
     "ne retient jamais une affaire.",
     "stage.pitfalls": "Pièges",
@@ -239,13 +245,13 @@ _FRENCH: SiteWords = {
     "checklist.dated": " — datée ; compte pendant {days}",
     "practice.title": "Entraînement",
     "practice.intro": "Placez chaque affaire ci-dessous d'après ses preuves, comme le ferait un manager, avant d'en "
-    "placer une vraie. Chaque réponse est calculée selon les mêmes règles que **Vérifier une affaire** : "
+    "placer une vraie. Chaque réponse est calculée selon les mêmes règles que **Vérifier une affaire**\u202f: "
     "l'entraînement ne contredit jamais le formulaire. Choisissez vos réponses et appuyez sur **Vérifier la "
     "réponse** ; chaque verdict donne la règle en une phrase, avec un lien vers elle. Seule votre première réponse "
-    "à chaque question est notée : réessayez autant que vous voulez, le score garde la première. Votre score et vos "
+    "à chaque question est notée\u202f: réessayez autant que vous voulez, le score garde la première. Votre score et vos "
     "réponses notées ne sont conservés que dans cet onglet du navigateur.",
     "practice.count": "{deals}, {questions}.",
-    "practice.noscript": "Sans JavaScript, rien n'est vérifié ni compté : choisissez votre réponse, puis ouvrez "
+    "practice.noscript": "Sans JavaScript, rien n'est vérifié ni compté\u202f: choisissez votre réponse, puis ouvrez "
     "<strong>Afficher la réponse</strong>.",
     "practice.show": "Afficher la réponse",
     "practice.check": "Vérifier la réponse",
@@ -253,14 +259,14 @@ _FRENCH: SiteWords = {
     "practice.next_question": "Que doit faire le client maintenant ? (cochez toutes les réponses qui s'appliquent)",
     "practice.counts": "Oui, elle compte",
     "practice.does_not_count": "Non, elle ne compte pas",
-    "practice.rule": "La règle : {question}",
-    "practice.next": "Le client doit maintenant :",
-    "practice.next_many": "Le client doit encore obtenir {outcomes} :",
-    "practice.one_of_these": "L'une de ces {count} suffit :",
-    "practice.one_of": "l'un de : {actions}",
+    "practice.rule": "La règle\u202f: {question}",
+    "practice.next": "Le client doit maintenant\u202f:",
+    "practice.next_many": "Le client doit encore obtenir {outcomes}\u202f:",
+    "practice.one_of_these": "L'une de ces {count} suffit\u202f:",
+    "practice.one_of": "l'un de\u202f: {actions}",
     "practice.or": " ou ",
     "practice.nothing_recorded": "Rien n'est enregistré au {date}.",
-    "practice.recorded": "Ce que le commercial a enregistré, au {date} :",
+    "practice.recorded": "Ce que le commercial a enregistré, au {date}\u202f:",
     "practice.all_met_one": "son seul résultat enregistré comme atteint, avec sa preuve et une date récente",
     "practice.all_met_both": "les deux résultats enregistrés comme atteints, chacun avec sa preuve et une date récente",
     "practice.all_met": "les {outcomes} enregistrés comme atteints, chacun avec sa preuve et une date récente",
@@ -269,16 +275,18 @@ _FRENCH: SiteWords = {
     "practice.back_to_top": "Retour en haut",
     "practice.js.to_go_one": "{n} question restante.",
     "practice.js.to_go_many": "{n} questions restantes.",
-    "practice.js.none_yet": "Aucune réponse vérifiée pour l'instant : {to_go}",
-    "practice.js.score": "Score : {right} bonne(s) réponse(s) sur {answered} ; {to_go}",
-    "practice.js.done": "Terminé : {right} bonne(s) réponse(s) sur {total} du premier coup.",
+    "practice.js.none_yet": "Aucune réponse vérifiée pour l'instant\u202f: {to_go}",
+    "practice.js.score": "Score\u202f: {right} bonne(s) réponse(s) sur {answered} ; {to_go}",
+    "practice.js.done": "Terminé\u202f: {right} bonne(s) réponse(s) sur {total} du premier coup.",
     "practice.js.right": "Juste. La règle est expliquée ci-dessous.",
     "practice.js.right_again": "Juste cette fois ; votre première réponse, celle qui est notée, ne l'était pas. "
     "La règle est expliquée ci-dessous.",
-    "practice.js.wrong": "Pas tout à fait : la réponse est {answer}.",
-    "practice.js.extras": " N'en fait pas partie : {extras} (ce n'est pas ce qui retient l'affaire à son étape).",
+    "practice.js.wrong": "Pas tout à fait\u202f: la réponse est {answer}.",
+    "practice.js.extras": " N'en fait pas partie\u202f: {extras} (ce n'est pas ce qui retient l'affaire à son étape).",
     "practice.js.explained": " La règle est expliquée ci-dessous.",
     "practice.js.choose": "Choisissez d'abord une réponse.",
+    "table": "Tableau",
+    "scrollwrap.js.scrolls": "(défile horizontalement)",
     "reference.title": "Modifier process.yaml",
     "reference.fields": "Tous les champs",
     "reference.columns": "| Champ | Type | Valeur par défaut | Signification |",
@@ -295,6 +303,7 @@ _GERMAN: SiteWords = {
     "source": "Erzeugt aus dem Prozess **{name}**{version} ({filename}, sha256 `{sha}`).",
     "source.version": ", Version {version}",
     "move_on": "Damit es weitergeht, muss der Kunde\u2026",
+    "label_colon": ":",
     "day.one": "Tag",
     "day.many": "Tage",
     "milestone.one": "Meilenstein",
@@ -406,6 +415,8 @@ _GERMAN: SiteWords = {
     "practice.js.extras": " Nicht dazu gehört: {extras} (das hält den Deal nicht in seiner Phase).",
     "practice.js.explained": " Die Regel wird unten erklärt.",
     "practice.js.choose": "Wählen Sie zuerst eine Antwort.",
+    "table": "Tabelle",
+    "scrollwrap.js.scrolls": "(seitlich scrollbar)",
     "reference.title": "process.yaml bearbeiten",
     "reference.fields": "Alle Felder",
     "reference.columns": "| Feld | Typ | Standardwert | Bedeutung |",
@@ -422,6 +433,7 @@ _SPANISH: SiteWords = {
     "source": "Generado a partir del proceso **{name}**{version} ({filename}, sha256 `{sha}`).",
     "source.version": ", versión {version}",
     "move_on": "Para avanzar, el cliente debe\u2026",
+    "label_colon": ":",
     "day.one": "día",
     "day.many": "días",
     "milestone.one": "hito",
@@ -534,6 +546,8 @@ _SPANISH: SiteWords = {
     "practice.js.extras": " No forma parte: {extras} (no es lo que retiene la oportunidad en su etapa).",
     "practice.js.explained": " La regla se explica abajo.",
     "practice.js.choose": "Elija primero una respuesta.",
+    "table": "Tabla",
+    "scrollwrap.js.scrolls": "(se desplaza horizontalmente)",
     "reference.title": "Editar process.yaml",
     "reference.fields": "Todos los campos",
     "reference.columns": "| Campo | Tipo | Valor predeterminado | Significado |",

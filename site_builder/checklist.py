@@ -33,10 +33,11 @@ _INTRO_BUYER = (
 _STAGES_URL = "../stages/"
 
 
-def _fill_in(*labels: str) -> str:
-    """A line of fields to fill in on paper; each label stays with its line when the page is narrow."""
+def _fill_in(colon: str, *labels: str) -> str:
+    """A line of fields to fill in on paper, each label followed by `colon`; each label stays with its line when
+    the page is narrow."""
     fields = " ".join(
-        f'<span class="playbook-fill-in__field">{label}: <span class="playbook-fill-in__line"></span></span>'
+        f'<span class="playbook-fill-in__field">{label}{colon} <span class="playbook-fill-in__line"></span></span>'
         for label in labels
     )
     return f'<p class="playbook-fill-in">{fields}</p>'
@@ -73,7 +74,7 @@ def _stage_checklist(stage: Stage, language: str) -> str:
         items.append(
             f'<li><input type="checkbox" id="{box}"> <label for="{box}">{html.escape(milestone.question)}</label>{shown} '
             f'<a href="{_STAGES_URL}{stage.id}/#{milestone.id}">{words["checklist.details"]}</a><br>'
-            f"<small>{words['checklist.evidence']}: {html.escape(milestone.evidence)}{_dated(milestone, language)}{statement}</small></li>"
+            f"<small>{words['checklist.evidence']}{words['label_colon']} {html.escape(milestone.evidence)}{_dated(milestone, language)}{statement}</small></li>"
         )
     return heading + '\n\n<ul class="playbook-checklist">\n' + "\n".join(items) + "\n</ul>"
 
@@ -93,5 +94,5 @@ def checklist_markdown(loaded: LoadedProcess) -> str:
     fields: tuple[str, ...] = _DEAL_FIELDS
     if any(m.required_when is not None for m in milestones):
         fields = _DEAL_FIELDS_SEGMENT if process_segments(loaded.process.milestones()) else _DEAL_FIELDS_AMOUNT
-    deal_line = _fill_in(*(words[f"checklist.{field}"] for field in fields))
+    deal_line = _fill_in(words["label_colon"], *(words[f"checklist.{field}"] for field in fields))
     return page(words["checklist.title"], [intro, deal_line, *stages], loaded)

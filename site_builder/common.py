@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from sales_process.loader import LoadedProcess
-from sales_process.site_words import site_words
+from sales_process.model import DEFAULT_LANGUAGE
+from sales_process.site_words import SiteWords, site_words
 from site_builder.markdown_text import inline
 
 HOME_PAGE = "index.md"
@@ -88,3 +91,17 @@ def hidden_by_hand_written(path: str) -> str:
 def page(title: str, body: list[str], loaded: LoadedProcess) -> str:
     """A whole page: the title, the body's blocks separated by blank lines, the source note."""
     return "\n\n".join([f"# {title}", *body, source_note(loaded)]) + "\n"
+
+
+def script_words(words: SiteWords, prefix: str) -> dict[str, str]:
+    """A script's words (the table's keys starting with `prefix`), by the names the script knows them by."""
+    return {key.removeprefix(prefix): text for key, text in words.items() if key.startswith(prefix)}
+
+
+def data_words(words: SiteWords, prefix: str) -> str:
+    """A script's words as a `data-words` attribute of the element it reads them from; none for English, which
+    the script keeps itself (a test keeps the two equal)."""
+    given = script_words(words, prefix)
+    if given == script_words(site_words(DEFAULT_LANGUAGE), prefix):
+        return ""
+    return f' data-words="{html.escape(json.dumps(given, ensure_ascii=False))}"'

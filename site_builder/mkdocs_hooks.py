@@ -23,8 +23,9 @@ from mkdocs.structure.pages import Page
 from sales_process.loader import LoadedProcess, load_process
 from sales_process.model import DEFAULT_LANGUAGE
 from sales_process.problems import InvalidFile
+from sales_process.site_words import SiteWords, site_words
 from sales_process.wording import STALE_PREVIEW_HINT, STALE_PREVIEW_TITLE
-from site_builder.common import CHECK_URL, SiteLinks, hidden_by_hand_written
+from site_builder.common import CHECK_URL, SiteLinks, data_words, hidden_by_hand_written
 from site_builder.markdown_text import inline
 from site_builder.pages import generate_pages, navigation, site_description
 from site_builder.practice_page import practice_assets
@@ -153,6 +154,8 @@ _SCROLLABLE = re.compile(
     re.S,
 )
 _TAGS = re.compile(r"<[^>]+>")
+# scrollwrap.js's words, the table's keys without this prefix (data_words).
+_SCROLLWRAP_WORDS = "scrollwrap.js."
 
 
 def _plain_text(fragment: str) -> str:
@@ -160,12 +163,14 @@ def _plain_text(fragment: str) -> str:
     return html.unescape(_TAGS.sub("", fragment)).replace("\u00b6", "").strip()
 
 
-def _keyboard_scrollable(content: str) -> str:
+def _keyboard_scrollable(content: str, words: SiteWords) -> str:
     """Every table and code block, which scroll sideways on a narrow screen, takes the focus (Tab) so that a
     keyboard user can scroll it, even without the theme's script; a table is named by the heading above it.
 
-    The theme's script wraps each table in a box that scrolls instead: scrollwrap.js moves both to that box.
+    The theme's script wraps each table in a box that scrolls instead: scrollwrap.js moves both to that box, and
+    reads the words it adds to the name from the table (`data-words`, none in English).
     """
+    extra = data_words(words, _SCROLLWRAP_WORDS)
     heading = ""
     tabs: list[str] = []  # the labels of the content tabs whose blocks are still to come
     tab = ""
@@ -179,8 +184,8 @@ def _keyboard_scrollable(content: str) -> str:
         elif match[0].startswith("<div"):
             tab = tabs.pop(0) if tabs else ""
         elif match[0] == "<table>":
-            name = ": ".join(part for part in (heading, tab) if part) or "Table"
-            return f'<table tabindex="0" aria-label="{html.escape(name)}">'
+            name = f"{words['label_colon']} ".join(part for part in (heading, tab) if part) or words["table"]
+            return f'<table tabindex="0" aria-label="{html.escape(name)}"{extra}>'
         else:
             return match[0] + ' tabindex="0"'
         return match[0]
@@ -195,9 +200,12 @@ _ROW = re.compile(r"<tr>.*?</tr>", re.S)
 _BODY_CELL = re.compile(r"<td(?=[ >])")
 
 
-def _labelled_cells(content: str) -> str:
+def _labelled_cells(content: str, words: SiteWords) -> str:
     """Each body cell of a table names its column (`data-label`): on a phone the stylesheet shows each row as a card
-    of labelled lines, as the app's deals list does, instead of a table wider than the screen."""
+    of labelled lines, as the app's deals list does, instead of a table wider than the screen. A language whose
+    colon after a label is not English's (French's has a narrow no-break space) gives it too (`data-colon`)."""
+    colon = words["label_colon"]
+    own_colon = "" if colon == site_words(DEFAULT_LANGUAGE)["label_colon"] else f' data-colon="{html.escape(colon)}"'
 
     def labelled_table(table: re.Match[str]) -> str:
         head, end, body = table[0].partition("</thead>")
@@ -209,14 +217,15 @@ def _labelled_cells(content: str) -> str:
         return _BODY_CELL.sub(lambda cell: labelled_cell(cell[0], next(columns, "")), row)
 
     def labelled_cell(opening: str, label: str) -> str:
-        return f'{opening} data-label="{label}"' if label else opening
+        return f'{opening} data-label="{label}"{own_colon}' if label else opening
 
     return _TABLE.sub(labelled_table, content)
 
 
 def on_page_content(content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
     """The page's HTML, with what scrolls sideways reachable by the keyboard and each table cell naming its column."""
-    return _labelled_cells(_keyboard_scrollable(content))
+    words = site_words(_build["loaded"].process.language)
+    return _labelled_cells(_keyboard_scrollable(content, words), words)
 
 
 def on_serve(server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:

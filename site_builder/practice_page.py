@@ -8,11 +8,10 @@ answer is behind a "Show the answer" disclosure, so the page works as a printed 
 from __future__ import annotations
 
 import html
-import json
 from importlib.resources import files
 
 from sales_process.loader import LoadedProcess
-from sales_process.model import DEFAULT_LANGUAGE, Milestone, Stage
+from sales_process.model import Milestone, Stage
 from sales_process.practice import (
     SolvedScenario,
     Verdict,
@@ -22,7 +21,7 @@ from sales_process.practice import (
     recorded_outcomes,
 )
 from sales_process.site_words import SiteWords, counted, site_words
-from site_builder.common import PRACTICE_PAGE, link_from, page, stage_page
+from site_builder.common import PRACTICE_PAGE, data_words, link_from, page, stage_page
 from site_builder.markdown_text import block, indent, inline
 
 SCRIPT = "assets/javascripts/practice.js"
@@ -38,7 +37,7 @@ _NONE = (
     "ones off, and no scenarios are written under `scenarios:`."
 )
 _NO_SCRIPT = '<div class="playbook-practice-noscript"><link rel="stylesheet" href="{stylesheet}"><p>{text}</p></div>'
-# The script's words, the table's keys without this prefix: the page carries them when they are not English.
+# The script's words, the table's keys without this prefix (data_words).
 _SCRIPT_WORDS = "practice.js."
 
 
@@ -264,10 +263,12 @@ def _recorded(solved: SolvedScenario) -> str:
     lines = []
     if summed:
         names = ", ".join(inline(stage.name) for stage in summed)
-        lines.append(f"- **{names}:** {_all_met(sum(len(stage.milestones) for stage in summed), language)}")
+        lines.append(
+            f"- **{names}{words['label_colon']}** {_all_met(sum(len(stage.milestones) for stage in summed), language)}"
+        )
     skipped = {stage.id for stage in summed}
     lines += [
-        f"- **{inline(m.question)}** ({inline(stage.name)}): {inline(answer)}"
+        f"- **{inline(m.question)}** ({inline(stage.name)}){words['label_colon']} {inline(answer)}"
         for stage, m, answer in recorded
         if stage.id not in skipped
     ]
@@ -287,26 +288,13 @@ def scenario_markdown(number: int, solved: SolvedScenario) -> str:
     return "\n\n".join(parts)
 
 
-def script_words(words: SiteWords) -> dict[str, str]:
-    """The practice script's words (its feedback), by the names it knows them by."""
-    return {key.removeprefix(_SCRIPT_WORDS): text for key, text in words.items() if key.startswith(_SCRIPT_WORDS)}
-
-
-def _data_words(words: SiteWords) -> str:
-    """The script's words as an attribute of the score box; none for English, the script's own."""
-    given = script_words(words)
-    if given == script_words(site_words(DEFAULT_LANGUAGE)):
-        return ""
-    return f' data-words="{html.escape(json.dumps(given, ensure_ascii=False))}"'
-
-
 def _score(loaded: LoadedProcess, questions: int) -> str:
     words = site_words(loaded.process.language)
     to_go = words["practice.js.to_go_one" if questions == 1 else "practice.js.to_go_many"].format(n=questions)
     return "\n".join(
         [
             f'<div class="playbook-practice-score" data-process="{loaded.short_sha}" data-questions="{questions}"'
-            f"{_data_words(words)} hidden>",
+            f"{data_words(words, _SCRIPT_WORDS)} hidden>",
             # Inside the hidden box, not a Markdown heading: without the script there is no score to head
             # (and no entry in the table of contents leads to a hidden heading).
             f'<h2 id="your-score">{words["practice.score"]}</h2>',

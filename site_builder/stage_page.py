@@ -81,33 +81,35 @@ def _buyer_statement(milestone: Milestone, words: SiteWords) -> str:
     """The statement the buyer confirms, and whether the milestone waits for it."""
     if not milestone.buyer_statement:
         return ""
+    colon = words["label_colon"]
     when = (
-        f"**{words['milestone.required']}**: {words['rule.confirmation_required']}"
+        f"**{words['milestone.required']}**{colon} {words['rule.confirmation_required']}"
         if milestone.buyer_confirms
-        else f"{words['milestone.optional']}: {words['rule.confirmation_optional']}"
+        else f"{words['milestone.optional']}{colon} {words['rule.confirmation_optional']}"
     )
-    return f"\n- **{words['milestone.buyer_confirms']}:** “{inline(milestone.buyer_statement)}” ({when})"
+    return f"\n- **{words['milestone.buyer_confirms']}{colon}** “{inline(milestone.buyer_statement)}” ({when})"
 
 
 def milestone_block(milestone: Milestone, stage: Stage | None = None, language: str = DEFAULT_LANGUAGE) -> str:
     """A milestone as a block whose HTML id is the milestone id, so links land on it; its labels in `language`."""
     words = site_words(language)
+    colon = words["label_colon"]
     required = (
-        f"{words['yes']}: {words['rule.evidence']}"
+        f"{words['yes']}{colon} {words['rule.evidence']}"
         if milestone.evidence_required
-        else f"{words['no']}: {words['rule.no_evidence']}"
+        else f"{words['no']}{colon} {words['rule.no_evidence']}"
     )
     note = milestone_note(stage, milestone) if stage is not None else None
     parts = [
         f'<div class="playbook-milestone" id="{milestone.id}" markdown>',
         # A link to an id the milestone was renamed from still lands on it.
         f"### {inline(milestone.question)}" + "".join(f' <span id="{old}"></span>' for old in milestone.renamed_from),
-        (f"- **{words['milestone.requirement']}:** {inline(note)}\n" if note else "")
-        + f"- **{words['milestone.customer']}:** {inline(milestone.customer_action)}\n"
-        f"- **{words['milestone.evidence']}:** {inline(milestone.evidence)}{_buyer_statement(milestone, words)}\n"
-        f"- **{words['milestone.evidence_required']}:** {required}\n"
-        f"- **{words['milestone.max_age']}:** {_max_age(milestone, language)}\n"
-        f"- **{words['milestone.id']}:** `{milestone.id}`",
+        (f"- **{words['milestone.requirement']}{colon}** {inline(note)}\n" if note else "")
+        + f"- **{words['milestone.customer']}{colon}** {inline(milestone.customer_action)}\n"
+        f"- **{words['milestone.evidence']}{colon}** {inline(milestone.evidence)}{_buyer_statement(milestone, words)}\n"
+        f"- **{words['milestone.evidence_required']}{colon}** {required}\n"
+        f"- **{words['milestone.max_age']}{colon}** {_max_age(milestone, language)}\n"
+        f"- **{words['milestone.id']}{colon}** `{milestone.id}`",
     ]
     if milestone.guidance:
         parts.append(f'!!! tip "{words["milestone.guidance"]}"\n\n' + indent(block(milestone.guidance)))

@@ -11,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from sales_process.site_words import SITE_WORDS, counted, has_site_words, site_words
-from site_builder.practice_page import script_words
+from site_builder.common import script_words
 
 PRACTICE_SCRIPT = Path(__file__).resolve().parents[2] / "site_builder" / "practice_assets" / "practice.js"
+SCROLLWRAP_SCRIPT = (
+    Path(__file__).resolve().parents[2] / "site_builder" / "site" / "pages" / "assets" / "javascripts" / "scrollwrap.js"
+)
 
 
 def _placeholders(text: str) -> set[str]:
@@ -32,7 +35,13 @@ def test_the_practice_scripts_english_words_are_the_tables() -> None:
     # The script keeps English words for the English page, which carries none: they must not drift from the table.
     found = re.search(r"var ENGLISH = (\{.*?\});", PRACTICE_SCRIPT.read_text(encoding="utf-8"), re.S)
     assert found is not None
-    assert json.loads(found.group(1)) == script_words(site_words("en"))
+    assert json.loads(found.group(1)) == script_words(site_words("en"), "practice.js.")
+
+
+def test_the_scrollwrap_scripts_english_words_are_the_tables() -> None:
+    found = re.search(r"var ENGLISH = (\{.*?\});", SCROLLWRAP_SCRIPT.read_text(encoding="utf-8"), re.S)
+    assert found is not None
+    assert json.loads(found.group(1)) == script_words(site_words("en"), "scrollwrap.js.")
 
 
 @pytest.mark.parametrize(

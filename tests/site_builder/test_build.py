@@ -16,6 +16,7 @@ import pytest
 from playbook_cli.main import main
 from sales_process.loader import LoadedProcess
 from sales_process.problems import InvalidFile
+from sales_process.site_words import site_words
 from site_builder.build import SiteBuildError, build_site, default_config_file
 from site_builder.mkdocs_hooks import _keyboard_scrollable, _labelled_cells
 from tests.site_builder.conftest import ODD_PROCESS
@@ -358,7 +359,7 @@ def test_tables_and_code_blocks_take_the_focus_and_a_table_is_named_by_its_headi
         '<div class="tabbed-content"><div class="tabbed-block"><table></table></div>'
         '<div class="tabbed-block"><table></table></div></div></div>'
     )
-    shown = _keyboard_scrollable(content)
+    shown = _keyboard_scrollable(content, site_words("en"))
     assert re.findall(r"<table[^>]*>", shown) == [
         '<table tabindex="0" aria-label="Stage fields">',
         '<table tabindex="0" aria-label="Weak &amp; verifiable: Discovery">',
@@ -375,7 +376,7 @@ def test_each_body_cell_of_a_table_is_labelled_with_its_column_for_the_phones_ca
         '<td align="left"><a href="x/">Discovery</a></td>\n<td>—</td>\n<td>extra</td>\n</tr>\n<tr>\n<td>2</td>\n'
         "</tr>\n</tbody>\n</table>\n<table><tr><td>no header</td></tr></table>"
     )
-    labelled = _labelled_cells(content)
+    labelled = _labelled_cells(content, site_words("en"))
     assert re.findall(r"<td[^>]*>", labelled) == [
         '<td data-label="#">',
         '<td data-label="What it is" align="left">',
@@ -385,6 +386,9 @@ def test_each_body_cell_of_a_table_is_labelled_with_its_column_for_the_phones_ca
         "<td>",
     ]
     assert re.sub(r' data-label="[^"]*"', "", labelled) == content
+    # French puts a narrow no-break space before the card's colon, as before every label's.
+    french = _labelled_cells(content, site_words("fr"))
+    assert re.findall(r"<td[^>]*>", french)[0] == '<td data-label="#" data-colon="\u202f:">'
 
 
 @pytest.mark.parametrize(

@@ -396,14 +396,14 @@ def test_a_french_practice_page_gives_its_feedback_in_french(page: Any, tmp_path
     with live_directory(tmp_path / "site") as url:
         page.goto(url + "/practice/")
         score = page.locator(".playbook-practice-total")
-        assert score.inner_text().startswith("Aucune réponse vérifiée pour l'instant : ")
+        assert score.inner_text().startswith("Aucune réponse vérifiée pour l'instant\u202f: ")
         verdict = page.locator(f"#{form} .playbook-practice-verdict")
         page.locator(f"#{form} .playbook-practice-check").click()
         assert verdict.inner_text() == "Choisissez d'abord une réponse."
         values = _values(page, form)
         wrong = next(v for v in values if v != item.verified_stage.id)
-        assert _answer(page, form, "radio", values, [wrong]).startswith("Pas tout à fait : la réponse est ")
+        assert _answer(page, form, "radio", values, [wrong]).startswith("Pas tout à fait\u202f: la réponse est ")
         assert verdict.inner_text().endswith(" La règle est expliquée ci-dessous.")
-        assert score.inner_text().startswith("Score : 0 bonne(s) réponse(s) sur 1 ; ")
+        assert score.inner_text().startswith("Score\u202f: 0 bonne(s) réponse(s) sur 1 ; ")
         again = _answer(page, form, "radio", values, [item.verified_stage.id])
         assert again.startswith("Juste cette fois ; ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import PHONE, axe_violations, live_directory
+from site_builder.build import build_site
+from tests.browser import DESKTOP, PHONE, axe_violations, live_directory
 
 pytestmark = pytest.mark.browser
 
@@ -188,12 +190,11 @@ def test_every_box_that_scrolls_on_a_phone_is_reached_with_the_keyboard_and_name
             if tag != "CODE":
                 assert (role, name[:1].isupper()) == ("region" if tag == "DIV" else None, True), (tag, role, name)
         if scripts == "with scripts":
-            # The theme wraps each table in a box that scrolls: the box takes the focus and the name, the table neither.
+            # The theme wraps each table in a box; on a phone the tables are cards, so no box scrolls, takes the
+            # focus or says it scrolls sideways (a wide table's box does: below); the table keeps its own name.
             assert page.locator(".md-typeset__scrollwrap table[tabindex]").count() == 0
-            assert (
-                page.locator(".md-typeset__scrollwrap").first.get_attribute("aria-label")
-                == "Process (scrolls sideways)"
-            )
+            assert page.locator(".md-typeset__scrollwrap[tabindex], .md-typeset__scrollwrap[aria-label]").count() == 0
+            assert page.locator(".md-typeset__scrollwrap table").first.get_attribute("aria-label") == "Process"
     finally:
         context.close()
 
@@ -203,3 +204,59 @@ SCROLLING_BOXES = """() => [...document.querySelectorAll("article *")].filter(e 
     const style = getComputedStyle(e);
     return /(auto|scroll)/.test(style.overflowX) && e.scrollWidth > e.clientWidth;
 }).map(e => [e.tagName, e.getAttribute("tabindex"), e.getAttribute("role"), e.getAttribute("aria-label") || ""])"""
+
+
+# A stage name of one long word: the stages table is wider than the column at 1280 px, a card at 390 px.
+WIDE_NAME = "Qualification-Approfondissementdesbesoinsdelacheteuretdesonbudgetannuelconsolide"
+
+
+@pytest.fixture(scope="module")
+def wide_french_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The default process in French, its second stage named with one long word, served as static files."""
+    folder = tmp_path_factory.mktemp("wide")
+    text = (Path(__file__).resolve().parents[2] / "process.yaml").read_text(encoding="utf-8")
+    text = text.replace("\nstages:\n", "\nlanguage: fr\nstages:\n", 1).replace(
+        "    name: Qualifying\n", f"    name: {WIDE_NAME}\n"
+    )
+    (folder / "process.yaml").write_text(text, encoding="utf-8")
+    build_site(folder / "process.yaml", folder / "site")
+    with live_directory(folder / "site") as url:
+        yield url
+
+
+# [tabindex, role, accessible name, whether it scrolls sideways] of the box around the stages table.
+STAGES_BOX = """() => {
+    const box = document.querySelector(".md-typeset__scrollwrap");
+    return [box.getAttribute("tabindex"), box.getAttribute("role"), box.getAttribute("aria-label"),
+            box.scrollWidth > box.clientWidth];
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "expected"),
+    [
+        (DESKTOP, ["0", "region", "Les étapes (défile horizontalement)", True]),
+        (PHONE, [None, None, None, False]),
+    ],
+    ids=["1280px-scrolls", "390px-cards"],
+)
+def test_a_tables_box_says_it_scrolls_sideways_only_while_it_does(
+    browser: Any, wide_french_url: str, viewport: dict[str, int], expected: list[Any]
+) -> None:
+    # The box of every table was named "… (scrolls sideways)" and took the focus, also on a phone where the
+    # table is a list of cards and nothing scrolls: a false name for a screen reader, a useless tab stop.
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(wide_french_url + "/pipeline/")
+        page.wait_for_function("document.querySelector('.md-typeset__scrollwrap') !== null")
+        expect(page.locator(".md-typeset__scrollwrap table")).to_have_attribute("aria-label", "Les étapes")
+        page.wait_for_function(f"want => JSON.stringify(({STAGES_BOX})()) === JSON.stringify(want)", arg=expected)
+        assert axe_violations(page) == []
+        # Turning the phone sideways (or narrowing the window) re-evaluates it.
+        other = PHONE if viewport == DESKTOP else DESKTOP
+        page.set_viewport_size(other)
+        page.wait_for_function(f"({STAGES_BOX})()[3] === {json.dumps(other == DESKTOP)}")
+        page.wait_for_function(f"({STAGES_BOX})()[0] === {json.dumps('0' if other == DESKTOP else None)}")
+    finally:
+        context.close()

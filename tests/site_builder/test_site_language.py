@@ -86,7 +86,7 @@ def _english_of_ours(site: Path) -> list[tuple[str, tuple[str, ...]]]:
         pytest.param(
             "fr-CA",
             {
-                "stages/qualifying": (">Vous êtes ici quand<", "<strong>Preuve exigée:</strong> oui", ">Pièges<"),
+                "stages/qualifying": (">Vous êtes ici quand<", "<strong>Preuve exigée\u202f:</strong> oui", ">Pièges<"),
                 "practice": (">Vérifier la réponse<", ">Afficher la réponse<", ">Recommencer<"),
                 "reference": (">Tous les champs<", "<th>Signification</th>"),
             },
@@ -124,7 +124,7 @@ def test_the_practice_script_gets_its_feedback_in_the_process_language(tmp_path:
     words = re.search(r'data-words="([^"]*)"', _page(_build(tmp_path, "fr"), "practice"))
     assert words is not None
     feedback = json.loads(html.unescape(words.group(1)))
-    assert feedback["wrong"] == "Pas tout à fait : la réponse est {answer}."
+    assert feedback["wrong"] == "Pas tout à fait\u202f: la réponse est {answer}."
     assert feedback["choose"] == "Choisissez d'abord une réponse."
 
 
