@@ -20,7 +20,7 @@ from assess_app.errors import init_errors
 from assess_app.hosts import init_hosts
 from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
-from assess_app.records import init_confirmations, init_records, init_token_limit
+from assess_app.records import init_check_limit, init_confirmations, init_records, init_token_limit
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page
@@ -40,7 +40,8 @@ def create_app(
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES,
-    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM, PLAYBOOK_BASE_URL, PLAYBOOK_TRUSTED_PROXIES).
+    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM, PLAYBOOK_BASE_URL, PLAYBOOK_TRUSTED_PROXIES,
+    PLAYBOOK_CHECK_RATE_LIMIT).
     The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
@@ -80,6 +81,7 @@ def create_app(
     init_records(app)
     init_confirmations(app, confirmations)
     init_token_limit(app)
+    init_check_limit(app)
     init_outbox(app)
     init_hosts(app)  # before the blueprints' own checks (the confirmation page's rate limit)
     app.register_blueprint(health_bp)
