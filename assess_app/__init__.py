@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
+from assess_app.check.limit import init_check_limit
 from assess_app.client import ClientAddress
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings, trusted_proxies
@@ -20,7 +21,7 @@ from assess_app.errors import init_errors
 from assess_app.hosts import init_hosts
 from assess_app.idempotent import init_idempotency
 from assess_app.inputs import init_inputs
-from assess_app.records import init_check_limit, init_confirmations, init_records, init_token_limit
+from assess_app.records import init_confirmations, init_records, init_token_limit
 from assess_app.security import init_security
 from assess_app.session_cookie import SessionCookie
 from assess_app.signed_in import user_for_page

@@ -14,15 +14,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from assess_app.client import request_address
-from assess_app.config import EXIT_INVALID_PROCESS, check_rate_limit
+from assess_app.config import EXIT_INVALID_PROCESS
 from assess_app.current import CONFIRM_LIMITER_KEY, CONFIRMATIONS_KEY, STORE_KEY
 from deal_records.backup import BackupError
 from deal_records.confirmations import DatabaseConfirmations
 from deal_records.database import (
     BUSY_TIMEOUT_MS,
     BadDatabaseUrl,
-    driver_message,
     is_sqlite,
     make_engine,
     reading,
@@ -40,7 +38,6 @@ from sales_process.confirmation import ConfirmationStore
 
 RECORDS_KEY = "deal_records"
 TOKEN_LIMITER_KEY = "playbook_token_limiter"
-CHECK_LIMITER_KEY = "playbook_check_limiter"
 log = logging.getLogger("assess_app")
 
 
@@ -126,46 +123,6 @@ def token_limiter() -> DatabaseLimiter:
     """The limit on API requests whose token opens nothing, per client address (TOKEN_FAILURE_LIMIT)."""
     limiter: DatabaseLimiter = current_app.extensions[TOKEN_LIMITER_KEY]
     return limiter
-
-
-def init_check_limit(app: Flask) -> None:
-    """Count, in the database (one count for every worker), the self-checks each client address sends; none are
-    counted when the limit is 0 (PLAYBOOK_CHECK_RATE_LIMIT=0)."""
-    opened: Records = app.extensions[RECORDS_KEY]
-    value, window = app.config["CHECK_RATE_LIMIT"]
-    limit = check_rate_limit(value)
-    app.config["CHECK_RATE_LIMIT"] = (limit, window)
-    if limit:
-        app.extensions[CHECK_LIMITER_KEY] = DatabaseLimiter(opened.sessions, "self-check", limit, window)
-
-
-def check_wait() -> float | None:
-    """Count this self-check for its client address: None when it may be answered, else the seconds to wait
-    (CHECK_RATE_LIMIT). The self-check needs no database, so while the database cannot count it is answered."""
-    limiter: DatabaseLimiter | None = current_app.extensions.get(CHECK_LIMITER_KEY)
-    if limiter is None:
-        return None
-    try:
-        return limiter.hit(request_address())
-    except SQLAlchemyError as error:
-        if not is_unavailable(error):
-            raise
-        log.warning("self-check not counted, the database is unavailable: %s", driver_message(error))
-        return None
-
-
-def check_limit() -> str:
-    """The self-check limit in words: "6,000 within 10 minutes"."""
-    limit, window = current_app.config["CHECK_RATE_LIMIT"]
-    return f"{limit:,} within {window // 60} minutes"
-
-
-def too_many_checks(wait: float) -> str:
-    """Why a self-check was not answered, and when it will be (the API's message)."""
-    return (
-        f"too many self-checks came from this address ({check_limit()}): none is answered for "
-        f"{retry_after(wait)} seconds; send it again after that (Retry-After)"
-    )
 
 
 def retry_after(wait: float) -> str:

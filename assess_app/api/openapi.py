@@ -229,8 +229,8 @@ def _error(description: str) -> dict[str, Any]:
 TOO_MANY_CHECKS = {
     **_error(
         f"Too many self-checks (this and the form at /check) came from this client address ({CHECK_RATE_LIMIT_ENV}, "
-        f"by default {CHECK_RATE_LIMIT:,} in {CHECK_RATE_WINDOW // 60} minutes): none is answered until Retry-After "
-        "seconds have passed."
+        f"by default {CHECK_RATE_LIMIT:,} in {CHECK_RATE_WINDOW // 60} minutes, counted in each server worker "
+        "process): none is answered until Retry-After seconds have passed."
     ),
     "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
 }

@@ -7,9 +7,10 @@ from flask import Response, jsonify, make_response, request, url_for
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
 from assess_app.api.openapi import openapi_document
+from assess_app.check.limit import check_wait, too_many_checks
 from assess_app.current import current_process
 from assess_app.errors import api_errors
-from assess_app.records import check_wait, retry_after, too_many_checks
+from assess_app.records import retry_after
 from assess_app.security import no_store
 from sales_process import clock
 from sales_process.deal import parse_deal

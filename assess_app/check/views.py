@@ -21,10 +21,11 @@ from assess_app.check.form import (
     unticked_problems,
     validated_deal,
 )
+from assess_app.check.limit import check_limit, check_wait
 from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
 from assess_app.csrf_log import log_token_refused
 from assess_app.current import current_process
-from assess_app.records import check_limit, check_wait, retry_after
+from assess_app.records import retry_after
 from sales_process import clock
 from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess

@@ -1,10 +1,11 @@
 """The anonymous self-check (POST /check and POST /api/assess) is limited per client address, like the other
-anonymous doors: counted in the database (one count for every worker), on SQLite and on PostgreSQL."""
+anonymous doors, but counted in memory in each worker: the self-check reads no database, so SQLite is enough here."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from assess_app.check.limit import MemoryLimiter
 from assess_app.config import CHECK_RATE_LIMIT, CHECK_RATE_LIMIT_ENV
+from tests.conftest import sqlite_copy
 from tests.records.conftest import page_token
 from tests.records.test_unavailable import locked
 
@@ -27,6 +30,12 @@ TYPED = {
     "pain-confirmed.date": DAY,
 }
 LIMITED = {"CHECK_RATE_LIMIT": (2, 600)}
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated SQLite file only: the self-check's limit does not touch the database."""
+    return sqlite_copy(request, tmp_path)
 
 
 def _api(client: FlaskClient, address: str) -> TestResponse:
@@ -164,13 +173,54 @@ def test_a_bad_limit_stops_the_start(
 
 
 @pytest.mark.parametrize("door", DOORS)
-def test_the_self_check_is_answered_while_the_database_cannot_count(
-    make_app: Callable[..., Flask], database_url: str, door: str, caplog: pytest.LogCaptureFixture
+def test_the_self_check_is_answered_and_limited_while_the_database_is_locked(
+    make_app: Callable[..., Flask], database_url: str, door: str
 ) -> None:
     app = make_app(DATABASE_BUSY_TIMEOUT_MS=300, **LIMITED)
     client = app.test_client()
     token = page_token(client, "/check")
     with locked(database_url):
-        answered = _api(client, "-") if door == "api" else client.post("/check", data={"csrf_token": token, **TYPED})
-    assert answered.status_code == 200
-    assert "self-check not counted, the database is unavailable" in caplog.text
+        statuses = [
+            (
+                _api(client, "-") if door == "api" else client.post("/check", data={"csrf_token": token, **TYPED})
+            ).status_code
+            for _ in range(3)
+        ]
+    assert statuses == [200, 200, 429]
+
+
+class Clock:
+    """A clock the test moves."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_memory_limiter_counts_as_the_database_limiter_does() -> None:
+    clock = Clock()
+    limiter = MemoryLimiter(2, 600, clock)
+    assert [limiter.hit("a"), limiter.hit("a")] == [None, None]
+    clock.now += 100
+    assert limiter.hit("a") == 500  # until the oldest hit is 600 seconds old
+    assert limiter.hit("b") is None  # another key has its own count
+    clock.now += 499
+    assert limiter.hit("a") == 1  # refused hits are not counted
+    clock.now += 1
+    assert limiter.hit("a") is None  # hits exactly `window` old no longer count (both went)
+    assert limiter.hit("a") is None
+    assert limiter.hit("a") == 600
+
+
+def test_the_memory_limiter_forgets_old_keys_and_keeps_at_most_max_keys() -> None:
+    clock = Clock()
+    limiter = MemoryLimiter(1, 600, clock, max_keys=100)
+    for number in range(1000):
+        limiter.hit(f"192.0.2.{number}")
+    assert limiter.keys() == 100
+    assert limiter.hit("192.0.2.999") is not None  # the newest keys are kept
+    clock.now += 600
+    limiter.hit("198.51.100.1")
+    assert limiter.keys() == 1  # every expired key went
