@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from assess_app.asking import init_outbox
+from assess_app.check.limit import init_check_limit
 from assess_app.client import ClientAddress
 from assess_app.compress import init_compression
 from assess_app.config import load_store, settings, trusted_proxies
@@ -42,7 +43,8 @@ def create_app(
 
     Configuration comes from `test_config`, else the environment (PLAYBOOK_PROCESS,
     PLAYBOOK_SITE_DIR, PLAYBOOK_SECRET_KEY, PLAYBOOK_DATABASE_URL, PLAYBOOK_SECURE_COOKIES,
-    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM, PLAYBOOK_BASE_URL, PLAYBOOK_TRUSTED_PROXIES).
+    PLAYBOOK_SMTP_URL, PLAYBOOK_MAIL_FROM, PLAYBOOK_BASE_URL, PLAYBOOK_TRUSTED_PROXIES,
+    PLAYBOOK_CHECK_RATE_LIMIT).
     The database is opened here: SQLite is created and migrated, PostgreSQL must be migrated.
     The process is loaded once, here, unless a `store` is given (`playbook serve` passes one it
     swaps after each rebuild, and sets LIVE_RELOAD so that open pages reload and show the
@@ -83,6 +85,7 @@ def create_app(
     init_records(app, engine)
     init_confirmations(app, confirmations)
     init_token_limit(app)
+    init_check_limit(app)
     init_outbox(app)
     init_hosts(app)  # before the blueprints' own checks (the confirmation page's rate limit)
     app.register_blueprint(health_bp)

@@ -14,6 +14,8 @@ import ipaddress
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from flask import request
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -70,3 +72,8 @@ class ClientAddress:
         """Rewrite REMOTE_ADDR, then answer."""
         environ["REMOTE_ADDR"] = client_address(environ)
         return self.app(environ, start_response)
+
+
+def request_address() -> str:
+    """The address this request's rate limits count (the client's, behind trusted proxies), or 'unknown'."""
+    return request.remote_addr or UNKNOWN

@@ -19,6 +19,13 @@ from site_builder.location import default_site_dir
 SECRET_ENV = "PLAYBOOK_SECRET_KEY"
 SECURE_COOKIES_ENV = "PLAYBOOK_SECURE_COOKIES"
 TRUSTED_PROXIES_ENV = "PLAYBOOK_TRUSTED_PROXIES"
+CHECK_RATE_LIMIT_ENV = "PLAYBOOK_CHECK_RATE_LIMIT"
+# Self-checks (POST /check and POST /api/assess) per client address in 10 minutes. A person takes half a minute at
+# least to tick and type a check, so 6,000 is 200 reps behind one office NAT address each checking twice a minute
+# for the whole 10 minutes (and 4 times the fuzz test's run); one address still cannot take more than 10 requests a
+# second, a fraction of a percent of what one worker answers.
+CHECK_RATE_LIMIT = 6000
+CHECK_RATE_WINDOW = 600
 MAX_BODY_BYTES = 1024 * 1024
 # gunicorn stops (instead of restarting the worker forever) when a worker exits with 3.
 EXIT_INVALID_PROCESS = 3
@@ -44,6 +51,8 @@ def settings(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
         # API requests whose token opens nothing, per client address in a sliding window of seconds: beyond it,
         # every token from that address is refused (429) until the window has room, so tokens cannot be guessed.
         "TOKEN_FAILURE_LIMIT": (30, 600),
+        # Self-checks (the form and POST /api/assess) per client address in a sliding window of seconds; 0: no limit.
+        "CHECK_RATE_LIMIT": (os.environ.get(CHECK_RATE_LIMIT_ENV) or CHECK_RATE_LIMIT, CHECK_RATE_WINDOW),
         # The mail server that sends confirmation emails; unset, the rep sends them.
         "SMTP_URL": os.environ.get(SMTP_ENV, ""),
         "MAIL_FROM": os.environ.get(MAIL_FROM_ENV, ""),
@@ -85,6 +94,21 @@ def trusted_proxies(value: object) -> int:
         print(
             f"assess_app: cannot start: {TRUSTED_PROXIES_ENV} is {text!r}; give how many proxies (0 to {MAX_PROXIES}) "
             f"stand in front of the app and set X-Forwarded-For, e.g. {TRUSTED_PROXIES_ENV}=1 behind one nginx",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INVALID_PROCESS)
+    return int(text)
+
+
+def check_rate_limit(value: object) -> int:
+    """The self-checks one client address may send in 10 minutes (PLAYBOOK_CHECK_RATE_LIMIT; 0: no limit); a clean
+    start-up error when it is not a whole number."""
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()):
+        print(
+            f"assess_app: cannot start: {CHECK_RATE_LIMIT_ENV} is {str(value)!r}; give how many self-checks (the "
+            f"form and POST /api/assess) one client address may send in 10 minutes, e.g. {CHECK_RATE_LIMIT_ENV}="
+            f"{CHECK_RATE_LIMIT} (the default), or 0 for no limit",
             file=sys.stderr,
         )
         raise SystemExit(EXIT_INVALID_PROCESS)

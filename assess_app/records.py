@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -126,6 +127,11 @@ def token_limiter() -> DatabaseLimiter:
     """The limit on API requests whose token opens nothing, per client address (TOKEN_FAILURE_LIMIT)."""
     limiter: DatabaseLimiter = current_app.extensions[TOKEN_LIMITER_KEY]
     return limiter
+
+
+def retry_after(wait: float) -> str:
+    """A rate limit's wait as the Retry-After header gives it: whole seconds, at least one."""
+    return str(max(1, math.ceil(wait)))
 
 
 def records() -> Records:

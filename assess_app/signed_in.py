@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response as BaseResponse
 
+from assess_app.client import request_address
 from assess_app.paths import is_api_path
 from assess_app.records import records, token_limiter
 from deal_records.models import User
@@ -52,7 +53,7 @@ def end_session() -> None:
 def _session_user() -> User | None:
     key = session.get(SESSION_KEY)
     if not isinstance(key, str):
-        return None  # anonymous: no database query at all (the self-check stays database-free)
+        return None  # anonymous: no user to look up (the self-check reads no record; only its count is kept)
     with records().reading() as db:
         user = user_for_session(db, key)
     if user is None:
@@ -65,7 +66,7 @@ def _token_user() -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    address = request.remote_addr or "unknown"
+    address = request_address()
     # One reading session for both (each session costs a connection and a transaction: most API requests pay this).
     with records().reading() as db:
         # Asked before the token is looked up: from an address over the limit, even a right guess opens nothing.

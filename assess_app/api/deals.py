@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from assess_app.deals.verdicts import Verdict, buyer_view, deal_verdict
 from assess_app.errors import api_errors
 from assess_app.idempotent import idempotent_api, keep
 from assess_app.query import needs_token, takes_query
-from assess_app.records import records
+from assess_app.records import records, retry_after
 from assess_app.signed_in import current_user, signed_in_user, token_wait
 from deal_records.confirmations import BUYER_SOURCE, deal_requests
 from deal_records.details import change_details, deal_changes, parse_details_change
@@ -85,7 +84,7 @@ def api_login_required(view: Callable[P, ApiAnswer]) -> Callable[P, ApiAnswer]:
             wait = token_wait()
             if wait is not None:
                 response, status = api_errors(429, [{"loc": "", "message": too_many_tokens(wait)}])
-                response.headers["Retry-After"] = str(math.ceil(wait))
+                response.headers["Retry-After"] = retry_after(wait)
                 return response, status
             response, status = api_errors(401, [{"loc": "", "message": _unauthorized()}])
             response.headers["WWW-Authenticate"] = 'Bearer realm="playbook"'
@@ -100,7 +99,7 @@ def too_many_tokens(wait: float) -> str:
     limit, window = current_app.config["TOKEN_FAILURE_LIMIT"]
     return (
         f"too many requests from this address sent tokens that open nothing ({limit} within {window // 60} minutes): "
-        f"no token from it is read for {math.ceil(wait)} seconds; check the token your client sends "
+        f"no token from it is read for {retry_after(wait)} seconds; check the token your client sends "
         "(Authorization: Bearer TOKEN), then retry after that"
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from assess_app.api.body import ISO_DAY_PATTERN
 from assess_app.api.openapi_deals import SPACE, always_sent, deal_components, deal_paths
+from assess_app.config import CHECK_RATE_LIMIT, CHECK_RATE_LIMIT_ENV, CHECK_RATE_WINDOW
 from sales_process.confirmation import confirmable
 from sales_process.deal import MAX_EVIDENCE, MAX_SEGMENT
 from sales_process.loader import LoadedProcess
@@ -225,6 +226,16 @@ def _error(description: str) -> dict[str, Any]:
     }
 
 
+TOO_MANY_CHECKS = {
+    **_error(
+        f"Too many self-checks (this and the form at /check) came from this client address ({CHECK_RATE_LIMIT_ENV}, "
+        f"by default {CHECK_RATE_LIMIT:,} in {CHECK_RATE_WINDOW // 60} minutes, counted in each server worker "
+        "process): none is answered until Retry-After seconds have passed."
+    ),
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+}
+
+
 def deal_schema(loaded: LoadedProcess) -> dict[str, Any]:
     """The request body of POST /api/assess for this process."""
     process = loaded.process
@@ -351,6 +362,7 @@ def openapi_document(loaded: LoadedProcess) -> dict[str, Any]:
                             "415": _error(
                                 "The body is not sent as application/json, or is compressed (Content-Encoding); send it uncompressed."
                             ),
+                            "429": TOO_MANY_CHECKS,
                         },
                     }
                 },

@@ -7,8 +7,10 @@ from flask import Response, jsonify, make_response, request, url_for
 from assess_app.api import bp
 from assess_app.api.body import BadBody, dump_json, encoding_refused, read_json
 from assess_app.api.openapi import openapi_document
+from assess_app.check.limit import check_wait, too_many_checks
 from assess_app.current import current_process
 from assess_app.errors import api_errors
+from assess_app.records import retry_after
 from assess_app.security import no_store
 from sales_process import clock
 from sales_process.deal import parse_deal
@@ -17,6 +19,7 @@ from sales_process.problems import InvalidInput
 from sales_process.report import assessment_json
 
 BAD_REQUEST = 400
+TOO_MANY_REQUESTS = 429
 UNSUPPORTED_MEDIA_TYPE = 415
 
 
@@ -27,6 +30,11 @@ def assess_deal() -> Response | tuple[Response, int]:
 
 
 def _assessment() -> Response | tuple[Response, int]:
+    wait = check_wait()
+    if wait is not None:
+        response, status = api_errors(TOO_MANY_REQUESTS, [{"loc": "", "message": too_many_checks(wait)}])
+        response.headers["Retry-After"] = retry_after(wait)
+        return response, status
     if not request.is_json:
         got = request.mimetype or "no Content-Type"
         message = f"send the deal as JSON with Content-Type: application/json (got {got})"

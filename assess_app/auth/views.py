@@ -8,6 +8,7 @@ from flask import make_response, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from assess_app.auth import bp
+from assess_app.client import request_address
 from assess_app.records import records
 from assess_app.signed_in import current_user, end_session, safe_next, start_session
 from deal_records.people import FAILURE_WINDOW, LOCKED_FOR, MAX_ADDRESS_FAILURES, MAX_FAILURES, sign_in
@@ -47,7 +48,7 @@ def login() -> tuple[str, int] | BaseResponse:
     if not email or not password:
         return _page(400, "Enter your email and your password.", email)
     with records().writing() as db:
-        outcome = sign_in(db, email, password, request.remote_addr or "unknown")
+        outcome = sign_in(db, email, password, request_address())
     if outcome.locked:
         log.warning("sign-in refused: too many failures from one client address")
         page, status = _page(TOO_MANY, LOCKED, email)

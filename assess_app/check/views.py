@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from functools import partial
 
 from flask import Response, render_template, request, send_from_directory
@@ -20,9 +21,11 @@ from assess_app.check.form import (
     unticked_problems,
     validated_deal,
 )
+from assess_app.check.limit import check_limit, check_wait
 from assess_app.check.result import by_stage, fragments, playbook_link, prefill_query, summary_text, weighted
 from assess_app.csrf_log import log_token_refused
 from assess_app.current import current_process
+from assess_app.records import retry_after
 from sales_process import clock
 from sales_process.deal import Deal, parse_deal
 from sales_process.engine import assess
@@ -32,6 +35,7 @@ from sales_process.report import gap_sentence
 from sales_process.vocabulary import money_in
 
 UNPROCESSABLE = 422
+TOO_MANY_REQUESTS = 429
 ICON_MAX_AGE = 7 * 24 * 3600
 
 
@@ -68,10 +72,30 @@ def show_form() -> tuple[str, int]:
     return _form_page(loaded, form, general)
 
 
+def _over_the_limit(loaded: LoadedProcess) -> tuple[str, int, dict[str, str]] | None:
+    """Count this self-check for its address; over the limit, the form again with every answer kept, 429 (nothing
+    is checked: a flood from one address must not take the server from everyone else)."""
+    wait = check_wait()
+    if wait is None:
+        return None
+    page, status = _form_page(
+        loaded,
+        make_form(loaded, request.form),
+        [],
+        TOO_MANY_REQUESTS,
+        too_many=check_limit(),
+        wait_minutes=math.ceil(wait / 60),
+    )
+    return page, status, {"Retry-After": retry_after(wait)}
+
+
 @bp.post("/check")
-def assess_deal() -> tuple[str, int]:
+def assess_deal() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Assess the deal, or give the form back with every answer kept and each error at its field."""
     loaded = current_process()
+    refused = _over_the_limit(loaded)
+    if refused is not None:
+        return refused
     version = form_version(loaded)
     answers = plain_answers(version, request.form)
     deal = _plain_deal(answers, loaded)
@@ -113,10 +137,14 @@ def _plain_deal(answers: dict[str, str] | None, loaded: LoadedProcess) -> Deal |
 
 
 @bp.errorhandler(CSRFError)
-def refuse_without_token(error: CSRFError) -> tuple[str, int]:
+def refuse_without_token(error: CSRFError) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     """Refuse a POST without a valid token with 400, giving back what was typed to send again (the check saves
-    nothing: a form another site made can only show its visitor a verdict); logged as every form's refusal is."""
+    nothing: a form another site made can only show its visitor a verdict); logged as every form's refusal is.
+    Counted as a self-check: a flood without tokens is held back too."""
     log_token_refused(error)
     loaded = current_process()
+    refused = _over_the_limit(loaded)
+    if refused is not None:
+        return refused
     form = make_form(loaded, request.form)
     return _form_page(loaded, form, [], 400, csrf_problem=error.description)

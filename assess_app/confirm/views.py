@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 from flask import Response, abort, current_app, make_response, render_template, request
 
+from assess_app.client import request_address
 from assess_app.confirm import bp
 from assess_app.confirm.form import (
     NO,
@@ -20,6 +20,7 @@ from assess_app.confirm.form import (
     reply_of,
 )
 from assess_app.current import confirm_limiter, current_confirmations, current_process
+from assess_app.records import retry_after
 from sales_process.confirmation import (
     BuyerReply,
     ConfirmationRequest,
@@ -63,7 +64,7 @@ def limit_per_address() -> Response | None:
     """Refuse a client address that sent too many requests (guessing tokens, or a stuck script)."""
     if request.endpoint == "confirm.static":
         return None
-    wait = confirm_limiter().hit(request.remote_addr or "unknown")
+    wait = confirm_limiter().hit(request_address())
     if wait is None:
         return None
     response = _message(
@@ -71,7 +72,7 @@ def limit_per_address() -> Response | None:
         "Too many requests came from your address. Please wait a few minutes and open the link again.",
         429,
     )
-    response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+    response.headers["Retry-After"] = retry_after(wait)
     return response
 
 

@@ -315,7 +315,7 @@ def test_the_openapi_document_describes_the_deal_of_this_process(client: FlaskCl
     assert set(deal["properties"]["milestones"]["properties"]) == {
         m.id for _, m in default_process.process.milestones()
     }
-    assert set(document["paths"]["/api/assess"]["post"]["responses"]) == {"200", "400", "413", "415"}
+    assert set(document["paths"]["/api/assess"]["post"]["responses"]) == {"200", "400", "413", "415", "429"}
 
 
 JSON_VALUES = st.recursive(

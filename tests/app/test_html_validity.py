@@ -1,6 +1,7 @@
 """The Nu HTML Checker (the W3C's validator, vnu-jar from npm) finds no error in the HTML our templates write.
 
-Checked: the form (empty, with errors, refused without its token, with the live preview's banner),
+Checked: the form (empty, with errors, refused without its token, refused over the self-check limit, with the
+live preview's banner),
 a result, the error pages and the audit report. ./scripts/test installs the checker.
 """
 
@@ -37,6 +38,9 @@ def _pages(client: FlaskClient, site_dir: Path, tmp_path: Path) -> dict[str, str
     }
     config = {"TESTING": True, "PROCESS_PATH": str(DEFAULT_PROCESS), "SECRET_KEY": "t"}
     unbuilt = _client(create_app({**config, "SITE_DIR": str(tmp_path / "not-built")}))
+    limited = _client(create_app({**config, "SITE_DIR": str(site_dir), "CHECK_RATE_LIMIT": (1, 600)}))
+    over_the_limit = [post_form(limited, answers) for _ in range(2)][-1]
+    assert over_the_limit.status_code == 429
     store = ProcessStore(load_process(DEFAULT_PROCESS))
     store.keep_last_good(["process.yaml:17:18: error: 'probability' must be a whole number, got text 'ten'"])
     live = _client(create_app({**config, "SITE_DIR": str(site_dir), "LIVE_RELOAD": True}, store=store))
@@ -54,6 +58,7 @@ def _pages(client: FlaskClient, site_dir: Path, tmp_path: Path) -> dict[str, str
         ).get_data(as_text=True),
         "form-without-token": client.post("/check", data=answers).get_data(as_text=True),
         "result": post_form(client, answers).get_data(as_text=True),
+        "form-over-the-limit": over_the_limit.get_data(as_text=True),
         "error-405": client.put("/check").get_data(as_text=True),
         "site-not-built": unbuilt.get("/").get_data(as_text=True),
         "form-live-preview": live.get("/check").get_data(as_text=True),
