@@ -99,6 +99,15 @@ _ENGLISH: SiteWords = {
     "overview.stages": "The stages",
     "overview.columns": "| # | Stage | Probability | What it is | Milestones to leave it |",
     "overview.last": "— (last stage)",
+    "overview.intro": "{name} has {stages} and {milestones}. A deal moves to the next stage only when the customer has "
+    "verifiably done everything that gates its current stage; the probability is what a deal verified in that stage is "
+    "worth.",
+    "overview.optional.one": "helps, not required",
+    "overview.optional.many": "help, not required",
+    "overview.alternative.one": "alternative",
+    "overview.alternative.many": "alternatives",
+    "overview.conditional.one": "required only for some deals",
+    "overview.conditional.many": "required only for some deals",
     # The checklist
     "checklist.title": "Deal checklist",
     "checklist.details": "details",
@@ -234,6 +243,15 @@ _FRENCH: SiteWords = {
     "overview.stages": "Les étapes",
     "overview.columns": "| # | Étape | Probabilité | En quoi elle consiste | Jalons pour la quitter |",
     "overview.last": "— (dernière étape)",
+    "overview.intro": "{name} compte {stages} et {milestones}. Une affaire ne passe à l'étape suivante que lorsque "
+    "le client a fait, de façon vérifiable, tout ce qui conditionne son étape actuelle\u202f; la probabilité est ce que "
+    "vaut une affaire vérifiée à cette étape.",
+    "overview.optional.one": "aide, non exigé",
+    "overview.optional.many": "aident, non exigés",
+    "overview.alternative.one": "alternative",
+    "overview.alternative.many": "alternatives",
+    "overview.conditional.one": "exigé seulement pour certaines affaires",
+    "overview.conditional.many": "exigés seulement pour certaines affaires",
     "checklist.title": "Liste de contrôle d'une affaire",
     "checklist.details": "détails",
     "checklist.evidence": "Preuve",
@@ -364,6 +382,15 @@ _GERMAN: SiteWords = {
     "overview.stages": "Die Phasen",
     "overview.columns": "| # | Phase | Wahrscheinlichkeit | Worum es geht | Meilensteine zum Verlassen |",
     "overview.last": "— (letzte Phase)",
+    "overview.intro": "{name} hat {stages} und {milestones}. Ein Deal rückt erst in die nächste Phase vor, wenn der "
+    "Kunde nachweisbar alles getan hat, was seine aktuelle Phase verlangt; die Wahrscheinlichkeit ist, was ein in dieser "
+    "Phase verifizierter Deal wert ist.",
+    "overview.optional.one": "hilft, nicht erforderlich",
+    "overview.optional.many": "helfen, nicht erforderlich",
+    "overview.alternative.one": "Alternative",
+    "overview.alternative.many": "Alternativen",
+    "overview.conditional.one": "nur für manche Deals erforderlich",
+    "overview.conditional.many": "nur für manche Deals erforderlich",
     "checklist.title": "Checkliste für einen Deal",
     "checklist.details": "Details",
     "checklist.evidence": "Nachweis",
@@ -494,6 +521,15 @@ _SPANISH: SiteWords = {
     "overview.stages": "Las etapas",
     "overview.columns": "| # | Etapa | Probabilidad | En qué consiste | Hitos para salir de ella |",
     "overview.last": "— (última etapa)",
+    "overview.intro": "{name} tiene {stages} y {milestones}. Una oportunidad pasa a la etapa siguiente solo cuando el "
+    "cliente ha hecho, de forma verificable, todo lo que condiciona su etapa actual; la probabilidad es lo que vale una "
+    "oportunidad verificada en esa etapa.",
+    "overview.optional.one": "ayuda, no obligatorio",
+    "overview.optional.many": "ayudan, no obligatorios",
+    "overview.alternative.one": "alternativa",
+    "overview.alternative.many": "alternativas",
+    "overview.conditional.one": "obligatorio solo para algunas oportunidades",
+    "overview.conditional.many": "obligatorios solo para algunas oportunidades",
     "checklist.title": "Lista de control de una oportunidad",
     "checklist.details": "detalles",
     "checklist.evidence": "Prueba",

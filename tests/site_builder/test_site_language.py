@@ -48,6 +48,7 @@ ENGLISH_ON_THE_PRACTICE_PAGE = (
     "Without JavaScript nothing is checked",
 )
 ENGLISH_ON_THE_REFERENCE_PAGE = (">Every field<", "<th>Field</th>", "<th>Meaning</th>", "<th>Default</th>")
+ENGLISH_ON_THE_OVERVIEW = (" has 6 stages and ", "A deal moves to the next stage only when", "2 milestones")
 ENGLISH_IN_THE_NAVIGATION = (">Home<", ">Overview<", ">Deal checklist<", ">Practice<", ">Editing process.yaml<")
 
 
@@ -77,6 +78,7 @@ def _english_of_ours(site: Path) -> list[tuple[str, tuple[str, ...]]]:
         (_page(site, "stages/qualifying"), ENGLISH_ON_A_STAGE_PAGE + ENGLISH_IN_THE_NAVIGATION),
         (_page(site, "practice"), ENGLISH_ON_THE_PRACTICE_PAGE),
         (_page(site, "reference"), ENGLISH_ON_THE_REFERENCE_PAGE),
+        (_page(site, "pipeline"), ENGLISH_ON_THE_OVERVIEW),
     ]
 
 
@@ -89,6 +91,7 @@ def _english_of_ours(site: Path) -> list[tuple[str, tuple[str, ...]]]:
                 "stages/qualifying": (">Vous êtes ici quand<", "<strong>Preuve exigée\u202f:</strong> oui", ">Pièges<"),
                 "practice": (">Vérifier la réponse<", ">Afficher la réponse<", ">Recommencer<"),
                 "reference": (">Tous les champs<", "<th>Signification</th>"),
+                "pipeline": (" compte 6 étapes et 16 jalons. Une affaire ne passe", '|"2 jalons"|'),
             },
             id="french-by-its-primary-subtag",
         ),
@@ -102,6 +105,7 @@ def _english_of_ours(site: Path) -> list[tuple[str, tuple[str, ...]]]:
                 ),
                 "practice": (">Antwort prüfen<", ">Antwort anzeigen<", ">Neu beginnen<"),
                 "reference": (">Alle Felder<", "<th>Bedeutung</th>"),
+                "pipeline": (" hat 6 Phasen und 16 Meilensteine. Ein Deal rückt", '|"2 Meilensteine"|'),
             },
             id="german",
         ),
