@@ -67,7 +67,7 @@ def _stage_checklist(stage: Stage, language: str) -> str:
         notes = "; ".join(filter(None, [milestone_note(stage, milestone), *answer_notes(milestone)]))
         shown = f" <em>({html.escape(notes)})</em>" if notes else ""
         statement = (
-            f"<br>The buyer confirms: “{html.escape(milestone.buyer_statement)}”"
+            f"<br>{words['checklist.buyer_confirms']}{words['label_colon']} “{html.escape(milestone.buyer_statement)}”"
             if milestone.buyer_confirms and milestone.buyer_statement
             else ""
         )

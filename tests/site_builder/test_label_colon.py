@@ -41,6 +41,8 @@ def test_the_french_checklist_puts_a_narrow_no_break_space_before_each_label_col
     page = checklist_markdown(_loaded("fr"))
     assert f"Preuve{NARROW}: " in page
     assert f'Affaire{NARROW}: <span class="playbook-fill-in__line">' in page
+    assert f"<br>L'acheteur confirme{NARROW}: “" in page  # it read "The buyer confirms:" in French too
+    assert "The buyer confirms" not in page
     assert not re.search(r'[^\u202f]: <span class="playbook-fill-in__line">', page)
 
 
