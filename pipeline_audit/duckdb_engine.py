@@ -23,7 +23,7 @@ import datetime as dt
 import io
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,7 +48,14 @@ from pipeline_audit.data_rows import (
     refuse_if_empty,
 )
 from pipeline_audit.pipeline_csv import LONGEST_CELL, is_plain_utf8_csv, open_pipeline, read_header, restored
-from pipeline_audit.repeated_ids import LISTED_IDS, LISTED_LINES, Found, Repeated, repeated_ids_warning
+from pipeline_audit.repeated_ids import (
+    LISTED_IDS,
+    LISTED_LINES,
+    Found,
+    Repeated,
+    repeated_ids_warning,
+    repeated_names,
+)
 from pipeline_audit.rows import RowReader
 from pipeline_report.result import AuditResult
 from sales_process.crm import CrmMapping, resolve_mapping
@@ -729,24 +736,28 @@ def _write(connection: duckdb.DuckDBPyConnection, partial: Path) -> None:
 
 def _repeated_ids(connection: duckdb.DuckDBPyConnection) -> str:
     """The warning for the CRM ids on more than one row, and the deal names of rows without one, as RepeatedIds
-    words it for the Python engine: each kind grouped apart, the first LISTED_IDS of each in file order."""
+    words it for the Python engine: the ids grouped in SQL, the first LISTED_IDS in file order; the names keyed by
+    name_key in Python (repeated_names), as no SQL function folds case and Unicode form as it does."""
+    counted = f"kind NOT IN ('blank', '{LEFT_OUT}')"
     found = connection.execute(
-        "WITH keyed AS (SELECT file_row, crm_id = '' AS by_name, CASE WHEN crm_id <> '' THEN crm_id ELSE deal END AS key "
-        f"FROM audit WHERE kind NOT IN ('blank', '{LEFT_OUT}')), "
-        "repeated AS (SELECT by_name, key, count(*) AS rows, min(file_row) AS first, "
+        "WITH repeated AS (SELECT crm_id AS key, count(*) AS rows, min(file_row) AS first, "
         f"list(file_row + 2 ORDER BY file_row)[1:{LISTED_LINES}] AS lines "
-        "FROM keyed WHERE key <> '' GROUP BY by_name, key HAVING count(*) > 1) "
-        "SELECT by_name, key, rows, lines, count(*) OVER kind, sum(rows - 1) OVER kind FROM repeated "
-        "WINDOW kind AS (PARTITION BY by_name) "
-        f"QUALIFY row_number() OVER (PARTITION BY by_name ORDER BY first) <= {LISTED_IDS} ORDER BY by_name, first"
+        f"FROM audit WHERE crm_id <> '' AND {counted} GROUP BY crm_id HAVING count(*) > 1) "
+        "SELECT key, rows, lines, count(*) OVER (), sum(rows - 1) OVER () FROM repeated "
+        f"QUALIFY row_number() OVER (ORDER BY first) <= {LISTED_IDS} ORDER BY first"
     ).fetchall()
+    listed = [Repeated(key, rows, tuple(lines)) for key, rows, lines, _, _ in found]
+    ids = Found(listed, int(found[0][3]), int(found[0][4])) if found else Found()
+    names = connection.execute(
+        f"SELECT file_row + 2, COALESCE(deal, '') FROM audit WHERE crm_id = '' AND {counted} ORDER BY file_row"
+    )
+    return repeated_ids_warning(ids, repeated_names(_batches(names)))
 
-    def of(by_name: bool) -> Found:
-        kind = [row[1:] for row in found if row[0] == by_name]
-        listed = [Repeated(key, rows, tuple(lines)) for key, rows, lines, _, _ in kind]
-        return Found(listed, int(kind[0][3]), int(kind[0][4])) if kind else Found()
 
-    return repeated_ids_warning(of(False), of(True))
+def _batches(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[int, str]]:
+    """The rows of a query, fetched a batch at a time (a file of millions of rows is never held in a list)."""
+    while batch := cursor.fetchmany(10_000):
+        yield from batch
 
 
 def _two_digit_years(connection: duckdb.DuckDBPyConnection) -> int:

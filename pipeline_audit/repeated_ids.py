@@ -3,7 +3,8 @@
 Each row of an export counts as a deal. A report that joins the deals with their products (or
 contacts, or line items) repeats a deal on as many rows, so that deal counts more than once in
 every total. A row is its CRM id's deal; a row without one (an export without the id column) is
-its deal name's, as the backtest's history names it. The audit never drops a row to fix that: it
+its deal name's, as the backtest's history names it, compared as name_key compares names (as `playbook
+import` matches a row without an id to a saved deal: "Acme" and "ACME " are one deal). The audit never drops a row to fix that: it
 says which ids and names repeat, on which lines, and how to export one row per deal. Both engines
 find the same ones: the Python engine row by row (RepeatedIds), the DuckDB engine by a GROUP BY
 over its table of the file's rows.
@@ -12,11 +13,11 @@ over its table of the file's rows.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sales_process.vocabulary import plural, shown
+from sales_process.vocabulary import name_key, plural, shown
 
 if TYPE_CHECKING:
     from pipeline_audit.rows import RowText
@@ -52,13 +53,16 @@ class _Seen:
     """The keys of one kind (CRM ids, or names) seen so far, row by row."""
 
     _first: dict[str, int] = field(default_factory=dict)  # key -> the line it is first on
+    _spelt: dict[str, str] = field(default_factory=dict)  # key -> as its first row writes it, where that differs
     _lines: dict[str, list[int]] = field(default_factory=dict)  # a repeated key -> its first lines
     _rows: dict[str, int] = field(default_factory=dict)  # a repeated key -> its rows
 
-    def add(self, key: str, line: int) -> bool:
-        """Count a row's key; whether an earlier row has it."""
+    def add(self, key: str, line: int, spelt: str = "") -> bool:
+        """Count a row's key (`spelt`: as the row writes it, when not the key itself); whether an earlier row has it."""
         first = self._first.setdefault(key, line)
         if first == line:
+            if spelt and spelt != key:
+                self._spelt[key] = spelt
             return False
         lines = self._lines.setdefault(key, [first])
         if len(lines) < LISTED_LINES:
@@ -69,7 +73,10 @@ class _Seen:
     def found(self) -> Found:
         """The keys on more than one row, as the warning names them."""
         repeated = sorted(self._lines, key=self._first.__getitem__)
-        listed = [Repeated(key, self._rows[key], tuple(self._lines[key])) for key in repeated[:LISTED_IDS]]
+        listed = [
+            Repeated(self._spelt.get(key, key), self._rows[key], tuple(self._lines[key]))
+            for key in repeated[:LISTED_IDS]
+        ]
         return Found(listed, len(repeated), sum(self._rows.values()) - len(repeated))
 
 
@@ -83,15 +90,31 @@ class RepeatedIds:
     def add(self, text: RowText, line: int) -> bool:
         """Count a row's deal: its CRM id, else its name (a row with neither names no deal); whether an earlier row
         is that deal. A name is compared with those of the other rows without an id only: rows with two ids are two
-        deals, whatever their names."""
+        deals, whatever their names. Names are compared as name_key compares them, as `playbook import` matches a
+        row without an id to a saved deal: "Acme" and "ACME " are one deal, said as the first row writes it."""
         if text.crm_id:
             return self._ids.add(text.crm_id, line)
-        return bool(text.name) and self._names.add(text.name, line)
+        return _add_name(self._names, text.name, line)
 
     def warning(self, first_rows_only: bool = False) -> str:
         """The warning for the deals found more than once ("" when none); `first_rows_only`: the reader kept each
         deal's first row and left out the others (a backtest), rather than counting every row (the audit)."""
         return repeated_ids_warning(self._ids.found(), self._names.found(), first_rows_only)
+
+
+def _add_name(seen: _Seen, name: str, line: int) -> bool:
+    """Count the deal name of a row without a CRM id, keyed by name_key; whether an earlier such row has it."""
+    key = name_key(name)
+    return bool(key) and seen.add(key, line, name)
+
+
+def repeated_names(rows: Iterable[tuple[int, str]]) -> Found:
+    """The deal names on more than one of `rows` (line, name: the rows without a CRM id, in file order), keyed as
+    RepeatedIds keys them: the DuckDB engine's, whose SQL has no function to fold case and Unicode form as name_key."""
+    seen = _Seen()
+    for line, name in rows:
+        _add_name(seen, name, line)
+    return seen.found()
 
 
 def repeated_ids_warning(ids: Found, names: Found, first_rows_only: bool = False) -> str:

@@ -102,3 +102,31 @@ def test_an_export_without_crm_ids_says_which_deal_names_are_on_more_than_one_ro
         f"on lines 2 and 4; 'Acme' on lines 3, 6 and 7), so 3 rows count a deal again in every total; {NAMES_FIX}\n"
     ) in python.out
     assert 'id="repeated-ids"' in (python.folder / "report.html").read_text(encoding="utf-8")
+
+
+# Two names of rows without a CRM id, and whether they name one deal: name_key's rule (case, surrounding and doubled
+# spaces, Unicode form), which `playbook import` matches saved deals by (tests/records/test_import_real.py uses this
+# table too) and the audit's repeated names follow, in both engines.
+NAME_PAIRS = [
+    pytest.param("Acme", "ACME", True, id="case"),
+    pytest.param("Acme Corp", "  Acme   Corp ", True, id="spaces"),
+    pytest.param("Acme Corp", "Acme\u00a0Corp", True, id="no-break-space"),
+    pytest.param("Caf\u00e9 Lyon", "Cafe\u0301 Lyon", True, id="nfc-combining-accent"),
+    pytest.param("Straße AG", "STRASSE AG", True, id="casefold-sharp-s"),
+    pytest.param("Acme", "Acme Inc", False, id="another-name"),
+    pytest.param("Acme-1", "Acme 1", False, id="hyphen-is-not-a-space"),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "one_deal"), NAME_PAIRS)
+def test_names_of_one_deal_as_import_matches_them_are_one_repeated_deal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, first: str, second: str, one_deal: bool
+) -> None:
+    """'Acme' and 'ACME' were two deals to the audit and one to `playbook import`: now one to both, said as the first
+    row writes it."""
+    warning = _audit(capsys, tmp_path, [("", first), ("", second)])
+    expected = (
+        f"Warning: 1 deal name of rows without a CRM id is on more than one row ({first!r} on lines 2 and 3), so 1 "
+        f"row counts a deal again in every total; {NAMES_FIX}"
+    )
+    assert warning == (expected if one_deal else "")

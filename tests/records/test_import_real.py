@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -16,6 +17,7 @@ from deal_records.outcomes import current_outcome
 from deal_records.people import sign_in
 from tests.audit.board_export import DEALS, board_rows, write_csv
 from tests.audit.crm_exports_helpers import EXPORTS, process_with_real_crm
+from tests.audit.test_repeated_ids import NAME_PAIRS
 from tests.records.conftest import Run
 
 SALESFORCE = EXPORTS / "salesforce-api.csv"
@@ -590,3 +592,18 @@ def test_a_boards_group_summary_rows_are_not_imported_and_a_deal_without_a_name_
         amounts = {deal.name: deal.amount for deal in db.scalars(select(Deal))}
     assert len(amounts) == DEALS and "" not in amounts
     assert sum(amount or 0 for amount in amounts.values()) == 405_000  # 300,000 open, 73,000 won, 32,000 lost
+
+
+@pytest.mark.parametrize(("first", "second", "one_deal"), NAME_PAIRS)
+def test_a_row_without_an_id_is_the_saved_deal_the_audit_calls_it(
+    run: Run, sessions: sessionmaker[Session], tmp_path: Path, first: str, second: str, one_deal: bool
+) -> None:
+    """The names the audit calls one deal (tests/audit/test_repeated_ids.py, the same table) are one deal here: a
+    second import of it without a crm_id is refused rather than saving the deal twice."""
+    _users(run, "ana@example.com")
+    for name in (first, second):
+        (tmp_path / "export.csv").write_text(f'deal,stage,amount\n"{name}",discovery,1000\n', encoding="utf-8")
+        status, _out, err = run("import", str(tmp_path / "export.csv"), "--owner", "ana@example.com")
+    assert (status, "is already saved, and the row has no crm_id" in err) == ((1, True) if one_deal else (0, False))
+    with sessions() as db:
+        assert len(db.scalars(select(Deal)).all()) == (1 if one_deal else 2)
